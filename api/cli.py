@@ -1,0 +1,139 @@
+"""The ``doudi`` command."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from models.bench import run_bench
+from resolver.db import connect
+from resolver.errors import DoudiError
+from resolver.ingest import ingest_drop
+from resolver.quality import findings_by_problem, problem_label, quality_summary
+from resolver.registries import REGISTRIES
+from resolver.synth import synthesize
+
+app = typer.Typer(help="Doudi (兜底): link assistance rosters with other registries.")
+# A report piped to a file or a CI log keeps its columns instead of wrapping at 80.
+console = Console(width=None if sys.stdout.isatty() else 140)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
+
+DbOption = Annotated[Path, typer.Option("--db", help="DuckDB file of the run.")]
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING)
+
+
+@contextmanager
+def _errors_reported() -> Iterator[None]:
+    try:
+        yield
+    except DoudiError as error:
+        err_console.print(f"[bold red]错误[/]: {error}", markup=True, highlight=False)
+        raise typer.Exit(2) from error
+
+
+@app.command()
+def synth(
+    out_dir: Annotated[Path, typer.Argument(help="Folder for drop/ and truth/.")],
+    people: Annotated[int, typer.Option(min=10)] = 20_000,
+    seed: Annotated[int, typer.Option()] = 7,
+    noise: Annotated[float, typer.Option(min=0.0, help="Multiplier of every noise rate.")] = 1.0,
+) -> None:
+    """Write a synthetic county: a data drop and its ground truth."""
+    with _errors_reported():
+        summary = synthesize(out_dir, people=people, seed=seed, noise=noise)
+    console.print(f"数据包: {summary.drop_dir}   真值: {summary.truth_dir}")
+    for registry, rows in summary.rows.items():
+        console.print(f"  {REGISTRIES[registry].chinese} ({registry}): {rows:,} 行")
+
+
+@app.command()
+def ingest(
+    data_dir: Annotated[Path, typer.Argument(help="The data drop folder.")],
+    db: DbOption = Path("doudi.duckdb"),
+) -> None:
+    """Read a data drop into DuckDB and print its data-quality report."""
+    with _errors_reported():
+        con = connect(db)
+        with _progress() as on_progress:
+            ingest_drop(con, data_dir, on_progress=on_progress)
+        print_quality(con)
+
+
+@contextmanager
+def _progress() -> Iterator:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        tasks: dict[str, int] = {}
+
+        def on_progress(registry: str, done: int, total: int) -> None:
+            if registry not in tasks:
+                tasks[registry] = progress.add_task(
+                    f"清洗 {REGISTRIES[registry].chinese}", total=total
+                )
+            progress.update(tasks[registry], completed=done)
+
+        yield on_progress
+
+
+QUALITY_HEADERS = ("名册", "文件", "行数", "有效", "15位升级", "疑似错误", "表格损坏", "空白",
+                   "日期无法识别", "其他问题")  # fmt: skip
+ID_STATUSES = ("valid", "upgraded", "invalid", "damaged", "blank")
+
+
+def print_quality(con: duckdb.DuckDBPyConnection) -> None:
+    """The data-quality tables: per registry, then per kind of finding."""
+    table = Table(title="数据质量报告 (身份证号: 有效 / 15位升级 / 疑似录入错误 / 表格损坏 / 空白)")
+    for header in QUALITY_HEADERS:
+        table.add_column(header, justify="left" if header in ("名册", "文件") else "right")
+    for row in quality_summary(con):
+        ids = row.ids
+        table.add_row(
+            REGISTRIES[row.registry].chinese,
+            row.file_name,
+            f"{row.rows:,}",
+            *(f"{ids.get(status, 0):,}" for status in ID_STATUSES),
+            f"{row.dates_unparsed:,}",
+            f"{row.other_problems:,}",
+        )
+    console.print(table)
+    details = Table(title="问题明细")
+    for header in ("名册", "字段", "问题", "条数"):
+        details.add_column(header, justify="right" if header == "条数" else "left")
+    for registry, column, problem, count in findings_by_problem(con):
+        details.add_row(REGISTRIES[registry].chinese, column, problem_label(problem), f"{count:,}")
+    console.print(details)
+
+
+@app.command()
+def bench(
+    people: Annotated[int, typer.Option(min=10)] = 20_000,
+    seed: Annotated[int, typer.Option()] = 7,
+    workdir: Annotated[Path | None, typer.Option(help="Keep the files here.")] = None,
+) -> None:
+    """Time every stage on a synthetic county and print wall time and peak memory."""
+    with tempfile.TemporaryDirectory(prefix="doudi-bench-") as scratch:
+        figures = run_bench(workdir or Path(scratch), people=people, seed=seed)
+    table = Table(title=f"基准测试: {people:,} 人")
+    for header in ("阶段", "耗时 (秒)", "峰值内存 (MiB)"):
+        table.add_column(header, justify="left" if header == "阶段" else "right")
+    for figure in figures:
+        table.add_row(figure.stage, f"{figure.seconds:.1f}", f"{figure.peak_mib:,.0f}")
+    table.add_row(
+        "合计", f"{sum(f.seconds for f in figures):.1f}", f"{max(f.peak_mib for f in figures):,.0f}"
+    )
+    console.print(table)

@@ -1,0 +1,59 @@
+"""Doudi's one exception tree."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+ROWS_SHOWN = 20
+
+
+class DoudiError(Exception):
+    """Base of every error Doudi raises on purpose."""
+
+
+class InputError(DoudiError):
+    """Bad input: a file that cannot be used, naming the file, rows and column.
+
+    ``rows`` are spreadsheet row numbers (the header is row 1, the first data row is row 2).
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        row: int | Sequence[int] | None,
+        column: str | None,
+        reason: str,
+    ) -> None:
+        self.path = Path(path)
+        self.rows: tuple[int, ...] = (row,) if isinstance(row, int) else tuple(row or ())
+        self.column = column
+        self.reason = reason
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        details = []
+        if self.column:
+            details.append(f"column '{self.column}'")
+        if self.rows:
+            shown = ", ".join(str(row) for row in self.rows[:ROWS_SHOWN])
+            more = len(self.rows) - ROWS_SHOWN
+            details.append(f"row {shown}" + (f" and {more} more" if more > 0 else ""))
+        where = f"{self.path} ({'; '.join(details)})" if details else str(self.path)
+        return f"{where}: {self.reason}"
+
+
+class InputErrors(DoudiError):
+    """Several input errors found in one pass, raised together."""
+
+    def __init__(self, errors: Sequence[InputError]) -> None:
+        self.errors = tuple(errors)
+        super().__init__("\n".join(str(error) for error in self.errors))
+
+
+def raise_collected(errors: Sequence[InputError]) -> None:
+    """Raise nothing, the one error, or all of them together."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise InputErrors(errors)

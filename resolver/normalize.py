@@ -1,0 +1,446 @@
+"""Value normalisers, one per column *kind* of ``resolver.registries``.
+
+Every normaliser takes the raw text of one cell and returns ``(outputs, problem)``: a tuple of
+cleaned values (one per output column of the kind, see ``OUTPUTS``) and a problem code or None.
+Normalisers never raise, and normalising an already normalised value changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+import opencc
+from pypinyin import lazy_pinyin
+
+from resolver.idcard import USABLE, clean_text, parse_id
+
+Outputs = tuple[object, ...]
+Result = tuple[Outputs, str | None]
+
+_T2S = opencc.OpenCC("t2s")
+_SPACES = re.compile(r"\s+")
+_DOTS = re.compile(r"[•・．.‧∙⋅]")
+_NAME_OK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffA-Za-z·]+$")
+_DATE_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_DATE_TIME = re.compile(r"^(.+?)[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+_EXCEL_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
+_MONTH_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$")
+_MONTH_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
+_AMOUNT_NOISE = re.compile(r"[,，\s元¥￥]|RMB|CNY", re.IGNORECASE)
+_COUNT_UNIT = re.compile(r"[人口个]$")
+_TOWNSHIP_SUFFIX = re.compile(
+    r"(?:(?:彝|傣|傈僳|回|苗|白|哈尼|壮|瑶|藏|蒙古|土家|满|侗|布依|纳西|景颇|佤|拉祜|达斡尔|鄂温克)族)*乡$"
+    r"|街道办事处$|街道$|办事处$|镇$"
+)
+_VILLAGE_COMMITTEE = (
+    ("村民委员会", "村"),
+    ("村委会", "村"),
+    ("居民委员会", "社区"),
+    ("居委会", "社区"),
+)
+_VILLAGE_GROUP = re.compile(r"第?([〇零一二三四五六七八九十两\d]+)(?:组|社|队|村民小组)$")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^(?:0\d{9,11}|\d{7,8})$")
+_CERT = re.compile(r"^(\d{17}[\dX])([1-7])([1-4])$")
+EXCEL_EPOCH = date(1899, 12, 30)
+CENT = Decimal("0.01")
+LARGEST_AMOUNT = Decimal("1e12")
+EARLIEST, LATEST = date(1890, 1, 1), date(2100, 12, 31)
+CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+                  "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+
+
+def _vocabulary(groups: dict[str, tuple[str, ...]]) -> dict[str, object]:
+    return {spelling.lower(): code for code, spellings in groups.items() for spelling in spellings}
+
+
+VOCABULARIES: dict[str, dict[str, object]] = {
+    "gender": _vocabulary(
+        {"M": ("男", "男性", "M", "male", "1"), "F": ("女", "女性", "F", "female", "2")}
+    ),
+    "program": _vocabulary(
+        {
+            "dibao": ("低保", "最低生活保障", "城市低保", "农村低保", "城乡低保", "dibao"),
+            "tekun": ("特困", "特困供养", "特困人员", "特困人员供养", "五保", "tekun"),
+        }
+    ),
+    "dibao_class": _vocabulary(
+        {
+            "A": ("A", "A类", "一类", "1", "1类"),
+            "B": ("B", "B类", "二类", "2", "2类"),
+            "C": ("C", "C类", "三类", "3", "3类"),
+        }
+    ),
+    "yes_no": _vocabulary(
+        {"yes": ("是", "Y", "yes", "true", "1", "√"), "no": ("否", "N", "no", "false", "0", "×")}
+    ),
+    "health": _vocabulary(
+        {
+            "healthy": ("健康",),
+            "chronic": ("长期慢性病", "慢性病"),
+            "serious_illness": ("患有大病", "大病", "重病"),
+            "disabled": ("残疾",),
+        }
+    ),
+    "poverty_status": _vocabulary(
+        {
+            "not_lifted": ("未脱贫", "贫困户"),
+            "lifted": ("已脱贫", "脱贫户"),
+            "monitored": ("脱贫监测户", "监测户", "脱贫不稳定户"),
+            "marginal": ("边缘户", "边缘易致贫户"),
+        }
+    ),
+    "labor_capacity": _vocabulary(
+        {
+            "ordinary": ("普通劳动力",),
+            "skilled": ("技能劳动力",),
+            "weak": ("弱劳动力或半劳动力", "弱劳动力", "半劳动力"),
+            "lost": ("丧失劳动力",),
+            "none": ("无劳动力",),
+        }
+    ),
+    "disability_type": _vocabulary(
+        {
+            "visual": ("视力", "1"),
+            "hearing": ("听力", "2"),
+            "speech": ("言语", "3"),
+            "physical": ("肢体", "4"),
+            "intellectual": ("智力", "5"),
+            "mental": ("精神", "6"),
+            "multiple": ("多重", "7"),
+        }
+    ),
+    "disability_level": {
+        spelling: level
+        for level, spellings in enumerate(
+            (
+                ("一级", "1", "1级", "一"),
+                ("二级", "2", "2级", "二"),
+                ("三级", "3", "3级", "三"),
+                ("四级", "4", "4级", "四"),
+            ),
+            start=1,
+        )
+        for spelling in spellings
+    },
+    "death_source": _vocabulary(
+        {
+            "police": ("公安", "派出所", "公安局"),
+            "funeral": ("殡葬", "民政殡葬", "殡仪馆"),
+            "health": ("卫健", "卫生健康", "卫生", "医院"),
+        }
+    ),
+    "relation": _vocabulary(
+        {
+            "head": ("户主", "本人"),
+            "spouse": ("配偶", "妻", "妻子", "夫", "丈夫"),
+            "child": (
+                "子",
+                "女",
+                "儿子",
+                "女儿",
+                "之子",
+                "之女",
+                "长子",
+                "次子",
+                "三子",
+                "长女",
+                "次女",
+                "三女",
+                "独生子",
+                "独生女",
+                "养子",
+                "养女",
+                "继子",
+                "继女",
+            ),
+            "child_in_law": ("儿媳", "女婿"),
+            "grandchild": ("孙子", "孙女", "外孙子", "外孙女", "外孙"),
+            "parent": ("父亲", "母亲", "父", "母", "岳父", "岳母", "公公", "婆婆"),
+            "sibling": ("兄", "弟", "姐", "妹", "兄弟", "姐妹", "兄弟姐妹"),
+        }
+    ),
+}
+_ENUM_SUFFIXES = {"disability_type": "残疾", "program": "对象"}
+
+
+def fold(raw: str) -> str:
+    """Trim, full-width to half-width (NFKC), traditional to simplified, spaces collapsed."""
+    text = unicodedata.normalize("NFKC", raw).strip()
+    return _SPACES.sub(" ", _T2S.convert(text)) if text else ""
+
+
+def _ok(*values: object) -> Result:
+    return values, None
+
+
+def _bad(problem: str, *values: object) -> Result:
+    return values, problem
+
+
+def normalize_code(raw: str) -> Result:
+    """An identifier of the registry (记录编号, 户号, 救助证号): spaces and quoting removed."""
+    return _ok(clean_text(raw) or None)
+
+
+def normalize_text(raw: str) -> Result:
+    return _ok(fold(raw) or None)
+
+
+def normalize_name(raw: str) -> Result:
+    """A person's name without spaces, in simplified characters, with a toneless pinyin key."""
+    name = _DOTS.sub("·", fold(raw).replace(" ", ""))
+    if not name:
+        return _ok(None, None)
+    key = pinyin_key(name)
+    return (name, key), (None if _NAME_OK.match(name) else "name_unusual_chars")
+
+
+@lru_cache(maxsize=200_000)
+def pinyin_key(name: str) -> str:
+    """Toneless pinyin, one syllable per character: 王丽 and 王莉 both give ``wang li``."""
+    return " ".join(lazy_pinyin(name.replace("·", ""))).lower()
+
+
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
+_FUZZY_FINALS = (("ing", "in"), ("eng", "en"))
+
+
+def fuzzy_pinyin(key: str) -> str:
+    """A pinyin key with the sounds local speech merges (zh/z, ch/c, sh/s, n/l, ing/in,
+    eng/en), so that 玲 and 琳 written down from hearing compare as one: ``li lin fang``."""
+    return " ".join(_fuzzy_syllable(syllable) for syllable in key.split(" "))
+
+
+def _fuzzy_syllable(syllable: str) -> str:
+    for long_form, short_form in _FUZZY_INITIALS:
+        if syllable.startswith(long_form):
+            syllable = short_form + syllable[len(long_form) :]
+            break
+    for long_form, short_form in _FUZZY_FINALS:
+        if syllable.endswith(long_form):
+            return syllable[: -len(long_form)] + short_form
+    return syllable
+
+
+def normalize_id(raw: str) -> Result:
+    """Outputs: id, status, problem-free prefix, birth date and gender derived from the ID."""
+    parsed = parse_id(raw)
+    outputs = (parsed.value, parsed.status, parsed.prefix, parsed.birth_date, parsed.gender)
+    if parsed.status == "upgraded":
+        return outputs, "id_upgraded_15"
+    if parsed.status == "valid":
+        return outputs, None
+    return outputs, f"id_{parsed.problem or parsed.status}"
+
+
+def parse_date(raw: str) -> date | None:
+    """A date written as 2020-03-02, 2020/3/2, 20200302, 2020年3月2日, with a time, or an
+    Excel serial day number; None when it is none of these."""
+    text = unicodedata.normalize("NFKC", raw).replace(" ", "").strip()
+    timed = _DATE_TIME.match(unicodedata.normalize("NFKC", raw).strip())
+    if timed:
+        text = timed.group(1)
+    match = _DATE_SEPARATED.match(text) or _DATE_COMPACT.match(text)
+    if match:
+        year, month, day = (int(part) for part in match.groups())
+        try:
+            parsed = date(year, month, day)
+        except ValueError:
+            return None
+    elif _EXCEL_SERIAL.match(text):
+        parsed = EXCEL_EPOCH + timedelta(days=int(float(text)))
+    else:
+        return None
+    return parsed if EARLIEST <= parsed <= LATEST else None
+
+
+def normalize_date(raw: str) -> Result:
+    if not raw.strip():
+        return _ok(None)
+    parsed = parse_date(raw)
+    return _ok(parsed) if parsed else _bad("date_unparsed", None)
+
+
+def normalize_month(raw: str) -> Result:
+    """A month as ``YYYY-MM``; accepts 2020-03, 2020/3, 202003, 2020年3月 or a full date."""
+    text = unicodedata.normalize("NFKC", raw).replace(" ", "").strip()
+    if not text:
+        return _ok(None)
+    match = _MONTH_SEPARATED.match(text) or _MONTH_COMPACT.match(text)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return _ok(f"{int(match.group(1)):04d}-{int(match.group(2)):02d}")
+    parsed = parse_date(raw)
+    return _ok(f"{parsed:%Y-%m}") if parsed else _bad("month_unparsed", None)
+
+
+def normalize_amount(raw: str) -> Result:
+    """Money in 元 to the cent: ``1,234.5元`` gives ``Decimal("1234.50")``."""
+    text = _AMOUNT_NOISE.sub("", unicodedata.normalize("NFKC", raw))
+    if not text:
+        return _ok(None)
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        return _bad("amount_unparsed", None)
+    if not amount.is_finite() or abs(amount) >= LARGEST_AMOUNT:
+        return _bad("amount_unparsed", None)
+    return _ok(amount.quantize(CENT))
+
+
+def normalize_count(raw: str) -> Result:
+    text = _COUNT_UNIT.sub("", unicodedata.normalize("NFKC", raw).strip())
+    if not text:
+        return _ok(None)
+    try:
+        count = float(text)
+    except ValueError:
+        return _bad("count_unparsed", None)
+    if not count.is_integer() or not 0 <= count <= 100:
+        return _bad("count_unparsed", None)
+    return _ok(int(count))
+
+
+def _normalize_enum(kind: str) -> Callable[[str], Result]:
+    vocabulary = VOCABULARIES[kind]
+    suffix = _ENUM_SUFFIXES.get(kind)
+
+    def normalize(raw: str) -> Result:
+        text = fold(raw).replace(" ", "").lower()
+        if not text:
+            return _ok(None)
+        if text in vocabulary.values():
+            return _ok(text)
+        code = vocabulary.get(text)
+        if code is None and suffix and text.endswith(suffix):
+            code = vocabulary.get(text.removesuffix(suffix))
+        if code is None and kind == "relation":
+            return _ok("other")
+        if code is None:
+            return _bad(f"{kind}_unknown", None)
+        return _ok(code)
+
+    normalize.__doc__ = f"Map a {kind} spelling to its canonical code."
+    return normalize
+
+
+def normalize_township(raw: str) -> Result:
+    """A township without its 镇/乡/街道 suffix: 石羊镇 and 石羊 are one township."""
+    text = fold(raw).replace(" ", "")
+    stem = _TOWNSHIP_SUFFIX.sub("", text)
+    return _ok((stem or text) or None)
+
+
+def normalize_village(raw: str) -> Result:
+    """A village with 村委会 written as 村 and its group number in Arabic digits (三组 → 3组)."""
+    text = fold(raw).replace(" ", "")
+    for long_form, short_form in _VILLAGE_COMMITTEE:
+        text = text.replace(long_form, short_form)
+    group = _VILLAGE_GROUP.search(text)
+    if group:
+        number = _chinese_number(group.group(1))
+        if number is not None:
+            text = f"{text[: group.start()]}{number}组"
+    return _ok(text or None)
+
+
+def _chinese_number(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        digits = [CHINESE_DIGITS.get(char) for char in text]
+        return None if None in digits else int("".join(str(digit) for digit in digits))
+    tens, _, units = text.partition("十")
+    tens_value = CHINESE_DIGITS.get(tens) if tens else 1
+    units_value = CHINESE_DIGITS.get(units) if units else 0
+    if tens_value is None or units_value is None:
+        return None
+    return tens_value * 10 + units_value
+
+
+def normalize_phone(raw: str) -> Result:
+    """Digits only, without a +86 prefix; a mobile (11 digits) or a landline."""
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", raw))
+    if not digits:
+        return _ok(None)
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and _MOBILE.match(digits[len(prefix) :]):
+            digits = digits[len(prefix) :]
+    valid = _MOBILE.match(digits) or _LANDLINE.match(digits)
+    return _ok(digits) if valid else _bad("phone_malformed", digits)
+
+
+def normalize_account(raw: str) -> Result:
+    """A bank account as digits; spreadsheet damage (``6.2E+18``) makes it unusable."""
+    text = clean_text(raw)
+    if not text:
+        return _ok(None)
+    if re.search(r"E\+?\d+$|\.\d+$", text):
+        return _bad("account_damaged", None)
+    digits = re.sub(r"\D", "", text)
+    return _ok(digits) if 10 <= len(digits) <= 25 else _bad("account_malformed", digits or None)
+
+
+def normalize_cert(raw: str) -> Result:
+    """A disability certificate number: the holder's ID, a type digit and a level digit."""
+    text = clean_text(raw)
+    if not text:
+        return _ok(None, None, None, None)
+    match = _CERT.match(text)
+    if not match:
+        return _bad("cert_malformed", text, None, None, None)
+    holder = parse_id(match.group(1))
+    holder_id = holder.value if holder.status in USABLE else None
+    type_code = VOCABULARIES["disability_type"][match.group(2)]
+    outputs = (text, holder_id, type_code, int(match.group(3)))
+    return outputs, (None if holder_id else "cert_bad_id")
+
+
+NORMALIZERS: dict[str, Callable[[str], Result]] = {
+    "code": normalize_code,
+    "text": normalize_text,
+    "name": normalize_name,
+    "id": normalize_id,
+    "date": normalize_date,
+    "month": normalize_month,
+    "amount": normalize_amount,
+    "count": normalize_count,
+    "township": normalize_township,
+    "village": normalize_village,
+    "phone": normalize_phone,
+    "account": normalize_account,
+    "cert": normalize_cert,
+    **{kind: _normalize_enum(kind) for kind in VOCABULARIES},
+}
+
+# The output columns of each kind: (suffix appended to the column name, DuckDB type).
+OUTPUTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "name": (("", "VARCHAR"), ("_pinyin", "VARCHAR")),
+    "id": (
+        ("", "VARCHAR"),
+        ("_status", "VARCHAR"),
+        ("_prefix", "VARCHAR"),
+        ("_birth_date", "DATE"),
+        ("_gender", "VARCHAR"),
+    ),
+    "cert": (
+        ("", "VARCHAR"),
+        ("_id_number", "VARCHAR"),
+        ("_type", "VARCHAR"),
+        ("_level", "INTEGER"),
+    ),
+    "date": (("", "DATE"),),
+    "amount": (("", "DECIMAL(14,2)"),),
+    "count": (("", "INTEGER"),),
+    "disability_level": (("", "INTEGER"),),
+}
+
+
+def outputs_of(kind: str) -> tuple[tuple[str, str], ...]:
+    return OUTPUTS.get(kind, (("", "VARCHAR"),))

@@ -1,0 +1,175 @@
+"""The six registries of a data drop, as ``../shared/CONTRACT.md`` section 1 lists them.
+
+Each column has an English name, the Chinese header county offices use, whether it is
+required, and a *kind* that says which normaliser cleans it (see ``resolver.normalize``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    header: str
+    kind: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Registry:
+    name: str
+    chinese: str
+    columns: tuple[Column, ...]
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns if column.required)
+
+
+def _c(name: str, header: str, kind: str, required: bool = False) -> Column:
+    return Column(name, header, kind, required)
+
+
+RECORD_ID = _c("record_id", "记录编号", "code", True)
+NAME = _c("name", "姓名", "name", True)
+ID_NUMBER = _c("id_number", "身份证号码", "id")
+GENDER = _c("gender", "性别", "gender")
+BIRTH_DATE = _c("birth_date", "出生日期", "date")
+RELATION = _c("relation", "与户主关系", "relation")
+TOWNSHIP = _c("township", "乡镇", "township")
+VILLAGE = _c("village", "村组", "village")
+ADDRESS = _c("address", "住址", "text")
+PHONE = _c("phone", "联系电话", "phone")
+HEALTH = _c("health", "健康状况", "health")
+BANK_ACCOUNT = _c("bank_account", "银行账号", "account")
+
+REGISTRIES: dict[str, Registry] = {
+    registry.name: registry
+    for registry in (
+        Registry(
+            "hukou",
+            "户籍人口",
+            (
+                RECORD_ID,
+                _c("hukou_no", "户号", "code", True),
+                NAME,
+                ID_NUMBER,
+                GENDER,
+                BIRTH_DATE,
+                RELATION,
+                TOWNSHIP,
+                VILLAGE,
+                ADDRESS,
+                PHONE,
+            ),
+        ),
+        Registry(
+            "assistance",
+            "救助对象",
+            (
+                RECORD_ID,
+                _c("case_no", "救助证号", "code", True),
+                NAME,
+                ID_NUMBER,
+                GENDER,
+                BIRTH_DATE,
+                RELATION,
+                _c("program", "救助类型", "program", True),
+                _c("dibao_class", "低保类别", "dibao_class"),
+                _c("covered", "是否保障对象", "yes_no", True),
+                _c("household_size", "家庭人数", "count"),
+                HEALTH,
+                _c("income_per_capita", "家庭人均月纯收入（元）", "amount"),
+                _c("start_date", "纳入日期", "date", True),
+                _c("end_date", "退出日期", "date"),
+                TOWNSHIP,
+                VILLAGE,
+                ADDRESS,
+                PHONE,
+                BANK_ACCOUNT,
+            ),
+        ),
+        Registry(
+            "payments",
+            "发放记录",
+            (
+                RECORD_ID,
+                _c("case_no", "救助证号", "code", True),
+                _c("payee_name", "领款人姓名", "name"),
+                _c("payee_id_number", "领款人身份证号码", "id"),
+                BANK_ACCOUNT,
+                _c("pay_month", "发放月份", "month", True),
+                _c("amount", "发放金额（元）", "amount", True),
+                _c("program", "救助类型", "program"),
+            ),
+        ),
+        Registry(
+            "poverty",
+            "建档立卡",
+            (
+                RECORD_ID,
+                _c("poverty_hh_no", "户编号", "code", True),
+                NAME,
+                ID_NUMBER,
+                GENDER,
+                BIRTH_DATE,
+                RELATION,
+                TOWNSHIP,
+                VILLAGE,
+                _c("poverty_status", "贫困户状态", "poverty_status"),
+                _c("labor_capacity", "劳动技能", "labor_capacity"),
+                HEALTH,
+                _c("poverty_cause", "主要致贫原因", "text"),
+                _c("income_per_capita_year", "人均纯收入（元/年）", "amount"),
+            ),
+        ),
+        Registry(
+            "disability",
+            "残疾人",
+            (
+                RECORD_ID,
+                _c("cert_no", "残疾证号", "cert"),
+                NAME,
+                ID_NUMBER,
+                GENDER,
+                _c("disability_type", "残疾类别", "disability_type", True),
+                _c("disability_level", "残疾等级", "disability_level", True),
+                TOWNSHIP,
+                VILLAGE,
+                _c("issue_date", "发证日期", "date"),
+            ),
+        ),
+        Registry(
+            "deaths",
+            "死亡人员",
+            (
+                RECORD_ID,
+                NAME,
+                ID_NUMBER,
+                GENDER,
+                BIRTH_DATE,
+                _c("death_date", "死亡日期", "date", True),
+                _c("source", "数据来源", "death_source"),
+                TOWNSHIP,
+                VILLAGE,
+                ADDRESS,
+            ),
+        ),
+    )
+}
+
+PERSON_REGISTRIES = ("hukou", "assistance", "poverty", "disability", "deaths")
+
+
+def registry_for_stem(stem: str) -> Registry | None:
+    """The registry a file stem names, in English (any case) or Chinese; None if none."""
+    key = stem.strip()
+    for registry in REGISTRIES.values():
+        if key.lower() == registry.name or key == registry.chinese:
+            return registry
+    return None

@@ -1,0 +1,2528 @@
+"""A synthetic county (大姚县, region 532326): a data drop with exact truth.
+
+``synthesize`` writes ``out_dir/drop`` (one file per registry, as ``CONTRACT.md`` section 1
+describes them, in mixed formats, encodings and header languages) and ``out_dir/truth``:
+
+- ``persons.csv``: the true person of every row of the person registries;
+- ``cases.jsonl``: every true anomaly, *derived* by applying the section 2 rules to the clean
+  tables (so background generation can never hide an unlabelled anomaly), and checked to hold
+  every anomaly that was deliberately injected;
+- ``controls.jsonl``: negative controls, look-alikes of anomalies that are not anomalies;
+- ``noise.csv``: every noise injection applied to the drop;
+- ``manifest.json``: parameters, files, counts and the policy values used.
+
+Generation runs in stages: a clean population (households, people, disabilities, deaths,
+poverty registration, assistance enrolment that respects the rules), then injected anomalies
+and controls, then clean tables, then the derived truth, then noise and formatting, then the
+files. Everything is drawn from one ``numpy.random.default_rng(seed)`` in a fixed order, so a
+(people, seed, noise, as_of) always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import math
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import opencc
+import pandas as pd
+
+from resolver import synth_names as names
+from resolver.idcard import CHECK_CHARS, WEIGHTS, check_char
+from resolver.registries import PERSON_REGISTRIES, REGISTRIES
+
+log = logging.getLogger(__name__)
+
+Cols = dict[str, np.ndarray]
+Key = tuple[str, int]  # (registry, internal key): hukou/poverty/disability/deaths by person
+# index, assistance by row uid
+
+NEVER = 10_000_000  # a day number meaning "no date": still alive, still active
+EPOCH = date(1970, 1, 1)
+WINDOW_MONTHS = 24
+DEATH_GRACE_MONTHS = 1
+DIBAO_STANDARD_YEAR = 4500
+BENEFIT = {"A": 420, "B": 350, "C": 280, "特困": 600}
+POOR_STATUSES = ("未脱贫", "脱贫监测户", "边缘户")
+SEVERE_ANY_LEVEL = ("智力", "精神")
+ANOMALY_RATES = {
+    "deceased_paid": 15,
+    "duplicate_enrollment": 12,
+    "split_household": 10,
+    "missed_disability": 12,
+}  # true cases per 10,000 people
+CONTROL_TYPES = (
+    "legit_single_person",
+    "mistyped_enrolled",
+    "lookalike",
+    "twins",
+    "death_within_grace",
+)
+CONTROL_RATE = 8  # per 10,000 people, each type
+MIN_COUNT = 3  # a small county still gets this many of each anomaly and control
+FIXED_TIME = datetime(2026, 1, 1, 0, 0, 0)
+ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+HEAD, SPOUSE, CHILD, PARENT, GRANDCHILD = range(5)
+EXCEL_EPOCH = date(1899, 12, 30)
+XLSX_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+XLSX_PARTS = {
+    "[Content_Types].xml": _XML
+    + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+    "</Types>",
+    "_rels/.rels": _XML + f'<Relationships xmlns="{_PKG_REL}">'
+    f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+    f'<Relationship Id="rId2" Type="{_PKG_REL}/metadata/core-properties" Target="docProps/core.xml"/>'
+    f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>'
+    "</Relationships>",
+    "docProps/core.xml": _XML
+    + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>doudi-synth</dc:creator>'
+    f'<dcterms:created xsi:type="dcterms:W3CDTF">{FIXED_TIME:%Y-%m-%dT%H:%M:%SZ}</dcterms:created>'
+    f'<dcterms:modified xsi:type="dcterms:W3CDTF">{FIXED_TIME:%Y-%m-%dT%H:%M:%SZ}</dcterms:modified>'
+    "</cp:coreProperties>",
+    "docProps/app.xml": _XML
+    + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>Microsoft Excel</Application></Properties>",
+    "xl/workbook.xml": _XML + f'<workbook xmlns="{XLSX_MAIN}" xmlns:r="{_REL}">'
+    '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": _XML + f'<Relationships xmlns="{_PKG_REL}">'
+    f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/>'
+    "</Relationships>",
+    "xl/styles.xml": _XML + f'<styleSheet xmlns="{XLSX_MAIN}">'
+    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>",
+}
+COUNTY_START = date(2014, 1, 1)
+# Background enrolment: the chance a household has a family 低保 case (by poverty status), a
+# 低保 case for its elders only, or (a lone elder) a 特困 case; and the share of cases of
+# households that are not poor which have ended. Tuned for ~0.09 assistance rows and ~1.1
+# payment rows per person.
+P_FAMILY_LIFTED = 0.03
+P_FAMILY_OTHER = 0.004
+P_ELDERS_POVERTY = 0.6
+P_ELDERS_OTHER = 0.22
+P_TEKUN_LONE = 0.85
+P_FAMILY_POOR = 0.7
+CASE_START_SKEW = 0.45  # <1 favours older start dates
+P_CASE_ENDS = 0.15  # cases of households that are not poor
+ELDER_AGE = 60
+
+# Noise rates at noise=1.0, per registry row and column.
+ID_NOISE = (
+    ("id_typo", 0.02),
+    ("id_transposition", 0.01),
+    ("id_15_digit", 0.02),
+    ("id_scientific", 0.005),
+    ("id_zeroed_tail", 0.005),
+    ("id_blank", 0.02),
+    ("fullwidth", 0.01),
+    ("stray_space", 0.01),
+)
+DEATHS_ID_BLANK = 0.10
+LOWERCASE_X = 0.3
+NAME_NOISE = (
+    ("name_homophone", 0.02),
+    ("name_traditional", 0.01),
+    ("name_inner_space", 0.01),
+    ("fullwidth", 0.005),
+)
+BIRTH_NOISE = (("birth_date_typo", 0.01), ("date_day_month_swap", 0.005))
+GENDER_WRONG = 0.005
+TOWNSHIP_SHORT = 0.3
+VILLAGE_VARIANT = 0.2
+DEATHS_VILLAGE_BLANK = 0.08
+PHONE_FORMAT = 0.1
+ACCOUNT_FORMAT = 0.05
+DATE_MIXED = 0.6  # share of rows whose dates are not ISO
+MONTH_MIXED = 0.2
+AMOUNT_MIXED = 0.25
+LEVEL_DIGITS = 0.5
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """How one registry is written into the drop."""
+
+    file: str
+    fmt: str
+    encoding: str | None
+    header: str  # "zh" or "en"
+    extras: tuple[str, ...]
+
+
+FILES: dict[str, FileSpec] = {
+    "hukou": FileSpec("户籍人口.csv", "csv", "gb18030", "zh", ("民族", "备注")),
+    "assistance": FileSpec("救助对象.xlsx", "xlsx", None, "zh", ("民族", "备注")),
+    "payments": FileSpec("payments.csv", "csv", "utf-8", "en", ("remarks",)),
+    "poverty": FileSpec("建档立卡.csv", "csv", "utf-8-sig", "zh", ("民族",)),
+    "disability": FileSpec("disability.xlsx", "xlsx", None, "en", ("ethnicity", "remarks")),
+    "deaths": FileSpec("死亡人员.csv", "csv", "gbk", "zh", ("备注",)),
+}
+RECORD_PREFIX = {
+    "hukou": "HJ",
+    "assistance": "JZ",
+    "payments": "FF",
+    "poverty": "JD",
+    "disability": "CJ",
+    "deaths": "SW",
+}
+
+
+@dataclass(frozen=True)
+class SynthSummary:
+    """What ``synthesize`` wrote: the two folders and the counts."""
+
+    drop_dir: Path
+    truth_dir: Path
+    rows: dict[str, int]
+    anomalies: dict[str, int]
+    controls: dict[str, int]
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def _day(value: date) -> int:
+    return (value - EPOCH).days
+
+
+def _date(day: int) -> date:
+    return date.fromordinal(EPOCH.toordinal() + int(day))
+
+
+def _months(days: np.ndarray | int) -> np.ndarray:
+    """Month index (months since 1970-01) of day numbers."""
+    return (
+        np.asarray(days, dtype=np.int64)
+        .astype("datetime64[D]")
+        .astype("datetime64[M]")
+        .astype(np.int64)
+    )
+
+
+def _first_day(months: np.ndarray | int) -> np.ndarray:
+    """The day number of the first day of month indexes."""
+    return (
+        np.asarray(months, dtype=np.int64)
+        .astype("datetime64[M]")
+        .astype("datetime64[D]")
+        .astype(np.int64)
+    )
+
+
+def _ymd(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month and day-of-month arrays of day numbers."""
+    as_days = np.asarray(days, dtype=np.int64).astype("datetime64[D]")
+    months = as_days.astype("datetime64[M]")
+    years = months.astype("datetime64[Y]").astype(np.int64) + 1970
+    month_of_year = months.astype(np.int64) % 12 + 1
+    day_of_month = (as_days - months.astype("datetime64[D]")).astype(np.int64) + 1
+    return years, month_of_year, day_of_month
+
+
+def _month_text(month: int) -> str:
+    return f"{month // 12 + 1970:04d}-{month % 12 + 1:02d}"
+
+
+def _zipf(count: int, exponent: float = 1.0) -> np.ndarray:
+    weights = 1.0 / np.arange(1, count + 1) ** exponent
+    return weights / weights.sum()
+
+
+def _rate_of(program: str, cls: str) -> int:
+    return BENEFIT["特困"] if program == "特困" else BENEFIT[cls]
+
+
+def target_count(rate_per_10k: float, people: int) -> int:
+    """How many cases of a type a county of ``people`` gets (never fewer than MIN_COUNT)."""
+    return max(MIN_COUNT, round(rate_per_10k * people / 10_000))
+
+
+class _Table:
+    """Columns as numpy arrays that can grow by single records (appended lazily)."""
+
+    def __init__(self, columns: Cols) -> None:
+        self._cols = columns
+        self._pending: list[dict[str, Any]] = []
+
+    def __len__(self) -> int:
+        return len(next(iter(self._cols.values()))) + len(self._pending)
+
+    def add(self, **values: Any) -> int:
+        """Append one record; returns its index."""
+        index = len(self)
+        self._pending.append(values)
+        return index
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        self._flush()
+        return self._cols[key]
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        for key, column in self._cols.items():
+            new = np.array([record[key] for record in self._pending], dtype=column.dtype)
+            self._cols[key] = np.concatenate([column, new])
+        self._pending = []
+
+
+# --------------------------------------------------------------------------- the county
+
+
+@dataclass(frozen=True)
+class Geography:
+    """Townships (full names) and their villages (``X村``)."""
+
+    townships: tuple[str, ...]
+    villages: tuple[tuple[str, ...], ...]
+
+
+@dataclass
+class _State:
+    """Everything generated so far; the stages below fill it in order."""
+
+    rng: np.random.Generator
+    people: int
+    as_of: int
+    geo: Geography
+    H: Cols = field(default_factory=dict)  # households
+    P: Cols = field(default_factory=dict)  # persons
+    cases: _Table = field(default_factory=lambda: _Table({}))
+    rows: _Table = field(default_factory=lambda: _Table({}))
+    used_hh: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    injected: list[tuple[str, tuple[Key, ...]]] = field(default_factory=list)
+    controls: list[tuple[str, tuple[Key, ...], str]] = field(default_factory=list)
+    forced: dict[tuple[str, int, str], str] = field(default_factory=dict)
+    protected: set[tuple[str, int, str]] = field(default_factory=set)
+    banks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    bank_next: int = 0
+
+    @property
+    def m_last(self) -> int:
+        return int(_months(self.as_of))
+
+    @property
+    def m_first(self) -> int:
+        return self.m_last - WINDOW_MONTHS + 1
+
+    @property
+    def w0(self) -> int:
+        return int(_first_day(self.m_first))
+
+    def age(self, pids: np.ndarray | None = None) -> np.ndarray:
+        birth = self.P["birth"] if pids is None else self.P["birth"][pids]
+        return (self.as_of - birth) / 365.25
+
+
+def _geography(rng: np.random.Generator) -> Geography:
+    stems = names.VILLAGE_STEMS
+    villages = []
+    for _ in names.TOWNSHIPS:
+        chosen = rng.choice(len(stems), size=int(rng.integers(8, 21)), replace=False)
+        villages.append(tuple(stems[i] + "村" for i in chosen))
+    return Geography(tuple(town for town, _ in names.TOWNSHIPS), tuple(villages))
+
+
+def _household_sizes(rng: np.random.Generator, people: int) -> np.ndarray:
+    shares = np.array([0.13, 0.22, 0.26, 0.20, 0.12, 0.05, 0.02])
+    sizes = rng.choice(np.arange(1, 8), size=people // 2 + 8, p=shares / shares.sum())
+    cumulative = np.cumsum(sizes)
+    count = int(np.searchsorted(cumulative, people)) + 1
+    sizes = sizes[:count].copy()
+    sizes[-1] -= int(cumulative[count - 1]) - people
+    return sizes
+
+
+def _households(st: _State) -> None:
+    rng, geo = st.rng, st.geo
+    sizes = _household_sizes(rng, st.people)
+    n = len(sizes)
+    shares = np.array([share for _, share in names.TOWNSHIPS])
+    township = rng.choice(len(shares), size=n, p=shares / shares.sum())
+    n_villages = np.array([len(v) for v in geo.villages])[township]
+    village = np.minimum((rng.random(n) ** 1.4 * n_villages).astype(np.int64), n_villages - 1)
+    house = pd.DataFrame({"t": township, "v": village}).groupby(["t", "v"]).cumcount().to_numpy()
+    young = np.clip(rng.normal(40, 12, n), 20, 92)
+    old = np.clip(rng.normal(68, 10, n), 20, 95)
+    age = np.where(sizes == 1, np.where(rng.random(n) < 0.55, old, young), 0)
+    age = np.where(sizes > 1, np.clip(rng.normal(50, 14, n), 21, 92), age)
+    has_spouse = (sizes >= 2) & (rng.random(n) < np.where(age < 70, 0.88, 0.65))
+    ethnic = np.array([e for e, _ in names.ETHNICITIES], dtype=object)
+    eth_p = np.array([p for _, p in names.ETHNICITIES])
+    st.H = {
+        "size": sizes,
+        "first": np.cumsum(sizes) - sizes,
+        "township": township,
+        "village": village,
+        "house": house + 1,
+        "age": age,
+        "has_spouse": has_spouse,
+        "head_male": rng.random(n) < np.where(has_spouse, 0.88, 0.55),
+        "eth": ethnic[rng.choice(len(ethnic), size=n, p=eth_p / eth_p.sum())],
+        "shared_phone": rng.random(n) < 0.35,
+    }
+    st.H["hukou_no"] = np.array(
+        [
+            f"{t + 1:02d}{v + 1:03d}{h + 1:05d}"
+            for t, v, h in zip(township, village, house, strict=True)
+        ],
+        dtype=object,
+    )
+    st.used_hh = np.zeros(n, dtype=bool)
+
+
+def _roles(rng: np.random.Generator, H: Cols, h: np.ndarray, pos: np.ndarray) -> tuple:
+    role = np.full(len(h), CHILD, dtype=np.int8)
+    role[pos == 0] = HEAD
+    role[(pos == 1) & H["has_spouse"][h]] = SPOUSE
+    head_age = H["age"][h]
+    draw = rng.random(len(h))
+    other = role == CHILD
+    role[other & (head_age <= 65) & (draw < 0.12)] = PARENT
+    role[other & (head_age >= 55) & (draw >= 0.12) & (draw < 0.32)] = GRANDCHILD
+    is_parent = role == PARENT
+    rank = pd.Series(is_parent.astype(np.int64)).groupby(h).cumsum().to_numpy()
+    role[is_parent & (rank > 2)] = CHILD
+    return role, rank
+
+
+def _genders(
+    rng: np.random.Generator, H: Cols, h: np.ndarray, role: np.ndarray, rank
+) -> np.ndarray:
+    male = rng.random(len(h)) < 0.51
+    head_male = H["head_male"][h]
+    male = np.where(role == HEAD, head_male, male)
+    male = np.where(role == SPOUSE, ~head_male, male)
+    first_parent_male = (rng.random(len(H["size"])) < 0.5)[h]
+    return np.where(role == PARENT, first_parent_male ^ (rank == 2), male)
+
+
+def _births(
+    rng: np.random.Generator, st: _State, h: np.ndarray, role: np.ndarray, male
+) -> np.ndarray:
+    n = len(h)
+    head_age = st.H["age"][h].astype(float)
+    spouse = head_age + rng.normal(np.where(st.H["head_male"][h], -2.0, 2.0), 3.0)
+    child = head_age - rng.uniform(20, 38, n)
+    child = np.where(child < 0, rng.uniform(0, 1, n) * np.maximum(head_age - 19, 1), child)
+    grand = head_age - rng.uniform(44, 56, n)
+    grand = np.where(grand < 0, rng.uniform(0, 3, n), grand)
+    parent = np.minimum(head_age + rng.uniform(21, 34, n), 99)
+    age = np.select(
+        [role == HEAD, role == SPOUSE, role == CHILD, role == GRANDCHILD],
+        [head_age, np.clip(spouse, 18, 98), child, grand],
+        parent,
+    )
+    birth = st.as_of - (np.clip(age, 0, 99) * 365.25).astype(np.int64) - rng.integers(0, 365, n)
+    return np.minimum(birth, st.as_of - 1)
+
+
+def _relations(h: np.ndarray, role: np.ndarray, male: np.ndarray, birth: np.ndarray) -> np.ndarray:
+    relation = np.empty(len(h), dtype=object)
+    relation[role == HEAD] = "户主"
+    relation[role == SPOUSE] = "配偶"
+    relation[role == PARENT] = np.where(male[role == PARENT], "父亲", "母亲")
+    relation[role == GRANDCHILD] = np.where(male[role == GRANDCHILD], "孙子", "孙女")
+    children = np.flatnonzero(role == CHILD)
+    frame = pd.DataFrame({"h": h[children], "m": male[children], "b": birth[children]})
+    rank = frame.groupby(["h", "m"])["b"].rank(method="first").to_numpy()
+    sons = np.select([rank == 1, rank == 2], ["长子", "次子"], "之子")
+    daughters = np.select([rank == 1, rank == 2], ["长女", "次女"], "之女")
+    relation[children] = np.where(male[children], sons, daughters)
+    return relation
+
+
+def _surnames(rng: np.random.Generator, H: Cols, h: np.ndarray, role, male) -> np.ndarray:
+    table = np.array([s for s, _ in names.SURNAMES], dtype=object)
+    weights = np.array([w for _, w in names.SURNAMES])
+    own = table[rng.choice(len(table), size=len(h), p=weights / weights.sum())]
+    first = H["first"]
+    head = own[first]
+    spouse = own[np.minimum(first + 1, len(h) - 1)]
+    family = np.where(H["head_male"] | ~H["has_spouse"], head, spouse)
+    surname = own.copy()
+    offspring = (role == CHILD) | (role == GRANDCHILD)
+    surname[offspring] = family[h[offspring]]
+    fathers = (role == PARENT) & male
+    surname[fathers] = head[h[fathers]]
+    return surname
+
+
+def _pick_chars(rng: np.random.Generator, chars: str, n: int) -> np.ndarray:
+    table = np.array(list(chars), dtype=object)
+    return table[rng.choice(len(table), size=n, p=_zipf(len(table), 1.05))]
+
+
+def _pick_whole(rng: np.random.Generator, table: tuple[str, ...], n: int) -> np.ndarray:
+    return np.array(table, dtype=object)[rng.choice(len(table), size=n, p=_zipf(len(table), 0.9))]
+
+
+def _given_names(rng: np.random.Generator, male: np.ndarray, birth: np.ndarray) -> np.ndarray:
+    """Given names of one or two characters, or common whole names, by sex and generation."""
+    n = len(male)
+    old = _ymd(birth)[0] < 1975
+    first = np.where(
+        male, _pick_chars(rng, names.MALE_CHARS, n), _pick_chars(rng, names.FEMALE_CHARS, n)
+    )
+    second = np.where(
+        male, _pick_chars(rng, names.MALE_CHARS, n), _pick_chars(rng, names.FEMALE_CHARS, n)
+    )
+    whole_old = np.where(
+        male, _pick_whole(rng, names.OLD_MALE_GIVEN, n), _pick_whole(rng, names.OLD_FEMALE_GIVEN, n)
+    )
+    whole_young = np.where(
+        male,
+        _pick_whole(rng, names.YOUNG_MALE_GIVEN, n),
+        _pick_whole(rng, names.YOUNG_FEMALE_GIVEN, n),
+    )
+    whole = rng.random(n) < np.where(old, 0.35, 0.22)
+    single = rng.random(n) < np.where(old, 0.25, 0.35)
+    composed = np.where(single, first, first + second)
+    return np.where(whole, np.where(old, whole_old, whole_young), composed).astype(object)
+
+
+def _unique_numbers(
+    rng: np.random.Generator, prefixes: tuple[str, ...], digits: int, n: int
+) -> np.ndarray:
+    """n distinct numbers as text: a prefix from the list and ``digits`` random digits."""
+    prefix = rng.integers(0, len(prefixes), n)
+    tail = rng.integers(0, 10**digits, n)
+    while True:
+        key = prefix.astype(np.int64) * 10**digits + tail
+        duplicated = pd.Series(key).duplicated().to_numpy()
+        if not duplicated.any():
+            break
+        tail[duplicated] = rng.integers(0, 10**digits, int(duplicated.sum()))
+    table = np.array(prefixes, dtype=object)
+    return np.array(
+        [f"{p}{t:0{digits}d}" for p, t in zip(table[prefix], tail, strict=True)], dtype=object
+    )
+
+
+def _phones(rng: np.random.Generator, st: _State, h: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    age = st.age()
+    n = len(h)
+    numbers = _unique_numbers(rng, names.MOBILE_PREFIXES, 8, n)
+    has = (age >= 16) & (rng.random(n) < np.where(age >= 75, 0.5, 0.96))
+    phone = np.where(has, numbers, "").astype(object)
+    head_phone = phone[st.H["first"]][h]
+    shared = st.H["shared_phone"][h] & (age >= 16) & (head_phone != "")
+    phone[shared] = head_phone[shared]
+    return phone
+
+
+def _base_health(rng: np.random.Generator, age: np.ndarray) -> np.ndarray:
+    n = len(age)
+    ill = rng.random(n) < 0.004 + 0.02 * (age > 50)
+    chronic = ~ill & (rng.random(n) < 0.02 + 0.2 * (age > 55))
+    return np.where(ill, "患有大病", np.where(chronic, "长期慢性病", "健康")).astype(object)
+
+
+def _persons(st: _State) -> None:
+    rng, H = st.rng, st.H
+    n = int(H["size"].sum())
+    h = np.repeat(np.arange(len(H["size"])), H["size"])
+    pos = np.arange(n) - H["first"][h]
+    role, rank = _roles(rng, H, h, pos)
+    male = _genders(rng, H, h, role, rank)
+    birth = _births(rng, st, h, role, male)
+    st.P = {"hh": h, "pos": pos, "role": role, "male": male, "birth": birth}
+    st.P["relation"] = _relations(h, role, male, birth)
+    st.P["surname"] = _surnames(rng, H, h, role, male)
+    st.P["given"] = _given_names(rng, male, birth)
+    others = np.array(names.OTHER_REGIONS, dtype=object)[
+        rng.integers(0, len(names.OTHER_REGIONS), n)
+    ]
+    st.P["region"] = np.where(rng.random(n) < 0.05, others, names.COUNTY_CODE).astype(object)
+    ethnic = np.array([e for e, _ in names.ETHNICITIES], dtype=object)
+    own_eth = ethnic[rng.integers(0, len(ethnic), n)]
+    st.P["eth"] = np.where(rng.random(n) < 0.08, own_eth, H["eth"][h]).astype(object)
+    st.P["health"] = _base_health(rng, st.age())
+    st.P["phone"] = _phones(rng, st, h, pos)
+    st.P["death"] = np.full(n, NEVER, dtype=np.int64)
+    st.P["in_hukou"] = np.ones(n, dtype=bool)
+    st.P["dis_type"] = np.full(n, -1, dtype=np.int64)
+    st.P["dis_level"] = np.zeros(n, dtype=np.int64)
+    st.P["dis_issue"] = np.zeros(n, dtype=np.int64)
+    log.debug("persons: %d in %d households", n, len(H["size"]))
+
+
+def _severe(st: _State, pids: np.ndarray | None = None) -> np.ndarray:
+    """Whether people are severely disabled (contract section 2)."""
+    kind = st.P["dis_type"] if pids is None else st.P["dis_type"][pids]
+    level = st.P["dis_level"] if pids is None else st.P["dis_level"][pids]
+    mental = (kind == names.DISABILITY_TYPES.index("智力")) | (
+        kind == names.DISABILITY_TYPES.index("精神")
+    )
+    return (kind >= 0) & ((level <= 2) | mental)
+
+
+def _issue_day(st: _State, pids: np.ndarray) -> np.ndarray:
+    low = np.maximum(st.P["birth"][pids] + 365, _day(date(2008, 1, 1)))
+    low = np.minimum(low, st.as_of - 30)
+    return low + (st.rng.random(len(pids)) * (st.as_of - 30 - low)).astype(np.int64)
+
+
+def _disabilities(st: _State) -> None:
+    rng, n = st.rng, len(st.P["birth"])
+    age = st.age()
+    weight = 0.012 + 0.10 / (1 + np.exp(-(age - 65) / 8))
+    has = rng.random(n) < np.minimum(weight * 0.05 * n / weight.sum(), 0.9)
+    pids = np.flatnonzero(has)
+    type_p = np.array(names.DISABILITY_TYPE_SHARES)
+    level_p = np.array(names.LEVEL_SHARES)
+    st.P["dis_type"][pids] = rng.choice(7, size=len(pids), p=type_p / type_p.sum())
+    st.P["dis_level"][pids] = rng.choice(4, size=len(pids), p=level_p / level_p.sum()) + 1
+    st.P["dis_issue"][pids] = _issue_day(st, pids)
+    mark = has & (st.P["health"] != "患有大病") & (rng.random(n) < 0.85)
+    st.P["health"][mark] = "残疾"
+
+
+def _random_day(
+    rng: np.random.Generator, low: np.ndarray | int, high: np.ndarray | int, n: int
+) -> np.ndarray:
+    """Uniform day numbers in [low, high] (inclusive)."""
+    low = np.asarray(low, dtype=np.int64)
+    high = np.asarray(high, dtype=np.int64)
+    return low + (rng.random(n) * (high - low + 1)).astype(np.int64)
+
+
+def _background_deaths(st: _State) -> None:
+    rng, n = st.rng, len(st.P["birth"])
+    age = st.age()
+    hazard = np.exp(0.09 * (age - 60)) * np.where(_severe(st), 2.0, 1.0)
+    hazard *= np.where(st.P["health"] == "患有大病", 4.0, 1.0)
+    hazard[st.P["birth"] >= st.w0] = 0
+    p = np.minimum(hazard * 0.0058 * n / hazard.sum(), 0.6)
+    dead = np.flatnonzero(rng.random(n) < p)
+    st.P["death"][dead] = _random_day(rng, st.w0, st.as_of, len(dead))
+    log.debug("background deaths: %d", len(dead))
+
+
+def _twins(st: _State, k: int) -> None:
+    """Control: twins in one hukou household (same birth date, given names one char apart)."""
+    P, rng = st.P, st.rng
+    alive_child = (P["role"] == CHILD) & (P["death"] == NEVER) & (st.age() < 40)
+    count = np.bincount(P["hh"][alive_child], minlength=len(st.H["size"]))
+    chosen = _pick(st, np.flatnonzero(count >= 2), k, lambda hh: (hh,))
+    for hh in chosen:
+        members = np.flatnonzero(
+            alive_child[st.H["first"][hh] : st.H["first"][hh] + st.H["size"][hh]]
+        )
+        one, two = (st.H["first"][hh] + members[:2]).tolist()
+        P["birth"][two] = P["birth"][one]
+        generation = P["given"][one][0]
+        first_tail = (
+            P["given"][one][1] if len(P["given"][one]) == 2 else _draw_char(rng, P["male"][one])
+        )
+        second_tail = first_tail
+        while second_tail == first_tail:
+            second_tail = _draw_char(rng, P["male"][two])
+        P["given"][one] = generation + first_tail
+        P["given"][two] = generation + second_tail
+        st.controls.append(
+            (
+                "twins",
+                (("hukou", one), ("hukou", two)),
+                "twins: same birth date, names one char apart",
+            )
+        )
+
+
+def _draw_char(rng: np.random.Generator, male: bool) -> str:
+    chars = names.MALE_CHARS if male else names.FEMALE_CHARS
+    return chars[int(rng.choice(len(chars), p=_zipf(len(chars), 1.05)))]
+
+
+def _poverty(st: _State) -> None:
+    rng, H, P = st.rng, st.H, st.P
+    n_hh = len(H["size"])
+    any_dis = np.bincount(P["hh"], weights=P["dis_type"] >= 0, minlength=n_hh) > 0
+    any_ill = np.bincount(P["hh"], weights=P["health"] == "患有大病", minlength=n_hh) > 0
+    weight = 1 + 2.0 * any_dis + 1.5 * any_ill + 0.8 * (H["age"] >= 65) + 0.5 * (H["eth"] == "彝族")
+    scale = 0.15 * len(P["hh"]) / float((weight * H["size"]).sum())
+    in_pov = rng.random(n_hh) < np.minimum(weight * scale, 0.9)
+    statuses = np.array(["已脱贫", "脱贫监测户", "边缘户", "未脱贫"], dtype=object)
+    status = statuses[rng.choice(4, size=n_hh, p=[0.70, 0.13, 0.09, 0.08])]
+    lifted = status == "已脱贫"
+    low = rng.random(n_hh) < 0.06
+    income = np.where(lifted & ~low, rng.uniform(5200, 16000, n_hh), rng.uniform(2400, 4400, n_hh))
+    income = np.where(~lifted, rng.uniform(2400, 7000, n_hh), income)
+    causes = np.array(names.POVERTY_CAUSES, dtype=object)
+    cause = causes[rng.integers(0, len(causes), n_hh)]
+    cause = np.where(any_ill & (rng.random(n_hh) < 0.7), "因病", cause)
+    cause = np.where(any_dis & (rng.random(n_hh) < 0.7), "因残", cause)
+    H["in_pov"] = in_pov
+    H["status"] = np.where(in_pov, status, "").astype(object)
+    H["income_year"] = np.round(income, 0)
+    H["cause"] = cause.astype(object)
+    H["poor"] = in_pov & (~lifted | (income < DIBAO_STANDARD_YEAR))
+
+
+# --------------------------------------------------------------------------- enrolment
+
+
+def _empty_cases() -> _Table:
+    return _Table(
+        {
+            "program": np.zeros(0, dtype=object),
+            "cls": np.zeros(0, dtype=object),
+            "start": np.zeros(0, dtype=np.int64),
+            "hh": np.zeros(0, dtype=np.int64),
+            "township": np.zeros(0, dtype=np.int64),
+            "village": np.zeros(0, dtype=np.int64),
+            "house": np.zeros(0, dtype=np.int64),
+            "phone": np.zeros(0, dtype=object),
+            "bank": np.zeros(0, dtype=object),
+            "income": np.zeros(0, dtype=np.float64),
+        }
+    )
+
+
+def _empty_rows() -> _Table:
+    return _Table(
+        {
+            "case": np.zeros(0, dtype=np.int64),
+            "pid": np.zeros(0, dtype=np.int64),
+            "order": np.zeros(0, dtype=np.int64),
+            "relation": np.zeros(0, dtype=object),
+            "covered": np.zeros(0, dtype=bool),
+            "start": np.zeros(0, dtype=np.int64),
+            "end": np.zeros(0, dtype=np.int64),
+            "keep": np.zeros(0, dtype=bool),
+            "grace": np.zeros(0, dtype=np.int64),
+            "dropped": np.zeros(0, dtype=bool),
+        }
+    )
+
+
+def _new_bank(st: _State) -> str:
+    """The next unused account number of the county's pool."""
+    if st.bank_next >= len(st.banks):
+        raise RuntimeError("the pool of bank account numbers ran out")
+    st.bank_next += 1
+    return str(st.banks[st.bank_next - 1])
+
+
+def _household_phone(st: _State, hh: int) -> str:
+    first, size = st.H["first"][hh], st.H["size"][hh]
+    phones = [p for p in st.P["phone"][first : first + size] if p]
+    return phones[0] if phones else ""
+
+
+def _add_case(st: _State, program: str, hh: int, start: int, **where: Any) -> int:
+    """A new case of household ``hh``; ``where`` may override township/village/house/phone/bank."""
+    cls = "" if program == "特困" else str(st.rng.choice(["A", "B", "C"], p=[0.3, 0.4, 0.3]))
+    return st.cases.add(
+        program=program,
+        cls=where.get("cls", cls),
+        start=int(start),
+        hh=int(hh),
+        township=int(where.get("township", st.H["township"][hh])),
+        village=int(where.get("village", st.H["village"][hh])),
+        house=int(where.get("house", st.H["house"][hh])),
+        phone=where.get("phone", _household_phone(st, hh)),
+        bank=where.get("bank") or _new_bank(st),
+        income=float(round(st.rng.uniform(60, 360), 1)),
+    )
+
+
+def _add_row(
+    st: _State, case: int, pid: int, start: int, order: int = 0, relation: str = "户主"
+) -> int:
+    return st.rows.add(
+        case=int(case),
+        pid=int(pid),
+        order=int(order),
+        relation=relation,
+        covered=True,
+        start=int(max(start, st.P["birth"][pid])),
+        end=NEVER,
+        keep=False,
+        grace=NEVER,
+        dropped=False,
+    )
+
+
+def _enrolment_plan(st: _State) -> dict[str, np.ndarray]:
+    """Per household: a family 低保 case, a 特困 case for a lone elder, a 低保 case for the
+    elders only, or singles for the severely disabled. Every alive severely disabled member
+    of a poor household ends up covered."""
+    rng, H, P = st.rng, st.H, st.P
+    n_hh = len(H["size"])
+    sev_alive = _severe(st) & (P["death"] == NEVER)
+    has_sev = np.bincount(P["hh"], weights=sev_alive, minlength=n_hh) > 0
+    elder = (st.age() >= ELDER_AGE) & (P["death"] == NEVER)
+    has_elder = np.bincount(P["hh"], weights=elder, minlength=n_hh) > 0
+    p_family = np.where(
+        H["poor"], P_FAMILY_POOR, np.where(H["in_pov"], P_FAMILY_LIFTED, P_FAMILY_OTHER)
+    )
+    family = rng.random(n_hh) < p_family
+    lone_elder = (H["size"] == 1) & (st.age(H["first"]) >= 60)
+    tekun = ~family & lone_elder & (rng.random(n_hh) < P_TEKUN_LONE)
+    need = H["poor"] & has_sev & ~family & ~tekun
+    whole = rng.random(n_hh) < 0.7
+    family |= need & (whole | (H["size"] == 1))
+    singles = need & ~whole & (H["size"] > 1)
+    p_elders = np.where(H["in_pov"], P_ELDERS_POVERTY, P_ELDERS_OTHER)
+    elders = ~family & ~tekun & ~singles & ~has_sev & has_elder & (H["size"] > 1)
+    elders &= rng.random(n_hh) < p_elders
+    return {"family": family, "tekun": tekun, "singles": singles, "elders": elders}
+
+
+def _case_start(st: _State, n: int) -> np.ndarray:
+    low = _day(COUNTY_START)
+    share = st.rng.random(n) ** CASE_START_SKEW
+    return low + (share * (st.as_of - 45 - low)).astype(np.int64)
+
+
+def _enrol(st: _State) -> None:
+    st.cases, st.rows = _empty_cases(), _empty_rows()
+    plan = _enrolment_plan(st)
+    P, H = st.P, st.H
+    for hh in np.flatnonzero(plan["family"] | plan["tekun"] | plan["elders"]):
+        start = int(_case_start(st, 1)[0])
+        members = np.arange(H["first"][hh], H["first"][hh] + H["size"][hh])
+        members = members[(P["death"][members] > start)]
+        if plan["elders"][hh]:
+            members = members[st.age(members) >= ELDER_AGE]
+        if len(members) == 0:
+            continue
+        case = _add_case(st, "特困" if plan["tekun"][hh] else "低保", hh, start)
+        for order, pid in enumerate(members):
+            relation = "户主" if plan["elders"][hh] and order == 0 else str(P["relation"][pid])
+            _add_row(st, case, pid, start, int(P["pos"][pid]), relation)
+    for hh in np.flatnonzero(plan["singles"]):
+        members = np.arange(H["first"][hh], H["first"][hh] + H["size"][hh])
+        for pid in members[_severe(st, members) & (P["death"][members] == NEVER)]:
+            program = "特困" if st.age(np.array([pid]))[0] >= 60 else "低保"
+            case = _add_case(st, program, hh, int(_case_start(st, 1)[0]), cls="A")
+            _add_row(st, case, pid, st.cases["start"][case])
+    _set_coverage(st)
+    _end_cases(st)
+    _member_exits(st)
+    log.debug("background enrolment: %d cases, %d rows", len(st.cases), len(st.rows))
+
+
+def _set_coverage(st: _State) -> None:
+    """Some healthy working-age members of larger cases are listed but not covered (否)."""
+    rows, P = st.rows, st.P
+    pid = rows["pid"]
+    size = np.bincount(rows["case"], minlength=len(st.cases))
+    age = st.age(pid)
+    eligible = (rows["order"] > 0) & (age >= 18) & (age < 60) & ~_severe(st, pid)
+    eligible &= (P["health"][pid] == "健康") & (size[rows["case"]] >= 2)
+    rows["covered"][eligible & (st.rng.random(len(pid)) < 0.12)] = False
+    needy = _severe(st, pid) | (P["health"][pid] == "患有大病")
+    needy_case = np.bincount(rows["case"], weights=needy, minlength=len(st.cases)) > 0
+    st.cases["cls"][needy_case & (st.cases["program"] == "低保")] = "A"
+
+
+def _end_cases(st: _State) -> None:
+    """Cases of households that are not poor end (the family's income rose)."""
+    cases, rows, rng = st.cases, st.rows, st.rng
+    n = len(cases)
+    eligible = (cases["program"] == "低保") & ~st.H["poor"][cases["hh"]]
+    low = np.maximum(cases["start"] + 180, st.w0 - 400)
+    high = np.full(n, st.as_of - 15)
+    end = _random_day(rng, low, high, n)
+    ends = eligible & (low <= high) & (rng.random(n) < P_CASE_ENDS)
+    cases["income"][ends] = np.round(rng.uniform(380, 900, int(ends.sum())), 1)
+    row_end = np.where(ends[rows["case"]], end[rows["case"]], NEVER)
+    rows["end"][:] = np.where(rows["start"] <= row_end, row_end, rows["end"])
+    rows["dropped"][rows["start"] > row_end] = True
+
+
+def _member_exits(st: _State) -> None:
+    """A few members leave an ongoing case (married out, found work)."""
+    rows, rng = st.rows, st.rng
+    pid = rows["pid"]
+    size = np.bincount(rows["case"], minlength=len(st.cases))
+    eligible = (rows["order"] > 0) & (rows["end"] == NEVER) & ~rows["dropped"] & ~_severe(st, pid)
+    eligible &= (size[rows["case"]] >= 2) & (st.age(pid) >= 16) & (st.P["death"][pid] == NEVER)
+    eligible &= rows["start"] < st.as_of - 200
+    chosen = np.flatnonzero(eligible & (rng.random(len(pid)) < 0.03))
+    low = np.maximum(rows["start"][chosen] + 90, st.w0)
+    rows["end"][chosen] = _random_day(rng, low, st.as_of - 15, len(chosen))
+
+
+def _transfers(st: _State, k: int) -> None:
+    """Background: an elder leaves the family 低保 case and, months later, gets 特困."""
+    rows = st.rows
+    candidates = _candidate_rows(st, program="低保", min_size=2)
+    old = st.age(rows["pid"][candidates]) >= 65
+    candidates = candidates[old & (rows["order"][candidates] > 0)]
+    candidates = candidates[rows["start"][candidates] <= st.as_of - 300]
+    for uid in _pick(st, candidates, k, lambda uid: _row_households(st, uid)):
+        end = int(
+            _random_day(st.rng, max(st.w0 - 200, rows["start"][uid] + 60), st.as_of - 200, 1)[0]
+        )
+        rows["end"][uid] = end
+        pid = int(rows["pid"][uid])
+        start = end + int(st.rng.integers(30, 150))
+        case = _add_case(st, "特困", int(st.P["hh"][pid]), start)
+        _add_row(st, case, pid, start)
+
+
+# --------------------------------------------------------------------------- picking
+
+
+def _pick(
+    st: _State, candidates: np.ndarray, k: int, households: Callable[[int], tuple]
+) -> list[int]:
+    """Up to k candidates in random order whose households are all unused; marks them used."""
+    chosen: list[int] = []
+    if k <= 0:
+        return chosen
+    for candidate in st.rng.permutation(np.asarray(candidates, dtype=np.int64)):
+        hhs = households(int(candidate))
+        if any(st.used_hh[hh] for hh in hhs):
+            continue
+        for hh in hhs:
+            st.used_hh[hh] = True
+        chosen.append(int(candidate))
+        if len(chosen) == k:
+            break
+    return chosen
+
+
+def _row_households(st: _State, uid: int) -> tuple[int, ...]:
+    person_hh = int(st.P["hh"][st.rows["pid"][uid]])
+    case_hh = int(st.cases["hh"][st.rows["case"][uid]])
+    return (person_hh,) if person_hh == case_hh else (person_hh, case_hh)
+
+
+def _case_stats(st: _State) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per case: live row count, whether every row is active with its person alive, and
+    whether every row is a member of the case's own household."""
+    rows, n = st.rows, len(st.cases)
+    live = ~rows["dropped"]
+    case, pid = rows["case"], rows["pid"]
+    size = np.bincount(case[live], minlength=n)
+    broken = live & ((rows["end"] != NEVER) | (st.P["death"][pid] != NEVER))
+    foreign = live & (st.P["hh"][pid] != st.cases["hh"][case])
+    intact = (np.bincount(case[broken], minlength=n) == 0) & (size > 0)
+    pure = np.bincount(case[foreign], minlength=n) == 0
+    return size, intact, pure
+
+
+def _candidate_rows(
+    st: _State, program: str | None = None, min_size: int = 1, max_size: int = 99
+) -> np.ndarray:
+    """Covered rows of intact cases (all rows active, all alive) in unused households."""
+    rows = st.rows
+    size, intact, _ = _case_stats(st)
+    case = rows["case"]
+    mask = ~rows["dropped"] & rows["covered"] & intact[case]
+    mask &= (size[case] >= min_size) & (size[case] <= max_size)
+    mask &= ~st.used_hh[st.P["hh"][rows["pid"]]] & ~st.used_hh[st.cases["hh"][case]]
+    if program:
+        mask &= st.cases["program"][case] == program
+    return np.flatnonzero(mask)
+
+
+def _case_rows(st: _State, case: int) -> np.ndarray:
+    return np.flatnonzero((st.rows["case"] == case) & ~st.rows["dropped"])
+
+
+# --------------------------------------------------------------------------- top-ups
+
+
+def _unenrolled_households(st: _State) -> np.ndarray:
+    """Unused households none of whose members was ever on a roster, all alive."""
+    n_hh = len(st.H["size"])
+    listed = np.bincount(st.P["hh"][st.rows["pid"]], minlength=n_hh) > 0
+    dead = np.bincount(st.P["hh"], weights=st.P["death"] != NEVER, minlength=n_hh) > 0
+    return ~st.used_hh & ~listed & ~dead
+
+
+def _top_up(st: _State, have: int, want: int, *, sizes: tuple[int, int], poor: bool = False,
+            having: np.ndarray | None = None, township: int | None = None) -> list[int]:  # fmt: skip
+    """When a pool of ``have`` households is smaller than ``want`` (small counties), enrol
+    fresh households (one active family 低保 case each, all members covered); their cases."""
+    if have >= want:
+        return []
+    H = st.H
+    mask = _unenrolled_households(st) & (H["size"] >= sizes[0]) & (H["size"] <= sizes[1])
+    if poor:
+        mask &= H["poor"]
+    if township is not None:
+        mask &= H["township"] == township
+    if having is not None:
+        mask &= np.bincount(st.P["hh"], weights=having, minlength=len(H["size"])) > 0
+    created = []
+    for hh in st.rng.permutation(np.flatnonzero(mask))[: want - have]:
+        start = int(_random_day(st.rng, _day(COUNTY_START), st.as_of - 400, 1)[0])
+        case = _add_case(st, "低保", int(hh), start)
+        for pid in range(H["first"][hh], H["first"][hh] + H["size"][hh]):
+            _add_row(st, case, pid, start, int(st.P["pos"][pid]), str(st.P["relation"][pid]))
+        created.append(case)
+    log.debug("topped up %d fresh cases", len(created))
+    return created
+
+
+def _row_households_count(st: _State, uids: np.ndarray) -> int:
+    return len(np.unique(st.P["hh"][st.rows["pid"][uids]]))
+
+
+# --------------------------------------------------------------------------- injections
+
+
+def _make_severe(st: _State, pid: int) -> None:
+    """Give a person a severe disability (a new certificate or a worse level)."""
+    P, rng = st.P, st.rng
+    if _severe(st, np.array([pid]))[0]:
+        return
+    if P["dis_type"][pid] < 0:
+        P["dis_type"][pid] = int(rng.choice(7, p=np.array(names.DISABILITY_TYPE_SHARES) / 1.0))
+        P["dis_issue"][pid] = int(_issue_day(st, np.array([pid]))[0])
+    P["dis_level"][pid] = int(rng.integers(1, 3))
+    if P["health"][pid] != "患有大病":
+        P["health"][pid] = "残疾"
+
+
+def _inject_missed(st: _State, k: int) -> None:
+    """missed_disability: a severely disabled member of a poor household, not enrolled."""
+    P, H = st.P, st.H
+    n_hh = len(H["size"])
+    live = ~st.rows["dropped"]
+    enrolled_hh = np.bincount(P["hh"][st.rows["pid"][live]], minlength=n_hh) > 0
+    alive = (P["death"] == NEVER) & (st.age() >= 3) & H["poor"][P["hh"]]
+    loose = np.flatnonzero(alive & ~enrolled_hh[P["hh"]])
+    half = math.ceil(k * 0.6)
+    chosen = _pick(st, loose, half, lambda pid: (int(P["hh"][pid]),))
+    members = _candidate_rows(st, program="低保", min_size=2)
+    members = members[(st.rows["order"][members] > 0) & H["poor"][P["hh"][st.rows["pid"][members]]]]
+    removed = _pick(st, members, k - len(chosen), lambda uid: _row_households(st, uid))
+    for uid in removed:
+        st.rows["dropped"][uid] = True
+        chosen.append(int(st.rows["pid"][uid]))
+    for pid in chosen:
+        _make_severe(st, pid)
+        st.injected.append(("missed_disability", (("disability", pid),)))
+
+
+def _inject_mistyped(st: _State, k: int) -> None:
+    """Control: a severely disabled poor member who IS covered, with a typo in the assistance ID."""
+    for attempt in range(2):
+        candidates = _candidate_rows(st, program="低保")
+        candidates = candidates[st.H["poor"][st.P["hh"][st.rows["pid"][candidates]]]]
+        if attempt == 0:
+            _top_up(st, _row_households_count(st, candidates), k, sizes=(1, 9), poor=True)
+    for uid in _pick(st, candidates, k, lambda uid: _row_households(st, uid)):
+        pid = int(st.rows["pid"][uid])
+        _make_severe(st, pid)
+        st.forced[("assistance", uid, "id_number")] = "id_typo"
+        for registry, column in (("hukou", "id_number"), ("disability", "id_number"),
+                                 ("disability", "cert_no"), ("poverty", "id_number")):  # fmt: skip
+            st.protected.add((registry, pid, column))
+        st.controls.append(
+            (
+                "mistyped_enrolled",
+                (("assistance", uid), ("disability", pid)),
+                "severely disabled, enrolled in 低保; the assistance row's ID has a typo",
+            )
+        )
+
+
+def _family_cases(st: _State, min_size: int) -> np.ndarray:
+    """Intact, pure family 低保 cases of unused households with at least min_size rows."""
+    size, intact, pure = _case_stats(st)
+    ok = intact & pure & (size >= min_size) & (st.cases["program"] == "低保")
+    return np.flatnonzero(ok & ~st.used_hh[st.cases["hh"]])
+
+
+def _inject_legit_single(st: _State, k: int) -> None:
+    """Control: a severely disabled or gravely ill member enrolled as his own 单人户 case."""
+    _top_up(st, len(_family_cases(st, 3)), k, sizes=(3, 9))
+    for case in _pick(st, _family_cases(st, 3), k, lambda c: (int(st.cases["hh"][c]),)):
+        uids = _case_rows(st, case)
+        uid = int(st.rng.choice(uids[st.rows["order"][uids] > 0]))
+        pid = int(st.rows["pid"][uid])
+        if st.rng.random() < 0.5:
+            _make_severe(st, pid)
+        else:
+            st.P["health"][pid] = "患有大病"
+        st.rows["dropped"][uid] = True
+        start = int(_random_day(st.rng, st.cases["start"][case], st.as_of - 60, 1)[0])
+        single = _add_case(st, "低保", int(st.cases["hh"][case]), start, cls="A")
+        new_uid = _add_row(st, single, pid, start)
+        family = tuple(("assistance", int(u)) for u in uids if u != uid)
+        st.controls.append(
+            (
+                "legit_single_person",
+                (("assistance", new_uid), *family),
+                "单人户保障 of a severely disabled or gravely ill member; the family has its own case",
+            )
+        )
+
+
+def _movable_people(st: _State) -> np.ndarray:
+    """People who could head a split-off case: adult children or parents, neither severely
+    disabled nor gravely ill (so a case of theirs is never a legitimate 单人户)."""
+    P = st.P
+    ok = (P["pos"] > 0) & (st.age() >= 18) & ((P["role"] == CHILD) | (P["role"] == PARENT))
+    return ok & ~_severe(st) & (P["health"] != "患有大病")
+
+
+def _movable(st: _State, uids: np.ndarray) -> np.ndarray:
+    return uids[_movable_people(st)[st.rows["pid"][uids]]]
+
+
+def _other_village(st: _State, township: int, village: int) -> int:
+    count = len(st.geo.villages[township])
+    return int((village + st.rng.integers(1, count)) % count)
+
+
+def _inject_split(st: _State, k: int) -> None:
+    """split_household: one hukou household enrolled as two or more concurrent 低保 cases."""
+    cases = _splittable(st)
+    _top_up(st, len(cases), k, sizes=(3, 9), having=_movable_people(st))
+    cases = _splittable(st)
+    for case in _pick(st, cases, k, lambda c: (int(st.cases["hh"][c]),)):
+        uids = _case_rows(st, case)
+        movable = st.rng.permutation(_movable(st, uids))
+        groups = [[int(movable[0])]]
+        if len(movable) >= 2 and len(uids) >= 4 and st.rng.random() < 0.25:
+            groups.append([int(movable[1])])
+        elif len(movable) >= 2 and len(uids) >= 4 and st.rng.random() < 0.3:
+            groups[0].append(int(movable[1]))
+        new_uids = [_split_off(st, case, group) for group in groups]
+        remaining = [int(u) for u in uids if not any(u in g for g in groups)]
+        records = tuple(
+            ("assistance", u) for u in sorted(remaining + [u for group in new_uids for u in group])
+        )
+        st.injected.append(("split_household", records))
+
+
+def _splittable(st: _State) -> np.ndarray:
+    cases = _family_cases(st, 3)
+    movable = _movable_people(st)
+    live = ~st.rows["dropped"]
+    has = np.bincount(
+        st.rows["case"][live], weights=movable[st.rows["pid"][live]], minlength=len(st.cases)
+    )
+    return cases[has[cases] > 0]
+
+
+def _split_off(st: _State, case: int, group: list[int]) -> list[int]:
+    """Move a group of rows of ``case`` into a new 低保 case of the same household."""
+    rng, cases = st.rng, st.cases
+    hh = int(cases["hh"][case])
+    start = int(
+        _random_day(rng, max(cases["start"][case], st.as_of - 5 * 365), st.as_of - 60, 1)[0]
+    )
+    where: dict[str, Any] = {}
+    if rng.random() < 0.5:
+        township = int(cases["township"][case])
+        where = {"village": _other_village(st, township, int(cases["village"][case]))}
+        where["house"] = int(rng.integers(1, 400))
+    if rng.random() < 0.3:
+        where["bank"] = cases["bank"][case]
+    own_phone = st.P["phone"][st.rows["pid"][group[0]]]
+    where["phone"] = cases["phone"][case] if rng.random() < 0.3 or not own_phone else own_phone
+    new_case = _add_case(st, "低保", hh, start, **where)
+    created = []
+    for order, uid in enumerate(group):
+        st.rows["dropped"][uid] = True
+        relation = "户主" if order == 0 else "其他"
+        created.append(_add_row(st, new_case, int(st.rows["pid"][uid]), start, order, relation))
+    return created
+
+
+def _dup_kind(st: _State, pid: int) -> str:
+    if st.age(np.array([pid]))[0] >= 60 and st.rng.random() < 0.4:
+        return "tekun"
+    return "relative" if st.rng.random() < 0.6 else "own"
+
+
+def _inject_duplicates(st: _State, k: int) -> None:
+    """duplicate_enrollment: one person active in two cases over overlapping months."""
+    rows = st.rows
+    for attempt in range(2):
+        candidates = _candidate_rows(st, program="低保")
+        candidates = candidates[rows["start"][candidates] <= st.as_of - 150]
+        if attempt == 0:
+            _top_up(st, _row_households_count(st, candidates), k, sizes=(1, 9))
+    for uid in _pick(st, candidates, k, lambda uid: _row_households(st, uid)):
+        pid = int(rows["pid"][uid])
+        low = max(int(rows["start"][uid]) + 30, st.as_of - 3 * 365)
+        start = int(_random_day(st.rng, low, st.as_of - 60, 1)[0])
+        kind = _dup_kind(st, pid)
+        second = _second_enrolment(st, pid, kind, start)
+        if st.rng.random() < 0.7:
+            _force_identity_noise(st, "assistance", second, pid)
+        st.injected.append(("duplicate_enrollment", (("assistance", uid), ("assistance", second))))
+
+
+def _second_enrolment(st: _State, pid: int, kind: str, start: int) -> int:
+    hh = int(st.P["hh"][pid])
+    if kind == "relative":
+        others = _family_cases(st, 1)
+        township, village = st.H["township"][hh], st.H["village"][hh]
+        others = others[
+            (st.cases["township"][others] != township) | (st.cases["village"][others] != village)
+        ]
+        picked = _pick(st, others, 1, lambda c: (int(st.cases["hh"][c]),))
+        if picked:
+            start = max(start, int(st.cases["start"][picked[0]]))
+            return _add_row(st, picked[0], pid, start, 99, "其他")
+        kind = "own"
+    if kind == "tekun":
+        case = _add_case(st, "特困", hh, start)
+    else:
+        township = int(st.H["township"][hh])
+        village = _other_village(st, township, int(st.H["village"][hh]))
+        case = _add_case(st, "低保", hh, start, village=village, house=int(st.rng.integers(1, 400)))
+    return _add_row(st, case, pid, start)
+
+
+def _force_identity_noise(st: _State, registry: str, key: int, pid: int) -> None:
+    """Make one row hard to join exactly: a noisy ID or a homophone/traditional name."""
+    options = ["id_typo", "id_transposition", "id_blank", "name_homophone", "name_traditional"]
+    if _ymd(st.P["birth"][pid : pid + 1])[0][0] // 100 == 19:
+        options.append("id_15_digit")
+    kind = str(st.rng.choice(options))
+    if kind == "name_homophone" and not _homophone_positions(st.P["given"][pid]):
+        kind = "id_typo"
+    column = "name" if kind.startswith("name") else "id_number"
+    st.forced[(registry, key, column)] = kind
+
+
+def _death_in_month(st: _State, month: int) -> int:
+    low = int(_first_day(month))
+    high = min(int(_first_day(month + 1)) - 1, st.as_of)
+    return int(_random_day(st.rng, low, high, 1)[0])
+
+
+def _death_candidates(st: _State, last_month: int, single: bool | None) -> np.ndarray:
+    rows = st.rows
+    candidates = _candidate_rows(st)
+    start_month = _months(rows["start"][candidates] + 31)
+    candidates = candidates[np.maximum(start_month, st.m_first) <= last_month]
+    if single is None:
+        return candidates
+    size, _, _ = _case_stats(st)
+    return candidates[(size[rows["case"][candidates]] == 1) == single]
+
+
+def _kill(st: _State, uid: int, last_month: int) -> int:
+    """Let the person of a row die in a month within [window start, last_month]."""
+    rows = st.rows
+    first = max(int(_months(rows["start"][uid] + 31)), st.m_first)
+    month = int(st.rng.integers(first, last_month + 1))
+    pid = int(rows["pid"][uid])
+    st.P["death"][pid] = _death_in_month(st, month)
+    return pid
+
+
+def _inject_deceased(st: _State, k: int) -> None:
+    """deceased_paid: a covered member dies and the case goes on being paid in full."""
+    last = st.m_last - DEATH_GRACE_MONTHS - 2
+    have = _row_households_count(st, _death_candidates(st, last, True))
+    _top_up(st, have, k // 2, sizes=(1, 1))
+    singles = _pick(st, _death_candidates(st, last, True), k // 2, lambda u: _row_households(st, u))
+    have = _row_households_count(st, _death_candidates(st, last, False))
+    _top_up(st, have, k - len(singles), sizes=(2, 9))
+    multi = _pick(
+        st, _death_candidates(st, last, False), k - len(singles), lambda u: _row_households(st, u)
+    )
+    for uid in singles + multi:
+        pid = _kill(st, uid, last)
+        st.rows["keep"][uid] = True
+        variant = st.rng.random()
+        if variant < 0.15:
+            st.forced[("deaths", pid, "id_number")] = "id_blank"
+        elif variant < 0.30:
+            st.forced[("deaths", pid, "id_number")] = "id_typo"
+        elif variant < 0.45 and _homophone_positions(st.P["given"][pid]):
+            st.forced[("deaths", pid, "name")] = "name_homophone"
+        st.injected.append(("deceased_paid", (("assistance", uid),)))
+
+
+def _inject_grace(st: _State, k: int) -> None:
+    """Control: a covered member dies and the payments stop within the grace month."""
+    last = st.m_last - DEATH_GRACE_MONTHS - 1
+    _top_up(st, _row_households_count(st, _death_candidates(st, last, None)), k, sizes=(1, 9))
+    for uid in _pick(st, _death_candidates(st, last, None), k, lambda u: _row_households(st, u)):
+        pid = _kill(st, uid, last)
+        month = int(_months(st.P["death"][pid])) + DEATH_GRACE_MONTHS
+        st.rows["grace"][uid] = _death_in_month(st, month)
+        st.controls.append(
+            (
+                "death_within_grace",
+                (("assistance", uid), ("deaths", pid)),
+                "died; the row ended and payments stopped within the grace month",
+            )
+        )
+
+
+def _inject_lookalikes(st: _State, k: int) -> None:
+    """Control: same name, same birth year, same township; one dead, the other paid."""
+    P, rows = st.P, st.rows
+    candidates = _candidate_rows(st, program="低保")
+    candidates = candidates[st.age(rows["pid"][candidates]) >= 30]
+    pool = _lookalike_pool(st)
+    pool_town = st.H["township"][P["hh"][pool]]
+    done = 0
+    for uid in st.rng.permutation(candidates):
+        if done == k:
+            break
+        a = int(rows["pid"][uid])
+        if any(st.used_hh[h] for h in _row_households(st, int(uid))):
+            continue
+        town = st.H["township"][P["hh"][a]]
+        match = pool[(pool_town == town) & (P["male"][pool] == P["male"][a])]
+        match = match[~st.used_hh[P["hh"][match]]]
+        if len(match):
+            _lookalike_pair(st, int(uid), int(match[st.rng.integers(0, len(match))]))
+            done += 1
+    for b in st.rng.permutation(pool):
+        if done >= k:
+            break
+        done += _lookalike_fresh(st, int(b))
+
+
+def _lookalike_pool(st: _State) -> np.ndarray:
+    """People who may die as someone's namesake: spouses and parents never on a roster."""
+    P = st.P
+    listed = np.zeros(len(P["hh"]), dtype=bool)
+    listed[st.rows["pid"]] = True
+    spouse_like = (P["role"] == SPOUSE) | (P["role"] == PARENT)
+    old_enough = P["birth"] < st.w0 - 365 * 20
+    return np.flatnonzero(spouse_like & ~listed & (P["death"] == NEVER) & old_enough)
+
+
+def _lookalike_fresh(st: _State, b: int) -> int:
+    """Small counties: enrol a fresh household of b's township holding a namesake-to-be."""
+    P = st.P
+    if st.used_hh[P["hh"][b]]:
+        return 0
+    town = int(st.H["township"][P["hh"][b]])
+    having = (P["male"] == P["male"][b]) & (st.age() >= 30) & (P["hh"] != P["hh"][b])
+    created = _top_up(st, 0, 1, sizes=(1, 9), township=town, having=having)
+    if not created:
+        return 0
+    uids = _case_rows(st, created[0])
+    uids = uids[having[st.rows["pid"][uids]]]
+    _lookalike_pair(st, int(uids[0]), b)
+    return 1
+
+
+def _lookalike_pair(st: _State, uid: int, b: int) -> None:
+    for hh in (*_row_households(st, uid), int(st.P["hh"][b])):
+        st.used_hh[hh] = True
+    _make_lookalike(st, int(st.rows["pid"][uid]), b)
+    st.controls.append(
+        (
+            "lookalike",
+            (("assistance", uid), ("deaths", b)),
+            "a different person of the same name, birth year and township died",
+        )
+    )
+
+
+def _make_lookalike(st: _State, a: int, b: int) -> None:
+    P = st.P
+    P["surname"][b], P["given"][b] = P["surname"][a], P["given"][a]
+    year = int(_ymd(P["birth"][a : a + 1])[0][0])
+    _, month, day = _ymd(P["birth"][b : b + 1])
+    P["birth"][b] = _day(date(year, int(month[0]), min(int(day[0]), 28)))
+    P["death"][b] = int(_random_day(st.rng, st.w0, st.as_of, 1)[0])
+
+
+def _shared_contacts(st: _State) -> None:
+    """A village office phone on dozens of rows and an agent's account for dozens of cases,
+    all of unrelated households (neither is an anomaly)."""
+    _, intact, _ = _case_stats(st)
+    free = np.flatnonzero(intact & ~st.used_hh[st.cases["hh"]])
+    for _ in range(max(1, st.people // 100_000)):
+        if len(free) == 0:
+            return
+        office = _township_first(st, free, int(st.rng.integers(24, 41)))
+        st.cases["phone"][office] = f"0878-{int(st.rng.integers(6100000, 6299999))}"
+        free = np.setdiff1d(free, office)
+        agent = _township_first(st, free, int(st.rng.integers(24, 37)))
+        st.cases["bank"][agent] = _new_bank(st)
+        free = np.setdiff1d(free, agent)
+
+
+def _township_first(st: _State, free: np.ndarray, count: int) -> np.ndarray:
+    """``count`` free cases, from one township first, then (if it has too few) any other."""
+    if len(free) == 0:
+        return free
+    town = int(st.cases["township"][free[st.rng.integers(0, len(free))]])
+    shuffled = st.rng.permutation(free)
+    local = shuffled[st.cases["township"][shuffled] == town]
+    rest = shuffled[st.cases["township"][shuffled] != town]
+    return np.concatenate([local, rest])[:count]
+
+
+def _finalize_rows(st: _State) -> None:
+    """End every row at its person's death, except the deaths left paid or ended late."""
+    rows = st.rows
+    death = st.P["death"][rows["pid"]]
+    hit = (death != NEVER) & (rows["end"] > death) & ~rows["dropped"]
+    grace = hit & (rows["grace"] != NEVER)
+    normal = hit & ~grace & ~rows["keep"]
+    rows["end"][normal] = death[normal]
+    rows["end"][grace] = rows["grace"][grace]
+    started_dead = ~rows["dropped"] & (rows["start"] > death)
+    if started_dead.any():
+        raise AssertionError(f"{int(started_dead.sum())} assistance rows start after a death")
+
+
+def _place(st: _State) -> None:
+    """Build the population, then the injected anomalies and controls."""
+    _households(st)
+    _persons(st)
+    _disabilities(st)
+    _background_deaths(st)
+    counts = {name: target_count(rate, st.people) for name, rate in ANOMALY_RATES.items()}
+    control = target_count(CONTROL_RATE, st.people)
+    _twins(st, control)
+    _poverty(st)
+    st.banks = _unique_numbers(st.rng, names.BANK_PREFIXES, 13, st.people // 4 + 200)
+    _enrol(st)
+    _transfers(st, target_count(2, st.people))
+    _inject_missed(st, counts["missed_disability"])
+    _inject_mistyped(st, control)
+    _inject_legit_single(st, control)
+    _inject_split(st, counts["split_household"])
+    _inject_duplicates(st, counts["duplicate_enrollment"])
+    _inject_deceased(st, counts["deceased_paid"])
+    _inject_grace(st, control)
+    _inject_lookalikes(st, control)
+    _shared_contacts(st)
+    _finalize_rows(st)
+    hukou_draw = st.rng.random(len(st.P["hh"]))
+    st.P["in_hukou"] = (st.P["death"] == NEVER) | (hukou_draw < 0.7)
+
+
+# --------------------------------------------------------------------------- IDs
+
+
+def _assign_ids(st: _State) -> None:
+    """18-digit IDs: region, birth date, a sequence whose last digit is odd for men, check."""
+    P, rng = st.P, st.rng
+    n = len(P["hh"])
+    ymd = np.datetime_as_string(P["birth"].astype("datetime64[D]"), unit="D")
+    stem = pd.Series(P["region"], dtype=object) + pd.Series(ymd, dtype=object).str.replace(
+        "-", "", regex=False
+    )
+    parity = P["male"].astype(np.int64)
+    seq = rng.integers(0, 500, n) * 2 + parity
+    while True:
+        duplicated = pd.DataFrame({"s": stem.to_numpy(), "q": seq}).duplicated().to_numpy()
+        if not duplicated.any():
+            break
+        seq[duplicated] = rng.integers(0, 500, int(duplicated.sum())) * 2 + parity[duplicated]
+    first17 = (stem + pd.Series([f"{q:03d}" for q in seq], dtype=object)).to_numpy()
+    digits = np.frombuffer("".join(first17).encode("ascii"), dtype=np.uint8).reshape(n, 17) - 48
+    checks = np.array(list(CHECK_CHARS), dtype=object)[
+        (digits.astype(np.int64) @ np.array(WEIGHTS)) % 11
+    ]
+    P["id"] = np.array([f + c for f, c in zip(first17, checks, strict=True)], dtype=object)
+    for sample in P["id"][: min(n, 50)]:
+        assert check_char(sample[:17]) == sample[17], sample
+
+
+# --------------------------------------------------------------------------- clean tables
+
+
+def _person_columns(st: _State, pids: np.ndarray) -> dict[str, np.ndarray]:
+    P, H, geo = st.P, st.H, st.geo
+    hh = P["hh"][pids]
+    town = H["township"][hh]
+    village = H["village"][hh]
+    townships = np.array(geo.townships, dtype=object)
+    return {
+        "pid": pids,
+        "name": (P["surname"][pids] + P["given"][pids]).astype(object),
+        "id_number": P["id"][pids],
+        "gender": np.where(P["male"][pids], "男", "女").astype(object),
+        "birth_date": P["birth"][pids],
+        "relation": P["relation"][pids],
+        "township": townships[town],
+        "village": np.array(
+            [geo.villages[t][v] for t, v in zip(town, village, strict=True)], dtype=object
+        ),
+        "address": _addresses(st, town, village, H["house"][hh]),
+        "phone": P["phone"][pids],
+        "eth": P["eth"][pids],
+    }
+
+
+def _addresses(st: _State, town: np.ndarray, village: np.ndarray, house: np.ndarray) -> np.ndarray:
+    geo = st.geo
+    return np.array(
+        [
+            f"{geo.townships[t]}{geo.villages[t][v]}{h}号"
+            for t, v, h in zip(town, village, house, strict=True)
+        ],
+        dtype=object,
+    )
+
+
+def _remarks(st: _State, n: int) -> np.ndarray:
+    options = np.array(names.REMARKS, dtype=object)
+    picked = options[st.rng.integers(0, len(options), n)]
+    return np.where(st.rng.random(n) < 0.08, picked, "").astype(object)
+
+
+def _hukou_table(st: _State) -> pd.DataFrame:
+    pids = np.flatnonzero(st.P["in_hukou"])
+    cols = _person_columns(st, pids)
+    cols["hukou_no"] = st.H["hukou_no"][st.P["hh"][pids]]
+    cols["备注"] = _remarks(st, len(pids))
+    return pd.DataFrame(cols)
+
+
+def _assistance_table(st: _State) -> pd.DataFrame:
+    rows, cases = st.rows, st.cases
+    uids = np.flatnonzero(~rows["dropped"])
+    case = rows["case"][uids]
+    case_no = _case_numbers(st)
+    frame = pd.DataFrame(_person_columns(st, rows["pid"][uids]))
+    frame["key"] = uids
+    frame["relation"] = rows["relation"][uids]
+    frame["case_no"] = case_no[case]
+    frame["program"] = cases["program"][case]
+    frame["dibao_class"] = cases["cls"][case]
+    frame["covered"] = np.where(rows["covered"][uids], "是", "否")
+    frame["household_size"] = np.bincount(case, minlength=len(cases))[case]
+    frame["health"] = st.P["health"][rows["pid"][uids]]
+    frame["income_per_capita"] = cases["income"][case]
+    frame["start_date"] = rows["start"][uids]
+    frame["end_date"] = rows["end"][uids]
+    town, village = cases["township"][case], cases["village"][case]
+    frame["township"] = np.array(st.geo.townships, dtype=object)[town]
+    frame["village"] = [st.geo.villages[t][v] for t, v in zip(town, village, strict=True)]
+    frame["address"] = _addresses(st, town, village, cases["house"][case])
+    frame["phone"] = cases["phone"][case]
+    frame["bank_account"] = cases["bank"][case]
+    frame["备注"] = _remarks(st, len(uids))
+    frame["order"] = rows["order"][uids]
+    return frame.sort_values(["case_no", "order", "key"], kind="stable").reset_index(drop=True)
+
+
+def _case_numbers(st: _State) -> np.ndarray:
+    """Case numbers that follow the start date, not the order cases were generated in."""
+    cases = st.cases
+    n = len(cases)
+    order = np.lexsort((st.rng.random(n), cases["start"]))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    prefix = np.where(cases["program"] == "特困", "TK", "DB")
+    return np.array(
+        [f"{p}{names.COUNTY_CODE}{r + 1:06d}" for p, r in zip(prefix, rank, strict=True)],
+        dtype=object,
+    )
+
+
+def _payments_table(st: _State, assistance: pd.DataFrame) -> pd.DataFrame:
+    """One row per case per month with a covered member active: the sum of their benefits."""
+    start_m = np.maximum(_months(assistance["start_date"].to_numpy()), st.m_first)
+    end_m = np.minimum(_months(assistance["end_date"].to_numpy()), st.m_last)
+    count = np.maximum(end_m - start_m + 1, 0)
+    index = np.repeat(np.arange(len(assistance)), count)
+    offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    rate = np.array(
+        [
+            _rate_of(p, c)
+            for p, c in zip(assistance["program"], assistance["dibao_class"], strict=True)
+        ]
+    )
+    covered = (assistance["covered"] == "是").to_numpy()
+    expanded = pd.DataFrame(
+        {
+            "case_no": assistance["case_no"].to_numpy()[index],
+            "pay_month": start_m[index] + offset,
+            "order": assistance["order"].to_numpy()[index],
+            "payee": assistance["pid"].to_numpy()[index],
+            "amount": (rate * covered)[index],
+        }
+    ).sort_values(["case_no", "pay_month", "order"], kind="stable")
+    grouped = expanded.groupby(["case_no", "pay_month"], sort=True)
+    paid = grouped.agg(amount=("amount", "sum"), payee=("payee", "first")).reset_index()
+    paid = paid[paid["amount"] > 0].sort_values(["pay_month", "case_no"], kind="stable")
+    first = assistance.drop_duplicates("case_no").set_index("case_no")
+    payee = paid["payee"].to_numpy()
+    return pd.DataFrame(
+        {
+            "case_no": paid["case_no"].to_numpy(),
+            "payee_name": (st.P["surname"][payee] + st.P["given"][payee]).astype(object),
+            "payee_id_number": st.P["id"][payee],
+            "bank_account": first["bank_account"].reindex(paid["case_no"]).to_numpy(),
+            "pay_month": paid["pay_month"].to_numpy(),
+            "amount": paid["amount"].to_numpy(),
+            "program": first["program"].reindex(paid["case_no"]).to_numpy(),
+            "remarks": _remarks(st, len(paid)),
+            "payee_pid": payee,
+        }
+    ).reset_index(drop=True)
+
+
+def _labor(st: _State, pids: np.ndarray) -> np.ndarray:
+    rng, n = st.rng, len(pids)
+    age = st.age(pids)
+    health = st.P["health"][pids]
+    ordinary = np.array(["普通劳动力", "技能劳动力", "弱劳动力或半劳动力"], dtype=object)
+    labor = ordinary[rng.choice(3, size=n, p=[0.72, 0.12, 0.16])]
+    old = np.where(rng.random(n) < 0.6, "无劳动力", "弱劳动力或半劳动力")
+    labor = np.where(age >= 65, old, labor)
+    labor = np.where(
+        health == "患有大病",
+        np.where(rng.random(n) < 0.5, "丧失劳动力", "弱劳动力或半劳动力"),
+        labor,
+    )
+    labor = np.where(_severe(st, pids), "丧失劳动力", labor)
+    return np.where(age < 16, "无劳动力", labor).astype(object)
+
+
+def _poverty_table(st: _State) -> pd.DataFrame:
+    H = st.H
+    pids = np.flatnonzero(H["in_pov"][st.P["hh"]])
+    hh = st.P["hh"][pids]
+    cols = _person_columns(st, pids)
+    del cols["address"], cols["phone"]
+    cols["poverty_hh_no"] = np.array([f"{names.COUNTY_CODE}{h + 1:08d}" for h in hh], dtype=object)
+    cols["poverty_status"] = H["status"][hh]
+    cols["labor_capacity"] = _labor(st, pids)
+    cols["health"] = st.P["health"][pids]
+    cols["poverty_cause"] = H["cause"][hh]
+    cols["income_per_capita_year"] = H["income_year"][hh]
+    return pd.DataFrame(cols)
+
+
+def _disability_table(st: _State) -> pd.DataFrame:
+    P = st.P
+    pids = np.flatnonzero(P["dis_type"] >= 0)
+    cols = _person_columns(st, pids)
+    for column in ("birth_date", "relation", "address", "phone"):
+        del cols[column]
+    kind, level = P["dis_type"][pids], P["dis_level"][pids]
+    cols["cert_no"] = np.array(
+        [f"{i}{t + 1}{lv}" for i, t, lv in zip(P["id"][pids], kind, level, strict=True)],
+        dtype=object,
+    )
+    cols["disability_type"] = np.array(names.DISABILITY_TYPES, dtype=object)[kind]
+    cols["disability_level"] = level
+    cols["issue_date"] = np.maximum(P["dis_issue"][pids], P["birth"][pids] + 30)
+    cols["remarks"] = _remarks(st, len(pids))
+    return pd.DataFrame(cols)
+
+
+def _deaths_table(st: _State) -> pd.DataFrame:
+    P, rng = st.P, st.rng
+    dead = np.flatnonzero(P["death"] != NEVER)
+    double = rng.random(len(dead)) < 0.15
+    sources = np.array([s for s, _ in names.DEATH_SOURCES], dtype=object)
+    weights = np.array([w for _, w in names.DEATH_SOURCES])
+    first = rng.choice(len(sources), size=len(dead), p=weights / weights.sum())
+    second = (first + rng.integers(1, len(sources), len(dead))) % len(sources)
+    pids = np.concatenate([dead, dead[double]])
+    source = np.concatenate([first, second[double]])
+    cols = _person_columns(st, pids)
+    del cols["relation"], cols["phone"]
+    cols["death_date"] = P["death"][pids]
+    cols["source"] = sources[source]
+    cols["备注"] = _remarks(st, len(pids))
+    frame = pd.DataFrame(cols)
+    frame["source_rank"] = source
+    return frame.sort_values(["death_date", "pid", "source_rank"], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def _tables(st: _State) -> dict[str, pd.DataFrame]:
+    """Clean tables with true person ids (``pid``) and internal ``key`` columns."""
+    tables = {
+        "hukou": _hukou_table(st),
+        "assistance": _assistance_table(st),
+        "poverty": _poverty_table(st),
+        "disability": _disability_table(st),
+        "deaths": _deaths_table(st),
+    }
+    tables["payments"] = _payments_table(st, tables["assistance"])
+    for registry, frame in tables.items():
+        if "key" not in frame:
+            frame["key"] = frame.get("pid", -1)
+        width = max(7, len(str(len(frame))))
+        frame.insert(
+            0,
+            "record_id",
+            [f"{RECORD_PREFIX[registry]}{i + 1:0{width}d}" for i in range(len(frame))],
+        )
+    return {registry: tables[registry] for registry in FILES}
+
+
+# --------------------------------------------------------------------------- derived truth
+
+
+def _row_months(frame: pd.DataFrame, m_last: int) -> tuple[np.ndarray, np.ndarray]:
+    start = _months(frame["start_date"].to_numpy())
+    end = np.minimum(_months(frame["end_date"].to_numpy()), m_last)
+    return start, end
+
+
+def _severe_rows(disability: pd.DataFrame) -> np.ndarray:
+    level = disability["disability_level"].to_numpy()
+    mental = disability["disability_type"].isin(SEVERE_ANY_LEVEL).to_numpy()
+    return (level <= 2) | mental
+
+
+def derive_cases(
+    tables: dict[str, pd.DataFrame], household: np.ndarray, as_of: int
+) -> list[dict[str, Any]]:
+    """Apply the contract section 2 rules to clean tables (with true ``pid``); every true case."""
+    m_last = int(_months(as_of))
+    found = (
+        _derive_deceased(tables, m_last)
+        + _derive_duplicates(tables, as_of, m_last)
+        + _derive_splits(tables, household, as_of)
+        + _derive_missed(tables)
+    )
+    order = list(ANOMALY_RATES)
+    return sorted(
+        found, key=lambda case: (order.index(case["case_type"]), case["records"][0]["record_id"])
+    )
+
+
+def _paid_months(payments: pd.DataFrame) -> dict[str, set[int]]:
+    paid: dict[str, set[int]] = {}
+    for case_no, month in zip(payments["case_no"], payments["pay_month"], strict=True):
+        paid.setdefault(case_no, set()).add(int(month))
+    return paid
+
+
+def _rates(frame: pd.DataFrame) -> np.ndarray:
+    return np.array(
+        [_rate_of(p, c) for p, c in zip(frame["program"], frame["dibao_class"], strict=True)]
+    )
+
+
+def _derive_deceased(tables: dict[str, pd.DataFrame], m_last: int) -> list[dict[str, Any]]:
+    deaths = tables["deaths"]
+    died = deaths.groupby("pid")["death_date"].min()
+    rows = tables["assistance"]
+    rows = rows[(rows["covered"] == "是") & rows["pid"].isin(died.index)].copy()
+    rows["rate"] = _rates(rows)
+    start, end = _row_months(rows, m_last)
+    paid = _paid_months(tables["payments"])
+    found = []
+    for i, (_, row) in enumerate(rows.iterrows()):
+        death_month = int(_months(died[row["pid"]]))
+        months = [
+            m
+            for m in sorted(paid.get(row["case_no"], ()))
+            if m > death_month + DEATH_GRACE_MONTHS and start[i] <= m <= end[i]
+        ]
+        if not months:
+            continue
+        notices = deaths.loc[deaths["pid"] == row["pid"], "record_id"].tolist()
+        found.append(
+            {
+                "case_type": "deceased_paid",
+                "records": [{"registry": "assistance", "record_id": row["record_id"]}],
+                "amount_at_risk": float(row["rate"] * len(months)),
+                "note": f"died {_date(died[row['pid']])}; paid {len(months)} months after "
+                f"{_month_text(death_month + DEATH_GRACE_MONTHS)}",
+                "person_id": _person_label(row["pid"]),
+                "death_records": [{"registry": "deaths", "record_id": r} for r in notices],
+                "paid_months": [_month_text(m) for m in months],
+            }
+        )
+    return found
+
+
+def _person_label(pid: int) -> str:
+    return f"P{int(pid):07d}"
+
+
+def _derive_duplicates(
+    tables: dict[str, pd.DataFrame], as_of: int, m_last: int
+) -> list[dict[str, Any]]:
+    rows = tables["assistance"]
+    rows = rows[rows.groupby("pid")["case_no"].transform("nunique") > 1].copy()
+    rows["rate"] = _rates(rows) * (rows["covered"] == "是").to_numpy()
+    rows["m_start"], rows["m_end"] = _row_months(rows, m_last)
+    rows["last_day"] = np.minimum(rows["end_date"].to_numpy(), as_of)
+    fields = ["pid", "record_id", "case_no", "start_date", "last_day", "m_start", "m_end", "rate"]
+    by_person: dict[int, list[tuple]] = {}
+    for item in rows[fields].itertuples(index=False, name=None):
+        by_person.setdefault(int(item[0]), []).append(item)
+    paid = _paid_months(tables["payments"])
+    found = []
+    for pid in sorted(by_person):
+        involved, amount = _overlaps(sorted(by_person[pid], key=lambda r: (r[3], r[1])), paid)
+        if involved:
+            found.append(
+                {
+                    "case_type": "duplicate_enrollment",
+                    "records": [{"registry": "assistance", "record_id": r} for r in involved],
+                    "amount_at_risk": float(amount),
+                    "note": f"one person on {len(involved)} assistance rows of different cases "
+                    "with overlapping active months",
+                    "person_id": _person_label(pid),
+                }
+            )
+    return found
+
+
+def _overlaps(items: list[tuple], paid: dict[str, set[int]]) -> tuple[list[str], float]:
+    """Rows (sorted by start) of one person that overlap a row of another case, and the money
+    paid twice: each later row's share over the months both its case and an earlier one paid."""
+    involved: set[str] = set()
+    amount = 0.0
+    for j, (_, later_id, later_case, later_start, later_last, *_rest) in enumerate(items):
+        twice: set[int] = set()
+        for earlier in items[:j]:
+            if earlier[2] == later_case or later_start > earlier[4] or earlier[3] > later_last:
+                continue
+            involved.update((earlier[1], later_id))
+            twice |= _active_paid(earlier, paid) & _active_paid(items[j], paid)
+        amount += items[j][7] * len(twice)
+    return sorted(involved), amount
+
+
+def _active_paid(row: tuple, paid: dict[str, set[int]]) -> set[int]:
+    """Months a row was active and its case was paid (row: the fields of _derive_duplicates)."""
+    return {m for m in paid.get(row[2], ()) if row[5] <= m <= row[6]}
+
+
+def _derive_splits(
+    tables: dict[str, pd.DataFrame], household: np.ndarray, as_of: int
+) -> list[dict[str, Any]]:
+    rows = tables["assistance"]
+    disability = tables["disability"]
+    severe = set(disability.loc[_severe_rows(disability), "pid"].tolist())
+    roster = rows.groupby("case_no")["record_id"].transform("size").to_numpy()
+    lone = rows[roster == 1]
+    legit = set(lone.loc[lone["pid"].isin(severe) | (lone["health"] == "患有大病"), "case_no"])
+    dibao = rows[(rows["program"] == "低保") & ~rows["case_no"].isin(legit)].copy()
+    dibao["hh"] = household[dibao["pid"].to_numpy()]
+    dibao = dibao[dibao.groupby("hh")["case_no"].transform("nunique") > 1]
+    found = []
+    households: dict[int, list[tuple]] = {}
+    fields = ["hh", "case_no", "pid", "start_date", "end_date", "record_id"]
+    for hh, case_no, pid, start, end, record in dibao[fields].itertuples(index=False, name=None):
+        households.setdefault(int(hh), []).append((case_no, int(pid), int(start), int(end), record))
+    for hh in sorted(households):
+        group = households[hh]
+        involved = _split_cases([item[:4] for item in group], as_of)
+        if involved:
+            records = sorted(item[4] for item in group if item[0] in involved)
+            found.append(
+                {
+                    "case_type": "split_household",
+                    "records": [{"registry": "assistance", "record_id": r} for r in records],
+                    "amount_at_risk": None,
+                    "note": f"one hukou household in {len(involved)} concurrent 低保 cases",
+                    "household": f"H{int(hh):07d}",
+                    "case_numbers": sorted(involved),
+                }
+            )
+    return found
+
+
+def _split_cases(group: list[tuple[str, int, int, int]], as_of: int) -> set[str]:
+    """The cases of one household that, at some moment, each hold members the other lacks.
+    ``group``: (case_no, pid, start_date, end_date) of the household's 低保 rows."""
+    times = sorted(
+        {start for _, _, start, _ in group} | {end + 1 for *_, end in group if end < as_of}
+    )
+    involved: set[str] = set()
+    for t in times:
+        members: dict[str, set[int]] = {}
+        for case_no, pid, start, end in group:
+            if start <= t <= end:
+                members.setdefault(case_no, set()).add(pid)
+        keys = sorted(members)
+        for i, one in enumerate(keys):
+            for two in keys[i + 1 :]:
+                if members[one] - members[two] and members[two] - members[one]:
+                    involved.update((one, two))
+    return involved
+
+
+def _derive_missed(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
+    disability = tables["disability"]
+    poverty = tables["poverty"]
+    rows = tables["assistance"]
+    dead = set(tables["deaths"]["pid"].tolist())
+    poor_rows = poverty["poverty_status"].isin(POOR_STATUSES) | (
+        poverty["income_per_capita_year"] < DIBAO_STANDARD_YEAR
+    )
+    poor = set(poverty.loc[poor_rows, "pid"].tolist())
+    poor |= set(rows.loc[rows["income_per_capita"] * 12 < DIBAO_STANDARD_YEAR, "pid"].tolist())
+    enrolled = set(
+        rows.loc[(rows["covered"] == "是") & (rows["end_date"] == NEVER), "pid"].tolist()
+    )
+    found = []
+    for row in disability[_severe_rows(disability)].itertuples(index=False):
+        if row.pid in dead or row.pid not in poor or row.pid in enrolled:
+            continue
+        found.append(
+            {
+                "case_type": "missed_disability",
+                "records": [{"registry": "disability", "record_id": row.record_id}],
+                "amount_at_risk": None,
+                "note": f"{row.disability_type}{names.LEVEL_CHINESE[row.disability_level - 1]}, "
+                "poor household, no active 低保 or 特困",
+                "person_id": _person_label(row.pid),
+            }
+        )
+    return found
+
+
+def _record_ids(tables: dict[str, pd.DataFrame]) -> dict[str, dict[int, list[str]]]:
+    """Internal key -> record ids, per person registry."""
+    out: dict[str, dict[int, list[str]]] = {}
+    for registry in PERSON_REGISTRIES:
+        frame = tables[registry]
+        mapping: dict[int, list[str]] = {}
+        for key, record in zip(frame["key"].tolist(), frame["record_id"].tolist(), strict=True):
+            mapping.setdefault(int(key), []).append(record)
+        out[registry] = mapping
+    return out
+
+
+def _resolve(keys: Iterable[Key], ids: dict[str, dict[int, list[str]]]) -> list[dict[str, str]]:
+    records = []
+    for registry, key in keys:
+        for record in ids[registry][key]:
+            records.append({"registry": registry, "record_id": record})
+    return records
+
+
+def _check_truth(st: _State, derived: list[dict[str, Any]], ids: dict) -> list[dict[str, Any]]:
+    """Assert every injected anomaly is derived and no control is; return the controls."""
+    signature = {
+        (c["case_type"], tuple(sorted(r["record_id"] for r in c["records"]))) for c in derived
+    }
+    for case_type, keys in st.injected:
+        records = tuple(sorted(r["record_id"] for r in _resolve(keys, ids)))
+        if (case_type, records) not in signature:
+            raise AssertionError(
+                f"injected {case_type} {records} not derived from the clean tables"
+            )
+    flagged = {r["record_id"] for c in derived for r in c["records"]}
+    controls = []
+    for control_type, keys, note in st.controls:
+        records = _resolve(keys, ids)
+        guarded = [r for r in records if r["registry"] in ("assistance", "disability")]
+        if any(r["record_id"] in flagged for r in guarded):
+            raise AssertionError(f"control {control_type} {records} is flagged as an anomaly")
+        controls.append({"control_type": control_type, "records": records, "note": note})
+    order = list(CONTROL_TYPES)
+    return sorted(
+        controls, key=lambda c: (order.index(c["control_type"]), c["records"][0]["record_id"])
+    )
+
+
+# --------------------------------------------------------------------------- noise
+
+
+@cache
+def _homophone_map() -> dict[str, str]:
+    return {char: group for group in names.HOMOPHONE_GROUPS for char in group}
+
+
+def _homophone_positions(given: str) -> list[int]:
+    table = _homophone_map()
+    return [i for i, char in enumerate(given) if char in table]
+
+
+_S2T = opencc.OpenCC("s2t")
+
+
+@lru_cache(maxsize=100_000)
+def _traditional(text: str) -> str:
+    return _S2T.convert(text)
+
+
+def _fullwidth(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+@dataclass
+class _NoiseContext:
+    """What a noise function may need besides the value."""
+
+    rng: np.random.Generator
+    xlsx: bool
+
+
+def _noise_id(kind: str, value: str, ctx: _NoiseContext) -> object | None:
+    """One ID noise; None when it does not apply to this value."""
+    rng = ctx.rng
+    if not value:
+        return None
+    if kind == "id_typo":
+        pos = int(rng.integers(0, 17))
+        digit = str((int(value[pos]) + int(rng.integers(1, 10))) % 10)
+        return value[:pos] + digit + value[pos + 1 :]
+    if kind == "id_transposition":
+        spots = [i for i in range(16) if value[i] != value[i + 1]]
+        if not spots:
+            return None
+        i = spots[int(rng.integers(0, len(spots)))]
+        return value[:i] + value[i + 1] + value[i] + value[i + 2 :]
+    if kind == "id_15_digit":
+        return value[:6] + value[8:17] if value[6:8] == "19" else None
+    if kind in ("id_scientific", "id_zeroed_tail"):
+        return _damaged(kind, value, ctx)
+    if kind == "id_blank":
+        return ""
+    if kind == "id_lowercase_x":
+        return value[:17] + "x" if value.endswith("X") else None
+    if kind == "fullwidth":
+        return _fullwidth(value)
+    if kind == "stray_space":
+        return _stray_space(value, rng)
+    raise ValueError(kind)
+
+
+def _damaged(kind: str, value: str, ctx: _NoiseContext) -> object:
+    if ctx.xlsx:
+        return float(int(value[:15]) * 1000)
+    if kind == "id_scientific":
+        return f"{float(value[:15]) * 1000:.5E}"
+    return value[:15] + "000"
+
+
+def _stray_space(value: str, rng: np.random.Generator) -> str:
+    variant = int(rng.integers(0, 4))
+    if variant == 0:
+        return " " + value
+    if variant == 1:
+        return value + " "
+    if variant == 2:
+        return value + "\t"
+    return value[:6] + " " + value[6:]
+
+
+def _noise_name(kind: str, value: str, ctx: _NoiseContext) -> str | None:
+    surname, given = value[:1], value[1:]
+    if kind == "name_homophone":
+        spots = _homophone_positions(given)
+        if not spots:
+            return None
+        pos = spots[int(ctx.rng.integers(0, len(spots)))]
+        group = _homophone_map()[given[pos]].replace(given[pos], "")
+        return (
+            surname + given[:pos] + group[int(ctx.rng.integers(0, len(group)))] + given[pos + 1 :]
+        )
+    if kind == "name_traditional":
+        converted = _traditional(value)
+        safe = all("\u4e00" <= c <= "\u9fa5" for c in converted)
+        return converted if converted != value and safe else None
+    if kind == "name_inner_space":
+        return f"{surname} {given}"
+    if kind == "fullwidth":
+        return f"{surname}\u3000{given}"
+    raise ValueError(kind)
+
+
+def _noise_birth(kind: str, value: int, ctx: _NoiseContext) -> int | None:
+    year, month, day = (int(x[0]) for x in _ymd(np.array([value])))
+    if kind == "date_day_month_swap":
+        if day > 12 or day == month:
+            return None
+        return _day(date(year, day, month))
+    for _ in range(10):
+        field_ = int(ctx.rng.integers(0, 3))
+        shift = int(ctx.rng.choice([-1, 1])) * int(ctx.rng.integers(1, 10 if field_ == 2 else 3))
+        parts = [year, month, day]
+        parts[field_] += shift
+        try:
+            return _day(date(*parts))
+        except ValueError:
+            continue
+    return None
+
+
+def _noise_simple(kind: str, value: str, ctx: _NoiseContext) -> str | None:
+    if not value:
+        return None
+    if kind == "gender_wrong":
+        return "女" if value == "男" else "男"
+    if kind == "township_suffix":
+        stem = value.removesuffix("傣族傈僳族乡").removesuffix("镇").removesuffix("乡")
+        return stem if stem != value else None
+    if kind == "village_variant":
+        return value[:-1] + "村委会" if value.endswith("村") else None
+    if kind == "blank":
+        return ""
+    if kind == "phone_format":
+        return _phone_format(value, ctx.rng)
+    if kind == "stray_space":
+        return " ".join(value[i : i + 4] for i in range(0, len(value), 4))
+    raise ValueError(kind)
+
+
+def _phone_format(value: str, rng: np.random.Generator) -> str | None:
+    if not (len(value) == 11 and value.isdigit()):
+        return None
+    variant = int(rng.integers(0, 3))
+    if variant == 0:
+        return f"{value[:3]} {value[3:7]} {value[7:]}"
+    return ("+86 " if variant == 1 else "+86") + value
+
+
+NoiseFn = Callable[[str, Any, _NoiseContext], Any]
+
+
+def _column_noise(
+    registry: str, column: str
+) -> tuple[tuple[tuple[str, float], ...], NoiseFn] | None:
+    """The noise kinds (with rates at noise=1) and function of one column, or None."""
+    kind = REGISTRIES[registry].column(column).kind
+    if kind == "id":
+        rates = ID_NOISE
+        if registry == "deaths":
+            rates = tuple((k, DEATHS_ID_BLANK if k == "id_blank" else r) for k, r in ID_NOISE)
+        return rates, _noise_id
+    simple: dict[str, tuple[tuple[str, float], ...]] = {
+        "gender": (("gender_wrong", GENDER_WRONG),),
+        "township": (("township_suffix", TOWNSHIP_SHORT),),
+        "village": (("village_variant", VILLAGE_VARIANT),)
+        + ((("blank", DEATHS_VILLAGE_BLANK),) if registry == "deaths" else ()),
+        "phone": (("phone_format", PHONE_FORMAT),),
+        "account": (("stray_space", ACCOUNT_FORMAT),),
+    }
+    if kind == "name":
+        return NAME_NOISE, _noise_name
+    if column == "birth_date":
+        return BIRTH_NOISE, _noise_birth
+    if kind in simple:
+        return simple[kind], _noise_simple
+    return None
+
+
+def _draw_kinds(
+    rng: np.random.Generator, n: int, rates: tuple[tuple[str, float], ...], noise: float
+) -> np.ndarray:
+    """Per row: the index of the noise kind to apply, or -1."""
+    probabilities = np.array([rate for _, rate in rates]) * noise
+    total = probabilities.sum()
+    if total > 1:
+        probabilities = probabilities / total
+    edges = np.cumsum(probabilities)
+    drawn = np.searchsorted(edges, rng.random(n), side="right")
+    return np.where(drawn < len(rates), drawn, -1)
+
+
+def _apply_noise(
+    frame: pd.DataFrame, registry: str, st: _State, noise: float, log_rows: list
+) -> dict[str, list]:
+    """Noisy values per column (still typed: dates as day numbers); logs every injection."""
+    spec = FILES[registry]
+    ctx = _NoiseContext(st.rng, spec.fmt == "xlsx")
+    keys = frame["key"].to_numpy()
+    record_ids = frame["record_id"].tolist()
+    values: dict[str, list] = {}
+    for column in [c.name for c in REGISTRIES[registry].columns if c.name in frame]:
+        cells = frame[column].tolist()
+        plan = _column_noise(registry, column) if noise > 0 else None
+        if plan is not None:
+            rates, function = plan
+            chosen = _noise_plan(cells, registry, column, rates, keys, st, noise)
+            for i, kind in chosen:
+                new = function(kind, cells[i], ctx)
+                if new is None or new == cells[i]:
+                    continue
+                cells[i] = new
+                log_rows.append((registry, i, record_ids[i], column, kind))
+        values[column] = cells
+    return values
+
+
+def _noise_plan(cells: list, registry: str, column: str, rates: tuple, keys: np.ndarray, st: _State,
+                noise: float) -> list[tuple[int, str]]:  # fmt: skip
+    """(row position, noise kind) of the cells of one column to make noisy, in row order."""
+    kinds = _draw_kinds(st.rng, len(cells), rates, noise)
+    plan = {int(i): rates[kinds[i]][0] for i in np.flatnonzero(kinds >= 0)}
+    if column.endswith("id_number"):
+        upper_x = (
+            pd.Series(cells, dtype=object).str.endswith("X").fillna(False).to_numpy(dtype=bool)
+        )
+        lower = upper_x & (st.rng.random(len(cells)) < LOWERCASE_X * noise)
+        for i in np.flatnonzero(lower):
+            plan.setdefault(int(i), "id_lowercase_x")
+    special = [
+        (k, c, kind) for (r, k, c), kind in st.forced.items() if r == registry and c == column
+    ]
+    guarded = [k for r, k, c in st.protected if r == registry and c == column]
+    if special or guarded:
+        positions = pd.Series(np.arange(len(keys)), index=keys)
+        for key in guarded:
+            for i in np.atleast_1d(positions.get(key, [])):
+                plan.pop(int(i), None)
+        for key, _, kind in special:
+            for i in np.atleast_1d(positions.get(key, [])):
+                plan[int(i)] = kind
+    return sorted(plan.items())
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _format_dates(days: list, styles: np.ndarray, xlsx: bool) -> list:
+    """Day numbers as text in each row's style (0 ISO, 1 slashes, 2 compact, 3 Chinese, 4 a
+    spreadsheet date cell); blank for no date."""
+    array = np.array([0 if d == NEVER else d for d in days], dtype=np.int64)
+    years, months, dom = _ymd(array)
+    out: list = []
+    for d, y, m, dd, style in zip(days, years, months, dom, styles, strict=True):
+        if d == NEVER:
+            out.append("")
+        elif style == 1:
+            out.append(f"{y}/{m}/{dd}")
+        elif style == 2:
+            out.append(f"{y:04d}{m:02d}{dd:02d}")
+        elif style == 3:
+            out.append(f"{y}年{m}月{dd}日")
+        elif style == 4 and xlsx:
+            out.append(date(int(y), int(m), int(dd)))
+        else:
+            out.append(f"{y:04d}-{m:02d}-{dd:02d}")
+    return out
+
+
+def _date_styles(rng: np.random.Generator, n: int, noise: float, xlsx: bool) -> np.ndarray:
+    mixed = min(1.0, DATE_MIXED * noise)
+    shares = [1 - mixed, mixed * 0.35, mixed * 0.3, mixed * 0.2, mixed * 0.15]
+    if not xlsx:
+        shares[0] += shares[4]
+        shares[4] = 0
+    return rng.choice(5, size=n, p=np.array(shares) / sum(shares))
+
+
+def _format_months(months: list, rng: np.random.Generator, noise: float) -> list[str]:
+    mixed = min(1.0, MONTH_MIXED * noise)
+    styles = rng.choice(3, size=len(months), p=[1 - mixed, mixed / 2, mixed / 2])
+    out = []
+    for month, style in zip(months, styles, strict=True):
+        y, m = month // 12 + 1970, month % 12 + 1
+        out.append(
+            f"{y:04d}-{m:02d}" if style == 0 else f"{y}/{m}" if style == 1 else f"{y}年{m}月"
+        )
+    return out
+
+
+def _format_amounts(amounts: list, rng: np.random.Generator, noise: float, xlsx: bool) -> list:
+    if xlsx:
+        return [float(a) for a in amounts]
+    mixed = min(1.0, AMOUNT_MIXED * noise)
+    styles = rng.choice(4, size=len(amounts), p=[1 - mixed, mixed * 0.4, mixed * 0.3, mixed * 0.3])
+    out = []
+    for amount, style in zip(amounts, styles, strict=True):
+        value = float(amount)
+        text = str(int(value)) if value.is_integer() else f"{value:.1f}"
+        if style == 1:
+            text = f"{value:,.2f}"
+        elif style == 2:
+            text = f"{text}元"
+        elif style == 3:
+            text = f"{value:.2f}"
+        out.append(text)
+    return out
+
+
+def _format_levels(levels: list, rng: np.random.Generator, noise: float, xlsx: bool) -> list:
+    digits = rng.random(len(levels)) < min(1.0, LEVEL_DIGITS * noise)
+    return [
+        (int(lv) if xlsx else str(int(lv))) if d else names.LEVEL_CHINESE[int(lv) - 1]
+        for lv, d in zip(levels, digits, strict=True)
+    ]
+
+
+def _format_columns(
+    values: dict[str, list], registry: str, st: _State, noise: float
+) -> dict[str, list]:
+    """Typed values to what the file holds: text (CSV) or text and numbers (XLSX)."""
+    xlsx = FILES[registry].fmt == "xlsx"
+    n = len(next(iter(values.values())))
+    styles = _date_styles(st.rng, n, noise, xlsx)
+    out: dict[str, list] = {}
+    for column, cells in values.items():
+        kind = REGISTRIES[registry].column(column).kind
+        if kind == "date":
+            out[column] = _format_dates(cells, styles, xlsx)
+        elif kind == "month":
+            out[column] = _format_months(cells, st.rng, noise)
+        elif kind == "amount":
+            out[column] = _format_amounts(cells, st.rng, noise, xlsx)
+        elif kind == "count":
+            out[column] = [int(c) if xlsx else str(int(c)) for c in cells]
+        elif kind == "disability_level":
+            out[column] = _format_levels(cells, st.rng, noise, xlsx)
+        else:
+            out[column] = [
+                c if isinstance(c, float) else ("" if c is None else str(c)) for c in cells
+            ]
+    return out
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _headers(registry: str, columns: list[str]) -> list[str]:
+    spec = FILES[registry]
+    if spec.header == "en":
+        return columns
+    registry_columns = {c.name: c.header for c in REGISTRIES[registry].columns}
+    return [registry_columns.get(c, c) for c in columns]
+
+
+def _extras(frame: pd.DataFrame, registry: str) -> dict[str, list]:
+    extras: dict[str, list] = {}
+    for name in FILES[registry].extras:
+        if name in ("民族", "ethnicity"):
+            extras[name] = frame["eth"].tolist()
+        else:
+            source = "备注" if "备注" in frame else "remarks"
+            extras[name] = frame[source].tolist()
+    return extras
+
+
+def _write_registry(path: Path, registry: str, columns: dict[str, list], st: _State) -> None:
+    order = list(columns)
+    order = [order[i] for i in st.rng.permutation(len(order))]
+    headers = _headers(registry, order)
+    body = zip(*(columns[c] for c in order), strict=True)
+    spec = FILES[registry]
+    if spec.fmt == "xlsx":
+        _write_xlsx(path, headers, body)
+        return
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows(body)
+    path.write_bytes(buffer.getvalue().encode(spec.encoding or "utf-8"))
+
+
+def _write_xlsx(path: Path, headers: list[str], body: Iterable[tuple]) -> None:
+    """A one-sheet XLSX written directly (inline strings; numbers and dates as numbers), with
+    fixed metadata and zip timestamps, so that its bytes are reproducible."""
+    lines = [_xlsx_row(1, headers)]
+    lines.extend(_xlsx_row(number, row) for number, row in enumerate(body, start=2))
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{XLSX_MAIN}"><sheetData>{"".join(lines)}</sheetData></worksheet>'
+    )
+    parts = {**XLSX_PARTS, "xl/worksheets/sheet1.xml": sheet}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            archive.writestr(info, text.encode("utf-8"))
+    path.write_bytes(out.getvalue())
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@cache
+def _column_refs(width: int) -> tuple[str, ...]:
+    return tuple(_column_letters(i) for i in range(width))
+
+
+def _xlsx_row(number: int, values: Iterable[Any]) -> str:
+    cells = []
+    for letters, value in zip(_column_refs(256), values, strict=False):
+        ref = f"{letters}{number}"
+        if isinstance(value, bool):
+            cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
+        elif isinstance(value, (int, float, np.integer, np.floating)):
+            cells.append(f'<c r="{ref}"><v>{_xlsx_number(value)}</v></c>')
+        elif isinstance(value, date):
+            cells.append(f'<c r="{ref}" s="1"><v>{(value - EXCEL_EPOCH).days}</v></c>')
+        elif value is not None and value != "":
+            text = _xml_escape(str(value))
+            cells.append(
+                f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+            )
+    return f'<row r="{number}">{"".join(cells)}</row>'
+
+
+def _xlsx_number(value: float) -> str:
+    if isinstance(value, (int, np.integer)) or (float(value).is_integer() and abs(value) < 1e15):
+        return str(int(value))
+    return repr(float(value)).upper()
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _write_drop(
+    st: _State, tables: dict[str, pd.DataFrame], drop: Path, noise: float
+) -> list[tuple]:
+    log_rows: list[tuple] = []
+    for registry, frame in tables.items():
+        values = _apply_noise(frame, registry, st, noise, log_rows)
+        columns = _format_columns(values, registry, st, noise)
+        columns.update(_extras(frame, registry))
+        _write_registry(drop / FILES[registry].file, registry, columns, st)
+        log.info("wrote %s: %d rows", FILES[registry].file, len(frame))
+    return log_rows
+
+
+def _write_csv(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> None:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def _write_jsonl(path: Path, items: list[dict[str, Any]]) -> None:
+    path.write_text(
+        "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items), encoding="utf-8"
+    )
+
+
+def _write_truth(
+    truth: Path, tables: dict[str, pd.DataFrame], derived: list, controls: list, log_rows: list
+) -> None:
+    persons = (
+        (registry, record, _person_label(pid))
+        for registry in PERSON_REGISTRIES
+        for record, pid in zip(tables[registry]["record_id"], tables[registry]["pid"], strict=True)
+    )
+    _write_csv(truth / "persons.csv", ["registry", "record_id", "person_id"], persons)
+    _write_jsonl(truth / "cases.jsonl", derived)
+    _write_jsonl(truth / "controls.jsonl", controls)
+    order = list(FILES)
+    columns = {r: [c.name for c in REGISTRIES[r].columns] for r in FILES}
+    ordered = sorted(log_rows, key=lambda r: (order.index(r[0]), r[1], columns[r[0]].index(r[3])))
+    _write_csv(
+        truth / "noise.csv",
+        ["registry", "record_id", "column", "noise"],
+        ((r[0], r[2], r[3], r[4]) for r in ordered),
+    )
+
+
+def _manifest(
+    st: _State, seed: int, noise: float, tables: dict, derived: list, controls: list, log_rows: list
+) -> dict:
+    injected = Counter(case_type for case_type, _ in st.injected)
+    return {
+        "generator": "resolver.synth",
+        "seed": seed,
+        "people": st.people,
+        "noise": noise,
+        "as_of": _date(st.as_of).isoformat(),
+        "window": {"first_month": _month_text(st.m_first), "last_month": _month_text(st.m_last)},
+        "policy": {
+            "death_grace_months": DEATH_GRACE_MONTHS,
+            "dibao_standard_year": DIBAO_STANDARD_YEAR,
+            "monthly_benefit": {
+                "低保A": BENEFIT["A"],
+                "低保B": BENEFIT["B"],
+                "低保C": BENEFIT["C"],
+                "特困": BENEFIT["特困"],
+            },
+            "severely_disabled": "level 1-2 of any type, or 3-4 of 智力/精神",
+            "poor_statuses": list(POOR_STATUSES),
+        },
+        "files": {
+            registry: {
+                "file": spec.file,
+                "format": spec.fmt,
+                "encoding": spec.encoding,
+                "header_language": spec.header,
+                "rows": len(tables[registry]),
+            }
+            for registry, spec in FILES.items()
+        },
+        "rows": {registry: len(tables[registry]) for registry in FILES},
+        "anomalies": _counts((c["case_type"] for c in derived), ANOMALY_RATES),
+        "anomalies_injected": _counts(injected.elements(), ANOMALY_RATES),
+        "controls": _counts((c["control_type"] for c in controls), CONTROL_TYPES),
+        "noise_rows": len(log_rows),
+        "noise_kinds": dict(sorted(Counter(r[4] for r in log_rows).items())),
+    }
+
+
+def _counts(items: Iterable[str], keys: Iterable[str]) -> dict[str, int]:
+    counter = Counter(items)
+    return {key: counter.get(key, 0) for key in keys}
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def synthesize(
+    out_dir: Path, *, people: int, seed: int, noise: float = 1.0, as_of: date = date(2026, 10, 31)
+) -> SynthSummary:
+    """Write a synthetic county's data drop and its exact truth under ``out_dir``.
+
+    ``noise`` multiplies every noise rate (0 gives a perfectly clean drop). The same
+    (people, seed, noise, as_of) always writes the same bytes.
+    """
+    if people < 200:
+        raise ValueError("a synthetic county needs at least 200 people")
+    if noise < 0:
+        raise ValueError("noise must not be negative")
+    out_dir = Path(out_dir)
+    drop, truth = out_dir / "drop", out_dir / "truth"
+    drop.mkdir(parents=True, exist_ok=True)
+    truth.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    st = _State(rng, people, _day(as_of), _geography(rng))
+    _place(st)
+    _assign_ids(st)
+    tables = _tables(st)
+    derived = derive_cases(tables, st.P["hh"], st.as_of)
+    controls = _check_truth(st, derived, _record_ids(tables))
+    log_rows = _write_drop(st, tables, drop, noise)
+    _write_truth(truth, tables, derived, controls, log_rows)
+    manifest = _manifest(st, seed, noise, tables, derived, controls, log_rows)
+    (truth / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    log.info("synthetic county: %d people, anomalies %s", people, manifest["anomalies"])
+    return SynthSummary(drop, truth, manifest["rows"], manifest["anomalies"], manifest["controls"])

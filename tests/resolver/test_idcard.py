@@ -1,0 +1,88 @@
+from datetime import date
+
+import pytest
+
+from resolver.idcard import check_char, mask_id, parse_id, upgrade_15
+
+# The example of GB 11643 itself, and IDs of the synthetic county's region built by hand.
+STANDARD_EXAMPLES = ["11010519491231002X", "440524188001010014", "532326199001011235"]
+
+
+@pytest.mark.parametrize("value", STANDARD_EXAMPLES)
+def test_check_char_of_known_ids(value):
+    assert check_char(value[:17]) == value[17]
+
+
+def test_valid_id_gives_birth_date_and_gender():
+    parsed = parse_id("11010519491231002X")
+    assert parsed.status == "valid"
+    assert parsed.birth_date == date(1949, 12, 31)
+    assert parsed.gender == "F"
+
+
+def test_fifteen_digit_id_is_upgraded_to_its_eighteen_digit_form():
+    assert upgrade_15("110105491231002") == "11010519491231002X"
+    parsed = parse_id("110105491231002")
+    assert (parsed.value, parsed.status, parsed.gender) == ("11010519491231002X", "upgraded", "F")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (" 11010519491231002x ", "11010519491231002X"),
+        ("１１０１０５１９４９１２３１００２Ｘ", "11010519491231002X"),
+        ("'532326199001011235", "532326199001011235"),
+        ("\t532326 1990 0101 1235", "532326199001011235"),
+    ],
+)
+def test_cleaning_keeps_a_valid_id(raw, expected):
+    parsed = parse_id(raw)
+    assert (parsed.value, parsed.status) == (expected, "valid")
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem", "prefix"),
+    [
+        ("5.32326E+17", "spreadsheet_damage", "532326"),
+        ("5.32326199001011E+17", "spreadsheet_damage", "532326199001011"),
+        ("532326199001011235.0", "spreadsheet_damage", "532326199001011"),
+        ("532326199001011000", "zeroed_tail", "532326199001011"),
+    ],
+)
+def test_spreadsheet_damage_is_unusable_but_keeps_reliable_digits(raw, problem, prefix):
+    parsed = parse_id(raw)
+    assert (parsed.value, parsed.status, parsed.problem, parsed.prefix) == (
+        None,
+        "damaged",
+        problem,
+        prefix,
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ("532326199001011236", "bad_check_digit"),  # one digit typed wrong
+        ("532326199001101235", "bad_check_digit"),  # adjacent digits swapped
+        ("532326199013011235", "bad_birth_date"),
+        ("992326199001011235", "bad_region"),
+        ("53232619900101123", "bad_shape"),
+        ("张三", "bad_shape"),
+    ],
+)
+def test_invalid_ids_are_kept_as_text_but_not_trusted(raw, problem):
+    parsed = parse_id(raw)
+    assert parsed.status == "invalid"
+    assert parsed.problem == problem
+    assert parsed.birth_date is None
+
+
+def test_blank():
+    assert parse_id("  ").status == "blank"
+    assert parse_id(None).status == "blank"
+
+
+def test_mask_shows_region_and_last_four_only():
+    assert mask_id("532326199001011235") == "532326********1235"
+    assert mask_id("1234") == "****"
+    assert mask_id(None) == ""

@@ -1,0 +1,247 @@
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from resolver.db import connect
+from resolver.errors import InputError, InputErrors
+from resolver.ingest import ingest_drop
+from resolver.quality import quality_summary
+
+HUKOU_ZH = [
+    ["记录编号", "户号", "姓名", "身份证号码", "性别", "出生日期", "与户主关系", "乡镇", "民族"],
+    ["H1", "001", "劉 華", "532326199001011235", "男", "1990/1/1", "户主", "石羊镇", "彝族"],
+    ["H2", "001", "王莉", "５３２３２６９００１０１１２３", "男", "19900101", "配偶", "石羊", ""],
+    ["H3", "002", "张伟", "5.32326E+17", "女", "2020年3月2日", "户主", "石羊", ""],
+    ["H4", "002", "李秀英", "", "女", "1990-01-01", "之女", "石羊", ""],
+]
+HUKOU_EN = [
+    ["record_id", "hukou_no", "name", "id_number", "gender", "birth_date", "relation", "township",
+     "民族"],
+    *HUKOU_ZH[1:],
+]  # fmt: skip
+
+
+def write_csv(path, rows, encoding):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+
+
+def write_xlsx(path, rows):
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+
+
+def ingest(tmp_path, name="doudi.duckdb"):
+    con = connect(tmp_path / name)
+    ingest_drop(con, tmp_path / "drop")
+    return con
+
+
+def hukou_rows(con):
+    return con.execute(
+        "SELECT record_id, name, name_pinyin, id_number, id_number_status, gender, birth_date, "
+        "relation, township FROM hukou ORDER BY record_id"
+    ).fetchall()
+
+
+@pytest.mark.parametrize(
+    ("file_name", "rows", "encoding"),
+    [
+        ("hukou.csv", HUKOU_EN, "utf-8"),
+        ("户籍人口.csv", HUKOU_ZH, "utf-8-sig"),
+        ("户籍人口.csv", HUKOU_ZH, "gb18030"),
+        ("户籍人口.CSV", HUKOU_EN, "gbk"),
+        ("户籍人口.xlsx", HUKOU_ZH, None),
+        ("HUKOU.xlsx", HUKOU_EN, None),
+    ],
+)
+def test_every_format_and_encoding_gives_the_same_rows(tmp_path, file_name, rows, encoding):
+    (tmp_path / "drop").mkdir()
+    if encoding:
+        write_csv(tmp_path / "drop" / file_name, rows, encoding)
+    else:
+        write_xlsx(tmp_path / "drop" / file_name, rows)
+    con = ingest(tmp_path)
+    assert hukou_rows(con) == [
+        (
+            "H1",
+            "刘华",
+            "liu hua",
+            "532326199001011235",
+            "valid",
+            "M",
+            _d(1990, 1, 1),
+            "head",
+            "石羊",
+        ),
+        (
+            "H2",
+            "王莉",
+            "wang li",
+            "532326199001011235",
+            "upgraded",
+            "M",
+            _d(1990, 1, 1),
+            "spouse",
+            "石羊",
+        ),
+        ("H3", "张伟", "zhang wei", None, "damaged", "F", _d(2020, 3, 2), "head", "石羊"),
+        ("H4", "李秀英", "li xiu ying", None, "blank", "F", _d(1990, 1, 1), "child", "石羊"),
+    ]
+    raw = con.execute("SELECT name, id_number, extra FROM raw_hukou ORDER BY row_no").fetchall()
+    assert raw[0] == ("劉 華", "532326199001011235", '{"民族": "彝族"}')
+    assert raw[2][1] == "5.32326E+17"
+
+
+def _d(year, month, day):
+    from datetime import date
+
+    return date(year, month, day)
+
+
+def test_findings_name_the_row_and_mask_ids(tmp_path):
+    (tmp_path / "drop").mkdir()
+    write_csv(tmp_path / "drop" / "hukou.csv", HUKOU_ZH, "utf-8")
+    con = ingest(tmp_path)
+    findings = con.execute(
+        "SELECT record_id, row_no, column_name, problem, raw_value FROM dq_findings ORDER BY row_no"
+    ).fetchall()
+    assert ("H2", 3, "id_number", "id_upgraded_15", "５３２３２６*****１１２３") in findings
+    assert ("H3", 4, "id_number", "id_spreadsheet_damage", "5.3232*E+17") in findings
+    assert ("H4", 5, "id_number", "id_blank", "") in findings
+    assert all("532326199001011235" not in str(row) for row in findings)
+
+
+def test_id_contradicting_birth_date_and_gender_is_a_finding(tmp_path):
+    (tmp_path / "drop").mkdir()
+    rows = [HUKOU_EN[0], ["H1", "1", "刘华", "532326199001011235", "女", "1991-01-01", "", "", ""]]
+    write_csv(tmp_path / "drop" / "hukou.csv", rows, "utf-8")
+    con = ingest(tmp_path)
+    problems = {row[0] for row in con.execute("SELECT problem FROM dq_findings").fetchall()}
+    assert problems == {"birth_date_conflicts_id", "gender_conflicts_id"}
+
+
+ASSISTANCE = [
+    ["记录编号", "救助证号", "姓名", "身份证号码", "救助类型", "低保类别", "是否保障对象",
+     "家庭人均月纯收入（元）", "纳入日期", "退出日期", "银行账号"],
+    ["A1", "DB001", "刘华", "532326199001011235", "农村低保", "B类", "是", "320.5", "2023-01-05",
+     "", "6228480012345678901"],
+    ["A2", "DB001", "王丽", "", "低保", "B", "否", "三百", "2023-01-05", "2022-12-01", "6.22848E+18"],
+]  # fmt: skip
+PAYMENTS = [
+    ["record_id", "case_no", "pay_month", "amount"],
+    ["P1", "DB001", "2024/3", "350元"],
+    ["P2", "DB999", "2024年4月", "1,050"],
+]
+
+
+def test_assistance_and_payments(tmp_path):
+    (tmp_path / "drop").mkdir()
+    write_xlsx(tmp_path / "drop" / "救助对象.xlsx", ASSISTANCE)
+    write_csv(tmp_path / "drop" / "发放记录.csv", PAYMENTS, "gbk")
+    con = ingest(tmp_path)
+    assert con.execute(
+        "SELECT record_id, program, dibao_class, covered, CAST(income_per_capita AS VARCHAR), "
+        "bank_account FROM assistance ORDER BY 1"
+    ).fetchall() == [
+        ("A1", "dibao", "B", "yes", "320.50", "6228480012345678901"),
+        ("A2", "dibao", "B", "no", None, None),
+    ]
+    assert con.execute(
+        "SELECT pay_month, CAST(amount AS VARCHAR) FROM payments ORDER BY 1"
+    ).fetchall() == [("2024-03", "350.00"), ("2024-04", "1050.00")]
+    problems = set(con.execute("SELECT record_id, problem FROM dq_findings").fetchall())
+    assert problems == {
+        ("A2", "id_blank"),
+        ("A2", "amount_unparsed"),
+        ("A2", "end_before_start"),
+        ("A2", "account_damaged"),
+        ("P2", "case_not_in_roster"),
+    }
+    summary = {row.registry: row for row in quality_summary(con)}
+    assert summary["assistance"].rows == 2
+    assert summary["assistance"].ids == {"valid": 1, "blank": 1}
+
+
+def _drop(tmp_path, files):
+    drop = tmp_path / "drop"
+    drop.mkdir(exist_ok=True)
+    for name, rows in files.items():
+        write_csv(drop / name, rows, "utf-8")
+    return drop
+
+
+def test_missing_required_column_names_file_and_column(tmp_path):
+    drop = _drop(tmp_path, {"hukou.csv": [["record_id", "name"], ["H1", "刘华"]]})
+    with pytest.raises(InputError) as error:
+        ingest_drop(connect(":memory:"), drop)
+    assert error.value.path.name == "hukou.csv"
+    assert error.value.column == "户号/hukou_no"
+    assert "required column is missing" in str(error.value)
+
+
+def test_duplicated_and_blank_record_ids_name_every_row(tmp_path):
+    rows = [["record_id", "hukou_no", "name"], ["H1", "1", "a"], ["H2", "1", "b"], ["H1", "2", "c"],
+            ["", "2", "d"], ["H2 ", "3", "e"]]  # fmt: skip
+    drop = _drop(tmp_path, {"hukou.csv": rows})
+    with pytest.raises(InputErrors) as error:
+        ingest_drop(connect(":memory:"), drop)
+    blank, duplicated = error.value.errors
+    assert (blank.rows, duplicated.rows) == ((5,), (2, 3, 4, 6))
+    assert "hukou.csv (column '记录编号'; row 2, 3, 4, 6): record_id is duplicated" in str(
+        error.value
+    )
+
+
+def test_payments_without_assistance_is_an_error(tmp_path):
+    drop = _drop(tmp_path, {"payments.csv": PAYMENTS})
+    with pytest.raises(InputError, match="payments without an assistance roster"):
+        ingest_drop(connect(":memory:"), drop)
+
+
+def test_unknown_registry_and_unreadable_file(tmp_path):
+    drop = _drop(tmp_path, {"死亡名单.csv": [["a"], ["b"]]})
+    (drop / "deaths.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(InputErrors) as error:
+        ingest_drop(connect(":memory:"), drop)
+    messages = str(error.value)
+    assert "死亡名单.csv: unknown registry name" in messages
+    assert "deaths.xlsx: unreadable spreadsheet" in messages
+
+
+def test_a_binary_file_is_not_read_as_text(tmp_path):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "hukou.csv").write_bytes(b"\x00\x01\x02\xff\xfe\x00")
+    with pytest.raises(InputError, match="not a CSV"):
+        ingest_drop(connect(":memory:"), drop)
+
+
+def test_a_failed_ingest_keeps_the_previous_drop(tmp_path):
+    drop = _drop(tmp_path, {"hukou.csv": HUKOU_EN})
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    _drop(tmp_path, {"disability.csv": [["record_id", "name"], ["D1", "刘华"]]})
+    with pytest.raises(InputErrors, match=r"disability\.csv"):
+        ingest_drop(con, drop)
+    assert con.execute("SELECT count(*) FROM hukou").fetchone() == (4,)
+    assert con.execute("SELECT count(*) FROM ingest_files").fetchone() == (1,)
+
+
+def test_overflow_cells_and_blank_lines_are_kept_with_their_row_numbers(tmp_path):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "hukou.csv").write_text(
+        "record_id,hukou_no,name\nH1,1,刘华,多出来的\n\n,,\nH2,1,王丽\n"
+    )
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    assert con.execute("SELECT record_id, row_no, extra FROM raw_hukou ORDER BY 1").fetchall() == [
+        ("H1", 2, '{"列4": "多出来的"}'),
+        ("H2", 5, None),
+    ]

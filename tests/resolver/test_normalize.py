@@ -1,0 +1,139 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from resolver.normalize import (
+    NORMALIZERS,
+    fuzzy_pinyin,
+    normalize_amount,
+    normalize_date,
+    normalize_month,
+    normalize_name,
+    normalize_township,
+    normalize_village,
+    pinyin_key,
+)
+
+
+@pytest.mark.parametrize("raw", ["2020-03-02", "2020/3/2", "20200302", "2020年3月2日",
+                                 "２０２０－０３－０２", "2020-03-02 00:00:00", "43892"])  # fmt: skip
+def test_every_contract_date_format(raw):
+    assert normalize_date(raw) == ((date(2020, 3, 2),), None)
+
+
+@pytest.mark.parametrize("raw", ["2020-13-01", "2020-02-30", "昨天", "2020"])
+def test_unparsable_dates_are_findings(raw):
+    assert normalize_date(raw) == ((None,), "date_unparsed")
+
+
+@pytest.mark.parametrize("raw", ["2024-03", "2024/3", "202403", "2024年3月", "2024-03-15"])
+def test_months(raw):
+    assert normalize_month(raw) == (("2024-03",), None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "amount"),
+    [("520", "520.00"), ("1,234.5元", "1234.50"), ("￥ 300", "300.00"), ("２８０", "280.00")],
+)
+def test_amounts_are_exact_decimals(raw, amount):
+    assert normalize_amount(raw) == ((Decimal(amount),), None)
+
+
+def test_names_are_simplified_without_spaces_with_a_pinyin_key():
+    assert normalize_name(" 劉 華 ") == (("刘华", "liu hua"), None)
+    assert normalize_name("阿依古丽•买买提")[0][0] == "阿依古丽·买买提"
+    assert normalize_name("王丽2")[1] == "name_unusual_chars"
+
+
+def test_homophones_share_a_pinyin_key():
+    assert pinyin_key("王丽") == pinyin_key("王莉") == "wang li"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("李玲芳", "李琳芳"), ("张成", "章琛"), ("牛兰", "刘岚")]
+)
+def test_sounds_merged_in_local_speech_share_a_fuzzy_key(first, second):
+    assert fuzzy_pinyin(pinyin_key(first)) == fuzzy_pinyin(pinyin_key(second))
+
+
+def test_fuzzy_key_still_tells_different_names_apart():
+    assert fuzzy_pinyin(pinyin_key("王丽")) != fuzzy_pinyin(pinyin_key("汪磊"))
+
+
+@pytest.mark.parametrize(("raw", "stem"), [("石羊镇", "石羊"), ("石羊", "石羊"), (" 石羊 鎮", "石羊"),
+                                           ("湾碧傣族傈僳族乡", "湾碧"), ("金碧街道", "金碧")])  # fmt: skip
+def test_township_suffixes(raw, stem):
+    assert normalize_township(raw) == ((stem,), None)
+
+
+@pytest.mark.parametrize("raw", ["石羊村委会第三组", "石羊村3组", "石羊村民委员会三社"])
+def test_village_forms(raw):
+    assert normalize_village(raw) == (("石羊村3组",), None)
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw", "code"),
+    [
+        ("disability_level", "一级", 1),
+        ("disability_level", "4", 4),
+        ("disability_type", "智力残疾", "intellectual"),
+        ("yes_no", "是", "yes"),
+        ("dibao_class", "B类", "B"),
+        ("program", "农村低保", "dibao"),
+        ("program", "特困供养", "tekun"),
+        ("poverty_status", "脱贫监测户", "monitored"),
+        ("health", "患有大病", "serious_illness"),
+        ("gender", "女", "F"),
+        ("relation", "长子", "child"),
+        ("relation", "外甥", "other"),
+    ],
+)
+def test_enumerations_map_to_codes(kind, raw, code):
+    assert NORMALIZERS[kind](raw) == ((code,), None)
+
+
+def test_unknown_enumeration_value_is_a_finding():
+    assert NORMALIZERS["disability_level"]("五级") == ((None,), "disability_level_unknown")
+
+
+def test_phone_and_account():
+    assert NORMALIZERS["phone"]("+86 138-0000-1234") == (("13800001234",), None)
+    assert NORMALIZERS["phone"]("12345")[1] == "phone_malformed"
+    assert NORMALIZERS["account"]("6.22848E+18") == ((None,), "account_damaged")
+    assert NORMALIZERS["account"]("6228 4800 1234 5678 901") == (("6228480012345678901",), None)
+
+
+def test_cert_number_holds_the_holders_id_type_and_level():
+    outputs, problem = NORMALIZERS["cert"]("53232619900101123562")
+    assert outputs == ("53232619900101123562", "532326199001011235", "mental", 2)
+    assert problem is None
+
+
+ANY_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8")
+    | st.sampled_from(list("0123456789Xx年月日-/.,元镇乡村组第一二三劉華 \t　１２")),
+    max_size=30,
+)
+
+
+@given(kind=st.sampled_from(sorted(NORMALIZERS)), raw=ANY_TEXT)
+def test_no_input_crashes_a_normaliser(kind, raw):
+    outputs, problem = NORMALIZERS[kind](raw)
+    assert isinstance(outputs, tuple)
+    assert problem is None or isinstance(problem, str)
+
+
+TEXT_KINDS = ["code", "text", "name", "id", "township", "village", "phone", "account", "cert"]
+
+
+@given(kind=st.sampled_from([*TEXT_KINDS, "month", "date", "amount", "count", "relation"]),
+       raw=ANY_TEXT)  # fmt: skip
+def test_normalising_is_idempotent(kind, raw):
+    normalize = NORMALIZERS[kind]
+    first = normalize(raw)[0][0]
+    if first is None:
+        return
+    assert normalize(str(first))[0][0] == first

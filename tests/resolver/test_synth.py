@@ -1,0 +1,543 @@
+"""The synthetic county: files, determinism, noise log and, above all, exact truth.
+
+The strongest test re-derives every true anomaly from the *written* clean drop (noise=0),
+independently of the generator's own derivation, and compares it with ``cases.jsonl``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from resolver.idcard import check_char, parse_id
+from resolver.reading import read_table
+from resolver.registries import PERSON_REGISTRIES, REGISTRIES
+from resolver.synth import (
+    ANOMALY_RATES,
+    BENEFIT,
+    CONTROL_TYPES,
+    FILES,
+    SynthSummary,
+    synthesize,
+)
+
+PEOPLE = 2000
+SEED = 11
+AS_OF = date(2026, 10, 31)
+ROOT = Path(__file__).resolve().parents[2]
+LEVELS = {"一级": 1, "二级": 2, "三级": 3, "四级": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+@pytest.fixture(scope="module")
+def noisy(tmp_path_factory: pytest.TempPathFactory) -> SynthSummary:
+    return synthesize(tmp_path_factory.mktemp("noisy"), people=PEOPLE, seed=SEED)
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> SynthSummary:
+    return synthesize(tmp_path_factory.mktemp("clean"), people=PEOPLE, seed=SEED, noise=0)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _rows(drop: Path, registry: str) -> list[dict[str, str]]:
+    """A registry file as dicts keyed by English column name (extras keep their header)."""
+    table = read_table(drop / FILES[registry].file)
+    names = {}
+    for column in REGISTRIES[registry].columns:
+        names[column.header] = column.name
+        names[column.name] = column.name
+    headers = [names.get(h, h) for h in table.headers]
+    return [dict(zip(headers, row, strict=True)) for row in table.rows]
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _noise_log(truth: Path) -> list[dict[str, str]]:
+    with (truth / "noise.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+# ----------------------------------------------------------------------------- determinism
+
+
+def test_same_seed_gives_identical_bytes(noisy: SynthSummary, tmp_path: Path) -> None:
+    again = synthesize(tmp_path, people=PEOPLE, seed=SEED)
+    assert (again.rows, again.anomalies, again.controls) == (
+        noisy.rows,
+        noisy.anomalies,
+        noisy.controls,
+    )
+    first = _files(noisy.drop_dir.parent)
+    second = _files(tmp_path)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_bytes_do_not_depend_on_the_process_hash_seed(noisy: SynthSummary, tmp_path: Path) -> None:
+    script = (
+        "import sys; from pathlib import Path; from resolver.synth import synthesize; "
+        f"synthesize(Path(sys.argv[1]), people={PEOPLE}, seed={SEED})"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True, env=env, cwd=ROOT)
+    assert _files(tmp_path) == _files(noisy.drop_dir.parent)
+
+
+def test_different_seed_gives_a_different_county(noisy: SynthSummary, tmp_path: Path) -> None:
+    other = synthesize(tmp_path, people=PEOPLE, seed=SEED + 1)
+    for registry, spec in FILES.items():
+        assert (other.drop_dir / spec.file).read_bytes() != (
+            noisy.drop_dir / spec.file
+        ).read_bytes(), registry
+    assert (other.truth_dir / "cases.jsonl").read_bytes() != (
+        noisy.truth_dir / "cases.jsonl"
+    ).read_bytes()
+
+
+def test_truth_does_not_depend_on_noise(noisy: SynthSummary, clean: SynthSummary) -> None:
+    for name in ("persons.csv", "cases.jsonl", "controls.jsonl"):
+        assert (noisy.truth_dir / name).read_bytes() == (clean.truth_dir / name).read_bytes(), name
+    for registry in FILES:
+        noisy_ids = [row["record_id"] for row in _rows(noisy.drop_dir, registry)]
+        clean_ids = [row["record_id"] for row in _rows(clean.drop_dir, registry)]
+        assert noisy_ids == clean_ids, registry
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def test_every_registry_file_is_written_as_declared(noisy: SynthSummary) -> None:
+    manifest = json.loads((noisy.truth_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(path.name for path in noisy.drop_dir.iterdir()) == sorted(
+        s.file for s in FILES.values()
+    )
+    for registry, spec in FILES.items():
+        declared = manifest["files"][registry]
+        assert (declared["file"], declared["format"], declared["encoding"]) == (
+            spec.file,
+            spec.fmt,
+            spec.encoding,
+        )
+        headers, count = _raw_headers(noisy.drop_dir / spec.file, spec.fmt, spec.encoding)
+        expected = {
+            c.header if spec.header == "zh" else c.name for c in REGISTRIES[registry].columns
+        }
+        assert expected <= set(headers), registry
+        other_language = {
+            c.name if spec.header == "zh" else c.header for c in REGISTRIES[registry].columns
+        }
+        assert not other_language & set(headers) - {"record_id"}, registry
+        assert set(headers) - expected, f"{registry} has no extra column"
+        assert count == declared["rows"] == noisy.rows[registry] > 0
+
+
+def _raw_headers(path: Path, fmt: str, encoding: str | None) -> tuple[list[str], int]:
+    if fmt == "xlsx":
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        return [str(h) for h in sheet[0]], len(sheet) - 1
+    content = path.read_bytes()
+    if encoding == "utf-8-sig":
+        assert content.startswith(b"\xef\xbb\xbf")
+    if encoding in ("gb18030", "gbk"):
+        with pytest.raises(UnicodeDecodeError):
+            content.decode("utf-8")
+    text = content.decode(encoding or "utf-8")
+    records = list(csv.reader(text.splitlines()))
+    return records[0], len(records) - 1
+
+
+def test_column_order_is_shuffled_per_file(noisy: SynthSummary) -> None:
+    orders = []
+    for registry, spec in FILES.items():
+        headers, _ = _raw_headers(noisy.drop_dir / spec.file, spec.fmt, spec.encoding)
+        contract = [
+            c.header if spec.header == "zh" else c.name for c in REGISTRIES[registry].columns
+        ]
+        orders.append([h for h in headers if h in contract] == contract)
+    assert not all(orders)
+
+
+def test_disability_file_has_no_birth_date(noisy: SynthSummary) -> None:
+    headers, _ = _raw_headers(noisy.drop_dir / FILES["disability"].file, "xlsx", None)
+    assert "birth_date" not in headers and "出生日期" not in headers
+
+
+def test_payments_have_no_person_columns_but_the_payee(noisy: SynthSummary) -> None:
+    row = _rows(noisy.drop_dir, "payments")[0]
+    assert not {"name", "id_number", "birth_date", "gender", "village"} & row.keys()
+
+
+def test_damaged_ids_are_numeric_cells_in_spreadsheets(noisy: SynthSummary) -> None:
+    damaged = {
+        row["record_id"]
+        for row in _noise_log(noisy.truth_dir)
+        if row["registry"] in ("assistance", "disability")
+        and row["noise"] in ("id_scientific", "id_zeroed_tail")
+    }
+    assert damaged
+    for registry in ("assistance", "disability"):
+        sheet = CalamineWorkbook.from_path(str(noisy.drop_dir / FILES[registry].file))
+        rows = sheet.get_sheet_by_index(0).to_python()
+        header = [str(h) for h in rows[0]]
+        id_col = header.index(
+            REGISTRIES[registry].column("id_number").header
+            if FILES[registry].header == "zh"
+            else "id_number"
+        )
+        rid_col = header.index("记录编号" if FILES[registry].header == "zh" else "record_id")
+        for row in rows[1:]:
+            numeric = isinstance(row[id_col], float)
+            assert numeric == (row[rid_col] in damaged), row[rid_col]
+
+
+# ----------------------------------------------------------------------------- truth files
+
+
+def test_persons_cover_every_person_row_exactly_once(noisy: SynthSummary) -> None:
+    with (noisy.truth_dir / "persons.csv").open(encoding="utf-8", newline="") as handle:
+        persons = list(csv.DictReader(handle))
+    seen = [(row["registry"], row["record_id"]) for row in persons]
+    assert len(seen) == len(set(seen))
+    for registry in PERSON_REGISTRIES:
+        drop_ids = sorted(row["record_id"] for row in _rows(noisy.drop_dir, registry))
+        assert sorted(rid for reg, rid in seen if reg == registry) == drop_ids
+    assert {row["registry"] for row in persons} == set(PERSON_REGISTRIES)
+
+
+def test_every_anomaly_and_control_type_is_present(noisy: SynthSummary) -> None:
+    cases = _jsonl(noisy.truth_dir / "cases.jsonl")
+    controls = _jsonl(noisy.truth_dir / "controls.jsonl")
+    for case_type in ANOMALY_RATES:
+        assert sum(c["case_type"] == case_type for c in cases) == noisy.anomalies[case_type] >= 1
+    for control_type in CONTROL_TYPES:
+        assert (
+            sum(c["control_type"] == control_type for c in controls)
+            == noisy.controls[control_type]
+            >= 1
+        )
+    manifest = json.loads((noisy.truth_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["anomalies"] == manifest["anomalies_injected"] == noisy.anomalies
+    assert manifest["policy"]["death_grace_months"] == 1
+    assert manifest["policy"]["dibao_standard_year"] == 4500
+
+
+def test_truth_records_exist_in_the_drop(noisy: SynthSummary) -> None:
+    ids = {
+        registry: {row["record_id"] for row in _rows(noisy.drop_dir, registry)}
+        for registry in FILES
+    }
+    items = _jsonl(noisy.truth_dir / "cases.jsonl") + _jsonl(noisy.truth_dir / "controls.jsonl")
+    for item in items:
+        assert item["records"]
+        for record in item["records"] + item.get("death_records", []):
+            assert record["record_id"] in ids[record["registry"]], record
+    expected = {
+        "deceased_paid": {"assistance"},
+        "duplicate_enrollment": {"assistance"},
+        "split_household": {"assistance"},
+        "missed_disability": {"disability"},
+    }
+    for case in _jsonl(noisy.truth_dir / "cases.jsonl"):
+        assert {r["registry"] for r in case["records"]} == expected[case["case_type"]]
+
+
+def test_controls_are_not_anomalies(noisy: SynthSummary) -> None:
+    flagged = {
+        r["record_id"] for case in _jsonl(noisy.truth_dir / "cases.jsonl") for r in case["records"]
+    }
+    for control in _jsonl(noisy.truth_dir / "controls.jsonl"):
+        assert not {r["record_id"] for r in control["records"]} & flagged, control
+
+
+# ----------------------------------------------------------------------------- noise
+
+
+def test_clean_drop_has_no_noise_and_only_valid_ids(clean: SynthSummary) -> None:
+    assert _noise_log(clean.truth_dir) == []
+    for registry in FILES:
+        for row in _rows(clean.drop_dir, registry):
+            for column in ("id_number", "payee_id_number"):
+                if column in row:
+                    value = row[column]
+                    assert len(value) == 18 and value[:17].isdigit(), (registry, value)
+                    assert check_char(value[:17]) == value[17]
+                    assert parse_id(value).status == "valid"
+            for column in ("birth_date", "start_date", "death_date", "issue_date"):
+                if row.get(column):
+                    date.fromisoformat(row[column])
+
+
+def test_noise_log_names_exactly_the_changed_cells(
+    noisy: SynthSummary, clean: SynthSummary
+) -> None:
+    logged = {(r["registry"], r["record_id"], r["column"]) for r in _noise_log(noisy.truth_dir)}
+    compared = (
+        "id_number",
+        "payee_id_number",
+        "name",
+        "payee_name",
+        "gender",
+        "township",
+        "village",
+        "phone",
+    )
+    changed = 0
+    for registry in FILES:
+        clean_rows = {row["record_id"]: row for row in _rows(clean.drop_dir, registry)}
+        for row in _rows(noisy.drop_dir, registry):
+            for column in compared:
+                if column not in row:
+                    continue
+                differs = row[column] != clean_rows[row["record_id"]][column]
+                changed += differs
+                assert differs == ((registry, row["record_id"], column) in logged), (
+                    registry,
+                    row,
+                    column,
+                )
+    assert changed > 100
+
+
+def test_noise_kinds_and_rates_at_noise_one(noisy: SynthSummary) -> None:
+    log = _noise_log(noisy.truth_dir)
+    kinds = {row["noise"] for row in log}
+    expected = {"id_typo", "id_transposition", "id_15_digit", "id_blank", "fullwidth", "stray_space",
+                "name_homophone", "name_traditional", "name_inner_space", "township_suffix",
+                "village_variant", "phone_format", "id_lowercase_x"}  # fmt: skip
+    assert expected <= kinds
+    hukou = [row for row in log if row["registry"] == "hukou" and row["column"] == "id_number"]
+    assert 0.06 < len(hukou) / noisy.rows["hukou"] < 0.2
+
+
+def test_noise_scales_with_the_noise_factor(noisy: SynthSummary, tmp_path: Path) -> None:
+    half = synthesize(tmp_path, people=PEOPLE, seed=SEED, noise=0.5)
+    assert 0.3 < len(_noise_log(half.truth_dir)) / len(_noise_log(noisy.truth_dir)) < 0.7
+
+
+# ----------------------------------------------------------------------------- controls
+
+
+def test_twins_share_birth_date_and_differ_by_one_character(clean: SynthSummary) -> None:
+    hukou = {row["record_id"]: row for row in _rows(clean.drop_dir, "hukou")}
+    twins = [c for c in _jsonl(clean.truth_dir / "controls.jsonl") if c["control_type"] == "twins"]
+    for control in twins:
+        one, two = (hukou[r["record_id"]] for r in control["records"])
+        assert one["birth_date"] == two["birth_date"] and one["hukou_no"] == two["hukou_no"]
+        assert one["name"][0] == two["name"][0] and len(one["name"]) == len(two["name"])
+        assert sum(a != b for a, b in zip(one["name"], two["name"], strict=True)) == 1
+        assert one["id_number"] != two["id_number"]
+
+
+def test_lookalikes_share_name_birth_year_and_township(clean: SynthSummary) -> None:
+    assistance = {row["record_id"]: row for row in _rows(clean.drop_dir, "assistance")}
+    deaths = {row["record_id"]: row for row in _rows(clean.drop_dir, "deaths")}
+    for control in _jsonl(clean.truth_dir / "controls.jsonl"):
+        if control["control_type"] != "lookalike":
+            continue
+        alive = assistance[control["records"][0]["record_id"]]
+        dead = deaths[control["records"][1]["record_id"]]
+        assert alive["name"] == dead["name"] and alive["id_number"] != dead["id_number"]
+        assert alive["birth_date"][:4] == dead["birth_date"][:4]
+        assert alive["end_date"] == "" and alive["covered"] == "是"
+
+
+# ----------------------------------------------------------------------------- exact truth
+
+
+def _day(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _month(value: date) -> int:
+    return value.year * 12 + value.month - 1
+
+
+def test_truth_equals_rules_applied_to_the_clean_drop(clean: SynthSummary) -> None:
+    """Re-derive every anomaly from the written clean files (IDs are exact keys there)."""
+    drop = clean.drop_dir
+    assistance = _rows(drop, "assistance")
+    payments = defaultdict(set)
+    for row in _rows(drop, "payments"):
+        payments[row["case_no"]].add(int(row["pay_month"][:4]) * 12 + int(row["pay_month"][5:]) - 1)
+    deaths: dict[str, date] = {}
+    for row in _rows(drop, "deaths"):
+        deaths[row["id_number"]] = min(
+            deaths.get(row["id_number"], date.max), _day(row["death_date"])
+        )
+    expected = (
+        _rederive_deceased(assistance, payments, deaths)
+        | _rederive_duplicates(assistance, payments)
+        | _rederive_splits(drop, assistance)
+        | _rederive_missed(drop, assistance, deaths)
+    )
+    actual = {
+        (c["case_type"], tuple(sorted(r["record_id"] for r in c["records"])), c["amount_at_risk"])
+        for c in _jsonl(clean.truth_dir / "cases.jsonl")
+    }
+    assert actual == expected
+
+
+def _rate(row: dict[str, str]) -> int:
+    return BENEFIT["特困"] if row["program"] == "特困" else BENEFIT[row["dibao_class"]]
+
+
+def _active_months(row: dict[str, str]) -> tuple[int, int]:
+    end = _day(row["end_date"])
+    return _month(_day(row["start_date"])), _month(end) if end else _month(AS_OF)
+
+
+def _rederive_deceased(assistance: list, payments: dict, deaths: dict) -> set:
+    found = set()
+    for row in assistance:
+        if row["covered"] != "是" or row["id_number"] not in deaths:
+            continue
+        first, last = _active_months(row)
+        died = _month(deaths[row["id_number"]])
+        months = [m for m in payments[row["case_no"]] if m > died + 1 and first <= m <= last]
+        if months:
+            found.add(("deceased_paid", (row["record_id"],), float(_rate(row) * len(months))))
+    return found
+
+
+def _rederive_duplicates(assistance: list, payments: dict) -> set:
+    by_person = defaultdict(list)
+    for row in assistance:
+        by_person[row["id_number"]].append(row)
+    found = set()
+    for rows in by_person.values():
+        rows.sort(key=lambda r: (r["start_date"], r["record_id"]))
+        involved, amount = set(), 0.0
+        for j, later in enumerate(rows):
+            twice = set()
+            for earlier in rows[:j]:
+                last_e = _day(earlier["end_date"]) or AS_OF
+                last_l = _day(later["end_date"]) or AS_OF
+                if (
+                    earlier["case_no"] == later["case_no"]
+                    or _day(later["start_date"]) > last_e
+                    or _day(earlier["start_date"]) > last_l
+                ):
+                    continue
+                involved |= {earlier["record_id"], later["record_id"]}
+                a0, a1 = _active_months(earlier)
+                b0, b1 = _active_months(later)
+                twice |= {
+                    m
+                    for m in payments[earlier["case_no"]] & payments[later["case_no"]]
+                    if a0 <= m <= a1 and b0 <= m <= b1
+                }
+            amount += _rate(later) * (later["covered"] == "是") * len(twice)
+        if involved:
+            found.add(("duplicate_enrollment", tuple(sorted(involved)), float(amount)))
+    return found
+
+
+def _rederive_splits(drop: Path, assistance: list) -> set:
+    household = {row["id_number"]: row["hukou_no"] for row in _rows(drop, "hukou")}
+    severe = {row["id_number"] for row in _rows(drop, "disability") if _is_severe(row)}
+    roster = defaultdict(list)
+    for row in assistance:
+        roster[row["case_no"]].append(row)
+    legit = {
+        case for case, rows in roster.items()
+        if len(rows) == 1 and (rows[0]["id_number"] in severe or rows[0]["health"] == "患有大病")
+    }  # fmt: skip
+    families = defaultdict(list)
+    for row in assistance:
+        if (
+            row["program"] == "低保"
+            and row["case_no"] not in legit
+            and row["id_number"] in household
+        ):
+            families[household[row["id_number"]]].append(row)
+    found = set()
+    for rows in families.values():
+        involved = set()
+        times = {_day(r["start_date"]) for r in rows}
+        times |= {_day(r["end_date"]) + timedelta(days=1) for r in rows if r["end_date"]}
+        for t in sorted(times):
+            members = defaultdict(set)
+            for r in rows:
+                if _day(r["start_date"]) <= t <= (_day(r["end_date"]) or AS_OF):
+                    members[r["case_no"]].add(r["id_number"])
+            for one in members:
+                for two in members:
+                    if one < two and members[one] - members[two] and members[two] - members[one]:
+                        involved |= {one, two}
+        if involved:
+            records = tuple(sorted(r["record_id"] for r in rows if r["case_no"] in involved))
+            found.add(("split_household", records, None))
+    return found
+
+
+def _is_severe(row: dict[str, str]) -> bool:
+    return LEVELS[row["disability_level"]] <= 2 or row["disability_type"] in ("智力", "精神")
+
+
+def _rederive_missed(drop: Path, assistance: list, deaths: dict) -> set:
+    poor = {
+        row["id_number"] for row in _rows(drop, "poverty")
+        if row["poverty_status"] in ("未脱贫", "脱贫监测户", "边缘户") or float(row["income_per_capita_year"]) < 4500
+    }  # fmt: skip
+    poor |= {row["id_number"] for row in assistance if float(row["income_per_capita"]) * 12 < 4500}
+    enrolled = {
+        row["id_number"] for row in assistance if row["covered"] == "是" and not row["end_date"]
+    }
+    return {
+        ("missed_disability", (row["record_id"],), None)
+        for row in _rows(drop, "disability")
+        if _is_severe(row) and row["id_number"] in poor and row["id_number"] not in enrolled
+        and row["id_number"] not in deaths
+    }  # fmt: skip
+
+
+def test_deceased_paid_cases_are_paid_two_months_past_grace(clean: SynthSummary) -> None:
+    for case in _jsonl(clean.truth_dir / "cases.jsonl"):
+        if case["case_type"] == "deceased_paid":
+            assert len(case["paid_months"]) >= 2 and case["amount_at_risk"] > 0
+            assert case["death_records"]
+
+
+def test_shared_contacts_span_unrelated_households(clean: SynthSummary) -> None:
+    """A village office phone and an agent's account serve dozens of unrelated households;
+    none of those cases is part of a split household."""
+    assistance = _rows(clean.drop_dir, "assistance")
+    household = {row["id_number"]: row["hukou_no"] for row in _rows(clean.drop_dir, "hukou")}
+    split_rows = {
+        r["record_id"]
+        for case in _jsonl(clean.truth_dir / "cases.jsonl")
+        if case["case_type"] == "split_household"
+        for r in case["records"]
+    }
+    for column in ("phone", "bank_account"):
+        rows_per_value = defaultdict(list)
+        for row in assistance:
+            if row[column]:
+                rows_per_value[row[column]].append(row)
+        shared = max(rows_per_value.values(), key=len)
+        households = {household.get(row["id_number"]) for row in shared}
+        assert len(households) >= 20, column
+        assert not {row["record_id"] for row in shared} & split_rows
+
+
+def test_small_county_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        synthesize(tmp_path, people=10, seed=1)
