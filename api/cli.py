@@ -21,7 +21,7 @@ from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.ingest import ingest_drop
 from resolver.quality import findings_by_problem, problem_label, quality_summary
-from resolver.registries import REGISTRIES
+from resolver.registries import REGISTRIES, column_header
 from resolver.synth import synthesize
 
 app = typer.Typer(help="Doudi (兜底): link assistance rosters with other registries.")
@@ -115,7 +115,12 @@ def print_quality(con: duckdb.DuckDBPyConnection) -> None:
     for header in ("名册", "字段", "问题", "条数"):
         details.add_column(header, justify="right" if header == "条数" else "left")
     for registry, column, problem, count in findings_by_problem(con):
-        details.add_row(REGISTRIES[registry].chinese, column, problem_label(problem), f"{count:,}")
+        details.add_row(
+            REGISTRIES[registry].chinese,
+            column_header(registry, column),
+            problem_label(problem),
+            f"{count:,}",
+        )
     console.print(details)
 
 

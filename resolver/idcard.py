@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from operator import mul
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -49,8 +50,7 @@ class IdNumber:
 
 def check_char(first17: str) -> str:
     """The GB 11643 check character of the first 17 digits."""
-    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
-    return CHECK_CHARS[total % 11]
+    return CHECK_CHARS[sum(map(mul, map(int, first17), WEIGHTS)) % 11]
 
 
 def upgrade_15(old: str) -> str:
@@ -60,9 +60,18 @@ def upgrade_15(old: str) -> str:
 
 
 def clean_text(raw: str) -> str:
-    """Trim, full-width to half-width, drop spreadsheet quoting and inner spaces, upper-case."""
-    text = unicodedata.normalize("NFKC", raw)
-    return _STRIP.sub("", text).upper()
+    """Trim, full-width to half-width, drop spreadsheet quoting and inner spaces, upper-case.
+
+    Repeated until nothing changes, since NFKC can itself expose a space (``´`` becomes a
+    space and an accent), so that cleaning twice gives what cleaning once gave."""
+    if raw.isascii() and raw.isalnum():
+        return raw.upper()
+    text = raw
+    while True:
+        cleaned = _STRIP.sub("", unicodedata.normalize("NFKC", text)).upper()
+        if cleaned == text:
+            return cleaned
+        text = cleaned
 
 
 def parse_id(raw: str | None) -> IdNumber:

@@ -3,40 +3,42 @@ them, and a data-quality finding for every problem in a row.
 
 Tables written (each ingest replaces the previous drop's, all in one transaction):
 
-- ``raw_<registry>``: ``row_no``, every contract column as the text read, ``extra`` (a JSON
-  object of the columns the contract does not list);
+- ``raw_<registry>``: ``row_no``, every contract column as the text read, ``extra`` (a map of
+  the columns the contract does not list, header to text);
 - ``<registry>``: ``record_id``, ``row_no`` and the normalised columns (``resolver.normalize``);
 - ``dq_findings``: registry, record_id, row_no, column, problem, raw value (IDs masked);
 - ``ingest_files``: one row per file: registry, path, format, encoding, sha256, rows.
+
+Work is columnar: each column is normalised through its distinct values only.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from resolver.db import transaction
 from resolver.errors import InputError, raise_collected
 from resolver.idcard import USABLE, mask_id
 from resolver.normalize import NORMALIZERS, outputs_of
 from resolver.reading import TABLE_SUFFIXES, Table, read_table
-from resolver.registries import REGISTRIES, Registry, registry_for_stem
+from resolver.registries import REGISTRIES, Column, Registry, registry_for_stem
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
-SENSITIVE_PREFIXES = ("id_number", "payee_id_number", "cert_no", "bank_account")
+SENSITIVE = ("id_number", "payee_id_number", "cert_no", "bank_account")
 HEADER_ALIASES = {
     "身份证号": "id_number",
     "公民身份号码": "id_number",
@@ -51,16 +53,24 @@ ARROW_TYPES = {
     "DECIMAL(14,2)": pa.decimal128(14, 2),
     "INTEGER": pa.int64(),
 }
-
-
-@dataclass
-class Finding:
-    registry: str
-    record_id: str
-    row_no: int
-    column: str
-    problem: str
-    raw_value: str
+FINDINGS_SCHEMA = pa.schema(
+    [
+        ("registry", pa.string()),
+        ("record_id", pa.string()),
+        ("row_no", pa.int64()),
+        ("column_name", pa.string()),
+        ("problem", pa.string()),
+        ("raw_value", pa.string()),
+    ]
+)
+# (column, column it must agree with, problem) for checks between the columns of one row.
+AGREEMENTS = (
+    ("birth_date", "id_number_birth_date", "birth_date_conflicts_id"),
+    ("gender", "id_number_gender", "gender_conflicts_id"),
+    ("cert_no_id_number", "id_number", "cert_conflicts_id"),
+    ("cert_no_type", "disability_type", "cert_conflicts_type"),
+    ("cert_no_level", "disability_level", "cert_conflicts_level"),
+)
 
 
 @dataclass
@@ -72,7 +82,7 @@ class _Prepared:
     sha256: str
     raw: pa.Table
     normalised: pa.Table
-    findings: list[Finding]
+    findings: list[pa.Table]
 
 
 def discover(data_dir: Path) -> tuple[dict[str, Path], list[InputError]]:
@@ -92,24 +102,18 @@ def discover(data_dir: Path) -> tuple[dict[str, Path], list[InputError]]:
             known = ", ".join(f"{r.name}/{r.chinese}" for r in REGISTRIES.values())
             errors.append(InputError(path, None, None, f"unknown registry name; expected {known}"))
         elif registry.name in found:
+            other = found[registry.name].name
             errors.append(
-                InputError(
-                    path,
-                    None,
-                    None,
-                    f"a second file for {registry.name}: {found[registry.name].name}",
-                )
+                InputError(path, None, None, f"a second file for {registry.name}: {other}")
             )
         else:
             found[registry.name] = path
     if "payments" in found and "assistance" not in found:
-        errors.append(
-            InputError(found["payments"], None, None, "payments without an assistance roster")
-        )
+        reason = "payments without an assistance roster"
+        errors.append(InputError(found["payments"], None, None, reason))
     if not found and not errors:
-        errors.append(
-            InputError(data_dir, None, None, "no registry files (CSV or XLSX) in the drop")
-        )
+        reason = "no registry files (CSV or XLSX) in the drop"
+        errors.append(InputError(data_dir, None, None, reason))
     return found, errors
 
 
@@ -130,7 +134,7 @@ def ingest_drop(
         except InputError as error:
             errors.append(error)
     raise_collected(errors)
-    _cross_registry_findings(prepared)
+    _unknown_cases(prepared)
     with transaction(con):
         _store(con, prepared)
     return [item.registry.name for item in prepared]
@@ -139,35 +143,46 @@ def ingest_drop(
 def _prepare(registry: Registry, path: Path, on_progress: Progress | None) -> _Prepared:
     table = read_table(path)
     positions, extras = _map_headers(registry, table)
-    record_ids = _checked_record_ids(registry, table, positions)
-    raw_columns: dict[str, list[str | None]] = {"row_no": table.row_numbers}
-    normalised: dict[str, pa.Array] = {"record_id": pa.array(record_ids, pa.string())}
-    normalised["row_no"] = pa.array(table.row_numbers, pa.int64())
-    findings: list[Finding] = []
+    record_ids = _checked_record_ids(registry, table, positions["record_id"])
+    row_numbers = pa.array(table.row_numbers, pa.int64())
+    blank = pa.array([""] * table.height, pa.string())
+    raw: dict[str, pa.Array] = {"row_no": row_numbers}
+    normalised: dict[str, pa.Array] = {"record_id": record_ids, "row_no": row_numbers}
+    findings: list[pa.Table] = []
     for done, column in enumerate(registry.columns, start=1):
         position = positions.get(column.name)
-        values = [row[position] for row in table.rows] if position is not None else None
-        raw_columns[column.name] = values or [None] * len(table.rows)
+        values = pa.array(table.columns[position], pa.string()) if position is not None else None
+        raw[column.name] = values if values is not None else pa.nulls(table.height, pa.string())
         if column.name != "record_id":
-            cleaned, problems = _normalise(column.kind, values or [""] * len(table.rows))
-            for (suffix, sql_type), output in zip(outputs_of(column.kind), cleaned, strict=True):
-                normalised[column.name + suffix] = pa.array(output, ARROW_TYPES[sql_type])
+            outputs, problems = normalise_column(column.kind, blank if values is None else values)
+            for (suffix, _), output in zip(outputs_of(column.kind), outputs, strict=True):
+                normalised[column.name + suffix] = output
             if values is not None:
-                findings += _column_findings(registry, column, values, problems, record_ids, table)
+                problems = _with_required_blanks(column, values, problems)
+                findings.append(_findings(registry, column.name, problems, values, normalised))
         if on_progress:
             on_progress(registry.name, done, len(registry.columns))
+    raw["extra"] = _extra_map(table, extras)
     normalised_table = pa.table(normalised)
     findings += _row_findings(registry, normalised_table)
-    raw_columns["extra"] = _extra_json(table, extras)
-    raw = pa.table(
-        {name: pa.array(values, _raw_type(name)) for name, values in raw_columns.items()}
-    )
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _Prepared(registry, table, sha256, raw, normalised_table, findings)
+    return _Prepared(registry, table, sha256, pa.table(raw), normalised_table, findings)
 
 
-def _raw_type(name: str) -> pa.DataType:
-    return pa.int64() if name == "row_no" else pa.string()
+def normalise_column(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.Array]:
+    """Normalise a column of text through its distinct values: one array per output column
+    of the kind, and the problem of each row (null when none)."""
+    normalize = NORMALIZERS[kind]
+    encoded = pc.dictionary_encode(values)
+    results = [normalize(value) for value in encoded.dictionary.to_pylist()]
+    outputs = [
+        pa.array([result[0][index] for result in results], ARROW_TYPES[sql_type]).take(
+            encoded.indices
+        )
+        for index, (_, sql_type) in enumerate(outputs_of(kind))
+    ]
+    problems = pa.array([result[1] for result in results], pa.string()).take(encoded.indices)
+    return outputs, problems
 
 
 def header_key(header: str) -> str:
@@ -178,13 +193,12 @@ def header_key(header: str) -> str:
 
 
 def _header_lookup(registry: Registry) -> dict[str, str]:
-    lookup = {header_key(alias): name for alias, name in HEADER_ALIASES.items()}
+    names = {column.name for column in registry.columns}
+    lookup = {header_key(alias): name for alias, name in HEADER_ALIASES.items() if name in names}
     for column in registry.columns:
         for spelling in (column.name, column.header):
             lookup[header_key(spelling)] = column.name
-    return {
-        key: name for key, name in lookup.items() if any(c.name == name for c in registry.columns)
-    }
+    return lookup
 
 
 def _map_headers(registry: Registry, table: Table) -> tuple[dict[str, int], list[tuple[int, str]]]:
@@ -199,141 +213,107 @@ def _map_headers(registry: Registry, table: Table) -> tuple[dict[str, int], list
             extras.append((position, header.strip() or f"列{position + 1}"))
         elif name in positions:
             first = table.headers[positions[name]]
-            errors.append(
-                InputError(table.path, 1, header, f"a second column for {name} (first: '{first}')")
-            )
+            reason = f"a second column for {name} (first: '{first}')"
+            errors.append(InputError(table.path, 1, header, reason))
         else:
             positions[name] = position
     for name in registry.required:
         if name not in positions:
             column = registry.column(name)
-            errors.append(
-                InputError(
-                    table.path, None, f"{column.header}/{name}", "required column is missing"
-                )
-            )
+            where = f"{column.header}/{name}"
+            errors.append(InputError(table.path, None, where, "required column is missing"))
     raise_collected(errors)
     return positions, extras
 
 
-def _checked_record_ids(registry: Registry, table: Table, positions: dict[str, int]) -> list[str]:
-    normalize = NORMALIZERS["code"]
-    position = positions["record_id"]
-    record_ids = [normalize(row[position])[0][0] for row in table.rows]
-    blank = [
-        number for number, value in zip(table.row_numbers, record_ids, strict=True) if not value
-    ]
-    counts = Counter(record_ids)
-    duplicated = [
-        number
-        for number, value in zip(table.row_numbers, record_ids, strict=True)
-        if value and counts[value] > 1
-    ]
-    errors = []
+def _checked_record_ids(registry: Registry, table: Table, position: int) -> pa.Array:
+    (record_ids,), _ = normalise_column("code", pa.array(table.columns[position], pa.string()))
+    numbers = np.asarray(table.row_numbers)
+    blank = numbers[np.asarray(pc.is_null(record_ids))]
+    counts = pc.value_counts(record_ids)
+    repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+    duplicated = numbers[np.asarray(pc.is_in(record_ids, repeated).fill_null(False))]
     header = registry.column("record_id").header
-    if blank:
-        errors.append(InputError(table.path, blank, header, "record_id is blank"))
-    if duplicated:
-        errors.append(InputError(table.path, duplicated, header, "record_id is duplicated"))
+    errors = []
+    if len(blank):
+        errors.append(InputError(table.path, blank.tolist(), header, "record_id is blank"))
+    if len(duplicated):
+        reason = "record_id is duplicated"
+        errors.append(InputError(table.path, duplicated.tolist(), header, reason))
     raise_collected(errors)
-    return record_ids  # type: ignore[return-value]
+    return record_ids
 
 
-def _normalise(kind: str, values: list[str]) -> tuple[list[list[object]], list[str | None]]:
-    """Normalise a column through its distinct values: outputs per output column, problems."""
-    normalize = NORMALIZERS[kind]
-    cache = {value: normalize(value) for value in dict.fromkeys(values)}
-    results = [cache[value] for value in values]
-    outputs = [list(column) for column in zip(*(result[0] for result in results), strict=True)]
-    return outputs, [result[1] for result in results]
+def _with_required_blanks(column: Column, values: pa.Array, problems: pa.Array) -> pa.Array:
+    if not column.required:
+        return problems
+    blank = pc.equal(pc.utf8_trim_whitespace(values), "")
+    return pc.if_else(pc.and_(blank, pc.is_null(problems)), "required_blank", problems)
 
 
-def _column_findings(registry, column, values, problems, record_ids, table) -> list[Finding]:
-    findings = []
-    for index, problem in enumerate(problems):
-        if problem is None and not (column.required and not values[index].strip()):
-            continue
-        findings.append(
-            Finding(
-                registry.name,
-                record_ids[index],
-                table.row_numbers[index],
-                column.name,
-                problem or "required_blank",
-                _shown(column.name, values[index]),
-            )
-        )
-    return findings
+def _findings(
+    registry: Registry, column: str, problems: pa.Array, shown: pa.Array, normalised: dict
+) -> pa.Table:
+    """The findings of the rows whose ``problems`` entry is set, with the value ``shown``."""
+    rows = pc.indices_nonzero(pc.is_valid(problems))
+    values = shown.take(rows).cast(pa.string()).to_pylist()
+    if column.startswith(SENSITIVE) or column.endswith("id_number"):
+        values = [mask_id((value or "").strip()) for value in values]
+    columns = [
+        pa.array([registry.name] * len(rows), pa.string()),
+        normalised["record_id"].take(rows),
+        normalised["row_no"].take(rows),
+        pa.array([column] * len(rows), pa.string()),
+        problems.take(rows),
+        pa.array(values, pa.string()),
+    ]
+    return pa.Table.from_arrays(columns, schema=FINDINGS_SCHEMA)
 
 
-def _shown(column: str, raw: str) -> str:
-    """A value as a finding may show it: ID and account numbers masked."""
-    sensitive = column.startswith(SENSITIVE_PREFIXES) or column.endswith("id_number")
-    return mask_id(raw.strip()) if sensitive else raw
-
-
-def _row_findings(registry: Registry, normalised: pa.Table) -> list[Finding]:
+def _row_findings(registry: Registry, normalised: pa.Table) -> list[pa.Table]:
     """Problems between the columns of one row: an ID that contradicts the birth date or
     gender given beside it, a certificate of another person, an end before the start."""
-    names = set(normalised.column_names)
-    checks = [
-        ("birth_date", "id_number_birth_date", "birth_date_conflicts_id"),
-        ("gender", "id_number_gender", "gender_conflicts_id"),
-        ("cert_no_id_number", "id_number", "cert_conflicts_id"),
-        ("cert_no_type", "disability_type", "cert_conflicts_type"),
-        ("cert_no_level", "disability_level", "cert_conflicts_level"),
-    ]
-    rows = normalised.to_pydict()
+    columns = {name: normalised.column(name).combine_chunks() for name in normalised.column_names}
     findings = []
-    for column, other, problem in checks:
-        if column not in names or other not in names:
+    for column, other, problem in AGREEMENTS:
+        if column not in columns or other not in columns:
             continue
-        for index, (value, reference) in enumerate(zip(rows[column], rows[other], strict=True)):
-            if value is not None and reference is not None and value != reference:
-                if other == "id_number" and rows["id_number_status"][index] not in USABLE:
-                    continue
-                findings.append(_finding(registry, rows, index, column, problem, value))
-    if "end_date" in names:
-        for index, (start, end) in enumerate(
-            zip(rows["start_date"], rows["end_date"], strict=True)
-        ):
-            if start and end and end < start:
-                findings.append(
-                    _finding(registry, rows, index, "end_date", "end_before_start", end)
-                )
+        differs = pc.fill_null(pc.not_equal(columns[column], columns[other]), False)
+        if other == "id_number":
+            differs = pc.and_(differs, pc.is_in(columns["id_number_status"], pa.array(USABLE)))
+        flagged = pc.if_else(differs, problem, pa.scalar(None, pa.string()))
+        findings.append(_findings(registry, column, flagged, columns[column], columns))
+    if "end_date" in columns:
+        before = pc.fill_null(pc.less(columns["end_date"], columns["start_date"]), False)
+        flagged = pc.if_else(before, "end_before_start", pa.scalar(None, pa.string()))
+        findings.append(_findings(registry, "end_date", flagged, columns["end_date"], columns))
     return findings
 
 
-def _finding(
-    registry: Registry, rows: dict, index: int, column: str, problem: str, value
-) -> Finding:
-    record_id, row_no = rows["record_id"][index], rows["row_no"][index]
-    return Finding(registry.name, record_id, row_no, column, problem, _shown(column, str(value)))
-
-
-def _cross_registry_findings(prepared: list[_Prepared]) -> None:
-    """A payment to a case the assistance roster does not know."""
+def _unknown_cases(prepared: list[_Prepared]) -> None:
+    """A finding for each payment to a case the assistance roster does not know."""
     by_name = {item.registry.name: item for item in prepared}
     if "payments" not in by_name:
         return
     payments = by_name["payments"]
-    known = set(by_name["assistance"].normalised.column("case_no").to_pylist())
-    rows = payments.normalised.to_pydict()
-    for index, case_no in enumerate(rows["case_no"]):
-        if case_no not in known:
-            payments.findings.append(
-                _finding(payments.registry, rows, index, "case_no", "case_not_in_roster", case_no)
-            )
+    columns = {name: payments.normalised.column(name) for name in ("record_id", "row_no")}
+    case_no = payments.normalised.column("case_no")
+    known = by_name["assistance"].normalised.column("case_no")
+    unknown = pc.invert(pc.is_in(case_no, known))
+    flagged = pc.if_else(unknown, "case_not_in_roster", pa.scalar(None, pa.string()))
+    payments.findings.append(
+        _findings(payments.registry, "case_no", flagged.combine_chunks(), case_no, columns)
+    )
 
 
-def _extra_json(table: Table, extras: list[tuple[int, str]]) -> list[str | None]:
-    width = len(table.headers)
-    result = []
-    for row in table.rows:
-        extra = {header: row[position] for position, header in extras if row[position].strip()}
-        extra.update({f"列{position + 1}": row[position] for position in range(width, len(row))})
-        result.append(json.dumps(extra, ensure_ascii=False) if extra else None)
-    return result
+def _extra_map(table: Table, extras: list[tuple[int, str]]) -> pa.Array:
+    """The unlisted columns of every row as a map from header to the text as read."""
+    width = len(extras)
+    offsets = pa.array(np.arange(table.height + 1, dtype=np.int32) * width)
+    keys = pa.array([header for _, header in extras] * table.height, pa.string())
+    rows = zip(*(table.columns[position] for position, _ in extras), strict=True)
+    cells = pa.array([cell for row in rows for cell in row], pa.string())
+    return pa.MapArray.from_arrays(offsets, keys, cells)
 
 
 def _store(con: duckdb.DuckDBPyConnection, prepared: list[_Prepared]) -> None:
@@ -344,10 +324,10 @@ def _store(con: duckdb.DuckDBPyConnection, prepared: list[_Prepared]) -> None:
         name = item.registry.name
         _create(con, f"raw_{name}", item.raw)
         _create(con, name, item.normalised)
-    findings = [finding for item in prepared for finding in item.findings]
-    _create(con, "dq_findings", _findings_table(findings))
+    findings = [table for item in prepared for table in item.findings]
+    _create(con, "dq_findings", _concat_findings(findings))
     _create(con, "ingest_files", _files_table(prepared))
-    log.info("stored %d registries and %d findings", len(prepared), len(findings))
+    log.info("stored %d registries", len(prepared))
 
 
 def _create(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
@@ -356,17 +336,8 @@ def _create(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
     con.unregister("_incoming")
 
 
-def _findings_table(findings: list[Finding]) -> pa.Table:
-    return pa.table(
-        {
-            "registry": pa.array([f.registry for f in findings], pa.string()),
-            "record_id": pa.array([f.record_id for f in findings], pa.string()),
-            "row_no": pa.array([f.row_no for f in findings], pa.int64()),
-            "column_name": pa.array([f.column for f in findings], pa.string()),
-            "problem": pa.array([f.problem for f in findings], pa.string()),
-            "raw_value": pa.array([f.raw_value for f in findings], pa.string()),
-        }
-    )
+def _concat_findings(findings: list[pa.Table]) -> pa.Table:
+    return pa.concat_tables(findings) if findings else FINDINGS_SCHEMA.empty_table()
 
 
 def _files_table(prepared: list[_Prepared]) -> pa.Table:
@@ -378,7 +349,7 @@ def _files_table(prepared: list[_Prepared]) -> pa.Table:
             "file_format": [item.table.file_format for item in prepared],
             "encoding": [item.table.encoding for item in prepared],
             "sha256": [item.sha256 for item in prepared],
-            "rows": [len(item.table.rows) for item in prepared],
+            "rows": [item.table.height for item in prepared],
             "ingested_at": [now for _ in prepared],
         }
     )

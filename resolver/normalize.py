@@ -170,10 +170,16 @@ VOCABULARIES: dict[str, dict[str, object]] = {
 _ENUM_SUFFIXES = {"disability_type": "残疾", "program": "对象"}
 
 
-def fold(raw: str) -> str:
-    """Trim, full-width to half-width (NFKC), traditional to simplified, spaces collapsed."""
-    text = unicodedata.normalize("NFKC", raw).strip()
-    return _SPACES.sub(" ", _T2S.convert(text)) if text else ""
+def fold(raw: str, *, keep_spaces: bool = True) -> str:
+    """Trim, full-width to half-width (NFKC), traditional to simplified, inner spaces
+    collapsed to one or removed; repeated until nothing changes, so folding is idempotent."""
+    space = " " if keep_spaces else ""
+    text = raw
+    while True:
+        folded = _SPACES.sub(space, _T2S.convert(unicodedata.normalize("NFKC", text)).strip())
+        if folded == text:
+            return folded
+        text = folded
 
 
 def _ok(*values: object) -> Result:
@@ -195,17 +201,24 @@ def normalize_text(raw: str) -> Result:
 
 def normalize_name(raw: str) -> Result:
     """A person's name without spaces, in simplified characters, with a toneless pinyin key."""
-    name = _DOTS.sub("·", fold(raw).replace(" ", ""))
+    name = _DOTS.sub("·", fold(raw, keep_spaces=False))
     if not name:
         return _ok(None, None)
     key = pinyin_key(name)
     return (name, key), (None if _NAME_OK.match(name) else "name_unusual_chars")
 
 
-@lru_cache(maxsize=200_000)
 def pinyin_key(name: str) -> str:
-    """Toneless pinyin, one syllable per character: 王丽 and 王莉 both give ``wang li``."""
-    return " ".join(lazy_pinyin(name.replace("·", ""))).lower()
+    """Toneless pinyin, one syllable per character: 王丽 and 王莉 both give ``wang li``.
+
+    Each character is read alone, in its most common reading, so that a character gets the
+    same syllable in every name whatever stands beside it."""
+    return " ".join(_syllable(char) for char in name if char != "·")
+
+
+@lru_cache(maxsize=50_000)
+def _syllable(char: str) -> str:
+    return lazy_pinyin(char)[0].lower()
 
 
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
@@ -312,7 +325,7 @@ def _normalize_enum(kind: str) -> Callable[[str], Result]:
     suffix = _ENUM_SUFFIXES.get(kind)
 
     def normalize(raw: str) -> Result:
-        text = fold(raw).replace(" ", "").lower()
+        text = fold(raw, keep_spaces=False).lower()
         if not text:
             return _ok(None)
         if text in vocabulary.values():
@@ -332,14 +345,14 @@ def _normalize_enum(kind: str) -> Callable[[str], Result]:
 
 def normalize_township(raw: str) -> Result:
     """A township without its 镇/乡/街道 suffix: 石羊镇 and 石羊 are one township."""
-    text = fold(raw).replace(" ", "")
+    text = fold(raw, keep_spaces=False)
     stem = _TOWNSHIP_SUFFIX.sub("", text)
     return _ok((stem or text) or None)
 
 
 def normalize_village(raw: str) -> Result:
     """A village with 村委会 written as 村 and its group number in Arabic digits (三组 → 3组)."""
-    text = fold(raw).replace(" ", "")
+    text = fold(raw, keep_spaces=False)
     for long_form, short_form in _VILLAGE_COMMITTEE:
         text = text.replace(long_form, short_form)
     group = _VILLAGE_GROUP.search(text)

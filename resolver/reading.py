@@ -28,15 +28,20 @@ LARGEST_EXACT_FLOAT = 1e15
 
 @dataclass(frozen=True)
 class Table:
-    """A file's header and data rows, every cell as text; ``row_numbers`` are the
-    spreadsheet row numbers of the data rows (the header is row 1)."""
+    """A file's header and data columns, every cell as text; ``row_numbers`` are the
+    spreadsheet row numbers of the data rows (the header is row 1). Cells beyond the header
+    row's width get the headers 列N (N the column's position)."""
 
     path: Path
     file_format: str
     encoding: str | None
     headers: list[str]
-    rows: list[list[str]]
+    columns: list[list[str]]
     row_numbers: list[int]
+
+    @property
+    def height(self) -> int:
+        return len(self.row_numbers)
 
 
 def read_table(path: Path) -> Table:
@@ -108,14 +113,16 @@ def cell_text(cell: object) -> str:
 
 def _table(path: Path, file_format: str, encoding: str | None, records: list[list[str]]) -> Table:
     numbered = [
-        (number, row)
-        for number, row in enumerate(records, start=1)
-        if any(cell.strip() for cell in row)
+        (number, row) for number, row in enumerate(records, start=1) if "".join(row).strip()
     ]
     if not numbered:
         raise InputError(path, None, None, "the file is empty: no header row")
     (_, headers), data = numbered[0], numbered[1:]
-    width = len(headers)
-    rows = [row + [""] * (width - len(row)) if len(row) < width else row for _, row in data]
+    width = max(len(row) for _, row in numbered)
+    headers = headers + [f"列{position + 1}" for position in range(len(headers), width)]
+    rows = [row if len(row) == width else row + [""] * (width - len(row)) for _, row in data]
+    columns = (
+        [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in headers]
+    )
     log.debug("read %s: %d rows (%s, %s)", path.name, len(rows), file_format, encoding)
-    return Table(path, file_format, encoding, headers, rows, [number for number, _ in data])
+    return Table(path, file_format, encoding, headers, columns, [number for number, _ in data])

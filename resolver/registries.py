@@ -166,6 +166,13 @@ REGISTRIES: dict[str, Registry] = {
 PERSON_REGISTRIES = ("hukou", "assistance", "poverty", "disability", "deaths")
 
 
+def column_header(registry: str, column: str) -> str:
+    """The Chinese header of a column, or of the column a derived one (``id_number_status``,
+    ``cert_no_level``) comes from; the name itself when there is none."""
+    columns = sorted(REGISTRIES[registry].columns, key=lambda c: -len(c.name))
+    return next((c.header for c in columns if column.startswith(c.name)), column)
+
+
 def registry_for_stem(stem: str) -> Registry | None:
     """The registry a file stem names, in English (any case) or Chinese; None if none."""
     key = stem.strip()

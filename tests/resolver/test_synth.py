@@ -63,7 +63,8 @@ def _rows(drop: Path, registry: str) -> list[dict[str, str]]:
         names[column.header] = column.name
         names[column.name] = column.name
     headers = [names.get(h, h) for h in table.headers]
-    return [dict(zip(headers, row, strict=True)) for row in table.rows]
+    rows = zip(*table.columns, strict=True)
+    return [dict(zip(headers, row, strict=True)) for row in rows]
 
 
 def _jsonl(path: Path) -> list[dict]:
