@@ -31,3 +31,9 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.rollback()
         raise
     con.commit()
+
+
+def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The tables of the connection's main database."""
+    rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()
+    return {name for (name,) in rows}

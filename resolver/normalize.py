@@ -200,12 +200,13 @@ def normalize_text(raw: str) -> Result:
 
 
 def normalize_name(raw: str) -> Result:
-    """A person's name without spaces, in simplified characters, with a toneless pinyin key."""
+    """A person's name without spaces, in simplified characters, with a toneless pinyin key
+    and its fuzzy form (``fuzzy_pinyin``)."""
     name = _DOTS.sub("·", fold(raw, keep_spaces=False))
     if not name:
-        return _ok(None, None)
+        return _ok(None, None, None)
     key = pinyin_key(name)
-    return (name, key), (None if _NAME_OK.match(name) else "name_unusual_chars")
+    return (name, key, fuzzy_pinyin(key)), (None if _NAME_OK.match(name) else "name_unusual_chars")
 
 
 def pinyin_key(name: str) -> str:
@@ -434,7 +435,7 @@ NORMALIZERS: dict[str, Callable[[str], Result]] = {
 
 # The output columns of each kind: (suffix appended to the column name, DuckDB type).
 OUTPUTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "name": (("", "VARCHAR"), ("_pinyin", "VARCHAR")),
+    "name": (("", "VARCHAR"), ("_pinyin", "VARCHAR"), ("_fuzzy", "VARCHAR")),
     "id": (
         ("", "VARCHAR"),
         ("_status", "VARCHAR"),

@@ -43,7 +43,8 @@ def test_amounts_are_exact_decimals(raw, amount):
 
 
 def test_names_are_simplified_without_spaces_with_a_pinyin_key():
-    assert normalize_name(" 劉 華 ") == (("刘华", "liu hua"), None)
+    assert normalize_name(" 劉 華 ") == (("刘华", "liu hua", "liu hua"), None)
+    assert normalize_name("李玲")[0] == ("李玲", "li ling", "li lin")
     assert normalize_name("阿依古丽•买买提")[0][0] == "阿依古丽·买买提"
     assert normalize_name("王丽2")[1] == "name_unusual_chars"
 

@@ -1,0 +1,96 @@
+"""The two ways Doudi is measured against, on the same ingested rows.
+
+- ``exact_id_clusters``: what county staff do today, a join on the ID number as written
+  (trimmed, nothing more); rows without one stand alone.
+- ``stock_splink_clusters``: a Splink 5 model built only from Splink's own comparison
+  library (Levenshtein on the ID, Jaro-Winkler on the name, its date-of-birth comparison,
+  exact village), without Doudi's Chinese-specific cleaning, clustered by connected
+  components. It is the peer to beat.
+
+Each writes a table ``(registry, record_id, cluster)``.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+import splink.comparison_library as cl
+from splink import block_on
+
+from resolver.clustering import components
+from resolver.db import table_names
+from resolver.registries import PERSON_REGISTRIES
+from resolver.splink_backend import Training, score_pairs_with_splink
+
+STOCK_THRESHOLD = 0.95
+
+
+def _raw_union(
+    con: duckdb.DuckDBPyConnection, columns: str, *, without_birth_date: tuple[str, ...] = ()
+) -> str:
+    """The person registries' rows, raw (``r``) beside normalised (``n``)."""
+    present = table_names(con)
+    selects = []
+    for name in PERSON_REGISTRIES:
+        if name in present:
+            chosen = columns.replace("n.birth_date", "NULL::DATE AS birth_date")
+            chosen = chosen if name in without_birth_date else columns
+            selects.append(
+                f"SELECT '{name}' AS registry, {chosen} FROM raw_{name} r "
+                f"JOIN {name} n USING (record_id)"
+            )
+    return " UNION ALL BY NAME ".join(selects)
+
+
+def exact_id_clusters(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Rows joined on the ID number as written (spaces trimmed)."""
+    union = _raw_union(con, "record_id, nullif(trim(r.id_number), '') AS raw_id")
+    con.execute(
+        f"CREATE OR REPLACE TABLE {table} AS SELECT registry, record_id, "
+        f"coalesce('id:' || raw_id, registry || ':' || record_id) AS cluster FROM ({union})"
+    )
+
+
+def stock_splink_clusters(con: duckdb.DuckDBPyConnection, table: str, *, seed: int) -> None:
+    """Rows clustered by a stock Splink model (see the module docstring)."""
+    union = _raw_union(
+        con,
+        "record_id, nullif(trim(r.id_number), '') AS id_number, nullif(trim(r.name), '') AS "
+        "name, n.birth_date, nullif(trim(r.village), '') AS village",
+        without_birth_date=("disability",),
+    )
+    rows = con.sql(
+        f"SELECT registry || ':' || record_id AS unique_id, * EXCLUDE (registry, record_id) "
+        f"FROM ({union})"
+    ).to_arrow_table()
+    settings = {
+        "link_type": "dedupe_only",
+        "comparisons": [
+            cl.LevenshteinAtThresholds("id_number", [1, 2]),
+            cl.JaroWinklerAtThresholds("name", [0.9, 0.7]),
+            cl.DateOfBirthComparison("birth_date", input_is_string=False),
+            cl.ExactMatch("village"),
+        ],
+        "blocking_rules_to_generate_predictions": [
+            block_on("id_number"),
+            block_on("name", "birth_date"),
+            block_on("name", "village"),
+        ],
+    }
+    training = Training(
+        prior_rules=["l.id_number = r.id_number"],
+        prior_recall=0.8,
+        em_rules=["l.name = r.name", "l.id_number = r.id_number"],
+        u_max_pairs=5e6,
+        seed=seed,
+    )
+    scored = score_pairs_with_splink(rows, settings, threshold=STOCK_THRESHOLD, training=training)
+    pairs = scored.pairs.select(["unique_id_l", "unique_id_r"]).to_pydict()
+    cluster_of = components(rows.column("unique_id").to_pylist(), zip(*pairs.values(), strict=True))
+    registry, record_id = zip(*(uid.split(":", 1) for uid in cluster_of), strict=True)
+    clusters = pa.table(
+        {"registry": registry, "record_id": record_id, "cluster": list(cluster_of.values())}
+    )
+    con.register("_stock_clusters", clusters)
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _stock_clusters")
+    con.unregister("_stock_clusters")

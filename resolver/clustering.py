@@ -1,0 +1,166 @@
+"""Clusters of rows that do not chain.
+
+Plain connected components merge two people through one weak link. Here links are taken
+strongest first (Kruskal's order), and a link is refused when the two groups it would join
+hold two different usable IDs, or two rows of one household (one hukou family, one
+assistance case, one poverty household: the members of a household are different people).
+(IDs that differ only by a spreadsheet's zeroed tail are one ID.) Then a group that hangs
+together only by one link below ``bridge_threshold`` (a bridge with
+two or more rows on each side) is cut there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+
+
+@dataclass(frozen=True)
+class Row:
+    unique_id: str
+    id18: str | None
+    household_key: str | None
+
+
+@dataclass(frozen=True)
+class Link:
+    left: str
+    right: str
+    probability: float
+
+
+@dataclass
+class Clustering:
+    """``cluster_of`` maps each unique_id to its cluster's smallest unique_id; ``accepted``
+    holds the links inside clusters; ``refused`` the links at or above the threshold that
+    were not taken, with the reason (``two_ids``, ``same_household``, ``bridge``)."""
+
+    cluster_of: dict[str, str]
+    accepted: list[Link]
+    refused: list[tuple[Link, str]]
+
+
+def compatible_ids(first: str, second: str) -> bool:
+    """Two usable IDs can be one person's only if equal, or if one is the other with its last
+    three digits zeroed by a spreadsheet (which passes the check digit one time in eleven)."""
+    if first == second:
+        return True
+    return first[:15] == second[:15] and "000" in (first[15:], second[15:])
+
+
+class _Groups:
+    """Union-find whose groups remember their usable IDs and household keys."""
+
+    def __init__(self, rows: Iterable[Row]) -> None:
+        self.parent: dict[str, str] = {}
+        self.ids: dict[str, set[str]] = {}
+        self.households: dict[str, set[str]] = {}
+        self.size: dict[str, int] = {}
+        for row in rows:
+            self.parent[row.unique_id] = row.unique_id
+            self.ids[row.unique_id] = {row.id18} if row.id18 else set()
+            self.households[row.unique_id] = {row.household_key} if row.household_key else set()
+            self.size[row.unique_id] = 1
+
+    def find(self, node: str) -> str:
+        root = node
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[node] != root:
+            self.parent[node], node = root, self.parent[node]
+        return root
+
+    def conflict(self, first: str, second: str) -> str | None:
+        if not all(compatible_ids(a, b) for a in self.ids[first] for b in self.ids[second]):
+            return "two_ids"
+        if self.households[first] & self.households[second]:
+            return "same_household"
+        return None
+
+    def union(self, first: str, second: str) -> None:
+        if self.size[first] < self.size[second]:
+            first, second = second, first
+        self.parent[second] = first
+        self.size[first] += self.size.pop(second)
+        self.ids[first] |= self.ids.pop(second)
+        self.households[first] |= self.households.pop(second)
+
+
+def cluster_rows(
+    rows: Iterable[Row], links: Iterable[Link], *, threshold: float, bridge_threshold: float
+) -> Clustering:
+    """Cluster ``rows`` by the ``links`` at or above ``threshold`` without chaining.
+
+    >>> rows = [Row("a", "1", None), Row("b", None, None), Row("c", "2", None)]
+    >>> links = [Link("a", "b", 0.99), Link("b", "c", 0.98)]
+    >>> result = cluster_rows(rows, links, threshold=0.9, bridge_threshold=0.5)
+    >>> result.cluster_of == {"a": "a", "b": "a", "c": "c"}
+    True
+
+    Complexity: O(L log L) for L links, plus a bridge search per cluster (linear in its size).
+    """
+    groups = _Groups(rows)
+    accepted: list[Link] = []
+    refused: list[tuple[Link, str]] = []
+    strongest_first = sorted(
+        (link for link in links if link.probability >= threshold),
+        key=lambda link: (-link.probability, link.left, link.right),
+    )
+    for link in strongest_first:
+        first, second = groups.find(link.left), groups.find(link.right)
+        if first == second:
+            accepted.append(link)
+            continue
+        reason = groups.conflict(first, second)
+        if reason:
+            refused.append((link, reason))
+            continue
+        groups.union(first, second)
+        accepted.append(link)
+    accepted, bridges = _cut_weak_bridges(accepted, bridge_threshold)
+    refused += [(link, "bridge") for link in bridges]
+    cluster_of = components(groups.parent, ((link.left, link.right) for link in accepted))
+    return Clustering(cluster_of, accepted, refused)
+
+
+def _cut_weak_bridges(links: list[Link], bridge_threshold: float) -> tuple[list[Link], list[Link]]:
+    """Remove, weakest first and until none is left, each link below ``bridge_threshold``
+    that alone holds two groups of two or more rows together."""
+    graph = nx.Graph()
+    for link in links:
+        graph.add_edge(link.left, link.right, link=link)
+    cut: list[Link] = []
+    while True:
+        weak = sorted(
+            (graph.edges[edge]["link"] for edge in nx.bridges(graph)),
+            key=lambda link: (link.probability, link.left, link.right),
+        )
+        cut_before = len(cut)
+        for link in weak:
+            if link.probability >= bridge_threshold:
+                break
+            graph.remove_edge(link.left, link.right)
+            left_side = nx.node_connected_component(graph, link.left)
+            if len(left_side) >= 2 and len(nx.node_connected_component(graph, link.right)) >= 2:
+                cut.append(link)
+            else:
+                graph.add_edge(link.left, link.right, link=link)
+        if len(cut) == cut_before:
+            break
+    kept = [data["link"] for _, _, data in graph.edges(data=True)]
+    return kept, cut
+
+
+def components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Plain connected components: each node mapped to its component's smallest node."""
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from(edges)
+    cluster_of = {}
+    for component in nx.connected_components(graph):
+        root = min(component)
+        for node in component:
+            cluster_of[node] = root
+    return cluster_of

@@ -1,0 +1,216 @@
+"""Doudi's comparison library: one function per field of ``persons``, each a Splink
+comparison as plain data (a dict), built from null / exact / fuzzy / else levels.
+
+Chinese records need their own comparisons:
+
+- two different *valid* IDs are strong evidence of two people, while an invalid ID one
+  substitution or one adjacent transposition away from another is evidence of a typo;
+- the birth date and gender are inside a usable ID, so when both rows have one the date and
+  gender comparisons abstain instead of counting the same fact twice;
+- names are compared by character and by pinyin (DuckDB's string distances work on UTF-8
+  bytes, which makes 王丽/王莉 look unrelated);
+- a disagreement that a clerk's slip explains (gender, birth date) has a floor on its m
+  probability, so a single typo cannot veto a match the rest of the record supports.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Level = dict[str, Any]
+Comparison = dict[str, Any]
+
+BOTH_IDS_USABLE = "(id18_l IS NOT NULL AND id18_r IS NOT NULL)"
+# Characters at the same position that differ, for names of one length.
+CHARS_DIFFERING = (
+    "list_sum(list_transform(range(1, length(name_l) + 1), "
+    "lambda i: (substr(name_l, i, 1) <> substr(name_r, i, 1))::INTEGER))"
+)
+
+
+# An ID number belongs to one person: random sampling cannot see how rarely two different
+# people share one (its sample holds true matches too), so the u of agreeing IDs is set.
+UNIQUE_KEY = {"u_probability": 1e-8, "fix_u_probability": True}
+NEAR_UNIQUE_KEY = {"u_probability": 1e-6, "fix_u_probability": True}
+
+
+def null_level(condition: str) -> Level:
+    return {"sql_condition": condition, "label_for_charts": "空值", "is_null_level": True}
+
+
+def level(condition: str, label: str, **options: Any) -> Level:
+    return {"sql_condition": condition, "label_for_charts": label, **options}
+
+
+def else_level(**options: Any) -> Level:
+    return {"sql_condition": "ELSE", "label_for_charts": "其他", **options}
+
+
+def comparison(output_column: str, description: str, levels: list[Level]) -> Comparison:
+    return {
+        "output_column_name": output_column,
+        "comparison_description": description,
+        "comparison_levels": levels,
+    }
+
+
+def id_comparison() -> Comparison:
+    """ID number: exact; equal after 15→18; a damaged ID whose reliable digits agree; one
+    substitution or adjacent transposition; two different valid IDs; else."""
+    one_side_damaged = (
+        "(id_prefix_l IS NOT NULL AND starts_with(coalesce(id18_r, id_text_r), id_prefix_l)) "
+        "OR (id_prefix_r IS NOT NULL AND starts_with(coalesce(id18_l, id_text_l), id_prefix_r))"
+    )
+    zeroed_but_valid = (
+        f"{BOTH_IDS_USABLE} AND left(id18_l, 15) = left(id18_r, 15) "
+        "AND (right(id18_l, 3) = '000' OR right(id18_r, 3) = '000')"
+    )
+    one_edit = (
+        "length(coalesce(id18_l, id_text_l)) = 18 AND length(coalesce(id18_r, id_text_r)) = 18 "
+        "AND NOT " + BOTH_IDS_USABLE + " AND "
+        "damerau_levenshtein(coalesce(id18_l, id_text_l), coalesce(id18_r, id_text_r)) = 1"
+    )
+    return comparison(
+        "id",
+        "身份证号码",
+        [
+            null_level(
+                "coalesce(id18_l, id_text_l, id_prefix_l) IS NULL "
+                "OR coalesce(id18_r, id_text_r, id_prefix_r) IS NULL"
+            ),
+            level(
+                "id18_l = id18_r AND id_status_l <> 'upgraded' AND id_status_r <> 'upgraded'",
+                "身份证号相同",
+                **UNIQUE_KEY,
+            ),
+            level("id18_l = id18_r", "15位升级后相同", **UNIQUE_KEY),
+            level(
+                f"({one_side_damaged}) OR ({zeroed_but_valid})",
+                "表格损坏的号码前段相同",
+                **NEAR_UNIQUE_KEY,
+            ),
+            level(one_edit, "一位之差或相邻两位颠倒", **NEAR_UNIQUE_KEY),
+            level(
+                BOTH_IDS_USABLE,
+                "两个不同的有效身份证号",
+                m_probability=0.0001,
+                fix_m_probability=True,
+            ),
+            else_level(),
+        ],
+    )
+
+
+def name_comparison() -> Comparison:
+    """Name: exact (term-frequency adjusted); same pinyin (homophone); same pinyin in local
+    speech (n/l, in/ing ...); one character different; else."""
+    return comparison(
+        "name",
+        "姓名",
+        [
+            null_level("name_l IS NULL OR name_r IS NULL"),
+            level("name_l = name_r", "姓名相同", tf_adjustment_column="name"),
+            level("name_pinyin_l = name_pinyin_r", "同音字", tf_adjustment_column="name_pinyin"),
+            level("name_fuzzy_l = name_fuzzy_r", "近音字", tf_adjustment_column="name_fuzzy"),
+            level(
+                f"length(name_l) = length(name_r) AND length(name_l) >= 2 AND {CHARS_DIFFERING} = 1",
+                "一字之差",
+            ),
+            else_level(m_probability=0.002, fix_m_probability=True),
+        ],
+    )
+
+
+def dob_comparison() -> Comparison:
+    """Birth date, when not both rows have a usable ID: exact; day and month swapped; one
+    digit typed wrong; same year and month; same year; else (with a floor)."""
+    swapped = (
+        "year(dob_l) = year(dob_r) AND month(dob_l) = day(dob_r) AND day(dob_l) = month(dob_r)"
+    )
+    return comparison(
+        "dob",
+        "出生日期",
+        [
+            null_level(f"dob_l IS NULL OR dob_r IS NULL OR {BOTH_IDS_USABLE}"),
+            level("dob_l = dob_r", "出生日期相同"),
+            level(swapped, "月日颠倒", m_probability=0.002, fix_m_probability=True),
+            level(
+                "damerau_levenshtein(strftime(dob_l, '%Y%m%d'), strftime(dob_r, '%Y%m%d')) = 1",
+                "一位之差",
+            ),
+            level("date_trunc('month', dob_l) = date_trunc('month', dob_r)", "同年同月"),
+            level("year(dob_l) = year(dob_r)", "同年"),
+            else_level(m_probability=0.01, fix_m_probability=True),
+        ],
+    )
+
+
+def gender_comparison() -> Comparison:
+    """Gender, when not both rows have a usable ID: exact; else (with a floor)."""
+    return comparison(
+        "gender",
+        "性别",
+        [
+            null_level(f"gender_l IS NULL OR gender_r IS NULL OR {BOTH_IDS_USABLE}"),
+            level("gender_l = gender_r", "性别相同"),
+            else_level(m_probability=0.02, fix_m_probability=True),
+        ],
+    )
+
+
+def place_comparison() -> Comparison:
+    """Township and village: same village; same township; else (with a floor: people move,
+    and one enrolled twice is often enrolled in two places)."""
+    return comparison(
+        "place",
+        "乡镇村组",
+        [
+            null_level("township_l IS NULL OR township_r IS NULL"),
+            level("township_l = township_r AND village_l = village_r", "同村"),
+            level("township_l = township_r", "同乡镇"),
+            else_level(m_probability=0.02, fix_m_probability=True),
+        ],
+    )
+
+
+def phone_comparison() -> Comparison:
+    """Phone, only where few rows share it: exact (term-frequency adjusted); else."""
+    return comparison(
+        "phone",
+        "联系电话",
+        [
+            null_level("phone_rare_l IS NULL OR phone_rare_r IS NULL"),
+            level("phone_rare_l = phone_rare_r", "电话相同", tf_adjustment_column="phone_rare"),
+            else_level(),
+        ],
+    )
+
+
+def doudi_comparisons() -> list[Comparison]:
+    return [
+        id_comparison(),
+        name_comparison(),
+        dob_comparison(),
+        gender_comparison(),
+        place_comparison(),
+        phone_comparison(),
+    ]
+
+
+# Candidate pairs: each rule catches what the others miss when an ID is mistyped, old,
+# damaged or blank.
+BLOCKING_RULES = [
+    "l.id18 = r.id18",
+    "l.id14 = r.id14",
+    "l.id_tail = r.id_tail",
+    "l.name_fuzzy = r.name_fuzzy AND l.dob = r.dob",
+    "l.name_fuzzy = r.name_fuzzy AND l.birth_year = r.birth_year",
+    "l.name = r.name AND l.township = r.township",
+    "l.phone_rare = r.phone_rare",
+]
+# EM sessions: each blocks on some fields and learns the m values of the others.
+TRAINING_RULES = [
+    "l.name_fuzzy = r.name_fuzzy AND l.dob = r.dob",
+    "l.id14 = r.id14",
+    "l.name_fuzzy = r.name_fuzzy AND l.township = r.township AND l.village = r.village",
+]

@@ -1,0 +1,283 @@
+"""Person resolution: one person across the five registries, explained.
+
+``link_persons`` builds ``persons``, trains (or reloads) the Splink model, scores candidate
+pairs, clusters them without chaining and writes, in the run's DuckDB file:
+
+- ``entities`` (registry, record_id, person_id) and ``person_id_history``;
+- ``person_links``: every accepted link with its probability, and ``link_explanations``:
+  the match weight and level of each comparison of each accepted link (a waterfall);
+- ``possible_matches``: pairs for review that were not merged, and why;
+- ``related_persons``: different persons who share a phone, bank account or address (a
+  household signal, never identity), where few persons share it;
+- ``link_model``: the settings and trained model of the run, and ``blocking_counts``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from resolver.clustering import Link, Row, cluster_rows
+from resolver.comparisons import BLOCKING_RULES, TRAINING_RULES, doudi_comparisons
+from resolver.db import table_names, transaction
+from resolver.identity import assign_person_ids
+from resolver.persons import build_persons
+from resolver.settings import LinkSettings
+from resolver.splink_backend import Scored, Training, score_pairs_with_splink
+
+log = logging.getLogger(__name__)
+
+MODEL_COLUMNS = (
+    "unique_id, name, name_pinyin, name_fuzzy, id18, id_status, id_text, id_prefix, id14, "
+    "id_tail, dob, birth_year, gender, township, village, phone_rare"
+)
+FINGERPRINT = (
+    "md5(concat_ws('|', name, id18, id_text, id_prefix, dob, gender, township, village, "
+    "phone, household_key))"
+)
+
+
+@dataclass
+class LinkReport:
+    rows: int
+    persons: int
+    accepted_links: int
+    possible_matches: int
+    blocking_counts: list[tuple[str, int]]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def doudi_splink_settings() -> dict[str, Any]:
+    """Doudi's Splink settings (before training), as data."""
+    return {
+        "link_type": "dedupe_only",
+        "comparisons": doudi_comparisons(),
+        "blocking_rules_to_generate_predictions": BLOCKING_RULES,
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": True,
+    }
+
+
+def link_persons(
+    con: duckdb.DuckDBPyConnection,
+    settings: LinkSettings,
+    *,
+    model: dict[str, Any] | None = None,
+) -> LinkReport:
+    """Resolve the ingested rows into persons; ``model``: a trained model to reuse instead
+    of training a new one."""
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    rows = build_persons(con, shared_limit=settings.shared_limit)
+    persons = con.sql(f"SELECT {MODEL_COLUMNS} FROM persons").to_arrow_table()
+    training = None if model else _training(settings)
+    scored = score_pairs_with_splink(
+        persons,
+        model or doudi_splink_settings(),
+        threshold=settings.possible_threshold,
+        training=training,
+    )
+    seconds["train_and_predict"] = time.perf_counter() - started
+    started = time.perf_counter()
+    clustering = cluster_rows(
+        _rows(con),
+        _links(scored.pairs),
+        threshold=settings.threshold,
+        bridge_threshold=settings.bridge_threshold,
+    )
+    person_ids = assign_person_ids(clustering.cluster_of, _fingerprints(con), _history(con))
+    seconds["cluster"] = time.perf_counter() - started
+    started = time.perf_counter()
+    with transaction(con):
+        _store(con, settings, scored, clustering, person_ids)
+    seconds["store"] = time.perf_counter() - started
+    return LinkReport(
+        rows=rows,
+        persons=len(set(person_ids.values())),
+        accepted_links=len(clustering.accepted),
+        possible_matches=con.execute("SELECT count(*) FROM possible_matches").fetchall()[0][0],
+        blocking_counts=scored.blocking_counts,
+        seconds=seconds,
+    )
+
+
+def _training(settings: LinkSettings) -> Training:
+    return Training(
+        prior_rules=["l.id18 = r.id18"],
+        prior_recall=settings.prior_recall,
+        em_rules=TRAINING_RULES,
+        u_max_pairs=settings.u_max_pairs,
+        seed=settings.seed,
+    )
+
+
+def _rows(con: duckdb.DuckDBPyConnection) -> list[Row]:
+    return [
+        Row(*values)
+        for values in con.execute("SELECT unique_id, id18, household_key FROM persons").fetchall()
+    ]
+
+
+def _links(pairs: pa.Table) -> list[Link]:
+    columns = pairs.select(["unique_id_l", "unique_id_r", "match_probability"]).to_pydict()
+    return [
+        Link(left, right, probability)
+        for left, right, probability in zip(*columns.values(), strict=True)
+    ]
+
+
+def _fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute(f"SELECT unique_id, {FINGERPRINT} FROM persons").fetchall())
+
+
+def _history(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS person_id_history "
+        "(unique_id VARCHAR PRIMARY KEY, fingerprint VARCHAR, person_id VARCHAR)"
+    )
+    rows = con.execute("SELECT unique_id, fingerprint, person_id FROM person_id_history")
+    return {uid: (fingerprint, person) for uid, fingerprint, person in rows.fetchall()}
+
+
+def _store(con, settings: LinkSettings, scored: Scored, clustering, person_ids) -> None:
+    ids = pa.table({"unique_id": list(person_ids), "person_id": list(person_ids.values())})
+    con.register("_person_ids", ids)
+    con.execute(
+        "CREATE OR REPLACE TABLE entities AS SELECT p.registry, p.record_id, i.person_id "
+        "FROM persons p JOIN _person_ids i USING (unique_id)"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TABLE person_id_history AS SELECT p.unique_id, {FINGERPRINT} "
+        "AS fingerprint, i.person_id FROM persons p JOIN _person_ids i USING (unique_id)"
+    )
+    con.unregister("_person_ids")
+    _store_links(con, scored.pairs, clustering)
+    _store_explanations(con, scored.model)
+    _store_related(con, settings.related_limit)
+    con.execute(
+        "CREATE OR REPLACE TABLE link_model AS SELECT ? AS settings_json, ? AS model_json, "
+        "now() AS trained_at",
+        [settings.to_json(), json.dumps(scored.model, ensure_ascii=False)],
+    )
+    counts = pa.table(
+        {
+            "rule": [rule for rule, _ in scored.blocking_counts],
+            "comparisons": [count for _, count in scored.blocking_counts],
+        }
+    )
+    con.register("_counts", counts)
+    con.execute("CREATE OR REPLACE TABLE blocking_counts AS SELECT * FROM _counts")
+    con.unregister("_counts")
+
+
+def _store_links(con, pairs: pa.Table, clustering) -> None:
+    accepted = pa.table(
+        {
+            "unique_id_l": [link.left for link in clustering.accepted],
+            "unique_id_r": [link.right for link in clustering.accepted],
+        }
+    )
+    refused = pa.table(
+        {
+            "unique_id_l": [link.left for link, _ in clustering.refused],
+            "unique_id_r": [link.right for link, _ in clustering.refused],
+            "reason": [reason for _, reason in clustering.refused],
+        }
+    )
+    keep = [name for name in pairs.column_names if not name.endswith(("_l", "_r"))]
+    keep = ["unique_id_l", "unique_id_r", *[name for name in keep if name != "match_key"]]
+    con.register("_pairs", pairs.select(keep))
+    con.register("_accepted", accepted)
+    con.register("_refused", refused)
+    con.execute(
+        "CREATE OR REPLACE TABLE person_links AS SELECT p.* FROM _pairs p "
+        "JOIN _accepted USING (unique_id_l, unique_id_r)"
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE possible_matches AS
+        SELECT p.unique_id_l, p.unique_id_r, p.match_probability,
+               coalesce(f.reason, 'below_threshold') AS reason
+        FROM _pairs p
+        LEFT JOIN _refused f USING (unique_id_l, unique_id_r)
+        JOIN entities el ON el.registry || ':' || el.record_id = p.unique_id_l
+        JOIN entities er ON er.registry || ':' || er.record_id = p.unique_id_r
+        WHERE el.person_id <> er.person_id
+        """
+    )
+    for name in ("_pairs", "_accepted", "_refused"):
+        con.unregister(name)
+
+
+def _store_explanations(con, model: dict[str, Any]) -> None:
+    """One row per accepted link and comparison: the level reached and its match weight."""
+    selects = []
+    for comparison in model["comparisons"]:
+        column = comparison["output_column_name"]
+        labels = _level_labels(comparison)
+        cases = " ".join(f"WHEN {gamma} THEN '{label}'" for gamma, label in labels.items())
+        weight = f"mw_{column}" + (
+            f" + coalesce(mw_tf_adj_{column}, 0)" if _has_tf(comparison) else ""
+        )
+        selects.append(
+            f"SELECT unique_id_l, unique_id_r, '{column}' AS comparison, "
+            f"'{comparison['comparison_description']}' AS comparison_label, "
+            f"gamma_{column} AS level, CASE gamma_{column} {cases} END AS level_label, "
+            f"{weight} AS match_weight FROM person_links"
+        )
+    con.execute("CREATE OR REPLACE TABLE link_explanations AS " + " UNION ALL ".join(selects))
+
+
+def _level_labels(comparison: dict[str, Any]) -> dict[int, str]:
+    """Splink's gamma value of each level: -1 for the null level, then counting down."""
+    levels = comparison["comparison_levels"]
+    counted = [level for level in levels if not level.get("is_null_level")]
+    labels = {-1: "空值"}
+    for position, level in enumerate(counted):
+        labels[len(counted) - 1 - position] = level["label_for_charts"]
+    return labels
+
+
+def _has_tf(comparison: dict[str, Any]) -> bool:
+    return any(level.get("tf_adjustment_column") for level in comparison["comparison_levels"])
+
+
+def _store_related(con, limit: int) -> None:
+    """Different persons sharing a phone, bank account or address that few persons share."""
+    accounts = (
+        """
+            UNION
+            SELECT e.person_id, 'bank_account', a.bank_account
+            FROM assistance a JOIN entities e ON e.registry = 'assistance'
+                 AND e.record_id = a.record_id
+            WHERE a.bank_account IS NOT NULL"""
+        if "assistance" in table_names(con)
+        else ""
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE related_persons AS
+        WITH identifiers AS (
+            SELECT e.person_id, 'phone' AS kind, p.phone AS value
+            FROM persons p JOIN entities e USING (registry, record_id) WHERE p.phone IS NOT NULL
+            UNION
+            SELECT e.person_id, 'address', p.address
+            FROM persons p JOIN entities e USING (registry, record_id)
+            WHERE p.address IS NOT NULL{accounts}
+        ),
+        shared AS (
+            SELECT kind, value FROM identifiers GROUP BY ALL
+            HAVING count(DISTINCT person_id) BETWEEN 2 AND {int(limit)}
+        )
+        SELECT DISTINCT a.person_id AS person_a, b.person_id AS person_b, kind, value
+        FROM identifiers a JOIN shared USING (kind, value)
+        JOIN identifiers b USING (kind, value)
+        WHERE a.person_id < b.person_id
+        """
+    )

@@ -1,0 +1,111 @@
+"""One person table across the five person registries, the input of linking.
+
+Table ``persons``, one row per row of hukou, assistance, poverty, disability and deaths:
+
+- ``unique_id`` (``registry:record_id``), ``registry``, ``record_id``;
+- ``name``, ``name_pinyin``, ``name_fuzzy``, ``surname``;
+- ``id18``: the usable 18-digit ID (valid, or upgraded from 15 digits; for a disability
+  certificate holder also the ID inside the certificate number), ``id_status``;
+  ``id_text``: the 18 characters of an ID that failed its checks (a typo, kept for fuzzy
+  comparison); ``id_prefix``: the reliable leading digits (14 or more) of a damaged ID;
+  ``id14``/``id_tail``: first 14 and last 12 characters of whichever of these is present,
+  for blocking;
+- ``dob`` (from a usable ID, else the birth-date column, else the date digits of a damaged or
+  mistyped ID), ``birth_year``, ``gender`` (from a usable ID, else the column);
+- ``township``, ``village``, ``address``, ``phone``; ``phone_rare``: the phone when it is
+  shared by few rows (a village office's phone is no evidence of identity);
+- ``household_key``: the hukou household, assistance case or poverty household the row is a
+  member of; two rows with one key are two different people.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from resolver.db import table_names
+from resolver.registries import PERSON_REGISTRIES
+
+# Columns each registry contributes, as SQL over its normalised table.
+_SOURCES = {
+    "hukou": "birth_date, gender, address, phone, 'hukou:' || hukou_no AS household_key",
+    "assistance": "birth_date, gender, address, phone, 'case:' || case_no AS household_key",
+    "poverty": "birth_date, gender, 'poverty:' || poverty_hh_no AS household_key",
+    "disability": "gender, cert_no_id_number AS cert_id",
+    "deaths": "birth_date, gender, address",
+}
+_COMMON = (
+    "record_id, name, name_pinyin, name_fuzzy, id_number, id_number_status, id_number_prefix, "
+    "id_number_birth_date, id_number_gender, township, village"
+)
+
+
+def build_persons(con: duckdb.DuckDBPyConnection, *, shared_limit: int) -> int:
+    """(Re)create ``persons`` from the ingested registries; returns its row count.
+
+    ``shared_limit``: a phone on more rows than this is not used as evidence of identity.
+    """
+    present = table_names(con)
+    sources = [name for name in PERSON_REGISTRIES if name in present]
+    union = "\nUNION ALL BY NAME\n".join(
+        f"SELECT '{name}' AS registry, {_COMMON}, {_SOURCES[name]} FROM {name}" for name in sources
+    )
+    con.execute(f"CREATE OR REPLACE TEMP VIEW person_rows AS {union}")
+    con.execute(_PERSONS_SQL, [shared_limit])
+    return con.execute("SELECT count(*) FROM persons").fetchall()[0][0]
+
+
+_PERSONS_SQL = """
+CREATE OR REPLACE TABLE persons AS
+WITH cleaned AS (
+    SELECT
+        *,
+        CASE WHEN id_number_status IN ('valid', 'upgraded') THEN id_number
+             WHEN cert_id IS NOT NULL THEN cert_id END AS id18,
+        CASE WHEN id_number_status = 'invalid' AND length(id_number) = 18
+             THEN id_number END AS id_text,
+        CASE WHEN length(id_number_prefix) >= 14 THEN id_number_prefix END AS id_prefix
+    FROM person_rows
+),
+derived AS (
+    SELECT
+        *,
+        coalesce(id18, id_text, id_prefix) AS id_any,
+        coalesce(
+            CASE WHEN id18 IS NOT NULL THEN coalesce(id_number_birth_date,
+                 try_strptime(substr(id18, 7, 8), '%Y%m%d')::DATE) END,
+            birth_date,
+            try_strptime(substr(coalesce(id_text, id_prefix), 7, 8), '%Y%m%d')::DATE
+        ) AS dob_any,
+        coalesce(id_number_gender,
+                 CASE WHEN id18 IS NOT NULL
+                      THEN CASE WHEN substr(id18, 17, 1)::INT % 2 = 1 THEN 'M' ELSE 'F' END
+                 END,
+                 gender) AS gender_any
+    FROM cleaned
+)
+SELECT
+    registry || ':' || record_id AS unique_id,
+    registry,
+    record_id,
+    name,
+    name_pinyin,
+    name_fuzzy,
+    left(name, 1) AS surname,
+    id18,
+    CASE WHEN id18 IS NOT NULL AND id_number_status NOT IN ('valid', 'upgraded')
+         THEN 'certificate' ELSE id_number_status END AS id_status,
+    id_text,
+    id_prefix,
+    CASE WHEN length(id_any) >= 14 THEN left(id_any, 14) END AS id14,
+    CASE WHEN length(id_any) = 18 THEN right(id_any, 12) END AS id_tail,
+    CASE WHEN dob_any BETWEEN DATE '1870-01-01' AND DATE '2030-12-31' THEN dob_any END AS dob,
+    year(dob) AS birth_year,
+    gender_any AS gender,
+    township,
+    village,
+    address,
+    phone,
+    CASE WHEN count(*) OVER (PARTITION BY phone) <= ? THEN phone END AS phone_rare,
+    household_key
+FROM derived
+"""

@@ -1,0 +1,58 @@
+"""Linking settings as data: a dataclass saved to and reloaded from JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from resolver.errors import DoudiError
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    """What data staff tune. Probabilities are Splink match probabilities in [0, 1]."""
+
+    threshold: float = 0.95
+    """Rows linked at or above this are one person (if no constraint forbids it)."""
+    possible_threshold: float = 0.5
+    """Pairs at or above this that are not one person are kept as possible matches."""
+    bridge_threshold: float = 0.99
+    """A single link that alone holds two groups of rows together needs at least this."""
+    shared_limit: int = 5
+    """A phone on more rows than this (a village office) is no evidence of identity."""
+    related_limit: int = 8
+    """A phone, account or address shared by more persons than this is no household signal."""
+    seed: int = 20261123
+    u_max_pairs: float = 5e6
+    prior_recall: float = 0.9
+    """Share of true matches an exact ID join finds, to estimate the prior."""
+    version: int = 1
+
+    def __post_init__(self) -> None:
+        for name in ("threshold", "possible_threshold", "bridge_threshold", "prior_recall"):
+            if not 0.0 < getattr(self, name) <= 1.0:
+                raise DoudiError(
+                    f"link setting {name} must be in (0, 1], got {getattr(self, name)}"
+                )
+        if self.possible_threshold > self.threshold:
+            raise DoudiError("link setting possible_threshold must not exceed threshold")
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> LinkSettings:
+        values = json.loads(text)
+        known = {field.name for field in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise DoudiError(f"unknown link settings: {', '.join(unknown)}")
+        return cls(**values)
+
+    def save(self, path: Path) -> None:
+        path.write_text(self.to_json() + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> LinkSettings:
+        return cls.from_json(path.read_text(encoding="utf-8"))
