@@ -43,8 +43,13 @@ def _raw_union(
 
 
 def exact_id_clusters(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Rows joined on the ID number as written (spaces trimmed)."""
-    union = _raw_union(con, "record_id, nullif(trim(r.id_number), '') AS raw_id")
+    """Rows joined on the ID number as written (spaces trimmed); text that is not 15 or 18
+    characters long (blank, ``5.32326E+17``) joins nothing."""
+    union = _raw_union(
+        con,
+        "record_id, CASE WHEN length(trim(r.id_number)) IN (15, 18) THEN trim(r.id_number) END "
+        "AS raw_id",
+    )
     con.execute(
         f"CREATE OR REPLACE TABLE {table} AS SELECT registry, record_id, "
         f"coalesce('id:' || raw_id, registry || ':' || record_id) AS cluster FROM ({union})"

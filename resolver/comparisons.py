@@ -29,9 +29,13 @@ CHARS_DIFFERING = (
 
 
 # An ID number belongs to one person: random sampling cannot see how rarely two different
-# people share one (its sample holds true matches too), so the u of agreeing IDs is set.
-UNIQUE_KEY = {"u_probability": 1e-8, "fix_u_probability": True}
-NEAR_UNIQUE_KEY = {"u_probability": 1e-6, "fix_u_probability": True}
+# people share one (its sample holds true matches too), so the u of agreeing IDs is set:
+# one in 10^10 pairs for a clerk's misuse of another's ID; one edit apart needs the same
+# region, birth date and all but one digit; 15 leading digits alike happen to neighbours
+# born on one day (about 3 in 10^6 pairs of a county).
+UNIQUE_KEY = {"u_probability": 1e-10, "fix_u_probability": True}
+ONE_EDIT = {"u_probability": 1e-7, "fix_u_probability": True}
+SAME_PREFIX = {"u_probability": 3e-6, "fix_u_probability": True}
 
 
 def null_level(condition: str) -> Level:
@@ -87,9 +91,9 @@ def id_comparison() -> Comparison:
             level(
                 f"({one_side_damaged}) OR ({zeroed_but_valid})",
                 "表格损坏的号码前段相同",
-                **NEAR_UNIQUE_KEY,
+                **SAME_PREFIX,
             ),
-            level(one_edit, "一位之差或相邻两位颠倒", **NEAR_UNIQUE_KEY),
+            level(one_edit, "一位之差或相邻两位颠倒", **ONE_EDIT),
             level(
                 BOTH_IDS_USABLE,
                 "两个不同的有效身份证号",
@@ -159,8 +163,9 @@ def gender_comparison() -> Comparison:
 
 
 def place_comparison() -> Comparison:
-    """Township and village: same village; same township; else (with a floor: people move,
-    and one enrolled twice is often enrolled in two places)."""
+    """Township and village: same village; same township; else (with a floor: many people
+    live away from their hukou (人户分离), and one enrolled twice is often enrolled in two
+    places)."""
     return comparison(
         "place",
         "乡镇村组",
@@ -168,7 +173,7 @@ def place_comparison() -> Comparison:
             null_level("township_l IS NULL OR township_r IS NULL"),
             level("township_l = township_r AND village_l = village_r", "同村"),
             level("township_l = township_r", "同乡镇"),
-            else_level(m_probability=0.02, fix_m_probability=True),
+            else_level(m_probability=0.1, fix_m_probability=True),
         ],
     )
 

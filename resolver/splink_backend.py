@@ -58,7 +58,7 @@ def score_pairs_with_splink(
         scratch.unregister("_rows")
         db_api = DuckDBAPI(connection=scratch)
         model_settings = _settings_creator(settings)
-        linker = Linker(db_api.register("input_rows"), model_settings, log_level=logging.WARNING)
+        linker = Linker(db_api.register("input_rows"), model_settings, log_level=None)
         counts = _blocking_counts(linker)
         if training is not None:
             _train(linker, training)

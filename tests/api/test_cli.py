@@ -1,3 +1,6 @@
+import csv
+import json
+
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -29,3 +32,29 @@ def test_a_broken_drop_exits_with_an_error_naming_the_file(tmp_path):
     assert result.exit_code == 2
     assert "户籍人口.csv" in result.output
     assert "户号/hukou_no" in result.output
+
+
+def test_link_writes_entities_and_evaluate_compares_three_methods(tmp_path):
+    county, db, out = tmp_path / "county", tmp_path / "run" / "doudi.duckdb", tmp_path / "run"
+    assert (
+        runner.invoke(app, ["synth", str(county), "--people", "1500", "--seed", "4"]).exit_code == 0
+    )
+    assert runner.invoke(app, ["ingest", str(county / "drop"), "--db", str(db)]).exit_code == 0
+    result = runner.invoke(app, ["link", "--db", str(db), "--threshold", "0.95"])
+    assert result.exit_code == 0, result.output
+    assert "分块规则与比对次数" in result.output
+    with (out / "entities.csv").open(encoding="utf-8") as handle:
+        entities = list(csv.DictReader(handle))
+    with (county / "truth" / "persons.csv").open(encoding="utf-8") as handle:
+        truth = list(csv.DictReader(handle))
+    assert list(entities[0]) == ["registry", "record_id", "person_id"]
+    assert {(r["registry"], r["record_id"]) for r in entities} == {
+        (r["registry"], r["record_id"]) for r in truth
+    }
+    assert json.loads((out / "link_model.json").read_text())["comparisons"]
+    result = runner.invoke(app, ["evaluate", "--truth", str(county / "truth"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "evaluation.json").read_text())
+    assert set(report) == {"doudi", "exact_id", "stock_splink"}
+    assert report["doudi"]["f1"] > 0.99
+    assert report["doudi"]["recall_ids_differ"] > report["exact_id"]["recall_ids_differ"]

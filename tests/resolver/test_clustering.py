@@ -1,0 +1,80 @@
+from resolver.clustering import Link, Row, cluster_rows, compatible_ids
+from resolver.identity import assign_person_ids
+
+
+def rows(*specs):
+    return [Row(uid, id18, household) for uid, id18, household in specs]
+
+
+def test_a_chain_through_a_blank_id_does_not_join_two_valid_ids():
+    result = cluster_rows(
+        rows(("a", "X1", None), ("b", None, None), ("c", "X2", None)),
+        [Link("a", "b", 0.999), Link("b", "c", 0.99)],
+        threshold=0.9,
+        bridge_threshold=0.5,
+    )
+    assert result.cluster_of == {"a": "a", "b": "a", "c": "c"}
+    assert [(link.right, reason) for link, reason in result.refused] == [("c", "two_ids")]
+
+
+def test_members_of_one_household_are_never_one_person():
+    result = cluster_rows(
+        rows(("h1", None, "hukou:1"), ("h2", None, "hukou:1"), ("a", None, "case:9")),
+        [Link("h1", "a", 0.99), Link("h2", "a", 0.98)],
+        threshold=0.9,
+        bridge_threshold=0.5,
+    )
+    assert result.cluster_of["h1"] == result.cluster_of["a"] != result.cluster_of["h2"]
+    assert result.refused[0][1] == "same_household"
+
+
+def test_a_weak_single_bridge_between_two_groups_is_cut():
+    links = [Link("a", "b", 0.999), Link("c", "d", 0.999), Link("b", "c", 0.95)]
+    result = cluster_rows(
+        rows(*((uid, None, None) for uid in "abcd")), links, threshold=0.9, bridge_threshold=0.99
+    )
+    assert result.cluster_of == {"a": "a", "b": "a", "c": "c", "d": "c"}
+    assert [reason for _, reason in result.refused] == ["bridge"]
+
+
+def test_a_weak_link_to_a_single_row_is_kept():
+    links = [Link("a", "b", 0.999), Link("b", "c", 0.95)]
+    result = cluster_rows(
+        rows(*((uid, None, None) for uid in "abc")), links, threshold=0.9, bridge_threshold=0.99
+    )
+    assert set(result.cluster_of.values()) == {"a"}
+
+
+def test_below_threshold_links_are_not_taken():
+    result = cluster_rows(
+        rows(("a", None, None), ("b", None, None)),
+        [Link("a", "b", 0.8)],
+        threshold=0.9,
+        bridge_threshold=0.99,
+    )
+    assert result.cluster_of == {"a": "a", "b": "b"}
+
+
+def test_a_zeroed_tail_is_compatible_with_its_id():
+    assert compatible_ids("532326199001011235", "532326199001011000")
+    assert not compatible_ids("532326199001011235", "532326199001011243")
+
+
+def test_person_ids_are_kept_for_unchanged_rows_and_fresh_for_new_people():
+    first = assign_person_ids({"a": "a", "b": "a", "c": "c"}, {"a": "1", "b": "2", "c": "3"}, {})
+    assert first["a"] == first["b"] != first["c"]
+    history = {uid: (fp, first[uid]) for uid, fp in {"a": "1", "b": "2", "c": "3"}.items()}
+    # next month: a new row d joins c's person; b's values changed
+    again = assign_person_ids(
+        {"a": "a", "b": "a", "c": "c", "d": "c"}, {"a": "1", "b": "9", "c": "3", "d": "4"}, history
+    )
+    assert again == {"a": first["a"], "b": first["a"], "c": first["c"], "d": first["c"]}
+
+
+def test_a_split_person_keeps_its_id_on_the_larger_part():
+    history = {"a": ("1", "P1"), "b": ("2", "P1"), "c": ("3", "P1")}
+    result = assign_person_ids(
+        {"a": "a", "b": "a", "c": "c"}, {"a": "1", "b": "2", "c": "3"}, history
+    )
+    assert result["a"] == result["b"] == "P1"
+    assert result["c"] not in {"P1"}

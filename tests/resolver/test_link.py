@@ -1,0 +1,170 @@
+"""Linking on a small synthetic county with a few hand-made people added: every kind of
+noise must link, look-alikes must not."""
+
+from __future__ import annotations
+
+import csv
+import json
+from math import log2
+
+import pytest
+
+from resolver.comparisons import BLOCKING_RULES
+from resolver.db import connect
+from resolver.idcard import check_char
+from resolver.ingest import ingest_drop
+from resolver.link import link_persons
+from resolver.registries import PERSON_REGISTRIES
+from resolver.settings import LinkSettings
+from resolver.synth import synthesize
+
+REGION = "110105"  # not the synthetic county's region: no one there shares these IDs
+
+
+def make_id(born: str, sequence: str) -> str:
+    first17 = REGION + born + sequence
+    return first17 + check_char(first17)
+
+
+def mistype(value: str) -> str:
+    """One digit substituted (never a valid ID: the check digit catches it)."""
+    digit = "1" if value[10] != "1" else "2"
+    return value[:10] + digit + value[11:]
+
+
+QI = make_id("19500315", "001")  # 亓振华, male
+QIU_A = make_id("19620704", "022")  # 璩秀英
+QIU_B = make_id("19620911", "044")  # another 璩秀英, same birth year
+TWIN_1 = make_id("19880202", "013")  # 璩明辉
+TWIN_2 = make_id("19880202", "035")  # 璩明晖, his twin brother
+
+
+def hand_made_drop() -> dict[str, list[list[str]]]:
+    return {
+        "hukou": [
+            ["record_id", "hukou_no", "name", "id_number", "gender", "birth_date", "township",
+             "village"],
+            ["T-H1", "T01", "亓振华", QI, "男", "1950-03-15", "石羊镇", "大坡村"],
+            ["T-H2", "T02", "璩秀英", QIU_A, "女", "1962-07-04", "石羊镇", "大坡村"],
+            ["T-H3", "T03", "璩秀英", QIU_B, "女", "1962-09-11", "石羊镇", "中村"],
+            ["T-H4", "T04", "璩明辉", TWIN_1, "男", "1988-02-02", "石羊镇", "中村"],
+            ["T-H5", "T04", "璩明晖", TWIN_2, "男", "1988-02-02", "石羊镇", "中村"],
+        ],
+        "assistance": [
+            ["record_id", "case_no", "name", "id_number", "program", "covered", "start_date",
+             "township", "village"],
+            ["T-A1", "TDB1", "亓振華", mistype(QI), "低保", "是", "2024-01-01", "石羊", "大坡村"],
+            ["T-A2", "TDB2", "璩秀英", QIU_A, "低保", "是", "2024-01-01", "石羊", "大坡村"],
+        ],
+        "poverty": [
+            ["record_id", "poverty_hh_no", "name", "id_number", "township", "village"],
+            ["T-P1", "TP1", "亓振华", QI[:6] + QI[8:17], "石羊镇", "大坡村委会"],
+        ],
+        "disability": [
+            ["record_id", "name", "id_number", "disability_type", "disability_level",
+             "township", "village"],
+            ["T-D1", "亓振华", "1.10105195003150E+17", "肢体", "二级", "石羊镇", "大坡村"],
+        ],
+        "deaths": [
+            ["record_id", "name", "id_number", "birth_date", "death_date", "township",
+             "village"],
+            ["T-E1", "亓振桦", "", "1950年3月15日", "2025-06-01", "石羊镇", "大坡村"],
+            ["T-E2", "璩秀英", QIU_B, "", "2025-02-01", "石羊镇", "中村"],
+        ],
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("county")
+    summary = synthesize(folder, people=2500, seed=3)
+    con = connect(folder / "doudi.duckdb")
+    ingest_drop(con, summary.drop_dir)
+    tiny = folder / "tiny"
+    tiny.mkdir()
+    for registry, rows in hand_made_drop().items():
+        with (tiny / f"{registry}.csv").open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    tiny_con = connect(folder / "tiny.duckdb")
+    ingest_drop(tiny_con, tiny)
+    tiny_con.close()
+    con.execute(f"ATTACH '{folder / 'tiny.duckdb'}' AS tiny (READ_ONLY)")
+    for registry in PERSON_REGISTRIES:
+        con.execute(f"INSERT INTO {registry} SELECT * FROM tiny.{registry}")
+    con.execute("DETACH tiny")
+    report = link_persons(con, LinkSettings())
+    return con, report, summary
+
+
+def person_of(con, record_id):
+    return con.execute(
+        "SELECT person_id FROM entities WHERE record_id = ?", [record_id]
+    ).fetchall()[0][0]
+
+
+def test_every_kind_of_noise_links(linked):
+    con, _, _ = linked
+    qi = {person_of(con, rid) for rid in ("T-H1", "T-A1", "T-P1", "T-D1", "T-E1")}
+    assert len(qi) == 1
+
+
+def test_namesakes_born_the_same_year_stay_apart(linked):
+    con, _, _ = linked
+    assert person_of(con, "T-H2") == person_of(con, "T-A2")
+    assert person_of(con, "T-H3") == person_of(con, "T-E2")
+    assert person_of(con, "T-H2") != person_of(con, "T-H3")
+
+
+def test_twins_sharing_a_hukou_stay_apart(linked):
+    con, _, _ = linked
+    assert person_of(con, "T-H4") != person_of(con, "T-H5")
+
+
+def test_entities_cover_every_row_once(linked):
+    con, report, _ = linked
+    total = sum(
+        con.execute(f"SELECT count(*) FROM {registry}").fetchall()[0][0]
+        for registry in PERSON_REGISTRIES
+    )
+    rows = con.execute("SELECT count(*), count(DISTINCT (registry, record_id)) FROM entities")
+    assert rows.fetchall()[0] == (total, total)
+    assert report.rows == total
+
+
+def test_every_accepted_link_is_explained(linked):
+    con, _, _ = linked
+    links = con.execute("SELECT count(*) FROM person_links").fetchall()[0][0]
+    explained = con.execute(
+        "SELECT count(DISTINCT (unique_id_l, unique_id_r)), count(DISTINCT comparison), "
+        "count(*) FILTER (WHERE level_label IS NULL) FROM link_explanations"
+    ).fetchall()[0]
+    assert explained == (links, 6, 0)
+    weights = con.execute(
+        "SELECT l.match_weight, sum(e.match_weight) FROM person_links l JOIN link_explanations e "
+        "USING (unique_id_l, unique_id_r) WHERE l.unique_id_l = 'hukou:T-H1' "
+        "OR l.unique_id_r = 'hukou:T-H1' GROUP BY ALL"
+    ).fetchall()
+    model = json.loads(con.execute("SELECT model_json FROM link_model").fetchall()[0][0])
+    prior = model["probability_two_random_records_match"]
+    assert weights
+    for total, parts in weights:
+        assert total == pytest.approx(parts + log2(prior / (1 - prior)), abs=1e-6)
+
+
+def test_blocking_counts_are_reported(linked):
+    _, report, _ = linked
+    rules = [rule for rule, _ in report.blocking_counts]
+    assert rules == BLOCKING_RULES
+    assert sum(count for _, count in report.blocking_counts) > 0
+
+
+def test_rerun_keeps_every_person_id_and_reuses_the_model(linked):
+    con, _, _ = linked
+    before = dict(con.execute("SELECT registry || record_id, person_id FROM entities").fetchall())
+    model = json.loads(con.execute("SELECT model_json FROM link_model").fetchall()[0][0])
+    con.execute("UPDATE hukou SET name = '亓振国', name_pinyin = 'qi zhen guo', "
+                "name_fuzzy = 'qi zen guo' WHERE record_id = 'T-H5'")  # fmt: skip
+    link_persons(con, LinkSettings(), model=model)
+    after = dict(con.execute("SELECT registry || record_id, person_id FROM entities").fetchall())
+    changed = {key for key in before if before[key] != after[key]}
+    assert changed == {"hukouT-H5"}  # the one row whose values changed

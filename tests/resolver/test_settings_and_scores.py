@@ -1,0 +1,49 @@
+import pytest
+
+from resolver.db import connect
+from resolver.errors import DoudiError
+from resolver.evaluation import score_clusters
+from resolver.settings import LinkSettings
+
+
+def test_settings_round_trip_through_json(tmp_path):
+    settings = LinkSettings(threshold=0.97, shared_limit=3)
+    settings.save(tmp_path / "s.json")
+    assert LinkSettings.load(tmp_path / "s.json") == settings
+
+
+def test_bad_settings_are_refused():
+    with pytest.raises(DoudiError, match="threshold"):
+        LinkSettings(threshold=1.5)
+    with pytest.raises(DoudiError, match="unknown link settings: colour"):
+        LinkSettings.from_json('{"colour": 1}')
+
+
+def test_pairwise_and_bcubed_scores_on_a_hand_counted_example():
+    con = connect(":memory:")
+    # truth: {a1 a2 a3} {b1}; predicted: {a1 a2} {a3 b1}
+    con.execute(
+        "CREATE TABLE truth AS SELECT * FROM (VALUES ('hukou','a1','A'), ('deaths','a2','A'), "
+        "('assistance','a3','A'), ('hukou','b1','B')) t(registry, record_id, cluster)"
+    )
+    con.execute(
+        "CREATE TABLE predicted AS SELECT * FROM (VALUES ('hukou','a1','x'), ('deaths','a2','x'), "
+        "('assistance','a3','y'), ('hukou','b1','y')) t(registry, record_id, cluster)"
+    )
+    con.execute(
+        "CREATE TABLE persons AS SELECT registry, record_id, NULL AS id18, 'blank' AS id_status "
+        "FROM truth"
+    )
+    scores = score_clusters(con, "predicted", "truth")
+    # predicted pairs: (a1,a2) (a3,b1); true pairs: (a1,a2) (a1,a3) (a2,a3)
+    assert scores.precision == pytest.approx(1 / 2)
+    assert scores.recall == pytest.approx(1 / 3)
+    # B-cubed precision: a1 1, a2 1, a3 1/2, b1 1/2; recall: a1 2/3, a2 2/3, a3 1/3, b1 1
+    assert scores.bcubed_precision == pytest.approx(3 / 4)
+    assert scores.bcubed_recall == pytest.approx((2 / 3 + 2 / 3 + 1 / 3 + 1) / 4)
+    assert scores.recall_by_registry_pair == {
+        "hukou-assistance": 0.0,
+        "hukou-deaths": 1.0,
+        "assistance-deaths": 0.0,
+    }
+    assert scores.true_pairs_ids_differ == 3
