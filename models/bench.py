@@ -13,6 +13,8 @@ from pathlib import Path
 
 from resolver.db import connect
 from resolver.ingest import ingest_drop
+from resolver.link import link_persons
+from resolver.settings import LinkSettings
 from resolver.synth import synthesize
 
 log = logging.getLogger(__name__)
@@ -35,9 +37,17 @@ def _ingest(workdir: Path, people: int, seed: int) -> None:
     con.close()
 
 
+def _link(workdir: Path, people: int, seed: int) -> None:
+    con = connect(workdir / "bench.duckdb")
+    report = link_persons(con, LinkSettings(seed=seed))
+    con.close()
+    log.info("link: %s", report.seconds)
+
+
 STAGES: tuple[tuple[str, Callable[[Path, int, int], None]], ...] = (
     ("synth", _synth),
     ("ingest", _ingest),
+    ("link", _link),
 )
 
 

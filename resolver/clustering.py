@@ -42,6 +42,9 @@ class Clustering:
     refused: list[tuple[Link, str]]
 
 
+NONE: frozenset[str] = frozenset()
+
+
 def compatible_ids(first: str, second: str) -> bool:
     """Two usable IDs can be one person's only if equal, or if one is the other with its last
     three digits zeroed by a spreadsheet (which passes the check digit one time in eleven)."""
@@ -55,14 +58,16 @@ class _Groups:
 
     def __init__(self, rows: Iterable[Row]) -> None:
         self.parent: dict[str, str] = {}
-        self.ids: dict[str, set[str]] = {}
-        self.households: dict[str, set[str]] = {}
         self.size: dict[str, int] = {}
+        self.ids: dict[str, frozenset[str]] = {}
+        self.households: dict[str, frozenset[str]] = {}
         for row in rows:
             self.parent[row.unique_id] = row.unique_id
-            self.ids[row.unique_id] = {row.id18} if row.id18 else set()
-            self.households[row.unique_id] = {row.household_key} if row.household_key else set()
             self.size[row.unique_id] = 1
+            if row.id18:
+                self.ids[row.unique_id] = frozenset((row.id18,))
+            if row.household_key:
+                self.households[row.unique_id] = frozenset((row.household_key,))
 
     def find(self, node: str) -> str:
         root = node
@@ -73,9 +78,10 @@ class _Groups:
         return root
 
     def conflict(self, first: str, second: str) -> str | None:
-        if not all(compatible_ids(a, b) for a in self.ids[first] for b in self.ids[second]):
+        ids, other_ids = self.ids.get(first, NONE), self.ids.get(second, NONE)
+        if not all(compatible_ids(a, b) for a in ids for b in other_ids):
             return "two_ids"
-        if self.households[first] & self.households[second]:
+        if self.households.get(first, NONE) & self.households.get(second, NONE):
             return "same_household"
         return None
 
@@ -84,8 +90,9 @@ class _Groups:
             first, second = second, first
         self.parent[second] = first
         self.size[first] += self.size.pop(second)
-        self.ids[first] |= self.ids.pop(second)
-        self.households[first] |= self.households.pop(second)
+        for keys in (self.ids, self.households):
+            if second in keys:
+                keys[first] = keys.get(first, NONE) | keys.pop(second)
 
 
 def cluster_rows(
@@ -119,15 +126,19 @@ def cluster_rows(
             continue
         groups.union(first, second)
         accepted.append(link)
-    accepted, bridges = _cut_weak_bridges(accepted, bridge_threshold)
+    # Only a group of four or more rows can hang on a bridge with two rows on each side.
+    large = [link for link in accepted if groups.size[groups.find(link.left)] >= 4]
+    bridges = _weak_bridges(large, bridge_threshold)
+    cut = set(bridges)
+    accepted = [link for link in accepted if link not in cut]
     refused += [(link, "bridge") for link in bridges]
     cluster_of = components(groups.parent, ((link.left, link.right) for link in accepted))
     return Clustering(cluster_of, accepted, refused)
 
 
-def _cut_weak_bridges(links: list[Link], bridge_threshold: float) -> tuple[list[Link], list[Link]]:
-    """Remove, weakest first and until none is left, each link below ``bridge_threshold``
-    that alone holds two groups of two or more rows together."""
+def _weak_bridges(links: list[Link], bridge_threshold: float) -> list[Link]:
+    """The links to cut: weakest first and until none is left, each link below
+    ``bridge_threshold`` that alone holds two groups of two or more rows together."""
     graph = nx.Graph()
     for link in links:
         graph.add_edge(link.left, link.right, link=link)
@@ -148,19 +159,25 @@ def _cut_weak_bridges(links: list[Link], bridge_threshold: float) -> tuple[list[
             else:
                 graph.add_edge(link.left, link.right, link=link)
         if len(cut) == cut_before:
-            break
-    kept = [data["link"] for _, _, data in graph.edges(data=True)]
-    return kept, cut
+            return cut
 
 
 def components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Plain connected components: each node mapped to its component's smallest node."""
-    graph = nx.Graph()
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from(edges)
-    cluster_of = {}
-    for component in nx.connected_components(graph):
-        root = min(component)
-        for node in component:
-            cluster_of[node] = root
-    return cluster_of
+    """Plain connected components: each node mapped to its component's smallest node.
+
+    Union-find that always keeps the smaller node as the root: O((N + E) α(N))."""
+    parent = {node: node for node in nodes}
+
+    def find(node: str) -> str:
+        root = node
+        while parent[root] != root:
+            root = parent[root]
+        while parent[node] != root:
+            parent[node], node = root, parent[node]
+        return root
+
+    for left, right in edges:
+        first, second = find(left), find(right)
+        if first != second:
+            parent[max(first, second)] = min(first, second)
+    return {node: find(node) for node in parent}

@@ -10,7 +10,7 @@ from the cluster's first row, so a first run on the same data always gives the s
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
+from collections import Counter
 
 PREFIX = "P"
 
@@ -28,34 +28,39 @@ def assign_person_ids(
     >>> assign_person_ids({"a": "a", "b": "a"}, {"a": "x", "b": "y"}, {"a": ("x", "P1")})
     {'a': 'P1', 'b': 'P1'}
     """
-    members: dict[str, list[str]] = defaultdict(list)
-    for unique_id, cluster in cluster_of.items():
-        members[cluster].append(unique_id)
-    claims: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for cluster, uids in members.items():
-        votes = Counter(
-            history[uid][1]
-            for uid in uids
-            if uid in history and history[uid][0] == fingerprints.get(uid)
-        )
-        if votes:
-            old_id, count = min(votes.items(), key=lambda item: (-item[1], item[0]))
-            claims[old_id].append((count, cluster))
-    person_of_cluster = {
-        max(claimants, key=lambda claim: (claim[0], _negated(claim[1])))[1]: old_id
-        for old_id, claimants in claims.items()
-    }
-    taken = set(person_of_cluster.values()) | {person for _, person in history.values()}
-    for cluster in sorted(members):
+    votes = Counter(
+        (cluster_of[uid], person)
+        for uid, (fingerprint, person) in history.items()
+        if uid in cluster_of and fingerprints.get(uid) == fingerprint
+    )
+    # Each cluster's candidate: the old id most of its unchanged rows had (ties: smallest).
+    candidate: dict[str, tuple[int, str]] = {}
+    for (cluster, person), count in votes.items():
+        best = candidate.get(cluster)
+        if _better(count, person, best):
+            candidate[cluster] = (count, person)
+    # Each old id goes to the cluster that claims it with the most rows (ties: smallest).
+    winner: dict[str, tuple[int, str]] = {}
+    for cluster, (count, person) in candidate.items():
+        best = winner.get(person)
+        if _better(count, cluster, best):
+            winner[person] = (count, cluster)
+    person_of_cluster = {cluster: person for person, (_, cluster) in winner.items()}
+    taken = set(winner) | {person for _, person in history.values()}
+    first_row: dict[str, str] = {}
+    for uid, cluster in cluster_of.items():
+        if cluster not in first_row or uid < first_row[cluster]:
+            first_row[cluster] = uid
+    for cluster in sorted(first_row):
         if cluster not in person_of_cluster:
-            person_of_cluster[cluster] = _fresh_id(min(members[cluster]), taken)
+            person_of_cluster[cluster] = _fresh_id(first_row[cluster], taken)
             taken.add(person_of_cluster[cluster])
     return {uid: person_of_cluster[cluster] for uid, cluster in cluster_of.items()}
 
 
-def _negated(text: str) -> tuple[int, ...]:
-    """Order strings so that ``max`` prefers the smallest."""
-    return tuple(-ord(char) for char in text)
+def _better(count: int, key: str, best: tuple[int, str] | None) -> bool:
+    """More rows win; on a tie the smaller key."""
+    return best is None or count > best[0] or (count == best[0] and key < best[1])
 
 
 def _fresh_id(first_row: str, taken: set[str]) -> str:
