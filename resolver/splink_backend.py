@@ -52,6 +52,7 @@ def score_pairs_with_splink(
     train when ``training`` is given (else ``settings`` must be a trained model), then score
     every blocked pair at or above ``threshold``."""
     scratch = connect(":memory:")
+    scratch.execute("SET enable_progress_bar = false")
     try:
         scratch.register("_rows", rows)
         scratch.execute("CREATE TABLE input_rows AS SELECT * FROM _rows")
