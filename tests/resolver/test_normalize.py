@@ -2,7 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from resolver.normalize import (
@@ -120,6 +120,7 @@ ANY_TEXT = st.text(
 )
 
 
+@settings(deadline=None, max_examples=300)
 @given(kind=st.sampled_from(sorted(NORMALIZERS)), raw=ANY_TEXT)
 def test_no_input_crashes_a_normaliser(kind, raw):
     outputs, problem = NORMALIZERS[kind](raw)
@@ -130,6 +131,7 @@ def test_no_input_crashes_a_normaliser(kind, raw):
 TEXT_KINDS = ["code", "text", "name", "id", "township", "village", "phone", "account", "cert"]
 
 
+@settings(deadline=None, max_examples=300)
 @given(kind=st.sampled_from([*TEXT_KINDS, "month", "date", "amount", "count", "relation"]),
        raw=ANY_TEXT)  # fmt: skip
 def test_normalising_is_idempotent(kind, raw):
