@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
-TABLE_SUFFIXES = frozenset({".csv", ".txt", ".xlsx", ".xls", ".xlsm"})
+TABLE_SUFFIXES = frozenset({".csv", ".xlsx", ".xls", ".xlsm"})
 LARGEST_EXACT_FLOAT = 1e15
 
 

@@ -245,3 +245,10 @@ def test_overflow_cells_and_blank_lines_are_kept_with_their_row_numbers(tmp_path
         ("H1", 2, {"列4": "多出来的"}),
         ("H2", 5, {"列4": ""}),
     ]
+
+
+def test_other_files_in_the_drop_are_left_alone(tmp_path):
+    drop = _drop(tmp_path, {"hukou.csv": HUKOU_EN})
+    (drop / "说明.txt").write_text("本数据包由某县民政局导出", encoding="utf-8")
+    (drop / "~$户籍人口.xlsx").write_bytes(b"lock file")
+    assert ingest_drop(connect(":memory:"), drop) == ["hukou"]
