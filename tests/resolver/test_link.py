@@ -168,3 +168,23 @@ def test_rerun_keeps_every_person_id_and_reuses_the_model(linked):
     after = dict(con.execute("SELECT registry || record_id, person_id FROM entities").fetchall())
     changed = {key for key in before if before[key] != after[key]}
     assert changed == {"hukouT-H5"}  # the one row whose values changed
+
+
+def test_training_is_deterministic_for_a_seed(linked):
+    con, _, _ = linked
+    first = json.loads(con.execute("SELECT model_json FROM link_model").fetchall()[0][0])
+    link_persons(con, LinkSettings())
+    second = json.loads(con.execute("SELECT model_json FROM link_model").fetchall()[0][0])
+
+    def parameters(model):
+        return [
+            level.get(name) or 0.0
+            for comparison in model["comparisons"]
+            for level in comparison["comparison_levels"]
+            for name in ("m_probability", "u_probability")
+        ]
+
+    assert parameters(first) == pytest.approx(parameters(second))
+    assert first["probability_two_random_records_match"] == pytest.approx(
+        second["probability_two_random_records_match"]
+    )
