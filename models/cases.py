@@ -1,0 +1,65 @@
+"""A case (疑点): a lead for a reviewer to verify, never a verdict."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+REGISTRY_LABELS = {
+    "hukou": "户籍人口",
+    "assistance": "救助对象",
+    "payments": "发放记录",
+    "poverty": "建档立卡",
+    "disability": "残疾人",
+    "deaths": "死亡人员",
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One fact a reviewer reads, with the record it came from (None for a derived fact)."""
+
+    text: str
+    registry: str | None = None
+    record_id: str | None = None
+
+    def as_text(self) -> str:
+        if self.registry is None:
+            return self.text
+        return f"[{REGISTRY_LABELS[self.registry]} {self.record_id}] {self.text}"
+
+
+@dataclass
+class Case:
+    """``records``: every input row the finding rests on, as contract §3 lists them;
+    ``features``: the strength of the pattern, for the risk score."""
+
+    case_type: str
+    records: list[tuple[str, str]]
+    person_ids: list[str]
+    amount_at_risk: float | None
+    evidence: list[Evidence]
+    features: dict[str, float] = field(default_factory=dict)
+    risk_score: float | None = None
+    score_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def case_id(self) -> str:
+        """Stable: the same finding (type, persons and records) has the same id in every run."""
+        key = "|".join(
+            [self.case_type, *sorted(self.person_ids), *sorted(map(":".join, self.records))]
+        )
+        return "c-" + hashlib.sha1(key.encode()).hexdigest()[:12]
+
+    def as_contract(self) -> dict:
+        """The line of ``cases.jsonl`` (contract §3)."""
+        return {
+            "case_id": self.case_id,
+            "case_type": self.case_type,
+            "risk_score": round(self.risk_score, 4) if self.risk_score is not None else None,
+            "records": [{"registry": r, "record_id": i} for r, i in self.records],
+            "amount_at_risk": round(self.amount_at_risk, 2)
+            if self.amount_at_risk is not None
+            else None,
+            "evidence": [item.as_text() for item in self.evidence] + self.score_reasons,
+        }

@@ -1,0 +1,15 @@
+"""The detectors: each a plain function ``detect_x(graph, policy) -> list[Case]``."""
+
+from models.detectors.deceased_paid import detect_deceased_paid
+from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
+from models.detectors.missed_disability import detect_missed_disability
+from models.detectors.split_household import detect_split_household
+
+DETECTORS = {
+    "deceased_paid": detect_deceased_paid,
+    "duplicate_enrollment": detect_duplicate_enrollment,
+    "split_household": detect_split_household,
+    "missed_disability": detect_missed_disability,
+}
+
+__all__ = ["DETECTORS"]

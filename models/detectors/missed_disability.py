@@ -1,0 +1,97 @@
+"""Missed severely disabled members of poor households."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from models.cases import Case, Evidence
+from models.detectors.common import identity_evidence
+from models.graph import neighbours, persons
+from models.policy import Policy
+
+TYPE_LABELS = {"visual": "视力", "hearing": "听力", "speech": "言语", "physical": "肢体",
+               "intellectual": "智力", "mental": "精神", "multiple": "多重"}  # fmt: skip
+STATUS_LABELS = {"not_lifted": "未脱贫", "lifted": "已脱贫", "monitored": "脱贫监测户",
+                 "marginal": "边缘户"}  # fmt: skip
+
+
+def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
+    """A living, severely disabled person (policy) in a poor household — 建档立卡 status poor,
+    or income per person under the 低保 standard — with no active, covered 低保 or 特困 row.
+    Enrollment is found through identity links, so a roster row with a mistyped ID still
+    counts as enrolled.
+
+    Example: 王五, 智力残疾三级, member of a 脱贫监测户, on no roster: one case.
+
+    Complexity: O(P) for P persons (each person's edges are few).
+    """
+    cases = []
+    for node in persons(graph):
+        certificates = [
+            (cert, row)
+            for cert, row in neighbours(graph, node, "certified")
+            if policy.is_severely_disabled(
+                graph.nodes[cert]["disability_type"], graph.nodes[cert]["level"]
+            )
+        ]
+        if not certificates or neighbours(graph, node, "reported_dead"):
+            continue
+        poverty = _poverty_reasons(graph, policy, node)
+        if poverty and not _enrolled(graph, node):
+            cases.append(_case(graph, node, certificates, poverty))
+    return cases
+
+
+def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
+    reasons = []
+    for _, row in neighbours(graph, node, "in_poverty_household"):
+        if policy.is_poor(row["status"], row["income_year"]):
+            status = STATUS_LABELS.get(row["status"], row["status"] or "状态不明")
+            income = f"，人均纯收入 {row['income_year']:.0f} 元/年" if row["income_year"] else ""
+            reasons.append(
+                Evidence(f"建档立卡户，状态 {status}{income}", "poverty", row["record_id"])
+            )
+    for _, row in neighbours(graph, node, "enrolled_in"):
+        income = row["income_month"]
+        if income is not None and income * 12 < policy.dibao_standard_year:
+            reasons.append(
+                Evidence(f"家庭人均月纯收入 {income:.0f} 元，低于低保标准 "
+                         f"{policy.dibao_standard_year:.0f} 元/年", "assistance", row["record_id"])
+            )  # fmt: skip
+    return reasons
+
+
+def _enrolled(graph, node) -> bool:
+    as_of = graph.graph["as_of"]
+    return any(
+        row["covered"] and (row["end"] is None or row["end"] >= as_of)
+        for _, row in neighbours(graph, node, "enrolled_in")
+    )
+
+
+def _case(graph, node, certificates, poverty) -> Case:
+    cert, row = min(certificates, key=lambda item: graph.nodes[item[0]]["level"])
+    attributes = graph.nodes[cert]
+    kind = TYPE_LABELS.get(attributes["disability_type"], attributes["disability_type"])
+    evidence = [
+        Evidence(f"{kind}残疾{attributes['level']}级，属重度残疾", "disability", row["record_id"]),
+        *poverty,
+        Evidence("未查到有效的低保或特困保障记录（已通过身份关联核对各名册）"),
+        identity_evidence(row, "残疾人记录"),
+    ]
+    ended = [r for _, r in neighbours(graph, node, "enrolled_in")]
+    if ended:
+        evidence.append(Evidence(f"曾有 {len(ended)} 条救助记录，现已退出或非保障对象"))
+    return Case(
+        case_type="missed_disability",
+        records=[("disability", row["record_id"])],
+        person_ids=[node[1]],
+        amount_at_risk=None,
+        evidence=evidence,
+        features={
+            "identity": row["probability"],
+            "level": float(attributes["level"]),
+            "poverty_reasons": float(len(poverty)),
+            "was_enrolled": float(bool(ended)),
+        },
+    )

@@ -1,0 +1,246 @@
+"""The household graph (networkx): who belongs to which family, case and poor household,
+who died, who is disabled, and which accounts, phones and addresses people share.
+
+Nodes are ``(kind, key)`` tuples with the attributes below; edges carry ``kind``, the
+``registry`` and ``record_id`` they came from, ``probability``: how firmly that record is
+attached to its person (the strongest accepted identity link of the record; 1.0 for a record
+that stands alone, since no link was needed), and ``basis``: that link's strongest
+comparisons in words.
+
+| node kind | key | attributes |
+|---|---|---|
+| person | person_id | name, id18 |
+| hukou_family | hukou_no | |
+| case | case_no | program, dibao_class, payments (month -> [(record_id, amount)]) |
+| poverty_household | poverty_hh_no | |
+| death | record_id | death_date, source, id18 |
+| disability | record_id | disability_type, level |
+| account / phone / address | the value | |
+
+| edge kind | between | attributes (besides registry, record_id, probability) |
+|---|---|---|
+| member_of | person - hukou_family | relation |
+| enrolled_in | person - case | covered, start, end, health, income_month, relation, id18 |
+| in_poverty_household | person - poverty_household | status, labor, health, income_year |
+| reported_dead | person - death | |
+| certified | person - disability | |
+| paid_to | case - account | |
+| uses | person - phone / address | |
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import duckdb
+import networkx as nx
+
+from resolver.db import table_names
+
+Node = tuple[str, str]
+
+
+def person(person_id: str) -> Node:
+    return ("person", person_id)
+
+
+def build_household_graph(
+    con: duckdb.DuckDBPyConnection, *, entities: str = "entities", as_of: date | None = None
+) -> nx.MultiGraph:
+    """The graph of the ingested drop, persons as resolved in table ``entities``.
+
+    ``as_of``: the day the drop describes; by default the end of its last payment month.
+    """
+    graph = nx.MultiGraph(as_of=as_of or _as_of(con))
+    present = table_names(con)
+    attachment = _attachment(con, present)
+    for name, add in _BUILDERS.items():
+        if name in present:
+            add(graph, con, entities, attachment)
+    return graph
+
+
+def _as_of(con: duckdb.DuckDBPyConnection) -> date:
+    if "payments" in table_names(con):
+        last = con.execute("SELECT max(pay_month) FROM payments").fetchall()[0][0]
+        if last:
+            return con.execute("SELECT last_day(strptime(?, '%Y-%m'))::DATE", [last]).fetchall()[0][
+                0
+            ]
+    return date.today()
+
+
+def _attachment(
+    con: duckdb.DuckDBPyConnection, present: set[str]
+) -> dict[str, tuple[float, str | None]]:
+    """Per record: the probability of its strongest accepted identity link, and that link's
+    two strongest comparisons in words (``身份证号相同、姓名相同``)."""
+    if "person_links" not in present or "link_explanations" not in present:
+        return {}
+    rows = con.execute(
+        """
+        WITH ends AS (
+            SELECT unique_id_l AS uid, unique_id_l, unique_id_r, match_probability FROM person_links
+            UNION ALL
+            SELECT unique_id_r, unique_id_l, unique_id_r, match_probability FROM person_links
+        ),
+        best AS (
+            SELECT uid, max(match_probability) AS probability,
+                   arg_max(struct_pack(l := unique_id_l, r := unique_id_r), match_probability) AS link
+            FROM ends GROUP BY uid
+        ),
+        reasons AS (
+            SELECT unique_id_l, unique_id_r,
+                   list_slice(list(level_label ORDER BY match_weight DESC)
+                              FILTER (WHERE match_weight > 0), 1, 2) AS labels
+            FROM link_explanations GROUP BY ALL
+        )
+        SELECT uid, probability, array_to_string(labels, '、')
+        FROM best LEFT JOIN reasons
+          ON reasons.unique_id_l = best.link.l AND reasons.unique_id_r = best.link.r
+        """
+    ).fetchall()
+    return {uid: (probability, basis) for uid, probability, basis in rows}
+
+
+def _rows(con, entities: str, registry: str, columns: str) -> list[tuple]:
+    return con.execute(
+        f"SELECT e.person_id, t.record_id, {columns} FROM {registry} t "
+        f"JOIN {entities} e ON e.registry = '{registry}' AND e.record_id = t.record_id"
+    ).fetchall()
+
+
+def _edge(graph, registry, record_id, attachment, left, right, kind, **attributes) -> None:
+    probability, basis = attachment.get(f"{registry}:{record_id}", (1.0, None))
+    graph.add_edge(
+        left, right, kind=kind, registry=registry, record_id=record_id,
+        probability=probability, basis=basis, **attributes,
+    )  # fmt: skip
+
+
+def _person_node(graph: nx.MultiGraph, person_id: str, name: str | None, id18: str | None):
+    node = person(person_id)
+    if node not in graph:
+        graph.add_node(node, kind="person", name=name, id18=id18)
+    elif id18 and not graph.nodes[node].get("id18"):
+        graph.nodes[node]["id18"] = id18
+    return node
+
+
+def _shared(graph, node, kind: str, value: str | None, registry, record_id, attachment) -> None:
+    if value:
+        graph.add_node((kind, value), kind=kind)
+        _edge(graph, registry, record_id, attachment, node, (kind, value), "uses")
+
+
+def _add_hukou(graph, con, entities, attachment) -> None:
+    rows = _rows(con, entities, "hukou", "t.name, t.id_number, t.id_number_status, t.hukou_no, "
+                 "t.relation, t.phone, t.address")  # fmt: skip
+    for person_id, record_id, name, id_number, status, hukou_no, relation, phone, address in rows:
+        node = _person_node(graph, person_id, name, _usable(id_number, status))
+        graph.add_node(("hukou_family", hukou_no), kind="hukou_family")
+        _edge(graph, "hukou", record_id, attachment, node, ("hukou_family", hukou_no),
+              "member_of", relation=relation)  # fmt: skip
+        _shared(graph, node, "phone", phone, "hukou", record_id, attachment)
+        _shared(graph, node, "address", address, "hukou", record_id, attachment)
+
+
+def _add_assistance(graph, con, entities, attachment) -> None:
+    rows = _rows(
+        con, entities, "assistance",
+        "t.name, t.id_number, t.id_number_status, t.case_no, t.program, t.dibao_class, "
+        "t.covered, t.start_date, t.end_date, t.health, t.income_per_capita::DOUBLE, "
+        "t.relation, t.phone, t.address, t.bank_account",
+    )  # fmt: skip
+    for (person_id, record_id, name, id_number, status, case_no, program, dibao_class, covered,
+         start, end, health, income, relation, phone, address, account) in rows:  # fmt: skip
+        node = _person_node(graph, person_id, name, _usable(id_number, status))
+        case = ("case", case_no)
+        if case not in graph:
+            graph.add_node(case, kind="case", program=program, dibao_class=dibao_class,
+                           payments=defaultdict(list))  # fmt: skip
+        _edge(graph, "assistance", record_id, attachment, node, case, "enrolled_in",
+              covered=covered == "yes", start=start, end=end, health=health,
+              income_month=income, relation=relation, program=program,
+              id18=_usable(id_number, status))  # fmt: skip
+        _shared(graph, node, "phone", phone, "assistance", record_id, attachment)
+        _shared(graph, node, "address", address, "assistance", record_id, attachment)
+        if account:
+            graph.add_node(("account", account), kind="account")
+            _edge(graph, "assistance", record_id, attachment, case, ("account", account), "paid_to")
+
+
+def _add_payments(graph, con, entities, attachment) -> None:
+    rows = con.execute(
+        "SELECT record_id, case_no, pay_month, amount::DOUBLE, bank_account FROM payments"
+    ).fetchall()
+    for record_id, case_no, month, amount, account in rows:
+        case = ("case", case_no)
+        if case not in graph or month is None or amount is None:
+            continue
+        graph.nodes[case]["payments"][month].append((record_id, amount))
+        if account and not graph.has_edge(case, ("account", account)):
+            graph.add_node(("account", account), kind="account")
+            _edge(graph, "payments", record_id, attachment, case, ("account", account), "paid_to")
+
+
+def _add_poverty(graph, con, entities, attachment) -> None:
+    rows = _rows(
+        con, entities, "poverty",
+        "t.name, t.id_number, t.id_number_status, t.poverty_hh_no, t.poverty_status, "
+        "t.labor_capacity, t.health, t.income_per_capita_year::DOUBLE",
+    )  # fmt: skip
+    for (person_id, record_id, name, id_number, status_id, household, status, labor, health,
+         income) in rows:  # fmt: skip
+        node = _person_node(graph, person_id, name, _usable(id_number, status_id))
+        graph.add_node(("poverty_household", household), kind="poverty_household")
+        _edge(graph, "poverty", record_id, attachment, node, ("poverty_household", household),
+              "in_poverty_household", status=status, labor=labor, health=health,
+              income_year=income)  # fmt: skip
+
+
+def _add_disability(graph, con, entities, attachment) -> None:
+    rows = _rows(con, entities, "disability", "t.name, t.id_number, t.id_number_status, "
+                 "t.disability_type, t.disability_level")  # fmt: skip
+    for person_id, record_id, name, id_number, status, kind, level in rows:
+        node = _person_node(graph, person_id, name, _usable(id_number, status))
+        graph.add_node(("disability", record_id), kind="disability", disability_type=kind,
+                       level=level)  # fmt: skip
+        _edge(graph, "disability", record_id, attachment, node, ("disability", record_id),
+              "certified")  # fmt: skip
+
+
+def _add_deaths(graph, con, entities, attachment) -> None:
+    rows = _rows(con, entities, "deaths", "t.name, t.id_number, t.id_number_status, "
+                 "t.death_date, t.source")  # fmt: skip
+    for person_id, record_id, name, id_number, status, death_date, source in rows:
+        node = _person_node(graph, person_id, name, _usable(id_number, status))
+        graph.add_node(("death", record_id), kind="death", death_date=death_date, source=source,
+                       id18=_usable(id_number, status))  # fmt: skip
+        _edge(graph, "deaths", record_id, attachment, node, ("death", record_id), "reported_dead")
+
+
+def _usable(id_number: str | None, status: str | None) -> str | None:
+    return id_number if status in ("valid", "upgraded") else None
+
+
+_BUILDERS = {
+    "hukou": _add_hukou,
+    "assistance": _add_assistance,
+    "payments": _add_payments,
+    "poverty": _add_poverty,
+    "disability": _add_disability,
+    "deaths": _add_deaths,
+}
+
+
+def neighbours(graph: nx.MultiGraph, node: Node, kind: str) -> list[tuple[Node, dict]]:
+    """The (neighbour, edge attributes) of ``node`` over edges of ``kind``."""
+    return [
+        (other, data) for _, other, data in graph.edges(node, data=True) if data["kind"] == kind
+    ]
+
+
+def persons(graph: nx.MultiGraph) -> list[Node]:
+    return [node for node, kind in graph.nodes(data="kind") if kind == "person"]
