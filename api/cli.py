@@ -19,6 +19,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from models.bench import run_bench
+from models.pipeline import run_pipeline, write_entities
+from models.policy import load_policy
 from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.evaluation import LinkScores, evaluate_linking
@@ -170,7 +172,7 @@ def link(
         con = connect(db)
         report = link_persons(con, settings)
         out_dir = out or db.parent
-        write_link_outputs(con, out_dir, settings)
+        write_entities(con, out_dir, settings)
     blocking = Table(title="分块规则与比对次数")
     blocking.add_column("分块规则")
     blocking.add_column("新增比对", justify="right")
@@ -182,21 +184,6 @@ def link(
         f"待人工复核的可能匹配 {report.possible_matches:,} 对。"
     )
     console.print(f"已写出 {out_dir / 'entities.csv'}")
-
-
-def write_link_outputs(
-    con: duckdb.DuckDBPyConnection, out_dir: Path, settings: LinkSettings
-) -> None:
-    """entities.csv (contract §3), the settings and the trained model beside it."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    con.execute(
-        "COPY (SELECT registry, record_id, person_id FROM entities ORDER BY registry, record_id) "
-        "TO ? (HEADER, DELIMITER ',')",
-        [str(out_dir / "entities.csv")],
-    )
-    settings.save(out_dir / "link_settings.json")
-    model_json = con.execute("SELECT model_json FROM link_model").fetchall()[0][0]
-    (out_dir / "link_model.json").write_text(model_json, encoding="utf-8")
 
 
 @app.command()
@@ -253,3 +240,44 @@ def _figure(value: float | int | None) -> str:
     if value is None:
         return "-"
     return f"{value:,}" if isinstance(value, int) else f"{value:.4f}"
+
+
+CASE_LABELS = {
+    "deceased_paid": "死亡后仍发放",
+    "duplicate_enrollment": "重复享受",
+    "split_household": "拆户保障",
+    "missed_disability": "重度残疾未纳入",
+}
+
+
+@app.command()
+def run(
+    data_dir: Annotated[
+        Path | None, typer.Argument(help="The data drop; a synthetic county when omitted.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("doudi-run"),
+    db: Annotated[Path | None, typer.Option(help="DuckDB file (default OUT/doudi.duckdb).")] = None,
+    policy: Annotated[str, typer.Option(help="Policy name or JSON file.")] = "default",
+    threshold: Annotated[float | None, typer.Option(min=0.0, max=1.0)] = None,
+    people: Annotated[int, typer.Option(help="People of the synthetic county.")] = 20_000,
+    seed: Annotated[int, typer.Option()] = 7,
+) -> None:
+    """The main job: ingest, link, detect and score; writes entities.csv and cases.jsonl."""
+    with _errors_reported():
+        settings = LinkSettings(seed=seed)
+        if threshold is not None:
+            settings = replace(settings, threshold=threshold)
+        result = run_pipeline(
+            data_dir, out, policy=load_policy(policy), settings=settings, db_path=db,
+            people=people, seed=seed,
+        )  # fmt: skip
+    table = Table(title=f"疑点线索（{result.out_dir / 'cases.jsonl'}）")
+    table.add_column("类型")
+    table.add_column("条数", justify="right")
+    for case_type, count in result.cases_by_type.items():
+        table.add_row(CASE_LABELS[case_type], f"{count:,}")
+    console.print(table)
+    console.print(
+        f"{result.link.rows:,} 行记录归并为 {result.link.persons:,} 人；"
+        + "，".join(f"{stage} {seconds:.1f} 秒" for stage, seconds in result.seconds.items())
+    )

@@ -1,0 +1,202 @@
+"""Each detector on a tiny household graph built by hand, one behaviour per test."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import networkx as nx
+import pytest
+
+from models.detectors.deceased_paid import detect_deceased_paid
+from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
+from models.detectors.missed_disability import detect_missed_disability
+from models.detectors.split_household import detect_split_household
+from models.policy import load_policy
+
+POLICY = load_policy()
+AS_OF = date(2026, 10, 31)
+
+
+class Drop:
+    """A tiny household graph with the attributes ``models.graph`` gives its nodes and edges."""
+
+    def __init__(self) -> None:
+        self.graph = nx.MultiGraph(as_of=AS_OF)
+
+    def person(self, pid: str) -> tuple:
+        node = ("person", pid)
+        self.graph.add_node(node, kind="person", name=pid, id18=None)
+        return node
+
+    def _edge(self, left, right, kind, registry, record_id, probability=1.0, **attributes):
+        self.graph.add_edge(left, right, kind=kind, registry=registry, record_id=record_id,
+                            probability=probability, basis=None, **attributes)  # fmt: skip
+
+    def enrol(self, pid, case_no, record_id, *, start=date(2020, 1, 1), end=None, covered=True,
+              program="dibao", health=None, income=None, id18=None, probability=1.0):  # fmt: skip
+        case = ("case", case_no)
+        if case not in self.graph:
+            self.graph.add_node(case, kind="case", program=program, dibao_class="A",
+                                payments=defaultdict(list))  # fmt: skip
+        self._edge(self.person(pid) if ("person", pid) not in self.graph else ("person", pid),
+                   case, "enrolled_in", "assistance", record_id, probability, covered=covered,
+                   start=start, end=end, health=health, income_month=income, relation=None,
+                   program=program, id18=id18)  # fmt: skip
+
+    def pay(self, case_no, months, amount):
+        for month in months:
+            self.graph.nodes[("case", case_no)]["payments"][month].append((f"F{month}", amount))
+
+    def die(self, pid, record_id, died, source="police", id18=None, probability=1.0):
+        self.graph.add_node(("death", record_id), kind="death", death_date=died, source=source,
+                            id18=id18)  # fmt: skip
+        self._edge(("person", pid), ("death", record_id), "reported_dead", "deaths", record_id,
+                   probability)  # fmt: skip
+
+    def certify(self, pid, record_id, disability_type, level):
+        self.graph.add_node(("disability", record_id), kind="disability",
+                            disability_type=disability_type, level=level)  # fmt: skip
+        self._edge(("person", pid), ("disability", record_id), "certified", "disability",
+                   record_id)  # fmt: skip
+
+    def poor(self, pid, record_id, status="monitored", income=None):
+        self.graph.add_node(("poverty_household", "PH1"), kind="poverty_household")
+        self._edge(("person", pid), ("poverty_household", "PH1"), "in_poverty_household",
+                   "poverty", record_id, status=status, labor=None, health=None,
+                   income_year=income)  # fmt: skip
+
+    def family(self, hukou_no, *pids):
+        self.graph.add_node(("hukou_family", hukou_no), kind="hukou_family")
+        for pid in pids:
+            node = ("person", pid) if ("person", pid) in self.graph else self.person(pid)
+            self._edge(node, ("hukou_family", hukou_no), "member_of", "hukou", f"H-{pid}",
+                       relation=None)  # fmt: skip
+
+
+MONTHS_2026 = [f"2026-{m:02d}" for m in range(1, 11)]
+
+
+def test_a_death_paid_after_the_grace_month_is_a_case_with_the_members_share():
+    drop = Drop()
+    drop.enrol("wife", "DB1", "A1", id18="X1")
+    drop.enrol("husband", "DB1", "A2")
+    drop.pay("DB1", MONTHS_2026, 800.0)  # two covered members, 400 each
+    drop.die("wife", "D1", date(2026, 6, 10), id18="X1")
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.records == [("assistance", "A1")]
+    assert case.amount_at_risk == pytest.approx(400.0 * 3)  # 2026-08, 09, 10
+    assert case.features["corroborated"] == 1.0  # the notice carries the roster's valid ID
+
+
+def test_payments_that_stop_within_the_grace_are_not_a_case():
+    drop = Drop()
+    drop.enrol("old", "DB1", "A1")
+    drop.pay("DB1", ["2026-05", "2026-06", "2026-07"], 420.0)
+    drop.die("old", "D1", date(2026, 6, 3))
+    assert detect_deceased_paid(drop.graph, POLICY) == []
+
+
+def test_a_member_removed_at_death_is_not_a_case_though_the_case_goes_on():
+    drop = Drop()
+    drop.enrol("wife", "DB1", "A1", end=date(2026, 6, 30))
+    drop.enrol("husband", "DB1", "A2")
+    drop.pay("DB1", MONTHS_2026, 400.0)
+    drop.die("wife", "D1", date(2026, 6, 10))
+    assert detect_deceased_paid(drop.graph, POLICY) == []
+
+
+def test_a_death_on_a_fuzzy_link_only_is_not_corroborated():
+    drop = Drop()
+    drop.enrol("old", "DB1", "A1")
+    drop.pay("DB1", MONTHS_2026, 420.0)
+    drop.die("old", "D1", date(2026, 1, 5), probability=0.97)
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.features["corroborated"] == 0.0
+    assert case.features["identity"] == 0.97
+
+
+def test_dibao_and_tekun_at_once_is_a_duplicate_paid_twice_over_the_overlap():
+    drop = Drop()
+    drop.enrol("li", "DB1", "A1", start=date(2019, 3, 1))
+    drop.enrol("li", "TK1", "A2", start=date(2026, 4, 20), program="tekun")
+    drop.pay("DB1", MONTHS_2026, 350.0)
+    drop.pay("TK1", MONTHS_2026[3:], 600.0)
+    (case,) = detect_duplicate_enrollment(drop.graph, POLICY)
+    assert sorted(case.records) == [("assistance", "A1"), ("assistance", "A2")]
+    assert case.amount_at_risk == pytest.approx(600.0 * 7)  # 2026-04..10 in the later case
+    assert case.features["both_programs"] == 1.0
+
+
+def test_rows_of_two_cases_one_after_the_other_are_no_duplicate():
+    drop = Drop()
+    drop.enrol("li", "DB1", "A1", start=date(2019, 3, 1), end=date(2025, 12, 31))
+    drop.enrol("li", "DB2", "A2", start=date(2026, 1, 1))
+    assert detect_duplicate_enrollment(drop.graph, POLICY) == []
+
+
+def test_a_family_in_two_concurrent_dibao_cases_is_split():
+    drop = Drop()
+    drop.family("HK1", "father", "mother", "son")
+    drop.enrol("father", "DB1", "A1")
+    drop.enrol("mother", "DB1", "A2")
+    drop.enrol("son", "DB2", "A3", start=date(2024, 5, 1))
+    (case,) = detect_split_household(drop.graph, POLICY)
+    assert sorted(case.records) == [
+        ("assistance", "A1"),
+        ("assistance", "A2"),
+        ("assistance", "A3"),
+    ]
+
+
+def test_a_legitimate_single_person_case_of_a_severely_disabled_member_is_no_split():
+    drop = Drop()
+    drop.family("HK1", "father", "mother", "son")
+    drop.enrol("father", "DB1", "A1")
+    drop.enrol("mother", "DB1", "A2")
+    drop.enrol("son", "DB2", "A3", start=date(2024, 5, 1))
+    drop.certify("son", "C1", "intellectual", 3)
+    assert detect_split_household(drop.graph, POLICY) == []
+
+
+def test_a_gravely_ill_member_alone_in_a_case_is_no_split():
+    drop = Drop()
+    drop.family("HK1", "father", "son")
+    drop.enrol("father", "DB1", "A1")
+    drop.enrol("son", "DB2", "A3", health="serious_illness")
+    assert detect_split_household(drop.graph, POLICY) == []
+
+
+def test_a_severely_disabled_poor_person_on_no_roster_is_missed():
+    drop = Drop()
+    drop.person("wang")
+    drop.certify("wang", "C1", "mental", 4)
+    drop.poor("wang", "P1", status="monitored")
+    (case,) = detect_missed_disability(drop.graph, POLICY)
+    assert case.records == [("disability", "C1")]
+
+
+@pytest.mark.parametrize(
+    ("disability_type", "level", "flagged"),
+    [("physical", 2, True), ("physical", 3, False), ("intellectual", 4, True)],
+)
+def test_severity_follows_the_policy(disability_type, level, flagged):
+    drop = Drop()
+    drop.person("wang")
+    drop.certify("wang", "C1", disability_type, level)
+    drop.poor("wang", "P1", status="lifted", income=3000.0)  # lifted but under the standard
+    assert bool(detect_missed_disability(drop.graph, POLICY)) is flagged
+
+
+def test_an_enrolled_or_dead_or_not_poor_person_is_not_missed():
+    enrolled, dead, comfortable = Drop(), Drop(), Drop()
+    for drop in (enrolled, dead, comfortable):
+        drop.person("wang")
+        drop.certify("wang", "C1", "physical", 1)
+    enrolled.poor("wang", "P1")
+    enrolled.enrol("wang", "DB1", "A1", probability=0.98)  # found through a fuzzy link
+    dead.poor("wang", "P1")
+    dead.die("wang", "D1", date(2026, 2, 1))
+    comfortable.poor("wang", "P1", status="lifted", income=9000.0)
+    for drop in (enrolled, dead, comfortable):
+        assert detect_missed_disability(drop.graph, POLICY) == []

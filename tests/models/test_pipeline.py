@@ -1,0 +1,120 @@
+"""End to end on a small synthetic county: the run's cases against its truth."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from models.pipeline import run_pipeline
+from models.policy import load_policy
+from resolver.settings import LinkSettings
+
+CASE_TYPES = ("deceased_paid", "duplicate_enrollment", "split_household", "missed_disability")
+# Which case type each negative control must not raise.
+CONTROLS = {
+    "legit_single_person": "split_household",
+    "mistyped_enrolled": "missed_disability",
+    "lookalike": "deceased_paid",
+    "death_within_grace": "deceased_paid",
+}
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run")
+    result = run_pipeline(
+        None, out, policy=load_policy(), settings=LinkSettings(), people=10_000, seed=21
+    )
+    cases = [json.loads(line) for line in (out / "cases.jsonl").read_text().splitlines()]
+    truth = [
+        json.loads(line) for line in (out / "county/truth/cases.jsonl").read_text().splitlines()
+    ]
+    return result, cases, truth
+
+
+def _keys(items, case_type):
+    return {
+        tuple(sorted((r["registry"], r["record_id"]) for r in item["records"]))
+        for item in items
+        if item.get("case_type") == case_type
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case_type", CASE_TYPES)
+def test_cases_match_the_truth(run, case_type):
+    _, cases, truth = run
+    found, true = _keys(cases, case_type), _keys(truth, case_type)
+    assert true, "the county must hold cases of every type"
+    # A small county holds few cases of a type: one miss costs several points.
+    assert len(found & true) / len(found) >= 0.9
+    assert len(found & true) / len(true) >= 0.9
+
+
+@pytest.mark.slow
+def test_amount_at_risk_found_is_the_true_amount(run):
+    _, cases, truth = run
+    for case_type in ("deceased_paid", "duplicate_enrollment"):
+        true = {
+            tuple(sorted((r["registry"], r["record_id"]) for r in c["records"])): c[
+                "amount_at_risk"
+            ]
+            for c in truth
+            if c["case_type"] == case_type
+        }
+        found = sum(
+            c["amount_at_risk"]
+            for c in cases
+            if c["case_type"] == case_type
+            and tuple(sorted((r["registry"], r["record_id"]) for r in c["records"])) in true
+        )
+        assert found >= 0.9 * sum(true.values())
+
+
+@pytest.mark.slow
+def test_no_case_on_a_negative_control(run):
+    """The control's first record (the legitimate single-person row, the enrolled person's
+    disability row, the living namesake's or the properly ended roster row) is in no case
+    of the type the control imitates."""
+    result, cases, _ = run
+    controls_path = result.out_dir / "county" / "truth" / "controls.jsonl"
+    controls = [json.loads(line) for line in controls_path.read_text().splitlines()]
+    flagged = {
+        (case["case_type"], record["registry"], record["record_id"])
+        for case in cases
+        for record in case["records"]
+    }
+    checked = 0
+    for control in controls:
+        case_type = CONTROLS.get(control["control_type"])
+        if case_type is None:
+            continue
+        protected = [r for r in control["records"] if r["registry"] != "deaths"]
+        key = protected[-1] if control["control_type"] == "mistyped_enrolled" else protected[0]
+        assert (case_type, key["registry"], key["record_id"]) not in flagged, control
+        checked += 1
+    assert checked >= 4 * 3
+
+
+@pytest.mark.slow
+def test_outputs_follow_the_contract(run):
+    result, cases, _ = run
+    for case in cases:
+        assert set(case) == {
+            "case_id",
+            "case_type",
+            "risk_score",
+            "records",
+            "amount_at_risk",
+            "evidence",
+        }
+        assert case["case_type"] in CASE_TYPES
+        assert 0.0 <= case["risk_score"] <= 1.0
+        assert case["records"] and all(set(r) == {"registry", "record_id"} for r in case["records"])
+        assert case["evidence"] and all(isinstance(text, str) for text in case["evidence"])
+    assert len({case["case_id"] for case in cases}) == len(cases)
+    with (result.out_dir / "entities.csv").open(encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert header == ["registry", "record_id", "person_id"]
