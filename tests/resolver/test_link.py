@@ -172,6 +172,7 @@ def test_rerun_keeps_every_person_id_and_reuses_the_model(linked):
 
 def test_training_is_deterministic_for_a_seed(linked):
     con, _, _ = linked
+    link_persons(con, LinkSettings())
     first = json.loads(con.execute("SELECT model_json FROM link_model").fetchall()[0][0])
     link_persons(con, LinkSettings())
     second = json.loads(con.execute("SELECT model_json FROM link_model").fetchall()[0][0])
