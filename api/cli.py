@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from models.bench import run_bench
+from models.evaluation import CaseScores, evaluate_cases
 from models.pipeline import run_pipeline, write_entities
 from models.policy import load_policy
 from resolver.db import connect
@@ -197,11 +198,21 @@ def evaluate(
     with _errors_reported():
         con = connect(db or out / "doudi.duckdb")
         scores = evaluate_linking(con, truth, seed=seed)
-    report = {method: score.as_dict() for method, score in scores.items()}
+        used_policy = out / "policy.json"
+        policy = load_policy(used_policy if used_policy.is_file() else "default")
+        case_scores = evaluate_cases(con, truth, policy)
+    report = {
+        "linking": {method: score.as_dict() for method, score in scores.items()},
+        "cases": {
+            method: {name: score.as_dict() for name, score in by_type.items()}
+            for method, by_type in case_scores.items()
+        },
+    }
     (out / "evaluation.json").write_text(
         json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"
     )
     print_link_scores(scores)
+    print_case_scores(case_scores)
 
 
 METHOD_LABELS = {"doudi": "兜底", "exact_id": "身份证号精确匹配", "stock_splink": "Splink 默认模型"}
@@ -228,6 +239,24 @@ def print_link_scores(scores: dict[str, LinkScores]) -> None:
             f"召回率 {_pair_label(pair)}",
             *(_figure(score.recall_by_registry_pair.get(pair)) for score in scores.values()),
         )
+    console.print(table)
+
+
+def print_case_scores(scores: dict[str, dict[str, CaseScores]]) -> None:
+    table = Table(title="疑点评估（按风险评分排序）")
+    table.add_column("类型")
+    table.add_column("指标")
+    for method in scores:
+        table.add_column(METHOD_LABELS[method], justify="right")
+    measures = [("精确率", "precision"), ("召回率", "recall"), ("平均精确率", "average_precision")]
+    for case_type, label in CASE_LABELS.items():
+        for measure, name in measures:
+            table.add_row(label, measure,
+                          *(_figure(getattr(s[case_type], name)) for s in scores.values()))  # fmt: skip
+        if any(s[case_type].amount_true for s in scores.values()):
+            table.add_row(label, "查出金额占比", *(
+                _figure(s[case_type].amount_found / s[case_type].amount_true)
+                for s in scores.values()))  # fmt: skip
     console.print(table)
 
 

@@ -46,15 +46,21 @@ def person(person_id: str) -> Node:
 
 
 def build_household_graph(
-    con: duckdb.DuckDBPyConnection, *, entities: str = "entities", as_of: date | None = None
+    con: duckdb.DuckDBPyConnection,
+    *,
+    entities: str = "entities",
+    links: bool = True,
+    as_of: date | None = None,
 ) -> nx.MultiGraph:
     """The graph of the ingested drop, persons as resolved in table ``entities``.
 
-    ``as_of``: the day the drop describes; by default the end of its last payment month.
+    ``links``: take each record's identity probability from the run's accepted links (off
+    for a person assignment that did not come from them). ``as_of``: the day the drop
+    describes; by default the end of its last payment month.
     """
     graph = nx.MultiGraph(as_of=as_of or _as_of(con))
     present = table_names(con)
-    attachment = _attachment(con, present)
+    attachment = _attachment(con, present) if links else {}
     for name, add in _BUILDERS.items():
         if name in present:
             add(graph, con, entities, attachment)
