@@ -148,6 +148,8 @@ def bench(
         table.add_column(header, justify="left" if header == "阶段" else "right")
     for figure in figures:
         table.add_row(figure.stage, f"{figure.seconds:.1f}", f"{figure.peak_mib:,.0f}")
+        for part, seconds in figure.parts.items():
+            table.add_row(f"  {part}", f"{seconds:.1f}", "")
     table.add_row(
         "合计", f"{sum(f.seconds for f in figures):.1f}", f"{max(f.peak_mib for f in figures):,.0f}"
     )

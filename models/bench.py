@@ -8,9 +8,12 @@ import multiprocessing
 import resource
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from models.graph import build_household_graph
+from models.pipeline import detect_cases, write_cases, write_entities
+from models.policy import load_policy
 from resolver.db import connect
 from resolver.ingest import ingest_drop
 from resolver.link import link_persons
@@ -19,44 +22,65 @@ from resolver.synth import synthesize
 
 log = logging.getLogger(__name__)
 
+Stage = Callable[[Path, int, int], dict[str, float]]
+
 
 @dataclass(frozen=True)
 class StageFigure:
     stage: str
     seconds: float
     peak_mib: float
+    parts: dict[str, float] = field(default_factory=dict)
 
 
-def _synth(workdir: Path, people: int, seed: int) -> None:
+def _synth(workdir: Path, people: int, seed: int) -> dict[str, float]:
     synthesize(workdir / "county", people=people, seed=seed)
+    return {}
 
 
-def _ingest(workdir: Path, people: int, seed: int) -> None:
+def _ingest(workdir: Path, people: int, seed: int) -> dict[str, float]:
     con = connect(workdir / "bench.duckdb")
     ingest_drop(con, workdir / "county" / "drop")
     con.close()
+    return {}
 
 
-def _link(workdir: Path, people: int, seed: int) -> None:
+def _link(workdir: Path, people: int, seed: int) -> dict[str, float]:
     con = connect(workdir / "bench.duckdb")
     report = link_persons(con, LinkSettings(seed=seed))
     con.close()
-    log.info("link: %s", report.seconds)
+    return report.seconds
 
 
-STAGES: tuple[tuple[str, Callable[[Path, int, int], None]], ...] = (
+def _detect(workdir: Path, people: int, seed: int) -> dict[str, float]:
+    con = connect(workdir / "bench.duckdb")
+    policy = load_policy()
+    started = time.perf_counter()
+    graph = build_household_graph(con)
+    built = time.perf_counter()
+    cases = detect_cases(graph, policy)
+    detected = time.perf_counter()
+    write_entities(con, workdir / "out", LinkSettings(seed=seed))
+    write_cases(con, workdir / "out", cases, policy)
+    con.close()
+    return {"graph": built - started, "detect": detected - built,
+            "write": time.perf_counter() - detected}  # fmt: skip
+
+
+STAGES: tuple[tuple[str, Stage], ...] = (
     ("synth", _synth),
     ("ingest", _ingest),
     ("link", _link),
+    ("graph+detect+write", _detect),
 )
 
 
-def _measure(stage: Callable[[Path, int, int], None], args: tuple, results) -> None:
+def _measure(stage: Stage, args: tuple, results) -> None:
     started = time.perf_counter()
-    stage(*args)
+    parts = stage(*args)
     seconds = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    results.put((seconds, peak_kib / 1024))
+    results.put((seconds, peak_kib / 1024, parts))
 
 
 def run_bench(workdir: Path, *, people: int, seed: int = 7) -> list[StageFigure]:
@@ -67,10 +91,10 @@ def run_bench(workdir: Path, *, people: int, seed: int = 7) -> list[StageFigure]
         results = context.Queue()
         process = context.Process(target=_measure, args=(stage, (workdir, people, seed), results))
         process.start()
-        seconds, peak_mib = results.get()
+        seconds, peak_mib, parts = results.get()
         process.join()
         if process.exitcode:
             raise RuntimeError(f"benchmark stage {name} failed with exit code {process.exitcode}")
-        figures.append(StageFigure(name, seconds, peak_mib))
+        figures.append(StageFigure(name, seconds, peak_mib, parts))
         log.info("%s: %.1f s, %.0f MiB", name, seconds, peak_mib)
     return figures
