@@ -54,7 +54,35 @@ def test_link_writes_entities_and_evaluate_compares_three_methods(tmp_path):
     assert json.loads((out / "link_model.json").read_text())["comparisons"]
     result = runner.invoke(app, ["evaluate", "--truth", str(county / "truth"), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    report = json.loads((out / "evaluation.json").read_text())
+    report = json.loads((out / "evaluation.json").read_text())["linking"]
     assert set(report) == {"doudi", "exact_id", "stock_splink"}
     assert report["doudi"]["f1"] > 0.99
     assert report["doudi"]["recall_ids_differ"] > report["exact_id"]["recall_ids_differ"]
+
+
+def test_run_without_data_runs_on_a_synthetic_county_and_evaluates(tmp_path):
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["run", "--out", str(out), "--people", "1500", "--seed", "9"])
+    assert result.exit_code == 0, result.output
+    assert "疑点线索" in result.output
+    cases = [json.loads(line) for line in (out / "cases.jsonl").read_text().splitlines()]
+    assert {case["case_type"] for case in cases} == {
+        "deceased_paid", "duplicate_enrollment", "split_household", "missed_disability"
+    }  # fmt: skip
+    assert json.loads((out / "policy.json").read_text())["death_grace_months"] == 1
+    result = runner.invoke(
+        app, ["evaluate", "--truth", str(out / "county/truth"), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "evaluation.json").read_text())
+    assert set(report["cases"]) == {"doudi", "exact_id", "stock_splink"}
+    doudi = report["cases"]["doudi"]
+    assert all(
+        doudi[kind]["recall"] >= report["cases"]["exact_id"][kind]["recall"] for kind in doudi
+    )
+
+
+def test_an_unknown_policy_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["run", "--out", str(tmp_path), "--policy", "nowhere"])
+    assert result.exit_code == 2
+    assert "no policy 'nowhere'" in result.output
