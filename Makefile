@@ -21,13 +21,10 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 ifeq ($(DATA),)
-	$(BIN)/doudi synth $(DEMO_DIR)/county --people $(PEOPLE) --seed $(SEED)
-	$(BIN)/doudi ingest $(DEMO_DIR)/county/drop --db $(DEMO_DIR)/out/doudi.duckdb
-	$(BIN)/doudi link --db $(DEMO_DIR)/out/doudi.duckdb
-	$(BIN)/doudi evaluate --truth $(DEMO_DIR)/county/truth --out $(DEMO_DIR)/out
+	$(BIN)/doudi run --out $(DEMO_DIR)/out --people $(PEOPLE) --seed $(SEED)
+	$(BIN)/doudi evaluate --truth $(DEMO_DIR)/out/county/truth --out $(DEMO_DIR)/out
 else
-	$(BIN)/doudi ingest $(DATA) --db $(DEMO_DIR)/out/doudi.duckdb
-	$(BIN)/doudi link --db $(DEMO_DIR)/out/doudi.duckdb
+	$(BIN)/doudi run $(DATA) --out $(DEMO_DIR)/out
 endif
 
 test: $(STAMP)

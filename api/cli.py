@@ -302,7 +302,8 @@ def run(
             data_dir, out, policy=load_policy(policy), settings=settings, db_path=db,
             people=people, seed=seed,
         )  # fmt: skip
-    table = Table(title=f"疑点线索（{result.out_dir / 'cases.jsonl'}）")
+        print_quality(connect(result.db_path))
+    table = Table(title="疑点线索")
     table.add_column("类型")
     table.add_column("条数", justify="right")
     for case_type, count in result.cases_by_type.items():
@@ -312,3 +313,4 @@ def run(
         f"{result.link.rows:,} 行记录归并为 {result.link.persons:,} 人；"
         + "，".join(f"{stage} {seconds:.1f} 秒" for stage, seconds in result.seconds.items())
     )
+    console.print(f"已写出 {result.out_dir / 'entities.csv'} 和 {result.out_dir / 'cases.jsonl'}")
