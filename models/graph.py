@@ -248,5 +248,17 @@ def neighbours(graph: nx.MultiGraph, node: Node, kind: str) -> list[tuple[Node, 
     ]
 
 
-def persons(graph: nx.MultiGraph) -> list[Node]:
-    return [node for node, kind in graph.nodes(data="kind") if kind == "person"]
+def nodes_of(graph: nx.MultiGraph, kind: str) -> list[Node]:
+    return [node for node, node_kind in graph.nodes(data="kind") if node_kind == kind]
+
+
+def persons_near(graph: nx.MultiGraph, kind: str) -> list[Node]:
+    """The persons with an edge to a node of ``kind`` (deaths, certificates, cases), in a
+    stable order: a detector need not visit everyone."""
+    found = {
+        other
+        for node in nodes_of(graph, kind)
+        for other in graph.neighbors(node)
+        if other[0] == "person"
+    }
+    return sorted(found)

@@ -6,7 +6,7 @@ import networkx as nx
 
 from models.cases import Case, Evidence
 from models.detectors.common import enrolment_evidence, identity_evidence, paid_months, share_paid
-from models.graph import neighbours, persons
+from models.graph import neighbours, persons_near
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
 
@@ -24,10 +24,10 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     Example: 张三 (covered, 低保 case DB1) died 2025-03-10; DB1 was paid 2025-04 (within the
     grace) and 2025-05, 2025-06: one case, two months at risk.
 
-    Complexity: O(P + R·M) for P persons, R roster rows of dead persons, M paid months.
+    Complexity: O(N + R·M) for N graph nodes, R roster rows of dead persons, M paid months.
     """
     cases = []
-    for node in persons(graph):
+    for node in persons_near(graph, "death"):
         notices = neighbours(graph, node, "reported_dead")
         dated = [(graph.nodes[death]["death_date"], death, row) for death, row in notices]
         dated = [item for item in dated if item[0] is not None]

@@ -11,7 +11,7 @@ from models.detectors.common import (
     paid_months,
     share_paid,
 )
-from models.graph import neighbours, persons
+from models.graph import neighbours, persons_near
 from models.periods import active_months, month_text, overlap
 from models.policy import Policy
 
@@ -24,11 +24,11 @@ def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Ca
     Example: 李四 is a covered member of 低保 case DB1 since 2020 and of 特困 case TK7 since
     2025-01; both paid 2025-01..2026-10: one case, 22 months paid twice.
 
-    Complexity: O(P + Σ r²·M) for P persons with r rows each and M paid months.
+    Complexity: O(N + Σ r²·M) for N graph nodes, r roster rows a person has, M paid months.
     """
     as_of = graph.graph["as_of"]
     cases = []
-    for node in persons(graph):
+    for node in persons_near(graph, "case"):
         rows = sorted(
             neighbours(graph, node, "enrolled_in"),
             key=lambda item: (item[1]["start"] or as_of, item[1]["record_id"]),

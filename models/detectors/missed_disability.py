@@ -6,7 +6,7 @@ import networkx as nx
 
 from models.cases import Case, Evidence
 from models.detectors.common import identity_evidence
-from models.graph import neighbours, persons
+from models.graph import neighbours, persons_near
 from models.policy import Policy
 
 TYPE_LABELS = {"visual": "视力", "hearing": "听力", "speech": "言语", "physical": "肢体",
@@ -23,10 +23,10 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
 
     Example: 王五, 智力残疾三级, member of a 脱贫监测户, on no roster: one case.
 
-    Complexity: O(P) for P persons (each person's edges are few).
+    Complexity: O(N) for N graph nodes (each person's edges are few).
     """
     cases = []
-    for node in persons(graph):
+    for node in persons_near(graph, "disability"):
         certificates = [
             (cert, row)
             for cert, row in neighbours(graph, node, "certified")

@@ -8,7 +8,7 @@ import networkx as nx
 
 from models.cases import Case, Evidence
 from models.detectors.common import enrolment_evidence
-from models.graph import neighbours
+from models.graph import neighbours, nodes_of, persons_near
 from models.periods import active_months
 from models.policy import Policy
 
@@ -25,13 +25,17 @@ def detect_split_household(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     Example: parents in 低保 case DB1, their adult son (same 户号) alone in DB2, both
     active in 2026: one case holding the rows of all three.
 
-    Complexity: O(F · r² · t) for F families with r 低保 rows and t distinct start dates.
+    Complexity: O(N + F·r²·t) for N graph nodes, F families with a member on a roster, r
+    低保 rows per family and t distinct start and end dates.
     """
     legitimate = _legitimate_single_cases(graph, policy)
     cases = []
-    for family, kind in graph.nodes(data="kind"):
-        if kind != "hukou_family":
-            continue
+    families = {
+        family
+        for member in persons_near(graph, "case")
+        for family, _ in neighbours(graph, member, "member_of")
+    }
+    for family in sorted(families):
         rows = [
             (case, member, row)
             for member, _ in neighbours(graph, family, "member_of")
@@ -46,9 +50,7 @@ def detect_split_household(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
 
 def _legitimate_single_cases(graph: nx.MultiGraph, policy: Policy) -> set:
     legitimate = set()
-    for case, kind in graph.nodes(data="kind"):
-        if kind != "case":
-            continue
+    for case in nodes_of(graph, "case"):
         rows = neighbours(graph, case, "enrolled_in")
         if len(rows) != 1:
             continue
