@@ -59,7 +59,7 @@ def _errors_reported() -> Iterator[None]:
 @app.command()
 def synth(
     out_dir: Annotated[Path, typer.Argument(help="Folder for drop/ and truth/.")],
-    people: Annotated[int, typer.Option(min=10)] = 20_000,
+    people: Annotated[int, typer.Option(min=200)] = 20_000,
     seed: Annotated[int, typer.Option()] = 7,
     noise: Annotated[float, typer.Option(min=0.0, help="Multiplier of every noise rate.")] = 1.0,
 ) -> None:
@@ -136,7 +136,7 @@ def print_quality(con: duckdb.DuckDBPyConnection) -> None:
 
 @app.command()
 def bench(
-    people: Annotated[int, typer.Option(min=10)] = 20_000,
+    people: Annotated[int, typer.Option(min=200)] = 20_000,
     seed: Annotated[int, typer.Option()] = 7,
     workdir: Annotated[Path | None, typer.Option(help="Keep the files here.")] = None,
 ) -> None:
@@ -290,7 +290,7 @@ def run(
     db: Annotated[Path | None, typer.Option(help="DuckDB file (default OUT/doudi.duckdb).")] = None,
     policy: Annotated[str, typer.Option(help="Policy name or JSON file.")] = "default",
     threshold: Annotated[float | None, typer.Option(min=0.0, max=1.0)] = None,
-    people: Annotated[int, typer.Option(help="People of the synthetic county.")] = 20_000,
+    people: Annotated[int, typer.Option(min=200, help="People of the synthetic county.")] = 20_000,
     seed: Annotated[int, typer.Option()] = 7,
 ) -> None:
     """The main job: ingest, link, detect and score; writes entities.csv and cases.jsonl."""

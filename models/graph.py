@@ -60,14 +60,14 @@ def build_household_graph(
     describes; by default the end of its last payment month.
     """
     present = table_names(con)
-    batch = _Batch(_attachment(con, present) if links else {})
+    graph = nx.MultiGraph(
+        as_of=as_of or _as_of(con), shared=_shared_identifiers(con, entities, present)
+    )
+    attachment = _attachment(con, present) if links else {}
     for name, add in _BUILDERS.items():
         if name in present:
-            add(batch, con, entities)
-    batch.shared_edges()
-    graph = nx.MultiGraph(as_of=as_of or _as_of(con))
-    graph.add_nodes_from(batch.nodes.items())
-    graph.add_edges_from(batch.edges)
+            add(graph, con, entities, attachment)
+    del graph.graph["shared"]  # only needed while building
     return graph
 
 
@@ -121,64 +121,62 @@ def _rows(con, entities: str, registry: str, columns: str) -> list[tuple]:
     ).fetchall()
 
 
-class _Batch:
-    """Nodes and edges gathered first and added to the graph at once (much faster than one
-    call per edge); an edge's key is the record it came from and its kind."""
-
-    def __init__(self, attachment: dict[str, tuple[float, str | None]]) -> None:
-        self.attachment = attachment
-        self.nodes: dict[Node, dict] = {}
-        self.edges: list[tuple[Node, Node, str, dict]] = []
-        self.uses: list[tuple[Node, Node, str, str]] = []
-
-    def node(self, node: Node, **attributes) -> Node:
-        if node not in self.nodes:
-            self.nodes[node] = {"kind": node[0], **attributes}
-        return node
-
-    def person(self, person_id: str, name: str | None, id18: str | None) -> Node:
-        node = person(person_id)
-        known = self.nodes.get(node)
-        if known is None:
-            self.nodes[node] = {"kind": "person", "name": name, "id18": id18}
-        elif id18 and not known["id18"]:
-            known["id18"] = id18
-        return node
-
-    def edge(self, registry, record_id, left, right, kind, **attributes) -> None:
-        probability, basis = self.attachment.get(f"{registry}:{record_id}", (1.0, None))
-        self.edges.append((left, right, f"{registry}:{record_id}:{kind}:{right[0]}", {
-            "kind": kind, "registry": registry, "record_id": record_id,
-            "probability": probability, "basis": basis, **attributes,
-        }))  # fmt: skip
-
-    def shared(self, node: Node, kind: str, value: str | None, registry, record_id) -> None:
-        if value:
-            self.uses.append((node, (kind, value), registry, record_id))
-
-    def shared_edges(self) -> None:
-        """Phones and addresses that tie two or more persons: one used by a single person
-        says nothing about a household."""
-        users: dict[Node, set[Node]] = defaultdict(set)
-        for node, identifier, _, _ in self.uses:
-            users[identifier].add(node)
-        for node, identifier, registry, record_id in self.uses:
-            if len(users[identifier]) > 1:
-                self.edge(registry, record_id, node, self.node(identifier), "uses")
+def _edge(graph, registry, record_id, attachment, left, right, kind, **attributes) -> None:
+    probability, basis = attachment.get(f"{registry}:{record_id}", (1.0, None))
+    graph.add_edge(
+        left, right, kind=kind, registry=registry, record_id=record_id,
+        probability=probability, basis=basis, **attributes,
+    )  # fmt: skip
 
 
-def _add_hukou(batch: _Batch, con, entities) -> None:
+def _person_node(graph: nx.MultiGraph, person_id: str, name: str | None, id18: str | None):
+    node = person(person_id)
+    if node not in graph:
+        graph.add_node(node, kind="person", name=name, id18=id18)
+    elif id18 and not graph.nodes[node].get("id18"):
+        graph.nodes[node]["id18"] = id18
+    return node
+
+
+def _shared(graph, node, kind: str, value: str | None, registry, record_id, attachment) -> None:
+    if value and (kind, value) in graph.graph["shared"]:
+        graph.add_node((kind, value), kind=kind)
+        _edge(graph, registry, record_id, attachment, node, (kind, value), "uses")
+
+
+def _shared_identifiers(con: duckdb.DuckDBPyConnection, entities: str, present: set[str]) -> set:
+    """The phones and addresses two or more persons use: one used by a single person says
+    nothing about a household."""
+    selects = [
+        f"SELECT '{kind}' AS kind, t.{kind} AS value, e.person_id FROM {registry} t "
+        f"JOIN {entities} e ON e.registry = '{registry}' AND e.record_id = t.record_id "
+        f"WHERE t.{kind} IS NOT NULL"
+        for registry in ("hukou", "assistance")
+        if registry in present
+        for kind in ("phone", "address")
+    ]
+    if not selects:
+        return set()
+    rows = con.execute(
+        f"SELECT kind, value FROM ({' UNION ALL '.join(selects)}) GROUP BY ALL "
+        "HAVING count(DISTINCT person_id) > 1"
+    ).fetchall()
+    return set(rows)
+
+
+def _add_hukou(graph, con, entities, attachment) -> None:
     rows = _rows(con, entities, "hukou", "t.name, t.id_number, t.id_number_status, t.hukou_no, "
                  "t.relation, t.phone, t.address")  # fmt: skip
     for person_id, record_id, name, id_number, status, hukou_no, relation, phone, address in rows:
-        node = batch.person(person_id, name, _usable(id_number, status))
-        family = batch.node(("hukou_family", hukou_no))
-        batch.edge("hukou", record_id, node, family, "member_of", relation=relation)
-        batch.shared(node, "phone", phone, "hukou", record_id)
-        batch.shared(node, "address", address, "hukou", record_id)
+        node = _person_node(graph, person_id, name, _usable(id_number, status))
+        graph.add_node(("hukou_family", hukou_no), kind="hukou_family")
+        _edge(graph, "hukou", record_id, attachment, node, ("hukou_family", hukou_no),
+              "member_of", relation=relation)  # fmt: skip
+        _shared(graph, node, "phone", phone, "hukou", record_id, attachment)
+        _shared(graph, node, "address", address, "hukou", record_id, attachment)
 
 
-def _add_assistance(batch: _Batch, con, entities) -> None:
+def _add_assistance(graph, con, entities, attachment) -> None:
     rows = _rows(
         con, entities, "assistance",
         "t.name, t.id_number, t.id_number_status, t.case_no, t.program, t.dibao_class, "
@@ -187,35 +185,37 @@ def _add_assistance(batch: _Batch, con, entities) -> None:
     )  # fmt: skip
     for (person_id, record_id, name, id_number, status, case_no, program, dibao_class, covered,
          start, end, health, income, relation, phone, address, account) in rows:  # fmt: skip
-        node = batch.person(person_id, name, _usable(id_number, status))
-        case = batch.node(("case", case_no), program=program, dibao_class=dibao_class,
-                          payments=defaultdict(list))  # fmt: skip
-        batch.edge("assistance", record_id, node, case, "enrolled_in",
-                   covered=covered == "yes", start=start, end=end, health=health,
-                   income_month=income, relation=relation, program=program,
-                   id18=_usable(id_number, status))  # fmt: skip
-        batch.shared(node, "phone", phone, "assistance", record_id)
-        batch.shared(node, "address", address, "assistance", record_id)
+        node = _person_node(graph, person_id, name, _usable(id_number, status))
+        case = ("case", case_no)
+        if case not in graph:
+            graph.add_node(case, kind="case", program=program, dibao_class=dibao_class,
+                           payments=defaultdict(list))  # fmt: skip
+        _edge(graph, "assistance", record_id, attachment, node, case, "enrolled_in",
+              covered=covered == "yes", start=start, end=end, health=health,
+              income_month=income, relation=relation, program=program,
+              id18=_usable(id_number, status))  # fmt: skip
+        _shared(graph, node, "phone", phone, "assistance", record_id, attachment)
+        _shared(graph, node, "address", address, "assistance", record_id, attachment)
         if account:
-            batch.edge("assistance", record_id, case, batch.node(("account", account)), "paid_to")
+            graph.add_node(("account", account), kind="account")
+            _edge(graph, "assistance", record_id, attachment, case, ("account", account), "paid_to")
 
 
-def _add_payments(batch: _Batch, con, entities) -> None:
+def _add_payments(graph, con, entities, attachment) -> None:
     rows = con.execute(
         "SELECT record_id, case_no, pay_month, amount::DOUBLE, bank_account FROM payments"
     ).fetchall()
-    accounts = {(left, right) for left, right, _, data in batch.edges if data["kind"] == "paid_to"}
     for record_id, case_no, month, amount, account in rows:
         case = ("case", case_no)
-        if case not in batch.nodes or month is None or amount is None:
+        if case not in graph or month is None or amount is None:
             continue
-        batch.nodes[case]["payments"][month].append((record_id, amount))
-        if account and (case, ("account", account)) not in accounts:
-            accounts.add((case, ("account", account)))
-            batch.edge("payments", record_id, case, batch.node(("account", account)), "paid_to")
+        graph.nodes[case]["payments"][month].append((record_id, amount))
+        if account and not graph.has_edge(case, ("account", account)):
+            graph.add_node(("account", account), kind="account")
+            _edge(graph, "payments", record_id, attachment, case, ("account", account), "paid_to")
 
 
-def _add_poverty(batch: _Batch, con, entities) -> None:
+def _add_poverty(graph, con, entities, attachment) -> None:
     rows = _rows(
         con, entities, "poverty",
         "t.name, t.id_number, t.id_number_status, t.poverty_hh_no, t.poverty_status, "
@@ -223,29 +223,32 @@ def _add_poverty(batch: _Batch, con, entities) -> None:
     )  # fmt: skip
     for (person_id, record_id, name, id_number, status_id, household, status, labor, health,
          income) in rows:  # fmt: skip
-        node = batch.person(person_id, name, _usable(id_number, status_id))
-        batch.edge("poverty", record_id, node, batch.node(("poverty_household", household)),
-                   "in_poverty_household", status=status, labor=labor, health=health,
-                   income_year=income)  # fmt: skip
+        node = _person_node(graph, person_id, name, _usable(id_number, status_id))
+        graph.add_node(("poverty_household", household), kind="poverty_household")
+        _edge(graph, "poverty", record_id, attachment, node, ("poverty_household", household),
+              "in_poverty_household", status=status, labor=labor, health=health,
+              income_year=income)  # fmt: skip
 
 
-def _add_disability(batch: _Batch, con, entities) -> None:
+def _add_disability(graph, con, entities, attachment) -> None:
     rows = _rows(con, entities, "disability", "t.name, t.id_number, t.id_number_status, "
                  "t.disability_type, t.disability_level")  # fmt: skip
     for person_id, record_id, name, id_number, status, kind, level in rows:
-        node = batch.person(person_id, name, _usable(id_number, status))
-        certificate = batch.node(("disability", record_id), disability_type=kind, level=level)
-        batch.edge("disability", record_id, node, certificate, "certified")
+        node = _person_node(graph, person_id, name, _usable(id_number, status))
+        graph.add_node(("disability", record_id), kind="disability", disability_type=kind,
+                       level=level)  # fmt: skip
+        _edge(graph, "disability", record_id, attachment, node, ("disability", record_id),
+              "certified")  # fmt: skip
 
 
-def _add_deaths(batch: _Batch, con, entities) -> None:
+def _add_deaths(graph, con, entities, attachment) -> None:
     rows = _rows(con, entities, "deaths", "t.name, t.id_number, t.id_number_status, "
                  "t.death_date, t.source")  # fmt: skip
     for person_id, record_id, name, id_number, status, death_date, source in rows:
-        node = batch.person(person_id, name, _usable(id_number, status))
-        notice = batch.node(("death", record_id), death_date=death_date, source=source,
-                            id18=_usable(id_number, status))  # fmt: skip
-        batch.edge("deaths", record_id, node, notice, "reported_dead")
+        node = _person_node(graph, person_id, name, _usable(id_number, status))
+        graph.add_node(("death", record_id), kind="death", death_date=death_date, source=source,
+                       id18=_usable(id_number, status))  # fmt: skip
+        _edge(graph, "deaths", record_id, attachment, node, ("death", record_id), "reported_dead")
 
 
 def _usable(id_number: str | None, status: str | None) -> str | None:
