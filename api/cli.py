@@ -22,6 +22,7 @@ from models.bench import run_bench
 from models.evaluation import CaseScores, evaluate_cases
 from models.pipeline import run_pipeline, write_entities
 from models.policy import load_policy
+from resolver.comparisons import ONE_ID_IN_DOUBT
 from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.evaluation import LinkScores, evaluate_linking
@@ -180,7 +181,8 @@ def link(
     blocking.add_column("分块规则")
     blocking.add_column("新增比对", justify="right")
     for rule, count in report.blocking_counts:
-        blocking.add_row(rule, f"{count:,}")
+        blocking.add_row(rule.replace(f" AND {ONE_ID_IN_DOUBT}", " *"), f"{count:,}")
+    blocking.caption = "* 且至少一方身份证号缺失、有误或损坏（两个不同的有效证号必为两人）"
     console.print(blocking)
     console.print(
         f"{report.rows:,} 行记录归并为 {report.persons:,} 人；采纳链接 {report.accepted_links:,} 条，"

@@ -86,7 +86,8 @@ def stock_splink_clusters(con: duckdb.DuckDBPyConnection, table: str, *, seed: i
         prior_rules=["l.id_number = r.id_number"],
         prior_recall=0.8,
         em_rules=["l.name = r.name", "l.id_number = r.id_number"],
-        u_max_pairs=5e6,
+        u_max_pairs=2e6,
+        em_max_pairs=1e6,
         seed=seed,
     )
     scored = score_pairs_with_splink(rows, settings, threshold=STOCK_THRESHOLD, training=training)

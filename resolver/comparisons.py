@@ -202,20 +202,32 @@ def doudi_comparisons() -> list[Comparison]:
     ]
 
 
+# Two rows with different valid IDs are two people (clustering refuses to merge them), so
+# after the exact-ID rule only pairs where one ID is missing, mistyped or damaged — or where
+# one valid ID is the other with a zeroed tail — are worth comparing.
+ONE_ID_IN_DOUBT = (
+    "(l.id18 IS NULL OR r.id18 IS NULL OR "
+    "(left(l.id18, 15) = left(r.id18, 15) AND l.id18 <> r.id18))"
+)
 # Candidate pairs: each rule catches what the others miss when an ID is mistyped, old,
 # damaged or blank.
 BLOCKING_RULES = [
     "l.id18 = r.id18",
-    "l.id14 = r.id14",
-    "l.id_tail = r.id_tail",
-    "l.name_fuzzy = r.name_fuzzy AND l.dob = r.dob",
-    "l.name_fuzzy = r.name_fuzzy AND l.birth_year = r.birth_year",
-    "l.name = r.name AND l.township = r.township",
-    "l.phone_rare = r.phone_rare",
+    *(
+        f"{rule} AND {ONE_ID_IN_DOUBT}"
+        for rule in (
+            "l.id14 = r.id14",
+            "l.id_tail = r.id_tail",
+            "l.name_fuzzy = r.name_fuzzy AND l.dob = r.dob",
+            "l.name_fuzzy = r.name_fuzzy AND l.birth_year = r.birth_year",
+            "l.name = r.name AND l.township = r.township",
+            "l.phone_rare = r.phone_rare",
+        )
+    ),
 ]
 # EM sessions: each blocks on some fields and learns the m values of the others.
 TRAINING_RULES = [
     "l.name_fuzzy = r.name_fuzzy AND l.dob = r.dob",
-    "l.id14 = r.id14",
+    "l.id18 = r.id18",
     "l.name_fuzzy = r.name_fuzzy AND l.township = r.township AND l.village = r.village",
 ]

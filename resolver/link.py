@@ -113,6 +113,7 @@ def _training(settings: LinkSettings) -> Training:
         prior_recall=settings.prior_recall,
         em_rules=TRAINING_RULES,
         u_max_pairs=settings.u_max_pairs,
+        em_max_pairs=settings.em_max_pairs,
         seed=settings.seed,
     )
 

@@ -24,7 +24,9 @@ class LinkSettings:
     related_limit: int = 8
     """A phone, account or address shared by more persons than this is no household signal."""
     seed: int = 20261123
-    u_max_pairs: float = 5e6
+    u_max_pairs: float = 2e6
+    em_max_pairs: float = 1e6
+    """Each EM session trains on about this many blocked pairs (a deterministic sample)."""
     prior_recall: float = 0.9
     """Share of true matches an exact ID join finds, to estimate the prior."""
     version: int = 1

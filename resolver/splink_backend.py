@@ -27,6 +27,7 @@ class Training:
     prior_recall: float
     em_rules: list[str]
     u_max_pairs: float
+    em_max_pairs: float
     seed: int
 
 
@@ -87,7 +88,9 @@ def _train(linker: Linker, training: Training) -> None:
         max_pairs=training.u_max_pairs, seed=training.seed
     )
     for rule in training.em_rules:
-        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, max_pairs=training.em_max_pairs
+        )
 
 
 def _blocking_counts(linker: Linker) -> list[tuple[str, int]]:
