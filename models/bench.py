@@ -76,6 +76,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 
 
 def _measure(stage: Stage, args: tuple, results) -> None:
+    logging.getLogger("splink").setLevel(logging.ERROR)
     started = time.perf_counter()
     parts = stage(*args)
     seconds = time.perf_counter() - started

@@ -38,6 +38,9 @@ ONE_EDIT = {"u_probability": 1e-7, "fix_u_probability": True}
 SAME_PREFIX = {"u_probability": 3e-6, "fix_u_probability": True}
 
 
+# Levels rarely seen in training start from (and, if EM never sees them, keep) a stated m.
+
+
 def null_level(condition: str) -> Level:
     return {"sql_condition": condition, "label_for_charts": "空值", "is_null_level": True}
 
@@ -115,10 +118,16 @@ def name_comparison() -> Comparison:
             null_level("name_l IS NULL OR name_r IS NULL"),
             level("name_l = name_r", "姓名相同", tf_adjustment_column="name"),
             level("name_pinyin_l = name_pinyin_r", "同音字", tf_adjustment_column="name_pinyin"),
-            level("name_fuzzy_l = name_fuzzy_r", "近音字", tf_adjustment_column="name_fuzzy"),
+            level(
+                "name_fuzzy_l = name_fuzzy_r",
+                "近音字",
+                tf_adjustment_column="name_fuzzy",
+                m_probability=0.001,
+            ),
             level(
                 f"length(name_l) = length(name_r) AND length(name_l) >= 2 AND {CHARS_DIFFERING} = 1",
                 "一字之差",
+                m_probability=0.001,
             ),
             else_level(m_probability=0.002, fix_m_probability=True),
         ],
@@ -142,8 +151,12 @@ def dob_comparison() -> Comparison:
                 "damerau_levenshtein(strftime(dob_l, '%Y%m%d'), strftime(dob_r, '%Y%m%d')) = 1",
                 "一位之差",
             ),
-            level("date_trunc('month', dob_l) = date_trunc('month', dob_r)", "同年同月"),
-            level("year(dob_l) = year(dob_r)", "同年"),
+            level(
+                "date_trunc('month', dob_l) = date_trunc('month', dob_r)",
+                "同年同月",
+                m_probability=0.001,
+            ),
+            level("year(dob_l) = year(dob_r)", "同年", m_probability=0.01),
             else_level(m_probability=0.01, fix_m_probability=True),
         ],
     )
