@@ -42,10 +42,16 @@ SENSITIVE = ("id_number", "payee_id_number", "cert_no", "bank_account")
 HEADER_ALIASES = {
     "身份证号": "id_number",
     "公民身份号码": "id_number",
+    "公民身份证号码": "id_number",
     "证件号码": "id_number",
     "户主关系": "relation",
     "手机号码": "phone",
     "联系方式": "phone",
+    "纳入时间": "start_date",
+    "退出时间": "end_date",
+    "发放年月": "pay_month",
+    "残疾证号码": "cert_no",
+    "死亡时间": "death_date",
 }
 ARROW_TYPES = {
     "VARCHAR": pa.string(),

@@ -72,9 +72,9 @@ VOCABULARIES: dict[str, dict[str, object]] = {
     ),
     "dibao_class": _vocabulary(
         {
-            "A": ("A", "A类", "一类", "1", "1类"),
-            "B": ("B", "B类", "二类", "2", "2类"),
-            "C": ("C", "C类", "三类", "3", "3类"),
+            "A": ("A", "A类", "A档", "一类", "1", "1类"),
+            "B": ("B", "B类", "B档", "二类", "2", "2类"),
+            "C": ("C", "C类", "C档", "三类", "3", "3类"),
         }
     ),
     "yes_no": _vocabulary(
@@ -84,15 +84,15 @@ VOCABULARIES: dict[str, dict[str, object]] = {
         {
             "healthy": ("健康",),
             "chronic": ("长期慢性病", "慢性病"),
-            "serious_illness": ("患有大病", "大病", "重病"),
+            "serious_illness": ("患有大病", "患大病", "大病", "重病", "重大疾病"),
             "disabled": ("残疾",),
         }
     ),
     "poverty_status": _vocabulary(
         {
-            "not_lifted": ("未脱贫", "贫困户"),
-            "lifted": ("已脱贫", "脱贫户"),
-            "monitored": ("脱贫监测户", "监测户", "脱贫不稳定户"),
+            "not_lifted": ("未脱贫", "未脱贫户", "贫困户"),
+            "lifted": ("已脱贫", "已脱贫户", "脱贫户"),
+            "monitored": ("脱贫监测户", "监测户", "脱贫不稳定户", "突发严重困难户"),
             "marginal": ("边缘户", "边缘易致贫户"),
         }
     ),
@@ -167,7 +167,14 @@ VOCABULARIES: dict[str, dict[str, object]] = {
         }
     ),
 }
-_ENUM_SUFFIXES = {"disability_type": "残疾", "program": "对象"}
+_ENUM_SUFFIXES = {"disability_type": "残疾", "disability_level": "残疾", "program": "对象"}
+# A program written in a longer form (农村特困供养人员, 城市居民最低生活保障) by its key word.
+_PROGRAM_WORDS = (
+    ("特困", "tekun"),
+    ("五保", "tekun"),
+    ("低保", "dibao"),
+    ("最低生活保障", "dibao"),
+)
 
 
 def fold(raw: str, *, keep_spaces: bool = True) -> str:
@@ -334,6 +341,8 @@ def _normalize_enum(kind: str) -> Callable[[str], Result]:
         code = vocabulary.get(text)
         if code is None and suffix and text.endswith(suffix):
             code = vocabulary.get(text.removesuffix(suffix))
+        if code is None and kind == "program":
+            code = next((c for word, c in _PROGRAM_WORDS if word in text), None)
         if code is None and kind == "relation":
             return _ok("other")
         if code is None:

@@ -252,3 +252,16 @@ def test_other_files_in_the_drop_are_left_alone(tmp_path):
     (drop / "说明.txt").write_text("本数据包由某县民政局导出", encoding="utf-8")
     (drop / "~$户籍人口.xlsx").write_bytes(b"lock file")
     assert ingest_drop(connect(":memory:"), drop) == ["hukou"]
+
+
+def test_common_header_variants_are_recognised(tmp_path):
+    rows = [
+        ["记录编号", "姓名", "公民身份证号码", "死亡时间"],
+        ["D1", "刘华", "532326199001011235", "2025/1/2"],
+    ]
+    drop = _drop(tmp_path, {"死亡人员.csv": rows})
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    assert con.execute("SELECT id_number, death_date FROM deaths").fetchall() == [
+        ("532326199001011235", _d(2025, 1, 2))
+    ]
