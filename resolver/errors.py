@@ -31,6 +31,10 @@ class InputError(DoudiError):
         self.reason = reason
         super().__init__(self._message())
 
+    def __reduce__(self):
+        """Picklable, so that an error found in a worker process reaches the caller whole."""
+        return (type(self), (self.path, self.rows, self.column, self.reason))
+
     def _message(self) -> str:
         details = []
         if self.column:
@@ -49,6 +53,9 @@ class InputErrors(DoudiError):
     def __init__(self, errors: Sequence[InputError]) -> None:
         self.errors = tuple(errors)
         super().__init__("\n".join(str(error) for error in self.errors))
+
+    def __reduce__(self):
+        return (type(self), (self.errors,))
 
 
 def raise_collected(errors: Sequence[InputError]) -> None:

@@ -265,3 +265,25 @@ def test_common_header_variants_are_recognised(tmp_path):
     assert con.execute("SELECT id_number, death_date FROM deaths").fetchall() == [
         ("532326199001011235", _d(2025, 1, 2))
     ]
+
+
+def test_a_large_drop_is_prepared_in_worker_processes_with_the_same_result(tmp_path, monkeypatch):
+    import resolver.ingest as ingest_module
+
+    drop = _drop(tmp_path, {"hukou.csv": HUKOU_EN, "deaths.csv": [["record_id", "name",
+                 "death_date"], ["D1", "刘华", "2025-01-01"], ["D1", "王丽", ""]]})  # fmt: skip
+    write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
+    sequential = connect(tmp_path / "one.duckdb")
+    with pytest.raises(InputError) as sequential_error:
+        ingest_drop(sequential, drop)
+    monkeypatch.setattr(ingest_module, "PARALLEL_BYTES", 0)
+    with pytest.raises(InputError) as parallel_error:
+        ingest_drop(connect(tmp_path / "two.duckdb"), drop)
+    assert str(parallel_error.value) == str(sequential_error.value)  # errors cross processes
+    (drop / "deaths.csv").unlink()
+    ingest_drop(sequential, drop)
+    parallel = connect(tmp_path / "two.duckdb")
+    ingest_drop(parallel, drop)
+    for table in ("hukou", "assistance", "dq_findings"):
+        query = f"SELECT * FROM {table} ORDER BY ALL"
+        assert parallel.execute(query).fetchall() == sequential.execute(query).fetchall()
