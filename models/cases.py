@@ -5,14 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-REGISTRY_LABELS = {
-    "hukou": "户籍人口",
-    "assistance": "救助对象",
-    "payments": "发放记录",
-    "poverty": "建档立卡",
-    "disability": "残疾人",
-    "deaths": "死亡人员",
-}
+from resolver.registries import REGISTRIES
 
 
 @dataclass(frozen=True)
@@ -26,7 +19,7 @@ class Evidence:
     def as_text(self) -> str:
         if self.registry is None:
             return self.text
-        return f"[{REGISTRY_LABELS[self.registry]} {self.record_id}] {self.text}"
+        return f"[{REGISTRIES[self.registry].chinese} {self.record_id}] {self.text}"
 
 
 @dataclass

@@ -8,7 +8,6 @@ policy used beside them.
 from __future__ import annotations
 
 import json
-import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +25,6 @@ from resolver.ingest import ingest_drop
 from resolver.link import LinkReport, link_persons
 from resolver.settings import LinkSettings
 from resolver.synth import synthesize
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -104,7 +101,8 @@ def write_cases(
     con: duckdb.DuckDBPyConnection, out_dir: Path, cases: list[Case], policy: Policy
 ) -> None:
     """``cases.jsonl`` (contract §3), table ``cases``, and the policy used."""
-    lines = [json.dumps(case.as_contract(), ensure_ascii=False) for case in cases]
+    contracts = [case.as_contract() for case in cases]
+    lines = [json.dumps(contract, ensure_ascii=False) for contract in contracts]
     (out_dir / "cases.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     (out_dir / "policy.json").write_text(policy.to_json() + "\n", encoding="utf-8")
     table = pa.table(
@@ -114,9 +112,9 @@ def write_cases(
             "risk_score": pa.array([case.risk_score for case in cases], pa.float64()),
             "amount_at_risk": pa.array([case.amount_at_risk for case in cases], pa.float64()),
             "person_ids": [case.person_ids for case in cases],
-            "records": [json.dumps(case.as_contract()["records"]) for case in cases],
+            "records": [json.dumps(contract["records"]) for contract in contracts],
             "evidence": [
-                json.dumps(case.as_contract()["evidence"], ensure_ascii=False) for case in cases
+                json.dumps(contract["evidence"], ensure_ascii=False) for contract in contracts
             ],
         }
     )

@@ -207,8 +207,8 @@ def _store_links(con, pairs: pa.Table, clustering) -> None:
                coalesce(f.reason, 'below_threshold') AS reason
         FROM _pairs p
         LEFT JOIN _refused f USING (unique_id_l, unique_id_r)
-        JOIN entities el ON el.registry || ':' || el.record_id = p.unique_id_l
-        JOIN entities er ON er.registry || ':' || er.record_id = p.unique_id_r
+        JOIN person_id_history el ON el.unique_id = p.unique_id_l
+        JOIN person_id_history er ON er.unique_id = p.unique_id_r
         WHERE el.person_id <> er.person_id
         """
     )
