@@ -36,6 +36,11 @@ CHARS_DIFFERING = (
 UNIQUE_KEY = {"u_probability": 1e-10, "fix_u_probability": True}
 ONE_EDIT = {"u_probability": 1e-7, "fix_u_probability": True}
 SAME_PREFIX = {"u_probability": 3e-6, "fix_u_probability": True}
+# One number on two rows when one of them does not trust it (it failed its check, or it
+# contradicts the row's own birth date, as a relative's ID copied into the row does): some
+# evidence, never enough to outweigh a different name and birth date.
+SAME_UNTRUSTED = {"m_probability": 0.005, "fix_m_probability": True, "u_probability": 1e-6,
+                  "fix_u_probability": True}  # fmt: skip
 
 
 # Levels rarely seen in training start from (and, if EM never sees them, keep) a stated m.
@@ -62,8 +67,9 @@ def comparison(output_column: str, description: str, levels: list[Level]) -> Com
 
 
 def id_comparison() -> Comparison:
-    """ID number: exact; equal after 15→18; a damaged ID whose reliable digits agree; one
-    substitution or adjacent transposition; two different valid IDs; else."""
+    """ID number: exact; equal after 15→18; a damaged ID whose reliable digits agree; the same
+    number that one row does not trust; one substitution or adjacent transposition; two
+    different valid IDs; else."""
     one_side_damaged = (
         "(id_prefix_l IS NOT NULL AND starts_with(coalesce(id18_r, id_text_r), id_prefix_l)) "
         "OR (id_prefix_r IS NOT NULL AND starts_with(coalesce(id18_l, id_text_l), id_prefix_r))"
@@ -95,6 +101,11 @@ def id_comparison() -> Comparison:
                 f"({one_side_damaged}) OR ({zeroed_but_valid})",
                 "表格损坏的号码前段相同",
                 **SAME_PREFIX,
+            ),
+            level(
+                "coalesce(id18_l, id_text_l) = coalesce(id18_r, id_text_r)",
+                "号码相同，但一方未通过校验或与出生日期不符",
+                **SAME_UNTRUSTED,
             ),
             level(one_edit, "一位之差或相邻两位颠倒", **ONE_EDIT),
             level(

@@ -9,7 +9,11 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
   ``id_text``: the 18 characters of an ID that failed its checks (a typo, kept for fuzzy
   comparison); ``id_prefix``: the reliable leading digits (14 or more) of a damaged ID;
   ``id14``/``id_tail``: first 14 and last 12 characters of whichever of these is present,
-  for blocking;
+  for blocking. A valid ID is not trusted when it contradicts the row's own birth-date
+  column in the year and the month or day (no single typo does that: a relative's ID copied
+  into the row; ``id_status`` ``conflicts_birth_date``) or the ID inside the row's disability
+  certificate number (issued against a checked ID, so the certificate's ID is used instead;
+  ``conflicts_certificate``); the number is kept in ``id_text``;
 - ``dob`` (from a usable ID, else the birth-date column, else the date digits of a damaged or
   mistyped ID), ``birth_year``, ``gender`` (from a usable ID, else the column);
 - ``township``, ``village``, ``address``, ``phone``; ``phone_rare``: the phone when it is
@@ -20,12 +24,15 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 from resolver.db import table_names
 from resolver.registries import PERSON_REGISTRIES
 
-# Columns each registry contributes, as SQL over its normalised table.
+# Columns each registry contributes, as SQL over its normalised table; a registry without
+# one of ``_OPTIONAL`` contributes NULL, so that any subset of registries can be unioned.
 _SOURCES = {
     "hukou": "birth_date, gender, address, phone, 'hukou:' || hukou_no AS household_key",
     "assistance": "birth_date, gender, address, phone, 'case:' || case_no AS household_key",
@@ -33,10 +40,20 @@ _SOURCES = {
     "disability": "gender, cert_no_id_number AS cert_id",
     "deaths": "birth_date, gender, address",
 }
+_OPTIONAL = {"birth_date": "DATE", "gender": "VARCHAR", "address": "VARCHAR",
+             "phone": "VARCHAR", "household_key": "VARCHAR", "cert_id": "VARCHAR"}  # fmt: skip
 _COMMON = (
     "record_id, name, name_pinyin, name_fuzzy, id_number, id_number_status, id_number_prefix, "
     "id_number_birth_date, id_number_gender, township, village"
 )
+
+
+def _source_sql(registry: str) -> str:
+    given = _SOURCES[registry]
+    missing = [f"NULL::{sql_type} AS {name}" for name, sql_type in _OPTIONAL.items()
+               if not re.search(rf"\b{name}\b", given)]  # fmt: skip
+    columns = ", ".join([_COMMON, given, *missing])
+    return f"SELECT '{registry}' AS registry, {columns} FROM {registry}"
 
 
 def build_persons(con: duckdb.DuckDBPyConnection, *, shared_limit: int) -> int:
@@ -46,9 +63,7 @@ def build_persons(con: duckdb.DuckDBPyConnection, *, shared_limit: int) -> int:
     """
     present = table_names(con)
     sources = [name for name in PERSON_REGISTRIES if name in present]
-    union = "\nUNION ALL BY NAME\n".join(
-        f"SELECT '{name}' AS registry, {_COMMON}, {_SOURCES[name]} FROM {name}" for name in sources
-    )
+    union = "\nUNION ALL BY NAME\n".join(_source_sql(name) for name in sources)
     con.execute(f"CREATE OR REPLACE TEMP VIEW person_rows AS {union}")
     con.execute(_PERSONS_SQL, [shared_limit])
     return con.execute("SELECT count(*) FROM persons").fetchall()[0][0]
@@ -56,15 +71,34 @@ def build_persons(con: duckdb.DuckDBPyConnection, *, shared_limit: int) -> int:
 
 _PERSONS_SQL = """
 CREATE OR REPLACE TABLE persons AS
-WITH cleaned AS (
+WITH checked AS (
     SELECT
         *,
-        CASE WHEN id_number_status IN ('valid', 'upgraded') THEN id_number
+        coalesce(id_number_status IN ('valid', 'upgraded')
+            AND year(birth_date) <> year(id_number_birth_date)
+            AND (month(birth_date) <> month(id_number_birth_date)
+                 OR day(birth_date) <> day(id_number_birth_date)), false) AS birth_conflict,
+        coalesce(id_number_status IN ('valid', 'upgraded') AND cert_id <> id_number, false)
+            AS cert_conflict
+    FROM person_rows
+),
+cleaned AS (
+    SELECT
+        * REPLACE (
+            CASE WHEN birth_conflict OR cert_conflict THEN NULL
+                 ELSE id_number_birth_date END AS id_number_birth_date,
+            CASE WHEN birth_conflict OR cert_conflict THEN NULL
+                 ELSE id_number_gender END AS id_number_gender
+        ),
+        CASE WHEN cert_conflict THEN cert_id
+             WHEN birth_conflict THEN NULL
+             WHEN id_number_status IN ('valid', 'upgraded') THEN id_number
              WHEN cert_id IS NOT NULL THEN cert_id END AS id18,
-        CASE WHEN id_number_status = 'invalid' AND length(id_number) = 18
+        CASE WHEN (id_number_status = 'invalid' OR birth_conflict OR cert_conflict)
+                  AND length(id_number) = 18
              THEN id_number END AS id_text,
         CASE WHEN length(id_number_prefix) >= 14 THEN id_number_prefix END AS id_prefix
-    FROM person_rows
+    FROM checked
 ),
 derived AS (
     SELECT
@@ -92,7 +126,9 @@ SELECT
     name_fuzzy,
     left(name, 1) AS surname,
     id18,
-    CASE WHEN id18 IS NOT NULL AND id_number_status NOT IN ('valid', 'upgraded')
+    CASE WHEN birth_conflict THEN 'conflicts_birth_date'
+         WHEN cert_conflict THEN 'conflicts_certificate'
+         WHEN id18 IS NOT NULL AND id_number_status NOT IN ('valid', 'upgraded')
          THEN 'certificate' ELSE id_number_status END AS id_status,
     id_text,
     id_prefix,

@@ -149,6 +149,9 @@ ID_NOISE = (
     ("stray_space", 0.01),
 )
 DEATHS_ID_BLANK = 0.10
+# A relative's valid ID typed into a row (the informant's on a death notice, a parent's on a
+# child's certificate): outside hukou, the registry IDs are copied from.
+RELATIVE_ID = {"deaths": 0.02, "assistance": 0.003, "poverty": 0.003, "disability": 0.003}
 LOWERCASE_X = 0.3
 NAME_NOISE = (
     ("name_homophone", 0.02),
@@ -327,6 +330,7 @@ class _State:
     protected: set[tuple[str, int, str]] = field(default_factory=set)
     banks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     bank_next: int = 0
+    relative_ids: pd.Series | None = None
 
     @property
     def m_last(self) -> int:
@@ -1983,6 +1987,21 @@ class _NoiseContext:
 
     rng: np.random.Generator
     xlsx: bool
+    relative_ids: pd.Series  # a person's ID -> the ID of another member of their household
+
+
+def _relative_ids(st: _State) -> pd.Series:
+    """Each person's ID mapped to the next member's of the same hukou household."""
+    order = np.argsort(st.P["hh"], kind="stable")
+    households = st.P["hh"][order]
+    ids = st.P["id"][order]
+    first = np.flatnonzero(np.r_[True, households[1:] != households[:-1]])
+    group_start = np.repeat(first, np.diff(np.r_[first, len(order)]))
+    following = np.arange(1, len(order) + 1)
+    following[np.r_[households[1:] != households[:-1], True]] = -1
+    following = np.where(following < 0, group_start, following)
+    relatives = pd.Series(ids[following], index=ids)
+    return relatives[relatives.index != relatives.to_numpy()]
 
 
 def _noise_id(kind: str, value: str, ctx: _NoiseContext) -> object | None:
@@ -2006,6 +2025,8 @@ def _noise_id(kind: str, value: str, ctx: _NoiseContext) -> object | None:
         return _damaged(kind, value, ctx)
     if kind == "id_blank":
         return ""
+    if kind == "id_relative":
+        return ctx.relative_ids.get(value)
     if kind == "id_lowercase_x":
         return value[:17] + "x" if value.endswith("X") else None
     if kind == "fullwidth":
@@ -2114,6 +2135,8 @@ def _column_noise(
         rates = ID_NOISE
         if registry == "deaths":
             rates = tuple((k, DEATHS_ID_BLANK if k == "id_blank" else r) for k, r in ID_NOISE)
+        if registry in RELATIVE_ID:
+            rates += (("id_relative", RELATIVE_ID[registry]),)
         return rates, _noise_id
     simple: dict[str, tuple[tuple[str, float], ...]] = {
         "gender": (("gender_wrong", GENDER_WRONG),),
@@ -2150,7 +2173,9 @@ def _apply_noise(
 ) -> dict[str, list]:
     """Noisy values per column (still typed: dates as day numbers); logs every injection."""
     spec = FILES[registry]
-    ctx = _NoiseContext(st.rng, spec.fmt == "xlsx")
+    if st.relative_ids is None:
+        st.relative_ids = _relative_ids(st)
+    ctx = _NoiseContext(st.rng, spec.fmt == "xlsx", st.relative_ids)
     keys = frame["key"].to_numpy()
     record_ids = frame["record_id"].tolist()
     values: dict[str, list] = {}

@@ -37,6 +37,8 @@ QIU_A = make_id("19620704", "022")  # 璩秀英
 QIU_B = make_id("19620911", "044")  # another 璩秀英, same birth year
 TWIN_1 = make_id("19880202", "013")  # 璩明辉
 TWIN_2 = make_id("19880202", "035")  # 璩明晖, his twin brother
+GRANDMOTHER = make_id("19380412", "064")  # 璩桂芬
+GRANDSON = make_id("20100808", "057")  # 璩子轩, in her hukou
 
 
 def hand_made_drop() -> dict[str, list[list[str]]]:
@@ -49,6 +51,8 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             ["T-H3", "T03", "璩秀英", QIU_B, "女", "1962-09-11", "石羊镇", "中村"],
             ["T-H4", "T04", "璩明辉", TWIN_1, "男", "1988-02-02", "石羊镇", "中村"],
             ["T-H5", "T04", "璩明晖", TWIN_2, "男", "1988-02-02", "石羊镇", "中村"],
+            ["T-H6", "T05", "璩桂芬", GRANDMOTHER, "女", "1938-04-12", "石羊镇", "中村"],
+            ["T-H7", "T05", "璩子轩", GRANDSON, "男", "2010-08-08", "石羊镇", "中村"],
         ],
         "assistance": [
             ["record_id", "case_no", "name", "id_number", "program", "covered", "start_date",
@@ -61,15 +65,19 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             ["T-P1", "TP1", "亓振华", QI[:6] + QI[8:17], "石羊镇", "大坡村委会"],
         ],
         "disability": [
-            ["record_id", "name", "id_number", "disability_type", "disability_level",
-             "township", "village"],
-            ["T-D1", "亓振华", "1.10105195003150E+17", "肢体", "二级", "石羊镇", "大坡村"],
+            ["record_id", "name", "id_number", "cert_no", "disability_type",
+             "disability_level", "township", "village"],
+            ["T-D1", "亓振华", "1.10105195003150E+17", "", "肢体", "二级", "石羊镇", "大坡村"],
+            # the grandmother's ID typed into the grandson's certificate row
+            ["T-D2", "璩子轩", GRANDMOTHER, GRANDSON + "12", "视力", "二级", "石羊镇", "中村"],
         ],
         "deaths": [
             ["record_id", "name", "id_number", "birth_date", "death_date", "township",
              "village"],
             ["T-E1", "亓振桦", "", "1950年3月15日", "2025-06-01", "石羊镇", "大坡村"],
             ["T-E2", "璩秀英", QIU_B, "", "2025-02-01", "石羊镇", "中村"],
+            # the grandmother's death notice carrying her grandson's ID (the informant's)
+            ["T-E3", "璩桂芬", GRANDSON, "1938-04-12", "2025-03-01", "石羊镇", "中村"],
         ],
     }  # fmt: skip
 
@@ -92,7 +100,7 @@ def linked(tmp_path_factory):
     for registry in PERSON_REGISTRIES:
         con.execute(f"INSERT INTO {registry} SELECT * FROM tiny.{registry}")
     con.execute("DETACH tiny")
-    report = link_persons(con, LinkSettings())
+    report = link_persons(con, LinkSettings(), count_comparisons=True)
     return con, report, summary
 
 
@@ -113,6 +121,16 @@ def test_namesakes_born_the_same_year_stay_apart(linked):
     assert person_of(con, "T-H2") == person_of(con, "T-A2")
     assert person_of(con, "T-H3") == person_of(con, "T-E2")
     assert person_of(con, "T-H2") != person_of(con, "T-H3")
+
+
+def test_a_relatives_id_copied_into_a_row_is_not_trusted(linked):
+    con, _, _ = linked
+    assert person_of(con, "T-E3") == person_of(con, "T-H6")
+    assert person_of(con, "T-D2") == person_of(con, "T-H7")
+    statuses = dict(con.execute(
+        "SELECT record_id, id_status FROM persons WHERE record_id IN ('T-E3', 'T-D2')"
+    ).fetchall())  # fmt: skip
+    assert statuses == {"T-E3": "conflicts_birth_date", "T-D2": "conflicts_certificate"}
 
 
 def test_twins_sharing_a_hukou_stay_apart(linked):
