@@ -16,9 +16,11 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as error:
         raise DoudiError(f"cannot open the database {path}: {error}") from error
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 @contextmanager

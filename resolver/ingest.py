@@ -34,7 +34,8 @@ import pyarrow.compute as pc
 from resolver.db import transaction
 from resolver.errors import InputError, raise_collected
 from resolver.idcard import USABLE, mask_id
-from resolver.normalize import NORMALIZERS, outputs_of
+from resolver.memory import collector_paused
+from resolver.normalize import normalize_all, outputs_of
 from resolver.reading import TABLE_SUFFIXES, Table, read_table
 from resolver.registries import REGISTRIES, Column, Registry, registry_for_stem
 
@@ -180,6 +181,7 @@ def _outcome(registry: Registry, path: Path, on_progress: Progress | None):
         return error
 
 
+@collector_paused()
 def _prepare(registry: Registry, path: Path, on_progress: Progress | None) -> _Prepared:
     table = read_table(path)
     positions, extras = _map_headers(registry, table)
@@ -191,7 +193,7 @@ def _prepare(registry: Registry, path: Path, on_progress: Progress | None) -> _P
     findings: list[pa.Table] = []
     for done, column in enumerate(registry.columns, start=1):
         position = positions.get(column.name)
-        values = pa.array(table.columns[position], pa.string()) if position is not None else None
+        values = table.columns[position] if position is not None else None
         raw[column.name] = values if values is not None else pa.nulls(table.height, pa.string())
         if column.name != "record_id":
             outputs, problems = normalise_column(column.kind, blank if values is None else values)
@@ -215,9 +217,8 @@ def _prepare(registry: Registry, path: Path, on_progress: Progress | None) -> _P
 def normalise_column(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.Array]:
     """Normalise a column of text through its distinct values: one array per output column
     of the kind, and the problem of each row (null when none)."""
-    normalize = NORMALIZERS[kind]
     encoded = pc.dictionary_encode(values)
-    results = [normalize(value) for value in encoded.dictionary.to_pylist()]
+    results = normalize_all(kind, encoded.dictionary.to_pylist())
     outputs = [
         pa.array([result[0][index] for result in results], ARROW_TYPES[sql_type]).take(
             encoded.indices
@@ -270,7 +271,7 @@ def _map_headers(registry: Registry, table: Table) -> tuple[dict[str, int], list
 
 
 def _checked_record_ids(registry: Registry, table: Table, position: int) -> pa.Array:
-    (record_ids,), _ = normalise_column("code", pa.array(table.columns[position], pa.string()))
+    (record_ids,), _ = normalise_column("code", table.columns[position])
     numbers = np.asarray(table.row_numbers)
     blank = numbers[np.asarray(pc.is_null(record_ids))]
     counts = pc.value_counts(record_ids)
@@ -354,8 +355,8 @@ def _extra_map(table: Table, extras: list[tuple[int, str]]) -> pa.Array:
     width = len(extras)
     offsets = pa.array(np.arange(table.height + 1, dtype=np.int32) * width)
     keys = pa.array([header for _, header in extras] * table.height, pa.string())
-    rows = zip(*(table.columns[position] for position, _ in extras), strict=True)
-    cells = pa.array([cell for row in rows for cell in row], pa.string())
+    texts = [table.columns[position].to_numpy(zero_copy_only=False) for position, _ in extras]
+    cells = pa.array(np.column_stack(texts).ravel() if texts else [], pa.string())
     return pa.MapArray.from_arrays(offsets, keys, cells)
 
 

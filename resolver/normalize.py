@@ -17,7 +17,7 @@ from functools import lru_cache
 import opencc
 from pypinyin import lazy_pinyin
 
-from resolver.idcard import USABLE, clean_text, parse_id
+from resolver.idcard import USABLE, clean_text, clean_valid_ids, parse_id
 
 Outputs = tuple[object, ...]
 Result = tuple[Outputs, str | None]
@@ -239,6 +239,7 @@ def fuzzy_pinyin(key: str) -> str:
     return " ".join(_fuzzy_syllable(syllable) for syllable in key.split(" "))
 
 
+@lru_cache(maxsize=10_000)
 def _fuzzy_syllable(syllable: str) -> str:
     for long_form, short_form in _FUZZY_INITIALS:
         if syllable.startswith(long_form):
@@ -441,6 +442,22 @@ NORMALIZERS: dict[str, Callable[[str], Result]] = {
     "cert": normalize_cert,
     **{kind: _normalize_enum(kind) for kind in VOCABULARIES},
 }
+
+def normalize_all(kind: str, values: list[str]) -> list[Result]:
+    """``NORMALIZERS[kind]`` over many values, with the same results; IDs that are already
+    clean and valid (most of an ID column) skip the per-value checks."""
+    normalize = NORMALIZERS[kind]
+    if kind != "id":
+        return [normalize(value) for value in values]
+    clean = clean_valid_ids(values)
+    return [_clean_id(value) if ok else normalize(value)
+            for value, ok in zip(values, clean.tolist(), strict=True)]  # fmt: skip
+
+
+def _clean_id(value: str) -> Result:
+    born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    return (value, "valid", None, born, "M" if int(value[16]) % 2 else "F"), None
+
 
 # The output columns of each kind: (suffix appended to the column name, DuckDB type).
 OUTPUTS: dict[str, tuple[tuple[str, str], ...]] = {

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 from python_calamine import CalamineWorkbook
 
 from resolver.errors import InputError
@@ -28,15 +32,15 @@ LARGEST_EXACT_FLOAT = 1e15
 
 @dataclass(frozen=True)
 class Table:
-    """A file's header and data columns, every cell as text; ``row_numbers`` are the
-    spreadsheet row numbers of the data rows (the header is row 1). Cells beyond the header
-    row's width get the headers 列N (N the column's position)."""
+    """A file's header and data columns, every cell as text (Arrow string arrays);
+    ``row_numbers`` are the spreadsheet row numbers of the data rows (the header is row 1).
+    Cells beyond the header row's width get the headers 列N (N the column's position)."""
 
     path: Path
     file_format: str
     encoding: str | None
     headers: list[str]
-    columns: list[list[str]]
+    columns: list[pa.Array]
     row_numbers: list[int]
 
     @property
@@ -55,32 +59,68 @@ def read_table(path: Path) -> Table:
     return _read_csv(path, content)
 
 
-def detect_encoding(content: bytes) -> str | None:
-    """The encoding of CSV bytes, or None if they are not text in a supported encoding."""
-    for bom, encoding in BOMS:
-        if content.startswith(bom):
-            return encoding
-    for encoding in ("utf-8", "gb18030"):
+def decode(content: bytes) -> tuple[str, str] | None:
+    """The encoding and text of CSV bytes, or None if they are not text in a supported
+    encoding (a BOM, then strict UTF-8, then GB18030)."""
+    candidates = [encoding for bom, encoding in BOMS if content.startswith(bom)]
+    for encoding in candidates[:1] or ["utf-8", "gb18030"]:
         try:
-            content.decode(encoding)
+            return encoding, content.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return encoding
     return None
 
 
 def _read_csv(path: Path, content: bytes) -> Table:
-    encoding = detect_encoding(content)
-    if encoding is None or (b"\x00" in content[:4096] and encoding != "utf-16"):
+    decoded = decode(content)
+    if decoded is None or (b"\x00" in content[:4096] and decoded[0] != "utf-16"):
         raise InputError(path, None, None, "not a CSV in UTF-8 or GB18030/GBK, nor a spreadsheet")
-    text = content.decode(encoding)
+    encoding, text = decoded
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    fast = _read_csv_arrow(path, text, encoding, delimiter)
+    if fast is not None:
+        return fast
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
         raise InputError(path, None, None, f"malformed CSV: {error}") from error
     return _table(path, "csv", encoding, records)
+
+
+# Arrow's reader gives all-text columns only when told each column's type; it ignores types
+# of columns a file does not have.
+_ALL_TEXT = pcsv.ConvertOptions(
+    column_types={f"f{i}": pa.string() for i in range(1000)},
+    strings_can_be_null=False,
+    quoted_strings_can_be_null=False,
+)
+
+
+def _read_csv_arrow(path: Path, text: str, encoding: str, delimiter: str) -> Table | None:
+    """The fast reader, for files where every line is one row of the header's width (most
+    files); None for the others (ragged rows, values spanning lines), read by ``csv``."""
+    read = pcsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24)
+    parse = pcsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False)
+    try:
+        parsed = pcsv.read_csv(io.BytesIO(text.encode("utf-8")), read_options=read,
+                               parse_options=parse, convert_options=_ALL_TEXT)  # fmt: skip
+    except pa.ArrowInvalid:
+        return None
+    if parsed.num_rows == 0 or parsed.num_columns > 1000:
+        return None
+    columns = [column.combine_chunks() for column in parsed.columns]
+    blank = np.ones(parsed.num_rows, dtype=bool)
+    for column in columns:
+        blank &= np.asarray(pc.equal(pc.utf8_trim_whitespace(column), ""))
+    numbers = np.flatnonzero(~blank) + 1
+    if len(numbers) == 0:
+        raise InputError(path, None, None, "the file is empty: no header row")
+    keep = pa.array(numbers[1:] - 1)
+    headers = [column[int(numbers[0]) - 1].as_py() for column in columns]
+    log.debug("read %s: %d rows (csv, %s)", path.name, len(keep), encoding)
+    return Table(path, "csv", encoding, headers, [column.take(keep) for column in columns],
+                 numbers[1:].tolist())  # fmt: skip
 
 
 def _read_workbook(path: Path, content: bytes) -> Table:
@@ -121,8 +161,9 @@ def _table(path: Path, file_format: str, encoding: str | None, records: list[lis
     width = max(len(row) for _, row in numbered)
     headers = headers + [f"列{position + 1}" for position in range(len(headers), width)]
     rows = [row if len(row) == width else row + [""] * (width - len(row)) for _, row in data]
-    columns = (
-        [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in headers]
-    )
+    columns = [
+        pa.array(list(column), pa.string())
+        for column in (zip(*rows, strict=True) if rows else [[] for _ in headers])
+    ]
     log.debug("read %s: %d rows (%s, %s)", path.name, len(rows), file_format, encoding)
     return Table(path, file_format, encoding, headers, columns, [number for number, _ in data])

@@ -5,9 +5,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from resolver.idcard import check_char
 from resolver.normalize import (
     NORMALIZERS,
     fuzzy_pinyin,
+    normalize_all,
     normalize_amount,
     normalize_date,
     normalize_month,
@@ -145,3 +147,21 @@ def test_normalising_is_idempotent(kind, raw):
     if first is None:
         return
     assert normalize(str(first))[0][0] == first
+
+
+# First 17 characters of an ID: real and unreal regions, birth dates and leap days.
+FIRST17 = st.from_regex(
+    r"\A[0-9]{6}(18|19|20|21)[0-9]{2}(0[0-9]|1[0-3])([0-2][0-9]|3[0-2])[0-9]{3}\Z"
+)
+ID_LIKE = st.one_of(
+    FIRST17.map(lambda first: first + check_char(first)),
+    st.builds(lambda first, last: first + last, FIRST17, st.sampled_from("0123456789Xx")),
+    st.sampled_from(["53232620000229123X", "532326190002291234", "53232619000101123"]),
+    st.text(max_size=20),
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(ID_LIKE, max_size=40))
+def test_normalising_many_ids_agrees_with_one_at_a_time(values):
+    assert normalize_all("id", values) == [NORMALIZERS["id"](value) for value in values]

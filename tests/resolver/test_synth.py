@@ -63,7 +63,7 @@ def _rows(drop: Path, registry: str) -> list[dict[str, str]]:
         names[column.header] = column.name
         names[column.name] = column.name
     headers = [names.get(h, h) for h in table.headers]
-    rows = zip(*table.columns, strict=True)
+    rows = zip(*(column.to_pylist() for column in table.columns), strict=True)
     return [dict(zip(headers, row, strict=True)) for row in rows]
 
 
