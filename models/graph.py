@@ -10,7 +10,7 @@ comparisons in words.
 | node kind | key | attributes |
 |---|---|---|
 | person | person_id | name, id18 |
-| hukou_family | hukou_no | |
+| hukou_family | hukou_no (only families with a member in another registry) | |
 | case | case_no | program, dibao_class, payments (month -> [(record_id, amount)]) |
 | poverty_household | poverty_hh_no | |
 | death | record_id | death_date, source, id18 |
@@ -38,6 +38,7 @@ import duckdb
 import networkx as nx
 
 from resolver.db import table_names
+from resolver.memory import collector_paused
 
 Node = tuple[str, str]
 
@@ -46,6 +47,7 @@ def person(person_id: str) -> Node:
     return ("person", person_id)
 
 
+@collector_paused()
 def build_household_graph(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -115,9 +117,11 @@ def _attachment(
 
 
 def _rows(con, entities: str, registry: str, columns: str) -> list[tuple]:
+    """Person, record id, the ID the row is trusted with (table ``persons``), ``columns``."""
     return con.execute(
-        f"SELECT e.person_id, t.record_id, {columns} FROM {registry} t "
-        f"JOIN {entities} e ON e.registry = '{registry}' AND e.record_id = t.record_id"
+        f"SELECT e.person_id, t.record_id, p.id18, {columns} FROM {registry} t "
+        f"JOIN {entities} e ON e.registry = '{registry}' AND e.record_id = t.record_id "
+        f"LEFT JOIN persons p ON p.unique_id = '{registry}:' || t.record_id"
     ).fetchall()
 
 
@@ -165,10 +169,25 @@ def _shared_identifiers(con: duckdb.DuckDBPyConnection, entities: str, present: 
 
 
 def _add_hukou(graph, con, entities, attachment) -> None:
-    rows = _rows(con, entities, "hukou", "t.name, t.id_number, t.id_number_status, t.hukou_no, "
-                 "t.relation, t.phone, t.address")  # fmt: skip
-    for person_id, record_id, name, id_number, status, hukou_no, relation, phone, address in rows:
-        node = _person_node(graph, person_id, name, _usable(id_number, status))
+    """Families with a member in another registry: no rule can raise a case on the others."""
+    rows = con.execute(
+        f"""
+        WITH members AS (
+            SELECT e.person_id, t.* FROM hukou t
+            JOIN {entities} e ON e.registry = 'hukou' AND e.record_id = t.record_id
+        ),
+        touched AS (
+            SELECT DISTINCT hukou_no FROM members
+            WHERE person_id IN (SELECT person_id FROM {entities} WHERE registry <> 'hukou')
+        )
+        SELECT m.person_id, m.record_id, p.id18, m.name, m.hukou_no, m.relation, m.phone,
+               m.address
+        FROM members m SEMI JOIN touched USING (hukou_no)
+        LEFT JOIN persons p ON p.unique_id = 'hukou:' || m.record_id
+        """
+    ).fetchall()
+    for person_id, record_id, id18, name, hukou_no, relation, phone, address in rows:
+        node = _person_node(graph, person_id, name, id18)
         graph.add_node(("hukou_family", hukou_no), kind="hukou_family")
         _edge(graph, "hukou", record_id, attachment, node, ("hukou_family", hukou_no),
               "member_of", relation=relation)  # fmt: skip
@@ -179,13 +198,13 @@ def _add_hukou(graph, con, entities, attachment) -> None:
 def _add_assistance(graph, con, entities, attachment) -> None:
     rows = _rows(
         con, entities, "assistance",
-        "t.name, t.id_number, t.id_number_status, t.case_no, t.program, t.dibao_class, "
+        "t.name, t.case_no, t.program, t.dibao_class, "
         "t.covered, t.start_date, t.end_date, t.health, t.income_per_capita::DOUBLE, "
         "t.relation, t.phone, t.address, t.bank_account",
     )  # fmt: skip
-    for (person_id, record_id, name, id_number, status, case_no, program, dibao_class, covered,
-         start, end, health, income, relation, phone, address, account) in rows:  # fmt: skip
-        node = _person_node(graph, person_id, name, _usable(id_number, status))
+    for (person_id, record_id, id18, name, case_no, program, dibao_class, covered, start, end,
+         health, income, relation, phone, address, account) in rows:  # fmt: skip
+        node = _person_node(graph, person_id, name, id18)
         case = ("case", case_no)
         if case not in graph:
             graph.add_node(case, kind="case", program=program, dibao_class=dibao_class,
@@ -193,7 +212,7 @@ def _add_assistance(graph, con, entities, attachment) -> None:
         _edge(graph, "assistance", record_id, attachment, node, case, "enrolled_in",
               covered=covered == "yes", start=start, end=end, health=health,
               income_month=income, relation=relation, program=program,
-              id18=_usable(id_number, status))  # fmt: skip
+              id18=id18)  # fmt: skip
         _shared(graph, node, "phone", phone, "assistance", record_id, attachment)
         _shared(graph, node, "address", address, "assistance", record_id, attachment)
         if account:
@@ -218,12 +237,11 @@ def _add_payments(graph, con, entities, attachment) -> None:
 def _add_poverty(graph, con, entities, attachment) -> None:
     rows = _rows(
         con, entities, "poverty",
-        "t.name, t.id_number, t.id_number_status, t.poverty_hh_no, t.poverty_status, "
+        "t.name, t.poverty_hh_no, t.poverty_status, "
         "t.labor_capacity, t.health, t.income_per_capita_year::DOUBLE",
     )  # fmt: skip
-    for (person_id, record_id, name, id_number, status_id, household, status, labor, health,
-         income) in rows:  # fmt: skip
-        node = _person_node(graph, person_id, name, _usable(id_number, status_id))
+    for person_id, record_id, id18, name, household, status, labor, health, income in rows:
+        node = _person_node(graph, person_id, name, id18)
         graph.add_node(("poverty_household", household), kind="poverty_household")
         _edge(graph, "poverty", record_id, attachment, node, ("poverty_household", household),
               "in_poverty_household", status=status, labor=labor, health=health,
@@ -231,10 +249,9 @@ def _add_poverty(graph, con, entities, attachment) -> None:
 
 
 def _add_disability(graph, con, entities, attachment) -> None:
-    rows = _rows(con, entities, "disability", "t.name, t.id_number, t.id_number_status, "
-                 "t.disability_type, t.disability_level")  # fmt: skip
-    for person_id, record_id, name, id_number, status, kind, level in rows:
-        node = _person_node(graph, person_id, name, _usable(id_number, status))
+    rows = _rows(con, entities, "disability", "t.name, t.disability_type, t.disability_level")
+    for person_id, record_id, id18, name, kind, level in rows:
+        node = _person_node(graph, person_id, name, id18)
         graph.add_node(("disability", record_id), kind="disability", disability_type=kind,
                        level=level)  # fmt: skip
         _edge(graph, "disability", record_id, attachment, node, ("disability", record_id),
@@ -242,17 +259,12 @@ def _add_disability(graph, con, entities, attachment) -> None:
 
 
 def _add_deaths(graph, con, entities, attachment) -> None:
-    rows = _rows(con, entities, "deaths", "t.name, t.id_number, t.id_number_status, "
-                 "t.death_date, t.source")  # fmt: skip
-    for person_id, record_id, name, id_number, status, death_date, source in rows:
-        node = _person_node(graph, person_id, name, _usable(id_number, status))
+    rows = _rows(con, entities, "deaths", "t.name, t.death_date, t.source")
+    for person_id, record_id, id18, name, death_date, source in rows:
+        node = _person_node(graph, person_id, name, id18)
         graph.add_node(("death", record_id), kind="death", death_date=death_date, source=source,
-                       id18=_usable(id_number, status))  # fmt: skip
+                       id18=id18)  # fmt: skip
         _edge(graph, "deaths", record_id, attachment, node, ("death", record_id), "reported_dead")
-
-
-def _usable(id_number: str | None, status: str | None) -> str | None:
-    return id_number if status in ("valid", "upgraded") else None
 
 
 _BUILDERS = {

@@ -27,6 +27,7 @@ from resolver.clustering import Link, Row, cluster_rows
 from resolver.comparisons import BLOCKING_RULES, TRAINING_RULES, doudi_comparisons
 from resolver.db import table_names, transaction
 from resolver.identity import assign_person_ids
+from resolver.memory import collector_paused
 from resolver.persons import build_persons
 from resolver.settings import LinkSettings
 from resolver.splink_backend import Scored, Training, score_pairs_with_splink
@@ -64,14 +65,17 @@ def doudi_splink_settings() -> dict[str, Any]:
     }
 
 
+@collector_paused()
 def link_persons(
     con: duckdb.DuckDBPyConnection,
     settings: LinkSettings,
     *,
     model: dict[str, Any] | None = None,
+    count_comparisons: bool = False,
 ) -> LinkReport:
     """Resolve the ingested rows into persons; ``model``: a trained model to reuse instead
-    of training a new one."""
+    of training a new one; ``count_comparisons``: count the comparisons of each blocking
+    rule (table ``blocking_counts``, empty when not counted)."""
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     rows = build_persons(con, shared_limit=settings.shared_limit)
@@ -82,6 +86,7 @@ def link_persons(
         model or doudi_splink_settings(),
         threshold=settings.possible_threshold,
         training=training,
+        count_comparisons=count_comparisons,
     )
     seconds["train_and_predict"] = time.perf_counter() - started
     started = time.perf_counter()

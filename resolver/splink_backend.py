@@ -35,7 +35,7 @@ class Training:
 class Scored:
     """Scored pairs (``unique_id_l``, ``unique_id_r``, ``match_probability``,
     ``match_weight``, and per comparison its ``gamma_`` level and ``mw_`` weight), the trained
-    model as Splink's JSON dict, and the comparisons each blocking rule adds."""
+    model as Splink's JSON dict, and the comparisons each blocking rule adds (when counted)."""
 
     pairs: pa.Table
     model: dict[str, Any]
@@ -48,12 +48,13 @@ def score_pairs_with_splink(
     *,
     threshold: float,
     training: Training | None = None,
+    count_comparisons: bool = False,
 ) -> Scored:
     """Deduplicate ``rows`` (a ``unique_id`` column and the columns the comparisons use):
     train when ``training`` is given (else ``settings`` must be a trained model), then score
-    every blocked pair at or above ``threshold``."""
+    every blocked pair at or above ``threshold``. ``count_comparisons``: also count the
+    comparisons each blocking rule adds (a diagnostic that costs about as much as training)."""
     scratch = connect(":memory:")
-    scratch.execute("SET enable_progress_bar = false")
     try:
         scratch.register("_rows", rows)
         scratch.execute("CREATE TABLE input_rows AS SELECT * FROM _rows")
@@ -61,7 +62,7 @@ def score_pairs_with_splink(
         db_api = DuckDBAPI(connection=scratch)
         model_settings = _settings_creator(settings)
         linker = Linker(db_api.register("input_rows"), model_settings, log_level=None)
-        counts = _blocking_counts(linker)
+        counts = _blocking_counts(linker) if count_comparisons else []
         if training is not None:
             _train(linker, training)
         predictions = linker.inference.predict(

@@ -1,0 +1,74 @@
+"""The household graph built from an ingested drop and a person assignment."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from models.graph import build_household_graph, neighbours, person
+from resolver.db import connect
+from resolver.idcard import check_char
+from resolver.ingest import ingest_drop
+from resolver.persons import build_persons
+
+
+def _id(born: str, sequence: str) -> str:
+    first17 = "110105" + born + sequence
+    return first17 + check_char(first17)
+
+
+MOTHER, SON, LONER = _id("19600101", "002"), _id("19900505", "013"), _id("19700707", "025")
+DROP = {
+    "hukou": [
+        ["record_id", "hukou_no", "name", "id_number", "birth_date"],
+        ["H1", "F1", "李秀兰", MOTHER, "1960-01-01"],
+        ["H2", "F1", "李强", SON, "1990-05-05"],
+        ["H3", "F2", "赵独", LONER, "1970-07-07"],
+    ],
+    "assistance": [
+        ["record_id", "case_no", "name", "id_number", "birth_date", "program", "covered",
+         "start_date"],
+        # the son's ID typed into his mother's roster row: contradicts her birth date
+        ["A1", "DB1", "李秀兰", SON, "1960-01-01", "低保", "是", "2024-01-01"],
+    ],
+}  # fmt: skip
+PERSON_OF = {"H1": "p-mother", "A1": "p-mother", "H2": "p-son", "H3": "p-loner"}
+
+
+@pytest.fixture()
+def graph(tmp_path):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    for registry, rows in DROP.items():
+        with (drop / f"{registry}.csv").open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    build_persons(con, shared_limit=5)
+    con.execute("CREATE TABLE entities (registry VARCHAR, record_id VARCHAR, person_id VARCHAR)")
+    con.executemany(
+        "INSERT INTO entities VALUES (?, ?, ?)",
+        [("hukou" if rid.startswith("H") else "assistance", rid, pid)
+         for rid, pid in PERSON_OF.items()],
+    )  # fmt: skip
+    return build_household_graph(con, links=False)
+
+
+def test_a_family_with_a_member_on_a_roster_is_drawn_whole(graph):
+    members = {other for other, _ in neighbours(graph, ("hukou_family", "F1"), "member_of")}
+    assert members == {person("p-mother"), person("p-son")}
+    assert [case for case, _ in neighbours(graph, person("p-mother"), "enrolled_in")] == [
+        ("case", "DB1")
+    ]
+
+
+def test_a_family_in_no_other_registry_is_left_out(graph):
+    assert ("hukou_family", "F2") not in graph
+    assert person("p-loner") not in graph
+
+
+def test_an_untrusted_id_is_not_a_persons_id(graph):
+    ((_, row),) = neighbours(graph, person("p-mother"), "enrolled_in")
+    assert row["id18"] is None
+    assert graph.nodes[person("p-mother")]["id18"] == MOTHER
