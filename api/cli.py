@@ -19,9 +19,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from models.bench import run_bench
-from models.evaluation import CaseScores, evaluate_cases
+from models.evaluation import CalibrationBin, CaseScores, evaluate_cases, fit_risk_model
 from models.pipeline import run_pipeline, write_entities
 from models.policy import load_policy
+from models.risk import RiskModel
 from resolver.comparisons import ONE_ID_IN_DOUBT
 from resolver.db import connect
 from resolver.errors import DoudiError
@@ -174,7 +175,7 @@ def link(
         if threshold is not None:
             settings = replace(settings, threshold=threshold)
         con = connect(db)
-        report = link_persons(con, settings)
+        report = link_persons(con, settings, count_comparisons=True)
         out_dir = out or db.parent
         write_entities(con, out_dir, settings)
     blocking = Table(title="分块规则与比对次数")
@@ -204,19 +205,73 @@ def evaluate(
         scores = evaluate_linking(con, truth, seed=seed)
         used_policy = out / "policy.json"
         policy = load_policy(used_policy if used_policy.is_file() else "default")
-        case_scores = evaluate_cases(con, truth, policy)
+        used_risk = out / "risk_model.json"
+        risk = RiskModel.load(used_risk if used_risk.is_file() else None)
+        case_scores, calibration = evaluate_cases(con, truth, policy, risk)
     report = {
         "linking": {method: score.as_dict() for method, score in scores.items()},
         "cases": {
             method: {name: score.as_dict() for name, score in by_type.items()}
             for method, by_type in case_scores.items()
         },
+        "calibration": [item.as_dict() for item in calibration],
     }
     (out / "evaluation.json").write_text(
         json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"
     )
     print_link_scores(scores)
     print_case_scores(case_scores)
+    print_calibration(calibration)
+
+
+@app.command()
+def calibrate(
+    out: Annotated[Path, typer.Option(help="Where to write the fitted risk model (JSON).")],
+    people: Annotated[int, typer.Option(min=200)] = 100_000,
+    seed: Annotated[int, typer.Option()] = 11,
+    noise: Annotated[float, typer.Option(min=0.0, help="Noise factor of the county.")] = 3.0,
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Link threshold of the candidate cases.")
+    ] = 0.3,
+    min_examples: Annotated[
+        int, typer.Option(min=1, help="Fewer true or false cases of a type: a constant score.")
+    ] = 3,
+) -> None:
+    """Fit the risk model on a noisy synthetic county's labelled cases.
+
+    The county is linked with a permissive threshold, so that the model also sees cases
+    resting on weak links, true and false, and learns how much to discount them."""
+    with _errors_reported(), tempfile.TemporaryDirectory(prefix="doudi-calibrate-") as scratch:
+        county = synthesize(Path(scratch) / "county", people=people, seed=seed, noise=noise)
+        policy = load_policy()
+        uninformed = RiskModel().fit([], [])
+        settings = replace(LinkSettings(seed=seed), threshold=threshold,
+                           possible_threshold=min(threshold, LinkSettings.possible_threshold))  # fmt: skip
+        result = run_pipeline(county.drop_dir, Path(scratch) / "out", policy=policy,
+                              settings=settings, risk=uninformed)  # fmt: skip
+        con = connect(result.db_path)
+        model, calibration = fit_risk_model(
+            con, county.truth_dir, policy, RiskModel(min_examples=min_examples)
+        )
+        model.save(out)
+    table = Table(title="各类疑点的训练样本")
+    for header in ("类型", "样本", "属实"):
+        table.add_column(header, justify="left" if header == "类型" else "right")
+    for case_type, fitted in model.types_.items():
+        table.add_row(CASE_LABELS[case_type], f"{fitted['examples']:,}", f"{fitted['true']:,}")
+    console.print(table)
+    print_calibration(calibration)
+    console.print(f"已写出 {out}")
+
+
+def print_calibration(calibration: list[CalibrationBin]) -> None:
+    table = Table(title="风险评分校准（兜底的疑点）")
+    for header in ("评分区间", "疑点数", "属实", "属实比例", "平均评分"):
+        table.add_column(header, justify="left" if header == "评分区间" else "right")
+    for item in calibration:
+        table.add_row(f"[{item.low:.2f}, {item.high:.2f})", f"{item.cases:,}", f"{item.true:,}",
+                      f"{item.true / item.cases:.3f}", f"{item.mean_score:.3f}")  # fmt: skip
+    console.print(table)
 
 
 METHOD_LABELS = {"doudi": "兜底", "exact_id": "身份证号精确匹配", "stock_splink": "Splink 默认模型"}
@@ -292,6 +347,9 @@ def run(
     db: Annotated[Path | None, typer.Option(help="DuckDB file (default OUT/doudi.duckdb).")] = None,
     policy: Annotated[str, typer.Option(help="Policy name or JSON file.")] = "default",
     threshold: Annotated[float | None, typer.Option(min=0.0, max=1.0)] = None,
+    risk_model: Annotated[
+        Path | None, typer.Option(help="Risk model JSON (default: the packaged one).")
+    ] = None,
     people: Annotated[int, typer.Option(min=200, help="People of the synthetic county.")] = 20_000,
     seed: Annotated[int, typer.Option()] = 7,
 ) -> None:
@@ -302,7 +360,7 @@ def run(
             settings = replace(settings, threshold=threshold)
         result = run_pipeline(
             data_dir, out, policy=load_policy(policy), settings=settings, db_path=db,
-            people=people, seed=seed,
+            risk=RiskModel.load(risk_model), people=people, seed=seed,
         )  # fmt: skip
         print_quality(connect(result.db_path))
     table = Table(title="疑点线索")

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.graph import build_household_graph
-from models.pipeline import detect_cases, write_cases, write_entities
+from models.pipeline import find_cases, rank_cases, write_cases, write_entities
 from models.policy import load_policy
+from models.risk import RiskModel
 from resolver.db import connect
 from resolver.ingest import ingest_drop
 from resolver.link import link_persons
@@ -59,7 +60,7 @@ def _detect(workdir: Path, people: int, seed: int) -> dict[str, float]:
     started = time.perf_counter()
     graph = build_household_graph(con)
     built = time.perf_counter()
-    cases = detect_cases(graph, policy)
+    cases = rank_cases(find_cases(graph, policy), RiskModel.load())
     detected = time.perf_counter()
     write_entities(con, workdir / "out", LinkSettings(seed=seed))
     write_cases(con, workdir / "out", cases, policy)

@@ -1,9 +1,11 @@
 """Cases against a synthetic county's truth: per type precision, recall, average precision
 (cases ranked by risk score) and the share of the true amount at risk found — for Doudi and
-for the same rules fed by the two linking baselines (``resolver.baselines``)."""
+for the same rules fed by the two linking baselines (``resolver.baselines``); the calibration
+of the risk score; and fitting the risk model on a county's labelled cases."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -13,13 +15,16 @@ import duckdb
 from models.cases import Case
 from models.detectors import DETECTORS
 from models.graph import build_household_graph
-from models.pipeline import detect_cases
+from models.pipeline import find_cases, rank_cases
 from models.policy import Policy
+from models.risk import RiskModel, feature_vector
 
-CLUSTER_TABLES = {
-    "doudi": "doudi_clusters",
-    "exact_id": "exact_id_clusters",
-    "stock_splink": "stock_splink_clusters",
+# Each method's persons as (registry, record_id, person_id); the baselines' tables are made by
+# ``resolver.evaluation.evaluate_linking``.
+METHOD_ENTITIES = {
+    "doudi": "SELECT registry, record_id, person_id FROM entities",
+    "exact_id": "SELECT registry, record_id, cluster AS person_id FROM exact_id_clusters",
+    "stock_splink": "SELECT registry, record_id, cluster AS person_id FROM stock_splink_clusters",
 }
 
 
@@ -35,6 +40,23 @@ class CaseScores:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class CalibrationBin:
+    """Cases whose risk score fell in [low, high): how many, how many true, mean score."""
+
+    low: float
+    high: float
+    cases: int
+    true: int
+    mean_score: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+CALIBRATION_EDGES = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)
 
 
 def _key(records) -> tuple:
@@ -68,21 +90,59 @@ def score_cases(cases: list[Case], truth: list[dict], case_type: str) -> CaseSco
     )
 
 
+def load_truth_cases(truth_dir: Path) -> list[dict]:
+    lines = (truth_dir / "cases.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def case_labels(cases: list[Case], truth: list[dict]) -> list[int]:
+    """1 for a case whose type and records are a true case's, else 0."""
+    true = {(item["case_type"], _key(item["records"])) for item in truth}
+    return [int((case.case_type, _key(case.records)) in true) for case in cases]
+
+
+def method_cases(con: duckdb.DuckDBPyConnection, method: str, policy: Policy) -> list[Case]:
+    """The cases the rules raise on the persons of one linking method (not yet scored)."""
+    con.execute(f"CREATE OR REPLACE TEMP VIEW method_entities AS {METHOD_ENTITIES[method]}")
+    graph = build_household_graph(con, entities="method_entities", links=method == "doudi")
+    return find_cases(graph, policy)
+
+
 def evaluate_cases(
-    con: duckdb.DuckDBPyConnection, truth_dir: Path, policy: Policy
-) -> dict[str, dict[str, CaseScores]]:
-    """Per method (Doudi and the baselines whose cluster tables exist) and case type."""
-    truth = [
-        json.loads(line)
-        for line in (truth_dir / "cases.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
-    results = {}
-    for method, table in CLUSTER_TABLES.items():
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW method_entities AS "
-            f"SELECT registry, record_id, cluster AS person_id FROM {table}"
-        )
-        graph = build_household_graph(con, entities="method_entities", links=method == "doudi")
-        cases = detect_cases(graph, policy)
+    con: duckdb.DuckDBPyConnection, truth_dir: Path, policy: Policy, risk: RiskModel
+) -> tuple[dict[str, dict[str, CaseScores]], list[CalibrationBin]]:
+    """Per method (Doudi and the two baselines) and case type; and the calibration of Doudi's risk scores."""
+    truth = load_truth_cases(truth_dir)
+    results, calibration = {}, []
+    for method in METHOD_ENTITIES:
+        cases = rank_cases(method_cases(con, method, policy), risk)
         results[method] = {name: score_cases(cases, truth, name) for name in DETECTORS}
-    return results
+        if method == "doudi":
+            calibration = calibration_bins(cases, case_labels(cases, truth))
+    return results, calibration
+
+
+def calibration_bins(cases: list[Case], labels: list[int]) -> list[CalibrationBin]:
+    """Cases grouped by risk score: in a calibrated model each bin's share of true cases is
+    close to its mean score."""
+    bins = []
+    scored = [(case.risk_score or 0.0, label) for case, label in zip(cases, labels, strict=True)]
+    for low, high in itertools.pairwise(CALIBRATION_EDGES):
+        chosen = [(score, label) for score, label in scored
+                  if low <= score < high or score == high == 1.0]  # fmt: skip
+        if chosen:
+            scores = [score for score, _ in chosen]
+            bins.append(CalibrationBin(low, high, len(chosen), sum(lab for _, lab in chosen),
+                                       sum(scores) / len(scores)))  # fmt: skip
+    return bins
+
+
+def fit_risk_model(
+    con: duckdb.DuckDBPyConnection, truth_dir: Path, policy: Policy, model: RiskModel
+) -> tuple[RiskModel, list[CalibrationBin]]:
+    """Fit ``model`` on the cases Doudi raises on a synthetic county, labelled by its truth;
+    returns it and the calibration of its scores on those cases."""
+    cases = method_cases(con, "doudi", policy)
+    labels = case_labels(cases, load_truth_cases(truth_dir))
+    model.fit([(case.case_type, feature_vector(case)) for case in cases], labels)
+    return model, calibration_bins(rank_cases(cases, model), labels)

@@ -1,8 +1,8 @@
 """The main job: ingest, link, build the household graph, detect, score, write.
 
 Outputs (contract §3) go into the output folder and the run's DuckDB file: ``entities.csv``,
-``cases.jsonl`` (and table ``cases``), with the link settings, the trained model and the
-policy used beside them.
+``cases.jsonl`` (and table ``cases``), with the link settings, the trained link model, the
+risk model and the policy used beside them.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from models.cases import Case
 from models.detectors import DETECTORS
 from models.graph import build_household_graph
 from models.policy import Policy
-from models.scoring import score_case
+from models.risk import RiskModel
 from resolver.db import connect, transaction
 from resolver.ingest import ingest_drop
 from resolver.link import LinkReport, link_persons
@@ -43,10 +43,13 @@ def run_pipeline(
     policy: Policy,
     settings: LinkSettings,
     db_path: Path | None = None,
+    risk: RiskModel | None = None,
     people: int = 20_000,
     seed: int = 7,
 ) -> RunResult:
-    """Run everything on ``data_dir`` (a synthetic county of ``people`` when None)."""
+    """Run everything on ``data_dir`` (a synthetic county of ``people`` when None); cases are
+    scored by ``risk`` (the packaged model when None)."""
+    risk = risk or RiskModel.load()
     out_dir.mkdir(parents=True, exist_ok=True)
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
@@ -61,10 +64,11 @@ def run_pipeline(
     seconds["link"], clock = _lap(clock)
     graph = build_household_graph(con)
     seconds["graph"], clock = _lap(clock)
-    cases = detect_cases(graph, policy)
+    cases = rank_cases(find_cases(graph, policy), risk)
     seconds["detect"], clock = _lap(clock)
     write_entities(con, out_dir, settings)
     write_cases(con, out_dir, cases, policy)
+    risk.save(out_dir / "risk_model.json")
     seconds["write"], clock = _lap(clock)
     con.close()
     counts = {name: sum(case.case_type == name for case in cases) for name in DETECTORS}
@@ -76,11 +80,15 @@ def _lap(started: float) -> tuple[float, float]:
     return now - started, now
 
 
-def detect_cases(graph, policy: Policy) -> list[Case]:
-    """Every detector's cases, scored, highest risk first."""
-    cases = [case for detect in DETECTORS.values() for case in detect(graph, policy)]
+def find_cases(graph, policy: Policy) -> list[Case]:
+    """Every detector's cases, not yet scored."""
+    return [case for detect in DETECTORS.values() for case in detect(graph, policy)]
+
+
+def rank_cases(cases: list[Case], risk: RiskModel) -> list[Case]:
+    """The cases scored by ``risk``, highest first."""
     for case in cases:
-        case.risk_score, case.score_reasons = score_case(case)
+        case.risk_score, case.score_reasons = risk.explain(case)
     return sorted(cases, key=lambda case: (-(case.risk_score or 0.0), case.case_id))
 
 

@@ -1,0 +1,98 @@
+"""The risk model: a scikit-learn estimator, calibrated, explained, saved and reloaded."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from models.cases import Case
+from models.risk import FEATURES, RiskModel, feature_vector
+
+
+def _deceased(identity: float, months: float, corroborated: bool) -> Case:
+    return Case("deceased_paid", [("assistance", "A1")], ["p1"], 100.0, [],
+                features={"identity": identity, "months_after": months,
+                          "corroborated": float(corroborated), "notices": 1.0})  # fmt: skip
+
+
+def _labelled(rng: np.random.Generator, n: int) -> tuple[list, np.ndarray]:
+    """Cases whose truth follows a known logistic law in the identity logit."""
+    identity = rng.uniform(0.3, 0.9999, n)
+    cases = [_deceased(p, float(rng.integers(1, 12)), bool(rng.random() < 0.5)) for p in identity]
+    X = [(case.case_type, feature_vector(case)) for case in cases]
+    logit = np.array([vector[0] for _, vector in X])
+    labels = (rng.random(n) < 1 / (1 + np.exp(-(logit - 1.0)))).astype(int)
+    return X, labels
+
+
+def test_init_only_stores_parameters_and_clones() -> None:
+    model = RiskModel(C=0.5, min_examples=7)
+    assert model.get_params() == {"C": 0.5, "min_examples": 7}
+    assert not hasattr(model, "types_")
+    assert clone(model).get_params() == model.get_params()
+
+
+def test_predicting_before_fit_raises() -> None:
+    with pytest.raises(NotFittedError):
+        RiskModel().predict_proba([("deceased_paid", [1.0, 1.0, 1.0, 1.0])])
+
+
+def test_fit_validates_labels_and_case_types() -> None:
+    with pytest.raises(ValueError, match="0/1"):
+        RiskModel().fit([("deceased_paid", [1.0] * 4)], [2])
+    with pytest.raises(ValueError, match="unknown case types"):
+        RiskModel().fit([("speeding", [1.0])], [1])
+
+
+def test_scores_are_calibrated_on_held_out_cases() -> None:
+    rng = np.random.default_rng(3)
+    model = RiskModel().fit(*_labelled(rng, 4000))
+    X, labels = _labelled(rng, 4000)
+    scores = model.predict_proba(X)[:, 1]
+    for low, high in ((0.3, 0.6), (0.6, 0.8), (0.8, 0.9), (0.9, 0.97)):
+        chosen = (scores >= low) & (scores < high)
+        assert chosen.sum() > 100
+        assert abs(labels[chosen].mean() - scores[chosen].mean()) < 0.06
+
+
+def test_weak_identity_lowers_the_score_and_the_evidence_says_so() -> None:
+    model = RiskModel().fit(*_labelled(np.random.default_rng(5), 2000))
+    strong, reasons = model.explain(_deceased(0.9999, 6, True))
+    weak, weak_reasons = model.explain(_deceased(0.6, 6, True))
+    assert strong > 0.9 > weak
+    assert "提高：身份关联强度 1.000" in reasons[0]
+    assert "降低：身份关联强度 0.600" in weak_reasons[0]
+
+
+def test_a_type_without_false_examples_gets_its_smoothed_rate() -> None:
+    X = [("missed_disability", [9.0, 1.0, 1.0, 0.0])] * 30
+    model = RiskModel().fit(X, [1] * 30)
+    assert model.predict_proba(X[:1])[0, 1] == pytest.approx(31 / 32, abs=1e-4)
+    unseen = model.predict_proba([("split_household", [9.0, 2.0, 0.0, 3.0])])[0, 1]
+    assert unseen == pytest.approx(0.5, abs=1e-4)
+
+
+def test_saved_model_reloads_with_the_same_scores(tmp_path) -> None:
+    X, labels = _labelled(np.random.default_rng(7), 500)
+    model = RiskModel(C=2.0).fit(X, labels)
+    model.save(tmp_path / "risk.json")
+    loaded = RiskModel.load(tmp_path / "risk.json")
+    assert loaded.get_params() == model.get_params()
+    np.testing.assert_allclose(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_packaged_model_scores_every_case_type() -> None:
+    model = RiskModel.load()
+    for case_type, names in FEATURES.items():
+        score = model.predict_proba([(case_type, [5.0] + [1.0] * (len(names) - 1))])[0, 1]
+        assert 0.0 < score < 1.0
+
+
+def test_a_weight_never_takes_the_wrong_sign() -> None:
+    rng = np.random.default_rng(11)
+    cases = [_deceased(0.99, 3.0, bool(i % 2)) for i in range(200)]
+    labels = [int(i % 2 == 0 or rng.random() < 0.5) for i in range(200)]  # corroborated: worse
+    model = RiskModel().fit([(case.case_type, feature_vector(case)) for case in cases], labels)
+    assert model.types_["deceased_paid"]["coef"][1] == 0.0
