@@ -443,6 +443,7 @@ NORMALIZERS: dict[str, Callable[[str], Result]] = {
     **{kind: _normalize_enum(kind) for kind in VOCABULARIES},
 }
 
+
 def normalize_all(kind: str, values: list[str]) -> list[Result]:
     """``NORMALIZERS[kind]`` over many values, with the same results; IDs that are already
     clean and valid (most of an ID column) skip the per-value checks."""
