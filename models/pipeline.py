@@ -23,6 +23,7 @@ from models.risk import RiskModel
 from resolver.db import connect, transaction
 from resolver.ingest import ingest_drop
 from resolver.link import LinkReport, link_persons
+from resolver.memory import collector_paused
 from resolver.settings import LinkSettings
 from resolver.synth import synthesize
 
@@ -80,6 +81,7 @@ def _lap(started: float) -> tuple[float, float]:
     return now - started, now
 
 
+@collector_paused()
 def find_cases(graph, policy: Policy) -> list[Case]:
     """Every detector's cases, not yet scored."""
     return [case for detect in DETECTORS.values() for case in detect(graph, policy)]

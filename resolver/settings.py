@@ -24,7 +24,7 @@ class LinkSettings:
     related_limit: int = 8
     """A phone, account or address shared by more persons than this is no household signal."""
     seed: int = 20261123
-    u_max_pairs: float = 2e6
+    u_max_pairs: float = 1e6
     em_max_pairs: float = 1e6
     """Each EM session trains on about this many blocked pairs (a deterministic sample)."""
     prior_recall: float = 0.9
