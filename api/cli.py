@@ -14,10 +14,14 @@ from typing import Annotated
 
 import duckdb
 import typer
+import uvicorn
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from api.app import create_app
+from api.settings import ApiSettings
+from api.storage import ROLES, opened
 from models.bench import run_bench
 from models.evaluation import CalibrationBin, CaseScores, evaluate_cases, fit_risk_model
 from models.pipeline import run_pipeline, write_entities
@@ -374,3 +378,41 @@ def run(
         + "，".join(f"{stage} {seconds:.1f} 秒" for stage, seconds in result.seconds.items())
     )
     console.print(f"已写出 {result.out_dir / 'entities.csv'} 和 {result.out_dir / 'cases.jsonl'}")
+
+
+@app.command()
+def serve(
+    db: DbOption = Path("doudi.duckdb"),
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the review API (docs at /docs) on the run's DuckDB file."""
+    with _errors_reported():
+        if not db.is_file():
+            raise DoudiError(f"no database {db}: run `doudi run` first")
+        application = create_app(ApiSettings(db_path=db))
+        console.print(f"审核接口: http://{host}:{port}/docs （数据库 {db}）")
+        uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+token_app = typer.Typer(help="Bearer tokens of the review API.")
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[str, typer.Option(help="auditor, analyst, consumer or admin.")],
+    name: Annotated[str, typer.Option(help="Who the token is for.")],
+    db: DbOption = Path("doudi.duckdb"),
+) -> None:
+    """Mint a token and print it once (only its hash is stored)."""
+    with _errors_reported():
+        if role not in ROLES:
+            raise DoudiError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
+        with opened(db) as storage:
+            token = storage.create_token(name=name, role=role)
+    print(token)
+
+
+if __name__ == "__main__":
+    app()

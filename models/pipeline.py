@@ -1,35 +1,40 @@
 """The main job: ingest, link, build the household graph, detect, score, write.
 
-Outputs (contract §3) go into the output folder and the run's DuckDB file: ``entities.csv``,
-``cases.jsonl`` (and table ``cases``), with the link settings, the trained link model, the
-risk model and the policy used beside them.
+Outputs (contract §3) go into the output folder: ``entities.csv`` and ``cases.jsonl``, with
+the link settings, the trained link model, the risk model and the policy used beside them.
+The run's DuckDB file gets everything, and the run is published there for review
+(``models.publish``).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from models.cases import Case
 from models.detectors import DETECTORS
 from models.graph import build_household_graph
 from models.policy import Policy
+from models.publish import publish_run, start_run
 from models.risk import RiskModel
-from resolver.db import connect, transaction
+from resolver.db import connect
 from resolver.ingest import ingest_drop
 from resolver.link import LinkReport, link_persons
 from resolver.memory import collector_paused
 from resolver.settings import LinkSettings
 from resolver.synth import synthesize
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class RunResult:
+    run_id: str
     out_dir: Path
     db_path: Path
     link: LinkReport
@@ -59,21 +64,27 @@ def run_pipeline(
         seconds["synth"], clock = _lap(clock)
     db_path = db_path or out_dir / "doudi.duckdb"
     con = connect(db_path)
+    run_id = start_run(con, data_dir=str(data_dir), settings=settings, policy=policy, risk=risk)
+    log.info("run %s: ingest %s", run_id, data_dir)
     ingest_drop(con, data_dir)
     seconds["ingest"], clock = _lap(clock)
+    log.info("run %s: link", run_id)
     link = link_persons(con, settings)
     seconds["link"], clock = _lap(clock)
+    log.info("run %s: graph and detectors", run_id)
     graph = build_household_graph(con)
     seconds["graph"], clock = _lap(clock)
     cases = rank_cases(find_cases(graph, policy), risk)
     seconds["detect"], clock = _lap(clock)
+    counts = {name: sum(case.case_type == name for case in cases) for name in DETECTORS}
     write_entities(con, out_dir, settings)
-    write_cases(con, out_dir, cases, policy)
+    write_cases(out_dir, cases, policy)
     risk.save(out_dir / "risk_model.json")
+    publish_run(con, run_id, cases, graph, counts)
+    log.info("run %s: published %d cases", run_id, len(cases))
     seconds["write"], clock = _lap(clock)
     con.close()
-    counts = {name: sum(case.case_type == name for case in cases) for name in DETECTORS}
-    return RunResult(out_dir, db_path, link, counts, seconds)
+    return RunResult(run_id, out_dir, db_path, link, counts, seconds)
 
 
 def _lap(started: float) -> tuple[float, float]:
@@ -107,28 +118,8 @@ def write_entities(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: Link
     (out_dir / "link_model.json").write_text(model_json, encoding="utf-8")
 
 
-def write_cases(
-    con: duckdb.DuckDBPyConnection, out_dir: Path, cases: list[Case], policy: Policy
-) -> None:
-    """``cases.jsonl`` (contract §3), table ``cases``, and the policy used."""
-    contracts = [case.as_contract() for case in cases]
-    lines = [json.dumps(contract, ensure_ascii=False) for contract in contracts]
+def write_cases(out_dir: Path, cases: list[Case], policy: Policy) -> None:
+    """``cases.jsonl`` (contract §3) and the policy used."""
+    lines = [json.dumps(case.as_contract(), ensure_ascii=False) for case in cases]
     (out_dir / "cases.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     (out_dir / "policy.json").write_text(policy.to_json() + "\n", encoding="utf-8")
-    table = pa.table(
-        {
-            "case_id": [case.case_id for case in cases],
-            "case_type": [case.case_type for case in cases],
-            "risk_score": pa.array([case.risk_score for case in cases], pa.float64()),
-            "amount_at_risk": pa.array([case.amount_at_risk for case in cases], pa.float64()),
-            "person_ids": [case.person_ids for case in cases],
-            "records": [json.dumps(contract["records"]) for contract in contracts],
-            "evidence": [
-                json.dumps(contract["evidence"], ensure_ascii=False) for contract in contracts
-            ],
-        }
-    )
-    with transaction(con):
-        con.register("_cases", table)
-        con.execute("CREATE OR REPLACE TABLE cases AS SELECT * FROM _cases")
-        con.unregister("_cases")

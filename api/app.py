@@ -1,0 +1,47 @@
+"""The review API: ``create_app(settings)`` builds it; ``doudi serve`` runs it with uvicorn.
+
+Nothing is opened at import time: the DuckDB file and the access-log writer start with the
+app and stop with it. A case is a 疑点 for a person to verify; nothing here stops a payment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.audit import AccessLog
+from api.routers import admin, cases, runs, scores
+from api.settings import ApiSettings
+from api.storage import Storage
+
+
+def create_app(settings: ApiSettings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        storage = Storage(settings.db_path)
+        access_log = AccessLog(storage, flush_seconds=settings.access_log_flush_seconds)
+        access_log.start()
+        app.state.settings, app.state.storage, app.state.access_log = (
+            settings, storage, access_log
+        )  # fmt: skip
+        try:
+            yield
+        finally:
+            access_log.stop()
+            storage.close()
+
+    app = FastAPI(
+        title="Doudi 兜底 review API",
+        summary="疑点 (leads) for reviewers to verify, their decisions, and risk scores.",
+        lifespan=lifespan,
+    )
+    for router in (cases.router, scores.router, runs.router, admin.router):
+        app.include_router(router)
+
+    @app.get("/api/health", tags=["health"])
+    def health() -> dict[str, str | None]:
+        return {"status": "ok", "published_run": app.state.storage.latest_run()}
+
+    return app

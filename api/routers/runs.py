@@ -1,0 +1,32 @@
+"""Runs: what each run read, the settings and policy it used, its counts and data quality."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, status
+
+from api.deps import Analyst, StorageDep
+from api.schemas import RunDetail, RunSummary
+from api.storage import loads
+
+router = APIRouter(prefix="/api/runs", tags=["runs"])
+JSON_COLUMNS = ("counts", "inputs", "settings", "policy", "quality")
+
+
+def _decoded(row: dict[str, Any]) -> dict[str, Any]:
+    return row | {key: loads(row[key]) for key in JSON_COLUMNS if key in row}
+
+
+@router.get("", response_model=list[RunSummary])
+def list_runs(storage: StorageDep, _: Analyst) -> list[dict[str, Any]]:
+    """Every run, newest first; ``running`` marks one that has not published (or crashed)."""
+    return [_decoded(row) for row in storage.runs()]
+
+
+@router.get("/{run_id}", response_model=RunDetail)
+def run_detail(run_id: str, storage: StorageDep, _: Analyst) -> dict[str, Any]:
+    row = storage.run(run_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no run {run_id}")
+    return _decoded(row)

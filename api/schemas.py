@@ -1,0 +1,141 @@
+"""Pydantic schemas of the review API, apart from the domain dataclasses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Status = Literal["open", "in_review", "confirmed", "dismissed", "field_check"]
+CaseType = Literal["deceased_paid", "duplicate_enrollment", "split_household",
+                   "missed_disability"]  # fmt: skip
+Role = Literal["auditor", "analyst", "consumer", "admin"]
+
+
+class CaseSummary(BaseModel):
+    case_id: str
+    case_type: str
+    risk_score: float | None
+    amount_at_risk: float | None
+    township: str | None
+    village: str | None
+    person_ids: list[str]
+    status: Status
+    status_label: str
+    resolved_by_data: bool = Field(description="a later run no longer raises this finding")
+    run_id: str = Field(description="the run of the case's latest snapshot")
+
+
+class CaseList(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    items: list[CaseSummary]
+
+
+class DecisionEvent(BaseModel):
+    event_id: int
+    case_id: str
+    actor: str
+    role: str
+    recorded_at: datetime
+    from_status: Status
+    to_status: Status
+    note: str | None
+    reason: str | None
+
+
+class CaseDetail(CaseSummary):
+    records: list[dict[str, str]]
+    evidence: list[str]
+    rows: list[dict[str, Any]] = Field(description="every registry row involved, by person")
+    links: list[dict[str, Any]] = Field(description="identity links with per-comparison weights")
+    graph: dict[str, Any] = Field(description="the household subgraph: nodes and edges")
+    history: list[DecisionEvent]
+
+
+class DecisionIn(BaseModel):
+    to_status: Status
+    note: str | None = Field(default=None, max_length=2000)
+    reason: str | None = Field(default=None, max_length=2000,
+                               description="required when dismissing (不属实)")  # fmt: skip
+    expected_status: Status | None = Field(
+        default=None, description="the status the reviewer saw; 409 if it changed meanwhile"
+    )
+
+
+class CaseScore(BaseModel):
+    case_id: str
+    case_type: str
+    risk_score: float | None
+    status: Status
+
+
+class PersonScore(BaseModel):
+    person_id: str
+    id_number: str | None
+    name: str | None
+    risk_score: float | None = Field(description="the highest score of the person's open cases")
+    cases: list[CaseScore]
+
+
+class ExportItem(CaseScore):
+    amount_at_risk: float | None
+    person_ids: list[str]
+    run_id: str
+
+
+class ScoreExport(BaseModel):
+    total: int
+    next_after: str | None = Field(description="pass as `after` for the next page")
+    items: list[ExportItem]
+
+
+class RunSummary(BaseModel):
+    run_id: str
+    status: str
+    started_at: datetime | None
+    finished_at: datetime | None
+    data_dir: str | None
+    policy_name: str | None
+    policy_version: int | None
+    counts: dict[str, int] | None
+
+
+class RunDetail(RunSummary):
+    inputs: list[dict[str, Any]] | None
+    settings: dict[str, Any] | None
+    policy: dict[str, Any] | None
+    quality: list[dict[str, Any]] | None
+
+
+class TokenIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    role: Role
+
+
+class TokenOut(BaseModel):
+    name: str
+    role: Role
+    token: str = Field(description="shown once; only its hash is stored")
+
+
+class TokenInfo(BaseModel):
+    name: str
+    role: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class AccessEntry(BaseModel):
+    accessed_at: datetime
+    actor: str
+    role: str
+    action: str
+    target: str
+
+
+class AccessLogPage(BaseModel):
+    total: int
+    items: list[AccessEntry]

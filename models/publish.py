@@ -1,0 +1,282 @@
+"""Runs and their published results: what the review API serves.
+
+A run is recorded when it starts (``runs``, status ``running``) and published when it ends,
+in one transaction: its cases, each with everything a reviewer needs to check it
+(``published_cases``: the rows of every registry involved, the identity links with their
+per-comparison weights, the household subgraph), the ID index of its persons
+(``published_persons``, kept for the latest published run only), the case registry across
+runs (``case_registry``), the data-quality findings by kind and the status ``published``. Reads never touch the working tables
+(``entities``, ``persons``...), which a later run rewrites as it goes: a run that crashes
+halfway leaves the previous published run whole and readable, and its own row ``running``.
+
+``case_registry`` is the stable identity of a finding: a case id comes from its type, persons
+and records, so the same finding in the next run is the same case; one the next run no
+longer raises gets ``resolved_run`` (resolved by data), and is never deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import date, datetime
+from decimal import Decimal
+
+import duckdb
+import networkx as nx
+import pyarrow as pa
+
+from models.cases import Case
+from models.graph import Node
+from models.policy import Policy
+from models.risk import RiskModel
+from resolver.db import transaction
+from resolver.quality import findings_by_problem, problem_label
+from resolver.registries import REGISTRIES
+from resolver.settings import LinkSettings
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id VARCHAR PRIMARY KEY, status VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP,
+    data_dir VARCHAR, inputs JSON, settings JSON, policy JSON, policy_name VARCHAR,
+    policy_version INTEGER, risk_model JSON, counts JSON, quality JSON
+);
+CREATE TABLE IF NOT EXISTS published_cases (
+    run_id VARCHAR, case_id VARCHAR, case_type VARCHAR, risk_score DOUBLE,
+    amount_at_risk DOUBLE, township VARCHAR, village VARCHAR, person_ids VARCHAR[],
+    records JSON, evidence JSON, detail JSON, PRIMARY KEY (run_id, case_id)
+);
+CREATE TABLE IF NOT EXISTS published_persons (
+    run_id VARCHAR, person_id VARCHAR, id18 VARCHAR, name VARCHAR
+);
+CREATE TABLE IF NOT EXISTS case_registry (
+    case_id VARCHAR PRIMARY KEY, case_type VARCHAR, first_run VARCHAR, last_run VARCHAR,
+    resolved_run VARCHAR
+);
+"""
+# Derived columns a reviewer does not need beside the values they come from (by suffix).
+HIDDEN_SUFFIXES = ("_pinyin", "_fuzzy", "id_number_prefix", "id_number_birth_date",
+                   "id_number_gender")  # fmt: skip
+SUBGRAPH_LIMIT = 200  # nodes drawn around one case
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            con.execute(statement)
+
+
+def start_run(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    data_dir: str,
+    settings: LinkSettings,
+    policy: Policy,
+    risk: RiskModel,
+) -> str:
+    """Record a run as ``running``; returns its id."""
+    ensure_schema(con)
+    run_id = f"r-{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+    con.execute(
+        "INSERT INTO runs (run_id, status, started_at, data_dir, settings, policy, policy_name, "
+        "policy_version, risk_model) VALUES (?, 'running', now(), ?, ?, ?, ?, ?, ?)",
+        [run_id, data_dir, json.dumps(asdict(settings)), policy.to_json(), policy.name,
+         policy.version, json.dumps(risk.types_, ensure_ascii=False)],
+    )  # fmt: skip
+    return run_id
+
+
+def publish_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    cases: list[Case],
+    graph: nx.MultiGraph,
+    counts: dict[str, int],
+) -> None:
+    """Publish the run's cases, atomically (see the module docstring)."""
+    snapshot = _case_table(con, run_id, cases, graph)
+    quality = [{"registry": registry, "column": column, "problem": problem,
+                "label": problem_label(problem), "rows": rows}
+               for registry, column, problem, rows in findings_by_problem(con)]  # fmt: skip
+    persons = con.sql(
+        "SELECT DISTINCT ? AS run_id, e.person_id, p.id18, p.name FROM entities e "
+        "JOIN persons p ON p.unique_id = e.registry || ':' || e.record_id "
+        "WHERE p.id18 IS NOT NULL",
+        params=[run_id],
+    ).to_arrow_table()
+    with transaction(con):
+        con.register("_snapshot", snapshot)
+        con.execute("INSERT INTO published_cases SELECT * FROM _snapshot")
+        con.unregister("_snapshot")
+        con.execute("DELETE FROM published_persons")
+        con.register("_persons", persons)
+        con.execute("INSERT INTO published_persons SELECT * FROM _persons")
+        con.unregister("_persons")
+        _update_registry(con, run_id)
+        con.execute(
+            "UPDATE runs SET status = 'published', finished_at = now(), counts = ?, quality = ?, "
+            "inputs = (SELECT to_json(list(struct_pack(registry, path, sha256, rows))) "
+            "          FROM ingest_files) WHERE run_id = ?",
+            [json.dumps(counts), json.dumps(quality, ensure_ascii=False), run_id],
+        )
+
+
+def _update_registry(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    con.execute(
+        """
+        INSERT INTO case_registry
+        SELECT case_id, case_type, run_id, run_id, NULL FROM published_cases WHERE run_id = $1
+        ON CONFLICT (case_id) DO UPDATE SET last_run = excluded.last_run, resolved_run = NULL
+        """,
+        [run_id],
+    )
+    con.execute(
+        "UPDATE case_registry SET resolved_run = $1 WHERE resolved_run IS NULL AND case_id NOT IN "
+        "(SELECT case_id FROM published_cases WHERE run_id = $1)",
+        [run_id],
+    )
+
+
+def _case_table(con, run_id: str, cases: list[Case], graph: nx.MultiGraph) -> pa.Table:
+    rows_of = _rows_of_persons(con, {pid for case in cases for pid in case.person_ids}, cases)
+    links = _links(con, {row["unique_id"] for rows in rows_of.values() for row in rows})
+    details, places = [], []
+    for case in cases:
+        contract = case.as_contract()
+        rows = _case_rows(case, rows_of)
+        uids = {row["unique_id"] for row in rows}
+        case_links = [link for link in links if link["left"] in uids and link["right"] in uids]
+        detail = {"case": contract, "rows": rows, "links": case_links,
+                  "graph": household_subgraph(graph, case.person_ids)}  # fmt: skip
+        details.append(json.dumps(detail, ensure_ascii=False, default=_plain))
+        places.append(_place(case, rows))
+    return pa.table({
+        "run_id": [run_id] * len(cases),
+        "case_id": [case.case_id for case in cases],
+        "case_type": [case.case_type for case in cases],
+        "risk_score": pa.array([case.risk_score for case in cases], pa.float64()),
+        "amount_at_risk": pa.array([case.amount_at_risk for case in cases], pa.float64()),
+        "township": [township for township, _ in places],
+        "village": [village for _, village in places],
+        "person_ids": pa.array([case.person_ids for case in cases], pa.list_(pa.string())),
+        "records": [json.dumps(case.as_contract()["records"]) for case in cases],
+        "evidence": [json.dumps(case.as_contract()["evidence"], ensure_ascii=False)
+                     for case in cases],
+        "detail": details,
+    })  # fmt: skip
+
+
+def _rows_of_persons(con, person_ids: set[str], cases: list[Case]) -> dict[str, list[dict]]:
+    """Every row (normalised, as a dict) of the given persons and of the records the cases
+    cite, keyed by person_id (a cited row of no person, a payment, under its record)."""
+    cited = {(item.registry, item.record_id) for case in cases for item in case.evidence
+             if item.registry is not None}  # fmt: skip
+    cited |= {record for case in cases for record in case.records}
+    con.register("_people", pa.table({"person_id": sorted(person_ids)}))
+    wanted = con.execute(
+        "SELECT registry, record_id, person_id FROM entities SEMI JOIN _people USING (person_id)"
+    ).fetchall()
+    con.unregister("_people")
+    person_of = {(registry, record_id): person for registry, record_id, person in wanted}
+    keys = set(person_of) | cited
+    grouped: dict[str, list[dict]] = {}
+    for registry in REGISTRIES:
+        record_ids = sorted(rid for reg, rid in keys if reg == registry)
+        for row in _registry_rows(con, registry, record_ids):
+            person = person_of.get((registry, row["record_id"]))
+            row.update(registry=registry, person_id=person,
+                       unique_id=f"{registry}:{row['record_id']}")  # fmt: skip
+            grouped.setdefault(person or f"{registry}:{row['record_id']}", []).append(row)
+    return grouped
+
+
+def _registry_rows(con, registry: str, record_ids: list[str]) -> list[dict]:
+    if not record_ids:
+        return []
+    con.register("_wanted", pa.table({"record_id": record_ids}))
+    try:
+        result = con.execute(f"SELECT * FROM {registry} SEMI JOIN _wanted USING (record_id)")
+        names = [column[0] for column in result.description]
+        return [
+            {name: value for name, value in zip(names, values, strict=True)
+             if not name.endswith(HIDDEN_SUFFIXES)}
+            for values in result.fetchall()
+        ]  # fmt: skip
+    finally:
+        con.unregister("_wanted")
+
+
+def _case_rows(case: Case, rows_of: dict[str, list[dict]]) -> list[dict]:
+    """The rows of the case's persons, then the cited rows of no person (payments)."""
+    rows = [row for person in case.person_ids for row in rows_of.get(person, [])]
+    seen = {row["unique_id"] for row in rows}
+    for item in case.evidence:
+        key = f"{item.registry}:{item.record_id}"
+        if item.registry and key not in seen:
+            rows += rows_of.get(key, [])
+            seen.add(key)
+    return rows
+
+
+def _links(con, unique_ids: set[str]) -> list[dict]:
+    """Accepted identity links among the rows, each with its per-comparison weights."""
+    con.register("_uids", pa.table({"uid": sorted(unique_ids)}))
+    try:
+        found = con.execute(
+            """
+            SELECT l.unique_id_l, l.unique_id_r, l.match_probability, l.match_weight,
+                   list(struct_pack(comparison := x.comparison, level := x.level_label,
+                                    weight := x.match_weight) ORDER BY x.comparison)
+            FROM person_links l
+            JOIN link_explanations x USING (unique_id_l, unique_id_r)
+            WHERE l.unique_id_l IN (SELECT uid FROM _uids)
+              AND l.unique_id_r IN (SELECT uid FROM _uids)
+            GROUP BY ALL ORDER BY ALL
+            """
+        ).fetchall()
+    finally:
+        con.unregister("_uids")
+    return [{"left": left, "right": right, "probability": probability, "match_weight": weight,
+             "comparisons": comparisons}
+            for left, right, probability, weight, comparisons in found]  # fmt: skip
+
+
+def _place(case: Case, rows: list[dict]) -> tuple[str | None, str | None]:
+    """Township and village of the case's first record."""
+    first = f"{case.records[0][0]}:{case.records[0][1]}" if case.records else None
+    for row in rows:
+        if row["unique_id"] == first:
+            return row.get("township"), row.get("village")
+    return None, None
+
+
+def household_subgraph(graph: nx.MultiGraph, person_ids: Iterable[str]) -> dict:
+    """The case's persons, what they are tied to (families, cases, poverty households,
+    deaths, certificates, accounts, phones, addresses) and the other members of their
+    families and cases, as nodes and edges (at most ``SUBGRAPH_LIMIT`` nodes)."""
+    persons = [("person", pid) for pid in person_ids if ("person", pid) in graph]
+    chosen: dict[Node, None] = dict.fromkeys(persons)
+    for node in persons:
+        chosen.update(dict.fromkeys(graph.neighbors(node)))
+    for node in [n for n in chosen if n[0] in ("hukou_family", "case", "poverty_household")]:
+        chosen.update(dict.fromkeys(graph.neighbors(node)))
+    kept = list(chosen)[:SUBGRAPH_LIMIT]
+    ids = {node: f"n{index}" for index, node in enumerate(kept)}
+    sub = graph.subgraph(kept)
+    nodes = [{"id": ids[node], "kind": node[0], "key": node[1],
+              "label": sub.nodes[node].get("name") or node[1],
+              "focus": node in persons} for node in kept]  # fmt: skip
+    edges = [{"source": ids[left], "target": ids[right], "kind": data["kind"],
+              "registry": data["registry"], "record_id": data["record_id"],
+              "probability": data["probability"]}
+             for left, right, data in sub.edges(data=True)]  # fmt: skip
+    return {"nodes": nodes, "edges": edges}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"not serialisable: {type(value).__name__}")
