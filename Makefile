@@ -11,7 +11,7 @@ SEED ?= 7
 # DATA: a data drop folder; when empty, the demo runs on a synthetic county.
 DATA ?=
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-api clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/doudi bench --people $(PEOPLE)
+
+# The review API under load (wrk on loopback) on a county of 650,000 people by default.
+bench-api: $(STAMP)
+	command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
+	$(BIN)/doudi bench-api --people $(or $(API_PEOPLE),650000)
 
 clean:
 	rm -rf $(DEMO_DIR) .pytest_cache

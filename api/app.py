@@ -42,6 +42,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
 
     @app.get("/api/health", tags=["health"])
     def health() -> dict[str, str | None]:
+        """Liveness, and the run whose cases are served."""
         return {"status": "ok", "published_run": app.state.storage.latest_run()}
 
     return app

@@ -34,7 +34,7 @@ class Principal:
         return self.role == "auditor"
 
 
-def authenticate(request: Request) -> Principal:
+async def authenticate(request: Request) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
@@ -54,7 +54,7 @@ def _unauthorised(detail: str) -> HTTPException:
 def require(*roles: str) -> Callable[..., Principal]:
     """A dependency admitting only ``roles``."""
 
-    def check(principal: Principal = Depends(authenticate)) -> Principal:  # noqa: B008
+    async def check(principal: Principal = Depends(authenticate)) -> Principal:  # noqa: B008
         if principal.role not in roles:
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {principal.role} may not")
         return principal

@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from api.app import create_app
+from api.loadtest import measure_api
 from api.settings import ApiSettings
 from api.storage import ROLES, opened
 from models.bench import run_bench
@@ -393,6 +394,33 @@ def serve(
         application = create_app(ApiSettings(db_path=db))
         console.print(f"审核接口: http://{host}:{port}/docs （数据库 {db}）")
         uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command("bench-api")
+def bench_api(
+    db: Annotated[
+        Path | None, typer.Option(help="A run's database (default: run a county).")
+    ] = None,
+    people: Annotated[int, typer.Option(min=200)] = 650_000,
+    seed: Annotated[int, typer.Option()] = 7,
+    seconds: Annotated[int, typer.Option(min=1)] = 10,
+    connections: Annotated[int, typer.Option(min=1)] = 8,
+    workdir: Annotated[Path | None, typer.Option(help="Keep the county here.")] = None,
+) -> None:
+    """Load the review API with wrk on loopback and print requests/s and latency."""
+    with _errors_reported(), tempfile.TemporaryDirectory(prefix="doudi-bench-api-") as scratch:
+        if db is None:
+            out = workdir or Path(scratch)
+            db = run_pipeline(None, out, policy=load_policy(), settings=LinkSettings(seed=seed),
+                              people=people, seed=seed).db_path  # fmt: skip
+        figures = measure_api(db, seconds=seconds, connections=connections)
+    table = Table(title=f"审核接口压测（单进程，{connections} 个并发连接，各 {seconds} 秒）")
+    for header in ("场景", "请求/秒", "p50 (毫秒)", "p99 (毫秒)", "非 2xx"):
+        table.add_column(header, justify="left" if header == "场景" else "right")
+    for figure in figures:
+        table.add_row(figure.scenario, f"{figure.requests_per_second:,.0f}",
+                      f"{figure.p50_ms:.1f}", f"{figure.p99_ms:.1f}", str(figure.errors))  # fmt: skip
+    console.print(table)
 
 
 token_app = typer.Typer(help="Bearer tokens of the review API.")

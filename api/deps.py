@@ -1,10 +1,13 @@
-"""FastAPI dependencies: the storage, the settings, the access log and the caller's role."""
+"""FastAPI dependencies: the storage, the settings, the access log and the caller's role;
+and the JSON response of reads served from memory."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from datetime import date, datetime
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 
 from api.audit import AccessLog
 from api.auth import Principal, require
@@ -12,16 +15,29 @@ from api.settings import ApiSettings
 from api.storage import Storage
 
 
-def get_storage(request: Request) -> Storage:
+async def get_storage(request: Request) -> Storage:
     return request.app.state.storage
 
 
-def get_settings(request: Request) -> ApiSettings:
+async def get_settings(request: Request) -> ApiSettings:
     return request.app.state.settings
 
 
-def get_access_log(request: Request) -> AccessLog:
+async def get_access_log(request: Request) -> AccessLog:
     return request.app.state.access_log
+
+
+def json_response(body: Any) -> Response:
+    """``body`` as JSON: reads already hold the shape their ``response_model`` documents,
+    so they skip its validation, which would cost more than the read."""
+    text = json.dumps(body, ensure_ascii=False, default=_iso)
+    return Response(text, media_type="application/json")
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
 
 
 StorageDep = Annotated[Storage, Depends(get_storage)]

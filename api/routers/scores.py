@@ -1,4 +1,4 @@
-"""Risk scores for API consumers: per person, per case, and a bulk export."""
+"""Risk scores for API consumers: per person, per case, and a bulk export (from memory)."""
 
 from __future__ import annotations
 
@@ -7,58 +7,63 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Query, status
 
 from api.auth import masked
-from api.deps import AccessLogDep, ScoreReader, SettingsDep, StorageDep
+from api.deps import AccessLogDep, ScoreReader, SettingsDep, StorageDep, json_response
 from api.schemas import CaseScore, PersonScore, ScoreExport
 from resolver.idcard import mask_id
 
 router = APIRouter(prefix="/api/scores", tags=["scores"])
+CASE_SCORE_FIELDS = ("case_id", "case_type", "risk_score", "status")
+EXPORT_FIELDS = (*CASE_SCORE_FIELDS, "amount_at_risk", "person_ids", "run_id")
 
 
 def _person(found: dict[str, Any] | None) -> dict[str, Any]:
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such person in the published run")
-    scores = [case["risk_score"] for case in found["cases"] if case["risk_score"] is not None]
-    return {"person_id": found["person_id"], "id_number": found["id18"], "name": found["name"],
-            "risk_score": max(scores, default=None), "cases": found["cases"]}  # fmt: skip
+    cases = [{key: case[key] for key in CASE_SCORE_FIELDS} for case in found["cases"]]
+    return found | {"cases": cases}
 
 
 @router.get("/persons/{person_id}", response_model=PersonScore)
-def person_score(person_id: str, storage: StorageDep, principal: ScoreReader) -> dict[str, Any]:
+async def person_score(person_id: str, storage: StorageDep, principal: ScoreReader) -> Any:
     """A person's open cases and the highest of their scores."""
-    return masked(_person(storage.person(person_id=person_id)), principal)
+    return json_response(masked(_person(storage.published.person(person_id=person_id)),
+                                principal))  # fmt: skip
 
 
 @router.get("/id-numbers/{id_number}", response_model=PersonScore)
-def score_by_id_number(
+async def score_by_id_number(
     id_number: Annotated[str, Path(min_length=15, max_length=18)],
     storage: StorageDep,
     access: AccessLogDep,
     principal: ScoreReader,
-) -> dict[str, Any]:
-    """The same, looked up by an 18-digit ID number. Every lookup is logged."""
+) -> Any:
+    """The same, looked up by an 18-digit ID number. Every lookup is logged (masked)."""
     access.record(principal.name, principal.role, "score_by_id_number", mask_id(id_number))
-    return masked(_person(storage.person(id18=id_number.strip().upper())), principal)
+    found = storage.published.person(id18=id_number.strip().upper())
+    return json_response(masked(_person(found), principal))
 
 
 @router.get("/cases/{case_id}", response_model=CaseScore)
-def case_score(case_id: str, storage: StorageDep, _: ScoreReader) -> dict[str, Any]:
-    row = storage.case(case_id)
-    if row is None or row["resolved_run"] is not None:
+async def case_score(case_id: str, storage: StorageDep, _: ScoreReader) -> Any:
+    case = storage.published.cases.get(case_id)
+    if case is None or case["resolved"]:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no open case {case_id}")
-    return {key: row[key] for key in ("case_id", "case_type", "risk_score", "status")}
+    summary = storage.published.summary(case)
+    return json_response({key: summary[key] for key in CASE_SCORE_FIELDS})
 
 
 @router.get("/export", response_model=ScoreExport)
-def export_scores(
+async def export_scores(
     storage: StorageDep,
     settings: SettingsDep,
     _: ScoreReader,
     after: str | None = None,
     limit: Annotated[int, Query(ge=1)] = 500,
-) -> dict[str, Any]:
+) -> Any:
     """Every open case's score in case_id order, a page at a time: pass ``next_after`` back
     as ``after`` until it is null."""
     limit = min(limit, settings.max_page_size)
-    total, items = storage.export_scores(after=after, limit=limit)
+    total, items = storage.published.export(after=after, limit=limit)
     next_after = items[-1]["case_id"] if len(items) == limit else None
-    return {"total": total, "next_after": next_after, "items": items}
+    rows = [{key: item[key] for key in EXPORT_FIELDS} for item in items]
+    return json_response({"total": total, "next_after": next_after, "items": rows})

@@ -7,7 +7,6 @@ import csv
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.loadtest import free_port
 from api.storage import opened
 from models.pipeline import run_pipeline
 from models.policy import load_policy
@@ -31,18 +31,12 @@ ROLES = ("auditor", "analyst", "consumer", "admin")
 MASKED = re.compile(r"^\d{6}\*{8}[\dX]{4}$")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Server:
     """``doudi serve`` in a child process."""
 
     def __init__(self, db: Path) -> None:
         self.db = db
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 

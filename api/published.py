@@ -1,0 +1,156 @@
+"""The published cases held in memory, so that reads by id answer in microseconds.
+
+The server is the one writer of its DuckDB file, and a published run never changes: the
+snapshot is loaded when the server starts, and each decision the server records is applied
+here after it is stored. Filtering a few thousand cases in memory is also faster than a
+query.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+STATUS_LABELS = {
+    "open": "待核查",
+    "in_review": "核查中",
+    "confirmed": "属实",
+    "dismissed": "不属实",
+    "field_check": "需入户核查",
+}
+SORT_KEYS = {
+    "risk": lambda case: (-(case["risk_score"] or 0.0), case["case_id"]),
+    "-risk": lambda case: (case["risk_score"] or 0.0, case["case_id"]),
+    "amount": lambda case: (-(case["amount_at_risk"] or -1.0), case["case_id"]),
+    "case_id": lambda case: case["case_id"],
+}
+SUMMARY_FIELDS = ("case_id", "case_type", "risk_score", "amount_at_risk", "township", "village",
+                  "person_ids", "run_id")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    case_type: str | None = None
+    township: str | None = None
+    village: str | None = None
+    min_score: float | None = None
+    max_score: float | None = None
+    status: str | None = None  # a review status, or "resolved" (by data)
+    run_id: str | None = None  # the cases of one run, as that run raised them
+
+    def admits(self, case: dict[str, Any], status: str) -> bool:
+        score = case["risk_score"] or 0.0
+        return (
+            all(self._equal(name, case) for name in ("case_type", "township", "village"))
+            and (self.min_score is None or score >= self.min_score)
+            and (self.max_score is None or score <= self.max_score)
+            and self._status_admits(case, status)
+        )
+
+    def _equal(self, name: str, case: dict[str, Any]) -> bool:
+        wanted = getattr(self, name)
+        return wanted is None or case[name] == wanted
+
+    def _status_admits(self, case: dict[str, Any], status: str) -> bool:
+        if self.status == "resolved":
+            return case["resolved"]
+        if self.run_id is None and case["resolved"]:
+            return False
+        return self.status is None or status == self.status
+
+
+class Published:
+    """Every case ever published (its latest snapshot), each run's cases, the statuses and
+    histories of decisions, and the latest run's persons by ID number."""
+
+    def __init__(
+        self,
+        latest: list[dict[str, Any]],
+        by_run: list[dict[str, Any]],
+        events: list[dict[str, Any]],
+        persons: list[tuple[str, str, str | None]],
+    ) -> None:
+        self.cases = {row["case_id"]: _case(row) for row in latest}
+        self.runs: dict[str, list[dict[str, Any]]] = {}
+        for row in by_run:
+            self.runs.setdefault(row["run_id"], []).append(_case(row | {"resolved_run": None}))
+        self.history: dict[str, list[dict[str, Any]]] = {}
+        for event in events:
+            self.add_event(event)
+        self.person_of_id = {id18: person_id for person_id, id18, _ in persons}
+        self.person_info = {person_id: (id18, name) for person_id, id18, name in persons}
+        self.cases_of_person: dict[str, list[str]] = {}
+        for case in self.cases.values():
+            if not case["resolved"]:
+                for person_id in case["person_ids"]:
+                    self.cases_of_person.setdefault(person_id, []).append(case["case_id"])
+        self.ordered = {
+            name: sorted(self.cases.values(), key=key) for name, key in SORT_KEYS.items()
+        }
+
+    def status(self, case_id: str) -> str:
+        events = self.history.get(case_id)
+        return events[-1]["to_status"] if events else "open"
+
+    def add_event(self, event: dict[str, Any]) -> None:
+        self.history.setdefault(event["case_id"], []).append(event)
+
+    def summary(self, case: dict[str, Any]) -> dict[str, Any]:
+        status = self.status(case["case_id"])
+        return {name: case[name] for name in SUMMARY_FIELDS} | {
+            "status": status, "status_label": STATUS_LABELS[status],
+            "resolved_by_data": case["resolved"],
+        }  # fmt: skip
+
+    def case(self, case_id: str) -> dict[str, Any] | None:
+        """The case's summary, records, evidence, detail and history (None if unknown)."""
+        case = self.cases.get(case_id)
+        if case is None:
+            return None
+        detail = case["detail"]
+        return self.summary(case) | {
+            "records": case["records"], "evidence": case["evidence"], "rows": detail["rows"],
+            "links": detail["links"], "graph": detail["graph"],
+            "history": list(self.history.get(case_id, [])),
+        }  # fmt: skip
+
+    def list_cases(
+        self, where: CaseFilter, *, sort: str, offset: int, limit: int
+    ) -> tuple[int, list[dict[str, Any]]]:
+        if where.run_id is None:
+            ordered = self.ordered[sort]
+        else:
+            ordered = sorted(self.runs.get(where.run_id, []), key=SORT_KEYS[sort])
+        chosen = [case for case in ordered if where.admits(case, self.status(case["case_id"]))]
+        return len(chosen), [self.summary(case) for case in chosen[offset : offset + limit]]
+
+    def person(self, *, person_id: str | None = None, id18: str | None = None) -> dict | None:
+        """A person with their open cases' scores (None if the latest run does not know
+        them)."""
+        person_id = person_id or self.person_of_id.get(id18 or "")
+        if person_id is None:
+            return None
+        case_ids = self.cases_of_person.get(person_id, [])
+        if person_id not in self.person_info and not case_ids:
+            return None
+        found_id, name = self.person_info.get(person_id, (None, None))
+        cases = sorted((self.summary(self.cases[case_id]) for case_id in case_ids),
+                       key=lambda case: -(case["risk_score"] or 0.0))  # fmt: skip
+        scores = [case["risk_score"] for case in cases if case["risk_score"] is not None]
+        return {"person_id": person_id, "id_number": found_id, "name": name,
+                "risk_score": max(scores, default=None), "cases": cases}  # fmt: skip
+
+    def export(self, *, after: str | None, limit: int) -> tuple[int, list[dict[str, Any]]]:
+        """Open cases in case_id order, after ``after`` (keyset pagination)."""
+        open_cases = [case for case in self.ordered["case_id"] if not case["resolved"]]
+        following = [case for case in open_cases if case["case_id"] > (after or "")]
+        return len(open_cases), [self.summary(case) for case in following[:limit]]
+
+
+def _case(row: dict[str, Any]) -> dict[str, Any]:
+    return {name: row[name] for name in SUMMARY_FIELDS} | {
+        "resolved": row["resolved_run"] is not None,
+        "records": json.loads(row["records"]), "evidence": json.loads(row["evidence"]),
+        "detail": json.loads(row["detail"]) if row.get("detail") else None,
+    }  # fmt: skip
