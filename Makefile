@@ -8,10 +8,11 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo
 PEOPLE ?= 20000
 SEED ?= 7
+PORT ?= 8000
 # DATA: a data drop folder; when empty, the demo runs on a synthetic county.
 DATA ?=
 
-.PHONY: demo test lint bench bench-api clean
+.PHONY: demo test browser lint bench bench-api clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +20,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo ends serving the review API on localhost (Ctrl-C stops it).
 demo: $(STAMP)
 ifeq ($(DATA),)
 	$(BIN)/doudi run --out $(DEMO_DIR)/out --people $(PEOPLE) --seed $(SEED)
@@ -26,10 +28,18 @@ ifeq ($(DATA),)
 else
 	$(BIN)/doudi run $(DATA) --out $(DEMO_DIR)/out
 endif
+	@echo "审计员令牌（仅显示这一次，请求头 Authorization: Bearer <令牌>）:"
+	@$(BIN)/doudi token create --db $(DEMO_DIR)/out/doudi.duckdb --role auditor --name 演示审计员
+	$(BIN)/doudi serve --db $(DEMO_DIR)/out/doudi.duckdb --port $(PORT)
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium; CJK fonts make the page readable in screenshots.
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+browser:
+	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || \
+		(apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk)
 
 bench: $(STAMP)
 	$(BIN)/doudi bench --people $(PEOPLE)

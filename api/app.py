@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 
 from api.audit import AccessLog
-from api.routers import admin, cases, runs, scores
+from api.routers import admin, cases, ledgers, meta, runs, scores
 from api.settings import ApiSettings
 from api.storage import Storage
+
+STATIC = Path(__file__).parent / "static"
 
 
 def create_app(settings: ApiSettings) -> FastAPI:
@@ -37,8 +42,15 @@ def create_app(settings: ApiSettings) -> FastAPI:
         summary="疑点 (leads) for reviewers to verify, their decisions, and risk scores.",
         lifespan=lifespan,
     )
-    for router in (cases.router, scores.router, runs.router, admin.router):
+    for router in (meta.router, cases.router, scores.router, runs.router, ledgers.router,
+                   admin.router):  # fmt: skip
         app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        """The review page (a static front end over this API)."""
+        return FileResponse(STATIC / "index.html")
 
     @app.get("/api/health", tags=["health"])
     def health() -> dict[str, str | None]:

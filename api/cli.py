@@ -20,10 +20,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from api.app import create_app
+from api.ledgers import ledger_workbook, summary_workbook
 from api.loadtest import measure_api
 from api.settings import ApiSettings
 from api.storage import ROLES, opened
 from models.bench import run_bench
+from models.cases import CASE_LABELS
 from models.evaluation import CalibrationBin, CaseScores, evaluate_cases, fit_risk_model
 from models.pipeline import run_pipeline, write_entities
 from models.policy import load_policy
@@ -335,14 +337,6 @@ def _figure(value: float | int | None) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:.4f}"
 
 
-CASE_LABELS = {
-    "deceased_paid": "死亡后仍发放",
-    "duplicate_enrollment": "重复享受",
-    "split_household": "拆户保障",
-    "missed_disability": "重度残疾未纳入",
-}
-
-
 @app.command()
 def run(
     data_dir: Annotated[
@@ -421,6 +415,21 @@ def bench_api(
         table.add_row(figure.scenario, f"{figure.requests_per_second:,.0f}",
                       f"{figure.p50_ms:.1f}", f"{figure.p99_ms:.1f}", str(figure.errors))  # fmt: skip
     console.print(table)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option(help="Folder for the XLSX ledgers.")],
+    db: DbOption = Path("doudi.duckdb"),
+) -> None:
+    """Write the 摸排台账 of each case type (a sheet per township) and the 汇总表."""
+    with _errors_reported(), opened(db) as storage:
+        out.mkdir(parents=True, exist_ok=True)
+        for case_type, label in CASE_LABELS.items():
+            content = ledger_workbook(storage.published, case_type, mask_ids=False)
+            (out / f"{label}摸排台账.xlsx").write_bytes(content)
+        (out / "汇总表.xlsx").write_bytes(summary_workbook(storage.published))
+    console.print(f"已写出 {len(CASE_LABELS) + 1} 个台账文件到 {out}")
 
 
 token_app = typer.Typer(help="Bearer tokens of the review API.")

@@ -4,13 +4,13 @@ and the JSON response of reads served from memory."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 
 from api.audit import AccessLog
 from api.auth import Principal, require
+from api.published import to_json_value
 from api.settings import ApiSettings
 from api.storage import Storage
 
@@ -28,16 +28,15 @@ async def get_access_log(request: Request) -> AccessLog:
 
 
 def json_response(body: Any) -> Response:
-    """``body`` as JSON: reads already hold the shape their ``response_model`` documents,
-    so they skip its validation, which would cost more than the read."""
-    text = json.dumps(body, ensure_ascii=False, default=_iso)
+    """``body`` (or JSON text) as JSON: reads already hold the shape their
+    ``response_model`` documents, so they skip its validation, which would cost more than
+    the read."""
+    text = (
+        body
+        if isinstance(body, str)
+        else json.dumps(body, ensure_ascii=False, default=to_json_value)
+    )
     return Response(text, media_type="application/json")
-
-
-def _iso(value: object) -> str:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    raise TypeError(f"not JSON: {type(value).__name__}")
 
 
 StorageDep = Annotated[Storage, Depends(get_storage)]

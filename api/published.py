@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 STATUS_LABELS = {
@@ -25,6 +26,7 @@ SORT_KEYS = {
     "amount": lambda case: (-(case["amount_at_risk"] or -1.0), case["case_id"]),
     "case_id": lambda case: case["case_id"],
 }
+INDEXED = ("case_type", "township", "village")
 SUMMARY_FIELDS = ("case_id", "case_type", "risk_score", "amount_at_risk", "township", "village",
                   "person_ids", "run_id")  # fmt: skip
 
@@ -76,6 +78,7 @@ class Published:
         for row in by_run:
             self.runs.setdefault(row["run_id"], []).append(_case(row | {"resolved_run": None}))
         self.history: dict[str, list[dict[str, Any]]] = {}
+        self._json: dict[str, str] = {}  # case_id -> the case as JSON, until its next decision
         for event in events:
             self.add_event(event)
         self.person_of_id = {id18: person_id for person_id, id18, _ in persons}
@@ -88,6 +91,10 @@ class Published:
         self.ordered = {
             name: sorted(self.cases.values(), key=key) for name, key in SORT_KEYS.items()
         }
+        self.index: dict[str, dict[str, set[str]]] = {name: {} for name in INDEXED}
+        for case in self.cases.values():
+            for name in INDEXED:
+                self.index[name].setdefault(case[name], set()).add(case["case_id"])
 
     def status(self, case_id: str) -> str:
         events = self.history.get(case_id)
@@ -95,6 +102,7 @@ class Published:
 
     def add_event(self, event: dict[str, Any]) -> None:
         self.history.setdefault(event["case_id"], []).append(event)
+        self._json.pop(event["case_id"], None)
 
     def summary(self, case: dict[str, Any]) -> dict[str, Any]:
         status = self.status(case["case_id"])
@@ -115,15 +123,36 @@ class Published:
             "history": list(self.history.get(case_id, [])),
         }  # fmt: skip
 
+    def case_json(self, case_id: str) -> str | None:
+        """``case`` as JSON text, kept until the case's next decision."""
+        if case_id not in self._json:
+            found = self.case(case_id)
+            if found is None:
+                return None
+            self._json[case_id] = json.dumps(found, ensure_ascii=False, default=to_json_value)
+        return self._json[case_id]
+
     def list_cases(
         self, where: CaseFilter, *, sort: str, offset: int, limit: int
     ) -> tuple[int, list[dict[str, Any]]]:
-        if where.run_id is None:
-            ordered = self.ordered[sort]
-        else:
+        if where.run_id is not None:
             ordered = sorted(self.runs.get(where.run_id, []), key=SORT_KEYS[sort])
+        else:
+            ordered = self._candidates(where, sort)
         chosen = [case for case in ordered if where.admits(case, self.status(case["case_id"]))]
         return len(chosen), [self.summary(case) for case in chosen[offset : offset + limit]]
+
+    def _candidates(self, where: CaseFilter, sort: str) -> list[dict[str, Any]]:
+        """The cases of the indexed values asked for, in ``sort`` order."""
+        chosen: set[str] | None = None
+        for name in INDEXED:
+            value = getattr(where, name)
+            if value is not None:
+                ids = self.index[name].get(value, set())
+                chosen = ids if chosen is None else chosen & ids
+        if chosen is None:
+            return self.ordered[sort]
+        return sorted((self.cases[case_id] for case_id in chosen), key=SORT_KEYS[sort])
 
     def person(self, *, person_id: str | None = None, id18: str | None = None) -> dict | None:
         """A person with their open cases' scores (None if the latest run does not know
@@ -141,11 +170,43 @@ class Published:
         return {"person_id": person_id, "id_number": found_id, "name": name,
                 "risk_score": max(scores, default=None), "cases": cases}  # fmt: skip
 
+    def overview(self) -> dict[str, Any]:
+        """Open cases (not resolved by data): counts and amount at risk by case type and by
+        township, and counts by review status."""
+        by_type: dict[str, dict[str, float]] = {}
+        by_township: dict[str, dict[str, Any]] = {}
+        by_status: dict[str, int] = dict.fromkeys(STATUS_LABELS, 0)
+        for case in self.cases.values():
+            if case["resolved"]:
+                continue
+            amount = case["amount_at_risk"] or 0.0
+            kind = by_type.setdefault(case["case_type"], {"cases": 0, "amount_at_risk": 0.0})
+            kind["cases"] += 1
+            kind["amount_at_risk"] += amount
+            place = by_township.setdefault(case["township"] or "未知",
+                                           {"cases": 0, "amount_at_risk": 0.0, "by_type": {}})  # fmt: skip
+            place["cases"] += 1
+            place["amount_at_risk"] += amount
+            place["by_type"][case["case_type"]] = place["by_type"].get(case["case_type"], 0) + 1
+            by_status[self.status(case["case_id"])] += 1
+        return {"cases": sum(kind["cases"] for kind in by_type.values()),
+                "amount_at_risk": sum(kind["amount_at_risk"] for kind in by_type.values()),
+                "by_type": by_type, "by_township": dict(sorted(by_township.items())),
+                "by_status": by_status,
+                "resolved_by_data": sum(case["resolved"] for case in self.cases.values())}  # fmt: skip
+
     def export(self, *, after: str | None, limit: int) -> tuple[int, list[dict[str, Any]]]:
         """Open cases in case_id order, after ``after`` (keyset pagination)."""
         open_cases = [case for case in self.ordered["case_id"] if not case["resolved"]]
         following = [case for case in open_cases if case["case_id"] > (after or "")]
         return len(open_cases), [self.summary(case) for case in following[:limit]]
+
+
+def to_json_value(value: object) -> str:
+    """Dates and times as ISO text, for ``json.dumps``."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
 
 
 def _case(row: dict[str, Any]) -> dict[str, Any]:

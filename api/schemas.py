@@ -139,3 +139,27 @@ class AccessEntry(BaseModel):
 class AccessLogPage(BaseModel):
     total: int
     items: list[AccessEntry]
+
+
+class TypeTotals(BaseModel):
+    cases: int
+    amount_at_risk: float
+
+
+class TownshipTotals(TypeTotals):
+    by_type: dict[str, int]
+
+
+class Overview(BaseModel):
+    cases: int
+    amount_at_risk: float
+    by_type: dict[str, TypeTotals]
+    by_township: dict[str, TownshipTotals]
+    by_status: dict[str, int]
+    resolved_by_data: int
+
+
+class Me(BaseModel):
+    name: str
+    role: str
+    sees_full_ids: bool

@@ -7,6 +7,13 @@ from dataclasses import dataclass, field
 
 from resolver.registries import REGISTRIES
 
+CASE_LABELS = {
+    "deceased_paid": "死亡后仍发放",
+    "duplicate_enrollment": "重复享受",
+    "split_household": "拆户保障",
+    "missed_disability": "重度残疾未纳入",
+}
+
 
 @dataclass(frozen=True)
 class Evidence:

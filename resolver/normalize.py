@@ -167,6 +167,13 @@ VOCABULARIES: dict[str, dict[str, object]] = {
         }
     ),
 }
+
+
+def code_label(kind: str, code: object) -> str | None:
+    """The usual Chinese spelling of a normalised code (``relation`` ``head`` → 户主)."""
+    return next((spelling for spelling, value in VOCABULARIES[kind].items() if value == code), None)
+
+
 _ENUM_SUFFIXES = {"disability_type": "残疾", "disability_level": "残疾", "program": "对象"}
 # A program written in a longer form (农村特困供养人员, 城市居民最低生活保障) by its key word.
 _PROGRAM_WORDS = (

@@ -54,11 +54,12 @@ async def case_detail(
 ) -> Any:
     """A case with its evidence, the rows of every registry involved, the identity links and
     the household subgraph, and its decision history. Every read is logged."""
-    case = storage.published.case(case_id)
-    if case is None:
+    if case_id not in storage.published.cases:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no case {case_id}")
     access.record(principal.name, principal.role, "read_case", case_id)
-    return json_response(masked(case, principal))
+    if principal.sees_full_ids:
+        return json_response(storage.published.case_json(case_id))
+    return json_response(masked(storage.published.case(case_id), principal))
 
 
 @router.get("/{case_id}/history", response_model=list[DecisionEvent])

@@ -9,7 +9,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -19,65 +18,14 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.loadtest import free_port
-from api.storage import opened
 from models.pipeline import run_pipeline
 from models.policy import load_policy
 from resolver.reading import read_table
 from resolver.settings import LinkSettings
+from tests.api.served import client
 
 pytestmark = pytest.mark.slow
-ROLES = ("auditor", "analyst", "consumer", "admin")
 MASKED = re.compile(r"^\d{6}\*{8}[\dX]{4}$")
-
-
-class Server:
-    """``doudi serve`` in a child process."""
-
-    def __init__(self, db: Path) -> None:
-        self.db = db
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        command = [sys.executable, "-m", "api.cli", "serve", "--db", str(self.db),
-                   "--port", str(self.port)]  # fmt: skip
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.2)
-        raise RuntimeError("the server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.send_signal(signal.SIGINT)
-            self.process.wait(timeout=30)
-            self.process = None
-
-
-@pytest.fixture(scope="module")
-def county(tmp_path_factory):
-    out = tmp_path_factory.mktemp("review")
-    result = run_pipeline(None, out / "run", policy=load_policy(), settings=LinkSettings(),
-                          db_path=out / "doudi.duckdb", people=6000, seed=5)  # fmt: skip
-    with opened(result.db_path) as storage:
-        tokens = {role: storage.create_token(name=f"{role}-1", role=role) for role in ROLES}
-        tokens["auditor2"] = storage.create_token(name="审计员乙", role="auditor")
-    server = Server(result.db_path)
-    server.start()
-    yield {"out": out, "db": result.db_path, "run_id": result.run_id, "tokens": tokens,
-           "server": server, "drop": out / "run" / "county" / "drop"}  # fmt: skip
-    server.stop()
-
-
-def client(county, role: str) -> httpx.Client:
-    headers = {"Authorization": f"Bearer {county['tokens'][role]}"}
-    return httpx.Client(base_url=county["server"].url, headers=headers, timeout=30)
 
 
 def all_cases(http: httpx.Client, **params) -> list[dict]:

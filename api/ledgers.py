@@ -1,0 +1,173 @@
+"""Ledgers (台账) county offices file: the 摸排台账 of each case type, one sheet per township,
+and the township summary (汇总表), as XLSX built from the published cases.
+
+The columns are those of the county 摸排台账 form, then Doudi's own (case type, risk score,
+amount at risk, review status, case id). For a missed severely disabled person the form's
+两列 通过排查拟纳入救助 / 未纳入原因 come from the reviewer's decision.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from api.published import STATUS_LABELS, Published
+from models.cases import CASE_LABELS
+from resolver.idcard import mask_id
+from resolver.normalize import code_label
+
+LEDGER_COLUMNS = (
+    "序号", "乡镇", "所属村组", "姓名", "身份证号码", "家庭人数", "与户主关系", "健康状况",
+    "致贫原因", "家庭人均月纯收入（元）", "目前享受救助类型", "联系电话", "通过排查拟纳入救助",
+    "未纳入原因", "疑点类型", "风险评分", "涉及金额（元）", "核查状态", "疑点编号",
+)  # fmt: skip
+SUMMARY_COLUMNS = ("乡镇", *CASE_LABELS.values(), "疑点合计", "涉及金额（元）", "属实", "不属实",
+                   "核查中或需入户核查", "待核查")  # fmt: skip
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\']")  # characters a sheet name may not hold
+PROGRAM_LABELS = {"dibao": "低保", "tekun": "特困"}
+
+
+def ledger_rows(published: Published, case_type: str, township: str | None = None) -> list[list]:
+    """The 摸排台账 rows of one case type (optionally one township), by township, village,
+    highest risk first."""
+    cases = [case for case in published.cases.values()
+             if case["case_type"] == case_type and not case["resolved"]
+             and (township is None or case["township"] == township)]  # fmt: skip
+    cases.sort(key=lambda c: (c["township"] or "", c["village"] or "", -(c["risk_score"] or 0)))
+    return [[number, *_ledger_row(published, case)] for number, case in enumerate(cases, 1)]
+
+
+def _ledger_row(published: Published, case: dict[str, Any]) -> list:
+    rows = case["detail"]["rows"]
+    first = f"{case['records'][0]['registry']}:{case['records'][0]['record_id']}"
+    subject = next((row for row in rows if row["unique_id"] == first), rows[0] if rows else {})
+    mine = [row for row in rows if row.get("person_id") == subject.get("person_id")]
+    assistance = [row for row in mine if row["registry"] == "assistance"]
+    poverty = next((row for row in mine if row["registry"] == "poverty"), {})
+    status = published.status(case["case_id"])
+    decided = published.history.get(case["case_id"], [])
+    return [
+        case["township"], case["village"], subject.get("name"),
+        _first(row.get("id_number") for row in [subject, *mine]
+               if row.get("id_number_status") in ("valid", "upgraded")),
+        _first(row.get("household_size") for row in assistance),
+        code_label("relation", _first(row.get("relation") for row in mine)),
+        code_label("health", _first(row.get("health") for row in mine)),
+        poverty.get("poverty_cause"), _monthly_income(assistance, poverty),
+        _programs(assistance), _first(row.get("phone") for row in mine),
+        *_inclusion(case["case_type"], status, decided),
+        CASE_LABELS[case["case_type"]], round(case["risk_score"] or 0.0, 4),
+        case["amount_at_risk"], STATUS_LABELS[status], case["case_id"],
+    ]  # fmt: skip
+
+
+def _first(values: Iterable[Any]) -> Any:
+    return next((value for value in values if value not in (None, "")), None)
+
+
+def _monthly_income(assistance: list[dict], poverty: dict) -> float | None:
+    monthly = _first(row.get("income_per_capita") for row in assistance)
+    if monthly is None and poverty.get("income_per_capita_year") is not None:
+        monthly = poverty["income_per_capita_year"] / 12
+    return round(monthly, 2) if monthly is not None else None
+
+
+def _programs(assistance: list[dict]) -> str:
+    active = sorted({PROGRAM_LABELS.get(row.get("program"), "救助") for row in assistance
+                     if row.get("end_date") is None})  # fmt: skip
+    return "、".join(active) or "未享受"
+
+
+def _inclusion(case_type: str, status: str, events: list[dict]) -> tuple[str, str]:
+    """通过排查拟纳入救助 and 未纳入原因, for a missed severely disabled person."""
+    if case_type != "missed_disability":
+        return "", ""
+    if status == "confirmed":
+        return "是", ""
+    if status == "dismissed":
+        return "否", next((e["reason"] for e in reversed(events) if e.get("reason")), "")
+    return "待核查", ""
+
+
+def summary_rows(published: Published) -> list[list]:
+    """The 汇总表: per township, open cases by type, total, amount at risk, review outcome."""
+    table: dict[str, dict[str, Any]] = {}
+    for case in published.cases.values():
+        if case["resolved"]:
+            continue
+        line = table.setdefault(case["township"] or "未知", {"amount": 0.0, "types": {},
+                                                            "statuses": {}})  # fmt: skip
+        line["types"][case["case_type"]] = line["types"].get(case["case_type"], 0) + 1
+        line["amount"] += case["amount_at_risk"] or 0.0
+        status = published.status(case["case_id"])
+        line["statuses"][status] = line["statuses"].get(status, 0) + 1
+    rows = []
+    for township, line in sorted(table.items()):
+        by_status = line["statuses"]
+        rows.append([township, *(line["types"].get(kind, 0) for kind in CASE_LABELS),
+                     sum(line["types"].values()), round(line["amount"], 2),
+                     by_status.get("confirmed", 0), by_status.get("dismissed", 0),
+                     by_status.get("in_review", 0) + by_status.get("field_check", 0),
+                     by_status.get("open", 0)])  # fmt: skip
+    if rows:
+        totals = [sum(row[i] for row in rows) for i in range(1, len(SUMMARY_COLUMNS))]
+        rows.append(["合计", *totals])
+    return rows
+
+
+def ledger_workbook(
+    published: Published, case_type: str, *, township: str | None = None, mask_ids: bool
+) -> bytes:
+    """One case type's 摸排台账: a sheet per township (or the one asked for); ID numbers
+    masked when ``mask_ids``."""
+    rows = ledger_rows(published, case_type, township)
+    if mask_ids:
+        rows = [[*row[:4], mask_id(row[4]), *row[5:]] for row in rows]
+    townships = sorted({row[1] or "未知" for row in rows}) or [township or "无疑点"]
+    book = Workbook()
+    book.remove(book.active)
+    for name in townships:
+        sheet_rows = [row for row in rows if (row[1] or "未知") == name]
+        numbered = [[i, *row[1:]] for i, row in enumerate(sheet_rows, 1)]
+        title = f"{name}{CASE_LABELS[case_type]}摸排台账"
+        _sheet(book, name, title, LEDGER_COLUMNS, numbered)
+    return _bytes(book)
+
+
+def summary_workbook(published: Published) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    _sheet(book, "汇总表", "兜底疑点排查汇总表", SUMMARY_COLUMNS, summary_rows(published))
+    return _bytes(book)
+
+
+def _sheet(book: Workbook, name: str, title: str, headers: tuple, rows: list[list]) -> None:
+    sheet = book.create_sheet(_SHEET_UNSAFE.sub("", ILLEGAL_CHARACTERS_RE.sub("", name))[:31]
+                              or "台账")  # fmt: skip
+    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", title)])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet.append(list(headers))
+    for cell in sheet[2]:
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for row in rows:  # dirty input may carry control characters a workbook cannot hold
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+    sheet.freeze_panes = "A3"
+    for index, header in enumerate(headers, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(8, min(22, 2 * len(header)))
+
+
+def _bytes(book: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,47 @@
+"""The overview of open cases, and the ledgers (台账) as XLSX."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Response
+
+from api.deps import Reviewer, StorageDep, json_response
+from api.ledgers import ledger_workbook, summary_workbook
+from api.schemas import CaseType, Overview
+from models.cases import CASE_LABELS
+
+router = APIRouter(prefix="/api", tags=["ledgers"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/overview", response_model=Overview)
+async def overview(storage: StorageDep, _: Reviewer) -> Any:
+    """Open cases and amount at risk by case type and by township, cases by review status."""
+    return json_response(storage.published.overview())
+
+
+@router.get("/ledgers/summary.xlsx", response_class=Response)
+def summary_ledger(storage: StorageDep, _: Reviewer) -> Response:
+    """The township summary (汇总表)."""
+    return _xlsx(summary_workbook(storage.published), "兜底疑点汇总表.xlsx")
+
+
+@router.get("/ledgers/{case_type}.xlsx", response_class=Response)
+def case_ledger(
+    case_type: CaseType,
+    storage: StorageDep,
+    principal: Reviewer,
+    township: Annotated[str | None, Query()] = None,
+) -> Response:
+    """The 摸排台账 of one case type, a sheet per township (ID numbers masked for roles that
+    may not see them)."""
+    content = ledger_workbook(storage.published, case_type, township=township,
+                              mask_ids=not principal.sees_full_ids)  # fmt: skip
+    return _xlsx(content, f"{township or ''}{CASE_LABELS[case_type]}摸排台账.xlsx")
+
+
+def _xlsx(content: bytes, filename: str) -> Response:
+    disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})

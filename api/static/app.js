@@ -1,0 +1,308 @@
+// The review page: a thin client of the review API. The token stays in this tab's
+// sessionStorage; every figure and fact comes from the API.
+"use strict";
+
+const state = { token: sessionStorage.getItem("doudi-token"), me: null, meta: null,
+                filters: { offset: 0, limit: 25 } };
+const main = document.getElementById("main");
+
+const KIND_LABELS = { person: "人员", hukou_family: "户籍家庭", case: "救助案件",
+  poverty_household: "建档立卡户", death: "死亡记录", disability: "残疾证", account: "银行账号",
+  phone: "电话", address: "住址" };
+const KIND_COLORS = { person: "#2b6cb0", hukou_family: "#805ad5", case: "#9b1c1c",
+  poverty_household: "#b7791f", death: "#1a202c", disability: "#2f855a", account: "#4a5568",
+  phone: "#4a5568", address: "#4a5568" };
+const EDGE_LABELS = { member_of: "户籍成员", enrolled_in: "救助成员", in_poverty_household: "建档立卡",
+  reported_dead: "死亡", certified: "持证", paid_to: "收款账号", uses: "使用" };
+const MOVES = { open: ["in_review", "field_check"], in_review: ["confirmed", "dismissed", "field_check", "open"],
+  field_check: ["in_review", "confirmed", "dismissed"], confirmed: ["in_review"], dismissed: ["in_review"] };
+const ROLE_LABELS = { auditor: "审计", analyst: "数据分析", consumer: "接口调用", admin: "管理员" };
+// Fields shown side by side, in this order, when any row has them.
+const COMPARE_FIELDS = ["name", "id_number", "id_number_status", "gender", "birth_date", "relation",
+  "township", "village", "address", "phone", "case_no", "program", "dibao_class", "covered",
+  "start_date", "end_date", "health", "income_per_capita", "bank_account", "hukou_no",
+  "poverty_hh_no", "poverty_status", "disability_type", "disability_level", "cert_no",
+  "death_date", "source", "pay_month", "amount"];
+
+function esc(value) {
+  return String(value ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;",
+    '"': "&quot;", "'": "&#39;" }[c]));
+}
+
+async function api(path, options = {}) {
+  const response = await fetch(path, { ...options, headers: { ...(options.headers || {}),
+    Authorization: `Bearer ${state.token}`, "Content-Type": "application/json" } });
+  if (response.status === 401) { signOut(); throw new Error("请重新登录"); }
+  const body = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
+  if (!response.ok) throw new Error(body?.detail ? JSON.stringify(body.detail) : response.statusText);
+  return body;
+}
+
+function money(value) {
+  return value == null ? "—" : `${Number(value).toLocaleString("zh-CN", { maximumFractionDigits: 2 })} 元`;
+}
+function scoreClass(score) { return score >= 0.9 ? "high" : score >= 0.7 ? "mid" : "low"; }
+function statusTag(status) { return `<span class="status ${status}">${esc(state.meta.statuses[status])}</span>`; }
+function caseLabel(type) { return state.meta.case_types[type] || type; }
+
+function codeText(registry, field, value) {
+  if (value == null || value === "") return "";
+  if (field.endsWith("id_number_status")) return state.meta.id_statuses[value] || value;
+  const kind = state.meta.kinds[registry]?.[field];
+  const label = kind && state.meta.codes[kind]?.[String(value)];
+  return label || String(value);
+}
+
+// ---------------------------------------------------------------- sign in
+
+function showLogin(message = "") {
+  document.getElementById("nav").hidden = true;
+  main.innerHTML = `<section class="login"><h2>登录</h2>
+    <p class="muted">请输入管理员发给您的访问令牌。</p>
+    <form id="login"><input id="token" type="password" autocomplete="off" placeholder="访问令牌">
+    <button class="primary" type="submit">登录</button></form>
+    <p class="error">${esc(message)}</p></section>`;
+  document.getElementById("login").addEventListener("submit", async event => {
+    event.preventDefault();
+    state.token = document.getElementById("token").value.trim();
+    try {
+      await start();
+    } catch (error) {
+      showLogin(error.message);
+    }
+  });
+}
+
+async function start() {
+  state.me = await api("/api/me");
+  if (!["auditor", "analyst"].includes(state.me.role)) {
+    state.token = null;
+    throw new Error("此令牌的角色不能查看疑点");
+  }
+  sessionStorage.setItem("doudi-token", state.token);
+  state.meta = await api("/api/meta");
+  document.getElementById("nav").hidden = false;
+  document.getElementById("who").textContent = `${state.me.name}（${ROLE_LABELS[state.me.role]}）`;
+  if (!location.hash || location.hash === "#/login") location.hash = "#/queue";
+  else route();
+}
+
+function signOut() {
+  sessionStorage.removeItem("doudi-token");
+  state.token = null;
+  showLogin();
+}
+document.getElementById("signout").addEventListener("click", signOut);
+
+// ---------------------------------------------------------------- queue
+
+async function showQueue() {
+  const overview = await api("/api/overview");
+  const f = state.filters;
+  const params = new URLSearchParams(Object.entries(f).filter(([, v]) => v !== "" && v != null));
+  const page = await api(`/api/cases?${params}`);
+  const townships = Object.keys(overview.by_township);
+  const typeChips = Object.entries(overview.by_type).map(([type, t]) =>
+    `<span class="chip ${f.case_type === type ? "on" : ""}" data-type="${type}">${esc(caseLabel(type))} ${t.cases}</span>`).join("");
+  const townChips = townships.map(name =>
+    `<span class="chip ${f.township === name ? "on" : ""}" data-township="${esc(name)}">${esc(name)} ${overview.by_township[name].cases}</span>`).join("");
+  main.innerHTML = `<section><h2>疑点队列 <small class="muted">按风险评分从高到低</small></h2>
+    <form class="filters" id="filters">
+      <label>疑点类型<select name="case_type"><option value="">全部</option>${Object.entries(state.meta.case_types)
+        .map(([k, v]) => `<option value="${k}" ${f.case_type === k ? "selected" : ""}>${esc(v)}</option>`).join("")}</select></label>
+      <label>乡镇<select name="township"><option value="">全部</option>${townships
+        .map(t => `<option ${f.township === t ? "selected" : ""}>${esc(t)}</option>`).join("")}</select></label>
+      <label>核查状态<select name="status"><option value="">全部未结</option>${Object.entries(state.meta.statuses)
+        .map(([k, v]) => `<option value="${k}" ${f.status === k ? "selected" : ""}>${esc(v)}</option>`).join("")}
+        <option value="resolved" ${f.status === "resolved" ? "selected" : ""}>数据已消除</option></select></label>
+      <label>最低评分<input name="min_score" type="number" min="0" max="1" step="0.05" value="${f.min_score ?? ""}"></label>
+      <button class="primary" type="submit">筛选</button>
+      <button type="button" id="clear">清除</button>
+    </form>
+    <div class="chips">${typeChips}</div><div class="chips">${townChips}</div></section>
+    <section><h3>共 ${page.total} 条</h3>
+    <table id="queue"><thead><tr><th class="num">风险评分</th><th>类型</th><th>乡镇</th><th>村组</th>
+      <th class="num">涉及金额</th><th>状态</th><th>疑点编号</th></tr></thead><tbody>
+      ${page.items.map(c => `<tr class="row-link" data-case="${c.case_id}">
+        <td class="num"><span class="score ${scoreClass(c.risk_score)}">${c.risk_score.toFixed(2)}</span></td>
+        <td>${esc(caseLabel(c.case_type))}</td><td>${esc(c.township)}</td><td>${esc(c.village)}</td>
+        <td class="num">${money(c.amount_at_risk)}</td><td>${statusTag(c.status)}${c.resolved_by_data ? " <span class=muted>数据已消除</span>" : ""}</td>
+        <td class="muted">${c.case_id}</td></tr>`).join("") || `<tr><td colspan="7" class="muted">没有符合条件的疑点</td></tr>`}
+    </tbody></table>
+    <div class="pager"><button id="prev" ${f.offset === 0 ? "disabled" : ""}>上一页</button>
+      <span>第 ${Math.floor(f.offset / f.limit) + 1} / ${Math.max(1, Math.ceil(page.total / f.limit))} 页</span>
+      <button id="next" ${f.offset + f.limit >= page.total ? "disabled" : ""}>下一页</button></div></section>`;
+  document.getElementById("filters").addEventListener("submit", event => {
+    event.preventDefault();
+    const data = new FormData(event.target);
+    state.filters = { ...state.filters, offset: 0, case_type: data.get("case_type"),
+      township: data.get("township"), status: data.get("status"), min_score: data.get("min_score") };
+    showQueue();
+  });
+  document.getElementById("clear").onclick = () => { state.filters = { offset: 0, limit: 25 }; showQueue(); };
+  document.getElementById("prev").onclick = () => { f.offset = Math.max(0, f.offset - f.limit); showQueue(); };
+  document.getElementById("next").onclick = () => { f.offset += f.limit; showQueue(); };
+  main.querySelectorAll("[data-type]").forEach(chip => chip.onclick = () => {
+    state.filters = { ...f, offset: 0, case_type: f.case_type === chip.dataset.type ? "" : chip.dataset.type };
+    showQueue();
+  });
+  main.querySelectorAll("[data-township]").forEach(chip => chip.onclick = () => {
+    state.filters = { ...f, offset: 0, township: f.township === chip.dataset.township ? "" : chip.dataset.township };
+    showQueue();
+  });
+  main.querySelectorAll("tr[data-case]").forEach(row => row.onclick = () => { location.hash = `#/case/${row.dataset.case}`; });
+}
+
+// ---------------------------------------------------------------- case
+
+function comparisonTable(rows) {
+  const fields = COMPARE_FIELDS.filter(field => rows.some(row => row[field] != null && row[field] !== ""));
+  const head = rows.map(row => `<th>${esc(state.meta.registries[row.registry])}<br><span class="muted">${esc(row.record_id)} · 第${row.row_no}行</span></th>`).join("");
+  const body = fields.map(field => {
+    const values = rows.map(row => codeText(row.registry, field, row[field]));
+    const present = values.filter(v => v !== "");
+    const differs = new Set(present).size > 1;
+    const label = rows.map(row => state.meta.columns[row.registry]?.[field]).find(Boolean)
+      || (field === "id_number_status" ? "证号校验" : field);
+    return `<tr><th class="rowhead">${esc(label)}</th>${values.map(v =>
+      `<td class="${differs && v !== "" && v !== present[0] ? "diff" : ""}">${esc(v)}</td>`).join("")}</tr>`;
+  }).join("");
+  return `<table class="compare"><thead><tr><th>字段</th>${head}</tr></thead><tbody>${body}</tbody></table>
+    <p class="muted">黄色：与第一条记录不一致的值（同一人在不同登记库中的写法差异或可疑之处）。</p>`;
+}
+
+function householdSvg(graph) {
+  const rows = { top: ["hukou_family", "case", "poverty_household"], middle: ["person"],
+                 bottom: ["death", "disability", "account", "phone", "address"] };
+  const width = 860, rowY = { top: 50, middle: 170, bottom: 290 };
+  const placed = {};
+  for (const [band, kinds] of Object.entries(rows)) {
+    const nodes = graph.nodes.filter(n => kinds.includes(n.kind));
+    nodes.forEach((node, i) => { placed[node.id] = { ...node, x: (width / (nodes.length + 1)) * (i + 1), y: rowY[band] }; });
+  }
+  const edges = graph.edges.map(e => {
+    const a = placed[e.source], b = placed[e.target];
+    if (!a || !b) return "";
+    const weak = e.probability < 0.99;
+    return `<line x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}" stroke="${weak ? "#c53030" : "#9fb3c8"}"
+      stroke-width="${weak ? 2 : 1.2}" ${weak ? 'stroke-dasharray="5 3"' : ""}><title>${esc(EDGE_LABELS[e.kind] || e.kind)} · ${esc(state.meta.registries[e.registry] || e.registry)} ${esc(e.record_id)} · 关联概率 ${e.probability.toFixed(3)}</title></line>`;
+  }).join("");
+  const nodes = Object.values(placed).map(n => {
+    const label = String(n.label).length > 12 ? String(n.label).slice(0, 12) + "…" : n.label;
+    const shape = n.kind === "person"
+      ? `<circle cx="${n.x}" cy="${n.y}" r="${n.focus ? 16 : 11}" fill="${KIND_COLORS.person}" ${n.focus ? 'stroke="#9b1c1c" stroke-width="4"' : ""}/>`
+      : `<rect x="${n.x - 12}" y="${n.y - 12}" width="24" height="24" rx="4" fill="${KIND_COLORS[n.kind] || "#718096"}"/>`;
+    return `<g>${shape}<text x="${n.x}" y="${n.y + 30}" text-anchor="middle">${esc(label)}</text>
+      <text x="${n.x}" y="${n.y + 44}" text-anchor="middle" class="muted" fill="#616e7c">${esc(KIND_LABELS[n.kind] || n.kind)}</text>
+      <title>${esc(KIND_LABELS[n.kind])}：${esc(n.label)}</title></g>`;
+  }).join("");
+  return `<svg id="household" viewBox="0 0 ${width} 350" width="100%" role="img" aria-label="家庭关系图">${edges}${nodes}</svg>
+    <p class="muted">红框圆点：本疑点涉及的人员；红色虚线：关联概率低于 0.99 的记录。</p>`;
+}
+
+function linkBars(links, rows) {
+  const name = uid => { const row = rows.find(r => r.unique_id === uid); return row ? `${state.meta.registries[row.registry]} ${row.record_id}` : uid; };
+  if (!links.length) return `<p class="muted">本疑点的记录之间没有需要概率判断的身份关联（单条记录或证号完全一致）。</p>`;
+  return links.map(link => {
+    const max = Math.max(...link.comparisons.map(c => Math.abs(c.weight)), 1);
+    return `<div class="card bars"><h3>${esc(name(link.left))} ↔ ${esc(name(link.right))}：同一人概率 ${link.probability.toFixed(4)}</h3>
+      ${link.comparisons.filter(c => c.weight !== 0).map(c => {
+        const pct = Math.min(50, Math.abs(c.weight) / max * 50);
+        return `<div class="line"><span>${esc(state.meta.comparisons[c.comparison] || c.comparison)}：${esc(c.level)}</span>
+          <span class="track"><span class="mid"></span><span class="fill ${c.weight >= 0 ? "pos" : "neg"}" style="width:${pct}%"></span></span>
+          <span class="num">${c.weight >= 0 ? "+" : ""}${c.weight.toFixed(1)}</span></div>`;
+      }).join("")}
+      <p class="muted">绿色：支持是同一人；红色：反对（匹配权重，log₂ 比值；未列出的比对项为空值，不计分）。</p></div>`;
+  }).join("");
+}
+
+function decisionForm(detail) {
+  if (state.me.role !== "auditor") return `<p class="muted">您的角色只能查看，不能记录核查结论。</p>`;
+  const moves = MOVES[detail.status] || [];
+  return `<form id="decide"><textarea name="note" rows="3" style="width:100%" placeholder="核查说明（可选）"></textarea>
+    <textarea name="reason" rows="2" style="width:100%" placeholder="不属实的理由（选择“不属实”时必填）"></textarea>
+    <div class="chips">${moves.map(to => `<button type="submit" class="${to === "confirmed" ? "primary" : ""}" data-to="${to}">${esc(state.meta.statuses[to])}</button>`).join("")}
+    <button type="submit" data-to="${detail.status}">仅添加备注</button></div>
+    <p class="error" id="decide-error"></p></form>`;
+}
+
+async function showCase(caseId) {
+  const detail = await api(`/api/cases/${caseId}`);
+  const history = detail.history.map(e => `<li><b>${esc(e.actor)}</b> ${esc(e.recorded_at.replace("T", " ").slice(0, 19))}：
+    ${statusTag(e.from_status)} → ${statusTag(e.to_status)}${e.note ? `<br>${esc(e.note)}` : ""}${e.reason ? `<br>理由：${esc(e.reason)}` : ""}</li>`).join("");
+  main.innerHTML = `<p><a href="#/queue">← 返回队列</a></p>
+    <section><h2>${esc(caseLabel(detail.case_type))} · <span class="score ${scoreClass(detail.risk_score)}">风险评分 ${detail.risk_score.toFixed(2)}</span>
+      · ${statusTag(detail.status)} ${detail.resolved_by_data ? '<span class="muted">（后续数据中已不再出现）</span>' : ""}</h2>
+      <p>${esc(detail.township)} ${esc(detail.village)} · 涉及金额 ${money(detail.amount_at_risk)} · 疑点编号 <span class="muted">${detail.case_id}</span></p></section>
+    <div class="grid"><div>
+      <section><h3>事实与依据</h3><ol class="facts">${detail.evidence.map(item => `<li>${esc(item)}</li>`).join("")}</ol></section>
+    </div><div>
+      <section><h3>核查结论</h3>${decisionForm(detail)}</section>
+      <section><h3>核查记录</h3>${history ? `<ol class="history">${history}</ol>` : '<p class="muted">尚无记录</p>'}</section>
+    </div></div>
+    <section><h3>各登记库记录对照</h3><div class="scroll">${comparisonTable(detail.rows)}</div></section>
+    <section><h3>家庭关系图</h3>${householdSvg(detail.graph)}</section>
+    <section><h3>身份关联的依据</h3><div class="links">${linkBars(detail.links, detail.rows)}</div></section>`;
+  const form = document.getElementById("decide");
+  if (!form) return;
+  form.addEventListener("submit", async event => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const body = { to_status: event.submitter.dataset.to, expected_status: detail.status,
+      note: data.get("note") || null, reason: data.get("reason") || null };
+    try {
+      await api(`/api/cases/${caseId}/decisions`, { method: "POST", body: JSON.stringify(body) });
+      showCase(caseId);
+    } catch (error) {
+      document.getElementById("decide-error").textContent = `未能保存：${error.message}`;
+    }
+  });
+}
+
+// ---------------------------------------------------------------- overview
+
+async function showOverview() {
+  const o = await api("/api/overview");
+  const types = Object.keys(state.meta.case_types);
+  const maxCases = Math.max(1, ...Object.values(o.by_township).map(t => t.cases));
+  main.innerHTML = `<section><h2>疑点汇总 <small class="muted">未结疑点（数据已消除的 ${o.resolved_by_data} 条不计）</small></h2>
+    <div class="kpis"><div class="card kpi">疑点<b>${o.cases}</b></div><div class="card kpi">涉及金额<b>${money(o.amount_at_risk)}</b></div>
+    ${Object.entries(o.by_status).map(([s, n]) => `<div class="card kpi">${esc(state.meta.statuses[s])}<b>${n}</b></div>`).join("")}</div></section>
+    <section><h3>按疑点类型</h3><table><thead><tr><th>类型</th><th class="num">疑点</th><th class="num">涉及金额</th><th>台账</th></tr></thead><tbody>
+    ${types.map(t => `<tr><td>${esc(caseLabel(t))}</td><td class="num">${o.by_type[t]?.cases ?? 0}</td><td class="num">${money(o.by_type[t]?.amount_at_risk ?? 0)}</td>
+      <td><a href="#" data-ledger="${t}">下载摸排台账</a></td></tr>`).join("")}</tbody></table>
+    <p><a href="#" data-ledger="summary">下载乡镇汇总表</a></p></section>
+    <section><h3>按乡镇</h3><table id="by-township"><thead><tr><th>乡镇</th>${types.map(t => `<th class="num">${esc(caseLabel(t))}</th>`).join("")}
+      <th class="num">合计</th><th class="num">涉及金额</th><th></th></tr></thead><tbody>
+    ${Object.entries(o.by_township).map(([name, t]) => `<tr><td>${esc(name)}</td>${types.map(k => `<td class="num">${t.by_type[k] ?? 0}</td>`).join("")}
+      <td class="num">${t.cases}</td><td class="num">${money(t.amount_at_risk)}</td>
+      <td><span class="hbar" style="width:${Math.round(t.cases / maxCases * 160)}px"></span></td></tr>`).join("")}</tbody></table></section>`;
+  main.querySelectorAll("[data-ledger]").forEach(link => link.onclick = event => { event.preventDefault(); download(link.dataset.ledger); });
+}
+
+async function download(ledger) {
+  const response = await fetch(`/api/ledgers/${ledger}.xlsx`, { headers: { Authorization: `Bearer ${state.token}` } });
+  const blob = await response.blob();
+  const anchor = document.createElement("a");
+  anchor.href = URL.createObjectURL(blob);
+  anchor.download = ledger === "summary" ? "兜底疑点汇总表.xlsx" : `${caseLabel(ledger)}摸排台账.xlsx`;
+  anchor.click();
+}
+
+// ---------------------------------------------------------------- routing
+
+async function route() {
+  if (!state.me) return;
+  const [, view, id] = location.hash.split("/");
+  document.querySelectorAll("nav a").forEach(a => a.classList.toggle("active", a.dataset.view === view));
+  try {
+    if (view === "case" && id) await showCase(id);
+    else if (view === "overview") await showOverview();
+    else await showQueue();
+  } catch (error) {
+    main.innerHTML = `<section class="error">出错了：${esc(error.message)}</section>`;
+  }
+}
+window.addEventListener("hashchange", route);
+
+if (state.token) start().catch(() => showLogin()); else showLogin();

@@ -1,0 +1,29 @@
+"""A run of a small synthetic county served by a real uvicorn process, one per test module
+(each module's decisions and re-runs stay its own)."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.storage import opened
+from models.pipeline import run_pipeline
+from models.policy import load_policy
+from resolver.settings import LinkSettings
+from tests.api.served import Server
+
+ROLES = ("auditor", "analyst", "consumer", "admin")
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory):
+    out = tmp_path_factory.mktemp("review")
+    result = run_pipeline(None, out / "run", policy=load_policy(), settings=LinkSettings(),
+                          db_path=out / "doudi.duckdb", people=6000, seed=5)  # fmt: skip
+    with opened(result.db_path) as storage:
+        tokens = {role: storage.create_token(name=f"{role}-1", role=role) for role in ROLES}
+        tokens["auditor2"] = storage.create_token(name="审计员乙", role="auditor")
+    server = Server(result.db_path)
+    server.start()
+    yield {"out": out, "db": result.db_path, "run_id": result.run_id, "tokens": tokens,
+           "server": server, "drop": out / "run" / "county" / "drop"}  # fmt: skip
+    server.stop()

@@ -1,0 +1,48 @@
+"""Serving a run for tests: ``doudi serve`` in a child process, and clients with a role's
+token."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from api.loadtest import free_port
+
+
+class Server:
+    """``doudi serve`` in a child process."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "api.cli", "serve", "--db", str(self.db),
+                   "--port", str(self.port)]  # fmt: skip
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.2)
+        raise RuntimeError("the server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGINT)
+            self.process.wait(timeout=30)
+            self.process = None
+
+
+def client(county, role: str) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {county['tokens'][role]}"}
+    return httpx.Client(base_url=county["server"].url, headers=headers, timeout=30)

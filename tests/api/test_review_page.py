@@ -1,0 +1,123 @@
+"""The review page in a real browser (Debian's headless Chromium driven by Playwright), and
+the XLSX ledgers read back."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect, sync_playwright
+
+from api.ledgers import LEDGER_COLUMNS, SUMMARY_COLUMNS
+from tests.api.served import client
+
+pytestmark = pytest.mark.slow
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(os.environ.get("DOUDI_ARTIFACTS", "test-artifacts"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM} (make test installs it)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+def sign_in(page, county, role: str = "auditor") -> None:
+    page.goto(county["server"].url + "/")
+    page.fill("#token", county["tokens"][role])
+    page.click("button[type=submit]")
+    expect(page.locator("#queue")).to_be_visible()
+
+
+def test_an_inspector_takes_a_case_from_the_queue_to_a_decision(page, county):
+    sign_in(page, county)
+    page.select_option("select[name=case_type]", "deceased_paid")
+    page.click("#filters button[type=submit]")
+    rows = page.locator("#queue tbody tr")
+    expect(rows.first).to_contain_text("死亡后仍发放")
+    assert all("死亡后仍发放" in text for text in rows.all_inner_texts())
+    case_id = rows.first.get_attribute("data-case")
+    rows.first.click()
+    expect(page.locator("h2")).to_contain_text("死亡后仍发放")
+    expect(page.locator("ol.facts li").first).to_be_visible()
+    expect(page.locator("table.compare")).to_contain_text("死亡人员")
+    expect(page.locator("svg#household circle").first).to_be_visible()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "case-page.png"), full_page=True)
+    page.fill("textarea[name=note]", "已调取殡葬记录，入户核实中")
+    page.click("button[data-to=in_review]")
+    expect(page.locator("ol.history")).to_contain_text("已调取殡葬记录")
+    with client(county, "auditor") as http:
+        history = http.get(f"/api/cases/{case_id}/history").json()
+    assert [(e["to_status"], e["note"], e["actor"]) for e in history] == [
+        ("in_review", "已调取殡葬记录，入户核实中", "auditor-1")]  # fmt: skip
+
+
+def test_a_dismissal_without_a_reason_is_refused_on_the_page(page, county):
+    sign_in(page, county)
+    page.locator("#queue tbody tr").first.click()
+    page.click("button[data-to=in_review]")
+    expect(page.locator("button[data-to=dismissed]")).to_be_visible()
+    page.click("button[data-to=dismissed]")
+    expect(page.locator("#decide-error")).to_contain_text("理由")
+
+
+def test_the_overview_and_masking_for_an_analyst(page, county):
+    sign_in(page, county, "analyst")
+    page.click("nav a[data-view=overview]")
+    expect(page.locator("#by-township")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
+    page.click("nav a[data-view=queue]")
+    page.locator("#queue tbody tr").first.click()
+    expect(page.locator("table.compare")).to_contain_text("********")
+    expect(page.locator("#decide")).to_have_count(0)
+
+
+def test_a_consumer_token_cannot_open_the_page(page, county):
+    page.goto(county["server"].url + "/")
+    page.fill("#token", county["tokens"]["consumer"])
+    page.click("button[type=submit]")
+    expect(page.locator(".login .error")).to_contain_text("角色")
+
+
+def test_ledgers_read_back(county):
+    with client(county, "auditor") as http:
+        open_deaths = http.get("/api/cases", params={"case_type": "deceased_paid",
+                                                     "limit": 500}).json()["total"]  # fmt: skip
+        book = load_workbook(io.BytesIO(http.get("/api/ledgers/deceased_paid.xlsx").content))
+        summary = load_workbook(io.BytesIO(http.get("/api/ledgers/summary.xlsx").content))
+    rows = []
+    for sheet in book.worksheets:
+        values = list(sheet.iter_rows(values_only=True))
+        assert values[0][0].endswith("死亡后仍发放摸排台账")
+        assert values[1] == LEDGER_COLUMNS
+        assert [row[0] for row in values[2:]] == list(range(1, len(values) - 1))
+        assert {row[1] for row in values[2:]} == {sheet.title}
+        rows += values[2:]
+    assert len(rows) == open_deaths
+    assert all(re.fullmatch(r"\d{17}[\dX]", row[4]) for row in rows if row[4])
+    assert all(row[14] == "死亡后仍发放" and row[16] > 0 for row in rows)
+    table = list(summary.active.iter_rows(values_only=True))
+    assert table[1] == SUMMARY_COLUMNS and table[-1][0] == "合计"
+    assert table[-1][1] == open_deaths
+    with client(county, "analyst") as http:
+        masked = load_workbook(io.BytesIO(http.get("/api/ledgers/deceased_paid.xlsx").content))
+    ids = [row[4] for sheet in masked.worksheets
+           for row in sheet.iter_rows(min_row=3, values_only=True) if row[4]]  # fmt: skip
+    assert ids and all("********" in value for value in ids)
