@@ -108,13 +108,16 @@ def cluster_rows(
 
     Complexity: O(L log L) for L links, plus a bridge search per cluster (linear in its size).
     """
-    groups = _Groups(rows)
-    accepted: list[Link] = []
-    refused: list[tuple[Link, str]] = []
     strongest_first = sorted(
         (link for link in links if link.probability >= threshold),
         key=lambda link: (-link.probability, link.left, link.right),
     )
+    # A row no link reaches is a person alone: only linked rows need the union-find.
+    linked = {end for link in strongest_first for end in (link.left, link.right)}
+    rows = list(rows)
+    groups = _Groups(row for row in rows if row.unique_id in linked)
+    accepted: list[Link] = []
+    refused: list[tuple[Link, str]] = []
     for link in strongest_first:
         first, second = groups.find(link.left), groups.find(link.right)
         if first == second:
@@ -126,13 +129,18 @@ def cluster_rows(
             continue
         groups.union(first, second)
         accepted.append(link)
-    # Only a group of four or more rows can hang on a bridge with two rows on each side.
-    large = [link for link in accepted if groups.size[groups.find(link.left)] >= 4]
-    bridges = _weak_bridges(large, bridge_threshold)
+    # Only a group of four or more rows holding a weak link can hang on a weak bridge with
+    # two rows on each side.
+    weak_groups = {groups.find(link.left) for link in accepted
+                   if link.probability < bridge_threshold}  # fmt: skip
+    candidates = [link for link in accepted if (root := groups.find(link.left)) in weak_groups
+                  and groups.size[root] >= 4]  # fmt: skip
+    bridges = _weak_bridges(candidates, bridge_threshold)
     cut = set(bridges)
     accepted = [link for link in accepted if link not in cut]
     refused += [(link, "bridge") for link in bridges]
-    cluster_of = components(groups.parent, ((link.left, link.right) for link in accepted))
+    cluster_of = {row.unique_id: row.unique_id for row in rows}
+    cluster_of |= components(groups.parent, ((link.left, link.right) for link in accepted))
     return Clustering(cluster_of, accepted, refused)
 
 
