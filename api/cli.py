@@ -28,7 +28,7 @@ from models.bench import run_bench
 from models.cases import CASE_LABELS
 from models.evaluation import CalibrationBin, CaseScores, evaluate_cases, fit_risk_model
 from models.pipeline import run_pipeline, write_entities
-from models.policy import load_policy
+from models.policy import RULE_LABELS, Policy, load_policy
 from models.risk import RiskModel
 from resolver.comparisons import ONE_ID_IN_DOUBT
 from resolver.db import connect
@@ -271,6 +271,13 @@ def calibrate(
     console.print(f"已写出 {out}")
 
 
+def print_policy(policy: Policy) -> None:
+    console.print(f"政策：{policy.name}（第 {policy.version} 版）— {policy.source}")
+    if policy.defaults:
+        labels = "；".join(RULE_LABELS.get(name, name) for name in policy.defaults)
+        console.print(f"[bold yellow]以下数值文件未作规定，沿用合同默认值，请按本地标准设置：[/]{labels}")
+
+
 def print_calibration(calibration: list[CalibrationBin]) -> None:
     table = Table(title="风险评分校准（兜底的疑点）")
     for header in ("评分区间", "疑点数", "属实", "属实比例", "平均评分"):
@@ -362,6 +369,7 @@ def run(
             risk=RiskModel.load(risk_model), people=people, seed=seed,
         )  # fmt: skip
         print_quality(connect(result.db_path))
+    print_policy(load_policy(policy))
     table = Table(title="疑点线索")
     table.add_column("类型")
     table.add_column("条数", justify="right")

@@ -1,18 +1,36 @@
 """Locality policy: the eligibility rules a run applies, read from a policy file.
 
-Defaults (``policies/default.json``) are those of ``../shared/CONTRACT.md`` §2. Codes are
-those of ``resolver.normalize`` (poverty status ``not_lifted``, disability type ``mental``...).
+``policies/default.json`` holds the defaults of ``../shared/CONTRACT.md`` §2. A locality
+profile (``policies/<place>.json``, one per source document) names the document it comes
+from, sets what the document states, each value with the sentence it comes from
+(``sources``), and inherits the rest from the default; ``defaults`` lists what it inherited,
+so that a run can say plainly which figures are defaults to be set locally. Codes are those
+of ``resolver.normalize`` (poverty status ``not_lifted``, disability type ``mental``...).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from resolver.errors import DoudiError
 
 POLICY_DIR = Path(__file__).parent / "policies"
+# Fields that describe the policy rather than set a rule.
+DESCRIPTIVE = ("name", "version", "source", "sources", "defaults")
+RULE_LABELS = {
+    "death_grace_months": "死亡后停发宽限（月）",
+    "dibao_standard_year": "低保标准（元/人/年）",
+    "poor_statuses": "视为贫困户的建档立卡状态",
+    "severe_levels_any_type": "任何类别均属重度的残疾等级",
+    "severe_types_any_level": "任何等级均属重度的残疾类别",
+    "grave_illness_health": "视为患大病的健康状况",
+    "shared_identifier_limit": "共用账号、电话、住址的人数上限",
+    "gradual_exit_months": "渐退期（月）",
+    "single_person_groups": "可单人户保障的人员",
+    "bc_min_covered": "B、C类低保最少保障人数",
+}
 
 
 @dataclass(frozen=True)
@@ -30,6 +48,18 @@ class Policy:
     grave_illness_health: tuple[str, ...]
     shared_identifier_limit: int
     """An account, phone or address shared by more persons than this ties no one together."""
+    gradual_exit_months: int
+    """渐退: months a household keeps 低保 after its income rises above the standard (the
+    longest the document allows)."""
+    single_person_groups: tuple[str, ...]
+    """Who may be enrolled alone (单人户): ``severely_disabled``, ``gravely_ill``."""
+    bc_min_covered: int | None
+    """Fewest members a B or C class 低保 case of a larger household must cover (None: no
+    rule)."""
+    sources: dict[str, list[str]] = field(default_factory=dict)
+    """Per rule, the sentences of the source document that set it, verbatim."""
+    defaults: tuple[str, ...] = ()
+    """Rules the document does not set, inherited from the contract's defaults."""
 
     def is_severely_disabled(self, disability_type: str | None, level: int | None) -> bool:
         """Level 一级/二级 of any type, or any level of 智力/精神 (contract §2 by default)."""
@@ -49,19 +79,43 @@ class Policy:
 
 
 def load_policy(name_or_path: str | Path = "default") -> Policy:
-    """A policy by name (a file of ``models/policies``) or by path to a JSON file."""
-    path = Path(name_or_path)
-    if not path.suffix:
-        path = POLICY_DIR / f"{name_or_path}.json"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in POLICY_DIR.glob("*.json")))
-        raise DoudiError(f"no policy {name_or_path!r}: known policies are {known}")
-    values = json.loads(path.read_text(encoding="utf-8"))
-    names = {field.name for field in fields(Policy)}
-    missing, unknown = names - set(values), set(values) - names
+    """A policy by name (a file of ``models/policies``, by its stem or by the ``name`` in
+    it, e.g. ``大姚县``) or by path to a JSON file."""
+    path = _policy_path(name_or_path)
+    values = _read(path)
+    if "inherits" in values:
+        base = _read(_policy_path(values.pop("inherits")))
+        rules = [name for name in base if name not in DESCRIPTIVE]
+        values = base | values | {"defaults": [name for name in rules if name not in values]}
+    names = {item.name for item in fields(Policy)}
+    required = {item.name for item in fields(Policy) if item.name not in ("sources", "defaults")}
+    missing, unknown = required - set(values), set(values) - names
     if missing or unknown:
         raise DoudiError(
             f"{path}: missing policy fields {sorted(missing)}, unknown fields {sorted(unknown)}"
         )
     return Policy(**{key: tuple(value) if isinstance(value, list) else value
                      for key, value in values.items()})  # fmt: skip
+
+
+def _policy_path(name_or_path: str | Path) -> Path:
+    path = Path(name_or_path)
+    if path.suffix:
+        if not path.is_file():
+            raise DoudiError(f"no policy file {path}")
+        return path
+    by_name = {_read(p)["name"]: p for p in POLICY_DIR.glob("*.json")}
+    found = POLICY_DIR / f"{name_or_path}.json"
+    if found.is_file():
+        return found
+    if str(name_or_path) in by_name:
+        return by_name[str(name_or_path)]
+    known = ", ".join(sorted(by_name))
+    raise DoudiError(f"no policy {name_or_path!r}: known policies are {known}")
+
+
+def _read(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise DoudiError(f"cannot read the policy {path}: {error}") from error

@@ -16,8 +16,9 @@ from models.policy import Policy
 def detect_split_household(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     """Members of one hukou family spread over two or more 低保 cases at the same time, each
     case holding members the other does not — unless the split-off case is a legitimate
-    single-person case (单人户) of a severely disabled or gravely ill member. One person in
-    two cases is a duplicate enrollment, not a split.
+    single-person case (单人户) of a member the policy lets be enrolled alone
+    (``policy.single_person_groups``: severely disabled, gravely ill). One person in two
+    cases is a duplicate enrollment, not a split.
 
     Shared bank accounts, phones or addresses between the cases are reported as evidence;
     an identifier shared by more persons than ``policy.shared_identifier_limit`` is ignored.
@@ -55,11 +56,12 @@ def _legitimate_single_cases(graph: nx.MultiGraph, policy: Policy) -> set:
         if len(rows) != 1:
             continue
         member, row = rows[0]
-        severe = any(
+        severe = "severely_disabled" in policy.single_person_groups and any(
             policy.is_severely_disabled(graph.nodes[c]["disability_type"], graph.nodes[c]["level"])
             for c, _ in neighbours(graph, member, "certified")
         )
-        if severe or row["health"] in policy.grave_illness_health:
+        ill = "gravely_ill" in policy.single_person_groups
+        if severe or (ill and row["health"] in policy.grave_illness_health):
             legitimate.add(case)
     return legitimate
 

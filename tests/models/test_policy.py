@@ -1,0 +1,60 @@
+"""Policy files: the contract's defaults and one profile per source document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from models.policy import POLICY_DIR, RULE_LABELS, load_policy
+from resolver.errors import DoudiError
+
+PROFILES = {"大姚县": "dayao", "梁平区回龙镇": "liangping_huilong", "沙坡头区": "shapotou",
+            "兴安盟": "xinganmeng"}  # fmt: skip
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+
+@pytest.mark.parametrize(("name", "stem"), PROFILES.items())
+def test_a_profile_loads_by_its_name_or_file(name, stem):
+    by_name, by_stem = load_policy(name), load_policy(stem)
+    assert by_name == by_stem and by_name.name == name
+    assert set(by_name.sources) <= set(RULE_LABELS)
+    assert not set(by_name.sources) & set(by_name.defaults)
+
+
+@pytest.mark.parametrize("name", PROFILES)
+def test_what_a_document_does_not_state_is_an_inherited_default(name):
+    profile, default = load_policy(name), load_policy()
+    assert "dibao_standard_year" in profile.defaults
+    for rule in profile.defaults:
+        assert getattr(profile, rule) == getattr(default, rule)
+    assert not default.defaults
+
+
+def test_the_documents_differ_where_they_differ():
+    exits = {name: load_policy(name).gradual_exit_months for name in PROFILES}
+    assert exits == {"大姚县": 12, "梁平区回龙镇": 6, "沙坡头区": 6, "兴安盟": 24}
+    assert "gradual_exit_months" in load_policy("沙坡头区").defaults
+    assert load_policy("沙坡头区").bc_min_covered == 2
+    assert load_policy("大姚县").bc_min_covered is None
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the source documents are not beside the checkout")
+@pytest.mark.parametrize("name", PROFILES)
+def test_every_cited_sentence_is_in_its_document(name):
+    texts = "\n".join(path.read_text(encoding="utf-8") for path in SEEDS.glob("*.txt"))
+    for rule, sentences in load_policy(name).sources.items():
+        for sentence in sentences:
+            assert sentence in texts, (rule, sentence)
+
+
+def test_a_bad_policy_names_what_is_wrong(tmp_path):
+    broken = tmp_path / "broken.json"
+    values = json.loads((POLICY_DIR / "default.json").read_text(encoding="utf-8"))
+    del values["gradual_exit_months"]
+    broken.write_text(json.dumps(values | {"colour": "red"}), encoding="utf-8")
+    with pytest.raises(DoudiError, match=r"gradual_exit_months.*colour"):
+        load_policy(broken)
+    with pytest.raises(DoudiError, match="known policies are"):
+        load_policy("火星县")
