@@ -275,7 +275,9 @@ def print_policy(policy: Policy) -> None:
     console.print(f"政策：{policy.name}（第 {policy.version} 版）— {policy.source}")
     if policy.defaults:
         labels = "；".join(RULE_LABELS.get(name, name) for name in policy.defaults)
-        console.print(f"[bold yellow]以下数值文件未作规定，沿用合同默认值，请按本地标准设置：[/]{labels}")
+        console.print(
+            f"[bold yellow]以下数值文件未作规定，沿用合同默认值，请按本地标准设置：[/]{labels}"
+        )
 
 
 def print_calibration(calibration: list[CalibrationBin]) -> None:
