@@ -12,6 +12,7 @@ CASE_LABELS = {
     "duplicate_enrollment": "重复享受",
     "split_household": "拆户保障",
     "missed_disability": "重度残疾未纳入",
+    "single_covered_member": "B、C类低保1户保1人",
 }
 
 

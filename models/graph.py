@@ -21,7 +21,7 @@ comparisons in words.
 | edge kind | between | attributes (besides registry, record_id, probability) |
 |---|---|---|
 | member_of | person - hukou_family | relation |
-| enrolled_in | person - case | covered, start, end, health, income_month, relation, id18 |
+| enrolled_in | person - case | covered, start, end, health, income_month, relation, household_size, id18 |
 | in_poverty_household | person - poverty_household | status, labor, health, income_year |
 | reported_dead | person - death | |
 | certified | person - disability | |
@@ -198,12 +198,12 @@ def _add_hukou(graph, con, entities, attachment) -> None:
 def _add_assistance(graph, con, entities, attachment) -> None:
     rows = _rows(
         con, entities, "assistance",
-        "t.name, t.case_no, t.program, t.dibao_class, "
+        "t.name, t.case_no, t.program, t.dibao_class, t.household_size, "
         "t.covered, t.start_date, t.end_date, t.health, t.income_per_capita::DOUBLE, "
         "t.relation, t.phone, t.address, t.bank_account",
     )  # fmt: skip
-    for (person_id, record_id, id18, name, case_no, program, dibao_class, covered, start, end,
-         health, income, relation, phone, address, account) in rows:  # fmt: skip
+    for (person_id, record_id, id18, name, case_no, program, dibao_class, household_size,
+         covered, start, end, health, income, relation, phone, address, account) in rows:  # fmt: skip
         node = _person_node(graph, person_id, name, id18)
         case = ("case", case_no)
         if case not in graph:
@@ -212,6 +212,7 @@ def _add_assistance(graph, con, entities, attachment) -> None:
         _edge(graph, "assistance", record_id, attachment, node, case, "enrolled_in",
               covered=covered == "yes", start=start, end=end, health=health,
               income_month=income, relation=relation, program=program,
+              household_size=household_size,
               id18=id18)  # fmt: skip
         _shared(graph, node, "phone", phone, "assistance", record_id, attachment)
         _shared(graph, node, "address", address, "assistance", record_id, attachment)

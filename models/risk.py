@@ -60,6 +60,12 @@ FEATURES: dict[str, tuple[tuple[str, str, int], ...]] = {
         ("poverty_reasons", "贫困依据条数", 1),
         ("was_enrolled", "曾纳入救助", -1),
     ),
+    "single_covered_member": (
+        IDENTITY,
+        ("household_size", "家庭人数", 1),
+        ("class_c", "C类低保", 1),
+        ("listed", "名册所列家庭成员数", 1),
+    ),
 }
 
 
@@ -165,6 +171,8 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         moves.sort(key=lambda move: -abs(move[0]))
         fitted = self.types_[case.case_type]
         base = f"风险评分 {score:.2f}（按{fitted['examples']}个已知真伪的同类疑点校准）"
+        if not fitted["examples"]:
+            base = f"风险评分 {score:.2f}（此类疑点尚无已知真伪的样本，评分只是中性估计）"
         if not moves:
             return score, [base]
         words = "；".join(
@@ -187,8 +195,15 @@ class RiskModel(ClassifierMixin, BaseEstimator):
             raise DoudiError(f"cannot read the risk model {source}: {error}") from error
         model = cls(**document["params"])
         model.classes_ = np.array([0, 1])
-        model.types_ = document["types"]
+        model.types_ = {case_type: document["types"].get(case_type) or _unseen(len(names))
+                        for case_type, names in FEATURES.items()}  # fmt: skip
         return model
+
+
+def _unseen(width: int) -> dict:
+    """A case type the model has no examples of: a neutral 0.5."""
+    return {"examples": 0, "true": 0, "mean": [0.0] * width, "scale": [1.0] * width,
+            "coef": [0.0] * width, "intercept": 0.0}  # fmt: skip
 
 
 def _penalised_logistic(

@@ -3,6 +3,7 @@
 from models.detectors.deceased_paid import detect_deceased_paid
 from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
 from models.detectors.missed_disability import detect_missed_disability
+from models.detectors.single_covered_member import detect_single_covered_member
 from models.detectors.split_household import detect_split_household
 
 DETECTORS = {
@@ -10,6 +11,7 @@ DETECTORS = {
     "duplicate_enrollment": detect_duplicate_enrollment,
     "split_household": detect_split_household,
     "missed_disability": detect_missed_disability,
+    "single_covered_member": detect_single_covered_member,
 }
 
 __all__ = ["DETECTORS"]

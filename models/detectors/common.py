@@ -7,6 +7,7 @@ import networkx as nx
 from models.cases import Evidence
 from models.graph import Node, neighbours
 from models.periods import active_months, month_index, month_text
+from models.policy import Policy
 
 PROGRAM_LABELS = {"dibao": "低保", "tekun": "特困"}
 
@@ -48,3 +49,14 @@ def identity_evidence(row: dict, label: str) -> Evidence:
     return Evidence(
         f"{label}与本人的身份关联概率 {probability:.3f}{basis}", row["registry"], row["record_id"]
     )
+
+
+def may_be_enrolled_alone(graph: nx.MultiGraph, policy: Policy, member: Node, row: dict) -> bool:
+    """Whether the member is someone the policy lets be enrolled as a single-person case
+    (单人户): severely disabled, or gravely ill (``policy.single_person_groups``)."""
+    severe = "severely_disabled" in policy.single_person_groups and any(
+        policy.is_severely_disabled(graph.nodes[c]["disability_type"], graph.nodes[c]["level"])
+        for c, _ in neighbours(graph, member, "certified")
+    )
+    ill = "gravely_ill" in policy.single_person_groups
+    return severe or (ill and row["health"] in policy.grave_illness_health)

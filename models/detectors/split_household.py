@@ -7,7 +7,7 @@ from collections import defaultdict
 import networkx as nx
 
 from models.cases import Case, Evidence
-from models.detectors.common import enrolment_evidence
+from models.detectors.common import enrolment_evidence, may_be_enrolled_alone
 from models.graph import neighbours, nodes_of, persons_near
 from models.periods import active_months
 from models.policy import Policy
@@ -56,12 +56,7 @@ def _legitimate_single_cases(graph: nx.MultiGraph, policy: Policy) -> set:
         if len(rows) != 1:
             continue
         member, row = rows[0]
-        severe = "severely_disabled" in policy.single_person_groups and any(
-            policy.is_severely_disabled(graph.nodes[c]["disability_type"], graph.nodes[c]["level"])
-            for c, _ in neighbours(graph, member, "certified")
-        )
-        ill = "gravely_ill" in policy.single_person_groups
-        if severe or (ill and row["health"] in policy.grave_illness_health):
+        if may_be_enrolled_alone(graph, policy, member, row):
             legitimate.add(case)
     return legitimate
 

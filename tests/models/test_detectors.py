@@ -11,6 +11,7 @@ import pytest
 from models.detectors.deceased_paid import detect_deceased_paid
 from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
 from models.detectors.missed_disability import detect_missed_disability
+from models.detectors.single_covered_member import detect_single_covered_member
 from models.detectors.split_household import detect_split_household
 from models.policy import load_policy
 
@@ -200,3 +201,33 @@ def test_an_enrolled_or_dead_or_not_poor_person_is_not_missed():
     comfortable.poor("wang", "P1", status="lifted", income=9000.0)
     for drop in (enrolled, dead, comfortable):
         assert detect_missed_disability(drop.graph, POLICY) == []
+
+
+SHAPOTOU = load_policy("沙坡头区")
+
+
+def _bc_case(drop: Drop, cls: str, size: int) -> None:
+    drop.enrol("p-head", "DB9", "A-head", covered=True)
+    drop.enrol("p-wife", "DB9", "A-wife", covered=False)
+    drop.graph.nodes[("case", "DB9")]["dibao_class"] = cls
+    for _, _, data in drop.graph.edges(("case", "DB9"), data=True):
+        data["household_size"] = size
+
+
+def test_a_b_or_c_case_covering_one_of_a_larger_household_follows_the_locality():
+    drop = Drop()
+    _bc_case(drop, "C", 3)
+    [case] = detect_single_covered_member(drop.graph, SHAPOTOU)
+    assert case.records == [("assistance", "A-head")] and case.person_ids == ["p-head"]
+    assert "每户至少保障 2 人" in case.evidence[0].text
+    assert detect_single_covered_member(drop.graph, POLICY) == []  # no such rule by default
+
+
+def test_class_a_or_a_legitimate_single_member_is_no_case():
+    drop = Drop()
+    _bc_case(drop, "A", 3)
+    assert detect_single_covered_member(drop.graph, SHAPOTOU) == []
+    drop = Drop()
+    _bc_case(drop, "B", 2)
+    drop.certify("p-head", "C1", "physical", 1)
+    assert detect_single_covered_member(drop.graph, SHAPOTOU) == []

@@ -1,0 +1,82 @@
+"""One member covered of a larger household: a B or C class 低保 case that covers fewer of
+its household than the locality requires (沙坡头: "每户至少要保2人以上", "尽量减少1户保1人")."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from models.cases import Case, Evidence
+from models.detectors.common import (
+    enrolment_evidence,
+    identity_evidence,
+    may_be_enrolled_alone,
+)
+from models.graph import neighbours, nodes_of
+from models.policy import Policy
+
+CLASSES = ("B", "C")
+
+
+def detect_single_covered_member(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
+    """A B or C class 低保 case of a household of two or more (by its ``household_size``, or
+    the members its roster lists) whose active covered members are fewer than
+    ``policy.bc_min_covered`` — unless each of them is someone the policy lets be enrolled
+    alone (``policy.single_person_groups``). Without the rule (None) there is no case.
+
+    Example (沙坡头, ``bc_min_covered`` 2): C class case DB9 lists 王五 (covered), his wife
+    and son (not covered), household size 3: one case on 王五's row.
+
+    Complexity: O(N + R) for N graph nodes and R roster rows.
+    """
+    if policy.bc_min_covered is None:
+        return []
+    as_of = graph.graph["as_of"]
+    cases = []
+    for case in nodes_of(graph, "case"):
+        attributes = graph.nodes[case]
+        if attributes["program"] != "dibao" or attributes["dibao_class"] not in CLASSES:
+            continue
+        rows = [(member, row) for member, row in neighbours(graph, case, "enrolled_in")
+                if row["end"] is None or row["end"] >= as_of]  # fmt: skip
+        covered = [(member, row) for member, row in rows if row["covered"]]
+        size = max([len({member for member, _ in rows})]
+                   + [row["household_size"] or 0 for _, row in rows])  # fmt: skip
+        if size < 2 or not covered or len(covered) >= policy.bc_min_covered:
+            continue
+        if all(may_be_enrolled_alone(graph, policy, member, row) for member, row in covered):
+            continue
+        cases.append(_case(graph, policy, case, rows, covered, size))
+    return cases
+
+
+def _case(graph, policy: Policy, case, rows, covered, size: int) -> Case:
+    cls = graph.nodes[case]["dibao_class"]
+    chosen = sorted(covered, key=lambda item: item[1]["record_id"])
+    evidence = [
+        Evidence(
+            f"{cls}类低保案件 {case[1]} 家庭人数 {size} 人，在保 {len(covered)} 人，"
+            f"少于本地规定的每户至少保障 {policy.bc_min_covered} 人"
+        ),
+        *(
+            enrolment_evidence(case, row)
+            for _, row in sorted(rows, key=lambda r: r[1]["record_id"])
+        ),
+        *(identity_evidence(row, "救助记录") for _, row in chosen),
+        Evidence(
+            "核实：其余家庭成员是否符合条件应纳尽纳；不符合条件的应按规定清退，"
+            "或确认在保成员属于可单人户保障的情形"
+        ),
+    ]
+    return Case(
+        case_type="single_covered_member",
+        records=[("assistance", row["record_id"]) for _, row in chosen],
+        person_ids=sorted({member[1] for member, _ in chosen}),
+        amount_at_risk=None,
+        evidence=evidence,
+        features={
+            "identity": min(row["probability"] for _, row in chosen),
+            "household_size": float(size),
+            "class_c": float(cls == "C"),
+            "listed": float(len({member for member, _ in rows})),
+        },
+    )
