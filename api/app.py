@@ -26,6 +26,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         storage = Storage(settings.db_path)
+        storage.published  # noqa: B018 - load the snapshot before the first request
         access_log = AccessLog(storage, flush_seconds=settings.access_log_flush_seconds)
         access_log.start()
         app.state.settings, app.state.storage, app.state.access_log = (

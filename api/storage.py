@@ -19,6 +19,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,6 @@ class Storage:
         self._local = threading.local()
         self._decisions = threading.Lock()
         self._principals: dict[str, tuple[str, str] | None] = {}
-        self.published = self.load_published()
 
     def close(self) -> None:
         self.con.close()
@@ -103,9 +103,10 @@ class Storage:
 
     # ------------------------------------------------------------------ published
 
-    def load_published(self) -> Published:
+    @cached_property
+    def published(self) -> Published:
         """Every published case's latest snapshot, each run's cases, the decisions so far
-        and the latest run's persons."""
+        and the latest run's persons (loaded on first use)."""
         latest = self._rows(
             "SELECT c.*, r.resolved_run FROM case_registry r "
             "JOIN published_cases c ON c.case_id = r.case_id AND c.run_id = r.last_run"
