@@ -2,8 +2,9 @@
 and the township summary (汇总表), as XLSX built from the published cases.
 
 The columns are those of the county 摸排台账 form, then Doudi's own (case type, risk score,
-amount at risk, review status, case id). For a missed severely disabled person the form's
-两列 通过排查拟纳入救助 / 未纳入原因 come from the reviewer's decision.
+amount at risk, review status, case id). For a person found outside the rosters (a missed
+severely disabled person, a key-group member not covered) the form's 通过排查拟纳入救助 and
+未纳入原因 come from the reviewer's decision.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ LEDGER_COLUMNS = (
 SUMMARY_COLUMNS = ("乡镇", *CASE_LABELS.values(), "疑点合计", "涉及金额（元）", "属实", "不属实",
                    "核查中或需入户核查", "待核查")  # fmt: skip
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+# Case types about a person outside the rosters: the form's inclusion columns apply.
+COVERAGE_TYPES = ("missed_disability", "unenrolled_key_person")
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\']")  # characters a sheet name may not hold
 PROGRAM_LABELS = {"dibao": "低保", "tekun": "特困"}
 
@@ -87,8 +90,8 @@ def _programs(assistance: list[dict]) -> str:
 
 
 def _inclusion(case_type: str, status: str, events: list[dict]) -> tuple[str, str]:
-    """通过排查拟纳入救助 and 未纳入原因, for a missed severely disabled person."""
-    if case_type != "missed_disability":
+    """通过排查拟纳入救助 and 未纳入原因, for a person found outside the rosters."""
+    if case_type not in COVERAGE_TYPES:
         return "", ""
     if status == "confirmed":
         return "是", ""

@@ -13,6 +13,7 @@ CASE_LABELS = {
     "split_household": "拆户保障",
     "missed_disability": "重度残疾未纳入",
     "single_covered_member": "B、C类低保1户保1人",
+    "unenrolled_key_person": "重点人群未纳入保障",
 }
 
 

@@ -30,6 +30,7 @@ RULE_LABELS = {
     "gradual_exit_months": "渐退期（月）",
     "single_person_groups": "可单人户保障的人员",
     "bc_min_covered": "B、C类低保最少保障人数",
+    "key_groups": "需排查是否纳入保障的重点人群",
 }
 
 
@@ -56,6 +57,9 @@ class Policy:
     bc_min_covered: int | None
     """Fewest members a B or C class 低保 case of a larger household must cover (None: no
     rule)."""
+    key_groups: tuple[str, ...]
+    """Groups of the poverty registry to check for coverage (``not_lifted``, ``zero_labor``,
+    ``lifted_below_standard``, ``monitored``, ``marginal``); none: no check."""
     sources: dict[str, list[str]] = field(default_factory=dict)
     """Per rule, the sentences of the source document that set it, verbatim."""
     defaults: tuple[str, ...] = ()

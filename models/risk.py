@@ -66,6 +66,12 @@ FEATURES: dict[str, tuple[tuple[str, str, int], ...]] = {
         ("class_c", "C类低保", 1),
         ("listed", "名册所列家庭成员数", 1),
     ),
+    "unenrolled_key_person": (
+        IDENTITY,
+        ("groups", "所属重点人群数", 1),
+        ("zero_labor", "整户无劳动力", 1),
+        ("below_standard", "收入低于低保标准", 1),
+    ),
 }
 
 

@@ -5,6 +5,7 @@ from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
 from models.detectors.missed_disability import detect_missed_disability
 from models.detectors.single_covered_member import detect_single_covered_member
 from models.detectors.split_household import detect_split_household
+from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
 
 DETECTORS = {
     "deceased_paid": detect_deceased_paid,
@@ -12,6 +13,7 @@ DETECTORS = {
     "split_household": detect_split_household,
     "missed_disability": detect_missed_disability,
     "single_covered_member": detect_single_covered_member,
+    "unenrolled_key_person": detect_unenrolled_key_person,
 }
 
 __all__ = ["DETECTORS"]

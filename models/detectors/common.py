@@ -10,6 +10,8 @@ from models.periods import active_months, month_index, month_text
 from models.policy import Policy
 
 PROGRAM_LABELS = {"dibao": "低保", "tekun": "特困"}
+STATUS_LABELS = {"not_lifted": "未脱贫", "lifted": "已脱贫", "monitored": "脱贫监测户",
+                 "marginal": "边缘户"}  # fmt: skip
 
 
 def covered_in_month(graph: nx.MultiGraph, case: Node, month: int) -> int:
@@ -54,9 +56,25 @@ def identity_evidence(row: dict, label: str) -> Evidence:
 def may_be_enrolled_alone(graph: nx.MultiGraph, policy: Policy, member: Node, row: dict) -> bool:
     """Whether the member is someone the policy lets be enrolled as a single-person case
     (单人户): severely disabled, or gravely ill (``policy.single_person_groups``)."""
-    severe = "severely_disabled" in policy.single_person_groups and any(
-        policy.is_severely_disabled(graph.nodes[c]["disability_type"], graph.nodes[c]["level"])
-        for c, _ in neighbours(graph, member, "certified")
+    severe = "severely_disabled" in policy.single_person_groups and severely_disabled(
+        graph, policy, member
     )
     ill = "gravely_ill" in policy.single_person_groups
     return severe or (ill and row["health"] in policy.grave_illness_health)
+
+
+def enrolled_now(graph: nx.MultiGraph, node: Node) -> bool:
+    """Whether the person has an active, covered 低保 or 特困 row (through identity links)."""
+    as_of = graph.graph["as_of"]
+    return any(
+        row["covered"] and (row["end"] is None or row["end"] >= as_of)
+        for _, row in neighbours(graph, node, "enrolled_in")
+    )
+
+
+def severely_disabled(graph: nx.MultiGraph, policy: Policy, person: Node) -> bool:
+    """Whether one of the person's certificates is of a severe disability (policy)."""
+    return any(
+        policy.is_severely_disabled(graph.nodes[c]["disability_type"], graph.nodes[c]["level"])
+        for c, _ in neighbours(graph, person, "certified")
+    )

@@ -5,14 +5,12 @@ from __future__ import annotations
 import networkx as nx
 
 from models.cases import Case, Evidence
-from models.detectors.common import identity_evidence
+from models.detectors.common import STATUS_LABELS, enrolled_now, identity_evidence
 from models.graph import neighbours, persons_near
 from models.policy import Policy
 
 TYPE_LABELS = {"visual": "视力", "hearing": "听力", "speech": "言语", "physical": "肢体",
                "intellectual": "智力", "mental": "精神", "multiple": "多重"}  # fmt: skip
-STATUS_LABELS = {"not_lifted": "未脱贫", "lifted": "已脱贫", "monitored": "脱贫监测户",
-                 "marginal": "边缘户"}  # fmt: skip
 
 
 def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
@@ -37,7 +35,7 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
         if not certificates or neighbours(graph, node, "reported_dead"):
             continue
         poverty = _poverty_reasons(graph, policy, node)
-        if poverty and not _enrolled(graph, node):
+        if poverty and not enrolled_now(graph, node):
             cases.append(_case(graph, node, certificates, poverty))
     return cases
 
@@ -59,14 +57,6 @@ def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
                          f"{policy.dibao_standard_year:.0f} 元/年", "assistance", row["record_id"])
             )  # fmt: skip
     return reasons
-
-
-def _enrolled(graph, node) -> bool:
-    as_of = graph.graph["as_of"]
-    return any(
-        row["covered"] and (row["end"] is None or row["end"] >= as_of)
-        for _, row in neighbours(graph, node, "enrolled_in")
-    )
 
 
 def _case(graph, node, certificates, poverty) -> Case:

@@ -13,6 +13,7 @@ from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
 from models.detectors.missed_disability import detect_missed_disability
 from models.detectors.single_covered_member import detect_single_covered_member
 from models.detectors.split_household import detect_split_household
+from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
 from models.policy import load_policy
 
 POLICY = load_policy()
@@ -231,3 +232,27 @@ def test_class_a_or_a_legitimate_single_member_is_no_case():
     _bc_case(drop, "B", 2)
     drop.certify("p-head", "C1", "physical", 1)
     assert detect_single_covered_member(drop.graph, SHAPOTOU) == []
+
+
+DAYAO = load_policy("大姚县")
+
+
+def test_a_key_group_member_outside_the_rosters_is_listed_where_the_locality_asks():
+    drop = Drop()
+    drop.poor("p-zhao", "JD1", status="monitored", income=3900.0)
+    drop.graph.edges[("person", "p-zhao"), ("poverty_household", "PH1"), 0]["labor"] = "lost"
+    [case] = detect_unenrolled_key_person(drop.graph, DAYAO)
+    assert case.records == [("poverty", "JD1")]
+    assert "脱贫监测户" in case.evidence[1].text and "零劳力" in case.evidence[1].text
+    assert case.features["below_standard"] == 1.0
+    assert detect_unenrolled_key_person(drop.graph, POLICY) == []  # not a default check
+
+
+def test_an_enrolled_dead_or_severely_disabled_member_is_not_listed():
+    for make in (lambda d: d.enrol("p-zhao", "DB1", "A1"),
+                 lambda d: d.die("p-zhao", "D1", date(2025, 1, 1)),
+                 lambda d: d.certify("p-zhao", "C1", "mental", 3)):  # fmt: skip
+        drop = Drop()
+        drop.poor("p-zhao", "JD1", status="not_lifted")
+        make(drop)
+        assert detect_unenrolled_key_person(drop.graph, DAYAO) == []

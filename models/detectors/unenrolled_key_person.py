@@ -1,0 +1,105 @@
+"""Key groups of the poverty registry not covered by 低保 or 特困: a coverage list for field
+checks (大姚: 六类重点人口), not an accusation."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from models.cases import Case, Evidence
+from models.detectors.common import (
+    STATUS_LABELS,
+    enrolled_now,
+    identity_evidence,
+    severely_disabled,
+)
+from models.graph import neighbours, nodes_of
+from models.policy import Policy
+
+GROUP_LABELS = {
+    "not_lifted": "未脱贫建档立卡对象",
+    "zero_labor": "整户无劳动力（零劳力）",
+    "lifted_below_standard": "已脱贫但家庭年人均收入低于低保标准",
+    "monitored": "脱贫监测户",
+    "marginal": "脱贫边缘户",
+}
+NO_LABOR = ("lost", "none")
+
+
+def detect_unenrolled_key_person(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
+    """A living member of a 建档立卡 household in one of ``policy.key_groups`` (未脱贫; a
+    household where no one can work; lifted but with income per person under the 低保
+    standard; 脱贫监测户; 边缘户) with no active, covered 低保 or 特困 row, found through
+    identity links. Severely disabled members are ``missed_disability`` cases instead.
+    Without key groups in the policy there is no case.
+
+    Example (大姚县): 赵六, member of a 脱贫监测户 whose members all 丧失劳动力, on no
+    roster: one case naming both groups.
+
+    Complexity: O(N + P) for N graph nodes and P poverty-registry rows.
+    """
+    if not policy.key_groups:
+        return []
+    cases = []
+    for household in nodes_of(graph, "poverty_household"):
+        members = neighbours(graph, household, "in_poverty_household")
+        zero_labor = all(row["labor"] in NO_LABOR for _, row in members)
+        for person, row in members:
+            groups = _groups(policy, row, zero_labor)
+            if groups and not _excluded(graph, policy, person):
+                below = _below_standard(policy, row)
+                cases.append(_case(household, person, row, groups, len(members), below))
+    return cases
+
+
+def _below_standard(policy: Policy, row: dict) -> bool:
+    return row["income_year"] is not None and row["income_year"] < policy.dibao_standard_year
+
+
+def _groups(policy: Policy, row: dict, zero_labor: bool) -> list[str]:
+    below = _below_standard(policy, row)
+    found = {
+        "not_lifted": row["status"] == "not_lifted",
+        "zero_labor": zero_labor,
+        "lifted_below_standard": row["status"] == "lifted" and below,
+        "monitored": row["status"] == "monitored",
+        "marginal": row["status"] == "marginal",
+    }
+    return [group for group in policy.key_groups if found.get(group)]
+
+
+def _excluded(graph: nx.MultiGraph, policy: Policy, person) -> bool:
+    """Covered already, dead, or severely disabled (a missed_disability case)."""
+    return (
+        severely_disabled(graph, policy, person)
+        or bool(neighbours(graph, person, "reported_dead"))
+        or enrolled_now(graph, person)
+    )
+
+
+def _case(household, person, row: dict, groups: list[str], size: int, below: bool) -> Case:
+    status = STATUS_LABELS.get(row["status"], row["status"] or "状态不明")
+    income = f"，家庭年人均纯收入 {row['income_year']:.0f} 元" if row["income_year"] else ""
+    evidence = [
+        Evidence(
+            f"建档立卡户 {household[1]}（{size} 人），状态 {status}{income}",
+            "poverty",
+            row["record_id"],
+        ),
+        Evidence("属于重点排查人群：" + "、".join(GROUP_LABELS[g] for g in groups)),
+        Evidence("未查到有效的低保或特困保障记录（已通过身份关联核对各名册）"),
+        identity_evidence(row, "建档立卡记录"),
+        Evidence("请入户核查是否符合低保、特困条件；不予纳入的，请在核查结论中写明未纳入原因"),
+    ]
+    return Case(
+        case_type="unenrolled_key_person",
+        records=[("poverty", row["record_id"])],
+        person_ids=[person[1]],
+        amount_at_risk=None,
+        evidence=evidence,
+        features={
+            "identity": row["probability"],
+            "groups": float(len(groups)),
+            "zero_labor": float("zero_labor" in groups),
+            "below_standard": float(below),
+        },
+    )
