@@ -32,6 +32,7 @@ from models.graph import Node
 from models.policy import Policy
 from models.risk import RiskModel
 from resolver.db import transaction
+from resolver.memory import collector_paused
 from resolver.quality import findings_by_problem, problem_label
 from resolver.registries import REGISTRIES
 from resolver.settings import LinkSettings
@@ -87,6 +88,7 @@ def start_run(
     return run_id
 
 
+@collector_paused()
 def publish_run(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
@@ -141,28 +143,32 @@ def _update_registry(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
 def _case_table(con, run_id: str, cases: list[Case], graph: nx.MultiGraph) -> pa.Table:
     rows_of = _rows_of_persons(con, {pid for case in cases for pid in case.person_ids}, cases)
     links = _links(con, {row["unique_id"] for rows in rows_of.values() for row in rows})
+    contracts = [case.as_contract() for case in cases]
     details, places = [], []
-    for case in cases:
-        contract = case.as_contract()
+    links_of: dict[str, list[dict]] = {}
+    for link in links:
+        links_of.setdefault(link["left"], []).append(link)
+    for case, contract in zip(cases, contracts, strict=True):
         rows = _case_rows(case, rows_of)
         uids = {row["unique_id"] for row in rows}
-        case_links = [link for link in links if link["left"] in uids and link["right"] in uids]
+        case_links = [link for uid in sorted(uids) for link in links_of.get(uid, [])
+                      if link["right"] in uids]  # fmt: skip
         detail = {"case": contract, "rows": rows, "links": case_links,
                   "graph": household_subgraph(graph, case.person_ids)}  # fmt: skip
         details.append(json.dumps(detail, ensure_ascii=False, default=_plain))
         places.append(_place(case, rows))
     return pa.table({
         "run_id": [run_id] * len(cases),
-        "case_id": [case.case_id for case in cases],
+        "case_id": [contract["case_id"] for contract in contracts],
         "case_type": [case.case_type for case in cases],
         "risk_score": pa.array([case.risk_score for case in cases], pa.float64()),
         "amount_at_risk": pa.array([case.amount_at_risk for case in cases], pa.float64()),
         "township": [township for township, _ in places],
         "village": [village for _, village in places],
         "person_ids": pa.array([case.person_ids for case in cases], pa.list_(pa.string())),
-        "records": [json.dumps(case.as_contract()["records"]) for case in cases],
-        "evidence": [json.dumps(case.as_contract()["evidence"], ensure_ascii=False)
-                     for case in cases],
+        "records": [json.dumps(contract["records"]) for contract in contracts],
+        "evidence": [json.dumps(contract["evidence"], ensure_ascii=False)
+                     for contract in contracts],
         "detail": details,
     })  # fmt: skip
 
