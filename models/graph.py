@@ -33,6 +33,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 
 import duckdb
 import networkx as nx
@@ -222,15 +224,24 @@ def _add_assistance(graph, con, entities, attachment) -> None:
 
 
 def _add_payments(graph, con, entities, attachment) -> None:
-    rows = con.execute(
-        "SELECT record_id, case_no, pay_month, amount::DOUBLE, bank_account FROM payments"
+    """Each case's payments by month, and the accounts it was paid to (one edge per account,
+    from its first payment)."""
+    paid = con.execute(
+        "SELECT case_no, pay_month, record_id, amount::DOUBLE FROM payments "
+        "WHERE pay_month IS NOT NULL AND amount IS NOT NULL ORDER BY case_no, record_id"
     ).fetchall()
-    for record_id, case_no, month, amount, account in rows:
+    for case_no, rows in groupby(paid, key=itemgetter(0)):
+        node = graph.nodes.get(("case", case_no))
+        if node is not None:
+            for _, month, record_id, amount in rows:
+                node["payments"][month].append((record_id, amount))
+    accounts = con.execute(
+        "SELECT case_no, bank_account, min(record_id) FROM payments "
+        "WHERE bank_account IS NOT NULL GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    for case_no, account, record_id in accounts:
         case = ("case", case_no)
-        if case not in graph or month is None or amount is None:
-            continue
-        graph.nodes[case]["payments"][month].append((record_id, amount))
-        if account and not graph.has_edge(case, ("account", account)):
+        if case in graph and not graph.has_edge(case, ("account", account)):
             graph.add_node(("account", account), kind="account")
             _edge(graph, "payments", record_id, attachment, case, ("account", account), "paid_to")
 
