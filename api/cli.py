@@ -396,7 +396,8 @@ def serve(
         if not db.is_file():
             raise DoudiError(f"no database {db}: run `doudi run` first")
         application = create_app(ApiSettings(db_path=db))
-        console.print(f"审核接口: http://{host}:{port}/docs （数据库 {db}）")
+        console.print(f"审核页面: http://{host}:{port}/    接口文档: http://{host}:{port}/docs "
+                      f"（数据库 {db}）")  # fmt: skip
         uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
