@@ -10,9 +10,9 @@ from fastapi import Depends, Request, Response
 
 from api.audit import AccessLog
 from api.auth import Principal, require
-from api.published import to_json_value
 from api.settings import ApiSettings
 from api.storage import Storage
+from models.publish import json_value
 
 
 async def get_storage(request: Request) -> Storage:
@@ -32,9 +32,7 @@ def json_response(body: Any) -> Response:
     ``response_model`` documents, so they skip its validation, which would cost more than
     the read."""
     text = (
-        body
-        if isinstance(body, str)
-        else json.dumps(body, ensure_ascii=False, default=to_json_value)
+        body if isinstance(body, str) else json.dumps(body, ensure_ascii=False, default=json_value)
     )
     return Response(text, media_type="application/json")
 

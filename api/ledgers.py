@@ -35,7 +35,6 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 # Case types about a person outside the rosters: the form's inclusion columns apply.
 COVERAGE_TYPES = ("missed_disability", "unenrolled_key_person")
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\']")  # characters a sheet name may not hold
-PROGRAM_LABELS = {"dibao": "低保", "tekun": "特困"}
 
 
 def ledger_rows(published: Published, case_type: str, township: str | None = None) -> list[list]:
@@ -84,7 +83,7 @@ def _monthly_income(assistance: list[dict], poverty: dict) -> float | None:
 
 
 def _programs(assistance: list[dict]) -> str:
-    active = sorted({PROGRAM_LABELS.get(row.get("program"), "救助") for row in assistance
+    active = sorted({code_label("program", row.get("program")) or "救助" for row in assistance
                      if row.get("end_date") is None})  # fmt: skip
     return "、".join(active) or "未享受"
 

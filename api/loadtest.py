@@ -56,7 +56,7 @@ def measure_api(db: Path, *, seconds: int, connections: int) -> list[LoadFigure]
         stdout=subprocess.DEVNULL,
     )
     try:
-        _wait_until_up(f"http://127.0.0.1:{port}/api/health")
+        wait_until_up(f"http://127.0.0.1:{port}/api/health")
         return [
             _run_wrk(name, f"http://127.0.0.1:{port}", paths, tokens[role], seconds, connections)
             for name, role, paths in scenarios
@@ -117,7 +117,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_until_up(url: str, timeout: float = 300) -> None:
+def wait_until_up(url: str, timeout: float = 300) -> None:
+    """Poll ``url`` until it answers 200; a ``DoudiError`` after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
+
+from models.publish import json_value
 
 STATUS_LABELS = {
     "open": "待核查",
@@ -129,7 +130,7 @@ class Published:
             found = self.case(case_id)
             if found is None:
                 return None
-            self._json[case_id] = json.dumps(found, ensure_ascii=False, default=to_json_value)
+            self._json[case_id] = json.dumps(found, ensure_ascii=False, default=json_value)
         return self._json[case_id]
 
     def list_cases(
@@ -200,13 +201,6 @@ class Published:
         open_cases = [case for case in self.ordered["case_id"] if not case["resolved"]]
         following = [case for case in open_cases if case["case_id"] > (after or "")]
         return len(open_cases), [self.summary(case) for case in following[:limit]]
-
-
-def to_json_value(value: object) -> str:
-    """Dates and times as ISO text, for ``json.dumps``."""
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    raise TypeError(f"not JSON: {type(value).__name__}")
 
 
 def _case(row: dict[str, Any]) -> dict[str, Any]:

@@ -155,7 +155,7 @@ def _case_table(con, run_id: str, cases: list[Case], graph: nx.MultiGraph) -> pa
                       if link["right"] in uids]  # fmt: skip
         detail = {"case": contract, "rows": rows, "links": case_links,
                   "graph": household_subgraph(graph, case.person_ids)}  # fmt: skip
-        details.append(json.dumps(detail, ensure_ascii=False, default=_plain))
+        details.append(json.dumps(detail, ensure_ascii=False, default=json_value))
         places.append(_place(case, rows))
     return pa.table({
         "run_id": [run_id] * len(cases),
@@ -280,7 +280,8 @@ def household_subgraph(graph: nx.MultiGraph, person_ids: Iterable[str]) -> dict:
     return {"nodes": nodes, "edges": edges}
 
 
-def _plain(value: object) -> object:
+def json_value(value: object) -> object:
+    """Dates as ISO text and decimals as numbers, for ``json.dumps``."""
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from models.cases import Case, Evidence
-from models.detectors.common import STATUS_LABELS, enrolled_now, identity_evidence
+from models.detectors.common import NOT_ENROLLED, STATUS_LABELS, enrolled_now, identity_evidence
 from models.graph import neighbours, persons_near
 from models.policy import Policy
 
@@ -66,7 +66,7 @@ def _case(graph, node, certificates, poverty) -> Case:
     evidence = [
         Evidence(f"{kind}残疾{attributes['level']}级，属重度残疾", "disability", row["record_id"]),
         *poverty,
-        Evidence("未查到有效的低保或特困保障记录（已通过身份关联核对各名册）"),
+        NOT_ENROLLED,
         identity_evidence(row, "残疾人记录"),
     ]
     ended = [r for _, r in neighbours(graph, node, "enrolled_in")]

@@ -7,6 +7,7 @@ import networkx as nx
 
 from models.cases import Case, Evidence
 from models.detectors.common import (
+    NOT_ENROLLED,
     STATUS_LABELS,
     enrolled_now,
     identity_evidence,
@@ -86,7 +87,7 @@ def _case(household, person, row: dict, groups: list[str], size: int, below: boo
             row["record_id"],
         ),
         Evidence("属于重点排查人群：" + "、".join(GROUP_LABELS[g] for g in groups)),
-        Evidence("未查到有效的低保或特困保障记录（已通过身份关联核对各名册）"),
+        NOT_ENROLLED,
         identity_evidence(row, "建档立卡记录"),
         Evidence("请入户核查是否符合低保、特困条件；不予纳入的，请在核查结论中写明未纳入原因"),
     ]

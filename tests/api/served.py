@@ -6,12 +6,11 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
-from api.loadtest import free_port
+from api.loadtest import free_port, wait_until_up
 
 
 class Server:
@@ -27,14 +26,7 @@ class Server:
         command = [sys.executable, "-m", "api.cli", "serve", "--db", str(self.db),
                    "--port", str(self.port)]  # fmt: skip
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.2)
-        raise RuntimeError("the server did not start")
+        wait_until_up(f"{self.url}/api/health", timeout=60)
 
     def stop(self) -> None:
         if self.process is not None:
