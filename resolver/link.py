@@ -22,8 +22,9 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from resolver.clustering import Link, Row, cluster_rows
+from resolver.clustering import Clustering, Link, Row, cluster_rows
 from resolver.comparisons import BLOCKING_RULES, TRAINING_RULES, doudi_comparisons
 from resolver.db import table_names, transaction
 from resolver.identity import assign_person_ids
@@ -90,13 +91,14 @@ def link_persons(
     )
     seconds["train_and_predict"] = time.perf_counter() - started
     started = time.perf_counter()
+    links = _links(scored.pairs, settings.threshold)
     clustering = cluster_rows(
-        _rows(con),
-        _links(scored.pairs),
+        _linked_rows(con, links),
+        links,
         threshold=settings.threshold,
         bridge_threshold=settings.bridge_threshold,
     )
-    person_ids = assign_person_ids(clustering.cluster_of, _fingerprints(con), _history(con))
+    person_ids = _person_ids(con, clustering)
     seconds["cluster"] = time.perf_counter() - started
     started = time.perf_counter()
     with transaction(con):
@@ -104,7 +106,7 @@ def link_persons(
     seconds["store"] = time.perf_counter() - started
     return LinkReport(
         rows=rows,
-        persons=len(set(person_ids.values())),
+        persons=len(pc.unique(person_ids["person_id"])),
         accepted_links=len(clustering.accepted),
         possible_matches=con.execute("SELECT count(*) FROM possible_matches").fetchall()[0][0],
         blocking_counts=scored.blocking_counts,
@@ -123,37 +125,46 @@ def _training(settings: LinkSettings) -> Training:
     )
 
 
-def _rows(con: duckdb.DuckDBPyConnection) -> list[Row]:
-    return [
-        Row(*values)
-        for values in con.execute("SELECT unique_id, id18, household_key FROM persons").fetchall()
-    ]
-
-
-def _links(pairs: pa.Table) -> list[Link]:
-    columns = pairs.select(["unique_id_l", "unique_id_r", "match_probability"]).to_pydict()
+def _links(pairs: pa.Table, threshold: float) -> list[Link]:
+    """The scored pairs at or above ``threshold``: only these can join rows."""
+    strong = pairs.filter(pc.greater_equal(pairs["match_probability"], threshold))
+    columns = strong.select(["unique_id_l", "unique_id_r", "match_probability"]).to_pydict()
     return [
         Link(left, right, probability)
         for left, right, probability in zip(*columns.values(), strict=True)
     ]
 
 
-def _fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return dict(con.execute(f"SELECT unique_id, {FINGERPRINT} FROM persons").fetchall())
+def _linked_rows(con: duckdb.DuckDBPyConnection, links: list[Link]) -> list[Row]:
+    """The rows some link reaches; every other row is a person alone."""
+    ends = pa.table({"unique_id": list({end for link in links for end in (link.left, link.right)})})
+    con.register("_ends", ends)
+    rows = con.execute(
+        "SELECT unique_id, id18, household_key FROM persons JOIN _ends USING (unique_id)"
+    ).fetchall()
+    con.unregister("_ends")
+    return [Row(*values) for values in rows]
 
 
-def _history(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS person_id_history "
-        "(unique_id VARCHAR PRIMARY KEY, fingerprint VARCHAR, person_id VARCHAR)"
+def _person_ids(con: duckdb.DuckDBPyConnection, clustering: Clustering) -> pa.Table:
+    """unique_id and person_id of every row: clustered rows by their cluster, the rest alone."""
+    linked = pa.table(
+        {"unique_id": list(clustering.cluster_of), "cluster": list(clustering.cluster_of.values())}
     )
-    rows = con.execute("SELECT unique_id, fingerprint, person_id FROM person_id_history")
-    return {uid: (fingerprint, person) for uid, fingerprint, person in rows.fetchall()}
+    con.register("_linked", linked)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _clusters AS SELECT p.unique_id, "
+        f"coalesce(l.cluster, p.unique_id) AS cluster, {FINGERPRINT} AS fingerprint "
+        "FROM persons p LEFT JOIN _linked l USING (unique_id)"
+    )
+    con.unregister("_linked")
+    ids = assign_person_ids(con, "_clusters")
+    con.execute("DROP TABLE _clusters")
+    return ids
 
 
 def _store(con, settings: LinkSettings, scored: Scored, clustering, person_ids) -> None:
-    ids = pa.table({"unique_id": list(person_ids), "person_id": list(person_ids.values())})
-    con.register("_person_ids", ids)
+    con.register("_person_ids", person_ids)
     con.execute(
         "CREATE OR REPLACE TABLE entities AS SELECT p.registry, p.record_id, i.person_id "
         "FROM persons p JOIN _person_ids i USING (unique_id)"

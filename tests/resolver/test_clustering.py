@@ -1,3 +1,6 @@
+import duckdb
+import pyarrow as pa
+
 from resolver.clustering import Link, Row, cluster_rows, compatible_ids
 from resolver.identity import assign_person_ids
 
@@ -60,12 +63,27 @@ def test_a_zeroed_tail_is_compatible_with_its_id():
     assert not compatible_ids("532326199001011235", "532326199001011243")
 
 
+def _person_ids(clusters: dict[str, str], fingerprints: dict[str, str], history: dict) -> dict:
+    con = duckdb.connect()
+    rows = pa.table({"unique_id": list(clusters), "cluster": list(clusters.values()),
+                     "fingerprint": [fingerprints[uid] for uid in clusters]})  # fmt: skip
+    old = pa.table({"unique_id": pa.array(list(history), pa.string()),
+                    "fingerprint": pa.array([fp for fp, _ in history.values()], pa.string()),
+                    "person_id": pa.array([p for _, p in history.values()], pa.string())})  # fmt: skip
+    con.register("rows", rows)
+    con.register("old", old)
+    con.execute("CREATE TABLE person_id_history AS SELECT * FROM old")
+    ids = assign_person_ids(con, "rows").to_pydict()
+    return dict(zip(ids["unique_id"], ids["person_id"], strict=True))
+
+
 def test_person_ids_are_kept_for_unchanged_rows_and_fresh_for_new_people():
-    first = assign_person_ids({"a": "a", "b": "a", "c": "c"}, {"a": "1", "b": "2", "c": "3"}, {})
+    first = _person_ids({"a": "a", "b": "a", "c": "c"}, {"a": "1", "b": "2", "c": "3"}, {})
     assert first["a"] == first["b"] != first["c"]
+    assert first == _person_ids({"a": "a", "b": "a", "c": "c"}, {"a": "1", "b": "2", "c": "3"}, {})
     history = {uid: (fp, first[uid]) for uid, fp in {"a": "1", "b": "2", "c": "3"}.items()}
     # next month: a new row d joins c's person; b's values changed
-    again = assign_person_ids(
+    again = _person_ids(
         {"a": "a", "b": "a", "c": "c", "d": "c"}, {"a": "1", "b": "9", "c": "3", "d": "4"}, history
     )
     assert again == {"a": first["a"], "b": first["a"], "c": first["c"], "d": first["c"]}
@@ -73,8 +91,13 @@ def test_person_ids_are_kept_for_unchanged_rows_and_fresh_for_new_people():
 
 def test_a_split_person_keeps_its_id_on_the_larger_part():
     history = {"a": ("1", "P1"), "b": ("2", "P1"), "c": ("3", "P1")}
-    result = assign_person_ids(
-        {"a": "a", "b": "a", "c": "c"}, {"a": "1", "b": "2", "c": "3"}, history
-    )
+    result = _person_ids({"a": "a", "b": "a", "c": "c"}, {"a": "1", "b": "2", "c": "3"}, history)
     assert result["a"] == result["b"] == "P1"
     assert result["c"] not in {"P1"}
+
+
+def test_a_fresh_id_already_taken_by_an_old_person_is_salted():
+    fresh = _person_ids({"a": "a"}, {"a": "1"}, {})["a"]
+    # an old person, whose rows are gone, holds the id that row a would get
+    result = _person_ids({"a": "a"}, {"a": "1"}, {"z": ("9", fresh)})
+    assert result["a"] != fresh and result["a"].startswith("P")
