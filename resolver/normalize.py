@@ -26,6 +26,7 @@ _T2S = opencc.OpenCC("t2s")
 _SPACES = re.compile(r"\s+")
 _DOTS = re.compile(r"[•・．.‧∙⋅]")
 _NAME_OK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffA-Za-z·]+$")
+_DATE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _DATE_TIME = re.compile(r"^(.+?)[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
@@ -272,6 +273,12 @@ def normalize_id(raw: str) -> Result:
 def parse_date(raw: str) -> date | None:
     """A date written as 2020-03-02, 2020/3/2, 20200302, 2020年3月2日, with a time, or an
     Excel serial day number; None when it is none of these."""
+    if raw.isascii() and _DATE_ISO.match(raw):  # most values
+        try:
+            parsed = date.fromisoformat(raw)
+        except ValueError:
+            return None
+        return parsed if EARLIEST <= parsed <= LATEST else None
     text = unicodedata.normalize("NFKC", raw).replace(" ", "").strip()
     timed = _DATE_TIME.match(unicodedata.normalize("NFKC", raw).strip())
     if timed:
@@ -397,6 +404,8 @@ def _chinese_number(text: str) -> int | None:
 
 def normalize_phone(raw: str) -> Result:
     """Digits only, without a +86 prefix; a mobile (11 digits) or a landline."""
+    if raw.isascii() and _MOBILE.match(raw):  # most values: a clean mobile number
+        return _ok(raw)
     digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", raw))
     if not digits:
         return _ok(None)
