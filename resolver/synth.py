@@ -135,6 +135,7 @@ P_TEKUN_LONE = 0.85
 P_FAMILY_POOR = 0.7
 CASE_START_SKEW = 0.45  # <1 favours older start dates
 P_CASE_ENDS = 0.15  # cases of households that are not poor
+P_SPLIT_HUKOU = 0.4  # split-off members who also moved their hukou to a new 户号 (分户)
 ELDER_AGE = 60
 
 # Noise rates at noise=1.0, per registry row and column.
@@ -576,6 +577,7 @@ def _persons(st: _State) -> None:
     st.P["phone"] = _phones(rng, st, h, pos)
     st.P["death"] = np.full(n, NEVER, dtype=np.int64)
     st.P["in_hukou"] = np.ones(n, dtype=bool)
+    st.P["own_hukou"] = np.full(n, "", dtype=object)  # a 户号 of their own after 分户
     st.P["dis_type"] = np.full(n, -1, dtype=np.int64)
     st.P["dis_level"] = np.zeros(n, dtype=np.int64)
     st.P["dis_issue"] = np.zeros(n, dtype=np.int64)
@@ -1156,13 +1158,32 @@ def _split_off(st: _State, case: int, group: list[int]) -> list[int]:
         where["bank"] = cases["bank"][case]
     own_phone = st.P["phone"][st.rows["pid"][group[0]]]
     where["phone"] = cases["phone"][case] if rng.random() < 0.3 or not own_phone else own_phone
+    own_hukou = rng.random() < P_SPLIT_HUKOU
+    if own_hukou:
+        _keep_a_tie(st, case, where)
     new_case = _add_case(st, "低保", hh, start, **where)
+    if own_hukou:  # 11 characters: never one of the county's 10-character 户号
+        hukou_no = f"{st.H['hukou_no'][hh][:5]}{new_case:06d}"
+        st.P["own_hukou"][st.rows["pid"][group]] = hukou_no
     created = []
     for order, uid in enumerate(group):
         st.rows["dropped"][uid] = True
         relation = "户主" if order == 0 else "其他"
         created.append(_add_row(st, new_case, int(st.rows["pid"][uid]), start, order, relation))
     return created
+
+
+def _keep_a_tie(st: _State, case: int, where: dict[str, Any]) -> None:
+    """A split-off case whose members also took a 户号 of their own (分户) keeps at least one
+    tie a reviewer can find: the old case's bank account, phone or address (``where``
+    without a village keeps the old house)."""
+    phone = st.cases["phone"][case]
+    if "village" not in where or where.get("bank") or (phone and where["phone"] == phone):
+        return
+    if phone and st.rng.random() < 0.5:
+        where["phone"] = phone
+    else:
+        where["bank"] = st.cases["bank"][case]
 
 
 def _dup_kind(st: _State, pid: int) -> str:
@@ -1508,7 +1529,8 @@ def _remarks(st: _State, n: int) -> np.ndarray:
 def _hukou_table(st: _State) -> pd.DataFrame:
     pids = np.flatnonzero(st.P["in_hukou"])
     cols = _person_columns(st, pids)
-    cols["hukou_no"] = st.H["hukou_no"][st.P["hh"][pids]]
+    own = st.P["own_hukou"][pids]
+    cols["hukou_no"] = np.where(own != "", own, st.H["hukou_no"][st.P["hh"][pids]])
     cols["备注"] = _remarks(st, len(pids))
     return pd.DataFrame(cols)
 

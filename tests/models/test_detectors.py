@@ -68,6 +68,13 @@ class Drop:
                    "poverty", record_id, status=status, labor=None, health=None,
                    income_year=income)  # fmt: skip
 
+    def uses(self, pid, kind, value, record_id):
+        """The person's row ``record_id`` (assistance) gives a phone or an address."""
+        self._edge(("person", pid), (kind, value), "uses", "assistance", record_id)
+
+    def paid_to(self, case_no, account):
+        self._edge(("case", case_no), ("account", account), "paid_to", "payments", f"F-{case_no}")
+
     def family(self, hukou_no, *pids):
         self.graph.add_node(("hukou_family", hukou_no), kind="hukou_family")
         for pid in pids:
@@ -149,6 +156,51 @@ def test_a_family_in_two_concurrent_dibao_cases_is_split():
         ("assistance", "A2"),
         ("assistance", "A3"),
     ]
+
+
+def _split_off_under_own_hukou() -> Drop:
+    """Parents in DB1 under 户号 HK1; their son moved to 户号 HK2 and his own case DB2."""
+    drop = Drop()
+    drop.family("HK1", "father", "mother")
+    drop.family("HK2", "son")
+    drop.enrol("father", "DB1", "A1")
+    drop.enrol("mother", "DB1", "A2")
+    drop.enrol("son", "DB2", "A3", start=date(2024, 5, 1))
+    return drop
+
+
+@pytest.mark.parametrize("tie", ["account", "phone", "address"])
+def test_a_family_that_also_split_its_hukou_is_tied_by_what_it_shares(tie):
+    drop = _split_off_under_own_hukou()
+    if tie == "account":
+        drop.paid_to("DB1", "6228000011112222")
+        drop.paid_to("DB2", "6228000011112222")
+    else:
+        for pid, record_id in (("father", "A1"), ("son", "A3")):
+            drop.uses(pid, tie, "13900001111" if tie == "phone" else "妙峰村17号", record_id)
+    (case,) = detect_split_household(drop.graph, POLICY)
+    assert sorted(record for _, record in case.records) == ["A1", "A2", "A3"]
+    assert "共用账号、电话或住址" in case.evidence[0].text
+    assert case.features["shared_identifiers"] == 1.0
+
+
+def test_an_identifier_many_people_use_ties_no_cases():
+    drop = _split_off_under_own_hukou()
+    for index in range(POLICY.shared_identifier_limit - 1):  # a village office phone
+        drop.enrol(f"villager{index}", f"DBV{index}", f"AV{index}")
+        drop.uses(f"villager{index}", "phone", "08786100000", f"AV{index}")
+    for pid, record_id in (("father", "A1"), ("son", "A3")):
+        drop.uses(pid, "phone", "08786100000", record_id)
+    assert detect_split_household(drop.graph, POLICY) == []
+
+
+def test_one_person_on_two_cases_with_one_phone_ties_no_cases():
+    drop = _split_off_under_own_hukou()
+    drop.enrol("father", "DB2", "A4", start=date(2024, 5, 1))  # a duplicate enrollment
+    drop.uses("father", "phone", "13900001111", "A1")
+    drop.uses("father", "phone", "13900001111", "A4")
+    drop.uses("mother", "phone", "13900001111", "A2")
+    assert detect_split_household(drop.graph, POLICY) == []
 
 
 def test_a_legitimate_single_person_case_of_a_severely_disabled_member_is_no_split():

@@ -452,6 +452,9 @@ def _rederive_duplicates(assistance: list, payments: dict) -> set:
 
 
 def _rederive_splits(drop: Path, assistance: list) -> set:
+    """Splits of one 户号, joined by the cases tied to them by an account, phone or address
+    on the roster that few persons use (a family that also split its 户号, 分户); then the
+    tied cases of no family."""
     household = {row["id_number"]: row["hukou_no"] for row in _rows(drop, "hukou")}
     severe = {row["id_number"] for row in _rows(drop, "disability") if _is_severe(row)}
     roster = defaultdict(list)
@@ -461,32 +464,68 @@ def _rederive_splits(drop: Path, assistance: list) -> set:
         case for case, rows in roster.items()
         if len(rows) == 1 and (rows[0]["id_number"] in severe or rows[0]["health"] == "患有大病")
     }  # fmt: skip
+    dibao = [r for r in assistance if r["program"] == "低保" and r["case_no"] not in legit]
     families = defaultdict(list)
-    for row in assistance:
-        if (
-            row["program"] == "低保"
-            and row["case_no"] not in legit
-            and row["id_number"] in household
-        ):
+    for row in dibao:
+        if row["id_number"] in household:
             families[household[row["id_number"]]].append(row)
-    found = set()
-    for rows in families.values():
-        involved = set()
-        times = {_day(r["start_date"]) for r in rows}
-        times |= {_day(r["end_date"]) + timedelta(days=1) for r in rows if r["end_date"]}
-        for t in sorted(times):
-            members = defaultdict(set)
-            for r in rows:
-                if _day(r["start_date"]) <= t <= (_day(r["end_date"]) or AS_OF):
-                    members[r["case_no"]].add(r["id_number"])
-            for one in members:
-                for two in members:
-                    if one < two and members[one] - members[two] and members[two] - members[one]:
-                        involved |= {one, two}
+    tied = _tied_components(dibao)
+    found, split = set(), set()
+    for hukou_no in sorted(families):
+        rows = families[hukou_no]
+        own = {r["case_no"] for r in rows}
+        extra = set().union(*(tied.get(case, set()) for case in own)) - own
+        rows = rows + [r for case in sorted(extra) for r in roster[case]]
+        involved = _split_involved(rows)
+        if involved - split:
+            found.add(("split_household", tuple(sorted(r["record_id"] for r in rows
+                                                       if r["case_no"] in involved)), None))  # fmt: skip
+            split |= involved
+    for group in {frozenset(g - split) for g in tied.values() if len(g - split) > 1}:
+        rows = [r for case in sorted(group) for r in roster[case]]
+        involved = _split_involved(rows)
         if involved:
             records = tuple(sorted(r["record_id"] for r in rows if r["case_no"] in involved))
             found.add(("split_household", records, None))
     return found
+
+
+def _tied_components(dibao: list) -> dict[str, set[str]]:
+    """Case -> the cases an account, phone or address on the roster ties it to (used by at
+    most eight persons or cases, and through different persons), transitively."""
+    users: dict[tuple, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    for row in dibao:
+        for kind in ("bank_account", "phone", "address"):
+            if row[kind]:
+                who = row["case_no"] if kind == "bank_account" else row["id_number"]
+                users[(kind, row[kind])][row["case_no"]].add(who)
+    component = {row["case_no"]: {row["case_no"]} for row in dibao}
+    for by_case in users.values():
+        if len(set().union(*by_case.values())) > 8:
+            continue
+        cases = [c for c, who in by_case.items()
+                 if any(who - other for o, other in by_case.items() if o != c)]  # fmt: skip
+        merged = set().union(*(component[c] for c in cases)) if cases else set()
+        for case in merged:
+            component[case] = merged
+    return {case: group for case, group in component.items() if len(group) > 1}
+
+
+def _split_involved(rows: list) -> set[str]:
+    """The cases that at some moment each hold members another case of the rows lacks."""
+    involved = set()
+    times = {_day(r["start_date"]) for r in rows}
+    times |= {_day(r["end_date"]) + timedelta(days=1) for r in rows if r["end_date"]}
+    for t in sorted(times):
+        members = defaultdict(set)
+        for r in rows:
+            if _day(r["start_date"]) <= t <= (_day(r["end_date"]) or AS_OF):
+                members[r["case_no"]].add(r["id_number"])
+        for one in members:
+            for two in members:
+                if one < two and members[one] - members[two] and members[two] - members[one]:
+                    involved |= {one, two}
+    return involved
 
 
 def _is_severe(row: dict[str, str]) -> bool:
