@@ -1153,7 +1153,7 @@ def _split_off(st: _State, case: int, group: list[int]) -> list[int]:
     if rng.random() < 0.5:
         township = int(cases["township"][case])
         where = {"village": _other_village(st, township, int(cases["village"][case]))}
-        where["house"] = int(rng.integers(1, 400))
+        where["house"] = int(st.H["house"].max()) + len(cases)  # a house of its own
     if rng.random() < 0.3:
         where["bank"] = cases["bank"][case]
     own_phone = st.P["phone"][st.rows["pid"][group[0]]]

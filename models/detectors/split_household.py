@@ -44,8 +44,7 @@ def detect_split_household(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
             for case, row in _dibao_rows(graph, member, legitimate)
         ]
         own = {case for case, _, _ in rows}
-        tied = {other for case in own if case in ties
-                for other in nx.node_connected_component(ties, case)} - own  # fmt: skip
+        tied = {other for case in own if case in ties for other in ties[case]} - own
         rows += _rows_of(graph, sorted(tied))
         involved = _split_cases(rows, as_of)
         if involved - split:  # a member's new 户号 (分户) may lead to a split already found

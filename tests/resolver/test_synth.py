@@ -469,19 +469,19 @@ def _rederive_splits(drop: Path, assistance: list) -> set:
     for row in dibao:
         if row["id_number"] in household:
             families[household[row["id_number"]]].append(row)
-    tied = _tied_components(dibao)
+    ties = _ties(dibao)
     found, split = set(), set()
     for hukou_no in sorted(families):
         rows = families[hukou_no]
         own = {r["case_no"] for r in rows}
-        extra = set().union(*(tied.get(case, set()) for case in own)) - own
+        extra = set().union(*(ties.get(case, set()) for case in own)) - own
         rows = rows + [r for case in sorted(extra) for r in roster[case]]
         involved = _split_involved(rows)
         if involved - split:
             found.add(("split_household", tuple(sorted(r["record_id"] for r in rows
                                                        if r["case_no"] in involved)), None))  # fmt: skip
             split |= involved
-    for group in {frozenset(g - split) for g in tied.values() if len(g - split) > 1}:
+    for group in _components(ties, exclude=split):
         rows = [r for case in sorted(group) for r in roster[case]]
         involved = _split_involved(rows)
         if involved:
@@ -490,25 +490,42 @@ def _rederive_splits(drop: Path, assistance: list) -> set:
     return found
 
 
-def _tied_components(dibao: list) -> dict[str, set[str]]:
-    """Case -> the cases an account, phone or address on the roster ties it to (used by at
-    most eight persons or cases, and through different persons), transitively."""
+def _ties(dibao: list) -> dict[str, set[str]]:
+    """Case -> the cases an account, phone or address on the roster ties it to directly
+    (used by at most eight persons or cases, and through different persons)."""
     users: dict[tuple, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     for row in dibao:
         for kind in ("bank_account", "phone", "address"):
             if row[kind]:
                 who = row["case_no"] if kind == "bank_account" else row["id_number"]
                 users[(kind, row[kind])][row["case_no"]].add(who)
-    component = {row["case_no"]: {row["case_no"]} for row in dibao}
+    ties = defaultdict(set)
     for by_case in users.values():
         if len(set().union(*by_case.values())) > 8:
             continue
         cases = [c for c, who in by_case.items()
                  if any(who - other for o, other in by_case.items() if o != c)]  # fmt: skip
-        merged = set().union(*(component[c] for c in cases)) if cases else set()
-        for case in merged:
-            component[case] = merged
-    return {case: group for case, group in component.items() if len(group) > 1}
+        for case in cases:
+            ties[case] |= set(cases) - {case}
+    return ties
+
+
+def _components(ties: dict[str, set[str]], *, exclude: set[str]) -> list[set[str]]:
+    """Connected groups of tied cases, leaving out ``exclude``."""
+    seen, groups = set(exclude), []
+    for start in sorted(ties):
+        if start in seen:
+            continue
+        group, stack = set(), [start]
+        while stack:
+            case = stack.pop()
+            if case not in seen:
+                seen.add(case)
+                group.add(case)
+                stack += ties[case] - seen
+        if len(group) > 1:
+            groups.append(group)
+    return groups
 
 
 def _split_involved(rows: list) -> set[str]:
