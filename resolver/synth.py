@@ -764,6 +764,12 @@ def _add_case(st: _State, program: str, hh: int, start: int, **where: Any) -> in
     )
 
 
+def _new_house(st: _State) -> int:
+    """A house number no household has, for the next case (a case set up elsewhere lives
+    at an address of its own, not at a neighbour's)."""
+    return int(st.H["house"].max()) + 1 + len(st.cases)
+
+
 def _add_row(
     st: _State, case: int, pid: int, start: int, order: int = 0, relation: str = "户主"
 ) -> int:
@@ -1153,7 +1159,7 @@ def _split_off(st: _State, case: int, group: list[int]) -> list[int]:
     if rng.random() < 0.5:
         township = int(cases["township"][case])
         where = {"village": _other_village(st, township, int(cases["village"][case]))}
-        where["house"] = int(st.H["house"].max()) + len(cases)  # a house of its own
+        where["house"] = _new_house(st)
     if rng.random() < 0.3:
         where["bank"] = cases["bank"][case]
     own_phone = st.P["phone"][st.rows["pid"][group[0]]]
@@ -1229,7 +1235,7 @@ def _second_enrolment(st: _State, pid: int, kind: str, start: int) -> int:
     else:
         township = int(st.H["township"][hh])
         village = _other_village(st, township, int(st.H["village"][hh]))
-        case = _add_case(st, "低保", hh, start, village=village, house=int(st.rng.integers(1, 400)))
+        case = _add_case(st, "低保", hh, start, village=village, house=_new_house(st))
     return _add_row(st, case, pid, start)
 
 
