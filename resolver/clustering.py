@@ -4,6 +4,9 @@ Plain connected components merge two people through one weak link. Here links ar
 strongest first (Kruskal's order), and a link is refused when the two groups it would join
 hold two different usable IDs, or two rows of one household (one hukou family, one
 assistance case, one poverty household: the members of a household are different people).
+Before that, a row without a usable ID that links about equally well to two people with
+different usable IDs (a death notice of one of two namesakes born the same day in one
+village) is ambiguous and joins neither.
 (IDs that differ only by a spreadsheet's zeroed tail are one ID.) Then a group that hangs
 together only by one link below ``bridge_threshold`` (a bridge with
 two or more rows on each side) is cut there.
@@ -11,6 +14,7 @@ two or more rows on each side) is cut there.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -35,7 +39,7 @@ class Link:
 class Clustering:
     """``cluster_of`` maps each unique_id to its cluster's smallest unique_id; ``accepted``
     holds the links inside clusters; ``refused`` the links at or above the threshold that
-    were not taken, with the reason (``two_ids``, ``same_household``, ``bridge``)."""
+    were not taken, with the reason (``ambiguous``, ``two_ids``, ``same_household``, ``bridge``)."""
 
     cluster_of: dict[str, str]
     accepted: list[Link]
@@ -96,9 +100,16 @@ class _Groups:
 
 
 def cluster_rows(
-    rows: Iterable[Row], links: Iterable[Link], *, threshold: float, bridge_threshold: float
+    rows: Iterable[Row],
+    links: Iterable[Link],
+    *,
+    threshold: float,
+    bridge_threshold: float,
+    ambiguity_margin: float = 5.0,
 ) -> Clustering:
-    """Cluster ``rows`` by the ``links`` at or above ``threshold`` without chaining.
+    """Cluster ``rows`` by the ``links`` at or above ``threshold`` without chaining;
+    ``ambiguity_margin``: how many bits of match weight the best link of a row without a
+    usable ID must lead by when the row links to two people with different usable IDs.
 
     >>> rows = [Row("a", "1", None), Row("b", None, None), Row("c", "2", None)]
     >>> links = [Link("a", "b", 0.99), Link("b", "c", 0.98)]
@@ -108,16 +119,21 @@ def cluster_rows(
 
     Complexity: O(L log L) for L links, plus a bridge search per cluster (linear in its size).
     """
+    rows = list(rows)
+    strong = [link for link in links if link.probability >= threshold]
+    ambiguous = _ambiguous_rows(strong, {row.unique_id: row.id18 for row in rows},
+                                ambiguity_margin)  # fmt: skip
+    refused: list[tuple[Link, str]] = [
+        (link, "ambiguous") for link in strong if {link.left, link.right} & ambiguous
+    ]
     strongest_first = sorted(
-        (link for link in links if link.probability >= threshold),
+        (link for link in strong if not {link.left, link.right} & ambiguous),
         key=lambda link: (-link.probability, link.left, link.right),
     )
     # A row no link reaches is a person alone: only linked rows need the union-find.
     linked = {end for link in strongest_first for end in (link.left, link.right)}
-    rows = list(rows)
     groups = _Groups(row for row in rows if row.unique_id in linked)
     accepted: list[Link] = []
-    refused: list[tuple[Link, str]] = []
     for link in strongest_first:
         first, second = groups.find(link.left), groups.find(link.right)
         if first == second:
@@ -142,6 +158,32 @@ def cluster_rows(
     cluster_of = {row.unique_id: row.unique_id for row in rows}
     cluster_of |= components(groups.parent, ((link.left, link.right) for link in accepted))
     return Clustering(cluster_of, accepted, refused)
+
+
+def _ambiguous_rows(links: list[Link], id_of: dict[str, str | None], margin: float) -> set[str]:
+    """Rows without a usable ID whose links reach two people with different usable IDs,
+    the weaker within ``margin`` bits of match weight of the stronger."""
+    best: dict[str, dict[str, float]] = {}
+    for link in links:
+        for row, other in ((link.left, link.right), (link.right, link.left)):
+            if id_of.get(row) is None and id_of.get(other) is not None:
+                weights = best.setdefault(row, {})
+                weight = _match_weight(link.probability)
+                weights[id_of[other]] = max(weight, weights.get(id_of[other], weight))
+    ambiguous = set()
+    for row, weights in best.items():
+        ranked = sorted(weights.items(), key=lambda item: -item[1])
+        top_id, top_weight = ranked[0]
+        if any(not compatible_ids(top_id, other_id) and top_weight - weight < margin
+               for other_id, weight in ranked[1:]):  # fmt: skip
+            ambiguous.add(row)
+    return ambiguous
+
+
+def _match_weight(probability: float) -> float:
+    """Bits of evidence: log2 of the odds (a probability of 1 counts as 1 - 1e-15)."""
+    probability = min(probability, 1 - 1e-15)
+    return math.log2(probability / (1 - probability))
 
 
 def _weak_bridges(links: list[Link], bridge_threshold: float) -> list[Link]:

@@ -97,6 +97,7 @@ def link_persons(
         links,
         threshold=settings.threshold,
         bridge_threshold=settings.bridge_threshold,
+        ambiguity_margin=settings.ambiguity_margin,
     )
     person_ids = _person_ids(con, clustering)
     seconds["cluster"] = time.perf_counter() - started

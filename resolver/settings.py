@@ -19,6 +19,9 @@ class LinkSettings:
     """Pairs at or above this that are not one person are kept as possible matches."""
     bridge_threshold: float = 0.99
     """A single link that alone holds two groups of rows together needs at least this."""
+    ambiguity_margin: float = 5.0
+    """A row without a usable ID linking to two people with different usable IDs joins the
+    stronger only when its match weight leads by at least this many bits (32 times the odds)."""
     shared_limit: int = 5
     """A phone on more rows than this (a village office) is no evidence of identity."""
     related_limit: int = 8

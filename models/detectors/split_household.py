@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import combinations
 
 import networkx as nx
 
@@ -86,7 +87,7 @@ def _ties(graph: nx.MultiGraph, policy: Policy, legitimate: set) -> nx.Graph:
         for identifier in nodes_of(graph, kind):
             if _users(graph, identifier) <= policy.shared_identifier_limit:
                 users = _roster_users(graph, identifier, legitimate)
-                nx.add_path(ties, sorted(_tied_cases(users)))
+                ties.add_edges_from(combinations(sorted(_tied_cases(users)), 2))
     return ties
 
 

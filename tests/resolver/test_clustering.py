@@ -12,7 +12,7 @@ def rows(*specs):
 def test_a_chain_through_a_blank_id_does_not_join_two_valid_ids():
     result = cluster_rows(
         rows(("a", "X1", None), ("b", None, None), ("c", "X2", None)),
-        [Link("a", "b", 0.999), Link("b", "c", 0.99)],
+        [Link("a", "b", 0.9999), Link("b", "c", 0.99)],  # b is far likelier a than c
         threshold=0.9,
         bridge_threshold=0.5,
     )
@@ -56,6 +56,24 @@ def test_below_threshold_links_are_not_taken():
         bridge_threshold=0.99,
     )
     assert result.cluster_of == {"a": "a", "b": "b"}
+
+
+def test_a_row_without_id_equally_like_two_people_joins_neither():
+    rows = [Row("notice", None, None), Row("a", "532326196201020765", None),
+            Row("b", "53232619620102546X", None)]  # fmt: skip
+    links = [Link("notice", "a", 0.97), Link("notice", "b", 0.97)]
+    result = cluster_rows(rows, links, threshold=0.9, bridge_threshold=0.5)
+    assert result.cluster_of == {"notice": "notice", "a": "a", "b": "b"}
+    assert {reason for _, reason in result.refused} == {"ambiguous"}
+
+
+def test_a_row_without_id_far_likelier_one_person_joins_that_one():
+    rows = [Row("notice", None, None), Row("a", "532326196201020765", None),
+            Row("b", "53232619620102546X", None)]  # fmt: skip
+    links = [Link("notice", "a", 0.99999), Link("notice", "b", 0.97)]
+    result = cluster_rows(rows, links, threshold=0.9, bridge_threshold=0.5)
+    assert result.cluster_of["notice"] == result.cluster_of["a"] != result.cluster_of["b"]
+    assert [reason for _, reason in result.refused] == ["two_ids"]
 
 
 def test_a_zeroed_tail_is_compatible_with_its_id():
