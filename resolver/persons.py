@@ -10,8 +10,10 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
   comparison); ``id_prefix``: the reliable leading digits (14 or more) of a damaged ID;
   ``id14``/``id_tail``: first 14 and last 12 characters of whichever of these is present,
   for blocking. A valid ID is not trusted when it contradicts the row's own birth-date
-  column in the year and the month or day (no single typo does that: a relative's ID copied
-  into the row; ``id_status`` ``conflicts_birth_date``) or the ID inside the row's disability
+  column in two of year, month and day (other than day and month swapped), or in one of them
+  and the gender column too (no single typo does that: a relative's ID copied into the row,
+  a spouse born the same year included; ``id_status`` ``conflicts_birth_date``) or the ID
+  inside the row's disability
   certificate number (issued against a checked ID, so the certificate's ID is used instead;
   ``conflicts_certificate``); the number is kept in ``id_text``;
 - ``dob`` (from a usable ID, else the birth-date column, else the date digits of a damaged or
@@ -71,16 +73,27 @@ def build_persons(con: duckdb.DuckDBPyConnection, *, shared_limit: int) -> int:
 
 _PERSONS_SQL = """
 CREATE OR REPLACE TABLE persons AS
-WITH checked AS (
+WITH compared AS (
     SELECT
         *,
-        coalesce(id_number_status IN ('valid', 'upgraded')
-            AND year(birth_date) <> year(id_number_birth_date)
-            AND (month(birth_date) <> month(id_number_birth_date)
-                 OR day(birth_date) <> day(id_number_birth_date)), false) AS birth_conflict,
+        (year(birth_date) <> year(id_number_birth_date))::INT
+        + (month(birth_date) <> month(id_number_birth_date))::INT
+        + (day(birth_date) <> day(id_number_birth_date))::INT AS birth_parts_differ
+    FROM person_rows
+),
+checked AS (
+    SELECT
+        *,
+        coalesce(id_number_status IN ('valid', 'upgraded') AND (
+            (birth_parts_differ >= 2 AND NOT (
+                year(birth_date) = year(id_number_birth_date)
+                AND month(birth_date) = day(id_number_birth_date)
+                AND day(birth_date) = month(id_number_birth_date)))
+            OR (birth_parts_differ = 1 AND gender <> id_number_gender)), false)
+            AS birth_conflict,
         coalesce(id_number_status IN ('valid', 'upgraded') AND cert_id <> id_number, false)
             AS cert_conflict
-    FROM person_rows
+    FROM compared
 ),
 cleaned AS (
     SELECT

@@ -39,6 +39,8 @@ TWIN_1 = make_id("19880202", "013")  # 璩明辉
 TWIN_2 = make_id("19880202", "035")  # 璩明晖, his twin brother
 GRANDMOTHER = make_id("19380412", "064")  # 璩桂芬
 GRANDSON = make_id("20100808", "057")  # 璩子轩, in her hukou
+HUSBAND = make_id("19591110", "077")  # 逯文华
+WIFE = make_id("19591003", "088")  # 逯桂英, his wife, born the same year
 
 
 def hand_made_drop() -> dict[str, list[list[str]]]:
@@ -53,6 +55,8 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             ["T-H5", "T04", "璩明晖", TWIN_2, "男", "1988-02-02", "石羊镇", "中村"],
             ["T-H6", "T05", "璩桂芬", GRANDMOTHER, "女", "1938-04-12", "石羊镇", "中村"],
             ["T-H7", "T05", "璩子轩", GRANDSON, "男", "2010-08-08", "石羊镇", "中村"],
+            ["T-H8", "T06", "逯文华", HUSBAND, "男", "1959-11-10", "石羊镇", "中村"],
+            ["T-H9", "T06", "逯桂英", WIFE, "女", "1959-10-03", "石羊镇", "中村"],
         ],
         "assistance": [
             ["record_id", "case_no", "name", "id_number", "program", "covered", "start_date",
@@ -78,6 +82,8 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             ["T-E2", "璩秀英", QIU_B, "", "2025-02-01", "石羊镇", "中村"],
             # the grandmother's death notice carrying her grandson's ID (the informant's)
             ["T-E3", "璩桂芬", GRANDSON, "1938-04-12", "2025-03-01", "石羊镇", "中村"],
+            # his death notice carrying his wife's ID: the same birth year, another day
+            ["T-E4", "逯文华", WIFE, "1959-11-10", "2025-04-01", "石羊镇", "中村"],
         ],
     }  # fmt: skip
 
@@ -127,10 +133,12 @@ def test_a_relatives_id_copied_into_a_row_is_not_trusted(linked):
     con, _, _ = linked
     assert person_of(con, "T-E3") == person_of(con, "T-H6")
     assert person_of(con, "T-D2") == person_of(con, "T-H7")
+    assert person_of(con, "T-E4") == person_of(con, "T-H8") != person_of(con, "T-H9")
     statuses = dict(con.execute(
-        "SELECT record_id, id_status FROM persons WHERE record_id IN ('T-E3', 'T-D2')"
+        "SELECT record_id, id_status FROM persons WHERE record_id IN ('T-E3', 'T-E4', 'T-D2')"
     ).fetchall())  # fmt: skip
-    assert statuses == {"T-E3": "conflicts_birth_date", "T-D2": "conflicts_certificate"}
+    assert statuses == {"T-E3": "conflicts_birth_date", "T-E4": "conflicts_birth_date",
+                        "T-D2": "conflicts_certificate"}  # fmt: skip
 
 
 def test_twins_sharing_a_hukou_stay_apart(linked):
