@@ -18,7 +18,8 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
   ``conflicts_certificate``); the number is kept in ``id_text``;
 - ``dob`` (from a usable ID, else the birth-date column, else the date digits of a damaged or
   mistyped ID), ``birth_year``, ``gender`` (from a usable ID, else the column);
-- ``township``, ``village``, ``address``, ``phone``; ``phone_rare``: the phone when it is
+- ``township``, ``village`` (when blank, the village named in the address: ``某乡黑庄村478号``
+  gives ``黑庄村``), ``address``, ``phone``; ``phone_rare``: the phone when it is
   shared by few rows (a village office's phone is no evidence of identity);
 - ``household_key``: the hukou household, assistance case or poverty household the row is a
   member of; two rows with one key are two different people.
@@ -151,7 +152,8 @@ SELECT
     year(dob) AS birth_year,
     gender_any AS gender,
     township,
-    village,
+    coalesce(village, nullif(regexp_extract(address, '(?:^|[乡镇])\\s*([^乡镇村0-9\\s]{1,8}村)', 1), ''))
+        AS village,
     address,
     phone,
     CASE WHEN count(*) OVER (PARTITION BY phone) <= ? THEN phone END AS phone_rare,

@@ -77,13 +77,14 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
         ],
         "deaths": [
             ["record_id", "name", "id_number", "birth_date", "death_date", "township",
-             "village"],
-            ["T-E1", "亓振桦", "", "1950年3月15日", "2025-06-01", "石羊镇", "大坡村"],
-            ["T-E2", "璩秀英", QIU_B, "", "2025-02-01", "石羊镇", "中村"],
+             "village", "address"],
+            # no ID and no village column: the village is read from the address
+            ["T-E1", "亓振桦", "", "1950年3月15日", "2025-06-01", "石羊镇", "", "石羊镇 大坡村8号"],
+            ["T-E2", "璩秀英", QIU_B, "", "2025-02-01", "石羊镇", "中村", ""],
             # the grandmother's death notice carrying her grandson's ID (the informant's)
-            ["T-E3", "璩桂芬", GRANDSON, "1938-04-12", "2025-03-01", "石羊镇", "中村"],
+            ["T-E3", "璩桂芬", GRANDSON, "1938-04-12", "2025-03-01", "石羊镇", "中村", ""],
             # his death notice carrying his wife's ID: the same birth year, another day
-            ["T-E4", "逯文华", WIFE, "1959-11-10", "2025-04-01", "石羊镇", "中村"],
+            ["T-E4", "逯文华", WIFE, "1959-11-10", "2025-04-01", "石羊镇", "中村", ""],
         ],
     }  # fmt: skip
 
@@ -139,6 +140,12 @@ def test_a_relatives_id_copied_into_a_row_is_not_trusted(linked):
     ).fetchall())  # fmt: skip
     assert statuses == {"T-E3": "conflicts_birth_date", "T-E4": "conflicts_birth_date",
                         "T-D2": "conflicts_certificate"}  # fmt: skip
+
+
+def test_a_blank_village_is_read_from_the_address(linked):
+    con, _, _ = linked
+    village = con.execute("SELECT village FROM persons WHERE record_id = 'T-E1'").fetchall()
+    assert village == [("大坡村",)]
 
 
 def test_twins_sharing_a_hukou_stay_apart(linked):
