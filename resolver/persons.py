@@ -19,8 +19,9 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
 - ``dob`` (from a usable ID, else the birth-date column, else the date digits of a damaged or
   mistyped ID), ``birth_year``, ``gender`` (from a usable ID, else the column);
 - ``township``, ``village`` (when blank, the village named in the address: ``某乡黑庄村478号``
-  gives ``黑庄村``), ``address``, ``phone``; ``phone_rare``: the phone when it is
-  shared by few rows (a village office's phone is no evidence of identity);
+  gives ``黑庄村``), ``address``, ``phone``; ``phone_rare``: the phone when few
+  households use it (a village office's phone is no evidence of identity; a family's phone on
+  its hukou, assistance and poverty rows is);
 - ``household_key``: the hukou household, assistance case or poverty household the row is a
   member of; two rows with one key are two different people.
 """
@@ -62,7 +63,8 @@ def _source_sql(registry: str) -> str:
 def build_persons(con: duckdb.DuckDBPyConnection, *, shared_limit: int) -> int:
     """(Re)create ``persons`` from the ingested registries; returns its row count.
 
-    ``shared_limit``: a phone on more rows than this is not used as evidence of identity.
+    ``shared_limit``: a phone of more households than this (hukou families, assistance cases,
+    poverty households) is not used as evidence of identity.
     """
     present = table_names(con)
     sources = [name for name in PERSON_REGISTRIES if name in present]
@@ -156,7 +158,8 @@ SELECT
         AS village,
     address,
     phone,
-    CASE WHEN count(*) OVER (PARTITION BY phone) <= ? THEN phone END AS phone_rare,
+    CASE WHEN count(DISTINCT household_key) OVER (PARTITION BY phone) <= ? THEN phone END
+        AS phone_rare,
     household_key
 FROM derived
 """

@@ -23,7 +23,8 @@ class LinkSettings:
     """A row without a usable ID linking to two people with different usable IDs joins the
     stronger only when its match weight leads by at least this many bits (32 times the odds)."""
     shared_limit: int = 5
-    """A phone on more rows than this (a village office) is no evidence of identity."""
+    """A phone of more households than this (a village office's) is no evidence of identity;
+    a household is a hukou family, an assistance case or a poverty household."""
     related_limit: int = 8
     """A phone, account or address shared by more persons than this is no household signal."""
     seed: int = 20261123
