@@ -16,7 +16,7 @@ comparisons in words.
 | death | record_id | death_date, source, id18 |
 | disability | record_id | disability_type, level |
 | account | the account number | |
-| phone / address | the value, when two or more persons use it | |
+| phone / address | the value, when two or more persons on the assistance roster use it | |
 
 | edge kind | between | attributes (besides registry, record_id, probability) |
 |---|---|---|
@@ -26,7 +26,7 @@ comparisons in words.
 | reported_dead | person - death | |
 | certified | person - disability | |
 | paid_to | case - account | |
-| uses | person - phone / address | |
+| uses | person - phone / address (from assistance rows) | |
 """
 
 from __future__ import annotations
@@ -151,18 +151,16 @@ def _shared(graph, node, kind: str, value: str | None, registry, record_id, atta
 
 
 def _shared_identifiers(con: duckdb.DuckDBPyConnection, entities: str, present: set[str]) -> set:
-    """The phones and addresses two or more persons use: one used by a single person says
-    nothing about a household."""
+    """The phones and addresses two or more persons on the assistance roster use: one used by
+    a single person says nothing about a household (a hukou family is a node already)."""
+    if "assistance" not in present:
+        return set()
     selects = [
-        f"SELECT '{kind}' AS kind, t.{kind} AS value, e.person_id FROM {registry} t "
-        f"JOIN {entities} e ON e.registry = '{registry}' AND e.record_id = t.record_id "
+        f"SELECT '{kind}' AS kind, t.{kind} AS value, e.person_id FROM assistance t "
+        f"JOIN {entities} e ON e.registry = 'assistance' AND e.record_id = t.record_id "
         f"WHERE t.{kind} IS NOT NULL"
-        for registry in ("hukou", "assistance")
-        if registry in present
         for kind in ("phone", "address")
     ]
-    if not selects:
-        return set()
     rows = con.execute(
         f"SELECT kind, value FROM ({' UNION ALL '.join(selects)}) GROUP BY ALL "
         "HAVING count(DISTINCT person_id) > 1"
@@ -182,19 +180,16 @@ def _add_hukou(graph, con, entities, attachment) -> None:
             SELECT DISTINCT hukou_no FROM members
             WHERE person_id IN (SELECT person_id FROM {entities} WHERE registry <> 'hukou')
         )
-        SELECT m.person_id, m.record_id, p.id18, m.name, m.hukou_no, m.relation, m.phone,
-               m.address
+        SELECT m.person_id, m.record_id, p.id18, m.name, m.hukou_no, m.relation
         FROM members m SEMI JOIN touched USING (hukou_no)
         LEFT JOIN persons p ON p.unique_id = 'hukou:' || m.record_id
         """
     ).fetchall()
-    for person_id, record_id, id18, name, hukou_no, relation, phone, address in rows:
+    for person_id, record_id, id18, name, hukou_no, relation in rows:
         node = _person_node(graph, person_id, name, id18)
         graph.add_node(("hukou_family", hukou_no), kind="hukou_family")
         _edge(graph, "hukou", record_id, attachment, node, ("hukou_family", hukou_no),
               "member_of", relation=relation)  # fmt: skip
-        _shared(graph, node, "phone", phone, "hukou", record_id, attachment)
-        _shared(graph, node, "address", address, "hukou", record_id, attachment)
 
 
 def _add_assistance(graph, con, entities, attachment) -> None:

@@ -105,11 +105,10 @@ def _roster_users(graph: nx.MultiGraph, identifier: Node, legitimate: set) -> di
         for case, _ in neighbours(graph, identifier, "paid_to"):
             users[case].add(case)
     else:
-        for member, edge in neighbours(graph, identifier, "uses"):
-            if edge["registry"] == "assistance":
-                case = next(case for case, row in neighbours(graph, member, "enrolled_in")
-                            if row["record_id"] == edge["record_id"])  # fmt: skip
-                users[case].add(member)
+        for member, edge in neighbours(graph, identifier, "uses"):  # from roster rows
+            case = next(case for case, row in neighbours(graph, member, "enrolled_in")
+                        if row["record_id"] == edge["record_id"])  # fmt: skip
+            users[case].add(member)
     return {case: persons for case, persons in users.items()
             if case not in legitimate and graph.nodes[case]["program"] == "dibao"}  # fmt: skip
 
