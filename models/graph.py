@@ -25,7 +25,7 @@ comparisons in words.
 | in_poverty_household | person - poverty_household | status, labor, health, income_year |
 | reported_dead | person - death | |
 | certified | person - disability | |
-| paid_to | case - account | |
+| paid_to | case - account (once per case and account, from its first row) | |
 | uses | person - phone / address (from assistance rows) | |
 """
 
@@ -213,7 +213,7 @@ def _add_assistance(graph, con, entities, attachment) -> None:
               id18=id18)  # fmt: skip
         _shared(graph, node, "phone", phone, "assistance", record_id, attachment)
         _shared(graph, node, "address", address, "assistance", record_id, attachment)
-        if account:
+        if account and not graph.has_edge(case, ("account", account)):  # once per case
             graph.add_node(("account", account), kind="account")
             _edge(graph, "assistance", record_id, attachment, case, ("account", account), "paid_to")
 
