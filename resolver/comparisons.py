@@ -234,17 +234,22 @@ ONE_ID_IN_DOUBT = (
     "(left(l.id18, 15) = left(r.id18, 15) AND l.id18 <> r.id18))"
 )
 # Candidate pairs: each rule catches what the others miss when an ID is mistyped, old,
-# damaged or blank.
+# damaged or blank. A typo in a birth date changes one of year, month and day, so name with
+# date, with year, and with month and day together catch it; a row with no birth date at all
+# (an ID mistyped in its date digits, no birth-date column) is caught by name and township.
+# The first 14 characters of an ID (region and birth date) are shared by everyone born that
+# day, so the surname must agree too.
 BLOCKING_RULES = [
     "l.id18 = r.id18",
     *(
         f"{rule} AND {ONE_ID_IN_DOUBT}"
         for rule in (
-            "l.id14 = r.id14",
+            "l.id14 = r.id14 AND l.surname = r.surname",
             "l.id_tail = r.id_tail",
             "l.name_fuzzy = r.name_fuzzy AND l.dob = r.dob",
             "l.name_fuzzy = r.name_fuzzy AND l.birth_year = r.birth_year",
-            "l.name = r.name AND l.township = r.township",
+            "l.name_fuzzy = r.name_fuzzy AND month(l.dob) = month(r.dob) AND day(l.dob) = day(r.dob)",
+            "l.name = r.name AND l.township = r.township AND (l.dob IS NULL OR r.dob IS NULL)",
             "l.phone_rare = r.phone_rare",
         )
     ),

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 MODEL_COLUMNS = (
     "unique_id, name, name_pinyin, name_fuzzy, id18, id_status, id_text, id_prefix, id14, "
-    "id_tail, dob, birth_year, gender, township, village, phone_rare"
+    "id_tail, surname, dob, birth_year, gender, township, village, phone_rare"
 )
 FINGERPRINT = (
     "md5(concat_ws('|', name, id18, id_text, id_prefix, dob, gender, township, village, "
