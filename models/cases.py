@@ -14,6 +14,7 @@ CASE_LABELS = {
     "missed_disability": "重度残疾未纳入",
     "single_covered_member": "B、C类低保1户保1人",
     "unenrolled_key_person": "重点人群未纳入保障",
+    "over_standard": "超标准未退出",
 }
 
 

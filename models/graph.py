@@ -21,7 +21,7 @@ comparisons in words.
 | edge kind | between | attributes (besides registry, record_id, probability) |
 |---|---|---|
 | member_of | person - hukou_family | relation |
-| enrolled_in | person - case | covered, start, end, health, income_month, relation, household_size, id18 |
+| enrolled_in | person - case | covered, start, end, health, income_month, income_since (the optional column 收入核定日期), relation, household_size, id18 |
 | in_poverty_household | person - poverty_household | status, labor, health, income_year |
 | reported_dead | person - death | |
 | certified | person - disability | |
@@ -41,6 +41,7 @@ import networkx as nx
 
 from resolver.db import table_names
 from resolver.memory import collector_paused
+from resolver.normalize import parse_date
 
 Node = tuple[str, str]
 
@@ -197,10 +198,11 @@ def _add_assistance(graph, con, entities, attachment) -> None:
         con, entities, "assistance",
         "t.name, t.case_no, t.program, t.dibao_class, t.household_size, "
         "t.covered, t.start_date, t.end_date, t.health, t.income_per_capita::DOUBLE, "
-        "t.relation, t.phone, t.address, t.bank_account",
+        "t.relation, t.phone, t.address, t.bank_account, " + _INCOME_DATE,
     )  # fmt: skip
     for (person_id, record_id, id18, name, case_no, program, dibao_class, household_size,
-         covered, start, end, health, income, relation, phone, address, account) in rows:  # fmt: skip
+         covered, start, end, health, income, relation, phone, address, account,
+         income_date) in rows:  # fmt: skip
         node = _person_node(graph, person_id, name, id18)
         case = ("case", case_no)
         if case not in graph:
@@ -209,13 +211,22 @@ def _add_assistance(graph, con, entities, attachment) -> None:
         _edge(graph, "assistance", record_id, attachment, node, case, "enrolled_in",
               covered=covered == "yes", start=start, end=end, health=health,
               income_month=income, relation=relation, program=program,
-              household_size=household_size,
-              id18=id18)  # fmt: skip
+              household_size=household_size, id18=id18,
+              income_since=parse_date(income_date) if income_date else None)  # fmt: skip
         _shared(graph, node, "phone", phone, "assistance", record_id, attachment)
         _shared(graph, node, "address", address, "assistance", record_id, attachment)
         if account and not graph.has_edge(case, ("account", account)):  # once per case
             graph.add_node(("account", account), kind="account")
             _edge(graph, "assistance", record_id, attachment, case, ("account", account), "paid_to")
+
+
+# An optional column the contract does not list, kept with the raw row: the day the household's
+# income was last assessed, from which the 渐退 period runs.
+INCOME_DATE_HEADERS = ("收入核定日期", "收入核查日期", "收入变化日期", "income_assessed_date")
+_INCOME_DATE = (
+    "(SELECT coalesce(" + ", ".join(f"r.extra['{header}']" for header in INCOME_DATE_HEADERS)
+    + ") FROM raw_assistance r WHERE r.row_no = t.row_no)"
+)
 
 
 def _add_payments(graph, con, entities, attachment) -> None:

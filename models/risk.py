@@ -72,6 +72,11 @@ FEATURES: dict[str, tuple[tuple[str, str, int], ...]] = {
         ("zero_labor", "整户无劳动力", 1),
         ("below_standard", "收入低于低保标准", 1),
     ),
+    "over_standard": (
+        ("income_ratio", "人均收入与低保标准之比", 1),
+        ("assessed", "有收入核定日期", 1),
+        ("log_months_after", "渐退期满后发放月数", 1),
+    ),
 }
 
 

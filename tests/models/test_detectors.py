@@ -11,6 +11,7 @@ import pytest
 from models.detectors.deceased_paid import detect_deceased_paid
 from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
 from models.detectors.missed_disability import detect_missed_disability
+from models.detectors.over_standard import detect_over_standard
 from models.detectors.single_covered_member import detect_single_covered_member
 from models.detectors.split_household import detect_split_household
 from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
@@ -36,7 +37,8 @@ class Drop:
                             probability=probability, basis=None, **attributes)  # fmt: skip
 
     def enrol(self, pid, case_no, record_id, *, start=date(2020, 1, 1), end=None, covered=True,
-              program="dibao", health=None, income=None, id18=None, probability=1.0):  # fmt: skip
+              program="dibao", health=None, income=None, id18=None, probability=1.0,
+              income_since=None):  # fmt: skip
         case = ("case", case_no)
         if case not in self.graph:
             self.graph.add_node(case, kind="case", program=program, dibao_class="A",
@@ -44,7 +46,7 @@ class Drop:
         self._edge(self.person(pid) if ("person", pid) not in self.graph else ("person", pid),
                    case, "enrolled_in", "assistance", record_id, probability, covered=covered,
                    start=start, end=end, health=health, income_month=income, relation=None,
-                   program=program, id18=id18)  # fmt: skip
+                   program=program, id18=id18, income_since=income_since)  # fmt: skip
 
     def pay(self, case_no, months, amount):
         for month in months:
@@ -308,3 +310,40 @@ def test_an_enrolled_dead_or_severely_disabled_member_is_not_listed():
         drop.poor("p-zhao", "JD1", status="not_lifted")
         make(drop)
         assert detect_unenrolled_key_person(drop.graph, DAYAO) == []
+
+
+def _income_rose(assessed: date | None) -> Drop:
+    """A 低保 case whose income is 500 元 a month per person (6,000 a year, over the 4,500
+    standard), assessed on 2025-09-10, paid 350 元 every month of 2025 and 2026 to October."""
+    drop = Drop()
+    drop.enrol("zhang", "DB7", "A1", start=date(2019, 3, 1), income=500.0, income_since=assessed)
+    drop.enrol("wife", "DB7", "A2", start=date(2019, 3, 1), income=500.0, income_since=assessed)
+    drop.pay("DB7", [f"2025-{m:02d}" for m in range(1, 13)] + MONTHS_2026, 350.0)
+    return drop
+
+
+def test_a_case_paid_after_its_gradual_exit_ended_is_over_standard():
+    drop = _income_rose(date(2025, 9, 10))
+    (case,) = detect_over_standard(drop.graph, load_policy("梁平区回龙镇"))  # 6 months
+    assert case.records == [("assistance", "A1"), ("assistance", "A2")]
+    assert case.amount_at_risk == 350.0 * 7  # 2026-04 to 2026-10
+    assert "收入核定日期 2025-09-10" in case.evidence[1].text
+
+
+def test_within_a_longer_gradual_exit_it_is_no_case():
+    drop = _income_rose(date(2025, 9, 10))
+    assert detect_over_standard(drop.graph, load_policy("兴安盟")) == []  # 24 months
+
+
+def test_without_an_assessment_date_the_period_runs_from_enrollment_and_says_so():
+    drop = _income_rose(None)
+    (case,) = detect_over_standard(drop.graph, load_policy("兴安盟"))
+    assert case.features["assessed"] == 0.0
+    assert "按纳入日期 2019-03-01 起算" in case.evidence[1].text
+
+
+def test_income_under_the_standard_is_no_case():
+    drop = Drop()
+    drop.enrol("li", "DB8", "A3", start=date(2019, 3, 1), income=300.0)
+    drop.pay("DB8", MONTHS_2026, 350.0)
+    assert detect_over_standard(drop.graph, POLICY) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 
 import pytest
 
@@ -28,9 +29,9 @@ DROP = {
     ],
     "assistance": [
         ["record_id", "case_no", "name", "id_number", "birth_date", "program", "covered",
-         "start_date"],
+         "start_date", "收入核定日期"],
         # the son's ID typed into his mother's roster row: contradicts her birth date
-        ["A1", "DB1", "李秀兰", SON, "1960-01-01", "低保", "是", "2024-01-01"],
+        ["A1", "DB1", "李秀兰", SON, "1960-01-01", "低保", "是", "2024-01-01", "2025年9月10日"],
     ],
 }  # fmt: skip
 PERSON_OF = {"H1": "p-mother", "A1": "p-mother", "H2": "p-son", "H3": "p-loner"}
@@ -72,3 +73,8 @@ def test_an_untrusted_id_is_not_a_persons_id(graph):
     ((_, row),) = neighbours(graph, person("p-mother"), "enrolled_in")
     assert row["id18"] is None
     assert graph.nodes[person("p-mother")]["id18"] == MOTHER
+
+
+def test_the_optional_income_assessment_date_reaches_the_roster_row(graph):
+    ((_, row),) = neighbours(graph, person("p-mother"), "enrolled_in")
+    assert row["income_since"] == date(2025, 9, 10)

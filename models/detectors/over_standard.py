@@ -1,0 +1,82 @@
+"""Over the standard: a 低保 case still paid after its income rose above the local standard
+and the 渐退 period the locality allows has passed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import networkx as nx
+
+from models.cases import Case, Evidence
+from models.detectors.common import enrolment_evidence, paid_months
+from models.graph import INCOME_DATE_HEADERS, neighbours, nodes_of
+from models.periods import month_index, month_text
+from models.policy import Policy
+
+
+def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
+    """A 低保 case with active covered members whose income per person (the roster's monthly
+    ``income_per_capita``, times 12) is above ``policy.dibao_standard_year``, paid in months
+    after its 渐退 period (``policy.gradual_exit_months``) ended. Within the period it is no
+    case. The period runs from the day the income was assessed (an optional roster column,
+    ``INCOME_DATE_HEADERS``); without it, from the case's latest enrollment date — the
+    income may have risen later, which the evidence says and the score reflects.
+
+    Example (梁平, 6 months): case DB7, income 500 元 a month (6,000 a year against a
+    standard of 4,500), assessed 2025-09-10, paid through 2026-10: a case for the payments of
+    2026-04 to 2026-10. Under 兴安盟 (24 months) it is no case.
+
+    Complexity: O(N + R + P) for N graph nodes, R roster rows and P payment months.
+    """
+    as_of = graph.graph["as_of"]
+    cases = []
+    for case in nodes_of(graph, "case"):
+        if graph.nodes[case]["program"] != "dibao":
+            continue
+        rows = sorted(
+            ((member, row) for member, row in neighbours(graph, case, "enrolled_in")
+             if row["covered"] and (row["end"] is None or row["end"] >= as_of)),
+            key=lambda item: item[1]["record_id"],
+        )  # fmt: skip
+        incomes = [row["income_month"] for _, row in rows if row["income_month"] is not None]
+        if not incomes or max(incomes) * 12 <= policy.dibao_standard_year:
+            continue
+        assessed = [row["income_since"] for _, row in rows if row["income_since"]]
+        since = max(assessed) if assessed else max(row["start"] for _, row in rows if row["start"])
+        last_month = month_index(since) + policy.gradual_exit_months
+        months = sorted(month for month in paid_months(graph, case) if month > last_month)
+        if months:
+            cases.append(_case(graph, policy, case, rows, max(incomes), since, bool(assessed),
+                               months))  # fmt: skip
+    return cases
+
+
+def _case(graph, policy: Policy, case, rows, income: float, since: date, assessed: bool,
+          months: list[int]) -> Case:  # fmt: skip
+    payments = graph.nodes[case]["payments"]
+    paid = [payment for month in months for payment in payments[month_text(month)]]
+    amount = sum(value for _, value in paid)
+    basis = (f"收入核定日期 {since}" if assessed else
+             f"未提供收入核定日期（{INCOME_DATE_HEADERS[0]}），按纳入日期 {since} 起算；"
+             "收入可能在纳入后才上升，请核实收入变化时间")  # fmt: skip
+    evidence = [
+        Evidence(f"低保案件 {case[1]} 家庭人均月收入 {income:.0f} 元，年 {income * 12:.0f} 元，"
+                 f"高于本地低保标准 {policy.dibao_standard_year:.0f} 元/人/年"),
+        Evidence(f"渐退期 {policy.gradual_exit_months} 个月，{basis}"),
+        Evidence(f"渐退期满后仍发放 {len(months)} 个月（{month_text(months[0])} 至 "
+                 f"{month_text(months[-1])}），合计 {amount:.2f} 元", "payments", paid[0][0]),
+        *(enrolment_evidence(case, row) for _, row in rows),
+        Evidence("核实：家庭收入是否确已超过标准；属实的，渐退期满应停发并办理退出"),
+    ]  # fmt: skip
+    return Case(
+        case_type="over_standard",
+        records=[("assistance", row["record_id"]) for _, row in rows],
+        person_ids=sorted({member[1] for member, _ in rows}),
+        amount_at_risk=round(amount, 2),
+        evidence=evidence,
+        features={
+            "income_ratio": income * 12 / policy.dibao_standard_year,
+            "assessed": float(assessed),
+            "months_after": float(len(months)),
+        },
+    )
