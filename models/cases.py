@@ -15,6 +15,7 @@ CASE_LABELS = {
     "single_covered_member": "B、C类低保1户保1人",
     "unenrolled_key_person": "重点人群未纳入保障",
     "over_standard": "超标准未退出",
+    "roster_gap": "低保与建档立卡台账不一致",
 }
 
 

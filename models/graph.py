@@ -22,7 +22,7 @@ comparisons in words.
 |---|---|---|
 | member_of | person - hukou_family | relation |
 | enrolled_in | person - case | covered, start, end, health, income_month, income_since (the optional column 收入核定日期), relation, household_size, id18 |
-| in_poverty_household | person - poverty_household | status, labor, health, income_year |
+| in_poverty_household | person - poverty_household | status, labor, health, income_year, dibao_marked (the optional column 扶贫低保户: True, False or None) |
 | reported_dead | person - death | |
 | certified | person - disability | |
 | paid_to | case - account (once per case and account, from its first row) | |
@@ -198,7 +198,8 @@ def _add_assistance(graph, con, entities, attachment) -> None:
         con, entities, "assistance",
         "t.name, t.case_no, t.program, t.dibao_class, t.household_size, "
         "t.covered, t.start_date, t.end_date, t.health, t.income_per_capita::DOUBLE, "
-        "t.relation, t.phone, t.address, t.bank_account, " + _INCOME_DATE,
+        "t.relation, t.phone, t.address, t.bank_account, "
+        + _extra("raw_assistance", INCOME_DATE_HEADERS),
     )  # fmt: skip
     for (person_id, record_id, id18, name, case_no, program, dibao_class, household_size,
          covered, start, end, health, income, relation, phone, address, account,
@@ -223,10 +224,12 @@ def _add_assistance(graph, con, entities, attachment) -> None:
 # An optional column the contract does not list, kept with the raw row: the day the household's
 # income was last assessed, from which the 渐退 period runs.
 INCOME_DATE_HEADERS = ("收入核定日期", "收入核查日期", "收入变化日期", "income_assessed_date")
-_INCOME_DATE = (
-    "(SELECT coalesce(" + ", ".join(f"r.extra['{header}']" for header in INCOME_DATE_HEADERS)
-    + ") FROM raw_assistance r WHERE r.row_no = t.row_no)"
-)
+
+
+def _extra(raw_table: str, headers: tuple[str, ...]) -> str:
+    """SQL for the first of ``headers`` the raw row carries among its unlisted columns."""
+    values = ", ".join(f"r.extra['{header}']" for header in headers)
+    return f"(SELECT coalesce({values}) FROM {raw_table} r WHERE r.row_no = t.row_no)"
 
 
 def _add_payments(graph, con, entities, attachment) -> None:
@@ -256,14 +259,28 @@ def _add_poverty(graph, con, entities, attachment) -> None:
     rows = _rows(
         con, entities, "poverty",
         "t.name, t.poverty_hh_no, t.poverty_status, "
-        "t.labor_capacity, t.health, t.income_per_capita_year::DOUBLE",
+        "t.labor_capacity, t.health, t.income_per_capita_year::DOUBLE, "
+        + _extra("raw_poverty", DIBAO_MARK_HEADERS),
     )  # fmt: skip
-    for person_id, record_id, id18, name, household, status, labor, health, income in rows:
+    for person_id, record_id, id18, name, household, status, labor, health, income, mark in rows:
         node = _person_node(graph, person_id, name, id18)
         graph.add_node(("poverty_household", household), kind="poverty_household")
         _edge(graph, "poverty", record_id, attachment, node, ("poverty_household", household),
               "in_poverty_household", status=status, labor=labor, health=health,
-              income_year=income)  # fmt: skip
+              income_year=income, dibao_marked=_marked(mark))  # fmt: skip
+
+
+# An optional poverty-registry column the contract does not list: the household is marked as
+# one to be covered by 低保 (沙坡头's "扶贫低保户" list).
+DIBAO_MARK_HEADERS = ("扶贫低保户", "是否扶贫低保户", "是否低保户", "兜底保障户")
+YES = frozenset({"是", "y", "yes", "1", "√", "true"})
+
+
+def _marked(value: str | None) -> bool | None:
+    """Whether an optional yes/no column says yes; None when the column is absent or blank."""
+    if value is None or not value.strip():
+        return None
+    return value.strip().lower() in YES
 
 
 def _add_disability(graph, con, entities, attachment) -> None:

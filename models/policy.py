@@ -31,6 +31,7 @@ RULE_LABELS = {
     "single_person_groups": "可单人户保障的人员",
     "bc_min_covered": "B、C类低保最少保障人数",
     "key_groups": "需排查是否纳入保障的重点人群",
+    "roster_comparison": "低保、特困名册与建档立卡台账逐户比对",
 }
 
 
@@ -60,6 +61,10 @@ class Policy:
     key_groups: tuple[str, ...]
     """Groups of the poverty registry to check for coverage (``not_lifted``, ``zero_labor``,
     ``lifted_below_standard``, ``monitored``, ``marginal``); none: no check."""
+    roster_comparison: bool
+    """Compare the 低保/特困 roster with the 建档立卡 registry household by household
+    (沙坡头): roster households outside the registry, and registry households marked
+    扶贫低保户 that are on no roster."""
     sources: dict[str, list[str]] = field(default_factory=dict)
     """Per rule, the sentences of the source document that set it, verbatim."""
     defaults: tuple[str, ...] = ()

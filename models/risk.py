@@ -77,6 +77,10 @@ FEATURES: dict[str, tuple[tuple[str, str, int], ...]] = {
         ("assessed", "有收入核定日期", 1),
         ("log_months_after", "渐退期满后发放月数", 1),
     ),
+    "roster_gap": (
+        IDENTITY,
+        ("members", "涉及人数", 1),
+    ),
 }
 
 

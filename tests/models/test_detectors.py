@@ -12,6 +12,7 @@ from models.detectors.deceased_paid import detect_deceased_paid
 from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
 from models.detectors.missed_disability import detect_missed_disability
 from models.detectors.over_standard import detect_over_standard
+from models.detectors.roster_gap import detect_roster_gap
 from models.detectors.single_covered_member import detect_single_covered_member
 from models.detectors.split_household import detect_split_household
 from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
@@ -64,11 +65,11 @@ class Drop:
         self._edge(("person", pid), ("disability", record_id), "certified", "disability",
                    record_id)  # fmt: skip
 
-    def poor(self, pid, record_id, status="monitored", income=None):
+    def poor(self, pid, record_id, status="monitored", income=None, marked=None):
         self.graph.add_node(("poverty_household", "PH1"), kind="poverty_household")
         self._edge(("person", pid), ("poverty_household", "PH1"), "in_poverty_household",
                    "poverty", record_id, status=status, labor=None, health=None,
-                   income_year=income)  # fmt: skip
+                   income_year=income, dibao_marked=marked)  # fmt: skip
 
     def uses(self, pid, kind, value, record_id):
         """The person's row ``record_id`` (assistance) gives a phone or an address."""
@@ -347,3 +348,33 @@ def test_income_under_the_standard_is_no_case():
     drop.enrol("li", "DB8", "A3", start=date(2019, 3, 1), income=300.0)
     drop.pay("DB8", MONTHS_2026, 350.0)
     assert detect_over_standard(drop.graph, POLICY) == []
+
+
+SHAPOTOU = load_policy("沙坡头区")
+
+
+def test_a_roster_household_outside_the_poverty_registry_is_a_gap_only_where_compared():
+    drop = Drop()
+    drop.enrol("sun", "TK3", "A1", program="tekun")
+    drop.enrol("zhao", "DB4", "A2")
+    drop.poor("zhao", "P1")
+    (case,) = detect_roster_gap(drop.graph, SHAPOTOU)
+    assert case.records == [("assistance", "A1")]
+    assert detect_roster_gap(drop.graph, POLICY) == []  # the default compares no ledgers
+
+
+def test_a_marked_poverty_household_on_no_roster_is_a_gap():
+    drop = Drop()
+    drop.person("qian")
+    drop.poor("qian", "P2", marked=True)
+    (case,) = detect_roster_gap(drop.graph, SHAPOTOU)
+    assert case.records == [("poverty", "P2")]
+    drop.enrol("qian", "DB5", "A3")  # enrolled through an identity link: no gap either way
+    assert detect_roster_gap(drop.graph, SHAPOTOU) == []
+
+
+def test_an_unmarked_poverty_household_on_no_roster_is_no_gap():
+    drop = Drop()
+    drop.person("wu")
+    drop.poor("wu", "P3", marked=None)
+    assert detect_roster_gap(drop.graph, SHAPOTOU) == []

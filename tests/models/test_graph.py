@@ -33,8 +33,13 @@ DROP = {
         # the son's ID typed into his mother's roster row: contradicts her birth date
         ["A1", "DB1", "李秀兰", SON, "1960-01-01", "低保", "是", "2024-01-01", "2025年9月10日"],
     ],
+    "poverty": [
+        ["record_id", "poverty_hh_no", "name", "id_number", "扶贫低保户"],
+        ["P1", "PH1", "李秀兰", MOTHER, " 是 "],
+    ],
 }  # fmt: skip
-PERSON_OF = {"H1": "p-mother", "A1": "p-mother", "H2": "p-son", "H3": "p-loner"}
+PERSON_OF = {"H1": "p-mother", "A1": "p-mother", "P1": "p-mother", "H2": "p-son", "H3": "p-loner"}
+REGISTRY_OF = {"H": "hukou", "A": "assistance", "P": "poverty"}
 
 
 @pytest.fixture()
@@ -50,8 +55,7 @@ def graph(tmp_path):
     con.execute("CREATE TABLE entities (registry VARCHAR, record_id VARCHAR, person_id VARCHAR)")
     con.executemany(
         "INSERT INTO entities VALUES (?, ?, ?)",
-        [("hukou" if rid.startswith("H") else "assistance", rid, pid)
-         for rid, pid in PERSON_OF.items()],
+        [(REGISTRY_OF[rid[0]], rid, pid) for rid, pid in PERSON_OF.items()],
     )  # fmt: skip
     return build_household_graph(con, links=False)
 
@@ -78,3 +82,8 @@ def test_an_untrusted_id_is_not_a_persons_id(graph):
 def test_the_optional_income_assessment_date_reaches_the_roster_row(graph):
     ((_, row),) = neighbours(graph, person("p-mother"), "enrolled_in")
     assert row["income_since"] == date(2025, 9, 10)
+
+
+def test_the_optional_dibao_mark_reaches_the_poverty_row(graph):
+    ((_, row),) = neighbours(graph, person("p-mother"), "in_poverty_household")
+    assert row["dibao_marked"] is True
