@@ -52,6 +52,7 @@ NEVER = 10_000_000  # a day number meaning "no date": still alive, still active
 EPOCH = date(1970, 1, 1)
 WINDOW_MONTHS = 24
 DEATH_GRACE_MONTHS = 1
+GRADUAL_EXIT_MONTHS = 6  # 渐退 of the default policy; the profiles allow 6 to 24
 DIBAO_STANDARD_YEAR = 4500
 BENEFIT = {"A": 420, "B": 350, "C": 280, "特困": 600}
 POOR_STATUSES = ("未脱贫", "脱贫监测户", "边缘户")
@@ -61,6 +62,7 @@ ANOMALY_RATES = {
     "duplicate_enrollment": 12,
     "split_household": 10,
     "missed_disability": 12,
+    "over_standard": 8,
 }  # true cases per 10,000 people
 CONTROL_TYPES = (
     "legit_single_person",
@@ -68,6 +70,7 @@ CONTROL_TYPES = (
     "lookalike",
     "twins",
     "death_within_grace",
+    "over_standard_within_exit",
 )
 CONTROL_RATE = 8  # per 10,000 people, each type
 MIN_COUNT = 3  # a small county still gets this many of each anomaly and control
@@ -186,7 +189,7 @@ class FileSpec:
 
 FILES: dict[str, FileSpec] = {
     "hukou": FileSpec("户籍人口.csv", "csv", "gb18030", "zh", ("民族", "备注")),
-    "assistance": FileSpec("救助对象.xlsx", "xlsx", None, "zh", ("民族", "备注")),
+    "assistance": FileSpec("救助对象.xlsx", "xlsx", None, "zh", ("民族", "备注", "收入核定日期")),
     "payments": FileSpec("payments.csv", "csv", "utf-8", "en", ("remarks",)),
     "poverty": FileSpec("建档立卡.csv", "csv", "utf-8-sig", "zh", ("民族",)),
     "disability": FileSpec("disability.xlsx", "xlsx", None, "en", ("ethnicity", "remarks")),
@@ -712,6 +715,7 @@ def _empty_cases() -> _Table:
             "phone": np.zeros(0, dtype=object),
             "bank": np.zeros(0, dtype=object),
             "income": np.zeros(0, dtype=np.float64),
+            "assessed": np.zeros(0, dtype=np.int64),  # the day income was assessed, or NEVER
         }
     )
 
@@ -761,6 +765,7 @@ def _add_case(st: _State, program: str, hh: int, start: int, **where: Any) -> in
         phone=where.get("phone", _household_phone(st, hh)),
         bank=where.get("bank") or _new_bank(st),
         income=float(round(st.rng.uniform(60, 360), 1)),
+        assessed=NEVER,
     )
 
 
@@ -1345,6 +1350,42 @@ def _inject_lookalikes(st: _State, k: int) -> None:
         done += _lookalike_fresh(st, int(b))
 
 
+def _long_enrolled_cases(st: _State) -> np.ndarray:
+    """Intact 低保 cases enrolled at least 40 months before the drop."""
+    _, intact, _ = _case_stats(st)
+    cases = st.cases
+    return np.flatnonzero(
+        intact & (cases["program"] == "低保") & (cases["start"] <= st.as_of - 40 * 30)
+    )
+
+
+def _inject_over_standard(st: _State, k: int) -> None:
+    """over_standard: income above the standard, assessed 26 to 38 months ago, still paid:
+    past the 渐退 period of every profile (6 to 24 months)."""
+    for case in _pick(st, _long_enrolled_cases(st), k, lambda c: (int(st.cases["hh"][c]),)):
+        _raise_income(st, case, months_ago=(26, 38))
+        covered = [int(u) for u in _case_rows(st, case) if st.rows["covered"][u]]
+        st.injected.append(("over_standard", tuple(("assistance", u) for u in covered)))
+
+
+def _inject_within_exit(st: _State, k: int) -> None:
+    """Control: income above the standard, assessed one to four months ago: within the 渐退
+    period of every profile."""
+    for case in _pick(st, _long_enrolled_cases(st), k, lambda c: (int(st.cases["hh"][c]),)):
+        _raise_income(st, case, months_ago=(1, 4))
+        first = int(_case_rows(st, case)[0])
+        st.controls.append(
+            ("over_standard_within_exit", (("assistance", first),),
+             "income above the standard, assessed within the 渐退 period")
+        )  # fmt: skip
+
+
+def _raise_income(st: _State, case: int, *, months_ago: tuple[int, int]) -> None:
+    st.cases["income"][case] = round(float(st.rng.uniform(400, 700)), 1)
+    low, high = st.as_of - months_ago[1] * 30, st.as_of - months_ago[0] * 30
+    st.cases["assessed"][case] = int(_random_day(st.rng, low, high, 1)[0])
+
+
 def _lookalike_pool(st: _State) -> np.ndarray:
     """People who may die as someone's namesake: spouses and parents never on a roster."""
     P = st.P
@@ -1455,6 +1496,8 @@ def _place(st: _State) -> None:
     _inject_deceased(st, counts["deceased_paid"])
     _inject_grace(st, control)
     _inject_lookalikes(st, control)
+    _inject_over_standard(st, counts["over_standard"])
+    _inject_within_exit(st, control)
     _shared_contacts(st)
     _finalize_rows(st)
     hukou_draw = st.rng.random(len(st.P["hh"]))
@@ -1556,6 +1599,7 @@ def _assistance_table(st: _State) -> pd.DataFrame:
     frame["household_size"] = np.bincount(case, minlength=len(cases))[case]
     frame["health"] = st.P["health"][rows["pid"][uids]]
     frame["income_per_capita"] = cases["income"][case]
+    frame["assessed"] = cases["assessed"][case]
     frame["start_date"] = rows["start"][uids]
     frame["end_date"] = rows["end"][uids]
     town, village = cases["township"][case], cases["village"][case]
@@ -1745,6 +1789,7 @@ def derive_cases(
         + _derive_duplicates(tables, as_of, m_last)
         + _derive_splits(tables, household, as_of)
         + _derive_missed(tables)
+        + _derive_over_standard(tables, as_of)
     )
     order = list(ANOMALY_RATES)
     return sorted(
@@ -1907,6 +1952,36 @@ def _split_cases(group: list[tuple[str, int, int, int]], as_of: int) -> set[str]
                 if members[one] - members[two] and members[two] - members[one]:
                     involved.update((one, two))
     return involved
+
+
+def _derive_over_standard(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
+    """低保 cases whose income per person is above the standard, paid in months after the
+    default 渐退 period, counted from the income assessment (else the latest enrollment)."""
+    rows = tables["assistance"]
+    active = rows[(rows["program"] == "低保") & (rows["covered"] == "是")
+                  & (rows["end_date"] >= as_of)]  # fmt: skip
+    payments = tables["payments"]
+    found = []
+    for case_no, group in active.groupby("case_no", sort=True):
+        income = float(group["income_per_capita"].max())
+        if income * 12 <= DIBAO_STANDARD_YEAR:
+            continue
+        assessed = group.loc[group["assessed"] != NEVER, "assessed"]
+        since = int(assessed.max()) if len(assessed) else int(group["start_date"].max())
+        paid = payments[(payments["case_no"] == case_no)
+                        & (payments["pay_month"] > int(_months(since)) + GRADUAL_EXIT_MONTHS)]  # fmt: skip
+        if len(paid):
+            found.append(
+                {
+                    "case_type": "over_standard",
+                    "records": [{"registry": "assistance", "record_id": r}
+                                for r in sorted(group["record_id"])],
+                    "amount_at_risk": float(paid["amount"].sum()),
+                    "note": f"income {income:.0f} a month per person since {_date(since)}; "
+                    f"paid {len(paid)} months after the {GRADUAL_EXIT_MONTHS}-month 渐退",
+                }
+            )  # fmt: skip
+    return found
 
 
 def _derive_missed(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
@@ -2366,6 +2441,9 @@ def _extras(frame: pd.DataFrame, registry: str) -> dict[str, list]:
     for name in FILES[registry].extras:
         if name in ("民族", "ethnicity"):
             extras[name] = frame["eth"].tolist()
+        elif name == "收入核定日期":
+            extras[name] = ["" if day == NEVER else _date(int(day)).isoformat()
+                            for day in frame["assessed"]]  # fmt: skip
         else:
             source = "备注" if "备注" in frame else "remarks"
             extras[name] = frame[source].tolist()

@@ -11,13 +11,15 @@ from models.pipeline import run_pipeline
 from models.policy import load_policy
 from resolver.settings import LinkSettings
 
-CASE_TYPES = ("deceased_paid", "duplicate_enrollment", "split_household", "missed_disability")
+CASE_TYPES = ("deceased_paid", "duplicate_enrollment", "split_household", "missed_disability",
+              "over_standard")  # the types the default policy raises
 # Which case type each negative control must not raise.
 CONTROLS = {
     "legit_single_person": "split_household",
     "mistyped_enrolled": "missed_disability",
     "lookalike": "deceased_paid",
     "death_within_grace": "deceased_paid",
+    "over_standard_within_exit": "over_standard",
 }
 
 

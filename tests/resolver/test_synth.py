@@ -255,6 +255,7 @@ def test_truth_records_exist_in_the_drop(noisy: SynthSummary) -> None:
         "duplicate_enrollment": {"assistance"},
         "split_household": {"assistance"},
         "missed_disability": {"disability"},
+        "over_standard": {"assistance"},
     }
     for case in _jsonl(noisy.truth_dir / "cases.jsonl"):
         assert {r["registry"] for r in case["records"]} == expected[case["case_type"]]
@@ -376,8 +377,11 @@ def test_truth_equals_rules_applied_to_the_clean_drop(clean: SynthSummary) -> No
     drop = clean.drop_dir
     assistance = _rows(drop, "assistance")
     payments = defaultdict(set)
+    paid = defaultdict(float)  # (case_no, month) -> amount
     for row in _rows(drop, "payments"):
-        payments[row["case_no"]].add(int(row["pay_month"][:4]) * 12 + int(row["pay_month"][5:]) - 1)
+        month = int(row["pay_month"][:4]) * 12 + int(row["pay_month"][5:]) - 1
+        payments[row["case_no"]].add(month)
+        paid[(row["case_no"], month)] += float(row["amount"])
     deaths: dict[str, date] = {}
     for row in _rows(drop, "deaths"):
         deaths[row["id_number"]] = min(
@@ -388,12 +392,34 @@ def test_truth_equals_rules_applied_to_the_clean_drop(clean: SynthSummary) -> No
         | _rederive_duplicates(assistance, payments)
         | _rederive_splits(drop, assistance)
         | _rederive_missed(drop, assistance, deaths)
+        | _rederive_over_standard(assistance, paid)
     )
     actual = {
         (c["case_type"], tuple(sorted(r["record_id"] for r in c["records"])), c["amount_at_risk"])
         for c in _jsonl(clean.truth_dir / "cases.jsonl")
     }
     assert actual == expected
+
+
+def _rederive_over_standard(assistance: list, paid: dict[tuple[str, int], float]) -> set:
+    """Active covered 低保 rows of a case whose income per person is above the standard,
+    paid after six months (the default 渐退) from its 收入核定日期, else its latest start."""
+    cases = defaultdict(list)
+    for row in assistance:
+        if row["program"] == "低保" and row["covered"] == "是" and not row["end_date"]:
+            cases[row["case_no"]].append(row)
+    found = set()
+    for case_no, rows in cases.items():
+        if max(float(row["income_per_capita"]) for row in rows) * 12 <= 4500:
+            continue
+        assessed = [_day(row["收入核定日期"]) for row in rows if row["收入核定日期"]]
+        since = max(assessed) if assessed else max(_day(row["start_date"]) for row in rows)
+        after = [amount for (case, month), amount in paid.items()
+                 if case == case_no and month > _month(since) + 6]  # fmt: skip
+        if after:
+            records = tuple(sorted(row["record_id"] for row in rows))
+            found.add(("over_standard", records, sum(after)))
+    return found
 
 
 def _rate(row: dict[str, str]) -> int:
