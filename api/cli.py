@@ -325,6 +325,8 @@ def print_case_scores(scores: dict[str, dict[str, CaseScores]]) -> None:
         table.add_column(METHOD_LABELS[method], justify="right")
     measures = [("精确率", "precision"), ("召回率", "recall"), ("平均精确率", "average_precision")]
     for case_type, label in CASE_LABELS.items():
+        if not any(s[case_type].true or s[case_type].found for s in scores.values()):
+            continue  # neither in the truth nor raised under this policy: nothing to score
         for measure, name in measures:
             table.add_row(label, measure,
                           *(_figure(getattr(s[case_type], name)) for s in scores.values()))  # fmt: skip
