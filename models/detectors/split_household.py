@@ -53,10 +53,11 @@ def detect_split_household(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
             cases.append(_case(graph, policy, who, rows, involved))
             split |= involved
     for group in nx.connected_components(ties.subgraph(set(ties) - split)):
-        involved = _split_cases(_rows_of(graph, sorted(group)), as_of)
+        rows = _rows_of(graph, sorted(group))
+        involved = _split_cases(rows, as_of)
         if involved:
             who = "不同户号但共用银行账号、电话或住址的人员"
-            cases.append(_case(graph, policy, who, _rows_of(graph, sorted(group)), involved))
+            cases.append(_case(graph, policy, who, rows, involved))
     return cases
 
 
