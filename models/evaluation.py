@@ -90,9 +90,12 @@ def score_cases(cases: list[Case], truth: list[dict], case_type: str) -> CaseSco
     )
 
 
-def load_truth_cases(truth_dir: Path) -> list[dict]:
+def load_truth_cases(truth_dir: Path, policy: Policy) -> list[dict]:
+    """The true cases under ``policy``: those of the contract's rules, and those the truth
+    marks as true under this profile only (``"policy"``: its name)."""
     lines = (truth_dir / "cases.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines]
+    cases = [json.loads(line) for line in lines]
+    return [case for case in cases if case.get("policy", policy.name) == policy.name]
 
 
 def case_labels(cases: list[Case], truth: list[dict]) -> list[int]:
@@ -112,7 +115,7 @@ def evaluate_cases(
     con: duckdb.DuckDBPyConnection, truth_dir: Path, policy: Policy, risk: RiskModel
 ) -> tuple[dict[str, dict[str, CaseScores]], list[CalibrationBin]]:
     """Per method (Doudi and the two baselines) and case type; and the calibration of Doudi's risk scores."""
-    truth = load_truth_cases(truth_dir)
+    truth = load_truth_cases(truth_dir, policy)
     results, calibration = {}, []
     for method in METHOD_ENTITIES:
         cases = rank_cases(method_cases(con, method, policy), risk)
@@ -143,6 +146,6 @@ def fit_risk_model(
     """Fit ``model`` on the cases Doudi raises on a synthetic county, labelled by its truth;
     returns it and the calibration of its scores on those cases."""
     cases = method_cases(con, "doudi", policy)
-    labels = case_labels(cases, load_truth_cases(truth_dir))
+    labels = case_labels(cases, load_truth_cases(truth_dir, policy))
     model.fit([(case.case_type, feature_vector(case)) for case in cases], labels)
     return model, calibration_bins(rank_cases(cases, model), labels)

@@ -53,6 +53,10 @@ EPOCH = date(1970, 1, 1)
 WINDOW_MONTHS = 24
 DEATH_GRACE_MONTHS = 1
 GRADUAL_EXIT_MONTHS = 6  # 渐退 of the default policy; the profiles allow 6 to 24
+# Profile rules the truth labels beyond the contract's (a true case under that profile only):
+# 沙坡头区's B and C class 低保 cases must cover at least two members of a larger household,
+# and its roster is compared with 建档立卡 household by household.
+SHAPOTOU, SHAPOTOU_BC_MIN_COVERED = "沙坡头区", 2
 DIBAO_STANDARD_YEAR = 4500
 BENEFIT = {"A": 420, "B": 350, "C": 280, "特困": 600}
 POOR_STATUSES = ("未脱贫", "脱贫监测户", "边缘户")
@@ -1790,8 +1794,10 @@ def derive_cases(
         + _derive_splits(tables, household, as_of)
         + _derive_missed(tables)
         + _derive_over_standard(tables, as_of)
+        + _derive_single_covered(tables, as_of)
+        + _derive_roster_gaps(tables, as_of)
     )
-    order = list(ANOMALY_RATES)
+    order = [*ANOMALY_RATES, "single_covered_member", "roster_gap"]
     return sorted(
         found, key=lambda case: (order.index(case["case_type"]), case["records"][0]["record_id"])
     )
@@ -1984,6 +1990,58 @@ def _derive_over_standard(tables: dict[str, pd.DataFrame], as_of: int) -> list[d
     return found
 
 
+def _derive_single_covered(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
+    """沙坡头区 only: a B or C class 低保 case of a household of two or more (members listed,
+    or its household size) covering fewer than two active members, unless each covered one
+    may be enrolled alone (severely disabled or gravely ill)."""
+    rows = tables["assistance"]
+    disability = tables["disability"]
+    alone = set(disability.loc[_severe_rows(disability), "pid"].tolist())
+    alone |= set(rows.loc[rows["health"] == "患有大病", "pid"].tolist())
+    active = rows[(rows["program"] == "低保") & rows["dibao_class"].isin(["B", "C"])
+                  & (rows["end_date"] >= as_of)]  # fmt: skip
+    found = []
+    for _, group in active.groupby("case_no", sort=True):
+        covered = group[group["covered"] == "是"]
+        size = max(group["pid"].nunique(), int(group["household_size"].max()))
+        if size < 2 or not 0 < len(covered) < SHAPOTOU_BC_MIN_COVERED:
+            continue
+        if set(covered["pid"]) <= alone:
+            continue
+        found.append(
+            {
+                "case_type": "single_covered_member",
+                "records": [{"registry": "assistance", "record_id": r}
+                            for r in sorted(covered["record_id"])],
+                "amount_at_risk": None,
+                "note": f"{group['dibao_class'].iloc[0]} class case of {size} covering "
+                f"{len(covered)}",
+                "policy": SHAPOTOU,
+            }
+        )  # fmt: skip
+    return found
+
+
+def _derive_roster_gaps(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
+    """沙坡头区 only: a 低保 or 特困 case none of whose active covered members is in the
+    建档立卡 registry (the county marks no household 扶贫低保户, so only this direction)."""
+    rows = tables["assistance"]
+    registered = set(tables["poverty"]["pid"].tolist())
+    active = rows[(rows["covered"] == "是") & (rows["end_date"] >= as_of)]
+    return [
+        {
+            "case_type": "roster_gap",
+            "records": [{"registry": "assistance", "record_id": r}
+                        for r in sorted(group["record_id"])],
+            "amount_at_risk": None,
+            "note": f"{len(group)} covered members, none in 建档立卡",
+            "policy": SHAPOTOU,
+        }
+        for _, group in active.groupby("case_no", sort=True)
+        if not set(group["pid"]) & registered
+    ]  # fmt: skip
+
+
 def _derive_missed(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
     disability = tables["disability"]
     poverty = tables["poverty"]
@@ -2045,7 +2103,8 @@ def _check_truth(st: _State, derived: list[dict[str, Any]], ids: dict) -> list[d
             raise AssertionError(
                 f"injected {case_type} {records} not derived from the clean tables"
             )
-    flagged = {r["record_id"] for c in derived for r in c["records"]}
+    # Controls imitate what the contract's rules flag; a profile's own cases may hold them.
+    flagged = {r["record_id"] for c in derived if "policy" not in c for r in c["records"]}
     controls = []
     for control_type, keys, note in st.controls:
         records = _resolve(keys, ids)

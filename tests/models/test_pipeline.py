@@ -7,8 +7,10 @@ import json
 
 import pytest
 
+from models.evaluation import load_truth_cases, method_cases, score_cases
 from models.pipeline import run_pipeline
 from models.policy import load_policy
+from resolver.db import connect
 from resolver.settings import LinkSettings
 
 CASE_TYPES = ("deceased_paid", "duplicate_enrollment", "split_household", "missed_disability",
@@ -120,3 +122,19 @@ def test_outputs_follow_the_contract(run):
     with (result.out_dir / "entities.csv").open(encoding="utf-8") as handle:
         header = next(csv.reader(handle))
     assert header == ["registry", "record_id", "person_id"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case_type", ["single_covered_member", "roster_gap"])
+def test_a_profiles_own_cases_match_its_truth(run, case_type):
+    """Under 沙坡头区 the county holds cases the default does not raise; the truth marks them."""
+    result, _, _ = run
+    policy = load_policy("沙坡头区")
+    con = connect(result.db_path, read_only=True)
+    truth = load_truth_cases(result.out_dir / "county" / "truth", policy)
+    scores = score_cases(method_cases(con, "doudi", policy), truth, case_type)
+    con.close()
+    assert scores.true > 0
+    assert scores.precision >= 0.9 and scores.recall >= 0.9, scores
+    default_truth = load_truth_cases(result.out_dir / "county" / "truth", load_policy())
+    assert not any(case["case_type"] == case_type for case in default_truth)

@@ -256,14 +256,20 @@ def test_truth_records_exist_in_the_drop(noisy: SynthSummary) -> None:
         "split_household": {"assistance"},
         "missed_disability": {"disability"},
         "over_standard": {"assistance"},
+        "single_covered_member": {"assistance"},
+        "roster_gap": {"assistance"},
     }
     for case in _jsonl(noisy.truth_dir / "cases.jsonl"):
         assert {r["registry"] for r in case["records"]} == expected[case["case_type"]]
 
 
 def test_controls_are_not_anomalies(noisy: SynthSummary) -> None:
+    """Controls imitate what the contract's rules flag; a profile's own cases may hold them."""
     flagged = {
-        r["record_id"] for case in _jsonl(noisy.truth_dir / "cases.jsonl") for r in case["records"]
+        r["record_id"]
+        for case in _jsonl(noisy.truth_dir / "cases.jsonl")
+        if "policy" not in case
+        for r in case["records"]
     }
     for control in _jsonl(noisy.truth_dir / "controls.jsonl"):
         assert not {r["record_id"] for r in control["records"]} & flagged, control
@@ -393,6 +399,8 @@ def test_truth_equals_rules_applied_to_the_clean_drop(clean: SynthSummary) -> No
         | _rederive_splits(drop, assistance)
         | _rederive_missed(drop, assistance, deaths)
         | _rederive_over_standard(assistance, paid)
+        | _rederive_single_covered(drop, assistance)
+        | _rederive_roster_gaps(drop, assistance)
     )
     actual = {
         (c["case_type"], tuple(sorted(r["record_id"] for r in c["records"])), c["amount_at_risk"])
@@ -404,12 +412,10 @@ def test_truth_equals_rules_applied_to_the_clean_drop(clean: SynthSummary) -> No
 def _rederive_over_standard(assistance: list, paid: dict[tuple[str, int], float]) -> set:
     """Active covered 低保 rows of a case whose income per person is above the standard,
     paid after six months (the default 渐退) from its 收入核定日期, else its latest start."""
-    cases = defaultdict(list)
-    for row in assistance:
-        if row["program"] == "低保" and row["covered"] == "是" and not row["end_date"]:
-            cases[row["case_no"]].append(row)
     found = set()
-    for case_no, rows in cases.items():
+    for case_no, rows in _active_covered(assistance).items():
+        if rows[0]["program"] != "低保":
+            continue
         if max(float(row["income_per_capita"]) for row in rows) * 12 <= 4500:
             continue
         assessed = [_day(row["收入核定日期"]) for row in rows if row["收入核定日期"]]
@@ -573,6 +579,42 @@ def _split_involved(rows: list) -> set[str]:
 
 def _is_severe(row: dict[str, str]) -> bool:
     return LEVELS[row["disability_level"]] <= 2 or row["disability_type"] in ("智力", "精神")
+
+
+def _active_covered(assistance: list) -> dict[str, list]:
+    cases = defaultdict(list)
+    for row in assistance:
+        if row["covered"] == "是" and not row["end_date"]:
+            cases[row["case_no"]].append(row)
+    return cases
+
+
+def _rederive_single_covered(drop: Path, assistance: list) -> set:
+    """沙坡头区: B/C class 低保 cases of two or more covering one, who may not be alone."""
+    alone = {row["id_number"] for row in _rows(drop, "disability") if _is_severe(row)}
+    alone |= {row["id_number"] for row in assistance if row["health"] == "患有大病"}
+    listed = defaultdict(list)
+    for row in assistance:
+        if row["program"] == "低保" and row["dibao_class"] in ("B", "C") and not row["end_date"]:
+            listed[row["case_no"]].append(row)
+    found = set()
+    for rows in listed.values():
+        covered = [row for row in rows if row["covered"] == "是"]
+        size = max(len({row["id_number"] for row in rows}),
+                   *(int(row["household_size"]) for row in rows))  # fmt: skip
+        if size >= 2 and len(covered) == 1 and covered[0]["id_number"] not in alone:
+            found.add(("single_covered_member", (covered[0]["record_id"],), None))
+    return found
+
+
+def _rederive_roster_gaps(drop: Path, assistance: list) -> set:
+    """沙坡头区: 低保/特困 cases none of whose active covered members is in 建档立卡."""
+    registered = {row["id_number"] for row in _rows(drop, "poverty")}
+    return {
+        ("roster_gap", tuple(sorted(row["record_id"] for row in rows)), None)
+        for rows in _active_covered(assistance).values()
+        if not {row["id_number"] for row in rows} & registered
+    }
 
 
 def _rederive_missed(drop: Path, assistance: list, deaths: dict) -> set:
