@@ -57,6 +57,9 @@ GRADUAL_EXIT_MONTHS = 6  # 渐退 of the default policy; the profiles allow 6 to
 # 沙坡头区's B and C class 低保 cases must cover at least two members of a larger household,
 # and its roster is compared with 建档立卡 household by household.
 SHAPOTOU, SHAPOTOU_BC_MIN_COVERED = "沙坡头区", 2
+# 大姚县 lists six key groups of the poverty registry to check for 低保/特困 coverage.
+DAYAO = "大姚县"
+NO_LABOR = ("丧失劳动力", "无劳动力")
 DIBAO_STANDARD_YEAR = 4500
 BENEFIT = {"A": 420, "B": 350, "C": 280, "特困": 600}
 POOR_STATUSES = ("未脱贫", "脱贫监测户", "边缘户")
@@ -1796,8 +1799,9 @@ def derive_cases(
         + _derive_over_standard(tables, as_of)
         + _derive_single_covered(tables, as_of)
         + _derive_roster_gaps(tables, as_of)
+        + _derive_key_persons(tables, as_of)
     )
-    order = [*ANOMALY_RATES, "single_covered_member", "roster_gap"]
+    order = [*ANOMALY_RATES, "single_covered_member", "roster_gap", "unenrolled_key_person"]
     return sorted(
         found, key=lambda case: (order.index(case["case_type"]), case["records"][0]["record_id"])
     )
@@ -2040,6 +2044,33 @@ def _derive_roster_gaps(tables: dict[str, pd.DataFrame], as_of: int) -> list[dic
         for _, group in active.groupby("case_no", sort=True)
         if not set(group["pid"]) & registered
     ]  # fmt: skip
+
+
+def _derive_key_persons(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
+    """大姚县 only: a living member of a 建档立卡 household that is 未脱贫, 监测户 or 边缘户,
+    lifted but under the 低保 standard, or has no one able to work (零劳力), with no active
+    covered 低保/特困 row; the severely disabled are missed_disability cases instead."""
+    poverty, rows = tables["poverty"], tables["assistance"]
+    disability = tables["disability"]
+    excluded = set(disability.loc[_severe_rows(disability), "pid"].tolist())
+    excluded |= set(tables["deaths"]["pid"].tolist())
+    excluded |= set(rows.loc[(rows["covered"] == "是") & (rows["end_date"] >= as_of), "pid"])
+    no_labor = poverty["labor_capacity"].isin(NO_LABOR)
+    zero_labor = no_labor.groupby(poverty["poverty_hh_no"]).transform("all")
+    key = (poverty["poverty_status"].isin(POOR_STATUSES) | zero_labor
+           | ((poverty["poverty_status"] == "已脱贫")
+              & (poverty["income_per_capita_year"] < DIBAO_STANDARD_YEAR)))  # fmt: skip
+    chosen = poverty[key & ~poverty["pid"].isin(excluded)]
+    return [
+        {
+            "case_type": "unenrolled_key_person",
+            "records": [{"registry": "poverty", "record_id": record}],
+            "amount_at_risk": None,
+            "note": "key group member with no active 低保 or 特困",
+            "policy": DAYAO,
+        }
+        for record in sorted(chosen["record_id"])
+    ]
 
 
 def _derive_missed(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:

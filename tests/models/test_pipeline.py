@@ -125,11 +125,15 @@ def test_outputs_follow_the_contract(run):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case_type", ["single_covered_member", "roster_gap"])
-def test_a_profiles_own_cases_match_its_truth(run, case_type):
-    """Under 沙坡头区 the county holds cases the default does not raise; the truth marks them."""
+@pytest.mark.parametrize(
+    ("profile", "case_type"),
+    [("沙坡头区", "single_covered_member"), ("沙坡头区", "roster_gap"),
+     ("大姚县", "unenrolled_key_person")],
+)  # fmt: skip
+def test_a_profiles_own_cases_match_its_truth(run, profile, case_type):
+    """Under a profile the county holds cases the default does not raise; the truth marks them."""
     result, _, _ = run
-    policy = load_policy("沙坡头区")
+    policy = load_policy(profile)
     con = connect(result.db_path, read_only=True)
     truth = load_truth_cases(result.out_dir / "county" / "truth", policy)
     scores = score_cases(method_cases(con, "doudi", policy), truth, case_type)

@@ -258,6 +258,7 @@ def test_truth_records_exist_in_the_drop(noisy: SynthSummary) -> None:
         "over_standard": {"assistance"},
         "single_covered_member": {"assistance"},
         "roster_gap": {"assistance"},
+        "unenrolled_key_person": {"poverty"},
     }
     for case in _jsonl(noisy.truth_dir / "cases.jsonl"):
         assert {r["registry"] for r in case["records"]} == expected[case["case_type"]]
@@ -401,6 +402,7 @@ def test_truth_equals_rules_applied_to_the_clean_drop(clean: SynthSummary) -> No
         | _rederive_over_standard(assistance, paid)
         | _rederive_single_covered(drop, assistance)
         | _rederive_roster_gaps(drop, assistance)
+        | _rederive_key_persons(drop, assistance, deaths)
     )
     actual = {
         (c["case_type"], tuple(sorted(r["record_id"] for r in c["records"])), c["amount_at_risk"])
@@ -615,6 +617,26 @@ def _rederive_roster_gaps(drop: Path, assistance: list) -> set:
         for rows in _active_covered(assistance).values()
         if not {row["id_number"] for row in rows} & registered
     }
+
+
+def _rederive_key_persons(drop: Path, assistance: list, deaths: dict) -> set:
+    """大姚县: key-group members of 建档立卡 on no active roster, living, not severely disabled."""
+    poverty = _rows(drop, "poverty")
+    households = defaultdict(list)
+    for row in poverty:
+        households[row["poverty_hh_no"]].append(row)
+    excluded = {row["id_number"] for row in _rows(drop, "disability") if _is_severe(row)}
+    excluded |= set(deaths) | {row["id_number"] for rows in _active_covered(assistance).values()
+                               for row in rows}  # fmt: skip
+    found = set()
+    for members in households.values():
+        zero_labor = all(m["labor_capacity"] in ("丧失劳动力", "无劳动力") for m in members)
+        for row in members:
+            lifted_low = row["poverty_status"] == "已脱贫" and float(row["income_per_capita_year"]) < 4500
+            key = zero_labor or lifted_low or row["poverty_status"] in ("未脱贫", "脱贫监测户", "边缘户")
+            if key and row["id_number"] not in excluded:
+                found.add(("unenrolled_key_person", (row["record_id"],), None))
+    return found
 
 
 def _rederive_missed(drop: Path, assistance: list, deaths: dict) -> set:
