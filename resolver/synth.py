@@ -198,7 +198,7 @@ FILES: dict[str, FileSpec] = {
     "hukou": FileSpec("户籍人口.csv", "csv", "gb18030", "zh", ("民族", "备注")),
     "assistance": FileSpec("救助对象.xlsx", "xlsx", None, "zh", ("民族", "备注", "收入核定日期")),
     "payments": FileSpec("payments.csv", "csv", "utf-8", "en", ("remarks",)),
-    "poverty": FileSpec("建档立卡.csv", "csv", "utf-8-sig", "zh", ("民族",)),
+    "poverty": FileSpec("建档立卡.csv", "csv", "utf-8-sig", "zh", ("民族", "扶贫低保户")),
     "disability": FileSpec("disability.xlsx", "xlsx", None, "en", ("ethnicity", "remarks")),
     "deaths": FileSpec("死亡人员.csv", "csv", "gbk", "zh", ("备注",)),
 }
@@ -700,6 +700,7 @@ def _poverty(st: _State) -> None:
     cause = np.where(any_ill & (rng.random(n_hh) < 0.7), "因病", cause)
     cause = np.where(any_dis & (rng.random(n_hh) < 0.7), "因残", cause)
     H["in_pov"] = in_pov
+    H["marked_unenrolled"] = np.zeros(n_hh, dtype=bool)  # 扶贫低保户 with no one on a roster
     H["status"] = np.where(in_pov, status, "").astype(object)
     H["income_year"] = np.round(income, 0)
     H["cause"] = cause.astype(object)
@@ -1387,6 +1388,24 @@ def _inject_within_exit(st: _State, k: int) -> None:
         )  # fmt: skip
 
 
+def _inject_marked_gaps(st: _State, k: int) -> None:
+    """A profile's case (沙坡头区's ledger comparison): a 建档立卡 household marked 扶贫低保户
+    of which no one is on an active roster. (Every household with someone on an active roster
+    is marked 扶贫低保户 too.)"""
+    enrolled = np.zeros(len(st.H["size"]), dtype=bool)
+    enrolled[_enrolled_households(st)] = True
+    candidates = np.flatnonzero(st.H["in_pov"] & ~enrolled)
+    for hh in _pick(st, candidates, k, lambda h: (int(h),)):
+        st.H["marked_unenrolled"][hh] = True
+
+
+def _enrolled_households(st: _State) -> np.ndarray:
+    """Households with a member on an active, covered roster row."""
+    rows = st.rows
+    active = ~rows["dropped"] & rows["covered"] & (rows["end"] == NEVER)
+    return np.unique(st.P["hh"][rows["pid"][active]])
+
+
 def _raise_income(st: _State, case: int, *, months_ago: tuple[int, int]) -> None:
     st.cases["income"][case] = round(float(st.rng.uniform(400, 700)), 1)
     low, high = st.as_of - months_ago[1] * 30, st.as_of - months_ago[0] * 30
@@ -1505,6 +1524,7 @@ def _place(st: _State) -> None:
     _inject_lookalikes(st, control)
     _inject_over_standard(st, counts["over_standard"])
     _inject_within_exit(st, control)
+    _inject_marked_gaps(st, control)
     _shared_contacts(st)
     _finalize_rows(st)
     hukou_draw = st.rng.random(len(st.P["hh"]))
@@ -1706,6 +1726,9 @@ def _poverty_table(st: _State) -> pd.DataFrame:
     cols["health"] = st.P["health"][pids]
     cols["poverty_cause"] = H["cause"][hh]
     cols["income_per_capita_year"] = H["income_year"][hh]
+    marked = H["marked_unenrolled"].copy()
+    marked[_enrolled_households(st)] = True
+    cols["dibao_mark"] = np.where(marked[hh], "是", "否").astype(object)
     return pd.DataFrame(cols)
 
 
@@ -2028,11 +2051,24 @@ def _derive_single_covered(tables: dict[str, pd.DataFrame], as_of: int) -> list[
 
 def _derive_roster_gaps(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
     """沙坡头区 only: a 低保 or 特困 case none of whose active covered members is in the
-    建档立卡 registry (the county marks no household 扶贫低保户, so only this direction)."""
-    rows = tables["assistance"]
-    registered = set(tables["poverty"]["pid"].tolist())
+    建档立卡 registry; a 建档立卡 household marked 扶贫低保户 none of whose members is."""
+    rows, poverty = tables["assistance"], tables["poverty"]
+    registered = set(poverty["pid"].tolist())
     active = rows[(rows["covered"] == "是") & (rows["end_date"] >= as_of)]
-    return [
+    enrolled = set(active["pid"].tolist())
+    marked = [
+        {
+            "case_type": "roster_gap",
+            "records": [{"registry": "poverty", "record_id": r}
+                        for r in sorted(group["record_id"])],
+            "amount_at_risk": None,
+            "note": "marked 扶贫低保户, no member on an active roster",
+            "policy": SHAPOTOU,
+        }
+        for _, group in poverty[poverty["dibao_mark"] == "是"].groupby("poverty_hh_no", sort=True)
+        if not set(group["pid"]) & enrolled
+    ]  # fmt: skip
+    return marked + [
         {
             "case_type": "roster_gap",
             "records": [{"registry": "assistance", "record_id": r}
@@ -2531,6 +2567,8 @@ def _extras(frame: pd.DataFrame, registry: str) -> dict[str, list]:
     for name in FILES[registry].extras:
         if name in ("民族", "ethnicity"):
             extras[name] = frame["eth"].tolist()
+        elif name == "扶贫低保户":
+            extras[name] = frame["dibao_mark"].tolist()
         elif name == "收入核定日期":
             extras[name] = ["" if day == NEVER else _date(int(day)).isoformat()
                             for day in frame["assessed"]]  # fmt: skip
