@@ -1994,11 +1994,10 @@ def _derive_over_standard(tables: dict[str, pd.DataFrame], as_of: int) -> list[d
     active = rows[(rows["program"] == "低保") & (rows["covered"] == "是")
                   & (rows["end_date"] >= as_of)]  # fmt: skip
     payments = tables["payments"]
+    over = active.groupby("case_no")["income_per_capita"].transform("max") * 12
     found = []
-    for case_no, group in active.groupby("case_no", sort=True):
+    for case_no, group in active[over > DIBAO_STANDARD_YEAR].groupby("case_no", sort=True):
         income = float(group["income_per_capita"].max())
-        if income * 12 <= DIBAO_STANDARD_YEAR:
-            continue
         assessed = group.loc[group["assessed"] != NEVER, "assessed"]
         since = int(assessed.max()) if len(assessed) else int(group["start_date"].max())
         paid = payments[(payments["case_no"] == case_no)
@@ -2027,12 +2026,14 @@ def _derive_single_covered(tables: dict[str, pd.DataFrame], as_of: int) -> list[
     alone |= set(rows.loc[rows["health"] == "患有大病", "pid"].tolist())
     active = rows[(rows["program"] == "低保") & rows["dibao_class"].isin(["B", "C"])
                   & (rows["end_date"] >= as_of)]  # fmt: skip
+    by_case = active.groupby("case_no")
+    sizes = np.maximum(by_case["pid"].transform("nunique"), by_case["household_size"].transform("max"))
+    covered_count = (active["covered"] == "是").groupby(active["case_no"]).transform("sum")
+    few = (sizes >= 2) & (covered_count > 0) & (covered_count < SHAPOTOU_BC_MIN_COVERED)
     found = []
-    for _, group in active.groupby("case_no", sort=True):
+    for _, group in active[few].groupby("case_no", sort=True):
         covered = group[group["covered"] == "是"]
         size = max(group["pid"].nunique(), int(group["household_size"].max()))
-        if size < 2 or not 0 < len(covered) < SHAPOTOU_BC_MIN_COVERED:
-            continue
         if set(covered["pid"]) <= alone:
             continue
         found.append(
@@ -2068,6 +2069,7 @@ def _derive_roster_gaps(tables: dict[str, pd.DataFrame], as_of: int) -> list[dic
         for _, group in poverty[poverty["dibao_mark"] == "是"].groupby("poverty_hh_no", sort=True)
         if not set(group["pid"]) & enrolled
     ]  # fmt: skip
+    outside = ~active["pid"].isin(registered).groupby(active["case_no"]).transform("any")
     return marked + [
         {
             "case_type": "roster_gap",
@@ -2077,8 +2079,7 @@ def _derive_roster_gaps(tables: dict[str, pd.DataFrame], as_of: int) -> list[dic
             "note": f"{len(group)} covered members, none in 建档立卡",
             "policy": SHAPOTOU,
         }
-        for _, group in active.groupby("case_no", sort=True)
-        if not set(group["pid"]) & registered
+        for _, group in active[outside].groupby("case_no", sort=True)
     ]  # fmt: skip
 
 
