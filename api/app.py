@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.audit import AccessLog
-from api.routers import admin, cases, ledgers, meta, runs, scores
+from api.routers import admin, cases, ledgers, meta, runs, scores, tuning
 from api.settings import ApiSettings
 from api.storage import Storage
 
@@ -44,7 +44,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
         lifespan=lifespan,
     )
     for router in (meta.router, cases.router, scores.router, runs.router, ledgers.router,
-                   admin.router):  # fmt: skip
+                   tuning.router, admin.router):  # fmt: skip
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

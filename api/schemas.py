@@ -164,3 +164,64 @@ class Me(BaseModel):
     name: str
     role: str
     sees_full_ids: bool
+
+
+class LinkLabelIn(BaseModel):
+    left: str = Field(description="a person row of the case, as registry:record_id")
+    right: str = Field(description="another person row of the case")
+    same_person: bool = Field(description="true: 同一人; false: 不是同一人")
+    note: str | None = None
+
+
+class LinkLabel(BaseModel):
+    label_id: int
+    unique_id_l: str
+    unique_id_r: str
+    same_person: bool
+    actor: str
+    role: str
+    recorded_at: datetime
+    case_id: str | None
+    note: str | None
+
+
+class WhatIfCount(BaseModel):
+    case_type: str
+    label: str
+    current: int = Field(description="cases of the published run")
+    proposed: int = Field(description="cases at the proposed threshold")
+    appear: int
+    disappear: int
+
+
+class WhatIfCase(BaseModel):
+    case_id: str
+    case_type: str
+    risk_score: float | None
+    amount_at_risk: float | None
+    evidence: list[str]
+
+
+class WhatIf(BaseModel):
+    run_id: str = Field(description="the published run compared with (it is not changed)")
+    threshold: float
+    current_threshold: float
+    persons: int
+    links: int
+    counts: list[WhatIfCount]
+    appear: list[WhatIfCase] = Field(description="cases the threshold would add (first `limit`)")
+    disappear: list[WhatIfCase] = Field(description="published cases it would drop")
+
+
+class TriageItem(CaseSummary):
+    triage_score: float | None = Field(description="probability reviewers confirm it")
+
+
+class Triage(BaseModel):
+    decisions: int
+    confirmed: int
+    dismissed: int
+    trained: bool = Field(description="false: too few decisions; the rule-based order stands")
+    message: str
+    cv_roc_auc: float | None
+    items: list[TriageItem]

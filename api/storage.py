@@ -1,6 +1,7 @@
 """The review API's storage: published runs and cases (``models.publish``), and what
-reviewers and administrators record — decisions, tokens, the access log — in the run's
-DuckDB file.
+reviewers and administrators record — decisions, link labels (``resolver.labels``), tokens,
+the access log — in the run's DuckDB file; and the analysts' what-if and triage
+(``models.tuning``, ``models.triage``).
 
 Decisions are append-only events (``case_events``); a case's status is its latest event's.
 Nothing here updates or deletes an event. The server is the file's one writer: each request
@@ -26,8 +27,16 @@ from typing import Any
 import duckdb
 
 from api.published import Published
+from models.policy import policy_from_dict
 from models.publish import ensure_schema as ensure_publish_schema
+from models.risk import RiskModel
+from models.triage import DECIDED, TriageReport, triage
+from models.tuning import WhatIf, what_if
 from resolver.db import connect
+from resolver.errors import DoudiError
+from resolver.labels import ensure_labels_table, labels_history, record_label
+from resolver.registries import PERSON_REGISTRIES
+from resolver.settings import LinkSettings
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +90,11 @@ class Storage:
         for statement in REVIEW_SCHEMA.split(";"):
             if statement.strip():
                 self.con.execute(statement)
+        ensure_labels_table(self.con)
         self._local = threading.local()
         self._decisions = threading.Lock()
+        self._tuning = threading.Lock()
+        self._what_if: tuple[tuple, WhatIf] | None = None  # the last answer, by its inputs
         self._principals: dict[str, tuple[str, str] | None] = {}
 
     def close(self) -> None:
@@ -161,6 +173,74 @@ class Storage:
             )[0]
             self.published.add_event(event)
             return event
+
+    # ------------------------------------------------------------------ link labels
+
+    def record_link_label(
+        self, case_id: str, *, left: str, right: str, same_person: bool, actor: str, role: str,
+        note: str | None,
+    ) -> dict[str, Any]:  # fmt: skip
+        """Append a reviewer's label on two person rows of the case; the next run's linking
+        follows it."""
+        rows = self._person_rows(case_id)
+        if left not in rows or right not in rows or left == right:
+            raise DecisionError(422, "须为本案中两条不同的人员记录 (two person rows of this case)")
+        with self._decisions:
+            return record_label(self.cursor, left, right, same_person=same_person, actor=actor,
+                                role=role, case_id=case_id, note=note)  # fmt: skip
+
+    def link_labels(self, case_id: str) -> list[dict[str, Any]]:
+        """Every label on pairs of the case's person rows, oldest first."""
+        return labels_history(self.cursor, sorted(self._person_rows(case_id)))
+
+    def _person_rows(self, case_id: str) -> set[str]:
+        case = self.published.cases.get(case_id)
+        if case is None:
+            raise DecisionError(404, f"no case {case_id}")
+        return {row["unique_id"] for row in case["detail"]["rows"]
+                if row["registry"] in PERSON_REGISTRIES}  # fmt: skip
+
+    # ------------------------------------------------------------------ analysts' tools
+
+    def what_if(self, threshold: float) -> WhatIf:
+        """The cases of the latest published run at another threshold, beside its own. The
+        run's working tables must still be its own: a later run that did not publish may have
+        rewritten them."""
+        run_id = self.latest_run()
+        latest = self._rows("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1")
+        if run_id is None or latest[0]["run_id"] != run_id:
+            raise DecisionError(
+                409, "最近一次运行未发布，无法试算 (the latest run is not published)"
+            )
+        run = self.run(run_id)
+        settings = LinkSettings.from_json(run["settings"])
+        if threshold < settings.possible_threshold:
+            raise DecisionError(422, f"阈值不能低于 {settings.possible_threshold} "
+                                     "(the run kept no pairs below it)")  # fmt: skip
+        labels = self.cursor.execute("SELECT max(label_id) FROM link_labels").fetchall()[0][0]
+        key = (run_id, threshold, labels)
+        with self._tuning:
+            if self._what_if is None or self._what_if[0] != key:
+                try:
+                    found = what_if(
+                        self.cursor, run_id, threshold, settings=settings,
+                        policy=policy_from_dict(json.loads(run["policy"]), source=run_id),
+                        risk=RiskModel.from_types(json.loads(run["risk_model"])),
+                    )  # fmt: skip
+                except DoudiError as error:
+                    raise DecisionError(409, str(error)) from error
+                self._what_if = (key, found)
+            return self._what_if[1]
+
+    def triage(self) -> TriageReport:
+        """Open cases re-ranked by a model of the reviewers' decisions so far."""
+        published = self.published
+        status = {case_id: published.status(case_id) for case_id in published.cases}
+        decided = [(case, status[case["case_id"]]) for case in published.cases.values()
+                   if status[case["case_id"]] in DECIDED]  # fmt: skip
+        undecided = [case for case in published.cases.values()
+                     if not case["resolved"] and status[case["case_id"]] not in DECIDED]  # fmt: skip
+        return triage(undecided, decided)
 
     # ------------------------------------------------------------------ tokens and log
 

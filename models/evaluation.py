@@ -107,7 +107,9 @@ def case_labels(cases: list[Case], truth: list[dict]) -> list[int]:
 def method_cases(con: duckdb.DuckDBPyConnection, method: str, policy: Policy) -> list[Case]:
     """The cases the rules raise on the persons of one linking method (not yet scored)."""
     con.execute(f"CREATE OR REPLACE TEMP VIEW method_entities AS {METHOD_ENTITIES[method]}")
-    graph = build_household_graph(con, entities="method_entities", links=method == "doudi")
+    graph = build_household_graph(
+        con, entities="method_entities", links="person_links" if method == "doudi" else None
+    )
     return find_cases(graph, policy)
 
 

@@ -55,20 +55,20 @@ def build_household_graph(
     con: duckdb.DuckDBPyConnection,
     *,
     entities: str = "entities",
-    links: bool = True,
+    links: str | None = "person_links",
     as_of: date | None = None,
 ) -> nx.MultiGraph:
     """The graph of the ingested drop, persons as resolved in table ``entities``.
 
-    ``links``: take each record's identity probability from the run's accepted links (off
-    for a person assignment that did not come from them). ``as_of``: the day the drop
-    describes; by default the end of its last payment month.
+    ``links``: the table of accepted identity links each record's identity probability comes
+    from (None for a person assignment that did not come from links). ``as_of``: the day the
+    drop describes; by default the end of its last payment month.
     """
     present = table_names(con)
     graph = nx.MultiGraph(
         as_of=as_of or _as_of(con), shared=_shared_identifiers(con, entities, present)
     )
-    attachment = _attachment(con, present) if links else {}
+    attachment = _attachment(con, links) if links and "link_explanations" in present else {}
     for name, add in _BUILDERS.items():
         if name in present:
             add(graph, con, entities, attachment)
@@ -86,19 +86,15 @@ def _as_of(con: duckdb.DuckDBPyConnection) -> date:
     return date.today()
 
 
-def _attachment(
-    con: duckdb.DuckDBPyConnection, present: set[str]
-) -> dict[str, tuple[float, str | None]]:
-    """Per record: the probability of its strongest accepted identity link, and that link's
-    two strongest comparisons in words (``身份证号相同、姓名相同``)."""
-    if "person_links" not in present or "link_explanations" not in present:
-        return {}
+def _attachment(con: duckdb.DuckDBPyConnection, links: str) -> dict[str, tuple[float, str | None]]:
+    """Per record: the probability of its strongest accepted identity link in table
+    ``links``, and that link's two strongest comparisons in words (``身份证号相同、姓名相同``)."""
     rows = con.execute(
-        """
+        f"""
         WITH ends AS (
-            SELECT unique_id_l AS uid, unique_id_l, unique_id_r, match_probability FROM person_links
+            SELECT unique_id_l AS uid, unique_id_l, unique_id_r, match_probability FROM {links}
             UNION ALL
-            SELECT unique_id_r, unique_id_l, unique_id_r, match_probability FROM person_links
+            SELECT unique_id_r, unique_id_l, unique_id_r, match_probability FROM {links}
         ),
         best AS (
             SELECT uid, max(match_probability) AS probability,

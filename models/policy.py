@@ -96,12 +96,18 @@ def load_policy(name_or_path: str | Path = "default") -> Policy:
         base = _read(_policy_path(values.pop("inherits")))
         rules = [name for name in base if name not in DESCRIPTIVE]
         values = base | values | {"defaults": [name for name in rules if name not in values]}
+    return policy_from_dict(values, source=str(path))
+
+
+def policy_from_dict(values: dict, *, source: str) -> Policy:
+    """A policy from its fields (a policy file's, or a run's record of the one it used);
+    ``source`` names where they came from in the error."""
     names = {item.name for item in fields(Policy)}
     required = {item.name for item in fields(Policy) if item.name not in ("sources", "defaults")}
     missing, unknown = required - set(values), set(values) - names
     if missing or unknown:
         raise DoudiError(
-            f"{path}: missing policy fields {sorted(missing)}, unknown fields {sorted(unknown)}"
+            f"{source}: missing policy fields {sorted(missing)}, unknown fields {sorted(unknown)}"
         )
     return Policy(**{key: tuple(value) if isinstance(value, list) else value
                      for key, value in values.items()})  # fmt: skip

@@ -153,7 +153,7 @@ def _case_table(con, run_id: str, cases: list[Case], graph: nx.MultiGraph) -> pa
         uids = {row["unique_id"] for row in rows}
         case_links = [link for uid in sorted(uids) for link in links_of.get(uid, [])
                       if link["right"] in uids]  # fmt: skip
-        detail = {"case": contract, "rows": rows, "links": case_links,
+        detail = {"case": contract, "features": case.features, "rows": rows, "links": case_links,
                   "graph": household_subgraph(graph, case.person_ids)}  # fmt: skip
         details.append(json.dumps(detail, ensure_ascii=False, default=json_value))
         places.append(_place(case, rows))

@@ -208,9 +208,14 @@ class RiskModel(ClassifierMixin, BaseEstimator):
             document = json.loads(source.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise DoudiError(f"cannot read the risk model {source}: {error}") from error
-        model = cls(**document["params"])
+        return cls.from_types(document["types"], **document["params"])
+
+    @classmethod
+    def from_types(cls, types: dict, **params: float) -> RiskModel:
+        """A fitted model from its learned ``types_`` (as saved, or as a run records it)."""
+        model = cls(**params)
         model.classes_ = np.array([0, 1])
-        model.types_ = {case_type: document["types"].get(case_type) or _unseen(len(names))
+        model.types_ = {case_type: types.get(case_type) or _unseen(len(names))
                         for case_type, names in FEATURES.items()}  # fmt: skip
         return model
 

@@ -4,6 +4,7 @@ Plain connected components merge two people through one weak link. Here links ar
 strongest first (Kruskal's order), and a link is refused when the two groups it would join
 hold two different usable IDs, or two rows of one household (one hukou family, one
 assistance case, one poverty household: the members of a household are different people).
+Two rows a reviewer labelled "not the same person" never join, not even through other rows.
 Before that, a row without a usable ID that links about equally well to two people with
 different usable IDs (a death notice of one of two namesakes born the same day in one
 village) is ambiguous and joins neither.
@@ -39,7 +40,8 @@ class Link:
 class Clustering:
     """``cluster_of`` maps each unique_id to its cluster's smallest unique_id; ``accepted``
     holds the links inside clusters; ``refused`` the links at or above the threshold that
-    were not taken, with the reason (``ambiguous``, ``two_ids``, ``same_household``, ``bridge``)."""
+    were not taken, with the reason (``ambiguous``, ``two_ids``, ``same_household``,
+    ``labelled_apart``, ``bridge``)."""
 
     cluster_of: dict[str, str]
     accepted: list[Link]
@@ -58,9 +60,10 @@ def compatible_ids(first: str, second: str) -> bool:
 
 
 class _Groups:
-    """Union-find whose groups remember their usable IDs and household keys."""
+    """Union-find whose groups remember their usable IDs, household keys and the rows a
+    reviewer said are other people (``apart``)."""
 
-    def __init__(self, rows: Iterable[Row]) -> None:
+    def __init__(self, rows: Iterable[Row], apart: Iterable[tuple[str, str]] = ()) -> None:
         self.parent: dict[str, str] = {}
         self.size: dict[str, int] = {}
         self.ids: dict[str, frozenset[str]] = {}
@@ -72,6 +75,11 @@ class _Groups:
                 self.ids[row.unique_id] = frozenset((row.id18,))
             if row.household_key:
                 self.households[row.unique_id] = frozenset((row.household_key,))
+        self.apart: dict[str, frozenset[str]] = {}
+        for first, second in apart:
+            for row, other in ((first, second), (second, first)):
+                if row in self.parent:
+                    self.apart[row] = self.apart.get(row, NONE) | {other}
 
     def find(self, node: str) -> str:
         root = node
@@ -87,14 +95,19 @@ class _Groups:
             return "two_ids"
         if self.households.get(first, NONE) & self.households.get(second, NONE):
             return "same_household"
+        if any(self._root(row) == second for row in self.apart.get(first, NONE)):
+            return "labelled_apart"
         return None
+
+    def _root(self, row: str) -> str:
+        return self.find(row) if row in self.parent else row
 
     def union(self, first: str, second: str) -> None:
         if self.size[first] < self.size[second]:
             first, second = second, first
         self.parent[second] = first
         self.size[first] += self.size.pop(second)
-        for keys in (self.ids, self.households):
+        for keys in (self.ids, self.households, self.apart):
             if second in keys:
                 keys[first] = keys.get(first, NONE) | keys.pop(second)
 
@@ -106,10 +119,12 @@ def cluster_rows(
     threshold: float,
     bridge_threshold: float,
     ambiguity_margin: float = 5.0,
+    apart: Iterable[tuple[str, str]] = (),
 ) -> Clustering:
     """Cluster ``rows`` by the ``links`` at or above ``threshold`` without chaining;
     ``ambiguity_margin``: how many bits of match weight the best link of a row without a
-    usable ID must lead by when the row links to two people with different usable IDs.
+    usable ID must lead by when the row links to two people with different usable IDs;
+    ``apart``: pairs of rows that must end in different clusters.
 
     >>> rows = [Row("a", "1", None), Row("b", None, None), Row("c", "2", None)]
     >>> links = [Link("a", "b", 0.99), Link("b", "c", 0.98)]
@@ -132,7 +147,7 @@ def cluster_rows(
     )
     # A row no link reaches is a person alone: only linked rows need the union-find.
     linked = {end for link in strongest_first for end in (link.left, link.right)}
-    groups = _Groups(row for row in rows if row.unique_id in linked)
+    groups = _Groups((row for row in rows if row.unique_id in linked), apart)
     accepted: list[Link] = []
     for link in strongest_first:
         first, second = groups.find(link.left), groups.find(link.right)

@@ -7,9 +7,14 @@ pairs, clusters them without chaining and writes, in the run's DuckDB file:
 - ``person_links``: every accepted link with its probability, and ``link_explanations``:
   the match weight and level of each comparison of each accepted link (a waterfall);
 - ``possible_matches``: pairs for review that were not merged, and why;
+- ``scored_pairs``: every scored pair at or above the possible threshold, from which
+  ``recluster`` makes the persons of another threshold without scoring again;
 - ``related_persons``: different persons who share a phone, bank account or address (a
   household signal, never identity), where few persons share it;
 - ``link_model``: the settings and trained model of the run, and ``blocking_counts``.
+
+Reviewers' labels (``resolver.labels``) take part: labelled pairs are linked or kept apart,
+and enough "same person" labels re-estimate the model's m values.
 """
 
 from __future__ import annotations
@@ -28,10 +33,11 @@ from resolver.clustering import Clustering, Link, Row, cluster_rows
 from resolver.comparisons import BLOCKING_RULES, TRAINING_RULES, doudi_comparisons
 from resolver.db import table_names, transaction
 from resolver.identity import assign_person_ids
+from resolver.labels import current_labels
 from resolver.memory import collector_paused
 from resolver.persons import build_persons
 from resolver.settings import LinkSettings
-from resolver.splink_backend import Scored, Training, score_pairs_with_splink
+from resolver.splink_backend import ModelReview, Scored, Training, score_pairs_with_splink
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +59,19 @@ class LinkReport:
     possible_matches: int
     blocking_counts: list[tuple[str, int]]
     seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Reclustered:
+    """The persons of one threshold: ``entities`` (registry, record_id, person_id) and the
+    accepted ``links`` (unique_id_l, unique_id_r, match_probability)."""
+
+    entities: pa.Table
+    links: pa.Table
+
+    @property
+    def persons(self) -> int:
+        return len(pc.unique(self.entities["person_id"]))
 
 
 def doudi_splink_settings() -> dict[str, Any]:
@@ -81,7 +100,8 @@ def link_persons(
     started = time.perf_counter()
     rows = build_persons(con, shared_limit=settings.shared_limit)
     persons = con.sql(f"SELECT {MODEL_COLUMNS} FROM persons").to_arrow_table()
-    training = None if model else _training(settings)
+    labels = current_labels(con)
+    training = None if model else _training(settings, labels)
     scored = score_pairs_with_splink(
         persons,
         model or doudi_splink_settings(),
@@ -91,15 +111,7 @@ def link_persons(
     )
     seconds["train_and_predict"] = time.perf_counter() - started
     started = time.perf_counter()
-    links = _links(scored.pairs, settings.threshold)
-    clustering = cluster_rows(
-        _linked_rows(con, links),
-        links,
-        threshold=settings.threshold,
-        bridge_threshold=settings.bridge_threshold,
-        ambiguity_margin=settings.ambiguity_margin,
-    )
-    person_ids = _person_ids(con, clustering)
+    clustering, person_ids = _resolve(con, scored.pairs, settings, labels)
     seconds["cluster"] = time.perf_counter() - started
     started = time.perf_counter()
     with transaction(con):
@@ -115,7 +127,68 @@ def link_persons(
     )
 
 
-def _training(settings: LinkSettings) -> Training:
+def recluster(con: duckdb.DuckDBPyConnection, settings: LinkSettings) -> Reclustered:
+    """The persons the last link's scored pairs make at ``settings.threshold`` (with the
+    labels in force), stable ids included, without writing a table or scoring again: for
+    what-if and threshold tuning. ``settings.threshold`` must not be below the possible
+    threshold the pairs were kept at."""
+    pairs = con.sql(
+        "SELECT unique_id_l, unique_id_r, match_probability FROM scored_pairs"
+    ).to_arrow_table()  # fmt: skip
+    clustering, person_ids = _resolve(con, pairs, settings, current_labels(con))
+    con.register("_person_ids", person_ids)
+    entities = con.sql(
+        "SELECT p.registry, p.record_id, i.person_id FROM persons p "
+        "JOIN _person_ids i USING (unique_id) ORDER BY p.registry, p.record_id"
+    ).to_arrow_table()
+    con.unregister("_person_ids")
+    links = pa.table({
+        "unique_id_l": [link.left for link in clustering.accepted],
+        "unique_id_r": [link.right for link in clustering.accepted],
+        "match_probability": pa.array([link.probability for link in clustering.accepted],
+                                      pa.float64()),
+    })  # fmt: skip
+    return Reclustered(entities, links)
+
+
+def review_model(con: duckdb.DuckDBPyConnection) -> ModelReview:
+    """The last link's trained model opened on the rows it scored, for Splink's charts."""
+    persons = con.sql(f"SELECT {MODEL_COLUMNS} FROM persons").to_arrow_table()
+    model = json.loads(con.execute("SELECT model_json FROM link_model").fetchall()[0][0])
+    return ModelReview(persons, model)
+
+
+def _resolve(
+    con: duckdb.DuckDBPyConnection, pairs: pa.Table, settings: LinkSettings, labels: pa.Table
+) -> tuple[Clustering, pa.Table]:
+    """Cluster the pairs at the threshold, reviewers' labels applied, and name the persons."""
+    same, apart = _labelled_pairs(labels)
+    links = _links(pairs, settings.threshold, same)
+    rows = _linked_rows(con, links)
+    present = {row.unique_id for row in rows}  # a labelled row may be gone from this drop
+    clustering = cluster_rows(
+        rows,
+        [link for link in links if link.left in present and link.right in present],
+        threshold=settings.threshold,
+        bridge_threshold=settings.bridge_threshold,
+        ambiguity_margin=settings.ambiguity_margin,
+        apart=apart,
+    )
+    return clustering, _person_ids(con, clustering)
+
+
+def _labelled_pairs(labels: pa.Table) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The pairs labelled the same person, and those labelled not the same person."""
+    rows = labels.to_pydict()
+    pairs = zip(rows["unique_id_l"], rows["unique_id_r"], rows["same_person"], strict=True)
+    same, apart = [], []
+    for left, right, same_person in pairs:
+        (same if same_person else apart).append((left, right))
+    return same, apart
+
+
+def _training(settings: LinkSettings, labels: pa.Table) -> Training:
+    matches = labels.filter(labels["same_person"]).select(["unique_id_l", "unique_id_r"])
     return Training(
         prior_rules=["l.id18 = r.id18"],
         prior_recall=settings.prior_recall,
@@ -123,17 +196,21 @@ def _training(settings: LinkSettings) -> Training:
         u_max_pairs=settings.u_max_pairs,
         em_max_pairs=settings.em_max_pairs,
         seed=settings.seed,
+        labelled_matches=matches if len(matches) >= settings.min_labels else None,
     )
 
 
-def _links(pairs: pa.Table, threshold: float) -> list[Link]:
-    """The scored pairs at or above ``threshold``: only these can join rows."""
+def _links(pairs: pa.Table, threshold: float, same: list[tuple[str, str]]) -> list[Link]:
+    """The scored pairs at or above ``threshold`` (only these can join rows), and the pairs
+    labelled the same person, at probability 1."""
     strong = pairs.filter(pc.greater_equal(pairs["match_probability"], threshold))
     columns = strong.select(["unique_id_l", "unique_id_r", "match_probability"]).to_pydict()
-    return [
-        Link(left, right, probability)
+    scored = {
+        (left, right): probability
         for left, right, probability in zip(*columns.values(), strict=True)
-    ]
+    }
+    scored |= {pair: 1.0 for pair in same}
+    return [Link(left, right, probability) for (left, right), probability in scored.items()]
 
 
 def _linked_rows(con: duckdb.DuckDBPyConnection, links: list[Link]) -> list[Row]:
@@ -165,6 +242,8 @@ def _person_ids(con: duckdb.DuckDBPyConnection, clustering: Clustering) -> pa.Ta
 
 
 def _store(con, settings: LinkSettings, scored: Scored, clustering, person_ids) -> None:
+    con.register("_pairs_all", scored.pairs.select(
+        ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]))  # fmt: skip
     con.register("_person_ids", person_ids)
     con.execute(
         "CREATE OR REPLACE TABLE entities AS SELECT p.registry, p.record_id, i.person_id "
@@ -176,6 +255,11 @@ def _store(con, settings: LinkSettings, scored: Scored, clustering, person_ids) 
     )
     con.unregister("_person_ids")
     _store_links(con, scored.pairs, clustering)
+    con.execute(
+        "CREATE OR REPLACE TABLE scored_pairs AS SELECT unique_id_l, unique_id_r, "
+        "match_probability, match_weight FROM _pairs_all"
+    )
+    con.unregister("_pairs_all")
     _store_explanations(con, scored.model)
     _store_related(con, settings.related_limit)
     con.execute(

@@ -33,6 +33,8 @@ class LinkSettings:
     """Each EM session trains on about this many blocked pairs (a deterministic sample)."""
     prior_recall: float = 0.9
     """Share of true matches an exact ID join finds, to estimate the prior."""
+    min_labels: int = 20
+    """Reviewers' "same person" labels needed before they re-estimate the m values."""
     version: int = 1
 
     def __post_init__(self) -> None:

@@ -1,4 +1,5 @@
-"""Splink 5 on DuckDB behind one narrow interface: ``score_pairs_with_splink``.
+"""Splink 5 on DuckDB behind one narrow interface: ``score_pairs_with_splink``, and
+``ModelReview`` for Splink's charts of a trained model.
 
 Splink works in a scratch in-memory DuckDB (its many intermediate tables never touch the
 run's file); rows go in and scored pairs come out as Arrow tables.
@@ -10,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker, SettingsCreator
 
@@ -20,8 +22,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Training:
-    """How to train a model without labels: the prior from deterministic rules, u by random
-    sampling, m by expectation maximisation on each of ``em_rules``."""
+    """How to train a model: the prior from deterministic rules, u by random sampling, m by
+    expectation maximisation on each of ``em_rules``, and once more from
+    ``labelled_matches`` (pairs ``unique_id_l``, ``unique_id_r`` reviewers said are one
+    person) when given; Splink averages the m estimates of all sessions."""
 
     prior_rules: list[str]
     prior_recall: float
@@ -29,6 +33,7 @@ class Training:
     u_max_pairs: float
     em_max_pairs: float
     seed: int
+    labelled_matches: pa.Table | None = None
 
 
 @dataclass
@@ -56,15 +61,10 @@ def score_pairs_with_splink(
     comparisons each blocking rule adds (a diagnostic that costs about as much as training)."""
     scratch = connect(":memory:")
     try:
-        scratch.register("_rows", rows)
-        scratch.execute("CREATE TABLE input_rows AS SELECT * FROM _rows")
-        scratch.unregister("_rows")
-        db_api = DuckDBAPI(connection=scratch)
-        model_settings = _settings_creator(settings)
-        linker = Linker(db_api.register("input_rows"), model_settings, log_level=None)
+        linker = _linker(scratch, rows, settings)
         counts = _blocking_counts(linker) if count_comparisons else []
         if training is not None:
-            _train(linker, training)
+            _train(linker, training, scratch)
         predictions = linker.inference.predict(
             threshold_match_probability=threshold, warning_mode="never"
         )
@@ -75,13 +75,21 @@ def score_pairs_with_splink(
     return Scored(pairs, model, counts)
 
 
+def _linker(scratch: duckdb.DuckDBPyConnection, rows: pa.Table, settings: dict[str, Any]) -> Linker:
+    scratch.register("_rows", rows)
+    scratch.execute("CREATE TABLE input_rows AS SELECT * FROM _rows")
+    scratch.unregister("_rows")
+    db_api = DuckDBAPI(connection=scratch)
+    return Linker(db_api.register("input_rows"), _settings_creator(settings), log_level=None)
+
+
 def _settings_creator(settings: dict[str, Any]) -> SettingsCreator | dict[str, Any]:
     if "comparisons" in settings and settings.get("linker_uid") is None:
         return SettingsCreator(**settings)
     return settings
 
 
-def _train(linker: Linker, training: Training) -> None:
+def _train(linker: Linker, training: Training, scratch: duckdb.DuckDBPyConnection) -> None:
     linker.training.estimate_probability_two_random_records_match(
         training.prior_rules, recall=training.prior_recall
     )
@@ -92,6 +100,12 @@ def _train(linker: Linker, training: Training) -> None:
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, max_pairs=training.em_max_pairs
         )
+    if training.labelled_matches is not None:
+        scratch.register("_labels", training.labelled_matches)
+        scratch.execute("CREATE TABLE labelled_matches AS SELECT * FROM _labels")
+        scratch.unregister("_labels")
+        log.info("m values re-estimated from %d labelled pairs", len(training.labelled_matches))
+        linker.training.estimate_m_from_pairwise_labels("labelled_matches")
 
 
 def _blocking_counts(linker: Linker) -> list[tuple[str, int]]:
@@ -105,3 +119,61 @@ def _blocking_counts(linker: Linker) -> list[tuple[str, int]]:
     for rule, count in counts:
         log.info("blocking rule %s: %d comparisons", rule, count)
     return counts
+
+
+class ModelReview:
+    """A trained model opened on the rows it scored, for Splink's charts (Altair): match
+    weights, m and u, waterfalls of pairs, blocking rules, accuracy against labels.
+
+    Each chart is Splink's own; in a notebook it renders where it is the cell's value.
+    Close it (or use it in a ``with`` block) to free its scratch database."""
+
+    def __init__(self, rows: pa.Table, model: dict[str, Any]) -> None:
+        self._scratch = connect(":memory:")
+        self._linker = _linker(self._scratch, rows, model)
+
+    def __enter__(self) -> ModelReview:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._scratch.close()
+
+    def match_weights_chart(self):
+        return self._linker.visualisations.match_weights_chart()
+
+    def m_u_parameters_chart(self):
+        return self._linker.visualisations.m_u_parameters_chart()
+
+    def blocking_rules_chart(self):
+        """Comparisons each prediction blocking rule adds, over every row."""
+        return self._linker.blocking_analysis.chart_comparisons_from_blocking_rules(
+            record_sample_proportion=1.0
+        )
+
+    def waterfall_chart(self, pairs: list[tuple[str, str]]):
+        """How each comparison moves the match weight of the given pairs of unique_ids."""
+        records = [self._scored(left, right) for left, right in pairs]
+        return self._linker.visualisations.waterfall_chart(records, filter_nulls=False)
+
+    def accuracy_chart(self, labels: pa.Table, output_type: str = "threshold_selection"):
+        """Precision and recall at each threshold against labelled pairs (``unique_id_l``,
+        ``unique_id_r``, ``clerical_match_score`` 1 or 0); ``output_type`` as Splink's
+        ``accuracy_analysis_from_labels_table`` (``threshold_selection``, ``precision_recall``,
+        ``roc``, ``accuracy`` or ``table``)."""
+        self._scratch.register("_labels", labels)
+        self._scratch.execute("CREATE OR REPLACE TABLE review_labels AS SELECT * FROM _labels")
+        self._scratch.unregister("_labels")
+        return self._linker.evaluation.accuracy_analysis_from_labels_table(
+            "review_labels", output_type=output_type, add_metrics=["f1"]
+        )
+
+    def _scored(self, left: str, right: str) -> dict[str, Any]:
+        found = self._scratch.execute(
+            "SELECT * FROM input_rows WHERE unique_id IN (?, ?) ORDER BY unique_id", [left, right]
+        )
+        names = [column[0] for column in found.description]
+        first, second = (dict(zip(names, values, strict=True)) for values in found.fetchall())
+        return self._linker.inference.score_pair(first, second).as_record_list()[0]

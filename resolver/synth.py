@@ -2027,7 +2027,9 @@ def _derive_single_covered(tables: dict[str, pd.DataFrame], as_of: int) -> list[
     active = rows[(rows["program"] == "低保") & rows["dibao_class"].isin(["B", "C"])
                   & (rows["end_date"] >= as_of)]  # fmt: skip
     by_case = active.groupby("case_no")
-    sizes = np.maximum(by_case["pid"].transform("nunique"), by_case["household_size"].transform("max"))
+    sizes = np.maximum(
+        by_case["pid"].transform("nunique"), by_case["household_size"].transform("max")
+    )
     covered_count = (active["covered"] == "是").groupby(active["case_no"]).transform("sum")
     few = (sizes >= 2) & (covered_count > 0) & (covered_count < SHAPOTOU_BC_MIN_COVERED)
     found = []

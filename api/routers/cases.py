@@ -1,4 +1,5 @@
-"""Cases: the list with filters, the detail a reviewer decides on, decisions and history.
+"""Cases: the list with filters, the detail a reviewer decides on, decisions and history,
+and reviewers' labels on the identity links of a case.
 
 Reads come from the published snapshot in memory (``api.published``) and are ``async``:
 no thread hop, no query. Recording a decision writes to DuckDB and is a sync route.
@@ -13,7 +14,15 @@ from fastapi import APIRouter, HTTPException, Query, status
 from api.auth import masked
 from api.deps import AccessLogDep, Auditor, Reviewer, SettingsDep, StorageDep, json_response
 from api.published import SORT_KEYS, CaseFilter
-from api.schemas import CaseDetail, CaseList, CaseType, DecisionEvent, DecisionIn
+from api.schemas import (
+    CaseDetail,
+    CaseList,
+    CaseType,
+    DecisionEvent,
+    DecisionIn,
+    LinkLabel,
+    LinkLabelIn,
+)
 from api.storage import DecisionError
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
@@ -83,5 +92,32 @@ def record_decision(
             case_id, actor=principal.name, role=principal.role, to_status=decision.to_status,
             note=decision.note, reason=decision.reason, expected_status=decision.expected_status,
         )  # fmt: skip
+    except DecisionError as error:
+        raise HTTPException(error.status, error.message) from error
+
+
+@router.post(
+    "/{case_id}/link-labels", response_model=LinkLabel, status_code=status.HTTP_201_CREATED
+)
+def label_link(
+    case_id: str, label: LinkLabelIn, storage: StorageDep, principal: Reviewer
+) -> dict[str, Any]:
+    """Say whether two person rows of the case are the same person (同一人) or not
+    (不是同一人). Labels are kept across re-runs; the next run links or separates the rows
+    accordingly, and enough of them re-estimate the matching model."""
+    try:
+        return storage.record_link_label(
+            case_id, left=label.left, right=label.right, same_person=label.same_person,
+            actor=principal.name, role=principal.role, note=label.note,
+        )  # fmt: skip
+    except DecisionError as error:
+        raise HTTPException(error.status, error.message) from error
+
+
+@router.get("/{case_id}/link-labels", response_model=list[LinkLabel])
+def link_labels(case_id: str, storage: StorageDep, _: Reviewer) -> list[dict[str, Any]]:
+    """Every label on pairs of the case's person rows, oldest first."""
+    try:
+        return storage.link_labels(case_id)
     except DecisionError as error:
         raise HTTPException(error.status, error.message) from error

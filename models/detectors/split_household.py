@@ -49,7 +49,9 @@ def detect_split_household(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
         rows += _rows_of(graph, sorted(tied))
         involved = _split_cases(rows, as_of)
         if involved - split:  # a member's new 户号 (分户) may lead to a split already found
-            who = f"户号 {family[1]} 的家庭成员" + ("及与其共用账号、电话或住址的人员" if tied else "")
+            who = f"户号 {family[1]} 的家庭成员" + (
+                "及与其共用账号、电话或住址的人员" if tied else ""
+            )
             cases.append(_case(graph, policy, who, rows, involved))
             split |= involved
     for group in nx.connected_components(ties.subgraph(set(ties) - split)):

@@ -57,7 +57,7 @@ def graph(tmp_path):
         "INSERT INTO entities VALUES (?, ?, ?)",
         [(REGISTRY_OF[rid[0]], rid, pid) for rid, pid in PERSON_OF.items()],
     )  # fmt: skip
-    return build_household_graph(con, links=False)
+    return build_household_graph(con, links=None)
 
 
 def test_a_family_with_a_member_on_a_roster_is_drawn_whole(graph):

@@ -1,0 +1,160 @@
+"""Threshold tuning: what another matching threshold would do, before anyone publishes it.
+
+``cases_at`` re-clusters the last link's scored pairs at a threshold
+(``resolver.link.recluster``: no scoring again, nothing written, reviewers' labels applied),
+builds the household graph on those persons and runs the detectors. ``what_if`` compares
+that with a published run's cases: which would appear and which would disappear.
+``sweep_thresholds`` does it over a range of thresholds, with precision and recall where a
+synthetic county's truth is given.
+
+Person ids are stable (``resolver.identity``), so a finding the threshold does not touch
+keeps its case id and the comparison is by case id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from models.cases import Case
+from models.detectors import DETECTORS
+from models.evaluation import load_truth_cases, score_cases
+from models.graph import build_household_graph
+from models.pipeline import find_cases, rank_cases
+from models.policy import Policy
+from models.risk import RiskModel
+from resolver.evaluation import load_truth, score_clusters
+from resolver.link import recluster
+from resolver.settings import LinkSettings
+
+SWEEP_THRESHOLDS = (0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999)
+
+
+@dataclass
+class Proposal:
+    """The persons (``entities``: registry, record_id, person_id), accepted links and cases
+    one threshold gives."""
+
+    threshold: float
+    entities: pa.Table
+    persons: int
+    links: int
+    cases: list[Case]
+
+
+@dataclass
+class WhatIf:
+    """A proposed threshold against a published run: per case type the counts ``current``,
+    ``proposed``, ``appear`` and ``disappear``; the cases that would appear (scored) and the
+    published cases that would disappear (as published)."""
+
+    run_id: str
+    proposal: Proposal
+    counts: dict[str, dict[str, int]]
+    appear: list[Case]
+    disappear: list[dict]
+
+
+def cases_at(
+    con: duckdb.DuckDBPyConnection,
+    threshold: float,
+    *,
+    policy: Policy,
+    settings: LinkSettings,
+    risk: RiskModel,
+) -> Proposal:
+    """The cases the last link's pairs give at ``threshold``, scored, highest risk first.
+
+    Raises ``DoudiError`` for a threshold below the possible threshold the pairs were kept at.
+    """
+    reclustered = recluster(con, replace(settings, threshold=threshold))
+    con.register("_tuning_entities", reclustered.entities)
+    con.register("_tuning_links", reclustered.links)
+    try:
+        graph = build_household_graph(con, entities="_tuning_entities", links="_tuning_links")
+        cases = rank_cases(find_cases(graph, policy), risk)
+    finally:
+        con.unregister("_tuning_entities")
+        con.unregister("_tuning_links")
+    return Proposal(
+        threshold, reclustered.entities, reclustered.persons, len(reclustered.links), cases
+    )
+
+
+def what_if(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    threshold: float,
+    *,
+    policy: Policy,
+    settings: LinkSettings,
+    risk: RiskModel,
+) -> WhatIf:
+    """The cases ``threshold`` would give beside those run ``run_id`` published."""
+    proposal = cases_at(con, threshold, policy=policy, settings=settings, risk=risk)
+    result = con.execute(
+        "SELECT case_id, case_type, risk_score, amount_at_risk, township, village, evidence "
+        "FROM published_cases WHERE run_id = ? ORDER BY risk_score DESC, case_id",
+        [run_id],
+    )
+    names = [column[0] for column in result.description]
+    published = [dict(zip(names, values, strict=True)) for values in result.fetchall()]
+    published_ids = {case["case_id"] for case in published}
+    proposed_ids = {case.case_id for case in proposal.cases}
+    appear = [case for case in proposal.cases if case.case_id not in published_ids]
+    disappear = [case for case in published if case["case_id"] not in proposed_ids]
+    counts = {
+        name: {
+            "current": sum(case["case_type"] == name for case in published),
+            "proposed": sum(case.case_type == name for case in proposal.cases),
+            "appear": sum(case.case_type == name for case in appear),
+            "disappear": sum(case["case_type"] == name for case in disappear),
+        }
+        for name in DETECTORS
+    }
+    return WhatIf(run_id, proposal, counts, appear, disappear)
+
+
+def sweep_thresholds(
+    con: duckdb.DuckDBPyConnection,
+    thresholds: tuple[float, ...] = SWEEP_THRESHOLDS,
+    *,
+    policy: Policy,
+    settings: LinkSettings,
+    risk: RiskModel,
+    truth_dir: Path | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per threshold: persons, links and (with ``truth_dir``) pairwise linking precision and
+    recall; per threshold and case type: cases, and with the truth precision and recall."""
+    truth = load_truth_cases(truth_dir, policy) if truth_dir else None
+    if truth_dir:
+        load_truth(con, truth_dir)
+    by_threshold, by_type = [], []
+    for threshold in thresholds:
+        proposal = cases_at(con, threshold, policy=policy, settings=settings, risk=risk)
+        row = {"threshold": threshold, "persons": proposal.persons, "links": proposal.links}
+        if truth_dir:
+            row |= _linking_scores(con, proposal.entities)
+        by_threshold.append(row)
+        for name in DETECTORS:
+            found = sum(case.case_type == name for case in proposal.cases)
+            row = {"threshold": threshold, "case_type": name, "cases": found}
+            if truth is not None:
+                scores = score_cases(proposal.cases, truth, name)
+                row |= {"precision": scores.precision, "recall": scores.recall}
+            by_type.append(row)
+    return pd.DataFrame(by_threshold), pd.DataFrame(by_type)
+
+
+def _linking_scores(con: duckdb.DuckDBPyConnection, entities: pa.Table) -> dict[str, float]:
+    con.register("_tuning_clusters", entities.rename_columns(
+        ["registry", "record_id", "cluster"]))  # fmt: skip
+    try:
+        scores = score_clusters(con, "_tuning_clusters", "truth_persons")
+    finally:
+        con.unregister("_tuning_clusters")
+    return {"link_precision": scores.precision, "link_recall": scores.recall}

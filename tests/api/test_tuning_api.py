@@ -1,0 +1,98 @@
+"""Analysts' tools over HTTP: the what-if of a threshold, reviewers' link labels (kept across
+re-runs and followed by the next run), and triage learned from decisions."""
+
+from __future__ import annotations
+
+from models.pipeline import run_pipeline
+from models.policy import load_policy
+from resolver.settings import LinkSettings
+from tests.api.served import client
+
+RUN_THRESHOLD = LinkSettings().threshold
+
+
+def _death_case_and_link(http):
+    """A deceased_paid case and one of its links between the death notice and another row."""
+    cases = http.get("/api/cases", params={"case_type": "deceased_paid", "limit": 500}).json()
+    for summary in cases["items"]:
+        detail = http.get(f"/api/cases/{summary['case_id']}").json()
+        for link in detail["links"]:
+            ends = (link["left"], link["right"])
+            if sum(end.startswith("deaths:") for end in ends) == 1:
+                return detail, ends
+    raise AssertionError("no death case with a link to its death notice")
+
+
+def test_what_if_at_the_runs_own_threshold_changes_nothing(county):
+    with client(county, "analyst") as http:
+        found = http.get("/api/what-if", params={"threshold": RUN_THRESHOLD}).json()
+        assert found["run_id"] == county["run_id"]
+        assert found["current_threshold"] == RUN_THRESHOLD
+        counts = {row["case_type"]: row for row in found["counts"]}
+        total = http.get("/api/cases").json()["total"]
+        assert sum(row["current"] for row in counts.values()) == total
+        assert all(row["proposed"] == row["current"] for row in counts.values())
+        assert found["appear"] == [] and found["disappear"] == []
+        too_low = http.get("/api/what-if", params={"threshold": 0.2})
+        assert too_low.status_code == 422 and "0.5" in too_low.json()["detail"]
+    with client(county, "consumer") as http:
+        assert http.get("/api/what-if", params={"threshold": 0.9}).status_code == 403
+
+
+def test_a_not_the_same_person_label_drops_the_case_now_in_what_if_and_after_a_rerun(county):
+    with client(county, "auditor") as http:
+        case, (left, right) = _death_case_and_link(http)
+        path = f"/api/cases/{case['case_id']}/link-labels"
+        outsider = http.post(path, json={"left": left, "right": "hukou:nobody",
+                                         "same_person": False})  # fmt: skip
+        assert outsider.status_code == 422
+        label = http.post(path, json={"left": right, "right": left, "same_person": False,
+                                      "note": "死亡人员与低保对象出生日期不同"})  # fmt: skip
+        assert label.status_code == 201
+        stored = label.json()
+        assert (stored["unique_id_l"], stored["unique_id_r"]) == tuple(sorted((left, right)))
+        assert stored["actor"] == "auditor-1" and stored["same_person"] is False
+    with client(county, "analyst") as http:
+        found = http.get("/api/what-if", params={"threshold": RUN_THRESHOLD}).json()
+        assert case["case_id"] in {item["case_id"] for item in found["disappear"]}
+        # the published run is not touched by a what-if
+        assert http.get(f"/api/cases/{case['case_id']}").json()["resolved_by_data"] is False
+    county["server"].stop()
+    second = run_pipeline(county["drop"], county["out"] / "labelled", policy=load_policy(),
+                          settings=LinkSettings(), db_path=county["db"])  # fmt: skip
+    county["server"].start()
+    with client(county, "auditor") as http:
+        assert http.get("/api/health").json()["published_run"] == second.run_id
+        labels = http.get(f"/api/cases/{case['case_id']}/link-labels").json()
+        assert [item["label_id"] for item in labels] == [stored["label_id"]]
+        assert http.get(f"/api/cases/{case['case_id']}").json()["resolved_by_data"] is True
+
+
+def test_triage_waits_for_enough_decisions_then_learns_from_them(county):
+    with client(county, "analyst") as http:
+        before = http.get("/api/triage", params={"limit": 1000}).json()
+    assert not before["trained"] and before["cv_roc_auc"] is None
+    assert "不足" in before["message"]
+    scores = [item["risk_score"] for item in before["items"]]
+    assert scores == sorted(scores, reverse=True)
+    assert all(item["triage_score"] is None for item in before["items"])
+    # Reviewers confirm the higher-risk half and dismiss the rest: a signal to learn.
+    ranked = before["items"]
+    assert len(ranked) >= 30, "the county must hold enough cases to decide some"
+    middle = ranked[len(ranked) // 2]["risk_score"]
+    decided = ranked[:12] + ranked[-12:]
+    with client(county, "auditor") as http:
+        for item in decided:
+            path = f"/api/cases/{item['case_id']}/decisions"
+            assert http.post(path, json={"to_status": "in_review"}).status_code == 201
+            verdict = ({"to_status": "confirmed"} if item["risk_score"] > middle
+                       else {"to_status": "dismissed", "reason": "入户核实不符"})  # fmt: skip
+            assert http.post(path, json=verdict).status_code == 201
+    with client(county, "analyst") as http:
+        after = http.get("/api/triage", params={"limit": 1000}).json()
+    assert after["trained"] and after["decisions"] == len(decided)
+    assert after["cv_roc_auc"] > 0.8
+    decided_ids = {item["case_id"] for item in decided}
+    assert not decided_ids & {item["case_id"] for item in after["items"]}
+    triage_scores = [item["triage_score"] for item in after["items"]]
+    assert triage_scores == sorted(triage_scores, reverse=True)
