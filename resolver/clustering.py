@@ -90,13 +90,13 @@ class _Groups:
         return root
 
     def conflict(self, first: str, second: str) -> str | None:
+        if any(self._root(row) == second for row in self.apart.get(first, NONE)):
+            return "labelled_apart"
         ids, other_ids = self.ids.get(first, NONE), self.ids.get(second, NONE)
         if not all(compatible_ids(a, b) for a in ids for b in other_ids):
             return "two_ids"
         if self.households.get(first, NONE) & self.households.get(second, NONE):
             return "same_household"
-        if any(self._root(row) == second for row in self.apart.get(first, NONE)):
-            return "labelled_apart"
         return None
 
     def _root(self, row: str) -> str:

@@ -119,3 +119,11 @@ def test_a_fresh_id_already_taken_by_an_old_person_is_salted():
     # an old person, whose rows are gone, holds the id that row a would get
     result = _person_ids({"a": "a"}, {"a": "1"}, {"z": ("9", fresh)})
     assert result["a"] != fresh and result["a"].startswith("P")
+
+
+def test_rows_labelled_apart_never_join_not_even_through_another_row():
+    rows = [Row("a", None, None), Row("b", None, None), Row("c", None, None)]
+    links = [Link("a", "b", 0.999), Link("b", "c", 0.998)]
+    result = cluster_rows(rows, links, threshold=0.9, bridge_threshold=0.5, apart=[("a", "c")])
+    assert result.cluster_of["a"] == result.cluster_of["b"] != result.cluster_of["c"]
+    assert result.refused == [(Link("b", "c", 0.998), "labelled_apart")]

@@ -13,6 +13,7 @@ from resolver.comparisons import BLOCKING_RULES
 from resolver.db import connect
 from resolver.idcard import check_char
 from resolver.ingest import ingest_drop
+from resolver.labels import current_labels, ensure_labels_table, record_label
 from resolver.link import link_persons
 from resolver.registries import PERSON_REGISTRIES
 from resolver.settings import LinkSettings
@@ -222,3 +223,38 @@ def test_training_is_deterministic_for_a_seed(linked):
     assert first["probability_two_random_records_match"] == pytest.approx(
         second["probability_two_random_records_match"]
     )
+
+
+def test_reviewers_labels_separate_and_join_rows_and_retrain_m(linked):
+    con, _, _ = linked
+    model = json.loads(con.execute("SELECT model_json FROM link_model").fetchall()[0][0])
+    assert person_of(con, "T-E1") == person_of(con, "T-H1") == person_of(con, "T-A1")
+    ensure_labels_table(con)
+    # 亓振桦's death notice is not 亓振华's; it is (say the reviewers) 璩桂芬's.
+    record_label(con, "hukou:T-H1", "deaths:T-E1", same_person=False, actor="甲", role="auditor")
+    record_label(con, "deaths:T-E1", "hukou:T-H6", same_person=True, actor="甲", role="auditor")
+    try:
+        link_persons(con, LinkSettings(), model=model)
+        assert person_of(con, "T-E1") == person_of(con, "T-H6")
+        assert person_of(con, "T-E1") not in {person_of(con, "T-H1"), person_of(con, "T-A1")}
+        assert person_of(con, "T-H1") == person_of(con, "T-A1")
+        reasons = dict(con.execute(
+            "SELECT unique_id_l || '|' || unique_id_r, reason FROM possible_matches "
+            "WHERE 'deaths:T-E1' IN (unique_id_l, unique_id_r)").fetchall())  # fmt: skip
+        assert reasons["deaths:T-E1|hukou:T-H1"] == "labelled_apart"
+        # The latest label of a pair is the one in force.
+        record_label(con, "deaths:T-E1", "hukou:T-H1", same_person=True, actor="乙", role="auditor")
+        assert len(current_labels(con)) == 2
+
+        def m_values():
+            model = json.loads(con.execute("SELECT model_json FROM link_model").fetchall()[0][0])
+            return [level.get("m_probability") for comparison in model["comparisons"]
+                    for level in comparison["comparison_levels"]]  # fmt: skip
+
+        link_persons(con, LinkSettings())
+        unlabelled = m_values()
+        link_persons(con, LinkSettings(min_labels=2))  # two "same person" labels: enough
+        assert m_values() != pytest.approx(unlabelled)
+    finally:
+        con.execute("DROP TABLE link_labels")
+        link_persons(con, LinkSettings(), model=model)
