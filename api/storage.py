@@ -27,16 +27,14 @@ from typing import Any
 import duckdb
 
 from api.published import Published
-from models.policy import policy_from_dict
 from models.publish import ensure_schema as ensure_publish_schema
-from models.risk import RiskModel
+from models.publish import run_configuration, working_run
 from models.triage import DECIDED, TriageReport, triage
 from models.tuning import WhatIf, what_if
 from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.labels import ensure_labels_table, labels_history, record_label
 from resolver.registries import PERSON_REGISTRIES
-from resolver.settings import LinkSettings
 
 log = logging.getLogger(__name__)
 
@@ -206,29 +204,22 @@ class Storage:
         """The cases of the latest published run at another threshold, beside its own. The
         run's working tables must still be its own: a later run that did not publish may have
         rewritten them."""
-        run_id = self.latest_run()
-        latest = self._rows("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1")
-        if run_id is None or latest[0]["run_id"] != run_id:
-            raise DecisionError(
-                409, "最近一次运行未发布，无法试算 (the latest run is not published)"
-            )
-        run = self.run(run_id)
-        settings = LinkSettings.from_json(run["settings"])
-        if threshold < settings.possible_threshold:
-            raise DecisionError(422, f"阈值不能低于 {settings.possible_threshold} "
-                                     "(the run kept no pairs below it)")  # fmt: skip
+        try:
+            run_id = working_run(self.cursor)
+        except DoudiError as error:
+            raise DecisionError(409, str(error)) from error
+        configuration = run_configuration(self.cursor, run_id)
+        possible = configuration.settings.possible_threshold
+        if threshold < possible:
+            raise DecisionError(422, f"阈值不能低于 {possible} (the run kept no pairs below it)")
         labels = self.cursor.execute("SELECT max(label_id) FROM link_labels").fetchall()[0][0]
         key = (run_id, threshold, labels)
         with self._tuning:
             if self._what_if is None or self._what_if[0] != key:
-                try:
-                    found = what_if(
-                        self.cursor, run_id, threshold, settings=settings,
-                        policy=policy_from_dict(json.loads(run["policy"]), source=run_id),
-                        risk=RiskModel.from_types(json.loads(run["risk_model"])),
-                    )  # fmt: skip
-                except DoudiError as error:
-                    raise DecisionError(409, str(error)) from error
+                found = what_if(
+                    self.cursor, run_id, threshold, policy=configuration.policy,
+                    settings=configuration.settings, risk=configuration.risk,
+                )  # fmt: skip
                 self._what_if = (key, found)
             return self._what_if[1]
 

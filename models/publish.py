@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -29,9 +29,10 @@ import pyarrow as pa
 
 from models.cases import Case
 from models.graph import Node
-from models.policy import Policy
+from models.policy import Policy, policy_from_dict
 from models.risk import RiskModel
 from resolver.db import transaction
+from resolver.errors import DoudiError
 from resolver.memory import collector_paused
 from resolver.quality import findings_by_problem, problem_label
 from resolver.registries import REGISTRIES
@@ -86,6 +87,44 @@ def start_run(
          policy.version, json.dumps(risk.types_, ensure_ascii=False)],
     )  # fmt: skip
     return run_id
+
+
+@dataclass(frozen=True)
+class RunConfiguration:
+    """What a run ran with, as it recorded it."""
+
+    policy: Policy
+    settings: LinkSettings
+    risk: RiskModel
+
+
+def working_run(con: duckdb.DuckDBPyConnection) -> str:
+    """The published run whose working tables (persons, scored pairs, ...) the file holds:
+    the latest run, which must have published (a later run that stopped halfway may have
+    rewritten them)."""
+    found = con.execute(
+        "SELECT run_id, status FROM runs ORDER BY started_at DESC LIMIT 1"
+    ).fetchall()  # fmt: skip
+    if not found or found[0][1] != "published":
+        raise DoudiError(
+            "最近一次运行未发布，工作表与已发布结果不一致 (the latest run is not published)"
+        )
+    return found[0][0]
+
+
+def run_configuration(con: duckdb.DuckDBPyConnection, run_id: str) -> RunConfiguration:
+    """The policy, link settings and risk model run ``run_id`` recorded."""
+    found = con.execute(
+        "SELECT policy, settings, risk_model FROM runs WHERE run_id = ?", [run_id]
+    ).fetchall()
+    if not found:
+        raise DoudiError(f"no run {run_id}")
+    policy, settings, risk = found[0]
+    return RunConfiguration(
+        policy_from_dict(json.loads(policy), source=f"run {run_id}"),
+        LinkSettings.from_json(settings),
+        RiskModel.from_types(json.loads(risk)),
+    )
 
 
 @collector_paused()

@@ -19,7 +19,10 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as error:
         raise DoudiError(f"cannot open the database {path}: {error}") from error
-    con.execute("SET enable_progress_bar = false")
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.InvalidInputException:
+        pass  # in a notebook without ipywidgets DuckDB cannot draw one, and refuses the setting
     return con
 
 

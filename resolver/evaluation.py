@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from resolver.baselines import exact_id_clusters, stock_splink_clusters
 from resolver.errors import InputError
@@ -177,3 +178,24 @@ def evaluate_linking(
         method: score_clusters(con, f"{method}_clusters", "truth_persons")
         for method in ("doudi", "exact_id", "stock_splink")
     }
+
+
+def truth_pair_labels(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> pa.Table:
+    """Labelled pairs for Splink's accuracy charts from a synthetic county's truth: every
+    pair of rows of one true person and every scored pair of the last link, each with
+    ``clerical_match_score`` 1 (one person) or 0."""
+    load_truth(con, truth_dir)
+    return con.sql(
+        """
+        WITH truth AS (SELECT registry || ':' || record_id AS uid, cluster FROM truth_persons),
+        pairs AS (
+            SELECT a.uid AS unique_id_l, b.uid AS unique_id_r
+            FROM truth a JOIN truth b ON a.cluster = b.cluster AND a.uid < b.uid
+            UNION
+            SELECT unique_id_l, unique_id_r FROM scored_pairs
+        )
+        SELECT p.unique_id_l, p.unique_id_r, (l.cluster = r.cluster)::INT AS clerical_match_score
+        FROM pairs p JOIN truth l ON l.uid = p.unique_id_l JOIN truth r ON r.uid = p.unique_id_r
+        ORDER BY ALL
+        """
+    ).to_arrow_table()

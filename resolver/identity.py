@@ -15,6 +15,8 @@ import hashlib
 import duckdb
 import pyarrow as pa
 
+from resolver.db import table_names
+
 PREFIX = "P"
 HISTORY = "person_id_history"
 
@@ -34,10 +36,11 @@ def assign_person_ids(con: duckdb.DuckDBPyConnection, clusters: str) -> pa.Table
 
     Complexity: O(R log R) for R rows (hash joins and two window sorts in DuckDB).
     """
-    con.execute(
-        f"CREATE TABLE IF NOT EXISTS {HISTORY} "
-        "(unique_id VARCHAR PRIMARY KEY, fingerprint VARCHAR, person_id VARCHAR)"
-    )
+    if HISTORY not in table_names(con):  # checked first: a read-only file can re-cluster
+        con.execute(
+            f"CREATE TABLE {HISTORY} "
+            "(unique_id VARCHAR PRIMARY KEY, fingerprint VARCHAR, person_id VARCHAR)"
+        )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _cluster_ids AS

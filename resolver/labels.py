@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from resolver.db import table_names
 from resolver.errors import DoudiError
@@ -85,4 +86,13 @@ def current_labels(con: duckdb.DuckDBPyConnection) -> pa.Table:
         )
         .to_arrow_table()
         .cast(LABELS_SCHEMA)
+    )
+
+
+def splink_labels(labels: pa.Table) -> pa.Table:
+    """Labels in force as Splink's labels table: ``clerical_match_score`` 1 for the same
+    person, 0 for not."""
+    score = pc.cast(labels["same_person"], pa.int32())
+    return labels.select(["unique_id_l", "unique_id_r"]).append_column(
+        "clerical_match_score", score
     )

@@ -94,3 +94,17 @@ def findings_by_problem(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, 
         "SELECT registry, column_name, problem, count(*) AS n FROM dq_findings "
         "GROUP BY ALL ORDER BY n DESC, registry, column_name"
     ).fetchall()
+
+
+def completeness(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, float]]:
+    """(registry, column, share of rows filled) for every normalised column of the stored
+    drop's registries (derived columns aside)."""
+    present = {name for (name,) in con.execute("SELECT registry FROM ingest_files").fetchall()}
+    shares = []
+    for registry in (name for name in REGISTRIES if name in present):
+        columns = [column.name for column in REGISTRIES[registry].columns]
+        filled = ", ".join(f"count({name}) / count(*)" for name in columns)
+        values = con.execute(f"SELECT {filled} FROM {registry}").fetchall()[0]
+        shares += [(registry, name, float(value or 0.0))
+                   for name, value in zip(columns, values, strict=True)]  # fmt: skip
+    return shares
