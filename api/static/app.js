@@ -200,7 +200,16 @@ function householdSvg(graph) {
     <p class="muted">红框圆点：本疑点涉及的人员；红色虚线：关联概率低于 0.99 的记录。</p>`;
 }
 
-function linkBars(links, rows) {
+function labelLine(link, labels) {
+  const [l, r] = [link.left, link.right].sort();
+  const latest = labels.filter(x => x.unique_id_l === l && x.unique_id_r === r).pop();
+  const shown = latest ? `<span class="status label">已标注：${latest.same_person ? "同一人" : "不是同一人"}（${esc(latest.actor)}）</span>` : "";
+  return `<div class="chips label-line" data-left="${esc(link.left)}" data-right="${esc(link.right)}">${shown}
+    <button type="button" data-same="true">标为同一人</button><button type="button" data-same="false">标为不是同一人</button>
+    <span class="muted">标注在重新运行后保留，并用于下次关联。</span></div>`;
+}
+
+function linkBars(links, rows, labels) {
   const name = uid => { const row = rows.find(r => r.unique_id === uid); return row ? `${state.meta.registries[row.registry]} ${row.record_id}` : uid; };
   if (!links.length) return `<p class="muted">本疑点的记录之间没有需要概率判断的身份关联（单条记录或证号完全一致）。</p>`;
   return links.map(link => {
@@ -212,7 +221,8 @@ function linkBars(links, rows) {
           <span class="track"><span class="mid"></span><span class="fill ${c.weight >= 0 ? "pos" : "neg"}" style="width:${pct}%"></span></span>
           <span class="num">${c.weight >= 0 ? "+" : ""}${c.weight.toFixed(1)}</span></div>`;
       }).join("")}
-      <p class="muted">绿色：支持是同一人；红色：反对（匹配权重，log₂ 比值；未列出的比对项为空值，不计分）。</p></div>`;
+      <p class="muted">绿色：支持是同一人；红色：反对（匹配权重，log₂ 比值；未列出的比对项为空值，不计分）。</p>
+      ${labels ? labelLine(link, labels) : ""}</div>`;
   }).join("");
 }
 
@@ -228,6 +238,7 @@ function decisionForm(detail) {
 
 async function showCase(caseId) {
   const detail = await api(`/api/cases/${caseId}`);
+  const labels = ["auditor", "analyst"].includes(state.me.role) ? await api(`/api/cases/${caseId}/link-labels`) : null;
   const history = detail.history.map(e => `<li><b>${esc(e.actor)}</b> ${esc(e.recorded_at.replace("T", " ").slice(0, 19))}：
     ${statusTag(e.from_status)} → ${statusTag(e.to_status)}${e.note ? `<br>${esc(e.note)}` : ""}${e.reason ? `<br>理由：${esc(e.reason)}` : ""}</li>`).join("");
   main.innerHTML = `<p><a href="#/queue">← 返回队列</a></p>
@@ -242,7 +253,18 @@ async function showCase(caseId) {
     </div></div>
     <section><h3>各登记库记录对照</h3><div class="scroll">${comparisonTable(detail.rows)}</div></section>
     <section><h3>家庭关系图</h3>${householdSvg(detail.graph)}</section>
-    <section><h3>身份关联的依据</h3><div class="links">${linkBars(detail.links, detail.rows)}</div></section>`;
+    <section><h3>身份关联的依据</h3><div class="links">${linkBars(detail.links, detail.rows, labels)}</div>
+      <p class="error" id="label-error"></p></section>`;
+  main.querySelectorAll(".label-line button").forEach(button => button.onclick = async () => {
+    const line = button.closest(".label-line");
+    const body = { left: line.dataset.left, right: line.dataset.right, same_person: button.dataset.same === "true" };
+    try {
+      await api(`/api/cases/${caseId}/link-labels`, { method: "POST", body: JSON.stringify(body) });
+      showCase(caseId);
+    } catch (error) {
+      document.getElementById("label-error").textContent = `未能保存标注：${error.message}`;
+    }
+  });
   const form = document.getElementById("decide");
   if (!form) return;
   form.addEventListener("submit", async event => {

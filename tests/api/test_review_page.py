@@ -121,3 +121,22 @@ def test_ledgers_read_back(county):
     ids = [row[4] for sheet in masked.worksheets
            for row in sheet.iter_rows(min_row=3, values_only=True) if row[4]]  # fmt: skip
     assert ids and all("********" in value for value in ids)
+
+
+def test_a_reviewer_labels_an_identity_link_on_the_page(page, county):
+    sign_in(page, county)
+    page.select_option("select[name=case_type]", "deceased_paid")
+    page.click("#filters button[type=submit]")
+    page.locator("#queue tbody tr").first.click()
+    line = page.locator(".label-line").first
+    expect(line).to_be_visible()
+    left, right = line.get_attribute("data-left"), line.get_attribute("data-right")
+    line.locator("button[data-same=true]").click()
+    expect(page.locator(".label-line").first).to_contain_text("已标注：同一人（auditor-1）")
+    case_id = page.locator("section span.muted").first.inner_text()
+    with client(county, "auditor") as http:
+        cases = http.get("/api/cases", params={"case_type": "deceased_paid"}).json()["items"]
+        labels = http.get(f"/api/cases/{cases[0]['case_id']}/link-labels").json()
+    assert [(x["unique_id_l"], x["unique_id_r"], x["same_person"]) for x in labels] == [
+        (*sorted((left, right)), True)]  # fmt: skip
+    assert case_id == cases[0]["case_id"]
