@@ -4,14 +4,16 @@ and the JSON response of reads served from memory."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, HTTPException, Request, Response
 
 from api.audit import AccessLog
 from api.auth import Principal, require
 from api.settings import ApiSettings
-from api.storage import Storage
+from api.storage import DecisionError, Storage
 from models.publish import json_value
 
 
@@ -35,6 +37,15 @@ def json_response(body: Any) -> Response:
         body if isinstance(body, str) else json.dumps(body, ensure_ascii=False, default=json_value)
     )
     return Response(text, media_type="application/json")
+
+
+@contextmanager
+def answered() -> Iterator[None]:
+    """A ``DecisionError`` of the storage as the HTTP error it names."""
+    try:
+        yield
+    except DecisionError as error:
+        raise HTTPException(error.status, error.message) from error
 
 
 StorageDep = Annotated[Storage, Depends(get_storage)]

@@ -12,7 +12,15 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Query, status
 
 from api.auth import masked
-from api.deps import AccessLogDep, Auditor, Reviewer, SettingsDep, StorageDep, json_response
+from api.deps import (
+    AccessLogDep,
+    Auditor,
+    Reviewer,
+    SettingsDep,
+    StorageDep,
+    answered,
+    json_response,
+)
 from api.published import SORT_KEYS, CaseFilter
 from api.schemas import (
     CaseDetail,
@@ -23,7 +31,6 @@ from api.schemas import (
     LinkLabel,
     LinkLabelIn,
 )
-from api.storage import DecisionError
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 StatusFilter = Literal["open", "in_review", "confirmed", "dismissed", "field_check", "resolved"]
@@ -87,13 +94,11 @@ def record_decision(
 ) -> dict[str, Any]:
     """Move the case to a status (or stay, to add a note). 不属实 needs a reason; a stale
     ``expected_status`` or a transition the workflow does not allow is a 409."""
-    try:
+    with answered():
         return storage.record_decision(
             case_id, actor=principal.name, role=principal.role, to_status=decision.to_status,
             note=decision.note, reason=decision.reason, expected_status=decision.expected_status,
         )  # fmt: skip
-    except DecisionError as error:
-        raise HTTPException(error.status, error.message) from error
 
 
 @router.post(
@@ -105,19 +110,15 @@ def label_link(
     """Say whether two person rows of the case are the same person (同一人) or not
     (不是同一人). Labels are kept across re-runs; the next run links or separates the rows
     accordingly, and enough of them re-estimate the matching model."""
-    try:
+    with answered():
         return storage.record_link_label(
             case_id, left=label.left, right=label.right, same_person=label.same_person,
             actor=principal.name, role=principal.role, note=label.note,
         )  # fmt: skip
-    except DecisionError as error:
-        raise HTTPException(error.status, error.message) from error
 
 
 @router.get("/{case_id}/link-labels", response_model=list[LinkLabel])
 def link_labels(case_id: str, storage: StorageDep, _: Reviewer) -> list[dict[str, Any]]:
     """Every label on pairs of the case's person rows, oldest first."""
-    try:
+    with answered():
         return storage.link_labels(case_id)
-    except DecisionError as error:
-        raise HTTPException(error.status, error.message) from error

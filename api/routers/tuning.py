@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 
 from api.auth import masked
-from api.deps import Analyst, StorageDep
+from api.deps import Analyst, StorageDep, answered
 from api.schemas import Triage, WhatIf
-from api.storage import DecisionError
 from models.cases import CASE_LABELS
 
 router = APIRouter(prefix="/api", tags=["tuning"])
@@ -27,10 +26,8 @@ def what_if(
 ) -> dict[str, Any]:
     """How many cases of each type would appear and disappear at ``threshold``, and which.
     The first call for a threshold re-clusters and re-detects (seconds on a large county)."""
-    try:
+    with answered():
         found = storage.what_if(threshold)
-    except DecisionError as error:
-        raise HTTPException(error.status, error.message) from error
     run = storage.run(found.run_id)
     appear = [{"case_id": case.case_id, "case_type": case.case_type,
                "risk_score": case.risk_score, "amount_at_risk": case.amount_at_risk,
