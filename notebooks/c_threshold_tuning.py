@@ -82,6 +82,8 @@ labels = (
 )
 print("标注对数:", len(labels))
 review = review_model(con)
+if len(labels):
+    display(review.accuracy_chart(labels, "precision_recall"))
 review.accuracy_chart(labels) if len(labels) else "尚无标注"
 
 # %% [markdown]
