@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
@@ -19,10 +19,9 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as error:
         raise DoudiError(f"cannot open the database {path}: {error}") from error
-    try:
+    # In a notebook without ipywidgets DuckDB draws no progress bar, and refuses the setting.
+    with suppress(duckdb.InvalidInputException):
         con.execute("SET enable_progress_bar = false")
-    except duckdb.InvalidInputException:
-        pass  # in a notebook without ipywidgets DuckDB cannot draw one, and refuses the setting
     return con
 
 
