@@ -35,7 +35,7 @@ from resolver.db import transaction
 from resolver.errors import InputError, raise_collected
 from resolver.idcard import USABLE, mask_id
 from resolver.memory import collector_paused
-from resolver.normalize import normalize_all, outputs_of
+from resolver.normalize import normalize_distinct, outputs_of
 from resolver.reading import TABLE_SUFFIXES, Table, read_table
 from resolver.registries import REGISTRIES, Column, Registry, registry_for_stem
 
@@ -58,12 +58,6 @@ HEADER_ALIASES = {
     "发放年月": "pay_month",
     "残疾证号码": "cert_no",
     "死亡时间": "death_date",
-}
-ARROW_TYPES = {
-    "VARCHAR": pa.string(),
-    "DATE": pa.date32(),
-    "DECIMAL(14,2)": pa.decimal128(14, 2),
-    "INTEGER": pa.int64(),
 }
 FINDINGS_SCHEMA = pa.schema(
     [
@@ -218,15 +212,8 @@ def normalise_column(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.Ar
     """Normalise a column of text through its distinct values: one array per output column
     of the kind, and the problem of each row (null when none)."""
     encoded = pc.dictionary_encode(values)
-    results = normalize_all(kind, encoded.dictionary.to_pylist())
-    outputs = [
-        pa.array([result[0][index] for result in results], ARROW_TYPES[sql_type]).take(
-            encoded.indices
-        )
-        for index, (_, sql_type) in enumerate(outputs_of(kind))
-    ]
-    problems = pa.array([result[1] for result in results], pa.string()).take(encoded.indices)
-    return outputs, problems
+    outputs, problems = normalize_distinct(kind, encoded.dictionary)
+    return [output.take(encoded.indices) for output in outputs], problems.take(encoded.indices)
 
 
 def header_key(header: str) -> str:

@@ -14,7 +14,10 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+import numpy as np
 import opencc
+import pyarrow as pa
+import pyarrow.compute as pc
 from pypinyin import lazy_pinyin
 
 from resolver.idcard import USABLE, clean_text, clean_valid_ids, parse_id
@@ -460,20 +463,57 @@ NORMALIZERS: dict[str, Callable[[str], Result]] = {
 }
 
 
-def normalize_all(kind: str, values: list[str]) -> list[Result]:
-    """``NORMALIZERS[kind]`` over many values, with the same results; IDs that are already
-    clean and valid (most of an ID column) skip the per-value checks."""
-    normalize = NORMALIZERS[kind]
-    if kind != "id":
-        return [normalize(value) for value in values]
-    clean = clean_valid_ids(values)
-    return [_clean_id(value) if ok else normalize(value)
-            for value, ok in zip(values, clean.tolist(), strict=True)]  # fmt: skip
+def normalize_distinct(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.Array]:
+    """``NORMALIZERS[kind]`` over distinct text ``values``, as arrays: one per output column
+    of the kind (``outputs_of``), and the problem of each value (null when none). Values
+    already in their normal form (most of a column: clean valid IDs, plain codes, mobile
+    numbers) are recognised as arrays and skip the per-value Python."""
+    handled, quick = _quick(kind, values)
+    slow_positions = pc.indices_nonzero(pc.invert(handled))
+    results = [NORMALIZERS[kind](value) for value in values.take(slow_positions).to_pylist()]
+    slow = [pa.array([result[0][index] for result in results], ARROW_TYPES[sql_type])
+            for index, (_, sql_type) in enumerate(outputs_of(kind))]  # fmt: skip
+    problems = pa.array([result[1] for result in results], pa.string())
+    quick_positions = pc.indices_nonzero(handled)
+    # where each value's results are in the quick-then-slow concatenation
+    order = np.argsort(np.concatenate([quick_positions.to_numpy(), slow_positions.to_numpy()]))
+    placed = pa.array(order)
+    outputs = [pa.concat_arrays([first.cast(second.type), second]).take(placed)
+               for first, second in zip(quick, slow, strict=True)]  # fmt: skip
+    unproblematic = pa.nulls(len(quick_positions), pa.string())
+    return outputs, pa.concat_arrays([unproblematic, problems]).take(placed)
 
 
-def _clean_id(value: str) -> Result:
-    born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    return (value, "valid", None, born, "M" if int(value[16]) % 2 else "F"), None
+ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "DATE": pa.date32(),
+    "DECIMAL(14,2)": pa.decimal128(14, 2),
+    "INTEGER": pa.int64(),
+}
+
+
+def _quick(kind: str, values: pa.Array) -> tuple[pa.Array, list[pa.Array]]:
+    """Which values are already normal, and the outputs of those values."""
+    if kind == "id":
+        handled = pa.array(clean_valid_ids(values.to_pylist()), pa.bool_())
+        ids = values.filter(handled)
+        born = pc.strptime(pc.utf8_slice_codeunits(ids, 6, 14), format="%Y%m%d", unit="s")
+        digit = pc.cast(pc.utf8_slice_codeunits(ids, 16, 17), pa.int64())
+        male = pc.equal(pc.bit_wise_and(digit, 1), 1)
+        count = len(ids)
+        return handled, [ids, pa.array(["valid"] * count), pa.nulls(count, pa.string()),
+                         born.cast(pa.date32()), pc.if_else(male, "M", "F")]  # fmt: skip
+    pattern = _QUICK_PATTERNS.get(kind)
+    if pattern is None:
+        handled = pa.array([False] * len(values), pa.bool_())
+        return handled, [pa.nulls(0, ARROW_TYPES[t]) for _, t in outputs_of(kind)]
+    handled = pc.fill_null(pc.match_substring_regex(values, pattern), False)
+    chosen = values.filter(handled)
+    return handled, [pc.utf8_upper(chosen) if kind == "code" else chosen]
+
+
+# Values that are their own normal form (codes are upper-cased).
+_QUICK_PATTERNS = {"code": r"^[0-9A-Za-z]+$", "phone": r"^1[3-9][0-9]{9}$"}
 
 
 # The output columns of each kind: (suffix appended to the column name, DuckDB type).

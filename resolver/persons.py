@@ -158,8 +158,8 @@ SELECT
         AS village,
     address,
     phone,
-    CASE WHEN count(DISTINCT household_key) OVER (PARTITION BY phone) <= ? THEN phone END
-        AS phone_rare,
+    CASE WHEN phone IN (SELECT phone FROM derived GROUP BY phone
+                        HAVING count(DISTINCT household_key) <= ?) THEN phone END AS phone_rare,
     household_key
 FROM derived
 """

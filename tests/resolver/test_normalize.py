@@ -1,6 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,13 +10,14 @@ from resolver.idcard import check_char
 from resolver.normalize import (
     NORMALIZERS,
     fuzzy_pinyin,
-    normalize_all,
     normalize_amount,
     normalize_date,
+    normalize_distinct,
     normalize_month,
     normalize_name,
     normalize_township,
     normalize_village,
+    outputs_of,
     pinyin_key,
 )
 
@@ -161,7 +163,30 @@ ID_LIKE = st.one_of(
 )
 
 
+def one_at_a_time(kind: str, values: list[str]) -> tuple[list[list], list]:
+    results = [NORMALIZERS[kind](value) for value in values]
+    outputs = [[result[0][index] for result in results] for index in range(len(outputs_of(kind)))]
+    return outputs, [result[1] for result in results]
+
+
+def all_at_once(kind: str, values: list[str]) -> tuple[list[list], list]:
+    outputs, problems = normalize_distinct(kind, pa.array(values, pa.string()))
+    return [output.to_pylist() for output in outputs], problems.to_pylist()
+
+
+CODE_LIKE = st.one_of(st.from_regex(r"\A[0-9A-Za-z]{1,12}\Z"), st.text(max_size=12))
+PHONE_LIKE = st.one_of(st.from_regex(r"\A1[0-9]{10}\Z"), st.from_regex(r"\A[0-9+ -]{0,14}\Z"),
+                       st.text(max_size=14))  # fmt: skip
+
+
 @settings(max_examples=300)
-@given(st.lists(ID_LIKE, max_size=40))
+@given(st.lists(ID_LIKE, max_size=40, unique=True))
 def test_normalising_many_ids_agrees_with_one_at_a_time(values):
-    assert normalize_all("id", values) == [NORMALIZERS["id"](value) for value in values]
+    assert all_at_once("id", values) == one_at_a_time("id", values)
+
+
+@settings(max_examples=200)
+@given(st.lists(CODE_LIKE, max_size=30, unique=True), st.lists(PHONE_LIKE, max_size=30, unique=True))
+def test_normalising_many_codes_and_phones_agrees_with_one_at_a_time(codes, phones):
+    assert all_at_once("code", codes) == one_at_a_time("code", codes)
+    assert all_at_once("phone", phones) == one_at_a_time("phone", phones)
