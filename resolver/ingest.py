@@ -136,16 +136,22 @@ def ingest_drop(
     """
     files, errors = discover(Path(data_dir))
     prepared = []
-    for outcome in _prepare_all(files, on_progress):
-        if isinstance(outcome, InputError):
-            errors.append(outcome)
-        else:
+    with transaction(con):  # each file is stored as soon as it is ready, while others are read
+        for name in REGISTRIES:
+            con.execute(f"DROP TABLE IF EXISTS raw_{name}")
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+        for outcome in _prepare_all(files, on_progress):
+            if isinstance(outcome, InputError):
+                errors.append(outcome)
+                continue
             prepared.append(outcome)
-    raise_collected(errors)
-    prepared.sort(key=lambda item: list(REGISTRIES).index(item.registry.name))
-    _unknown_cases(prepared)
-    with transaction(con):
-        _store(con, prepared)
+            if not errors:
+                _create(con, f"raw_{outcome.registry.name}", outcome.raw)
+                _create(con, outcome.registry.name, outcome.normalised)
+        raise_collected(errors)  # rolls the transaction back: the previous drop stays
+        prepared.sort(key=lambda item: list(REGISTRIES).index(item.registry.name))
+        _unknown_cases(prepared)
+        _store_findings(con, prepared)
     return [item.registry.name for item in prepared]
 
 
@@ -347,14 +353,7 @@ def _extra_map(table: Table, extras: list[tuple[int, str]]) -> pa.Array:
     return pa.MapArray.from_arrays(offsets, keys, cells)
 
 
-def _store(con: duckdb.DuckDBPyConnection, prepared: list[_Prepared]) -> None:
-    for name in REGISTRIES:
-        con.execute(f"DROP TABLE IF EXISTS raw_{name}")
-        con.execute(f"DROP TABLE IF EXISTS {name}")
-    for item in prepared:
-        name = item.registry.name
-        _create(con, f"raw_{name}", item.raw)
-        _create(con, name, item.normalised)
+def _store_findings(con: duckdb.DuckDBPyConnection, prepared: list[_Prepared]) -> None:
     findings = [table for item in prepared for table in item.findings]
     _create(con, "dq_findings", _concat_findings(findings))
     _create(con, "ingest_files", _files_table(prepared))
