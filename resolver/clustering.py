@@ -139,10 +139,10 @@ def cluster_rows(
     ambiguous = _ambiguous_rows(strong, {row.unique_id: row.id18 for row in rows},
                                 ambiguity_margin)  # fmt: skip
     refused: list[tuple[Link, str]] = [
-        (link, "ambiguous") for link in strong if {link.left, link.right} & ambiguous
+        (link, "ambiguous") for link in strong if link.left in ambiguous or link.right in ambiguous
     ]
     strongest_first = sorted(
-        (link for link in strong if not {link.left, link.right} & ambiguous),
+        (link for link in strong if link.left not in ambiguous and link.right not in ambiguous),
         key=lambda link: (-link.probability, link.left, link.right),
     )
     # A row no link reaches is a person alone: only linked rows need the union-find.
@@ -162,14 +162,14 @@ def cluster_rows(
         accepted.append(link)
     # Only a group of four or more rows holding a weak link can hang on a weak bridge with
     # two rows on each side.
-    weak_groups = {groups.find(link.left) for link in accepted
-                   if link.probability < bridge_threshold}  # fmt: skip
-    candidates = [link for link in accepted if (root := groups.find(link.left)) in weak_groups
-                  and groups.size[root] >= 4]  # fmt: skip
-    bridges = _weak_bridges(candidates, bridge_threshold)
-    cut = set(bridges)
-    accepted = [link for link in accepted if link not in cut]
-    refused += [(link, "bridge") for link in bridges]
+    weak_groups = {root for link in accepted if link.probability < bridge_threshold
+                   and groups.size[root := groups.find(link.left)] >= 4}  # fmt: skip
+    if weak_groups:
+        candidates = [link for link in accepted if groups.find(link.left) in weak_groups]
+        bridges = _weak_bridges(candidates, bridge_threshold)
+        cut = set(bridges)
+        accepted = [link for link in accepted if link not in cut]
+        refused += [(link, "bridge") for link in bridges]
     cluster_of = {row.unique_id: row.unique_id for row in rows}
     cluster_of |= components(groups.parent, ((link.left, link.right) for link in accepted))
     return Clustering(cluster_of, accepted, refused)
