@@ -128,7 +128,8 @@ def cluster_rows(
 
     >>> rows = [Row("a", "1", None), Row("b", None, None), Row("c", "2", None)]
     >>> links = [Link("a", "b", 0.99), Link("b", "c", 0.98)]
-    >>> result = cluster_rows(rows, links, threshold=0.9, bridge_threshold=0.5)
+    >>> result = cluster_rows(rows, links, threshold=0.9, bridge_threshold=0.5,
+    ...                       ambiguity_margin=0.0)
     >>> result.cluster_of == {"a": "a", "b": "a", "c": "c"}
     True
 
