@@ -226,6 +226,7 @@ def evaluate(
         },
         "calibration": [item.as_dict() for item in calibration],
     }
+    out.mkdir(parents=True, exist_ok=True)
     (out / "evaluation.json").write_text(
         json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"
     )
