@@ -344,8 +344,11 @@ def _unknown_cases(prepared: list[_Prepared]) -> None:
 
 
 def _extra_map(table: Table, extras: list[tuple[int, str]]) -> pa.Array:
-    """The unlisted columns of every row as a map from header to the text as read."""
+    """The unlisted columns of every row as a map from header to the text as read (null when
+    the file has none: storing an empty map per row costs as much as a column of text)."""
     width = len(extras)
+    if not width:
+        return pa.nulls(table.height, pa.map_(pa.string(), pa.string()))
     offsets = pa.array(np.arange(table.height + 1, dtype=np.int32) * width)
     keys = pa.array([header for _, header in extras] * table.height, pa.string())
     texts = [table.columns[position].to_numpy(zero_copy_only=False) for position, _ in extras]
