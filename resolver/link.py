@@ -127,6 +127,7 @@ def link_persons(
     )
 
 
+@collector_paused()
 def recluster(con: duckdb.DuckDBPyConnection, settings: LinkSettings) -> Reclustered:
     """The persons the last link's scored pairs make at ``settings.threshold`` (with the
     labels in force), stable ids included, without writing a table or scoring again: for
