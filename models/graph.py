@@ -68,10 +68,11 @@ def build_household_graph(
     graph = nx.MultiGraph(
         as_of=as_of or _as_of(con), shared=_shared_identifiers(con, entities, present)
     )
-    attachment = _attachment(con, links) if links and "link_explanations" in present else {}
+    _attachment(con, links if links and "link_explanations" in present else None)
     for name, add in _BUILDERS.items():
         if name in present:
-            add(graph, con, entities, attachment)
+            add(graph, con, entities)
+    con.execute(f"DROP TABLE {ATTACHMENT}")
     del graph.graph["shared"]  # only needed while building
     return graph
 
@@ -86,11 +87,20 @@ def _as_of(con: duckdb.DuckDBPyConnection) -> date:
     return date.today()
 
 
-def _attachment(con: duckdb.DuckDBPyConnection, links: str) -> dict[str, tuple[float, str | None]]:
-    """Per record: the probability of its strongest accepted identity link in table
-    ``links``, and that link's two strongest comparisons in words (``身份证号相同、姓名相同``)."""
-    rows = con.execute(
+ATTACHMENT = "_graph_attachment"
+
+
+def _attachment(con: duckdb.DuckDBPyConnection, links: str | None) -> None:
+    """Temporary table ``ATTACHMENT``: per record (``uid``), the ``probability`` of its
+    strongest accepted identity link in table ``links``, and that link's two strongest
+    comparisons in words (``basis``: ``身份证号相同、姓名相同``). Empty without links."""
+    if links is None:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {ATTACHMENT} "
+                    "(uid VARCHAR, probability DOUBLE, basis VARCHAR)")  # fmt: skip
+        return
+    con.execute(
         f"""
+        CREATE OR REPLACE TEMP TABLE {ATTACHMENT} AS
         WITH ends AS (
             SELECT unique_id_l AS uid, unique_id_l, unique_id_r, match_probability FROM {links}
             UNION ALL
@@ -107,25 +117,30 @@ def _attachment(con: duckdb.DuckDBPyConnection, links: str) -> dict[str, tuple[f
                               FILTER (WHERE match_weight > 0), 1, 2) AS labels
             FROM link_explanations GROUP BY ALL
         )
-        SELECT uid, probability, array_to_string(labels, '、')
+        SELECT uid, probability, array_to_string(labels, '、') AS basis
         FROM best LEFT JOIN reasons
           ON reasons.unique_id_l = best.link.l AND reasons.unique_id_r = best.link.r
         """
-    ).fetchall()
-    return {uid: (probability, basis) for uid, probability, basis in rows}
+    )
 
 
 def _rows(con, entities: str, registry: str, columns: str) -> list[tuple]:
-    """Person, record id, the ID the row is trusted with (table ``persons``), ``columns``."""
+    """Person, record id, the ID the row is trusted with (table ``persons``), how firmly the
+    row is attached to its person (probability and basis, ``ATTACHMENT``), ``columns``."""
     return con.execute(
-        f"SELECT e.person_id, t.record_id, p.id18, {columns} FROM {registry} t "
+        f"SELECT e.person_id, t.record_id, p.id18, {ATTACHED}, {columns} FROM {registry} t "
         f"JOIN {entities} e ON e.registry = '{registry}' AND e.record_id = t.record_id "
-        f"LEFT JOIN persons p ON p.unique_id = '{registry}:' || t.record_id"
+        f"LEFT JOIN persons p ON p.unique_id = '{registry}:' || t.record_id "
+        f"LEFT JOIN {ATTACHMENT} a ON a.uid = '{registry}:' || t.record_id"
     ).fetchall()
 
 
-def _edge(graph, registry, record_id, attachment, left, right, kind, **attributes) -> None:
-    probability, basis = attachment.get(f"{registry}:{record_id}", (1.0, None))
+# A record no accepted link reaches stands alone: no link was needed, so it is attached firmly.
+ATTACHED = "coalesce(a.probability, 1.0), a.basis"
+
+
+def _edge(graph, registry, record_id, attached, left, right, kind, **attributes) -> None:
+    probability, basis = attached
     graph.add_edge(
         left, right, kind=kind, registry=registry, record_id=record_id,
         probability=probability, basis=basis, **attributes,
@@ -141,10 +156,10 @@ def _person_node(graph: nx.MultiGraph, person_id: str, name: str | None, id18: s
     return node
 
 
-def _shared(graph, node, kind: str, value: str | None, registry, record_id, attachment) -> None:
+def _shared(graph, node, kind: str, value: str | None, registry, record_id, attached) -> None:
     if value and (kind, value) in graph.graph["shared"]:
         graph.add_node((kind, value), kind=kind)
-        _edge(graph, registry, record_id, attachment, node, (kind, value), "uses")
+        _edge(graph, registry, record_id, attached, node, (kind, value), "uses")
 
 
 def _shared_identifiers(con: duckdb.DuckDBPyConnection, entities: str, present: set[str]) -> set:
@@ -165,7 +180,7 @@ def _shared_identifiers(con: duckdb.DuckDBPyConnection, entities: str, present: 
     return set(rows)
 
 
-def _add_hukou(graph, con, entities, attachment) -> None:
+def _add_hukou(graph, con, entities) -> None:
     """Families with a member in another registry: no rule can raise a case on the others."""
     rows = con.execute(
         f"""
@@ -177,19 +192,20 @@ def _add_hukou(graph, con, entities, attachment) -> None:
             SELECT DISTINCT hukou_no FROM members
             WHERE person_id IN (SELECT person_id FROM {entities} WHERE registry <> 'hukou')
         )
-        SELECT m.person_id, m.record_id, p.id18, m.name, m.hukou_no, m.relation
+        SELECT m.person_id, m.record_id, p.id18, {ATTACHED}, m.name, m.hukou_no, m.relation
         FROM members m SEMI JOIN touched USING (hukou_no)
         LEFT JOIN persons p ON p.unique_id = 'hukou:' || m.record_id
+        LEFT JOIN {ATTACHMENT} a ON a.uid = 'hukou:' || m.record_id
         """
     ).fetchall()
-    for person_id, record_id, id18, name, hukou_no, relation in rows:
+    for person_id, record_id, id18, probability, basis, name, hukou_no, relation in rows:
         node = _person_node(graph, person_id, name, id18)
         graph.add_node(("hukou_family", hukou_no), kind="hukou_family")
-        _edge(graph, "hukou", record_id, attachment, node, ("hukou_family", hukou_no),
+        _edge(graph, "hukou", record_id, (probability, basis), node, ("hukou_family", hukou_no),
               "member_of", relation=relation)  # fmt: skip
 
 
-def _add_assistance(graph, con, entities, attachment) -> None:
+def _add_assistance(graph, con, entities) -> None:
     rows = _rows(
         con, entities, "assistance",
         "t.name, t.case_no, t.program, t.dibao_class, t.household_size, "
@@ -197,24 +213,25 @@ def _add_assistance(graph, con, entities, attachment) -> None:
         "t.relation, t.phone, t.address, t.bank_account, "
         + _extra("raw_assistance", INCOME_DATE_HEADERS),
     )  # fmt: skip
-    for (person_id, record_id, id18, name, case_no, program, dibao_class, household_size,
-         covered, start, end, health, income, relation, phone, address, account,
+    for (person_id, record_id, id18, probability, basis, name, case_no, program, dibao_class,
+         household_size, covered, start, end, health, income, relation, phone, address, account,
          income_date) in rows:  # fmt: skip
+        attached = (probability, basis)
         node = _person_node(graph, person_id, name, id18)
         case = ("case", case_no)
         if case not in graph:
             graph.add_node(case, kind="case", program=program, dibao_class=dibao_class,
                            payments=defaultdict(list))  # fmt: skip
-        _edge(graph, "assistance", record_id, attachment, node, case, "enrolled_in",
+        _edge(graph, "assistance", record_id, attached, node, case, "enrolled_in",
               covered=covered == "yes", start=start, end=end, health=health,
               income_month=income, relation=relation, program=program,
               household_size=household_size, id18=id18,
               income_since=parse_date(income_date) if income_date else None)  # fmt: skip
-        _shared(graph, node, "phone", phone, "assistance", record_id, attachment)
-        _shared(graph, node, "address", address, "assistance", record_id, attachment)
+        _shared(graph, node, "phone", phone, "assistance", record_id, attached)
+        _shared(graph, node, "address", address, "assistance", record_id, attached)
         if account and not graph.has_edge(case, ("account", account)):  # once per case
             graph.add_node(("account", account), kind="account")
-            _edge(graph, "assistance", record_id, attachment, case, ("account", account), "paid_to")
+            _edge(graph, "assistance", record_id, attached, case, ("account", account), "paid_to")
 
 
 # An optional column the contract does not list, kept with the raw row: the day the household's
@@ -228,7 +245,7 @@ def _extra(raw_table: str, headers: tuple[str, ...]) -> str:
     return f"(SELECT coalesce({values}) FROM {raw_table} r WHERE r.row_no = t.row_no)"
 
 
-def _add_payments(graph, con, entities, attachment) -> None:
+def _add_payments(graph, con, entities) -> None:
     """Each case's payments by month, and the accounts it was paid to (one edge per account,
     from its first payment)."""
     paid = con.execute(
@@ -248,20 +265,22 @@ def _add_payments(graph, con, entities, attachment) -> None:
         case = ("case", case_no)
         if case in graph and not graph.has_edge(case, ("account", account)):
             graph.add_node(("account", account), kind="account")
-            _edge(graph, "payments", record_id, attachment, case, ("account", account), "paid_to")
+            _edge(graph, "payments", record_id, (1.0, None), case, ("account", account), "paid_to")
 
 
-def _add_poverty(graph, con, entities, attachment) -> None:
+def _add_poverty(graph, con, entities) -> None:
     rows = _rows(
         con, entities, "poverty",
         "t.name, t.poverty_hh_no, t.poverty_status, "
         "t.labor_capacity, t.health, t.income_per_capita_year::DOUBLE, "
         + _extra("raw_poverty", DIBAO_MARK_HEADERS),
     )  # fmt: skip
-    for person_id, record_id, id18, name, household, status, labor, health, income, mark in rows:
+    for (person_id, record_id, id18, probability, basis, name, household, status, labor, health,
+         income, mark) in rows:  # fmt: skip
         node = _person_node(graph, person_id, name, id18)
         graph.add_node(("poverty_household", household), kind="poverty_household")
-        _edge(graph, "poverty", record_id, attachment, node, ("poverty_household", household),
+        _edge(graph, "poverty", record_id, (probability, basis), node,
+              ("poverty_household", household),
               "in_poverty_household", status=status, labor=labor, health=health,
               income_year=income, dibao_marked=_marked(mark))  # fmt: skip
 
@@ -279,23 +298,24 @@ def _marked(value: str | None) -> bool | None:
     return value.strip().lower() in YES
 
 
-def _add_disability(graph, con, entities, attachment) -> None:
+def _add_disability(graph, con, entities) -> None:
     rows = _rows(con, entities, "disability", "t.name, t.disability_type, t.disability_level")
-    for person_id, record_id, id18, name, kind, level in rows:
+    for person_id, record_id, id18, probability, basis, name, kind, level in rows:
         node = _person_node(graph, person_id, name, id18)
         graph.add_node(("disability", record_id), kind="disability", disability_type=kind,
                        level=level)  # fmt: skip
-        _edge(graph, "disability", record_id, attachment, node, ("disability", record_id),
+        _edge(graph, "disability", record_id, (probability, basis), node, ("disability", record_id),
               "certified")  # fmt: skip
 
 
-def _add_deaths(graph, con, entities, attachment) -> None:
+def _add_deaths(graph, con, entities) -> None:
     rows = _rows(con, entities, "deaths", "t.name, t.death_date, t.source")
-    for person_id, record_id, id18, name, death_date, source in rows:
+    for person_id, record_id, id18, probability, basis, name, death_date, source in rows:
         node = _person_node(graph, person_id, name, id18)
         graph.add_node(("death", record_id), kind="death", death_date=death_date, source=source,
                        id18=id18)  # fmt: skip
-        _edge(graph, "deaths", record_id, attachment, node, ("death", record_id), "reported_dead")
+        _edge(graph, "deaths", record_id, (probability, basis), node, ("death", record_id),
+              "reported_dead")  # fmt: skip
 
 
 _BUILDERS = {
