@@ -222,7 +222,7 @@ def _linked_rows(con: duckdb.DuckDBPyConnection, links: list[Link]) -> list[Row]
         "SELECT unique_id, id18, household_key FROM persons JOIN _ends USING (unique_id)"
     ).fetchall()
     con.unregister("_ends")
-    return [Row(*values) for values in rows]
+    return list(map(Row._make, rows))
 
 
 def _person_ids(con: duckdb.DuckDBPyConnection, clustering: Clustering) -> pa.Table:
