@@ -179,6 +179,18 @@ PHONE_LIKE = st.one_of(st.from_regex(r"\A1[0-9]{10}\Z"), st.from_regex(r"\A[0-9+
                        st.text(max_size=14))  # fmt: skip
 
 
+DATE_LIKE = st.one_of(
+    st.from_regex(r"\A(18|19|20|21)[0-9]{2}-(0[0-9]|1[0-3])-([0-2][0-9]|3[0-2])\Z"),
+    st.from_regex(r"\A[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?\Z"), st.text(max_size=12),
+)
+
+
+@settings(max_examples=200)
+@given(st.lists(DATE_LIKE, max_size=30, unique=True))
+def test_normalising_many_dates_agrees_with_one_at_a_time(values):
+    assert all_at_once("date", values) == one_at_a_time("date", values)
+
+
 @settings(max_examples=300)
 @given(st.lists(ID_LIKE, max_size=40, unique=True))
 def test_normalising_many_ids_agrees_with_one_at_a_time(values):
