@@ -29,7 +29,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from resolver.clustering import Clustering, Link, Row, cluster_rows
+from resolver.clustering import LINK_SCHEMA, TableClustering, cluster_table
 from resolver.comparisons import BLOCKING_RULES, TRAINING_RULES, doudi_comparisons
 from resolver.db import table_names, transaction
 from resolver.identity import assign_person_ids
@@ -143,13 +143,7 @@ def recluster(con: duckdb.DuckDBPyConnection, settings: LinkSettings) -> Reclust
         "JOIN _person_ids i USING (unique_id) ORDER BY p.registry, p.record_id"
     ).to_arrow_table()
     con.unregister("_person_ids")
-    links = pa.table({
-        "unique_id_l": [link.left for link in clustering.accepted],
-        "unique_id_r": [link.right for link in clustering.accepted],
-        "match_probability": pa.array([link.probability for link in clustering.accepted],
-                                      pa.float64()),
-    })  # fmt: skip
-    return Reclustered(entities, links)
+    return Reclustered(entities, clustering.accepted)
 
 
 def review_model(con: duckdb.DuckDBPyConnection) -> ModelReview:
@@ -161,21 +155,44 @@ def review_model(con: duckdb.DuckDBPyConnection) -> ModelReview:
 
 def _resolve(
     con: duckdb.DuckDBPyConnection, pairs: pa.Table, settings: LinkSettings, labels: pa.Table
-) -> tuple[Clustering, pa.Table]:
+) -> tuple[TableClustering, pa.Table]:
     """Cluster the pairs at the threshold, reviewers' labels applied, and name the persons."""
     same, apart = _labelled_pairs(labels)
-    links = _links(pairs, settings.threshold, same)
-    rows = _linked_rows(con, links)
-    present = {row.unique_id for row in rows}  # a labelled row may be gone from this drop
-    clustering = cluster_rows(
+    con.register("_scored", pairs.select(["unique_id_l", "unique_id_r", "match_probability"]))
+    con.register("_same", pa.table({"unique_id_l": [left for left, _ in same],
+                                    "unique_id_r": [right for _, right in same]},
+                                   schema=LABELLED_SCHEMA))  # fmt: skip
+    # The links at or above the threshold and the pairs labelled the same person (at
+    # probability 1), between rows of this drop (a labelled row may be gone), with the rows.
+    links = con.sql(
+        f"""
+        SELECT unique_id_l, unique_id_r, max(match_probability) AS match_probability FROM (
+            SELECT * FROM _scored WHERE match_probability >= {settings.threshold!r}
+            UNION ALL SELECT unique_id_l, unique_id_r, 1.0 FROM _same)
+        WHERE unique_id_l IN (SELECT unique_id FROM persons)
+          AND unique_id_r IN (SELECT unique_id FROM persons)
+        GROUP BY ALL ORDER BY ALL
+        """
+    ).to_arrow_table().cast(LINK_SCHEMA)
+    con.register("_links", links)
+    rows = con.sql(
+        "SELECT unique_id, id18, household_key FROM persons WHERE unique_id IN "
+        "(SELECT unique_id_l FROM _links UNION SELECT unique_id_r FROM _links)"
+    ).to_arrow_table()
+    for name in ("_scored", "_same", "_links"):
+        con.unregister(name)
+    clustering = cluster_table(
         rows,
-        [link for link in links if link.left in present and link.right in present],
+        links,
         threshold=settings.threshold,
         bridge_threshold=settings.bridge_threshold,
         ambiguity_margin=settings.ambiguity_margin,
         apart=apart,
     )
-    return clustering, _person_ids(con, clustering)
+    return clustering, _person_ids(con, clustering.clusters)
+
+
+LABELLED_SCHEMA = pa.schema([("unique_id_l", pa.string()), ("unique_id_r", pa.string())])
 
 
 def _labelled_pairs(labels: pa.Table) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -201,36 +218,9 @@ def _training(settings: LinkSettings, labels: pa.Table) -> Training:
     )
 
 
-def _links(pairs: pa.Table, threshold: float, same: list[tuple[str, str]]) -> list[Link]:
-    """The scored pairs at or above ``threshold`` (only these can join rows), and the pairs
-    labelled the same person, at probability 1."""
-    strong = pairs.filter(pc.greater_equal(pairs["match_probability"], threshold))
-    columns = strong.select(["unique_id_l", "unique_id_r", "match_probability"]).to_pydict()
-    scored = {
-        (left, right): probability
-        for left, right, probability in zip(*columns.values(), strict=True)
-    }
-    scored |= {pair: 1.0 for pair in same}
-    return [Link(left, right, probability) for (left, right), probability in scored.items()]
-
-
-def _linked_rows(con: duckdb.DuckDBPyConnection, links: list[Link]) -> list[Row]:
-    """The rows some link reaches; every other row is a person alone."""
-    ends = pa.table({"unique_id": list({end for link in links for end in (link.left, link.right)})})
-    con.register("_ends", ends)
-    rows = con.execute(
-        "SELECT unique_id, id18, household_key FROM persons JOIN _ends USING (unique_id)"
-    ).fetchall()
-    con.unregister("_ends")
-    return list(map(Row._make, rows))
-
-
-def _person_ids(con: duckdb.DuckDBPyConnection, clustering: Clustering) -> pa.Table:
+def _person_ids(con: duckdb.DuckDBPyConnection, clusters: pa.Table) -> pa.Table:
     """unique_id and person_id of every row: clustered rows by their cluster, the rest alone."""
-    linked = pa.table(
-        {"unique_id": list(clustering.cluster_of), "cluster": list(clustering.cluster_of.values())}
-    )
-    con.register("_linked", linked)
+    con.register("_linked", clusters)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _clusters AS SELECT p.unique_id, "
         f"coalesce(l.cluster, p.unique_id) AS cluster, {FINGERPRINT} AS fingerprint "
@@ -279,20 +269,9 @@ def _store(con, settings: LinkSettings, scored: Scored, clustering, person_ids) 
     con.unregister("_counts")
 
 
-def _store_links(con, pairs: pa.Table, clustering) -> None:
-    accepted = pa.table(
-        {
-            "unique_id_l": [link.left for link in clustering.accepted],
-            "unique_id_r": [link.right for link in clustering.accepted],
-        }
-    )
-    refused = pa.table(
-        {
-            "unique_id_l": [link.left for link, _ in clustering.refused],
-            "unique_id_r": [link.right for link, _ in clustering.refused],
-            "reason": [reason for _, reason in clustering.refused],
-        }
-    )
+def _store_links(con, pairs: pa.Table, clustering: TableClustering) -> None:
+    accepted = clustering.accepted.select(["unique_id_l", "unique_id_r"])
+    refused = clustering.refused.select(["unique_id_l", "unique_id_r", "reason"])
     keep = [name for name in pairs.column_names if not name.endswith(("_l", "_r"))]
     keep = ["unique_id_l", "unique_id_r", *[name for name in keep if name != "match_key"]]
     con.register("_pairs", pairs.select(keep))

@@ -1,7 +1,9 @@
 import duckdb
 import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from resolver.clustering import Link, Row, cluster_rows, compatible_ids
+from resolver.clustering import LINK_SCHEMA, Link, Row, cluster_rows, cluster_table, compatible_ids
 from resolver.identity import assign_person_ids
 
 
@@ -127,3 +129,45 @@ def test_rows_labelled_apart_never_join_not_even_through_another_row():
     result = cluster_rows(rows, links, threshold=0.9, bridge_threshold=0.5, apart=[("a", "c")])
     assert result.cluster_of["a"] == result.cluster_of["b"] != result.cluster_of["c"]
     assert result.refused == [(Link("b", "c", 0.998), "labelled_apart")]
+
+
+ROW_IDS = [f"r{number}" for number in range(12)]
+ROWS = st.lists(
+    st.tuples(st.sampled_from(["X", "Y", "Z", None, None, None, None, None]),
+              st.sampled_from(["h1", "h2", None, None, None, None])),
+    min_size=12, max_size=12,
+).map(lambda specs: [Row(uid, id18, household)
+                     for uid, (id18, household) in zip(ROW_IDS, specs, strict=True)])  # fmt: skip
+LINKS = st.lists(
+    st.tuples(st.sampled_from(ROW_IDS), st.sampled_from(ROW_IDS),
+              st.sampled_from([0.9, 0.95, 0.97, 0.99, 0.995, 0.9999, 1.0])),
+    max_size=20,
+).map(lambda triples: list({(min(a, b), max(a, b)): Link(min(a, b), max(a, b), p)
+                            for a, b, p in triples if a != b}.values()))  # fmt: skip
+APART = st.lists(st.tuples(st.sampled_from(ROW_IDS), st.sampled_from(ROW_IDS)), max_size=2)
+
+
+@settings(max_examples=600)
+@given(ROWS, LINKS, APART)
+def test_the_table_clustering_gives_what_the_row_clustering_gives(rows, links, apart):
+    options = {"threshold": 0.95, "bridge_threshold": 0.99, "ambiguity_margin": 5.0,
+               "apart": [(a, b) for a, b in apart if a != b]}  # fmt: skip
+    expected = cluster_rows(rows, links, **options)
+    table = cluster_table(
+        pa.table({"unique_id": [row.unique_id for row in rows], "id18": [row.id18 for row in rows],
+                  "household_key": [row.household_key for row in rows]}),
+        pa.table({"unique_id_l": [link.left for link in links],
+                  "unique_id_r": [link.right for link in links],
+                  "match_probability": [link.probability for link in links]}, schema=LINK_SCHEMA),
+        **options,
+    )  # fmt: skip
+    clusters = dict(zip(*table.clusters.to_pydict().values(), strict=True))
+    assert clusters == {uid: expected.cluster_of[uid] for uid in clusters}
+    reached = {end for link in links if link.probability >= 0.95 for end in link[:2]}
+    assert set(clusters) == reached
+    accepted = zip(*table.accepted.to_pydict().values(), strict=True)
+    assert sorted(map(Link._make, accepted)) == sorted(expected.accepted)
+    refused = zip(*table.refused.to_pydict().values(), strict=True)
+    assert sorted((Link(left, right, p), why) for left, right, p, why in refused) == sorted(
+        expected.refused
+    )
