@@ -255,7 +255,6 @@ def components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[s
     return {node: find(node) for node in parent}
 
 
-
 @dataclass
 class TableClustering:
     """``cluster_rows`` as tables, for a county: ``clusters`` (unique_id, cluster: the

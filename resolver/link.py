@@ -158,28 +158,34 @@ def _resolve(
 ) -> tuple[TableClustering, pa.Table]:
     """Cluster the pairs at the threshold, reviewers' labels applied, and name the persons."""
     same, apart = _labelled_pairs(labels)
-    con.register("_scored", pairs.select(["unique_id_l", "unique_id_r", "match_probability"]))
-    con.register("_same", pa.table({"unique_id_l": [left for left, _ in same],
+    con.register(
+        "_resolve_pairs", pairs.select(["unique_id_l", "unique_id_r", "match_probability"])
+    )
+    con.register("_resolve_same", pa.table({"unique_id_l": [left for left, _ in same],
                                     "unique_id_r": [right for _, right in same]},
                                    schema=LABELLED_SCHEMA))  # fmt: skip
     # The links at or above the threshold and the pairs labelled the same person (at
     # probability 1), between rows of this drop (a labelled row may be gone), with the rows.
-    links = con.sql(
-        f"""
+    links = (
+        con.sql(
+            f"""
         SELECT unique_id_l, unique_id_r, max(match_probability) AS match_probability FROM (
-            SELECT * FROM _scored WHERE match_probability >= {settings.threshold!r}
-            UNION ALL SELECT unique_id_l, unique_id_r, 1.0 FROM _same)
+            SELECT * FROM _resolve_pairs WHERE match_probability >= {settings.threshold!r}
+            UNION ALL SELECT unique_id_l, unique_id_r, 1.0 FROM _resolve_same)
         WHERE unique_id_l IN (SELECT unique_id FROM persons)
           AND unique_id_r IN (SELECT unique_id FROM persons)
         GROUP BY ALL ORDER BY ALL
         """
-    ).to_arrow_table().cast(LINK_SCHEMA)
-    con.register("_links", links)
+        )
+        .to_arrow_table()
+        .cast(LINK_SCHEMA)
+    )
+    con.register("_resolve_links", links)
     rows = con.sql(
         "SELECT unique_id, id18, household_key FROM persons WHERE unique_id IN "
-        "(SELECT unique_id_l FROM _links UNION SELECT unique_id_r FROM _links)"
+        "(SELECT unique_id_l FROM _resolve_links UNION SELECT unique_id_r FROM _resolve_links)"
     ).to_arrow_table()
-    for name in ("_scored", "_same", "_links"):
+    for name in ("_resolve_pairs", "_resolve_same", "_resolve_links"):
         con.unregister(name)
     clustering = cluster_table(
         rows,
