@@ -88,7 +88,7 @@ def _ties(graph: nx.MultiGraph, policy: Policy, legitimate: set) -> nx.Graph:
     ties = nx.Graph()
     for kind in ("account", "phone", "address"):
         for identifier in nodes_of(graph, kind):
-            if _users(graph, identifier) <= policy.shared_identifier_limit:
+            if 2 <= _users(graph, identifier) <= policy.shared_identifier_limit:  # 1: no tie
                 users = _roster_users(graph, identifier, legitimate)
                 ties.add_edges_from(combinations(sorted(_tied_cases(users)), 2))
     return ties
