@@ -157,13 +157,10 @@ def _resolve(
     con: duckdb.DuckDBPyConnection, pairs: pa.Table, settings: LinkSettings, labels: pa.Table
 ) -> tuple[TableClustering, pa.Table]:
     """Cluster the pairs at the threshold, reviewers' labels applied, and name the persons."""
-    same, apart = _labelled_pairs(labels)
     con.register(
         "_resolve_pairs", pairs.select(["unique_id_l", "unique_id_r", "match_probability"])
     )
-    con.register("_resolve_same", pa.table({"unique_id_l": [left for left, _ in same],
-                                    "unique_id_r": [right for _, right in same]},
-                                   schema=LABELLED_SCHEMA))  # fmt: skip
+    con.register("_resolve_same", _same_person_pairs(labels))
     # The links at or above the threshold and the pairs labelled the same person (at
     # probability 1), between rows of this drop (a labelled row may be gone), with the rows.
     links = (
@@ -193,26 +190,23 @@ def _resolve(
         threshold=settings.threshold,
         bridge_threshold=settings.bridge_threshold,
         ambiguity_margin=settings.ambiguity_margin,
-        apart=apart,
+        apart=_apart_pairs(labels),
     )
     return clustering, _person_ids(con, clustering.clusters)
 
 
-LABELLED_SCHEMA = pa.schema([("unique_id_l", pa.string()), ("unique_id_r", pa.string())])
+def _same_person_pairs(labels: pa.Table) -> pa.Table:
+    return labels.filter(labels["same_person"]).select(["unique_id_l", "unique_id_r"])
 
 
-def _labelled_pairs(labels: pa.Table) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The pairs labelled the same person, and those labelled not the same person."""
-    rows = labels.to_pydict()
-    pairs = zip(rows["unique_id_l"], rows["unique_id_r"], rows["same_person"], strict=True)
-    same, apart = [], []
-    for left, right, same_person in pairs:
-        (same if same_person else apart).append((left, right))
-    return same, apart
+def _apart_pairs(labels: pa.Table) -> list[tuple[str, str]]:
+    apart = labels.filter(pc.invert(labels["same_person"]))
+    return list(zip(*apart.select(["unique_id_l", "unique_id_r"]).to_pydict().values(),
+                    strict=True))  # fmt: skip
 
 
 def _training(settings: LinkSettings, labels: pa.Table) -> Training:
-    matches = labels.filter(labels["same_person"]).select(["unique_id_l", "unique_id_r"])
+    matches = _same_person_pairs(labels)
     return Training(
         prior_rules=["l.id18 = r.id18"],
         prior_recall=settings.prior_recall,
