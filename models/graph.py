@@ -156,10 +156,18 @@ def _person_node(graph: nx.MultiGraph, person_id: str, name: str | None, id18: s
     return node
 
 
+def _shared_node(graph: nx.MultiGraph, kind: str, key: str) -> Node:
+    """The node of a family, household, account, phone or address, added on first use (many
+    rows name it: adding it again would only cost)."""
+    node = (kind, key)
+    if node not in graph:
+        graph.add_node(node, kind=kind)
+    return node
+
+
 def _shared(graph, node, kind: str, value: str | None, registry, record_id, attached) -> None:
     if value and (kind, value) in graph.graph["shared"]:
-        graph.add_node((kind, value), kind=kind)
-        _edge(graph, registry, record_id, attached, node, (kind, value), "uses")
+        _edge(graph, registry, record_id, attached, node, _shared_node(graph, kind, value), "uses")
 
 
 def _shared_identifiers(con: duckdb.DuckDBPyConnection, entities: str, present: set[str]) -> set:
@@ -200,8 +208,8 @@ def _add_hukou(graph, con, entities) -> None:
     ).fetchall()
     for person_id, record_id, id18, probability, basis, name, hukou_no, relation in rows:
         node = _person_node(graph, person_id, name, id18)
-        graph.add_node(("hukou_family", hukou_no), kind="hukou_family")
-        _edge(graph, "hukou", record_id, (probability, basis), node, ("hukou_family", hukou_no),
+        family = _shared_node(graph, "hukou_family", hukou_no)
+        _edge(graph, "hukou", record_id, (probability, basis), node, family,
               "member_of", relation=relation)  # fmt: skip
 
 
@@ -230,8 +238,8 @@ def _add_assistance(graph, con, entities) -> None:
         _shared(graph, node, "phone", phone, "assistance", record_id, attached)
         _shared(graph, node, "address", address, "assistance", record_id, attached)
         if account and not graph.has_edge(case, ("account", account)):  # once per case
-            graph.add_node(("account", account), kind="account")
-            _edge(graph, "assistance", record_id, attached, case, ("account", account), "paid_to")
+            _edge(graph, "assistance", record_id, attached, case,
+                  _shared_node(graph, "account", account), "paid_to")  # fmt: skip
 
 
 # An optional column the contract does not list, kept with the raw row: the day the household's
@@ -264,8 +272,8 @@ def _add_payments(graph, con, entities) -> None:
     for case_no, account, record_id in accounts:
         case = ("case", case_no)
         if case in graph and not graph.has_edge(case, ("account", account)):
-            graph.add_node(("account", account), kind="account")
-            _edge(graph, "payments", record_id, (1.0, None), case, ("account", account), "paid_to")
+            _edge(graph, "payments", record_id, (1.0, None), case,
+                  _shared_node(graph, "account", account), "paid_to")  # fmt: skip
 
 
 def _add_poverty(graph, con, entities) -> None:
@@ -278,9 +286,8 @@ def _add_poverty(graph, con, entities) -> None:
     for (person_id, record_id, id18, probability, basis, name, household, status, labor, health,
          income, mark) in rows:  # fmt: skip
         node = _person_node(graph, person_id, name, id18)
-        graph.add_node(("poverty_household", household), kind="poverty_household")
         _edge(graph, "poverty", record_id, (probability, basis), node,
-              ("poverty_household", household),
+              _shared_node(graph, "poverty_household", household),
               "in_poverty_household", status=status, labor=labor, health=health,
               income_year=income, dibao_marked=_marked(mark))  # fmt: skip
 
