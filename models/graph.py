@@ -111,13 +111,15 @@ def _attachment(con: duckdb.DuckDBPyConnection, links: str | None) -> None:
                    arg_max(struct_pack(l := unique_id_l, r := unique_id_r), match_probability) AS link
             FROM ends GROUP BY uid
         ),
-        reasons AS (
+        reasons AS (  -- the two comparisons that weigh most for the link
             SELECT unique_id_l, unique_id_r,
-                   list_slice(list(level_label ORDER BY match_weight DESC)
-                              FILTER (WHERE match_weight > 0), 1, 2) AS labels
-            FROM link_explanations GROUP BY ALL
+                   string_agg(level_label, '、' ORDER BY match_weight DESC) AS basis
+            FROM (SELECT *, row_number() OVER (PARTITION BY unique_id_l, unique_id_r
+                                               ORDER BY match_weight DESC) AS rank
+                  FROM link_explanations WHERE match_weight > 0)
+            WHERE rank <= 2 GROUP BY ALL
         )
-        SELECT uid, probability, array_to_string(labels, '、') AS basis
+        SELECT uid, probability, basis
         FROM best LEFT JOIN reasons
           ON reasons.unique_id_l = best.link.l AND reasons.unique_id_r = best.link.r
         """
