@@ -28,7 +28,7 @@ from models.pipeline import find_cases, rank_cases
 from models.policy import Policy
 from models.risk import RiskModel
 from resolver.evaluation import load_truth, score_clusters
-from resolver.link import recluster
+from resolver.link import Reclustered, recluster
 from resolver.settings import LinkSettings
 
 SWEEP_THRESHOLDS = (0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999)
@@ -36,23 +36,29 @@ SWEEP_THRESHOLDS = (0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999)
 
 @dataclass
 class Proposal:
-    """The persons (``entities``: registry, record_id, person_id), accepted links and cases
-    one threshold gives."""
+    """The persons and accepted links (``reclustered``) and the cases one threshold gives."""
 
     threshold: float
-    entities: pa.Table
-    persons: int
-    links: int
+    reclustered: Reclustered
     cases: list[Case]
+
+    @property
+    def persons(self) -> int:
+        return self.reclustered.persons
+
+    @property
+    def links(self) -> int:
+        return len(self.reclustered.links)
 
 
 @dataclass
 class WhatIf:
-    """A proposed threshold against a published run: per case type the counts ``current``,
-    ``proposed``, ``appear`` and ``disappear``; the cases that would appear (scored) and the
-    published cases that would disappear (as published)."""
+    """A proposed threshold against a published run (run at ``current_threshold``): per case
+    type the counts ``current``, ``proposed``, ``appear`` and ``disappear``; the cases that
+    would appear (scored) and the published cases that would disappear (as published)."""
 
     run_id: str
+    current_threshold: float
     proposal: Proposal
     counts: dict[str, dict[str, int]]
     appear: list[Case]
@@ -80,9 +86,7 @@ def cases_at(
     finally:
         con.unregister("_tuning_entities")
         con.unregister("_tuning_links")
-    return Proposal(
-        threshold, reclustered.entities, reclustered.persons, len(reclustered.links), cases
-    )
+    return Proposal(threshold, reclustered, cases)
 
 
 def what_if(
@@ -94,7 +98,8 @@ def what_if(
     settings: LinkSettings,
     risk: RiskModel,
 ) -> WhatIf:
-    """The cases ``threshold`` would give beside those run ``run_id`` published."""
+    """The cases ``threshold`` would give beside those run ``run_id`` published (with
+    ``settings``, the run's own)."""
     proposal = cases_at(con, threshold, policy=policy, settings=settings, risk=risk)
     result = con.execute(
         "SELECT case_id, case_type, risk_score, amount_at_risk, township, village, evidence "
@@ -116,7 +121,7 @@ def what_if(
         }
         for name in DETECTORS
     }
-    return WhatIf(run_id, proposal, counts, appear, disappear)
+    return WhatIf(run_id, settings.threshold, proposal, counts, appear, disappear)
 
 
 def sweep_thresholds(
@@ -138,7 +143,7 @@ def sweep_thresholds(
         proposal = cases_at(con, threshold, policy=policy, settings=settings, risk=risk)
         row = {"threshold": threshold, "persons": proposal.persons, "links": proposal.links}
         if truth_dir:
-            row |= _linking_scores(con, proposal.entities)
+            row |= _linking_scores(con, proposal.reclustered.entities)
         by_threshold.append(row)
         for name in DETECTORS:
             found = sum(case.case_type == name for case in proposal.cases)

@@ -28,7 +28,6 @@ def what_if(
     The first call for a threshold re-clusters and re-detects (seconds on a large county)."""
     with answered():
         found = storage.what_if(threshold)
-    run = storage.run(found.run_id)
     appear = [{"case_id": case.case_id, "case_type": case.case_type,
                "risk_score": case.risk_score, "amount_at_risk": case.amount_at_risk,
                "evidence": case.as_contract()["evidence"]}
@@ -39,7 +38,7 @@ def what_if(
                  for case in found.disappear[:limit]]  # fmt: skip
     return masked({
         "run_id": found.run_id, "threshold": threshold,
-        "current_threshold": json.loads(run["settings"])["threshold"],
+        "current_threshold": found.current_threshold,
         "persons": found.proposal.persons, "links": found.proposal.links,
         "counts": [{"case_type": name, "label": CASE_LABELS[name]} | counts
                    for name, counts in found.counts.items()],
