@@ -30,7 +30,7 @@ from models.evaluation import CalibrationBin, CaseScores, evaluate_cases, fit_ri
 from models.pipeline import run_pipeline, write_entities
 from models.policy import RULE_LABELS, Policy, load_policy
 from models.risk import RiskModel
-from resolver.comparisons import candidate_rule
+from resolver.comparisons import CANDIDATE_RULES, candidate_rule
 from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.evaluation import LinkScores, evaluate_linking
@@ -192,7 +192,8 @@ def link(
     for rule, count in report.blocking_counts:
         counts[candidate_rule(rule)] = counts.get(candidate_rule(rule), 0) + count
     for rule, count in counts.items():
-        blocking.add_row(rule if rule == "l.id18 = r.id18" else f"{rule} *", f"{count:,}")
+        starred = rule in CANDIDATE_RULES
+        blocking.add_row(f"{rule} *" if starred else rule, f"{count:,}")
     blocking.caption = "* 且至少一方身份证号缺失、有误或损坏（两个不同的有效证号必为两人）"
     console.print(blocking)
     console.print(

@@ -228,15 +228,11 @@ def doudi_comparisons() -> list[Comparison]:
 
 # Two rows with different valid IDs are two people (clustering refuses to merge them), so
 # after the exact-ID rule only pairs where one ID is missing, mistyped or damaged — or where
-# one valid ID is the other with a zeroed tail — are worth comparing. Each candidate rule is
-# written three times, once per way an ID can be in doubt, so that DuckDB filters each side
-# before joining: one rule with an OR of the three joins every pair of namesakes born in one
-# year first and filters after, which makes prediction about 40 % slower.
-ID_IN_DOUBT = (
-    "l.id18 IS NULL",
-    "r.id18 IS NULL",
-    "left(l.id18, 15) = left(r.id18, 15) AND l.id18 <> r.id18",
-)
+# one valid ID is the other with its last digits changed (a zeroed tail) — are worth
+# comparing. Each candidate rule is written once per side whose ID may be missing, so that
+# DuckDB filters that side before joining: one rule with an OR joins every pair of namesakes
+# born in one year first and filters after, which makes prediction about 40 % slower.
+ID_MISSING = ("l.id18 IS NULL", "r.id18 IS NULL")
 # Candidate pairs: each rule catches what the others miss when an ID is mistyped, old,
 # damaged or blank. A typo in a birth date changes one of year, month and day, so name with
 # date, with year, and with month and day together catch it; a row with no birth date at all
@@ -252,17 +248,27 @@ CANDIDATE_RULES = (
     "l.name = r.name AND l.township = r.township AND (l.dob IS NULL OR r.dob IS NULL)",
     "l.phone_rare = r.phone_rare",
 )
+# The candidate rules for two usable IDs alike in their first 15 characters, in one join on
+# those characters: both rows' birth dates and first 14 characters come from their IDs and
+# agree, so the rules reduce to surname, name or phone; the last-12 and no-birth-date rules
+# cannot hold. (Written per rule, each would join every pair of rows sharing an ID again.)
+TAIL_DIFFERS = (
+    "left(l.id18, 15) = left(r.id18, 15) AND l.id18 <> r.id18 AND "
+    "(l.surname = r.surname OR l.name_fuzzy = r.name_fuzzy OR l.phone_rare = r.phone_rare)"
+)
 BLOCKING_RULES = [
     "l.id18 = r.id18",
-    *(f"{rule} AND {doubt}" for rule in CANDIDATE_RULES for doubt in ID_IN_DOUBT),
+    *(f"{rule} AND {missing}" for rule in CANDIDATE_RULES for missing in ID_MISSING),
+    TAIL_DIFFERS,
 ]
 
 
 def candidate_rule(blocking_rule: str) -> str:
-    """The candidate rule a blocking rule is a variant of (the exact-ID rule is its own)."""
-    for doubt in ID_IN_DOUBT:
-        if blocking_rule.endswith(f" AND {doubt}"):
-            return blocking_rule.removesuffix(f" AND {doubt}")
+    """The candidate rule a blocking rule is a variant of (the exact-ID rule and the rule of
+    IDs alike in their first 15 characters are their own)."""
+    for missing in ID_MISSING:
+        if blocking_rule.endswith(f" AND {missing}"):
+            return blocking_rule.removesuffix(f" AND {missing}")
     return blocking_rule
 
 

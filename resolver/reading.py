@@ -129,7 +129,8 @@ def _read_workbook(path: Path, content: bytes) -> Table:
         sheet = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as error:  # calamine raises its own error types for broken workbooks
         raise InputError(path, None, None, f"unreadable spreadsheet: {error}") from error
-    records = [[cell_text(cell) for cell in row] for row in sheet]
+    # most cells are text already: only the others go through ``cell_text``
+    records = [[cell if type(cell) is str else cell_text(cell) for cell in row] for row in sheet]
     return _table(path, "xlsx" if content.startswith(ZIP_MAGIC) else "xls", None, records)
 
 
