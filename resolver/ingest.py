@@ -19,10 +19,11 @@ import logging
 import multiprocessing
 import os
 import re
+import tempfile
 import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -81,15 +82,16 @@ AGREEMENTS = (
 
 @dataclass
 class _Prepared:
-    """A registry file read, checked and normalised, ready to be written."""
+    """A registry file read, checked and normalised, ready to be written (its tables are None
+    while a worker hands them over, ``_written``)."""
 
     registry: Registry
     path: Path
     file_format: str
     encoding: str | None
     sha256: str
-    raw: pa.Table
-    normalised: pa.Table
+    raw: pa.Table | None
+    normalised: pa.Table | None
     findings: list[pa.Table]
 
 
@@ -136,11 +138,12 @@ def ingest_drop(
     """
     files, errors = discover(Path(data_dir))
     prepared = []
-    with transaction(con):  # each file is stored as soon as it is ready, while others are read
+    # each file is stored as soon as it is ready, while others are read
+    with transaction(con), tempfile.TemporaryDirectory(prefix="doudi-ingest-") as folder:
         for name in REGISTRIES:
             con.execute(f"DROP TABLE IF EXISTS raw_{name}")
             con.execute(f"DROP TABLE IF EXISTS {name}")
-        for outcome in _prepare_all(files, on_progress):
+        for outcome in _prepare_all(files, on_progress, Path(folder)):
             if isinstance(outcome, InputError):
                 errors.append(outcome)
                 continue
@@ -155,9 +158,11 @@ def ingest_drop(
     return [item.registry.name for item in prepared]
 
 
-def _prepare_all(files: dict[str, Path], on_progress: Progress | None):
+def _prepare_all(files: dict[str, Path], on_progress: Progress | None, folder: Path):
     """Each registry file prepared, in its own process when the drop is large enough for two
-    cores to pay off (progress is then reported per file), else one after the other."""
+    cores to pay off (progress is then reported per file), else one after the other. A
+    worker hands its tables over as Arrow files in ``folder``, which this process maps
+    instead of unpickling a copy (a large county's hukou is hundreds of megabytes)."""
     if sum(path.stat().st_size for path in files.values()) < PARALLEL_BYTES or len(files) < 2:
         for name, path in files.items():
             yield _outcome(REGISTRIES[name], path, on_progress)
@@ -165,20 +170,49 @@ def _prepare_all(files: dict[str, Path], on_progress: Progress | None):
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context) as pool:
         futures = {
-            pool.submit(_outcome, REGISTRIES[name], path, None): name
+            pool.submit(_outcome, REGISTRIES[name], path, None, folder): name
             for name, path in sorted(files.items(), key=lambda item: -item[1].stat().st_size)
         }
         for future in as_completed(futures):
             if on_progress:
                 on_progress(futures[future], 1, 1)
-            yield future.result()
+            outcome = future.result()
+            yield outcome if isinstance(outcome, InputError) else _mapped(outcome, folder)
 
 
-def _outcome(registry: Registry, path: Path, on_progress: Progress | None):
+def _outcome(
+    registry: Registry, path: Path, on_progress: Progress | None, folder: Path | None = None
+) -> _Prepared | InputError:
+    """The registry file prepared (its tables written to ``folder`` when given), or the
+    error that makes it unusable."""
     try:
-        return _prepare(registry, path, on_progress)
+        prepared = _prepare(registry, path, on_progress)
     except InputError as error:
         return error
+    return _written(prepared, folder) if folder else prepared
+
+
+def _written(prepared: _Prepared, folder: Path) -> _Prepared:
+    """``prepared`` without its tables, which are written to Arrow files in ``folder``."""
+    findings = _concat_findings(prepared.findings)
+    for part, table in zip(_PARTS, (prepared.raw, prepared.normalised, findings), strict=True):
+        path = folder / f"{prepared.registry.name}.{part}.arrow"
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+    return replace(prepared, raw=None, normalised=None, findings=[])
+
+
+def _mapped(prepared: _Prepared, folder: Path) -> _Prepared:
+    """``prepared`` with the tables ``_written`` put in ``folder``, memory-mapped."""
+    raw, normalised, findings = (
+        pa.ipc.open_file(pa.memory_map(str(folder / f"{prepared.registry.name}.{part}.arrow")))
+        .read_all()
+        for part in _PARTS
+    )
+    return replace(prepared, raw=raw, normalised=normalised, findings=[findings])
+
+
+_PARTS = ("raw", "normalised", "findings")
 
 
 @collector_paused()

@@ -6,6 +6,7 @@ then strict UTF-8, then GB18030, which covers GBK), never from the extension.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import logging
@@ -25,7 +26,9 @@ log = logging.getLogger(__name__)
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+BOMS = ((UTF8_BOM, "utf-8-sig"), *((bom, "utf-16") for bom in UTF16_BOMS))
 TABLE_SUFFIXES = frozenset({".csv", ".xlsx", ".xls", ".xlsm"})
 LARGEST_EXACT_FLOAT = 1e15
 
@@ -72,20 +75,40 @@ def decode(content: bytes) -> tuple[str, str] | None:
 
 
 def _read_csv(path: Path, content: bytes) -> Table:
+    fast = _read_utf8(path, content)
+    if fast is not None:
+        return fast
     decoded = decode(content)
     if decoded is None or (b"\x00" in content[:4096] and decoded[0] != "utf-16"):
         raise InputError(path, None, None, "not a CSV in UTF-8 or GB18030/GBK, nor a spreadsheet")
     encoding, text = decoded
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    fast = _read_csv_arrow(path, text, encoding, delimiter)
+    fast = _read_csv_arrow(path, text.encode("utf-8"), encoding)
     if fast is not None:
         return fast
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as error:
         raise InputError(path, None, None, f"malformed CSV: {error}") from error
     return _table(path, "csv", encoding, records)
+
+
+def _read_utf8(path: Path, content: bytes) -> Table | None:
+    """Most files: UTF-8 (with or without a BOM) that the fast reader takes as it is, without
+    decoding it in Python first (it checks the UTF-8 itself)."""
+    if content.startswith(UTF16_BOMS) or b"\x00" in content[:4096]:  # UTF-16, or binary
+        return None
+    try:  # a GB18030 file shows itself in its first line, long before the reader would
+        codecs.getincrementaldecoder("utf-8")().decode(content[:65536])
+    except UnicodeDecodeError:
+        return None
+    encoding = "utf-8-sig" if content.startswith(UTF8_BOM) else "utf-8"
+    return _read_csv_arrow(path, content.removeprefix(UTF8_BOM), encoding)
+
+
+def _delimiter(text: str) -> str:
+    """Tab when the first line has more tabs than commas, else comma."""
+    first_line = text.split("\n", 1)[0]
+    return "\t" if first_line.count("\t") > first_line.count(",") else ","
 
 
 # Arrow's reader gives all-text columns only when told each column's type; it ignores types
@@ -97,14 +120,15 @@ _ALL_TEXT = pcsv.ConvertOptions(
 )
 
 
-def _read_csv_arrow(path: Path, text: str, encoding: str, delimiter: str) -> Table | None:
-    """The fast reader, for files where every line is one row of the header's width (most
-    files); None for the others (ragged rows, values spanning lines), read by ``csv``."""
+def _read_csv_arrow(path: Path, data: bytes, encoding: str) -> Table | None:
+    """The fast reader, for UTF-8 ``data`` where every line is one row of the header's width
+    (most files); None for the others (ragged rows, values spanning lines, not UTF-8)."""
     read = pcsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24)
+    delimiter = _delimiter(data[:4096].decode("utf-8", errors="replace"))
     parse = pcsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False)
     try:
-        parsed = pcsv.read_csv(io.BytesIO(text.encode("utf-8")), read_options=read,
-                               parse_options=parse, convert_options=_ALL_TEXT)  # fmt: skip
+        parsed = pcsv.read_csv(io.BytesIO(data), read_options=read, parse_options=parse,
+                               convert_options=_ALL_TEXT)  # fmt: skip
     except pa.ArrowInvalid:
         return None
     if parsed.num_rows == 0 or parsed.num_columns > 1000:
