@@ -350,8 +350,19 @@ def neighbours(graph: nx.MultiGraph, node: Node, kind: str) -> list[tuple[Node, 
 
 
 def nodes_of(graph: nx.MultiGraph, kind: str) -> list[Node]:
-    """The nodes of ``kind`` (a node's key starts with its kind)."""
-    return [node for node in graph if node[0] == kind]
+    """The nodes of ``kind`` (a node's key starts with its kind). The nodes of every kind are
+    listed in one pass and kept in networkx's cache of the graph, which any change to the
+    graph clears: detectors ask for cases, accounts, phones... again and again."""
+    cache = graph.__networkx_cache__
+    if NODES_BY_KIND not in cache:
+        by_kind = defaultdict(list)
+        for node in graph:
+            by_kind[node[0]].append(node)
+        cache[NODES_BY_KIND] = by_kind
+    return list(cache[NODES_BY_KIND].get(kind, ()))
+
+
+NODES_BY_KIND = "doudi_nodes_by_kind"
 
 
 def persons_near(graph: nx.MultiGraph, kind: str) -> list[Node]:

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from models.graph import build_household_graph, neighbours, person
+from models.graph import build_household_graph, neighbours, nodes_of, person
 from resolver.db import connect
 from resolver.idcard import check_char
 from resolver.ingest import ingest_drop
@@ -87,3 +87,11 @@ def test_the_optional_income_assessment_date_reaches_the_roster_row(graph):
 def test_the_optional_dibao_mark_reaches_the_poverty_row(graph):
     ((_, row),) = neighbours(graph, person("p-mother"), "in_poverty_household")
     assert row["dibao_marked"] is True
+
+
+def test_nodes_of_a_kind_follow_changes_to_the_graph(graph):
+    families = nodes_of(graph, "hukou_family")
+    assert families == [("hukou_family", "F1")]
+    graph.add_edge(person("new"), ("hukou_family", "F9"), kind="member_of")
+    assert sorted(nodes_of(graph, "hukou_family")) == [("hukou_family", "F1"), ("hukou_family", "F9")]
+    assert families == [("hukou_family", "F1")]  # a list handed out earlier is not changed
