@@ -12,10 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.graph import build_household_graph
-from models.pipeline import find_cases, rank_cases, write_cases, write_entities
+from models.pipeline import detect_and_publish
 from models.policy import load_policy
-from models.publish import publish_run, start_run
+from models.publish import start_run
 from models.risk import RiskModel
 from resolver.db import connect
 from resolver.ingest import ingest_drop
@@ -59,18 +58,9 @@ def _detect(workdir: Path, people: int, seed: int) -> dict[str, float]:
     con = connect(workdir / "bench.duckdb")
     policy, settings, risk = load_policy(), LinkSettings(seed=seed), RiskModel.load()
     run_id = start_run(con, data_dir="bench", settings=settings, policy=policy, risk=risk)
-    started = time.perf_counter()
-    graph = build_household_graph(con)
-    built = time.perf_counter()
-    cases = rank_cases(find_cases(graph, policy), risk)
-    detected = time.perf_counter()
-    write_entities(con, workdir / "out", settings)
-    write_cases(workdir / "out", cases, policy)
-    written = time.perf_counter()
-    publish_run(con, run_id, cases, graph, {})
+    _, seconds = detect_and_publish(con, run_id, workdir / "out", policy, settings, risk)
     con.close()
-    return {"graph": built - started, "detect": detected - built, "write": written - detected,
-            "publish": time.perf_counter() - written}  # fmt: skip
+    return seconds
 
 
 STAGES: tuple[tuple[str, Stage], ...] = (

@@ -18,6 +18,7 @@ from models.graph import build_household_graph
 from models.pipeline import find_cases, rank_cases
 from models.policy import Policy
 from models.risk import RiskModel, feature_vector
+from resolver.memory import collector_paused
 
 # Each method's persons as (registry, record_id, person_id); the baselines' tables are made by
 # ``resolver.evaluation.evaluate_linking``.
@@ -104,6 +105,7 @@ def case_labels(cases: list[Case], truth: list[dict]) -> list[int]:
     return [int((case.case_type, _key(case.records)) in true) for case in cases]
 
 
+@collector_paused()  # the graph lives only here: no collector scans its objects
 def method_cases(con: duckdb.DuckDBPyConnection, method: str, policy: Policy) -> list[Case]:
     """The cases the rules raise on the persons of one linking method (not yet scored)."""
     con.execute(f"CREATE OR REPLACE TEMP VIEW method_entities AS {METHOD_ENTITIES[method]}")

@@ -72,6 +72,25 @@ def run_pipeline(
     link = link_persons(con, settings)
     seconds["link"], clock = _lap(clock)
     log.info("run %s: graph and detectors", run_id)
+    counts, stage_seconds = detect_and_publish(con, run_id, out_dir, policy, settings, risk)
+    seconds.update(stage_seconds)
+    con.close()
+    return RunResult(run_id, out_dir, db_path, link, counts, seconds)
+
+
+@collector_paused()  # the graph's million objects live only here: no collector scans them
+def detect_and_publish(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    out_dir: Path,
+    policy: Policy,
+    settings: LinkSettings,
+    risk: RiskModel,
+) -> tuple[dict[str, int], dict[str, float]]:
+    """Build the graph, detect and score, write the outputs and publish run ``run_id``;
+    returns the number of cases of each type and the seconds of each stage."""
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
     graph = build_household_graph(con)
     seconds["graph"], clock = _lap(clock)
     cases = rank_cases(find_cases(graph, policy), risk)
@@ -80,11 +99,11 @@ def run_pipeline(
     write_entities(con, out_dir, settings)
     write_cases(out_dir, cases, policy)
     risk.save(out_dir / "risk_model.json")
+    seconds["write"], clock = _lap(clock)
     publish_run(con, run_id, cases, graph, counts)
     log.info("run %s: published %d cases", run_id, len(cases))
-    seconds["write"], clock = _lap(clock)
-    con.close()
-    return RunResult(run_id, out_dir, db_path, link, counts, seconds)
+    seconds["publish"], clock = _lap(clock)
+    return counts, seconds
 
 
 def _lap(started: float) -> tuple[float, float]:

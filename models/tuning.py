@@ -29,6 +29,7 @@ from models.policy import Policy
 from models.risk import RiskModel
 from resolver.evaluation import load_truth, score_clusters
 from resolver.link import Reclustered, recluster
+from resolver.memory import collector_paused
 from resolver.settings import LinkSettings
 
 SWEEP_THRESHOLDS = (0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999)
@@ -65,6 +66,7 @@ class WhatIf:
     disappear: list[dict]
 
 
+@collector_paused()  # the graph lives only here: no collector scans its objects
 def cases_at(
     con: duckdb.DuckDBPyConnection,
     threshold: float,
