@@ -106,18 +106,19 @@ def _attachment(con: duckdb.DuckDBPyConnection, links: str | None) -> None:
             UNION ALL
             SELECT unique_id_r, unique_id_l, unique_id_r, match_probability FROM {links}
         ),
-        best AS (
+        best AS (  -- ties broken by the rows' ids, so that every run picks the same link
             SELECT uid, max(match_probability) AS probability,
-                   arg_max(struct_pack(l := unique_id_l, r := unique_id_r), match_probability) AS link
+                   arg_max(struct_pack(l := unique_id_l, r := unique_id_r),
+                           struct_pack(p := match_probability, l := unique_id_l,
+                                       r := unique_id_r)) AS link
             FROM ends GROUP BY uid
         ),
-        reasons AS (  -- the two comparisons that weigh most for the link
+        reasons AS (  -- the two comparisons that weigh most for the link (ties: by name)
             SELECT unique_id_l, unique_id_r,
-                   string_agg(level_label, '、' ORDER BY match_weight DESC) AS basis
-            FROM (SELECT *, row_number() OVER (PARTITION BY unique_id_l, unique_id_r
-                                               ORDER BY match_weight DESC) AS rank
-                  FROM link_explanations WHERE match_weight > 0)
-            WHERE rank <= 2 GROUP BY ALL
+                   array_to_string(max_by(level_label, struct_pack(w := match_weight,
+                                                                    c := comparison), 2),
+                                   '、') AS basis
+            FROM link_explanations WHERE match_weight > 0 GROUP BY ALL
         )
         SELECT uid, probability, basis
         FROM best LEFT JOIN reasons
