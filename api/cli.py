@@ -467,7 +467,3 @@ def token_create(
         with opened(db) as storage:
             token = storage.create_token(name=name, role=role)
     print(token)
-
-
-if __name__ == "__main__":
-    app()

@@ -52,7 +52,7 @@ def measure_api(db: Path, *, seconds: int, connections: int) -> list[LoadFigure]
         scenarios = _scenarios(storage)
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--db", str(db), "--port", str(port)],
+        [sys.executable, "-m", "api", "serve", "--db", str(db), "--port", str(port)],
         stdout=subprocess.DEVNULL,
     )
     try:

@@ -23,7 +23,7 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        command = [sys.executable, "-m", "api.cli", "serve", "--db", str(self.db),
+        command = [sys.executable, "-m", "api", "serve", "--db", str(self.db),
                    "--port", str(self.port)]  # fmt: skip
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
         wait_until_up(f"{self.url}/api/health", timeout=60)

@@ -233,7 +233,7 @@ def test_a_run_killed_halfway_leaves_the_published_run_intact(county):
         published = http.get("/api/health").json()["published_run"]
         total = http.get("/api/cases").json()["total"]
     county["server"].stop()
-    command = [sys.executable, "-m", "api.cli", "-v", "run", str(county["drop"]),
+    command = [sys.executable, "-m", "api", "-v", "run", str(county["drop"]),
                "--out", str(county["out"] / "killed"), "--db", str(county["db"])]  # fmt: skip
     run = subprocess.Popen(command, stderr=subprocess.PIPE, text=True,
                            env=os.environ | {"PYTHONUNBUFFERED": "1"})  # fmt: skip
