@@ -29,8 +29,11 @@ class LinkSettings:
     """A phone, account or address shared by more persons than this is no household signal."""
     seed: int = 20261123
     u_max_pairs: float = 1e6
-    em_max_pairs: float = 1e6
-    """Each EM session trains on about this many blocked pairs (a deterministic sample)."""
+    em_max_pairs: float = 2.5e5
+    """Each EM session trains on about this many blocked pairs (a deterministic sample). A
+    quarter of a million pairs fix every m value: at 650,000 people, where a session blocks
+    up to 770,000 pairs, 1e6 gave the same case figures and linking figures within 0.0001,
+    in a second more."""
     prior_recall: float = 0.9
     """Share of true matches an exact ID join finds, to estimate the prior."""
     min_labels: int = 20
