@@ -1,11 +1,11 @@
 """The household graph (networkx): who belongs to which family, case and poor household,
 who died, who is disabled, and which accounts, phones and addresses people share.
 
-Nodes are ``(kind, key)`` tuples with the attributes below; edges carry ``kind``, the
-``registry`` and ``record_id`` they came from, ``probability``: how firmly that record is
-attached to its person (the strongest accepted identity link of the record; 1.0 for a record
-that stands alone, since no link was needed), and ``basis``: that link's strongest
-comparisons in words.
+Nodes are ``(kind, key)`` tuples with the attributes below; edges are keyed by the
+``record_id`` they came from and carry ``kind``, that ``registry`` and ``record_id``,
+``probability``: how firmly the record is attached to its person (the strongest accepted
+identity link of the record; 1.0 for a record that stands alone, since no link was needed),
+and ``basis``: that link's strongest comparisons in words.
 
 | node kind | key | attributes |
 |---|---|---|
@@ -143,9 +143,11 @@ ATTACHED = "coalesce(a.probability, 1.0), a.basis"
 
 
 def _edge(graph, registry, record_id, attached, left, right, kind, **attributes) -> None:
+    """An edge keyed by the record it came from (no two records of one registry share an id,
+    and no record ties the same two nodes twice)."""
     probability, basis = attached
     graph.add_edge(
-        left, right, kind=kind, registry=registry, record_id=record_id,
+        left, right, key=record_id, kind=kind, registry=registry, record_id=record_id,
         probability=probability, basis=basis, **attributes,
     )  # fmt: skip
 
