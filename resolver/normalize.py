@@ -191,13 +191,33 @@ _PROGRAM_WORDS = (
 def fold(raw: str, *, keep_spaces: bool = True) -> str:
     """Trim, full-width to half-width (NFKC), traditional to simplified, inner spaces
     collapsed to one or removed; repeated until nothing changes, so folding is idempotent."""
+    return fold_all([raw], keep_spaces=keep_spaces)[0]
+
+
+def fold_all(raws: list[str], *, keep_spaces: bool = True) -> list[str]:
+    """``fold`` of each value. NFKC and the conversion to simplified run once over all the
+    values joined by line breaks (neither changes or spans a line break), not once per
+    value; a value holding a line break of its own is folded alone."""
     space = " " if keep_spaces else ""
-    text = raw
-    while True:
-        folded = _SPACES.sub(space, _T2S.convert(unicodedata.normalize("NFKC", text)).strip())
-        if folded == text:
-            return folded
-        text = folded
+    texts = list(raws)
+    pending = range(len(texts))  # the values that changed in the last round
+    while pending:
+        joinable = [index for index in pending if "\n" not in texts[index]]
+        joined = _convert("\n".join(texts[index] for index in joinable)).split("\n")
+        converted = dict(zip(joinable, joined, strict=True)) if joinable else {}
+        changed = []
+        for index in pending:
+            text = converted[index] if index in converted else _convert(texts[index])
+            folded = _SPACES.sub(space, text.strip())
+            if folded != texts[index]:
+                texts[index] = folded
+                changed.append(index)
+        pending = changed
+    return texts
+
+
+def _convert(text: str) -> str:
+    return _T2S.convert(unicodedata.normalize("NFKC", text))
 
 
 def _ok(*values: object) -> Result:
@@ -214,13 +234,21 @@ def normalize_code(raw: str) -> Result:
 
 
 def normalize_text(raw: str) -> Result:
-    return _ok(fold(raw) or None)
+    return _text_of(fold(raw))
+
+
+def _text_of(folded: str) -> Result:
+    return _ok(folded or None)
 
 
 def normalize_name(raw: str) -> Result:
     """A person's name without spaces, in simplified characters, with a toneless pinyin key
     and its fuzzy form (``fuzzy_pinyin``)."""
-    name = _DOTS.sub("·", fold(raw, keep_spaces=False))
+    return _name_of(fold(raw, keep_spaces=False))
+
+
+def _name_of(folded: str) -> Result:
+    name = _DOTS.sub("·", folded)
     if not name:
         return _ok(None, None, None)
     key = pinyin_key(name)
@@ -470,7 +498,12 @@ def normalize_distinct(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.
     numbers, ISO dates) are recognised as arrays and skip the per-value Python."""
     handled, quick = _quick(kind, values)
     slow_positions = pc.indices_nonzero(pc.invert(handled))
-    results = [NORMALIZERS[kind](value) for value in values.take(slow_positions).to_pylist()]
+    slow_values = values.take(slow_positions).to_pylist()
+    if kind in _FOLDED:
+        keep_spaces, finish = _FOLDED[kind]
+        results = [finish(text) for text in fold_all(slow_values, keep_spaces=keep_spaces)]
+    else:
+        results = [NORMALIZERS[kind](value) for value in slow_values]
     slow = [pa.array([result[0][index] for result in results], ARROW_TYPES[sql_type])
             for index, (_, sql_type) in enumerate(outputs_of(kind))]  # fmt: skip
     problems = pa.array([result[1] for result in results], pa.string())
@@ -483,6 +516,10 @@ def normalize_distinct(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.
     unproblematic = pa.nulls(len(quick_positions), pa.string())
     return outputs, pa.concat_arrays([unproblematic, problems]).take(placed)
 
+
+# Kinds whose normaliser folds the whole value first: their values are folded all at once
+# (``fold_all``), then finished one by one. (keep_spaces, finish)
+_FOLDED = {"text": (True, _text_of), "name": (False, _name_of)}
 
 ARROW_TYPES = {
     "VARCHAR": pa.string(),

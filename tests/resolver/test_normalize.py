@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from resolver.idcard import check_char
 from resolver.normalize import (
     NORMALIZERS,
+    fold_all,
     fuzzy_pinyin,
     normalize_amount,
     normalize_date,
@@ -202,3 +203,24 @@ def test_normalising_many_ids_agrees_with_one_at_a_time(values):
 def test_normalising_many_codes_and_phones_agrees_with_one_at_a_time(codes, phones):
     assert all_at_once("code", codes) == one_at_a_time("code", codes)
     assert all_at_once("phone", phones) == one_at_a_time("phone", phones)
+
+
+# Names and addresses as clerks type them: traditional characters and phrases (乾隆, 頭髮),
+# full-width letters, spaces and line breaks inside a cell.
+NAME_LIKE = st.text(
+    alphabet=st.sampled_from(list("劉華乾隆頭髮發里裡王丽麗·•．ＡＢab \t\n　０１村镇鎮")),
+    max_size=12,
+)
+
+
+@settings(max_examples=200)
+@given(st.lists(NAME_LIKE, max_size=40, unique=True))
+def test_normalising_many_names_and_texts_agrees_with_one_at_a_time(values):
+    assert all_at_once("name", values) == one_at_a_time("name", values)
+    assert all_at_once("text", values) == one_at_a_time("text", values)
+
+
+def test_folding_many_values_at_once_keeps_each_value_apart():
+    values = ["劉 華", "乾隆\n年間", "", "  頭髮  "]
+    assert fold_all(values) == ["刘 华", "乾隆 年间", "", "头发"]
+    assert fold_all(values, keep_spaces=False) == ["刘华", "乾隆年间", "", "头发"]
