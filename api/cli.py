@@ -14,16 +14,10 @@ from typing import Annotated
 
 import duckdb
 import typer
-import uvicorn
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from api.app import create_app
-from api.ledgers import ledger_workbook, summary_workbook
-from api.loadtest import measure_api
-from api.settings import ApiSettings
-from api.storage import ROLES, opened
 from models.bench import run_bench
 from models.cases import CASE_LABELS
 from models.evaluation import CalibrationBin, CaseScores, evaluate_cases, fit_risk_model
@@ -40,6 +34,9 @@ from resolver.quality import findings_by_problem, problem_label, quality_summary
 from resolver.registries import REGISTRIES, column_header
 from resolver.settings import LinkSettings
 from resolver.synth import synthesize
+
+# The review server's modules (FastAPI, uvicorn, the ledgers' openpyxl) are imported by the
+# commands that serve or read published runs, so that `doudi run` starts without them.
 
 app = typer.Typer(help="Doudi (兜底): link assistance rosters with other registries.")
 # A report piped to a file or a CI log keeps its columns instead of wrapping at 80.
@@ -399,6 +396,11 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
 ) -> None:
     """Serve the review API (docs at /docs) on the run's DuckDB file."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import ApiSettings
+
     with _errors_reported():
         if not db.is_file():
             raise DoudiError(f"no database {db}: run `doudi run` first")
@@ -420,6 +422,8 @@ def bench_api(
     workdir: Annotated[Path | None, typer.Option(help="Keep the county here.")] = None,
 ) -> None:
     """Load the review API with wrk on loopback and print requests/s and latency."""
+    from api.loadtest import measure_api
+
     with _errors_reported(), tempfile.TemporaryDirectory(prefix="doudi-bench-api-") as scratch:
         if db is None:
             out = workdir or Path(scratch)
@@ -441,6 +445,9 @@ def export(
     db: DbOption = Path("doudi.duckdb"),
 ) -> None:
     """Write the 摸排台账 of each case type (a sheet per township) and the 汇总表."""
+    from api.ledgers import ledger_workbook, summary_workbook
+    from api.storage import opened
+
     with _errors_reported(), opened(db) as storage:
         out.mkdir(parents=True, exist_ok=True)
         for case_type, label in CASE_LABELS.items():
@@ -461,6 +468,8 @@ def token_create(
     db: DbOption = Path("doudi.duckdb"),
 ) -> None:
     """Mint a token and print it once (only its hash is stored)."""
+    from api.storage import ROLES, opened
+
     with _errors_reported():
         if role not in ROLES:
             raise DoudiError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
