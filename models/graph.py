@@ -26,7 +26,7 @@ and ``basis``: that link's strongest comparisons in words.
 | reported_dead | person - death | |
 | certified | person - disability | |
 | paid_to | case - account (once per case and account, from its first row) | |
-| uses | person - phone / address (from assistance rows) | |
+| uses | person - phone / address (from assistance rows) | case (the row's case node) |
 """
 
 from __future__ import annotations
@@ -170,9 +170,10 @@ def _shared_node(graph: nx.MultiGraph, kind: str, key: str) -> Node:
     return node
 
 
-def _shared(graph, node, kind: str, value: str | None, registry, record_id, attached) -> None:
+def _shared(graph, node, kind: str, value: str | None, case: Node, record_id, attached) -> None:
     if value and (kind, value) in graph.graph["shared"]:
-        _edge(graph, registry, record_id, attached, node, _shared_node(graph, kind, value), "uses")
+        _edge(graph, "assistance", record_id, attached, node, _shared_node(graph, kind, value),
+              "uses", case=case)  # fmt: skip
 
 
 def _shared_identifiers(con: duckdb.DuckDBPyConnection, entities: str, present: set[str]) -> set:
@@ -240,8 +241,8 @@ def _add_assistance(graph, con, entities) -> None:
               income_month=income, relation=relation, program=program,
               household_size=household_size, id18=id18,
               income_since=parse_date(income_date) if income_date else None)  # fmt: skip
-        _shared(graph, node, "phone", phone, "assistance", record_id, attached)
-        _shared(graph, node, "address", address, "assistance", record_id, attached)
+        _shared(graph, node, "phone", phone, case, record_id, attached)
+        _shared(graph, node, "address", address, case, record_id, attached)
         if account and not graph.has_edge(case, ("account", account)):  # once per case
             _edge(graph, "assistance", record_id, attached, case,
                   _shared_node(graph, "account", account), "paid_to")  # fmt: skip

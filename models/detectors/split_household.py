@@ -109,9 +109,7 @@ def _roster_users(graph: nx.MultiGraph, identifier: Node, legitimate: set) -> di
             users[case].add(case)
     else:
         for member, edge in neighbours(graph, identifier, "uses"):  # from roster rows
-            case = next(case for case, row in neighbours(graph, member, "enrolled_in")
-                        if row["record_id"] == edge["record_id"])  # fmt: skip
-            users[case].add(member)
+            users[edge["case"]].add(member)
     return {case: persons for case, persons in users.items()
             if case not in legitimate and graph.nodes[case]["program"] == "dibao"}  # fmt: skip
 

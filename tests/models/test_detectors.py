@@ -16,6 +16,7 @@ from models.detectors.roster_gap import detect_roster_gap
 from models.detectors.single_covered_member import detect_single_covered_member
 from models.detectors.split_household import detect_split_household
 from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
+from models.graph import neighbours
 from models.policy import load_policy
 
 POLICY = load_policy()
@@ -73,7 +74,9 @@ class Drop:
 
     def uses(self, pid, kind, value, record_id):
         """The person's row ``record_id`` (assistance) gives a phone or an address."""
-        self._edge(("person", pid), (kind, value), "uses", "assistance", record_id)
+        case = next(case for case, row in neighbours(self.graph, ("person", pid), "enrolled_in")
+                    if row["record_id"] == record_id)  # fmt: skip
+        self._edge(("person", pid), (kind, value), "uses", "assistance", record_id, case=case)
 
     def paid_to(self, case_no, account):
         self._edge(("case", case_no), ("account", account), "paid_to", "payments", f"F-{case_no}")
