@@ -9,7 +9,7 @@ pairs, clusters them without chaining and writes, in the run's DuckDB file:
 - ``possible_matches``: pairs for review that were not merged, and why;
 - ``scored_pairs``: every scored pair at or above the possible threshold, from which
   ``recluster`` makes the persons of another threshold without scoring again;
-- ``related_persons``: different persons who share a phone, bank account or address (a
+- ``related_persons`` (a view): different persons who share a phone, bank account or address (a
   household signal, never identity), where few persons share it;
 - ``link_model``: the settings and trained model of the run, and ``blocking_counts``.
 
@@ -331,7 +331,11 @@ def _has_tf(comparison: dict[str, Any]) -> bool:
 
 
 def _store_related(con, limit: int) -> None:
-    """Different persons sharing a phone, bank account or address that few persons share."""
+    """Different persons sharing a phone, bank account or address that few persons share: a
+    view, computed when read (nothing reads it during a run, and a county of 650,000 has a
+    million such pairs, which would take 1.4 s to store)."""
+    if "related_persons" in table_names(con):  # a table, from before it became a view
+        con.execute("DROP TABLE related_persons")
     accounts = (
         """
             UNION
@@ -344,7 +348,7 @@ def _store_related(con, limit: int) -> None:
     )
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE related_persons AS
+        CREATE OR REPLACE VIEW related_persons AS
         WITH identifiers AS (
             SELECT e.person_id, 'phone' AS kind, p.phone AS value
             FROM persons p JOIN entities e USING (registry, record_id) WHERE p.phone IS NOT NULL

@@ -258,3 +258,19 @@ def test_reviewers_labels_separate_and_join_rows_and_retrain_m(linked):
     finally:
         con.execute("DROP TABLE link_labels")
         link_persons(con, LinkSettings(), model=model)
+
+
+def test_related_persons_share_what_few_persons_share(linked):
+    con, _, _ = linked
+    related = con.execute("SELECT person_a, person_b, kind, value FROM related_persons").fetchall()
+    assert related and all(a < b for a, b, _, _ in related)
+    users = con.execute(
+        "SELECT p.phone, count(DISTINCT e.person_id) FROM persons p "
+        "JOIN entities e USING (registry, record_id) WHERE p.phone IS NOT NULL GROUP BY ALL"
+    ).fetchall()
+    limit = LinkSettings().related_limit
+    shared = {phone for phone, count in users if 2 <= count <= limit}
+    crowded = {phone for phone, count in users if count > limit}  # a village office's phone
+    related_phones = {value for _, _, kind, value in related if kind == "phone"}
+    assert crowded and not related_phones & crowded
+    assert related_phones == shared
