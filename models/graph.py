@@ -68,7 +68,7 @@ def build_household_graph(
     graph = nx.MultiGraph(
         as_of=as_of or _as_of(con), shared=_shared_identifiers(con, entities, present)
     )
-    _attachment(con, links if links and "link_explanations" in present else None)
+    _attachment(con, links if links and "person_links" in present else None)
     for name, add in _BUILDERS.items():
         if name in present:
             add(graph, con, entities)
