@@ -82,9 +82,10 @@ def _read_csv(path: Path, content: bytes) -> Table:
     if decoded is None or (b"\x00" in content[:4096] and decoded[0] != "utf-16"):
         raise InputError(path, None, None, "not a CSV in UTF-8 or GB18030/GBK, nor a spreadsheet")
     encoding, text = decoded
-    fast = _read_csv_arrow(path, text.encode("utf-8"), encoding)
-    if fast is not None:
-        return fast
+    if encoding not in ("utf-8", "utf-8-sig"):  # UTF-8 bytes the fast reader had already
+        fast = _read_csv_arrow(path, text.encode("utf-8"), encoding)
+        if fast is not None:
+            return fast
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as error:
