@@ -205,8 +205,9 @@ def _written(prepared: _Prepared, folder: Path) -> _Prepared:
 def _mapped(prepared: _Prepared, folder: Path) -> _Prepared:
     """``prepared`` with the tables ``_written`` put in ``folder``, memory-mapped."""
     raw, normalised, findings = (
-        pa.ipc.open_file(pa.memory_map(str(folder / f"{prepared.registry.name}.{part}.arrow")))
-        .read_all()
+        pa.ipc.open_file(
+            pa.memory_map(str(folder / f"{prepared.registry.name}.{part}.arrow"))
+        ).read_all()
         for part in _PARTS
     )
     return replace(prepared, raw=raw, normalised=normalised, findings=[findings])

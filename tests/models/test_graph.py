@@ -93,5 +93,8 @@ def test_nodes_of_a_kind_follow_changes_to_the_graph(graph):
     families = nodes_of(graph, "hukou_family")
     assert families == [("hukou_family", "F1")]
     graph.add_edge(person("new"), ("hukou_family", "F9"), kind="member_of")
-    assert sorted(nodes_of(graph, "hukou_family")) == [("hukou_family", "F1"), ("hukou_family", "F9")]
+    assert sorted(nodes_of(graph, "hukou_family")) == [
+        ("hukou_family", "F1"),
+        ("hukou_family", "F9"),
+    ]
     assert families == [("hukou_family", "F1")]  # a list handed out earlier is not changed

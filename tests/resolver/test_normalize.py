@@ -182,7 +182,8 @@ PHONE_LIKE = st.one_of(st.from_regex(r"\A1[0-9]{10}\Z"), st.from_regex(r"\A[0-9+
 
 DATE_LIKE = st.one_of(
     st.from_regex(r"\A(18|19|20|21)[0-9]{2}-(0[0-9]|1[0-3])-([0-2][0-9]|3[0-2])\Z"),
-    st.from_regex(r"\A[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?\Z"), st.text(max_size=12),
+    st.from_regex(r"\A[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?\Z"),
+    st.text(max_size=12),
 )
 
 
@@ -199,7 +200,9 @@ def test_normalising_many_ids_agrees_with_one_at_a_time(values):
 
 
 @settings(max_examples=200)
-@given(st.lists(CODE_LIKE, max_size=30, unique=True), st.lists(PHONE_LIKE, max_size=30, unique=True))
+@given(
+    st.lists(CODE_LIKE, max_size=30, unique=True), st.lists(PHONE_LIKE, max_size=30, unique=True)
+)
 def test_normalising_many_codes_and_phones_agrees_with_one_at_a_time(codes, phones):
     assert all_at_once("code", codes) == one_at_a_time("code", codes)
     assert all_at_once("phone", phones) == one_at_a_time("phone", phones)
