@@ -325,7 +325,7 @@ def _json(value: object) -> str:
 
 
 def json_value(value: object) -> object:
-    """Dates as ISO text and decimals as numbers, for ``json.dumps``."""
+    """Dates as ISO text and decimals as numbers, for ``json.dumps`` and ``orjson.dumps``."""
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -300,9 +300,7 @@ def _store_links(con, pairs: pa.Table, clustering: TableClustering) -> None:
 def _store_explanations(con, model: dict[str, Any]) -> None:
     """One row per accepted link and comparison: the level reached and its match weight. A
     view over ``person_links``, which holds them all (storing its 2.5 million rows at 650,000
-    people took half a second; reading a case's links from it costs nothing)."""
-    if "link_explanations" in table_names(con):  # a table, from before it became a view
-        con.execute("DROP TABLE link_explanations")
+    people took half a second; it reads as fast as the table did)."""
     selects = []
     for comparison in model["comparisons"]:
         column = comparison["output_column_name"]
@@ -317,7 +315,7 @@ def _store_explanations(con, model: dict[str, Any]) -> None:
             f"gamma_{column} AS level, CASE gamma_{column} {cases} END AS level_label, "
             f"{weight} AS match_weight FROM person_links"
         )
-    con.execute("CREATE OR REPLACE VIEW link_explanations AS " + " UNION ALL ".join(selects))
+    _replace_view(con, "link_explanations", " UNION ALL ".join(selects))
 
 
 def _level_labels(comparison: dict[str, Any]) -> dict[int, str]:
@@ -338,8 +336,6 @@ def _store_related(con, limit: int) -> None:
     """Different persons sharing a phone, bank account or address that few persons share: a
     view, computed when read (nothing reads it during a run, and a county of 650,000 has a
     million such pairs, which would take 1.4 s to store)."""
-    if "related_persons" in table_names(con):  # a table, from before it became a view
-        con.execute("DROP TABLE related_persons")
     accounts = (
         """
             UNION
@@ -350,9 +346,10 @@ def _store_related(con, limit: int) -> None:
         if "assistance" in table_names(con)
         else ""
     )
-    con.execute(
+    _replace_view(
+        con,
+        "related_persons",
         f"""
-        CREATE OR REPLACE VIEW related_persons AS
         WITH identifiers AS (
             SELECT e.person_id, 'phone' AS kind, p.phone AS value
             FROM persons p JOIN entities e USING (registry, record_id) WHERE p.phone IS NOT NULL
@@ -371,3 +368,10 @@ def _store_related(con, limit: int) -> None:
         WHERE a.person_id < b.person_id
         """
     )
+
+
+def _replace_view(con, name: str, query: str) -> None:
+    """(Re)create view ``name``; a file from before it was a view holds a table of that name."""
+    if name in table_names(con):
+        con.execute(f"DROP TABLE {name}")
+    con.execute(f"CREATE OR REPLACE VIEW {name} AS {query}")
