@@ -25,10 +25,11 @@ import io
 import json
 import logging
 import math
+import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from functools import cache, lru_cache
 from pathlib import Path
@@ -61,7 +62,8 @@ SHAPOTOU, SHAPOTOU_BC_MIN_COVERED = "沙坡头区", 2
 DAYAO = "大姚县"
 NO_LABOR = ("丧失劳动力", "无劳动力")
 DIBAO_STANDARD_YEAR = 4500
-BENEFIT = {"A": 420, "B": 350, "C": 280, "特困": 600}
+BENEFIT = {"A": 420, "B": 350, "C": 280, "特困": 600}  # 元 a month in BENEFIT_YEAR
+BENEFIT_YEAR = 2025
 POOR_STATUSES = ("未脱贫", "脱贫监测户", "边缘户")
 SEVERE_ANY_LEVEL = ("智力", "精神")
 ANOMALY_RATES = {
@@ -70,13 +72,25 @@ ANOMALY_RATES = {
     "split_household": 10,
     "missed_disability": 12,
     "over_standard": 8,
-}  # true cases per 10,000 people
+}  # injected per 10,000 people; a split whose members took a 户号 of their own is no
+# split_household: a suspected_split when the cases share a bank account, else no case
+CASE_TYPES = (
+    "deceased_paid",
+    "duplicate_enrollment",
+    "split_household",
+    "suspected_split",
+    "missed_disability",
+    "over_standard",
+)
 CONTROL_TYPES = (
     "legit_single_person",
+    "legit_separate_household",
+    "stale_income",
     "mistyped_enrolled",
     "lookalike",
     "twins",
     "death_within_grace",
+    "wrong_death_notice",
     "over_standard_within_exit",
 )
 CONTROL_RATE = 8  # per 10,000 people, each type
@@ -145,8 +159,71 @@ P_TEKUN_LONE = 0.85
 P_FAMILY_POOR = 0.7
 CASE_START_SKEW = 0.45  # <1 favours older start dates
 P_CASE_ENDS = 0.15  # cases of households that are not poor
-P_SPLIT_HUKOU = 0.4  # split-off members who also moved their hukou to a new 户号 (分户)
 ELDER_AGE = 60
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """What the county takes for granted, each a parameter. The defaults describe the county
+    of ``make demo``; ``VARIANTS`` push one assumption (or a few that go together) to an
+    extreme, so that a rule fitted to the defaults shows where it breaks."""
+
+    region: str = "dayao"
+    """``dayao`` (大姚县, 云南) or ``xinganmeng`` (a banner of 兴安盟, 内蒙古: 苏木 and 嘎查)."""
+    minority_name_share: float = 0.0
+    """Households with Mongolian names: no surname, several spellings of one sound, a clan
+    surname sometimes written and sometimes not."""
+    given_name_pool: int = 0
+    """0: every given name the tables hold; N: only the N most common of each kind, so that
+    many people share their exact name with someone of their township."""
+    coarse_address_share: float = 0.1
+    """Households whose address stops at the village group (某村八组), with no house number."""
+    courtyard_share: float = 0.04
+    """Elderly households with a 户号 of their own, at the address of a younger household of
+    their village (parents next door to their son): two legitimate households."""
+    courtyard_phone_share: float = 0.5
+    """Of those, the share that gives the son's phone as their contact."""
+    split_hukou_share: float = 0.4
+    """Split-off members who also moved to a 户号 of their own (分户)."""
+    split_account_share: float = 0.5
+    """Of those, the share still paid to the family's bank account (the rest keep a phone or
+    an address in common)."""
+    police_sparse_share: float = 0.25
+    """Police (公安) death notices carrying only name, gender, township and an address."""
+    cross_township_duplicates: float = 0.3
+    """Second enrollments of a duplicate set up in another township."""
+    duplicate_blank_id: float = 0.2
+    """Second enrollments of a duplicate written without an ID number."""
+    stale_income_share: float = 0.3
+    """Ended cases whose roster rows keep the low income of when they were paid."""
+    mixed_class_share: float = 0.6
+    """Cases with a severely disabled or gravely ill member where only that member is class
+    A (分类施保) and the others keep the case's class; the rest are class A throughout."""
+    annual_rise: float = 0.05
+    """Yearly rise of every monthly amount (from each January)."""
+    wrong_notice_rate: float = 0.3
+    """Death notices of living roster members (a namesake's notice, a mistyped ID), per
+    10,000 people."""
+
+
+# Each variant breaks the defaults' assumptions in one direction; `doudi evaluate --matrix`
+# runs them all.
+VARIANTS: dict[str, Assumptions] = {
+    "default": Assumptions(),
+    "coarse_addresses": Assumptions(coarse_address_share=0.85, courtyard_share=0.15,
+                                    courtyard_phone_share=0.8),
+    "no_hukou_splits": Assumptions(split_hukou_share=0.0),
+    "many_hukou_splits": Assumptions(split_hukou_share=0.9),
+    "police_notices": Assumptions(police_sparse_share=0.9),
+    "cross_township_duplicates": Assumptions(cross_township_duplicates=0.95,
+                                             duplicate_blank_id=0.8),
+    "minority_names": Assumptions(region="xinganmeng", minority_name_share=0.45),
+    "stale_incomes": Assumptions(stale_income_share=1.0),
+    "namesakes": Assumptions(given_name_pool=6),
+}  # fmt: skip
+# The county the risk model is fitted on (``doudi calibrate``): wrong death notices and
+# sparse police notices often enough that the model sees what they look like, true and false.
+CALIBRATION = Assumptions(wrong_notice_rate=3.0, police_sparse_share=0.5)
 
 # Noise rates at noise=1.0, per registry row and column.
 ID_NOISE = (
@@ -170,6 +247,12 @@ NAME_NOISE = (
     ("name_inner_space", 0.01),
     ("fullwidth", 0.005),
 )
+# Mongolian names only: another spelling of the same sound, the clan surname left out.
+MONGOLIAN_NAME_NOISE = (("name_transliteration", 0.25), ("name_clan_dropped", 0.4))
+# How clerks write one address: with the province, prefecture and county first, the group
+# in Chinese numerals (三组, 三社), without the 号.
+ADDRESS_NOISE = (("address_prefix", 0.2), ("address_group_chinese", 0.15),
+                 ("address_no_sign", 0.1))  # fmt: skip
 BIRTH_NOISE = (("birth_date_typo", 0.01), ("date_day_month_swap", 0.005))
 GENDER_WRONG = 0.005
 TOWNSHIP_SHORT = 0.3
@@ -273,8 +356,15 @@ def _zipf(count: int, exponent: float = 1.0) -> np.ndarray:
     return weights / weights.sum()
 
 
-def _rate_of(program: str, cls: str) -> int:
-    return BENEFIT["特困"] if program == "特困" else BENEFIT[cls]
+def _rates(programs: np.ndarray, classes: np.ndarray, months: np.ndarray, rise: float
+           ) -> np.ndarray:  # fmt: skip
+    """The monthly amount of each row's 低保 class (or 特困) in its month (months since
+    1970-01): ``BENEFIT`` in ``BENEFIT_YEAR``, rising by ``rise`` each January."""
+    keys = np.where(np.asarray(programs, dtype=object) == "特困", "特困",
+                    np.asarray(classes, dtype=object))  # fmt: skip
+    base = np.array([BENEFIT[key] for key in keys], dtype=np.float64)
+    years = np.asarray(months, dtype=np.int64) // 12 + 1970 - BENEFIT_YEAR
+    return np.rint(base * (1 + rise) ** years).astype(np.int64)
 
 
 def target_count(rate_per_10k: float, people: int) -> int:
@@ -316,9 +406,13 @@ class _Table:
 
 @dataclass(frozen=True)
 class Geography:
-    """Townships (full names) and their villages (``X村``)."""
+    """The county's region code and the codes of IDs issued elsewhere; its townships (full
+    names) with their shares of households, and their villages (``X村``, ``X嘎查``)."""
 
+    code: str
+    other_regions: tuple[str, ...]
     townships: tuple[str, ...]
+    shares: tuple[float, ...]
     villages: tuple[tuple[str, ...], ...]
 
 
@@ -330,6 +424,7 @@ class _State:
     people: int
     as_of: int
     geo: Geography
+    shape: Assumptions
     H: Cols = field(default_factory=dict)  # households
     P: Cols = field(default_factory=dict)  # persons
     cases: _Table = field(default_factory=lambda: _Table({}))
@@ -342,6 +437,7 @@ class _State:
     banks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     bank_next: int = 0
     relative_ids: pd.Series | None = None
+    false_notices: list[tuple[int, int]] = field(default_factory=list)  # (pid, day): alive
 
     @property
     def m_last(self) -> int:
@@ -360,13 +456,22 @@ class _State:
         return (self.as_of - birth) / 365.25
 
 
-def _geography(rng: np.random.Generator) -> Geography:
-    stems = names.VILLAGE_STEMS
+def _geography(rng: np.random.Generator, region: str) -> Geography:
+    if region == "dayao":
+        code, others = names.COUNTY_CODE, names.OTHER_REGIONS
+        towns, stems, suffixes = names.TOWNSHIPS, names.VILLAGE_STEMS, ("村",)
+    elif region == "xinganmeng":
+        code, others = names.XINGANMENG_CODE, names.XINGANMENG_OTHER_REGIONS
+        towns, stems = names.XINGANMENG_TOWNSHIPS, names.XINGANMENG_VILLAGE_STEMS
+        suffixes = names.XINGANMENG_VILLAGE_SUFFIXES
+    else:
+        raise ValueError(f"unknown region {region!r}")
     villages = []
-    for _ in names.TOWNSHIPS:
+    for _ in towns:
         chosen = rng.choice(len(stems), size=int(rng.integers(8, 21)), replace=False)
-        villages.append(tuple(stems[i] + "村" for i in chosen))
-    return Geography(tuple(town for town, _ in names.TOWNSHIPS), tuple(villages))
+        villages.append(tuple(stems[i] + suffixes[i % len(suffixes)] for i in chosen))
+    return Geography(code, others, tuple(town for town, _ in towns),
+                     tuple(share for _, share in towns), tuple(villages))  # fmt: skip
 
 
 def _household_sizes(rng: np.random.Generator, people: int) -> np.ndarray:
@@ -383,7 +488,7 @@ def _households(st: _State) -> None:
     rng, geo = st.rng, st.geo
     sizes = _household_sizes(rng, st.people)
     n = len(sizes)
-    shares = np.array([share for _, share in names.TOWNSHIPS])
+    shares = np.array(geo.shares)
     township = rng.choice(len(shares), size=n, p=shares / shares.sum())
     n_villages = np.array([len(v) for v in geo.villages])[township]
     village = np.minimum((rng.random(n) ** 1.4 * n_villages).astype(np.int64), n_villages - 1)
@@ -406,7 +511,10 @@ def _households(st: _State) -> None:
         "head_male": rng.random(n) < np.where(has_spouse, 0.88, 0.55),
         "eth": ethnic[rng.choice(len(ethnic), size=n, p=eth_p / eth_p.sum())],
         "shared_phone": rng.random(n) < 0.35,
+        "minority": rng.random(n) < st.shape.minority_name_share,
+        "coarse": rng.random(n) < st.shape.coarse_address_share,
     }
+    st.H["eth"] = np.where(st.H["minority"], "蒙古族", st.H["eth"]).astype(object)
     st.H["hukou_no"] = np.array(
         [
             f"{t + 1:02d}{v + 1:03d}{h + 1:05d}"
@@ -494,37 +602,69 @@ def _surnames(rng: np.random.Generator, H: Cols, h: np.ndarray, role, male) -> n
     return surname
 
 
-def _pick_chars(rng: np.random.Generator, chars: str, n: int) -> np.ndarray:
-    table = np.array(list(chars), dtype=object)
+def _pick_chars(rng: np.random.Generator, chars: str, n: int, pool: int = 0) -> np.ndarray:
+    """``n`` characters of ``chars`` (the ``pool`` most common only, when set)."""
+    table = np.array(list(chars[:pool] if pool else chars), dtype=object)
     return table[rng.choice(len(table), size=n, p=_zipf(len(table), 1.05))]
 
 
-def _pick_whole(rng: np.random.Generator, table: tuple[str, ...], n: int) -> np.ndarray:
-    return np.array(table, dtype=object)[rng.choice(len(table), size=n, p=_zipf(len(table), 0.9))]
+def _pick_whole(rng: np.random.Generator, table: tuple[str, ...], n: int, pool: int = 0
+                ) -> np.ndarray:  # fmt: skip
+    chosen = np.array(table[:pool] if pool else table, dtype=object)
+    return chosen[rng.choice(len(chosen), size=n, p=_zipf(len(chosen), 0.9))]
 
 
-def _given_names(rng: np.random.Generator, male: np.ndarray, birth: np.ndarray) -> np.ndarray:
-    """Given names of one or two characters, or common whole names, by sex and generation."""
+def _given_names(
+    rng: np.random.Generator, male: np.ndarray, birth: np.ndarray, pool: int = 0
+) -> np.ndarray:
+    """Given names of one or two characters, or common whole names, by sex and generation;
+    ``pool``: draw from only the most common few of each table (a county of namesakes)."""
     n = len(male)
     old = _ymd(birth)[0] < 1975
-    first = np.where(
-        male, _pick_chars(rng, names.MALE_CHARS, n), _pick_chars(rng, names.FEMALE_CHARS, n)
-    )
-    second = np.where(
-        male, _pick_chars(rng, names.MALE_CHARS, n), _pick_chars(rng, names.FEMALE_CHARS, n)
-    )
-    whole_old = np.where(
-        male, _pick_whole(rng, names.OLD_MALE_GIVEN, n), _pick_whole(rng, names.OLD_FEMALE_GIVEN, n)
-    )
-    whole_young = np.where(
-        male,
-        _pick_whole(rng, names.YOUNG_MALE_GIVEN, n),
-        _pick_whole(rng, names.YOUNG_FEMALE_GIVEN, n),
-    )
+
+    def chars(male_table, female_table):
+        return np.where(male, _pick_chars(rng, male_table, n, pool),
+                        _pick_chars(rng, female_table, n, pool))  # fmt: skip
+
+    def whole(male_table, female_table):
+        return np.where(male, _pick_whole(rng, male_table, n, pool),
+                        _pick_whole(rng, female_table, n, pool))  # fmt: skip
+
+    first = chars(names.MALE_CHARS, names.FEMALE_CHARS)
+    second = chars(names.MALE_CHARS, names.FEMALE_CHARS)
+    whole_old = whole(names.OLD_MALE_GIVEN, names.OLD_FEMALE_GIVEN)
+    whole_young = whole(names.YOUNG_MALE_GIVEN, names.YOUNG_FEMALE_GIVEN)
     whole = rng.random(n) < np.where(old, 0.35, 0.22)
     single = rng.random(n) < np.where(old, 0.25, 0.35)
     composed = np.where(single, first, first + second)
     return np.where(whole, np.where(old, whole_old, whole_young), composed).astype(object)
+
+
+def _mongolian_names(st: _State, h: np.ndarray) -> None:
+    """Mongolian names for the people (of households ``h``) of minority households: a name
+    of 2 to 6 characters in its most common spelling, after the household's clan surname
+    for half of them (written in some registries and left out in others: noise
+    ``name_clan_dropped``)."""
+    P, rng = st.P, st.rng
+    chosen = np.flatnonzero(st.H["minority"][h])
+    if not len(chosen):
+        return
+    spellings = {True: names.MONGOLIAN_MALE, False: names.MONGOLIAN_FEMALE}
+    taken: dict[int, set[str]] = {}  # no two members of a household share a name
+    for pid in chosen:
+        table = spellings[bool(P["male"][pid])]
+        used = taken.setdefault(int(h[pid]), set())
+        while True:
+            name = table[int(rng.choice(len(table), p=_zipf(len(table), 0.8)))][0]
+            if name not in used:
+                break
+        used.add(name)
+        P["given"][pid] = name
+    clans = np.array([clan for clan, _ in names.MONGOLIAN_CLANS], dtype=object)
+    weights = np.array([weight for _, weight in names.MONGOLIAN_CLANS])
+    clan_of = clans[rng.choice(len(clans), size=len(st.H["size"]), p=weights / weights.sum())]
+    written = rng.random(len(chosen)) < 0.5
+    P["surname"][chosen] = np.where(written, clan_of[h[chosen]], "")
 
 
 def _unique_numbers(
@@ -575,11 +715,12 @@ def _persons(st: _State) -> None:
     st.P = {"hh": h, "pos": pos, "role": role, "male": male, "birth": birth}
     st.P["relation"] = _relations(h, role, male, birth)
     st.P["surname"] = _surnames(rng, H, h, role, male)
-    st.P["given"] = _given_names(rng, male, birth)
-    others = np.array(names.OTHER_REGIONS, dtype=object)[
-        rng.integers(0, len(names.OTHER_REGIONS), n)
+    st.P["given"] = _given_names(rng, male, birth, st.shape.given_name_pool)
+    _mongolian_names(st, h)
+    others = np.array(st.geo.other_regions, dtype=object)[
+        rng.integers(0, len(st.geo.other_regions), n)
     ]
-    st.P["region"] = np.where(rng.random(n) < 0.05, others, names.COUNTY_CODE).astype(object)
+    st.P["region"] = np.where(rng.random(n) < 0.05, others, st.geo.code).astype(object)
     ethnic = np.array([e for e, _ in names.ETHNICITIES], dtype=object)
     own_eth = ethnic[rng.integers(0, len(ethnic), n)]
     st.P["eth"] = np.where(rng.random(n) < 0.08, own_eth, H["eth"][h]).astype(object)
@@ -592,6 +733,30 @@ def _persons(st: _State) -> None:
     st.P["dis_level"] = np.zeros(n, dtype=np.int64)
     st.P["dis_issue"] = np.zeros(n, dtype=np.int64)
     log.debug("persons: %d in %d households", n, len(H["size"]))
+
+
+def _courtyards(st: _State) -> None:
+    """Elderly households (one or two people, head 60 or older) at the address of a younger
+    household of their village: parents with a 户号 of their own next door to their son, a
+    share of them giving his phone as their contact. ``H["courtyard_of"]``: that younger
+    household, else -1."""
+    H, P, rng = st.H, st.P, st.rng
+    n = len(H["size"])
+    H["courtyard_of"] = np.full(n, -1, dtype=np.int64)
+    village = H["township"] * 1000 + H["village"]
+    young = np.flatnonzero((H["size"] >= 2) & (H["age"] < 55))
+    by_village = {key: group.to_numpy() for key, group in pd.Series(young).groupby(village[young])}
+    old = (H["size"] <= 2) & (H["age"] >= 60) & (rng.random(n) < st.shape.courtyard_share)
+    for hh in np.flatnonzero(old):
+        sons = by_village.get(village[hh])
+        if sons is None:
+            continue
+        son = int(sons[rng.integers(0, len(sons))])
+        H["courtyard_of"][hh], H["house"][hh] = son, H["house"][son]
+        phone = P["phone"][H["first"][son]]
+        if phone and rng.random() < st.shape.courtyard_phone_share:
+            members = np.arange(H["first"][hh], H["first"][hh] + H["size"][hh])
+            P["phone"][members[P["phone"][members] != ""]] = phone
 
 
 def _severe(st: _State, pids: np.ndarray | None = None) -> np.ndarray:
@@ -741,6 +906,7 @@ def _empty_rows() -> _Table:
             "keep": np.zeros(0, dtype=bool),
             "grace": np.zeros(0, dtype=np.int64),
             "dropped": np.zeros(0, dtype=bool),
+            "cls": np.zeros(0, dtype=object),  # the member's own 低保 class; "": the case's
         }
     )
 
@@ -797,6 +963,7 @@ def _add_row(
         keep=False,
         grace=NEVER,
         dropped=False,
+        cls="",
     )
 
 
@@ -871,7 +1038,10 @@ def _set_coverage(st: _State) -> None:
     rows["covered"][eligible & (st.rng.random(len(pid)) < 0.12)] = False
     needy = _severe(st, pid) | (P["health"][pid] == "患有大病")
     needy_case = np.bincount(rows["case"], weights=needy, minlength=len(st.cases)) > 0
-    st.cases["cls"][needy_case & (st.cases["program"] == "低保")] = "A"
+    needy_case &= st.cases["program"] == "低保"
+    mixed = needy_case & (st.rng.random(len(st.cases)) < st.shape.mixed_class_share)
+    st.cases["cls"][needy_case & ~mixed] = "A"
+    rows["cls"][needy & mixed[rows["case"]]] = "A"  # 分类施保: the needy member alone
 
 
 def _end_cases(st: _State) -> None:
@@ -883,7 +1053,8 @@ def _end_cases(st: _State) -> None:
     high = np.full(n, st.as_of - 15)
     end = _random_day(rng, low, high, n)
     ends = eligible & (low <= high) & (rng.random(n) < P_CASE_ENDS)
-    cases["income"][ends] = np.round(rng.uniform(380, 900, int(ends.sum())), 1)
+    updated = ends & (rng.random(n) >= st.shape.stale_income_share)  # the rest stay stale
+    cases["income"][updated] = np.round(rng.uniform(380, 900, int(updated.sum())), 1)
     row_end = np.where(ends[rows["case"]], end[rows["case"]], NEVER)
     rows["end"][:] = np.where(rows["start"] <= row_end, row_end, rows["end"])
     rows["dropped"][rows["start"] > row_end] = True
@@ -1131,11 +1302,15 @@ def _other_village(st: _State, township: int, village: int) -> int:
 
 
 def _inject_split(st: _State, k: int) -> None:
-    """split_household: one hukou household enrolled as two or more concurrent 低保 cases."""
+    """split_household: one hukou household enrolled as two or more concurrent 低保 cases.
+    When the split-off members also moved to a 户号 of their own (分户), it is no longer one
+    hukou family: a ``suspected_split`` (疑似人为分户) when the cases are still paid to one
+    bank account, and no case at all when only a phone or an address ties them."""
     cases = _splittable(st)
     _top_up(st, len(cases), k, sizes=(3, 9), having=_movable_people(st))
     cases = _splittable(st)
-    for case in _pick(st, cases, k, lambda c: (int(st.cases["hh"][c]),)):
+    chosen = _pick(st, cases, k, lambda c: (int(st.cases["hh"][c]),))
+    for case, (own_hukou, account) in zip(chosen, _split_kinds(st, len(chosen)), strict=True):
         uids = _case_rows(st, case)
         movable = st.rng.permutation(_movable(st, uids))
         groups = [[int(movable[0])]]
@@ -1143,12 +1318,27 @@ def _inject_split(st: _State, k: int) -> None:
             groups.append([int(movable[1])])
         elif len(movable) >= 2 and len(uids) >= 4 and st.rng.random() < 0.3:
             groups[0].append(int(movable[1]))
-        new_uids = [_split_off(st, case, group) for group in groups]
+        new_uids = [_split_off(st, case, group, own_hukou, account) for group in groups]
         remaining = [int(u) for u in uids if not any(u in g for g in groups)]
         records = tuple(
             ("assistance", u) for u in sorted(remaining + [u for group in new_uids for u in group])
         )
-        st.injected.append(("split_household", records))
+        if not own_hukou or account:
+            st.injected.append(("suspected_split" if own_hukou else "split_household", records))
+
+
+def _split_kinds(st: _State, k: int) -> list[tuple[bool, bool]]:
+    """For ``k`` splits, in random order: (moved to a 户号 of their own, still paid to the
+    family's account), in the shares the assumptions set (at least one of each kind a share
+    above zero asks for)."""
+    def share(count: int, rate: float) -> int:
+        return min(count, max(1, round(count * rate))) if rate > 0 and count else 0
+
+    own = share(k, st.shape.split_hukou_share)
+    account = share(own, st.shape.split_account_share)
+    kinds = [(False, False)] * (k - own) + [(True, True)] * account
+    kinds += [(True, False)] * (own - account)
+    return [kinds[i] for i in st.rng.permutation(k)]
 
 
 def _splittable(st: _State) -> np.ndarray:
@@ -1161,8 +1351,11 @@ def _splittable(st: _State) -> np.ndarray:
     return cases[has[cases] > 0]
 
 
-def _split_off(st: _State, case: int, group: list[int]) -> list[int]:
-    """Move a group of rows of ``case`` into a new 低保 case of the same household."""
+def _split_off(st: _State, case: int, group: list[int], own_hukou: bool, account: bool
+               ) -> list[int]:  # fmt: skip
+    """Move a group of rows of ``case`` into a new 低保 case of the same household; with
+    ``own_hukou`` its members take a 户号 of their own, and the new case is paid to the old
+    case's bank account when ``account``."""
     rng, cases = st.rng, st.cases
     hh = int(cases["hh"][case])
     start = int(
@@ -1173,12 +1366,11 @@ def _split_off(st: _State, case: int, group: list[int]) -> list[int]:
         township = int(cases["township"][case])
         where = {"village": _other_village(st, township, int(cases["village"][case]))}
         where["house"] = _new_house(st)
-    if rng.random() < 0.3:
+    if account or (not own_hukou and rng.random() < 0.3):
         where["bank"] = cases["bank"][case]
     own_phone = st.P["phone"][st.rows["pid"][group[0]]]
     where["phone"] = cases["phone"][case] if rng.random() < 0.3 or not own_phone else own_phone
-    own_hukou = rng.random() < P_SPLIT_HUKOU
-    if own_hukou:
+    if own_hukou and not account:
         _keep_a_tie(st, case, where)
     new_case = _add_case(st, "低保", hh, start, **where)
     if own_hukou:  # 11 characters: never one of the county's 10-character 户号
@@ -1193,16 +1385,16 @@ def _split_off(st: _State, case: int, group: list[int]) -> list[int]:
 
 
 def _keep_a_tie(st: _State, case: int, where: dict[str, Any]) -> None:
-    """A split-off case whose members also took a 户号 of their own (分户) keeps at least one
-    tie a reviewer can find: the old case's bank account, phone or address (``where``
-    without a village keeps the old house)."""
+    """A split-off case whose members also took a 户号 of their own (分户) and a bank account
+    of their own keeps a weaker tie: the old case's phone or address (``where`` without a
+    village keeps the old house)."""
     phone = st.cases["phone"][case]
-    if "village" not in where or where.get("bank") or (phone and where["phone"] == phone):
+    if "village" not in where or (phone and where["phone"] == phone):
         return
     if phone and st.rng.random() < 0.5:
         where["phone"] = phone
     else:
-        where["bank"] = st.cases["bank"][case]
+        del where["village"], where["house"]
 
 
 def _dup_kind(st: _State, pid: int) -> str:
@@ -1224,31 +1416,42 @@ def _inject_duplicates(st: _State, k: int) -> None:
         low = max(int(rows["start"][uid]) + 30, st.as_of - 3 * 365)
         start = int(_random_day(st.rng, low, st.as_of - 60, 1)[0])
         kind = _dup_kind(st, pid)
-        second = _second_enrolment(st, pid, kind, start)
-        if st.rng.random() < 0.7:
+        elsewhere = st.rng.random() < st.shape.cross_township_duplicates
+        second = _second_enrolment(st, pid, kind, start, elsewhere)
+        if st.rng.random() < st.shape.duplicate_blank_id:
+            st.forced[("assistance", second, "id_number")] = "id_blank"
+        elif st.rng.random() < 0.7:
             _force_identity_noise(st, "assistance", second, pid)
         st.injected.append(("duplicate_enrollment", (("assistance", uid), ("assistance", second))))
 
 
-def _second_enrolment(st: _State, pid: int, kind: str, start: int) -> int:
+def _second_enrolment(st: _State, pid: int, kind: str, start: int, elsewhere: bool) -> int:
+    """The duplicate's second row: in a relative's case of another village (``relative``), a
+    特困 case, or a 低保 case of his own at another address (``own``); in another township
+    when ``elsewhere``."""
     hh = int(st.P["hh"][pid])
+    township, village = int(st.H["township"][hh]), int(st.H["village"][hh])
     if kind == "relative":
         others = _family_cases(st, 1)
-        township, village = st.H["township"][hh], st.H["village"][hh]
-        others = others[
-            (st.cases["township"][others] != township) | (st.cases["village"][others] != village)
-        ]
+        away = st.cases["township"][others] != township
+        if not elsewhere:
+            away |= st.cases["village"][others] != village
+        others = others[away]
         picked = _pick(st, others, 1, lambda c: (int(st.cases["hh"][c]),))
         if picked:
             start = max(start, int(st.cases["start"][picked[0]]))
             return _add_row(st, picked[0], pid, start, 99, "其他")
         kind = "own"
-    if kind == "tekun":
-        case = _add_case(st, "特困", hh, start)
-    else:
-        township = int(st.H["township"][hh])
-        village = _other_village(st, township, int(st.H["village"][hh]))
-        case = _add_case(st, "低保", hh, start, village=village, house=_new_house(st))
+    if elsewhere:
+        township = int((township + st.rng.integers(1, len(st.geo.townships)))
+                       % len(st.geo.townships))  # fmt: skip
+        village = int(st.rng.integers(0, len(st.geo.villages[township])))
+    elif kind != "tekun":
+        village = _other_village(st, township, village)
+    place = {"township": township, "village": village, "house": _new_house(st)}
+    if kind == "tekun" and not elsewhere:
+        place = {}
+    case = _add_case(st, "特困" if kind == "tekun" else "低保", hh, start, **place)
     return _add_row(st, case, pid, start)
 
 
@@ -1460,6 +1663,95 @@ def _make_lookalike(st: _State, a: int, b: int) -> None:
     P["death"][b] = int(_random_day(st.rng, st.w0, st.as_of, 1)[0])
 
 
+def _inject_separate_households(st: _State, k: int) -> None:
+    """Control: parents with a 户号 of their own at their son's address (often with his
+    phone as their contact), each household with a 低保 case of its own: two legitimate
+    households, not a split one."""
+    old = np.flatnonzero(st.H["courtyard_of"] >= 0)
+    for hh in _pick(st, old, k, lambda h: (int(h), int(st.H["courtyard_of"][h]))):
+        cases = [_dibao_case(st, household) for household in (hh, int(st.H["courtyard_of"][hh]))]
+        if None in cases:
+            continue
+        records = tuple(("assistance", int(uid)) for case in cases for uid in _case_rows(st, case))
+        st.controls.append(("legit_separate_household", records,
+                            "two households (parents with their own 户号 next door to their "
+                            "son) sharing an address, often a phone, each with its own 低保"))  # fmt: skip
+
+
+def _dibao_case(st: _State, hh: int) -> int | None:
+    """The 低保 case of household ``hh`` when it has one of its own members only and they
+    are on no other roster; when none is on a roster, one is enrolled (all its living
+    members, covered). None otherwise, or when no member is alive."""
+    members = np.arange(st.H["first"][hh], st.H["first"][hh] + st.H["size"][hh])
+    members = members[st.P["death"][members] == NEVER]
+    listed = ~st.rows["dropped"] & np.isin(st.rows["pid"], members)
+    cases = np.unique(st.rows["case"][listed])
+    if len(cases) == 0 and len(members):
+        start = int(_random_day(st.rng, _day(COUNTY_START), st.as_of - 400, 1)[0])
+        case = _add_case(st, "低保", hh, start)
+        for pid in members:
+            _add_row(st, case, int(pid), start, int(st.P["pos"][pid]), str(st.P["relation"][pid]))
+        return case
+    _, intact, pure = _case_stats(st)
+    if len(cases) == 1 and intact[cases[0]] and pure[cases[0]] \
+            and st.cases["program"][cases[0]] == "低保":  # fmt: skip
+        return int(cases[0])
+    return None
+
+
+def _inject_stale_incomes(st: _State, k: int) -> None:
+    """Control: a severely disabled member of a household that is not poor, whose 低保 case
+    ended and whose roster rows still show the low income of when it was paid: history,
+    not a reason to think the household poor now."""
+    rows, cases = st.rows, st.cases
+    ended = np.bincount(rows["case"], weights=(rows["end"] == NEVER) & ~rows["dropped"],
+                        minlength=len(cases)) == 0  # fmt: skip
+    ended &= (cases["program"] == "低保") & ~st.H["poor"][cases["hh"]]
+    candidates = np.flatnonzero(ended[rows["case"]] & ~rows["dropped"]
+                                & (st.P["death"][rows["pid"]] == NEVER))  # fmt: skip
+    candidates = candidates[np.bincount(rows["pid"], minlength=len(st.P["hh"]))[
+        rows["pid"][candidates]] == 1]  # on no other roster row
+    for uid in _pick(st, candidates, k, lambda u: _row_households(st, u)):
+        pid, case = int(rows["pid"][uid]), int(rows["case"][uid])
+        _make_severe(st, pid)
+        cases["income"][case] = round(float(st.rng.uniform(60, 360)), 1)
+        st.controls.append(("stale_income", (("disability", pid), ("assistance", uid)),
+                            "severely disabled; the only low income is on a case that ended"))  # fmt: skip
+
+
+def _inject_wrong_notices(st: _State, k: int) -> None:
+    """Control: a living, covered member reported dead (a namesake's notice, a mistyped
+    ID). Most carry evidence of life after the date: the row began later, a certificate was
+    issued later, the income was assessed later, or a second notice gives another date."""
+    last = st.m_last - DEATH_GRACE_MONTHS - 2
+    candidates = _death_candidates(st, last, None)
+    for uid in _pick(st, candidates, k, lambda u: _row_households(st, u)):
+        pid, case = int(st.rows["pid"][uid]), int(st.rows["case"][uid])
+        start = int(st.rows["start"][uid])
+        kind = str(st.rng.choice(["began_later", "certified_later", "assessed_later",
+                                  "second_notice", "none"]))  # fmt: skip
+        born = int(st.P["birth"][pid]) + 365
+        if kind == "began_later" and born < start - 40:
+            day = int(_random_day(st.rng, max(start - 400, born), start - 40, 1)[0])
+        else:
+            kind = "none" if kind == "began_later" else kind
+            first = max(int(_months(start + 31)), st.m_first)
+            day = _death_in_month(st, int(st.rng.integers(first, last + 1)))
+        later = int(_random_day(st.rng, day + 30, st.as_of - 15, 1)[0])
+        if kind == "certified_later" and st.P["dis_type"][pid] < 0:
+            st.P["dis_type"][pid] = names.DISABILITY_TYPES.index("肢体")
+            st.P["dis_level"][pid], st.P["dis_issue"][pid] = 4, later
+        elif kind == "certified_later":
+            st.P["dis_issue"][pid] = later
+        elif kind == "assessed_later":
+            st.cases["assessed"][case] = later
+        elif kind == "second_notice":
+            st.false_notices.append((pid, later))
+        st.false_notices.append((pid, day))
+        st.controls.append(("wrong_death_notice", (("assistance", uid), ("deaths", pid)),
+                            f"alive, reported dead; evidence of life: {kind}"))  # fmt: skip
+
+
 def _shared_contacts(st: _State) -> None:
     """A village office phone on dozens of rows and an agent's account for dozens of cases,
     all of unrelated households (neither is an anomaly)."""
@@ -1505,6 +1797,7 @@ def _place(st: _State) -> None:
     """Build the population, then the injected anomalies and controls."""
     _households(st)
     _persons(st)
+    _courtyards(st)
     _disabilities(st)
     _background_deaths(st)
     counts = {name: target_count(rate, st.people) for name, rate in ANOMALY_RATES.items()}
@@ -1518,10 +1811,13 @@ def _place(st: _State) -> None:
     _inject_mistyped(st, control)
     _inject_legit_single(st, control)
     _inject_split(st, counts["split_household"])
+    _inject_separate_households(st, control)
+    _inject_stale_incomes(st, control)
     _inject_duplicates(st, counts["duplicate_enrollment"])
     _inject_deceased(st, counts["deceased_paid"])
     _inject_grace(st, control)
     _inject_lookalikes(st, control)
+    _inject_wrong_notices(st, max(1, round(st.shape.wrong_notice_rate * st.people / 10_000)))
     _inject_over_standard(st, counts["over_standard"])
     _inject_within_exit(st, control)
     _inject_marked_gaps(st, control)
@@ -1579,18 +1875,22 @@ def _person_columns(st: _State, pids: np.ndarray) -> dict[str, np.ndarray]:
         "village": np.array(
             [geo.villages[t][v] for t, v in zip(town, village, strict=True)], dtype=object
         ),
-        "address": _addresses(st, town, village, H["house"][hh]),
+        "address": _addresses(st, town, village, H["house"][hh], H["coarse"][hh]),
         "phone": P["phone"][pids],
         "eth": P["eth"][pids],
     }
 
 
-def _addresses(st: _State, town: np.ndarray, village: np.ndarray, house: np.ndarray) -> np.ndarray:
+def _addresses(st: _State, town: np.ndarray, village: np.ndarray, house: np.ndarray,
+               coarse: np.ndarray) -> np.ndarray:  # fmt: skip
+    """``金碧镇大坪村3组25号``: township, village, village group (80 houses each) and house;
+    a coarse address stops at the group (``金碧镇大坪村3组``)."""
     geo = st.geo
     return np.array(
         [
-            f"{geo.townships[t]}{geo.villages[t][v]}{h}号"
-            for t, v, h in zip(town, village, house, strict=True)
+            f"{geo.townships[t]}{geo.villages[t][v]}{(h - 1) % 800 // 80 + 1}组"
+            + ("" if c else f"{h}号")
+            for t, v, h, c in zip(town, village, house, coarse, strict=True)
         ],
         dtype=object,
     )
@@ -1621,7 +1921,8 @@ def _assistance_table(st: _State) -> pd.DataFrame:
     frame["relation"] = rows["relation"][uids]
     frame["case_no"] = case_no[case]
     frame["program"] = cases["program"][case]
-    frame["dibao_class"] = cases["cls"][case]
+    own_class = rows["cls"][uids]
+    frame["dibao_class"] = np.where(own_class != "", own_class, cases["cls"][case])
     frame["covered"] = np.where(rows["covered"][uids], "是", "否")
     frame["household_size"] = np.bincount(case, minlength=len(cases))[case]
     frame["health"] = st.P["health"][rows["pid"][uids]]
@@ -1632,7 +1933,8 @@ def _assistance_table(st: _State) -> pd.DataFrame:
     town, village = cases["township"][case], cases["village"][case]
     frame["township"] = np.array(st.geo.townships, dtype=object)[town]
     frame["village"] = [st.geo.villages[t][v] for t, v in zip(town, village, strict=True)]
-    frame["address"] = _addresses(st, town, village, cases["house"][case])
+    frame["address"] = _addresses(st, town, village, cases["house"][case],
+                                  st.H["coarse"][cases["hh"][case]])  # fmt: skip
     frame["phone"] = cases["phone"][case]
     frame["bank_account"] = cases["bank"][case]
     frame["备注"] = _remarks(st, len(uids))
@@ -1649,32 +1951,30 @@ def _case_numbers(st: _State) -> np.ndarray:
     rank[order] = np.arange(n)
     prefix = np.where(cases["program"] == "特困", "TK", "DB")
     return np.array(
-        [f"{p}{names.COUNTY_CODE}{r + 1:06d}" for p, r in zip(prefix, rank, strict=True)],
+        [f"{p}{st.geo.code}{r + 1:06d}" for p, r in zip(prefix, rank, strict=True)],
         dtype=object,
     )
 
 
 def _payments_table(st: _State, assistance: pd.DataFrame) -> pd.DataFrame:
-    """One row per case per month with a covered member active: the sum of their benefits."""
+    """One row per case per month with a covered member active: the sum of their own
+    amounts (each member's class, that year)."""
     start_m = np.maximum(_months(assistance["start_date"].to_numpy()), st.m_first)
     end_m = np.minimum(_months(assistance["end_date"].to_numpy()), st.m_last)
     count = np.maximum(end_m - start_m + 1, 0)
     index = np.repeat(np.arange(len(assistance)), count)
     offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-    rate = np.array(
-        [
-            _rate_of(p, c)
-            for p, c in zip(assistance["program"], assistance["dibao_class"], strict=True)
-        ]
-    )
+    months = start_m[index] + offset
+    rate = _rates(assistance["program"].to_numpy()[index],
+                  assistance["dibao_class"].to_numpy()[index], months, st.shape.annual_rise)  # fmt: skip
     covered = (assistance["covered"] == "是").to_numpy()
     expanded = pd.DataFrame(
         {
             "case_no": assistance["case_no"].to_numpy()[index],
-            "pay_month": start_m[index] + offset,
+            "pay_month": months,
             "order": assistance["order"].to_numpy()[index],
             "payee": assistance["pid"].to_numpy()[index],
-            "amount": (rate * covered)[index],
+            "amount": rate * covered[index],
         }
     ).sort_values(["case_no", "pay_month", "order"], kind="stable")
     grouped = expanded.groupby(["case_no", "pay_month"], sort=True)
@@ -1720,7 +2020,7 @@ def _poverty_table(st: _State) -> pd.DataFrame:
     hh = st.P["hh"][pids]
     cols = _person_columns(st, pids)
     del cols["address"], cols["phone"]
-    cols["poverty_hh_no"] = np.array([f"{names.COUNTY_CODE}{h + 1:08d}" for h in hh], dtype=object)
+    cols["poverty_hh_no"] = np.array([f"{st.geo.code}{h + 1:08d}" for h in hh], dtype=object)
     cols["poverty_status"] = H["status"][hh]
     cols["labor_capacity"] = _labor(st, pids)
     cols["health"] = st.P["health"][pids]
@@ -1751,6 +2051,9 @@ def _disability_table(st: _State) -> pd.DataFrame:
 
 
 def _deaths_table(st: _State) -> pd.DataFrame:
+    """The notices of every death (15 % reported twice, by two sources), and the wrong
+    notices of living people (``false_notice``; a police notice of a namesake or with a
+    mistyped ID)."""
     P, rng = st.P, st.rng
     dead = np.flatnonzero(P["death"] != NEVER)
     double = rng.random(len(dead)) < 0.15
@@ -1758,12 +2061,17 @@ def _deaths_table(st: _State) -> pd.DataFrame:
     weights = np.array([w for _, w in names.DEATH_SOURCES])
     first = rng.choice(len(sources), size=len(dead), p=weights / weights.sum())
     second = (first + rng.integers(1, len(sources), len(dead))) % len(sources)
-    pids = np.concatenate([dead, dead[double]])
-    source = np.concatenate([first, second[double]])
+    alive = np.array([pid for pid, _ in st.false_notices], dtype=np.int64)
+    pids = np.concatenate([dead, dead[double], alive])
+    police = [name for name, _ in names.DEATH_SOURCES].index("公安")
+    source = np.concatenate([first, second[double], np.full(len(alive), police)])
     cols = _person_columns(st, pids)
     del cols["relation"], cols["phone"]
-    cols["death_date"] = P["death"][pids]
+    cols["death_date"] = np.concatenate(
+        [P["death"][dead], P["death"][dead[double]], [day for _, day in st.false_notices]]
+    ).astype(np.int64)
     cols["source"] = sources[source]
+    cols["false_notice"] = np.arange(len(pids)) >= len(pids) - len(alive)
     cols["备注"] = _remarks(st, len(pids))
     frame = pd.DataFrame(cols)
     frame["source_rank"] = source
@@ -1810,21 +2118,29 @@ def _severe_rows(disability: pd.DataFrame) -> np.ndarray:
 
 
 def derive_cases(
-    tables: dict[str, pd.DataFrame], household: np.ndarray, as_of: int
-) -> list[dict[str, Any]]:
-    """Apply the contract section 2 rules to clean tables (with true ``pid``); every true case."""
+    tables: dict[str, pd.DataFrame], *, household: np.ndarray, hukou_of: np.ndarray, as_of: int,
+    rise: float,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Apply the contract section 2 rules to clean tables (with true ``pid``); every true case.
+    ``household``: each person's true household; ``hukou_of``: the 户号 each person is
+    registered under; ``rise``: the yearly rise of the monthly amounts. A notice of a living
+    person (``false_notice``) is no death."""
+    deaths = tables["deaths"]
+    tables = {**tables, "deaths": deaths[~deaths["false_notice"].to_numpy(dtype=bool)]}
     m_last = int(_months(as_of))
+    legit = _legit_single_cases(tables)
     found = (
-        _derive_deceased(tables, m_last)
-        + _derive_duplicates(tables, as_of, m_last)
-        + _derive_splits(tables, household, as_of)
-        + _derive_missed(tables)
+        _derive_deceased(tables, m_last, rise)
+        + _derive_duplicates(tables, as_of, m_last, rise)
+        + _derive_splits(tables, legit, hukou_of, as_of)
+        + _derive_suspected_splits(tables, legit, household, hukou_of, as_of)
+        + _derive_missed(tables, as_of)
         + _derive_over_standard(tables, as_of)
         + _derive_single_covered(tables, as_of)
         + _derive_roster_gaps(tables, as_of)
         + _derive_key_persons(tables, as_of)
     )
-    order = [*ANOMALY_RATES, "single_covered_member", "roster_gap", "unenrolled_key_person"]
+    order = [*CASE_TYPES, "single_covered_member", "roster_gap", "unenrolled_key_person"]
     return sorted(
         found, key=lambda case: (order.index(case["case_type"]), case["records"][0]["record_id"])
     )
@@ -1837,39 +2153,40 @@ def _paid_months(payments: pd.DataFrame) -> dict[str, set[int]]:
     return paid
 
 
-def _rates(frame: pd.DataFrame) -> np.ndarray:
-    return np.array(
-        [_rate_of(p, c) for p, c in zip(frame["program"], frame["dibao_class"], strict=True)]
-    )
+def _own_amount(row: Any, month: int, rise: float) -> int:
+    """A member's own amount in a month: the amount of the row's class (or 特困) that year."""
+    return int(_rates([row.program], [row.dibao_class], [month], rise)[0])
 
 
-def _derive_deceased(tables: dict[str, pd.DataFrame], m_last: int) -> list[dict[str, Any]]:
+def _derive_deceased(tables: dict[str, pd.DataFrame], m_last: int, rise: float
+                     ) -> list[dict[str, Any]]:  # fmt: skip
+    """A covered member paid after the month of death plus the grace, while the row was
+    active: the member's own amount in each of those months."""
     deaths = tables["deaths"]
     died = deaths.groupby("pid")["death_date"].min()
     rows = tables["assistance"]
-    rows = rows[(rows["covered"] == "是") & rows["pid"].isin(died.index)].copy()
-    rows["rate"] = _rates(rows)
+    rows = rows[(rows["covered"] == "是") & rows["pid"].isin(died.index)]
     start, end = _row_months(rows, m_last)
     paid = _paid_months(tables["payments"])
     found = []
-    for i, (_, row) in enumerate(rows.iterrows()):
-        death_month = int(_months(died[row["pid"]]))
+    for i, row in enumerate(rows.itertuples(index=False)):
+        death_month = int(_months(died[row.pid]))
         months = [
             m
-            for m in sorted(paid.get(row["case_no"], ()))
+            for m in sorted(paid.get(row.case_no, ()))
             if m > death_month + DEATH_GRACE_MONTHS and start[i] <= m <= end[i]
         ]
         if not months:
             continue
-        notices = deaths.loc[deaths["pid"] == row["pid"], "record_id"].tolist()
+        notices = deaths.loc[deaths["pid"] == row.pid, "record_id"].tolist()
         found.append(
             {
                 "case_type": "deceased_paid",
-                "records": [{"registry": "assistance", "record_id": row["record_id"]}],
-                "amount_at_risk": float(row["rate"] * len(months)),
-                "note": f"died {_date(died[row['pid']])}; paid {len(months)} months after "
+                "records": [{"registry": "assistance", "record_id": row.record_id}],
+                "amount_at_risk": float(sum(_own_amount(row, m, rise) for m in months)),
+                "note": f"died {_date(died[row.pid])}; paid {len(months)} months after "
                 f"{_month_text(death_month + DEATH_GRACE_MONTHS)}",
-                "person_id": _person_label(row["pid"]),
+                "person_id": _person_label(row.pid),
                 "death_records": [{"registry": "deaths", "record_id": r} for r in notices],
                 "paid_months": [_month_text(m) for m in months],
             }
@@ -1882,89 +2199,154 @@ def _person_label(pid: int) -> str:
 
 
 def _derive_duplicates(
-    tables: dict[str, pd.DataFrame], as_of: int, m_last: int
+    tables: dict[str, pd.DataFrame], as_of: int, m_last: int, rise: float
 ) -> list[dict[str, Any]]:
+    """One person on rows of two or more cases active at once; the money: in each month the
+    person was paid in two or more cases, everything above the largest amount received."""
     rows = tables["assistance"]
     rows = rows[rows.groupby("pid")["case_no"].transform("nunique") > 1].copy()
-    rows["rate"] = _rates(rows) * (rows["covered"] == "是").to_numpy()
     rows["m_start"], rows["m_end"] = _row_months(rows, m_last)
     rows["last_day"] = np.minimum(rows["end_date"].to_numpy(), as_of)
-    fields = ["pid", "record_id", "case_no", "start_date", "last_day", "m_start", "m_end", "rate"]
-    by_person: dict[int, list[tuple]] = {}
-    for item in rows[fields].itertuples(index=False, name=None):
-        by_person.setdefault(int(item[0]), []).append(item)
+    by_person: dict[int, list[Any]] = {}
+    for row in rows.itertuples(index=False):
+        by_person.setdefault(int(row.pid), []).append(row)
     paid = _paid_months(tables["payments"])
     found = []
     for pid in sorted(by_person):
-        involved, amount = _overlaps(sorted(by_person[pid], key=lambda r: (r[3], r[1])), paid)
+        items = sorted(by_person[pid], key=lambda r: (r.start_date, r.record_id))
+        involved = _overlapping(items)
         if involved:
+            chosen = [row for row in items if row.record_id in involved]
             found.append(
                 {
                     "case_type": "duplicate_enrollment",
-                    "records": [{"registry": "assistance", "record_id": r} for r in involved],
-                    "amount_at_risk": float(amount),
+                    "records": [{"registry": "assistance", "record_id": r}
+                                for r in sorted(involved)],
+                    "amount_at_risk": float(_paid_twice(chosen, paid, rise)),
                     "note": f"one person on {len(involved)} assistance rows of different cases "
                     "with overlapping active months",
                     "person_id": _person_label(pid),
                 }
-            )
+            )  # fmt: skip
     return found
 
 
-def _overlaps(items: list[tuple], paid: dict[str, set[int]]) -> tuple[list[str], float]:
-    """Rows (sorted by start) of one person that overlap a row of another case, and the money
-    paid twice: each later row's share over the months both its case and an earlier one paid."""
+def _overlapping(items: list[Any]) -> set[str]:
+    """The rows (sorted by start) of one person that overlap a row of another case."""
     involved: set[str] = set()
-    amount = 0.0
-    for j, (_, later_id, later_case, later_start, later_last, *_rest) in enumerate(items):
-        twice: set[int] = set()
+    for j, later in enumerate(items):
         for earlier in items[:j]:
-            if earlier[2] == later_case or later_start > earlier[4] or earlier[3] > later_last:
+            if (earlier.case_no == later.case_no or later.start_date > earlier.last_day
+                    or earlier.start_date > later.last_day):  # fmt: skip
                 continue
-            involved.update((earlier[1], later_id))
-            twice |= _active_paid(earlier, paid) & _active_paid(items[j], paid)
-        amount += items[j][7] * len(twice)
-    return sorted(involved), amount
+            involved.update((earlier.record_id, later.record_id))
+    return involved
 
 
-def _active_paid(row: tuple, paid: dict[str, set[int]]) -> set[int]:
-    """Months a row was active and its case was paid (row: the fields of _derive_duplicates)."""
-    return {m for m in paid.get(row[2], ()) if row[5] <= m <= row[6]}
+def _paid_twice(rows: list[Any], paid: dict[str, set[int]], rise: float) -> int:
+    """Over the months a person's covered rows were paid by two or more cases: the amounts
+    received beyond the largest one (a case counts once a month, at its largest row)."""
+    received: dict[int, dict[str, int]] = {}
+    for row in rows:
+        if row.covered != "是":
+            continue
+        for month in paid.get(row.case_no, ()):
+            if row.m_start <= month <= row.m_end:
+                by_case = received.setdefault(month, {})
+                amount = _own_amount(row, month, rise)
+                by_case[row.case_no] = max(amount, by_case.get(row.case_no, 0))
+    return sum(sum(by_case.values()) - max(by_case.values()) for by_case in received.values())
 
 
-def _derive_splits(
-    tables: dict[str, pd.DataFrame], household: np.ndarray, as_of: int
-) -> list[dict[str, Any]]:
+def _legit_single_cases(tables: dict[str, pd.DataFrame]) -> set[str]:
+    """Single-person cases of a severely disabled or gravely ill member (单人户保障)."""
     rows = tables["assistance"]
     disability = tables["disability"]
     severe = set(disability.loc[_severe_rows(disability), "pid"].tolist())
     roster = rows.groupby("case_no")["record_id"].transform("size").to_numpy()
     lone = rows[roster == 1]
-    legit = set(lone.loc[lone["pid"].isin(severe) | (lone["health"] == "患有大病"), "case_no"])
-    dibao = rows[(rows["program"] == "低保") & ~rows["case_no"].isin(legit)].copy()
-    dibao["hh"] = household[dibao["pid"].to_numpy()]
-    dibao = dibao[dibao.groupby("hh")["case_no"].transform("nunique") > 1]
+    return set(lone.loc[lone["pid"].isin(severe) | (lone["health"] == "患有大病"), "case_no"])
+
+
+def _dibao_rows(tables: dict[str, pd.DataFrame], legit: set[str]) -> pd.DataFrame:
+    rows = tables["assistance"]
+    return rows[(rows["program"] == "低保") & ~rows["case_no"].isin(legit)].copy()
+
+
+def _derive_splits(tables: dict[str, pd.DataFrame], legit: set[str], hukou_of: np.ndarray,
+                   as_of: int) -> list[dict[str, Any]]:  # fmt: skip
+    """One hukou family (one 户号) in two or more concurrent 低保 cases, each holding
+    members the other lacks; a legitimate 单人户 case does not count."""
+    dibao = _dibao_rows(tables, legit)
+    dibao["family"] = hukou_of[dibao["pid"].to_numpy()]
     found = []
-    households: dict[int, list[tuple]] = {}
-    fields = ["hh", "case_no", "pid", "start_date", "end_date", "record_id"]
-    for hh, case_no, pid, start, end, record in dibao[fields].itertuples(index=False, name=None):
-        households.setdefault(int(hh), []).append((case_no, int(pid), int(start), int(end), record))
-    for hh in sorted(households):
-        group = households[hh]
-        involved = _split_cases([item[:4] for item in group], as_of)
+    for family, group in _groups_of_cases(dibao, "family"):
+        involved = _split_cases(_moments(group), as_of)
         if involved:
-            records = sorted(item[4] for item in group if item[0] in involved)
             found.append(
                 {
                     "case_type": "split_household",
-                    "records": [{"registry": "assistance", "record_id": r} for r in records],
+                    "records": _records(group, involved),
                     "amount_at_risk": None,
                     "note": f"one hukou household in {len(involved)} concurrent 低保 cases",
-                    "household": f"H{int(hh):07d}",
+                    "household": family,
                     "case_numbers": sorted(involved),
                 }
             )
     return found
+
+
+def _derive_suspected_splits(
+    tables: dict[str, pd.DataFrame], legit: set[str], household: np.ndarray,
+    hukou_of: np.ndarray, as_of: int,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """A family that moved members to a 户号 of their own (分户) and is enrolled as concurrent
+    低保 cases of different 户号, each holding members the other lacks, paid to one bank
+    account: 疑似人为分户 (the tie a reviewer can find is the account; a phone or an address
+    alone ties nothing)."""
+    dibao = _dibao_rows(tables, legit)
+    dibao["hh"] = household[dibao["pid"].to_numpy()]
+    dibao["family"] = hukou_of[dibao["pid"].to_numpy()]
+    found = []
+    for hh, group in _groups_of_cases(dibao, "hh"):
+        involved = _split_cases(_moments(group), as_of)
+        chosen = group[group["case_no"].isin(involved)]
+        tied = {
+            case
+            for _, by_account in chosen.groupby("bank_account")
+            if by_account["case_no"].nunique() > 1 and by_account["family"].nunique() > 1
+            for case in by_account["case_no"]
+        }
+        if tied:
+            found.append(
+                {
+                    "case_type": "suspected_split",
+                    "records": _records(group, tied),
+                    "amount_at_risk": None,
+                    "note": f"one family under {group['family'].nunique()} 户号 in "
+                    f"{len(tied)} concurrent 低保 cases paid to one account",
+                    "household": f"H{int(hh):07d}",
+                    "case_numbers": sorted(tied),
+                }
+            )
+    return found
+
+
+def _groups_of_cases(rows: pd.DataFrame, key: str) -> list[tuple[Any, pd.DataFrame]]:
+    """The groups of rows by ``key`` that span two or more cases, in key order."""
+    rows = rows[rows.groupby(key)["case_no"].transform("nunique") > 1]
+    return list(rows.groupby(key, sort=True))
+
+
+def _moments(group: pd.DataFrame) -> list[tuple[str, int, int, int]]:
+    fields = ["case_no", "pid", "start_date", "end_date"]
+    return [(case, int(pid), int(start), int(end))
+            for case, pid, start, end in group[fields].itertuples(index=False, name=None)]  # fmt: skip
+
+
+def _records(group: pd.DataFrame, cases: set[str]) -> list[dict[str, str]]:
+    chosen = sorted(group.loc[group["case_no"].isin(cases), "record_id"])
+    return [{"registry": "assistance", "record_id": record} for record in chosen]
 
 
 def _split_cases(group: list[tuple[str, int, int, int]], as_of: int) -> set[str]:
@@ -2112,7 +2494,10 @@ def _derive_key_persons(tables: dict[str, pd.DataFrame], as_of: int) -> list[dic
     ]
 
 
-def _derive_missed(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
+def _derive_missed(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
+    """A living, severely disabled person of a poor household — by the 建档立卡 status or
+    income, or the income of an active covered roster row (never of a case that ended) —
+    with no active covered 低保 or 特困 row."""
     disability = tables["disability"]
     poverty = tables["poverty"]
     rows = tables["assistance"]
@@ -2121,10 +2506,9 @@ def _derive_missed(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
         poverty["income_per_capita_year"] < DIBAO_STANDARD_YEAR
     )
     poor = set(poverty.loc[poor_rows, "pid"].tolist())
-    poor |= set(rows.loc[rows["income_per_capita"] * 12 < DIBAO_STANDARD_YEAR, "pid"].tolist())
-    enrolled = set(
-        rows.loc[(rows["covered"] == "是") & (rows["end_date"] == NEVER), "pid"].tolist()
-    )
+    current = rows[(rows["covered"] == "是") & (rows["end_date"] >= as_of)]
+    poor |= set(current.loc[current["income_per_capita"] * 12 < DIBAO_STANDARD_YEAR, "pid"])
+    enrolled = set(current["pid"].tolist())
     found = []
     for row in disability[_severe_rows(disability)].itertuples(index=False):
         if row.pid in dead or row.pid not in poor or row.pid in enrolled:
@@ -2220,6 +2604,7 @@ class _NoiseContext:
     rng: np.random.Generator
     xlsx: bool
     relative_ids: pd.Series  # a person's ID -> the ID of another member of their household
+    address_prefix: str  # province, prefecture and county, as a full address begins
 
 
 def _relative_ids(st: _State) -> pd.Series:
@@ -2306,7 +2691,59 @@ def _noise_name(kind: str, value: str, ctx: _NoiseContext) -> str | None:
         return f"{surname} {given}"
     if kind == "fullwidth":
         return f"{surname}\u3000{given}"
+    if kind in ("name_transliteration", "name_clan_dropped"):
+        return _noise_mongolian(kind, value, ctx.rng)
     raise ValueError(kind)
+
+
+@cache
+def _mongolian_spellings() -> dict[str, tuple[str, ...]]:
+    """Each spelling of a Mongolian name -> all spellings of that name."""
+    table = names.MONGOLIAN_MALE + names.MONGOLIAN_FEMALE
+    return {spelling: group for group in table for spelling in group}
+
+
+def _noise_mongolian(kind: str, value: str, rng: np.random.Generator) -> str | None:
+    """Another spelling of a Mongolian name (after its clan surname, if written), or the
+    name without its clan surname; None for any other name."""
+    spellings = _mongolian_spellings()
+    clans = sorted((clan for clan, _ in names.MONGOLIAN_CLANS), key=len, reverse=True)
+    clan = next((c for c in clans if value.startswith(c) and value[len(c):] in spellings), "")
+    name = value[len(clan):]
+    if name not in spellings:
+        return None
+    if kind == "name_clan_dropped":
+        return name if clan else None
+    others = [spelling for spelling in spellings[name] if spelling != name]
+    return clan + others[int(rng.integers(0, len(others)))]
+
+
+def _noise_address(kind: str, value: str, ctx: _NoiseContext) -> str | None:
+    """An address as another clerk writes it: with the province, prefecture and county
+    first, the village group in Chinese numerals (三组, 三社), or without the 号."""
+    if not value:
+        return None
+    if kind == "address_prefix":
+        return ctx.address_prefix + value
+    if kind == "address_group_chinese":
+        group = re.search(r"(\d+)组", value)
+        if not group or int(group.group(1)) > 99:
+            return None
+        unit = "组" if ctx.rng.random() < 0.6 else "社"
+        return f"{value[: group.start()]}{_chinese_numeral(int(group.group(1)))}{unit}" \
+            f"{value[group.end():]}"
+    if kind == "address_no_sign":
+        return value.removesuffix("号") if value.endswith("号") else None
+    raise ValueError(kind)
+
+
+def _chinese_numeral(number: int) -> str:
+    """1..99 in Chinese numerals: 3 → 三, 12 → 十二, 40 → 四十."""
+    digits = "零一二三四五六七八九"
+    tens, units = divmod(number, 10)
+    if not tens:
+        return digits[units]
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[units] if units else "")
 
 
 def _noise_birth(kind: str, value: int, ctx: _NoiseContext) -> int | None:
@@ -2333,9 +2770,11 @@ def _noise_simple(kind: str, value: str, ctx: _NoiseContext) -> str | None:
     if kind == "gender_wrong":
         return "女" if value == "男" else "男"
     if kind == "township_suffix":
-        stem = value.removesuffix("傣族傈僳族乡").removesuffix("镇").removesuffix("乡")
+        stem = re.sub(r"(?:傣族傈僳族|满族)?乡$|镇$|苏木$", "", value)
         return stem if stem != value else None
     if kind == "village_variant":
+        if value.endswith("嘎查"):
+            return value[:-2] + "村"
         return value[:-1] + "村委会" if value.endswith("村") else None
     if kind == "blank":
         return ""
@@ -2359,10 +2798,13 @@ NoiseFn = Callable[[str, Any, _NoiseContext], Any]
 
 
 def _column_noise(
-    registry: str, column: str
+    registry: str, column: str, mongolian: bool = False
 ) -> tuple[tuple[tuple[str, float], ...], NoiseFn] | None:
-    """The noise kinds (with rates at noise=1) and function of one column, or None."""
+    """The noise kinds (with rates at noise=1) and function of one column, or None;
+    ``mongolian``: the county has Mongolian names."""
     kind = REGISTRIES[registry].column(column).kind
+    if column == "address":
+        return ADDRESS_NOISE, _noise_address
     if kind == "id":
         rates = ID_NOISE
         if registry == "deaths":
@@ -2379,7 +2821,7 @@ def _column_noise(
         "account": (("stray_space", ACCOUNT_FORMAT),),
     }
     if kind == "name":
-        return NAME_NOISE, _noise_name
+        return NAME_NOISE + (MONGOLIAN_NAME_NOISE if mongolian else ()), _noise_name
     if column == "birth_date":
         return BIRTH_NOISE, _noise_birth
     if kind in simple:
@@ -2407,13 +2849,15 @@ def _apply_noise(
     spec = FILES[registry]
     if st.relative_ids is None:
         st.relative_ids = _relative_ids(st)
-    ctx = _NoiseContext(st.rng, spec.fmt == "xlsx", st.relative_ids)
+    ctx = _NoiseContext(st.rng, spec.fmt == "xlsx", st.relative_ids,
+                        names.PROVINCE_PREFIXES[st.geo.code])  # fmt: skip
     keys = frame["key"].to_numpy()
     record_ids = frame["record_id"].tolist()
     values: dict[str, list] = {}
+    mongolian = st.shape.minority_name_share > 0
     for column in [c.name for c in REGISTRIES[registry].columns if c.name in frame]:
         cells = frame[column].tolist()
-        plan = _column_noise(registry, column) if noise > 0 else None
+        plan = _column_noise(registry, column, mongolian) if noise > 0 else None
         if plan is not None:
             rates, function = plan
             chosen = _noise_plan(cells, registry, column, rates, keys, st, noise)
@@ -2424,7 +2868,30 @@ def _apply_noise(
                 cells[i] = new
                 log_rows.append((registry, i, record_ids[i], column, kind))
         values[column] = cells
+    if registry == "deaths" and noise > 0:
+        _sparse_notices(frame, values, st, noise, log_rows)
     return values
+
+
+def _sparse_notices(frame: pd.DataFrame, values: dict[str, list], st: _State, noise: float,
+                    log_rows: list) -> None:  # fmt: skip
+    """Police notices that carry only the name, gender, township and (mostly) an address:
+    no ID number, no birth date, often no village (``police_sparse`` in the noise log)."""
+    police = (frame["source"] == "公安").to_numpy()
+    share = min(1.0, st.shape.police_sparse_share * noise)
+    sparse = np.flatnonzero(police & (st.rng.random(len(frame)) < share))
+    draws = st.rng.random((len(sparse), 2))
+    record_ids = frame["record_id"].tolist()
+    for i, (village_draw, address_draw) in zip(sparse, draws, strict=True):
+        blanks = {"id_number": "", "birth_date": NEVER}
+        if village_draw < 0.5:
+            blanks["village"] = ""
+        if address_draw < 0.2:
+            blanks["address"] = ""
+        for column, blank in blanks.items():
+            if values[column][i] not in ("", NEVER):
+                values[column][i] = blank
+                log_rows.append(("deaths", int(i), record_ids[i], column, "police_sparse"))
 
 
 def _noise_plan(cells: list, registry: str, column: str, rates: tuple, keys: np.ndarray, st: _State,
@@ -2713,6 +3180,8 @@ def _manifest(
     injected = Counter(case_type for case_type, _ in st.injected)
     return {
         "generator": "resolver.synth",
+        "assumptions": asdict(st.shape),
+        "namesakes": _namesakes(st),
         "seed": seed,
         "people": st.people,
         "noise": noise,
@@ -2722,10 +3191,13 @@ def _manifest(
             "death_grace_months": DEATH_GRACE_MONTHS,
             "dibao_standard_year": DIBAO_STANDARD_YEAR,
             "monthly_benefit": {
-                "低保A": BENEFIT["A"],
-                "低保B": BENEFIT["B"],
-                "低保C": BENEFIT["C"],
-                "特困": BENEFIT["特困"],
+                str(year): {
+                    label: int(_rates([program], [cls], [(year - 1970) * 12],
+                                      st.shape.annual_rise)[0])
+                    for label, program, cls in (("低保A", "低保", "A"), ("低保B", "低保", "B"),
+                                                ("低保C", "低保", "C"), ("特困", "特困", ""))
+                }
+                for year in range(st.m_first // 12 + 1970, st.m_last // 12 + 1971)
             },
             "severely_disabled": "level 1-2 of any type, or 3-4 of 智力/精神",
             "poor_statuses": list(POOR_STATUSES),
@@ -2741,12 +3213,24 @@ def _manifest(
             for registry, spec in FILES.items()
         },
         "rows": {registry: len(tables[registry]) for registry in FILES},
-        "anomalies": _counts((c["case_type"] for c in derived), ANOMALY_RATES),
-        "anomalies_injected": _counts(injected.elements(), ANOMALY_RATES),
+        "anomalies": _counts((c["case_type"] for c in derived), CASE_TYPES),
+        "anomalies_injected": _counts(injected.elements(), CASE_TYPES),
         "controls": _counts((c["control_type"] for c in controls), CONTROL_TYPES),
         "noise_rows": len(log_rows),
         "noise_kinds": dict(sorted(Counter(r[4] for r in log_rows).items())),
     }
+
+
+def _namesakes(st: _State) -> dict[str, float]:
+    """The share of people whose exact name another person of the county holds, of their
+    township, and of their township and birth year."""
+    frame = pd.DataFrame({"name": st.P["surname"] + st.P["given"],
+                          "town": st.H["township"][st.P["hh"]], "year": _ymd(st.P["birth"])[0]})  # fmt: skip
+    return {
+        label: round(float((frame.groupby(keys)["name"].transform("size") > 1).mean()), 3)
+        for label, keys in (("county", ["name"]), ("township", ["name", "town"]),
+                            ("township_and_birth_year", ["name", "town", "year"]))
+    }  # fmt: skip
 
 
 def _counts(items: Iterable[str], keys: Iterable[str]) -> dict[str, int]:
@@ -2758,12 +3242,14 @@ def _counts(items: Iterable[str], keys: Iterable[str]) -> dict[str, int]:
 
 
 def synthesize(
-    out_dir: Path, *, people: int, seed: int, noise: float = 1.0, as_of: date = date(2026, 10, 31)
-) -> SynthSummary:
+    out_dir: Path, *, people: int, seed: int, noise: float = 1.0, as_of: date = date(2026, 10, 31),
+    assumptions: Assumptions = VARIANTS["default"],
+) -> SynthSummary:  # fmt: skip
     """Write a synthetic county's data drop and its exact truth under ``out_dir``.
 
-    ``noise`` multiplies every noise rate (0 gives a perfectly clean drop). The same
-    (people, seed, noise, as_of) always writes the same bytes.
+    ``noise`` multiplies every noise rate (0 gives a perfectly clean drop); ``assumptions``
+    shape the county (``VARIANTS`` names some). The same arguments always write the same
+    bytes.
     """
     if people < 200:
         raise ValueError("a synthetic county needs at least 200 people")
@@ -2774,11 +3260,13 @@ def synthesize(
     drop.mkdir(parents=True, exist_ok=True)
     truth.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    st = _State(rng, people, _day(as_of), _geography(rng))
+    st = _State(rng, people, _day(as_of), _geography(rng, assumptions.region), assumptions)
     _place(st)
     _assign_ids(st)
     tables = _tables(st)
-    derived = derive_cases(tables, st.P["hh"], st.as_of)
+    hukou_of = np.where(st.P["own_hukou"] != "", st.P["own_hukou"], st.H["hukou_no"][st.P["hh"]])
+    derived = derive_cases(tables, household=st.P["hh"], hukou_of=hukou_of, as_of=st.as_of,
+                           rise=assumptions.annual_rise)  # fmt: skip
     controls = _check_truth(st, derived, _record_ids(tables))
     log_rows = _write_drop(st, tables, drop, noise)
     _write_truth(truth, tables, derived, controls, log_rows)

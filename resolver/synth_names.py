@@ -137,3 +137,50 @@ MOBILE_PREFIXES = (
     "180", "181", "189", "177", "199",
 )  # fmt: skip
 BANK_PREFIXES = ("622848", "621700", "622823", "621799", "623059", "622188")
+
+# A second region, for the variants that break the first one's assumptions: a banner of
+# 兴安盟 (内蒙古), where townships are 镇, 乡 or 苏木 and villages 嘎查 or 村, and many
+# people carry Mongolian names.
+XINGANMENG_CODE = "152221"  # 内蒙古自治区兴安盟科尔沁右翼前旗
+XINGANMENG_OTHER_REGIONS: tuple[str, ...] = (
+    "152201", "152202", "152222", "152223", "152224", "150102", "150402", "152301",
+)  # fmt: skip
+XINGANMENG_TOWNSHIPS: tuple[tuple[str, float], ...] = (
+    ("归流河镇", 0.14), ("居力很镇", 0.08), ("察尔森镇", 0.08), ("索伦镇", 0.10),
+    ("德伯斯镇", 0.08), ("大石寨镇", 0.10), ("阿力得尔苏木", 0.08), ("乌兰毛都苏木", 0.08),
+    ("满族屯满族乡", 0.08), ("额尔格图镇", 0.08), ("桃合木苏木", 0.10),
+)  # fmt: skip
+XINGANMENG_VILLAGE_STEMS: tuple[str, ...] = (
+    "巴彦", "乌兰", "阿拉坦", "哈达", "宝力根", "白音", "那仁", "额尔敦", "查干", "敖包",
+    "陶赖", "好田", "胡力斯台", "巴日嘎斯台", "伊和", "呼和", "希力", "新立", "太平",
+    "永兴", "前进", "胜利", "红光", "东风", "长胜", "永安", "联合", "新发", "建设", "保安",
+)  # fmt: skip
+XINGANMENG_VILLAGE_SUFFIXES = ("嘎查", "村")
+# Mongolian given names written in Chinese characters: each entry the spellings of one name
+# (the first the most common), by sex. A clerk writing a name heard aloud picks any.
+MONGOLIAN_MALE: tuple[tuple[str, ...], ...] = (
+    ("巴特尔", "巴特儿", "巴图尔"), ("额尔敦", "额日敦"), ("那日苏", "纳日苏"),
+    ("苏和", "苏赫"), ("朝鲁", "朝勒"), ("宝音", "保音"), ("阿拉坦", "阿拉担"),
+    ("孟和", "蒙和"), ("敖特根", "敖特更"), ("巴雅尔", "巴亚尔"), ("吉日嘎拉", "吉日格拉"),
+    ("哈斯", "哈斯尔"), ("图门", "图们"), ("阿木古楞", "阿木古冷"), ("额尔德木图", "额日德木图"),
+    ("满都拉", "满都呼"), ("德力格尔", "德勒格尔"), ("乌力吉", "乌力基"), ("达瓦", "达娃"),
+    ("毕力格", "必力格"), ("那顺乌日图", "那顺乌力图"), ("额尔敦毕力格", "额日敦毕力格"),
+    ("呼和巴特尔", "呼和巴图"), ("宝力道", "宝力德"), ("特木尔", "铁木尔"), ("旭日", "胥日"),
+    ("白音仓", "巴音仓"), ("布和", "布赫"), ("乌力吉巴雅尔", "乌力吉巴亚尔"),
+)  # fmt: skip
+MONGOLIAN_FEMALE: tuple[tuple[str, ...], ...] = (
+    ("其其格", "齐齐格"), ("乌云", "乌韵"), ("斯琴", "思琴"), ("图雅", "突雅"),
+    ("萨仁", "萨日"), ("格日勒", "格日乐"), ("乌兰", "吴兰"), ("其木格", "齐木格"),
+    ("乌日娜", "乌仁娜"), ("萨日娜", "萨仁娜"), ("斯琴高娃", "思琴高娃"), ("阿拉坦其其格", "阿拉坦齐齐格"),
+    ("娜仁", "那仁"), ("塔娜", "他娜"), ("高娃", "高哇"), ("琪琪格", "其其格玛"),
+    ("乌日汗", "乌仁汗"), ("图门其其格", "图们其其格"), ("敖登", "奥登"), ("额尔登其木格", "额日登其木格"),
+)  # fmt: skip
+# Clan surnames sometimes written before a Mongolian name and sometimes left out.
+MONGOLIAN_CLANS: tuple[tuple[str, float], ...] = (
+    ("包", 0.30), ("白", 0.20), ("韩", 0.12), ("宝", 0.10), ("吴", 0.08), ("敖", 0.06),
+    ("孛儿只斤·", 0.07), ("博尔济吉特·", 0.07),
+)  # fmt: skip
+PROVINCE_PREFIXES = {
+    COUNTY_CODE: "云南省楚雄彝族自治州大姚县",
+    XINGANMENG_CODE: "内蒙古自治区兴安盟科尔沁右翼前旗",
+}

@@ -22,8 +22,7 @@ from resolver.idcard import check_char, parse_id
 from resolver.reading import read_table
 from resolver.registries import PERSON_REGISTRIES, REGISTRIES
 from resolver.synth import (
-    ANOMALY_RATES,
-    BENEFIT,
+    CASE_TYPES,
     CONTROL_TYPES,
     FILES,
     SynthSummary,
@@ -226,7 +225,7 @@ def test_persons_cover_every_person_row_exactly_once(noisy: SynthSummary) -> Non
 def test_every_anomaly_and_control_type_is_present(noisy: SynthSummary) -> None:
     cases = _jsonl(noisy.truth_dir / "cases.jsonl")
     controls = _jsonl(noisy.truth_dir / "controls.jsonl")
-    for case_type in ANOMALY_RATES:
+    for case_type in CASE_TYPES:
         assert sum(c["case_type"] == case_type for c in cases) == noisy.anomalies[case_type] >= 1
     for control_type in CONTROL_TYPES:
         assert (
@@ -254,6 +253,7 @@ def test_truth_records_exist_in_the_drop(noisy: SynthSummary) -> None:
         "deceased_paid": ("assistance",),
         "duplicate_enrollment": ("assistance",),
         "split_household": ("assistance",),
+        "suspected_split": ("assistance",),
         "missed_disability": ("disability",),
         "over_standard": ("assistance",),
         "single_covered_member": ("assistance",),
@@ -384,21 +384,27 @@ def test_truth_equals_rules_applied_to_the_clean_drop(clean: SynthSummary) -> No
     """Re-derive every anomaly from the written clean files (IDs are exact keys there)."""
     drop = clean.drop_dir
     assistance = _rows(drop, "assistance")
+    manifest = json.loads((clean.truth_dir / "manifest.json").read_text(encoding="utf-8"))
+    rates = manifest["policy"]["monthly_benefit"]  # year -> 低保A/B/C, 特困 -> 元 a month
     payments = defaultdict(set)
     paid = defaultdict(float)  # (case_no, month) -> amount
     for row in _rows(drop, "payments"):
         month = int(row["pay_month"][:4]) * 12 + int(row["pay_month"][5:]) - 1
         payments[row["case_no"]].add(month)
         paid[(row["case_no"], month)] += float(row["amount"])
+    wrong = {r["record_id"] for c in _jsonl(clean.truth_dir / "controls.jsonl")
+             if c["control_type"] == "wrong_death_notice" for r in c["records"]}  # fmt: skip
     deaths: dict[str, date] = {}
     for row in _rows(drop, "deaths"):
-        deaths[row["id_number"]] = min(
-            deaths.get(row["id_number"], date.max), _day(row["death_date"])
-        )
+        if row["record_id"] not in wrong:  # a notice of a living person is no death
+            deaths[row["id_number"]] = min(
+                deaths.get(row["id_number"], date.max), _day(row["death_date"])
+            )
     expected = (
-        _rederive_deceased(assistance, payments, deaths)
-        | _rederive_duplicates(assistance, payments)
+        _rederive_deceased(assistance, payments, deaths, rates)
+        | _rederive_duplicates(assistance, payments, rates)
         | _rederive_splits(drop, assistance)
+        | _rederive_suspected_splits(drop, assistance)
         | _rederive_missed(drop, assistance, deaths)
         | _rederive_over_standard(assistance, paid)
         | _rederive_single_covered(drop, assistance)
@@ -431,8 +437,10 @@ def _rederive_over_standard(assistance: list, paid: dict[tuple[str, int], float]
     return found
 
 
-def _rate(row: dict[str, str]) -> int:
-    return BENEFIT["特困"] if row["program"] == "特困" else BENEFIT[row["dibao_class"]]
+def _rate(row: dict[str, str], month: int, rates: dict) -> int:
+    """The member's own amount in ``month``: that year's amount of the row's class."""
+    label = "特困" if row["program"] == "特困" else f"低保{row['dibao_class']}"
+    return rates[str(month // 12)][label]
 
 
 def _active_months(row: dict[str, str]) -> tuple[int, int]:
@@ -440,7 +448,7 @@ def _active_months(row: dict[str, str]) -> tuple[int, int]:
     return _month(_day(row["start_date"])), _month(end) if end else _month(AS_OF)
 
 
-def _rederive_deceased(assistance: list, payments: dict, deaths: dict) -> set:
+def _rederive_deceased(assistance: list, payments: dict, deaths: dict, rates: dict) -> set:
     found = set()
     for row in assistance:
         if row["covered"] != "是" or row["id_number"] not in deaths:
@@ -449,48 +457,42 @@ def _rederive_deceased(assistance: list, payments: dict, deaths: dict) -> set:
         died = _month(deaths[row["id_number"]])
         months = [m for m in payments[row["case_no"]] if m > died + 1 and first <= m <= last]
         if months:
-            found.add(("deceased_paid", (row["record_id"],), float(_rate(row) * len(months))))
+            amount = float(sum(_rate(row, month, rates) for month in months))
+            found.add(("deceased_paid", (row["record_id"],), amount))
     return found
 
 
-def _rederive_duplicates(assistance: list, payments: dict) -> set:
+def _rederive_duplicates(assistance: list, payments: dict, rates: dict) -> set:
+    """Rows of one person in different cases active at once; the money: in each month paid
+    by two or more cases, all but the largest amount."""
     by_person = defaultdict(list)
     for row in assistance:
         by_person[row["id_number"]].append(row)
     found = set()
     for rows in by_person.values():
-        rows.sort(key=lambda r: (r["start_date"], r["record_id"]))
-        involved, amount = set(), 0.0
-        for j, later in enumerate(rows):
-            twice = set()
-            for earlier in rows[:j]:
-                last_e = _day(earlier["end_date"]) or AS_OF
-                last_l = _day(later["end_date"]) or AS_OF
-                if (
-                    earlier["case_no"] == later["case_no"]
-                    or _day(later["start_date"]) > last_e
-                    or _day(earlier["start_date"]) > last_l
-                ):
-                    continue
-                involved |= {earlier["record_id"], later["record_id"]}
-                a0, a1 = _active_months(earlier)
-                b0, b1 = _active_months(later)
-                twice |= {
-                    m
-                    for m in payments[earlier["case_no"]] & payments[later["case_no"]]
-                    if a0 <= m <= a1 and b0 <= m <= b1
-                }
-            amount += _rate(later) * (later["covered"] == "是") * len(twice)
+        involved = set()
+        for one in rows:
+            for two in rows:
+                if one["case_no"] < two["case_no"] and _day(one["start_date"]) <= (
+                    _day(two["end_date"]) or AS_OF
+                ) and _day(two["start_date"]) <= (_day(one["end_date"]) or AS_OF):
+                    involved |= {one["record_id"], two["record_id"]}
+        received = defaultdict(dict)  # month -> case -> amount
+        for row in rows:
+            if row["record_id"] in involved and row["covered"] == "是":
+                first, last = _active_months(row)
+                for month in payments[row["case_no"]]:
+                    if first <= month <= last:
+                        received[month][row["case_no"]] = _rate(row, month, rates)
+        amount = sum(sum(by_case.values()) - max(by_case.values())
+                     for by_case in received.values() if len(by_case) > 1)  # fmt: skip
         if involved:
             found.add(("duplicate_enrollment", tuple(sorted(involved)), float(amount)))
     return found
 
 
-def _rederive_splits(drop: Path, assistance: list) -> set:
-    """Splits of one 户号, joined by the cases tied to them by an account, phone or address
-    on the roster that few persons use (a family that also split its 户号, 分户); then the
-    tied cases of no family."""
-    household = {row["id_number"]: row["hukou_no"] for row in _rows(drop, "hukou")}
+def _roster_and_legit(drop: Path, assistance: list) -> tuple[dict, list]:
+    """The roster by case, and its 低保 rows outside legitimate 单人户 cases."""
     severe = {row["id_number"] for row in _rows(drop, "disability") if _is_severe(row)}
     roster = defaultdict(list)
     for row in assistance:
@@ -499,68 +501,50 @@ def _rederive_splits(drop: Path, assistance: list) -> set:
         case for case, rows in roster.items()
         if len(rows) == 1 and (rows[0]["id_number"] in severe or rows[0]["health"] == "患有大病")
     }  # fmt: skip
-    dibao = [r for r in assistance if r["program"] == "低保" and r["case_no"] not in legit]
+    return roster, [r for r in assistance if r["program"] == "低保" and r["case_no"] not in legit]
+
+
+def _rederive_splits(drop: Path, assistance: list) -> set:
+    """One 户号 in two or more concurrent 低保 cases, each holding members the other lacks."""
+    household = {row["id_number"]: row["hukou_no"] for row in _rows(drop, "hukou")}
+    _, dibao = _roster_and_legit(drop, assistance)
     families = defaultdict(list)
     for row in dibao:
         if row["id_number"] in household:
             families[household[row["id_number"]]].append(row)
-    ties = _ties(dibao)
-    found, split = set(), set()
-    for hukou_no in sorted(families):
-        rows = families[hukou_no]
-        own = {r["case_no"] for r in rows}
-        extra = set().union(*(ties.get(case, set()) for case in own)) - own
-        rows = rows + [r for case in sorted(extra) for r in roster[case]]
-        involved = _split_involved(rows)
-        if involved - split:
-            found.add(("split_household", tuple(sorted(r["record_id"] for r in rows
-                                                       if r["case_no"] in involved)), None))  # fmt: skip
-            split |= involved
-    for group in _components(ties, exclude=split):
-        rows = [r for case in sorted(group) for r in roster[case]]
+    found = set()
+    for rows in families.values():
         involved = _split_involved(rows)
         if involved:
-            records = tuple(sorted(r["record_id"] for r in rows if r["case_no"] in involved))
-            found.add(("split_household", records, None))
+            found.add(("split_household", tuple(sorted(r["record_id"] for r in rows
+                                                       if r["case_no"] in involved)), None))  # fmt: skip
     return found
 
 
-def _ties(dibao: list) -> dict[str, set[str]]:
-    """Case -> the cases an account, phone or address on the roster ties it to directly
-    (used by at most eight persons or cases, and through different persons)."""
-    users: dict[tuple, dict[str, set]] = defaultdict(lambda: defaultdict(set))
-    for row in dibao:
-        for kind in ("bank_account", "phone", "address"):
-            if row[kind]:
-                who = row["case_no"] if kind == "bank_account" else row["id_number"]
-                users[(kind, row[kind])][row["case_no"]].add(who)
-    ties = defaultdict(set)
-    for by_case in users.values():
-        if len(set().union(*by_case.values())) > 8:
+def _rederive_suspected_splits(drop: Path, assistance: list) -> set:
+    """低保 cases of different 户号 paid to one account (of at most eight cases), each
+    holding members the other lacks: all rows of the cases so tied."""
+    household = {row["id_number"]: row["hukou_no"] for row in _rows(drop, "hukou")}
+    roster, dibao = _roster_and_legit(drop, assistance)
+    cases_of = defaultdict(set)
+    for row in assistance:
+        cases_of[row["bank_account"]].add(row["case_no"])
+    eligible = {row["case_no"] for row in dibao}
+    found = set()
+    for cases in cases_of.values():
+        tied = sorted(cases & eligible)
+        families = {case: {household[r["id_number"]] for r in roster[case]
+                           if r["id_number"] in household} for case in tied}  # fmt: skip
+        if not 2 <= len(cases) <= 8 or len(tied) < 2 or not all(families.values()):
             continue
-        cases = [c for c, who in by_case.items()
-                 if any(who - other for o, other in by_case.items() if o != c)]  # fmt: skip
-        for case in cases:
-            ties[case] |= set(cases) - {case}
-    return ties
-
-
-def _components(ties: dict[str, set[str]], *, exclude: set[str]) -> list[set[str]]:
-    """Connected groups of tied cases, leaving out ``exclude``."""
-    seen, groups = set(exclude), []
-    for start in sorted(ties):
-        if start in seen:
+        if any(families[one] & families[two] for one in tied for two in tied if one < two):
             continue
-        group, stack = set(), [start]
-        while stack:
-            case = stack.pop()
-            if case not in seen:
-                seen.add(case)
-                group.add(case)
-                stack += ties[case] - seen
-        if len(group) > 1:
-            groups.append(group)
-    return groups
+        rows = [r for r in dibao if r["case_no"] in tied]
+        involved = _split_involved(rows)
+        if len(involved) >= 2:
+            records = tuple(sorted(r["record_id"] for r in rows if r["case_no"] in involved))
+            found.add(("suspected_split", records, None))
+    return found
 
 
 def _split_involved(rows: list) -> set[str]:
@@ -657,7 +641,8 @@ def _rederive_missed(drop: Path, assistance: list, deaths: dict) -> set:
         row["id_number"] for row in _rows(drop, "poverty")
         if row["poverty_status"] in ("未脱贫", "脱贫监测户", "边缘户") or float(row["income_per_capita_year"]) < 4500
     }  # fmt: skip
-    poor |= {row["id_number"] for row in assistance if float(row["income_per_capita"]) * 12 < 4500}
+    poor |= {row["id_number"] for row in assistance if float(row["income_per_capita"]) * 12 < 4500
+             and row["covered"] == "是" and not row["end_date"]}  # current rows only
     enrolled = {
         row["id_number"] for row in assistance if row["covered"] == "是" and not row["end_date"]
     }
