@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 Status = Literal["open", "in_review", "confirmed", "dismissed", "field_check"]
 CaseType = Literal["deceased_paid", "duplicate_enrollment", "split_household",
-                   "missed_disability", "single_covered_member",
+                   "suspected_split", "missed_disability", "single_covered_member",
                    "unenrolled_key_person", "over_standard", "roster_gap"]  # fmt: skip
 Role = Literal["auditor", "analyst", "consumer", "admin"]
 

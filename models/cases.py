@@ -11,6 +11,7 @@ CASE_LABELS = {
     "deceased_paid": "死亡后仍发放",
     "duplicate_enrollment": "重复享受",
     "split_household": "拆户保障",
+    "suspected_split": "疑似人为分户",
     "missed_disability": "重度残疾未纳入",
     "single_covered_member": "B、C类低保1户保1人",
     "unenrolled_key_person": "重点人群未纳入保障",

@@ -14,19 +14,23 @@ and ``basis``: that link's strongest comparisons in words.
 | case | case_no | program, dibao_class, payments (month -> [(record_id, amount)]) |
 | poverty_household | poverty_hh_no | |
 | death | record_id | death_date, source, id18 |
-| disability | record_id | disability_type, level |
+| disability | record_id | disability_type, level, issue_date |
 | account | the account number | |
 | phone / address | the value, when two or more persons on the assistance roster use it | |
 
 | edge kind | between | attributes (besides registry, record_id, probability) |
 |---|---|---|
 | member_of | person - hukou_family | relation |
-| enrolled_in | person - case | covered, start, end, health, income_month, income_since (the optional column 收入核定日期), relation, household_size, id18 |
+| enrolled_in | person - case | covered, start, end, dibao_class (the member's own), health, income_month, income_since (the optional column 收入核定日期), relation, household_size, id18 |
 | in_poverty_household | person - poverty_household | status, labor, health, income_year, dibao_marked (the optional column 扶贫低保户: True, False or None) |
 | reported_dead | person - death | |
+| possibly_dead | person - death | candidates: how many persons the notice may be (a notice linked to no one, matched by some below the threshold or ambiguously) |
 | certified | person - disability | |
 | paid_to | case - account (once per case and account, from its first row) | |
 | uses | person - phone / address (from assistance rows) | case (the row's case node) |
+
+The graph's ``class_amounts`` holds the monthly amount of each 低保 class and of 特困,
+inferred from the payment ledger (``models.amounts``).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from operator import itemgetter
 import duckdb
 import networkx as nx
 
+from models.amounts import ledger_amounts
 from resolver.db import table_names
 from resolver.memory import collector_paused
 from resolver.normalize import parse_date
@@ -66,12 +71,16 @@ def build_household_graph(
     """
     present = table_names(con)
     graph = nx.MultiGraph(
-        as_of=as_of or _as_of(con), shared=_shared_identifiers(con, entities, present)
-    )
-    _attachment(con, links if links and "person_links" in present else None)
+        as_of=as_of or _as_of(con), shared=_shared_identifiers(con, entities, present),
+        class_amounts=ledger_amounts(con),
+    )  # fmt: skip
+    linked = links if links and "person_links" in present else None
+    _attachment(con, linked)
     for name, add in _BUILDERS.items():
         if name in present:
             add(graph, con, entities)
+    if linked and {"deaths", "possible_matches"} <= present:
+        _add_possible_deaths(graph, con, entities)
     con.execute(f"DROP TABLE {ATTACHMENT}")
     del graph.graph["shared"]  # only needed while building
     return graph
@@ -237,7 +246,8 @@ def _add_assistance(graph, con, entities) -> None:
             graph.add_node(case, kind="case", program=program, dibao_class=dibao_class,
                            payments=defaultdict(list))  # fmt: skip
         _edge(graph, "assistance", record_id, attached, node, case, "enrolled_in",
-              covered=covered == "yes", start=start, end=end, health=health,
+              covered=covered == "yes", start=start, end=end, dibao_class=dibao_class,
+              health=health,
               income_month=income, relation=relation, program=program,
               household_size=household_size, id18=id18,
               income_since=parse_date(income_date) if income_date else None)  # fmt: skip
@@ -312,11 +322,12 @@ def _marked(value: str | None) -> bool | None:
 
 
 def _add_disability(graph, con, entities) -> None:
-    rows = _rows(con, entities, "disability", "t.name, t.disability_type, t.disability_level")
-    for person_id, record_id, id18, probability, basis, name, kind, level in rows:
+    rows = _rows(con, entities, "disability",
+                 "t.name, t.disability_type, t.disability_level, t.issue_date")  # fmt: skip
+    for person_id, record_id, id18, probability, basis, name, kind, level, issued in rows:
         node = _person_node(graph, person_id, name, id18)
         graph.add_node(("disability", record_id), kind="disability", disability_type=kind,
-                       level=level)  # fmt: skip
+                       level=level, issue_date=issued)  # fmt: skip
         _edge(graph, "disability", record_id, (probability, basis), node, ("disability", record_id),
               "certified")  # fmt: skip
 
@@ -329,6 +340,41 @@ def _add_deaths(graph, con, entities) -> None:
                        id18=id18)  # fmt: skip
         _edge(graph, "deaths", record_id, (probability, basis), node, ("death", record_id),
               "reported_dead")  # fmt: skip
+
+
+def _add_possible_deaths(graph, con, entities) -> None:
+    """A death notice linked to no one (its person is the notice alone) that some persons
+    match below the threshold, or too evenly to choose (namesakes): an edge from each such
+    person to the notice, with the probability of their best pair, so that a death matching
+    a paid member is raised as an uncertain lead instead of being lost."""
+    rows = con.execute(
+        f"""
+        WITH alone AS (
+            SELECT 'deaths:' || record_id AS uid, record_id FROM {entities}
+            WHERE registry = 'deaths' AND person_id IN (
+                SELECT person_id FROM {entities} GROUP BY person_id HAVING count(*) = 1)
+        ),
+        pairs AS (
+            SELECT unique_id_l AS uid, unique_id_r AS other, match_probability
+            FROM possible_matches
+            UNION ALL
+            SELECT unique_id_r, unique_id_l, match_probability FROM possible_matches
+        )
+        SELECT a.record_id, e.person_id, max(p.match_probability) AS probability,
+               count(*) OVER (PARTITION BY a.record_id) AS candidates
+        FROM alone a JOIN pairs p USING (uid)
+        JOIN {entities} e ON e.registry || ':' || e.record_id = p.other
+        GROUP BY a.record_id, e.person_id
+        ORDER BY a.record_id, e.person_id
+        """
+    ).fetchall()
+    for record_id, person_id, probability, candidates in rows:
+        node = person(person_id)
+        death = ("death", record_id)
+        if node in graph and death in graph:
+            graph.nodes[death]["candidates"] = candidates
+            _edge(graph, "deaths", record_id, (probability, "可能匹配，未达归并阈值或难以区分"),
+                  node, death, "possibly_dead")  # fmt: skip
 
 
 _BUILDERS = {

@@ -32,6 +32,7 @@ RULE_LABELS = {
     "bc_min_covered": "B、C类低保最少保障人数",
     "key_groups": "需排查是否纳入保障的重点人群",
     "roster_comparison": "低保、特困名册与建档立卡台账逐户比对",
+    "monthly_amounts": "各保障类别的月标准（元）",
 }
 
 
@@ -65,6 +66,10 @@ class Policy:
     """Compare the 低保/特困 roster with the 建档立卡 registry household by household
     (沙坡头): roster households outside the registry, and registry households marked
     扶贫低保户 that are on no roster."""
+    monthly_amounts: dict[str, dict[str, float]] = field(default_factory=dict)
+    """The monthly amount of each class (``A``, ``B``, ``C``, ``tekun``) from the month it took
+    effect (``{"A": {"2025-01": 455}}``); a class it does not set is inferred from the
+    payment ledger (``models.amounts``)."""
     sources: dict[str, list[str]] = field(default_factory=dict)
     """Per rule, the sentences of the source document that set it, verbatim."""
     defaults: tuple[str, ...] = ()
@@ -103,7 +108,8 @@ def policy_from_dict(values: dict, *, source: str) -> Policy:
     """A policy from its fields (a policy file's, or a run's record of the one it used);
     ``source`` names where they came from in the error."""
     names = {item.name for item in fields(Policy)}
-    required = {item.name for item in fields(Policy) if item.name not in ("sources", "defaults")}
+    optional = ("monthly_amounts", "sources", "defaults")
+    required = {item.name for item in fields(Policy) if item.name not in optional}
     missing, unknown = required - set(values), set(values) - names
     if missing or unknown:
         raise DoudiError(

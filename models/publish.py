@@ -60,7 +60,8 @@ CREATE TABLE IF NOT EXISTS case_registry (
 """
 # Derived columns a reviewer does not need beside the values they come from (by suffix).
 HIDDEN_SUFFIXES = ("_pinyin", "_fuzzy", "id_number_prefix", "id_number_birth_date",
-                   "id_number_gender")  # fmt: skip
+                   "id_number_gender", "_key", "address_town", "address_village",
+                   "address_group", "address_house")  # fmt: skip
 SUBGRAPH_LIMIT = 200  # nodes drawn around one case
 
 

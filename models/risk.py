@@ -41,6 +41,8 @@ FEATURES: dict[str, tuple[tuple[str, str, int], ...]] = {
         ("corroborated", "死亡有两个来源或身份证号一致", 1),
         ("log_months_after", "死亡后发放月数", 1),
         ("notices", "死亡通知条数", 1),
+        ("signs_of_life", "死亡日期后的生存迹象", -1),
+        ("log_candidates", "死亡记录可能对应的人数", -1),
     ),
     "duplicate_enrollment": (
         IDENTITY,
@@ -52,6 +54,12 @@ FEATURES: dict[str, tuple[tuple[str, str, int], ...]] = {
         IDENTITY,
         ("cases", "分成的案件数", 1),
         ("shared_identifiers", "分户案件共用的账号、电话", 1),
+        ("log_months", "同时在保月数", 1),
+    ),
+    "suspected_split": (
+        IDENTITY,
+        ("cases", "共用账号的案件数", 1),
+        ("weak_ties", "另共用的电话、住址", 1),
         ("log_months", "同时在保月数", 1),
     ),
     "missed_disability": (
@@ -95,6 +103,7 @@ DERIVED = {
     "log_months_after": ("months_after", math.log1p),
     "log_months_twice": ("months_twice", math.log1p),
     "log_months": ("months", math.log1p),
+    "log_candidates": ("candidates", math.log),
 }
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import networkx as nx
 
 from models.cases import Evidence
-from models.graph import Node, neighbours
+from models.graph import Node, neighbours, nodes_of
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
 
@@ -79,3 +81,77 @@ def severely_disabled(graph: nx.MultiGraph, policy: Policy, person: Node) -> boo
         policy.is_severely_disabled(graph.nodes[c]["disability_type"], graph.nodes[c]["level"])
         for c, _ in neighbours(graph, person, "certified")
     )
+
+
+def legitimate_single_cases(graph: nx.MultiGraph, policy: Policy) -> set[Node]:
+    """Single-person cases of a member the policy lets be enrolled alone (单人户保障)."""
+    legitimate = set()
+    for case in nodes_of(graph, "case"):
+        rows = neighbours(graph, case, "enrolled_in")
+        if len(rows) == 1 and may_be_enrolled_alone(graph, policy, *rows[0]):
+            legitimate.add(case)
+    return legitimate
+
+
+def split_cases(rows: list[tuple[Node, Node, dict]], as_of) -> set[Node]:
+    """Of (case, member, row) triples, the cases that at some moment each hold members
+    another of the cases lacks (one person in two cases is a duplicate, not a split)."""
+    if len({case for case, _, _ in rows}) < 2:
+        return set()
+    moments = {row["start"] for _, _, row in rows if row["start"]}
+    moments |= {row["end"] for _, _, row in rows if row["end"] and row["end"] < as_of}
+    involved = set()
+    for moment in sorted(moments):
+        members = defaultdict(set)
+        for case, member, row in rows:
+            if (
+                row["start"]
+                and row["start"] <= moment
+                and (row["end"] is None or moment <= row["end"])
+            ):
+                members[case].add(member)
+        keys = sorted(members)
+        for index, one in enumerate(keys):
+            for two in keys[index + 1 :]:
+                if members[one] - members[two] and members[two] - members[one]:
+                    involved.update((one, two))
+    return involved
+
+
+def shared_by(graph: nx.MultiGraph, policy: Policy, cases: set[Node]) -> dict[Node, set[Node]]:
+    """The accounts the cases are paid to, and the phones and addresses on their members'
+    roster rows, used by two or more of the cases: identifier -> the cases using it. One
+    used by more than ``policy.shared_identifier_limit`` persons or cases (a village office
+    phone, an agent's account) ties no one and is left out."""
+    users: dict[Node, set[Node]] = defaultdict(set)
+    for case in cases:
+        for account, _ in neighbours(graph, case, "paid_to"):
+            users[account].add(case)
+        for member, _ in neighbours(graph, case, "enrolled_in"):
+            for identifier, edge in neighbours(graph, member, "uses"):
+                if edge["case"] == case:
+                    users[identifier].add(case)
+    return {identifier: users for identifier, users in users.items()
+            if len(users) > 1 and len(graph._adj[identifier]) <= policy.shared_identifier_limit}  # fmt: skip
+
+
+# What a shared identifier says about two households (contract §2: separately registered
+# households that share an address or a phone are not one family).
+TIE_LABELS = {
+    "account": "使用同一领款银行账号（强关联）",
+    "phone": "的成员使用同一联系电话（弱关联，亲属代留电话很常见）",
+    "address": "的成员登记同一住址（不作为依据：同院、相邻或地址粗略的住户很常见）",
+}
+
+
+def tie_evidence(identifier: Node, cases: set[Node]) -> Evidence:
+    return Evidence(f"{len(cases)} 个案件{TIE_LABELS[identifier[0]]} {shown(identifier)}")
+
+
+def shown(identifier: Node) -> str:
+    """Account and phone numbers masked in the middle; an address as written."""
+    kind, value = identifier
+    if kind == "address":
+        return value
+    keep = 4 if kind == "account" else 3
+    return f"{value[:keep]}****{value[-4:]}"

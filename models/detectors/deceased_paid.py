@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import networkx as nx
 
+from models.amounts import CLASS_LABELS, class_key, own_amount, sources_text
 from models.cases import Case, Evidence
 from models.detectors.common import enrolment_evidence, identity_evidence, paid_months, share_paid
 from models.graph import neighbours, persons_near
@@ -11,66 +14,82 @@ from models.periods import active_months, month_index, month_text
 from models.policy import Policy
 
 SOURCE_LABELS = {"police": "公安", "funeral": "殡葬", "health": "卫健"}
+# A notice linked to no one that more persons than this may be is no lead on each of them: it
+# is a question for the police data (which of the namesakes died), not for each family.
+MAX_CANDIDATES = 3
 
 
 def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
-    """A covered member linked to a death notice, and payments to the case in months after
-    the death month plus ``policy.death_grace_months``, while the member's row was active.
+    """A covered member with a death notice, and payments to the case in months after the
+    death month plus ``policy.death_grace_months``, while the member's row was active.
 
-    ``amount_at_risk`` is the member's share (the month's payment over the covered members
-    active that month) of each payment after the grace. A death is *corroborated* when two
-    sources report it or a notice carries the same valid ID as the roster row.
+    ``amount_at_risk`` is the member's own amount (their 低保 class's or 特困's amount that
+    month, ``models.amounts``) in each of those months. A death is *corroborated* when two
+    sources report it or a notice carries the same valid ID as the roster row. Notices that
+    disagree on the date count from the latest one (the money certainly paid after death).
 
-    Example: 张三 (covered, 低保 case DB1) died 2025-03-10; DB1 was paid 2025-04 (within the
-    grace) and 2025-05, 2025-06: one case, two months at risk.
+    A notice is not always right: evidence of life after the date (a certificate issued, an
+    enrollment begun, an income assessed, another notice with a later date) stands first in
+    the evidence and lowers the score. A notice linked to no one that the member matches
+    only below the threshold, or as one of several namesakes (``possibly_dead``), is raised
+    too, as an uncertain lead naming every candidate (at most ``MAX_CANDIDATES``): a death
+    matching a paid member is the most expensive lead to miss.
+
+    Example: 张三 (covered, 低保 class A, case DB1) died 2025-03-10; DB1 was paid 2025-04
+    (within the grace) and 2025-05, 2025-06: one case, two months of 张三's class A amount.
 
     Complexity: O(N + R·M) for N graph nodes, R roster rows of dead persons, M paid months.
     """
     cases = []
     for node in persons_near(graph, "death"):
-        notices = neighbours(graph, node, "reported_dead")
-        dated = [(graph.nodes[death]["death_date"], death, row) for death, row in notices]
-        dated = [item for item in dated if item[0] is not None]
-        if not dated:
-            continue
+        firm, uncertain = (_dated(graph, node, kind) for kind in ("reported_dead", "possibly_dead"))
         for case_node, row in neighbours(graph, node, "enrolled_in"):
-            found = _paid_after_death(graph, policy, node, case_node, row, dated)
+            found = (firm and _paid_after_death(graph, policy, node, case_node, row, firm)) or (
+                uncertain and _paid_after_death(graph, policy, node, case_node, row, uncertain))
             if found:
                 cases.append(found)
     return cases
 
 
-def _paid_after_death(graph, policy, node, case_node, row, dated) -> Case | None:
+def _dated(graph: nx.MultiGraph, node, kind: str) -> list:
+    """The person's notices over edges of ``kind`` that carry a date (an uncertain one only
+    when few persons may be its subject): (date, death, edge), earliest first."""
+    return sorted((graph.nodes[death]["death_date"], death, row)
+                  for death, row in neighbours(graph, node, kind)
+                  if graph.nodes[death]["death_date"] is not None
+                  and graph.nodes[death].get("candidates", 1) <= MAX_CANDIDATES)  # fmt: skip
+
+
+def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | None:
     if not row["covered"]:
         return None
-    died, _, death_row = min(dated, key=lambda item: item[0])
+    died, _, death_row = notices[-1]  # the latest date, when notices disagree
     after = month_index(died) + policy.death_grace_months
     active = active_months(row["start"], row["end"], graph.graph["as_of"])
     months = sorted(m for m in paid_months(graph, case_node) if m > after and m in active)
     if not months:
         return None
-    amount = sum(share_paid(graph, case_node, month) for month in months)
-    sources = {graph.nodes[death]["source"] for _, death, _ in dated}
-    same_id = any(
-        graph.nodes[death]["id18"] and graph.nodes[death]["id18"] == row["id18"]
-        for _, death, _ in dated
-    )
-    corroborated = (len(dated) >= 2 and len(sources) >= 2) or same_id
+    key = class_key(row["program"], row.get("dibao_class"))
+    owed = [own_amount(graph, policy, key, month, share_paid(graph, case_node, month))
+            for month in months]  # fmt: skip
+    amount = round(sum(item.amount for item in owed), 2)
+    uncertain = death_row["kind"] == "possibly_dead"
+    corroborated = not uncertain and _corroborated(graph, notices, row)
+    alive = _signs_of_life(graph, node, notices)
+    label = CLASS_LABELS.get(key, "类别不明")
     evidence = [
-        *(_death_evidence(graph, death, death_row) for _, death, death_row in sorted(dated)),
+        *alive,
+        *(_death_evidence(graph, death, death_row) for _, death, death_row in notices),
         enrolment_evidence(case_node, row),
         Evidence(
             f"死亡月份 {month_text(month_index(died))} 加宽限期 {policy.death_grace_months} 个月后，"
             f"该案件仍发放 {len(months)} 个月（{month_text(months[0])} 至 {month_text(months[-1])}），"
-            f"按本人份额计 {amount:.2f} 元",
+            f"按本人（{label}）每月金额计 {amount:.2f} 元；"
+            f"{sources_text({item.source for item in owed})}",
             "payments",
             graph.nodes[case_node]["payments"][month_text(months[0])][0][0],
         ),
-        Evidence(
-            "死亡有两个来源或身份证号完全一致的佐证"
-            if corroborated
-            else "死亡仅凭模糊身份关联认定，需核实死亡信息"
-        ),
+        _certainty(graph, node, death_row, corroborated),
         identity_evidence(death_row, "死亡记录"),
         identity_evidence(row, "救助记录"),
     ]
@@ -84,9 +103,65 @@ def _paid_after_death(graph, policy, node, case_node, row, dated) -> Case | None
             "months_after": float(len(months)),
             "corroborated": float(corroborated),
             "identity": min(death_row["probability"], row["probability"]),
-            "notices": float(len(dated)),
+            "notices": float(len(notices)),
+            "signs_of_life": float(len(alive)),
+            "candidates": float(graph.nodes[notices[-1][1]].get("candidates", 1)
+                                if uncertain else 1),
         },
-    )
+    )  # fmt: skip
+
+
+def _corroborated(graph, notices, row) -> bool:
+    """Two sources report the death, or a notice carries the roster row's valid ID."""
+    sources = {graph.nodes[death]["source"] for _, death, _ in notices}
+    same_id = any(graph.nodes[death]["id18"] and graph.nodes[death]["id18"] == row["id18"]
+                  for _, death, _ in notices)  # fmt: skip
+    return (len(notices) >= 2 and len(sources) >= 2) or same_id
+
+
+def _signs_of_life(graph, node, notices) -> list[Evidence]:
+    """What the registries say the person did after the earliest reported death: a
+    certificate issued, a roster row begun, an income assessed; and a later notice."""
+    first = notices[0][0]
+    signs = [
+        Evidence(f"生存迹象：{first} 之后仍有{what}（{day}），死亡信息可能有误，请先核实是否在世",
+                 registry, record_id)
+        for what, day, registry, record_id in _later_events(graph, node)
+        if day > first
+    ]  # fmt: skip
+    dates = sorted({died for died, _, _ in notices})
+    if len(dates) > 1:
+        signs.append(Evidence(f"生存迹象：死亡记录的日期不一致（{'、'.join(map(str, dates))}），"
+                              f"按最晚日期计算金额，请先核实"))  # fmt: skip
+    return signs
+
+
+def _later_events(graph, node) -> list[tuple[str, date, str, str]]:
+    """(what, day, registry, record_id) of the person's dated acts in the registries: a
+    certificate issued, a roster row begun, an income assessed with the person still
+    covered."""
+    events = [("残疾证发证", graph.nodes[cert].get("issue_date"), "disability", row["record_id"])
+              for cert, row in neighbours(graph, node, "certified")]  # fmt: skip
+    for _, row in neighbours(graph, node, "enrolled_in"):
+        events.append(("纳入救助", row["start"], "assistance", row["record_id"]))
+        if row["covered"]:
+            events.append(("收入核定", row["income_since"], "assistance", row["record_id"]))
+    return [event for event in events if event[1] is not None]
+
+
+def _certainty(graph, node, death_row, corroborated: bool) -> Evidence:
+    if death_row["kind"] == "possibly_dead":
+        death = ("death", death_row["record_id"])
+        others = [graph.nodes[other].get("name") or other[1]
+                  for other, data in graph._adj[death].items() if other != node
+                  and any(edge["kind"] == "possibly_dead" for edge in data.values())]  # fmt: skip
+        also = f"，另可能是：{'、'.join(sorted(others))}" if others else ""
+        return Evidence(f"死亡记录未能唯一确认为本人（可能对应 {graph.nodes[death]['candidates']} "
+                        f"人{also}），疑点待核实，请先确认死者身份", "deaths",
+                        death_row["record_id"])  # fmt: skip
+    if corroborated:
+        return Evidence("死亡有两个来源或身份证号完全一致的佐证")
+    return Evidence("死亡仅凭模糊身份关联认定，需核实死亡信息")
 
 
 def _death_evidence(graph: nx.MultiGraph, death, row: dict) -> Evidence:

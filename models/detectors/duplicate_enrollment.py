@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from models.amounts import class_key, own_amount, sources_text
 from models.cases import Case, Evidence
 from models.detectors.common import (
     enrolment_evidence,
@@ -18,11 +19,14 @@ from models.policy import Policy
 
 def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     """One person active in two different cases over overlapping months (which covers being
-    in 低保 and 特困 at once). ``amount_at_risk``: for each later-started row, the person's
-    share of its case over the months both cases paid while both rows were active.
+    in 低保 and 特困 at once). ``amount_at_risk``: in each month the person was paid in two
+    or more cases (each row active and covered, its case paid that month), everything above
+    the single largest amount the person's rows received — each row's amount being the
+    person's own (their class's amount that month, ``models.amounts``).
 
-    Example: 李四 is a covered member of 低保 case DB1 since 2020 and of 特困 case TK7 since
-    2025-01; both paid 2025-01..2026-10: one case, 22 months paid twice.
+    Example: 李四 is a covered member of 低保 case DB1 (class C) since 2020 and of 特困 case
+    TK7 since 2025-01; both paid 2025-01..2026-10: one case, 22 months paid twice, each the
+    smaller of the C and 特困 amounts.
 
     Complexity: O(N + Σ r²·M) for N graph nodes, r roster rows a person has, M paid months.
     """
@@ -35,61 +39,73 @@ def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Ca
         )
         if len({case for case, _ in rows}) < 2:
             continue
-        involved, twice = _overlaps(graph, rows, as_of)
+        involved = _overlapping(rows, as_of)
         if involved:
-            cases.append(_case(graph, node, rows, involved, twice))
+            chosen = [(case, row) for case, row in rows if row["record_id"] in involved]
+            cases.append(_case(graph, policy, node, chosen))
     return cases
 
 
-def _overlaps(graph, rows, as_of):
-    """The rows that overlap a row of another case, and per later row the months both its
-    case and an earlier overlapping one paid: {record_id: (case, row, months)}."""
+def _overlapping(rows, as_of) -> set[str]:
+    """The rows that overlap, in active months, a row of another case."""
     involved: set[str] = set()
-    twice: dict[str, tuple] = {}
     for index, (later_case, later) in enumerate(rows):
         later_active = active_months(later["start"], later["end"], as_of)
-        months: set[int] = set()
         for earlier_case, earlier in rows[:index]:
-            if earlier_case == later_case:
-                continue
-            both = overlap(active_months(earlier["start"], earlier["end"], as_of), later_active)
-            if not both:
-                continue
-            involved.update((earlier["record_id"], later["record_id"]))
-            months |= set(both) & paid_months(graph, earlier_case) & paid_months(graph, later_case)
-        if months:
-            twice[later["record_id"]] = (later_case, later, sorted(months))
-    return involved, twice
+            if earlier_case != later_case and overlap(
+                active_months(earlier["start"], earlier["end"], as_of), later_active
+            ):
+                involved.update((earlier["record_id"], later["record_id"]))
+    return involved
 
 
-def _case(graph, node, rows, involved, twice) -> Case:
-    graph_rows = [(case, row) for case, row in rows if row["record_id"] in involved]
-    evidence = [enrolment_evidence(case, row) for case, row in graph_rows]
-    amount = 0.0
-    for case, row, months in twice.values():
-        span = f"与前一案件同时发放 {len(months)} 个月（{month_text(months[0])} 至 {month_text(months[-1])}）"
-        if row["covered"]:
-            share = sum(share_paid(graph, case, month) for month in months)
-            amount += share
-            span += f"，按本人份额计重复领取 {share:.2f} 元"
-        else:
-            span += "，本行为非保障对象"
-        evidence.append(Evidence(span, "assistance", row["record_id"]))
-    programs = {row["program"] for _, row in graph_rows}
+def _paid_twice(graph, policy: Policy, rows) -> tuple[dict[int, float], set[str]]:
+    """Per month the person was paid by two or more cases: what was received above the
+    largest amount (a case counts once a month, at its largest row); and how the amounts
+    were found (``models.amounts``)."""
+    as_of = graph.graph["as_of"]
+    received: dict[int, dict] = {}
+    sources: set[str] = set()
+    for case, row in rows:
+        if not row["covered"]:
+            continue
+        key = class_key(row["program"], row.get("dibao_class"))
+        active = active_months(row["start"], row["end"], as_of)
+        for month in paid_months(graph, case) & set(active):
+            owed = own_amount(graph, policy, key, month, share_paid(graph, case, month))
+            by_case = received.setdefault(month, {})
+            by_case[case] = max(owed.amount, by_case.get(case, 0.0))
+            sources.add(owed.source)
+    excess = {month: sum(by_case.values()) - max(by_case.values())
+              for month, by_case in received.items() if len(by_case) >= 2}  # fmt: skip
+    return excess, sources
+
+
+def _case(graph, policy: Policy, node, rows) -> Case:
+    evidence = [enrolment_evidence(case, row) for case, row in rows]
+    excess, sources = _paid_twice(graph, policy, rows)
+    amount = round(sum(excess.values()), 2)
+    if excess:
+        months = sorted(excess)
+        evidence.append(Evidence(
+            f"同一人同时从两个及以上案件领取 {len(months)} 个月（{month_text(months[0])} 至 "
+            f"{month_text(months[-1])}），超出其中最高一份的部分合计 {amount:.2f} 元；"
+            f"{sources_text(sources)}"))  # fmt: skip
+    programs = {row["program"] for _, row in rows}
     both_programs = programs == {"dibao", "tekun"}
     if both_programs:
         evidence.append(Evidence("同时享受低保和特困供养，二者互斥"))
-    evidence += [identity_evidence(row, "救助记录") for _, row in graph_rows]
-    ids = {row["id18"] for _, row in graph_rows}
+    evidence += [identity_evidence(row, "救助记录") for _, row in rows]
+    ids = {row["id18"] for _, row in rows}
     return Case(
         case_type="duplicate_enrollment",
-        records=[("assistance", row["record_id"]) for _, row in graph_rows],
+        records=[("assistance", row["record_id"]) for _, row in rows],
         person_ids=[node[1]],
         amount_at_risk=amount,
         evidence=evidence,
         features={
-            "months_twice": float(max((len(m) for *_, m in twice.values()), default=0)),
-            "identity": min(row["probability"] for _, row in graph_rows),
+            "months_twice": float(len(excess)),
+            "identity": min(row["probability"] for _, row in rows),
             "both_programs": float(both_programs),
             "same_valid_id": float(len(ids) == 1 and None not in ids),
         },

@@ -17,7 +17,9 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
     """A living, severely disabled person (policy) in a poor household — 建档立卡 status poor,
     or income per person under the 低保 standard — with no active, covered 低保 or 特困 row.
     Enrollment is found through identity links, so a roster row with a mistyped ID still
-    counts as enrolled.
+    counts as enrolled. Income and status come from current records only: a case that ended
+    (the family probably left 低保 because its income rose), or a row whose member is not
+    covered, is history, shown as context and never the reason for a case.
 
     Example: 王五, 智力残疾三级, member of a 脱贫监测户, on no roster: one case.
 
@@ -49,7 +51,7 @@ def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
             reasons.append(
                 Evidence(f"建档立卡户，状态 {status}{income}", "poverty", row["record_id"])
             )
-    for _, row in neighbours(graph, node, "enrolled_in"):
+    for _, row in current_rows(graph, node):
         income = row["income_month"]
         if income is not None and income * 12 < policy.dibao_standard_year:
             reasons.append(
@@ -57,6 +59,22 @@ def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
                          f"{policy.dibao_standard_year:.0f} 元/年", "assistance", row["record_id"])
             )  # fmt: skip
     return reasons
+
+
+def current_rows(graph: nx.MultiGraph, node) -> list:
+    """The person's active, covered roster rows (case, row)."""
+    as_of = graph.graph["as_of"]
+    return [(case, row) for case, row in neighbours(graph, node, "enrolled_in")
+            if row["covered"] and (row["end"] is None or row["end"] >= as_of)]  # fmt: skip
+
+
+def _history_evidence(case, row) -> Evidence:
+    """An ended or not-covered roster row, as context: its income is not current."""
+    income = (f"，当时家庭人均月收入 {row['income_month']:.0f} 元（仅作参考，不作为贫困依据）"
+              if row["income_month"] is not None else "")  # fmt: skip
+    state = f"已于 {row['end']} 退出" if row["covered"] else "为非保障对象"
+    return Evidence(f"历史记录：曾在案件 {case[1]} 中{state}{income}", "assistance",
+                    row["record_id"])  # fmt: skip
 
 
 def _case(graph, node, certificates, poverty) -> Case:
@@ -69,9 +87,8 @@ def _case(graph, node, certificates, poverty) -> Case:
         NOT_ENROLLED,
         identity_evidence(row, "残疾人记录"),
     ]
-    ended = [r for _, r in neighbours(graph, node, "enrolled_in")]
-    if ended:
-        evidence.append(Evidence(f"曾有 {len(ended)} 条救助记录，现已退出或非保障对象"))
+    history = neighbours(graph, node, "enrolled_in")  # none is current: the person is missed
+    evidence += [_history_evidence(case, enrolled) for case, enrolled in history]
     return Case(
         case_type="missed_disability",
         records=[("disability", row["record_id"])],
@@ -82,6 +99,6 @@ def _case(graph, node, certificates, poverty) -> Case:
             "identity": row["probability"],
             "level": float(attributes["level"]),
             "poverty_reasons": float(len(poverty)),
-            "was_enrolled": float(bool(ended)),
+            "was_enrolled": float(bool(history)),
         },
     )

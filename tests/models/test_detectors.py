@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 
 import networkx as nx
@@ -15,8 +16,10 @@ from models.detectors.over_standard import detect_over_standard
 from models.detectors.roster_gap import detect_roster_gap
 from models.detectors.single_covered_member import detect_single_covered_member
 from models.detectors.split_household import detect_split_household
+from models.detectors.suspected_split import detect_suspected_split
 from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
 from models.graph import neighbours
+from models.periods import month_index
 from models.policy import load_policy
 
 POLICY = load_policy()
@@ -26,8 +29,8 @@ AS_OF = date(2026, 10, 31)
 class Drop:
     """A tiny household graph with the attributes ``models.graph`` gives its nodes and edges."""
 
-    def __init__(self) -> None:
-        self.graph = nx.MultiGraph(as_of=AS_OF)
+    def __init__(self, class_amounts: dict | None = None) -> None:
+        self.graph = nx.MultiGraph(as_of=AS_OF, class_amounts=class_amounts or {})
 
     def person(self, pid: str) -> tuple:
         node = ("person", pid)
@@ -40,7 +43,7 @@ class Drop:
 
     def enrol(self, pid, case_no, record_id, *, start=date(2020, 1, 1), end=None, covered=True,
               program="dibao", health=None, income=None, id18=None, probability=1.0,
-              income_since=None):  # fmt: skip
+              income_since=None, dibao_class=None):  # fmt: skip
         case = ("case", case_no)
         if case not in self.graph:
             self.graph.add_node(case, kind="case", program=program, dibao_class="A",
@@ -48,21 +51,27 @@ class Drop:
         self._edge(self.person(pid) if ("person", pid) not in self.graph else ("person", pid),
                    case, "enrolled_in", "assistance", record_id, probability, covered=covered,
                    start=start, end=end, health=health, income_month=income, relation=None,
-                   program=program, id18=id18, income_since=income_since)  # fmt: skip
+                   program=program, id18=id18, income_since=income_since,
+                   dibao_class=dibao_class)  # fmt: skip
 
     def pay(self, case_no, months, amount):
         for month in months:
             self.graph.nodes[("case", case_no)]["payments"][month].append((f"F{month}", amount))
 
-    def die(self, pid, record_id, died, source="police", id18=None, probability=1.0):
-        self.graph.add_node(("death", record_id), kind="death", death_date=died, source=source,
-                            id18=id18)  # fmt: skip
-        self._edge(("person", pid), ("death", record_id), "reported_dead", "deaths", record_id,
-                   probability)  # fmt: skip
+    def die(self, pid, record_id, died, source="police", id18=None, probability=1.0,
+            kind="reported_dead"):  # fmt: skip
+        """A notice of ``pid``'s death; ``kind`` ``possibly_dead``: a notice linked to no one
+        that ``pid`` matches only below the threshold."""
+        if ("death", record_id) not in self.graph:
+            self.graph.add_node(("death", record_id), kind="death", death_date=died,
+                                source=source, id18=id18, candidates=0)  # fmt: skip
+        self.graph.nodes[("death", record_id)]["candidates"] += kind == "possibly_dead"
+        node = ("person", pid) if ("person", pid) in self.graph else self.person(pid)
+        self._edge(node, ("death", record_id), kind, "deaths", record_id, probability)
 
-    def certify(self, pid, record_id, disability_type, level):
+    def certify(self, pid, record_id, disability_type, level, issued=None):
         self.graph.add_node(("disability", record_id), kind="disability",
-                            disability_type=disability_type, level=level)  # fmt: skip
+                            disability_type=disability_type, level=level, issue_date=issued)  # fmt: skip
         self._edge(("person", pid), ("disability", record_id), "certified", "disability",
                    record_id)  # fmt: skip
 
@@ -92,16 +101,90 @@ class Drop:
 MONTHS_2026 = [f"2026-{m:02d}" for m in range(1, 11)]
 
 
-def test_a_death_paid_after_the_grace_month_is_a_case_with_the_members_share():
-    drop = Drop()
-    drop.enrol("wife", "DB1", "A1", id18="X1")
-    drop.enrol("husband", "DB1", "A2")
-    drop.pay("DB1", MONTHS_2026, 800.0)  # two covered members, 400 each
+# The monthly amounts the payment ledger gives each class (``models.amounts``), in 2026.
+AMOUNTS_2026 = {(key, month_index(month)): amount for month in MONTHS_2026
+                for key, amount in (("A", 455.0), ("C", 305.0), ("tekun", 630.0))}  # fmt: skip
+
+
+def test_a_death_paid_after_the_grace_month_is_a_case_with_the_members_own_amount():
+    drop = Drop(AMOUNTS_2026)
+    drop.enrol("wife", "DB1", "A1", id18="X1", dibao_class="C")
+    drop.enrol("son", "DB1", "A2", dibao_class="A")  # 分类施保: the disabled son is class A
+    drop.pay("DB1", MONTHS_2026, 760.0)
     drop.die("wife", "D1", date(2026, 6, 10), id18="X1")
     (case,) = detect_deceased_paid(drop.graph, POLICY)
     assert case.records == [("assistance", "A1")]
-    assert case.amount_at_risk == pytest.approx(400.0 * 3)  # 2026-08, 09, 10
+    assert case.amount_at_risk == 305.0 * 3  # 2026-08, 09, 10 at her class C amount
+    assert "发放记录推算" in case.evidence[2].text
     assert case.features["corroborated"] == 1.0  # the notice carries the roster's valid ID
+
+
+def test_a_class_the_ledger_cannot_price_falls_back_to_the_members_share():
+    drop = Drop()
+    drop.enrol("wife", "DB1", "A1")
+    drop.enrol("husband", "DB1", "A2")
+    drop.pay("DB1", MONTHS_2026, 800.0)
+    drop.die("wife", "D1", date(2026, 6, 10))
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 400.0 * 3
+    assert "人均份额" in case.evidence[2].text
+
+
+def test_a_policy_amount_comes_before_the_ledger():
+    drop = Drop(AMOUNTS_2026)
+    drop.enrol("old", "DB1", "A1", dibao_class="A")
+    drop.pay("DB1", MONTHS_2026, 455.0)
+    drop.die("old", "D1", date(2026, 8, 2))
+    policy = replace(POLICY, monthly_amounts={"A": {"2026-01": 460}})
+    (case,) = detect_deceased_paid(drop.graph, policy)
+    assert case.amount_at_risk == 460.0  # 2026-10
+    assert "政策文件" in case.evidence[2].text
+
+
+def test_evidence_of_life_after_the_death_date_stands_first_and_is_a_feature():
+    drop = Drop()
+    drop.enrol("old", "DB1", "A1", start=date(2026, 3, 1))  # enrolled after the notice
+    drop.certify("old", "C9", "physical", 4, issued=date(2026, 5, 20))
+    drop.pay("DB1", MONTHS_2026[2:], 420.0)
+    drop.die("old", "D1", date(2025, 11, 5))
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.features["signs_of_life"] == 2.0
+    assert case.evidence[0].text.startswith("生存迹象")
+    assert {case.evidence[0].registry, case.evidence[1].registry} == {"assistance", "disability"}
+
+
+def test_notices_that_disagree_count_from_the_latest_date_and_say_so():
+    drop = Drop()
+    drop.enrol("old", "DB1", "A1")
+    drop.pay("DB1", MONTHS_2026, 420.0)
+    drop.die("old", "D1", date(2026, 2, 3))
+    drop.die("old", "D2", date(2026, 7, 9), source="funeral")
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 420.0 * 2  # 2026-09 and 10, after July plus the grace
+    assert case.features["signs_of_life"] == 1.0 and "日期不一致" in case.evidence[0].text
+
+
+def test_a_notice_matching_two_namesakes_below_the_threshold_is_an_uncertain_lead_on_each():
+    drop = Drop()
+    drop.enrol("zhang-1", "DB1", "A1")
+    drop.enrol("zhang-2", "DB2", "A2")
+    drop.pay("DB1", MONTHS_2026, 420.0)
+    drop.die("zhang-1", "D1", date(2026, 3, 1), probability=0.8, kind="possibly_dead")
+    drop.die("zhang-2", "D1", date(2026, 3, 1), probability=0.7, kind="possibly_dead")
+    (case,) = detect_deceased_paid(drop.graph, POLICY)  # DB2 was not paid
+    assert case.person_ids == ["zhang-1"] and case.features["candidates"] == 2.0
+    assert case.features["corroborated"] == 0.0 and case.features["identity"] == 0.8
+    assert any("未能唯一确认" in item.text and "zhang-2" in item.text for item in case.evidence)
+
+
+def test_a_firm_notice_is_used_before_an_uncertain_one():
+    drop = Drop()
+    drop.enrol("old", "DB1", "A1")
+    drop.pay("DB1", MONTHS_2026, 420.0)
+    drop.die("old", "D1", date(2026, 3, 1))
+    drop.die("old", "D2", date(2026, 1, 1), probability=0.6, kind="possibly_dead")
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.features["candidates"] == 1.0 and case.amount_at_risk == 420.0 * 6
 
 
 def test_payments_that_stop_within_the_grace_are_not_a_case():
@@ -132,15 +215,27 @@ def test_a_death_on_a_fuzzy_link_only_is_not_corroborated():
 
 
 def test_dibao_and_tekun_at_once_is_a_duplicate_paid_twice_over_the_overlap():
-    drop = Drop()
-    drop.enrol("li", "DB1", "A1", start=date(2019, 3, 1))
+    drop = Drop(AMOUNTS_2026)
+    drop.enrol("li", "DB1", "A1", start=date(2019, 3, 1), dibao_class="C")
     drop.enrol("li", "TK1", "A2", start=date(2026, 4, 20), program="tekun")
-    drop.pay("DB1", MONTHS_2026, 350.0)
-    drop.pay("TK1", MONTHS_2026[3:], 600.0)
+    drop.pay("DB1", MONTHS_2026, 305.0)
+    drop.pay("TK1", MONTHS_2026[3:], 630.0)
     (case,) = detect_duplicate_enrollment(drop.graph, POLICY)
     assert sorted(case.records) == [("assistance", "A1"), ("assistance", "A2")]
-    assert case.amount_at_risk == pytest.approx(600.0 * 7)  # 2026-04..10 in the later case
-    assert case.features["both_programs"] == 1.0
+    # 2026-04..10 paid twice: above the larger (特困) amount, the class C amount each month,
+    # whichever case started later
+    assert case.amount_at_risk == 305.0 * 7
+    assert case.features["both_programs"] == 1.0 and case.features["months_twice"] == 7.0
+
+
+def test_a_month_only_one_case_paid_is_not_paid_twice():
+    drop = Drop(AMOUNTS_2026)
+    drop.enrol("li", "DB1", "A1", dibao_class="A")
+    drop.enrol("li", "DB2", "A2", start=date(2026, 1, 1), dibao_class="A")
+    drop.pay("DB1", MONTHS_2026[:4], 455.0)  # DB1 stopped paying after April
+    drop.pay("DB2", MONTHS_2026, 455.0)
+    (case,) = detect_duplicate_enrollment(drop.graph, POLICY)
+    assert case.amount_at_risk == 455.0 * 4
 
 
 def test_rows_of_two_cases_one_after_the_other_are_no_duplicate():
@@ -175,38 +270,47 @@ def _split_off_under_own_hukou() -> Drop:
     return drop
 
 
-@pytest.mark.parametrize("tie", ["account", "phone", "address"])
-def test_a_family_that_also_split_its_hukou_is_tied_by_what_it_shares(tie):
+def test_a_family_split_over_two_hukou_paid_to_one_account_is_a_suspected_split_only():
     drop = _split_off_under_own_hukou()
-    if tie == "account":
-        drop.paid_to("DB1", "6228000011112222")
-        drop.paid_to("DB2", "6228000011112222")
-    else:
-        for pid, record_id in (("father", "A1"), ("son", "A3")):
-            drop.uses(pid, tie, "13900001111" if tie == "phone" else "妙峰村17号", record_id)
-    (case,) = detect_split_household(drop.graph, POLICY)
-    assert sorted(record for _, record in case.records) == ["A1", "A2", "A3"]
-    assert "共用账号、电话或住址" in case.evidence[0].text
-    assert case.features["shared_identifiers"] == 1.0
-
-
-def test_an_identifier_many_people_use_ties_no_cases():
-    drop = _split_off_under_own_hukou()
-    for index in range(POLICY.shared_identifier_limit - 1):  # a village office phone
-        drop.enrol(f"villager{index}", f"DBV{index}", f"AV{index}")
-        drop.uses(f"villager{index}", "phone", "08786100000", f"AV{index}")
-    for pid, record_id in (("father", "A1"), ("son", "A3")):
-        drop.uses(pid, "phone", "08786100000", record_id)
-    assert detect_split_household(drop.graph, POLICY) == []
-
-
-def test_one_person_on_two_cases_with_one_phone_ties_no_cases():
-    drop = _split_off_under_own_hukou()
-    drop.enrol("father", "DB2", "A4", start=date(2024, 5, 1))  # a duplicate enrollment
+    drop.paid_to("DB1", "6228000011112222")
+    drop.paid_to("DB2", "6228000011112222")
     drop.uses("father", "phone", "13900001111", "A1")
-    drop.uses("father", "phone", "13900001111", "A4")
-    drop.uses("mother", "phone", "13900001111", "A2")
+    drop.uses("son", "phone", "13900001111", "A3")
+    assert detect_split_household(drop.graph, POLICY) == []  # 户号 differ: not one family
+    (case,) = detect_suspected_split(drop.graph, POLICY)
+    assert sorted(record for _, record in case.records) == ["A1", "A2", "A3"]
+    assert "HK1" in case.evidence[0].text and "6228****2222" in case.evidence[0].text
+    assert case.features["weak_ties"] == 1.0  # the phone, reported beside the account
+    assert any("弱关联" in item.text for item in case.evidence)
+    assert case.evidence[-1].text.startswith("核实要点")
+
+
+@pytest.mark.parametrize("tie", ["phone", "address"])
+def test_separate_households_sharing_a_phone_or_an_address_are_no_lead(tie):
+    """Parents with their own 户号 next door to their son, on his phone: two households."""
+    drop = _split_off_under_own_hukou()
+    for pid, record_id in (("father", "A1"), ("son", "A3")):
+        drop.uses(pid, tie, "13900001111" if tie == "phone" else "妙峰村3组17号", record_id)
     assert detect_split_household(drop.graph, POLICY) == []
+    assert detect_suspected_split(drop.graph, POLICY) == []
+
+
+def test_an_account_many_cases_use_ties_no_cases():
+    drop = _split_off_under_own_hukou()
+    for index in range(POLICY.shared_identifier_limit - 1):  # an agent's account
+        drop.enrol(f"villager{index}", f"DBV{index}", f"AV{index}")
+        drop.paid_to(f"DBV{index}", "6228000011112222")
+    for case_no in ("DB1", "DB2"):
+        drop.paid_to(case_no, "6228000011112222")
+    assert detect_suspected_split(drop.graph, POLICY) == []
+
+
+def test_cases_the_hukou_registry_does_not_place_are_no_suspected_split():
+    drop = _split_off_under_own_hukou()
+    drop.enrol("stranger", "DB3", "A5")  # on no hukou row: the data cannot tell
+    for case_no in ("DB2", "DB3"):
+        drop.paid_to(case_no, "6228000011112222")
+    assert detect_suspected_split(drop.graph, POLICY) == []
 
 
 def test_a_legitimate_single_person_case_of_a_severely_disabled_member_is_no_split():
@@ -246,6 +350,29 @@ def test_severity_follows_the_policy(disability_type, level, flagged):
     drop.certify("wang", "C1", disability_type, level)
     drop.poor("wang", "P1", status="lifted", income=3000.0)  # lifted but under the standard
     assert bool(detect_missed_disability(drop.graph, POLICY)) is flagged
+
+
+def test_a_low_income_on_a_case_that_ended_is_history_not_poverty():
+    drop = Drop()
+    drop.person("wang")
+    drop.certify("wang", "C1", "physical", 1)
+    drop.enrol("wang", "DB1", "A1", end=date(2023, 6, 30), income=150.0)
+    drop.poor("wang", "P1", status="lifted", income=9000.0)
+    assert detect_missed_disability(drop.graph, POLICY) == []
+    drop.enrol("wang", "DB2", "A2", covered=False, income=150.0)  # listed, not covered
+    assert detect_missed_disability(drop.graph, POLICY) == []
+
+
+def test_ended_rows_stand_as_context_beside_a_current_reason():
+    drop = Drop()
+    drop.person("wang")
+    drop.certify("wang", "C1", "physical", 1)
+    drop.enrol("wang", "DB1", "A1", end=date(2023, 6, 30), income=150.0)
+    drop.poor("wang", "P1", status="monitored")
+    (case,) = detect_missed_disability(drop.graph, POLICY)
+    assert case.features["poverty_reasons"] == 1.0  # the 监测户 status, not the old income
+    assert any(item.text.startswith("历史记录") and "不作为贫困依据" in item.text
+               for item in case.evidence)  # fmt: skip
 
 
 def test_an_enrolled_or_dead_or_not_poor_person_is_not_missed():

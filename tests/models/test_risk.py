@@ -11,10 +11,13 @@ from models.cases import Case
 from models.risk import FEATURES, RiskModel, feature_vector
 
 
-def _deceased(identity: float, months: float, corroborated: bool) -> Case:
+def _deceased(identity: float, months: float, corroborated: bool, signs_of_life: int = 0,
+              candidates: int = 1) -> Case:  # fmt: skip
     return Case("deceased_paid", [("assistance", "A1")], ["p1"], 100.0, [],
                 features={"identity": identity, "months_after": months,
-                          "corroborated": float(corroborated), "notices": 1.0})  # fmt: skip
+                          "corroborated": float(corroborated), "notices": 1.0,
+                          "signs_of_life": float(signs_of_life),
+                          "candidates": float(candidates)})  # fmt: skip
 
 
 def _labelled(rng: np.random.Generator, n: int) -> tuple[list, np.ndarray]:
@@ -36,12 +39,12 @@ def test_init_only_stores_parameters_and_clones() -> None:
 
 def test_predicting_before_fit_raises() -> None:
     with pytest.raises(NotFittedError):
-        RiskModel().predict_proba([("deceased_paid", [1.0, 1.0, 1.0, 1.0])])
+        RiskModel().predict_proba([("deceased_paid", [1.0] * 6)])
 
 
 def test_fit_validates_labels_and_case_types() -> None:
     with pytest.raises(ValueError, match="0/1"):
-        RiskModel().fit([("deceased_paid", [1.0] * 4)], [2])
+        RiskModel().fit([("deceased_paid", [1.0] * 6)], [2])
     with pytest.raises(ValueError, match="unknown case types"):
         RiskModel().fit([("speeding", [1.0])], [1])
 
@@ -96,3 +99,15 @@ def test_a_weight_never_takes_the_wrong_sign() -> None:
     labels = [int(i % 2 == 0 or rng.random() < 0.5) for i in range(200)]  # corroborated: worse
     model = RiskModel().fit([(case.case_type, feature_vector(case)) for case in cases], labels)
     assert model.types_["deceased_paid"]["coef"][1] == 0.0
+
+
+def test_evidence_of_life_and_many_candidates_can_only_lower_a_death_lead() -> None:
+    rng = np.random.default_rng(13)
+    cases = [_deceased(0.99, 3.0, True, signs_of_life=i % 2, candidates=1 + i % 3)
+             for i in range(300)]  # fmt: skip
+    # odd examples: most of those with a sign of life are true here, against common sense
+    labels = [int(i % 2 == 1 or rng.random() < 0.3) for i in range(300)]
+    model = RiskModel().fit([(case.case_type, feature_vector(case)) for case in cases], labels)
+    coef = dict(zip([name for name, *_ in FEATURES["deceased_paid"]],
+                    model.types_["deceased_paid"]["coef"], strict=True))  # fmt: skip
+    assert coef["signs_of_life"] == 0.0 and coef["log_candidates"] <= 0.0

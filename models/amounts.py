@@ -1,0 +1,137 @@
+"""Each member's own monthly amount (contract §3): the amount of the member's own 低保 class
+(A, B, C) or of 特困 in a month, from the policy where it sets the amounts, otherwise
+inferred from the payment ledger. Money at risk is the person's own, not a share of what
+the case was paid: the members of one case may be of different classes (分类施保).
+
+Inference from the ledger: in a month, a case whose active covered members are all of one
+class was paid that class's amount once per member. The most common per-member amount of
+such cases is the class's amount that month (ties: the smaller). A month with fewer than
+``MIN_CASES`` such cases takes the most common amount of its year.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import NamedTuple
+
+import duckdb
+
+from models.periods import month_index
+from models.policy import Policy
+from resolver.db import table_names
+
+MIN_CASES = 3
+CLASS_LABELS = {"A": "低保A类", "B": "低保B类", "C": "低保C类", "tekun": "特困"}
+
+
+class OwnAmount(NamedTuple):
+    """A member's amount in a month and how it was found (``policy``, ``ledger`` or
+    ``share``: no class amount known, the member's share of what the case was paid)."""
+
+    amount: float
+    source: str
+
+
+def class_key(program: str | None, dibao_class: str | None) -> str | None:
+    """``A``/``B``/``C`` for a 低保 row of that class, ``tekun`` for 特困, else None.
+
+    >>> class_key("dibao", "B"), class_key("tekun", None), class_key("dibao", None)
+    ('B', 'tekun', None)
+    """
+    if program == "tekun":
+        return "tekun"
+    return dibao_class if program == "dibao" and dibao_class else None
+
+
+def ledger_amounts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], float]:
+    """The amount of each class per month, inferred from the payments of cases whose active
+    covered members that month are all of that class (see the module docstring).
+
+    Complexity: one SQL pass over payments and roster rows; O(S) Python over the S distinct
+    (class, month, per-member amount) samples.
+    """
+    if not {"payments", "assistance"} <= table_names(con):
+        return {}
+    samples = con.execute(_SAMPLES_SQL).fetchall()
+    by_month: dict[tuple[str, int], Counter] = defaultdict(Counter)
+    by_year: dict[tuple[str, int], Counter] = defaultdict(Counter)
+    for key, month_text, amount, cases in samples:
+        month = month_index(month_text)
+        by_month[(key, month)][float(amount)] += cases
+        by_year[(key, month // 12)][float(amount)] += cases
+    amounts = {}
+    for (key, month), counts in by_month.items():
+        if sum(counts.values()) < MIN_CASES:
+            counts = by_year[(key, month // 12)]
+        amounts[(key, month)] = _most_common(counts)
+    return amounts
+
+
+def _most_common(counts: Counter) -> float:
+    return min(counts, key=lambda amount: (-counts[amount], amount))
+
+
+_SAMPLES_SQL = """
+WITH paid AS (
+    SELECT case_no, pay_month, sum(amount) AS amount FROM payments
+    WHERE pay_month IS NOT NULL AND amount IS NOT NULL GROUP BY ALL
+),
+members AS (
+    SELECT p.case_no, p.pay_month, p.amount, count(*) AS covered,
+           count(DISTINCT coalesce(a.key, '?')) AS classes, min(coalesce(a.key, '?')) AS key
+    FROM paid p
+    JOIN (SELECT case_no, start_date, end_date,
+                 CASE WHEN program = 'tekun' THEN 'tekun'
+                      WHEN program = 'dibao' THEN dibao_class END AS key
+          FROM assistance WHERE covered = 'yes' AND start_date IS NOT NULL) a USING (case_no)
+    WHERE strftime(a.start_date, '%Y-%m') <= p.pay_month
+      AND (a.end_date IS NULL OR strftime(a.end_date, '%Y-%m') >= p.pay_month)
+    GROUP BY ALL
+)
+SELECT key, pay_month, round(amount / covered, 2) AS per_member, count(*) AS cases
+FROM members
+WHERE classes = 1 AND key <> '?' AND round(amount / covered, 2) * covered = amount
+GROUP BY ALL
+"""
+
+
+def policy_amount(policy: Policy, key: str, month: int) -> float | None:
+    """The amount the policy sets for class ``key`` in ``month``: its latest entry that took
+    effect by then (``monthly_amounts``: class -> {"YYYY-MM": 元}); None when it sets none.
+
+    >>> from dataclasses import replace
+    >>> from models.policy import load_policy
+    >>> policy = replace(load_policy(), monthly_amounts={"A": {"2025-01": 455, "2026-01": 480}})
+    >>> policy_amount(policy, "A", month_index("2025-12")), policy_amount(policy, "B", 0)
+    (455.0, None)
+    """
+    starts = policy.monthly_amounts.get(key, {})
+    effective = [start for start in starts if month_index(start) <= month]
+    return float(starts[max(effective)]) if effective else None
+
+
+def own_amount(graph, policy: Policy, key: str | None, month: int, share: float) -> OwnAmount:
+    """A member's own amount in ``month`` for class ``key``: the policy's amount, else the
+    ledger's (``graph.graph["class_amounts"]``, from ``ledger_amounts``), else ``share``
+    (the member's share of what the case was paid that month)."""
+    if key is not None:
+        set_by_policy = policy_amount(policy, key, month)
+        if set_by_policy is not None:
+            return OwnAmount(set_by_policy, "policy")
+        inferred = graph.graph.get("class_amounts", {}).get((key, month))
+        if inferred is not None:
+            return OwnAmount(inferred, "ledger")
+    return OwnAmount(share, "share")
+
+
+SOURCE_LABELS = {
+    "policy": "按政策文件规定的类别月标准",
+    "ledger": "按发放记录推算的类别月标准（同月同类别案件的人均发放额）",
+    "share": "无法确定类别月标准的月份按案件当月发放额的人均份额",
+}
+
+
+def sources_text(sources: set[str]) -> str:
+    """In Chinese, how the amounts of a case were found."""
+    return "；".join(SOURCE_LABELS[source] for source in ("policy", "ledger", "share")
+                    if source in sources)  # fmt: skip

@@ -1,0 +1,113 @@
+"""Suspected splits (疑似人为分户): 低保 cases of different 户号 paid to one bank account.
+
+A lower tier than ``split_household``: the contract makes one 户号 one family, so cases of
+separately registered households are never a split household. But a family that moved a
+member to a 户号 of his own and still draws both cases into one account is worth a visit.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from models.cases import Case, Evidence
+from models.detectors.common import (
+    enrolment_evidence,
+    legitimate_single_cases,
+    shared_by,
+    shown,
+    split_cases,
+    tie_evidence,
+)
+from models.graph import Node, neighbours, nodes_of
+from models.periods import active_months
+from models.policy import Policy
+
+VERIFY = Evidence(
+    "核实要点：两户是否实际共同生活、共同收支；分户（户口迁出）时间与申请低保时间的先后；"
+    "领款账号的开户人和实际使用人。本类疑点仅凭共用账号，证据弱于拆户保障，须入户核实后认定"
+)
+
+
+def detect_suspected_split(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
+    """Concurrent 低保 cases of different hukou families paid to one bank account (the
+    strong tie), each holding members the other lacks. An account used by more than
+    ``policy.shared_identifier_limit`` cases (an agent's) ties nothing; a phone (weak) or an
+    address (no evidence: courtyards, neighbours, coarse rural addresses) never raises a
+    case alone, but both are reported beside an account. Cases whose members the hukou
+    registry does not place, or that share a 户号, are not compared (the data cannot tell
+    the families apart, or it is a ``split_household``); legitimate 单人户 cases neither.
+
+    Example: parents (户号 H1) in 低保 case DB1; their son moved to 户号 H2 and is alone in
+    DB2, paid to his parents' account: one case on the rows of both.
+
+    Complexity: O(N + A·c² + G·r²·t) for N graph nodes, A accounts shared by c cases, G tied
+    groups of r rows with t distinct start and end dates.
+    """
+    legitimate = legitimate_single_cases(graph, policy)
+    ties = _account_ties(graph, policy, legitimate)
+    as_of = graph.graph["as_of"]
+    cases = []
+    for group in sorted(map(sorted, nx.connected_components(ties))):
+        rows = [(case, member, row) for case in group
+                for member, row in neighbours(graph, case, "enrolled_in")]  # fmt: skip
+        involved = split_cases(rows, as_of)
+        if len(involved) >= 2:
+            cases.append(_case(graph, policy, rows, involved))
+    return cases
+
+
+def _account_ties(graph: nx.MultiGraph, policy: Policy, legitimate: set[Node]) -> nx.Graph:
+    """低保 cases paid to one account (used by at most the limit of cases) whose hukou
+    families are known and different."""
+    ties = nx.Graph()
+    for account in nodes_of(graph, "account"):
+        users = [case for case, _ in neighbours(graph, account, "paid_to")
+                 if graph.nodes[case]["program"] == "dibao" and case not in legitimate]  # fmt: skip
+        if not 2 <= len(graph._adj[account]) <= policy.shared_identifier_limit:
+            continue
+        families = {case: _families(graph, case) for case in users}
+        for index, one in enumerate(users):
+            for two in users[index + 1 :]:
+                if families[one] and families[two] and not families[one] & families[two]:
+                    ties.add_edge(one, two)
+    return ties
+
+
+def _families(graph: nx.MultiGraph, case: Node) -> set[Node]:
+    """The hukou families of the case's members."""
+    return {family for member, _ in neighbours(graph, case, "enrolled_in")
+            for family, _ in neighbours(graph, member, "member_of")}  # fmt: skip
+
+
+def _case(graph, policy: Policy, rows, involved: set[Node]) -> Case:
+    chosen = sorted(
+        ((case, member, row) for case, member, row in rows if case in involved),
+        key=lambda item: item[2]["record_id"],
+    )
+    shared = shared_by(graph, policy, involved)
+    accounts = [identifier for identifier in shared if identifier[0] == "account"]
+    families = sorted({family[1] for case in involved for family in _families(graph, case)})
+    as_of = graph.graph["as_of"]
+    months = set()
+    for _, _, row in chosen:
+        months |= set(active_months(row["start"], row["end"], as_of))
+    evidence = [
+        Evidence(f"户号不同（{'、'.join(families)}）的 {len(involved)} 个低保案件同时有效，"
+                 f"领款账号相同（{'、'.join(shown(account) for account in accounts)}）"),
+        *(tie_evidence(identifier, users) for identifier, users in sorted(shared.items())),
+        *(enrolment_evidence(case, row) for case, _, row in chosen),
+        VERIFY,
+    ]  # fmt: skip
+    return Case(
+        case_type="suspected_split",
+        records=[("assistance", row["record_id"]) for _, _, row in chosen],
+        person_ids=sorted({member[1] for _, member, _ in chosen}),
+        amount_at_risk=None,
+        evidence=evidence,
+        features={
+            "cases": float(len(involved)),
+            "weak_ties": float(sum(identifier[0] != "account" for identifier in shared)),
+            "identity": min(row["probability"] for _, _, row in chosen),
+            "months": float(len(months)),
+        },
+    )

@@ -1,0 +1,69 @@
+"""Each class's monthly amount, inferred from a tiny payment ledger ingested for real."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from models.amounts import ledger_amounts
+from models.periods import month_index
+from resolver.db import connect
+from resolver.ingest import ingest_drop
+
+ROSTER = ["record_id", "case_no", "name", "program", "dibao_class", "covered", "start_date",
+          "end_date"]  # fmt: skip
+# Four single-class cases a month price class A at 455 (one paid 910 for two members) and
+# class C at 305; a mixed case (A and C, 760) prices neither; a not-covered member counts for
+# nothing; a case whose member left in March prices March only for the one still there.
+ASSISTANCE = [
+    ROSTER,
+    ["A1", "DB1", "甲", "低保", "A", "是", "2020-01-01", ""],
+    ["A2", "DB2", "乙", "低保", "A", "是", "2020-01-01", ""],
+    ["A3", "DB3", "丙", "低保", "A", "是", "2020-01-01", ""],
+    ["A4", "DB3", "丁", "低保", "A", "是", "2020-01-01", ""],
+    ["A5", "DB4", "戊", "低保", "A", "是", "2020-01-01", ""],
+    ["A6", "DB4", "己", "低保", "A", "否", "2020-01-01", ""],
+    ["C1", "DB5", "庚", "低保", "C", "是", "2020-01-01", ""],
+    ["M1", "DB6", "辛", "低保", "A", "是", "2020-01-01", ""],
+    ["M2", "DB6", "壬", "低保", "C", "是", "2020-01-01", ""],
+    ["T1", "TK1", "癸", "特困", "", "是", "2020-01-01", "2026-02-15"],
+]  # fmt: skip
+PAID = {"DB1": 455, "DB2": 455, "DB3": 910, "DB4": 455, "DB5": 305, "DB6": 760, "TK1": 630}
+PAYMENTS = [["record_id", "case_no", "pay_month", "amount"]] + [
+    [f"F{case_no}{month}", case_no, month, str(amount)]
+    for case_no, amount in PAID.items()
+    for month in ("2026-01", "2026-02", "2026-03")
+]
+
+
+@pytest.fixture()
+def con(tmp_path):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    for registry, rows in (("assistance", ASSISTANCE), ("payments", PAYMENTS)):
+        with (drop / f"{registry}.csv").open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    connection = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(connection, drop)
+    return connection
+
+
+def test_each_class_is_priced_by_the_cases_of_that_class_alone(con):
+    amounts = ledger_amounts(con)
+    for month in ("2026-01", "2026-02", "2026-03"):
+        assert amounts[("A", month_index(month))] == 455.0
+    # one class C case a month is too few for a month of its own: its year's amount
+    assert amounts[("C", month_index("2026-02"))] == 305.0
+
+
+def test_a_month_with_few_cases_takes_the_amount_of_its_year(con):
+    amounts = ledger_amounts(con)
+    # 特困 was paid in January and February (its member still there) and March (paid after
+    # she left: no covered member, no sample); its one case a month is priced by its year
+    assert amounts[("tekun", month_index("2026-01"))] == 630.0
+    assert ("tekun", month_index("2026-03")) not in amounts
+
+
+def test_a_drop_without_payments_prices_nothing(tmp_path):
+    assert ledger_amounts(connect(tmp_path / "empty.duckdb")) == {}
