@@ -8,9 +8,15 @@ Chinese records need their own comparisons:
 - the birth date and gender are inside a usable ID, so when both rows have one the date and
   gender comparisons abstain instead of counting the same fact twice;
 - names are compared by character and by pinyin (DuckDB's string distances work on UTF-8
-  bytes, which makes 王丽/王莉 look unrelated);
+  bytes, which makes 王丽/王莉 look unrelated), and a name may be written with or without
+  the surname or clan name before it (a Mongolian name: 包巴特尔 and 巴特尔);
+- the place compares the house an address names before the village and township, however
+  the address was written; and two roster rows in different places are what a duplicate
+  enrollment looks like, so for them a different place or phone is no evidence of two
+  people;
 - a disagreement that a clerk's slip explains (gender, birth date) has a floor on its m
-  probability, so a single typo cannot veto a match the rest of the record supports.
+  probability, so a single typo cannot veto a match the rest of the record supports;
+- a roster row that ended in the month of a death is the office's own record of it.
 """
 
 from __future__ import annotations
@@ -21,6 +27,13 @@ Level = dict[str, Any]
 Comparison = dict[str, Any]
 
 BOTH_IDS_USABLE = "(id18_l IS NOT NULL AND id18_r IS NOT NULL)"
+BOTH_ON_ROSTERS = "(registry_l = 'assistance' AND registry_r = 'assistance')"
+# One person's rows at two houses of a village (a hukou address, the place a person lives):
+# less likely than at one, never impossible.
+OTHER_HOUSE = {"m_probability": 0.02, "fix_m_probability": True}
+# Neither for nor against: m = u.
+NEUTRAL = {"m_probability": 0.5, "fix_m_probability": True, "u_probability": 0.5,
+           "fix_u_probability": True}  # fmt: skip
 # Characters at the same position that differ, for names of one length.
 CHARS_DIFFERING = (
     "list_sum(list_transform(range(1, length(name_l) + 1), "
@@ -121,7 +134,13 @@ def id_comparison() -> Comparison:
 
 def name_comparison() -> Comparison:
     """Name: exact (term-frequency adjusted); same pinyin (homophone); same pinyin in local
-    speech (n/l, in/ing ...); one character different; else."""
+    speech (n/l, in/ing ...); one name is the other after a surname or clan name (包巴特尔,
+    巴特尔; the shorter of two characters or more); one character different; else."""
+    contained = (
+        "length(name_l) <> length(name_r) AND least(length(name_l), length(name_r)) >= 2 AND "
+        "(ends_with(name_pinyin_l, ' ' || name_pinyin_r) "
+        "OR ends_with(name_pinyin_r, ' ' || name_pinyin_l))"
+    )
     return comparison(
         "name",
         "姓名",
@@ -135,6 +154,7 @@ def name_comparison() -> Comparison:
                 tf_adjustment_column="name_fuzzy",
                 m_probability=0.001,
             ),
+            level(contained, "一方多写姓氏或氏族名", m_probability=0.002),
             level(
                 f"length(name_l) = length(name_r) AND length(name_l) >= 2 AND {CHARS_DIFFERING} = 1",
                 "一字之差",
@@ -187,29 +207,62 @@ def gender_comparison() -> Comparison:
 
 
 def place_comparison() -> Comparison:
-    """Township and village: same village; same township; else (with a floor: many people
-    live away from their hukou (人户分离), and one enrolled twice is often enrolled in two
-    places)."""
+    """Address and place, however the address was written: the same house; the same village
+    but two houses; the same village group; the same village but two groups; the same
+    village; the same township where one row names no village (a police notice often does
+    not); the same township; two roster rows elsewhere (neutral: a duplicate enrollment is
+    set up in another place); else (with a floor: many people live away from their hukou)."""
+    same_village = "township_l = township_r AND village_l = village_r"
     return comparison(
         "place",
-        "乡镇村组",
+        "住址乡镇村组",
         [
             null_level("township_l IS NULL OR township_r IS NULL"),
-            level("township_l = township_r AND village_l = village_r", "同村"),
+            level("address_house_l = address_house_r", "同一门牌"),
+            level(f"{same_village} AND address_house_l IS NOT NULL "
+                  "AND address_house_r IS NOT NULL", "同村不同门牌", **OTHER_HOUSE),
+            level("address_area_l = address_area_r", "同村同组"),
+            level(f"{same_village} AND address_area_l IS NOT NULL "
+                  "AND address_area_r IS NOT NULL", "同村不同组", **OTHER_HOUSE),
+            level(same_village, "同村"),
+            level("township_l = township_r AND (village_l IS NULL OR village_r IS NULL)",
+                  "同乡镇（一方无村名）", m_probability=0.05),
             level("township_l = township_r", "同乡镇"),
+            level(BOTH_ON_ROSTERS, "两条救助记录地点不同（不作否定）", **NEUTRAL),
             else_level(m_probability=0.1, fix_m_probability=True),
         ],
     )
 
 
+def ending_comparison() -> Comparison:
+    """A death notice beside a roster row that ended: within a month of the death (the
+    office ended the row because its member died); at another time (neutral: the member may
+    have left the roster long before)."""
+    notice_and_row = (
+        "((registry_l = 'deaths' AND registry_r = 'assistance') "
+        "OR (registry_l = 'assistance' AND registry_r = 'deaths'))"
+    )
+    return comparison(
+        "ending",
+        "救助退出与死亡日期",
+        [
+            null_level(f"ended_l IS NULL OR ended_r IS NULL OR NOT {notice_and_row}"),
+            level("abs(date_diff('month', ended_l, ended_r)) <= 1", "死亡当月前后退出救助"),
+            else_level(**NEUTRAL),  # a row that ended for another reason says nothing
+        ],
+    )
+
+
 def phone_comparison() -> Comparison:
-    """Phone, only where few rows share it: exact (term-frequency adjusted); else."""
+    """Phone, only where few rows share it: exact (term-frequency adjusted); two roster rows
+    with different phones (neutral: each case gives its own contact); else."""
     return comparison(
         "phone",
         "联系电话",
         [
             null_level("phone_rare_l IS NULL OR phone_rare_r IS NULL"),
             level("phone_rare_l = phone_rare_r", "电话相同", tf_adjustment_column="phone_rare"),
+            level(BOTH_ON_ROSTERS, "两条救助记录电话不同（不作否定）", **NEUTRAL),
             else_level(),
         ],
     )
@@ -223,6 +276,7 @@ def doudi_comparisons() -> list[Comparison]:
         gender_comparison(),
         place_comparison(),
         phone_comparison(),
+        ending_comparison(),
     ]
 
 
@@ -235,17 +289,22 @@ def doudi_comparisons() -> list[Comparison]:
 ID_MISSING = ("l.id18 IS NULL", "r.id18 IS NULL")
 # Candidate pairs: each rule catches what the others miss when an ID is mistyped, old,
 # damaged or blank. A typo in a birth date changes one of year, month and day, so name with
-# date, with year, and with month and day together catch it; a row with no birth date at all
-# (an ID mistyped in its date digits, no birth-date column) is caught by name and township.
-# The first 14 characters of an ID (region and birth date) are shared by everyone born that
-# day, so the surname must agree too.
+# date, with year, and with month and day together catch it. A name with one syllable
+# written differently (巴特尔, 巴图尔) or with its surname or clan name left out (包巴特尔,
+# 巴特尔) still shares its first or last syllable: with the birth date, that catches it
+# (no rule assumes a surname of one or two characters). A row with no birth date at all (a
+# police notice with a name, a township and an address) is caught by name and township, and
+# by the house its address names. The first 14 characters of an ID (region and birth date)
+# are shared by everyone born that day, so the first or last character of the name must
+# agree too.
 CANDIDATE_RULES = (
-    "l.id14 = r.id14 AND l.surname = r.surname",
+    "l.id14 = r.id14 AND (l.surname = r.surname OR right(l.name, 1) = right(r.name, 1))",
     "l.id_tail = r.id_tail",
-    "l.name_fuzzy = r.name_fuzzy AND l.dob = r.dob",
+    "l.dob = r.dob AND (l.name_first = r.name_first OR l.name_last = r.name_last)",
     "l.name_fuzzy = r.name_fuzzy AND l.birth_year = r.birth_year",
     "l.name_fuzzy = r.name_fuzzy AND month(l.dob) = month(r.dob) AND day(l.dob) = day(r.dob)",
-    "l.name = r.name AND l.township = r.township AND (l.dob IS NULL OR r.dob IS NULL)",
+    "l.name_fuzzy = r.name_fuzzy AND l.township = r.township AND (l.dob IS NULL OR r.dob IS NULL)",
+    "l.address_house = r.address_house AND (l.dob IS NULL OR r.dob IS NULL)",
     "l.phone_rare = r.phone_rare",
 )
 # The candidate rules for two usable IDs alike in their first 15 characters, in one join on

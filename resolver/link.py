@@ -6,7 +6,8 @@ pairs, clusters them without chaining and writes, in the run's DuckDB file:
 - ``entities`` (registry, record_id, person_id) and ``person_id_history``;
 - ``person_links``: every accepted link with its probability, and ``link_explanations`` (a
   view): the match weight and level of each comparison of each accepted link (a waterfall);
-- ``possible_matches``: pairs for review that were not merged, and why;
+- ``possible_matches``: pairs for review that were not merged, and why (a death notice's
+  pairs down to ``notice_threshold``);
 - ``scored_pairs``: every scored pair at or above the possible threshold, from which
   ``recluster`` makes the persons of another threshold without scoring again;
 - ``related_persons`` (a view): different persons who share a phone, bank account or address (a
@@ -42,8 +43,9 @@ from resolver.splink_backend import ModelReview, Scored, Training, score_pairs_w
 log = logging.getLogger(__name__)
 
 MODEL_COLUMNS = (
-    "unique_id, name, name_pinyin, name_fuzzy, id18, id_status, id_text, id_prefix, id14, "
-    "id_tail, surname, dob, birth_year, gender, township, village, phone_rare"
+    "unique_id, registry, name, name_pinyin, name_fuzzy, id18, id_status, id_text, id_prefix, "
+    "id14, id_tail, surname, name_first, name_last, dob, birth_year, gender, township, "
+    "village, address_area, address_house, phone_rare, ended"
 )
 FINGERPRINT = (
     "md5(concat_ws('|', name, id18, id_text, id_prefix, dob, gender, township, village, "
@@ -105,7 +107,7 @@ def link_persons(
     scored = score_pairs_with_splink(
         persons,
         model or doudi_splink_settings(),
-        threshold=settings.possible_threshold,
+        threshold=min(settings.possible_threshold, settings.notice_threshold),
         training=training,
         count_comparisons=count_comparisons,
     )
@@ -245,10 +247,11 @@ def _store(con, settings: LinkSettings, scored: Scored, clustering, person_ids) 
         "AS fingerprint, i.person_id FROM persons p JOIN _person_ids i USING (unique_id)"
     )
     con.unregister("_person_ids")
-    _store_links(con, scored.pairs, clustering)
+    _store_links(con, scored.pairs, clustering, settings)
     con.execute(
         "CREATE OR REPLACE TABLE scored_pairs AS SELECT unique_id_l, unique_id_r, "
-        "match_probability, match_weight FROM _pairs_all"
+        "match_probability, match_weight FROM _pairs_all WHERE match_probability >= ?",
+        [settings.possible_threshold],
     )
     con.unregister("_pairs_all")
     _store_explanations(con, scored.model)
@@ -269,7 +272,8 @@ def _store(con, settings: LinkSettings, scored: Scored, clustering, person_ids) 
     con.unregister("_counts")
 
 
-def _store_links(con, pairs: pa.Table, clustering: TableClustering) -> None:
+def _store_links(con, pairs: pa.Table, clustering: TableClustering, settings: LinkSettings
+                 ) -> None:  # fmt: skip
     accepted = clustering.accepted.select(["unique_id_l", "unique_id_r"])
     refused = clustering.refused.select(["unique_id_l", "unique_id_r", "reason"])
     keep = [name for name in pairs.column_names if not name.endswith(("_l", "_r"))]
@@ -291,7 +295,10 @@ def _store_links(con, pairs: pa.Table, clustering: TableClustering) -> None:
         JOIN person_id_history el ON el.unique_id = p.unique_id_l
         JOIN person_id_history er ON er.unique_id = p.unique_id_r
         WHERE el.person_id <> er.person_id
-        """
+          AND (p.match_probability >= $possible
+               OR starts_with(p.unique_id_l, 'deaths:') OR starts_with(p.unique_id_r, 'deaths:'))
+        """,
+        {"possible": settings.possible_threshold},
     )
     for name in ("_pairs", "_accepted", "_refused"):
         con.unregister(name)

@@ -40,8 +40,12 @@ _AMOUNT_NOISE = re.compile(r"[,，\s元¥￥]|RMB|CNY", re.IGNORECASE)
 _COUNT_UNIT = re.compile(r"[人口个]$")
 _TOWNSHIP_SUFFIX = re.compile(
     r"(?:(?:彝|傣|傈僳|回|苗|白|哈尼|壮|瑶|藏|蒙古|土家|满|侗|布依|纳西|景颇|佤|拉祜|达斡尔|鄂温克)族)*乡$"
-    r"|街道办事处$|街道$|办事处$|镇$"
+    r"|街道办事处$|街道$|办事处$|镇$|苏木$"
 )
+# A village's own name without the word for a village: 村, 嘎查 (内蒙古), 社区, and the
+# committees of either (村委会, 嘎查委员会, 居委会): 巴彦嘎查, 巴彦村 and 巴彦村委会 are one.
+_VILLAGE_WORD = re.compile(r"(?:村民委员会|村委会|嘎查村民委员会|嘎查委员会|嘎查村|嘎查|"
+                           r"社区居民委员会|社区居委会|社区|居民委员会|居委会|村)$")  # fmt: skip
 _VILLAGE_COMMITTEE = (
     ("村民委员会", "村"),
     ("村委会", "村"),
@@ -407,16 +411,69 @@ def normalize_township(raw: str) -> Result:
 
 
 def normalize_village(raw: str) -> Result:
-    """A village with 村委会 written as 村 and its group number in Arabic digits (三组 → 3组)."""
+    """A village with 村委会 written as 村 and its group number in Arabic digits (三组 → 3组),
+    and its key: the village's own name and group (巴彦嘎查 and 巴彦村 are one village).
+
+    >>> normalize_village("巴彦嘎查三组")[0], normalize_village("巴彦村委会")[0]
+    (('巴彦嘎查3组', '巴彦|3'), ('巴彦村', '巴彦'))
+    """
     text = fold(raw, keep_spaces=False)
     for long_form, short_form in _VILLAGE_COMMITTEE:
         text = text.replace(long_form, short_form)
     group = _VILLAGE_GROUP.search(text)
-    if group:
-        number = _chinese_number(group.group(1))
-        if number is not None:
-            text = f"{text[: group.start()]}{number}组"
-    return _ok(text or None)
+    number = _chinese_number(group.group(1)) if group else None
+    if number is not None:
+        text = f"{text[: group.start()]}{number}组"
+    village = text[: group.start()] if number is not None else text
+    stem = _VILLAGE_WORD.sub("", village) or village
+    key = f"{stem}|{number}" if number is not None else stem
+    return _ok(text or None, key or None)
+
+
+# An address as its parts: the administrative levels above the township (省, 自治区, 州, 盟,
+# 市, 县, 旗, 区), often written and often not, then the township, the village, the village
+# group and the house number (the 号 often left out).
+_ADDRESS = re.compile(
+    r"^(?:[^镇乡村组社号]{1,12}?(?:省|自治区))?"
+    r"(?:[^镇乡村组社号]{1,12}?(?:自治州|地区|盟|市))?"
+    r"(?:[^镇乡村组社号]{1,12}?(?:自治县|县|自治旗|旗|区))?"
+    r"(?P<town>[^村组社号]{1,12}?(?:镇|乡|苏木|街道))?"
+    r"(?P<village>[^组社号\d]{1,12}?(?:村民委员会|村委会|嘎查委员会|嘎查|社区|居委会|村))?"
+    r"(?:第?(?P<group>[〇零一二三四五六七八九十两\d]{1,3})(?:村民小组|组|社|队))?"
+    r"(?P<house>\d{1,5}(?:[-之]\d{1,4})?)?号?$"
+)
+
+
+def normalize_address(raw: str) -> Result:
+    """An address as written (folded), and its parts for comparison: the township and the
+    village without their suffixes, the group number and the house number (None where
+    absent). Whether the province, prefecture and county are written, 三组 or 3社, 号 or
+    not, one house gives one set of parts.
+
+    >>> normalize_address("云南省楚雄彝族自治州大姚县金碧镇大坪村委会三社25号")[0][1:]
+    ('金碧', '大坪', '3', '25')
+    >>> normalize_address("金碧镇大坪村3组25")[0][1:], normalize_address("某村八组")[0][1:]
+    (('金碧', '大坪', '3', '25'), (None, '某', '8', None))
+    >>> normalize_address("石羊镇新村坝村12号")[0][1:]
+    ('石羊', '新村坝', None, '12')
+    """
+    return _address_of(fold(raw))
+
+
+def _address_of(folded: str) -> Result:
+    if not folded:
+        return _ok(None, None, None, None, None)
+    parts = _ADDRESS.match(folded.replace(" ", ""))
+    if parts is None:  # written some other way: compared as text only
+        return _ok(folded, None, None, None, None)
+    town, village, group, house = (parts.group(name) for name in ("town", "village", "group",
+                                                                  "house"))  # fmt: skip
+    if town:
+        town = _TOWNSHIP_SUFFIX.sub("", town) or town
+    if village:
+        village = _VILLAGE_WORD.sub("", village) or village
+    number = _chinese_number(group) if group else None
+    return _ok(folded, town, village, str(number) if number is not None else None, house)
 
 
 def _chinese_number(text: str) -> int | None:
@@ -484,6 +541,7 @@ NORMALIZERS: dict[str, Callable[[str], Result]] = {
     "count": normalize_count,
     "township": normalize_township,
     "village": normalize_village,
+    "address": normalize_address,
     "phone": normalize_phone,
     "account": normalize_account,
     "cert": normalize_cert,
@@ -519,7 +577,7 @@ def normalize_distinct(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.
 
 # Kinds whose normaliser folds the whole value first: their values are folded all at once
 # (``fold_all``), then finished one by one. (keep_spaces, finish)
-_FOLDED = {"text": (True, _text_of), "name": (False, _name_of)}
+_FOLDED = {"text": (True, _text_of), "name": (False, _name_of), "address": (True, _address_of)}
 
 ARROW_TYPES = {
     "VARCHAR": pa.string(),
@@ -580,6 +638,9 @@ OUTPUTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("_level", "INTEGER"),
     ),
     "date": (("", "DATE"),),
+    "village": (("", "VARCHAR"), ("_key", "VARCHAR")),
+    "address": (("", "VARCHAR"), ("_town", "VARCHAR"), ("_village", "VARCHAR"),
+                ("_group", "VARCHAR"), ("_house", "VARCHAR")),
     "amount": (("", "DECIMAL(14,2)"),),
     "count": (("", "INTEGER"),),
     "disability_level": (("", "INTEGER"),),

@@ -3,7 +3,9 @@
 Table ``persons``, one row per row of hukou, assistance, poverty, disability and deaths:
 
 - ``unique_id`` (``registry:record_id``), ``registry``, ``record_id``;
-- ``name``, ``name_pinyin``, ``name_fuzzy``, ``surname``;
+- ``name``, ``name_pinyin``, ``name_fuzzy``, ``surname`` (the first character: for a
+  Mongolian or Tibetan name, no surname at all), ``name_first`` and ``name_last`` (the first
+  and last syllables of ``name_fuzzy``);
 - ``id18``: the usable 18-digit ID (valid, or upgraded from 15 digits; for a disability
   certificate holder also the ID inside the certificate number), ``id_status``;
   ``id_text``: the 18 characters of an ID that failed its checks (a typo, kept for fuzzy
@@ -18,12 +20,19 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
   ``conflicts_certificate``); the number is kept in ``id_text``;
 - ``dob`` (from a usable ID, else the birth-date column, else the date digits of a damaged or
   mistyped ID), ``birth_year``, ``gender`` (from a usable ID, else the column);
-- ``township``, ``village`` (when blank, the village named in the address: ``某乡黑庄村478号``
-  gives ``黑庄村``), ``address``, ``phone``; ``phone_rare``: the phone when few
+- ``township``; ``village``: the village's own name, without 村, 嘎查 or 村委会 (when blank,
+  the village named in the address: ``某乡黑庄村478号`` gives ``黑庄``); ``address``;
+  ``address_area`` and ``address_house``: the village group and the house the address
+  names (township, village, group and house number, however the address was written; the
+  group may come from the village column; none where the address stops short of them);
+  ``phone``; ``phone_rare``: the phone when few
   households use it (a village office's phone is no evidence of identity; a family's phone on
   its hukou, assistance and poverty rows is);
 - ``household_key``: the hukou household, assistance case or poverty household the row is a
-  member of; two rows with one key are two different people.
+  member of; two rows with one key are two different people;
+- ``ended``: the day a roster row ended, or a death notice's day of death (an office ends a
+  row when its member dies: a notice and a row that ended within a month are one person
+  more often than chance).
 """
 
 from __future__ import annotations
@@ -37,18 +46,23 @@ from resolver.registries import PERSON_REGISTRIES
 
 # Columns each registry contributes, as SQL over its normalised table; a registry without
 # one of ``_OPTIONAL`` contributes NULL, so that any subset of registries can be unioned.
+_ADDRESS = "address, address_town, address_village, address_group, address_house"
 _SOURCES = {
-    "hukou": "birth_date, gender, address, phone, 'hukou:' || hukou_no AS household_key",
-    "assistance": "birth_date, gender, address, phone, 'case:' || case_no AS household_key",
+    "hukou": f"birth_date, gender, {_ADDRESS}, phone, 'hukou:' || hukou_no AS household_key",
+    "assistance": f"birth_date, gender, {_ADDRESS}, phone, 'case:' || case_no AS household_key, "
+    "end_date AS ended",
     "poverty": "birth_date, gender, 'poverty:' || poverty_hh_no AS household_key",
     "disability": "gender, cert_no_id_number AS cert_id",
-    "deaths": "birth_date, gender, address",
+    "deaths": f"birth_date, gender, {_ADDRESS}, death_date AS ended",
 }
 _OPTIONAL = {"birth_date": "DATE", "gender": "VARCHAR", "address": "VARCHAR",
-             "phone": "VARCHAR", "household_key": "VARCHAR", "cert_id": "VARCHAR"}  # fmt: skip
+             "address_town": "VARCHAR", "address_village": "VARCHAR",
+             "address_group": "VARCHAR", "address_house": "VARCHAR",
+             "phone": "VARCHAR", "household_key": "VARCHAR", "cert_id": "VARCHAR",
+             "ended": "DATE"}  # fmt: skip
 _COMMON = (
     "record_id, name, name_pinyin, name_fuzzy, id_number, id_number_status, id_number_prefix, "
-    "id_number_birth_date, id_number_gender, township, village"
+    "id_number_birth_date, id_number_gender, township, village_key"
 )
 
 
@@ -119,6 +133,9 @@ cleaned AS (
 derived AS (
     SELECT
         *,
+        coalesce(nullif(split_part(village_key, '|', 1), ''), address_village) AS village,
+        coalesce(address_group, nullif(split_part(village_key, '|', 2), '')) AS village_group,
+        coalesce(address_town, township) AS address_township,
         coalesce(id18, id_text, id_prefix) AS id_any,
         coalesce(
             CASE WHEN id18 IS NOT NULL THEN coalesce(id_number_birth_date,
@@ -141,6 +158,8 @@ SELECT
     name_pinyin,
     name_fuzzy,
     left(name, 1) AS surname,
+    split_part(name_fuzzy, ' ', 1) AS name_first,
+    regexp_extract(name_fuzzy, '(\\S+)$', 1) AS name_last,
     id18,
     CASE WHEN birth_conflict THEN 'conflicts_birth_date'
          WHEN cert_conflict THEN 'conflicts_certificate'
@@ -154,10 +173,15 @@ SELECT
     year(dob) AS birth_year,
     gender_any AS gender,
     township,
-    coalesce(village, nullif(regexp_extract(address, '(?:^|[乡镇])\\s*([^乡镇村0-9\\s]{1,8}村)', 1), ''))
-        AS village,
+    village,
     address,
+    CASE WHEN village_group IS NOT NULL AND village IS NOT NULL
+         THEN concat_ws('|', address_township, village, village_group) END AS address_area,
+    CASE WHEN address_house IS NOT NULL AND village IS NOT NULL
+         THEN concat_ws('|', address_township, village, coalesce(village_group, ''),
+                        address_house) END AS address_house,
     phone,
+    ended,
     CASE WHEN phone IN (SELECT phone FROM derived GROUP BY phone
                         HAVING count(DISTINCT household_key) <= ?) THEN phone END AS phone_rare,
     household_key

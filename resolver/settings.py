@@ -17,6 +17,10 @@ class LinkSettings:
     """Rows linked at or above this are one person (if no constraint forbids it)."""
     possible_threshold: float = 0.5
     """Pairs at or above this that are not one person are kept as possible matches."""
+    notice_threshold: float = 0.01
+    """A death notice is also kept with each row it matches at or above this (a notice with
+    a name and a township only scores low even against its one namesake): a notice linked
+    to no one is raised as an uncertain lead on each paid member it may be."""
     bridge_threshold: float = 0.99
     """A single link that alone holds two groups of rows together needs at least this."""
     ambiguity_margin: float = 5.0
@@ -41,7 +45,8 @@ class LinkSettings:
     version: int = 1
 
     def __post_init__(self) -> None:
-        for name in ("threshold", "possible_threshold", "bridge_threshold", "prior_recall"):
+        for name in ("threshold", "possible_threshold", "notice_threshold", "bridge_threshold",
+                     "prior_recall"):  # fmt: skip
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise DoudiError(
                     f"link setting {name} must be in (0, 1], got {getattr(self, name)}"

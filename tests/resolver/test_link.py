@@ -42,28 +42,57 @@ GRANDMOTHER = make_id("19380412", "064")  # 璩桂芬
 GRANDSON = make_id("20100808", "057")  # 璩子轩, in her hukou
 HUSBAND = make_id("19591110", "077")  # 逯文华
 WIFE = make_id("19591003", "088")  # 逯桂英, his wife, born the same year
+BATU = make_id("19700301", "011")  # 包巴特尔: a Mongolian name after his clan surname
+ERDUN = make_id("19650505", "031")  # 额尔敦
+LUO = make_id("19450120", "042")  # 罗美兰, at 大坡村 3组15号
+LUO_NEXT_DOOR = make_id("19480606", "062")  # another 罗美兰, at 3组40号
+DUPLICATE = make_id("19560712", "082")  # 逯秀珍, enrolled twice in two townships
+PANG = make_id("19520909", "071")  # 逄德胜, whose roster row ended when he died
 
 
 def hand_made_drop() -> dict[str, list[list[str]]]:
     return {
         "hukou": [
             ["record_id", "hukou_no", "name", "id_number", "gender", "birth_date", "township",
-             "village"],
-            ["T-H1", "T01", "亓振华", QI, "男", "1950-03-15", "石羊镇", "大坡村"],
-            ["T-H2", "T02", "璩秀英", QIU_A, "女", "1962-07-04", "石羊镇", "大坡村"],
-            ["T-H3", "T03", "璩秀英", QIU_B, "女", "1962-09-11", "石羊镇", "中村"],
-            ["T-H4", "T04", "璩明辉", TWIN_1, "男", "1988-02-02", "石羊镇", "中村"],
-            ["T-H5", "T04", "璩明晖", TWIN_2, "男", "1988-02-02", "石羊镇", "中村"],
-            ["T-H6", "T05", "璩桂芬", GRANDMOTHER, "女", "1938-04-12", "石羊镇", "中村"],
-            ["T-H7", "T05", "璩子轩", GRANDSON, "男", "2010-08-08", "石羊镇", "中村"],
-            ["T-H8", "T06", "逯文华", HUSBAND, "男", "1959-11-10", "石羊镇", "中村"],
-            ["T-H9", "T06", "逯桂英", WIFE, "女", "1959-10-03", "石羊镇", "中村"],
+             "village", "address"],
+            ["T-H1", "T01", "亓振华", QI, "男", "1950-03-15", "石羊镇", "大坡村", ""],
+            ["T-H2", "T02", "璩秀英", QIU_A, "女", "1962-07-04", "石羊镇", "大坡村", ""],
+            ["T-H3", "T03", "璩秀英", QIU_B, "女", "1962-09-11", "石羊镇", "中村", ""],
+            ["T-H4", "T04", "璩明辉", TWIN_1, "男", "1988-02-02", "石羊镇", "中村", ""],
+            ["T-H5", "T04", "璩明晖", TWIN_2, "男", "1988-02-02", "石羊镇", "中村", ""],
+            ["T-H6", "T05", "璩桂芬", GRANDMOTHER, "女", "1938-04-12", "石羊镇", "中村", ""],
+            ["T-H7", "T05", "璩子轩", GRANDSON, "男", "2010-08-08", "石羊镇", "中村", ""],
+            ["T-H8", "T06", "逯文华", HUSBAND, "男", "1959-11-10", "石羊镇", "中村", ""],
+            ["T-H9", "T06", "逯桂英", WIFE, "女", "1959-10-03", "石羊镇", "中村", ""],
+            ["T-H10", "T07", "包巴特尔", BATU, "男", "1970-03-01", "归流河镇", "巴彦嘎查", ""],
+            ["T-H11", "T08", "额尔敦", ERDUN, "男", "1965-05-05", "归流河镇", "巴彦嘎查", ""],
+            ["T-H12", "T09", "罗美兰", LUO, "女", "1945-01-20", "石羊镇", "大坡村",
+             "石羊镇大坡村3组15号"],
+            ["T-H13", "T10", "罗美兰", LUO_NEXT_DOOR, "女", "1948-06-06", "石羊镇", "大坡村",
+             "石羊镇大坡村3组40号"],
+            ["T-H14", "T11", "逄德胜", PANG, "男", "1952-09-09", "石羊镇", "中村", ""],
         ],
         "assistance": [
-            ["record_id", "case_no", "name", "id_number", "program", "covered", "start_date",
-             "township", "village"],
-            ["T-A1", "TDB1", "亓振華", mistype(QI), "低保", "是", "2024-01-01", "石羊", "大坡村"],
-            ["T-A2", "TDB2", "璩秀英", QIU_A, "低保", "是", "2024-01-01", "石羊", "大坡村"],
+            ["record_id", "case_no", "name", "id_number", "birth_date", "program", "covered",
+             "start_date", "end_date", "township", "village", "address"],
+            ["T-A1", "TDB1", "亓振華", mistype(QI), "", "低保", "是", "2024-01-01", "", "石羊",
+             "大坡村", ""],
+            ["T-A2", "TDB2", "璩秀英", QIU_A, "", "低保", "是", "2024-01-01", "", "石羊",
+             "大坡村", ""],
+            # no ID: the clan surname left out, 巴彦村 for 巴彦嘎查; 额日敦 for 额尔敦
+            ["T-A3", "TDB3", "巴特尔", "", "1970-03-01", "低保", "是", "2024-01-01", "",
+             "归流河", "巴彦村", ""],
+            ["T-A4", "TDB4", "额日敦", "", "1965-05-05", "低保", "是", "2024-01-01", "",
+             "归流河镇", "巴彦嘎查", ""],
+            ["T-A5", "TDB5", "罗美兰", LUO, "", "低保", "是", "2024-01-01", "", "石羊镇",
+             "大坡村", "云南省大姚县石羊镇大坡村委会三组15号"],
+            # a duplicate: a second case in another township, written without an ID
+            ["T-A6", "TDB6", "逯秀珍", DUPLICATE, "", "低保", "是", "2020-01-01", "", "石羊镇",
+             "中村", ""],
+            ["T-A7", "TDB7", "逯秀珍", "", "1956-07-12", "特困", "是", "2024-01-01", "", "金碧镇",
+             "大坪村", ""],
+            ["T-A8", "TDB8", "逄德胜", PANG, "", "低保", "是", "2020-01-01", "2025-05-31", "石羊镇",
+             "中村", ""],
         ],
         "poverty": [
             ["record_id", "poverty_hh_no", "name", "id_number", "township", "village"],
@@ -77,15 +106,19 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             ["T-D2", "璩子轩", GRANDMOTHER, GRANDSON + "12", "视力", "二级", "石羊镇", "中村"],
         ],
         "deaths": [
-            ["record_id", "name", "id_number", "birth_date", "death_date", "township",
+            ["record_id", "name", "id_number", "gender", "birth_date", "death_date", "township",
              "village", "address"],
             # no ID and no village column: the village is read from the address
-            ["T-E1", "亓振桦", "", "1950年3月15日", "2025-06-01", "石羊镇", "", "石羊镇 大坡村8号"],
-            ["T-E2", "璩秀英", QIU_B, "", "2025-02-01", "石羊镇", "中村", ""],
+            ["T-E1", "亓振桦", "", "", "1950年3月15日", "2025-06-01", "石羊镇", "", "石羊镇 大坡村8号"],
+            ["T-E2", "璩秀英", QIU_B, "", "", "2025-02-01", "石羊镇", "中村", ""],
             # the grandmother's death notice carrying her grandson's ID (the informant's)
-            ["T-E3", "璩桂芬", GRANDSON, "1938-04-12", "2025-03-01", "石羊镇", "中村", ""],
+            ["T-E3", "璩桂芬", GRANDSON, "", "1938-04-12", "2025-03-01", "石羊镇", "中村", ""],
             # his death notice carrying his wife's ID: the same birth year, another day
-            ["T-E4", "逯文华", WIFE, "1959-11-10", "2025-04-01", "石羊镇", "中村", ""],
+            ["T-E4", "逯文华", WIFE, "", "1959-11-10", "2025-04-01", "石羊镇", "中村", ""],
+            # police notices: a name, a gender, a township and an address written another
+            # way; or a name, a gender and a township only, in the month his roster row ended
+            ["T-E5", "罗美兰", "", "女", "", "2025-07-01", "石羊镇", "", "大姚县石羊镇大坡村三社15"],
+            ["T-E6", "逄德胜", "", "男", "", "2025-05-20", "石羊镇", "", ""],
         ],
     }  # fmt: skip
 
@@ -146,7 +179,39 @@ def test_a_relatives_id_copied_into_a_row_is_not_trusted(linked):
 def test_a_blank_village_is_read_from_the_address(linked):
     con, _, _ = linked
     village = con.execute("SELECT village FROM persons WHERE record_id = 'T-E1'").fetchall()
-    assert village == [("大坡村",)]
+    assert village == [("大坡",)]  # compared without 村, 嘎查 or 村委会
+
+
+def test_a_name_without_its_clan_surname_or_spelt_another_way_links(linked):
+    con, _, _ = linked
+    assert person_of(con, "T-A3") == person_of(con, "T-H10")  # 巴特尔, 包巴特尔
+    assert person_of(con, "T-A4") == person_of(con, "T-H11")  # 额日敦, 额尔敦
+
+
+def test_a_police_notice_links_by_the_house_its_address_names(linked):
+    con, _, _ = linked
+    assert person_of(con, "T-E5") == person_of(con, "T-A5") == person_of(con, "T-H12")
+    assert person_of(con, "T-E5") != person_of(con, "T-H13")  # the namesake next door
+    houses = dict(con.execute("SELECT record_id, address_house FROM persons "
+                              "WHERE record_id IN ('T-E5', 'T-A5', 'T-H12')").fetchall())  # fmt: skip
+    assert set(houses.values()) == {"石羊|大坡|3|15"}
+
+
+def test_a_roster_row_that_ended_with_the_death_is_evidence_for_a_notice(linked):
+    """逄德胜's notice names no village, ID or birth date; his roster row ended that month:
+    the row matches the notice better than his hukou row does, and both are kept as
+    possible matches of the notice (for an uncertain lead) though neither reaches the
+    threshold."""
+    con, _, _ = linked
+    probability = dict(con.execute(
+        "SELECT unique_id_l || '|' || unique_id_r, match_probability FROM possible_matches "
+        "WHERE 'deaths:T-E6' IN (unique_id_l, unique_id_r)").fetchall())  # fmt: skip
+    assert probability["assistance:T-A8|deaths:T-E6"] > probability["deaths:T-E6|hukou:T-H14"]
+
+
+def test_two_roster_rows_in_two_townships_one_without_an_id_are_one_person(linked):
+    con, _, _ = linked
+    assert person_of(con, "T-A6") == person_of(con, "T-A7")
 
 
 def test_twins_sharing_a_hukou_stay_apart(linked):
@@ -172,7 +237,7 @@ def test_every_accepted_link_is_explained(linked):
         "SELECT count(DISTINCT (unique_id_l, unique_id_r)), count(DISTINCT comparison), "
         "count(*) FILTER (WHERE level_label IS NULL) FROM link_explanations"
     ).fetchall()[0]
-    assert explained == (links, 6, 0)
+    assert explained == (links, 7, 0)
     weights = con.execute(
         "SELECT l.match_weight, sum(e.match_weight) FROM person_links l JOIN link_explanations e "
         "USING (unique_id_l, unique_id_r) WHERE l.unique_id_l = 'hukou:T-H1' "
