@@ -12,7 +12,7 @@ PORT ?= 8000
 # DATA: a data drop folder; when empty, the demo runs on a synthetic county.
 DATA ?=
 
-.PHONY: demo test browser lint bench bench-api clean
+.PHONY: demo test browser lint bench bench-api stress clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ browser:
 
 bench: $(STAMP)
 	$(BIN)/doudi bench --people $(PEOPLE)
+
+# Doudi beside stock Splink on every variant county and on the independent generator's
+# counties (STRESS_PEOPLE each); one table of precision, recall and money per case type.
+stress: $(STAMP)
+	$(BIN)/doudi stress --out $(DEMO_DIR)/stress --people $(or $(STRESS_PEOPLE),50000)
 
 # The review API under load (wrk on loopback) on a county of 650,000 people by default.
 bench-api: $(STAMP)

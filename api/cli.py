@@ -8,7 +8,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +20,14 @@ from rich.table import Table
 
 from models.bench import run_bench
 from models.cases import CASE_LABELS
-from models.evaluation import CalibrationBin, CaseScores, evaluate_cases, fit_risk_model
+from models.evaluation import (
+    CalibrationBin,
+    CaseEvaluation,
+    CaseScores,
+    ControlLeads,
+    evaluate_cases,
+    fit_risk_model,
+)
 from models.pipeline import run_pipeline, write_entities
 from models.policy import RULE_LABELS, Policy, load_policy
 from models.risk import RiskModel
@@ -33,7 +40,7 @@ from resolver.link import link_persons
 from resolver.quality import findings_by_problem, problem_label, quality_summary
 from resolver.registries import REGISTRIES, column_header
 from resolver.settings import LinkSettings
-from resolver.synth import synthesize
+from resolver.synth import CALIBRATION, synthesize
 
 # The review server's modules (FastAPI, uvicorn, the ledgers' openpyxl) are imported by the
 # commands that serve or read published runs, so that `doudi run` starts without them.
@@ -216,22 +223,100 @@ def evaluate(
         policy = load_policy(used_policy if used_policy.is_file() else "default")
         used_risk = out / "risk_model.json"
         risk = RiskModel.load(used_risk if used_risk.is_file() else None)
-        case_scores, calibration = evaluate_cases(con, truth, policy, risk)
+        cases = evaluate_cases(con, truth, policy, risk)
     report = {
         "linking": {method: score.as_dict() for method, score in scores.items()},
         "cases": {
             method: {name: score.as_dict() for name, score in by_type.items()}
-            for method, by_type in case_scores.items()
+            for method, by_type in cases.scores.items()
         },
-        "calibration": [item.as_dict() for item in calibration],
+        "control_leads": {method: {kind: asdict(leads) for kind, leads in by_kind.items()}
+                          for method, by_kind in cases.control_leads.items()},
+        "calibration": [item.as_dict() for item in cases.calibration],
     }
     out.mkdir(parents=True, exist_ok=True)
     (out / "evaluation.json").write_text(
         json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"
     )
     print_link_scores(scores)
-    print_case_scores(case_scores)
-    print_calibration(calibration)
+    print_case_scores(cases.scores)
+    print_control_leads(cases)
+    print_calibration(cases.calibration)
+
+
+@app.command()
+def stress(
+    out: Annotated[Path, typer.Option(help="Folder for the counties, runs and stress.json.")],
+    people: Annotated[int, typer.Option(min=200)] = 50_000,
+    seed: Annotated[int, typer.Option()] = 7,
+    county: Annotated[
+        list[str] | None, typer.Option(help="Only these counties (default: all of them).")
+    ] = None,
+) -> None:
+    """Doudi beside stock Splink with the same rules, on every variant county and on the
+    independent generator's counties: precision, recall and money per case type."""
+    from models.stress import COUNTIES, stress_matrix
+
+    with _errors_reported():
+        unknown = sorted(set(county or ()) - set(COUNTIES))
+        if unknown:
+            raise DoudiError(f"unknown counties {unknown}: one of {', '.join(COUNTIES)}")
+        results = stress_matrix(
+            out, people=people, seed=seed, counties=county or COUNTIES,
+            on_county=lambda result: console.print(
+                f"{result.county}: {result.seconds:.0f} 秒", highlight=False),
+        )  # fmt: skip
+    (out / "stress.json").write_text(
+        json.dumps([result.as_dict() for result in results], ensure_ascii=False, indent=2),
+        encoding="utf-8",
+    )
+    print_stress(results)
+
+
+STRESS_TYPES = ("deceased_paid", "duplicate_enrollment", "split_household", "suspected_split",
+                "missed_disability")  # fmt: skip
+
+
+def print_stress(results) -> None:
+    """One table: per county and case type, precision, recall and reported over true money
+    of the cases found, Doudi beside stock Splink; then the leads on controls."""
+    table = Table(title="压力测试：各县、各类疑点（兜底 / Splink 默认模型 + 同样规则）")
+    for header in ("县", "类型", "真实", "兜底 精确率", "召回率", "金额", "Splink 精确率",
+                   "召回率", "金额"):  # fmt: skip
+        table.add_column(header, justify="left" if header in ("县", "类型") else "right")
+    for result in results:
+        for case_type in STRESS_TYPES:
+            doudi, stock = (result.cases[method][case_type] for method in ("doudi",
+                                                                          "stock_splink"))  # fmt: skip
+            if not (doudi.true or doudi.found or stock.found):
+                continue
+            table.add_row(result.county, CASE_LABELS[case_type], f"{doudi.true:,}",
+                          *(_stress_figures(doudi)), *(_stress_figures(stock)))  # fmt: skip
+    console.print(table)
+    leads = Table(title="对照组（不应成为疑点）被列为疑点：兜底 / Splink 默认模型 / 对照数"
+                        "（括号内：兜底列为疑似人为分户）")  # fmt: skip
+    leads.add_column("县")
+    kinds = sorted({kind for result in results for kind in result.control_leads["doudi"]})
+    for kind in kinds:
+        leads.add_column(CONTROL_LABELS.get(kind, kind), justify="right")
+    for result in results:
+        leads.add_row(result.county, *(_control_figure(
+            result.control_leads["doudi"].get(kind), result.control_leads["stock_splink"].get(kind))
+            for kind in kinds))  # fmt: skip
+    console.print(leads)
+
+
+def _control_figure(doudi: ControlLeads | None, stock: ControlLeads | None) -> str:
+    if doudi is None or stock is None:
+        return "-"
+    lower = f"（{doudi.suspected}）" if doudi.suspected else ""
+    return f"{doudi.leads} / {stock.leads} / {doudi.controls}{lower}"
+
+
+def _stress_figures(score: CaseScores) -> tuple[str, str, str]:
+    accuracy = score.amount_accuracy
+    return (f"{score.precision:.3f}", f"{score.recall:.3f}",
+            "-" if accuracy is None else f"{accuracy:.3f}")  # fmt: skip
 
 
 @app.command()
@@ -252,7 +337,8 @@ def calibrate(
     The county is linked with a permissive threshold, so that the model also sees cases
     resting on weak links, true and false, and learns how much to discount them."""
     with _errors_reported(), tempfile.TemporaryDirectory(prefix="doudi-calibrate-") as scratch:
-        county = synthesize(Path(scratch) / "county", people=people, seed=seed, noise=noise)
+        county = synthesize(Path(scratch) / "county", people=people, seed=seed, noise=noise,
+                            assumptions=CALIBRATION)  # fmt: skip
         policy = load_policy()
         uninformed = RiskModel().fit([], [])
         settings = replace(LinkSettings(seed=seed), threshold=threshold,
@@ -337,6 +423,37 @@ def print_case_scores(scores: dict[str, dict[str, CaseScores]]) -> None:
             table.add_row(label, "查出金额占比", *(
                 _figure(s[case_type].amount_found / s[case_type].amount_true)
                 for s in scores.values()))  # fmt: skip
+            table.add_row(label, "报告金额/应有金额",
+                          *(_figure(s[case_type].amount_accuracy) for s in scores.values()))  # fmt: skip
+    console.print(table)
+
+
+CONTROL_LABELS = {
+    "legit_single_person": "合规的单人户保障",
+    "legit_separate_household": "合规的分开立户（同院、共用电话）",
+    "stale_income": "仅已退出案件的旧收入偏低",
+    "mistyped_enrolled": "已纳入但证号录错的重度残疾人",
+    "lookalike": "同名同年同乡镇的他人死亡",
+    "twins": "双胞胎",
+    "death_within_grace": "宽限期内停发",
+    "wrong_death_notice": "误报死亡的在世人员",
+    "over_standard_within_exit": "渐退期内的超标准家庭",
+    "cross_hukou_split": "不同户号的分户（非拆户保障）",
+}
+
+
+def print_control_leads(cases: CaseEvaluation) -> None:
+    """How many of the truth's negative controls each method raised a lead on."""
+    table = Table(title="对照组（不应成为疑点）被列为疑点的数量 / 对照数（括号内：疑似人为分户）")
+    table.add_column("对照类型")
+    for method in cases.control_leads:
+        table.add_column(METHOD_LABELS[method], justify="right")
+    kinds = sorted({kind for leads in cases.control_leads.values() for kind in leads})
+    for kind in kinds:
+        table.add_row(CONTROL_LABELS.get(kind, kind), *(
+            f"{leads[kind].leads} / {leads[kind].controls}"
+            + (f"（{leads[kind].suspected}）" if leads[kind].suspected else "")
+            for leads in cases.control_leads.values()))  # fmt: skip
     console.print(table)
 
 

@@ -1,7 +1,9 @@
 """Cases against a synthetic county's truth: per type precision, recall, average precision
-(cases ranked by risk score) and the share of the true amount at risk found — for Doudi and
-for the same rules fed by the two linking baselines (``resolver.baselines``); the calibration
-of the risk score; and fitting the risk model on a county's labelled cases."""
+(cases ranked by risk score), the share of the true amount at risk found and how exactly the
+money of the cases found is reported — for Doudi and for the same rules fed by the two
+linking baselines (``resolver.baselines``); the leads raised on the truth's negative
+controls; the calibration of the risk score; and fitting the risk model on a county's
+labelled cases."""
 
 from __future__ import annotations
 
@@ -31,6 +33,9 @@ METHOD_ENTITIES = {
 
 @dataclass(frozen=True)
 class CaseScores:
+    """``amount_found``: the true amount of the true cases found; ``amount_reported``: what
+    was reported for those same cases (exact money: equal to ``amount_found``)."""
+
     found: int
     true: int
     precision: float
@@ -38,9 +43,15 @@ class CaseScores:
     average_precision: float
     amount_found: float
     amount_true: float
+    amount_reported: float
+
+    @property
+    def amount_accuracy(self) -> float | None:
+        """Reported over true money of the cases found (1.0 is exact); None without money."""
+        return self.amount_reported / self.amount_found if self.amount_found else None
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return asdict(self) | {"amount_accuracy": self.amount_accuracy}
 
 
 @dataclass(frozen=True)
@@ -73,13 +84,14 @@ def score_cases(cases: list[Case], truth: list[dict], case_type: str) -> CaseSco
         (case for case in cases if case.case_type == case_type),
         key=lambda case: -(case.risk_score or 0.0),
     )
-    hits, precision_sum, amount = 0, 0.0, 0.0
+    hits, precision_sum, amount, reported = 0, 0.0, 0.0, 0.0
     for rank, case in enumerate(ranked, start=1):
         match = true.get(_key(case.records))
         if match is not None:
             hits += 1
             precision_sum += hits / rank
             amount += match["amount_at_risk"] or 0.0
+            reported += case.amount_at_risk or 0.0
     return CaseScores(
         found=len(ranked),
         true=len(true),
@@ -88,6 +100,7 @@ def score_cases(cases: list[Case], truth: list[dict], case_type: str) -> CaseSco
         average_precision=precision_sum / len(true) if true else 1.0,
         amount_found=amount,
         amount_true=sum(item["amount_at_risk"] or 0.0 for item in true.values()),
+        amount_reported=reported,
     )
 
 
@@ -97,6 +110,52 @@ def load_truth_cases(truth_dir: Path, policy: Policy) -> list[dict]:
     lines = (truth_dir / "cases.jsonl").read_text(encoding="utf-8").splitlines()
     cases = [json.loads(line) for line in lines]
     return [case for case in cases if case.get("policy", policy.name) == policy.name]
+
+
+def load_controls(truth_dir: Path) -> list[dict]:
+    """The truth's negative controls (look-alikes of cases that are not cases); none when
+    the county has no ``controls.jsonl``."""
+    path = truth_dir / "controls.jsonl"
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+# The rows of a control no lead may rest on: the roster and certificate rows it is made of.
+GUARDED_REGISTRIES = ("assistance", "disability")
+# A lower tier of lead, raised on evidence a reviewer weighs in the field: counted apart.
+LOWER_TIER = "suspected_split"
+
+
+@dataclass(frozen=True)
+class ControlLeads:
+    """Of the controls of one type: how many there are, how many a lead of a type the truth
+    judges rests on (one of the control's roster or certificate rows is among its records),
+    and how many a 疑似人为分户 lead rests on."""
+
+    controls: int
+    leads: int
+    suspected: int
+
+
+def control_leads(cases: list[Case], controls: list[dict], judged: set[str]
+                  ) -> dict[str, ControlLeads]:  # fmt: skip
+    """Per control type, the leads raised on its controls (``judged``: the case types the
+    county's truth holds; a county that does not judge a type cannot say its lead is false)."""
+    lower = {record for case in cases if case.case_type == LOWER_TIER for record in case.records}
+    judged_leads = {record for case in cases
+                    if case.case_type != LOWER_TIER and case.case_type in judged
+                    for record in case.records}  # fmt: skip
+    counts: dict[str, ControlLeads] = {}
+    for control in controls:
+        guarded = {(r["registry"], r["record_id"]) for r in control["records"]
+                   if r["registry"] in GUARDED_REGISTRIES}  # fmt: skip
+        seen = counts.get(control["control_type"], ControlLeads(0, 0, 0))
+        counts[control["control_type"]] = ControlLeads(
+            seen.controls + 1, seen.leads + bool(guarded & judged_leads),
+            seen.suspected + bool(guarded & lower),
+        )
+    return counts
 
 
 def case_labels(cases: list[Case], truth: list[dict]) -> list[int]:
@@ -115,18 +174,31 @@ def method_cases(con: duckdb.DuckDBPyConnection, method: str, policy: Policy) ->
     return find_cases(graph, policy)
 
 
+@dataclass
+class CaseEvaluation:
+    """Per method (Doudi and the two baselines): the scores of each case type and the leads
+    on the truth's controls; the calibration of Doudi's risk scores."""
+
+    scores: dict[str, dict[str, CaseScores]]
+    control_leads: dict[str, dict[str, ControlLeads]]
+    calibration: list[CalibrationBin]
+
+
 def evaluate_cases(
     con: duckdb.DuckDBPyConnection, truth_dir: Path, policy: Policy, risk: RiskModel
-) -> tuple[dict[str, dict[str, CaseScores]], list[CalibrationBin]]:
-    """Per method (Doudi and the two baselines) and case type; and the calibration of Doudi's risk scores."""
+) -> CaseEvaluation:
+    """Doudi's cases and the baselines' against the truth of a synthetic county."""
     truth = load_truth_cases(truth_dir, policy)
-    results, calibration = {}, []
+    judged = {case["case_type"] for case in truth}
+    controls = load_controls(truth_dir)
+    result = CaseEvaluation({}, {}, [])
     for method in METHOD_ENTITIES:
         cases = rank_cases(method_cases(con, method, policy), risk)
-        results[method] = {name: score_cases(cases, truth, name) for name in DETECTORS}
+        result.scores[method] = {name: score_cases(cases, truth, name) for name in DETECTORS}
+        result.control_leads[method] = control_leads(cases, controls, judged)
         if method == "doudi":
-            calibration = calibration_bins(cases, case_labels(cases, truth))
-    return results, calibration
+            result.calibration = calibration_bins(cases, case_labels(cases, truth))
+    return result
 
 
 def calibration_bins(cases: list[Case], labels: list[int]) -> list[CalibrationBin]:

@@ -67,8 +67,8 @@ def test_run_without_data_runs_on_a_synthetic_county_and_evaluates(tmp_path):
     assert "疑点线索" in result.output
     cases = [json.loads(line) for line in (out / "cases.jsonl").read_text().splitlines()]
     assert {case["case_type"] for case in cases} == {
-        "deceased_paid", "duplicate_enrollment", "split_household", "missed_disability",
-        "over_standard",
+        "deceased_paid", "duplicate_enrollment", "split_household", "suspected_split",
+        "missed_disability", "over_standard",
     }  # fmt: skip
     assert json.loads((out / "policy.json").read_text())["death_grace_months"] == 1
     result = runner.invoke(
