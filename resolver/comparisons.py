@@ -80,9 +80,10 @@ def comparison(output_column: str, description: str, levels: list[Level]) -> Com
 
 
 def id_comparison() -> Comparison:
-    """ID number: exact; equal after 15→18; a damaged ID whose reliable digits agree; the same
-    number that one row does not trust; one substitution or adjacent transposition; two
-    different valid IDs; else."""
+    """ID number: the same number on rows of two entirely different names (the informant's or
+    another's ID typed into a death notice: some evidence, never enough alone); exact; equal
+    after 15→18; a damaged ID whose reliable digits agree; the same number that one row does
+    not trust; one substitution or adjacent transposition; two different valid IDs; else."""
     one_side_damaged = (
         "(id_prefix_l IS NOT NULL AND starts_with(coalesce(id18_r, id_text_r), id_prefix_l)) "
         "OR (id_prefix_r IS NOT NULL AND starts_with(coalesce(id18_l, id_text_l), id_prefix_r))"
@@ -104,6 +105,7 @@ def id_comparison() -> Comparison:
                 "coalesce(id18_l, id_text_l, id_prefix_l) IS NULL "
                 "OR coalesce(id18_r, id_text_r, id_prefix_r) IS NULL"
             ),
+            level(f"id18_l = id18_r AND {OTHER_NAMES}", "号码相同但姓名完全不同", **SAME_UNTRUSTED),
             level(
                 "id18_l = id18_r AND id_status_l <> 'upgraded' AND id_status_r <> 'upgraded'",
                 "身份证号相同",
@@ -132,15 +134,24 @@ def id_comparison() -> Comparison:
     )
 
 
+# Pinyin is ASCII, so DuckDB's string similarity works on it (not on the characters).
+SIMILAR_PINYIN = "jaro_winkler_similarity(name_pinyin_l, name_pinyin_r) >= 0.85"
+# One name is the other after a surname or clan name (the shorter of two characters or more).
+CONTAINED = (
+    "length(name_l) <> length(name_r) AND least(length(name_l), length(name_r)) >= 2 AND "
+    "(ends_with(name_pinyin_l, ' ' || name_pinyin_r) "
+    "OR ends_with(name_pinyin_r, ' ' || name_pinyin_l))"
+)
+# Two names no clerk's slip turns into each other (陈海敏, 熊春华).
+OTHER_NAMES = f"NOT ({SIMILAR_PINYIN}) AND NOT ({CONTAINED})"
+
+
 def name_comparison() -> Comparison:
     """Name: exact (term-frequency adjusted); same pinyin (homophone); same pinyin in local
     speech (n/l, in/ing ...); one name is the other after a surname or clan name (包巴特尔,
-    巴特尔; the shorter of two characters or more); one character different; else."""
-    contained = (
-        "length(name_l) <> length(name_r) AND least(length(name_l), length(name_r)) >= 2 AND "
-        "(ends_with(name_pinyin_l, ' ' || name_pinyin_r) "
-        "OR ends_with(name_pinyin_r, ' ' || name_pinyin_l))"
-    )
+    巴特尔; the shorter of two characters or more); two long names (four characters or
+    more: a transliterated Mongolian or Tibetan name) whose pinyin is close (阿拉坦敖敦,
+    阿勒坦敖登); one character different; else."""
     return comparison(
         "name",
         "姓名",
@@ -154,7 +165,9 @@ def name_comparison() -> Comparison:
                 tf_adjustment_column="name_fuzzy",
                 m_probability=0.001,
             ),
-            level(contained, "一方多写姓氏或氏族名", m_probability=0.002),
+            level(CONTAINED, "一方多写姓氏或氏族名", m_probability=0.002),
+            level(f"least(length(name_l), length(name_r)) >= 4 AND {SIMILAR_PINYIN}",
+                  "长名拼音相近", m_probability=0.002),
             level(
                 f"length(name_l) = length(name_r) AND length(name_l) >= 2 AND {CHARS_DIFFERING} = 1",
                 "一字之差",
@@ -208,10 +221,10 @@ def gender_comparison() -> Comparison:
 
 def place_comparison() -> Comparison:
     """Address and place, however the address was written: the same house; the same village
-    but two houses; the same village group; the same village but two groups; the same
-    village; the same township where one row names no village (a police notice often does
-    not); the same township; two roster rows elsewhere (neutral: a duplicate enrollment is
-    set up in another place); else (with a floor: many people live away from their hukou)."""
+    group; the same village but two houses, or two groups; the same village; two roster rows
+    in different villages (neutral: a duplicate enrollment is set up in another place); the
+    same township where one row names no village (a police notice often does not); the same
+    township; else (with a floor: many people live away from their hukou)."""
     same_village = "township_l = township_r AND village_l = village_r"
     return comparison(
         "place",
@@ -219,16 +232,16 @@ def place_comparison() -> Comparison:
         [
             null_level("township_l IS NULL OR township_r IS NULL"),
             level("address_house_l = address_house_r", "同一门牌"),
-            level(f"{same_village} AND address_house_l IS NOT NULL "
-                  "AND address_house_r IS NOT NULL", "同村不同门牌", **OTHER_HOUSE),
             level("address_area_l = address_area_r", "同村同组"),
-            level(f"{same_village} AND address_area_l IS NOT NULL "
+            level(f"{same_village} AND NOT {BOTH_ON_ROSTERS} AND address_house_l IS NOT NULL "
+                  "AND address_house_r IS NOT NULL", "同村不同门牌", **OTHER_HOUSE),
+            level(f"{same_village} AND NOT {BOTH_ON_ROSTERS} AND address_area_l IS NOT NULL "
                   "AND address_area_r IS NOT NULL", "同村不同组", **OTHER_HOUSE),
             level(same_village, "同村"),
+            level(BOTH_ON_ROSTERS, "两条救助记录地点不同（不作否定）", **NEUTRAL),
             level("township_l = township_r AND (village_l IS NULL OR village_r IS NULL)",
                   "同乡镇（一方无村名）", m_probability=0.05),
             level("township_l = township_r", "同乡镇"),
-            level(BOTH_ON_ROSTERS, "两条救助记录地点不同（不作否定）", **NEUTRAL),
             else_level(m_probability=0.1, fix_m_probability=True),
         ],
     )
@@ -247,7 +260,9 @@ def ending_comparison() -> Comparison:
         "救助退出与死亡日期",
         [
             null_level(f"ended_l IS NULL OR ended_r IS NULL OR NOT {notice_and_row}"),
-            level("abs(date_diff('month', ended_l, ended_r)) <= 1", "死亡当月前后退出救助"),
+            # typed: Splink's chart of one pair writes its values as untyped literals
+            level("abs(date_diff('month', ended_l::DATE, ended_r::DATE)) <= 1",
+                  "死亡当月前后退出救助"),
             else_level(**NEUTRAL),  # a row that ended for another reason says nothing
         ],
     )
@@ -280,6 +295,9 @@ def doudi_comparisons() -> list[Comparison]:
     ]
 
 
+# Rules are SQL that Splink also evaluates, negated, on every candidate pair of each later
+# rule (so that no pair is scored twice): they compare precomputed columns (``name_end``,
+# ``birth_day``, ``id15``), not expressions, which would be computed again pair by pair.
 # Two rows with different valid IDs are two people (clustering refuses to merge them), so
 # after the exact-ID rule only pairs where one ID is missing, mistyped or damaged — or where
 # one valid ID is the other with its last digits changed (a zeroed tail) — are worth
@@ -293,18 +311,20 @@ ID_MISSING = ("l.id18 IS NULL", "r.id18 IS NULL")
 # written differently (巴特尔, 巴图尔) or with its surname or clan name left out (包巴特尔,
 # 巴特尔) still shares its first or last syllable: with the birth date, that catches it
 # (no rule assumes a surname of one or two characters). A row with no birth date at all (a
-# police notice with a name, a township and an address) is caught by name and township, and
-# by the house its address names. The first 14 characters of an ID (region and birth date)
-# are shared by everyone born that day, so the first or last character of the name must
-# agree too.
+# police notice with a name, a township and an address) is caught by name and township, by
+# the house its address names, and by its village group with a syllable of the name. The
+# first 14 characters of an ID (region and birth date) are shared by everyone born that
+# day, so the first or last character of the name must agree too.
 CANDIDATE_RULES = (
-    "l.id14 = r.id14 AND (l.surname = r.surname OR right(l.name, 1) = right(r.name, 1))",
+    "l.id14 = r.id14 AND (l.surname = r.surname OR l.name_end = r.name_end)",
     "l.id_tail = r.id_tail",
     "l.dob = r.dob AND (l.name_first = r.name_first OR l.name_last = r.name_last)",
     "l.name_fuzzy = r.name_fuzzy AND l.birth_year = r.birth_year",
-    "l.name_fuzzy = r.name_fuzzy AND month(l.dob) = month(r.dob) AND day(l.dob) = day(r.dob)",
+    "l.name_fuzzy = r.name_fuzzy AND l.birth_day = r.birth_day",
     "l.name_fuzzy = r.name_fuzzy AND l.township = r.township AND (l.dob IS NULL OR r.dob IS NULL)",
     "l.address_house = r.address_house AND (l.dob IS NULL OR r.dob IS NULL)",
+    "l.address_area = r.address_area AND (l.name_first = r.name_first "
+    "OR l.name_last = r.name_last) AND (l.dob IS NULL OR r.dob IS NULL)",
     "l.phone_rare = r.phone_rare",
 )
 # The candidate rules for two usable IDs alike in their first 15 characters, in one join on
@@ -312,7 +332,7 @@ CANDIDATE_RULES = (
 # agree, so the rules reduce to surname, name or phone; the last-12 and no-birth-date rules
 # cannot hold. (Written per rule, each would join every pair of rows sharing an ID again.)
 TAIL_DIFFERS = (
-    "left(l.id18, 15) = left(r.id18, 15) AND l.id18 <> r.id18 AND "
+    "l.id15 = r.id15 AND l.id18 <> r.id18 AND "
     "(l.surname = r.surname OR l.name_fuzzy = r.name_fuzzy OR l.phone_rare = r.phone_rare)"
 )
 BLOCKING_RULES = [

@@ -7,7 +7,7 @@ pairs, clusters them without chaining and writes, in the run's DuckDB file:
 - ``person_links``: every accepted link with its probability, and ``link_explanations`` (a
   view): the match weight and level of each comparison of each accepted link (a waterfall);
 - ``possible_matches``: pairs for review that were not merged, and why (a death notice's
-  pairs down to ``notice_threshold``);
+  pairs down to ``notice_threshold`` where the names agree in some way);
 - ``scored_pairs``: every scored pair at or above the possible threshold, from which
   ``recluster`` makes the persons of another threshold without scoring again;
 - ``related_persons`` (a view): different persons who share a phone, bank account or address (a
@@ -44,7 +44,8 @@ log = logging.getLogger(__name__)
 
 MODEL_COLUMNS = (
     "unique_id, registry, name, name_pinyin, name_fuzzy, id18, id_status, id_text, id_prefix, "
-    "id14, id_tail, surname, name_first, name_last, dob, birth_year, gender, township, "
+    "id14, id15, id_tail, surname, name_end, name_first, name_last, dob, birth_year, birth_day, "
+    "gender, township, "
     "village, address_area, address_house, phone_rare, ended"
 )
 FINGERPRINT = (
@@ -296,7 +297,8 @@ def _store_links(con, pairs: pa.Table, clustering: TableClustering, settings: Li
         JOIN person_id_history er ON er.unique_id = p.unique_id_r
         WHERE el.person_id <> er.person_id
           AND (p.match_probability >= $possible
-               OR starts_with(p.unique_id_l, 'deaths:') OR starts_with(p.unique_id_r, 'deaths:'))
+               OR (p.gamma_name > 0 AND (starts_with(p.unique_id_l, 'deaths:')
+                                         OR starts_with(p.unique_id_r, 'deaths:'))))
         """,
         {"possible": settings.possible_threshold},
     )

@@ -432,15 +432,21 @@ def normalize_village(raw: str) -> Result:
 
 # An address as its parts: the administrative levels above the township (省, 自治区, 州, 盟,
 # 市, 县, 旗, 区), often written and often not, then the township, the village, the village
-# group and the house number (the 号 often left out).
-_ADDRESS = re.compile(
+# group, the name of a hamlet or courtyard (张家坝, 老屋基: not compared) and the house number
+# (the 号 often left out). The group and house end the address
+# and are split off by Arrow's regular expressions over a whole column (RE2, no Python per
+# value); what comes before them repeats from house to house of a village and is parsed
+# once per distinct text (``_address_head``).
+_ADDRESS_TAIL = (
+    r"^(?P<head>.*?)(?:第?(?P<group>[〇零一二三四五六七八九十两0-9]{1,3})(?:村民小组|组|社|队)"
+    r"[^0-9组社队号村]{0,6}?)?(?P<house>[0-9]{1,5}(?:[-之][0-9]{1,4})?)?号?$"
+)
+_ADDRESS_HEAD = re.compile(
     r"^(?:[^镇乡村组社号]{1,12}?(?:省|自治区))?"
     r"(?:[^镇乡村组社号]{1,12}?(?:自治州|地区|盟|市))?"
     r"(?:[^镇乡村组社号]{1,12}?(?:自治县|县|自治旗|旗|区))?"
     r"(?P<town>[^村组社号]{1,12}?(?:镇|乡|苏木|街道))?"
-    r"(?P<village>[^组社号\d]{1,12}?(?:村民委员会|村委会|嘎查委员会|嘎查|社区|居委会|村))?"
-    r"(?:第?(?P<group>[〇零一二三四五六七八九十两\d]{1,3})(?:村民小组|组|社|队))?"
-    r"(?P<house>\d{1,5}(?:[-之]\d{1,4})?)?号?$"
+    r"(?P<village>[^组社号\d]{1,12}?(?:村民委员会|村委会|嘎查委员会|嘎查|社区|居委会|村))?$"
 )
 
 
@@ -454,26 +460,49 @@ def normalize_address(raw: str) -> Result:
     ('金碧', '大坪', '3', '25')
     >>> normalize_address("金碧镇大坪村3组25")[0][1:], normalize_address("某村八组")[0][1:]
     (('金碧', '大坪', '3', '25'), (None, '某', '8', None))
-    >>> normalize_address("石羊镇新村坝村12号")[0][1:]
-    ('石羊', '新村坝', None, '12')
+    >>> normalize_address("石羊镇新村坝村12号")[0][1:], normalize_address("巴彦嘎查十二组")[0][1:]
+    (('石羊', '新村坝', None, '12'), (None, '巴彦', '12', None))
+    >>> normalize_address("红狮镇马鞍村2组黄泥塝79号")[0][1:]
+    ('红狮', '马鞍', '2', '79')
     """
-    return _address_of(fold(raw))
+    parts = address_parts(pa.array([fold(raw) or None], pa.string()))
+    return _ok(*(part[0].as_py() for part in parts))
 
 
-def _address_of(folded: str) -> Result:
-    if not folded:
-        return _ok(None, None, None, None, None)
-    parts = _ADDRESS.match(folded.replace(" ", ""))
-    if parts is None:  # written some other way: compared as text only
-        return _ok(folded, None, None, None, None)
-    town, village, group, house = (parts.group(name) for name in ("town", "village", "group",
-                                                                  "house"))  # fmt: skip
+def address_parts(folded: pa.Array) -> list[pa.Array]:
+    """The outputs of the address kind for folded addresses: the text, and its township,
+    village, group and house (null where absent, and all four null for an address that
+    does not read as levels of places: it is compared as text only)."""
+    tail = pc.extract_regex(pc.replace_substring(folded, " ", ""), _ADDRESS_TAIL)
+    heads = pc.dictionary_encode(tail.field("head"))
+    parsed = [_address_head(head) for head in heads.dictionary.to_pylist()]
+    readable = pc.fill_null(pa.array([item is not None for item in parsed]).take(heads.indices),
+                            False)  # fmt: skip
+    town, village = (
+        pa.array([item and item[index] for item in parsed], pa.string()).take(heads.indices)
+        for index in (0, 1)
+    )
+    groups = pc.dictionary_encode(tail.field("group"))
+    numbers = [_chinese_number(text) if text else None for text in groups.dictionary.to_pylist()]
+    group = pa.array([None if n is None else str(n) for n in numbers], pa.string())
+    house = pc.if_else(pc.equal(tail.field("house"), ""), None, tail.field("house"))
+    parts = [town, village, group.take(groups.indices), house]
+    return [folded, *(pc.if_else(readable, part, None) for part in parts)]
+
+
+@lru_cache(maxsize=100_000)
+def _address_head(head: str) -> tuple[str | None, str | None] | None:
+    """The township and village stems of what an address says before its group and house;
+    None when it does not read as levels of places."""
+    parts = _ADDRESS_HEAD.match(head)
+    if parts is None:
+        return None
+    town, village = parts.group("town"), parts.group("village")
     if town:
         town = _TOWNSHIP_SUFFIX.sub("", town) or town
     if village:
         village = _VILLAGE_WORD.sub("", village) or village
-    number = _chinese_number(group) if group else None
-    return _ok(folded, town, village, str(number) if number is not None else None, house)
+    return town, village
 
 
 def _chinese_number(text: str) -> int | None:
@@ -554,6 +583,9 @@ def normalize_distinct(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.
     of the kind (``outputs_of``), and the problem of each value (null when none). Values
     already in their normal form (most of a column: clean valid IDs, plain codes, mobile
     numbers, ISO dates) are recognised as arrays and skip the per-value Python."""
+    if kind == "address":  # parsed as a column: see address_parts
+        folded = pa.array([text or None for text in fold_all(values.to_pylist())], pa.string())
+        return address_parts(folded), pa.nulls(len(values), pa.string())
     handled, quick = _quick(kind, values)
     slow_positions = pc.indices_nonzero(pc.invert(handled))
     slow_values = values.take(slow_positions).to_pylist()
@@ -577,7 +609,7 @@ def normalize_distinct(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.
 
 # Kinds whose normaliser folds the whole value first: their values are folded all at once
 # (``fold_all``), then finished one by one. (keep_spaces, finish)
-_FOLDED = {"text": (True, _text_of), "name": (False, _name_of), "address": (True, _address_of)}
+_FOLDED = {"text": (True, _text_of), "name": (False, _name_of)}
 
 ARROW_TYPES = {
     "VARCHAR": pa.string(),

@@ -4,14 +4,14 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
 
 - ``unique_id`` (``registry:record_id``), ``registry``, ``record_id``;
 - ``name``, ``name_pinyin``, ``name_fuzzy``, ``surname`` (the first character: for a
-  Mongolian or Tibetan name, no surname at all), ``name_first`` and ``name_last`` (the first
-  and last syllables of ``name_fuzzy``);
+  Mongolian or Tibetan name, no surname at all), ``name_end`` (the last character),
+  ``name_first`` and ``name_last`` (the first and last syllables of ``name_fuzzy``);
 - ``id18``: the usable 18-digit ID (valid, or upgraded from 15 digits; for a disability
   certificate holder also the ID inside the certificate number), ``id_status``;
   ``id_text``: the 18 characters of an ID that failed its checks (a typo, kept for fuzzy
   comparison); ``id_prefix``: the reliable leading digits (14 or more) of a damaged ID;
   ``id14``/``id_tail``: first 14 and last 12 characters of whichever of these is present,
-  for blocking. A valid ID is not trusted when it contradicts the row's own birth-date
+  and ``id15``: the first 15 of the usable ID, for blocking. A valid ID is not trusted when it contradicts the row's own birth-date
   column in two of year, month and day (other than day and month swapped), or in one of them
   and the gender column too (no single typo does that: a relative's ID copied into the row,
   a spouse born the same year included; ``id_status`` ``conflicts_birth_date``) or the ID
@@ -19,7 +19,7 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
   certificate number (issued against a checked ID, so the certificate's ID is used instead;
   ``conflicts_certificate``); the number is kept in ``id_text``;
 - ``dob`` (from a usable ID, else the birth-date column, else the date digits of a damaged or
-  mistyped ID), ``birth_year``, ``gender`` (from a usable ID, else the column);
+  mistyped ID), ``birth_year``, ``birth_day`` (month and day), ``gender`` (from a usable ID, else the column);
 - ``township``; ``village``: the village's own name, without 村, 嘎查 or 村委会 (when blank,
   the village named in the address: ``某乡黑庄村478号`` gives ``黑庄``); ``address``;
   ``address_area`` and ``address_house``: the village group and the house the address
@@ -158,8 +158,9 @@ SELECT
     name_pinyin,
     name_fuzzy,
     left(name, 1) AS surname,
+    right(name, 1) AS name_end,
     split_part(name_fuzzy, ' ', 1) AS name_first,
-    regexp_extract(name_fuzzy, '(\\S+)$', 1) AS name_last,
+    list_last(string_split(name_fuzzy, ' ')) AS name_last,
     id18,
     CASE WHEN birth_conflict THEN 'conflicts_birth_date'
          WHEN cert_conflict THEN 'conflicts_certificate'
@@ -169,8 +170,10 @@ SELECT
     id_prefix,
     CASE WHEN length(id_any) >= 14 THEN left(id_any, 14) END AS id14,
     CASE WHEN length(id_any) = 18 THEN right(id_any, 12) END AS id_tail,
+    left(id18, 15) AS id15,
     CASE WHEN dob_any BETWEEN DATE '1870-01-01' AND DATE '2030-12-31' THEN dob_any END AS dob,
     year(dob) AS birth_year,
+    strftime(dob, '%m-%d') AS birth_day,
     gender_any AS gender,
     township,
     village,

@@ -18,9 +18,10 @@ class LinkSettings:
     possible_threshold: float = 0.5
     """Pairs at or above this that are not one person are kept as possible matches."""
     notice_threshold: float = 0.01
-    """A death notice is also kept with each row it matches at or above this (a notice with
-    a name and a township only scores low even against its one namesake): a notice linked
-    to no one is raised as an uncertain lead on each paid member it may be."""
+    """A death notice is also kept with each row whose name agrees with its own and that it
+    matches at or above this (a notice with a name and a township only scores low even
+    against its one namesake): a notice linked to no one is raised as an uncertain lead on
+    each paid member it may be."""
     bridge_threshold: float = 0.99
     """A single link that alone holds two groups of rows together needs at least this."""
     ambiguity_margin: float = 5.0

@@ -11,6 +11,7 @@ from resolver.normalize import (
     NORMALIZERS,
     fold_all,
     fuzzy_pinyin,
+    normalize_address,
     normalize_amount,
     normalize_date,
     normalize_distinct,
@@ -77,7 +78,25 @@ def test_township_suffixes(raw, stem):
 
 @pytest.mark.parametrize("raw", ["石羊村委会第三组", "石羊村3组", "石羊村民委员会三社"])
 def test_village_forms(raw):
-    assert normalize_village(raw) == (("石羊村3组",), None)
+    assert normalize_village(raw) == (("石羊村3组", "石羊|3"), None)
+
+
+@pytest.mark.parametrize("raw", ["巴彦嘎查", "巴彦村", "巴彦嘎查委员会", "巴彦村委会"])
+def test_a_gacha_and_a_village_of_one_name_are_one_village(raw):
+    assert normalize_village(raw)[0][1] == "巴彦"
+
+
+@pytest.mark.parametrize("raw", [
+    "金碧镇大坪村3组25号", "云南省楚雄彝族自治州大姚县金碧镇大坪村3组25号", "大姚县金碧镇大坪村三组25",
+    "金碧镇大坪村委会第三组25号", "金碧镇 大坪村 3社 25号",
+])  # fmt: skip
+def test_one_house_written_many_ways_gives_one_set_of_parts(raw):
+    assert normalize_address(raw)[0][1:] == ("金碧", "大坪", "3", "25")
+
+
+def test_an_address_that_does_not_read_as_places_is_text_only():
+    assert normalize_address("县城北门外老粮站宿舍") == (("县城北门外老粮站宿舍", None, None, None, None),
+                                                      None)  # fmt: skip
 
 
 @pytest.mark.parametrize(
