@@ -42,9 +42,11 @@ from operator import itemgetter
 
 import duckdb
 import networkx as nx
+import pyarrow.compute as pc
 
 from models.amounts import ledger_amounts
 from resolver.db import table_names
+from resolver.labels import current_labels
 from resolver.memory import collector_paused
 from resolver.normalize import parse_date
 
@@ -346,7 +348,10 @@ def _add_possible_deaths(graph, con, entities) -> None:
     """A death notice linked to no one (its person is the notice alone) that some persons
     match below the threshold, or too evenly to choose (namesakes): an edge from each such
     person to the notice, with the probability of their best pair, so that a death matching
-    a paid member is raised as an uncertain lead instead of being lost."""
+    a paid member is raised as an uncertain lead instead of being lost. A pair reviewers
+    labelled "not the same person", or of two different valid IDs, is no candidate."""
+    apart = current_labels(con)
+    con.register("_apart", apart.filter(pc.invert(apart["same_person"])))
     rows = con.execute(
         f"""
         WITH alone AS (
@@ -354,11 +359,15 @@ def _add_possible_deaths(graph, con, entities) -> None:
             WHERE registry = 'deaths' AND person_id IN (
                 SELECT person_id FROM {entities} GROUP BY person_id HAVING count(*) = 1)
         ),
+        candidates AS (
+            SELECT unique_id_l, unique_id_r, match_probability FROM possible_matches
+            ANTI JOIN _apart USING (unique_id_l, unique_id_r)
+            WHERE reason NOT IN ('labelled_apart', 'two_ids')
+        ),
         pairs AS (
-            SELECT unique_id_l AS uid, unique_id_r AS other, match_probability
-            FROM possible_matches
+            SELECT unique_id_l AS uid, unique_id_r AS other, match_probability FROM candidates
             UNION ALL
-            SELECT unique_id_r, unique_id_l, match_probability FROM possible_matches
+            SELECT unique_id_r, unique_id_l, match_probability FROM candidates
         )
         SELECT a.record_id, e.person_id, max(p.match_probability) AS probability,
                count(*) OVER (PARTITION BY a.record_id) AS candidates
@@ -368,6 +377,7 @@ def _add_possible_deaths(graph, con, entities) -> None:
         ORDER BY a.record_id, e.person_id
         """
     ).fetchall()
+    con.unregister("_apart")
     for record_id, person_id, probability, candidates in rows:
         node = person(person_id)
         death = ("death", record_id)

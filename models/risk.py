@@ -42,6 +42,7 @@ FEATURES: dict[str, tuple[tuple[str, str, int], ...]] = {
         ("log_months_after", "死亡后发放月数", 1),
         ("notices", "死亡通知条数", 1),
         ("signs_of_life", "死亡日期后的生存迹象", -1),
+        ("no_hukou", "户籍中查无此人（可能已注销）", 1),
         ("log_candidates", "死亡记录可能对应的人数", -1),
     ),
     "duplicate_enrollment": (

@@ -2134,7 +2134,7 @@ def derive_cases(
         + _derive_duplicates(tables, as_of, m_last, rise)
         + _derive_splits(tables, legit, hukou_of, as_of)
         + _derive_suspected_splits(tables, legit, household, hukou_of, as_of)
-        + _derive_missed(tables, as_of)
+        + _derive_missed(tables, hukou_of, as_of)
         + _derive_over_standard(tables, as_of)
         + _derive_single_covered(tables, as_of)
         + _derive_roster_gaps(tables, as_of)
@@ -2281,12 +2281,12 @@ def _derive_splits(tables: dict[str, pd.DataFrame], legit: set[str], hukou_of: n
     dibao["family"] = hukou_of[dibao["pid"].to_numpy()]
     found = []
     for family, group in _groups_of_cases(dibao, "family"):
-        involved = _split_cases(_moments(group), as_of)
+        involved, records = _split_cases(_moments(group), as_of)
         if involved:
             found.append(
                 {
                     "case_type": "split_household",
-                    "records": _records(group, involved),
+                    "records": _records(records),
                     "amount_at_risk": None,
                     "note": f"one hukou household in {len(involved)} concurrent 低保 cases",
                     "household": family,
@@ -2309,7 +2309,7 @@ def _derive_suspected_splits(
     dibao["family"] = hukou_of[dibao["pid"].to_numpy()]
     found = []
     for hh, group in _groups_of_cases(dibao, "hh"):
-        involved = _split_cases(_moments(group), as_of)
+        involved, records = _split_cases(_moments(group), as_of)
         chosen = group[group["case_no"].isin(involved)]
         tied = {
             case
@@ -2321,7 +2321,8 @@ def _derive_suspected_splits(
             found.append(
                 {
                     "case_type": "suspected_split",
-                    "records": _records(group, tied),
+                    "records": _records(set(group.loc[group["case_no"].isin(tied),
+                                                      "record_id"]) & records),
                     "amount_at_risk": None,
                     "note": f"one family under {group['family'].nunique()} 户号 in "
                     f"{len(tied)} concurrent 低保 cases paid to one account",
@@ -2338,35 +2339,41 @@ def _groups_of_cases(rows: pd.DataFrame, key: str) -> list[tuple[Any, pd.DataFra
     return list(rows.groupby(key, sort=True))
 
 
-def _moments(group: pd.DataFrame) -> list[tuple[str, int, int, int]]:
-    fields = ["case_no", "pid", "start_date", "end_date"]
-    return [(case, int(pid), int(start), int(end))
-            for case, pid, start, end in group[fields].itertuples(index=False, name=None)]  # fmt: skip
+def _moments(group: pd.DataFrame) -> list[tuple[str, int, int, int, str]]:
+    fields = ["case_no", "pid", "start_date", "end_date", "record_id"]
+    return [(case, int(pid), int(start), int(end), record) for case, pid, start, end, record
+            in group[fields].itertuples(index=False, name=None)]  # fmt: skip
 
 
-def _records(group: pd.DataFrame, cases: set[str]) -> list[dict[str, str]]:
-    chosen = sorted(group.loc[group["case_no"].isin(cases), "record_id"])
-    return [{"registry": "assistance", "record_id": record} for record in chosen]
+def _records(records: set[str]) -> list[dict[str, str]]:
+    return [{"registry": "assistance", "record_id": record} for record in sorted(records)]
 
 
-def _split_cases(group: list[tuple[str, int, int, int]], as_of: int) -> set[str]:
-    """The cases of one household that, at some moment, each hold members the other lacks.
-    ``group``: (case_no, pid, start_date, end_date) of the household's 低保 rows."""
+def _split_cases(group: list[tuple[str, int, int, int, str]], as_of: int
+                 ) -> tuple[set[str], set[str]]:  # fmt: skip
+    """The cases of one household that, at some moment, each hold members the other lacks,
+    and the rows active at such a moment (a row ended before, such as a member's earlier row
+    in the case he left, is not part of the split). ``group``: (case_no, pid, start_date,
+    end_date, record_id) of the household's 低保 rows."""
     times = sorted(
-        {start for _, _, start, _ in group} | {end + 1 for *_, end in group if end < as_of}
+        {start for _, _, start, _, _ in group} | {end + 1 for *_, end, _ in group if end < as_of}
     )
     involved: set[str] = set()
+    records: set[str] = set()
     for t in times:
+        active = [row for row in group if row[2] <= t <= row[3]]
         members: dict[str, set[int]] = {}
-        for case_no, pid, start, end in group:
-            if start <= t <= end:
-                members.setdefault(case_no, set()).add(pid)
+        for case_no, pid, *_ in active:
+            members.setdefault(case_no, set()).add(pid)
+        holding = set()
         keys = sorted(members)
         for i, one in enumerate(keys):
             for two in keys[i + 1 :]:
                 if members[one] - members[two] and members[two] - members[one]:
-                    involved.update((one, two))
-    return involved
+                    holding.update((one, two))
+        involved |= holding
+        records |= {row[4] for row in active if row[0] in holding}
+    return involved, records
 
 
 def _derive_over_standard(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
@@ -2399,15 +2406,17 @@ def _derive_over_standard(tables: dict[str, pd.DataFrame], as_of: int) -> list[d
 
 
 def _derive_single_covered(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
-    """沙坡头区 only: a B or C class 低保 case of a household of two or more (members listed,
-    or its household size) covering fewer than two active members, unless each covered one
-    may be enrolled alone (severely disabled or gravely ill)."""
+    """沙坡头区 only: a B or C class 低保 case (every active member of class B or C; one with
+    a class A member is an A case) of a household of two or more (members listed, or its
+    household size) covering fewer than two active members, unless each covered one may be
+    enrolled alone (severely disabled or gravely ill)."""
     rows = tables["assistance"]
     disability = tables["disability"]
     alone = set(disability.loc[_severe_rows(disability), "pid"].tolist())
     alone |= set(rows.loc[rows["health"] == "患有大病", "pid"].tolist())
-    active = rows[(rows["program"] == "低保") & rows["dibao_class"].isin(["B", "C"])
-                  & (rows["end_date"] >= as_of)]  # fmt: skip
+    active = rows[(rows["program"] == "低保") & (rows["end_date"] >= as_of)]
+    active = active[active["dibao_class"].isin(["B", "C"]).groupby(active["case_no"])
+                    .transform("all")]  # fmt: skip
     by_case = active.groupby("case_no")
     sizes = np.maximum(
         by_case["pid"].transform("nunique"), by_case["household_size"].transform("max")
@@ -2494,10 +2503,12 @@ def _derive_key_persons(tables: dict[str, pd.DataFrame], as_of: int) -> list[dic
     ]
 
 
-def _derive_missed(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
+def _derive_missed(tables: dict[str, pd.DataFrame], hukou_of: np.ndarray, as_of: int
+                   ) -> list[dict[str, Any]]:  # fmt: skip
     """A living, severely disabled person of a poor household — by the 建档立卡 status or
-    income, or the income of an active covered roster row (never of a case that ended) —
-    with no active covered 低保 or 特困 row."""
+    income, or the income of the household's active roster (a case the person is listed on
+    now, or one covering someone of their 户号; never a case that ended) — with no active
+    covered 低保 or 特困 row."""
     disability = tables["disability"]
     poverty = tables["poverty"]
     rows = tables["assistance"]
@@ -2507,7 +2518,12 @@ def _derive_missed(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str
     )
     poor = set(poverty.loc[poor_rows, "pid"].tolist())
     current = rows[(rows["covered"] == "是") & (rows["end_date"] >= as_of)]
-    poor |= set(current.loc[current["income_per_capita"] * 12 < DIBAO_STANDARD_YEAR, "pid"])
+    low_cases = set(current.loc[current["income_per_capita"] * 12 < DIBAO_STANDARD_YEAR,
+                                "case_no"])  # fmt: skip
+    listed = rows[(rows["end_date"] >= as_of) & rows["case_no"].isin(low_cases)]
+    poor |= set(listed["pid"].tolist())
+    low_families = set(hukou_of[current.loc[current["case_no"].isin(low_cases), "pid"]])
+    poor |= set(np.flatnonzero(np.isin(hukou_of, list(low_families))).tolist())
     enrolled = set(current["pid"].tolist())
     found = []
     for row in disability[_severe_rows(disability)].itertuples(index=False):

@@ -93,29 +93,31 @@ def legitimate_single_cases(graph: nx.MultiGraph, policy: Policy) -> set[Node]:
     return legitimate
 
 
-def split_cases(rows: list[tuple[Node, Node, dict]], as_of) -> set[Node]:
-    """Of (case, member, row) triples, the cases that at some moment each hold members
-    another of the cases lacks (one person in two cases is a duplicate, not a split)."""
+def split_cases(rows: list[tuple[Node, Node, dict]], as_of) -> tuple[set[Node], set[str]]:
+    """Of (case, member, row) triples: the cases that at some moment each hold members
+    another of the cases lacks (one person in two cases is a duplicate, not a split), and
+    the record ids of the rows active at such a moment (a row that ended before the split,
+    such as a member's earlier row in the case he left, is not part of it)."""
     if len({case for case, _, _ in rows}) < 2:
-        return set()
+        return set(), set()
     moments = {row["start"] for _, _, row in rows if row["start"]}
     moments |= {row["end"] for _, _, row in rows if row["end"] and row["end"] < as_of}
-    involved = set()
+    involved, records = set(), set()
     for moment in sorted(moments):
+        active = [(case, member, row) for case, member, row in rows if row["start"]
+                  and row["start"] <= moment and (row["end"] is None or moment <= row["end"])]  # fmt: skip
         members = defaultdict(set)
-        for case, member, row in rows:
-            if (
-                row["start"]
-                and row["start"] <= moment
-                and (row["end"] is None or moment <= row["end"])
-            ):
-                members[case].add(member)
+        for case, member, _ in active:
+            members[case].add(member)
+        holding = set()
         keys = sorted(members)
         for index, one in enumerate(keys):
             for two in keys[index + 1 :]:
                 if members[one] - members[two] and members[two] - members[one]:
-                    involved.update((one, two))
-    return involved
+                    holding.update((one, two))
+        involved |= holding
+        records |= {row["record_id"] for case, _, row in active if case in holding}
+    return involved, records
 
 
 def shared_by(graph: nx.MultiGraph, policy: Policy, cases: set[Node]) -> dict[Node, set[Node]]:

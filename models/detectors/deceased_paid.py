@@ -28,7 +28,8 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     sources report it or a notice carries the same valid ID as the roster row. Notices that
     disagree on the date count from the latest one (the money certainly paid after death).
 
-    A notice is not always right: evidence of life after the date (a certificate issued, an
+    A person the hukou registry no longer holds (a 户口 cancelled at death) is more likely
+    dead. A notice is not always right: evidence of life after the date (a certificate issued, an
     enrollment begun, an income assessed, another notice with a later date) stands first in
     the evidence and lowers the score. A notice linked to no one that the member matches
     only below the threshold, or as one of several namesakes (``possibly_dead``), is raised
@@ -76,6 +77,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
     uncertain = death_row["kind"] == "possibly_dead"
     corroborated = not uncertain and _corroborated(graph, notices, row)
     alive = _signs_of_life(graph, node, notices)
+    registered = bool(neighbours(graph, node, "member_of"))
     label = CLASS_LABELS.get(key, "类别不明")
     evidence = [
         *alive,
@@ -90,6 +92,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
             graph.nodes[case_node]["payments"][month_text(months[0])][0][0],
         ),
         _certainty(graph, node, death_row, corroborated),
+        *([] if registered else [Evidence("户籍人口中查无此人（户口可能已因死亡注销）")]),
         identity_evidence(death_row, "死亡记录"),
         identity_evidence(row, "救助记录"),
     ]
@@ -105,6 +108,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
             "identity": min(death_row["probability"], row["probability"]),
             "notices": float(len(notices)),
             "signs_of_life": float(len(alive)),
+            "no_hukou": float(not registered),
             "candidates": float(graph.nodes[notices[-1][1]].get("candidates", 1)
                                 if uncertain else 1),
         },

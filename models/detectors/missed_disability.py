@@ -5,7 +5,13 @@ from __future__ import annotations
 import networkx as nx
 
 from models.cases import Case, Evidence
-from models.detectors.common import NOT_ENROLLED, STATUS_LABELS, enrolled_now, identity_evidence
+from models.detectors.common import (
+    NOT_ENROLLED,
+    PROGRAM_LABELS,
+    STATUS_LABELS,
+    enrolled_now,
+    identity_evidence,
+)
 from models.graph import neighbours, persons_near
 from models.policy import Policy
 
@@ -51,21 +57,38 @@ def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
             reasons.append(
                 Evidence(f"建档立卡户，状态 {status}{income}", "poverty", row["record_id"])
             )
-    for _, row in current_rows(graph, node):
+    for case, row in _household_rows(graph, node):
         income = row["income_month"]
         if income is not None and income * 12 < policy.dibao_standard_year:
+            program = PROGRAM_LABELS.get(row["program"], "救助")
             reasons.append(
-                Evidence(f"家庭人均月纯收入 {income:.0f} 元，低于低保标准 "
-                         f"{policy.dibao_standard_year:.0f} 元/年", "assistance", row["record_id"])
+                Evidence(f"同户成员在{program}案件 {case[1]} 中保障，家庭人均月纯收入 {income:.0f} "
+                         f"元，低于低保标准 {policy.dibao_standard_year:.0f} 元/年", "assistance",
+                         row["record_id"])
             )  # fmt: skip
     return reasons
 
 
-def current_rows(graph: nx.MultiGraph, node) -> list:
-    """The person's active, covered roster rows (case, row)."""
+def _household_rows(graph: nx.MultiGraph, node) -> list:
+    """A current, covered roster row (case, row) of each case of the person's household: a
+    case the person is listed on now (covered or not), or one in which a member of their
+    hukou family is covered."""
     as_of = graph.graph["as_of"]
-    return [(case, row) for case, row in neighbours(graph, node, "enrolled_in")
-            if row["covered"] and (row["end"] is None or row["end"] >= as_of)]  # fmt: skip
+
+    def active(row: dict) -> bool:
+        return row["end"] is None or row["end"] >= as_of
+
+    cases = {case for case, row in neighbours(graph, node, "enrolled_in") if active(row)}
+    for family, _ in neighbours(graph, node, "member_of"):
+        for member, _ in neighbours(graph, family, "member_of"):
+            cases |= {case for case, row in neighbours(graph, member, "enrolled_in")
+                      if row["covered"] and active(row)}  # fmt: skip
+    chosen = []
+    for case in sorted(cases):
+        rows = sorted((row for _, row in neighbours(graph, case, "enrolled_in")
+                       if row["covered"] and active(row)), key=lambda row: row["record_id"])  # fmt: skip
+        chosen += [(case, rows[0])] if rows else []
+    return chosen
 
 
 def _history_evidence(case, row) -> Evidence:

@@ -18,7 +18,8 @@ CLASSES = ("B", "C")
 
 
 def detect_single_covered_member(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
-    """A B or C class 低保 case of a household of two or more (by its ``household_size``, or
+    """A B or C class 低保 case (every active member of class B or C: a case with a class A
+    member is an A case) of a household of two or more (by its ``household_size``, or
     the members its roster lists) whose active covered members are fewer than
     ``policy.bc_min_covered`` — unless each of them is someone the policy lets be enrolled
     alone (``policy.single_person_groups``). Without the rule (None) there is no case.
@@ -33,11 +34,12 @@ def detect_single_covered_member(graph: nx.MultiGraph, policy: Policy) -> list[C
     as_of = graph.graph["as_of"]
     cases = []
     for case in nodes_of(graph, "case"):
-        attributes = graph.nodes[case]
-        if attributes["program"] != "dibao" or attributes["dibao_class"] not in CLASSES:
+        if graph.nodes[case]["program"] != "dibao":
             continue
         rows = [(member, row) for member, row in neighbours(graph, case, "enrolled_in")
                 if row["end"] is None or row["end"] >= as_of]  # fmt: skip
+        if not rows or any(row["dibao_class"] not in CLASSES for _, row in rows):
+            continue
         covered = [(member, row) for member, row in rows if row["covered"]]
         size = max([len({member for member, _ in rows})]
                    + [row["household_size"] or 0 for _, row in rows])  # fmt: skip
@@ -50,7 +52,7 @@ def detect_single_covered_member(graph: nx.MultiGraph, policy: Policy) -> list[C
 
 
 def _case(graph, policy: Policy, case, rows, covered, size: int) -> Case:
-    cls = graph.nodes[case]["dibao_class"]
+    cls = "、".join(sorted({row["dibao_class"] for _, row in rows}))
     chosen = sorted(covered, key=lambda item: item[1]["record_id"])
     evidence = [
         Evidence(

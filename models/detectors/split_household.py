@@ -44,9 +44,9 @@ def detect_split_household(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
             for case, row in neighbours(graph, member, "enrolled_in")
             if row["program"] == "dibao" and case not in legitimate
         ]
-        involved = split_cases(rows, as_of)
+        involved, records = split_cases(rows, as_of)
         if involved:
-            cases.append(_case(graph, policy, family, rows, involved))
+            cases.append(_case(graph, policy, family, rows, involved, records))
     return cases
 
 
@@ -59,18 +59,22 @@ def families_on_rosters(graph: nx.MultiGraph) -> set[Node]:
     }
 
 
-def _case(graph, policy: Policy, family: Node, rows, involved: set[Node]) -> Case:
-    chosen = sorted(
-        ((case, member, row) for case, member, row in rows if case in involved),
-        key=lambda item: item[2]["record_id"],
-    )
+def _case(graph, policy: Policy, family: Node, rows, involved: set[Node], records: set[str]
+          ) -> Case:  # fmt: skip
+    chosen = sorted(((case, member, row) for case, member, row in rows
+                     if row["record_id"] in records), key=lambda item: item[2]["record_id"])  # fmt: skip
+    earlier = sorted(((case, member, row) for case, member, row in rows
+                      if case in involved and row["record_id"] not in records),
+                     key=lambda item: item[2]["record_id"])  # fmt: skip
     as_of = graph.graph["as_of"]
     shared = shared_by(graph, policy, involved)
     evidence = [
         Evidence(f"户号 {family[1]} 的家庭成员分属 {len(involved)} 个同时有效的低保案件"),
         *(enrolment_evidence(case, row) for case, _, row in chosen),
+        *(Evidence(f"分户前的记录：{enrolment_evidence(case, row).text}", "assistance",
+                   row["record_id"]) for case, _, row in earlier),
         *(tie_evidence(identifier, users) for identifier, users in sorted(shared.items())),
-    ]
+    ]  # fmt: skip
     months = set()
     for _, _, row in chosen:
         months |= set(active_months(row["start"], row["end"], as_of))

@@ -50,9 +50,9 @@ def detect_suspected_split(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     for group in sorted(map(sorted, nx.connected_components(ties))):
         rows = [(case, member, row) for case in group
                 for member, row in neighbours(graph, case, "enrolled_in")]  # fmt: skip
-        involved = split_cases(rows, as_of)
+        involved, records = split_cases(rows, as_of)
         if len(involved) >= 2:
-            cases.append(_case(graph, policy, rows, involved))
+            cases.append(_case(graph, policy, rows, involved, records))
     return cases
 
 
@@ -79,11 +79,9 @@ def _families(graph: nx.MultiGraph, case: Node) -> set[Node]:
             for family, _ in neighbours(graph, member, "member_of")}  # fmt: skip
 
 
-def _case(graph, policy: Policy, rows, involved: set[Node]) -> Case:
-    chosen = sorted(
-        ((case, member, row) for case, member, row in rows if case in involved),
-        key=lambda item: item[2]["record_id"],
-    )
+def _case(graph, policy: Policy, rows, involved: set[Node], records: set[str]) -> Case:
+    chosen = sorted(((case, member, row) for case, member, row in rows
+                     if row["record_id"] in records), key=lambda item: item[2]["record_id"])  # fmt: skip
     shared = shared_by(graph, policy, involved)
     accounts = [identifier for identifier in shared if identifier[0] == "account"]
     families = sorted({family[1] for case in involved for family in _families(graph, case)})

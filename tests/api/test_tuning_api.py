@@ -12,10 +12,13 @@ RUN_THRESHOLD = LinkSettings().threshold
 
 
 def _death_case_and_link(http):
-    """A deceased_paid case and one of its links between the death notice and another row."""
+    """A deceased_paid case resting on one death notice, and one of its links between the
+    notice and another row."""
     cases = http.get("/api/cases", params={"case_type": "deceased_paid", "limit": 500}).json()
     for summary in cases["items"]:
         detail = http.get(f"/api/cases/{summary['case_id']}").json()
+        if sum(row["registry"] == "deaths" for row in detail["rows"]) != 1:
+            continue
         for link in detail["links"]:
             ends = (link["left"], link["right"])
             if sum(end.startswith("deaths:") for end in ends) == 1:

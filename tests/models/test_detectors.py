@@ -259,6 +259,19 @@ def test_a_family_in_two_concurrent_dibao_cases_is_split():
     ]
 
 
+def test_a_members_row_in_the_case_he_left_is_context_not_a_record_of_the_split():
+    drop = Drop()
+    drop.family("HK1", "father", "mother", "son")
+    drop.enrol("father", "DB1", "A1")
+    drop.enrol("mother", "DB1", "A2")
+    drop.enrol("son", "DB1", "A3", end=date(2022, 12, 31))  # he left his parents' case ...
+    drop.enrol("son", "DB2", "A4", start=date(2023, 1, 4))  # ... for a case of his own
+    (case,) = detect_split_household(drop.graph, POLICY)
+    assert sorted(record for _, record in case.records) == ["A1", "A2", "A4"]
+    assert any(item.text.startswith("分户前的记录") and item.record_id == "A3"
+               for item in case.evidence)  # fmt: skip
+
+
 def _split_off_under_own_hukou() -> Drop:
     """Parents in DB1 under 户号 HK1; their son moved to 户号 HK2 and his own case DB2."""
     drop = Drop()
@@ -363,6 +376,18 @@ def test_a_low_income_on_a_case_that_ended_is_history_not_poverty():
     assert detect_missed_disability(drop.graph, POLICY) == []
 
 
+def test_the_households_current_roster_income_makes_a_member_outside_it_poor():
+    """The disabled daughter is on no roster; her parents (same 户号) are covered in a 低保
+    case whose income is under the standard: a poor household, and she is missed."""
+    drop = Drop()
+    drop.family("HK1", "father", "daughter")
+    drop.enrol("father", "DB1", "A1", income=210.0)
+    drop.certify("daughter", "C1", "mental", 2)
+    (case,) = detect_missed_disability(drop.graph, POLICY)
+    assert case.features["poverty_reasons"] == 1.0
+    assert "同户成员在低保案件 DB1 中保障" in case.evidence[1].text
+
+
 def test_ended_rows_stand_as_context_beside_a_current_reason():
     drop = Drop()
     drop.person("wang")
@@ -393,9 +418,8 @@ SHAPOTOU = load_policy("沙坡头区")
 
 
 def _bc_case(drop: Drop, cls: str, size: int) -> None:
-    drop.enrol("p-head", "DB9", "A-head", covered=True)
-    drop.enrol("p-wife", "DB9", "A-wife", covered=False)
-    drop.graph.nodes[("case", "DB9")]["dibao_class"] = cls
+    drop.enrol("p-head", "DB9", "A-head", covered=True, dibao_class=cls)
+    drop.enrol("p-wife", "DB9", "A-wife", covered=False, dibao_class=cls)
     for _, _, data in drop.graph.edges(("case", "DB9"), data=True):
         data["household_size"] = size
 
@@ -407,6 +431,16 @@ def test_a_b_or_c_case_covering_one_of_a_larger_household_follows_the_locality()
     assert case.records == [("assistance", "A-head")] and case.person_ids == ["p-head"]
     assert "每户至少保障 2 人" in case.evidence[0].text
     assert detect_single_covered_member(drop.graph, POLICY) == []  # no such rule by default
+
+
+def test_a_case_with_a_class_a_member_is_no_b_or_c_case():
+    """分类施保: the disabled mother is class A, her son class C (covered), his wife C (not
+    covered): the case covers two, one of them as A."""
+    drop = Drop()
+    drop.enrol("p-mother", "DB9", "A-mother", dibao_class="A")
+    drop.enrol("p-son", "DB9", "A-son", dibao_class="C")
+    drop.enrol("p-wife", "DB9", "A-wife", covered=False, dibao_class="C")
+    assert detect_single_covered_member(drop.graph, SHAPOTOU) == []
 
 
 def test_class_a_or_a_legitimate_single_member_is_no_case():

@@ -16,7 +16,7 @@ def _deceased(identity: float, months: float, corroborated: bool, signs_of_life:
     return Case("deceased_paid", [("assistance", "A1")], ["p1"], 100.0, [],
                 features={"identity": identity, "months_after": months,
                           "corroborated": float(corroborated), "notices": 1.0,
-                          "signs_of_life": float(signs_of_life),
+                          "signs_of_life": float(signs_of_life), "no_hukou": 0.0,
                           "candidates": float(candidates)})  # fmt: skip
 
 
@@ -39,12 +39,12 @@ def test_init_only_stores_parameters_and_clones() -> None:
 
 def test_predicting_before_fit_raises() -> None:
     with pytest.raises(NotFittedError):
-        RiskModel().predict_proba([("deceased_paid", [1.0] * 6)])
+        RiskModel().predict_proba([("deceased_paid", [1.0] * 7)])
 
 
 def test_fit_validates_labels_and_case_types() -> None:
     with pytest.raises(ValueError, match="0/1"):
-        RiskModel().fit([("deceased_paid", [1.0] * 6)], [2])
+        RiskModel().fit([("deceased_paid", [1.0] * 7)], [2])
     with pytest.raises(ValueError, match="unknown case types"):
         RiskModel().fit([("speeding", [1.0])], [1])
 

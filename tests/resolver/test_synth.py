@@ -514,10 +514,9 @@ def _rederive_splits(drop: Path, assistance: list) -> set:
             families[household[row["id_number"]]].append(row)
     found = set()
     for rows in families.values():
-        involved = _split_involved(rows)
+        involved, records = _split_involved(rows)
         if involved:
-            found.add(("split_household", tuple(sorted(r["record_id"] for r in rows
-                                                       if r["case_no"] in involved)), None))  # fmt: skip
+            found.add(("split_household", tuple(sorted(records)), None))
     return found
 
 
@@ -539,29 +538,29 @@ def _rederive_suspected_splits(drop: Path, assistance: list) -> set:
             continue
         if any(families[one] & families[two] for one in tied for two in tied if one < two):
             continue
-        rows = [r for r in dibao if r["case_no"] in tied]
-        involved = _split_involved(rows)
+        involved, records = _split_involved([r for r in dibao if r["case_no"] in tied])
         if len(involved) >= 2:
-            records = tuple(sorted(r["record_id"] for r in rows if r["case_no"] in involved))
-            found.add(("suspected_split", records, None))
+            found.add(("suspected_split", tuple(sorted(records)), None))
     return found
 
 
-def _split_involved(rows: list) -> set[str]:
-    """The cases that at some moment each hold members another case of the rows lacks."""
-    involved = set()
+def _split_involved(rows: list) -> tuple[set[str], set[str]]:
+    """The cases that at some moment each hold members another case of the rows lacks, and
+    the record ids of the rows active at such a moment."""
+    involved, records = set(), set()
     times = {_day(r["start_date"]) for r in rows}
     times |= {_day(r["end_date"]) + timedelta(days=1) for r in rows if r["end_date"]}
     for t in sorted(times):
+        active = [r for r in rows if _day(r["start_date"]) <= t <= (_day(r["end_date"]) or AS_OF)]
         members = defaultdict(set)
-        for r in rows:
-            if _day(r["start_date"]) <= t <= (_day(r["end_date"]) or AS_OF):
-                members[r["case_no"]].add(r["id_number"])
-        for one in members:
-            for two in members:
-                if one < two and members[one] - members[two] and members[two] - members[one]:
-                    involved |= {one, two}
-    return involved
+        for r in active:
+            members[r["case_no"]].add(r["id_number"])
+        holding = {case for one in members for two in members if one < two
+                   and members[one] - members[two] and members[two] - members[one]
+                   for case in (one, two)}  # fmt: skip
+        involved |= holding
+        records |= {r["record_id"] for r in active if r["case_no"] in holding}
+    return involved, records
 
 
 def _is_severe(row: dict[str, str]) -> bool:
@@ -582,10 +581,12 @@ def _rederive_single_covered(drop: Path, assistance: list) -> set:
     alone |= {row["id_number"] for row in assistance if row["health"] == "患有大病"}
     listed = defaultdict(list)
     for row in assistance:
-        if row["program"] == "低保" and row["dibao_class"] in ("B", "C") and not row["end_date"]:
+        if row["program"] == "低保" and not row["end_date"]:
             listed[row["case_no"]].append(row)
     found = set()
     for rows in listed.values():
+        if any(row["dibao_class"] not in ("B", "C") for row in rows):
+            continue  # a case with a class A member is an A case
         covered = [row for row in rows if row["covered"] == "是"]
         size = max(len({row["id_number"] for row in rows}),
                    *(int(row["household_size"]) for row in rows))  # fmt: skip
@@ -637,15 +638,20 @@ def _rederive_key_persons(drop: Path, assistance: list, deaths: dict) -> set:
 
 
 def _rederive_missed(drop: Path, assistance: list, deaths: dict) -> set:
+    """Severely disabled, alive, of a poor household (建档立卡, or a low income on the
+    household's active roster: a case they are listed on, or one covering someone of their
+    户号), on no active covered row."""
     poor = {
         row["id_number"] for row in _rows(drop, "poverty")
         if row["poverty_status"] in ("未脱贫", "脱贫监测户", "边缘户") or float(row["income_per_capita_year"]) < 4500
     }  # fmt: skip
-    poor |= {row["id_number"] for row in assistance if float(row["income_per_capita"]) * 12 < 4500
-             and row["covered"] == "是" and not row["end_date"]}  # current rows only
-    enrolled = {
-        row["id_number"] for row in assistance if row["covered"] == "是" and not row["end_date"]
-    }
+    current = [row for row in assistance if row["covered"] == "是" and not row["end_date"]]
+    low = {row["case_no"] for row in current if float(row["income_per_capita"]) * 12 < 4500}
+    poor |= {row["id_number"] for row in assistance if row["case_no"] in low and not row["end_date"]}
+    hukou_no = {row["id_number"]: row["hukou_no"] for row in _rows(drop, "hukou")}
+    families = {hukou_no.get(row["id_number"]) for row in current if row["case_no"] in low}
+    poor |= {person for person, family in hukou_no.items() if family in families}
+    enrolled = {row["id_number"] for row in current}
     return {
         ("missed_disability", (row["record_id"],), None)
         for row in _rows(drop, "disability")
