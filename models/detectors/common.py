@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import networkx as nx
 
-from models.cases import Evidence
+from models.cases import Case, Evidence
 from models.graph import Node, neighbours, nodes_of
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
@@ -118,6 +118,26 @@ def split_cases(rows: list[tuple[Node, Node, dict]], as_of) -> tuple[set[Node], 
         involved |= holding
         records |= {row["record_id"] for case, _, row in active if case in holding}
     return involved, records
+
+
+def family_case(graph: nx.MultiGraph, case_type: str, chosen: list, evidence: list[Evidence],
+                **features: float) -> Case:  # fmt: skip
+    """A case resting on the roster rows ``chosen`` ((case, member, row), in record order) of
+    one family's cases: its persons, the weakest identity link and the months any row was
+    active, beside the type's own ``features``."""
+    as_of = graph.graph["as_of"]
+    months = set()
+    for _, _, row in chosen:
+        months |= set(active_months(row["start"], row["end"], as_of))
+    return Case(
+        case_type=case_type,
+        records=[("assistance", row["record_id"]) for _, _, row in chosen],
+        person_ids=sorted({member[1] for _, member, _ in chosen}),
+        amount_at_risk=None,
+        evidence=evidence,
+        features={**features, "identity": min(row["probability"] for _, _, row in chosen),
+                  "months": float(len(months))},
+    )  # fmt: skip
 
 
 def shared_by(graph: nx.MultiGraph, policy: Policy, cases: set[Node]) -> dict[Node, set[Node]]:

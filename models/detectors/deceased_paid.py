@@ -29,9 +29,9 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     disagree on the date count from the latest one (the money certainly paid after death).
 
     A person the hukou registry no longer holds (a 户口 cancelled at death) is more likely
-    dead. A notice is not always right: evidence of life after the date (a certificate issued, an
-    enrollment begun, an income assessed, another notice with a later date) stands first in
-    the evidence and lowers the score. A notice linked to no one that the member matches
+    dead. A notice is not always right: evidence of life after the date (a certificate
+    issued, an enrollment begun, an income assessed, another notice with a later date)
+    stands first in the evidence and lowers the score. A notice linked to no one that the member matches
     only below the threshold, or as one of several namesakes (``possibly_dead``), is raised
     too, as an uncertain lead naming every candidate (at most ``MAX_CANDIDATES``): a death
     matching a paid member is the most expensive lead to miss.
@@ -70,7 +70,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
     months = sorted(m for m in paid_months(graph, case_node) if m > after and m in active)
     if not months:
         return None
-    key = class_key(row["program"], row.get("dibao_class"))
+    key = class_key(row["program"], row["dibao_class"])
     owed = [own_amount(graph, policy, key, month, share_paid(graph, case_node, month))
             for month in months]  # fmt: skip
     amount = round(sum(item.amount for item in owed), 2)

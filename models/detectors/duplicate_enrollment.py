@@ -69,7 +69,7 @@ def _paid_twice(graph, policy: Policy, rows) -> tuple[dict[int, float], set[str]
     for case, row in rows:
         if not row["covered"]:
             continue
-        key = class_key(row["program"], row.get("dibao_class"))
+        key = class_key(row["program"], row["dibao_class"])
         active = active_months(row["start"], row["end"], as_of)
         for month in paid_months(graph, case) & set(active):
             owed = own_amount(graph, policy, key, month, share_paid(graph, case, month))

@@ -7,13 +7,13 @@ import networkx as nx
 from models.cases import Case, Evidence
 from models.detectors.common import (
     enrolment_evidence,
+    family_case,
     legitimate_single_cases,
     shared_by,
     split_cases,
     tie_evidence,
 )
 from models.graph import Node, neighbours, persons_near
-from models.periods import active_months
 from models.policy import Policy
 
 
@@ -66,7 +66,6 @@ def _case(graph, policy: Policy, family: Node, rows, involved: set[Node], record
     earlier = sorted(((case, member, row) for case, member, row in rows
                       if case in involved and row["record_id"] not in records),
                      key=lambda item: item[2]["record_id"])  # fmt: skip
-    as_of = graph.graph["as_of"]
     shared = shared_by(graph, policy, involved)
     evidence = [
         Evidence(f"户号 {family[1]} 的家庭成员分属 {len(involved)} 个同时有效的低保案件"),
@@ -75,19 +74,5 @@ def _case(graph, policy: Policy, family: Node, rows, involved: set[Node], record
                    row["record_id"]) for case, _, row in earlier),
         *(tie_evidence(identifier, users) for identifier, users in sorted(shared.items())),
     ]  # fmt: skip
-    months = set()
-    for _, _, row in chosen:
-        months |= set(active_months(row["start"], row["end"], as_of))
-    return Case(
-        case_type="split_household",
-        records=[("assistance", row["record_id"]) for _, _, row in chosen],
-        person_ids=sorted({member[1] for _, member, _ in chosen}),
-        amount_at_risk=None,
-        evidence=evidence,
-        features={
-            "cases": float(len(involved)),
-            "shared_identifiers": float(len(shared)),
-            "identity": min(row["probability"] for _, _, row in chosen),
-            "months": float(len(months)),
-        },
-    )
+    return family_case(graph, "split_household", chosen, evidence, cases=float(len(involved)),
+                       shared_identifiers=float(len(shared)))  # fmt: skip

@@ -12,6 +12,7 @@ import networkx as nx
 from models.cases import Case, Evidence
 from models.detectors.common import (
     enrolment_evidence,
+    family_case,
     legitimate_single_cases,
     shared_by,
     shown,
@@ -19,7 +20,6 @@ from models.detectors.common import (
     tie_evidence,
 )
 from models.graph import Node, neighbours, nodes_of
-from models.periods import active_months
 from models.policy import Policy
 
 VERIFY = Evidence(
@@ -85,10 +85,6 @@ def _case(graph, policy: Policy, rows, involved: set[Node], records: set[str]) -
     shared = shared_by(graph, policy, involved)
     accounts = [identifier for identifier in shared if identifier[0] == "account"]
     families = sorted({family[1] for case in involved for family in _families(graph, case)})
-    as_of = graph.graph["as_of"]
-    months = set()
-    for _, _, row in chosen:
-        months |= set(active_months(row["start"], row["end"], as_of))
     evidence = [
         Evidence(f"户号不同（{'、'.join(families)}）的 {len(involved)} 个低保案件同时有效，"
                  f"领款账号相同（{'、'.join(shown(account) for account in accounts)}）"),
@@ -96,16 +92,5 @@ def _case(graph, policy: Policy, rows, involved: set[Node], records: set[str]) -
         *(enrolment_evidence(case, row) for case, _, row in chosen),
         VERIFY,
     ]  # fmt: skip
-    return Case(
-        case_type="suspected_split",
-        records=[("assistance", row["record_id"]) for _, _, row in chosen],
-        person_ids=sorted({member[1] for _, member, _ in chosen}),
-        amount_at_risk=None,
-        evidence=evidence,
-        features={
-            "cases": float(len(involved)),
-            "weak_ties": float(sum(identifier[0] != "account" for identifier in shared)),
-            "identity": min(row["probability"] for _, _, row in chosen),
-            "months": float(len(months)),
-        },
-    )
+    return family_case(graph, "suspected_split", chosen, evidence, cases=float(len(involved)),
+                       weak_ties=float(sum(identifier[0] != "account" for identifier in shared)))  # fmt: skip
