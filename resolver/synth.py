@@ -2523,7 +2523,7 @@ def _derive_missed(tables: dict[str, pd.DataFrame], hukou_of: np.ndarray, as_of:
     listed = rows[(rows["end_date"] >= as_of) & rows["case_no"].isin(low_cases)]
     poor |= set(listed["pid"].tolist())
     low_families = set(hukou_of[current.loc[current["case_no"].isin(low_cases), "pid"]])
-    poor |= set(np.flatnonzero(np.isin(hukou_of, list(low_families))).tolist())
+    poor |= set(np.flatnonzero(pd.Series(hukou_of).isin(low_families).to_numpy()).tolist())
     enrolled = set(current["pid"].tolist())
     found = []
     for row in disability[_severe_rows(disability)].itertuples(index=False):
