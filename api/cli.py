@@ -230,8 +230,10 @@ def evaluate(
             method: {name: score.as_dict() for name, score in by_type.items()}
             for method, by_type in cases.scores.items()
         },
-        "control_leads": {method: {kind: asdict(leads) for kind, leads in by_kind.items()}
-                          for method, by_kind in cases.control_leads.items()},
+        "control_leads": {
+            method: {kind: asdict(leads) for kind, leads in by_kind.items()}
+            for method, by_kind in cases.control_leads.items()
+        },
         "calibration": [item.as_dict() for item in cases.calibration],
     }
     out.mkdir(parents=True, exist_ok=True)

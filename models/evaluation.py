@@ -152,7 +152,8 @@ def control_leads(cases: list[Case], controls: list[dict], judged: set[str]
                    if r["registry"] in GUARDED_REGISTRIES}  # fmt: skip
         seen = counts.get(control["control_type"], ControlLeads(0, 0, 0))
         counts[control["control_type"]] = ControlLeads(
-            seen.controls + 1, seen.leads + bool(guarded & judged_leads),
+            seen.controls + 1,
+            seen.leads + bool(guarded & judged_leads),
             seen.suspected + bool(guarded & lower),
         )
     return counts

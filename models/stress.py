@@ -50,10 +50,14 @@ class CountyResult:
         return {
             "county": self.county,
             "linking": {method: score.as_dict() for method, score in self.linking.items()},
-            "cases": {method: {name: score.as_dict() for name, score in by_type.items()}
-                      for method, by_type in self.cases.items()},
-            "control_leads": {method: {kind: asdict(leads) for kind, leads in by_kind.items()}
-                              for method, by_kind in self.control_leads.items()},
+            "cases": {
+                method: {name: score.as_dict() for name, score in by_type.items()}
+                for method, by_type in self.cases.items()
+            },
+            "control_leads": {
+                method: {kind: asdict(leads) for kind, leads in by_kind.items()}
+                for method, by_kind in self.control_leads.items()
+            },
             "seconds": self.seconds,
         }
 

@@ -166,8 +166,11 @@ def name_comparison() -> Comparison:
                 m_probability=0.001,
             ),
             level(CONTAINED, "一方多写姓氏或氏族名", m_probability=0.002),
-            level(f"least(length(name_l), length(name_r)) >= 4 AND {SIMILAR_PINYIN}",
-                  "长名拼音相近", m_probability=0.002),
+            level(
+                f"least(length(name_l), length(name_r)) >= 4 AND {SIMILAR_PINYIN}",
+                "长名拼音相近",
+                m_probability=0.002,
+            ),
             level(
                 f"length(name_l) = length(name_r) AND length(name_l) >= 2 AND {CHARS_DIFFERING} = 1",
                 "一字之差",
@@ -233,14 +236,25 @@ def place_comparison() -> Comparison:
             null_level("township_l IS NULL OR township_r IS NULL"),
             level("address_house_l = address_house_r", "同一门牌"),
             level("address_area_l = address_area_r", "同村同组"),
-            level(f"{same_village} AND NOT {BOTH_ON_ROSTERS} AND address_house_l IS NOT NULL "
-                  "AND address_house_r IS NOT NULL", "同村不同门牌", **OTHER_HOUSE),
-            level(f"{same_village} AND NOT {BOTH_ON_ROSTERS} AND address_area_l IS NOT NULL "
-                  "AND address_area_r IS NOT NULL", "同村不同组", **OTHER_HOUSE),
+            level(
+                f"{same_village} AND NOT {BOTH_ON_ROSTERS} AND address_house_l IS NOT NULL "
+                "AND address_house_r IS NOT NULL",
+                "同村不同门牌",
+                **OTHER_HOUSE,
+            ),
+            level(
+                f"{same_village} AND NOT {BOTH_ON_ROSTERS} AND address_area_l IS NOT NULL "
+                "AND address_area_r IS NOT NULL",
+                "同村不同组",
+                **OTHER_HOUSE,
+            ),
             level(same_village, "同村"),
             level(BOTH_ON_ROSTERS, "两条救助记录地点不同（不作否定）", **NEUTRAL),
-            level("township_l = township_r AND (village_l IS NULL OR village_r IS NULL)",
-                  "同乡镇（一方无村名）", m_probability=0.05),
+            level(
+                "township_l = township_r AND (village_l IS NULL OR village_r IS NULL)",
+                "同乡镇（一方无村名）",
+                m_probability=0.05,
+            ),
             level("township_l = township_r", "同乡镇"),
             else_level(m_probability=0.1, fix_m_probability=True),
         ],
@@ -261,8 +275,9 @@ def ending_comparison() -> Comparison:
         [
             null_level(f"ended_l IS NULL OR ended_r IS NULL OR NOT {notice_and_row}"),
             # typed: Splink's chart of one pair writes its values as untyped literals
-            level("abs(date_diff('month', ended_l::DATE, ended_r::DATE)) <= 1",
-                  "死亡当月前后退出救助"),
+            level(
+                "abs(date_diff('month', ended_l::DATE, ended_r::DATE)) <= 1", "死亡当月前后退出救助"
+            ),
             else_level(**NEUTRAL),  # a row that ended for another reason says nothing
         ],
     )

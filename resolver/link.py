@@ -375,7 +375,7 @@ def _store_related(con, limit: int) -> None:
         FROM identifiers a JOIN shared USING (kind, value)
         JOIN identifiers b USING (kind, value)
         WHERE a.person_id < b.person_id
-        """
+        """,
     )
 
 

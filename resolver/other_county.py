@@ -78,39 +78,194 @@ class CountyParams:
 
 # --------------------------------------------------------------------------- vocabularies
 _HAN_TOWNSHIPS = (
-    "龙角镇", "故陵镇", "红狮镇", "洞鹿乡", "路阳镇", "农坝镇", "渠马镇", "黄石镇", "巴阳镇",
-    "沙市镇", "鱼泉镇", "凤鸣镇", "宝坪镇", "南溪镇", "江口镇", "平安镇", "高阳镇", "水口镇",
-    "泥溪镇", "后叶镇", "上坝乡", "清水乡", "耀灵镇", "外郎乡", "新津乡", "堰坪镇", "盘石镇",
-    "蔈草镇", "桑坪镇", "云安镇", "养鹿镇", "大阳镇", "双土镇", "人和镇", "栖霞镇", "龙洞镇",
-    "普安乡", "石门乡", "里市镇", "双龙镇", "中和镇", "马鞍乡",
+    "龙角镇",
+    "故陵镇",
+    "红狮镇",
+    "洞鹿乡",
+    "路阳镇",
+    "农坝镇",
+    "渠马镇",
+    "黄石镇",
+    "巴阳镇",
+    "沙市镇",
+    "鱼泉镇",
+    "凤鸣镇",
+    "宝坪镇",
+    "南溪镇",
+    "江口镇",
+    "平安镇",
+    "高阳镇",
+    "水口镇",
+    "泥溪镇",
+    "后叶镇",
+    "上坝乡",
+    "清水乡",
+    "耀灵镇",
+    "外郎乡",
+    "新津乡",
+    "堰坪镇",
+    "盘石镇",
+    "蔈草镇",
+    "桑坪镇",
+    "云安镇",
+    "养鹿镇",
+    "大阳镇",
+    "双土镇",
+    "人和镇",
+    "栖霞镇",
+    "龙洞镇",
+    "普安乡",
+    "石门乡",
+    "里市镇",
+    "双龙镇",
+    "中和镇",
+    "马鞍乡",
 )
 _HAN_VILLAGES = tuple(
     root + "村"
     for root in (
-        "石门", "青龙", "白岩", "桂花", "长岭", "黄桷", "双河", "金竹", "大坪", "新华", "红旗",
-        "团结", "高峰", "龙泉", "柏树", "杨柳", "马鞍", "凉水", "枫香", "三合", "五星", "太平",
-        "观音", "狮子", "盐井", "水井", "茶园", "桥坝", "堰塘", "天池", "梨子", "核桃", "莲花",
-        "向阳", "复兴", "和平", "新建", "光明", "铁炉", "龙塘", "老林", "鹿鸣", "石笋", "凤凰",
-        "板桥", "八角", "青杠", "银杏",
+        "石门",
+        "青龙",
+        "白岩",
+        "桂花",
+        "长岭",
+        "黄桷",
+        "双河",
+        "金竹",
+        "大坪",
+        "新华",
+        "红旗",
+        "团结",
+        "高峰",
+        "龙泉",
+        "柏树",
+        "杨柳",
+        "马鞍",
+        "凉水",
+        "枫香",
+        "三合",
+        "五星",
+        "太平",
+        "观音",
+        "狮子",
+        "盐井",
+        "水井",
+        "茶园",
+        "桥坝",
+        "堰塘",
+        "天池",
+        "梨子",
+        "核桃",
+        "莲花",
+        "向阳",
+        "复兴",
+        "和平",
+        "新建",
+        "光明",
+        "铁炉",
+        "龙塘",
+        "老林",
+        "鹿鸣",
+        "石笋",
+        "凤凰",
+        "板桥",
+        "八角",
+        "青杠",
+        "银杏",
     )
 )
 _HAN_COURTYARDS = (
-    "李家湾", "王家院子", "大湾", "老屋基", "张家坝", "石板沟", "竹林湾", "堰塘湾", "枫树坪",
-    "瓦房子", "新房子", "大田坎", "陈家沟", "刘家岩", "杨家坪", "黄泥塝", "水井湾", "松树垭",
-    "庙垭口", "岩脚", "河坝", "中间院子", "上院子", "下院子",
+    "李家湾",
+    "王家院子",
+    "大湾",
+    "老屋基",
+    "张家坝",
+    "石板沟",
+    "竹林湾",
+    "堰塘湾",
+    "枫树坪",
+    "瓦房子",
+    "新房子",
+    "大田坎",
+    "陈家沟",
+    "刘家岩",
+    "杨家坪",
+    "黄泥塝",
+    "水井湾",
+    "松树垭",
+    "庙垭口",
+    "岩脚",
+    "河坝",
+    "中间院子",
+    "上院子",
+    "下院子",
 )
 _MONGOLIAN_TOWNSHIPS = (
-    "音德尔镇", "宝力根花苏木", "新林镇", "阿拉达尔吐苏木", "胡尔勒镇", "努文木仁苏木", "好力保镇",
-    "巴彦扎拉嘎苏木", "巴彦高勒镇", "额尔格图苏木", "图牧吉镇", "白音套海苏木", "巴达尔胡镇",
-    "西日嘎苏木", "阿尔本格勒镇", "宝力格苏木", "哈拉黑镇", "都尔本苏木", "罕达罕镇", "乌兰苏木",
-    "查干诺尔镇", "巴彦乌兰苏木", "希勒苏木", "敖包苏木",
+    "音德尔镇",
+    "宝力根花苏木",
+    "新林镇",
+    "阿拉达尔吐苏木",
+    "胡尔勒镇",
+    "努文木仁苏木",
+    "好力保镇",
+    "巴彦扎拉嘎苏木",
+    "巴彦高勒镇",
+    "额尔格图苏木",
+    "图牧吉镇",
+    "白音套海苏木",
+    "巴达尔胡镇",
+    "西日嘎苏木",
+    "阿尔本格勒镇",
+    "宝力格苏木",
+    "哈拉黑镇",
+    "都尔本苏木",
+    "罕达罕镇",
+    "乌兰苏木",
+    "查干诺尔镇",
+    "巴彦乌兰苏木",
+    "希勒苏木",
+    "敖包苏木",
 )
 _MONGOLIAN_VILLAGES = (
-    "巴彦嘎查", "乌兰嘎查", "哈日朝鲁嘎查", "白音套海嘎查", "宝日浩特嘎查", "阿拉坦嘎查",
-    "希勒嘎查", "查干嘎查", "乌兰哈达嘎查", "伊和嘎查", "巴彦乌兰嘎查", "好力宝嘎查", "敖包嘎查",
-    "新艾力嘎查", "德勒格尔嘎查", "哈拉嘎查", "前进村", "五一村", "团结村", "胜利村", "新发村",
-    "永丰村", "四家子村", "三合村", "太平村", "东升村", "富裕村", "六家子村", "二龙村", "红光村",
-    "保安村", "双榆村", "东风村", "长胜村", "新立村", "治安村", "民主村", "丰收村", "平安村",
+    "巴彦嘎查",
+    "乌兰嘎查",
+    "哈日朝鲁嘎查",
+    "白音套海嘎查",
+    "宝日浩特嘎查",
+    "阿拉坦嘎查",
+    "希勒嘎查",
+    "查干嘎查",
+    "乌兰哈达嘎查",
+    "伊和嘎查",
+    "巴彦乌兰嘎查",
+    "好力宝嘎查",
+    "敖包嘎查",
+    "新艾力嘎查",
+    "德勒格尔嘎查",
+    "哈拉嘎查",
+    "前进村",
+    "五一村",
+    "团结村",
+    "胜利村",
+    "新发村",
+    "永丰村",
+    "四家子村",
+    "三合村",
+    "太平村",
+    "东升村",
+    "富裕村",
+    "六家子村",
+    "二龙村",
+    "红光村",
+    "保安村",
+    "双榆村",
+    "东风村",
+    "长胜村",
+    "新立村",
+    "治安村",
+    "民主村",
+    "丰收村",
+    "平安村",
     "兴隆村",
 )
 _HAN_SURNAMES = "王李张刘陈杨黄周何罗谭冉向邓彭唐余谢曾赵吴徐胡袁熊蒋冯杜廖牟秦文汪程邹傅田任孙朱"
@@ -118,8 +273,10 @@ _NORTH_SURNAMES = "王李张刘赵孙于高杨陈马郭董韩姜吕邢付徐宋�
 _MONGOL_HAN_SURNAMES = "包白韩宝吴金陈王鲍何"
 
 _GIVEN = {  # (era, male) -> (first characters, second characters)
-    ("old", True): ("德国建明永家世光成正开泽兴大学文万发长树昌玉志祖",
-                    "明华国福荣富贵成文才清林山云生全祥海兴安平顺良旺权"),
+    ("old", True): (
+        "德国建明永家世光成正开泽兴大学文万发长树昌玉志祖",
+        "明华国福荣富贵成文才清林山云生全祥海兴安平顺良旺权",
+    ),
     ("mid", True): ("建志国小海红勇明永俊晓德朝", "华刚军平强伟波林涛斌勇峰超辉杰兵东明春伦"),
     ("young", True): ("浩宇俊子博家梓天一锦鑫文佳思", "宇然轩豪杰航博文睿辰泽阳鹏磊鑫洋熙"),
     ("old", False): ("秀桂玉淑素翠凤德光明兴泽春菊月大兰", "英兰珍芬芳华秀琼梅香莲凤蓉"),
@@ -130,65 +287,212 @@ _SINGLE_GIVEN_SHARE = {"old": 0.08, "mid": 0.35, "young": 0.2}
 
 # Characters that a clerk may write with a same-sounding one (incl. Sichuanese en/eng merges).
 _HOMOPHONES = {
-    "英": "瑛鹰", "兰": "蓝澜", "华": "化桦", "明": "铭鸣", "军": "君均", "平": "萍苹", "红": "宏洪",
-    "辉": "晖徽", "伟": "玮炜", "勇": "永涌", "杰": "洁", "静": "靖婧", "丽": "莉俐",
+    "英": "瑛鹰",
+    "兰": "蓝澜",
+    "华": "化桦",
+    "明": "铭鸣",
+    "军": "君均",
+    "平": "萍苹",
+    "红": "宏洪",
+    "辉": "晖徽",
+    "伟": "玮炜",
+    "勇": "永涌",
+    "杰": "洁",
+    "静": "靖婧",
+    "丽": "莉俐",
     "敏": "民珉",
-    "霞": "侠", "玲": "铃龄", "燕": "艳雁", "梅": "玫媚", "秀": "绣", "桂": "贵", "珍": "贞真",
-    "凤": "风奉", "琴": "芹勤", "建": "剑健", "德": "得", "志": "智治", "文": "雯闻", "成": "诚程",
-    "林": "琳霖凌", "波": "博", "斌": "彬宾", "刚": "钢纲", "涛": "韬", "祥": "翔", "福": "富甫",
-    "贵": "桂", "春": "椿", "云": "芸运", "清": "青", "生": "升声", "荣": "蓉容", "金": "津锦",
-    "玉": "钰育", "学": "雪", "光": "广", "全": "权泉", "良": "梁亮", "东": "冬", "芳": "方",
-    "娟": "鹃", "峰": "锋丰", "兵": "冰", "永": "勇泳", "家": "佳嘉", "世": "仕", "正": "政",
-    "开": "凯", "兴": "新", "泽": "则", "才": "材财", "山": "珊", "香": "湘", "莲": "连",
-    "淑": "书", "素": "苏", "翠": "萃", "浩": "皓昊", "宇": "雨羽", "俊": "骏峻", "子": "紫梓",
-    "鑫": "欣馨", "怡": "宜", "涵": "含晗", "琪": "琦淇", "瑶": "遥", "婷": "亭", "雪": "学",
-    "欣": "鑫馨", "李": "黎", "王": "汪", "杨": "阳", "徐": "许", "蒋": "姜", "张": "章",
-    "陈": "程", "刘": "柳", "包": "鲍", "白": "柏",
+    "霞": "侠",
+    "玲": "铃龄",
+    "燕": "艳雁",
+    "梅": "玫媚",
+    "秀": "绣",
+    "桂": "贵",
+    "珍": "贞真",
+    "凤": "风奉",
+    "琴": "芹勤",
+    "建": "剑健",
+    "德": "得",
+    "志": "智治",
+    "文": "雯闻",
+    "成": "诚程",
+    "林": "琳霖凌",
+    "波": "博",
+    "斌": "彬宾",
+    "刚": "钢纲",
+    "涛": "韬",
+    "祥": "翔",
+    "福": "富甫",
+    "贵": "桂",
+    "春": "椿",
+    "云": "芸运",
+    "清": "青",
+    "生": "升声",
+    "荣": "蓉容",
+    "金": "津锦",
+    "玉": "钰育",
+    "学": "雪",
+    "光": "广",
+    "全": "权泉",
+    "良": "梁亮",
+    "东": "冬",
+    "芳": "方",
+    "娟": "鹃",
+    "峰": "锋丰",
+    "兵": "冰",
+    "永": "勇泳",
+    "家": "佳嘉",
+    "世": "仕",
+    "正": "政",
+    "开": "凯",
+    "兴": "新",
+    "泽": "则",
+    "才": "材财",
+    "山": "珊",
+    "香": "湘",
+    "莲": "连",
+    "淑": "书",
+    "素": "苏",
+    "翠": "萃",
+    "浩": "皓昊",
+    "宇": "雨羽",
+    "俊": "骏峻",
+    "子": "紫梓",
+    "鑫": "欣馨",
+    "怡": "宜",
+    "涵": "含晗",
+    "琪": "琦淇",
+    "瑶": "遥",
+    "婷": "亭",
+    "雪": "学",
+    "欣": "鑫馨",
+    "李": "黎",
+    "王": "汪",
+    "杨": "阳",
+    "徐": "许",
+    "蒋": "姜",
+    "张": "章",
+    "陈": "程",
+    "刘": "柳",
+    "包": "鲍",
+    "白": "柏",
 }
 
 # Mongolian name elements: spellings (first = the hukou spelling), gender m/f/u and
 # position: a = anywhere, f = alone or leading, l = alone or ending, s = ending only.
 _MONGOL_TOKENS = (
-    (("巴特尔", "巴特儿", "巴图尔"), "m", "a"), (("额尔敦", "额日敦", "额尔顿"), "u", "f"),
-    (("那日苏", "纳日苏", "那仁苏"), "m", "a"), (("乌云", "乌韵", "乌荣"), "f", "f"),
-    (("苏和", "苏赫", "苏合"), "m", "l"), (("朝鲁", "朝乐", "超鲁"), "m", "l"),
-    (("巴雅尔", "巴亚尔", "巴雅日"), "m", "a"), (("孟和", "蒙和", "孟赫"), "m", "a"),
-    (("特木尔", "铁木尔", "特穆尔"), "m", "l"), (("毕力格", "必力格", "毕力戈"), "u", "l"),
-    (("阿拉坦", "阿拉腾", "阿勒坦"), "u", "f"), (("宝音", "包音", "保音"), "u", "f"),
-    (("白音", "巴音", "百音"), "m", "f"), (("达来", "达赖", "达莱"), "m", "a"),
-    (("朝克图", "朝格图", "超克图"), "m", "a"), (("宝力道", "宝力德", "包力道"), "m", "a"),
-    (("乌力吉", "乌力记", "吾力吉"), "m", "a"), (("吉日嘎拉", "吉日格勒", "吉日嘎啦"), "m", "a"),
+    (("巴特尔", "巴特儿", "巴图尔"), "m", "a"),
+    (("额尔敦", "额日敦", "额尔顿"), "u", "f"),
+    (("那日苏", "纳日苏", "那仁苏"), "m", "a"),
+    (("乌云", "乌韵", "乌荣"), "f", "f"),
+    (("苏和", "苏赫", "苏合"), "m", "l"),
+    (("朝鲁", "朝乐", "超鲁"), "m", "l"),
+    (("巴雅尔", "巴亚尔", "巴雅日"), "m", "a"),
+    (("孟和", "蒙和", "孟赫"), "m", "a"),
+    (("特木尔", "铁木尔", "特穆尔"), "m", "l"),
+    (("毕力格", "必力格", "毕力戈"), "u", "l"),
+    (("阿拉坦", "阿拉腾", "阿勒坦"), "u", "f"),
+    (("宝音", "包音", "保音"), "u", "f"),
+    (("白音", "巴音", "百音"), "m", "f"),
+    (("达来", "达赖", "达莱"), "m", "a"),
+    (("朝克图", "朝格图", "超克图"), "m", "a"),
+    (("宝力道", "宝力德", "包力道"), "m", "a"),
+    (("乌力吉", "乌力记", "吾力吉"), "m", "a"),
+    (("吉日嘎拉", "吉日格勒", "吉日嘎啦"), "m", "a"),
     (("额尔德木图", "额尔登图", "额尔德穆图"), "m", "a"),
     (("敖特根", "敖特更", "敖特格"), "u", "f"),
-    (("阿木古楞", "阿木古郎", "阿木古冷"), "m", "a"), (("道尔吉", "道日吉", "道尔基"), "m", "l"),
-    (("图门", "图们", "土门"), "m", "a"), (("布和", "布赫", "卜和"), "m", "l"),
-    (("哈斯", "哈思"), "u", "f"), (("斯琴", "斯庆", "斯勤"), "u", "f"),
-    (("其木格", "奇木格", "其米格"), "f", "l"), (("其其格", "琪琪格", "齐齐格"), "f", "l"),
-    (("高娃", "高哇", "高瓦"), "f", "l"), (("图雅", "图娅", "吐雅"), "f", "a"),
-    (("萨仁", "萨茹", "沙仁"), "f", "f"), (("塔娜", "塔那", "他娜"), "f", "a"),
-    (("娜仁", "那仁", "纳仁"), "f", "f"), (("乌日娜", "乌仁娜", "乌日那"), "f", "a"),
-    (("萨日娜", "萨仁娜", "沙日娜"), "f", "a"), (("格日勒", "格日乐", "格勒"), "u", "f"),
-    (("托娅", "陶娅", "托雅"), "f", "a"), (("吉雅", "吉娅", "吉亚"), "f", "a"),
-    (("敖登", "敖敦", "奥登"), "f", "a"), (("花", "华"), "f", "s"), (("图", "吐"), "m", "s"),
+    (("阿木古楞", "阿木古郎", "阿木古冷"), "m", "a"),
+    (("道尔吉", "道日吉", "道尔基"), "m", "l"),
+    (("图门", "图们", "土门"), "m", "a"),
+    (("布和", "布赫", "卜和"), "m", "l"),
+    (("哈斯", "哈思"), "u", "f"),
+    (("斯琴", "斯庆", "斯勤"), "u", "f"),
+    (("其木格", "奇木格", "其米格"), "f", "l"),
+    (("其其格", "琪琪格", "齐齐格"), "f", "l"),
+    (("高娃", "高哇", "高瓦"), "f", "l"),
+    (("图雅", "图娅", "吐雅"), "f", "a"),
+    (("萨仁", "萨茹", "沙仁"), "f", "f"),
+    (("塔娜", "塔那", "他娜"), "f", "a"),
+    (("娜仁", "那仁", "纳仁"), "f", "f"),
+    (("乌日娜", "乌仁娜", "乌日那"), "f", "a"),
+    (("萨日娜", "萨仁娜", "沙日娜"), "f", "a"),
+    (("格日勒", "格日乐", "格勒"), "u", "f"),
+    (("托娅", "陶娅", "托雅"), "f", "a"),
+    (("吉雅", "吉娅", "吉亚"), "f", "a"),
+    (("敖登", "敖敦", "奥登"), "f", "a"),
+    (("花", "华"), "f", "s"),
+    (("图", "吐"), "m", "s"),
     (("仓", "苍"), "m", "s"),
 )
-_CLANS = (("包", 0.36), ("白", 0.2), ("韩", 0.1), ("宝", 0.08), ("鲍", 0.05), ("吴", 0.05),
-          ("孛儿只斤·", 0.1), ("博尔济吉特·", 0.06))
+_CLANS = (
+    ("包", 0.36),
+    ("白", 0.2),
+    ("韩", 0.1),
+    ("宝", 0.08),
+    ("鲍", 0.05),
+    ("吴", 0.05),
+    ("孛儿只斤·", 0.1),
+    ("博尔济吉特·", 0.06),
+)
 _CLAN_DOTS = ("·", "", "•", ".")
 
 _HOUSEHOLD_KINDS = (
-    ("lone_elder", 0.12), ("elder_couple", 0.15), ("single_adult", 0.07), ("couple", 0.08),
-    ("nuclear", 0.28), ("three_generation", 0.14), ("stem", 0.08), ("elders_next_door", 0.08),
+    ("lone_elder", 0.12),
+    ("elder_couple", 0.15),
+    ("single_adult", 0.07),
+    ("couple", 0.08),
+    ("nuclear", 0.28),
+    ("three_generation", 0.14),
+    ("stem", 0.08),
+    ("elders_next_door", 0.08),
 )
-_REL_RANK = {"户主": 0, "配偶": 1, "父亲": 2, "母亲": 2, "子": 3, "女": 3, "儿媳": 4, "女婿": 4,
-             "孙子": 5, "孙女": 5}
-_DISABILITY_TYPES = (("肢体", 0.42), ("视力", 0.12), ("听力", 0.14), ("言语", 0.02),
-                     ("智力", 0.11), ("精神", 0.12), ("多重", 0.07))
+_REL_RANK = {
+    "户主": 0,
+    "配偶": 1,
+    "父亲": 2,
+    "母亲": 2,
+    "子": 3,
+    "女": 3,
+    "儿媳": 4,
+    "女婿": 4,
+    "孙子": 5,
+    "孙女": 5,
+}
+_DISABILITY_TYPES = (
+    ("肢体", 0.42),
+    ("视力", 0.12),
+    ("听力", 0.14),
+    ("言语", 0.02),
+    ("智力", 0.11),
+    ("精神", 0.12),
+    ("多重", 0.07),
+)
 _DISABILITY_CODE = {"视力": 1, "听力": 2, "言语": 3, "肢体": 4, "智力": 5, "精神": 6, "多重": 7}
 _LEVEL_CN = ("", "一级", "二级", "三级", "四级")
-_PHONE_PREFIXES = ("130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151",
-                   "152", "157", "158", "159", "177", "180", "181", "182", "183", "187", "189",
-                   "199")
+_PHONE_PREFIXES = (
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "157",
+    "158",
+    "159",
+    "177",
+    "180",
+    "181",
+    "182",
+    "183",
+    "187",
+    "189",
+    "199",
+)
 _ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
 _ID_CHECK = np.array(list("10X98765432"))
 _FULLWIDTH = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
@@ -198,57 +502,140 @@ _AMOUNTS_HAN = {
     "A": {2018: 335, 2019: 360, 2020: 385, 2021: 400, 2022: 415, 2023: 435, 2024: 455, 2025: 475},
     "B": {2018: 270, 2019: 290, 2020: 305, 2021: 320, 2022: 335, 2023: 350, 2024: 370, 2025: 385},
     "C": {2018: 140, 2019: 150, 2020: 160, 2021: 170, 2022: 180, 2023: 195, 2024: 210, 2025: 220},
-    "特困": {2018: 530, 2019: 560, 2020: 590, 2021: 610, 2022: 640, 2023: 665, 2024: 700,
-           2025: 730},
+    "特困": {
+        2018: 530,
+        2019: 560,
+        2020: 590,
+        2021: 610,
+        2022: 640,
+        2023: 665,
+        2024: 700,
+        2025: 730,
+    },
 }
 _AMOUNTS_MONGOLIAN = {
     "A": {2018: 390, 2019: 415, 2020: 440, 2021: 460, 2022: 480, 2023: 505, 2024: 530, 2025: 555},
     "B": {2018: 320, 2019: 340, 2020: 360, 2021: 375, 2022: 390, 2023: 410, 2024: 430, 2025: 450},
     "C": {2018: 180, 2019: 195, 2020: 205, 2021: 215, 2022: 225, 2023: 240, 2024: 255, 2025: 265},
-    "特困": {2018: 600, 2019: 630, 2020: 660, 2021: 685, 2022: 710, 2023: 740, 2024: 770,
-           2025: 800},
+    "特困": {
+        2018: 600,
+        2019: 630,
+        2020: 660,
+        2021: 685,
+        2022: 710,
+        2023: 740,
+        2024: 770,
+        2025: 800,
+    },
 }
 
 # Chinese headers of CONTRACT.md §1, plus the extra columns this generator adds.
 _ZH = {
-    "record_id": "记录编号", "hukou_no": "户号", "name": "姓名", "id_number": "身份证号码",
-    "gender": "性别", "birth_date": "出生日期", "relation": "与户主关系", "township": "乡镇",
-    "village": "村组", "address": "住址", "phone": "联系电话", "ethnicity": "民族",
-    "case_no": "救助证号", "program": "救助类型", "dibao_class": "低保类别",
-    "covered": "是否保障对象", "household_size": "家庭人数", "health": "健康状况",
-    "income_per_capita": "家庭人均月纯收入（元）", "start_date": "纳入日期",
-    "end_date": "退出日期", "bank_account": "银行账号", "remark": "备注",
-    "payee_name": "领款人姓名", "payee_id_number": "领款人身份证号码", "pay_month": "发放月份",
-    "amount": "发放金额（元）", "poverty_hh_no": "户编号", "poverty_status": "贫困户状态",
-    "labor_capacity": "劳动技能", "poverty_cause": "主要致贫原因",
-    "income_per_capita_year": "人均纯收入（元/年）", "cert_no": "残疾证号",
-    "disability_type": "残疾类别", "disability_level": "残疾等级", "issue_date": "发证日期",
-    "death_date": "死亡日期", "source": "数据来源",
+    "record_id": "记录编号",
+    "hukou_no": "户号",
+    "name": "姓名",
+    "id_number": "身份证号码",
+    "gender": "性别",
+    "birth_date": "出生日期",
+    "relation": "与户主关系",
+    "township": "乡镇",
+    "village": "村组",
+    "address": "住址",
+    "phone": "联系电话",
+    "ethnicity": "民族",
+    "case_no": "救助证号",
+    "program": "救助类型",
+    "dibao_class": "低保类别",
+    "covered": "是否保障对象",
+    "household_size": "家庭人数",
+    "health": "健康状况",
+    "income_per_capita": "家庭人均月纯收入（元）",
+    "start_date": "纳入日期",
+    "end_date": "退出日期",
+    "bank_account": "银行账号",
+    "remark": "备注",
+    "payee_name": "领款人姓名",
+    "payee_id_number": "领款人身份证号码",
+    "pay_month": "发放月份",
+    "amount": "发放金额（元）",
+    "poverty_hh_no": "户编号",
+    "poverty_status": "贫困户状态",
+    "labor_capacity": "劳动技能",
+    "poverty_cause": "主要致贫原因",
+    "income_per_capita_year": "人均纯收入（元/年）",
+    "cert_no": "残疾证号",
+    "disability_type": "残疾类别",
+    "disability_level": "残疾等级",
+    "issue_date": "发证日期",
+    "death_date": "死亡日期",
+    "source": "数据来源",
 }
-_REGISTRY_ZH = {"hukou": "户籍人口", "assistance": "救助对象", "payments": "发放记录",
-                "poverty": "建档立卡", "disability": "残疾人", "deaths": "死亡人员"}
+_REGISTRY_ZH = {
+    "hukou": "户籍人口",
+    "assistance": "救助对象",
+    "payments": "发放记录",
+    "poverty": "建档立卡",
+    "disability": "残疾人",
+    "deaths": "死亡人员",
+}
 
 # How each office damages values.  ID damage shares per registry row.
 _ID_DAMAGE = {
     "hukou": {"blank": 0.003, "space": 0.01, "fullwidth": 0.005, "id15": 0.008},
-    "assistance": {"blank": 0.04, "space": 0.03, "fullwidth": 0.03, "id15": 0.02, "sci": 0.025,
-                   "zeroed": 0.025, "relative": 0.015},
-    "poverty": {"blank": 0.02, "space": 0.02, "fullwidth": 0.02, "id15": 0.01, "sci": 0.03,
-                "zeroed": 0.03, "relative": 0.01},
+    "assistance": {
+        "blank": 0.04,
+        "space": 0.03,
+        "fullwidth": 0.03,
+        "id15": 0.02,
+        "sci": 0.025,
+        "zeroed": 0.025,
+        "relative": 0.015,
+    },
+    "poverty": {
+        "blank": 0.02,
+        "space": 0.02,
+        "fullwidth": 0.02,
+        "id15": 0.01,
+        "sci": 0.03,
+        "zeroed": 0.03,
+        "relative": 0.01,
+    },
     "disability": {"blank": 0.05, "space": 0.02, "fullwidth": 0.02, "sci": 0.01, "zeroed": 0.01},
     "deaths": {"space": 0.03, "fullwidth": 0.03, "id15": 0.04, "sci": 0.02, "zeroed": 0.02},
     "payments": {"blank": 0.05, "sci": 0.03, "zeroed": 0.02},
 }
-_LOWER_X = {"hukou": 0.1, "assistance": 0.35, "poverty": 0.3, "disability": 0.2, "deaths": 0.3,
-            "payments": 0.2}
+_LOWER_X = {
+    "hukou": 0.1,
+    "assistance": 0.35,
+    "poverty": 0.3,
+    "disability": 0.2,
+    "deaths": 0.3,
+    "payments": 0.2,
+}
 # Han name damage: (homophone, traditional, stray space); Mongolian: spelling variant per element.
-_NAME_DAMAGE = {"hukou": (0.004, 0.002, 0.0), "assistance": (0.03, 0.01, 0.02),
-                "poverty": (0.03, 0.01, 0.02), "disability": (0.02, 0.01, 0.01),
-                "deaths": (0.05, 0.015, 0.02), "payments": (0.01, 0.0, 0.0)}
-_MONGOL_VARIANT = {"hukou": 0.0, "assistance": 0.3, "poverty": 0.3, "disability": 0.25,
-                   "deaths": 0.35, "payments": 0.1}
-_CLAN_SHOWN = {"assistance": 0.45, "poverty": 0.5, "disability": 0.4, "deaths": 0.35,
-               "payments": 0.5}
+_NAME_DAMAGE = {
+    "hukou": (0.004, 0.002, 0.0),
+    "assistance": (0.03, 0.01, 0.02),
+    "poverty": (0.03, 0.01, 0.02),
+    "disability": (0.02, 0.01, 0.01),
+    "deaths": (0.05, 0.015, 0.02),
+    "payments": (0.01, 0.0, 0.0),
+}
+_MONGOL_VARIANT = {
+    "hukou": 0.0,
+    "assistance": 0.3,
+    "poverty": 0.3,
+    "disability": 0.25,
+    "deaths": 0.35,
+    "payments": 0.1,
+}
+_CLAN_SHOWN = {
+    "assistance": 0.45,
+    "poverty": 0.5,
+    "disability": 0.4,
+    "deaths": 0.35,
+    "payments": 0.5,
+}
 _DATE_STYLES = {
     "hukou": {"iso": 0.75, "compact": 0.2, "slash": 0.05},
     "assistance": {"iso": 0.35, "slash": 0.3, "compact": 0.15, "cn": 0.2},
@@ -268,6 +655,7 @@ _ADDRESS_STYLE = {
 @dataclass(frozen=True)
 class _Region:
     """One county: names, codes, vocabularies, payment amounts and how its offices export."""
+
     key: str
     province: str
     prefecture: str
@@ -293,39 +681,76 @@ class _Region:
 
 _REGIONS = {
     "han": _Region(
-        key="han", province="重庆市", prefecture="", county="云阳县", code="500235",
-        old_codes=("512326",), outside_codes=("500236", "500154", "500233", "422822", "511321"),
-        townships=_HAN_TOWNSHIPS, villages=_HAN_VILLAGES, group_words=("组", "社"),
+        key="han",
+        province="重庆市",
+        prefecture="",
+        county="云阳县",
+        code="500235",
+        old_codes=("512326",),
+        outside_codes=("500236", "500154", "500233", "422822", "511321"),
+        townships=_HAN_TOWNSHIPS,
+        villages=_HAN_VILLAGES,
+        group_words=("组", "社"),
         courtyards=_HAN_COURTYARDS,
-        away_places=("重庆市渝北区龙溪街道", "重庆市江北区观音桥街道", "重庆市万州区高笋塘街道",
-                     "广东省东莞市长安镇", "浙江省宁波市北仑区新碶街道"),
-        han_surnames=_HAN_SURNAMES, mongolian_households=0.0,
-        minorities=(("土家族", 0.03), ("苗族", 0.01)), amounts=_AMOUNTS_HAN,
-        poverty_share=0.11, dibao_factor=1.0, bank_bin="6224", numeric_record_ids=False,
-        files={"hukou": ("户籍人口.csv", "gb18030", "zh"),
-               "assistance": ("救助对象.xlsx", "xlsx", "zh"),
-               "payments": ("payments.csv", "utf-8", "en"),
-               "poverty": ("建档立卡.csv", "utf-8-sig", "zh"),
-               "disability": ("disability.xlsx", "xlsx", "en"),
-               "deaths": ("死亡人员.csv", "gb18030", "zh")},
+        away_places=(
+            "重庆市渝北区龙溪街道",
+            "重庆市江北区观音桥街道",
+            "重庆市万州区高笋塘街道",
+            "广东省东莞市长安镇",
+            "浙江省宁波市北仑区新碶街道",
+        ),
+        han_surnames=_HAN_SURNAMES,
+        mongolian_households=0.0,
+        minorities=(("土家族", 0.03), ("苗族", 0.01)),
+        amounts=_AMOUNTS_HAN,
+        poverty_share=0.11,
+        dibao_factor=1.0,
+        bank_bin="6224",
+        numeric_record_ids=False,
+        files={
+            "hukou": ("户籍人口.csv", "gb18030", "zh"),
+            "assistance": ("救助对象.xlsx", "xlsx", "zh"),
+            "payments": ("payments.csv", "utf-8", "en"),
+            "poverty": ("建档立卡.csv", "utf-8-sig", "zh"),
+            "disability": ("disability.xlsx", "xlsx", "en"),
+            "deaths": ("死亡人员.csv", "gb18030", "zh"),
+        },
     ),
     "mongolian": _Region(
-        key="mongolian", province="内蒙古自治区", prefecture="兴安盟", county="扎赉特旗",
-        code="152223", old_codes=(),
+        key="mongolian",
+        province="内蒙古自治区",
+        prefecture="兴安盟",
+        county="扎赉特旗",
+        code="152223",
+        old_codes=(),
         outside_codes=("152222", "152221", "152201", "150525", "220822", "230224"),
-        townships=_MONGOLIAN_TOWNSHIPS, villages=_MONGOLIAN_VILLAGES, group_words=("组",),
+        townships=_MONGOLIAN_TOWNSHIPS,
+        villages=_MONGOLIAN_VILLAGES,
+        group_words=("组",),
         courtyards=(),
-        away_places=("乌兰浩特市和平街道", "乌兰浩特市都林街道", "齐齐哈尔市龙沙区",
-                     "通辽市科尔沁区", "呼和浩特市赛罕区"),
-        han_surnames=_NORTH_SURNAMES, mongolian_households=0.47, minorities=(("满族", 0.02),),
-        amounts=_AMOUNTS_MONGOLIAN, poverty_share=0.14, dibao_factor=1.35, bank_bin="6228",
+        away_places=(
+            "乌兰浩特市和平街道",
+            "乌兰浩特市都林街道",
+            "齐齐哈尔市龙沙区",
+            "通辽市科尔沁区",
+            "呼和浩特市赛罕区",
+        ),
+        han_surnames=_NORTH_SURNAMES,
+        mongolian_households=0.47,
+        minorities=(("满族", 0.02),),
+        amounts=_AMOUNTS_MONGOLIAN,
+        poverty_share=0.14,
+        dibao_factor=1.35,
+        bank_bin="6228",
         numeric_record_ids=True,
-        files={"hukou": ("hukou.csv", "utf-8-sig", "en"),
-               "assistance": ("救助对象.csv", "gb18030", "zh"),
-               "payments": ("发放记录.csv", "utf-8", "zh"),
-               "poverty": ("poverty.xlsx", "xlsx", "en"),
-               "disability": ("残疾人.csv", "utf-8", "zh"),
-               "deaths": ("deaths.xlsx", "xlsx", "zh")},
+        files={
+            "hukou": ("hukou.csv", "utf-8-sig", "en"),
+            "assistance": ("救助对象.csv", "gb18030", "zh"),
+            "payments": ("发放记录.csv", "utf-8", "zh"),
+            "poverty": ("poverty.xlsx", "xlsx", "en"),
+            "disability": ("残疾人.csv", "utf-8", "zh"),
+            "deaths": ("deaths.xlsx", "xlsx", "zh"),
+        },
     ),
 }
 
@@ -430,6 +855,7 @@ class _Notice:
 @dataclass
 class _Poverty:
     """One 建档立卡 household: number, status, income per person per year, main cause."""
+
     no: str
     status: str
     income: float
@@ -454,8 +880,9 @@ class _Family:
         self.m: list[list] = []  # [hh offset, relation, age, male, lineage, parent, spouse]
 
     def add(self, rel, age, male, lineage, hh=0, parent=-1) -> int:
-        self.m.append([hh, rel, float(min(max(age, 0.05), 99.5)), bool(male), bool(lineage),
-                       parent, -1])
+        self.m.append(
+            [hh, rel, float(min(max(age, 0.05), 99.5)), bool(male), bool(lineage), parent, -1]
+        )
         return len(self.m) - 1
 
     def age(self, i: int) -> float:
@@ -486,10 +913,10 @@ def _three_generation(f: _Family, rng) -> None:
     h = f.add("户主", rng.uniform(50, 80), True, True)
     s = f.add("配偶", f.age(h) - rng.uniform(-2, 6), False, False)
     f.marry(h, s)
-    son = f.add("子", max(f.age(s) - rng.uniform(21, 33), 19 + rng.uniform(0, 4)), True, True,
-                parent=h)
-    dil = f.add("儿媳", max(f.age(son) - rng.uniform(-3, 5), 18 + rng.uniform(0, 4)), False,
-                False)
+    son = f.add(
+        "子", max(f.age(s) - rng.uniform(21, 33), 19 + rng.uniform(0, 4)), True, True, parent=h
+    )
+    dil = f.add("儿媳", max(f.age(son) - rng.uniform(-3, 5), 18 + rng.uniform(0, 4)), False, False)
     f.marry(son, dil)
     for _ in range(rng.choice(4, p=(0.15, 0.4, 0.35, 0.1))):
         age = f.age(dil) - rng.uniform(20, 34)
@@ -498,8 +925,10 @@ def _three_generation(f: _Family, rng) -> None:
             f.add("孙子" if boy else "孙女", age, boy, True, parent=son)
     if rng.random() < 0.15:
         boy = rng.random() < 0.5
-        age = min(max(f.age(son) + rng.uniform(-8, 8), 16 + rng.uniform(0, 3)),
-                  f.age(s) - 18 - rng.uniform(0, 3))
+        age = min(
+            max(f.age(son) + rng.uniform(-8, 8), 16 + rng.uniform(0, 3)),
+            f.age(s) - 18 - rng.uniform(0, 3),
+        )
         f.add("子" if boy else "女", age, boy, True, parent=h)
 
 
@@ -616,11 +1045,27 @@ class _County:
     # ----------------------------------------------------------------- build pipeline
     def build(self) -> None:
         """Run every step, from households to the derived truth."""
-        steps = (self._compose, self._place, self._names, self._ids, self._phones,
-                 self._health, self._poverty_register, self._enrol, self._cover_background,
-                 self._inject_controls, self._inject_anomalies, self._label_natural_controls,
-                 self._ghost_deaths, self._make_notices, self._hukou_listing, self._payments,
-                 self._assign_record_ids, self._derive_truth, self._check_truth)
+        steps = (
+            self._compose,
+            self._place,
+            self._names,
+            self._ids,
+            self._phones,
+            self._health,
+            self._poverty_register,
+            self._enrol,
+            self._cover_background,
+            self._inject_controls,
+            self._inject_anomalies,
+            self._label_natural_controls,
+            self._ghost_deaths,
+            self._make_notices,
+            self._hukou_listing,
+            self._payments,
+            self._assign_record_ids,
+            self._derive_truth,
+            self._check_truth,
+        )
         for step in steps:
             started = time.perf_counter()
             step()
@@ -646,9 +1091,19 @@ class _County:
                 hh_link.append(-1 if j == 0 else base)
             for hh, rel, age, male, lineage, parent, spouse in f.m:
                 for key, value in zip(
-                    cols, (base, base + hh, rel, age, male, lineage,
-                           n + parent if parent >= 0 else -1, n + spouse if spouse >= 0 else -1),
-                    strict=True):
+                    cols,
+                    (
+                        base,
+                        base + hh,
+                        rel,
+                        age,
+                        male,
+                        lineage,
+                        n + parent if parent >= 0 else -1,
+                        n + spouse if spouse >= 0 else -1,
+                    ),
+                    strict=True,
+                ):
                     cols[key].append(value)
             n += len(f.m)
         self.p = cols
@@ -665,8 +1120,10 @@ class _County:
 
     def _index_members(self) -> None:
         """Household -> members, head first."""
-        order = sorted(range(len(self.p["hh"])),
-                       key=lambda q: (_REL_RANK.get(self.p["rel"][q], 6), -self.p["age"][q]))
+        order = sorted(
+            range(len(self.p["hh"])),
+            key=lambda q: (_REL_RANK.get(self.p["rel"][q], 6), -self.p["age"][q]),
+        )
         self.members = defaultdict(list)
         for q in order:
             if not self.p["ghost"][q]:
@@ -688,19 +1145,28 @@ class _County:
                 self.villages.append((t, reg.villages[name], int(rng.integers(4, 12))))
             weights = rng.lognormal(0, 0.4, n_vil)
             vil[idx] = first + _weighted(rng, names, weights, idx.size)
-        self.first_village = {t: next(i for i, v in enumerate(self.villages) if v[0] == t)
-                              for t in range(n_twp)}
+        self.first_village = {
+            t: next(i for i, v in enumerate(self.villages) if v[0] == t) for t in range(n_twp)
+        }
         groups = np.array([v[2] for v in self.villages])
         grp = 1 + (rng.random(n_hh) * groups[vil]).astype(int)
-        court = [reg.courtyards[i] if reg.courtyards and rng.random() < 0.65 else ""
-                 for i in rng.integers(0, max(len(reg.courtyards), 1), n_hh)]
+        court = [
+            reg.courtyards[i] if reg.courtyards and rng.random() < 0.65 else ""
+            for i in rng.integers(0, max(len(reg.courtyards), 1), n_hh)
+        ]
         house = np.where(rng.random(n_hh) < 0.55, rng.integers(1, 160, n_hh), 0)
         for e, son in enumerate(self.h["link"]):
             if son >= 0:
                 twp[e], vil[e], grp[e], court[e] = twp[son], vil[son], grp[son], court[son]
                 house[e] = house[son] if rng.random() < 0.6 or not house[son] else house[son] + 1
-        self.h.update(twp=list(twp), vil=list(vil), grp=list(grp), court=court,
-                      house=list(house), hukou_no=[self._hukou_no(v) for v in vil])
+        self.h.update(
+            twp=list(twp),
+            vil=list(vil),
+            grp=list(grp),
+            court=court,
+            house=list(house),
+            hukou_no=[self._hukou_no(v) for v in vil],
+        )
         log.info("placed households in %d townships, %d villages", n_twp, len(self.villages))
 
     def _hukou_no(self, village: int) -> str:
@@ -723,10 +1189,12 @@ class _County:
         han_w, mg_w = _surname_weights(reg.han_surnames), _surname_weights(_MONGOL_HAN_SURNAMES)
         han = np.array(list(reg.han_surnames))
         mg = np.array(list(_MONGOL_HAN_SURNAMES))
-        fam_sur = np.where(mongol_fam, mg[_weighted(rng, mg, mg_w, n_fam)],
-                           han[_weighted(rng, han, han_w, n_fam)])
-        own_sur = np.where(mongol_eth, mg[_weighted(rng, mg, mg_w, n)],
-                           han[_weighted(rng, han, han_w, n)])
+        fam_sur = np.where(
+            mongol_fam, mg[_weighted(rng, mg, mg_w, n_fam)], han[_weighted(rng, han, han_w, n_fam)]
+        )
+        own_sur = np.where(
+            mongol_eth, mg[_weighted(rng, mg, mg_w, n)], han[_weighted(rng, han, han_w, n)]
+        )
         p["surname"] = list(np.where(lineage, fam_sur[fam], own_sur))
         p["given"] = self._generation_names(self._given_names(male), male)
         p["mongol"] = list(mongol_name)
@@ -823,8 +1291,9 @@ class _County:
             if dup.size == 0:
                 break
             seq[dup] = rng.integers(0, 500, dup.size) * 2 + male[dup].astype(int)
-            redo = np.char.add(np.char.add(codes[dup], ymd[dup]),
-                               np.char.zfill(seq[dup].astype(str), 3))
+            redo = np.char.add(
+                np.char.add(codes[dup], ymd[dup]), np.char.zfill(seq[dup].astype(str), 3)
+            )
             bodies[dup] = redo
         return list(np.char.add(bodies, _check_chars(bodies)))
 
@@ -837,8 +1306,9 @@ class _County:
         has = rng.random(n) < share
         nums = rng.integers(0, 10**8, n)
         prefix = rng.choice(_PHONE_PREFIXES, n)
-        p["phone"] = [f"{pre}{num:08d}" if h else "" for pre, num, h in
-                      zip(prefix, nums, has, strict=True)]
+        p["phone"] = [
+            f"{pre}{num:08d}" if h else "" for pre, num, h in zip(prefix, nums, has, strict=True)
+        ]
         contact = []
         for hh in range(len(self.h["kind"])):
             phones = [p["phone"][q] for q in self.members[hh] if p["phone"][q]]
@@ -856,15 +1326,23 @@ class _County:
         grave_p = 0.003 + 0.012 * (age >= 45) + 0.02 * (age >= 65)
         chronic_p = 0.02 + 0.10 * (age >= 45) + 0.18 * (age >= 65)
         u = rng.random(n)
-        health = np.where(u < grave_p, "患有大病", np.where(u < grave_p + chronic_p, "长期慢性病",
-                                                        "健康")).astype(object)
+        health = np.where(
+            u < grave_p, "患有大病", np.where(u < grave_p + chronic_p, "长期慢性病", "健康")
+        ).astype(object)
         cert_p = np.select([age < 18, age < 60, age < 80], [0.006, 0.022, 0.055], 0.09)
         has_cert = rng.random(n) < cert_p
         types = np.array([t for t, _ in _DISABILITY_TYPES], dtype=object)[
-            _weighted(rng, _DISABILITY_TYPES, [w for _, w in _DISABILITY_TYPES], n)]
+            _weighted(rng, _DISABILITY_TYPES, [w for _, w in _DISABILITY_TYPES], n)
+        ]
         mental = np.isin(types, SEVERE_ANY_LEVEL_TYPES)
-        level = np.where(mental, _weighted(rng, range(4), (0.1, 0.35, 0.35, 0.2), n),
-                         _weighted(rng, range(4), (0.12, 0.2, 0.3, 0.38), n)) + 1
+        level = (
+            np.where(
+                mental,
+                _weighted(rng, range(4), (0.1, 0.35, 0.35, 0.2), n),
+                _weighted(rng, range(4), (0.12, 0.2, 0.3, 0.38), n),
+            )
+            + 1
+        )
         level = np.where(has_cert, level, 0)
         severe = has_cert & ((level <= 2) | mental)
         relabel = has_cert & (health != "患有大病") & (rng.random(n) < 0.75)
@@ -875,8 +1353,10 @@ class _County:
         p["severe"] = list(severe)
         p["death"] = self._deaths(age, health, severe)
         p["dis_issue"] = self._issue_dates(has_cert)
-        p["cert_listed"] = [bool(c) and (d is None or rng.random() < 0.7)
-                            for c, d in zip(has_cert, p["death"], strict=True)]
+        p["cert_listed"] = [
+            bool(c) and (d is None or rng.random() < 0.7)
+            for c, d in zip(has_cert, p["death"], strict=True)
+        ]
 
     def _deaths(self, age, health, severe) -> list[date | None]:
         """Gompertz-like mortality over the death-register window."""
@@ -919,8 +1399,11 @@ class _County:
 
     def _history_end(self, hh: int) -> int:
         """The last month any member of the household was on a roster (0 if never)."""
-        ends = [self.as_of_m if r.end is None else _m(r.end)
-                for q in self.members.get(hh, []) for r in self.rows_by_pid.get(q, [])]
+        ends = [
+            self.as_of_m if r.end is None else _m(r.end)
+            for q in self.members.get(hh, [])
+            for r in self.rows_by_pid.get(q, [])
+        ]
         return max(ends, default=0)
 
     def _alive(self, q: int, when: date | None = None) -> bool:
@@ -976,12 +1459,35 @@ class _County:
     def _new_person(self, **values) -> int:
         """Append a person (a ghost who lived elsewhere, or one who moved out)."""
         q = len(self.p["hh"])
-        defaults = {"fam": -1, "hh": -1, "rel": "户主", "age": 50.0, "male": True,
-                    "lineage": True, "parent": -1, "spouse": -1, "birth": date(1970, 1, 1),
-                    "away": False, "ghost": True, "surname": "", "given": "", "mongol": False,
-                    "eth": "汉族", "mtok": (), "clan": "", "clan_hukou": False, "id18": "",
-                    "phone": "", "health": "健康", "dis_type": "", "dis_level": 0,
-                    "severe": False, "death": None, "dis_issue": None, "cert_listed": False}
+        defaults = {
+            "fam": -1,
+            "hh": -1,
+            "rel": "户主",
+            "age": 50.0,
+            "male": True,
+            "lineage": True,
+            "parent": -1,
+            "spouse": -1,
+            "birth": date(1970, 1, 1),
+            "away": False,
+            "ghost": True,
+            "surname": "",
+            "given": "",
+            "mongol": False,
+            "eth": "汉族",
+            "mtok": (),
+            "clan": "",
+            "clan_hukou": False,
+            "id18": "",
+            "phone": "",
+            "health": "健康",
+            "dis_type": "",
+            "dis_level": 0,
+            "severe": False,
+            "death": None,
+            "dis_issue": None,
+            "cert_listed": False,
+        }
         defaults.update(values)
         for key, column in self.p.items():
             column.append(defaults[key])
@@ -1005,23 +1511,36 @@ class _County:
         def count(mask):
             return np.bincount(hh, weights=(alive & mask).astype(float), minlength=n_hh)
 
-        return {"alive": count(np.ones_like(alive)), "severe": count(severe),
-                "grave": count(grave), "chronic": count(health == "长期慢性病"),
-                "labor": count(labor), "young": count(age < 60), "old": count(age >= 60)}
+        return {
+            "alive": count(np.ones_like(alive)),
+            "severe": count(severe),
+            "grave": count(grave),
+            "chronic": count(health == "长期慢性病"),
+            "labor": count(labor),
+            "young": count(age < 60),
+            "old": count(age >= 60),
+        }
 
     # ----------------------------------------------------------------- poverty register
     def _poverty_register(self) -> None:
         """建档立卡 households, weighted towards illness, disability and lack of labour."""
         rng, reg = self.rng, self.region
         f = self._features()
-        w = (1 + 2 * (f["severe"] > 0) + 1.5 * (f["grave"] > 0) + (f["young"] == 0)
-             + (f["labor"] == 0) + 0.5 * (f["chronic"] > 0)) * (f["alive"] > 0)
+        w = (
+            1
+            + 2 * (f["severe"] > 0)
+            + 1.5 * (f["grave"] > 0)
+            + (f["young"] == 0)
+            + (f["labor"] == 0)
+            + 0.5 * (f["chronic"] > 0)
+        ) * (f["alive"] > 0)
         prob = np.minimum(0.9, reg.poverty_share * w / w[f["alive"] > 0].mean())
         statuses = ("已脱贫", "脱贫监测户", "边缘户", "未脱贫")
         for hh in np.flatnonzero(rng.random(len(prob)) < prob):
             status = statuses[_weighted(rng, statuses, (0.86, 0.06, 0.05, 0.03))]
-            self.poverty[int(hh)] = _Poverty(self._poverty_no(int(hh)), status,
-                                             self._poverty_income(status), self._cause(f, hh))
+            self.poverty[int(hh)] = _Poverty(
+                self._poverty_no(int(hh)), status, self._poverty_income(status), self._cause(f, hh)
+            )
         log.info("poverty register: %d households", len(self.poverty))
 
     def _poverty_no(self, hh: int) -> str:
@@ -1059,9 +1578,15 @@ class _County:
         pov = np.zeros(len(f["alive"]))
         for hh, rec in self.poverty.items():
             pov[hh] = 0.30 if rec.status in POOR_STATUSES else 0.12
-        score = (0.015 + pov + 0.25 * (f["severe"] > 0) + 0.2 * (f["grave"] > 0)
-                 + 0.06 * (f["chronic"] > 0) + 0.08 * (f["young"] == 0)
-                 + 0.06 * (f["labor"] == 0))
+        score = (
+            0.015
+            + pov
+            + 0.25 * (f["severe"] > 0)
+            + 0.2 * (f["grave"] > 0)
+            + 0.06 * (f["chronic"] > 0)
+            + 0.08 * (f["young"] == 0)
+            + 0.06 * (f["labor"] == 0)
+        )
         lone = np.array([self._lone(hh) for hh in range(len(score))])
         score = score + 0.12 * lone
         ever = rng.random(len(score)) < np.minimum(0.85, score * self.region.dibao_factor)
@@ -1089,8 +1614,9 @@ class _County:
     def _lone(self, hh: int) -> bool:
         """A household of one elder or one severely disabled person: a 特困 candidate."""
         members = self.members.get(hh, [])
-        return len(members) == 1 and (self.p["age"][members[0]] >= 60
-                                      or bool(self.p["severe"][members[0]]))
+        return len(members) == 1 and (
+            self.p["age"][members[0]] >= 60 or bool(self.p["severe"][members[0]])
+        )
 
     def _start_month(self, ended: bool = False) -> int:
         """A case start month, most of them in the years of the poverty campaign."""
@@ -1102,10 +1628,21 @@ class _County:
         year = list(years)[_weighted(rng, years, w)]
         return min(year * 12 + int(rng.integers(0, 12)), self.as_of_m - 1)
 
-    def _open_case(self, hh: int, program: str, start: date, end: date | None = None,
-                   pids: list[int] | None = None, *, base_cls: str | None = None,
-                   income: float | None = None, loc: tuple | None = None, site: str = "",
-                   bank: str | None = None, payee: int | None = None) -> _Case | None:
+    def _open_case(
+        self,
+        hh: int,
+        program: str,
+        start: date,
+        end: date | None = None,
+        pids: list[int] | None = None,
+        *,
+        base_cls: str | None = None,
+        income: float | None = None,
+        loc: tuple | None = None,
+        site: str = "",
+        bank: str | None = None,
+        payee: int | None = None,
+    ) -> _Case | None:
         """Open a case for (some of) a household's members; None if nobody qualifies."""
         pids = self.members[hh] if pids is None else pids
         stop = end or self.as_of
@@ -1115,10 +1652,18 @@ class _County:
         head = next((q for q in live if self._age_at(q, start) >= 18), live[0])
         base = base_cls or "ABC"[_weighted(self.rng, "ABC", (0.2, 0.35, 0.45))]
         loc = loc or self._loc(hh)
-        case = _Case(self._case_no(program, loc[0]), program, hh, loc,
-                     head if payee is None else payee, bank or self._bank(),
-                     self._income(end) if income is None else income, start,
-                     self.h["phone"][hh] if hh >= 0 else "", site)
+        case = _Case(
+            self._case_no(program, loc[0]),
+            program,
+            hh,
+            loc,
+            head if payee is None else payee,
+            bank or self._bank(),
+            self._income(end) if income is None else income,
+            start,
+            self.h["phone"][hh] if hh >= 0 else "",
+            site,
+        )
         rows = [r for q in live if (r := self._member_row(case, q, head, base, len(live), end))]
         if not rows:
             return None
@@ -1129,8 +1674,9 @@ class _County:
             self._add_row(r)
         return case
 
-    def _member_row(self, case: _Case, q: int, head: int, base: str, size: int,
-                    end: date | None) -> _Row | None:
+    def _member_row(
+        self, case: _Case, q: int, head: int, base: str, size: int, end: date | None
+    ) -> _Row | None:
         """A member's row: starts with the case (or after birth), ends with it or at death."""
         rng = self.rng
         start = max(case.start, self.p["birth"][q] + timedelta(days=int(rng.integers(30, 120))))
@@ -1138,8 +1684,9 @@ class _County:
         if start > (end or self.as_of) or (stop is not None and stop < start):
             return None
         cls = "" if case.program == "特困" else self._member_class(q, base)
-        return _Row(case.no, q, cls, self._is_covered(q, size), start, stop,
-                    self._relation(q, head))
+        return _Row(
+            case.no, q, cls, self._is_covered(q, size), start, stop, self._relation(q, head)
+        )
 
     def _row_end(self, q: int, end: date | None) -> date | None:
         """A row ends with its case, or in the month of death or the month after."""
@@ -1278,12 +1825,14 @@ class _County:
     def _inject_controls(self) -> None:
         """Look-alikes that are not cases."""
         n = self.people
-        for kind, fn in (("legit_separate_household", self._legit_separate),
-                         ("legit_single_person", self._legit_single),
-                         ("stale_income", self._stale_income),
-                         ("cross_hukou_split", self._cross_hukou_split),
-                         ("wrong_death_notice", self._wrong_death_notice),
-                         ("death_within_grace", self._death_within_grace)):
+        for kind, fn in (
+            ("legit_separate_household", self._legit_separate),
+            ("legit_single_person", self._legit_single),
+            ("stale_income", self._stale_income),
+            ("cross_hukou_split", self._cross_hukou_split),
+            ("wrong_death_notice", self._wrong_death_notice),
+            ("death_within_grace", self._death_within_grace),
+        ):
             want = self.params.target(kind, n)
             made = fn(want)
             if made < want:
@@ -1296,8 +1845,7 @@ class _County:
             return cases[0]
         if self._hh_cases(hh):
             return None
-        start_m = self._month_in(max(2016 * 12, start_hi - 72, self._history_end(hh) + 1),
-                                 start_hi)
+        start_m = self._month_in(max(2016 * 12, start_hi - 72, self._history_end(hh) + 1), start_hi)
         if start_m is None:
             return None
         case = self._open_case(hh, "低保", self._day_in(start_m))
@@ -1320,10 +1868,17 @@ class _County:
             if self.rng.random() < 0.4:
                 self.cases[c_old].bank = self.cases[c_son].bank
             self._claim((elder, son))
-            note = (f"户号 {self.h['hukou_no'][elder]} (parents) and {self.h['hukou_no'][son]} "
-                    "(son): same courtyard, often the same phone or account; separate households")
-            self._record(self.controls, "legit_separate_household",
-                         self._case_refs([c_son, c_old]), note, (elder, son))
+            note = (
+                f"户号 {self.h['hukou_no'][elder]} (parents) and {self.h['hukou_no'][son]} "
+                "(son): same courtyard, often the same phone or account; separate households"
+            )
+            self._record(
+                self.controls,
+                "legit_separate_household",
+                self._case_refs([c_son, c_old]),
+                note,
+                (elder, son),
+            )
             made += 1
         return made
 
@@ -1368,15 +1923,17 @@ class _County:
             if case is None:
                 return False
             c1 = case.no
-        single = self._open_case(hh, "低保", self._day_in(m), pids=[q], base_cls="A",
-                                 income=self.cases[c1].income)
+        single = self._open_case(
+            hh, "低保", self._day_in(m), pids=[q], base_cls="A", income=self.cases[c1].income
+        )
         if single is None:
             return False
         self._claim((hh,))
         why = "severely disabled" if self.p["severe"][q] else "患有大病"
         note = f"{self._name(q)} ({why}) enrolled alone (单人户保障) beside family case {c1}"
-        self._record(self.controls, "legit_single_person", self._case_refs([c1, single.no]),
-                     note, hh)
+        self._record(
+            self.controls, "legit_single_person", self._case_refs([c1, single.no]), note, hh
+        )
         return True
 
     def _stale_income(self, want: int) -> int:
@@ -1394,16 +1951,23 @@ class _County:
                 continue
             start_m = int(rng.integers(2013 * 12, 2018 * 12))
             end_m = int(rng.integers(start_m + 12, min(start_m + 72, self.as_of_m - 24)))
-            case = self._open_case(hh, "低保", self._day_in(start_m), self._day_in(end_m),
-                                   income=round(rng.uniform(100, 320), 1))
+            case = self._open_case(
+                hh,
+                "低保",
+                self._day_in(start_m),
+                self._day_in(end_m),
+                income=round(rng.uniform(100, 320), 1),
+            )
             if case is None or not self.rows_by_pid.get(q):
                 continue
             if pov is None:
                 self.poverty[hh] = pov = _Poverty(self._poverty_no(hh), "已脱贫", 0.0, "因残")
             pov.status, pov.income = "已脱贫", round(rng.uniform(5200, 16000), 2)
             self._claim((hh,))
-            note = (f"{self._name(q)}: case {case.no} ended {self._case_end(case)} with income "
-                    f"{case.income}/month; 建档立卡 已脱贫 at {pov.income}/year")
+            note = (
+                f"{self._name(q)}: case {case.no} ended {self._case_end(case)} with income "
+                f"{case.income}/month; 建档立卡 已脱贫 at {pov.income}/year"
+            )
             refs = [("disability", q), ("poverty", q), *self._case_refs([case.no], {hh})]
             self._record(self.controls, "stale_income", refs, note, q)
             made += 1
@@ -1416,23 +1980,35 @@ class _County:
 
     def _severe_living(self) -> list[int]:
         p = self.p
-        return [q for q in range(len(p["hh"]))
-                if p["severe"][q] and p["death"][q] is None and p["cert_listed"][q]
-                and not p["ghost"][q]]
+        return [
+            q
+            for q in range(len(p["hh"]))
+            if p["severe"][q]
+            and p["death"][q] is None
+            and p["cert_listed"][q]
+            and not p["ghost"][q]
+        ]
 
     def _cross_hukou_split(self, want: int) -> int:
         """A son moved to his own 户号 and his own case, paid into the parents' account."""
         made = 0
-        for hh in self._shuffled(i for i, k in enumerate(self.h["kind"])
-                                 if k == "three_generation"):
+        for hh in self._shuffled(
+            i for i, k in enumerate(self.h["kind"]) if k == "three_generation"
+        ):
             if made >= want:
                 break
             living = self._living(hh)
-            if (not self._free(hh) or hh in self.poverty or len(living) != len(self.members[hh])
-                    or any(self._gravely(q) for q in living) or self._hh_cases(hh, "特困")):
+            if (
+                not self._free(hh)
+                or hh in self.poverty
+                or len(living) != len(self.members[hh])
+                or any(self._gravely(q) for q in living)
+                or self._hh_cases(hh, "特困")
+            ):
                 continue
-            son = next((q for q in living if self.p["rel"][q] == "子"
-                        and self.p["spouse"][q] >= 0), None)
+            son = next(
+                (q for q in living if self.p["rel"][q] == "子" and self.p["spouse"][q] >= 0), None
+            )
             if son is None or len(self._hh_cases(hh, active=False)) > 1:
                 continue
             if self._move_out(hh, son):
@@ -1442,8 +2018,9 @@ class _County:
     def _move_out(self, hh: int, son: int) -> bool:
         """Give the son's family its own 户号 and case, paid into the parents' account."""
         rng = self.rng
-        family = [son, self.p["spouse"][son]] + [q for q in self.members[hh]
-                                                  if self.p["parent"][q] == son]
+        family = [son, self.p["spouse"][son]] + [
+            q for q in self.members[hh] if self.p["parent"][q] == son
+        ]
         parents = [q for q in self.members[hh] if q not in family]
         c1 = self._active_dibao(hh, self.as_of_m - 30)
         if c1 is None or not parents:
@@ -1456,30 +2033,44 @@ class _County:
                 r.end = _month_end(m - 1)
         new_hh = self._split_hukou(hh, family, son)
         father = parents[0]
-        c2 = self._open_case(new_hh, "低保", self._day_in(m), bank=self.cases[c1].bank,
-                             payee=father if rng.random() < 0.5 else None)
+        c2 = self._open_case(
+            new_hh,
+            "低保",
+            self._day_in(m),
+            bank=self.cases[c1].bank,
+            payee=father if rng.random() < 0.5 else None,
+        )
         if c2 is None:
             return False
         self._claim((hh, new_hh))
-        note = (f"{self._name(son)} moved to 户号 {self.h['hukou_no'][new_hh]} and case {c2.no}, "
-                f"paid into the account of case {c1} (户号 {self.h['hukou_no'][hh]})")
-        self._record(self.controls, "cross_hukou_split", self._case_refs([c1, c2.no]), note,
-                     (hh, new_hh))
+        note = (
+            f"{self._name(son)} moved to 户号 {self.h['hukou_no'][new_hh]} and case {c2.no}, "
+            f"paid into the account of case {c1} (户号 {self.h['hukou_no'][hh]})"
+        )
+        self._record(
+            self.controls, "cross_hukou_split", self._case_refs([c1, c2.no]), note, (hh, new_hh)
+        )
         return True
 
     def _split_hukou(self, hh: int, family: list[int], head: int) -> int:
         """Register part of a household on a new 户号 at the same address."""
         new_hh = len(self.h["kind"])
         for key, column in self.h.items():
-            column.append({"kind": "moved_out", "link": -1,
-                           "hukou_no": self._hukou_no(self.h["vil"][hh])}.get(key, column[hh]))
+            column.append(
+                {
+                    "kind": "moved_out",
+                    "link": -1,
+                    "hukou_no": self._hukou_no(self.h["vil"][hh]),
+                }.get(key, column[hh])
+            )
         for q in family:
             self.p["hh"][q] = new_hh
         for q in family:
             self.p["rel"][q] = self._relation(q, head)
         self.members[hh] = [q for q in self.members[hh] if q not in family]
-        self.members[new_hh] = sorted(family, key=lambda q: (_REL_RANK.get(self.p["rel"][q], 6),
-                                                             -self.p["age"][q]))
+        self.members[new_hh] = sorted(
+            family, key=lambda q: (_REL_RANK.get(self.p["rel"][q], 6), -self.p["age"][q])
+        )
         return new_hh
 
     def _wrong_death_notice(self, want: int) -> int:
@@ -1505,8 +2096,14 @@ class _County:
         out = []
         for q, rows in self.rows_by_pid.items():
             act = [r for r in rows if r.active(self.as_of_m) and r.covered]
-            if (len(rows) == 1 and act and self._alive(q) and self.p["age"][q] >= 30
-                    and _m(rows[0].start) <= self.as_of_m - 6 and rows[0].end is None):
+            if (
+                len(rows) == 1
+                and act
+                and self._alive(q)
+                and self.p["age"][q] >= 30
+                and _m(rows[0].start) <= self.as_of_m - 6
+                and rows[0].end is None
+            ):
                 out.append(q)
         return sorted(out)
 
@@ -1514,9 +2111,14 @@ class _County:
         """Make a notice of someone else's death that carries q's name or ID."""
         if kind == "relative":
             late = _month_start(self.as_of_m - 3)
-            dead = [x for x in self.members[self.p["hh"][q]]
-                    if x != q and x not in self.used_pid and self.p["death"][x] is not None
-                    and self.death_start <= self.p["death"][x] < late]
+            dead = [
+                x
+                for x in self.members[self.p["hh"][q]]
+                if x != q
+                and x not in self.used_pid
+                and self.p["death"][x] is not None
+                and self.death_start <= self.p["death"][x] < late
+            ]
             if not dead:
                 return None
             x, when, evidence = dead[0], self.p["death"][dead[0]], ""
@@ -1532,8 +2134,9 @@ class _County:
                 self.notice_plan[x] = {"sources": ["殡葬"], "id_of": q}
                 who = "a namesake" if kind == "namesake" else self._name(x)
                 how = f"the notice of {who} (from outside the county) was typed with this ID"
-        note = (f"{self._name(q)} alive and paid; {how} ({when.isoformat()})"
-                + (f"; evidence of life: {evidence}" if evidence else ""))
+        note = f"{self._name(q)} alive and paid; {how} ({when.isoformat()})" + (
+            f"; evidence of life: {evidence}" if evidence else ""
+        )
         refs = [("deaths", x), *[("assistance", r) for r in self._active_rows(q)]]
         if evidence.startswith("disability"):
             refs.append(("disability", q))
@@ -1545,8 +2148,9 @@ class _County:
         hi = _month_end(self.as_of_m - 4)
         if self.p["cert_listed"][q] and self.rng.random() < 0.5:
             when = self._between(self.death_start, min(hi, self.as_of - timedelta(days=240)))
-            self.p["dis_issue"][q] = self._between(when + timedelta(days=20),
-                                                   min(when + timedelta(days=200), self.as_of))
+            self.p["dis_issue"][q] = self._between(
+                when + timedelta(days=20), min(when + timedelta(days=200), self.as_of)
+            )
             return when, f"disability certificate issued {self.p['dis_issue'][q]}"
         if row.start > self.death_start + timedelta(days=45):
             when = self._between(self.death_start, row.start - timedelta(days=15))
@@ -1572,15 +2176,22 @@ class _County:
             column.append({"kind": "ghost", "link": -1, "hukou_no": ""}.get(key, column[near_hh]))
         code = reg.outside_codes[rng.integers(len(reg.outside_codes))]
         body = f"{code}{birth:%Y%m%d}{int(rng.integers(0, 500)) * 2 + int(male):03d}"
-        sur = reg.han_surnames[_weighted(rng, reg.han_surnames,
-                                         _surname_weights(reg.han_surnames))]
+        sur = reg.han_surnames[_weighted(rng, reg.han_surnames, _surname_weights(reg.han_surnames))]
         given = self._given_names(np.array([male]), [birth])[0]
         mongol = rng.random() < reg.mongolian_households * 0.88
-        return self._new_person(hh=hh, male=male, birth=birth, death=death, id18=_with_check(body),
-                                surname=sur, given=given, mongol=mongol,
-                                mtok=_mongol_tokens(rng, male) if mongol else (),
-                                eth="蒙古族" if mongol else "汉族",
-                                age=(self.as_of - birth).days / 365.25)
+        return self._new_person(
+            hh=hh,
+            male=male,
+            birth=birth,
+            death=death,
+            id18=_with_check(body),
+            surname=sur,
+            given=given,
+            mongol=mongol,
+            mtok=_mongol_tokens(rng, male) if mongol else (),
+            eth="蒙古族" if mongol else "汉族",
+            age=(self.as_of - birth).days / 365.25,
+        )
 
     def _copy_name(self, src: int, dst: int) -> None:
         for key in ("surname", "given", "mongol", "mtok", "clan", "clan_hukou"):
@@ -1612,37 +2223,53 @@ class _County:
         self.p["death"][q] = when
         issue = self.p["dis_issue"][q]
         if issue is not None and issue > when - timedelta(days=30):
-            self.p["dis_issue"][q] = max(when - timedelta(days=30),
-                                         self.p["birth"][q] + timedelta(days=1))
+            self.p["dis_issue"][q] = max(
+                when - timedelta(days=30), self.p["birth"][q] + timedelta(days=1)
+            )
 
     def _end_in_grace(self, r: _Row) -> int:
         r.end = self._day_in(_m(self.p["death"][r.pid]) + 1)
         self._claim((self.p["hh"][r.pid],))
-        self._record(self.controls, "death_within_grace", [("assistance", r), ("deaths", r.pid)],
-                     self._grace_note(r), r.pid)
+        self._record(
+            self.controls,
+            "death_within_grace",
+            [("assistance", r), ("deaths", r.pid)],
+            self._grace_note(r),
+            r.pid,
+        )
         return 1
 
     def _grace_note(self, r: _Row) -> str:
-        return (f"{self._name(r.pid)} died {self.p['death'][r.pid]}; last paid "
-                f"{_ym(_m(r.end))}, within the {self.params.grace_months}-month grace")
+        return (
+            f"{self._name(r.pid)} died {self.p['death'][r.pid]}; last paid "
+            f"{_ym(_m(r.end))}, within the {self.params.grace_months}-month grace"
+        )
 
     def _death_rows(self) -> list[_Row]:
         """Covered rows that ended because their member died in the death window."""
         out = []
         for r in self.rows:
             d = self.p["death"][r.pid]
-            if (r.covered and d is not None and d >= self.death_start and r.end is not None
-                    and _m(r.end) in (_m(d), _m(d) + 1) and len(self.rows_by_pid[r.pid]) == 1):
+            if (
+                r.covered
+                and d is not None
+                and d >= self.death_start
+                and r.end is not None
+                and _m(r.end) in (_m(d), _m(d) + 1)
+                and len(self.rows_by_pid[r.pid]) == 1
+            ):
                 out.append(r)
         return out
 
     # ----------------------------------------------------------------- anomalies
     def _inject_anomalies(self) -> None:
         """The four contract anomalies."""
-        for kind, fn in (("deceased_paid", self._deceased_paid),
-                         ("duplicate_enrollment", self._duplicates),
-                         ("split_household", self._splits),
-                         ("missed_disability", self._missed_disabled)):
+        for kind, fn in (
+            ("deceased_paid", self._deceased_paid),
+            ("duplicate_enrollment", self._duplicates),
+            ("split_household", self._splits),
+            ("missed_disability", self._missed_disabled),
+        ):
             want = self.params.target(kind, self.people)
             made = fn(want)
             if made < want:
@@ -1651,8 +2278,12 @@ class _County:
     def _deceased_paid(self, want: int) -> int:
         """Deaths whose rows were never (or only much later) closed."""
         made = 0
-        natural = [r for r in self._death_rows() if _m(self.p["death"][r.pid]) <= self.as_of_m - 3
-                   and (len(self.rows_by_case[r.case]) == 1 or self._case_active(r.case))]
+        natural = [
+            r
+            for r in self._death_rows()
+            if _m(self.p["death"][r.pid]) <= self.as_of_m - 3
+            and (len(self.rows_by_case[r.case]) == 1 or self._case_active(r.case))
+        ]
         for r in self._shuffled(natural):
             if made >= want:
                 break
@@ -1674,8 +2305,11 @@ class _County:
         rng = self.rng
         q, dm = r.pid, _m(self.p["death"][r.pid])
         late = dm + int(rng.integers(3, 15))
-        r.end = None if rng.random() < 0.55 or dm + 2 < self.pay_start_m or late > self.as_of_m \
+        r.end = (
+            None
+            if rng.random() < 0.55 or dm + 2 < self.pay_start_m or late > self.as_of_m
             else self._day_in(late)
+        )
         self._claim((self.p["hh"][q],))
         plan = self._notice_style(q)
         self.notice_plan[q] = plan
@@ -1705,10 +2339,16 @@ class _County:
         twp = self.h["twp"][self.p["hh"][q]]
         for _ in range(30):
             z = int(self.rng.integers(0, self.people))
-            if (z != q and z not in self.used_pid and self._alive(z) and not self.p["ghost"][z]
-                    and self.h["twp"][self.p["hh"][z]] == twp
-                    and self.p["male"][z] == self.p["male"][q] and self.p["age"][z] >= 18
-                    and self.p["mongol"][z] == self.p["mongol"][q]):
+            if (
+                z != q
+                and z not in self.used_pid
+                and self._alive(z)
+                and not self.p["ghost"][z]
+                and self.h["twp"][self.p["hh"][z]] == twp
+                and self.p["male"][z] == self.p["male"][q]
+                and self.p["age"][z] >= 18
+                and self.p["mongol"][z] == self.p["mongol"][q]
+            ):
                 self._copy_name(q, z)
                 self.used_pid.add(z)
                 return True
@@ -1717,8 +2357,9 @@ class _County:
     def _duplicates(self, want: int) -> int:
         """One person active in two cases: across townships, 低保 with 特困, or a second 低保."""
         made = 0
-        hosts = self._shuffled(no for no, c in self.cases.items()
-                               if c.program == "低保" and self._case_active(no))
+        hosts = self._shuffled(
+            no for no, c in self.cases.items() if c.program == "低保" and self._case_active(no)
+        )
         for q in self._shuffled(self._paid_living()):
             if made >= want:
                 break
@@ -1737,10 +2378,17 @@ class _County:
             self._mark_second_row(row)
             self._claim((hh,), (q,))
             first = self._active_rows(q)[0]
-            note = (f"{self._name(q)} in case {first.case} and, from {row.start}, case {row.case} "
-                    f"({self.region.townships[self.cases[row.case].loc[0]]})")
-            self._record(self.injected, "duplicate_enrollment",
-                         [("assistance", r) for r in self.rows_by_pid[q]], note, q)
+            note = (
+                f"{self._name(q)} in case {first.case} and, from {row.start}, case {row.case} "
+                f"({self.region.townships[self.cases[row.case].loc[0]]})"
+            )
+            self._record(
+                self.injected,
+                "duplicate_enrollment",
+                [("assistance", r) for r in self.rows_by_pid[q]],
+                note,
+                q,
+            )
             made += 1
         return made
 
@@ -1761,8 +2409,9 @@ class _County:
         """An elder of a family 低保 case also in 特困 care at a 敬老院."""
         twp = self._other_township(q) if self.rng.random() < 0.7 else self.h["twp"][self.p["hh"][q]]
         start = self._second_start(q, date(2000, 1, 1))
-        case = self._open_case(self.p["hh"][q], "特困", start, pids=[q],
-                               loc=(twp, -1, 0, "", 0), site="敬老院")
+        case = self._open_case(
+            self.p["hh"][q], "特困", start, pids=[q], loc=(twp, -1, 0, "", 0), site="敬老院"
+        )
         return self.rows_by_case[case.no][0] if case else None
 
     def _second_single(self, q: int) -> _Row | None:
@@ -1781,13 +2430,18 @@ class _County:
         across = self.rng.random() < 0.85
         for no in hosts:
             case = self.cases[no]
-            if (case.hh in self.used_hh or case.hh == self.p["hh"][q]
-                    or (case.loc[0] != own_twp) != across or len(self.rows_by_case[no]) < 2):
+            if (
+                case.hh in self.used_hh
+                or case.hh == self.p["hh"][q]
+                or (case.loc[0] != own_twp) != across
+                or len(self.rows_by_case[no]) < 2
+            ):
                 continue
             start = self._second_start(q, case.start)
             female = not self.p["male"][q] and 20 <= self.p["age"][q] <= 55
-            row = _Row(no, q, "BC"[self.rng.integers(2)], True, start, None,
-                       "儿媳" if female else "其他")
+            row = _Row(
+                no, q, "BC"[self.rng.integers(2)], True, start, None, "儿媳" if female else "其他"
+            )
             if self.rng.random() < 0.3 and _m(start) + 6 <= self.as_of_m:
                 row.end = self._day_in(int(self.rng.integers(_m(start) + 4, self.as_of_m + 1)))
             self._add_row(row)
@@ -1808,8 +2462,13 @@ class _County:
             if made >= want:
                 break
             living = self._living(hh)
-            if (not self._free(hh) or len(living) < 2 or len(living) != len(self.members[hh])
-                    or any(self._gravely(q) for q in living) or self._hh_cases(hh, "特困", False)):
+            if (
+                not self._free(hh)
+                or len(living) < 2
+                or len(living) != len(self.members[hh])
+                or any(self._gravely(q) for q in living)
+                or self._hh_cases(hh, "特困", False)
+            ):
                 continue
             part = self._split_part(hh, living)
             if part and self._split(hh, living, part):
@@ -1823,8 +2482,11 @@ class _County:
         if kind == "three_generation":
             son = next((q for q in living if self.p["rel"][q] == "子"), None)
             if son is not None and rng.random() < 0.6:
-                return [q for q in living if q == son or self.p["spouse"][q] == son
-                        or self.p["parent"][q] == son]
+                return [
+                    q
+                    for q in living
+                    if q == son or self.p["spouse"][q] == son or self.p["parent"][q] == son
+                ]
             return [q for q in living if self.p["rel"][q] in ("户主", "配偶")]
         if kind == "stem" and rng.random() < 0.6:
             return [q for q in living if self.p["rel"][q] in ("父亲", "母亲")]
@@ -1862,8 +2524,10 @@ class _County:
         if c2 is None:
             return False
         self._claim((hh,))
-        note = (f"户号 {self.h['hukou_no'][hh]}: {len(rest)} members in case {c1}, "
-                f"{len(part)} in case {c2.no} from {_ym(m)}")
+        note = (
+            f"户号 {self.h['hukou_no'][hh]}: {len(rest)} members in case {c1}, "
+            f"{len(part)} in case {c2.no} from {_ym(m)}"
+        )
         self._record(self.injected, "split_household", self._case_refs([c1, c2.no], {hh}), note, hh)
         return True
 
@@ -1879,14 +2543,19 @@ class _County:
                 continue
             if sum(self.p["severe"][x] for x in self._living(hh)) > 1:
                 continue
-            order = variants[made % 3:] + variants[:made % 3]
+            order = variants[made % 3 :] + variants[: made % 3]
             how = next((h for v in order if (h := self._leave_uncovered(q, v))), None)
             if how is None:
                 continue
             self._claim((hh,))
-            self._record(self.injected, "missed_disability", [("disability", q)],
-                         f"{self._name(q)} ({self.p['dis_type'][q]}"
-                         f"{_LEVEL_CN[self.p['dis_level'][q]]}): {how}", q)
+            self._record(
+                self.injected,
+                "missed_disability",
+                [("disability", q)],
+                f"{self._name(q)} ({self.p['dis_type'][q]}"
+                f"{_LEVEL_CN[self.p['dis_level'][q]]}): {how}",
+                q,
+            )
             made += 1
         return made
 
@@ -1897,11 +2566,19 @@ class _County:
         cases = self._hh_cases(hh)
         if variant == "roster":
             rows = [r for r in self._active_rows(q) if r.covered]
-            others = [r for no in cases for r in self.rows_by_case[no]
-                      if r.pid != q and r.covered and r.active(self.as_of_m)]
-            if (len(rows) != 1 or len(cases) != 1 or not others
-                    or self.cases[cases[0]].payee == q
-                    or self.cases[cases[0]].income * 12 >= self.std):
+            others = [
+                r
+                for no in cases
+                for r in self.rows_by_case[no]
+                if r.pid != q and r.covered and r.active(self.as_of_m)
+            ]
+            if (
+                len(rows) != 1
+                or len(cases) != 1
+                or not others
+                or self.cases[cases[0]].payee == q
+                or self.cases[cases[0]].income * 12 >= self.std
+            ):
                 return None
             if rng.random() < 0.5:
                 rows[0].covered = False
@@ -1925,18 +2602,30 @@ class _County:
         """Look-alikes the background produced by itself, outside any injected household."""
         for r in self._death_rows():
             d = self.p["death"][r.pid]
-            if (self._free(self.p["hh"][r.pid]) and _m(r.end) == _m(d) + 1
-                    and _m(r.end) >= self.pay_start_m):
-                self._record(self.controls, "death_within_grace",
-                             [("assistance", r), ("deaths", r.pid)], self._grace_note(r), r.pid)
+            if (
+                self._free(self.p["hh"][r.pid])
+                and _m(r.end) == _m(d) + 1
+                and _m(r.end) >= self.pay_start_m
+            ):
+                self._record(
+                    self.controls,
+                    "death_within_grace",
+                    [("assistance", r), ("deaths", r.pid)],
+                    self._grace_note(r),
+                    r.pid,
+                )
         for elder, son in enumerate(self.h["link"]):
             if son < 0 or not self._free(elder, son):
                 continue
             c_old, c_son = self._hh_cases(elder, "低保"), self._hh_cases(son, "低保")
             if c_old and c_son:
-                self._record(self.controls, "legit_separate_household",
-                             self._case_refs(c_son + c_old),
-                             "parents next door on their own 户号; both on 低保", (elder, son))
+                self._record(
+                    self.controls,
+                    "legit_separate_household",
+                    self._case_refs(c_son + c_old),
+                    "parents next door on their own 户号; both on 低保",
+                    (elder, son),
+                )
 
     # ----------------------------------------------------------------- deaths register
     def _ghost_deaths(self) -> None:
@@ -1969,10 +2658,18 @@ class _County:
                 place = ""
                 if self.p["away"][q] and rng.random() < 0.5:
                     place = self.region.away_places[rng.integers(len(self.region.away_places))]
-                self.notices.append(_Notice(
-                    q, src, d, plan.get("with_id", rng.random() < p_id),
-                    plan.get("with_birth", rng.random() < p_birth), plan.get("id_of", q),
-                    plan.get("name_variant", False), place))
+                self.notices.append(
+                    _Notice(
+                        q,
+                        src,
+                        d,
+                        plan.get("with_id", rng.random() < p_id),
+                        plan.get("with_birth", rng.random() < p_birth),
+                        plan.get("id_of", q),
+                        plan.get("name_variant", False),
+                        place,
+                    )
+                )
         self.notices.sort(key=lambda n: (n.when, n.source, n.pid))
         log.info("death register: %d notices", len(self.notices))
 
@@ -2013,8 +2710,9 @@ class _County:
             amt = np.array([self.region.amounts[c][m // 12] for c in ("A", "B", "C", "特困")])
             per_row = amt[[("A", "B", "C", "特困").index(c) for c in cls]] if self.rows else []
             live = covered & (start <= m) & (end >= m)
-            self.pay[:, k] = np.bincount(ci[live], weights=np.asarray(per_row)[live],
-                                         minlength=len(case_nos))
+            self.pay[:, k] = np.bincount(
+                ci[live], weights=np.asarray(per_row)[live], minlength=len(case_nos)
+            )
         self.case_index, self.months = index, months
         log.info("payments: %d case-months", int((self.pay > 0).sum()))
 
@@ -2028,25 +2726,42 @@ class _County:
             """Record id of the k-th row of a registry."""
             if self.region.numeric_record_ids:
                 return str(10_000_001 + REGISTRIES.index(registry) * 10_000_000 + k)
-            prefix = {"hukou": "HJ", "assistance": "JZ", "payments": "FF", "poverty": "JK",
-                      "disability": "CJ", "deaths": "SW"}[registry]
+            prefix = {
+                "hukou": "HJ",
+                "assistance": "JZ",
+                "payments": "FF",
+                "poverty": "JK",
+                "disability": "CJ",
+                "deaths": "SW",
+            }[registry]
             return f"{prefix}{k + 1:07d}"
 
         self.hukou_order = sorted(
             (q for q in range(len(p["hh"])) if p["hukou_listed"][q]),
-            key=lambda q: (twp[p["hh"][q]], h["vil"][p["hh"][q]], h["hukou_no"][p["hh"][q]],
-                           _REL_RANK.get(p["rel"][q], 6), p["birth"][q]))
+            key=lambda q: (
+                twp[p["hh"][q]],
+                h["vil"][p["hh"][q]],
+                h["hukou_no"][p["hh"][q]],
+                _REL_RANK.get(p["rel"][q], 6),
+                p["birth"][q],
+            ),
+        )
         self.hukou_rid = {q: rid("hukou", k) for k, q in enumerate(self.hukou_order)}
         order = sorted(self.cases.values(), key=lambda c: (c.loc[0], c.start, c.no))
         self.rows = [r for c in order for r in self.rows_by_case[c.no]]
         for k, r in enumerate(self.rows):
             r.rid = rid("assistance", k)
         self.poverty_order = [
-            q for hh in sorted(self.poverty, key=lambda x: (twp[x], self.poverty[x].no))
-            for q in self.members.get(hh, []) if self._on_poverty_register(q)]
+            q
+            for hh in sorted(self.poverty, key=lambda x: (twp[x], self.poverty[x].no))
+            for q in self.members.get(hh, [])
+            if self._on_poverty_register(q)
+        ]
         self.poverty_rid = {q: rid("poverty", k) for k, q in enumerate(self.poverty_order)}
-        self.cert_order = sorted((q for q in range(len(p["hh"])) if p["cert_listed"][q]),
-                                 key=lambda q: (p["dis_issue"][q], q))
+        self.cert_order = sorted(
+            (q for q in range(len(p["hh"])) if p["cert_listed"][q]),
+            key=lambda q: (p["dis_issue"][q], q),
+        )
         self.cert_rid = {q: rid("disability", k) for k, q in enumerate(self.cert_order)}
         self.notice_rids: dict[int, list[str]] = defaultdict(list)
         for k, n in enumerate(self.notices):
@@ -2095,16 +2810,21 @@ class _County:
         self._truth_duplicates()
         self._truth_splits()
         for q, why in self._missed():
-            self._truth_case("missed_disability", [("disability", q)], None,
-                             f"{self._name(q)} {self.p['dis_type'][q]}"
-                             f"{_LEVEL_CN[self.p['dis_level'][q]]}; {why}; no active covered row",
-                             q)
+            self._truth_case(
+                "missed_disability",
+                [("disability", q)],
+                None,
+                f"{self._name(q)} {self.p['dis_type'][q]}"
+                f"{_LEVEL_CN[self.p['dis_level'][q]]}; {why}; no active covered row",
+                q,
+            )
         counts = {t: sum(c["case_type"] == t for c in self.truth) for t in CASE_TYPES}
         log.info("true cases: %s", counts)
 
     def _truth_case(self, kind, refs, amount, note, key) -> None:
-        self.truth.append({"case_type": kind, "refs": refs, "amount": amount, "note": note,
-                           "key": key})
+        self.truth.append(
+            {"case_type": kind, "refs": refs, "amount": amount, "note": note, "key": key}
+        )
 
     def _truth_deceased(self) -> None:
         """deceased_paid: covered rows paid after the grace month that follows a death."""
@@ -2113,13 +2833,21 @@ class _County:
             d = self.p["death"][r.pid]
             if not r.covered or d is None or r.pid not in noticed:
                 continue
-            months = [int(m) for m in self.months
-                      if m > _m(d) + self.params.grace_months and r.active(int(m))]
+            months = [
+                int(m)
+                for m in self.months
+                if m > _m(d) + self.params.grace_months and r.active(int(m))
+            ]
             if months:
                 amount = sum(self._amount(r.cls, m) for m in months)
-                self._truth_case("deceased_paid", [("assistance", r)], amount,
-                                 f"{self._name(r.pid)} died {d}; case {r.case} paid "
-                                 f"{len(months)} months after the grace month", r.pid)
+                self._truth_case(
+                    "deceased_paid",
+                    [("assistance", r)],
+                    amount,
+                    f"{self._name(r.pid)} died {d}; case {r.case} paid "
+                    f"{len(months)} months after the grace month",
+                    r.pid,
+                )
 
     def _truth_duplicates(self) -> None:
         """duplicate_enrollment: one person active in overlapping rows of two cases."""
@@ -2127,8 +2855,9 @@ class _County:
             rows = self.rows_by_pid[q]
             if len({r.case for r in rows}) < 2:
                 continue
-            overlapping = [r for r in rows if any(
-                o.case != r.case and _overlap(r, o) for o in rows)]
+            overlapping = [
+                r for r in rows if any(o.case != r.case and _overlap(r, o) for o in rows)
+            ]
             if not overlapping:
                 continue
             amount = 0.0
@@ -2137,8 +2866,13 @@ class _County:
                 if len(got) > 1:
                     amount += sum(got) - max(got)
             cases = sorted({r.case for r in overlapping})
-            self._truth_case("duplicate_enrollment", [("assistance", r) for r in overlapping],
-                             amount, f"{self._name(q)} active in cases {', '.join(cases)}", q)
+            self._truth_case(
+                "duplicate_enrollment",
+                [("assistance", r) for r in overlapping],
+                amount,
+                f"{self._name(q)} active in cases {', '.join(cases)}",
+                q,
+            )
 
     def _legit_single_case(self, no: str) -> bool:
         rows = self.rows_by_case[no]
@@ -2153,11 +2887,20 @@ class _County:
         for hh in sorted(h for h, cases in by_hh.items() if len(cases) > 1):
             involved, months = self._split_cases(hh, sorted(by_hh[hh]))
             if involved:
-                refs = [("assistance", r) for no in involved for r in self.rows_by_case[no]
-                        if self.p["hh"][r.pid] == hh and any(r.active(m) for m in months)]
-                self._truth_case("split_household", refs, None,
-                                 f"户号 {self.h['hukou_no'][hh]} enrolled as cases "
-                                 f"{', '.join(involved)} at the same time", hh)
+                refs = [
+                    ("assistance", r)
+                    for no in involved
+                    for r in self.rows_by_case[no]
+                    if self.p["hh"][r.pid] == hh and any(r.active(m) for m in months)
+                ]
+                self._truth_case(
+                    "split_household",
+                    refs,
+                    None,
+                    f"户号 {self.h['hukou_no'][hh]} enrolled as cases "
+                    f"{', '.join(involved)} at the same time",
+                    hh,
+                )
 
     def _split_cases(self, hh: int, cases: list[str]) -> tuple[list[str], list[int]]:
         """Cases of one 户号 active together, each with members the other lacks; the months."""
@@ -2221,8 +2964,9 @@ class _County:
             return [obj.rid]
         if registry == "deaths":
             return self.notice_rids.get(obj, [])
-        table = {"hukou": self.hukou_rid, "poverty": self.poverty_rid,
-                 "disability": self.cert_rid}[registry]
+        table = {"hukou": self.hukou_rid, "poverty": self.poverty_rid, "disability": self.cert_rid}[
+            registry
+        ]
         return [table[obj]] if obj in table else []
 
 
@@ -2253,7 +2997,7 @@ def _homophone(name: str, u1: float, u2: float, surname_len: int) -> str | None:
         return None
     i = spots[int(u1 * len(spots))]
     alts = _HOMOPHONES[name[i]]
-    return name[:i] + alts[int(u2 * len(alts))] + name[i + 1:]
+    return name[:i] + alts[int(u2 * len(alts))] + name[i + 1 :]
 
 
 def _money(v: float, u: float, suffix_ok: bool = True) -> str:
@@ -2334,8 +3078,13 @@ class _Drop:
         u = rng.random((n, 2))
         out = []
         for i, q in enumerate(holders):
-            mode = (modes[i] if modes and modes[i] else
-                    kinds[pick[i]] if pick[i] < len(kinds) else "clean")
+            mode = (
+                modes[i]
+                if modes and modes[i]
+                else kinds[pick[i]]
+                if pick[i] < len(kinds)
+                else "clean"
+            )
             rel = -1
             if mode == "relative" and q >= 0:
                 rel = relatives[i] if relatives else self.c._relative(q)
@@ -2361,16 +3110,23 @@ class _Drop:
         if mode == "fullwidth":
             return text.translate(_FULLWIDTH)
         if mode == "space":
-            return " " + text if u[1] < 0.3 else text + " " if u[1] < 0.6 else \
-                text[:6] + " " + text[6:]
+            return (
+                " " + text
+                if u[1] < 0.3
+                else text + " "
+                if u[1] < 0.6
+                else text[:6] + " " + text[6:]
+            )
         return text
 
     def dates(self, values, registry: str) -> list:
         styles = list(_DATE_STYLES[registry])
         pick = _weighted(self.rng, styles, list(_DATE_STYLES[registry].values()), len(values))
         cell = self.rng.random(len(values)) < (0.5 if self.xlsx.get(registry) else 0.0)
-        return ["" if d is None else d if cell[i] else _fmt_date(d, styles[pick[i]])
-                for i, d in enumerate(values)]
+        return [
+            "" if d is None else d if cell[i] else _fmt_date(d, styles[pick[i]])
+            for i, d in enumerate(values)
+        ]
 
     def _group(self, grp: int, u_cn: float, u_alt: float, cn_p: float, alt_p: float) -> str:
         words = self.c.region.group_words
@@ -2419,16 +3175,39 @@ class _Drop:
         c, p = self.c, self.c.p
         qs = c.hukou_order
         locs = [c._loc(p["hh"][q]) for q in qs]
-        phones = [p["phone"][q] or (c.h["phone"][p["hh"][q]] if self.rng.random() < 0.6 else "")
-                  for q in qs]
-        cols = ["record_id", "hukou_no", "name", "gender", "ethnicity", "birth_date", "id_number",
-                "relation", "township", "village", "address", "phone"]
-        data = zip([c.hukou_rid[q] for q in qs], [c.h["hukou_no"][p["hh"][q]] for q in qs],
-                   self.names(qs, "hukou"), ["男" if p["male"][q] else "女" for q in qs],
-                   [p["eth"][q] for q in qs], self.dates([p["birth"][q] for q in qs], "hukou"),
-                   self.ids(qs, "hukou"), [p["rel"][q] for q in qs],
-                   [c.region.townships[loc[0]] for loc in locs], self.villages(locs, 0.6),
-                   self.addresses(locs, "hukou"), phones, strict=True)
+        phones = [
+            p["phone"][q] or (c.h["phone"][p["hh"][q]] if self.rng.random() < 0.6 else "")
+            for q in qs
+        ]
+        cols = [
+            "record_id",
+            "hukou_no",
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "id_number",
+            "relation",
+            "township",
+            "village",
+            "address",
+            "phone",
+        ]
+        data = zip(
+            [c.hukou_rid[q] for q in qs],
+            [c.h["hukou_no"][p["hh"][q]] for q in qs],
+            self.names(qs, "hukou"),
+            ["男" if p["male"][q] else "女" for q in qs],
+            [p["eth"][q] for q in qs],
+            self.dates([p["birth"][q] for q in qs], "hukou"),
+            self.ids(qs, "hukou"),
+            [p["rel"][q] for q in qs],
+            [c.region.townships[loc[0]] for loc in locs],
+            self.villages(locs, 0.6),
+            self.addresses(locs, "hukou"),
+            phones,
+            strict=True,
+        )
         return cols, [list(row) for row in data]
 
     def assistance(self) -> tuple[list[str], list[list]]:
@@ -2441,31 +3220,65 @@ class _Drop:
         size = {no: len(rs) for no, rs in c.rows_by_case.items()}
         all_rows_bank = {no: rng.random() < 0.7 for no in c.cases}
         u = rng.random((len(rows), 3))
-        relatives = [case.payee if case.payee != r.pid else c._relative(r.pid)
-                     for r, case in zip(rows, cases, strict=True)]
-        cols = ["record_id", "township", "village", "case_no", "program", "name", "id_number",
-                "gender", "birth_date", "relation", "covered", "dibao_class", "household_size",
-                "health", "income_per_capita", "start_date", "end_date", "address", "phone",
-                "bank_account", "remark"]
+        relatives = [
+            case.payee if case.payee != r.pid else c._relative(r.pid)
+            for r, case in zip(rows, cases, strict=True)
+        ]
+        cols = [
+            "record_id",
+            "township",
+            "village",
+            "case_no",
+            "program",
+            "name",
+            "id_number",
+            "gender",
+            "birth_date",
+            "relation",
+            "covered",
+            "dibao_class",
+            "household_size",
+            "health",
+            "income_per_capita",
+            "start_date",
+            "end_date",
+            "address",
+            "phone",
+            "bank_account",
+            "remark",
+        ]
         data = zip(
-            [r.rid for r in rows], [c.region.townships[loc[0]] for loc in locs],
-            self.villages(locs), [r.case for r in rows], [case.program for case in cases],
+            [r.rid for r in rows],
+            [c.region.townships[loc[0]] for loc in locs],
+            self.villages(locs),
+            [r.case for r in rows],
+            [case.program for case in cases],
             self.names(qs, "assistance", [r.name_variant for r in rows]),
             self.ids(qs, "assistance", [r.id_mode for r in rows], relatives),
             ["男" if p["male"][q] else "女" for q in qs],
-            self.dates([p["birth"][q] for q in qs], "assistance"), [r.rel for r in rows],
-            ["是" if r.covered else "否" for r in rows], [r.cls for r in rows],
+            self.dates([p["birth"][q] for q in qs], "assistance"),
+            [r.rel for r in rows],
+            ["是" if r.covered else "否" for r in rows],
+            [r.cls for r in rows],
             [self._number(size[r.case], "assistance") for r in rows],
             [p["health"][q] for q in qs],
             [self._income(case.income, u[i, 0]) for i, case in enumerate(cases)],
             self.dates([r.start for r in rows], "assistance"),
             self.dates([r.end for r in rows], "assistance"),
             self.addresses(locs, "assistance", [case.site for case in cases]),
-            [case.phone if case.payee == r.pid else p["phone"][r.pid] if u[i, 1] < 0.4 else ""
-             for i, (r, case) in enumerate(zip(rows, cases, strict=True))],
-            [self._account(case.bank, u[i, 2]) if case.payee == r.pid or all_rows_bank[r.case]
-             else "" for i, (r, case) in enumerate(zip(rows, cases, strict=True))],
-            [self._remark(r, case) for r, case in zip(rows, cases, strict=True)], strict=True)
+            [
+                case.phone if case.payee == r.pid else p["phone"][r.pid] if u[i, 1] < 0.4 else ""
+                for i, (r, case) in enumerate(zip(rows, cases, strict=True))
+            ],
+            [
+                self._account(case.bank, u[i, 2])
+                if case.payee == r.pid or all_rows_bank[r.case]
+                else ""
+                for i, (r, case) in enumerate(zip(rows, cases, strict=True))
+            ],
+            [self._remark(r, case) for r, case in zip(rows, cases, strict=True)],
+            strict=True,
+        )
         return cols, [list(row) for row in data]
 
     def _number(self, v: float, registry: str):
@@ -2479,7 +3292,7 @@ class _Drop:
     @staticmethod
     def _account(bank: str, u: float) -> str:
         if u < 0.05:
-            return " ".join(bank[i:i + 4] for i in range(0, len(bank), 4))
+            return " ".join(bank[i : i + 4] for i in range(0, len(bank), 4))
         if u < 0.08:
             return f"{int(bank):.5E}"
         return bank
@@ -2495,22 +3308,42 @@ class _Drop:
     def payments(self) -> tuple[list[str], list[list]]:
         """发放记录: one row per case per paid month."""
         c = self.c
-        cols = ["record_id", "case_no", "payee_name", "payee_id_number", "bank_account",
-                "pay_month", "amount", "program"]
+        cols = [
+            "record_id",
+            "case_no",
+            "payee_name",
+            "payee_id_number",
+            "bank_account",
+            "pay_month",
+            "amount",
+            "program",
+        ]
         order = sorted(c.cases.values(), key=lambda x: (x.loc[0], x.no))
-        cells = [(k, case) for k in range(len(c.months)) for case in order
-                 if c.pay[c.case_index[case.no], k] > 0]
+        cells = [
+            (k, case)
+            for k in range(len(c.months))
+            for case in order
+            if c.pay[c.case_index[case.no], k] > 0
+        ]
         payees = [case.payee for _, case in cells]
         u = self.rng.random(len(cells))
         xlsx = self.xlsx.get("payments")
         data = zip(
-            [c.rid_of("payments", i) for i in range(len(cells))], [case.no for _, case in cells],
-            self.names(payees, "payments"), self.ids(payees, "payments"),
-            [case.bank for _, case in cells], [_ym(int(c.months[k])) for k, _ in cells],
-            [float(c.pay[c.case_index[case.no], k]) if xlsx else
-             _money(float(c.pay[c.case_index[case.no], k]), u[i])
-             for i, (k, case) in enumerate(cells)],
-            [case.program for _, case in cells], strict=True)
+            [c.rid_of("payments", i) for i in range(len(cells))],
+            [case.no for _, case in cells],
+            self.names(payees, "payments"),
+            self.ids(payees, "payments"),
+            [case.bank for _, case in cells],
+            [_ym(int(c.months[k])) for k, _ in cells],
+            [
+                float(c.pay[c.case_index[case.no], k])
+                if xlsx
+                else _money(float(c.pay[c.case_index[case.no], k]), u[i])
+                for i, (k, case) in enumerate(cells)
+            ],
+            [case.program for _, case in cells],
+            strict=True,
+        )
         return cols, [list(row) for row in data]
 
     def poverty(self) -> tuple[list[str], list[list]]:
@@ -2521,20 +3354,41 @@ class _Drop:
         locs = [c._loc(p["hh"][q]) for q in qs]
         u = self.rng.random(len(qs))
         xlsx = self.xlsx.get("poverty")
-        cols = ["record_id", "poverty_hh_no", "township", "village", "name", "gender", "id_number",
-                "birth_date", "relation", "poverty_status", "labor_capacity", "health",
-                "poverty_cause", "income_per_capita_year", "ethnicity"]
+        cols = [
+            "record_id",
+            "poverty_hh_no",
+            "township",
+            "village",
+            "name",
+            "gender",
+            "id_number",
+            "birth_date",
+            "relation",
+            "poverty_status",
+            "labor_capacity",
+            "health",
+            "poverty_cause",
+            "income_per_capita_year",
+            "ethnicity",
+        ]
         data = zip(
-            [c.poverty_rid[q] for q in qs], [rec.no for rec in recs],
-            [c.region.townships[loc[0]] for loc in locs], self.villages(locs),
-            self.names(qs, "poverty"), ["男" if p["male"][q] else "女" for q in qs],
-            self.ids(qs, "poverty"), self.dates([p["birth"][q] for q in qs], "poverty"),
-            [p["rel"][q] for q in qs], [rec.status for rec in recs],
-            [self._labor(q) for q in qs], [p["health"][q] for q in qs],
+            [c.poverty_rid[q] for q in qs],
+            [rec.no for rec in recs],
+            [c.region.townships[loc[0]] for loc in locs],
+            self.villages(locs),
+            self.names(qs, "poverty"),
+            ["男" if p["male"][q] else "女" for q in qs],
+            self.ids(qs, "poverty"),
+            self.dates([p["birth"][q] for q in qs], "poverty"),
+            [p["rel"][q] for q in qs],
+            [rec.status for rec in recs],
+            [self._labor(q) for q in qs],
+            [p["health"][q] for q in qs],
             [rec.cause for rec in recs],
-            [rec.income if xlsx else _money(rec.income, u[i], False)
-             for i, rec in enumerate(recs)],
-            [p["eth"][q] for q in qs], strict=True)
+            [rec.income if xlsx else _money(rec.income, u[i], False) for i, rec in enumerate(recs)],
+            [p["eth"][q] for q in qs],
+            strict=True,
+        )
         return cols, [list(row) for row in data]
 
     def _labor(self, q: int) -> str:
@@ -2556,18 +3410,41 @@ class _Drop:
         locs = [c._loc(p["hh"][q]) for q in qs]
         u = self.rng.random((len(qs), 2))
         xlsx = self.xlsx.get("disability")
-        cols = ["record_id", "cert_no", "name", "id_number", "gender", "disability_type",
-                "disability_level", "township", "village", "issue_date"]
+        cols = [
+            "record_id",
+            "cert_no",
+            "name",
+            "id_number",
+            "gender",
+            "disability_type",
+            "disability_level",
+            "township",
+            "village",
+            "issue_date",
+        ]
         data = zip(
             [c.cert_rid[q] for q in qs],
-            ["" if u[i, 0] < 0.03 else p["id18"][q] + str(_DISABILITY_CODE[p["dis_type"][q]])
-             + str(p["dis_level"][q]) for i, q in enumerate(qs)],
-            self.names(qs, "disability"), self.ids(qs, "disability"),
-            ["男" if p["male"][q] else "女" for q in qs], [p["dis_type"][q] for q in qs],
-            [_LEVEL_CN[p["dis_level"][q]] if u[i, 1] < 0.6 else
-             (p["dis_level"][q] if xlsx else str(p["dis_level"][q])) for i, q in enumerate(qs)],
-            [c.region.townships[loc[0]] for loc in locs], self.villages(locs, 0.3),
-            self.dates([p["dis_issue"][q] for q in qs], "disability"), strict=True)
+            [
+                ""
+                if u[i, 0] < 0.03
+                else p["id18"][q] + str(_DISABILITY_CODE[p["dis_type"][q]]) + str(p["dis_level"][q])
+                for i, q in enumerate(qs)
+            ],
+            self.names(qs, "disability"),
+            self.ids(qs, "disability"),
+            ["男" if p["male"][q] else "女" for q in qs],
+            [p["dis_type"][q] for q in qs],
+            [
+                _LEVEL_CN[p["dis_level"][q]]
+                if u[i, 1] < 0.6
+                else (p["dis_level"][q] if xlsx else str(p["dis_level"][q]))
+                for i, q in enumerate(qs)
+            ],
+            [c.region.townships[loc[0]] for loc in locs],
+            self.villages(locs, 0.3),
+            self.dates([p["dis_issue"][q] for q in qs], "disability"),
+            strict=True,
+        )
         return cols, [list(row) for row in data]
 
     def deaths(self) -> tuple[list[str], list[list]]:
@@ -2581,22 +3458,45 @@ class _Drop:
         address_p = {"公安": 0.4, "殡葬": 0.8, "卫健": 0.5}
         addresses = self.addresses(locs, "deaths")
         villages = self.villages(locs)
-        cols = ["record_id", "name", "gender", "id_number", "birth_date", "death_date", "source",
-                "township", "village", "address"]
+        cols = [
+            "record_id",
+            "name",
+            "gender",
+            "id_number",
+            "birth_date",
+            "death_date",
+            "source",
+            "township",
+            "village",
+            "address",
+        ]
         data = zip(
-            [n.rid for n in notes], self.names(qs, "deaths", [n.name_variant for n in notes]),
-            ["男" if p["male"][n.pid] else "女" if n.source == "公安" or u[i, 0] < 0.95 else ""
-             for i, n in enumerate(notes)],
-            self.ids([n.id_of if n.with_id else -1 for n in notes], "deaths",
-                     relatives=[-1] * len(notes)),
+            [n.rid for n in notes],
+            self.names(qs, "deaths", [n.name_variant for n in notes]),
+            [
+                "男" if p["male"][n.pid] else "女" if n.source == "公安" or u[i, 0] < 0.95 else ""
+                for i, n in enumerate(notes)
+            ],
+            self.ids(
+                [n.id_of if n.with_id else -1 for n in notes], "deaths", relatives=[-1] * len(notes)
+            ),
             self.dates([p["birth"][n.pid] if n.with_birth else None for n in notes], "deaths"),
-            self.dates([n.when for n in notes], "deaths"), [n.source for n in notes],
-            ["" if n.place else c.region.townships[loc[0]]
-             for n, loc in zip(notes, locs, strict=True)],
-            [villages[i] if not n.place and u[i, 1] < village_p[n.source] else ""
-             for i, n in enumerate(notes)],
-            [n.place or (addresses[i] if u[i, 2] < address_p[n.source] else "")
-             for i, n in enumerate(notes)], strict=True)
+            self.dates([n.when for n in notes], "deaths"),
+            [n.source for n in notes],
+            [
+                "" if n.place else c.region.townships[loc[0]]
+                for n, loc in zip(notes, locs, strict=True)
+            ],
+            [
+                villages[i] if not n.place and u[i, 1] < village_p[n.source] else ""
+                for i, n in enumerate(notes)
+            ],
+            [
+                n.place or (addresses[i] if u[i, 2] < address_p[n.source] else "")
+                for i, n in enumerate(notes)
+            ],
+            strict=True,
+        )
         return cols, [list(row) for row in data]
 
 
@@ -2670,25 +3570,36 @@ def _write_truth(county: _County, truth: Path, files: dict) -> dict:
     """Write persons.csv, cases.jsonl, controls.jsonl and manifest.json; return the manifest."""
     truth.mkdir(parents=True, exist_ok=True)
     _write_persons(county, truth / "persons.csv")
-    cases = [{"case_type": c["case_type"], "records": county.records(c["refs"]),
-              "amount_at_risk": None if c["amount"] is None else round(float(c["amount"]), 2),
-              "note": c["note"]} for c in county.truth]
+    cases = [
+        {
+            "case_type": c["case_type"],
+            "records": county.records(c["refs"]),
+            "amount_at_risk": None if c["amount"] is None else round(float(c["amount"]), 2),
+            "note": c["note"],
+        }
+        for c in county.truth
+    ]
     cases.sort(key=lambda c: (CASE_TYPES.index(c["case_type"]), c["records"][0]["record_id"]))
-    controls = [{"control_type": f.kind, "records": county.records(f.refs), "note": f.note}
-                for f in county.controls]
-    controls.sort(key=lambda c: (CONTROL_TYPES.index(c["control_type"]),
-                                 c["records"][0]["record_id"]))
+    controls = [
+        {"control_type": f.kind, "records": county.records(f.refs), "note": f.note}
+        for f in county.controls
+    ]
+    controls.sort(
+        key=lambda c: (CONTROL_TYPES.index(c["control_type"]), c["records"][0]["record_id"])
+    )
     for name, items in (("cases.jsonl", cases), ("controls.jsonl", controls)):
         text = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
         (truth / name).write_text(text, encoding="utf-8")
     manifest = _manifest(county, files, cases, controls)
     (truth / "manifest.json").write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return manifest
 
 
 def _write_persons(county: _County, path: Path) -> None:
     """The true person of every row of hukou, assistance, poverty, disability and deaths."""
+
     def pid(q: int) -> str:
         return f"P{q:07d}"
 
@@ -2720,14 +3631,16 @@ def _manifest(county: _County, files: dict, cases: list, controls: list) -> dict
         "payment_window": [_ym(int(county.months[0])), _ym(int(county.months[-1]))],
         "death_register_from": county.death_start.isoformat(),
         "active_month_rule": "a row is active in month M when month(start_date) <= M <= "
-                             "month(end_date); a blank end_date never ends",
+        "month(end_date); a blank end_date never ends",
         "death_grace_months": params.grace_months,
         "dibao_standard_year": params.dibao_standard_year,
-        "monthly_amounts": {("低保" + k if k != "特困" else k): {str(y): reg.amounts[k][y]
-                                                              for y in years}
-                            for k in ("A", "B", "C", "特困")},
-        "params": {k: (v.isoformat() if isinstance(v, date) else v)
-                   for k, v in asdict(params).items()},
+        "monthly_amounts": {
+            ("低保" + k if k != "特困" else k): {str(y): reg.amounts[k][y] for y in years}
+            for k in ("A", "B", "C", "特困")
+        },
+        "params": {
+            k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(params).items()
+        },
         "files": files,
         "rows": {r: files[r]["rows"] for r in REGISTRIES},
         "true_cases": {t: sum(c["case_type"] == t for c in cases) for t in CASE_TYPES},
@@ -2737,8 +3650,14 @@ def _manifest(county: _County, files: dict, cases: list, controls: list) -> dict
     }
 
 
-def write_other_county(out_dir: Path, *, people: int, seed: int, region: str = "han",
-                       params: CountyParams | None = None) -> dict:
+def write_other_county(
+    out_dir: Path,
+    *,
+    people: int,
+    seed: int,
+    region: str = "han",
+    params: CountyParams | None = None,
+) -> dict:
     """Write out_dir/drop/ (a data drop per CONTRACT.md §1) and out_dir/truth/; return the manifest.
 
     `region` is "han" (a county of Chongqing) or "mongolian" (a banner of 兴安盟).  The same

@@ -1331,6 +1331,7 @@ def _split_kinds(st: _State, k: int) -> list[tuple[bool, bool]]:
     """For ``k`` splits, in random order: (moved to a 户号 of their own, still paid to the
     family's account), in the shares the assumptions set (at least one of each kind a share
     above zero asks for)."""
+
     def share(count: int, rate: float) -> int:
         return min(count, max(1, round(count * rate))) if rate > 0 and count else 0
 
@@ -1709,8 +1710,9 @@ def _inject_stale_incomes(st: _State, k: int) -> None:
     ended &= (cases["program"] == "低保") & ~st.H["poor"][cases["hh"]]
     candidates = np.flatnonzero(ended[rows["case"]] & ~rows["dropped"]
                                 & (st.P["death"][rows["pid"]] == NEVER))  # fmt: skip
-    candidates = candidates[np.bincount(rows["pid"], minlength=len(st.P["hh"]))[
-        rows["pid"][candidates]] == 1]  # on no other roster row
+    candidates = candidates[
+        np.bincount(rows["pid"], minlength=len(st.P["hh"]))[rows["pid"][candidates]] == 1
+    ]  # on no other roster row
     for uid in _pick(st, candidates, k, lambda u: _row_households(st, u)):
         pid, case = int(rows["pid"][uid]), int(rows["case"][uid])
         _make_severe(st, pid)
@@ -2321,8 +2323,9 @@ def _derive_suspected_splits(
             found.append(
                 {
                     "case_type": "suspected_split",
-                    "records": _records(set(group.loc[group["case_no"].isin(tied),
-                                                      "record_id"]) & records),
+                    "records": _records(
+                        set(group.loc[group["case_no"].isin(tied), "record_id"]) & records
+                    ),
                     "amount_at_risk": None,
                     "note": f"one family under {group['family'].nunique()} 户号 in "
                     f"{len(tied)} concurrent 低保 cases paid to one account",
@@ -2724,8 +2727,8 @@ def _noise_mongolian(kind: str, value: str, rng: np.random.Generator) -> str | N
     name without its clan surname; None for any other name."""
     spellings = _mongolian_spellings()
     clans = sorted((clan for clan, _ in names.MONGOLIAN_CLANS), key=len, reverse=True)
-    clan = next((c for c in clans if value.startswith(c) and value[len(c):] in spellings), "")
-    name = value[len(clan):]
+    clan = next((c for c in clans if value.startswith(c) and value[len(c) :] in spellings), "")
+    name = value[len(clan) :]
     if name not in spellings:
         return None
     if kind == "name_clan_dropped":
@@ -2746,8 +2749,10 @@ def _noise_address(kind: str, value: str, ctx: _NoiseContext) -> str | None:
         if not group or int(group.group(1)) > 99:
             return None
         unit = "组" if ctx.rng.random() < 0.6 else "社"
-        return f"{value[: group.start()]}{_chinese_numeral(int(group.group(1)))}{unit}" \
-            f"{value[group.end():]}"
+        return (
+            f"{value[: group.start()]}{_chinese_numeral(int(group.group(1)))}{unit}"
+            f"{value[group.end() :]}"
+        )
     if kind == "address_no_sign":
         return value.removesuffix("号") if value.endswith("号") else None
     raise ValueError(kind)
@@ -3208,10 +3213,15 @@ def _manifest(
             "dibao_standard_year": DIBAO_STANDARD_YEAR,
             "monthly_benefit": {
                 str(year): {
-                    label: int(_rates([program], [cls], [(year - 1970) * 12],
-                                      st.shape.annual_rise)[0])
-                    for label, program, cls in (("低保A", "低保", "A"), ("低保B", "低保", "B"),
-                                                ("低保C", "低保", "C"), ("特困", "特困", ""))
+                    label: int(
+                        _rates([program], [cls], [(year - 1970) * 12], st.shape.annual_rise)[0]
+                    )
+                    for label, program, cls in (
+                        ("低保A", "低保", "A"),
+                        ("低保B", "低保", "B"),
+                        ("低保C", "低保", "C"),
+                        ("特困", "特困", ""),
+                    )
                 }
                 for year in range(st.m_first // 12 + 1970, st.m_last // 12 + 1971)
             },

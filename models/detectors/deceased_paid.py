@@ -46,7 +46,8 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
         firm, uncertain = (_dated(graph, node, kind) for kind in ("reported_dead", "possibly_dead"))
         for case_node, row in neighbours(graph, node, "enrolled_in"):
             found = (firm and _paid_after_death(graph, policy, node, case_node, row, firm)) or (
-                uncertain and _paid_after_death(graph, policy, node, case_node, row, uncertain))
+                uncertain and _paid_after_death(graph, policy, node, case_node, row, uncertain)
+            )
             if found:
                 cases.append(found)
     return cases

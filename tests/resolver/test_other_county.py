@@ -16,21 +16,45 @@ from openpyxl import load_workbook
 from resolver.other_county import write_other_county
 
 PEOPLE = 2500
-STEMS = {"hukou": "户籍人口", "assistance": "救助对象", "payments": "发放记录",
-         "poverty": "建档立卡", "disability": "残疾人", "deaths": "死亡人员"}
+STEMS = {
+    "hukou": "户籍人口",
+    "assistance": "救助对象",
+    "payments": "发放记录",
+    "poverty": "建档立卡",
+    "disability": "残疾人",
+    "deaths": "死亡人员",
+}
 REQUIRED = {  # CONTRACT.md §1: required columns, English name and Chinese header
     "hukou": {"record_id": "记录编号", "hukou_no": "户号", "name": "姓名"},
-    "assistance": {"record_id": "记录编号", "case_no": "救助证号", "name": "姓名",
-                   "program": "救助类型", "covered": "是否保障对象", "start_date": "纳入日期"},
-    "payments": {"record_id": "记录编号", "case_no": "救助证号", "pay_month": "发放月份",
-                 "amount": "发放金额（元）"},
+    "assistance": {
+        "record_id": "记录编号",
+        "case_no": "救助证号",
+        "name": "姓名",
+        "program": "救助类型",
+        "covered": "是否保障对象",
+        "start_date": "纳入日期",
+    },
+    "payments": {
+        "record_id": "记录编号",
+        "case_no": "救助证号",
+        "pay_month": "发放月份",
+        "amount": "发放金额（元）",
+    },
     "poverty": {"record_id": "记录编号", "poverty_hh_no": "户编号", "name": "姓名"},
-    "disability": {"record_id": "记录编号", "name": "姓名", "disability_type": "残疾类别",
-                   "disability_level": "残疾等级"},
+    "disability": {
+        "record_id": "记录编号",
+        "name": "姓名",
+        "disability_type": "残疾类别",
+        "disability_level": "残疾等级",
+    },
     "deaths": {"record_id": "记录编号", "name": "姓名", "death_date": "死亡日期"},
 }
-CASE_REGISTRY = {"deceased_paid": "assistance", "duplicate_enrollment": "assistance",
-                 "split_household": "assistance", "missed_disability": "disability"}
+CASE_REGISTRY = {
+    "deceased_paid": "assistance",
+    "duplicate_enrollment": "assistance",
+    "split_household": "assistance",
+    "missed_disability": "disability",
+}
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -96,13 +120,15 @@ def test_same_seed_gives_same_bytes(tmp_path, region):
     for name in ("a", "b"):
         write_other_county(tmp_path / name, people=PEOPLE, seed=5, region=region)
     write_other_county(tmp_path / "c", people=PEOPLE, seed=6, region=region)
-    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*")
-                   if p.is_file())
+    files = sorted(
+        p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file()
+    )
     assert len(files) == 10
     for rel in files:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
-    assert any((tmp_path / "a" / rel).read_bytes() != (tmp_path / "c" / rel).read_bytes()
-               for rel in files)
+    assert any(
+        (tmp_path / "a" / rel).read_bytes() != (tmp_path / "c" / rel).read_bytes() for rel in files
+    )
 
 
 def test_drop_has_every_registry_with_its_required_columns(county):
@@ -118,8 +144,10 @@ def test_drop_has_every_registry_with_its_required_columns(county):
 
 def test_truth_points_at_rows_of_the_drop(county):
     _, out, _, tables = county
-    rids = {reg: {str(r) for r in _column(rows, "record_id", "记录编号")}
-            for reg, rows in tables.items()}
+    rids = {
+        reg: {str(r) for r in _column(rows, "record_id", "记录编号")}
+        for reg, rows in tables.items()
+    }
     with (out / "truth" / "persons.csv").open(encoding="utf-8") as fh:
         persons = list(csv.DictReader(fh))
     for registry in ("hukou", "assistance", "poverty", "disability", "deaths"):
@@ -143,20 +171,27 @@ def test_cases_follow_the_contract(county):
         count = sum(c["case_type"] == case_type for c in cases)
         assert count >= 3, case_type
         assert manifest["true_cases"][case_type] == count
-    assert len({c["records"][0]["record_id"] for c in cases
-                if c["case_type"] == "missed_disability"}) == manifest["true_cases"][
-        "missed_disability"]
+    assert (
+        len({c["records"][0]["record_id"] for c in cases if c["case_type"] == "missed_disability"})
+        == manifest["true_cases"]["missed_disability"]
+    )
 
 
 def test_controls_never_share_a_record_with_a_case(county):
     _, out, manifest, _ = county
-    in_cases = {(r["registry"], r["record_id"])
-                for c in _jsonl(out / "truth" / "cases.jsonl") for r in c["records"]}
+    in_cases = {
+        (r["registry"], r["record_id"])
+        for c in _jsonl(out / "truth" / "cases.jsonl")
+        for r in c["records"]
+    }
     controls = _jsonl(out / "truth" / "controls.jsonl")
     assert {c["control_type"] for c in controls} == set(manifest["controls"])
     for control in controls:
-        own = {(r["registry"], r["record_id"]) for r in control["records"]
-               if r["registry"] in ("assistance", "disability")}
+        own = {
+            (r["registry"], r["record_id"])
+            for r in control["records"]
+            if r["registry"] in ("assistance", "disability")
+        }
         assert not own & in_cases, control
 
 
@@ -173,8 +208,9 @@ def test_payments_belong_to_roster_cases(county):
 
 def test_payments_are_the_sum_of_covered_active_members(county):
     _, _, manifest, tables = county
-    amounts = {k: {int(y): v for y, v in table.items()}
-               for k, table in manifest["monthly_amounts"].items()}
+    amounts = {
+        k: {int(y): v for y, v in table.items()} for k, table in manifest["monthly_amounts"].items()
+    }
     members = defaultdict(list)
     for row in tables["assistance"]:
         program = _column([row], "program", "救助类型")[0]
@@ -188,12 +224,16 @@ def test_payments_are_the_sum_of_covered_active_members(county):
     for row in tables["payments"]:
         year, month = map(int, _column([row], "pay_month", "发放月份")[0].split("-"))
         paid[_column([row], "case_no", "救助证号")[0], year * 12 + month - 1] = _money(
-            _column([row], "amount", "发放金额（元）")[0])
+            _column([row], "amount", "发放金额（元）")[0]
+        )
     first, last = (int(x[:4]) * 12 + int(x[5:]) - 1 for x in manifest["payment_window"])
     for case, rows in members.items():
         for m in range(first, last + 1):
-            due = sum(amounts[key][m // 12] for key, start, end, covered in rows
-                      if covered and start <= m <= end)
+            due = sum(
+                amounts[key][m // 12]
+                for key, start, end, covered in rows
+                if covered and start <= m <= end
+            )
             assert paid.get((case, m), 0.0) == due, (case, m)
 
 
@@ -202,8 +242,11 @@ def test_clean_hukou_ids_are_valid(county):
     rows = tables["hukou"]
     ids = [str(v) for v in _column(rows, "id_number", "身份证号码")]
     genders = _column(rows, "gender", "性别")
-    clean = [(i, g) for i, g in zip(ids, genders, strict=True)
-             if len(i) == 18 and i[:17].isdigit() and i[17] in "0123456789X"]
+    clean = [
+        (i, g)
+        for i, g in zip(ids, genders, strict=True)
+        if len(i) == 18 and i[:17].isdigit() and i[17] in "0123456789X"
+    ]
     assert len(clean) > 0.95 * len(rows)
     for number, gender in clean:
         total = sum(int(c) * w for c, w in zip(number[:17], WEIGHTS, strict=True))
@@ -218,8 +261,25 @@ def test_regions_have_their_own_places_and_names(county):
     region, _, _, tables = county
     townships = set(_column(tables["hukou"], "township", "乡镇"))
     names = [str(n) for n in _column(tables["hukou"], "name", "姓名")]
-    mongolian = ("巴特尔", "额尔敦", "那日苏", "乌云", "其木格", "高娃", "苏和", "毕力格",
-                 "阿拉坦", "宝音", "斯琴", "图雅", "萨仁", "娜仁", "格日勒", "朝鲁", "孟和")
+    mongolian = (
+        "巴特尔",
+        "额尔敦",
+        "那日苏",
+        "乌云",
+        "其木格",
+        "高娃",
+        "苏和",
+        "毕力格",
+        "阿拉坦",
+        "宝音",
+        "斯琴",
+        "图雅",
+        "萨仁",
+        "娜仁",
+        "格日勒",
+        "朝鲁",
+        "孟和",
+    )
     share = sum(any(m in n for m in mongolian) for n in names) / len(names)
     if region == "mongolian":
         assert all(t.endswith(("镇", "苏木")) for t in townships)

@@ -473,9 +473,11 @@ def _rederive_duplicates(assistance: list, payments: dict, rates: dict) -> set:
         involved = set()
         for one in rows:
             for two in rows:
-                if one["case_no"] < two["case_no"] and _day(one["start_date"]) <= (
-                    _day(two["end_date"]) or AS_OF
-                ) and _day(two["start_date"]) <= (_day(one["end_date"]) or AS_OF):
+                if (
+                    one["case_no"] < two["case_no"]
+                    and _day(one["start_date"]) <= (_day(two["end_date"]) or AS_OF)
+                    and _day(two["start_date"]) <= (_day(one["end_date"]) or AS_OF)
+                ):
                     involved |= {one["record_id"], two["record_id"]}
         received = defaultdict(dict)  # month -> case -> amount
         for row in rows:
@@ -630,8 +632,14 @@ def _rederive_key_persons(drop: Path, assistance: list, deaths: dict) -> set:
     for members in households.values():
         zero_labor = all(m["labor_capacity"] in ("丧失劳动力", "无劳动力") for m in members)
         for row in members:
-            lifted_low = row["poverty_status"] == "已脱贫" and float(row["income_per_capita_year"]) < 4500
-            key = zero_labor or lifted_low or row["poverty_status"] in ("未脱贫", "脱贫监测户", "边缘户")
+            lifted_low = (
+                row["poverty_status"] == "已脱贫" and float(row["income_per_capita_year"]) < 4500
+            )
+            key = (
+                zero_labor
+                or lifted_low
+                or row["poverty_status"] in ("未脱贫", "脱贫监测户", "边缘户")
+            )
             if key and row["id_number"] not in excluded:
                 found.add(("unenrolled_key_person", (row["record_id"],), None))
     return found
@@ -647,7 +655,9 @@ def _rederive_missed(drop: Path, assistance: list, deaths: dict) -> set:
     }  # fmt: skip
     current = [row for row in assistance if row["covered"] == "是" and not row["end_date"]]
     low = {row["case_no"] for row in current if float(row["income_per_capita"]) * 12 < 4500}
-    poor |= {row["id_number"] for row in assistance if row["case_no"] in low and not row["end_date"]}
+    poor |= {
+        row["id_number"] for row in assistance if row["case_no"] in low and not row["end_date"]
+    }
     hukou_no = {row["id_number"]: row["hukou_no"] for row in _rows(drop, "hukou")}
     families = {hukou_no.get(row["id_number"]) for row in current if row["case_no"] in low}
     poor |= {person for person, family in hukou_no.items() if family in families}
