@@ -22,6 +22,8 @@ class AccessLog:
         self.flush_seconds = flush_seconds
         self._pending: list[tuple[datetime, str, str, str, str]] = []
         self._lock = threading.Lock()
+        # Held for a whole flush, so that a reader's flush waits for a batch being written.
+        self._flushing = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="access-log", daemon=True)
 
@@ -33,14 +35,16 @@ class AccessLog:
             self._pending.append((datetime.now(), actor, role, action, target))
 
     def flush(self) -> None:
-        with self._lock:
-            pending, self._pending = self._pending, []
-        try:
-            self.storage.log_access(pending)
-        except Exception:
+        """Write every entry recorded so far; when it returns, a read of the log sees them."""
+        with self._flushing:
             with self._lock:
-                self._pending[:0] = pending
-            raise
+                pending, self._pending = self._pending, []
+            try:
+                self.storage.log_access(pending)
+            except Exception:
+                with self._lock:
+                    self._pending[:0] = pending
+                raise
 
     def stop(self) -> None:
         self._stop.set()
