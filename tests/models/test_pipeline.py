@@ -12,15 +12,8 @@ from models.pipeline import run_pipeline
 from models.policy import load_policy
 from resolver.db import connect
 from resolver.settings import LinkSettings
+from resolver.synth import CASE_TYPES  # the types the default policy raises
 
-CASE_TYPES = (
-    "deceased_paid",
-    "duplicate_enrollment",
-    "split_household",
-    "suspected_split",
-    "missed_disability",
-    "over_standard",
-)  # the types the default policy raises
 # Which case type each negative control must not raise.
 CONTROLS = {
     "legit_single_person": "split_household",
