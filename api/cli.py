@@ -8,7 +8,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -226,15 +226,7 @@ def evaluate(
         cases = evaluate_cases(con, truth, policy, risk)
     report = {
         "linking": {method: score.as_dict() for method, score in scores.items()},
-        "cases": {
-            method: {name: score.as_dict() for name, score in by_type.items()}
-            for method, by_type in cases.scores.items()
-        },
-        "control_leads": {
-            method: {kind: asdict(leads) for kind, leads in by_kind.items()}
-            for method, by_kind in cases.control_leads.items()
-        },
-        "calibration": [item.as_dict() for item in cases.calibration],
+        **cases.as_dict(),
     }
     out.mkdir(parents=True, exist_ok=True)
     (out / "evaluation.json").write_text(
@@ -288,8 +280,8 @@ def print_stress(results) -> None:
         table.add_column(header, justify="left" if header in ("县", "类型") else "right")
     for result in results:
         for case_type in STRESS_TYPES:
-            doudi, stock = (result.cases[method][case_type] for method in ("doudi",
-                                                                          "stock_splink"))  # fmt: skip
+            doudi, stock = (result.cases.scores[method][case_type]
+                            for method in ("doudi", "stock_splink"))  # fmt: skip
             if not (doudi.true or doudi.found or stock.found):
                 continue
             table.add_row(result.county, CASE_LABELS[case_type], f"{doudi.true:,}",
@@ -298,13 +290,13 @@ def print_stress(results) -> None:
     leads = Table(title="对照组（不应成为疑点）被列为疑点：兜底 / Splink 默认模型 / 对照数"
                         "（括号内：兜底列为疑似人为分户）")  # fmt: skip
     leads.add_column("县")
-    kinds = sorted({kind for result in results for kind in result.control_leads["doudi"]})
+    kinds = sorted({kind for result in results for kind in result.cases.control_leads["doudi"]})
     for kind in kinds:
         leads.add_column(CONTROL_LABELS.get(kind, kind), justify="right")
     for result in results:
-        leads.add_row(result.county, *(_control_figure(
-            result.control_leads["doudi"].get(kind), result.control_leads["stock_splink"].get(kind))
-            for kind in kinds))  # fmt: skip
+        doudi, stock = (result.cases.control_leads[method] for method in ("doudi", "stock_splink"))
+        leads.add_row(result.county, *(_control_figure(doudi.get(kind), stock.get(kind))
+                                       for kind in kinds))  # fmt: skip
     console.print(leads)
 
 

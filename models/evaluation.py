@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -183,6 +184,27 @@ class CaseEvaluation:
     scores: dict[str, dict[str, CaseScores]]
     control_leads: dict[str, dict[str, ControlLeads]]
     calibration: list[CalibrationBin]
+
+    def as_dict(self) -> dict:
+        return {
+            "cases": {
+                method: {name: score.as_dict() for name, score in by_type.items()}
+                for method, by_type in self.scores.items()
+            },
+            "control_leads": {
+                method: {kind: asdict(leads) for kind, leads in by_kind.items()}
+                for method, by_kind in self.control_leads.items()
+            },
+            "calibration": [item.as_dict() for item in self.calibration],
+        }
+
+    def of(self, methods: Iterable[str]) -> CaseEvaluation:
+        """The scores and control leads of ``methods`` only (the calibration as it is)."""
+        return CaseEvaluation(
+            {method: self.scores[method] for method in methods},
+            {method: self.control_leads[method] for method in methods},
+            self.calibration,
+        )
 
 
 def evaluate_cases(

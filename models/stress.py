@@ -14,10 +14,10 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
-from models.evaluation import CaseScores, ControlLeads, evaluate_cases
+from models.evaluation import CaseEvaluation, evaluate_cases
 from models.pipeline import run_pipeline
 from models.policy import load_policy
 from models.risk import RiskModel
@@ -37,27 +37,19 @@ METHODS = ("doudi", "stock_splink")
 
 @dataclass(frozen=True)
 class CountyResult:
-    """One county of the matrix: per method, the linking scores, the scores of each case
+    """One county of the matrix: per method, the linking scores, and the scores of each case
     type and the leads on each kind of control (raised, of how many)."""
 
     county: str
     linking: dict[str, LinkScores]
-    cases: dict[str, dict[str, CaseScores]]
-    control_leads: dict[str, dict[str, ControlLeads]]
+    cases: CaseEvaluation
     seconds: float
 
     def as_dict(self) -> dict:
         return {
             "county": self.county,
             "linking": {method: score.as_dict() for method, score in self.linking.items()},
-            "cases": {
-                method: {name: score.as_dict() for name, score in by_type.items()}
-                for method, by_type in self.cases.items()
-            },
-            "control_leads": {
-                method: {kind: asdict(leads) for kind, leads in by_kind.items()}
-                for method, by_kind in self.control_leads.items()
-            },
+            **self.cases.as_dict(),
             "seconds": self.seconds,
         }
 
@@ -76,20 +68,19 @@ def score_county(name: str, out_dir: Path, *, people: int, seed: int) -> CountyR
     """Generate, run and score one county under ``out_dir/name``."""
     started = time.perf_counter()
     drop, truth = write_county(name, out_dir / name / "county", people=people, seed=seed)
-    policy = load_policy()
+    policy, risk = load_policy(), RiskModel.load()
     result = run_pipeline(drop, out_dir / name, policy=policy, settings=LinkSettings(seed=seed),
-                          risk=RiskModel.load())  # fmt: skip
+                          risk=risk)  # fmt: skip
     con = connect(result.db_path)
     try:
         linking = evaluate_linking(con, truth, seed=seed)
-        cases = evaluate_cases(con, truth, policy, RiskModel.load())
+        cases = evaluate_cases(con, truth, policy, risk)
     finally:
         con.close()
     scored = CountyResult(
         county=name,
         linking={method: linking[method] for method in METHODS},
-        cases={method: cases.scores[method] for method in METHODS},
-        control_leads={method: cases.control_leads[method] for method in METHODS},
+        cases=cases.of(METHODS),
         seconds=time.perf_counter() - started,
     )
     (out_dir / name / "stress.json").write_text(

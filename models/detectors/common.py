@@ -120,6 +120,12 @@ def split_cases(rows: list[tuple[Node, Node, dict]], as_of) -> tuple[set[Node], 
     return involved, records
 
 
+def rows_in(rows: list[tuple[Node, Node, dict]], records: set[str]) -> list:
+    """The (case, member, row) triples whose row is among ``records``, in record order."""
+    return sorted((item for item in rows if item[2]["record_id"] in records),
+                  key=lambda item: item[2]["record_id"])  # fmt: skip
+
+
 def family_case(graph: nx.MultiGraph, case_type: str, chosen: list, evidence: list[Evidence],
                 **features: float) -> Case:  # fmt: skip
     """A case resting on the roster rows ``chosen`` ((case, member, row), in record order) of

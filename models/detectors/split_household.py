@@ -9,6 +9,7 @@ from models.detectors.common import (
     enrolment_evidence,
     family_case,
     legitimate_single_cases,
+    rows_in,
     shared_by,
     split_cases,
     tie_evidence,
@@ -37,7 +38,7 @@ def detect_split_household(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     legitimate = legitimate_single_cases(graph, policy)
     as_of = graph.graph["as_of"]
     cases = []
-    for family in sorted(families_on_rosters(graph)):
+    for family in sorted(_families_on_rosters(graph)):
         rows = [
             (case, member, row)
             for member, _ in neighbours(graph, family, "member_of")
@@ -50,7 +51,7 @@ def detect_split_household(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     return cases
 
 
-def families_on_rosters(graph: nx.MultiGraph) -> set[Node]:
+def _families_on_rosters(graph: nx.MultiGraph) -> set[Node]:
     """The hukou families with a member on a roster."""
     return {
         family
@@ -61,11 +62,9 @@ def families_on_rosters(graph: nx.MultiGraph) -> set[Node]:
 
 def _case(graph, policy: Policy, family: Node, rows, involved: set[Node], records: set[str]
           ) -> Case:  # fmt: skip
-    chosen = sorted(((case, member, row) for case, member, row in rows
-                     if row["record_id"] in records), key=lambda item: item[2]["record_id"])  # fmt: skip
-    earlier = sorted(((case, member, row) for case, member, row in rows
-                      if case in involved and row["record_id"] not in records),
-                     key=lambda item: item[2]["record_id"])  # fmt: skip
+    chosen = rows_in(rows, records)
+    earlier = rows_in([item for item in rows if item[0] in involved],
+                      {row["record_id"] for _, _, row in rows} - records)  # fmt: skip
     shared = shared_by(graph, policy, involved)
     evidence = [
         Evidence(f"户号 {family[1]} 的家庭成员分属 {len(involved)} 个同时有效的低保案件"),

@@ -14,6 +14,7 @@ from models.detectors.common import (
     enrolment_evidence,
     family_case,
     legitimate_single_cases,
+    rows_in,
     shared_by,
     shown,
     split_cases,
@@ -80,8 +81,7 @@ def _families(graph: nx.MultiGraph, case: Node) -> set[Node]:
 
 
 def _case(graph, policy: Policy, rows, involved: set[Node], records: set[str]) -> Case:
-    chosen = sorted(((case, member, row) for case, member, row in rows
-                     if row["record_id"] in records), key=lambda item: item[2]["record_id"])  # fmt: skip
+    chosen = rows_in(rows, records)
     shared = shared_by(graph, policy, involved)
     accounts = [identifier for identifier in shared if identifier[0] == "account"]
     families = sorted({family[1] for case in involved for family in _families(graph, case)})
