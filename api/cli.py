@@ -33,11 +33,20 @@ from models.policy import RULE_LABELS, Policy, load_policy
 from models.risk import RiskModel
 from resolver.comparisons import CANDIDATE_RULES, candidate_rule
 from resolver.db import connect
-from resolver.errors import DoudiError
+from resolver.errors import DoudiError, raise_collected
 from resolver.evaluation import LinkScores, evaluate_linking
-from resolver.ingest import ingest_drop
+from resolver.headers import header_key, load_vocabulary
+from resolver.ingest import check_drop, ingest_drop
+from resolver.layout import SKIP_REASONS
 from resolver.link import link_persons
-from resolver.quality import findings_by_problem, problem_label, quality_summary
+from resolver.quality import (
+    findings_by_problem,
+    problem_label,
+    quality_summary,
+    skipped_whole,
+    source_summaries,
+    write_findings_workbook,
+)
 from resolver.registries import REGISTRIES, column_header
 from resolver.settings import LinkSettings
 from resolver.synth import CALIBRATION, synthesize
@@ -67,6 +76,15 @@ def _errors_reported() -> Iterator[None]:
     except DoudiError as error:
         err_console.print(f"[bold red]错误[/]: {error}", markup=True, highlight=False)
         raise typer.Exit(2) from error
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as error:  # a defect of Doudi's, never a clerk's: no traceback for them
+        if logging.getLogger().isEnabledFor(logging.INFO):  # --verbose: where it happened
+            logging.getLogger("doudi").exception("internal error")
+        err_console.print(f"[bold red]内部错误[/]: {type(error).__name__}: {error}。这不是数据的问题；"
+                          "请带上这条信息和所用的命令联系维护人员（加 --verbose 可看到详细位置）。",
+                          markup=True, highlight=False)  # fmt: skip
+        raise typer.Exit(3) from error
 
 
 @app.command()
@@ -84,17 +102,43 @@ def synth(
         console.print(f"  {REGISTRIES[registry].chinese} ({registry}): {rows:,} 行")
 
 
+ColumnsOption = Annotated[
+    Path | None,
+    typer.Option("--columns", help="The county's own header table: CSV of 表头,字段[,名册]."),
+]
+REPORT_NAME = "数据问题清单.xlsx"
+
+
+@app.command()
+def check(
+    data_dir: Annotated[Path, typer.Argument(help="The data drop folder.")],
+    columns: ColumnsOption = None,
+    report: Annotated[Path, typer.Option(help="The findings workbook to write.")] = Path(
+        REPORT_NAME
+    ),
+) -> None:
+    """A dry run: how every file, sheet and row of a drop would be read; ingests nothing."""
+    with _errors_reported():
+        with _progress() as on_progress:
+            con, errors = check_drop(data_dir, vocabulary=load_vocabulary(columns),
+                                     on_progress=on_progress)  # fmt: skip
+        print_drop(con, report)
+        raise_collected(errors)
+    console.print("检查通过：可以导入。")
+
+
 @app.command()
 def ingest(
     data_dir: Annotated[Path, typer.Argument(help="The data drop folder.")],
     db: DbOption = Path("doudi.duckdb"),
+    columns: ColumnsOption = None,
 ) -> None:
-    """Read a data drop into DuckDB and print its data-quality report."""
+    """Read a data drop into DuckDB and print how it was read and its data-quality report."""
     with _errors_reported():
         con = connect(db)
         with _progress() as on_progress:
-            ingest_drop(con, data_dir, on_progress=on_progress)
-        print_quality(con)
+            ingest_drop(con, data_dir, vocabulary=load_vocabulary(columns), on_progress=on_progress)
+        print_drop(con, db.parent / REPORT_NAME)
 
 
 @contextmanager
@@ -103,14 +147,55 @@ def _progress() -> Iterator:
     with Progress(*columns, console=console, transient=True) as progress:
         tasks: dict[str, int] = {}
 
-        def on_progress(registry: str, done: int, total: int) -> None:
-            if registry not in tasks:
-                tasks[registry] = progress.add_task(
-                    f"清洗 {REGISTRIES[registry].chinese}", total=total
-                )
-            progress.update(tasks[registry], completed=done)
+        def on_progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done)
 
         yield on_progress
+
+
+def print_drop(con: duckdb.DuckDBPyConnection, report: Path) -> None:
+    """How the drop was read, its data-quality report, and the findings workbook."""
+    print_sources(con)
+    print_quality(con)
+    count = write_findings_workbook(con, report)
+    console.print(f"问题清单（{count:,} 条，含未读取的行）已写入 {report}")
+
+
+def print_sources(con: duckdb.DuckDBPyConnection) -> None:
+    """Per table read: registry, file, sheet, header rows, rows read and skipped, headers no
+    column took; then how each header was mapped, notes, and the files and sheets skipped."""
+    table = Table(title="读取情况（每个文件的每个工作表）")
+    for header in ("名册", "文件", "工作表", "表头行", "读取行数", "跳过的行", "未识别的列"):
+        table.add_column(header, justify="right" if header == "读取行数" else "left")
+    summaries = source_summaries(con)
+    for item in summaries:
+        skipped = "，".join(f"{SKIP_REASONS[reason]} {n}" for reason, n in item.skipped.items())
+        table.add_row(REGISTRIES[item.registry].chinese, item.file, item.sheet or "-",
+                      "、".join(map(str, item.header_rows)), f"{item.rows:,}", skipped or "-",
+                      "、".join(item.unmapped) or "-")  # fmt: skip
+    console.print(table)
+    for item in summaries:
+        where = item.file + (f"「{item.sheet}」" if item.sheet else "")
+        chinese = REGISTRIES[item.registry]
+        renamed = [f"{header.strip()}→{chinese.column(name).header}" for header, name in item.mapping
+                   if header_key(header) not in (header_key(name), header_key(chinese.column(name).header))]  # fmt: skip
+        if renamed:
+            console.print(f"{where} 按对照表读取的列：{'，'.join(renamed)}", highlight=False)
+        for note in item.notes:
+            console.print(f"{where} [yellow]注意[/]：{note}", highlight=False)
+    if any(item.unmapped for item in summaries):
+        console.print("[yellow]注意[/]：“未识别的列”作为附加列保留，不参与比对；如其实是标准列的另一种"
+                      "写法，请用 --columns 对照文件（CSV：表头,字段,名册）指定。", highlight=False)  # fmt: skip
+    whole = skipped_whole(con)
+    if whole:
+        skipped = Table(title="未读取的文件和工作表")
+        for header in ("文件", "工作表", "原因"):
+            skipped.add_column(header)
+        for file, sheet, reason in whole:
+            skipped.add_row(file, sheet or "-", reason)
+        console.print(skipped)
 
 
 QUALITY_HEADERS = ("名册", "文件", "行数", "有效", "15位升级", "疑似错误", "表格损坏", "空白",
@@ -476,6 +561,7 @@ def run(
     ] = None,
     people: Annotated[int, typer.Option(min=200, help="People of the synthetic county.")] = 20_000,
     seed: Annotated[int, typer.Option()] = 7,
+    columns: ColumnsOption = None,
 ) -> None:
     """The main job: ingest, link, detect and score; writes entities.csv and cases.jsonl."""
     with _errors_reported():
@@ -485,8 +571,9 @@ def run(
         result = run_pipeline(
             data_dir, out, policy=load_policy(policy), settings=settings, db_path=db,
             risk=RiskModel.load(risk_model), people=people, seed=seed,
+            vocabulary=load_vocabulary(columns),
         )  # fmt: skip
-        print_quality(connect(result.db_path))
+        print_drop(connect(result.db_path), result.out_dir / REPORT_NAME)
     print_policy(load_policy(policy))
     table = Table(title="疑点线索")
     table.add_column("类型")

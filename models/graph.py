@@ -49,6 +49,7 @@ from resolver.db import table_names
 from resolver.labels import current_labels
 from resolver.memory import collector_paused
 from resolver.normalize import parse_date
+from resolver.registries import DIBAO_MARK_HEADERS, INCOME_DATE_HEADERS
 
 Node = tuple[str, str]
 
@@ -260,15 +261,13 @@ def _add_assistance(graph, con, entities) -> None:
                   _shared_node(graph, "account", account), "paid_to")  # fmt: skip
 
 
-# An optional column the contract does not list, kept with the raw row: the day the household's
-# income was last assessed, from which the 渐退 period runs.
-INCOME_DATE_HEADERS = ("收入核定日期", "收入核查日期", "收入变化日期", "income_assessed_date")
-
-
 def _extra(raw_table: str, headers: tuple[str, ...]) -> str:
     """SQL for the first of ``headers`` the raw row carries among its unlisted columns."""
     values = ", ".join(f"r.extra['{header}']" for header in headers)
-    return f"(SELECT coalesce({values}) FROM {raw_table} r WHERE r.row_no = t.row_no)"
+    return (
+        f"(SELECT coalesce({values}) FROM {raw_table} r "
+        "WHERE r.source_no = t.source_no AND r.row_no = t.row_no)"
+    )
 
 
 def _add_payments(graph, con, entities) -> None:
@@ -310,9 +309,7 @@ def _add_poverty(graph, con, entities) -> None:
               income_year=income, dibao_marked=_marked(mark))  # fmt: skip
 
 
-# An optional poverty-registry column the contract does not list: the household is marked as
-# one to be covered by 低保 (沙坡头's "扶贫低保户" list).
-DIBAO_MARK_HEADERS = ("扶贫低保户", "是否扶贫低保户", "是否低保户", "兜底保障户")
+# The poverty household is marked as one to be covered by 低保 (沙坡头's "扶贫低保户" list).
 YES = frozenset({"是", "y", "yes", "1", "√", "true"})
 
 

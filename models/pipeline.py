@@ -23,6 +23,7 @@ from models.policy import Policy
 from models.publish import publish_run, start_run
 from models.risk import RiskModel
 from resolver.db import connect
+from resolver.headers import Vocabulary
 from resolver.ingest import ingest_drop
 from resolver.link import LinkReport, link_persons
 from resolver.memory import collector_paused
@@ -52,9 +53,11 @@ def run_pipeline(
     risk: RiskModel | None = None,
     people: int = 20_000,
     seed: int = 7,
+    vocabulary: Vocabulary | None = None,
 ) -> RunResult:
     """Run everything on ``data_dir`` (a synthetic county of ``people`` when None); cases are
-    scored by ``risk`` (the packaged model when None)."""
+    scored by ``risk`` (the packaged model when None); headers are read with ``vocabulary``
+    (the built-in one when None)."""
     risk = risk or RiskModel.load()
     out_dir.mkdir(parents=True, exist_ok=True)
     seconds: dict[str, float] = {}
@@ -66,7 +69,7 @@ def run_pipeline(
     con = connect(db_path)
     run_id = start_run(con, data_dir=str(data_dir), settings=settings, policy=policy, risk=risk)
     log.info("run %s: ingest %s", run_id, data_dir)
-    ingest_drop(con, data_dir)
+    ingest_drop(con, data_dir, vocabulary=vocabulary)
     seconds["ingest"], clock = _lap(clock)
     log.info("run %s: link", run_id)
     link = link_persons(con, settings)

@@ -37,7 +37,7 @@ def _raw_union(
             chosen = chosen if name in without_birth_date else columns
             selects.append(
                 f"SELECT '{name}' AS registry, {chosen} FROM raw_{name} r "
-                f"JOIN {name} n USING (record_id)"
+                f"JOIN {name} n USING (source_no, row_no)"
             )
     return " UNION ALL BY NAME ".join(selects)
 
@@ -47,7 +47,7 @@ def exact_id_clusters(con: duckdb.DuckDBPyConnection, table: str) -> None:
     characters long (blank, ``5.32326E+17``) joins nothing."""
     union = _raw_union(
         con,
-        "record_id, CASE WHEN length(trim(r.id_number)) IN (15, 18) THEN trim(r.id_number) END "
+        "n.record_id, CASE WHEN length(trim(r.id_number)) IN (15, 18) THEN trim(r.id_number) END "
         "AS raw_id",
     )
     con.execute(
@@ -60,7 +60,7 @@ def stock_splink_clusters(con: duckdb.DuckDBPyConnection, table: str, *, seed: i
     """Rows clustered by a stock Splink model (see the module docstring)."""
     union = _raw_union(
         con,
-        "record_id, nullif(trim(r.id_number), '') AS id_number, nullif(trim(r.name), '') AS "
+        "n.record_id, nullif(trim(r.id_number), '') AS id_number, nullif(trim(r.name), '') AS "
         "name, n.birth_date, nullif(trim(r.village), '') AS village",
         without_birth_date=("disability",),
     )

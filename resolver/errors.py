@@ -15,7 +15,8 @@ class DoudiError(Exception):
 class InputError(DoudiError):
     """Bad input: a file that cannot be used, naming the file, rows and column.
 
-    ``rows`` are spreadsheet row numbers (the header is row 1, the first data row is row 2).
+    ``rows`` are the row numbers a person sees in the file (its first row is 1); ``sheet`` is
+    the workbook's sheet, if any. The message is Chinese: a clerk acts on it.
     """
 
     def __init__(
@@ -24,27 +25,31 @@ class InputError(DoudiError):
         row: int | Sequence[int] | None,
         column: str | None,
         reason: str,
+        sheet: str | None = None,
     ) -> None:
         self.path = Path(path)
         self.rows: tuple[int, ...] = (row,) if isinstance(row, int) else tuple(row or ())
         self.column = column
         self.reason = reason
+        self.sheet = sheet
         super().__init__(self._message())
 
     def __reduce__(self):
         """Picklable, so that an error found in a worker process reaches the caller whole."""
-        return (type(self), (self.path, self.rows, self.column, self.reason))
+        return (type(self), (self.path, self.rows, self.column, self.reason, self.sheet))
 
     def _message(self) -> str:
         details = []
-        if self.column:
-            details.append(f"column '{self.column}'")
+        if self.sheet:
+            details.append(f"工作表「{self.sheet}」")
         if self.rows:
-            shown = ", ".join(str(row) for row in self.rows[:ROWS_SHOWN])
+            shown = "、".join(str(row) for row in self.rows[:ROWS_SHOWN])
             more = len(self.rows) - ROWS_SHOWN
-            details.append(f"row {shown}" + (f" and {more} more" if more > 0 else ""))
-        where = f"{self.path} ({'; '.join(details)})" if details else str(self.path)
-        return f"{where}: {self.reason}"
+            details.append(f"第 {shown} 行" + (f" 等（另有 {more} 行）" if more > 0 else ""))
+        if self.column:
+            details.append(f"列「{self.column}」")
+        where = f"{self.path}（{'；'.join(details)}）" if details else str(self.path)
+        return f"{where}：{self.reason}"
 
 
 class InputErrors(DoudiError):

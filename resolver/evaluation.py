@@ -155,7 +155,7 @@ def load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> None:
     ``truth_persons`` (registry, record_id, cluster)."""
     path = truth_dir / "persons.csv"
     if not path.is_file():
-        raise InputError(path, None, None, "no truth: persons.csv is missing")
+        raise InputError(path, None, None, "没有真值：缺少 persons.csv")
     con.execute(
         "CREATE OR REPLACE TEMP TABLE truth_persons AS SELECT registry, record_id, "
         "person_id AS cluster FROM read_csv(?, all_varchar = true)",

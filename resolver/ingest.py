@@ -1,13 +1,23 @@
 """Ingest a data drop into DuckDB: the raw values as they were, normalised columns beside
 them, and a data-quality finding for every problem in a row.
 
+A drop is a folder (subfolders included) of CSV and workbook files as offices export them: a
+registry may come as several files or sheets, a file may hold several registries, and a table
+may sit under title lines, end in 合计 rows, or use the office's own headers
+(``resolver.headers``, ``resolver.layout``). Every file, sheet and row is either read or
+named with the reason it was not.
+
 Tables written (each ingest replaces the previous drop's, all in one transaction):
 
-- ``raw_<registry>``: ``row_no``, every contract column as the text read, ``extra`` (a map of
-  the columns the contract does not list, header to text);
-- ``<registry>``: ``record_id``, ``row_no`` and the normalised columns (``resolver.normalize``);
-- ``dq_findings``: registry, record_id, row_no, column, problem, raw value (IDs masked);
-- ``ingest_files``: one row per file: registry, path, format, encoding, sha256, rows.
+- ``raw_<registry>``: ``source_no``, ``row_no``, every contract column as the text read,
+  ``extra`` (a map of the columns the contract does not list, header to text);
+- ``<registry>``: ``record_id``, ``source_no``, ``row_no`` and the normalised columns;
+- ``dq_findings``: registry, record_id, source_no, row_no, column, problem, raw value (IDs
+  masked);
+- ``ingest_sources``: one row per table read (a file's sheet): registry, file, sheet, header
+  rows, how each column was mapped, rows read and skipped, notes;
+- ``ingest_skipped``: every file, sheet and row not read as data, with the reason;
+- ``ingest_files``: one row per registry file: registry, path, format, encoding, sha256, rows.
 
 Work is columnar: each column is normalised through its distinct values only.
 """
@@ -15,15 +25,16 @@ Work is columnar: each column is normalised through its distinct values only.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import multiprocessing
 import os
 import re
 import tempfile
-import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,13 +43,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from resolver.db import transaction
+from resolver.db import connect, table_names, transaction
 from resolver.errors import InputError, raise_collected
+from resolver.headers import Vocabulary, load_vocabulary, name_hint
 from resolver.idcard import USABLE, mask_id
+from resolver.layout import SKIP_REASONS, Located, locate
 from resolver.memory import collector_paused
-from resolver.normalize import normalize_distinct, outputs_of
-from resolver.reading import TABLE_SUFFIXES, Table, read_table
-from resolver.registries import REGISTRIES, Column, Registry, registry_for_stem
+from resolver.normalize import EXCEL_ERRORS, normalize_distinct, outputs_of
+from resolver.reading import REPLACEMENT, Grid, read_grids
+from resolver.registries import READ_EXTRAS, REGISTRIES, Column, Registry
 
 log = logging.getLogger(__name__)
 
@@ -46,24 +59,16 @@ Progress = Callable[[str, int, int], None]
 PARALLEL_BYTES = 20_000_000
 """A drop this large is prepared one process per file."""
 SENSITIVE = ("id_number", "payee_id_number", "cert_no", "bank_account")
-HEADER_ALIASES = {
-    "身份证号": "id_number",
-    "公民身份号码": "id_number",
-    "公民身份证号码": "id_number",
-    "证件号码": "id_number",
-    "户主关系": "relation",
-    "手机号码": "phone",
-    "联系方式": "phone",
-    "纳入时间": "start_date",
-    "退出时间": "end_date",
-    "发放年月": "pay_month",
-    "残疾证号码": "cert_no",
-    "死亡时间": "death_date",
-}
+SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ett", ".wps"})
+NOT_TABLES = frozenset({".doc", ".docx", ".pdf", ".ppt", ".pptx", ".jpg", ".jpeg", ".png",
+                        ".zip", ".rar", ".7z", ".md", ".html", ".htm"})  # fmt: skip
+MIN_COLUMNS_OF_A_REGISTRY = 3
+SHEETS_PER_FILE = 1000
 FINDINGS_SCHEMA = pa.schema(
     [
         ("registry", pa.string()),
         ("record_id", pa.string()),
+        ("source_no", pa.int64()),
         ("row_no", pa.int64()),
         ("column_name", pa.string()),
         ("problem", pa.string()),
@@ -78,175 +83,416 @@ AGREEMENTS = (
     ("cert_no_type", "disability_type", "cert_conflicts_type"),
     ("cert_no_level", "disability_level", "cert_conflicts_level"),
 )
+_YEAR_MONTH = re.compile(r"(20\d{2}|19\d{2})\s*[年.\-_/]?\s*(1[0-2]|0?[1-9])\s*月")
+_YEAR_MONTH_DASHED = re.compile(r"(20\d{2})[\-_.](1[0-2]|0[1-9])(?!\d)")
+_YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
+_MONTH_ONLY = re.compile(r"^\s*(1[0-2]|0?[1-9])\s*月份?\s*$")
+_AMBIGUOUS_MONTH = re.compile(r"^\s*(\d{4})\.1\s*$")
 
 
 @dataclass
-class _Prepared:
-    """A registry file read, checked and normalised, ready to be written (its tables are None
-    while a worker hands them over, ``_written``)."""
+class Source:
+    """One table of a file (a sheet, or the CSV itself), read, checked and normalised. Its
+    tables are None while a worker hands them over (``_written``)."""
 
     registry: Registry
     path: Path
+    sheet: str | None
     file_format: str
     encoding: str | None
-    sha256: str
+    header_rows: tuple[int, ...]
+    mapping: list[tuple[str, str]]
+    unmapped: list[str]
+    skipped: list[tuple[int, str]]
+    notes: list[str]
+    merged_cells: int
     raw: pa.Table | None
     normalised: pa.Table | None
     findings: list[pa.Table]
+    record_ids_derived: bool = False
+    spilled: Path | None = None  # where a worker wrote the tables
+    number: int = -1  # source_no
+
+    @property
+    def rows(self) -> int:
+        return self.normalised.num_rows if self.normalised is not None else 0
 
 
-def discover(data_dir: Path) -> tuple[dict[str, Path], list[InputError]]:
-    """The registry file of each registry present in a drop folder, and what is wrong with
-    the folder's files (unknown names, two files for one registry, a missing roster)."""
+@dataclass(frozen=True)
+class Skip:
+    """A file or sheet not read, and why (Chinese)."""
+
+    path: Path
+    sheet: str | None
+    reason: str
+
+
+@dataclass
+class FileOutcome:
+    """What one file gave: its tables, what was skipped, what makes it unusable."""
+
+    path: Path
+    sha256: str
+    sources: list[Source] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DropReport:
+    """What an ingest read: every table, every file or sheet skipped (for the summary)."""
+
+    data_dir: Path
+    sources: list[Source]
+    skips: list[Skip]
+    hashes: dict[Path, str]
+
+    @property
+    def registries(self) -> list[str]:
+        present = {source.registry.name for source in self.sources}
+        return [name for name in REGISTRIES if name in present]
+
+
+def discover(data_dir: Path) -> tuple[list[Path], list[Skip]]:
+    """The files of a drop folder and its subfolders that may hold tables, and the others
+    with why they are not read."""
     if not data_dir.is_dir():
-        raise InputError(data_dir, None, None, "the data drop is not a folder")
-    found: dict[str, Path] = {}
-    errors = []
-    for path in sorted(data_dir.iterdir()):
-        if not path.is_file() or path.name.startswith((".", "~$")):
-            continue
-        if path.suffix.lower() not in TABLE_SUFFIXES:
-            continue
-        registry = registry_for_stem(path.stem)
-        if registry is None:
-            known = ", ".join(f"{r.name}/{r.chinese}" for r in REGISTRIES.values())
-            errors.append(InputError(path, None, None, f"unknown registry name; expected {known}"))
-        elif registry.name in found:
-            other = found[registry.name].name
-            errors.append(
-                InputError(path, None, None, f"a second file for {registry.name}: {other}")
-            )
+        raise InputError(data_dir, None, None, "数据包不是文件夹")
+    files, skips = [], []
+    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
+        parts = path.relative_to(data_dir).parts
+        if path.name.startswith(("~$", ".~lock")):
+            skips.append(Skip(path, None, "表格软件打开文件时留下的临时文件"))
+        elif any(part.startswith(".") for part in parts):
+            skips.append(Skip(path, None, "隐藏文件"))
+        elif path.suffix.lower() in NOT_TABLES:
+            skips.append(Skip(path, None, f"不是表格文件（{path.suffix}）"))
         else:
-            found[registry.name] = path
-    if "payments" in found and "assistance" not in found:
-        reason = "payments without an assistance roster"
-        errors.append(InputError(found["payments"], None, None, reason))
-    if not found and not errors:
-        reason = "no registry files (CSV or XLSX) in the drop"
-        errors.append(InputError(data_dir, None, None, reason))
-    return found, errors
+            files.append(path)
+    return files, skips
 
 
-def ingest_drop(
-    con: duckdb.DuckDBPyConnection, data_dir: Path, *, on_progress: Progress | None = None
-) -> list[str]:
-    """Read, check and normalise every registry of ``data_dir``, then store them all at once;
-    returns the names of the registries stored.
+def ingest_drop(con: duckdb.DuckDBPyConnection, data_dir: Path, *,
+                vocabulary: Vocabulary | None = None, on_progress: Progress | None = None
+                ) -> DropReport:  # fmt: skip
+    """Read, check and normalise every table of ``data_dir`` and store it, all in one
+    transaction (each table is stored as soon as it is ready, while others are read).
 
-    Raises ``InputError``/``InputErrors`` naming files, rows and columns for anything that
-    makes a file unusable; nothing is written then, and the previous drop stays as it was.
+    Raises ``InputError``/``InputErrors`` naming files, sheets, rows and columns for anything
+    that makes the drop unusable; nothing is written then, and the previous drop stays.
     """
-    files, errors = discover(Path(data_dir))
-    prepared = []
-    # each file is stored as soon as it is ready, while others are read
     with transaction(con), tempfile.TemporaryDirectory(prefix="doudi-ingest-") as folder:
-        for name in REGISTRIES:
-            con.execute(f"DROP TABLE IF EXISTS raw_{name}")
-            con.execute(f"DROP TABLE IF EXISTS {name}")
-        for outcome in _prepare_all(files, on_progress, Path(folder)):
-            if isinstance(outcome, InputError):
-                errors.append(outcome)
-                continue
-            prepared.append(outcome)
-            if not errors:
-                _create(con, f"raw_{outcome.registry.name}", outcome.raw)
-                _create(con, outcome.registry.name, outcome.normalised)
+        report, errors = _read_into(con, Path(data_dir), vocabulary or load_vocabulary(),
+                                    on_progress, Path(folder))  # fmt: skip
         raise_collected(errors)  # rolls the transaction back: the previous drop stays
-        prepared.sort(key=lambda item: list(REGISTRIES).index(item.registry.name))
-        _unknown_cases(prepared)
-        _store_findings(con, prepared)
-    return [item.registry.name for item in prepared]
+    return report
 
 
-def _prepare_all(files: dict[str, Path], on_progress: Progress | None, folder: Path):
-    """Each registry file prepared, in its own process when the drop is large enough for two
-    cores to pay off (progress is then reported per file), else one after the other. A
-    worker hands its tables over as Arrow files in ``folder``, which this process maps
-    instead of unpickling a copy (a large county's hukou is hundreds of megabytes)."""
-    if sum(path.stat().st_size for path in files.values()) < PARALLEL_BYTES or len(files) < 2:
-        for name, path in files.items():
-            yield _outcome(REGISTRIES[name], path, on_progress)
+def check_drop(data_dir: Path, *, vocabulary: Vocabulary | None = None,
+               on_progress: Progress | None = None
+               ) -> tuple[duckdb.DuckDBPyConnection, list[InputError]]:  # fmt: skip
+    """A dry run: the drop read as ``ingest_drop`` reads it, into a database in memory
+    (nothing is written to disk), and every error that would refuse it."""
+    con = connect(":memory:")
+    with tempfile.TemporaryDirectory(prefix="doudi-check-") as folder:
+        _, errors = _read_into(con, Path(data_dir), vocabulary or load_vocabulary(),
+                               on_progress, Path(folder))  # fmt: skip
+    return con, errors
+
+
+def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocabulary,
+               on_progress: Progress | None, folder: Path
+               ) -> tuple[DropReport, list[InputError]]:  # fmt: skip
+    """Read, lay out, check and normalise every table of a drop into ``con``: what was read,
+    and every error that makes the drop unusable."""
+    files, skips = discover(data_dir)
+    for name in REGISTRIES:
+        con.execute(f"DROP TABLE IF EXISTS raw_{name}")
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+    outcomes = []
+    for outcome in _read_all(files, data_dir, vocabulary, on_progress, folder):
+        for sheet, source in enumerate(outcome.sources):
+            _number(source, files.index(outcome.path) * SHEETS_PER_FILE + sheet)
+            _store_source(con, source)
+        outcomes.append(outcome)
+    outcomes.sort(key=lambda outcome: files.index(outcome.path))
+    sources = [source for outcome in outcomes for source in outcome.sources]
+    skips += [skip for outcome in outcomes for skip in outcome.skips]
+    errors = [error for outcome in outcomes for error in outcome.errors]
+    errors += _drop_errors(data_dir, sources, errors) + _duplicated_record_ids(sources)
+    if not errors:
+        _unknown_cases(sources)
+    hashes = {outcome.path: outcome.sha256 for outcome in outcomes}
+    report = DropReport(data_dir, sources, skips, hashes)
+    _store_report(con, report)
+    return report, errors
+
+
+def _read_all(files: list[Path], data_dir: Path, vocabulary: Vocabulary,
+              on_progress: Progress | None, folder: Path):  # fmt: skip
+    """Each file read, in its own process when the drop is large enough for two cores to pay
+    off, else one after the other. A worker hands its tables over as Arrow files in
+    ``folder``, which this process maps instead of unpickling a copy."""
+    total = len(files)
+    if sum(path.stat().st_size for path in files) < PARALLEL_BYTES or total < 2:
+        for done, path in enumerate(files, start=1):
+            yield _read_file(path, data_dir, vocabulary)
+            if on_progress:
+                on_progress("读取文件", done, total)
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context) as pool:
-        futures = {
-            pool.submit(_outcome, REGISTRIES[name], path, None, folder): name
-            for name, path in sorted(files.items(), key=lambda item: -item[1].stat().st_size)
-        }
-        for future in as_completed(futures):
+        futures = [pool.submit(_read_file, path, data_dir, vocabulary, folder / str(index))
+                   for index, path in sorted(enumerate(files), key=lambda f: -f[1].stat().st_size)]  # fmt: skip
+        for done, future in enumerate(as_completed(futures), start=1):
             if on_progress:
-                on_progress(futures[future], 1, 1)
+                on_progress("读取文件", done, total)
             outcome = future.result()
-            yield outcome if isinstance(outcome, InputError) else _mapped(outcome, folder)
+            outcome.sources = [_mapped(source) for source in outcome.sources]
+            yield outcome
 
 
-def _outcome(
-    registry: Registry, path: Path, on_progress: Progress | None, folder: Path | None = None
-) -> _Prepared | InputError:
-    """The registry file prepared (its tables written to ``folder`` when given), or the
-    error that makes it unusable."""
+@collector_paused()
+def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary,
+               folder: Path | None = None) -> FileOutcome:  # fmt: skip
+    """Every table of one file, prepared (written to ``folder`` when given)."""
+    outcome = FileOutcome(path, hashlib.sha256(path.read_bytes()).hexdigest())
+    names = [path.stem, *reversed(path.relative_to(data_dir).parts[:-1])]
+    named = name_hint(*names)
     try:
-        prepared = _prepare(registry, path, on_progress)
+        grids = read_grids(path)
     except InputError as error:
-        return error
-    return _written(prepared, folder) if folder else prepared
+        if named or path.suffix.lower() in SPREADSHEET_SUFFIXES | {".csv"}:
+            outcome.errors.append(error)
+        else:
+            outcome.skips.append(Skip(path, None, f"无法作为表格读取：{error.reason}"))
+        return outcome
+    for grid in grids:
+        try:
+            _read_grid(outcome, grid, vocabulary, name_hint(grid.sheet or "", *names))
+        except InputError as error:
+            outcome.errors.append(error)
+    if named and not outcome.sources and not outcome.errors:
+        reasons = "；".join(skip.reason for skip in outcome.skips) or "没有数据"
+        chinese = REGISTRIES[named].chinese
+        outcome.errors.append(
+            InputError(path, None, None, f"文件名表明是{chinese}，但未读到表格（{reasons}）")
+        )
+    if folder is not None:
+        outcome.sources = [_written(source, folder / str(index))
+                           for index, source in enumerate(outcome.sources)]  # fmt: skip
+    return outcome
 
 
-def _written(prepared: _Prepared, folder: Path) -> _Prepared:
-    """``prepared`` without its tables, which are written to Arrow files in ``folder``."""
-    findings = _concat_findings(prepared.findings)
-    for part, table in zip(_PARTS, (prepared.raw, prepared.normalised, findings), strict=True):
-        path = folder / f"{prepared.registry.name}.{part}.arrow"
-        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: str | None
+               ) -> None:  # fmt: skip
+    """Add the grid's table to ``outcome``, or say why the grid was skipped."""
+    skip = Skip(grid.path, grid.sheet, "")
+    if grid.hidden:
+        outcome.skips.append(replace(skip, reason="隐藏的工作表"))
+        return
+    located = locate(grid, vocabulary, hint) if grid.height else None
+    if located is None:
+        reason = (
+            "空工作表" if not grid.height else "未找到表头（前 30 行中没有两个以上可识别的列名）"
+        )
+        outcome.skips.append(replace(skip, reason=reason))
+        return
+    recognition = located.recognition
+    context = _month_context(grid, located)
+    missing = [name for name in recognition.missing
+               if not (name == "pay_month" and context and context[1])]  # fmt: skip
+    chinese = recognition.registry.chinese
+    if missing and (hint == recognition.registry.name
+                    or len(recognition.positions) >= MIN_COLUMNS_OF_A_REGISTRY):  # fmt: skip
+        headers = "、".join(recognition.registry.column(name).header for name in missing)
+        reason = (f"看起来是{chinese}，但缺少必填列：{headers}（表头在第 "
+                  f"{'、'.join(map(str, located.header_rows))} 行；列名另有写法时，可用 "
+                  "--columns 对照文件指定）")  # fmt: skip
+        raise InputError(grid.path, located.header_rows, headers, reason, grid.sheet)
+    if missing:
+        outcome.skips.append(replace(skip, reason="不是名册表格（表头中可识别的列太少）"))
+        return
+    outcome.sources.append(_prepare(located, vocabulary, context))
+
+
+def _month_context(grid: Grid, located: Located) -> tuple[int, int | None] | None:
+    """The (year, month or None) the sheet name, file name or title says the table is of."""
+    for text in (grid.sheet or "", grid.path.stem, located.title):
+        match = _YEAR_MONTH.search(text) or _YEAR_MONTH_DASHED.search(text)
+        if match:
+            return int(match.group(1)), int(match.group(2))
+    for text in (grid.sheet or "", grid.path.stem, located.title):
+        match = _YEAR.search(text)
+        if match:
+            return int(match.group(1)), None
+    return None
+
+
+def _written(source: Source, stem: Path) -> Source:
+    """``source`` without its tables, which are written to Arrow files beside ``stem``."""
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    tables = (source.raw, source.normalised, _concat_findings(source.findings))
+    for part, table in zip(_PARTS, tables, strict=True):
+        path = f"{stem}.{part}.arrow"
+        with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
-    return replace(prepared, raw=None, normalised=None, findings=[])
+    return replace(source, raw=None, normalised=None, findings=[], spilled=stem)
 
 
-def _mapped(prepared: _Prepared, folder: Path) -> _Prepared:
-    """``prepared`` with the tables ``_written`` put in ``folder``, memory-mapped."""
+def _mapped(source: Source) -> Source:
+    """``source`` with the tables ``_written`` put beside its stem, memory-mapped."""
+    stem = source.spilled
     raw, normalised, findings = (
-        pa.ipc.open_file(
-            pa.memory_map(str(folder / f"{prepared.registry.name}.{part}.arrow"))
-        ).read_all()
-        for part in _PARTS
+        pa.ipc.open_file(pa.memory_map(f"{stem}.{part}.arrow")).read_all() for part in _PARTS
     )
-    return replace(prepared, raw=raw, normalised=normalised, findings=[findings])
+    return replace(source, raw=raw, normalised=normalised, findings=[findings], spilled=None)
 
 
 _PARTS = ("raw", "normalised", "findings")
 
 
-@collector_paused()
-def _prepare(registry: Registry, path: Path, on_progress: Progress | None) -> _Prepared:
-    table = read_table(path)
-    positions, extras = _map_headers(registry, table)
-    record_ids = _checked_record_ids(registry, table, positions["record_id"])
-    row_numbers = pa.array(table.row_numbers, pa.int64())
-    blank = pa.array([""] * table.height, pa.string())
+def _prepare(located: Located, vocabulary: Vocabulary, context: tuple[int, int | None] | None
+             ) -> Source:  # fmt: skip
+    grid, recognition = located.grid, located.recognition
+    registry, positions = recognition.registry, recognition.positions
+    picked = pa.array(located.data)
+    cells = [column.take(picked) for column in grid.columns]
+    height = len(located.data)
+    row_numbers = pa.array(np.asarray(grid.row_numbers, dtype=np.int64)[located.data])
+    extras, unmapped, notes = _extras(located, vocabulary, cells)
+    if grid.merged_cells:
+        notes.append(f"合并单元格：{grid.merged_cells} 个单元格按所在合并区域的值填充")
+    record_ids, derived = _record_ids(located, cells, row_numbers)
+    if derived:
+        notes.append("表中没有记录编号列：记录编号按“文件名-工作表-行号”生成")
+    blank = pa.array([""] * height, pa.string())
     raw: dict[str, pa.Array] = {"row_no": row_numbers}
     normalised: dict[str, pa.Array] = {"record_id": record_ids, "row_no": row_numbers}
     findings: list[pa.Table] = []
-    for done, column in enumerate(registry.columns, start=1):
+    for column in registry.columns:
         position = positions.get(column.name)
-        values = table.columns[position] if position is not None else None
-        raw[column.name] = values if values is not None else pa.nulls(table.height, pa.string())
-        if column.name != "record_id":
-            outputs, problems = normalise_column(column.kind, blank if values is None else values)
-            for (suffix, _), output in zip(outputs_of(column.kind), outputs, strict=True):
-                normalised[column.name + suffix] = output
-            if values is not None:
-                problems = _with_required_blanks(column, values, problems)
-                findings.append(_findings(registry, column.name, problems, values, normalised))
-        if on_progress:
-            on_progress(registry.name, done, len(registry.columns))
-    raw["extra"] = _extra_map(table, extras)
+        values = cells[position] if position is not None else None
+        raw[column.name] = values if values is not None else pa.nulls(height, pa.string())
+        if column.name == "record_id":
+            continue
+        read, filled = _in_context(column, values, context, height, notes)
+        outputs, problems = normalise_column(column.kind, blank if read is None else read)
+        for (suffix, _), output in zip(outputs_of(column.kind), outputs, strict=True):
+            normalised[column.name + suffix] = output
+        if values is not None:
+            problems = _with_required_blanks(column, values, problems)
+            if filled is not None:
+                problems = pc.if_else(pc.and_(filled, pc.is_null(problems)),
+                                      "month_from_context", problems)  # fmt: skip
+            if grid.bad_lines:
+                damaged = pc.fill_null(pc.match_substring(values, REPLACEMENT), False)
+                problems = pc.if_else(damaged, "encoding_bad_bytes", problems)
+            findings.append(_findings(registry, column.name, problems, values, normalised))
+    raw["extra"] = _extra_map(cells, extras, height)
     normalised_table = pa.table(normalised)
     findings += _row_findings(registry, normalised_table)
-    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _Prepared(
-        registry, path, table.file_format, table.encoding, sha256, pa.table(raw),
-        normalised_table, findings,
+    if grid.bad_lines:
+        lines = "、".join(map(str, grid.bad_lines[:20]))
+        notes.append(
+            f"第 {lines} 行含不是文字的字节，已显示为“{REPLACEMENT}”并照常读取，请核对原文件"
+        )
+    mapping = [(located.header.texts[position], name) for name, position in positions.items()]
+    return Source(
+        registry, grid.path, grid.sheet, grid.file_format, grid.encoding, located.header_rows,
+        mapping, unmapped, located.skipped, notes, grid.merged_cells, pa.table(raw),
+        normalised_table, findings, derived,
     )  # fmt: skip
+
+
+def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
+            ) -> tuple[list[tuple[int, str]], list[str], list[str]]:  # fmt: skip
+    """The columns kept as extras (position, a header unique within the table), the headers
+    no contract column took, and notes on columns that repeat a mapped one."""
+    registry, positions = located.recognition.registry, located.recognition.positions
+    texts = located.header.texts
+    taken = set(positions.values())
+    extras, unmapped, notes = [], [], []
+    seen: Counter[str] = Counter()
+    for position, text in enumerate(texts):
+        if position in taken:
+            continue
+        label = text.strip() or f"列{position + 1}"
+        if not text.strip() and bool(np.all(_blank(cells[position]))):
+            continue  # an empty column beside the table
+        name = vocabulary.column(registry.name, text)
+        if label in READ_EXTRAS.get(registry.name, ()):
+            pass  # a column Doudi reads from the extras
+        elif name is not None:
+            first = texts[positions[name]].strip()
+            notes.append(f"列「{label}」与列「{first}」都是{registry.column(name).header}："
+                         "读取前一列，此列作为附加列保留")  # fmt: skip
+        else:
+            unmapped.append(label)
+        seen[label] += 1
+        extras.append((position, label if seen[label] == 1 else f"{label}（{seen[label]}）"))
+    return extras, unmapped, notes
+
+
+def _blank(values: pa.Array) -> np.ndarray:
+    return np.asarray(pc.fill_null(pc.equal(pc.utf8_trim_whitespace(values), ""), True))
+
+
+def _record_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array
+                ) -> tuple[pa.Array, bool]:  # fmt: skip
+    """The record ids of the rows, and whether they were derived (no 记录编号 column): then
+    from the file name, sheet and row, which stay the same while the file does."""
+    grid = located.grid
+    position = located.recognition.positions.get("record_id")
+    if position is None:
+        prefix = grid.path.stem + (f"-{grid.sheet}" if grid.sheet else "")
+        ids = pc.binary_join_element_wise(prefix, pc.cast(row_numbers, pa.string()), "-")
+        return ids, True
+    (record_ids,), _ = normalise_column("code", cells[position])
+    numbers = np.asarray(row_numbers)
+    counts = pc.value_counts(record_ids)
+    repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+    header = located.header.texts[position]
+    errors = []
+    for rows, reason in ((numbers[np.asarray(pc.is_null(record_ids))], "记录编号为空"),
+                         (numbers[np.asarray(pc.is_in(record_ids, repeated).fill_null(False))],
+                          "记录编号重复")):  # fmt: skip
+        if len(rows):
+            errors.append(InputError(grid.path, rows.tolist(), header, reason, grid.sheet))
+    raise_collected(errors)
+    return record_ids, False
+
+
+def _in_context(column: Column, values: pa.Array | None, context, height: int,
+                notes: list[str]) -> tuple[pa.Array | None, pa.Array | None]:  # fmt: skip
+    """A month column as it reads in the table's context: ``11月`` in a table of 2024 is
+    2024-11; ``2025.1`` (2025.10 typed as a number loses its 0) is the table's month when that
+    is January or October, else stays ambiguous; a payments table without a month column
+    takes the month its name says. Returns the values to normalise and which were filled."""
+    if column.kind != "month" or context is None:
+        return values, None
+    year, month = context
+    if values is not None and not pc.any(pc.match_substring_regex(
+            values, f"{_MONTH_ONLY.pattern}|{_AMBIGUOUS_MONTH.pattern}")).as_py():  # fmt: skip
+        return values, None
+    if values is None:
+        if column.name != "pay_month" or month is None:
+            return None, None
+        notes.append(f"表中没有发放月份列：按文件或工作表名取 {year}-{month:02d}")
+        return pa.array([f"{year}-{month:02d}"] * height, pa.string()), None
+    texts = values.to_pylist()
+    read, filled = [], []
+    for text in texts:
+        only = _MONTH_ONLY.match(text or "")
+        ambiguous = _AMBIGUOUS_MONTH.match(text or "")
+        if only:
+            read.append(f"{year}-{int(only.group(1)):02d}")
+        elif ambiguous and int(ambiguous.group(1)) == year and month in (1, 10):
+            read.append(f"{year}-{month:02d}")
+        else:
+            read.append(text)
+        filled.append(read[-1] != text)
+    return pa.array(read, pa.string()), pa.array(filled, pa.bool_())
 
 
 def normalise_column(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.Array]:
@@ -255,65 +501,6 @@ def normalise_column(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.Ar
     encoded = pc.dictionary_encode(values)
     outputs, problems = normalize_distinct(kind, encoded.dictionary)
     return [output.take(encoded.indices) for output in outputs], problems.take(encoded.indices)
-
-
-def header_key(header: str) -> str:
-    """A header as matched: NFKC, no spaces, no parenthesised unit, no required mark, lower case."""
-    text = unicodedata.normalize("NFKC", header)
-    text = re.sub(r"\s+|\*|\(.*?\)", "", text)
-    return text.lower()
-
-
-def _header_lookup(registry: Registry) -> dict[str, str]:
-    names = {column.name for column in registry.columns}
-    lookup = {header_key(alias): name for alias, name in HEADER_ALIASES.items() if name in names}
-    for column in registry.columns:
-        for spelling in (column.name, column.header):
-            lookup[header_key(spelling)] = column.name
-    return lookup
-
-
-def _map_headers(registry: Registry, table: Table) -> tuple[dict[str, int], list[tuple[int, str]]]:
-    """Contract column name -> position in the file, and the (position, header) of extras."""
-    lookup = _header_lookup(registry)
-    positions: dict[str, int] = {}
-    extras: list[tuple[int, str]] = []
-    errors = []
-    for position, header in enumerate(table.headers):
-        name = lookup.get(header_key(header))
-        if name is None:
-            extras.append((position, header.strip() or f"列{position + 1}"))
-        elif name in positions:
-            first = table.headers[positions[name]]
-            reason = f"a second column for {name} (first: '{first}')"
-            errors.append(InputError(table.path, 1, header, reason))
-        else:
-            positions[name] = position
-    for name in registry.required:
-        if name not in positions:
-            column = registry.column(name)
-            where = f"{column.header}/{name}"
-            errors.append(InputError(table.path, None, where, "required column is missing"))
-    raise_collected(errors)
-    return positions, extras
-
-
-def _checked_record_ids(registry: Registry, table: Table, position: int) -> pa.Array:
-    (record_ids,), _ = normalise_column("code", table.columns[position])
-    numbers = np.asarray(table.row_numbers)
-    blank = numbers[np.asarray(pc.is_null(record_ids))]
-    counts = pc.value_counts(record_ids)
-    repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
-    duplicated = numbers[np.asarray(pc.is_in(record_ids, repeated).fill_null(False))]
-    header = registry.column("record_id").header
-    errors = []
-    if len(blank):
-        errors.append(InputError(table.path, blank.tolist(), header, "record_id is blank"))
-    if len(duplicated):
-        reason = "record_id is duplicated"
-        errors.append(InputError(table.path, duplicated.tolist(), header, reason))
-    raise_collected(errors)
-    return record_ids
 
 
 def _with_required_blanks(column: Column, values: pa.Array, problems: pa.Array) -> pa.Array:
@@ -330,10 +517,12 @@ def _findings(
     rows = pc.indices_nonzero(pc.is_valid(problems))
     values = shown.take(rows).cast(pa.string()).to_pylist()
     if column.startswith(SENSITIVE) or column.endswith("id_number"):
-        values = [mask_id((value or "").strip()) for value in values]
+        values = [value if value in EXCEL_ERRORS else mask_id((value or "").strip())
+                  for value in values]  # fmt: skip
     columns = [
         pa.array([registry.name] * len(rows), pa.string()),
         normalised["record_id"].take(rows),
+        pa.nulls(len(rows), pa.int64()),
         normalised["row_no"].take(rows),
         pa.array([column] * len(rows), pa.string()),
         problems.take(rows),
@@ -362,40 +551,116 @@ def _row_findings(registry: Registry, normalised: pa.Table) -> list[pa.Table]:
     return findings
 
 
-def _unknown_cases(prepared: list[_Prepared]) -> None:
+def _number(source: Source, number: int) -> None:
+    """Give the source and its tables their ``source_no`` (from the file's place in the drop
+    and the sheet's in the file, whichever worker finishes first)."""
+    source.number = number
+
+    def numbered(table: pa.Table, position: int) -> pa.Table:
+        values = pa.array(np.full(table.num_rows, number, dtype=np.int64))
+        if "source_no" in table.column_names:
+            return table.set_column(table.column_names.index("source_no"), "source_no", values)
+        return table.add_column(position, "source_no", values)
+
+    source.raw = numbered(source.raw, 0)
+    source.normalised = numbered(source.normalised, 1)
+    source.findings = [numbered(table, 2) for table in source.findings]
+
+
+def _drop_errors(data_dir: Path, sources: list[Source], errors: list[InputError]
+                 ) -> list[InputError]:  # fmt: skip
+    present = {source.registry.name for source in sources}
+    if "payments" in present and "assistance" not in present:
+        path = next(source.path for source in sources if source.registry.name == "payments")
+        return [InputError(path, None, None, "有发放记录，但数据包中没有救助对象名册")]
+    if not sources and not errors:
+        return [InputError(data_dir, None, None, "数据包中没有可识别的名册表格（CSV 或 Excel）")]
+    return []
+
+
+def _duplicated_record_ids(sources: list[Source]) -> list[InputError]:
+    """An error per table for record ids that repeat within a registry (in any of its tables)."""
+    errors = []
+    for name in REGISTRIES:
+        group = [source for source in sources if source.registry.name == name]
+        if len(group) < 2:  # a table's own repeats were refused as it was read
+            continue
+        ids = pa.chunked_array([source.normalised.column("record_id") for source in group])
+        counts = pc.value_counts(ids)
+        repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+        if not len(repeated):
+            continue
+        for source in group:
+            hit = np.asarray(pc.is_in(source.normalised.column("record_id"), repeated))
+            rows = np.asarray(source.normalised.column("row_no"))[hit]
+            if len(rows):
+                header = next((text for text, column in source.mapping if column == "record_id"),
+                              "记录编号")  # fmt: skip
+                reason = f"记录编号重复（同一{source.registry.chinese}中出现不止一次）"
+                errors.append(InputError(source.path, rows.tolist(), header, reason, source.sheet))
+    return errors
+
+
+def _unknown_cases(sources: list[Source]) -> None:
     """A finding for each payment to a case the assistance roster does not know."""
-    by_name = {item.registry.name: item for item in prepared}
-    if "payments" not in by_name:
+    rosters = [s.normalised.column("case_no") for s in sources if s.registry.name == "assistance"]
+    if not rosters:
         return
-    payments = by_name["payments"]
-    columns = {name: payments.normalised.column(name) for name in ("record_id", "row_no")}
-    case_no = payments.normalised.column("case_no")
-    known = by_name["assistance"].normalised.column("case_no")
-    unknown = pc.invert(pc.is_in(case_no, known))
-    flagged = pc.if_else(unknown, "case_not_in_roster", pa.scalar(None, pa.string()))
-    payments.findings.append(
-        _findings(payments.registry, "case_no", flagged.combine_chunks(), case_no, columns)
-    )
+    known = pa.chunked_array(rosters).combine_chunks()
+    for payments in (source for source in sources if source.registry.name == "payments"):
+        columns = {name: payments.normalised.column(name) for name in ("record_id", "row_no")}
+        case_no = payments.normalised.column("case_no")
+        unknown = pc.invert(pc.is_in(case_no, known))
+        flagged = pc.if_else(unknown, "case_not_in_roster", pa.scalar(None, pa.string()))
+        finding = _findings(payments.registry, "case_no", flagged.combine_chunks(), case_no,
+                            columns)  # fmt: skip
+        payments.findings.append(_number_findings(finding, payments))
 
 
-def _extra_map(table: Table, extras: list[tuple[int, str]]) -> pa.Array:
+def _number_findings(table: pa.Table, source: Source) -> pa.Table:
+    values = pa.array(np.full(table.num_rows, source.number, dtype=np.int64))
+    return table.set_column(table.column_names.index("source_no"), "source_no", values)
+
+
+def _extra_map(cells: list[pa.Array], extras: list[tuple[int, str]], height: int) -> pa.Array:
     """The unlisted columns of every row as a map from header to the text as read (null when
-    the file has none: storing an empty map per row costs as much as a column of text)."""
+    the table has none: storing an empty map per row costs as much as a column of text)."""
     width = len(extras)
     if not width:
-        return pa.nulls(table.height, pa.map_(pa.string(), pa.string()))
-    offsets = pa.array(np.arange(table.height + 1, dtype=np.int32) * width)
-    keys = pa.array([header for _, header in extras] * table.height, pa.string())
-    texts = [table.columns[position].to_numpy(zero_copy_only=False) for position, _ in extras]
-    cells = pa.array(np.column_stack(texts).ravel() if texts else [], pa.string())
-    return pa.MapArray.from_arrays(offsets, keys, cells)
+        return pa.nulls(height, pa.map_(pa.string(), pa.string()))
+    offsets = pa.array(np.arange(height + 1, dtype=np.int32) * width)
+    keys = pa.array([header for _, header in extras] * height, pa.string())
+    texts = [cells[position].to_numpy(zero_copy_only=False) for position, _ in extras]
+    values = pa.array(np.column_stack(texts).ravel() if height else [], pa.string())
+    return pa.MapArray.from_arrays(offsets, keys, values)
 
 
-def _store_findings(con: duckdb.DuckDBPyConnection, prepared: list[_Prepared]) -> None:
-    findings = [table for item in prepared for table in item.findings]
+def _store_source(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    """Add a table's rows to its registry's raw and normalised tables."""
+    name = source.registry.name
+    for table_name, table in ((f"raw_{name}", source.raw), (name, source.normalised)):
+        if table_name in table_names(con):
+            con.register("_incoming", table)
+            con.execute(f"INSERT INTO {table_name} BY NAME SELECT * FROM _incoming")
+            con.unregister("_incoming")
+        else:
+            _create(con, table_name, table)
+
+
+def _store_report(con: duckdb.DuckDBPyConnection, report: DropReport) -> None:
+    """The findings and what was read and skipped; a registry read from several tables is
+    put in their order (workers finish in any order)."""
+    for name in report.registries:
+        if sum(source.registry.name == name for source in report.sources) > 1:
+            for table_name in (f"raw_{name}", name):
+                con.execute(f"CREATE OR REPLACE TABLE {table_name} AS "
+                            f"SELECT * FROM {table_name} ORDER BY source_no, row_no")  # fmt: skip
+    findings = [table for source in report.sources for table in source.findings]
     _create(con, "dq_findings", _concat_findings(findings))
-    _create(con, "ingest_files", _files_table(prepared))
-    log.info("stored %d registries", len(prepared))
+    _create(con, "ingest_sources", sources_table(report))
+    _create(con, "ingest_skipped", skipped_table(report))
+    _create(con, "ingest_files", _files_table(report))
+    log.info("stored %d tables of %d registries", len(report.sources), len(report.registries))
 
 
 def _create(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
@@ -408,16 +673,58 @@ def _concat_findings(findings: list[pa.Table]) -> pa.Table:
     return pa.concat_tables(findings) if findings else FINDINGS_SCHEMA.empty_table()
 
 
-def _files_table(prepared: list[_Prepared]) -> pa.Table:
-    now = datetime.now(UTC).replace(tzinfo=None)
-    return pa.table(
-        {
-            "registry": [item.registry.name for item in prepared],
-            "path": [str(item.path) for item in prepared],
-            "file_format": [item.file_format for item in prepared],
-            "encoding": [item.encoding for item in prepared],
-            "sha256": [item.sha256 for item in prepared],
-            "rows": [item.normalised.num_rows for item in prepared],
-            "ingested_at": [now for _ in prepared],
-        }
+def relative(report: DropReport, path: Path) -> str:
+    """A file's path as a clerk finds it in the drop folder."""
+    return (
+        path.relative_to(report.data_dir).as_posix()
+        if path.is_relative_to(report.data_dir)
+        else str(path)
     )
+
+
+def sources_table(report: DropReport) -> pa.Table:
+    """One row per table read: where it is, how it was read, what was skipped in it."""
+    sources = report.sources
+    return pa.table({
+        "source_no": pa.array([source.number for source in sources], pa.int64()),
+        "registry": [source.registry.name for source in sources],
+        "file": [relative(report, source.path) for source in sources],
+        "sheet": pa.array([source.sheet for source in sources], pa.string()),
+        "header_rows": [list(source.header_rows) for source in sources],
+        "mapping": [json.dumps(source.mapping, ensure_ascii=False) for source in sources],
+        "unmapped": [json.dumps(source.unmapped, ensure_ascii=False) for source in sources],
+        "rows": pa.array([source.rows for source in sources], pa.int64()),
+        "skipped": [json.dumps(Counter(r for _, r in source.skipped), ensure_ascii=False)
+                    for source in sources],
+        "notes": [json.dumps(source.notes, ensure_ascii=False) for source in sources],
+    })  # fmt: skip
+
+
+def skipped_table(report: DropReport) -> pa.Table:
+    """Every file, sheet and row not read as data: where, and why (Chinese)."""
+    rows = [(relative(report, skip.path), skip.sheet, None, skip.reason) for skip in report.skips]
+    rows += [(relative(report, source.path), source.sheet, number, SKIP_REASONS[reason])
+             for source in report.sources for number, reason in source.skipped]  # fmt: skip
+    files, sheets, numbers, reasons = zip(*rows, strict=True) if rows else ((), (), (), ())
+    return pa.table({
+        "file": pa.array(files, pa.string()),
+        "sheet": pa.array(sheets, pa.string()),
+        "row_no": pa.array(numbers, pa.int64()),
+        "reason": pa.array(reasons, pa.string()),
+    })  # fmt: skip
+
+
+def _files_table(report: DropReport) -> pa.Table:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    files: dict[tuple[str, Path], list[Source]] = {}
+    for source in report.sources:
+        files.setdefault((source.registry.name, source.path), []).append(source)
+    return pa.table({
+        "registry": [registry for registry, _ in files],
+        "path": [str(path) for _, path in files],
+        "file_format": [group[0].file_format for group in files.values()],
+        "encoding": pa.array([group[0].encoding for group in files.values()], pa.string()),
+        "sha256": [report.hashes[path] for _, path in files],
+        "rows": [sum(source.rows for source in group) for group in files.values()],
+        "ingested_at": [now for _ in files],
+    })  # fmt: skip

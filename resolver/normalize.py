@@ -34,9 +34,19 @@ _DATE_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _DATE_TIME = re.compile(r"^(.+?)[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _EXCEL_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
-_MONTH_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$")
+_MONTH_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})(?:月份?)?$")
 _MONTH_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
-_AMOUNT_NOISE = re.compile(r"[,，\s元¥￥]|RMB|CNY", re.IGNORECASE)
+# 2025.10 typed as a number reads 2025.1: January or October, nobody can tell from the cell.
+_MONTH_AMBIGUOUS = re.compile(r"^\d{4}\.1$")
+_AMOUNT_NOISE = re.compile(r"[,，\s元¥￥]|RMB|CNY|/月|每月|整$", re.IGNORECASE)
+_AMOUNT_BRACKETED = re.compile(r"^\((.*)\)$")
+EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!",
+                          "#SPILL!", "#CALC!", "#GETTING_DATA", "#N/A!"})  # fmt: skip
+_CAPITAL_DIGITS = dict(zip("零壹贰叁肆伍陆柒捌玖", range(10), strict=True))
+_CAPITAL_UNITS = {"拾": 10, "佰": 100, "仟": 1000}
+_CAPITAL_SECTIONS = {"万": 10_000, "亿": 100_000_000}
+_BRACKETED_NOTE = re.compile(r"\(.*?\)$")
+_CAPITAL_SPLIT = re.compile(r"^(.*?)((?:[零壹贰叁肆伍陆柒捌玖][角分])*)$")
 _COUNT_UNIT = re.compile(r"[人口个]$")
 _TOWNSHIP_SUFFIX = re.compile(
     r"(?:(?:彝|傣|傈僳|回|苗|白|哈尼|壮|瑶|藏|蒙古|土家|满|侗|布依|纳西|景颇|佤|拉祜|达斡尔|鄂温克)族)*乡$"
@@ -86,7 +96,38 @@ VOCABULARIES: dict[str, dict[str, object]] = {
         }
     ),
     "yes_no": _vocabulary(
-        {"yes": ("是", "Y", "yes", "true", "1", "√"), "no": ("否", "N", "no", "false", "0", "×")}
+        {
+            "yes": (
+                "是",
+                "Y",
+                "yes",
+                "true",
+                "1",
+                "√",
+                "享受",
+                "保障",
+                "在保",
+                "保障对象",
+                "是保障对象",
+                "纳入",
+                "有",
+            ),
+            "no": (
+                "否",
+                "N",
+                "no",
+                "false",
+                "0",
+                "×",
+                "不享受",
+                "未享受",
+                "不保障",
+                "非保障对象",
+                "不是保障对象",
+                "停保",
+                "无",
+            ),
+        }
     ),
     "health": _vocabulary(
         {
@@ -333,17 +374,27 @@ def parse_date(raw: str) -> date | None:
 
 
 def normalize_date(raw: str) -> Result:
+    """A date (``parse_date``); a month alone (2021年12月, 2021.12, 202112) is its first day,
+    with a finding that says so; 2021.1 is refused (January or October?)."""
     if not raw.strip():
         return _ok(None)
     parsed = parse_date(raw)
-    return _ok(parsed) if parsed else _bad("date_unparsed", None)
+    if parsed:
+        return _ok(parsed)
+    (month,), problem = normalize_month(raw)
+    if month is not None:
+        return _bad("date_month_only", date.fromisoformat(f"{month}-01"))
+    return _bad(problem if problem == "month_ambiguous" else "date_unparsed", None)
 
 
 def normalize_month(raw: str) -> Result:
-    """A month as ``YYYY-MM``; accepts 2020-03, 2020/3, 202003, 2020年3月 or a full date."""
+    """A month as ``YYYY-MM``; accepts 2020-03, 2020/3, 202003, 2020年3月(份) or a full date.
+    ``2025.1`` is ambiguous (2025.10 typed as a number shows so) and never read as January."""
     text = unicodedata.normalize("NFKC", raw).replace(" ", "").strip()
     if not text:
         return _ok(None)
+    if _MONTH_AMBIGUOUS.match(text):
+        return _bad("month_ambiguous", None)
     match = _MONTH_SEPARATED.match(text) or _MONTH_COMPACT.match(text)
     if match and 1 <= int(match.group(2)) <= 12:
         return _ok(f"{int(match.group(1)):04d}-{int(match.group(2)):02d}")
@@ -352,17 +403,51 @@ def normalize_month(raw: str) -> Result:
 
 
 def normalize_amount(raw: str) -> Result:
-    """Money in 元 to the cent: ``1,234.5元`` gives ``Decimal("1234.50")``."""
+    """Money in 元 to the cent: ``1,234.5元``, ``700元/月`` or 大写 ``柒佰元整``. An amount in
+    brackets, ``(700.00)``, is read as written but flagged: in accounts it may mean a minus."""
     text = _AMOUNT_NOISE.sub("", unicodedata.normalize("NFKC", raw))
     if not text:
         return _ok(None)
+    bracketed = _AMOUNT_BRACKETED.match(text)
+    if bracketed:
+        (amount,), problem = normalize_amount(bracketed.group(1))
+        return _bad(problem or "amount_in_brackets", amount)
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        return _bad("amount_unparsed", None)
+        amount = capital_amount(text)
+        if amount is None:
+            return _bad("amount_unparsed", None)
     if not amount.is_finite() or abs(amount) >= LARGEST_AMOUNT:
         return _bad("amount_unparsed", None)
     return _ok(amount.quantize(CENT))
+
+
+def capital_amount(text: str) -> Decimal | None:
+    """An amount in 大写 numerals: ``壹仟零伍拾元伍角`` is 1050.50; None when it is not one.
+
+    >>> capital_amount("柒佰"), capital_amount("壹万贰仟叁佰肆拾伍元陆角柒分"), capital_amount("七百")
+    (Decimal('700'), Decimal('12345.67'), None)
+    """
+    split = _CAPITAL_SPLIT.match(text.replace("元", "").replace("圆", ""))
+    yuan, rest = split.group(1), split.group(2)
+    total, section, digit = 0, 0, None
+    for char in yuan:
+        if char in _CAPITAL_DIGITS:
+            digit = _CAPITAL_DIGITS[char]
+        elif char in _CAPITAL_UNITS:
+            section += (1 if digit is None else digit) * _CAPITAL_UNITS[char]
+            digit = None
+        elif char in _CAPITAL_SECTIONS:
+            total += (section + (digit or 0)) * _CAPITAL_SECTIONS[char]
+            section, digit = 0, None
+        else:
+            return None
+    cents = sum(_CAPITAL_DIGITS[char] * (10 if unit == "角" else 1)
+                for char, unit in zip(rest[::2], rest[1::2], strict=True))  # fmt: skip
+    if not (yuan or rest):
+        return None
+    return Decimal(total + section + (digit or 0)) + Decimal(cents) / 100
 
 
 def normalize_count(raw: str) -> Result:
@@ -389,6 +474,8 @@ def _normalize_enum(kind: str) -> Callable[[str], Result]:
         if text in vocabulary.values():
             return _ok(text)
         code = vocabulary.get(text)
+        if code is None and _BRACKETED_NOTE.search(text):  # 是（户主）
+            return normalize(_BRACKETED_NOTE.sub("", text))
         if code is None and suffix and text.endswith(suffix):
             code = vocabulary.get(text.removesuffix(suffix))
         if code is None and kind == "program":
@@ -476,7 +563,8 @@ def address_parts(folded: pa.Array) -> list[pa.Array]:
     tail = pc.extract_regex(pc.replace_substring(folded, " ", ""), _ADDRESS_TAIL)
     heads = pc.dictionary_encode(tail.field("head"))
     parsed = [_address_head(head) for head in heads.dictionary.to_pylist()]
-    readable = pc.fill_null(pa.array([item is not None for item in parsed]).take(heads.indices),
+    readable = pc.fill_null(pa.array([item is not None for item in parsed], pa.bool_())
+                            .take(heads.indices),
                             False)  # fmt: skip
     town, village = (
         pa.array([item and item[index] for item in parsed], pa.string()).take(heads.indices)
@@ -559,7 +647,19 @@ def normalize_cert(raw: str) -> Result:
     return outputs, (None if holder_id else "cert_bad_id")
 
 
-NORMALIZERS: dict[str, Callable[[str], Result]] = {
+def _excel_errors_apart(kind: str, normalize: Callable[[str], Result]) -> Callable[[str], Result]:
+    """``normalize`` for which an Excel error (``#N/A``) is no value and a finding of its own."""
+
+    def normalized(raw: str) -> Result:
+        if raw.strip() in EXCEL_ERRORS:
+            return (None,) * len(outputs_of(kind)), "excel_error"
+        return normalize(raw)
+
+    normalized.__doc__ = normalize.__doc__
+    return normalized
+
+
+_NORMALIZERS: dict[str, Callable[[str], Result]] = {
     "code": normalize_code,
     "text": normalize_text,
     "name": normalize_name,
@@ -576,13 +676,21 @@ NORMALIZERS: dict[str, Callable[[str], Result]] = {
     "cert": normalize_cert,
     **{kind: _normalize_enum(kind) for kind in VOCABULARIES},
 }
+NORMALIZERS = {kind: _excel_errors_apart(kind, fn) for kind, fn in _NORMALIZERS.items()}
 
 
 def normalize_distinct(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.Array]:
     """``NORMALIZERS[kind]`` over distinct text ``values``, as arrays: one per output column
     of the kind (``outputs_of``), and the problem of each value (null when none). Values
     already in their normal form (most of a column: clean valid IDs, plain codes, mobile
-    numbers, ISO dates) are recognised as arrays and skip the per-value Python."""
+    numbers, ISO dates) are recognised as arrays and skip the per-value Python. An Excel
+    error (``#N/A``, ``#REF!``) is no value, and a finding of its own."""
+    errors = pc.is_in(pc.utf8_trim_whitespace(values), pa.array(sorted(EXCEL_ERRORS)))
+    if pc.any(errors).as_py():
+        kept = pc.if_else(errors, pa.scalar("", pa.string()), values)
+        outputs, problems = normalize_distinct(kind, kept)
+        return ([pc.if_else(errors, pa.scalar(None, output.type), output) for output in outputs],
+                pc.if_else(errors, "excel_error", problems))  # fmt: skip
     if kind == "address":  # parsed as a column: see address_parts
         folded = pa.array([text or None for text in fold_all(values.to_pylist())], pa.string())
         return address_parts(folded), pa.nulls(len(values), pa.string())
@@ -593,7 +701,7 @@ def normalize_distinct(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.
         keep_spaces, finish = _FOLDED[kind]
         results = [finish(text) for text in fold_all(slow_values, keep_spaces=keep_spaces)]
     else:
-        results = [NORMALIZERS[kind](value) for value in slow_values]
+        results = [_NORMALIZERS[kind](value) for value in slow_values]  # Excel errors are apart
     slow = [pa.array([result[0][index] for result in results], ARROW_TYPES[sql_type])
             for index, (_, sql_type) in enumerate(outputs_of(kind))]  # fmt: skip
     problems = pa.array([result[1] for result in results], pa.string())

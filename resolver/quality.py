@@ -1,12 +1,19 @@
-"""The data-quality report of an ingested drop, read from what was stored."""
+"""The data-quality report of an ingested drop, read from what was stored: the tables read,
+the files, sheets and rows skipped, and the findings, also as a workbook a clerk fixes the
+source files from (数据问题清单.xlsx)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from resolver.registries import REGISTRIES
+from resolver.registries import REGISTRIES, column_header
 
 PROBLEM_LABELS = {
     "id_upgraded_15": "15位身份证号已升为18位",
@@ -35,6 +42,12 @@ PROBLEM_LABELS = {
     "end_before_start": "退出日期早于纳入日期",
     "required_blank": "必填项为空",
     "case_not_in_roster": "救助证号不在救助对象名册中",
+    "date_month_only": "日期只有年月，按当月1日读取",
+    "month_ambiguous": "月份有歧义（如 2025.1 可能是 1 月或 10 月），未读取",
+    "month_from_context": "月份只写了月，年份按文件或工作表名补全",
+    "amount_in_brackets": "金额带括号，按正数读取（如表示负数请核对）",
+    "excel_error": "单元格是 Excel 错误值（如 #N/A、#REF!），未读取",
+    "encoding_bad_bytes": "含不是文字的字节（文件编码损坏），请核对原文件",
 }
 ID_PROBLEMS = frozenset(problem for problem in PROBLEM_LABELS if problem.startswith("id_"))
 DATE_PROBLEMS = frozenset({"date_unparsed", "month_unparsed"})
@@ -59,7 +72,10 @@ class RegistryQuality:
 
 def quality_summary(con: duckdb.DuckDBPyConnection) -> list[RegistryQuality]:
     """Per registry of the stored drop: rows, IDs by status, unparsed dates, other problems."""
-    files = con.execute("SELECT registry, path, rows FROM ingest_files").fetchall()
+    files = con.execute(
+        "SELECT registry, string_agg(regexp_extract(path, '[^/]*$'), '、' ORDER BY path), "
+        "sum(rows)::BIGINT FROM ingest_files GROUP BY registry"
+    ).fetchall()
     problems = dict(
         ((registry, problem), count)
         for registry, problem, count in con.execute(
@@ -72,7 +88,7 @@ def quality_summary(con: duckdb.DuckDBPyConnection) -> list[RegistryQuality]:
         summary.append(
             RegistryQuality(
                 registry,
-                path.rsplit("/", 1)[-1],
+                path,
                 rows,
                 _id_statuses(con, registry),
                 sum(n for problem, n in counted.items() if problem in DATE_PROBLEMS),
@@ -108,3 +124,100 @@ def completeness(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, float]]
         shares += [(registry, name, float(value or 0.0))
                    for name, value in zip(columns, values, strict=True)]  # fmt: skip
     return shares
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    """One table read: where, how its header was read and mapped, what it gave."""
+
+    registry: str
+    file: str
+    sheet: str | None
+    header_rows: list[int]
+    mapping: list[tuple[str, str]]
+    unmapped: list[str]
+    rows: int
+    skipped: dict[str, int]
+    notes: list[str]
+
+
+def source_summaries(con: duckdb.DuckDBPyConnection) -> list[SourceSummary]:
+    rows = con.execute(
+        "SELECT registry, file, sheet, header_rows, mapping, unmapped, rows, skipped, notes "
+        "FROM ingest_sources ORDER BY source_no"
+    ).fetchall()
+    return [SourceSummary(registry, file, sheet, list(header_rows), json.loads(mapping),
+                          json.loads(unmapped), rows, json.loads(skipped), json.loads(notes))
+            for registry, file, sheet, header_rows, mapping, unmapped, rows, skipped, notes
+            in rows]  # fmt: skip
+
+
+def skipped_whole(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None, str]]:
+    """(file, sheet, reason) of every file or sheet not read."""
+    return con.execute(
+        "SELECT file, sheet, reason FROM ingest_skipped WHERE row_no IS NULL ORDER BY file, sheet"
+    ).fetchall()
+
+
+FINDINGS_HEADERS = (
+    "名册",
+    "文件",
+    "工作表",
+    "行号",
+    "记录编号",
+    "列",
+    "问题",
+    "原值（证件号已遮蔽）",
+)
+SKIPPED_HEADERS = ("文件", "工作表", "行号", "未读取的原因")
+
+
+def write_findings_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """数据问题清单.xlsx: every finding with the file, sheet, row and column (as the file heads
+    it) where a clerk fixes it, and every row, sheet and file not read; the findings count."""
+    findings = con.execute(
+        "SELECT f.registry, s.file, s.sheet, f.row_no, f.record_id, f.column_name, f.problem, "
+        "f.raw_value, s.mapping FROM dq_findings f LEFT JOIN ingest_sources s USING (source_no) "
+        "ORDER BY f.source_no, f.row_no, f.column_name"
+    ).fetchall()
+    skipped = con.execute(
+        "SELECT file, sheet, row_no, reason FROM ingest_skipped ORDER BY file, sheet, row_no"
+    ).fetchall()
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("数据问题")
+    sheet.append(list(FINDINGS_HEADERS))
+    headers: dict[str, dict[str, str]] = {}
+    for registry, file, sheet_name, row_no, record_id, column, problem, value, mapping in findings:
+        if mapping not in headers:
+            headers[mapping] = {name: header for header, name in json.loads(mapping or "[]")}
+        shown = _file_header(headers[mapping], registry, column)
+        sheet.append(_text_cells(sheet, [REGISTRIES[registry].chinese, file, sheet_name, row_no,
+                                         record_id, shown, problem_label(problem), value]))  # fmt: skip
+    rest = book.create_sheet("未读取的行")
+    rest.append(list(SKIPPED_HEADERS))
+    for row in skipped:
+        rest.append(_text_cells(rest, list(row)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return len(findings)
+
+
+def _file_header(headers: dict[str, str], registry: str, column: str) -> str:
+    """The file's header of a column, or of the column a derived one (``cert_no_type``) comes
+    from; the contract's header when the file has none."""
+    for name in sorted(headers, key=len, reverse=True):
+        if column.startswith(name):
+            return headers[name]
+    return column_header(registry, column)
+
+
+def _text_cells(sheet, values: list) -> list:
+    """Cells that show text as text: a value starting with ``=`` is never a formula."""
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value)
+                             if isinstance(value, str) else value)  # fmt: skip
+        if isinstance(value, str):
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells

@@ -1,7 +1,9 @@
-"""Read one registry file, CSV or spreadsheet, into rows of text.
+"""Read one file, CSV or workbook, into grids of text: one per sheet, every non-blank row with
+its row number (where the table starts in a grid is ``resolver.layout``'s work).
 
 The format comes from the file's first bytes and the text encoding from its content (a BOM,
-then strict UTF-8, then GB18030, which covers GBK), never from the extension.
+then strict UTF-8, then GB18030, which covers GBK), never from the extension: WPS ``.et`` and
+``.wps`` files and ``.txt`` exports are read for what they are.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ import codecs
 import csv
 import io
 import logging
-from dataclasses import dataclass
+import re
+import zipfile
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -29,37 +33,46 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 BOMS = ((UTF8_BOM, "utf-8-sig"), *((bom, "utf-16") for bom in UTF16_BOMS))
-TABLE_SUFFIXES = frozenset({".csv", ".xlsx", ".xls", ".xlsm"})
 LARGEST_EXACT_FLOAT = 1e15
+REPLACEMENT = "\ufffd"
 
 
 @dataclass(frozen=True)
-class Table:
-    """A file's header and data columns, every cell as text (Arrow string arrays);
-    ``row_numbers`` are the spreadsheet row numbers of the data rows (the header is row 1).
-    Cells beyond the header row's width get the headers 列N (N the column's position)."""
+class Grid:
+    """One sheet of a workbook, or a CSV file (``sheet`` None), as read: every row that is
+    not blank, every cell as text (Arrow string arrays, one per column), with its row number
+    (the file's first row is 1). ``merged_cells``: cells filled from a merged range's value;
+    ``bad_lines``: lines with bytes that are not text in the encoding (shown as U+FFFD)."""
 
     path: Path
+    sheet: str | None
     file_format: str
     encoding: str | None
-    headers: list[str]
     columns: list[pa.Array]
     row_numbers: list[int]
+    merged_cells: int = 0
+    bad_lines: tuple[int, ...] = ()
+    hidden: bool = False
+    blank_rows: tuple[int, ...] = ()  # blank rows between the first and last rows that are not
 
     @property
     def height(self) -> int:
         return len(self.row_numbers)
 
+    def row(self, index: int) -> list[str]:
+        return [column[index].as_py() or "" for column in self.columns]
 
-def read_table(path: Path) -> Table:
-    """Read a CSV or spreadsheet file; an unreadable file raises ``InputError``."""
+
+def read_grids(path: Path) -> list[Grid]:
+    """Every sheet of a workbook, or the one grid of a CSV; an unreadable file raises
+    ``InputError``."""
     try:
         content = path.read_bytes()
     except OSError as error:
-        raise InputError(path, None, None, f"cannot read the file: {error.strerror}") from error
+        raise InputError(path, None, None, f"无法读取文件：{error.strerror}") from error
     if content.startswith((ZIP_MAGIC, OLE_MAGIC)):
         return _read_workbook(path, content)
-    return _read_csv(path, content)
+    return [_read_csv(path, content)]
 
 
 def decode(content: bytes) -> tuple[str, str] | None:
@@ -74,26 +87,60 @@ def decode(content: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _read_csv(path: Path, content: bytes) -> Table:
+def decode_damaged(content: bytes) -> tuple[str, str, tuple[int, ...]] | None:
+    """Text with a few bytes that are not text: the encoding with fewer bad bytes, the text
+    with each shown as U+FFFD, and the line numbers holding them; None for binary content."""
+    if b"\x00" in content[:4096]:
+        return None
+    best = None
+    for encoding in ("utf-8", "gb18030"):
+        text = content.decode(encoding, errors="replace")
+        bad = text.count(REPLACEMENT)
+        if best is None or bad < best[2]:
+            best = (encoding, text, bad)
+    encoding, text, bad = best
+    if bad > max(20, len(text) // 100):  # not a text file with a stray byte, but no text
+        return None
+    lines = tuple(number for number, line in enumerate(text.split("\n"), start=1)
+                  if REPLACEMENT in line)  # fmt: skip
+    return encoding, text, lines
+
+
+def _read_csv(path: Path, content: bytes) -> Grid:
     fast = _read_utf8(path, content)
     if fast is not None:
         return fast
+    bad_lines: tuple[int, ...] = ()
     decoded = decode(content)
-    if decoded is None or (b"\x00" in content[:4096] and decoded[0] != "utf-16"):
-        raise InputError(path, None, None, "not a CSV in UTF-8 or GB18030/GBK, nor a spreadsheet")
-    encoding, text = decoded
-    if encoding not in ("utf-8", "utf-8-sig"):  # UTF-8 bytes the fast reader had already
+    if decoded is not None and b"\x00" in content[:4096] and decoded[0] != "utf-16":
+        decoded = None
+    if decoded is None:
+        damaged = decode_damaged(content)
+        if damaged is None:
+            raise InputError(
+                path, None, None, "不是 UTF-8 或 GB18030/GBK 编码的 CSV，也不是表格文件"
+            )
+        encoding, text, bad_lines = damaged
+    else:
+        encoding, text = decoded
+    if encoding not in ("utf-8", "utf-8-sig") or bad_lines:
         fast = _read_csv_arrow(path, text.encode("utf-8"), encoding)
         if fast is not None:
-            return fast
+            return _with_bad_lines(fast, bad_lines)
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as error:
-        raise InputError(path, None, None, f"malformed CSV: {error}") from error
-    return _table(path, "csv", encoding, records)
+        raise InputError(path, None, None, f"CSV 格式错误：{error}") from error
+    return _with_bad_lines(_grid(path, None, "csv", encoding, records), bad_lines)
 
 
-def _read_utf8(path: Path, content: bytes) -> Table | None:
+def _with_bad_lines(grid: Grid, bad_lines: tuple[int, ...]) -> Grid:
+    if bad_lines:
+        log.warning("%s: bytes that are not text on lines %s", grid.path, bad_lines[:20])
+    return replace(grid, bad_lines=bad_lines)
+
+
+def _read_utf8(path: Path, content: bytes) -> Grid | None:
     """Most files: UTF-8 (with or without a BOM) that the fast reader takes as it is, without
     decoding it in Python first (it checks the UTF-8 itself)."""
     if content.startswith(UTF16_BOMS) or b"\x00" in content[:4096]:  # UTF-16, or binary
@@ -121,8 +168,8 @@ _ALL_TEXT = pcsv.ConvertOptions(
 )
 
 
-def _read_csv_arrow(path: Path, data: bytes, encoding: str) -> Table | None:
-    """The fast reader, for UTF-8 ``data`` where every line is one row of the header's width
+def _read_csv_arrow(path: Path, data: bytes, encoding: str) -> Grid | None:
+    """The fast reader, for UTF-8 ``data`` where every line is one row of the same width
     (most files); None for the others (ragged rows, values spanning lines, not UTF-8)."""
     read = pcsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24)
     delimiter = _delimiter(data[:4096].decode("utf-8", errors="replace"))
@@ -140,23 +187,111 @@ def _read_csv_arrow(path: Path, data: bytes, encoding: str) -> Table | None:
         blank &= np.asarray(pc.equal(pc.utf8_trim_whitespace(column), ""))
     numbers = np.flatnonzero(~blank) + 1
     if len(numbers) == 0:
-        raise InputError(path, None, None, "the file is empty: no header row")
-    keep = pa.array(numbers[1:] - 1)
-    headers = [column[int(numbers[0]) - 1].as_py() for column in columns]
+        raise InputError(path, None, None, "文件是空的：没有表头行")
+    keep = pa.array(numbers - 1)
     log.debug("read %s: %d rows (csv, %s)", path.name, len(keep), encoding)
-    return Table(path, "csv", encoding, headers, [column.take(keep) for column in columns],
-                 numbers[1:].tolist())  # fmt: skip
+    blank_rows = np.flatnonzero(blank[numbers[0] - 1 : numbers[-1]]) + numbers[0]
+    return Grid(path, None, "csv", encoding, [column.take(keep) for column in columns],
+                numbers.tolist(), blank_rows=tuple(blank_rows.tolist()))  # fmt: skip
 
 
-def _read_workbook(path: Path, content: bytes) -> Table:
+def _read_workbook(path: Path, content: bytes) -> list[Grid]:
+    file_format = "xlsx" if content.startswith(ZIP_MAGIC) else "xls"
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheet = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        sheets = [meta for meta in workbook.sheets_metadata if "Work" in str(meta.typ)]
+        errors = _error_cells(content) if file_format == "xlsx" else {}
+        grids = [_sheet_grid(path, file_format, workbook, meta, errors.get(meta.name, {}))
+                 for meta in sheets]  # fmt: skip
+    except InputError:
+        raise
     except Exception as error:  # calamine raises its own error types for broken workbooks
-        raise InputError(path, None, None, f"unreadable spreadsheet: {error}") from error
+        raise InputError(path, None, None, f"无法打开的表格文件：{error}") from error
+    return grids
+
+
+def _sheet_grid(path: Path, file_format: str, workbook, meta, errors: dict) -> Grid:
+    sheet = workbook.get_sheet_by_name(meta.name)
     # most cells are text already: only the others go through ``cell_text``
-    records = [[cell if type(cell) is str else cell_text(cell) for cell in row] for row in sheet]
-    return _table(path, "xlsx" if content.startswith(ZIP_MAGIC) else "xls", None, records)
+    records = [[cell if type(cell) is str else cell_text(cell) for cell in row]
+               for row in sheet.to_python(skip_empty_area=False)]  # fmt: skip
+    filled = _fill_merged(records, sheet.merged_cell_ranges or [])
+    for (row, column), text in errors.items():
+        if row < len(records) and column < len(records[row]) and not records[row][column]:
+            records[row][column] = text
+    hidden = "Visible" not in str(meta.visible)
+    return replace(_grid(path, meta.name, file_format, None, records), merged_cells=filled,
+                   hidden=hidden)  # fmt: skip
+
+
+def _fill_merged(records: list[list[str]], ranges) -> int:
+    """Give every cell of a merged range the value of its first cell, as a person sees it;
+    the number of cells filled."""
+    filled = 0
+    for (top, left), (bottom, right) in ranges:
+        if top >= len(records) or left >= len(records[top]):
+            continue
+        value = records[top][left]
+        for row in records[top : bottom + 1]:
+            for column in range(left, min(right + 1, len(row))):
+                if not row[column] and value:
+                    row[column] = value
+                    filled += 1
+    return filled
+
+
+_CELL_ERROR = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*(?:/>|>.*?</f>))?<v>([^<]*)</v>'
+)
+_ELEMENT = rb"<%s\b([^>]*)>"
+_ATTRIBUTE = re.compile(rb'([\\w:]+)="([^"]*)"')
+_ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
+
+
+def _elements(xml: bytes, tag: bytes) -> list[dict[bytes, bytes]]:
+    """The attributes of each ``tag`` element, in any order."""
+    return [dict(_ATTRIBUTE.findall(attributes))
+            for attributes in re.findall(_ELEMENT % tag, xml)]  # fmt: skip
+
+
+def _error_cells(content: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """Per sheet name, the cells holding an Excel error (``#N/A``, ``#REF!`` …) by (row,
+    column) from 0: the reader shows them as blank, and a blank is not what the sheet says."""
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+            return found
+        relations = _elements(archive.read("xl/_rels/workbook.xml.rels"), b"Relationship")
+        targets = {item.get(b"Id"): item.get(b"Target", b"") for item in relations}
+        for sheet in _elements(archive.read("xl/workbook.xml"), b"sheet"):
+            name, relation = sheet.get(b"name", b""), sheet.get(b"r:id")
+            target = targets.get(relation, b"").decode().lstrip("/").removeprefix("xl/")
+            member = f"xl/{target}"
+            if member not in names:
+                continue
+            xml = archive.read(member)
+            if b't="e"' not in xml:
+                continue
+            cells = {(int(row) - 1, _column_index(column.decode())): value.decode()
+                     for column, row, value in _CELL_ERROR.findall(xml)}  # fmt: skip
+            found[_xml_text(name)] = cells
+    return found
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def _xml_text(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"),
+                         ("&amp;", "&")):  # fmt: skip
+        text = text.replace(entity, char)
+    return text
 
 
 def cell_text(cell: object) -> str:
@@ -177,19 +312,18 @@ def cell_text(cell: object) -> str:
     return str(cell)
 
 
-def _table(path: Path, file_format: str, encoding: str | None, records: list[list[str]]) -> Table:
-    numbered = [
-        (number, row) for number, row in enumerate(records, start=1) if "".join(row).strip()
-    ]
-    if not numbered:
-        raise InputError(path, None, None, "the file is empty: no header row")
-    (_, headers), data = numbered[0], numbered[1:]
-    width = max(len(row) for _, row in numbered)
-    headers = headers + [f"列{position + 1}" for position in range(len(headers), width)]
-    rows = [row if len(row) == width else row + [""] * (width - len(row)) for _, row in data]
-    columns = [
-        pa.array(list(column), pa.string())
-        for column in (zip(*rows, strict=True) if rows else [[] for _ in headers])
-    ]
-    log.debug("read %s: %d rows (%s, %s)", path.name, len(rows), file_format, encoding)
-    return Table(path, file_format, encoding, headers, columns, [number for number, _ in data])
+def _grid(path: Path, sheet: str | None, file_format: str, encoding: str | None,
+          records: list[list[str]]) -> Grid:  # fmt: skip
+    numbered = [(number, row) for number, row in enumerate(records, start=1)
+                if "".join(row).strip()]  # fmt: skip
+    width = max((len(row) for _, row in numbered), default=0)
+    rows = [row if len(row) == width else row + [""] * (width - len(row)) for _, row in numbered]
+    columns = [pa.array(list(column), pa.string()) for column in zip(*rows, strict=True)]
+    log.debug("read %s %s: %d rows (%s, %s)", path.name, sheet or "", len(rows), file_format,
+              encoding)  # fmt: skip
+    numbers = [number for number, _ in numbered]
+    kept = set(numbers)
+    blank_rows = (
+        tuple(n for n in range(numbers[0], numbers[-1]) if n not in kept) if numbers else ()
+    )
+    return Grid(path, sheet, file_format, encoding, columns, numbers, blank_rows=blank_rows)

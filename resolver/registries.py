@@ -163,6 +163,13 @@ REGISTRIES: dict[str, Registry] = {
     )
 }
 
+# Columns the contract does not list that Doudi still reads from a row's extras, under the
+# first of these headers the file has: the day the household's income was last assessed
+# (the 渐退 period runs from it), and the poverty household's mark as one 低保 covers.
+INCOME_DATE_HEADERS = ("收入核定日期", "收入核查日期", "收入变化日期", "income_assessed_date")
+DIBAO_MARK_HEADERS = ("扶贫低保户", "是否扶贫低保户", "是否低保户", "兜底保障户")
+READ_EXTRAS = {"assistance": INCOME_DATE_HEADERS, "poverty": DIBAO_MARK_HEADERS}
+
 PERSON_REGISTRIES = ("hukou", "assistance", "poverty", "disability", "deaths")
 
 
@@ -171,12 +178,3 @@ def column_header(registry: str, column: str) -> str:
     ``cert_no_level``) comes from; the name itself when there is none."""
     columns = sorted(REGISTRIES[registry].columns, key=lambda c: -len(c.name))
     return next((c.header for c in columns if column.startswith(c.name)), column)
-
-
-def registry_for_stem(stem: str) -> Registry | None:
-    """The registry a file stem names, in English (any case) or Chinese; None if none."""
-    key = stem.strip()
-    for registry in REGISTRIES.values():
-        if key.lower() == registry.name or key == registry.chinese:
-            return registry
-    return None

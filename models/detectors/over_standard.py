@@ -9,9 +9,10 @@ import networkx as nx
 
 from models.cases import Case, Evidence
 from models.detectors.common import enrolment_evidence, paid_months
-from models.graph import INCOME_DATE_HEADERS, neighbours, nodes_of
+from models.graph import neighbours, nodes_of
 from models.periods import month_index, month_text
 from models.policy import Policy
+from resolver.registries import INCOME_DATE_HEADERS
 
 
 def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:

@@ -31,7 +31,7 @@ def test_a_broken_drop_exits_with_an_error_naming_the_file(tmp_path):
     result = runner.invoke(app, ["ingest", str(drop), "--db", str(tmp_path / "d.duckdb")])
     assert result.exit_code == 2
     assert "户籍人口.csv" in result.output
-    assert "户号/hukou_no" in result.output
+    assert "缺少必填列：户号" in result.output
 
 
 def test_link_writes_entities_and_evaluate_compares_three_methods(tmp_path):
@@ -87,3 +87,31 @@ def test_an_unknown_policy_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["run", "--out", str(tmp_path), "--policy", "nowhere"])
     assert result.exit_code == 2
     assert "no policy 'nowhere'" in result.output
+
+
+def test_check_is_a_dry_run_that_says_how_each_sheet_was_read(tmp_path):
+    import openpyxl
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active.append(["本表按乡镇分表"])
+    sheet = book.create_sheet("城关镇")
+    for row in (["某县2024年12月低保花名册"], ["救助证号", "姓名", "身份证号", "救助类型", "是否保障对象",
+                "纳入日期", "民族"], ["DB1", "刘华", "=HYPERLINK(\"x\")", "低保", "是", "2021.1", "汉"],
+                ["合计", "1人"]):  # fmt: skip
+        sheet.append(row)
+    book.save(drop / "救助对象.xlsx")
+    report = tmp_path / "问题.xlsx"
+    result = runner.invoke(app, ["check", str(drop), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    for text in ("城关镇", "未找到表头", "合计行 1", "民族", "记录编号按“文件名-工作表-行号”生成"):
+        assert text in result.output
+    assert not (tmp_path / "doudi.duckdb").exists()
+    findings = list(openpyxl.load_workbook(report)["数据问题"].iter_rows(values_only=True))
+    assert findings[0][:4] == ("名册", "文件", "工作表", "行号")
+    assert ("救助对象", "救助对象.xlsx", "城关镇", 3, "救助对象-城关镇-3", "纳入日期",
+            "月份有歧义（如 2025.1 可能是 1 月或 10 月），未读取", "2021.1") in findings  # fmt: skip
+    skipped = list(openpyxl.load_workbook(report)["未读取的行"].iter_rows(values_only=True))
+    assert ("救助对象.xlsx", "城关镇", 4, "合计行") in skipped

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from models.pipeline import run_pipeline
 from models.policy import load_policy
-from resolver.reading import read_table
+from resolver.reading import read_grids
 from resolver.settings import LinkSettings
 from tests.api.served import client
 
@@ -192,13 +192,13 @@ def test_fifty_reviewers_at_once_are_all_stored(county):
 def _remove_death_notice(drop: Path, record_id: str) -> None:
     """Rewrite the deaths file without one notice (as UTF-8 CSV with the same headers)."""
     [path] = [p for p in drop.iterdir() if p.stem in ("deaths", "死亡人员")]
-    table = read_table(path)
-    rows = zip(*(column.to_pylist() for column in table.columns), strict=True)
-    position = table.headers.index(next(h for h in table.headers if h in ("记录编号", "record_id")))
+    [grid] = read_grids(path)
+    header, *rows = zip(*(column.to_pylist() for column in grid.columns), strict=True)
+    position = header.index(next(h for h in header if h in ("记录编号", "record_id")))
     kept = [row for row in rows if row[position] != record_id]
     path.unlink()
     with (drop / "deaths.csv").open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows([table.headers, *kept])
+        csv.writer(handle).writerows([header, *kept])
 
 
 def test_decisions_carry_over_a_new_run_and_data_resolves_a_case(county):

@@ -181,8 +181,8 @@ def test_missing_required_column_names_file_and_column(tmp_path):
     with pytest.raises(InputError) as error:
         ingest_drop(connect(":memory:"), drop)
     assert error.value.path.name == "hukou.csv"
-    assert error.value.column == "户号/hukou_no"
-    assert "required column is missing" in str(error.value)
+    assert error.value.column == "户号"
+    assert "看起来是户籍人口，但缺少必填列：户号" in str(error.value)
 
 
 def test_duplicated_and_blank_record_ids_name_every_row(tmp_path):
@@ -193,14 +193,12 @@ def test_duplicated_and_blank_record_ids_name_every_row(tmp_path):
         ingest_drop(connect(":memory:"), drop)
     blank, duplicated = error.value.errors
     assert (blank.rows, duplicated.rows) == ((5,), (2, 3, 4, 6))
-    assert "hukou.csv (column '记录编号'; row 2, 3, 4, 6): record_id is duplicated" in str(
-        error.value
-    )
+    assert "hukou.csv（第 2、3、4、6 行；列「record_id」）：记录编号重复" in str(error.value)
 
 
 def test_payments_without_assistance_is_an_error(tmp_path):
     drop = _drop(tmp_path, {"payments.csv": PAYMENTS})
-    with pytest.raises(InputError, match="payments without an assistance roster"):
+    with pytest.raises(InputError, match="有发放记录，但数据包中没有救助对象名册"):
         ingest_drop(connect(":memory:"), drop)
 
 
@@ -210,15 +208,15 @@ def test_unknown_registry_and_unreadable_file(tmp_path):
     with pytest.raises(InputErrors) as error:
         ingest_drop(connect(":memory:"), drop)
     messages = str(error.value)
-    assert "死亡名单.csv: unknown registry name" in messages
-    assert "deaths.xlsx: unreadable spreadsheet" in messages
+    assert "死亡名单.csv：文件名表明是死亡人员，但未读到表格（未找到表头" in messages
+    assert "deaths.xlsx：无法打开的表格文件" in messages
 
 
 def test_a_binary_file_is_not_read_as_text(tmp_path):
     drop = tmp_path / "drop"
     drop.mkdir()
     (drop / "hukou.csv").write_bytes(b"\x00\x01\x02\xff\xfe\x00")
-    with pytest.raises(InputError, match="not a CSV"):
+    with pytest.raises(InputError, match="不是 UTF-8 或 GB18030/GBK 编码的 CSV"):
         ingest_drop(connect(":memory:"), drop)
 
 
@@ -252,7 +250,12 @@ def test_other_files_in_the_drop_are_left_alone(tmp_path):
     drop = _drop(tmp_path, {"hukou.csv": HUKOU_EN})
     (drop / "说明.txt").write_text("本数据包由某县民政局导出", encoding="utf-8")
     (drop / "~$户籍人口.xlsx").write_bytes(b"lock file")
-    assert ingest_drop(connect(":memory:"), drop) == ["hukou"]
+    report = ingest_drop(connect(":memory:"), drop)
+    assert report.registries == ["hukou"]
+    assert {(skip.path.name, skip.reason[:6]) for skip in report.skips} == {
+        ("说明.txt", "未找到表头（"),
+        ("~$户籍人口.xlsx", "表格软件打开"),
+    }
 
 
 def test_common_header_variants_are_recognised(tmp_path):

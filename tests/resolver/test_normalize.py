@@ -48,6 +48,41 @@ def test_amounts_are_exact_decimals(raw, amount):
     assert normalize_amount(raw) == ((Decimal(amount),), None)
 
 
+@pytest.mark.parametrize("raw", ["2021年12月", "2021.12", "202112", "2021-12"])
+def test_a_month_alone_as_a_date_is_its_first_day_and_says_so(raw):
+    assert normalize_date(raw) == ((date(2021, 12, 1),), "date_month_only")
+
+
+@pytest.mark.parametrize("raw", ["2025.1", "2025.1 "])
+def test_a_month_that_may_be_january_or_october_is_never_read_as_january(raw):
+    assert normalize_month(raw) == ((None,), "month_ambiguous")
+    assert normalize_date(raw) == ((None,), "month_ambiguous")
+    assert normalize_month("2025.10") == (("2025-10",), None)
+    assert normalize_month("2024年11月份") == (("2024-11",), None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "amount", "problem"),
+    [("700元/月", "700", None), ("柒佰元整", "700", None), ("壹仟零伍拾元伍角", "1050.5", None),
+     ("壹万贰仟叁佰肆拾伍元陆角柒分", "12345.67", None), ("(700.00)", "700", "amount_in_brackets"),
+     ("（1,200）", "1200", "amount_in_brackets")],
+)  # fmt: skip
+def test_amounts_as_offices_write_them(raw, amount, problem):
+    assert normalize_amount(raw) == ((Decimal(amount).quantize(Decimal("0.01")),), problem)
+
+
+@pytest.mark.parametrize(("raw", "code"), [("享受", "yes"), ("保障", "yes"), ("是（户主）", "yes"),
+                                           ("不享受", "no"), ("否(迁出)", "no")])  # fmt: skip
+def test_covered_flags_as_offices_write_them(raw, code):
+    assert NORMALIZERS["yes_no"](raw) == ((code,), None)
+
+
+def test_an_excel_error_is_a_finding_of_its_own_not_a_blank():
+    outputs, problems = normalize_distinct("name", pa.array(["张三", "#N/A", " #REF! "]))
+    assert outputs[0].to_pylist() == ["张三", None, None]
+    assert problems.to_pylist() == [None, "excel_error", "excel_error"]
+
+
 def test_names_are_simplified_without_spaces_with_a_pinyin_key():
     assert normalize_name(" 劉 華 ") == (("刘华", "liu hua", "liu hua"), None)
     assert normalize_name("李玲")[0] == ("李玲", "li ling", "li lin")

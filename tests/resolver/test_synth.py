@@ -19,7 +19,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from resolver.idcard import check_char, parse_id
-from resolver.reading import read_table
+from resolver.reading import read_grids
 from resolver.registries import PERSON_REGISTRIES, REGISTRIES
 from resolver.synth import (
     CASE_TYPES,
@@ -56,14 +56,14 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 def _rows(drop: Path, registry: str) -> list[dict[str, str]]:
     """A registry file as dicts keyed by English column name (extras keep their header)."""
-    table = read_table(drop / FILES[registry].file)
+    [grid] = read_grids(drop / FILES[registry].file)
+    header, *records = zip(*(column.to_pylist() for column in grid.columns), strict=True)
     names = {}
     for column in REGISTRIES[registry].columns:
         names[column.header] = column.name
         names[column.name] = column.name
-    headers = [names.get(h, h) for h in table.headers]
-    rows = zip(*(column.to_pylist() for column in table.columns), strict=True)
-    return [dict(zip(headers, row, strict=True)) for row in rows]
+    headers = [names.get(h, h) for h in header]
+    return [dict(zip(headers, row, strict=True)) for row in records]
 
 
 def _jsonl(path: Path) -> list[dict]:

@@ -1,0 +1,165 @@
+"""Which contract column a header names, and which registry a table of headers is.
+
+The headers offices write are data: ``columns.csv`` beside this module lists them (表头, 字段,
+名册: the header, the contract column's English name or Chinese header, and the registry it
+holds for when only one), and a county adds its own in a file of the same form
+(``doudi ingest --columns FILE``). The contract's own headers and English names always count.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from resolver.errors import InputError
+from resolver.reading import decode
+from resolver.registries import REGISTRIES, Registry
+
+BUILT_IN = Path(__file__).with_name("columns.csv")
+MAPPING_HEADERS = ("表头", "字段", "名册")
+# Words in a file, folder or sheet name that say which registry it holds (checked in order:
+# a 低保 payments file names 发放 and 低保).
+NAME_HINTS = (
+    ("payments", ("发放", "资金", "打卡", "代发", "payments")),
+    ("deaths", ("死亡", "火化", "殡葬", "deaths")),
+    ("disability", ("残疾", "残联", "disability")),
+    ("poverty", ("建档立卡", "贫困", "脱贫", "防返贫", "监测", "poverty")),
+    ("hukou", ("户籍", "户口", "人口", "hukou")),
+    ("assistance", ("救助对象", "低保", "特困", "保障对象", "供养", "五保", "assistance")),
+)
+
+
+def header_key(header: str) -> str:
+    """A header as matched: NFKC, no spaces, no parenthesised unit, no required mark, no
+    leading column number, lower case."""
+    text = unicodedata.normalize("NFKC", header)
+    text = re.sub(r"\s+|\*|\(.*?\)", "", text)
+    text = re.sub(r"^\d+[.、]", "", text)
+    return text.lower()
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Header key -> contract column, per registry."""
+
+    columns: dict[str, dict[str, str]]
+
+    def column(self, registry: str, header: str) -> str | None:
+        return self.columns[registry].get(header_key(header))
+
+    def known(self, header: str) -> bool:
+        """Whether any registry has a column under this header."""
+        key = header_key(header)
+        return bool(key) and any(key in lookup for lookup in self.columns.values())
+
+
+def load_vocabulary(extra: Path | None = None) -> Vocabulary:
+    """The built-in header table, the contract's headers, and a county's own ``extra`` file
+    (its entries win)."""
+    columns = {name: {} for name in REGISTRIES}
+    for registry in REGISTRIES.values():
+        for column in registry.columns:
+            for spelling in (column.name, column.header):
+                columns[registry.name][header_key(spelling)] = column.name
+    for path in (BUILT_IN, extra):
+        if path is not None:
+            for header, column, registries in _mapping_rows(path):
+                for name in registries:
+                    columns[name][header_key(header)] = column
+    return Vocabulary(columns)
+
+
+def _mapping_rows(path: Path) -> Iterable[tuple[str, str, tuple[str, ...]]]:
+    """(header, column, registries it holds for) of a mapping file; bad rows raise one error."""
+    decoded = decode(path.read_bytes()) if path.is_file() else None
+    if decoded is None:
+        raise InputError(path, None, None, "列名对照文件不存在或不是 UTF-8/GBK 文本")
+    rows = list(csv.reader(decoded[1].splitlines()))
+    if not rows or tuple(cell.strip() for cell in rows[0][:2]) != MAPPING_HEADERS[:2]:
+        raise InputError(path, 1, None, "列名对照文件的第一行应为：表头,字段,名册（名册可省略）")
+    bad, found = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = [cell.strip() for cell in row] + ["", ""]
+        header, column, registry = cells[:3]
+        if not header and not column:
+            continue
+        names = _registries_of(column, registry)
+        if not header or not names:
+            bad.append(number)
+        else:
+            found.append((header, _column_name(column, names[0]), names))
+    if bad:
+        reason = "无法识别的对照行：字段须为标准列的英文名或中文表头，名册须为六个名册之一"
+        raise InputError(path, bad, "字段", reason)
+    return found
+
+
+def _registries_of(column: str, registry: str) -> tuple[str, ...]:
+    """The registries a mapping row holds for: the one it names, else every registry that
+    has the column (empty when the names are unknown)."""
+    if registry:
+        chosen = [r for r in REGISTRIES.values() if registry in (r.name, r.chinese)]
+    else:
+        chosen = list(REGISTRIES.values())
+    return tuple(r.name for r in chosen if _column_name(column, r.name))
+
+
+def _column_name(column: str, registry: str) -> str | None:
+    for candidate in REGISTRIES[registry].columns:
+        if column in (candidate.name, candidate.header):
+            return candidate.name
+    return None
+
+
+def name_hint(*names: str) -> str | None:
+    """The registry that a file, folder or sheet name names, if any (the first name that
+    names one wins)."""
+    for name in names:
+        for registry in REGISTRIES.values():
+            if name.strip().lower() in (registry.name, registry.chinese):
+                return registry.name
+        for registry, words in NAME_HINTS:
+            if any(word in name.lower() for word in words):
+                return registry
+    return None
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """A table's registry and how its headers map: contract column -> position."""
+
+    registry: Registry
+    positions: dict[str, int]
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Required columns the headers lack (a derivable record id is not missing)."""
+        return tuple(name for name in self.registry.required
+                     if name not in self.positions and name != "record_id")  # fmt: skip
+
+
+def recognise(vocabulary: Vocabulary, headers: Sequence[str], hint: str | None) -> Recognition:
+    """The registry whose columns the headers hold best: complete ones (every required column
+    present) before incomplete, then the most columns mapped, then the one the name hints."""
+
+    def rank(recognition: Recognition) -> tuple:
+        name = recognition.registry.name
+        return (not recognition.missing, len(recognition.positions), name == hint)
+
+    candidates = [map_headers(vocabulary, registry, headers) for registry in REGISTRIES.values()]
+    return max(candidates, key=rank)
+
+
+def map_headers(vocabulary: Vocabulary, registry: Registry, headers: Sequence[str]
+                ) -> Recognition:  # fmt: skip
+    """The first position of each contract column among the headers."""
+    positions: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        name = vocabulary.column(registry.name, header)
+        if name is not None and name not in positions:
+            positions[name] = position
+    return Recognition(registry, positions)

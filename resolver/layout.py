@@ -1,0 +1,202 @@
+"""Where a registry's table sits in a grid, and which of its rows are data.
+
+Offices put title lines above the header, merge a parent header over two rows, number the
+columns in a 栏次 row, and end with 合计 rows and 制表人 footers. This module finds the header
+row (or the two rows of a two-row header), recognises the registry from the headers, and sorts
+the rows below it into data and rows that are not data, each with its reason, so that every
+row a person sees is either read or named.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from resolver.headers import Recognition, Vocabulary, recognise
+from resolver.reading import Grid
+
+HEADER_SCAN_ROWS = 30
+MIN_HEADER_COLUMNS = 2
+# Who a row is about: a row with none of these filled is empty, one with only a 合计 or footer
+# word in them is no person (a 合计 row carries counts and sums in its other columns). A table
+# without a person's name or ID is identified by its codes instead.
+PERSON = ("name", "id_number", "payee_name", "payee_id_number")
+CODES = ("record_id", "case_no", "hukou_no", "poverty_hh_no", "cert_no")
+SUMMARY = (
+    r"^\s*(?:本页|本月|本表|全县|全旗|全镇|全乡|全村|总)?\s*(?:合\s*计|总\s*计|小\s*计|累\s*计)"
+)
+FOOTER = (r"^\s*(?:制表人|制表|填表人|填报人|审核人|审核|审批人|负责人|单位负责人|经办人|"
+          r"分管领导|主管领导|制表日期|填报日期|填表日期|报送日期|说明|注|填报单位|单位)\s*[:：]"
+          r"|^\s*以下(?:空白|无数据|无)")  # fmt: skip
+SKIP_REASONS = {
+    "title": "表头上方的标题行",
+    "column_numbers": "栏次行（列序号）",
+    "summary": "合计行",
+    "footer": "表尾（制表人、审核人、说明等）",
+    "repeated_header": "重复的表头行",
+    "blank": "空行（没有姓名、证件号等标识）",
+}
+_COLUMN_NUMBER = re.compile(r"^(?:\d+|栏次|序号|[甲乙丙丁])$")
+
+
+@dataclass(frozen=True)
+class Header:
+    """The header of a grid's table: its text per column and the grid indices it spans."""
+
+    texts: list[str]
+    indices: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Located:
+    """A grid's table: header, registry, and the grid indices of its data rows; every other
+    row of the grid is in ``skipped`` as (row number, reason)."""
+
+    grid: Grid
+    header: Header
+    recognition: Recognition
+    data: np.ndarray
+    skipped: list[tuple[int, str]]
+
+    @property
+    def header_rows(self) -> tuple[int, ...]:
+        return tuple(self.grid.row_numbers[index] for index in self.header.indices)
+
+    @property
+    def title(self) -> str:
+        """The text above the header (a title says the month or year of the table)."""
+        first = self.header.indices[0]
+        return " ".join(" ".join(dict.fromkeys(self.grid.row(i))) for i in range(first))
+
+
+def find_header(grid: Grid, vocabulary: Vocabulary) -> Header | None:
+    """The row among the first ones with the most known headers (at least two), joined with
+    the row above or below when the two read as one header (a parent over its children)."""
+    rows = [grid.row(index) for index in range(min(grid.height, HEADER_SCAN_ROWS))]
+    scores = [_known(row, vocabulary) for row in rows]
+    if not scores or max(scores) < MIN_HEADER_COLUMNS:
+        return None
+    best = scores.index(max(scores))
+    chosen = Header(rows[best], (best,))
+    for upper in (best - 1, best):
+        if upper < 0 or upper + 1 >= len(rows):
+            continue
+        texts = _combined(rows[upper], rows[upper + 1], vocabulary)
+        score = _known(texts, vocabulary)
+        joins = score > _known(chosen.texts, vocabulary) or (
+            upper == best - 1 and score == scores[best] and scores[upper] > 0
+            and texts != rows[best])  # fmt: skip
+        if joins:
+            chosen = Header(texts, (upper, upper + 1))
+    return chosen
+
+
+def _known(texts: list[str], vocabulary: Vocabulary) -> int:
+    return len({text for text in texts if vocabulary.known(text)})
+
+
+def _combined(parent: list[str], child: list[str], vocabulary: Vocabulary) -> list[str]:
+    """Two header rows as one: per column the child, the parent and child joined, or the
+    parent, whichever is a known header (the child when none is)."""
+    texts = []
+    for upper, lower in zip(parent, child, strict=True):
+        if not lower or upper == lower or not upper:
+            texts.append(lower or upper)
+            continue
+        options = (upper.strip() + lower.strip(), lower, upper)
+        texts.append(next((text for text in options if vocabulary.known(text)), lower))
+    return texts
+
+
+def locate(grid: Grid, vocabulary: Vocabulary, hint: str | None) -> Located | None:
+    """The grid's table, or None when no row of it reads as a header."""
+    header = find_header(grid, vocabulary)
+    if header is None:
+        return None
+    recognition = recognise(vocabulary, header.texts, hint)
+    skipped = [(grid.row_numbers[i], "title") for i in range(header.indices[0])]
+    start = header.indices[-1] + 1
+    if start < grid.height and _column_numbers(grid.row(start)):
+        skipped.append((grid.row_numbers[start], "column_numbers"))
+        start += 1
+    reasons = _row_reasons(grid, start, header, recognition)
+    numbers = np.asarray(grid.row_numbers[start:], dtype=np.int64)
+    for reason in SKIP_REASONS:
+        skipped += [(int(n), reason) for n in numbers[reasons == reason]]
+    after = grid.row_numbers[header.indices[-1]]
+    skipped += [(number, "blank") for number in grid.blank_rows if number > after]
+    data = np.flatnonzero(reasons == "") + start
+    return Located(grid, header, recognition, data, sorted(skipped))
+
+
+def _column_numbers(row: list[str]) -> bool:
+    """A 栏次 row: its filled cells are column numbers (1, 2, 3 … or 甲, 乙 …), rising."""
+    cells = [cell.strip() for cell in row if cell.strip()]
+    if len(cells) < MIN_HEADER_COLUMNS or not all(_COLUMN_NUMBER.match(c) for c in cells):
+        return False
+    numbers = [int(cell) for cell in cells if cell.isdigit()]
+    return len(numbers) >= MIN_HEADER_COLUMNS and numbers == sorted(set(numbers))
+
+
+def _row_reasons(grid: Grid, start: int, header: Header, recognition: Recognition) -> np.ndarray:
+    """Per grid row from ``start``: "" for data, else why it is not data."""
+    height = grid.height - start
+    reasons = np.full(height, "", dtype=object)
+    if height <= 0:
+        return reasons
+    region = [column.slice(start) for column in grid.columns]
+    positions = recognition.positions
+    mapped = list(positions.values())
+    identity = [positions[name] for name in PERSON if name in positions] or [
+        positions[name] for name in CODES if name in positions and name != "record_id"
+    ] or [position for name, position in positions.items() if name != "record_id"]  # fmt: skip
+    blank = np.ones(height, dtype=bool)
+    for position in identity:  # a numbered row of an empty template, a merged cell's tail
+        blank &= _is_blank(region[position])
+    reasons[blank] = "blank"
+    # a row that starts with 合计 or a footer word, or whose identity cells hold nothing else
+    first = _first_filled(region)
+    candidates = _matches(first, SUMMARY, FOOTER)
+    person = np.ones(height, dtype=bool)
+    for position in identity:
+        person &= _is_blank(region[position]) | _matches(region[position], SUMMARY, FOOTER)
+    rows = np.flatnonzero(candidates | person)
+    if len(rows):
+        picked = pa.array(rows)
+        for reason, pattern in (("footer", FOOTER), ("summary", SUMMARY)):
+            hit = np.zeros(len(rows), dtype=bool)
+            for column in region:
+                hit |= _matches(column.take(picked), pattern)
+            reasons[rows[hit]] = reason
+    repeated = np.zeros(height, dtype=int)
+    for position in mapped:
+        text = header.texts[position].strip()
+        repeated += np.asarray(pc.equal(pc.utf8_trim_whitespace(region[position]), text))
+    reasons[(repeated >= max(MIN_HEADER_COLUMNS, len(mapped) // 2)) & (reasons == "")] = (
+        "repeated_header"
+    )
+    return reasons
+
+
+def _first_filled(region: list[pa.Array]) -> pa.Array:
+    """Each row's first cell that is not blank."""
+    first = pa.nulls(len(region[0]), pa.string())
+    for column in region:
+        filled = pc.invert(pc.fill_null(pc.equal(pc.utf8_trim_whitespace(column), ""), True))
+        first = pc.if_else(pc.and_(pc.is_null(first), filled), column, first)
+    return first
+
+
+def _is_blank(column: pa.Array) -> np.ndarray:
+    return np.asarray(pc.fill_null(pc.equal(pc.utf8_trim_whitespace(column), ""), True))
+
+
+def _matches(column: pa.Array, *patterns: str) -> np.ndarray:
+    hit = np.zeros(len(column), dtype=bool)
+    for pattern in patterns:
+        hit |= np.asarray(pc.fill_null(pc.match_substring_regex(column, pattern), False))
+    return hit

@@ -1,0 +1,52 @@
+import pytest
+
+from resolver.errors import InputError
+from resolver.headers import header_key, load_vocabulary, name_hint, recognise
+
+
+def test_header_keys_ignore_width_spaces_units_marks_and_numbering():
+    assert header_key(" 家庭人均月纯收入（元） ") == header_key("家庭人均月纯收入")
+    assert header_key("*身份证\n号码") == header_key("1.身份证号码") == "身份证号码"
+
+
+def test_the_built_in_table_reads_office_headers_per_registry():
+    vocabulary = load_vocabulary()
+    assert vocabulary.column("assistance", "公民身份号码") == "id_number"
+    assert vocabulary.column("payments", "身份证号") == "payee_id_number"
+    assert vocabulary.column("payments", "姓名") == "payee_name"
+    assert vocabulary.column("assistance", "低保证号") == "case_no"
+    assert vocabulary.column("hukou", "低保证号") is None
+
+
+def test_a_registry_is_recognised_by_its_headers_before_its_name():
+    vocabulary = load_vocabulary()
+    headers = ["序号", "救助证号", "领款人姓名", "发放年月", "实发金额"]
+    assert recognise(vocabulary, headers, "assistance").registry.name == "payments"
+    deaths = recognise(vocabulary, ["姓名", "性别", "死亡时间", "乡镇"], None)
+    assert (deaths.registry.name, deaths.missing) == ("deaths", ())
+
+
+def test_names_hint_at_registries():
+    assert name_hint("低保资金发放_2024-11") == "payments"
+    assert name_hint("Sheet1", "分散供养特困人员") == "assistance"
+    assert name_hint("说明") is None
+
+
+def test_a_county_mapping_file_adds_headers_and_wins(tmp_path):
+    mapping = tmp_path / "对照.csv"
+    mapping.write_text("表头,字段,名册\n享受标记,是否保障对象,救助对象\n编号,record_id,\n", "gbk")
+    vocabulary = load_vocabulary(mapping)
+    assert vocabulary.column("assistance", "享受标记") == "covered"
+    assert vocabulary.column("hukou", "享受标记") is None
+    assert vocabulary.column("deaths", "编号") == "record_id"
+
+
+def test_a_bad_mapping_file_is_refused_naming_its_rows(tmp_path):
+    mapping = tmp_path / "对照.csv"
+    mapping.write_text("表头,字段\n享受标记,不存在的列\n标记,covered,不存在的名册\n", "utf-8")
+    with pytest.raises(InputError) as error:
+        load_vocabulary(mapping)
+    assert error.value.rows == (2, 3)
+    with pytest.raises(InputError, match="第一行应为"):
+        (tmp_path / "bad.csv").write_text("a,b\n", "utf-8")
+        load_vocabulary(tmp_path / "bad.csv")

@@ -1,0 +1,373 @@
+"""Drops laid out the way county offices save them read to the same rows as the plain file."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from resolver.db import connect
+from resolver.errors import InputError, InputErrors
+from resolver.ingest import check_drop, ingest_drop
+
+HEADER = [
+    "记录编号",
+    "救助证号",
+    "姓名",
+    "身份证号码",
+    "救助类型",
+    "是否保障对象",
+    "纳入日期",
+    "乡镇",
+]
+ROWS = [
+    ["A1", "DB001", "刘华", "532326199001011235", "低保", "是", "2021-03-02", "石羊镇"],
+    ["A2", "DB001", "王莉", "532326199201021228", "低保", "是", "2021-03-02", "石羊镇"],
+    ["A3", "DB001", "刘小明", "532326201503041213", "低保", "否", "2021-03-02", "石羊镇"],
+    ["A4", "TK002", "张伟", "532326194505061217", "特困", "是", "2019-11-20", "龙街乡"],
+    ["A5", "DB003", "李秀英", "532326196007081226", "低保", "是", "2022-01-15", "龙街乡"],
+]
+COMPARED = "case_no, name, id_number, program, covered, start_date, township"
+
+
+def read_rows(drop, **options):
+    con = connect(":memory:")
+    ingest_drop(con, drop, **options)
+    return sorted(con.execute(f"SELECT {COMPARED} FROM assistance").fetchall())
+
+
+def workbook(path, sheets, merges=None):
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        for cells in (merges or {}).get(name, []):
+            sheet.merge_cells(cells)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+
+
+def write_csv(path, rows, encoding="utf-8"):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+
+
+@pytest.fixture
+def plain(tmp_path):
+    write_csv(tmp_path / "plain" / "救助对象.csv", [HEADER, *ROWS])
+    return read_rows(tmp_path / "plain")
+
+
+def test_title_lines_above_the_header_are_skipped_and_named(tmp_path, plain):
+    drop = tmp_path / "drop"
+    title = ["某县2024年12月农村低保对象花名册"]
+    unit = ["填报单位：某县民政局", "", "", "", "", "", "单位：元"]
+    workbook(
+        drop / "救助对象.xlsx", {"花名册": [title, unit, HEADER, *ROWS]}, {"花名册": ["A1:H1"]}
+    )
+    assert read_rows(drop) == plain
+    con, errors = check_drop(drop)
+    assert errors == []
+    assert con.execute("SELECT header_rows FROM ingest_sources").fetchone() == ([3],)
+    skipped = con.execute("SELECT row_no, reason FROM ingest_skipped ORDER BY row_no").fetchall()
+    assert skipped == [(1, "表头上方的标题行"), (2, "表头上方的标题行")]
+
+
+def test_a_parent_header_over_two_rows_is_joined_with_its_children(tmp_path, plain):
+    parent = [
+        "记录编号",
+        "救助证号",
+        "家庭成员情况",
+        "",
+        "救助类型",
+        "是否保障对象",
+        "纳入日期",
+        "乡镇",
+    ]
+    child = ["", "", "姓名", "身份证号码", "", "", "", ""]
+    merges = ["C1:D1", "A1:A2", "B1:B2", "E1:E2", "F1:F2", "G1:G2", "H1:H2"]
+    workbook(tmp_path / "xlsx" / "救助对象.xlsx", {"表": [parent, child, *ROWS]}, {"表": merges})
+    write_csv(tmp_path / "csv" / "救助对象.csv", [parent, child, *ROWS])
+    assert read_rows(tmp_path / "xlsx") == plain
+    assert read_rows(tmp_path / "csv") == plain
+
+
+def test_a_payee_parent_header_names_the_payee_columns(tmp_path):
+    drop = tmp_path / "drop"
+    write_csv(drop / "救助对象.csv", [HEADER, *ROWS])
+    parent = ["记录编号", "救助证号", "领款人", "", "发放月份", "发放金额"]
+    child = ["", "", "姓名", "身份证号码", "", ""]
+    write_csv(drop / "发放记录.csv", [parent, child, ["F1", "DB001", "刘华", "532326199001011235",
+                                                        "2024-11", "700"]])  # fmt: skip
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    assert con.execute("SELECT payee_name, payee_id_number, amount FROM payments").fetchall() == [
+        ("刘华", "532326199001011235", 700)
+    ]
+
+
+def test_a_column_number_row_under_the_header_is_not_data(tmp_path, plain):
+    numbers = [str(i) for i in range(1, 9)]
+    write_csv(tmp_path / "drop" / "救助对象.csv", [HEADER, numbers, *ROWS])
+    assert read_rows(tmp_path / "drop") == plain
+
+
+def test_every_sheet_of_a_registry_is_read_and_an_instructions_sheet_is_named(tmp_path, plain):
+    drop = tmp_path / "drop"
+    sheets = {
+        "填表说明": [["填表说明：本表按乡镇分表填写"], ["身份证号码须为18位"]],
+        "石羊镇": [HEADER, *ROWS[:3]],
+        "龙街乡": [HEADER, *ROWS[3:]],
+    }
+    workbook(drop / "低保花名册.xlsx", sheets)
+    assert read_rows(drop) == plain
+    con, _ = check_drop(drop)
+    sheets_read = con.execute("SELECT sheet, rows FROM ingest_sources ORDER BY sheet").fetchall()
+    assert sheets_read == [("石羊镇", 3), ("龙街乡", 2)]
+    assert con.execute("SELECT sheet, reason FROM ingest_skipped").fetchall() == [
+        ("填表说明", "未找到表头（前 30 行中没有两个以上可识别的列名）")
+    ]
+
+
+def test_a_registry_in_several_files_and_subfolders_is_read_whole(tmp_path, plain):
+    drop = tmp_path / "drop"
+    write_csv(drop / "救助对象" / "石羊镇.csv", [HEADER, *ROWS[:3]])
+    workbook(drop / "分散供养特困人员.xlsx", {"Sheet1": [HEADER, ROWS[3]]})
+    write_csv(drop / "其他" / "龙街乡低保.txt", [HEADER, ROWS[4]], "gbk")
+    assert read_rows(drop) == plain
+
+
+def test_a_wps_file_is_read_for_what_its_bytes_are(tmp_path, plain):
+    workbook(tmp_path / "drop" / "book.xlsx", {"Sheet1": [HEADER, *ROWS]})
+    (tmp_path / "drop" / "book.xlsx").rename(tmp_path / "drop" / "救助对象.et")
+    assert read_rows(tmp_path / "drop") == plain
+
+
+def test_totals_footers_blank_and_repeated_header_rows_are_excluded_and_reported(tmp_path, plain):
+    drop = tmp_path / "drop"
+    total = ["合计", "", "", "", "", "", "", ""]
+    rows = [HEADER, *ROWS[:2], ["", "", "", "", "", "", "", ""], HEADER, *ROWS[2:],
+            ["3", "", "", "", "", "", "", ""], total, ["制表人：李梅", "", "", "", "审核人：王强"]]  # fmt: skip
+    workbook(drop / "救助对象.xlsx", {"Sheet1": rows})
+    assert read_rows(drop) == plain
+    con, _ = check_drop(drop)
+    reasons = con.execute("SELECT row_no, reason FROM ingest_skipped ORDER BY row_no").fetchall()
+    assert reasons == [(4, "空行（没有姓名、证件号等标识）"), (5, "重复的表头行"),
+                       (9, "空行（没有姓名、证件号等标识）"), (10, "合计行"),
+                       (11, "表尾（制表人、审核人、说明等）")]  # fmt: skip
+
+
+def test_a_payments_total_row_is_not_a_payment(tmp_path):
+    drop = tmp_path / "drop"
+    write_csv(drop / "救助对象.csv", [HEADER, *ROWS])
+    payments = [["记录编号", "救助证号", "发放月份", "发放金额"], ["F1", "DB001", "2024-11", "700"],
+                ["F2", "TK002", "2024-11", "1200"], ["总计", "", "", "1900"]]  # fmt: skip
+    write_csv(drop / "发放记录.csv", payments)
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    assert con.execute("SELECT sum(amount) FROM payments").fetchone() == (1900,)
+
+
+def test_household_cells_merged_down_over_members_are_filled_within_the_range(tmp_path, plain):
+    drop = tmp_path / "drop"
+    rows = [HEADER, *[[*row] for row in ROWS]]
+    for row in rows[2:4]:
+        row[1] = row[4] = row[6] = None  # the household's cells, merged from the first member
+    workbook(drop / "救助对象.xlsx", {"Sheet1": rows}, {"Sheet1": ["B2:B4", "E2:E4", "G2:G4"]})
+    assert read_rows(drop) == plain
+    con, _ = check_drop(drop)
+    notes = con.execute("SELECT notes FROM ingest_sources").fetchone()[0]
+    assert "6 个单元格按所在合并区域的值填充" in notes
+
+
+def test_office_headers_and_a_county_mapping_file(tmp_path, plain):
+    office = ["记录编号", "低保证号", "成员姓名", "公民身份号码", "保障类型", "是否享受", "审批时间",
+              "乡镇（街道）", "停保时间", "备注", "备注"]  # fmt: skip
+    rows = [[*row, "", "甲", "乙"] for row in ROWS]
+    write_csv(tmp_path / "drop" / "救助对象.csv", [office, *rows])
+    assert read_rows(tmp_path / "drop") == plain
+    county = [[*office[:5], "享受标记", *office[6:]], *rows]
+    write_csv(tmp_path / "county" / "救助对象.csv", county)
+    with pytest.raises(InputError, match="缺少必填列：是否保障对象"):
+        read_rows(tmp_path / "county")
+    mapping = tmp_path / "对照.csv"
+    write_csv(mapping, [["表头", "字段", "名册"], ["享受标记", "是否保障对象", "救助对象"]])
+    from resolver.headers import load_vocabulary
+
+    assert read_rows(tmp_path / "county", vocabulary=load_vocabulary(mapping)) == plain
+    con, _ = check_drop(tmp_path / "drop")
+    extras = con.execute("SELECT extra FROM raw_assistance LIMIT 1").fetchone()[0]
+    assert extras == {"备注": "甲", "备注（2）": "乙"}
+
+
+def test_without_record_ids_they_are_derived_from_file_sheet_and_row(tmp_path, plain):
+    write_csv(tmp_path / "drop" / "救助对象.csv", [HEADER[1:], *(row[1:] for row in ROWS)])
+    assert read_rows(tmp_path / "drop") == plain
+    con, _ = check_drop(tmp_path / "drop")
+    ids = [
+        row[0] for row in con.execute("SELECT record_id FROM assistance ORDER BY row_no").fetchall()
+    ]
+    assert ids == [f"救助对象-{n}" for n in range(2, 7)]
+    assert "记录编号按“文件名-工作表-行号”生成" in con.execute(
+        "SELECT notes FROM ingest_sources").fetchone()[0]  # fmt: skip
+
+
+def test_month_context_and_ambiguous_months(tmp_path):
+    drop = tmp_path / "drop"
+    write_csv(drop / "救助对象.csv", [HEADER, *ROWS])
+    head = ["记录编号", "救助证号", "发放月份", "发放金额"]
+    workbook(drop / "发放记录_2025-10.xlsx", {"Sheet1": [head, ["F1", "DB001", 2025.1, "700元/月"],
+                                                         ["F2", "DB003", "10月", "柒佰元整"]]})  # fmt: skip
+    workbook(drop / "发放" / "2024年.xlsx", {"Sheet1": [head, ["F3", "DB001", "11月份", "(700.00)"],
+                                                     ["F4", "DB003", 2024.1, "700"]]})  # fmt: skip
+    workbook(
+        drop / "发放" / "发放记录_2024年12月.xlsx",
+        {"Sheet1": [["记录编号", "救助证号", "发放金额"], ["F5", "DB001", "700"]]},
+    )
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    months = con.execute("SELECT record_id, pay_month, amount FROM payments ORDER BY 1").fetchall()
+    assert months == [("F1", "2025-10", 700), ("F2", "2025-10", 700), ("F3", "2024-11", 700),
+                      ("F4", None, 700), ("F5", "2024-12", 700)]  # fmt: skip
+    problems = dict(con.execute("SELECT record_id, problem FROM dq_findings "
+                                "WHERE registry = 'payments'").fetchall())  # fmt: skip
+    assert problems == {"F1": "month_from_context", "F2": "month_from_context",
+                        "F3": "amount_in_brackets", "F4": "month_ambiguous"}  # fmt: skip
+
+
+def test_excel_errors_are_reported_as_such_not_as_blank(tmp_path):
+    rows = [HEADER, *ROWS]
+    rows[1] = [*rows[1][:3], "#N/A", *rows[1][4:]]
+    workbook(tmp_path / "drop" / "救助对象.xlsx", {"Sheet1": rows})
+    con = connect(":memory:")
+    ingest_drop(con, tmp_path / "drop")
+    assert con.execute("SELECT record_id, column_name, problem, raw_value FROM dq_findings "
+                       "WHERE problem = 'excel_error'").fetchall() == [
+        ("A1", "id_number", "excel_error", "#N/A")]  # fmt: skip
+
+
+def test_a_stray_byte_in_a_gbk_file_is_reported_on_its_line_and_the_rest_is_read(tmp_path, plain):
+    drop = tmp_path / "drop"
+    write_csv(drop / "救助对象.csv", [HEADER, *ROWS], "gbk")
+    content = (drop / "救助对象.csv").read_bytes()
+    broken = content.replace("王莉".encode("gbk"), "王".encode("gbk") + b"\xff", 1)
+    (drop / "救助对象.csv").write_bytes(broken)
+    con, errors = check_drop(drop)
+    assert errors == []
+    assert con.execute("SELECT row_no, column_name FROM dq_findings "
+                       "WHERE problem = 'encoding_bad_bytes'").fetchall() == [(3, "name")]  # fmt: skip
+    assert (
+        "第 3 行含不是文字的字节" in con.execute("SELECT notes FROM ingest_sources").fetchone()[0]
+    )
+    others = [row for row in read_rows(drop) if row[1] != "王\ufffd"]
+    assert others == [row for row in plain if row[1] != "王莉"]
+
+
+def test_a_sheet_of_a_registry_without_a_required_column_is_refused_naming_sheet_and_row(tmp_path):
+    rows = [["某县低保花名册"], [h for h in HEADER if h != "纳入日期"]]
+    workbook(tmp_path / "drop" / "救助对象.xlsx", {"城关镇": rows})
+    with pytest.raises(InputError) as error:
+        ingest_drop(connect(":memory:"), tmp_path / "drop")
+    assert error.value.sheet == "城关镇" and error.value.rows == (2,)
+    assert (
+        "工作表「城关镇」；第 2 行；列「纳入日期」）：看起来是救助对象，但缺少必填列：纳入日期"
+        in str(error.value)
+    )
+
+
+def test_record_ids_repeated_across_two_files_name_both(tmp_path):
+    drop = tmp_path / "drop"
+    write_csv(drop / "救助对象.csv", [HEADER, *ROWS])
+    write_csv(drop / "救助对象(1).csv", [HEADER, ROWS[0]])
+    with pytest.raises(InputErrors) as error:
+        ingest_drop(connect(":memory:"), drop)
+    assert {(e.path.name, e.rows) for e in error.value.errors} == {
+        ("救助对象.csv", (2,)), ("救助对象(1).csv", (2,))}  # fmt: skip
+
+
+# Property: whatever the layout, the same rows come out.
+layouts = st.fixed_dictionaries({
+    "titles": st.integers(0, 2),
+    "two_row_header": st.booleans(),
+    "column_numbers": st.booleans(),
+    "sheets": st.integers(1, 3),
+    "instructions_first": st.booleans(),
+    "blank_after": st.sets(st.integers(0, len(ROWS) - 1), max_size=2),
+    "total": st.booleans(),
+    "footer": st.booleans(),
+    "merge_households": st.booleans(),
+})  # fmt: skip
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(layout=layouts)
+def test_any_office_layout_reads_to_the_plain_rows(tmp_path_factory, layout):
+    folder = tmp_path_factory.mktemp("plain")
+    write_csv(folder / "plain" / "救助对象.csv", [HEADER, *ROWS])
+    plain = read_rows(folder / "plain")
+    sheets, merges = {}, {}
+    if layout["instructions_first"]:
+        sheets["说明"] = [["填表说明"], ["按乡镇分表"]]
+    parts = [ROWS[i :: layout["sheets"]] for i in range(layout["sheets"])]
+    for number, part in enumerate(parts, start=1):
+        name = f"第{number}页"
+        rows, merged = [], []
+        rows += [[f"某县2024年低保花名册（{number}）"]] * layout["titles"]
+        if layout["two_row_header"]:
+            rows.append([*HEADER[:2], "家庭成员", "", *HEADER[4:]])
+            rows.append(["", "", "姓名", "身份证号码", "", "", "", ""])
+            top = len(rows) - 1
+            merged.append(f"C{top}:D{top}")
+        else:
+            rows.append(list(HEADER))
+        if layout["column_numbers"]:
+            rows.append([str(i) for i in range(1, 9)])
+        placed = []  # the sheet row of each member
+        for index, row in enumerate(part):
+            rows.append(list(row))
+            placed.append(len(rows))
+            if index in layout["blank_after"]:
+                rows.append([""] * 8)
+        if layout["merge_households"] and len(part) > 1 and part[0][1] == part[1][1]:
+            first, second = placed[:2]
+            rows[second - 1][1] = None  # the second member's 救助证号, merged from the first's
+            for between in range(first, second - 1):
+                rows[between][1] = None
+            merged.append(f"B{first}:B{second}")
+        if layout["total"]:
+            rows.append(["合计", f"{len(part)}户", "", "", "", "", "", ""])
+        if layout["footer"]:
+            rows.append(["制表人：李梅    审核人：王强"])
+        sheets[name], merges[name] = rows, merged
+    drop = folder / "drop"
+    workbook(drop / "低保对象花名册.xlsx", sheets, merges)
+    assert read_rows(drop) == plain
+
+
+# Whatever a file holds, ingest reads it or refuses it with a message: never a traceback.
+cells = st.one_of(st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=12), st.integers(-10, 10**6), st.floats(allow_nan=False),
+                  st.sampled_from(["#N/A", "合计", "制表人：", "2025.1", "(700.00)", "是（户主）",
+                                   "家庭成员情况", *HEADER]))  # fmt: skip
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(grid=st.lists(st.lists(cells, max_size=9), max_size=8), raw=st.binary(max_size=200))
+def test_no_input_ends_in_a_traceback(tmp_path_factory, grid, raw):
+    drop = tmp_path_factory.mktemp("fuzz") / "drop"
+    workbook(drop / "救助对象.xlsx", {"Sheet1": [HEADER, *grid]})
+    (drop / "发放记录.csv").write_bytes(raw)
+    try:
+        check_drop(drop)
+        ingest_drop(connect(":memory:"), drop)
+    except (InputError, InputErrors):
+        pass
