@@ -88,6 +88,8 @@ _YEAR_MONTH_DASHED = re.compile(r"(20\d{2})[\-_.](1[0-2]|0[1-9])(?!\d)")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
 _MONTH_ONLY = re.compile(r"^\s*(1[0-2]|0?[1-9])\s*月份?\s*$")
 _AMBIGUOUS_MONTH = re.compile(r"^\s*(\d{4})\.1\s*$")
+# Words in a table's names that say its program, when it has no 救助类型 column.
+_PROGRAM_WORDS = (("特困", ("特困", "五保", "供养")), ("低保", ("低保", "最低生活保障")))
 
 
 @dataclass
@@ -299,9 +301,8 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
         outcome.skips.append(replace(skip, reason=reason))
         return
     recognition = located.recognition
-    context = _month_context(grid, located)
-    missing = [name for name in recognition.missing
-               if not (name == "pay_month" and context and context[1])]  # fmt: skip
+    context = _context(grid, located)
+    missing = [name for name in recognition.missing if context.fill(name) is None]
     chinese = recognition.registry.chinese
     if missing and (hint == recognition.registry.name
                     or len(recognition.positions) >= MIN_COLUMNS_OF_A_REGISTRY):  # fmt: skip
@@ -316,17 +317,38 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
     outcome.sources.append(_prepare(located, vocabulary, context))
 
 
-def _month_context(grid: Grid, located: Located) -> tuple[int, int | None] | None:
-    """The (year, month or None) the sheet name, file name or title says the table is of."""
-    for text in (grid.sheet or "", grid.path.stem, located.title):
+@dataclass(frozen=True)
+class Context:
+    """What a table's sheet name, file name or title says of all its rows: the year and month
+    (a month's payment file), the program (a 特困 roster)."""
+
+    year: int | None = None
+    month: int | None = None
+    program: str | None = None
+
+    def fill(self, column: str) -> str | None:
+        """The value a column the table lacks takes from the context, if any."""
+        if column == "pay_month" and self.year and self.month:
+            return f"{self.year}-{self.month:02d}"
+        return self.program if column == "program" else None
+
+
+def _context(grid: Grid, located: Located) -> Context:
+    texts = (grid.sheet or "", grid.path.stem, located.title)
+    year = month = None
+    for text in texts:
         match = _YEAR_MONTH.search(text) or _YEAR_MONTH_DASHED.search(text)
         if match:
-            return int(match.group(1)), int(match.group(2))
-    for text in (grid.sheet or "", grid.path.stem, located.title):
+            year, month = int(match.group(1)), int(match.group(2))
+            break
+    for text in texts if year is None else ():
         match = _YEAR.search(text)
         if match:
-            return int(match.group(1)), None
-    return None
+            year = int(match.group(1))
+            break
+    programs = {program for text in texts for program, words in _PROGRAM_WORDS
+                if any(word in text for word in words)}  # fmt: skip
+    return Context(year, month, programs.pop() if len(programs) == 1 else None)
 
 
 def _written(source: Source, stem: Path) -> Source:
@@ -352,8 +374,7 @@ def _mapped(source: Source) -> Source:
 _PARTS = ("raw", "normalised", "findings")
 
 
-def _prepare(located: Located, vocabulary: Vocabulary, context: tuple[int, int | None] | None
-             ) -> Source:  # fmt: skip
+def _prepare(located: Located, vocabulary: Vocabulary, context: Context) -> Source:
     grid, recognition = located.grid, located.recognition
     registry, positions = recognition.registry, recognition.positions
     picked = pa.array(located.data)
@@ -376,7 +397,10 @@ def _prepare(located: Located, vocabulary: Vocabulary, context: tuple[int, int |
         raw[column.name] = values if values is not None else pa.nulls(height, pa.string())
         if column.name == "record_id":
             continue
-        read, filled = _in_context(column, values, context, height, notes)
+        read, filled = _in_context(column, values, context)
+        if values is None and context.fill(column.name) is not None:
+            read = pa.array([context.fill(column.name)] * height, pa.string())
+            notes.append(f"表中没有{column.header}列：按文件名、工作表名或标题取“{read[0]}”")
         outputs, problems = normalise_column(column.kind, blank if read is None else read)
         for (suffix, _), output in zip(outputs_of(column.kind), outputs, strict=True):
             normalised[column.name + suffix] = output
@@ -463,32 +487,25 @@ def _record_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array
     return record_ids, False
 
 
-def _in_context(column: Column, values: pa.Array | None, context, height: int,
-                notes: list[str]) -> tuple[pa.Array | None, pa.Array | None]:  # fmt: skip
+def _in_context(column: Column, values: pa.Array | None, context: Context
+                ) -> tuple[pa.Array | None, pa.Array | None]:  # fmt: skip
     """A month column as it reads in the table's context: ``11月`` in a table of 2024 is
     2024-11; ``2025.1`` (2025.10 typed as a number loses its 0) is the table's month when that
-    is January or October, else stays ambiguous; a payments table without a month column
-    takes the month its name says. Returns the values to normalise and which were filled."""
-    if column.kind != "month" or context is None:
+    is January or October, else stays ambiguous. Returns the values to normalise and which
+    were filled (None when none was)."""
+    pattern = f"{_MONTH_ONLY.pattern}|{_AMBIGUOUS_MONTH.pattern}"
+    if column.kind != "month" or values is None or context.year is None:
         return values, None
-    year, month = context
-    if values is not None and not pc.any(pc.match_substring_regex(
-            values, f"{_MONTH_ONLY.pattern}|{_AMBIGUOUS_MONTH.pattern}")).as_py():  # fmt: skip
+    if not pc.any(pc.match_substring_regex(values, pattern)).as_py():
         return values, None
-    if values is None:
-        if column.name != "pay_month" or month is None:
-            return None, None
-        notes.append(f"表中没有发放月份列：按文件或工作表名取 {year}-{month:02d}")
-        return pa.array([f"{year}-{month:02d}"] * height, pa.string()), None
-    texts = values.to_pylist()
     read, filled = [], []
-    for text in texts:
+    for text in values.to_pylist():
         only = _MONTH_ONLY.match(text or "")
         ambiguous = _AMBIGUOUS_MONTH.match(text or "")
         if only:
-            read.append(f"{year}-{int(only.group(1)):02d}")
-        elif ambiguous and int(ambiguous.group(1)) == year and month in (1, 10):
-            read.append(f"{year}-{month:02d}")
+            read.append(f"{context.year}-{int(only.group(1)):02d}")
+        elif ambiguous and int(ambiguous.group(1)) == context.year and context.month in (1, 10):
+            read.append(f"{context.year}-{context.month:02d}")
         else:
             read.append(text)
         filled.append(read[-1] != text)

@@ -34,6 +34,8 @@ UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 BOMS = ((UTF8_BOM, "utf-8-sig"), *((bom, "utf-16") for bom in UTF16_BOMS))
 LARGEST_EXACT_FLOAT = 1e15
+HEAD_BYTES, HEAD_LINES = 65536, 50  # where the fast CSV reader learns the table's width
+MAX_COLUMNS = 1000
 REPLACEMENT = "\ufffd"
 
 
@@ -169,30 +171,82 @@ _ALL_TEXT = pcsv.ConvertOptions(
 
 
 def _read_csv_arrow(path: Path, data: bytes, encoding: str) -> Grid | None:
-    """The fast reader, for UTF-8 ``data`` where every line is one row of the same width
-    (most files); None for the others (ragged rows, values spanning lines, not UTF-8)."""
-    read = pcsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24)
-    delimiter = _delimiter(data[:4096].decode("utf-8", errors="replace"))
-    parse = pcsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False)
+    """The fast reader, for UTF-8 ``data`` whose rows are one line each and at most as wide
+    as the widest of its first lines (most files; title lines and footers narrower than the
+    table are read too); None for the others (values spanning lines, wider rows below)."""
+    head = data[:HEAD_BYTES].decode("utf-8", errors="replace")
+    delimiter = _delimiter(head)
+    lines = head.split("\n")[:HEAD_LINES]
     try:
-        parsed = pcsv.read_csv(io.BytesIO(data), read_options=read, parse_options=parse,
-                               convert_options=_ALL_TEXT)  # fmt: skip
-    except pa.ArrowInvalid:
+        width = max((len(row) for row in csv.reader(lines, delimiter=delimiter)), default=1)
+    except csv.Error:  # a stray carriage return: the careful reader decides
         return None
-    if parsed.num_rows == 0 or parsed.num_columns > 1000:
+    if width > MAX_COLUMNS:
         return None
-    columns = [column.combine_chunks() for column in parsed.columns]
-    blank = np.ones(parsed.num_rows, dtype=bool)
+    narrow: list[tuple[int | None, str]] = []  # lines with fewer cells than the table
+
+    def keep_aside(row) -> str:
+        narrow.append((row.number, row.text))
+        return "skip"
+
+    parse = pcsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False,
+                              invalid_row_handler=keep_aside)  # fmt: skip
+    for threads in (True, False):  # line numbers of narrow lines come from one thread only
+        read = pcsv.ReadOptions(column_names=[f"f{i}" for i in range(width)],
+                                block_size=1 << 24, use_threads=threads)  # fmt: skip
+        try:
+            parsed = pcsv.read_csv(io.BytesIO(data), read_options=read, parse_options=parse,
+                                   convert_options=_ALL_TEXT)  # fmt: skip
+        except pa.ArrowInvalid:
+            return None
+        if not narrow or not threads:
+            break
+        narrow.clear()
+    columns = [column.combine_chunks().cast(pa.string()) for column in parsed.columns]
+    lines_of_rows = np.arange(1, parsed.num_rows + 1)
+    if narrow:
+        placed = _placed(narrow, delimiter, width, parsed.num_rows)
+        if placed is None:
+            return None
+        columns, lines_of_rows = placed(columns)
+    blank = np.ones(len(lines_of_rows), dtype=bool)
     for column in columns:
         blank &= np.asarray(pc.equal(pc.utf8_trim_whitespace(column), ""))
-    numbers = np.flatnonzero(~blank) + 1
-    if len(numbers) == 0:
+    if blank.all():
         raise InputError(path, None, None, "文件是空的：没有表头行")
-    keep = pa.array(numbers - 1)
-    log.debug("read %s: %d rows (csv, %s)", path.name, len(keep), encoding)
-    blank_rows = np.flatnonzero(blank[numbers[0] - 1 : numbers[-1]]) + numbers[0]
-    return Grid(path, None, "csv", encoding, [column.take(keep) for column in columns],
+    kept = np.flatnonzero(~blank)
+    numbers = lines_of_rows[kept]
+    blank_rows = lines_of_rows[np.flatnonzero(blank[kept[0] : kept[-1]]) + kept[0]]
+    log.debug("read %s: %d rows (csv, %s)", path.name, len(numbers), encoding)
+    take = pa.array(kept)
+    return Grid(path, None, "csv", encoding, [column.take(take) for column in columns],
                 numbers.tolist(), blank_rows=tuple(blank_rows.tolist()))  # fmt: skip
+
+
+def _placed(narrow: list[tuple[int | None, str]], delimiter: str, width: int, rows: int):
+    """A function putting the narrow lines back among the parsed rows, padded to the table's
+    width, in line order; None when they cannot be placed (a line number unknown, a value
+    spanning lines, a row wider than the table)."""
+    try:
+        cells = [next(csv.reader([text], delimiter=delimiter), []) for _, text in narrow]
+    except csv.Error:
+        return None
+    numbers = [number for number, _ in narrow]
+    if None in numbers or any(len(row) > width or text.count('"') % 2
+                              for row, (_, text) in zip(cells, narrow, strict=True)):  # fmt: skip
+        return None
+    lines = np.arange(1, rows + len(narrow) + 1)
+    parsed_lines = np.setdiff1d(lines, np.asarray(numbers))
+
+    def place(columns: list[pa.Array]) -> tuple[list[pa.Array], np.ndarray]:
+        padded = [row + [""] * (width - len(row)) for row in cells]
+        extra = [pa.array(list(column), pa.string()) for column in zip(*padded, strict=True)]
+        order = pa.array(np.argsort(np.concatenate([parsed_lines, numbers]), kind="stable"))
+        joined = [pa.concat_arrays([column, more]).take(order)
+                  for column, more in zip(columns, extra, strict=True)]  # fmt: skip
+        return joined, lines
+
+    return place
 
 
 def _read_workbook(path: Path, content: bytes) -> list[Grid]:

@@ -361,13 +361,43 @@ cells = st.one_of(st.text(st.characters(exclude_categories=("Cc", "Cs")), max_si
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(grid=st.lists(st.lists(cells, max_size=9), max_size=8), raw=st.binary(max_size=200))
-def test_no_input_ends_in_a_traceback(tmp_path_factory, grid, raw):
+@given(grid=st.lists(st.lists(cells, max_size=9), max_size=8), raw=st.binary(max_size=200),
+       lines=st.lists(st.lists(st.text(max_size=6), max_size=10), max_size=8))  # fmt: skip
+def test_no_input_ends_in_a_traceback(tmp_path_factory, grid, raw, lines):
     drop = tmp_path_factory.mktemp("fuzz") / "drop"
     workbook(drop / "救助对象.xlsx", {"Sheet1": [HEADER, *grid]})
     (drop / "发放记录.csv").write_bytes(raw)
+    text = "\n".join(
+        ",".join(line) for line in [["某县户籍人口"], ["记录编号", "户号", "姓名"], *lines]
+    )
+    (drop / "户籍人口.csv").write_text(text, encoding="utf-8", errors="replace")
     try:
         check_drop(drop)
         ingest_drop(connect(":memory:"), drop)
     except (InputError, InputErrors):
         pass
+
+
+def test_a_separate_tekun_file_without_a_program_column_takes_it_from_its_name(tmp_path):
+    drop = tmp_path / "drop"
+    write_csv(drop / "救助对象.csv", [HEADER, *ROWS[:3]])
+    without = [h for h in HEADER if h != "救助类型"]
+    workbook(drop / "分散供养特困人员.xlsx", {"Sheet1": [without, [*ROWS[3][:4], *ROWS[3][5:]]]})
+    con, errors = check_drop(drop)
+    assert errors == []
+    assert con.execute("SELECT record_id, program FROM assistance ORDER BY 1").fetchall() == [
+        ("A1", "dibao"), ("A2", "dibao"), ("A3", "dibao"), ("A4", "tekun")]  # fmt: skip
+    notes = con.execute("SELECT notes FROM ingest_sources WHERE file LIKE '分散%'").fetchone()[0]
+    assert "表中没有救助类型列：按文件名、工作表名或标题取“特困”" in notes
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_csv_with_a_title_line_and_a_footer_line_narrower_than_its_table(
+    tmp_path, plain, encoding
+):
+    rows = [["某县2024年12月低保花名册"], [], HEADER, *ROWS, ["合计", "5人"], ["制表人：李梅"]]
+    write_csv(tmp_path / "drop" / "救助对象.csv", rows, encoding)
+    assert read_rows(tmp_path / "drop") == plain
+    con, _ = check_drop(tmp_path / "drop")
+    assert con.execute("SELECT row_no, reason FROM ingest_skipped ORDER BY 1").fetchall() == [
+        (1, "表头上方的标题行"), (9, "合计行"), (10, "表尾（制表人、审核人、说明等）")]  # fmt: skip
