@@ -49,7 +49,7 @@ from resolver.headers import Vocabulary, load_vocabulary, name_hint
 from resolver.idcard import USABLE, mask_id
 from resolver.layout import SKIP_REASONS, Located, locate
 from resolver.memory import collector_paused
-from resolver.normalize import EXCEL_ERRORS, normalize_distinct, outputs_of
+from resolver.normalize import EXCEL_ERRORS, NORMALIZERS, normalize_distinct, outputs_of
 from resolver.reading import REPLACEMENT, Grid, read_grids
 from resolver.registries import READ_EXTRAS, REGISTRIES, Column, Registry
 
@@ -64,6 +64,8 @@ NOT_TABLES = frozenset({".doc", ".docx", ".pdf", ".ppt", ".pptx", ".jpg", ".jpeg
                         ".zip", ".rar", ".7z", ".md", ".html", ".htm"})  # fmt: skip
 MIN_COLUMNS_OF_A_REGISTRY = 3
 SHEETS_PER_FILE = 1000
+# Kinds whose values say what a column is, whatever its header.
+VALUE_KINDS = frozenset({"program", "yes_no", "disability_type", "disability_level"})
 FINDINGS_SCHEMA = pa.schema(
     [
         ("registry", pa.string()),
@@ -300,8 +302,9 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
         )
         outcome.skips.append(replace(skip, reason=reason))
         return
-    recognition = located.recognition
     context = _context(grid, located)
+    located, notes = _found_by_values(located, context)
+    recognition = located.recognition
     missing = [name for name in recognition.missing if context.fill(name) is None]
     chinese = recognition.registry.chinese
     if missing and (hint == recognition.registry.name
@@ -314,7 +317,49 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
     if missing:
         outcome.skips.append(replace(skip, reason="不是名册表格（表头中可识别的列太少）"))
         return
-    outcome.sources.append(_prepare(located, vocabulary, context))
+    outcome.sources.append(_prepare(located, vocabulary, context, notes))
+
+
+def _found_by_values(located: Located, context: Context) -> tuple[Located, list[str]]:
+    """A required column no header names, found by its values when exactly one other column
+    holds them (a column of 低保/特困 is the 救助类型 whatever its header says), and notes that
+    say so. Only for columns whose values say what they are: enumerations, not names or dates."""
+    recognition = located.recognition
+    registry, positions = recognition.registry, dict(recognition.positions)
+    required = set(registry.required)
+    notes = []
+    for name in recognition.missing:
+        column = registry.column(name)
+        if column.kind not in VALUE_KINDS or context.fill(name) is not None:
+            continue
+        spare = [p for p in range(len(located.header.texts))
+                 if p not in positions.values() or (_name_at(positions, p) not in required)]  # fmt: skip
+        fitting = [p for p in spare if _values_fit(located, p, column.kind)]
+        if len(fitting) == 1:
+            [position] = fitting
+            taken = _name_at(positions, position)
+            if taken is not None:
+                del positions[taken]
+            positions[name] = position
+            header = located.header.texts[position].strip() or f"列{position + 1}"
+            notes.append(f"没有表头为{column.header}的列：列「{header}」的取值都是{column.header}的取值，"
+                         f"按{column.header}读取")  # fmt: skip
+    return replace(located, recognition=replace(recognition, positions=positions)), notes
+
+
+def _name_at(positions: dict[str, int], position: int) -> str | None:
+    return next((name for name, p in positions.items() if p == position), None)
+
+
+def _values_fit(located: Located, position: int, kind: str) -> bool:
+    """Whether the column's values (nine in ten at least, some not digits only) read as
+    ``kind``."""
+    values = located.grid.columns[position].take(pa.array(located.data))
+    distinct = [v for v in pc.unique(pc.utf8_trim_whitespace(values)).to_pylist() if v]
+    if not distinct or all(value.isdigit() for value in distinct):
+        return False
+    fits = sum(NORMALIZERS[kind](value)[1] is None for value in distinct)
+    return fits >= 0.9 * len(distinct)
 
 
 @dataclass(frozen=True)
@@ -374,14 +419,16 @@ def _mapped(source: Source) -> Source:
 _PARTS = ("raw", "normalised", "findings")
 
 
-def _prepare(located: Located, vocabulary: Vocabulary, context: Context) -> Source:
+def _prepare(located: Located, vocabulary: Vocabulary, context: Context, notes: list[str]
+             ) -> Source:  # fmt: skip
     grid, recognition = located.grid, located.recognition
     registry, positions = recognition.registry, recognition.positions
     picked = pa.array(located.data)
     cells = [column.take(picked) for column in grid.columns]
     height = len(located.data)
     row_numbers = pa.array(np.asarray(grid.row_numbers, dtype=np.int64)[located.data])
-    extras, unmapped, notes = _extras(located, vocabulary, cells)
+    extras, unmapped, more = _extras(located, vocabulary, cells)
+    notes = [*notes, *more]
     if grid.merged_cells:
         notes.append(f"合并单元格：{grid.merged_cells} 个单元格按所在合并区域的值填充")
     record_ids, derived = _record_ids(located, cells, row_numbers)

@@ -401,3 +401,16 @@ def test_a_csv_with_a_title_line_and_a_footer_line_narrower_than_its_table(
     con, _ = check_drop(tmp_path / "drop")
     assert con.execute("SELECT row_no, reason FROM ingest_skipped ORDER BY 1").fetchall() == [
         (1, "表头上方的标题行"), (9, "合计行"), (10, "表尾（制表人、审核人、说明等）")]  # fmt: skip
+
+
+def test_a_required_column_under_an_unknown_header_is_found_by_its_values(tmp_path, plain):
+    header = [h if h != "救助类型" else "享受待遇" for h in HEADER]
+    write_csv(tmp_path / "drop" / "救助对象.csv", [header, *ROWS])
+    assert read_rows(tmp_path / "drop") == plain
+    con, _ = check_drop(tmp_path / "drop")
+    notes = con.execute("SELECT notes FROM ingest_sources").fetchone()[0]
+    assert "列「享受待遇」的取值都是救助类型的取值，按救助类型读取" in notes
+    two = [[*header, "原类型"], *([*row, row[4]] for row in ROWS)]
+    write_csv(tmp_path / "two" / "救助对象.csv", two)
+    with pytest.raises(InputError, match="缺少必填列：救助类型"):  # two such columns: no guess
+        read_rows(tmp_path / "two")
