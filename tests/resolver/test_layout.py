@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from resolver.db import connect
 from resolver.errors import InputError, InputErrors
+from resolver.headers import load_vocabulary
 from resolver.ingest import check_drop, ingest_drop
 
 HEADER = [
@@ -192,14 +193,13 @@ def test_office_headers_and_a_county_mapping_file(tmp_path, plain):
     rows = [[*row, "", "甲", "乙"] for row in ROWS]
     write_csv(tmp_path / "drop" / "救助对象.csv", [office, *rows])
     assert read_rows(tmp_path / "drop") == plain
-    county = [[*office[:5], "享受标记", *office[6:]], *rows]
+    county = [[*office[:7], "所在片区", *office[8:]], *rows]
     write_csv(tmp_path / "county" / "救助对象.csv", county)
-    with pytest.raises(InputError, match="缺少必填列：是否保障对象"):
-        read_rows(tmp_path / "county")
+    assert read_rows(tmp_path / "county") != plain  # the township is not read
+    con, _ = check_drop(tmp_path / "county")
+    assert "所在片区" in con.execute("SELECT unmapped FROM ingest_sources").fetchone()[0]
     mapping = tmp_path / "对照.csv"
-    write_csv(mapping, [["表头", "字段", "名册"], ["享受标记", "是否保障对象", "救助对象"]])
-    from resolver.headers import load_vocabulary
-
+    write_csv(mapping, [["表头", "字段", "名册"], ["所在片区", "乡镇", ""]])
     assert read_rows(tmp_path / "county", vocabulary=load_vocabulary(mapping)) == plain
     con, _ = check_drop(tmp_path / "drop")
     extras = con.execute("SELECT extra FROM raw_assistance LIMIT 1").fetchone()[0]

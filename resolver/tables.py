@@ -1,0 +1,373 @@
+"""One table of a drop (a sheet, or a CSV file) read, checked and normalised.
+
+A located table (``resolver.layout``) becomes a ``Source``: the raw values as read, the
+normalised columns beside them, and a data-quality finding for every problem in a row. Its
+sheet name, file name and title are its context: the year and month of a payments file, the
+program of a 特困 roster. Work is columnar: each column is normalised through its distinct
+values only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from resolver.errors import InputError, raise_collected
+from resolver.headers import Vocabulary
+from resolver.idcard import USABLE, mask_id
+from resolver.layout import Located
+from resolver.normalize import EXCEL_ERRORS, NORMALIZERS, normalize_distinct, outputs_of
+from resolver.reading import REPLACEMENT, Grid
+from resolver.registries import READ_EXTRAS, Column, Registry
+
+SENSITIVE = ("id_number", "payee_id_number", "cert_no", "bank_account")
+# Kinds whose values say what a column is, whatever its header.
+VALUE_KINDS = frozenset({"program", "yes_no", "disability_type", "disability_level"})
+
+
+FINDINGS_SCHEMA = pa.schema(
+    [
+        ("registry", pa.string()),
+        ("record_id", pa.string()),
+        ("source_no", pa.int64()),
+        ("row_no", pa.int64()),
+        ("column_name", pa.string()),
+        ("problem", pa.string()),
+        ("raw_value", pa.string()),
+    ]
+)
+
+
+# (column, column it must agree with, problem) for checks between the columns of one row.
+AGREEMENTS = (
+    ("birth_date", "id_number_birth_date", "birth_date_conflicts_id"),
+    ("gender", "id_number_gender", "gender_conflicts_id"),
+    ("cert_no_id_number", "id_number", "cert_conflicts_id"),
+    ("cert_no_type", "disability_type", "cert_conflicts_type"),
+    ("cert_no_level", "disability_level", "cert_conflicts_level"),
+)
+_YEAR_MONTH = re.compile(r"(20\d{2}|19\d{2})\s*[年.\-_/]?\s*(1[0-2]|0?[1-9])\s*月")
+_YEAR_MONTH_DASHED = re.compile(r"(20\d{2})[\-_.](1[0-2]|0[1-9])(?!\d)")
+_YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
+_MONTH_ONLY = re.compile(r"^\s*(1[0-2]|0?[1-9])\s*月份?\s*$")
+_AMBIGUOUS_MONTH = re.compile(r"^\s*(\d{4})\.1\s*$")
+# Words in a table's names that say its program, when it has no 救助类型 column.
+_PROGRAM_WORDS = (("特困", ("特困", "五保", "供养")), ("低保", ("低保", "最低生活保障")))
+
+
+@dataclass
+class Source:
+    """One table of a file (a sheet, or the CSV itself), read, checked and normalised. Its
+    tables are None while a worker process hands them over (``resolver.ingest``)."""
+
+    registry: Registry
+    path: Path
+    sheet: str | None
+    file_format: str
+    encoding: str | None
+    header_rows: tuple[int, ...]
+    mapping: list[tuple[str, str]]
+    unmapped: list[str]
+    skipped: list[tuple[int, str]]
+    notes: list[str]
+    merged_cells: int
+    raw: pa.Table | None
+    normalised: pa.Table | None
+    findings: list[pa.Table]
+    spilled: Path | None = None  # where a worker wrote the tables
+    number: int = -1  # source_no
+
+    @property
+    def rows(self) -> int:
+        return self.normalised.num_rows if self.normalised is not None else 0
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a table's sheet name, file name or title says of all its rows: the year and month
+    (a month's payment file), the program (a 特困 roster)."""
+
+    year: int | None = None
+    month: int | None = None
+    program: str | None = None
+
+    def fill(self, column: str) -> str | None:
+        """The value a column the table lacks takes from the context, if any."""
+        if column == "pay_month" and self.year and self.month:
+            return f"{self.year}-{self.month:02d}"
+        return self.program if column == "program" else None
+
+
+def table_context(grid: Grid, located: Located) -> Context:
+    texts = (grid.sheet or "", grid.path.stem, located.title)
+    year = month = None
+    for text in texts:
+        match = _YEAR_MONTH.search(text) or _YEAR_MONTH_DASHED.search(text)
+        if match:
+            year, month = int(match.group(1)), int(match.group(2))
+            break
+    for text in texts if year is None else ():
+        match = _YEAR.search(text)
+        if match:
+            year = int(match.group(1))
+            break
+    programs = {program for text in texts for program, words in _PROGRAM_WORDS
+                if any(word in text for word in words)}  # fmt: skip
+    return Context(year, month, programs.pop() if len(programs) == 1 else None)
+
+
+def found_by_values(located: Located, context: Context) -> tuple[Located, list[str]]:
+    """A required column no header names, found by its values when exactly one other column
+    holds them (a column of 低保/特困 is the 救助类型 whatever its header says), and notes that
+    say so. Only for columns whose values say what they are: enumerations, not names or dates."""
+    recognition = located.recognition
+    registry, positions = recognition.registry, dict(recognition.positions)
+    required = set(registry.required)
+    notes = []
+    for name in recognition.missing:
+        column = registry.column(name)
+        if column.kind not in VALUE_KINDS or context.fill(name) is not None:
+            continue
+        spare = [p for p in range(len(located.header.texts))
+                 if p not in positions.values() or (_name_at(positions, p) not in required)]  # fmt: skip
+        fitting = [p for p in spare if _values_fit(located, p, column.kind)]
+        if len(fitting) == 1:
+            [position] = fitting
+            taken = _name_at(positions, position)
+            if taken is not None:
+                del positions[taken]
+            positions[name] = position
+            header = located.header.texts[position].strip() or f"列{position + 1}"
+            notes.append(f"没有表头为{column.header}的列：列「{header}」的取值都是{column.header}的取值，"
+                         f"按{column.header}读取")  # fmt: skip
+    return replace(located, recognition=replace(recognition, positions=positions)), notes
+
+
+def _name_at(positions: dict[str, int], position: int) -> str | None:
+    return next((name for name, p in positions.items() if p == position), None)
+
+
+def _values_fit(located: Located, position: int, kind: str) -> bool:
+    """Whether the column's values (nine in ten at least, some not digits only) read as
+    ``kind``."""
+    values = located.grid.columns[position].take(pa.array(located.data))
+    distinct = [v for v in pc.unique(pc.utf8_trim_whitespace(values)).to_pylist() if v]
+    if not distinct or all(value.isdigit() for value in distinct):
+        return False
+    fits = sum(NORMALIZERS[kind](value)[1] is None for value in distinct)
+    return fits >= 0.9 * len(distinct)
+
+
+def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, notes: list[str]
+             ) -> Source:  # fmt: skip
+    grid, recognition = located.grid, located.recognition
+    registry, positions = recognition.registry, recognition.positions
+    picked = pa.array(located.data)
+    cells = [column.take(picked) for column in grid.columns]
+    height = len(located.data)
+    row_numbers = pa.array(np.asarray(grid.row_numbers, dtype=np.int64)[located.data])
+    extras, unmapped, more = _extras(located, vocabulary, cells)
+    notes = [*notes, *more]
+    if grid.merged_cells:
+        notes.append(f"合并单元格：{grid.merged_cells} 个单元格按所在合并区域的值填充")
+    record_ids, derived = _record_ids(located, cells, row_numbers)
+    if derived:
+        notes.append("表中没有记录编号列：记录编号按“文件名-工作表-行号”生成")
+    blank = pa.array([""] * height, pa.string())
+    raw: dict[str, pa.Array] = {"row_no": row_numbers}
+    normalised: dict[str, pa.Array] = {"record_id": record_ids, "row_no": row_numbers}
+    findings: list[pa.Table] = []
+    for column in registry.columns:
+        position = positions.get(column.name)
+        values = cells[position] if position is not None else None
+        raw[column.name] = values if values is not None else pa.nulls(height, pa.string())
+        if column.name == "record_id":
+            continue
+        read, filled = _in_context(column, values, context)
+        if values is None and context.fill(column.name) is not None:
+            read = pa.array([context.fill(column.name)] * height, pa.string())
+            notes.append(f"表中没有{column.header}列：按文件名、工作表名或标题取“{read[0]}”")
+        outputs, problems = normalise_column(column.kind, blank if read is None else read)
+        for (suffix, _), output in zip(outputs_of(column.kind), outputs, strict=True):
+            normalised[column.name + suffix] = output
+        if values is not None:
+            problems = _with_required_blanks(column, values, problems)
+            if filled is not None:
+                problems = pc.if_else(pc.and_(filled, pc.is_null(problems)),
+                                      "month_from_context", problems)  # fmt: skip
+            if grid.bad_lines:
+                damaged = pc.fill_null(pc.match_substring(values, REPLACEMENT), False)
+                problems = pc.if_else(damaged, "encoding_bad_bytes", problems)
+            findings.append(findings_of(registry, column.name, problems, values, normalised))
+    raw["extra"] = _extra_map(cells, extras, height)
+    normalised_table = pa.table(normalised)
+    findings += _row_findings(registry, normalised_table)
+    if grid.bad_lines:
+        lines = "、".join(map(str, grid.bad_lines[:20]))
+        notes.append(
+            f"第 {lines} 行含不是文字的字节，已显示为“{REPLACEMENT}”并照常读取，请核对原文件"
+        )
+    mapping = [(located.header.texts[position], name) for name, position in positions.items()]
+    return Source(
+        registry, grid.path, grid.sheet, grid.file_format, grid.encoding, located.header_rows,
+        mapping, unmapped, located.skipped, notes, grid.merged_cells, pa.table(raw),
+        normalised_table, findings,
+    )  # fmt: skip
+
+
+def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
+            ) -> tuple[list[tuple[int, str]], list[str], list[str]]:  # fmt: skip
+    """The columns kept as extras (position, a header unique within the table), the headers
+    no contract column took, and notes on columns that repeat a mapped one."""
+    registry, positions = located.recognition.registry, located.recognition.positions
+    texts = located.header.texts
+    taken = set(positions.values())
+    extras, unmapped, notes = [], [], []
+    seen: Counter[str] = Counter()
+    for position, text in enumerate(texts):
+        if position in taken:
+            continue
+        label = text.strip() or f"列{position + 1}"
+        if not text.strip() and bool(np.all(_blank(cells[position]))):
+            continue  # an empty column beside the table
+        name = vocabulary.column(registry.name, text)
+        if label in READ_EXTRAS.get(registry.name, ()):
+            pass  # a column Doudi reads from the extras
+        elif name is not None:
+            first = texts[positions[name]].strip()
+            notes.append(f"列「{label}」与列「{first}」都是{registry.column(name).header}："
+                         "读取前一列，此列作为附加列保留")  # fmt: skip
+        else:
+            unmapped.append(label)
+        seen[label] += 1
+        extras.append((position, label if seen[label] == 1 else f"{label}（{seen[label]}）"))
+    return extras, unmapped, notes
+
+
+def _blank(values: pa.Array) -> np.ndarray:
+    return np.asarray(pc.fill_null(pc.equal(pc.utf8_trim_whitespace(values), ""), True))
+
+
+def _record_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array
+                ) -> tuple[pa.Array, bool]:  # fmt: skip
+    """The record ids of the rows, and whether they were derived (no 记录编号 column): then
+    from the file name, sheet and row, which stay the same while the file does."""
+    grid = located.grid
+    position = located.recognition.positions.get("record_id")
+    if position is None:
+        prefix = grid.path.stem + (f"-{grid.sheet}" if grid.sheet else "")
+        ids = pc.binary_join_element_wise(prefix, pc.cast(row_numbers, pa.string()), "-")
+        return ids, True
+    (record_ids,), _ = normalise_column("code", cells[position])
+    numbers = np.asarray(row_numbers)
+    counts = pc.value_counts(record_ids)
+    repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+    header = located.header.texts[position]
+    errors = []
+    for rows, reason in ((numbers[np.asarray(pc.is_null(record_ids))], "记录编号为空"),
+                         (numbers[np.asarray(pc.is_in(record_ids, repeated).fill_null(False))],
+                          "记录编号重复")):  # fmt: skip
+        if len(rows):
+            errors.append(InputError(grid.path, rows.tolist(), header, reason, grid.sheet))
+    raise_collected(errors)
+    return record_ids, False
+
+
+def _in_context(column: Column, values: pa.Array | None, context: Context
+                ) -> tuple[pa.Array | None, pa.Array | None]:  # fmt: skip
+    """A month column as it reads in the table's context: ``11月`` in a table of 2024 is
+    2024-11; ``2025.1`` (2025.10 typed as a number loses its 0) is the table's month when that
+    is January or October, else stays ambiguous. Returns the values to normalise and which
+    were filled (None when none was)."""
+    pattern = f"{_MONTH_ONLY.pattern}|{_AMBIGUOUS_MONTH.pattern}"
+    if column.kind != "month" or values is None or context.year is None:
+        return values, None
+    if not pc.any(pc.match_substring_regex(values, pattern)).as_py():
+        return values, None
+    read, filled = [], []
+    for text in values.to_pylist():
+        only = _MONTH_ONLY.match(text or "")
+        ambiguous = _AMBIGUOUS_MONTH.match(text or "")
+        if only:
+            read.append(f"{context.year}-{int(only.group(1)):02d}")
+        elif ambiguous and int(ambiguous.group(1)) == context.year and context.month in (1, 10):
+            read.append(f"{context.year}-{context.month:02d}")
+        else:
+            read.append(text)
+        filled.append(read[-1] != text)
+    return pa.array(read, pa.string()), pa.array(filled, pa.bool_())
+
+
+def normalise_column(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.Array]:
+    """Normalise a column of text through its distinct values: one array per output column
+    of the kind, and the problem of each row (null when none)."""
+    encoded = pc.dictionary_encode(values)
+    outputs, problems = normalize_distinct(kind, encoded.dictionary)
+    return [output.take(encoded.indices) for output in outputs], problems.take(encoded.indices)
+
+
+def _with_required_blanks(column: Column, values: pa.Array, problems: pa.Array) -> pa.Array:
+    if not column.required:
+        return problems
+    blank = pc.equal(pc.utf8_trim_whitespace(values), "")
+    return pc.if_else(pc.and_(blank, pc.is_null(problems)), "required_blank", problems)
+
+
+def findings_of(
+    registry: Registry, column: str, problems: pa.Array, shown: pa.Array, normalised: dict
+) -> pa.Table:
+    """The findings of the rows whose ``problems`` entry is set, with the value ``shown``."""
+    rows = pc.indices_nonzero(pc.is_valid(problems))
+    values = shown.take(rows).cast(pa.string()).to_pylist()
+    if column.startswith(SENSITIVE) or column.endswith("id_number"):
+        values = [value if value in EXCEL_ERRORS else mask_id((value or "").strip())
+                  for value in values]  # fmt: skip
+    columns = [
+        pa.array([registry.name] * len(rows), pa.string()),
+        normalised["record_id"].take(rows),
+        pa.nulls(len(rows), pa.int64()),
+        normalised["row_no"].take(rows),
+        pa.array([column] * len(rows), pa.string()),
+        problems.take(rows),
+        pa.array(values, pa.string()),
+    ]
+    return pa.Table.from_arrays(columns, schema=FINDINGS_SCHEMA)
+
+
+def _row_findings(registry: Registry, normalised: pa.Table) -> list[pa.Table]:
+    """Problems between the columns of one row: an ID that contradicts the birth date or
+    gender given beside it, a certificate of another person, an end before the start."""
+    columns = {name: normalised.column(name).combine_chunks() for name in normalised.column_names}
+    findings = []
+    for column, other, problem in AGREEMENTS:
+        if column not in columns or other not in columns:
+            continue
+        differs = pc.fill_null(pc.not_equal(columns[column], columns[other]), False)
+        if other == "id_number":
+            differs = pc.and_(differs, pc.is_in(columns["id_number_status"], pa.array(USABLE)))
+        flagged = pc.if_else(differs, problem, pa.scalar(None, pa.string()))
+        findings.append(findings_of(registry, column, flagged, columns[column], columns))
+    if "end_date" in columns:
+        before = pc.fill_null(pc.less(columns["end_date"], columns["start_date"]), False)
+        flagged = pc.if_else(before, "end_before_start", pa.scalar(None, pa.string()))
+        findings.append(findings_of(registry, "end_date", flagged, columns["end_date"], columns))
+    return findings
+
+
+def _extra_map(cells: list[pa.Array], extras: list[tuple[int, str]], height: int) -> pa.Array:
+    """The unlisted columns of every row as a map from header to the text as read (null when
+    the table has none: storing an empty map per row costs as much as a column of text)."""
+    width = len(extras)
+    if not width:
+        return pa.nulls(height, pa.map_(pa.string(), pa.string()))
+    offsets = pa.array(np.arange(height + 1, dtype=np.int32) * width)
+    keys = pa.array([header for _, header in extras] * height, pa.string())
+    texts = [cells[position].to_numpy(zero_copy_only=False) for position, _ in extras]
+    values = pa.array(np.column_stack(texts).ravel() if height else [], pa.string())
+    return pa.MapArray.from_arrays(offsets, keys, values)
