@@ -18,9 +18,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from models.bench import run_bench
 from models.cases import CASE_LABELS
-from models.evaluation import (
+from models.evaluation.bench import run_bench
+from models.evaluation.cases import (
     CalibrationBin,
     CaseEvaluation,
     CaseScores,
@@ -28,13 +28,13 @@ from models.evaluation import (
     evaluate_cases,
     fit_risk_model,
 )
+from models.evaluation.linking import LinkScores, evaluate_linking
 from models.pipeline import run_pipeline, write_entities
 from models.policy import RULE_LABELS, Policy, load_policy
 from models.risk import RiskModel
 from resolver.comparisons import CANDIDATE_RULES, candidate_rule
 from resolver.db import connect
 from resolver.errors import DoudiError, raise_collected
-from resolver.evaluation import LinkScores, evaluate_linking
 from resolver.headers import header_key, load_vocabulary
 from resolver.ingest import check_drop, ingest_drop
 from resolver.layout import SKIP_REASONS
@@ -49,7 +49,7 @@ from resolver.quality import (
 )
 from resolver.registries import REGISTRIES, column_header
 from resolver.settings import LinkSettings
-from resolver.synth import CALIBRATION, synthesize
+from resolver.synthetic import CALIBRATION, synthesize
 
 # The review server's modules (FastAPI, uvicorn, the ledgers' openpyxl) are imported by the
 # commands that serve or read published runs, so that `doudi run` starts without them.
@@ -334,7 +334,7 @@ def stress(
 ) -> None:
     """Doudi beside stock Splink with the same rules, on every variant county and on the
     independent generator's counties: precision, recall and money per case type."""
-    from models.stress import COUNTIES, stress_matrix
+    from models.evaluation.stress import COUNTIES, stress_matrix
 
     with _errors_reported():
         unknown = sorted(set(county or ()) - set(COUNTIES))
@@ -568,10 +568,12 @@ def run(
         settings = LinkSettings(seed=seed)
         if threshold is not None:
             settings = replace(settings, threshold=threshold)
+        if data_dir is None:  # the measurement wing's county, written first
+            data_dir = synthesize(out / "county", people=people, seed=seed).drop_dir
+            console.print(f"合成县（{people:,} 人）已写入 {data_dir.parent}")
         result = run_pipeline(
             data_dir, out, policy=load_policy(policy), settings=settings, db_path=db,
-            risk=RiskModel.load(risk_model), people=people, seed=seed,
-            vocabulary=load_vocabulary(columns),
+            risk=RiskModel.load(risk_model), vocabulary=load_vocabulary(columns),
         )  # fmt: skip
         print_drop(connect(result.db_path), result.out_dir / REPORT_NAME)
     print_policy(load_policy(policy))
@@ -626,8 +628,9 @@ def bench_api(
     with _errors_reported(), tempfile.TemporaryDirectory(prefix="doudi-bench-api-") as scratch:
         if db is None:
             out = workdir or Path(scratch)
-            db = run_pipeline(None, out, policy=load_policy(), settings=LinkSettings(seed=seed),
-                              people=people, seed=seed).db_path  # fmt: skip
+            drop = synthesize(out / "county", people=people, seed=seed).drop_dir
+            db = run_pipeline(drop, out, policy=load_policy(),
+                              settings=LinkSettings(seed=seed)).db_path  # fmt: skip
         figures = measure_api(db, seconds=seconds, connections=connections)
     table = Table(title=f"审核接口压测（单进程，{connections} 个并发连接，各 {seconds} 秒）")
     for header in ("场景", "请求/秒", "p50 (毫秒)", "p99 (毫秒)", "非 2xx"):

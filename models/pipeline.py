@@ -28,7 +28,6 @@ from resolver.ingest import ingest_drop
 from resolver.link import LinkReport, link_persons
 from resolver.memory import collector_paused
 from resolver.settings import LinkSettings
-from resolver.synth import synthesize
 
 log = logging.getLogger(__name__)
 
@@ -44,27 +43,22 @@ class RunResult:
 
 
 def run_pipeline(
-    data_dir: Path | None,
+    data_dir: Path,
     out_dir: Path,
     *,
     policy: Policy,
     settings: LinkSettings,
     db_path: Path | None = None,
     risk: RiskModel | None = None,
-    people: int = 20_000,
-    seed: int = 7,
     vocabulary: Vocabulary | None = None,
 ) -> RunResult:
-    """Run everything on ``data_dir`` (a synthetic county of ``people`` when None); cases are
-    scored by ``risk`` (the packaged model when None); headers are read with ``vocabulary``
-    (the built-in one when None)."""
+    """Run everything on the data drop ``data_dir``; cases are scored by ``risk`` (the
+    packaged model when None); headers are read with ``vocabulary`` (the built-in one when
+    None)."""
     risk = risk or RiskModel.load()
     out_dir.mkdir(parents=True, exist_ok=True)
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
-    if data_dir is None:
-        data_dir = synthesize(out_dir / "county", people=people, seed=seed).drop_dir
-        seconds["synth"], clock = _lap(clock)
     db_path = db_path or out_dir / "doudi.duckdb"
     con = connect(db_path)
     run_id = start_run(con, data_dir=str(data_dir), settings=settings, policy=policy, risk=risk)

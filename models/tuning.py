@@ -4,8 +4,8 @@
 (``resolver.link.recluster``: no scoring again, nothing written, reviewers' labels applied),
 builds the household graph on those persons and runs the detectors. ``what_if`` compares
 that with a published run's cases: which would appear and which would disappear.
-``sweep_thresholds`` does it over a range of thresholds, with precision and recall where a
-synthetic county's truth is given.
+``models.evaluation.sweep`` does it over a range of thresholds, with precision and recall
+against a synthetic county's truth.
 
 Person ids are stable (``resolver.identity``), so a finding the threshold does not touch
 keeps its case id and the comparison is by case id.
@@ -14,25 +14,18 @@ keeps its case id and the comparison is by case id.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
 
 from models.cases import Case
 from models.detectors import DETECTORS
-from models.evaluation import load_truth_cases, score_cases
 from models.graph import build_household_graph
 from models.pipeline import find_cases, rank_cases
 from models.policy import Policy
 from models.risk import RiskModel
-from resolver.evaluation import load_truth, score_clusters
 from resolver.link import Reclustered, recluster
 from resolver.memory import collector_paused
 from resolver.settings import LinkSettings
-
-SWEEP_THRESHOLDS = (0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999)
 
 
 @dataclass
@@ -124,44 +117,3 @@ def what_if(
         for name in DETECTORS
     }
     return WhatIf(run_id, settings.threshold, proposal, counts, appear, disappear)
-
-
-def sweep_thresholds(
-    con: duckdb.DuckDBPyConnection,
-    thresholds: tuple[float, ...] = SWEEP_THRESHOLDS,
-    *,
-    policy: Policy,
-    settings: LinkSettings,
-    risk: RiskModel,
-    truth_dir: Path | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per threshold: persons, links and (with ``truth_dir``) pairwise linking precision and
-    recall; per threshold and case type: cases, and with the truth precision and recall."""
-    truth = load_truth_cases(truth_dir, policy) if truth_dir else None
-    if truth_dir:
-        load_truth(con, truth_dir)
-    by_threshold, by_type = [], []
-    for threshold in thresholds:
-        proposal = cases_at(con, threshold, policy=policy, settings=settings, risk=risk)
-        row = {"threshold": threshold, "persons": proposal.persons, "links": proposal.links}
-        if truth_dir:
-            row |= _linking_scores(con, proposal.reclustered.entities)
-        by_threshold.append(row)
-        for name in DETECTORS:
-            found = sum(case.case_type == name for case in proposal.cases)
-            row = {"threshold": threshold, "case_type": name, "cases": found}
-            if truth is not None:
-                scores = score_cases(proposal.cases, truth, name)
-                row |= {"precision": scores.precision, "recall": scores.recall}
-            by_type.append(row)
-    return pd.DataFrame(by_threshold), pd.DataFrame(by_type)
-
-
-def _linking_scores(con: duckdb.DuckDBPyConnection, entities: pa.Table) -> dict[str, float]:
-    con.register("_tuning_clusters", entities.rename_columns(
-        ["registry", "record_id", "cluster"]))  # fmt: skip
-    try:
-        scores = score_clusters(con, "_tuning_clusters", "truth_persons")
-    finally:
-        con.unregister("_tuning_clusters")
-    return {"link_precision": scores.precision, "link_recall": scores.recall}

@@ -21,7 +21,7 @@
 import altair as alt
 import pandas as pd
 
-from models.workbench import open_workbench
+from models.evaluation.workbench import open_workbench
 from resolver.quality import completeness, findings_by_problem, problem_label, quality_summary
 
 bench = open_workbench()

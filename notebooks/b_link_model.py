@@ -17,7 +17,7 @@
 # %%
 import pandas as pd
 
-from models.workbench import open_workbench
+from models.evaluation.workbench import open_workbench
 from resolver.link import review_model
 
 bench = open_workbench()

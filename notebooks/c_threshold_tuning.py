@@ -21,9 +21,10 @@ import altair as alt
 import pandas as pd
 
 from models.cases import CASE_LABELS
-from models.tuning import SWEEP_THRESHOLDS, sweep_thresholds, what_if
-from models.workbench import open_workbench
-from resolver.evaluation import truth_pair_labels
+from models.evaluation.linking import truth_pair_labels
+from models.evaluation.sweep import SWEEP_THRESHOLDS, sweep_thresholds
+from models.evaluation.workbench import open_workbench
+from models.tuning import what_if
 from resolver.labels import current_labels, splink_labels
 from resolver.link import review_model
 

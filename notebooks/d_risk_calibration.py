@@ -20,9 +20,9 @@ import altair as alt
 import pandas as pd
 
 from models.cases import CASE_LABELS
-from models.evaluation import calibration_bins, case_labels, load_truth_cases
+from models.evaluation.cases import calibration_bins, case_labels, load_truth_cases
+from models.evaluation.workbench import open_workbench
 from models.tuning import cases_at
-from models.workbench import open_workbench
 
 bench = open_workbench()
 con, configuration = bench.con, bench.configuration

@@ -13,7 +13,8 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-from splink import DuckDBAPI, Linker, SettingsCreator
+import splink.comparison_library as cl
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 from resolver.db import connect
 
@@ -45,6 +46,35 @@ class Scored:
     pairs: pa.Table
     model: dict[str, Any]
     blocking_counts: list[tuple[str, int]] = field(default_factory=list)
+
+
+def stock_model(seed: int) -> tuple[dict[str, Any], Training]:
+    """The peer Doudi is measured beside: a Splink model built only from Splink's own
+    comparison library (ID, name, birth date, village) and its usual blocking and training,
+    as a careful newcomer would build it."""
+    settings = {
+        "link_type": "dedupe_only",
+        "comparisons": [
+            cl.LevenshteinAtThresholds("id_number", [1, 2]),
+            cl.JaroWinklerAtThresholds("name", [0.9, 0.7]),
+            cl.DateOfBirthComparison("birth_date", input_is_string=False),
+            cl.ExactMatch("village"),
+        ],
+        "blocking_rules_to_generate_predictions": [
+            block_on("id_number"),
+            block_on("name", "birth_date"),
+            block_on("name", "village"),
+        ],
+    }
+    training = Training(
+        prior_rules=["l.id_number = r.id_number"],
+        prior_recall=0.8,
+        em_rules=["l.name = r.name", "l.id_number = r.id_number"],
+        u_max_pairs=2e6,
+        em_max_pairs=1e6,
+        seed=seed,
+    )
+    return settings, training
 
 
 def score_pairs_with_splink(

@@ -9,6 +9,7 @@ from api.storage import opened
 from models.pipeline import run_pipeline
 from models.policy import load_policy
 from resolver.settings import LinkSettings
+from resolver.synthetic import synthesize
 from tests.api.served import Server
 
 ROLES = ("auditor", "analyst", "consumer", "admin")
@@ -17,8 +18,9 @@ ROLES = ("auditor", "analyst", "consumer", "admin")
 @pytest.fixture(scope="module")
 def county(tmp_path_factory):
     out = tmp_path_factory.mktemp("review")
-    result = run_pipeline(None, out / "run", policy=load_policy(), settings=LinkSettings(),
-                          db_path=out / "doudi.duckdb", people=6000, seed=5)  # fmt: skip
+    drop = synthesize(out / "run" / "county", people=6000, seed=5).drop_dir
+    result = run_pipeline(drop, out / "run", policy=load_policy(), settings=LinkSettings(),
+                          db_path=out / "doudi.duckdb")  # fmt: skip
     with opened(result.db_path) as storage:
         tokens = {role: storage.create_token(name=f"{role}-1", role=role) for role in ROLES}
         tokens["auditor2"] = storage.create_token(name="审计员乙", role="auditor")

@@ -7,12 +7,12 @@ import json
 
 import pytest
 
-from models.evaluation import load_truth_cases, method_cases, score_cases
+from models.evaluation.cases import load_truth_cases, method_cases, score_cases
 from models.pipeline import run_pipeline
 from models.policy import load_policy
 from resolver.db import connect
 from resolver.settings import LinkSettings
-from resolver.synth import CASE_TYPES  # the types the default policy raises
+from resolver.synthetic import CASE_TYPES, synthesize  # the types the default policy raises
 
 # Which case type each negative control must not raise.
 CONTROLS = {
@@ -27,9 +27,8 @@ CONTROLS = {
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("run")
-    result = run_pipeline(
-        None, out, policy=load_policy(), settings=LinkSettings(), people=10_000, seed=21
-    )
+    drop = synthesize(out / "county", people=10_000, seed=21).drop_dir
+    result = run_pipeline(drop, out, policy=load_policy(), settings=LinkSettings())
     cases = [json.loads(line) for line in (out / "cases.jsonl").read_text().splitlines()]
     truth = [
         json.loads(line) for line in (out / "county/truth/cases.jsonl").read_text().splitlines()

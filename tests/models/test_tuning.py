@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from models.evaluation.sweep import sweep_thresholds
 from models.pipeline import run_pipeline
 from models.policy import load_policy
 from models.risk import RiskModel
-from models.tuning import cases_at, sweep_thresholds, what_if
+from models.tuning import cases_at, what_if
 from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.settings import LinkSettings
+from resolver.synthetic import synthesize
 
 TOOLS = {"policy": load_policy(), "settings": LinkSettings(), "risk": RiskModel.load()}
 
@@ -18,8 +20,8 @@ TOOLS = {"policy": load_policy(), "settings": LinkSettings(), "risk": RiskModel.
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("tuning")
-    result = run_pipeline(None, out, policy=TOOLS["policy"], settings=TOOLS["settings"],
-                          people=3000, seed=11)  # fmt: skip
+    drop = synthesize(out / "county", people=3000, seed=11).drop_dir
+    result = run_pipeline(drop, out, policy=TOOLS["policy"], settings=TOOLS["settings"])
     con = connect(result.db_path)
     yield con, result
     con.close()

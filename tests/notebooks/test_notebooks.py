@@ -14,6 +14,7 @@ from nbclient import NotebookClient
 from models.pipeline import run_pipeline
 from models.policy import load_policy
 from resolver.settings import LinkSettings
+from resolver.synthetic import synthesize
 
 NOTEBOOKS = sorted((Path(__file__).parents[2] / "notebooks").glob("*.py"))
 
@@ -21,8 +22,8 @@ NOTEBOOKS = sorted((Path(__file__).parents[2] / "notebooks").glob("*.py"))
 @pytest.fixture(scope="module")
 def county(tmp_path_factory):
     out = tmp_path_factory.mktemp("notebooks")
-    result = run_pipeline(None, out, policy=load_policy(), settings=LinkSettings(),
-                          people=4000, seed=13)  # fmt: skip
+    drop = synthesize(out / "county", people=4000, seed=13).drop_dir
+    result = run_pipeline(drop, out, policy=load_policy(), settings=LinkSettings())
     return {"DOUDI_DB": str(result.db_path), "DOUDI_TRUTH": str(out / "county" / "truth")}
 
 

@@ -12,7 +12,7 @@ from resolver.db import connect
 from resolver.ingest import ingest_drop
 from resolver.normalize import fuzzy_pinyin
 from resolver.quality import quality_summary
-from resolver.synth import synthesize
+from resolver.synthetic import synthesize
 
 PEOPLE = 3000
 SEED = 5

@@ -17,7 +17,7 @@ from resolver.labels import current_labels, ensure_labels_table, record_label
 from resolver.link import link_persons
 from resolver.registries import PERSON_REGISTRIES
 from resolver.settings import LinkSettings
-from resolver.synth import synthesize
+from resolver.synthetic import synthesize
 
 REGION = "110105"  # not the synthetic county's region: no one there shares these IDs
 

@@ -20,7 +20,7 @@ from resolver.ingest import check_drop, ingest_drop
 from resolver.reading import read_grids
 from resolver.registries import REGISTRIES
 from resolver.settings import LinkSettings
-from resolver.synth import synthesize
+from resolver.synthetic import synthesize
 
 pytestmark = pytest.mark.slow
 

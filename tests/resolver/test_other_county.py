@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from resolver.other_county import write_other_county
+from resolver.synthetic import write_other_county
 
 PEOPLE = 2500
 STEMS = {

@@ -1,8 +1,8 @@
 import pytest
 
+from models.evaluation.linking import score_clusters
 from resolver.db import connect
 from resolver.errors import DoudiError
-from resolver.evaluation import score_clusters
 from resolver.settings import LinkSettings
 
 

@@ -21,7 +21,7 @@ from python_calamine import CalamineWorkbook
 from resolver.idcard import check_char, parse_id
 from resolver.reading import read_grids
 from resolver.registries import PERSON_REGISTRIES, REGISTRIES
-from resolver.synth import (
+from resolver.synthetic import (
     CASE_TYPES,
     CONTROL_TYPES,
     FILES,
@@ -93,7 +93,7 @@ def test_same_seed_gives_identical_bytes(noisy: SynthSummary, tmp_path: Path) ->
 
 def test_bytes_do_not_depend_on_the_process_hash_seed(noisy: SynthSummary, tmp_path: Path) -> None:
     script = (
-        "import sys; from pathlib import Path; from resolver.synth import synthesize; "
+        "import sys; from pathlib import Path; from resolver.synthetic import synthesize; "
         f"synthesize(Path(sys.argv[1]), people={PEOPLE}, seed={SEED})"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}

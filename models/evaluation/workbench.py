@@ -21,6 +21,7 @@ from models.policy import load_policy
 from models.publish import RunConfiguration, run_configuration, working_run
 from resolver.db import connect
 from resolver.settings import LinkSettings
+from resolver.synthetic import synthesize
 
 
 @dataclass
@@ -40,8 +41,8 @@ def open_workbench(*, people: int = 3000, seed: int = 7) -> Workbench:
     db_path, truth = os.environ.get("DOUDI_DB"), os.environ.get("DOUDI_TRUTH")
     if not db_path:
         out = Path(tempfile.mkdtemp(prefix="doudi-notebook-"))
-        result = run_pipeline(None, out, policy=load_policy(), settings=LinkSettings(),
-                              people=people, seed=seed)  # fmt: skip
+        drop = synthesize(out / "county", people=people, seed=seed).drop_dir
+        result = run_pipeline(drop, out, policy=load_policy(), settings=LinkSettings())
         db_path, truth = str(result.db_path), str(out / "county" / "truth")
     con = connect(db_path, read_only=True)
     run_id = working_run(con)

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from resolver.baselines import exact_id_clusters, stock_splink_clusters
+from models.evaluation.baselines import exact_id_clusters, stock_splink_clusters
 from resolver.errors import InputError
 from resolver.registries import PERSON_REGISTRIES
 

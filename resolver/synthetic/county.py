@@ -39,9 +39,9 @@ import numpy as np
 import opencc
 import pandas as pd
 
-from resolver import synth_names as names
 from resolver.idcard import CHECK_CHARS, WEIGHTS, check_char
 from resolver.registries import PERSON_REGISTRIES, REGISTRIES
+from resolver.synthetic import names
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from resolver.db import connect
 from resolver.ingest import ingest_drop
 from resolver.link import link_persons
 from resolver.settings import LinkSettings
-from resolver.synth import synthesize
+from resolver.synthetic import synthesize
 
 log = logging.getLogger(__name__)
 

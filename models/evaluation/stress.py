@@ -17,15 +17,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.evaluation import CaseEvaluation, evaluate_cases
+from models.evaluation.cases import CaseEvaluation, evaluate_cases
+from models.evaluation.linking import LinkScores, evaluate_linking
 from models.pipeline import run_pipeline
 from models.policy import load_policy
 from models.risk import RiskModel
 from resolver.db import connect
-from resolver.evaluation import LinkScores, evaluate_linking
-from resolver.other_county import write_other_county
 from resolver.settings import LinkSettings
-from resolver.synth import VARIANTS, synthesize
+from resolver.synthetic import VARIANTS, synthesize, write_other_county
 
 log = logging.getLogger(__name__)
 

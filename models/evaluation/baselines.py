@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import duckdb
 import pyarrow as pa
-import splink.comparison_library as cl
-from splink import block_on
 
 from resolver.clustering import components
 from resolver.db import table_names
 from resolver.registries import PERSON_REGISTRIES
-from resolver.splink_backend import Training, score_pairs_with_splink
+from resolver.splink_backend import score_pairs_with_splink, stock_model
 
 STOCK_THRESHOLD = 0.95
 
@@ -68,28 +66,7 @@ def stock_splink_clusters(con: duckdb.DuckDBPyConnection, table: str, *, seed: i
         f"SELECT registry || ':' || record_id AS unique_id, * EXCLUDE (registry, record_id) "
         f"FROM ({union})"
     ).to_arrow_table()
-    settings = {
-        "link_type": "dedupe_only",
-        "comparisons": [
-            cl.LevenshteinAtThresholds("id_number", [1, 2]),
-            cl.JaroWinklerAtThresholds("name", [0.9, 0.7]),
-            cl.DateOfBirthComparison("birth_date", input_is_string=False),
-            cl.ExactMatch("village"),
-        ],
-        "blocking_rules_to_generate_predictions": [
-            block_on("id_number"),
-            block_on("name", "birth_date"),
-            block_on("name", "village"),
-        ],
-    }
-    training = Training(
-        prior_rules=["l.id_number = r.id_number"],
-        prior_recall=0.8,
-        em_rules=["l.name = r.name", "l.id_number = r.id_number"],
-        u_max_pairs=2e6,
-        em_max_pairs=1e6,
-        seed=seed,
-    )
+    settings, training = stock_model(seed)
     scored = score_pairs_with_splink(rows, settings, threshold=STOCK_THRESHOLD, training=training)
     pairs = scored.pairs.select(["unique_id_l", "unique_id_r"]).to_pydict()
     cluster_of = components(rows.column("unique_id").to_pylist(), zip(*pairs.values(), strict=True))

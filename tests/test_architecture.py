@@ -1,0 +1,78 @@
+"""The rooms of the house and the doors between them (docs/architecture.md), checked on the
+imports of every module: a change that breaks a rule fails here."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("resolver", "models", "api")
+# The measurement wing: synthetic counties, scoring, peers, stress, bench.
+WING = ("resolver.synthetic", "models.evaluation", "api.loadtest")
+# The one entry that may open the wing: `doudi run` without a drop writes a synthetic county
+# first; `doudi evaluate`, `bench`, `stress`, `calibrate` measure.
+WING_ENTRIES = ("api.cli",)
+
+
+def _modules() -> dict[str, ast.Module]:
+    found = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+            found[name] = ast.parse(path.read_text(encoding="utf-8"))
+    return found
+
+
+MODULES = _modules()
+
+
+def _imports(tree: ast.Module) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+    return names
+
+
+def _within(name: str, rooms: tuple[str, ...]) -> bool:
+    return any(name == room or name.startswith(room + ".") for room in rooms)
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_imports_run_one_way_api_models_resolver(module):
+    below = {"resolver": ("models", "api"), "models": ("api",), "api": ()}[module.split(".")[0]]
+    assert not [name for name in _imports(MODULES[module]) if _within(name, below)]
+
+
+@pytest.mark.parametrize(
+    "module", sorted(m for m in MODULES if not _within(m, WING + WING_ENTRIES))
+)
+def test_no_product_module_imports_the_measurement_wing(module):
+    assert not [name for name in _imports(MODULES[module]) if _within(name, WING)]
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_only_the_backend_touches_splink(module):
+    touches = [name for name in _imports(MODULES[module]) if _within(name, ("splink",))]
+    assert not touches or module == "resolver.splink_backend"
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_only_one_module_opens_duckdb(module):
+    opens = [node for node in ast.walk(MODULES[module])
+             if isinstance(node, ast.Attribute) and node.attr == "connect"
+             and isinstance(node.value, ast.Name) and node.value.id == "duckdb"]  # fmt: skip
+    assert not opens or module == "resolver.db"
+
+
+def test_the_rules_see_the_wing_and_its_entries():
+    """The checks above are not vacuous: the wing is imported, by its entries only."""
+    importers = {module for module, tree in MODULES.items()
+                 if any(_within(name, WING) for name in _imports(tree))}  # fmt: skip
+    assert "api.cli" in importers
+    assert importers <= {m for m in MODULES if _within(m, WING + WING_ENTRIES)}
