@@ -1,0 +1,66 @@
+"""The ``doudi`` command's app, its consoles and options, and how errors and progress show."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from resolver.errors import DoudiError
+
+app = typer.Typer(help="Doudi (兜底): link assistance rosters with other registries.")
+# A report piped to a file or a CI log keeps its columns instead of wrapping at 80.
+console = Console(width=None if sys.stdout.isatty() else 140)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
+DbOption = Annotated[Path, typer.Option("--db", help="DuckDB file of the run.")]
+ColumnsOption = Annotated[
+    Path | None,
+    typer.Option("--columns", help="The county's own header table: CSV of 表头,字段[,名册]."),
+]
+REPORT_NAME = "数据问题清单.xlsx"
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING)
+    # Splink's notes on untrained levels are for --verbose; its errors always show.
+    logging.getLogger("splink").setLevel(logging.INFO if verbose else logging.ERROR)
+
+
+@contextmanager
+def errors_reported() -> Iterator[None]:
+    try:
+        yield
+    except DoudiError as error:
+        err_console.print(f"[bold red]错误[/]: {error}", markup=True, highlight=False)
+        raise typer.Exit(2) from error
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as error:  # a defect of Doudi's, never a clerk's: no traceback for them
+        if logging.getLogger().isEnabledFor(logging.INFO):  # --verbose: where it happened
+            logging.getLogger("doudi").exception("internal error")
+        err_console.print(f"[bold red]内部错误[/]: {type(error).__name__}: {error}。这不是数据的问题；"
+                          "请带上这条信息和所用的命令联系维护人员（加 --verbose 可看到详细位置）。",
+                          markup=True, highlight=False)  # fmt: skip
+        raise typer.Exit(3) from error
+
+
+@contextmanager
+def progress() -> Iterator:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        tasks: dict[str, int] = {}
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done)
+
+        yield on_progress

@@ -1,0 +1,162 @@
+"""The job: ``synth``, ``check``, ``ingest``, ``link`` and ``run``."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from api.cli.base import (
+    REPORT_NAME,
+    ColumnsOption,
+    DbOption,
+    app,
+    console,
+    errors_reported,
+    progress,
+)
+from api.cli.printers import print_drop, print_policy
+from models.cases import CASE_LABELS
+from models.pipeline import run_pipeline, write_entities
+from models.policy import load_policy
+from models.risk import RiskModel
+from resolver.comparisons import CANDIDATE_RULES, candidate_rule
+from resolver.db import connect
+from resolver.errors import raise_collected
+from resolver.headers import load_vocabulary
+from resolver.ingest import check_drop, ingest_drop
+from resolver.link import link_persons
+from resolver.registries import REGISTRIES
+from resolver.settings import LinkSettings
+from resolver.synthetic import synthesize
+
+
+@app.command()
+def synth(
+    out_dir: Annotated[Path, typer.Argument(help="Folder for drop/ and truth/.")],
+    people: Annotated[int, typer.Option(min=200)] = 20_000,
+    seed: Annotated[int, typer.Option()] = 7,
+    noise: Annotated[float, typer.Option(min=0.0, help="Multiplier of every noise rate.")] = 1.0,
+) -> None:
+    """Write a synthetic county: a data drop and its ground truth."""
+    with errors_reported():
+        summary = synthesize(out_dir, people=people, seed=seed, noise=noise)
+    console.print(f"数据包: {summary.drop_dir}   真值: {summary.truth_dir}")
+    for registry, rows in summary.rows.items():
+        console.print(f"  {REGISTRIES[registry].chinese} ({registry}): {rows:,} 行")
+
+
+@app.command()
+def check(
+    data_dir: Annotated[Path, typer.Argument(help="The data drop folder.")],
+    columns: ColumnsOption = None,
+    report: Annotated[Path, typer.Option(help="The findings workbook to write.")] = Path(
+        REPORT_NAME
+    ),
+) -> None:
+    """A dry run: how every file, sheet and row of a drop would be read; ingests nothing."""
+    with errors_reported():
+        with progress() as on_progress:
+            con, errors = check_drop(data_dir, vocabulary=load_vocabulary(columns),
+                                     on_progress=on_progress)  # fmt: skip
+        print_drop(con, report)
+        raise_collected(errors)
+    console.print("检查通过：可以导入。")
+
+
+@app.command()
+def ingest(
+    data_dir: Annotated[Path, typer.Argument(help="The data drop folder.")],
+    db: DbOption = Path("doudi.duckdb"),
+    columns: ColumnsOption = None,
+) -> None:
+    """Read a data drop into DuckDB and print how it was read and its data-quality report."""
+    with errors_reported():
+        con = connect(db)
+        with progress() as on_progress:
+            ingest_drop(con, data_dir, vocabulary=load_vocabulary(columns), on_progress=on_progress)
+        print_drop(con, db.parent / REPORT_NAME)
+
+
+@app.command()
+def link(
+    db: DbOption = Path("doudi.duckdb"),
+    threshold: Annotated[
+        float | None, typer.Option(min=0.0, max=1.0, help="Match probability to merge rows.")
+    ] = None,
+    settings_file: Annotated[
+        Path | None, typer.Option("--settings", help="Link settings JSON.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for entities.csv and the model.")] = None,
+) -> None:
+    """Resolve the ingested rows into persons and write entities.csv."""
+    with errors_reported():
+        settings = LinkSettings.load(settings_file) if settings_file else LinkSettings()
+        if threshold is not None:
+            settings = replace(settings, threshold=threshold)
+        con = connect(db)
+        report = link_persons(con, settings, count_comparisons=True)
+        out_dir = out or db.parent
+        write_entities(con, out_dir, settings)
+    blocking = Table(title="分块规则与比对次数")
+    blocking.add_column("分块规则")
+    blocking.add_column("新增比对", justify="right")
+    counts: dict[str, int] = {}
+    for rule, count in report.blocking_counts:
+        counts[candidate_rule(rule)] = counts.get(candidate_rule(rule), 0) + count
+    for rule, count in counts.items():
+        starred = rule in CANDIDATE_RULES
+        blocking.add_row(f"{rule} *" if starred else rule, f"{count:,}")
+    blocking.caption = "* 且至少一方身份证号缺失、有误或损坏（两个不同的有效证号必为两人）"
+    console.print(blocking)
+    console.print(
+        f"{report.rows:,} 行记录归并为 {report.persons:,} 人；采纳链接 {report.accepted_links:,} 条，"
+        f"待人工复核的可能匹配 {report.possible_matches:,} 对。"
+    )
+    console.print(f"已写出 {out_dir / 'entities.csv'}")
+
+
+@app.command()
+def run(
+    data_dir: Annotated[
+        Path | None, typer.Argument(help="The data drop; a synthetic county when omitted.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("doudi-run"),
+    db: Annotated[Path | None, typer.Option(help="DuckDB file (default OUT/doudi.duckdb).")] = None,
+    policy: Annotated[str, typer.Option(help="Policy name or JSON file.")] = "default",
+    threshold: Annotated[float | None, typer.Option(min=0.0, max=1.0)] = None,
+    risk_model: Annotated[
+        Path | None, typer.Option(help="Risk model JSON (default: the packaged one).")
+    ] = None,
+    people: Annotated[int, typer.Option(min=200, help="People of the synthetic county.")] = 20_000,
+    seed: Annotated[int, typer.Option()] = 7,
+    columns: ColumnsOption = None,
+) -> None:
+    """The main job: ingest, link, detect and score; writes entities.csv and cases.jsonl."""
+    with errors_reported():
+        settings = LinkSettings(seed=seed)
+        if threshold is not None:
+            settings = replace(settings, threshold=threshold)
+        if data_dir is None:  # the measurement wing's county, written first
+            data_dir = synthesize(out / "county", people=people, seed=seed).drop_dir
+            console.print(f"合成县（{people:,} 人）已写入 {data_dir.parent}")
+        result = run_pipeline(
+            data_dir, out, policy=load_policy(policy), settings=settings, db_path=db,
+            risk=RiskModel.load(risk_model), vocabulary=load_vocabulary(columns),
+        )  # fmt: skip
+        print_drop(connect(result.db_path), result.out_dir / REPORT_NAME)
+    print_policy(load_policy(policy))
+    table = Table(title="疑点线索")
+    table.add_column("类型")
+    table.add_column("条数", justify="right")
+    for case_type, count in result.cases_by_type.items():
+        table.add_row(CASE_LABELS[case_type], f"{count:,}")
+    console.print(table)
+    console.print(
+        f"{result.link.rows:,} 行记录归并为 {result.link.persons:,} 人；"
+        + "，".join(f"{stage} {seconds:.1f} 秒" for stage, seconds in result.seconds.items())
+    )
+    console.print(f"已写出 {result.out_dir / 'entities.csv'} 和 {result.out_dir / 'cases.jsonl'}")

@@ -1,0 +1,262 @@
+"""What the ``doudi`` commands print: the drop and its quality, policies, scores, stress and
+calibration tables (Chinese, for the people who read them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+from rich.table import Table
+
+from api.cli.base import console
+from models.cases import CASE_LABELS
+from models.evaluation.cases import (
+    CalibrationBin,
+    CaseEvaluation,
+    CaseScores,
+    ControlLeads,
+)
+from models.evaluation.linking import LinkScores
+from models.policy import RULE_LABELS, Policy
+from resolver.headers import header_key
+from resolver.layout import SKIP_REASONS
+from resolver.quality import (
+    findings_by_problem,
+    problem_label,
+    quality_summary,
+    skipped_whole,
+    source_summaries,
+    write_findings_workbook,
+)
+from resolver.registries import REGISTRIES, column_header
+
+
+def print_drop(con: duckdb.DuckDBPyConnection, report: Path) -> None:
+    """How the drop was read, its data-quality report, and the findings workbook."""
+    print_sources(con)
+    print_quality(con)
+    count = write_findings_workbook(con, report)
+    console.print(f"问题清单（{count:,} 条，含未读取的行）已写入 {report}")
+
+
+def print_sources(con: duckdb.DuckDBPyConnection) -> None:
+    """Per table read: registry, file, sheet, header rows, rows read and skipped, headers no
+    column took; then how each header was mapped, notes, and the files and sheets skipped."""
+    table = Table(title="读取情况（每个文件的每个工作表）")
+    for header in ("名册", "文件", "工作表", "表头行", "读取行数", "跳过的行", "未识别的列"):
+        table.add_column(header, justify="right" if header == "读取行数" else "left")
+    summaries = source_summaries(con)
+    for item in summaries:
+        skipped = "，".join(f"{SKIP_REASONS[reason]} {n}" for reason, n in item.skipped.items())
+        table.add_row(REGISTRIES[item.registry].chinese, item.file, item.sheet or "-",
+                      "、".join(map(str, item.header_rows)), f"{item.rows:,}", skipped or "-",
+                      "、".join(item.unmapped) or "-")  # fmt: skip
+    console.print(table)
+    for item in summaries:
+        where = item.file + (f"「{item.sheet}」" if item.sheet else "")
+        chinese = REGISTRIES[item.registry]
+        renamed = [f"{header.strip()}→{chinese.column(name).header}" for header, name in item.mapping
+                   if header_key(header) not in (header_key(name), header_key(chinese.column(name).header))]  # fmt: skip
+        if renamed:
+            console.print(f"{where} 按对照表读取的列：{'，'.join(renamed)}", highlight=False)
+        for note in item.notes:
+            console.print(f"{where} [yellow]注意[/]：{note}", highlight=False)
+    if any(item.unmapped for item in summaries):
+        console.print("[yellow]注意[/]：“未识别的列”作为附加列保留，不参与比对；如其实是标准列的另一种"
+                      "写法，请用 --columns 对照文件（CSV：表头,字段,名册）指定。", highlight=False)  # fmt: skip
+    whole = skipped_whole(con)
+    if whole:
+        skipped = Table(title="未读取的文件和工作表")
+        for header in ("文件", "工作表", "原因"):
+            skipped.add_column(header)
+        for file, sheet, reason in whole:
+            skipped.add_row(file, sheet or "-", reason)
+        console.print(skipped)
+
+
+QUALITY_HEADERS = ("名册", "文件", "行数", "有效", "15位升级", "疑似错误", "表格损坏", "空白",
+                   "日期无法识别", "其他问题")  # fmt: skip
+ID_STATUSES = ("valid", "upgraded", "invalid", "damaged", "blank")
+
+
+def print_quality(con: duckdb.DuckDBPyConnection) -> None:
+    """The data-quality tables: per registry, then per kind of finding."""
+    table = Table(title="数据质量报告 (身份证号: 有效 / 15位升级 / 疑似录入错误 / 表格损坏 / 空白)")
+    for header in QUALITY_HEADERS:
+        table.add_column(header, justify="left" if header in ("名册", "文件") else "right")
+    for row in quality_summary(con):
+        ids = row.ids
+        table.add_row(
+            REGISTRIES[row.registry].chinese,
+            row.file_name,
+            f"{row.rows:,}",
+            *(f"{ids.get(status, 0):,}" for status in ID_STATUSES),
+            f"{row.dates_unparsed:,}",
+            f"{row.other_problems:,}",
+        )
+    console.print(table)
+    details = Table(title="问题明细")
+    for header in ("名册", "字段", "问题", "条数"):
+        details.add_column(header, justify="right" if header == "条数" else "left")
+    for registry, column, problem, count in findings_by_problem(con):
+        details.add_row(
+            REGISTRIES[registry].chinese,
+            column_header(registry, column),
+            problem_label(problem),
+            f"{count:,}",
+        )
+    console.print(details)
+
+
+STRESS_TYPES = ("deceased_paid", "duplicate_enrollment", "split_household", "suspected_split",
+                "missed_disability")  # fmt: skip
+
+
+def print_stress(results) -> None:
+    """One table: per county and case type, precision, recall and reported over true money
+    of the cases found, Doudi beside stock Splink; then the leads on controls."""
+    table = Table(title="压力测试：各县、各类疑点（兜底 / Splink 默认模型 + 同样规则）")
+    for header in ("县", "类型", "真实", "兜底 精确率", "召回率", "金额", "Splink 精确率",
+                   "召回率", "金额"):  # fmt: skip
+        table.add_column(header, justify="left" if header in ("县", "类型") else "right")
+    for result in results:
+        for case_type in STRESS_TYPES:
+            doudi, stock = (result.cases.scores[method][case_type]
+                            for method in ("doudi", "stock_splink"))  # fmt: skip
+            if not (doudi.true or doudi.found or stock.found):
+                continue
+            table.add_row(result.county, CASE_LABELS[case_type], f"{doudi.true:,}",
+                          *(_stress_figures(doudi)), *(_stress_figures(stock)))  # fmt: skip
+    console.print(table)
+    leads = Table(title="对照组（不应成为疑点）被列为疑点：兜底 / Splink 默认模型 / 对照数"
+                        "（括号内：兜底列为疑似人为分户）")  # fmt: skip
+    leads.add_column("县")
+    kinds = sorted({kind for result in results for kind in result.cases.control_leads["doudi"]})
+    for kind in kinds:
+        leads.add_column(CONTROL_LABELS.get(kind, kind), justify="right")
+    for result in results:
+        doudi, stock = (result.cases.control_leads[method] for method in ("doudi", "stock_splink"))
+        leads.add_row(result.county, *(_control_figure(doudi.get(kind), stock.get(kind))
+                                       for kind in kinds))  # fmt: skip
+    console.print(leads)
+
+
+def _control_figure(doudi: ControlLeads | None, stock: ControlLeads | None) -> str:
+    if doudi is None or stock is None:
+        return "-"
+    lower = f"（{doudi.suspected}）" if doudi.suspected else ""
+    return f"{doudi.leads} / {stock.leads} / {doudi.controls}{lower}"
+
+
+def _stress_figures(score: CaseScores) -> tuple[str, str, str]:
+    accuracy = score.amount_accuracy
+    return (f"{score.precision:.3f}", f"{score.recall:.3f}",
+            "-" if accuracy is None else f"{accuracy:.3f}")  # fmt: skip
+
+
+def print_policy(policy: Policy) -> None:
+    console.print(f"政策：{policy.name}（第 {policy.version} 版）— {policy.source}")
+    if policy.defaults:
+        labels = "；".join(RULE_LABELS.get(name, name) for name in policy.defaults)
+        console.print(
+            f"[bold yellow]以下数值文件未作规定，沿用合同默认值，请按本地标准设置：[/]{labels}"
+        )
+
+
+def print_calibration(calibration: list[CalibrationBin]) -> None:
+    table = Table(title="风险评分校准（兜底的疑点）")
+    for header in ("评分区间", "疑点数", "属实", "属实比例", "平均评分"):
+        table.add_column(header, justify="left" if header == "评分区间" else "right")
+    for item in calibration:
+        table.add_row(f"[{item.low:.2f}, {item.high:.2f})", f"{item.cases:,}", f"{item.true:,}",
+                      f"{item.true / item.cases:.3f}", f"{item.mean_score:.3f}")  # fmt: skip
+    console.print(table)
+
+
+METHOD_LABELS = {"doudi": "兜底", "exact_id": "身份证号精确匹配", "stock_splink": "Splink 默认模型"}
+
+
+def print_link_scores(scores: dict[str, LinkScores]) -> None:
+    table = Table(title="人员归并评估")
+    table.add_column("指标")
+    for method in scores:
+        table.add_column(METHOD_LABELS[method], justify="right")
+    measures = [
+        ("成对精确率", "precision"),
+        ("成对召回率", "recall"),
+        ("成对 F1", "f1"),
+        ("B-cubed F1", "bcubed_f1"),
+        ("证号不一致对的召回率", "recall_ids_differ"),
+        ("含两个有效证号的类", "clusters_with_two_valid_ids"),
+    ]
+    for label, name in measures:
+        table.add_row(label, *(_figure(getattr(score, name)) for score in scores.values()))
+    first = next(iter(scores.values()))
+    for pair in first.recall_by_registry_pair:
+        table.add_row(
+            f"召回率 {_pair_label(pair)}",
+            *(_figure(score.recall_by_registry_pair.get(pair)) for score in scores.values()),
+        )
+    console.print(table)
+
+
+def print_case_scores(scores: dict[str, dict[str, CaseScores]]) -> None:
+    table = Table(title="疑点评估（按风险评分排序）")
+    table.add_column("类型")
+    table.add_column("指标")
+    for method in scores:
+        table.add_column(METHOD_LABELS[method], justify="right")
+    measures = [("精确率", "precision"), ("召回率", "recall"), ("平均精确率", "average_precision")]
+    for case_type, label in CASE_LABELS.items():
+        if not any(s[case_type].true or s[case_type].found for s in scores.values()):
+            continue  # neither in the truth nor raised under this policy: nothing to score
+        for measure, name in measures:
+            table.add_row(label, measure,
+                          *(_figure(getattr(s[case_type], name)) for s in scores.values()))  # fmt: skip
+        if any(s[case_type].amount_true for s in scores.values()):
+            table.add_row(label, "查出金额占比", *(
+                _figure(s[case_type].amount_found / s[case_type].amount_true)
+                for s in scores.values()))  # fmt: skip
+            table.add_row(label, "报告金额/应有金额",
+                          *(_figure(s[case_type].amount_accuracy) for s in scores.values()))  # fmt: skip
+    console.print(table)
+
+
+CONTROL_LABELS = {
+    "legit_single_person": "合规的单人户保障",
+    "legit_separate_household": "合规的分开立户（同院、共用电话）",
+    "stale_income": "仅已退出案件的旧收入偏低",
+    "mistyped_enrolled": "已纳入但证号录错的重度残疾人",
+    "lookalike": "同名同年同乡镇的他人死亡",
+    "twins": "双胞胎",
+    "death_within_grace": "宽限期内停发",
+    "wrong_death_notice": "误报死亡的在世人员",
+    "over_standard_within_exit": "渐退期内的超标准家庭",
+    "cross_hukou_split": "不同户号的分户（非拆户保障）",
+}
+
+
+def print_control_leads(cases: CaseEvaluation) -> None:
+    """How many of the truth's negative controls each method raised a lead on."""
+    table = Table(title="对照组（不应成为疑点）被列为疑点的数量 / 对照数（括号内：疑似人为分户）")
+    table.add_column("对照类型")
+    for method in cases.control_leads:
+        table.add_column(METHOD_LABELS[method], justify="right")
+    kinds = sorted({kind for leads in cases.control_leads.values() for kind in leads})
+    for kind in kinds:
+        table.add_row(CONTROL_LABELS.get(kind, kind), *(
+            f"{leads[kind].leads} / {leads[kind].controls}"
+            + (f"（{leads[kind].suspected}）" if leads[kind].suspected else "")
+            for leads in cases.control_leads.values()))  # fmt: skip
+    console.print(table)
+
+
+def _pair_label(pair: str) -> str:
+    first, second = pair.split("-")
+    return f"{REGISTRIES[first].chinese}-{REGISTRIES[second].chinese}"
+
+
+def _figure(value: float | int | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,}" if isinstance(value, int) else f"{value:.4f}"
