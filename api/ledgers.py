@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from api.published import STATUS_LABELS, Published
-from models.cases import CASE_LABELS
+from models.case_types import CASE_LABELS, CASE_TYPES
 from resolver.idcard import mask_id
 from resolver.normalize import code_label
 
@@ -33,7 +33,7 @@ SUMMARY_COLUMNS = ("乡镇", *CASE_LABELS.values(), "疑点合计", "涉及金�
                    "核查中或需入户核查", "待核查")  # fmt: skip
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 # Case types about a person outside the rosters: the form's inclusion columns apply.
-COVERAGE_TYPES = ("missed_disability", "unenrolled_key_person")
+COVERAGE_TYPES = tuple(name for name, spec in CASE_TYPES.items() if spec.coverage)
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\']")  # characters a sheet name may not hold
 
 

@@ -7,10 +7,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from models.case_types import CASE_TYPES
+
 Status = Literal["open", "in_review", "confirmed", "dismissed", "field_check"]
-CaseType = Literal["deceased_paid", "duplicate_enrollment", "split_household",
-                   "suspected_split", "missed_disability", "single_covered_member",
-                   "unenrolled_key_person", "over_standard", "roster_gap"]  # fmt: skip
+CaseType = Literal[tuple(CASE_TYPES)]  # the case-type registry's names
 Role = Literal["auditor", "analyst", "consumer", "admin"]
 
 

@@ -3,21 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from resolver.registries import REGISTRIES
-
-CASE_LABELS = {
-    "deceased_paid": "死亡后仍发放",
-    "duplicate_enrollment": "重复享受",
-    "split_household": "拆户保障",
-    "suspected_split": "疑似人为分户",
-    "missed_disability": "重度残疾未纳入",
-    "single_covered_member": "B、C类低保1户保1人",
-    "unenrolled_key_person": "重点人群未纳入保障",
-    "over_standard": "超标准未退出",
-    "roster_gap": "低保与建档立卡台账不一致",
-}
 
 
 @dataclass(frozen=True)
@@ -34,10 +22,11 @@ class Evidence:
         return f"[{REGISTRIES[self.registry].chinese} {self.record_id}] {self.text}"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Case:
     """``records``: every input row the finding rests on, as contract §3 lists them;
-    ``features``: the strength of the pattern, for the risk score."""
+    ``features``: the strength of the pattern, for the risk score. Frozen: scoring returns a
+    scored copy (``scored``)."""
 
     case_type: str
     records: list[tuple[str, str]]
@@ -47,6 +36,10 @@ class Case:
     features: dict[str, float] = field(default_factory=dict)
     risk_score: float | None = None
     score_reasons: list[str] = field(default_factory=list)
+
+    def scored(self, risk_score: float, reasons: list[str]) -> Case:
+        """This case with its risk score and the reasons for it."""
+        return replace(self, risk_score=risk_score, score_reasons=reasons)
 
     @property
     def case_id(self) -> str:

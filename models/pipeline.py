@@ -16,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from models.case_types import DETECTORS
 from models.cases import Case
-from models.detectors import DETECTORS
 from models.graph import build_household_graph
 from models.policy import Policy
 from models.publish import publish_run, start_run
@@ -116,9 +116,8 @@ def find_cases(graph, policy: Policy) -> list[Case]:
 
 def rank_cases(cases: list[Case], risk: RiskModel) -> list[Case]:
     """The cases scored by ``risk``, highest first."""
-    for case in cases:
-        case.risk_score, case.score_reasons = risk.explain(case)
-    return sorted(cases, key=lambda case: (-(case.risk_score or 0.0), case.case_id))
+    scored = [case.scored(*risk.explain(case)) for case in cases]
+    return sorted(scored, key=lambda case: (-(case.risk_score or 0.0), case.case_id))
 
 
 def write_entities(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: LinkSettings) -> None:

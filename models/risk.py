@@ -27,70 +27,12 @@ from scipy.optimize import minimize
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
+from models.case_types import CASE_TYPES
 from models.cases import Case
 from resolver.errors import DoudiError
 
-# Per case type: (feature, Chinese label, direction). The direction is what common sense
-# says the feature can do to the odds of a true finding (+1 raise, -1 lower): a learned
-# weight is kept to it, so that a handful of odd examples cannot teach the model that a
-# corroborated death is less likely true.
-IDENTITY = ("identity_logit", "身份关联强度", 1)
-FEATURES: dict[str, tuple[tuple[str, str, int], ...]] = {
-    "deceased_paid": (
-        IDENTITY,
-        ("corroborated", "死亡有两个来源或身份证号一致", 1),
-        ("log_months_after", "死亡后发放月数", 1),
-        ("notices", "死亡通知条数", 1),
-        ("signs_of_life", "死亡日期后的生存迹象", -1),
-        ("no_hukou", "户籍中查无此人（可能已注销）", 1),
-        ("log_candidates", "死亡记录可能对应的人数", -1),
-    ),
-    "duplicate_enrollment": (
-        IDENTITY,
-        ("both_programs", "同时享受低保和特困", 1),
-        ("same_valid_id", "两条记录身份证号一致", 1),
-        ("log_months_twice", "重复发放月数", 1),
-    ),
-    "split_household": (
-        IDENTITY,
-        ("cases", "分成的案件数", 1),
-        ("shared_identifiers", "分户案件共用的账号、电话", 1),
-        ("log_months", "同时在保月数", 1),
-    ),
-    "suspected_split": (
-        IDENTITY,
-        ("cases", "共用账号的案件数", 1),
-        ("weak_ties", "另共用的电话、住址", 1),
-        ("log_months", "同时在保月数", 1),
-    ),
-    "missed_disability": (
-        IDENTITY,
-        ("level", "残疾等级（数字越大越轻）", -1),
-        ("poverty_reasons", "贫困依据条数", 1),
-        ("was_enrolled", "曾纳入救助", -1),
-    ),
-    "single_covered_member": (
-        IDENTITY,
-        ("household_size", "家庭人数", 1),
-        ("class_c", "C类低保", 1),
-        ("listed", "名册所列家庭成员数", 1),
-    ),
-    "unenrolled_key_person": (
-        IDENTITY,
-        ("groups", "所属重点人群数", 1),
-        ("zero_labor", "整户无劳动力", 1),
-        ("below_standard", "收入低于低保标准", 1),
-    ),
-    "over_standard": (
-        ("income_ratio", "人均收入与低保标准之比", 1),
-        ("assessed", "有收入核定日期", 1),
-        ("log_months_after", "渐退期满后发放月数", 1),
-    ),
-    "roster_gap": (
-        IDENTITY,
-        ("members", "涉及人数", 1),
-    ),
-}
+# Per case type: (feature, Chinese label, direction), from the case-type registry.
+FEATURES = {name: spec.features for name, spec in CASE_TYPES.items()}
 
 
 def _logit(probability: float) -> float:

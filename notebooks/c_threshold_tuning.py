@@ -20,7 +20,7 @@
 import altair as alt
 import pandas as pd
 
-from models.cases import CASE_LABELS
+from models.case_types import CASE_LABELS
 from models.evaluation.linking import truth_pair_labels
 from models.evaluation.sweep import SWEEP_THRESHOLDS, sweep_thresholds
 from models.evaluation.workbench import open_workbench

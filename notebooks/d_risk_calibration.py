@@ -19,7 +19,7 @@
 import altair as alt
 import pandas as pd
 
-from models.cases import CASE_LABELS
+from models.case_types import CASE_LABELS
 from models.evaluation.cases import calibration_bins, case_labels, load_truth_cases
 from models.evaluation.workbench import open_workbench
 from models.tuning import cases_at

@@ -19,7 +19,7 @@ from api.cli.base import (
     progress,
 )
 from api.cli.printers import print_drop, print_policy
-from models.cases import CASE_LABELS
+from models.case_types import CASE_LABELS
 from models.pipeline import run_pipeline, write_entities
 from models.policy import load_policy
 from models.risk import RiskModel

@@ -20,7 +20,7 @@ from api.cli.printers import (
     print_link_scores,
     print_stress,
 )
-from models.cases import CASE_LABELS
+from models.case_types import CASE_LABELS
 from models.evaluation.bench import run_bench
 from models.evaluation.cases import (
     evaluate_cases,

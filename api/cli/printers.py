@@ -9,7 +9,7 @@ import duckdb
 from rich.table import Table
 
 from api.cli.base import console
-from models.cases import CASE_LABELS
+from models.case_types import CASE_LABELS
 from models.evaluation.cases import (
     CalibrationBin,
     CaseEvaluation,

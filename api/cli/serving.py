@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from api.cli.base import DbOption, app, console, errors_reported
-from models.cases import CASE_LABELS
+from models.case_types import CASE_LABELS
 from resolver.errors import DoudiError
 
 

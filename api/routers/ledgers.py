@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from api.deps import Reviewer, StorageDep, json_response
 from api.ledgers import ledger_workbook, summary_workbook
 from api.schemas import CaseType, Overview
-from models.cases import CASE_LABELS
+from models.case_types import CASE_LABELS
 
 router = APIRouter(prefix="/api", tags=["ledgers"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

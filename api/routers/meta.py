@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends
 from api.auth import Principal, authenticate
 from api.published import STATUS_LABELS
 from api.schemas import Me
-from models.cases import CASE_LABELS
+from models.case_types import CASE_LABELS
 from resolver.comparisons import doudi_comparisons
 from resolver.normalize import VOCABULARIES, code_label
 from resolver.registries import REGISTRIES

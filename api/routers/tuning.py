@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from api.auth import masked
 from api.deps import Analyst, StorageDep, answered
 from api.schemas import Triage, WhatIf
-from models.cases import CASE_LABELS
+from models.case_types import CASE_LABELS
 
 router = APIRouter(prefix="/api", tags=["tuning"])
 Limit = Annotated[int, Query(ge=1, le=1000)]

@@ -1,4 +1,5 @@
-"""The detectors: each a plain function ``detect_x(graph, policy) -> list[Case]``."""
+"""The detectors: each a plain function ``detect_x(graph, policy) -> list[Case]``; which case
+type each finds is in ``models.case_types``."""
 
 from models.detectors.deceased_paid import detect_deceased_paid
 from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
@@ -10,16 +11,14 @@ from models.detectors.split_household import detect_split_household
 from models.detectors.suspected_split import detect_suspected_split
 from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
 
-DETECTORS = {
-    "deceased_paid": detect_deceased_paid,
-    "duplicate_enrollment": detect_duplicate_enrollment,
-    "split_household": detect_split_household,
-    "suspected_split": detect_suspected_split,
-    "missed_disability": detect_missed_disability,
-    "single_covered_member": detect_single_covered_member,
-    "unenrolled_key_person": detect_unenrolled_key_person,
-    "over_standard": detect_over_standard,
-    "roster_gap": detect_roster_gap,
-}
-
-__all__ = ["DETECTORS"]
+__all__ = [
+    "detect_deceased_paid",
+    "detect_duplicate_enrollment",
+    "detect_missed_disability",
+    "detect_over_standard",
+    "detect_roster_gap",
+    "detect_single_covered_member",
+    "detect_split_household",
+    "detect_suspected_split",
+    "detect_unenrolled_key_person",
+]

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from models.case_types import DETECTORS
 from models.cases import Case
-from models.detectors import DETECTORS
 from models.graph import build_household_graph
 from models.pipeline import find_cases, rank_cases
 from models.policy import Policy

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from models.detectors import DETECTORS
+from models.case_types import DETECTORS
 from models.evaluation.cases import load_truth_cases, score_cases
 from models.evaluation.linking import load_truth, score_clusters
 from models.policy import Policy

@@ -1,0 +1,148 @@
+"""The case types: one spec each, from which every list of case types derives — the
+Chinese labels, the detectors the pipeline runs, the risk model's features, the API's enum
+and the ledgers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from models.detectors.deceased_paid import detect_deceased_paid
+from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
+from models.detectors.missed_disability import detect_missed_disability
+from models.detectors.over_standard import detect_over_standard
+from models.detectors.roster_gap import detect_roster_gap
+from models.detectors.single_covered_member import detect_single_covered_member
+from models.detectors.split_household import detect_split_household
+from models.detectors.suspected_split import detect_suspected_split
+from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
+
+Feature = tuple[str, str, int]
+"""(feature, Chinese label, direction): the direction is what common sense says the feature
+can do to the odds of a true finding (+1 raise, -1 lower): a learned weight is kept to it, so
+that a handful of odd examples cannot teach the model that a corroborated death is less
+likely true."""
+
+
+@dataclass(frozen=True)
+class CaseTypeSpec:
+    """A case type: its contract name, its Chinese label, the detector that finds it, the
+    features its risk score rests on, and whether its ledger is a coverage list (应保尽保:
+    people not covered, whose ledger asks whether they were enrolled)."""
+
+    name: str
+    label: str
+    detector: Callable
+    features: tuple[Feature, ...]
+    coverage: bool = False
+
+
+IDENTITY: Feature = ("identity_logit", "身份关联强度", 1)
+CASE_TYPES: dict[str, CaseTypeSpec] = {
+    spec.name: spec
+    for spec in (
+        CaseTypeSpec(
+            "deceased_paid",
+            "死亡后仍发放",
+            detect_deceased_paid,
+            (
+                IDENTITY,
+                ("corroborated", "死亡有两个来源或身份证号一致", 1),
+                ("log_months_after", "死亡后发放月数", 1),
+                ("notices", "死亡通知条数", 1),
+                ("signs_of_life", "死亡日期后的生存迹象", -1),
+                ("no_hukou", "户籍中查无此人（可能已注销）", 1),
+                ("log_candidates", "死亡记录可能对应的人数", -1),
+            ),
+        ),
+        CaseTypeSpec(
+            "duplicate_enrollment",
+            "重复享受",
+            detect_duplicate_enrollment,
+            (
+                IDENTITY,
+                ("both_programs", "同时享受低保和特困", 1),
+                ("same_valid_id", "两条记录身份证号一致", 1),
+                ("log_months_twice", "重复发放月数", 1),
+            ),
+        ),
+        CaseTypeSpec(
+            "split_household",
+            "拆户保障",
+            detect_split_household,
+            (
+                IDENTITY,
+                ("cases", "分成的案件数", 1),
+                ("shared_identifiers", "分户案件共用的账号、电话", 1),
+                ("log_months", "同时在保月数", 1),
+            ),
+        ),
+        CaseTypeSpec(
+            "suspected_split",
+            "疑似人为分户",
+            detect_suspected_split,
+            (
+                IDENTITY,
+                ("cases", "共用账号的案件数", 1),
+                ("weak_ties", "另共用的电话、住址", 1),
+                ("log_months", "同时在保月数", 1),
+            ),
+        ),
+        CaseTypeSpec(
+            "missed_disability",
+            "重度残疾未纳入",
+            detect_missed_disability,
+            (
+                IDENTITY,
+                ("level", "残疾等级（数字越大越轻）", -1),
+                ("poverty_reasons", "贫困依据条数", 1),
+                ("was_enrolled", "曾纳入救助", -1),
+            ),
+            coverage=True,
+        ),
+        CaseTypeSpec(
+            "single_covered_member",
+            "B、C类低保1户保1人",
+            detect_single_covered_member,
+            (
+                IDENTITY,
+                ("household_size", "家庭人数", 1),
+                ("class_c", "C类低保", 1),
+                ("listed", "名册所列家庭成员数", 1),
+            ),
+        ),
+        CaseTypeSpec(
+            "unenrolled_key_person",
+            "重点人群未纳入保障",
+            detect_unenrolled_key_person,
+            (
+                IDENTITY,
+                ("groups", "所属重点人群数", 1),
+                ("zero_labor", "整户无劳动力", 1),
+                ("below_standard", "收入低于低保标准", 1),
+            ),
+            coverage=True,
+        ),
+        CaseTypeSpec(
+            "over_standard",
+            "超标准未退出",
+            detect_over_standard,
+            (
+                ("income_ratio", "人均收入与低保标准之比", 1),
+                ("assessed", "有收入核定日期", 1),
+                ("log_months_after", "渐退期满后发放月数", 1),
+            ),
+        ),
+        CaseTypeSpec(
+            "roster_gap",
+            "低保与建档立卡台账不一致",
+            detect_roster_gap,
+            (
+                IDENTITY,
+                ("members", "涉及人数", 1),
+            ),
+        ),
+    )
+}
+CASE_LABELS = {name: spec.label for name, spec in CASE_TYPES.items()}
+DETECTORS = {name: spec.detector for name, spec in CASE_TYPES.items()}
