@@ -1,0 +1,548 @@
+"""The truth oracle: which rows of the drop are true cases.
+
+``derive_cases`` applies the contract's section 2 rules (and the profiles' own rules) to the
+clean tables, where every row carries its true person, household and 户号, so that background
+generation can never hide an unlabelled case; ``check_truth`` asserts that every anomaly the
+generator injected is among them and that no negative control is.
+
+The oracle is deliberately independent of the detectors in ``models/detectors``: it decides the
+true cases from the generator's own knowledge of the county and of what it injected, never by
+calling or copying the detectors, so a rule the detectors get wrong is not copied into the
+answer they are scored against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from resolver.registries import PERSON_REGISTRIES
+from resolver.synthetic import names
+from resolver.synthetic.common import (
+    DEATH_GRACE_MONTHS,
+    DIBAO_STANDARD_YEAR,
+    NEVER,
+    Key,
+    State,
+    date_of,
+    month_index,
+    month_text,
+    monthly_amounts,
+)
+
+GRADUAL_EXIT_MONTHS = 6  # 渐退 of the default policy; the profiles allow 6 to 24
+# Profile rules the truth labels beyond the contract's (a true case under that profile only):
+# 沙坡头区's B and C class 低保 cases must cover at least two members of a larger household,
+# and its roster is compared with 建档立卡 household by household.
+SHAPOTOU, SHAPOTOU_BC_MIN_COVERED = "沙坡头区", 2
+# 大姚县 lists six key groups of the poverty registry to check for 低保/特困 coverage.
+DAYAO = "大姚县"
+NO_LABOR = ("丧失劳动力", "无劳动力")
+POOR_STATUSES = ("未脱贫", "脱贫监测户", "边缘户")
+SEVERE_ANY_LEVEL = ("智力", "精神")
+CASE_TYPES = (
+    "deceased_paid",
+    "duplicate_enrollment",
+    "split_household",
+    "suspected_split",
+    "missed_disability",
+    "over_standard",
+)
+CONTROL_TYPES = (
+    "legit_single_person",
+    "legit_separate_household",
+    "stale_income",
+    "mistyped_enrolled",
+    "lookalike",
+    "twins",
+    "death_within_grace",
+    "wrong_death_notice",
+    "over_standard_within_exit",
+)
+
+
+def _row_months(frame: pd.DataFrame, m_last: int) -> tuple[np.ndarray, np.ndarray]:
+    start = month_index(frame["start_date"].to_numpy())
+    end = np.minimum(month_index(frame["end_date"].to_numpy()), m_last)
+    return start, end
+
+
+def _severe_rows(disability: pd.DataFrame) -> np.ndarray:
+    level = disability["disability_level"].to_numpy()
+    mental = disability["disability_type"].isin(SEVERE_ANY_LEVEL).to_numpy()
+    return (level <= 2) | mental
+
+
+def derive_cases(
+    tables: dict[str, pd.DataFrame], *, household: np.ndarray, hukou_of: np.ndarray, as_of: int,
+    rise: float,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Apply the contract section 2 rules to clean tables (with true ``pid``); every true case.
+    ``household``: each person's true household; ``hukou_of``: the 户号 each person is
+    registered under; ``rise``: the yearly rise of the monthly amounts. A notice of a living
+    person (``false_notice``) is no death."""
+    deaths = tables["deaths"]
+    tables = {**tables, "deaths": deaths[~deaths["false_notice"].to_numpy(dtype=bool)]}
+    m_last = int(month_index(as_of))
+    legit = _legit_single_cases(tables)
+    found = (
+        _derive_deceased(tables, m_last, rise)
+        + _derive_duplicates(tables, as_of, m_last, rise)
+        + _derive_splits(tables, legit, hukou_of, as_of)
+        + _derive_suspected_splits(tables, legit, household, hukou_of, as_of)
+        + _derive_missed(tables, hukou_of, as_of)
+        + _derive_over_standard(tables, as_of)
+        + _derive_single_covered(tables, as_of)
+        + _derive_roster_gaps(tables, as_of)
+        + _derive_key_persons(tables, as_of)
+    )
+    order = [*CASE_TYPES, "single_covered_member", "roster_gap", "unenrolled_key_person"]
+    return sorted(
+        found, key=lambda case: (order.index(case["case_type"]), case["records"][0]["record_id"])
+    )
+
+
+def _paid_months(payments: pd.DataFrame) -> dict[str, set[int]]:
+    paid: dict[str, set[int]] = {}
+    for case_no, month in zip(payments["case_no"], payments["pay_month"], strict=True):
+        paid.setdefault(case_no, set()).add(int(month))
+    return paid
+
+
+def _own_amount(row: Any, month: int, rise: float) -> int:
+    """A member's own amount in a month: the amount of the row's class (or 特困) that year."""
+    return int(monthly_amounts([row.program], [row.dibao_class], [month], rise)[0])
+
+
+def _derive_deceased(tables: dict[str, pd.DataFrame], m_last: int, rise: float
+                     ) -> list[dict[str, Any]]:  # fmt: skip
+    """A covered member paid after the month of death plus the grace, while the row was
+    active: the member's own amount in each of those months."""
+    deaths = tables["deaths"]
+    died = deaths.groupby("pid")["death_date"].min()
+    rows = tables["assistance"]
+    rows = rows[(rows["covered"] == "是") & rows["pid"].isin(died.index)]
+    start, end = _row_months(rows, m_last)
+    paid = _paid_months(tables["payments"])
+    found = []
+    for i, row in enumerate(rows.itertuples(index=False)):
+        death_month = int(month_index(died[row.pid]))
+        months = [
+            m
+            for m in sorted(paid.get(row.case_no, ()))
+            if m > death_month + DEATH_GRACE_MONTHS and start[i] <= m <= end[i]
+        ]
+        if not months:
+            continue
+        notices = deaths.loc[deaths["pid"] == row.pid, "record_id"].tolist()
+        found.append(
+            {
+                "case_type": "deceased_paid",
+                "records": [{"registry": "assistance", "record_id": row.record_id}],
+                "amount_at_risk": float(sum(_own_amount(row, m, rise) for m in months)),
+                "note": f"died {date_of(died[row.pid])}; paid {len(months)} months after "
+                f"{month_text(death_month + DEATH_GRACE_MONTHS)}",
+                "person_id": person_label(row.pid),
+                "death_records": [{"registry": "deaths", "record_id": r} for r in notices],
+                "paid_months": [month_text(m) for m in months],
+            }
+        )
+    return found
+
+
+def person_label(pid: int) -> str:
+    return f"P{int(pid):07d}"
+
+
+def _derive_duplicates(
+    tables: dict[str, pd.DataFrame], as_of: int, m_last: int, rise: float
+) -> list[dict[str, Any]]:
+    """One person on rows of two or more cases active at once; the money: in each month the
+    person was paid in two or more cases, everything above the largest amount received."""
+    rows = tables["assistance"]
+    rows = rows[rows.groupby("pid")["case_no"].transform("nunique") > 1].copy()
+    rows["m_start"], rows["m_end"] = _row_months(rows, m_last)
+    rows["last_day"] = np.minimum(rows["end_date"].to_numpy(), as_of)
+    by_person: dict[int, list[Any]] = {}
+    for row in rows.itertuples(index=False):
+        by_person.setdefault(int(row.pid), []).append(row)
+    paid = _paid_months(tables["payments"])
+    found = []
+    for pid in sorted(by_person):
+        items = sorted(by_person[pid], key=lambda r: (r.start_date, r.record_id))
+        involved = _overlapping(items)
+        if involved:
+            chosen = [row for row in items if row.record_id in involved]
+            found.append(
+                {
+                    "case_type": "duplicate_enrollment",
+                    "records": [{"registry": "assistance", "record_id": r}
+                                for r in sorted(involved)],
+                    "amount_at_risk": float(_paid_twice(chosen, paid, rise)),
+                    "note": f"one person on {len(involved)} assistance rows of different cases "
+                    "with overlapping active months",
+                    "person_id": person_label(pid),
+                }
+            )  # fmt: skip
+    return found
+
+
+def _overlapping(items: list[Any]) -> set[str]:
+    """The rows (sorted by start) of one person that overlap a row of another case."""
+    involved: set[str] = set()
+    for j, later in enumerate(items):
+        for earlier in items[:j]:
+            if (earlier.case_no == later.case_no or later.start_date > earlier.last_day
+                    or earlier.start_date > later.last_day):  # fmt: skip
+                continue
+            involved.update((earlier.record_id, later.record_id))
+    return involved
+
+
+def _paid_twice(rows: list[Any], paid: dict[str, set[int]], rise: float) -> int:
+    """Over the months a person's covered rows were paid by two or more cases: the amounts
+    received beyond the largest one (a case counts once a month, at its largest row)."""
+    received: dict[int, dict[str, int]] = {}
+    for row in rows:
+        if row.covered != "是":
+            continue
+        for month in paid.get(row.case_no, ()):
+            if row.m_start <= month <= row.m_end:
+                by_case = received.setdefault(month, {})
+                amount = _own_amount(row, month, rise)
+                by_case[row.case_no] = max(amount, by_case.get(row.case_no, 0))
+    return sum(sum(by_case.values()) - max(by_case.values()) for by_case in received.values())
+
+
+def _legit_single_cases(tables: dict[str, pd.DataFrame]) -> set[str]:
+    """Single-person cases of a severely disabled or gravely ill member (单人户保障)."""
+    rows = tables["assistance"]
+    disability = tables["disability"]
+    severe = set(disability.loc[_severe_rows(disability), "pid"].tolist())
+    roster = rows.groupby("case_no")["record_id"].transform("size").to_numpy()
+    lone = rows[roster == 1]
+    return set(lone.loc[lone["pid"].isin(severe) | (lone["health"] == "患有大病"), "case_no"])
+
+
+def _dibao_rows(tables: dict[str, pd.DataFrame], legit: set[str]) -> pd.DataFrame:
+    rows = tables["assistance"]
+    return rows[(rows["program"] == "低保") & ~rows["case_no"].isin(legit)].copy()
+
+
+def _derive_splits(tables: dict[str, pd.DataFrame], legit: set[str], hukou_of: np.ndarray,
+                   as_of: int) -> list[dict[str, Any]]:  # fmt: skip
+    """One hukou family (one 户号) in two or more concurrent 低保 cases, each holding
+    members the other lacks; a legitimate 单人户 case does not count."""
+    dibao = _dibao_rows(tables, legit)
+    dibao["family"] = hukou_of[dibao["pid"].to_numpy()]
+    found = []
+    for family, group in _groups_of_cases(dibao, "family"):
+        involved, records = _split_cases(_moments(group), as_of)
+        if involved:
+            found.append(
+                {
+                    "case_type": "split_household",
+                    "records": _records(records),
+                    "amount_at_risk": None,
+                    "note": f"one hukou household in {len(involved)} concurrent 低保 cases",
+                    "household": family,
+                    "case_numbers": sorted(involved),
+                }
+            )
+    return found
+
+
+def _derive_suspected_splits(
+    tables: dict[str, pd.DataFrame], legit: set[str], household: np.ndarray,
+    hukou_of: np.ndarray, as_of: int,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """A family that moved members to a 户号 of their own (分户) and is enrolled as concurrent
+    低保 cases of different 户号, each holding members the other lacks, paid to one bank
+    account: 疑似人为分户 (the tie a reviewer can find is the account; a phone or an address
+    alone ties nothing)."""
+    dibao = _dibao_rows(tables, legit)
+    dibao["hh"] = household[dibao["pid"].to_numpy()]
+    dibao["family"] = hukou_of[dibao["pid"].to_numpy()]
+    found = []
+    for hh, group in _groups_of_cases(dibao, "hh"):
+        involved, records = _split_cases(_moments(group), as_of)
+        chosen = group[group["case_no"].isin(involved)]
+        tied = {
+            case
+            for _, by_account in chosen.groupby("bank_account")
+            if by_account["case_no"].nunique() > 1 and by_account["family"].nunique() > 1
+            for case in by_account["case_no"]
+        }
+        if tied:
+            found.append(
+                {
+                    "case_type": "suspected_split",
+                    "records": _records(
+                        set(group.loc[group["case_no"].isin(tied), "record_id"]) & records
+                    ),
+                    "amount_at_risk": None,
+                    "note": f"one family under {group['family'].nunique()} 户号 in "
+                    f"{len(tied)} concurrent 低保 cases paid to one account",
+                    "household": f"H{int(hh):07d}",
+                    "case_numbers": sorted(tied),
+                }
+            )
+    return found
+
+
+def _groups_of_cases(rows: pd.DataFrame, key: str) -> list[tuple[Any, pd.DataFrame]]:
+    """The groups of rows by ``key`` that span two or more cases, in key order."""
+    rows = rows[rows.groupby(key)["case_no"].transform("nunique") > 1]
+    return list(rows.groupby(key, sort=True))
+
+
+def _moments(group: pd.DataFrame) -> list[tuple[str, int, int, int, str]]:
+    fields = ["case_no", "pid", "start_date", "end_date", "record_id"]
+    return [(case, int(pid), int(start), int(end), record) for case, pid, start, end, record
+            in group[fields].itertuples(index=False, name=None)]  # fmt: skip
+
+
+def _records(records: set[str]) -> list[dict[str, str]]:
+    return [{"registry": "assistance", "record_id": record} for record in sorted(records)]
+
+
+def _split_cases(group: list[tuple[str, int, int, int, str]], as_of: int
+                 ) -> tuple[set[str], set[str]]:  # fmt: skip
+    """The cases of one household that, at some moment, each hold members the other lacks,
+    and the rows active at such a moment (a row ended before, such as a member's earlier row
+    in the case he left, is not part of the split). ``group``: (case_no, pid, start_date,
+    end_date, record_id) of the household's 低保 rows."""
+    times = sorted(
+        {start for _, _, start, _, _ in group} | {end + 1 for *_, end, _ in group if end < as_of}
+    )
+    involved: set[str] = set()
+    records: set[str] = set()
+    for t in times:
+        active = [row for row in group if row[2] <= t <= row[3]]
+        members: dict[str, set[int]] = {}
+        for case_no, pid, *_ in active:
+            members.setdefault(case_no, set()).add(pid)
+        holding = set()
+        keys = sorted(members)
+        for i, one in enumerate(keys):
+            for two in keys[i + 1 :]:
+                if members[one] - members[two] and members[two] - members[one]:
+                    holding.update((one, two))
+        involved |= holding
+        records |= {row[4] for row in active if row[0] in holding}
+    return involved, records
+
+
+def _derive_over_standard(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
+    """低保 cases whose income per person is above the standard, paid in months after the
+    default 渐退 period, counted from the income assessment (else the latest enrollment)."""
+    rows = tables["assistance"]
+    active = rows[(rows["program"] == "低保") & (rows["covered"] == "是")
+                  & (rows["end_date"] >= as_of)]  # fmt: skip
+    payments = tables["payments"]
+    over = active.groupby("case_no")["income_per_capita"].transform("max") * 12
+    found = []
+    for case_no, group in active[over > DIBAO_STANDARD_YEAR].groupby("case_no", sort=True):
+        income = float(group["income_per_capita"].max())
+        assessed = group.loc[group["assessed"] != NEVER, "assessed"]
+        since = int(assessed.max()) if len(assessed) else int(group["start_date"].max())
+        paid = payments[(payments["case_no"] == case_no)
+                        & (payments["pay_month"] > int(month_index(since)) + GRADUAL_EXIT_MONTHS)]  # fmt: skip
+        if len(paid):
+            found.append(
+                {
+                    "case_type": "over_standard",
+                    "records": [{"registry": "assistance", "record_id": r}
+                                for r in sorted(group["record_id"])],
+                    "amount_at_risk": float(paid["amount"].sum()),
+                    "note": f"income {income:.0f} a month per person since {date_of(since)}; "
+                    f"paid {len(paid)} months after the {GRADUAL_EXIT_MONTHS}-month 渐退",
+                }
+            )  # fmt: skip
+    return found
+
+
+def _derive_single_covered(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
+    """沙坡头区 only: a B or C class 低保 case (every active member of class B or C; one with
+    a class A member is an A case) of a household of two or more (members listed, or its
+    household size) covering fewer than two active members, unless each covered one may be
+    enrolled alone (severely disabled or gravely ill)."""
+    rows = tables["assistance"]
+    disability = tables["disability"]
+    alone = set(disability.loc[_severe_rows(disability), "pid"].tolist())
+    alone |= set(rows.loc[rows["health"] == "患有大病", "pid"].tolist())
+    active = rows[(rows["program"] == "低保") & (rows["end_date"] >= as_of)]
+    active = active[active["dibao_class"].isin(["B", "C"]).groupby(active["case_no"])
+                    .transform("all")]  # fmt: skip
+    by_case = active.groupby("case_no")
+    sizes = np.maximum(
+        by_case["pid"].transform("nunique"), by_case["household_size"].transform("max")
+    )
+    covered_count = (active["covered"] == "是").groupby(active["case_no"]).transform("sum")
+    few = (sizes >= 2) & (covered_count > 0) & (covered_count < SHAPOTOU_BC_MIN_COVERED)
+    found = []
+    for _, group in active[few].groupby("case_no", sort=True):
+        covered = group[group["covered"] == "是"]
+        size = max(group["pid"].nunique(), int(group["household_size"].max()))
+        if set(covered["pid"]) <= alone:
+            continue
+        found.append(
+            {
+                "case_type": "single_covered_member",
+                "records": [{"registry": "assistance", "record_id": r}
+                            for r in sorted(covered["record_id"])],
+                "amount_at_risk": None,
+                "note": f"{group['dibao_class'].iloc[0]} class case of {size} covering "
+                f"{len(covered)}",
+                "policy": SHAPOTOU,
+            }
+        )  # fmt: skip
+    return found
+
+
+def _derive_roster_gaps(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
+    """沙坡头区 only: a 低保 or 特困 case none of whose active covered members is in the
+    建档立卡 registry; a 建档立卡 household marked 扶贫低保户 none of whose members is."""
+    rows, poverty = tables["assistance"], tables["poverty"]
+    registered = set(poverty["pid"].tolist())
+    active = rows[(rows["covered"] == "是") & (rows["end_date"] >= as_of)]
+    enrolled = set(active["pid"].tolist())
+    marked = [
+        {
+            "case_type": "roster_gap",
+            "records": [{"registry": "poverty", "record_id": r}
+                        for r in sorted(group["record_id"])],
+            "amount_at_risk": None,
+            "note": "marked 扶贫低保户, no member on an active roster",
+            "policy": SHAPOTOU,
+        }
+        for _, group in poverty[poverty["dibao_mark"] == "是"].groupby("poverty_hh_no", sort=True)
+        if not set(group["pid"]) & enrolled
+    ]  # fmt: skip
+    outside = ~active["pid"].isin(registered).groupby(active["case_no"]).transform("any")
+    return marked + [
+        {
+            "case_type": "roster_gap",
+            "records": [{"registry": "assistance", "record_id": r}
+                        for r in sorted(group["record_id"])],
+            "amount_at_risk": None,
+            "note": f"{len(group)} covered members, none in 建档立卡",
+            "policy": SHAPOTOU,
+        }
+        for _, group in active[outside].groupby("case_no", sort=True)
+    ]  # fmt: skip
+
+
+def _derive_key_persons(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
+    """大姚县 only: a living member of a 建档立卡 household that is 未脱贫, 监测户 or 边缘户,
+    lifted but under the 低保 standard, or has no one able to work (零劳力), with no active
+    covered 低保/特困 row; the severely disabled are missed_disability cases instead."""
+    poverty, rows = tables["poverty"], tables["assistance"]
+    disability = tables["disability"]
+    excluded = set(disability.loc[_severe_rows(disability), "pid"].tolist())
+    excluded |= set(tables["deaths"]["pid"].tolist())
+    excluded |= set(rows.loc[(rows["covered"] == "是") & (rows["end_date"] >= as_of), "pid"])
+    no_labor = poverty["labor_capacity"].isin(NO_LABOR)
+    zero_labor = no_labor.groupby(poverty["poverty_hh_no"]).transform("all")
+    key = (poverty["poverty_status"].isin(POOR_STATUSES) | zero_labor
+           | ((poverty["poverty_status"] == "已脱贫")
+              & (poverty["income_per_capita_year"] < DIBAO_STANDARD_YEAR)))  # fmt: skip
+    chosen = poverty[key & ~poverty["pid"].isin(excluded)]
+    return [
+        {
+            "case_type": "unenrolled_key_person",
+            "records": [{"registry": "poverty", "record_id": record}],
+            "amount_at_risk": None,
+            "note": "key group member with no active 低保 or 特困",
+            "policy": DAYAO,
+        }
+        for record in sorted(chosen["record_id"])
+    ]
+
+
+def _derive_missed(tables: dict[str, pd.DataFrame], hukou_of: np.ndarray, as_of: int
+                   ) -> list[dict[str, Any]]:  # fmt: skip
+    """A living, severely disabled person of a poor household — by the 建档立卡 status or
+    income, or the income of the household's active roster (a case the person is listed on
+    now, or one covering someone of their 户号; never a case that ended) — with no active
+    covered 低保 or 特困 row."""
+    disability = tables["disability"]
+    poverty = tables["poverty"]
+    rows = tables["assistance"]
+    dead = set(tables["deaths"]["pid"].tolist())
+    poor_rows = poverty["poverty_status"].isin(POOR_STATUSES) | (
+        poverty["income_per_capita_year"] < DIBAO_STANDARD_YEAR
+    )
+    poor = set(poverty.loc[poor_rows, "pid"].tolist())
+    current = rows[(rows["covered"] == "是") & (rows["end_date"] >= as_of)]
+    low_cases = set(current.loc[current["income_per_capita"] * 12 < DIBAO_STANDARD_YEAR,
+                                "case_no"])  # fmt: skip
+    listed = rows[(rows["end_date"] >= as_of) & rows["case_no"].isin(low_cases)]
+    poor |= set(listed["pid"].tolist())
+    low_families = set(hukou_of[current.loc[current["case_no"].isin(low_cases), "pid"]])
+    poor |= set(np.flatnonzero(pd.Series(hukou_of).isin(low_families).to_numpy()).tolist())
+    enrolled = set(current["pid"].tolist())
+    found = []
+    for row in disability[_severe_rows(disability)].itertuples(index=False):
+        if row.pid in dead or row.pid not in poor or row.pid in enrolled:
+            continue
+        found.append(
+            {
+                "case_type": "missed_disability",
+                "records": [{"registry": "disability", "record_id": row.record_id}],
+                "amount_at_risk": None,
+                "note": f"{row.disability_type}{names.LEVEL_CHINESE[row.disability_level - 1]}, "
+                "poor household, no active 低保 or 特困",
+                "person_id": person_label(row.pid),
+            }
+        )
+    return found
+
+
+def record_ids(tables: dict[str, pd.DataFrame]) -> dict[str, dict[int, list[str]]]:
+    """Internal key -> record ids, per person registry."""
+    out: dict[str, dict[int, list[str]]] = {}
+    for registry in PERSON_REGISTRIES:
+        frame = tables[registry]
+        mapping: dict[int, list[str]] = {}
+        for key, record in zip(frame["key"].tolist(), frame["record_id"].tolist(), strict=True):
+            mapping.setdefault(int(key), []).append(record)
+        out[registry] = mapping
+    return out
+
+
+def _resolve(keys: Iterable[Key], ids: dict[str, dict[int, list[str]]]) -> list[dict[str, str]]:
+    records = []
+    for registry, key in keys:
+        for record in ids[registry][key]:
+            records.append({"registry": registry, "record_id": record})
+    return records
+
+
+def check_truth(st: State, derived: list[dict[str, Any]], ids: dict) -> list[dict[str, Any]]:
+    """Assert every injected anomaly is derived and no control is; return the controls."""
+    signature = {
+        (c["case_type"], tuple(sorted(r["record_id"] for r in c["records"]))) for c in derived
+    }
+    for case_type, keys in st.injected:
+        records = tuple(sorted(r["record_id"] for r in _resolve(keys, ids)))
+        if (case_type, records) not in signature:
+            raise AssertionError(
+                f"injected {case_type} {records} not derived from the clean tables"
+            )
+    # Controls imitate what the contract's rules flag; a profile's own cases may hold them.
+    flagged = {r["record_id"] for c in derived if "policy" not in c for r in c["records"]}
+    controls = []
+    for control_type, keys, note in st.controls:
+        records = _resolve(keys, ids)
+        guarded = [r for r in records if r["registry"] in ("assistance", "disability")]
+        if any(r["record_id"] in flagged for r in guarded):
+            raise AssertionError(f"control {control_type} {records} is flagged as an anomaly")
+        controls.append({"control_type": control_type, "records": records, "note": note})
+    order = list(CONTROL_TYPES)
+    return sorted(
+        controls, key=lambda c: (order.index(c["control_type"]), c["records"][0]["record_id"])
+    )
