@@ -39,13 +39,17 @@ def json_response(body: Any) -> Response:
     return Response(text, media_type="application/json")
 
 
+# The HTTP answer to each kind of ``DecisionError``: the one place errors become HTTP.
+HTTP_STATUS = {"invalid": 422, "missing": 404, "conflict": 409}
+
+
 @contextmanager
 def answered() -> Iterator[None]:
-    """A ``DecisionError`` of the storage as the HTTP error it names."""
+    """A ``DecisionError`` of the storage as the HTTP error of its kind."""
     try:
         yield
     except DecisionError as error:
-        raise HTTPException(error.status, error.message) from error
+        raise HTTPException(HTTP_STATUS[error.kind], error.message) from error
 
 
 StorageDep = Annotated[Storage, Depends(get_storage)]

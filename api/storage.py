@@ -66,12 +66,14 @@ TRANSITIONS = {
 EVENT_COLUMNS = "event_id, case_id, actor, role, recorded_at, from_status, to_status, note, reason"
 
 
-class DecisionError(Exception):
-    """A decision that cannot be recorded: ``status`` is the HTTP status to answer."""
+class DecisionError(DoudiError):
+    """A decision that cannot be recorded, and why: ``kind`` is ``invalid`` (the request is
+    not one that can be recorded), ``missing`` (no such case) or ``conflict`` (the case is no
+    longer where the request expects it). Only ``api.deps`` turns it into an HTTP answer."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
-        self.status = status
+        self.kind = kind
         self.message = message
 
 
@@ -154,15 +156,15 @@ class Storage:
         """Append a decision event after checking the case, the transition and the reason;
         the in-memory snapshot follows."""
         if to_status == "dismissed" and not (reason or "").strip():
-            raise DecisionError(422, "不属实须填写理由 (a dismissal needs a reason)")
+            raise DecisionError("invalid", "不属实须填写理由 (a dismissal needs a reason)")
         with self._decisions:
             if case_id not in self.published.cases:
-                raise DecisionError(404, f"no case {case_id}")
+                raise DecisionError("missing", f"no case {case_id}")
             current = self.published.status(case_id)
             if expected_status is not None and expected_status != current:
-                raise DecisionError(409, f"the case is now {current}, not {expected_status}")
+                raise DecisionError("conflict", f"the case is now {current}, not {expected_status}")
             if to_status not in TRANSITIONS[current]:
-                raise DecisionError(409, f"a case cannot go from {current} to {to_status}")
+                raise DecisionError("conflict", f"a case cannot go from {current} to {to_status}")
             event = self._rows(
                 "INSERT INTO case_events (case_id, actor, role, recorded_at, from_status, "
                 "to_status, note, reason) VALUES (?, ?, ?, now(), ?, ?, ?, ?) "
@@ -182,7 +184,9 @@ class Storage:
         follows it."""
         rows = self._person_rows(case_id)
         if left not in rows or right not in rows or left == right:
-            raise DecisionError(422, "须为本案中两条不同的人员记录 (two person rows of this case)")
+            raise DecisionError(
+                "invalid", "须为本案中两条不同的人员记录 (two person rows of this case)"
+            )
         with self._decisions:
             return record_label(self.cursor, left, right, same_person=same_person, actor=actor,
                                 role=role, case_id=case_id, note=note)  # fmt: skip
@@ -194,7 +198,7 @@ class Storage:
     def _person_rows(self, case_id: str) -> set[str]:
         case = self.published.cases.get(case_id)
         if case is None:
-            raise DecisionError(404, f"no case {case_id}")
+            raise DecisionError("missing", f"no case {case_id}")
         return {row["unique_id"] for row in case["detail"]["rows"]
                 if row["registry"] in PERSON_REGISTRIES}  # fmt: skip
 
@@ -207,11 +211,13 @@ class Storage:
         try:
             run_id = working_run(self.cursor)
         except DoudiError as error:
-            raise DecisionError(409, str(error)) from error
+            raise DecisionError("conflict", str(error)) from error
         configuration = run_configuration(self.cursor, run_id)
         possible = configuration.settings.possible_threshold
         if threshold < possible:
-            raise DecisionError(422, f"阈值不能低于 {possible} (the run kept no pairs below it)")
+            raise DecisionError(
+                "invalid", f"阈值不能低于 {possible} (the run kept no pairs below it)"
+            )
         labels = self.cursor.execute("SELECT max(label_id) FROM link_labels").fetchall()[0][0]
         key = (run_id, threshold, labels)
         with self._tuning:
