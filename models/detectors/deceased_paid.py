@@ -40,6 +40,17 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     (within the grace) and 2025-05, 2025-06: one case, two months of 张三's class A amount.
 
     Complexity: O(N + R·M) for N graph nodes, R roster rows of dead persons, M paid months.
+
+    >>> from datetime import date
+    >>> from models.policy import load_policy
+    >>> from models.sketch import HouseholdSketch
+    >>> sketch = HouseholdSketch()
+    >>> sketch.enrol("wife", "DB1", "A1", id18="X1")
+    >>> sketch.pay("DB1", [f"2026-{m:02d}" for m in range(1, 11)], 400.0)
+    >>> sketch.die("wife", "D1", date(2026, 6, 10), id18="X1")
+    >>> [(case.records, case.amount_at_risk)
+    ...  for case in detect_deceased_paid(sketch.graph, load_policy())]
+    [([('assistance', 'A1')], 1200.0)]
     """
     cases = []
     for node in persons_near(graph, "death"):

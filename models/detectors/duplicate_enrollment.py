@@ -29,6 +29,18 @@ def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Ca
     smaller of the C and 特困 amounts.
 
     Complexity: O(N + Σ r²·M) for N graph nodes, r roster rows a person has, M paid months.
+
+    >>> from datetime import date
+    >>> from models.policy import load_policy
+    >>> from models.sketch import HouseholdSketch
+    >>> sketch, months = HouseholdSketch(), [f"2026-{m:02d}" for m in range(1, 11)]
+    >>> sketch.enrol("li", "DB1", "A1", start=date(2019, 3, 1))
+    >>> sketch.enrol("li", "TK1", "A2", start=date(2026, 4, 20), program="tekun")
+    >>> sketch.pay("DB1", months, 300.0)
+    >>> sketch.pay("TK1", months[3:], 600.0)
+    >>> [(sorted(case.records), case.amount_at_risk)
+    ...  for case in detect_duplicate_enrollment(sketch.graph, load_policy())]
+    [([('assistance', 'A1'), ('assistance', 'A2')], 2100.0)]
     """
     as_of = graph.graph["as_of"]
     cases = []

@@ -30,6 +30,16 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
     Example: 王五, 智力残疾三级, member of a 脱贫监测户, on no roster: one case.
 
     Complexity: O(N) for N graph nodes (each person's edges are few).
+
+    >>> from models.policy import load_policy
+    >>> from models.sketch import HouseholdSketch
+    >>> sketch = HouseholdSketch()
+    >>> sketch.person("wang")
+    ('person', 'wang')
+    >>> sketch.certify("wang", "C1", "mental", 4)
+    >>> sketch.poor("wang", "P1", status="monitored")
+    >>> [case.records for case in detect_missed_disability(sketch.graph, load_policy())]
+    [[('disability', 'C1')]]
     """
     cases = []
     for node in persons_near(graph, "disability"):

@@ -28,6 +28,18 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     2026-04 to 2026-10. Under 兴安盟 (24 months) it is no case.
 
     Complexity: O(N + R + P) for N graph nodes, R roster rows and P payment months.
+
+    >>> from datetime import date
+    >>> from models.policy import load_policy
+    >>> from models.sketch import HouseholdSketch
+    >>> sketch = HouseholdSketch()
+    >>> sketch.enrol("li", "DB7", "A1", start=date(2019, 3, 1), income=900.0,
+    ...              income_since=date(2025, 9, 10))
+    >>> sketch.pay("DB7", [f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 13)
+    ...                    if (y, m) <= (2026, 10)], 350.0)
+    >>> [(case.records, case.amount_at_risk)
+    ...  for case in detect_over_standard(sketch.graph, load_policy("梁平区回龙镇"))]
+    [([('assistance', 'A1')], 2450.0)]
     """
     as_of = graph.graph["as_of"]
     cases = []

@@ -24,6 +24,15 @@ def detect_roster_gap(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     their two poverty rows.
 
     Complexity: O(N + R + P) for N graph nodes, R roster rows and P poverty rows.
+
+    >>> from models.policy import load_policy
+    >>> from models.sketch import HouseholdSketch
+    >>> sketch = HouseholdSketch()
+    >>> sketch.enrol("sun", "TK3", "A1", program="tekun")
+    >>> sketch.enrol("zhao", "DB4", "A2")
+    >>> sketch.poor("zhao", "P1")
+    >>> [case.records for case in detect_roster_gap(sketch.graph, load_policy("沙坡头区"))]
+    [[('assistance', 'A1')]]
     """
     if not policy.roster_comparison:
         return []

@@ -34,6 +34,18 @@ def detect_split_household(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
 
     Complexity: O(N + F·r²·t) for N graph nodes, F families, r 低保 rows per family and t
     distinct start and end dates.
+
+    >>> from datetime import date
+    >>> from models.policy import load_policy
+    >>> from models.sketch import HouseholdSketch
+    >>> sketch = HouseholdSketch()
+    >>> sketch.family("HK1", "father", "mother", "son")
+    >>> sketch.enrol("father", "DB1", "A1")
+    >>> sketch.enrol("mother", "DB1", "A2")
+    >>> sketch.enrol("son", "DB2", "A3", start=date(2024, 5, 1))
+    >>> [sorted(row for _, row in case.records)
+    ...  for case in detect_split_household(sketch.graph, load_policy())]
+    [['A1', 'A2', 'A3']]
     """
     legitimate = legitimate_single_cases(graph, policy)
     as_of = graph.graph["as_of"]

@@ -43,6 +43,21 @@ def detect_suspected_split(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
 
     Complexity: O(N + A·c² + G·r²·t) for N graph nodes, A accounts shared by c cases, G tied
     groups of r rows with t distinct start and end dates.
+
+    >>> from datetime import date
+    >>> from models.policy import load_policy
+    >>> from models.sketch import HouseholdSketch
+    >>> sketch = HouseholdSketch()
+    >>> sketch.family("HK1", "father", "mother")
+    >>> sketch.family("HK2", "son")
+    >>> sketch.enrol("father", "DB1", "A1")
+    >>> sketch.enrol("mother", "DB1", "A2")
+    >>> sketch.enrol("son", "DB2", "A3", start=date(2024, 5, 1))
+    >>> sketch.paid_to("DB1", "6228000011112222")
+    >>> sketch.paid_to("DB2", "6228000011112222")
+    >>> [sorted(row for _, row in case.records)
+    ...  for case in detect_suspected_split(sketch.graph, load_policy())]
+    [['A1', 'A2', 'A3']]
     """
     legitimate = legitimate_single_cases(graph, policy)
     ties = _account_ties(graph, policy, legitimate)

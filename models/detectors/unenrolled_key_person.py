@@ -37,6 +37,14 @@ def detect_unenrolled_key_person(graph: nx.MultiGraph, policy: Policy) -> list[C
     roster: one case naming both groups.
 
     Complexity: O(N + P) for N graph nodes and P poverty-registry rows.
+
+    >>> from models.policy import load_policy
+    >>> from models.sketch import HouseholdSketch
+    >>> sketch = HouseholdSketch()
+    >>> sketch.poor("zhao", "JD1", status="monitored", income=3900.0)
+    >>> sketch.graph.edges[("person", "zhao"), ("poverty_household", "PH1"), 0]["labor"] = "lost"
+    >>> [case.records for case in detect_unenrolled_key_person(sketch.graph, load_policy("大姚县"))]
+    [[('poverty', 'JD1')]]
     """
     if not policy.key_groups:
         return []

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import replace
 from datetime import date
 
-import networkx as nx
 import pytest
 
 from models.detectors.deceased_paid import detect_deceased_paid
@@ -18,84 +16,11 @@ from models.detectors.single_covered_member import detect_single_covered_member
 from models.detectors.split_household import detect_split_household
 from models.detectors.suspected_split import detect_suspected_split
 from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
-from models.graph import neighbours
 from models.periods import month_index
 from models.policy import load_policy
+from models.sketch import HouseholdSketch
 
 POLICY = load_policy()
-AS_OF = date(2026, 10, 31)
-
-
-class Drop:
-    """A tiny household graph with the attributes ``models.graph`` gives its nodes and edges."""
-
-    def __init__(self, class_amounts: dict | None = None) -> None:
-        self.graph = nx.MultiGraph(as_of=AS_OF, class_amounts=class_amounts or {})
-
-    def person(self, pid: str) -> tuple:
-        node = ("person", pid)
-        self.graph.add_node(node, kind="person", name=pid, id18=None)
-        return node
-
-    def _edge(self, left, right, kind, registry, record_id, probability=1.0, **attributes):
-        self.graph.add_edge(left, right, kind=kind, registry=registry, record_id=record_id,
-                            probability=probability, basis=None, **attributes)  # fmt: skip
-
-    def enrol(self, pid, case_no, record_id, *, start=date(2020, 1, 1), end=None, covered=True,
-              program="dibao", health=None, income=None, id18=None, probability=1.0,
-              income_since=None, dibao_class=None):  # fmt: skip
-        case = ("case", case_no)
-        if case not in self.graph:
-            self.graph.add_node(case, kind="case", program=program, dibao_class="A",
-                                payments=defaultdict(list))  # fmt: skip
-        self._edge(self.person(pid) if ("person", pid) not in self.graph else ("person", pid),
-                   case, "enrolled_in", "assistance", record_id, probability, covered=covered,
-                   start=start, end=end, health=health, income_month=income, relation=None,
-                   program=program, id18=id18, income_since=income_since,
-                   dibao_class=dibao_class)  # fmt: skip
-
-    def pay(self, case_no, months, amount):
-        for month in months:
-            self.graph.nodes[("case", case_no)]["payments"][month].append((f"F{month}", amount))
-
-    def die(self, pid, record_id, died, source="police", id18=None, probability=1.0,
-            kind="reported_dead"):  # fmt: skip
-        """A notice of ``pid``'s death; ``kind`` ``possibly_dead``: a notice linked to no one
-        that ``pid`` matches only below the threshold."""
-        if ("death", record_id) not in self.graph:
-            self.graph.add_node(("death", record_id), kind="death", death_date=died,
-                                source=source, id18=id18, candidates=0)  # fmt: skip
-        self.graph.nodes[("death", record_id)]["candidates"] += kind == "possibly_dead"
-        node = ("person", pid) if ("person", pid) in self.graph else self.person(pid)
-        self._edge(node, ("death", record_id), kind, "deaths", record_id, probability)
-
-    def certify(self, pid, record_id, disability_type, level, issued=None):
-        self.graph.add_node(("disability", record_id), kind="disability",
-                            disability_type=disability_type, level=level, issue_date=issued)  # fmt: skip
-        self._edge(("person", pid), ("disability", record_id), "certified", "disability",
-                   record_id)  # fmt: skip
-
-    def poor(self, pid, record_id, status="monitored", income=None, marked=None):
-        self.graph.add_node(("poverty_household", "PH1"), kind="poverty_household")
-        self._edge(("person", pid), ("poverty_household", "PH1"), "in_poverty_household",
-                   "poverty", record_id, status=status, labor=None, health=None,
-                   income_year=income, dibao_marked=marked)  # fmt: skip
-
-    def uses(self, pid, kind, value, record_id):
-        """The person's row ``record_id`` (assistance) gives a phone or an address."""
-        case = next(case for case, row in neighbours(self.graph, ("person", pid), "enrolled_in")
-                    if row["record_id"] == record_id)  # fmt: skip
-        self._edge(("person", pid), (kind, value), "uses", "assistance", record_id, case=case)
-
-    def paid_to(self, case_no, account):
-        self._edge(("case", case_no), ("account", account), "paid_to", "payments", f"F-{case_no}")
-
-    def family(self, hukou_no, *pids):
-        self.graph.add_node(("hukou_family", hukou_no), kind="hukou_family")
-        for pid in pids:
-            node = ("person", pid) if ("person", pid) in self.graph else self.person(pid)
-            self._edge(node, ("hukou_family", hukou_no), "member_of", "hukou", f"H-{pid}",
-                       relation=None)  # fmt: skip
 
 
 MONTHS_2026 = [f"2026-{m:02d}" for m in range(1, 11)]
@@ -107,7 +32,7 @@ AMOUNTS_2026 = {(key, month_index(month)): amount for month in MONTHS_2026
 
 
 def test_a_death_paid_after_the_grace_month_is_a_case_with_the_members_own_amount():
-    drop = Drop(AMOUNTS_2026)
+    drop = HouseholdSketch(AMOUNTS_2026)
     drop.enrol("wife", "DB1", "A1", id18="X1", dibao_class="C")
     drop.enrol("son", "DB1", "A2", dibao_class="A")  # 分类施保: the disabled son is class A
     drop.pay("DB1", MONTHS_2026, 760.0)
@@ -120,7 +45,7 @@ def test_a_death_paid_after_the_grace_month_is_a_case_with_the_members_own_amoun
 
 
 def test_a_class_the_ledger_cannot_price_falls_back_to_the_members_share():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.enrol("wife", "DB1", "A1")
     drop.enrol("husband", "DB1", "A2")
     drop.pay("DB1", MONTHS_2026, 800.0)
@@ -131,7 +56,7 @@ def test_a_class_the_ledger_cannot_price_falls_back_to_the_members_share():
 
 
 def test_a_policy_amount_comes_before_the_ledger():
-    drop = Drop(AMOUNTS_2026)
+    drop = HouseholdSketch(AMOUNTS_2026)
     drop.enrol("old", "DB1", "A1", dibao_class="A")
     drop.pay("DB1", MONTHS_2026, 455.0)
     drop.die("old", "D1", date(2026, 8, 2))
@@ -142,7 +67,7 @@ def test_a_policy_amount_comes_before_the_ledger():
 
 
 def test_evidence_of_life_after_the_death_date_stands_first_and_is_a_feature():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.enrol("old", "DB1", "A1", start=date(2026, 3, 1))  # enrolled after the notice
     drop.certify("old", "C9", "physical", 4, issued=date(2026, 5, 20))
     drop.pay("DB1", MONTHS_2026[2:], 420.0)
@@ -154,7 +79,7 @@ def test_evidence_of_life_after_the_death_date_stands_first_and_is_a_feature():
 
 
 def test_notices_that_disagree_count_from_the_latest_date_and_say_so():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.enrol("old", "DB1", "A1")
     drop.pay("DB1", MONTHS_2026, 420.0)
     drop.die("old", "D1", date(2026, 2, 3))
@@ -165,7 +90,7 @@ def test_notices_that_disagree_count_from_the_latest_date_and_say_so():
 
 
 def test_a_notice_matching_two_namesakes_below_the_threshold_is_an_uncertain_lead_on_each():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.enrol("zhang-1", "DB1", "A1")
     drop.enrol("zhang-2", "DB2", "A2")
     drop.pay("DB1", MONTHS_2026, 420.0)
@@ -178,7 +103,7 @@ def test_a_notice_matching_two_namesakes_below_the_threshold_is_an_uncertain_lea
 
 
 def test_a_firm_notice_is_used_before_an_uncertain_one():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.enrol("old", "DB1", "A1")
     drop.pay("DB1", MONTHS_2026, 420.0)
     drop.die("old", "D1", date(2026, 3, 1))
@@ -188,7 +113,7 @@ def test_a_firm_notice_is_used_before_an_uncertain_one():
 
 
 def test_payments_that_stop_within_the_grace_are_not_a_case():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.enrol("old", "DB1", "A1")
     drop.pay("DB1", ["2026-05", "2026-06", "2026-07"], 420.0)
     drop.die("old", "D1", date(2026, 6, 3))
@@ -196,7 +121,7 @@ def test_payments_that_stop_within_the_grace_are_not_a_case():
 
 
 def test_a_member_removed_at_death_is_not_a_case_though_the_case_goes_on():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.enrol("wife", "DB1", "A1", end=date(2026, 6, 30))
     drop.enrol("husband", "DB1", "A2")
     drop.pay("DB1", MONTHS_2026, 400.0)
@@ -205,7 +130,7 @@ def test_a_member_removed_at_death_is_not_a_case_though_the_case_goes_on():
 
 
 def test_a_death_on_a_fuzzy_link_only_is_not_corroborated():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.enrol("old", "DB1", "A1")
     drop.pay("DB1", MONTHS_2026, 420.0)
     drop.die("old", "D1", date(2026, 1, 5), probability=0.97)
@@ -215,7 +140,7 @@ def test_a_death_on_a_fuzzy_link_only_is_not_corroborated():
 
 
 def test_dibao_and_tekun_at_once_is_a_duplicate_paid_twice_over_the_overlap():
-    drop = Drop(AMOUNTS_2026)
+    drop = HouseholdSketch(AMOUNTS_2026)
     drop.enrol("li", "DB1", "A1", start=date(2019, 3, 1), dibao_class="C")
     drop.enrol("li", "TK1", "A2", start=date(2026, 4, 20), program="tekun")
     drop.pay("DB1", MONTHS_2026, 305.0)
@@ -229,7 +154,7 @@ def test_dibao_and_tekun_at_once_is_a_duplicate_paid_twice_over_the_overlap():
 
 
 def test_a_month_only_one_case_paid_is_not_paid_twice():
-    drop = Drop(AMOUNTS_2026)
+    drop = HouseholdSketch(AMOUNTS_2026)
     drop.enrol("li", "DB1", "A1", dibao_class="A")
     drop.enrol("li", "DB2", "A2", start=date(2026, 1, 1), dibao_class="A")
     drop.pay("DB1", MONTHS_2026[:4], 455.0)  # DB1 stopped paying after April
@@ -239,14 +164,14 @@ def test_a_month_only_one_case_paid_is_not_paid_twice():
 
 
 def test_rows_of_two_cases_one_after_the_other_are_no_duplicate():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.enrol("li", "DB1", "A1", start=date(2019, 3, 1), end=date(2025, 12, 31))
     drop.enrol("li", "DB2", "A2", start=date(2026, 1, 1))
     assert detect_duplicate_enrollment(drop.graph, POLICY) == []
 
 
 def test_a_family_in_two_concurrent_dibao_cases_is_split():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.family("HK1", "father", "mother", "son")
     drop.enrol("father", "DB1", "A1")
     drop.enrol("mother", "DB1", "A2")
@@ -260,7 +185,7 @@ def test_a_family_in_two_concurrent_dibao_cases_is_split():
 
 
 def test_a_members_row_in_the_case_he_left_is_context_not_a_record_of_the_split():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.family("HK1", "father", "mother", "son")
     drop.enrol("father", "DB1", "A1")
     drop.enrol("mother", "DB1", "A2")
@@ -272,9 +197,9 @@ def test_a_members_row_in_the_case_he_left_is_context_not_a_record_of_the_split(
                for item in case.evidence)  # fmt: skip
 
 
-def _split_off_under_own_hukou() -> Drop:
+def _split_off_under_own_hukou() -> HouseholdSketch:
     """Parents in DB1 under 户号 HK1; their son moved to 户号 HK2 and his own case DB2."""
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.family("HK1", "father", "mother")
     drop.family("HK2", "son")
     drop.enrol("father", "DB1", "A1")
@@ -327,7 +252,7 @@ def test_cases_the_hukou_registry_does_not_place_are_no_suspected_split():
 
 
 def test_a_legitimate_single_person_case_of_a_severely_disabled_member_is_no_split():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.family("HK1", "father", "mother", "son")
     drop.enrol("father", "DB1", "A1")
     drop.enrol("mother", "DB1", "A2")
@@ -337,7 +262,7 @@ def test_a_legitimate_single_person_case_of_a_severely_disabled_member_is_no_spl
 
 
 def test_a_gravely_ill_member_alone_in_a_case_is_no_split():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.family("HK1", "father", "son")
     drop.enrol("father", "DB1", "A1")
     drop.enrol("son", "DB2", "A3", health="serious_illness")
@@ -345,7 +270,7 @@ def test_a_gravely_ill_member_alone_in_a_case_is_no_split():
 
 
 def test_a_severely_disabled_poor_person_on_no_roster_is_missed():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.person("wang")
     drop.certify("wang", "C1", "mental", 4)
     drop.poor("wang", "P1", status="monitored")
@@ -358,7 +283,7 @@ def test_a_severely_disabled_poor_person_on_no_roster_is_missed():
     [("physical", 2, True), ("physical", 3, False), ("intellectual", 4, True)],
 )
 def test_severity_follows_the_policy(disability_type, level, flagged):
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.person("wang")
     drop.certify("wang", "C1", disability_type, level)
     drop.poor("wang", "P1", status="lifted", income=3000.0)  # lifted but under the standard
@@ -366,7 +291,7 @@ def test_severity_follows_the_policy(disability_type, level, flagged):
 
 
 def test_a_low_income_on_a_case_that_ended_is_history_not_poverty():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.person("wang")
     drop.certify("wang", "C1", "physical", 1)
     drop.enrol("wang", "DB1", "A1", end=date(2023, 6, 30), income=150.0)
@@ -379,7 +304,7 @@ def test_a_low_income_on_a_case_that_ended_is_history_not_poverty():
 def test_the_households_current_roster_income_makes_a_member_outside_it_poor():
     """The disabled daughter is on no roster; her parents (same 户号) are covered in a 低保
     case whose income is under the standard: a poor household, and she is missed."""
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.family("HK1", "father", "daughter")
     drop.enrol("father", "DB1", "A1", income=210.0)
     drop.certify("daughter", "C1", "mental", 2)
@@ -389,7 +314,7 @@ def test_the_households_current_roster_income_makes_a_member_outside_it_poor():
 
 
 def test_ended_rows_stand_as_context_beside_a_current_reason():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.person("wang")
     drop.certify("wang", "C1", "physical", 1)
     drop.enrol("wang", "DB1", "A1", end=date(2023, 6, 30), income=150.0)
@@ -401,7 +326,7 @@ def test_ended_rows_stand_as_context_beside_a_current_reason():
 
 
 def test_an_enrolled_or_dead_or_not_poor_person_is_not_missed():
-    enrolled, dead, comfortable = Drop(), Drop(), Drop()
+    enrolled, dead, comfortable = HouseholdSketch(), HouseholdSketch(), HouseholdSketch()
     for drop in (enrolled, dead, comfortable):
         drop.person("wang")
         drop.certify("wang", "C1", "physical", 1)
@@ -417,7 +342,7 @@ def test_an_enrolled_or_dead_or_not_poor_person_is_not_missed():
 SHAPOTOU = load_policy("沙坡头区")
 
 
-def _bc_case(drop: Drop, cls: str, size: int) -> None:
+def _bc_case(drop: HouseholdSketch, cls: str, size: int) -> None:
     drop.enrol("p-head", "DB9", "A-head", covered=True, dibao_class=cls)
     drop.enrol("p-wife", "DB9", "A-wife", covered=False, dibao_class=cls)
     for _, _, data in drop.graph.edges(("case", "DB9"), data=True):
@@ -425,7 +350,7 @@ def _bc_case(drop: Drop, cls: str, size: int) -> None:
 
 
 def test_a_b_or_c_case_covering_one_of_a_larger_household_follows_the_locality():
-    drop = Drop()
+    drop = HouseholdSketch()
     _bc_case(drop, "C", 3)
     [case] = detect_single_covered_member(drop.graph, SHAPOTOU)
     assert case.records == [("assistance", "A-head")] and case.person_ids == ["p-head"]
@@ -436,7 +361,7 @@ def test_a_b_or_c_case_covering_one_of_a_larger_household_follows_the_locality()
 def test_a_case_with_a_class_a_member_is_no_b_or_c_case():
     """分类施保: the disabled mother is class A, her son class C (covered), his wife C (not
     covered): the case covers two, one of them as A."""
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.enrol("p-mother", "DB9", "A-mother", dibao_class="A")
     drop.enrol("p-son", "DB9", "A-son", dibao_class="C")
     drop.enrol("p-wife", "DB9", "A-wife", covered=False, dibao_class="C")
@@ -444,10 +369,10 @@ def test_a_case_with_a_class_a_member_is_no_b_or_c_case():
 
 
 def test_class_a_or_a_legitimate_single_member_is_no_case():
-    drop = Drop()
+    drop = HouseholdSketch()
     _bc_case(drop, "A", 3)
     assert detect_single_covered_member(drop.graph, SHAPOTOU) == []
-    drop = Drop()
+    drop = HouseholdSketch()
     _bc_case(drop, "B", 2)
     drop.certify("p-head", "C1", "physical", 1)
     assert detect_single_covered_member(drop.graph, SHAPOTOU) == []
@@ -457,7 +382,7 @@ DAYAO = load_policy("大姚县")
 
 
 def test_a_key_group_member_outside_the_rosters_is_listed_where_the_locality_asks():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.poor("p-zhao", "JD1", status="monitored", income=3900.0)
     drop.graph.edges[("person", "p-zhao"), ("poverty_household", "PH1"), 0]["labor"] = "lost"
     [case] = detect_unenrolled_key_person(drop.graph, DAYAO)
@@ -471,16 +396,16 @@ def test_an_enrolled_dead_or_severely_disabled_member_is_not_listed():
     for make in (lambda d: d.enrol("p-zhao", "DB1", "A1"),
                  lambda d: d.die("p-zhao", "D1", date(2025, 1, 1)),
                  lambda d: d.certify("p-zhao", "C1", "mental", 3)):  # fmt: skip
-        drop = Drop()
+        drop = HouseholdSketch()
         drop.poor("p-zhao", "JD1", status="not_lifted")
         make(drop)
         assert detect_unenrolled_key_person(drop.graph, DAYAO) == []
 
 
-def _income_rose(assessed: date | None) -> Drop:
+def _income_rose(assessed: date | None) -> HouseholdSketch:
     """A 低保 case whose income is 500 元 a month per person (6,000 a year, over the 4,500
     standard), assessed on 2025-09-10, paid 350 元 every month of 2025 and 2026 to October."""
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.enrol("zhang", "DB7", "A1", start=date(2019, 3, 1), income=500.0, income_since=assessed)
     drop.enrol("wife", "DB7", "A2", start=date(2019, 3, 1), income=500.0, income_since=assessed)
     drop.pay("DB7", [f"2025-{m:02d}" for m in range(1, 13)] + MONTHS_2026, 350.0)
@@ -508,7 +433,7 @@ def test_without_an_assessment_date_the_period_runs_from_enrollment_and_says_so(
 
 
 def test_income_under_the_standard_is_no_case():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.enrol("li", "DB8", "A3", start=date(2019, 3, 1), income=300.0)
     drop.pay("DB8", MONTHS_2026, 350.0)
     assert detect_over_standard(drop.graph, POLICY) == []
@@ -518,7 +443,7 @@ SHAPOTOU = load_policy("沙坡头区")
 
 
 def test_a_roster_household_outside_the_poverty_registry_is_a_gap_only_where_compared():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.enrol("sun", "TK3", "A1", program="tekun")
     drop.enrol("zhao", "DB4", "A2")
     drop.poor("zhao", "P1")
@@ -528,7 +453,7 @@ def test_a_roster_household_outside_the_poverty_registry_is_a_gap_only_where_com
 
 
 def test_a_marked_poverty_household_on_no_roster_is_a_gap():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.person("qian")
     drop.poor("qian", "P2", marked=True)
     (case,) = detect_roster_gap(drop.graph, SHAPOTOU)
@@ -538,7 +463,7 @@ def test_a_marked_poverty_household_on_no_roster_is_a_gap():
 
 
 def test_an_unmarked_poverty_household_on_no_roster_is_no_gap():
-    drop = Drop()
+    drop = HouseholdSketch()
     drop.person("wu")
     drop.poor("wu", "P3", marked=None)
     assert detect_roster_gap(drop.graph, SHAPOTOU) == []

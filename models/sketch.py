@@ -1,0 +1,89 @@
+"""A household graph sketched by hand, for the detectors' doctests and tests: the same nodes,
+edges and attributes ``models.graph.build_household_graph`` gives a graph built from a drop,
+without a drop. Months are ``YYYY-MM``; payments are (record id, amount) per month."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import networkx as nx
+
+from models.graph import neighbours
+
+AS_OF = date(2026, 10, 31)
+
+
+class HouseholdSketch:
+    """A tiny household graph built by hand, with the attributes ``models.graph`` gives its
+    nodes and edges when it builds one from a drop: persons, cases and their payments, death
+    notices, certificates, poverty households, hukou families, phones, addresses and
+    accounts."""
+
+    def __init__(self, class_amounts: dict | None = None, as_of: date = AS_OF) -> None:
+        self.graph = nx.MultiGraph(as_of=as_of, class_amounts=class_amounts or {})
+
+    def person(self, pid: str) -> tuple:
+        node = ("person", pid)
+        self.graph.add_node(node, kind="person", name=pid, id18=None)
+        return node
+
+    def _edge(self, left, right, kind, registry, record_id, probability=1.0, **attributes):
+        self.graph.add_edge(left, right, kind=kind, registry=registry, record_id=record_id,
+                            probability=probability, basis=None, **attributes)  # fmt: skip
+
+    def enrol(self, pid, case_no, record_id, *, start=date(2020, 1, 1), end=None, covered=True,
+              program="dibao", health=None, income=None, id18=None, probability=1.0,
+              income_since=None, dibao_class=None):  # fmt: skip
+        case = ("case", case_no)
+        if case not in self.graph:
+            self.graph.add_node(case, kind="case", program=program, dibao_class="A",
+                                payments=defaultdict(list))  # fmt: skip
+        self._edge(self.person(pid) if ("person", pid) not in self.graph else ("person", pid),
+                   case, "enrolled_in", "assistance", record_id, probability, covered=covered,
+                   start=start, end=end, health=health, income_month=income, relation=None,
+                   program=program, id18=id18, income_since=income_since,
+                   dibao_class=dibao_class)  # fmt: skip
+
+    def pay(self, case_no, months, amount):
+        for month in months:
+            self.graph.nodes[("case", case_no)]["payments"][month].append((f"F{month}", amount))
+
+    def die(self, pid, record_id, died, source="police", id18=None, probability=1.0,
+            kind="reported_dead"):  # fmt: skip
+        """A notice of ``pid``'s death; ``kind`` ``possibly_dead``: a notice linked to no one
+        that ``pid`` matches only below the threshold."""
+        if ("death", record_id) not in self.graph:
+            self.graph.add_node(("death", record_id), kind="death", death_date=died,
+                                source=source, id18=id18, candidates=0)  # fmt: skip
+        self.graph.nodes[("death", record_id)]["candidates"] += kind == "possibly_dead"
+        node = ("person", pid) if ("person", pid) in self.graph else self.person(pid)
+        self._edge(node, ("death", record_id), kind, "deaths", record_id, probability)
+
+    def certify(self, pid, record_id, disability_type, level, issued=None):
+        self.graph.add_node(("disability", record_id), kind="disability",
+                            disability_type=disability_type, level=level, issue_date=issued)  # fmt: skip
+        self._edge(("person", pid), ("disability", record_id), "certified", "disability",
+                   record_id)  # fmt: skip
+
+    def poor(self, pid, record_id, status="monitored", income=None, marked=None):
+        self.graph.add_node(("poverty_household", "PH1"), kind="poverty_household")
+        self._edge(("person", pid), ("poverty_household", "PH1"), "in_poverty_household",
+                   "poverty", record_id, status=status, labor=None, health=None,
+                   income_year=income, dibao_marked=marked)  # fmt: skip
+
+    def uses(self, pid, kind, value, record_id):
+        """The person's row ``record_id`` (assistance) gives a phone or an address."""
+        case = next(case for case, row in neighbours(self.graph, ("person", pid), "enrolled_in")
+                    if row["record_id"] == record_id)  # fmt: skip
+        self._edge(("person", pid), (kind, value), "uses", "assistance", record_id, case=case)
+
+    def paid_to(self, case_no, account):
+        self._edge(("case", case_no), ("account", account), "paid_to", "payments", f"F-{case_no}")
+
+    def family(self, hukou_no, *pids):
+        self.graph.add_node(("hukou_family", hukou_no), kind="hukou_family")
+        for pid in pids:
+            node = ("person", pid) if ("person", pid) in self.graph else self.person(pid)
+            self._edge(node, ("hukou_family", hukou_no), "member_of", "hukou", f"H-{pid}",
+                       relation=None)  # fmt: skip
