@@ -49,6 +49,7 @@ from resolver.db import table_names
 from resolver.labels import current_labels
 from resolver.memory import collector_paused
 from resolver.normalize import parse_date
+from resolver.outputs import ENTITIES, LINK_EXPLANATIONS, PERSON_LINKS, PERSONS, POSSIBLE_MATCHES
 from resolver.registries import DIBAO_MARK_HEADERS, INCOME_DATE_HEADERS
 
 Node = tuple[str, str]
@@ -62,8 +63,8 @@ def person(person_id: str) -> Node:
 def build_household_graph(
     con: duckdb.DuckDBPyConnection,
     *,
-    entities: str = "entities",
-    links: str | None = "person_links",
+    entities: str = ENTITIES,
+    links: str | None = PERSON_LINKS,
     as_of: date | None = None,
 ) -> nx.MultiGraph:
     """The graph of the ingested drop, persons as resolved in table ``entities``.
@@ -77,12 +78,12 @@ def build_household_graph(
         as_of=as_of or _as_of(con), shared=_shared_identifiers(con, entities, present),
         class_amounts=ledger_amounts(con),
     )  # fmt: skip
-    linked = links if links and "person_links" in present else None
+    linked = links if links and PERSON_LINKS in present else None
     _attachment(con, linked)
     for name, add in _BUILDERS.items():
         if name in present:
             add(graph, con, entities)
-    if linked and {"deaths", "possible_matches"} <= present:
+    if linked and {"deaths", POSSIBLE_MATCHES} <= present:
         _add_possible_deaths(graph, con, entities)
     con.execute(f"DROP TABLE {ATTACHMENT}")
     del graph.graph["shared"]  # only needed while building
@@ -130,7 +131,7 @@ def _attachment(con: duckdb.DuckDBPyConnection, links: str | None) -> None:
                    array_to_string(max_by(level_label, struct_pack(w := match_weight,
                                                                     c := comparison), 2),
                                    '、') AS basis
-            FROM link_explanations WHERE match_weight > 0 GROUP BY ALL
+            FROM {LINK_EXPLANATIONS} WHERE match_weight > 0 GROUP BY ALL
         )
         SELECT uid, probability, basis
         FROM best LEFT JOIN reasons
@@ -145,7 +146,7 @@ def _rows(con, entities: str, registry: str, columns: str) -> list[tuple]:
     return con.execute(
         f"SELECT e.person_id, t.record_id, p.id18, {ATTACHED}, {columns} FROM {registry} t "
         f"JOIN {entities} e ON e.registry = '{registry}' AND e.record_id = t.record_id "
-        f"LEFT JOIN persons p ON p.unique_id = '{registry}:' || t.record_id "
+        f"LEFT JOIN {PERSONS} p ON p.unique_id = '{registry}:' || t.record_id "
         f"LEFT JOIN {ATTACHMENT} a ON a.uid = '{registry}:' || t.record_id"
     ).fetchall()
 
@@ -220,7 +221,7 @@ def _add_hukou(graph, con, entities) -> None:
         )
         SELECT m.person_id, m.record_id, p.id18, {ATTACHED}, m.name, m.hukou_no, m.relation
         FROM members m SEMI JOIN touched USING (hukou_no)
-        LEFT JOIN persons p ON p.unique_id = 'hukou:' || m.record_id
+        LEFT JOIN {PERSONS} p ON p.unique_id = 'hukou:' || m.record_id
         LEFT JOIN {ATTACHMENT} a ON a.uid = 'hukou:' || m.record_id
         """
     ).fetchall()
@@ -357,7 +358,7 @@ def _add_possible_deaths(graph, con, entities) -> None:
                 SELECT person_id FROM {entities} GROUP BY person_id HAVING count(*) = 1)
         ),
         candidates AS (
-            SELECT unique_id_l, unique_id_r, match_probability FROM possible_matches
+            SELECT unique_id_l, unique_id_r, match_probability FROM {POSSIBLE_MATCHES}
             ANTI JOIN _apart USING (unique_id_l, unique_id_r)
             WHERE reason NOT IN ('labelled_apart', 'two_ids')
         ),

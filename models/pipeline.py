@@ -27,6 +27,7 @@ from resolver.headers import Vocabulary
 from resolver.ingest import ingest_drop
 from resolver.link import LinkReport, link_persons
 from resolver.memory import collector_paused
+from resolver.outputs import write_entities
 from resolver.settings import LinkSettings
 
 log = logging.getLogger(__name__)
@@ -118,19 +119,6 @@ def rank_cases(cases: list[Case], risk: RiskModel) -> list[Case]:
     """The cases scored by ``risk``, highest first."""
     scored = [case.scored(*risk.explain(case)) for case in cases]
     return sorted(scored, key=lambda case: (-(case.risk_score or 0.0), case.case_id))
-
-
-def write_entities(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: LinkSettings) -> None:
-    """``entities.csv`` (contract §3), and the link settings and trained model beside it."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    con.execute(
-        "COPY (SELECT registry, record_id, person_id FROM entities ORDER BY registry, record_id) "
-        "TO ? (HEADER, DELIMITER ',')",
-        [str(out_dir / "entities.csv")],
-    )
-    settings.save(out_dir / "link_settings.json")
-    model_json = con.execute("SELECT model_json FROM link_model").fetchall()[0][0]
-    (out_dir / "link_model.json").write_text(model_json, encoding="utf-8")
 
 
 def write_cases(out_dir: Path, cases: list[Case], policy: Policy) -> None:

@@ -35,6 +35,7 @@ from models.risk import RiskModel
 from resolver.db import transaction
 from resolver.errors import DoudiError
 from resolver.memory import collector_paused
+from resolver.outputs import ENTITIES, LINK_EXPLANATIONS, PERSON_LINKS, PERSONS
 from resolver.quality import findings_by_problem, problem_label
 from resolver.registries import REGISTRIES
 from resolver.settings import LinkSettings
@@ -148,8 +149,8 @@ def publish_run(
         con.unregister("_snapshot")
         con.execute(  # replaced whole: cheaper than deleting every row
             "CREATE OR REPLACE TABLE published_persons AS "
-            "SELECT DISTINCT ?::VARCHAR AS run_id, e.person_id, p.id18, p.name FROM entities e "
-            "JOIN persons p ON p.unique_id = e.registry || ':' || e.record_id "
+            "SELECT DISTINCT ?::VARCHAR AS run_id, e.person_id, p.id18, p.name "
+            f"FROM {ENTITIES} e JOIN {PERSONS} p ON p.unique_id = e.registry || ':' || e.record_id "
             "WHERE p.id18 IS NOT NULL",
             [run_id],
         )
@@ -218,7 +219,7 @@ def _rows_of_persons(con, person_ids: set[str], cases: list[Case]) -> dict[str, 
     cited |= {record for case in cases for record in case.records}
     con.register("_people", pa.table({"person_id": sorted(person_ids)}))
     wanted = con.execute(
-        "SELECT registry, record_id, person_id FROM entities SEMI JOIN _people USING (person_id)"
+        f"SELECT registry, record_id, person_id FROM {ENTITIES} SEMI JOIN _people USING (person_id)"
     ).fetchall()
     con.unregister("_people")
     person_of = {(registry, record_id): person for registry, record_id, person in wanted}
@@ -265,12 +266,12 @@ def _links(con, unique_ids: set[str]) -> list[dict]:
     con.register("_uids", pa.table({"uid": sorted(unique_ids)}))
     try:
         found = con.execute(
-            """
+            f"""
             SELECT l.unique_id_l, l.unique_id_r, l.match_probability, l.match_weight,
                    list(struct_pack(comparison := x.comparison, level := x.level_label,
                                     weight := x.match_weight) ORDER BY x.comparison)
-            FROM person_links l
-            JOIN link_explanations x USING (unique_id_l, unique_id_r)
+            FROM {PERSON_LINKS} l
+            JOIN {LINK_EXPLANATIONS} x USING (unique_id_l, unique_id_r)
             WHERE l.unique_id_l IN (SELECT uid FROM _uids)
               AND l.unique_id_r IN (SELECT uid FROM _uids)
             GROUP BY ALL ORDER BY ALL

@@ -36,6 +36,7 @@ from resolver.db import table_names, transaction
 from resolver.identity import assign_person_ids
 from resolver.labels import current_labels
 from resolver.memory import collector_paused
+from resolver.outputs import ENTITIES, LINK_EXPLANATIONS, LINK_MODEL, PERSON_LINKS, POSSIBLE_MATCHES
 from resolver.persons import build_persons
 from resolver.settings import LinkSettings
 from resolver.splink_backend import ModelReview, Scored, Training, score_pairs_with_splink
@@ -240,7 +241,7 @@ def _store(con, settings: LinkSettings, scored: Scored, clustering, person_ids) 
         ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]))  # fmt: skip
     con.register("_person_ids", person_ids)
     con.execute(
-        "CREATE OR REPLACE TABLE entities AS SELECT p.registry, p.record_id, i.person_id "
+        f"CREATE OR REPLACE TABLE {ENTITIES} AS SELECT p.registry, p.record_id, i.person_id "
         "FROM persons p JOIN _person_ids i USING (unique_id)"
     )
     con.execute(
@@ -258,7 +259,7 @@ def _store(con, settings: LinkSettings, scored: Scored, clustering, person_ids) 
     _store_explanations(con, scored.model)
     _store_related(con, settings.related_limit)
     con.execute(
-        "CREATE OR REPLACE TABLE link_model AS SELECT ? AS settings_json, ? AS model_json, "
+        f"CREATE OR REPLACE TABLE {LINK_MODEL} AS SELECT ? AS settings_json, ? AS model_json, "
         "now() AS trained_at",
         [settings.to_json(), json.dumps(scored.model, ensure_ascii=False)],
     )
@@ -283,12 +284,12 @@ def _store_links(con, pairs: pa.Table, clustering: TableClustering, settings: Li
     con.register("_accepted", accepted)
     con.register("_refused", refused)
     con.execute(
-        "CREATE OR REPLACE TABLE person_links AS SELECT p.* FROM _pairs p "
+        f"CREATE OR REPLACE TABLE {PERSON_LINKS} AS SELECT p.* FROM _pairs p "
         "JOIN _accepted USING (unique_id_l, unique_id_r)"
     )
     con.execute(
-        """
-        CREATE OR REPLACE TABLE possible_matches AS
+        f"""
+        CREATE OR REPLACE TABLE {POSSIBLE_MATCHES} AS
         SELECT p.unique_id_l, p.unique_id_r, p.match_probability,
                coalesce(f.reason, 'below_threshold') AS reason
         FROM _pairs p
@@ -324,7 +325,7 @@ def _store_explanations(con, model: dict[str, Any]) -> None:
             f"gamma_{column} AS level, CASE gamma_{column} {cases} END AS level_label, "
             f"{weight} AS match_weight FROM person_links"
         )
-    _replace_view(con, "link_explanations", " UNION ALL ".join(selects))
+    _replace_view(con, LINK_EXPLANATIONS, " UNION ALL ".join(selects))
 
 
 def _level_labels(comparison: dict[str, Any]) -> dict[int, str]:

@@ -42,6 +42,7 @@ import re
 import duckdb
 
 from resolver.db import table_names
+from resolver.outputs import PERSONS
 from resolver.registries import PERSON_REGISTRIES
 
 # Columns each registry contributes, as SQL over its normalised table; a registry without
@@ -85,11 +86,11 @@ def build_persons(con: duckdb.DuckDBPyConnection, *, shared_limit: int) -> int:
     union = "\nUNION ALL BY NAME\n".join(_source_sql(name) for name in sources)
     con.execute(f"CREATE OR REPLACE TEMP VIEW person_rows AS {union}")
     con.execute(_PERSONS_SQL, [shared_limit])
-    return con.execute("SELECT count(*) FROM persons").fetchall()[0][0]
+    return con.execute(f"SELECT count(*) FROM {PERSONS}").fetchall()[0][0]
 
 
-_PERSONS_SQL = """
-CREATE OR REPLACE TABLE persons AS
+_PERSONS_SQL = f"""
+CREATE OR REPLACE TABLE {PERSONS} AS
 WITH compared AS (
     SELECT
         *,

@@ -20,7 +20,7 @@ from api.cli.base import (
 )
 from api.cli.printers import print_drop, print_policy
 from models.case_types import CASE_LABELS
-from models.pipeline import run_pipeline, write_entities
+from models.pipeline import run_pipeline
 from models.policy import load_policy
 from models.risk import RiskModel
 from resolver.comparisons import CANDIDATE_RULES, candidate_rule
@@ -29,6 +29,7 @@ from resolver.errors import raise_collected
 from resolver.headers import load_vocabulary
 from resolver.ingest import check_drop, ingest_drop
 from resolver.link import link_persons
+from resolver.outputs import write_entities
 from resolver.registries import REGISTRIES
 from resolver.settings import LinkSettings
 from resolver.synthetic import synthesize
