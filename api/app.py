@@ -26,8 +26,8 @@ def create_app(settings: ApiSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         storage = Storage(settings.db_path)
-        storage.published  # noqa: B018 - load the snapshot before the first request
-        access_log = AccessLog(storage, flush_seconds=settings.access_log_flush_seconds)
+        storage.snapshot.published  # noqa: B018 - load the snapshot before the first request
+        access_log = AccessLog(storage.tokens, flush_seconds=settings.access_log_flush_seconds)
         access_log.start()
         app.state.settings, app.state.storage, app.state.access_log = (
             settings, storage, access_log
@@ -56,6 +56,6 @@ def create_app(settings: ApiSettings) -> FastAPI:
     @app.get("/api/health", tags=["health"])
     def health() -> dict[str, str | None]:
         """Liveness, and the run whose cases are served."""
-        return {"status": "ok", "published_run": app.state.storage.latest_run()}
+        return {"status": "ok", "published_run": app.state.storage.snapshot.latest_run()}
 
     return app

@@ -11,14 +11,14 @@ import logging
 import threading
 from datetime import datetime
 
-from api.storage import Storage
+from api.tokens import TokenStore
 
 log = logging.getLogger(__name__)
 
 
 class AccessLog:
-    def __init__(self, storage: Storage, *, flush_seconds: float) -> None:
-        self.storage = storage
+    def __init__(self, tokens: TokenStore, *, flush_seconds: float) -> None:
+        self.tokens = tokens
         self.flush_seconds = flush_seconds
         self._pending: list[tuple[datetime, str, str, str, str]] = []
         self._lock = threading.Lock()
@@ -40,7 +40,7 @@ class AccessLog:
             with self._lock:
                 pending, self._pending = self._pending, []
             try:
-                self.storage.log_access(pending)
+                self.tokens.log_access(pending)
             except Exception:
                 with self._lock:
                     self._pending[:0] = pending

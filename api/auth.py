@@ -39,7 +39,7 @@ async def authenticate(request: Request) -> Principal:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise _unauthorised("missing bearer token")
-    found = request.app.state.storage.principal(token.strip())
+    found = request.app.state.storage.tokens.principal(token.strip())
     if found is None:
         raise _unauthorised("unknown or revoked token")
     return Principal(*found)

@@ -1,4 +1,4 @@
-"""FastAPI dependencies: the storage, the settings, the access log and the caller's role;
+"""FastAPI dependencies: the storage's parts, the settings, the access log and the caller's role;
 and the JSON response of reads served from memory."""
 
 from __future__ import annotations
@@ -10,15 +10,30 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Response
 
+from api.analysis import Analysis
 from api.audit import AccessLog
 from api.auth import Principal, require
+from api.reviews import DecisionError, Reviews
 from api.settings import ApiSettings
-from api.storage import DecisionError, Storage
+from api.snapshot import Snapshot
+from api.tokens import TokenStore
 from models.publish import json_value
 
 
-async def get_storage(request: Request) -> Storage:
-    return request.app.state.storage
+async def get_snapshot(request: Request) -> Snapshot:
+    return request.app.state.storage.snapshot
+
+
+async def get_reviews(request: Request) -> Reviews:
+    return request.app.state.storage.reviews
+
+
+async def get_tokens(request: Request) -> TokenStore:
+    return request.app.state.storage.tokens
+
+
+async def get_analysis(request: Request) -> Analysis:
+    return request.app.state.storage.analysis
 
 
 async def get_settings(request: Request) -> ApiSettings:
@@ -52,7 +67,10 @@ def answered() -> Iterator[None]:
         raise HTTPException(HTTP_STATUS[error.kind], error.message) from error
 
 
-StorageDep = Annotated[Storage, Depends(get_storage)]
+SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
+ReviewsDep = Annotated[Reviews, Depends(get_reviews)]
+TokensDep = Annotated[TokenStore, Depends(get_tokens)]
+AnalysisDep = Annotated[Analysis, Depends(get_analysis)]
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
 AccessLogDep = Annotated[AccessLog, Depends(get_access_log)]
 Reviewer = Annotated[Principal, Depends(require("auditor", "analyst"))]

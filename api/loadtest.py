@@ -47,7 +47,7 @@ def measure_api(db: Path, *, seconds: int, connections: int) -> list[LoadFigure]
     if shutil.which("wrk") is None:
         raise DoudiError("wrk is not installed (Debian package wrk; `make bench-api` installs it)")
     with opened(db) as storage:
-        tokens = {role: storage.create_token(name=f"压测-{role}", role=role)
+        tokens = {role: storage.tokens.create(name=f"压测-{role}", role=role)
                   for role in ("auditor", "consumer")}  # fmt: skip
         scenarios = _scenarios(storage)
     port = free_port()
@@ -67,7 +67,7 @@ def measure_api(db: Path, *, seconds: int, connections: int) -> list[LoadFigure]
 
 
 def _scenarios(storage) -> list[tuple[str, str, list[str]]]:
-    published = storage.published
+    published = storage.snapshot.published
     case_ids = sorted(published.cases)
     person_ids = sorted(published.cases_of_person)
     townships = sorted({case["township"] for case in published.cases.values() if case["township"]})

@@ -47,9 +47,9 @@ def export(
     with errors_reported(), opened(db) as storage:
         out.mkdir(parents=True, exist_ok=True)
         for case_type, label in CASE_LABELS.items():
-            content = ledger_workbook(storage.published, case_type, mask_ids=False)
+            content = ledger_workbook(storage.snapshot.published, case_type, mask_ids=False)
             (out / f"{label}摸排台账.xlsx").write_bytes(content)
-        (out / "汇总表.xlsx").write_bytes(summary_workbook(storage.published))
+        (out / "汇总表.xlsx").write_bytes(summary_workbook(storage.snapshot.published))
     console.print(f"已写出 {len(CASE_LABELS) + 1} 个台账文件到 {out}")
 
 
@@ -66,11 +66,12 @@ def token_create(
     db: DbOption = Path("doudi.duckdb"),
 ) -> None:
     """Mint a token and print it once (only its hash is stored)."""
-    from api.storage import ROLES, opened
+    from api.storage import opened
+    from api.tokens import ROLES
 
     with errors_reported():
         if role not in ROLES:
             raise DoudiError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
         with opened(db) as storage:
-            token = storage.create_token(name=name, role=role)
+            token = storage.tokens.create(name=name, role=role)
     print(token)

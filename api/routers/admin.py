@@ -6,34 +6,34 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, status
 
-from api.deps import AccessLogDep, Admin, SettingsDep, StorageDep
+from api.deps import AccessLogDep, Admin, SettingsDep, TokensDep
 from api.schemas import AccessLogPage, TokenIn, TokenInfo, TokenOut
 
 router = APIRouter(prefix="/api", tags=["admin"])
 
 
 @router.post("/tokens", response_model=TokenOut, status_code=status.HTTP_201_CREATED)
-def create_token(body: TokenIn, storage: StorageDep, _: Admin) -> dict[str, Any]:
+def create_token(body: TokenIn, tokens: TokensDep, _: Admin) -> dict[str, Any]:
     """Mint a token; it is shown once and stored only as a hash."""
-    token = storage.create_token(name=body.name, role=body.role)
+    token = tokens.create(name=body.name, role=body.role)
     return {"name": body.name, "role": body.role, "token": token}
 
 
 @router.get("/tokens", response_model=list[TokenInfo])
-def list_tokens(storage: StorageDep, _: Admin) -> list[dict[str, Any]]:
-    return storage.tokens()
+def list_tokens(tokens: TokensDep, _: Admin) -> list[dict[str, Any]]:
+    return tokens.listed()
 
 
 @router.delete("/tokens/{name}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_token(name: str, storage: StorageDep, _: Admin) -> None:
+def revoke_token(name: str, tokens: TokensDep, _: Admin) -> None:
     """Revoke every token of ``name``."""
-    if storage.revoke_tokens(name) == 0:
+    if tokens.revoke(name) == 0:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no active token named {name}")
 
 
 @router.get("/access-log", response_model=AccessLogPage)
 def access_log(
-    storage: StorageDep,
+    tokens: TokensDep,
     access: AccessLogDep,
     settings: SettingsDep,
     _: Admin,
@@ -42,5 +42,5 @@ def access_log(
 ) -> dict[str, Any]:
     """Who read which case detail and who looked up scores by ID number, newest first."""
     access.flush()
-    total, items = storage.access_log(offset=offset, limit=min(limit, settings.max_page_size))
+    total, items = tokens.access_log(offset=offset, limit=min(limit, settings.max_page_size))
     return {"total": total, "items": items}

@@ -16,8 +16,9 @@ from api.deps import (
     AccessLogDep,
     Auditor,
     Reviewer,
+    ReviewsDep,
     SettingsDep,
-    StorageDep,
+    SnapshotDep,
     answered,
     json_response,
 )
@@ -38,7 +39,7 @@ StatusFilter = Literal["open", "in_review", "confirmed", "dismissed", "field_che
 
 @router.get("", response_model=CaseList)
 async def list_cases(
-    storage: StorageDep,
+    snapshot: SnapshotDep,
     settings: SettingsDep,
     _: Reviewer,
     case_type: CaseType | None = None,
@@ -60,42 +61,42 @@ async def list_cases(
     """Cases, highest risk first by default; ``total`` counts every page."""
     limit = min(limit, settings.max_page_size)
     where = CaseFilter(case_type, township, village, min_score, max_score, status_, run_id)
-    total, items = storage.published.list_cases(where, sort=sort, offset=offset, limit=limit)
+    total, items = snapshot.published.list_cases(where, sort=sort, offset=offset, limit=limit)
     return json_response({"total": total, "offset": offset, "limit": limit, "items": items})
 
 
 @router.get("/{case_id}", response_model=CaseDetail)
 async def case_detail(
-    case_id: str, storage: StorageDep, access: AccessLogDep, principal: Reviewer
+    case_id: str, snapshot: SnapshotDep, access: AccessLogDep, principal: Reviewer
 ) -> Any:
     """A case with its evidence, the rows of every registry involved, the identity links and
     the household subgraph, and its decision history. Every read is logged."""
-    if case_id not in storage.published.cases:
+    if case_id not in snapshot.published.cases:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no case {case_id}")
     access.record(principal.name, principal.role, "read_case", case_id)
     if principal.sees_full_ids:
-        return json_response(storage.published.case_json(case_id))
-    return json_response(masked(storage.published.case(case_id), principal))
+        return json_response(snapshot.published.case_json(case_id))
+    return json_response(masked(snapshot.published.case(case_id), principal))
 
 
 @router.get("/{case_id}/history", response_model=list[DecisionEvent])
-async def case_history(case_id: str, storage: StorageDep, _: Reviewer) -> Any:
+async def case_history(case_id: str, snapshot: SnapshotDep, _: Reviewer) -> Any:
     """Every decision event of the case, oldest first (append-only)."""
-    if case_id not in storage.published.cases:
+    if case_id not in snapshot.published.cases:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no case {case_id}")
-    return json_response(storage.published.history.get(case_id, []))
+    return json_response(snapshot.published.history.get(case_id, []))
 
 
 @router.post(
     "/{case_id}/decisions", response_model=DecisionEvent, status_code=status.HTTP_201_CREATED
 )
 def record_decision(
-    case_id: str, decision: DecisionIn, storage: StorageDep, principal: Auditor
+    case_id: str, decision: DecisionIn, reviews: ReviewsDep, principal: Auditor
 ) -> dict[str, Any]:
     """Move the case to a status (or stay, to add a note). 不属实 needs a reason; a stale
     ``expected_status`` or a transition the workflow does not allow is a 409."""
     with answered():
-        return storage.record_decision(
+        return reviews.record_decision(
             case_id, actor=principal.name, role=principal.role, to_status=decision.to_status,
             note=decision.note, reason=decision.reason, expected_status=decision.expected_status,
         )  # fmt: skip
@@ -105,20 +106,20 @@ def record_decision(
     "/{case_id}/link-labels", response_model=LinkLabel, status_code=status.HTTP_201_CREATED
 )
 def label_link(
-    case_id: str, label: LinkLabelIn, storage: StorageDep, principal: Reviewer
+    case_id: str, label: LinkLabelIn, reviews: ReviewsDep, principal: Reviewer
 ) -> dict[str, Any]:
     """Say whether two person rows of the case are the same person (同一人) or not
     (不是同一人). Labels are kept across re-runs; the next run links or separates the rows
     accordingly, and enough of them re-estimate the matching model."""
     with answered():
-        return storage.record_link_label(
+        return reviews.record_link_label(
             case_id, left=label.left, right=label.right, same_person=label.same_person,
             actor=principal.name, role=principal.role, note=label.note,
         )  # fmt: skip
 
 
 @router.get("/{case_id}/link-labels", response_model=list[LinkLabel])
-def link_labels(case_id: str, storage: StorageDep, _: Reviewer) -> list[dict[str, Any]]:
+def link_labels(case_id: str, reviews: ReviewsDep, _: Reviewer) -> list[dict[str, Any]]:
     """Every label on pairs of the case's person rows, oldest first."""
     with answered():
-        return storage.link_labels(case_id)
+        return reviews.link_labels(case_id)

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import Reviewer, StorageDep, json_response
+from api.deps import Reviewer, SnapshotDep, json_response
 from api.ledgers import ledger_workbook, summary_workbook
 from api.schemas import CaseType, Overview
 from models.case_types import CASE_LABELS
@@ -17,27 +17,27 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/overview", response_model=Overview)
-async def overview(storage: StorageDep, _: Reviewer) -> Any:
+async def overview(snapshot: SnapshotDep, _: Reviewer) -> Any:
     """Open cases and amount at risk by case type and by township, cases by review status."""
-    return json_response(storage.published.overview())
+    return json_response(snapshot.published.overview())
 
 
 @router.get("/ledgers/summary.xlsx", response_class=Response)
-def summary_ledger(storage: StorageDep, _: Reviewer) -> Response:
+def summary_ledger(snapshot: SnapshotDep, _: Reviewer) -> Response:
     """The township summary (汇总表)."""
-    return _xlsx(summary_workbook(storage.published), "兜底疑点汇总表.xlsx")
+    return _xlsx(summary_workbook(snapshot.published), "兜底疑点汇总表.xlsx")
 
 
 @router.get("/ledgers/{case_type}.xlsx", response_class=Response)
 def case_ledger(
     case_type: CaseType,
-    storage: StorageDep,
+    snapshot: SnapshotDep,
     principal: Reviewer,
     township: Annotated[str | None, Query()] = None,
 ) -> Response:
     """The 摸排台账 of one case type, a sheet per township (ID numbers masked for roles that
     may not see them)."""
-    content = ledger_workbook(storage.published, case_type, township=township,
+    content = ledger_workbook(snapshot.published, case_type, township=township,
                               mask_ids=not principal.sees_full_ids)  # fmt: skip
     return _xlsx(content, f"{township or ''}{CASE_LABELS[case_type]}摸排台账.xlsx")
 

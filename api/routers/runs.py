@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
 
-from api.deps import Analyst, StorageDep
+from api.deps import Analyst, SnapshotDep
 from api.schemas import RunDetail, RunSummary
 from api.storage import loads
 
@@ -19,14 +19,14 @@ def _decoded(row: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("", response_model=list[RunSummary])
-def list_runs(storage: StorageDep, _: Analyst) -> list[dict[str, Any]]:
+def list_runs(snapshot: SnapshotDep, _: Analyst) -> list[dict[str, Any]]:
     """Every run, newest first; ``running`` marks one that has not published (or crashed)."""
-    return [_decoded(row) for row in storage.runs()]
+    return [_decoded(row) for row in snapshot.runs()]
 
 
 @router.get("/{run_id}", response_model=RunDetail)
-def run_detail(run_id: str, storage: StorageDep, _: Analyst) -> dict[str, Any]:
-    row = storage.run(run_id)
+def run_detail(run_id: str, snapshot: SnapshotDep, _: Analyst) -> dict[str, Any]:
+    row = snapshot.run(run_id)
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no run {run_id}")
     return _decoded(row)

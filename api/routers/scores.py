@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Query, status
 
 from api.auth import masked
-from api.deps import AccessLogDep, ScoreReader, SettingsDep, StorageDep, json_response
+from api.deps import AccessLogDep, ScoreReader, SettingsDep, SnapshotDep, json_response
 from api.schemas import CaseScore, PersonScore, ScoreExport
 from resolver.idcard import mask_id
 
@@ -24,37 +24,37 @@ def _person(found: dict[str, Any] | None) -> dict[str, Any]:
 
 
 @router.get("/persons/{person_id}", response_model=PersonScore)
-async def person_score(person_id: str, storage: StorageDep, principal: ScoreReader) -> Any:
+async def person_score(person_id: str, snapshot: SnapshotDep, principal: ScoreReader) -> Any:
     """A person's open cases and the highest of their scores."""
-    return json_response(masked(_person(storage.published.person(person_id=person_id)),
+    return json_response(masked(_person(snapshot.published.person(person_id=person_id)),
                                 principal))  # fmt: skip
 
 
 @router.get("/id-numbers/{id_number}", response_model=PersonScore)
 async def score_by_id_number(
     id_number: Annotated[str, Path(min_length=15, max_length=18)],
-    storage: StorageDep,
+    snapshot: SnapshotDep,
     access: AccessLogDep,
     principal: ScoreReader,
 ) -> Any:
     """The same, looked up by an 18-digit ID number. Every lookup is logged (masked)."""
     access.record(principal.name, principal.role, "score_by_id_number", mask_id(id_number))
-    found = storage.published.person(id18=id_number.strip().upper())
+    found = snapshot.published.person(id18=id_number.strip().upper())
     return json_response(masked(_person(found), principal))
 
 
 @router.get("/cases/{case_id}", response_model=CaseScore)
-async def case_score(case_id: str, storage: StorageDep, _: ScoreReader) -> Any:
-    case = storage.published.cases.get(case_id)
+async def case_score(case_id: str, snapshot: SnapshotDep, _: ScoreReader) -> Any:
+    case = snapshot.published.cases.get(case_id)
     if case is None or case["resolved"]:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no open case {case_id}")
-    summary = storage.published.summary(case)
+    summary = snapshot.published.summary(case)
     return json_response({key: summary[key] for key in CASE_SCORE_FIELDS})
 
 
 @router.get("/export", response_model=ScoreExport)
 async def export_scores(
-    storage: StorageDep,
+    snapshot: SnapshotDep,
     settings: SettingsDep,
     _: ScoreReader,
     after: str | None = None,
@@ -63,7 +63,7 @@ async def export_scores(
     """Every open case's score in case_id order, a page at a time: pass ``next_after`` back
     as ``after`` until it is null."""
     limit = min(limit, settings.max_page_size)
-    total, items = storage.published.export(after=after, limit=limit)
+    total, items = snapshot.published.export(after=after, limit=limit)
     next_after = items[-1]["case_id"] if len(items) == limit else None
     rows = [{key: item[key] for key in EXPORT_FIELDS} for item in items]
     return json_response({"total": total, "next_after": next_after, "items": rows})

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.auth import masked
-from api.deps import Analyst, StorageDep, answered
+from api.deps import AnalysisDep, Analyst, answered
 from api.schemas import Triage, WhatIf
 from models.case_types import CASE_LABELS
 
@@ -20,14 +20,14 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 @router.get("/what-if", response_model=WhatIf)
 def what_if(
     threshold: Annotated[float, Query(gt=0, le=1, description="a proposed match threshold")],
-    storage: StorageDep,
+    analysis: AnalysisDep,
     principal: Analyst,
     limit: Limit = 100,
 ) -> dict[str, Any]:
     """How many cases of each type would appear and disappear at ``threshold``, and which.
     The first call for a threshold re-clusters and re-detects (seconds on a large county)."""
     with answered():
-        found = storage.what_if(threshold)
+        found = analysis.what_if(threshold)
     appear = [{"case_id": case.case_id, "case_type": case.case_type,
                "risk_score": case.risk_score, "amount_at_risk": case.amount_at_risk,
                "evidence": case.as_contract()["evidence"]}
@@ -47,12 +47,12 @@ def what_if(
 
 
 @router.get("/triage", response_model=Triage)
-def triage(storage: StorageDep, _: Analyst, limit: Limit = 50) -> dict[str, Any]:
+def triage(analysis: AnalysisDep, _: Analyst, limit: Limit = 50) -> dict[str, Any]:
     """Open cases ranked by how likely reviewers are to confirm them, learned from their
     decisions, with the model's cross-validated ROC AUC; below the minimum number of
     decisions it says so and ranks by the rule-based risk score."""
-    report = storage.triage()
-    published = storage.published
+    report = analysis.triage()
+    published = analysis.snapshot.published
     items = [published.summary(case) | {"triage_score": score}
              for case, score in report.ranked[:limit]]  # fmt: skip
     return {"decisions": report.decisions, "confirmed": report.confirmed,

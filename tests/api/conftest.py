@@ -22,8 +22,8 @@ def county(tmp_path_factory):
     result = run_pipeline(drop, out / "run", policy=load_policy(), settings=LinkSettings(),
                           db_path=out / "doudi.duckdb")  # fmt: skip
     with opened(result.db_path) as storage:
-        tokens = {role: storage.create_token(name=f"{role}-1", role=role) for role in ROLES}
-        tokens["auditor2"] = storage.create_token(name="审计员乙", role="auditor")
+        tokens = {role: storage.tokens.create(name=f"{role}-1", role=role) for role in ROLES}
+        tokens["auditor2"] = storage.tokens.create(name="审计员乙", role="auditor")
     server = Server(result.db_path)
     server.start()
     yield {"out": out, "db": result.db_path, "run_id": result.run_id, "tokens": tokens,

@@ -6,11 +6,12 @@ import threading
 import time
 
 from api.audit import AccessLog
-from api.storage import Storage
+from api.store import Store
+from api.tokens import TokenStore
 
 
-class SlowStorage(Storage):
-    """A real storage whose batch insert starts late, as under load."""
+class SlowTokens(TokenStore):
+    """A real token store whose batch insert of the access log starts late, as under load."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -24,15 +25,16 @@ class SlowStorage(Storage):
 
 
 def test_a_flush_waits_for_the_batch_being_written(tmp_path):
-    storage = SlowStorage(tmp_path / "run.duckdb")
-    access = AccessLog(storage, flush_seconds=0.01)
+    store = Store(tmp_path / "run.duckdb")
+    tokens = SlowTokens(store)
+    access = AccessLog(tokens, flush_seconds=0.01)
     access.record("consumer-1", "consumer", "score_by_id_number", "532326********1539")
     access.start()
     try:
-        assert storage.writing.wait(5)  # the background thread holds the entry mid-write
+        assert tokens.writing.wait(5)  # the background thread holds the entry mid-write
         access.flush()
-        total, items = storage.access_log(offset=0, limit=10)
+        total, items = tokens.access_log(offset=0, limit=10)
         assert total == 1 and items[0]["actor"] == "consumer-1"
     finally:
         access.stop()
-        storage.close()
+        store.close()

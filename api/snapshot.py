@@ -1,0 +1,57 @@
+"""The published snapshot: every published case's latest version, each run's cases, the
+decisions so far and the latest run's persons, held in memory (``api.published``) and
+updated by each recorded decision; and the runs."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from api.published import Published
+from api.store import Store
+from models.publish import ensure_schema as ensure_publish_schema
+
+EVENT_COLUMNS = "event_id, case_id, actor, role, recorded_at, from_status, to_status, note, reason"
+
+
+class Snapshot:
+    """What was published, as reviewers and consumers read it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        ensure_publish_schema(store.con)
+
+    @cached_property
+    def published(self) -> Published:
+        """Every published case's latest snapshot, each run's cases, the decisions so far
+        and the latest run's persons (loaded on first use)."""
+        rows = self.store.rows
+        latest = rows(
+            "SELECT c.*, r.resolved_run FROM case_registry r "
+            "JOIN published_cases c ON c.case_id = r.case_id AND c.run_id = r.last_run"
+        )
+        by_run = rows(
+            "SELECT run_id, case_id, case_type, risk_score, amount_at_risk, township, village, "
+            "person_ids, records, evidence FROM published_cases"
+        )
+        events = rows(f"SELECT {EVENT_COLUMNS} FROM case_events ORDER BY event_id")
+        persons = self.store.cursor.execute(
+            "SELECT person_id, id18, name FROM published_persons"
+        ).fetchall()  # fmt: skip
+        return Published(latest, by_run, events, persons)
+
+    def latest_run(self) -> str | None:
+        found = self.store.rows(
+            "SELECT run_id FROM runs WHERE status = 'published' ORDER BY finished_at DESC LIMIT 1"
+        )
+        return found[0]["run_id"] if found else None
+
+    def runs(self) -> list[dict[str, Any]]:
+        return self.store.rows(
+            "SELECT run_id, status, started_at, finished_at, data_dir, policy_name, "
+            "policy_version, counts FROM runs ORDER BY started_at DESC"
+        )
+
+    def run(self, run_id: str) -> dict[str, Any] | None:
+        found = self.store.rows("SELECT * FROM runs WHERE run_id = ?", [run_id])
+        return found[0] if found else None

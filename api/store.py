@@ -1,0 +1,41 @@
+"""The run's DuckDB file as the review API opens it: one connection, a cursor per request
+thread, rows as dicts. The parts of the storage (``api.storage``) share it."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from resolver.db import connect
+
+
+class Store:
+    """The file, opened once. The server is its one writer."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.con = connect(db_path)
+        self._local = threading.local()
+
+    def close(self) -> None:
+        self.con.close()
+
+    @property
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on the file."""
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self._local.cursor = self.con.cursor()
+        return cursor
+
+    def rows(self, sql: str, params: list | None = None) -> list[dict[str, Any]]:
+        result = self.cursor.execute(sql, params or [])
+        names = [column[0] for column in result.description]
+        return [dict(zip(names, values, strict=True)) for values in result.fetchall()]
+
+    def execute_script(self, script: str) -> None:
+        for statement in script.split(";"):
+            if statement.strip():
+                self.con.execute(statement)
