@@ -70,6 +70,13 @@ def test_only_one_module_opens_duckdb(module):
     assert not opens or module == "resolver.db"
 
 
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if m.startswith("api.routers.")))
+def test_routes_reach_the_core_only_through_the_api(module):
+    """A router imports dependencies, schemas, the store's parts and the API's services; the
+    core (``models``, ``resolver``) only through them."""
+    assert not [name for name in _imports(MODULES[module]) if _within(name, ("models", "resolver"))]
+
+
 def test_the_rules_see_the_wing_and_its_entries():
     """The checks above are not vacuous: the wing is imported, by its entries only."""
     importers = {module for module, tree in MODULES.items()

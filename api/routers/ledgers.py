@@ -8,9 +8,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Response
 
 from api.deps import Reviewer, SnapshotDep, json_response
+from api.labels import CASE_LABELS
 from api.ledgers import ledger_workbook, summary_workbook
 from api.schemas import CaseType, Overview
-from models.case_types import CASE_LABELS
 
 router = APIRouter(prefix="/api", tags=["ledgers"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -6,10 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
 
-from api.auth import masked
+from api.auth import mask_id, masked
 from api.deps import AccessLogDep, ScoreReader, SettingsDep, SnapshotDep, json_response
 from api.schemas import CaseScore, PersonScore, ScoreExport
-from resolver.idcard import mask_id
 
 router = APIRouter(prefix="/api/scores", tags=["scores"])
 CASE_SCORE_FIELDS = ("case_id", "case_type", "risk_score", "status")

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Query
 
 from api.auth import masked
 from api.deps import AnalysisDep, Analyst, answered
+from api.labels import CASE_LABELS
 from api.schemas import Triage, WhatIf
-from models.case_types import CASE_LABELS
 
 router = APIRouter(prefix="/api", tags=["tuning"])
 Limit = Annotated[int, Query(ge=1, le=1000)]

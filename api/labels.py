@@ -1,0 +1,41 @@
+"""The Chinese labels the review page and the ledgers speak: registries, their columns,
+normalised codes, ID statuses, case types, review statuses and identity comparisons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.published import STATUS_LABELS
+from models.case_types import CASE_LABELS
+from resolver.comparisons import doudi_comparisons
+from resolver.normalize import VOCABULARIES, code_label
+from resolver.registries import REGISTRIES
+
+__all__ = ["CASE_LABELS", "ID_STATUS_LABELS", "page_labels"]
+
+ID_STATUS_LABELS = {"valid": "有效", "upgraded": "15位已升级", "invalid": "校验未通过",
+                    "damaged": "表格损坏", "blank": "空白"}  # fmt: skip
+
+
+def page_labels() -> dict[str, Any]:
+    """Every label the page shows, by what it labels."""
+    return {
+        "registries": {name: registry.chinese for name, registry in REGISTRIES.items()},
+        "columns": {name: {column.name: column.header for column in registry.columns}
+                    for name, registry in REGISTRIES.items()},
+        "kinds": {name: {column.name: column.kind for column in registry.columns}
+                  for name, registry in REGISTRIES.items()},
+        "codes": {kind: {str(code): _shown(kind, code) for code in set(spellings.values())}
+                  for kind, spellings in VOCABULARIES.items()},
+        "id_statuses": ID_STATUS_LABELS,
+        "case_types": CASE_LABELS,
+        "statuses": STATUS_LABELS,
+        "comparisons": {comparison["output_column_name"]: comparison["comparison_description"]
+                        for comparison in doudi_comparisons()},
+    }  # fmt: skip
+
+
+def _shown(kind: str, code: object) -> str:
+    """A code's Chinese label; a code that is itself what people write (低保类别 A) as is."""
+    label = code_label(kind, code) or str(code)
+    return str(code) if label.isascii() else label
