@@ -156,16 +156,17 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     """Read, lay out, check and normalise every table of a drop into ``con``: what was read,
     and every error that makes the drop unusable."""
     files, skips = discover(data_dir)
+    order = {path: index for index, path in enumerate(files)}
     for name in REGISTRIES:
         con.execute(f"DROP TABLE IF EXISTS raw_{name}")
         con.execute(f"DROP TABLE IF EXISTS {name}")
     outcomes = []
     for outcome in _read_all(files, data_dir, vocabulary, on_progress, folder):
         for sheet, source in enumerate(outcome.sources):
-            _number(source, files.index(outcome.path) * SHEETS_PER_FILE + sheet)
+            _number(source, order[outcome.path] * SHEETS_PER_FILE + sheet)
             _store_source(con, source)
         outcomes.append(outcome)
-    outcomes.sort(key=lambda outcome: files.index(outcome.path))
+    outcomes.sort(key=lambda outcome: order[outcome.path])
     sources = [source for outcome in outcomes for source in outcome.sources]
     skips += [skip for outcome in outcomes for skip in outcome.skips]
     errors = [error for outcome in outcomes for error in outcome.errors]
@@ -206,11 +207,16 @@ def _read_all(files: list[Path], data_dir: Path, vocabulary: Vocabulary,
 def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary,
                folder: Path | None = None) -> FileOutcome:  # fmt: skip
     """Every table of one file, prepared (written to ``folder`` when given)."""
-    outcome = FileOutcome(path, hashlib.sha256(path.read_bytes()).hexdigest())
     names = [path.stem, *reversed(path.relative_to(data_dir).parts[:-1])]
     named = name_hint(*names)
     try:
-        grids = read_grids(path)
+        content = path.read_bytes()
+    except OSError as error:
+        return FileOutcome(path, "", errors=[InputError(path, None, None,
+                                                         f"无法读取文件：{error.strerror}")])  # fmt: skip
+    outcome = FileOutcome(path, hashlib.sha256(content).hexdigest())
+    try:
+        grids = read_grids(path, content)
     except InputError as error:
         if named or path.suffix.lower() in SPREADSHEET_SUFFIXES | {".csv"}:
             outcome.errors.append(error)
@@ -293,16 +299,17 @@ def _number(source: Source, number: int) -> None:
     """Give the source and its tables their ``source_no`` (from the file's place in the drop
     and the sheet's in the file, whichever worker finishes first)."""
     source.number = number
+    source.raw = _numbered(source.raw, number, 0)
+    source.normalised = _numbered(source.normalised, number, 1)
+    source.findings = [_numbered(table, number, 2) for table in source.findings]
 
-    def numbered(table: pa.Table, position: int) -> pa.Table:
-        values = pa.array(np.full(table.num_rows, number, dtype=np.int64))
-        if "source_no" in table.column_names:
-            return table.set_column(table.column_names.index("source_no"), "source_no", values)
-        return table.add_column(position, "source_no", values)
 
-    source.raw = numbered(source.raw, 0)
-    source.normalised = numbered(source.normalised, 1)
-    source.findings = [numbered(table, 2) for table in source.findings]
+def _numbered(table: pa.Table, number: int, position: int) -> pa.Table:
+    """``table`` with its ``source_no`` column (set where it has one, else at ``position``)."""
+    values = pa.array(np.full(table.num_rows, number, dtype=np.int64))
+    if "source_no" in table.column_names:
+        return table.set_column(table.column_names.index("source_no"), "source_no", values)
+    return table.add_column(position, "source_no", values)
 
 
 def _drop_errors(data_dir: Path, sources: list[Source], errors: list[InputError]
@@ -352,12 +359,7 @@ def _unknown_cases(sources: list[Source]) -> None:
         flagged = pc.if_else(unknown, "case_not_in_roster", pa.scalar(None, pa.string()))
         finding = findings_of(payments.registry, "case_no", flagged.combine_chunks(), case_no,
                             columns)  # fmt: skip
-        payments.findings.append(_number_findings(finding, payments))
-
-
-def _number_findings(table: pa.Table, source: Source) -> pa.Table:
-    values = pa.array(np.full(table.num_rows, source.number, dtype=np.int64))
-    return table.set_column(table.column_names.index("source_no"), "source_no", values)
+        payments.findings.append(_numbered(finding, payments.number, 2))
 
 
 def _store_source(con: duckdb.DuckDBPyConnection, source: Source) -> None:

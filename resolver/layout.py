@@ -156,14 +156,14 @@ def _row_reasons(grid: Grid, start: int, header: Header, recognition: Recognitio
     ] or [position for name, position in positions.items() if name != "record_id"]  # fmt: skip
     blank = np.ones(height, dtype=bool)
     for position in identity:  # a numbered row of an empty template, a merged cell's tail
-        blank &= _is_blank(region[position])
+        blank &= is_blank(region[position])
     reasons[blank] = "blank"
     # a row that starts with 合计 or a footer word, or whose identity cells hold nothing else
     first = _first_filled(region)
     candidates = _matches(first, SUMMARY, FOOTER)
     person = np.ones(height, dtype=bool)
     for position in identity:
-        person &= _is_blank(region[position]) | _matches(region[position], SUMMARY, FOOTER)
+        person &= is_blank(region[position]) | _matches(region[position], SUMMARY, FOOTER)
     rows = np.flatnonzero(candidates | person)
     if len(rows):
         picked = pa.array(rows)
@@ -191,7 +191,8 @@ def _first_filled(region: list[pa.Array]) -> pa.Array:
     return first
 
 
-def _is_blank(column: pa.Array) -> np.ndarray:
+def is_blank(column: pa.Array) -> np.ndarray:
+    """Per cell: empty, spaces only, or null."""
     return np.asarray(pc.fill_null(pc.equal(pc.utf8_trim_whitespace(column), ""), True))
 
 

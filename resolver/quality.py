@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from resolver.registries import REGISTRIES, column_header
+from resolver.registries import REGISTRIES, source_column
 
 PROBLEM_LABELS = {
     "id_upgraded_15": "15位身份证号已升为18位",
@@ -205,10 +205,8 @@ def write_findings_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> int:
 def _file_header(headers: dict[str, str], registry: str, column: str) -> str:
     """The file's header of a column, or of the column a derived one (``cert_no_type``) comes
     from; the contract's header when the file has none."""
-    for name in sorted(headers, key=len, reverse=True):
-        if column.startswith(name):
-            return headers[name]
-    return column_header(registry, column)
+    found = source_column(registry, column)
+    return headers.get(found.name, found.header) if found else column
 
 
 def _text_cells(sheet, values: list) -> list:

@@ -65,13 +65,14 @@ class Grid:
         return [column[index].as_py() or "" for column in self.columns]
 
 
-def read_grids(path: Path) -> list[Grid]:
-    """Every sheet of a workbook, or the one grid of a CSV; an unreadable file raises
-    ``InputError``."""
-    try:
-        content = path.read_bytes()
-    except OSError as error:
-        raise InputError(path, None, None, f"无法读取文件：{error.strerror}") from error
+def read_grids(path: Path, content: bytes | None = None) -> list[Grid]:
+    """Every sheet of a workbook, or the one grid of a CSV (``content``: the file's bytes,
+    when the caller has read them already); an unreadable file raises ``InputError``."""
+    if content is None:
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            raise InputError(path, None, None, f"无法读取文件：{error.strerror}") from error
     if content.startswith((ZIP_MAGIC, OLE_MAGIC)):
         return _read_workbook(path, content)
     return [_read_csv(path, content)]

@@ -173,8 +173,14 @@ READ_EXTRAS = {"assistance": INCOME_DATE_HEADERS, "poverty": DIBAO_MARK_HEADERS}
 PERSON_REGISTRIES = ("hukou", "assistance", "poverty", "disability", "deaths")
 
 
-def column_header(registry: str, column: str) -> str:
-    """The Chinese header of a column, or of the column a derived one (``id_number_status``,
-    ``cert_no_level``) comes from; the name itself when there is none."""
+def source_column(registry: str, column: str) -> Column | None:
+    """The contract column a column is, or the one a derived column (``id_number_status``,
+    ``cert_no_level``) comes from; None when there is none."""
     columns = sorted(REGISTRIES[registry].columns, key=lambda c: -len(c.name))
-    return next((c.header for c in columns if column.startswith(c.name)), column)
+    return next((c for c in columns if column.startswith(c.name)), None)
+
+
+def column_header(registry: str, column: str) -> str:
+    """The Chinese header of ``source_column``; the name itself when there is none."""
+    found = source_column(registry, column)
+    return found.header if found else column

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from resolver.errors import InputError, raise_collected
 from resolver.headers import Vocabulary
 from resolver.idcard import USABLE, mask_id
-from resolver.layout import Located
+from resolver.layout import Located, is_blank
 from resolver.normalize import EXCEL_ERRORS, NORMALIZERS, normalize_distinct, outputs_of
 from resolver.reading import REPLACEMENT, Grid
 from resolver.registries import READ_EXTRAS, Column, Registry
@@ -234,24 +234,19 @@ def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
         if position in taken:
             continue
         label = text.strip() or f"列{position + 1}"
-        if not text.strip() and bool(np.all(_blank(cells[position]))):
+        if not text.strip() and bool(np.all(is_blank(cells[position]))):
             continue  # an empty column beside the table
         name = vocabulary.column(registry.name, text)
-        if label in READ_EXTRAS.get(registry.name, ()):
-            pass  # a column Doudi reads from the extras
-        elif name is not None:
+        read_later = label in READ_EXTRAS.get(registry.name, ())  # Doudi reads it from extras
+        if name is not None and not read_later:
             first = texts[positions[name]].strip()
             notes.append(f"列「{label}」与列「{first}」都是{registry.column(name).header}："
                          "读取前一列，此列作为附加列保留")  # fmt: skip
-        else:
+        elif name is None and not read_later:
             unmapped.append(label)
         seen[label] += 1
         extras.append((position, label if seen[label] == 1 else f"{label}（{seen[label]}）"))
     return extras, unmapped, notes
-
-
-def _blank(values: pa.Array) -> np.ndarray:
-    return np.asarray(pc.fill_null(pc.equal(pc.utf8_trim_whitespace(values), ""), True))
 
 
 def _record_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array

@@ -54,9 +54,9 @@ def print_sources(con: duckdb.DuckDBPyConnection) -> None:
     console.print(table)
     for item in summaries:
         where = item.file + (f"「{item.sheet}」" if item.sheet else "")
-        chinese = REGISTRIES[item.registry]
-        renamed = [f"{header.strip()}→{chinese.column(name).header}" for header, name in item.mapping
-                   if header_key(header) not in (header_key(name), header_key(chinese.column(name).header))]  # fmt: skip
+        registry = REGISTRIES[item.registry]
+        renamed = [f"{header.strip()}→{registry.column(name).header}" for header, name in item.mapping
+                   if header_key(header) not in (header_key(name), header_key(registry.column(name).header))]  # fmt: skip
         if renamed:
             console.print(f"{where} 按对照表读取的列：{'，'.join(renamed)}", highlight=False)
         for note in item.notes:
