@@ -43,7 +43,29 @@ class LoadFigure:
 
 
 def measure_api(db: Path, *, seconds: int, connections: int) -> list[LoadFigure]:
-    """Serve ``db`` and drive each scenario with wrk; the figures in scenario order."""
+    """Serve ``db`` and drive each scenario with wrk; the figures in scenario order.
+
+    Creates an auditor and a consumer token in ``db`` for the requests.
+
+    Parameters
+    ----------
+    db : Path
+        The run's DuckDB file.
+    seconds : int
+        How long wrk drives each scenario.
+    connections : int
+        How many connections wrk keeps open.
+
+    Returns
+    -------
+    list of LoadFigure
+        Per scenario: requests per second, median and 99th percentile latency, errors.
+
+    Raises
+    ------
+    DoudiError
+        When wrk is not installed or fails, or the server does not come up.
+    """
     if shutil.which("wrk") is None:
         raise DoudiError("wrk is not installed (Debian package wrk; `make bench-api` installs it)")
     with opened(db) as storage:
@@ -112,13 +134,33 @@ def _latency(output: str, percentile: str) -> float:
 
 
 def free_port() -> int:
+    """A TCP port free on loopback (the OS picks it; free when probed, not reserved).
+
+    Returns
+    -------
+    int
+        The port number.
+    """
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
 def wait_until_up(url: str, timeout: float = 300) -> None:
-    """Poll ``url`` until it answers 200; a ``DoudiError`` after ``timeout`` seconds."""
+    """Poll ``url`` until it answers 200; a ``DoudiError`` after ``timeout`` seconds.
+
+    Parameters
+    ----------
+    url : str
+        The URL to poll.
+    timeout : float, default 300
+        Seconds to wait at most.
+
+    Raises
+    ------
+    DoudiError
+        When ``url`` has not answered 200 within ``timeout``.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

@@ -35,6 +35,20 @@ class OwnAmount(NamedTuple):
 def class_key(program: str | None, dibao_class: str | None) -> str | None:
     """``A``/``B``/``C`` for a 低保 row of that class, ``tekun`` for 特困, else None.
 
+    Parameters
+    ----------
+    program : str or None
+        The row's program (``dibao`` or ``tekun``).
+    dibao_class : str or None
+        The row's 低保 class.
+
+    Returns
+    -------
+    str or None
+        The key of the row's amounts.
+
+    Examples
+    --------
     >>> class_key("dibao", "B"), class_key("tekun", None), class_key("dibao", None)
     ('B', 'tekun', None)
     """
@@ -49,6 +63,16 @@ def ledger_amounts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], floa
 
     Complexity: one SQL pass over payments and roster rows; O(S) Python over the S distinct
     (class, month, per-member amount) samples.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A database with the ``payments`` and ``assistance`` tables.
+
+    Returns
+    -------
+    dict of tuple of (str, int) to float
+        ``(class key, month index)``: the amount; empty without payments or roster.
     """
     if not {"payments", "assistance"} <= table_names(con):
         return {}
@@ -95,14 +119,14 @@ GROUP BY ALL
 """
 
 
-def policy_amount(policy: Policy, key: str, month: int) -> float | None:
+def _policy_amount(policy: Policy, key: str, month: int) -> float | None:
     """The amount the policy sets for class ``key`` in ``month``: its latest entry that took
     effect by then (``monthly_amounts``: class -> {"YYYY-MM": 元}); None when it sets none.
 
     >>> from dataclasses import replace
     >>> from models.policy import load_policy
     >>> policy = replace(load_policy(), monthly_amounts={"A": {"2025-01": 455, "2026-01": 480}})
-    >>> policy_amount(policy, "A", month_index("2025-12")), policy_amount(policy, "B", 0)
+    >>> _policy_amount(policy, "A", month_index("2025-12")), _policy_amount(policy, "B", 0)
     (455.0, None)
     """
     starts = policy.monthly_amounts.get(key, {})
@@ -113,9 +137,28 @@ def policy_amount(policy: Policy, key: str, month: int) -> float | None:
 def own_amount(graph, policy: Policy, key: str | None, month: int, share: float) -> OwnAmount:
     """A member's own amount in ``month`` for class ``key``: the policy's amount, else the
     ledger's (``graph.graph["class_amounts"]``, from ``ledger_amounts``), else ``share``
-    (the member's share of what the case was paid that month)."""
+    (the member's share of what the case was paid that month).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph (its ``class_amounts``).
+    policy : Policy
+        The policy profile (its ``monthly_amounts``).
+    key : str or None
+        The member's class key (``class_key``); None when unknown.
+    month : int
+        A month index (``models.periods``: year * 12 + month - 1).
+    share : float
+        The member's share of what the case was paid that month.
+
+    Returns
+    -------
+    OwnAmount
+        The amount and its source: ``policy``, ``ledger`` or ``share``.
+    """
     if key is not None:
-        set_by_policy = policy_amount(policy, key, month)
+        set_by_policy = _policy_amount(policy, key, month)
         if set_by_policy is not None:
             return OwnAmount(set_by_policy, "policy")
         inferred = graph.graph.get("class_amounts", {}).get((key, month))
@@ -132,6 +175,17 @@ SOURCE_LABELS = {
 
 
 def sources_text(sources: set[str]) -> str:
-    """In Chinese, how the amounts of a case were found."""
+    """In Chinese, how the amounts of a case were found.
+
+    Parameters
+    ----------
+    sources : set of str
+        The sources used: ``policy``, ``ledger``, ``share``.
+
+    Returns
+    -------
+    str
+        Their labels, in that order, joined by ``；``.
+    """
     return "；".join(SOURCE_LABELS[source] for source in ("policy", "ledger", "share")
                     if source in sources)  # fmt: skip

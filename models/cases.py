@@ -17,6 +17,14 @@ class Evidence:
     record_id: str | None = None
 
     def as_text(self) -> str:
+        """The fact as a reviewer reads it: the registry's Chinese name and record id first, when
+        there is a record.
+
+        Returns
+        -------
+        str
+            The text.
+        """
         if self.registry is None:
             return self.text
         return f"[{REGISTRIES[self.registry].chinese} {self.record_id}] {self.text}"
@@ -38,7 +46,20 @@ class Case:
     score_reasons: list[str] = field(default_factory=list)
 
     def scored(self, risk_score: float, reasons: list[str]) -> Case:
-        """This case with its risk score and the reasons for it."""
+        """This case with its risk score and the reasons for it.
+
+        Parameters
+        ----------
+        risk_score : float
+            The probability that the finding is true.
+        reasons : list of str
+            The facts that moved the score, in Chinese.
+
+        Returns
+        -------
+        Case
+            A scored copy.
+        """
         return replace(self, risk_score=risk_score, score_reasons=reasons)
 
     @property
@@ -50,7 +71,14 @@ class Case:
         return "c-" + hashlib.sha1(key.encode()).hexdigest()[:12]
 
     def as_contract(self) -> dict:
-        """The line of ``cases.jsonl`` (contract §3)."""
+        """The line of ``cases.jsonl`` (contract §3).
+
+        Returns
+        -------
+        dict
+            ``case_id``, ``case_type``, ``risk_score``, ``records``, ``amount_at_risk`` and
+            ``evidence`` (the score's reasons last).
+        """
         return {
             "case_id": self.case_id,
             "case_type": self.case_type,

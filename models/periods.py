@@ -6,7 +6,18 @@ from datetime import date
 
 
 def month_index(value: date | str) -> int:
-    """``date(2025, 3, 2)`` or ``"2025-03"`` -> 2025 * 12 + 2."""
+    """``date(2025, 3, 2)`` or ``"2025-03"`` -> 2025 * 12 + 2.
+
+    Parameters
+    ----------
+    value : date or str
+        A date, or a month as ``YYYY-MM``.
+
+    Returns
+    -------
+    int
+        Its month index.
+    """
     if isinstance(value, str):
         year, month = value.split("-")
         return int(year) * 12 + int(month) - 1
@@ -14,11 +25,38 @@ def month_index(value: date | str) -> int:
 
 
 def month_text(index: int) -> str:
+    """A month index as ``YYYY-MM``; the inverse of ``month_index`` on text.
+
+    Parameters
+    ----------
+    index : int
+        A month index (year * 12 + month - 1).
+
+    Returns
+    -------
+    str
+        The month, e.g. ``2025-03``.
+    """
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def active_months(start: date | None, end: date | None, as_of: date) -> range:
-    """The months a row is active: from its start month to its end month (or ``as_of``)."""
+    """The months a row is active: from its start month to its end month (or ``as_of``).
+
+    Parameters
+    ----------
+    start : date or None
+        The row's start; no months when None.
+    end : date or None
+        The row's end; None while active.
+    as_of : date
+        The day of the drop; no month after its month counts.
+
+    Returns
+    -------
+    range
+        The month indexes, inclusive of both ends.
+    """
     if start is None:
         return range(0)
     last = min(end, as_of) if end else as_of
@@ -26,4 +64,18 @@ def active_months(start: date | None, end: date | None, as_of: date) -> range:
 
 
 def overlap(first: range, second: range) -> range:
+    """The months two ranges of months have in common.
+
+    Parameters
+    ----------
+    first : range
+        Month indexes.
+    second : range
+        Month indexes.
+
+    Returns
+    -------
+    range
+        The common months (empty when none).
+    """
     return range(max(first.start, second.start), min(first.stop, second.stop))

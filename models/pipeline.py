@@ -55,7 +55,31 @@ def run_pipeline(
 ) -> RunResult:
     """Run everything on the data drop ``data_dir``; cases are scored by ``risk`` (the
     packaged model when None); headers are read with ``vocabulary`` (the built-in one when
-    None)."""
+    None).
+
+    Parameters
+    ----------
+    data_dir : Path
+        The data drop.
+    out_dir : Path
+        The output folder (made when missing).
+    policy : Policy
+        The policy profile the detectors apply.
+    settings : LinkSettings
+        The link settings.
+    db_path : Path, optional
+        The run's DuckDB file; ``out_dir/doudi.duckdb`` when None.
+    risk : RiskModel, optional
+        The risk model.
+    vocabulary : Vocabulary, optional
+        The header vocabulary.
+
+    Returns
+    -------
+    RunResult
+        The run's id, folders and database, the link report, the cases per type and the seconds
+        of each stage.
+    """
     risk = risk or RiskModel.load()
     out_dir.mkdir(parents=True, exist_ok=True)
     seconds: dict[str, float] = {}
@@ -86,7 +110,28 @@ def detect_and_publish(
     risk: RiskModel,
 ) -> tuple[dict[str, int], dict[str, float]]:
     """Build the graph, detect and score, write the outputs and publish run ``run_id``;
-    returns the number of cases of each type and the seconds of each stage."""
+    returns the number of cases of each type and the seconds of each stage.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, ingested and linked.
+    run_id : str
+        The run started in it (``models.publish.start_run``).
+    out_dir : Path
+        The output folder.
+    policy : Policy
+        The policy profile the detectors apply.
+    settings : LinkSettings
+        The link settings (written beside ``entities.csv``).
+    risk : RiskModel
+        The risk model (scores the cases; saved to ``risk_model.json``).
+
+    Returns
+    -------
+    tuple of (dict of str to int, dict of str to float)
+        Cases per type, and seconds per stage (``graph``, ``detect``, ``write``, ``publish``).
+    """
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     graph = build_household_graph(con)
@@ -95,7 +140,7 @@ def detect_and_publish(
     seconds["detect"], clock = _lap(clock)
     counts = {name: sum(case.case_type == name for case in cases) for name in DETECTORS}
     write_entities(con, out_dir, settings)
-    write_cases(out_dir, cases, policy)
+    _write_cases(out_dir, cases, policy)
     risk.save(out_dir / "risk_model.json")
     seconds["write"], clock = _lap(clock)
     publish_run(con, run_id, cases, graph, counts)
@@ -111,17 +156,45 @@ def _lap(started: float) -> tuple[float, float]:
 
 @collector_paused()
 def find_cases(graph, policy: Policy) -> list[Case]:
-    """Every detector's cases, not yet scored."""
+    """Every detector's cases, not yet scored.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    policy : Policy
+        The policy profile the detectors apply.
+
+    Returns
+    -------
+    list of Case
+        The cases, detector by detector in ``DETECTORS`` order.
+    """
     return [case for detect in DETECTORS.values() for case in detect(graph, policy)]
 
 
 def rank_cases(cases: list[Case], risk: RiskModel) -> list[Case]:
-    """The cases scored by ``risk``, highest first."""
+    """The cases scored by ``risk``, highest first.
+
+    Ties are broken by case id.
+
+    Parameters
+    ----------
+    cases : list of Case
+        The cases to score.
+    risk : RiskModel
+        The risk model.
+
+    Returns
+    -------
+    list of Case
+        Scored copies, with their reasons, sorted.
+    """
     scored = [case.scored(*risk.explain(case)) for case in cases]
     return sorted(scored, key=lambda case: (-(case.risk_score or 0.0), case.case_id))
 
 
-def write_cases(out_dir: Path, cases: list[Case], policy: Policy) -> None:
+def _write_cases(out_dir: Path, cases: list[Case], policy: Policy) -> None:
     """``cases.jsonl`` (contract §3) and the policy used."""
     lines = [json.dumps(case.as_contract(), ensure_ascii=False) for case in cases]
     (out_dir / "cases.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")

@@ -76,7 +76,20 @@ class Policy:
     """Rules the document does not set, inherited from the contract's defaults."""
 
     def is_severely_disabled(self, disability_type: str | None, level: int | None) -> bool:
-        """Level 一级/二级 of any type, or any level of 智力/精神 (contract §2 by default)."""
+        """Level 一级/二级 of any type, or any level of 智力/精神 (contract §2 by default).
+
+        Parameters
+        ----------
+        disability_type : str or None
+            The certificate's type code (e.g. ``mental``).
+        level : int or None
+            The certificate's level, 1 to 4; not severe when None.
+
+        Returns
+        -------
+        bool
+            True when the policy counts the disability as severe.
+        """
         if level is None:
             return False
         return (
@@ -84,17 +97,56 @@ class Policy:
         )
 
     def is_poor(self, status: str | None, income_year: float | None) -> bool:
-        """A 建档立卡 status of a poor household, or an income per person under the standard."""
+        """A 建档立卡 status of a poor household, or an income per person under the standard.
+
+        Parameters
+        ----------
+        status : str or None
+            The household's 建档立卡 status code (e.g. ``not_lifted``).
+        income_year : float or None
+            The household's yearly income per person, 元.
+
+        Returns
+        -------
+        bool
+            True when the household counts as poor.
+        """
         below = income_year is not None and income_year < self.dibao_standard_year
         return status in self.poor_statuses or below
 
     def to_json(self) -> str:
+        """The policy as JSON, every field included (as a run's output folder holds it).
+
+        Returns
+        -------
+        str
+            Indented JSON, non-ASCII kept.
+        """
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
 
 
 def load_policy(name_or_path: str | Path = "default") -> Policy:
     """A policy by name (a file of ``models/policies``, by its stem or by the ``name`` in
-    it, e.g. ``大姚县``) or by path to a JSON file."""
+    it, e.g. ``大姚县``) or by path to a JSON file.
+
+    A profile that ``inherits`` another takes the rest of its rules from it, and lists them in
+    ``defaults``.
+
+    Parameters
+    ----------
+    name_or_path : str or Path, default "default"
+        A policy's file stem or name, or a path to a JSON file (a path has a suffix).
+
+    Returns
+    -------
+    Policy
+        The policy.
+
+    Raises
+    ------
+    DoudiError
+        When no such policy exists, its file cannot be read, or its fields are wrong.
+    """
     path = _policy_path(name_or_path)
     values = _read(path)
     if "inherits" in values:
@@ -106,7 +158,25 @@ def load_policy(name_or_path: str | Path = "default") -> Policy:
 
 def policy_from_dict(values: dict, *, source: str) -> Policy:
     """A policy from its fields (a policy file's, or a run's record of the one it used);
-    ``source`` names where they came from in the error."""
+    ``source`` names where they came from in the error.
+
+    Parameters
+    ----------
+    values : dict
+        The policy's fields; lists become tuples.
+    source : str
+        Where they came from (a path, a run), for the error.
+
+    Returns
+    -------
+    Policy
+        The policy.
+
+    Raises
+    ------
+    DoudiError
+        When a required field is missing or a field is unknown.
+    """
     names = {item.name for item in fields(Policy)}
     optional = ("monthly_amounts", "sources", "defaults")
     required = {item.name for item in fields(Policy) if item.name not in optional}

@@ -51,7 +51,21 @@ DERIVED = {
 
 
 def feature_vector(case: Case) -> list[float]:
-    """The case's features in the order of ``FEATURES[case.case_type]``."""
+    """The case's features in the order of ``FEATURES[case.case_type]``.
+
+    The detector's features, some transformed (``DERIVED``: the identity link as a logit, counts
+    of months on a log scale).
+
+    Parameters
+    ----------
+    case : Case
+        A case with the features its detector records.
+
+    Returns
+    -------
+    list of float
+        The model's inputs for the case.
+    """
     vector = []
     for name, _, _ in FEATURES[case.case_type]:
         key, transform = DERIVED.get(name, (name, float))
@@ -82,6 +96,25 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         self.min_examples = min_examples
 
     def fit(self, X, y) -> RiskModel:
+        """Fit one model per case type, each on the examples of its type.
+
+        Parameters
+        ----------
+        X : sequence of tuple of (str, list of float)
+            ``(case_type, feature_vector)`` per case.
+        y : sequence of int
+            1 for a true case, 0 else; one per case.
+
+        Returns
+        -------
+        RiskModel
+            The model itself, fitted.
+
+        Raises
+        ------
+        ValueError
+            When the labels are not one 0/1 per case, or a case type is unknown.
+        """
         types, vectors = _split(X)
         labels = np.asarray(y, dtype=int)
         if len(labels) != len(types) or not set(np.unique(labels)) <= {0, 1}:
@@ -112,6 +145,18 @@ class RiskModel(ClassifierMixin, BaseEstimator):
                 "scale": scale.tolist(), "coef": coef, "intercept": intercept}  # fmt: skip
 
     def predict_proba(self, X) -> np.ndarray:
+        """The probability of each case being false and true.
+
+        Parameters
+        ----------
+        X : sequence of tuple of (str, list of float)
+            ``(case_type, feature_vector)`` per case.
+
+        Returns
+        -------
+        np.ndarray
+            Shape ``(n, 2)``: the probability of class 0 and of class 1 per case.
+        """
         check_is_fitted(self, "types_")
         types, vectors = _split(X)
         logits = np.array([sum(self._contributions(t, v)) + self.types_[t]["intercept"]
@@ -125,7 +170,20 @@ class RiskModel(ClassifierMixin, BaseEstimator):
                 zip(fitted["coef"], vector, fitted["mean"], fitted["scale"], strict=True)]  # fmt: skip
 
     def explain(self, case: Case) -> tuple[float, list[str]]:
-        """The case's score and, in Chinese, the facts that raised or lowered it."""
+        """The case's score and, in Chinese, the facts that raised or lowered it.
+
+        Only the facts that move the logit by at least 0.05 are named, the strongest first.
+
+        Parameters
+        ----------
+        case : Case
+            The case.
+
+        Returns
+        -------
+        tuple of (float, list of str)
+            The score and one Chinese sentence saying how it was calibrated and what moved it.
+        """
         vector = feature_vector(case)
         score = float(self.predict_proba([(case.case_type, vector)])[0, 1])
         moves = [
@@ -148,13 +206,36 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         return score, [f"{base}：{words}"]
 
     def save(self, path: Path) -> None:
+        """Save the fitted model as JSON (its parameters and learned ``types_``).
+
+        Parameters
+        ----------
+        path : Path
+            The file to write.
+        """
         check_is_fitted(self, "types_")
         document = {"params": self.get_params(), "types": self.types_}
         path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path | None = None) -> RiskModel:
-        """A saved model; the packaged default when ``path`` is None."""
+        """A saved model; the packaged default when ``path`` is None.
+
+        Parameters
+        ----------
+        path : Path, optional
+            A JSON file written by ``save``.
+
+        Returns
+        -------
+        RiskModel
+            The fitted model.
+
+        Raises
+        ------
+        DoudiError
+            When the file cannot be read or parsed.
+        """
         source = path or resources.files("models") / "risk_default.json"
         try:
             document = json.loads(source.read_text(encoding="utf-8"))
@@ -164,7 +245,22 @@ class RiskModel(ClassifierMixin, BaseEstimator):
 
     @classmethod
     def from_types(cls, types: dict, **params: float) -> RiskModel:
-        """A fitted model from its learned ``types_`` (as saved, or as a run records it)."""
+        """A fitted model from its learned ``types_`` (as saved, or as a run records it).
+
+        A case type missing from ``types`` gets a neutral 0.5.
+
+        Parameters
+        ----------
+        types : dict
+            Per case type: its fitted intercept, weights and standardisation.
+        **params : float
+            The model's parameters (``C``, ``min_examples``).
+
+        Returns
+        -------
+        RiskModel
+            The fitted model.
+        """
         model = cls(**params)
         model.classes_ = np.array([0, 1])
         model.types_ = {case_type: types.get(case_type) or _unseen(len(names))

@@ -24,6 +24,18 @@ class HouseholdSketch:
         self.graph = nx.MultiGraph(as_of=as_of, class_amounts=class_amounts or {})
 
     def person(self, pid: str) -> tuple:
+        """Add a person node named after its id (no ID number).
+
+        Parameters
+        ----------
+        pid : str
+            The person id.
+
+        Returns
+        -------
+        tuple
+            The node, ``("person", pid)``.
+        """
         node = ("person", pid)
         self.graph.add_node(node, kind="person", name=pid, id18=None)
         return node
@@ -35,6 +47,37 @@ class HouseholdSketch:
     def enrol(self, pid, case_no, record_id, *, start=date(2020, 1, 1), end=None, covered=True,
               program="dibao", health=None, income=None, id18=None, probability=1.0,
               income_since=None, dibao_class=None):  # fmt: skip
+        """Put ``pid`` on the roster of case ``case_no`` (the case is made on first use, class A).
+
+        Parameters
+        ----------
+        pid : str
+            The person id (the person is made when new).
+        case_no : str
+            The case number.
+        record_id : str
+            The roster row's assistance record id.
+        start : date, default 2020-01-01
+            The row's start.
+        end : date, optional
+            The row's end; None while active.
+        covered : bool, default True
+            Whether the member is covered (保障对象).
+        program : str, default "dibao"
+            ``dibao`` or ``tekun``.
+        health : str, optional
+            The row's health column.
+        income : float, optional
+            The row's monthly income (``income_month``).
+        id18 : str, optional
+            The ID number on the row.
+        probability : float, default 1.0
+            How firmly the row is attached to the person.
+        income_since : date, optional
+            When the income was assessed (收入核定日期).
+        dibao_class : str, optional
+            The member's own 低保 class.
+        """
         case = ("case", case_no)
         if case not in self.graph:
             self.graph.add_node(case, kind="case", program=program, dibao_class="A",
@@ -46,13 +89,42 @@ class HouseholdSketch:
                    dibao_class=dibao_class)  # fmt: skip
 
     def pay(self, case_no, months, amount):
+        """Payments to case ``case_no``: ``amount`` in each of ``months``.
+
+        Parameters
+        ----------
+        case_no : str
+            The case number (enrolled already).
+        months : Iterable of str
+            Months as ``YYYY-MM``.
+        amount : float
+            The amount paid each month.
+        """
         for month in months:
             self.graph.nodes[("case", case_no)]["payments"][month].append((f"F{month}", amount))
 
     def die(self, pid, record_id, died, source="police", id18=None, probability=1.0,
             kind="reported_dead"):  # fmt: skip
         """A notice of ``pid``'s death; ``kind`` ``possibly_dead``: a notice linked to no one
-        that ``pid`` matches only below the threshold."""
+        that ``pid`` matches only below the threshold.
+
+        Parameters
+        ----------
+        pid : str
+            The person id (the person is made when new).
+        record_id : str
+            The death notice's record id.
+        died : date
+            The death date on the notice.
+        source : str, default "police"
+            Who reported the death.
+        id18 : str, optional
+            The ID number on the notice.
+        probability : float, default 1.0
+            How firmly the notice is attached to the person.
+        kind : str, default "reported_dead"
+            The edge kind: ``reported_dead`` or ``possibly_dead``.
+        """
         if ("death", record_id) not in self.graph:
             self.graph.add_node(("death", record_id), kind="death", death_date=died,
                                 source=source, id18=id18, candidates=0)  # fmt: skip
@@ -61,27 +133,87 @@ class HouseholdSketch:
         self._edge(node, ("death", record_id), kind, "deaths", record_id, probability)
 
     def certify(self, pid, record_id, disability_type, level, issued=None):
+        """A disability certificate of ``pid``.
+
+        Parameters
+        ----------
+        pid : str
+            The person id.
+        record_id : str
+            The certificate's record id.
+        disability_type : str
+            The type, e.g. ``肢体``.
+        level : int
+            The level, 1 (most severe) to 4.
+        issued : date, optional
+            The issue date.
+        """
         self.graph.add_node(("disability", record_id), kind="disability",
                             disability_type=disability_type, level=level, issue_date=issued)  # fmt: skip
         self._edge(("person", pid), ("disability", record_id), "certified", "disability",
                    record_id)  # fmt: skip
 
     def poor(self, pid, record_id, status="monitored", income=None, marked=None):
+        """Put ``pid`` in the sketch's one 建档立卡 poverty household (``PH1``).
+
+        Parameters
+        ----------
+        pid : str
+            The person id.
+        record_id : str
+            The poverty record id.
+        status : str, default "monitored"
+            The household's status (``not_lifted``, ``lifted``, ``monitored``, ``marginal``).
+        income : float, optional
+            The household's yearly income per person.
+        marked : bool, optional
+            The 扶贫低保户 mark (True, False or None when the column is absent).
+        """
         self.graph.add_node(("poverty_household", "PH1"), kind="poverty_household")
         self._edge(("person", pid), ("poverty_household", "PH1"), "in_poverty_household",
                    "poverty", record_id, status=status, labor=None, health=None,
                    income_year=income, dibao_marked=marked)  # fmt: skip
 
     def uses(self, pid, kind, value, record_id):
-        """The person's row ``record_id`` (assistance) gives a phone or an address."""
+        """The person's row ``record_id`` (assistance) gives a phone or an address.
+
+        Parameters
+        ----------
+        pid : str
+            The person id, enrolled on row ``record_id``.
+        kind : str
+            ``phone`` or ``address``.
+        value : str
+            The phone number or the address.
+        record_id : str
+            The assistance row giving it.
+        """
         case = next(case for case, row in neighbours(self.graph, ("person", pid), "enrolled_in")
                     if row["record_id"] == record_id)  # fmt: skip
         self._edge(("person", pid), (kind, value), "uses", "assistance", record_id, case=case)
 
     def paid_to(self, case_no, account):
+        """Case ``case_no`` is paid to bank account ``account``.
+
+        Parameters
+        ----------
+        case_no : str
+            The case number.
+        account : str
+            The account number.
+        """
         self._edge(("case", case_no), ("account", account), "paid_to", "payments", f"F-{case_no}")
 
     def family(self, hukou_no, *pids):
+        """A hukou family of the persons ``pids`` (each made when new).
+
+        Parameters
+        ----------
+        hukou_no : str
+            The family's 户号.
+        *pids : str
+            The members' person ids.
+        """
         self.graph.add_node(("hukou_family", hukou_no), kind="hukou_family")
         for pid in pids:
             node = ("person", pid) if ("person", pid) in self.graph else self.person(pid)

@@ -36,6 +36,20 @@ class NotEnoughDecisions(DoudiError):
 def triage_features(case: dict[str, Any]) -> dict[str, float]:
     """The features of a published case (its summary and detail, as the review API holds it).
 
+    Parameters
+    ----------
+    case : dict of str to Any
+        A published case: ``case_type``, ``risk_score``, ``amount_at_risk``, ``person_ids``,
+        ``records``, ``evidence`` and optionally ``detail`` with the detector's ``features``.
+
+    Returns
+    -------
+    dict of str to float
+        The case's type (one-hot), its risk score as a logit, the log of its amount, its counts
+        of persons, records and evidence, and the detector's features prefixed by the type.
+
+    Examples
+    --------
     >>> triage_features({"case_type": "deceased_paid", "risk_score": 0.9, "amount_at_risk": 0,
     ...                  "person_ids": ["P1"], "records": [], "evidence": [],
     ...                  "detail": {"features": {"notices": 2}}})["deceased_paid:notices"]
@@ -75,6 +89,27 @@ class TriageModel(ClassifierMixin, BaseEstimator):
         self.min_per_outcome = min_per_outcome
 
     def fit(self, X, y) -> TriageModel:
+        """Fit the scaled logistic regression (classes balanced) on the reviewers' decisions.
+
+        Parameters
+        ----------
+        X : sequence of dict of str to float
+            The decided cases' features (``triage_features``).
+        y : sequence of int
+            1 confirmed, 0 dismissed; one per case.
+
+        Returns
+        -------
+        TriageModel
+            The model itself, fitted.
+
+        Raises
+        ------
+        ValueError
+            When ``y`` is not one 0/1 label per case.
+        NotEnoughDecisions
+            Below ``min_decisions`` decisions or ``min_per_outcome`` of either outcome.
+        """
         labels = np.asarray(y, dtype=int)
         if len(labels) != len(X):
             raise ValueError(f"X has {len(X)} cases but y has {len(labels)} labels")
@@ -95,10 +130,34 @@ class TriageModel(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X) -> np.ndarray:
+        """The probability that reviewers dismiss and confirm each case.
+
+        Parameters
+        ----------
+        X : sequence of dict of str to float
+            The cases' features (``triage_features``).
+
+        Returns
+        -------
+        np.ndarray
+            Shape ``(n, 2)``: the probability of 0 (dismissed) and of 1 (confirmed) per case.
+        """
         check_is_fitted(self, "pipeline_")
         return self.pipeline_.predict_proba(list(X))
 
     def predict(self, X) -> np.ndarray:
+        """Whether reviewers would likely confirm each case (a probability of 0.5 or more).
+
+        Parameters
+        ----------
+        X : sequence of dict of str to float
+            The cases' features (``triage_features``).
+
+        Returns
+        -------
+        np.ndarray
+            1 (confirmed) or 0 (dismissed) per case.
+        """
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
 
 
@@ -122,7 +181,26 @@ def triage(
     model: TriageModel | None = None,
 ) -> TriageReport:
     """Train ``model`` on the ``decided`` cases (case, final status ``confirmed`` or
-    ``dismissed``), report its cross-validated ROC AUC and rank ``open_cases`` by it."""
+    ``dismissed``), report its cross-validated ROC AUC and rank ``open_cases`` by it.
+
+    Without enough decisions the open cases keep the rule-based order (by risk score), with no
+    triage score.
+
+    Parameters
+    ----------
+    open_cases : list of dict of str to Any
+        The open cases, as the review API holds them.
+    decided : list of tuple of (dict of str to Any, str)
+        The decided cases with their final status.
+    model : TriageModel, optional
+        The model to train; a default ``TriageModel`` when None.
+
+    Returns
+    -------
+    TriageReport
+        The decision counts, whether the model trained, a Chinese message, the cross-validated
+        ROC AUC and the open cases ranked with their triage scores.
+    """
     model = model or TriageModel()
     X = [triage_features(case) for case, _ in decided]
     y = [DECIDED[status] for _, status in decided]

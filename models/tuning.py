@@ -38,10 +38,12 @@ class Proposal:
 
     @property
     def persons(self) -> int:
+        """How many persons the threshold gives."""
         return self.reclustered.persons
 
     @property
     def links(self) -> int:
+        """How many identity links the threshold accepts."""
         return len(self.reclustered.links)
 
 
@@ -71,6 +73,24 @@ def cases_at(
     """The cases the last link's pairs give at ``threshold``, scored, highest risk first.
 
     Raises ``DoudiError`` for a threshold below the possible threshold the pairs were kept at.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A linked database (with the last link's scored pairs).
+    threshold : float
+        The matching threshold to try.
+    policy : Policy
+        The policy profile the detectors apply.
+    settings : LinkSettings
+        The link settings; only their threshold is replaced.
+    risk : RiskModel
+        The risk model.
+
+    Returns
+    -------
+    Proposal
+        The threshold, the reclustered persons and links, and the scored cases.
     """
     reclustered = recluster(con, replace(settings, threshold=threshold))
     con.register("_tuning_entities", reclustered.entities)
@@ -94,7 +114,28 @@ def what_if(
     risk: RiskModel,
 ) -> WhatIf:
     """The cases ``threshold`` would give beside those run ``run_id`` published (with
-    ``settings``, the run's own)."""
+    ``settings``, the run's own).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+    run_id : str
+        The published run to compare with.
+    threshold : float
+        The proposed matching threshold.
+    policy : Policy
+        The policy profile the detectors apply.
+    settings : LinkSettings
+        The run's link settings (their threshold is the current one).
+    risk : RiskModel
+        The risk model.
+
+    Returns
+    -------
+    WhatIf
+        The proposal, the counts per case type, and the cases that would appear and disappear.
+    """
     proposal = cases_at(con, threshold, policy=policy, settings=settings, risk=risk)
     result = con.execute(
         "SELECT case_id, case_type, risk_score, amount_at_risk, township, village, evidence "

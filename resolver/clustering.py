@@ -59,7 +59,20 @@ NONE: frozenset[str] = frozenset()
 
 def compatible_ids(first: str, second: str) -> bool:
     """Two usable IDs can be one person's only if equal, or if one is the other with its last
-    three digits zeroed by a spreadsheet (which passes the check digit one time in eleven)."""
+    three digits zeroed by a spreadsheet (which passes the check digit one time in eleven).
+
+    Parameters
+    ----------
+    first : str
+        A usable 18-character ID number.
+    second : str
+        Another usable 18-character ID number.
+
+    Returns
+    -------
+    bool
+        True if the two IDs may belong to one person.
+    """
     if first == second:
         return True
     return first[:15] == second[:15] and "000" in (first[15:], second[15:])
@@ -127,19 +140,40 @@ def cluster_rows(
     ambiguity_margin: float = 5.0,
     apart: Iterable[tuple[str, str]] = (),
 ) -> Clustering:
-    """Cluster ``rows`` by the ``links`` at or above ``threshold`` without chaining;
-    ``ambiguity_margin``: how many bits of match weight the best link of a row without a
-    usable ID must lead by when the row links to two people with different usable IDs;
-    ``apart``: pairs of rows that must end in different clusters.
+    """Cluster ``rows`` by the ``links`` at or above ``threshold`` without chaining.
 
+    Complexity: O(L log L) for L links, plus a bridge search per cluster (linear in its size).
+
+    Parameters
+    ----------
+    rows : Iterable[Row]
+        Every row to cluster; a row no link reaches is a cluster of its own.
+    links : Iterable[Link]
+        Scored pairs of rows; those below ``threshold`` are ignored.
+    threshold : float
+        Match probability a link needs to be considered.
+    bridge_threshold : float
+        Match probability below which a link that alone holds two groups of two or more
+        rows together is cut.
+    ambiguity_margin : float
+        How many bits of match weight the best link of a row without a usable ID must lead
+        by when the row links to two people with different usable IDs.
+    apart : Iterable[tuple[str, str]]
+        Pairs of unique_ids that must end in different clusters.
+
+    Returns
+    -------
+    Clustering
+        Each row's cluster, the accepted links and the refused ones with their reason.
+
+    Examples
+    --------
     >>> rows = [Row("a", "1", None), Row("b", None, None), Row("c", "2", None)]
     >>> links = [Link("a", "b", 0.99), Link("b", "c", 0.98)]
     >>> result = cluster_rows(rows, links, threshold=0.9, bridge_threshold=0.5,
     ...                       ambiguity_margin=0.0)
     >>> result.cluster_of == {"a": "a", "b": "a", "c": "c"}
     True
-
-    Complexity: O(L log L) for L links, plus a bridge search per cluster (linear in its size).
     """
     rows = list(rows)
     strong = [link for link in links if link.probability >= threshold]
@@ -237,7 +271,20 @@ def _weak_bridges(links: list[Link], bridge_threshold: float) -> list[Link]:
 def components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Plain connected components: each node mapped to its component's smallest node.
 
-    Union-find that always keeps the smaller node as the root: O((N + E) α(N))."""
+    Union-find that always keeps the smaller node as the root: O((N + E) α(N)).
+
+    Parameters
+    ----------
+    nodes : Iterable[str]
+        Every node, including those no edge touches.
+    edges : Iterable[tuple[str, str]]
+        Pairs of nodes to join; both ends must be among ``nodes``.
+
+    Returns
+    -------
+    dict[str, str]
+        Each node mapped to the smallest node of its component.
+    """
     parent = {node: node for node in nodes}
 
     def find(node: str) -> str:
@@ -292,6 +339,28 @@ def cluster_table(
 
     Complexity: O(R + L) array work for R rows and L links, plus ``cluster_rows`` on the
     components that could hold a conflict.
+
+    Parameters
+    ----------
+    rows : pa.Table
+        unique_id, id18 and household_key of every row a link reaches.
+    links : pa.Table
+        Scored pairs (``LINK_SCHEMA``); those below ``threshold`` are ignored.
+    threshold : float
+        Match probability a link needs to be considered.
+    bridge_threshold : float
+        Match probability below which a link that alone holds two groups of two or more
+        rows together is cut.
+    ambiguity_margin : float
+        Bits of match weight by which a row without a usable ID must favour one of two
+        people with different usable IDs (see ``cluster_rows``).
+    apart : Iterable[tuple[str, str]]
+        Pairs of unique_ids that must end in different clusters.
+
+    Returns
+    -------
+    TableClustering
+        The clusters, accepted links and refused links (with their reason) as tables.
     """
     apart = list(apart)
     strong = links.filter(pc.greater_equal(links["match_probability"], threshold))

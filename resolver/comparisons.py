@@ -59,19 +59,19 @@ SAME_UNTRUSTED = {"m_probability": 0.005, "fix_m_probability": True, "u_probabil
 # Levels rarely seen in training start from (and, if EM never sees them, keep) a stated m.
 
 
-def null_level(condition: str) -> Level:
+def _null_level(condition: str) -> Level:
     return {"sql_condition": condition, "label_for_charts": "空值", "is_null_level": True}
 
 
-def level(condition: str, label: str, **options: Any) -> Level:
+def _level(condition: str, label: str, **options: Any) -> Level:
     return {"sql_condition": condition, "label_for_charts": label, **options}
 
 
-def else_level(**options: Any) -> Level:
+def _else_level(**options: Any) -> Level:
     return {"sql_condition": "ELSE", "label_for_charts": "其他", **options}
 
 
-def comparison(output_column: str, description: str, levels: list[Level]) -> Comparison:
+def _comparison(output_column: str, description: str, levels: list[Level]) -> Comparison:
     return {
         "output_column_name": output_column,
         "comparison_description": description,
@@ -83,7 +83,13 @@ def id_comparison() -> Comparison:
     """ID number: the same number on rows of two entirely different names (the informant's or
     another's ID typed into a death notice: some evidence, never enough alone); exact; equal
     after 15→18; a damaged ID whose reliable digits agree; the same number that one row does
-    not trust; one substitution or adjacent transposition; two different valid IDs; else."""
+    not trust; one substitution or adjacent transposition; two different valid IDs; else.
+
+    Returns
+    -------
+    Comparison
+        The Splink comparison of output column ``id``.
+    """
     one_side_damaged = (
         "(id_prefix_l IS NOT NULL AND starts_with(coalesce(id18_r, id_text_r), id_prefix_l)) "
         "OR (id_prefix_r IS NOT NULL AND starts_with(coalesce(id18_l, id_text_l), id_prefix_r))"
@@ -97,39 +103,41 @@ def id_comparison() -> Comparison:
         "AND NOT " + BOTH_IDS_USABLE + " AND "
         "damerau_levenshtein(coalesce(id18_l, id_text_l), coalesce(id18_r, id_text_r)) = 1"
     )
-    return comparison(
+    return _comparison(
         "id",
         "身份证号码",
         [
-            null_level(
+            _null_level(
                 "coalesce(id18_l, id_text_l, id_prefix_l) IS NULL "
                 "OR coalesce(id18_r, id_text_r, id_prefix_r) IS NULL"
             ),
-            level(f"id18_l = id18_r AND {OTHER_NAMES}", "号码相同但姓名完全不同", **SAME_UNTRUSTED),
-            level(
+            _level(
+                f"id18_l = id18_r AND {OTHER_NAMES}", "号码相同但姓名完全不同", **SAME_UNTRUSTED
+            ),
+            _level(
                 "id18_l = id18_r AND id_status_l <> 'upgraded' AND id_status_r <> 'upgraded'",
                 "身份证号相同",
                 **UNIQUE_KEY,
             ),
-            level("id18_l = id18_r", "15位升级后相同", **UNIQUE_KEY),
-            level(
+            _level("id18_l = id18_r", "15位升级后相同", **UNIQUE_KEY),
+            _level(
                 f"({one_side_damaged}) OR ({zeroed_but_valid})",
                 "表格损坏的号码前段相同",
                 **SAME_PREFIX,
             ),
-            level(
+            _level(
                 "coalesce(id18_l, id_text_l) = coalesce(id18_r, id_text_r)",
                 "号码相同，但一方未通过校验或与出生日期不符",
                 **SAME_UNTRUSTED,
             ),
-            level(one_edit, "一位之差或相邻两位颠倒", **ONE_EDIT),
-            level(
+            _level(one_edit, "一位之差或相邻两位颠倒", **ONE_EDIT),
+            _level(
                 BOTH_IDS_USABLE,
                 "两个不同的有效身份证号",
                 m_probability=0.0001,
                 fix_m_probability=True,
             ),
-            else_level(),
+            _else_level(),
         ],
     )
 
@@ -151,73 +159,91 @@ def name_comparison() -> Comparison:
     speech (n/l, in/ing ...); one name is the other after a surname or clan name (包巴特尔,
     巴特尔; the shorter of two characters or more); two long names (four characters or
     more: a transliterated Mongolian or Tibetan name) whose pinyin is close (阿拉坦敖敦,
-    阿勒坦敖登); one character different; else."""
-    return comparison(
+    阿勒坦敖登); one character different; else.
+
+    Returns
+    -------
+    Comparison
+        The Splink comparison of output column ``name``.
+    """
+    return _comparison(
         "name",
         "姓名",
         [
-            null_level("name_l IS NULL OR name_r IS NULL"),
-            level("name_l = name_r", "姓名相同", tf_adjustment_column="name"),
-            level("name_pinyin_l = name_pinyin_r", "同音字", tf_adjustment_column="name_pinyin"),
-            level(
+            _null_level("name_l IS NULL OR name_r IS NULL"),
+            _level("name_l = name_r", "姓名相同", tf_adjustment_column="name"),
+            _level("name_pinyin_l = name_pinyin_r", "同音字", tf_adjustment_column="name_pinyin"),
+            _level(
                 "name_fuzzy_l = name_fuzzy_r",
                 "近音字",
                 tf_adjustment_column="name_fuzzy",
                 m_probability=0.001,
             ),
-            level(CONTAINED, "一方多写姓氏或氏族名", m_probability=0.002),
-            level(
+            _level(CONTAINED, "一方多写姓氏或氏族名", m_probability=0.002),
+            _level(
                 f"least(length(name_l), length(name_r)) >= 4 AND {SIMILAR_PINYIN}",
                 "长名拼音相近",
                 m_probability=0.002,
             ),
-            level(
+            _level(
                 f"length(name_l) = length(name_r) AND length(name_l) >= 2 AND {CHARS_DIFFERING} = 1",
                 "一字之差",
                 m_probability=0.001,
             ),
-            else_level(m_probability=0.002, fix_m_probability=True),
+            _else_level(m_probability=0.002, fix_m_probability=True),
         ],
     )
 
 
 def dob_comparison() -> Comparison:
     """Birth date, when not both rows have a usable ID: exact; day and month swapped; one
-    digit typed wrong; same year and month; same year; else (with a floor)."""
+    digit typed wrong; same year and month; same year; else (with a floor).
+
+    Returns
+    -------
+    Comparison
+        The Splink comparison of output column ``dob``.
+    """
     swapped = (
         "year(dob_l) = year(dob_r) AND month(dob_l) = day(dob_r) AND day(dob_l) = month(dob_r)"
     )
-    return comparison(
+    return _comparison(
         "dob",
         "出生日期",
         [
-            null_level(f"dob_l IS NULL OR dob_r IS NULL OR {BOTH_IDS_USABLE}"),
-            level("dob_l = dob_r", "出生日期相同"),
-            level(swapped, "月日颠倒", m_probability=0.002, fix_m_probability=True),
-            level(
+            _null_level(f"dob_l IS NULL OR dob_r IS NULL OR {BOTH_IDS_USABLE}"),
+            _level("dob_l = dob_r", "出生日期相同"),
+            _level(swapped, "月日颠倒", m_probability=0.002, fix_m_probability=True),
+            _level(
                 "damerau_levenshtein(strftime(dob_l, '%Y%m%d'), strftime(dob_r, '%Y%m%d')) = 1",
                 "一位之差",
             ),
-            level(
+            _level(
                 "date_trunc('month', dob_l) = date_trunc('month', dob_r)",
                 "同年同月",
                 m_probability=0.001,
             ),
-            level("year(dob_l) = year(dob_r)", "同年", m_probability=0.01),
-            else_level(m_probability=0.01, fix_m_probability=True),
+            _level("year(dob_l) = year(dob_r)", "同年", m_probability=0.01),
+            _else_level(m_probability=0.01, fix_m_probability=True),
         ],
     )
 
 
 def gender_comparison() -> Comparison:
-    """Gender, when not both rows have a usable ID: exact; else (with a floor)."""
-    return comparison(
+    """Gender, when not both rows have a usable ID: exact; else (with a floor).
+
+    Returns
+    -------
+    Comparison
+        The Splink comparison of output column ``gender``.
+    """
+    return _comparison(
         "gender",
         "性别",
         [
-            null_level(f"gender_l IS NULL OR gender_r IS NULL OR {BOTH_IDS_USABLE}"),
-            level("gender_l = gender_r", "性别相同"),
-            else_level(m_probability=0.02, fix_m_probability=True),
+            _null_level(f"gender_l IS NULL OR gender_r IS NULL OR {BOTH_IDS_USABLE}"),
+            _level("gender_l = gender_r", "性别相同"),
+            _else_level(m_probability=0.02, fix_m_probability=True),
         ],
     )
 
@@ -227,36 +253,42 @@ def place_comparison() -> Comparison:
     group; the same village but two houses, or two groups; the same village; two roster rows
     in different villages (neutral: a duplicate enrollment is set up in another place); the
     same township where one row names no village (a police notice often does not); the same
-    township; else (with a floor: many people live away from their hukou)."""
+    township; else (with a floor: many people live away from their hukou).
+
+    Returns
+    -------
+    Comparison
+        The Splink comparison of output column ``place``.
+    """
     same_village = "township_l = township_r AND village_l = village_r"
-    return comparison(
+    return _comparison(
         "place",
         "住址乡镇村组",
         [
-            null_level("township_l IS NULL OR township_r IS NULL"),
-            level("address_house_l = address_house_r", "同一门牌"),
-            level("address_area_l = address_area_r", "同村同组"),
-            level(
+            _null_level("township_l IS NULL OR township_r IS NULL"),
+            _level("address_house_l = address_house_r", "同一门牌"),
+            _level("address_area_l = address_area_r", "同村同组"),
+            _level(
                 f"{same_village} AND NOT {BOTH_ON_ROSTERS} AND address_house_l IS NOT NULL "
                 "AND address_house_r IS NOT NULL",
                 "同村不同门牌",
                 **OTHER_HOUSE,
             ),
-            level(
+            _level(
                 f"{same_village} AND NOT {BOTH_ON_ROSTERS} AND address_area_l IS NOT NULL "
                 "AND address_area_r IS NOT NULL",
                 "同村不同组",
                 **OTHER_HOUSE,
             ),
-            level(same_village, "同村"),
-            level(BOTH_ON_ROSTERS, "两条救助记录地点不同（不作否定）", **NEUTRAL),
-            level(
+            _level(same_village, "同村"),
+            _level(BOTH_ON_ROSTERS, "两条救助记录地点不同（不作否定）", **NEUTRAL),
+            _level(
                 "township_l = township_r AND (village_l IS NULL OR village_r IS NULL)",
                 "同乡镇（一方无村名）",
                 m_probability=0.05,
             ),
-            level("township_l = township_r", "同乡镇"),
-            else_level(m_probability=0.1, fix_m_probability=True),
+            _level("township_l = township_r", "同乡镇"),
+            _else_level(m_probability=0.1, fix_m_probability=True),
         ],
     )
 
@@ -264,41 +296,60 @@ def place_comparison() -> Comparison:
 def ending_comparison() -> Comparison:
     """A death notice beside a roster row that ended: within a month of the death (the
     office ended the row because its member died); at another time (neutral: the member may
-    have left the roster long before)."""
+    have left the roster long before).
+
+    Returns
+    -------
+    Comparison
+        The Splink comparison of output column ``ending``.
+    """
     notice_and_row = (
         "((registry_l = 'deaths' AND registry_r = 'assistance') "
         "OR (registry_l = 'assistance' AND registry_r = 'deaths'))"
     )
-    return comparison(
+    return _comparison(
         "ending",
         "救助退出与死亡日期",
         [
-            null_level(f"ended_l IS NULL OR ended_r IS NULL OR NOT {notice_and_row}"),
+            _null_level(f"ended_l IS NULL OR ended_r IS NULL OR NOT {notice_and_row}"),
             # typed: Splink's chart of one pair writes its values as untyped literals
-            level(
+            _level(
                 "abs(date_diff('month', ended_l::DATE, ended_r::DATE)) <= 1", "死亡当月前后退出救助"
             ),
-            else_level(**NEUTRAL),  # a row that ended for another reason says nothing
+            _else_level(**NEUTRAL),  # a row that ended for another reason says nothing
         ],
     )
 
 
 def phone_comparison() -> Comparison:
     """Phone, only where few rows share it: exact (term-frequency adjusted); two roster rows
-    with different phones (neutral: each case gives its own contact); else."""
-    return comparison(
+    with different phones (neutral: each case gives its own contact); else.
+
+    Returns
+    -------
+    Comparison
+        The Splink comparison of output column ``phone``.
+    """
+    return _comparison(
         "phone",
         "联系电话",
         [
-            null_level("phone_rare_l IS NULL OR phone_rare_r IS NULL"),
-            level("phone_rare_l = phone_rare_r", "电话相同", tf_adjustment_column="phone_rare"),
-            level(BOTH_ON_ROSTERS, "两条救助记录电话不同（不作否定）", **NEUTRAL),
-            else_level(),
+            _null_level("phone_rare_l IS NULL OR phone_rare_r IS NULL"),
+            _level("phone_rare_l = phone_rare_r", "电话相同", tf_adjustment_column="phone_rare"),
+            _level(BOTH_ON_ROSTERS, "两条救助记录电话不同（不作否定）", **NEUTRAL),
+            _else_level(),
         ],
     )
 
 
 def doudi_comparisons() -> list[Comparison]:
+    """Doudi's comparisons of two rows of ``persons``: one per field, as Splink settings take them.
+
+    Returns
+    -------
+    list[Comparison]
+        The ID, name, birth date, gender, place, phone and ending comparisons.
+    """
     return [
         id_comparison(),
         name_comparison(),
@@ -359,7 +410,18 @@ BLOCKING_RULES = [
 
 def candidate_rule(blocking_rule: str) -> str:
     """The candidate rule a blocking rule is a variant of (the exact-ID rule and the rule of
-    IDs alike in their first 15 characters are their own)."""
+    IDs alike in their first 15 characters are their own).
+
+    Parameters
+    ----------
+    blocking_rule : str
+        One of ``BLOCKING_RULES``.
+
+    Returns
+    -------
+    str
+        ``blocking_rule`` without its ``AND l.id18 IS NULL`` (or ``r.``) suffix, if it has one.
+    """
     for missing in ID_MISSING:
         if blocking_rule.endswith(f" AND {missing}"):
             return blocking_rule.removesuffix(f" AND {missing}")

@@ -64,7 +64,20 @@ class InputErrors(DoudiError):
 
 
 def raise_collected(errors: Sequence[InputError]) -> None:
-    """Raise nothing, the one error, or all of them together."""
+    """Raise nothing, the one error, or all of them together.
+
+    Parameters
+    ----------
+    errors : Sequence[InputError]
+        The errors found; none, one or several.
+
+    Raises
+    ------
+    InputError
+        If there is exactly one error.
+    InputErrors
+        If there are several.
+    """
     if len(errors) == 1:
         raise errors[0]
     if errors:

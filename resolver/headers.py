@@ -35,7 +35,18 @@ NAME_HINTS = (
 
 def header_key(header: str) -> str:
     """A header as matched: NFKC, no spaces, no parenthesised unit, no required mark, no
-    leading column number, lower case."""
+    leading column number, lower case.
+
+    Parameters
+    ----------
+    header : str
+        A header as written in a file.
+
+    Returns
+    -------
+    str
+        Its key, compared with the vocabulary's.
+    """
     text = unicodedata.normalize("NFKC", header)
     text = re.sub(r"\s+|\*|\(.*?\)", "", text)
     text = re.sub(r"^\d+[.、]", "", text)
@@ -49,17 +60,58 @@ class Vocabulary:
     columns: dict[str, dict[str, str]]
 
     def column(self, registry: str, header: str) -> str | None:
+        """The contract column a header names in a registry.
+
+        Parameters
+        ----------
+        registry : str
+            The registry's English name (``assistance``, ``hukou`` ...).
+        header : str
+            A header as written in a file.
+
+        Returns
+        -------
+        str | None
+            The contract column's name, or None if the registry has none under this header.
+        """
         return self.columns[registry].get(header_key(header))
 
     def known(self, header: str) -> bool:
-        """Whether any registry has a column under this header."""
+        """Whether any registry has a column under this header.
+
+        Parameters
+        ----------
+        header : str
+            A header as written in a file.
+
+        Returns
+        -------
+        bool
+            True if some registry maps it (an empty key never counts).
+        """
         key = header_key(header)
         return bool(key) and any(key in lookup for lookup in self.columns.values())
 
 
 def load_vocabulary(extra: Path | None = None) -> Vocabulary:
     """The built-in header table, the contract's headers, and a county's own ``extra`` file
-    (its entries win)."""
+    (its entries win).
+
+    Parameters
+    ----------
+    extra : Path | None
+        A county's mapping file (表头,字段,名册), or None.
+
+    Returns
+    -------
+    Vocabulary
+        Header key -> contract column, per registry.
+
+    Raises
+    ------
+    InputError
+        If a mapping file is missing, not UTF-8/GBK text, or has rows that cannot be used.
+    """
     columns = {name: {} for name in REGISTRIES}
     for registry in REGISTRIES.values():
         for column in registry.columns:
@@ -117,7 +169,18 @@ def _column_name(column: str, registry: str) -> str | None:
 
 def name_hint(*names: str) -> str | None:
     """The registry that a file, folder or sheet name names, if any (the first name that
-    names one wins)."""
+    names one wins).
+
+    Parameters
+    ----------
+    *names : str
+        File, folder or sheet names, in order of preference.
+
+    Returns
+    -------
+    str | None
+        The registry's English name, or None if no name hints at one.
+    """
     for name in names:
         for registry in REGISTRIES.values():
             if name.strip().lower() in (registry.name, registry.chinese):
@@ -144,17 +207,32 @@ class Recognition:
 
 def recognise(vocabulary: Vocabulary, headers: Sequence[str], hint: str | None) -> Recognition:
     """The registry whose columns the headers hold best: complete ones (every required column
-    present) before incomplete, then the most columns mapped, then the one the name hints."""
+    present) before incomplete, then the most columns mapped, then the one the name hints.
+
+    Parameters
+    ----------
+    vocabulary : Vocabulary
+        The headers known per registry.
+    headers : Sequence[str]
+        A table's headers, in column order.
+    hint : str | None
+        The registry the file, folder or sheet name hints at (see ``name_hint``), or None.
+
+    Returns
+    -------
+    Recognition
+        The chosen registry and where each of its columns is.
+    """
 
     def rank(recognition: Recognition) -> tuple:
         name = recognition.registry.name
         return (not recognition.missing, len(recognition.positions), name == hint)
 
-    candidates = [map_headers(vocabulary, registry, headers) for registry in REGISTRIES.values()]
+    candidates = [_map_headers(vocabulary, registry, headers) for registry in REGISTRIES.values()]
     return max(candidates, key=rank)
 
 
-def map_headers(vocabulary: Vocabulary, registry: Registry, headers: Sequence[str]
+def _map_headers(vocabulary: Vocabulary, registry: Registry, headers: Sequence[str]
                 ) -> Recognition:  # fmt: skip
     """The first position of each contract column among the headers."""
     positions: dict[str, int] = {}

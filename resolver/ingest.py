@@ -99,13 +99,31 @@ class DropReport:
 
     @property
     def registries(self) -> list[str]:
+        """The registries read, in the contract's order."""
         present = {source.registry.name for source in self.sources}
         return [name for name in REGISTRIES if name in present]
 
 
 def discover(data_dir: Path) -> tuple[list[Path], list[Skip]]:
     """The files of a drop folder and its subfolders that may hold tables, and the others
-    with why they are not read."""
+    with why they are not read.
+
+    Parameters
+    ----------
+    data_dir : Path
+        The drop folder.
+
+    Returns
+    -------
+    tuple[list[Path], list[Skip]]
+        The files to read, sorted by path, and the skipped ones (temporary, hidden, or not
+        tables) with the reason.
+
+    Raises
+    ------
+    InputError
+        If ``data_dir`` is not a folder.
+    """
     if not data_dir.is_dir():
         raise InputError(data_dir, None, None, "数据包不是文件夹")
     files, skips = [], []
@@ -128,8 +146,27 @@ def ingest_drop(con: duckdb.DuckDBPyConnection, data_dir: Path, *,
     """Read, check and normalise every table of ``data_dir`` and store it, all in one
     transaction (each table is stored as soon as it is ready, while others are read).
 
-    Raises ``InputError``/``InputErrors`` naming files, sheets, rows and columns for anything
-    that makes the drop unusable; nothing is written then, and the previous drop stays.
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database to write the tables to.
+    data_dir : Path
+        The drop folder.
+    vocabulary : Vocabulary | None
+        The headers to recognise; the built-in ones when None.
+    on_progress : Progress | None
+        Called with (step, done, total) as files are read, or None.
+
+    Returns
+    -------
+    DropReport
+        Every table read and every file or sheet skipped.
+
+    Raises
+    ------
+    InputError, InputErrors
+        Naming files, sheets, rows and columns for anything that makes the drop unusable;
+        nothing is written then, and the previous drop stays.
     """
     with transaction(con), tempfile.TemporaryDirectory(prefix="doudi-ingest-") as folder:
         report, errors = _read_into(con, Path(data_dir), vocabulary or load_vocabulary(),
@@ -142,7 +179,23 @@ def check_drop(data_dir: Path, *, vocabulary: Vocabulary | None = None,
                on_progress: Progress | None = None
                ) -> tuple[duckdb.DuckDBPyConnection, list[InputError]]:  # fmt: skip
     """A dry run: the drop read as ``ingest_drop`` reads it, into a database in memory
-    (nothing is written to disk), and every error that would refuse it."""
+    (nothing is written to disk), and every error that would refuse it.
+
+    Parameters
+    ----------
+    data_dir : Path
+        The drop folder.
+    vocabulary : Vocabulary | None
+        The headers to recognise; the built-in ones when None.
+    on_progress : Progress | None
+        Called with (step, done, total) as files are read, or None.
+
+    Returns
+    -------
+    tuple[duckdb.DuckDBPyConnection, list[InputError]]
+        The in-memory database holding what was read, and the errors (empty if the drop
+        would be accepted).
+    """
     con = connect(":memory:")
     with tempfile.TemporaryDirectory(prefix="doudi-check-") as folder:
         _, errors = _read_into(con, Path(data_dir), vocabulary or load_vocabulary(),
@@ -384,8 +437,8 @@ def _store_report(con: duckdb.DuckDBPyConnection, report: DropReport) -> None:
                             f"SELECT * FROM {table_name} ORDER BY source_no, row_no")  # fmt: skip
     findings = [table for source in report.sources for table in source.findings]
     _create(con, "dq_findings", _concat_findings(findings))
-    _create(con, "ingest_sources", sources_table(report))
-    _create(con, "ingest_skipped", skipped_table(report))
+    _create(con, "ingest_sources", _sources_table(report))
+    _create(con, "ingest_skipped", _skipped_table(report))
     _create(con, "ingest_files", _files_table(report))
     log.info("stored %d tables of %d registries", len(report.sources), len(report.registries))
 
@@ -400,7 +453,7 @@ def _concat_findings(findings: list[pa.Table]) -> pa.Table:
     return pa.concat_tables(findings) if findings else FINDINGS_SCHEMA.empty_table()
 
 
-def relative(report: DropReport, path: Path) -> str:
+def _relative(report: DropReport, path: Path) -> str:
     """A file's path as a clerk finds it in the drop folder."""
     return (
         path.relative_to(report.data_dir).as_posix()
@@ -409,13 +462,13 @@ def relative(report: DropReport, path: Path) -> str:
     )
 
 
-def sources_table(report: DropReport) -> pa.Table:
+def _sources_table(report: DropReport) -> pa.Table:
     """One row per table read: where it is, how it was read, what was skipped in it."""
     sources = report.sources
     return pa.table({
         "source_no": pa.array([source.number for source in sources], pa.int64()),
         "registry": [source.registry.name for source in sources],
-        "file": [relative(report, source.path) for source in sources],
+        "file": [_relative(report, source.path) for source in sources],
         "sheet": pa.array([source.sheet for source in sources], pa.string()),
         "header_rows": [list(source.header_rows) for source in sources],
         "mapping": [json.dumps(source.mapping, ensure_ascii=False) for source in sources],
@@ -427,10 +480,10 @@ def sources_table(report: DropReport) -> pa.Table:
     })  # fmt: skip
 
 
-def skipped_table(report: DropReport) -> pa.Table:
+def _skipped_table(report: DropReport) -> pa.Table:
     """Every file, sheet and row not read as data: where, and why (Chinese)."""
-    rows = [(relative(report, skip.path), skip.sheet, None, skip.reason) for skip in report.skips]
-    rows += [(relative(report, source.path), source.sheet, number, SKIP_REASONS[reason])
+    rows = [(_relative(report, skip.path), skip.sheet, None, skip.reason) for skip in report.skips]
+    rows += [(_relative(report, source.path), source.sheet, number, SKIP_REASONS[reason])
              for source in report.sources for number, reason in source.skipped]  # fmt: skip
     files, sheets, numbers, reasons = zip(*rows, strict=True) if rows else ((), (), (), ())
     return pa.table({

@@ -64,6 +64,7 @@ class Located:
 
     @property
     def header_rows(self) -> tuple[int, ...]:
+        """The row numbers of the header (one row, or two), as a person sees them."""
         return tuple(self.grid.row_numbers[index] for index in self.header.indices)
 
     @property
@@ -73,7 +74,7 @@ class Located:
         return " ".join(" ".join(dict.fromkeys(self.grid.row(i))) for i in range(first))
 
 
-def find_header(grid: Grid, vocabulary: Vocabulary) -> Header | None:
+def _find_header(grid: Grid, vocabulary: Vocabulary) -> Header | None:
     """The row among the first ones with the most known headers (at least two), joined with
     the row above or below when the two read as one header (a parent over its children)."""
     rows = [grid.row(index) for index in range(min(grid.height, HEADER_SCAN_ROWS))]
@@ -113,8 +114,23 @@ def _combined(parent: list[str], child: list[str], vocabulary: Vocabulary) -> li
 
 
 def locate(grid: Grid, vocabulary: Vocabulary, hint: str | None) -> Located | None:
-    """The grid's table, or None when no row of it reads as a header."""
-    header = find_header(grid, vocabulary)
+    """The grid's table, or None when no row of it reads as a header.
+
+    Parameters
+    ----------
+    grid : Grid
+        A CSV file's or a sheet's cells.
+    vocabulary : Vocabulary
+        The headers known per registry.
+    hint : str | None
+        The registry the file, folder or sheet name hints at, or None.
+
+    Returns
+    -------
+    Located | None
+        The header, registry and data rows, with every other row and why it was skipped.
+    """
+    header = _find_header(grid, vocabulary)
     if header is None:
         return None
     recognition = recognise(vocabulary, header.texts, hint)
@@ -192,7 +208,18 @@ def _first_filled(region: list[pa.Array]) -> pa.Array:
 
 
 def is_blank(column: pa.Array) -> np.ndarray:
-    """Per cell: empty, spaces only, or null."""
+    """Per cell: empty, spaces only, or null.
+
+    Parameters
+    ----------
+    column : pa.Array
+        A column of text cells.
+
+    Returns
+    -------
+    np.ndarray
+        One bool per cell: True where it is blank.
+    """
     return np.asarray(pc.fill_null(pc.equal(pc.utf8_trim_whitespace(column), ""), True))
 
 

@@ -75,11 +75,19 @@ class Reclustered:
 
     @property
     def persons(self) -> int:
+        """How many persons: the distinct person_ids of ``entities``."""
         return len(pc.unique(self.entities["person_id"]))
 
 
 def doudi_splink_settings() -> dict[str, Any]:
-    """Doudi's Splink settings (before training), as data."""
+    """Doudi's Splink settings (before training), as data.
+
+    Returns
+    -------
+    dict[str, Any]
+        A Splink settings dict: dedupe only, Doudi's comparisons and blocking rules, with
+        matching and intermediate columns retained.
+    """
     return {
         "link_type": "dedupe_only",
         "comparisons": doudi_comparisons(),
@@ -97,9 +105,26 @@ def link_persons(
     model: dict[str, Any] | None = None,
     count_comparisons: bool = False,
 ) -> LinkReport:
-    """Resolve the ingested rows into persons; ``model``: a trained model to reuse instead
-    of training a new one; ``count_comparisons``: count the comparisons of each blocking
-    rule (table ``blocking_counts``, empty when not counted)."""
+    """Resolve the ingested rows into persons and write the tables listed above.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, holding the ingested registries.
+    settings : LinkSettings
+        Thresholds and training settings.
+    model : dict[str, Any] | None
+        A trained model to reuse instead of training a new one, or None to train.
+    count_comparisons : bool
+        Count the comparisons of each blocking rule (table ``blocking_counts``, empty when
+        not counted).
+
+    Returns
+    -------
+    LinkReport
+        Counts of rows, persons, accepted links and possible matches, the blocking counts,
+        and the seconds each step took.
+    """
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     rows = build_persons(con, shared_limit=settings.shared_limit)
@@ -136,7 +161,20 @@ def recluster(con: duckdb.DuckDBPyConnection, settings: LinkSettings) -> Reclust
     """The persons the last link's scored pairs make at ``settings.threshold`` (with the
     labels in force), stable ids included, without writing a table or scoring again: for
     what-if and threshold tuning. ``settings.threshold`` must not be below the possible
-    threshold the pairs were kept at."""
+    threshold the pairs were kept at.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, after ``link_persons``.
+    settings : LinkSettings
+        The thresholds to cluster at.
+
+    Returns
+    -------
+    Reclustered
+        The rows' person_ids and the accepted links.
+    """
     pairs = con.sql(
         "SELECT unique_id_l, unique_id_r, match_probability FROM scored_pairs"
     ).to_arrow_table()  # fmt: skip
@@ -151,7 +189,18 @@ def recluster(con: duckdb.DuckDBPyConnection, settings: LinkSettings) -> Reclust
 
 
 def review_model(con: duckdb.DuckDBPyConnection) -> ModelReview:
-    """The last link's trained model opened on the rows it scored, for Splink's charts."""
+    """The last link's trained model opened on the rows it scored, for Splink's charts.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, after ``link_persons``.
+
+    Returns
+    -------
+    ModelReview
+        The model and its rows; close it when done.
+    """
     persons = con.sql(f"SELECT {MODEL_COLUMNS} FROM persons").to_arrow_table()
     model = json.loads(con.execute("SELECT model_json FROM link_model").fetchall()[0][0])
     return ModelReview(persons, model)

@@ -14,7 +14,15 @@ from contextlib import contextmanager
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause the cyclic collector for the block (reference counting still frees memory)."""
+    """Pause the cyclic collector for the block (reference counting still frees memory).
+
+    The collector is enabled again afterwards only if it was enabled before.
+
+    Yields
+    ------
+    None
+        Nothing; the block runs with the collector paused.
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:

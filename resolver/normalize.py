@@ -219,7 +219,20 @@ VOCABULARIES: dict[str, dict[str, object]] = {
 
 
 def code_label(kind: str, code: object) -> str | None:
-    """The usual Chinese spelling of a normalised code (``relation`` ``head`` → 户主)."""
+    """The usual Chinese spelling of a normalised code (``relation`` ``head`` → 户主).
+
+    Parameters
+    ----------
+    kind : str
+        A kind with a vocabulary (a key of ``VOCABULARIES``).
+    code : object
+        A normalised code of that kind.
+
+    Returns
+    -------
+    str | None
+        The first spelling listed for the code, or None if the code is unknown.
+    """
     return next((spelling for spelling, value in VOCABULARIES[kind].items() if value == code), None)
 
 
@@ -235,14 +248,40 @@ _PROGRAM_WORDS = (
 
 def fold(raw: str, *, keep_spaces: bool = True) -> str:
     """Trim, full-width to half-width (NFKC), traditional to simplified, inner spaces
-    collapsed to one or removed; repeated until nothing changes, so folding is idempotent."""
+    collapsed to one or removed; repeated until nothing changes, so folding is idempotent.
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+    keep_spaces : bool
+        Collapse inner spaces to one (True) or remove them (False).
+
+    Returns
+    -------
+    str
+        The folded text.
+    """
     return fold_all([raw], keep_spaces=keep_spaces)[0]
 
 
 def fold_all(raws: list[str], *, keep_spaces: bool = True) -> list[str]:
     """``fold`` of each value. NFKC and the conversion to simplified run once over all the
     values joined by line breaks (neither changes or spans a line break), not once per
-    value; a value holding a line break of its own is folded alone."""
+    value; a value holding a line break of its own is folded alone.
+
+    Parameters
+    ----------
+    raws : list[str]
+        Cells' texts.
+    keep_spaces : bool
+        Collapse inner spaces to one (True) or remove them (False).
+
+    Returns
+    -------
+    list[str]
+        The folded texts, in the order given.
+    """
     space = " " if keep_spaces else ""
     texts = list(raws)
     pending = range(len(texts))  # the values that changed in the last round
@@ -274,11 +313,34 @@ def _bad(problem: str, *values: object) -> Result:
 
 
 def normalize_code(raw: str) -> Result:
-    """An identifier of the registry (记录编号, 户号, 救助证号): spaces and quoting removed."""
+    """An identifier of the registry (记录编号, 户号, 救助证号): spaces and quoting removed.
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    Result
+        The cleaned code, upper-cased (None when empty); never a problem.
+    """
     return _ok(clean_text(raw) or None)
 
 
 def normalize_text(raw: str) -> Result:
+    """Free text, folded (``fold``, inner spaces collapsed to one).
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    Result
+        The folded text (None when empty); never a problem.
+    """
     return _text_of(fold(raw))
 
 
@@ -288,7 +350,19 @@ def _text_of(folded: str) -> Result:
 
 def normalize_name(raw: str) -> Result:
     """A person's name without spaces, in simplified characters, with a toneless pinyin key
-    and its fuzzy form (``fuzzy_pinyin``)."""
+    and its fuzzy form (``fuzzy_pinyin``).
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    Result
+        The name, its pinyin key and fuzzy key (all None when empty); problem
+        ``name_unusual_chars`` for characters other than Chinese, Latin letters and ``·``.
+    """
     return _name_of(fold(raw, keep_spaces=False))
 
 
@@ -304,7 +378,18 @@ def pinyin_key(name: str) -> str:
     """Toneless pinyin, one syllable per character: 王丽 and 王莉 both give ``wang li``.
 
     Each character is read alone, in its most common reading, so that a character gets the
-    same syllable in every name whatever stands beside it."""
+    same syllable in every name whatever stands beside it.
+
+    Parameters
+    ----------
+    name : str
+        A normalised name.
+
+    Returns
+    -------
+    str
+        Lower-case syllables separated by spaces (``·`` left out).
+    """
     return " ".join(_syllable(char) for char in name if char != "·")
 
 
@@ -319,7 +404,18 @@ _FUZZY_FINALS = (("ing", "in"), ("eng", "en"))
 
 def fuzzy_pinyin(key: str) -> str:
     """A pinyin key with the sounds local speech merges (zh/z, ch/c, sh/s, n/l, ing/in,
-    eng/en), so that 玲 and 琳 written down from hearing compare as one: ``li lin fang``."""
+    eng/en), so that 玲 and 琳 written down from hearing compare as one: ``li lin fang``.
+
+    Parameters
+    ----------
+    key : str
+        A pinyin key (``pinyin_key``).
+
+    Returns
+    -------
+    str
+        The key with each syllable in its merged form.
+    """
     return " ".join(_fuzzy_syllable(syllable) for syllable in key.split(" "))
 
 
@@ -336,7 +432,20 @@ def _fuzzy_syllable(syllable: str) -> str:
 
 
 def normalize_id(raw: str) -> Result:
-    """Outputs: id, status, problem-free prefix, birth date and gender derived from the ID."""
+    """Outputs: id, status, problem-free prefix, birth date and gender derived from the ID.
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    Result
+        The five outputs of ``resolver.idcard.parse_id``; problem None for a valid ID,
+        ``id_upgraded_15`` for a 15-digit one, else ``id_`` and what is wrong (``id_blank``,
+        ``id_bad_check_digit``, ``id_zeroed_tail`` ...).
+    """
     parsed = parse_id(raw)
     outputs = (parsed.value, parsed.status, parsed.prefix, parsed.birth_date, parsed.gender)
     if parsed.status == "upgraded":
@@ -348,7 +457,18 @@ def normalize_id(raw: str) -> Result:
 
 def parse_date(raw: str) -> date | None:
     """A date written as 2020-03-02, 2020/3/2, 20200302, 2020年3月2日, with a time, or an
-    Excel serial day number; None when it is none of these."""
+    Excel serial day number; None when it is none of these.
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    date | None
+        The date, or None when unreadable or outside 1890–2100.
+    """
     if raw.isascii() and _DATE_ISO.match(raw):  # most values
         try:
             parsed = date.fromisoformat(raw)
@@ -375,7 +495,19 @@ def parse_date(raw: str) -> date | None:
 
 def normalize_date(raw: str) -> Result:
     """A date (``parse_date``); a month alone (2021年12月, 2021.12, 202112) is its first day,
-    with a finding that says so; 2021.1 is refused (January or October?)."""
+    with a finding that says so; 2021.1 is refused (January or October?).
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    Result
+        The date (None when blank or unreadable); problem ``date_month_only``,
+        ``month_ambiguous`` or ``date_unparsed``.
+    """
     if not raw.strip():
         return _ok(None)
     parsed = parse_date(raw)
@@ -389,7 +521,19 @@ def normalize_date(raw: str) -> Result:
 
 def normalize_month(raw: str) -> Result:
     """A month as ``YYYY-MM``; accepts 2020-03, 2020/3, 202003, 2020年3月(份) or a full date.
-    ``2025.1`` is ambiguous (2025.10 typed as a number shows so) and never read as January."""
+    ``2025.1`` is ambiguous (2025.10 typed as a number shows so) and never read as January.
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    Result
+        The month as ``YYYY-MM`` (None when blank or unreadable); problem
+        ``month_ambiguous`` or ``month_unparsed``.
+    """
     text = unicodedata.normalize("NFKC", raw).replace(" ", "").strip()
     if not text:
         return _ok(None)
@@ -404,7 +548,19 @@ def normalize_month(raw: str) -> Result:
 
 def normalize_amount(raw: str) -> Result:
     """Money in 元 to the cent: ``1,234.5元``, ``700元/月`` or 大写 ``柒佰元整``. An amount in
-    brackets, ``(700.00)``, is read as written but flagged: in accounts it may mean a minus."""
+    brackets, ``(700.00)``, is read as written but flagged: in accounts it may mean a minus.
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    Result
+        The amount as a Decimal to the cent (None when blank or unreadable); problem
+        ``amount_in_brackets`` or ``amount_unparsed``.
+    """
     text = _AMOUNT_NOISE.sub("", unicodedata.normalize("NFKC", raw))
     if not text:
         return _ok(None)
@@ -426,6 +582,18 @@ def normalize_amount(raw: str) -> Result:
 def capital_amount(text: str) -> Decimal | None:
     """An amount in 大写 numerals: ``壹仟零伍拾元伍角`` is 1050.50; None when it is not one.
 
+    Parameters
+    ----------
+    text : str
+        An amount in 大写 numerals, with or without 元 (or 圆), 角 and 分.
+
+    Returns
+    -------
+    Decimal | None
+        The amount in 元, or None.
+
+    Examples
+    --------
     >>> capital_amount("柒佰"), capital_amount("壹万贰仟叁佰肆拾伍元陆角柒分"), capital_amount("七百")
     (Decimal('700'), Decimal('12345.67'), None)
     """
@@ -451,6 +619,18 @@ def capital_amount(text: str) -> Decimal | None:
 
 
 def normalize_count(raw: str) -> Result:
+    """A count of people: a whole number from 0 to 100, a trailing 人, 口 or 个 dropped.
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    Result
+        The count as an int (None when blank or unreadable); problem ``count_unparsed``.
+    """
     text = _COUNT_UNIT.sub("", unicodedata.normalize("NFKC", raw).strip())
     if not text:
         return _ok(None)
@@ -491,7 +671,18 @@ def _normalize_enum(kind: str) -> Callable[[str], Result]:
 
 
 def normalize_township(raw: str) -> Result:
-    """A township without its 镇/乡/街道 suffix: 石羊镇 and 石羊 are one township."""
+    """A township without its 镇/乡/街道 suffix: 石羊镇 and 石羊 are one township.
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    Result
+        The township's stem (None when empty); never a problem.
+    """
     text = fold(raw, keep_spaces=False)
     stem = _TOWNSHIP_SUFFIX.sub("", text)
     return _ok((stem or text) or None)
@@ -501,6 +692,18 @@ def normalize_village(raw: str) -> Result:
     """A village with 村委会 written as 村 and its group number in Arabic digits (三组 → 3组),
     and its key: the village's own name and group (巴彦嘎查 and 巴彦村 are one village).
 
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    Result
+        The village and its key (both None when empty); never a problem.
+
+    Examples
+    --------
     >>> normalize_village("巴彦嘎查三组")[0], normalize_village("巴彦村委会")[0]
     (('巴彦嘎查3组', '巴彦|3'), ('巴彦村', '巴彦'))
     """
@@ -543,6 +746,18 @@ def normalize_address(raw: str) -> Result:
     absent). Whether the province, prefecture and county are written, 三组 or 3社, 号 or
     not, one house gives one set of parts.
 
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    Result
+        The folded address, its township, village, group and house; never a problem.
+
+    Examples
+    --------
     >>> normalize_address("云南省楚雄彝族自治州大姚县金碧镇大坪村委会三社25号")[0][1:]
     ('金碧', '大坪', '3', '25')
     >>> normalize_address("金碧镇大坪村3组25")[0][1:], normalize_address("某村八组")[0][1:]
@@ -559,7 +774,18 @@ def normalize_address(raw: str) -> Result:
 def address_parts(folded: pa.Array) -> list[pa.Array]:
     """The outputs of the address kind for folded addresses: the text, and its township,
     village, group and house (null where absent, and all four null for an address that
-    does not read as levels of places: it is compared as text only)."""
+    does not read as levels of places: it is compared as text only).
+
+    Parameters
+    ----------
+    folded : pa.Array
+        Folded addresses (``fold``), null where blank.
+
+    Returns
+    -------
+    list[pa.Array]
+        Five string arrays: ``folded`` itself, then township, village, group and house.
+    """
     tail = pc.extract_regex(pc.replace_substring(folded, " ", ""), _ADDRESS_TAIL)
     heads = pc.dictionary_encode(tail.field("head"))
     parsed = [_address_head(head) for head in heads.dictionary.to_pylist()]
@@ -608,7 +834,19 @@ def _chinese_number(text: str) -> int | None:
 
 
 def normalize_phone(raw: str) -> Result:
-    """Digits only, without a +86 prefix; a mobile (11 digits) or a landline."""
+    """Digits only, without a +86 prefix; a mobile (11 digits) or a landline.
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    Result
+        The digits (None when there are none); problem ``phone_malformed`` for digits that
+        are neither a mobile nor a landline number.
+    """
     if raw.isascii() and _MOBILE.match(raw):  # most values: a clean mobile number
         return _ok(raw)
     digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", raw))
@@ -622,7 +860,19 @@ def normalize_phone(raw: str) -> Result:
 
 
 def normalize_account(raw: str) -> Result:
-    """A bank account as digits; spreadsheet damage (``6.2E+18``) makes it unusable."""
+    """A bank account as digits; spreadsheet damage (``6.2E+18``) makes it unusable.
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    Result
+        The digits (None when blank or damaged); problem ``account_damaged``, or
+        ``account_malformed`` for fewer than 10 or more than 25 digits.
+    """
     text = clean_text(raw)
     if not text:
         return _ok(None)
@@ -633,7 +883,19 @@ def normalize_account(raw: str) -> Result:
 
 
 def normalize_cert(raw: str) -> Result:
-    """A disability certificate number: the holder's ID, a type digit and a level digit."""
+    """A disability certificate number: the holder's ID, a type digit and a level digit.
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    Result
+        The number, the holder's usable ID, the disability type and level (all None when
+        blank); problem ``cert_malformed``, or ``cert_bad_id`` when the ID is not usable.
+    """
     text = clean_text(raw)
     if not text:
         return _ok(None, None, None, None)
@@ -684,7 +946,21 @@ def normalize_distinct(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.
     of the kind (``outputs_of``), and the problem of each value (null when none). Values
     already in their normal form (most of a column: clean valid IDs, plain codes, mobile
     numbers, ISO dates) are recognised as arrays and skip the per-value Python. An Excel
-    error (``#N/A``, ``#REF!``) is no value, and a finding of its own."""
+    error (``#N/A``, ``#REF!``) is no value, and a finding of its own.
+
+    Parameters
+    ----------
+    kind : str
+        A column kind (a key of ``NORMALIZERS``).
+    values : pa.Array
+        Distinct text values of a column.
+
+    Returns
+    -------
+    tuple[list[pa.Array], pa.Array]
+        One array per output column of the kind, and the problem codes, each aligned with
+        ``values``.
+    """
     errors = pc.is_in(pc.utf8_trim_whitespace(values), pa.array(sorted(EXCEL_ERRORS)))
     if pc.any(errors).as_py():
         kept = pc.if_else(errors, pa.scalar("", pa.string()), values)
@@ -793,4 +1069,17 @@ OUTPUTS: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 def outputs_of(kind: str) -> tuple[tuple[str, str], ...]:
+    """The output columns of a kind.
+
+    Parameters
+    ----------
+    kind : str
+        A column kind (a key of ``NORMALIZERS``).
+
+    Returns
+    -------
+    tuple[tuple[str, str], ...]
+        (suffix appended to the column name, DuckDB type) per output; one VARCHAR column
+        for a kind not in ``OUTPUTS``.
+    """
     return OUTPUTS.get(kind, (("", "VARCHAR"),))

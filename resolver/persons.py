@@ -78,8 +78,18 @@ def _source_sql(registry: str) -> str:
 def build_persons(con: duckdb.DuckDBPyConnection, *, shared_limit: int) -> int:
     """(Re)create ``persons`` from the ingested registries; returns its row count.
 
-    ``shared_limit``: a phone of more households than this (hukou families, assistance cases,
-    poverty households) is not used as evidence of identity.
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, holding the normalised registries.
+    shared_limit : int
+        A phone of more households than this (hukou families, assistance cases, poverty
+        households) is not used as evidence of identity.
+
+    Returns
+    -------
+    int
+        The number of rows of ``persons``.
     """
     present = table_names(con)
     sources = [name for name in PERSON_REGISTRIES if name in present]

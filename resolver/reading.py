@@ -59,15 +59,46 @@ class Grid:
 
     @property
     def height(self) -> int:
+        """How many rows the grid holds (blank rows are not held)."""
         return len(self.row_numbers)
 
     def row(self, index: int) -> list[str]:
+        """One row's cells as text.
+
+        Parameters
+        ----------
+        index : int
+            The row's index in the grid (from 0), not its row number in the file.
+
+        Returns
+        -------
+        list[str]
+            One text per column, empty for a null cell.
+        """
         return [column[index].as_py() or "" for column in self.columns]
 
 
 def read_grids(path: Path, content: bytes | None = None) -> list[Grid]:
     """Every sheet of a workbook, or the one grid of a CSV (``content``: the file's bytes,
-    when the caller has read them already); an unreadable file raises ``InputError``."""
+    when the caller has read them already); an unreadable file raises ``InputError``.
+
+    Parameters
+    ----------
+    path : Path
+        The file, named in errors and grids (read only when ``content`` is None).
+    content : bytes | None
+        The file's bytes, or None to read them from ``path``.
+
+    Returns
+    -------
+    list[Grid]
+        One grid per worksheet of a workbook, or the one grid of a CSV file.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read, or cannot be parsed as a workbook or as CSV text.
+    """
     if content is None:
         try:
             content = path.read_bytes()
@@ -80,7 +111,18 @@ def read_grids(path: Path, content: bytes | None = None) -> list[Grid]:
 
 def decode(content: bytes) -> tuple[str, str] | None:
     """The encoding and text of CSV bytes, or None if they are not text in a supported
-    encoding (a BOM, then strict UTF-8, then GB18030)."""
+    encoding (a BOM, then strict UTF-8, then GB18030).
+
+    Parameters
+    ----------
+    content : bytes
+        A file's bytes.
+
+    Returns
+    -------
+    tuple[str, str] | None
+        The encoding's name and the decoded text, or None.
+    """
     candidates = [encoding for bom, encoding in BOMS if content.startswith(bom)]
     for encoding in candidates[:1] or ["utf-8", "gb18030"]:
         try:
@@ -90,7 +132,7 @@ def decode(content: bytes) -> tuple[str, str] | None:
     return None
 
 
-def decode_damaged(content: bytes) -> tuple[str, str, tuple[int, ...]] | None:
+def _decode_damaged(content: bytes) -> tuple[str, str, tuple[int, ...]] | None:
     """Text with a few bytes that are not text: the encoding with fewer bad bytes, the text
     with each shown as U+FFFD, and the line numbers holding them; None for binary content."""
     if b"\x00" in content[:4096]:
@@ -118,7 +160,7 @@ def _read_csv(path: Path, content: bytes) -> Grid:
     if decoded is not None and b"\x00" in content[:4096] and decoded[0] != "utf-16":
         decoded = None
     if decoded is None:
-        damaged = decode_damaged(content)
+        damaged = _decode_damaged(content)
         if damaged is None:
             raise InputError(
                 path, None, None, "不是 UTF-8 或 GB18030/GBK 编码的 CSV，也不是表格文件"
@@ -267,8 +309,8 @@ def _read_workbook(path: Path, content: bytes) -> list[Grid]:
 
 def _sheet_grid(path: Path, file_format: str, workbook, meta, errors: dict) -> Grid:
     sheet = workbook.get_sheet_by_name(meta.name)
-    # most cells are text already: only the others go through ``cell_text``
-    records = [[cell if type(cell) is str else cell_text(cell) for cell in row]
+    # most cells are text already: only the others go through ``_cell_text``
+    records = [[cell if type(cell) is str else _cell_text(cell) for cell in row]
                for row in sheet.to_python(skip_empty_area=False)]  # fmt: skip
     filled = _fill_merged(records, sheet.merged_cell_ranges or [])
     for (row, column), text in errors.items():
@@ -349,7 +391,7 @@ def _xml_text(raw: bytes) -> str:
     return text
 
 
-def cell_text(cell: object) -> str:
+def _cell_text(cell: object) -> str:
     """A spreadsheet cell as the text a person saw: whole numbers without ``.0``; a number too
     long for a float to hold exactly in scientific form, so that damage stays visible."""
     if cell is None:

@@ -24,10 +24,23 @@ class Registry:
     columns: tuple[Column, ...]
 
     def column(self, name: str) -> Column:
+        """One of the registry's columns, by its English name.
+
+        Parameters
+        ----------
+        name : str
+            The column's English name; it must be one of the registry's.
+
+        Returns
+        -------
+        Column
+            The column (``StopIteration`` is raised when the registry has none of that name).
+        """
         return next(column for column in self.columns if column.name == name)
 
     @property
     def required(self) -> tuple[str, ...]:
+        """The English names of the required columns, in the contract's order."""
         return tuple(column.name for column in self.columns if column.required)
 
 
@@ -175,12 +188,38 @@ PERSON_REGISTRIES = ("hukou", "assistance", "poverty", "disability", "deaths")
 
 def source_column(registry: str, column: str) -> Column | None:
     """The contract column a column is, or the one a derived column (``id_number_status``,
-    ``cert_no_level``) comes from; None when there is none."""
+    ``cert_no_level``) comes from; None when there is none.
+
+    Parameters
+    ----------
+    registry : str
+        The registry's English name.
+    column : str
+        A column of its normalised table (``id_number_status`` ...).
+
+    Returns
+    -------
+    Column | None
+        The column whose name is the longest that begins ``column``, or None.
+    """
     columns = sorted(REGISTRIES[registry].columns, key=lambda c: -len(c.name))
     return next((c for c in columns if column.startswith(c.name)), None)
 
 
 def column_header(registry: str, column: str) -> str:
-    """The Chinese header of ``source_column``; the name itself when there is none."""
+    """The Chinese header of ``source_column``; the name itself when there is none.
+
+    Parameters
+    ----------
+    registry : str
+        The registry's English name.
+    column : str
+        A column of its normalised table.
+
+    Returns
+    -------
+    str
+        The contract's Chinese header, or ``column`` itself.
+    """
     found = source_column(registry, column)
     return found.header if found else column

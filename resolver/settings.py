@@ -56,10 +56,34 @@ class LinkSettings:
             raise DoudiError("link setting possible_threshold must not exceed threshold")
 
     def to_json(self) -> str:
+        """The settings as JSON text.
+
+        Returns
+        -------
+        str
+            Every setting, keys sorted, indented by two spaces.
+        """
         return json.dumps(asdict(self), indent=2, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> LinkSettings:
+        """Settings from JSON text; a setting left out keeps its default.
+
+        Parameters
+        ----------
+        text : str
+            A JSON object of setting names to values.
+
+        Returns
+        -------
+        LinkSettings
+            The settings, checked.
+
+        Raises
+        ------
+        DoudiError
+            If the text names an unknown setting, or a value is out of range.
+        """
         values = json.loads(text)
         known = {field.name for field in fields(cls)}
         unknown = sorted(set(values) - known)
@@ -68,8 +92,27 @@ class LinkSettings:
         return cls(**values)
 
     def save(self, path: Path) -> None:
+        """Write the settings to a JSON file (UTF-8, replacing the file).
+
+        Parameters
+        ----------
+        path : Path
+            The file to write.
+        """
         path.write_text(self.to_json() + "\n", encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> LinkSettings:
+        """Settings from a JSON file ``save`` wrote (or a person edited).
+
+        Parameters
+        ----------
+        path : Path
+            The UTF-8 JSON file.
+
+        Returns
+        -------
+        LinkSettings
+            The settings, checked as ``from_json`` checks them.
+        """
         return cls.from_json(path.read_text(encoding="utf-8"))

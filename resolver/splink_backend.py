@@ -51,7 +51,18 @@ class Scored:
 def stock_model(seed: int) -> tuple[dict[str, Any], Training]:
     """The peer Doudi is measured beside: a Splink model built only from Splink's own
     comparison library (ID, name, birth date, village) and its usual blocking and training,
-    as a careful newcomer would build it."""
+    as a careful newcomer would build it.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the random sampling that estimates u.
+
+    Returns
+    -------
+    tuple[dict[str, Any], Training]
+        The Splink settings (before training) and how to train them.
+    """
     settings = {
         "link_type": "dedupe_only",
         "comparisons": [
@@ -88,7 +99,27 @@ def score_pairs_with_splink(
     """Deduplicate ``rows`` (a ``unique_id`` column and the columns the comparisons use):
     train when ``training`` is given (else ``settings`` must be a trained model), then score
     every blocked pair at or above ``threshold``. ``count_comparisons``: also count the
-    comparisons each blocking rule adds (a diagnostic that costs about as much as training)."""
+    comparisons each blocking rule adds (a diagnostic that costs about as much as training).
+
+    Parameters
+    ----------
+    rows : pa.Table
+        The rows to deduplicate: ``unique_id`` and the columns the comparisons use.
+    settings : dict[str, Any]
+        Splink settings to train, or a trained model's JSON dict when ``training`` is None.
+    threshold : float
+        Match probability a pair needs to be kept.
+    training : Training | None
+        How to train, or None to score with ``settings`` as they are.
+    count_comparisons : bool
+        Also count the comparisons each blocking rule adds.
+
+    Returns
+    -------
+    Scored
+        The scored pairs, the model as Splink's JSON dict, and the blocking counts (empty
+        when not counted).
+    """
     scratch = connect(":memory:")
     try:
         linker = _linker(scratch, rows, settings)
@@ -169,22 +200,54 @@ class ModelReview:
         self.close()
 
     def close(self) -> None:
+        """Close the scratch database; no chart can be drawn afterwards."""
         self._scratch.close()
 
     def match_weights_chart(self):
+        """The match weight of each level of each comparison, and the prior.
+
+        Returns
+        -------
+        Chart
+            Splink's chart (Altair).
+        """
         return self._linker.visualisations.match_weights_chart()
 
     def m_u_parameters_chart(self):
+        """The m and u probabilities of each level of each comparison.
+
+        Returns
+        -------
+        Chart
+            Splink's chart (Altair).
+        """
         return self._linker.visualisations.m_u_parameters_chart()
 
     def blocking_rules_chart(self):
-        """Comparisons each prediction blocking rule adds, over every row."""
+        """Comparisons each prediction blocking rule adds, over every row.
+
+        Returns
+        -------
+        Chart
+            Splink's chart (Altair).
+        """
         return self._linker.blocking_analysis.chart_comparisons_from_blocking_rules(
             record_sample_proportion=1.0
         )
 
     def waterfall_chart(self, pairs: list[tuple[str, str]]):
-        """How each comparison moves the match weight of the given pairs of unique_ids."""
+        """How each comparison moves the match weight of the given pairs of unique_ids.
+
+        Parameters
+        ----------
+        pairs : list[tuple[str, str]]
+            Pairs of unique_ids of rows the model was opened on.
+
+        Returns
+        -------
+        Chart
+            Splink's waterfall chart (Altair) of the pairs.
+        """
         records = [self._scored(left, right) for left, right in pairs]
         return self._linker.visualisations.waterfall_chart(records, filter_nulls=False)
 
@@ -192,7 +255,20 @@ class ModelReview:
         """Precision and recall at each threshold against labelled pairs (``unique_id_l``,
         ``unique_id_r``, ``clerical_match_score`` 1 or 0); ``output_type`` as Splink's
         ``accuracy_analysis_from_labels_table`` (``threshold_selection``, ``precision_recall``,
-        ``roc``, ``accuracy`` or ``table``)."""
+        ``roc``, ``accuracy`` or ``table``).
+
+        Parameters
+        ----------
+        labels : pa.Table
+            Labelled pairs, as ``resolver.labels.splink_labels`` gives them.
+        output_type : str
+            Which of Splink's outputs to draw.
+
+        Returns
+        -------
+        Chart or SplinkDataFrame
+            Splink's chart (Altair), or its table for ``output_type="table"``.
+        """
         self._scratch.register("_labels", labels)
         self._scratch.execute("CREATE OR REPLACE TABLE review_labels AS SELECT * FROM _labels")
         self._scratch.unregister("_labels")

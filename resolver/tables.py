@@ -85,6 +85,7 @@ class Source:
 
     @property
     def rows(self) -> int:
+        """How many data rows the table gave (0 while its tables are handed over)."""
         return self.normalised.num_rows if self.normalised is not None else 0
 
 
@@ -98,13 +99,42 @@ class Context:
     program: str | None = None
 
     def fill(self, column: str) -> str | None:
-        """The value a column the table lacks takes from the context, if any."""
+        """The value a column the table lacks takes from the context, if any.
+
+        Parameters
+        ----------
+        column : str
+            A contract column's English name.
+
+        Returns
+        -------
+        str | None
+            ``YYYY-MM`` for ``pay_month`` when the year and month are known, the program
+            for ``program``, else None.
+        """
         if column == "pay_month" and self.year and self.month:
             return f"{self.year}-{self.month:02d}"
         return self.program if column == "program" else None
 
 
 def table_context(grid: Grid, located: Located) -> Context:
+    """What the sheet name, the file name and the title above the header say of a table.
+
+    The first of them naming a year and month gives both, else the first naming a year gives
+    the year; a program is taken only when they name one program and not the other.
+
+    Parameters
+    ----------
+    grid : Grid
+        The sheet or CSV file the table is in.
+    located : Located
+        The table within the grid.
+
+    Returns
+    -------
+    Context
+        The year, month and program found (None where none is).
+    """
     texts = (grid.sheet or "", grid.path.stem, located.title)
     year = month = None
     for text in texts:
@@ -125,7 +155,20 @@ def table_context(grid: Grid, located: Located) -> Context:
 def found_by_values(located: Located, context: Context) -> tuple[Located, list[str]]:
     """A required column no header names, found by its values when exactly one other column
     holds them (a column of 低保/特困 is the 救助类型 whatever its header says), and notes that
-    say so. Only for columns whose values say what they are: enumerations, not names or dates."""
+    say so. Only for columns whose values say what they are: enumerations, not names or dates.
+
+    Parameters
+    ----------
+    located : Located
+        A table whose headers may lack required columns.
+    context : Context
+        What the table's names say; a column the context fills is not looked for.
+
+    Returns
+    -------
+    tuple[Located, list[str]]
+        The table with the columns found mapped, and a Chinese note per column found.
+    """
     recognition = located.recognition
     registry, positions = recognition.registry, dict(recognition.positions)
     required = set(registry.required)
@@ -166,6 +209,30 @@ def _values_fit(located: Located, position: int, kind: str) -> bool:
 
 def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, notes: list[str]
              ) -> Source:  # fmt: skip
+    """Read, check and normalise a located table: its raw and normalised columns, its
+    findings, and notes on how it was read.
+
+    Parameters
+    ----------
+    located : Located
+        The table within its grid, with its registry and data rows.
+    vocabulary : Vocabulary
+        The headers known per registry, to tell a repeated column from an unmapped one.
+    context : Context
+        What the table's names say (``table_context``), for columns the table lacks.
+    notes : list[str]
+        Notes already made on the table (``found_by_values``); more are added.
+
+    Returns
+    -------
+    Source
+        The table read, with its source number not yet set.
+
+    Raises
+    ------
+    InputError, InputErrors
+        If record ids are blank or repeat within the table.
+    """
     grid, recognition = located.grid, located.recognition
     registry, positions = recognition.registry, recognition.positions
     picked = pa.array(located.data)
@@ -193,7 +260,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         if values is None and context.fill(column.name) is not None:
             read = pa.array([context.fill(column.name)] * height, pa.string())
             notes.append(f"表中没有{column.header}列：按文件名、工作表名或标题取“{read[0]}”")
-        outputs, problems = normalise_column(column.kind, blank if read is None else read)
+        outputs, problems = _normalise_column(column.kind, blank if read is None else read)
         for (suffix, _), output in zip(outputs_of(column.kind), outputs, strict=True):
             normalised[column.name + suffix] = output
         if values is not None:
@@ -259,7 +326,7 @@ def _record_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array
         prefix = grid.path.stem + (f"-{grid.sheet}" if grid.sheet else "")
         ids = pc.binary_join_element_wise(prefix, pc.cast(row_numbers, pa.string()), "-")
         return ids, True
-    (record_ids,), _ = normalise_column("code", cells[position])
+    (record_ids,), _ = _normalise_column("code", cells[position])
     numbers = np.asarray(row_numbers)
     counts = pc.value_counts(record_ids)
     repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
@@ -299,7 +366,7 @@ def _in_context(column: Column, values: pa.Array | None, context: Context
     return pa.array(read, pa.string()), pa.array(filled, pa.bool_())
 
 
-def normalise_column(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.Array]:
+def _normalise_column(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.Array]:
     """Normalise a column of text through its distinct values: one array per output column
     of the kind, and the problem of each row (null when none)."""
     encoded = pc.dictionary_encode(values)
@@ -317,7 +384,28 @@ def _with_required_blanks(column: Column, values: pa.Array, problems: pa.Array) 
 def findings_of(
     registry: Registry, column: str, problems: pa.Array, shown: pa.Array, normalised: dict
 ) -> pa.Table:
-    """The findings of the rows whose ``problems`` entry is set, with the value ``shown``."""
+    """The findings of the rows whose ``problems`` entry is set, with the value ``shown``.
+
+    ID numbers, certificate numbers and bank accounts are masked (``mask_id``).
+
+    Parameters
+    ----------
+    registry : Registry
+        The table's registry.
+    column : str
+        The column the findings are about.
+    problems : pa.Array
+        One problem code per row, null where there is none.
+    shown : pa.Array
+        One value per row to show in the finding (the raw text, as a rule).
+    normalised : dict
+        The table's columns by name; its ``record_id`` and ``row_no`` are used.
+
+    Returns
+    -------
+    pa.Table
+        One finding per row with a problem (``FINDINGS_SCHEMA``), ``source_no`` null.
+    """
     rows = pc.indices_nonzero(pc.is_valid(problems))
     values = shown.take(rows).cast(pa.string()).to_pylist()
     if column.startswith(SENSITIVE) or column.endswith("id_number"):

@@ -17,7 +17,7 @@ STATUS_LABELS = {"not_lifted": "未脱贫", "lifted": "已脱贫", "monitored": 
                  "marginal": "边缘户"}  # fmt: skip
 
 
-def covered_in_month(graph: nx.MultiGraph, case: Node, month: int) -> int:
+def _covered_in_month(graph: nx.MultiGraph, case: Node, month: int) -> int:
     """How many covered members of ``case`` are active in ``month``."""
     as_of = graph.graph["as_of"]
     return sum(
@@ -28,16 +28,60 @@ def covered_in_month(graph: nx.MultiGraph, case: Node, month: int) -> int:
 
 
 def share_paid(graph: nx.MultiGraph, case: Node, month: int) -> float:
-    """One covered member's share of what ``case`` was paid in ``month``."""
+    """One covered member's share of what ``case`` was paid in ``month``.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    case : Node
+        The case node.
+    month : int
+        A month index (``models.periods``: year * 12 + month - 1).
+
+    Returns
+    -------
+    float
+        The month's payments divided by the covered members active then (at least one).
+    """
     paid = sum(amount for _, amount in graph.nodes[case]["payments"].get(month_text(month), ()))
-    return paid / max(covered_in_month(graph, case, month), 1)
+    return paid / max(_covered_in_month(graph, case, month), 1)
 
 
 def paid_months(graph: nx.MultiGraph, case: Node) -> set[int]:
+    """The months (``models.periods`` indexes) in which ``case`` was paid.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    case : Node
+        The case node.
+
+    Returns
+    -------
+    set of int
+        The months of the case's payments.
+    """
     return {month_index(month) for month in graph.nodes[case]["payments"]}
 
 
 def enrolment_evidence(case: Node, row: dict) -> Evidence:
+    """Evidence of one roster row: the program, the case, covered or not, and its dates.
+
+    Parameters
+    ----------
+    case : Node
+        The case node.
+    row : dict
+        The row's ``enrolled_in`` edge (``program``, ``covered``, ``start``, ``end``,
+        ``record_id``).
+
+    Returns
+    -------
+    Evidence
+        Chinese text resting on the row's assistance record.
+    """
     program = PROGRAM_LABELS.get(row["program"], row["program"] or "救助")
     covered = "保障对象" if row["covered"] else "非保障对象"
     ended = f"退出日期 {row['end']}" if row["end"] else "无退出日期"
@@ -49,6 +93,21 @@ def enrolment_evidence(case: Node, row: dict) -> Evidence:
 
 
 def identity_evidence(row: dict, label: str) -> Evidence:
+    """Evidence of how firmly a record is attached to the person: its identity link's probability
+    and, when known, the link's basis.
+
+    Parameters
+    ----------
+    row : dict
+        The record's edge (``probability``, ``registry``, ``record_id``, optional ``basis``).
+    label : str
+        The record's name in the text, e.g. ``死亡记录``.
+
+    Returns
+    -------
+    Evidence
+        Chinese text resting on the record.
+    """
     probability = row["probability"]
     basis = f"；主要依据：{row['basis']}" if row.get("basis") else ""
     return Evidence(
@@ -58,7 +117,24 @@ def identity_evidence(row: dict, label: str) -> Evidence:
 
 def may_be_enrolled_alone(graph: nx.MultiGraph, policy: Policy, member: Node, row: dict) -> bool:
     """Whether the member is someone the policy lets be enrolled as a single-person case
-    (单人户): severely disabled, or gravely ill (``policy.single_person_groups``)."""
+    (单人户): severely disabled, or gravely ill (``policy.single_person_groups``).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    policy : Policy
+        The policy profile.
+    member : Node
+        The member's person node.
+    row : dict
+        The member's ``enrolled_in`` edge (its ``health``).
+
+    Returns
+    -------
+    bool
+        True when the policy allows a 单人户 case for the member.
+    """
     severe = "severely_disabled" in policy.single_person_groups and severely_disabled(
         graph, policy, member
     )
@@ -67,7 +143,20 @@ def may_be_enrolled_alone(graph: nx.MultiGraph, policy: Policy, member: Node, ro
 
 
 def enrolled_now(graph: nx.MultiGraph, node: Node) -> bool:
-    """Whether the person has an active, covered 低保 or 特困 row (through identity links)."""
+    """Whether the person has an active, covered 低保 or 特困 row (through identity links).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    node : Node
+        The person node.
+
+    Returns
+    -------
+    bool
+        True when a covered row has no end or ends on or after the as-of day.
+    """
     as_of = graph.graph["as_of"]
     return any(
         row["covered"] and (row["end"] is None or row["end"] >= as_of)
@@ -76,7 +165,22 @@ def enrolled_now(graph: nx.MultiGraph, node: Node) -> bool:
 
 
 def severely_disabled(graph: nx.MultiGraph, policy: Policy, person: Node) -> bool:
-    """Whether one of the person's certificates is of a severe disability (policy)."""
+    """Whether one of the person's certificates is of a severe disability (policy).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    policy : Policy
+        The policy profile that says which disabilities are severe.
+    person : Node
+        The person node.
+
+    Returns
+    -------
+    bool
+        True when a certificate is severe.
+    """
     return any(
         policy.is_severely_disabled(graph.nodes[c]["disability_type"], graph.nodes[c]["level"])
         for c, _ in neighbours(graph, person, "certified")
@@ -84,7 +188,20 @@ def severely_disabled(graph: nx.MultiGraph, policy: Policy, person: Node) -> boo
 
 
 def legitimate_single_cases(graph: nx.MultiGraph, policy: Policy) -> set[Node]:
-    """Single-person cases of a member the policy lets be enrolled alone (单人户保障)."""
+    """Single-person cases of a member the policy lets be enrolled alone (单人户保障).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    policy : Policy
+        The policy profile.
+
+    Returns
+    -------
+    set of Node
+        The case nodes.
+    """
     legitimate = set()
     for case in nodes_of(graph, "case"):
         rows = neighbours(graph, case, "enrolled_in")
@@ -97,7 +214,20 @@ def split_cases(rows: list[tuple[Node, Node, dict]], as_of) -> tuple[set[Node], 
     """Of (case, member, row) triples: the cases that at some moment each hold members
     another of the cases lacks (one person in two cases is a duplicate, not a split), and
     the record ids of the rows active at such a moment (a row that ended before the split,
-    such as a member's earlier row in the case he left, is not part of it)."""
+    such as a member's earlier row in the case he left, is not part of it).
+
+    Parameters
+    ----------
+    rows : list of tuple of (Node, Node, dict)
+        (case, member, row) triples of the cases of one family.
+    as_of : date
+        The as-of day; an end on or after it is no moment of change.
+
+    Returns
+    -------
+    tuple of (set of Node, set of str)
+        The split cases and the record ids of their rows at the moments of the split.
+    """
     if len({case for case, _, _ in rows}) < 2:
         return set(), set()
     moments = {row["start"] for _, _, row in rows if row["start"]}
@@ -121,7 +251,20 @@ def split_cases(rows: list[tuple[Node, Node, dict]], as_of) -> tuple[set[Node], 
 
 
 def rows_in(rows: list[tuple[Node, Node, dict]], records: set[str]) -> list:
-    """The (case, member, row) triples whose row is among ``records``, in record order."""
+    """The (case, member, row) triples whose row is among ``records``, in record order.
+
+    Parameters
+    ----------
+    rows : list of tuple of (Node, Node, dict)
+        (case, member, row) triples.
+    records : set of str
+        The record ids to keep.
+
+    Returns
+    -------
+    list
+        The triples kept, sorted by record id.
+    """
     return sorted((item for item in rows if item[2]["record_id"] in records),
                   key=lambda item: item[2]["record_id"])  # fmt: skip
 
@@ -130,7 +273,26 @@ def family_case(graph: nx.MultiGraph, case_type: str, chosen: list, evidence: li
                 **features: float) -> Case:  # fmt: skip
     """A case resting on the roster rows ``chosen`` ((case, member, row), in record order) of
     one family's cases: its persons, the weakest identity link and the months any row was
-    active, beside the type's own ``features``."""
+    active, beside the type's own ``features``.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    case_type : str
+        The case's type.
+    chosen : list
+        The (case, member, row) triples, in record order.
+    evidence : list of Evidence
+        The case's evidence.
+    **features : float
+        The type's own features.
+
+    Returns
+    -------
+    Case
+        The case, without an amount at risk.
+    """
     as_of = graph.graph["as_of"]
     months = set()
     for _, _, row in chosen:
@@ -150,7 +312,22 @@ def shared_by(graph: nx.MultiGraph, policy: Policy, cases: set[Node]) -> dict[No
     """The accounts the cases are paid to, and the phones and addresses on their members'
     roster rows, used by two or more of the cases: identifier -> the cases using it. One
     used by more than ``policy.shared_identifier_limit`` persons or cases (a village office
-    phone, an agent's account) ties no one and is left out."""
+    phone, an agent's account) ties no one and is left out.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    policy : Policy
+        The policy profile (``shared_identifier_limit``).
+    cases : set of Node
+        The case nodes.
+
+    Returns
+    -------
+    dict of Node to set of Node
+        Each shared account, phone or address node: the cases using it.
+    """
     users: dict[Node, set[Node]] = defaultdict(set)
     for case in cases:
         for account, _ in neighbours(graph, case, "paid_to"):
@@ -173,11 +350,36 @@ TIE_LABELS = {
 
 
 def tie_evidence(identifier: Node, cases: set[Node]) -> Evidence:
+    """Evidence that some cases share an identifier, its weight said in words, the number masked.
+
+    Parameters
+    ----------
+    identifier : Node
+        The shared ``account``, ``phone`` or ``address`` node.
+    cases : set of Node
+        The cases using it.
+
+    Returns
+    -------
+    Evidence
+        Chinese text (no record of its own).
+    """
     return Evidence(f"{len(cases)} 个案件{TIE_LABELS[identifier[0]]} {shown(identifier)}")
 
 
 def shown(identifier: Node) -> str:
-    """Account and phone numbers masked in the middle; an address as written."""
+    """Account and phone numbers masked in the middle; an address as written.
+
+    Parameters
+    ----------
+    identifier : Node
+        An ``account``, ``phone`` or ``address`` node.
+
+    Returns
+    -------
+    str
+        The value as shown to a reviewer.
+    """
     kind, value = identifier
     if kind == "address":
         return value

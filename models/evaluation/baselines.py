@@ -42,7 +42,15 @@ def _raw_union(
 
 def exact_id_clusters(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Rows joined on the ID number as written (spaces trimmed); text that is not 15 or 18
-    characters long (blank, ``5.32326E+17``) joins nothing."""
+    characters long (blank, ``5.32326E+17``) joins nothing.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A database holding the ingested registries (``raw_<registry>`` beside ``<registry>``).
+    table : str
+        The table to write ``(registry, record_id, cluster)`` to (replaced).
+    """
     union = _raw_union(
         con,
         "n.record_id, CASE WHEN length(trim(r.id_number)) IN (15, 18) THEN trim(r.id_number) END "
@@ -55,7 +63,17 @@ def exact_id_clusters(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 
 def stock_splink_clusters(con: duckdb.DuckDBPyConnection, table: str, *, seed: int) -> None:
-    """Rows clustered by a stock Splink model (see the module docstring)."""
+    """Rows clustered by a stock Splink model (see the module docstring).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A database holding the ingested registries (``raw_<registry>`` beside ``<registry>``).
+    table : str
+        The table to write ``(registry, record_id, cluster)`` to (replaced).
+    seed : int
+        Seed of the model's training.
+    """
     union = _raw_union(
         con,
         "n.record_id, nullif(trim(r.id_number), '') AS id_number, nullif(trim(r.name), '') AS "

@@ -84,7 +84,27 @@ def _measure(stage: Stage, args: tuple, results) -> None:
 
 
 def run_bench(workdir: Path, *, people: int, seed: int = 7) -> list[StageFigure]:
-    """Run every stage on a county of ``people``, each in a fresh process, in order."""
+    """Run every stage on a county of ``people``, each in a fresh process, in order.
+
+    Parameters
+    ----------
+    workdir : Path
+        Where the county, the database and the outputs are written.
+    people : int
+        How many people the synthetic county has.
+    seed : int, default 7
+        Seed of the county and of the link model.
+
+    Returns
+    -------
+    list of StageFigure
+        Per stage, in order: its wall time, peak memory and the seconds of its parts.
+
+    Raises
+    ------
+    RuntimeError
+        When a stage's process fails.
+    """
     context = multiprocessing.get_context("spawn")
     figures = []
     for name, stage in STAGES:

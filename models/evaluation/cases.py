@@ -52,6 +52,13 @@ class CaseScores:
         return self.amount_reported / self.amount_found if self.amount_found else None
 
     def as_dict(self) -> dict:
+        """The scores as a plain dict, with ``amount_accuracy``.
+
+        Returns
+        -------
+        dict
+            The fields and ``amount_accuracy``.
+        """
         return asdict(self) | {"amount_accuracy": self.amount_accuracy}
 
 
@@ -66,6 +73,13 @@ class CalibrationBin:
     mean_score: float
 
     def as_dict(self) -> dict:
+        """The bin as a plain dict.
+
+        Returns
+        -------
+        dict
+            The fields.
+        """
         return asdict(self)
 
 
@@ -79,7 +93,25 @@ def _key(records) -> tuple:
 
 
 def score_cases(cases: list[Case], truth: list[dict], case_type: str) -> CaseScores:
-    """Scores of one type: a found case is true when its records are a true case's records."""
+    """Scores of one type: a found case is true when its records are a true case's records.
+
+    Cases are ranked by risk score (highest first) for the average precision; a type without
+    true cases or without cases found scores 1.0.
+
+    Parameters
+    ----------
+    cases : list of Case
+        The cases found (all types), with their risk scores.
+    truth : list of dict
+        The true cases (``case_type``, ``records``, ``amount_at_risk``).
+    case_type : str
+        The type to score.
+
+    Returns
+    -------
+    CaseScores
+        Counts, precision, recall, average precision and the money found and reported.
+    """
     true = {_key(item["records"]): item for item in truth if item["case_type"] == case_type}
     ranked = sorted(
         (case for case in cases if case.case_type == case_type),
@@ -107,13 +139,26 @@ def score_cases(cases: list[Case], truth: list[dict], case_type: str) -> CaseSco
 
 def load_truth_cases(truth_dir: Path, policy: Policy) -> list[dict]:
     """The true cases under ``policy``: those of the contract's rules, and those the truth
-    marks as true under this profile only (``"policy"``: its name)."""
+    marks as true under this profile only (``"policy"``: its name).
+
+    Parameters
+    ----------
+    truth_dir : Path
+        The county's truth folder (with ``cases.jsonl``).
+    policy : Policy
+        The policy profile the cases are judged under.
+
+    Returns
+    -------
+    list of dict
+        The true cases as written in ``cases.jsonl``.
+    """
     lines = (truth_dir / "cases.jsonl").read_text(encoding="utf-8").splitlines()
     cases = [json.loads(line) for line in lines]
     return [case for case in cases if case.get("policy", policy.name) == policy.name]
 
 
-def load_controls(truth_dir: Path) -> list[dict]:
+def _load_controls(truth_dir: Path) -> list[dict]:
     """The truth's negative controls (look-alikes of cases that are not cases); none when
     the county has no ``controls.jsonl``."""
     path = truth_dir / "controls.jsonl"
@@ -142,7 +187,22 @@ class ControlLeads:
 def control_leads(cases: list[Case], controls: list[dict], judged: set[str]
                   ) -> dict[str, ControlLeads]:  # fmt: skip
     """Per control type, the leads raised on its controls (``judged``: the case types the
-    county's truth holds; a county that does not judge a type cannot say its lead is false)."""
+    county's truth holds; a county that does not judge a type cannot say its lead is false).
+
+    Parameters
+    ----------
+    cases : list of Case
+        The cases found (all types).
+    controls : list of dict
+        The truth's negative controls (``control_type``, ``records``).
+    judged : set of str
+        The case types the county's truth holds.
+
+    Returns
+    -------
+    dict of str to ControlLeads
+        Per control type: its controls, and the leads and 疑似人为分户 leads resting on them.
+    """
     lower = {record for case in cases if case.case_type == LOWER_TIER for record in case.records}
     judged_leads = {record for case in cases
                     if case.case_type != LOWER_TIER and case.case_type in judged
@@ -161,14 +221,42 @@ def control_leads(cases: list[Case], controls: list[dict], judged: set[str]
 
 
 def case_labels(cases: list[Case], truth: list[dict]) -> list[int]:
-    """1 for a case whose type and records are a true case's, else 0."""
+    """1 for a case whose type and records are a true case's, else 0.
+
+    Parameters
+    ----------
+    cases : list of Case
+        The cases to label.
+    truth : list of dict
+        The true cases (``case_type``, ``records``).
+
+    Returns
+    -------
+    list of int
+        One label per case, in order.
+    """
     true = {(item["case_type"], _key(item["records"])) for item in truth}
     return [int((case.case_type, _key(case.records)) in true) for case in cases]
 
 
 @collector_paused()  # the graph lives only here: no collector scans its objects
 def method_cases(con: duckdb.DuckDBPyConnection, method: str, policy: Policy) -> list[Case]:
-    """The cases the rules raise on the persons of one linking method (not yet scored)."""
+    """The cases the rules raise on the persons of one linking method (not yet scored).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A linked database; for a baseline, also holding its cluster table.
+    method : str
+        ``doudi``, ``exact_id`` or ``stock_splink`` (a key of ``METHOD_ENTITIES``).
+    policy : Policy
+        The policy profile the rules apply.
+
+    Returns
+    -------
+    list of Case
+        The cases found, without risk scores.
+    """
     con.execute(f"CREATE OR REPLACE TEMP VIEW method_entities AS {METHOD_ENTITIES[method]}")
     graph = build_household_graph(
         con, entities="method_entities", links="person_links" if method == "doudi" else None
@@ -186,6 +274,13 @@ class CaseEvaluation:
     calibration: list[CalibrationBin]
 
     def as_dict(self) -> dict:
+        """The evaluation as plain dicts: ``cases``, ``control_leads`` and ``calibration``.
+
+        Returns
+        -------
+        dict
+            Scores and leads per method and type, and the calibration bins.
+        """
         return {
             "cases": {
                 method: {name: score.as_dict() for name, score in by_type.items()}
@@ -199,7 +294,18 @@ class CaseEvaluation:
         }
 
     def of(self, methods: Iterable[str]) -> CaseEvaluation:
-        """The scores and control leads of ``methods`` only (the calibration as it is)."""
+        """The scores and control leads of ``methods`` only (the calibration as it is).
+
+        Parameters
+        ----------
+        methods : Iterable of str
+            The methods to keep.
+
+        Returns
+        -------
+        CaseEvaluation
+            A new evaluation.
+        """
         return CaseEvaluation(
             {method: self.scores[method] for method in methods},
             {method: self.control_leads[method] for method in methods},
@@ -210,10 +316,27 @@ class CaseEvaluation:
 def evaluate_cases(
     con: duckdb.DuckDBPyConnection, truth_dir: Path, policy: Policy, risk: RiskModel
 ) -> CaseEvaluation:
-    """Doudi's cases and the baselines' against the truth of a synthetic county."""
+    """Doudi's cases and the baselines' against the truth of a synthetic county.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A linked database, with the baselines' cluster tables (``evaluate_linking``).
+    truth_dir : Path
+        The county's truth folder.
+    policy : Policy
+        The policy profile of the rules and the truth.
+    risk : RiskModel
+        The model that ranks the cases.
+
+    Returns
+    -------
+    CaseEvaluation
+        Scores and control leads per method, and the calibration of Doudi's scores.
+    """
     truth = load_truth_cases(truth_dir, policy)
     judged = {case["case_type"] for case in truth}
-    controls = load_controls(truth_dir)
+    controls = _load_controls(truth_dir)
     result = CaseEvaluation({}, {}, [])
     for method in METHOD_ENTITIES:
         cases = rank_cases(method_cases(con, method, policy), risk)
@@ -226,7 +349,20 @@ def evaluate_cases(
 
 def calibration_bins(cases: list[Case], labels: list[int]) -> list[CalibrationBin]:
     """Cases grouped by risk score: in a calibrated model each bin's share of true cases is
-    close to its mean score."""
+    close to its mean score.
+
+    Parameters
+    ----------
+    cases : list of Case
+        The cases, with their risk scores (none counts as 0).
+    labels : list of int
+        1 for a true case, else 0; one per case.
+
+    Returns
+    -------
+    list of CalibrationBin
+        The non-empty bins of ``CALIBRATION_EDGES``, in order.
+    """
     bins = []
     scored = [(case.risk_score or 0.0, label) for case, label in zip(cases, labels, strict=True)]
     for low, high in itertools.pairwise(CALIBRATION_EDGES):
@@ -243,7 +379,24 @@ def fit_risk_model(
     con: duckdb.DuckDBPyConnection, truth_dir: Path, policy: Policy, model: RiskModel
 ) -> tuple[RiskModel, list[CalibrationBin]]:
     """Fit ``model`` on the cases Doudi raises on a synthetic county, labelled by its truth;
-    returns it and the calibration of its scores on those cases."""
+    returns it and the calibration of its scores on those cases.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A linked database of a synthetic county.
+    truth_dir : Path
+        The county's truth folder.
+    policy : Policy
+        The policy profile of the rules and the truth.
+    model : RiskModel
+        The model to fit (in place).
+
+    Returns
+    -------
+    tuple of (RiskModel, list of CalibrationBin)
+        The fitted model and the calibration of its scores on the cases.
+    """
     cases = method_cases(con, "doudi", policy)
     labels = case_labels(cases, load_truth_cases(truth_dir, policy))
     model.fit([(case.case_type, feature_vector(case)) for case in cases], labels)

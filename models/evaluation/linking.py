@@ -33,6 +33,13 @@ class LinkScores:
     """Clusters holding two usable IDs that cannot be one person's (see compatible_ids)."""
 
     def as_dict(self) -> dict:
+        """The scores as a plain dict.
+
+        Returns
+        -------
+        dict
+            The fields.
+        """
         return asdict(self)
 
 
@@ -44,7 +51,25 @@ def score_clusters(
     con: duckdb.DuckDBPyConnection, predicted: str, truth: str, *, persons: str = "persons"
 ) -> LinkScores:
     """Score the clustering in table ``predicted`` against table ``truth`` (both with
-    columns registry, record_id, cluster); ``persons`` gives each row's usable ID."""
+    columns registry, record_id, cluster); ``persons`` gives each row's usable ID.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database holding the tables.
+    predicted : str
+        The predicted clusters' table; a row missing there stands alone.
+    truth : str
+        The true clusters' table.
+    persons : str, default "persons"
+        The table of each row's ``id18`` and ``id_status``.
+
+    Returns
+    -------
+    LinkScores
+        Pairwise and B-cubed precision, recall and F1, recall per registry pair and where IDs
+        differ, and the clusters holding two incompatible IDs.
+    """
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _scored AS
@@ -152,7 +177,20 @@ def _recall_where_ids_differ(con: duckdb.DuckDBPyConnection) -> tuple[float, int
 
 def load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> None:
     """The true person of every row, from a synthetic county's ``persons.csv``, as table
-    ``truth_persons`` (registry, record_id, cluster)."""
+    ``truth_persons`` (registry, record_id, cluster).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database to write the table to.
+    truth_dir : Path
+        The county's truth folder.
+
+    Raises
+    ------
+    InputError
+        When the folder has no ``persons.csv``.
+    """
     path = truth_dir / "persons.csv"
     if not path.is_file():
         raise InputError(path, None, None, "没有真值：缺少 persons.csv")
@@ -166,7 +204,25 @@ def load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> None:
 def evaluate_linking(
     con: duckdb.DuckDBPyConnection, truth_dir: Path, *, seed: int
 ) -> dict[str, LinkScores]:
-    """Doudi's ``entities`` and the two baselines, each scored against the truth."""
+    """Doudi's ``entities`` and the two baselines, each scored against the truth.
+
+    Writes the baselines' cluster tables (``exact_id_clusters``, ``stock_splink_clusters``) as it
+    goes.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A linked database (with ``entities`` and ``persons``).
+    truth_dir : Path
+        The county's truth folder.
+    seed : int
+        Seed of the stock Splink model's training.
+
+    Returns
+    -------
+    dict of str to LinkScores
+        The scores of ``doudi``, ``exact_id`` and ``stock_splink``.
+    """
     load_truth(con, truth_dir)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE doudi_clusters AS "
@@ -183,7 +239,20 @@ def evaluate_linking(
 def truth_pair_labels(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> pa.Table:
     """Labelled pairs for Splink's accuracy charts from a synthetic county's truth: every
     pair of rows of one true person and every scored pair of the last link, each with
-    ``clerical_match_score`` 1 (one person) or 0."""
+    ``clerical_match_score`` 1 (one person) or 0.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A linked database (with ``scored_pairs``).
+    truth_dir : Path
+        The county's truth folder.
+
+    Returns
+    -------
+    pa.Table
+        ``unique_id_l``, ``unique_id_r`` and ``clerical_match_score``, sorted.
+    """
     load_truth(con, truth_dir)
     return con.sql(
         """

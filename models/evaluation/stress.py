@@ -45,6 +45,13 @@ class CountyResult:
     seconds: float
 
     def as_dict(self) -> dict:
+        """The result as plain dicts, as written to the county's ``stress.json``.
+
+        Returns
+        -------
+        dict
+            ``county``, ``linking``, ``cases``, ``control_leads``, ``calibration`` and ``seconds``.
+        """
         return {
             "county": self.county,
             "linking": {method: score.as_dict() for method, score in self.linking.items()},
@@ -53,7 +60,7 @@ class CountyResult:
         }
 
 
-def write_county(name: str, folder: Path, *, people: int, seed: int) -> tuple[Path, Path]:
+def _write_county(name: str, folder: Path, *, people: int, seed: int) -> tuple[Path, Path]:
     """Generate county ``name`` (a variant or an independent county) into ``folder``; its
     drop and truth folders."""
     if name in OTHER_COUNTIES:
@@ -63,10 +70,10 @@ def write_county(name: str, folder: Path, *, people: int, seed: int) -> tuple[Pa
     return summary.drop_dir, summary.truth_dir
 
 
-def score_county(name: str, out_dir: Path, *, people: int, seed: int) -> CountyResult:
+def _score_county(name: str, out_dir: Path, *, people: int, seed: int) -> CountyResult:
     """Generate, run and score one county under ``out_dir/name``."""
     started = time.perf_counter()
-    drop, truth = write_county(name, out_dir / name / "county", people=people, seed=seed)
+    drop, truth = _write_county(name, out_dir / name / "county", people=people, seed=seed)
     policy, risk = load_policy(), RiskModel.load()
     result = run_pipeline(drop, out_dir / name, policy=policy, settings=LinkSettings(seed=seed),
                           risk=risk)  # fmt: skip
@@ -93,10 +100,32 @@ def stress_matrix(
     out_dir: Path, *, people: int, seed: int, counties: Iterable[str] = COUNTIES,
     on_county: Callable[[CountyResult], None] | None = None,
 ) -> list[CountyResult]:  # fmt: skip
-    """Every county of the matrix, one after another (``on_county`` hears of each)."""
+    """Every county of the matrix, one after another (``on_county`` hears of each).
+
+    Each county is written, run and scored under ``out_dir/<county>``, with its scores in
+    ``stress.json`` there.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The folder of the counties.
+    people : int
+        How many people each county has.
+    seed : int
+        Seed of each county and of its link model.
+    counties : Iterable of str, default ``COUNTIES``
+        The counties to run: names of ``VARIANTS`` or of ``OTHER_COUNTIES``.
+    on_county : Callable[[CountyResult], None], optional
+        Called with each county's result as soon as it is scored.
+
+    Returns
+    -------
+    list of CountyResult
+        One per county, in order.
+    """
     results = []
     for name in counties:
-        results.append(score_county(name, out_dir, people=people, seed=seed))
+        results.append(_score_county(name, out_dir, people=people, seed=seed))
         if on_county:
             on_county(results[-1])
     return results

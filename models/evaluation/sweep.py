@@ -31,7 +31,28 @@ def sweep_thresholds(
     truth_dir: Path | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per threshold: persons, links and (with ``truth_dir``) pairwise linking precision and
-    recall; per threshold and case type: cases, and with the truth precision and recall."""
+    recall; per threshold and case type: cases, and with the truth precision and recall.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A linked database (with its scored pairs).
+    thresholds : tuple of float, default ``SWEEP_THRESHOLDS``
+        The matching thresholds to try.
+    policy : Policy
+        The policy profile the rules apply.
+    settings : LinkSettings
+        The link settings the persons are reclustered with.
+    risk : RiskModel
+        The model that ranks the cases.
+    truth_dir : Path, optional
+        A synthetic county's truth folder; without it, no precision or recall.
+
+    Returns
+    -------
+    tuple of (pd.DataFrame, pd.DataFrame)
+        One row per threshold, and one row per threshold and case type.
+    """
     truth = load_truth_cases(truth_dir, policy) if truth_dir else None
     if truth_dir:
         load_truth(con, truth_dir)

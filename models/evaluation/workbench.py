@@ -37,7 +37,20 @@ class Workbench:
 
 def open_workbench(*, people: int = 3000, seed: int = 7) -> Workbench:
     """The run named by ``DOUDI_DB`` (and ``DOUDI_TRUTH``), else a fresh synthetic county of
-    ``people`` run in a temporary folder."""
+    ``people`` run in a temporary folder.
+
+    Parameters
+    ----------
+    people : int, default 3000
+        How many people the fresh county has (without ``DOUDI_DB``).
+    seed : int, default 7
+        Seed of the fresh county (without ``DOUDI_DB``).
+
+    Returns
+    -------
+    Workbench
+        The run's read-only connection, id, configuration and truth folder (if any).
+    """
     db_path, truth = os.environ.get("DOUDI_DB"), os.environ.get("DOUDI_TRUTH")
     if not db_path:
         out = Path(tempfile.mkdtemp(prefix="doudi-notebook-"))

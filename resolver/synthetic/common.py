@@ -97,15 +97,50 @@ FILES: dict[str, FileSpec] = {
 
 
 def day_number(value: date) -> int:
+    """The day number of a date: days since 1970-01-01.
+
+    Parameters
+    ----------
+    value : date
+        The date.
+
+    Returns
+    -------
+    int
+        Days since ``EPOCH``.
+    """
     return (value - EPOCH).days
 
 
 def date_of(day: int) -> date:
+    """The date of a day number (days since 1970-01-01).
+
+    Parameters
+    ----------
+    day : int
+        Days since ``EPOCH``.
+
+    Returns
+    -------
+    date
+        The calendar date.
+    """
     return date.fromordinal(EPOCH.toordinal() + int(day))
 
 
 def month_index(days: np.ndarray | int) -> np.ndarray:
-    """Month index (months since 1970-01) of day numbers."""
+    """Month index (months since 1970-01) of day numbers.
+
+    Parameters
+    ----------
+    days : np.ndarray or int
+        Day numbers (days since 1970-01-01).
+
+    Returns
+    -------
+    np.ndarray
+        Months since 1970-01, one per day number (a 0-d array for an int).
+    """
     return (
         np.asarray(days, dtype=np.int64)
         .astype("datetime64[D]")
@@ -115,7 +150,18 @@ def month_index(days: np.ndarray | int) -> np.ndarray:
 
 
 def first_day(months: np.ndarray | int) -> np.ndarray:
-    """The day number of the first day of month indexes."""
+    """The day number of the first day of month indexes.
+
+    Parameters
+    ----------
+    months : np.ndarray or int
+        Month indexes (months since 1970-01).
+
+    Returns
+    -------
+    np.ndarray
+        Day numbers of the first day of each month.
+    """
     return (
         np.asarray(months, dtype=np.int64)
         .astype("datetime64[M]")
@@ -125,7 +171,18 @@ def first_day(months: np.ndarray | int) -> np.ndarray:
 
 
 def year_month_day(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Year, month and day-of-month arrays of day numbers."""
+    """Year, month and day-of-month arrays of day numbers.
+
+    Parameters
+    ----------
+    days : np.ndarray
+        Day numbers (days since 1970-01-01).
+
+    Returns
+    -------
+    tuple of np.ndarray
+        Years, months of the year (1-12) and days of the month (1-31).
+    """
     as_days = np.asarray(days, dtype=np.int64).astype("datetime64[D]")
     months = as_days.astype("datetime64[M]")
     years = months.astype("datetime64[Y]").astype(np.int64) + 1970
@@ -135,13 +192,42 @@ def year_month_day(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 def month_text(month: int) -> str:
+    """A month index as ``YYYY-MM`` text.
+
+    Parameters
+    ----------
+    month : int
+        Months since 1970-01.
+
+    Returns
+    -------
+    str
+        The month, e.g. ``2025-12``.
+    """
     return f"{month // 12 + 1970:04d}-{month % 12 + 1:02d}"
 
 
 def monthly_amounts(programs: np.ndarray, classes: np.ndarray, months: np.ndarray, rise: float
                     ) -> np.ndarray:  # fmt: skip
     """The monthly amount of each row's 低保 class (or 特困) in its month (months since
-    1970-01): ``BENEFIT`` in ``BENEFIT_YEAR``, rising by ``rise`` each January."""
+    1970-01): ``BENEFIT`` in ``BENEFIT_YEAR``, rising by ``rise`` each January.
+
+    Parameters
+    ----------
+    programs : np.ndarray
+        Each row's program (``特困`` or a 低保 program).
+    classes : np.ndarray
+        Each row's 低保 class (``A``, ``B``, ``C``); ignored for 特困 rows.
+    months : np.ndarray
+        Each row's month (months since 1970-01).
+    rise : float
+        Yearly rise of the amounts, from each January.
+
+    Returns
+    -------
+    np.ndarray
+        Whole-元 monthly amounts (int64), one per row.
+    """
     keys = np.where(np.asarray(programs, dtype=object) == "特困", "特困",
                     np.asarray(classes, dtype=object))  # fmt: skip
     base = np.array([BENEFIT[key] for key in keys], dtype=np.float64)
@@ -152,7 +238,24 @@ def monthly_amounts(programs: np.ndarray, classes: np.ndarray, months: np.ndarra
 def random_day(
     rng: np.random.Generator, low: np.ndarray | int, high: np.ndarray | int, n: int
 ) -> np.ndarray:
-    """Uniform day numbers in [low, high] (inclusive)."""
+    """Uniform day numbers in [low, high] (inclusive).
+
+    Parameters
+    ----------
+    rng : np.random.Generator
+        The random generator.
+    low : np.ndarray or int
+        Earliest day numbers.
+    high : np.ndarray or int
+        Latest day numbers.
+    n : int
+        How many days to draw.
+
+    Returns
+    -------
+    np.ndarray
+        ``n`` day numbers (int64).
+    """
     low = np.asarray(low, dtype=np.int64)
     high = np.asarray(high, dtype=np.int64)
     return low + (rng.random(n) * (high - low + 1)).astype(np.int64)
@@ -172,7 +275,18 @@ class Table:
         return len(next(iter(self._cols.values()))) + len(self._pending)
 
     def add(self, **values: Any) -> int:
-        """Append one record; returns its index."""
+        """Append one record; returns its index.
+
+        Parameters
+        ----------
+        **values : Any
+            The record's value for each column.
+
+        Returns
+        -------
+        int
+            The index of the new record.
+        """
         index = len(self)
         self._pending.append(values)
         return index
@@ -227,16 +341,31 @@ class State:
 
     @property
     def m_last(self) -> int:
+        """The month index of the as-of day: the last month of the window."""
         return int(month_index(self.as_of))
 
     @property
     def m_first(self) -> int:
+        """The month index of the first month of the ``WINDOW_MONTHS`` window."""
         return self.m_last - WINDOW_MONTHS + 1
 
     @property
     def w0(self) -> int:
+        """The day number of the first day of the window."""
         return int(first_day(self.m_first))
 
     def age(self, pids: np.ndarray | None = None) -> np.ndarray:
+        """Ages in years on the as-of day.
+
+        Parameters
+        ----------
+        pids : np.ndarray, optional
+            Person indexes; all persons when None.
+
+        Returns
+        -------
+        np.ndarray
+            Ages in (fractional) years.
+        """
         birth = self.P["birth"] if pids is None else self.P["birth"][pids]
         return (self.as_of - birth) / 365.25

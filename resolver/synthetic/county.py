@@ -253,6 +253,31 @@ def synthesize(
     ``noise`` multiplies every noise rate (0 gives a perfectly clean drop); ``assumptions``
     shape the county (``VARIANTS`` names some). The same arguments always write the same
     bytes.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Where to write: the drop goes to ``out_dir/drop``, the truth to ``out_dir/truth``.
+    people : int
+        How many people the county has (at least 200).
+    seed : int
+        Seed of the random generator.
+    noise : float, default 1.0
+        Multiplier of every noise rate (not negative).
+    as_of : date, default 2026-10-31
+        The day the drop is taken.
+    assumptions : Assumptions, default ``VARIANTS["default"]``
+        What shapes the county.
+
+    Returns
+    -------
+    SynthSummary
+        The drop and truth folders, the rows written, the anomalies injected and the controls.
+
+    Raises
+    ------
+    ValueError
+        When ``people`` is below 200 or ``noise`` is negative.
     """
     if people < 200:
         raise ValueError("a synthetic county needs at least 200 people")

@@ -47,6 +47,18 @@ ELDER_AGE = 60
 
 
 def poverty(st: State) -> None:
+    """The 建档立卡 poverty registration of each household.
+
+    Households with a disabled or gravely ill member, a head of 65 or older, or of 彝族
+    ethnicity are likelier to be registered. Sets ``in_pov``, ``marked_unenrolled``,
+    ``status``, ``income_year``, ``cause`` and ``poor`` (registered, and not lifted or below
+    the 低保 standard) in ``st.H``.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; its households and persons are drawn already.
+    """
     rng, H, P = st.rng, st.H, st.P
     n_hh = len(H["size"])
     any_dis = np.bincount(P["hh"], weights=P["dis_type"] >= 0, minlength=n_hh) > 0
@@ -109,7 +121,23 @@ def _empty_rows() -> Table:
 
 
 def new_bank(st: State) -> str:
-    """The next unused account number of the county's pool."""
+    """The next unused account number of the county's pool.
+
+    Parameters
+    ----------
+    st : State
+        The generation state, holding the pool and the next unused position.
+
+    Returns
+    -------
+    str
+        The account number.
+
+    Raises
+    ------
+    RuntimeError
+        When the pool has run out.
+    """
     if st.bank_next >= len(st.banks):
         raise RuntimeError("the pool of bank account numbers ran out")
     st.bank_next += 1
@@ -123,7 +151,26 @@ def _household_phone(st: State, hh: int) -> str:
 
 
 def add_case(st: State, program: str, hh: int, start: int, **where: Any) -> int:
-    """A new case of household ``hh``; ``where`` may override township/village/house/phone/bank."""
+    """A new case of household ``hh``; ``where`` may override township/village/house/phone/bank.
+
+    Parameters
+    ----------
+    st : State
+        The generation state.
+    program : str
+        ``低保`` or ``特困`` (a 特困 case has no class; a 低保 case gets a random A/B/C).
+    hh : int
+        The household's index.
+    start : int
+        The day number the case starts.
+    **where : Any
+        Overrides of ``township``, ``village``, ``house``, ``phone``, ``bank`` or ``cls``.
+
+    Returns
+    -------
+    int
+        The new case's index.
+    """
     cls = "" if program == "特困" else str(st.rng.choice(["A", "B", "C"], p=[0.3, 0.4, 0.3]))
     return st.cases.add(
         program=program,
@@ -142,13 +189,46 @@ def add_case(st: State, program: str, hh: int, start: int, **where: Any) -> int:
 
 def new_house(st: State) -> int:
     """A house number no household has, for the next case (a case set up elsewhere lives
-    at an address of its own, not at a neighbour's)."""
+    at an address of its own, not at a neighbour's).
+
+    Parameters
+    ----------
+    st : State
+        The generation state.
+
+    Returns
+    -------
+    int
+        The house number.
+    """
     return int(st.H["house"].max()) + 1 + len(st.cases)
 
 
 def add_row(
     st: State, case: int, pid: int, start: int, order: int = 0, relation: str = "户主"
 ) -> int:
+    """A new roster row: person ``pid`` on case ``case``, covered and active from ``start``.
+
+    Parameters
+    ----------
+    st : State
+        The generation state.
+    case : int
+        The case's index.
+    pid : int
+        The person's index.
+    start : int
+        The day number the row starts (moved to the birth day when earlier).
+    order : int, default 0
+        The row's position on the roster (0: the head).
+    relation : str, default "户主"
+        The relation to the head.
+
+    Returns
+    -------
+    int
+        The new row's uid.
+    """
     return st.rows.add(
         case=int(case),
         pid=int(pid),
@@ -197,6 +277,17 @@ def _case_start(st: State, n: int) -> np.ndarray:
 
 
 def enrol(st: State) -> None:
+    """Background enrolment: the 低保 and 特困 cases with their roster rows, before any anomaly.
+
+    Each household planned a family, 特困 or elders-only case gets one with its members alive at
+    the start; the severely disabled of the ``singles`` households get a case each (class A).
+    Then coverage and classes are set, some cases end and some members leave.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; replaces its ``cases`` and ``rows``.
+    """
     st.cases, st.rows = _empty_cases(), _empty_rows()
     plan = _enrolment_plan(st)
     P, H = st.P, st.H
@@ -271,7 +362,15 @@ def _member_exits(st: State) -> None:
 
 
 def transfers(st: State, k: int) -> None:
-    """Background: an elder leaves the family 低保 case and, months later, gets 特困."""
+    """Background: an elder leaves the family 低保 case and, months later, gets 特困.
+
+    Parameters
+    ----------
+    st : State
+        The generation state.
+    k : int
+        How many elders to move (fewer when candidates run out).
+    """
     rows = st.rows
     candidates = candidate_rows(st, program="低保", min_size=2)
     old = st.age(rows["pid"][candidates]) >= 65
@@ -289,7 +388,18 @@ def transfers(st: State, k: int) -> None:
 
 
 def finalize_rows(st: State) -> None:
-    """End every row at its person's death, except the deaths left paid or ended late."""
+    """End every row at its person's death, except the deaths left paid or ended late.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; its rows' ends are set in place.
+
+    Raises
+    ------
+    AssertionError
+        When a live row starts after its person's death.
+    """
     rows = st.rows
     death = st.P["death"][rows["pid"]]
     hit = (death != NEVER) & (rows["end"] > death) & ~rows["dropped"]
@@ -308,7 +418,24 @@ def finalize_rows(st: State) -> None:
 def pick(
     st: State, candidates: np.ndarray, k: int, households: Callable[[int], tuple]
 ) -> list[int]:
-    """Up to k candidates in random order whose households are all unused; marks them used."""
+    """Up to k candidates in random order whose households are all unused; marks them used.
+
+    Parameters
+    ----------
+    st : State
+        The generation state, holding the used-household marks.
+    candidates : np.ndarray
+        The candidates (rows, cases, persons or households).
+    k : int
+        How many to pick at most.
+    households : Callable[[int], tuple]
+        The households a candidate touches.
+
+    Returns
+    -------
+    list of int
+        The chosen candidates.
+    """
     chosen: list[int] = []
     if k <= 0:
         return chosen
@@ -325,6 +452,20 @@ def pick(
 
 
 def row_households(st: State, uid: int) -> tuple[int, ...]:
+    """The households a roster row touches: its person's, and the case's when different.
+
+    Parameters
+    ----------
+    st : State
+        The generation state.
+    uid : int
+        The row's uid.
+
+    Returns
+    -------
+    tuple of int
+        One or two household indexes.
+    """
     person_hh = int(st.P["hh"][st.rows["pid"][uid]])
     case_hh = int(st.cases["hh"][st.rows["case"][uid]])
     return (person_hh,) if person_hh == case_hh else (person_hh, case_hh)
@@ -332,7 +473,18 @@ def row_households(st: State, uid: int) -> tuple[int, ...]:
 
 def case_stats(st: State) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per case: live row count, whether every row is active with its person alive, and
-    whether every row is a member of the case's own household."""
+    whether every row is a member of the case's own household.
+
+    Parameters
+    ----------
+    st : State
+        The generation state.
+
+    Returns
+    -------
+    tuple of np.ndarray
+        Per case: the number of live rows, whether it is intact, whether it is pure.
+    """
     rows, n = st.rows, len(st.cases)
     live = ~rows["dropped"]
     case, pid = rows["case"], rows["pid"]
@@ -347,7 +499,24 @@ def case_stats(st: State) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def candidate_rows(
     st: State, program: str | None = None, min_size: int = 1, max_size: int = 99
 ) -> np.ndarray:
-    """Covered rows of intact cases (all rows active, all alive) in unused households."""
+    """Covered rows of intact cases (all rows active, all alive) in unused households.
+
+    Parameters
+    ----------
+    st : State
+        The generation state.
+    program : str, optional
+        Only cases of this program (``低保`` or ``特困``); any when None.
+    min_size : int, default 1
+        Fewest live rows of the case.
+    max_size : int, default 99
+        Most live rows of the case.
+
+    Returns
+    -------
+    np.ndarray
+        The rows' uids.
+    """
     rows = st.rows
     size, intact, _ = case_stats(st)
     case = rows["case"]
@@ -360,11 +529,36 @@ def candidate_rows(
 
 
 def case_rows(st: State, case: int) -> np.ndarray:
+    """The live (not dropped) roster rows of one case.
+
+    Parameters
+    ----------
+    st : State
+        The generation state.
+    case : int
+        The case's index.
+
+    Returns
+    -------
+    np.ndarray
+        The rows' uids.
+    """
     return np.flatnonzero((st.rows["case"] == case) & ~st.rows["dropped"])
 
 
 def enrolled_households(st: State) -> np.ndarray:
-    """Households with a member on an active, covered roster row."""
+    """Households with a member on an active, covered roster row.
+
+    Parameters
+    ----------
+    st : State
+        The generation state.
+
+    Returns
+    -------
+    np.ndarray
+        Sorted household indexes.
+    """
     rows = st.rows
     active = ~rows["dropped"] & rows["covered"] & (rows["end"] == NEVER)
     return np.unique(st.P["hh"][rows["pid"][active]])
@@ -384,7 +578,30 @@ def _unenrolled_households(st: State) -> np.ndarray:
 def top_up(st: State, have: int, want: int, *, sizes: tuple[int, int], poor: bool = False,
            having: np.ndarray | None = None, township: int | None = None) -> list[int]:  # fmt: skip
     """When a pool of ``have`` households is smaller than ``want`` (small counties), enrol
-    fresh households (one active family 低保 case each, all members covered); their cases."""
+    fresh households (one active family 低保 case each, all members covered); their cases.
+
+    Parameters
+    ----------
+    st : State
+        The generation state.
+    have : int
+        Households the pool holds.
+    want : int
+        Households wanted.
+    sizes : tuple of int
+        Smallest and largest household size to enrol.
+    poor : bool, default False
+        Only poor households.
+    having : np.ndarray, optional
+        A mask over persons: only households with such a member.
+    township : int, optional
+        Only households of this township.
+
+    Returns
+    -------
+    list of int
+        The new cases' indexes (empty when ``have >= want``).
+    """
     if have >= want:
         return []
     H = st.H
@@ -407,4 +624,18 @@ def top_up(st: State, have: int, want: int, *, sizes: tuple[int, int], poor: boo
 
 
 def row_households_count(st: State, uids: np.ndarray) -> int:
+    """How many households the persons of some roster rows belong to.
+
+    Parameters
+    ----------
+    st : State
+        The generation state.
+    uids : np.ndarray
+        The rows' uids.
+
+    Returns
+    -------
+    int
+        The number of distinct households.
+    """
     return len(np.unique(st.P["hh"][st.rows["pid"][uids]]))

@@ -61,12 +61,33 @@ MIN_COUNT = 3  # a small county still gets this many of each anomaly and control
 
 
 def target_count(rate_per_10k: float, people: int) -> int:
-    """How many cases of a type a county of ``people`` gets (never fewer than MIN_COUNT)."""
+    """How many cases of a type a county of ``people`` gets (never fewer than MIN_COUNT).
+
+    Parameters
+    ----------
+    rate_per_10k : float
+        Cases per 10,000 people.
+    people : int
+        The county's population.
+
+    Returns
+    -------
+    int
+        The number of cases to inject.
+    """
     return max(MIN_COUNT, round(rate_per_10k * people / 10_000))
 
 
 def twins(st: State, k: int) -> None:
-    """Control: twins in one hukou household (same birth date, given names one char apart)."""
+    """Control: twins in one hukou household (same birth date, given names one char apart).
+
+    Parameters
+    ----------
+    st : State
+        The generation state; each control is recorded in ``st.controls``.
+    k : int
+        How many to make (fewer when too few candidates are left).
+    """
     P, rng = st.P, st.rng
     alive_child = (P["role"] == CHILD) & (P["death"] == NEVER) & (st.age() < 40)
     count = np.bincount(P["hh"][alive_child], minlength=len(st.H["size"]))
@@ -109,7 +130,15 @@ def _make_severe(st: State, pid: int) -> None:
 
 
 def inject_missed(st: State, k: int) -> None:
-    """missed_disability: a severely disabled member of a poor household, not enrolled."""
+    """missed_disability: a severely disabled member of a poor household, not enrolled.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; each anomaly is recorded in ``st.injected``.
+    k : int
+        How many to make (fewer when too few candidates are left).
+    """
     P, H = st.P, st.H
     n_hh = len(H["size"])
     live = ~st.rows["dropped"]
@@ -130,7 +159,15 @@ def inject_missed(st: State, k: int) -> None:
 
 
 def inject_mistyped(st: State, k: int) -> None:
-    """Control: a severely disabled poor member who IS covered, with a typo in the assistance ID."""
+    """Control: a severely disabled poor member who IS covered, with a typo in the assistance ID.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; each control is recorded in ``st.controls``.
+    k : int
+        How many to make (fewer when too few candidates are left).
+    """
     for attempt in range(2):
         candidates = candidate_rows(st, program="低保")
         candidates = candidates[st.H["poor"][st.P["hh"][st.rows["pid"][candidates]]]]
@@ -160,7 +197,15 @@ def _family_cases(st: State, min_size: int) -> np.ndarray:
 
 
 def inject_legit_single(st: State, k: int) -> None:
-    """Control: a severely disabled or gravely ill member enrolled as his own 单人户 case."""
+    """Control: a severely disabled or gravely ill member enrolled as his own 单人户 case.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; each control is recorded in ``st.controls``.
+    k : int
+        How many to make (fewer when too few candidates are left).
+    """
     top_up(st, len(_family_cases(st, 3)), k, sizes=(3, 9))
     for case in pick(st, _family_cases(st, 3), k, lambda c: (int(st.cases["hh"][c]),)):
         uids = case_rows(st, case)
@@ -205,7 +250,15 @@ def inject_split(st: State, k: int) -> None:
     """split_household: one hukou household enrolled as two or more concurrent 低保 cases.
     When the split-off members also moved to a 户号 of their own (分户), it is no longer one
     hukou family: a ``suspected_split`` (疑似人为分户) when the cases are still paid to one
-    bank account, and no case at all when only a phone or an address ties them."""
+    bank account, and no case at all when only a phone or an address ties them.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; each anomaly is recorded in ``st.injected``.
+    k : int
+        How many to make (fewer when too few candidates are left).
+    """
     cases = _splittable(st)
     top_up(st, len(cases), k, sizes=(3, 9), having=_movable_people(st))
     cases = _splittable(st)
@@ -303,7 +356,15 @@ def _dup_kind(st: State, pid: int) -> str:
 
 
 def inject_duplicates(st: State, k: int) -> None:
-    """duplicate_enrollment: one person active in two cases over overlapping months."""
+    """duplicate_enrollment: one person active in two cases over overlapping months.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; each anomaly is recorded in ``st.injected``.
+    k : int
+        How many to make (fewer when too few candidates are left).
+    """
     rows = st.rows
     for attempt in range(2):
         candidates = candidate_rows(st, program="低保")
@@ -394,7 +455,15 @@ def _kill(st: State, uid: int, last_month: int) -> int:
 
 
 def inject_deceased(st: State, k: int) -> None:
-    """deceased_paid: a covered member dies and the case goes on being paid in full."""
+    """deceased_paid: a covered member dies and the case goes on being paid in full.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; each anomaly is recorded in ``st.injected``.
+    k : int
+        How many to make (fewer when too few candidates are left).
+    """
     last = st.m_last - DEATH_GRACE_MONTHS - 2
     have = row_households_count(st, _death_candidates(st, last, True))
     top_up(st, have, k // 2, sizes=(1, 1))
@@ -418,7 +487,15 @@ def inject_deceased(st: State, k: int) -> None:
 
 
 def inject_grace(st: State, k: int) -> None:
-    """Control: a covered member dies and the payments stop within the grace month."""
+    """Control: a covered member dies and the payments stop within the grace month.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; each control is recorded in ``st.controls``.
+    k : int
+        How many to make (fewer when too few candidates are left).
+    """
     last = st.m_last - DEATH_GRACE_MONTHS - 1
     top_up(st, row_households_count(st, _death_candidates(st, last, None)), k, sizes=(1, 9))
     for uid in pick(st, _death_candidates(st, last, None), k, lambda u: row_households(st, u)):
@@ -435,7 +512,15 @@ def inject_grace(st: State, k: int) -> None:
 
 
 def inject_lookalikes(st: State, k: int) -> None:
-    """Control: same name, same birth year, same township; one dead, the other paid."""
+    """Control: same name, same birth year, same township; one dead, the other paid.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; each control is recorded in ``st.controls``.
+    k : int
+        How many to make (fewer when too few candidates are left).
+    """
     P, rows = st.P, st.rows
     candidates = candidate_rows(st, program="低保")
     candidates = candidates[st.age(rows["pid"][candidates]) >= 30]
@@ -471,7 +556,15 @@ def _long_enrolled_cases(st: State) -> np.ndarray:
 
 def inject_over_standard(st: State, k: int) -> None:
     """over_standard: income above the standard, assessed 26 to 38 months ago, still paid:
-    past the 渐退 period of every profile (6 to 24 months)."""
+    past the 渐退 period of every profile (6 to 24 months).
+
+    Parameters
+    ----------
+    st : State
+        The generation state; each anomaly is recorded in ``st.injected``.
+    k : int
+        How many to make (fewer when too few candidates are left).
+    """
     for case in pick(st, _long_enrolled_cases(st), k, lambda c: (int(st.cases["hh"][c]),)):
         _raise_income(st, case, months_ago=(26, 38))
         covered = [int(u) for u in case_rows(st, case) if st.rows["covered"][u]]
@@ -480,7 +573,15 @@ def inject_over_standard(st: State, k: int) -> None:
 
 def inject_within_exit(st: State, k: int) -> None:
     """Control: income above the standard, assessed one to four months ago: within the 渐退
-    period of every profile."""
+    period of every profile.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; each control is recorded in ``st.controls``.
+    k : int
+        How many to make (fewer when too few candidates are left).
+    """
     for case in pick(st, _long_enrolled_cases(st), k, lambda c: (int(st.cases["hh"][c]),)):
         _raise_income(st, case, months_ago=(1, 4))
         first = int(case_rows(st, case)[0])
@@ -493,7 +594,15 @@ def inject_within_exit(st: State, k: int) -> None:
 def inject_marked_gaps(st: State, k: int) -> None:
     """A profile's case (沙坡头区's ledger comparison): a 建档立卡 household marked 扶贫低保户
     of which no one is on an active roster. (Every household with someone on an active roster
-    is marked 扶贫低保户 too.)"""
+    is marked 扶贫低保户 too.)
+
+    Parameters
+    ----------
+    st : State
+        The generation state; the households are marked in ``st.H["marked_unenrolled"]``.
+    k : int
+        How many households to mark (fewer when too few candidates are left).
+    """
     enrolled = np.zeros(len(st.H["size"]), dtype=bool)
     enrolled[enrolled_households(st)] = True
     candidates = np.flatnonzero(st.H["in_pov"] & ~enrolled)
@@ -558,7 +667,15 @@ def _make_lookalike(st: State, a: int, b: int) -> None:
 def inject_separate_households(st: State, k: int) -> None:
     """Control: parents with a 户号 of their own at their son's address (often with his
     phone as their contact), each household with a 低保 case of its own: two legitimate
-    households, not a split one."""
+    households, not a split one.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; each control is recorded in ``st.controls``.
+    k : int
+        How many to make (fewer when too few candidates are left).
+    """
     old = np.flatnonzero(st.H["courtyard_of"] >= 0)
     for hh in pick(st, old, k, lambda h: (int(h), int(st.H["courtyard_of"][h]))):
         cases = [_dibao_case(st, household) for household in (hh, int(st.H["courtyard_of"][hh]))]
@@ -594,7 +711,15 @@ def _dibao_case(st: State, hh: int) -> int | None:
 def inject_stale_incomes(st: State, k: int) -> None:
     """Control: a severely disabled member of a household that is not poor, whose 低保 case
     ended and whose roster rows still show the low income of when it was paid: history,
-    not a reason to think the household poor now."""
+    not a reason to think the household poor now.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; each control is recorded in ``st.controls``.
+    k : int
+        How many to make (fewer when too few candidates are left).
+    """
     rows, cases = st.rows, st.cases
     ended = np.bincount(rows["case"], weights=(rows["end"] == NEVER) & ~rows["dropped"],
                         minlength=len(cases)) == 0  # fmt: skip
@@ -615,7 +740,15 @@ def inject_stale_incomes(st: State, k: int) -> None:
 def inject_wrong_notices(st: State, k: int) -> None:
     """Control: a living, covered member reported dead (a namesake's notice, a mistyped
     ID). Most carry evidence of life after the date: the row began later, a certificate was
-    issued later, the income was assessed later, or a second notice gives another date."""
+    issued later, the income was assessed later, or a second notice gives another date.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; each control is recorded in ``st.controls``.
+    k : int
+        How many to make (fewer when too few candidates are left).
+    """
     last = st.m_last - DEATH_GRACE_MONTHS - 2
     candidates = _death_candidates(st, last, None)
     for uid in pick(st, candidates, k, lambda u: row_households(st, u)):
@@ -647,7 +780,15 @@ def inject_wrong_notices(st: State, k: int) -> None:
 
 def shared_contacts(st: State) -> None:
     """A village office phone on dozens of rows and an agent's account for dozens of cases,
-    all of unrelated households (neither is an anomaly)."""
+    all of unrelated households (neither is an anomaly).
+
+    One office phone and one agent's account per 100,000 people (at least one of each).
+
+    Parameters
+    ----------
+    st : State
+        The generation state; the phones and accounts are set on ``st.cases``.
+    """
     _, intact, _ = case_stats(st)
     free = np.flatnonzero(intact & ~st.used_hh[st.cases["hh"]])
     for _ in range(max(1, st.people // 100_000)):

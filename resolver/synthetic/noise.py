@@ -72,6 +72,18 @@ def _homophone_map() -> dict[str, str]:
 
 
 def homophone_positions(given: str) -> list[int]:
+    """Positions of the characters of a given name that have a homophone in ``HOMOPHONE_GROUPS``.
+
+    Parameters
+    ----------
+    given : str
+        A given name.
+
+    Returns
+    -------
+    list of int
+        Character positions, in order (empty when none can be swapped for a homophone).
+    """
     table = _homophone_map()
     return [i for i, char in enumerate(given) if char in table]
 
@@ -338,7 +350,26 @@ def _draw_kinds(
 def apply_noise(
     frame: pd.DataFrame, registry: str, st: State, noise: float, log_rows: list
 ) -> dict[str, list]:
-    """Noisy values per column (still typed: dates as day numbers); logs every injection."""
+    """Noisy values per column (still typed: dates as day numbers); logs every injection.
+
+    Parameters
+    ----------
+    frame : pd.DataFrame
+        The registry's clean rows, with ``key`` and ``record_id`` columns.
+    registry : str
+        The registry's name (a key of ``FILES``).
+    st : State
+        The generation state: the generator, forced and protected cells, the assumptions.
+    noise : float
+        Multiplier of every noise rate (0: no noise).
+    log_rows : list
+        Receives ``(registry, row position, record_id, column, noise kind)`` per injection.
+
+    Returns
+    -------
+    dict of str to list
+        The registry's columns, in ``REGISTRIES`` order, with noisy cells.
+    """
     spec = FILES[registry]
     if st.relative_ids is None:
         st.relative_ids = _relative_ids(st)
@@ -490,7 +521,24 @@ def _format_levels(levels: list, rng: np.random.Generator, noise: float, xlsx: b
 def format_columns(
     values: dict[str, list], registry: str, st: State, noise: float
 ) -> dict[str, list]:
-    """Typed values to what the file holds: text (CSV) or text and numbers (XLSX)."""
+    """Typed values to what the file holds: text (CSV) or text and numbers (XLSX).
+
+    Parameters
+    ----------
+    values : dict of str to list
+        Typed cells per column (dates as day numbers, months as month indexes).
+    registry : str
+        The registry's name (a key of ``FILES``).
+    st : State
+        The generation state (its random generator).
+    noise : float
+        Multiplier of the shares of mixed date, month, amount and level styles.
+
+    Returns
+    -------
+    dict of str to list
+        The cells as written: text, or numbers and dates in an XLSX file.
+    """
     xlsx = FILES[registry].fmt == "xlsx"
     n = len(next(iter(values.values())))
     styles = _date_styles(st.rng, n, noise, xlsx)

@@ -72,7 +72,20 @@ class CountyParams:
     min_per_type: int = 3
 
     def target(self, kind: str, people: int) -> int:
-        """How many anomalies or controls of one kind a county of `people` gets."""
+        """How many anomalies or controls of one kind a county of `people` gets.
+
+        Parameters
+        ----------
+        kind : str
+            An anomaly or control type: the name of one of the rate fields.
+        people : int
+            The county's population.
+
+        Returns
+        -------
+        int
+            The count, never fewer than ``min_per_type``.
+        """
         return max(self.min_per_type, round(getattr(self, kind) * people / 10_000))
 
 
@@ -3662,6 +3675,24 @@ def write_other_county(
 
     `region` is "han" (a county of Chongqing) or "mongolian" (a banner of 兴安盟).  The same
     (people, seed, region, params) always gives the same bytes.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Where to write ``drop/`` and ``truth/``.
+    people : int
+        How many people the county has.
+    seed : int
+        Seed of the random generator.
+    region : str, default "han"
+        ``han`` or ``mongolian``.
+    params : CountyParams, optional
+        The county's knobs; the defaults when None.
+
+    Returns
+    -------
+    dict
+        The manifest written to the truth folder: parameters, files, rows, cases and controls.
     """
     county = _County(people, seed, region, params or CountyParams())
     county.build()

@@ -38,6 +38,25 @@ def _zipf(count: int, exponent: float = 1.0) -> np.ndarray:
 
 
 def geography(rng: np.random.Generator, region: str) -> Geography:
+    """The county's geography: its codes, townships with their shares, and 8 to 20 villages each.
+
+    Parameters
+    ----------
+    rng : np.random.Generator
+        The random generator (draws each township's villages).
+    region : str
+        ``dayao`` or ``xinganmeng``.
+
+    Returns
+    -------
+    Geography
+        The region code, the codes of other regions, the townships and their villages.
+
+    Raises
+    ------
+    ValueError
+        For an unknown region.
+    """
     if region == "dayao":
         code, others = names.COUNTY_CODE, names.OTHER_REGIONS
         towns, stems, suffixes = names.TOWNSHIPS, names.VILLAGE_STEMS, ("村",)
@@ -66,6 +85,17 @@ def _household_sizes(rng: np.random.Generator, people: int) -> np.ndarray:
 
 
 def households(st: State) -> None:
+    """The county's hukou households, filling ``st.H``.
+
+    Each household's size, township, village and house number, head's age and sex, whether it
+    has a spouse, its ethnicity, whether its members share the head's phone, whether it has
+    Mongolian names, whether its address is coarse, and its 户号. Resets ``st.used_hh``.
+
+    Parameters
+    ----------
+    st : State
+        The generation state (its people count, geography and assumptions).
+    """
     rng, geo = st.rng, st.geo
     sizes = _household_sizes(rng, st.people)
     n = len(sizes)
@@ -222,6 +252,20 @@ def _given_names(
 
 
 def draw_char(rng: np.random.Generator, male: bool) -> str:
+    """One given-name character, drawn from the male or female table by a Zipf law.
+
+    Parameters
+    ----------
+    rng : np.random.Generator
+        The random generator.
+    male : bool
+        Whether to draw from the male characters.
+
+    Returns
+    -------
+    str
+        The character.
+    """
     chars = names.MALE_CHARS if male else names.FEMALE_CHARS
     return chars[int(rng.choice(len(chars), p=_zipf(len(chars), 1.05)))]
 
@@ -256,7 +300,24 @@ def _mongolian_names(st: State, h: np.ndarray) -> None:
 def unique_numbers(
     rng: np.random.Generator, prefixes: tuple[str, ...], digits: int, n: int
 ) -> np.ndarray:
-    """n distinct numbers as text: a prefix from the list and ``digits`` random digits."""
+    """n distinct numbers as text: a prefix from the list and ``digits`` random digits.
+
+    Parameters
+    ----------
+    rng : np.random.Generator
+        The random generator.
+    prefixes : tuple of str
+        The prefixes to choose from.
+    digits : int
+        How many random digits follow the prefix.
+    n : int
+        How many numbers to draw.
+
+    Returns
+    -------
+    np.ndarray
+        ``n`` distinct numbers as text (object array).
+    """
     prefix = rng.integers(0, len(prefixes), n)
     tail = rng.integers(0, 10**digits, n)
     while True:
@@ -291,6 +352,17 @@ def _base_health(rng: np.random.Generator, age: np.ndarray) -> np.ndarray:
 
 
 def persons(st: State) -> None:
+    """The people of the households, filling ``st.P``.
+
+    Household, position, role, relation, sex, birth day, surname and given name (Mongolian in a
+    minority household), region code, ethnicity, health and phone; no death, no disability and
+    no 户号 of their own yet.
+
+    Parameters
+    ----------
+    st : State
+        The generation state, its households drawn.
+    """
     rng, H = st.rng, st.H
     n = int(H["size"].sum())
     h = np.repeat(np.arange(len(H["size"])), H["size"])
@@ -325,7 +397,13 @@ def courtyards(st: State) -> None:
     """Elderly households (one or two people, head 60 or older) at the address of a younger
     household of their village: parents with a 户号 of their own next door to their son, a
     share of them giving his phone as their contact. ``H["courtyard_of"]``: that younger
-    household, else -1."""
+    household, else -1.
+
+    Parameters
+    ----------
+    st : State
+        The generation state, its households and persons drawn.
+    """
     H, P, rng = st.H, st.P, st.rng
     n = len(H["size"])
     H["courtyard_of"] = np.full(n, -1, dtype=np.int64)
@@ -346,7 +424,20 @@ def courtyards(st: State) -> None:
 
 
 def severe(st: State, pids: np.ndarray | None = None) -> np.ndarray:
-    """Whether people are severely disabled (contract section 2)."""
+    """Whether people are severely disabled (contract section 2).
+
+    Parameters
+    ----------
+    st : State
+        The generation state.
+    pids : np.ndarray, optional
+        Person indexes; all persons when None.
+
+    Returns
+    -------
+    np.ndarray
+        Booleans: a certificate of level 1 or 2, or an intellectual or mental disability.
+    """
     kind = st.P["dis_type"] if pids is None else st.P["dis_type"][pids]
     level = st.P["dis_level"] if pids is None else st.P["dis_level"][pids]
     mental = (kind == names.DISABILITY_TYPES.index("智力")) | (
@@ -356,12 +447,35 @@ def severe(st: State, pids: np.ndarray | None = None) -> np.ndarray:
 
 
 def issue_day(st: State, pids: np.ndarray) -> np.ndarray:
+    """Random issue days of disability certificates: after the first birthday and 2008-01-01,
+    at least 30 days before the as-of day.
+
+    Parameters
+    ----------
+    st : State
+        The generation state.
+    pids : np.ndarray
+        Person indexes.
+
+    Returns
+    -------
+    np.ndarray
+        Day numbers, one per person.
+    """
     low = np.maximum(st.P["birth"][pids] + 365, day_number(date(2008, 1, 1)))
     low = np.minimum(low, st.as_of - 30)
     return low + (st.rng.random(len(pids)) * (st.as_of - 30 - low)).astype(np.int64)
 
 
 def disabilities(st: State) -> None:
+    """Disability certificates, about 5% of people (older ones likelier), with a type, level and
+    issue day; most holders who are not gravely ill get the health ``残疾``.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; sets ``dis_type``, ``dis_level``, ``dis_issue`` and ``health``.
+    """
     rng, n = st.rng, len(st.P["birth"])
     age = st.age()
     weight = 0.012 + 0.10 / (1 + np.exp(-(age - 65) / 8))
@@ -377,6 +491,14 @@ def disabilities(st: State) -> None:
 
 
 def background_deaths(st: State) -> None:
+    """Deaths in the window (about 0.58% of people), likelier for the old, the severely disabled
+    and the gravely ill; no one born in the window dies.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; sets ``st.P["death"]``.
+    """
     rng, n = st.rng, len(st.P["birth"])
     age = st.age()
     hazard = np.exp(0.09 * (age - 60)) * np.where(severe(st), 2.0, 1.0)
@@ -392,7 +514,13 @@ def background_deaths(st: State) -> None:
 
 
 def assign_ids(st: State) -> None:
-    """18-digit IDs: region, birth date, a sequence whose last digit is odd for men, check."""
+    """18-digit IDs: region, birth date, a sequence whose last digit is odd for men, check.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; sets ``st.P["id"]``, distinct for every person.
+    """
     P, rng = st.P, st.rng
     n = len(P["hh"])
     ymd = np.datetime_as_string(P["birth"].astype("datetime64[D]"), unit="D")

@@ -249,7 +249,18 @@ def _deaths_table(st: State) -> pd.DataFrame:
 
 
 def clean_tables(st: State) -> dict[str, pd.DataFrame]:
-    """Clean tables with true person ids (``pid``) and internal ``key`` columns."""
+    """Clean tables with true person ids (``pid``) and internal ``key`` columns.
+
+    Parameters
+    ----------
+    st : State
+        The generation state, complete.
+
+    Returns
+    -------
+    dict of str to pd.DataFrame
+        One table per registry, in ``FILES`` order, each with a ``record_id`` first column.
+    """
     tables = {
         "hukou": _hukou_table(st),
         "assistance": _assistance_table(st),

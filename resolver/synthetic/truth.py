@@ -83,7 +83,27 @@ def derive_cases(
     """Apply the contract section 2 rules to clean tables (with true ``pid``); every true case.
     ``household``: each person's true household; ``hukou_of``: the 户号 each person is
     registered under; ``rise``: the yearly rise of the monthly amounts. A notice of a living
-    person (``false_notice``) is no death."""
+    person (``false_notice``) is no death.
+
+    Parameters
+    ----------
+    tables : dict of str to pd.DataFrame
+        The clean tables, with true ``pid`` and ``record_id`` columns.
+    household : np.ndarray
+        Each person's true household.
+    hukou_of : np.ndarray
+        The 户号 each person is registered under.
+    as_of : int
+        The day number the drop is taken.
+    rise : float
+        The yearly rise of the monthly amounts.
+
+    Returns
+    -------
+    list of dict
+        The true cases (``case_type``, ``records`` and the type's details), sorted by type and
+        first record id.
+    """
     deaths = tables["deaths"]
     tables = {**tables, "deaths": deaths[~deaths["false_notice"].to_numpy(dtype=bool)]}
     m_last = int(month_index(as_of))
@@ -154,6 +174,18 @@ def _derive_deceased(tables: dict[str, pd.DataFrame], m_last: int, rise: float
 
 
 def person_label(pid: int) -> str:
+    """The truth's label of a person: ``P`` and the index in seven digits.
+
+    Parameters
+    ----------
+    pid : int
+        The person's index.
+
+    Returns
+    -------
+    str
+        The label, e.g. ``P0000042``.
+    """
     return f"P{int(pid):07d}"
 
 
@@ -503,7 +535,18 @@ def _derive_missed(tables: dict[str, pd.DataFrame], hukou_of: np.ndarray, as_of:
 
 
 def record_ids(tables: dict[str, pd.DataFrame]) -> dict[str, dict[int, list[str]]]:
-    """Internal key -> record ids, per person registry."""
+    """Internal key -> record ids, per person registry.
+
+    Parameters
+    ----------
+    tables : dict of str to pd.DataFrame
+        The clean tables, with ``key`` and ``record_id`` columns.
+
+    Returns
+    -------
+    dict of str to dict of int to list of str
+        Per person registry: each internal key's record ids.
+    """
     out: dict[str, dict[int, list[str]]] = {}
     for registry in PERSON_REGISTRIES:
         frame = tables[registry]
@@ -523,7 +566,27 @@ def _resolve(keys: Iterable[Key], ids: dict[str, dict[int, list[str]]]) -> list[
 
 
 def check_truth(st: State, derived: list[dict[str, Any]], ids: dict) -> list[dict[str, Any]]:
-    """Assert every injected anomaly is derived and no control is; return the controls."""
+    """Assert every injected anomaly is derived and no control is; return the controls.
+
+    Parameters
+    ----------
+    st : State
+        The generation state, with its injected anomalies and controls.
+    derived : list of dict
+        The true cases ``derive_cases`` found.
+    ids : dict
+        Record ids per registry and internal key (``record_ids``).
+
+    Returns
+    -------
+    list of dict
+        The controls (``control_type``, ``records``, ``note``), sorted by type and first record.
+
+    Raises
+    ------
+    AssertionError
+        When an injected anomaly is not derived, or a control's record is flagged.
+    """
     signature = {
         (c["case_type"], tuple(sorted(r["record_id"] for r in c["records"]))) for c in derived
     }

@@ -185,6 +185,24 @@ def _xml_escape(text: str) -> str:
 
 
 def write_drop(st: State, tables: dict[str, pd.DataFrame], drop: Path, noise: float) -> list[tuple]:
+    """Write each registry's file into the drop, noisy and formatted as the county keeps it.
+
+    Parameters
+    ----------
+    st : State
+        The generation state.
+    tables : dict of str to pd.DataFrame
+        The clean tables.
+    drop : Path
+        The drop folder.
+    noise : float
+        Multiplier of every noise rate.
+
+    Returns
+    -------
+    list of tuple
+        The noise log: ``(registry, row position, record_id, column, noise kind)`` per injection.
+    """
     log_rows: list[tuple] = []
     for registry, frame in tables.items():
         values = apply_noise(frame, registry, st, noise, log_rows)
@@ -212,6 +230,21 @@ def _write_jsonl(path: Path, items: list[dict[str, Any]]) -> None:
 def write_truth(
     truth: Path, tables: dict[str, pd.DataFrame], derived: list, controls: list, log_rows: list
 ) -> None:
+    """Write the truth: ``persons.csv``, ``cases.jsonl``, ``controls.jsonl`` and ``noise.csv``.
+
+    Parameters
+    ----------
+    truth : Path
+        The truth folder.
+    tables : dict of str to pd.DataFrame
+        The clean tables, with true ``pid``.
+    derived : list
+        The true cases.
+    controls : list
+        The negative controls.
+    log_rows : list
+        The noise log from ``write_drop``.
+    """
     persons = (
         (registry, record, person_label(pid))
         for registry in PERSON_REGISTRIES
