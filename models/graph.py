@@ -42,20 +42,37 @@ from operator import itemgetter
 
 import duckdb
 import networkx as nx
-import pyarrow.compute as pc
 
 from models.amounts import ledger_amounts
 from resolver.db import table_names
-from resolver.labels import current_labels
 from resolver.memory import collector_paused
 from resolver.normalize import parse_date
-from resolver.outputs import ENTITIES, LINK_EXPLANATIONS, PERSON_LINKS, PERSONS, POSSIBLE_MATCHES
+from resolver.outputs import (
+    RESOLVED,
+    accepted_links,
+    lone_death_candidates,
+    record_attachments,
+    record_persons,
+    trusted_ids,
+)
 from resolver.registries import DIBAO_MARK_HEADERS, INCOME_DATE_HEADERS
 
 Node = tuple[str, str]
 
 
 def person(person_id: str) -> Node:
+    """The node of a person.
+
+    Parameters
+    ----------
+    person_id : str
+        The person's id (``entities.csv``).
+
+    Returns
+    -------
+    Node
+        ``("person", person_id)``.
+    """
     return ("person", person_id)
 
 
@@ -63,29 +80,48 @@ def person(person_id: str) -> Node:
 def build_household_graph(
     con: duckdb.DuckDBPyConnection,
     *,
-    entities: str = ENTITIES,
-    links: str | None = PERSON_LINKS,
+    entities: str = RESOLVED.entities,
+    links: str | None = RESOLVED.links,
     as_of: date | None = None,
 ) -> nx.MultiGraph:
     """The graph of the ingested drop, persons as resolved in table ``entities``.
 
-    ``links``: the table of accepted identity links each record's identity probability comes
-    from (None for a person assignment that did not come from links). ``as_of``: the day the
-    drop describes; by default the end of its last payment month.
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, holding the ingested registries and linking's outputs.
+    entities : str
+        The table saying who each row is (``registry``, ``record_id``, ``person_id``);
+        linking's own by default.
+    links : str | None
+        The table of accepted identity links each record's identity probability comes from;
+        linking's own by default, None for a person assignment that did not come from links.
+    as_of : date | None
+        The day the drop describes; by default the end of its last payment month.
+
+    Returns
+    -------
+    nx.MultiGraph
+        The nodes and edges of the module docstring, with ``as_of`` and ``class_amounts`` in
+        ``graph.graph``.
     """
     present = table_names(con)
+    con.register(PERSON_OF, record_persons(con, entities=entities))
+    con.register(TRUSTED_IDS, trusted_ids(con))
     graph = nx.MultiGraph(
-        as_of=as_of or _as_of(con), shared=_shared_identifiers(con, entities, present),
+        as_of=as_of or _as_of(con), shared=_shared_identifiers(con, present),
         class_amounts=ledger_amounts(con),
     )  # fmt: skip
-    linked = links if links and PERSON_LINKS in present else None
+    linked = accepted_links(con, links)
     _attachment(con, linked)
     for name, add in _BUILDERS.items():
         if name in present:
-            add(graph, con, entities)
-    if linked and {"deaths", POSSIBLE_MATCHES} <= present:
+            add(graph, con)
+    if linked and "deaths" in present:
         _add_possible_deaths(graph, con, entities)
     con.execute(f"DROP TABLE {ATTACHMENT}")
+    con.unregister(PERSON_OF)
+    con.unregister(TRUSTED_IDS)
     del graph.graph["shared"]  # only needed while building
     return graph
 
@@ -100,53 +136,30 @@ def _as_of(con: duckdb.DuckDBPyConnection) -> date:
     return date.today()
 
 
+# While the graph is built, what linking hands over (resolver.outputs), joined with the
+# registries' rows: who each record is (a view: registry, record_id, person_id), the ID each
+# person row is trusted with (a view: unique_id, id18) and how firmly each record is attached
+# to its person (a temporary table: uid, probability, basis).
+PERSON_OF = "_graph_person_of"
+TRUSTED_IDS = "_graph_trusted_ids"
 ATTACHMENT = "_graph_attachment"
 
 
 def _attachment(con: duckdb.DuckDBPyConnection, links: str | None) -> None:
-    """Temporary table ``ATTACHMENT``: per record (``uid``), the ``probability`` of its
-    strongest accepted identity link in table ``links``, and that link's two strongest
-    comparisons in words (``basis``: ``身份证号相同、姓名相同``). Empty without links."""
-    if links is None:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {ATTACHMENT} "
-                    "(uid VARCHAR, probability DOUBLE, basis VARCHAR)")  # fmt: skip
-        return
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {ATTACHMENT} AS
-        WITH ends AS (
-            SELECT unique_id_l AS uid, unique_id_l, unique_id_r, match_probability FROM {links}
-            UNION ALL
-            SELECT unique_id_r, unique_id_l, unique_id_r, match_probability FROM {links}
-        ),
-        best AS (  -- ties broken by the rows' ids, so that every run picks the same link
-            SELECT uid, max(match_probability) AS probability,
-                   arg_max(struct_pack(l := unique_id_l, r := unique_id_r),
-                           struct_pack(p := match_probability, l := unique_id_l,
-                                       r := unique_id_r)) AS link
-            FROM ends GROUP BY uid
-        ),
-        reasons AS (  -- the two comparisons that weigh most for the link (ties: by name)
-            SELECT unique_id_l, unique_id_r,
-                   array_to_string(max_by(level_label, struct_pack(w := match_weight,
-                                                                    c := comparison), 2),
-                                   '、') AS basis
-            FROM {LINK_EXPLANATIONS} WHERE match_weight > 0 GROUP BY ALL
-        )
-        SELECT uid, probability, basis
-        FROM best LEFT JOIN reasons
-          ON reasons.unique_id_l = best.link.l AND reasons.unique_id_r = best.link.r
-        """
-    )
+    """Temporary table ``ATTACHMENT`` (``resolver.outputs.record_attachments``), read once
+    for every registry's rows. Empty without links."""
+    con.register("_graph_attachment_query", record_attachments(con, links))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {ATTACHMENT} AS FROM _graph_attachment_query")
+    con.unregister("_graph_attachment_query")
 
 
-def _rows(con, entities: str, registry: str, columns: str) -> list[tuple]:
-    """Person, record id, the ID the row is trusted with (table ``persons``), how firmly the
-    row is attached to its person (probability and basis, ``ATTACHMENT``), ``columns``."""
+def _rows(con, registry: str, columns: str) -> list[tuple]:
+    """Person, record id, the ID the row is trusted with, how firmly the row is attached to
+    its person (probability and basis), ``columns`` (of the registry's row ``t``)."""
     return con.execute(
         f"SELECT e.person_id, t.record_id, p.id18, {ATTACHED}, {columns} FROM {registry} t "
-        f"JOIN {entities} e ON e.registry = '{registry}' AND e.record_id = t.record_id "
-        f"LEFT JOIN {PERSONS} p ON p.unique_id = '{registry}:' || t.record_id "
+        f"JOIN {PERSON_OF} e ON e.registry = '{registry}' AND e.record_id = t.record_id "
+        f"LEFT JOIN {TRUSTED_IDS} p ON p.unique_id = '{registry}:' || t.record_id "
         f"LEFT JOIN {ATTACHMENT} a ON a.uid = '{registry}:' || t.record_id"
     ).fetchall()
 
@@ -189,14 +202,14 @@ def _shared(graph, node, kind: str, value: str | None, case: Node, record_id, at
               "uses", case=case)  # fmt: skip
 
 
-def _shared_identifiers(con: duckdb.DuckDBPyConnection, entities: str, present: set[str]) -> set:
+def _shared_identifiers(con: duckdb.DuckDBPyConnection, present: set[str]) -> set:
     """The phones and addresses two or more persons on the assistance roster use: one used by
     a single person says nothing about a household (a hukou family is a node already)."""
     if "assistance" not in present:
         return set()
     selects = [
         f"SELECT '{kind}' AS kind, t.{kind} AS value, e.person_id FROM assistance t "
-        f"JOIN {entities} e ON e.registry = 'assistance' AND e.record_id = t.record_id "
+        f"JOIN {PERSON_OF} e ON e.registry = 'assistance' AND e.record_id = t.record_id "
         f"WHERE t.{kind} IS NOT NULL"
         for kind in ("phone", "address")
     ]
@@ -207,21 +220,21 @@ def _shared_identifiers(con: duckdb.DuckDBPyConnection, entities: str, present: 
     return set(rows)
 
 
-def _add_hukou(graph, con, entities) -> None:
+def _add_hukou(graph, con) -> None:
     """Families with a member in another registry: no rule can raise a case on the others."""
     rows = con.execute(
         f"""
         WITH members AS (
             SELECT e.person_id, t.* FROM hukou t
-            JOIN {entities} e ON e.registry = 'hukou' AND e.record_id = t.record_id
+            JOIN {PERSON_OF} e ON e.registry = 'hukou' AND e.record_id = t.record_id
         ),
         touched AS (
             SELECT DISTINCT hukou_no FROM members
-            WHERE person_id IN (SELECT person_id FROM {entities} WHERE registry <> 'hukou')
+            WHERE person_id IN (SELECT person_id FROM {PERSON_OF} WHERE registry <> 'hukou')
         )
         SELECT m.person_id, m.record_id, p.id18, {ATTACHED}, m.name, m.hukou_no, m.relation
         FROM members m SEMI JOIN touched USING (hukou_no)
-        LEFT JOIN {PERSONS} p ON p.unique_id = 'hukou:' || m.record_id
+        LEFT JOIN {TRUSTED_IDS} p ON p.unique_id = 'hukou:' || m.record_id
         LEFT JOIN {ATTACHMENT} a ON a.uid = 'hukou:' || m.record_id
         """
     ).fetchall()
@@ -232,9 +245,9 @@ def _add_hukou(graph, con, entities) -> None:
               "member_of", relation=relation)  # fmt: skip
 
 
-def _add_assistance(graph, con, entities) -> None:
+def _add_assistance(graph, con) -> None:
     rows = _rows(
-        con, entities, "assistance",
+        con, "assistance",
         "t.name, t.case_no, t.program, t.dibao_class, t.household_size, "
         "t.covered, t.start_date, t.end_date, t.health, t.income_per_capita::DOUBLE, "
         "t.relation, t.phone, t.address, t.bank_account, "
@@ -271,7 +284,7 @@ def _extra(raw_table: str, headers: tuple[str, ...]) -> str:
     )
 
 
-def _add_payments(graph, con, entities) -> None:
+def _add_payments(graph, con) -> None:
     """Each case's payments by month, and the accounts it was paid to (one edge per account,
     from its first payment)."""
     paid = con.execute(
@@ -294,9 +307,9 @@ def _add_payments(graph, con, entities) -> None:
                   _shared_node(graph, "account", account), "paid_to")  # fmt: skip
 
 
-def _add_poverty(graph, con, entities) -> None:
+def _add_poverty(graph, con) -> None:
     rows = _rows(
-        con, entities, "poverty",
+        con, "poverty",
         "t.name, t.poverty_hh_no, t.poverty_status, "
         "t.labor_capacity, t.health, t.income_per_capita_year::DOUBLE, "
         + _extra("raw_poverty", DIBAO_MARK_HEADERS),
@@ -321,8 +334,8 @@ def _marked(value: str | None) -> bool | None:
     return value.strip().lower() in YES
 
 
-def _add_disability(graph, con, entities) -> None:
-    rows = _rows(con, entities, "disability",
+def _add_disability(graph, con) -> None:
+    rows = _rows(con, "disability",
                  "t.name, t.disability_type, t.disability_level, t.issue_date")  # fmt: skip
     for person_id, record_id, id18, probability, basis, name, kind, level, issued in rows:
         node = _person_node(graph, person_id, name, id18)
@@ -332,8 +345,8 @@ def _add_disability(graph, con, entities) -> None:
               "certified")  # fmt: skip
 
 
-def _add_deaths(graph, con, entities) -> None:
-    rows = _rows(con, entities, "deaths", "t.name, t.death_date, t.source")
+def _add_deaths(graph, con) -> None:
+    rows = _rows(con, "deaths", "t.name, t.death_date, t.source")
     for person_id, record_id, id18, probability, basis, name, death_date, source in rows:
         node = _person_node(graph, person_id, name, id18)
         graph.add_node(("death", record_id), kind="death", death_date=death_date, source=source,
@@ -342,40 +355,13 @@ def _add_deaths(graph, con, entities) -> None:
               "reported_dead")  # fmt: skip
 
 
-def _add_possible_deaths(graph, con, entities) -> None:
+def _add_possible_deaths(graph, con, entities: str) -> None:
     """A death notice linked to no one (its person is the notice alone) that some persons
     match below the threshold, or too evenly to choose (namesakes): an edge from each such
     person to the notice, with the probability of their best pair, so that a death matching
-    a paid member is raised as an uncertain lead instead of being lost. A pair reviewers
-    labelled "not the same person", or of two different valid IDs, is no candidate."""
-    apart = current_labels(con)
-    con.register("_apart", apart.filter(pc.invert(apart["same_person"])))
-    rows = con.execute(
-        f"""
-        WITH alone AS (
-            SELECT 'deaths:' || record_id AS uid, record_id FROM {entities}
-            WHERE registry = 'deaths' AND person_id IN (
-                SELECT person_id FROM {entities} GROUP BY person_id HAVING count(*) = 1)
-        ),
-        candidates AS (
-            SELECT unique_id_l, unique_id_r, match_probability FROM {POSSIBLE_MATCHES}
-            ANTI JOIN _apart USING (unique_id_l, unique_id_r)
-            WHERE reason NOT IN ('labelled_apart', 'two_ids')
-        ),
-        pairs AS (
-            SELECT unique_id_l AS uid, unique_id_r AS other, match_probability FROM candidates
-            UNION ALL
-            SELECT unique_id_r, unique_id_l, match_probability FROM candidates
-        )
-        SELECT a.record_id, e.person_id, max(p.match_probability) AS probability,
-               count(*) OVER (PARTITION BY a.record_id) AS candidates
-        FROM alone a JOIN pairs p USING (uid)
-        JOIN {entities} e ON e.registry || ':' || e.record_id = p.other
-        GROUP BY a.record_id, e.person_id
-        ORDER BY a.record_id, e.person_id
-        """
-    ).fetchall()
-    con.unregister("_apart")
+    a paid member is raised as an uncertain lead instead of being lost (the candidates:
+    ``resolver.outputs.lone_death_candidates``)."""
+    rows = lone_death_candidates(con, entities=entities)
     for record_id, person_id, probability, candidates in rows:
         node = person(person_id)
         death = ("death", record_id)
@@ -396,7 +382,23 @@ _BUILDERS = {
 
 
 def neighbours(graph: nx.MultiGraph, node: Node, kind: str) -> list[tuple[Node, dict]]:
-    """The (neighbour, edge attributes) of ``node`` over edges of ``kind``."""
+    """The neighbours of ``node`` over edges of ``kind``, with those edges' attributes.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    node : Node
+        The node to look around.
+    kind : str
+        The kind of edge (``enrolled_in``, ``member_of``...).
+
+    Returns
+    -------
+    list[tuple[Node, dict]]
+        One (neighbour, edge attributes) per edge: a neighbour tied by two records comes
+        twice.
+    """
     # The adjacency dict itself: detectors call this for every person, and the read-only
     # views (graph.edges, graph.adj) cost several times more per call.
     return [
@@ -408,9 +410,24 @@ def neighbours(graph: nx.MultiGraph, node: Node, kind: str) -> list[tuple[Node, 
 
 
 def nodes_of(graph: nx.MultiGraph, kind: str) -> list[Node]:
-    """The nodes of ``kind`` (a node's key starts with its kind). The nodes of every kind are
-    listed in one pass and kept in networkx's cache of the graph, which any change to the
-    graph clears: detectors ask for cases, accounts, phones... again and again."""
+    """The nodes of ``kind`` (a node's key starts with its kind).
+
+    The nodes of every kind are listed in one pass and kept in networkx's cache of the graph,
+    which any change to the graph clears: detectors ask for cases, accounts, phones... again
+    and again.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    kind : str
+        The kind of node (``person``, ``case``, ``account``...).
+
+    Returns
+    -------
+    list[Node]
+        Those nodes, in the order they were added (a new list: the caller may change it).
+    """
     cache = graph.__networkx_cache__
     if NODES_BY_KIND not in cache:
         by_kind = defaultdict(list)
@@ -424,8 +441,20 @@ NODES_BY_KIND = "doudi_nodes_by_kind"
 
 
 def persons_near(graph: nx.MultiGraph, kind: str) -> list[Node]:
-    """The persons with an edge to a node of ``kind`` (deaths, certificates, cases), in a
-    stable order: a detector need not visit everyone."""
+    """The persons with an edge to a node of ``kind``: a detector need not visit everyone.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    kind : str
+        The kind of node (``death``, ``disability``, ``case``...).
+
+    Returns
+    -------
+    list[Node]
+        Those persons' nodes, sorted (a stable order).
+    """
     found = {
         other
         for node in nodes_of(graph, kind)

@@ -35,7 +35,7 @@ from models.risk import RiskModel
 from resolver.db import transaction
 from resolver.errors import DoudiError
 from resolver.memory import collector_paused
-from resolver.outputs import ENTITIES, LINK_EXPLANATIONS, PERSON_LINKS, PERSONS
+from resolver.outputs import explained_links, identified_persons, person_records
 from resolver.quality import findings_by_problem, problem_label
 from resolver.registries import REGISTRIES
 from resolver.settings import LinkSettings
@@ -67,6 +67,13 @@ SUBGRAPH_LIMIT = 200  # nodes drawn around one case
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the tables of runs and published results (``SCHEMA``) that do not exist yet.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+    """
     for statement in SCHEMA.split(";"):
         if statement.strip():
             con.execute(statement)
@@ -80,7 +87,26 @@ def start_run(
     policy: Policy,
     risk: RiskModel,
 ) -> str:
-    """Record a run as ``running``; returns its id."""
+    """Record a run as ``running``.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database (its tables of runs are created if missing).
+    data_dir : str
+        The data drop the run reads.
+    settings : LinkSettings
+        The link settings it runs with.
+    policy : Policy
+        The policy it runs with.
+    risk : RiskModel
+        The risk model its cases are scored by.
+
+    Returns
+    -------
+    str
+        The run's id, ``r-<date>-<time>-<random>``.
+    """
     ensure_schema(con)
     run_id = f"r-{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
     con.execute(
@@ -102,9 +128,26 @@ class RunConfiguration:
 
 
 def working_run(con: duckdb.DuckDBPyConnection) -> str:
-    """The published run whose working tables (persons, scored pairs, ...) the file holds:
-    the latest run, which must have published (a later run that stopped halfway may have
-    rewritten them)."""
+    """The published run whose working tables (persons, scored pairs, ...) the file holds.
+
+    That is the latest run, which must have published (a later run that stopped halfway may
+    have rewritten them).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+
+    Returns
+    -------
+    str
+        The latest run's id.
+
+    Raises
+    ------
+    DoudiError
+        If there is no run, or the latest did not publish.
+    """
     found = con.execute(
         "SELECT run_id, status FROM runs ORDER BY started_at DESC LIMIT 1"
     ).fetchall()  # fmt: skip
@@ -116,7 +159,25 @@ def working_run(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def run_configuration(con: duckdb.DuckDBPyConnection, run_id: str) -> RunConfiguration:
-    """The policy, link settings and risk model run ``run_id`` recorded."""
+    """The policy, link settings and risk model run ``run_id`` recorded.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+    run_id : str
+        The run.
+
+    Returns
+    -------
+    RunConfiguration
+        What the run ran with.
+
+    Raises
+    ------
+    DoudiError
+        If there is no run ``run_id``.
+    """
     found = con.execute(
         "SELECT policy, settings, risk_model FROM runs WHERE run_id = ?", [run_id]
     ).fetchall()
@@ -138,7 +199,21 @@ def publish_run(
     graph: nx.MultiGraph,
     counts: dict[str, int],
 ) -> None:
-    """Publish the run's cases, atomically (see the module docstring)."""
+    """Publish the run's cases, atomically (see the module docstring).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, with the run started (``start_run``) and its persons linked.
+    run_id : str
+        The run.
+    cases : list[Case]
+        Its scored cases.
+    graph : nx.MultiGraph
+        The household graph they were found in (each case's subgraph is published).
+    counts : dict[str, int]
+        The number of cases of each type.
+    """
     snapshot = _case_table(con, run_id, cases, graph)
     quality = [{"registry": registry, "column": column, "problem": problem,
                 "label": problem_label(problem), "rows": rows}
@@ -147,13 +222,13 @@ def publish_run(
         con.register("_snapshot", snapshot)
         con.execute("INSERT INTO published_cases SELECT * FROM _snapshot")
         con.unregister("_snapshot")
+        con.register("_identified", identified_persons(con))
         con.execute(  # replaced whole: cheaper than deleting every row
             "CREATE OR REPLACE TABLE published_persons AS "
-            "SELECT DISTINCT ?::VARCHAR AS run_id, e.person_id, p.id18, p.name "
-            f"FROM {ENTITIES} e JOIN {PERSONS} p ON p.unique_id = e.registry || ':' || e.record_id "
-            "WHERE p.id18 IS NOT NULL",
+            "SELECT ?::VARCHAR AS run_id, person_id, id18, name FROM _identified",
             [run_id],
         )
+        con.unregister("_identified")
         _update_registry(con, run_id)
         con.execute(
             "UPDATE runs SET status = 'published', finished_at = now(), counts = ?, quality = ?, "
@@ -217,11 +292,7 @@ def _rows_of_persons(con, person_ids: set[str], cases: list[Case]) -> dict[str, 
     cited = {(item.registry, item.record_id) for case in cases for item in case.evidence
              if item.registry is not None}  # fmt: skip
     cited |= {record for case in cases for record in case.records}
-    con.register("_people", pa.table({"person_id": sorted(person_ids)}))
-    wanted = con.execute(
-        f"SELECT registry, record_id, person_id FROM {ENTITIES} SEMI JOIN _people USING (person_id)"
-    ).fetchall()
-    con.unregister("_people")
+    wanted = person_records(con, person_ids)
     person_of = {(registry, record_id): person for registry, record_id, person in wanted}
     keys = set(person_of) | cited
     grouped: dict[str, list[dict]] = {}
@@ -263,25 +334,10 @@ def _case_rows(case: Case, rows_of: dict[str, list[dict]]) -> list[dict]:
 
 def _links(con, unique_ids: set[str]) -> list[dict]:
     """Accepted identity links among the rows, each with its per-comparison weights."""
-    con.register("_uids", pa.table({"uid": sorted(unique_ids)}))
-    try:
-        found = con.execute(
-            f"""
-            SELECT l.unique_id_l, l.unique_id_r, l.match_probability, l.match_weight,
-                   list(struct_pack(comparison := x.comparison, level := x.level_label,
-                                    weight := x.match_weight) ORDER BY x.comparison)
-            FROM {PERSON_LINKS} l
-            JOIN {LINK_EXPLANATIONS} x USING (unique_id_l, unique_id_r)
-            WHERE l.unique_id_l IN (SELECT uid FROM _uids)
-              AND l.unique_id_r IN (SELECT uid FROM _uids)
-            GROUP BY ALL ORDER BY ALL
-            """
-        ).fetchall()
-    finally:
-        con.unregister("_uids")
     return [{"left": left, "right": right, "probability": probability, "match_weight": weight,
              "comparisons": comparisons}
-            for left, right, probability, weight, comparisons in found]  # fmt: skip
+            for left, right, probability, weight, comparisons
+            in explained_links(con, unique_ids)]  # fmt: skip
 
 
 def _place(case: Case, rows: list[dict]) -> tuple[str | None, str | None]:
@@ -294,9 +350,26 @@ def _place(case: Case, rows: list[dict]) -> tuple[str | None, str | None]:
 
 
 def household_subgraph(graph: nx.MultiGraph, person_ids: Iterable[str]) -> dict:
-    """The case's persons, what they are tied to (families, cases, poverty households,
-    deaths, certificates, accounts, phones, addresses) and the other members of their
-    families and cases, as nodes and edges (at most ``SUBGRAPH_LIMIT`` nodes)."""
+    """The household around a case, as nodes and edges to draw.
+
+    The case's persons, what they are tied to (families, cases, poverty households, deaths,
+    certificates, accounts, phones, addresses) and the other members of their families and
+    cases (at most ``SUBGRAPH_LIMIT`` nodes).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    person_ids : Iterable[str]
+        The case's persons.
+
+    Returns
+    -------
+    dict
+        ``nodes`` (``id``, ``kind``, ``key``, ``label``, ``focus``: one of the case's persons)
+        and ``edges`` (``source``, ``target``, ``kind``, ``registry``, ``record_id``,
+        ``probability``) between the nodes kept.
+    """
     # networkx's dicts read directly: subgraph views cost several times more, for thousands
     # of cases.
     adjacency, attributes = graph._adj, graph._node
@@ -327,7 +400,23 @@ def _json(value: object) -> str:
 
 
 def json_value(value: object) -> object:
-    """Dates as ISO text and decimals as numbers, for ``json.dumps`` and ``orjson.dumps``."""
+    """Dates as ISO text and decimals as numbers, for ``json.dumps`` and ``orjson.dumps``.
+
+    Parameters
+    ----------
+    value : object
+        A value the JSON encoder cannot write.
+
+    Returns
+    -------
+    object
+        Its ISO text (a date or datetime) or float (a decimal).
+
+    Raises
+    ------
+    TypeError
+        For any other value.
+    """
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, Decimal):

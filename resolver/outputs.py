@@ -1,6 +1,9 @@
 """What resolver hands over: the tables linking leaves in the run's database, named once here
-with their columns, and the run's files written from them. ``models`` reads these tables by
-these names (and the registries' tables, ``resolver.ingest``).
+with their columns, the readers ``models`` reads them through (the household graph and
+publication), and the run's files written from them. ``models`` neither names these tables
+nor writes SQL over them (its measurement wing aside, which compares linking methods); it
+reads the registries' own tables (``resolver.ingest``) directly, joined with what the
+readers here return.
 
 - ``PERSONS`` (``persons``): one row per person row of hukou, assistance, poverty, disability
   and deaths — ``unique_id`` (``registry:record_id``), ``registry``, ``record_id``, ``id18``
@@ -15,14 +18,26 @@ these names (and the registries' tables, ``resolver.ingest``).
 - ``POSSIBLE_MATCHES`` (``possible_matches``): pairs for review that were not merged,
   ``unique_id_l``, ``unique_id_r``, ``match_probability`` and ``reason``;
 - ``LINK_MODEL`` (``link_model``): the run's ``settings_json`` and trained ``model_json``.
+
+The readers, each a small query: for the household graph, ``record_persons`` (who each record
+is), ``trusted_ids`` (the ID a row is trusted with), ``accepted_links`` and
+``record_attachments`` (how firmly a record is attached to its person) and
+``lone_death_candidates``; for publication, ``identified_persons``, ``person_records`` and
+``explained_links``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from resolver.db import table_names
+from resolver.labels import current_labels
 from resolver.settings import LinkSettings
 
 PERSONS = "persons"
@@ -33,8 +48,33 @@ POSSIBLE_MATCHES = "possible_matches"
 LINK_MODEL = "link_model"
 
 
+@dataclass(frozen=True)
+class PersonAssignment:
+    """Who each row is: ``entities``, a table of ``registry``, ``record_id``, ``person_id``,
+    and ``links``, the table of accepted identity links it came from (None for an assignment
+    that did not come from links). ``RESOLVED`` is linking's own; threshold tuning and the
+    evaluation's baselines hand the readers other tables of the same columns."""
+
+    entities: str = ENTITIES
+    links: str | None = PERSON_LINKS
+
+
+RESOLVED = PersonAssignment()
+
+
 def write_entities(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: LinkSettings) -> None:
-    """``entities.csv`` (contract §3), and the link settings and trained model beside it."""
+    """Write ``entities.csv`` (contract §3), and the link settings and trained model beside it.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, after linking.
+    out_dir : Path
+        The output folder (created if missing); gets ``entities.csv``,
+        ``link_settings.json`` and ``link_model.json``.
+    settings : LinkSettings
+        The link settings the run linked with.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     con.execute(
         f"COPY (SELECT registry, record_id, person_id FROM {ENTITIES} "
@@ -44,3 +84,259 @@ def write_entities(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: Link
     settings.save(out_dir / "link_settings.json")
     model_json = con.execute(f"SELECT model_json FROM {LINK_MODEL}").fetchall()[0][0]
     (out_dir / "link_model.json").write_text(model_json, encoding="utf-8")
+
+
+def accepted_links(con: duckdb.DuckDBPyConnection, links: str | None) -> str | None:
+    """The table of accepted links to attach records by, if linking has run.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+    links : str | None
+        The table of accepted identity links an assignment came from, or None.
+
+    Returns
+    -------
+    str | None
+        ``links``, when linking left its accepted links (and so their explanations) in the
+        database; None otherwise, or when ``links`` is None.
+    """
+    return links if links and PERSON_LINKS in table_names(con) else None
+
+
+def record_persons(
+    con: duckdb.DuckDBPyConnection, *, entities: str = ENTITIES
+) -> duckdb.DuckDBPyRelation:
+    """Who each record is.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, after linking.
+    entities : str
+        The table saying who each row is; linking's own by default.
+
+    Returns
+    -------
+    duckdb.DuckDBPyRelation
+        ``registry``, ``record_id``, ``person_id`` of every record (not yet run: a query to
+        join with the registries' tables).
+    """
+    return con.sql(f"SELECT registry, record_id, person_id FROM {entities}")
+
+
+def trusted_ids(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """The ID number each person row is trusted with.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, after linking.
+
+    Returns
+    -------
+    duckdb.DuckDBPyRelation
+        ``unique_id`` (``registry:record_id``) and ``id18`` (None when the row is trusted with
+        no ID) of every person row (not yet run).
+    """
+    return con.sql(f"SELECT unique_id, id18 FROM {PERSONS}")
+
+
+def record_attachments(
+    con: duckdb.DuckDBPyConnection, links: str | None = PERSON_LINKS
+) -> duckdb.DuckDBPyRelation:
+    """How firmly each linked record is attached to its person, and why.
+
+    A record's attachment is its strongest accepted identity link (ties broken by the rows'
+    ids, so that every run picks the same link). A record no accepted link reaches is not
+    listed: it stands alone.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, after linking.
+    links : str | None
+        The table of accepted identity links (their comparisons are read from
+        ``LINK_EXPLANATIONS``); None for a person assignment that did not come from links.
+
+    Returns
+    -------
+    duckdb.DuckDBPyRelation
+        Per record reached by a link (not yet run; empty without links): ``uid``
+        (``registry:record_id``), ``probability`` (the link's) and ``basis``, the link's two
+        strongest comparisons in words (``身份证号相同、姓名相同``).
+    """
+    if links is None:
+        return con.sql(
+            "SELECT NULL::VARCHAR AS uid, NULL::DOUBLE AS probability, NULL::VARCHAR AS basis "
+            "WHERE false"
+        )
+    return con.sql(
+        f"""
+        WITH ends AS (
+            SELECT unique_id_l AS uid, unique_id_l, unique_id_r, match_probability FROM {links}
+            UNION ALL
+            SELECT unique_id_r, unique_id_l, unique_id_r, match_probability FROM {links}
+        ),
+        best AS (  -- ties broken by the rows' ids, so that every run picks the same link
+            SELECT uid, max(match_probability) AS probability,
+                   arg_max(struct_pack(l := unique_id_l, r := unique_id_r),
+                           struct_pack(p := match_probability, l := unique_id_l,
+                                       r := unique_id_r)) AS link
+            FROM ends GROUP BY uid
+        ),
+        reasons AS (  -- the two comparisons that weigh most for the link (ties: by name)
+            SELECT unique_id_l, unique_id_r,
+                   array_to_string(max_by(level_label, struct_pack(w := match_weight,
+                                                                    c := comparison), 2),
+                                   '、') AS basis
+            FROM {LINK_EXPLANATIONS} WHERE match_weight > 0 GROUP BY ALL
+        )
+        SELECT uid, probability, basis
+        FROM best LEFT JOIN reasons
+          ON reasons.unique_id_l = best.link.l AND reasons.unique_id_r = best.link.r
+        """
+    )
+
+
+def lone_death_candidates(
+    con: duckdb.DuckDBPyConnection, *, entities: str = ENTITIES
+) -> list[tuple[str, str, float, int]]:
+    """The persons a death notice linked to no one may be, below the threshold or ambiguously.
+
+    A notice whose person is the notice alone, that some persons match below the threshold
+    or too evenly to choose (namesakes), in ``POSSIBLE_MATCHES``. A pair reviewers labelled
+    "not the same person", or of two different valid IDs, is no candidate.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, after linking.
+    entities : str
+        The table saying who each row is (``registry``, ``record_id``, ``person_id``).
+
+    Returns
+    -------
+    list[tuple[str, str, float, int]]
+        Per notice and candidate person, ordered by both: the notice's ``record_id``, the
+        candidate's ``person_id``, the probability of their best pair and how many persons
+        the notice may be. Empty when linking left no possible matches.
+    """
+    if POSSIBLE_MATCHES not in table_names(con):
+        return []
+    apart = current_labels(con)
+    con.register("_apart", apart.filter(pc.invert(apart["same_person"])))
+    try:
+        return con.execute(
+            f"""
+            WITH alone AS (
+                SELECT 'deaths:' || record_id AS uid, record_id FROM {entities}
+                WHERE registry = 'deaths' AND person_id IN (
+                    SELECT person_id FROM {entities} GROUP BY person_id HAVING count(*) = 1)
+            ),
+            candidates AS (
+                SELECT unique_id_l, unique_id_r, match_probability FROM {POSSIBLE_MATCHES}
+                ANTI JOIN _apart USING (unique_id_l, unique_id_r)
+                WHERE reason NOT IN ('labelled_apart', 'two_ids')
+            ),
+            pairs AS (
+                SELECT unique_id_l AS uid, unique_id_r AS other, match_probability FROM candidates
+                UNION ALL
+                SELECT unique_id_r, unique_id_l, match_probability FROM candidates
+            )
+            SELECT a.record_id, e.person_id, max(p.match_probability) AS probability,
+                   count(*) OVER (PARTITION BY a.record_id) AS candidates
+            FROM alone a JOIN pairs p USING (uid)
+            JOIN {entities} e ON e.registry || ':' || e.record_id = p.other
+            GROUP BY a.record_id, e.person_id
+            ORDER BY a.record_id, e.person_id
+            """
+        ).fetchall()
+    finally:
+        con.unregister("_apart")
+
+
+def identified_persons(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """Each person's trusted ID numbers, with the names the rows give beside them.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, after linking.
+
+    Returns
+    -------
+    duckdb.DuckDBPyRelation
+        Distinct ``person_id``, ``id18``, ``name`` of every row trusted with an ID (not yet
+        run).
+    """
+    return con.sql(
+        "SELECT DISTINCT e.person_id, p.id18, p.name "
+        f"FROM {ENTITIES} e JOIN {PERSONS} p ON p.unique_id = e.registry || ':' || e.record_id "
+        "WHERE p.id18 IS NOT NULL"
+    )
+
+
+def person_records(
+    con: duckdb.DuckDBPyConnection, person_ids: Iterable[str]
+) -> list[tuple[str, str, str]]:
+    """The rows of the given persons.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, after linking.
+    person_ids : Iterable[str]
+        The persons.
+
+    Returns
+    -------
+    list[tuple[str, str, str]]
+        ``registry``, ``record_id``, ``person_id`` of each of their rows.
+    """
+    con.register("_people", pa.table({"person_id": sorted(person_ids)}))
+    try:
+        return con.execute(
+            "SELECT registry, record_id, person_id FROM "
+            f"{ENTITIES} SEMI JOIN _people USING (person_id)"
+        ).fetchall()
+    finally:
+        con.unregister("_people")
+
+
+def explained_links(
+    con: duckdb.DuckDBPyConnection, unique_ids: Iterable[str]
+) -> list[tuple[str, str, float, float, list[dict]]]:
+    """The accepted identity links among the given rows, each with its comparisons' weights.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, after linking.
+    unique_ids : Iterable[str]
+        The rows, as ``registry:record_id``.
+
+    Returns
+    -------
+    list[tuple[str, str, float, float, list[dict]]]
+        Per link whose both rows are among ``unique_ids``, ordered: ``unique_id_l``,
+        ``unique_id_r``, ``match_probability``, ``match_weight`` and its comparisons
+        (``comparison``, ``level``, ``weight``) ordered by name.
+    """
+    con.register("_uids", pa.table({"uid": sorted(unique_ids)}))
+    try:
+        return con.execute(
+            f"""
+            SELECT l.unique_id_l, l.unique_id_r, l.match_probability, l.match_weight,
+                   list(struct_pack(comparison := x.comparison, level := x.level_label,
+                                    weight := x.match_weight) ORDER BY x.comparison)
+            FROM {PERSON_LINKS} l
+            JOIN {LINK_EXPLANATIONS} x USING (unique_id_l, unique_id_r)
+            WHERE l.unique_id_l IN (SELECT uid FROM _uids)
+              AND l.unique_id_r IN (SELECT uid FROM _uids)
+            GROUP BY ALL ORDER BY ALL
+            """
+        ).fetchall()
+    finally:
+        con.unregister("_uids")

@@ -4,6 +4,7 @@ imports of every module: a change that breaks a rule fails here."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,13 @@ WING = ("resolver.synthetic", "models.evaluation", "api.loadtest")
 # The one entry that may open the wing: `doudi run` without a drop writes a synthetic county
 # first; `doudi evaluate`, `bench`, `stress`, `calibrate` measure.
 WING_ENTRIES = ("api.cli",)
+# The tables linking hands over (resolver.outputs): models reads them through its readers.
+OUTPUT_TABLES = ("PERSONS", "ENTITIES", "PERSON_LINKS", "LINK_EXPLANATIONS", "POSSIBLE_MATCHES",
+                 "LINK_MODEL")  # fmt: skip
+OUTPUT_SQL = re.compile(
+    r"\b(?:FROM|JOIN)\s+\{?(?:persons|entities|person_links|link_explanations|possible_matches"
+    r"|link_model)\b"
+)
 
 
 def _modules() -> dict[str, ast.Module]:
@@ -75,6 +83,41 @@ def test_routes_reach_the_core_only_through_the_api(module):
     """A router imports dependencies, schemas, the store's parts and the API's services; the
     core (``models``, ``resolver``) only through them."""
     assert not [name for name in _imports(MODULES[module]) if _within(name, ("models", "resolver"))]
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if _within(m, ("models",))))
+def test_models_read_the_resolvers_outputs_only_through_its_readers(module):
+    """``models`` imports the readers of ``resolver.outputs``, never the names of its tables."""
+    tree = MODULES[module]
+    named = {f"resolver.outputs.{table}" for table in OUTPUT_TABLES}
+    assert not [name for name in _imports(tree) if name in named]
+    assert not [node.attr for node in ast.walk(tree)
+                if isinstance(node, ast.Attribute) and node.attr in OUTPUT_TABLES]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "module", sorted(m for m in MODULES if _within(m, ("models",)) and not _within(m, WING))
+)
+def test_models_write_no_sql_over_the_resolvers_outputs(module):
+    """No SQL in a product module of ``models`` reads a table linking hands over (the wing
+    compares linking methods on their own tables)."""
+    texts = [node.value if isinstance(node, ast.Constant) else ast.unparse(node)
+             for node in ast.walk(MODULES[module])
+             if isinstance(node, ast.JoinedStr)
+             or (isinstance(node, ast.Constant) and isinstance(node.value, str))]  # fmt: skip
+    assert not [match.group() for text in texts for match in OUTPUT_SQL.finditer(text)]
+
+
+def test_the_output_rules_see_the_readers_and_the_sql():
+    """The two checks above are not vacuous: graph and publication import the readers, and
+    the pattern finds SQL over the outputs, by name or through a table argument."""
+    readers = {module for module, tree in MODULES.items()
+               if any(_within(name, ("resolver.outputs",)) for name in _imports(tree))}  # fmt: skip
+    assert {"models.graph", "models.publish"} <= readers
+    written = ast.unparse(ast.parse('f"SELECT p.id18 FROM {registry} t JOIN {entities} e"'))
+    assert OUTPUT_SQL.search(written)
+    assert OUTPUT_SQL.search("SELECT id18 FROM persons WHERE id18 IS NOT NULL")
+    assert not OUTPUT_SQL.search("the persons resolved FROM the registries")
 
 
 def test_the_rules_see_the_wing_and_its_entries():
