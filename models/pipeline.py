@@ -143,6 +143,7 @@ def detect_and_publish(
     _write_cases(out_dir, cases, policy)
     risk.save(out_dir / "risk_model.json")
     seconds["write"], clock = _lap(clock)
+    log.info("run %s: publish", run_id)
     publish_run(con, run_id, cases, graph, counts)
     log.info("run %s: published %d cases", run_id, len(cases))
     seconds["publish"], clock = _lap(clock)

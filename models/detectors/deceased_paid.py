@@ -41,6 +41,23 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
 
     Complexity: O(N + R·M) for N graph nodes, R roster rows of dead persons, M paid months.
 
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph (``models.graph``), with ``as_of`` and the ``class_amounts``
+        the payment ledger implies.
+    policy : Policy
+        The policy profile: ``death_grace_months``, and ``monthly_amounts`` for the
+        member's own amount.
+
+    Returns
+    -------
+    list of Case
+        One case per covered roster row of a (possibly) dead person paid after the grace,
+        with ``amount_at_risk``; unscored.
+
+    Examples
+    --------
     >>> from datetime import date
     >>> from models.policy import load_policy
     >>> from models.sketch import HouseholdSketch

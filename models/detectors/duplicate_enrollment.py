@@ -30,6 +30,22 @@ def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Ca
 
     Complexity: O(N + Σ r²·M) for N graph nodes, r roster rows a person has, M paid months.
 
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph (``models.graph``), with ``as_of`` and the ``class_amounts``
+        the payment ledger implies.
+    policy : Policy
+        The policy profile: its ``monthly_amounts``, for the person's own amount.
+
+    Returns
+    -------
+    list of Case
+        One case per person on overlapping rows of two or more cases, resting on those
+        rows, with ``amount_at_risk``; unscored.
+
+    Examples
+    --------
     >>> from datetime import date
     >>> from models.policy import load_policy
     >>> from models.sketch import HouseholdSketch

@@ -31,6 +31,22 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
 
     Complexity: O(N) for N graph nodes (each person's edges are few).
 
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph (``models.graph``), with ``as_of``.
+    policy : Policy
+        The policy profile: which disabilities are severe (``is_severely_disabled``),
+        which households are poor (``is_poor``, ``dibao_standard_year``).
+
+    Returns
+    -------
+    list of Case
+        One case per missed person, resting on their most severe certificate, without an
+        amount at risk; unscored.
+
+    Examples
+    --------
     >>> from models.policy import load_policy
     >>> from models.sketch import HouseholdSketch
     >>> sketch = HouseholdSketch()

@@ -29,6 +29,21 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
 
     Complexity: O(N + R + P) for N graph nodes, R roster rows and P payment months.
 
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph (``models.graph``), with ``as_of``.
+    policy : Policy
+        The policy profile: ``dibao_standard_year`` and ``gradual_exit_months``.
+
+    Returns
+    -------
+    list of Case
+        One case per 低保 case paid after its 渐退 period, resting on its active covered
+        rows, with the payments after it as ``amount_at_risk``; unscored.
+
+    Examples
+    --------
     >>> from datetime import date
     >>> from models.policy import load_policy
     >>> from models.sketch import HouseholdSketch

@@ -25,6 +25,21 @@ def detect_roster_gap(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
 
     Complexity: O(N + R + P) for N graph nodes, R roster rows and P poverty rows.
 
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph (``models.graph``), with ``as_of``.
+    policy : Policy
+        The policy profile: ``roster_comparison`` (without it, no case).
+
+    Returns
+    -------
+    list of Case
+        One case per roster case outside the registry, then one per marked poverty
+        household outside the rosters, without an amount at risk; unscored.
+
+    Examples
+    --------
     >>> from models.policy import load_policy
     >>> from models.sketch import HouseholdSketch
     >>> sketch = HouseholdSketch()

@@ -29,6 +29,22 @@ def detect_single_covered_member(graph: nx.MultiGraph, policy: Policy) -> list[C
 
     Complexity: O(N + R) for N graph nodes and R roster rows.
 
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph (``models.graph``), with ``as_of``.
+    policy : Policy
+        The policy profile: ``bc_min_covered`` (None: no case), and who may be enrolled
+        alone (``single_person_groups``, ``grave_illness_health``, severe disabilities).
+
+    Returns
+    -------
+    list of Case
+        One case per 低保 case found, resting on its covered members' rows, without an
+        amount at risk; unscored.
+
+    Examples
+    --------
     >>> from models.policy import load_policy
     >>> from models.sketch import HouseholdSketch
     >>> sketch = HouseholdSketch()

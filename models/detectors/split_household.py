@@ -35,6 +35,22 @@ def detect_split_household(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     Complexity: O(N + F·r²·t) for N graph nodes, F families, r 低保 rows per family and t
     distinct start and end dates.
 
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph (``models.graph``), with ``as_of``.
+    policy : Policy
+        The policy profile: who may be enrolled alone (``single_person_groups``,
+        ``grave_illness_health``, severe disabilities) and ``shared_identifier_limit``.
+
+    Returns
+    -------
+    list of Case
+        One case per split family, resting on the rows active at the split, without an
+        amount at risk; unscored.
+
+    Examples
+    --------
     >>> from datetime import date
     >>> from models.policy import load_policy
     >>> from models.sketch import HouseholdSketch

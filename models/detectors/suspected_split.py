@@ -44,6 +44,22 @@ def detect_suspected_split(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     Complexity: O(N + A·c² + G·r²·t) for N graph nodes, A accounts shared by c cases, G tied
     groups of r rows with t distinct start and end dates.
 
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph (``models.graph``), with ``as_of``.
+    policy : Policy
+        The policy profile: ``shared_identifier_limit``, and who may be enrolled alone
+        (``single_person_groups``, ``grave_illness_health``, severe disabilities).
+
+    Returns
+    -------
+    list of Case
+        One case per group of cases tied by accounts, resting on the rows active at the
+        split, without an amount at risk; unscored.
+
+    Examples
+    --------
     >>> from datetime import date
     >>> from models.policy import load_policy
     >>> from models.sketch import HouseholdSketch

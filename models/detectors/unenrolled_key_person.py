@@ -38,6 +38,22 @@ def detect_unenrolled_key_person(graph: nx.MultiGraph, policy: Policy) -> list[C
 
     Complexity: O(N + P) for N graph nodes and P poverty-registry rows.
 
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph (``models.graph``), with ``as_of``.
+    policy : Policy
+        The policy profile: ``key_groups`` (none: no case), ``dibao_standard_year`` and
+        which disabilities are severe (``is_severely_disabled``).
+
+    Returns
+    -------
+    list of Case
+        One case per uncovered member of a key group, resting on their poverty row,
+        without an amount at risk; unscored.
+
+    Examples
+    --------
     >>> from models.policy import load_policy
     >>> from models.sketch import HouseholdSketch
     >>> sketch = HouseholdSketch()
