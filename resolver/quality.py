@@ -54,7 +54,18 @@ DATE_PROBLEMS = frozenset({"date_unparsed", "month_unparsed"})
 
 
 def problem_label(problem: str) -> str:
-    """The Chinese wording of a problem code; unknown enumeration values share one wording."""
+    """The Chinese wording of a problem code; unknown enumeration values share one wording.
+
+    Parameters
+    ----------
+    problem : str
+        A finding's problem code (``id_bad_check_digit``, ``relation_unknown`` ...).
+
+    Returns
+    -------
+    str
+        Its Chinese wording, or the code itself when it has none.
+    """
     if problem.endswith("_unknown"):
         return "取值不在标准代码中"
     return PROBLEM_LABELS.get(problem, problem)
@@ -71,7 +82,18 @@ class RegistryQuality:
 
 
 def quality_summary(con: duckdb.DuckDBPyConnection) -> list[RegistryQuality]:
-    """Per registry of the stored drop: rows, IDs by status, unparsed dates, other problems."""
+    """Per registry of the stored drop: rows, IDs by status, unparsed dates, other problems.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database an ingest wrote.
+
+    Returns
+    -------
+    list[RegistryQuality]
+        One summary per registry read, in the contract's order.
+    """
     files = con.execute(
         "SELECT registry, string_agg(regexp_extract(path, '[^/]*$'), '、' ORDER BY path), "
         "sum(rows)::BIGINT FROM ingest_files GROUP BY registry"
@@ -105,7 +127,18 @@ def _id_statuses(con: duckdb.DuckDBPyConnection, registry: str) -> dict[str, int
 
 
 def findings_by_problem(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, int]]:
-    """(registry, column, problem, count) for every kind of finding, most frequent first."""
+    """(registry, column, problem, count) for every kind of finding, most frequent first.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database an ingest wrote.
+
+    Returns
+    -------
+    list[tuple[str, str, str, int]]
+        One tuple per registry, column and problem found.
+    """
     return con.execute(
         "SELECT registry, column_name, problem, count(*) AS n FROM dq_findings "
         "GROUP BY ALL ORDER BY n DESC, registry, column_name"
@@ -114,7 +147,18 @@ def findings_by_problem(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, 
 
 def completeness(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, float]]:
     """(registry, column, share of rows filled) for every normalised column of the stored
-    drop's registries (derived columns aside)."""
+    drop's registries (derived columns aside).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database an ingest wrote.
+
+    Returns
+    -------
+    list[tuple[str, str, float]]
+        One tuple per registry and contract column, the share between 0 and 1.
+    """
     present = {name for (name,) in con.execute("SELECT registry FROM ingest_files").fetchall()}
     shares = []
     for registry in (name for name in REGISTRIES if name in present):
@@ -142,6 +186,18 @@ class SourceSummary:
 
 
 def source_summaries(con: duckdb.DuckDBPyConnection) -> list[SourceSummary]:
+    """Every table the stored drop was read from, in the order they were numbered.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database an ingest wrote.
+
+    Returns
+    -------
+    list[SourceSummary]
+        One summary per table read (a file's sheet), from ``ingest_sources``.
+    """
     rows = con.execute(
         "SELECT registry, file, sheet, header_rows, mapping, unmapped, rows, skipped, notes "
         "FROM ingest_sources ORDER BY source_no"
@@ -153,7 +209,18 @@ def source_summaries(con: duckdb.DuckDBPyConnection) -> list[SourceSummary]:
 
 
 def skipped_whole(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None, str]]:
-    """(file, sheet, reason) of every file or sheet not read."""
+    """(file, sheet, reason) of every file or sheet not read.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database an ingest wrote.
+
+    Returns
+    -------
+    list[tuple[str, str | None, str]]
+        One tuple per file or sheet skipped whole, by file and sheet; the reason in Chinese.
+    """
     return con.execute(
         "SELECT file, sheet, reason FROM ingest_skipped WHERE row_no IS NULL ORDER BY file, sheet"
     ).fetchall()
@@ -174,7 +241,20 @@ SKIPPED_HEADERS = ("文件", "工作表", "行号", "未读取的原因")
 
 def write_findings_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     """数据问题清单.xlsx: every finding with the file, sheet, row and column (as the file heads
-    it) where a clerk fixes it, and every row, sheet and file not read; the findings count."""
+    it) where a clerk fixes it, and every row, sheet and file not read; the findings count.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database an ingest wrote.
+    path : Path
+        Where to save the workbook (its folder is created if missing).
+
+    Returns
+    -------
+    int
+        The number of findings written.
+    """
     findings = con.execute(
         "SELECT f.registry, s.file, s.sheet, f.row_no, f.record_id, f.column_name, f.problem, "
         "f.raw_value, s.mapping FROM dq_findings f LEFT JOIN ingest_sources s USING (source_no) "
@@ -209,13 +289,20 @@ def _file_header(headers: dict[str, str], registry: str, column: str) -> str:
     return headers.get(found.name, found.header) if found else column
 
 
+# How a typed entry that a spreadsheet reads as a formula starts.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _text_cells(sheet, values: list) -> list:
-    """Cells that show text as text: a value starting with ``=`` is never a formula."""
+    """Cells that show text as text: a value starting with ``=`` is never a formula, and one
+    starting like a formula is quote-prefixed, so that it stays text when a clerk edits it."""
     cells = []
     for value in values:
         cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value)
                              if isinstance(value, str) else value)  # fmt: skip
         if isinstance(value, str):
             cell.data_type = "s"
+            if cell.value.startswith(_FORMULA_STARTS):
+                cell.quotePrefix = True
         cells.append(cell)
     return cells

@@ -8,24 +8,34 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.auth import masked
 from api.deps import AnalysisDep, Analyst, answered
 from api.labels import CASE_LABELS
+from api.masking import masked
 from api.schemas import Triage, WhatIf
 
 router = APIRouter(prefix="/api", tags=["tuning"])
 Limit = Annotated[int, Query(ge=1, le=1000)]
+BUSY = {429: {"description": "another what-if or triage is being computed: ask again after "
+                             "the `Retry-After` header's seconds"}}  # fmt: skip
 
 
-@router.get("/what-if", response_model=WhatIf)
+@router.get("/what-if", response_model=WhatIf, responses=BUSY)
 def what_if(
-    threshold: Annotated[float, Query(gt=0, le=1, description="a proposed match threshold")],
+    threshold: Annotated[
+        float,
+        Query(gt=0, le=1, description="a proposed match threshold, rounded to 0.01 (0.934 → 0.93)"),
+    ],
     analysis: AnalysisDep,
     principal: Analyst,
     limit: Limit = 100,
 ) -> dict[str, Any]:
     """How many cases of each type would appear and disappear at ``threshold``, and which.
-    The first call for a threshold re-clusters and re-detects (seconds on a large county)."""
+
+    The threshold is rounded to 0.01; the answer's ``threshold`` is the one used. The first
+    call for a threshold re-clusters and re-detects (seconds on a large county); the last 8
+    answers are kept, so asking again is immediate. One what-if or triage is computed at a
+    time: while one runs, a call that needs another computation gets 429 with
+    ``Retry-After`` (an estimate in seconds)."""
     with answered():
         found = analysis.what_if(threshold)
     appear = [{"case_id": case.case_id, "case_type": case.case_type,
@@ -37,7 +47,7 @@ def what_if(
                  | {"evidence": json.loads(case["evidence"])}
                  for case in found.disappear[:limit]]  # fmt: skip
     return masked({
-        "run_id": found.run_id, "threshold": threshold,
+        "run_id": found.run_id, "threshold": found.proposal.threshold,
         "current_threshold": found.current_threshold,
         "persons": found.proposal.persons, "links": found.proposal.links,
         "counts": [{"case_type": name, "label": CASE_LABELS[name]} | counts
@@ -46,12 +56,15 @@ def what_if(
     }, principal)  # fmt: skip
 
 
-@router.get("/triage", response_model=Triage)
+@router.get("/triage", response_model=Triage, responses=BUSY)
 def triage(analysis: AnalysisDep, _: Analyst, limit: Limit = 50) -> dict[str, Any]:
     """Open cases ranked by how likely reviewers are to confirm them, learned from their
     decisions, with the model's cross-validated ROC AUC; below the minimum number of
-    decisions it says so and ranks by the rule-based risk score."""
-    report = analysis.triage()
+    decisions it says so and ranks by the rule-based risk score. The answer is kept until the
+    next decision; one what-if or triage is computed at a time (429 with ``Retry-After``
+    while another runs)."""
+    with answered():
+        report = analysis.triage()
     published = analysis.snapshot.published
     items = [published.summary(case) | {"triage_score": score}
              for case, score in report.ranked[:limit]]  # fmt: skip

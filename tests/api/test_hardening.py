@@ -1,0 +1,140 @@
+"""What every answer of the server carries and refuses (issue 18): a size limit on request
+bodies checked before anything is read or authenticated, security headers (a CSP that
+forbids frames and outside resources, ``nosniff``, ``no-store`` on personal data), and the
+interactive docs served without a CDN (county networks are often offline intranets)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from pathlib import Path
+from urllib.parse import urljoin
+
+import httpx
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from api.settings import ApiSettings
+from tests.api.served import client
+
+pytestmark = pytest.mark.slow
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LIMIT = ApiSettings(db_path=Path("unused")).max_body_bytes
+MB = 1024 * 1024
+
+
+def _directives(response: httpx.Response) -> dict[str, str]:
+    policy = response.headers["content-security-policy"]
+    return {part.split()[0]: part.strip() for part in policy.split(";") if part.strip()}
+
+
+def test_a_60_mb_body_is_refused_before_it_is_read_or_authenticated(county):
+    url = f"{county['server'].url}/api/cases/c-any/decisions"
+    started = time.monotonic()
+    declared = httpx.post(url, content=b"x" * (60 * MB), timeout=30,
+                          headers={"Content-Type": "application/json"})  # fmt: skip
+    assert declared.status_code == 413  # not 401: nothing was read to authenticate
+    assert time.monotonic() - started < 5
+    assert str(LIMIT) in declared.json()["detail"]
+    assert declared.headers["connection"] == "close"
+
+    sent = []
+
+    def chunks():  # no Content-Length: the limit counts what arrives
+        for _ in range(60):
+            sent.append(MB)
+            yield b"y" * MB
+
+    with client(county, "auditor") as http:
+        chunked = http.post("/api/cases/c-any/decisions", content=chunks(),
+                            headers={"Content-Type": "application/json"})  # fmt: skip
+        assert chunked.status_code == 413
+        assert len(sent) < 60, "the server stopped reading past the limit"
+        within = http.post("/api/cases/c-any/decisions",
+                           json={"to_status": "in_review", "note": "核" * 1000})  # fmt: skip
+        assert within.status_code == 404  # read, authenticated, and no such case
+
+
+def test_security_headers_and_no_store_on_personal_data(county):
+    with client(county, "auditor") as http:
+        case_id = http.get("/api/cases").json()["items"][0]["case_id"]
+        answers = [http.get("/api/cases"), http.get(f"/api/cases/{case_id}"),
+                   http.get("/api/ledgers/summary.xlsx"), http.get("/api/health")]  # fmt: skip
+        refused = httpx.get(f"{county['server'].url}/api/cases")
+        page = http.get("/")
+        script = http.get("/static/app.js")
+    for response in [*answers, refused]:
+        assert response.headers["cache-control"] == "no-store"
+    assert refused.status_code == 401
+    for response in [*answers, refused, page, script]:
+        assert response.headers["x-content-type-options"] == "nosniff"
+        policy = _directives(response)
+        assert policy["frame-ancestors"] == "frame-ancestors 'none'"
+        assert policy["default-src"] == "default-src 'self'"
+        assert policy["script-src"] == "script-src 'self'"  # no inline script, no eval
+        assert policy["object-src"] == "object-src 'none'"
+    assert page.headers["content-type"].startswith("text/html")
+    assert script.headers["content-type"].startswith("text/javascript")
+
+
+def test_the_docs_load_nothing_from_outside_the_server(county):
+    base = county["server"].url
+    docs = httpx.get(f"{base}/docs")
+    assert docs.status_code == 200
+    assert not re.search(r"(?:https?:)?//", docs.text), "the docs page names another host"
+    assets = re.findall(r'(?:src|href)="([^"]+)"', docs.text)
+    assert len(assets) == 3 and all(asset.startswith("/") for asset in assets)
+    for asset in assets:
+        loaded = httpx.get(urljoin(base, asset))
+        assert loaded.status_code == 200 and len(loaded.content) > 500
+    assert "'unsafe-inline'" not in _directives(docs)["script-src"]  # the inline one by hash
+    assert _directives(docs)["frame-ancestors"] == "frame-ancestors 'none'"
+    assert httpx.get(f"{base}/redoc").status_code == 404  # not served (it needs a CDN font)
+    assert httpx.get(f"{base}/openapi.json").status_code == 200
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM} (make test installs it)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield launched
+        launched.close()
+
+
+def _watched(browser, county):
+    """A page, the console errors it logs and the hosts other than the server it asks."""
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    outside: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("request", lambda request: request.url.startswith(county["server"].url)
+            or request.url.startswith(("data:", "blob:")) or outside.append(request.url))  # fmt: skip
+    return context, page, errors, outside
+
+
+def test_the_docs_and_the_review_page_work_under_their_policy(browser, county):
+    context, page, errors, outside = _watched(browser, county)
+    try:
+        page.goto(county["server"].url + "/docs")
+        expect(page.locator(".opblock").first).to_be_visible(timeout=20_000)
+        assert page.locator(".opblock").count() >= 12
+        page.locator(".opblock-summary").first.click()
+        expect(page.locator(".opblock-body").first).to_be_visible()
+
+        page.goto(county["server"].url + "/")
+        page.fill("#token", county["tokens"]["auditor"])
+        page.click("button[type=submit]")
+        page.locator("#queue tbody tr").first.click()
+        expect(page.locator("ol.facts li").first).to_be_visible()
+        page.click("nav a[data-view=overview]")
+        expect(page.locator("#by-township")).to_be_visible()
+        widths = page.locator(".hbar").evaluate_all("bars => bars.map(b => b.offsetWidth)")
+        assert max(widths) > 0  # the bars' inline widths are allowed
+    finally:
+        context.close()
+    assert not [error for error in errors if "Content Security Policy" in error], errors
+    assert not outside
