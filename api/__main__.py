@@ -9,6 +9,7 @@ from __future__ import annotations
 
 
 def main() -> None:
+    """Run the command line (``doudi``) on the process's arguments."""
     from api.cli import app  # here, not above: see the module docstring
 
     app()

@@ -1,4 +1,4 @@
-"""Bearer tokens and roles, and the masking of ID numbers for roles that may not see them.
+"""Bearer tokens and roles (what each role may read of a person: ``api.masking``).
 
 | role | may |
 |---|---|
@@ -7,42 +7,90 @@
 | ``consumer`` | risk scores only, ID numbers masked (``532326********1234``) |
 | ``admin`` | tokens and the access log |
 
-No token, or an unknown or revoked one: 401. A known token of the wrong role: 403.
+No token, or an unknown, revoked or expired one: 401 (a token presented and refused is a
+failed sign-in, logged). A known token of the wrong role: 403.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 
-from resolver.idcard import mask_id
-
-# Fields that hold an ID number or an account number, wherever they appear.
-SENSITIVE_SUFFIXES = ("id_number", "id18", "cert_no", "bank_account")
+from api.audit import bind_token
+from api.tokens import hash_token
 
 
 @dataclass(frozen=True)
 class Principal:
+    """Who calls: the token's holder name, role and id."""
+
     name: str
     role: str
+    token_id: str | None = None
 
     @property
     def sees_full_ids(self) -> bool:
+        """Whether the role reads ID numbers, birth dates and phones unmasked (auditors)."""
         return self.role == "auditor"
 
 
+REFUSED = {
+    "malformed": "missing bearer token",
+    "unknown": "unknown or revoked token",
+    "revoked": "unknown or revoked token",
+    "expired": "令牌已过期，请管理员续期 (token expired)",
+}
+
+
 async def authenticate(request: Request) -> Principal:
+    """The caller, by their bearer token; a presented token that is refused is logged as a
+    failed sign-in (never the token: the first 12 hex digits of its hash for an unknown one).
+
+    Known tokens are looked up in memory; an unknown one in the file, off the event loop.
+
+    Parameters
+    ----------
+    request : Request
+        The request, with its ``Authorization`` header.
+
+    Returns
+    -------
+    Principal
+        The token's name, role and id (the id is bound to the request's log entries).
+
+    Raises
+    ------
+    HTTPException
+        401 for no token, or an unknown, revoked or expired one.
+    """
     header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    if not header:
         raise _unauthorised("missing bearer token")
-    found = request.app.state.storage.tokens.principal(token.strip())
-    if found is None:
-        raise _unauthorised("unknown or revoked token")
-    return Principal(*found)
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    tokens = request.app.state.storage.tokens
+    found, problem = None, "malformed"
+    if scheme.lower() == "bearer" and token:
+        found = tokens.find_cached(token) or await run_in_threadpool(tokens.find, token)
+        problem = "unknown" if found is None else found.problem(datetime.now())
+    if problem:
+        client = request.client.host if request.client else "?"
+        target = f"reason={problem} client={client} path={request.url.path}"
+        if found is not None:
+            actor, role, token_id = found.name, found.role, found.token_id
+        else:
+            actor, role, token_id = "anonymous", "none", None
+            if token and problem == "unknown":
+                target += f" token_hash={hash_token(token)[:12]}"
+        await request.app.state.access_log.log(actor, role, "sign_in_failed", target,
+                                               token_id=token_id)  # fmt: skip
+        raise _unauthorised(REFUSED[problem])
+    bind_token(found.token_id)
+    return Principal(found.name, found.role, found.token_id)
 
 
 def _unauthorised(detail: str) -> HTTPException:
@@ -52,7 +100,18 @@ def _unauthorised(detail: str) -> HTTPException:
 
 
 def require(*roles: str) -> Callable[..., Principal]:
-    """A dependency admitting only ``roles``."""
+    """A dependency admitting only ``roles``.
+
+    Parameters
+    ----------
+    *roles : str
+        The roles admitted.
+
+    Returns
+    -------
+    Callable
+        An async dependency giving the caller's ``Principal``; 403 for another role.
+    """
 
     async def check(principal: Principal = Depends(authenticate)) -> Principal:  # noqa: B008
         if principal.role not in roles:
@@ -60,23 +119,3 @@ def require(*roles: str) -> Callable[..., Principal]:
         return principal
 
     return check
-
-
-def masked(value: Any, principal: Principal) -> Any:
-    """``value`` (a dict, list or scalar) with every sensitive field masked, unless the
-    principal may see full ID numbers."""
-    if principal.sees_full_ids:
-        return value
-    return _mask(value)
-
-
-def _mask(value: Any, key: str = "") -> Any:
-    if isinstance(value, dict):
-        if value.get("kind") == "account":  # a graph node keyed by its account number
-            return value | {"key": mask_id(value["key"]), "label": mask_id(value["label"])}
-        return {k: _mask(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_mask(item, key) for item in value]
-    if isinstance(value, str) and key.endswith(SENSITIVE_SUFFIXES):
-        return mask_id(value)
-    return value

@@ -4,7 +4,7 @@ and the JSON response of reads served from memory."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
@@ -16,38 +16,147 @@ from api.auth import Principal, require
 from api.reviews import DecisionError, Reviews
 from api.settings import ApiSettings
 from api.snapshot import Snapshot
-from api.tokens import TokenStore
+from api.tokens import TokenError, TokenStore
 from models.publish import json_value
 
 
 async def get_snapshot(request: Request) -> Snapshot:
+    """The published snapshot (``api.snapshot``), for the request.
+
+    Parameters
+    ----------
+    request : Request
+        The request.
+
+    Returns
+    -------
+    Snapshot
+        The app's part of the storage.
+    """
     return request.app.state.storage.snapshot
 
 
 async def get_reviews(request: Request) -> Reviews:
+    """The decisions and link labels (``api.reviews``), for the request.
+
+    Parameters
+    ----------
+    request : Request
+        The request.
+
+    Returns
+    -------
+    Reviews
+        The app's part of the storage.
+    """
     return request.app.state.storage.reviews
 
 
 async def get_tokens(request: Request) -> TokenStore:
+    """The bearer tokens (``api.tokens``), for the request.
+
+    Parameters
+    ----------
+    request : Request
+        The request.
+
+    Returns
+    -------
+    TokenStore
+        The app's part of the storage.
+    """
     return request.app.state.storage.tokens
 
 
 async def get_analysis(request: Request) -> Analysis:
+    """The analysts' what-if and triage (``api.analysis``), for the request.
+
+    Parameters
+    ----------
+    request : Request
+        The request.
+
+    Returns
+    -------
+    Analysis
+        The app's part of the storage.
+    """
     return request.app.state.storage.analysis
 
 
 async def get_settings(request: Request) -> ApiSettings:
+    """The server's settings, for the request.
+
+    Parameters
+    ----------
+    request : Request
+        The request.
+
+    Returns
+    -------
+    ApiSettings
+        The app's settings.
+    """
     return request.app.state.settings
 
 
-async def get_access_log(request: Request) -> AccessLog:
-    return request.app.state.access_log
+async def get_access_log(request: Request) -> AsyncIterator[AccessLog]:
+    """The access log, for the request: entries it records are committed before its response
+    is sent (``AccessLogDep`` ends with the route function, before the response).
+
+    Parameters
+    ----------
+    request : Request
+        The request.
+
+    Yields
+    ------
+    AccessLog
+        The app's access log.
+    """
+    async with request.app.state.access_log.durable() as access:
+        yield access
+
+
+async def score_lookup(request: Request, principal: ScoreReader) -> Principal:
+    """A score reader whose lookups this minute are within the limit (429 beyond it).
+
+    Parameters
+    ----------
+    request : Request
+        The request.
+    principal : Principal
+        The authenticated caller, a consumer or an auditor.
+
+    Returns
+    -------
+    Principal
+        The same caller; a 429 with ``Retry-After`` when over the per-minute limit.
+    """
+    retry_after = request.app.state.score_limiter.wait(principal.token_id or principal.name)
+    if retry_after:
+        raise HTTPException(
+            429, "查询过于频繁，请稍后再试 (too many score lookups)",
+            headers={"Retry-After": str(retry_after)},
+        )  # fmt: skip
+    return principal
 
 
 def json_response(body: Any) -> Response:
     """``body`` (or JSON text) as JSON: reads already hold the shape their
     ``response_model`` documents, so they skip its validation, which would cost more than
-    the read."""
+    the read.
+
+    Parameters
+    ----------
+    body : Any
+        The value to send, or text already in JSON.
+
+    Returns
+    -------
+    Response
+        An ``application/json`` response of it.
+    """
     text = (
         body if isinstance(body, str) else json.dumps(body, ensure_ascii=False, default=json_value)
     )
@@ -55,16 +164,54 @@ def json_response(body: Any) -> Response:
 
 
 # The HTTP answer to each kind of ``DecisionError``: the one place errors become HTTP.
-HTTP_STATUS = {"invalid": 422, "missing": 404, "conflict": 409}
+HTTP_STATUS = {
+    "invalid": 422,
+    "missing": 404,
+    "conflict": 409,
+    "stale": 412,
+    "forbidden": 403,
+    "busy": 429,
+}
 
 
 @contextmanager
 def answered() -> Iterator[None]:
-    """A ``DecisionError`` of the storage as the HTTP error of its kind."""
+    """A ``DecisionError`` or ``TokenError`` of the storage as the HTTP error of its kind
+    (``HTTP_STATUS``); a ``busy`` one (``api.analysis.BusyError``) with its ``Retry-After``
+    header.
+
+    Yields
+    ------
+    None
+        The block whose storage errors are answered.
+    """
     try:
         yield
-    except DecisionError as error:
-        raise HTTPException(HTTP_STATUS[error.kind], error.message) from error
+    except (DecisionError, TokenError) as error:
+        retry_after = getattr(error, "retry_after", None)  # busy: when to ask again
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
+        raise HTTPException(HTTP_STATUS[error.kind], error.message, headers=headers) from error
+
+
+def event_version(if_match: str | None) -> int | None:
+    """The case version an ``If-Match`` header names (an ``ETag`` of a case detail).
+
+    Parameters
+    ----------
+    if_match : str or None
+        The header as sent, e.g. ``"12"`` or ``W/"12"``.
+
+    Returns
+    -------
+    int or None
+        The event id, None when no header was sent; an unreadable header is a 412.
+    """
+    if if_match is None:
+        return None
+    text = if_match.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise HTTPException(412, f"If-Match 不是本案的版本号: {if_match[:40]}")
+    return int(text)
 
 
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
@@ -72,9 +219,10 @@ ReviewsDep = Annotated[Reviews, Depends(get_reviews)]
 TokensDep = Annotated[TokenStore, Depends(get_tokens)]
 AnalysisDep = Annotated[Analysis, Depends(get_analysis)]
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
-AccessLogDep = Annotated[AccessLog, Depends(get_access_log)]
+AccessLogDep = Annotated[AccessLog, Depends(get_access_log, scope="function")]
 Reviewer = Annotated[Principal, Depends(require("auditor", "analyst"))]
 Auditor = Annotated[Principal, Depends(require("auditor"))]
 ScoreReader = Annotated[Principal, Depends(require("consumer", "auditor"))]
+ScoreLookup = Annotated[Principal, Depends(score_lookup)]
 Analyst = Annotated[Principal, Depends(require("analyst", "auditor", "admin"))]
 Admin = Annotated[Principal, Depends(require("admin"))]

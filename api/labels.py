@@ -18,7 +18,14 @@ ID_STATUS_LABELS = {"valid": "有效", "upgraded": "15位已升级", "invalid": 
 
 
 def page_labels() -> dict[str, Any]:
-    """Every label the page shows, by what it labels."""
+    """Every label the page shows, by what it labels.
+
+    Returns
+    -------
+    dict
+        Registry names, column headers and kinds by registry, code labels by vocabulary,
+        ID-status, case-type and status labels, and the comparisons' descriptions.
+    """
     return {
         "registries": {name: registry.chinese for name, registry in REGISTRIES.items()},
         "columns": {name: {column.name: column.header for column in registry.columns}

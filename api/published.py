@@ -43,6 +43,21 @@ class CaseFilter:
     run_id: str | None = None  # the cases of one run, as that run raised them
 
     def admits(self, case: dict[str, Any], status: str) -> bool:
+        """Whether the case passes every condition set.
+
+        Parameters
+        ----------
+        case : dict
+            A published case.
+        status : str
+            Its current review status.
+
+        Returns
+        -------
+        bool
+            True when type, place, score range and status all match; a case resolved by
+            data passes only ``status="resolved"`` or a ``run_id`` filter.
+        """
         score = case["risk_score"] or 0.0
         return (
             all(self._equal(name, case) for name in ("case_type", "township", "village"))
@@ -73,8 +88,10 @@ class Published:
         by_run: list[dict[str, Any]],
         events: list[dict[str, Any]],
         persons: list[tuple[str, str, str | None]],
+        labels: list[dict[str, Any]],
     ) -> None:
         self.cases = {row["case_id"]: _case(row) for row in latest}
+        self.labels = labels
         self.runs: dict[str, list[dict[str, Any]]] = {}
         for row in by_run:
             self.runs.setdefault(row["run_id"], []).append(_case(row | {"resolved_run": None}))
@@ -83,7 +100,6 @@ class Published:
         for event in events:
             self.add_event(event)
         self.person_of_id = {id18: person_id for person_id, id18, _ in persons}
-        self.person_info = {person_id: (id18, name) for person_id, id18, name in persons}
         self.cases_of_person: dict[str, list[str]] = {}
         for case in self.cases.values():
             if not case["resolved"]:
@@ -98,14 +114,62 @@ class Published:
                 self.index[name].setdefault(case[name], set()).add(case["case_id"])
 
     def status(self, case_id: str) -> str:
+        """The case's review status: that of its latest event.
+
+        Parameters
+        ----------
+        case_id : str
+            The case.
+
+        Returns
+        -------
+        str
+            A key of ``STATUS_LABELS``; ``"open"`` when no decision was recorded.
+        """
         events = self.history.get(case_id)
         return events[-1]["to_status"] if events else "open"
 
+    def last_event_id(self, case_id: str) -> int:
+        """The id of the case's latest event, 0 for none: its version (``ETag``).
+
+        Parameters
+        ----------
+        case_id : str
+            The case.
+
+        Returns
+        -------
+        int
+            The event id, or 0.
+        """
+        events = self.history.get(case_id)
+        return events[-1]["event_id"] if events else 0
+
     def add_event(self, event: dict[str, Any]) -> None:
+        """Append a recorded event to its case's history, and drop the case's cached JSON.
+
+        Parameters
+        ----------
+        event : dict
+            The event as stored (``case_id``, ``event_id``, ``to_status`` and the rest).
+        """
         self.history.setdefault(event["case_id"], []).append(event)
         self._json.pop(event["case_id"], None)
 
     def summary(self, case: dict[str, Any]) -> dict[str, Any]:
+        """The case as lists show it.
+
+        Parameters
+        ----------
+        case : dict
+            A published case.
+
+        Returns
+        -------
+        dict
+            Its ``SUMMARY_FIELDS``, with ``status``, ``status_label`` and
+            ``resolved_by_data``.
+        """
         status = self.status(case["case_id"])
         return {name: case[name] for name in SUMMARY_FIELDS} | {
             "status": status, "status_label": STATUS_LABELS[status],
@@ -113,7 +177,19 @@ class Published:
         }  # fmt: skip
 
     def case(self, case_id: str) -> dict[str, Any] | None:
-        """The case's summary, records, evidence, detail and history (None if unknown)."""
+        """The case's summary, records, evidence, detail and history (None if unknown).
+
+        Parameters
+        ----------
+        case_id : str
+            The case.
+
+        Returns
+        -------
+        dict or None
+            The summary with ``records``, ``evidence``, ``rows``, ``links``, ``graph``,
+            ``history`` and ``resolution``; None for an unknown case.
+        """
         case = self.cases.get(case_id)
         if case is None:
             return None
@@ -122,10 +198,38 @@ class Published:
             "records": case["records"], "evidence": case["evidence"], "rows": detail["rows"],
             "links": detail["links"], "graph": detail["graph"],
             "history": list(self.history.get(case_id, [])),
+            "resolution": self._resolution(case),
         }  # fmt: skip
 
+    def _resolution(self, case: dict[str, Any]) -> dict[str, Any] | None:
+        """Why a case resolved by data went away: the run that no longer raised it, and the
+        reviewers' labels in force on its rows (which label, by whom); no label means the
+        data changed."""
+        if not case["resolved"]:
+            return None
+        rows = {row["unique_id"] for row in case["detail"]["rows"]}
+        in_force: dict[tuple[str, str], dict[str, Any]] = {}
+        for label in self.labels:
+            pair = (label["unique_id_l"], label["unique_id_r"])
+            if not label["pending"] and set(pair) <= rows:
+                in_force[pair] = label
+        labels = sorted(in_force.values(), key=lambda label: label["label_id"])
+        reason = "人员记录的标注改变了关联" if labels else "后续数据中已不再出现"
+        return {"run_id": case["resolved_run"], "reason": reason, "labels": labels}
+
     def case_json(self, case_id: str) -> str | None:
-        """``case`` as JSON text, kept until the case's next decision."""
+        """``case`` as JSON text, kept until the case's next decision.
+
+        Parameters
+        ----------
+        case_id : str
+            The case.
+
+        Returns
+        -------
+        str or None
+            The JSON text; None for an unknown case.
+        """
         if case_id not in self._json:
             found = self.case(case_id)
             if found is None:
@@ -136,6 +240,24 @@ class Published:
     def list_cases(
         self, where: CaseFilter, *, sort: str, offset: int, limit: int
     ) -> tuple[int, list[dict[str, Any]]]:
+        """One page of the cases a filter admits.
+
+        Parameters
+        ----------
+        where : CaseFilter
+            The conditions; with ``run_id``, that run's cases as it raised them.
+        sort : str
+            A key of ``SORT_KEYS``.
+        offset : int
+            How many admitted cases to skip.
+        limit : int
+            The most cases to return.
+
+        Returns
+        -------
+        tuple of (int, list of dict)
+            How many cases the filter admits, and the page's summaries.
+        """
         if where.run_id is not None:
             ordered = sorted(self.runs.get(where.run_id, []), key=SORT_KEYS[sort])
         else:
@@ -156,24 +278,41 @@ class Published:
         return sorted((self.cases[case_id] for case_id in chosen), key=SORT_KEYS[sort])
 
     def person(self, *, person_id: str | None = None, id18: str | None = None) -> dict | None:
-        """A person with their open cases' scores (None if the latest run does not know
-        them)."""
+        """A person with a published open case, and their open cases' scores.
+
+        Parameters
+        ----------
+        person_id : str, optional
+            The person's id.
+        id18 : str, optional
+            Their 18-digit ID number, when ``person_id`` is not given.
+
+        Returns
+        -------
+        dict or None
+            ``person_id``, ``risk_score`` (the highest of their cases') and ``cases`` (each
+            case's summary, highest score first); None for anyone without an open case,
+            so that nobody can list the county through it.
+        """
         person_id = person_id or self.person_of_id.get(id18 or "")
-        if person_id is None:
+        case_ids = self.cases_of_person.get(person_id or "", [])
+        if not case_ids:
             return None
-        case_ids = self.cases_of_person.get(person_id, [])
-        if person_id not in self.person_info and not case_ids:
-            return None
-        found_id, name = self.person_info.get(person_id, (None, None))
         cases = sorted((self.summary(self.cases[case_id]) for case_id in case_ids),
                        key=lambda case: -(case["risk_score"] or 0.0))  # fmt: skip
         scores = [case["risk_score"] for case in cases if case["risk_score"] is not None]
-        return {"person_id": person_id, "id_number": found_id, "name": name,
-                "risk_score": max(scores, default=None), "cases": cases}  # fmt: skip
+        return {"person_id": person_id, "risk_score": max(scores, default=None), "cases": cases}
 
     def overview(self) -> dict[str, Any]:
         """Open cases (not resolved by data): counts and amount at risk by case type and by
-        township, and counts by review status."""
+        township, and counts by review status.
+
+        Returns
+        -------
+        dict
+            ``cases``, ``amount_at_risk``, ``by_type``, ``by_township`` (each with its
+            ``by_type`` counts), ``by_status`` and ``resolved_by_data`` (a count).
+        """
         by_type: dict[str, dict[str, float]] = {}
         by_township: dict[str, dict[str, Any]] = {}
         by_status: dict[str, int] = dict.fromkeys(STATUS_LABELS, 0)
@@ -197,7 +336,20 @@ class Published:
                 "resolved_by_data": sum(case["resolved"] for case in self.cases.values())}  # fmt: skip
 
     def export(self, *, after: str | None, limit: int) -> tuple[int, list[dict[str, Any]]]:
-        """Open cases in case_id order, after ``after`` (keyset pagination)."""
+        """Open cases in case_id order, after ``after`` (keyset pagination).
+
+        Parameters
+        ----------
+        after : str or None
+            The last case_id of the previous page; None for the first page.
+        limit : int
+            The most cases to return.
+
+        Returns
+        -------
+        tuple of (int, list of dict)
+            How many open cases there are in all, and the page's summaries.
+        """
         open_cases = [case for case in self.ordered["case_id"] if not case["resolved"]]
         following = [case for case in open_cases if case["case_id"] > (after or "")]
         return len(open_cases), [self.summary(case) for case in following[:limit]]
@@ -205,7 +357,7 @@ class Published:
 
 def _case(row: dict[str, Any]) -> dict[str, Any]:
     return {name: row[name] for name in SUMMARY_FIELDS} | {
-        "resolved": row["resolved_run"] is not None,
+        "resolved": row["resolved_run"] is not None, "resolved_run": row["resolved_run"],
         "records": json.loads(row["records"]), "evidence": json.loads(row["evidence"]),
         "detail": json.loads(row["detail"]) if row.get("detail") else None,
     }  # fmt: skip

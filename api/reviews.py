@@ -16,7 +16,7 @@ from api.snapshot import EVENT_COLUMNS, Snapshot
 from api.store import Store
 from resolver.errors import DoudiError
 from resolver.labels import ensure_labels_table, labels_history, record_label
-from resolver.registries import PERSON_REGISTRIES
+from resolver.registries import PERSON_REGISTRIES, REGISTRIES
 
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS case_event_ids;
@@ -25,7 +25,10 @@ CREATE TABLE IF NOT EXISTS case_events (
     actor VARCHAR, role VARCHAR, recorded_at TIMESTAMP, from_status VARCHAR,
     to_status VARCHAR, note VARCHAR, reason VARCHAR
 );
+ALTER TABLE case_events ADD COLUMN IF NOT EXISTS kind VARCHAR DEFAULT 'decision';
 """
+# The ID statuses of a row trusted with its number (``resolver.persons``).
+TRUSTED_IDS = ("valid", "upgraded")
 # Where a case may go from each status (staying put records a note).
 TRANSITIONS = {
     "open": {"open", "in_review", "field_check"},
@@ -38,8 +41,10 @@ TRANSITIONS = {
 
 class DecisionError(DoudiError):
     """A decision that cannot be recorded, and why: ``kind`` is ``invalid`` (the request is
-    not one that can be recorded), ``missing`` (no such case) or ``conflict`` (the case is no
-    longer where the request expects it). Only ``api.deps`` turns it into an HTTP answer."""
+    not one that can be recorded), ``missing`` (no such case), ``conflict`` (the case is no
+    longer where the request expects it), ``stale`` (the case has an event the caller has not
+    seen) or ``forbidden`` (the caller's role may not record it). Only ``api.deps`` turns it
+    into an HTTP answer."""
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
@@ -58,10 +63,32 @@ class Reviews:
 
     def record_decision(
         self, case_id: str, *, actor: str, role: str, to_status: str, note: str | None,
-        reason: str | None, expected_status: str | None,
+        reason: str | None, expected_status: str | None, expected_event: int | None = None,
     ) -> dict[str, Any]:  # fmt: skip
         """Append a decision event after checking the case, the transition and the reason;
-        the in-memory snapshot follows."""
+        the in-memory snapshot follows.
+
+        Parameters
+        ----------
+        case_id : str
+            The case decided on.
+        actor, role : str
+            Who decides.
+        to_status : str
+            The status the case moves to (its own status: a note only).
+        note, reason : str or None
+            The reviewer's note; the reason, required when dismissing.
+        expected_status : str or None
+            The status the reviewer saw: a conflict if the case has moved since.
+        expected_event : int or None
+            The id of the last event the reviewer saw (``ETag``/``If-Match``; 0 for none):
+            stale if anyone has added an event since, a colleague's note included.
+
+        Returns
+        -------
+        dict
+            The stored event.
+        """
         if to_status == "dismissed" and not (reason or "").strip():
             raise DecisionError("invalid", "不属实须填写理由 (a dismissal needs a reason)")
         published = self.snapshot.published
@@ -69,41 +96,129 @@ class Reviews:
             if case_id not in published.cases:
                 raise DecisionError("missing", f"no case {case_id}")
             current = published.status(case_id)
+            if expected_event is not None and expected_event != published.last_event_id(case_id):
+                raise DecisionError("stale", "本案已有新的核查记录，请刷新后再提交 (stale)")
             if expected_status is not None and expected_status != current:
                 raise DecisionError("conflict", f"the case is now {current}, not {expected_status}")
             if to_status not in TRANSITIONS[current]:
                 raise DecisionError("conflict", f"a case cannot go from {current} to {to_status}")
-            event = self.store.rows(
-                "INSERT INTO case_events (case_id, actor, role, recorded_at, from_status, "
-                "to_status, note, reason) VALUES (?, ?, ?, now(), ?, ?, ?, ?) "
-                f"RETURNING {EVENT_COLUMNS}",
-                [case_id, actor, role, current, to_status, note, reason],
-            )[0]
-            published.add_event(event)
-            return event
+            return self._append_event(case_id, actor, role, to_status, note, reason)
+
+    def _append_event(
+        self, case_id: str, actor: str, role: str, to_status: str, note: str | None,
+        reason: str | None, kind: str = "decision",
+    ) -> dict[str, Any]:  # fmt: skip
+        """Store an event of the case (the caller holds the lock) and apply it to the
+        snapshot."""
+        published = self.snapshot.published
+        event = self.store.rows(
+            "INSERT INTO case_events (case_id, actor, role, recorded_at, from_status, "
+            "to_status, note, reason, kind) VALUES (?, ?, ?, now(), ?, ?, ?, ?, ?) "
+            f"RETURNING {EVENT_COLUMNS}",
+            [case_id, actor, role, published.status(case_id), to_status, note, reason, kind],
+        )[0]
+        published.add_event(event)
+        return event
 
     def record_link_label(
         self, case_id: str, *, left: str, right: str, same_person: bool, actor: str, role: str,
         note: str | None,
     ) -> dict[str, Any]:  # fmt: skip
         """Append a reviewer's label on two person rows of the case; the next run's linking
-        follows it."""
+        follows it, and the case's history shows it.
+
+        A label that would change how an open case's rows are linked (part the rows of one
+        person, or join two persons) needs an auditor: it can make the case go away. Parting
+        two rows that hold the same valid ID number needs a second auditor (four eyes): the
+        first label waits, and is in force once another auditor records the same.
+
+        Parameters
+        ----------
+        case_id : str
+            The case whose rows are labelled.
+        left, right : str
+            Two person rows of the case, as ``registry:record_id``.
+        same_person : bool
+            True: 同一人; False: 不是同一人.
+        actor, role : str
+            Who labels.
+        note : str or None
+            The reviewer's note.
+
+        Returns
+        -------
+        dict
+            The stored label (``pending`` while it waits for a second auditor).
+        """
         rows = self._person_rows(case_id)
         if left not in rows or right not in rows or left == right:
             raise DecisionError(
                 "invalid", "须为本案中两条不同的人员记录 (two person rows of this case)"
             )
+        case = self.snapshot.published.cases[case_id]
+        changes_case = (rows[left]["person_id"] == rows[right]["person_id"]) != same_person
+        if changes_case and not case["resolved"] and role != "auditor":
+            raise DecisionError(
+                "forbidden", "改变未结疑点中记录关联的标注须由审计员作出 (an auditor's label)"
+            )
+        four_eyes = not same_person and _same_valid_id(rows[left], rows[right])
         with self._decisions:
-            return record_label(self.store.cursor, left, right, same_person=same_person,
-                                actor=actor, role=role, case_id=case_id, note=note)  # fmt: skip
+            pending = four_eyes and not self._confirms(left, right, actor)
+            label = record_label(self.store.cursor, left, right, same_person=same_person,
+                                 actor=actor, role=role, case_id=case_id, note=note,
+                                 pending=pending)  # fmt: skip
+            self._append_event(case_id, actor, role, self.snapshot.published.status(case_id),
+                               _label_note(label, rows), None, kind="link_label")  # fmt: skip
+            return label
+
+    def _confirms(self, left: str, right: str, actor: str) -> bool:
+        """Whether a "not the same person" label by ``actor`` on the pair would be a second
+        auditor's: another auditor's label of that verdict waits on it."""
+        waiting = [label for label in labels_history(self.store.cursor, sorted({left, right}))
+                   if label["pending"] and not label["same_person"]]  # fmt: skip
+        if waiting and all(label["actor"] == actor for label in waiting):
+            raise DecisionError(
+                "conflict", "同一证号的两条记录拆分须由另一位审计员确认 (a second auditor)"
+            )
+        return bool(waiting)
 
     def link_labels(self, case_id: str) -> list[dict[str, Any]]:
-        """Every label on pairs of the case's person rows, oldest first."""
+        """Every label on pairs of the case's person rows, oldest first.
+
+        Parameters
+        ----------
+        case_id : str
+            The case.
+
+        Returns
+        -------
+        list of dict
+            The labels, pending ones included; a ``missing`` ``DecisionError`` for an
+            unknown case.
+        """
         return labels_history(self.store.cursor, sorted(self._person_rows(case_id)))
 
-    def _person_rows(self, case_id: str) -> set[str]:
+    def _person_rows(self, case_id: str) -> dict[str, dict[str, Any]]:
         case = self.snapshot.published.cases.get(case_id)
         if case is None:
             raise DecisionError("missing", f"no case {case_id}")
-        return {row["unique_id"] for row in case["detail"]["rows"]
+        return {row["unique_id"]: row for row in case["detail"]["rows"]
                 if row["registry"] in PERSON_REGISTRIES}  # fmt: skip
+
+
+def _same_valid_id(left: dict[str, Any], right: dict[str, Any]) -> bool:
+    return (
+        left.get("id_number_status") in TRUSTED_IDS
+        and right.get("id_number_status") in TRUSTED_IDS
+        and left.get("id_number") == right.get("id_number")
+    )
+
+
+def _label_note(label: dict[str, Any], rows: dict[str, dict[str, Any]]) -> str:
+    """The label as the case's history tells it."""
+    names = [f"{REGISTRIES[rows[uid]['registry']].chinese} {rows[uid]['record_id']}"
+             for uid in (label["unique_id_l"], label["unique_id_r"])]  # fmt: skip
+    verdict = "是同一人" if label["same_person"] else "不是同一人"
+    waiting = "（待另一位审计员确认后生效）" if label["pending"] else ""
+    note = f"：{label['note']}" if label["note"] else ""
+    return f"标注 #{label['label_id']}：{names[0]} 与 {names[1]} {verdict}{waiting}{note}"

@@ -45,6 +45,9 @@ class DecisionEvent(BaseModel):
     to_status: Status
     note: str | None
     reason: str | None
+    kind: Literal["decision", "link_label"] = Field(
+        description="a decision, or a label on two of the case's rows"
+    )
 
 
 class CaseDetail(CaseSummary):
@@ -54,6 +57,9 @@ class CaseDetail(CaseSummary):
     links: list[dict[str, Any]] = Field(description="identity links with per-comparison weights")
     graph: dict[str, Any] = Field(description="the household subgraph: nodes and edges")
     history: list[DecisionEvent]
+    resolution: Resolution | None = Field(
+        description="for a case resolved by data: the run, and the labels in force on its rows"
+    )
 
 
 class DecisionIn(BaseModel):
@@ -74,9 +80,9 @@ class CaseScore(BaseModel):
 
 
 class PersonScore(BaseModel):
+    """A person with a published open case: no name and no ID number."""
+
     person_id: str
-    id_number: str | None
-    name: str | None
     risk_score: float | None = Field(description="the highest score of the person's open cases")
     cases: list[CaseScore]
 
@@ -112,29 +118,45 @@ class RunDetail(RunSummary):
 
 
 class TokenIn(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=100, pattern=r"^\S(?:.*\S)?$",
+                      description="who the token is for (need not be unique)")  # fmt: skip
     role: Role
+    days: int = Field(default=90, ge=1, le=365, description="days until it expires")
+
+
+class TokenRenewIn(BaseModel):
+    days: int = Field(default=90, ge=1, le=365, description="days from now until it expires")
 
 
 class TokenOut(BaseModel):
+    token_id: str = Field(description="the token's id: to list, renew or revoke it")
     name: str
     role: Role
+    expires_at: datetime
     token: str = Field(description="shown once; only its hash is stored")
 
 
 class TokenInfo(BaseModel):
+    token_id: str
     name: str
     role: str
+    status: Literal["active", "expired", "revoked"]
     created_at: datetime
+    created_by: str | None = Field(description="who minted it: an admin's name (token id), or cli")
+    expires_at: datetime | None
     revoked_at: datetime | None
+    revoked_by: str | None
 
 
 class AccessEntry(BaseModel):
+    seq: int = Field(description="the entry's place in the hash chain, from 1")
     accessed_at: datetime
     actor: str
     role: str
     action: str
     target: str
+    token_id: str | None = Field(description="the actor's token, when there was one")
+    entry_hash: str = Field(description="sha256 of the previous entry's hash and this entry")
 
 
 class AccessLogPage(BaseModel):
@@ -167,10 +189,10 @@ class Me(BaseModel):
 
 
 class LinkLabelIn(BaseModel):
-    left: str = Field(description="a person row of the case, as registry:record_id")
-    right: str = Field(description="another person row of the case")
+    left: str = Field(max_length=200, description="a person row of the case, as registry:record_id")
+    right: str = Field(max_length=200, description="another person row of the case")
     same_person: bool = Field(description="true: 同一人; false: 不是同一人")
-    note: str | None = None
+    note: str | None = Field(default=None, max_length=2000)
 
 
 class LinkLabel(BaseModel):
@@ -183,6 +205,13 @@ class LinkLabel(BaseModel):
     recorded_at: datetime
     case_id: str | None
     note: str | None
+    pending: bool = Field(description="waits for a second auditor (not yet in force)")
+
+
+class Resolution(BaseModel):
+    run_id: str
+    reason: str
+    labels: list[LinkLabel]
 
 
 class WhatIfCount(BaseModel):
@@ -204,7 +233,7 @@ class WhatIfCase(BaseModel):
 
 class WhatIf(BaseModel):
     run_id: str = Field(description="the published run compared with (it is not changed)")
-    threshold: float
+    threshold: float = Field(description="the threshold answered: the one asked, to 0.01")
     current_threshold: float
     persons: int
     links: int

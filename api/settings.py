@@ -8,9 +8,12 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class ApiSettings:
-    """``db_path``: the run's DuckDB file; ``access_log_flush_seconds``: how long an access
-    is held in memory before it is written (the log is flushed on shutdown too)."""
+    """``db_path``: the run's DuckDB file; ``max_page_size``: the most items one page of a list holds; ``max_body_bytes``: the
+    largest request body read (a larger one is refused with 413 before it is read, and
+    before the caller is authenticated); ``score_lookups_per_minute``: the score lookups (by
+    person or ID number) one token may make in any minute."""
 
     db_path: Path
-    access_log_flush_seconds: float = 0.5
     max_page_size: int = 500
+    max_body_bytes: int = 1_000_000
+    score_lookups_per_minute: int = 120

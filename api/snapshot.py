@@ -10,8 +10,11 @@ from typing import Any
 from api.published import Published
 from api.store import Store
 from models.publish import ensure_schema as ensure_publish_schema
+from resolver.labels import labels_history
 
-EVENT_COLUMNS = "event_id, case_id, actor, role, recorded_at, from_status, to_status, note, reason"
+EVENT_COLUMNS = (
+    "event_id, case_id, actor, role, recorded_at, from_status, to_status, note, reason, kind"
+)
 
 
 class Snapshot:
@@ -38,20 +41,47 @@ class Snapshot:
         persons = self.store.cursor.execute(
             "SELECT person_id, id18, name FROM published_persons"
         ).fetchall()  # fmt: skip
-        return Published(latest, by_run, events, persons)
+        labels = labels_history(self.store.cursor, None)
+        return Published(latest, by_run, events, persons, labels)
 
     def latest_run(self) -> str | None:
+        """The run published last.
+
+        Returns
+        -------
+        str or None
+            Its run_id (latest ``finished_at``); None before any run is published.
+        """
         found = self.store.rows(
             "SELECT run_id FROM runs WHERE status = 'published' ORDER BY finished_at DESC LIMIT 1"
         )
         return found[0]["run_id"] if found else None
 
     def runs(self) -> list[dict[str, Any]]:
+        """Every run, latest started first.
+
+        Returns
+        -------
+        list of dict
+            Each run's id, status, times, data directory, policy and ``counts`` (JSON text).
+        """
         return self.store.rows(
             "SELECT run_id, status, started_at, finished_at, data_dir, policy_name, "
             "policy_version, counts FROM runs ORDER BY started_at DESC"
         )
 
     def run(self, run_id: str) -> dict[str, Any] | None:
+        """One run, with all its columns.
+
+        Parameters
+        ----------
+        run_id : str
+            The run.
+
+        Returns
+        -------
+        dict or None
+            Its row of ``runs``; None for an unknown run.
+        """
         found = self.store.rows("SELECT * FROM runs WHERE run_id = ?", [run_id])
         return found[0] if found else None

@@ -34,11 +34,24 @@ class Storage:
         self.analysis = Analysis(self.store, self.snapshot)
 
     def close(self) -> None:
+        """Close the file."""
         self.store.close()
 
 
 @contextmanager
 def opened(db_path: Path) -> Iterator[Storage]:
+    """The storage of a file, closed when the block ends.
+
+    Parameters
+    ----------
+    db_path : Path
+        The run's DuckDB file.
+
+    Yields
+    ------
+    Storage
+        The file's storage.
+    """
     storage = Storage(db_path)
     try:
         yield storage
@@ -47,4 +60,16 @@ def opened(db_path: Path) -> Iterator[Storage]:
 
 
 def loads(value: str | None) -> Any:
+    """A JSON column's value, decoded.
+
+    Parameters
+    ----------
+    value : str or None
+        The JSON text.
+
+    Returns
+    -------
+    Any
+        The decoded value; None for None or empty text.
+    """
     return json.loads(value) if value else None

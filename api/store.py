@@ -20,6 +20,7 @@ class Store:
         self._local = threading.local()
 
     def close(self) -> None:
+        """Close the connection, and with it every cursor."""
         self.con.close()
 
     @property
@@ -31,11 +32,32 @@ class Store:
         return cursor
 
     def rows(self, sql: str, params: list | None = None) -> list[dict[str, Any]]:
+        """A query's rows as dicts, on this thread's cursor.
+
+        Parameters
+        ----------
+        sql : str
+            The query.
+        params : list, optional
+            Its parameters.
+
+        Returns
+        -------
+        list of dict
+            Each row, by column name.
+        """
         result = self.cursor.execute(sql, params or [])
         names = [column[0] for column in result.description]
         return [dict(zip(names, values, strict=True)) for values in result.fetchall()]
 
     def execute_script(self, script: str) -> None:
+        """Run each statement of a script, on the connection.
+
+        Parameters
+        ----------
+        script : str
+            Statements separated by ``;`` (so none may contain one in a literal).
+        """
         for statement in script.split(";"):
             if statement.strip():
                 self.con.execute(statement)

@@ -51,12 +51,34 @@ class IdNumber:
 
 
 def check_char(first17: str) -> str:
-    """The GB 11643 check character of the first 17 digits."""
+    """The GB 11643 check character of the first 17 digits.
+
+    Parameters
+    ----------
+    first17 : str
+        The first 17 digits of an ID number.
+
+    Returns
+    -------
+    str
+        The check character: a digit or ``X``.
+    """
     return CHECK_CHARS[sum(map(mul, map(int, first17), WEIGHTS)) % 11]
 
 
 def upgrade_15(old: str) -> str:
-    """The 18-digit form of a 15-digit ID (issued to people born in the 1900s)."""
+    """The 18-digit form of a 15-digit ID (issued to people born in the 1900s).
+
+    Parameters
+    ----------
+    old : str
+        A 15-digit ID number.
+
+    Returns
+    -------
+    str
+        The 18-character ID: ``19`` inserted before the birth year, a check character added.
+    """
     first17 = old[:6] + "19" + old[6:]
     return first17 + check_char(first17)
 
@@ -65,7 +87,18 @@ def clean_text(raw: str) -> str:
     """Trim, full-width to half-width, drop spreadsheet quoting and inner spaces, upper-case.
 
     Repeated until nothing changes, since NFKC can itself expose a space (``´`` becomes a
-    space and an accent), so that cleaning twice gives what cleaning once gave."""
+    space and an accent), so that cleaning twice gives what cleaning once gave.
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    str
+        The cleaned text (empty if nothing is left).
+    """
     if raw.isascii() and raw.isalnum():
         return raw.upper()
     text = raw
@@ -77,7 +110,18 @@ def clean_text(raw: str) -> str:
 
 
 def parse_id(raw: str | None) -> IdNumber:
-    """Clean and classify one raw ID value; never raises."""
+    """Clean and classify one raw ID value; never raises.
+
+    Parameters
+    ----------
+    raw : str | None
+        The ID as written in a file, or None.
+
+    Returns
+    -------
+    IdNumber
+        The cleaned value with its status, problem, and the birth date and gender when usable.
+    """
     text = clean_text(raw or "")
     if not text:
         return IdNumber(None, "blank")
@@ -130,7 +174,18 @@ _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 def clean_valid_ids(values: list[str]) -> np.ndarray:
     """Which values are already clean, valid 18-character IDs — what ``parse_id`` would
-    return unchanged with status ``valid`` — checked as arrays (most of a column is)."""
+    return unchanged with status ``valid`` — checked as arrays (most of a column is).
+
+    Parameters
+    ----------
+    values : list[str]
+        A column's raw ID texts.
+
+    Returns
+    -------
+    np.ndarray
+        One bool per value: True where it is a clean, valid 18-character ID.
+    """
     shaped = np.array([len(v) == 18 and v.isascii() and v[:17].isdigit() for v in values],
                       dtype=bool)  # fmt: skip
     positions = np.flatnonzero(shaped)
@@ -154,9 +209,37 @@ def clean_valid_ids(values: list[str]) -> np.ndarray:
 
 
 def mask_id(value: str | None) -> str:
-    """An ID for people who may not see it: region code and last four, ``532326********1234``."""
+    """An ID for people who may not see it: the region code, and what follows the birth
+    date of an 18-digit number (its last four), ``532326********1234``.
+
+    From 15 characters on, every character from the 7th to the 14th is hidden: the eight
+    birth-date digits of an 18-digit number, the birth date and two sequence digits of a
+    15-digit one, and whatever a mangled number holds there. A shorter value (a damaged
+    number such as ``5.32326E+17``) shows its region and last four.
+
+    Parameters
+    ----------
+    value : str | None
+        An ID number (or a certificate or account number), or None.
+
+    Returns
+    -------
+    str
+        The masked text; all stars if it has ten characters or fewer, empty if there is none.
+
+    Examples
+    --------
+    >>> mask_id("532326199001011235")
+    '532326********1235'
+    >>> mask_id("532326900101123")
+    '532326********3'
+    >>> mask_id("5.32326E+17")
+    '5.3232*E+17'
+    """
     if not value:
         return ""
     if len(value) <= 10:
         return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    if len(value) < 15:
+        return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    return value[:6] + "*" * 8 + value[14:]

@@ -3,14 +3,18 @@ across next month's drop.
 
 Each row carries a fingerprint of its normalised values. A new cluster inherits the id that
 most of its unchanged rows had before; when several clusters claim one old id (a person
-split), the cluster with the most of its rows keeps it. Everyone else gets a fresh id derived
-from the cluster's first row, so a first run on the same data always gives the same ids.
+split), the cluster with the most of its rows keeps it. Everyone else gets a fresh id: a keyed
+hash of the cluster's first row, with a secret drawn once and kept in the run's database
+(``person_id_key``). Record ids are often sequential, so without the key anyone could derive
+a person's id from a record id and look them up; with it, ids stay stable in one database
+but cannot be guessed.
 The work is one SQL query over every row, so a county of a million rows takes seconds.
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 
 import duckdb
 import pyarrow as pa
@@ -19,6 +23,7 @@ from resolver.db import table_names
 
 PREFIX = "P"
 HISTORY = "person_id_history"
+KEY = "person_id_key"
 
 
 def assign_person_ids(con: duckdb.DuckDBPyConnection, clusters: str) -> pa.Table:
@@ -26,6 +31,22 @@ def assign_person_ids(con: duckdb.DuckDBPyConnection, clusters: str) -> pa.Table
     cluster, fingerprint), given the previous run's table ``person_id_history`` (unique_id,
     fingerprint, person_id), which is created empty when missing.
 
+    Complexity: O(R log R) for R rows (hash joins and two window sorts in DuckDB).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The connection holding both tables.
+    clusters : str
+        Name of the table of rows with their cluster and fingerprint.
+
+    Returns
+    -------
+    pa.Table
+        unique_id and person_id of every row, ordered by unique_id.
+
+    Examples
+    --------
     >>> con = duckdb.connect()
     >>> _ = con.execute("CREATE TABLE c AS SELECT * FROM (VALUES ('a', 'a', 'x'), "
     ...                 "('b', 'a', 'y')) t(unique_id, cluster, fingerprint)")
@@ -33,14 +54,13 @@ def assign_person_ids(con: duckdb.DuckDBPyConnection, clusters: str) -> pa.Table
     ...                 "'x' AS fingerprint, 'P1' AS person_id")
     >>> assign_person_ids(con, "c").to_pydict()["person_id"]
     ['P1', 'P1']
-
-    Complexity: O(R log R) for R rows (hash joins and two window sorts in DuckDB).
     """
     if HISTORY not in table_names(con):  # checked first: a read-only file can re-cluster
         con.execute(
             f"CREATE TABLE {HISTORY} "
             "(unique_id VARCHAR PRIMARY KEY, fingerprint VARCHAR, person_id VARCHAR)"
         )
+    key = _person_id_key(con)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _cluster_ids AS
@@ -59,12 +79,14 @@ def assign_person_ids(con: duckdb.DuckDBPyConnection, clusters: str) -> pa.Table
             QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY n DESC, cluster) = 1
         )
         SELECT c.cluster, w.person_id,
-               '{PREFIX}' || upper(substr(sha1(min(c.unique_id) || '#0'), 1, 10)) AS fresh
+               '{PREFIX}' || upper(substr(sha256($key || min(c.unique_id) || '#0'), 1, 10))
+               AS fresh
         FROM {clusters} c LEFT JOIN winner w USING (cluster)
         GROUP BY ALL
-        """
+        """,
+        {"key": key},
     )
-    _settle_fresh_ids(con, clusters)
+    _settle_fresh_ids(con, clusters, key)
     ids = con.sql(
         f"SELECT c.unique_id, coalesce(i.person_id, i.fresh) AS person_id "
         f"FROM {clusters} c JOIN _cluster_ids i USING (cluster) ORDER BY c.unique_id"
@@ -73,7 +95,7 @@ def assign_person_ids(con: duckdb.DuckDBPyConnection, clusters: str) -> pa.Table
     return ids
 
 
-def _settle_fresh_ids(con: duckdb.DuckDBPyConnection, clusters: str) -> None:
+def _settle_fresh_ids(con: duckdb.DuckDBPyConnection, clusters: str, key: str) -> None:
     """A fresh id already taken (by an old person or an earlier cluster) is salted again,
     in cluster order; with ten hex digits this almost never happens."""
     clashes = con.execute(
@@ -99,16 +121,23 @@ def _settle_fresh_ids(con: duckdb.DuckDBPyConnection, clusters: str) -> None:
         first_row = con.execute(
             f"SELECT min(unique_id) FROM {clusters} WHERE cluster = ?", [cluster]
         ).fetchall()[0][0]
-        salted = _salted_id(first_row, taken)
+        salted = _salted_id(first_row, taken, key)
         taken.add(salted)
         con.execute("UPDATE _cluster_ids SET fresh = ? WHERE cluster = ?", [salted, cluster])
 
 
-def _salted_id(first_row: str, taken: set[str]) -> str:
+def _salted_id(first_row: str, taken: set[str], key: str) -> str:
     salt = 1
     while True:
-        digest = hashlib.sha1(f"{first_row}#{salt}".encode()).hexdigest()[:10].upper()
+        digest = hashlib.sha256(f"{key}{first_row}#{salt}".encode()).hexdigest()[:10].upper()
         candidate = f"{PREFIX}{digest}"
         if candidate not in taken:
             return candidate
         salt += 1
+
+
+def _person_id_key(con: duckdb.DuckDBPyConnection) -> str:
+    """The database's secret for fresh ids, drawn on first use and kept (never shown)."""
+    if KEY not in table_names(con):
+        con.execute(f"CREATE TABLE {KEY} AS SELECT ?::VARCHAR AS secret", [secrets.token_hex(32)])
+    return con.execute(f"SELECT secret FROM {KEY}").fetchall()[0][0]

@@ -3,7 +3,8 @@
 Labels live in the run's DuckDB file, table ``link_labels``, append-only. A label names its
 two rows by ``registry:record_id``, which stays the same across re-runs and next month's
 drop, and no run drops or rewrites the table: a label is never lost. The latest label of a
-pair is the one in force.
+pair is the one in force; a ``pending`` label (one reviewer's, waiting for a second) is kept
+but not in force.
 
 Linking reads the labels in force (``resolver.link``): a pair labelled the same person is
 linked whatever its score (unless the rows hold two different IDs or one household), a pair
@@ -28,15 +29,26 @@ CREATE TABLE IF NOT EXISTS link_labels (
     label_id BIGINT DEFAULT nextval('link_label_ids') PRIMARY KEY, unique_id_l VARCHAR,
     unique_id_r VARCHAR, same_person BOOLEAN, actor VARCHAR, role VARCHAR,
     recorded_at TIMESTAMP, case_id VARCHAR, note VARCHAR
-)
+);
+ALTER TABLE link_labels ADD COLUMN IF NOT EXISTS pending BOOLEAN DEFAULT false
 """
-COLUMNS = "label_id, unique_id_l, unique_id_r, same_person, actor, role, recorded_at, case_id, note"
+COLUMNS = (
+    "label_id, unique_id_l, unique_id_r, same_person, actor, role, recorded_at, case_id, note, "
+    "pending"
+)
 LABELS_SCHEMA = pa.schema(
     [("unique_id_l", pa.string()), ("unique_id_r", pa.string()), ("same_person", pa.bool_())]
 )
 
 
 def ensure_labels_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the ``link_labels`` table and its id sequence if they do not exist yet.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+    """
     for statement in SCHEMA.split(";"):
         if statement.strip():
             con.execute(statement)
@@ -44,30 +56,82 @@ def ensure_labels_table(con: duckdb.DuckDBPyConnection) -> None:
 
 def record_label(
     con: duckdb.DuckDBPyConnection, left: str, right: str, *, same_person: bool, actor: str,
-    role: str, case_id: str | None = None, note: str | None = None,
+    role: str, case_id: str | None = None, note: str | None = None, pending: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
     """Append a label on the rows ``left`` and ``right`` (``registry:record_id``, in either
-    order); returns the stored label."""
+    order); returns the stored label.
+
+    The table must exist (``ensure_labels_table``).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+    left : str
+        One row, as ``registry:record_id``.
+    right : str
+        The other row, as ``registry:record_id``.
+    same_person : bool
+        True for "the same person", False for "not the same person".
+    actor : str
+        Who labelled the pair.
+    role : str
+        The labeller's role.
+    case_id : str | None
+        The case the label was made from, if any.
+    note : str | None
+        The reviewer's note, if any.
+    pending : bool
+        True for a label that waits for a second reviewer: it is kept, but not in force.
+
+    Returns
+    -------
+    dict[str, Any]
+        The stored row, column name to value (its two rows in sorted order).
+
+    Raises
+    ------
+    DoudiError
+        If ``left`` and ``right`` are the same row.
+    """
     if left == right:
         raise DoudiError("a link label needs two different rows")
     first, second = sorted((left, right))
     result = con.execute(
         "INSERT INTO link_labels (unique_id_l, unique_id_r, same_person, actor, role, "
-        f"recorded_at, case_id, note) VALUES (?, ?, ?, ?, ?, now(), ?, ?) RETURNING {COLUMNS}",
-        [first, second, same_person, actor, role, case_id, note],
+        f"recorded_at, case_id, note, pending) VALUES (?, ?, ?, ?, ?, now(), ?, ?, ?) "
+        f"RETURNING {COLUMNS}",
+        [first, second, same_person, actor, role, case_id, note, pending],
     )
     names = [column[0] for column in result.description]
     return dict(zip(names, result.fetchone(), strict=True))
 
 
-def labels_history(con: duckdb.DuckDBPyConnection, unique_ids: list[str]) -> list[dict[str, Any]]:
-    """Every label on pairs of the given rows, oldest first."""
+def labels_history(
+    con: duckdb.DuckDBPyConnection, unique_ids: list[str] | None
+) -> list[dict[str, Any]]:
+    """Every label on pairs of the given rows (of all rows for None), oldest first.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+    unique_ids : list[str] or None
+        Rows as ``registry:record_id``; a label counts when both its rows are among them.
+        None: every label.
+
+    Returns
+    -------
+    list[dict[str, Any]]
+        Each label as column name to value; empty when there is no labels table.
+    """
     if "link_labels" not in table_names(con):
         return []
     result = con.execute(
-        f"SELECT {COLUMNS} FROM link_labels WHERE list_contains(?, unique_id_l) "
-        "AND list_contains(?, unique_id_r) ORDER BY label_id",
-        [unique_ids, unique_ids],
+        f"SELECT {COLUMNS} FROM link_labels WHERE $ids IS NULL OR "
+        "(list_contains($ids, unique_id_l) AND list_contains($ids, unique_id_r)) "
+        "ORDER BY label_id",
+        {"ids": unique_ids},
     )
     names = [column[0] for column in result.description]
     return [dict(zip(names, values, strict=True)) for values in result.fetchall()]
@@ -75,12 +139,24 @@ def labels_history(con: duckdb.DuckDBPyConnection, unique_ids: list[str]) -> lis
 
 def current_labels(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """The label in force on each labelled pair: ``unique_id_l``, ``unique_id_r``,
-    ``same_person`` (empty when nobody has labelled anything)."""
+    ``same_person`` (empty when nobody has labelled anything). Pending labels are not.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+
+    Returns
+    -------
+    pa.Table
+        One row per labelled pair (``LABELS_SCHEMA``), the latest label of each.
+    """
     if "link_labels" not in table_names(con):
         return LABELS_SCHEMA.empty_table()
+    ensure_labels_table(con)  # a file of an earlier version gains the pending column
     return (
         con.sql(
-            "SELECT unique_id_l, unique_id_r, same_person FROM link_labels "
+            "SELECT unique_id_l, unique_id_r, same_person FROM link_labels WHERE NOT pending "
             "QUALIFY row_number() OVER (PARTITION BY unique_id_l, unique_id_r "
             "ORDER BY label_id DESC) = 1 ORDER BY ALL"
         )
@@ -91,7 +167,18 @@ def current_labels(con: duckdb.DuckDBPyConnection) -> pa.Table:
 
 def splink_labels(labels: pa.Table) -> pa.Table:
     """Labels in force as Splink's labels table: ``clerical_match_score`` 1 for the same
-    person, 0 for not."""
+    person, 0 for not.
+
+    Parameters
+    ----------
+    labels : pa.Table
+        Labels in force, as ``current_labels`` gives them.
+
+    Returns
+    -------
+    pa.Table
+        ``unique_id_l``, ``unique_id_r`` and ``clerical_match_score``.
+    """
     score = pc.cast(labels["same_person"], pa.int32())
     return labels.select(["unique_id_l", "unique_id_r"]).append_column(
         "clerical_match_score", score

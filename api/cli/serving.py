@@ -1,15 +1,18 @@
-"""Serving: ``serve``, ``export`` and ``token``. The review server's modules (FastAPI,
-uvicorn, the ledgers' openpyxl) are imported inside the commands that need them, so that
-``doudi run`` starts without them."""
+"""Serving: ``serve``, ``export``, ``token`` (bearer tokens) and ``audit`` (the access log's
+hash chain). The review server's modules (FastAPI, uvicorn, the ledgers' openpyxl) are
+imported inside the commands that need them, so that ``doudi run`` starts without them."""
 
 from __future__ import annotations
 
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from api.cli.base import DbOption, app, console, errors_reported
+from api.cli.base import DbOption, app, console, err_console, errors_reported
 from models.case_types import CASE_LABELS
 from resolver.errors import DoudiError
 
@@ -19,6 +22,9 @@ def serve(
     db: DbOption = Path("doudi.duckdb"),
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    score_lookups_per_minute: Annotated[
+        int, typer.Option(min=1, help="每个令牌每分钟可查询风险评分的次数。")
+    ] = 120,
 ) -> None:
     """Serve the review API (docs at /docs) on the run's DuckDB file."""
     import uvicorn
@@ -29,7 +35,9 @@ def serve(
     with errors_reported():
         if not db.is_file():
             raise DoudiError(f"no database {db}: run `doudi run` first")
-        application = create_app(ApiSettings(db_path=db))
+        application = create_app(
+            ApiSettings(db_path=db, score_lookups_per_minute=score_lookups_per_minute)
+        )
         console.print(f"审核页面: http://{host}:{port}/    接口文档: http://{host}:{port}/docs "
                       f"（数据库 {db}）")  # fmt: skip
         uvicorn.run(application, host=host, port=port, log_level="warning")
@@ -47,16 +55,46 @@ def export(
     with errors_reported(), opened(db) as storage:
         out.mkdir(parents=True, exist_ok=True)
         for case_type, label in CASE_LABELS.items():
-            content = ledger_workbook(storage.snapshot.published, case_type, mask_ids=False)
+            content = ledger_workbook(storage.snapshot.published, case_type, masked=False)
             (out / f"{label}摸排台账.xlsx").write_bytes(content)
         (out / "汇总表.xlsx").write_bytes(summary_workbook(storage.snapshot.published))
     console.print(f"已写出 {len(CASE_LABELS) + 1} 个台账文件到 {out}")
 
 
 token_app = typer.Typer(help="Bearer tokens of the review API.")
+audit_app = typer.Typer(help="访问日志：核验哈希链。")
 
 
 app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
+TokenIdArgument = Annotated[str, typer.Argument(help="令牌编号（doudi token list 可查）。")]
+DaysOption = Annotated[int, typer.Option(min=1, max=365, help="有效天数。")]
+
+
+@contextmanager
+def _token_store(db: Path) -> Iterator:
+    """The tokens and the access log of ``db`` (an existing file), opened for one command."""
+    from api.store import Store
+    from api.tokens import TokenStore
+
+    if not db.is_file():
+        raise DoudiError(f"没有数据库 {db}：请先运行 `doudi run`")
+    store = Store(db)
+    try:
+        yield TokenStore(store)
+    finally:
+        store.close()
+
+
+def _cli_actor():
+    """The command line as the actor of a token change: ``cli:<OS user>``."""
+    from api.tokens import Actor
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name in this environment
+        return Actor("cli", "cli")
+    return Actor(f"cli:{user}", "cli")
 
 
 @token_app.command("create")
@@ -64,14 +102,72 @@ def token_create(
     role: Annotated[str, typer.Option(help="auditor, analyst, consumer or admin.")],
     name: Annotated[str, typer.Option(help="Who the token is for.")],
     db: DbOption = Path("doudi.duckdb"),
+    days: DaysOption = 90,
 ) -> None:
     """Mint a token and print it once (only its hash is stored)."""
-    from api.storage import opened
-    from api.tokens import ROLES
+    with errors_reported(), _token_store(db) as tokens:
+        minted = tokens.mint(name=name, role=role, by=_cli_actor(), days=days)
+    print(minted["token"])
+    err_console.print(f"令牌编号 {minted['token_id']}：{minted['name']}（{minted['role']}），"
+                      f"有效期至 {minted['expires_at']:%Y-%m-%d %H:%M}", highlight=False)  # fmt: skip
 
-    with errors_reported():
-        if role not in ROLES:
-            raise DoudiError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
-        with opened(db) as storage:
-            token = storage.tokens.create(name=name, role=role)
-    print(token)
+
+@token_app.command("list")
+def token_list(db: DbOption = Path("doudi.duckdb")) -> None:
+    """列出全部令牌：编号、持有人、角色、状态、由谁创建和吊销。"""
+    from rich.table import Table
+
+    with errors_reported(), _token_store(db) as tokens:
+        listed = tokens.listed()
+    table = Table(title=f"访问令牌（{len(listed)} 个）")
+    for column in ("编号", "名称", "角色", "状态", "创建时间", "创建人", "到期时间", "吊销时间",
+                   "吊销人"):  # fmt: skip
+        table.add_column(column)
+    for token in listed:
+        table.add_row(token["token_id"], token["name"], token["role"], STATUS[token["status"]],
+                      _when(token["created_at"]), token["created_by"] or "",
+                      _when(token["expires_at"]), _when(token["revoked_at"]),
+                      token["revoked_by"] or "")  # fmt: skip
+    console.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: TokenIdArgument, db: DbOption = Path("doudi.duckdb")) -> None:
+    """按编号吊销一个令牌（最后一个有效的管理员令牌不能吊销）。"""
+    with errors_reported(), _token_store(db) as tokens:
+        revoked = tokens.revoke(token_id, by=_cli_actor())
+    console.print(f"已吊销令牌 {token_id}：{revoked['name']}（{revoked['role']}）",
+                  highlight=False)  # fmt: skip
+
+
+@token_app.command("renew")
+def token_renew(
+    token_id: TokenIdArgument, db: DbOption = Path("doudi.duckdb"), days: DaysOption = 90
+) -> None:
+    """按编号为令牌续期：自现在起的天数（已过期的也可续期，已吊销的不能）。"""
+    with errors_reported(), _token_store(db) as tokens:
+        renewed = tokens.renew(token_id, by=_cli_actor(), days=days)
+    console.print(f"令牌 {token_id}（{renewed['name']}）已续期至 "
+                  f"{renewed['expires_at']:%Y-%m-%d %H:%M}", highlight=False)  # fmt: skip
+
+
+@audit_app.command("verify")
+def audit_verify(db: DbOption = Path("doudi.duckdb")) -> None:
+    """核验访问日志的哈希链：每条都接在前一条之后、内容未被改动。被改动时以非零状态退出。"""
+    with errors_reported(), _token_store(db) as tokens:
+        check = tokens.verify_access_log()
+    if check.ok:
+        console.print(f"访问日志完好：共 {check.count} 条，哈希链无断点。末条序号 {check.head_seq}，"
+                      f"末条哈希 {check.head_hash}（可另行记下：末尾若被删去，只有对照它才能发现）",
+                      highlight=False)  # fmt: skip
+        return
+    err_console.print(f"[bold red]访问日志被改动[/]：序号 {check.broken_seq} 处断链——{check.problem}。"
+                      f"此前 {check.count} 条完好。", highlight=False)  # fmt: skip
+    raise typer.Exit(1)
+
+
+STATUS = {"active": "有效", "expired": "已过期", "revoked": "已吊销"}
+
+
+def _when(value) -> str:
+    return f"{value:%Y-%m-%d %H:%M}" if value else ""

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Header, HTTPException, Query, status
 
-from api.auth import masked
 from api.deps import (
     AccessLogDep,
     Auditor,
@@ -20,8 +19,10 @@ from api.deps import (
     SettingsDep,
     SnapshotDep,
     answered,
+    event_version,
     json_response,
 )
+from api.masking import masked
 from api.published import SORT_KEYS, CaseFilter
 from api.schemas import (
     CaseDetail,
@@ -70,35 +71,52 @@ async def case_detail(
     case_id: str, snapshot: SnapshotDep, access: AccessLogDep, principal: Reviewer
 ) -> Any:
     """A case with its evidence, the rows of every registry involved, the identity links and
-    the household subgraph, and its decision history. Every read is logged."""
+    the household subgraph, its history, and for a case resolved by data why. Every read is
+    logged. The ``ETag`` is the case's latest event: send it back as ``If-Match`` with a
+    decision, so that any event recorded meanwhile (a colleague's note too) is a 412."""
     if case_id not in snapshot.published.cases:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no case {case_id}")
     access.record(principal.name, principal.role, "read_case", case_id)
     if principal.sees_full_ids:
-        return json_response(snapshot.published.case_json(case_id))
-    return json_response(masked(snapshot.published.case(case_id), principal))
+        response = json_response(snapshot.published.case_json(case_id))
+    else:
+        response = json_response(masked(snapshot.published.case(case_id), principal))
+    response.headers["ETag"] = f'"{snapshot.published.last_event_id(case_id)}"'
+    return response
 
 
 @router.get("/{case_id}/history", response_model=list[DecisionEvent])
-async def case_history(case_id: str, snapshot: SnapshotDep, _: Reviewer) -> Any:
-    """Every decision event of the case, oldest first (append-only)."""
+async def case_history(
+    case_id: str, snapshot: SnapshotDep, access: AccessLogDep, principal: Reviewer
+) -> Any:
+    """Every event of the case, oldest first (append-only): decisions, and labels on its
+    rows. Every read is logged."""
     if case_id not in snapshot.published.cases:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no case {case_id}")
-    return json_response(snapshot.published.history.get(case_id, []))
+    access.record(principal.name, principal.role, "read_history", case_id)
+    return json_response(masked(snapshot.published.history.get(case_id, []), principal))
 
 
 @router.post(
     "/{case_id}/decisions", response_model=DecisionEvent, status_code=status.HTTP_201_CREATED
 )
 def record_decision(
-    case_id: str, decision: DecisionIn, reviews: ReviewsDep, principal: Auditor
+    case_id: str,
+    decision: DecisionIn,
+    reviews: ReviewsDep,
+    principal: Auditor,
+    if_match: Annotated[
+        str | None, Header(description="the case's ETag as read: 412 if it has changed")
+    ] = None,
 ) -> dict[str, Any]:
     """Move the case to a status (or stay, to add a note). 不属实 needs a reason; a stale
-    ``expected_status`` or a transition the workflow does not allow is a 409."""
+    ``expected_status`` or a transition the workflow does not allow is a 409, a stale
+    ``If-Match`` a 412."""
     with answered():
         return reviews.record_decision(
             case_id, actor=principal.name, role=principal.role, to_status=decision.to_status,
             note=decision.note, reason=decision.reason, expected_status=decision.expected_status,
+            expected_event=event_version(if_match),
         )  # fmt: skip
 
 
@@ -109,8 +127,11 @@ def label_link(
     case_id: str, label: LinkLabelIn, reviews: ReviewsDep, principal: Reviewer
 ) -> dict[str, Any]:
     """Say whether two person rows of the case are the same person (同一人) or not
-    (不是同一人). Labels are kept across re-runs; the next run links or separates the rows
-    accordingly, and enough of them re-estimate the matching model."""
+    (不是同一人). Labels are kept across re-runs and shown in the case's history; the next
+    run links or separates the rows accordingly, and enough of them re-estimate the matching
+    model. A label that would change how an open case's rows are linked needs an auditor
+    (403 otherwise); parting two rows with the same valid ID number waits for a second
+    auditor (``pending`` until then)."""
     with answered():
         return reviews.record_link_label(
             case_id, left=label.left, right=label.right, same_person=label.same_person,
@@ -119,7 +140,11 @@ def label_link(
 
 
 @router.get("/{case_id}/link-labels", response_model=list[LinkLabel])
-def link_labels(case_id: str, reviews: ReviewsDep, _: Reviewer) -> list[dict[str, Any]]:
-    """Every label on pairs of the case's person rows, oldest first."""
+def link_labels(
+    case_id: str, reviews: ReviewsDep, access: AccessLogDep, principal: Reviewer
+) -> list[dict[str, Any]]:
+    """Every label on pairs of the case's person rows, oldest first. Every read is logged."""
     with answered():
-        return reviews.link_labels(case_id)
+        found = reviews.link_labels(case_id)
+    access.record(principal.name, principal.role, "read_link_labels", case_id)
+    return masked(found, principal)

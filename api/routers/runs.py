@@ -1,7 +1,10 @@
-"""Runs: what each run read, the settings and policy it used, its counts and data quality."""
+"""Runs: what each run read, the settings and policy it used, its counts and data quality.
+Files are named as the drop names them (the drop folder's name, each file's path inside it):
+the server's own paths are not shown."""
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
@@ -15,7 +18,14 @@ JSON_COLUMNS = ("counts", "inputs", "settings", "policy", "quality")
 
 
 def _decoded(row: dict[str, Any]) -> dict[str, Any]:
-    return row | {key: loads(row[key]) for key in JSON_COLUMNS if key in row}
+    decoded = row | {key: loads(row[key]) for key in JSON_COLUMNS if key in row}
+    if row.get("data_dir"):
+        drop = PurePath(row["data_dir"])
+        decoded["data_dir"] = drop.name
+        for item in decoded.get("inputs") or []:
+            path = PurePath(item["path"])
+            item["path"] = str(path.relative_to(drop) if path.is_relative_to(drop) else path.name)
+    return decoded
 
 
 @router.get("", response_model=list[RunSummary])

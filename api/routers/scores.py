@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
 
-from api.auth import mask_id, masked
-from api.deps import AccessLogDep, ScoreReader, SettingsDep, SnapshotDep, json_response
+from api.deps import AccessLogDep, ScoreLookup, ScoreReader, SettingsDep, SnapshotDep, json_response
+from api.masking import mask_id
 from api.schemas import CaseScore, PersonScore, ScoreExport
 
 router = APIRouter(prefix="/api/scores", tags=["scores"])
@@ -17,16 +17,25 @@ EXPORT_FIELDS = (*CASE_SCORE_FIELDS, "amount_at_risk", "person_ids", "run_id")
 
 def _person(found: dict[str, Any] | None) -> dict[str, Any]:
     if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such person in the published run")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "该人员没有已发布的疑点 (no published case)")
     cases = [{key: case[key] for key in CASE_SCORE_FIELDS} for case in found["cases"]]
-    return found | {"cases": cases}
+    return {"person_id": found["person_id"], "risk_score": found["risk_score"], "cases": cases}
 
 
 @router.get("/persons/{person_id}", response_model=PersonScore)
-async def person_score(person_id: str, snapshot: SnapshotDep, principal: ScoreReader) -> Any:
-    """A person's open cases and the highest of their scores."""
-    return json_response(masked(_person(snapshot.published.person(person_id=person_id)),
-                                principal))  # fmt: skip
+async def person_score(
+    person_id: Annotated[str, Path(max_length=64)],
+    snapshot: SnapshotDep,
+    access: AccessLogDep,
+    principal: ScoreLookup,
+) -> Any:
+    """The open cases of a person with a published case, and the highest of their scores
+    (404 for anyone else). No name, no ID number; every lookup is logged, and lookups per
+    token are rate-limited (429 with ``Retry-After``)."""
+    found = snapshot.published.person(person_id=person_id)
+    access.record(principal.name, principal.role, "score_by_person",
+                  f"{person_id} {'有疑点' if found else '无疑点'}")  # fmt: skip
+    return json_response(_person(found))
 
 
 @router.get("/id-numbers/{id_number}", response_model=PersonScore)
@@ -34,12 +43,15 @@ async def score_by_id_number(
     id_number: Annotated[str, Path(min_length=15, max_length=18)],
     snapshot: SnapshotDep,
     access: AccessLogDep,
-    principal: ScoreReader,
+    principal: ScoreLookup,
 ) -> Any:
-    """The same, looked up by an 18-digit ID number. Every lookup is logged (masked)."""
-    access.record(principal.name, principal.role, "score_by_id_number", mask_id(id_number))
+    """The same, looked up by an 18-digit ID number. Every lookup is logged with the
+    person it resolved to (the number itself masked)."""
     found = snapshot.published.person(id18=id_number.strip().upper())
-    return json_response(masked(_person(found), principal))
+    resolved = found["person_id"] if found else "无疑点"
+    access.record(principal.name, principal.role, "score_by_id_number",
+                  f"{mask_id(id_number)} -> {resolved}")  # fmt: skip
+    return json_response(_person(found))
 
 
 @router.get("/cases/{case_id}", response_model=CaseScore)

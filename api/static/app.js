@@ -203,7 +203,8 @@ function householdSvg(graph) {
 function labelLine(link, labels) {
   const [l, r] = [link.left, link.right].sort();
   const latest = labels.filter(x => x.unique_id_l === l && x.unique_id_r === r).pop();
-  const shown = latest ? `<span class="status label">已标注：${latest.same_person ? "同一人" : "不是同一人"}（${esc(latest.actor)}）</span>` : "";
+  const waiting = latest?.pending ? "，待另一位审计员确认后生效" : "";
+  const shown = latest ? `<span class="status label">已标注：${latest.same_person ? "同一人" : "不是同一人"}（${esc(latest.actor)}${waiting}）</span>` : "";
   return `<div class="chips label-line" data-left="${esc(link.left)}" data-right="${esc(link.right)}">${shown}
     <button type="button" data-same="true">标为同一人</button><button type="button" data-same="false">标为不是同一人</button>
     <span class="muted">标注在重新运行后保留，并用于下次关联。</span></div>`;
@@ -226,6 +227,12 @@ function linkBars(links, rows, labels) {
   }).join("");
 }
 
+function resolutionNote(resolution) {
+  if (!resolution) return "";
+  const labels = resolution.labels.map(l => `<li>标注 #${l.label_id}：${esc(l.unique_id_l)} 与 ${esc(l.unique_id_r)} ${l.same_person ? "是同一人" : "不是同一人"}（${esc(l.actor)}，${esc(l.recorded_at.replace("T", " ").slice(0, 19))}）</li>`).join("");
+  return `<section id="resolution"><h3>数据消除原因</h3><p>运行 ${esc(resolution.run_id)}：${esc(resolution.reason)}</p>${labels ? `<ol>${labels}</ol>` : ""}</section>`;
+}
+
 function decisionForm(detail) {
   if (state.me.role !== "auditor") return `<p class="muted">您的角色只能查看，不能记录核查结论。</p>`;
   const moves = MOVES[detail.status] || [];
@@ -240,7 +247,7 @@ async function showCase(caseId) {
   const detail = await api(`/api/cases/${caseId}`);
   const labels = ["auditor", "analyst"].includes(state.me.role) ? await api(`/api/cases/${caseId}/link-labels`) : null;
   const history = detail.history.map(e => `<li><b>${esc(e.actor)}</b> ${esc(e.recorded_at.replace("T", " ").slice(0, 19))}：
-    ${statusTag(e.from_status)} → ${statusTag(e.to_status)}${e.note ? `<br>${esc(e.note)}` : ""}${e.reason ? `<br>理由：${esc(e.reason)}` : ""}</li>`).join("");
+    ${e.kind === "link_label" ? "身份标注" : `${statusTag(e.from_status)} → ${statusTag(e.to_status)}`}${e.note ? `<br>${esc(e.note)}` : ""}${e.reason ? `<br>理由：${esc(e.reason)}` : ""}</li>`).join("");
   main.innerHTML = `<p><a href="#/queue">← 返回队列</a></p>
     <section><h2>${esc(caseLabel(detail.case_type))} · <span class="score ${scoreClass(detail.risk_score)}">风险评分 ${detail.risk_score.toFixed(2)}</span>
       · ${statusTag(detail.status)} ${detail.resolved_by_data ? '<span class="muted">（后续数据中已不再出现）</span>' : ""}</h2>
@@ -250,6 +257,7 @@ async function showCase(caseId) {
     </div><div>
       <section><h3>核查结论</h3>${decisionForm(detail)}</section>
       <section><h3>核查记录</h3>${history ? `<ol class="history">${history}</ol>` : '<p class="muted">尚无记录</p>'}</section>
+      ${resolutionNote(detail.resolution)}
     </div></div>
     <section><h3>各登记库记录对照</h3><div class="scroll">${comparisonTable(detail.rows)}</div></section>
     <section><h3>家庭关系图</h3>${householdSvg(detail.graph)}</section>
@@ -273,7 +281,8 @@ async function showCase(caseId) {
     const body = { to_status: event.submitter.dataset.to, expected_status: detail.status,
       note: data.get("note") || null, reason: data.get("reason") || null };
     try {
-      await api(`/api/cases/${caseId}/decisions`, { method: "POST", body: JSON.stringify(body) });
+      const version = detail.history.length ? detail.history[detail.history.length - 1].event_id : 0;
+      await api(`/api/cases/${caseId}/decisions`, { method: "POST", body: JSON.stringify(body), headers: { "If-Match": `"${version}"` } });
       showCase(caseId);
     } catch (error) {
       document.getElementById("decide-error").textContent = `未能保存：${error.message}`;

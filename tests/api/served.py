@@ -16,15 +16,16 @@ from api.loadtest import free_port, wait_until_up
 class Server:
     """``doudi serve`` in a child process."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, *options: str) -> None:
         self.db = db
+        self.options = options
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
         command = [sys.executable, "-m", "api", "serve", "--db", str(self.db),
-                   "--port", str(self.port)]  # fmt: skip
+                   "--port", str(self.port), *self.options]  # fmt: skip
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
         wait_until_up(f"{self.url}/api/health", timeout=60)
 

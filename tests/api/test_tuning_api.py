@@ -13,15 +13,18 @@ RUN_THRESHOLD = LinkSettings().threshold
 
 def _death_case_and_link(http):
     """A deceased_paid case resting on one death notice, and one of its links between the
-    notice and another row."""
+    notice and another row with the same valid ID number."""
     cases = http.get("/api/cases", params={"case_type": "deceased_paid", "limit": 500}).json()
     for summary in cases["items"]:
         detail = http.get(f"/api/cases/{summary['case_id']}").json()
         if sum(row["registry"] == "deaths" for row in detail["rows"]) != 1:
             continue
+        ids = {row["unique_id"]: row for row in detail["rows"]
+               if row.get("id_number_status") == "valid"}  # fmt: skip
         for link in detail["links"]:
             ends = (link["left"], link["right"])
-            if sum(end.startswith("deaths:") for end in ends) == 1:
+            if (sum(end.startswith("deaths:") for end in ends) == 1 and set(ends) <= set(ids)
+                    and ids[ends[0]]["id_number"] == ids[ends[1]]["id_number"]):  # fmt: skip
                 return detail, ends
     raise AssertionError("no death case with a link to its death notice")
 
@@ -42,33 +45,59 @@ def test_what_if_at_the_runs_own_threshold_changes_nothing(county):
         assert http.get("/api/what-if", params={"threshold": 0.9}).status_code == 403
 
 
-def test_a_not_the_same_person_label_drops_the_case_now_in_what_if_and_after_a_rerun(county):
+def test_a_label_parting_an_open_case_needs_two_auditors_and_the_case_says_why_it_went(county):
+    """The issue's attack: an analyst labels the rows of a deceased_paid case "not the same
+    person" so that the next run drops it. An analyst may not; two rows with one valid ID
+    need two auditors; and the case, once resolved, names the label and who made it."""
     with client(county, "auditor") as http:
         case, (left, right) = _death_case_and_link(http)
-        path = f"/api/cases/{case['case_id']}/link-labels"
+    path = f"/api/cases/{case['case_id']}/link-labels"
+    with client(county, "analyst") as http:
+        refused = http.post(path, json={"left": left, "right": right, "same_person": False})
+        assert refused.status_code == 403 and "审计员" in refused.json()["detail"]
+        agreeing = http.post(path, json={"left": left, "right": right, "same_person": True})
+        assert agreeing.status_code == 201 and agreeing.json()["pending"] is False
+    with client(county, "auditor") as http:
         outsider = http.post(path, json={"left": left, "right": "hukou:nobody",
                                          "same_person": False})  # fmt: skip
         assert outsider.status_code == 422
-        label = http.post(path, json={"left": right, "right": left, "same_person": False,
+        first = http.post(path, json={"left": right, "right": left, "same_person": False,
                                       "note": "死亡人员与低保对象出生日期不同"})  # fmt: skip
-        assert label.status_code == 201
-        stored = label.json()
+        assert first.status_code == 201
+        stored = first.json()
         assert (stored["unique_id_l"], stored["unique_id_r"]) == tuple(sorted((left, right)))
-        assert stored["actor"] == "auditor-1" and stored["same_person"] is False
+        assert stored["actor"] == "auditor-1" and stored["pending"] is True
+        again = http.post(path, json={"left": left, "right": right, "same_person": False})
+        assert again.status_code == 409
+    with client(county, "analyst") as http:
+        found = http.get("/api/what-if", params={"threshold": RUN_THRESHOLD}).json()
+        assert case["case_id"] not in {item["case_id"] for item in found["disappear"]}
+    with client(county, "auditor2") as http:
+        second = http.post(path, json={"left": left, "right": right, "same_person": False})
+        assert second.status_code == 201 and second.json()["pending"] is False
     with client(county, "analyst") as http:
         found = http.get("/api/what-if", params={"threshold": RUN_THRESHOLD}).json()
         assert case["case_id"] in {item["case_id"] for item in found["disappear"]}
         # the published run is not touched by a what-if
-        assert http.get(f"/api/cases/{case['case_id']}").json()["resolved_by_data"] is False
+        detail = http.get(f"/api/cases/{case['case_id']}").json()
+        assert detail["resolved_by_data"] is False and detail["resolution"] is None
+        assert [e["actor"] for e in detail["history"] if e["kind"] == "link_label"] == [
+            "analyst-1", "auditor-1", "审计员乙"]  # fmt: skip
     county["server"].stop()
-    second = run_pipeline(county["drop"], county["out"] / "labelled", policy=load_policy(),
-                          settings=LinkSettings(), db_path=county["db"])  # fmt: skip
+    rerun = run_pipeline(county["drop"], county["out"] / "labelled", policy=load_policy(),
+                         settings=LinkSettings(), db_path=county["db"])  # fmt: skip
     county["server"].start()
     with client(county, "auditor") as http:
-        assert http.get("/api/health").json()["published_run"] == second.run_id
-        labels = http.get(f"/api/cases/{case['case_id']}/link-labels").json()
-        assert [item["label_id"] for item in labels] == [stored["label_id"]]
-        assert http.get(f"/api/cases/{case['case_id']}").json()["resolved_by_data"] is True
+        assert http.get("/api/health").json()["published_run"] == rerun.run_id
+        labels = http.get(path).json()
+        assert [item["label_id"] for item in labels][-2:] == [stored["label_id"],
+                                                              second.json()["label_id"]]  # fmt: skip
+        detail = http.get(f"/api/cases/{case['case_id']}").json()
+        assert detail["resolved_by_data"] is True
+        assert detail["resolution"]["run_id"] == rerun.run_id
+        [why] = detail["resolution"]["labels"]
+        assert (why["actor"], why["same_person"]) == ("审计员乙", False)
+        assert any("待另一位审计员确认" in (e["note"] or "") for e in detail["history"])
 
 
 def test_triage_waits_for_enough_decisions_then_learns_from_them(county):

@@ -83,8 +83,12 @@ def test_a_zeroed_tail_is_compatible_with_its_id():
     assert not compatible_ids("532326199001011235", "532326199001011243")
 
 
-def _person_ids(clusters: dict[str, str], fingerprints: dict[str, str], history: dict) -> dict:
+def _person_ids(
+    clusters: dict[str, str], fingerprints: dict[str, str], history: dict, key: str = "k1"
+) -> dict:
+    """The ids ``assign_person_ids`` gives, in a database whose secret is ``key``."""
     con = duckdb.connect()
+    con.execute("CREATE TABLE person_id_key AS SELECT ? AS secret", [key])
     rows = pa.table({"unique_id": list(clusters), "cluster": list(clusters.values()),
                      "fingerprint": [fingerprints[uid] for uid in clusters]})  # fmt: skip
     old = pa.table({"unique_id": pa.array(list(history), pa.string()),
@@ -107,6 +111,17 @@ def test_person_ids_are_kept_for_unchanged_rows_and_fresh_for_new_people():
         {"a": "a", "b": "a", "c": "c", "d": "c"}, {"a": "1", "b": "9", "c": "3", "d": "4"}, history
     )
     assert again == {"a": first["a"], "b": first["a"], "c": first["c"], "d": first["c"]}
+
+
+def test_fresh_ids_cannot_be_derived_from_record_ids_without_the_databases_secret():
+    clusters, fingerprints = {"a": "a", "c": "c"}, {"a": "1", "c": "3"}
+    keyed = _person_ids(clusters, fingerprints, {}, key="k1")
+    assert not set(keyed.values()) & set(_person_ids(clusters, fingerprints, {}, key="k2").values())
+    con = duckdb.connect()
+    con.register("rows", pa.table({"unique_id": ["a"], "cluster": ["a"], "fingerprint": ["1"]}))
+    drawn = assign_person_ids(con, "rows")["person_id"][0].as_py()
+    [(secret,)] = con.execute("SELECT secret FROM person_id_key").fetchall()
+    assert len(secret) == 64 and drawn == assign_person_ids(con, "rows")["person_id"][0].as_py()
 
 
 def test_a_split_person_keeps_its_id_on_the_larger_part():
