@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import AnalysisDep, Analyst, answered
+from api.deps import AccessLogDep, AnalysisDep, Analyst, answered
 from api.labels import CASE_LABELS
 from api.masking import masked
 from api.schemas import Triage, WhatIf
@@ -26,6 +26,7 @@ def what_if(
         Query(gt=0, le=1, description="a proposed match threshold, rounded to 0.01 (0.934 → 0.93)"),
     ],
     analysis: AnalysisDep,
+    access: AccessLogDep,
     principal: Analyst,
     limit: Limit = 100,
 ) -> dict[str, Any]:
@@ -35,9 +36,13 @@ def what_if(
     call for a threshold re-clusters and re-detects (seconds on a large county); the last 8
     answers are kept, so asking again is immediate. One what-if or triage is computed at a
     time: while one runs, a call that needs another computation gets 429 with
-    ``Retry-After`` (an estimate in seconds)."""
+    ``Retry-After`` (an estimate in seconds). Every answer is logged (its evidence may name
+    people)."""
     with answered():
         found = analysis.what_if(threshold)
+    access.record(
+        principal.name, principal.role, "what_if", f"threshold={found.proposal.threshold}"
+    )
     appear = [{"case_id": case.case_id, "case_type": case.case_type,
                "risk_score": case.risk_score, "amount_at_risk": case.amount_at_risk,
                "evidence": case.as_contract()["evidence"]}

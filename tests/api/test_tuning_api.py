@@ -43,6 +43,10 @@ def test_what_if_at_the_runs_own_threshold_changes_nothing(county):
         assert too_low.status_code == 422 and "0.5" in too_low.json()["detail"]
     with client(county, "consumer") as http:
         assert http.get("/api/what-if", params={"threshold": 0.9}).status_code == 403
+    with client(county, "admin") as http:
+        entries = http.get("/api/access-log", params={"limit": 500}).json()["items"]
+    assert ("analyst-1", "what_if", f"threshold={RUN_THRESHOLD}") in {
+        (e["actor"], e["action"], e["target"]) for e in entries}  # fmt: skip
 
 
 def test_a_label_parting_an_open_case_needs_two_auditors_and_the_case_says_why_it_went(county):
