@@ -2,9 +2,13 @@
 and the township summary (汇总表), as XLSX built from the published cases.
 
 The columns are those of the county 摸排台账 form, then Doudi's own (case type, risk score,
-amount at risk, review status, case id). For a person found outside the rosters (a missed
-severely disabled person, a key-group member not covered) the form's 通过排查拟纳入救助 and
-未纳入原因 come from the reviewer's decision.
+amount at risk, review status, case id). 目前享受救助类型 takes the form's values (低保, 特困,
+临时救助, 无) from the person's roster rows active on the run's as-of day (``as_of`` of the
+case's detail; the day of export for a case published before it was kept): a row counts when
+the member is covered (是否保障对象 是) and has no 退出日期 or one on or after that day — a
+member on a case but not covered is not 低保, and a 退出日期 still to come is active. For a
+person found outside the rosters (a missed severely disabled person, a key-group member not
+covered) the form's 通过排查拟纳入救助 and 未纳入原因 come from the reviewer's decision.
 
 Every text is written as a text cell, never as a formula: a registry value or a reviewer's
 reason such as ``=HYPERLINK("http://x/?"&E3,"详情")`` would otherwise be live in the clerk's
@@ -19,6 +23,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
@@ -113,7 +118,7 @@ def _ledger_row(published: Published, case: dict[str, Any]) -> list:
         code_label("relation", _first(row.get("relation") for row in mine)),
         code_label("health", _first(row.get("health") for row in mine)),
         poverty.get("poverty_cause"), _monthly_income(assistance, poverty),
-        _programs(assistance), _first(row.get("phone") for row in mine),
+        _programs(assistance, _as_of(case)), _first(row.get("phone") for row in mine),
         *_inclusion(case["case_type"], status, decided),
         CASE_LABELS[case["case_type"]], round(case["risk_score"] or 0.0, 4),
         case["amount_at_risk"], STATUS_LABELS[status], case["case_id"],
@@ -131,10 +136,35 @@ def _monthly_income(assistance: list[dict], poverty: dict) -> float | None:
     return round(monthly, 2) if monthly is not None else None
 
 
-def _programs(assistance: list[dict]) -> str:
-    active = sorted({code_label("program", row.get("program")) or "救助" for row in assistance
-                     if row.get("end_date") is None})  # fmt: skip
-    return "、".join(active) or "未享受"
+# The form's 目前享受救助类型, by program code, in the form's order; 无 when none is active.
+# (The roster's vocabulary, ``resolver.normalize``, reads no 临时救助 program yet: the value
+# appears once it does.) A covered, active row whose program could not be read is 类型不明,
+# not 无: the data-quality list names the cell.
+FORM_PROGRAMS = {"dibao": "低保", "tekun": "特困", "temporary": "临时救助"}
+NO_PROGRAM, UNKNOWN_PROGRAM = "无", "类型不明"
+
+
+def _as_of(case: dict[str, Any]) -> date:
+    """The day the run judged "active" on (the day of export for an older case)."""
+    as_of = (case.get("detail") or {}).get("as_of")
+    return date.fromisoformat(as_of) if as_of else date.today()
+
+
+def _programs(assistance: list[dict], as_of: date) -> str:
+    """目前享受救助类型: the programs of the covered rows active on ``as_of``, or 无."""
+    active = {row.get("program") for row in assistance if _active(row, as_of)}
+    labels = [label for code, label in FORM_PROGRAMS.items() if code in active]
+    if active - set(FORM_PROGRAMS):
+        labels.append(UNKNOWN_PROGRAM)
+    return "、".join(labels) or NO_PROGRAM
+
+
+def _active(row: dict, as_of: date) -> bool:
+    """A covered roster row not ended before ``as_of`` (a 退出日期 to come is still active)."""
+    if row.get("covered") != "yes":
+        return False
+    end = row.get("end_date")
+    return not end or date.fromisoformat(str(end)[:10]) >= as_of
 
 
 def _inclusion(case_type: str, status: str, events: list[dict]) -> tuple[str, str]:

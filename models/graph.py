@@ -11,7 +11,7 @@ and ``basis``: that link's strongest comparisons in words.
 |---|---|---|
 | person | person_id | name, id18 |
 | hukou_family | hukou_no (only families with a member in another registry) | |
-| case | case_no | program, dibao_class, payments (month -> [(record_id, amount)]) |
+| case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]) |
 | poverty_household | poverty_hh_no | |
 | death | record_id | death_date, source, id18 |
 | disability | record_id | disability_type, level, issue_date |
@@ -21,7 +21,7 @@ and ``basis``: that link's strongest comparisons in words.
 | edge kind | between | attributes (besides registry, record_id, probability) |
 |---|---|---|
 | member_of | person - hukou_family | relation |
-| enrolled_in | person - case | covered, start, end, dibao_class (the member's own), health, income_month, income_since (the optional column 收入核定日期), relation, household_size, id18 |
+| enrolled_in | person - case | covered, start, end, dibao_class (the member's own), health, income_month, income_since (the optional column 收入核定日期), area (the optional column 城乡属性, else 城市/农村 in the program as written; None when unknown), relation, household_size, id18 |
 | in_poverty_household | person - poverty_household | status, labor, health, income_year, dibao_marked (the optional column 扶贫低保户: True, False or None) |
 | reported_dead | person - death | |
 | possibly_dead | person - death | candidates: how many persons the notice may be (a notice linked to no one, matched by some below the threshold or ambiguously) |
@@ -46,7 +46,7 @@ import networkx as nx
 from models.amounts import ledger_amounts
 from resolver.db import table_names
 from resolver.memory import collector_paused
-from resolver.normalize import parse_date
+from resolver.normalize import parse_date, urban_or_rural
 from resolver.outputs import (
     RESOLVED,
     accepted_links,
@@ -55,7 +55,7 @@ from resolver.outputs import (
     record_persons,
     trusted_ids,
 )
-from resolver.registries import DIBAO_MARK_HEADERS, INCOME_DATE_HEADERS
+from resolver.registries import AREA_HEADERS, DIBAO_MARK_HEADERS, INCOME_DATE_HEADERS
 
 Node = tuple[str, str]
 
@@ -251,22 +251,27 @@ def _add_assistance(graph, con) -> None:
         "t.name, t.case_no, t.program, t.dibao_class, t.household_size, "
         "t.covered, t.start_date, t.end_date, t.health, t.income_per_capita::DOUBLE, "
         "t.relation, t.phone, t.address, t.bank_account, "
-        + _extra("raw_assistance", INCOME_DATE_HEADERS),
+        + _extra("raw_assistance", INCOME_DATE_HEADERS) + ", "
+        + _extra("raw_assistance", AREA_HEADERS) + ", "
+        + _raw("raw_assistance", "r.program"),
     )  # fmt: skip
     for (person_id, record_id, id18, probability, basis, name, case_no, program, dibao_class,
          household_size, covered, start, end, health, income, relation, phone, address, account,
-         income_date) in rows:  # fmt: skip
+         income_date, area_marker, program_written) in rows:  # fmt: skip
         attached = (probability, basis)
         node = _person_node(graph, person_id, name, id18)
         case = ("case", case_no)
+        area = urban_or_rural(area_marker, program_written)
         if case not in graph:
             graph.add_node(case, kind="case", program=program, dibao_class=dibao_class,
-                           payments=defaultdict(list))  # fmt: skip
+                           area=area, payments=defaultdict(list))  # fmt: skip
+        elif graph.nodes[case]["area"] is None:
+            graph.nodes[case]["area"] = area
         _edge(graph, "assistance", record_id, attached, node, case, "enrolled_in",
               covered=covered == "yes", start=start, end=end, dibao_class=dibao_class,
               health=health,
               income_month=income, relation=relation, program=program,
-              household_size=household_size, id18=id18,
+              household_size=household_size, id18=id18, area=area,
               income_since=parse_date(income_date) if income_date else None)  # fmt: skip
         _shared(graph, node, "phone", phone, case, record_id, attached)
         _shared(graph, node, "address", address, case, record_id, attached)
@@ -277,9 +282,13 @@ def _add_assistance(graph, con) -> None:
 
 def _extra(raw_table: str, headers: tuple[str, ...]) -> str:
     """SQL for the first of ``headers`` the raw row carries among its unlisted columns."""
-    values = ", ".join(f"r.extra['{header}']" for header in headers)
+    return _raw(raw_table, "coalesce(" + ", ".join(f"r.extra['{h}']" for h in headers) + ")")
+
+
+def _raw(raw_table: str, expression: str) -> str:
+    """SQL for ``expression`` of the raw row (``r``) a normalised row (``t``) was read from."""
     return (
-        f"(SELECT coalesce({values}) FROM {raw_table} r "
+        f"(SELECT {expression} FROM {raw_table} r "
         "WHERE r.source_no = t.source_no AND r.row_no = t.row_no)"
     )
 

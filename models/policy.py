@@ -17,6 +17,8 @@ from pathlib import Path
 from resolver.errors import DoudiError
 
 POLICY_DIR = Path(__file__).parent / "policies"
+# The areas a roster case is in (城乡属性: ``resolver.normalize.urban_or_rural``).
+AREAS = ("rural", "urban")
 # Fields that describe the policy rather than set a rule.
 DESCRIPTIVE = ("name", "version", "source", "sources", "defaults")
 RULE_LABELS = {
@@ -32,6 +34,7 @@ RULE_LABELS = {
     "bc_min_covered": "B、C类低保最少保障人数",
     "key_groups": "需排查是否纳入保障的重点人群",
     "roster_comparison": "低保、特困名册与建档立卡台账逐户比对",
+    "roster_comparison_areas": "与建档立卡台账比对的救助对象（城市、农村）",
     "monthly_amounts": "各保障类别的月标准（元）",
 }
 
@@ -60,8 +63,10 @@ class Policy:
     """Fewest members a B or C class 低保 case of a larger household must cover (None: no
     rule)."""
     key_groups: tuple[str, ...]
-    """Groups of the poverty registry to check for coverage (``not_lifted``, ``zero_labor``,
-    ``lifted_below_standard``, ``monitored``, ``marginal``); none: no check."""
+    """Groups of the poverty registry to check for coverage (``not_lifted``, ``relapsed``,
+    ``zero_labor``, ``lifted_below_standard``, ``monitored``, ``marginal``); none: no check.
+    A 返贫 (``relapsed``) household is poor again: where ``not_lifted`` is listed and
+    ``relapsed`` is not, it counts as ``not_lifted``."""
     roster_comparison: bool
     """Compare the 低保/特困 roster with the 建档立卡 registry household by household
     (沙坡头): roster households outside the registry, and registry households marked
@@ -70,6 +75,10 @@ class Policy:
     """The monthly amount of each class (``A``, ``B``, ``C``, ``tekun``) from the month it took
     effect (``{"A": {"2025-01": 455}}``); a class it does not set is inferred from the
     payment ledger (``models.amounts``)."""
+    roster_comparison_areas: tuple[str, ...] = ()
+    """Which roster cases ``roster_comparison`` compares with the 建档立卡 registry, by
+    城乡属性 (``rural``, ``urban``); none: every case. A case whose area the data does not
+    give is compared all the same, and its evidence says 城乡属性未知."""
     sources: dict[str, list[str]] = field(default_factory=dict)
     """Per rule, the sentences of the source document that set it, verbatim."""
     defaults: tuple[str, ...] = ()
@@ -98,6 +107,7 @@ class Policy:
 
     def is_poor(self, status: str | None, income_year: float | None) -> bool:
         """A 建档立卡 status of a poor household, or an income per person under the standard.
+        A 返贫 household (``relapsed``) is poor as a 未脱贫 one (``not_lifted``) is.
 
         Parameters
         ----------
@@ -112,6 +122,8 @@ class Policy:
             True when the household counts as poor.
         """
         below = income_year is not None and income_year < self.dibao_standard_year
+        if status == "relapsed" and "relapsed" not in self.poor_statuses:
+            status = "not_lifted"
         return status in self.poor_statuses or below
 
     def to_json(self) -> str:
@@ -175,16 +187,20 @@ def policy_from_dict(values: dict, *, source: str) -> Policy:
     Raises
     ------
     DoudiError
-        When a required field is missing or a field is unknown.
+        When a required field is missing, a field is unknown, or an area is not one of
+        ``AREAS``.
     """
     names = {item.name for item in fields(Policy)}
-    optional = ("monthly_amounts", "sources", "defaults")
+    optional = ("monthly_amounts", "roster_comparison_areas", "sources", "defaults")
     required = {item.name for item in fields(Policy) if item.name not in optional}
     missing, unknown = required - set(values), set(values) - names
     if missing or unknown:
         raise DoudiError(
             f"{source}: missing policy fields {sorted(missing)}, unknown fields {sorted(unknown)}"
         )
+    areas = set(values.get("roster_comparison_areas") or ()) - set(AREAS)
+    if areas:
+        raise DoudiError(f"{source}: roster_comparison_areas {sorted(areas)} are not {AREAS}")
     return Policy(**{key: tuple(value) if isinstance(value, list) else value
                      for key, value in values.items()})  # fmt: skip
 

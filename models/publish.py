@@ -3,11 +3,13 @@
 A run is recorded when it starts (``runs``, status ``running``) and published when it ends,
 in one transaction: its cases, each with everything a reviewer needs to check it
 (``published_cases``: the rows of every registry involved, the identity links with their
-per-comparison weights, the household subgraph), the ID index of its persons
-(``published_persons``, kept for the latest published run only), the case registry across
-runs (``case_registry``), the data-quality findings by kind and the status ``published``. Reads never touch the working tables
-(``entities``, ``persons``...), which a later run rewrites as it goes: a run that crashes
-halfway leaves the previous published run whole and readable, and its own row ``running``.
+per-comparison weights, the household subgraph, the run's as-of day ``as_of``: the day
+"active" was judged on), the ID index of its persons (``published_persons``, kept for the
+latest published run only), the case registry across runs (``case_registry``), the
+data-quality findings by kind and the status ``published``. Reads never touch the working
+tables (``entities``, ``persons``...), which a later run rewrites as it goes: a run that
+crashes halfway leaves the previous published run whole and readable, and its own row
+``running``.
 
 ``case_registry`` is the stable identity of a finding: a case id comes from its type, persons
 and records, so the same finding in the next run is the same case; one the next run no
@@ -259,6 +261,7 @@ def _case_table(con, run_id: str, cases: list[Case], graph: nx.MultiGraph) -> pa
     links = _links(con, {row["unique_id"] for rows in rows_of.values() for row in rows})
     contracts = [case.as_contract() for case in cases]
     details, places = [], []
+    as_of = graph.graph["as_of"].isoformat()  # the day the detectors judged "active" on
     links_of: dict[str, list[dict]] = {}
     for link in links:
         links_of.setdefault(link["left"], []).append(link)
@@ -268,7 +271,7 @@ def _case_table(con, run_id: str, cases: list[Case], graph: nx.MultiGraph) -> pa
         case_links = [link for uid in sorted(uids) for link in links_of.get(uid, [])
                       if link["right"] in uids]  # fmt: skip
         detail = {"case": contract, "features": case.features, "rows": rows, "links": case_links,
-                  "graph": household_subgraph(graph, case.person_ids)}  # fmt: skip
+                  "graph": household_subgraph(graph, case.person_ids), "as_of": as_of}  # fmt: skip
         details.append(_json(detail))
         places.append(_place(case, rows))
     return pa.table({

@@ -46,7 +46,7 @@ class HouseholdSketch:
 
     def enrol(self, pid, case_no, record_id, *, start=date(2020, 1, 1), end=None, covered=True,
               program="dibao", health=None, income=None, id18=None, probability=1.0,
-              income_since=None, dibao_class=None):  # fmt: skip
+              income_since=None, dibao_class=None, area=None):  # fmt: skip
         """Put ``pid`` on the roster of case ``case_no`` (the case is made on first use, class A).
 
         Parameters
@@ -77,16 +77,18 @@ class HouseholdSketch:
             When the income was assessed (收入核定日期).
         dibao_class : str, optional
             The member's own 低保 class.
+        area : str, optional
+            ``urban`` or ``rural`` (城乡属性); None when unknown.
         """
         case = ("case", case_no)
         if case not in self.graph:
-            self.graph.add_node(case, kind="case", program=program, dibao_class="A",
+            self.graph.add_node(case, kind="case", program=program, dibao_class="A", area=area,
                                 payments=defaultdict(list))  # fmt: skip
         self._edge(self.person(pid) if ("person", pid) not in self.graph else ("person", pid),
                    case, "enrolled_in", "assistance", record_id, probability, covered=covered,
                    start=start, end=end, health=health, income_month=income, relation=None,
                    program=program, id18=id18, income_since=income_since,
-                   dibao_class=dibao_class)  # fmt: skip
+                   dibao_class=dibao_class, area=area)  # fmt: skip
 
     def pay(self, case_no, months, amount):
         """Payments to case ``case_no``: ``amount`` in each of ``months``.
@@ -163,7 +165,8 @@ class HouseholdSketch:
         record_id : str
             The poverty record id.
         status : str, default "monitored"
-            The household's status (``not_lifted``, ``lifted``, ``monitored``, ``marginal``).
+            The household's status (``not_lifted``, ``relapsed``, ``lifted``, ``monitored``,
+            ``marginal``).
         income : float, optional
             The household's yearly income per person.
         marked : bool, optional

@@ -140,6 +140,7 @@ VOCABULARIES: dict[str, dict[str, object]] = {
     "poverty_status": _vocabulary(
         {
             "not_lifted": ("未脱贫", "未脱贫户", "贫困户"),
+            "relapsed": ("返贫", "返贫户", "返贫人口", "已返贫", "脱贫后返贫"),
             "lifted": ("已脱贫", "已脱贫户", "脱贫户"),
             "monitored": ("脱贫监测户", "监测户", "脱贫不稳定户", "突发严重困难户"),
             "marginal": ("边缘户", "边缘易致贫户"),
@@ -244,6 +245,47 @@ _PROGRAM_WORDS = (
     ("低保", "dibao"),
     ("最低生活保障", "dibao"),
 )
+
+
+# Whether a case is urban or rural: the optional 城乡属性 column's spellings, and the words of
+# a program written in full (城市低保, 农村特困供养人员) that say it.
+AREA_SPELLINGS = _vocabulary(
+    {
+        "urban": ("城市", "城镇", "城", "城市低保", "城镇低保", "市区", "城市居民", "urban"),
+        "rural": ("农村", "乡村", "农", "农村低保", "农村牧区", "牧区", "农牧区", "rural"),
+    }
+)
+_AREA_WORDS = (("城市", "urban"), ("城镇", "urban"), ("农村", "rural"), ("牧区", "rural"))
+
+
+def urban_or_rural(marker: str | None, program: str | None) -> str | None:
+    """Whether an assistance row is urban or rural: from the optional 城乡属性 column, else
+    from the program as written (城市低保, 农村特困供养人员); None when neither says.
+
+    Parameters
+    ----------
+    marker : str or None
+        The row's 城乡属性 cell (城市, 城镇, 农村...), None when the column is absent.
+    program : str or None
+        The row's 救助类型 cell as written, before normalising (城乡低保 says neither).
+
+    Returns
+    -------
+    str or None
+        ``urban``, ``rural``, or None when unknown.
+
+    Examples
+    --------
+    >>> urban_or_rural("城镇", "低保"), urban_or_rural(None, "农村低保"), urban_or_rural("", "低保")
+    ('urban', 'rural', None)
+    """
+    if marker and marker.strip():
+        code = AREA_SPELLINGS.get(fold(marker, keep_spaces=False).lower())
+        if code is not None:
+            return code
+    text = fold(program, keep_spaces=False) if program else ""
+    found = {code for word, code in _AREA_WORDS if word in text}
+    return found.pop() if len(found) == 1 else None
 
 
 def fold(raw: str, *, keep_spaces: bool = True) -> str:

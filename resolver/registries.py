@@ -178,10 +178,13 @@ REGISTRIES: dict[str, Registry] = {
 
 # Columns the contract does not list that Doudi still reads from a row's extras, under the
 # first of these headers the file has: the day the household's income was last assessed
-# (the 渐退 period runs from it), and the poverty household's mark as one 低保 covers.
+# (the 渐退 period runs from it), whether the case is urban or rural (城乡属性: 城市/农村;
+# without it, from 城市低保/农村低保 in 救助类型; ``resolver.normalize.urban_or_rural``), and
+# the poverty household's mark as one 低保 covers.
 INCOME_DATE_HEADERS = ("收入核定日期", "收入核查日期", "收入变化日期", "income_assessed_date")
+AREA_HEADERS = ("城乡属性", "城乡类别", "城乡类型", "城乡分类", "城乡", "城乡标识", "urban_rural")
 DIBAO_MARK_HEADERS = ("扶贫低保户", "是否扶贫低保户", "是否低保户", "兜底保障户")
-READ_EXTRAS = {"assistance": INCOME_DATE_HEADERS, "poverty": DIBAO_MARK_HEADERS}
+READ_EXTRAS = {"assistance": INCOME_DATE_HEADERS + AREA_HEADERS, "poverty": DIBAO_MARK_HEADERS}
 
 PERSON_REGISTRIES = ("hukou", "assistance", "poverty", "disability", "deaths")
 

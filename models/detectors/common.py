@@ -13,8 +13,8 @@ from models.policy import Policy
 
 PROGRAM_LABELS = {"dibao": "低保", "tekun": "特困"}
 NOT_ENROLLED = Evidence("未查到有效的低保或特困保障记录（已通过身份关联核对各名册）")
-STATUS_LABELS = {"not_lifted": "未脱贫", "lifted": "已脱贫", "monitored": "脱贫监测户",
-                 "marginal": "边缘户"}  # fmt: skip
+STATUS_LABELS = {"not_lifted": "未脱贫", "relapsed": "返贫", "lifted": "已脱贫",
+                 "monitored": "脱贫监测户", "marginal": "边缘户"}  # fmt: skip
 
 
 def _covered_in_month(graph: nx.MultiGraph, case: Node, month: int) -> int:

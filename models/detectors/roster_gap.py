@@ -15,7 +15,9 @@ from models.policy import Policy
 def detect_roster_gap(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     """With ``policy.roster_comparison``: (1) a 低保 or 特困 case none of whose active
     covered members is in the 建档立卡 registry (应扶尽扶: the poverty office checks whether
-    the household qualifies); (2) a 建档立卡 household marked 扶贫低保户 (an optional
+    the household qualifies), among the cases of ``policy.roster_comparison_areas`` (沙坡头:
+    农村低保对象、特困供养对象; an urban case is no lead there; a case whose 城乡属性 the data
+    does not give is a lead that says so); (2) a 建档立卡 household marked 扶贫低保户 (an optional
     column) none of whose members has an active, covered 低保 or 特困 row. Members are
     matched through identity links, so a mistyped ID does not open a gap.
 
@@ -30,7 +32,8 @@ def detect_roster_gap(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     graph : nx.MultiGraph
         The household graph (``models.graph``), with ``as_of``.
     policy : Policy
-        The policy profile: ``roster_comparison`` (without it, no case).
+        The policy profile: ``roster_comparison`` (without it, no case) and
+        ``roster_comparison_areas`` (which cases, by 城乡属性; none: every case).
 
     Returns
     -------
@@ -43,21 +46,29 @@ def detect_roster_gap(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     >>> from models.policy import load_policy
     >>> from models.sketch import HouseholdSketch
     >>> sketch = HouseholdSketch()
-    >>> sketch.enrol("sun", "TK3", "A1", program="tekun")
+    >>> sketch.enrol("sun", "TK3", "A1", program="tekun", area="rural")
     >>> sketch.enrol("zhao", "DB4", "A2")
     >>> sketch.poor("zhao", "P1")
+    >>> sketch.enrol("qian", "DB5", "A3", area="urban")  # 城市低保: not compared in 沙坡头
     >>> [case.records for case in detect_roster_gap(sketch.graph, load_policy("沙坡头区"))]
     [[('assistance', 'A1')]]
     """
     if not policy.roster_comparison:
         return []
-    return _roster_outside_registry(graph) + _marked_outside_roster(graph)
+    outside = _roster_outside_registry(graph, policy.roster_comparison_areas)
+    return outside + _marked_outside_roster(graph)
 
 
-def _roster_outside_registry(graph: nx.MultiGraph) -> list[Case]:
+AREA_LABELS = {"rural": "农村", "urban": "城市"}
+
+
+def _roster_outside_registry(graph: nx.MultiGraph, areas: tuple[str, ...]) -> list[Case]:
     as_of = graph.graph["as_of"]
     cases = []
     for case in nodes_of(graph, "case"):
+        area = graph.nodes[case].get("area")
+        if areas and area is not None and area not in areas:
+            continue  # e.g. a 城市低保 case where only 农村 cases are compared
         rows = sorted(((member, row) for member, row in neighbours(graph, case, "enrolled_in")
                        if row["covered"] and (row["end"] is None or row["end"] >= as_of)),
                       key=lambda item: item[1]["record_id"])  # fmt: skip
@@ -68,10 +79,22 @@ def _roster_outside_registry(graph: nx.MultiGraph) -> list[Case]:
                 sorted({member[1] for member, _ in rows}),
                 [Evidence(f"救助案件 {case[1]} 的 {len(rows)} 名在保对象均未在建档立卡台账中"),
                  *(enrolment_evidence(case, row) for _, row in rows),
+                 *_area_evidence(area, areas),
                  Evidence("核实：按扶贫对象认定标准，符合条件的应纳入建档立卡（应扶尽扶）")],
                 rows,
             ))  # fmt: skip
     return cases
+
+
+def _area_evidence(area: str | None, areas: tuple[str, ...]) -> list[Evidence]:
+    """What the comparison knows of the case's 城乡属性, where the policy compares only some."""
+    if not areas:
+        return []
+    if area is None:
+        compared = "、".join(AREA_LABELS[a] for a in areas)
+        return [Evidence(f"城乡属性未知（未提供城乡属性列，救助类型也未写明城市或农村）："
+                         f"按{compared}对象比对，请核实")]  # fmt: skip
+    return [Evidence(f"城乡属性：{AREA_LABELS[area]}")]
 
 
 def _marked_outside_roster(graph: nx.MultiGraph) -> list[Case]:

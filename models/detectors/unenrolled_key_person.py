@@ -18,6 +18,7 @@ from models.policy import Policy
 
 GROUP_LABELS = {
     "not_lifted": "未脱贫建档立卡对象",
+    "relapsed": "返贫人口",
     "zero_labor": "整户无劳动力（零劳力）",
     "lifted_below_standard": "已脱贫但家庭年人均收入低于低保标准",
     "monitored": "脱贫监测户",
@@ -27,8 +28,8 @@ NO_LABOR = ("lost", "none")
 
 
 def detect_unenrolled_key_person(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
-    """A living member of a 建档立卡 household in one of ``policy.key_groups`` (未脱贫; a
-    household where no one can work; lifted but with income per person under the 低保
+    """A living member of a 建档立卡 household in one of ``policy.key_groups`` (未脱贫; 返贫,
+    which counts as 未脱贫 where only that is listed; a household where no one can work; lifted but with income per person under the 低保
     standard; 脱贫监测户; 边缘户) with no active, covered 低保 or 特困 row, found through
     identity links. Severely disabled members are ``missed_disability`` cases instead.
     Without key groups in the policy there is no case.
@@ -82,12 +83,16 @@ def _below_standard(policy: Policy, row: dict) -> bool:
 
 def _groups(policy: Policy, row: dict, zero_labor: bool) -> list[str]:
     below = _below_standard(policy, row)
+    status = row["status"]
+    if status == "relapsed" and "relapsed" not in policy.key_groups:
+        status = "not_lifted"  # 返贫: poor again, as a 未脱贫 household is
     found = {
-        "not_lifted": row["status"] == "not_lifted",
+        "not_lifted": status == "not_lifted",
+        "relapsed": status == "relapsed",
         "zero_labor": zero_labor,
-        "lifted_below_standard": row["status"] == "lifted" and below,
-        "monitored": row["status"] == "monitored",
-        "marginal": row["status"] == "marginal",
+        "lifted_below_standard": status == "lifted" and below,
+        "monitored": status == "monitored",
+        "marginal": status == "marginal",
     }
     return [group for group in policy.key_groups if found.get(group)]
 

@@ -392,6 +392,17 @@ def test_a_key_group_member_outside_the_rosters_is_listed_where_the_locality_ask
     assert detect_unenrolled_key_person(drop.graph, POLICY) == []  # not a default check
 
 
+def test_relapsed_members_are_a_key_group_in_liangping_and_count_as_not_lifted_elsewhere():
+    drop = HouseholdSketch()
+    drop.poor("p-sun", "JD2", status="relapsed")  # 返贫
+    [case] = detect_unenrolled_key_person(drop.graph, load_policy("梁平区回龙镇"))
+    assert case.records == [("poverty", "JD2")]
+    assert "状态 返贫" in case.evidence[0].text and case.evidence[1].text.endswith("返贫人口")
+    [case] = detect_unenrolled_key_person(drop.graph, DAYAO)  # lists 未脱贫, not 返贫
+    assert case.evidence[1].text.endswith("未脱贫建档立卡对象")
+    assert DAYAO.is_poor("relapsed", None) and not DAYAO.is_poor("lifted", None)
+
+
 def test_an_enrolled_dead_or_severely_disabled_member_is_not_listed():
     for make in (lambda d: d.enrol("p-zhao", "DB1", "A1"),
                  lambda d: d.die("p-zhao", "D1", date(2025, 1, 1)),
@@ -450,6 +461,20 @@ def test_a_roster_household_outside_the_poverty_registry_is_a_gap_only_where_com
     (case,) = detect_roster_gap(drop.graph, SHAPOTOU)
     assert case.records == [("assistance", "A1")]
     assert detect_roster_gap(drop.graph, POLICY) == []  # the default compares no ledgers
+
+
+def test_an_urban_case_is_no_gap_where_only_rural_cases_are_compared():
+    drop = HouseholdSketch()
+    drop.enrol("zhou", "DB6", "A1", area="urban")  # 城市低保: 应扶尽扶 is about 农村 cases
+    drop.enrol("wu", "DB7", "A2", area="rural")
+    drop.enrol("zheng", "TK8", "A3", program="tekun")  # 城乡属性 not given
+    rural, unknown = detect_roster_gap(drop.graph, SHAPOTOU)
+    assert rural.records == [("assistance", "A2")] and unknown.records == [("assistance", "A3")]
+    assert any(item.text == "城乡属性：农村" for item in rural.evidence)
+    assert any(item.text.startswith("城乡属性未知") for item in unknown.evidence)
+    # a profile that names no area compares every case, and says nothing of the area
+    every = detect_roster_gap(drop.graph, replace(SHAPOTOU, roster_comparison_areas=()))
+    assert len(every) == 3 and not any("城乡" in e.text for c in every for e in c.evidence)
 
 
 def test_a_marked_poverty_household_on_no_roster_is_a_gap():

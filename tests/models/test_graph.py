@@ -29,16 +29,19 @@ DROP = {
     ],
     "assistance": [
         ["record_id", "case_no", "name", "id_number", "birth_date", "program", "covered",
-         "start_date", "收入核定日期"],
+         "start_date", "收入核定日期", "城乡属性"],
         # the son's ID typed into his mother's roster row: contradicts her birth date
-        ["A1", "DB1", "李秀兰", SON, "1960-01-01", "低保", "是", "2024-01-01", "2025年9月10日"],
+        ["A1", "DB1", "李秀兰", SON, "1960-01-01", "低保", "是", "2024-01-01", "2025年9月10日", ""],
+        ["A2", "DB2", "王城", "", "1950-02-02", "城市低保", "是", "2024-01-01", "", ""],
+        ["A3", "DB3", "张农", "", "1951-03-03", "低保", "是", "2024-01-01", "", "农村"],
     ],
     "poverty": [
         ["record_id", "poverty_hh_no", "name", "id_number", "扶贫低保户"],
         ["P1", "PH1", "李秀兰", MOTHER, " 是 "],
     ],
 }  # fmt: skip
-PERSON_OF = {"H1": "p-mother", "A1": "p-mother", "P1": "p-mother", "H2": "p-son", "H3": "p-loner"}
+PERSON_OF = {"H1": "p-mother", "A1": "p-mother", "P1": "p-mother", "H2": "p-son", "H3": "p-loner",
+             "A2": "p-urban", "A3": "p-rural"}  # fmt: skip
 REGISTRY_OF = {"H": "hukou", "A": "assistance", "P": "poverty"}
 
 
@@ -82,6 +85,14 @@ def test_an_untrusted_id_is_not_a_persons_id(graph):
 def test_the_optional_income_assessment_date_reaches_the_roster_row(graph):
     ((_, row),) = neighbours(graph, person("p-mother"), "enrolled_in")
     assert row["income_since"] == date(2025, 9, 10)
+
+
+def test_urban_or_rural_comes_from_the_optional_column_or_the_program_as_written(graph):
+    # 城乡属性 blank and 救助类型 低保: unknown; 城市低保: urban; 城乡属性 农村: rural
+    areas = {case: graph.nodes[("case", case)]["area"] for case in ("DB1", "DB2", "DB3")}
+    assert areas == {"DB1": None, "DB2": "urban", "DB3": "rural"}
+    ((_, row),) = neighbours(graph, person("p-urban"), "enrolled_in")
+    assert row["area"] == "urban" and row["program"] == "dibao"
 
 
 def test_the_optional_dibao_mark_reaches_the_poverty_row(graph):

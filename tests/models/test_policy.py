@@ -49,6 +49,12 @@ def test_every_cited_sentence_is_in_its_document(name):
             assert sentence in texts, (rule, sentence)
 
 
+def test_liangping_checks_its_key_groups_and_shapotou_compares_rural_cases():
+    assert load_policy("梁平区回龙镇").key_groups == ("not_lifted", "relapsed", "marginal")
+    assert load_policy("沙坡头区").roster_comparison_areas == ("rural",)
+    assert load_policy().roster_comparison_areas == ()
+
+
 def test_a_bad_policy_names_what_is_wrong(tmp_path):
     broken = tmp_path / "broken.json"
     values = json.loads((POLICY_DIR / "default.json").read_text(encoding="utf-8"))
@@ -58,3 +64,7 @@ def test_a_bad_policy_names_what_is_wrong(tmp_path):
         load_policy(broken)
     with pytest.raises(DoudiError, match="known policies are"):
         load_policy("火星县")
+    values = json.loads((POLICY_DIR / "default.json").read_text(encoding="utf-8"))
+    broken.write_text(json.dumps(values | {"roster_comparison_areas": ["城市"]}), encoding="utf-8")
+    with pytest.raises(DoudiError, match="roster_comparison_areas"):
+        load_policy(broken)

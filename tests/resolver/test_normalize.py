@@ -150,6 +150,8 @@ def test_an_address_that_does_not_read_as_places_is_text_only():
         ("poverty_status", "突发严重困难户", "monitored"),
         ("dibao_class", "B档", "B"),
         ("poverty_status", "脱贫监测户", "monitored"),
+        ("poverty_status", "返贫", "relapsed"),
+        ("poverty_status", "返贫户", "relapsed"),
         ("health", "患有大病", "serious_illness"),
         ("gender", "女", "F"),
         ("relation", "长子", "child"),
