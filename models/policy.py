@@ -19,6 +19,8 @@ from resolver.errors import DoudiError
 POLICY_DIR = Path(__file__).parent / "policies"
 # The areas a roster case is in (城乡属性: ``resolver.normalize.urban_or_rural``).
 AREAS = ("rural", "urban")
+# Who the 渐退 period applies to: every 低保 case, or those of 建档立卡 households only.
+GRADUAL_EXIT_SCOPES = ("all", "poverty_households")
 # Fields that describe the policy rather than set a rule.
 DESCRIPTIVE = ("name", "version", "source", "sources", "defaults")
 RULE_LABELS = {
@@ -30,7 +32,10 @@ RULE_LABELS = {
     "grave_illness_health": "视为患大病的健康状况",
     "shared_identifier_limit": "共用账号、电话、住址的人数上限",
     "gradual_exit_months": "渐退期（月）",
+    "gradual_exit_scope": "渐退期适用对象",
+    "covered_after_exit": "渐退期满后继续保障的建档立卡状态",
     "single_person_groups": "可单人户保障的人员",
+    "single_person_conditions": "单人户保障的附加条件",
     "bc_min_covered": "B、C类低保最少保障人数",
     "key_groups": "需排查是否纳入保障的重点人群",
     "roster_comparison": "低保、特困名册与建档立卡台账逐户比对",
@@ -64,7 +69,9 @@ class Policy:
     rule)."""
     key_groups: tuple[str, ...]
     """Groups of the poverty registry to check for coverage (``not_lifted``, ``relapsed``,
-    ``zero_labor``, ``lifted_below_standard``, ``monitored``, ``marginal``); none: no check.
+    ``zero_labor``, ``lifted_below_standard``, ``monitored``, ``marginal``,
+    ``severely_disabled_member``: a severely disabled member of any 建档立卡 household, whatever
+    its status or income, raised by ``missed_disability``); none: no check.
     A 返贫 (``relapsed``) household is poor again: where ``not_lifted`` is listed and
     ``relapsed`` is not, it counts as ``not_lifted``."""
     roster_comparison: bool
@@ -75,10 +82,24 @@ class Policy:
     """The monthly amount of each class (``A``, ``B``, ``C``, ``tekun``) from the month it took
     effect (``{"A": {"2025-01": 455}}``); a class it does not set is inferred from the
     payment ledger (``models.amounts``)."""
+    single_person_conditions: tuple[str, ...] = ()
+    """What else a member of ``single_person_groups`` must be to be enrolled alone:
+    ``not_lifted`` (of a 未脱贫 or 返贫 建档立卡 household, 梁平), ``poverty_registry`` (of a
+    建档立卡 household), ``not_whole_household`` (the rest of the hukou family not all
+    covered), ``application`` (经个人申请, 大姚: the data cannot show it, so the exemption is
+    never assumed and the lead says to check the file); none: no further condition."""
     roster_comparison_areas: tuple[str, ...] = ()
     """Which roster cases ``roster_comparison`` compares with the 建档立卡 registry, by
     城乡属性 (``rural``, ``urban``); none: every case. A case whose area the data does not
     give is compared all the same, and its evidence says 城乡属性未知."""
+    gradual_exit_scope: str = "all"
+    """Who the 渐退 period applies to (one of ``GRADUAL_EXIT_SCOPES``): ``all`` 低保 cases, or
+    only ``poverty_households``, cases covering a member of a 建档立卡 household (梁平, 兴安盟,
+    大姚 tie 渐退 to 建档立卡 households); other cases have no period."""
+    covered_after_exit: tuple[str, ...] = ()
+    """建档立卡 statuses (``not_lifted``, ``relapsed``, ``monitored``...) of households that
+    stay covered after their 渐退 period ends, not yet stably out of poverty (兴安盟); none:
+    no such rule."""
     sources: dict[str, list[str]] = field(default_factory=dict)
     """Per rule, the sentences of the source document that set it, verbatim."""
     defaults: tuple[str, ...] = ()
@@ -187,11 +208,12 @@ def policy_from_dict(values: dict, *, source: str) -> Policy:
     Raises
     ------
     DoudiError
-        When a required field is missing, a field is unknown, or an area is not one of
-        ``AREAS``.
+        When a required field is missing, a field is unknown, an area is not one of
+        ``AREAS``, or the 渐退 scope is not one of ``GRADUAL_EXIT_SCOPES``.
     """
     names = {item.name for item in fields(Policy)}
-    optional = ("monthly_amounts", "roster_comparison_areas", "sources", "defaults")
+    optional = ("monthly_amounts", "roster_comparison_areas", "gradual_exit_scope",
+                "covered_after_exit", "single_person_conditions", "sources", "defaults")  # fmt: skip
     required = {item.name for item in fields(Policy) if item.name not in optional}
     missing, unknown = required - set(values), set(values) - names
     if missing or unknown:
@@ -201,6 +223,10 @@ def policy_from_dict(values: dict, *, source: str) -> Policy:
     areas = set(values.get("roster_comparison_areas") or ()) - set(AREAS)
     if areas:
         raise DoudiError(f"{source}: roster_comparison_areas {sorted(areas)} are not {AREAS}")
+    scope = values.get("gradual_exit_scope", "all")
+    if scope not in GRADUAL_EXIT_SCOPES:
+        raise DoudiError(f"{source}: gradual_exit_scope {scope!r} is not one of "
+                         f"{GRADUAL_EXIT_SCOPES}")  # fmt: skip
     return Policy(**{key: tuple(value) if isinstance(value, list) else value
                      for key, value in values.items()})  # fmt: skip
 

@@ -115,9 +115,53 @@ def identity_evidence(row: dict, label: str) -> Evidence:
     )
 
 
+# The conditions a profile sets on 单人户 (``Policy.single_person_conditions``), in words.
+CONDITION_LABELS = {
+    "not_lifted": "本人所在建档立卡户为未脱贫（含返贫）",
+    "poverty_registry": "本人为建档立卡贫困户成员",
+    "not_whole_household": "家庭未整户纳入低保",
+    "application": "经个人申请",
+}
+
+
+def single_person_conditions(graph: nx.MultiGraph, policy: Policy, member: Node
+                             ) -> dict[str, bool | None]:  # fmt: skip
+    """Each of the profile's 单人户 conditions (``policy.single_person_conditions``) for the
+    member: True or False as the data shows it, None where the data cannot show it (a
+    personal application, 经个人申请).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph, with ``as_of``.
+    policy : Policy
+        The policy profile.
+    member : Node
+        The member's person node.
+
+    Returns
+    -------
+    dict of str to bool or None
+        Condition code -> met, not met, or not shown by the data.
+    """
+    statuses = {row["status"] for _, row in neighbours(graph, member, "in_poverty_household")}
+    family = {other for hukou, _ in neighbours(graph, member, "member_of")
+              for other, _ in neighbours(graph, hukou, "member_of")} - {member}  # fmt: skip
+    checks = {
+        "not_lifted": bool(statuses & {"not_lifted", "relapsed"}),
+        "poverty_registry": bool(statuses),
+        "not_whole_household": not family or not all(enrolled_now(graph, p) for p in family),
+        "application": None,
+    }
+    return {condition: checks[condition] for condition in policy.single_person_conditions}
+
+
 def may_be_enrolled_alone(graph: nx.MultiGraph, policy: Policy, member: Node, row: dict) -> bool:
     """Whether the member is someone the policy lets be enrolled as a single-person case
-    (单人户): severely disabled, or gravely ill (``policy.single_person_groups``).
+    (单人户): severely disabled, or gravely ill (``policy.single_person_groups``), and
+    meeting each of the profile's conditions (``policy.single_person_conditions``). A
+    condition the data cannot show (an application) is not assumed to hold: the case stays
+    a lead, and ``single_person_evidence`` says what to check in the file.
 
     Parameters
     ----------
@@ -135,11 +179,61 @@ def may_be_enrolled_alone(graph: nx.MultiGraph, policy: Policy, member: Node, ro
     bool
         True when the policy allows a 单人户 case for the member.
     """
+    if not _in_single_person_group(graph, policy, member, row):
+        return False
+    return all(single_person_conditions(graph, policy, member).values())
+
+
+def _in_single_person_group(graph: nx.MultiGraph, policy: Policy, member: Node, row: dict
+                            ) -> bool:  # fmt: skip
     severe = "severely_disabled" in policy.single_person_groups and severely_disabled(
         graph, policy, member
     )
     ill = "gravely_ill" in policy.single_person_groups
     return severe or (ill and row["health"] in policy.grave_illness_health)
+
+
+def single_person_evidence(graph: nx.MultiGraph, policy: Policy, cases: set[Node]
+                           ) -> list[Evidence]:  # fmt: skip
+    """For each single-person case among ``cases`` whose member is of a group the profile
+    lets be enrolled alone but who is not exempt under its conditions: which conditions the
+    data shows unmet, and which (an application) must be checked in the file.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    policy : Policy
+        The policy profile (``single_person_conditions``, ``sources``).
+    cases : set of Node
+        The case nodes of a lead.
+
+    Returns
+    -------
+    list of Evidence
+        Chinese text, one per such case, resting on the member's roster row.
+    """
+    evidence = []
+    for case in sorted(cases):
+        rows = neighbours(graph, case, "enrolled_in")
+        if len(rows) != 1 or not _in_single_person_group(graph, policy, *rows[0]):
+            continue
+        member, row = rows[0]
+        checks = single_person_conditions(graph, policy, member)
+        unmet = [CONDITION_LABELS[c] for c, met in checks.items() if met is False]
+        unknown = [CONDITION_LABELS[c] for c, met in checks.items() if met is None]
+        if not unmet and not unknown:
+            continue
+        quoted = "；".join(policy.sources.get("single_person_conditions", ()))
+        text = f"案件 {case[1]} 为单人户，本人属于可单人户保障的人员，但{policy.name}规定"
+        text += f"（“{quoted}”）" if quoted else ""
+        if unmet:
+            text += f"，数据显示不符合：{'、'.join(unmet)}，不能按单人户认定"
+        if unknown:
+            text += (f"，数据无法显示是否{'、'.join(unknown)}，请在档案中核实；"
+                     "确有申请且符合其他条件的，按单人户保障，不属违规")  # fmt: skip
+        evidence.append(Evidence(text, "assistance", row["record_id"]))
+    return evidence
 
 
 def enrolled_now(graph: nx.MultiGraph, node: Node) -> bool:

@@ -15,6 +15,9 @@ from models.detectors.common import (
 from models.graph import neighbours, persons_near
 from models.policy import Policy
 
+# The key group (``Policy.key_groups``) of severely disabled members of every 建档立卡
+# household, 已脱贫 or not, whatever its income (大姚: 六类重点人口之三).
+KEY_GROUP = "severely_disabled_member"
 TYPE_LABELS = {"visual": "视力", "hearing": "听力", "speech": "言语", "physical": "肢体",
                "intellectual": "智力", "mental": "精神", "multiple": "多重"}  # fmt: skip
 
@@ -27,6 +30,10 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
     (the family probably left 低保 because its income rose), or a row whose member is not
     covered, is history, shown as context and never the reason for a case.
 
+    Where ``policy.key_groups`` holds ``severely_disabled_member`` (大姚: 六类重点人口之三),
+    membership of any 建档立卡 household is reason enough, whatever its status or income; the
+    evidence names the group and quotes its sentence.
+
     Example: 王五, 智力残疾三级, member of a 脱贫监测户, on no roster: one case.
 
     Complexity: O(N) for N graph nodes (each person's edges are few).
@@ -37,7 +44,8 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
         The household graph (``models.graph``), with ``as_of``.
     policy : Policy
         The policy profile: which disabilities are severe (``is_severely_disabled``),
-        which households are poor (``is_poor``, ``dibao_standard_year``).
+        which households are poor (``is_poor``, ``dibao_standard_year``), and whether every
+        建档立卡 household counts (``key_groups``).
 
     Returns
     -------
@@ -76,13 +84,17 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
 
 def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
     reasons = []
+    every_household = KEY_GROUP in policy.key_groups
     for _, row in neighbours(graph, node, "in_poverty_household"):
+        status = STATUS_LABELS.get(row["status"], row["status"] or "状态不明")
+        income = f"，人均纯收入 {row['income_year']:.0f} 元/年" if row["income_year"] else ""
         if policy.is_poor(row["status"], row["income_year"]):
-            status = STATUS_LABELS.get(row["status"], row["status"] or "状态不明")
-            income = f"，人均纯收入 {row['income_year']:.0f} 元/年" if row["income_year"] else ""
             reasons.append(
                 Evidence(f"建档立卡户，状态 {status}{income}", "poverty", row["record_id"])
             )
+        elif every_household:
+            reasons.append(Evidence(f"建档立卡户，状态 {status}{income}；{_key_group_text(policy)}",
+                                    "poverty", row["record_id"]))  # fmt: skip
     for case, row in _household_rows(graph, node):
         income = row["income_month"]
         if income is not None and income * 12 < policy.dibao_standard_year:
@@ -93,6 +105,14 @@ def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
                          row["record_id"])
             )  # fmt: skip
     return reasons
+
+
+def _key_group_text(policy: Policy) -> str:
+    """Why a member of a household that is not poor is a case: the profile's key group."""
+    quoted = [text for text in policy.sources.get("key_groups", ()) if "残疾" in text]
+    sentence = f"（“{quoted[0]}”）" if quoted else ""
+    return (f"属于{policy.name}需排查的重点人群{sentence}：已脱贫和未脱贫建档立卡户中的重度残疾人，"
+            "不论家庭收入是否超过低保标准")  # fmt: skip
 
 
 def _household_rows(graph: nx.MultiGraph, node) -> list:

@@ -23,9 +23,17 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     ``INCOME_DATE_HEADERS``); without it, from the case's latest enrollment date — the
     income may have risen later, which the evidence says and the score reflects.
 
-    Example (梁平, 6 months): case DB7, income 500 元 a month (6,000 a year against a
-    standard of 4,500), assessed 2025-09-10, paid through 2026-10: a case for the payments of
-    2026-04 to 2026-10. Under 兴安盟 (24 months) it is no case.
+    Where the period is for 建档立卡 households only (``policy.gradual_exit_scope`` is
+    ``poverty_households``), a case none of whose covered members is in a 建档立卡 household
+    has no period: it is a case for every payment after the month of the assessment. A case
+    with a covered member of a household whose status is one of
+    ``policy.covered_after_exit`` (兴安盟: not yet stably out of poverty) stays covered after
+    the period and is no case. The evidence says which reading applied.
+
+    Example (梁平, 6 months for 建档立卡 households): case DB7 of a 建档立卡 household, income
+    500 元 a month (6,000 a year against a standard of 4,500), assessed 2025-09-10, paid
+    through 2026-10: a case for the payments of 2026-04 to 2026-10. Under 兴安盟 (24 months)
+    it is no case. Outside the registry, under 梁平 it is a case from 2025-10.
 
     Complexity: O(N + R + P) for N graph nodes, R roster rows and P payment months.
 
@@ -34,7 +42,8 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     graph : nx.MultiGraph
         The household graph (``models.graph``), with ``as_of``.
     policy : Policy
-        The policy profile: ``dibao_standard_year`` and ``gradual_exit_months``.
+        The policy profile: ``dibao_standard_year``, ``gradual_exit_months``,
+        ``gradual_exit_scope`` and ``covered_after_exit``.
 
     Returns
     -------
@@ -50,6 +59,7 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     >>> sketch = HouseholdSketch()
     >>> sketch.enrol("li", "DB7", "A1", start=date(2019, 3, 1), income=900.0,
     ...              income_since=date(2025, 9, 10))
+    >>> sketch.poor("li", "P1", status="lifted")
     >>> sketch.pay("DB7", [f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 13)
     ...                    if (y, m) <= (2026, 10)], 350.0)
     >>> [(case.records, case.amount_at_risk)
@@ -71,16 +81,42 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
             continue
         assessed = [row["income_since"] for _, row in rows if row["income_since"]]
         since = max(assessed) if assessed else max(row["start"] for _, row in rows if row["start"])
-        last_month = month_index(since) + policy.gradual_exit_months
+        poverty = sorted(
+            (row["status"] or "", row["record_id"])
+            for member, _ in rows for _, row in neighbours(graph, member, "in_poverty_household")
+        )  # fmt: skip
+        if any(status in policy.covered_after_exit for status, _ in poverty):
+            continue  # not yet stably out of poverty: stays covered after the period
+        exit_months = _exit_months(policy, bool(poverty))
+        last_month = month_index(since) + exit_months
         months = sorted(month for month in paid_months(graph, case) if month > last_month)
         if months:
+            reading = _reading(policy, poverty, exit_months)
             cases.append(_case(graph, policy, case, rows, max(incomes), since, bool(assessed),
-                               months))  # fmt: skip
+                               months, reading, exit_months))  # fmt: skip
     return cases
 
 
+def _exit_months(policy: Policy, in_registry: bool) -> int:
+    """The 渐退 months a case has: none where the period is for 建档立卡 households only and
+    no covered member is in one."""
+    if policy.gradual_exit_scope == "poverty_households" and not in_registry:
+        return 0
+    return policy.gradual_exit_months
+
+
+def _reading(policy: Policy, poverty: list[tuple[str, str]], exit_months: int) -> str:
+    """Which reading of the 渐退 rule applied, in the evidence's words."""
+    if policy.gradual_exit_scope == "all":
+        return f"渐退期 {exit_months} 个月（本地政策未限定渐退对象，按全部低保对象适用）"
+    if not poverty:
+        return "无渐退期（本地政策渐退期仅适用于建档立卡贫困户，在保成员均不在建档立卡台账中）"
+    records = "、".join(sorted({record for _, record in poverty}))
+    return f"渐退期 {exit_months} 个月（适用于建档立卡贫困户；在保成员在建档立卡台账 {records}）"
+
+
 def _case(graph, policy: Policy, case, rows, income: float, since: date, assessed: bool,
-          months: list[int]) -> Case:  # fmt: skip
+          months: list[int], reading: str, exit_months: int) -> Case:  # fmt: skip
     payments = graph.nodes[case]["payments"]
     paid = [payment for month in months for payment in payments[month_text(month)]]
     amount = sum(value for _, value in paid)
@@ -90,8 +126,8 @@ def _case(graph, policy: Policy, case, rows, income: float, since: date, assesse
     evidence = [
         Evidence(f"低保案件 {case[1]} 家庭人均月收入 {income:.0f} 元，年 {income * 12:.0f} 元，"
                  f"高于本地低保标准 {policy.dibao_standard_year:.0f} 元/人/年"),
-        Evidence(f"渐退期 {policy.gradual_exit_months} 个月，{basis}"),
-        Evidence(f"渐退期满后仍发放 {len(months)} 个月（{month_text(months[0])} 至 "
+        Evidence(f"{reading}，{basis}"),
+        Evidence(f"{'渐退期满后' if exit_months else '收入超标后'}仍发放 {len(months)} 个月（{month_text(months[0])} 至 "
                  f"{month_text(months[-1])}），合计 {amount:.2f} 元", "payments", paid[0][0]),
         *(enrolment_evidence(case, row) for _, row in rows),
         Evidence("核实：家庭收入是否确已超过标准；属实的，渐退期满应停发并办理退出"),

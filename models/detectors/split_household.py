@@ -11,6 +11,7 @@ from models.detectors.common import (
     legitimate_single_cases,
     rows_in,
     shared_by,
+    single_person_evidence,
     split_cases,
     tie_evidence,
 )
@@ -96,6 +97,7 @@ def _case(graph, policy: Policy, family: Node, rows, involved: set[Node], record
     shared = shared_by(graph, policy, involved)
     evidence = [
         Evidence(f"户号 {family[1]} 的家庭成员分属 {len(involved)} 个同时有效的低保案件"),
+        *single_person_evidence(graph, policy, involved),
         *(enrolment_evidence(case, row) for case, _, row in chosen),
         *(Evidence(f"分户前的记录：{enrolment_evidence(case, row).text}", "assistance",
                    row["record_id"]) for case, _, row in earlier),

@@ -17,6 +17,7 @@ from models.detectors.common import (
     rows_in,
     shared_by,
     shown,
+    single_person_evidence,
     split_cases,
     tie_evidence,
 )
@@ -121,6 +122,7 @@ def _case(graph, policy: Policy, rows, involved: set[Node], records: set[str]) -
                  f"领款账号相同（{'、'.join(shown(account) for account in accounts)}）"),
         *(tie_evidence(identifier, users) for identifier, users in sorted(shared.items())),
         *(enrolment_evidence(case, row) for case, _, row in chosen),
+        *single_person_evidence(graph, policy, involved),
         VERIFY,
     ]  # fmt: skip
     return family_case(graph, "suspected_split", chosen, evidence, cases=float(len(involved)),

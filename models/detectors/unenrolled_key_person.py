@@ -31,7 +31,8 @@ def detect_unenrolled_key_person(graph: nx.MultiGraph, policy: Policy) -> list[C
     """A living member of a 建档立卡 household in one of ``policy.key_groups`` (未脱贫; 返贫,
     which counts as 未脱贫 where only that is listed; a household where no one can work; lifted but with income per person under the 低保
     standard; 脱贫监测户; 边缘户) with no active, covered 低保 or 特困 row, found through
-    identity links. Severely disabled members are ``missed_disability`` cases instead.
+    identity links. Severely disabled members are ``missed_disability`` cases instead (so is
+    the group ``severely_disabled_member``, 大姚's 三是...).
     Without key groups in the policy there is no case.
 
     Example (大姚县): 赵六, member of a 脱贫监测户 whose members all 丧失劳动力, on no

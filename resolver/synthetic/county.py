@@ -215,7 +215,7 @@ def _manifest(
             for registry, spec in FILES.items()
         },
         "rows": {registry: len(tables[registry]) for registry in FILES},
-        "anomalies": _counts((c["case_type"] for c in derived), CASE_TYPES),
+        "anomalies": _counts((c["case_type"] for c in derived if "policy" not in c), CASE_TYPES),
         "anomalies_injected": _counts(injected.elements(), CASE_TYPES),
         "controls": _counts((c["control_type"] for c in controls), CONTROL_TYPES),
         "noise_rows": len(log_rows),

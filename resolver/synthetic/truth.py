@@ -40,6 +40,11 @@ GRADUAL_EXIT_MONTHS = 6  # 渐退 of the default policy; the profiles allow 6 to
 SHAPOTOU, SHAPOTOU_BC_MIN_COVERED = "沙坡头区", 2
 # 大姚县 lists six key groups of the poverty registry to check for 低保/特困 coverage.
 DAYAO = "大姚县"
+# 梁平区回龙镇 lets only members of 未脱贫 建档立卡 households be enrolled alone (单人户); 大姚县
+# only on a personal application, which the data never shows: no single-person case is
+# exempt there. 大姚's group 三 makes a severely disabled member of any 建档立卡 household,
+# whatever its status or income, a missed_disability case.
+LIANGPING = "梁平区回龙镇"
 NO_LABOR = ("丧失劳动力", "无劳动力")
 POOR_STATUSES = ("未脱贫", "脱贫监测户", "边缘户")
 SEVERE_ANY_LEVEL = ("智力", "精神")
@@ -119,6 +124,7 @@ def derive_cases(
         + _derive_roster_gaps(tables, as_of)
         + _derive_key_persons(tables, as_of)
     )
+    found += _profile_cases(tables, found, legit, household, hukou_of, as_of)
     order = [*CASE_TYPES, "single_covered_member", "roster_gap", "unenrolled_key_person"]
     return sorted(
         found, key=lambda case: (order.index(case["case_type"]), case["records"][0]["record_id"])
@@ -257,6 +263,37 @@ def _legit_single_cases(tables: dict[str, pd.DataFrame]) -> set[str]:
     roster = rows.groupby("case_no")["record_id"].transform("size").to_numpy()
     lone = rows[roster == 1]
     return set(lone.loc[lone["pid"].isin(severe) | (lone["health"] == "患有大病"), "case_no"])
+
+
+def _profile_cases(tables: dict[str, pd.DataFrame], found: list[dict[str, Any]], legit: set[str],
+                   household: np.ndarray, hukou_of: np.ndarray, as_of: int
+                   ) -> list[dict[str, Any]]:  # fmt: skip
+    """The cases a profile's narrower 单人户 rule or 大姚's group 三 adds to the contract's."""
+    seen = {(c["case_type"], tuple(r["record_id"] for r in c["records"])) for c in found}
+    poverty = tables["poverty"]
+    not_lifted = set(poverty.loc[poverty["poverty_status"].isin(["未脱贫", "返贫"]), "pid"])
+    lone = tables["assistance"][tables["assistance"]["case_no"].isin(legit)]
+    profiles = {LIANGPING: set(lone.loc[lone["pid"].isin(not_lifted), "case_no"]), DAYAO: set()}
+    extra = []
+    for name, allowed in profiles.items():
+        for case in (_derive_splits(tables, allowed, hukou_of, as_of)
+                     + _derive_suspected_splits(tables, allowed, household, hukou_of, as_of)):  # fmt: skip
+            key = (case["case_type"], tuple(r["record_id"] for r in case["records"]))
+            if key not in seen:
+                extra.append({**case, "policy": name})
+    disability, rows = tables["disability"], tables["assistance"]
+    enrolled = set(rows.loc[(rows["covered"] == "是") & (rows["end_date"] >= as_of), "pid"])
+    dead = set(tables["deaths"]["pid"].tolist())
+    registered = set(poverty["pid"].tolist())
+    for row in disability[_severe_rows(disability)].itertuples(index=False):
+        key = ("missed_disability", (row.record_id,))
+        if row.pid in registered and row.pid not in dead | enrolled and key not in seen:
+            extra.append({"case_type": "missed_disability",
+                          "records": [{"registry": "disability", "record_id": row.record_id}],
+                          "amount_at_risk": None, "person_id": person_label(row.pid),
+                          "note": "大姚 group 三: severely disabled, 建档立卡 member, no active "
+                          "低保 or 特困", "policy": DAYAO})  # fmt: skip
+    return extra
 
 
 def _dibao_rows(tables: dict[str, pd.DataFrame], legit: set[str]) -> pd.DataFrame:

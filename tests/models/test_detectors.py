@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from models.detectors.common import single_person_conditions
 from models.detectors.deceased_paid import detect_deceased_paid
 from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
 from models.detectors.missed_disability import detect_missed_disability
@@ -413,13 +414,16 @@ def test_an_enrolled_dead_or_severely_disabled_member_is_not_listed():
         assert detect_unenrolled_key_person(drop.graph, DAYAO) == []
 
 
-def _income_rose(assessed: date | None) -> HouseholdSketch:
+def _income_rose(assessed: date | None, status: str | None = "lifted") -> HouseholdSketch:
     """A 低保 case whose income is 500 元 a month per person (6,000 a year, over the 4,500
-    standard), assessed on 2025-09-10, paid 350 元 every month of 2025 and 2026 to October."""
+    standard), assessed on 2025-09-10, paid 350 元 every month of 2025 and 2026 to October;
+    the husband in a 建档立卡 household of ``status`` (None: in no such household)."""
     drop = HouseholdSketch()
     drop.enrol("zhang", "DB7", "A1", start=date(2019, 3, 1), income=500.0, income_since=assessed)
     drop.enrol("wife", "DB7", "A2", start=date(2019, 3, 1), income=500.0, income_since=assessed)
     drop.pay("DB7", [f"2025-{m:02d}" for m in range(1, 13)] + MONTHS_2026, 350.0)
+    if status is not None:
+        drop.poor("zhang", "P7", status=status)
     return drop
 
 
@@ -429,6 +433,7 @@ def test_a_case_paid_after_its_gradual_exit_ended_is_over_standard():
     assert case.records == [("assistance", "A1"), ("assistance", "A2")]
     assert case.amount_at_risk == 350.0 * 7  # 2026-04 to 2026-10
     assert "收入核定日期 2025-09-10" in case.evidence[1].text
+    assert "适用于建档立卡贫困户；在保成员在建档立卡台账 P7" in case.evidence[1].text
 
 
 def test_within_a_longer_gradual_exit_it_is_no_case():
@@ -441,6 +446,36 @@ def test_without_an_assessment_date_the_period_runs_from_enrollment_and_says_so(
     (case,) = detect_over_standard(drop.graph, load_policy("兴安盟"))
     assert case.features["assessed"] == 0.0
     assert "按纳入日期 2019-03-01 起算" in case.evidence[1].text
+
+
+@pytest.mark.parametrize("profile", ["梁平区回龙镇", "兴安盟", "大姚县"])
+def test_where_gradual_exit_is_for_poverty_households_others_have_none(profile):
+    drop = _income_rose(date(2025, 9, 10), status=None)
+    (case,) = detect_over_standard(drop.graph, load_policy(profile))
+    assert case.amount_at_risk == 350.0 * 13  # 2025-10 to 2026-10: no period at all
+    assert case.evidence[1].text.startswith("无渐退期（本地政策渐退期仅适用于建档立卡贫困户")
+    assert case.evidence[2].text.startswith("收入超标后仍发放 13 个月")
+
+
+@pytest.mark.parametrize("profile", ["default", "沙坡头区"])
+def test_where_the_policy_is_silent_every_case_has_the_period(profile):
+    drop = _income_rose(date(2025, 9, 10), status=None)
+    (case,) = detect_over_standard(drop.graph, load_policy(profile))  # 6 months, as before
+    assert case.amount_at_risk == 350.0 * 7
+    assert "本地政策未限定渐退对象，按全部低保对象适用" in case.evidence[1].text
+
+
+@pytest.mark.parametrize("status", ["not_lifted", "relapsed", "monitored"])
+def test_in_xinganmeng_a_household_not_stably_out_of_poverty_stays_covered(status):
+    drop = _income_rose(date(2022, 9, 10), status=status)  # 24 months ended 2024-09
+    assert detect_over_standard(drop.graph, load_policy("兴安盟")) == []
+    assert detect_over_standard(drop.graph, load_policy("梁平区回龙镇"))  # no such rule
+
+
+def test_in_xinganmeng_a_lifted_household_is_over_standard_after_the_period():
+    drop = _income_rose(date(2022, 9, 10), status="lifted")
+    (case,) = detect_over_standard(drop.graph, load_policy("兴安盟"))
+    assert case.amount_at_risk == 350.0 * 22  # 2025-01 to 2026-10, all paid after 2024-09
 
 
 def test_income_under_the_standard_is_no_case():
@@ -492,3 +527,66 @@ def test_an_unmarked_poverty_household_on_no_roster_is_no_gap():
     drop.person("wu")
     drop.poor("wu", "P3", marked=None)
     assert detect_roster_gap(drop.graph, SHAPOTOU) == []
+
+
+def test_dayao_group_three_makes_a_severely_disabled_member_of_a_lifted_household_a_lead():
+    """大姚 六类重点人口之三: 已脱贫和未脱贫建档立卡户 members with a severe disability, no
+    income test; by default a lifted household above the standard is not poor."""
+    drop = HouseholdSketch()
+    drop.person("wang")
+    drop.certify("wang", "C1", "physical", 1)
+    drop.poor("wang", "P1", status="lifted", income=9000.0)
+    assert detect_missed_disability(drop.graph, POLICY) == []
+    assert detect_missed_disability(drop.graph, load_policy("梁平区回龙镇")) == []
+    [case] = detect_missed_disability(drop.graph, DAYAO)
+    assert case.records == [("disability", "C1")]
+    reason = case.evidence[1]
+    assert reason.registry == "poverty" and "状态 已脱贫" in reason.text
+    assert "三是通过县级扶贫、残联、医疗保障三部门信息比对" in reason.text
+    assert detect_unenrolled_key_person(drop.graph, DAYAO) == []  # one lead, not two
+
+
+def _lone_son(status: str | None) -> HouseholdSketch:
+    """Parents in 低保 case DB1, their son (一级肢体残疾) alone in DB2; the son of a
+    建档立卡 household of ``status`` (None: of none)."""
+    drop = HouseholdSketch()
+    drop.family("HK1", "father", "mother", "son")
+    drop.enrol("father", "DB1", "A1")
+    drop.enrol("mother", "DB1", "A2")
+    drop.enrol("son", "DB2", "A3", start=date(2024, 5, 1))
+    drop.certify("son", "C1", "physical", 1)
+    if status:
+        drop.poor("son", "P1", status=status)
+    return drop
+
+
+def test_liangping_allows_a_single_person_case_only_to_not_lifted_poverty_members():
+    liangping = load_policy("梁平区回龙镇")
+    assert liangping.single_person_conditions == ("not_lifted",)
+    assert detect_split_household(_lone_son("not_lifted").graph, liangping) == []
+    assert detect_split_household(_lone_son("relapsed").graph, liangping) == []
+    for status in ("lifted", None):
+        drop = _lone_son(status)
+        assert detect_split_household(drop.graph, POLICY) == []  # the default is unchanged
+        [case] = detect_split_household(drop.graph, liangping)
+        [note] = [item for item in case.evidence if "单人户" in item.text]
+        assert "不符合：本人所在建档立卡户为未脱贫" in note.text and note.record_id == "A3"
+        assert "未脱贫建档立卡贫困人口中重病、重残" in note.text
+
+
+def test_dayao_does_not_assume_the_personal_application_and_says_to_check_the_file():
+    dayao_conditions = ("poverty_registry", "not_whole_household", "application")
+    assert DAYAO.single_person_conditions == dayao_conditions
+    drop = _lone_son("not_lifted")
+    [case] = detect_split_household(drop.graph, DAYAO)
+    [note] = [item for item in case.evidence if "单人户" in item.text]
+    assert "经个人申请，可参照单人户纳入" in note.text
+    assert "不符合：家庭未整户纳入低保" in note.text  # both parents are covered
+    assert "数据无法显示是否经个人申请，请在档案中核实" in note.text
+    drop = HouseholdSketch()  # the father is listed, not covered: only the application is left
+    drop.family("HK1", "father", "son")
+    drop.enrol("father", "DB1", "A1", covered=False)
+    drop.enrol("son", "DB2", "A3")
+    drop.poor("son", "P1", status="lifted")
+    checks = single_person_conditions(drop.graph, DAYAO, ("person", "son"))
+    assert checks == {"poverty_registry": True, "not_whole_household": True, "application": None}

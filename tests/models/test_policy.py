@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from models.policy import POLICY_DIR, RULE_LABELS, load_policy
+from models.policy import POLICY_DIR, RULE_LABELS, load_policy, policy_from_dict
 from resolver.errors import DoudiError
 
 PROFILES = {"大姚县": "dayao", "梁平区回龙镇": "liangping_huilong", "沙坡头区": "shapotou",
@@ -55,6 +55,23 @@ def test_liangping_checks_its_key_groups_and_shapotou_compares_rural_cases():
     assert load_policy().roster_comparison_areas == ()
 
 
+def test_gradual_exit_is_for_poverty_households_where_the_documents_say_so():
+    scopes = {name: load_policy(name).gradual_exit_scope for name in PROFILES}
+    assert scopes == {"大姚县": "poverty_households", "梁平区回龙镇": "poverty_households",
+                      "沙坡头区": "all", "兴安盟": "poverty_households"}  # fmt: skip
+    assert load_policy().gradual_exit_scope == "all"  # the contract is silent: as before
+    assert "gradual_exit_scope" in load_policy("沙坡头区").defaults
+    assert load_policy("兴安盟").covered_after_exit == ("not_lifted", "relapsed", "monitored")
+    assert all(not load_policy(name).covered_after_exit for name in PROFILES if name != "兴安盟")
+
+
+def test_a_policy_record_without_the_gradual_exit_scope_reads_as_before():
+    values = json.loads((POLICY_DIR / "default.json").read_text(encoding="utf-8"))
+    del values["gradual_exit_scope"], values["covered_after_exit"]
+    policy = policy_from_dict(values, source="an older run")
+    assert policy.gradual_exit_scope == "all" and policy.covered_after_exit == ()
+
+
 def test_a_bad_policy_names_what_is_wrong(tmp_path):
     broken = tmp_path / "broken.json"
     values = json.loads((POLICY_DIR / "default.json").read_text(encoding="utf-8"))
@@ -68,3 +85,15 @@ def test_a_bad_policy_names_what_is_wrong(tmp_path):
     broken.write_text(json.dumps(values | {"roster_comparison_areas": ["城市"]}), encoding="utf-8")
     with pytest.raises(DoudiError, match="roster_comparison_areas"):
         load_policy(broken)
+    broken.write_text(json.dumps(values | {"gradual_exit_scope": "建档立卡"}), encoding="utf-8")
+    with pytest.raises(DoudiError, match="gradual_exit_scope"):
+        load_policy(broken)
+
+
+def test_single_person_conditions_and_group_three_are_profile_data():
+    assert load_policy().single_person_conditions == ()
+    assert load_policy("梁平区回龙镇").single_person_conditions == ("not_lifted",)
+    dayao = load_policy("大姚县")
+    assert dayao.single_person_conditions[-1] == "application"
+    assert "severely_disabled_member" in dayao.key_groups
+    assert "single_person_conditions" in load_policy("沙坡头区").defaults

@@ -226,7 +226,8 @@ def test_every_anomaly_and_control_type_is_present(noisy: SynthSummary) -> None:
     cases = _jsonl(noisy.truth_dir / "cases.jsonl")
     controls = _jsonl(noisy.truth_dir / "controls.jsonl")
     for case_type in CASE_TYPES:
-        assert sum(c["case_type"] == case_type for c in cases) == noisy.anomalies[case_type] >= 1
+        default = [c for c in cases if "policy" not in c]  # a profile's own cases aside
+        assert sum(c["case_type"] == case_type for c in default) == noisy.anomalies[case_type] >= 1
     for control_type in CONTROL_TYPES:
         assert (
             sum(c["control_type"] == control_type for c in controls)
@@ -414,6 +415,8 @@ def test_truth_equals_rules_applied_to_the_clean_drop(clean: SynthSummary) -> No
     actual = {
         (c["case_type"], tuple(sorted(r["record_id"] for r in c["records"])), c["amount_at_risk"])
         for c in _jsonl(clean.truth_dir / "cases.jsonl")
+        # not re-derived here (yet): a profile's narrower 单人户 rule and 大姚's group 三
+        if not ("policy" in c and c["case_type"] in CASE_TYPES)
     }
     assert actual == expected
 
