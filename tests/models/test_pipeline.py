@@ -30,9 +30,7 @@ def run(tmp_path_factory):
     drop = synthesize(out / "county", people=10_000, seed=21).drop_dir
     result = run_pipeline(drop, out, policy=load_policy(), settings=LinkSettings())
     cases = [json.loads(line) for line in (out / "cases.jsonl").read_text().splitlines()]
-    truth = [
-        json.loads(line) for line in (out / "county/truth/cases.jsonl").read_text().splitlines()
-    ]
+    truth = load_truth_cases(out / "county/truth", load_policy())  # the default's own cases
     return result, cases, truth
 
 
