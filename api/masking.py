@@ -27,8 +27,6 @@ __all__ = ["HIDDEN_NOTE", "mask_id", "mask_phone", "masked"]
 # Fields that hold an ID number or an account number, wherever they appear.
 SENSITIVE_SUFFIXES = ("id_number", "id18", "cert_no", "bank_account")
 HIDDEN_NOTE = "（仅审计员可见）"
-# Graph nodes keyed by the value they stand for.
-MASKED_NODES = {"account": mask_id, "phone": lambda value: mask_phone(value)}
 
 
 def masked(value: Any, principal: Principal) -> Any:
@@ -78,6 +76,10 @@ def mask_phone(value: str | None) -> str:
     if len(value) < 8:
         return "*" * len(value)
     return f"{value[:3]}****{value[-4:]}"
+
+
+# Graph nodes keyed by the value they stand for.
+MASKED_NODES = {"account": mask_id, "phone": mask_phone}
 
 
 def _mask(value: Any, key: str = "") -> Any:

@@ -167,6 +167,7 @@ class Reviews:
             label = record_label(self.store.cursor, left, right, same_person=same_person,
                                  actor=actor, role=role, case_id=case_id, note=note,
                                  pending=pending)  # fmt: skip
+            self.snapshot.published.labels.append(label)  # a resolved case's reasons follow
             self._append_event(case_id, actor, role, self.snapshot.published.status(case_id),
                                _label_note(label, rows), None, kind="link_label")  # fmt: skip
             return label

@@ -559,16 +559,6 @@ class TokenStore:
         with self._changing(atomic=len(entries) > INSERT_ROWS) as cursor:
             return self._append(cursor, entries)
 
-    def log_access(self, entries: Sequence[tuple[datetime, str, str, str, str]]) -> None:
-        """Append ``(accessed_at, actor, role, action, target)`` tuples (as ``append_access``).
-
-        Parameters
-        ----------
-        entries : sequence of tuples
-            The entries, in the order they happened.
-        """
-        self.append_access([LogEntry(*entry) for entry in entries])
-
     def access_log(self, *, offset: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
         """A page of the access log, newest first.
 
