@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from models.detectors.deceased_paid import detect_deceased_paid
 from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
+from models.detectors.exit_without_gradual import detect_exit_without_gradual
 from models.detectors.missed_disability import detect_missed_disability
 from models.detectors.over_standard import detect_over_standard
 from models.detectors.roster_gap import detect_roster_gap
@@ -132,6 +133,17 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("assessed", "有收入核定日期", 1),
                 ("log_months_after", "渐退期满后发放月数", 1),
             ),
+        ),
+        CaseTypeSpec(
+            "exit_without_gradual",
+            "脱贫即退保（未渐退）",
+            detect_exit_without_gradual,
+            (
+                IDENTITY,
+                ("income_ratio", "人均收入与低保标准之比", -1),
+                ("members", "涉及人数", 1),
+            ),
+            coverage=True,
         ),
         CaseTypeSpec(
             "roster_gap",

@@ -38,6 +38,7 @@ RULE_LABELS = {
     "single_person_conditions": "单人户保障的附加条件",
     "bc_min_covered": "B、C类低保最少保障人数",
     "key_groups": "需排查是否纳入保障的重点人群",
+    "wrongful_exit_check": "核查建档立卡户脱贫时是否不当退出低保（脱贫不脱保、渐退）",
     "roster_comparison": "低保、特困名册与建档立卡台账逐户比对",
     "roster_comparison_areas": "与建档立卡台账比对的救助对象（城市、农村）",
     "monthly_amounts": "各保障类别的月标准（元）",
@@ -100,6 +101,10 @@ class Policy:
     """建档立卡 statuses (``not_lifted``, ``relapsed``, ``monitored``...) of households that
     stay covered after their 渐退 period ends, not yet stably out of poverty (兴安盟); none:
     no such rule."""
+    wrongful_exit_check: bool = False
+    """Check 建档立卡 households whose 低保 ended at 脱贫 while their income per person is
+    still under the standard (大姚 脱贫不脱保; 梁平 and 兴安盟 渐退 before exit):
+    ``exit_without_gradual``; False: no check."""
     sources: dict[str, list[str]] = field(default_factory=dict)
     """Per rule, the sentences of the source document that set it, verbatim."""
     defaults: tuple[str, ...] = ()
@@ -213,7 +218,8 @@ def policy_from_dict(values: dict, *, source: str) -> Policy:
     """
     names = {item.name for item in fields(Policy)}
     optional = ("monthly_amounts", "roster_comparison_areas", "gradual_exit_scope",
-                "covered_after_exit", "single_person_conditions", "sources", "defaults")  # fmt: skip
+                "covered_after_exit", "single_person_conditions", "wrongful_exit_check",
+                "sources", "defaults")  # fmt: skip
     required = {item.name for item in fields(Policy) if item.name not in optional}
     missing, unknown = required - set(values), set(values) - names
     if missing or unknown:

@@ -3,6 +3,7 @@ type each finds is in ``models.case_types``."""
 
 from models.detectors.deceased_paid import detect_deceased_paid
 from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
+from models.detectors.exit_without_gradual import detect_exit_without_gradual
 from models.detectors.missed_disability import detect_missed_disability
 from models.detectors.over_standard import detect_over_standard
 from models.detectors.roster_gap import detect_roster_gap
@@ -14,6 +15,7 @@ from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
 __all__ = [
     "detect_deceased_paid",
     "detect_duplicate_enrollment",
+    "detect_exit_without_gradual",
     "detect_missed_disability",
     "detect_over_standard",
     "detect_roster_gap",

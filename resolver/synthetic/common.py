@@ -8,6 +8,8 @@ that the stages fill in order.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -369,3 +371,27 @@ class State:
         """
         birth = self.P["birth"] if pids is None else self.P["birth"][pids]
         return (self.as_of - birth) / 365.25
+
+
+@contextmanager
+def own_stream(st: State) -> Iterator[None]:
+    """Draw from a stream spawned off the state's generator for the duration: the parent
+    stream does not advance, so later stages draw the same numbers (though what they draw
+    them for may change with what was made inside: fewer payments, other noise cells).
+
+    Parameters
+    ----------
+    st : State
+        The generation state; its generator is restored on leaving.
+
+    Yields
+    ------
+    None
+        While the spawned stream is the state's generator.
+    """
+    main = st.rng
+    st.rng = main.spawn(1)[0]
+    try:
+        yield
+    finally:
+        st.rng = main

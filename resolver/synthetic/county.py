@@ -50,6 +50,7 @@ from resolver.synthetic.common import (
     day_number,
     month_text,
     monthly_amounts,
+    own_stream,
     year_month_day,
 )
 from resolver.synthetic.enrolment import enrol, finalize_rows, poverty, transfers
@@ -58,6 +59,7 @@ from resolver.synthetic.injections import (
     CONTROL_RATE,
     inject_deceased,
     inject_duplicates,
+    inject_exits_above_standard,
     inject_grace,
     inject_legit_single,
     inject_lookalikes,
@@ -70,6 +72,7 @@ from resolver.synthetic.injections import (
     inject_stale_incomes,
     inject_within_exit,
     inject_wrong_notices,
+    inject_wrongful_exits,
     shared_contacts,
     target_count,
     twins,
@@ -161,6 +164,9 @@ def _place(st: State) -> None:
     inject_within_exit(st, control)
     inject_marked_gaps(st, control)
     shared_contacts(st)
+    with own_stream(st):  # drawn apart: the people and the other anomalies stay as they were
+        inject_wrongful_exits(st, counts["exit_without_gradual"])
+        inject_exits_above_standard(st, control)
     finalize_rows(st)
     hukou_draw = st.rng.random(len(st.P["hh"]))
     st.P["in_hukou"] = (st.P["death"] == NEVER) | (hukou_draw < 0.7)

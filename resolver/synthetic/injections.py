@@ -22,6 +22,7 @@ import numpy as np
 from resolver.synthetic import names
 from resolver.synthetic.common import (
     DEATH_GRACE_MONTHS,
+    DIBAO_STANDARD_YEAR,
     NEVER,
     State,
     day_number,
@@ -54,6 +55,7 @@ ANOMALY_RATES = {
     "split_household": 10,
     "missed_disability": 12,
     "over_standard": 8,
+    "exit_without_gradual": 6,
 }  # injected per 10,000 people; a split whose members took a 户号 of their own is no
 # split_household: a suspected_split when the cases share a bank account, else no case
 CONTROL_RATE = 8  # per 10,000 people, each type
@@ -608,6 +610,64 @@ def inject_marked_gaps(st: State, k: int) -> None:
     candidates = np.flatnonzero(st.H["in_pov"] & ~enrolled)
     for hh in pick(st, candidates, k, lambda h: (int(h),)):
         st.H["marked_unenrolled"][hh] = True
+
+
+def _exit_candidates(st: State, *, below_standard: bool) -> np.ndarray:
+    """Intact 低保 cases of a household's own members, enrolled over a year, of a 建档立卡
+    household declared 已脱贫 whose income per person is under the 低保 standard (or not)."""
+    _, intact, pure = case_stats(st)
+    cases, H = st.cases, st.H
+    hh = cases["hh"]
+    lifted = H["in_pov"][hh] & (H["status"][hh] == "已脱贫")
+    below = H["income_year"][hh] < DIBAO_STANDARD_YEAR
+    return np.flatnonzero(intact & pure & (cases["program"] == "低保") & lifted
+                          & (below == below_standard) & (cases["start"] <= st.as_of - 400))  # fmt: skip
+
+
+def _close_case(st: State, case: int) -> list[int]:
+    """End every row of ``case`` on one day 3 to 30 months before the drop; its covered rows."""
+    low = max(st.as_of - 30 * 30, int(st.cases["start"][case]) + 180)
+    end = int(random_day(st.rng, low, st.as_of - 3 * 30, 1)[0])
+    uids = case_rows(st, case)
+    st.rows["end"][uids] = np.maximum(end, st.rows["start"][uids])
+    return [int(uid) for uid in uids if st.rows["covered"][uid]]
+
+
+def inject_wrongful_exits(st: State, k: int) -> None:
+    """A profile's case (大姚's 脱贫不脱保; 梁平's and 兴安盟's 渐退): the 低保 case of a
+    建档立卡 household declared 已脱贫 ended 3 to 30 months ago, though the household's income
+    per person is still under the standard and no member is covered elsewhere.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; each anomaly is recorded in ``st.injected``.
+    k : int
+        How many to make (fewer when too few candidates are left).
+    """
+    candidates = _exit_candidates(st, below_standard=True)
+    for case in pick(st, candidates, k, lambda c: (int(st.cases["hh"][c]),)):
+        covered = _close_case(st, case)
+        st.injected.append(("exit_without_gradual", tuple(("assistance", u) for u in covered)))
+
+
+def inject_exits_above_standard(st: State, k: int) -> None:
+    """Control: the 低保 case of a 建档立卡 household declared 已脱贫 with an income per
+    person above the standard ended 3 to 30 months ago: an orderly exit.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; each control is recorded in ``st.controls``.
+    k : int
+        How many to make (fewer when too few candidates are left).
+    """
+    candidates = _exit_candidates(st, below_standard=False)
+    for case in pick(st, candidates, k, lambda c: (int(st.cases["hh"][c]),)):
+        covered = _close_case(st, case)
+        if covered:
+            st.controls.append(("exit_above_standard", (("assistance", covered[0]),),
+                                "已脱贫, income above the standard: its 低保 ended in order"))  # fmt: skip
 
 
 def _raise_income(st: State, case: int, *, months_ago: tuple[int, int]) -> None:

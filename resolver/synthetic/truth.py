@@ -45,6 +45,9 @@ DAYAO = "大姚县"
 # exempt there. 大姚's group 三 makes a severely disabled member of any 建档立卡 household,
 # whatever its status or income, a missed_disability case.
 LIANGPING = "梁平区回龙镇"
+# The profiles that check exits at 脱贫 (大姚's 脱贫不脱保, 梁平's and 兴安盟's 渐退).
+XINGANMENG = "兴安盟"
+WRONGFUL_EXIT_PROFILES = (DAYAO, LIANGPING, XINGANMENG)
 NO_LABOR = ("丧失劳动力", "无劳动力")
 POOR_STATUSES = ("未脱贫", "脱贫监测户", "边缘户")
 SEVERE_ANY_LEVEL = ("智力", "精神")
@@ -66,6 +69,7 @@ CONTROL_TYPES = (
     "death_within_grace",
     "wrong_death_notice",
     "over_standard_within_exit",
+    "exit_above_standard",
 )
 
 
@@ -123,9 +127,11 @@ def derive_cases(
         + _derive_single_covered(tables, as_of)
         + _derive_roster_gaps(tables, as_of)
         + _derive_key_persons(tables, as_of)
+        + _derive_wrongful_exits(tables, as_of)
     )
     found += _profile_cases(tables, found, legit, household, hukou_of, as_of)
-    order = [*CASE_TYPES, "single_covered_member", "roster_gap", "unenrolled_key_person"]
+    order = [*CASE_TYPES, "single_covered_member", "roster_gap", "unenrolled_key_person",
+             "exit_without_gradual"]  # fmt: skip
     return sorted(
         found, key=lambda case: (order.index(case["case_type"]), case["records"][0]["record_id"])
     )
@@ -530,6 +536,34 @@ def _derive_key_persons(tables: dict[str, pd.DataFrame], as_of: int) -> list[dic
         }
         for record in sorted(chosen["record_id"])
     ]
+
+
+def _derive_wrongful_exits(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
+    """大姚, 梁平 and 兴安盟 only: a 低保 case every covered row of which ended, with living
+    members of a 建档立卡 household declared 已脱贫 whose income per person is under the
+    standard, covered by no active 低保 or 特困 row (one true case per profile)."""
+    poverty, rows = tables["poverty"], tables["assistance"]
+    covered = rows[rows["covered"] == "是"]
+    excluded = set(covered.loc[covered["end_date"] >= as_of, "pid"])
+    excluded |= set(tables["deaths"]["pid"].tolist())
+    still_poor = set(poverty.loc[(poverty["poverty_status"] == "已脱贫")
+                                 & (poverty["income_per_capita_year"] < DIBAO_STANDARD_YEAR),
+                                 "pid"])  # fmt: skip
+    dibao = covered[covered["program"] == "低保"]
+    closed = dibao.groupby("case_no")["end_date"].transform("max") < as_of
+    chosen = dibao[closed & dibao["pid"].isin(still_poor) & ~dibao["pid"].isin(excluded)]
+    return [
+        {
+            "case_type": "exit_without_gradual",
+            "records": [{"registry": "assistance", "record_id": r}
+                        for r in sorted(group["record_id"])],
+            "amount_at_risk": None,
+            "note": "低保 ended; 已脱贫 with an income under the standard, covered nowhere",
+            "policy": profile,
+        }
+        for _, group in chosen.groupby("case_no", sort=True)
+        for profile in WRONGFUL_EXIT_PROFILES
+    ]  # fmt: skip
 
 
 def _derive_missed(tables: dict[str, pd.DataFrame], hukou_of: np.ndarray, as_of: int

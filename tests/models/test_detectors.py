@@ -10,6 +10,7 @@ import pytest
 from models.detectors.common import single_person_conditions
 from models.detectors.deceased_paid import detect_deceased_paid
 from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
+from models.detectors.exit_without_gradual import detect_exit_without_gradual
 from models.detectors.missed_disability import detect_missed_disability
 from models.detectors.over_standard import detect_over_standard
 from models.detectors.roster_gap import detect_roster_gap
@@ -590,3 +591,47 @@ def test_dayao_does_not_assume_the_personal_application_and_says_to_check_the_fi
     drop.poor("son", "P1", status="lifted")
     checks = single_person_conditions(drop.graph, DAYAO, ("person", "son"))
     assert checks == {"poverty_registry": True, "not_whole_household": True, "application": None}
+
+
+def _exited(status: str = "lifted", income: float | None = 3600.0) -> HouseholdSketch:
+    """低保 case DB8 of 钱七 and his wife, both rows ended 2025-03-31; 钱七 in a 建档立卡
+    household of ``status`` with ``income`` a person a year (the standard is 4,500)."""
+    drop = HouseholdSketch()
+    drop.enrol("p-qian", "DB8", "A1", end=date(2025, 3, 31), income=150.0)
+    drop.enrol("p-wife", "DB8", "A2", end=date(2025, 3, 31))
+    drop.poor("p-qian", "P1", status=status, income=income)
+    return drop
+
+
+@pytest.mark.parametrize("profile", ["大姚县", "梁平区回龙镇", "兴安盟"])
+def test_a_household_still_poor_that_left_dibao_at_lifting_is_a_lead_where_checked(profile):
+    drop = _exited()
+    [case] = detect_exit_without_gradual(drop.graph, load_policy(profile))
+    assert case.records == [("assistance", "A1")]  # the wife is in no 建档立卡 household
+    assert case.amount_at_risk is None
+    assert "3600" in case.evidence[0].text and "脱贫不脱保" in case.evidence[3].text
+    assert case.features["income_ratio"] == pytest.approx(0.8)
+    assert detect_exit_without_gradual(drop.graph, POLICY) == []  # not a default check
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.enrol("p-qian", "TK2", "A3", program="tekun"),  # covered by 特困 now
+        lambda d: d.die("p-qian", "D1", date(2025, 3, 2)),  # left at death
+        lambda d: d.enrol("p-wife", "DB8", "A4"),  # the case goes on (a member left)
+    ],
+)
+def test_a_covered_dead_or_ongoing_member_is_no_wrongful_exit(change):
+    drop = _exited()
+    change(drop)
+    assert detect_exit_without_gradual(drop.graph, DAYAO) == []
+
+
+@pytest.mark.parametrize(("status", "income"), [("lifted", 5200.0), ("lifted", None),
+                                                ("not_lifted", 3600.0)])  # fmt: skip
+def test_only_lifted_households_under_the_standard_by_the_registry_are_leads(status, income):
+    """Above the standard the exit is in order; without a current income, or not yet lifted
+    (a key-group lead instead), there is no wrongful exit to show. The ended roster row's
+    income (150 a month) is history and never the reason."""
+    assert detect_exit_without_gradual(_exited(status, income).graph, DAYAO) == []

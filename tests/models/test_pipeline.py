@@ -155,7 +155,7 @@ def test_outputs_follow_the_contract(run):
 @pytest.mark.parametrize(
     ("profile", "case_type"),
     [("沙坡头区", "single_covered_member"), ("沙坡头区", "roster_gap"),
-     ("大姚县", "unenrolled_key_person")],
+     ("大姚县", "unenrolled_key_person"), ("兴安盟", "exit_without_gradual")],
 )  # fmt: skip
 def test_a_profiles_own_cases_match_its_truth(run, profile, case_type):
     """Under a profile the county holds cases the default does not raise; the truth marks them."""

@@ -260,6 +260,7 @@ def test_truth_records_exist_in_the_drop(noisy: SynthSummary) -> None:
         "single_covered_member": ("assistance",),
         "roster_gap": ("assistance", "poverty"),  # either direction, never both
         "unenrolled_key_person": ("poverty",),
+        "exit_without_gradual": ("assistance",),
     }
     for case in _jsonl(noisy.truth_dir / "cases.jsonl"):
         (registry,) = {r["registry"] for r in case["records"]}
@@ -411,6 +412,7 @@ def test_truth_equals_rules_applied_to_the_clean_drop(clean: SynthSummary) -> No
         | _rederive_single_covered(drop, assistance)
         | _rederive_roster_gaps(drop, assistance)
         | _rederive_key_persons(drop, assistance, deaths)
+        | _rederive_wrongful_exits(drop, assistance, deaths)
     )
     actual = {
         (c["case_type"], tuple(sorted(r["record_id"] for r in c["records"])), c["amount_at_risk"])
@@ -645,6 +647,27 @@ def _rederive_key_persons(drop: Path, assistance: list, deaths: dict) -> set:
             )
             if key and row["id_number"] not in excluded:
                 found.add(("unenrolled_key_person", (row["record_id"],), None))
+    return found
+
+
+def _rederive_wrongful_exits(drop: Path, assistance: list, deaths: dict) -> set:
+    """大姚, 梁平, 兴安盟: a 低保 case none of whose covered rows is active, with living members
+    of an 已脱贫 household under the standard who are on no active covered row."""
+    still_poor = {row["id_number"] for row in _rows(drop, "poverty")
+                  if row["poverty_status"] == "已脱贫"
+                  and float(row["income_per_capita_year"]) < 4500}  # fmt: skip
+    active = _active_covered(assistance)
+    excluded = set(deaths) | {row["id_number"] for rows in active.values() for row in rows}
+    closed = defaultdict(list)
+    for row in assistance:
+        if row["covered"] == "是" and row["program"] == "低保" and row["case_no"] not in active:
+            closed[row["case_no"]].append(row)
+    found = set()
+    for rows in closed.values():
+        records = [row["record_id"] for row in rows
+                   if row["id_number"] in still_poor and row["id_number"] not in excluded]  # fmt: skip
+        if records:
+            found.add(("exit_without_gradual", tuple(sorted(records)), None))
     return found
 
 

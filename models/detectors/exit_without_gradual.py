@@ -1,0 +1,124 @@
+"""Exits at 脱贫 while still poor: a 建档立卡 household whose 低保 stopped when it was
+declared out of poverty, though its income per person is still under the 低保 standard
+(大姚: 脱贫不脱保; 梁平, 兴安盟: 渐退 before an orderly exit). A lead to check the exit, not
+an accusation: the data hold no exit reason."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from models.cases import Case, Evidence
+from models.detectors.common import (
+    NOT_ENROLLED,
+    STATUS_LABELS,
+    enrolled_now,
+    enrolment_evidence,
+    identity_evidence,
+)
+from models.graph import Node, neighbours, nodes_of
+from models.policy import Policy
+
+
+def detect_exit_without_gradual(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
+    """With ``policy.wrongful_exit_check``: a closed 低保 case (every covered row ended
+    before the as-of day) with members of a 建档立卡 household that is 已脱贫 and whose
+    income per person (the registry's current yearly figure, never the ended roster row's)
+    is under ``policy.dibao_standard_year``, who are alive (no death notice) and covered by
+    no active 低保 or 特困 row. Such a household should have kept 低保 (脱贫不脱保), and an
+    exit would have needed a 渐退 period after its income rose above the standard.
+
+    Example (大姚县): 低保 case DB8 of 钱七 ended 2025-03-31; his household is 已脱贫 with
+    3,600 元 a person a year (standard 4,500); he is on no roster: one case on his row.
+
+    Complexity: O(N + R + P) for N graph nodes, R roster rows and P poverty rows.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph (``models.graph``), with ``as_of``.
+    policy : Policy
+        The policy profile: ``wrongful_exit_check`` (without it, no case),
+        ``dibao_standard_year`` and ``gradual_exit_months`` for the evidence.
+
+    Returns
+    -------
+    list of Case
+        One case per closed 低保 case, resting on the ended rows of its members who are
+        still poor and uncovered, without an amount at risk; unscored.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from models.policy import load_policy
+    >>> from models.sketch import HouseholdSketch
+    >>> sketch = HouseholdSketch()
+    >>> sketch.enrol("qian", "DB8", "A1", end=date(2025, 3, 31))
+    >>> sketch.poor("qian", "P1", status="lifted", income=3600.0)
+    >>> [case.records for case in detect_exit_without_gradual(sketch.graph, load_policy("大姚县"))]
+    [[('assistance', 'A1')]]
+    >>> detect_exit_without_gradual(sketch.graph, load_policy())  # not a default check
+    []
+    """
+    if not policy.wrongful_exit_check:
+        return []
+    cases = []
+    for case in nodes_of(graph, "case"):
+        if graph.nodes[case]["program"] != "dibao":
+            continue
+        rows = [(member, row) for member, row in neighbours(graph, case, "enrolled_in")
+                if row["covered"]]  # fmt: skip
+        if not rows or any(row["end"] is None or row["end"] >= graph.graph["as_of"]
+                           for _, row in rows):  # fmt: skip
+            continue
+        still_poor = sorted(
+            ((member, row, poverty) for member, row in rows
+             if (poverty := _still_poor(graph, policy, member)) is not None),
+            key=lambda item: item[1]["record_id"],
+        )  # fmt: skip
+        if still_poor:
+            cases.append(_case(policy, case, still_poor))
+    return cases
+
+
+def _still_poor(graph: nx.MultiGraph, policy: Policy, member: Node) -> dict | None:
+    """The member's poverty row when the household is 已脱贫 under the standard and the
+    member is alive and on no active roster; else None."""
+    if neighbours(graph, member, "reported_dead") or enrolled_now(graph, member):
+        return None
+    return next(
+        (row for _, row in sorted(neighbours(graph, member, "in_poverty_household"),
+                                  key=lambda item: item[1]["record_id"])
+         if row["status"] == "lifted" and row["income_year"] is not None
+         and row["income_year"] < policy.dibao_standard_year),
+        None,
+    )  # fmt: skip
+
+
+def _case(policy: Policy, case: Node, still_poor: list[tuple[Node, dict, dict]]) -> Case:
+    ended = max(row["end"] for _, row, _ in still_poor)
+    incomes = sorted({poverty["income_year"] for _, _, poverty in still_poor})
+    evidence = [
+        *(Evidence(f"建档立卡户成员，状态 {STATUS_LABELS['lifted']}，家庭年人均纯收入 "
+                   f"{poverty['income_year']:.0f} 元，低于本地低保标准 "
+                   f"{policy.dibao_standard_year:.0f} 元/人/年", "poverty", poverty["record_id"])
+          for _, _, poverty in still_poor),
+        *(enrolment_evidence(case, row) for _, row, _ in still_poor),
+        NOT_ENROLLED,
+        Evidence(f"低保案件 {case[1]} 已于 {ended} 全部退出：收入仍低于标准的已脱贫户应“脱贫不脱保”；"
+                 f"收入超过标准的也应先给予渐退期（本地 {policy.gradual_exit_months} 个月）"),
+        *(identity_evidence(poverty, "建档立卡记录") for _, _, poverty in still_poor),
+        Evidence("核实：退出原因与审批材料；退出时是否已超过低保标准、是否办理渐退；"
+                 "仍符合条件的，应恢复保障"),
+    ]  # fmt: skip
+    return Case(
+        case_type="exit_without_gradual",
+        records=[("assistance", row["record_id"]) for _, row, _ in still_poor],
+        person_ids=sorted({member[1] for member, _, _ in still_poor}),
+        amount_at_risk=None,
+        evidence=evidence,
+        features={
+            "identity": min(poverty["probability"] for _, _, poverty in still_poor),
+            "income_ratio": max(incomes) / policy.dibao_standard_year,
+            "members": float(len(still_poor)),
+        },
+    )
