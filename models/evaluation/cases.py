@@ -138,8 +138,9 @@ def score_cases(cases: list[Case], truth: list[dict], case_type: str) -> CaseSco
 
 
 def load_truth_cases(truth_dir: Path, policy: Policy) -> list[dict]:
-    """The true cases under ``policy``: those of the contract's rules, and those the truth
-    marks as true under this profile only (``"policy"``: its name).
+    """The true cases under ``policy``: those of the contract's rules but the ones the truth
+    says a profile reads otherwise (``"except"``: the profiles' names), and those it marks as
+    true under this profile only (``"policy"``: its name).
 
     Parameters
     ----------
@@ -155,7 +156,8 @@ def load_truth_cases(truth_dir: Path, policy: Policy) -> list[dict]:
     """
     lines = (truth_dir / "cases.jsonl").read_text(encoding="utf-8").splitlines()
     cases = [json.loads(line) for line in lines]
-    return [case for case in cases if case.get("policy", policy.name) == policy.name]
+    return [case for case in cases if case.get("policy", policy.name) == policy.name
+            and policy.name not in case.get("except", ())]  # fmt: skip
 
 
 def _load_controls(truth_dir: Path) -> list[dict]:
@@ -184,10 +186,12 @@ class ControlLeads:
     suspected: int
 
 
-def control_leads(cases: list[Case], controls: list[dict], judged: set[str]
+def control_leads(cases: list[Case], controls: list[dict], truth: list[dict]
                   ) -> dict[str, ControlLeads]:  # fmt: skip
-    """Per control type, the leads raised on its controls (``judged``: the case types the
-    county's truth holds; a county that does not judge a type cannot say its lead is false).
+    """Per control type, the false leads raised on its controls: leads of a type the
+    county's truth judges (a county that does not judge a type cannot say its lead is false)
+    that are not true cases under the policy (a profile may make a control a case: 大姚 has no
+    single-person exemption without an application).
 
     Parameters
     ----------
@@ -195,18 +199,34 @@ def control_leads(cases: list[Case], controls: list[dict], judged: set[str]
         The cases found (all types).
     controls : list of dict
         The truth's negative controls (``control_type``, ``records``).
-    judged : set of str
-        The case types the county's truth holds.
+    truth : list of dict
+        The true cases under the policy (``case_type``, ``records``).
 
     Returns
     -------
     dict of str to ControlLeads
-        Per control type: its controls, and the leads and 疑似人为分户 leads resting on them.
+        Per control type: its controls, and the false leads and 疑似人为分户 leads resting on
+        them.
+
+    Examples
+    --------
+    >>> control = {"control_type": "twins", "records": [{"registry": "assistance",
+    ...                                                  "record_id": "A1"}]}
+    >>> lead = Case("duplicate_enrollment", [("assistance", "A1"), ("assistance", "A2")], [],
+    ...             None, [], {})
+    >>> truth = [{"case_type": "duplicate_enrollment", "records": [("assistance", "A9")]}]
+    >>> control_leads([lead], [control], truth)["twins"]
+    ControlLeads(controls=1, leads=1, suspected=0)
+    >>> control_leads([lead], [control], [{**truth[0], "records": lead.records}])["twins"]
+    ControlLeads(controls=1, leads=0, suspected=0)
     """
+    judged = {item["case_type"] for item in truth}
+    true = {(item["case_type"], _key(item["records"])) for item in truth}
     lower = {record for case in cases if case.case_type == LOWER_TIER for record in case.records}
-    judged_leads = {record for case in cases
-                    if case.case_type != LOWER_TIER and case.case_type in judged
-                    for record in case.records}  # fmt: skip
+    false_leads = {record for case in cases
+                   if case.case_type != LOWER_TIER and case.case_type in judged
+                   and (case.case_type, _key(case.records)) not in true
+                   for record in case.records}  # fmt: skip
     counts: dict[str, ControlLeads] = {}
     for control in controls:
         guarded = {(r["registry"], r["record_id"]) for r in control["records"]
@@ -214,7 +234,7 @@ def control_leads(cases: list[Case], controls: list[dict], judged: set[str]
         seen = counts.get(control["control_type"], ControlLeads(0, 0, 0))
         counts[control["control_type"]] = ControlLeads(
             seen.controls + 1,
-            seen.leads + bool(guarded & judged_leads),
+            seen.leads + bool(guarded & false_leads),
             seen.suspected + bool(guarded & lower),
         )
     return counts
@@ -335,13 +355,12 @@ def evaluate_cases(
         Scores and control leads per method, and the calibration of Doudi's scores.
     """
     truth = load_truth_cases(truth_dir, policy)
-    judged = {case["case_type"] for case in truth}
     controls = _load_controls(truth_dir)
     result = CaseEvaluation({}, {}, [])
     for method in METHOD_ENTITIES:
         cases = rank_cases(method_cases(con, method, policy), risk)
         result.scores[method] = {name: score_cases(cases, truth, name) for name in DETECTORS}
-        result.control_leads[method] = control_leads(cases, controls, judged)
+        result.control_leads[method] = control_leads(cases, controls, truth)
         if method == "doudi":
             result.calibration = calibration_bins(cases, case_labels(cases, truth))
     return result

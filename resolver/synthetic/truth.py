@@ -50,6 +50,7 @@ XINGANMENG = "兴安盟"
 WRONGFUL_EXIT_PROFILES = (DAYAO, LIANGPING, XINGANMENG)
 NO_LABOR = ("丧失劳动力", "无劳动力")
 POOR_STATUSES = ("未脱贫", "脱贫监测户", "边缘户")
+LIANGPING_KEY_STATUSES = ("未脱贫", "返贫", "边缘户")  # 梁平's key groups
 SEVERE_ANY_LEVEL = ("智力", "精神")
 CASE_TYPES = (
     "deceased_paid",
@@ -123,7 +124,7 @@ def derive_cases(
         + _derive_splits(tables, legit, hukou_of, as_of)
         + _derive_suspected_splits(tables, legit, household, hukou_of, as_of)
         + _derive_missed(tables, hukou_of, as_of)
-        + _derive_over_standard(tables, as_of)
+        + _over_standard_by_profile(tables, as_of)
         + _derive_single_covered(tables, as_of)
         + _derive_roster_gaps(tables, as_of)
         + _derive_key_persons(tables, as_of)
@@ -411,21 +412,61 @@ def _split_cases(group: list[tuple[str, int, int, int, str]], as_of: int
     return involved, records
 
 
-def _derive_over_standard(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
+# Each profile's reading of 渐退 where it differs from the default's (6 months for every
+# 低保 case): the months, whether only cases with a covered member of a 建档立卡 household get
+# them (the others have none), and the statuses of households still covered after them.
+EXIT_READINGS = {
+    DAYAO: (12, True, ()),
+    LIANGPING: (6, True, ()),
+    XINGANMENG: (24, True, ("未脱贫", "返贫", "脱贫监测户")),
+}
+
+
+def _over_standard_by_profile(tables: dict[str, pd.DataFrame], as_of: int
+                              ) -> list[dict[str, Any]]:  # fmt: skip
+    """The default's over_standard cases, each naming the profiles it is not true under
+    (``except``: another amount, or no case), and each profile's own cases."""
+    default = {_case_key(c): c for c in _derive_over_standard(tables, as_of)}
+    extra = []
+    for profile, reading in EXIT_READINGS.items():
+        own = {_case_key(c): c for c in _derive_over_standard(tables, as_of, *reading)}
+        for key, case in default.items():
+            if own.get(key, {}).get("amount_at_risk") != case["amount_at_risk"]:
+                case.setdefault("except", []).append(profile)
+        extra += [{**case, "policy": profile} for key, case in own.items()
+                  if default.get(key, {}).get("amount_at_risk") != case["amount_at_risk"]]  # fmt: skip
+    return [*default.values(), *extra]
+
+
+def _case_key(case: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(record["record_id"] for record in case["records"])
+
+
+def _derive_over_standard(tables: dict[str, pd.DataFrame], as_of: int,
+                          months: int = GRADUAL_EXIT_MONTHS, poverty_only: bool = False,
+                          covered_after: tuple[str, ...] = ()) -> list[dict[str, Any]]:  # fmt: skip
     """低保 cases whose income per person is above the standard, paid in months after the
-    default 渐退 period, counted from the income assessment (else the latest enrollment)."""
-    rows = tables["assistance"]
+    渐退 period, counted from the income assessment (else the latest enrollment). The
+    default gives every case ``months``; a profile may give them only to cases with a
+    covered member of a 建档立卡 household (``poverty_only``; others have none) and keep
+    covered the cases with a member of a household of a status in ``covered_after``."""
+    rows, poverty = tables["assistance"], tables["poverty"]
+    status = dict(zip(poverty["pid"], poverty["poverty_status"], strict=True))
     active = rows[(rows["program"] == "低保") & (rows["covered"] == "是")
                   & (rows["end_date"] >= as_of)]  # fmt: skip
     payments = tables["payments"]
     over = active.groupby("case_no")["income_per_capita"].transform("max") * 12
     found = []
     for case_no, group in active[over > DIBAO_STANDARD_YEAR].groupby("case_no", sort=True):
+        statuses = {status[pid] for pid in group["pid"] if pid in status}
+        if statuses & set(covered_after):
+            continue
+        period = months if statuses or not poverty_only else 0
         income = float(group["income_per_capita"].max())
         assessed = group.loc[group["assessed"] != NEVER, "assessed"]
         since = int(assessed.max()) if len(assessed) else int(group["start_date"].max())
         paid = payments[(payments["case_no"] == case_no)
-                        & (payments["pay_month"] > int(month_index(since)) + GRADUAL_EXIT_MONTHS)]  # fmt: skip
+                        & (payments["pay_month"] > int(month_index(since)) + period)]  # fmt: skip
         if len(paid):
             found.append(
                 {
@@ -434,7 +475,7 @@ def _derive_over_standard(tables: dict[str, pd.DataFrame], as_of: int) -> list[d
                                 for r in sorted(group["record_id"])],
                     "amount_at_risk": float(paid["amount"].sum()),
                     "note": f"income {income:.0f} a month per person since {date_of(since)}; "
-                    f"paid {len(paid)} months after the {GRADUAL_EXIT_MONTHS}-month 渐退",
+                    f"paid {len(paid)} months after a {period}-month 渐退",
                 }
             )  # fmt: skip
     return found
@@ -512,9 +553,10 @@ def _derive_roster_gaps(tables: dict[str, pd.DataFrame], as_of: int) -> list[dic
 
 
 def _derive_key_persons(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
-    """大姚县 only: a living member of a 建档立卡 household that is 未脱贫, 监测户 or 边缘户,
-    lifted but under the 低保 standard, or has no one able to work (零劳力), with no active
-    covered 低保/特困 row; the severely disabled are missed_disability cases instead."""
+    """大姚县 and 梁平区回龙镇 only: a living member of a 建档立卡 household in one of the
+    profile's key groups with no active covered 低保/特困 row; the severely disabled are
+    missed_disability cases instead. 大姚: 未脱贫, 监测户, 边缘户, lifted but under the 低保
+    standard, or no one able to work (零劳力); 梁平: 未脱贫, 返贫, 边缘户."""
     poverty, rows = tables["poverty"], tables["assistance"]
     disability = tables["disability"]
     excluded = set(disability.loc[_severe_rows(disability), "pid"].tolist())
@@ -522,19 +564,23 @@ def _derive_key_persons(tables: dict[str, pd.DataFrame], as_of: int) -> list[dic
     excluded |= set(rows.loc[(rows["covered"] == "是") & (rows["end_date"] >= as_of), "pid"])
     no_labor = poverty["labor_capacity"].isin(NO_LABOR)
     zero_labor = no_labor.groupby(poverty["poverty_hh_no"]).transform("all")
-    key = (poverty["poverty_status"].isin(POOR_STATUSES) | zero_labor
-           | ((poverty["poverty_status"] == "已脱贫")
-              & (poverty["income_per_capita_year"] < DIBAO_STANDARD_YEAR)))  # fmt: skip
-    chosen = poverty[key & ~poverty["pid"].isin(excluded)]
+    status = poverty["poverty_status"]
+    groups = {
+        DAYAO: (status.isin(POOR_STATUSES) | zero_labor
+                | ((status == "已脱贫")
+                   & (poverty["income_per_capita_year"] < DIBAO_STANDARD_YEAR))),
+        LIANGPING: status.isin(LIANGPING_KEY_STATUSES),
+    }  # fmt: skip
     return [
         {
             "case_type": "unenrolled_key_person",
             "records": [{"registry": "poverty", "record_id": record}],
             "amount_at_risk": None,
             "note": "key group member with no active 低保 or 特困",
-            "policy": DAYAO,
+            "policy": profile,
         }
-        for record in sorted(chosen["record_id"])
+        for profile, key in groups.items()
+        for record in sorted(poverty.loc[key & ~poverty["pid"].isin(excluded), "record_id"])
     ]
 
 

@@ -152,10 +152,33 @@ def test_outputs_follow_the_contract(run):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("profile", ["大姚县", "梁平区回龙镇", "兴安盟"])
+def test_over_standard_is_judged_by_each_profiles_reading_of_gradual_exit(run, profile):
+    """12, 6 and 24 months of 渐退 for 建档立卡 households only (none for other cases); 兴安盟
+    keeps households not yet stably out of poverty covered: the truth reads each profile."""
+    result, _, _ = run
+    policy = load_policy(profile)
+    con = connect(result.db_path, read_only=True)
+    truth = load_truth_cases(result.out_dir / "county" / "truth", policy)
+    scores = score_cases(method_cases(con, "doudi", policy), truth, "over_standard")
+    con.close()
+    default = load_truth_cases(result.out_dir / "county" / "truth", load_policy())
+    assert {_records(c) for c in truth if c["case_type"] == "over_standard"} != {
+        _records(c) for c in default if c["case_type"] == "over_standard"}  # fmt: skip
+    assert scores.precision >= 0.9 and scores.recall >= 0.9, scores
+    assert scores.amount_reported == pytest.approx(scores.amount_found, rel=0.03)
+
+
+def _records(case: dict) -> tuple:
+    return tuple(sorted(record["record_id"] for record in case["records"]))
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("profile", "case_type"),
     [("沙坡头区", "single_covered_member"), ("沙坡头区", "roster_gap"),
-     ("大姚县", "unenrolled_key_person"), ("兴安盟", "exit_without_gradual")],
+     ("大姚县", "unenrolled_key_person"), ("梁平区回龙镇", "unenrolled_key_person"),
+     ("兴安盟", "exit_without_gradual")],
 )  # fmt: skip
 def test_a_profiles_own_cases_match_its_truth(run, profile, case_type):
     """Under a profile the county holds cases the default does not raise; the truth marks them."""
