@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from models.detectors.a_class_partial import detect_a_class_partial
 from models.detectors.deceased_paid import detect_deceased_paid
 from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
 from models.detectors.exit_without_gradual import detect_exit_without_gradual
@@ -110,6 +111,16 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("household_size", "家庭人数", 1),
                 ("class_c", "C类低保", 1),
                 ("listed", "名册所列家庭成员数", 1),
+            ),
+        ),
+        CaseTypeSpec(
+            "a_class_partial",
+            "A类低保未整户施保",
+            detect_a_class_partial,
+            (
+                IDENTITY,
+                ("household_size", "家庭人数", 1),
+                ("uncovered", "未保障人数", 1),
             ),
         ),
         CaseTypeSpec(

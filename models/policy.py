@@ -38,6 +38,7 @@ RULE_LABELS = {
     "single_person_conditions": "单人户保障的附加条件",
     "bc_min_covered": "B、C类低保最少保障人数",
     "key_groups": "需排查是否纳入保障的重点人群",
+    "a_class_whole_household": "A类低保家庭须整户保障的城乡属性",
     "wrongful_exit_check": "核查建档立卡户脱贫时是否不当退出低保（脱贫不脱保、渐退）",
     "roster_comparison": "低保、特困名册与建档立卡台账逐户比对",
     "roster_comparison_areas": "与建档立卡台账比对的救助对象（城市、农村）",
@@ -101,6 +102,10 @@ class Policy:
     """建档立卡 statuses (``not_lifted``, ``relapsed``, ``monitored``...) of households that
     stay covered after their 渐退 period ends, not yet stably out of poverty (兴安盟); none:
     no such rule."""
+    a_class_whole_household: tuple[str, ...] = ()
+    """The areas (城乡属性, ``AREAS``) whose 低保 families with a class A member must be
+    covered whole (沙坡头: 农村低保A类对象的家庭，要全面按户施保): ``a_class_partial``; none:
+    no check."""
     wrongful_exit_check: bool = False
     """Check 建档立卡 households whose 低保 ended at 脱贫 while their income per person is
     still under the standard (大姚 脱贫不脱保; 梁平 and 兴安盟 渐退 before exit):
@@ -219,6 +224,7 @@ def policy_from_dict(values: dict, *, source: str) -> Policy:
     names = {item.name for item in fields(Policy)}
     optional = ("monthly_amounts", "roster_comparison_areas", "gradual_exit_scope",
                 "covered_after_exit", "single_person_conditions", "wrongful_exit_check",
+                "a_class_whole_household",
                 "sources", "defaults")  # fmt: skip
     required = {item.name for item in fields(Policy) if item.name not in optional}
     missing, unknown = required - set(values), set(values) - names
@@ -226,9 +232,10 @@ def policy_from_dict(values: dict, *, source: str) -> Policy:
         raise DoudiError(
             f"{source}: missing policy fields {sorted(missing)}, unknown fields {sorted(unknown)}"
         )
-    areas = set(values.get("roster_comparison_areas") or ()) - set(AREAS)
-    if areas:
-        raise DoudiError(f"{source}: roster_comparison_areas {sorted(areas)} are not {AREAS}")
+    for name in ("roster_comparison_areas", "a_class_whole_household"):
+        areas = set(values.get(name) or ()) - set(AREAS)
+        if areas:
+            raise DoudiError(f"{source}: {name} {sorted(areas)} are not {AREAS}")
     scope = values.get("gradual_exit_scope", "all")
     if scope not in GRADUAL_EXIT_SCOPES:
         raise DoudiError(f"{source}: gradual_exit_scope {scope!r} is not one of "

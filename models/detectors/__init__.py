@@ -1,6 +1,7 @@
 """The detectors: each a plain function ``detect_x(graph, policy) -> list[Case]``; which case
 type each finds is in ``models.case_types``."""
 
+from models.detectors.a_class_partial import detect_a_class_partial
 from models.detectors.deceased_paid import detect_deceased_paid
 from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
 from models.detectors.exit_without_gradual import detect_exit_without_gradual
@@ -13,6 +14,7 @@ from models.detectors.suspected_split import detect_suspected_split
 from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
 
 __all__ = [
+    "detect_a_class_partial",
     "detect_deceased_paid",
     "detect_duplicate_enrollment",
     "detect_exit_without_gradual",

@@ -48,10 +48,8 @@ def detect_single_covered_member(graph: nx.MultiGraph, policy: Policy) -> list[C
     >>> from models.policy import load_policy
     >>> from models.sketch import HouseholdSketch
     >>> sketch = HouseholdSketch()
-    >>> sketch.enrol("head", "DB9", "A1", dibao_class="C")
-    >>> sketch.enrol("wife", "DB9", "A2", covered=False, dibao_class="C")
-    >>> for _, _, row in sketch.graph.edges(("case", "DB9"), data=True):
-    ...     row["household_size"] = 3
+    >>> sketch.enrol("head", "DB9", "A1", dibao_class="C", household_size=3)
+    >>> sketch.enrol("wife", "DB9", "A2", covered=False, dibao_class="C", household_size=3)
     >>> [case.records for case in detect_single_covered_member(sketch.graph, load_policy("沙坡头区"))]
     [[('assistance', 'A1')]]
     """

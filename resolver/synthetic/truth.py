@@ -126,13 +126,14 @@ def derive_cases(
         + _derive_missed(tables, hukou_of, as_of)
         + _over_standard_by_profile(tables, as_of)
         + _derive_single_covered(tables, as_of)
+        + _derive_a_class_partial(tables, as_of)
         + _derive_roster_gaps(tables, as_of)
         + _derive_key_persons(tables, as_of)
         + _derive_wrongful_exits(tables, as_of)
     )
     found += _profile_cases(tables, found, legit, household, hukou_of, as_of)
-    order = [*CASE_TYPES, "single_covered_member", "roster_gap", "unenrolled_key_person",
-             "exit_without_gradual"]  # fmt: skip
+    order = [*CASE_TYPES, "single_covered_member", "a_class_partial", "roster_gap",
+             "unenrolled_key_person", "exit_without_gradual"]  # fmt: skip
     return sorted(
         found, key=lambda case: (order.index(case["case_type"]), case["records"][0]["record_id"])
     )
@@ -479,6 +480,33 @@ def _derive_over_standard(tables: dict[str, pd.DataFrame], as_of: int,
                 }
             )  # fmt: skip
     return found
+
+
+def _derive_a_class_partial(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
+    """沙坡头区 only: an active 低保 case with a covered class A member covering fewer members
+    than its household (members listed, or its household size): A class families are
+    covered whole. (The drop gives no 城乡属性: every case is checked.)"""
+    rows = tables["assistance"]
+    active = rows[(rows["program"] == "低保") & (rows["end_date"] >= as_of)]
+    by_case = active.groupby("case_no")
+    covered = active["covered"] == "是"
+    a_class = (covered & (active["dibao_class"] == "A")).groupby(active["case_no"]).transform("any")
+    sizes = np.maximum(
+        by_case["pid"].transform("nunique"), by_case["household_size"].transform("max")
+    )
+    partial = covered.groupby(active["case_no"]).transform("sum") < sizes
+    return [
+        {
+            "case_type": "a_class_partial",
+            "records": [{"registry": "assistance", "record_id": r}
+                        for r in sorted(group["record_id"])],
+            "amount_at_risk": None,
+            "note": f"A class case covering {int((group['covered'] == '是').sum())} of "
+            f"{max(group['pid'].nunique(), int(group['household_size'].max()))}",
+            "policy": SHAPOTOU,
+        }
+        for _, group in active[a_class & partial].groupby("case_no", sort=True)
+    ]  # fmt: skip
 
 
 def _derive_single_covered(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:

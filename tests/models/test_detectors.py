@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from models.detectors.a_class_partial import detect_a_class_partial
 from models.detectors.common import single_person_conditions
 from models.detectors.deceased_paid import detect_deceased_paid
 from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
@@ -635,3 +636,40 @@ def test_only_lifted_households_under_the_standard_by_the_registry_are_leads(sta
     (a key-group lead instead), there is no wrongful exit to show. The ended roster row's
     income (150 a month) is history and never the reason."""
     assert detect_exit_without_gradual(_exited(status, income).graph, DAYAO) == []
+
+
+def _a_class_family(area: str | None = "rural", size: int | None = None) -> HouseholdSketch:
+    """低保 case DB3: 李四, severely disabled, class A alone (分类施保); his wife class B,
+    covered; his son listed but not covered."""
+    drop = HouseholdSketch()
+    drop.enrol("p-li", "DB3", "A1", dibao_class="A", area=area, household_size=size)
+    drop.enrol("p-wife", "DB3", "A2", dibao_class="B", area=area, household_size=size)
+    drop.enrol("p-son", "DB3", "A3", dibao_class="B", covered=False, area=area,
+               household_size=size)  # fmt: skip
+    return drop
+
+
+def test_an_a_class_family_not_covered_whole_is_a_lead_in_shapotou():
+    [case] = detect_a_class_partial(_a_class_family().graph, SHAPOTOU)
+    assert case.records == [("assistance", "A1"), ("assistance", "A2"), ("assistance", "A3")]
+    assert "家庭人数 3 人，在保 2 人" in case.evidence[0].text
+    assert case.evidence[1].record_id == "A3"  # the member listed but not covered
+    assert case.features["uncovered"] == 1.0
+    assert detect_a_class_partial(_a_class_family().graph, POLICY) == []  # not a default rule
+
+
+def test_a_household_larger_than_the_roster_lists_counts_by_its_size():
+    drop = HouseholdSketch()
+    drop.enrol("p-li", "DB3", "A1", dibao_class="A", area="rural", household_size=2)
+    [case] = detect_a_class_partial(drop.graph, SHAPOTOU)
+    assert any("名册只列出 1 人，少于家庭人数 2 人" in item.text for item in case.evidence)
+
+
+def test_urban_cases_and_whole_families_are_no_a_class_leads_and_an_unknown_area_says_so():
+    assert detect_a_class_partial(_a_class_family("urban").graph, SHAPOTOU) == []
+    [case] = detect_a_class_partial(_a_class_family(None).graph, SHAPOTOU)
+    assert any(item.text.startswith("城乡属性未知") for item in case.evidence)
+    whole = _a_class_family()
+    whole.enrol("p-son", "DB3", "A3b", dibao_class="B")  # 否 row corrected: now covered
+    whole.graph.remove_edge(("person", "p-son"), ("case", "DB3"), 0)
+    assert detect_a_class_partial(whole.graph, SHAPOTOU) == []

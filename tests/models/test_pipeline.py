@@ -176,7 +176,7 @@ def _records(case: dict) -> tuple:
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("profile", "case_type"),
-    [("沙坡头区", "single_covered_member"), ("沙坡头区", "roster_gap"),
+    [("沙坡头区", "single_covered_member"), ("沙坡头区", "roster_gap"), ("沙坡头区", "a_class_partial"),
      ("大姚县", "unenrolled_key_person"), ("梁平区回龙镇", "unenrolled_key_person"),
      ("兴安盟", "exit_without_gradual")],
 )  # fmt: skip

@@ -261,6 +261,7 @@ def test_truth_records_exist_in_the_drop(noisy: SynthSummary) -> None:
         "roster_gap": ("assistance", "poverty"),  # either direction, never both
         "unenrolled_key_person": ("poverty",),
         "exit_without_gradual": ("assistance",),
+        "a_class_partial": ("assistance",),
     }
     for case in _jsonl(noisy.truth_dir / "cases.jsonl"):
         (registry,) = {r["registry"] for r in case["records"]}
@@ -410,6 +411,7 @@ def test_truth_equals_rules_applied_to_the_clean_drop(clean: SynthSummary) -> No
         | _rederive_missed(drop, assistance, deaths)
         | _rederive_over_standard(assistance, paid)
         | _rederive_single_covered(drop, assistance)
+        | _rederive_a_class_partial(assistance)
         | _rederive_roster_gaps(drop, assistance)
         | _rederive_key_persons(drop, assistance, deaths)
         | _rederive_wrongful_exits(drop, assistance, deaths)
@@ -647,6 +649,23 @@ def _rederive_key_persons(drop: Path, assistance: list, deaths: dict) -> set:
             )
             if key and row["id_number"] not in excluded:
                 found.add(("unenrolled_key_person", (row["record_id"],), None))
+    return found
+
+
+def _rederive_a_class_partial(assistance: list) -> set:
+    """沙坡头区: an active 低保 case with a covered class A member covering fewer members than
+    it lists or than its household size."""
+    cases = defaultdict(list)
+    for row in assistance:
+        if row["program"] == "低保" and not row["end_date"]:
+            cases[row["case_no"]].append(row)
+    found = set()
+    for rows in cases.values():
+        covered = [row for row in rows if row["covered"] == "是"]
+        size = max([len({row["id_number"] for row in rows})]
+                   + [int(row["household_size"]) for row in rows])  # fmt: skip
+        if any(row["dibao_class"] == "A" for row in covered) and len(covered) < size:
+            found.add(("a_class_partial", tuple(sorted(row["record_id"] for row in rows)), None))
     return found
 
 
