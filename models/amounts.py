@@ -6,7 +6,10 @@ the case was paid: the members of one case may be of different classes (分类�
 Inference from the ledger: in a month, a case whose active covered members are all of one
 class was paid that class's amount once per member. The most common per-member amount of
 such cases is the class's amount that month (ties: the smaller). A month with fewer than
-``MIN_CASES`` such cases takes the most common amount of its year.
+``MIN_CASES`` such cases takes the most common amount of its year. Where the most common
+amount is not paid to at least ``MIN_SUPPORT`` of those cases, the ledger does not pay by
+class (a county paying each family the gap between the standard and its income, 补差): the
+class has no amount that month, and a member's own amount is their share.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from models.policy import Policy
 from resolver.db import table_names
 
 MIN_CASES = 3
+MIN_SUPPORT = 0.5
 CLASS_LABELS = {"A": "低保A类", "B": "低保B类", "C": "低保C类", "tekun": "特困"}
 
 
@@ -87,7 +91,9 @@ def ledger_amounts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], floa
     for (key, month), counts in by_month.items():
         if sum(counts.values()) < MIN_CASES:
             counts = by_year[(key, month // 12)]
-        amounts[(key, month)] = _most_common(counts)
+        amount = _most_common(counts)
+        if counts[amount] >= MIN_SUPPORT * sum(counts.values()):
+            amounts[(key, month)] = amount
     return amounts
 
 
@@ -114,7 +120,7 @@ members AS (
 )
 SELECT key, pay_month, round(amount / covered, 2) AS per_member, count(*) AS cases
 FROM members
-WHERE classes = 1 AND key <> '?' AND round(amount / covered, 2) * covered = amount
+WHERE classes = 1 AND key <> '?'
 GROUP BY ALL
 """
 

@@ -13,6 +13,7 @@ from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
 from models.detectors.exit_without_gradual import detect_exit_without_gradual
 from models.detectors.missed_disability import detect_missed_disability
 from models.detectors.over_standard import detect_over_standard
+from models.detectors.payment_mismatch import detect_payment_mismatch
 from models.detectors.roster_gap import detect_roster_gap
 from models.detectors.single_covered_member import detect_single_covered_member
 from models.detectors.split_household import detect_split_household
@@ -143,6 +144,16 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("income_ratio", "人均收入与低保标准之比", 1),
                 ("assessed", "有收入核定日期", 1),
                 ("log_months_after", "渐退期满后发放月数", 1),
+            ),
+        ),
+        CaseTypeSpec(
+            "payment_mismatch",
+            "发放金额与类别人数不符",
+            detect_payment_mismatch,
+            (
+                ("log_months", "金额不符月数", 1),
+                ("over", "多发", 1),
+                ("difference_share", "差额占应发金额之比", 1),
             ),
         ),
         CaseTypeSpec(

@@ -38,6 +38,8 @@ RULE_LABELS = {
     "single_person_conditions": "单人户保障的附加条件",
     "bc_min_covered": "B、C类低保最少保障人数",
     "key_groups": "需排查是否纳入保障的重点人群",
+    "payment_tolerance": "发放额与应发金额之差超过应发金额的比例即为不符",
+    "payment_mismatch_months": "发放额不符达到多少个月即列为疑点",
     "a_class_whole_household": "A类低保家庭须整户保障的城乡属性",
     "wrongful_exit_check": "核查建档立卡户脱贫时是否不当退出低保（脱贫不脱保、渐退）",
     "roster_comparison": "低保、特困名册与建档立卡台账逐户比对",
@@ -102,6 +104,12 @@ class Policy:
     """建档立卡 statuses (``not_lifted``, ``relapsed``, ``monitored``...) of households that
     stay covered after their 渐退 period ends, not yet stably out of poverty (兴安盟); none:
     no such rule."""
+    payment_tolerance: float = 0.1
+    """A month's payment differs clearly from what the case's covered members are owed when
+    the difference is above this share of it (``payment_mismatch``; a run recorded before
+    the check reads as the default's)."""
+    payment_mismatch_months: int = 3
+    """How many months paid amiss make a ``payment_mismatch`` case."""
     a_class_whole_household: tuple[str, ...] = ()
     """The areas (城乡属性, ``AREAS``) whose 低保 families with a class A member must be
     covered whole (沙坡头: 农村低保A类对象的家庭，要全面按户施保): ``a_class_partial``; none:
@@ -224,7 +232,7 @@ def policy_from_dict(values: dict, *, source: str) -> Policy:
     names = {item.name for item in fields(Policy)}
     optional = ("monthly_amounts", "roster_comparison_areas", "gradual_exit_scope",
                 "covered_after_exit", "single_person_conditions", "wrongful_exit_check",
-                "a_class_whole_household",
+                "a_class_whole_household", "payment_tolerance", "payment_mismatch_months",
                 "sources", "defaults")  # fmt: skip
     required = {item.name for item in fields(Policy) if item.name not in optional}
     missing, unknown = required - set(values), set(values) - names

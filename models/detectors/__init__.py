@@ -7,6 +7,7 @@ from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
 from models.detectors.exit_without_gradual import detect_exit_without_gradual
 from models.detectors.missed_disability import detect_missed_disability
 from models.detectors.over_standard import detect_over_standard
+from models.detectors.payment_mismatch import detect_payment_mismatch
 from models.detectors.roster_gap import detect_roster_gap
 from models.detectors.single_covered_member import detect_single_covered_member
 from models.detectors.split_household import detect_split_household
@@ -20,6 +21,7 @@ __all__ = [
     "detect_exit_without_gradual",
     "detect_missed_disability",
     "detect_over_standard",
+    "detect_payment_mismatch",
     "detect_roster_gap",
     "detect_single_covered_member",
     "detect_split_household",

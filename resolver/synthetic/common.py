@@ -340,6 +340,8 @@ class State:
     bank_next: int = 0
     relative_ids: pd.Series | None = None
     false_notices: list[tuple[int, int]] = field(default_factory=list)  # (pid, day): alive
+    # case -> (first month, 元 a month): paid that much more (or less) from that month on
+    mispaid: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def m_last(self) -> int:

@@ -64,6 +64,7 @@ from resolver.synthetic.injections import (
     inject_legit_single,
     inject_lookalikes,
     inject_marked_gaps,
+    inject_mispaid,
     inject_missed,
     inject_mistyped,
     inject_over_standard,
@@ -167,6 +168,7 @@ def _place(st: State) -> None:
     with own_stream(st):  # drawn apart: the people and the other anomalies stay as they were
         inject_wrongful_exits(st, counts["exit_without_gradual"])
         inject_exits_above_standard(st, control)
+        inject_mispaid(st, counts["payment_mismatch"])
     finalize_rows(st)
     hukou_draw = st.rng.random(len(st.P["hh"]))
     st.P["in_hukou"] = (st.P["death"] == NEVER) | (hukou_draw < 0.7)

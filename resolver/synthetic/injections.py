@@ -28,6 +28,7 @@ from resolver.synthetic.common import (
     day_number,
     first_day,
     month_index,
+    monthly_amounts,
     random_day,
     year_month_day,
 )
@@ -56,6 +57,7 @@ ANOMALY_RATES = {
     "missed_disability": 12,
     "over_standard": 8,
     "exit_without_gradual": 6,
+    "payment_mismatch": 8,
 }  # injected per 10,000 people; a split whose members took a 户号 of their own is no
 # split_household: a suspected_split when the cases share a bank account, else no case
 CONTROL_RATE = 8  # per 10,000 people, each type
@@ -668,6 +670,35 @@ def inject_exits_above_standard(st: State, k: int) -> None:
         if covered:
             st.controls.append(("exit_above_standard", (("assistance", covered[0]),),
                                 "已脱贫, income above the standard: its 低保 ended in order"))  # fmt: skip
+
+
+def inject_mispaid(st: State, k: int) -> None:
+    """payment_mismatch: an intact case paid, for the last 3 to 17 months, one member's
+    amount too much (half of them: a member gone, still paid for) or, in a case of two or
+    more covered members, one member's amount too little.
+
+    Parameters
+    ----------
+    st : State
+        The generation state; each case is recorded in ``st.mispaid`` and ``st.injected``.
+    k : int
+        How many to make (fewer when too few candidates are left).
+    """
+    _, intact, pure = case_stats(st)
+    cases, rows = st.cases, st.rows
+    covered = np.bincount(rows["case"], weights=rows["covered"] & ~rows["dropped"],
+                          minlength=len(cases))  # fmt: skip
+    candidates = np.flatnonzero(intact & pure & (covered >= 1)
+                                & (cases["start"] <= st.as_of - 20 * 30))  # fmt: skip
+    for n, case in enumerate(pick(st, candidates, k, lambda c: (int(cases["hh"][c]),))):
+        uids = [int(u) for u in case_rows(st, case) if st.rows["covered"][u]]
+        short = n % 2 == 1 and len(uids) >= 2
+        cls = rows["cls"][uids[0]] or cases["cls"][case]
+        amount = int(monthly_amounts([cases["program"][case]], [cls], [st.m_last],
+                                     st.shape.annual_rise)[0])  # fmt: skip
+        first = st.m_last - int(st.rng.integers(2, 17))
+        st.mispaid[case] = (first, -amount if short else amount)
+        st.injected.append(("payment_mismatch", tuple(("assistance", u) for u in uids)))
 
 
 def _raise_income(st: State, case: int, *, months_ago: tuple[int, int]) -> None:

@@ -147,6 +147,7 @@ def _payments_table(st: State, assistance: pd.DataFrame) -> pd.DataFrame:
     ).sort_values(["case_no", "pay_month", "order"], kind="stable")
     grouped = expanded.groupby(["case_no", "pay_month"], sort=True)
     paid = grouped.agg(amount=("amount", "sum"), payee=("payee", "first")).reset_index()
+    paid["amount"] += _mispaid(st, assistance, paid)
     paid = paid[paid["amount"] > 0].sort_values(["pay_month", "case_no"], kind="stable")
     first = assistance.drop_duplicates("case_no").set_index("case_no")
     payee = paid["payee"].to_numpy()
@@ -163,6 +164,18 @@ def _payments_table(st: State, assistance: pd.DataFrame) -> pd.DataFrame:
             "payee_pid": payee,
         }
     ).reset_index(drop=True)
+
+
+def _mispaid(st: State, assistance: pd.DataFrame, paid: pd.DataFrame) -> np.ndarray:
+    """What each payment of ``paid`` differs by from its members' amounts (``st.mispaid``)."""
+    case_no = dict(zip(st.rows["case"][assistance["key"].to_numpy()], assistance["case_no"],
+                       strict=True))  # fmt: skip
+    delta = np.zeros(len(paid))
+    for case, (first, amount) in st.mispaid.items():
+        delta[((paid["case_no"] == case_no[case]) & (paid["pay_month"] >= first)).to_numpy()] = (
+            amount
+        )
+    return delta
 
 
 def _labor(st: State, pids: np.ndarray) -> np.ndarray:

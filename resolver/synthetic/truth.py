@@ -59,6 +59,7 @@ CASE_TYPES = (
     "suspected_split",
     "missed_disability",
     "over_standard",
+    "payment_mismatch",
 )
 CONTROL_TYPES = (
     "legit_single_person",
@@ -121,6 +122,7 @@ def derive_cases(
     found = (
         _derive_deceased(tables, m_last, rise)
         + _derive_duplicates(tables, as_of, m_last, rise)
+        + _derive_payment_mismatch(tables, m_last, rise)
         + _derive_splits(tables, legit, hukou_of, as_of)
         + _derive_suspected_splits(tables, legit, household, hukou_of, as_of)
         + _derive_missed(tables, hukou_of, as_of)
@@ -184,6 +186,43 @@ def _derive_deceased(tables: dict[str, pd.DataFrame], m_last: int, rise: float
                 "paid_months": [month_text(m) for m in months],
             }
         )
+    return found
+
+
+PAYMENT_TOLERANCE, MISMATCH_MONTHS = 0.1, 3  # the default policy's
+
+
+def _derive_payment_mismatch(tables: dict[str, pd.DataFrame], m_last: int, rise: float
+                             ) -> list[dict[str, Any]]:  # fmt: skip
+    """A case paid, in three months or more, an amount differing by more than a tenth from
+    its covered members' own amounts that month (or paid with no covered member active):
+    what was paid above them at risk (none when only short)."""
+    rows = tables["assistance"]
+    rows = rows[rows["covered"] == "是"]
+    start, end = _row_months(rows, m_last)
+    members: dict[str, list[tuple[int, int, Any]]] = {}
+    for i, row in enumerate(rows.itertuples(index=False)):
+        members.setdefault(row.case_no, []).append((int(start[i]), int(end[i]), row))
+    paid = tables["payments"].groupby(["case_no", "pay_month"])["amount"].sum()
+    found = []
+    for case_no, group in paid.groupby(level=0, sort=True):
+        amiss, records, over = 0, set(), 0.0
+        for (_, month), amount in group.items():
+            active = [
+                row for first, last, row in members.get(case_no, ()) if first <= month <= last
+            ]
+            owed = sum(_own_amount(row, month, rise) for row in active)
+            if abs(amount - owed) > PAYMENT_TOLERANCE * owed:
+                amiss += 1
+                records |= {row.record_id for row in active}
+                over += max(amount - owed, 0)
+        if amiss >= MISMATCH_MONTHS:
+            found.append({
+                "case_type": "payment_mismatch",
+                "records": [{"registry": "assistance", "record_id": r} for r in sorted(records)],
+                "amount_at_risk": float(over) if over else None,
+                "note": f"paid amiss in {amiss} months",
+            })  # fmt: skip
     return found
 
 

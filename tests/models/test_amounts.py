@@ -67,3 +67,20 @@ def test_a_month_with_few_cases_takes_the_amount_of_its_year(con):
 
 def test_a_drop_without_payments_prices_nothing(tmp_path):
     assert ledger_amounts(connect(tmp_path / "empty.duckdb")) == {}
+
+
+def test_a_ledger_that_pays_each_family_its_own_gap_prices_no_class(tmp_path):
+    """补差: each class A family paid the gap between the standard and its own income; no
+    amount is paid to half of them, so the ledger gives class A no amount."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    roster = [ROSTER] + [[f"A{i}", f"DB{i}", "甲", "低保", "A", "是", "2020-01-01", ""]
+                         for i in range(6)]  # fmt: skip
+    payments = [PAYMENTS[0]] + [[f"F{i}", f"DB{i}", "2026-01", str(300 + 17 * i)]
+                                for i in range(6)]  # fmt: skip
+    for registry, rows in (("assistance", roster), ("payments", payments)):
+        with (drop / f"{registry}.csv").open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    assert ledger_amounts(con) == {}

@@ -14,6 +14,7 @@ from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
 from models.detectors.exit_without_gradual import detect_exit_without_gradual
 from models.detectors.missed_disability import detect_missed_disability
 from models.detectors.over_standard import detect_over_standard
+from models.detectors.payment_mismatch import detect_payment_mismatch
 from models.detectors.roster_gap import detect_roster_gap
 from models.detectors.single_covered_member import detect_single_covered_member
 from models.detectors.split_household import detect_split_household
@@ -673,3 +674,53 @@ def test_urban_cases_and_whole_families_are_no_a_class_leads_and_an_unknown_area
     whole.enrol("p-son", "DB3", "A3b", dibao_class="B")  # 否 row corrected: now covered
     whole.graph.remove_edge(("person", "p-son"), ("case", "DB3"), 0)
     assert detect_a_class_partial(whole.graph, SHAPOTOU) == []
+
+
+def _paid(amounts: list[float], *, classes=("A", "C"), known=AMOUNTS_2026) -> HouseholdSketch:
+    """Case DB1 of two covered members of ``classes`` (owed 455 + 305 = 760 a month in
+    2026), paid ``amounts`` from 2026-01 on."""
+    drop = HouseholdSketch(known)
+    for n, cls in enumerate(classes, 1):
+        drop.enrol(f"p-{n}", "DB1", f"A{n}", dibao_class=cls)
+    for month, amount in zip(MONTHS_2026, amounts, strict=False):
+        drop.pay("DB1", [month], amount)
+    return drop
+
+
+def test_a_case_paid_for_a_member_too_many_is_a_lead_with_the_excess_at_risk():
+    [case] = detect_payment_mismatch(_paid([760.0] * 6 + [1215.0] * 4).graph, POLICY)
+    assert case.amount_at_risk == 455.0 * 4
+    assert case.records == [("assistance", "A1"), ("assistance", "A2")]
+    assert "4 个月" in case.evidence[0].text and "多发合计 1820.00 元" in case.evidence[0].text
+    assert "应发 760.00 元（低保A类 1 人、低保C类 1 人）" in case.evidence[1].text
+
+
+def test_a_case_paid_short_is_a_lead_without_money_at_risk():
+    [case] = detect_payment_mismatch(_paid([760.0] * 5 + [455.0] * 5).graph, POLICY)
+    assert case.amount_at_risk is None
+    assert "少发合计 1525.00 元" in case.evidence[0].text
+
+
+@pytest.mark.parametrize(
+    "amounts",
+    [[760.0] * 10,  # paid as owed
+     [760.0] * 8 + [1215.0] * 2,  # two months amiss: fewer than the policy's three
+     [800.0] * 10],  # within a tenth of what is owed (rounding, a small allowance)
+)  # fmt: skip
+def test_payments_as_owed_or_briefly_or_slightly_off_are_no_lead(amounts):
+    assert detect_payment_mismatch(_paid(amounts).graph, POLICY) == []
+
+
+def test_months_whose_amounts_are_unknown_are_not_judged():
+    """No class on a row, or a ledger that prices no class (补差): nothing to compare."""
+    assert detect_payment_mismatch(_paid([1215.0] * 10, classes=("A", None)).graph, POLICY) == []
+    assert detect_payment_mismatch(_paid([1215.0] * 10, known={}).graph, POLICY) == []
+
+
+def test_a_payment_with_no_covered_member_active_is_amiss():
+    drop = _paid([760.0] * 10)
+    for _, _, row in drop.graph.edges(("case", "DB1"), data=True):
+        row["end"] = date(2026, 6, 30)  # both left in June; paid on through October
+    [case] = detect_payment_mismatch(drop.graph, POLICY)
+    assert case.amount_at_risk == 760.0 * 4
+    assert "当月无在保成员" in case.evidence[1].text

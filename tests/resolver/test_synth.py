@@ -257,6 +257,7 @@ def test_truth_records_exist_in_the_drop(noisy: SynthSummary) -> None:
         "suspected_split": ("assistance",),
         "missed_disability": ("disability",),
         "over_standard": ("assistance",),
+        "payment_mismatch": ("assistance",),
         "single_covered_member": ("assistance",),
         "roster_gap": ("assistance", "poverty"),  # either direction, never both
         "unenrolled_key_person": ("poverty",),
@@ -406,6 +407,7 @@ def test_truth_equals_rules_applied_to_the_clean_drop(clean: SynthSummary) -> No
     expected = (
         _rederive_deceased(assistance, payments, deaths, rates)
         | _rederive_duplicates(assistance, payments, rates)
+        | _rederive_payment_mismatch(assistance, paid, rates)
         | _rederive_splits(drop, assistance)
         | _rederive_suspected_splits(drop, assistance)
         | _rederive_missed(drop, assistance, deaths)
@@ -497,6 +499,31 @@ def _rederive_duplicates(assistance: list, payments: dict, rates: dict) -> set:
                      for by_case in received.values() if len(by_case) > 1)  # fmt: skip
         if involved:
             found.add(("duplicate_enrollment", tuple(sorted(involved)), float(amount)))
+    return found
+
+
+def _rederive_payment_mismatch(assistance: list, paid: dict, rates: dict) -> set:
+    """Cases paid, in three months or more, more than a tenth off their covered members'
+    own amounts; what was paid above them."""
+    covered = defaultdict(list)
+    for row in assistance:
+        if row["covered"] == "是":
+            covered[row["case_no"]].append(row)
+    months = defaultdict(list)
+    for (case_no, month), amount in paid.items():
+        months[case_no].append((month, amount))
+    found = set()
+    for case_no, paid_months in months.items():
+        amiss, records, over = 0, set(), 0.0
+        for month, amount in paid_months:
+            active = [row for row in covered[case_no]
+                      if _active_months(row)[0] <= month <= _active_months(row)[1]]  # fmt: skip
+            owed = sum(_rate(row, month, rates) for row in active)
+            if abs(amount - owed) > 0.1 * owed:
+                amiss, over = amiss + 1, over + max(amount - owed, 0)
+                records |= {row["record_id"] for row in active}
+        if amiss >= 3:
+            found.add(("payment_mismatch", tuple(sorted(records)), over or None))
     return found
 
 

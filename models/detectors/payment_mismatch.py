@@ -1,0 +1,130 @@
+"""Paid other than the class and size allow: a case whose monthly payments differ clearly
+from the sum of its covered members' own amounts (分类施保: each member's class; 特困's
+amount), month after month — a member gone but still paid for, a class changed and not the
+amount, a family paid short."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from models.amounts import CLASS_LABELS, class_key, own_amount, sources_text
+from models.cases import Case, Evidence
+from models.detectors.common import enrolment_evidence
+from models.graph import Node, neighbours, nodes_of
+from models.periods import active_months, month_index, month_text
+from models.policy import Policy
+
+SHOWN_MONTHS = 3  # months named in the evidence, the largest differences first
+
+
+def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
+    """A case paid, in at least ``policy.payment_mismatch_months`` months, an amount that
+    differs from what its covered members active that month are owed (each member's own
+    class amount, from the policy or the ledger: ``models.amounts``) by more than
+    ``policy.payment_tolerance`` of it — or paid in a month with no covered member active.
+    A month in which some member's amount is unknown (no class, or a ledger that does not
+    pay by class) is not judged. ``amount_at_risk`` is what was paid above the amounts owed in
+    those months; a case paid only short has none (the shortfall is in the evidence).
+
+    Example: class A case DB2 of two covered members (455 元 each) paid 1,365 元 a month
+    from 2026-05 to 2026-10: six months, 455 元 too much each, 2,730 元 at risk.
+
+    Complexity: O(C + P·M) for C cases, P paid months and M covered rows of a case.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph (``models.graph``), with ``as_of`` and ``class_amounts``.
+    policy : Policy
+        The policy profile: ``payment_tolerance``, ``payment_mismatch_months`` and
+        ``monthly_amounts``.
+
+    Returns
+    -------
+    list of Case
+        One case per case paid amiss, resting on the rows covered in those months (its
+        covered rows when none was); unscored.
+
+    Examples
+    --------
+    >>> from models.periods import month_index
+    >>> from models.policy import load_policy
+    >>> from models.sketch import HouseholdSketch
+    >>> months = [f"2026-{m:02d}" for m in range(1, 11)]
+    >>> sketch = HouseholdSketch({("A", month_index(m)): 455.0 for m in months})
+    >>> sketch.enrol("li", "DB2", "A1", dibao_class="A")
+    >>> sketch.enrol("wife", "DB2", "A2", dibao_class="A")
+    >>> sketch.pay("DB2", months[:4], 910.0)
+    >>> sketch.pay("DB2", months[4:], 1365.0)
+    >>> [(case.records, case.amount_at_risk)
+    ...  for case in detect_payment_mismatch(sketch.graph, load_policy())]
+    [([('assistance', 'A1'), ('assistance', 'A2')], 2730.0)]
+    """
+    cases = []
+    for case in nodes_of(graph, "case"):
+        rows = {row["record_id"]: (member, row)
+                for member, row in neighbours(graph, case, "enrolled_in") if row["covered"]}  # fmt: skip
+        differences = _differences(graph, policy, case, rows)
+        if len(differences) >= policy.payment_mismatch_months:
+            cases.append(_case(graph, case, rows, differences))
+    return cases
+
+
+def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple]) -> list[tuple]:
+    """(month, paid, owed, members, sources) of the months paid amiss, in order."""
+    as_of = graph.graph["as_of"]
+    spans = [(row, active_months(row["start"], row["end"], as_of)) for _, row in rows.values()]
+    found = []
+    for text, payments in sorted(graph.nodes[case]["payments"].items()):
+        month = month_index(text)
+        members = [row for row, span in spans if month in span]
+        owed = [own_amount(graph, policy, class_key(row["program"], row["dibao_class"]),
+                           month, 0.0) for row in members]  # fmt: skip
+        if any(item.source == "share" for item in owed):
+            continue  # a member's amount is unknown: the month cannot be judged
+        paid = sum(amount for _, amount in payments)
+        total = sum(item.amount for item in owed)
+        if abs(paid - total) > policy.payment_tolerance * total:
+            found.append((month, paid, total, members, {item.source for item in owed}))
+    return found
+
+
+def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], differences: list) -> Case:
+    over = sum(max(paid - owed, 0.0) for _, paid, owed, _, _ in differences)
+    short = sum(max(owed - paid, 0.0) for _, paid, owed, _, _ in differences)
+    named = {row["record_id"] for *_, members, _ in differences for row in members}
+    chosen = [rows[record] for record in sorted(named or rows)]
+    largest = sorted(differences, key=lambda item: -abs(item[1] - item[2]))[:SHOWN_MONTHS]
+    first = graph.nodes[case]["payments"][month_text(differences[0][0])][0][0]
+    evidence = [
+        Evidence(f"案件 {case[1]} 有 {len(differences)} 个月的发放额与在保成员按类别应发的金额明显不符"
+                 f"（{month_text(differences[0][0])} 至 {month_text(differences[-1][0])}）："
+                 f"多发合计 {over:.2f} 元，少发合计 {short:.2f} 元", "payments", first),
+        *(Evidence(f"{month_text(month)} 实发 {paid:.2f} 元，应发 {owed:.2f} 元"
+                   f"（{_owed_text(members)}）") for month, paid, owed, members, _ in largest),
+        Evidence(sources_text(set().union(*(sources for *_, sources in differences)))),
+        *(enrolment_evidence(case, row) for _, row in chosen),
+        Evidence("核实：是否有成员已退出、死亡仍按原人数发放，类别调整后金额未调整，"
+                 "或按家庭收入补差发放（补差地区请按核定的补差金额核对）"),
+    ]  # fmt: skip
+    return Case(
+        case_type="payment_mismatch",
+        records=[("assistance", row["record_id"]) for _, row in chosen],
+        person_ids=sorted({member[1] for member, _ in chosen}),
+        amount_at_risk=round(over, 2) if over else None,
+        evidence=evidence,
+        features={
+            "months": float(len(differences)),
+            "over": float(over > 0),
+            "difference_share": max(abs(paid - owed) / owed if owed else 1.0
+                                    for _, paid, owed, _, _ in differences),
+        },
+    )  # fmt: skip
+
+
+def _owed_text(members: list[dict]) -> str:
+    if not members:
+        return "当月无在保成员"
+    labels = [CLASS_LABELS.get(class_key(row["program"], row["dibao_class"]), "类别不明")
+              for row in members]  # fmt: skip
+    return "、".join(f"{label} {labels.count(label)} 人" for label in sorted(set(labels)))
