@@ -674,8 +674,8 @@ def inject_exits_above_standard(st: State, k: int) -> None:
 
 def inject_mispaid(st: State, k: int) -> None:
     """payment_mismatch: an intact case paid, for the last 3 to 17 months, one member's
-    amount too much (half of them: a member gone, still paid for) or, in a case of two or
-    more covered members, one member's amount too little.
+    amount (at least a fifth of what it is owed) too much, or, in a case of two or more
+    covered members, as much too little.
 
     Parameters
     ----------
@@ -693,9 +693,10 @@ def inject_mispaid(st: State, k: int) -> None:
     for n, case in enumerate(pick(st, candidates, k, lambda c: (int(cases["hh"][c]),))):
         uids = [int(u) for u in case_rows(st, case) if st.rows["covered"][u]]
         short = n % 2 == 1 and len(uids) >= 2
-        cls = rows["cls"][uids[0]] or cases["cls"][case]
-        amount = int(monthly_amounts([cases["program"][case]], [cls], [st.m_last],
-                                     st.shape.annual_rise)[0])  # fmt: skip
+        owed = monthly_amounts([cases["program"][case]] * len(uids),
+                               [rows["cls"][u] or cases["cls"][case] for u in uids],
+                               [st.m_last] * len(uids), st.shape.annual_rise)  # fmt: skip
+        amount = max(int(owed[0]), math.ceil(0.2 * owed.sum()))  # clearly off, however large
         first = st.m_last - int(st.rng.integers(2, 17))
         st.mispaid[case] = (first, -amount if short else amount)
         st.injected.append(("payment_mismatch", tuple(("assistance", u) for u in uids)))
