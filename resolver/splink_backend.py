@@ -144,6 +144,15 @@ def _linker(scratch: duckdb.DuckDBPyConnection, rows: pa.Table, settings: dict[s
     return Linker(db_api.register("input_rows"), _settings_creator(settings), log_level=None)
 
 
+def _typed_row(scratch: duckdb.DuckDBPyConnection, unique_id: str, side: str):
+    """One input row as a registered table of the input's column types (a row given as a
+    dict loses them: a missing birth date would be an untyped NULL, which no date function
+    takes)."""
+    scratch.execute(f"CREATE OR REPLACE TABLE _pair_{side} AS "
+                    "SELECT * FROM input_rows WHERE unique_id = ?", [unique_id])  # fmt: skip
+    return DuckDBAPI(connection=scratch).register(f"_pair_{side}")
+
+
 def _settings_creator(settings: dict[str, Any]) -> SettingsCreator | dict[str, Any]:
     if "comparisons" in settings and settings.get("linker_uid") is None:
         return SettingsCreator(**settings)
@@ -277,9 +286,7 @@ class ModelReview:
         )
 
     def _scored(self, left: str, right: str) -> dict[str, Any]:
-        found = self._scratch.execute(
-            "SELECT * FROM input_rows WHERE unique_id IN (?, ?) ORDER BY unique_id", [left, right]
-        )
-        names = [column[0] for column in found.description]
-        first, second = (dict(zip(names, values, strict=True)) for values in found.fetchall())
-        return self._linker.inference.score_pair(first, second).as_record_list()[0]
+        first, second = sorted((left, right))
+        return self._linker.inference.score_pair(
+            _typed_row(self._scratch, first, "l"), _typed_row(self._scratch, second, "r")
+        ).as_record_list()[0]

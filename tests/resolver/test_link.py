@@ -14,7 +14,7 @@ from resolver.db import connect
 from resolver.idcard import check_char
 from resolver.ingest import ingest_drop
 from resolver.labels import current_labels, ensure_labels_table, record_label
-from resolver.link import link_persons
+from resolver.link import link_persons, review_model
 from resolver.registries import PERSON_REGISTRIES
 from resolver.settings import LinkSettings
 from resolver.synthetic import synthesize
@@ -339,3 +339,13 @@ def test_related_persons_share_what_few_persons_share(linked):
     related_phones = {value for _, _, kind, value in related if kind == "phone"}
     assert crowded and not related_phones & crowded
     assert related_phones == shared
+
+
+def test_a_waterfall_of_a_notice_without_a_birth_date_is_drawn(linked):
+    """A police notice has no birth date: the pair is scored with its columns' types (an
+    untyped NULL would leave the date comparisons unable to bind)."""
+    con, _, _ = linked
+    with review_model(con) as review:
+        chart = review.waterfall_chart([("assistance:T-A5", "deaths:T-E5")])
+    bars = {row["column_name"]: row for row in chart.chart_data}
+    assert bars["dob"]["label_for_charts"] and bars["name"]["log2_bayes_factor"] > 0
