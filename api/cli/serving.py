@@ -1,6 +1,7 @@
-"""Serving: ``serve``, ``export``, ``token`` (bearer tokens) and ``audit`` (the access log's
-hash chain). The review server's modules (FastAPI, uvicorn, the ledgers' openpyxl) are
-imported inside the commands that need them, so that ``doudi run`` starts without them."""
+"""Serving: ``serve``, ``export``, ``report`` (entries and exits of a period), ``token``
+(bearer tokens) and ``audit`` (the access log's hash chain). The review server's modules
+(FastAPI, uvicorn, the ledgers' openpyxl) are imported inside the commands that need them, so
+that ``doudi run`` starts without them."""
 
 from __future__ import annotations
 
@@ -59,6 +60,38 @@ def export(
             (out / f"{label}摸排台账.xlsx").write_bytes(content)
         (out / "汇总表.xlsx").write_bytes(summary_workbook(storage.snapshot.published))
     console.print(f"已写出 {len(CASE_LABELS) + 1} 个台账文件到 {out}")
+
+
+@app.command()
+def report(
+    first: Annotated[str, typer.Option("--from", help="起始：年-月（2019-06）或年-月-日。")],
+    last: Annotated[str, typer.Option("--to", help="截止：年-月（2019-11，到月末）或年-月-日。")],
+    out: Annotated[Path, typer.Option(help="要写出的 XLSX 文件。")],
+    db: DbOption = Path("doudi.duckdb"),
+    unit: Annotated[str | None, typer.Option(help="填报单位（不填则留空）。")] = None,
+) -> None:
+    """新纳入和退出低保、特困人员分类梳理表：时间段内谁纳入、谁退出，按乡镇和原因
+    （原因据数据推断，需核实）。"""
+    from api.period_report import (
+        period_bounds,
+        period_movements,
+        period_report_workbook,
+        report_summary,
+    )
+    from resolver.db import connect
+
+    with errors_reported():
+        start, end = period_bounds(first, last)
+        if not db.is_file():
+            raise DoudiError(f"没有数据库 {db}：请先运行 `doudi run`")
+        con = connect(db, read_only=True)
+        try:
+            movements = period_movements(con, start, end)
+        finally:
+            con.close()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(period_report_workbook(movements, start, end, masked=False, unit=unit))
+    console.print(f"{report_summary(movements, start, end)}已写出 {out}", highlight=False)
 
 
 token_app = typer.Typer(help="Bearer tokens of the review API.")

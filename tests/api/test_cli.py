@@ -68,7 +68,7 @@ def test_run_without_data_runs_on_a_synthetic_county_and_evaluates(tmp_path):
     cases = [json.loads(line) for line in (out / "cases.jsonl").read_text().splitlines()]
     assert {case["case_type"] for case in cases} == {
         "deceased_paid", "duplicate_enrollment", "split_household", "suspected_split",
-        "missed_disability", "over_standard",
+        "missed_disability", "over_standard", "payment_mismatch",
     }  # fmt: skip
     assert json.loads((out / "policy.json").read_text())["death_grace_months"] == 1
     result = runner.invoke(
@@ -115,3 +115,33 @@ def test_check_is_a_dry_run_that_says_how_each_sheet_was_read(tmp_path):
             "月份有歧义（如 2025.1 可能是 1 月或 10 月），未读取", "2021.1") in findings  # fmt: skip
     skipped = list(openpyxl.load_workbook(report)["未读取的行"].iter_rows(values_only=True))
     assert ("救助对象.xlsx", "城关镇", 4, "合计行") in skipped
+
+
+def test_report_writes_the_entries_and_exits_of_a_period_and_refuses_bad_dates(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "run"
+    ran = runner.invoke(app, ["run", "--out", str(out), "--people", "1500", "--seed", "9"])
+    assert ran.exit_code == 0, ran.output
+    db, sheet = out / "doudi.duckdb", tmp_path / "梳理表" / "2020-2026.xlsx"
+    result = runner.invoke(app, ["report", "--from", "2020-01", "--to", "2026-12", "--db", str(db),
+                                 "--out", str(sheet), "--unit", "某县民政局"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "2020-01-01至2026-12-31：新纳入 低保" in result.output
+    assert "原因据数据推断，需核实" in result.output
+    book = openpyxl.load_workbook(sheet)
+    assert book.sheetnames == ["汇总", "新纳入名单", "退出名单"]
+    rows = list(book["新纳入名单"].iter_rows(values_only=True))
+    assert rows[0][0] == "2020年1月1日至2026年12月31日新纳入和退出低保、特困人员分类梳理表"
+    assert rows[1][0].startswith("填报单位：某县民政局")
+    assert len(rows) > 4 and any("*" not in (row[4] or "*") for row in rows[4:])  # full IDs
+    for first, last, said in (("2020-13", "2020-12", "起始日期“2020-13”无法识别"),
+                              ("2020-06", "2020-01", "晚于截止日期")):  # fmt: skip
+        refused = runner.invoke(app, ["report", "--from", first, "--to", last, "--db", str(db),
+                                      "--out", str(tmp_path / "x.xlsx")])  # fmt: skip
+        assert refused.exit_code == 2 and said in refused.output
+        assert "Traceback" not in refused.output and refused.exception.__class__ is SystemExit
+    assert not (tmp_path / "x.xlsx").exists()
+    missing = runner.invoke(app, ["report", "--from", "2020-01", "--to", "2020-12", "--db",
+                                  str(tmp_path / "none.duckdb"), "--out", str(sheet)])  # fmt: skip
+    assert missing.exit_code == 2 and "没有数据库" in missing.output
