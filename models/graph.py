@@ -22,7 +22,7 @@ and ``basis``: that link's strongest comparisons in words.
 |---|---|---|
 | member_of | person - hukou_family | relation |
 | enrolled_in | person - case | covered, start, end, dibao_class (the member's own), health, income_month, income_since (the optional column 收入核定日期), area (the optional column 城乡属性, else 城市/农村 in the program as written; None when unknown), relation, household_size, id18 |
-| in_poverty_household | person - poverty_household | status, labor, health, income_year, dibao_marked (the optional column 扶贫低保户: True, False or None) |
+| in_poverty_household | person - poverty_household | status, labor, health, income_year, cause (主要致贫原因 as written), dibao_marked (the optional column 扶贫低保户: True, False or None) |
 | reported_dead | person - death | |
 | possibly_dead | person - death | candidates: how many persons the notice may be (a notice linked to no one, matched by some below the threshold or ambiguously) |
 | certified | person - disability | |
@@ -320,16 +320,16 @@ def _add_poverty(graph, con) -> None:
     rows = _rows(
         con, "poverty",
         "t.name, t.poverty_hh_no, t.poverty_status, "
-        "t.labor_capacity, t.health, t.income_per_capita_year::DOUBLE, "
+        "t.labor_capacity, t.health, t.income_per_capita_year::DOUBLE, t.poverty_cause, "
         + _extra("raw_poverty", DIBAO_MARK_HEADERS),
     )  # fmt: skip
     for (person_id, record_id, id18, probability, basis, name, household, status, labor, health,
-         income, mark) in rows:  # fmt: skip
+         income, cause, mark) in rows:  # fmt: skip
         node = _person_node(graph, person_id, name, id18)
         _edge(graph, "poverty", record_id, (probability, basis), node,
               _shared_node(graph, "poverty_household", household),
               "in_poverty_household", status=status, labor=labor, health=health,
-              income_year=income, dibao_marked=_marked(mark))  # fmt: skip
+              income_year=income, cause=cause, dibao_marked=_marked(mark))  # fmt: skip
 
 
 # The poverty household is marked as one to be covered by 低保 (沙坡头's "扶贫低保户" list).

@@ -73,7 +73,10 @@ class Policy:
     rule)."""
     key_groups: tuple[str, ...]
     """Groups of the poverty registry to check for coverage (``not_lifted``, ``relapsed``,
-    ``zero_labor``, ``lifted_below_standard``, ``monitored``, ``marginal``,
+    ``zero_labor``, ``lifted_below_standard``, ``monitored``, ``marginal``, ``labor_lost``
+    (wholly or partly lost the capacity to work, household poor: 兴安盟's 清零),
+    ``priority_cause`` (致贫原因 a grave illness, disability or sudden event, household poor:
+    沙坡头's priority),
     ``severely_disabled_member``: a severely disabled member of any 建档立卡 household, whatever
     its status or income, raised by ``missed_disability``); none: no check.
     A 返贫 (``relapsed``) household is poor again: where ``not_lifted`` is listed and

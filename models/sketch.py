@@ -158,7 +158,8 @@ class HouseholdSketch:
         self._edge(("person", pid), ("disability", record_id), "certified", "disability",
                    record_id)  # fmt: skip
 
-    def poor(self, pid, record_id, status="monitored", income=None, marked=None):
+    def poor(self, pid, record_id, status="monitored", income=None, marked=None, labor=None,
+             cause=None):  # fmt: skip
         """Put ``pid`` in the sketch's one 建档立卡 poverty household (``PH1``).
 
         Parameters
@@ -174,10 +175,14 @@ class HouseholdSketch:
             The household's yearly income per person.
         marked : bool, optional
             The 扶贫低保户 mark (True, False or None when the column is absent).
+        labor : str, optional
+            The member's 劳动技能 (``ordinary``, ``skilled``, ``weak``, ``lost``, ``none``).
+        cause : str, optional
+            The household's 主要致贫原因 (因病, 因残 ...).
         """
         self.graph.add_node(("poverty_household", "PH1"), kind="poverty_household")
         self._edge(("person", pid), ("poverty_household", "PH1"), "in_poverty_household",
-                   "poverty", record_id, status=status, labor=None, health=None,
+                   "poverty", record_id, status=status, labor=labor, health=None, cause=cause,
                    income_year=income, dibao_marked=marked)  # fmt: skip
 
     def uses(self, pid, kind, value, record_id):

@@ -23,15 +23,23 @@ GROUP_LABELS = {
     "lifted_below_standard": "已脱贫但家庭年人均收入低于低保标准",
     "monitored": "脱贫监测户",
     "marginal": "脱贫边缘户",
+    "labor_lost": "完全或部分丧失劳动能力且符合低保条件",
+    "priority_cause": "因大病、因重残、因突发事件致贫（应优先纳入低保）",
 }
 NO_LABOR = ("lost", "none")
+LOST_LABOR = ("lost", "weak")  # 完全 (丧失劳动力) and 部分 (弱劳动力或半劳动力) 丧失劳动能力
+# 主要致贫原因 as written that name a grave illness, a grave disability or a sudden event.
+PRIORITY_CAUSE_WORDS = ("病", "残", "灾", "意外", "突发")
 
 
 def detect_unenrolled_key_person(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     """A living member of a 建档立卡 household in one of ``policy.key_groups`` (未脱贫; 返贫,
-    which counts as 未脱贫 where only that is listed; a household where no one can work; lifted but with income per person under the 低保
-    standard; 脱贫监测户; 边缘户) with no active, covered 低保 or 特困 row, found through
-    identity links. Severely disabled members are ``missed_disability`` cases instead (so is
+    which counts as 未脱贫 where only that is listed; a household where no one can work;
+    lifted but with income per person under the 低保 standard; 脱贫监测户; 边缘户; 兴安盟's
+    清零: a member who has wholly or partly lost the capacity to work, of a household that is
+    poor (``policy.is_poor``); 沙坡头's priority: a member of a poor household whose 主要致贫原因
+    is a grave illness, a grave disability or a sudden event) with no active, covered 低保 or
+    特困 row, found through identity links. Severely disabled members are ``missed_disability`` cases instead (so is
     the group ``severely_disabled_member``, 大姚's 三是...).
     Without key groups in the policy there is no case.
 
@@ -94,6 +102,9 @@ def _groups(policy: Policy, row: dict, zero_labor: bool) -> list[str]:
         "lifted_below_standard": status == "lifted" and below,
         "monitored": status == "monitored",
         "marginal": status == "marginal",
+        "labor_lost": row["labor"] in LOST_LABOR and policy.is_poor(status, row["income_year"]),
+        "priority_cause": any(word in (row["cause"] or "") for word in PRIORITY_CAUSE_WORDS)
+        and policy.is_poor(status, row["income_year"]),
     }
     return [group for group in policy.key_groups if found.get(group)]
 

@@ -724,3 +724,26 @@ def test_a_payment_with_no_covered_member_active_is_amiss():
     [case] = detect_payment_mismatch(drop.graph, POLICY)
     assert case.amount_at_risk == 760.0 * 4
     assert "当月无在保成员" in case.evidence[1].text
+
+
+@pytest.mark.parametrize(
+    ("profile", "member", "listed"),
+    [
+        ("兴安盟", {"labor": "weak", "status": "monitored"}, True),  # 部分丧失劳动能力, poor
+        ("兴安盟", {"labor": "lost", "status": "lifted", "income": 3000.0}, True),  # under standard
+        ("兴安盟", {"labor": "lost", "status": "lifted", "income": 6000.0}, False),  # not poor
+        ("兴安盟", {"labor": "none", "status": "monitored"}, False),  # never had it (a child)
+        ("沙坡头区", {"cause": "因病", "status": "not_lifted"}, True),  # 因大病致贫, poor
+        ("沙坡头区", {"cause": "因灾", "status": "lifted", "income": 3000.0}, True),  # 突发事件
+        ("沙坡头区", {"cause": "因学", "status": "not_lifted"}, False),
+        ("沙坡头区", {"cause": "因残", "status": "lifted", "income": 6000.0}, False),
+    ],
+)
+def test_xinganmeng_clears_lost_labour_and_shapotou_puts_illness_and_disaster_first(
+    profile, member, listed
+):
+    drop = HouseholdSketch()
+    drop.poor("p-bao", "JD1", **member)
+    cases = detect_unenrolled_key_person(drop.graph, load_policy(profile))
+    assert bool(cases) == listed
+    assert detect_unenrolled_key_person(drop.graph, POLICY) == []
