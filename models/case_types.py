@@ -18,6 +18,7 @@ from models.detectors.roster_gap import detect_roster_gap
 from models.detectors.single_covered_member import detect_single_covered_member
 from models.detectors.split_household import detect_split_household
 from models.detectors.suspected_split import detect_suspected_split
+from models.detectors.tekun_eligible import detect_tekun_eligible
 from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
 
 Feature = tuple[str, str, int]
@@ -133,6 +134,17 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("groups", "所属重点人群数", 1),
                 ("zero_labor", "整户无劳动力", 1),
                 ("below_standard", "收入低于低保标准", 1),
+            ),
+            coverage=True,
+        ),
+        CaseTypeSpec(
+            "tekun_eligible",
+            "疑似符合特困条件未纳入特困",
+            detect_tekun_eligible,
+            (
+                IDENTITY,
+                ("members", "涉及人数", 1),
+                ("relatives", "户籍中其他家庭成员数", -1),
             ),
             coverage=True,
         ),

@@ -41,6 +41,7 @@ RULE_LABELS = {
     "payment_tolerance": "发放额与应发金额之差超过应发金额的比例即为不符",
     "payment_mismatch_months": "发放额不符达到多少个月即列为疑点",
     "a_class_whole_household": "A类低保家庭须整户保障的城乡属性",
+    "tekun_eligibility_check": "核查疑似符合特困供养条件而未纳入特困的建档立卡人口",
     "wrongful_exit_check": "核查建档立卡户脱贫时是否不当退出低保（脱贫不脱保、渐退）",
     "roster_comparison": "低保、特困名册与建档立卡台账逐户比对",
     "roster_comparison_areas": "与建档立卡台账比对的救助对象（城市、农村）",
@@ -117,6 +118,9 @@ class Policy:
     """The areas (城乡属性, ``AREAS``) whose 低保 families with a class A member must be
     covered whole (沙坡头: 农村低保A类对象的家庭，要全面按户施保): ``a_class_partial``; none:
     no check."""
+    tekun_eligibility_check: bool = False
+    """List 建档立卡 households where no one can work and that are poor, whose members are
+    not in 特困 (兴安盟, 大姚): ``tekun_eligible``; False: no check."""
     wrongful_exit_check: bool = False
     """Check 建档立卡 households whose 低保 ended at 脱贫 while their income per person is
     still under the standard (大姚 脱贫不脱保; 梁平 and 兴安盟 渐退 before exit):
@@ -235,6 +239,7 @@ def policy_from_dict(values: dict, *, source: str) -> Policy:
     names = {item.name for item in fields(Policy)}
     optional = ("monthly_amounts", "roster_comparison_areas", "gradual_exit_scope",
                 "covered_after_exit", "single_person_conditions", "wrongful_exit_check",
+                "tekun_eligibility_check",
                 "a_class_whole_household", "payment_tolerance", "payment_mismatch_months",
                 "sources", "defaults")  # fmt: skip
     required = {item.name for item in fields(Policy) if item.name not in optional}

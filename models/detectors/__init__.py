@@ -12,6 +12,7 @@ from models.detectors.roster_gap import detect_roster_gap
 from models.detectors.single_covered_member import detect_single_covered_member
 from models.detectors.split_household import detect_split_household
 from models.detectors.suspected_split import detect_suspected_split
+from models.detectors.tekun_eligible import detect_tekun_eligible
 from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
 
 __all__ = [
@@ -26,5 +27,6 @@ __all__ = [
     "detect_single_covered_member",
     "detect_split_household",
     "detect_suspected_split",
+    "detect_tekun_eligible",
     "detect_unenrolled_key_person",
 ]

@@ -134,10 +134,11 @@ def derive_cases(
         + _derive_roster_gaps(tables, as_of)
         + _derive_key_persons(tables, as_of)
         + _derive_wrongful_exits(tables, as_of)
+        + _derive_tekun_eligible(tables, as_of)
     )
     found += _profile_cases(tables, found, legit, household, hukou_of, as_of)
     order = [*CASE_TYPES, "single_covered_member", "a_class_partial", "roster_gap",
-             "unenrolled_key_person", "exit_without_gradual"]  # fmt: skip
+             "unenrolled_key_person", "exit_without_gradual", "tekun_eligible"]  # fmt: skip
     return sorted(
         found, key=lambda case: (order.index(case["case_type"]), case["records"][0]["record_id"])
     )
@@ -655,6 +656,33 @@ def _derive_key_persons(tables: dict[str, pd.DataFrame], as_of: int) -> list[dic
         for profile, key in groups.items()
         for record in sorted(poverty.loc[key & ~poverty["pid"].isin(excluded), "record_id"])
     ]
+
+
+def _derive_tekun_eligible(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
+    """兴安盟 and 大姚县 only: a 建档立卡 household every member of which is 丧失劳动力 or
+    无劳动力 and that is poor (a poor status, or an income under the standard): its living
+    members with no active covered 特困 row (one true case per profile)."""
+    poverty, rows = tables["poverty"], tables["assistance"]
+    in_tekun = set(rows.loc[(rows["program"] == "特困") & (rows["covered"] == "是")
+                            & (rows["end_date"] >= as_of), "pid"])  # fmt: skip
+    dead = set(tables["deaths"]["pid"].tolist())
+    household = poverty.groupby("poverty_hh_no")
+    no_labor = household["labor_capacity"].transform(lambda c: c.isin(NO_LABOR).all())
+    poor = (poverty["poverty_status"].isin(POOR_STATUSES)
+            | (poverty["income_per_capita_year"] < DIBAO_STANDARD_YEAR))  # fmt: skip
+    chosen = poverty[no_labor & poor & ~poverty["pid"].isin(in_tekun | dead)]
+    return [
+        {
+            "case_type": "tekun_eligible",
+            "records": [{"registry": "poverty", "record_id": r}
+                        for r in sorted(group["record_id"])],
+            "amount_at_risk": None,
+            "note": "no one in the 建档立卡 household can work; poor; not in 特困",
+            "policy": profile,
+        }
+        for _, group in chosen.groupby("poverty_hh_no", sort=True)
+        for profile in (XINGANMENG, DAYAO)
+    ]  # fmt: skip
 
 
 def _derive_wrongful_exits(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:

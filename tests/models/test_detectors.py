@@ -19,6 +19,7 @@ from models.detectors.roster_gap import detect_roster_gap
 from models.detectors.single_covered_member import detect_single_covered_member
 from models.detectors.split_household import detect_split_household
 from models.detectors.suspected_split import detect_suspected_split
+from models.detectors.tekun_eligible import detect_tekun_eligible
 from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
 from models.periods import month_index
 from models.policy import load_policy
@@ -747,3 +748,47 @@ def test_xinganmeng_clears_lost_labour_and_shapotou_puts_illness_and_disaster_fi
     cases = detect_unenrolled_key_person(drop.graph, load_policy(profile))
     assert bool(cases) == listed
     assert detect_unenrolled_key_person(drop.graph, POLICY) == []
+
+
+XINGANMENG = load_policy("兴安盟")
+
+
+def _no_one_works(status: str = "monitored", income: float | None = None) -> HouseholdSketch:
+    """建档立卡 household PH1: 白音 (丧失劳动力, on 低保 DB1) and his wife (无劳动力)."""
+    drop = HouseholdSketch()
+    drop.poor("p-baiyin", "JD1", status=status, income=income, labor="lost")
+    drop.poor("p-wife", "JD2", status=status, income=income, labor="none")
+    drop.enrol("p-baiyin", "DB1", "A1")
+    return drop
+
+
+def test_a_poor_household_where_no_one_can_work_and_not_in_tekun_is_listed_with_what_to_check():
+    drop = _no_one_works()
+    drop.family("H1", "p-baiyin", "p-wife", "p-son")  # a son on the hukou: maybe a supporter
+    [case] = detect_tekun_eligible(drop.graph, XINGANMENG)
+    assert case.records == [("poverty", "JD1"), ("poverty", "JD2")]
+    texts = [item.text for item in case.evidence]
+    assert "目前享受低保（案件 DB1）" in texts[1] and "未纳入低保或特困" in texts[2]
+    assert any("户籍中另有家庭成员 1 人" in text for text in texts)
+    assert any(text.startswith("数据无法显示：有无生活来源") for text in texts)
+    assert case.features["relatives"] == 1.0
+    assert detect_tekun_eligible(drop.graph, POLICY) == []  # not a default check
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.poor("p-daughter", "JD3", status="monitored", labor="ordinary"),  # she works
+        lambda d: [d.enrol(p, f"TK{n}", f"T{n}", program="tekun")
+                   for n, p in enumerate(("p-baiyin", "p-wife"))],  # both in 特困 already
+    ],
+)  # fmt: skip
+def test_a_household_with_someone_able_to_work_or_already_in_tekun_is_not_listed(change):
+    drop = _no_one_works()
+    change(drop)
+    assert detect_tekun_eligible(drop.graph, XINGANMENG) == []
+
+
+def test_a_household_not_poor_is_not_listed():
+    assert detect_tekun_eligible(_no_one_works("lifted", 6000.0).graph, XINGANMENG) == []
+    assert detect_tekun_eligible(_no_one_works("lifted", 3000.0).graph, XINGANMENG) != []

@@ -178,7 +178,8 @@ def _records(case: dict) -> tuple:
     ("profile", "case_type"),
     [("沙坡头区", "single_covered_member"), ("沙坡头区", "roster_gap"), ("沙坡头区", "a_class_partial"),
      ("大姚县", "unenrolled_key_person"), ("梁平区回龙镇", "unenrolled_key_person"),
-     ("兴安盟", "exit_without_gradual")],
+     ("兴安盟", "exit_without_gradual"), ("兴安盟", "tekun_eligible"),
+     ("兴安盟", "unenrolled_key_person"), ("沙坡头区", "unenrolled_key_person")],
 )  # fmt: skip
 def test_a_profiles_own_cases_match_its_truth(run, profile, case_type):
     """Under a profile the county holds cases the default does not raise; the truth marks them."""

@@ -263,6 +263,7 @@ def test_truth_records_exist_in_the_drop(noisy: SynthSummary) -> None:
         "unenrolled_key_person": ("poverty",),
         "exit_without_gradual": ("assistance",),
         "a_class_partial": ("assistance",),
+        "tekun_eligible": ("poverty",),
     }
     for case in _jsonl(noisy.truth_dir / "cases.jsonl"):
         (registry,) = {r["registry"] for r in case["records"]}
@@ -417,6 +418,7 @@ def test_truth_equals_rules_applied_to_the_clean_drop(clean: SynthSummary) -> No
         | _rederive_roster_gaps(drop, assistance)
         | _rederive_key_persons(drop, assistance, deaths)
         | _rederive_wrongful_exits(drop, assistance, deaths)
+        | _rederive_tekun_eligible(drop, assistance, deaths)
     )
     actual = {
         (c["case_type"], tuple(sorted(r["record_id"] for r in c["records"])), c["amount_at_risk"])
@@ -693,6 +695,26 @@ def _rederive_a_class_partial(assistance: list) -> set:
                    + [int(row["household_size"]) for row in rows])  # fmt: skip
         if any(row["dibao_class"] == "A" for row in covered) and len(covered) < size:
             found.add(("a_class_partial", tuple(sorted(row["record_id"] for row in rows)), None))
+    return found
+
+
+def _rederive_tekun_eligible(drop: Path, assistance: list, deaths: dict) -> set:
+    """兴安盟, 大姚: 建档立卡 households where no one can work and that are poor; their living
+    members on no active covered 特困 row."""
+    households = defaultdict(list)
+    for row in _rows(drop, "poverty"):
+        households[row["poverty_hh_no"]].append(row)
+    in_tekun = {row["id_number"] for rows in _active_covered(assistance).values()
+                for row in rows if row["program"] == "特困"}  # fmt: skip
+    found = set()
+    for members in households.values():
+        no_labor = all(m["labor_capacity"] in ("丧失劳动力", "无劳动力") for m in members)
+        poor = any(m["poverty_status"] in ("未脱贫", "脱贫监测户", "边缘户")
+                   or float(m["income_per_capita_year"]) < 4500 for m in members)  # fmt: skip
+        records = [m["record_id"] for m in members
+                   if m["id_number"] not in in_tekun and m["id_number"] not in deaths]  # fmt: skip
+        if no_labor and poor and records:
+            found.add(("tekun_eligible", tuple(sorted(records)), None))
     return found
 
 
