@@ -137,9 +137,8 @@ def _monthly_income(assistance: list[dict], poverty: dict) -> float | None:
 
 
 # The form's 目前享受救助类型, by program code, in the form's order; 无 when none is active.
-# (The roster's vocabulary, ``resolver.normalize``, reads no 临时救助 program yet: the value
-# appears once it does.) A covered, active row whose program could not be read is 类型不明,
-# not 无: the data-quality list names the cell.
+# A covered, active row whose program could not be read is 类型不明, not 无: the data-quality
+# list names the cell.
 FORM_PROGRAMS = {"dibao": "低保", "tekun": "特困", "temporary": "临时救助"}
 NO_PROGRAM, UNKNOWN_PROGRAM = "无", "类型不明"
 

@@ -58,6 +58,7 @@ from resolver.outputs import (
 from resolver.registries import AREA_HEADERS, DIBAO_MARK_HEADERS, INCOME_DATE_HEADERS
 
 Node = tuple[str, str]
+TEMPORARY = "temporary"  # 临时救助: read and stored, but no case of the household graph
 
 
 def person(person_id: str) -> Node:
@@ -258,6 +259,8 @@ def _add_assistance(graph, con) -> None:
     for (person_id, record_id, id18, probability, basis, name, case_no, program, dibao_class,
          household_size, covered, start, end, health, income, relation, phone, address, account,
          income_date, area_marker, program_written) in rows:  # fmt: skip
+        if program == TEMPORARY:
+            continue  # one-off help, not coverage: shown in the ledgers, never a case's row
         attached = (probability, basis)
         node = _person_node(graph, person_id, name, id18)
         case = ("case", case_no)

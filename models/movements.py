@@ -4,7 +4,7 @@ The 梁平 document asks offices to sort "新纳入和退出低保的人员" of 
 movement is a covered roster row (``assistance``, 是否保障对象 是) whose 纳入日期 (an entry) or
 退出日期 (an exit) falls in the period; a row that began and ended in it is both. A row whose
 救助类型 could not be read is listed with the program ``UNKNOWN_PROGRAM`` (类型不明), never
-dropped.
+dropped; a 临时救助 row (one-off help) is no movement of 低保 or 特困.
 
 No registry records why a person entered or left, so the reason is **inferred** from the
 registries, one per movement — the first rule below that applies — and every output says
@@ -106,10 +106,11 @@ class Movement:
 
 # While the movements are found: who each record is (a view of registry, record_id, person_id).
 PERSON_OF = "_movements_person_of"
-# A covered roster row that entered or left in the period (parameters: start, end, start, end).
+# A covered roster row that entered or left in the period (parameters: start, end, start, end);
+# 临时救助 (one-off help) neither enters nor leaves 低保 or 特困.
 MOVED = (
-    "a.covered = 'yes' AND (a.start_date BETWEEN ?::DATE AND ?::DATE "
-    "OR a.end_date BETWEEN ?::DATE AND ?::DATE)"
+    "a.covered = 'yes' AND a.program IS DISTINCT FROM 'temporary' "
+    "AND (a.start_date BETWEEN ?::DATE AND ?::DATE OR a.end_date BETWEEN ?::DATE AND ?::DATE)"
 )
 ROW_COLUMNS = ("record_id", "case_no", "name", "id_number", "program", "dibao_class", "health",
                "income_per_capita", "start_date", "end_date", "township", "village")  # fmt: skip

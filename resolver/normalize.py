@@ -86,6 +86,7 @@ VOCABULARIES: dict[str, dict[str, object]] = {
         {
             "dibao": ("低保", "最低生活保障", "城市低保", "农村低保", "城乡低保", "dibao"),
             "tekun": ("特困", "特困供养", "特困人员", "特困人员供养", "五保", "tekun"),
+            "temporary": ("临时救助", "临时救助对象", "temporary"),
         }
     ),
     "dibao_class": _vocabulary(
@@ -240,6 +241,7 @@ def code_label(kind: str, code: object) -> str | None:
 _ENUM_SUFFIXES = {"disability_type": "残疾", "disability_level": "残疾", "program": "对象"}
 # A program written in a longer form (农村特困供养人员, 城市居民最低生活保障) by its key word.
 _PROGRAM_WORDS = (
+    ("临时救助", "temporary"),
     ("特困", "tekun"),
     ("五保", "tekun"),
     ("低保", "dibao"),

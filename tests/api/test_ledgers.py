@@ -51,6 +51,11 @@ def _published(rows: list[dict], as_of: str | None = AS_OF) -> Published:
         ),
         # a covered, active row whose 救助类型 could not be read is not 无
         ([_roster_row("A1", None, "yes", None)], "类型不明"),
+        # 临时救助 beside 低保, in the form's order
+        (
+            [_roster_row("A1", "temporary", "yes", None), _roster_row("A2", "dibao", "yes", None)],
+            "低保、临时救助",
+        ),
     ],
 )
 def test_the_programs_column_takes_the_forms_values_as_of_the_run(rows, expected):

@@ -34,6 +34,8 @@ DROP = {
         ["A1", "DB1", "李秀兰", SON, "1960-01-01", "低保", "是", "2024-01-01", "2025年9月10日", ""],
         ["A2", "DB2", "王城", "", "1950-02-02", "城市低保", "是", "2024-01-01", "", ""],
         ["A3", "DB3", "张农", "", "1951-03-03", "低保", "是", "2024-01-01", "", "农村"],
+        # one-off help for the son: read, but no case of the household graph
+        ["A4", "LS1", "李强", SON, "1990-05-05", "临时救助", "是", "2025-03-01", "", ""],
     ],
     "poverty": [
         ["record_id", "poverty_hh_no", "name", "id_number", "扶贫低保户"],
@@ -41,7 +43,7 @@ DROP = {
     ],
 }  # fmt: skip
 PERSON_OF = {"H1": "p-mother", "A1": "p-mother", "P1": "p-mother", "H2": "p-son", "H3": "p-loner",
-             "A2": "p-urban", "A3": "p-rural"}  # fmt: skip
+             "A2": "p-urban", "A3": "p-rural", "A4": "p-son"}  # fmt: skip
 REGISTRY_OF = {"H": "hukou", "A": "assistance", "P": "poverty"}
 
 
@@ -109,3 +111,14 @@ def test_nodes_of_a_kind_follow_changes_to_the_graph(graph):
         ("hukou_family", "F9"),
     ]
     assert families == [("hukou_family", "F1")]  # a list handed out earlier is not changed
+
+
+def test_temporary_assistance_is_read_but_is_no_coverage(graph, tmp_path):
+    """临时救助 is one-off help: ingest reads the program, the household graph holds no case
+    for it, so no detector counts the son as covered or enrolled twice."""
+    con = connect(tmp_path / "doudi.duckdb", read_only=True)
+    assert con.execute("SELECT program FROM assistance WHERE record_id = 'A4'").fetchall() == [
+        ("temporary",)
+    ]
+    assert ("case", "LS1") not in graph
+    assert neighbours(graph, person("p-son"), "enrolled_in") == []

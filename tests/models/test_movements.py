@@ -77,6 +77,8 @@ ROWS = [
     # not covered, or outside the period (a day either side): not listed
     _roster("A17", "p14", "dibao", "2019-07-01", covered="no"),
     _roster("A18", "p15", "dibao", "2019-05-31", "2019-12-01"),
+    # 临时救助 is one-off help: it neither enters nor leaves 低保 or 特困
+    _roster("A30", "p22", "temporary", "2019-07-01", "2019-07-31"),
     # a program that could not be read: listed as 类型不明, by the rules that need no program
     _roster("A19", "p16", None, "2019-07-01", income=100),
     # entered and left in the period: two movements
@@ -167,7 +169,7 @@ def test_entry_reasons(movements, record_id, reason, basis):
 
 def test_only_covered_rows_entering_or_leaving_in_the_period_are_listed(movements):
     listed = {record_id for record_id, _ in movements}
-    assert not listed & {"A17", "A18"}
+    assert not listed & {"A17", "A18", "A30"}
     # rows that moved before the period are there only for what moved in it
     assert ("A26", ENTRY) not in movements and ("A03", ENTRY) not in movements
     assert {("A20", ENTRY), ("A20", EXIT)} <= set(movements)

@@ -146,6 +146,8 @@ def test_an_address_that_does_not_read_as_places_is_text_only():
         ("program", "特困供养", "tekun"),
         ("program", "农村特困供养人员", "tekun"),
         ("program", "城市居民最低生活保障", "dibao"),
+        ("program", "临时救助", "temporary"),
+        ("program", "临时救助对象", "temporary"),
         ("disability_level", "二级残疾", 2),
         ("poverty_status", "突发严重困难户", "monitored"),
         ("dibao_class", "B档", "B"),
