@@ -53,7 +53,7 @@ from resolver.synthetic.common import (
     own_stream,
     year_month_day,
 )
-from resolver.synthetic.enrolment import enrol, finalize_rows, poverty, transfers
+from resolver.synthetic.enrolment import enrol, finalize_rows, poverty, relapses, transfers
 from resolver.synthetic.injections import (
     ANOMALY_RATES,
     CONTROL_RATE,
@@ -169,6 +169,7 @@ def _place(st: State) -> None:
         inject_wrongful_exits(st, counts["exit_without_gradual"])
         inject_exits_above_standard(st, control)
         inject_mispaid(st, counts["payment_mismatch"])
+        relapses(st)
     finalize_rows(st)
     hukou_draw = st.rng.random(len(st.P["hh"]))
     st.P["in_hukou"] = (st.P["death"] == NEVER) | (hukou_draw < 0.7)

@@ -84,6 +84,22 @@ def poverty(st: State) -> None:
     H["poor"] = in_pov & (~lifted | (income < DIBAO_STANDARD_YEAR))
 
 
+P_RELAPSED = 0.3  # of 未脱贫 households, those that had been lifted and are poor again
+
+
+def relapses(st: State) -> None:
+    """Some 未脱贫 households are 返贫: lifted once, poor again (as poor as 未脱贫).
+
+    Parameters
+    ----------
+    st : State
+        The generation state; ``st.H["status"]`` is changed in place.
+    """
+    not_lifted = np.flatnonzero(st.H["status"] == "未脱贫")
+    chosen = not_lifted[st.rng.random(len(not_lifted)) < P_RELAPSED]
+    st.H["status"][chosen] = "返贫"
+
+
 def _empty_cases() -> Table:
     return Table(
         {

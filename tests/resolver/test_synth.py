@@ -674,7 +674,7 @@ def _rederive_key_persons(drop: Path, assistance: list, deaths: dict) -> set:
             key = (
                 zero_labor
                 or lifted_low
-                or row["poverty_status"] in ("未脱贫", "脱贫监测户", "边缘户")
+                or row["poverty_status"] in ("未脱贫", "返贫", "脱贫监测户", "边缘户")
             )
             if key and row["id_number"] not in excluded:
                 found.add(("unenrolled_key_person", (row["record_id"],), None))
@@ -709,7 +709,7 @@ def _rederive_tekun_eligible(drop: Path, assistance: list, deaths: dict) -> set:
     found = set()
     for members in households.values():
         no_labor = all(m["labor_capacity"] in ("丧失劳动力", "无劳动力") for m in members)
-        poor = any(m["poverty_status"] in ("未脱贫", "脱贫监测户", "边缘户")
+        poor = any(m["poverty_status"] in ("未脱贫", "返贫", "脱贫监测户", "边缘户")
                    or float(m["income_per_capita_year"]) < 4500 for m in members)  # fmt: skip
         records = [m["record_id"] for m in members
                    if m["id_number"] not in in_tekun and m["id_number"] not in deaths]  # fmt: skip
@@ -745,7 +745,7 @@ def _rederive_missed(drop: Path, assistance: list, deaths: dict) -> set:
     户号), on no active covered row."""
     poor = {
         row["id_number"] for row in _rows(drop, "poverty")
-        if row["poverty_status"] in ("未脱贫", "脱贫监测户", "边缘户") or float(row["income_per_capita_year"]) < 4500
+        if row["poverty_status"] in ("未脱贫", "返贫", "脱贫监测户", "边缘户") or float(row["income_per_capita_year"]) < 4500
     }  # fmt: skip
     current = [row for row in assistance if row["covered"] == "是" and not row["end_date"]]
     low = {row["case_no"] for row in current if float(row["income_per_capita"]) * 12 < 4500}
