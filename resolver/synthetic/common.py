@@ -87,7 +87,9 @@ class FileSpec:
 
 FILES: dict[str, FileSpec] = {
     "hukou": FileSpec("户籍人口.csv", "csv", "gb18030", "zh", ("民族", "备注")),
-    "assistance": FileSpec("救助对象.xlsx", "xlsx", None, "zh", ("民族", "备注", "收入核定日期")),
+    "assistance": FileSpec(
+        "救助对象.xlsx", "xlsx", None, "zh", ("民族", "备注", "收入核定日期", "城乡属性")
+    ),
     "payments": FileSpec("payments.csv", "csv", "utf-8", "en", ("remarks",)),
     "poverty": FileSpec("建档立卡.csv", "csv", "utf-8-sig", "zh", ("民族", "扶贫低保户")),
     "disability": FileSpec("disability.xlsx", "xlsx", None, "en", ("ethnicity", "remarks")),

@@ -98,6 +98,7 @@ def _assistance_table(st: State) -> pd.DataFrame:
     frame["start_date"] = rows["start"][uids]
     frame["end_date"] = rows["end"][uids]
     town, village = cases["township"][case], cases["village"][case]
+    frame["area"] = _areas(town, case)
     frame["township"] = np.array(st.geo.townships, dtype=object)[town]
     frame["village"] = [st.geo.villages[t][v] for t, v in zip(town, village, strict=True)]
     frame["address"] = _addresses(st, town, village, cases["house"][case],
@@ -107,6 +108,13 @@ def _assistance_table(st: State) -> pd.DataFrame:
     frame["备注"] = _remarks(st, len(uids))
     frame["order"] = rows["order"][uids]
     return frame.sort_values(["case_no", "order", "key"], kind="stable").reset_index(drop=True)
+
+
+def _areas(town: np.ndarray, case: np.ndarray) -> np.ndarray:
+    """城乡属性 of each row's case: 城市 in the county seat (the first township), else 农村;
+    left blank for every fifth case (an office that does not fill it in)."""
+    area = np.where(town == 0, "城市", "农村").astype(object)
+    return np.where(case % 5 == 4, "", area).astype(object)
 
 
 def _case_numbers(st: State) -> np.ndarray:

@@ -527,7 +527,7 @@ def _derive_over_standard(tables: dict[str, pd.DataFrame], as_of: int,
 def _derive_a_class_partial(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
     """沙坡头区 only: an active 低保 case with a covered class A member covering fewer members
     than its household (members listed, or its household size): A class families are
-    covered whole. (The drop gives no 城乡属性: every case is checked.)"""
+    covered whole: 农村 cases, and those whose 城乡属性 is not said."""
     rows = tables["assistance"]
     active = rows[(rows["program"] == "低保") & (rows["end_date"] >= as_of)]
     by_case = active.groupby("case_no")
@@ -537,6 +537,7 @@ def _derive_a_class_partial(tables: dict[str, pd.DataFrame], as_of: int) -> list
         by_case["pid"].transform("nunique"), by_case["household_size"].transform("max")
     )
     partial = covered.groupby(active["case_no"]).transform("sum") < sizes
+    partial &= active["area"] != "城市"  # 农村 A class families (and those not said)
     return [
         {
             "case_type": "a_class_partial",
@@ -609,6 +610,7 @@ def _derive_roster_gaps(tables: dict[str, pd.DataFrame], as_of: int) -> list[dic
         if not set(group["pid"]) & enrolled
     ]  # fmt: skip
     outside = ~active["pid"].isin(registered).groupby(active["case_no"]).transform("any")
+    outside &= active["area"] != "城市"  # 沙坡头 compares 农村 cases (and those not said)
     return marked + [
         {
             "case_type": "roster_gap",

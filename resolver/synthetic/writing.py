@@ -97,6 +97,8 @@ def _extras(frame: pd.DataFrame, registry: str) -> dict[str, list]:
             extras[name] = frame["eth"].tolist()
         elif name == "扶贫低保户":
             extras[name] = frame["dibao_mark"].tolist()
+        elif name == "城乡属性":
+            extras[name] = frame["area"].tolist()
         elif name == "收入核定日期":
             extras[name] = ["" if day == NEVER else date_of(int(day)).isoformat()
                             for day in frame["assessed"]]  # fmt: skip

@@ -648,6 +648,7 @@ def _rederive_roster_gaps(drop: Path, assistance: list) -> set:
         ("roster_gap", tuple(sorted(row["record_id"] for row in rows)), None)
         for rows in active.values()
         if not {row["id_number"] for row in rows} & registered
+        and all(row["城乡属性"] != "城市" for row in rows)  # 农村 cases, and those not said
     } | {
         ("roster_gap", tuple(sorted(row["record_id"] for row in rows)), None)
         for rows in marked.values()
@@ -693,7 +694,8 @@ def _rederive_a_class_partial(assistance: list) -> set:
         covered = [row for row in rows if row["covered"] == "是"]
         size = max([len({row["id_number"] for row in rows})]
                    + [int(row["household_size"]) for row in rows])  # fmt: skip
-        if any(row["dibao_class"] == "A" for row in covered) and len(covered) < size:
+        urban = any(row["城乡属性"] == "城市" for row in rows)
+        if any(row["dibao_class"] == "A" for row in covered) and len(covered) < size and not urban:
             found.add(("a_class_partial", tuple(sorted(row["record_id"] for row in rows)), None))
     return found
 
