@@ -117,9 +117,9 @@ def _ledger_row(published: Published, case: dict[str, Any]) -> list:
         _first(row.get("household_size") for row in assistance),
         code_label("relation", _first(row.get("relation") for row in mine)),
         code_label("health", _first(row.get("health") for row in mine)),
-        poverty.get("poverty_cause"), _monthly_income(assistance, poverty),
-        _programs(assistance, _as_of(case)), _first(row.get("phone") for row in mine),
-        *_inclusion(case["case_type"], status, decided),
+        poverty.get("poverty_cause"), monthly_income(assistance, poverty),
+        programs_on(assistance, _as_of(case)), _first(row.get("phone") for row in mine),
+        *inclusion(case["case_type"], status, decided),
         CASE_LABELS[case["case_type"]], round(case["risk_score"] or 0.0, 4),
         case["amount_at_risk"], STATUS_LABELS[status], case["case_id"],
     ]  # fmt: skip
@@ -129,7 +129,21 @@ def _first(values: Iterable[Any]) -> Any:
     return next((value for value in values if value not in (None, "")), None)
 
 
-def _monthly_income(assistance: list[dict], poverty: dict) -> float | None:
+def monthly_income(assistance: list[dict], poverty: dict) -> float | None:
+    """家庭人均月纯收入: the first roster row's monthly income, else the 建档立卡 yearly figure / 12.
+
+    Parameters
+    ----------
+    assistance : list of dict
+        The person's roster rows (``income_per_capita``).
+    poverty : dict
+        The person's 建档立卡 row (``income_per_capita_year``), or an empty dict.
+
+    Returns
+    -------
+    float or None
+        The monthly income per person, to the fen; None when neither gives one.
+    """
     monthly = _first(row.get("income_per_capita") for row in assistance)
     if monthly is None and poverty.get("income_per_capita_year") is not None:
         monthly = poverty["income_per_capita_year"] / 12
@@ -149,25 +163,67 @@ def _as_of(case: dict[str, Any]) -> date:
     return date.fromisoformat(as_of) if as_of else date.today()
 
 
-def _programs(assistance: list[dict], as_of: date) -> str:
-    """目前享受救助类型: the programs of the covered rows active on ``as_of``, or 无."""
-    active = {row.get("program") for row in assistance if _active(row, as_of)}
+def programs_on(assistance: list[dict], as_of: date) -> str:
+    """目前享受救助类型: the programs of the covered rows active on ``as_of``, or 无.
+
+    Parameters
+    ----------
+    assistance : list of dict
+        The person's roster rows (``program``, ``covered``, ``end_date``).
+    as_of : date
+        The day the run judged "active" on.
+
+    Returns
+    -------
+    str
+        The form's values (低保, 特困, 临时救助) joined by 、, 类型不明 for a program that
+        could not be read, or 无.
+    """
+    active = {row.get("program") for row in assistance if active_on(row, as_of)}
     labels = [label for code, label in FORM_PROGRAMS.items() if code in active]
     if active - set(FORM_PROGRAMS):
         labels.append(UNKNOWN_PROGRAM)
     return "、".join(labels) or NO_PROGRAM
 
 
-def _active(row: dict, as_of: date) -> bool:
-    """A covered roster row not ended before ``as_of`` (a 退出日期 to come is still active)."""
+def active_on(row: dict, as_of: date) -> bool:
+    """A covered roster row not ended before ``as_of`` (a 退出日期 to come is still active).
+
+    Parameters
+    ----------
+    row : dict
+        A roster row (``covered``, ``end_date``).
+    as_of : date
+        The day the run judged "active" on.
+
+    Returns
+    -------
+    bool
+        Whether the row is covered and active that day.
+    """
     if row.get("covered") != "yes":
         return False
     end = row.get("end_date")
     return not end or date.fromisoformat(str(end)[:10]) >= as_of
 
 
-def _inclusion(case_type: str, status: str, events: list[dict]) -> tuple[str, str]:
-    """通过排查拟纳入救助 and 未纳入原因, for a person found outside the rosters."""
+def inclusion(case_type: str, status: str, events: list[dict]) -> tuple[str, str]:
+    """通过排查拟纳入救助 and 未纳入原因, for a person found outside the rosters.
+
+    Parameters
+    ----------
+    case_type : str
+        The case's type (only coverage types fill the columns).
+    status : str
+        The case's review status.
+    events : list of dict
+        The case's history (the last dismissal's ``reason``).
+
+    Returns
+    -------
+    tuple of (str, str)
+        是 / 否 / 待核查 and the reason not enrolled; two blanks for other types.
+    """
     if case_type not in COVERAGE_TYPES:
         return "", ""
     if status == "confirmed":

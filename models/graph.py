@@ -110,7 +110,7 @@ def build_household_graph(
     con.register(PERSON_OF, record_persons(con, entities=entities))
     con.register(TRUSTED_IDS, trusted_ids(con))
     graph = nx.MultiGraph(
-        as_of=as_of or _as_of(con), shared=_shared_identifiers(con, present),
+        as_of=as_of or drop_as_of(con), shared=_shared_identifiers(con, present),
         class_amounts=ledger_amounts(con),
     )  # fmt: skip
     linked = accepted_links(con, links)
@@ -127,7 +127,19 @@ def build_household_graph(
     return graph
 
 
-def _as_of(con: duckdb.DuckDBPyConnection) -> date:
+def drop_as_of(con: duckdb.DuckDBPyConnection) -> date:
+    """The day a drop describes: the last day of its latest payment month (else today).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+
+    Returns
+    -------
+    date
+        The as-of day the detectors judge "active" on.
+    """
     if "payments" in table_names(con):
         last = con.execute("SELECT max(pay_month) FROM payments").fetchall()[0][0]
         if last:

@@ -48,18 +48,28 @@ def serve(
 def export(
     out: Annotated[Path, typer.Option(help="Folder for the XLSX ledgers.")],
     db: DbOption = Path("doudi.duckdb"),
+    forms: Annotated[bool, typer.Option("--forms", help="另写出梁平表式附件1–4。")] = False,
+    unit: Annotated[str | None, typer.Option(help="附件1–4 的填报单位（不填则留空）。")] = None,
 ) -> None:
-    """Write the 摸排台账 of each case type (a sheet per township) and the 汇总表."""
+    """Write the 摸排台账 of each case type (a sheet per township) and the 汇总表; with
+    --forms also the 梁平 forms 附件1–4, with full ID numbers (the office's own copy)."""
     from api.ledgers import ledger_workbook, summary_workbook
+    from api.liangping_forms import FORMS, form_file_name, liangping_form
     from api.storage import opened
 
     with errors_reported(), opened(db) as storage:
         out.mkdir(parents=True, exist_ok=True)
+        published = storage.snapshot.published
         for case_type, label in CASE_LABELS.items():
-            content = ledger_workbook(storage.snapshot.published, case_type, masked=False)
+            content = ledger_workbook(published, case_type, masked=False)
             (out / f"{label}摸排台账.xlsx").write_bytes(content)
-        (out / "汇总表.xlsx").write_bytes(summary_workbook(storage.snapshot.published))
-    console.print(f"已写出 {len(CASE_LABELS) + 1} 个台账文件到 {out}")
+        (out / "汇总表.xlsx").write_bytes(summary_workbook(published))
+        written = len(CASE_LABELS) + 1
+        for form in FORMS if forms else ():
+            filled = liangping_form(storage.store.cursor, published, form, masked=False, unit=unit)
+            (out / form_file_name(form)).write_bytes(filled.content)
+            written += 1
+    console.print(f"已写出 {written} 个台账文件到 {out}")
 
 
 @app.command()

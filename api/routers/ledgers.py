@@ -6,11 +6,12 @@ from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from api.deps import AccessLogDep, Reviewer, SnapshotDep, answered, json_response
 from api.labels import CASE_LABELS
 from api.ledgers import ledger_size, ledger_workbook, summary_rows, summary_workbook
+from api.liangping_forms import form_file_name, liangping_form
 from api.period_report import period_movements, period_report_workbook
 from api.schemas import CaseType, Overview
 
@@ -54,6 +55,27 @@ def movements_ledger(
     access.record(principal.name, principal.role, "download_ledger",
                   f"movements {start}~{end} {len(movements)}行")  # fmt: skip
     return _xlsx(content, f"{start}至{end}新纳入和退出低保特困人员分类梳理表.xlsx")
+
+
+# Declared before ``/ledgers/{case_type}.xlsx`` too.
+@router.get("/ledgers/liangping/{form}.xlsx", response_class=Response)
+def liangping_ledger(
+    form: Annotated[int, Path(ge=1, le=4, description="附件编号：1–4")],
+    snapshot: SnapshotDep,
+    access: AccessLogDep,
+    principal: Reviewer,
+) -> Response:
+    """梁平表式附件1–4: 1 未脱贫 (with 返贫), 2 边缘户, 3 脱贫监测户 — 社会救助兜底脱贫调查摸排台账,
+    every member of the 建档立卡 group whether enrolled or not, a sheet per township, 通过排查拟纳入救助
+    and 未纳入原因 from the reviewers' decisions; 4 城乡低保摸排处理汇总表, per township. ID and
+    phone numbers are masked for roles that may not see them; every text is a text cell, never
+    a formula. The download (form, rows) is written to the access log."""
+    with answered():
+        filled = liangping_form(snapshot.store.cursor, snapshot.published, form,
+                                masked=not principal.sees_full_ids)  # fmt: skip
+    access.record(principal.name, principal.role, "download_ledger",
+                  f"liangping附件{form} {filled.rows}行")  # fmt: skip
+    return _xlsx(filled.content, form_file_name(form))
 
 
 @router.get("/ledgers/{case_type}.xlsx", response_class=Response)

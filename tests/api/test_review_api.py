@@ -146,13 +146,21 @@ def _analyst_reads(county, case_ids: list[str]) -> str:
             texts.append(http.get(path).text)
         texts.append(http.get("/api/what-if", params={"threshold": 0.95}).text)
         case_types = http.get("/api/meta").json()["case_types"]
-        for case_type in [*case_types, "summary"]:
-            ledger = http.get(f"/api/ledgers/{case_type}.xlsx")
-            assert ledger.status_code == 200
-            workbook = openpyxl.load_workbook(io.BytesIO(ledger.content))
-            texts += [str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True)
-                      for cell in row if cell is not None]  # fmt: skip
+        ledgers = [*(f"{name}.xlsx" for name in [*case_types, "summary"]),
+                   *(f"liangping/{form}.xlsx" for form in range(1, 5))]  # fmt: skip
+        for path in ledgers:
+            texts += _cells(http.get(f"/api/ledgers/{path}"))
+        texts += _cells(http.get("/api/ledgers/movements.xlsx",
+                                 params={"from": "2000-01-01", "to": "2030-12-31"}))  # fmt: skip
     return "\n".join(texts)
+
+
+def _cells(ledger) -> list[str]:
+    """Every cell of a downloaded workbook, as text."""
+    assert ledger.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(ledger.content))
+    return [str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True)
+            for cell in row if cell is not None]  # fmt: skip
 
 
 EVENT_DATES = ("start_date", "end_date", "death_date", "issue_date", "pay_date")

@@ -1,0 +1,575 @@
+"""The four forms of the 梁平 document (回龙府发〔2020〕20号, 附件1–4) as the county files them.
+
+附件1–3 (社会救助兜底脱贫调查摸排台账) list every member of a 建档立卡 group — 未脱贫 (with
+返贫), 边缘户, 脱贫监测户 — enrolled or not (``models.coverage_forms``), a sheet per township,
+in the form's 14 columns and then Doudi's own (贫困户状态, 核查状态, 疑点编号, 说明):
+
+- 目前享受救助类型 is 低保/特困/临时救助/无 from the member's roster rows covered and active on
+  the run's as-of day (the rule of the 摸排台账, ``api.ledgers``);
+- 通过排查拟纳入救助 and 未纳入原因 follow the reviewers' decisions on the member's coverage
+  lead (``LEAD_TYPES``, resting on the member's 建档立卡 or 残疾人 row): 属实 → 是; 不属实 →
+  否 and the reason; otherwise 待核查. A member already covered has both blank; a member not
+  covered with no lead is 待核查 (not 否: nobody has looked), with a note.
+
+附件4 (城乡低保摸排处理汇总表) counts per township: 低保人数 and 建卡贫困户兜底户数 from the roster
+on the as-of day, and the 摸排处理情况 from Doudi's cases and decisions, in households (cases)
+(``HANDLING``); then the amount at risk of the cases to adjust, a column of Doudi's own.
+
+Under each title stands the 填报单位 / 填报时间 line; under each table the form's own
+instructions (填表说明, 填报说明), Doudi's note on where each column comes from, and a
+signature line. Every text is a text cell, never a formula (``api.ledgers.text_cells``); ID
+and phone numbers are masked for roles that may not read them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from api.ledgers import (
+    HEADER_FILL,
+    NO_PROGRAM,
+    active_on,
+    inclusion,
+    monthly_income,
+    programs_on,
+    text_cells,
+)
+from api.masking import mask_id, mask_phone
+from api.published import STATUS_LABELS, Published
+from api.reviews import DecisionError
+from models.case_types import CASE_LABELS
+from models.coverage_forms import (
+    GROUP_STATUSES,
+    Member,
+    group_members,
+    roster_rows,
+)
+from models.detectors.common import STATUS_LABELS as POVERTY_STATUS_LABELS
+from models.graph import drop_as_of
+from models.publish import working_run
+from resolver.db import table_names
+from resolver.errors import DoudiError
+
+FORMS = (1, 2, 3, 4)
+FORM_TITLES = {
+    1: "梁平区“未脱贫建档立卡贫困人口”社会救助兜底脱贫调查摸排台账",
+    2: "梁平区“边缘户”社会救助兜底脱贫调查摸排台账",
+    3: "梁平区“脱贫监测户”社会救助兜底脱贫调查摸排台账",
+    4: "梁平区城乡低保摸排处理汇总表",
+}
+FORM_COLUMNS = (
+    "序号", "乡镇", "所属村组", "姓名", "身份证号码", "家庭人数", "与户主关系", "健康状况",
+    "致贫原因", "家庭人均月纯收入（元）", "目前享受救助类型", "联系电话", "通过排查拟纳入救助",
+    "未纳入原因",
+)  # fmt: skip
+DOUDI_COLUMNS = ("贫困户状态", "核查状态", "疑点编号", "说明")
+MEMBER_COLUMNS = (*FORM_COLUMNS, *DOUDI_COLUMNS)
+# The coverage leads of a member not covered, on their 建档立卡 or 残疾人 row.
+LEAD_TYPES = ("unenrolled_key_person", "missed_disability")
+PENDING, NO_LEAD = "待核查", "无纳入保障疑点，需排查后填写"
+# The form's own instruction under 附件1–3 (the document prints the same one under all three).
+FILL_NOTE = (
+    "填表说明：1.本表对未脱贫的建档立卡贫困人口逐户进行排查。2.目前享受救助类型包括低保、特困、"
+    "临时救助和无，在下拉菜单中选择。对未享受低保、特困和临时救助的对象，请在下拉菜单中选择无，"
+    "并对应填写未纳入原因。"
+)
+RELAPSED_NOTE = "本表含返贫人口：按本地政策口径，返贫人口与未脱贫人口一并排查（见“贫困户状态”列）。"
+MEMBER_NOTE = (
+    "说明（系统生成）：名单为建档立卡登记册中该类户的全部成员，已纳入和未纳入保障的均列出，每人一行；"
+    "家庭人数为建档立卡户的成员数；目前享受救助类型按截至{as_of}仍在保的保障对象记录判定；"
+    "通过排查拟纳入救助、未纳入原因取自核查人员对该成员纳入保障疑点（{leads}）的核查结论："
+    "属实为“是”，不属实为“否”并填其理由，尚未核实为“待核查”；已享受救助的不填；"
+    "未享受救助又无疑点的填“待核查”，需逐户排查后填写。"
+)
+MASKED_NOTE = "身份证号码、联系电话已部分隐去。"
+SIGNATURE = "填表人：　　　　　　　　审核人：　　　　　　　　负责人（签章）："
+# 附件4: its two header rows, and the handling columns counted from cases (households).
+SUMMARY_TOP = ("乡镇", "基本情况", "", "摸排处理情况", "", "", "备注", "拟调整补差涉及金额（元）")
+SUMMARY_SUB = ("", "低保人数", "其中：建卡贫困户兜底户数", "拟调整补差金额", "拟整户纳入",
+               "拟完善资料", "", "")  # fmt: skip
+ADJUST = ("payment_mismatch", "over_standard")  # confirmed: 拟调整补差金额
+WHOLE = ("a_class_partial", "single_covered_member", "split_household")  # confirmed: 拟整户纳入
+UNDER_REVIEW = ("in_review", "field_check")
+SUMMARY_FILL_NOTE = (
+    "填报说明：此表数据以{as_of}在册城乡低保数据为准进行摸排（原表为“5月在册”；本表为本次运行截止日"
+    "{as_of}仍在保的保障对象）。"
+)
+HANDLING = (
+    "说明（系统生成）：低保人数为截至{as_of}仍在保的低保保障对象人数；建卡贫困户兜底户数为有在保成员"
+    "在建档立卡登记册中的低保案件数；摸排处理情况按户（疑点）计：拟调整补差金额＝{adjust}疑点核查属实"
+    "的户数（涉及金额见末列）；拟整户纳入＝{whole}疑点核查属实的户数；拟完善资料＝核查状态为核查中或"
+    "需入户核查的疑点数（各类疑点）；已因数据变化消除的疑点不计。"
+)
+# The form's drop-down lists: the column and its choices.
+DROP_DOWNS = {"目前享受救助类型": "低保,特困,临时救助,无", "通过排查拟纳入救助": "是,否,待核查"}
+WIDTHS = {"序号": 6, "身份证号码": 21, "未纳入原因": 24, "疑点编号": 22, "说明": 28,
+          "致贫原因": 12, "联系电话": 14, "所属村组": 12}  # fmt: skip
+_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\']")
+
+
+@dataclass(frozen=True)
+class FormFile:
+    """One filled form: the XLSX file and how many rows it lists (members for 附件1–3,
+    townships for 附件4, less the 合计 row)."""
+
+    content: bytes
+    rows: int
+
+
+def form_file_name(form: int) -> str:
+    """The file name of a form: its number and title.
+
+    Parameters
+    ----------
+    form : int
+        1 to 4.
+
+    Returns
+    -------
+    str
+        ``附件<n> <title>.xlsx`` (the title's quotes are the full-width “”, legal in file
+        names).
+
+    Examples
+    --------
+    >>> form_file_name(2)
+    '附件2 梁平区“边缘户”社会救助兜底脱贫调查摸排台账.xlsx'
+    """
+    return f"附件{form} {FORM_TITLES[form]}.xlsx"
+
+
+def liangping_form(
+    con: duckdb.DuckDBPyConnection,
+    published: Published,
+    form: int,
+    *,
+    masked: bool,
+    unit: str | None = None,
+    made: date | None = None,
+) -> FormFile:
+    """Fill one of the four forms from the run's database and the reviewers' decisions.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database; its latest run must have published (its registries and persons
+        are the file's working tables).
+    published : Published
+        The published cases and the decisions so far.
+    form : int
+        1 to 4 (``FORM_TITLES``).
+    masked : bool
+        Whether ID and phone numbers are masked (for roles that may not see them).
+    unit : str or None
+        The 填报单位; left blank for the office to fill in when None.
+    made : date or None
+        The 填报时间; today when None.
+
+    Returns
+    -------
+    FormFile
+        The XLSX file and its number of rows.
+
+    Raises
+    ------
+    DecisionError
+        ``invalid`` for a form that is not 1 to 4; ``conflict`` when the file holds no
+        published latest run.
+    """
+    if form not in FORMS:
+        raise DecisionError("invalid", f"没有附件{form}：附件为 1 至 4")
+    _check_published(con)
+    as_of = run_as_of(con, published)
+    if form == 4:
+        rows = summary_form_rows(roster_rows(con), published, as_of)
+        content = summary_form_workbook(rows, as_of, unit=unit, made=made)
+        return FormFile(content, max(len(rows) - 1, 0))
+    members = group_members(con, GROUP_STATUSES[form])
+    rows = member_rows(members, published, as_of, masked=masked)
+    content = member_form_workbook(form, rows, as_of, masked=masked, unit=unit, made=made)
+    return FormFile(content, len(rows))
+
+
+def _check_published(con: duckdb.DuckDBPyConnection) -> None:
+    if "runs" not in table_names(con):
+        raise DecisionError("conflict", "数据库中没有运行记录：请先运行 `doudi run`")
+    try:
+        working_run(con)
+    except DoudiError as error:
+        raise DecisionError("conflict", str(error)) from error
+
+
+def run_as_of(con: duckdb.DuckDBPyConnection, published: Published) -> date:
+    """The day the latest run judged "active" on.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+    published : Published
+        The published cases.
+
+    Returns
+    -------
+    date
+        The ``as_of`` of the latest run's open cases; without one, the household graph's
+        rule on the database (``models.graph.drop_as_of``).
+    """
+    days = {case["detail"]["as_of"] for case in published.cases.values()
+            if not case["resolved"] and (case.get("detail") or {}).get("as_of")}  # fmt: skip
+    return date.fromisoformat(max(days)) if days else drop_as_of(con)
+
+
+def member_rows(
+    members: Sequence[Member], published: Published, as_of: date, *, masked: bool
+) -> list[list]:
+    """The rows of 附件1–3: one per member, in ``MEMBER_COLUMNS`` order.
+
+    Parameters
+    ----------
+    members : sequence of Member
+        The group's members (``models.coverage_forms.group_members``).
+    published : Published
+        The published cases and the decisions so far.
+    as_of : date
+        The day a roster row must still be active on to count.
+    masked : bool
+        Whether ID and phone numbers are masked.
+
+    Returns
+    -------
+    list of list
+        One row per member in the given order, numbered from 1 (each township's sheet
+        numbers its own rows again).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> member = Member("P1", "p1", "H1", "城关", "东村", "张三", None, 1, "户主", "健康",
+    ...                 "缺资金", 3600.0, "not_lifted", None, (), ("P1",), ())
+    >>> empty = Published([], [], [], [], [])
+    >>> member_rows([member], empty, date(2026, 10, 31), masked=False)[0][9:15]
+    [300.0, '无', None, '待核查', '', '未脱贫']
+    """
+    leads = _lead_index(published)
+    return [[number, *_member_row(member, leads, published, as_of, masked)]
+            for number, member in enumerate(members, 1)]  # fmt: skip
+
+
+def _lead_index(published: Published) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """The coverage leads by each record they rest on."""
+    index: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for case in published.cases.values():
+        if case["case_type"] in LEAD_TYPES:
+            for record in case["records"]:
+                index[record["registry"], record["record_id"]].append(case)
+    return index
+
+
+def _leads_of(member: Member, index: dict) -> list[dict[str, Any]]:
+    """The member's coverage leads: those still raised, else those resolved by data."""
+    keys = [*(("poverty", r) for r in member.poverty_records),
+            *(("disability", r) for r in member.disability_records)]  # fmt: skip
+    found = {case["case_id"]: case for key in keys for case in index.get(key, [])}
+    raised = [case for case in found.values() if not case["resolved"]]
+    return sorted(raised or found.values(), key=lambda case: case["case_id"])
+
+
+def _member_row(member: Member, index: dict, published: Published, as_of: date,
+                masked: bool) -> list:  # fmt: skip
+    active = [row for row in member.roster if active_on(row, as_of)]
+    programs = programs_on(list(member.roster), as_of)
+    income = monthly_income(active, {"income_per_capita_year": member.income_per_capita_year})
+    leads = _leads_of(member, index)
+    proposed, reason, note = _screening(programs, leads, published)
+    if member.died:
+        note = "；".join(filter(None, [f"有死亡记录（{member.died}），请核实是否已死亡", note]))
+    id_number, phone = member.id_number, member.phone
+    if masked:
+        id_number, phone = mask_id(id_number), mask_phone(phone)
+    return [
+        member.township, member.village, member.name, id_number, member.household_size,
+        member.relation, member.health, member.poverty_cause, income, programs, phone,
+        proposed, reason, POVERTY_STATUS_LABELS.get(member.status or "", member.status),
+        "、".join(STATUS_LABELS[published.status(case["case_id"])] for case in leads),
+        "、".join(case["case_id"] for case in leads), note,
+    ]  # fmt: skip
+
+
+def _screening(programs: str, leads: list[dict[str, Any]], published: Published) -> tuple:
+    """通过排查拟纳入救助, 未纳入原因 and Doudi's note, from the member's leads' decisions."""
+    if programs != NO_PROGRAM:
+        return "", "", ""
+    if not leads:
+        return PENDING, "", NO_LEAD
+    outcomes = [inclusion(case["case_type"], published.status(case["case_id"]),
+                           published.history.get(case["case_id"], []))
+                for case in leads]  # fmt: skip
+    if any(proposed == "是" for proposed, _ in outcomes):
+        return "是", "", ""
+    if any(proposed != "否" for proposed, _ in outcomes):
+        return PENDING, "", ""
+    return "否", "；".join(_unique(reason for _, reason in outcomes if reason)), ""
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def summary_form_rows(
+    roster: Sequence[dict[str, Any]], published: Published, as_of: date
+) -> list[list]:
+    """The rows of 附件4: per township, the 基本情况 from the roster and the 摸排处理情况 from
+    the cases, then 合计.
+
+    Parameters
+    ----------
+    roster : sequence of dict
+        Every roster row with ``person_id`` and ``in_poverty``
+        (``models.coverage_forms.roster_rows``).
+    published : Published
+        The published cases and the decisions so far.
+    as_of : date
+        The day a roster row must still be active on to count.
+
+    Returns
+    -------
+    list of list
+        乡镇, 低保人数, 其中：建卡贫困户兜底户数, 拟调整补差金额, 拟整户纳入, 拟完善资料, 备注
+        (blank), and the amount at risk of the cases to adjust; by township, then 合计
+        (none without townships).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> row = {"record_id": "A1", "case_no": "DB1", "program": "dibao", "covered": "yes",
+    ...        "end_date": None, "township": "城关", "person_id": "p1", "in_poverty": True}
+    >>> summary_form_rows([row], Published([], [], [], [], []), date(2026, 10, 31))
+    [['城关', 1, 1, 0, 0, 0, '', 0.0], ['合计', 1, 1, 0, 0, 0, '', 0.0]]
+    """
+    table: dict[str, list] = defaultdict(lambda: [0, 0, 0, 0, 0, "", 0.0])
+    for township, (persons, poor_cases) in _dibao_counts(roster, as_of).items():
+        table[township][0:2] = [persons, poor_cases]
+    for case in published.cases.values():
+        if not case["resolved"]:
+            _count_case(table[case["township"] or "未知"], case, published.status(case["case_id"]))
+    rows = [[township, *line[:6], round(line[6], 2)] for township, line in sorted(table.items())]
+    if rows:
+        sums = [sum(row[i] for row in rows) for i in range(1, 6)]
+        rows.append(["合计", *sums, "", round(sum(row[7] for row in rows), 2)])
+    return rows
+
+
+def _dibao_counts(roster: Sequence[dict[str, Any]], as_of: date) -> dict[str, tuple[int, int]]:
+    """Per township: the 低保 members active on ``as_of``, and the 低保 cases with such a member
+    in the 建档立卡 registry (each case under the first township of its active rows)."""
+    persons: dict[str, set] = defaultdict(set)
+    case_places: dict[str, set] = defaultdict(set)
+    poor_cases: set[str] = set()
+    for row in roster:
+        if row["program"] != "dibao" or not active_on(row, as_of):
+            continue
+        township = row["township"] or "未知"
+        persons[township].add(row["person_id"] or f"assistance:{row['record_id']}")
+        case = row["case_no"] or f"assistance:{row['record_id']}"
+        case_places[case].add(township)
+        if row["in_poverty"]:
+            poor_cases.add(case)
+    poor: dict[str, int] = defaultdict(int)
+    for case in poor_cases:
+        poor[min(case_places[case])] += 1
+    return {township: (len(persons[township]), poor[township]) for township in persons}
+
+
+def _count_case(line: list, case: dict[str, Any], status: str) -> None:
+    """Add a case to its township's 摸排处理情况 (``HANDLING``)."""
+    if status == "confirmed" and case["case_type"] in ADJUST:
+        line[2] += 1
+        line[6] += case["amount_at_risk"] or 0.0
+    elif status == "confirmed" and case["case_type"] in WHOLE:
+        line[3] += 1
+    elif status in UNDER_REVIEW:
+        line[4] += 1
+
+
+def _filled_line(unit: str | None, made: date | None) -> tuple[str, str]:
+    return f"填报单位：{unit or ''}", f"填报时间：{_chinese(made or date.today())}"
+
+
+def _chinese(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def member_form_workbook(
+    form: int,
+    rows: list[list],
+    as_of: date,
+    *,
+    masked: bool,
+    unit: str | None = None,
+    made: date | None = None,
+) -> bytes:
+    """附件1, 2 or 3 as an XLSX file: a sheet per township.
+
+    Parameters
+    ----------
+    form : int
+        1, 2 or 3.
+    rows : list of list
+        ``member_rows`` (already masked when they should be).
+    as_of : date
+        The run's as-of day (the note says what 目前享受救助类型 was judged on).
+    masked : bool
+        Whether the rows were masked (the note says so).
+    unit : str or None
+        The 填报单位; blank when None.
+    made : date or None
+        The 填报时间; today when None.
+
+    Returns
+    -------
+    bytes
+        The XLSX file; every text a text cell, never a formula.
+    """
+    leads = "、".join(CASE_LABELS[kind] for kind in LEAD_TYPES)
+    notes = [FILL_NOTE, *([RELAPSED_NOTE] if "relapsed" in GROUP_STATUSES[form] else []),
+             MEMBER_NOTE.format(as_of=_chinese(as_of), leads=leads)
+             + (MASKED_NOTE if masked else "")]  # fmt: skip
+    book = Workbook()
+    book.remove(book.active)
+    townships = sorted({row[1] or "未知" for row in rows}) or ["无"]
+    for township in townships:
+        mine = [[i, *row[1:]] for i, row in
+                enumerate((row for row in rows if (row[1] or "未知") == township), 1)]  # fmt: skip
+        sheet = _form_sheet(book, township, form, _filled_line(unit, made), MEMBER_COLUMNS)
+        sheet.append(text_cells(sheet, list(MEMBER_COLUMNS)))
+        _style_header(sheet, 4)
+        for row in mine:
+            sheet.append(text_cells(sheet, row))
+        _drop_downs(sheet, len(mine))
+        _widths(sheet, MEMBER_COLUMNS)
+        _footer(sheet, notes, len(MEMBER_COLUMNS))
+        sheet.freeze_panes = "A5"
+    return _bytes(book)
+
+
+def summary_form_workbook(
+    rows: list[list], as_of: date, *, unit: str | None = None, made: date | None = None
+) -> bytes:
+    """附件4 as an XLSX file: the two header rows with the form's merged cells, the rows and
+    合计.
+
+    Parameters
+    ----------
+    rows : list of list
+        ``summary_form_rows``.
+    as_of : date
+        The run's as-of day (the roster's 在册 day).
+    unit : str or None
+        The 填报单位; blank when None.
+    made : date or None
+        The 填报时间; today when None.
+
+    Returns
+    -------
+    bytes
+        The XLSX file; every text a text cell, never a formula.
+    """
+    width = len(SUMMARY_TOP)
+    book = Workbook()
+    book.remove(book.active)
+    sheet = _form_sheet(book, "附件4", 4, _filled_line(unit, made), SUMMARY_TOP)
+    sheet.append(text_cells(sheet, list(SUMMARY_TOP)))
+    sheet.append(text_cells(sheet, list(SUMMARY_SUB)))
+    for cells in ("A4:A5", "B4:C4", "D4:F4", "G4:G5", "H4:H5"):
+        sheet.merge_cells(cells)
+    _style_header(sheet, 4)
+    _style_header(sheet, 5)
+    for row in rows:
+        sheet.append(text_cells(sheet, row))
+    _widths(sheet, [*SUMMARY_SUB[:-1], SUMMARY_TOP[-1]])
+    sheet.column_dimensions["A"].width = 14
+    day = _chinese(as_of)
+    handling = HANDLING.format(as_of=day, adjust=_labels(ADJUST), whole=_labels(WHOLE))
+    _footer(sheet, [SUMMARY_FILL_NOTE.format(as_of=day), handling], width)
+    sheet.freeze_panes = "B6"
+    return _bytes(book)
+
+
+def _labels(kinds: tuple[str, ...]) -> str:
+    return "、".join(f"“{CASE_LABELS[kind]}”" for kind in kinds)
+
+
+def _form_sheet(book: Workbook, name: str, form: int, filled: tuple[str, str],
+                headers: Sequence[str]) -> Worksheet:  # fmt: skip
+    """A sheet with the form's number, its title and the 填报单位 / 填报时间 line (rows 1–3)."""
+    sheet = book.create_sheet(_SHEET_UNSAFE.sub("", ILLEGAL_CHARACTERS_RE.sub("", name))[:31]
+                              or "未知")  # fmt: skip
+    width = len(headers)
+    sheet.append(text_cells(sheet, [f"附件{form}"]))
+    sheet.append(text_cells(sheet, [FORM_TITLES[form]]))
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    sheet["A2"].font = Font(bold=True, size=14)
+    sheet["A2"].alignment = Alignment(horizontal="center")
+    split = max(width // 2, 1)
+    sheet.append(text_cells(sheet, [filled[0], *[None] * (split - 1), filled[1]]))
+    sheet.merge_cells(start_row=3, start_column=1, end_row=3, end_column=split)
+    sheet.merge_cells(start_row=3, start_column=split + 1, end_row=3, end_column=width)
+    return sheet
+
+
+def _style_header(sheet: Worksheet, row: int) -> None:
+    for cell in sheet[row]:
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _drop_downs(sheet: Worksheet, rows: int) -> None:
+    """The form's drop-down lists (在下拉菜单中选择) on 目前享受救助类型 and 通过排查拟纳入救助."""
+    if not rows:
+        return
+    for column, choices in DROP_DOWNS.items():
+        letter = get_column_letter(MEMBER_COLUMNS.index(column) + 1)
+        validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True,
+                                    showErrorMessage=False)  # fmt: skip
+        validation.add(f"{letter}5:{letter}{4 + rows}")
+        sheet.add_data_validation(validation)
+
+
+def _footer(sheet: Worksheet, notes: list[str], width: int) -> None:
+    """The form's instructions and Doudi's notes, each across the table (tall enough for its
+    wrapped lines), then the signature line."""
+    across = sum(sheet.column_dimensions[get_column_letter(i)].width or 8
+                 for i in range(1, width + 1))  # fmt: skip
+    for text in [*notes, SIGNATURE]:
+        sheet.append(text_cells(sheet, [text]))
+        row = sheet.max_row
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        sheet.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[row].height = 16 * (int(2 * len(text) // across) + 1)
+
+
+def _widths(sheet: Worksheet, headers: Sequence[str]) -> None:
+    for index, header in enumerate(headers, 1):
+        default = max(8, min(22, 2 * len(header)))
+        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(header, default)
+
+
+def _bytes(book: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
