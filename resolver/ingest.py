@@ -203,6 +203,57 @@ def check_drop(data_dir: Path, *, vocabulary: Vocabulary | None = None,
     return con, errors
 
 
+def read_registry_file(path: Path, registry: str, *, vocabulary: Vocabulary | None = None
+                       ) -> list[Source]:  # fmt: skip
+    """One file read as one registry, outside any drop: each of its tables (the CSV, or
+    every sheet holding the registry's table) laid out, checked and normalised as
+    ``ingest_drop`` reads it, nothing stored.
+
+    Parameters
+    ----------
+    path : Path
+        The file (CSV or workbook; the format comes from its bytes).
+    registry : str
+        The registry the file holds (``payments``): the hint its tables are recognised with.
+    vocabulary : Vocabulary | None
+        The headers to recognise; the built-in ones when None.
+
+    Returns
+    -------
+    list[Source]
+        The file's tables of that registry, numbered from 0 (``source_no``) in sheet order;
+        each ``normalised`` table keeps the row number a person sees (``row_no``), and each
+        source its sheet, header rows and the rows it skipped.
+
+    Raises
+    ------
+    InputError, InputErrors
+        If the file cannot be read, a table lacks a required column or has blank or repeated
+        record ids, or no table of the registry is found (naming file, sheet, rows, column).
+    """
+    path = Path(path)
+    vocabulary = vocabulary or load_vocabulary()
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise InputError(path, None, None, f"无法读取文件：{error.strerror}") from error
+    outcome = FileOutcome(path, hashlib.sha256(content).hexdigest())
+    for grid in read_grids(path, content):
+        try:
+            _read_grid(outcome, grid, vocabulary, registry)
+        except InputError as error:
+            outcome.errors.append(error)
+    raise_collected(outcome.errors)
+    sources = [source for source in outcome.sources if source.registry.name == registry]
+    if not sources:
+        reasons = "；".join(skip.reason for skip in outcome.skips) or "没有数据"
+        raise InputError(path, None, None,
+                         f"未读到{REGISTRIES[registry].chinese}表格（{reasons}）")  # fmt: skip
+    for number, source in enumerate(sources):
+        _number(source, number)
+    return sources
+
+
 def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocabulary,
                on_progress: Progress | None, folder: Path
                ) -> tuple[DropReport, list[InputError]]:  # fmt: skip

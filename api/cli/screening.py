@@ -1,0 +1,52 @@
+"""Screening: ``screen`` checks a month's payment list (发放表) before it goes to the bank and
+writes it back with 审核结果 and 暂缓原因 (``api.screen_file``, ``models.screening``)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli.base import ColumnsOption, DbOption, app, console, errors_reported
+from resolver.errors import DoudiError
+
+
+@app.command()
+def screen(
+    payment_file: Annotated[Path, typer.Argument(help="发放表：CSV 或 XLSX（各单位导出的原样）。")],
+    out: Annotated[Path, typer.Option(help="写出的文件：原表加“审核结果”“暂缓原因”两列。")],
+    db: DbOption = Path("doudi.duckdb"),
+    summary: Annotated[
+        Path | None, typer.Option("--summary", help="另把汇总写成 JSON 文件。")
+    ] = None,
+    columns: ColumnsOption = None,
+) -> None:
+    """发放前核对发放表：对照已发布的运行结果，逐条给出“通过”或“暂缓”及原因（在保成员有死亡记录、
+    同一人同月在两个案件中享受、超标准未退出、领款账号与其他案件共用、发放金额与类别人数不符）。
+    多个月份的发放表按各条记录的发放月份逐月核对。暂缓仅为发放前核实提示，不是停发决定。"""
+    from api.screen_file import screen_file, summary_text, write_screened
+    from resolver.db import connect
+    from resolver.headers import load_vocabulary
+
+    with errors_reported():
+        if not db.is_file():
+            raise DoudiError(f"没有数据库 {db}：请先运行 `doudi run`")
+        if not payment_file.is_file():
+            raise DoudiError(f"没有文件 {payment_file}")
+        started = time.perf_counter()
+        con = connect(db, read_only=True)
+        try:
+            screening = screen_file(con, payment_file, load_vocabulary(columns))
+        finally:
+            con.close()
+        write_screened(screening, out)
+        if summary is not None:
+            summary.parent.mkdir(parents=True, exist_ok=True)
+            summary.write_text(json.dumps(screening.summary, ensure_ascii=False, indent=2),
+                               encoding="utf-8")  # fmt: skip
+        seconds = time.perf_counter() - started
+    console.print(f"{summary_text(screening.summary)}\n已写出 {out}（用时 {seconds:.1f} 秒）",
+                  highlight=False)  # fmt: skip

@@ -1,0 +1,283 @@
+"""A month's payment list (发放表) screened before it goes to the bank, written back as the
+same file: same format, same rows in the same order, title and 合计 rows untouched, with two
+columns added after the last header column — ``审核结果`` (通过 / 暂缓) and ``暂缓原因`` —
+filled on the data rows only. The checks are ``models.screening``'s; reading the file is
+ingest's (``resolver.ingest.read_registry_file``). A hold is a prompt to check before paying,
+never a stop order: every held line's reason, the summary and the command say so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from models.publish import run_configuration, working_run
+from models.screening import NOTE, Decision, screen_payments, summary
+from resolver.db import table_names
+from resolver.errors import DoudiError, InputError
+from resolver.headers import Vocabulary
+from resolver.ingest import read_registry_file
+from resolver.reading import decode
+from resolver.tables import Source
+
+logger = logging.getLogger(__name__)
+
+RESULT_HEADER, REASON_HEADER = "审核结果", "暂缓原因"
+
+
+@dataclass(frozen=True)
+class PaymentList:
+    """A payment file as read: its tables (one per sheet, or the CSV) and all their lines,
+    normalised, in file order (``source_no``, ``row_no`` say where each line is)."""
+
+    path: Path
+    sources: list[Source]
+    lines: pa.Table
+
+
+@dataclass(frozen=True)
+class Screening:
+    """A payment file screened: its lines' decisions (in the lines' order) and the summary
+    (``models.screening.summary``)."""
+
+    payments: PaymentList
+    decisions: list[Decision]
+    summary: dict
+
+
+def read_payment_list(path: Path, vocabulary: Vocabulary | None = None) -> PaymentList:
+    """Read a payment file (CSV or XLSX as offices export it) as the ``payments`` registry.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    vocabulary : Vocabulary or None
+        The headers to recognise (with the county's own, ``--columns``); built-in when None.
+
+    Returns
+    -------
+    PaymentList
+        Its tables and lines.
+
+    Raises
+    ------
+    InputError, InputErrors
+        If the file cannot be used (naming file, sheet, rows and column).
+    """
+    sources = read_registry_file(Path(path), "payments", vocabulary=vocabulary)
+    lines = pa.concat_tables([source.normalised for source in sources], promote_options="default")
+    return PaymentList(Path(path), sources, lines)
+
+
+def screen_file(
+    con: duckdb.DuckDBPyConnection, path: Path, vocabulary: Vocabulary | None = None
+) -> Screening:
+    """Screen a payment file against the published run of ``con``, under the run's policy.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database (``doudi run``'s output).
+    path : Path
+        The payment file.
+    vocabulary : Vocabulary or None
+        The headers to recognise; built-in when None.
+
+    Returns
+    -------
+    Screening
+        The decisions and the summary.
+
+    Raises
+    ------
+    DoudiError
+        If the database holds no published run; ``InputError`` if the file cannot be used.
+    """
+    if "runs" not in table_names(con):
+        raise DoudiError("数据库中没有运行记录：请先运行 `doudi run`")
+    run_id = working_run(con)
+    policy = run_configuration(con, run_id).policy
+    payments = read_payment_list(path, vocabulary)
+    decisions = screen_payments(con, payments.lines, policy, run_id=run_id,
+                                dismissed=_dismissed(con))  # fmt: skip
+    found = summary(decisions, payments.lines.column("pay_month").to_pylist())
+    return Screening(payments, decisions, {**found, "file": str(path), "run_id": run_id})
+
+
+def _dismissed(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The cases whose latest review decision dismissed them (no longer open leads)."""
+    if "case_events" not in table_names(con):
+        return set()
+    rows = con.execute(
+        "SELECT case_id FROM case_events WHERE kind = 'decision' "
+        "QUALIFY row_number() OVER (PARTITION BY case_id ORDER BY event_id DESC) = 1 "
+        "AND to_status = 'dismissed'"
+    ).fetchall()
+    return {case_id for (case_id,) in rows}
+
+
+def cell_texts(decision: Decision) -> tuple[str, str]:
+    """The two cells a line gets: ``审核结果`` and ``暂缓原因`` (which ends, for a held line,
+    with the note that a hold is no stop order).
+
+    Parameters
+    ----------
+    decision : Decision
+        The line's decision.
+
+    Returns
+    -------
+    tuple of str
+        ``("通过", "")`` or ``("暂缓", reasons)``.
+
+    Examples
+    --------
+    >>> from models.screening import Hold
+    >>> cell_texts(Decision(0, (Hold("amount", "金额不符"),)))
+    ('暂缓', '发放金额与类别人数不符：金额不符。暂缓仅为发放前核实提示，不是停发决定')
+    """
+    if not decision.holds:
+        return decision.result, ""
+    return decision.result, f"{decision.reasons}。{NOTE}"
+
+
+def write_screened(screening: Screening, out: Path) -> None:
+    """Write the screened file: the input with the two columns added (same format).
+
+    Parameters
+    ----------
+    screening : Screening
+        The screening of the file.
+    out : Path
+        Where to write it (its folder is created).
+
+    Raises
+    ------
+    InputError
+        If the file is an ``.xls`` workbook (its format cannot be written back).
+    """
+    payments = screening.payments
+    cells: dict[int, dict[int, tuple[str, str]]] = {}
+    numbers = payments.lines.column("source_no").to_pylist()
+    rows = payments.lines.column("row_no").to_pylist()
+    for decision, number, row in zip(screening.decisions, numbers, rows, strict=True):
+        cells.setdefault(number, {})[row] = cell_texts(decision)
+    content = payments.path.read_bytes()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    first = payments.sources[0]
+    if first.file_format == "csv":
+        out.write_bytes(_written_csv(content, first, cells.get(first.number, {})))
+    elif first.file_format == "xlsx":
+        out.write_bytes(_written_workbook(content, payments.sources, cells))
+    else:
+        raise InputError(payments.path, None, None,
+                         "无法在 .xls 文件中写回审核结果：请在 Excel 或 WPS 中另存为 .xlsx 后再试")  # fmt: skip
+
+
+def _written_csv(content: bytes, source: Source, cells: dict[int, tuple[str, str]]) -> bytes:
+    """The CSV with two fields added to the header and data rows, in its own encoding and
+    delimiter (the reader's: tab when the first line has more tabs than commas)."""
+    encoding = source.encoding or "utf-8"
+    decoded = decode(content)
+    text = decoded[1] if decoded else content.decode(encoding, errors="replace")
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    terminator = "\r\n" if "\r\n" in text[:65536] else "\n"
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    header = source.header_rows[-1]
+    width = max((len(records[row - 1]) - _trailing_blanks(records[row - 1])
+                 for row in source.header_rows), default=0)  # fmt: skip
+    for row, added in ((header, (RESULT_HEADER, REASON_HEADER)), *cells.items()):
+        record = records[row - 1]
+        # cells beyond the header's last column (rare) are kept after the two new ones
+        records[row - 1] = [*record[:width], *[""] * (width - len(record)), *added,
+                            *record[width:]]  # fmt: skip
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=delimiter, lineterminator=terminator).writerows(records)
+    written = buffer.getvalue()
+    if not text.endswith(("\n", "\r")):
+        written = written.removesuffix(terminator)
+    return written.encode(encoding, errors="replace")
+
+
+def _trailing_blanks(record: list[str]) -> int:
+    count = 0
+    for cell in reversed(record):
+        if cell.strip():
+            break
+        count += 1
+    return count
+
+
+def _written_workbook(content: bytes, sources: Sequence[Source],
+                      cells: dict[int, dict[int, tuple[str, str]]]) -> bytes:  # fmt: skip
+    """The workbook, loaded whole, with the two columns added on each sheet that holds a
+    payments table; every other cell and sheet kept. Cells are written as text, never as a
+    formula."""
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+
+    book = load_workbook(io.BytesIO(content))
+    for source in sources:
+        sheet = book[source.sheet] if source.sheet in book.sheetnames else book.worksheets[0]
+        last = max((cell.column for row in source.header_rows for cell in sheet[row]
+                    if cell.value is not None and str(cell.value).strip()), default=0)  # fmt: skip
+        header = source.header_rows[-1]
+        _text_cell(sheet, header, last + 1, RESULT_HEADER).comment = Comment(NOTE, "Doudi")
+        _text_cell(sheet, header, last + 2, REASON_HEADER)
+        for row, (result, reasons) in cells.get(source.number, {}).items():
+            _text_cell(sheet, row, last + 1, result)
+            _text_cell(sheet, row, last + 2, reasons)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _text_cell(sheet, row: int, column: int, text: str):
+    cell = sheet.cell(row=row, column=column)
+    cell.value = text or None
+    if text:
+        cell.data_type = "s"  # text, never a formula
+    return cell
+
+
+def summary_text(found: dict) -> str:
+    """The summary in Chinese: lines read, 通过, 暂缓 by reason, per month, and the note that
+    a hold is no stop order.
+
+    Parameters
+    ----------
+    found : dict
+        A screening's summary (``models.screening.summary``).
+
+    Returns
+    -------
+    str
+        Lines of text.
+
+    Examples
+    --------
+    >>> print(summary_text({"lines": 2, "passed": 1, "held": 1, "by_reason": {"无法核对": 1},
+    ...                     "months": {}, "note": NOTE}))
+    共读取发放记录 2 条：通过 1 条，暂缓 1 条（无法核对 1 条）
+    暂缓仅为发放前核实提示，不是停发决定
+    """
+
+    def counted(part: dict) -> str:
+        reasons = "，".join(f"{label} {count} 条" for label, count in part["by_reason"].items())
+        return (f"通过 {part['passed']} 条，暂缓 {part['held']} 条"
+                + (f"（{reasons}）" if reasons else ""))  # fmt: skip
+
+    said = [f"共读取发放记录 {found['lines']} 条：{counted(found)}"]
+    if len(found["months"]) > 1:
+        said += [f"  {month}：{part['lines']} 条，{counted(part)}"
+                 for month, part in found["months"].items()]  # fmt: skip
+    return "\n".join([*said, found["note"]])

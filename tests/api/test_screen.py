@@ -1,0 +1,128 @@
+"""``doudi screen``: a payment file as offices export it (CSV, XLSX with a title row and a
+合计 row) written back with 审核结果 and 暂缓原因, the summary, and bad files refused in
+Chinese."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from api.screen_file import read_payment_list
+from resolver.errors import InputError
+from tests.models.test_screening import county_run
+
+runner = CliRunner()
+MONTH = "2026-10"
+HEADERS = ["序号", "救助证号", "户主姓名", "银行账号", "发放月份", "实发金额"]
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory):
+    found = county_run(tmp_path_factory.mktemp("screen-file"), people=2000, seed=11)
+    import duckdb
+
+    con = duckdb.connect(str(found["db"]), read_only=True)
+    rows = con.execute(
+        "SELECT case_no, payee_name, bank_account, amount::DOUBLE FROM payments "
+        "WHERE pay_month = ? ORDER BY record_id LIMIT 40", [MONTH]).fetchall()  # fmt: skip
+    con.close()
+    return {**found, "rows": rows}
+
+
+def _data(county) -> list[list]:
+    """The month's lines, the first one's amount tripled (an amount that does not fit)."""
+    lines = []
+    for number, (case, name, account, amount) in enumerate(county["rows"], start=1):
+        amount = amount * 3 if number == 1 else amount
+        lines.append([number, case, name, account or "", MONTH, f"{amount:.2f}"])
+    return lines
+
+
+def _screen(county, source, out, *more):
+    return runner.invoke(app, ["screen", str(source), "--db", str(county["db"]), "--out",
+                               str(out), *more])  # fmt: skip
+
+
+def test_a_workbook_keeps_its_rows_and_gets_two_columns_on_data_rows_only(county, tmp_path):
+    source, out = tmp_path / "2026年10月低保发放表.xlsx", tmp_path / "审核" / "发放表.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "城关镇"
+    sheet.append(["某县2026年10月农村低保资金发放花名册"])
+    sheet.append(HEADERS)
+    data = _data(county)
+    for row in data:
+        sheet.append(row)
+    total = sum(float(row[5]) for row in data)
+    sheet.append(["合计", None, None, None, None, f"{total:.2f}"])
+    sheet.append(["制表人：张三"])
+    book.create_sheet("说明").append(["本表由乡镇民政办填报"])
+    book.save(source)
+    summary = tmp_path / "summary.json"
+    result = _screen(county, source, out, "--summary", str(summary))
+    assert result.exit_code == 0, result.output
+    assert f"共读取发放记录 {len(data)} 条" in result.output
+    assert "暂缓仅为发放前核实提示，不是停发决定" in result.output
+    written = openpyxl.load_workbook(out)
+    assert written.sheetnames == ["城关镇", "说明"]
+    rows = list(written["城关镇"].iter_rows(values_only=True))
+    assert len(rows) == len(data) + 4
+    assert rows[0][0] == "某县2026年10月农村低保资金发放花名册" and rows[0][6:] == (None, None)
+    assert list(rows[1]) == [*HEADERS, "审核结果", "暂缓原因"]
+    for row, original in zip(rows[2:-2], data, strict=True):
+        assert [str(value) for value in row[:6]] == [str(value) for value in original]
+        assert row[6] in ("通过", "暂缓") and (row[7] is None) == (row[6] == "通过")
+    assert rows[2][6] == "暂缓" and rows[2][7].startswith("发放金额与类别人数不符：")
+    assert "按在保成员类别应发" in rows[2][7] and rows[2][7].endswith("不是停发决定")
+    assert rows[-2][0] == "合计" and rows[-2][6:] == (None, None)
+    assert rows[-1][0] == "制表人：张三" and rows[-1][6:] == (None, None)
+    assert all(cell.data_type == "s" for cell in written["城关镇"]["G"][1:] if cell.value)
+    found = json.loads(summary.read_text(encoding="utf-8"))
+    assert found["lines"] == len(data) and found["held"] >= 1
+    assert found["months"][MONTH]["lines"] == len(data)
+    assert found["note"] == "暂缓仅为发放前核实提示，不是停发决定"
+
+
+def test_a_gbk_csv_keeps_its_encoding_delimiter_and_rows(county, tmp_path):
+    source, out = tmp_path / "发放.csv", tmp_path / "发放-审核.csv"
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["2026年10月特困低保发放表"])
+    writer.writerow(HEADERS)
+    data = _data(county)
+    writer.writerows(data)
+    writer.writerow(["合计", "", "", "", "", "1"])
+    source.write_bytes(buffer.getvalue().encode("gb18030"))
+    result = _screen(county, source, out)
+    assert result.exit_code == 0, result.output
+    text = out.read_bytes().decode("gb18030")
+    assert "\r\n" in text
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0] == ["2026年10月特困低保发放表"]
+    assert rows[1] == [*HEADERS, "审核结果", "暂缓原因"]
+    assert [row[:6] for row in rows[2:-1]] == [[str(v) for v in row] for row in data]
+    assert rows[2][6] == "暂缓" and all(row[6] in ("通过", "暂缓") for row in rows[2:-1])
+    assert rows[-1] == ["合计", "", "", "", "", "1"]
+
+
+def test_a_bad_file_is_refused_in_chinese_naming_where(county, tmp_path):
+    source = tmp_path / "发放.csv"
+    source.write_text("救助证号,领款人姓名,银行账号\nDB1,张三,6221\n", encoding="utf-8")
+    result = _screen(county, source, tmp_path / "out.csv")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "发放.csv" in result.output and "缺少必填列" in result.output
+    assert "发放月份" in result.output and not (tmp_path / "out.csv").exists()
+    with pytest.raises(InputError, match="第 2 行"):
+        book = openpyxl.Workbook()
+        book.active.append(["记录编号", "救助证号", "发放月份", "发放金额（元）"])
+        book.active.append([None, "DB1", MONTH, 100])
+        book.save(tmp_path / "x.xlsx")
+        read_payment_list(tmp_path / "x.xlsx")
+    missing = _screen(county, tmp_path / "none.csv", tmp_path / "out.csv")
+    assert missing.exit_code == 2 and "没有文件" in missing.output

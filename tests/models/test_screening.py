@@ -1,0 +1,282 @@
+"""Screening a payment list before the bank (``models.screening``): each hold on lines made
+by hand against a small synthetic county's run, and the hold rates against a county's truth."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from models.pipeline import run_pipeline
+from models.policy import load_policy
+from models.publish import run_configuration, working_run
+from models.screening import NOTE, screen_payments, summary
+from resolver.db import connect
+from resolver.settings import LinkSettings
+from resolver.synthetic import synthesize
+
+
+def county_run(folder: Path, people: int, seed: int) -> dict:
+    """A synthetic county run as ``doudi run`` runs it: the database, drop and truth."""
+    county = synthesize(folder / "county", people=people, seed=seed)
+    result = run_pipeline(county.drop_dir, folder / "run", policy=load_policy(),
+                          settings=LinkSettings())  # fmt: skip
+    truth = [json.loads(line) for line in
+             (folder / "county" / "truth" / "cases.jsonl").read_text().splitlines()]  # fmt: skip
+    return {"db": result.db_path, "drop": county.drop_dir, "truth": truth}
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory):
+    found = county_run(tmp_path_factory.mktemp("screen"), people=2500, seed=7)
+    con = connect(found["db"], read_only=True)
+    run_id = working_run(con)
+    yield {**found, "con": con, "run_id": run_id,
+           "policy": run_configuration(con, run_id).policy}  # fmt: skip
+    con.close()
+
+
+def _lines(*rows: tuple) -> pa.Table:
+    """Lines of (case_no, pay_month, amount, bank_account)."""
+    names = ("case_no", "pay_month", "amount", "bank_account")
+    return pa.table({name: [row[i] for row in rows] for i, name in enumerate(names)},
+                    schema=pa.schema([(n, pa.float64() if n == "amount" else pa.string())
+                                      for n in names]))  # fmt: skip
+
+
+def _screen(county, *rows):
+    return screen_payments(county["con"], _lines(*rows), county["policy"],
+                           run_id=county["run_id"])  # fmt: skip
+
+
+def _kinds(decision) -> set[str]:
+    return {hold.kind for hold in decision.holds}
+
+
+def _paid(county, case_no: str, month: str) -> tuple[float, str | None]:
+    """What the ledger paid the case that month, and to which account."""
+    return county["con"].execute(
+        "SELECT sum(amount)::DOUBLE, min(bank_account) FROM payments "
+        "WHERE case_no = ? AND pay_month = ?", [case_no, month]).fetchone()  # fmt: skip
+
+
+def _case_of(county, record_id: str) -> str:
+    return county["con"].execute("SELECT case_no FROM assistance WHERE record_id = ?",
+                                 [record_id]).fetchone()[0]  # fmt: skip
+
+
+def _clean_case(county, month: str) -> str:
+    """A case of no true case, paid that month, that the run raised nothing on."""
+    involved = {r["record_id"] for case in county["truth"] for r in case["records"]}
+    rows = county["con"].execute(
+        "SELECT a.case_no, list(a.record_id) FROM assistance a "
+        "WHERE a.case_no IN (SELECT case_no FROM payments WHERE pay_month = ?) "
+        "GROUP BY ALL ORDER BY ALL", [month]).fetchall()  # fmt: skip
+    clean = [case for case, records in rows if not involved & set(records)]
+    for case in clean:
+        amount, account = _paid(county, case, month)
+        decision = _screen(county, (case, month, amount, account))[0]
+        if not decision.holds:
+            return case
+    raise AssertionError("no clean case")
+
+
+LAST = "2026-10"
+
+
+def test_a_clean_line_passes_and_a_wrong_amount_is_held(county):
+    case = _clean_case(county, LAST)
+    amount, account = _paid(county, case, LAST)
+    passed, doubled = _screen(county, (case, LAST, amount, account),
+                              ("x" + case, LAST, amount, None))  # fmt: skip
+    assert passed.result == "通过" and passed.reasons == ""
+    assert _kinds(doubled) == {"unchecked"} and "不在已发布运行的救助名册中" in doubled.reasons
+    held = _screen(county, (case, LAST, amount * 2, account))[0]
+    assert held.result == "暂缓" and _kinds(held) == {"amount"}
+    assert f"本表发放 {amount * 2:.2f} 元，按在保成员类别应发 {amount:.2f} 元" in held.reasons
+
+
+def test_a_month_not_yet_in_the_ledger_takes_its_class_amounts_from_the_list(county):
+    """Next month's list: the ledger has no amounts for it; the list's own lines give them."""
+    con = county["con"]
+    rows = con.execute("SELECT case_no, amount::DOUBLE, bank_account FROM payments "
+                       "WHERE pay_month = ? ORDER BY record_id", [LAST]).fetchall()  # fmt: skip
+    case = _clean_case(county, LAST)
+    lines = [(c, "2026-11", a, b) for c, a, b in rows]
+    decisions = _screen(county, *lines)
+    at = next(i for i, line in enumerate(lines) if line[0] == case)
+    assert decisions[at].result == "通过"
+    lines[at] = (case, "2026-11", lines[at][2] * 2, lines[at][3])
+    assert "amount" in _kinds(_screen(county, *lines)[at])
+
+
+def test_a_dead_members_case_is_held_after_the_grace_only(county):
+    dead = next(case for case in county["truth"] if case["case_type"] == "deceased_paid")
+    record = dead["records"][0]["record_id"]
+    case = _case_of(county, record)
+    after = dead["paid_months"][-1]
+    amount, account = _paid(county, case, after)
+    held = _screen(county, (case, after, amount, account))[0]
+    assert "death" in _kinds(held) and record in held.reasons
+    assert "死亡月份加宽限期 1 个月后仍发放" in held.reasons
+    assert held.reasons.startswith("在保成员有死亡记录：")
+    assert "已印证" in held.reasons or "未印证" in held.reasons
+    before = county["con"].execute(
+        "SELECT min(pay_month) FROM payments WHERE case_no = ?", [case]).fetchone()[0]  # fmt: skip
+    if before < dead["paid_months"][0]:
+        amount, account = _paid(county, case, before)
+        assert "death" not in _kinds(_screen(county, (case, before, amount, account))[0])
+
+
+def test_a_person_covered_in_two_cases_paid_the_same_month_is_held(county):
+    duplicate = next(case for case in county["truth"]
+                     if case["case_type"] == "duplicate_enrollment")  # fmt: skip
+    cases = {_case_of(county, r["record_id"]) for r in duplicate["records"]}
+    con = county["con"]
+    month = con.execute(
+        "SELECT max(pay_month) FROM payments WHERE case_no IN (SELECT unnest(?::VARCHAR[])) "
+        "GROUP BY pay_month HAVING count(DISTINCT case_no) >= 2 ORDER BY 1 DESC LIMIT 1",
+        [sorted(cases)]).fetchone()[0]  # fmt: skip
+    first = sorted(cases)[0]
+    amount, account = _paid(county, first, month)
+    held = _screen(county, (first, month, amount, account))[0]
+    assert "twice" in _kinds(held)
+    assert "已有发放记录" in held.reasons  # the other case's payment is in the run's ledger
+    both = [(case, month, *_paid(county, case, month)) for case in sorted(cases)]
+    assert all("twice" in _kinds(d) and "本发放表" in d.reasons for d in _screen(county, *both))
+
+
+def test_an_open_over_standard_lead_holds_its_case(county):
+    con = county["con"]
+    record = con.execute(
+        "SELECT json_extract_string(records, '$[0].record_id') FROM published_cases "
+        "WHERE run_id = ? AND case_type = 'over_standard' ORDER BY case_id LIMIT 1",
+        [county["run_id"]]).fetchone()[0]  # fmt: skip
+    case = _case_of(county, record)
+    amount, account = _paid(county, case, LAST)
+    held = _screen(county, (case, LAST, amount, account))[0]
+    assert "over_standard" in _kinds(held) and "渐退期已满仍发放" in held.reasons
+    case_id = con.execute("SELECT case_id FROM published_cases WHERE run_id = ? AND "
+                          "case_type = 'over_standard' ORDER BY case_id LIMIT 1",
+                          [county["run_id"]]).fetchone()[0]  # fmt: skip
+    dismissed = screen_payments(con, _lines((case, LAST, amount, account)), county["policy"],
+                                run_id=county["run_id"], dismissed={case_id})[0]  # fmt: skip
+    assert "over_standard" not in _kinds(dismissed)
+
+
+def test_an_account_of_other_cases_is_held_unless_many_cases_share_it(county):
+    case = _clean_case(county, LAST)
+    amount, _ = _paid(county, case, LAST)
+    other, other_account = county["con"].execute(
+        "SELECT case_no, bank_account FROM assistance WHERE bank_account IS NOT NULL "
+        "AND case_no <> ? ORDER BY record_id LIMIT 1", [case]).fetchone()  # fmt: skip
+    held = _screen(county, (case, LAST, amount, other_account))[0]
+    assert _kinds(held) == {"account"} and other in held.reasons
+    assert f"尾号 {other_account[-4:]}" in held.reasons
+    limit = county["policy"].shared_identifier_limit
+    office = [(f"{case}", LAST, amount, "6200000000000000001")]
+    office += [(f"NEW{i}", LAST, 100.0, "6200000000000000001") for i in range(limit + 1)]
+    assert "account" not in _kinds(_screen(county, *office)[0])
+
+
+def test_summary_counts_by_month_and_reason_and_says_a_hold_is_no_stop_order(county):
+    case = _clean_case(county, LAST)
+    amount, account = _paid(county, case, LAST)
+    lines = [(case, LAST, amount, account), (case, "2026-09", amount * 3, account),
+             (None, None, None, None)]  # fmt: skip
+    decisions = _screen(county, *lines)
+    found = summary(decisions, [line[1] for line in lines])
+    assert found["lines"] == 3 and found["passed"] == 1 and found["held"] == 2
+    assert found["by_reason"] == {"发放金额与类别人数不符": 1, "无法核对": 1}
+    assert found["months"]["2026-10"]["passed"] == 1 and found["note"] == NOTE
+    assert "救助证号为空" in decisions[2].reasons and "发放月份无法识别" in decisions[2].reasons
+
+
+def truth_lines(con, truth: list[dict]) -> tuple[set, set, set]:
+    """The (case_no, month) lines the truth says pay a dead member after the grace, or pay a
+    person twice (their case and another covering them, both paid that month); and the cases
+    any true case involves."""
+    rows = {record: (case, start, end) for record, case, start, end in con.execute(
+        "SELECT record_id, case_no, strftime(start_date, '%Y-%m'), strftime(end_date, '%Y-%m') "
+        "FROM assistance WHERE covered = 'yes'").fetchall()}  # fmt: skip
+    paid = set(con.execute("SELECT DISTINCT case_no, pay_month FROM payments").fetchall())
+    months = sorted({month for _, month in paid})
+    dead, twice, involved = set(), set(), set()
+    cases_of = dict(con.execute("SELECT record_id, case_no FROM assistance").fetchall())
+    for case in truth:
+        involved |= {cases_of[r["record_id"]] for r in case["records"]
+                     if r["registry"] == "assistance" and r["record_id"] in cases_of}  # fmt: skip
+        if case["case_type"] == "deceased_paid":
+            case_no = cases_of[case["records"][0]["record_id"]]
+            dead |= {(case_no, month) for month in case["paid_months"]}
+        elif case["case_type"] == "duplicate_enrollment":
+            chosen = [rows[r["record_id"]] for r in case["records"] if r["record_id"] in rows]
+            for month in months:
+                active = {c for c, start, end in chosen
+                          if start <= month and (end is None or end >= month)
+                          and (c, month) in paid}  # fmt: skip
+                if len(active) > 1:
+                    twice |= {(c, month) for c in active}
+    return dead, twice, involved
+
+
+def hold_rates(con, truth: list[dict], lines: pa.Table, decisions) -> dict[str, float]:
+    """The share of lines held: of those the truth says pay a dead member (``dead``) or a
+    person twice (``twice``), of all others (``others``) and of those of cases no true case
+    involves (``legitimate``)."""
+    dead, twice, involved = truth_lines(con, truth)
+    keys = list(zip(lines.column("case_no").to_pylist(), lines.column("pay_month").to_pylist(),
+                    strict=True))  # fmt: skip
+    groups = {"dead": [i for i, key in enumerate(keys) if key in dead],
+              "twice": [i for i, key in enumerate(keys) if key in twice]}  # fmt: skip
+    groups["others"] = [i for i, key in enumerate(keys) if key not in dead | twice]
+    groups["legitimate"] = [i for i in groups["others"] if keys[i][0] not in involved]
+    return {name: sum(bool(decisions[i].holds) for i in chosen) / len(chosen)
+            for name, chosen in groups.items()}  # fmt: skip
+
+
+@pytest.mark.slow
+def test_holds_the_truths_dead_and_twice_paid_lines_and_few_legitimate_ones(tmp_path):
+    from api.screen_file import read_payment_list
+
+    found = county_run(tmp_path, people=8000, seed=31)
+    con = connect(found["db"], read_only=True)
+    try:
+        run_id = working_run(con)
+        payments = read_payment_list(found["drop"] / "payments.csv")
+        decisions = screen_payments(con, payments.lines, run_configuration(con, run_id).policy,
+                                    run_id=run_id)  # fmt: skip
+        rates = hold_rates(con, found["truth"], payments.lines, decisions)
+    finally:
+        con.close()
+    print(rates)
+    assert rates["dead"] >= 0.97 and rates["twice"] >= 0.97
+    assert rates["legitimate"] <= 0.01
+
+
+def test_read_registry_file_reads_one_file_as_one_registry_with_where_each_row_is(tmp_path):
+    import openpyxl
+
+    from resolver.ingest import read_registry_file
+
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "城关镇"
+    for row in (["2026年10月发放表"], ["救助证号", "领款人", "实发金额", "发放月份"],
+                ["DB1", "张三", "455", "2026-10"], ["DB2", "李四", "910", "2026年10月"],
+                ["合计", None, "1365", None]):  # fmt: skip
+        first.append(row)
+    second = book.create_sheet("河口乡")
+    second.append(["救助证号", "领款人", "实发金额", "发放月份"])
+    second.append(["DB3", "王五", "伍佰元整", "2026.10"])
+    book.save(tmp_path / "发放.xlsx")
+    sources = read_registry_file(tmp_path / "发放.xlsx", "payments")
+    assert [(s.sheet, s.header_rows, s.number) for s in sources] == [
+        ("城关镇", (2,), 0), ("河口乡", (1,), 1)]  # fmt: skip
+    table = sources[0].normalised
+    assert table.column("row_no").to_pylist() == [3, 4]
+    assert table.column("pay_month").to_pylist() == ["2026-10", "2026-10"]
+    assert (5, "total") in sources[0].skipped or any(row == 5 for row, _ in sources[0].skipped)
+    assert sources[1].normalised.column("amount").to_pylist()[0] == 500
