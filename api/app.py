@@ -3,8 +3,9 @@
 Nothing is opened at import time: the DuckDB file and the access-log writer start with the
 app and stop with it. A case is a 疑点 for a person to verify; nothing here stops a payment.
 
-Around every request: a body larger than ``ApiSettings.max_body_bytes`` is refused with 413
-before it is read (``BodyLimit``: bodies are read before the caller is authenticated), and
+Around every request: a body larger than ``ApiSettings.max_body_bytes`` (on the route that
+takes a payment list, ``LARGER_BODIES``: 20 MB) is refused with 413 before it is read
+(``BodyLimit``: bodies are read before the caller is authenticated), and
 every response carries a Content-Security-Policy (no frames, nothing from outside the
 server), ``nosniff``, and under ``/api/`` ``Cache-Control: no-store``: answers hold
 personal data (``SecurityHeaders``). The interactive docs (``/docs``) load Swagger UI from
@@ -17,7 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.audit import AccessLog
 from api.limits import RateLimiter
-from api.routers import admin, cases, ledgers, meta, runs, scores, tuning
+from api.routers import admin, cases, ledgers, meta, runs, scores, screenings, tuning
 from api.settings import ApiSettings
 from api.storage import Storage
 
@@ -45,6 +46,9 @@ _POLICY = ("default-src 'self'; {scripts}; {styles}; img-src 'self' data:; "
 PAGE_CSP = _POLICY.format(
     scripts="script-src 'self'", styles="style-src 'self'; style-src-attr 'unsafe-inline'"
 )
+# Routes that read a larger body than ``ApiSettings.max_body_bytes``, by path: a month's
+# payment list uploaded for screening (50,000 lines as CSV are some 5 MB).
+LARGER_BODIES = {"/api/screenings": 20_000_000}
 
 
 def create_app(settings: ApiSettings) -> FastAPI:
@@ -85,7 +89,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
     )
     app.state.score_limiter = RateLimiter(settings.score_lookups_per_minute)
     for router in (meta.router, cases.router, scores.router, runs.router, ledgers.router,
-                   tuning.router, admin.router):  # fmt: skip
+                   tuning.router, admin.router, screenings.router):  # fmt: skip
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
@@ -113,7 +117,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
         """Liveness, and the run whose cases are served."""
         return {"status": "ok", "published_run": app.state.storage.snapshot.latest_run()}
 
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, larger=LARGER_BODIES)
     app.add_middleware(SecurityHeaders)  # the outer one: a 413 carries the headers too
     return app
 
@@ -169,19 +173,29 @@ class BodyLimit:
         The application.
     max_bytes : int
         The largest body read.
+    larger : Mapping of str to int, optional
+        A larger limit for these paths (exactly as requested), e.g. an upload's, for a request
+        that carries a bearer token (the token itself is checked after the body is read).
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = dict(larger or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        headers = Headers(scope=scope)
+        max_bytes = self.max_bytes
+        if headers.get("authorization", "").startswith("Bearer "):  # no larger body for anyone
+            max_bytes = max(self.larger.get(scope["path"], 0), max_bytes)
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            await self._refuse(scope, receive, send, max_bytes)
             return
         received, started = 0, False
 
@@ -190,8 +204,8 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge(self.max_bytes)
+                if received > max_bytes:
+                    raise BodyTooLarge(max_bytes)
             return message
 
         async def watched(message: Message) -> None:
@@ -204,10 +218,10 @@ class BodyLimit:
         except BodyTooLarge:
             if started:
                 raise
-            await self._refuse(scope, receive, send)
+            await self._refuse(scope, receive, send, max_bytes)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        error = BodyTooLarge(self.max_bytes)
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
+        error = BodyTooLarge(max_bytes)
         response = JSONResponse({"detail": error.detail}, 413, headers=error.headers)
         await response(scope, receive, send)
 

@@ -254,3 +254,65 @@ class Triage(BaseModel):
     message: str
     cv_roc_auc: float | None
     items: list[TriageItem]
+
+
+class ScreeningCounts(BaseModel):
+    lines: int
+    passed: int = Field(description="通过")
+    held: int = Field(description="暂缓: to check before paying, never a stop order")
+    by_reason: dict[str, int] = Field(description="held lines by reason (Chinese label)")
+
+
+class ScreeningSummary(BaseModel):
+    screening_id: int
+    actor: str
+    role: str
+    screened_at: datetime
+    file_name: str = Field(description="the uploaded file's name (the file itself is not kept)")
+    run_id: str | None = Field(description="the published run the list was screened against")
+    months: list[str]
+    lines: int
+    passed: int
+    held: int
+    cleared: int = Field(description="held lines an auditor has cleared (核实后放行 or 确认暂缓)")
+    by_reason: dict[str, int]
+    by_month: dict[str, ScreeningCounts]
+    note: str = Field(description="暂缓仅为发放前核实提示，不是停发决定")
+    file_url: str | None = Field(
+        description="the list written back with 审核结果 and 暂缓原因, while the server holds it"
+    )
+
+
+class ScreeningEvent(BaseModel):
+    event_id: int
+    screening_id: int
+    line_no: int
+    actor: str
+    role: str
+    recorded_at: datetime
+    outcome: Literal["released", "kept"]
+    outcome_label: str = Field(description="核实后放行 or 确认暂缓")
+    note: str | None
+
+
+class HeldLine(BaseModel):
+    line_no: int = Field(description="the line's position in the list (1: the first data line)")
+    sheet: str | None
+    row_no: int | None = Field(description="its row in the file (or sheet)")
+    case_no: str | None
+    pay_month: str | None
+    amount: float | None
+    reasons: str = Field(description="each reason with its evidence, in Chinese")
+    labels: list[str] = Field(description="the reasons' labels")
+    status: Literal["pending", "released", "kept"]
+    status_label: str = Field(description="待核实, 核实后放行 or 确认暂缓")
+    history: list[ScreeningEvent] = Field(description="every clearing event, oldest first")
+
+
+class ScreeningDetail(ScreeningSummary):
+    items: list[HeldLine]
+
+
+class ClearIn(BaseModel):
+    outcome: Literal["released", "kept"] = Field(description="released: 核实后放行; kept: 确认暂缓")
+    note: str = Field(min_length=1, max_length=2000, description="what was checked")

@@ -3,7 +3,8 @@
 - ``snapshot`` (``api.snapshot``): the published runs and cases, held in memory;
 - ``reviews`` (``api.reviews``): decisions (append-only events) and link labels;
 - ``tokens`` (``api.tokens``): bearer tokens and the access log;
-- ``analysis`` (``api.analysis``): the analysts' what-if and triage.
+- ``analysis`` (``api.analysis``): the analysts' what-if and triage;
+- ``screenings`` (``api.screenings``): payment lists screened before the bank (发放前审核).
 
 The server is the file's one writer: each request thread gets its own cursor.
 """
@@ -18,13 +19,14 @@ from typing import Any
 
 from api.analysis import Analysis
 from api.reviews import Reviews
+from api.screenings import Screenings
 from api.snapshot import Snapshot
 from api.store import Store
 from api.tokens import TokenStore
 
 
 class Storage:
-    """The file opened once, and its four parts."""
+    """The file opened once, and its five parts."""
 
     def __init__(self, db_path: Path) -> None:
         self.store = Store(db_path)
@@ -32,6 +34,7 @@ class Storage:
         self.reviews = Reviews(self.store, self.snapshot)
         self.tokens = TokenStore(self.store)
         self.analysis = Analysis(self.store, self.snapshot)
+        self.screenings = Screenings(self.store)
 
     def close(self) -> None:
         """Close the file."""

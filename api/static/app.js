@@ -320,15 +320,118 @@ async function download(ledger) {
   anchor.click();
 }
 
+// ---------------------------------------------------------------- screenings (发放前审核)
+
+const HOLD_NOTE = "暂缓仅为发放前核实提示，不是停发决定";
+const OUTCOME_LABELS = { released: "核实后放行", kept: "确认暂缓" };
+
+function counted(part) {
+  const reasons = Object.entries(part.by_reason).map(([label, n]) => `${esc(label)} ${n} 条`).join("，");
+  return `通过 ${part.passed} 条，暂缓 ${part.held} 条${reasons ? `（${reasons}）` : ""}`;
+}
+
+async function showScreenings() {
+  const list = await api("/api/screenings");
+  const upload = state.me.role === "auditor" ? `<form id="upload" class="filters">
+      <label>发放表（CSV 或 XLSX）<input type="file" name="file" accept=".csv,.xlsx,.xls,.xlsm,.tsv,.txt" required></label>
+      <button class="primary" type="submit">上传并审核</button></form>
+    <p class="error" id="upload-error"></p>` : `<p class="muted">您的角色只能查看审核结果，不能上传发放表。</p>`;
+  main.innerHTML = `<section id="screenings"><h2>发放前审核 <small class="muted">发放表在送银行前与已发布的数据比对</small></h2>
+    <p class="hold-note">${HOLD_NOTE}</p>${upload}</section>
+    <section><h3>审核记录（最新在前）</h3>
+    <table id="screening-list"><thead><tr><th>编号</th><th>审核时间</th><th>审核人</th><th>文件</th><th>月份</th>
+      <th class="num">记录数</th><th class="num">通过</th><th class="num">暂缓</th><th class="num">已处理</th><th>暂缓原因</th></tr></thead><tbody>
+    ${list.map(s => `<tr class="row-link" data-screening="${s.screening_id}"><td>${s.screening_id}</td>
+      <td>${esc(s.screened_at.replace("T", " ").slice(0, 19))}</td><td>${esc(s.actor)}</td><td>${esc(s.file_name)}</td>
+      <td>${esc(s.months.join("、"))}</td><td class="num">${s.lines}</td><td class="num">${s.passed}</td>
+      <td class="num">${s.held}</td><td class="num">${s.cleared}</td>
+      <td>${Object.entries(s.by_reason).map(([label, n]) => `${esc(label)} ${n}`).join("；")}</td></tr>`).join("")
+      || `<tr><td colspan="10" class="muted">尚无发放前审核记录</td></tr>`}</tbody></table></section>`;
+  main.querySelectorAll("tr[data-screening]").forEach(row => row.onclick = () => { location.hash = `#/screening/${row.dataset.screening}`; });
+  const form = document.getElementById("upload");
+  if (!form) return;
+  form.addEventListener("submit", async event => {
+    event.preventDefault();
+    const button = form.querySelector("button");
+    button.disabled = true;
+    button.textContent = "审核中…";
+    try {
+      const response = await fetch("/api/screenings", { method: "POST", body: new FormData(form),
+        headers: { Authorization: `Bearer ${state.token}` } });
+      const body = await response.json().catch(() => null);
+      if (!response.ok) throw new Error(body?.detail ? (typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail)) : response.statusText);
+      location.hash = `#/screening/${body.screening_id}`;
+    } catch (error) {
+      document.getElementById("upload-error").textContent = `未能审核：${error.message}`;
+      button.disabled = false;
+      button.textContent = "上传并审核";
+    }
+  });
+}
+
+function clearForm(line) {
+  if (state.me.role !== "auditor") return "";
+  return `<form class="clear-line" data-line="${line.line_no}">
+    <select name="outcome">${Object.entries(OUTCOME_LABELS).map(([k, v]) => `<option value="${k}">${v}</option>`).join("")}</select>
+    <input name="note" placeholder="核实情况说明（必填）" required>
+    <button type="submit">处理</button></form>`;
+}
+
+async function showScreening(screeningId) {
+  const s = await api(`/api/screenings/${screeningId}`);
+  const months = Object.entries(s.by_month).map(([month, part]) => `<li>${esc(month)}：${part.lines} 条，${counted(part)}</li>`).join("");
+  const rows = s.items.map(line => `<tr data-line="${line.line_no}"><td class="num">${line.line_no}</td>
+      <td>${esc(line.sheet ? `${line.sheet} ` : "")}第${line.row_no ?? "—"}行</td><td>${esc(line.case_no)}</td><td>${esc(line.pay_month)}</td>
+      <td class="num">${money(line.amount)}</td><td>${line.labels.map(label => `<span class="status">${esc(label)}</span>`).join(" ")}
+        <div class="reasons">${esc(line.reasons)}</div></td>
+      <td><span class="status ${line.status}">${esc(line.status_label)}</span>
+        ${line.history.map(e => `<div class="muted">${esc(e.actor)} ${esc(e.recorded_at.replace("T", " ").slice(0, 16))}：${esc(e.outcome_label)}${e.note ? `，${esc(e.note)}` : ""}</div>`).join("")}
+        ${clearForm(line)}</td></tr>`).join("");
+  const download = s.file_url && state.me.role === "auditor" ? `<p><a href="#" id="screened-file">下载审核结果文件</a></p>` : "";
+  main.innerHTML = `<p><a href="#/screenings">← 返回发放前审核</a></p>
+    <section><h2>发放前审核 #${s.screening_id} · ${esc(s.file_name)}</h2>
+      <p>${esc(s.screened_at.replace("T", " ").slice(0, 19))} · ${esc(s.actor)} · 共 ${s.lines} 条：${counted(s)} · 已处理 ${s.cleared} 条</p>
+      ${months ? `<ul>${months}</ul>` : ""}
+      <p class="hold-note">${esc(s.note)}</p>${download}</section>
+    <section><h3>暂缓记录</h3><table id="held"><thead><tr><th class="num">序号</th><th>位置</th><th>救助证号</th><th>发放月份</th>
+      <th class="num">金额</th><th>暂缓原因</th><th>处理</th></tr></thead><tbody>
+      ${rows || `<tr><td colspan="7" class="muted">本发放表没有暂缓记录</td></tr>`}</tbody></table>
+      <p class="error" id="clear-error"></p></section>`;
+  main.querySelectorAll("form.clear-line").forEach(form => form.addEventListener("submit", async event => {
+    event.preventDefault();
+    const data = new FormData(form);
+    try {
+      await api(`/api/screenings/${screeningId}/lines/${form.dataset.line}/clear`, { method: "POST",
+        body: JSON.stringify({ outcome: data.get("outcome"), note: data.get("note") }) });
+      showScreening(screeningId);
+    } catch (error) {
+      document.getElementById("clear-error").textContent = `未能保存：${error.message}`;
+    }
+  }));
+  const link = document.getElementById("screened-file");
+  if (link) link.onclick = async event => {
+    event.preventDefault();
+    const response = await fetch(s.file_url, { headers: { Authorization: `Bearer ${state.token}` } });
+    if (!response.ok) { document.getElementById("clear-error").textContent = "审核结果文件已不在服务器上，请重新上传发放表"; return; }
+    const anchor = document.createElement("a");
+    anchor.href = URL.createObjectURL(await response.blob());
+    anchor.download = `审核-${s.file_name}`;
+    anchor.click();
+  };
+}
+
 // ---------------------------------------------------------------- routing
 
 async function route() {
   if (!state.me) return;
   const [, view, id] = location.hash.split("/");
-  document.querySelectorAll("nav a").forEach(a => a.classList.toggle("active", a.dataset.view === view));
+  const tab = view === "screening" ? "screenings" : view;
+  document.querySelectorAll("nav a").forEach(a => a.classList.toggle("active", a.dataset.view === tab));
   try {
     if (view === "case" && id) await showCase(id);
     else if (view === "overview") await showOverview();
+    else if (view === "screenings") await showScreenings();
+    else if (view === "screening" && id) await showScreening(id);
     else await showQueue();
   } catch (error) {
     main.innerHTML = `<section class="error">出错了：${esc(error.message)}</section>`;

@@ -140,3 +140,31 @@ def test_a_reviewer_labels_an_identity_link_on_the_page(page, county):
     assert [(x["unique_id_l"], x["unique_id_r"], x["same_person"]) for x in labels] == [
         (*sorted((left, right)), True)]  # fmt: skip
     assert case_id == cases[0]["case_id"]
+
+
+def test_an_auditor_screens_a_payment_list_and_clears_a_held_line_on_the_page(page, county):
+    from tests.api.test_screenings_api import UNKNOWN_CASE, payment_list
+
+    content, _ = payment_list(county, lines=30)
+    sign_in(page, county)
+    page.click("nav a[data-view=screenings]")
+    expect(page.locator("#screenings")).to_contain_text("暂缓仅为发放前核实提示，不是停发决定")
+    page.set_input_files("#upload input[name=file]", files=[
+        {"name": "11月发放表.csv", "mimeType": "text/csv", "buffer": content}])  # fmt: skip
+    page.click("#upload button[type=submit]")
+    held = page.locator("#held tbody tr[data-line='31']")  # the last line: the unknown case
+    expect(held).to_contain_text(UNKNOWN_CASE)
+    expect(held).to_contain_text("无法核对")
+    expect(held).to_contain_text("待核实")
+    expect(page.locator("section").nth(0)).to_contain_text("不是停发决定")
+    page.screenshot(path=str(ARTIFACTS / "screening.png"), full_page=True)
+    held.locator("select[name=outcome]").select_option("kept")
+    held.locator("input[name=note]").fill("救助证号待乡镇核对")
+    held.locator("button[type=submit]").click()
+    expect(held).to_contain_text("确认暂缓")  # the row drawn anew, with its history
+    expect(held).to_contain_text("救助证号待乡镇核对")
+    page.click("a[href='#/screenings']")
+    expect(page.locator("#screening-list tbody tr").first).to_contain_text("11月发放表.csv")
+    with client(county, "analyst") as http:
+        listed = http.get("/api/screenings").json()
+    assert listed[0]["file_name"] == "11月发放表.csv" and listed[0]["cleared"] == 1

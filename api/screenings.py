@@ -1,0 +1,385 @@
+"""Screenings of payment lists (发放表) before the bank, as the review API keeps them.
+
+An auditor uploads a list; it is screened against the published run (``api.screen_file``,
+``models.screening``) and stored: who, when, the file's name, its months and counts
+(``screenings``), and one row per held line — its position, case number, pay month, amount
+and reasons (``screening_lines``). Neither the uploaded file nor any full ID number is kept;
+a reason's digits that could be an ID or account number are masked before they are stored.
+The list written back (审核结果, 暂缓原因) is held in memory for the latest few screenings, to
+download, and lost on restart.
+
+A held line is cleared by an auditor with an event (``screening_events``: 核实后放行 or
+确认暂缓, and a note); nothing updates or deletes a line or an event, so no lead disappears
+without a trace. A hold is a prompt to check before paying, never a stop order.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import threading
+from collections import OrderedDict
+from datetime import datetime
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+
+import pyarrow as pa
+
+from api.masking import mask_id
+from api.reviews import DecisionError
+from api.screen_file import Screening, screen_file, write_screened
+from api.store import Store
+from models.screening import HOLD_LABELS, NOTE
+from resolver.errors import DoudiError
+
+SCHEMA = """
+CREATE SEQUENCE IF NOT EXISTS screening_ids;
+CREATE TABLE IF NOT EXISTS screenings (
+    screening_id BIGINT DEFAULT nextval('screening_ids') PRIMARY KEY, actor VARCHAR,
+    role VARCHAR, screened_at TIMESTAMP, file_name VARCHAR, run_id VARCHAR, months VARCHAR,
+    lines INTEGER, passed INTEGER, held INTEGER, summary VARCHAR
+);
+CREATE TABLE IF NOT EXISTS screening_lines (
+    screening_id BIGINT, line_no INTEGER, sheet VARCHAR, row_no INTEGER, case_no VARCHAR,
+    pay_month VARCHAR, amount DOUBLE, kinds VARCHAR, reasons VARCHAR,
+    PRIMARY KEY (screening_id, line_no)
+);
+CREATE SEQUENCE IF NOT EXISTS screening_event_ids;
+CREATE TABLE IF NOT EXISTS screening_events (
+    event_id BIGINT DEFAULT nextval('screening_event_ids') PRIMARY KEY, screening_id BIGINT,
+    line_no INTEGER, actor VARCHAR, role VARCHAR, recorded_at TIMESTAMP, outcome VARCHAR,
+    note VARCHAR
+);
+"""
+# How a held line may be cleared, and what a line's status is called.
+OUTCOMES = {"released": "核实后放行", "kept": "确认暂缓"}
+STATUS_LABELS = {"pending": "待核实", **OUTCOMES}
+KEPT_FILES = 8  # written-back lists held in memory (the oldest dropped first)
+SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
+# Runs of digits long enough to be an ID (15 or 18) or an account number (16 to 19); a case
+# number's digits (after its letters, e.g. DB532326000004) are not one.
+_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{14,}[\dXx](?![0-9A-Za-z])")
+_SUMMARY_COLUMNS = ("screening_id, actor, role, screened_at, file_name, run_id, months, lines, "
+                    "passed, held, summary")  # fmt: skip
+_EVENT_COLUMNS = "event_id, screening_id, line_no, actor, role, recorded_at, outcome, note"
+
+
+class Screenings:
+    """Stored screenings, their held lines and the events clearing them.
+
+    Parameters
+    ----------
+    store : Store
+        The run's file (the server is its one writer).
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        store.execute_script(SCHEMA)
+        self._lock = threading.Lock()  # one screening or clearing at a time
+        self._files: OrderedDict[int, tuple[str, bytes]] = OrderedDict()
+
+    def screen(self, content: bytes, file_name: str, *, actor: str, role: str) -> dict[str, Any]:
+        """Screen an uploaded payment list and store the screening.
+
+        Parameters
+        ----------
+        content : bytes
+            The file as uploaded (CSV or XLSX as offices export it).
+        file_name : str
+            Its name as sent (only the last part is kept; the suffix says the format).
+        actor, role : str
+            Who uploads it.
+
+        Returns
+        -------
+        dict
+            The stored screening's summary (``summary``); an ``invalid`` ``DecisionError``,
+            in Chinese, for a file that cannot be used or a database without a published run.
+        """
+        name = safe_name(file_name)
+        with self._lock, tempfile.TemporaryDirectory(prefix="doudi-screen-") as folder:
+            path = Path(folder) / name
+            path.write_bytes(content)
+            try:
+                screening = screen_file(self.store.cursor, path)
+            except DecisionError:
+                raise
+            except DoudiError as error:
+                raise DecisionError("invalid", str(error).replace(folder + "/", "")) from error
+            written = None
+            if name.lower().endswith((".csv", ".tsv", ".txt", ".xlsx", ".xlsm")):
+                out = Path(folder) / "out" / name
+                write_screened(screening, out)
+                written = out.read_bytes()
+            screening_id = self._store(screening, name, actor, role)
+            if written is not None:
+                self._files[screening_id] = (name, written)
+                while len(self._files) > KEPT_FILES:
+                    self._files.popitem(last=False)
+        return self.summary(screening_id)
+
+    def _store(self, screening: Screening, name: str, actor: str, role: str) -> int:
+        """Write the screening and its held lines in one transaction; its id."""
+        found = screening.summary
+        kept = {key: found[key] for key in ("lines", "passed", "held", "by_reason", "months",
+                                            "note")}  # fmt: skip
+        lines = screening.payments.lines
+        sheets = {source.number: source.sheet for source in screening.payments.sources}
+        wanted = ("source_no", "row_no", "case_no", "pay_month", "amount")
+        columns = {column: lines.column(column).to_pylist() for column in wanted}
+        held = [decision for decision in screening.decisions if decision.holds]
+        table = pa.table({
+            "line_no": pa.array([d.line + 1 for d in held], pa.int32()),
+            "sheet": pa.array([sheets.get(columns["source_no"][d.line]) for d in held],
+                              pa.string()),
+            "row_no": pa.array([columns["row_no"][d.line] for d in held], pa.int32()),
+            "case_no": pa.array([columns["case_no"][d.line] for d in held], pa.string()),
+            "pay_month": pa.array([columns["pay_month"][d.line] for d in held], pa.string()),
+            "amount": pa.array([_number(columns["amount"][d.line]) for d in held], pa.float64()),
+            "kinds": pa.array([",".join(h.kind for h in d.holds) for d in held], pa.string()),
+            "reasons": pa.array([scrubbed(d.reasons) for d in held], pa.string()),
+        })  # fmt: skip
+        cursor = self.store.cursor
+        cursor.begin()
+        try:
+            (screening_id,) = cursor.execute(
+                "INSERT INTO screenings (actor, role, screened_at, file_name, run_id, months, "
+                "lines, passed, held, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "RETURNING screening_id",
+                [actor, role, datetime.now(), name, found.get("run_id"),
+                 json.dumps(list(found["months"]), ensure_ascii=False), found["lines"],
+                 found["passed"], found["held"], json.dumps(kept, ensure_ascii=False)],
+            ).fetchone()  # fmt: skip
+            cursor.register("_screening_held", table)
+            cursor.execute(
+                "INSERT INTO screening_lines SELECT ?, line_no, sheet, row_no, case_no, "
+                "pay_month, amount, kinds, reasons FROM _screening_held", [screening_id]
+            )  # fmt: skip
+            cursor.unregister("_screening_held")
+            cursor.commit()
+        except BaseException:
+            cursor.rollback()
+            raise
+        return screening_id
+
+    def list(self) -> list[dict[str, Any]]:
+        """Every screening, newest first, with its counts.
+
+        Returns
+        -------
+        list of dict
+            Each screening's summary (``summary``).
+        """
+        rows = self.store.rows(f"SELECT {_SUMMARY_COLUMNS} FROM screenings "
+                               "ORDER BY screening_id DESC")  # fmt: skip
+        cleared = self._cleared()
+        return [self._summary(row, cleared.get(row["screening_id"], 0)) for row in rows]
+
+    def summary(self, screening_id: int) -> dict[str, Any]:
+        """One screening's summary.
+
+        Parameters
+        ----------
+        screening_id : int
+            The screening.
+
+        Returns
+        -------
+        dict
+            Who, when, the file's name, the run, months, counts (by reason, per month), held
+            lines cleared so far, the note that a hold is no stop order, and the written-back
+            file's URL while it is held; a ``missing`` ``DecisionError`` for no such screening.
+        """
+        rows = self.store.rows(f"SELECT {_SUMMARY_COLUMNS} FROM screenings "
+                               "WHERE screening_id = ?", [screening_id])  # fmt: skip
+        if not rows:
+            raise DecisionError("missing", f"没有发放前审核 {screening_id}")
+        return self._summary(rows[0], self._cleared(screening_id).get(screening_id, 0))
+
+    def detail(self, screening_id: int) -> dict[str, Any]:
+        """A screening with its held lines, each with its status and the events clearing it.
+
+        Parameters
+        ----------
+        screening_id : int
+            The screening.
+
+        Returns
+        -------
+        dict
+            The summary and ``items``: the held lines in the list's order; a ``missing``
+            ``DecisionError`` for no such screening.
+        """
+        found = self.summary(screening_id)
+        lines = self.store.rows(
+            "SELECT line_no, sheet, row_no, case_no, pay_month, amount, kinds, reasons "
+            "FROM screening_lines WHERE screening_id = ? ORDER BY line_no", [screening_id]
+        )  # fmt: skip
+        events: dict[int, list[dict[str, Any]]] = {}
+        for event in self._events(screening_id):
+            events.setdefault(event["line_no"], []).append(event)
+        items = []
+        for line in lines:
+            history = events.get(line["line_no"], [])
+            status = history[-1]["outcome"] if history else "pending"
+            kinds = line.pop("kinds").split(",") if line["kinds"] else []
+            items.append({**line, "labels": [HOLD_LABELS[kind] for kind in kinds],
+                          "status": status, "status_label": STATUS_LABELS[status],
+                          "history": history})  # fmt: skip
+        return {**found, "items": items}
+
+    def clear(
+        self, screening_id: int, line_no: int, *, outcome: str, note: str, actor: str, role: str
+    ) -> dict[str, Any]:
+        """Record how a held line was cleared: an event appended, nothing changed or deleted.
+
+        Parameters
+        ----------
+        screening_id : int
+            The screening.
+        line_no : int
+            The held line's position in the list (1 for the first data line).
+        outcome : str
+            ``released`` (核实后放行) or ``kept`` (确认暂缓).
+        note : str
+            What was checked.
+        actor, role : str
+            Who clears it.
+
+        Returns
+        -------
+        dict
+            The event; a ``missing`` ``DecisionError`` for no such held line, an ``invalid``
+            one for an unknown outcome or an empty note.
+        """
+        if outcome not in OUTCOMES:
+            raise DecisionError("invalid", f"处理结果须为 {'、'.join(OUTCOMES.values())}")
+        if not note.strip():
+            raise DecisionError("invalid", "请填写核实情况说明")
+        with self._lock:
+            found = self.store.rows(
+                "SELECT 1 FROM screening_lines WHERE screening_id = ? AND line_no = ?",
+                [screening_id, line_no],
+            )  # fmt: skip
+            if not found:
+                raise DecisionError("missing",
+                                    f"发放前审核 {screening_id} 中没有暂缓的第 {line_no} 条")  # fmt: skip
+            event = self.store.rows(
+                "INSERT INTO screening_events (screening_id, line_no, actor, role, recorded_at, "
+                f"outcome, note) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_EVENT_COLUMNS}",
+                [screening_id, line_no, actor, role, datetime.now(), outcome, note.strip()],
+            )[0]  # fmt: skip
+        return _labelled(event)
+
+    def file(self, screening_id: int) -> tuple[str, bytes]:
+        """The written-back list of a recent screening, while it is held in memory.
+
+        Parameters
+        ----------
+        screening_id : int
+            The screening.
+
+        Returns
+        -------
+        tuple of (str, bytes)
+            The file's name and content; a ``missing`` ``DecisionError`` when it is not held
+            (an older screening, a restart, or an ``.xls`` list, which cannot be written back).
+        """
+        self.summary(screening_id)  # a missing screening: 404
+        held = self._files.get(screening_id)
+        if held is None:
+            raise DecisionError("missing", "审核结果文件已不在服务器上，请重新上传发放表")
+        return held
+
+    def _events(self, screening_id: int) -> list[dict[str, Any]]:
+        rows = self.store.rows(
+            f"SELECT {_EVENT_COLUMNS} FROM screening_events WHERE screening_id = ? "
+            "ORDER BY event_id", [screening_id]
+        )  # fmt: skip
+        return [_labelled(row) for row in rows]
+
+    def _cleared(self, screening_id: int | None = None) -> dict[int, int]:
+        """Held lines with at least one clearing event, per screening."""
+        where = "WHERE screening_id = ?" if screening_id is not None else ""
+        rows = self.store.rows(
+            f"SELECT screening_id, count(DISTINCT line_no) AS n FROM screening_events {where} "
+            "GROUP BY screening_id", [screening_id] if screening_id is not None else []
+        )  # fmt: skip
+        return {row["screening_id"]: row["n"] for row in rows}
+
+    def _summary(self, row: dict[str, Any], cleared: int) -> dict[str, Any]:
+        kept = json.loads(row["summary"])
+        screening_id = row["screening_id"]
+        held_file = screening_id in self._files
+        return {
+            "screening_id": screening_id, "actor": row["actor"], "role": row["role"],
+            "screened_at": row["screened_at"], "file_name": row["file_name"],
+            "run_id": row["run_id"], "months": json.loads(row["months"]),
+            "lines": row["lines"], "passed": row["passed"], "held": row["held"],
+            "cleared": cleared, "by_reason": kept["by_reason"], "by_month": kept["months"],
+            "note": kept.get("note", NOTE),
+            "file_url": f"/api/screenings/{screening_id}/file" if held_file else None,
+        }  # fmt: skip
+
+
+def safe_name(file_name: str | None) -> str:
+    """An uploaded file's name as stored: its last part, without path separators.
+
+    Parameters
+    ----------
+    file_name : str or None
+        The name the client sent.
+
+    Returns
+    -------
+    str
+        The last part of the name (at most 120 characters, its suffix kept); ``发放表.csv``
+        when none was sent.
+
+    Examples
+    --------
+    >>> safe_name("C:\\\\发放\\\\2026年10月发放表.xlsx")
+    '2026年10月发放表.xlsx'
+    >>> safe_name("../../etc/passwd.csv")
+    'passwd.csv'
+    """
+    name = PureWindowsPath(PurePosixPath(file_name or "").name).name.strip()
+    name = "".join(c for c in name if c.isprintable() and c not in '<>:"/\\|?*')
+    if not name or name.startswith("."):
+        name = f"发放表{name}" if name.lower().endswith(SUFFIXES) else "发放表.csv"
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem[: 119 - len(suffix)]}.{suffix}" if dot and len(name) > 120 else name[:120]
+
+
+def scrubbed(text: str) -> str:
+    """A reason's text with every run of digits that could be an ID or account number masked.
+
+    Parameters
+    ----------
+    text : str
+        The reason as the screening gives it.
+
+    Returns
+    -------
+    str
+        The text, such runs as ``532326********6870``.
+
+    Examples
+    --------
+    >>> scrubbed("证号 532326195601016870，尾号 6870，案件 DB532326000004")
+    '证号 532326********6870，尾号 6870，案件 DB532326000004'
+    """
+    return _NUMBER.sub(lambda match: mask_id(match.group()), text)
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _labelled(event: dict[str, Any]) -> dict[str, Any]:
+    return {**event, "outcome_label": OUTCOMES.get(event["outcome"], event["outcome"])}

@@ -1,0 +1,169 @@
+"""Screenings through the API (issue 20): an auditor uploads a payment list of the served
+county, the screening is stored with its held lines, analysts read it, a held line is
+cleared by an event and stays listed, and the access log holds the upload and the reads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import httpx
+import pytest
+
+from tests.api.served import client
+
+pytestmark = pytest.mark.slow
+UNKNOWN_CASE = "DB999999999999"
+NOTE = "暂缓仅为发放前核实提示，不是停发决定"
+
+
+def payment_list(county, lines: int = 60) -> tuple[bytes, list[str]]:
+    """A CSV of the county's own payments (its drop's first lines), the first line's amount
+    tripled, and a line of a case the run does not know; with the payees' ID numbers."""
+    source = next(county["drop"].glob("payments*.csv"))
+    rows = list(csv.DictReader(io.StringIO(source.read_text(encoding="utf-8-sig"))))[:lines]
+    rows[0]["amount"] = f"{float(rows[0]['amount']) * 3:.2f}"
+    rows.append({**rows[1], "case_no": UNKNOWN_CASE, "record_id": "FF9999999"})
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    ids = [row["payee_id_number"] for row in rows if row.get("payee_id_number")]
+    return buffer.getvalue().encode("utf-8"), ids
+
+
+@pytest.fixture(scope="module")
+def uploaded(county):
+    content, ids = payment_list(county)
+    with client(county, "auditor") as http:
+        response = http.post("/api/screenings",
+                             files={"file": ("2026年10月发放表.csv", content, "text/csv")})  # fmt: skip
+    assert response.status_code == 201, response.text
+    return {"summary": response.json(), "content": content, "ids": ids}
+
+
+def test_an_auditor_uploads_a_list_and_the_screening_is_stored(county, uploaded):
+    found = uploaded["summary"]
+    assert found["file_name"] == "2026年10月发放表.csv" and found["actor"] == "auditor-1"
+    assert found["lines"] == 61 and found["passed"] + found["held"] == 61
+    assert found["held"] >= 1 and found["by_reason"]["无法核对"] >= 1
+    assert found["note"] == NOTE and found["cleared"] == 0
+    assert sum(month["lines"] for month in found["by_month"].values()) == 61
+    with client(county, "auditor") as http:
+        detail = http.get(f"/api/screenings/{found['screening_id']}").json()
+        written = http.get(found["file_url"])
+    assert len(detail["items"]) == found["held"]
+    unknown = next(item for item in detail["items"] if item["case_no"] == UNKNOWN_CASE)
+    assert unknown["line_no"] == 61 and unknown["row_no"] == 62
+    assert "无法核对" in unknown["labels"] and unknown["status"] == "pending"
+    assert unknown["status_label"] == "待核实" and unknown["history"] == []
+    first = next((item for item in detail["items"] if item["line_no"] == 1), None)
+    assert first is not None and "发放金额与类别人数不符" in first["labels"]
+    text = str(detail)
+    assert not [number for number in uploaded["ids"] if number in text]  # no full ID kept
+    assert not re.search(r"\d{17}[\dXx]", text)
+    assert written.status_code == 200
+    rows = list(csv.reader(io.StringIO(written.content.decode("utf-8"))))
+    assert rows[0][-2:] == ["审核结果", "暂缓原因"] and len(rows) == 62
+    assert rows[-1][-2] == "暂缓" and rows[-1][-1].endswith(NOTE)
+
+
+def test_roles_upload_list_and_read(county, uploaded):
+    screening_id = uploaded["summary"]["screening_id"]
+    files = {"file": ("发放表.csv", uploaded["content"], "text/csv")}
+    with client(county, "analyst") as http:
+        assert http.post("/api/screenings", files=files).status_code == 403
+        listed = http.get("/api/screenings").json()
+        assert screening_id in [s["screening_id"] for s in listed]
+        assert http.get(f"/api/screenings/{screening_id}").status_code == 200
+        assert http.get(f"/api/screenings/{screening_id}/file").status_code == 403
+        clear = {"outcome": "released", "note": "已核实"}
+        assert http.post(f"/api/screenings/{screening_id}/lines/61/clear",
+                         json=clear).status_code == 403  # fmt: skip
+        assert http.get("/api/screenings/999999").status_code == 404
+    for role in ("consumer", "admin"):
+        with client(county, role) as http:
+            assert http.get("/api/screenings").status_code == 403
+            assert http.get(f"/api/screenings/{screening_id}").status_code == 403
+            assert http.post("/api/screenings", files=files).status_code == 403
+    with client(county, "auditor") as http:
+        bad = http.post("/api/screenings", files={"file": ("发放.csv", b"a,b\n1,2\n", "text/csv")})
+        assert bad.status_code == 422 and "发放.csv" in bad.json()["detail"]
+        assert "/tmp" not in bad.json()["detail"]
+
+
+def test_a_cleared_line_keeps_its_history_and_newest_is_listed_first(county, uploaded):
+    screening_id = uploaded["summary"]["screening_id"]
+    url = f"/api/screenings/{screening_id}/lines/61/clear"
+    with client(county, "auditor") as http:
+        assert http.post(url, json={"outcome": "kept", "note": ""}).status_code == 422
+        assert http.post(f"/api/screenings/{screening_id}/lines/9999/clear",
+                         json={"outcome": "kept", "note": "x"}).status_code == 404  # fmt: skip
+        first = http.post(url, json={"outcome": "kept", "note": "救助证号待乡镇核对"})
+        second = http.post(url, json={"outcome": "released", "note": "已核实，证号录入有误"})
+        assert first.status_code == second.status_code == 201
+        assert second.json()["outcome_label"] == "核实后放行"
+        line = next(item for item in http.get(f"/api/screenings/{screening_id}").json()["items"]
+                    if item["line_no"] == 61)  # fmt: skip
+        again = http.post("/api/screenings",
+                          files={"file": ("第二次.csv", uploaded["content"], "text/csv")})  # fmt: skip
+        listed = http.get("/api/screenings").json()
+    assert line["status"] == "released" and line["status_label"] == "核实后放行"
+    assert [(e["outcome"], e["note"], e["actor"]) for e in line["history"]] == [
+        ("kept", "救助证号待乡镇核对", "auditor-1"),
+        ("released", "已核实，证号录入有误", "auditor-1")]  # fmt: skip
+    assert listed[0]["screening_id"] == again.json()["screening_id"] > screening_id
+    assert next(s for s in listed if s["screening_id"] == screening_id)["cleared"] >= 1
+    with client(county, "analyst") as http:
+        seen = next(item for item in http.get(f"/api/screenings/{screening_id}").json()["items"]
+                    if item["line_no"] == 61)  # fmt: skip
+    assert seen["status"] == "released"
+    assert {event["note"] for event in seen["history"]} == {"（仅审计员可见）"}
+
+
+def test_the_access_log_holds_uploads_and_reads(county, uploaded):
+    screening_id = uploaded["summary"]["screening_id"]
+    with client(county, "analyst") as http:
+        http.get(f"/api/screenings/{screening_id}")
+    with client(county, "admin") as http:
+        log = http.get("/api/access-log", params={"limit": 200}).json()["items"]
+    entries = {(entry["actor"], entry["action"], entry["target"].split()[1]) for entry in log
+               if entry["action"] in ("screen_payments", "read_screening",
+                                      "download_screening")}  # fmt: skip
+    assert ("auditor-1", "screen_payments", str(screening_id)) in entries
+    assert ("auditor-1", "read_screening", str(screening_id)) in entries
+    assert ("analyst-1", "read_screening", str(screening_id)) in entries
+    assert ("auditor-1", "download_screening", str(screening_id)) in entries
+
+
+def test_a_list_larger_than_the_general_limit_is_read_on_this_route_only(county):
+    big = b"x" * 2_000_000  # over the 1 MB of other routes, under this route's 20 MB
+    with client(county, "auditor") as http:
+        response = http.post("/api/screenings", files={"file": ("大.csv", big, "text/csv")})
+        assert response.status_code == 422  # read and refused as a file, not as a body
+        assert http.post("/api/cases/c-any/decisions", content=big,
+                         headers={"Content-Type": "application/json"}).status_code == 413  # fmt: skip
+        huge = http.post("/api/screenings", files={"file": ("巨.csv", b"x" * 21_000_000)})
+        assert huge.status_code == 413
+    anonymous = httpx.post(f"{county['server'].url}/api/screenings",
+                           files={"file": ("大.csv", big, "text/csv")}, timeout=30)  # fmt: skip
+    assert anonymous.status_code == 413  # without a bearer token, the general 1 MB holds
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("空.csv", b""), ("坏.xlsx", b"PK\x03\x04 not a workbook"), ("旧.xls", b"\xd0\xcf\x11\xe0"),
+     ("无后缀", b"a,b\n"), ("../../x", b"\x00\xff" * 100), ("表.csv", "发放月份\n2026-10\n".encode())],
+)  # fmt: skip
+def test_odd_uploads_are_refused_in_chinese_never_a_server_error(county, name, content):
+    with client(county, "auditor") as http:
+        response = http.post("/api/screenings", files={"file": (name, content, "text/csv")})
+    assert response.status_code == 422, response.text
+    assert re.search(r"[\u4e00-\u9fff]", str(response.json()["detail"]))
+
+
+def test_a_form_without_a_file_is_a_422(county):
+    with client(county, "auditor") as http:
+        assert http.post("/api/screenings", files={"file": ("", b"a,b\n")}).status_code == 422
+        assert http.post("/api/screenings", data={"x": "1"}).status_code == 422
