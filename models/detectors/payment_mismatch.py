@@ -5,9 +5,12 @@ amount, a family paid short."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
+
 import networkx as nx
 
-from models.amounts import CLASS_LABELS, class_key, own_amount, sources_text
+from models.amounts import CLASS_LABELS, OwnAmount, class_key, own_amount, sources_text
 from models.cases import Case, Evidence
 from models.detectors.common import enrolment_evidence
 from models.graph import Node, neighbours, nodes_of
@@ -60,33 +63,63 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     ...  for case in detect_payment_mismatch(sketch.graph, load_policy())]
     [([('assistance', 'A1'), ('assistance', 'A2')], 2730.0)]
     """
-    cases = []
+    cases, price, month_of = [], _pricer(graph, policy), cache(month_index)
     for case in nodes_of(graph, "case"):
         rows = {row["record_id"]: (member, row)
                 for member, row in neighbours(graph, case, "enrolled_in") if row["covered"]}  # fmt: skip
-        differences = _differences(graph, policy, case, rows)
+        differences = _differences(graph, policy, case, rows, price, month_of)
         if len(differences) >= policy.payment_mismatch_months:
             cases.append(_case(graph, case, rows, differences))
     return cases
 
 
-def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple]) -> list[tuple]:
-    """(month, paid, owed, members, sources) of the months paid amiss, in order."""
+def _pricer(graph: nx.MultiGraph, policy: Policy) -> Callable[[str | None, int], OwnAmount]:
+    """A member's own amount by class key and month, each looked up once per run."""
+    prices: dict[tuple[str | None, int], OwnAmount] = {}
+
+    def price(key: str | None, month: int) -> OwnAmount:
+        found = prices.get((key, month))
+        if found is None:
+            found = prices[(key, month)] = own_amount(graph, policy, key, month, 0.0)
+        return found
+
+    return price
+
+
+def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
+                 price: Callable[[str | None, int], OwnAmount],
+                 month_of: Callable[[str], int]) -> list[tuple]:  # fmt: skip
+    """(month, paid, owed, members, sources) of the months paid amiss, in order (one pass
+    over the rows a month: the detector walks every payment month of the county)."""
     as_of = graph.graph["as_of"]
-    spans = [(row, active_months(row["start"], row["end"], as_of)) for _, row in rows.values()]
+    spans = [(row, class_key(row["program"], row["dibao_class"]),
+              active_months(row["start"], row["end"], as_of)) for _, row in rows.values()]  # fmt: skip
     found = []
     for text, payments in sorted(graph.nodes[case]["payments"].items()):
-        month = month_index(text)
-        members = [row for row, span in spans if month in span]
-        owed = [own_amount(graph, policy, class_key(row["program"], row["dibao_class"]),
-                           month, 0.0) for row in members]  # fmt: skip
-        if any(item.source == "share" for item in owed):
+        month = month_of(text)
+        owed = _owed(spans, month, price)
+        if owed is None:
             continue  # a member's amount is unknown: the month cannot be judged
+        total, members, sources = owed
         paid = sum(amount for _, amount in payments)
-        total = sum(item.amount for item in owed)
         if abs(paid - total) > policy.payment_tolerance * total:
-            found.append((month, paid, total, members, {item.source for item in owed}))
+            found.append((month, paid, total, members, sources))
     return found
+
+
+def _owed(spans: list[tuple], month: int, price: Callable) -> tuple | None:
+    """What the members active in ``month`` are owed, those members and the amounts'
+    sources; None when a member's amount is unknown."""
+    total, members, sources = 0.0, [], set()
+    for row, key, span in spans:
+        if month in span:
+            item = price(key, month)
+            if item.source == "share":
+                return None
+            total += item.amount
+            members.append(row)
+            sources.add(item.source)
+    return total, members, sources
 
 
 def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], differences: list) -> Case:
