@@ -178,12 +178,10 @@ def _mispaid(st: State, assistance: pd.DataFrame, paid: pd.DataFrame) -> np.ndar
     """What each payment of ``paid`` differs by from its members' amounts (``st.mispaid``)."""
     case_no = dict(zip(st.rows["case"][assistance["key"].to_numpy()], assistance["case_no"],
                        strict=True))  # fmt: skip
-    delta = np.zeros(len(paid))
-    for case, (first, amount) in st.mispaid.items():
-        delta[((paid["case_no"] == case_no[case]) & (paid["pay_month"] >= first)).to_numpy()] = (
-            amount
-        )
-    return delta
+    first = paid["case_no"].map({case_no[c]: f for c, (f, _) in st.mispaid.items()})
+    amount = paid["case_no"].map({case_no[c]: a for c, (_, a) in st.mispaid.items()})
+    after = paid["pay_month"].to_numpy() >= first.fillna(np.inf).to_numpy()
+    return np.where(after, amount.fillna(0).to_numpy(), 0)
 
 
 def _labor(st: State, pids: np.ndarray) -> np.ndarray:

@@ -200,33 +200,45 @@ def _derive_payment_mismatch(tables: dict[str, pd.DataFrame], m_last: int, rise:
     """A case paid, in three months or more, an amount differing by more than a tenth from
     its covered members' own amounts that month (or paid with no covered member active):
     what was paid above them at risk (none when only short)."""
-    rows = tables["assistance"]
+    owed = _member_months(tables["assistance"], m_last, rise)
+    paid = tables["payments"].groupby(["case_no", "pay_month"])["amount"].sum().rename("paid")
+    months = paid.to_frame().join(owed.groupby(["case_no", "pay_month"])["owed"].sum())
+    months["owed"] = months["owed"].fillna(0)
+    months = months[(months["paid"] - months["owed"]).abs() > PAYMENT_TOLERANCE * months["owed"]]
+    counted = months.groupby(level=0).size()
+    months = months[counted.reindex(months.index.get_level_values(0)).to_numpy()
+                    >= MISMATCH_MONTHS]  # fmt: skip
+    active = owed.join(months[[]], on=["case_no", "pay_month"], how="inner")
+    records = active.groupby("case_no")["record_id"].agg(lambda ids: sorted(set(ids)))
+    over = (months["paid"] - months["owed"]).clip(lower=0).groupby(level=0).sum()
+    return [
+        {
+            "case_type": "payment_mismatch",
+            "records": [{"registry": "assistance", "record_id": r}
+                        for r in records.get(case_no, [])],
+            "amount_at_risk": float(over[case_no]) if over[case_no] else None,
+            "note": f"paid amiss in {int(counted[case_no])} months",
+        }
+        for case_no in sorted(over.index)
+    ]  # fmt: skip
+
+
+def _member_months(rows: pd.DataFrame, m_last: int, rise: float) -> pd.DataFrame:
+    """Each covered row's own amount in each month it is active: case_no, pay_month,
+    record_id, owed."""
     rows = rows[rows["covered"] == "是"]
     start, end = _row_months(rows, m_last)
-    members: dict[str, list[tuple[int, int, Any]]] = {}
-    for i, row in enumerate(rows.itertuples(index=False)):
-        members.setdefault(row.case_no, []).append((int(start[i]), int(end[i]), row))
-    paid = tables["payments"].groupby(["case_no", "pay_month"])["amount"].sum()
-    found = []
-    for case_no, group in paid.groupby(level=0, sort=True):
-        amiss, records, over = 0, set(), 0.0
-        for (_, month), amount in group.items():
-            active = [
-                row for first, last, row in members.get(case_no, ()) if first <= month <= last
-            ]
-            owed = sum(_own_amount(row, month, rise) for row in active)
-            if abs(amount - owed) > PAYMENT_TOLERANCE * owed:
-                amiss += 1
-                records |= {row.record_id for row in active}
-                over += max(amount - owed, 0)
-        if amiss >= MISMATCH_MONTHS:
-            found.append({
-                "case_type": "payment_mismatch",
-                "records": [{"registry": "assistance", "record_id": r} for r in sorted(records)],
-                "amount_at_risk": float(over) if over else None,
-                "note": f"paid amiss in {amiss} months",
-            })  # fmt: skip
-    return found
+    count = np.maximum(end - start + 1, 0)
+    index = np.repeat(np.arange(len(rows)), count)
+    months = start[index] + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count,
+                                                                    count)  # fmt: skip
+    return pd.DataFrame({
+        "case_no": rows["case_no"].to_numpy()[index],
+        "pay_month": months,
+        "record_id": rows["record_id"].to_numpy()[index],
+        "owed": monthly_amounts(rows["program"].to_numpy()[index],
+                                rows["dibao_class"].to_numpy()[index], months, rise),
+    })  # fmt: skip
 
 
 def person_label(pid: int) -> str:
@@ -668,8 +680,9 @@ def _derive_tekun_eligible(tables: dict[str, pd.DataFrame], as_of: int) -> list[
     in_tekun = set(rows.loc[(rows["program"] == "特困") & (rows["covered"] == "是")
                             & (rows["end_date"] >= as_of), "pid"])  # fmt: skip
     dead = set(tables["deaths"]["pid"].tolist())
-    household = poverty.groupby("poverty_hh_no")
-    no_labor = household["labor_capacity"].transform(lambda c: c.isin(NO_LABOR).all())
+    no_labor = (
+        poverty["labor_capacity"].isin(NO_LABOR).groupby(poverty["poverty_hh_no"]).transform("all")
+    )
     poor = (poverty["poverty_status"].isin(POOR_STATUSES)
             | (poverty["income_per_capita_year"] < DIBAO_STANDARD_YEAR))  # fmt: skip
     chosen = poverty[no_labor & poor & ~poverty["pid"].isin(in_tekun | dead)]
