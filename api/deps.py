@@ -14,6 +14,7 @@ from api.analysis import Analysis
 from api.audit import AccessLog
 from api.auth import Principal, require
 from api.reviews import DecisionError, Reviews
+from api.screenings import Screenings
 from api.settings import ApiSettings
 from api.snapshot import Snapshot
 from api.tokens import TokenError, TokenStore
@@ -82,6 +83,22 @@ async def get_analysis(request: Request) -> Analysis:
         The app's part of the storage.
     """
     return request.app.state.storage.analysis
+
+
+async def get_screenings(request: Request) -> Screenings:
+    """The stored screenings of payment lists (``api.screenings``), for the request.
+
+    Parameters
+    ----------
+    request : Request
+        The request.
+
+    Returns
+    -------
+    Screenings
+        The app's part of the storage.
+    """
+    return request.app.state.storage.screenings
 
 
 async def get_settings(request: Request) -> ApiSettings:
@@ -218,6 +235,7 @@ SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
 ReviewsDep = Annotated[Reviews, Depends(get_reviews)]
 TokensDep = Annotated[TokenStore, Depends(get_tokens)]
 AnalysisDep = Annotated[Analysis, Depends(get_analysis)]
+ScreeningsDep = Annotated[Screenings, Depends(get_screenings)]
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
 AccessLogDep = Annotated[AccessLog, Depends(get_access_log, scope="function")]
 Reviewer = Annotated[Principal, Depends(require("auditor", "analyst"))]

@@ -14,20 +14,18 @@ from urllib.parse import quote
 
 from fastapi import (
     APIRouter,
-    Depends,
     File,
     HTTPException,
     Path,
-    Request,
     Response,
     UploadFile,
     status,
 )
 
-from api.deps import AccessLogDep, Auditor, Reviewer, answered
+from api.deps import AccessLogDep, Auditor, Reviewer, ScreeningsDep, answered
 from api.masking import masked
 from api.schemas import ClearIn, ScreeningDetail, ScreeningEvent, ScreeningSummary
-from api.screenings import Screenings, safe_name
+from api.screenings import safe_name
 
 router = APIRouter(prefix="/api/screenings", tags=["screenings"])
 ScreeningId = Annotated[int, Path(ge=1, le=2**62, description="发放前审核编号")]
@@ -36,25 +34,6 @@ MEDIA = {".csv": "text/csv; charset=utf-8", ".tsv": "text/tab-separated-values",
          ".txt": "text/plain",
          ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12"}  # fmt: skip
-
-
-async def get_screenings(request: Request) -> Screenings:
-    """The stored screenings (``api.screenings``), for the request.
-
-    Parameters
-    ----------
-    request : Request
-        The request.
-
-    Returns
-    -------
-    Screenings
-        The app's part of the storage.
-    """
-    return request.app.state.storage.screenings
-
-
-ScreeningsDep = Annotated[Screenings, Depends(get_screenings)]
 
 
 @router.post("", response_model=ScreeningSummary, status_code=status.HTTP_201_CREATED)
