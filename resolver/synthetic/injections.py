@@ -626,6 +626,13 @@ def _exit_candidates(st: State, *, below_standard: bool) -> np.ndarray:
                           & (below == below_standard) & (cases["start"] <= st.as_of - 400))  # fmt: skip
 
 
+def _close_cases(st: State, k: int, *, below_standard: bool) -> list[list[int]]:
+    """Up to ``k`` cases of ``_exit_candidates`` closed (``_close_case``): their covered rows."""
+    candidates = _exit_candidates(st, below_standard=below_standard)
+    return [_close_case(st, case)
+            for case in pick(st, candidates, k, lambda c: (int(st.cases["hh"][c]),))]  # fmt: skip
+
+
 def _close_case(st: State, case: int) -> list[int]:
     """End every row of ``case`` on one day 3 to 30 months before the drop; its covered rows."""
     low = max(st.as_of - 30 * 30, int(st.cases["start"][case]) + 180)
@@ -647,9 +654,7 @@ def inject_wrongful_exits(st: State, k: int) -> None:
     k : int
         How many to make (fewer when too few candidates are left).
     """
-    candidates = _exit_candidates(st, below_standard=True)
-    for case in pick(st, candidates, k, lambda c: (int(st.cases["hh"][c]),)):
-        covered = _close_case(st, case)
+    for covered in _close_cases(st, k, below_standard=True):
         st.injected.append(("exit_without_gradual", tuple(("assistance", u) for u in covered)))
 
 
@@ -664,9 +669,7 @@ def inject_exits_above_standard(st: State, k: int) -> None:
     k : int
         How many to make (fewer when too few candidates are left).
     """
-    candidates = _exit_candidates(st, below_standard=False)
-    for case in pick(st, candidates, k, lambda c: (int(st.cases["hh"][c]),)):
-        covered = _close_case(st, case)
+    for covered in _close_cases(st, k, below_standard=False):
         if covered:
             st.controls.append(("exit_above_standard", (("assistance", covered[0]),),
                                 "已脱贫, income above the standard: its 低保 ended in order"))  # fmt: skip
