@@ -41,13 +41,32 @@ def synth(
     people: Annotated[int, typer.Option(min=200)] = 20_000,
     seed: Annotated[int, typer.Option()] = 7,
     noise: Annotated[float, typer.Option(min=0.0, help="Multiplier of every noise rate.")] = 1.0,
+    months: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=24,
+            help="Monthly drops ending at the as-of month, under months/YYYY-MM/ (1: only drop/).",
+        ),
+    ] = 1,
 ) -> None:
     """Write a synthetic county: a data drop and its ground truth."""
     with errors_reported():
-        summary = synthesize(out_dir, people=people, seed=seed, noise=noise)
+        summary = synthesize(out_dir, people=people, seed=seed, noise=noise, months=months)
     console.print(f"数据包: {summary.drop_dir}   真值: {summary.truth_dir}")
     for registry, rows in summary.rows.items():
         console.print(f"  {REGISTRIES[registry].chinese} ({registry}): {rows:,} 行")
+    for month in summary.months:
+        folder = out_dir / "months" / month["month"]
+        if month["new_death_notices"] is None:
+            console.print(f"{month['month']}: 基准月份, 死亡通报 {month['rows']['deaths']:,} 条, "
+                          f"救助对象 {month['rows']['assistance']:,} 行, 身份证号待更正 "
+                          f"{month['ids_mistyped']} 条   ({folder})")  # fmt: skip
+            continue
+        console.print(f"{month['month']}: 新增死亡通报 {month['new_death_notices']} 条 (其中迟报 "
+                      f"{month['late_death_notices']} 条), 新纳入 {month['new_enrollments']} 行, "
+                      f"退出 {month['exits']} 行, 更正身份证号 {month['ids_corrected']} 条   "
+                      f"({folder})")  # fmt: skip
 
 
 @app.command()

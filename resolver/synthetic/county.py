@@ -20,9 +20,10 @@ files. Everything is drawn from one ``numpy.random.default_rng(seed)`` in a fixe
 The parts live in modules of their own: ``people`` (geography, households, persons, names,
 disabilities, deaths, IDs), ``enrolment`` (poverty registration and background assistance
 enrolment), ``injections`` (anomalies and negative controls), ``tables`` (the clean tables),
-``truth`` (the derived truth), ``noise`` (noise and formats) and ``writing`` (the files);
-``common`` holds what they share. This module keeps the entry point, the variants of the
-assumptions, the stages in their order and the manifest.
+``truth`` (the derived truth), ``noise`` (noise and formats), ``writing`` (the files) and
+``monthly`` (with ``months`` above 1, the monthly drops ending at the as-of month:
+``out_dir/months/YYYY-MM``); ``common`` holds what they share. This module keeps the entry
+point, the variants of the assumptions, the stages in their order and the manifest.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ from resolver.synthetic.injections import (
     target_count,
     twins,
 )
+from resolver.synthetic.monthly import FinalCounty, cut_days, write_months
 from resolver.synthetic.people import (
     assign_ids,
     background_deaths,
@@ -124,13 +126,15 @@ CALIBRATION = Assumptions(wrong_notice_rate=3.0, police_sparse_share=0.5)
 
 @dataclass(frozen=True)
 class SynthSummary:
-    """What ``synthesize`` wrote: the two folders and the counts."""
+    """What ``synthesize`` wrote: the two folders and the counts; with ``months`` above 1,
+    each month's manifest (``monthly``), oldest first."""
 
     drop_dir: Path
     truth_dir: Path
     rows: dict[str, int]
     anomalies: dict[str, int]
     controls: dict[str, int]
+    months: tuple[dict, ...] = ()
 
 
 # --------------------------------------------------------------------------- the stages
@@ -255,7 +259,7 @@ def _counts(items: Iterable[str], keys: Iterable[str]) -> dict[str, int]:
 
 def synthesize(
     out_dir: Path, *, people: int, seed: int, noise: float = 1.0, as_of: date = date(2026, 10, 31),
-    assumptions: Assumptions = VARIANTS["default"],
+    assumptions: Assumptions = VARIANTS["default"], months: int = 1,
 ) -> SynthSummary:  # fmt: skip
     """Write a synthetic county's data drop and its exact truth under ``out_dir``.
 
@@ -277,6 +281,10 @@ def synthesize(
         The day the drop is taken.
     assumptions : Assumptions, default ``VARIANTS["default"]``
         What shapes the county.
+    months : int, default 1
+        Above 1, also write that many monthly drops ending at the as-of month under
+        ``out_dir/months/YYYY-MM`` (``monthly``); ``drop`` and ``truth`` are the same bytes
+        whatever ``months`` is.
 
     Returns
     -------
@@ -286,12 +294,14 @@ def synthesize(
     Raises
     ------
     ValueError
-        When ``people`` is below 200 or ``noise`` is negative.
+        When ``people`` is below 200, ``noise`` is negative or ``months`` is outside 1 to
+        ``WINDOW_MONTHS``.
     """
     if people < 200:
         raise ValueError("a synthetic county needs at least 200 people")
     if noise < 0:
         raise ValueError("noise must not be negative")
+    cut_days(day_number(as_of), months)  # checks months
     out_dir = Path(out_dir)
     drop, truth = out_dir / "drop", out_dir / "truth"
     drop.mkdir(parents=True, exist_ok=True)
@@ -305,11 +315,16 @@ def synthesize(
     derived = derive_cases(tables, household=st.P["hh"], hukou_of=hukou_of, as_of=st.as_of,
                            rise=assumptions.annual_rise)  # fmt: skip
     controls = check_truth(st, derived, record_ids(tables))
-    log_rows = write_drop(st, tables, drop, noise)
+    written: dict[str, dict[str, list]] = {}  # the files' cells, kept for the months only
+    log_rows = write_drop(st, tables, drop, noise, written if months > 1 else None)
     write_truth(truth, tables, derived, controls, log_rows)
     manifest = _manifest(st, seed, noise, tables, derived, controls, log_rows)
     (truth / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     log.info("synthetic county: %d people, anomalies %s", people, manifest["anomalies"])
-    return SynthSummary(drop, truth, manifest["rows"], manifest["anomalies"], manifest["controls"])
+    final = FinalCounty(st, tables, written, log_rows, derived, controls, st.P["hh"], hukou_of,
+                        truth)  # fmt: skip
+    by_month = write_months(out_dir, final, months)
+    return SynthSummary(drop, truth, manifest["rows"], manifest["anomalies"], manifest["controls"],
+                        tuple(by_month))  # fmt: skip

@@ -2,8 +2,9 @@
 
 The drop: each registry noised and formatted (``noise``), its columns in a random order under
 Chinese or English headers, as CSV in its encoding or as a one-sheet XLSX with fixed metadata
-and zip timestamps (so its bytes are reproducible). The truth files: ``persons.csv``,
-``cases.jsonl``, ``controls.jsonl`` and ``noise.csv``.
+and zip timestamps (so its bytes are reproducible); ``write_drop`` can hand back each file's
+cells, which ``write_columns`` writes again (``monthly`` writes the months' drops from them).
+The truth files: ``persons.csv``, ``cases.jsonl``, ``controls.jsonl`` and ``noise.csv``.
 """
 
 from __future__ import annotations
@@ -108,11 +109,32 @@ def _extras(frame: pd.DataFrame, registry: str) -> dict[str, list]:
     return extras
 
 
-def _write_registry(path: Path, registry: str, columns: dict[str, list], st: State) -> None:
+def _write_registry(
+    path: Path, registry: str, columns: dict[str, list], st: State
+) -> dict[str, list]:
+    """Write one registry's file with its columns in a random order; returns the columns in
+    that order."""
     order = list(columns)
-    order = [order[i] for i in st.rng.permutation(len(order))]
-    headers = _headers(registry, order)
-    body = zip(*(columns[c] for c in order), strict=True)
+    ordered = {order[i]: columns[order[i]] for i in st.rng.permutation(len(order))}
+    write_columns(path, registry, ordered)
+    return ordered
+
+
+def write_columns(path: Path, registry: str, columns: dict[str, list]) -> None:
+    """Write one registry's file: its formatted columns, in the order given, under the
+    registry's headers, as CSV in its encoding or as a one-sheet XLSX.
+
+    Parameters
+    ----------
+    path : Path
+        The file to write.
+    registry : str
+        The registry's name (a key of ``FILES``).
+    columns : dict of str to list
+        The cells as written (``format_columns``), per column, in file order.
+    """
+    headers = _headers(registry, list(columns))
+    body = zip(*columns.values(), strict=True)
     spec = FILES[registry]
     if spec.fmt == "xlsx":
         _write_xlsx(path, headers, body)
@@ -186,7 +208,10 @@ def _xml_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def write_drop(st: State, tables: dict[str, pd.DataFrame], drop: Path, noise: float) -> list[tuple]:
+def write_drop(
+    st: State, tables: dict[str, pd.DataFrame], drop: Path, noise: float,
+    written: dict[str, dict[str, list]] | None = None,
+) -> list[tuple]:  # fmt: skip
     """Write each registry's file into the drop, noisy and formatted as the county keeps it.
 
     Parameters
@@ -199,6 +224,9 @@ def write_drop(st: State, tables: dict[str, pd.DataFrame], drop: Path, noise: fl
         The drop folder.
     noise : float
         Multiplier of every noise rate.
+    written : dict of str to dict of str to list, optional
+        Receives each registry's cells as written, per column in file order (what
+        ``write_columns`` takes), so that the same rows can be written again (``monthly``).
 
     Returns
     -------
@@ -210,7 +238,9 @@ def write_drop(st: State, tables: dict[str, pd.DataFrame], drop: Path, noise: fl
         values = apply_noise(frame, registry, st, noise, log_rows)
         columns = format_columns(values, registry, st, noise)
         columns.update(_extras(frame, registry))
-        _write_registry(drop / FILES[registry].file, registry, columns, st)
+        ordered = _write_registry(drop / FILES[registry].file, registry, columns, st)
+        if written is not None:
+            written[registry] = ordered
         log.info("wrote %s: %d rows", FILES[registry].file, len(frame))
     return log_rows
 
