@@ -20,12 +20,12 @@ from models.case_types import DETECTORS
 from models.cases import Case
 from models.graph import build_household_graph
 from models.policy import Policy
-from models.publish import publish_run, start_run
+from models.publish import publish_run, run_configuration, start_run, working_run
 from models.risk import RiskModel
 from resolver.db import connect
 from resolver.headers import Vocabulary
 from resolver.ingest import ingest_drop
-from resolver.link import LinkReport, link_persons
+from resolver.link import LinkReport, link_persons, update_links
 from resolver.memory import collector_paused
 from resolver.outputs import write_entities
 from resolver.settings import LinkSettings
@@ -41,6 +41,8 @@ class RunResult:
     link: LinkReport
     cases_by_type: dict[str, int]
     seconds: dict[str, float] = field(default_factory=dict)
+    case_changes: dict[str, int] = field(default_factory=dict)
+    """Cases ``new``, ``resolved`` (by data) and still ``open`` against the previous run."""
 
 
 def run_pipeline(
@@ -98,6 +100,84 @@ def run_pipeline(
     seconds.update(stage_seconds)
     con.close()
     return RunResult(run_id, out_dir, db_path, link, counts, seconds)
+
+
+def update_pipeline(
+    data_dir: Path,
+    db_path: Path,
+    out_dir: Path,
+    *,
+    retrain: bool = False,
+    vocabulary: Vocabulary | None = None,
+) -> RunResult:
+    """Take next month's drop ``data_dir`` into the database of the last published run: the
+    drop is ingested, its new and changed rows are linked to the existing persons with the
+    stored model (``resolver.link.update_links``; retrained when asked or when the changes
+    say so), and every detector runs again with the last run's policy, settings and risk
+    model. Person ids and case ids stay those of the last run for what did not change;
+    cases no longer raised are resolved by data, with their history kept.
+
+    Parameters
+    ----------
+    data_dir : Path
+        Next month's data drop (whole registries, as every month).
+    db_path : Path
+        The database of the last published run.
+    out_dir : Path
+        Folder for ``entities.csv`` and ``cases.jsonl`` (made when missing).
+    retrain : bool
+        Retrain the link model whatever the changes.
+    vocabulary : Vocabulary, optional
+        The header vocabulary.
+
+    Returns
+    -------
+    RunResult
+        As ``run_pipeline``, with the link report's changes and the case changes.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+    con = connect(db_path)
+    config = run_configuration(con, working_run(con))
+    run_id = start_run(con, data_dir=str(data_dir), settings=config.settings,
+                       policy=config.policy, risk=config.risk)  # fmt: skip
+    log.info("run %s: update from %s", run_id, data_dir)
+    ingest_drop(con, data_dir, vocabulary=vocabulary)
+    seconds["ingest"], clock = _lap(clock)
+    link = update_links(con, config.settings, retrain=retrain)
+    seconds["link"], clock = _lap(clock)
+    counts, stage_seconds = detect_and_publish(
+        con, run_id, out_dir, config.policy, config.settings, config.risk
+    )
+    seconds.update(stage_seconds)
+    changes = case_changes(con, run_id)
+    con.close()
+    return RunResult(run_id, out_dir, db_path, link, counts, seconds, changes)
+
+
+def case_changes(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
+    """How run ``run_id``'s cases differ from the run before it: ``new`` (first raised now),
+    ``resolved`` (raised before, not now) and ``open`` (raised before and now).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, the run published.
+    run_id : str
+        The run.
+
+    Returns
+    -------
+    dict of str to int
+        The three counts.
+    """
+    new, resolved, still = con.execute(
+        "SELECT count(*) FILTER (WHERE first_run = $1), count(*) FILTER (WHERE resolved_run = $1),"
+        " count(*) FILTER (WHERE last_run = $1 AND first_run <> $1) FROM case_registry",
+        [run_id],
+    ).fetchall()[0]
+    return {"new": new, "resolved": resolved, "open": still}
 
 
 @collector_paused()  # the graph's million objects live only here: no collector scans them

@@ -8,11 +8,13 @@ pairs, clusters them without chaining and writes, in the run's DuckDB file:
   view): the match weight and level of each comparison of each accepted link (a waterfall);
 - ``possible_matches``: pairs for review that were not merged, and why (a death notice's
   pairs down to ``notice_threshold`` where the names agree in some way);
-- ``scored_pairs``: every scored pair at or above the possible threshold, from which
-  ``recluster`` makes the persons of another threshold without scoring again;
+- ``scored_pairs``: every scored pair (its levels and weights too), from which ``recluster``
+  makes the persons of another threshold without scoring again, and ``update_links`` next
+  month's persons scoring only the rows that changed (``scored_rows``: each row's hash);
 - ``related_persons`` (a view): different persons who share a phone, bank account or address (a
   household signal, never identity), where few persons share it;
-- ``link_model``: the settings and trained model of the run, and ``blocking_counts``.
+- ``link_model``: the settings and trained model of the run, ``link_term_frequencies``
+  (the term frequencies the model scores with) and ``blocking_counts``.
 
 Reviewers' labels (``resolver.labels``) take part: labelled pairs are linked or kept apart,
 and enough "same person" labels re-estimate the model's m values.
@@ -33,13 +35,20 @@ import pyarrow.compute as pc
 from resolver.clustering import LINK_SCHEMA, TableClustering, cluster_table
 from resolver.comparisons import BLOCKING_RULES, TRAINING_RULES, doudi_comparisons
 from resolver.db import table_names, transaction
+from resolver.errors import DoudiError
 from resolver.identity import assign_person_ids
 from resolver.labels import current_labels
 from resolver.memory import collector_paused
 from resolver.outputs import ENTITIES, LINK_EXPLANATIONS, LINK_MODEL, PERSON_LINKS, POSSIBLE_MATCHES
 from resolver.persons import build_persons
 from resolver.settings import LinkSettings
-from resolver.splink_backend import ModelReview, Scored, Training, score_pairs_with_splink
+from resolver.splink_backend import (
+    ModelReview,
+    Scored,
+    Training,
+    score_changed_rows_with_splink,
+    score_pairs_with_splink,
+)
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +58,9 @@ MODEL_COLUMNS = (
     "gender, township, "
     "village, address_area, address_house, phone_rare, ended"
 )
+ROW_HASH = f"md5(CAST(ROW({MODEL_COLUMNS}) AS VARCHAR))"
+"""What a row is to the model: a row whose hash did not change scores as it did."""
+TERM_FREQUENCIES = "link_term_frequencies"
 FINGERPRINT = (
     "md5(concat_ws('|', name, id18, id_text, id_prefix, dob, gender, township, village, "
     "phone, household_key))"
@@ -63,6 +75,41 @@ class LinkReport:
     possible_matches: int
     blocking_counts: list[tuple[str, int]]
     seconds: dict[str, float] = field(default_factory=dict)
+    changes: Changes | None = None
+    """How the rows differ from the last link's (an update only)."""
+    retrain_reason: str | None = None
+    """Why an update retrained the model, or None."""
+
+
+@dataclass
+class StoredModel:
+    """A trained model as the run's database keeps it: Splink's JSON dict and the term
+    frequencies it scores with (per column, the value and its ``tf_`` share)."""
+
+    model: dict[str, Any]
+    term_frequencies: dict[str, pa.Table]
+
+
+@dataclass
+class Changes:
+    """How next month's rows differ from the rows the last link scored."""
+
+    rows: int
+    new: int
+    changed: int
+    removed: int
+    unseen_names: int
+    """Rows whose name the model's term frequencies do not hold (a drift signal)."""
+
+    @property
+    def changed_share(self) -> float:
+        """The share of rows new or changed."""
+        return (self.new + self.changed) / max(self.rows, 1)
+
+    @property
+    def unseen_share(self) -> float:
+        """The share of rows whose name the model has not seen."""
+        return self.unseen_names / max(self.rows, 1)
 
 
 @dataclass
@@ -102,7 +149,7 @@ def link_persons(
     con: duckdb.DuckDBPyConnection,
     settings: LinkSettings,
     *,
-    model: dict[str, Any] | None = None,
+    model: StoredModel | None = None,
     count_comparisons: bool = False,
 ) -> LinkReport:
     """Resolve the ingested rows into persons and write the tables listed above.
@@ -113,8 +160,9 @@ def link_persons(
         The run's database, holding the ingested registries.
     settings : LinkSettings
         Thresholds and training settings.
-    model : dict[str, Any] | None
-        A trained model to reuse instead of training a new one, or None to train.
+    model : StoredModel | None
+        A trained model (``stored_model``) to score with instead of training a new one, or
+        None to train.
     count_comparisons : bool
         Count the comparisons of each blocking rule (table ``blocking_counts``, empty when
         not counted).
@@ -125,20 +173,210 @@ def link_persons(
         Counts of rows, persons, accepted links and possible matches, the blocking counts,
         and the seconds each step took.
     """
-    seconds: dict[str, float] = {}
     started = time.perf_counter()
     rows = build_persons(con, shared_limit=settings.shared_limit)
+    return _link_rows(con, settings, rows, model, count_comparisons, started)
+
+
+def _link_rows(con, settings: LinkSettings, rows: int, model: StoredModel | None,
+               count_comparisons: bool, started: float) -> LinkReport:  # fmt: skip
+    """Score every row of ``persons`` (training first when ``model`` is None), cluster, store."""
+    seconds: dict[str, float] = {}
     persons = con.sql(f"SELECT {MODEL_COLUMNS} FROM persons").to_arrow_table()
     labels = current_labels(con)
     training = None if model else _training(settings, labels)
     scored = score_pairs_with_splink(
         persons,
-        model or doudi_splink_settings(),
-        threshold=min(settings.possible_threshold, settings.notice_threshold),
+        model.model if model else doudi_splink_settings(),
+        threshold=_scoring_threshold(settings),
         training=training,
+        term_frequencies=model.term_frequencies if model else None,
         count_comparisons=count_comparisons,
     )
     seconds["train_and_predict"] = time.perf_counter() - started
+    return _cluster_and_store(con, settings, scored, labels, rows, seconds)
+
+
+def stored_model(con: duckdb.DuckDBPyConnection) -> StoredModel:
+    """The model the last link trained or scored with, and its term frequencies.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, after ``link_persons``.
+
+    Returns
+    -------
+    StoredModel
+        The model and its term frequencies.
+
+    Raises
+    ------
+    DoudiError
+        When the database holds no linked run (or one linked before term frequencies were
+        kept).
+    """
+    if not {LINK_MODEL, TERM_FREQUENCIES, "scored_rows"} <= set(table_names(con)):
+        raise DoudiError("数据库中没有可沿用的链接模型：请先用 doudi run 完整运行一次")
+    model = json.loads(con.execute(f"SELECT model_json FROM {LINK_MODEL}").fetchall()[0][0])
+    stored = con.sql(f"SELECT * FROM {TERM_FREQUENCIES}").to_arrow_table()
+    frequencies = {}
+    for column in pc.unique(stored["column_name"]).to_pylist():
+        rows = stored.filter(pc.equal(stored["column_name"], column))
+        frequencies[column] = pa.table({column: rows["value"], f"tf_{column}": rows["tf"]})
+    return StoredModel(model, frequencies)
+
+
+def row_changes(con: duckdb.DuckDBPyConnection, model: StoredModel) -> Changes:
+    """How the rows of ``persons`` (built from next month's drop) differ from the rows the
+    last link scored.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, ``persons`` rebuilt (``build_persons``).
+    model : StoredModel
+        The stored model (its name frequencies tell the names it has seen).
+
+    Returns
+    -------
+    Changes
+        Rows now, new, changed and removed, and rows with a name the model has not seen.
+    """
+    con.register("_names_seen", model.term_frequencies.get("name", pa.table({"name": []})))
+    counts = con.execute(
+        f"""
+        SELECT count(p.unique_id),
+               count(p.unique_id) FILTER (WHERE s.unique_id IS NULL),
+               count(p.unique_id) FILTER (WHERE s.row_hash <> p.row_hash),
+               count(*) FILTER (WHERE p.unique_id IS NULL),
+               count(p.unique_id) FILTER (WHERE p.name IS NOT NULL AND p.name NOT IN
+                                          (SELECT name FROM _names_seen))
+        FROM (SELECT unique_id, name, {ROW_HASH} AS row_hash FROM persons) p
+        FULL JOIN scored_rows s USING (unique_id)
+        """
+    ).fetchall()[0]
+    con.unregister("_names_seen")
+    return Changes(*counts)
+
+
+@collector_paused()
+def update_links(
+    con: duckdb.DuckDBPyConnection, settings: LinkSettings, *, retrain: bool = False
+) -> LinkReport:
+    """Resolve next month's ingested rows into persons with the stored model, scoring only
+    the new and changed rows (against every row, and among themselves) and keeping the
+    earlier pairs of unchanged rows: the same persons, ids and tables ``link_persons`` gives
+    with that model, in time that grows with the changed rows.
+
+    The model is retrained on all rows instead (as ``link_persons`` does) when ``retrain``
+    asks, when more than ``settings.retrain_share`` of the rows are new or changed, or when
+    more than ``settings.drift_share`` carry a name the model's term frequencies do not
+    hold; the report says which.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database: linked before (``link_persons``), next month's drop ingested.
+    settings : LinkSettings
+        Thresholds, and when to retrain.
+    retrain : bool
+        Retrain whatever the changes.
+
+    Returns
+    -------
+    LinkReport
+        As ``link_persons`` reports it, with the changes and the reason to retrain (None
+        when the update was incremental).
+    """
+    started = time.perf_counter()
+    model = stored_model(con)
+    rows = build_persons(con, shared_limit=settings.shared_limit)
+    changes = row_changes(con, model)
+    reason = retrain_reason(changes, settings, asked=retrain)
+    if reason is None:
+        report = _link_changed_rows(con, settings, model, rows, started)
+    else:
+        log.info("update: retraining (%s)", reason)
+        report = _link_rows(con, settings, rows, None, False, started)
+    report.changes, report.retrain_reason = changes, reason
+    return report
+
+
+def retrain_reason(changes: Changes, settings: LinkSettings, *, asked: bool) -> str | None:
+    """Why next month's rows need the model retrained, in Chinese, or None.
+
+    Parameters
+    ----------
+    changes : Changes
+        How the rows changed.
+    settings : LinkSettings
+        ``retrain_share`` and ``drift_share``.
+    asked : bool
+        Whether retraining was asked for.
+
+    Returns
+    -------
+    str or None
+        The reason, or None to score the changed rows with the stored model.
+
+    Examples
+    --------
+    >>> few = Changes(rows=1000, new=10, changed=5, removed=3, unseen_names=2)
+    >>> retrain_reason(few, LinkSettings(), asked=False) is None
+    True
+    >>> retrain_reason(few, LinkSettings(), asked=True)
+    '按要求重新训练'
+    >>> retrain_reason(Changes(1000, 300, 0, 0, 0), LinkSettings(), asked=False)
+    '新增或变动记录占 30.0%，超过 20.0%'
+    """
+    if asked:
+        return "按要求重新训练"
+    if changes.changed_share > settings.retrain_share:
+        return (f"新增或变动记录占 {changes.changed_share:.1%}，"
+                f"超过 {settings.retrain_share:.1%}")  # fmt: skip
+    if changes.unseen_share > settings.drift_share:
+        return (f"模型未见过的姓名占 {changes.unseen_share:.1%}，"
+                f"超过 {settings.drift_share:.1%}")  # fmt: skip
+    return None
+
+
+def _link_changed_rows(con, settings: LinkSettings, model: StoredModel, rows: int,
+                       started: float) -> LinkReport:  # fmt: skip
+    """Score the new and changed rows of ``persons``, keep the pairs of the others."""
+    seconds: dict[str, float] = {}
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _row_state AS SELECT p.unique_id, "
+        f"s.row_hash IS NOT DISTINCT FROM {ROW_HASH} AS unchanged "
+        "FROM persons p LEFT JOIN scored_rows s USING (unique_id)"
+    )
+    split = {
+        flag: con.sql(f"SELECT {MODEL_COLUMNS} FROM persons JOIN _row_state USING (unique_id) "
+                      f"WHERE unchanged = {flag}").to_arrow_table()
+        for flag in ("true", "false")
+    }  # fmt: skip
+    kept = con.sql(
+        "SELECT * FROM scored_pairs WHERE unique_id_l IN (SELECT unique_id FROM _row_state "
+        "WHERE unchanged) AND unique_id_r IN (SELECT unique_id FROM _row_state WHERE unchanged)"
+    ).to_arrow_table()
+    con.execute("DROP TABLE _row_state")
+    found = score_changed_rows_with_splink(
+        split["true"], split["false"], model.model, model.term_frequencies,
+        threshold=_scoring_threshold(settings),
+    )  # fmt: skip
+    pairs = pa.concat_tables([kept, found.select(kept.column_names).cast(kept.schema)])
+    seconds["predict_changed"] = time.perf_counter() - started
+    log.info("update: %d changed rows scored, %d pairs kept", len(split["false"]), len(kept))
+    scored = Scored(pairs, model.model, model.term_frequencies)
+    return _cluster_and_store(con, settings, scored, current_labels(con), rows, seconds)
+
+
+def _scoring_threshold(settings: LinkSettings) -> float:
+    return min(settings.possible_threshold, settings.notice_threshold)
+
+
+def _cluster_and_store(con, settings: LinkSettings, scored: Scored, labels: pa.Table, rows: int,
+                       seconds: dict[str, float]) -> LinkReport:  # fmt: skip
     started = time.perf_counter()
     clustering, person_ids = _resolve(con, scored.pairs, settings, labels)
     seconds["cluster"] = time.perf_counter() - started
@@ -286,8 +524,6 @@ def _person_ids(con: duckdb.DuckDBPyConnection, clusters: pa.Table) -> pa.Table:
 
 
 def _store(con, settings: LinkSettings, scored: Scored, clustering, person_ids) -> None:
-    con.register("_pairs_all", scored.pairs.select(
-        ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]))  # fmt: skip
     con.register("_person_ids", person_ids)
     con.execute(
         f"CREATE OR REPLACE TABLE {ENTITIES} AS SELECT p.registry, p.record_id, i.person_id "
@@ -299,12 +535,9 @@ def _store(con, settings: LinkSettings, scored: Scored, clustering, person_ids) 
     )
     con.unregister("_person_ids")
     _store_links(con, scored.pairs, clustering, settings)
-    con.execute(
-        "CREATE OR REPLACE TABLE scored_pairs AS SELECT unique_id_l, unique_id_r, "
-        "match_probability, match_weight FROM _pairs_all WHERE match_probability >= ?",
-        [settings.possible_threshold],
-    )
-    con.unregister("_pairs_all")
+    con.execute(f"CREATE OR REPLACE TABLE scored_rows AS SELECT unique_id, {ROW_HASH} AS row_hash "
+                "FROM persons")  # fmt: skip
+    _store_term_frequencies(con, scored.term_frequencies)
     _store_explanations(con, scored.model)
     _store_related(con, settings.related_limit)
     con.execute(
@@ -327,9 +560,7 @@ def _store_links(con, pairs: pa.Table, clustering: TableClustering, settings: Li
                  ) -> None:  # fmt: skip
     accepted = clustering.accepted.select(["unique_id_l", "unique_id_r"])
     refused = clustering.refused.select(["unique_id_l", "unique_id_r", "reason"])
-    keep = [name for name in pairs.column_names if not name.endswith(("_l", "_r"))]
-    keep = ["unique_id_l", "unique_id_r", *[name for name in keep if name != "match_key"]]
-    con.register("_pairs", pairs.select(keep))
+    con.register("_pairs", pairs.select(pair_columns(pairs)))
     con.register("_accepted", accepted)
     con.register("_refused", refused)
     con.execute(
@@ -352,8 +583,41 @@ def _store_links(con, pairs: pa.Table, clustering: TableClustering, settings: Li
         """,
         {"possible": settings.possible_threshold},
     )
+    con.execute("CREATE OR REPLACE TABLE scored_pairs AS SELECT * FROM _pairs ORDER BY ALL")
     for name in ("_pairs", "_accepted", "_refused"):
         con.unregister(name)
+
+
+def pair_columns(pairs: pa.Table) -> list[str]:
+    """The columns of scored pairs worth keeping: the ids, the probability and weight, and
+    each comparison's level and weights (not the rows' values, nor Splink's match key).
+
+    Parameters
+    ----------
+    pairs : pa.Table
+        Pairs as Splink scores them.
+
+    Returns
+    -------
+    list of str
+        Their names, ids first.
+    """
+    rest = [name for name in pairs.column_names
+            if not name.endswith(("_l", "_r")) and name != "match_key"]  # fmt: skip
+    return ["unique_id_l", "unique_id_r", *rest]
+
+
+def _store_term_frequencies(con, frequencies: dict[str, pa.Table]) -> None:
+    tables = [
+        pa.table({"column_name": pa.array([column] * len(table), pa.string()),
+                  "value": table[column].cast(pa.string()), "tf": table[f"tf_{column}"]})
+        for column, table in frequencies.items()
+    ]  # fmt: skip
+    con.register("_tf", pa.concat_tables(tables) if tables else pa.table(
+        {"column_name": pa.array([], pa.string()), "value": pa.array([], pa.string()),
+         "tf": pa.array([], pa.float64())}))  # fmt: skip
+    con.execute(f"CREATE OR REPLACE TABLE {TERM_FREQUENCIES} AS SELECT * FROM _tf")
+    con.unregister("_tf")
 
 
 def _store_explanations(con, model: dict[str, Any]) -> None:

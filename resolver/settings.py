@@ -43,11 +43,17 @@ class LinkSettings:
     """Share of true matches an exact ID join finds, to estimate the prior."""
     min_labels: int = 20
     """Reviewers' "same person" labels needed before they re-estimate the m values."""
+    retrain_share: float = 0.2
+    """``doudi update`` retrains the model when more than this share of rows is new or
+    changed (else it scores only those rows with the stored model)."""
+    drift_share: float = 0.05
+    """``doudi update`` also retrains when more than this share of rows carries a name the
+    stored model's term frequencies do not hold."""
     version: int = 1
 
     def __post_init__(self) -> None:
         for name in ("threshold", "possible_threshold", "notice_threshold", "bridge_threshold",
-                     "prior_recall"):  # fmt: skip
+                     "prior_recall", "retrain_share", "drift_share"):  # fmt: skip
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise DoudiError(
                     f"link setting {name} must be in (0, 1], got {getattr(self, name)}"

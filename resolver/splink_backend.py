@@ -1,5 +1,10 @@
-"""Splink 5 on DuckDB behind one narrow interface: ``score_pairs_with_splink``, and
-``ModelReview`` for Splink's charts of a trained model.
+"""Splink 5 on DuckDB behind one narrow interface: ``score_pairs_with_splink`` (train and
+score a drop), ``score_changed_rows_with_splink`` (score next month's changed rows against
+the rest with a stored model) and ``ModelReview`` for Splink's charts of a trained model.
+
+A trained model scores with the term frequencies of the rows it was trained on: they are
+returned with the pairs and, given back, used instead of the frequencies of the rows being
+scored, so that a pair of unchanged rows scores the same next month.
 
 Splink works in a scratch in-memory DuckDB (its many intermediate tables never touch the
 run's file); rows go in and scored pairs come out as Arrow tables.
@@ -13,6 +18,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -41,10 +47,12 @@ class Training:
 class Scored:
     """Scored pairs (``unique_id_l``, ``unique_id_r``, ``match_probability``,
     ``match_weight``, and per comparison its ``gamma_`` level and ``mw_`` weight), the trained
-    model as Splink's JSON dict, and the comparisons each blocking rule adds (when counted)."""
+    model as Splink's JSON dict, its term frequencies (per column, a table of the value and
+    its ``tf_`` share) and the comparisons each blocking rule adds (when counted)."""
 
     pairs: pa.Table
     model: dict[str, Any]
+    term_frequencies: dict[str, pa.Table] = field(default_factory=dict)
     blocking_counts: list[tuple[str, int]] = field(default_factory=list)
 
 
@@ -94,12 +102,14 @@ def score_pairs_with_splink(
     *,
     threshold: float,
     training: Training | None = None,
+    term_frequencies: dict[str, pa.Table] | None = None,
     count_comparisons: bool = False,
 ) -> Scored:
     """Deduplicate ``rows`` (a ``unique_id`` column and the columns the comparisons use):
     train when ``training`` is given (else ``settings`` must be a trained model), then score
-    every blocked pair at or above ``threshold``. ``count_comparisons``: also count the
-    comparisons each blocking rule adds (a diagnostic that costs about as much as training).
+    every blocked pair at or above ``threshold``, with ``term_frequencies`` when given (else
+    those of ``rows``). ``count_comparisons``: also count the comparisons each blocking rule
+    adds (a diagnostic that costs about as much as training).
 
     Parameters
     ----------
@@ -111,18 +121,23 @@ def score_pairs_with_splink(
         Match probability a pair needs to be kept.
     training : Training | None
         How to train, or None to score with ``settings`` as they are.
+    term_frequencies : dict[str, pa.Table] | None
+        The term frequencies to score with (``Scored.term_frequencies`` of an earlier
+        training), or None for those of ``rows``.
     count_comparisons : bool
         Also count the comparisons each blocking rule adds.
 
     Returns
     -------
     Scored
-        The scored pairs, the model as Splink's JSON dict, and the blocking counts (empty
-        when not counted).
+        The scored pairs, the model as Splink's JSON dict, the term frequencies used, and the
+        blocking counts (empty when not counted).
     """
     scratch = connect(":memory:")
     try:
         linker = _linker(scratch, rows, settings)
+        if term_frequencies:
+            _register_term_frequencies(linker, scratch, term_frequencies)
         counts = _blocking_counts(linker) if count_comparisons else []
         if training is not None:
             _train(linker, training, scratch)
@@ -131,9 +146,126 @@ def score_pairs_with_splink(
         )
         pairs = scratch.sql(f"SELECT * FROM {predictions.physical_name}").to_arrow_table()
         model = linker.misc.save_model_to_json()
+        frequencies = _term_frequencies(linker, scratch, model)
     finally:
         scratch.close()
-    return Scored(pairs, model, counts)
+    return Scored(pairs, model, frequencies, counts)
+
+
+def score_changed_rows_with_splink(
+    unchanged: pa.Table,
+    changed: pa.Table,
+    model: dict[str, Any],
+    term_frequencies: dict[str, pa.Table],
+    *,
+    threshold: float,
+) -> pa.Table:
+    """Score, with a trained ``model`` and its ``term_frequencies``, every blocked pair
+    between a ``changed`` row and an ``unchanged`` one (Splink's ``predict_between``) and
+    between two changed rows (``predict_within``), at or above ``threshold``: together with
+    the earlier pairs of unchanged rows, the pairs a full ``score_pairs_with_splink`` of all
+    rows with the same model and frequencies gives. Each pair is ordered as a full run orders
+    it (``unique_id_l`` < ``unique_id_r``).
+
+    Parameters
+    ----------
+    unchanged : pa.Table
+        Rows scored before and unchanged: ``unique_id`` and the columns the comparisons use.
+    changed : pa.Table
+        New and changed rows, with the same columns.
+    model : dict[str, Any]
+        A trained model's JSON dict.
+    term_frequencies : dict[str, pa.Table]
+        The model's term frequencies (``Scored.term_frequencies``).
+    threshold : float
+        Match probability a pair needs to be kept.
+
+    Returns
+    -------
+    pa.Table
+        The scored pairs, with the columns of ``Scored.pairs``.
+    """
+    scratch = connect(":memory:")
+    try:
+        linker = _linker(scratch, changed, model)
+        _register_term_frequencies(linker, scratch, term_frequencies)
+        scratch.register("_unchanged", unchanged)
+        scratch.execute("CREATE TABLE unchanged_rows AS SELECT * FROM _unchanged")
+        scratch.unregister("_unchanged")
+        db_api = DuckDBAPI(connection=scratch)
+        new, old = db_api.register("input_rows"), db_api.register("unchanged_rows")
+        found = [
+            linker.inference.predict_between(
+                new, old, threshold_match_probability=threshold, warning_mode="never"
+            ),
+            linker.inference.predict_within(
+                new, threshold_match_probability=threshold, warning_mode="never"
+            ),
+        ]
+        tables = [scratch.sql(f"SELECT * FROM {t.physical_name}").to_arrow_table() for t in found]
+        pairs = pa.concat_tables(tables, promote_options="permissive")
+    finally:
+        scratch.close()
+    return _ordered(pairs)
+
+
+def _ordered(pairs: pa.Table) -> pa.Table:
+    """Pairs with ``unique_id_l`` < ``unique_id_r``: a pair found the other way round has its
+    ``_l`` and ``_r`` columns swapped (the comparisons are symmetric, so its levels and
+    weights stand)."""
+    left = pairs.column_names
+    swap = pc.greater(pairs["unique_id_l"], pairs["unique_id_r"])
+    if not pc.any(swap).as_py():
+        return pairs
+    columns = []
+    for name in left:
+        partner = _partner(name, left)
+        if partner is None:
+            columns.append(pairs[name])
+        else:
+            columns.append(pc.if_else(swap, pairs[partner], pairs[name]))
+    return pa.table(columns, names=left)
+
+
+def _partner(name: str, names: list[str]) -> str | None:
+    for mine, theirs in (("_l", "_r"), ("_r", "_l")):
+        if name.endswith(mine) and name[: -len(mine)] + theirs in names:
+            return name[: -len(mine)] + theirs
+    return None
+
+
+def _tf_columns(model: dict[str, Any]) -> list[str]:
+    """The columns whose term frequencies adjust the model's match weights."""
+    return sorted({
+        level["tf_adjustment_column"]
+        for comparison in model["comparisons"]
+        for level in comparison["comparison_levels"]
+        if level.get("tf_adjustment_column")
+    })  # fmt: skip
+
+
+def _term_frequencies(
+    linker: Linker, scratch: duckdb.DuckDBPyConnection, model: dict[str, Any]
+) -> dict[str, pa.Table]:
+    frequencies = {}
+    for column in _tf_columns(model):
+        table = linker.table_management.compute_tf_table(column)
+        frequencies[column] = scratch.sql(
+            f"SELECT * FROM {table.physical_name} ORDER BY ALL"
+        ).to_arrow_table()
+    return frequencies
+
+
+def _register_term_frequencies(
+    linker: Linker, scratch: duckdb.DuckDBPyConnection, frequencies: dict[str, pa.Table]
+) -> None:
+    for column, table in frequencies.items():
+        scratch.register("_tf", table)
+        scratch.execute(f"CREATE OR REPLACE TABLE stored_tf_{column} AS SELECT * FROM _tf")
+        scratch.unregister("_tf")
+        linker.table_management.register_term_frequency_lookup(
+            DuckDBAPI(connection=scratch).register(f"stored_tf_{column}"), column
+        )
 
 
 def _linker(scratch: duckdb.DuckDBPyConnection, rows: pa.Table, settings: dict[str, Any]) -> Linker:

@@ -14,7 +14,7 @@ from resolver.db import connect
 from resolver.idcard import check_char
 from resolver.ingest import ingest_drop
 from resolver.labels import current_labels, ensure_labels_table, record_label
-from resolver.link import link_persons, review_model
+from resolver.link import link_persons, review_model, stored_model
 from resolver.registries import PERSON_REGISTRIES
 from resolver.settings import LinkSettings
 from resolver.synthetic import synthesize
@@ -260,7 +260,7 @@ def test_blocking_counts_are_reported(linked):
 def test_rerun_keeps_every_person_id_and_reuses_the_model(linked):
     con, _, _ = linked
     before = dict(con.execute("SELECT registry || record_id, person_id FROM entities").fetchall())
-    model = json.loads(con.execute("SELECT model_json FROM link_model").fetchall()[0][0])
+    model = stored_model(con)
     con.execute("UPDATE hukou SET name = '亓振国', name_pinyin = 'qi zhen guo', "
                 "name_fuzzy = 'qi zen guo' WHERE record_id = 'T-H5'")  # fmt: skip
     link_persons(con, LinkSettings(), model=model)
@@ -292,7 +292,7 @@ def test_training_is_deterministic_for_a_seed(linked):
 
 def test_reviewers_labels_separate_and_join_rows_and_retrain_m(linked):
     con, _, _ = linked
-    model = json.loads(con.execute("SELECT model_json FROM link_model").fetchall()[0][0])
+    model = stored_model(con)
     assert person_of(con, "T-E1") == person_of(con, "T-H1") == person_of(con, "T-A1")
     ensure_labels_table(con)
     # 亓振桦's death notice is not 亓振华's; it is (say the reviewers) 璩桂芬's.

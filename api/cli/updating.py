@@ -1,0 +1,68 @@
+"""Next month's drop: ``update`` links its new and changed rows to the existing persons and
+runs the detectors again (``models.pipeline.update_pipeline``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from api.cli.base import REPORT_NAME, ColumnsOption, DbOption, app, console, errors_reported
+from api.cli.printers import print_drop
+from models.case_types import CASE_LABELS
+from models.pipeline import update_pipeline
+from resolver.db import connect
+from resolver.errors import DoudiError
+from resolver.headers import load_vocabulary
+
+
+@app.command()
+def update(
+    data_dir: Annotated[Path, typer.Argument(help="下月数据包（各名册整表导出）。")],
+    db: DbOption = Path("doudi.duckdb"),
+    out: Annotated[
+        Path | None,
+        typer.Option(help="entities.csv 和 cases.jsonl 的输出目录（默认数据库所在目录）。"),
+    ] = None,
+    retrain: Annotated[
+        bool, typer.Option("--retrain", help="无论变动多少都重新训练链接模型。")
+    ] = False,
+    columns: ColumnsOption = None,
+) -> None:
+    """把下月数据包并入上次已发布的运行：只对新增和变动的记录用已存模型与现有人员比对，人员编号和
+    疑点编号保持不变；变动过多或模型漂移时自动重新训练，并说明原因。所有疑点规则重新运行，数据中已
+    消失的疑点标为“因数据变化已消除”，历史保留。"""
+    with errors_reported():
+        if not db.is_file():
+            raise DoudiError(f"没有数据库 {db}：请先运行 `doudi run`")
+        out_dir = out or db.parent
+        result = update_pipeline(data_dir, db, out_dir, retrain=retrain,
+                                 vocabulary=load_vocabulary(columns))  # fmt: skip
+        print_drop(connect(result.db_path), out_dir / REPORT_NAME)
+    link = result.link
+    changes = link.changes
+    console.print(
+        f"本月 {changes.rows:,} 行：新增 {changes.new:,} 行，变动 {changes.changed:,} 行，"
+        f"删除 {changes.removed:,} 行。",
+        highlight=False,
+    )
+    if link.retrain_reason is None:
+        console.print("链接：沿用已存模型，只比对新增和变动的记录。", highlight=False)
+    else:
+        console.print(f"链接：重新训练模型（{link.retrain_reason}）。", highlight=False)
+    table = Table(title="疑点线索（与上次运行相比）")
+    for heading in ("类型", "条数"):
+        table.add_column(heading, justify="right" if heading == "条数" else "left")
+    for case_type, count in result.cases_by_type.items():
+        table.add_row(CASE_LABELS[case_type], f"{count:,}")
+    console.print(table)
+    changed = result.case_changes
+    console.print(
+        f"新增疑点 {changed['new']:,} 条，因数据变化消除 {changed['resolved']:,} 条，"
+        f"仍在 {changed['open']:,} 条。{link.rows:,} 行记录归并为 {link.persons:,} 人；"
+        + "，".join(f"{stage} {seconds:.1f} 秒" for stage, seconds in result.seconds.items()),
+        highlight=False,
+    )
+    console.print(f"已写出 {out_dir / 'entities.csv'} 和 {out_dir / 'cases.jsonl'}")
