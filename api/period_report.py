@@ -20,6 +20,7 @@ import duckdb
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from api.ledgers import HEADER_FILL, text_cells
 from api.masking import mask_id
@@ -325,20 +326,44 @@ def period_report_workbook(
     book = Workbook()
     book.remove(book.active)
     headers, rows = summary_table(movements)
-    _sheet(book, "汇总", (title, filled, note), headers, rows)
+    titled_sheet(book, "汇总", (title, filled, note), headers, rows)
     for direction, name in SHEETS.items():
         columns = [DAY_HEADERS[direction] if c == "{day}" else c for c in LIST_COLUMNS]
         listed = movement_rows(movements, direction, masked=masked)
-        _sheet(book, name, (title, filled, note), columns, listed)
+        titled_sheet(book, name, (title, filled, note), columns, listed)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _sheet(book: Workbook, name: str, lines: tuple[str, str, str], headers: Sequence[str],
-           rows: list[list]) -> None:  # fmt: skip
+def titled_sheet(
+    book: Workbook, name: str, lines: tuple[str, str, str], headers: Sequence[str],
+    rows: list[list], widths: dict[str, int] | None = None,
+) -> Worksheet:  # fmt: skip
     """A sheet: the title, the 填报 line and the note (each across the table), the header row
-    and the rows."""
+    and the rows; every text a text cell (``api.ledgers.text_cells``).
+
+    Parameters
+    ----------
+    book : Workbook
+        The workbook the sheet is added to.
+    name : str
+        The sheet's name.
+    lines : tuple of str
+        The title, the 填报 line and the note.
+    headers : sequence of str
+        The table's header row.
+    rows : list of list
+        The table's rows.
+    widths : dict, optional
+        Column widths by header (``WIDTHS`` when None); others get one from the header.
+
+    Returns
+    -------
+    Worksheet
+        The sheet, for more rows after the table.
+    """
+    widths = WIDTHS if widths is None else widths
     sheet = book.create_sheet(name)
     width = max(len(headers), 1)
     for number, line in enumerate(lines, 1):
@@ -358,4 +383,5 @@ def _sheet(book: Workbook, name: str, lines: tuple[str, str, str], headers: Sequ
     sheet.freeze_panes = f"A{header_row + 1}"
     for index, header in enumerate(headers, 1):
         default = max(8, min(22, 2 * len(header)))
-        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(header, default)
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(header, default)
+    return sheet

@@ -1,15 +1,21 @@
 """The published cases held in memory, so that reads by id answer in microseconds.
 
 The server is the one writer of its DuckDB file, and a published run never changes: the
-snapshot is loaded when the server starts, and each decision the server records is applied
-here after it is stored. Filtering a few thousand cases in memory is also faster than a
-query.
+snapshot is loaded when the server starts, and each event the server records (a decision,
+an assignment, a label's note) is applied here after it is stored. Filtering a few thousand
+cases in memory is also faster than a query.
+
+A case is *closed* when reviewers confirmed or dismissed it, or a later run resolved it by
+data; it is *overdue* when its latest assignment's 整改时限 is before today and it is not
+closed. Month over month (``changes``) compares the latest published run with the one
+before it, as ``case_registry`` records them.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from models.publish import json_value
@@ -28,6 +34,10 @@ SORT_KEYS = {
     "case_id": lambda case: case["case_id"],
 }
 INDEXED = ("case_type", "township", "village")
+CLOSED = ("confirmed", "dismissed")  # review statuses that close a case
+# How a case of the latest run compares with the run before: first raised now, resolved by
+# data now (no longer raised), raised before and now.
+CHANGES = ("new", "resolved", "open")
 SUMMARY_FIELDS = ("case_id", "case_type", "risk_score", "amount_at_risk", "township", "village",
                   "person_ids", "run_id")  # fmt: skip
 
@@ -41,8 +51,9 @@ class CaseFilter:
     max_score: float | None = None
     status: str | None = None  # a review status, or "resolved" (by data)
     run_id: str | None = None  # the cases of one run, as that run raised them
+    overdue: bool | None = None  # past their 整改时限 and not closed (True), or not (False)
 
-    def admits(self, case: dict[str, Any], status: str) -> bool:
+    def admits(self, case: dict[str, Any], status: str, overdue: bool = False) -> bool:
         """Whether the case passes every condition set.
 
         Parameters
@@ -51,12 +62,14 @@ class CaseFilter:
             A published case.
         status : str
             Its current review status.
+        overdue : bool, default False
+            Whether it is overdue (read only when the filter asks).
 
         Returns
         -------
         bool
-            True when type, place, score range and status all match; a case resolved by
-            data passes only ``status="resolved"`` or a ``run_id`` filter.
+            True when type, place, score range, status and overdue all match; a case
+            resolved by data passes only ``status="resolved"`` or a ``run_id`` filter.
         """
         score = case["risk_score"] or 0.0
         return (
@@ -64,6 +77,7 @@ class CaseFilter:
             and (self.min_score is None or score >= self.min_score)
             and (self.max_score is None or score <= self.max_score)
             and self._status_admits(case, status)
+            and (self.overdue is None or overdue == self.overdue)
         )
 
     def _equal(self, name: str, case: dict[str, Any]) -> bool:
@@ -79,8 +93,9 @@ class CaseFilter:
 
 
 class Published:
-    """Every case ever published (its latest snapshot), each run's cases, the statuses and
-    histories of decisions, and the latest run's persons by ID number."""
+    """Every case ever published (its latest snapshot), each run's cases, the statuses,
+    assignments and histories of events, the published runs oldest first (``run_id``,
+    ``started_at``, ``finished_at``), and the latest run's persons by ID number."""
 
     def __init__(
         self,
@@ -89,14 +104,21 @@ class Published:
         events: list[dict[str, Any]],
         persons: list[tuple[str, str, str | None]],
         labels: list[dict[str, Any]],
+        published_runs: list[dict[str, Any]] | None = None,
     ) -> None:
         self.cases = {row["case_id"]: _case(row) for row in latest}
         self.labels = labels
+        self.published_runs = published_runs or []
+        self._started = {run["run_id"]: run["started_at"] for run in self.published_runs}
+        ids = [run["run_id"] for run in self.published_runs]
+        self._pair = (ids[-1] if ids else None), (ids[-2] if len(ids) > 1 else None)
         self.runs: dict[str, list[dict[str, Any]]] = {}
         for row in by_run:
             self.runs.setdefault(row["run_id"], []).append(_case(row | {"resolved_run": None}))
         self.history: dict[str, list[dict[str, Any]]] = {}
-        self._json: dict[str, str] = {}  # case_id -> the case as JSON, until its next decision
+        self.assignments: dict[str, dict[str, Any]] = {}  # case_id -> its latest assignment
+        self._json: dict[str, str] = {}  # case_id -> the case as JSON, until its next event
+        self._json_day = date.today()  # the day the JSON was written for (``overdue``)
         for event in events:
             self.add_event(event)
         self.person_of_id = {id18: person_id for person_id, id18, _ in persons}
@@ -154,7 +176,59 @@ class Published:
             The event as stored (``case_id``, ``event_id``, ``to_status`` and the rest).
         """
         self.history.setdefault(event["case_id"], []).append(event)
+        if event.get("kind") == "assignment":
+            self.assignments[event["case_id"]] = event
         self._json.pop(event["case_id"], None)
+
+    def closed(self, case_id: str) -> bool:
+        """Whether the case is closed: confirmed or dismissed, or resolved by data.
+
+        Parameters
+        ----------
+        case_id : str
+            The case.
+
+        Returns
+        -------
+        bool
+            True for a closed case.
+        """
+        case = self.cases.get(case_id)
+        return bool(case and case["resolved"]) or self.status(case_id) in CLOSED
+
+    def overdue(self, case_id: str, today: date | None = None) -> bool:
+        """Whether the case is past its 整改时限 and still not closed.
+
+        Parameters
+        ----------
+        case_id : str
+            The case.
+        today : date, optional
+            The day to judge on; today when None.
+
+        Returns
+        -------
+        bool
+            True when its latest assignment's due date is before ``today`` and the case is
+            not closed; False for a case never assigned.
+        """
+        due = (self.assignments.get(case_id) or {}).get("due_date")
+        return due is not None and due < (today or date.today()) and not self.closed(case_id)
+
+    def first_raised(self, case: dict[str, Any]) -> datetime | None:
+        """When the case was first raised: the start of the run that first published it.
+
+        Parameters
+        ----------
+        case : dict
+            A published case.
+
+        Returns
+        -------
+        datetime or None
+            The ``started_at`` of its ``first_run``; None when that run is not known.
+        """
+        return self._started.get(case.get("first_run"))
 
     def summary(self, case: dict[str, Any]) -> dict[str, Any]:
         """The case as lists show it.
@@ -167,13 +241,17 @@ class Published:
         Returns
         -------
         dict
-            Its ``SUMMARY_FIELDS``, with ``status``, ``status_label`` and
-            ``resolved_by_data``.
+            Its ``SUMMARY_FIELDS``, with ``status``, ``status_label``,
+            ``resolved_by_data``, and ``assignee``, ``due_date`` and ``overdue`` from its
+            latest assignment.
         """
-        status = self.status(case["case_id"])
+        case_id = case["case_id"]
+        status = self.status(case_id)
+        assigned = self.assignments.get(case_id) or {}
         return {name: case[name] for name in SUMMARY_FIELDS} | {
             "status": status, "status_label": STATUS_LABELS[status],
-            "resolved_by_data": case["resolved"],
+            "resolved_by_data": case["resolved"], "assignee": assigned.get("assignee"),
+            "due_date": assigned.get("due_date"), "overdue": self.overdue(case_id),
         }  # fmt: skip
 
     def case(self, case_id: str) -> dict[str, Any] | None:
@@ -218,7 +296,8 @@ class Published:
         return {"run_id": case["resolved_run"], "reason": reason, "labels": labels}
 
     def case_json(self, case_id: str) -> str | None:
-        """``case`` as JSON text, kept until the case's next decision.
+        """``case`` as JSON text, kept until the case's next event (or the next day: its
+        ``overdue`` may change overnight).
 
         Parameters
         ----------
@@ -230,6 +309,8 @@ class Published:
         str or None
             The JSON text; None for an unknown case.
         """
+        if self._json_day != date.today():  # ``overdue`` may have changed overnight
+            self._json, self._json_day = {}, date.today()
         if case_id not in self._json:
             found = self.case(case_id)
             if found is None:
@@ -262,8 +343,13 @@ class Published:
             ordered = sorted(self.runs.get(where.run_id, []), key=SORT_KEYS[sort])
         else:
             ordered = self._candidates(where, sort)
-        chosen = [case for case in ordered if where.admits(case, self.status(case["case_id"]))]
+        chosen = [case for case in ordered if self._admitted(where, case)]
         return len(chosen), [self.summary(case) for case in chosen[offset : offset + limit]]
+
+    def _admitted(self, where: CaseFilter, case: dict[str, Any]) -> bool:
+        case_id = case["case_id"]
+        overdue = where.overdue is not None and self.overdue(case_id)
+        return where.admits(case, self.status(case_id), overdue)
 
     def _candidates(self, where: CaseFilter, sort: str) -> list[dict[str, Any]]:
         """The cases of the indexed values asked for, in ``sort`` order."""
@@ -311,11 +397,13 @@ class Published:
         -------
         dict
             ``cases``, ``amount_at_risk``, ``by_type``, ``by_township`` (each with its
-            ``by_type`` counts), ``by_status`` and ``resolved_by_data`` (a count).
+            ``by_type`` counts), ``by_status``, ``resolved_by_data`` (a count), ``changes``
+            (month over month, ``changes``) and ``overdue`` (a count).
         """
         by_type: dict[str, dict[str, float]] = {}
         by_township: dict[str, dict[str, Any]] = {}
         by_status: dict[str, int] = dict.fromkeys(STATUS_LABELS, 0)
+        today = date.today()
         for case in self.cases.values():
             if case["resolved"]:
                 continue
@@ -333,7 +421,63 @@ class Published:
                 "amount_at_risk": sum(kind["amount_at_risk"] for kind in by_type.values()),
                 "by_type": by_type, "by_township": dict(sorted(by_township.items())),
                 "by_status": by_status,
-                "resolved_by_data": sum(case["resolved"] for case in self.cases.values())}  # fmt: skip
+                "resolved_by_data": sum(case["resolved"] for case in self.cases.values()),
+                "changes": self.changes(),
+                "overdue": sum(self.overdue(case_id, today) for case_id in self.cases)}  # fmt: skip
+
+    def run_pair(self) -> tuple[str | None, str | None]:
+        """The latest published run and the published run before it.
+
+        Returns
+        -------
+        tuple of (str or None, str or None)
+            Their ids; None for a run that does not exist.
+        """
+        return self._pair
+
+    def change(self, case: dict[str, Any]) -> str | None:
+        """How the latest published run changed the case (a key of ``CHANGES``).
+
+        Parameters
+        ----------
+        case : dict
+            A published case (its latest snapshot).
+
+        Returns
+        -------
+        str or None
+            ``new`` (first raised by the latest run), ``resolved`` (resolved by data in
+            it) or ``open`` (raised before and by it); None for a case it did not touch.
+        """
+        latest = self._pair[0]
+        if latest is None:
+            return None
+        if case["resolved_run"] == latest:
+            return "resolved"
+        if case["run_id"] != latest:
+            return None
+        return "new" if case.get("first_run") == latest else "open"
+
+    def changes(self) -> dict[str, Any]:
+        """Month over month: the latest published run against the one before, per township.
+
+        Returns
+        -------
+        dict
+            ``run_id``, ``previous_run_id`` (None with a single run), the totals ``new``,
+            ``resolved`` and ``open`` (``change``) and ``by_township`` (the three counts of
+            each township; a resolved case counts where it was last published).
+        """
+        latest, previous = self.run_pair()
+        by_township: dict[str, dict[str, int]] = {}
+        for case in self.cases.values():
+            kind = self.change(case)
+            if kind is not None:
+                line = by_township.setdefault(case["township"] or "未知", dict.fromkeys(CHANGES, 0))
+                line[kind] += 1
+        totals = {kind: sum(line[kind] for line in by_township.values()) for kind in CHANGES}
+        return {"run_id": latest, "previous_run_id": previous, **totals,
+                "by_township": dict(sorted(by_township.items()))}  # fmt: skip
 
     def export(self, *, after: str | None, limit: int) -> tuple[int, list[dict[str, Any]]]:
         """Open cases in case_id order, after ``after`` (keyset pagination).
@@ -358,6 +502,7 @@ class Published:
 def _case(row: dict[str, Any]) -> dict[str, Any]:
     return {name: row[name] for name in SUMMARY_FIELDS} | {
         "resolved": row["resolved_run"] is not None, "resolved_run": row["resolved_run"],
+        "first_run": row.get("first_run"),
         "records": json.loads(row["records"]), "evidence": json.loads(row["evidence"]),
         "detail": json.loads(row["detail"]) if row.get("detail") else None,
     }  # fmt: skip

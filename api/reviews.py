@@ -1,7 +1,9 @@
-"""What reviewers record: decisions on cases and labels on pairs of person rows.
+"""What reviewers record: decisions on cases, assignments (责任人 and 整改时限) and labels on
+pairs of person rows.
 
-Decisions are append-only events (``case_events``); a case's status is its latest event's.
-Nothing here updates or deletes an event. Decisions are validated and appended under one
+Decisions and assignments are append-only events (``case_events``); a case's status is its
+latest event's, its assignment its latest assignment's. Nothing here updates or deletes an
+event. Decisions are validated and appended under one
 lock, so concurrent reviewers cannot both move a case from the same status; the in-memory
 snapshot (``api.snapshot``) follows each one. Link labels (``resolver.labels``) steer the
 next run's linking.
@@ -10,6 +12,7 @@ next run's linking.
 from __future__ import annotations
 
 import threading
+from datetime import date
 from typing import Any
 
 from api.snapshot import EVENT_COLUMNS, Snapshot
@@ -26,6 +29,8 @@ CREATE TABLE IF NOT EXISTS case_events (
     to_status VARCHAR, note VARCHAR, reason VARCHAR
 );
 ALTER TABLE case_events ADD COLUMN IF NOT EXISTS kind VARCHAR DEFAULT 'decision';
+ALTER TABLE case_events ADD COLUMN IF NOT EXISTS assignee VARCHAR;
+ALTER TABLE case_events ADD COLUMN IF NOT EXISTS due_date DATE;
 """
 # The ID statuses of a row trusted with its number (``resolver.persons``).
 TRUSTED_IDS = ("valid", "upgraded")
@@ -104,19 +109,61 @@ class Reviews:
                 raise DecisionError("conflict", f"a case cannot go from {current} to {to_status}")
             return self._append_event(case_id, actor, role, to_status, note, reason)
 
+    def record_assignment(
+        self, case_id: str, *, actor: str, role: str, assignee: str, due_date: date,
+        note: str | None, today: date | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        """Append an assignment event: who is responsible for the case (责任人) and by when
+        it is to be dealt with (整改时限). A later assignment supersedes it; the status stays.
+
+        Parameters
+        ----------
+        case_id : str
+            The case assigned.
+        actor, role : str
+            Who assigns.
+        assignee : str
+            The responsible person, as free text (a name); blank is refused.
+        due_date : date
+            The deadline: today or later.
+        note : str or None
+            The assigner's note.
+        today : date, optional
+            The day the deadline is checked against; the server's today when None.
+
+        Returns
+        -------
+        dict
+            The stored event (``kind`` ``assignment``).
+        """
+        assignee = assignee.strip()
+        if not assignee:
+            raise DecisionError("invalid", "责任人不能为空 (an assignee is required)")
+        today = today or date.today()
+        if due_date < today:
+            raise DecisionError("invalid", f"整改时限 {due_date} 早于今天（{today}），请重新选择")
+        with self._decisions:
+            if case_id not in self.snapshot.published.cases:
+                raise DecisionError("missing", f"no case {case_id}")
+            status = self.snapshot.published.status(case_id)
+            return self._append_event(case_id, actor, role, status, note, None,
+                                      kind="assignment", assignee=assignee, due_date=due_date)  # fmt: skip
+
     def _append_event(
         self, case_id: str, actor: str, role: str, to_status: str, note: str | None,
-        reason: str | None, kind: str = "decision",
+        reason: str | None, kind: str = "decision", assignee: str | None = None,
+        due_date: date | None = None,
     ) -> dict[str, Any]:  # fmt: skip
         """Store an event of the case (the caller holds the lock) and apply it to the
         snapshot."""
         published = self.snapshot.published
         event = self.store.rows(
             "INSERT INTO case_events (case_id, actor, role, recorded_at, from_status, "
-            "to_status, note, reason, kind) VALUES (?, ?, ?, now(), ?, ?, ?, ?, ?) "
-            f"RETURNING {EVENT_COLUMNS}",
-            [case_id, actor, role, published.status(case_id), to_status, note, reason, kind],
-        )[0]
+            "to_status, note, reason, kind, assignee, due_date) "
+            f"VALUES (?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?) RETURNING {EVENT_COLUMNS}",
+            [case_id, actor, role, published.status(case_id), to_status, note, reason, kind,
+             assignee, due_date],
+        )[0]  # fmt: skip
         published.add_event(event)
         return event
 

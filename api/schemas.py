@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from models.case_types import CASE_TYPES
 
@@ -26,6 +26,12 @@ class CaseSummary(BaseModel):
     status_label: str
     resolved_by_data: bool = Field(description="a later run no longer raises this finding")
     run_id: str = Field(description="the run of the case's latest snapshot")
+    assignee: str | None = Field(default=None, description="责任人 of its latest assignment")
+    due_date: date | None = Field(default=None, description="整改时限 of its latest assignment")
+    overdue: bool = Field(
+        default=False,
+        description="past its 整改时限 and not closed (属实, 不属实 or resolved by data)",
+    )
 
 
 class CaseList(BaseModel):
@@ -45,9 +51,11 @@ class DecisionEvent(BaseModel):
     to_status: Status
     note: str | None
     reason: str | None
-    kind: Literal["decision", "link_label"] = Field(
-        description="a decision, or a label on two of the case's rows"
+    kind: Literal["decision", "link_label", "assignment"] = Field(
+        description="a decision, a label on two of the case's rows, or an assignment"
     )
+    assignee: str | None = Field(default=None, description="an assignment's 责任人")
+    due_date: date | None = Field(default=None, description="an assignment's 整改时限")
 
 
 class CaseDetail(CaseSummary):
@@ -70,6 +78,14 @@ class DecisionIn(BaseModel):
     expected_status: Status | None = Field(
         default=None, description="the status the reviewer saw; 409 if it changed meanwhile"
     )
+
+
+class AssignmentIn(BaseModel):
+    assignee: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+    ] = Field(description="责任人: who is responsible for the case (a name)")
+    due_date: date = Field(description="整改时限: today or later, YYYY-MM-DD")
+    note: str | None = Field(default=None, max_length=2000)
 
 
 class CaseScore(BaseModel):
@@ -173,6 +189,20 @@ class TownshipTotals(TypeTotals):
     by_type: dict[str, int]
 
 
+class ChangeCounts(BaseModel):
+    new: int = Field(description="新增: first raised by the latest run")
+    resolved: int = Field(description="因数据变化消除: resolved by data in the latest run")
+    open: int = Field(description="仍在: raised before and by the latest run")
+
+
+class MonthChanges(ChangeCounts):
+    run_id: str | None = Field(description="the latest published run")
+    previous_run_id: str | None = Field(description="the published run before it (none: first)")
+    by_township: dict[str, ChangeCounts] = Field(
+        description="per township; a resolved case counts where it was last published"
+    )
+
+
 class Overview(BaseModel):
     cases: int
     amount_at_risk: float
@@ -180,6 +210,8 @@ class Overview(BaseModel):
     by_township: dict[str, TownshipTotals]
     by_status: dict[str, int]
     resolved_by_data: int
+    changes: MonthChanges = Field(description="本月变化: the latest run against the one before")
+    overdue: int = Field(description="逾期未处置: cases past their 整改时限, not closed")
 
 
 class Me(BaseModel):

@@ -1,6 +1,6 @@
 """The published snapshot: every published case's latest version, each run's cases, the
-decisions so far and the latest run's persons, held in memory (``api.published``) and
-updated by each recorded decision; and the runs."""
+decisions and assignments so far, the published runs in order and the latest run's persons,
+held in memory (``api.published``) and updated by each recorded event; and the runs."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from models.publish import ensure_schema as ensure_publish_schema
 from resolver.labels import labels_history
 
 EVENT_COLUMNS = (
-    "event_id, case_id, actor, role, recorded_at, from_status, to_status, note, reason, kind"
+    "event_id, case_id, actor, role, recorded_at, from_status, to_status, note, reason, kind, "
+    "assignee, due_date"
 )
 
 
@@ -26,11 +27,12 @@ class Snapshot:
 
     @cached_property
     def published(self) -> Published:
-        """Every published case's latest snapshot, each run's cases, the decisions so far
-        and the latest run's persons (loaded on first use)."""
+        """Every published case's latest snapshot, each run's cases, the events so far
+        (decisions, assignments, labels' notes), the published runs in order and the latest
+        run's persons (loaded on first use)."""
         rows = self.store.rows
         latest = rows(
-            "SELECT c.*, r.resolved_run FROM case_registry r "
+            "SELECT c.*, r.first_run, r.resolved_run FROM case_registry r "
             "JOIN published_cases c ON c.case_id = r.case_id AND c.run_id = r.last_run"
         )
         by_run = rows(
@@ -42,7 +44,11 @@ class Snapshot:
             "SELECT person_id, id18, name FROM published_persons"
         ).fetchall()  # fmt: skip
         labels = labels_history(self.store.cursor, None)
-        return Published(latest, by_run, events, persons, labels)
+        published_runs = rows(
+            "SELECT run_id, started_at, finished_at FROM runs WHERE status = 'published' "
+            "ORDER BY finished_at"
+        )
+        return Published(latest, by_run, events, persons, labels, published_runs)
 
     def latest_run(self) -> str | None:
         """The run published last.

@@ -1,7 +1,7 @@
-"""Serving: ``serve``, ``export``, ``report`` (entries and exits of a period), ``token``
-(bearer tokens) and ``audit`` (the access log's hash chain). The review server's modules
-(FastAPI, uvicorn, the ledgers' openpyxl) are imported inside the commands that need them, so
-that ``doudi run`` starts without them."""
+"""Serving: ``serve``, ``export``, ``report`` (entries and exits of a period, or the monthly
+report), ``token`` (bearer tokens) and ``audit`` (the access log's hash chain). The review
+server's modules (FastAPI, uvicorn, the ledgers' openpyxl) are imported inside the commands
+that need them, so that ``doudi run`` starts without them."""
 
 from __future__ import annotations
 
@@ -74,14 +74,55 @@ def export(
 
 @app.command()
 def report(
-    first: Annotated[str, typer.Option("--from", help="起始：年-月（2019-06）或年-月-日。")],
-    last: Annotated[str, typer.Option("--to", help="截止：年-月（2019-11，到月末）或年-月-日。")],
     out: Annotated[Path, typer.Option(help="要写出的 XLSX 文件。")],
+    first: Annotated[
+        str | None, typer.Option("--from", help="起始：年-月（2019-06）或年-月-日。")
+    ] = None,
+    last: Annotated[
+        str | None, typer.Option("--to", help="截止：年-月（2019-11，到月末）或年-月-日。")
+    ] = None,
+    monthly: Annotated[
+        bool,
+        typer.Option(
+            "--monthly", help="写出月度分析报告（本次运行与上次运行相比），不用 --from/--to。"
+        ),
+    ] = False,
     db: DbOption = Path("doudi.duckdb"),
     unit: Annotated[str | None, typer.Option(help="填报单位（不填则留空）。")] = None,
 ) -> None:
     """新纳入和退出低保、特困人员分类梳理表：时间段内谁纳入、谁退出，按乡镇和原因
-    （原因据数据推断，需核实）。"""
+    （原因据数据推断，需核实）。加 --monthly 则写出月度分析报告：新增、因数据变化消除和仍在的疑点，
+    本期核实属实的金额，逾期未处置和超过30天未处置的疑点，各乡镇变化。"""
+    with errors_reported():
+        if monthly and (first or last):
+            raise DoudiError(
+                "--monthly 与 --from/--to 不能同时使用：月度报告比较最近两次运行，不按时间段"
+            )
+        if not monthly and not (first and last):
+            raise DoudiError(
+                "请给出 --from 和 --to（时间段报表），或使用 --monthly（月度分析报告）"
+            )
+        if monthly:
+            _monthly_report(db, out, unit)
+        else:
+            _period_report(db, out, unit, first, last)
+
+
+def _monthly_report(db: Path, out: Path, unit: str | None) -> None:
+    """Write the monthly report of ``db`` (the review API's ``monthly.xlsx``) to ``out``."""
+    from api.monthly_report import monthly_report, monthly_summary
+    from api.storage import opened
+
+    _existing(db)
+    with opened(db) as storage:
+        written = monthly_report(storage.snapshot.published, unit=unit)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(written.content)
+    console.print(f"{monthly_summary(written)}已写出 {out}", highlight=False)
+
+
+def _period_report(db: Path, out: Path, unit: str | None, first: str, last: str) -> None:
+    """Write the entries and exits of the period ``first``–``last`` of ``db`` to ``out``."""
     from api.period_report import (
         period_bounds,
         period_movements,
@@ -90,18 +131,21 @@ def report(
     )
     from resolver.db import connect
 
-    with errors_reported():
-        start, end = period_bounds(first, last)
-        if not db.is_file():
-            raise DoudiError(f"没有数据库 {db}：请先运行 `doudi run`")
-        con = connect(db, read_only=True)
-        try:
-            movements = period_movements(con, start, end)
-        finally:
-            con.close()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(period_report_workbook(movements, start, end, masked=False, unit=unit))
+    start, end = period_bounds(first, last)
+    _existing(db)
+    con = connect(db, read_only=True)
+    try:
+        movements = period_movements(con, start, end)
+    finally:
+        con.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(period_report_workbook(movements, start, end, masked=False, unit=unit))
     console.print(f"{report_summary(movements, start, end)}已写出 {out}", highlight=False)
+
+
+def _existing(db: Path) -> None:
+    if not db.is_file():
+        raise DoudiError(f"没有数据库 {db}：请先运行 `doudi run`")
 
 
 token_app = typer.Typer(help="Bearer tokens of the review API.")

@@ -1,8 +1,9 @@
-"""Cases: the list with filters, the detail a reviewer decides on, decisions and history,
-and reviewers' labels on the identity links of a case.
+"""Cases: the list with filters, the detail a reviewer decides on, decisions, assignments
+(责任人 and 整改时限) and history, and reviewers' labels on the identity links of a case.
 
 Reads come from the published snapshot in memory (``api.published``) and are ``async``:
-no thread hop, no query. Recording a decision writes to DuckDB and is a sync route.
+no thread hop, no query. Recording a decision or an assignment writes to DuckDB and is a
+sync route.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from api.deps import (
 from api.masking import masked
 from api.published import SORT_KEYS, CaseFilter
 from api.schemas import (
+    AssignmentIn,
     CaseDetail,
     CaseList,
     CaseType,
@@ -55,13 +57,20 @@ async def list_cases(
     run_id: Annotated[
         str | None, Query(description="the cases of one run, as it raised them")
     ] = None,
+    overdue: Annotated[
+        bool | None,
+        Query(
+            description="true: only cases past their 整改时限 and not closed (逾期); false: others"
+        ),
+    ] = None,
     sort: Literal[tuple(SORT_KEYS)] = "risk",  # type: ignore[valid-type]
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1)] = 50,
 ) -> Any:
     """Cases, highest risk first by default; ``total`` counts every page."""
     limit = min(limit, settings.max_page_size)
-    where = CaseFilter(case_type, township, village, min_score, max_score, status_, run_id)
+    where = CaseFilter(case_type, township, village, min_score, max_score, status_, run_id,
+                       overdue)  # fmt: skip
     total, items = snapshot.published.list_cases(where, sort=sort, offset=offset, limit=limit)
     return json_response({"total": total, "offset": offset, "limit": limit, "items": items})
 
@@ -117,6 +126,23 @@ def record_decision(
             case_id, actor=principal.name, role=principal.role, to_status=decision.to_status,
             note=decision.note, reason=decision.reason, expected_status=decision.expected_status,
             expected_event=event_version(if_match),
+        )  # fmt: skip
+
+
+@router.post(
+    "/{case_id}/assignments", response_model=DecisionEvent, status_code=status.HTTP_201_CREATED
+)
+def record_assignment(
+    case_id: str, assignment: AssignmentIn, reviews: ReviewsDep, principal: Auditor
+) -> dict[str, Any]:
+    """指派: name who is responsible for the case (责任人) and by when it is to be dealt with
+    (整改时限, today or later: an earlier day is a 422). The assignment is appended to the
+    case's history; a later one supersedes it, and the case's status stays. A case past its
+    整改时限 and not closed is overdue (逾期: ``GET /api/cases?overdue=true``)."""
+    with answered():
+        return reviews.record_assignment(
+            case_id, actor=principal.name, role=principal.role, assignee=assignment.assignee,
+            due_date=assignment.due_date, note=assignment.note,
         )  # fmt: skip
 
 

@@ -1,4 +1,5 @@
-"""The overview of open cases, and the ledgers (台账) as XLSX."""
+"""The overview of open cases (with the month's changes), and the ledgers (台账) and the
+monthly report as XLSX."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from api.deps import AccessLogDep, Reviewer, SnapshotDep, answered, json_respons
 from api.labels import CASE_LABELS
 from api.ledgers import ledger_size, ledger_workbook, summary_rows, summary_workbook
 from api.liangping_forms import form_file_name, liangping_form
+from api.monthly_report import monthly_report
 from api.period_report import period_movements, period_report_workbook
 from api.schemas import CaseType, Overview
 
@@ -21,7 +23,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @router.get("/overview", response_model=Overview)
 async def overview(snapshot: SnapshotDep, _: Reviewer) -> Any:
-    """Open cases and amount at risk by case type and by township, cases by review status."""
+    """Open cases and amount at risk by case type and by township, cases by review status;
+    the month's changes (本月变化: the latest published run against the one before, per
+    township: new, resolved by data, still raised) and the count of overdue cases (逾期未处置)."""
     return json_response(snapshot.published.overview())
 
 
@@ -55,6 +59,21 @@ def movements_ledger(
     access.record(principal.name, principal.role, "download_ledger",
                   f"movements {start}~{end} {len(movements)}行")  # fmt: skip
     return _xlsx(content, f"{start}至{end}新纳入和退出低保特困人员分类梳理表.xlsx")
+
+
+# Declared before ``/ledgers/{case_type}.xlsx`` too.
+@router.get("/ledgers/monthly.xlsx", response_class=Response)
+def monthly_ledger(snapshot: SnapshotDep, access: AccessLogDep, principal: Reviewer) -> Response:
+    """月度分析报告 (一月一分析一报告): the latest published run against the one before — 汇总
+    (per case type: new, resolved by data, still raised; the cases confirmed in the period and
+    their reported amounts as 追回/止付金额), 逾期未处置, 超过30天未处置 and 乡镇变化. It names
+    no person of the cases; every text is a text cell, never a formula. The download (run,
+    rows of the two lists) is written to the access log."""
+    report = monthly_report(snapshot.published)
+    access.record(principal.name, principal.role, "download_ledger",
+                  f"monthly {report.run_id} 逾期{report.overdue}行 "
+                  f"超过30天{report.long_open}行")  # fmt: skip
+    return _xlsx(report.content, f"{date.today():%Y年%m月}兜底疑点月度分析报告.xlsx")
 
 
 # Declared before ``/ledgers/{case_type}.xlsx`` too.

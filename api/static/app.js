@@ -41,6 +41,11 @@ async function api(path, options = {}) {
 function money(value) {
   return value == null ? "—" : `${Number(value).toLocaleString("zh-CN", { maximumFractionDigits: 2 })} 元`;
 }
+function today() {
+  const d = new Date(), pad = n => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+function overdueTag(item) { return item.overdue ? ' <span class="status overdue">逾期</span>' : ""; }
 function scoreClass(score) { return score >= 0.9 ? "high" : score >= 0.7 ? "mid" : "low"; }
 function statusTag(status) { return `<span class="status ${status}">${esc(state.meta.statuses[status])}</span>`; }
 function caseLabel(type) { return state.meta.case_types[type] || type; }
@@ -116,18 +121,20 @@ async function showQueue() {
         .map(([k, v]) => `<option value="${k}" ${f.status === k ? "selected" : ""}>${esc(v)}</option>`).join("")}
         <option value="resolved" ${f.status === "resolved" ? "selected" : ""}>数据已消除</option></select></label>
       <label>最低评分<input name="min_score" type="number" min="0" max="1" step="0.05" value="${f.min_score ?? ""}"></label>
+      <label class="check"><span><input name="overdue" type="checkbox" value="true" ${f.overdue === "true" ? "checked" : ""}> 仅逾期未处置</span></label>
       <button class="primary" type="submit">筛选</button>
       <button type="button" id="clear">清除</button>
     </form>
     <div class="chips">${typeChips}</div><div class="chips">${townChips}</div></section>
-    <section><h3>共 ${page.total} 条</h3>
+    <section><h3>共 ${page.total} 条${f.overdue === "true" ? ' <small class="muted">仅显示逾期未处置的疑点（整改时限已过、尚未核实属实或不属实）</small>' : ""}</h3>
     <table id="queue"><thead><tr><th class="num">风险评分</th><th>类型</th><th>乡镇</th><th>村组</th>
-      <th class="num">涉及金额</th><th>状态</th><th>疑点编号</th></tr></thead><tbody>
+      <th class="num">涉及金额</th><th>状态</th><th>责任人</th><th>整改时限</th><th>疑点编号</th></tr></thead><tbody>
       ${page.items.map(c => `<tr class="row-link" data-case="${c.case_id}">
         <td class="num"><span class="score ${scoreClass(c.risk_score)}">${c.risk_score.toFixed(2)}</span></td>
         <td>${esc(caseLabel(c.case_type))}</td><td>${esc(c.township)}</td><td>${esc(c.village)}</td>
         <td class="num">${money(c.amount_at_risk)}</td><td>${statusTag(c.status)}${c.resolved_by_data ? " <span class=muted>数据已消除</span>" : ""}</td>
-        <td class="muted">${c.case_id}</td></tr>`).join("") || `<tr><td colspan="7" class="muted">没有符合条件的疑点</td></tr>`}
+        <td>${esc(c.assignee ?? "")}</td><td>${esc(c.due_date ?? "")}${overdueTag(c)}</td>
+        <td class="muted">${c.case_id}</td></tr>`).join("") || `<tr><td colspan="9" class="muted">没有符合条件的疑点</td></tr>`}
     </tbody></table>
     <div class="pager"><button id="prev" ${f.offset === 0 ? "disabled" : ""}>上一页</button>
       <span>第 ${Math.floor(f.offset / f.limit) + 1} / ${Math.max(1, Math.ceil(page.total / f.limit))} 页</span>
@@ -136,7 +143,8 @@ async function showQueue() {
     event.preventDefault();
     const data = new FormData(event.target);
     state.filters = { ...state.filters, offset: 0, case_type: data.get("case_type"),
-      township: data.get("township"), status: data.get("status"), min_score: data.get("min_score") };
+      township: data.get("township"), status: data.get("status"), min_score: data.get("min_score"),
+      overdue: data.get("overdue") ? "true" : "" };
     showQueue();
   });
   document.getElementById("clear").onclick = () => { state.filters = { offset: 0, limit: 25 }; showQueue(); };
@@ -233,6 +241,22 @@ function resolutionNote(resolution) {
   return `<section id="resolution"><h3>数据消除原因</h3><p>运行 ${esc(resolution.run_id)}：${esc(resolution.reason)}</p>${labels ? `<ol>${labels}</ol>` : ""}</section>`;
 }
 
+function eventText(e) {
+  if (e.kind === "link_label") return "身份标注";
+  if (e.kind === "assignment") return `指派给 ${esc(e.assignee)}，整改时限 ${esc(e.due_date)}`;
+  return `${statusTag(e.from_status)} → ${statusTag(e.to_status)}`;
+}
+
+function assignForm(detail) {
+  if (state.me.role !== "auditor") return "";
+  return `<section><h3>指派</h3><form id="assign" class="assign">
+    <label>责任人<input name="assignee" maxlength="100" required placeholder="姓名" value="${esc(detail.assignee ?? "")}"></label>
+    <label>整改时限<input name="due_date" type="date" min="${today()}" required></label>
+    <label class="wide">备注<input name="note" maxlength="2000" placeholder="可选"></label>
+    <button type="submit">指派</button></form>
+    <p class="muted">重新指派会追加一条记录，以最新一次为准。</p><p class="error" id="assign-error"></p></section>`;
+}
+
 function decisionForm(detail) {
   if (state.me.role !== "auditor") return `<p class="muted">您的角色只能查看，不能记录核查结论。</p>`;
   const moves = MOVES[detail.status] || [];
@@ -247,15 +271,17 @@ async function showCase(caseId) {
   const detail = await api(`/api/cases/${caseId}`);
   const labels = ["auditor", "analyst"].includes(state.me.role) ? await api(`/api/cases/${caseId}/link-labels`) : null;
   const history = detail.history.map(e => `<li><b>${esc(e.actor)}</b> ${esc(e.recorded_at.replace("T", " ").slice(0, 19))}：
-    ${e.kind === "link_label" ? "身份标注" : `${statusTag(e.from_status)} → ${statusTag(e.to_status)}`}${e.note ? `<br>${esc(e.note)}` : ""}${e.reason ? `<br>理由：${esc(e.reason)}` : ""}</li>`).join("");
+    ${eventText(e)}${e.note ? `<br>${esc(e.note)}` : ""}${e.reason ? `<br>理由：${esc(e.reason)}` : ""}</li>`).join("");
   main.innerHTML = `<p><a href="#/queue">← 返回队列</a></p>
     <section><h2>${esc(caseLabel(detail.case_type))} · <span class="score ${scoreClass(detail.risk_score)}">风险评分 ${detail.risk_score.toFixed(2)}</span>
       · ${statusTag(detail.status)} ${detail.resolved_by_data ? '<span class="muted">（后续数据中已不再出现）</span>' : ""}</h2>
-      <p>${esc(detail.township)} ${esc(detail.village)} · 涉及金额 ${money(detail.amount_at_risk)} · 疑点编号 <span class="muted">${detail.case_id}</span></p></section>
+      <p>${esc(detail.township)} ${esc(detail.village)} · 涉及金额 ${money(detail.amount_at_risk)} · 疑点编号 <span class="muted">${detail.case_id}</span></p>
+      ${detail.assignee ? `<p id="assigned">责任人 ${esc(detail.assignee)} · 整改时限 ${esc(detail.due_date)}${overdueTag(detail)}</p>` : ""}</section>
     <div class="grid"><div>
       <section><h3>事实与依据</h3><ol class="facts">${detail.evidence.map(item => `<li>${esc(item)}</li>`).join("")}</ol></section>
     </div><div>
       <section><h3>核查结论</h3>${decisionForm(detail)}</section>
+      ${assignForm(detail)}
       <section><h3>核查记录</h3>${history ? `<ol class="history">${history}</ol>` : '<p class="muted">尚无记录</p>'}</section>
       ${resolutionNote(detail.resolution)}
     </div></div>
@@ -271,6 +297,18 @@ async function showCase(caseId) {
       showCase(caseId);
     } catch (error) {
       document.getElementById("label-error").textContent = `未能保存标注：${error.message}`;
+    }
+  });
+  const assign = document.getElementById("assign");
+  if (assign) assign.addEventListener("submit", async event => {
+    event.preventDefault();
+    const data = new FormData(assign);
+    const body = { assignee: data.get("assignee").trim(), due_date: data.get("due_date"), note: data.get("note") || null };
+    try {
+      await api(`/api/cases/${caseId}/assignments`, { method: "POST", body: JSON.stringify(body) });
+      showCase(caseId);
+    } catch (error) {
+      document.getElementById("assign-error").textContent = `未能指派：${error.message}`;
     }
   });
   const form = document.getElementById("decide");
@@ -297,26 +335,47 @@ async function showOverview() {
   const types = Object.keys(state.meta.case_types);
   const maxCases = Math.max(1, ...Object.values(o.by_township).map(t => t.cases));
   main.innerHTML = `<section><h2>疑点汇总 <small class="muted">未结疑点（数据已消除的 ${o.resolved_by_data} 条不计）</small></h2>
+    <p id="overdue" class="${o.overdue ? "late" : ""}">逾期未处置 <a href="#/queue">${o.overdue} 件</a>
+      <span class="muted">（整改时限已过、尚未核实属实或不属实的疑点）</span></p>
     <div class="kpis"><div class="card kpi">疑点<b>${o.cases}</b></div><div class="card kpi">涉及金额<b>${money(o.amount_at_risk)}</b></div>
     ${Object.entries(o.by_status).map(([s, n]) => `<div class="card kpi">${esc(state.meta.statuses[s])}<b>${n}</b></div>`).join("")}</div></section>
+    ${changesSection(o.changes)}
     <section><h3>按疑点类型</h3><table><thead><tr><th>类型</th><th class="num">疑点</th><th class="num">涉及金额</th><th>台账</th></tr></thead><tbody>
     ${types.map(t => `<tr><td>${esc(caseLabel(t))}</td><td class="num">${o.by_type[t]?.cases ?? 0}</td><td class="num">${money(o.by_type[t]?.amount_at_risk ?? 0)}</td>
       <td><a href="#" data-ledger="${t}">下载摸排台账</a></td></tr>`).join("")}</tbody></table>
-    <p><a href="#" data-ledger="summary">下载乡镇汇总表</a></p></section>
+    <p><a href="#" data-ledger="summary">下载乡镇汇总表</a> · <a href="#" data-ledger="monthly">下载月度分析报告</a></p></section>
     <section><h3>按乡镇</h3><table id="by-township"><thead><tr><th>乡镇</th>${types.map(t => `<th class="num">${esc(caseLabel(t))}</th>`).join("")}
       <th class="num">合计</th><th class="num">涉及金额</th><th></th></tr></thead><tbody>
     ${Object.entries(o.by_township).map(([name, t]) => `<tr><td>${esc(name)}</td>${types.map(k => `<td class="num">${t.by_type[k] ?? 0}</td>`).join("")}
       <td class="num">${t.cases}</td><td class="num">${money(t.amount_at_risk)}</td>
       <td><span class="hbar" style="width:${Math.round(t.cases / maxCases * 160)}px"></span></td></tr>`).join("")}</tbody></table></section>`;
+  main.querySelector("#overdue a").onclick = event => {
+    event.preventDefault();
+    state.filters = { offset: 0, limit: 25, overdue: "true" };
+    location.hash = "#/queue";
+  };
   main.querySelectorAll("[data-ledger]").forEach(link => link.onclick = event => { event.preventDefault(); download(link.dataset.ledger); });
 }
+
+function changesSection(c) {
+  const runs = c.previous_run_id ? `本次运行 ${esc(c.run_id)}，上次运行 ${esc(c.previous_run_id)}`
+    : `本次运行 ${esc(c.run_id ?? "无")}，此前没有已发布的运行：全部疑点计为新增`;
+  const rows = Object.entries(c.by_township).map(([name, t]) => `<tr><td>${esc(name)}</td>
+    <td class="num">${t.new}</td><td class="num">${t.resolved}</td><td class="num">${t.open}</td></tr>`).join("");
+  return `<section><h3>本月变化（与上次运行相比）</h3><p class="muted">${runs}</p>
+    <table id="changes"><thead><tr><th>乡镇</th><th class="num">新增</th><th class="num">因数据变化消除</th><th class="num">仍在</th></tr></thead>
+    <tbody>${rows || `<tr><td colspan="4" class="muted">尚无已发布的运行</td></tr>`}</tbody>
+    <tfoot><tr><th>合计</th><th class="num">${c.new}</th><th class="num">${c.resolved}</th><th class="num">${c.open}</th></tr></tfoot></table></section>`;
+}
+
+const LEDGER_FILES = { summary: "兜底疑点汇总表.xlsx", monthly: "兜底疑点月度分析报告.xlsx" };
 
 async function download(ledger) {
   const response = await fetch(`/api/ledgers/${ledger}.xlsx`, { headers: { Authorization: `Bearer ${state.token}` } });
   const blob = await response.blob();
   const anchor = document.createElement("a");
   anchor.href = URL.createObjectURL(blob);
-  anchor.download = ledger === "summary" ? "兜底疑点汇总表.xlsx" : `${caseLabel(ledger)}摸排台账.xlsx`;
+  anchor.download = LEDGER_FILES[ledger] || `${caseLabel(ledger)}摸排台账.xlsx`;
   anchor.click();
 }
 

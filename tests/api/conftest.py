@@ -1,16 +1,27 @@
 """A run of a small synthetic county served by a real uvicorn process, one per test module
-(each module's decisions and re-runs stay its own)."""
+(each module's decisions and re-runs stay its own); two monthly runs of a smaller one
+(``monthly_county``); and headless Chromium for the page tests."""
 
 from __future__ import annotations
 
+import csv
+import json
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
 import pytest
+from playwright.sync_api import sync_playwright
 
 from api.storage import opened
-from models.pipeline import run_pipeline
+from models.pipeline import case_changes, run_pipeline
 from models.policy import load_policy
+from resolver.reading import read_grids
 from resolver.settings import LinkSettings
 from resolver.synthetic import synthesize
 from tests.api.served import Server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 ROLES = ("auditor", "analyst", "consumer", "admin")
 
@@ -29,3 +40,110 @@ def county(tmp_path_factory):
     yield {"out": out, "db": result.db_path, "run_id": result.run_id, "tokens": tokens,
            "server": server, "drop": out / "run" / "county" / "drop"}  # fmt: skip
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM} (make test installs it)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+# The assignment the monthly county starts with: due five days ago, so its case is overdue.
+OVERDUE_ASSIGNEE, OVERDUE_DAYS, BACKDATED_DAYS = "李四", 5, 40
+
+
+@pytest.fixture(scope="module")
+def monthly_county(tmp_path_factory):
+    """Two published runs of a 2,000-person county, served: the first misses the death notices
+    of one planted 死亡后仍发放 case (the second raises it: new), the second misses another's
+    (resolved by data). The first run is dated 40 days back, so its cases still raised are
+    open over 30 days; one of them carries an assignment due five days ago (overdue).
+    ``expected`` holds what the registry says, read before serving."""
+    out = tmp_path_factory.mktemp("monthly")
+    county = synthesize(out / "county", people=2000, seed=11)
+    late, gone = _planted_death_notices(county.truth_dir)[:2]
+    runs = [run_pipeline(_drop_without(county.drop_dir, out / f"drop{n}", notices), out / f"run{n}",
+                         policy=load_policy(), settings=LinkSettings(), db_path=out / "doudi.duckdb")
+            for n, notices in ((1, late), (2, gone))]  # fmt: skip
+    db = runs[-1].db_path
+    with opened(db) as storage:
+        tokens = {role: storage.tokens.create(name=f"{role}-1", role=role)
+                  for role in ("auditor", "analyst", "consumer", "admin")}  # fmt: skip
+        expected = _registry_changes(storage.store, runs[1].run_id)
+        _backdate(storage.store, runs[0].run_id)
+        _assign_overdue(storage.store, expected["open_ids"][0])
+    server = Server(db)
+    server.start()
+    yield {"out": out, "db": db, "runs": [run.run_id for run in runs], "tokens": tokens,
+           "server": server, "expected": expected, "overdue_case": expected["open_ids"][0]}  # fmt: skip
+    server.stop()
+
+
+def _planted_death_notices(truth: Path) -> list[set[str]]:
+    """The death notices of each planted 死亡后仍发放 case of a synthetic county's truth."""
+    planted = [json.loads(line) for line in (truth / "cases.jsonl").read_text().splitlines()]
+    return [{record["record_id"] for record in case["death_records"]}
+            for case in planted if case["case_type"] == "deceased_paid"]  # fmt: skip
+
+
+def _drop_without(drop: Path, copy: Path, notices: set[str]) -> Path:
+    """A copy of the drop whose deaths file lacks ``notices`` (rewritten as UTF-8 CSV)."""
+    shutil.copytree(drop, copy)
+    [path] = [p for p in copy.iterdir() if p.stem in ("deaths", "死亡人员")]
+    [grid] = read_grids(path)
+    header, *rows = zip(*(column.to_pylist() for column in grid.columns), strict=True)
+    position = header.index(next(h for h in header if h in ("记录编号", "record_id")))
+    path.unlink()
+    with (copy / "deaths.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(
+            [header, *(row for row in rows if row[position] not in notices)]
+        )
+    return copy
+
+
+def _registry_changes(store, latest: str) -> dict:
+    """The latest run's changes as ``case_registry`` has them: the totals, the case ids of each
+    kind, and the counts per township (of the case's last published snapshot)."""
+    totals = case_changes(store.con, latest)
+    found = store.rows(
+        "SELECT r.case_id, c.case_type, coalesce(c.township, '未知') AS township, CASE "
+        "WHEN r.resolved_run = $1 THEN 'resolved' WHEN r.first_run = $1 THEN 'new' "
+        "ELSE 'open' END AS kind FROM case_registry r JOIN published_cases c "
+        "ON c.case_id = r.case_id AND c.run_id = r.last_run "
+        "WHERE r.last_run = $1 OR r.resolved_run = $1 ORDER BY r.case_id", [latest])  # fmt: skip
+    by_township: dict[str, dict[str, int]] = {}
+    for row in found:
+        line = by_township.setdefault(row["township"], {"new": 0, "resolved": 0, "open": 0})
+        line[row["kind"]] += 1
+    ids = {f"{kind}_ids": [r["case_id"] for r in found if r["kind"] == kind]
+           for kind in ("new", "resolved", "open")}  # fmt: skip
+    types = {kind: {r["case_id"]: r["case_type"] for r in found if r["kind"] == kind}
+             for kind in ("new", "resolved")}  # fmt: skip
+    return {"totals": totals, "by_township": by_township, "types": types, **ids}
+
+
+def _backdate(store, run_id: str) -> None:
+    """Date the run's start ``BACKDATED_DAYS`` back (its cases first raised then)."""
+    store.con.execute(f"UPDATE runs SET started_at = started_at - INTERVAL {BACKDATED_DAYS} DAY "
+                      "WHERE run_id = ?", [run_id])  # fmt: skip
+
+
+def _assign_overdue(store, case_id: str) -> None:
+    """An assignment recorded three weeks ago, due ``OVERDUE_DAYS`` ago (as the API would have
+    stored it then: it refuses a due date in the past now)."""
+    store.con.execute(
+        "INSERT INTO case_events (case_id, actor, role, recorded_at, from_status, to_status, "
+        "kind, assignee, due_date) VALUES (?, 'auditor-1', 'auditor', now() - INTERVAL 21 DAY, "
+        "'open', 'open', 'assignment', ?, ?)",
+        [case_id, OVERDUE_ASSIGNEE, date.today() - timedelta(days=OVERDUE_DAYS)])  # fmt: skip

@@ -1,0 +1,349 @@
+"""The monthly report (一月一分析一报告): the latest published run against the one before it,
+as the XLSX an office files (``doudi report --monthly`` and ``GET /api/ledgers/monthly.xlsx``).
+
+Four sheets, each under the title (with the latest run and the day it is made), the 填报
+line (with the two runs) and the note that a case is a lead to check, not a decision:
+
+- 汇总: per case type, the cases first raised by the latest run (新增), resolved by data in it
+  (因数据变化消除) and raised before and by it (仍在); the cases confirmed (核实属实) in the
+  period and the sum of their amounts at risk as 追回/止付金额. The amounts are the ones the
+  leads reported, not sums counted back from the payments: a note row under the table says
+  so, and gives the period (from the previous run's publication, or from the beginning when
+  there is one run, to the day of the report). Then the counts of the two lists below, and
+  the confirmed cases one by one.
+- 逾期未处置: the cases past their 整改时限 and not closed (``api.published``), most days
+  overdue first.
+- 超过30天未处置: the open leads first raised (the ``started_at`` of their first run) more
+  than 30 days before the report, the oldest first.
+- 乡镇变化: the three counts of the month per township (``Published.changes``).
+
+The workbook names no person of the cases (case ids, case types, places, statuses, days,
+amounts and the staff responsible), so it reads the same for every role allowed to download
+it; every text is a text cell, never a formula.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from api.ledgers import text_cells
+from api.period_report import titled_sheet
+from api.published import CHANGES, STATUS_LABELS, Published
+from models.case_types import CASE_LABELS
+
+NOTE = "疑点仅为核查线索，不是处理决定。"
+AMOUNT_NOTE = ("说明：追回/止付金额为本期核实属实疑点的线索所报涉及金额之和（疑点的“涉及金额”），"
+               "不是据发放记录核算的实际追回数额。")  # fmt: skip
+LONG_OPEN_DAYS = 30
+CHANGE_HEADERS = ("新增", "因数据变化消除", "仍在")
+TYPE_COLUMNS = ("疑点类型", *CHANGE_HEADERS, "本期核实属实（件）", "追回/止付金额（元）")
+CONFIRMED_COLUMNS = ("序号", "疑点编号", "疑点类型", "乡镇", "核实时间", "核实人", "涉及金额（元）")
+OVERDUE_COLUMNS = ("序号", "疑点编号", "疑点类型", "乡镇", "责任人", "整改时限", "逾期天数",
+                   "核查状态")  # fmt: skip
+LONG_OPEN_COLUMNS = ("序号", "疑点编号", "疑点类型", "乡镇", "首次发现", "已历天数", "核查状态",
+                     "责任人", "整改时限")  # fmt: skip
+TOWNSHIP_COLUMNS = ("乡镇", *CHANGE_HEADERS, "合计")
+WIDTHS = {"疑点编号": 30, "疑点类型": 18, "核实时间": 18, "追回/止付金额（元）": 18}
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    """The monthly report's workbook, and the figures the command line and the access log
+    tell."""
+
+    content: bytes
+    run_id: str | None
+    previous_run_id: str | None
+    changes: dict[str, int]  # the totals ``new``, ``resolved`` and ``open``
+    overdue: int
+    long_open: int
+    confirmed: int
+    recovered: float  # the confirmed cases' amounts at risk
+
+
+def monthly_report(
+    published: Published, *, unit: str | None = None, made: date | None = None
+) -> MonthlyReport:
+    """The monthly report of the published runs (see the module docstring).
+
+    Parameters
+    ----------
+    published : Published
+        The published cases, runs and events so far.
+    unit : str or None
+        The 填报单位; left blank for the office to fill in when None.
+    made : date or None
+        The day of the report (填报时间, and the day days are counted to); today when None.
+
+    Returns
+    -------
+    MonthlyReport
+        The XLSX file and its figures.
+    """
+    made = made or date.today()
+    latest, previous = published.run_pair()
+    since = _period_start(published, previous)
+    confirmed = confirmed_cases(published, since)
+    overdue, long_open = overdue_rows(published, made), long_open_rows(published, made)
+    lines = _lines(latest, previous, unit, made)
+    book = Workbook()
+    book.remove(book.active)
+    sheet = titled_sheet(book, "汇总", lines, TYPE_COLUMNS, type_rows(published, confirmed), WIDTHS)
+    _summary_notes(sheet, since, made, len(overdue), len(long_open), confirmed)
+    titled_sheet(book, "逾期未处置", lines, OVERDUE_COLUMNS, overdue, WIDTHS)
+    titled_sheet(book, "超过30天未处置", lines, LONG_OPEN_COLUMNS, long_open, WIDTHS)
+    titled_sheet(book, "乡镇变化", lines, TOWNSHIP_COLUMNS, township_rows(published), WIDTHS)
+    changes = published.changes()
+    recovered = round(sum(case["amount_at_risk"] or 0.0 for case, _ in confirmed), 2)
+    return MonthlyReport(_bytes(book), latest, previous, {k: changes[k] for k in CHANGES},
+                         len(overdue), len(long_open), len(confirmed), recovered)  # fmt: skip
+
+
+def monthly_summary(report: MonthlyReport) -> str:
+    """One line of the report's figures, for the clerk.
+
+    Parameters
+    ----------
+    report : MonthlyReport
+        The report.
+
+    Returns
+    -------
+    str
+        The month's changes, the overdue and long-open counts, the confirmed cases and
+        their amount.
+
+    Examples
+    --------
+    >>> report = MonthlyReport(b"", "r-2", "r-1", {"new": 3, "resolved": 2, "open": 9}, 1, 4,
+    ...                        2, 1234.5)
+    >>> monthly_summary(report)
+    '运行 r-2（与 r-1 相比）：新增疑点 3 件，因数据变化消除 2 件，仍在 9 件；逾期未处置 1 件，超过30天未处置 4 件；本期核实属实 2 件，追回/止付金额 1,234.50 元（线索所报金额）。'
+    """
+    compared = f"与 {report.previous_run_id} 相比" if report.previous_run_id else "首次运行"
+    changes = report.changes
+    return (f"运行 {report.run_id}（{compared}）：新增疑点 {changes['new']} 件，因数据变化消除 "
+            f"{changes['resolved']} 件，仍在 {changes['open']} 件；逾期未处置 {report.overdue} 件，"
+            f"超过30天未处置 {report.long_open} 件；本期核实属实 {report.confirmed} 件，"
+            f"追回/止付金额 {report.recovered:,.2f} 元（线索所报金额）。")  # fmt: skip
+
+
+def confirmed_at(events: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The decision that confirmed a case now confirmed (属实).
+
+    Parameters
+    ----------
+    events : list of dict
+        The case's history, oldest first.
+
+    Returns
+    -------
+    dict or None
+        The latest decision that moved the case to ``confirmed``, when that is still its
+        status; None otherwise.
+
+    Examples
+    --------
+    >>> events = [{"kind": "decision", "from_status": "open", "to_status": "in_review"},
+    ...           {"kind": "decision", "from_status": "in_review", "to_status": "confirmed"},
+    ...           {"kind": "assignment", "from_status": "confirmed", "to_status": "confirmed"}]
+    >>> confirmed_at(events)["from_status"]
+    'in_review'
+    >>> confirmed_at(events[:1]) is None
+    True
+    """
+    if not events or events[-1]["to_status"] != "confirmed":
+        return None
+    return next((event for event in reversed(events)
+                 if event.get("kind", "decision") == "decision"
+                 and event["to_status"] == "confirmed"
+                 and event["from_status"] != "confirmed"), None)  # fmt: skip
+
+
+def confirmed_cases(
+    published: Published, since: datetime | None
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The cases confirmed (属实) in the period, resolved by data since or not.
+
+    Parameters
+    ----------
+    published : Published
+        The published cases and events.
+    since : datetime or None
+        The period's start; every confirmation on record when None.
+
+    Returns
+    -------
+    list of tuple
+        Each case with the decision that confirmed it, by time of confirmation.
+    """
+    found = []
+    for case_id, events in published.history.items():
+        event, case = confirmed_at(events), published.cases.get(case_id)
+        if event is None or case is None:
+            continue
+        if since is None or event["recorded_at"] >= since:
+            found.append((case, event))
+    return sorted(found, key=lambda pair: (pair[1]["recorded_at"], pair[0]["case_id"]))
+
+
+def type_rows(
+    published: Published, confirmed: list[tuple[dict[str, Any], dict[str, Any]]]
+) -> list[list]:
+    """The 汇总 table: per case type, the month's changes and the confirmed cases' amounts.
+
+    Parameters
+    ----------
+    published : Published
+        The published cases and runs.
+    confirmed : list of tuple
+        The cases confirmed in the period (``confirmed_cases``).
+
+    Returns
+    -------
+    list of list
+        One row per case type in ``TYPE_COLUMNS`` order, then 合计.
+    """
+    counts = {kind: dict.fromkeys(CHANGES, 0) for kind in CASE_LABELS}
+    for case in published.cases.values():
+        change = published.change(case)
+        if change is not None and case["case_type"] in counts:
+            counts[case["case_type"]][change] += 1
+    amounts = {kind: [0, 0.0] for kind in CASE_LABELS}
+    for case, _ in confirmed:
+        tally = amounts.setdefault(case["case_type"], [0, 0.0])
+        tally[0] += 1
+        tally[1] += case["amount_at_risk"] or 0.0
+    rows = [[label, *(counts[kind][c] for c in CHANGES), amounts[kind][0],
+             round(amounts[kind][1], 2)] for kind, label in CASE_LABELS.items()]  # fmt: skip
+    total = [sum(row[i] for row in rows) for i in range(1, len(TYPE_COLUMNS))]
+    return [*rows, ["合计", *total[:-1], round(total[-1], 2)]]
+
+
+def overdue_rows(published: Published, today: date) -> list[list]:
+    """逾期未处置: the cases past their 整改时限 and not closed.
+
+    Parameters
+    ----------
+    published : Published
+        The published cases and events.
+    today : date
+        The day overdue is judged on and days are counted to.
+
+    Returns
+    -------
+    list of list
+        One row per case in ``OVERDUE_COLUMNS`` order, most days overdue first, numbered.
+    """
+    found = []
+    for case_id, case in published.cases.items():
+        if published.overdue(case_id, today):
+            assigned = published.assignments[case_id]
+            found.append([case_id, CASE_LABELS.get(case["case_type"], case["case_type"]),
+                          case["township"] or "未知", assigned["assignee"],
+                          _day(assigned["due_date"]), (today - assigned["due_date"]).days,
+                          STATUS_LABELS[published.status(case_id)]])  # fmt: skip
+    found.sort(key=lambda row: (-row[5], row[0]))
+    return [[number, *row] for number, row in enumerate(found, 1)]
+
+
+def long_open_rows(published: Published, today: date) -> list[list]:
+    """超过30天未处置: open leads first raised more than ``LONG_OPEN_DAYS`` days before ``today``.
+
+    Parameters
+    ----------
+    published : Published
+        The published cases, runs and events.
+    today : date
+        The day days are counted to.
+
+    Returns
+    -------
+    list of list
+        One row per case in ``LONG_OPEN_COLUMNS`` order, the oldest first, numbered.
+    """
+    found = []
+    for case_id, case in published.cases.items():
+        raised = published.first_raised(case)
+        if raised is None or published.closed(case_id):
+            continue
+        days = (today - raised.date()).days
+        if days > LONG_OPEN_DAYS:
+            assigned = published.assignments.get(case_id) or {}
+            found.append([case_id, CASE_LABELS.get(case["case_type"], case["case_type"]),
+                          case["township"] or "未知", _day(raised), days,
+                          STATUS_LABELS[published.status(case_id)], assigned.get("assignee") or "",
+                          _day(assigned.get("due_date"))])  # fmt: skip
+    found.sort(key=lambda row: (-row[4], row[0]))
+    return [[number, *row] for number, row in enumerate(found, 1)]
+
+
+def township_rows(published: Published) -> list[list]:
+    """乡镇变化: the month's changes per township (``Published.changes``).
+
+    Parameters
+    ----------
+    published : Published
+        The published cases and runs.
+
+    Returns
+    -------
+    list of list
+        One row per township in ``TOWNSHIP_COLUMNS`` order, then 合计 (none without changes).
+    """
+    rows = [[township, *(line[kind] for kind in CHANGES), sum(line.values())]
+            for township, line in published.changes()["by_township"].items()]  # fmt: skip
+    if rows:
+        rows.append(["合计", *(sum(row[i] for row in rows) for i in range(1, 5))])
+    return rows
+
+
+def _period_start(published: Published, previous: str | None) -> datetime | None:
+    """The period's start: when the previous run was published (None: from the beginning)."""
+    runs = {run["run_id"]: run for run in published.published_runs}
+    return runs[previous]["finished_at"] if previous in runs else None
+
+
+def _lines(latest: str | None, previous: str | None, unit: str | None, made: date) -> tuple:
+    title = f"{unit or ''}兜底疑点月度分析报告（运行 {latest or '无'}，{_chinese(made)}）"
+    runs = f"本次运行：{latest or '无'}　　上次运行：{previous or '无（首次运行）'}"
+    filled = f"填报单位：{unit or ''}　　填报时间：{_chinese(made)}　　{runs}"
+    return title, filled, NOTE
+
+
+def _summary_notes(sheet: Worksheet, since: datetime | None, made: date, overdue: int,
+                   long_open: int, confirmed: list) -> None:  # fmt: skip
+    """Under the 汇总 table: the note on amounts, the period, the two lists' counts, and the
+    confirmed cases one by one."""
+    start = f"{since:%Y-%m-%d %H:%M}（上次运行发布）" if since else "首次运行以来"
+    sheet.append([])
+    for line in (AMOUNT_NOTE, f"本期：{start}至{_chinese(made)}。",
+                 f"逾期未处置 {overdue} 件（见“逾期未处置”表）；超过30天未处置 {long_open} 件"
+                 "（见“超过30天未处置”表）。", "", "本期核实属实的疑点"):  # fmt: skip
+        sheet.append(text_cells(sheet, [line]) if line else [])
+    sheet.append(text_cells(sheet, list(CONFIRMED_COLUMNS)))
+    for number, (case, event) in enumerate(confirmed, 1):
+        sheet.append(text_cells(sheet, [
+            number, case["case_id"], CASE_LABELS.get(case["case_type"], case["case_type"]),
+            case["township"] or "未知", f"{event['recorded_at']:%Y-%m-%d %H:%M}", event["actor"],
+            case["amount_at_risk"]]))  # fmt: skip
+
+
+def _day(value: date | datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+def _chinese(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _bytes(book: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

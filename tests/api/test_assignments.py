@@ -1,0 +1,109 @@
+"""Assignments (指派: 责任人 and 整改时限) over real HTTP, on the two monthly runs of
+``monthly_county``: the event in the case's history, reassignment, roles, refused input and
+the overdue filter."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.api.conftest import OVERDUE_ASSIGNEE, OVERDUE_DAYS
+from tests.api.served import client
+
+pytestmark = pytest.mark.slow
+
+
+def _assign(http, case_id: str, assignee: str, days: int, note: str | None = None):
+    body = {"assignee": assignee, "due_date": str(date.today() + timedelta(days=days))}
+    return http.post(f"/api/cases/{case_id}/assignments", json=body | {"note": note})
+
+
+def test_an_assignment_is_an_event_of_the_case_and_the_latest_holds(monthly_county):
+    case_id = monthly_county["expected"]["new_ids"][0]
+    with client(monthly_county, "auditor") as http:
+        first = _assign(http, case_id, "  王五 ", 14, "请乡镇核实死亡时间")
+        assert first.status_code == 201, first.text
+        event = first.json()
+        assert (event["kind"], event["assignee"], event["actor"]) == (
+            "assignment",
+            "王五",
+            "auditor-1",
+        )
+        assert event["due_date"] == str(date.today() + timedelta(days=14))
+        assert event["from_status"] == event["to_status"] == "open"
+        again = _assign(http, case_id, "赵六", 0)  # today is not in the past
+        assert again.status_code == 201, again.text
+        history = http.get(f"/api/cases/{case_id}/history").json()
+        detail = http.get(f"/api/cases/{case_id}").json()
+        listed = http.get("/api/cases", params={"case_type": detail["case_type"], "limit": 500})
+    assert [(e["kind"], e["assignee"]) for e in history] == [
+        ("assignment", "王五"), ("assignment", "赵六")]  # fmt: skip
+    assert history[0]["note"] == "请乡镇核实死亡时间"
+    assert (detail["assignee"], detail["due_date"], detail["overdue"]) == (
+        "赵六", str(date.today()), False)  # fmt: skip
+    assert detail["status"] == "open" and detail["history"] == history
+    [summary] = [c for c in listed.json()["items"] if c["case_id"] == case_id]
+    assert (summary["assignee"], summary["due_date"], summary["overdue"]) == (
+        "赵六", str(date.today()), False)  # fmt: skip
+
+
+def test_an_assignment_moves_the_case_version_like_a_note(monthly_county):
+    case_id = monthly_county["expected"]["open_ids"][1]
+    with client(monthly_county, "auditor") as http:
+        etag = http.get(f"/api/cases/{case_id}").headers["ETag"]
+        assert _assign(http, case_id, "王五", 7).status_code == 201
+        stale = http.post(f"/api/cases/{case_id}/decisions", json={"to_status": "in_review"},
+                          headers={"If-Match": etag})  # fmt: skip
+    assert stale.status_code == 412
+
+
+def test_only_auditors_assign_and_bad_input_is_refused(monthly_county):
+    case_id = monthly_county["expected"]["open_ids"][-1]
+    with client(monthly_county, "analyst") as http:
+        assert _assign(http, case_id, "王五", 7).status_code == 403
+        assert http.get(f"/api/cases/{case_id}/history").status_code == 200
+    for role in ("consumer", "admin"):
+        with client(monthly_county, role) as http:
+            assert _assign(http, case_id, "王五", 7).status_code == 403
+    with client(monthly_county, "auditor") as http:
+        past = _assign(http, case_id, "王五", -1)
+        assert past.status_code == 422 and "早于今天" in past.json()["detail"]
+        assert _assign(http, case_id, "   ", 7).status_code == 422
+        assert _assign(http, case_id, "王" * 101, 7).status_code == 422
+        assert _assign(http, case_id, "王" * 100, 7).status_code == 201
+        no_day = http.post(f"/api/cases/{case_id}/assignments", json={"assignee": "王五"})
+        assert no_day.status_code == 422
+        bad_day = http.post(f"/api/cases/{case_id}/assignments",
+                            json={"assignee": "王五", "due_date": "2026-02-30"})  # fmt: skip
+        assert bad_day.status_code == 422
+        assert _assign(http, "c-doesnotexist", "王五", 7).status_code == 404
+        kinds = [e["kind"] for e in http.get(f"/api/cases/{case_id}/history").json()]
+    assert kinds == ["assignment"]  # only the one accepted
+
+
+def test_the_overdue_filter_lists_cases_past_their_due_date_until_closed(monthly_county):
+    overdue_case = monthly_county["overdue_case"]
+    with client(monthly_county, "auditor") as http:
+        listed = http.get("/api/cases", params={"overdue": "true"}).json()
+        assert [c["case_id"] for c in listed["items"]] == [overdue_case]
+        [case] = listed["items"]
+        assert (case["assignee"], case["overdue"]) == (OVERDUE_ASSIGNEE, True)
+        assert case["due_date"] == str(date.today() - timedelta(days=OVERDUE_DAYS))
+        others = http.get("/api/cases", params={"overdue": "false", "limit": 500}).json()
+        everything = http.get("/api/cases", params={"limit": 500}).json()
+        assert others["total"] == everything["total"] - 1
+        assert http.get("/api/overview").json()["overdue"] == 1
+        # in review is not closed; confirmed is
+        decide = lambda to: http.post(f"/api/cases/{overdue_case}/decisions",  # noqa: E731
+                                      json={"to_status": to})  # fmt: skip
+        assert decide("in_review").status_code == 201
+        assert http.get("/api/cases", params={"overdue": "true"}).json()["total"] == 1
+        assert decide("confirmed").status_code == 201
+        assert http.get("/api/cases", params={"overdue": "true"}).json()["total"] == 0
+        detail = http.get(f"/api/cases/{overdue_case}").json()
+        assert (detail["overdue"], detail["assignee"]) == (False, OVERDUE_ASSIGNEE)
+        assert http.get("/api/overview").json()["overdue"] == 0
+        assert decide("in_review").status_code == 201  # reopened: overdue again
+        assert http.get("/api/cases", params={"overdue": "true"}).json()["total"] == 1
+        assert http.get(f"/api/cases/{overdue_case}").json()["overdue"] is True

@@ -1,0 +1,123 @@
+"""Month over month, overdue and long-open cases, and the monthly report, on published cases
+made by hand (no run, no server): which case counts where, and which confirmation falls in
+the period."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, datetime, timedelta
+
+from openpyxl import load_workbook
+
+from api.monthly_report import confirmed_cases, monthly_report, overdue_rows
+from api.published import CaseFilter, Published
+
+R1, R2 = "r-1", "r-2"
+RUNS = [
+    {"run_id": R1, "started_at": datetime(2026, 9, 1, 9), "finished_at": datetime(2026, 9, 1, 10)},
+    {"run_id": R2, "started_at": datetime(2026, 10, 1, 9), "finished_at": datetime(2026, 10, 1, 10)},
+]  # fmt: skip
+MADE = date(2026, 10, 20)
+NOW = datetime.now()
+
+
+def _case(case_id, township, first, last, resolved=None, amount=None, case_type="deceased_paid"):
+    return {"case_id": case_id, "case_type": case_type, "risk_score": 0.9,
+            "amount_at_risk": amount, "township": township, "village": "东村",
+            "person_ids": [], "run_id": last, "first_run": first, "resolved_run": resolved,
+            "records": "[]", "evidence": "[]", "detail": json.dumps({"rows": []})}  # fmt: skip
+
+
+def _event(event_id, case_id, kind, to_status, at, assignee=None, due=None, from_status="open"):
+    return {"event_id": event_id, "case_id": case_id, "actor": "审计员甲", "role": "auditor",
+            "recorded_at": at, "from_status": from_status, "to_status": to_status,
+            "note": None, "reason": None, "kind": kind, "assignee": assignee,
+            "due_date": due}  # fmt: skip
+
+
+CASES = [
+    _case("a", "东乡", R1, R2, amount=100.0),  # still raised, assigned and overdue
+    _case("b", "西乡", R2, R2, amount=50.0, case_type="over_standard"),  # new
+    _case("c", "西乡", R1, R1, resolved=R2),  # resolved by data: counted in 西乡, its last place
+    _case("d", "东乡", R1, R2, amount=30.0),  # confirmed in the period, past its due date
+    _case("e", "东乡", R1, R2, amount=7.0),  # confirmed before the previous run was published
+    _case("f", "北乡", R1, R1, resolved=R1),  # resolved by the first run: not this month's
+]
+EVENTS = [
+    _event(1, "e", "decision", "confirmed", datetime(2026, 8, 30), from_status="in_review"),
+    _event(2, "a", "assignment", "open", datetime(2026, 9, 2), "李四", date(2026, 10, 10)),
+    _event(3, "d", "assignment", "open", datetime(2026, 9, 2), "王五", date(2026, 10, 1)),
+    _event(4, "d", "decision", "in_review", datetime(2026, 10, 3)),
+    _event(5, "d", "decision", "confirmed", datetime(2026, 10, 5), from_status="in_review"),
+    _event(6, "b", "assignment", "open", datetime(2026, 10, 2), "赵六", date(2026, 11, 1)),
+]
+
+
+def _published() -> Published:
+    return Published(CASES, [], EVENTS, [], [], RUNS)
+
+
+def test_the_months_changes_count_each_case_in_its_township():
+    changes = _published().changes()
+    assert (changes["run_id"], changes["previous_run_id"]) == (R2, R1)
+    assert {k: changes[k] for k in ("new", "resolved", "open")} == {"new": 1, "resolved": 1,
+                                                                   "open": 3}  # fmt: skip
+    assert changes["by_township"] == {"东乡": {"new": 0, "resolved": 0, "open": 3},
+                                      "西乡": {"new": 1, "resolved": 1, "open": 0}}  # fmt: skip
+
+
+def test_one_run_counts_every_case_new_and_none_has_no_previous():
+    one = Published([_case("b", "西乡", R1, R1)], [], [], [], [], RUNS[:1]).changes()
+    assert (one["run_id"], one["previous_run_id"], one["new"], one["open"]) == (R1, None, 1, 0)
+    empty = Published([], [], [], [], []).changes()
+    assert (empty["run_id"], empty["by_township"], empty["new"]) == (None, {}, 0)
+
+
+def test_a_case_is_overdue_past_its_due_date_until_closed():
+    published = _published()
+    assert [case_id for case_id in published.cases if published.overdue(case_id, MADE)] == ["a"]
+    assert not published.overdue("b", date(2026, 11, 1))  # due that day: not yet overdue
+    assert published.overdue("b", date(2026, 11, 2))
+    assert published.summary(published.cases["d"])["assignee"] == "王五"
+    yesterday, tomorrow = date.today() - timedelta(days=1), date.today() + timedelta(days=1)
+    today = Published(CASES, [], [*EVENTS[:1], EVENTS[3], EVENTS[4],  # the list judges on today
+                                  _event(7, "a", "assignment", "open", NOW, "李四", yesterday),
+                                  _event(8, "b", "assignment", "open", NOW, "赵六", tomorrow),
+                                  _event(9, "d", "assignment", "confirmed", NOW, "王五", yesterday)],
+                      [], [], RUNS)  # fmt: skip
+    total, items = today.list_cases(CaseFilter(overdue=True), sort="risk", offset=0, limit=9)
+    assert (total, [item["case_id"] for item in items]) == (1, ["a"])
+    assert [item["overdue"] for item in items] == [True]
+    total, _ = today.list_cases(CaseFilter(overdue=False), sort="risk", offset=0, limit=9)
+    assert total == 3  # b, d and e (c and f are resolved by data)
+    assert today.overview()["overdue"] == 1
+    assert overdue_rows(published, MADE) == [[1, "a", "死亡后仍发放", "东乡", "李四", "2026-10-10", 10,
+                                              "待核查"]]  # fmt: skip
+
+
+def test_confirmations_count_from_the_previous_runs_publication():
+    published = _published()
+    assert [case["case_id"] for case, _ in confirmed_cases(published, RUNS[0]["finished_at"])] == [
+        "d"]  # fmt: skip
+    assert len(confirmed_cases(published, None)) == 2
+
+
+def test_the_monthly_report_of_hand_made_cases():
+    report = monthly_report(_published(), unit="某县民政局", made=MADE)
+    assert (report.changes, report.overdue, report.long_open) == (
+        {"new": 1, "resolved": 1, "open": 3}, 1, 1)  # fmt: skip
+    assert (report.confirmed, report.recovered) == (1, 30.0)
+    book = load_workbook(io.BytesIO(report.content))
+    summary = list(book["汇总"].iter_rows(values_only=True))
+    assert summary[0][0] == "某县民政局兜底疑点月度分析报告（运行 r-2，2026年10月20日）"
+    deaths = next(row for row in summary if row[0] == "死亡后仍发放")
+    assert deaths[:6] == ("死亡后仍发放", 0, 1, 3, 1, 30.0)
+    assert any(
+        "本期：2026-09-01 10:00（上次运行发布）至2026年10月20日" in str(row[0]) for row in summary
+    )
+    long_open = list(book["超过30天未处置"].iter_rows(values_only=True))[4:]
+    assert long_open == [(1, "a", "死亡后仍发放", "东乡", "2026-09-01", 49, "待核查", "李四",
+                          "2026-10-10")]  # fmt: skip
+    townships = list(book["乡镇变化"].iter_rows(values_only=True))[4:]
+    assert townships == [("东乡", 0, 0, 3, 3), ("西乡", 1, 1, 0, 2), ("合计", 1, 1, 3, 5)]
