@@ -227,33 +227,25 @@ def stored_model(con: duckdb.DuckDBPyConnection) -> StoredModel:
     return StoredModel(model, frequencies)
 
 
-def row_changes(con: duckdb.DuckDBPyConnection, model: StoredModel) -> Changes:
+def _row_changes(con: duckdb.DuckDBPyConnection, model: StoredModel) -> Changes:
     """How the rows of ``persons`` (built from next month's drop) differ from the rows the
-    last link scored.
-
-    Parameters
-    ----------
-    con : duckdb.DuckDBPyConnection
-        The run's database, ``persons`` rebuilt (``build_persons``).
-    model : StoredModel
-        The stored model (its name frequencies tell the names it has seen).
-
-    Returns
-    -------
-    Changes
-        Rows now, new, changed and removed, and rows with a name the model has not seen.
-    """
+    last link scored (``scored_rows``); leaves the temporary table ``_row_state``
+    (``unique_id``, ``unchanged``) for ``_link_changed_rows``."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _row_state AS SELECT p.unique_id, p.name AS row_name, "
+        f"s.unique_id IS NULL AS new, s.row_hash IS NOT DISTINCT FROM {ROW_HASH} AS unchanged "
+        "FROM persons p LEFT JOIN scored_rows s USING (unique_id)"
+    )
     con.register("_names_seen", model.term_frequencies.get("name", pa.table({"name": []})))
     counts = con.execute(
-        f"""
-        SELECT count(p.unique_id),
-               count(p.unique_id) FILTER (WHERE s.unique_id IS NULL),
-               count(p.unique_id) FILTER (WHERE s.row_hash <> p.row_hash),
-               count(*) FILTER (WHERE p.unique_id IS NULL),
-               count(p.unique_id) FILTER (WHERE p.name IS NOT NULL AND p.name NOT IN
-                                          (SELECT name FROM _names_seen))
-        FROM (SELECT unique_id, name, {ROW_HASH} AS row_hash FROM persons) p
-        FULL JOIN scored_rows s USING (unique_id)
+        """
+        SELECT count(*), count(*) FILTER (WHERE new),
+               count(*) FILTER (WHERE NOT new AND NOT unchanged),
+               (SELECT count(*) FROM scored_rows WHERE unique_id NOT IN
+                (SELECT unique_id FROM _row_state)),
+               count(*) FILTER (WHERE row_name IS NOT NULL AND row_name NOT IN
+                                (SELECT name FROM _names_seen))
+        FROM _row_state
         """
     ).fetchall()[0]
     con.unregister("_names_seen")
@@ -292,12 +284,13 @@ def update_links(
     started = time.perf_counter()
     model = stored_model(con)
     rows = build_persons(con, shared_limit=settings.shared_limit)
-    changes = row_changes(con, model)
+    changes = _row_changes(con, model)
     reason = retrain_reason(changes, settings, asked=retrain)
     if reason is None:
         report = _link_changed_rows(con, settings, model, rows, started)
     else:
         log.info("update: retraining (%s)", reason)
+        con.execute("DROP TABLE _row_state")
         report = _link_rows(con, settings, rows, None, False, started)
     report.changes, report.retrain_reason = changes, reason
     return report
@@ -343,13 +336,9 @@ def retrain_reason(changes: Changes, settings: LinkSettings, *, asked: bool) -> 
 
 def _link_changed_rows(con, settings: LinkSettings, model: StoredModel, rows: int,
                        started: float) -> LinkReport:  # fmt: skip
-    """Score the new and changed rows of ``persons``, keep the pairs of the others."""
+    """Score the new and changed rows of ``persons``, keep the pairs of the others (rows
+    told apart by ``_row_changes``)."""
     seconds: dict[str, float] = {}
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _row_state AS SELECT p.unique_id, "
-        f"s.row_hash IS NOT DISTINCT FROM {ROW_HASH} AS unchanged "
-        "FROM persons p LEFT JOIN scored_rows s USING (unique_id)"
-    )
     split = {
         flag: con.sql(f"SELECT {MODEL_COLUMNS} FROM persons JOIN _row_state USING (unique_id) "
                       f"WHERE unchanged = {flag}").to_arrow_table()

@@ -1,6 +1,9 @@
 """Benchmark: synthesise a county, then run each stage in its own process and report its
 wall time and peak memory: the largest maximum resident set size of the stage's process and
-of the worker processes it started (a large drop is ingested by two workers at once)."""
+of the worker processes it started (a large drop is ingested by two workers at once).
+
+With ``months`` above 1 the county is written as monthly drops: the stages run on the first
+month, and each later month is taken by ``doudi update`` (one stage per month)."""
 
 from __future__ import annotations
 
@@ -10,9 +13,10 @@ import resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from models.pipeline import detect_and_publish
+from models.pipeline import detect_and_publish, update_pipeline
 from models.policy import load_policy
 from models.publish import start_run
 from models.risk import RiskModel
@@ -24,7 +28,7 @@ from resolver.synthetic import synthesize
 
 log = logging.getLogger(__name__)
 
-Stage = Callable[[Path, int, int], dict[str, float]]
+Stage = Callable[[Path, int, int, int], dict[str, float]]
 
 
 @dataclass(frozen=True)
@@ -35,26 +39,44 @@ class StageFigure:
     parts: dict[str, float] = field(default_factory=dict)
 
 
-def _synth(workdir: Path, people: int, seed: int) -> dict[str, float]:
-    synthesize(workdir / "county", people=people, seed=seed)
+def _drops(workdir: Path, months: int) -> list[Path]:
+    """The county's drops, month by month (the one drop when not monthly)."""
+    if months == 1:
+        return [workdir / "county" / "drop"]
+    folders = sorted(path for path in (workdir / "county" / "months").iterdir() if path.is_dir())
+    return [folder / "drop" for folder in folders]
+
+
+def _synth(workdir: Path, people: int, seed: int, months: int) -> dict[str, float]:
+    synthesize(workdir / "county", people=people, seed=seed, months=months)
     return {}
 
 
-def _ingest(workdir: Path, people: int, seed: int) -> dict[str, float]:
+def _ingest(workdir: Path, people: int, seed: int, months: int) -> dict[str, float]:
     con = connect(workdir / "bench.duckdb")
-    ingest_drop(con, workdir / "county" / "drop")
+    ingest_drop(con, _drops(workdir, months)[0])
     con.close()
     return {}
 
 
-def _link(workdir: Path, people: int, seed: int) -> dict[str, float]:
+def _update(month: int, workdir: Path, people: int, seed: int, months: int) -> dict[str, float]:
+    """``doudi update`` with month ``month`` (counted from 0); a partial of it is a stage."""
+    result = update_pipeline(_drops(workdir, months)[month], workdir / "bench.duckdb",
+                             workdir / "out")  # fmt: skip
+    changes = result.link.changes
+    log.info("update: %d new, %d changed, %d removed rows; retrained: %s", changes.new,
+             changes.changed, changes.removed, result.link.retrain_reason)  # fmt: skip
+    return {**result.seconds, **{f"link: {k}": v for k, v in result.link.seconds.items()}}
+
+
+def _link(workdir: Path, people: int, seed: int, months: int) -> dict[str, float]:
     con = connect(workdir / "bench.duckdb")
     report = link_persons(con, LinkSettings(seed=seed))
     con.close()
     return report.seconds
 
 
-def _detect(workdir: Path, people: int, seed: int) -> dict[str, float]:
+def _detect(workdir: Path, people: int, seed: int, months: int) -> dict[str, float]:
     con = connect(workdir / "bench.duckdb")
     policy, settings, risk = load_policy(), LinkSettings(seed=seed), RiskModel.load()
     run_id = start_run(con, data_dir="bench", settings=settings, policy=policy, risk=risk)
@@ -83,8 +105,10 @@ def _measure(stage: Stage, args: tuple, results) -> None:
     results.put((seconds, peak_kib / 1024, parts))
 
 
-def run_bench(workdir: Path, *, people: int, seed: int = 7) -> list[StageFigure]:
-    """Run every stage on a county of ``people``, each in a fresh process, in order.
+def run_bench(workdir: Path, *, people: int, seed: int = 7, months: int = 1
+              ) -> list[StageFigure]:  # fmt: skip
+    """Run every stage on a county of ``people``, each in a fresh process, in order; with
+    ``months`` above 1, on its first month, then ``update`` on each later month.
 
     Parameters
     ----------
@@ -94,6 +118,8 @@ def run_bench(workdir: Path, *, people: int, seed: int = 7) -> list[StageFigure]
         How many people the synthetic county has.
     seed : int, default 7
         Seed of the county and of the link model.
+    months : int, default 1
+        Monthly drops of the county.
 
     Returns
     -------
@@ -107,9 +133,11 @@ def run_bench(workdir: Path, *, people: int, seed: int = 7) -> list[StageFigure]
     """
     context = multiprocessing.get_context("spawn")
     figures = []
-    for name, stage in STAGES:
+    updates = tuple((f"update {month + 1}", partial(_update, month)) for month in range(1, months))
+    for name, stage in STAGES + updates:
         results = context.Queue()
-        process = context.Process(target=_measure, args=(stage, (workdir, people, seed), results))
+        process = context.Process(target=_measure, args=(stage, (workdir, people, seed, months),
+                                                         results))  # fmt: skip
         process.start()
         seconds, peak_mib, parts = results.get()
         process.join()
