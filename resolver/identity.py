@@ -2,8 +2,10 @@
 across next month's drop.
 
 Each row carries a fingerprint of its normalised values. A new cluster inherits the id that
-most of its unchanged rows had before; when several clusters claim one old id (a person
-split), the cluster with the most of its rows keeps it. Everyone else gets a fresh id: a keyed
+most of its unchanged rows had before, or, when none of its rows is unchanged, the id most of
+its rows had (a person whose one row got a new phone or a corrected ID stays the same
+person); when several clusters claim one old id (a person split), the cluster with the most
+unchanged rows, then the most rows, keeps it. Everyone else gets a fresh id: a keyed
 hash of the cluster's first row, with a secret drawn once and kept in the run's database
 (``person_id_key``). Record ids are often sequential, so without the key anyone could derive
 a person's id from a record id and look them up; with it, ids stay stable in one database
@@ -64,19 +66,19 @@ def assign_person_ids(con: duckdb.DuckDBPyConnection, clusters: str) -> pa.Table
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _cluster_ids AS
-        WITH votes AS (
-            SELECT c.cluster, h.person_id, count(*) AS n
-            FROM {clusters} c JOIN {HISTORY} h
-                 ON h.unique_id = c.unique_id AND h.fingerprint = c.fingerprint
+        WITH votes AS (  -- per cluster and old id: its rows unchanged, and all its rows
+            SELECT c.cluster, h.person_id, count(*) FILTER (h.fingerprint = c.fingerprint)
+                   AS unchanged, count(*) AS n
+            FROM {clusters} c JOIN {HISTORY} h ON h.unique_id = c.unique_id
             GROUP BY ALL
         ),
-        candidate AS (  -- the old id most of a cluster's unchanged rows had (ties: smallest)
-            SELECT * FROM votes
-            QUALIFY row_number() OVER (PARTITION BY cluster ORDER BY n DESC, person_id) = 1
+        candidate AS (  -- the old id most of a cluster's rows had (ties: smallest)
+            SELECT * FROM votes QUALIFY row_number() OVER (
+                PARTITION BY cluster ORDER BY unchanged DESC, n DESC, person_id) = 1
         ),
         winner AS (  -- each old id goes to the cluster claiming it with most rows
-            SELECT cluster, person_id FROM candidate
-            QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY n DESC, cluster) = 1
+            SELECT cluster, person_id FROM candidate QUALIFY row_number() OVER (
+                PARTITION BY person_id ORDER BY unchanged DESC, n DESC, cluster) = 1
         )
         SELECT c.cluster, w.person_id,
                '{PREFIX}' || upper(substr(sha256($key || min(c.unique_id) || '#0'), 1, 10))
@@ -117,13 +119,18 @@ def _settle_fresh_ids(con: duckdb.DuckDBPyConnection, clusters: str, key: str) -
             "FROM _cluster_ids"
         ).fetchall()
     }
+    first_rows = dict(con.execute(
+        f"SELECT cluster, min(unique_id) FROM {clusters} WHERE cluster IN "
+        "(SELECT unnest($clashes)) GROUP BY cluster", {"clashes": [c for (c,) in clashes]}
+    ).fetchall())  # fmt: skip
+    salted = []
     for (cluster,) in clashes:
-        first_row = con.execute(
-            f"SELECT min(unique_id) FROM {clusters} WHERE cluster = ?", [cluster]
-        ).fetchall()[0][0]
-        salted = _salted_id(first_row, taken, key)
-        taken.add(salted)
-        con.execute("UPDATE _cluster_ids SET fresh = ? WHERE cluster = ?", [salted, cluster])
+        salted.append(_salted_id(first_rows[cluster], taken, key))
+        taken.add(salted[-1])
+    con.register("_salted", pa.table({"cluster": [c for (c,) in clashes], "fresh": salted}))
+    con.execute("UPDATE _cluster_ids i SET fresh = s.fresh FROM _salted s "
+                "WHERE i.cluster = s.cluster")  # fmt: skip
+    con.unregister("_salted")
 
 
 def _salted_id(first_row: str, taken: set[str], key: str) -> str:

@@ -113,6 +113,34 @@ def test_person_ids_are_kept_for_unchanged_rows_and_fresh_for_new_people():
     assert again == {"a": first["a"], "b": first["a"], "c": first["c"], "d": first["c"]}
 
 
+def test_a_person_whose_only_rows_changed_keeps_the_id():
+    history = {"a": ("1", "P1"), "b": ("2", "P1"), "c": ("3", "P2")}
+    # a new phone on each of P1's rows, a corrected ID on P2's one row
+    result = _person_ids({"a": "a", "b": "a", "c": "c"}, {"a": "7", "b": "8", "c": "9"}, history)
+    assert result == {"a": "P1", "b": "P1", "c": "P2"}
+
+
+def test_an_unchanged_row_outweighs_changed_ones_for_an_old_id():
+    history = {"a": ("1", "P1"), "b": ("2", "P1"), "c": ("3", "P1")}
+    # P1 split: a alone and unchanged, b and c together but both changed
+    result = _person_ids({"a": "a", "b": "b", "c": "b"}, {"a": "1", "b": "8", "c": "9"}, history)
+    assert result["a"] == "P1" and result["b"] == result["c"] != "P1"
+
+
+def test_many_fresh_ids_that_clash_are_salted_apart():
+    # persons of two rows, a{i} and b{i}, each id drawn from its first row a{i}
+    pairs = {f"{side}{i}": f"a{i}" for i in range(30) for side in "ab"}
+    first = _person_ids(pairs, dict.fromkeys(pairs, "x"), {})
+    history = {uid: ("x", pid) for uid, pid in first.items()}
+    # next month each splits: b{i} unchanged keeps the id, a{i} changed draws the same fresh
+    # id from its own row, which is taken, and is salted
+    apart = {uid: uid for uid in pairs}
+    again = _person_ids(apart, {u: "x" if u[0] == "b" else "y" for u in pairs}, history)
+    assert all(again[f"b{i}"] == first[f"a{i}"] for i in range(30))
+    fresh = [again[f"a{i}"] for i in range(30)]
+    assert len(set(fresh)) == 30 and not set(fresh) & set(first.values())
+
+
 def test_fresh_ids_cannot_be_derived_from_record_ids_without_the_databases_secret():
     clusters, fingerprints = {"a": "a", "c": "c"}, {"a": "1", "c": "3"}
     keyed = _person_ids(clusters, fingerprints, {}, key="k1")
