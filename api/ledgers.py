@@ -36,6 +36,7 @@ from api.masking import mask_id, mask_phone
 from api.published import STATUS_LABELS, Published
 from models.case_types import CASE_LABELS, CASE_TYPES
 from resolver.normalize import code_label
+from resolver.xlsx import FORMULA_STARTS
 
 LEDGER_COLUMNS = (
     "序号", "乡镇", "所属村组", "姓名", "身份证号码", "家庭人数", "与户主关系", "健康状况",
@@ -48,8 +49,6 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 # Case types about a person outside the rosters: the form's inclusion columns apply.
 COVERAGE_TYPES = tuple(name for name, spec in CASE_TYPES.items() if spec.coverage)
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\']")  # characters a sheet name may not hold
-# How a typed entry that a spreadsheet reads as a formula starts.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def ledger_rows(published: Published, case_type: str, township: str | None = None) -> list[list]:

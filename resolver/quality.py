@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from resolver.registries import REGISTRIES, source_column
+from resolver.xlsx import write_workbook
 
 PROBLEM_LABELS = {
     "id_upgraded_15": "15位身份证号已升为18位",
@@ -263,22 +261,20 @@ def write_findings_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     skipped = con.execute(
         "SELECT file, sheet, row_no, reason FROM ingest_skipped ORDER BY file, sheet, row_no"
     ).fetchall()
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("数据问题")
-    sheet.append(list(FINDINGS_HEADERS))
     headers: dict[str, dict[str, str]] = {}
-    for registry, file, sheet_name, row_no, record_id, column, problem, value, mapping in findings:
+
+    def shown(registry: str, column: str, mapping: str | None) -> str:
         if mapping not in headers:
             headers[mapping] = {name: header for header, name in json.loads(mapping or "[]")}
-        shown = _file_header(headers[mapping], registry, column)
-        sheet.append(_text_cells(sheet, [REGISTRIES[registry].chinese, file, sheet_name, row_no,
-                                         record_id, shown, problem_label(problem), value]))  # fmt: skip
-    rest = book.create_sheet("未读取的行")
-    rest.append(list(SKIPPED_HEADERS))
-    for row in skipped:
-        rest.append(_text_cells(rest, list(row)))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+        return _file_header(headers[mapping], registry, column)
+
+    rows = (
+        [REGISTRIES[registry].chinese, file, sheet, row_no, record_id,
+         shown(registry, column, mapping), problem_label(problem), value]
+        for registry, file, sheet, row_no, record_id, column, problem, value, mapping in findings
+    )  # fmt: skip
+    write_workbook(path, {"数据问题": [list(FINDINGS_HEADERS), *rows],
+                          "未读取的行": [list(SKIPPED_HEADERS), *map(list, skipped)]})  # fmt: skip
     return len(findings)
 
 
@@ -287,22 +283,3 @@ def _file_header(headers: dict[str, str], registry: str, column: str) -> str:
     from; the contract's header when the file has none."""
     found = source_column(registry, column)
     return headers.get(found.name, found.header) if found else column
-
-
-# How a typed entry that a spreadsheet reads as a formula starts.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text_cells(sheet, values: list) -> list:
-    """Cells that show text as text: a value starting with ``=`` is never a formula, and one
-    starting like a formula is quote-prefixed, so that it stays text when a clerk edits it."""
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value)
-                             if isinstance(value, str) else value)  # fmt: skip
-        if isinstance(value, str):
-            cell.data_type = "s"
-            if cell.value.startswith(_FORMULA_STARTS):
-                cell.quotePrefix = True
-        cells.append(cell)
-    return cells

@@ -15,7 +15,6 @@ from xml.etree import ElementTree
 import pytest
 from openpyxl import load_workbook
 
-from api.ledgers import FORMULA_STARTS
 from api.storage import opened
 from models.case_types import CASE_TYPES
 from models.pipeline import run_pipeline
@@ -25,6 +24,7 @@ from resolver.quality import write_findings_workbook
 from resolver.registries import REGISTRIES
 from resolver.settings import LinkSettings
 from resolver.synthetic import synthesize
+from resolver.xlsx import FORMULA_STARTS
 from tests.api.served import Server, client
 
 pytestmark = pytest.mark.slow
