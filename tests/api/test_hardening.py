@@ -6,20 +6,18 @@ interactive docs served without a CDN (county networks are often offline intrane
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from pathlib import Path
 from urllib.parse import urljoin
 
 import httpx
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from api.settings import ApiSettings
 from tests.api.served import client
 
 pytestmark = pytest.mark.slow
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LIMIT = ApiSettings(db_path=Path("unused")).max_body_bytes
 MB = 1024 * 1024
 
@@ -92,16 +90,6 @@ def test_the_docs_load_nothing_from_outside_the_server(county):
     assert _directives(docs)["frame-ancestors"] == "frame-ancestors 'none'"
     assert httpx.get(f"{base}/redoc").status_code == 404  # not served (it needs a CDN font)
     assert httpx.get(f"{base}/openapi.json").status_code == 200
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM} (make test installs it)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield launched
-        launched.close()
 
 
 def _watched(browser, county):
