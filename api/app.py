@@ -4,8 +4,9 @@ Nothing is opened at import time: the DuckDB file and the access-log writer star
 app and stop with it. A case is a 疑点 for a person to verify; nothing here stops a payment.
 
 Around every request: a body larger than ``ApiSettings.max_body_bytes`` (on the route that
-takes a payment list, ``LARGER_BODIES``: 20 MB) is refused with 413 before it is read
-(``BodyLimit``: bodies are read before the caller is authenticated), and
+takes a payment list, ``LARGER_BODIES``: 20 MB, for a caller whose bearer token is active)
+is refused with 413 before it is read (``BodyLimit``: bodies are read before the route
+authenticates the caller), and
 every response carries a Content-Security-Policy (no frames, nothing from outside the
 server), ``nosniff``, and under ``/api/`` ``Cache-Control: no-store``: answers hold
 personal data (``SecurityHeaders``). The interactive docs (``/docs``) load Swagger UI from
@@ -20,6 +21,7 @@ import hashlib
 import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 
 import fastapi_offline
@@ -27,6 +29,7 @@ from fastapi import FastAPI, HTTPException
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -162,6 +165,17 @@ class BodyTooLarge(HTTPException):
         )  # fmt: skip
 
 
+async def _active_token(scope: Scope, headers: Headers) -> bool:
+    """Whether the request carries a bearer token that is known, not revoked, not expired."""
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return False
+    tokens = scope["app"].state.storage.tokens
+    found = tokens.find_cached(token) or await run_in_threadpool(tokens.find, token)
+    return found is not None and found.problem(datetime.now()) is None
+
+
 class BodyLimit:
     """ASGI middleware refusing a request body over ``max_bytes`` with 413: at once when its
     Content-Length says so (nothing read, the route not run, so before authentication), and
@@ -175,7 +189,8 @@ class BodyLimit:
         The largest body read.
     larger : Mapping of str to int, optional
         A larger limit for these paths (exactly as requested), e.g. an upload's, for a request
-        that carries a bearer token (the token itself is checked after the body is read).
+        whose bearer token is active (looked up as ``api.auth`` looks it up; a made-up or
+        revoked token gets the general limit, and the route then refuses it).
     """
 
     def __init__(
@@ -191,8 +206,8 @@ class BodyLimit:
             return
         headers = Headers(scope=scope)
         max_bytes = self.max_bytes
-        if headers.get("authorization", "").startswith("Bearer "):  # no larger body for anyone
-            max_bytes = max(self.larger.get(scope["path"], 0), max_bytes)
+        if scope["path"] in self.larger and await _active_token(scope, headers):
+            max_bytes = max(self.larger[scope["path"]], max_bytes)
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > max_bytes:
             await self._refuse(scope, receive, send, max_bytes)

@@ -149,6 +149,10 @@ def test_a_list_larger_than_the_general_limit_is_read_on_this_route_only(county)
     anonymous = httpx.post(f"{county['server'].url}/api/screenings",
                            files={"file": ("大.csv", big, "text/csv")}, timeout=30)  # fmt: skip
     assert anonymous.status_code == 413  # without a bearer token, the general 1 MB holds
+    made_up = httpx.post(f"{county['server'].url}/api/screenings",
+                         headers={"Authorization": "Bearer " + "0" * 43},
+                         files={"file": ("大.csv", big, "text/csv")}, timeout=30)  # fmt: skip
+    assert made_up.status_code == 413  # nor with a token nobody was given
 
 
 @pytest.mark.parametrize(
