@@ -344,11 +344,11 @@ async function showOverview() {
     ${types.map(t => `<tr><td>${esc(caseLabel(t))}</td><td class="num">${o.by_type[t]?.cases ?? 0}</td><td class="num">${money(o.by_type[t]?.amount_at_risk ?? 0)}</td>
       <td><a href="#" data-ledger="${t}">下载摸排台账</a></td></tr>`).join("")}</tbody></table>
     <p><a href="#" data-ledger="summary">下载乡镇汇总表</a> · <a href="#" data-ledger="monthly">下载月度分析报告</a></p></section>
-    <section><h3>按乡镇</h3><table id="by-township"><thead><tr><th>乡镇</th>${types.map(t => `<th class="num">${esc(caseLabel(t))}</th>`).join("")}
+    <section><h3>按乡镇</h3><div class="scroll"><table id="by-township"><thead><tr><th>乡镇</th>${types.map(t => `<th class="num">${esc(caseLabel(t))}</th>`).join("")}
       <th class="num">合计</th><th class="num">涉及金额</th><th></th></tr></thead><tbody>
     ${Object.entries(o.by_township).map(([name, t]) => `<tr><td>${esc(name)}</td>${types.map(k => `<td class="num">${t.by_type[k] ?? 0}</td>`).join("")}
       <td class="num">${t.cases}</td><td class="num">${money(t.amount_at_risk)}</td>
-      <td><span class="hbar" style="width:${Math.round(t.cases / maxCases * 160)}px"></span></td></tr>`).join("")}</tbody></table></section>`;
+      <td><span class="hbar" style="width:${Math.round(t.cases / maxCases * 160)}px"></span></td></tr>`).join("")}</tbody></table></div></section>`;
   main.querySelector("#overdue a").onclick = event => {
     event.preventDefault();
     state.filters = { offset: 0, limit: 25, overdue: "true" };
