@@ -353,6 +353,50 @@ def _sheet(book: Workbook, name: str, title: str, headers: tuple, rows: list[lis
         sheet.column_dimensions[get_column_letter(index)].width = max(8, min(22, 2 * len(header)))
 
 
+def chinese_date(day: date) -> str:
+    """A day as forms write it.
+
+    Parameters
+    ----------
+    day : date
+        The day.
+
+    Returns
+    -------
+    str
+        ``2026年3月5日``.
+
+    Examples
+    --------
+    >>> chinese_date(date(2026, 3, 5))
+    '2026年3月5日'
+    """
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def filled_by(unit: str | None, made: date | None) -> tuple[str, str]:
+    """The 填报单位 and 填报时间 of a form (the unit left blank for the office to fill in).
+
+    Parameters
+    ----------
+    unit : str or None
+        The 填报单位.
+    made : date or None
+        The 填报时间; today when None.
+
+    Returns
+    -------
+    tuple of (str, str)
+        ``填报单位：…`` and ``填报时间：…``.
+
+    Examples
+    --------
+    >>> filled_by(None, date(2026, 3, 5))
+    ('填报单位：', '填报时间：2026年3月5日')
+    """
+    return f"填报单位：{unit or ''}", f"填报时间：{chinese_date(made or date.today())}"
+
+
 def text_cells(sheet: Worksheet, values: list) -> list:
     """A row's cells in which text is text: never a formula, whatever it starts with.
 

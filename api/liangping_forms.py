@@ -43,6 +43,8 @@ from api.ledgers import (
     HEADER_FILL,
     NO_PROGRAM,
     active_on,
+    chinese_date,
+    filled_by,
     inclusion,
     monthly_income,
     programs_on,
@@ -406,14 +408,6 @@ def _count_case(line: list, case: dict[str, Any], status: str) -> None:
         line[4] += 1
 
 
-def _filled_line(unit: str | None, made: date | None) -> tuple[str, str]:
-    return f"填报单位：{unit or ''}", f"填报时间：{_chinese(made or date.today())}"
-
-
-def _chinese(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def member_form_workbook(
     form: int,
     rows: list[list],
@@ -447,7 +441,7 @@ def member_form_workbook(
     """
     leads = "、".join(CASE_LABELS[kind] for kind in LEAD_TYPES)
     notes = [FILL_NOTE, *([RELAPSED_NOTE] if "relapsed" in GROUP_STATUSES[form] else []),
-             MEMBER_NOTE.format(as_of=_chinese(as_of), leads=leads)
+             MEMBER_NOTE.format(as_of=chinese_date(as_of), leads=leads)
              + (MASKED_NOTE if masked else "")]  # fmt: skip
     book = Workbook()
     book.remove(book.active)
@@ -455,7 +449,7 @@ def member_form_workbook(
     for township in townships:
         mine = [[i, *row[1:]] for i, row in
                 enumerate((row for row in rows if (row[1] or "未知") == township), 1)]  # fmt: skip
-        sheet = _form_sheet(book, township, form, _filled_line(unit, made), MEMBER_COLUMNS)
+        sheet = _form_sheet(book, township, form, filled_by(unit, made), MEMBER_COLUMNS)
         sheet.append(text_cells(sheet, list(MEMBER_COLUMNS)))
         _style_header(sheet, 4)
         for row in mine:
@@ -492,7 +486,7 @@ def summary_form_workbook(
     width = len(SUMMARY_TOP)
     book = Workbook()
     book.remove(book.active)
-    sheet = _form_sheet(book, "附件4", 4, _filled_line(unit, made), SUMMARY_TOP)
+    sheet = _form_sheet(book, "附件4", 4, filled_by(unit, made), SUMMARY_TOP)
     sheet.append(text_cells(sheet, list(SUMMARY_TOP)))
     sheet.append(text_cells(sheet, list(SUMMARY_SUB)))
     for cells in ("A4:A5", "B4:C4", "D4:F4", "G4:G5", "H4:H5"):
@@ -503,7 +497,7 @@ def summary_form_workbook(
         sheet.append(text_cells(sheet, row))
     _widths(sheet, [*SUMMARY_SUB[:-1], SUMMARY_TOP[-1]])
     sheet.column_dimensions["A"].width = 14
-    day = _chinese(as_of)
+    day = chinese_date(as_of)
     handling = HANDLING.format(as_of=day, adjust=_labels(ADJUST), whole=_labels(WHOLE))
     _footer(sheet, [SUMMARY_FILL_NOTE.format(as_of=day), handling], width)
     sheet.freeze_panes = "B6"

@@ -32,7 +32,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from api.ledgers import text_cells
+from api.ledgers import chinese_date, filled_by, text_cells
 from api.period_report import titled_sheet
 from api.published import CHANGES, STATUS_LABELS, Published
 from models.case_types import CASE_LABELS
@@ -311,9 +311,9 @@ def _period_start(published: Published, previous: str | None) -> datetime | None
 
 
 def _lines(latest: str | None, previous: str | None, unit: str | None, made: date) -> tuple:
-    title = f"{unit or ''}兜底疑点月度分析报告（运行 {latest or '无'}，{_chinese(made)}）"
+    title = f"{unit or ''}兜底疑点月度分析报告（运行 {latest or '无'}，{chinese_date(made)}）"
     runs = f"本次运行：{latest or '无'}　　上次运行：{previous or '无（首次运行）'}"
-    filled = f"填报单位：{unit or ''}　　填报时间：{_chinese(made)}　　{runs}"
+    filled = "　　".join([*filled_by(unit, made), runs])
     return title, filled, NOTE
 
 
@@ -323,7 +323,7 @@ def _summary_notes(sheet: Worksheet, since: datetime | None, made: date, overdue
     confirmed cases one by one."""
     start = f"{since:%Y-%m-%d %H:%M}（上次运行发布）" if since else "首次运行以来"
     sheet.append([])
-    for line in (AMOUNT_NOTE, f"本期：{start}至{_chinese(made)}。",
+    for line in (AMOUNT_NOTE, f"本期：{start}至{chinese_date(made)}。",
                  f"逾期未处置 {overdue} 件（见“逾期未处置”表）；超过30天未处置 {long_open} 件"
                  "（见“超过30天未处置”表）。", "", "本期核实属实的疑点"):  # fmt: skip
         sheet.append(text_cells(sheet, [line]) if line else [])
@@ -337,10 +337,6 @@ def _summary_notes(sheet: Worksheet, since: datetime | None, made: date, overdue
 
 def _day(value: date | datetime | None) -> str:
     return value.strftime("%Y-%m-%d") if value else ""
-
-
-def _chinese(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _bytes(book: Workbook) -> bytes:

@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from api.ledgers import HEADER_FILL, text_cells
+from api.ledgers import HEADER_FILL, chinese_date, filled_by, text_cells
 from api.masking import mask_id
 from api.reviews import DecisionError
 from models.movements import (
@@ -249,7 +249,7 @@ def report_title(start: date, end: date) -> str:
     >>> report_title(date(2019, 6, 1), date(2019, 11, 30))
     '2019年6月1日至2019年11月30日新纳入和退出低保、特困人员分类梳理表'
     """
-    return f"{_chinese(start)}至{_chinese(end)}新纳入和退出低保、特困人员分类梳理表"
+    return f"{chinese_date(start)}至{chinese_date(end)}新纳入和退出低保、特困人员分类梳理表"
 
 
 def report_summary(movements: Sequence[Movement], start: date, end: date) -> str:
@@ -287,10 +287,6 @@ def report_summary(movements: Sequence[Movement], start: date, end: date) -> str
     return f"{start}至{end}：{'；'.join(parts)}。原因{INFERRED}。"
 
 
-def _chinese(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def period_report_workbook(
     movements: Sequence[Movement],
     start: date,
@@ -321,7 +317,7 @@ def period_report_workbook(
         The XLSX file; every text a text cell, never a formula.
     """
     title = report_title(start, end)
-    filled = f"填报单位：{unit or ''}　　填报时间：{_chinese(made or date.today())}"
+    filled = "　　".join(filled_by(unit, made))
     note = NOTE + (MASKED_NOTE if masked else "")
     book = Workbook()
     book.remove(book.active)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,13 @@ from models.case_types import DETECTORS
 from models.cases import Case
 from models.graph import build_household_graph
 from models.policy import Policy
-from models.publish import publish_run, run_configuration, start_run, working_run
+from models.publish import (
+    RunConfiguration,
+    publish_run,
+    run_configuration,
+    start_run,
+    working_run,
+)
 from models.risk import RiskModel
 from resolver.db import connect
 from resolver.headers import Vocabulary
@@ -42,7 +49,8 @@ class RunResult:
     cases_by_type: dict[str, int]
     seconds: dict[str, float] = field(default_factory=dict)
     case_changes: dict[str, int] = field(default_factory=dict)
-    """Cases ``new``, ``resolved`` (by data) and still ``open`` against the previous run."""
+    """Cases ``new``, ``resolved`` (by data) and still ``open`` against the previous run of
+    the database (all new on its first run)."""
 
 
 def run_pipeline(
@@ -82,24 +90,11 @@ def run_pipeline(
         The run's id, folders and database, the link report, the cases per type and the seconds
         of each stage.
     """
-    risk = risk or RiskModel.load()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    seconds: dict[str, float] = {}
-    clock = time.perf_counter()
     db_path = db_path or out_dir / "doudi.duckdb"
     con = connect(db_path)
-    run_id = start_run(con, data_dir=str(data_dir), settings=settings, policy=policy, risk=risk)
-    log.info("run %s: ingest %s", run_id, data_dir)
-    ingest_drop(con, data_dir, vocabulary=vocabulary)
-    seconds["ingest"], clock = _lap(clock)
-    log.info("run %s: link", run_id)
-    link = link_persons(con, settings)
-    seconds["link"], clock = _lap(clock)
-    log.info("run %s: graph and detectors", run_id)
-    counts, stage_seconds = detect_and_publish(con, run_id, out_dir, policy, settings, risk)
-    seconds.update(stage_seconds)
-    con.close()
-    return RunResult(run_id, out_dir, db_path, link, counts, seconds)
+    config = RunConfiguration(policy, settings, risk or RiskModel.load())
+    return _run_stages(con, data_dir, out_dir, db_path, config, vocabulary,
+                       lambda: link_persons(con, settings))  # fmt: skip
 
 
 def update_pipeline(
@@ -135,25 +130,36 @@ def update_pipeline(
     RunResult
         As ``run_pipeline``, with the link report's changes and the case changes.
     """
+    con = connect(db_path)
+    config = run_configuration(con, working_run(con))
+    return _run_stages(con, data_dir, out_dir, db_path, config, vocabulary,
+                       lambda: update_links(con, config.settings, retrain=retrain))  # fmt: skip
+
+
+def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, db_path: Path,
+                config: RunConfiguration, vocabulary: Vocabulary | None,
+                link: Callable[[], LinkReport]) -> RunResult:  # fmt: skip
+    """Start a run with ``config``, ingest ``data_dir``, ``link`` its rows, then detect and
+    publish; closes ``con``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
-    con = connect(db_path)
-    config = run_configuration(con, working_run(con))
     run_id = start_run(con, data_dir=str(data_dir), settings=config.settings,
                        policy=config.policy, risk=config.risk)  # fmt: skip
-    log.info("run %s: update from %s", run_id, data_dir)
+    log.info("run %s: ingest %s", run_id, data_dir)
     ingest_drop(con, data_dir, vocabulary=vocabulary)
     seconds["ingest"], clock = _lap(clock)
-    link = update_links(con, config.settings, retrain=retrain)
+    log.info("run %s: link", run_id)
+    report = link()
     seconds["link"], clock = _lap(clock)
+    log.info("run %s: graph and detectors", run_id)
     counts, stage_seconds = detect_and_publish(
         con, run_id, out_dir, config.policy, config.settings, config.risk
     )
     seconds.update(stage_seconds)
     changes = case_changes(con, run_id)
     con.close()
-    return RunResult(run_id, out_dir, db_path, link, counts, seconds, changes)
+    return RunResult(run_id, out_dir, db_path, report, counts, seconds, changes)
 
 
 def case_changes(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
