@@ -36,12 +36,16 @@ inferred from the payment ledger (``models.amounts``).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from itertools import groupby
 from operator import itemgetter
 
 import duckdb
 import networkx as nx
+import pyarrow as pa
 
 from models.amounts import ledger_amounts
 from resolver.db import table_names
@@ -58,6 +62,7 @@ from resolver.outputs import (
 from resolver.registries import AREA_HEADERS, DIBAO_MARK_HEADERS, INCOME_DATE_HEADERS
 
 Node = tuple[str, str]
+SUBGRAPH_LIMIT = 200  # nodes drawn around one case
 TEMPORARY = "temporary"  # 临时救助: read and stored, but no case of the household graph
 
 
@@ -77,7 +82,26 @@ def person(person_id: str) -> Node:
     return ("person", person_id)
 
 
-@collector_paused()
+@dataclass(frozen=True)
+class GraphRows:
+    """What the household graph is built from, read from the database in one pass: each
+    builder's rows (``tables``, Arrow tables in the order the graph adds them) and the
+    graph-wide attributes. A process without the database builds the graph from them
+    (``graph_of``); ``models.components.split_rows`` splits them into parts no household
+    crosses."""
+
+    as_of: date
+    class_amounts: dict[tuple[str, int], float]
+    shared: frozenset[tuple[str, str]]
+    """The phones and addresses two or more persons on the roster use (``_shared_identifiers``)."""
+    tables: dict[str, pa.Table]
+
+    @property
+    def rows(self) -> int:
+        """How many rows the graph is built from."""
+        return sum(table.num_rows for table in self.tables.values())
+
+
 def build_household_graph(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -106,23 +130,75 @@ def build_household_graph(
         The nodes and edges of the module docstring, with ``as_of`` and ``class_amounts`` in
         ``graph.graph``.
     """
+    return graph_of(graph_rows(con, entities=entities, links=links, as_of=as_of))
+
+
+def graph_rows(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    entities: str = RESOLVED.entities,
+    links: str | None = RESOLVED.links,
+    as_of: date | None = None,
+) -> GraphRows:
+    """The rows the graph of the ingested drop is built from (``build_household_graph``'s
+    parameters).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, holding the ingested registries and linking's outputs.
+    entities : str
+        The table saying who each row is.
+    links : str | None
+        The table of accepted identity links, or None.
+    as_of : date | None
+        The day the drop describes; by default the end of its last payment month.
+
+    Returns
+    -------
+    GraphRows
+        Each present registry's rows, the possible deaths, and the graph-wide attributes.
+    """
     present = table_names(con)
     con.register(PERSON_OF, record_persons(con, entities=entities))
     con.register(TRUSTED_IDS, trusted_ids(con))
-    graph = nx.MultiGraph(
-        as_of=as_of or drop_as_of(con), shared=_shared_identifiers(con, present),
-        class_amounts=ledger_amounts(con),
-    )  # fmt: skip
     linked = accepted_links(con, links)
     _attachment(con, linked)
-    for name, add in _BUILDERS.items():
-        if name in present:
-            add(graph, con)
-    if linked and "deaths" in present:
-        _add_possible_deaths(graph, con, entities)
-    con.execute(f"DROP TABLE {ATTACHMENT}")
-    con.unregister(PERSON_OF)
-    con.unregister(TRUSTED_IDS)
+    try:
+        tables = {name: query(con) for name, (registry, query) in _QUERIES.items()
+                  if registry in present}  # fmt: skip
+        if linked and "deaths" in present:
+            tables["possible_deaths"] = _possible_deaths(con, entities)
+        return GraphRows(
+            as_of=as_of or drop_as_of(con), class_amounts=ledger_amounts(con),
+            shared=frozenset(_shared_identifiers(con, present)), tables=tables,
+        )  # fmt: skip
+    finally:
+        con.execute(f"DROP TABLE {ATTACHMENT}")
+        con.unregister(PERSON_OF)
+        con.unregister(TRUSTED_IDS)
+
+
+@collector_paused()
+def graph_of(rows: GraphRows) -> nx.MultiGraph:
+    """The household graph built from ``rows``.
+
+    Complexity: O(R) for the R rows, each adding at most four edges.
+
+    Parameters
+    ----------
+    rows : GraphRows
+        What the graph is built from (``graph_rows``, or a part of it).
+
+    Returns
+    -------
+    nx.MultiGraph
+        The nodes and edges of the module docstring, with ``as_of`` and ``class_amounts`` in
+        ``graph.graph``.
+    """
+    graph = nx.MultiGraph(as_of=rows.as_of, shared=rows.shared, class_amounts=rows.class_amounts)
+    for name, table in rows.tables.items():
+        _ADDERS[name](graph, zip(*(column.to_pylist() for column in table.columns), strict=True))
     del graph.graph["shared"]  # only needed while building
     return graph
 
@@ -166,19 +242,19 @@ def _attachment(con: duckdb.DuckDBPyConnection, links: str | None) -> None:
     con.unregister("_graph_attachment_query")
 
 
-def _rows(con, registry: str, columns: str) -> list[tuple]:
+def _rows(con, registry: str, columns: str, where: str = "") -> pa.Table:
     """Person, record id, the ID the row is trusted with, how firmly the row is attached to
     its person (probability and basis), ``columns`` (of the registry's row ``t``)."""
-    return con.execute(
+    return con.sql(
         f"SELECT e.person_id, t.record_id, p.id18, {ATTACHED}, {columns} FROM {registry} t "
         f"JOIN {PERSON_OF} e ON e.registry = '{registry}' AND e.record_id = t.record_id "
         f"LEFT JOIN {TRUSTED_IDS} p ON p.unique_id = '{registry}:' || t.record_id "
-        f"LEFT JOIN {ATTACHMENT} a ON a.uid = '{registry}:' || t.record_id"
-    ).fetchall()
+        f"LEFT JOIN {ATTACHMENT} a ON a.uid = '{registry}:' || t.record_id {where}"
+    ).to_arrow_table()
 
 
 # A record no accepted link reaches stands alone: no link was needed, so it is attached firmly.
-ATTACHED = "coalesce(a.probability, 1.0), a.basis"
+ATTACHED = "coalesce(a.probability, 1.0) AS probability, a.basis"
 
 
 def _edge(graph, registry, record_id, attached, left, right, kind, **attributes) -> None:
@@ -233,9 +309,9 @@ def _shared_identifiers(con: duckdb.DuckDBPyConnection, present: set[str]) -> se
     return set(rows)
 
 
-def _add_hukou(graph, con) -> None:
+def _hukou_rows(con) -> pa.Table:
     """Families with a member in another registry: no rule can raise a case on the others."""
-    rows = con.execute(
+    return con.sql(
         f"""
         WITH members AS (
             SELECT e.person_id, t.* FROM hukou t
@@ -250,7 +326,10 @@ def _add_hukou(graph, con) -> None:
         LEFT JOIN {TRUSTED_IDS} p ON p.unique_id = 'hukou:' || m.record_id
         LEFT JOIN {ATTACHMENT} a ON a.uid = 'hukou:' || m.record_id
         """
-    ).fetchall()
+    ).to_arrow_table()
+
+
+def _add_hukou(graph, rows) -> None:
     for person_id, record_id, id18, probability, basis, name, hukou_no, relation in rows:
         node = _person_node(graph, person_id, name, id18)
         family = _shared_node(graph, "hukou_family", hukou_no)
@@ -258,8 +337,9 @@ def _add_hukou(graph, con) -> None:
               "member_of", relation=relation)  # fmt: skip
 
 
-def _add_assistance(graph, con) -> None:
-    rows = _rows(
+def _assistance_rows(con) -> pa.Table:
+    """The roster's rows, but one-off help (临时救助): read and stored, but no coverage."""
+    return _rows(
         con, "assistance",
         "t.name, t.case_no, t.program, t.dibao_class, t.household_size, "
         "t.covered, t.start_date, t.end_date, t.health, t.income_per_capita::DOUBLE, "
@@ -267,16 +347,19 @@ def _add_assistance(graph, con) -> None:
         + _extra("raw_assistance", INCOME_DATE_HEADERS) + ", "
         + _extra("raw_assistance", AREA_HEADERS) + ", "
         + _raw("raw_assistance", "r.program"),
+        where=f"WHERE t.program IS DISTINCT FROM '{TEMPORARY}'",
     )  # fmt: skip
+
+
+def _add_assistance(graph, rows) -> None:
+    areas = cache(urban_or_rural)  # a county writes its programs a handful of ways
     for (person_id, record_id, id18, probability, basis, name, case_no, program, dibao_class,
          household_size, covered, start, end, health, income, relation, phone, address, account,
          income_date, area_marker, program_written) in rows:  # fmt: skip
-        if program == TEMPORARY:
-            continue  # one-off help, not coverage: shown in the ledgers, never a case's row
         attached = (probability, basis)
         node = _person_node(graph, person_id, name, id18)
         case = ("case", case_no)
-        area = urban_or_rural(area_marker, program_written)
+        area = areas(area_marker, program_written)
         if case not in graph:
             graph.add_node(case, kind="case", program=program, dibao_class=dibao_class,
                            area=area, payments=defaultdict(list))  # fmt: skip
@@ -308,36 +391,48 @@ def _raw(raw_table: str, expression: str) -> str:
     )
 
 
-def _add_payments(graph, con) -> None:
-    """Each case's payments by month, and the accounts it was paid to (one edge per account,
-    from its first payment)."""
-    paid = con.execute(
+def _payment_rows(con) -> pa.Table:
+    return con.sql(
         "SELECT case_no, pay_month, record_id, amount::DOUBLE FROM payments "
         "WHERE pay_month IS NOT NULL AND amount IS NOT NULL ORDER BY case_no, record_id"
-    ).fetchall()
-    for case_no, rows in groupby(paid, key=itemgetter(0)):
+    ).to_arrow_table()
+
+
+def _add_payments(graph, rows) -> None:
+    """Each case's payments by month."""
+    for case_no, paid in groupby(rows, key=itemgetter(0)):
         node = graph.nodes.get(("case", case_no))
         if node is not None:
-            for _, month, record_id, amount in rows:
+            for _, month, record_id, amount in paid:
                 node["payments"][month].append((record_id, amount))
-    accounts = con.execute(
+
+
+def _payment_account_rows(con) -> pa.Table:
+    return con.sql(
         "SELECT case_no, bank_account, min(record_id) FROM payments "
         "WHERE bank_account IS NOT NULL GROUP BY ALL ORDER BY ALL"
-    ).fetchall()
-    for case_no, account, record_id in accounts:
+    ).to_arrow_table()
+
+
+def _add_payment_accounts(graph, rows) -> None:
+    """The accounts each case was paid to (one edge per account, from its first payment)."""
+    for case_no, account, record_id in rows:
         case = ("case", case_no)
         if case in graph and not graph.has_edge(case, ("account", account)):
             _edge(graph, "payments", record_id, (1.0, None), case,
                   _shared_node(graph, "account", account), "paid_to")  # fmt: skip
 
 
-def _add_poverty(graph, con) -> None:
-    rows = _rows(
+def _poverty_rows(con) -> pa.Table:
+    return _rows(
         con, "poverty",
         "t.name, t.poverty_hh_no, t.poverty_status, "
         "t.labor_capacity, t.health, t.income_per_capita_year::DOUBLE, t.poverty_cause, "
         + _extra("raw_poverty", DIBAO_MARK_HEADERS),
     )  # fmt: skip
+
+
+def _add_poverty(graph, rows) -> None:
     for (person_id, record_id, id18, probability, basis, name, household, status, labor, health,
          income, cause, mark) in rows:  # fmt: skip
         node = _person_node(graph, person_id, name, id18)
@@ -358,9 +453,11 @@ def _marked(value: str | None) -> bool | None:
     return value.strip().lower() in YES
 
 
-def _add_disability(graph, con) -> None:
-    rows = _rows(con, "disability",
-                 "t.name, t.disability_type, t.disability_level, t.issue_date")  # fmt: skip
+def _disability_rows(con) -> pa.Table:
+    return _rows(con, "disability", "t.name, t.disability_type, t.disability_level, t.issue_date")
+
+
+def _add_disability(graph, rows) -> None:
     for person_id, record_id, id18, probability, basis, name, kind, level, issued in rows:
         node = _person_node(graph, person_id, name, id18)
         graph.add_node(("disability", record_id), kind="disability", disability_type=kind,
@@ -369,8 +466,11 @@ def _add_disability(graph, con) -> None:
               "certified")  # fmt: skip
 
 
-def _add_deaths(graph, con) -> None:
-    rows = _rows(con, "deaths", "t.name, t.death_date, t.source")
+def _death_rows(con) -> pa.Table:
+    return _rows(con, "deaths", "t.name, t.death_date, t.source")
+
+
+def _add_deaths(graph, rows) -> None:
     for person_id, record_id, id18, probability, basis, name, death_date, source in rows:
         node = _person_node(graph, person_id, name, id18)
         graph.add_node(("death", record_id), kind="death", death_date=death_date, source=source,
@@ -379,13 +479,20 @@ def _add_deaths(graph, con) -> None:
               "reported_dead")  # fmt: skip
 
 
-def _add_possible_deaths(graph, con, entities: str) -> None:
+def _possible_deaths(con, entities: str) -> pa.Table:
     """A death notice linked to no one (its person is the notice alone) that some persons
-    match below the threshold, or too evenly to choose (namesakes): an edge from each such
-    person to the notice, with the probability of their best pair, so that a death matching
-    a paid member is raised as an uncertain lead instead of being lost (the candidates:
-    ``resolver.outputs.lone_death_candidates``)."""
+    match below the threshold, or too evenly to choose (namesakes): each such person with
+    the probability of their best pair (``resolver.outputs.lone_death_candidates``)."""
     rows = lone_death_candidates(con, entities=entities)
+    columns = list(zip(*rows, strict=True)) or [()] * 4
+    types = [pa.string(), pa.string(), pa.float64(), pa.int64()]
+    return pa.table([pa.array(column, kind) for column, kind in zip(columns, types, strict=True)],
+                    names=["record_id", "person_id", "probability", "candidates"])  # fmt: skip
+
+
+def _add_possible_deaths(graph, rows) -> None:
+    """An edge from each person a lone notice may be to the notice, so that a death matching
+    a paid member is raised as an uncertain lead instead of being lost."""
     for record_id, person_id, probability, candidates in rows:
         node = person(person_id)
         death = ("death", record_id)
@@ -395,14 +502,84 @@ def _add_possible_deaths(graph, con, entities: str) -> None:
                   node, death, "possibly_dead")  # fmt: skip
 
 
-_BUILDERS = {
+# Each table of ``GraphRows``: the registry it is read from and its query, in the order the
+# graph adds them (possible deaths come last, from linking's possible matches).
+_QUERIES = {
+    "hukou": ("hukou", _hukou_rows),
+    "assistance": ("assistance", _assistance_rows),
+    "payments": ("payments", _payment_rows),
+    "payment_accounts": ("payments", _payment_account_rows),
+    "poverty": ("poverty", _poverty_rows),
+    "disability": ("disability", _disability_rows),
+    "deaths": ("deaths", _death_rows),
+}
+_ADDERS = {
     "hukou": _add_hukou,
     "assistance": _add_assistance,
     "payments": _add_payments,
+    "payment_accounts": _add_payment_accounts,
     "poverty": _add_poverty,
     "disability": _add_disability,
     "deaths": _add_deaths,
+    "possible_deaths": _add_possible_deaths,
 }
+# The nodes each table's rows tie together, as (node kind, column): the first is the row's
+# own node. Phones and addresses are nodes only when shared (``GraphRows.shared``).
+TIES = {
+    "hukou": [("person", "person_id"), ("hukou_family", "hukou_no")],
+    "assistance": [("person", "person_id"), ("case", "case_no"), ("phone", "phone"),
+                   ("address", "address"), ("account", "bank_account")],
+    "payments": [("case", "case_no")],
+    "payment_accounts": [("case", "case_no"), ("account", "bank_account")],
+    "poverty": [("person", "person_id"), ("poverty_household", "poverty_hh_no")],
+    "disability": [("person", "person_id")],
+    "deaths": [("person", "person_id"), ("death", "record_id")],
+    "possible_deaths": [("person", "person_id"), ("death", "record_id")],
+}  # fmt: skip
+
+
+def household_subgraph(graph: nx.MultiGraph, person_ids: Iterable[str]) -> dict:
+    """The household around a case, as nodes and edges to draw.
+
+    The case's persons, what they are tied to (families, cases, poverty households, deaths,
+    certificates, accounts, phones, addresses) and the other members of their families and
+    cases (at most ``SUBGRAPH_LIMIT`` nodes).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    person_ids : Iterable[str]
+        The case's persons.
+
+    Returns
+    -------
+    dict
+        ``nodes`` (``id``, ``kind``, ``key``, ``label``, ``focus``: one of the case's persons)
+        and ``edges`` (``source``, ``target``, ``kind``, ``registry``, ``record_id``,
+        ``probability``) between the nodes kept.
+    """
+    # networkx's dicts read directly: subgraph views cost several times more, for thousands
+    # of cases.
+    adjacency, attributes = graph._adj, graph._node
+    persons = [("person", pid) for pid in person_ids if ("person", pid) in adjacency]
+    chosen: dict[Node, None] = dict.fromkeys(persons)
+    for node in persons:
+        chosen.update(dict.fromkeys(adjacency[node]))
+    for node in [n for n in chosen if n[0] in ("hukou_family", "case", "poverty_household")]:
+        chosen.update(dict.fromkeys(adjacency[node]))
+    kept = list(chosen)[:SUBGRAPH_LIMIT]
+    position = {node: index for index, node in enumerate(kept)}
+    nodes = [{"id": f"n{index}", "kind": node[0], "key": node[1],
+              "label": attributes[node].get("name") or node[1],
+              "focus": node in persons} for index, node in enumerate(kept)]  # fmt: skip
+    edges = [{"source": f"n{index}", "target": f"n{position[other]}", "kind": data["kind"],
+              "registry": data["registry"], "record_id": data["record_id"],
+              "probability": data["probability"]}
+             for index, node in enumerate(kept)
+             for other, keyed in adjacency[node].items() if position.get(other, -1) > index
+             for data in keyed.values()]  # fmt: skip
+    return {"nodes": nodes, "edges": edges}
 
 
 def neighbours(graph: nx.MultiGraph, node: Node, kind: str) -> list[tuple[Node, dict]]:

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 
 from models.case_types import DETECTORS
 from models.cases import Case
-from models.graph import build_household_graph
+from models.detection import detect_cases
+from models.graph import graph_rows
 from models.policy import Policy
 from models.publish import (
     RunConfiguration,
@@ -38,6 +40,9 @@ from resolver.outputs import write_entities
 from resolver.settings import LinkSettings
 
 log = logging.getLogger(__name__)
+PARALLEL_ROWS = 200_000
+"""A graph built from this many rows is split by household and searched one process per core
+(``models.detection``): below it, starting the processes costs more than they save."""
 
 
 @dataclass
@@ -186,7 +191,7 @@ def case_changes(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
     return {"new": new, "resolved": resolved, "open": still}
 
 
-@collector_paused()  # the graph's million objects live only here: no collector scans them
+@collector_paused()  # thousands of cases and their subgraphs: no collector scans them
 def detect_and_publish(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
@@ -220,9 +225,11 @@ def detect_and_publish(
     """
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
-    graph = build_household_graph(con)
+    rows = graph_rows(con)
     seconds["graph"], clock = _lap(clock)
-    cases = rank_cases(find_cases(graph, policy), risk)
+    parts = (os.cpu_count() or 1) if rows.rows >= PARALLEL_ROWS else 1
+    found = detect_cases(rows, policy, parts=parts)
+    cases = rank_cases(found.cases, risk)
     seconds["detect"], clock = _lap(clock)
     counts = {name: sum(case.case_type == name for case in cases) for name in DETECTORS}
     write_entities(con, out_dir, settings)
@@ -230,7 +237,7 @@ def detect_and_publish(
     risk.save(out_dir / "risk_model.json")
     seconds["write"], clock = _lap(clock)
     log.info("run %s: publish", run_id)
-    publish_run(con, run_id, cases, graph, counts)
+    publish_run(con, run_id, replace(found, cases=cases), counts)
     log.info("run %s: published %d cases", run_id, len(cases))
     seconds["publish"], clock = _lap(clock)
     return counts, seconds
@@ -239,25 +246,6 @@ def detect_and_publish(
 def _lap(started: float) -> tuple[float, float]:
     now = time.perf_counter()
     return now - started, now
-
-
-@collector_paused()
-def find_cases(graph, policy: Policy) -> list[Case]:
-    """Every detector's cases, not yet scored.
-
-    Parameters
-    ----------
-    graph : nx.MultiGraph
-        The household graph.
-    policy : Policy
-        The policy profile the detectors apply.
-
-    Returns
-    -------
-    list of Case
-        The cases, detector by detector in ``DETECTORS`` order.
-    """
-    return [case for detect in DETECTORS.values() for case in detect(graph, policy)]
 
 
 def rank_cases(cases: list[Case], risk: RiskModel) -> list[Case]:

@@ -20,18 +20,16 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 import duckdb
-import networkx as nx
 import orjson
 import pyarrow as pa
 
 from models.cases import Case
-from models.graph import Node
+from models.detection import Found
 from models.policy import Policy, policy_from_dict
 from models.risk import RiskModel
 from resolver.db import transaction
@@ -65,7 +63,6 @@ CREATE TABLE IF NOT EXISTS case_registry (
 HIDDEN_SUFFIXES = ("_pinyin", "_fuzzy", "id_number_prefix", "id_number_birth_date",
                    "id_number_gender", "_key", "address_town", "address_village",
                    "address_group", "address_house")  # fmt: skip
-SUBGRAPH_LIMIT = 200  # nodes drawn around one case
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -197,8 +194,7 @@ def run_configuration(con: duckdb.DuckDBPyConnection, run_id: str) -> RunConfigu
 def publish_run(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
-    cases: list[Case],
-    graph: nx.MultiGraph,
+    found: Found,
     counts: dict[str, int],
 ) -> None:
     """Publish the run's cases, atomically (see the module docstring).
@@ -209,14 +205,13 @@ def publish_run(
         The run's database, with the run started (``start_run``) and its persons linked.
     run_id : str
         The run.
-    cases : list[Case]
-        Its scored cases.
-    graph : nx.MultiGraph
-        The household graph they were found in (each case's subgraph is published).
+    found : Found
+        Its scored cases, with the household subgraph of each and the day the detectors
+        judged "active" on.
     counts : dict[str, int]
         The number of cases of each type.
     """
-    snapshot = _case_table(con, run_id, cases, graph)
+    snapshot = _case_table(con, run_id, found)
     quality = [{"registry": registry, "column": column, "problem": problem,
                 "label": problem_label(problem), "rows": rows}
                for registry, column, problem, rows in findings_by_problem(con)]  # fmt: skip
@@ -256,12 +251,13 @@ def _update_registry(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
     )
 
 
-def _case_table(con, run_id: str, cases: list[Case], graph: nx.MultiGraph) -> pa.Table:
+def _case_table(con, run_id: str, found: Found) -> pa.Table:
+    cases = found.cases
     rows_of = _rows_of_persons(con, {pid for case in cases for pid in case.person_ids}, cases)
     links = _links(con, {row["unique_id"] for rows in rows_of.values() for row in rows})
     contracts = [case.as_contract() for case in cases]
     details, places = [], []
-    as_of = graph.graph["as_of"].isoformat()  # the day the detectors judged "active" on
+    as_of = found.as_of.isoformat()
     links_of: dict[str, list[dict]] = {}
     for link in links:
         links_of.setdefault(link["left"], []).append(link)
@@ -271,7 +267,7 @@ def _case_table(con, run_id: str, cases: list[Case], graph: nx.MultiGraph) -> pa
         case_links = [link for uid in sorted(uids) for link in links_of.get(uid, [])
                       if link["right"] in uids]  # fmt: skip
         detail = {"case": contract, "features": case.features, "rows": rows, "links": case_links,
-                  "graph": household_subgraph(graph, case.person_ids), "as_of": as_of}  # fmt: skip
+                  "graph": found.subgraphs[contract["case_id"]], "as_of": as_of}  # fmt: skip
         details.append(_json(detail))
         places.append(_place(case, rows))
     return pa.table({
@@ -350,50 +346,6 @@ def _place(case: Case, rows: list[dict]) -> tuple[str | None, str | None]:
         if row["unique_id"] == first:
             return row.get("township"), row.get("village")
     return None, None
-
-
-def household_subgraph(graph: nx.MultiGraph, person_ids: Iterable[str]) -> dict:
-    """The household around a case, as nodes and edges to draw.
-
-    The case's persons, what they are tied to (families, cases, poverty households, deaths,
-    certificates, accounts, phones, addresses) and the other members of their families and
-    cases (at most ``SUBGRAPH_LIMIT`` nodes).
-
-    Parameters
-    ----------
-    graph : nx.MultiGraph
-        The household graph.
-    person_ids : Iterable[str]
-        The case's persons.
-
-    Returns
-    -------
-    dict
-        ``nodes`` (``id``, ``kind``, ``key``, ``label``, ``focus``: one of the case's persons)
-        and ``edges`` (``source``, ``target``, ``kind``, ``registry``, ``record_id``,
-        ``probability``) between the nodes kept.
-    """
-    # networkx's dicts read directly: subgraph views cost several times more, for thousands
-    # of cases.
-    adjacency, attributes = graph._adj, graph._node
-    persons = [("person", pid) for pid in person_ids if ("person", pid) in adjacency]
-    chosen: dict[Node, None] = dict.fromkeys(persons)
-    for node in persons:
-        chosen.update(dict.fromkeys(adjacency[node]))
-    for node in [n for n in chosen if n[0] in ("hukou_family", "case", "poverty_household")]:
-        chosen.update(dict.fromkeys(adjacency[node]))
-    kept = list(chosen)[:SUBGRAPH_LIMIT]
-    position = {node: index for index, node in enumerate(kept)}
-    nodes = [{"id": f"n{index}", "kind": node[0], "key": node[1],
-              "label": attributes[node].get("name") or node[1],
-              "focus": node in persons} for index, node in enumerate(kept)]  # fmt: skip
-    edges = [{"source": f"n{index}", "target": f"n{position[other]}", "kind": data["kind"],
-              "registry": data["registry"], "record_id": data["record_id"],
-              "probability": data["probability"]}
-             for index, node in enumerate(kept)
-             for other, keyed in adjacency[node].items() if position.get(other, -1) > index
-             for data in keyed.values()]  # fmt: skip
-    return {"nodes": nodes, "edges": edges}
 
 
 def _json(value: object) -> str:

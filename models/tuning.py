@@ -19,8 +19,9 @@ import duckdb
 
 from models.case_types import DETECTORS
 from models.cases import Case
+from models.detection import find_cases
 from models.graph import build_household_graph
-from models.pipeline import find_cases, rank_cases
+from models.pipeline import rank_cases
 from models.policy import Policy
 from models.risk import RiskModel
 from resolver.link import Reclustered, recluster

@@ -7,7 +7,10 @@ import json
 
 import pytest
 
+from models.components import split_rows
+from models.detection import detect_cases
 from models.evaluation.cases import load_truth_cases, method_cases, score_cases
+from models.graph import graph_rows
 from models.pipeline import run_pipeline
 from models.policy import load_policy
 from resolver.db import connect
@@ -193,3 +196,21 @@ def test_a_profiles_own_cases_match_its_truth(run, profile, case_type):
     assert scores.precision >= 0.9 and scores.recall >= 0.9, scores
     default_truth = load_truth_cases(result.out_dir / "county" / "truth", load_policy())
     assert not any(case["case_type"] == case_type for case in default_truth)
+
+
+@pytest.mark.slow
+def test_searching_by_household_in_worker_processes_finds_the_same_cases(run, tmp_path):
+    result, _, _ = run
+    con = connect(result.db_path, read_only=True)
+    rows = graph_rows(con)
+    con.close()
+    whole = detect_cases(rows, load_policy())
+    parted = detect_cases(rows, load_policy(), parts=2)
+    assert len(split_rows(rows, 2)) == 2
+    assert sorted(case.case_id for case in parted.cases) == sorted(
+        case.case_id for case in whole.cases
+    )
+    assert {case.case_id: case for case in parted.cases} == {
+        case.case_id: case for case in whole.cases
+    }
+    assert parted.subgraphs == whole.subgraphs
