@@ -23,7 +23,7 @@ SHARED_KINDS = ("phone", "address")  # nodes only when two or more persons share
 
 def split_rows(rows: GraphRows, parts: int) -> list[GraphRows]:
     """``rows`` split into at most ``parts`` parts of whole components, of about equal numbers
-    of nodes.
+    of rows.
 
     Complexity: O(R log R) for the R rows (one dictionary of the nodes, one sparse
     connected-components pass).
@@ -59,7 +59,8 @@ def split_rows(rows: GraphRows, parts: int) -> list[GraphRows]:
     right = np.concatenate([other[other >= 0] for _, other in ties])
     matrix = coo_matrix((np.ones(len(left), np.int8), (left, right)), shape=(nodes, nodes))
     _, component = connected_components(matrix, directed=False)
-    part_of_node = _balanced(component, parts)[component]
+    home_rows = np.bincount(np.concatenate(list(homes.values())), minlength=nodes)
+    part_of_node = _balanced(np.bincount(component, weights=home_rows), parts)[component]
     split = []
     for part in range(parts):
         tables = {name: table.filter(pa.array(part_of_node[homes[name]] == part))
@@ -84,6 +85,7 @@ def _node_codes(rows: GraphRows) -> tuple[dict[tuple[str, int], np.ndarray], int
         numbers = pc.fill_null(encoded.indices, -1).to_numpy()
         if kind in SHARED_KINDS:  # a phone or address is a node only when shared
             shared = pa.array([value for of, value in rows.shared if of == kind], pa.string())
+            # one more entry, False, for the blanks' -1
             named = np.append(pc.is_in(encoded.dictionary, shared).to_numpy(False), False)
             numbers = np.where(named[numbers], numbers, -1)
         numbers = np.where(numbers >= 0, numbers + nodes, -1)
@@ -95,10 +97,9 @@ def _node_codes(rows: GraphRows) -> tuple[dict[tuple[str, int], np.ndarray], int
     return codes, nodes
 
 
-def _balanced(component: np.ndarray, parts: int) -> np.ndarray:
-    """The part of each component: components in order, cut where the running count of
-    nodes passes each multiple of the total over ``parts`` (no part exceeds its share by more
-    than one component)."""
-    sizes = np.bincount(component)
+def _balanced(sizes: np.ndarray, parts: int) -> np.ndarray:
+    """The part of each component given its ``sizes`` (rows): components in order, cut where
+    the running count passes each multiple of the total over ``parts`` (no part exceeds its
+    share by more than one component)."""
     before = np.cumsum(sizes) - sizes
-    return np.minimum(before * parts // max(int(sizes.sum()), 1), parts - 1)
+    return np.minimum(before * parts // max(sizes.sum(), 1), parts - 1).astype(np.int64)

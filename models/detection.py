@@ -1,5 +1,6 @@
-"""Finding cases: every detector over a household graph, or over a county's graph rows split
-by household (``models.components``) and searched one process per part."""
+"""Finding cases: every detector over a household graph (``find_cases``), or over the graph
+built from a county's rows, split by household (``models.components``) and searched one
+process per part for a large county (``Searchers``)."""
 
 from __future__ import annotations
 
@@ -48,37 +49,64 @@ def find_cases(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     return [case for detect in DETECTORS.values() for case in detect(graph, policy)]
 
 
-def detect_cases(rows: GraphRows, policy: Policy, *, parts: int = 1) -> Found:
-    """Every detector's cases (not yet scored) in the graph built from ``rows``: the rows
-    split into ``parts`` that no household crosses, each part's graph built and searched in
-    a process of its own (in this one when ``parts`` is 1). The cases are the same whatever
-    ``parts`` is; only their order may differ.
+class Searchers:
+    """Worker processes that search a county by parts no household crosses
+    (``models.components``): each part's graph is built and searched in its own process.
+    The processes start on entering (importing the detectors while the caller reads the
+    rows). The cases found are the same whatever the number of parts (only their order may
+    differ); with one part the graph is built and searched in this process.
 
     Parameters
     ----------
-    rows : GraphRows
-        What the graph is built from (``models.graph.graph_rows``).
-    policy : Policy
-        The policy profile the detectors apply.
     parts : int
-        How many processes to search in.
-
-    Returns
-    -------
-    Found
-        The cases, each case's household subgraph, and the as-of day.
+        How many parts, one process each.
     """
-    pieces = split_rows(rows, parts)
-    if len(pieces) == 1:
-        return _detect_part(pieces[0], policy)
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=len(pieces), mp_context=context) as pool:
-        found = list(pool.map(_detect_part, pieces, repeat(policy)))
-    return Found(
-        cases=[case for part in found for case in part.cases],
-        subgraphs={key: value for part in found for key, value in part.subgraphs.items()},
-        as_of=rows.as_of,
-    )
+
+    def __init__(self, parts: int) -> None:
+        self.parts = parts
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Searchers:
+        if self.parts <= 1:
+            return self
+        context = multiprocessing.get_context("spawn")
+        self._pool = ProcessPoolExecutor(max_workers=self.parts, mp_context=context)
+        for _ in range(self.parts):  # one task each starts every process now
+            self._pool.submit(_ready)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def detect(self, rows: GraphRows, policy: Policy) -> Found:
+        """Every detector's cases (not yet scored) in the graph built from ``rows``.
+
+        Parameters
+        ----------
+        rows : GraphRows
+            What the graph is built from (``models.graph.graph_rows``).
+        policy : Policy
+            The policy profile the detectors apply.
+
+        Returns
+        -------
+        Found
+            The cases, each case's household subgraph, and the as-of day.
+        """
+        if self._pool is None:
+            return _detect_part(rows, policy)
+        found = list(self._pool.map(_detect_part, split_rows(rows, self.parts), repeat(policy)))
+        return Found(
+            cases=[case for part in found for case in part.cases],
+            subgraphs={key: value for part in found for key, value in part.subgraphs.items()},
+            as_of=rows.as_of,
+        )
+
+
+def _ready() -> None:
+    """Nothing: a worker that ran it has imported the detectors."""
 
 
 @collector_paused()  # the graph's many objects live only here: no collector scans them

@@ -20,7 +20,7 @@ import duckdb
 
 from models.case_types import DETECTORS
 from models.cases import Case
-from models.detection import detect_cases
+from models.detection import Searchers
 from models.graph import graph_rows
 from models.policy import Policy
 from models.publish import (
@@ -40,9 +40,10 @@ from resolver.outputs import write_entities
 from resolver.settings import LinkSettings
 
 log = logging.getLogger(__name__)
-PARALLEL_ROWS = 200_000
-"""A graph built from this many rows is split by household and searched one process per core
-(``models.detection``): below it, starting the processes costs more than they save."""
+PARALLEL_ROWS = 150_000
+"""A county of this many person rows is split by household and searched one process per core
+(``models.detection.Searchers``): below it, starting the processes costs more than they
+save."""
 
 
 @dataclass
@@ -225,10 +226,11 @@ def detect_and_publish(
     """
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
-    rows = graph_rows(con)
-    seconds["graph"], clock = _lap(clock)
-    parts = (os.cpu_count() or 1) if rows.rows >= PARALLEL_ROWS else 1
-    found = detect_cases(rows, policy, parts=parts)
+    parts = (os.cpu_count() or 1) if _person_rows(con) >= PARALLEL_ROWS else 1
+    with Searchers(parts) as searchers:
+        rows = graph_rows(con)
+        seconds["graph"], clock = _lap(clock)
+        found = searchers.detect(rows, policy)
     cases = rank_cases(found.cases, risk)
     seconds["detect"], clock = _lap(clock)
     counts = {name: sum(case.case_type == name for case in cases) for name in DETECTORS}
@@ -241,6 +243,10 @@ def detect_and_publish(
     log.info("run %s: published %d cases", run_id, len(cases))
     seconds["publish"], clock = _lap(clock)
     return counts, seconds
+
+
+def _person_rows(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT count(*) FROM persons").fetchall()[0][0]
 
 
 def _lap(started: float) -> tuple[float, float]:

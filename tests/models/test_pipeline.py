@@ -8,7 +8,7 @@ import json
 import pytest
 
 from models.components import split_rows
-from models.detection import detect_cases
+from models.detection import Searchers
 from models.evaluation.cases import load_truth_cases, method_cases, score_cases
 from models.graph import graph_rows
 from models.pipeline import run_pipeline
@@ -204,8 +204,10 @@ def test_searching_by_household_in_worker_processes_finds_the_same_cases(run, tm
     con = connect(result.db_path, read_only=True)
     rows = graph_rows(con)
     con.close()
-    whole = detect_cases(rows, load_policy())
-    parted = detect_cases(rows, load_policy(), parts=2)
+    with Searchers(1) as searchers:
+        whole = searchers.detect(rows, load_policy())
+    with Searchers(2) as searchers:
+        parted = searchers.detect(rows, load_policy())
     assert len(split_rows(rows, 2)) == 2
     assert sorted(case.case_id for case in parted.cases) == sorted(
         case.case_id for case in whole.cases
