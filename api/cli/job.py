@@ -25,20 +25,20 @@ from models.policy import load_policy
 from models.risk import RiskModel
 from resolver.comparisons import CANDIDATE_RULES, candidate_rule
 from resolver.db import connect
-from resolver.errors import raise_collected
+from resolver.errors import DoudiError, raise_collected
 from resolver.headers import load_vocabulary
 from resolver.ingest import check_drop, ingest_drop
 from resolver.link import link_persons
 from resolver.outputs import write_entities
 from resolver.registries import REGISTRIES
 from resolver.settings import LinkSettings
-from resolver.synthetic import synthesize
+from resolver.synthetic import synthesize, synthesize_province
 
 
 @app.command()
 def synth(
     out_dir: Annotated[Path, typer.Argument(help="Folder for drop/ and truth/.")],
-    people: Annotated[int, typer.Option(min=200)] = 20_000,
+    people: Annotated[int, typer.Option(min=200, help="People, in all the counties.")] = 20_000,
     seed: Annotated[int, typer.Option()] = 7,
     noise: Annotated[float, typer.Option(min=0.0, help="Multiplier of every noise rate.")] = 1.0,
     months: Annotated[
@@ -49,8 +49,19 @@ def synth(
             help="Monthly drops ending at the as-of month, under months/YYYY-MM/ (1: only drop/).",
         ),
     ] = 1,
+    counties: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=20,
+            help="Counties of a synthetic province, under drop/<code><name>/ (1: one county).",
+        ),
+    ] = 1,
 ) -> None:
-    """Write a synthetic county: a data drop and its ground truth."""
+    """Write a synthetic county (or province): a data drop and its ground truth."""
+    if counties > 1:
+        _synth_province(out_dir, counties, people, seed, noise, months)
+        return
     with errors_reported():
         summary = synthesize(out_dir, people=people, seed=seed, noise=noise, months=months)
     console.print(f"数据包: {summary.drop_dir}   真值: {summary.truth_dir}")
@@ -67,6 +78,27 @@ def synth(
                       f"{month['late_death_notices']} 条), 新纳入 {month['new_enrollments']} 行, "
                       f"退出 {month['exits']} 行, 更正身份证号 {month['ids_corrected']} 条   "
                       f"({folder})")  # fmt: skip
+
+
+def _synth_province(out_dir: Path, counties: int, people: int, seed: int, noise: float,
+                    months: int) -> None:  # fmt: skip
+    """``synth --counties K``: a synthetic province, each county's rows and what spans two."""
+    with errors_reported():
+        if months > 1:
+            raise DoudiError("--months 只能用于单个县：多县 (--counties 大于 1) 不生成月度数据包")
+        if people < 200 * counties:
+            raise DoudiError(f"人数太少：{counties} 个县每县至少 200 人，--people 至少 "
+                             f"{200 * counties:,}")  # fmt: skip
+        summary = synthesize_province(out_dir, counties=counties, people=people, seed=seed,
+                                      noise=noise)  # fmt: skip
+    console.print(f"数据包: {summary.drop_dir}   真值: {summary.truth_dir}")
+    for county in summary.counties:
+        rows = ", ".join(f"{REGISTRIES[registry].chinese} {count:,}"
+                         for registry, count in county.rows.items())  # fmt: skip
+        console.print(f"  {county.code}{county.name}: {county.people:,} 人; {rows} 行")
+    cross = summary.cross_county
+    console.print(f"跨县注入: 两县重复享受 {cross['duplicate_enrollment']} 例, 异地死亡登记 "
+                  f"{cross['deceased_paid']} 例, 跨县同名对照 {cross['cross_county_namesake']} 例")  # fmt: skip
 
 
 @app.command()

@@ -18,6 +18,7 @@ from api.cli.printers import (
     print_case_scores,
     print_control_leads,
     print_link_scores,
+    print_span_scores,
     print_stress,
 )
 from models.case_types import CASE_LABELS
@@ -89,6 +90,7 @@ def evaluate(
     )
     print_link_scores(scores)
     print_case_scores(cases.scores)
+    print_span_scores(cases.spans)
     print_control_leads(cases)
     print_calibration(cases.calibration)
 

@@ -222,6 +222,25 @@ def print_case_scores(scores: dict[str, dict[str, CaseScores]]) -> None:
     console.print(table)
 
 
+def print_span_scores(spans: dict[str, dict[str, CaseScores]]) -> None:
+    """A province's cross-county cases beside those within one county (nothing for one)."""
+    if not spans:
+        return
+    table = Table(title="跨县与县内疑点（多区县数据包）")
+    table.add_column("类型")
+    for span in ("跨县", "县内"):
+        for measure in ("真实", "查出", "精确率", "召回率", "报告金额/应有金额"):
+            table.add_column(f"{span}{measure}", justify="right")
+    for case_type in spans["cross"]:
+        cells = []
+        for span in ("cross", "within"):
+            score = spans[span][case_type]
+            cells += [str(score.true), str(score.found), _figure(score.precision),
+                      _figure(score.recall), _figure(score.amount_accuracy)]  # fmt: skip
+        table.add_row(CASE_LABELS[case_type], *cells)
+    console.print(table)
+
+
 CONTROL_LABELS = {
     "legit_single_person": "合规的单人户保障",
     "legit_separate_household": "合规的分开立户（同院、共用电话）",
@@ -231,6 +250,7 @@ CONTROL_LABELS = {
     "twins": "双胞胎",
     "death_within_grace": "宽限期内停发",
     "wrong_death_notice": "误报死亡的在世人员",
+    "cross_county_namesake": "外县同名同生日者的死亡",
     "over_standard_within_exit": "渐退期内的超标准家庭",
     "cross_hukou_split": "不同户号的分户（非拆户保障）",
 }

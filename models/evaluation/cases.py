@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -293,6 +293,9 @@ class CaseEvaluation:
     scores: dict[str, dict[str, CaseScores]]
     control_leads: dict[str, dict[str, ControlLeads]]
     calibration: list[CalibrationBin]
+    spans: dict[str, dict[str, CaseScores]] = field(default_factory=dict)
+    """Doudi's scores of the cases spanning two counties (``cross``) and within one
+    (``within``) of a province's truth (``span_scores``); empty for one county."""
 
     def as_dict(self) -> dict:
         """The evaluation as plain dicts: ``cases``, ``control_leads`` and ``calibration``.
@@ -312,7 +315,9 @@ class CaseEvaluation:
                 for method, by_kind in self.control_leads.items()
             },
             "calibration": [item.as_dict() for item in self.calibration],
-        }
+            "spans": {span: {name: score.as_dict() for name, score in by_type.items()}
+                      for span, by_type in self.spans.items()},
+        }  # fmt: skip
 
     def of(self, methods: Iterable[str]) -> CaseEvaluation:
         """The scores and control leads of ``methods`` only (the calibration as it is).
@@ -331,6 +336,7 @@ class CaseEvaluation:
             {method: self.scores[method] for method in methods},
             {method: self.control_leads[method] for method in methods},
             self.calibration,
+            self.spans,
         )
 
 
@@ -364,7 +370,58 @@ def evaluate_cases(
         result.control_leads[method] = control_leads(cases, controls, truth)
         if method == "doudi":
             result.calibration = calibration_bins(cases, case_labels(cases, truth))
+            result.spans = span_scores(cases, truth)
     return result
+
+
+SPANNING_TYPES = ("duplicate_enrollment", "deceased_paid")  # the types a province adds
+
+
+def span_scores(cases: list[Case], truth: list[dict]) -> dict[str, dict[str, CaseScores]]:
+    """Scores of the cases that span two counties of a province and of those within one,
+    for the types a province adds (a person enrolled in two counties, a death registered in
+    another). A case spans counties when its records and the death notices it rests on are
+    of two counties (record ids ``<county>/<id>``). Empty for one county's truth.
+
+    Parameters
+    ----------
+    cases : list of Case
+        The cases found, with their risk scores.
+    truth : list of dict
+        The true cases (``records``, ``death_records``).
+
+    Returns
+    -------
+    dict of str to dict of str to CaseScores
+        ``cross`` and ``within``: the scores per type.
+
+    Examples
+    --------
+    >>> true = {"case_type": "deceased_paid", "amount_at_risk": 10.0,
+    ...         "records": [{"registry": "assistance", "record_id": "532301/JZ1"}],
+    ...         "death_records": [{"registry": "deaths", "record_id": "532326/SW1"}]}
+    >>> span_scores([], [true])["cross"]["deceased_paid"].true
+    1
+    """
+
+    def truth_span(item: dict) -> str:
+        return _span([*_key(item["records"]), *_key(item.get("death_records", []))])
+
+    def case_span(case: Case) -> str:
+        notices = [(e.registry, e.record_id) for e in case.evidence if e.registry == "deaths"]
+        return _span([*case.records, *notices])
+
+    if not any("/" in record_id for item in truth for _, record_id in _key(item["records"])):
+        return {}
+    return {span: {name: score_cases([case for case in cases if case_span(case) == span],
+                                     [item for item in truth if truth_span(item) == span], name)
+                   for name in SPANNING_TYPES}
+            for span in ("cross", "within")}  # fmt: skip
+
+
+def _span(records: Iterable[tuple[str, str]]) -> str:
+    counties = {record_id.split("/", 1)[0] for _, record_id in records if "/" in record_id}
+    return "cross" if len(counties) > 1 else "within"
 
 
 def calibration_bins(cases: list[Case], labels: list[int]) -> list[CalibrationBin]:

@@ -37,7 +37,9 @@ class Assumptions:
     extreme, so that a rule fitted to the defaults shows where it breaks."""
 
     region: str = "dayao"
-    """``dayao`` (大姚县, 云南) or ``xinganmeng`` (a banner of 兴安盟, 内蒙古: 苏木 and 嘎查)."""
+    """``dayao`` (大姚县, 云南) or ``xinganmeng`` (a banner of 兴安盟, 内蒙古: 苏木 and 嘎查); or
+    the code of a county of a synthetic province (``names.PROVINCE_COUNTIES``): 大姚's
+    townships under that code, every ID carrying it."""
     minority_name_share: float = 0.0
     """Households with Mongolian names: no surname, several spellings of one sound, a clan
     surname sometimes written and sometimes not."""

@@ -9,6 +9,21 @@ from __future__ import annotations
 
 COUNTY_CODE = "532326"  # 云南省楚雄彝族自治州大姚县
 
+# The counties of a synthetic province (``province``), in order: (code, name, prefecture).
+# Each is written with 大姚's townships under its own code; all its people's IDs carry it.
+PROVINCE_COUNTIES: tuple[tuple[str, str, str], ...] = (
+    ("532301", "楚雄市", "云南省楚雄彝族自治州"), ("532322", "双柏县", "云南省楚雄彝族自治州"),
+    ("532323", "牟定县", "云南省楚雄彝族自治州"), ("532324", "南华县", "云南省楚雄彝族自治州"),
+    ("532325", "姚安县", "云南省楚雄彝族自治州"), ("532326", "大姚县", "云南省楚雄彝族自治州"),
+    ("532327", "永仁县", "云南省楚雄彝族自治州"), ("532328", "元谋县", "云南省楚雄彝族自治州"),
+    ("532329", "武定县", "云南省楚雄彝族自治州"), ("532331", "禄丰县", "云南省楚雄彝族自治州"),
+    ("532901", "大理市", "云南省大理白族自治州"), ("532922", "漾濞彝族自治县", "云南省大理白族自治州"),
+    ("532923", "祥云县", "云南省大理白族自治州"), ("532924", "宾川县", "云南省大理白族自治州"),
+    ("532925", "弥渡县", "云南省大理白族自治州"), ("532926", "南涧彝族自治县", "云南省大理白族自治州"),
+    ("532927", "巍山彝族回族自治县", "云南省大理白族自治州"), ("532928", "永平县", "云南省大理白族自治州"),
+    ("532929", "云龙县", "云南省大理白族自治州"), ("532930", "洱源县", "云南省大理白族自治州"),
+)  # fmt: skip
+
 # Region codes of people whose ID was issued elsewhere (born or first registered outside).
 OTHER_REGIONS: tuple[str, ...] = (
     "532301", "532322", "532325", "532328", "532331", "530102", "530111", "510103",
@@ -181,6 +196,7 @@ MONGOLIAN_CLANS: tuple[tuple[str, float], ...] = (
     ("孛儿只斤·", 0.07), ("博尔济吉特·", 0.07),
 )  # fmt: skip
 PROVINCE_PREFIXES = {
+    **{code: prefecture + name for code, name, prefecture in PROVINCE_COUNTIES},
     COUNTY_CODE: "云南省楚雄彝族自治州大姚县",
     XINGANMENG_CODE: "内蒙古自治区兴安盟科尔沁右翼前旗",
 }

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 
 HEAD, SPOUSE, CHILD, PARENT, GRANDCHILD = range(5)
+_PROVINCE_CODES = frozenset(code for code, _, _ in names.PROVINCE_COUNTIES)
 
 
 def _zipf(count: int, exponent: float = 1.0) -> np.ndarray:
@@ -45,7 +46,9 @@ def geography(rng: np.random.Generator, region: str) -> Geography:
     rng : np.random.Generator
         The random generator (draws each township's villages).
     region : str
-        ``dayao`` or ``xinganmeng``.
+        ``dayao``, ``xinganmeng``, or the code of a county of the synthetic province
+        (``names.PROVINCE_COUNTIES``): 大姚's townships under that code, which every ID then
+        carries (no ID issued elsewhere, so that the IDs of two counties never collide).
 
     Returns
     -------
@@ -57,8 +60,10 @@ def geography(rng: np.random.Generator, region: str) -> Geography:
     ValueError
         For an unknown region.
     """
-    if region == "dayao":
+    if region == "dayao" or region in _PROVINCE_CODES:
         code, others = names.COUNTY_CODE, names.OTHER_REGIONS
+        if region != "dayao":
+            code, others = region, (region,)
         towns, stems, suffixes = names.TOWNSHIPS, names.VILLAGE_STEMS, ("村",)
     elif region == "xinganmeng":
         code, others = names.XINGANMENG_CODE, names.XINGANMENG_OTHER_REGIONS

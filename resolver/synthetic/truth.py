@@ -281,7 +281,7 @@ def _derive_duplicates(
                     "case_type": "duplicate_enrollment",
                     "records": [{"registry": "assistance", "record_id": r}
                                 for r in sorted(involved)],
-                    "amount_at_risk": float(_paid_twice(chosen, paid, rise)),
+                    "amount_at_risk": float(paid_twice(chosen, paid, rise)),
                     "note": f"one person on {len(involved)} assistance rows of different cases "
                     "with overlapping active months",
                     "person_id": person_label(pid),
@@ -302,9 +302,24 @@ def _overlapping(items: list[Any]) -> set[str]:
     return involved
 
 
-def _paid_twice(rows: list[Any], paid: dict[str, set[int]], rise: float) -> int:
+def paid_twice(rows: list[Any], paid: dict[str, set[int]], rise: float) -> int:
     """Over the months a person's covered rows were paid by two or more cases: the amounts
-    received beyond the largest one (a case counts once a month, at its largest row)."""
+    received beyond the largest one (a case counts once a month, at its largest row).
+
+    Parameters
+    ----------
+    rows : list
+        The person's roster rows (``covered``, ``case_no``, program and class).
+    paid : dict of str to set of int
+        The months each case was paid in.
+    rise : float
+        The yearly rise of the amounts.
+
+    Returns
+    -------
+    int
+        The amount paid twice, in 元.
+    """
     received: dict[int, dict[str, int]] = {}
     for row in rows:
         if row.covered != "是":
