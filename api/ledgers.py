@@ -51,9 +51,10 @@ COVERAGE_TYPES = tuple(name for name, spec in CASE_TYPES.items() if spec.coverag
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\']")  # characters a sheet name may not hold
 
 
-def ledger_rows(published: Published, case_type: str, township: str | None = None) -> list[list]:
-    """The 摸排台账 rows of one case type (optionally one township), by township, village,
-    highest risk first.
+def ledger_rows(published: Published, case_type: str, township: str | None = None,
+                county: str | None = None) -> list[list]:  # fmt: skip
+    """The 摸排台账 rows of one case type (optionally one township, or one county of a province
+    drop), by township, village, highest risk first.
 
     Parameters
     ----------
@@ -63,18 +64,21 @@ def ledger_rows(published: Published, case_type: str, township: str | None = Non
         A case type (a key of ``CASE_TYPES``).
     township : str or None
         Only this township's cases; every township's when None.
+    county : str or None
+        Only the cases resting on rows of this county; every county's when None.
 
     Returns
     -------
     list of list
         One row per open case, in ``LEDGER_COLUMNS`` order, numbered from 1.
     """
-    cases = _ledger_cases(published, case_type, township)
+    cases = _ledger_cases(published, case_type, township, county)
     cases.sort(key=lambda c: (c["township"] or "", c["village"] or "", -(c["risk_score"] or 0)))
     return [[number, *_ledger_row(published, case)] for number, case in enumerate(cases, 1)]
 
 
-def ledger_size(published: Published, case_type: str, township: str | None = None) -> int:
+def ledger_size(published: Published, case_type: str, township: str | None = None,
+                county: str | None = None) -> int:  # fmt: skip
     """How many rows ``ledger_rows`` gives (the open cases of the type), without building them.
 
     Parameters
@@ -85,19 +89,41 @@ def ledger_size(published: Published, case_type: str, township: str | None = Non
         A case type (a key of ``CASE_TYPES``).
     township : str or None
         Only this township's cases; every township's when None.
+    county : str or None
+        Only this county's cases; every county's when None.
 
     Returns
     -------
     int
         The number of rows of the ledger.
     """
-    return len(_ledger_cases(published, case_type, township))
+    return len(_ledger_cases(published, case_type, township, county))
 
 
-def _ledger_cases(published: Published, case_type: str, township: str | None) -> list[dict]:
-    return [case for case in published.cases.values()
-            if case["case_type"] == case_type and not case["resolved"]
+def _ledger_cases(published: Published, case_type: str, township: str | None,
+                  county: str | None) -> list[dict]:  # fmt: skip
+    return [case for case in open_cases(published, county) if case["case_type"] == case_type
             and (township is None or case["township"] == township)]  # fmt: skip
+
+
+def open_cases(published: Published, county: str | None = None) -> list[dict]:
+    """The cases not resolved by data, of one county of a province drop when ``county`` is
+    given (a case resting on rows of two counties is in both counties' ledgers).
+
+    Parameters
+    ----------
+    published : Published
+        The published cases and the decisions so far.
+    county : str or None
+        The county; every case when None.
+
+    Returns
+    -------
+    list of dict
+        The cases.
+    """
+    return [case for case in published.cases.values() if not case["resolved"]
+            and (county is None or county in case["counties"])]  # fmt: skip
 
 
 def _ledger_row(published: Published, case: dict[str, Any]) -> list:
@@ -232,13 +258,15 @@ def inclusion(case_type: str, status: str, events: list[dict]) -> tuple[str, str
     return "待核查", ""
 
 
-def summary_rows(published: Published) -> list[list]:
+def summary_rows(published: Published, county: str | None = None) -> list[list]:
     """The 汇总表: per township, open cases by type, total, amount at risk, review outcome.
 
     Parameters
     ----------
     published : Published
         The published cases and the decisions so far.
+    county : str or None
+        Only this county's cases (a province drop); every case when None.
 
     Returns
     -------
@@ -247,9 +275,7 @@ def summary_rows(published: Published) -> list[list]:
         case is open).
     """
     table: dict[str, dict[str, Any]] = {}
-    for case in published.cases.values():
-        if case["resolved"]:
-            continue
+    for case in open_cases(published, county):
         line = table.setdefault(case["township"] or "未知", {"amount": 0.0, "types": {},
                                                             "statuses": {}})  # fmt: skip
         line["types"][case["case_type"]] = line["types"].get(case["case_type"], 0) + 1
@@ -281,8 +307,9 @@ def _masked_row(row: list) -> list:
 
 
 def ledger_workbook(
-    published: Published, case_type: str, *, township: str | None = None, masked: bool
-) -> bytes:
+    published: Published, case_type: str, *, township: str | None = None,
+    county: str | None = None, masked: bool,
+) -> bytes:  # fmt: skip
     """One case type's 摸排台账: a sheet per township (or the one asked for); ID and phone
     numbers masked when ``masked`` (``api.masking``). Text is written as text, never as a formula (``text_cells``).
 
@@ -294,6 +321,8 @@ def ledger_workbook(
         A case type (a key of ``CASE_TYPES``).
     township : str or None
         Only this township's sheet; a sheet per township when None.
+    county : str or None
+        Only this county's cases (a province drop); every case when None.
     masked : bool
         Whether ID and phone numbers are masked (for roles that may not see them).
 
@@ -302,7 +331,7 @@ def ledger_workbook(
     bytes
         The XLSX file.
     """
-    rows = ledger_rows(published, case_type, township)
+    rows = ledger_rows(published, case_type, township, county)
     if masked:
         rows = [_masked_row(row) for row in rows]
     townships = sorted({row[1] or "未知" for row in rows}) or [township or "无疑点"]
@@ -316,13 +345,15 @@ def ledger_workbook(
     return _bytes(book)
 
 
-def summary_workbook(published: Published) -> bytes:
+def summary_workbook(published: Published, county: str | None = None) -> bytes:
     """The township summary (汇总表, ``summary_rows``) as an XLSX file.
 
     Parameters
     ----------
     published : Published
         The published cases and the decisions so far.
+    county : str or None
+        Only this county's cases (a province drop); every case when None.
 
     Returns
     -------
@@ -331,7 +362,8 @@ def summary_workbook(published: Published) -> bytes:
     """
     book = Workbook()
     book.remove(book.active)
-    _sheet(book, "汇总表", "兜底疑点排查汇总表", SUMMARY_COLUMNS, summary_rows(published))
+    title = f"{county or ''}兜底疑点排查汇总表"
+    _sheet(book, "汇总表", title, SUMMARY_COLUMNS, summary_rows(published, county))
     return _bytes(book)
 
 

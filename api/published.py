@@ -33,13 +33,13 @@ SORT_KEYS = {
     "amount": lambda case: (-(case["amount_at_risk"] or -1.0), case["case_id"]),
     "case_id": lambda case: case["case_id"],
 }
-INDEXED = ("case_type", "township", "village")
+INDEXED = ("case_type", "township", "village", "county")
 CLOSED = ("confirmed", "dismissed")  # review statuses that close a case
 # How a case of the latest run compares with the run before: first raised now, resolved by
 # data now (no longer raised), raised before and now.
 CHANGES = ("new", "resolved", "open")
 SUMMARY_FIELDS = ("case_id", "case_type", "risk_score", "amount_at_risk", "township", "village",
-                  "person_ids", "run_id")  # fmt: skip
+                  "counties", "person_ids", "run_id")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class CaseFilter:
     status: str | None = None  # a review status, or "resolved" (by data)
     run_id: str | None = None  # the cases of one run, as that run raised them
     overdue: bool | None = None  # past their 整改时限 and not closed (True), or not (False)
+    county: str | None = None  # one of the counties the case rests on (a province drop)
 
     def admits(self, case: dict[str, Any], status: str, overdue: bool = False) -> bool:
         """Whether the case passes every condition set.
@@ -68,12 +69,13 @@ class CaseFilter:
         Returns
         -------
         bool
-            True when type, place, score range, status and overdue all match; a case
+            True when type, place, county, score range, status and overdue all match; a case
             resolved by data passes only ``status="resolved"`` or a ``run_id`` filter.
         """
         score = case["risk_score"] or 0.0
         return (
             all(self._equal(name, case) for name in ("case_type", "township", "village"))
+            and (self.county is None or self.county in case["counties"])
             and (self.min_score is None or score >= self.min_score)
             and (self.max_score is None or score <= self.max_score)
             and self._status_admits(case, status)
@@ -133,7 +135,8 @@ class Published:
         self.index: dict[str, dict[str, set[str]]] = {name: {} for name in INDEXED}
         for case in self.cases.values():
             for name in INDEXED:
-                self.index[name].setdefault(case[name], set()).add(case["case_id"])
+                for value in case["counties"] if name == "county" else [case[name]]:
+                    self.index[name].setdefault(value, set()).add(case["case_id"])
 
     def status(self, case_id: str) -> str:
         """The case's review status: that of its latest event.
@@ -397,11 +400,13 @@ class Published:
         -------
         dict
             ``cases``, ``amount_at_risk``, ``by_type``, ``by_township`` (each with its
-            ``by_type`` counts), ``by_status``, ``resolved_by_data`` (a count), ``changes``
-            (month over month, ``changes``) and ``overdue`` (a count).
+            ``by_type`` counts), ``by_county`` (open cases per county of a province drop; a
+            case spanning two counties counts in both), ``by_status``, ``resolved_by_data`` (a
+            count), ``changes`` (month over month, ``changes``) and ``overdue`` (a count).
         """
         by_type: dict[str, dict[str, float]] = {}
         by_township: dict[str, dict[str, Any]] = {}
+        by_county: dict[str, int] = {}
         by_status: dict[str, int] = dict.fromkeys(STATUS_LABELS, 0)
         today = date.today()
         for case in self.cases.values():
@@ -417,10 +422,12 @@ class Published:
             place["amount_at_risk"] += amount
             place["by_type"][case["case_type"]] = place["by_type"].get(case["case_type"], 0) + 1
             by_status[self.status(case["case_id"])] += 1
+            for county in case["counties"]:
+                by_county[county] = by_county.get(county, 0) + 1
         return {"cases": sum(kind["cases"] for kind in by_type.values()),
                 "amount_at_risk": sum(kind["amount_at_risk"] for kind in by_type.values()),
                 "by_type": by_type, "by_township": dict(sorted(by_township.items())),
-                "by_status": by_status,
+                "by_county": dict(sorted(by_county.items())), "by_status": by_status,
                 "resolved_by_data": sum(case["resolved"] for case in self.cases.values()),
                 "changes": self.changes(),
                 "overdue": sum(self.overdue(case_id, today) for case_id in self.cases)}  # fmt: skip
@@ -500,7 +507,8 @@ class Published:
 
 
 def _case(row: dict[str, Any]) -> dict[str, Any]:
-    return {name: row[name] for name in SUMMARY_FIELDS} | {
+    return {name: row[name] for name in SUMMARY_FIELDS if name != "counties"} | {
+        "counties": row.get("counties") or [],  # a case published before provinces has none
         "resolved": row["resolved_run"] is not None, "resolved_run": row["resolved_run"],
         "first_run": row.get("first_run"),
         "records": json.loads(row["records"]), "evidence": json.loads(row["evidence"]),

@@ -21,6 +21,9 @@ class CaseSummary(BaseModel):
     amount_at_risk: float | None
     township: str | None
     village: str | None
+    counties: list[str] = Field(
+        default=[], description="the counties of the rows it rests on (a province drop; else empty)"
+    )
     person_ids: list[str]
     status: Status
     status_label: str
@@ -208,6 +211,9 @@ class Overview(BaseModel):
     amount_at_risk: float
     by_type: dict[str, TypeTotals]
     by_township: dict[str, TownshipTotals]
+    by_county: dict[str, int] = Field(
+        default={}, description="open cases per county of a province drop (empty for one county)"
+    )
     by_status: dict[str, int]
     resolved_by_data: int
     changes: MonthChanges = Field(description="本月变化: the latest run against the one before")

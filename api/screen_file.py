@@ -23,7 +23,7 @@ from models.screening import NOTE, Decision, screen_payments, summary
 from resolver.db import table_names
 from resolver.errors import DoudiError, InputError
 from resolver.headers import Vocabulary
-from resolver.ingest import read_registry_file
+from resolver.ingest import numbered_in, read_registry_file
 from resolver.reading import decode
 from resolver.tables import Source
 
@@ -78,9 +78,12 @@ def read_payment_list(path: Path, vocabulary: Vocabulary | None = None) -> Payme
 
 
 def screen_file(
-    con: duckdb.DuckDBPyConnection, path: Path, vocabulary: Vocabulary | None = None
-) -> Screening:
+    con: duckdb.DuckDBPyConnection, path: Path, vocabulary: Vocabulary | None = None,
+    county: str | None = None,
+) -> Screening:  # fmt: skip
     """Screen a payment file against the published run of ``con``, under the run's policy.
+    In a province's database the file is one county's, and says which (``county``): its
+    救助证号 are that county's.
 
     Parameters
     ----------
@@ -90,6 +93,8 @@ def screen_file(
         The payment file.
     vocabulary : Vocabulary or None
         The headers to recognise; built-in when None.
+    county : str or None
+        The county the file is of, in a province's database; None in a county's.
 
     Returns
     -------
@@ -99,17 +104,43 @@ def screen_file(
     Raises
     ------
     DoudiError
-        If the database holds no published run; ``InputError`` if the file cannot be used.
+        If the database holds no published run, or ``county`` is missing for a province's
+        database or not one of its counties; ``InputError`` if the file cannot be used.
     """
     if "runs" not in table_names(con):
         raise DoudiError("数据库中没有运行记录：请先运行 `doudi run`")
     run_id = working_run(con)
     policy = run_configuration(con, run_id).policy
     payments = read_payment_list(path, vocabulary)
-    decisions = screen_payments(con, payments.lines, policy, run_id=run_id,
+    lines = _in_county(con, payments.lines, county)
+    decisions = screen_payments(con, lines, policy, run_id=run_id,
                                 dismissed=_dismissed(con))  # fmt: skip
     found = summary(decisions, payments.lines.column("pay_month").to_pylist())
     return Screening(payments, decisions, {**found, "file": str(path), "run_id": run_id})
+
+
+def _in_county(con: duckdb.DuckDBPyConnection, lines: pa.Table, county: str | None) -> pa.Table:
+    """The lines with their 救助证号 as the database holds them: ``<county>/<number>`` in a
+    province's database."""
+    counties = ([value for (value,) in con.execute(
+        "SELECT DISTINCT county FROM assistance WHERE county IS NOT NULL ORDER BY 1").fetchall()]
+        if "county" in _columns(con, "assistance") else [])  # fmt: skip
+    if county is None and counties:
+        raise DoudiError("这是多个区县的数据库：请指明发放表所属区县（--county，可选："
+                         f"{'、'.join(counties)}）")  # fmt: skip
+    if county is None:
+        return lines
+    if county not in counties:
+        known = "、".join(counties) or "无（单个区县的数据库不需指明区县）"
+        raise DoudiError(f"数据库中没有区县 {county}（可选：{known}）")
+    index = lines.column_names.index("case_no")
+    return lines.set_column(index, "case_no", numbered_in(county, lines["case_no"]))
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    if table not in table_names(con):
+        return set()
+    return {name for name, *_ in con.execute(f"SELECT * FROM {table} LIMIT 0").description}
 
 
 def _dismissed(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -80,7 +80,8 @@ class Screenings:
         self._lock = threading.Lock()  # one screening or clearing at a time
         self._files: OrderedDict[int, tuple[str, bytes]] = OrderedDict()
 
-    def screen(self, content: bytes, file_name: str, *, actor: str, role: str) -> dict[str, Any]:
+    def screen(self, content: bytes, file_name: str, *, actor: str, role: str,
+               county: str | None = None) -> dict[str, Any]:  # fmt: skip
         """Screen an uploaded payment list and store the screening.
 
         Parameters
@@ -91,6 +92,8 @@ class Screenings:
             Its name as sent (only the last part is kept; the suffix says the format).
         actor, role : str
             Who uploads it.
+        county : str or None
+            The county the list is of, in a province's database.
 
         Returns
         -------
@@ -103,7 +106,7 @@ class Screenings:
             path = Path(folder) / name
             path.write_bytes(content)
             try:
-                screening = screen_file(self.store.cursor, path)
+                screening = screen_file(self.store.cursor, path, county=county)
             except DecisionError:
                 raise
             except DoudiError as error:

@@ -37,7 +37,7 @@ class Snapshot:
         )
         by_run = rows(
             "SELECT run_id, case_id, case_type, risk_score, amount_at_risk, township, village, "
-            "person_ids, records, evidence FROM published_cases"
+            "counties, person_ids, records, evidence FROM published_cases"
         )
         events = rows(f"SELECT {EVENT_COLUMNS} FROM case_events ORDER BY event_id")
         persons = self.store.cursor.execute(

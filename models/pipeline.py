@@ -36,7 +36,7 @@ from resolver.headers import Vocabulary
 from resolver.ingest import ingest_drop
 from resolver.link import LinkReport, link_persons, update_links
 from resolver.memory import collector_paused
-from resolver.outputs import write_entities
+from resolver.outputs import record_persons, write_entities
 from resolver.settings import LinkSettings
 
 log = logging.getLogger(__name__)
@@ -246,7 +246,7 @@ def detect_and_publish(
 
 
 def _person_rows(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("SELECT count(*) FROM persons").fetchall()[0][0]
+    return record_persons(con).aggregate("count(*)").fetchall()[0][0]
 
 
 def _lap(started: float) -> tuple[float, float]:

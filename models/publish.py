@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS published_cases (
     amount_at_risk DOUBLE, township VARCHAR, village VARCHAR, person_ids VARCHAR[],
     records JSON, evidence JSON, detail JSON, PRIMARY KEY (run_id, case_id)
 );
+ALTER TABLE published_cases ADD COLUMN IF NOT EXISTS counties VARCHAR[];
 CREATE TABLE IF NOT EXISTS published_persons (
     run_id VARCHAR, person_id VARCHAR, id18 VARCHAR, name VARCHAR
 );
@@ -261,8 +262,10 @@ def _case_table(con, run_id: str, found: Found) -> pa.Table:
     links_of: dict[str, list[dict]] = {}
     for link in links:
         links_of.setdefault(link["left"], []).append(link)
+    counties = []
     for case, contract in zip(cases, contracts, strict=True):
         rows = _case_rows(case, rows_of)
+        counties.append(_counties(case, rows))
         uids = {row["unique_id"] for row in rows}
         case_links = [link for uid in sorted(uids) for link in links_of.get(uid, [])
                       if link["right"] in uids]  # fmt: skip
@@ -282,6 +285,7 @@ def _case_table(con, run_id: str, found: Found) -> pa.Table:
         "records": [_json(contract["records"]) for contract in contracts],
         "evidence": [_json(contract["evidence"]) for contract in contracts],
         "detail": details,
+        "counties": pa.array(counties, pa.list_(pa.string())),
     })  # fmt: skip
 
 
@@ -337,6 +341,15 @@ def _links(con, unique_ids: set[str]) -> list[dict]:
              "comparisons": comparisons}
             for left, right, probability, weight, comparisons
             in explained_links(con, unique_ids)]  # fmt: skip
+
+
+def _counties(case: Case, rows: list[dict]) -> list[str]:
+    """The counties of the rows the case rests on (its records and the rows its evidence
+    cites), in a province drop; empty for one county."""
+    cited = {f"{registry}:{record_id}" for registry, record_id in case.records}
+    cited |= {f"{item.registry}:{item.record_id}" for item in case.evidence if item.registry}
+    return sorted({row["county"] for row in rows
+                   if row["unique_id"] in cited and row.get("county")})  # fmt: skip
 
 
 def _place(case: Case, rows: list[dict]) -> tuple[str | None, str | None]:

@@ -27,6 +27,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable
@@ -261,19 +262,21 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     and every error that makes the drop unusable."""
     files, skips = discover(data_dir)
     order = {path: index for index, path in enumerate(files)}
+    counties, county_errors = _counties(files, data_dir)
     for name in REGISTRIES:
         con.execute(f"DROP TABLE IF EXISTS raw_{name}")
         con.execute(f"DROP TABLE IF EXISTS {name}")
     outcomes = []
     for outcome in _read_all(files, data_dir, vocabulary, on_progress, folder):
         for sheet, source in enumerate(outcome.sources):
+            _in_county(source, counties[outcome.path])
             _number(source, order[outcome.path] * SHEETS_PER_FILE + sheet)
             _store_source(con, source)
         outcomes.append(outcome)
     outcomes.sort(key=lambda outcome: order[outcome.path])
     sources = [source for outcome in outcomes for source in outcome.sources]
     skips += [skip for outcome in outcomes for skip in outcome.skips]
-    errors = [error for outcome in outcomes for error in outcome.errors]
+    errors = county_errors + [error for outcome in outcomes for error in outcome.errors]
     errors += _drop_errors(data_dir, sources, errors) + _duplicated_record_ids(sources)
     if not errors:
         _unknown_cases(sources)
@@ -281,6 +284,101 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     report = DropReport(data_dir, sources, skips, hashes)
     _store_report(con, report)
     return report, errors
+
+
+# A subfolder of a province drop holding one county's files: its name starts with the
+# county's 6-digit division code (``532326大姚县``), or ends in 县, 区, 市 or 旗.
+COUNTY_FOLDER = re.compile(r"^(?P<code>\d{6})(?!\d)|(?:县|区|市|旗)$")
+
+
+def county_of(path: Path, data_dir: Path) -> str | None:
+    """The county a file of a drop belongs to: the subfolder of the drop it lies in, when
+    that folder names a county (``COUNTY_FOLDER``); its division code when its name starts
+    with one, else its name. None for a file of a one-county drop.
+
+    Parameters
+    ----------
+    path : Path
+        A file of the drop.
+    data_dir : Path
+        The drop folder.
+
+    Returns
+    -------
+    str | None
+        The county, or None.
+
+    Examples
+    --------
+    >>> county_of(Path("drop/532326大姚县/户籍人口.csv"), Path("drop"))
+    '532326'
+    >>> county_of(Path("drop/科右前旗/民政/救助对象.xlsx"), Path("drop"))
+    '科右前旗'
+    >>> county_of(Path("drop/民政/救助对象.xlsx"), Path("drop")) is None
+    True
+    """
+    parts = path.relative_to(data_dir).parts
+    found = COUNTY_FOLDER.search(parts[0]) if len(parts) > 1 else None
+    if found is None:
+        return None
+    return found.group("code") or parts[0]
+
+
+def _counties(files: list[Path], data_dir: Path) -> tuple[dict[Path, str | None], list[InputError]]:
+    """Each file's county (``county_of``), and an error for each file outside every county
+    folder of a province drop (a drop is one county, or counties only)."""
+    counties = {path: county_of(path, data_dir) for path in files}
+    if not any(counties.values()):
+        return counties, []
+    reason = ("多区县数据包中，此文件不在任何区县文件夹内（区县文件夹名以6位行政区划代码开头，"
+              "或以县、区、市、旗结尾），无法确定所属区县")  # fmt: skip
+    return counties, [InputError(path, None, None, reason) for path, county in counties.items()
+                      if county is None]  # fmt: skip
+
+
+def _in_county(source: Source, county: str | None) -> None:
+    """Give the table its ``county`` column (null in a one-county drop). In a province drop
+    its record ids and its household and case numbers become ``<county>/<number>``: an office
+    numbers its rows and cases within its county only."""
+    table = source.normalised
+    if county is not None:
+        for name in COUNTY_NUMBERED:
+            if name in table.column_names:
+                table = table.set_column(table.column_names.index(name), name,
+                                         numbered_in(county, table[name]))  # fmt: skip
+        source.findings = [
+            finding.set_column(finding.column_names.index("record_id"), "record_id",
+                               numbered_in(county, finding["record_id"]))
+            for finding in source.findings
+        ]  # fmt: skip
+    source.normalised = table.append_column("county", pa.array([county] * len(table), pa.string()))
+
+
+# What an office numbers within its county: record ids, 户号, 救助证号 and 建档立卡户编号.
+COUNTY_NUMBERED = ("record_id", "hukou_no", "case_no", "poverty_hh_no")
+
+
+def numbered_in(county: str, numbers: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """Numbers an office gave within its county, as a province drop holds them.
+
+    Parameters
+    ----------
+    county : str
+        The county (``county_of``).
+    numbers : pa.ChunkedArray or pa.Array
+        Record ids, 户号, 救助证号 or 户编号 (nulls stay null).
+
+    Returns
+    -------
+    pa.ChunkedArray or pa.Array
+        ``<county>/<number>`` each.
+
+    Examples
+    --------
+    >>> numbered_in("532301", pa.array(["DB001", None])).to_pylist()
+    ['532301/DB001', None]
+    """
+    return pc.binary_join_element_wise(county, numbers, "/")
 
 
 def _read_all(files: list[Path], data_dir: Path, vocabulary: Vocabulary,

@@ -23,6 +23,9 @@ def screen(
         Path | None, typer.Option("--summary", help="另把汇总写成 JSON 文件。")
     ] = None,
     columns: ColumnsOption = None,
+    county: Annotated[
+        str | None, typer.Option(help="多区县数据库：发放表所属区县（区划代码或文件夹名）。")
+    ] = None,
 ) -> None:
     """发放前核对发放表：对照已发布的运行结果，逐条给出“通过”或“暂缓”及原因（在保成员有死亡记录、
     同一人同月在两个案件中享受、超标准未退出、领款账号与其他案件共用、发放金额与类别人数不符）。
@@ -39,7 +42,7 @@ def screen(
         started = time.perf_counter()
         con = connect(db, read_only=True)
         try:
-            screening = screen_file(con, payment_file, load_vocabulary(columns))
+            screening = screen_file(con, payment_file, load_vocabulary(columns), county)
         finally:
             con.close()
         write_screened(screening, out)

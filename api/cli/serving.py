@@ -52,7 +52,8 @@ def export(
     unit: Annotated[str | None, typer.Option(help="附件1–4 的填报单位（不填则留空）。")] = None,
 ) -> None:
     """Write the 摸排台账 of each case type (a sheet per township) and the 汇总表; with
-    --forms also the 梁平 forms 附件1–4, with full ID numbers (the office's own copy)."""
+    --forms also the 梁平 forms 附件1–4, with full ID numbers (the office's own copy). For a
+    province drop, also each county's 摸排台账 and 汇总表 in a folder of its own."""
     from api.ledgers import ledger_workbook, summary_workbook
     from api.liangping_forms import FORMS, form_file_name, liangping_form
     from api.storage import opened
@@ -60,11 +61,15 @@ def export(
     with errors_reported(), opened(db) as storage:
         out.mkdir(parents=True, exist_ok=True)
         published = storage.snapshot.published
-        for case_type, label in CASE_LABELS.items():
-            content = ledger_workbook(published, case_type, masked=False)
-            (out / f"{label}摸排台账.xlsx").write_bytes(content)
-        (out / "汇总表.xlsx").write_bytes(summary_workbook(published))
-        written = len(CASE_LABELS) + 1
+        written = 0
+        for county in [None, *published.overview()["by_county"]]:
+            folder = out / county if county else out
+            folder.mkdir(exist_ok=True)
+            for case_type, label in CASE_LABELS.items():
+                content = ledger_workbook(published, case_type, county=county, masked=False)
+                (folder / f"{label}摸排台账.xlsx").write_bytes(content)
+            (folder / "汇总表.xlsx").write_bytes(summary_workbook(published, county))
+            written += len(CASE_LABELS) + 1
         for form in FORMS if forms else ():
             filled = liangping_form(storage.store.cursor, published, form, masked=False, unit=unit)
             (out / form_file_name(form)).write_bytes(filled.content)

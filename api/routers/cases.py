@@ -48,6 +48,9 @@ async def list_cases(
     case_type: CaseType | None = None,
     township: str | None = None,
     village: str | None = None,
+    county: Annotated[
+        str | None, Query(description="a county the case rests on (a province drop)")
+    ] = None,
     min_score: Annotated[float | None, Query(ge=0, le=1)] = None,
     max_score: Annotated[float | None, Query(ge=0, le=1)] = None,
     status_: Annotated[
@@ -70,7 +73,7 @@ async def list_cases(
     """Cases, highest risk first by default; ``total`` counts every page."""
     limit = min(limit, settings.max_page_size)
     where = CaseFilter(case_type, township, village, min_score, max_score, status_, run_id,
-                       overdue)  # fmt: skip
+                       overdue, county)  # fmt: skip
     total, items = snapshot.published.list_cases(where, sort=sort, offset=offset, limit=limit)
     return json_response({"total": total, "offset": offset, "limit": limit, "items": items})
 

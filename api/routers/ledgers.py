@@ -19,6 +19,9 @@ from api.schemas import CaseType, Overview
 
 router = APIRouter(prefix="/api", tags=["ledgers"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CountyQuery = Annotated[
+    str | None, Query(description="only the cases of this county (a province drop)")
+]
 
 
 @router.get("/overview", response_model=Overview)
@@ -30,13 +33,17 @@ async def overview(snapshot: SnapshotDep, _: Reviewer) -> Any:
 
 
 @router.get("/ledgers/summary.xlsx", response_class=Response)
-def summary_ledger(snapshot: SnapshotDep, access: AccessLogDep, principal: Reviewer) -> Response:
-    """The township summary (汇总表). The download is written to the access log."""
+def summary_ledger(
+    snapshot: SnapshotDep, access: AccessLogDep, principal: Reviewer, county: CountyQuery = None
+) -> Response:
+    """The township summary (汇总表), of one county of a province drop when asked. The
+    download is written to the access log."""
     published = snapshot.published
-    content = summary_workbook(published)
-    townships = max(len(summary_rows(published)) - 1, 0)  # less the 合计 row
-    access.record(principal.name, principal.role, "download_ledger", f"summary 全部 {townships}行")
-    return _xlsx(content, "兜底疑点汇总表.xlsx")
+    content = summary_workbook(published, county)
+    townships = max(len(summary_rows(published, county)) - 1, 0)  # less the 合计 row
+    access.record(principal.name, principal.role, "download_ledger",
+                  f"summary 全部 {townships}行{_of(county)}")  # fmt: skip
+    return _xlsx(content, f"{county or ''}兜底疑点汇总表.xlsx")
 
 
 # Declared before ``/ledgers/{case_type}.xlsx``, which would otherwise take the path.
@@ -104,17 +111,24 @@ def case_ledger(
     access: AccessLogDep,
     principal: Reviewer,
     township: Annotated[str | None, Query()] = None,
+    county: CountyQuery = None,
 ) -> Response:
-    """The 摸排台账 of one case type, a sheet per township (ID numbers masked for roles that
-    may not see them). Every text is a text cell, never a formula. The download (type,
-    township, rows) is written to the access log."""
+    """The 摸排台账 of one case type, a sheet per township, of one county of a province drop
+    when asked (ID numbers masked for roles that may not see them). Every text is a text
+    cell, never a formula. The download (type, county, township, rows) is written to the
+    access log."""
     published = snapshot.published
-    content = ledger_workbook(published, case_type, township=township,
+    content = ledger_workbook(published, case_type, township=township, county=county,
                               masked=not principal.sees_full_ids)  # fmt: skip
-    rows = ledger_size(published, case_type, township)
+    rows = ledger_size(published, case_type, township, county)
     access.record(principal.name, principal.role, "download_ledger",
-                  f"{case_type} {township or '全部'} {rows}行")  # fmt: skip
-    return _xlsx(content, f"{township or ''}{CASE_LABELS[case_type]}摸排台账.xlsx")
+                  f"{case_type} {township or '全部'} {rows}行{_of(county)}")  # fmt: skip
+    return _xlsx(content, f"{county or ''}{township or ''}{CASE_LABELS[case_type]}摸排台账.xlsx")
+
+
+def _of(county: str | None) -> str:
+    """The county a download was of, for the access log (nothing for every county)."""
+    return f" 区县 {county}" if county else ""
 
 
 def _xlsx(content: bytes, filename: str) -> Response:

@@ -17,6 +17,7 @@ from fastapi import (
     File,
     HTTPException,
     Path,
+    Query,
     Response,
     UploadFile,
     status,
@@ -42,6 +43,9 @@ def upload(
     screenings: ScreeningsDep,
     access: AccessLogDep,
     principal: Auditor,
+    county: Annotated[
+        str | None, Query(description="the county the list is of (a province's database)")
+    ] = None,
 ) -> dict[str, Any]:
     """Screen a payment list (发放表) against the published run, month by month, and store
     the screening: who, when, the file's name, months, counts, and each held line with its
@@ -53,7 +57,7 @@ def upload(
     try:
         with answered():
             found = screenings.screen(content, file.filename or "", actor=principal.name,
-                                      role=principal.role)  # fmt: skip
+                                      role=principal.role, county=county)  # fmt: skip
     except HTTPException as error:  # a refused upload is logged too
         access.record(principal.name, principal.role, "screen_payments",
                       f"{safe_name(file.filename)} 未能审核 {error.status_code}")  # fmt: skip

@@ -45,6 +45,9 @@ function today() {
   const d = new Date(), pad = n => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
+function countyNames(item) {
+  return `${esc(item.counties.join("、"))}${item.counties.length > 1 ? ' <span class="status cross">跨县</span>' : ""}`;
+}
 function overdueTag(item) { return item.overdue ? ' <span class="status overdue">逾期</span>' : ""; }
 function scoreClass(score) { return score >= 0.9 ? "high" : score >= 0.7 ? "mid" : "low"; }
 function statusTag(status) { return `<span class="status ${status}">${esc(state.meta.statuses[status])}</span>`; }
@@ -107,6 +110,7 @@ async function showQueue() {
   const params = new URLSearchParams(Object.entries(f).filter(([, v]) => v !== "" && v != null));
   const page = await api(`/api/cases?${params}`);
   const townships = Object.keys(overview.by_township);
+  const counties = Object.keys(overview.by_county);  // a province drop's; none for one county
   const typeChips = Object.entries(overview.by_type).map(([type, t]) =>
     `<span class="chip ${f.case_type === type ? "on" : ""}" data-type="${type}">${esc(caseLabel(type))} ${t.cases}</span>`).join("");
   const townChips = townships.map(name =>
@@ -115,6 +119,8 @@ async function showQueue() {
     <form class="filters" id="filters">
       <label>疑点类型<select name="case_type"><option value="">全部</option>${Object.entries(state.meta.case_types)
         .map(([k, v]) => `<option value="${k}" ${f.case_type === k ? "selected" : ""}>${esc(v)}</option>`).join("")}</select></label>
+      ${counties.length ? `<label>区县<select name="county"><option value="">全部</option>${counties
+        .map(c => `<option value="${esc(c)}" ${f.county === c ? "selected" : ""}>${esc(c)}（${overview.by_county[c]}）</option>`).join("")}</select></label>` : ""}
       <label>乡镇<select name="township"><option value="">全部</option>${townships
         .map(t => `<option ${f.township === t ? "selected" : ""}>${esc(t)}</option>`).join("")}</select></label>
       <label>核查状态<select name="status"><option value="">全部未结</option>${Object.entries(state.meta.statuses)
@@ -127,14 +133,14 @@ async function showQueue() {
     </form>
     <div class="chips">${typeChips}</div><div class="chips">${townChips}</div></section>
     <section><h3>共 ${page.total} 条${f.overdue === "true" ? ' <small class="muted">仅显示逾期未处置的疑点（整改时限已过、尚未核实属实或不属实）</small>' : ""}</h3>
-    <table id="queue"><thead><tr><th class="num">风险评分</th><th>类型</th><th>乡镇</th><th>村组</th>
+    <table id="queue"><thead><tr><th class="num">风险评分</th><th>类型</th>${counties.length ? "<th>区县</th>" : ""}<th>乡镇</th><th>村组</th>
       <th class="num">涉及金额</th><th>状态</th><th>责任人</th><th>整改时限</th><th>疑点编号</th></tr></thead><tbody>
       ${page.items.map(c => `<tr class="row-link" data-case="${c.case_id}">
         <td class="num"><span class="score ${scoreClass(c.risk_score)}">${c.risk_score.toFixed(2)}</span></td>
-        <td>${esc(caseLabel(c.case_type))}</td><td>${esc(c.township)}</td><td>${esc(c.village)}</td>
+        <td>${esc(caseLabel(c.case_type))}</td>${counties.length ? `<td>${countyNames(c)}</td>` : ""}<td>${esc(c.township)}</td><td>${esc(c.village)}</td>
         <td class="num">${money(c.amount_at_risk)}</td><td>${statusTag(c.status)}${c.resolved_by_data ? " <span class=muted>数据已消除</span>" : ""}</td>
         <td>${esc(c.assignee ?? "")}</td><td>${esc(c.due_date ?? "")}${overdueTag(c)}</td>
-        <td class="muted">${c.case_id}</td></tr>`).join("") || `<tr><td colspan="9" class="muted">没有符合条件的疑点</td></tr>`}
+        <td class="muted">${c.case_id}</td></tr>`).join("") || `<tr><td colspan="${counties.length ? 10 : 9}" class="muted">没有符合条件的疑点</td></tr>`}
     </tbody></table>
     <div class="pager"><button id="prev" ${f.offset === 0 ? "disabled" : ""}>上一页</button>
       <span>第 ${Math.floor(f.offset / f.limit) + 1} / ${Math.max(1, Math.ceil(page.total / f.limit))} 页</span>
@@ -143,7 +149,7 @@ async function showQueue() {
     event.preventDefault();
     const data = new FormData(event.target);
     state.filters = { ...state.filters, offset: 0, case_type: data.get("case_type"),
-      township: data.get("township"), status: data.get("status"), min_score: data.get("min_score"),
+      county: data.get("county") ?? "", township: data.get("township"), status: data.get("status"), min_score: data.get("min_score"),
       overdue: data.get("overdue") ? "true" : "" };
     showQueue();
   });
@@ -275,7 +281,7 @@ async function showCase(caseId) {
   main.innerHTML = `<p><a href="#/queue">← 返回队列</a></p>
     <section><h2>${esc(caseLabel(detail.case_type))} · <span class="score ${scoreClass(detail.risk_score)}">风险评分 ${detail.risk_score.toFixed(2)}</span>
       · ${statusTag(detail.status)} ${detail.resolved_by_data ? '<span class="muted">（后续数据中已不再出现）</span>' : ""}</h2>
-      <p>${esc(detail.township)} ${esc(detail.village)} · 涉及金额 ${money(detail.amount_at_risk)} · 疑点编号 <span class="muted">${detail.case_id}</span></p>
+      <p>${detail.counties.length ? `区县 ${countyNames(detail)} · ` : ""}${esc(detail.township)} ${esc(detail.village)} · 涉及金额 ${money(detail.amount_at_risk)} · 疑点编号 <span class="muted">${detail.case_id}</span></p>
       ${detail.assignee ? `<p id="assigned">责任人 ${esc(detail.assignee)} · 整改时限 ${esc(detail.due_date)}${overdueTag(detail)}</p>` : ""}</section>
     <div class="grid"><div>
       <section><h3>事实与依据</h3><ol class="facts">${detail.evidence.map(item => `<li>${esc(item)}</li>`).join("")}</ol></section>
@@ -391,8 +397,11 @@ function counted(part) {
 
 async function showScreenings() {
   const list = await api("/api/screenings");
+  const counties = Object.keys((await api("/api/overview")).by_county);  // a province's
   const upload = state.me.role === "auditor" ? `<form id="upload" class="filters">
       <label>发放表（CSV 或 XLSX）<input type="file" name="file" accept=".csv,.xlsx,.xls,.xlsm,.tsv,.txt" required></label>
+      ${counties.length ? `<label>所属区县<select name="county" required><option value="">请选择</option>${counties
+        .map(c => `<option>${esc(c)}</option>`).join("")}</select></label>` : ""}
       <button class="primary" type="submit">上传并审核</button></form>
     <p class="error" id="upload-error"></p>` : `<p class="muted">您的角色只能查看审核结果，不能上传发放表。</p>`;
   main.innerHTML = `<section id="screenings"><h2>发放前审核 <small class="muted">发放表在送银行前与已发布的数据比对</small></h2>
@@ -415,7 +424,11 @@ async function showScreenings() {
     button.disabled = true;
     button.textContent = "审核中…";
     try {
-      const response = await fetch("/api/screenings", { method: "POST", body: new FormData(form),
+      const data = new FormData(form);
+      const county = data.get("county");
+      data.delete("county");
+      const query = county ? `?county=${encodeURIComponent(county)}` : "";
+      const response = await fetch(`/api/screenings${query}`, { method: "POST", body: data,
         headers: { Authorization: `Bearer ${state.token}` } });
       const body = await response.json().catch(() => null);
       if (!response.ok) throw new Error(body?.detail ? (typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail)) : response.statusText);
