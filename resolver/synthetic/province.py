@@ -57,7 +57,7 @@ from resolver.synthetic.noise import homophone_positions
 from resolver.synthetic.people import unique_numbers
 from resolver.synthetic.tables import RECORD_PREFIX
 from resolver.synthetic.truth import CASE_TYPES, CONTROL_TYPES, paid_twice
-from resolver.synthetic.writing import EXCEL_EPOCH, XLSX_MAIN, write_columns
+from resolver.synthetic.writing import EXCEL_EPOCH, XLSX_MAIN, write_columns, write_csv, write_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -631,27 +631,13 @@ def _write_truth(truth: Path, counties: list[_County], cases: list[dict], contro
     truth.mkdir(parents=True, exist_ok=True)
     persons = [r for registry in PERSON_REGISTRIES for c in counties for r in c.persons
                if r[0] == registry]  # fmt: skip
-    _csv(truth / "persons.csv", ["registry", "record_id", "person_id"], persons)
-    _jsonl(truth / "cases.jsonl", cases)
-    _jsonl(truth / "controls.jsonl", controls)
+    write_csv(truth / "persons.csv", ["registry", "record_id", "person_id"], persons)
+    write_jsonl(truth / "cases.jsonl", cases)
+    write_jsonl(truth / "controls.jsonl", controls)
     noise = [r for registry in FILES for c in counties for r in c.noise if r[0] == registry]
-    _csv(truth / "noise.csv", ["registry", "record_id", "column", "noise"], noise)
+    write_csv(truth / "noise.csv", ["registry", "record_id", "column", "noise"], noise)
     (truth / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-
-
-def _csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-
-
-def _jsonl(path: Path, items: list[dict]) -> None:
-    path.write_text(
-        "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items), encoding="utf-8"
     )
 
 

@@ -245,7 +245,18 @@ def write_drop(
     return log_rows
 
 
-def _write_csv(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> None:
+def write_csv(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> None:
+    """A truth CSV file: UTF-8, ``\\n`` line ends.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    header : list of str
+        The header row.
+    rows : iterable of iterables
+        The rows.
+    """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -253,7 +264,16 @@ def _write_csv(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> 
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
-def _write_jsonl(path: Path, items: list[dict[str, Any]]) -> None:
+def write_jsonl(path: Path, items: list[dict[str, Any]]) -> None:
+    """A truth JSONL file: one object a line, UTF-8.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    items : list of dict
+        The objects.
+    """
     path.write_text(
         "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items), encoding="utf-8"
     )
@@ -282,13 +302,13 @@ def write_truth(
         for registry in PERSON_REGISTRIES
         for record, pid in zip(tables[registry]["record_id"], tables[registry]["pid"], strict=True)
     )
-    _write_csv(truth / "persons.csv", ["registry", "record_id", "person_id"], persons)
-    _write_jsonl(truth / "cases.jsonl", derived)
-    _write_jsonl(truth / "controls.jsonl", controls)
+    write_csv(truth / "persons.csv", ["registry", "record_id", "person_id"], persons)
+    write_jsonl(truth / "cases.jsonl", derived)
+    write_jsonl(truth / "controls.jsonl", controls)
     order = list(FILES)
     columns = {r: [c.name for c in REGISTRIES[r].columns] for r in FILES}
     ordered = sorted(log_rows, key=lambda r: (order.index(r[0]), r[1], columns[r[0]].index(r[3])))
-    _write_csv(
+    write_csv(
         truth / "noise.csv",
         ["registry", "record_id", "column", "noise"],
         ((r[0], r[2], r[3], r[4]) for r in ordered),
