@@ -13,6 +13,7 @@ run's file); rows go in and scored pairs come out as Arrow tables.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -299,6 +300,9 @@ def _train(linker: Linker, training: Training, scratch: duckdb.DuckDBPyConnectio
         max_pairs=training.u_max_pairs, seed=training.seed
     )
     for rule in training.em_rules:
+        if not _blocks_a_pair(scratch, rule):  # Splink would fail, its model left half-changed
+            log.warning("EM session %s skipped: no two rows agree on its fields", rule)
+            continue
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, max_pairs=training.em_max_pairs
         )
@@ -308,6 +312,18 @@ def _train(linker: Linker, training: Training, scratch: duckdb.DuckDBPyConnectio
         scratch.unregister("_labels")
         log.info("m values re-estimated from %d labelled pairs", len(training.labelled_matches))
         linker.training.estimate_m_from_pairwise_labels("labelled_matches")
+
+
+def _blocks_a_pair(scratch: duckdb.DuckDBPyConnection, rule: str) -> bool:
+    """Whether two input rows agree on every field of an EM rule of equalities
+    (``l.name_fuzzy = r.name_fuzzy AND ...``): a drop without villages has no pair for a rule
+    on the village (any other form of rule is taken to block some)."""
+    columns = re.findall(r"l\.(\w+) = r\.\1\b", rule)
+    if not columns:
+        return True
+    filled = " AND ".join(f"{column} IS NOT NULL" for column in columns)
+    return bool(scratch.execute(f"SELECT 1 FROM input_rows WHERE {filled} GROUP BY "
+                                f"{', '.join(columns)} HAVING count(*) > 1 LIMIT 1").fetchall())  # fmt: skip
 
 
 def _blocking_counts(linker: Linker) -> list[tuple[str, int]]:

@@ -351,3 +351,21 @@ def test_a_waterfall_of_a_notice_without_a_birth_date_is_drawn(linked):
         chart = review.waterfall_chart([("assistance:T-A5", "deaths:T-E5")])
     bars = {row["column_name"]: row for row in chart.chart_data}
     assert bars["dob"]["label_for_charts"] and bars["name"]["log2_bayes_factor"] > 0
+
+
+def test_a_drop_without_villages_or_addresses_trains_and_links(tmp_path, caplog):
+    summary = synthesize(tmp_path, people=1200, seed=4)
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, summary.drop_dir)
+    for registry in PERSON_REGISTRIES:  # as offices that export neither 村组 nor 住址
+        columns = [name for (name,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND "
+            "(column_name LIKE 'village%' OR column_name LIKE 'address%')", [registry]).fetchall()]  # fmt: skip
+        if columns:
+            con.execute(f"UPDATE {registry} SET {', '.join(f'{c} = NULL' for c in columns)}")
+    report = link_persons(con, LinkSettings())
+    model = json.loads(con.execute("SELECT model_json FROM link_model").fetchall()[0][0])
+    # the EM session blocking on the village is skipped, and the model keeps every comparison
+    assert "skipped: no two rows agree on its fields" in caplog.text
+    assert {c["output_column_name"] for c in model["comparisons"]} >= {"name", "place", "dob"}
+    assert 1150 <= report.persons <= 1250
