@@ -23,7 +23,7 @@ from models.screening import NOTE, Decision, screen_payments, summary
 from resolver.db import table_names
 from resolver.errors import DoudiError, InputError
 from resolver.headers import Vocabulary
-from resolver.ingest import numbered_in, read_registry_file
+from resolver.ingest import drop_counties, numbered_in, read_registry_file
 from resolver.reading import decode
 from resolver.tables import Source
 
@@ -122,9 +122,7 @@ def screen_file(
 def _in_county(con: duckdb.DuckDBPyConnection, lines: pa.Table, county: str | None) -> pa.Table:
     """The lines with their 救助证号 as the database holds them: ``<county>/<number>`` in a
     province's database."""
-    counties = ([value for (value,) in con.execute(
-        "SELECT DISTINCT county FROM assistance WHERE county IS NOT NULL ORDER BY 1").fetchall()]
-        if "county" in _columns(con, "assistance") else [])  # fmt: skip
+    counties = drop_counties(con)
     if county is None and counties:
         raise DoudiError("这是多个区县的数据库：请指明发放表所属区县（--county，可选："
                          f"{'、'.join(counties)}）")  # fmt: skip
@@ -135,12 +133,6 @@ def _in_county(con: duckdb.DuckDBPyConnection, lines: pa.Table, county: str | No
         raise DoudiError(f"数据库中没有区县 {county}（可选：{known}）")
     index = lines.column_names.index("case_no")
     return lines.set_column(index, "case_no", numbered_in(county, lines["case_no"]))
-
-
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    if table not in table_names(con):
-        return set()
-    return {name for name, *_ in con.execute(f"SELECT * FROM {table} LIMIT 0").description}
 
 
 def _dismissed(con: duckdb.DuckDBPyConnection) -> set[str]:

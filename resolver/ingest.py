@@ -324,6 +324,34 @@ def county_of(path: Path, data_dir: Path) -> str | None:
     return found.group("code") or parts[0]
 
 
+def drop_counties(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The counties of the ingested drop: those of a province's folders, none for a county.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database of an ingested drop.
+
+    Returns
+    -------
+    list of str
+        The counties, sorted (empty for a one-county drop, or one ingested before provinces).
+    """
+    selects = [f"SELECT county FROM {name}" for name in REGISTRIES
+               if "county" in _column_names(con, name)]  # fmt: skip
+    if not selects:
+        return []
+    rows = con.execute(f"SELECT DISTINCT county FROM ({' UNION ALL '.join(selects)}) "
+                       "WHERE county IS NOT NULL ORDER BY 1").fetchall()  # fmt: skip
+    return [county for (county,) in rows]
+
+
+def _column_names(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    if table not in table_names(con):
+        return set()
+    return {name for name, *_ in con.execute(f"SELECT * FROM {table} LIMIT 0").description}
+
+
 def _counties(files: list[Path], data_dir: Path) -> tuple[dict[Path, str | None], list[InputError]]:
     """Each file's county (``county_of``), and an error for each file outside every county
     folder of a province drop (a drop is one county, or counties only)."""

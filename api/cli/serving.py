@@ -52,17 +52,19 @@ def export(
     unit: Annotated[str | None, typer.Option(help="附件1–4 的填报单位（不填则留空）。")] = None,
 ) -> None:
     """Write the 摸排台账 of each case type (a sheet per township) and the 汇总表; with
-    --forms also the 梁平 forms 附件1–4, with full ID numbers (the office's own copy). For a
-    province drop, also each county's 摸排台账 and 汇总表 in a folder of its own."""
+        --forms also the 梁平 forms 附件1–4, with full ID numbers (the office's own copy). For a
+        province drop, also each county's 摸排台账 and 汇总表 in a folder of its own (a county
+    without leads gets them empty)."""
     from api.ledgers import ledger_workbook, summary_workbook
     from api.liangping_forms import FORMS, form_file_name, liangping_form
     from api.storage import opened
+    from resolver.ingest import drop_counties
 
     with errors_reported(), opened(db) as storage:
         out.mkdir(parents=True, exist_ok=True)
         published = storage.snapshot.published
         written = 0
-        for county in [None, *published.overview()["by_county"]]:
+        for county in [None, *drop_counties(storage.store.cursor)]:
             folder = out / county if county else out
             folder.mkdir(exist_ok=True)
             for case_type, label in CASE_LABELS.items():

@@ -9,7 +9,7 @@ import pytest
 
 from resolver.db import connect
 from resolver.errors import InputError
-from resolver.ingest import ingest_drop
+from resolver.ingest import drop_counties, ingest_drop
 
 HUKOU = [["记录编号", "户号", "姓名"], ["H1", "001", "张三"], ["H2", "001", "李四"]]
 
@@ -29,6 +29,7 @@ def test_each_county_numbers_its_own_rows_and_households(tmp_path):
         ("532301/H1", "532301/001", "532301"), ("532301/H2", "532301/001", "532301"),
         ("科右前旗/H1", "科右前旗/001", "科右前旗"), ("科右前旗/H2", "科右前旗/001", "科右前旗"),
     ]  # fmt: skip
+    assert drop_counties(con) == ["532301", "科右前旗"]
 
 
 def test_a_one_county_drop_has_no_county(tmp_path):
@@ -38,6 +39,7 @@ def test_a_one_county_drop_has_no_county(tmp_path):
     assert con.execute("SELECT DISTINCT record_id LIKE 'H%', county FROM hukou").fetchall() == [
         (True, None)
     ]
+    assert drop_counties(con) == []
 
 
 def test_a_file_outside_every_county_folder_is_refused(tmp_path):
