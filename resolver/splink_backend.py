@@ -24,6 +24,7 @@ import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 from resolver.db import connect
+from resolver.errors import DoudiError
 
 log = logging.getLogger(__name__)
 
@@ -293,6 +294,8 @@ def _settings_creator(settings: dict[str, Any]) -> SettingsCreator | dict[str, A
 
 
 def _train(linker: Linker, training: Training, scratch: duckdb.DuckDBPyConnection) -> None:
+    if not any(_blocks_a_pair(scratch, rule) for rule in training.prior_rules):
+        raise DoudiError(TOO_FEW_TO_TRAIN)
     linker.training.estimate_probability_two_random_records_match(
         training.prior_rules, recall=training.prior_recall
     )
@@ -312,6 +315,12 @@ def _train(linker: Linker, training: Training, scratch: duckdb.DuckDBPyConnectio
         scratch.unregister("_labels")
         log.info("m values re-estimated from %d labelled pairs", len(training.labelled_matches))
         linker.training.estimate_m_from_pairwise_labels("labelled_matches")
+
+
+TOO_FEW_TO_TRAIN = (
+    "数据太少，无法训练人员关联模型：各名册中没有任何两条记录的身份证号相同（关联模型从这些记录"
+    "估计同一人的比例）。请导入完整的数据包，至少包含户籍人口和救助对象名册。"
+)
 
 
 def _blocks_a_pair(scratch: duckdb.DuckDBPyConnection, rule: str) -> bool:

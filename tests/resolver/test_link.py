@@ -11,6 +11,7 @@ import pytest
 
 from resolver.comparisons import BLOCKING_RULES
 from resolver.db import connect
+from resolver.errors import DoudiError
 from resolver.idcard import check_char
 from resolver.ingest import ingest_drop
 from resolver.labels import current_labels, ensure_labels_table, record_label
@@ -369,3 +370,13 @@ def test_a_drop_without_villages_or_addresses_trains_and_links(tmp_path, caplog)
     assert "skipped: no two rows agree on its fields" in caplog.text
     assert {c["output_column_name"] for c in model["comparisons"]} >= {"name", "place", "dob"}
     assert 1150 <= report.persons <= 1250
+
+
+def test_a_drop_too_small_to_train_is_refused_in_chinese(tmp_path):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "户籍人口.csv").write_text("记录编号,户号,姓名\nH1,001,张三\nH2,001,李四\n", "utf-8")
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    with pytest.raises(DoudiError, match="数据太少，无法训练人员关联模型"):
+        link_persons(con, LinkSettings())
