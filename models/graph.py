@@ -96,11 +96,6 @@ class GraphRows:
     """The phones and addresses two or more persons on the roster use (``_shared_identifiers``)."""
     tables: dict[str, pa.Table]
 
-    @property
-    def rows(self) -> int:
-        """How many rows the graph is built from."""
-        return sum(table.num_rows for table in self.tables.values())
-
 
 def build_household_graph(
     con: duckdb.DuckDBPyConnection,
@@ -393,8 +388,8 @@ def _raw(raw_table: str, expression: str) -> str:
 
 def _payment_rows(con) -> pa.Table:
     return con.sql(
-        "SELECT case_no, pay_month, record_id, amount::DOUBLE FROM payments "
-        "WHERE pay_month IS NOT NULL AND amount IS NOT NULL ORDER BY case_no, record_id"
+        "SELECT case_no, pay_month, record_id, amount::DOUBLE FROM payments WHERE case_no IS "
+        "NOT NULL AND pay_month IS NOT NULL AND amount IS NOT NULL ORDER BY case_no, record_id"
     ).to_arrow_table()
 
 
@@ -410,7 +405,7 @@ def _add_payments(graph, rows) -> None:
 def _payment_account_rows(con) -> pa.Table:
     return con.sql(
         "SELECT case_no, bank_account, min(record_id) FROM payments "
-        "WHERE bank_account IS NOT NULL GROUP BY ALL ORDER BY ALL"
+        "WHERE case_no IS NOT NULL AND bank_account IS NOT NULL GROUP BY ALL ORDER BY ALL"
     ).to_arrow_table()
 
 
@@ -524,7 +519,8 @@ _ADDERS = {
     "possible_deaths": _add_possible_deaths,
 }
 # The nodes each table's rows tie together, as (node kind, column): the first is the row's
-# own node. Phones and addresses are nodes only when shared (``GraphRows.shared``).
+# own node, never blank (a payment without its 救助证号 is no case's and is not read). Phones
+# and addresses are nodes only when shared (``GraphRows.shared``).
 TIES = {
     "hukou": [("person", "person_id"), ("hukou_family", "hukou_no")],
     "assistance": [("person", "person_id"), ("case", "case_no"), ("phone", "phone"),

@@ -52,8 +52,8 @@ def export(
     unit: Annotated[str | None, typer.Option(help="附件1–4 的填报单位（不填则留空）。")] = None,
 ) -> None:
     """Write the 摸排台账 of each case type (a sheet per township) and the 汇总表; with
-        --forms also the 梁平 forms 附件1–4, with full ID numbers (the office's own copy). For a
-        province drop, also each county's 摸排台账 and 汇总表 in a folder of its own (a county
+    --forms also the 梁平 forms 附件1–4, with full ID numbers (the office's own copy). For a
+    province drop, also each county's 摸排台账 and 汇总表 in a folder of its own (a county
     without leads gets them empty)."""
     from api.ledgers import ledger_workbook, summary_workbook
     from api.liangping_forms import FORMS, form_file_name, liangping_form

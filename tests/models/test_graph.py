@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from models.graph import build_household_graph, neighbours, nodes_of, person
+from models.components import split_rows
+from models.graph import build_household_graph, graph_rows, neighbours, nodes_of, person
 from resolver.db import connect
 from resolver.idcard import check_char
 from resolver.ingest import ingest_drop
@@ -47,11 +48,11 @@ PERSON_OF = {"H1": "p-mother", "A1": "p-mother", "P1": "p-mother", "H2": "p-son"
 REGISTRY_OF = {"H": "hukou", "A": "assistance", "P": "poverty"}
 
 
-@pytest.fixture()
-def graph(tmp_path):
+def _linked(tmp_path, tables: dict[str, list[list[str]]]):
+    """The drop ``tables`` ingested, its persons as ``PERSON_OF`` says."""
     drop = tmp_path / "drop"
     drop.mkdir()
-    for registry, rows in DROP.items():
+    for registry, rows in tables.items():
         with (drop / f"{registry}.csv").open("w", encoding="utf-8", newline="") as handle:
             csv.writer(handle).writerows(rows)
     con = connect(tmp_path / "doudi.duckdb")
@@ -62,7 +63,12 @@ def graph(tmp_path):
         "INSERT INTO entities VALUES (?, ?, ?)",
         [(REGISTRY_OF[rid[0]], rid, pid) for rid, pid in PERSON_OF.items()],
     )  # fmt: skip
-    return build_household_graph(con, links=None)
+    return con
+
+
+@pytest.fixture()
+def graph(tmp_path):
+    return build_household_graph(_linked(tmp_path, DROP), links=None)
 
 
 def test_a_family_with_a_member_on_a_roster_is_drawn_whole(graph):
@@ -122,3 +128,13 @@ def test_temporary_assistance_is_read_but_is_no_coverage(graph, tmp_path):
     ]
     assert ("case", "LS1") not in graph
     assert neighbours(graph, person("p-son"), "enrolled_in") == []
+
+
+def test_a_payment_without_its_case_number_is_no_cases_and_splits(tmp_path):
+    # an Excel error where the 救助证号 was: the row is read, its number is none
+    payments = [["record_id", "case_no", "pay_month", "amount"],
+                ["F1", "DB1", "2026-01", "500"], ["F2", "#N/A", "2026-01", "500"]]  # fmt: skip
+    rows = graph_rows(_linked(tmp_path, DROP | {"payments": payments}), links=None)
+    assert rows.tables["payments"]["record_id"].to_pylist() == ["F1"]
+    parts = split_rows(rows, 2)
+    assert sum(part.tables["payments"].num_rows for part in parts) == 1
