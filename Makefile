@@ -12,7 +12,7 @@ PORT ?= 8000
 # DATA: a data drop folder; when empty, the demo runs on a synthetic county.
 DATA ?=
 
-.PHONY: demo test browser lint bench bench-api stress clean
+.PHONY: demo test browser java lint bench bench-api stress clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,13 +33,18 @@ endif
 	$(BIN)/doudi serve --db $(DEMO_DIR)/out/doudi.duckdb --port $(PORT)
 
 # The browser tests drive Debian's Chromium; CJK fonts make the page readable in screenshots.
-test: $(STAMP) browser
+test: $(STAMP) browser java
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 browser:
 	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || \
 		(apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk)
+
+# `doudi run --engine spark` and its test need a Java runtime (Spark 4: Java 17 or newer).
+java:
+	@command -v java >/dev/null || \
+		(apt-get update -q && apt-get install -y -q openjdk-17-jre-headless)
 
 bench: $(STAMP)
 	$(BIN)/doudi bench --people $(PEOPLE)

@@ -96,8 +96,8 @@ class Searchers:
             The cases, each case's household subgraph, and the as-of day.
         """
         if self._pool is None:
-            return _detect_part(rows, policy)
-        found = list(self._pool.map(_detect_part, split_rows(rows, self.parts), repeat(policy)))
+            return search_part(rows, policy)
+        found = list(self._pool.map(search_part, split_rows(rows, self.parts), repeat(policy)))
         return Found(
             cases=[case for part in found for case in part.cases],
             subgraphs={key: value for part in found for key, value in part.subgraphs.items()},
@@ -110,7 +110,22 @@ def _ready() -> None:
 
 
 @collector_paused()  # the graph's many objects live only here: no collector scans them
-def _detect_part(rows: GraphRows, policy: Policy) -> Found:
+def search_part(rows: GraphRows, policy: Policy) -> Found:
+    """The cases (not yet scored) in the graph built from ``rows`` (a whole county, or a part
+    no household crosses), with each case's household subgraph.
+
+    Parameters
+    ----------
+    rows : GraphRows
+        What the graph is built from.
+    policy : Policy
+        The policy profile the detectors apply.
+
+    Returns
+    -------
+    Found
+        The cases, their subgraphs, and the as-of day.
+    """
     graph = graph_of(rows)
     cases = find_cases(graph, policy)
     subgraphs = {case.case_id: household_subgraph(graph, case.person_ids) for case in cases}

@@ -31,6 +31,7 @@ from models.publish import (
     working_run,
 )
 from models.risk import RiskModel
+from models.spark_detection import detect_on_spark
 from resolver.db import connect
 from resolver.headers import Vocabulary
 from resolver.ingest import ingest_drop
@@ -38,6 +39,7 @@ from resolver.link import LinkReport, link_persons, update_links
 from resolver.memory import collector_paused
 from resolver.outputs import record_persons, write_entities
 from resolver.settings import LinkSettings
+from resolver.spark_backend import SparkEngine
 
 log = logging.getLogger(__name__)
 PARALLEL_ROWS = 150_000
@@ -68,10 +70,12 @@ def run_pipeline(
     db_path: Path | None = None,
     risk: RiskModel | None = None,
     vocabulary: Vocabulary | None = None,
+    spark: SparkEngine | None = None,
 ) -> RunResult:
     """Run everything on the data drop ``data_dir``; cases are scored by ``risk`` (the
     packaged model when None); headers are read with ``vocabulary`` (the built-in one when
-    None).
+    None). With ``spark``, pairs are scored and clustered and cases found on Spark (the model
+    is trained, and the run published, in the DuckDB file).
 
     Parameters
     ----------
@@ -89,6 +93,8 @@ def run_pipeline(
         The risk model.
     vocabulary : Vocabulary, optional
         The header vocabulary.
+    spark : SparkEngine, optional
+        The Spark session to score, cluster and detect on.
 
     Returns
     -------
@@ -100,7 +106,7 @@ def run_pipeline(
     con = connect(db_path)
     config = RunConfiguration(policy, settings, risk or RiskModel.load())
     return _run_stages(con, data_dir, out_dir, db_path, config, vocabulary,
-                       lambda: link_persons(con, settings))  # fmt: skip
+                       lambda: link_persons(con, settings, spark=spark), spark)  # fmt: skip
 
 
 def update_pipeline(
@@ -144,7 +150,8 @@ def update_pipeline(
 
 def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, db_path: Path,
                 config: RunConfiguration, vocabulary: Vocabulary | None,
-                link: Callable[[], LinkReport]) -> RunResult:  # fmt: skip
+                link: Callable[[], LinkReport], spark: SparkEngine | None = None
+                ) -> RunResult:  # fmt: skip
     """Start a run with ``config``, ingest ``data_dir``, ``link`` its rows, then detect and
     publish; closes ``con``."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -160,7 +167,7 @@ def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, d
     seconds["link"], clock = _lap(clock)
     log.info("run %s: graph and detectors", run_id)
     counts, stage_seconds = detect_and_publish(
-        con, run_id, out_dir, config.policy, config.settings, config.risk
+        con, run_id, out_dir, config.policy, config.settings, config.risk, spark
     )
     seconds.update(stage_seconds)
     changes = case_changes(con, run_id)
@@ -200,6 +207,7 @@ def detect_and_publish(
     policy: Policy,
     settings: LinkSettings,
     risk: RiskModel,
+    spark: SparkEngine | None = None,
 ) -> tuple[dict[str, int], dict[str, float]]:
     """Build the graph, detect and score, write the outputs and publish run ``run_id``;
     returns the number of cases of each type and the seconds of each stage.
@@ -218,6 +226,8 @@ def detect_and_publish(
         The link settings (written beside ``entities.csv``).
     risk : RiskModel
         The risk model (scores the cases; saved to ``risk_model.json``).
+    spark : SparkEngine, optional
+        Find the cases on this Spark session.
 
     Returns
     -------
@@ -226,11 +236,16 @@ def detect_and_publish(
     """
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
-    parts = (os.cpu_count() or 1) if _person_rows(con) >= PARALLEL_ROWS else 1
-    with Searchers(parts) as searchers:
+    if spark is not None:
         rows = graph_rows(con)
         seconds["graph"], clock = _lap(clock)
-        found = searchers.detect(rows, policy)
+        found = detect_on_spark(spark, rows, policy, spark.spark.sparkContext.defaultParallelism)
+    else:
+        parts = (os.cpu_count() or 1) if _person_rows(con) >= PARALLEL_ROWS else 1
+        with Searchers(parts) as searchers:
+            rows = graph_rows(con)
+            seconds["graph"], clock = _lap(clock)
+            found = searchers.detect(rows, policy)
     cases = rank_cases(found.cases, risk)
     seconds["detect"], clock = _lap(clock)
     counts = {name: sum(case.case_type == name for case in cases) for name in DETECTORS}

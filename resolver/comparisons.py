@@ -34,10 +34,13 @@ OTHER_HOUSE = {"m_probability": 0.02, "fix_m_probability": True}
 # Neither for nor against: m = u.
 NEUTRAL = {"m_probability": 0.5, "fix_m_probability": True, "u_probability": 0.5,
            "fix_u_probability": True}  # fmt: skip
-# Characters at the same position that differ, for names of one length.
-CHARS_DIFFERING = (
-    "list_sum(list_transform(range(1, length(name_l) + 1), "
-    "lambda i: (substr(name_l, i, 1) <> substr(name_r, i, 1))::INTEGER))"
+# Characters at the same position that differ, for names of one length of at most
+# NAME_POSITIONS characters, written out position by position: plain SQL that DuckDB and
+# Spark both run (no list lambdas, no UDF).
+NAME_POSITIONS = 10
+CHARS_DIFFERING = " + ".join(
+    f"CASE WHEN substr(name_l, {i}, 1) <> substr(name_r, {i}, 1) THEN 1 ELSE 0 END"
+    for i in range(1, NAME_POSITIONS + 1)
 )
 
 
@@ -186,7 +189,8 @@ def name_comparison() -> Comparison:
                 m_probability=0.002,
             ),
             _level(
-                f"length(name_l) = length(name_r) AND length(name_l) >= 2 AND {CHARS_DIFFERING} = 1",
+                f"length(name_l) = length(name_r) AND length(name_l) BETWEEN 2 AND {NAME_POSITIONS} "
+                f"AND ({CHARS_DIFFERING}) = 1",
                 "一字之差",
                 m_probability=0.001,
             ),
@@ -293,6 +297,12 @@ def place_comparison() -> Comparison:
     )
 
 
+MONTHS_APART = (
+    "(year(CAST(ended_l AS DATE)) * 12 + month(CAST(ended_l AS DATE))) "
+    "- (year(CAST(ended_r AS DATE)) * 12 + month(CAST(ended_r AS DATE)))"
+)
+
+
 def ending_comparison() -> Comparison:
     """A death notice beside a roster row that ended: within a month of the death (the
     office ended the row because its member died); at another time (neutral: the member may
@@ -312,10 +322,9 @@ def ending_comparison() -> Comparison:
         "救助退出与死亡日期",
         [
             _null_level(f"ended_l IS NULL OR ended_r IS NULL OR NOT {notice_and_row}"),
-            # typed: Splink's chart of one pair writes its values as untyped literals
-            _level(
-                "abs(date_diff('month', ended_l::DATE, ended_r::DATE)) <= 1", "死亡当月前后退出救助"
-            ),
+            # typed: Splink's chart of one pair writes its values as untyped literals; months
+            # counted as calendar months apart, in SQL that DuckDB and Spark read alike
+            _level(f"abs({MONTHS_APART}) <= 1", "死亡当月前后退出救助"),
             _else_level(**NEUTRAL),  # a row that ended for another reason says nothing
         ],
     )

@@ -26,6 +26,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import duckdb
@@ -42,12 +43,14 @@ from resolver.memory import collector_paused
 from resolver.outputs import ENTITIES, LINK_EXPLANATIONS, LINK_MODEL, PERSON_LINKS, POSSIBLE_MATCHES
 from resolver.persons import build_persons
 from resolver.settings import LinkSettings
+from resolver.spark_backend import SparkEngine, cluster_on_spark, score_pairs_on_spark
 from resolver.splink_backend import (
     ModelReview,
     Scored,
     Training,
     score_changed_rows_with_splink,
     score_pairs_with_splink,
+    train_with_splink,
 )
 
 log = logging.getLogger(__name__)
@@ -151,8 +154,11 @@ def link_persons(
     *,
     model: StoredModel | None = None,
     count_comparisons: bool = False,
+    spark: SparkEngine | None = None,
 ) -> LinkReport:
-    """Resolve the ingested rows into persons and write the tables listed above.
+    """Resolve the ingested rows into persons and write the tables listed above: on DuckDB,
+    or, with ``spark``, scored and clustered on Spark with a model trained on DuckDB (the
+    same model, so the same persons).
 
     Parameters
     ----------
@@ -165,7 +171,9 @@ def link_persons(
         None to train.
     count_comparisons : bool
         Count the comparisons of each blocking rule (table ``blocking_counts``, empty when
-        not counted).
+        not counted; DuckDB only).
+    spark : SparkEngine | None
+        Score and cluster on this Spark session instead of DuckDB.
 
     Returns
     -------
@@ -175,6 +183,8 @@ def link_persons(
     """
     started = time.perf_counter()
     rows = build_persons(con, shared_limit=settings.shared_limit)
+    if spark is not None:
+        return _link_rows_on_spark(con, settings, rows, model, spark, started)
     return _link_rows(con, settings, rows, model, count_comparisons, started)
 
 
@@ -195,6 +205,23 @@ def _link_rows(con, settings: LinkSettings, rows: int, model: StoredModel | None
     )
     seconds["train_and_predict"] = time.perf_counter() - started
     return _cluster_and_store(con, settings, scored, labels, rows, seconds)
+
+
+def _link_rows_on_spark(con, settings: LinkSettings, rows: int, model: StoredModel | None,
+                        spark: SparkEngine, started: float) -> LinkReport:  # fmt: skip
+    """Train on DuckDB (when ``model`` is None), then score and cluster on Spark, store."""
+    seconds: dict[str, float] = {}
+    persons = con.sql(f"SELECT {MODEL_COLUMNS} FROM persons").to_arrow_table()
+    labels = current_labels(con)
+    if model is None:
+        model = StoredModel(*train_with_splink(
+            persons, doudi_splink_settings(), _training(settings, labels)))  # fmt: skip
+    seconds["train"], started = time.perf_counter() - started, time.perf_counter()
+    pairs = score_pairs_on_spark(spark, persons, model.model, model.term_frequencies,
+                                 threshold=_scoring_threshold(settings))  # fmt: skip
+    seconds["predict"] = time.perf_counter() - started
+    scored = Scored(pairs, model.model, model.term_frequencies)
+    return _cluster_and_store(con, settings, scored, labels, rows, seconds, spark)
 
 
 def stored_model(con: duckdb.DuckDBPyConnection) -> StoredModel:
@@ -365,9 +392,10 @@ def _scoring_threshold(settings: LinkSettings) -> float:
 
 
 def _cluster_and_store(con, settings: LinkSettings, scored: Scored, labels: pa.Table, rows: int,
-                       seconds: dict[str, float]) -> LinkReport:  # fmt: skip
+                       seconds: dict[str, float], spark: SparkEngine | None = None
+                       ) -> LinkReport:  # fmt: skip
     started = time.perf_counter()
-    clustering, person_ids = _resolve(con, scored.pairs, settings, labels)
+    clustering, person_ids = _resolve(con, scored.pairs, settings, labels, spark)
     seconds["cluster"] = time.perf_counter() - started
     started = time.perf_counter()
     with transaction(con):
@@ -434,9 +462,14 @@ def review_model(con: duckdb.DuckDBPyConnection) -> ModelReview:
 
 
 def _resolve(
-    con: duckdb.DuckDBPyConnection, pairs: pa.Table, settings: LinkSettings, labels: pa.Table
+    con: duckdb.DuckDBPyConnection,
+    pairs: pa.Table,
+    settings: LinkSettings,
+    labels: pa.Table,
+    spark: SparkEngine | None = None,
 ) -> tuple[TableClustering, pa.Table]:
-    """Cluster the pairs at the threshold, reviewers' labels applied, and name the persons."""
+    """Cluster the pairs at the threshold, reviewers' labels applied (on ``spark`` when
+    given), and name the persons."""
     con.register(
         "_resolve_pairs", pairs.select(["unique_id_l", "unique_id_r", "match_probability"])
     )
@@ -464,7 +497,8 @@ def _resolve(
     ).to_arrow_table()
     for name in ("_resolve_pairs", "_resolve_same", "_resolve_links"):
         con.unregister(name)
-    clustering = cluster_table(
+    cluster = cluster_table if spark is None else partial(cluster_on_spark, spark)
+    clustering = cluster(
         rows,
         links,
         threshold=settings.threshold,

@@ -1,5 +1,6 @@
 """Splink 5 on DuckDB behind one narrow interface: ``score_pairs_with_splink`` (train and
-score a drop), ``score_changed_rows_with_splink`` (score next month's changed rows against
+score a drop), ``train_with_splink`` (train only, for scoring on Spark),
+``score_changed_rows_with_splink`` (score next month's changed rows against
 the rest with a stored model) and ``ModelReview`` for Splink's charts of a trained model.
 
 A trained model scores with the term frequencies of the rows it was trained on: they are
@@ -152,6 +153,36 @@ def score_pairs_with_splink(
     finally:
         scratch.close()
     return Scored(pairs, model, frequencies, counts)
+
+
+def train_with_splink(
+    rows: pa.Table, settings: dict[str, Any], training: Training
+) -> tuple[dict[str, Any], dict[str, pa.Table]]:
+    """Train a model on ``rows`` without scoring them (another engine scores: see
+    ``resolver.spark_backend``): the same model ``score_pairs_with_splink`` trains.
+
+    Parameters
+    ----------
+    rows : pa.Table
+        ``unique_id`` and the columns the comparisons use.
+    settings : dict[str, Any]
+        Splink settings to train.
+    training : Training
+        How to train.
+
+    Returns
+    -------
+    tuple[dict[str, Any], dict[str, pa.Table]]
+        The trained model as Splink's JSON dict and its term frequencies.
+    """
+    scratch = connect(":memory:")
+    try:
+        linker = _linker(scratch, rows, settings)
+        _train(linker, training, scratch)
+        model = linker.misc.save_model_to_json()
+        return model, _term_frequencies(linker, scratch, model)
+    finally:
+        scratch.close()
 
 
 def score_changed_rows_with_splink(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -32,6 +34,7 @@ from resolver.link import link_persons
 from resolver.outputs import write_entities
 from resolver.registries import REGISTRIES
 from resolver.settings import LinkSettings
+from resolver.spark_backend import spark_engine
 from resolver.synthetic import synthesize, synthesize_province
 
 
@@ -171,6 +174,18 @@ def link(
     console.print(f"已写出 {out_dir / 'entities.csv'}")
 
 
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+def _engine(engine: Engine, out: Path, master: str | None) -> AbstractContextManager:
+    """No engine for DuckDB; a Spark session (work folder ``OUT/spark``) for Spark."""
+    if engine is Engine.duckdb:
+        return nullcontext()
+    return spark_engine(out / "spark", master)
+
+
 @app.command()
 def run(
     data_dir: Annotated[
@@ -186,9 +201,19 @@ def run(
     people: Annotated[int, typer.Option(min=200, help="People of the synthetic county.")] = 20_000,
     seed: Annotated[int, typer.Option()] = 7,
     columns: ColumnsOption = None,
+    engine: Annotated[
+        Engine, typer.Option(help="Score, cluster and detect on DuckDB, or on Spark.")
+    ] = Engine.duckdb,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            help="Master of a local Spark (default local[<cores>]; under spark-submit, "
+            "the submitted session is used)."
+        ),
+    ] = None,
 ) -> None:
     """The main job: ingest, link, detect and score; writes entities.csv and cases.jsonl."""
-    with errors_reported():
+    with errors_reported(), _engine(engine, out, spark_master) as spark:
         settings = LinkSettings(seed=seed)
         if threshold is not None:
             settings = replace(settings, threshold=threshold)
@@ -197,7 +222,7 @@ def run(
             console.print(f"合成县（{people:,} 人）已写入 {data_dir.parent}")
         result = run_pipeline(
             data_dir, out, policy=load_policy(policy), settings=settings, db_path=db,
-            risk=RiskModel.load(risk_model), vocabulary=load_vocabulary(columns),
+            risk=RiskModel.load(risk_model), vocabulary=load_vocabulary(columns), spark=spark,
         )  # fmt: skip
         print_drop(connect(result.db_path), result.out_dir / REPORT_NAME)
     print_policy(load_policy(policy))
