@@ -55,6 +55,7 @@ SPARK_SETTINGS = {
     "spark.ui.showConsoleProgress": "false",
 }
 """Settings for a local Spark; on a cluster, ``spark-submit`` sets its own."""
+LOG_SETTINGS = Path(__file__).with_name("spark_log4j2.properties")
 
 
 NO_PYSPARK = "未安装 Spark（pyspark）：请在项目环境中安装 pyspark 4（make test 会自动安装），或改用 --engine duckdb。"
@@ -75,8 +76,9 @@ class SparkEngine:
 @contextmanager
 def spark_engine(work: Path, master: str | None = None) -> Iterator[SparkEngine]:
     """A Spark session with Splink's similarity jar and a checkpoint folder under ``work``:
-    a local one (``master``, default ``local[<cores>]``) unless this process was started by
-    ``spark-submit``, whose session it joins. A local session is stopped on leaving.
+    a local one (``master``, default ``local[<cores>]``, stopped on leaving), unless this
+    process was started by ``spark-submit`` or already has a session, whose master, settings
+    and jars are used (``spark-submit --jars`` must then name Splink's jar).
 
     Parameters
     ----------
@@ -98,15 +100,20 @@ def spark_engine(work: Path, master: str | None = None) -> Iterator[SparkEngine]
         raise DoudiError(NO_PYSPARK) from error
     # Spark's own warning about pandas 3: Doudi hands Spark Arrow batches, not pandas frames.
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
-    active = SparkSession.getActiveSession()
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    builder = SparkSession.builder.appName("doudi").config("spark.jars", similarity_jar_location())
-    if active is None:
+    # Under spark-submit (which starts Python with a gateway to its JVM) or beside a session
+    # of the caller's, the master, settings and jars are theirs.
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+    owned = SparkSession.getActiveSession() is None and not submitted
+    builder = SparkSession.builder.appName("doudi")
+    if owned:
         builder = builder.master(master or f"local[{os.cpu_count() or 1}]")
-        for key, value in SPARK_SETTINGS.items():
+        local = {"spark.jars": similarity_jar_location(),
+                 "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={LOG_SETTINGS}"}  # fmt: skip
+        for key, value in {**SPARK_SETTINGS, **local}.items():
             builder = builder.config(key, value)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     try:
-        spark = active or builder.getOrCreate()
+        spark = builder.getOrCreate()
     except PySparkRuntimeError as error:
         raise DoudiError(NO_JAVA.format(error=error)) from error
     spark.sparkContext.setLogLevel("ERROR")
@@ -114,7 +121,7 @@ def spark_engine(work: Path, master: str | None = None) -> Iterator[SparkEngine]
     try:
         yield SparkEngine(spark, work)
     finally:
-        if active is None:
+        if owned:
             spark.stop()
 
 

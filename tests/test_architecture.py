@@ -65,9 +65,16 @@ def test_no_product_module_imports_the_measurement_wing(module):
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
-def test_only_the_backend_touches_splink(module):
+def test_only_the_backends_touch_splink(module):
+    """Splink on DuckDB behind one door, Splink on Spark behind another."""
     touches = [name for name in _imports(MODULES[module]) if _within(name, ("splink",))]
-    assert not touches or module == "resolver.splink_backend"
+    assert not touches or module in {"resolver.splink_backend", "resolver.spark_backend"}
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_only_the_spark_backend_and_the_spark_search_touch_spark(module):
+    touches = [name for name in _imports(MODULES[module]) if _within(name, ("pyspark",))]
+    assert not touches or module in {"resolver.spark_backend", "models.spark_detection"}
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
