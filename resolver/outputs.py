@@ -207,7 +207,11 @@ def lone_death_candidates(
 
     A notice whose person is the notice alone, that some persons match below the threshold
     or too evenly to choose (namesakes), in ``POSSIBLE_MATCHES``. A pair reviewers labelled
-    "not the same person", or of two different valid IDs, is no candidate.
+    "not the same person", or of two different valid IDs, is no candidate; nor is a person
+    the notice matches by more than the run's ``ambiguity_margin`` bits of match weight worse
+    than its best candidate (the hukou row of the notice's namesake next door matching at
+    0.47 makes a child matching at 0.02 no candidate), and only the candidates left are
+    counted.
 
     Parameters
     ----------
@@ -244,17 +248,34 @@ def lone_death_candidates(
                 SELECT unique_id_l AS uid, unique_id_r AS other, match_probability FROM candidates
                 UNION ALL
                 SELECT unique_id_r, unique_id_l, match_probability FROM candidates
+            ),
+            scored AS (
+                SELECT a.record_id, e.person_id, max(p.match_probability) AS probability,
+                       least(max(p.match_probability), 1 - 1e-12) AS capped
+                FROM alone a JOIN pairs p USING (uid)
+                JOIN {entities} e ON e.registry || ':' || e.record_id = p.other
+                GROUP BY a.record_id, e.person_id
+            ),
+            plausible AS (
+                SELECT record_id, person_id, probability FROM scored
+                QUALIFY capped / (1 - capped) * pow(2, $margin)
+                        >= max(capped / (1 - capped)) OVER (PARTITION BY record_id)
             )
-            SELECT a.record_id, e.person_id, max(p.match_probability) AS probability,
-                   count(*) OVER (PARTITION BY a.record_id) AS candidates
-            FROM alone a JOIN pairs p USING (uid)
-            JOIN {entities} e ON e.registry || ':' || e.record_id = p.other
-            GROUP BY a.record_id, e.person_id
-            ORDER BY a.record_id, e.person_id
-            """
+            SELECT record_id, person_id, probability,
+                   count(*) OVER (PARTITION BY record_id) AS candidates
+            FROM plausible ORDER BY record_id, person_id
+            """,
+            {"margin": _ambiguity_margin(con)},
         ).fetchall()
     finally:
         con.unregister("_apart")
+
+
+def _ambiguity_margin(con: duckdb.DuckDBPyConnection) -> float:
+    """The run's ``LinkSettings.ambiguity_margin`` (the default before a run stored one)."""
+    stored = (con.execute(f"SELECT settings_json FROM {LINK_MODEL}").fetchall()
+              if LINK_MODEL in table_names(con) else [])  # fmt: skip
+    return (LinkSettings.from_json(stored[0][0]) if stored else LinkSettings()).ambiguity_margin
 
 
 def identified_persons(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:

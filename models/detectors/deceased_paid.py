@@ -34,7 +34,9 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     stands first in the evidence and lowers the score. A notice linked to no one that the member matches
     only below the threshold, or as one of several namesakes (``possibly_dead``), is raised
     too, as an uncertain lead naming every candidate (at most ``MAX_CANDIDATES``): a death
-    matching a paid member is the most expensive lead to miss.
+    matching a paid member is the most expensive lead to miss. A person with a notice of
+    their own is judged by it alone: paid within the grace after their own death, a
+    namesake's earlier notice is no lead.
 
     Example: 张三 (covered, 低保 class A, case DB1) died 2025-03-10; DB1 was paid 2025-04
     (within the grace) and 2025-05, 2025-06: one case, two months of 张三's class A amount.
@@ -72,10 +74,11 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     cases = []
     for node in persons_near(graph, "death"):
         firm, uncertain = (_dated(graph, node, kind) for kind in ("reported_dead", "possibly_dead"))
+        notices = firm or uncertain  # a death the person's own notice dates is no namesake's
+        if not notices:
+            continue
         for case_node, row in neighbours(graph, node, "enrolled_in"):
-            found = (firm and _paid_after_death(graph, policy, node, case_node, row, firm)) or (
-                uncertain and _paid_after_death(graph, policy, node, case_node, row, uncertain)
-            )
+            found = _paid_after_death(graph, policy, node, case_node, row, notices)
             if found:
                 cases.append(found)
     return cases

@@ -117,6 +117,15 @@ def test_a_firm_notice_is_used_before_an_uncertain_one():
     assert case.features["candidates"] == 1.0 and case.amount_at_risk == 420.0 * 6
 
 
+def test_a_namesakes_earlier_notice_is_no_lead_on_a_person_whose_own_death_stopped_the_money():
+    drop = HouseholdSketch()
+    drop.enrol("old", "DB1", "A1")
+    drop.pay("DB1", MONTHS_2026[:7], 420.0)  # to 2026-07: the grace after the own death
+    drop.die("old", "D1", date(2026, 6, 20), id18="X1")
+    drop.die("old", "D2", date(2026, 1, 5), probability=0.6, kind="possibly_dead")
+    assert detect_deceased_paid(drop.graph, POLICY) == []
+
+
 def test_payments_that_stop_within_the_grace_are_not_a_case():
     drop = HouseholdSketch()
     drop.enrol("old", "DB1", "A1")
