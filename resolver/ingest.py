@@ -47,10 +47,11 @@ from resolver.headers import Vocabulary, load_vocabulary, name_hint
 from resolver.layout import SKIP_REASONS, locate
 from resolver.memory import collector_paused
 from resolver.reading import Grid, read_grids
-from resolver.registries import REGISTRIES
+from resolver.registries import COUNTY_HEADERS, REGISTRIES
 from resolver.tables import (
     FINDINGS_SCHEMA,
     Source,
+    county_values,
     findings_of,
     found_by_values,
     prepare_table,
@@ -283,6 +284,8 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     hashes = {outcome.path: outcome.sha256 for outcome in outcomes}
     report = DropReport(data_dir, sources, skips, hashes)
     _store_report(con, report)
+    if not errors and not any(counties.values()):
+        errors += _number_by_county_column(con, sources)
     return report, errors
 
 
@@ -380,6 +383,62 @@ def _in_county(source: Source, county: str | None) -> None:
             for finding in source.findings
         ]  # fmt: skip
     source.normalised = table.append_column("county", pa.array([county] * len(table), pa.string()))
+
+
+def _number_by_county_column(con: duckdb.DuckDBPyConnection, sources: list[Source]
+                             ) -> list[InputError]:  # fmt: skip
+    """A drop whose rows name two or more counties in a county column (``COUNTY_HEADERS``:
+    a province's export in one set of files) is a province too: each stored row gets its
+    county, and its numbers are written ``<county>/<number>`` as in a folder per county. A
+    row of such a drop that names no county is an error. With one county or none, nothing
+    changes (a county's own files often carry their county's name)."""
+    named = {source.number: _row_counties(source) for source in sources}
+    found = pa.chunked_array([county for county in named.values() if county is not None],
+                             pa.string())  # fmt: skip
+    if len(pc.unique(found.filter(pc.is_valid(found)))) < 2:
+        return []
+    errors = []
+    for source in sources:
+        county = named[source.number]
+        blank = pc.is_null(county) if county is not None else pa.array([True] * source.raw.num_rows)
+        rows = np.asarray(source.raw["row_no"])[np.asarray(blank)]
+        if len(rows):
+            errors.append(InputError(source.path, rows.tolist(), _county_header(source) or "区县",
+                                     "多区县数据：此行未注明所属区县", source.sheet))  # fmt: skip
+    if errors:
+        return errors
+    for name in {source.registry.name for source in sources}:
+        of_registry = [source for source in sources if source.registry.name == name]
+        con.register("_row_county", pa.table({
+            "source_no": pa.chunked_array([s.raw["source_no"] for s in of_registry]),
+            "row_no": pa.chunked_array([s.raw["row_no"] for s in of_registry]),
+            "county": pa.chunked_array([named[s.number] for s in of_registry]),
+        }))  # fmt: skip
+        numbered = [f"{column} = c.county || '/' || t.{column}" for column in COUNTY_NUMBERED
+                    if column in _column_names(con, name)]  # fmt: skip
+        con.execute(f"UPDATE {name} t SET county = c.county, {', '.join(numbered)} FROM _row_county c "
+                    "WHERE t.source_no = c.source_no AND t.row_no = c.row_no")  # fmt: skip
+        con.execute("UPDATE dq_findings f SET record_id = c.county || '/' || f.record_id "
+                    "FROM _row_county c WHERE f.registry = ? AND f.source_no = c.source_no "
+                    "AND f.row_no = c.row_no", [name])  # fmt: skip
+        con.unregister("_row_county")
+    return []
+
+
+def _row_counties(source: Source) -> pa.Array | None:
+    """The county each row of the table names in its county column, or None when it has
+    none."""
+    header = _county_header(source)
+    if header is None:
+        return None
+    return county_values(pc.map_lookup(source.raw["extra"].combine_chunks(), header, "first"))
+
+
+def _county_header(source: Source) -> str | None:
+    """The table's county column (the first of ``COUNTY_HEADERS`` it has), or None."""
+    first_row = source.raw["extra"].slice(0, 1).combine_chunks()
+    headers = set(first_row.keys.to_pylist())
+    return next((text for text in COUNTY_HEADERS if text in headers), None)
 
 
 # What an office numbers within its county: record ids, 户号, 救助证号 and 建档立卡户编号.
@@ -554,19 +613,20 @@ def _drop_errors(data_dir: Path, sources: list[Source], errors: list[InputError]
 
 
 def _duplicated_record_ids(sources: list[Source]) -> list[InputError]:
-    """An error per table for record ids that repeat within a registry (in any of its tables)."""
+    """An error per table for record ids that repeat within a registry (in any of its tables;
+    within a county, when the rows name theirs)."""
     errors = []
     for name in REGISTRIES:
         group = [source for source in sources if source.registry.name == name]
         if len(group) < 2:  # a table's own repeats were refused as it was read
             continue
-        ids = pa.chunked_array([source.normalised.column("record_id") for source in group])
+        ids = pa.chunked_array([_record_key(source) for source in group])
         counts = pc.value_counts(ids)
         repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
         if not len(repeated):
             continue
         for source in group:
-            hit = np.asarray(pc.is_in(source.normalised.column("record_id"), repeated))
+            hit = np.asarray(pc.is_in(_record_key(source), repeated))
             rows = np.asarray(source.normalised.column("row_no"))[hit]
             if len(rows):
                 header = next((text for text, column in source.mapping if column == "record_id"),
@@ -574,6 +634,16 @@ def _duplicated_record_ids(sources: list[Source]) -> list[InputError]:
                 reason = f"记录编号重复（同一{source.registry.chinese}中出现不止一次）"
                 errors.append(InputError(source.path, rows.tolist(), header, reason, source.sheet))
     return errors
+
+
+def _record_key(source: Source) -> pa.Array:
+    """Each row's record id, after the county its row names when it names one (two counties
+    of a province's export may number alike)."""
+    record_ids = source.normalised.column("record_id").combine_chunks()
+    counties = _row_counties(source)
+    if counties is None:
+        return record_ids
+    return pc.binary_join_element_wise(pc.fill_null(counties, ""), record_ids, "/")
 
 
 def _unknown_cases(sources: list[Source]) -> None:

@@ -184,7 +184,15 @@ REGISTRIES: dict[str, Registry] = {
 INCOME_DATE_HEADERS = ("收入核定日期", "收入核查日期", "收入变化日期", "income_assessed_date")
 AREA_HEADERS = ("城乡属性", "城乡类别", "城乡类型", "城乡分类", "城乡", "城乡标识", "urban_rural")
 DIBAO_MARK_HEADERS = ("扶贫低保户", "是否扶贫低保户", "是否低保户", "兜底保障户")
-READ_EXTRAS = {"assistance": INCOME_DATE_HEADERS + AREA_HEADERS, "poverty": DIBAO_MARK_HEADERS}
+# A province's rows in one set of files say their county in a column: its 6-digit division
+# code (a longer code, a village's, begins with it) or its name (``resolver.ingest``).
+COUNTY_HEADERS = ("区县", "所属区县", "县区", "所属县区", "县（市、区）", "县(市、区)", "县市区",
+                  "区县名称", "区县代码", "行政区划代码", "区划代码", "county")  # fmt: skip
+READ_EXTRAS = {
+    name: COUNTY_HEADERS + {"assistance": INCOME_DATE_HEADERS + AREA_HEADERS,
+                            "poverty": DIBAO_MARK_HEADERS}.get(name, ())
+    for name in ("hukou", "assistance", "payments", "poverty", "disability", "deaths")
+}  # fmt: skip
 
 PERSON_REGISTRIES = ("hukou", "assistance", "poverty", "disability", "deaths")
 

@@ -129,7 +129,7 @@ def spark_sql(condition: str) -> str:
     """A condition of DuckDB's SQL written in Spark's.
 
     >>> spark_sql("jaro_winkler_similarity(a_l, a_r) >= 0.85 AND starts_with(b_l, b_r)")
-    'jaro_winkler(a_l, a_r) >= 0.85 AND STARTSWITH(b_l, b_r)'
+    'JARO_WINKLER(a_l, a_r) >= 0.85 AND STARTSWITH(b_l, b_r)'
     """
     tree = sqlglot.parse_one(condition, read="duckdb")
     tree = tree.transform(

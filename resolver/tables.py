@@ -24,7 +24,7 @@ from resolver.idcard import USABLE, mask_id
 from resolver.layout import Located, is_blank
 from resolver.normalize import EXCEL_ERRORS, NORMALIZERS, normalize_distinct, outputs_of
 from resolver.reading import REPLACEMENT, Grid
-from resolver.registries import READ_EXTRAS, Column, Registry
+from resolver.registries import COUNTY_HEADERS, READ_EXTRAS, Column, Registry
 
 SENSITIVE = ("id_number", "payee_id_number", "cert_no", "bank_account")
 # Kinds whose values say what a column is, whatever its header.
@@ -243,7 +243,9 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
     notes = [*notes, *more]
     if grid.merged_cells:
         notes.append(f"合并单元格：{grid.merged_cells} 个单元格按所在合并区域的值填充")
-    record_ids, derived = _record_ids(located, cells, row_numbers)
+    counties = next((county_values(cells[position]) for position, label in extras
+                     if label in COUNTY_HEADERS), None)  # fmt: skip
+    record_ids, derived = _record_ids(located, cells, row_numbers, counties)
     if derived:
         notes.append("表中没有记录编号列：记录编号按“文件名-工作表-行号”生成")
     blank = pa.array([""] * height, pa.string())
@@ -316,10 +318,25 @@ def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
     return extras, unmapped, notes
 
 
-def _record_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array
-                ) -> tuple[pa.Array, bool]:  # fmt: skip
+def county_values(values: pa.Array) -> pa.Array:
+    """The county a column of a province's file names on each row: the 6-digit division code
+    a code begins with (a village's 12-digit code begins with its county's), else the name;
+    null when blank.
+
+    >>> county_values(pa.array([" 532326 ", "532326101201", "大姚县", "", None])).to_pylist()
+    ['532326', '532326', '大姚县', None, None]
+    """
+    text = pc.utf8_trim_whitespace(values.cast(pa.string()))
+    coded = pc.match_substring_regex(text, r"^[0-9]{6}")
+    county = pc.if_else(coded, pc.utf8_slice_codeunits(text, 0, 6), text)
+    return pc.if_else(pc.equal(county, ""), pa.scalar(None, pa.string()), county)
+
+
+def _record_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array,
+                counties: pa.Array | None) -> tuple[pa.Array, bool]:  # fmt: skip
     """The record ids of the rows, and whether they were derived (no 记录编号 column): then
-    from the file name, sheet and row, which stay the same while the file does."""
+    from the file name, sheet and row, which stay the same while the file does. A table
+    whose rows say their county (``counties``) may repeat a number in two counties."""
     grid = located.grid
     position = located.recognition.positions.get("record_id")
     if position is None:
@@ -328,12 +345,14 @@ def _record_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array
         return ids, True
     (record_ids,), _ = _normalise_column("code", cells[position])
     numbers = np.asarray(row_numbers)
-    counts = pc.value_counts(record_ids)
+    keys = record_ids if counties is None else pc.binary_join_element_wise(
+        pc.fill_null(counties, ""), record_ids, "/")  # fmt: skip
+    counts = pc.value_counts(keys)
     repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
     header = located.header.texts[position]
     errors = []
     for rows, reason in ((numbers[np.asarray(pc.is_null(record_ids))], "记录编号为空"),
-                         (numbers[np.asarray(pc.is_in(record_ids, repeated).fill_null(False))],
+                         (numbers[np.asarray(pc.is_in(keys, repeated).fill_null(False))],
                           "记录编号重复")):  # fmt: skip
         if len(rows):
             errors.append(InputError(grid.path, rows.tolist(), header, reason, grid.sheet))

@@ -50,3 +50,53 @@ def test_a_file_outside_every_county_folder_is_refused(tmp_path):
         ingest_drop(con, tmp_path / "drop")
     assert raised.value.path == tmp_path / "drop" / "户籍人口.csv"
     assert "不在任何区县文件夹内" in str(raised.value)
+
+
+# A province's export in one file per registry: each row says its county in a column.
+HUKOU_BY_COUNTY = [["区县", "记录编号", "户号", "姓名", "身份证号码"],
+                   ["532301", "H1", "001", "张三", "53230119800101001X"],
+                   ["532301", "H2", "001", "李四", ""],
+                   ["532326101201", "H1", "001", "王五", "5323261980010200X"],
+                   ["532326101201", "H2", "002", "赵六", ""]]  # fmt: skip
+
+
+def test_rows_that_name_two_counties_make_a_province(tmp_path):
+    _write(tmp_path / "drop" / "户籍人口.csv", HUKOU_BY_COUNTY)
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, tmp_path / "drop")  # H1 and H2 twice: once in each county
+    assert con.execute("SELECT record_id, hukou_no, county FROM hukou ORDER BY ALL").fetchall() == [
+        ("532301/H1", "532301/001", "532301"), ("532301/H2", "532301/001", "532301"),
+        ("532326/H1", "532326/001", "532326"), ("532326/H2", "532326/002", "532326"),
+    ]  # fmt: skip
+    assert drop_counties(con) == ["532301", "532326"]
+    # a finding names the row as the province holds it (王五's ID fails its check)
+    assert ("532326/H1",) in con.execute("SELECT record_id FROM dq_findings").fetchall()
+
+
+def test_rows_that_name_one_county_stay_a_county(tmp_path):
+    rows = [row for row in HUKOU_BY_COUNTY if not row[0].startswith("5323261")]
+    _write(tmp_path / "drop" / "户籍人口.csv", rows)
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, tmp_path / "drop")
+    assert con.execute("SELECT record_id, county FROM hukou ORDER BY ALL").fetchall() == [
+        ("H1", None), ("H2", None)
+    ]
+    assert drop_counties(con) == []
+
+
+def test_a_row_of_a_province_export_without_its_county_is_refused(tmp_path):
+    rows = [*HUKOU_BY_COUNTY, ["", "H3", "003", "孙七", ""]]
+    _write(tmp_path / "drop" / "户籍人口.csv", rows)
+    con = connect(tmp_path / "doudi.duckdb")
+    with pytest.raises(InputError) as raised:
+        ingest_drop(con, tmp_path / "drop")
+    assert raised.value.rows == (6,) and raised.value.column == "区县"
+    assert "未注明所属区县" in str(raised.value)
+
+
+def test_the_same_number_twice_in_one_county_of_a_province_export_is_still_refused(tmp_path):
+    rows = [*HUKOU_BY_COUNTY, ["532301", "H1", "009", "周八", ""]]
+    _write(tmp_path / "drop" / "户籍人口.csv", rows)
+    with pytest.raises(InputError) as raised:
+        ingest_drop(connect(tmp_path / "doudi.duckdb"), tmp_path / "drop")
+    assert "记录编号重复" in str(raised.value)
