@@ -462,14 +462,14 @@ def _add_disability(graph, rows) -> None:
 
 
 def _death_rows(con) -> pa.Table:
-    return _rows(con, "deaths", "t.name, t.death_date, t.source")
+    return _rows(con, "deaths", "t.name, t.death_date, t.source, t.birth_date")
 
 
 def _add_deaths(graph, rows) -> None:
-    for person_id, record_id, id18, probability, basis, name, death_date, source in rows:
+    for person_id, record_id, id18, probability, basis, name, death_date, source, born in rows:
         node = _person_node(graph, person_id, name, id18)
         graph.add_node(("death", record_id), kind="death", death_date=death_date, source=source,
-                       id18=id18)  # fmt: skip
+                       id18=id18, birth_date=born)  # fmt: skip
         _edge(graph, "deaths", record_id, (probability, basis), node, ("death", record_id),
               "reported_dead")  # fmt: skip
 

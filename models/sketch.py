@@ -86,8 +86,10 @@ class HouseholdSketch:
         if case not in self.graph:
             self.graph.add_node(case, kind="case", program=program, dibao_class="A", area=area,
                                 payments=defaultdict(list))  # fmt: skip
-        self._edge(self.person(pid) if ("person", pid) not in self.graph else ("person", pid),
-                   case, "enrolled_in", "assistance", record_id, probability, covered=covered,
+        node = self.person(pid) if ("person", pid) not in self.graph else ("person", pid)
+        if id18 and not self.graph.nodes[node].get("id18"):  # as the graph trusts the row's ID
+            self.graph.nodes[node]["id18"] = id18
+        self._edge(node, case, "enrolled_in", "assistance", record_id, probability, covered=covered,
                    start=start, end=end, health=health, income_month=income, relation=None,
                    program=program, id18=id18, income_since=income_since,
                    dibao_class=dibao_class, area=area,
@@ -109,7 +111,7 @@ class HouseholdSketch:
             self.graph.nodes[("case", case_no)]["payments"][month].append((f"F{month}", amount))
 
     def die(self, pid, record_id, died, source="police", id18=None, probability=1.0,
-            kind="reported_dead"):  # fmt: skip
+            kind="reported_dead", born=None):  # fmt: skip
         """A notice of ``pid``'s death; ``kind`` ``possibly_dead``: a notice linked to no one
         that ``pid`` matches only below the threshold.
 
@@ -129,10 +131,12 @@ class HouseholdSketch:
             How firmly the notice is attached to the person.
         kind : str, default "reported_dead"
             The edge kind: ``reported_dead`` or ``possibly_dead``.
+        born : date, optional
+            The birth date on the notice.
         """
         if ("death", record_id) not in self.graph:
             self.graph.add_node(("death", record_id), kind="death", death_date=died,
-                                source=source, id18=id18, candidates=0)  # fmt: skip
+                                source=source, id18=id18, birth_date=born, candidates=0)  # fmt: skip
         self.graph.nodes[("death", record_id)]["candidates"] += kind == "possibly_dead"
         node = ("person", pid) if ("person", pid) in self.graph else self.person(pid)
         self._edge(node, ("death", record_id), kind, "deaths", record_id, probability)

@@ -161,6 +161,16 @@ def _damage_prefix(text: str) -> str | None:
     return None
 
 
+def birth_date_of(id18: str) -> date | None:
+    """The birth date an 18-digit ID number carries (digits 7 to 14), or None when they are
+    no date.
+
+    >>> birth_date_of("532326196301057609")
+    datetime.date(1963, 1, 5)
+    """
+    return _birth_date(id18[6:14])
+
+
 def _birth_date(digits: str) -> date | None:
     try:
         born = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))

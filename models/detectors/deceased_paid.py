@@ -12,11 +12,15 @@ from models.detectors.common import enrolment_evidence, identity_evidence, paid_
 from models.graph import neighbours, persons_near
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
+from resolver.idcard import birth_date_of
 
 SOURCE_LABELS = {"police": "公安", "funeral": "殡葬", "health": "卫健"}
 # A notice linked to no one that more persons than this may be is no lead on each of them: it
 # is a question for the police data (which of the namesakes died), not for each family.
 MAX_CANDIDATES = 3
+# A notice whose birth date is this many years from the person's (by their ID) is another
+# person's notice typed with their ID; a slip of a digit in the day or month is not.
+OTHER_BIRTH_YEARS = 2
 
 
 def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
@@ -30,8 +34,9 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
 
     A person the hukou registry no longer holds (a 户口 cancelled at death) is more likely
     dead. A notice is not always right: evidence of life after the date (a certificate
-    issued, an enrollment begun, an income assessed, another notice with a later date)
-    stands first in the evidence and lowers the score. A notice linked to no one that the member matches
+    issued, an enrollment begun, an income assessed, another notice with a later date), or a
+    notice whose birth date is years from the person's, stands first in the evidence and
+    lowers the score. A notice linked to no one that the member matches
     only below the threshold, or as one of several namesakes (``possibly_dead``), is raised
     too, as an uncertain lead naming every candidate (at most ``MAX_CANDIDATES``): a death
     matching a paid member is the most expensive lead to miss. A person with a notice of
@@ -157,7 +162,8 @@ def _corroborated(graph, notices, row) -> bool:
 
 def _signs_of_life(graph, node, notices) -> list[Evidence]:
     """What the registries say the person did after the earliest reported death: a
-    certificate issued, a roster row begun, an income assessed; and a later notice."""
+    certificate issued, a roster row begun, an income assessed; a later notice; and a notice
+    whose birth date is not the person's (someone else's death, typed with their ID)."""
     first = notices[0][0]
     signs = [
         Evidence(f"生存迹象：{first} 之后仍有{what}（{day}），死亡信息可能有误，请先核实是否在世",
@@ -165,11 +171,24 @@ def _signs_of_life(graph, node, notices) -> list[Evidence]:
         for what, day, registry, record_id in _later_events(graph, node)
         if day > first
     ]  # fmt: skip
+    born = _born(graph, node)
+    for _, death, row in notices:
+        stated = graph.nodes[death].get("birth_date")
+        if born and stated and abs(stated.year - born.year) >= OTHER_BIRTH_YEARS:
+            signs.append(Evidence(f"死亡记录的出生日期（{stated}）与本人身份证号所示（{born}）相差"
+                                  f" {abs(stated.year - born.year)} 年：可能是他人的死亡记录误录了本人"
+                                  "身份证号，请先核实是否在世", "deaths", row["record_id"]))  # fmt: skip
     dates = sorted({died for died, _, _ in notices})
     if len(dates) > 1:
         signs.append(Evidence(f"生存迹象：死亡记录的日期不一致（{'、'.join(map(str, dates))}），"
                               f"按最晚日期计算金额，请先核实"))  # fmt: skip
     return signs
+
+
+def _born(graph, node) -> date | None:
+    """The birth date of the person's trusted ID, or None."""
+    id18 = graph.nodes[node].get("id18")
+    return birth_date_of(id18) if id18 else None
 
 
 def _later_events(graph, node) -> list[tuple[str, date, str, str]]:

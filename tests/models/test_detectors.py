@@ -126,6 +126,21 @@ def test_a_namesakes_earlier_notice_is_no_lead_on_a_person_whose_own_death_stopp
     assert detect_deceased_paid(drop.graph, POLICY) == []
 
 
+def test_a_notice_born_years_from_the_member_is_doubted_first_a_slip_of_the_day_is_not():
+    drop = HouseholdSketch()
+    drop.enrol("chen", "DB1", "A1", id18="532326196301057609")
+    drop.pay("DB1", MONTHS_2026, 420.0)
+    drop.die("chen", "D1", date(2026, 3, 1), source="funeral", id18="532326196301057609",
+             born=date(1959, 1, 9))  # another woman's notice, typed with her ID  # fmt: skip
+    drop.enrol("wang", "DB2", "A2", id18="532326194811050504")
+    drop.pay("DB2", MONTHS_2026, 420.0)
+    drop.die("wang", "D2", date(2026, 3, 1), id18="532326194811050504", born=date(1948, 11, 15))
+    doubted, slipped = sorted(detect_deceased_paid(drop.graph, POLICY), key=lambda c: c.records)
+    assert doubted.features["signs_of_life"] == 1.0
+    assert "1959-01-09" in doubted.evidence[0].text and "相差 4 年" in doubted.evidence[0].text
+    assert slipped.features["signs_of_life"] == 0.0
+
+
 def test_payments_that_stop_within_the_grace_are_not_a_case():
     drop = HouseholdSketch()
     drop.enrol("old", "DB1", "A1")

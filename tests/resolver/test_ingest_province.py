@@ -79,7 +79,8 @@ def test_rows_that_name_one_county_stay_a_county(tmp_path):
     con = connect(tmp_path / "doudi.duckdb")
     ingest_drop(con, tmp_path / "drop")
     assert con.execute("SELECT record_id, county FROM hukou ORDER BY ALL").fetchall() == [
-        ("H1", None), ("H2", None)
+        ("H1", None),
+        ("H2", None),
     ]
     assert drop_counties(con) == []
 
