@@ -47,6 +47,7 @@ from api.ledgers import (
     filled_by,
     inclusion,
     monthly_income,
+    open_cases,
     programs_on,
     text_cells,
 )
@@ -65,6 +66,7 @@ from models.graph import drop_as_of
 from models.publish import working_run
 from resolver.db import table_names
 from resolver.errors import DoudiError
+from resolver.ingest import of_county
 
 FORMS = (1, 2, 3, 4)
 FORM_TITLES = {
@@ -162,8 +164,10 @@ def liangping_form(
     masked: bool,
     unit: str | None = None,
     made: date | None = None,
+    county: str | None = None,
 ) -> FormFile:
-    """Fill one of the four forms from the run's database and the reviewers' decisions.
+    """Fill one of the four forms from the run's database and the reviewers' decisions, of
+    one county of a province drop when ``county`` is given.
 
     Parameters
     ----------
@@ -180,6 +184,8 @@ def liangping_form(
         The 填报单位; left blank for the office to fill in when None.
     made : date or None
         The 填报时间; today when None.
+    county : str or None
+        Only this county's rows and cases (a province drop); all of them when None.
 
     Returns
     -------
@@ -197,10 +203,12 @@ def liangping_form(
     _check_published(con)
     as_of = run_as_of(con, published)
     if form == 4:
-        rows = summary_form_rows(roster_rows(con), published, as_of)
+        roster = [row for row in roster_rows(con) if of_county(row["record_id"], county)]
+        rows = summary_form_rows(roster, published, as_of, county)
         content = summary_form_workbook(rows, as_of, unit=unit, made=made)
         return FormFile(content, max(len(rows) - 1, 0))
-    members = group_members(con, GROUP_STATUSES[form])
+    members = [member for member in group_members(con, GROUP_STATUSES[form])
+               if of_county(member.record_id, county)]  # fmt: skip
     rows = member_rows(members, published, as_of, masked=masked)
     content = member_form_workbook(form, rows, as_of, masked=masked, unit=unit, made=made)
     return FormFile(content, len(rows))
@@ -333,7 +341,10 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 
 def summary_form_rows(
-    roster: Sequence[dict[str, Any]], published: Published, as_of: date
+    roster: Sequence[dict[str, Any]],
+    published: Published,
+    as_of: date,
+    county: str | None = None,
 ) -> list[list]:
     """The rows of 附件4: per township, the 基本情况 from the roster and the 摸排处理情况 from
     the cases, then 合计.
@@ -347,6 +358,8 @@ def summary_form_rows(
         The published cases and the decisions so far.
     as_of : date
         The day a roster row must still be active on to count.
+    county : str or None
+        Only the cases of this county (a province drop); all of them when None.
 
     Returns
     -------
@@ -366,9 +379,8 @@ def summary_form_rows(
     table: dict[str, list] = defaultdict(lambda: [0, 0, 0, 0, 0, "", 0.0])
     for township, (persons, poor_cases) in _dibao_counts(roster, as_of).items():
         table[township][0:2] = [persons, poor_cases]
-    for case in published.cases.values():
-        if not case["resolved"]:
-            _count_case(table[case["township"] or "未知"], case, published.status(case["case_id"]))
+    for case in open_cases(published, county):
+        _count_case(table[case["township"] or "未知"], case, published.status(case["case_id"]))
     rows = [[township, *line[:6], round(line[6], 2)] for township, line in sorted(table.items())]
     if rows:
         sums = [sum(row[i] for row in rows) for i in range(1, 6)]

@@ -69,9 +69,7 @@ def detect_on_spark(engine: SparkEngine, rows: GraphRows, policy: Policy, parts:
         .withColumn(TABLE, F.lit(name))
         for name, frame in keyed.items()
     ]  # fmt: skip
-    union = placed[0]
-    for frame in placed[1:]:
-        union = union.unionByName(frame, allowMissingColumns=True)
+    union = _union(placed, missing_columns=True)
     schemas = {name: table.schema for name, table in rows.tables.items()}
     header = (rows.as_of, rows.class_amounts, rows.shared)
 
@@ -139,10 +137,12 @@ def _nodes_and_edges(keyed: dict[str, Any]) -> tuple[Any, Any]:
     return nodes, _union(ties).distinct()
 
 
-def _union(frames: list[Any]) -> Any:
+def _union(frames: list[Any], *, missing_columns: bool = False) -> Any:
+    """The frames' rows together, by column name (a column some lack is null there when
+    ``missing_columns``)."""
     union = frames[0]
     for frame in frames[1:]:
-        union = union.unionByName(frame)
+        union = union.unionByName(frame, allowMissingColumns=missing_columns)
     return union
 
 

@@ -162,9 +162,20 @@ def _damage_prefix(text: str) -> str | None:
 
 
 def birth_date_of(id18: str) -> date | None:
-    """The birth date an 18-digit ID number carries (digits 7 to 14), or None when they are
-    no date.
+    """The birth date an 18-digit ID number carries (digits 7 to 14).
 
+    Parameters
+    ----------
+    id18 : str
+        An 18-digit ID number.
+
+    Returns
+    -------
+    date | None
+        The date, or None when those digits are no date.
+
+    Examples
+    --------
     >>> birth_date_of("532326196301057609")
     datetime.date(1963, 1, 5)
     """

@@ -445,6 +445,29 @@ def _county_header(source: Source) -> str | None:
 COUNTY_NUMBERED = ("record_id", "hukou_no", "case_no", "poverty_hh_no")
 
 
+def of_county(number: str, county: str | None) -> bool:
+    """Whether a number of a province drop (``numbered_in``) is of ``county``.
+
+    Parameters
+    ----------
+    number : str
+        A record id, 户号, 救助证号 or 户编号 as the drop holds it.
+    county : str or None
+        The county; None for the whole drop, of which every number is.
+
+    Returns
+    -------
+    bool
+        Whether the number is the county's.
+
+    Examples
+    --------
+    >>> of_county("532301/DB001", "532301"), of_county("532301/DB001", "53230"), of_county("DB001", None)
+    (True, False, True)
+    """
+    return county is None or number.startswith(f"{county}/")
+
+
 def numbered_in(county: str, numbers: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
     """Numbers an office gave within its county, as a province drop holds them.
 

@@ -126,8 +126,21 @@ def spark_engine(work: Path, master: str | None = None) -> Iterator[SparkEngine]
 
 
 def spark_sql(condition: str) -> str:
-    """A condition of DuckDB's SQL written in Spark's.
+    """A condition of DuckDB's SQL written in Spark's (the string similarity as Splink's jar
+    names it).
 
+    Parameters
+    ----------
+    condition : str
+        A SQL condition in DuckDB's dialect.
+
+    Returns
+    -------
+    str
+        The condition in Spark's dialect.
+
+    Examples
+    --------
     >>> spark_sql("jaro_winkler_similarity(a_l, a_r) >= 0.85 AND starts_with(b_l, b_r)")
     'JARO_WINKLER(a_l, a_r) >= 0.85 AND STARTSWITH(b_l, b_r)'
     """
@@ -223,8 +236,8 @@ def cluster_on_spark(
     """``cluster_table`` on Spark: the links at or above ``threshold`` fall into connected
     components (Splink's distributed connected components); a component that could hold a
     conflict (two usable IDs, a household key twice, a link below ``bridge_threshold``, a
-    pair labelled apart) is clustered by ``cluster_rows``, one group of components per
-    Python worker; any other is one cluster, named by its smallest unique_id.
+    pair labelled apart) is clustered by ``cluster_rows`` in a grouped map, component by
+    component; any other is one cluster, named by its smallest unique_id.
 
     Parameters
     ----------

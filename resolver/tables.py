@@ -320,9 +320,20 @@ def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
 
 def county_values(values: pa.Array) -> pa.Array:
     """The county a column of a province's file names on each row: the 6-digit division code
-    a code begins with (a village's 12-digit code begins with its county's), else the name;
-    null when blank.
+    a code begins with (a village's 12-digit code begins with its county's), else the name.
 
+    Parameters
+    ----------
+    values : pa.Array
+        The column's cells.
+
+    Returns
+    -------
+    pa.Array
+        The county of each row (strings), null when blank.
+
+    Examples
+    --------
     >>> county_values(pa.array([" 532326 ", "532326101201", "大姚县", "", None])).to_pylist()
     ['532326', '532326', '大姚县', None, None]
     """

@@ -53,8 +53,8 @@ def export(
 ) -> None:
     """Write the 摸排台账 of each case type (a sheet per township) and the 汇总表; with
     --forms also the 梁平 forms 附件1–4, with full ID numbers (the office's own copy). For a
-    province drop, also each county's 摸排台账 and 汇总表 in a folder of its own (a county
-    without leads gets them empty)."""
+    province drop, also each county's 摸排台账, 汇总表 (and forms) in a folder of its own (a
+    county without leads gets them empty)."""
     from api.ledgers import ledger_workbook, summary_workbook
     from api.liangping_forms import FORMS, form_file_name, liangping_form
     from api.storage import opened
@@ -72,10 +72,11 @@ def export(
                 (folder / f"{label}摸排台账.xlsx").write_bytes(content)
             (folder / "汇总表.xlsx").write_bytes(summary_workbook(published, county))
             written += len(CASE_LABELS) + 1
-        for form in FORMS if forms else ():
-            filled = liangping_form(storage.store.cursor, published, form, masked=False, unit=unit)
-            (out / form_file_name(form)).write_bytes(filled.content)
-            written += 1
+            for form in FORMS if forms else ():
+                filled = liangping_form(storage.store.cursor, published, form, masked=False,
+                                        unit=unit, county=county)  # fmt: skip
+                (folder / form_file_name(form)).write_bytes(filled.content)
+                written += 1
     console.print(f"已写出 {written} 个台账文件到 {out}")
 
 

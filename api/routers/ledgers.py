@@ -90,18 +90,20 @@ def liangping_ledger(
     snapshot: SnapshotDep,
     access: AccessLogDep,
     principal: Reviewer,
+    county: CountyQuery = None,
 ) -> Response:
     """梁平表式附件1–4: 1 未脱贫 (with 返贫), 2 边缘户, 3 脱贫监测户 — 社会救助兜底脱贫调查摸排台账,
     every member of the 建档立卡 group whether enrolled or not, a sheet per township, 通过排查拟纳入救助
     and 未纳入原因 from the reviewers' decisions; 4 城乡低保摸排处理汇总表, per township. ID and
     phone numbers are masked for roles that may not see them; every text is a text cell, never
-    a formula. The download (form, rows) is written to the access log."""
+    a formula. Of one county of a province drop when asked. The download (form, rows,
+    county) is written to the access log."""
     with answered():
         filled = liangping_form(snapshot.store.cursor, snapshot.published, form,
-                                masked=not principal.sees_full_ids)  # fmt: skip
+                                masked=not principal.sees_full_ids, county=county)  # fmt: skip
     access.record(principal.name, principal.role, "download_ledger",
-                  f"liangping附件{form} {filled.rows}行")  # fmt: skip
-    return _xlsx(filled.content, form_file_name(form))
+                  f"liangping附件{form} {filled.rows}行{_of(county)}")  # fmt: skip
+    return _xlsx(filled.content, f"{county or ''}{form_file_name(form)}")
 
 
 @router.get("/ledgers/{case_type}.xlsx", response_class=Response)

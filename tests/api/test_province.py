@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
+from api.liangping_forms import form_file_name
 from api.storage import opened
 from models.pipeline import run_pipeline
 from models.policy import load_policy
@@ -97,7 +98,7 @@ def province(tmp_path_factory):
     ).fetchall()
     con.close()
     subprocess.run([sys.executable, "-m", "api", "export", "--out", str(out / "ledgers"),
-                    "--db", str(result.db_path)], check=True, capture_output=True)  # fmt: skip
+                    "--db", str(result.db_path), "--forms"], check=True, capture_output=True)  # fmt: skip
     with opened(result.db_path) as storage:
         token = storage.tokens.create(name="审计员", role="auditor")
     server = Server(result.db_path)
@@ -204,3 +205,35 @@ def test_a_countys_payment_list_is_screened_as_that_countys(province):
     assert unknown.status_code == 422
     # 楚雄市's DB532326000001 pays a person 大姚县 pays too, the same month
     assert found["held"] == 1 and found["by_reason"]["同一人同月在两个案件中享受"] == 1
+
+
+def _totals(content: bytes) -> list:
+    """The 合计 row of a 附件4."""
+    sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    return next(list(row) for row in sheet.iter_rows(values_only=True) if row[0] == "合计")
+
+
+def _members(content: bytes) -> int:
+    """The numbered rows (序号) of a 附件1–3, over its township sheets."""
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    return sum(isinstance(row[0], int) for sheet in book.worksheets
+               for row in sheet.iter_rows(values_only=True))  # fmt: skip
+
+
+def test_each_county_gets_its_own_liangping_forms(province):
+    folder = province["ledgers"]
+    summary, members = form_file_name(4), form_file_name(1)
+    whole, counties = (
+        _totals((folder / summary).read_bytes()),
+        [_totals((folder / county / summary).read_bytes()) for county in ("532301", "532326")],
+    )
+    assert counties[0][1] > 0 and counties[1][1] > 0  # 低保人数 of each county's own roster
+    assert whole[1:6] == [a + b for a, b in zip(counties[0][1:6], counties[1][1:6], strict=True)]
+    # 附件1 lists 建档立卡 members: only 大姚县's drop has them
+    assert _members((folder / "532301" / members).read_bytes()) == 0
+    assert _members((folder / "532326" / members).read_bytes()) == _members(
+        (folder / members).read_bytes()) > 0  # fmt: skip
+    with client(province, "auditor") as http:
+        answer = http.get("/api/ledgers/liangping/4.xlsx", params={"county": "532301"})
+    assert _totals(answer.content) == counties[0]
+    assert "532301" in answer.headers["content-disposition"]
