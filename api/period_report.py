@@ -39,6 +39,7 @@ from models.movements import (
 from models.publish import run_configuration, working_run
 from resolver.db import table_names
 from resolver.errors import DoudiError
+from resolver.ingest import of_county
 
 NOTE = ("说明：原因据各登记册数据推断，需核实（原始数据未记录纳入或退出原因；所用登记册为救助对象、"
         "死亡人员、建档立卡、残疾人，推断所据的记录见“依据”列）。")  # fmt: skip
@@ -119,8 +120,10 @@ def check_period(start: date, end: date) -> None:
         raise DecisionError("invalid", f"起始日期 {start} 晚于截止日期 {end}，请检查时间段")
 
 
-def period_movements(con: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Movement]:
-    """The entries and exits of the period in the file's published run, under its policy.
+def period_movements(con: duckdb.DuckDBPyConnection, start: date, end: date,
+                     county: str | None = None) -> list[Movement]:  # fmt: skip
+    """The entries and exits of the period in the file's published run, under its policy (of
+    one county of a province drop when ``county`` is given).
 
     Parameters
     ----------
@@ -128,6 +131,8 @@ def period_movements(con: duckdb.DuckDBPyConnection, start: date, end: date) -> 
         The run's database (``doudi run``'s output).
     start, end : date
         The period's first and last day.
+    county : str or None
+        Only this county's roster rows; all of them when None.
 
     Returns
     -------
@@ -149,7 +154,8 @@ def period_movements(con: duckdb.DuckDBPyConnection, start: date, end: date) -> 
         policy = run_configuration(con, run_id).policy
     except DoudiError as error:
         raise DecisionError("conflict", str(error)) from error
-    return roster_movements(con, start, end, policy)
+    movements = roster_movements(con, start, end, policy)
+    return [movement for movement in movements if of_county(movement.record_id, county)]
 
 
 def summary_table(movements: Sequence[Movement]) -> tuple[list[str], list[list]]:

@@ -108,6 +108,7 @@ class Published:
         labels: list[dict[str, Any]],
         published_runs: list[dict[str, Any]] | None = None,
     ) -> None:
+        self._sources = (latest, by_run, events, persons, labels, published_runs)
         self.cases = {row["case_id"]: _case(row) for row in latest}
         self.labels = labels
         self.published_runs = published_runs or []
@@ -169,6 +170,31 @@ class Published:
         """
         events = self.history.get(case_id)
         return events[-1]["event_id"] if events else 0
+
+    def of_county(self, county: str | None) -> Published:
+        """The cases of one county of a province drop (those resting on its rows: a case
+        across two counties is in both), with their runs and events; all of them for None.
+
+        Parameters
+        ----------
+        county : str or None
+            The county.
+
+        Returns
+        -------
+        Published
+            The county's published cases, or this object for None.
+        """
+        if county is None:
+            return self
+        latest, by_run, events, persons, labels, runs = self._sources
+        mine = {case_id for case_id, case in self.cases.items() if county in case["counties"]}
+        return Published(
+            [row for row in latest if row["case_id"] in mine],
+            [row for row in by_run if county in (row.get("counties") or [])],
+            [event for event in events if event.get("case_id") in mine],
+            persons, labels, runs,
+        )  # fmt: skip
 
     def add_event(self, event: dict[str, Any]) -> None:
         """Append a recorded event to its case's history, and drop the case's cached JSON.

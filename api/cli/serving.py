@@ -35,7 +35,7 @@ def serve(
 
     with errors_reported():
         if not db.is_file():
-            raise DoudiError(f"no database {db}: run `doudi run` first")
+            raise DoudiError(f"数据库 {db} 不存在：请先运行 `doudi run`")
         application = create_app(
             ApiSettings(db_path=db, score_lookups_per_minute=score_lookups_per_minute)
         )
@@ -97,10 +97,14 @@ def report(
     ] = False,
     db: DbOption = Path("doudi.duckdb"),
     unit: Annotated[str | None, typer.Option(help="填报单位（不填则留空）。")] = None,
+    county: Annotated[
+        str | None, typer.Option(help="多区县数据：只写此区县（区划代码或名称）的报表。")
+    ] = None,
 ) -> None:
     """新纳入和退出低保、特困人员分类梳理表：时间段内谁纳入、谁退出，按乡镇和原因
     （原因据数据推断，需核实）。加 --monthly 则写出月度分析报告：新增、因数据变化消除和仍在的疑点，
-    本期核实属实的金额，逾期未处置和超过30天未处置的疑点，各乡镇变化。"""
+    本期核实属实的金额，逾期未处置和超过30天未处置的疑点，各乡镇变化。多区县数据可用 --county
+    只写一个区县的。"""
     with errors_reported():
         if monthly and (first or last):
             raise DoudiError(
@@ -111,26 +115,40 @@ def report(
                 "请给出 --from 和 --to（时间段报表），或使用 --monthly（月度分析报告）"
             )
         if monthly:
-            _monthly_report(db, out, unit)
+            _monthly_report(db, out, unit, county)
         else:
-            _period_report(db, out, unit, first, last)
+            _period_report(db, out, unit, first, last, county)
 
 
-def _monthly_report(db: Path, out: Path, unit: str | None) -> None:
-    """Write the monthly report of ``db`` (the review API's ``monthly.xlsx``) to ``out``."""
+def _monthly_report(db: Path, out: Path, unit: str | None, county: str | None) -> None:
+    """Write the monthly report of ``db`` (the review API's ``monthly.xlsx``), of one county
+    when given, to ``out``."""
     from api.monthly_report import monthly_report, monthly_summary
     from api.storage import opened
 
     _existing(db)
     with opened(db) as storage:
-        written = monthly_report(storage.snapshot.published, unit=unit)
+        _known_county(storage.store.cursor, county)
+        written = monthly_report(storage.snapshot.published.of_county(county), unit=unit)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(written.content)
     console.print(f"{monthly_summary(written)}已写出 {out}", highlight=False)
 
 
-def _period_report(db: Path, out: Path, unit: str | None, first: str, last: str) -> None:
-    """Write the entries and exits of the period ``first``–``last`` of ``db`` to ``out``."""
+def _known_county(con, county: str | None) -> None:
+    """Refuse a county the database's drop does not hold."""
+    from resolver.ingest import drop_counties
+
+    counties = drop_counties(con)
+    if county is not None and county not in counties:
+        held = "、".join(counties) if counties else "无（单个区县的数据）"
+        raise DoudiError(f"数据中没有区县“{county}”：可选的区县为 {held}")
+
+
+def _period_report(db: Path, out: Path, unit: str | None, first: str, last: str,
+                   county: str | None) -> None:  # fmt: skip
+    """Write the entries and exits of the period ``first``–``last`` of ``db`` (of one county
+    when given) to ``out``."""
     from api.period_report import (
         period_bounds,
         period_movements,
@@ -143,7 +161,8 @@ def _period_report(db: Path, out: Path, unit: str | None, first: str, last: str)
     _existing(db)
     con = connect(db, read_only=True)
     try:
-        movements = period_movements(con, start, end)
+        _known_county(con, county)
+        movements = period_movements(con, start, end, county)
     finally:
         con.close()
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -54,33 +54,39 @@ def movements_ledger(
     principal: Reviewer,
     start: Annotated[date, Query(alias="from", description="起始日期（含），YYYY-MM-DD")],
     end: Annotated[date, Query(alias="to", description="截止日期（含），YYYY-MM-DD")],
+    county: CountyQuery = None,
 ) -> Response:
     """新纳入和退出低保、特困人员分类梳理表: who entered and who left 低保 and 特困 between
     ``from`` and ``to`` (both included), by township and reason — a summary sheet and the two
     lists. The reasons are inferred from the registries (据数据推断，需核实). ID numbers are
-    masked for roles that may not see them; every text is a text cell, never a formula. The
-    download (period, rows) is written to the access log. A start after the end is a 422."""
+    masked for roles that may not see them; every text is a text cell, never a formula. Of
+    one county of a province drop when asked. The download (period, rows, county) is written
+    to the access log. A start after the end is a 422."""
     with answered():
-        movements = period_movements(snapshot.store.cursor, start, end)
+        movements = period_movements(snapshot.store.cursor, start, end, county)
     content = period_report_workbook(movements, start, end, masked=not principal.sees_full_ids)
     access.record(principal.name, principal.role, "download_ledger",
-                  f"movements {start}~{end} {len(movements)}行")  # fmt: skip
-    return _xlsx(content, f"{start}至{end}新纳入和退出低保特困人员分类梳理表.xlsx")
+                  f"movements {start}~{end} {len(movements)}行{_of(county)}")  # fmt: skip
+    return _xlsx(content, f"{county or ''}{start}至{end}新纳入和退出低保特困人员分类梳理表.xlsx")
 
 
 # Declared before ``/ledgers/{case_type}.xlsx`` too.
 @router.get("/ledgers/monthly.xlsx", response_class=Response)
-def monthly_ledger(snapshot: SnapshotDep, access: AccessLogDep, principal: Reviewer) -> Response:
+def monthly_ledger(
+    snapshot: SnapshotDep, access: AccessLogDep, principal: Reviewer, county: CountyQuery = None
+) -> Response:
     """月度分析报告 (一月一分析一报告): the latest published run against the one before — 汇总
     (per case type: new, resolved by data, still raised; the cases confirmed in the period and
     their reported amounts as 追回/止付金额), 逾期未处置, 超过30天未处置 and 乡镇变化. It names
-    no person of the cases; every text is a text cell, never a formula. The download (run,
-    rows of the two lists) is written to the access log."""
-    report = monthly_report(snapshot.published)
+    no person of the cases; every text is a text cell, never a formula. Of one county of a
+    province drop when asked (the 兴安盟 banner's own comparison). The download (run, rows of
+    the two lists, county) is written to the access log."""
+    report = monthly_report(snapshot.published.of_county(county))
     access.record(principal.name, principal.role, "download_ledger",
                   f"monthly {report.run_id} 逾期{report.overdue}行 "
-                  f"超过30天{report.long_open}行")  # fmt: skip
-    return _xlsx(report.content, f"{date.today():%Y年%m月}兜底疑点月度分析报告.xlsx")
+                  f"超过30天{report.long_open}行{_of(county)}")  # fmt: skip
+    return _xlsx(report.content,
+                 f"{county or ''}{date.today():%Y年%m月}兜底疑点月度分析报告.xlsx")  # fmt: skip
 
 
 # Declared before ``/ledgers/{case_type}.xlsx`` too.

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -99,12 +100,32 @@ def province(tmp_path_factory):
     con.close()
     subprocess.run([sys.executable, "-m", "api", "export", "--out", str(out / "ledgers"),
                     "--db", str(result.db_path), "--forms"], check=True, capture_output=True)  # fmt: skip
+    reports = {}  # doudi report, of the province and of each county
+    for kind, options in (
+        ("monthly", ["--monthly"]),
+        ("period", ["--from", "2000-01", "--to", "2026-12"]),
+    ):
+        for county in (None, "532301", "532326"):
+            command = [
+                sys.executable,
+                "-m",
+                "api",
+                "report",
+                *options,
+                "--db",
+                str(result.db_path),
+                "--out",
+                str(out / f"{kind}-{county}.xlsx"),
+                *(["--county", county] if county else []),
+            ]
+            reports[kind, county] = subprocess.run(command, check=True, capture_output=True,
+                                                   text=True).stdout  # fmt: skip
     with opened(result.db_path) as storage:
         token = storage.tokens.create(name="审计员", role="auditor")
     server = Server(result.db_path)
     server.start()
     yield {"server": server, "tokens": {"auditor": token}, "second_rows": second_rows,
-           "ledgers": out / "ledgers",
+           "ledgers": out / "ledgers", "reports": reports,
            "twice": twice["记录编号"], "dead": dead["记录编号"]}  # fmt: skip
     server.stop()
 
@@ -237,3 +258,22 @@ def test_each_county_gets_its_own_liangping_forms(province):
         answer = http.get("/api/ledgers/liangping/4.xlsx", params={"county": "532301"})
     assert _totals(answer.content) == counties[0]
     assert "532301" in answer.headers["content-disposition"]
+
+
+def _counts(printed: str) -> list[int]:
+    return [int(number) for number in re.findall(r"(\d+) [人件]", printed.replace(",", ""))]
+
+
+def test_each_county_gets_its_own_monthly_and_period_reports(province):
+    reports = province["reports"]
+    for county in ("532301", "532326"):  # the first run: every case of the county is new
+        assert _counts(reports["monthly", county])[0] == len(
+            _cases(province, county=county, limit=200)
+        )
+    whole, first, second = (
+        _counts(reports["period", county]) for county in (None, "532301", "532326")
+    )
+    assert whole == [a + b for a, b in zip(first, second, strict=True)] and sum(first) > 0 < sum(second)
+    with client(province, "auditor") as http:
+        answer = http.get("/api/ledgers/monthly.xlsx", params={"county": "532326"})
+    assert answer.status_code == 200 and "532326" in answer.headers["content-disposition"]
