@@ -273,7 +273,9 @@ def test_each_county_gets_its_own_monthly_and_period_reports(province):
     whole, first, second = (
         _counts(reports["period", county]) for county in (None, "532301", "532326")
     )
-    assert whole == [a + b for a, b in zip(first, second, strict=True)] and sum(first) > 0 < sum(second)
+    assert whole == [a + b for a, b in zip(first, second, strict=True)] and sum(first) > 0 < sum(
+        second
+    )
     with client(province, "auditor") as http:
         answer = http.get("/api/ledgers/monthly.xlsx", params={"county": "532326"})
     assert answer.status_code == 200 and "532326" in answer.headers["content-disposition"]
