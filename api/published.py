@@ -188,7 +188,7 @@ class Published:
         if county is None:
             return self
         latest, by_run, events, persons, labels, runs = self._sources
-        mine = {case_id for case_id, case in self.cases.items() if county in case["counties"]}
+        mine = self.index["county"].get(county, set())
         return Published(
             [row for row in latest if row["case_id"] in mine],
             [row for row in by_run if county in (row.get("counties") or [])],

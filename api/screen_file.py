@@ -23,7 +23,7 @@ from models.screening import NOTE, Decision, screen_payments, summary
 from resolver.db import table_names
 from resolver.errors import DoudiError, InputError
 from resolver.headers import Vocabulary
-from resolver.ingest import drop_counties, numbered_in, read_registry_file
+from resolver.ingest import check_county, drop_counties, numbered_in, read_registry_file
 from resolver.reading import decode
 from resolver.tables import Source
 
@@ -128,9 +128,7 @@ def _in_county(con: duckdb.DuckDBPyConnection, lines: pa.Table, county: str | No
                          f"{'、'.join(counties)}）")  # fmt: skip
     if county is None:
         return lines
-    if county not in counties:
-        known = "、".join(counties) or "无（单个区县的数据库不需指明区县）"
-        raise DoudiError(f"数据库中没有区县 {county}（可选：{known}）")
+    check_county(con, county)
     index = lines.column_names.index("case_no")
     return lines.set_column(index, "case_no", numbered_in(county, lines["case_no"]))
 

@@ -42,7 +42,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from resolver.db import connect, table_names, transaction
-from resolver.errors import InputError, raise_collected
+from resolver.errors import DoudiError, InputError, raise_collected
 from resolver.headers import Vocabulary, load_vocabulary, name_hint
 from resolver.layout import SKIP_REASONS, locate
 from resolver.memory import collector_paused
@@ -347,6 +347,27 @@ def drop_counties(con: duckdb.DuckDBPyConnection) -> list[str]:
     rows = con.execute(f"SELECT DISTINCT county FROM ({' UNION ALL '.join(selects)}) "
                        "WHERE county IS NOT NULL ORDER BY 1").fetchall()  # fmt: skip
     return [county for (county,) in rows]
+
+
+def check_county(con: duckdb.DuckDBPyConnection, county: str | None) -> None:
+    """Refuse a county the ingested drop does not hold, naming those it does.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database of an ingested drop.
+    county : str or None
+        The county asked for; None (the whole drop) is always held.
+
+    Raises
+    ------
+    DoudiError
+        When ``county`` is not one of ``drop_counties``.
+    """
+    counties = drop_counties(con)
+    if county is not None and county not in counties:
+        known = "、".join(counties) or "无（单个区县的数据不需指明区县）"
+        raise DoudiError(f"数据中没有区县 {county}（可选：{known}）")
 
 
 def _column_names(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:

@@ -125,24 +125,15 @@ def _monthly_report(db: Path, out: Path, unit: str | None, county: str | None) -
     when given, to ``out``."""
     from api.monthly_report import monthly_report, monthly_summary
     from api.storage import opened
+    from resolver.ingest import check_county
 
     _existing(db)
     with opened(db) as storage:
-        _known_county(storage.store.cursor, county)
+        check_county(storage.store.cursor, county)
         written = monthly_report(storage.snapshot.published.of_county(county), unit=unit)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(written.content)
     console.print(f"{monthly_summary(written)}已写出 {out}", highlight=False)
-
-
-def _known_county(con, county: str | None) -> None:
-    """Refuse a county the database's drop does not hold."""
-    from resolver.ingest import drop_counties
-
-    counties = drop_counties(con)
-    if county is not None and county not in counties:
-        held = "、".join(counties) if counties else "无（单个区县的数据）"
-        raise DoudiError(f"数据中没有区县“{county}”：可选的区县为 {held}")
 
 
 def _period_report(db: Path, out: Path, unit: str | None, first: str, last: str,
@@ -156,12 +147,13 @@ def _period_report(db: Path, out: Path, unit: str | None, first: str, last: str,
         report_summary,
     )
     from resolver.db import connect
+    from resolver.ingest import check_county
 
     start, end = period_bounds(first, last)
     _existing(db)
     con = connect(db, read_only=True)
     try:
-        _known_county(con, county)
+        check_county(con, county)
         movements = period_movements(con, start, end, county)
     finally:
         con.close()
