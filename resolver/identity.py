@@ -45,7 +45,8 @@ def assign_person_ids(con: duckdb.DuckDBPyConnection, clusters: str) -> pa.Table
     Returns
     -------
     pa.Table
-        unique_id and person_id of every row, ordered by unique_id.
+        unique_id, fingerprint and person_id of every row (the rows of the next run's
+        history), ordered by unique_id.
 
     Examples
     --------
@@ -90,7 +91,7 @@ def assign_person_ids(con: duckdb.DuckDBPyConnection, clusters: str) -> pa.Table
     )
     _settle_fresh_ids(con, clusters, key)
     ids = con.sql(
-        f"SELECT c.unique_id, coalesce(i.person_id, i.fresh) AS person_id "
+        f"SELECT c.unique_id, c.fingerprint, coalesce(i.person_id, i.fresh) AS person_id "
         f"FROM {clusters} c JOIN _cluster_ids i USING (cluster) ORDER BY c.unique_id"
     ).to_arrow_table()
     con.execute("DROP TABLE _cluster_ids")

@@ -533,7 +533,8 @@ def _training(settings: LinkSettings, labels: pa.Table) -> Training:
 
 
 def _person_ids(con: duckdb.DuckDBPyConnection, clusters: pa.Table) -> pa.Table:
-    """unique_id and person_id of every row: clustered rows by their cluster, the rest alone."""
+    """unique_id, fingerprint and person_id of every row: clustered rows by their cluster, the
+    rest alone."""
     con.register("_linked", clusters)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _clusters AS SELECT p.unique_id, "
@@ -552,10 +553,8 @@ def _store(con, settings: LinkSettings, scored: Scored, clustering, person_ids) 
         f"CREATE OR REPLACE TABLE {ENTITIES} AS SELECT p.registry, p.record_id, i.person_id "
         "FROM persons p JOIN _person_ids i USING (unique_id)"
     )
-    con.execute(
-        f"CREATE OR REPLACE TABLE person_id_history AS SELECT p.unique_id, {FINGERPRINT} "
-        "AS fingerprint, i.person_id FROM persons p JOIN _person_ids i USING (unique_id)"
-    )
+    con.execute("CREATE OR REPLACE TABLE person_id_history AS SELECT unique_id, fingerprint, "
+                "person_id FROM _person_ids")  # fmt: skip
     con.unregister("_person_ids")
     _store_links(con, scored.pairs, clustering, settings)
     con.execute(f"CREATE OR REPLACE TABLE scored_rows AS SELECT unique_id, {ROW_HASH} AS row_hash "

@@ -261,12 +261,14 @@ def write_findings_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     skipped = con.execute(
         "SELECT file, sheet, row_no, reason FROM ingest_skipped ORDER BY file, sheet, row_no"
     ).fetchall()
-    headers: dict[str, dict[str, str]] = {}
+    headers: dict[tuple[str, str, str | None], str] = {}  # a few dozen of them
 
     def shown(registry: str, column: str, mapping: str | None) -> str:
-        if mapping not in headers:
-            headers[mapping] = {name: header for header, name in json.loads(mapping or "[]")}
-        return _file_header(headers[mapping], registry, column)
+        key = (registry, column, mapping)
+        if key not in headers:
+            mapped = {name: header for header, name in json.loads(mapping or "[]")}
+            headers[key] = _file_header(mapped, registry, column)
+        return headers[key]
 
     rows = (
         [REGISTRIES[registry].chinese, file, sheet, row_no, record_id,

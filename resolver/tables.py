@@ -456,7 +456,7 @@ def findings_of(
 def _row_findings(registry: Registry, normalised: pa.Table) -> list[pa.Table]:
     """Problems between the columns of one row: an ID that contradicts the birth date or
     gender given beside it, a certificate of another person, an end before the start."""
-    columns = {name: normalised.column(name).combine_chunks() for name in normalised.column_names}
+    columns = {name: normalised.column(name) for name in normalised.column_names}
     findings = []
     for column, other, problem in AGREEMENTS:
         if column not in columns or other not in columns:
