@@ -7,12 +7,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from resolver.db import MEMORY_VARIABLE, memory_limit
 from resolver.errors import DoudiError
 
 app = typer.Typer(help="Doudi (兜底): link assistance rosters with other registries.")
@@ -43,13 +45,35 @@ def errors_reported() -> Iterator[None]:
         raise typer.Exit(2) from error
     except (typer.Exit, KeyboardInterrupt):
         raise
-    except Exception as error:  # a defect of Doudi's, never a clerk's: no traceback for them
-        if logging.getLogger().isEnabledFor(logging.INFO):  # --verbose: where it happened
-            logging.getLogger("doudi").exception("internal error")
-        err_console.print(f"[bold red]内部错误[/]: {type(error).__name__}: {error}。这不是数据的问题；"
-                          "请带上这条信息和所用的命令联系维护人员（加 --verbose 可看到详细位置）。",
+    except (duckdb.Error, MemoryError) as error:
+        if not _out_of_memory(error):
+            _internal_error(error)
+        said = str(error).splitlines()[0] if str(error) else type(error).__name__
+        err_console.print(f"[bold red]内存不足[/]（{said}）。数据库每个连接的内存上限为 "
+                          f"{memory_limit()}，可用环境变量 {MEMORY_VARIABLE} 设定（如 2GB）：上限"
+                          "低于这一步所需时请调高；机器本身内存不够时请调低，让数据库把中间结果写入"
+                          "临时文件，或换用内存更大的机器。",
                           markup=True, highlight=False)  # fmt: skip
-        raise typer.Exit(3) from error
+        raise typer.Exit(4) from error
+    except Exception as error:  # a defect of Doudi's, never a clerk's: no traceback for them
+        _internal_error(error)
+
+
+def _out_of_memory(error: BaseException) -> bool:
+    """Whether ``error`` is the machine's memory or DuckDB's limit running out (DuckDB says so
+    in an out-of-memory error, or in the error of the statement that could not allocate)."""
+    return isinstance(error, MemoryError | duckdb.OutOfMemoryException) or (
+        "could not allocate" in str(error)
+    )
+
+
+def _internal_error(error: Exception) -> NoReturn:
+    if logging.getLogger().isEnabledFor(logging.INFO):  # --verbose: where it happened
+        logging.getLogger("doudi").exception("internal error")
+    err_console.print(f"[bold red]内部错误[/]: {type(error).__name__}: {error}。这不是数据的问题；"
+                      "请带上这条信息和所用的命令联系维护人员（加 --verbose 可看到详细位置）。",
+                      markup=True, highlight=False)  # fmt: skip
+    raise typer.Exit(3) from error
 
 
 @contextmanager

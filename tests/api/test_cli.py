@@ -24,6 +24,19 @@ def test_synth_then_ingest_prints_the_quality_report(tmp_path):
     assert "15位身份证号已升为18位" in result.output
 
 
+def test_running_out_of_memory_says_so_in_chinese_with_the_limit_to_change(tmp_path):
+    synth = runner.invoke(app, ["synth", str(tmp_path / "county"), "--people", "300"])
+    assert synth.exit_code == 0, synth.output
+    result = runner.invoke(
+        app, ["ingest", str(tmp_path / "county" / "drop"), "--db", str(tmp_path / "d.duckdb")],
+        env={"DOUDI_MEMORY_LIMIT": "1MB"},
+    )  # fmt: skip
+    said = result.output.replace("\n", "")
+    assert result.exit_code == 4
+    assert "内存不足" in said and "上限为 1MB" in said and "DOUDI_MEMORY_LIMIT" in said
+    assert "Traceback" not in said
+
+
 def test_a_broken_drop_exits_with_an_error_naming_the_file(tmp_path):
     drop = tmp_path / "drop"
     drop.mkdir()

@@ -1,0 +1,42 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from resolver.db import MEMORY_SHARE, MEMORY_VARIABLE, connect, memory_limit
+from resolver.errors import DoudiError
+
+
+def _setting(con, name: str) -> str:
+    return con.execute("SELECT current_setting(?)", [name]).fetchall()[0][0]
+
+
+def test_each_connection_holds_a_share_of_the_machine_unless_the_environment_says(monkeypatch):
+    monkeypatch.delenv(MEMORY_VARIABLE, raising=False)
+    machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    assert memory_limit() == f"{int(machine * MEMORY_SHARE) // 2**20}MB"
+    monkeypatch.setenv(MEMORY_VARIABLE, "300MB")
+    con = connect(":memory:")
+    assert _setting(con, "memory_limit") == "286.1 MiB"  # DuckDB shows 300 MB in MiB
+
+
+def test_a_size_duckdb_cannot_read_is_refused_in_chinese(monkeypatch):
+    monkeypatch.setenv(MEMORY_VARIABLE, "lots")
+    with pytest.raises(DoudiError, match=f"{MEMORY_VARIABLE} 的值 'lots' 不是有效的内存大小"):
+        connect(":memory:")
+
+
+def test_a_database_in_memory_spills_past_its_limit_into_its_own_folder_removed_on_close(
+    monkeypatch,
+):
+    monkeypatch.setenv(MEMORY_VARIABLE, "64MB")
+    con, other = connect(":memory:"), connect(":memory:")
+    spill = Path(_setting(con, "temp_directory"))
+    assert spill != Path(_setting(other, "temp_directory"))
+    assert spill.name.startswith("doudi-spill-") and not spill.exists()
+    con.execute("CREATE TABLE t AS SELECT md5(range::VARCHAR) AS s FROM range(2000000)")
+    ordered = con.execute("SELECT count(*), min(s), max(s) FROM (SELECT s FROM t ORDER BY s)")
+    assert ordered.fetchall()[0][0] == 2_000_000
+    assert any(spill.iterdir())  # 2 million texts do not fit in 64 MB
+    con.close()
+    assert not spill.exists()
