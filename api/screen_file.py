@@ -122,11 +122,10 @@ def screen_file(
 def _in_county(con: duckdb.DuckDBPyConnection, lines: pa.Table, county: str | None) -> pa.Table:
     """The lines with their 救助证号 as the database holds them: ``<county>/<number>`` in a
     province's database."""
-    counties = drop_counties(con)
-    if county is None and counties:
-        raise DoudiError("这是多个区县的数据库：请指明发放表所属区县（--county，可选："
-                         f"{'、'.join(counties)}）")  # fmt: skip
     if county is None:
+        if counties := drop_counties(con):
+            raise DoudiError("这是多个区县的数据库：请指明发放表所属区县（--county，可选："
+                             f"{'、'.join(counties)}）")  # fmt: skip
         return lines
     check_county(con, county)
     index = lines.column_names.index("case_no")

@@ -45,26 +45,28 @@ def errors_reported() -> Iterator[None]:
         raise typer.Exit(2) from error
     except (typer.Exit, KeyboardInterrupt):
         raise
-    except (duckdb.Error, MemoryError) as error:
-        if not _out_of_memory(error):
-            _internal_error(error)
-        said = str(error).splitlines()[0] if str(error) else type(error).__name__
-        err_console.print(f"[bold red]内存不足[/]（{said}）。数据库每个连接的内存上限为 "
-                          f"{memory_limit()}，可用环境变量 {MEMORY_VARIABLE} 设定（如 2GB）：上限"
-                          "低于这一步所需时请调高；机器本身内存不够时请调低，让数据库把中间结果写入"
-                          "临时文件，或换用内存更大的机器。",
-                          markup=True, highlight=False)  # fmt: skip
-        raise typer.Exit(4) from error
-    except Exception as error:  # a defect of Doudi's, never a clerk's: no traceback for them
-        _internal_error(error)
+    except Exception as error:
+        if _out_of_memory(error):
+            _memory_error(error)
+        _internal_error(error)  # a defect of Doudi's, never a clerk's: no traceback for them
 
 
-def _out_of_memory(error: BaseException) -> bool:
+def _out_of_memory(error: Exception) -> bool:
     """Whether ``error`` is the machine's memory or DuckDB's limit running out (DuckDB says so
     in an out-of-memory error, or in the error of the statement that could not allocate)."""
     return isinstance(error, MemoryError | duckdb.OutOfMemoryException) or (
-        "could not allocate" in str(error)
+        isinstance(error, duckdb.Error) and "could not allocate" in str(error)
     )
+
+
+def _memory_error(error: Exception) -> NoReturn:
+    said = str(error).splitlines()[0] if str(error) else type(error).__name__
+    err_console.print(f"[bold red]内存不足[/]（{said}）。数据库每个连接的内存上限为 "
+                      f"{memory_limit()}，可用环境变量 {MEMORY_VARIABLE} 设定（如 2GB）：上限"
+                      "低于这一步所需时请调高；机器本身内存不够时请调低，让数据库把中间结果写入"
+                      "临时文件，或换用内存更大的机器。",
+                      markup=True, highlight=False)  # fmt: skip
+    raise typer.Exit(4) from error
 
 
 def _internal_error(error: Exception) -> NoReturn:
