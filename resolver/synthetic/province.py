@@ -33,12 +33,15 @@ import csv
 import io
 import json
 import logging
+import multiprocessing
+import os
 import re
 import shutil
 import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -762,16 +765,28 @@ def synthesize_province(out_dir: Path, *, counties: int, people: int, seed: int,
 
 def _write_counties(out_dir: Path, seeds: list[int], shares: list[int], noise: float
                     ) -> list[_County]:  # fmt: skip
-    """Generate each county in a scratch folder, move its drop into place, read its truth."""
+    """Generate the counties in scratch folders, in worker processes (one per core; each
+    county has its own seed, so the bytes do not depend on the order), move each drop into
+    place and read its truth."""
     drop = out_dir / "drop"
     drop.mkdir(parents=True, exist_ok=True)
-    loaded = []
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".counties-") as scratch:
-        for (code, name, _), seed, people in zip(names.PROVINCE_COUNTIES, seeds, shares,
-                                                 strict=False):  # fmt: skip
-            folder = Path(scratch) / code
-            synthesize(folder, people=people, seed=seed, noise=noise,
-                       assumptions=Assumptions(region=code))  # fmt: skip
+    counties = list(zip(names.PROVINCE_COUNTIES, seeds, shares, strict=False))
+    workers = min(len(counties), os.cpu_count() or 1)
+    context = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".counties-") as scratch, \
+            ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:  # fmt: skip
+        written = [pool.submit(_write_county, Path(scratch) / code, code, seed, people, noise)
+                   for (code, _, _), seed, people in counties]  # fmt: skip
+        loaded = []
+        for future, ((code, name, _), seed, people) in zip(written, counties, strict=True):
+            folder = future.result()
             loaded.append(_load_county(folder, code, name, seed, people, drop / f"{code}{name}"))
             log.info("province: county %s%s written (%d people)", code, name, people)
     return loaded
+
+
+def _write_county(folder: Path, code: str, seed: int, people: int, noise: float) -> Path:
+    """One county's drop and truth in ``folder`` (run in a worker process)."""
+    synthesize(folder, people=people, seed=seed, noise=noise,
+               assumptions=Assumptions(region=code))  # fmt: skip
+    return folder
