@@ -582,7 +582,7 @@ def _store_links(con, pairs: pa.Table, clustering: TableClustering, settings: Li
                  ) -> None:  # fmt: skip
     accepted = clustering.accepted.select(["unique_id_l", "unique_id_r"])
     refused = clustering.refused.select(["unique_id_l", "unique_id_r", "reason"])
-    con.register("_pairs", pairs.select(pair_columns(pairs)))
+    con.register("_pairs", pairs)
     con.register("_accepted", accepted)
     con.register("_refused", refused)
     con.execute(
@@ -608,25 +608,6 @@ def _store_links(con, pairs: pa.Table, clustering: TableClustering, settings: Li
     con.execute("CREATE OR REPLACE TABLE scored_pairs AS SELECT * FROM _pairs ORDER BY ALL")
     for name in ("_pairs", "_accepted", "_refused"):
         con.unregister(name)
-
-
-def pair_columns(pairs: pa.Table) -> list[str]:
-    """The columns of scored pairs worth keeping: the ids, the probability and weight, and
-    each comparison's level and weights (not the rows' values, nor Splink's match key).
-
-    Parameters
-    ----------
-    pairs : pa.Table
-        Pairs as Splink scores them.
-
-    Returns
-    -------
-    list of str
-        Their names, ids first.
-    """
-    rest = [name for name in pairs.column_names
-            if not name.endswith(("_l", "_r")) and name != "match_key"]  # fmt: skip
-    return ["unique_id_l", "unique_id_r", *rest]
 
 
 def _store_term_frequencies(con, frequencies: dict[str, pa.Table]) -> None:

@@ -44,6 +44,7 @@ from resolver.clustering import (
     cluster_rows,
 )
 from resolver.errors import DoudiError
+from resolver.splink_backend import pair_columns
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +221,8 @@ def score_pairs_on_spark(
     predictions = linker.inference.predict(
         threshold_match_probability=threshold, warning_mode="never"
     )
-    return from_spark(engine, predictions.as_spark_dataframe())
+    frame = predictions.as_spark_dataframe()
+    return from_spark(engine, frame.select(*pair_columns(frame.columns)))
 
 
 def cluster_on_spark(

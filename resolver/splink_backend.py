@@ -147,7 +147,7 @@ def score_pairs_with_splink(
         predictions = linker.inference.predict(
             threshold_match_probability=threshold, warning_mode="never"
         )
-        pairs = scratch.sql(f"SELECT * FROM {predictions.physical_name}").to_arrow_table()
+        pairs = _kept_columns(scratch, predictions.physical_name)
         model = linker.misc.save_model_to_json()
         frequencies = _term_frequencies(linker, scratch, model)
     finally:
@@ -235,11 +235,43 @@ def score_changed_rows_with_splink(
                 new, threshold_match_probability=threshold, warning_mode="never"
             ),
         ]
-        tables = [scratch.sql(f"SELECT * FROM {t.physical_name}").to_arrow_table() for t in found]
+        tables = [_kept_columns(scratch, table.physical_name) for table in found]
         pairs = pa.concat_tables(tables, promote_options="permissive")
     finally:
         scratch.close()
     return _ordered(pairs)
+
+
+def pair_columns(names: list[str]) -> list[str]:
+    """The columns of scored pairs worth keeping: the ids, the probability and weight, and
+    each comparison's level and weights; not the rows' values (every ``_l`` and ``_r``
+    column but the ids), nor Splink's match key. At a province's size the values would be
+    most of the pairs' memory.
+
+    Parameters
+    ----------
+    names : list of str
+        The columns of Splink's predictions.
+
+    Returns
+    -------
+    list of str
+        The kept ones, ids first.
+
+    Examples
+    --------
+    >>> pair_columns(["name_l", "name_r", "gamma_name", "unique_id_r", "unique_id_l",
+    ...               "match_key", "match_probability"])
+    ['unique_id_l', 'unique_id_r', 'gamma_name', 'match_probability']
+    """
+    rest = [name for name in names if not name.endswith(("_l", "_r")) and name != "match_key"]
+    return ["unique_id_l", "unique_id_r", *rest]
+
+
+def _kept_columns(scratch: duckdb.DuckDBPyConnection, table: str) -> pa.Table:
+    """Splink's predictions ``table``, with only the ``pair_columns``."""
+    columns = ", ".join(f'"{name}"' for name in pair_columns(scratch.table(table).columns))
+    return scratch.sql(f"SELECT {columns} FROM {table}").to_arrow_table()
 
 
 def _ordered(pairs: pa.Table) -> pa.Table:
