@@ -10,6 +10,8 @@ found in the parts together are the cases found in the whole graph.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -21,9 +23,10 @@ from models.graph import TIES, GraphRows
 SHARED_KINDS = ("phone", "address")  # nodes only when two or more persons share them
 
 
-def split_rows(rows: GraphRows, parts: int) -> list[GraphRows]:
+def split_rows(rows: GraphRows, parts: int) -> Iterator[GraphRows]:
     """``rows`` split into at most ``parts`` parts of whole components, of about equal numbers
-    of rows.
+    of rows, made one at a time as they are asked for (a caller holding one part at a time
+    holds no second copy of the rows).
 
     Complexity: O(R log R) for the R rows (one dictionary of the nodes, one sparse
     connected-components pass).
@@ -35,9 +38,9 @@ def split_rows(rows: GraphRows, parts: int) -> list[GraphRows]:
     parts : int
         How many parts to make (1: ``rows`` itself).
 
-    Returns
-    -------
-    list[GraphRows]
+    Yields
+    ------
+    GraphRows
         The parts that have rows, each with the graph-wide attributes of ``rows`` and its
         tables' rows in their order in ``rows``.
 
@@ -50,7 +53,8 @@ def split_rows(rows: GraphRows, parts: int) -> list[GraphRows]:
     [['a', 'c'], ['b']]
     """
     if parts <= 1:
-        return [rows]
+        yield rows
+        return
     codes, nodes = _node_codes(rows)
     homes = {name: codes[name, 0] for name in rows.tables}
     ties = [(codes[name, 0], codes[name, position])
@@ -61,13 +65,11 @@ def split_rows(rows: GraphRows, parts: int) -> list[GraphRows]:
     _, component = connected_components(matrix, directed=False)
     home_rows = np.bincount(np.concatenate(list(homes.values())), minlength=nodes)
     part_of_node = _balanced(np.bincount(component, weights=home_rows), parts)[component]
-    split = []
     for part in range(parts):
         tables = {name: table.filter(pa.array(part_of_node[homes[name]] == part))
                   for name, table in rows.tables.items()}  # fmt: skip
         if any(table.num_rows for table in tables.values()):
-            split.append(GraphRows(rows.as_of, rows.class_amounts, rows.shared, tables))
-    return split
+            yield GraphRows(rows.as_of, rows.class_amounts, rows.shared, tables)
 
 
 def _node_codes(rows: GraphRows) -> tuple[dict[tuple[str, int], np.ndarray], int]:

@@ -5,10 +5,11 @@ process per part for a large county (``Searchers``)."""
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from itertools import repeat
 
 import networkx as nx
 
@@ -51,27 +52,33 @@ def find_cases(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
 
 class Searchers:
     """Worker processes that search a county by parts no household crosses
-    (``models.components``): each part's graph is built and searched in its own process.
-    The processes start on entering (importing the detectors while the caller reads the
-    rows). The cases found are the same whatever the number of parts (only their order may
-    differ); with one part the graph is built and searched in this process.
+    (``models.components``): each part's graph is built and searched in a worker, one part
+    per worker at a time, so a worker holds one part's graph and the caller a few parts'
+    rows, however large the county. The processes start on entering (importing the
+    detectors while the caller reads the rows). The cases found are the same whatever the
+    number of parts (only their order may differ); with one part the graph is built and
+    searched in this process.
 
     Parameters
     ----------
     parts : int
-        How many parts, one process each.
+        How many parts to cut the county into.
+    processes : int
+        How many worker processes search them (at most ``parts``).
     """
 
-    def __init__(self, parts: int) -> None:
+    def __init__(self, parts: int, processes: int) -> None:
         self.parts = parts
+        self.processes = processes
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Searchers:
         if self.parts <= 1:
             return self
+        workers = max(1, min(self.parts, self.processes))
         context = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(max_workers=self.parts, mp_context=context)
-        for _ in range(self.parts):  # one task each starts every process now
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        for _ in range(workers):  # one task each starts every process now
             self._pool.submit(_ready)
         return self
 
@@ -97,12 +104,23 @@ class Searchers:
         """
         if self._pool is None:
             return search_part(rows, policy)
-        found = list(self._pool.map(search_part, split_rows(rows, self.parts), repeat(policy)))
+        found = list(self._searched(split_rows(rows, self.parts), policy))
         return Found(
             cases=[case for part in found for case in part.cases],
             subgraphs={key: value for part in found for key, value in part.subgraphs.items()},
             as_of=rows.as_of,
         )
+
+    def _searched(self, parts: Iterator[GraphRows], policy: Policy) -> Iterator[Found]:
+        """What each part holds, in order, with at most one part per worker waiting beside
+        those being searched (``Executor.map`` would cut and queue every part at once)."""
+        pending: deque[Future[Found]] = deque()
+        for part in parts:
+            pending.append(self._pool.submit(search_part, part, policy))
+            if len(pending) > 2 * self.processes:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _ready() -> None:

@@ -46,6 +46,10 @@ PARALLEL_ROWS = 150_000
 """A county of this many person rows is split by household and searched one process per core
 (``models.detection.Searchers``): below it, starting the processes costs more than they
 save."""
+PART_ROWS = 600_000
+"""At most this many person rows in a part searched by one worker at a time (a province's
+county is cut into more parts than there are cores, so a worker's graph does not grow with
+the province)."""
 
 
 @dataclass
@@ -241,8 +245,7 @@ def detect_and_publish(
         seconds["graph"], clock = _lap(clock)
         found = detect_on_spark(spark, rows, policy, spark.spark.sparkContext.defaultParallelism)
     else:
-        parts = (os.cpu_count() or 1) if _person_rows(con) >= PARALLEL_ROWS else 1
-        with Searchers(parts) as searchers:
+        with Searchers(*_search_parts(_person_rows(con))) as searchers:
             rows = graph_rows(con)
             seconds["graph"], clock = _lap(clock)
             found = searchers.detect(rows, policy)
@@ -258,6 +261,17 @@ def detect_and_publish(
     log.info("run %s: published %d cases", run_id, len(cases))
     seconds["publish"], clock = _lap(clock)
     return counts, seconds
+
+
+def _search_parts(person_rows: int) -> tuple[int, int]:
+    """How many parts to search a county of ``person_rows`` in, and how many processes: one
+    part in this process for a small county; else a part per core, or more so that no part
+    has more than ``PART_ROWS`` rows (a worker's graph stays the same size as the county
+    grows)."""
+    processes = os.cpu_count() or 1
+    if person_rows < PARALLEL_ROWS:
+        return 1, 1
+    return max(processes, -(-person_rows // PART_ROWS)), processes
 
 
 def _person_rows(con: duckdb.DuckDBPyConnection) -> int:

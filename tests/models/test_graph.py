@@ -136,5 +136,5 @@ def test_a_payment_without_its_case_number_is_no_cases_and_splits(tmp_path):
                 ["F1", "DB1", "2026-01", "500"], ["F2", "#N/A", "2026-01", "500"]]  # fmt: skip
     rows = graph_rows(_linked(tmp_path, DROP | {"payments": payments}), links=None)
     assert rows.tables["payments"]["record_id"].to_pylist() == ["F1"]
-    parts = split_rows(rows, 2)
+    parts = list(split_rows(rows, 2))
     assert sum(part.tables["payments"].num_rows for part in parts) == 1
