@@ -22,7 +22,7 @@ from api.cli.printers import (
     print_stress,
 )
 from models.case_types import CASE_LABELS
-from models.evaluation.bench import run_bench
+from models.evaluation.bench import BenchCounty, run_bench
 from models.evaluation.cases import (
     evaluate_cases,
     fit_risk_model,
@@ -45,11 +45,23 @@ def bench(
     months: Annotated[
         int, typer.Option(min=1, max=24, help="Monthly drops: later months taken by update.")
     ] = 1,
+    counties: Annotated[
+        int, typer.Option(min=1, max=20, help="A province of this many counties.")
+    ] = 1,
+    reuse: Annotated[
+        bool, typer.Option(help="Take the county an earlier bench wrote in --workdir.")
+    ] = False,
 ) -> None:
     """Time every stage on a synthetic county and print wall time and peak memory."""
-    with tempfile.TemporaryDirectory(prefix="doudi-bench-") as scratch:
-        figures = run_bench(workdir or Path(scratch), people=people, seed=seed, months=months)
-    table = Table(title=f"基准测试: {people:,} 人")
+    with errors_reported(), tempfile.TemporaryDirectory(prefix="doudi-bench-") as scratch:
+        if counties > 1 and months > 1:
+            raise DoudiError("省级基准测试（--counties）不支持按月数据（--months）")
+        if reuse and workdir is None:
+            raise DoudiError("--reuse 需要 --workdir：沿用该目录中上次生成的数据")
+        county = BenchCounty(people, seed=seed, months=months, counties=counties)
+        figures = run_bench(workdir or Path(scratch), county, reuse=reuse)
+    where = f"{counties} 个县, " if counties > 1 else ""
+    table = Table(title=f"基准测试: {where}{people:,} 人")
     for header in ("阶段", "耗时 (秒)", "峰值内存 (MiB)"):
         table.add_column(header, justify="left" if header == "阶段" else "right")
     for figure in figures:

@@ -1,4 +1,4 @@
-"""Benchmark: synthesise a county, then run each stage in its own process and report its
+"""Benchmark: synthesise a county (or a province of counties), then run each stage in its own process and report its
 wall time and peak memory: the largest maximum resident set size of the stage's process and
 of the worker processes it started (a large drop is ingested by two workers at once).
 
@@ -21,14 +21,26 @@ from models.policy import load_policy
 from models.publish import start_run
 from models.risk import RiskModel
 from resolver.db import connect
+from resolver.errors import DoudiError
 from resolver.ingest import ingest_drop
 from resolver.link import link_persons
 from resolver.settings import LinkSettings
-from resolver.synthetic import synthesize
+from resolver.synthetic import synthesize, synthesize_province
 
 log = logging.getLogger(__name__)
 
-Stage = Callable[[Path, int, int, int], dict[str, float]]
+Stage = Callable[["BenchCounty", Path], dict[str, float]]
+
+
+@dataclass(frozen=True)
+class BenchCounty:
+    """What the benchmark synthesises: ``people`` in one county, or in a province of
+    ``counties`` counties; with ``months`` above 1, monthly drops of one county."""
+
+    people: int
+    seed: int = 7
+    months: int = 1
+    counties: int = 1
 
 
 @dataclass(frozen=True)
@@ -40,28 +52,34 @@ class StageFigure:
 
 
 def _drops(workdir: Path, months: int) -> list[Path]:
-    """The county's drops, month by month (the one drop when not monthly)."""
+    """The county's drops, month by month (the one drop, of a county or a province, when not
+    monthly)."""
     if months == 1:
         return [workdir / "county" / "drop"]
     folders = sorted(path for path in (workdir / "county" / "months").iterdir() if path.is_dir())
     return [folder / "drop" for folder in folders]
 
 
-def _synth(workdir: Path, people: int, seed: int, months: int) -> dict[str, float]:
-    synthesize(workdir / "county", people=people, seed=seed, months=months)
+def _synth(county: BenchCounty, workdir: Path) -> dict[str, float]:
+    if county.counties > 1:
+        synthesize_province(workdir / "county", counties=county.counties, people=county.people,
+                            seed=county.seed)  # fmt: skip
+    else:
+        synthesize(workdir / "county", people=county.people, seed=county.seed,
+                   months=county.months)  # fmt: skip
     return {}
 
 
-def _ingest(workdir: Path, people: int, seed: int, months: int) -> dict[str, float]:
+def _ingest(county: BenchCounty, workdir: Path) -> dict[str, float]:
     con = connect(workdir / "bench.duckdb")
-    ingest_drop(con, _drops(workdir, months)[0])
+    ingest_drop(con, _drops(workdir, county.months)[0])
     con.close()
     return {}
 
 
-def _update(month: int, workdir: Path, people: int, seed: int, months: int) -> dict[str, float]:
+def _update(month: int, county: BenchCounty, workdir: Path) -> dict[str, float]:
     """``doudi update`` with month ``month`` (counted from 0); a partial of it is a stage."""
-    result = update_pipeline(_drops(workdir, months)[month], workdir / "bench.duckdb",
+    result = update_pipeline(_drops(workdir, county.months)[month], workdir / "bench.duckdb",
                              workdir / "out")  # fmt: skip
     changes = result.link.changes
     log.info("update: %d new, %d changed, %d removed rows; retrained: %s", changes.new,
@@ -69,16 +87,16 @@ def _update(month: int, workdir: Path, people: int, seed: int, months: int) -> d
     return {**result.seconds, **{f"link: {k}": v for k, v in result.link.seconds.items()}}
 
 
-def _link(workdir: Path, people: int, seed: int, months: int) -> dict[str, float]:
+def _link(county: BenchCounty, workdir: Path) -> dict[str, float]:
     con = connect(workdir / "bench.duckdb")
-    report = link_persons(con, LinkSettings(seed=seed))
+    report = link_persons(con, LinkSettings(seed=county.seed))
     con.close()
     return report.seconds
 
 
-def _detect(workdir: Path, people: int, seed: int, months: int) -> dict[str, float]:
+def _detect(county: BenchCounty, workdir: Path) -> dict[str, float]:
     con = connect(workdir / "bench.duckdb")
-    policy, settings, risk = load_policy(), LinkSettings(seed=seed), RiskModel.load()
+    policy, settings, risk = load_policy(), LinkSettings(seed=county.seed), RiskModel.load()
     run_id = start_run(con, data_dir="bench", settings=settings, policy=policy, risk=risk)
     _, seconds = detect_and_publish(con, run_id, workdir / "out", policy, settings, risk)
     con.close()
@@ -105,21 +123,20 @@ def _measure(stage: Stage, args: tuple, results) -> None:
     results.put((seconds, peak_kib / 1024, parts))
 
 
-def run_bench(workdir: Path, *, people: int, seed: int = 7, months: int = 1
-              ) -> list[StageFigure]:  # fmt: skip
-    """Run every stage on a county of ``people``, each in a fresh process, in order; with
-    ``months`` above 1, on its first month, then ``update`` on each later month.
+def run_bench(workdir: Path, county: BenchCounty, *, reuse: bool = False) -> list[StageFigure]:
+    """Run every stage on ``county``, each in a fresh process, in order; with monthly drops,
+    on the first month, then ``update`` on each later month.
 
     Parameters
     ----------
     workdir : Path
         Where the county, the database and the outputs are written.
-    people : int
-        How many people the synthetic county has.
-    seed : int, default 7
-        Seed of the county and of the link model.
-    months : int, default 1
-        Monthly drops of the county.
+    county : BenchCounty
+        What to synthesise: people, seed (of the county and of the link model), months,
+        counties.
+    reuse : bool, default False
+        Take the county an earlier benchmark of the same ``county`` wrote in ``workdir``
+        instead of synthesising it (no ``synth`` stage).
 
     Returns
     -------
@@ -130,14 +147,19 @@ def run_bench(workdir: Path, *, people: int, seed: int = 7, months: int = 1
     ------
     RuntimeError
         When a stage's process fails.
+    DoudiError
+        When ``reuse`` finds no county in ``workdir``.
     """
     context = multiprocessing.get_context("spawn")
     figures = []
-    updates = tuple((f"update {month + 1}", partial(_update, month)) for month in range(1, months))
-    for name, stage in STAGES + updates:
+    updates = tuple((f"update {month + 1}", partial(_update, month))
+                    for month in range(1, county.months))  # fmt: skip
+    if reuse and not (workdir / "county" / "drop").is_dir():
+        raise DoudiError(f"{workdir} 中没有上次生成的合成数据（county/drop），无法沿用")
+    (workdir / "bench.duckdb").unlink(missing_ok=True)
+    for name, stage in STAGES[reuse:] + updates:
         results = context.Queue()
-        process = context.Process(target=_measure, args=(stage, (workdir, people, seed, months),
-                                                         results))  # fmt: skip
+        process = context.Process(target=_measure, args=(stage, (county, workdir), results))
         process.start()
         seconds, peak_mib, parts = results.get()
         process.join()

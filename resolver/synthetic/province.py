@@ -514,10 +514,12 @@ def _move_deaths(rng: np.random.Generator, counties: list[_County]) -> int:
         count = min(len(movable), max(MOVED_DEATHS_MIN, round(MOVED_DEATH_SHARE * len(movable))))
         if count < MOVED_DEATHS_MIN:
             log.warning("province: %s has %d deceased_paid cases to move", home.code, count)
+        renamed: dict[str, tuple[_County, str]] = {}
         for i in sorted(rng.choice(len(movable), size=count, replace=False)):
             b = (a + int(rng.integers(1, len(counties)))) % len(counties)
-            _move_case_deaths(rng, home, movable[int(i)], counties[b])
+            renamed |= _move_case_deaths(rng, home, movable[int(i)], counties[b])
             moved += 1
+        _carry_truth(home, renamed)
     return moved
 
 
@@ -538,9 +540,10 @@ def _movable(county: _County) -> list[dict]:
 
 
 def _move_case_deaths(rng: np.random.Generator, home: _County, case: dict, away: _County
-                      ) -> None:  # fmt: skip
+                      ) -> dict[str, tuple[_County, str]]:  # fmt: skip
     """Move a case's notices from ``home`` to ``away`` (new ids, a place of ``away`` or
-    none), in the files and in the truth."""
+    none), in the files and in the case; returns each moved notice's county and record id
+    (both namespaced), by its record id at ``home``."""
     source, target = home.sheet("deaths"), away.sheet("deaths")
     renamed = {}
     for record in case["death_records"]:
@@ -552,21 +555,33 @@ def _move_case_deaths(rng: np.random.Generator, home: _County, case: dict, away:
                    village="" if blank else village,
                    address="" if blank else f"{township}{village}{int(rng.integers(1, 9))}组")  # fmt: skip
         target.append(row)
-        renamed[record["record_id"]] = away.rid(row["record_id"])
-    case["death_records"] = [{"registry": "deaths", "record_id": renamed[r["record_id"]]}
+        renamed[record["record_id"]] = (away, away.rid(row["record_id"]))
+    case["death_records"] = [{"registry": "deaths", "record_id": renamed[r["record_id"]][1]}
                              for r in case["death_records"]]  # fmt: skip
-    _rename_rows(home, away, renamed)
+    return renamed
 
 
-def _rename_rows(home: _County, away: _County, renamed: dict[str, str]) -> None:
-    """Carry moved rows' truth to ``away``: their person, and their noise but the place's."""
-    persons = [r for r in home.persons if r[1] in renamed]
-    home.persons[:] = [r for r in home.persons if r[1] not in renamed]
-    away.persons += [[r[0], renamed[r[1]], r[2]] for r in persons]
-    noise = [r for r in home.noise if r[0] == "deaths" and r[1] in renamed]
-    home.noise[:] = [r for r in home.noise if not (r[0] == "deaths" and r[1] in renamed)]
-    away.noise += [[r[0], renamed[r[1]], r[2], r[3]] for r in noise
-                   if r[2] not in ("township", "village", "address")]  # fmt: skip
+def _carry_truth(home: _County, renamed: dict[str, tuple[_County, str]]) -> None:
+    """Carry the truth of the rows moved out of ``home`` to where they went: their person,
+    and their noise but the place's (one pass over the county's truth, however many
+    moved)."""
+    kept = []
+    for row in home.persons:
+        if row[1] in renamed:
+            away, rid = renamed[row[1]]
+            away.persons.append([row[0], rid, row[2]])
+        else:
+            kept.append(row)
+    home.persons[:] = kept
+    kept = []
+    for row in home.noise:
+        if row[0] == "deaths" and row[1] in renamed:
+            away, rid = renamed[row[1]]
+            if row[2] not in ("township", "village", "address"):
+                away.noise.append([row[0], rid, row[2], row[3]])
+        else:
+            kept.append(row)
+    home.noise[:] = kept
 
 
 # --------------------------------------------------------------------------- namesakes

@@ -1,6 +1,7 @@
 import csv
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -158,3 +159,25 @@ def test_report_writes_the_entries_and_exits_of_a_period_and_refuses_bad_dates(t
     missing = runner.invoke(app, ["report", "--from", "2020-01", "--to", "2020-12", "--db",
                                   str(tmp_path / "none.duckdb"), "--out", str(sheet)])  # fmt: skip
     assert missing.exit_code == 2 and "没有数据库" in missing.output
+
+
+@pytest.mark.slow
+def test_bench_times_a_province_and_can_reuse_it(tmp_path):
+    args = ["bench", "--people", "600", "--counties", "2", "--workdir", str(tmp_path)]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "2 个县" in first.output
+    assert "synth" in first.output and "graph+detect+publish" in first.output
+    assert len(list((tmp_path / "county" / "drop").iterdir())) == 2
+    again = runner.invoke(app, [*args, "--reuse"])
+    assert again.exit_code == 0, again.output
+    assert "synth" not in again.output and "ingest" in again.output
+
+
+def test_bench_refuses_what_it_cannot_do_in_chinese(tmp_path):
+    province_months = runner.invoke(app, ["bench", "--counties", "2", "--months", "2"])
+    assert province_months.exit_code == 2
+    assert "不支持按月数据" in province_months.output
+    nothing_to_reuse = runner.invoke(app, ["bench", "--reuse", "--workdir", str(tmp_path)])
+    assert nothing_to_reuse.exit_code == 2
+    assert "无法沿用" in nothing_to_reuse.output.replace("\n", "")
