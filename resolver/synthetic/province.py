@@ -40,7 +40,7 @@ import shutil
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -52,7 +52,7 @@ from xml.etree import ElementTree
 import numpy as np
 
 from resolver.idcard import check_char
-from resolver.registries import PERSON_REGISTRIES, REGISTRIES
+from resolver.registries import REGISTRIES
 from resolver.synthetic import names
 from resolver.synthetic.common import FILES, Assumptions, monthly_amounts
 from resolver.synthetic.county import synthesize
@@ -154,6 +154,81 @@ class _Sheet:
         write_columns(self.path, self.registry, self.columns)
 
 
+class _Appended:
+    """A CSV registry file the province only adds rows to (the payments): read once, as a
+    stream, for what the injections ask (how many rows, the last record id, the months each
+    case was paid), and the new rows appended to its end on ``write``. The same bytes as
+    rewriting it whole (``_Sheet``), without holding a county's ledger in memory."""
+
+    def __init__(self, path: Path, registry: str) -> None:
+        self.path, self.registry = path, registry
+        spec = FILES[registry]
+        names_of = {c.header: c.name for c in REGISTRIES[registry].columns}
+        self.paid: dict[str, set[int]] = {}
+        self._last, self._rows, self._new = 0, 0, []
+        prefix = len(RECORD_PREFIX[registry])
+        with path.open(encoding=spec.encoding or "utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            self._order = [names_of.get(h, h) for h in next(reader)]
+            at = {name: self._order.index(name) for name in ("record_id", "case_no", "pay_month")}
+            for row in reader:
+                self._rows += 1
+                self._last = max(self._last, int(row[at["record_id"]][prefix:]))
+                self.paid.setdefault(row[at["case_no"]], set()).add(_month(row[at["pay_month"]]))
+
+    def __len__(self) -> int:
+        return self._rows + len(self._new)
+
+    def append(self, row: dict[str, Any]) -> None:
+        """Append a row (a cell per column; blank where missing)."""
+        self._new.append([row.get(column, "") for column in self._order])
+
+    def next_id(self) -> str:
+        """A record id after every one of the file (the county's numbering)."""
+        self._last += 1
+        return f"{RECORD_PREFIX[self.registry]}{self._last:07d}"
+
+    def write(self) -> None:
+        """Append the new rows to the file, in its encoding and line ends."""
+        buffer = io.StringIO(newline="")
+        csv.writer(buffer, lineterminator="\r\n").writerows(self._new)
+        with self.path.open("ab") as handle:
+            handle.write(buffer.getvalue().encode(FILES[self.registry].encoding or "utf-8"))
+        self._rows, self._new = len(self), []
+
+
+APPENDED = ("payments",)
+"""The registries the province only adds rows to, read and written as ``_Appended``."""
+
+
+@dataclass
+class _Truth:
+    """A county's truth table (``persons.csv`` or ``noise.csv``) as the county generator wrote
+    it, read from its file when asked for (ids namespaced), less the rows the province moved
+    out of the county, with the rows it added."""
+
+    path: Path
+    code: str
+    ids: tuple[int, ...]  # the columns holding ids
+    added: list[list[str]] = field(default_factory=list)
+    removed: set[str] = field(default_factory=set)  # record ids moved out
+
+    def rows(self) -> Iterator[list[str]]:
+        """Every row: the file's (but those moved out), then those added."""
+        with self.path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader)
+            for row in reader:
+                row = [f"{self.code}/{c}" if i in self.ids else c for i, c in enumerate(row)]
+                if row[1] not in self.removed:
+                    yield row
+        yield from self.added
+
+    def append(self, row: list[str]) -> None:
+        """Add a row."""
+        self.added.append(row)
+
+
 def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
     encoding = FILES[next(r for r, s in FILES.items() if s.file == path.name)].encoding
     header, *rows = csv.reader(io.StringIO(path.read_bytes().decode(encoding or "utf-8")))
@@ -230,16 +305,16 @@ class _County:
     manifest: dict
     cases: list[dict]
     controls: list[dict]
-    persons: list[list[str]]  # registry, record_id, person_id
-    noise: list[list[str]]  # registry, record_id, column, noise
-    sheets: dict[str, _Sheet] = field(default_factory=dict)
-    paid: dict[str, set[int]] | None = None  # the months each generated case was paid
+    persons: _Truth  # registry, record_id, person_id
+    noise: _Truth  # registry, record_id, column, noise
+    sheets: dict[str, _Sheet | _Appended] = field(default_factory=dict)
     added_people: int = 0
 
-    def sheet(self, registry: str) -> _Sheet:
+    def sheet(self, registry: str) -> _Sheet | _Appended:
         """The registry's file, read on first use."""
         if registry not in self.sheets:
-            self.sheets[registry] = _Sheet(self.folder / FILES[registry].file, registry)
+            kind = _Appended if registry in APPENDED else _Sheet
+            self.sheets[registry] = kind(self.folder / FILES[registry].file, registry)
         return self.sheets[registry]
 
     def rid(self, record_id: str) -> str:
@@ -269,22 +344,18 @@ class _County:
 
 def _load_county(scratch: Path, code: str, name: str, seed: int, people: int, folder: Path
                  ) -> _County:  # fmt: skip
-    """Read a county's truth (namespacing its ids) and move its drop to ``folder``."""
+    """Read a county's truth (namespacing its ids; its persons and noise are read from
+    ``scratch`` when needed) and move its drop to ``folder``."""
     truth = scratch / "truth"
 
     def jsonl(file: str) -> list[dict]:
         lines = (truth / file).read_text(encoding="utf-8").splitlines()
         return [_namespaced(json.loads(line), code) for line in lines]
 
-    def table(file: str, at: tuple[int, ...]) -> list[list[str]]:
-        with (truth / file).open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.reader(handle))[1:]
-        return [[f"{code}/{c}" if i in at else c for i, c in enumerate(row)] for row in rows]
-
     manifest = json.loads((truth / "manifest.json").read_text(encoding="utf-8"))
     county = _County(code, name, seed, people, folder, manifest, jsonl("cases.jsonl"),
-                     jsonl("controls.jsonl"), table("persons.csv", (1, 2)),
-                     table("noise.csv", (1,)))  # fmt: skip
+                     jsonl("controls.jsonl"), _Truth(truth / "persons.csv", code, (1, 2)),
+                     _Truth(truth / "noise.csv", code, (1,)))  # fmt: skip
     if folder.exists():
         shutil.rmtree(folder)
     shutil.move(scratch / "drop", folder)
@@ -306,7 +377,7 @@ def _namespaced(item: dict, code: str) -> dict:
 
 def _noised(county: _County) -> set[tuple[str, str]]:
     """(record id, column) of every noisy cell of the county's assistance file."""
-    return {(r[1], r[2]) for r in county.noise if r[0] == "assistance"}
+    return {(r[1], r[2]) for r in county.noise.rows() if r[0] == "assistance"}
 
 
 def _members(county: _County) -> list[int]:
@@ -328,11 +399,16 @@ def _candidates(rng: np.random.Generator, county: _County) -> list[tuple[int, st
     order: alive, on one assistance row, in no contract case or control, identity cells as
     generated (no noise, an ID); their assistance rows and person ids."""
     cols = county.sheet("assistance").columns
-    person_of = {r[1]: r[2] for r in county.persons}
-    rows_of = Counter(r[2] for r in county.persons if r[0] == "assistance")
-    dead = {r[2] for r in county.persons if r[0] == "deaths"}
-    taken = {person_of.get(r["record_id"]) for item in _contract_items(county)
-             for r in item["records"]}  # fmt: skip
+    in_items = {r["record_id"] for item in _contract_items(county) for r in item["records"]}
+    person_of, rows_of, dead = {}, Counter(), set()
+    for registry, rid, person in county.persons.rows():
+        if registry == "assistance":
+            rows_of[person] += 1
+        if registry == "assistance" or rid in in_items:
+            person_of[rid] = person
+        if registry == "deaths":
+            dead.add(person)
+    taken = {person_of.get(rid) for rid in in_items}
     taken |= {c["person_id"] for c in county.cases if "person_id" in c}
     noised = _noised(county)
     chosen = []
@@ -351,14 +427,9 @@ def _contract_items(county: _County) -> list[dict]:
 
 
 def _paid_months(county: _County, case_no: str) -> set[int]:
-    """The months a case the county generator made was paid (indexed on first use, before
-    any case is added)."""
-    if county.paid is None:
-        cols = county.sheet("payments").columns
-        county.paid = {}
-        for case, month in zip(cols["case_no"], cols["pay_month"], strict=True):
-            county.paid.setdefault(case, set()).add(_month(month))
-    return county.paid.get(case_no, set())
+    """The months a case the county generator made was paid (indexed when the payments
+    file is first read, before any case is added)."""
+    return county.sheet("payments").paid.get(case_no, set())
 
 
 def _cell(registry: str, value: int | float) -> Any:
@@ -565,23 +636,19 @@ def _carry_truth(home: _County, renamed: dict[str, tuple[_County, str]]) -> None
     """Carry the truth of the rows moved out of ``home`` to where they went: their person,
     and their noise but the place's (one pass over the county's truth, however many
     moved)."""
-    kept = []
-    for row in home.persons:
+    if not renamed:
+        return
+    for row in home.persons.rows():
         if row[1] in renamed:
             away, rid = renamed[row[1]]
             away.persons.append([row[0], rid, row[2]])
-        else:
-            kept.append(row)
-    home.persons[:] = kept
-    kept = []
-    for row in home.noise:
+    for row in home.noise.rows():
         if row[0] == "deaths" and row[1] in renamed:
             away, rid = renamed[row[1]]
             if row[2] not in ("township", "village", "address"):
                 away.noise.append([row[0], rid, row[2], row[3]])
-        else:
-            kept.append(row)
-    home.noise[:] = kept
+    home.persons.removed |= renamed.keys()
+    home.noise.removed |= renamed.keys()
 
 
 # --------------------------------------------------------------------------- namesakes
@@ -647,12 +714,11 @@ def _other_id(rng: np.random.Generator, county: _County, born: date, male: bool)
 def _write_truth(truth: Path, counties: list[_County], cases: list[dict], controls: list[dict],
                  manifest: dict) -> None:  # fmt: skip
     truth.mkdir(parents=True, exist_ok=True)
-    persons = [r for registry in PERSON_REGISTRIES for c in counties for r in c.persons
-               if r[0] == registry]  # fmt: skip
+    persons = (row for c in counties for row in c.persons.rows())
     write_csv(truth / "persons.csv", ["registry", "record_id", "person_id"], persons)
     write_jsonl(truth / "cases.jsonl", cases)
     write_jsonl(truth / "controls.jsonl", controls)
-    noise = [r for registry in FILES for c in counties for r in c.noise if r[0] == registry]
+    noise = (row for c in counties for row in c.noise.rows())
     write_csv(truth / "noise.csv", ["registry", "record_id", "column", "noise"], noise)
     (truth / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
@@ -755,21 +821,25 @@ def synthesize_province(out_dir: Path, *, counties: int, people: int, seed: int,
     rng = np.random.default_rng(seed)
     seeds = [int(s) for s in rng.integers(0, 2**31 - 1, size=counties)]
     shares = [people // counties + (i < people % counties) for i in range(counties)]
-    loaded = _write_counties(out_dir, seeds, shares, noise)
-    pools = [_candidates(rng, county) for county in loaded]
-    cases = _inject_duplicates(rng, loaded, pools, noise)
-    injected = {"duplicate_enrollment": len(cases), "deceased_paid": _move_deaths(rng, loaded)}
-    controls = _inject_namesakes(rng, loaded, pools)
-    injected[NAMESAKE] = len(controls)
-    for county in loaded:
-        for sheet in county.sheets.values():
-            sheet.write()
-    cases = _sorted([c for county in loaded for c in county.cases] + cases, "case_type",
-                    CASE_TYPES)  # fmt: skip
-    controls = _sorted([c for county in loaded for c in county.controls] + controls,
-                       "control_type", (*CONTROL_TYPES, NAMESAKE))  # fmt: skip
-    manifest = _manifest(loaded, seed, people, noise, cases, controls, injected)
-    _write_truth(out_dir / "truth", loaded, cases, controls, manifest)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # the counties' truths stay in the scratch folder, read from there when needed
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".counties-") as scratch:
+        loaded = _write_counties(out_dir, Path(scratch), seeds, shares, noise)
+        pools = [_candidates(rng, county) for county in loaded]
+        cases = _inject_duplicates(rng, loaded, pools, noise)
+        injected = {"duplicate_enrollment": len(cases),
+                    "deceased_paid": _move_deaths(rng, loaded)}  # fmt: skip
+        controls = _inject_namesakes(rng, loaded, pools)
+        injected[NAMESAKE] = len(controls)
+        for county in loaded:
+            for sheet in county.sheets.values():
+                sheet.write()
+        cases = _sorted([c for county in loaded for c in county.cases] + cases, "case_type",
+                        CASE_TYPES)  # fmt: skip
+        controls = _sorted([c for county in loaded for c in county.controls] + controls,
+                           "control_type", (*CONTROL_TYPES, NAMESAKE))  # fmt: skip
+        manifest = _manifest(loaded, seed, people, noise, cases, controls, injected)
+        _write_truth(out_dir / "truth", loaded, cases, controls, manifest)
     log.info("synthetic province: %d counties, %d people, cross-county %s", counties, people,
              injected)  # fmt: skip
     summaries = tuple(CountySummary(c.code, c.name, c.folder, c.seed, c.people, _rows(c))
@@ -778,19 +848,18 @@ def synthesize_province(out_dir: Path, *, counties: int, people: int, seed: int,
                            manifest["anomalies"], manifest["controls"])  # fmt: skip
 
 
-def _write_counties(out_dir: Path, seeds: list[int], shares: list[int], noise: float
-                    ) -> list[_County]:  # fmt: skip
-    """Generate the counties in scratch folders, in worker processes (one per core; each
-    county has its own seed, so the bytes do not depend on the order), move each drop into
-    place and read its truth."""
+def _write_counties(out_dir: Path, scratch: Path, seeds: list[int], shares: list[int],
+                    noise: float) -> list[_County]:  # fmt: skip
+    """Generate the counties in ``scratch``, in worker processes (one per core; each county
+    has its own seed, so the bytes do not depend on the order), move each drop into place
+    and read its truth."""
     drop = out_dir / "drop"
     drop.mkdir(parents=True, exist_ok=True)
     counties = list(zip(names.PROVINCE_COUNTIES, seeds, shares, strict=False))
     workers = min(len(counties), os.cpu_count() or 1)
     context = multiprocessing.get_context("spawn")
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".counties-") as scratch, \
-            ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:  # fmt: skip
-        written = [pool.submit(_write_county, Path(scratch) / code, code, seed, people, noise)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        written = [pool.submit(_write_county, scratch / code, code, seed, people, noise)
                    for (code, _, _), seed, people in counties]  # fmt: skip
         loaded = []
         for future, ((code, name, _), seed, people) in zip(written, counties, strict=True):

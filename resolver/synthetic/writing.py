@@ -257,11 +257,10 @@ def write_csv(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> N
     rows : iterable of iterables
         The rows.
     """
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    with path.open("w", encoding="utf-8", newline="") as handle:  # streamed: a province's rows
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
 
 
 def write_jsonl(path: Path, items: list[dict[str, Any]]) -> None:
