@@ -192,9 +192,11 @@ def _link_rows(con, settings: LinkSettings, rows: int, model: StoredModel | None
                count_comparisons: bool, started: float) -> LinkReport:  # fmt: skip
     """Score every row of ``persons`` (training first when ``model`` is None), cluster, store."""
     seconds: dict[str, float] = {}
-    persons = con.sql(f"SELECT {MODEL_COLUMNS} FROM persons").to_arrow_table()
     labels = current_labels(con)
     training = None if model else _training(settings, labels)
+    # streamed into linking's scratch database (drained there, before ``con`` is asked
+    # anything else): no copy of a province's rows is held here
+    persons = con.sql(f"SELECT {MODEL_COLUMNS} FROM persons").to_arrow_reader()
     scored = score_pairs_with_splink(
         persons,
         model.model if model else doudi_splink_settings(),

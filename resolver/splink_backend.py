@@ -100,7 +100,7 @@ def stock_model(seed: int) -> tuple[dict[str, Any], Training]:
 
 
 def score_pairs_with_splink(
-    rows: pa.Table,
+    rows: pa.Table | pa.RecordBatchReader,
     settings: dict[str, Any],
     *,
     threshold: float,
@@ -116,8 +116,9 @@ def score_pairs_with_splink(
 
     Parameters
     ----------
-    rows : pa.Table
-        The rows to deduplicate: ``unique_id`` and the columns the comparisons use.
+    rows : pa.Table | pa.RecordBatchReader
+        The rows to deduplicate: ``unique_id`` and the columns the comparisons use (a
+        reader is read once, into the scratch database).
     settings : dict[str, Any]
         Splink settings to train, or a trained model's JSON dict when ``training`` is None.
     threshold : float
@@ -333,7 +334,8 @@ def _register_term_frequencies(
         )
 
 
-def _linker(scratch: duckdb.DuckDBPyConnection, rows: pa.Table, settings: dict[str, Any]) -> Linker:
+def _linker(scratch: duckdb.DuckDBPyConnection, rows: pa.Table | pa.RecordBatchReader,
+            settings: dict[str, Any]) -> Linker:  # fmt: skip
     scratch.register("_rows", rows)
     scratch.execute("CREATE TABLE input_rows AS SELECT * FROM _rows")
     scratch.unregister("_rows")
