@@ -24,7 +24,11 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
   the village named in the address: ``某乡黑庄村478号`` gives ``黑庄``); ``address``;
   ``address_area`` and ``address_house``: the village group and the house the address
   names (township, village, group and house number, however the address was written; the
-  group may come from the village column; none where the address stops short of them);
+  group may come from the village column; none where the address stops short of them). In
+  a province's drop the township and the address keys start with the row's county
+  (``532301/城关镇``): a township name recurs across counties, and two rows of different
+  counties are never at one place (nor blocked together by place, which would grow with
+  the square of the province);
   ``phone``; ``phone_rare``: the phone when few
   households use it (a village office's phone is no evidence of identity; a family's phone on
   its hukou, assistance and poverty rows is);
@@ -63,7 +67,7 @@ _OPTIONAL = {"birth_date": "DATE", "gender": "VARCHAR", "address": "VARCHAR",
              "ended": "DATE"}  # fmt: skip
 _COMMON = (
     "record_id, name, name_pinyin, name_fuzzy, id_number, id_number_status, id_number_prefix, "
-    "id_number_birth_date, id_number_gender, township, village_key"
+    "id_number_birth_date, id_number_gender, township, village_key, county"
 )
 
 
@@ -146,6 +150,8 @@ derived AS (
         *,
         coalesce(nullif(split_part(village_key, '|', 1), ''), address_village) AS village,
         coalesce(address_group, nullif(split_part(village_key, '|', 2), '')) AS village_group,
+        -- a place is a place of its county (blank prefix in a one-county drop)
+        coalesce(county || '/', '') AS county_prefix,
         coalesce(address_town, township) AS address_township,
         coalesce(id18, id_text, id_prefix) AS id_any,
         coalesce(
@@ -186,14 +192,16 @@ SELECT
     year(dob) AS birth_year,
     strftime(dob, '%m-%d') AS birth_day,
     gender_any AS gender,
-    township,
+    county_prefix || township AS township,
     village,
     address,
     CASE WHEN village_group IS NOT NULL AND village IS NOT NULL
-         THEN concat_ws('|', address_township, village, village_group) END AS address_area,
+         THEN county_prefix || concat_ws('|', address_township, village, village_group)
+         END AS address_area,
     CASE WHEN address_house IS NOT NULL AND village IS NOT NULL
-         THEN concat_ws('|', address_township, village, coalesce(village_group, ''),
-                        address_house) END AS address_house,
+         THEN county_prefix || concat_ws('|', address_township, village,
+                                         coalesce(village_group, ''), address_house)
+         END AS address_house,
     phone,
     ended,
     CASE WHEN phone IN (SELECT phone FROM derived GROUP BY phone
