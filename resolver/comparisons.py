@@ -380,6 +380,12 @@ def doudi_comparisons() -> list[Comparison]:
 # DuckDB filters that side before joining: one rule with an OR joins every pair of namesakes
 # born in one year first and filters after, which makes prediction about 40 % slower.
 ID_MISSING = ("l.id18 IS NULL", "r.id18 IS NULL")
+# A rule about rows without a birth date is written once per side without one instead: rows
+# without a birth date are few, rows without an ID many (joining them to every row of their
+# village group was most of prediction's work). A row without a birth date has no usable ID
+# either, so the pairs are the same.
+NO_BIRTH_DATE = "(l.dob IS NULL OR r.dob IS NULL)"
+DOB_MISSING = ("l.dob IS NULL", "r.dob IS NULL")
 # Candidate pairs: each rule catches what the others miss when an ID is mistyped, old,
 # damaged or blank. A typo in a birth date changes one of year, month and day, so name with
 # date, with year, and with month and day together catch it. A name with one syllable
@@ -400,10 +406,10 @@ CANDIDATE_RULES = (
     "l.dob = r.dob AND l.name_last = r.name_last",
     "l.name_fuzzy = r.name_fuzzy AND l.birth_year = r.birth_year",
     "l.name_fuzzy = r.name_fuzzy AND l.birth_day = r.birth_day",
-    "l.name_fuzzy = r.name_fuzzy AND l.township = r.township AND (l.dob IS NULL OR r.dob IS NULL)",
-    "l.address_house = r.address_house AND (l.dob IS NULL OR r.dob IS NULL)",
+    f"l.name_fuzzy = r.name_fuzzy AND l.township = r.township AND {NO_BIRTH_DATE}",
+    f"l.address_house = r.address_house AND {NO_BIRTH_DATE}",
     "l.address_area = r.address_area AND (l.name_first = r.name_first "
-    "OR l.name_last = r.name_last) AND (l.dob IS NULL OR r.dob IS NULL)",
+    f"OR l.name_last = r.name_last) AND {NO_BIRTH_DATE}",
     "l.phone_rare = r.phone_rare",
 )
 # The candidate rules for two usable IDs alike in their first 15 characters, in one join on
@@ -414,11 +420,20 @@ TAIL_DIFFERS = (
     "l.id15 = r.id15 AND l.id18 <> r.id18 AND "
     "(l.surname = r.surname OR l.name_fuzzy = r.name_fuzzy OR l.phone_rare = r.phone_rare)"
 )
-BLOCKING_RULES = [
-    "l.id18 = r.id18",
-    *(f"{rule} AND {missing}" for rule in CANDIDATE_RULES for missing in ID_MISSING),
-    TAIL_DIFFERS,
-]
+
+
+def _variants(rule: str) -> list[str]:
+    """A candidate rule written once per side that may lack an ID (or, for a rule about rows
+    without a birth date, once per side without one), that side filtered before the join."""
+    if rule.endswith(f" AND {NO_BIRTH_DATE}"):
+        base = rule.removesuffix(f" AND {NO_BIRTH_DATE}")
+        either = " OR ".join(ID_MISSING)
+        return [f"{base} AND {side} AND ({either})" for side in DOB_MISSING]
+    return [f"{rule} AND {side}" for side in ID_MISSING]
+
+
+_CANDIDATE_OF = {variant: rule for rule in CANDIDATE_RULES for variant in _variants(rule)}
+BLOCKING_RULES = ["l.id18 = r.id18", *_CANDIDATE_OF, TAIL_DIFFERS]
 
 
 def candidate_rule(blocking_rule: str) -> str:
@@ -433,12 +448,19 @@ def candidate_rule(blocking_rule: str) -> str:
     Returns
     -------
     str
-        ``blocking_rule`` without its ``AND l.id18 IS NULL`` (or ``r.``) suffix, if it has one.
+        The candidate rule, without the side its variant filters first.
+
+    Examples
+    --------
+    >>> candidate_rule("l.phone_rare = r.phone_rare AND r.id18 IS NULL")
+    'l.phone_rare = r.phone_rare'
+    >>> candidate_rule("l.address_house = r.address_house AND l.dob IS NULL "
+    ...                "AND (l.id18 IS NULL OR r.id18 IS NULL)")
+    'l.address_house = r.address_house AND (l.dob IS NULL OR r.dob IS NULL)'
+    >>> candidate_rule("l.id18 = r.id18")
+    'l.id18 = r.id18'
     """
-    for missing in ID_MISSING:
-        if blocking_rule.endswith(f" AND {missing}"):
-            return blocking_rule.removesuffix(f" AND {missing}")
-    return blocking_rule
+    return _CANDIDATE_OF.get(blocking_rule, blocking_rule)
 
 
 # EM sessions: each blocks on some fields and learns the m values of the others.
