@@ -30,7 +30,7 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -267,12 +267,18 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     for name in REGISTRIES:
         con.execute(f"DROP TABLE IF EXISTS raw_{name}")
         con.execute(f"DROP TABLE IF EXISTS {name}")
-    outcomes = []
-    for outcome in _read_all(files, data_dir, vocabulary, on_progress, folder):
+    # A province's many files are read and stored in their order, so that no registry table
+    # is sorted after (at 4 million people sorting them took as long as reading); a
+    # county's few are read largest first, to keep both cores busy to the end.
+    province = any(counties.values())
+    read = _read_all(files, data_dir, vocabulary, on_progress, folder, largest_first=not province)
+    outcomes, stored = [], []
+    for outcome in _in_file_order(read, order) if province else read:
         for sheet, source in enumerate(outcome.sources):
             _in_county(source, counties[outcome.path])
             _number(source, order[outcome.path] * SHEETS_PER_FILE + sheet)
             _store_source(con, source)
+            stored.append(source)
         outcomes.append(outcome)
     outcomes.sort(key=lambda outcome: order[outcome.path])
     sources = [source for outcome in outcomes for source in outcome.sources]
@@ -283,7 +289,7 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
         _unknown_cases(sources)
     hashes = {outcome.path: outcome.sha256 for outcome in outcomes}
     report = DropReport(data_dir, sources, skips, hashes)
-    _store_report(con, report)
+    _store_report(con, report, _stored_out_of_order(stored))
     if not errors and not any(counties.values()):
         errors += _number_by_county_column(con, sources)
     return report, errors
@@ -512,11 +518,36 @@ def numbered_in(county: str, numbers: pa.ChunkedArray | pa.Array) -> pa.ChunkedA
     return pc.binary_join_element_wise(county, numbers, "/")
 
 
+def _in_file_order(outcomes: Iterator[FileOutcome], order: dict[Path, int]
+                   ) -> Iterator[FileOutcome]:  # fmt: skip
+    """``outcomes`` in their files' order, each as soon as every file before it is read."""
+    waiting: dict[int, FileOutcome] = {}
+    due = 0
+    for outcome in outcomes:
+        waiting[order[outcome.path]] = outcome
+        while due in waiting:
+            yield waiting.pop(due)
+            due += 1
+
+
+def _stored_out_of_order(stored: list[Source]) -> set[str]:
+    """The registries whose tables were stored out of their numbers' order."""
+    last: dict[str, int] = {}
+    late = set()
+    for source in stored:
+        name = source.registry.name
+        if source.number < last.get(name, -1):
+            late.add(name)
+        last[name] = source.number
+    return late
+
+
 def _read_all(files: list[Path], data_dir: Path, vocabulary: Vocabulary,
-              on_progress: Progress | None, folder: Path):  # fmt: skip
+              on_progress: Progress | None, folder: Path, *, largest_first: bool):  # fmt: skip
     """Each file read, in its own process when the drop is large enough for two cores to pay
-    off, else one after the other. A worker hands its tables over as Arrow files in
-    ``folder``, which this process maps instead of unpickling a copy."""
+    off (the largest first, or in their order), else one after the other. A worker hands its
+    tables over as Arrow files in ``folder``, which this process maps instead of unpickling
+    a copy."""
     total = len(files)
     if sum(path.stat().st_size for path in files) < PARALLEL_BYTES or total < 2:
         for done, path in enumerate(files, start=1):
@@ -526,8 +557,11 @@ def _read_all(files: list[Path], data_dir: Path, vocabulary: Vocabulary,
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context) as pool:
+        queued = enumerate(files)
+        if largest_first:
+            queued = sorted(queued, key=lambda item: -item[1].stat().st_size)
         futures = [pool.submit(_read_file, path, data_dir, vocabulary, folder / str(index))
-                   for index, path in sorted(enumerate(files), key=lambda f: -f[1].stat().st_size)]  # fmt: skip
+                   for index, path in queued]  # fmt: skip
         for done, future in enumerate(as_completed(futures), start=1):
             if on_progress:
                 on_progress("读取文件", done, total)
@@ -718,11 +752,12 @@ def _store_source(con: duckdb.DuckDBPyConnection, source: Source) -> None:
             _create(con, table_name, table)
 
 
-def _store_report(con: duckdb.DuckDBPyConnection, report: DropReport) -> None:
-    """The findings and what was read and skipped; a registry read from several tables is
-    put in their order (workers finish in any order)."""
+def _store_report(con: duckdb.DuckDBPyConnection, report: DropReport, unsorted: set[str]
+                  ) -> None:  # fmt: skip
+    """The findings and what was read and skipped; a registry whose tables were stored out
+    of order (``unsorted``: workers finish in any order) is put in their order."""
     for name in report.registries:
-        if sum(source.registry.name == name for source in report.sources) > 1:
+        if name in unsorted:
             for table_name in (f"raw_{name}", name):
                 con.execute(f"CREATE OR REPLACE TABLE {table_name} AS "
                             f"SELECT * FROM {table_name} ORDER BY source_no, row_no")  # fmt: skip

@@ -101,3 +101,29 @@ def test_the_same_number_twice_in_one_county_of_a_province_export_is_still_refus
     with pytest.raises(InputError) as raised:
         ingest_drop(connect(tmp_path / "doudi.duckdb"), tmp_path / "drop")
     assert "记录编号重复" in str(raised.value)
+
+
+def _hukou(rows: int, prefix: str) -> list[list[str]]:
+    return HUKOU[:1] + [[f"{prefix}{i}", f"{i:03d}", "张三"] for i in range(rows)]
+
+
+def _physical_order(con, table: str) -> list[tuple[int, int]]:
+    return con.execute(f"SELECT source_no, row_no FROM {table}").fetchall()
+
+
+@pytest.mark.parametrize("province", [True, False])
+def test_tables_read_by_workers_are_stored_in_their_files_order(tmp_path, monkeypatch,
+                                                                    province):  # fmt: skip
+    # a province is read and stored in file order, a county's files largest first (here the
+    # later file; with one worker, it is read and stored first) and its table put in order
+    monkeypatch.setattr("resolver.ingest.PARALLEL_BYTES", 0)
+    monkeypatch.setattr("resolver.ingest.os.cpu_count", lambda: 1)
+    folders = ("532301楚雄市", "532322双柏县") if province else (".", ".")
+    _write(tmp_path / "drop" / folders[0] / "户籍人口.csv", _hukou(5, "A"))
+    _write(tmp_path / "drop" / folders[1] / "户籍人口2.csv", _hukou(3000, "B"))
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, tmp_path / "drop")
+    for table in ("hukou", "raw_hukou"):
+        order = _physical_order(con, table)
+        assert len(order) == 3005
+        assert order == sorted(order)
