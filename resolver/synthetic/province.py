@@ -309,6 +309,7 @@ class _County:
     noise: _Truth  # registry, record_id, column, noise
     sheets: dict[str, _Sheet | _Appended] = field(default_factory=dict)
     added_people: int = 0
+    last_case: int | None = None  # the rank of the last case number given
 
     def sheet(self, registry: str) -> _Sheet | _Appended:
         """The registry's file, read on first use."""
@@ -527,10 +528,13 @@ def _written_name(rng: np.random.Generator, name: str, noise: float) -> tuple[st
 
 
 def _next_case_no(county: _County, program: str) -> str:
-    """A case number after every one of the county (its numbering: program, code, rank)."""
-    numbers = county.sheet("assistance").columns["case_no"]
-    last = max(int(str(number)[8:]) for number in numbers)
-    return f"{'TK' if program == '特困' else 'DB'}{county.code}{last + 1:06d}"
+    """A case number after every one of the county (its numbering: program, code, rank; the
+    roster's last rank is read once, then counted on)."""
+    if county.last_case is None:
+        numbers = county.sheet("assistance").columns["case_no"]
+        county.last_case = max(int(str(number)[8:]) for number in numbers)
+    county.last_case += 1
+    return f"{'TK' if program == '特困' else 'DB'}{county.code}{county.last_case:06d}"
 
 
 def _pay(county: _County, case_no: str, src: dict, payee: tuple[str, str], bank: str,
