@@ -399,13 +399,17 @@ DOB_MISSING = ("l.dob IS NULL", "r.dob IS NULL")
 # syllable is two rules, one per syllable, each an equality DuckDB joins on: written with
 # an OR, every row without an ID was joined to everyone born that day and filtered after,
 # which grows with the square of a province (56 million joined pairs at 4 million people).
+# The name with the birth year, or with month and day (a typo in the date), look within a
+# county: across a province, the namesakes born in one year are too many (6 million pairs at
+# 4 million people, 9 times as many at 12), so a row without an ID is linked to a row of
+# another county by its exact birth date with a syllable of the name, or by an ID.
 CANDIDATE_RULES = (
     "l.id14 = r.id14 AND (l.surname = r.surname OR l.name_end = r.name_end)",
     "l.id_tail = r.id_tail",
     "l.dob = r.dob AND l.name_first = r.name_first",
     "l.dob = r.dob AND l.name_last = r.name_last",
-    "l.name_fuzzy = r.name_fuzzy AND l.birth_year = r.birth_year",
-    "l.name_fuzzy = r.name_fuzzy AND l.birth_day = r.birth_day",
+    "l.name_fuzzy = r.name_fuzzy AND l.birth_year = r.birth_year AND l.county = r.county",
+    "l.name_fuzzy = r.name_fuzzy AND l.birth_day = r.birth_day AND l.county = r.county",
     f"l.name_fuzzy = r.name_fuzzy AND l.township = r.township AND {NO_BIRTH_DATE}",
     f"l.address_house = r.address_house AND {NO_BIRTH_DATE}",
     "l.address_area = r.address_area AND (l.name_first = r.name_first "

@@ -58,7 +58,7 @@ log = logging.getLogger(__name__)
 MODEL_COLUMNS = (
     "unique_id, registry, name, name_pinyin, name_fuzzy, id18, id_status, id_text, id_prefix, "
     "id14, id15, id_tail, surname, name_end, name_first, name_last, dob, birth_year, birth_day, "
-    "gender, township, "
+    "gender, county, township, "
     "village, address_area, address_house, phone_rare, ended"
 )
 ROW_HASH = f"md5(CAST(ROW({MODEL_COLUMNS}) AS VARCHAR))"

@@ -28,7 +28,7 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
   a province's drop the township and the address keys start with the row's county
   (``532301/城关镇``): a township name recurs across counties, and two rows of different
   counties are never at one place (nor blocked together by place, which would grow with
-  the square of the province);
+  the square of the province); ``county``: the row's county (blank in a one-county drop);
   ``phone``; ``phone_rare``: the phone when few
   households use it (a village office's phone is no evidence of identity; a family's phone on
   its hukou, assistance and poverty rows is);
@@ -192,6 +192,7 @@ SELECT
     year(dob) AS birth_year,
     strftime(dob, '%m-%d') AS birth_day,
     gender_any AS gender,
+    coalesce(county, '') AS county,
     county_prefix || township AS township,
     village,
     address,
