@@ -386,6 +386,8 @@ ID_MISSING = ("l.id18 IS NULL", "r.id18 IS NULL")
 # either, so the pairs are the same.
 NO_BIRTH_DATE = "(l.dob IS NULL OR r.dob IS NULL)"
 DOB_MISSING = ("l.dob IS NULL", "r.dob IS NULL")
+IN_COUNTY_OR_NOTICE = "(l.county = r.county OR l.registry = 'deaths' OR r.registry = 'deaths')"
+NOTICE_SIDES = ("l.registry = 'deaths'", "r.registry = 'deaths'")
 # Candidate pairs: each rule catches what the others miss when an ID is mistyped, old,
 # damaged or blank. A typo in a birth date changes one of year, month and day, so name with
 # date, with year, and with month and day together catch it. A name with one syllable
@@ -400,16 +402,19 @@ DOB_MISSING = ("l.dob IS NULL", "r.dob IS NULL")
 # an OR, every row without an ID was joined to everyone born that day and filtered after,
 # which grows with the square of a province (56 million joined pairs at 4 million people).
 # The name with the birth year, or with month and day (a typo in the date), look within a
-# county: across a province, the namesakes born in one year are too many (6 million pairs at
-# 4 million people, 9 times as many at 12), so a row without an ID is linked to a row of
-# another county by its exact birth date with a syllable of the name, or by an ID.
+# county, or from a death notice: across a province, the namesakes born in one year are too
+# many (6 million pairs at 4 million people, 9 times as many at 12), so two roster rows of
+# different counties, one without an ID, are linked by their exact birth date with a
+# syllable of the name, or by an ID; a death, the costliest lead to miss, is looked for
+# everywhere. Each side is written apart (the county, or the notice's side, filtered or
+# joined on before the rest).
 CANDIDATE_RULES = (
     "l.id14 = r.id14 AND (l.surname = r.surname OR l.name_end = r.name_end)",
     "l.id_tail = r.id_tail",
     "l.dob = r.dob AND l.name_first = r.name_first",
     "l.dob = r.dob AND l.name_last = r.name_last",
-    "l.name_fuzzy = r.name_fuzzy AND l.birth_year = r.birth_year AND l.county = r.county",
-    "l.name_fuzzy = r.name_fuzzy AND l.birth_day = r.birth_day AND l.county = r.county",
+    f"l.name_fuzzy = r.name_fuzzy AND l.birth_year = r.birth_year AND {IN_COUNTY_OR_NOTICE}",
+    f"l.name_fuzzy = r.name_fuzzy AND l.birth_day = r.birth_day AND {IN_COUNTY_OR_NOTICE}",
     f"l.name_fuzzy = r.name_fuzzy AND l.township = r.township AND {NO_BIRTH_DATE}",
     f"l.address_house = r.address_house AND {NO_BIRTH_DATE}",
     "l.address_area = r.address_area AND (l.name_first = r.name_first "
@@ -429,10 +434,14 @@ TAIL_DIFFERS = (
 def _variants(rule: str) -> list[str]:
     """A candidate rule written once per side that may lack an ID (or, for a rule about rows
     without a birth date, once per side without one), that side filtered before the join."""
+    either = " OR ".join(ID_MISSING)
     if rule.endswith(f" AND {NO_BIRTH_DATE}"):
         base = rule.removesuffix(f" AND {NO_BIRTH_DATE}")
-        either = " OR ".join(ID_MISSING)
         return [f"{base} AND {side} AND ({either})" for side in DOB_MISSING]
+    if rule.endswith(f" AND {IN_COUNTY_OR_NOTICE}"):
+        base = rule.removesuffix(f" AND {IN_COUNTY_OR_NOTICE}")
+        return [*(f"{base} AND l.county = r.county AND {side}" for side in ID_MISSING),
+                *(f"{base} AND {side} AND ({either})" for side in NOTICE_SIDES)]  # fmt: skip
     return [f"{rule} AND {side}" for side in ID_MISSING]
 
 
@@ -461,6 +470,9 @@ def candidate_rule(blocking_rule: str) -> str:
     >>> candidate_rule("l.address_house = r.address_house AND l.dob IS NULL "
     ...                "AND (l.id18 IS NULL OR r.id18 IS NULL)")
     'l.address_house = r.address_house AND (l.dob IS NULL OR r.dob IS NULL)'
+    >>> candidate_rule("l.name_fuzzy = r.name_fuzzy AND l.birth_year = r.birth_year "
+    ...                "AND r.registry = 'deaths' AND (l.id18 IS NULL OR r.id18 IS NULL)")[-47:]
+    "l.registry = 'deaths' OR r.registry = 'deaths')"
     >>> candidate_rule("l.id18 = r.id18")
     'l.id18 = r.id18'
     """
