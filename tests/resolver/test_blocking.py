@@ -1,0 +1,57 @@
+"""Which pairs the blocking rules let through in a province: a row without an ID is compared
+across counties by its exact birth date with a syllable of the name, and by the typo rules
+(name with birth year, or with month and day) only within its county or from a death
+notice."""
+
+from __future__ import annotations
+
+import duckdb
+
+from resolver.comparisons import BLOCKING_RULES
+
+COLUMNS = ("unique_id", "registry", "county", "name_fuzzy", "name_first", "name_last",
+           "surname", "name_end", "id18", "id14", "id15", "id_tail", "dob", "birth_year",
+           "birth_day", "township", "address_house", "address_area", "phone_rare")  # fmt: skip
+ID = "532301195607120021"
+
+
+def _row(unique_id: str, county: str, dob: str, id18: str | None = None) -> tuple:
+    registry = unique_id.split(":")[0]
+    year, day = dob[:4], dob[5:]
+    return (unique_id, registry, county, "lu xiu zhen", "lu", "zhen", "逯", "珍", id18,
+            id18[:14] if id18 else None, id18[:15] if id18 else None,
+            id18[6:] if id18 else None, dob, int(year), day, None, None, None, None)  # fmt: skip
+
+
+def _blocked(rows: list[tuple]) -> set[tuple[str, str]]:
+    con = duckdb.connect()
+    types = {"dob": "DATE", "birth_year": "INTEGER"}
+    columns = ", ".join(f"{column} {types.get(column, 'VARCHAR')}" for column in COLUMNS)
+    con.execute(f"CREATE TABLE p ({columns})")
+    con.executemany(f"INSERT INTO p VALUES ({', '.join('?' * len(COLUMNS))})", rows)
+    union = " UNION ".join(
+        f"SELECT l.unique_id, r.unique_id FROM p l JOIN p r ON ({rule}) "
+        "AND l.unique_id < r.unique_id"
+        for rule in BLOCKING_RULES
+    )
+    return set(con.execute(union).fetchall())
+
+
+def test_a_typo_in_the_birth_date_is_looked_for_within_a_county_and_from_a_death_notice():
+    pairs = _blocked([
+        _row("hukou:A1", "532301", "1956-07-12", ID),  # the person, with her ID
+        _row("assistance:A2", "532301", "1956-07-21"),  # her county's roster, no ID, a typo
+        _row("assistance:B1", "532322", "1956-07-21"),  # another county's roster, alike
+        _row("deaths:B2", "532322", "1956-07-21"),  # another county's notice, alike
+    ])  # fmt: skip
+    assert ("assistance:A2", "hukou:A1") in pairs  # same county
+    assert ("deaths:B2", "hukou:A1") in pairs  # a death is looked for everywhere
+    assert ("assistance:B1", "hukou:A1") not in pairs  # across counties: the date must agree
+    assert ("assistance:A2", "assistance:B1") in pairs  # exact date and a syllable
+
+
+def test_one_county_compares_as_before():
+    # in a one-county drop every row's county is blank: the typo rules hold for all rows
+    pairs = _blocked([_row("hukou:A1", "", "1956-07-12", ID),
+                      _row("assistance:B1", "", "1956-07-21")])  # fmt: skip
+    assert pairs == {("assistance:B1", "hukou:A1")}
