@@ -272,14 +272,14 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     # county's few are read largest first, to keep both cores busy to the end.
     province = any(counties.values())
     read = _read_all(files, data_dir, vocabulary, on_progress, folder, largest_first=not province)
-    outcomes, stored = [], []
+    outcomes = []
     for outcome in _in_file_order(read, order) if province else read:
         for sheet, source in enumerate(outcome.sources):
             _in_county(source, counties[outcome.path])
             _number(source, order[outcome.path] * SHEETS_PER_FILE + sheet)
             _store_source(con, source)
-            stored.append(source)
         outcomes.append(outcome)
+    unsorted = _stored_out_of_order([source for outcome in outcomes for source in outcome.sources])
     outcomes.sort(key=lambda outcome: order[outcome.path])
     sources = [source for outcome in outcomes for source in outcome.sources]
     skips += [skip for outcome in outcomes for skip in outcome.skips]
@@ -289,8 +289,8 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
         _unknown_cases(sources)
     hashes = {outcome.path: outcome.sha256 for outcome in outcomes}
     report = DropReport(data_dir, sources, skips, hashes)
-    _store_report(con, report, _stored_out_of_order(stored))
-    if not errors and not any(counties.values()):
+    _store_report(con, report, unsorted)
+    if not errors and not province:
         errors += _number_by_county_column(con, sources)
     return report, errors
 
@@ -531,7 +531,8 @@ def _in_file_order(outcomes: Iterator[FileOutcome], order: dict[Path, int]
 
 
 def _stored_out_of_order(stored: list[Source]) -> set[str]:
-    """The registries whose tables were stored out of their numbers' order."""
+    """The registries whose tables (``stored``, in the order they were stored) came out of
+    their numbers' order."""
     last: dict[str, int] = {}
     late = set()
     for source in stored:

@@ -277,27 +277,14 @@ def _kept_columns(scratch: duckdb.DuckDBPyConnection, table: str) -> pa.Table:
 
 def _ordered(pairs: pa.Table) -> pa.Table:
     """Pairs with ``unique_id_l`` < ``unique_id_r``: a pair found the other way round has its
-    ``_l`` and ``_r`` columns swapped (the comparisons are symmetric, so its levels and
-    weights stand)."""
-    left = pairs.column_names
-    swap = pc.greater(pairs["unique_id_l"], pairs["unique_id_r"])
-    if not pc.any(swap).as_py():
-        return pairs
-    columns = []
-    for name in left:
-        partner = _partner(name, left)
-        if partner is None:
-            columns.append(pairs[name])
-        else:
-            columns.append(pc.if_else(swap, pairs[partner], pairs[name]))
-    return pa.table(columns, names=left)
-
-
-def _partner(name: str, names: list[str]) -> str | None:
-    for mine, theirs in (("_l", "_r"), ("_r", "_l")):
-        if name.endswith(mine) and name[: -len(mine)] + theirs in names:
-            return name[: -len(mine)] + theirs
-    return None
+    ids swapped (the only ``_l`` and ``_r`` columns ``pair_columns`` keeps; the comparisons
+    are symmetric, so its levels and weights stand)."""
+    left, right = pairs["unique_id_l"], pairs["unique_id_r"]
+    swap = pc.greater(left, right)
+    pairs = pairs.set_column(pairs.column_names.index("unique_id_l"), "unique_id_l",
+                             pc.if_else(swap, right, left))  # fmt: skip
+    return pairs.set_column(pairs.column_names.index("unique_id_r"), "unique_id_r",
+                            pc.if_else(swap, left, right))  # fmt: skip
 
 
 def _tf_columns(model: dict[str, Any]) -> list[str]:

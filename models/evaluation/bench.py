@@ -1,6 +1,7 @@
 """Benchmark: synthesise a county (or a province of counties), then run each stage in its
-own process and report its wall time and peak memory: the largest maximum resident set size of the stage's process and
-of the worker processes it started (a large drop is ingested by two workers at once).
+own process and report its wall time and peak memory: the largest maximum resident set
+size of the stage's process and of the worker processes it started (a large drop is
+ingested by two workers at once).
 
 With ``months`` above 1 the county is written as monthly drops: the stages run on the first
 month, and each later month is taken by ``doudi update`` (one stage per month)."""

@@ -60,7 +60,14 @@ from resolver.synthetic.noise import homophone_positions
 from resolver.synthetic.people import unique_numbers
 from resolver.synthetic.tables import RECORD_PREFIX
 from resolver.synthetic.truth import CASE_TYPES, CONTROL_TYPES, paid_twice
-from resolver.synthetic.writing import EXCEL_EPOCH, XLSX_MAIN, write_columns, write_csv, write_jsonl
+from resolver.synthetic.writing import (
+    EXCEL_EPOCH,
+    XLSX_MAIN,
+    append_rows,
+    write_columns,
+    write_csv,
+    write_jsonl,
+)
 
 log = logging.getLogger(__name__)
 
@@ -190,10 +197,7 @@ class _Appended:
 
     def write(self) -> None:
         """Append the new rows to the file, in its encoding and line ends."""
-        buffer = io.StringIO(newline="")
-        csv.writer(buffer, lineterminator="\r\n").writerows(self._new)
-        with self.path.open("ab") as handle:
-            handle.write(buffer.getvalue().encode(FILES[self.registry].encoding or "utf-8"))
+        append_rows(self.path, self.registry, self._new)
         self._rows, self._new = len(self), []
 
 

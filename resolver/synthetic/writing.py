@@ -139,11 +139,30 @@ def write_columns(path: Path, registry: str, columns: dict[str, list]) -> None:
     if spec.fmt == "xlsx":
         _write_xlsx(path, headers, body)
         return
+    path.write_bytes(_csv_bytes(registry, [headers, *body]))
+
+
+def append_rows(path: Path, registry: str, rows: Iterable[Iterable[Any]]) -> None:
+    """Append rows to one registry's CSV file, written as ``write_columns`` writes them.
+
+    Parameters
+    ----------
+    path : Path
+        The CSV file (written by ``write_columns``).
+    registry : str
+        The registry's name (a key of ``FILES``, a CSV one).
+    rows : iterable of iterables
+        The cells as written, per row, in the file's column order.
+    """
+    with path.open("ab") as handle:
+        handle.write(_csv_bytes(registry, rows))
+
+
+def _csv_bytes(registry: str, rows: Iterable[Iterable[Any]]) -> bytes:
+    """Rows as the registry's CSV file holds them: its encoding, ``\r\n`` line ends."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows(body)
-    path.write_bytes(buffer.getvalue().encode(spec.encoding or "utf-8"))
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode(FILES[registry].encoding or "utf-8")
 
 
 def _write_xlsx(path: Path, headers: list[str], body: Iterable[tuple]) -> None:
