@@ -1,7 +1,7 @@
 """Which pairs the blocking rules let through in a province: a row without an ID is compared
-across counties by its exact birth date with a syllable of the name, and by the typo rules
-(name with birth year, or with month and day) only within its county or from a death
-notice."""
+across counties by its exact birth date with the first and last syllables of the name, and
+by one syllable, or the typo rules (name with birth year, or with month and day), only
+within its county or from a death notice."""
 
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ COLUMNS = ("unique_id", "registry", "county", "name_fuzzy", "name_first", "name_
 ID = "532301195607120021"
 
 
-def _row(unique_id: str, county: str, dob: str, id18: str | None = None) -> tuple:
+def _row(unique_id: str, county: str, dob: str, id18: str | None = None,
+         name: str = "lu xiu zhen") -> tuple:  # fmt: skip
     registry = unique_id.split(":")[0]
     year, day = dob[:4], dob[5:]
-    return (unique_id, registry, county, "lu xiu zhen", "lu", "zhen", "逯", "珍", id18,
+    first, last = name.split()[0], name.split()[-1]
+    return (unique_id, registry, county, name, first, last, "逯", "珍", id18,
             id18[:14] if id18 else None, id18[:15] if id18 else None,
             id18[6:] if id18 else None, dob, int(year), day, None, None, None, None)  # fmt: skip
 
@@ -48,6 +50,20 @@ def test_a_typo_in_the_birth_date_is_looked_for_within_a_county_and_from_a_death
     assert ("deaths:B2", "hukou:A1") in pairs  # a death is looked for everywhere
     assert ("assistance:B1", "hukou:A1") not in pairs  # across counties: the date must agree
     assert ("assistance:A2", "assistance:B1") in pairs  # exact date and a syllable
+
+
+def test_one_syllable_with_the_birth_date_looks_within_a_county_and_from_a_death_notice():
+    pairs = _blocked([
+        _row("hukou:A1", "532301", "1956-07-12", ID),  # the person, with her ID
+        _row("assistance:A2", "532301", "1956-07-12", name="lu xiu lin"),  # no ID, last differs
+        _row("assistance:B1", "532322", "1956-07-12", name="lu xiu lin"),  # another county
+        _row("deaths:B2", "532322", "1956-07-12", name="lu xiu lin"),  # another county's notice
+        _row("assistance:B3", "532322", "1956-07-12", name="lu ying zhen"),  # first and last
+    ])  # fmt: skip
+    assert ("assistance:A2", "hukou:A1") in pairs  # same county: one syllable is enough
+    assert ("deaths:B2", "hukou:A1") in pairs  # a death is looked for everywhere
+    assert ("assistance:B1", "hukou:A1") not in pairs  # across counties: one is not
+    assert ("assistance:B3", "hukou:A1") in pairs  # the first and the last syllables are
 
 
 def test_one_county_compares_as_before():
