@@ -15,9 +15,17 @@ from resolver.errors import DoudiError
 from resolver.idcard import check_char
 from resolver.ingest import ingest_drop
 from resolver.labels import current_labels, ensure_labels_table, record_label
-from resolver.link import link_persons, review_model, stored_model
+from resolver.link import (
+    MODEL_COLUMNS,
+    _training,
+    doudi_splink_settings,
+    link_persons,
+    review_model,
+    stored_model,
+)
 from resolver.registries import PERSON_REGISTRIES
 from resolver.settings import LinkSettings
+from resolver.splink_backend import score_pairs_with_splink
 from resolver.synthetic import synthesize
 
 REGION = "110105"  # not the synthetic county's region: no one there shares these IDs
@@ -291,6 +299,36 @@ def test_training_is_deterministic_for_a_seed(linked):
     assert first["probability_two_random_records_match"] == pytest.approx(
         second["probability_two_random_records_match"]
     )
+
+
+def test_training_and_scoring_do_not_depend_on_the_rows_order(linked):
+    """Rows are scored by number, not by unique_id: a number is each row's rank, not its
+    position, and training samples by the unique_ids (a hash of ids), so the same rows in
+    another order give the same model and pairs, by unique_id, each ordered."""
+    con, _, _ = linked
+    rows = con.sql(f"SELECT {MODEL_COLUMNS} FROM persons").to_arrow_table()
+    training = _training(LinkSettings(), current_labels(con))
+
+    def scored(table):
+        result = score_pairs_with_splink(table, doudi_splink_settings(), threshold=0.01,
+                                         training=training)  # fmt: skip
+        parameters = [
+            level.get(name) or 0.0
+            for comparison in result.model["comparisons"]
+            for level in comparison["comparison_levels"]
+            for name in ("m_probability", "u_probability")
+        ]
+        pairs = sorted(zip(result.pairs["unique_id_l"].to_pylist(),
+                           result.pairs["unique_id_r"].to_pylist(),
+                           result.pairs["match_probability"].to_pylist(), strict=True))  # fmt: skip
+        return parameters, pairs
+
+    (parameters, pairs), (backwards_parameters, backwards_pairs) = scored(rows), scored(rows[::-1])
+    assert backwards_parameters == pytest.approx(parameters)
+    assert [pair[:2] for pair in backwards_pairs] == [pair[:2] for pair in pairs]
+    assert [pair[2] for pair in backwards_pairs] == pytest.approx([pair[2] for pair in pairs])
+    assert pairs and all(left < right for left, right, _ in pairs)
+    assert {left.split(":")[0] for left, _, _ in pairs} <= set(PERSON_REGISTRIES)
 
 
 def test_reviewers_labels_separate_and_join_rows_and_retrain_m(linked):
