@@ -17,7 +17,9 @@ Tables written (each ingest replaces the previous drop's, all in one transaction
 - ``ingest_sources``: one row per table read (a file's sheet): registry, file, sheet, header
   rows, how each column was mapped, rows read and skipped, notes;
 - ``ingest_skipped``: every file, sheet and row not read as data, with the reason;
-- ``ingest_files``: one row per registry file: registry, path, format, encoding, sha256, rows.
+- ``ingest_files``: one row per registry file: registry, path, format, encoding, sha256, rows,
+  and whether it was taken unchanged from the last ingest instead of read again (``reused``);
+- ``ingest_reuse``: what the next ingest needs to take a file unchanged.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -98,6 +100,8 @@ class DropReport:
     sources: list[Source]
     skips: list[Skip]
     hashes: dict[Path, str]
+    reused: frozenset[Path] = frozenset()
+    """The files not read again: the same bytes as at the last ingest (``REUSE_TABLE``)."""
 
     @property
     def registries(self) -> list[str]:
@@ -264,14 +268,19 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     files, skips = discover(data_dir)
     order = {path: index for index, path in enumerate(files)}
     counties, county_errors = _counties(files, data_dir)
-    for name in REGISTRIES:
-        con.execute(f"DROP TABLE IF EXISTS raw_{name}")
-        con.execute(f"DROP TABLE IF EXISTS {name}")
+    province = any(counties.values())
+    reader = _reader(vocabulary)
+    reused = {} if province else _reusable(con, files, data_dir, reader)
+    for name in (table for registry in REGISTRIES for table in (f"raw_{registry}", registry)):
+        con.execute(f"DROP TABLE IF EXISTS {PREVIOUS}{name}")
+        if name in table_names(con):
+            con.execute(f"ALTER TABLE {name} RENAME TO {PREVIOUS}{name}")
     # A province's many files are read and stored in their order, so that no registry table
     # is sorted after (at 4 million people sorting them took as long as reading); a
     # county's few are read largest first, to keep both cores busy to the end.
-    province = any(counties.values())
-    read = _read_all(files, data_dir, vocabulary, on_progress, folder, largest_first=not province)
+    taken = (_stored_outcome(con, path, *reused[path]) for path in reused)
+    read = _read_all([path for path in files if path not in reused], data_dir, vocabulary,
+                     on_progress, folder, largest_first=not province, meanwhile=taken)  # fmt: skip
     outcomes = []
     for outcome in _in_file_order(read, order) if province else read:
         for sheet, source in enumerate(outcome.sources):
@@ -288,10 +297,15 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     if not errors:
         _unknown_cases(sources)
     hashes = {outcome.path: outcome.sha256 for outcome in outcomes}
-    report = DropReport(data_dir, sources, skips, hashes)
+    report = DropReport(data_dir, sources, skips, hashes, frozenset(reused))
     _store_report(con, report, unsorted)
     if not errors and not province:
         errors += _number_by_county_column(con, sources)
+    _store_reusable(
+        con, report, reader, reusable=not province and not _numbered_by_county_column(con)
+    )
+    for name in (table for registry in REGISTRIES for table in (f"raw_{registry}", registry)):
+        con.execute(f"DROP TABLE IF EXISTS {PREVIOUS}{name}")
     return report, errors
 
 
@@ -544,13 +558,16 @@ def _stored_out_of_order(stored: list[Source]) -> set[str]:
 
 
 def _read_all(files: list[Path], data_dir: Path, vocabulary: Vocabulary,
-              on_progress: Progress | None, folder: Path, *, largest_first: bool):  # fmt: skip
+              on_progress: Progress | None, folder: Path, *, largest_first: bool,
+              meanwhile: Iterable[FileOutcome] = ()):  # fmt: skip
     """Each file read, in its own process when the drop is large enough for two cores to pay
     off (the largest first, or in their order), else one after the other. A worker hands its
     tables over as Arrow files in ``folder``, which this process maps instead of unpickling
-    a copy."""
+    a copy. The outcomes ``meanwhile`` makes (in this process, while the workers read) come
+    first."""
     total = len(files)
     if sum(path.stat().st_size for path in files) < PARALLEL_BYTES or total < 2:
+        yield from meanwhile
         for done, path in enumerate(files, start=1):
             yield _read_file(path, data_dir, vocabulary)
             if on_progress:
@@ -563,6 +580,7 @@ def _read_all(files: list[Path], data_dir: Path, vocabulary: Vocabulary,
             queued = sorted(queued, key=lambda item: -item[1].stat().st_size)
         futures = [pool.submit(_read_file, path, data_dir, vocabulary, folder / str(index))
                    for index, path in queued]  # fmt: skip
+        yield from meanwhile
         for done, future in enumerate(as_completed(futures), start=1):
             if on_progress:
                 on_progress("读取文件", done, total)
@@ -725,6 +743,9 @@ def _record_key(source: Source) -> pa.Array:
     return pc.binary_join_element_wise(pc.fill_null(counties, ""), record_ids, "/")
 
 
+UNKNOWN_CASE = "case_not_in_roster"
+
+
 def _unknown_cases(sources: list[Source]) -> None:
     """A finding for each payment to a case the assistance roster does not know."""
     rosters = [s.normalised.column("case_no") for s in sources if s.registry.name == "assistance"]
@@ -735,17 +756,20 @@ def _unknown_cases(sources: list[Source]) -> None:
         columns = {name: payments.normalised.column(name) for name in ("record_id", "row_no")}
         case_no = payments.normalised.column("case_no")
         unknown = pc.invert(pc.is_in(case_no, known))
-        flagged = pc.if_else(unknown, "case_not_in_roster", pa.scalar(None, pa.string()))
+        flagged = pc.if_else(unknown, UNKNOWN_CASE, pa.scalar(None, pa.string()))
         finding = findings_of(payments.registry, "case_no", flagged.combine_chunks(), case_no,
                             columns)  # fmt: skip
         payments.findings.append(_numbered(finding, payments.number, 2))
 
 
 def _store_source(con: duckdb.DuckDBPyConnection, source: Source) -> None:
-    """Add a table's rows to its registry's raw and normalised tables."""
+    """Add a table's rows to its registry's raw and normalised tables (copied from the last
+    ingest's when they are its rows)."""
     name = source.registry.name
     for table_name, table in ((f"raw_{name}", source.raw), (name, source.normalised)):
-        if table_name in table_names(con):
+        if source.previous is not None:
+            _copy_previous(con, table_name, source)
+        elif table_name in table_names(con):
             con.register("_incoming", table)
             con.execute(f"INSERT INTO {table_name} BY NAME SELECT * FROM _incoming")
             con.unregister("_incoming")
@@ -833,5 +857,131 @@ def _files_table(report: DropReport) -> pa.Table:
         "encoding": pa.array([group[0].encoding for group in files.values()], pa.string()),
         "sha256": [report.hashes[path] for _, path in files],
         "rows": [sum(source.rows for source in group) for group in files.values()],
+        "reused": [path in report.reused for _, path in files],
         "ingested_at": [now for _ in files],
     })  # fmt: skip
+
+
+# A month's drop often repeats registries byte for byte (户籍 and 建档立卡 exported again
+# unchanged). A file whose bytes, place in the drop and reader (the header vocabulary and
+# the resolver's own files) are those of the last ingest is not read again: its tables are
+# the rows the last ingest stored, which in a one-county drop are its prepared tables with
+# a null county, less the findings drawn against the other files (``UNKNOWN_CASE``).
+REUSE_TABLE = "ingest_reuse"
+PREVIOUS = "previous_"  # the last ingest's registry tables, while a drop is read
+
+
+def _reader(vocabulary: Vocabulary) -> str:
+    """A fingerprint of how files are read: the vocabulary and the resolver's own files."""
+    digest = hashlib.sha256(json.dumps(vocabulary.columns, sort_keys=True).encode())
+    for path in sorted(Path(__file__).parent.iterdir()):
+        if path.suffix in {".py", ".csv", ".json"}:
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _reuse_key(relative: str, sha256: str, reader: str) -> str:
+    return hashlib.sha256(f"{reader}\0{relative}\0{sha256}".encode()).hexdigest()
+
+
+def _reusable(con: duckdb.DuckDBPyConnection, files: list[Path], data_dir: Path, reader: str
+              ) -> dict[Path, tuple[str, dict]]:  # fmt: skip
+    """The files of ``files`` the last ingest read as they are now: each one's sha256 and
+    what the last ingest recorded of it."""
+    if REUSE_TABLE not in table_names(con):
+        return {}
+    previous = dict(con.execute(f"SELECT key, outcome FROM {REUSE_TABLE}").fetchall())
+    reused = {}
+    for path in files:
+        try:
+            sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue  # read again, and the reading says why it cannot be
+        stored = previous.get(_reuse_key(path.relative_to(data_dir).as_posix(), sha256, reader))
+        if stored is not None:
+            reused[path] = (sha256, json.loads(stored))
+    if reused:
+        log.info("unchanged since the last ingest, not read again: %s",
+                 ", ".join(path.name for path in reused))  # fmt: skip
+    return reused
+
+
+def _copy_previous(con: duckdb.DuckDBPyConnection, table_name: str, source: Source) -> None:
+    """Add the rows the last ingest stored for ``source`` to ``table_name``, renumbered; the
+    last ingest's table becomes the table when they are all of it, under the same number."""
+    previous = f"{PREVIOUS}{table_name}"
+    first = table_name not in table_names(con)
+    numbers = con.execute(f"SELECT min(source_no), max(source_no) FROM {previous}").fetchall()[0]
+    if first and numbers == (source.previous, source.previous) == (source.number, source.number):
+        con.execute(f"ALTER TABLE {previous} RENAME TO {table_name}")
+        return
+    rows = (f"SELECT * REPLACE ({source.number}::BIGINT AS source_no) FROM {previous} "
+            f"WHERE source_no = {source.previous} ORDER BY row_no")  # fmt: skip
+    con.execute(f"CREATE TABLE {table_name} AS {rows}" if first
+                else f"INSERT INTO {table_name} BY NAME {rows}")  # fmt: skip
+
+
+def _stored_outcome(con: duckdb.DuckDBPyConnection, path: Path, sha256: str, stored: dict
+                    ) -> FileOutcome:  # fmt: skip
+    """A file's outcome as the last ingest stored it (its tables renamed ``PREVIOUS``...)."""
+    sources = [_stored_source(con, path, meta) for meta in stored["sources"]]
+    skips = [Skip(path, sheet, reason) for sheet, reason in stored["skips"]]
+    return FileOutcome(path, sha256, sources, skips)
+
+
+def _stored_source(con: duckdb.DuckDBPyConnection, path: Path, meta: dict) -> Source:
+    """One table of a file as the last ingest stored it (``source_no`` ``meta["number"]``)."""
+    name, number = meta["registry"], meta["number"]
+    query = "SELECT * {} FROM {} WHERE source_no = ? ORDER BY row_no"
+    raw = con.sql(query.format("", f"{PREVIOUS}raw_{name}"), params=[number]).to_arrow_table()
+    normalised = con.sql(query.format("EXCLUDE (county)", f"{PREVIOUS}{name}"), params=[number]
+                         ).to_arrow_table()  # fmt: skip
+    findings = con.sql(
+        "SELECT * FROM dq_findings WHERE source_no = ? AND problem <> ? ORDER BY rowid",
+        params=[number, UNKNOWN_CASE],
+    ).to_arrow_table()
+    schema = _numbered(FINDINGS_SCHEMA.empty_table(), number, 2).schema
+    return Source(
+        REGISTRIES[name], path, meta["sheet"], meta["file_format"], meta["encoding"],
+        tuple(meta["header_rows"]), [tuple(pair) for pair in meta["mapping"]], meta["unmapped"],
+        [tuple(row) for row in meta["skipped"]], meta["notes"], meta["merged_cells"], raw,
+        normalised, [findings.cast(schema)] if findings.num_rows else [], number=number,
+        previous=number,
+    )  # fmt: skip
+
+
+def _numbered_by_county_column(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the stored rows were given counties by a county column (then they are not
+    their files' prepared tables)."""
+    return any(
+        con.execute(f"SELECT count(county) > 0 FROM {name}").fetchall()[0][0]
+        for name in REGISTRIES
+        if name in table_names(con)
+    )
+
+
+def _store_reusable(con: duckdb.DuckDBPyConnection, report: DropReport, reader: str, *,
+                    reusable: bool) -> None:  # fmt: skip
+    """Record, per file read, what the next ingest needs to take it unchanged (nothing when
+    the drop is not ``reusable``: a province's rows are renumbered by county)."""
+    outcomes: dict[Path, dict] = {}
+    if reusable:
+        for source in report.sources:
+            outcome = outcomes.setdefault(source.path, {"sources": [], "skips": []})
+            outcome["sources"].append({
+                "registry": source.registry.name, "number": source.number,
+                "sheet": source.sheet, "file_format": source.file_format,
+                "encoding": source.encoding, "header_rows": list(source.header_rows),
+                "mapping": source.mapping, "unmapped": source.unmapped,
+                "skipped": source.skipped, "notes": source.notes,
+                "merged_cells": source.merged_cells,
+            })  # fmt: skip
+        for skip in report.skips:
+            if skip.path in outcomes:
+                outcomes[skip.path]["skips"].append((skip.sheet, skip.reason))
+    keys = [_reuse_key(_relative(report, path), report.hashes[path], reader) for path in outcomes]
+    _create(con, REUSE_TABLE, pa.table({
+        "key": pa.array(keys, pa.string()),
+        "outcome": pa.array([json.dumps(o, ensure_ascii=False) for o in outcomes.values()],
+                            pa.string()),
+    }))  # fmt: skip

@@ -224,6 +224,23 @@ def skipped_whole(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None,
     ).fetchall()
 
 
+def reused_files(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The files the last ingest did not read again (the same bytes as at the ingest before).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database an ingest wrote.
+
+    Returns
+    -------
+    list[str]
+        Their paths, sorted.
+    """
+    return [path for (path,) in con.execute(
+        "SELECT DISTINCT path FROM ingest_files WHERE reused ORDER BY path").fetchall()]  # fmt: skip
+
+
 FINDINGS_HEADERS = (
     "名册",
     "文件",

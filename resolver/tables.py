@@ -82,6 +82,7 @@ class Source:
     findings: list[pa.Table]
     spilled: Path | None = None  # where a worker wrote the tables
     number: int = -1  # source_no
+    previous: int | None = None  # its source_no in the last ingest, whose stored rows it is
 
     @property
     def rows(self) -> int:

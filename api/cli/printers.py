@@ -24,6 +24,7 @@ from resolver.quality import (
     findings_by_problem,
     problem_label,
     quality_summary,
+    reused_files,
     skipped_whole,
     source_summaries,
     write_findings_workbook,
@@ -64,6 +65,11 @@ def print_sources(con: duckdb.DuckDBPyConnection) -> None:
     if any(item.unmapped for item in summaries):
         console.print("[yellow]注意[/]：“未识别的列”作为附加列保留，不参与比对；如其实是标准列的另一种"
                       "写法，请用 --columns 对照文件（CSV：表头,字段,名册）指定。", highlight=False)  # fmt: skip
+    reused = reused_files(con)
+    if reused:
+        names = "、".join(Path(path).name for path in reused)
+        console.print(f"与上次读取时完全相同的文件未重新读取，沿用上次的读取结果：{names}",
+                      highlight=False)  # fmt: skip
     whole = skipped_whole(con)
     if whole:
         skipped = Table(title="未读取的文件和工作表")

@@ -1,13 +1,15 @@
 import csv
 import io
+from pathlib import PurePath
 
 import openpyxl
 import pytest
 
 from resolver.db import connect
 from resolver.errors import InputError, InputErrors
+from resolver.headers import load_vocabulary
 from resolver.ingest import ingest_drop
-from resolver.quality import quality_summary
+from resolver.quality import quality_summary, reused_files
 
 HUKOU_ZH = [
     ["记录编号", "户号", "姓名", "身份证号码", "性别", "出生日期", "与户主关系", "乡镇", "民族"],
@@ -291,3 +293,63 @@ def test_a_large_drop_is_prepared_in_worker_processes_with_the_same_result(tmp_p
     for table in ("hukou", "assistance", "dq_findings"):
         query = f"SELECT * FROM {table} ORDER BY ALL"
         assert parallel.execute(query).fetchall() == sequential.execute(query).fetchall()
+
+
+REUSED_TABLES = ("raw_hukou", "hukou", "raw_assistance", "assistance", "raw_payments", "payments",
+                 "raw_deaths", "deaths", "dq_findings", "ingest_sources", "ingest_skipped")  # fmt: skip
+
+
+def _stored(con):
+    present = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    return {table: con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+            for table in REUSED_TABLES if table in present}  # fmt: skip
+
+
+def _not_read_again(con):
+    return [PurePath(path).name for path in reused_files(con)]
+
+
+def test_a_file_unchanged_since_the_last_ingest_is_taken_from_its_stored_rows(tmp_path):
+    drop = _drop(tmp_path, {"hukou.csv": HUKOU_EN, "payments.csv": PAYMENTS})
+    write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    assert _not_read_again(con) == []
+    # Next month the roster takes case DB999 and a death file comes first in the drop (every
+    # file's number moves); hukou and payments are the same bytes.
+    write_xlsx(drop / "救助对象.xlsx", [*ASSISTANCE, ["A3", "DB999", "张伟", "", "低保", "A", "是",
+                                                   "100", "2024-01-01", "", ""]])  # fmt: skip
+    _drop(
+        tmp_path,
+        {"deaths.csv": [["record_id", "name", "death_date"], ["D1", "刘华", "2025-01-01"]]},
+    )
+    ingest_drop(con, drop)
+    assert _not_read_again(con) == ["hukou.csv", "payments.csv"]
+    fresh = connect(tmp_path / "fresh.duckdb")
+    ingest_drop(fresh, drop)
+    assert _stored(con) == _stored(fresh)
+    # the payments' finding against the roster is drawn again: DB999 is on it now
+    assert "case_not_in_roster" not in {
+        p for (p,) in con.execute("SELECT problem FROM dq_findings").fetchall()
+    }
+    # the same drop again: nothing moves, every file is taken as it was stored
+    ingest_drop(con, drop)
+    assert _not_read_again(con) == ["deaths.csv", "hukou.csv", "payments.csv", "救助对象.xlsx"]
+    assert _stored(con) == _stored(fresh)
+
+
+def test_a_file_is_read_again_when_its_bytes_or_the_headers_known_change(tmp_path):
+    drop = _drop(tmp_path, {"hukou.csv": HUKOU_EN})
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    _drop(
+        tmp_path, {"hukou.csv": [*HUKOU_EN[:-1], ["H4", "002", "李秀兰", "", "女", "", "", "", ""]]}
+    )
+    ingest_drop(con, drop)
+    assert _not_read_again(con) == []
+    assert ("H4", "李秀兰") in con.execute("SELECT record_id, name FROM hukou").fetchall()
+    mapping = tmp_path / "columns.csv"
+    mapping.write_text("表头,字段,名册\n民族,address,hukou\n", encoding="utf-8")
+    ingest_drop(con, drop, vocabulary=load_vocabulary(mapping))
+    assert _not_read_again(con) == []
+    assert con.execute("SELECT address FROM hukou WHERE record_id = 'H1'").fetchone() == ("彝族",)
