@@ -192,3 +192,6 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
 }
 CASE_LABELS = {name: spec.label for name, spec in CASE_TYPES.items()}
 DETECTORS = {name: spec.detector for name, spec in CASE_TYPES.items()}
+CASE_TABLES = frozenset({"assistance", "poverty", "payments"})
+"""Every detector's case rests on a roster row, a 建档立卡 row or a case's payments: where the
+rows tie none of them together (most of a county's households), no detector finds a case."""

@@ -10,7 +10,7 @@ found in the parts together are the cases found in the whole graph.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -23,10 +23,13 @@ from models.graph import TIES, GraphRows
 SHARED_KINDS = ("phone", "address")  # nodes only when two or more persons share them
 
 
-def split_rows(rows: GraphRows, parts: int) -> Iterator[GraphRows]:
+def split_rows(rows: GraphRows, parts: int, holding: Collection[str] = ()
+               ) -> Iterator[GraphRows]:  # fmt: skip
     """``rows`` split into at most ``parts`` parts of whole components, of about equal numbers
     of rows, made one at a time as they are asked for (a caller holding one part at a time
-    holds no second copy of the rows).
+    holds no second copy of the rows). With ``holding``, only the components with a row of
+    one of those tables are in a part (the detectors' ``CASE_TABLES``: most of a county is
+    households on no roster and in no 建档立卡 household, where no detector finds a case).
 
     Complexity: O(R log R) for the R rows (one dictionary of the nodes, one sparse
     connected-components pass).
@@ -36,7 +39,9 @@ def split_rows(rows: GraphRows, parts: int) -> Iterator[GraphRows]:
     rows : GraphRows
         What the whole graph is built from.
     parts : int
-        How many parts to make (1: ``rows`` itself).
+        How many parts to make (1: ``rows`` itself, whole).
+    holding : Collection[str]
+        Keep only the components holding a row of one of these tables (all when empty).
 
     Yields
     ------
@@ -64,7 +69,13 @@ def split_rows(rows: GraphRows, parts: int) -> Iterator[GraphRows]:
     matrix = coo_matrix((np.ones(len(left), np.int8), (left, right)), shape=(nodes, nodes))
     _, component = connected_components(matrix, directed=False)
     home_rows = np.bincount(np.concatenate(list(homes.values())), minlength=nodes)
-    part_of_node = _balanced(np.bincount(component, weights=home_rows), parts)[component]
+    sizes = np.bincount(component, weights=home_rows)
+    held = np.ones(len(sizes), dtype=bool)
+    if holding:
+        held[:] = False
+        for name in set(holding) & set(homes):
+            held[component[homes[name]]] = True
+    part_of_node = np.where(held, _balanced(sizes * held, parts), -1)[component]
     for part in range(parts):
         tables = {name: table.filter(pa.array(part_of_node[homes[name]] == part))
                   for name, table in rows.tables.items()}  # fmt: skip

@@ -13,7 +13,7 @@ from datetime import date
 
 import networkx as nx
 
-from models.case_types import DETECTORS
+from models.case_types import CASE_TABLES, DETECTORS
 from models.cases import Case
 from models.components import split_rows
 from models.graph import GraphRows, graph_of, household_subgraph
@@ -104,7 +104,7 @@ class Searchers:
         """
         if self._pool is None:
             return search_part(rows, policy)
-        found = list(self._searched(split_rows(rows, self.parts), policy))
+        found = list(self._searched(split_rows(rows, self.parts, CASE_TABLES), policy))
         return Found(
             cases=[case for part in found for case in part.cases],
             subgraphs={key: value for part in found for key, value in part.subgraphs.items()},

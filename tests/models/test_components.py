@@ -53,3 +53,17 @@ def test_every_row_lands_in_exactly_one_part():
     parts = list(split_rows(whole, 3))
     for name, table in whole.tables.items():
         assert sum(part.tables[name].num_rows for part in parts) == table.num_rows
+
+
+def test_only_the_components_holding_a_case_table_row_are_kept():
+    whole = _rows(frozenset())
+    hukou = pa.concat_tables(
+        [whole.tables["hukou"], pa.table({"person_id": ["e"], "hukou_no": ["F5"]})]
+    )
+    rows = GraphRows(whole.as_of, {}, frozenset(), {**whole.tables, "hukou": hukou})
+    every = list(split_rows(rows, ALONE))
+    assert ["e"] in [sorted(_persons(part)) for part in every]
+    held = list(split_rows(rows, ALONE, holding=("assistance",)))
+    assert sorted(map(sorted, map(_persons, held))) == [["a"], ["b"], ["c", "d"]]
+    with_payments = list(split_rows(rows, ALONE, holding=("assistance", "payments")))
+    assert len(with_payments) == len(held) + 1  # case K9's payment, on no roster
