@@ -270,25 +270,28 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     counties, county_errors = _counties(files, data_dir)
     province = any(counties.values())
     reader = _reader(vocabulary)
-    reused = {} if province else _reusable(con, files, data_dir, reader)
-    for name in (table for registry in REGISTRIES for table in (f"raw_{registry}", registry)):
-        con.execute(f"DROP TABLE IF EXISTS {PREVIOUS}{name}")
-        if name in table_names(con):
-            con.execute(f"ALTER TABLE {name} RENAME TO {PREVIOUS}{name}")
+    reused = _reusable(con, files, data_dir, reader)
+    kept = _set_aside(con, reused, order)
     # A province's many files are read and stored in their order, so that no registry table
     # is sorted after (at 4 million people sorting them took as long as reading); a
     # county's few are read largest first, to keep both cores busy to the end.
-    taken = (_stored_outcome(con, path, *reused[path]) for path in reused)
+    taken = (_stored_outcome(con, path, *reused[path], kept) for path in reused)
     read = _read_all([path for path in files if path not in reused], data_dir, vocabulary,
                      on_progress, folder, largest_first=not province, meanwhile=taken)  # fmt: skip
-    outcomes = []
+    outcomes, stored = [], []
     for outcome in _in_file_order(read, order) if province else read:
         for sheet, source in enumerate(outcome.sources):
-            _in_county(source, counties[outcome.path])
+            if source.previous is None:  # stored rows are in their county already
+                _in_county(source, counties[outcome.path])
             _number(source, order[outcome.path] * SHEETS_PER_FILE + sheet)
-            _store_source(con, source)
+            if source.previous is None or source.registry.name not in kept:
+                _store_source(con, source)
+                stored.append(source)
         outcomes.append(outcome)
-    unsorted = _stored_out_of_order([source for outcome in outcomes for source in outcome.sources])
+    in_kept = [
+        s for o in outcomes for s in o.sources if s.previous is not None and s.registry.name in kept
+    ]
+    unsorted = _stored_out_of_order(sorted(in_kept, key=lambda source: source.number) + stored)
     outcomes.sort(key=lambda outcome: order[outcome.path])
     sources = [source for outcome in outcomes for source in outcome.sources]
     skips += [skip for outcome in outcomes for skip in outcome.skips]
@@ -301,10 +304,8 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     _store_report(con, report, unsorted)
     if not errors and not province:
         errors += _number_by_county_column(con, sources)
-    _store_reusable(
-        con, report, reader, reusable=not province and not _numbered_by_county_column(con)
-    )
-    for name in (table for registry in REGISTRIES for table in (f"raw_{registry}", registry)):
+    _store_reusable(con, report, reader, reusable=province or not _numbered_by_county_column(con))
+    for name in _REGISTRY_TABLES:
         con.execute(f"DROP TABLE IF EXISTS {PREVIOUS}{name}")
     return report, errors
 
@@ -865,10 +866,12 @@ def _files_table(report: DropReport) -> pa.Table:
 # A month's drop often repeats registries byte for byte (户籍 and 建档立卡 exported again
 # unchanged). A file whose bytes, place in the drop and reader (the header vocabulary and
 # the resolver's own files) are those of the last ingest is not read again: its tables are
-# the rows the last ingest stored, which in a one-county drop are its prepared tables with
-# a null county, less the findings drawn against the other files (``UNKNOWN_CASE``).
+# the rows the last ingest stored (numbered in their county already, in a province), less
+# the findings drawn against the other files (``UNKNOWN_CASE``). Rows a county column
+# numbered after they were stored (``_number_by_county_column``) are read again.
 REUSE_TABLE = "ingest_reuse"
 PREVIOUS = "previous_"  # the last ingest's registry tables, while a drop is read
+_REGISTRY_TABLES = tuple(table for name in REGISTRIES for table in (f"raw_{name}", name))
 
 
 def _reader(vocabulary: Vocabulary) -> str:
@@ -906,36 +909,55 @@ def _reusable(con: duckdb.DuckDBPyConnection, files: list[Path], data_dir: Path,
     return reused
 
 
+def _set_aside(con: duckdb.DuckDBPyConnection, reused: dict[Path, tuple[str, dict]],
+               order: dict[Path, int]) -> set[str]:  # fmt: skip
+    """Keep the last ingest's tables of each registry all of whose rows come from ``reused``
+    files under the same numbers (the rows of this drop's other files are added to them);
+    rename the others ``PREVIOUS``..., to copy reused rows from. Returns the registries kept."""
+    moves: dict[str, set[tuple[int, int]]] = {}
+    for path, (_, stored) in reused.items():
+        for sheet, meta in enumerate(stored["sources"]):
+            number = order[path] * SHEETS_PER_FILE + sheet
+            moves.setdefault(meta["registry"], set()).add((meta["number"], number))
+    kept = set()
+    for name, numbers in moves.items():
+        if name in table_names(con) and all(old == new for old, new in numbers):
+            held = con.execute(f"SELECT DISTINCT source_no FROM {name}").fetchall()
+            if {number for (number,) in held} == {old for old, _ in numbers}:
+                kept.add(name)
+    for name in _REGISTRY_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {PREVIOUS}{name}")
+        if name in table_names(con) and name.removeprefix("raw_") not in kept:
+            con.execute(f"ALTER TABLE {name} RENAME TO {PREVIOUS}{name}")
+    return kept
+
+
 def _copy_previous(con: duckdb.DuckDBPyConnection, table_name: str, source: Source) -> None:
-    """Add the rows the last ingest stored for ``source`` to ``table_name``, renumbered; the
-    last ingest's table becomes the table when they are all of it, under the same number."""
-    previous = f"{PREVIOUS}{table_name}"
-    first = table_name not in table_names(con)
-    numbers = con.execute(f"SELECT min(source_no), max(source_no) FROM {previous}").fetchall()[0]
-    if first and numbers == (source.previous, source.previous) == (source.number, source.number):
-        con.execute(f"ALTER TABLE {previous} RENAME TO {table_name}")
-        return
-    rows = (f"SELECT * REPLACE ({source.number}::BIGINT AS source_no) FROM {previous} "
+    """Add the rows the last ingest stored for ``source`` to ``table_name``, renumbered."""
+    rows = (f"SELECT * REPLACE ({source.number}::BIGINT AS source_no) FROM {PREVIOUS}{table_name} "
             f"WHERE source_no = {source.previous} ORDER BY row_no")  # fmt: skip
-    con.execute(f"CREATE TABLE {table_name} AS {rows}" if first
+    con.execute(f"CREATE TABLE {table_name} AS {rows}" if table_name not in table_names(con)
                 else f"INSERT INTO {table_name} BY NAME {rows}")  # fmt: skip
 
 
-def _stored_outcome(con: duckdb.DuckDBPyConnection, path: Path, sha256: str, stored: dict
-                    ) -> FileOutcome:  # fmt: skip
-    """A file's outcome as the last ingest stored it (its tables renamed ``PREVIOUS``...)."""
-    sources = [_stored_source(con, path, meta) for meta in stored["sources"]]
+def _stored_outcome(con: duckdb.DuckDBPyConnection, path: Path, sha256: str, stored: dict,
+                    kept: set[str]) -> FileOutcome:  # fmt: skip
+    """A file's outcome as the last ingest stored it (in the tables ``_set_aside`` kept, or
+    renamed ``PREVIOUS``...)."""
+    sources = [_stored_source(con, path, meta, kept) for meta in stored["sources"]]
     skips = [Skip(path, sheet, reason) for sheet, reason in stored["skips"]]
     return FileOutcome(path, sha256, sources, skips)
 
 
-def _stored_source(con: duckdb.DuckDBPyConnection, path: Path, meta: dict) -> Source:
+def _stored_source(con: duckdb.DuckDBPyConnection, path: Path, meta: dict, kept: set[str]
+                   ) -> Source:  # fmt: skip
     """One table of a file as the last ingest stored it (``source_no`` ``meta["number"]``)."""
     name, number = meta["registry"], meta["number"]
-    query = "SELECT * {} FROM {} WHERE source_no = ? ORDER BY row_no"
-    raw = con.sql(query.format("", f"{PREVIOUS}raw_{name}"), params=[number]).to_arrow_table()
-    normalised = con.sql(query.format("EXCLUDE (county)", f"{PREVIOUS}{name}"), params=[number]
-                         ).to_arrow_table()  # fmt: skip
+    raw, normalised = (
+        con.sql(f"SELECT {', '.join(columns)} FROM {table} WHERE source_no = ? ORDER BY row_no",
+                params=[number]).to_arrow_table()
+        for table, columns in _checked(con, ("" if name in kept else PREVIOUS), name)
+    )  # fmt: skip
     findings = con.sql(
         "SELECT * FROM dq_findings WHERE source_no = ? AND problem <> ? ORDER BY rowid",
         params=[number, UNKNOWN_CASE],
@@ -948,6 +970,17 @@ def _stored_source(con: duckdb.DuckDBPyConnection, path: Path, meta: dict) -> So
         normalised, [findings.cast(schema)] if findings.num_rows else [], number=number,
         previous=number,
     )  # fmt: skip
+
+
+def _checked(con: duckdb.DuckDBPyConnection, prefix: str, name: str
+             ) -> list[tuple[str, list[str]]]:  # fmt: skip
+    """The stored raw and normalised tables of a registry, each with the columns the drop's
+    checks read of a table (``_record_key``, ``_unknown_cases``, ``_number_by_county_column``):
+    all a source taken from the last ingest holds, its rows being stored already."""
+    wanted = (("row_no", "extra"), ("record_id", "row_no", "case_no", "county"))
+    tables = (f"{prefix}raw_{name}", f"{prefix}{name}")
+    return [(table, [column for column in columns if column in _column_names(con, table)])
+            for table, columns in zip(tables, wanted, strict=True)]  # fmt: skip
 
 
 def _numbered_by_county_column(con: duckdb.DuckDBPyConnection) -> bool:
@@ -963,7 +996,7 @@ def _numbered_by_county_column(con: duckdb.DuckDBPyConnection) -> bool:
 def _store_reusable(con: duckdb.DuckDBPyConnection, report: DropReport, reader: str, *,
                     reusable: bool) -> None:  # fmt: skip
     """Record, per file read, what the next ingest needs to take it unchanged (nothing when
-    the drop is not ``reusable``: a province's rows are renumbered by county)."""
+    the drop is not ``reusable``: its rows were numbered by a county column once stored)."""
     outcomes: dict[Path, dict] = {}
     if reusable:
         for source in report.sources:

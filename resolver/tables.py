@@ -82,7 +82,9 @@ class Source:
     findings: list[pa.Table]
     spilled: Path | None = None  # where a worker wrote the tables
     number: int = -1  # source_no
-    previous: int | None = None  # its source_no in the last ingest, whose stored rows it is
+    # Its source_no in the last ingest, whose stored rows it is (its tables then hold only the
+    # columns the drop's checks read: ``resolver.ingest._checked``).
+    previous: int | None = None
 
     @property
     def rows(self) -> int:

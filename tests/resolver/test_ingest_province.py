@@ -10,6 +10,7 @@ import pytest
 from resolver.db import connect
 from resolver.errors import InputError
 from resolver.ingest import drop_counties, ingest_drop
+from resolver.quality import reused_files
 
 HUKOU = [["记录编号", "户号", "姓名"], ["H1", "001", "张三"], ["H2", "001", "李四"]]
 
@@ -127,3 +128,41 @@ def test_tables_read_by_workers_are_stored_in_their_files_order(tmp_path, monkey
         order = _physical_order(con, table)
         assert len(order) == 3005
         assert order == sorted(order)
+
+
+def _stored(con):
+    return {table: con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+            for table in ("hukou", "raw_hukou", "dq_findings", "ingest_sources")}  # fmt: skip
+
+
+def test_a_county_file_unchanged_since_the_last_ingest_is_taken_as_stored(tmp_path):
+    _write(
+        tmp_path / "drop" / "532301楚雄市" / "户籍人口.csv",
+        HUKOU_BY_COUNTY[:1] + HUKOU_BY_COUNTY[1:3],
+    )
+    _write(
+        tmp_path / "drop" / "532322双柏县" / "户籍人口.csv",
+        HUKOU_BY_COUNTY[:1] + HUKOU_BY_COUNTY[3:],
+    )
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, tmp_path / "drop")
+    _write(
+        tmp_path / "drop" / "532322双柏县" / "户籍人口.csv",
+        HUKOU_BY_COUNTY[:1] + HUKOU_BY_COUNTY[4:],
+    )
+    ingest_drop(con, tmp_path / "drop")
+    assert reused_files(con) == [str(tmp_path / "drop" / "532301楚雄市" / "户籍人口.csv")]
+    fresh = connect(tmp_path / "fresh.duckdb")
+    ingest_drop(fresh, tmp_path / "drop")
+    assert _stored(con) == _stored(fresh)  # numbered in its county once, not twice
+    assert ("532301/H1", "532301") in con.execute("SELECT record_id, county FROM hukou").fetchall()
+
+
+def test_rows_a_county_column_numbered_are_read_again(tmp_path):
+    _write(tmp_path / "drop" / "户籍人口.csv", HUKOU_BY_COUNTY)
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, tmp_path / "drop")
+    first = _stored(con)
+    ingest_drop(con, tmp_path / "drop")
+    assert reused_files(con) == []
+    assert _stored(con) == first
