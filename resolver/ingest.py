@@ -18,7 +18,8 @@ Tables written (each ingest replaces the previous drop's, all in one transaction
   rows, how each column was mapped, rows read and skipped, notes;
 - ``ingest_skipped``: every file, sheet and row not read as data, with the reason;
 - ``ingest_files``: one row per registry file: registry, path, format, encoding, sha256, rows,
-  and whether it was taken unchanged from the last ingest instead of read again (``reused``);
+  and how the last ingest's rows were used (``reused``: ``unchanged``, the file not read
+  again; ``appended``, only the rows added at its end read; null, read whole);
 - ``ingest_reuse``: what the next ingest needs to take a file unchanged.
 """
 
@@ -100,8 +101,9 @@ class DropReport:
     sources: list[Source]
     skips: list[Skip]
     hashes: dict[Path, str]
-    reused: frozenset[Path] = frozenset()
-    """The files not read again: the same bytes as at the last ingest (``REUSE_TABLE``)."""
+    reused: dict[Path, str] = field(default_factory=dict)
+    """The files whose rows the last ingest stored were taken (``REUSE_TABLE``): ``unchanged``
+    (the same bytes, not read again) or ``appended`` (only the rows added at the end read)."""
 
     @property
     def registries(self) -> list[str]:
@@ -270,23 +272,26 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     counties, county_errors = _counties(files, data_dir)
     province = any(counties.values())
     reader = _reader(vocabulary)
-    reused = _reusable(con, files, data_dir, reader)
-    kept = _set_aside(con, reused, order)
+    previous = _previous_files(con, files, data_dir, reader)
+    reused = {path for path, found in previous.items() if not found.longer}
+    kept = _set_aside(con, previous, order)
     # A province's many files are read and stored in their order, so that no registry table
     # is sorted after (at 4 million people sorting them took as long as reading); a
     # county's few are read largest first, to keep both cores busy to the end.
-    taken = (_stored_outcome(con, path, *reused[path], kept) for path in reused)
+    taken = (_stored_outcome(con, path, previous[path], kept) for path in sorted(reused))
+    tails = {path: found.tail for path, found in previous.items() if found.longer}
     read = _read_all([path for path in files if path not in reused], data_dir, vocabulary,
-                     on_progress, folder, largest_first=not province, meanwhile=taken)  # fmt: skip
+                     on_progress, folder, largest_first=not province, meanwhile=taken,
+                     tails=tails)  # fmt: skip
     outcomes, stored = [], []
     for outcome in _in_file_order(read, order) if province else read:
-        for sheet, source in enumerate(outcome.sources):
-            if source.previous is None:  # stored rows are in their county already
-                _in_county(source, counties[outcome.path])
-            _number(source, order[outcome.path] * SHEETS_PER_FILE + sheet)
-            if source.previous is None or source.registry.name not in kept:
-                _store_source(con, source)
-                stored.append(source)
+        number, county = order[outcome.path] * SHEETS_PER_FILE, counties[outcome.path]
+        if outcome.path in tails:
+            outcome = _added_to_stored(con, outcome, previous[outcome.path], kept, vocabulary,
+                                       data_dir, number, county, stored)  # fmt: skip
+        else:
+            for sheet, source in enumerate(outcome.sources):
+                _store_table(con, source, number + sheet, county, kept, stored)
         outcomes.append(outcome)
     in_kept = [
         s for o in outcomes for s in o.sources if s.previous is not None and s.registry.name in kept
@@ -300,7 +305,7 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     if not errors:
         _unknown_cases(sources)
     hashes = {outcome.path: outcome.sha256 for outcome in outcomes}
-    report = DropReport(data_dir, sources, skips, hashes, frozenset(reused))
+    report = DropReport(data_dir, sources, skips, hashes, _reuse_of(outcomes, previous))
     _store_report(con, report, unsorted)
     if not errors and not province:
         errors += _number_by_county_column(con, sources)
@@ -560,17 +565,18 @@ def _stored_out_of_order(stored: list[Source]) -> set[str]:
 
 def _read_all(files: list[Path], data_dir: Path, vocabulary: Vocabulary,
               on_progress: Progress | None, folder: Path, *, largest_first: bool,
-              meanwhile: Iterable[FileOutcome] = ()):  # fmt: skip
+              meanwhile: Iterable[FileOutcome] = (),
+              tails: dict[Path, tuple[int, int]] | None = None):  # fmt: skip
     """Each file read, in its own process when the drop is large enough for two cores to pay
     off (the largest first, or in their order), else one after the other. A worker hands its
     tables over as Arrow files in ``folder``, which this process maps instead of unpickling
     a copy. The outcomes ``meanwhile`` makes (in this process, while the workers read) come
-    first."""
-    total = len(files)
+    first. Of a file in ``tails`` only the rows added since the last ingest are prepared."""
+    total, tails = len(files), tails or {}
     if sum(path.stat().st_size for path in files) < PARALLEL_BYTES or total < 2:
         yield from meanwhile
         for done, path in enumerate(files, start=1):
-            yield _read_file(path, data_dir, vocabulary)
+            yield _read_file(path, data_dir, vocabulary, tail=tails.get(path))
             if on_progress:
                 on_progress("读取文件", done, total)
         return
@@ -579,8 +585,8 @@ def _read_all(files: list[Path], data_dir: Path, vocabulary: Vocabulary,
         queued = enumerate(files)
         if largest_first:
             queued = sorted(queued, key=lambda item: -item[1].stat().st_size)
-        futures = [pool.submit(_read_file, path, data_dir, vocabulary, folder / str(index))
-                   for index, path in queued]  # fmt: skip
+        futures = [pool.submit(_read_file, path, data_dir, vocabulary, folder / str(index),
+                               tails.get(path)) for index, path in queued]  # fmt: skip
         yield from meanwhile
         for done, future in enumerate(as_completed(futures), start=1):
             if on_progress:
@@ -591,9 +597,10 @@ def _read_all(files: list[Path], data_dir: Path, vocabulary: Vocabulary,
 
 
 @collector_paused()
-def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary,
-               folder: Path | None = None) -> FileOutcome:  # fmt: skip
-    """Every table of one file, prepared (written to ``folder`` when given)."""
+def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary, folder: Path | None = None,
+               tail: tuple[int, int] | None = None) -> FileOutcome:  # fmt: skip
+    """Every table of one file, prepared (written to ``folder`` when given); with ``tail``
+    (the last header row, the last row read before), only the rows after it."""
     names = [path.stem, *reversed(path.relative_to(data_dir).parts[:-1])]
     named = name_hint(*names)
     try:
@@ -603,7 +610,7 @@ def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary,
                                                          f"无法读取文件：{error.strerror}")])  # fmt: skip
     outcome = FileOutcome(path, hashlib.sha256(content).hexdigest())
     try:
-        grids = read_grids(path, content)
+        grids = [_rows_after(grid, *tail) if tail else grid for grid in read_grids(path, content)]
     except InputError as error:
         if named or path.suffix.lower() in SPREADSHEET_SUFFIXES | {".csv"}:
             outcome.errors.append(error)
@@ -716,7 +723,9 @@ def _duplicated_record_ids(sources: list[Source]) -> list[InputError]:
     errors = []
     for name in REGISTRIES:
         group = [source for source in sources if source.registry.name == name]
-        if len(group) < 2:  # a table's own repeats were refused as it was read
+        # a table's own repeats were refused as it was read, but not those between a longer
+        # file's stored rows and the rows added to it
+        if len(group) < 2 and all(source.previous is None for source in group):
             continue
         ids = pa.chunked_array([_record_key(source) for source in group])
         counts = pc.value_counts(ids)
@@ -858,7 +867,7 @@ def _files_table(report: DropReport) -> pa.Table:
         "encoding": pa.array([group[0].encoding for group in files.values()], pa.string()),
         "sha256": [report.hashes[path] for _, path in files],
         "rows": [sum(source.rows for source in group) for group in files.values()],
-        "reused": [path in report.reused for _, path in files],
+        "reused": pa.array([report.reused.get(path) for _, path in files], pa.string()),
         "ingested_at": [now for _ in files],
     })  # fmt: skip
 
@@ -887,36 +896,95 @@ def _reuse_key(relative: str, sha256: str, reader: str) -> str:
     return hashlib.sha256(f"{reader}\0{relative}\0{sha256}".encode()).hexdigest()
 
 
-def _reusable(con: duckdb.DuckDBPyConnection, files: list[Path], data_dir: Path, reader: str
-              ) -> dict[Path, tuple[str, dict]]:  # fmt: skip
-    """The files of ``files`` the last ingest read as they are now: each one's sha256 and
-    what the last ingest recorded of it."""
+def _place_key(relative: str, reader: str) -> str:
+    return hashlib.sha256(f"{reader}\0{relative}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Previous:
+    """A file the last ingest read: its sha256 now, what the last ingest recorded of it, and
+    whether rows were added at its end since (``longer``) rather than nothing changed."""
+
+    sha256: str
+    stored: dict
+    longer: bool = False
+
+    @property
+    def tail(self) -> tuple[int, int]:
+        """Its table's last header row, and its last row at the last ingest."""
+        meta = self.stored["sources"][0]
+        return max(meta["header_rows"]), meta["last_row"]
+
+
+def _previous_files(con: duckdb.DuckDBPyConnection, files: list[Path], data_dir: Path,
+                    reader: str) -> dict[Path, _Previous]:  # fmt: skip
+    """The files of ``files`` the last ingest read (at the same place in the drop, with the
+    same reader) that are the same bytes now, or those bytes with rows added at the end."""
     if REUSE_TABLE not in table_names(con):
         return {}
-    previous = dict(con.execute(f"SELECT key, outcome FROM {REUSE_TABLE}").fetchall())
-    reused = {}
+    rows = con.execute(f"SELECT key, place, outcome FROM {REUSE_TABLE}").fetchall()
+    by_key = {key: outcome for key, _, outcome in rows}
+    by_place = {place: outcome for _, place, outcome in rows}
+    found = {}
     for path in files:
         try:
-            sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+            content = path.read_bytes()
         except OSError:
             continue  # read again, and the reading says why it cannot be
-        stored = previous.get(_reuse_key(path.relative_to(data_dir).as_posix(), sha256, reader))
-        if stored is not None:
-            reused[path] = (sha256, json.loads(stored))
-    if reused:
-        log.info("unchanged since the last ingest, not read again: %s",
-                 ", ".join(path.name for path in reused))  # fmt: skip
-    return reused
+        relative, sha256 = (
+            path.relative_to(data_dir).as_posix(),
+            hashlib.sha256(content).hexdigest(),
+        )
+        same = by_key.get(_reuse_key(relative, sha256, reader))
+        before = by_place.get(_place_key(relative, reader))
+        if same is not None:
+            found[path] = _Previous(sha256, json.loads(same))
+        elif before is not None and _only_added_to(content, json.loads(before)):
+            found[path] = _Previous(sha256, json.loads(before), longer=True)
+    for longer, what in ((False, "unchanged, not read again"), (True, "rows added at the end")):
+        names = [path.name for path, item in found.items() if item.longer is longer]
+        if names:
+            log.info("since the last ingest, %s: %s", what, ", ".join(names))
+    return found
 
 
-def _set_aside(con: duckdb.DuckDBPyConnection, reused: dict[Path, tuple[str, dict]],
+def _only_added_to(content: bytes, stored: dict) -> bool:
+    """Whether ``content`` is the stored file's bytes and more, that file a CSV of one table
+    with its own record ids whose last line was its last row of data (an appended ledger)."""
+    size, (meta, *others) = stored["size"], stored["sources"]
+    return (
+        not others
+        and meta["file_format"] == "csv"
+        and any(column == "record_id" for _, column in meta["mapping"])
+        and all(row < meta["last_row"] for row, _ in meta["skipped"])
+        and len(content) > size
+        and content[size - 1 : size] == b"\n"
+        and hashlib.sha256(content[:size]).hexdigest() == stored["sha256"]
+    )
+
+
+def _rows_after(grid: Grid, header: int, last: int) -> Grid:
+    """``grid`` with its rows down to its header, and those after row ``last``."""
+    numbers = np.asarray(grid.row_numbers)
+    keep = np.flatnonzero((numbers <= header) | (numbers > last))
+    return replace(
+        grid,
+        columns=[column.take(keep) for column in grid.columns],
+        row_numbers=numbers[keep].tolist(),
+        bad_lines=tuple(line for line in grid.bad_lines if line > last),
+        blank_rows=tuple(row for row in grid.blank_rows if row > last),
+    )
+
+
+def _set_aside(con: duckdb.DuckDBPyConnection, previous: dict[Path, _Previous],
                order: dict[Path, int]) -> set[str]:  # fmt: skip
-    """Keep the last ingest's tables of each registry all of whose rows come from ``reused``
-    files under the same numbers (the rows of this drop's other files are added to them);
-    rename the others ``PREVIOUS``..., to copy reused rows from. Returns the registries kept."""
+    """Keep the last ingest's tables of each registry all of whose rows come from
+    ``previous`` files under the same numbers (the rows of this drop's other files, and the
+    rows added to a file, are added to them); rename the others ``PREVIOUS``..., to copy
+    stored rows from. Returns the registries kept."""
     moves: dict[str, set[tuple[int, int]]] = {}
-    for path, (_, stored) in reused.items():
-        for sheet, meta in enumerate(stored["sources"]):
+    for path, found in previous.items():
+        for sheet, meta in enumerate(found.stored["sources"]):
             number = order[path] * SHEETS_PER_FILE + sheet
             moves.setdefault(meta["registry"], set()).add((meta["number"], number))
     kept = set()
@@ -932,6 +1000,75 @@ def _set_aside(con: duckdb.DuckDBPyConnection, reused: dict[Path, tuple[str, dic
     return kept
 
 
+def _store_table(con: duckdb.DuckDBPyConnection, source: Source, number: int,
+                 county: str | None, kept: set[str], stored: list[Source]) -> None:  # fmt: skip
+    """Number a table, put it in its county and store its rows, unless they are in a table
+    kept from the last ingest already (``stored``: the tables stored, in order)."""
+    if source.previous is None:  # stored rows are in their county already
+        _in_county(source, county)
+    _number(source, number)
+    if source.previous is None or source.registry.name not in kept:
+        _store_source(con, source)
+        stored.append(source)
+
+
+def _added_to_stored(con: duckdb.DuckDBPyConnection, outcome: FileOutcome, found: _Previous,
+                     kept: set[str], vocabulary: Vocabulary, data_dir: Path, number: int,
+                     county: str | None, stored: list[Source]) -> FileOutcome:  # fmt: skip
+    """A longer file (``found``): its stored rows, and the rows added (all ``outcome`` holds),
+    stored as one table under ``number``. If the added rows were not read as the table was
+    (its columns found otherwise, other notes), the whole file is read again instead."""
+    meta = found.stored["sources"][0]
+    before = _stored_source(con, outcome.path, meta, kept)
+    added = outcome.sources[0] if len(outcome.sources) == 1 and not outcome.errors else None
+    if added is None or _layout(added) != _layout(before):
+        if before.registry.name in kept:
+            for table in (f"raw_{before.registry.name}", before.registry.name):
+                con.execute(f"DELETE FROM {table} WHERE source_no = ?", [before.previous])
+        outcome = _read_file(outcome.path, data_dir, vocabulary)
+        for sheet, source in enumerate(outcome.sources):
+            _store_table(con, source, number + sheet, county, kept, stored)
+        return outcome
+    for source in (before, added):
+        _store_table(con, source, number, county, kept, stored)
+    outcome.sources = [_joined(before, added, meta["last_row"])]
+    return outcome
+
+
+def _reuse_of(outcomes: list[FileOutcome], previous: dict[Path, _Previous]) -> dict[Path, str]:
+    """How the last ingest's rows of each file were used: ``unchanged`` or ``appended``
+    (a longer file read whole, because its added rows were read otherwise, is neither)."""
+    return {
+        outcome.path: "appended" if previous[outcome.path].longer else "unchanged"
+        for outcome in outcomes
+        if outcome.path in previous and all(s.previous is not None for s in outcome.sources)
+    }
+
+
+def _layout(source: Source) -> tuple:
+    """How a table was read: registry, sheet, format, header rows, columns, notes."""
+    return (source.registry.name, source.sheet, source.file_format, source.encoding,
+            tuple(source.header_rows), [tuple(pair) for pair in source.mapping],
+            list(source.unmapped), list(source.notes), source.merged_cells)  # fmt: skip
+
+
+def _joined(before: Source, added: Source, last: int) -> Source:
+    """One table of a longer file: its stored rows and the rows added after row ``last``
+    (the columns the drop's checks read, ``_checked``), and what was skipped and found in
+    each."""
+
+    def stacked(first: pa.Table, then: pa.Table) -> pa.Table:
+        return pa.concat_tables([first, then.select(first.column_names).cast(first.schema)])
+
+    return replace(
+        before,
+        raw=stacked(before.raw, added.raw),
+        normalised=stacked(before.normalised, added.normalised),
+        skipped=before.skipped + [(row, reason) for row, reason in added.skipped if row > last],
+        findings=before.findings + added.findings,
+    )
+
+
 def _copy_previous(con: duckdb.DuckDBPyConnection, table_name: str, source: Source) -> None:
     """Add the rows the last ingest stored for ``source`` to ``table_name``, renumbered."""
     rows = (f"SELECT * REPLACE ({source.number}::BIGINT AS source_no) FROM {PREVIOUS}{table_name} "
@@ -940,13 +1077,13 @@ def _copy_previous(con: duckdb.DuckDBPyConnection, table_name: str, source: Sour
                 else f"INSERT INTO {table_name} BY NAME {rows}")  # fmt: skip
 
 
-def _stored_outcome(con: duckdb.DuckDBPyConnection, path: Path, sha256: str, stored: dict,
+def _stored_outcome(con: duckdb.DuckDBPyConnection, path: Path, found: _Previous,
                     kept: set[str]) -> FileOutcome:  # fmt: skip
     """A file's outcome as the last ingest stored it (in the tables ``_set_aside`` kept, or
     renamed ``PREVIOUS``...)."""
-    sources = [_stored_source(con, path, meta, kept) for meta in stored["sources"]]
-    skips = [Skip(path, sheet, reason) for sheet, reason in stored["skips"]]
-    return FileOutcome(path, sha256, sources, skips)
+    sources = [_stored_source(con, path, meta, kept) for meta in found.stored["sources"]]
+    skips = [Skip(path, sheet, reason) for sheet, reason in found.stored["skips"]]
+    return FileOutcome(path, found.sha256, sources, skips)
 
 
 def _stored_source(con: duckdb.DuckDBPyConnection, path: Path, meta: dict, kept: set[str]
@@ -995,12 +1132,16 @@ def _numbered_by_county_column(con: duckdb.DuckDBPyConnection) -> bool:
 
 def _store_reusable(con: duckdb.DuckDBPyConnection, report: DropReport, reader: str, *,
                     reusable: bool) -> None:  # fmt: skip
-    """Record, per file read, what the next ingest needs to take it unchanged (nothing when
-    the drop is not ``reusable``: its rows were numbered by a county column once stored)."""
+    """Record, per file read, what the next ingest needs to take it unchanged, or with rows
+    added (nothing when the drop is not ``reusable``: its rows were numbered by a county
+    column once stored)."""
     outcomes: dict[Path, dict] = {}
     if reusable:
         for source in report.sources:
-            outcome = outcomes.setdefault(source.path, {"sources": [], "skips": []})
+            outcome = outcomes.setdefault(source.path, {
+                "sha256": report.hashes[source.path], "size": source.path.stat().st_size,
+                "sources": [], "skips": [],
+            })  # fmt: skip
             outcome["sources"].append({
                 "registry": source.registry.name, "number": source.number,
                 "sheet": source.sheet, "file_format": source.file_format,
@@ -1008,13 +1149,16 @@ def _store_reusable(con: duckdb.DuckDBPyConnection, report: DropReport, reader: 
                 "mapping": source.mapping, "unmapped": source.unmapped,
                 "skipped": source.skipped, "notes": source.notes,
                 "merged_cells": source.merged_cells,
+                "last_row": pc.max(source.normalised["row_no"]).as_py(),
             })  # fmt: skip
         for skip in report.skips:
             if skip.path in outcomes:
                 outcomes[skip.path]["skips"].append((skip.sheet, skip.reason))
-    keys = [_reuse_key(_relative(report, path), report.hashes[path], reader) for path in outcomes]
+    places = [_relative(report, path) for path in outcomes]
     _create(con, REUSE_TABLE, pa.table({
-        "key": pa.array(keys, pa.string()),
+        "key": pa.array([_reuse_key(place, report.hashes[path], reader)
+                         for place, path in zip(places, outcomes, strict=True)], pa.string()),
+        "place": pa.array([_place_key(place, reader) for place in places], pa.string()),
         "outcome": pa.array([json.dumps(o, ensure_ascii=False) for o in outcomes.values()],
                             pa.string()),
     }))  # fmt: skip

@@ -224,8 +224,9 @@ def skipped_whole(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None,
     ).fetchall()
 
 
-def reused_files(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The files the last ingest did not read again (the same bytes as at the ingest before).
+def reused_files(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """The files whose rows the last ingest took from the ingest before, and how:
+    ``unchanged`` (not read again) or ``appended`` (only the rows added at the end read).
 
     Parameters
     ----------
@@ -234,11 +235,12 @@ def reused_files(con: duckdb.DuckDBPyConnection) -> list[str]:
 
     Returns
     -------
-    list[str]
-        Their paths, sorted.
+    list[tuple[str, str]]
+        (path, how), by path.
     """
-    return [path for (path,) in con.execute(
-        "SELECT DISTINCT path FROM ingest_files WHERE reused ORDER BY path").fetchall()]  # fmt: skip
+    return con.execute(
+        "SELECT DISTINCT path, reused FROM ingest_files WHERE reused IS NOT NULL ORDER BY path"
+    ).fetchall()
 
 
 FINDINGS_HEADERS = (

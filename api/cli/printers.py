@@ -66,10 +66,13 @@ def print_sources(con: duckdb.DuckDBPyConnection) -> None:
         console.print("[yellow]注意[/]：“未识别的列”作为附加列保留，不参与比对；如其实是标准列的另一种"
                       "写法，请用 --columns 对照文件（CSV：表头,字段,名册）指定。", highlight=False)  # fmt: skip
     reused = reused_files(con)
-    if reused:
-        names = "、".join(Path(path).name for path in reused)
-        console.print(f"与上次读取时完全相同的文件未重新读取，沿用上次的读取结果：{names}",
-                      highlight=False)  # fmt: skip
+    for how, text in (
+        ("unchanged", "与上次读取时完全相同的文件未重新读取，沿用上次的读取结果"),
+        ("appended", "只在末尾新增了行的文件只读取了新增的行，其余沿用上次的读取结果"),
+    ):
+        names = "、".join(Path(path).name for path, used in reused if used == how)
+        if names:
+            console.print(f"{text}：{names}", highlight=False)
     whole = skipped_whole(con)
     if whole:
         skipped = Table(title="未读取的文件和工作表")

@@ -305,8 +305,8 @@ def _stored(con):
             for table in REUSED_TABLES if table in present}  # fmt: skip
 
 
-def _not_read_again(con):
-    return [PurePath(path).name for path in reused_files(con)]
+def _not_read_again(con, how="unchanged"):
+    return [PurePath(path).name for path, used in reused_files(con) if used == how]
 
 
 def test_a_file_unchanged_since_the_last_ingest_is_taken_from_its_stored_rows(tmp_path):
@@ -353,3 +353,69 @@ def test_a_file_is_read_again_when_its_bytes_or_the_headers_known_change(tmp_pat
     ingest_drop(con, drop, vocabulary=load_vocabulary(mapping))
     assert _not_read_again(con) == []
     assert con.execute("SELECT address FROM hukou WHERE record_id = 'H1'").fetchone() == ("彝族",)
+
+
+def _append(path, rows, encoding="utf-8"):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    path.write_bytes(path.read_bytes() + buffer.getvalue().encode(encoding))
+
+
+def test_a_file_with_rows_added_at_its_end_has_only_those_read(tmp_path):
+    drop = _drop(tmp_path, {"payments.csv": PAYMENTS, "hukou.csv": HUKOU_EN})
+    write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    _append(drop / "payments.csv", [["P3", "DB001", "2024年5月", "350"], ["P4", "DB001", "", "x"]])
+    ingest_drop(con, drop)
+    assert _not_read_again(con, "appended") == ["payments.csv"]
+    fresh = connect(tmp_path / "fresh.duckdb")
+    ingest_drop(fresh, drop)
+    assert _stored(con) == _stored(fresh)
+    problems = con.execute("SELECT record_id, row_no, problem FROM dq_findings WHERE "
+                           "registry = 'payments' ORDER BY ALL").fetchall()  # fmt: skip
+    assert problems == [("P2", 3, "case_not_in_roster"), ("P4", 5, "amount_unparsed"),
+                        ("P4", 5, "required_blank")]  # fmt: skip
+    # and again: the table the last ingest put together is the next one's stored rows
+    _append(drop / "payments.csv", [["P5", "DB001", "2024-06", "350"]])
+    ingest_drop(con, drop)
+    ingest_drop(fresh, drop)
+    assert _not_read_again(con, "appended") == ["payments.csv"]
+    assert _stored(con) == _stored(fresh)
+
+
+def test_a_record_id_added_again_at_the_end_is_refused(tmp_path):
+    drop = _drop(tmp_path, {"hukou.csv": HUKOU_EN})
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    _append(drop / "hukou.csv", [["H2", "009", "王五", "", "", "", "", "", ""]])
+    with pytest.raises(InputError, match="记录编号重复") as error:
+        ingest_drop(con, drop)
+    assert error.value.rows == (3, 6)
+    assert con.execute("SELECT count(*) FROM hukou").fetchone() == (4,)  # the last drop stays
+
+
+@pytest.mark.parametrize(
+    "before, added",
+    [
+        # a total row ended the file: the rows after it are not simply added
+        ([*HUKOU_EN, ["合计", "", "", "", "", "", "", "", ""]],
+         [["H5", "003", "赵六", "", "", "", "", "", ""]]),
+        # the rows added hold a stray byte: read as the whole file would be (its note)
+        (HUKOU_EN, [["H5", "003", "赵六", "", "", "", "", "", ""]]),
+    ],
+)  # fmt: skip
+def test_a_longer_file_is_read_whole_when_its_end_was_not_data_or_reads_otherwise(
+    tmp_path, before, added
+):
+    drop = _drop(tmp_path, {"hukou.csv": before})
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    _append(drop / "hukou.csv", added)
+    if before is HUKOU_EN:
+        (drop / "hukou.csv").write_bytes((drop / "hukou.csv").read_bytes()[:-3] + b"\xff\r\n")
+    ingest_drop(con, drop)
+    assert reused_files(con) == []
+    fresh = connect(tmp_path / "fresh.duckdb")
+    ingest_drop(fresh, drop)
+    assert _stored(con) == _stored(fresh)

@@ -151,7 +151,9 @@ def test_a_county_file_unchanged_since_the_last_ingest_is_taken_as_stored(tmp_pa
         HUKOU_BY_COUNTY[:1] + HUKOU_BY_COUNTY[4:],
     )
     ingest_drop(con, tmp_path / "drop")
-    assert reused_files(con) == [str(tmp_path / "drop" / "532301楚雄市" / "户籍人口.csv")]
+    assert reused_files(con) == [
+        (str(tmp_path / "drop" / "532301楚雄市" / "户籍人口.csv"), "unchanged")
+    ]
     fresh = connect(tmp_path / "fresh.duckdb")
     ingest_drop(fresh, tmp_path / "drop")
     assert _stored(con) == _stored(fresh)  # numbered in its county once, not twice
