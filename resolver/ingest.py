@@ -892,10 +892,6 @@ def _reader(vocabulary: Vocabulary) -> str:
     return digest.hexdigest()
 
 
-def _reuse_key(relative: str, sha256: str, reader: str) -> str:
-    return hashlib.sha256(f"{reader}\0{relative}\0{sha256}".encode()).hexdigest()
-
-
 def _place_key(relative: str, reader: str) -> str:
     return hashlib.sha256(f"{reader}\0{relative}".encode()).hexdigest()
 
@@ -922,9 +918,7 @@ def _previous_files(con: duckdb.DuckDBPyConnection, files: list[Path], data_dir:
     same reader) that are the same bytes now, or those bytes with rows added at the end."""
     if REUSE_TABLE not in table_names(con):
         return {}
-    rows = con.execute(f"SELECT key, place, outcome FROM {REUSE_TABLE}").fetchall()
-    by_key = {key: outcome for key, _, outcome in rows}
-    by_place = {place: outcome for _, place, outcome in rows}
+    by_place = dict(con.execute(f"SELECT place, outcome FROM {REUSE_TABLE}").fetchall())
     found = {}
     for path in files:
         try:
@@ -935,12 +929,12 @@ def _previous_files(con: duckdb.DuckDBPyConnection, files: list[Path], data_dir:
             path.relative_to(data_dir).as_posix(),
             hashlib.sha256(content).hexdigest(),
         )
-        same = by_key.get(_reuse_key(relative, sha256, reader))
-        before = by_place.get(_place_key(relative, reader))
-        if same is not None:
-            found[path] = _Previous(sha256, json.loads(same))
-        elif before is not None and _only_added_to(content, json.loads(before)):
-            found[path] = _Previous(sha256, json.loads(before), longer=True)
+        stored = by_place.get(_place_key(relative, reader))
+        before = json.loads(stored) if stored is not None else None
+        if before is not None and before["sha256"] == sha256:
+            found[path] = _Previous(sha256, before)
+        elif before is not None and _only_added_to(content, before):
+            found[path] = _Previous(sha256, before, longer=True)
     for longer, what in ((False, "unchanged, not read again"), (True, "rows added at the end")):
         names = [path.name for path, item in found.items() if item.longer is longer]
         if names:
@@ -1154,11 +1148,9 @@ def _store_reusable(con: duckdb.DuckDBPyConnection, report: DropReport, reader: 
         for skip in report.skips:
             if skip.path in outcomes:
                 outcomes[skip.path]["skips"].append((skip.sheet, skip.reason))
-    places = [_relative(report, path) for path in outcomes]
     _create(con, REUSE_TABLE, pa.table({
-        "key": pa.array([_reuse_key(place, report.hashes[path], reader)
-                         for place, path in zip(places, outcomes, strict=True)], pa.string()),
-        "place": pa.array([_place_key(place, reader) for place in places], pa.string()),
+        "place": pa.array([_place_key(_relative(report, path), reader) for path in outcomes],
+                          pa.string()),
         "outcome": pa.array([json.dumps(o, ensure_ascii=False) for o in outcomes.values()],
                             pa.string()),
     }))  # fmt: skip
