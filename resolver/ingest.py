@@ -916,8 +916,8 @@ def _previous_files(con: duckdb.DuckDBPyConnection, files: list[Path], data_dir:
                     reader: str) -> dict[Path, _Previous]:  # fmt: skip
     """The files of ``files`` the last ingest read (at the same place in the drop, with the
     same reader) that are the same bytes now, or those bytes with rows added at the end."""
-    if REUSE_TABLE not in table_names(con):
-        return {}
+    if REUSE_TABLE not in table_names(con) or "place" not in _column_names(con, REUSE_TABLE):
+        return {}  # none kept, or kept by another version: every file is read
     by_place = dict(con.execute(f"SELECT place, outcome FROM {REUSE_TABLE}").fetchall())
     found = {}
     for path in files:
