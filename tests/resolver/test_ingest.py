@@ -419,3 +419,13 @@ def test_a_longer_file_is_read_whole_when_its_end_was_not_data_or_reads_otherwis
     fresh = connect(tmp_path / "fresh.duckdb")
     ingest_drop(fresh, drop)
     assert _stored(con) == _stored(fresh)
+
+
+def test_a_reuse_record_another_version_kept_is_not_used(tmp_path):
+    drop = _drop(tmp_path, {"hukou.csv": HUKOU_EN})
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    con.execute("CREATE OR REPLACE TABLE ingest_reuse AS SELECT 'k' AS key, '{}' AS outcome")
+    ingest_drop(con, drop)
+    assert reused_files(con) == []
+    assert con.execute("SELECT count(*) FROM hukou").fetchone() == (4,)
