@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -63,6 +64,9 @@ MODEL_COLUMNS = (
 )
 ROW_HASH = f"md5(CAST(ROW({MODEL_COLUMNS}) AS VARCHAR))"
 """What a row is to the model: a row whose hash did not change scores as it did."""
+ROW_HASHES = f"SELECT unique_id, {ROW_HASH} AS row_hash FROM persons"
+"""Every row's hash, as ``scored_rows`` keeps it (an update has them from telling the
+changed rows)."""
 TERM_FREQUENCIES = "link_term_frequencies"
 FINGERPRINT = (
     "md5(concat_ws('|', name, id18, id_text, id_prefix, dob, gender, township, village, "
@@ -259,11 +263,15 @@ def stored_model(con: duckdb.DuckDBPyConnection) -> StoredModel:
 def _row_changes(con: duckdb.DuckDBPyConnection, model: StoredModel) -> Changes:
     """How the rows of ``persons`` (built from next month's drop) differ from the rows the
     last link scored (``scored_rows``); leaves the temporary table ``_row_state``
-    (``unique_id``, ``unchanged``) for ``_link_changed_rows``."""
+    (``unique_id``, ``row_hash``, ``unchanged``) for ``_link_changed_rows``."""
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _row_state AS SELECT p.unique_id, p.name AS row_name, "
-        f"s.unique_id IS NULL AS new, s.row_hash IS NOT DISTINCT FROM {ROW_HASH} AS unchanged "
-        "FROM persons p LEFT JOIN scored_rows s USING (unique_id)"
+        f"""
+        CREATE OR REPLACE TEMP TABLE _row_state AS
+        SELECT p.unique_id, p.row_name, p.row_hash, s.unique_id IS NULL AS new,
+               s.row_hash IS NOT DISTINCT FROM p.row_hash AS unchanged
+        FROM (SELECT unique_id, name AS row_name, {ROW_HASH} AS row_hash FROM persons) p
+        LEFT JOIN scored_rows s USING (unique_id)
+        """
     )
     con.register("_names_seen", model.term_frequencies.get("name", pa.table({"name": []})))
     counts = con.execute(
@@ -368,25 +376,97 @@ def _link_changed_rows(con, settings: LinkSettings, model: StoredModel, rows: in
     """Score the new and changed rows of ``persons``, keep the pairs of the others (rows
     told apart by ``_row_changes``)."""
     seconds: dict[str, float] = {}
-    split = {
-        flag: con.sql(f"SELECT {MODEL_COLUMNS} FROM persons JOIN _row_state USING (unique_id) "
-                      f"WHERE unchanged = {flag}").to_arrow_table()
-        for flag in ("true", "false")
-    }  # fmt: skip
+    changed = con.sql(f"SELECT {MODEL_COLUMNS} FROM persons JOIN _row_state USING (unique_id) "
+                      "WHERE NOT unchanged").to_arrow_table()  # fmt: skip
+    partners = _partner_rows(con, changed, [
+        rule["blocking_rule"] for rule in model.model["blocking_rules_to_generate_predictions"]
+    ])  # fmt: skip
     kept = con.sql(
         "SELECT * FROM scored_pairs WHERE unique_id_l IN (SELECT unique_id FROM _row_state "
         "WHERE unchanged) AND unique_id_r IN (SELECT unique_id FROM _row_state WHERE unchanged)"
     ).to_arrow_table()
-    con.execute("DROP TABLE _row_state")
     found = score_changed_rows_with_splink(
-        split["true"], split["false"], model.model, model.term_frequencies,
+        partners, changed, model.model, model.term_frequencies,
         threshold=_scoring_threshold(settings),
     )  # fmt: skip
     pairs = pa.concat_tables([kept, found.select(kept.column_names).cast(kept.schema)])
     seconds["predict_changed"] = time.perf_counter() - started
-    log.info("update: %d changed rows scored, %d pairs kept", len(split["false"]), len(kept))
+    log.info("update: %d changed rows scored against %d unchanged rows, %d pairs kept",
+             len(changed), len(partners), len(kept))  # fmt: skip
     scored = Scored(pairs, model.model, model.term_frequencies)
-    return _cluster_and_store(con, settings, scored, current_labels(con), rows, seconds)
+    report = _cluster_and_store(con, settings, scored, current_labels(con), rows, seconds,
+                                row_hashes="SELECT unique_id, row_hash FROM _row_state")  # fmt: skip
+    con.execute("DROP TABLE _row_state")
+    return report
+
+
+def _partner_rows(con: duckdb.DuckDBPyConnection, changed: pa.Table, rules: list[str]
+                  ) -> pa.Table:  # fmt: skip
+    """The unchanged rows (``_row_state``) that some blocking rule pairs, either way round,
+    with a ``changed`` row: the only unchanged rows a scored pair with a changed row can
+    hold. Scoring the changed rows against these, not against the county, gives the same
+    pairs. One join per set of columns the rules need equal, the rest of each rule a filter
+    (rules written once per side share their columns)."""
+    con.register("_changed", changed)
+    joins = " UNION ".join(
+        f"SELECT p.unique_id FROM persons p SEMI JOIN _changed c ON {condition}"
+        for condition in _partner_conditions(rules)
+    )  # fmt: skip
+    partners = con.sql(
+        f"SELECT {MODEL_COLUMNS} FROM persons JOIN _row_state USING (unique_id) "
+        f"WHERE unchanged AND unique_id IN ({joins})"
+    ).to_arrow_table()
+    con.unregister("_changed")
+    return partners
+
+
+def _partner_conditions(rules: list[str]) -> list[str]:
+    """Join conditions of a row ``p`` and a row ``c`` that together hold when some rule pairs
+    them either way round, grouped by the columns the rules need equal.
+
+    >>> _partner_conditions(["l.a = r.a AND l.x IS NULL", "l.a = r.a AND r.x IS NULL",
+    ...                      "l.b = r.b"])
+    ['p.a = c.a AND ((p.x IS NULL) OR (c.x IS NULL))', 'p.b = c.b']
+    """
+    grouped: dict[tuple[str, ...], list[str]] = {}
+    for rule in rules:
+        conditions = _top_level_conditions(rule)
+        equal = tuple(sorted(condition for condition in conditions
+                             if re.fullmatch(r"l\.(\w+) = r\.\1", condition)))  # fmt: skip
+        rest = " AND ".join(condition for condition in conditions if condition not in equal)
+        grouped.setdefault(equal, []).append(rest)
+    joined = []
+    for equal, rests in grouped.items():
+        parts = [_sided(condition, "p", "c") for condition in equal]
+        if all(rests):  # else a rule of the group needs only the columns equal
+            either = dict.fromkeys(f"({_sided(rest, *sides)})" for rest in rests
+                                   for sides in (("p", "c"), ("c", "p")))  # fmt: skip
+            parts.append("(" + " OR ".join(either) + ")")
+        joined.append(" AND ".join(parts) or "true")
+    return joined
+
+
+def _sided(rule: str, left: str, right: str) -> str:
+    """``rule`` with its side ``l`` named ``left`` and its side ``r`` named ``right``.
+
+    >>> _sided("l.dob = r.dob AND l.registry = 'deaths'", "p", "c")
+    "p.dob = c.dob AND p.registry = 'deaths'"
+    """
+    return re.sub(r"\b([lr])\.", lambda side: f"{left if side[1] == 'l' else right}.", rule)
+
+
+def _top_level_conditions(rule: str) -> list[str]:
+    """The conditions ``rule`` joins with AND outside parentheses (the whole rule when it
+    has an OR there)."""
+    parts, depth, start = [], 0, 0
+    for position, char in enumerate(rule):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and rule.startswith(" OR ", position):
+            return [rule.strip()]
+        if depth == 0 and rule.startswith(" AND ", position):
+            parts.append(rule[start:position])
+            start = position + len(" AND ")
+    return [part.strip() for part in [*parts, rule[start:]]]
 
 
 def _scoring_threshold(settings: LinkSettings) -> float:
@@ -394,14 +474,14 @@ def _scoring_threshold(settings: LinkSettings) -> float:
 
 
 def _cluster_and_store(con, settings: LinkSettings, scored: Scored, labels: pa.Table, rows: int,
-                       seconds: dict[str, float], spark: SparkEngine | None = None
-                       ) -> LinkReport:  # fmt: skip
+                       seconds: dict[str, float], spark: SparkEngine | None = None,
+                       row_hashes: str = ROW_HASHES) -> LinkReport:  # fmt: skip
     started = time.perf_counter()
     clustering, person_ids = _resolve(con, scored.pairs, settings, labels, spark)
     seconds["cluster"] = time.perf_counter() - started
     started = time.perf_counter()
     with transaction(con):
-        _store(con, settings, scored, clustering, person_ids)
+        _store(con, settings, scored, clustering, person_ids, row_hashes)
     seconds["store"] = time.perf_counter() - started
     return LinkReport(
         rows=rows,
@@ -549,7 +629,8 @@ def _person_ids(con: duckdb.DuckDBPyConnection, clusters: pa.Table) -> pa.Table:
     return ids
 
 
-def _store(con, settings: LinkSettings, scored: Scored, clustering, person_ids) -> None:
+def _store(con, settings: LinkSettings, scored: Scored, clustering, person_ids,
+           row_hashes: str) -> None:  # fmt: skip
     con.register("_person_ids", person_ids)
     con.execute(
         f"CREATE OR REPLACE TABLE {ENTITIES} AS SELECT p.registry, p.record_id, i.person_id "
@@ -559,8 +640,7 @@ def _store(con, settings: LinkSettings, scored: Scored, clustering, person_ids) 
                 "person_id FROM _person_ids")  # fmt: skip
     con.unregister("_person_ids")
     _store_links(con, scored.pairs, clustering, settings)
-    con.execute(f"CREATE OR REPLACE TABLE scored_rows AS SELECT unique_id, {ROW_HASH} AS row_hash "
-                "FROM persons")  # fmt: skip
+    con.execute(f"CREATE OR REPLACE TABLE scored_rows AS {row_hashes}")
     _store_term_frequencies(con, scored.term_frequencies)
     _store_explanations(con, scored.model)
     _store_related(con, settings.related_limit)

@@ -3,11 +3,20 @@ result is the result of scoring every row with the same stored model."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from resolver.comparisons import BLOCKING_RULES
 from resolver.db import connect
 from resolver.ingest import ingest_drop
-from resolver.link import link_persons, stored_model, update_links
+from resolver.link import (
+    _partner_conditions,
+    _sided,
+    link_persons,
+    stored_model,
+    update_links,
+)
 from resolver.settings import LinkSettings
 from resolver.synthetic import synthesize
 
@@ -85,3 +94,44 @@ def test_too_many_changes_retrain(linked):
     linked.execute("UPDATE hukou SET phone = NULL")
     report = update_links(linked, LinkSettings(retrain_share=0.01))
     assert report.retrain_reason.startswith("新增或变动记录占")
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        BLOCKING_RULES,
+        [
+            "l.dob = r.dob AND l.id18 IS NULL",
+            "l.phone_rare = r.phone_rare OR l.township = r.township",
+        ],
+    ],
+    ids=["doudi", "one-sided"],
+)
+def test_partners_are_the_rows_a_blocking_rule_pairs_either_way_round(rules):
+    """An update scores the changed rows against the unchanged rows some rule pairs with one
+    of them; on rows where every rule's columns agree, differ or are blank at random, that
+    is exactly the rows some rule pairs (one side or the other)."""
+    columns = sorted(set(re.findall(r"\bl\.(\w+)", " ".join(rules))))
+    two_values = {"registry": ("'deaths'", "'hukou'")}
+    values = ", ".join(
+        "CASE WHEN random() < 0.3 THEN NULL WHEN random() < 0.5 THEN {} ELSE {} END AS {}".format(
+            *two_values.get(column, ("'1'", "'2'")), column
+        )
+        for column in columns
+    )
+    con = connect(":memory:")
+    con.execute("SELECT setseed(0.42)")
+    con.execute(f"CREATE TABLE p AS SELECT range AS row, {values} FROM range(120)")
+    con.execute("CREATE TABLE c AS SELECT * FROM p")
+    by_rules = " OR ".join(f"({_sided(rule, *sides)})" for rule in rules
+                           for sides in (("p", "c"), ("c", "p")))  # fmt: skip
+    by_conditions = " OR ".join(f"({condition})" for condition in
+                                _partner_conditions(rules))  # fmt: skip
+    pairs = con.execute(
+        f"SELECT coalesce({by_rules}, false), coalesce({by_conditions}, false), count(*) "
+        "FROM p, c WHERE p.row < c.row GROUP BY ALL"
+    ).fetchall()
+    counts = {(rules, conditions): count for rules, conditions, count in pairs}
+    assert counts.get((True, True), 0) > 500
+    assert counts.get((False, False), 0) > 500
+    assert set(counts) == {(True, True), (False, False)}
