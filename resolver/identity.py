@@ -81,11 +81,12 @@ def assign_person_ids(con: duckdb.DuckDBPyConnection, clusters: str) -> pa.Table
             SELECT cluster, person_id FROM candidate QUALIFY row_number() OVER (
                 PARTITION BY person_id ORDER BY unchanged DESC, n DESC, cluster) = 1
         )
-        SELECT c.cluster, w.person_id,
-               '{PREFIX}' || upper(substr(sha256($key || min(c.unique_id) || '#0'), 1, 10))
-               AS fresh
-        FROM {clusters} c LEFT JOIN winner w USING (cluster)
-        GROUP BY ALL
+        SELECT cluster, person_id,  -- a fresh id drawn only where needed (a hash is slow)
+               CASE WHEN person_id IS NULL THEN
+                    '{PREFIX}' || upper(substr(sha256($key || first_row || '#0'), 1, 10))
+               END AS fresh
+        FROM (SELECT c.cluster, w.person_id, min(c.unique_id) AS first_row
+              FROM {clusters} c LEFT JOIN winner w USING (cluster) GROUP BY ALL)
         """,
         {"key": key},
     )
