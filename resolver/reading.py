@@ -341,7 +341,6 @@ _CELL_ERROR = re.compile(
     rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*(?:/>|>.*?</f>))?<v>([^<]*)</v>'
 )
 _ELEMENT = rb"<%s\b([^>]*)>"
-_ATTRIBUTE = re.compile(rb'([\\w:]+)="([^"]*)"')
 _ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
 
 
