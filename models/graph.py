@@ -25,6 +25,7 @@ and ``basis``: that link's strongest comparisons in words.
 | in_poverty_household | person - poverty_household | status, labor, health, income_year, cause (主要致贫原因 as written), dibao_marked (the optional column 扶贫低保户: True, False or None) |
 | reported_dead | person - death | |
 | possibly_dead | person - death | candidates: how many persons the notice may be (a notice linked to no one, matched by some below the threshold or ambiguously) |
+| possibly_same | person - person (the first roster row's person to the second's) | other_record_id: the second roster row (two roster rows that may be one person, below the threshold: ``resolver.outputs.possible_roster_duplicates``) |
 | certified | person - disability | |
 | paid_to | case - account (once per case and account, from its first row) | |
 | uses | person - phone / address (from assistance rows) | case (the row's case node) |
@@ -55,6 +56,7 @@ from resolver.outputs import (
     RESOLVED,
     accepted_links,
     lone_death_candidates,
+    possible_roster_duplicates,
     record_attachments,
     record_persons,
     trusted_ids,
@@ -164,6 +166,8 @@ def graph_rows(
                   if registry in present}  # fmt: skip
         if linked and "deaths" in present:
             tables["possible_deaths"] = _possible_deaths(con, entities)
+        if linked and "assistance" in present:
+            tables["possible_duplicates"] = _possible_duplicates(con, entities)
         return GraphRows(
             as_of=as_of or drop_as_of(con), class_amounts=ledger_amounts(con),
             shared=frozenset(_shared_identifiers(con, present)), tables=tables,
@@ -497,8 +501,29 @@ def _add_possible_deaths(graph, rows) -> None:
                   node, death, "possibly_dead")  # fmt: skip
 
 
+def _possible_duplicates(con, entities: str) -> pa.Table:
+    """Two roster rows of different persons that may be one person
+    (``resolver.outputs.possible_roster_duplicates``)."""
+    rows = possible_roster_duplicates(con, entities=entities)
+    columns = list(zip(*rows, strict=True)) or [()] * 5
+    names = ["record_id", "person_id", "other_record_id", "other_person_id", "probability"]
+    types = [pa.string()] * 4 + [pa.float64()]
+    return pa.table([pa.array(column, kind) for column, kind in zip(columns, types, strict=True)],
+                    names=names)  # fmt: skip
+
+
+def _add_possible_duplicates(graph, rows) -> None:
+    """An edge between the persons of two roster rows that may be one person, so that one
+    person enrolled twice under a variant of the name is raised as an uncertain lead."""
+    for record_id, person_id, other_record_id, other_person_id, probability in rows:
+        left, right = person(person_id), person(other_person_id)
+        if left in graph and right in graph:
+            _edge(graph, "assistance", record_id, (probability, "可能匹配，未达归并阈值"),
+                  left, right, "possibly_same", other_record_id=other_record_id)  # fmt: skip
+
+
 # Each table of ``GraphRows``: the registry it is read from and its query, in the order the
-# graph adds them (possible deaths come last, from linking's possible matches).
+# graph adds them (possible deaths and duplicates come last, from linking's possible matches).
 _QUERIES = {
     "hukou": ("hukou", _hukou_rows),
     "assistance": ("assistance", _assistance_rows),
@@ -517,6 +542,7 @@ _ADDERS = {
     "disability": _add_disability,
     "deaths": _add_deaths,
     "possible_deaths": _add_possible_deaths,
+    "possible_duplicates": _add_possible_duplicates,
 }
 # The nodes each table's rows tie together, as (node kind, column): the first is the row's
 # own node, never blank (a payment without its 救助证号 is no case's and is not read). Phones
@@ -531,6 +557,7 @@ TIES = {
     "disability": [("person", "person_id")],
     "deaths": [("person", "person_id"), ("death", "record_id")],
     "possible_deaths": [("person", "person_id"), ("death", "record_id")],
+    "possible_duplicates": [("person", "person_id"), ("person", "other_person_id")],
 }  # fmt: skip
 
 

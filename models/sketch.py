@@ -141,6 +141,26 @@ class HouseholdSketch:
         node = ("person", pid) if ("person", pid) in self.graph else self.person(pid)
         self._edge(node, ("death", record_id), kind, "deaths", record_id, probability)
 
+    def possibly_same(self, pid, record_id, other_pid, other_record_id, probability):
+        """Roster row ``record_id`` of ``pid`` and row ``other_record_id`` of ``other_pid``
+        may be one person (a possible match below the threshold).
+
+        Parameters
+        ----------
+        pid : str
+            The first row's person.
+        record_id : str
+            The first roster row.
+        other_pid : str
+            The second row's person.
+        other_record_id : str
+            The second roster row.
+        probability : float
+            The pair's match probability.
+        """
+        self._edge(("person", pid), ("person", other_pid), "possibly_same", "assistance",
+                   record_id, probability, other_record_id=other_record_id)  # fmt: skip
+
     def certify(self, pid, record_id, disability_type, level, issued=None):
         """A disability certificate of ``pid``.
 

@@ -265,17 +265,60 @@ def lone_death_candidates(
                    count(*) OVER (PARTITION BY record_id) AS candidates
             FROM plausible ORDER BY record_id, person_id
             """,
-            {"margin": _ambiguity_margin(con)},
+            {"margin": _stored_settings(con).ambiguity_margin},
         ).fetchall()
     finally:
         con.unregister("_apart")
 
 
-def _ambiguity_margin(con: duckdb.DuckDBPyConnection) -> float:
-    """The run's ``LinkSettings.ambiguity_margin`` (the default before a run stored one)."""
+def possible_roster_duplicates(
+    con: duckdb.DuckDBPyConnection, *, entities: str = ENTITIES
+) -> list[tuple[str, str, str, str, float]]:
+    """Two roster rows of different persons that may be one person: a possible match of two
+    ``assistance`` rows at or above the run's ``duplicate_threshold``, neither labelled apart
+    by reviewers nor of two different valid IDs.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, after linking.
+    entities : str
+        The table saying who each row is (``registry``, ``record_id``, ``person_id``).
+
+    Returns
+    -------
+    list[tuple[str, str, str, str, float]]
+        Per pair, ordered: each row's ``record_id`` and ``person_id``, and the pair's
+        probability. Empty when linking left no possible matches.
+    """
+    if POSSIBLE_MATCHES not in table_names(con):
+        return []
+    apart = current_labels(con)
+    con.register("_apart", apart.filter(pc.invert(apart["same_person"])))
+    try:
+        return con.execute(
+            f"""
+            SELECT el.record_id, el.person_id, er.record_id, er.person_id, m.match_probability
+            FROM {POSSIBLE_MATCHES} m ANTI JOIN _apart USING (unique_id_l, unique_id_r)
+            JOIN {entities} el ON 'assistance:' || el.record_id = m.unique_id_l
+                 AND el.registry = 'assistance'
+            JOIN {entities} er ON 'assistance:' || er.record_id = m.unique_id_r
+                 AND er.registry = 'assistance'
+            WHERE m.reason NOT IN ('labelled_apart', 'two_ids')
+              AND m.match_probability >= $threshold AND el.person_id <> er.person_id
+            ORDER BY ALL
+            """,
+            {"threshold": _stored_settings(con).duplicate_threshold},
+        ).fetchall()
+    finally:
+        con.unregister("_apart")
+
+
+def _stored_settings(con: duckdb.DuckDBPyConnection) -> LinkSettings:
+    """The run's link settings (the defaults before a run stored them)."""
     stored = (con.execute(f"SELECT settings_json FROM {LINK_MODEL}").fetchall()
               if LINK_MODEL in table_names(con) else [])  # fmt: skip
-    return (LinkSettings.from_json(stored[0][0]) if stored else LinkSettings()).ambiguity_margin
+    return LinkSettings.from_json(stored[0][0]) if stored else LinkSettings()
 
 
 def identified_persons(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:

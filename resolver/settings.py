@@ -22,6 +22,12 @@ class LinkSettings:
     matches at or above this (a notice with a name and a township only scores low even
     against its one namesake): a notice linked to no one is raised as an uncertain lead on
     each paid member it may be."""
+    duplicate_threshold: float = 0.9
+    """Two roster rows of different persons that match at or above this (kept as a possible
+    match: at or above ``possible_threshold`` too; not labelled apart, not two different
+    valid IDs) may be one person enrolled twice: ``duplicate_enrollment`` raises them at
+    their probability, both persons named (a variant spelling of a Mongolian name, one row
+    without an ID, scores about 0.93)."""
     bridge_threshold: float = 0.99
     """A single link that alone holds two groups of rows together needs at least this."""
     ambiguity_margin: float = 5.0
@@ -53,7 +59,8 @@ class LinkSettings:
 
     def __post_init__(self) -> None:
         for name in ("threshold", "possible_threshold", "notice_threshold", "bridge_threshold",
-                     "prior_recall", "retrain_share", "drift_share"):  # fmt: skip
+                     "duplicate_threshold", "prior_recall", "retrain_share", "drift_share"
+                     ):  # fmt: skip
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise DoudiError(
                     f"link setting {name} must be in (0, 1], got {getattr(self, name)}"

@@ -19,7 +19,10 @@ from models.policy import Policy
 
 def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     """One person active in two different cases over overlapping months (which covers being
-    in 低保 and 特困 at once). ``amount_at_risk``: in each month the person was paid in two
+    in 低保 and 特困 at once); and, as an uncertain lead naming both persons, two roster rows
+    of different cases that may be one person (``possibly_same``: below the threshold, such
+    as a variant spelling of a name with one row without an ID, in another township).
+    ``amount_at_risk``: in each month the person was paid in two
     or more cases (each row active and covered, its case paid that month), everything above
     the single largest amount the person's rows received — each row's amount being the
     person's own (their class's amount that month, ``models.amounts``).
@@ -28,7 +31,8 @@ def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Ca
     TK7 since 2025-01; both paid 2025-01..2026-10: one case, 22 months paid twice, each the
     smaller of the C and 特困 amounts.
 
-    Complexity: O(N + Σ r²·M) for N graph nodes, r roster rows a person has, M paid months.
+    Complexity: O(N + Σ r²·M) for N graph nodes, r roster rows a person has (and those of
+    the persons they may be), M paid months.
 
     Parameters
     ----------
@@ -41,8 +45,9 @@ def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Ca
     Returns
     -------
     list of Case
-        One case per person on overlapping rows of two or more cases, resting on those
-        rows, with ``amount_at_risk``; unscored.
+        One case per person on overlapping rows of two or more cases, and one per pair of
+        overlapping roster rows that may be one person, resting on those rows, with
+        ``amount_at_risk``; unscored.
 
     Examples
     --------
@@ -57,6 +62,12 @@ def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Ca
     >>> [(sorted(case.records), case.amount_at_risk)
     ...  for case in detect_duplicate_enrollment(sketch.graph, load_policy())]
     [([('assistance', 'A1'), ('assistance', 'A2')], 2100.0)]
+    >>> sketch.enrol("bao", "DB2", "A3", start=date(2019, 3, 1))
+    >>> sketch.pay("DB2", months, 300.0)
+    >>> sketch.possibly_same("li", "A1", "bao", "A3", 0.93)
+    >>> [(case.person_ids, case.amount_at_risk, case.features["identity"])
+    ...  for case in detect_duplicate_enrollment(sketch.graph, load_policy())][1]
+    (['bao', 'li'], 3000.0, 0.93)
     """
     as_of = graph.graph["as_of"]
     cases = []
@@ -65,12 +76,29 @@ def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Ca
             neighbours(graph, node, "enrolled_in"),
             key=lambda item: (item[1]["start"] or as_of, item[1]["record_id"]),
         )
-        if len({case for case, _ in rows}) < 2:
-            continue
-        involved = _overlapping(rows, as_of)
+        two_cases = len({case for case, _ in rows}) >= 2
+        involved = _overlapping(rows, as_of) if two_cases else set()
         if involved:
             chosen = [(case, row) for case, row in rows if row["record_id"] in involved]
-            cases.append(_case(graph, policy, node, chosen))
+            cases.append(_case(graph, policy, [node[1]], chosen))
+        cases += _possible_duplicates(graph, policy, node)
+    return cases
+
+
+def _possible_duplicates(graph, policy: Policy, node) -> list[Case]:
+    """A case for each roster row of ``node`` that may be the same person as another
+    person's roster row of another case, over overlapping months."""
+    own = {row["record_id"]: (case, row) for case, row in neighbours(graph, node, "enrolled_in")}
+    cases = []
+    for other, edge in neighbours(graph, node, "possibly_same"):
+        if edge["record_id"] not in own:  # the pair's first row is the other person's
+            continue
+        theirs = [(case, row) for case, row in neighbours(graph, other, "enrolled_in")
+                  if row["record_id"] == edge["other_record_id"]]  # fmt: skip
+        rows = [own[edge["record_id"]], *theirs]
+        if len(theirs) == 1 and len(_overlapping(rows, graph.graph["as_of"])) == 2:
+            persons = sorted([node[1], other[1]])
+            cases.append(_case(graph, policy, persons, rows, uncertain=edge))
     return cases
 
 
@@ -109,8 +137,15 @@ def _paid_twice(graph, policy: Policy, rows) -> tuple[dict[int, float], set[str]
     return excess, sources
 
 
-def _case(graph, policy: Policy, node, rows) -> Case:
-    evidence = [enrolment_evidence(case, row) for case, row in rows]
+def _case(graph, policy: Policy, person_ids: list[str], rows, uncertain: dict | None = None
+          ) -> Case:  # fmt: skip
+    """The case of ``rows``; with ``uncertain``, the ``possibly_same`` edge saying two
+    persons' rows may be one person."""
+    evidence = [] if uncertain is None else [Evidence(
+        f"两条救助记录可能是同一人（匹配概率 {uncertain['probability']:.3f}，未达归并阈值，"
+        f"登记为两人：{'、'.join(_names(graph, person_ids))}），疑点待核实，请先确认是否同一人",
+        "assistance", uncertain["other_record_id"])]  # fmt: skip
+    evidence += [enrolment_evidence(case, row) for case, row in rows]
     excess, sources = _paid_twice(graph, policy, rows)
     amount = round(sum(excess.values()), 2)
     if excess:
@@ -125,16 +160,22 @@ def _case(graph, policy: Policy, node, rows) -> Case:
         evidence.append(Evidence("同时享受低保和特困供养，二者互斥"))
     evidence += [identity_evidence(row, "救助记录") for _, row in rows]
     ids = {row["id18"] for _, row in rows}
+    links = [row["probability"] for _, row in rows]
+    links += [] if uncertain is None else [uncertain["probability"]]
     return Case(
         case_type="duplicate_enrollment",
         records=[("assistance", row["record_id"]) for _, row in rows],
-        person_ids=[node[1]],
+        person_ids=person_ids,
         amount_at_risk=amount,
         evidence=evidence,
         features={
             "months_twice": float(len(excess)),
-            "identity": min(row["probability"] for _, row in rows),
+            "identity": min(links),
             "both_programs": float(both_programs),
             "same_valid_id": float(len(ids) == 1 and None not in ids),
         },
     )
+
+
+def _names(graph, person_ids: list[str]) -> list[str]:
+    return [graph.nodes[("person", pid)].get("name") or pid for pid in person_ids]

@@ -199,6 +199,31 @@ def test_rows_of_two_cases_one_after_the_other_are_no_duplicate():
     assert detect_duplicate_enrollment(drop.graph, POLICY) == []
 
 
+def test_two_roster_rows_that_may_be_one_person_are_an_uncertain_duplicate_naming_both():
+    # 巴特儿 in one township without an ID, 巴特尔 in another: linking left them apart at 0.93
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("bater", "DB1", "A1", dibao_class="A", probability=0.99)
+    drop.enrol("bateer", "DB7", "A7", start=date(2026, 3, 1), dibao_class="A")
+    drop.pay("DB1", MONTHS_2026, 455.0)
+    drop.pay("DB7", MONTHS_2026[2:], 455.0)
+    drop.possibly_same("bateer", "A7", "bater", "A1", 0.93)
+    (case,) = detect_duplicate_enrollment(drop.graph, POLICY)
+    assert case.person_ids == ["bateer", "bater"]
+    assert sorted(case.records) == [("assistance", "A1"), ("assistance", "A7")]
+    assert case.amount_at_risk == 455.0 * 8
+    assert case.features["identity"] == 0.93
+    assert "可能是同一人（匹配概率 0.930" in case.evidence[0].text
+
+
+@pytest.mark.parametrize("second_case", ["DB1", "DB7"])
+def test_possibly_one_person_on_one_case_or_one_after_the_other_is_no_duplicate(second_case):
+    drop = HouseholdSketch()
+    drop.enrol("bater", "DB1", "A1", end=date(2025, 12, 31))
+    drop.enrol("bateer", second_case, "A7", start=date(2026, 3, 1))
+    drop.possibly_same("bater", "A1", "bateer", "A7", 0.93)
+    assert detect_duplicate_enrollment(drop.graph, POLICY) == []
+
+
 def test_a_family_in_two_concurrent_dibao_cases_is_split():
     drop = HouseholdSketch()
     drop.family("HK1", "father", "mother", "son")

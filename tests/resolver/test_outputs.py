@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from resolver.db import connect
-from resolver.outputs import lone_death_candidates
+from resolver.labels import ensure_labels_table, record_label
+from resolver.outputs import lone_death_candidates, possible_roster_duplicates
 from resolver.settings import LinkSettings
 
 
@@ -33,3 +34,32 @@ def test_a_person_far_less_likely_than_the_notices_best_candidate_is_no_candidat
 def test_the_margin_is_the_runs_ambiguity_margin():
     assert len(lone_death_candidates(_linked(margin=6.0))) == 3
     assert lone_death_candidates(_linked(margin=1.0)) == [("D1", "P2", 0.47, 1)]
+
+
+def _rosters(threshold: float | None = None):
+    """Roster rows of five persons, and the pairs linking left below its threshold."""
+    con = connect(":memory:")
+    con.execute("CREATE TABLE entities AS SELECT * FROM (VALUES ('assistance', 'A1', 'P1'), "
+                "('assistance', 'A2', 'P2'), ('assistance', 'A3', 'P3'), "
+                "('assistance', 'A4', 'P4'), ('hukou', 'H5', 'P5'), ('assistance', 'A6', 'P6'), "
+                "('assistance', 'A7', 'P7')) t(registry, record_id, person_id)")  # fmt: skip
+    con.execute("CREATE TABLE possible_matches AS SELECT * FROM (VALUES "
+                "('assistance:A1', 'assistance:A2', 0.93::DOUBLE, 'below_threshold'), "
+                "('assistance:A1', 'assistance:A3', 0.80, 'below_threshold'), "
+                "('assistance:A2', 'assistance:A4', 0.97, 'two_ids'), "
+                "('assistance:A4', 'hukou:H5', 0.94, 'below_threshold'), "
+                "('assistance:A6', 'assistance:A7', 0.91, 'below_threshold')) "
+                "t(unique_id_l, unique_id_r, match_probability, reason)")  # fmt: skip
+    ensure_labels_table(con)
+    record_label(con, "assistance:A6", "assistance:A7", same_person=False, actor="审核员甲",
+                 role="auditor")  # fmt: skip
+    if threshold is not None:
+        settings = replace(LinkSettings(), duplicate_threshold=threshold)
+        con.execute("CREATE TABLE link_model AS SELECT ? AS settings_json", [settings.to_json()])
+    return con
+
+
+def test_two_roster_rows_that_may_be_one_person_are_a_possible_duplicate():
+    # not: below 0.9, two different valid IDs, a row off the roster, labelled apart
+    assert possible_roster_duplicates(_rosters()) == [("A1", "P1", "A2", "P2", 0.93)]
+    assert len(possible_roster_duplicates(_rosters(threshold=0.75))) == 2
