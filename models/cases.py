@@ -7,6 +7,12 @@ from dataclasses import dataclass, field, replace
 
 from resolver.registries import REGISTRIES
 
+UNLINKED = "unlinked_probability"
+"""A case's feature when it rests on two rows linking left as two persons (a possible match,
+below the threshold): the pair's probability. Such a case is true only if the rows are one
+person, so its score is at most that probability (the model learns nothing of it where all
+the cases it was fitted on rest on accepted links)."""
+
 
 @dataclass(frozen=True)
 class Evidence:

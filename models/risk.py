@@ -28,7 +28,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from models.case_types import CASE_TYPES
-from models.cases import Case
+from models.cases import UNLINKED, Case
 from resolver.errors import DoudiError
 
 # Per case type: (feature, Chinese label, direction), from the case-type registry.
@@ -186,6 +186,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         """
         vector = feature_vector(case)
         score = float(self.predict_proba([(case.case_type, vector)])[0, 1])
+        bound = case.features.get(UNLINKED)
         moves = [
             (contribution, label, _shown(case, name))
             for contribution, (name, label, _) in zip(
@@ -195,9 +196,13 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         ]
         moves.sort(key=lambda move: -abs(move[0]))
         fitted = self.types_[case.case_type]
-        base = f"风险评分 {score:.2f}（按{fitted['examples']}个已知真伪的同类疑点校准）"
-        if not fitted["examples"]:
-            base = f"风险评分 {score:.2f}（此类疑点尚无已知真伪的样本，评分只是中性估计）"
+        calibrated = (f"按{fitted['examples']}个已知真伪的同类疑点校准" if fitted["examples"]
+                      else "此类疑点尚无已知真伪的样本，评分只是中性估计")  # fmt: skip
+        base = f"风险评分 {score:.2f}（{calibrated}）"
+        if bound is not None and bound < score:
+            base = (f"风险评分 {bound:.2f}（两条记录未归并为同一人，评分以其匹配概率为上限；"
+                    f"模型评分 {score:.2f}，{calibrated}）")  # fmt: skip
+            score = bound
         if not moves:
             return score, [base]
         words = "；".join(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from models.amounts import class_key, own_amount, sources_text
-from models.cases import Case, Evidence
+from models.cases import UNLINKED, Case, Evidence
 from models.detectors.common import (
     enrolment_evidence,
     identity_evidence,
@@ -171,6 +171,7 @@ def _case(graph, policy: Policy, person_ids: list[str], rows, uncertain: dict | 
         features={
             "months_twice": float(len(excess)),
             "identity": min(links),
+            **({} if uncertain is None else {UNLINKED: uncertain["probability"]}),
             "both_programs": float(both_programs),
             "same_valid_id": float(len(ids) == 1 and None not in ids),
         },

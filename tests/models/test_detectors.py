@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from models.cases import UNLINKED
 from models.detectors.a_class_partial import detect_a_class_partial
 from models.detectors.common import single_person_conditions
 from models.detectors.deceased_paid import detect_deceased_paid
@@ -211,7 +212,7 @@ def test_two_roster_rows_that_may_be_one_person_are_an_uncertain_duplicate_namin
     assert case.person_ids == ["bateer", "bater"]
     assert sorted(case.records) == [("assistance", "A1"), ("assistance", "A7")]
     assert case.amount_at_risk == 455.0 * 8
-    assert case.features["identity"] == 0.93
+    assert case.features["identity"] == case.features[UNLINKED] == 0.93
     assert "可能是同一人（匹配概率 0.930" in case.evidence[0].text
 
 

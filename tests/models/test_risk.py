@@ -7,7 +7,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from models.cases import Case
+from models.cases import UNLINKED, Case
 from models.risk import FEATURES, RiskModel, feature_vector
 
 
@@ -111,3 +111,16 @@ def test_evidence_of_life_and_many_candidates_can_only_lower_a_death_lead() -> N
     coef = dict(zip([name for name, *_ in FEATURES["deceased_paid"]],
                     model.types_["deceased_paid"]["coef"], strict=True))  # fmt: skip
     assert coef["signs_of_life"] == 0.0 and coef["log_candidates"] <= 0.0
+
+
+@pytest.mark.parametrize(("unlinked", "capped"), [(0.93, True), (0.999, False), (None, False)])
+def test_a_lead_on_two_rows_linking_left_apart_scores_at_most_their_match(unlinked, capped):
+    features = {"identity": 0.93, "both_programs": 0.0, "same_valid_id": 0.0,
+                "months_twice": 8.0} | ({} if unlinked is None else {UNLINKED: unlinked})  # fmt: skip
+    case = Case("duplicate_enrollment", [("assistance", "A1"), ("assistance", "A7")],
+                ["p1", "p7"], 3640.0, [], features=features)  # fmt: skip
+    X = [("duplicate_enrollment", [9.0, 0.0, 0.0, 2.0])] * 30
+    model = RiskModel().fit(X, [1] * 30)  # fitted on accepted links only: 31/32 for all
+    score, (reason,) = model.explain(case)
+    assert score == pytest.approx(0.93 if capped else 31 / 32, abs=1e-4)
+    assert ("未归并为同一人" in reason) == capped
