@@ -274,9 +274,11 @@ def lone_death_candidates(
 def possible_roster_duplicates(
     con: duckdb.DuckDBPyConnection, *, entities: str = ENTITIES
 ) -> list[tuple[str, str, str, str, float]]:
-    """Two roster rows of different persons that may be one person: a possible match of two
-    ``assistance`` rows at or above the run's ``duplicate_threshold``, neither labelled apart
-    by reviewers nor of two different valid IDs.
+    """Two roster rows of different persons that may be one person enrolled twice: a
+    possible match of two ``assistance`` rows at or above the run's ``duplicate_threshold``,
+    not labelled apart by reviewers, with the same birth date and gender, one of the two
+    rows without any ID (what a second enrollment under a variant of the name looks like;
+    two rows whose IDs differ are namesakes born the same day more often than not).
 
     Parameters
     ----------
@@ -304,8 +306,13 @@ def possible_roster_duplicates(
                  AND el.registry = 'assistance'
             JOIN {entities} er ON 'assistance:' || er.record_id = m.unique_id_r
                  AND er.registry = 'assistance'
+            JOIN {PERSONS} pl ON pl.unique_id = m.unique_id_l
+            JOIN {PERSONS} pr ON pr.unique_id = m.unique_id_r
             WHERE m.reason NOT IN ('labelled_apart', 'two_ids')
               AND m.match_probability >= $threshold AND el.person_id <> er.person_id
+              AND pl.dob = pr.dob AND pl.gender = pr.gender
+              AND (coalesce(pl.id18, pl.id_text, pl.id_prefix) IS NULL
+                   OR coalesce(pr.id18, pr.id_text, pr.id_prefix) IS NULL)
             ORDER BY ALL
             """,
             {"threshold": _stored_settings(con).duplicate_threshold},

@@ -23,11 +23,11 @@ class LinkSettings:
     against its one namesake): a notice linked to no one is raised as an uncertain lead on
     each paid member it may be."""
     duplicate_threshold: float = 0.9
-    """Two roster rows of different persons that match at or above this (kept as a possible
-    match: at or above ``possible_threshold`` too; not labelled apart, not two different
-    valid IDs) may be one person enrolled twice: ``duplicate_enrollment`` raises them at
-    their probability, both persons named (a variant spelling of a Mongolian name, one row
-    without an ID, scores about 0.93)."""
+    """Two roster rows of different persons born the same day, of one gender, one of them
+    without any ID, that match at or above this (kept as a possible match: at or above
+    ``possible_threshold`` too; not labelled apart) may be one person enrolled twice:
+    ``duplicate_enrollment`` raises them as an uncertain lead naming both persons (a variant
+    spelling of a Mongolian name in another township scores about 0.93)."""
     bridge_threshold: float = 0.99
     """A single link that alone holds two groups of rows together needs at least this."""
     ambiguity_margin: float = 5.0

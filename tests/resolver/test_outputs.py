@@ -37,19 +37,47 @@ def test_the_margin_is_the_runs_ambiguity_margin():
 
 
 def _rosters(threshold: float | None = None):
-    """Roster rows of five persons, and the pairs linking left below its threshold."""
+    """Roster rows, and the pairs linking left below its threshold: (record, person, ID,
+    birth date, gender) per row, (row, row, probability, reason) per pair."""
+    rows = [
+        ("A1", None, "1950-01-02", "F"),
+        ("A2", "152223195001020020", "1950-01-02", "F"),
+        ("A3", None, "1950-01-02", "F"),
+        ("A4", "152223195001020047", "1950-01-02", "F"),
+        ("A6", None, "1950-01-02", "F"),
+        ("A7", "152223195001020063", "1950-01-02", "F"),
+        ("A8", "152223196001020011", "1960-01-02", "M"),
+        ("A9", "152223196001020999", "1960-01-02", "M"),
+        ("A10", None, "1970-01-02", "M"),
+        ("A11", "152223197001020020", "1970-01-02", "F"),
+        ("A12", None, "1980-01-02", "F"),
+        ("A13", "152223198003020027", "1980-03-02", "F"),
+    ]
+    pairs = [
+        ("A1", "A2", 0.93, "below_threshold"),
+        ("A1", "A3", 0.80, "below_threshold"),
+        ("A2", "A4", 0.97, "two_ids"),
+        ("A4", "hukou:H5", 0.94, "below_threshold"),
+        ("A6", "A7", 0.91, "below_threshold"),
+        ("A8", "A9", 0.93, "below_threshold"),
+        ("A10", "A11", 0.92, "below_threshold"),
+        ("A12", "A13", 0.92, "below_threshold"),
+    ]
     con = connect(":memory:")
-    con.execute("CREATE TABLE entities AS SELECT * FROM (VALUES ('assistance', 'A1', 'P1'), "
-                "('assistance', 'A2', 'P2'), ('assistance', 'A3', 'P3'), "
-                "('assistance', 'A4', 'P4'), ('hukou', 'H5', 'P5'), ('assistance', 'A6', 'P6'), "
-                "('assistance', 'A7', 'P7')) t(registry, record_id, person_id)")  # fmt: skip
-    con.execute("CREATE TABLE possible_matches AS SELECT * FROM (VALUES "
-                "('assistance:A1', 'assistance:A2', 0.93::DOUBLE, 'below_threshold'), "
-                "('assistance:A1', 'assistance:A3', 0.80, 'below_threshold'), "
-                "('assistance:A2', 'assistance:A4', 0.97, 'two_ids'), "
-                "('assistance:A4', 'hukou:H5', 0.94, 'below_threshold'), "
-                "('assistance:A6', 'assistance:A7', 0.91, 'below_threshold')) "
-                "t(unique_id_l, unique_id_r, match_probability, reason)")  # fmt: skip
+    con.execute("CREATE TABLE entities (registry VARCHAR, record_id VARCHAR, person_id VARCHAR)")
+    con.execute("CREATE TABLE persons (unique_id VARCHAR, id18 VARCHAR, id_text VARCHAR, "
+                "id_prefix VARCHAR, dob DATE, gender VARCHAR)")  # fmt: skip
+    for record, id18, born, gender in rows:
+        con.execute("INSERT INTO entities VALUES ('assistance', ?, ?)", [record, f"P{record}"])
+        con.execute("INSERT INTO persons VALUES (?, ?, NULL, NULL, ?, ?)",
+                    [f"assistance:{record}", id18, born, gender])  # fmt: skip
+    con.execute("INSERT INTO entities VALUES ('hukou', 'H5', 'PH5')")
+    con.execute("CREATE TABLE possible_matches (unique_id_l VARCHAR, unique_id_r VARCHAR, "
+                "match_probability DOUBLE, reason VARCHAR)")  # fmt: skip
+    for left, right, probability, reason in pairs:
+        uid = [name if ":" in name else f"assistance:{name}" for name in (left, right)]
+        con.execute("INSERT INTO possible_matches VALUES (?, ?, ?, ?)",
+                    [*uid, probability, reason])  # fmt: skip
     ensure_labels_table(con)
     record_label(con, "assistance:A6", "assistance:A7", same_person=False, actor="审核员甲",
                  role="auditor")  # fmt: skip
@@ -60,6 +88,7 @@ def _rosters(threshold: float | None = None):
 
 
 def test_two_roster_rows_that_may_be_one_person_are_a_possible_duplicate():
-    # not: below 0.9, two different valid IDs, a row off the roster, labelled apart
-    assert possible_roster_duplicates(_rosters()) == [("A1", "P1", "A2", "P2", 0.93)]
+    # not: below 0.9, two different valid IDs, a row off the roster, labelled apart, two rows
+    # with IDs, two genders, two birth dates
+    assert possible_roster_duplicates(_rosters()) == [("A1", "PA1", "A2", "PA2", 0.93)]
     assert len(possible_roster_duplicates(_rosters(threshold=0.75))) == 2
