@@ -28,7 +28,8 @@ is), ``trusted_ids`` (the ID a row is trusted with), ``accepted_links`` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -229,9 +230,7 @@ def lone_death_candidates(
     """
     if POSSIBLE_MATCHES not in table_names(con):
         return []
-    apart = current_labels(con)
-    con.register("_apart", apart.filter(pc.invert(apart["same_person"])))
-    try:
+    with _labelled_apart(con):
         return con.execute(
             f"""
             WITH alone AS (
@@ -267,8 +266,6 @@ def lone_death_candidates(
             """,
             {"margin": _stored_settings(con).ambiguity_margin},
         ).fetchall()
-    finally:
-        con.unregister("_apart")
 
 
 def possible_roster_duplicates(
@@ -295,9 +292,7 @@ def possible_roster_duplicates(
     """
     if POSSIBLE_MATCHES not in table_names(con):
         return []
-    apart = current_labels(con)
-    con.register("_apart", apart.filter(pc.invert(apart["same_person"])))
-    try:
+    with _labelled_apart(con):
         return con.execute(
             f"""
             SELECT el.record_id, el.person_id, er.record_id, er.person_id, m.match_probability
@@ -317,6 +312,16 @@ def possible_roster_duplicates(
             """,
             {"threshold": _stored_settings(con).duplicate_threshold},
         ).fetchall()
+
+
+@contextmanager
+def _labelled_apart(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """``_apart`` registered on ``con`` while inside: the pairs reviewers labelled "not the
+    same person"."""
+    apart = current_labels(con)
+    con.register("_apart", apart.filter(pc.invert(apart["same_person"])))
+    try:
+        yield
     finally:
         con.unregister("_apart")
 
