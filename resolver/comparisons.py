@@ -153,14 +153,26 @@ CONTAINED = (
     "(ends_with(name_pinyin_l, ' ' || name_pinyin_r) "
     "OR ends_with(name_pinyin_r, ' ' || name_pinyin_l))"
 )
+# One name is the other after a clan name, a syllable written by another sound (包萨仁娜,
+# 萨日娜; 博尔济吉特·满都呼, 满都拉): the shorter, of three characters or more (not a Han
+# given name), against as many last syllables of the longer.
+CONTAINED_VARIANT = (
+    "length(name_l) <> length(name_r) AND least(length(name_l), length(name_r)) >= 3 AND "
+    "CASE WHEN length(name_l) > length(name_r) THEN jaro_winkler_similarity(array_to_string("
+    "list_slice(string_split(name_pinyin_l, ' '), -len(string_split(name_pinyin_r, ' ')), -1),"
+    " ' '), name_pinyin_r) ELSE jaro_winkler_similarity(array_to_string(list_slice("
+    "string_split(name_pinyin_r, ' '), -len(string_split(name_pinyin_l, ' ')), -1), ' '), "
+    "name_pinyin_l) END >= 0.85"
+)
 # Two names no clerk's slip turns into each other (陈海敏, 熊春华).
-OTHER_NAMES = f"NOT ({SIMILAR_PINYIN}) AND NOT ({CONTAINED})"
+OTHER_NAMES = f"NOT ({SIMILAR_PINYIN}) AND NOT ({CONTAINED}) AND NOT ({CONTAINED_VARIANT})"
 
 
 def name_comparison() -> Comparison:
     """Name: exact (term-frequency adjusted); same pinyin (homophone); same pinyin in local
     speech (n/l, in/ing ...); one name is the other after a surname or clan name (包巴特尔,
-    巴特尔; the shorter of two characters or more); two long names (four characters or
+    巴特尔; the shorter of two characters or more); the same with a syllable written by
+    another sound (包萨仁娜, 萨日娜; the shorter of three or more); two long names (four characters or
     more: a transliterated Mongolian or Tibetan name) whose pinyin is close (阿拉坦敖敦,
     阿勒坦敖登); one character different; else.
 
@@ -183,6 +195,7 @@ def name_comparison() -> Comparison:
                 m_probability=0.001,
             ),
             _level(CONTAINED, "一方多写姓氏或氏族名", m_probability=0.002),
+            _level(CONTAINED_VARIANT, "一方多写氏族名且有音译异写", m_probability=0.002),
             _level(
                 f"least(length(name_l), length(name_r)) >= 4 AND {SIMILAR_PINYIN}",
                 "长名拼音相近",

@@ -1,0 +1,41 @@
+"""The comparison library's levels as SQL, on pairs of names."""
+
+from __future__ import annotations
+
+import pytest
+
+from resolver.comparisons import CONTAINED, CONTAINED_VARIANT
+from resolver.db import connect
+from resolver.normalize import normalize_name
+
+
+def _holds(condition: str, left: str, right: str) -> bool:
+    (_, pinyin_l, _), _ = normalize_name(left)
+    (_, pinyin_r, _), _ = normalize_name(right)
+    con = connect(":memory:")
+    return con.execute(
+        f"SELECT {condition} FROM (SELECT ? AS name_l, ? AS name_r, ? AS name_pinyin_l, "
+        "? AS name_pinyin_r)",
+        [left, right, pinyin_l, pinyin_r],
+    ).fetchall()[0][0]
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "variant"),
+    [
+        ("包额日敦", "额尔敦", True),  # a clan name written, 日 for 尔
+        ("萨日娜", "包萨仁娜", True),
+        ("博尔济吉特·满都呼", "满都拉", True),
+        ("张晓明", "肖敏", False),  # a Han given name: too short to tell
+        ("乌云萨日娜", "那日苏", False),
+        ("包巴特尔", "巴特尔", True),  # the exact clan level comes first
+    ],
+)
+def test_a_clan_name_and_a_syllable_spelt_by_another_sound(left, right, variant):
+    assert _holds(CONTAINED_VARIANT, left, right) == variant
+    assert _holds(CONTAINED_VARIANT, right, left) == variant
+
+
+def test_the_exact_clan_level_needs_the_same_syllables():
+    assert _holds(CONTAINED, "包巴特尔", "巴特尔")
+    assert not _holds(CONTAINED, "包额日敦", "额尔敦")
