@@ -155,13 +155,23 @@ CONTAINED = (
 )
 # One name is the other after a clan name, a syllable written by another sound (包萨仁娜,
 # 萨日娜; 博尔济吉特·满都呼, 满都拉): the shorter, of three characters or more (not a Han
-# given name), against as many last syllables of the longer.
+# given name), against as many last syllables of the longer (its first syllables dropped by
+# a pattern: string functions only, which Spark's SQL has as well).
+
+
+def _last_syllables(longer: str, shorter: str) -> str:
+    """SQL: the pinyin ``longer`` without as many first syllables as it has more than
+    ``shorter``."""
+    more = (f"length({longer}) - length(replace({longer}, ' ', '')) "
+            f"- length({shorter}) + length(replace({shorter}, ' ', ''))")  # fmt: skip
+    return f"regexp_replace({longer}, concat('^([^ ]+ ){{', CAST({more} AS VARCHAR), '}}'), '')"
+
+
 CONTAINED_VARIANT = (
     "length(name_l) <> length(name_r) AND least(length(name_l), length(name_r)) >= 3 AND "
-    "CASE WHEN length(name_l) > length(name_r) THEN jaro_winkler_similarity(array_to_string("
-    "list_slice(string_split(name_pinyin_l, ' '), -len(string_split(name_pinyin_r, ' ')), -1),"
-    " ' '), name_pinyin_r) ELSE jaro_winkler_similarity(array_to_string(list_slice("
-    "string_split(name_pinyin_r, ' '), -len(string_split(name_pinyin_l, ' ')), -1), ' '), "
+    "CASE WHEN length(name_l) > length(name_r) THEN jaro_winkler_similarity("
+    f"{_last_syllables('name_pinyin_l', 'name_pinyin_r')}, name_pinyin_r) "
+    f"ELSE jaro_winkler_similarity({_last_syllables('name_pinyin_r', 'name_pinyin_l')}, "
     "name_pinyin_l) END >= 0.85"
 )
 # Two names no clerk's slip turns into each other (陈海敏, 熊春华).
