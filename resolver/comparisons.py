@@ -155,16 +155,14 @@ CONTAINED = (
 )
 # One name is the other after a clan name, a syllable written by another sound (包萨仁娜,
 # 萨日娜; 博尔济吉特·满都呼, 满都拉): the shorter, of three characters or more (not a Han
-# given name), against as many last syllables of the longer (its first syllables dropped by
-# a pattern: string functions only, which Spark's SQL has as well).
+# given name), against as many last syllables of the longer (taken from the reversed list of
+# syllables: a slice from the start reads the same in Spark's SQL, one from the end does not).
 
 
 def _last_syllables(longer: str, shorter: str) -> str:
-    """SQL: the pinyin ``longer`` without as many first syllables as it has more than
-    ``shorter``."""
-    more = (f"length({longer}) - length(replace({longer}, ' ', '')) "
-            f"- length({shorter}) + length(replace({shorter}, ' ', ''))")  # fmt: skip
-    return f"regexp_replace({longer}, concat('^([^ ]+ ){{', CAST({more} AS VARCHAR), '}}'), '')"
+    """SQL: the last syllables of the pinyin ``longer``, as many as ``shorter`` has."""
+    return (f"array_to_string(list_reverse(array_slice(list_reverse(string_split({longer}, ' ')), "
+            f"1, array_length(string_split({shorter}, ' ')))), ' ')")  # fmt: skip
 
 
 CONTAINED_VARIANT = (

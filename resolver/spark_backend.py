@@ -144,16 +144,23 @@ def spark_sql(condition: str) -> str:
     --------
     >>> spark_sql("jaro_winkler_similarity(a_l, a_r) >= 0.85 AND starts_with(b_l, b_r)")
     'JARO_WINKLER(a_l, a_r) >= 0.85 AND STARTSWITH(b_l, b_r)'
+    >>> spark_sql("array_slice(list_reverse(a_l), 1, array_length(a_r))")
+    'SLICE(REVERSE(a_l), 1, SIZE(a_r))'
     """
     tree = sqlglot.parse_one(condition, read="duckdb")
-    tree = tree.transform(
-        lambda node: (
-            exp.Anonymous(this="jaro_winkler", expressions=[node.this, node.expression])
-            if isinstance(node, exp.JarowinklerSimilarity)
-            else node
-        )
-    )
-    return tree.sql(dialect="spark")
+    return tree.transform(_spark_function).sql(dialect="spark")
+
+
+def _spark_function(node: exp.Expression) -> exp.Expression:
+    """A function DuckDB and Spark name differently, as Spark names it."""
+    if isinstance(node, exp.JarowinklerSimilarity):  # (its arguments translated too)
+        arguments = [
+            argument.transform(_spark_function) for argument in (node.this, node.expression)
+        ]
+        return exp.Anonymous(this="jaro_winkler", expressions=arguments)
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "list_reverse":
+        node.set("this", "reverse")  # renamed in place: a new node's arguments are not visited
+    return node
 
 
 def spark_model(model: dict[str, Any]) -> dict[str, Any]:
