@@ -482,11 +482,9 @@ def _possible_deaths(con, entities: str) -> pa.Table:
     """A death notice linked to no one (its person is the notice alone) that some persons
     match below the threshold, or too evenly to choose (namesakes): each such person with
     the probability of their best pair (``resolver.outputs.lone_death_candidates``)."""
-    rows = lone_death_candidates(con, entities=entities)
-    columns = list(zip(*rows, strict=True)) or [()] * 4
-    types = [pa.string(), pa.string(), pa.float64(), pa.int64()]
-    return pa.table([pa.array(column, kind) for column, kind in zip(columns, types, strict=True)],
-                    names=["record_id", "person_id", "probability", "candidates"])  # fmt: skip
+    return _table_of(lone_death_candidates(con, entities=entities), pa.schema([
+        ("record_id", pa.string()), ("person_id", pa.string()), ("probability", pa.float64()),
+        ("candidates", pa.int64())]))  # fmt: skip
 
 
 def _add_possible_deaths(graph, rows) -> None:
@@ -504,12 +502,16 @@ def _add_possible_deaths(graph, rows) -> None:
 def _possible_duplicates(con, entities: str) -> pa.Table:
     """Two roster rows of different persons that may be one person
     (``resolver.outputs.possible_roster_duplicates``)."""
-    rows = possible_roster_duplicates(con, entities=entities)
-    columns = list(zip(*rows, strict=True)) or [()] * 5
-    names = ["record_id", "person_id", "other_record_id", "other_person_id", "probability"]
-    types = [pa.string()] * 4 + [pa.float64()]
-    return pa.table([pa.array(column, kind) for column, kind in zip(columns, types, strict=True)],
-                    names=names)  # fmt: skip
+    return _table_of(possible_roster_duplicates(con, entities=entities), pa.schema([
+        ("record_id", pa.string()), ("person_id", pa.string()), ("other_record_id", pa.string()),
+        ("other_person_id", pa.string()), ("probability", pa.float64())]))  # fmt: skip
+
+
+def _table_of(rows: list[tuple], schema: pa.Schema) -> pa.Table:
+    """``rows`` (tuples in the order of ``schema``'s fields) as a table of ``schema``."""
+    columns = list(zip(*rows, strict=True)) or [()] * len(schema)
+    return pa.table([pa.array(column, field.type)
+                     for column, field in zip(columns, schema, strict=True)], schema=schema)  # fmt: skip
 
 
 def _add_possible_duplicates(graph, rows) -> None:

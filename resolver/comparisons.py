@@ -153,18 +153,19 @@ CONTAINED = (
     "(ends_with(name_pinyin_l, ' ' || name_pinyin_r) "
     "OR ends_with(name_pinyin_r, ' ' || name_pinyin_l))"
 )
-# One name is the other after a clan name, a syllable written by another sound (包萨仁娜,
-# 萨日娜; 博尔济吉特·满都呼, 满都拉): the shorter, of three characters or more (not a Han
-# given name), against as many last syllables of the longer (taken from the reversed list of
-# syllables: a slice from the start reads the same in Spark's SQL, one from the end does not).
 
 
 def _last_syllables(longer: str, shorter: str) -> str:
-    """SQL: the last syllables of the pinyin ``longer``, as many as ``shorter`` has."""
+    """SQL: the last syllables of the pinyin ``longer``, as many as ``shorter`` has (from the
+    reversed list of syllables: a slice from the start reads the same in Spark's SQL, one
+    from the end does not)."""
     return (f"array_to_string(list_reverse(array_slice(list_reverse(string_split({longer}, ' ')), "
             f"1, array_length(string_split({shorter}, ' ')))), ' ')")  # fmt: skip
 
 
+# One name is the other after a clan name, a syllable written by another sound (包萨仁娜,
+# 萨日娜; 博尔济吉特·满都呼, 满都拉): the shorter, of three characters or more (not a Han
+# given name), against as many last syllables of the longer.
 CONTAINED_VARIANT = (
     "length(name_l) <> length(name_r) AND least(length(name_l), length(name_r)) >= 3 AND "
     "CASE WHEN length(name_l) > length(name_r) THEN jaro_winkler_similarity("
@@ -180,9 +181,9 @@ def name_comparison() -> Comparison:
     """Name: exact (term-frequency adjusted); same pinyin (homophone); same pinyin in local
     speech (n/l, in/ing ...); one name is the other after a surname or clan name (包巴特尔,
     巴特尔; the shorter of two characters or more); the same with a syllable written by
-    another sound (包萨仁娜, 萨日娜; the shorter of three or more); two long names (four characters or
-    more: a transliterated Mongolian or Tibetan name) whose pinyin is close (阿拉坦敖敦,
-    阿勒坦敖登); one character different; else.
+    another sound (包萨仁娜, 萨日娜; the shorter of three or more); two long names (four
+    characters or more: a transliterated Mongolian or Tibetan name) whose pinyin is close
+    (阿拉坦敖敦, 阿勒坦敖登); one character different; else.
 
     Returns
     -------
