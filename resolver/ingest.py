@@ -38,6 +38,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import numpy as np
@@ -49,7 +50,7 @@ from resolver.errors import DoudiError, InputError, raise_collected
 from resolver.headers import Vocabulary, load_vocabulary, name_hint
 from resolver.layout import SKIP_REASONS, locate
 from resolver.memory import collector_paused
-from resolver.reading import Grid, read_grids
+from resolver.reading import UTF16_BOMS, Grid, read_grids
 from resolver.registries import COUNTY_HEADERS, REGISTRIES
 from resolver.tables import (
     FINDINGS_SCHEMA,
@@ -566,7 +567,7 @@ def _stored_out_of_order(stored: list[Source]) -> set[str]:
 def _read_all(files: list[Path], data_dir: Path, vocabulary: Vocabulary,
               on_progress: Progress | None, folder: Path, *, largest_first: bool,
               meanwhile: Iterable[FileOutcome] = (),
-              tails: dict[Path, tuple[int, int]] | None = None):  # fmt: skip
+              tails: dict[Path, Tail] | None = None):  # fmt: skip
     """Each file read, in its own process when the drop is large enough for two cores to pay
     off (the largest first, or in their order), else one after the other. A worker hands its
     tables over as Arrow files in ``folder``, which this process maps instead of unpickling
@@ -598,7 +599,7 @@ def _read_all(files: list[Path], data_dir: Path, vocabulary: Vocabulary,
 
 @collector_paused()
 def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary, folder: Path | None = None,
-               tail: tuple[int, int] | None = None) -> FileOutcome:  # fmt: skip
+               tail: Tail | None = None) -> FileOutcome:  # fmt: skip
     """Every table of one file, prepared (written to ``folder`` when given); with ``tail``
     (the last header row, the last row read before), only the rows after it."""
     names = [path.stem, *reversed(path.relative_to(data_dir).parts[:-1])]
@@ -610,7 +611,7 @@ def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary, folder: Path 
                                                          f"无法读取文件：{error.strerror}")])  # fmt: skip
     outcome = FileOutcome(path, hashlib.sha256(content).hexdigest())
     try:
-        grids = [_rows_after(grid, *tail) if tail else grid for grid in read_grids(path, content)]
+        grids = _tail_grids(path, content, tail) if tail else read_grids(path, content)
     except InputError as error:
         if named or path.suffix.lower() in SPREADSHEET_SUFFIXES | {".csv"}:
             outcome.errors.append(error)
@@ -906,10 +907,10 @@ class _Previous:
     longer: bool = False
 
     @property
-    def tail(self) -> tuple[int, int]:
-        """Its table's last header row, and its last row at the last ingest."""
+    def tail(self) -> Tail:
+        """Its table's last header row, its last row and its size at the last ingest."""
         meta = self.stored["sources"][0]
-        return max(meta["header_rows"]), meta["last_row"]
+        return Tail(max(meta["header_rows"]), meta["last_row"], self.stored["size"])
 
 
 def _previous_files(con: duckdb.DuckDBPyConnection, files: list[Path], data_dir: Path,
@@ -957,16 +958,48 @@ def _only_added_to(content: bytes, stored: dict) -> bool:
     )
 
 
-def _rows_after(grid: Grid, header: int, last: int) -> Grid:
-    """``grid`` with its rows down to its header, and those after row ``last``."""
+class Tail(NamedTuple):
+    """Where the rows added to a file begin: its table's last header row, its last row and
+    its size in bytes at the last ingest."""
+
+    header: int
+    last: int
+    size: int
+
+
+def _tail_grids(path: Path, content: bytes, tail: Tail) -> list[Grid]:
+    """The grids of a longer CSV with its rows down to its header and those added after
+    ``tail``: only the header's lines and the bytes added are parsed when every row before
+    was one line (then lines and rows are numbered alike), else the whole file."""
+    if content.startswith(UTF16_BOMS) or content.count(b"\n", 0, tail.size) != tail.last:
+        return [_rows_after(grid, tail) for grid in read_grids(path, content)]
+    head_end = 0
+    for _ in range(tail.header):
+        head_end = content.index(b"\n", head_end) + 1
+    grids = read_grids(path, content[:head_end] + content[tail.size :])
+    return [_shifted(grid, tail.header, tail.last - tail.header) for grid in grids]
+
+
+def _shifted(grid: Grid, header: int, by: int) -> Grid:
+    """``grid`` with the numbers of its rows after row ``header`` raised by ``by``."""
+
+    def moved(numbers) -> tuple[int, ...]:
+        return tuple(number + by if number > header else number for number in numbers)
+
+    return replace(grid, row_numbers=list(moved(grid.row_numbers)),
+                   bad_lines=moved(grid.bad_lines), blank_rows=moved(grid.blank_rows))  # fmt: skip
+
+
+def _rows_after(grid: Grid, tail: Tail) -> Grid:
+    """``grid`` with its rows down to its header, and those after row ``tail.last``."""
     numbers = np.asarray(grid.row_numbers)
-    keep = np.flatnonzero((numbers <= header) | (numbers > last))
+    keep = np.flatnonzero((numbers <= tail.header) | (numbers > tail.last))
     return replace(
         grid,
         columns=[column.take(keep) for column in grid.columns],
         row_numbers=numbers[keep].tolist(),
-        bad_lines=tuple(line for line in grid.bad_lines if line > last),
-        blank_rows=tuple(row for row in grid.blank_rows if row > last),
+        bad_lines=tuple(line for line in grid.bad_lines if line > tail.last),
+        blank_rows=tuple(row for row in grid.blank_rows if row > tail.last),
     )
 
 

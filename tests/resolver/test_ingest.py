@@ -384,6 +384,32 @@ def test_a_file_with_rows_added_at_its_end_has_only_those_read(tmp_path):
     assert _stored(con) == _stored(fresh)
 
 
+@pytest.mark.parametrize(
+    "before, encoding",
+    [
+        # a title line above the header, in GBK: only the header's lines and the rows added
+        # are parsed, and numbered as in the whole file
+        ([["户籍人口登记表"], *HUKOU_EN], "gbk"),
+        # a value spanning two lines: lines and rows are counted apart, the file is parsed whole
+        ([*HUKOU_EN[:2], [*HUKOU_EN[2][:7], "城关镇\n东街", "汉"], *HUKOU_EN[3:]], "utf-8"),
+    ],
+)  # fmt: skip
+def test_rows_added_to_a_file_are_numbered_as_in_the_whole_file(tmp_path, before, encoding):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    write_csv(drop / "hukou.csv", before, encoding)
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    _append(drop / "hukou.csv", [["H5", "003", "赵六", "", "", "", "", "", ""]], encoding)
+    ingest_drop(con, drop)
+    assert _not_read_again(con, "appended") == ["hukou.csv"]
+    fresh = connect(tmp_path / "fresh.duckdb")
+    ingest_drop(fresh, drop)
+    assert _stored(con) == _stored(fresh)
+    rows = con.execute("SELECT record_id, row_no FROM raw_hukou ORDER BY row_no").fetchall()
+    assert rows[-1] == ("H5", len(before) + 1)  # rows are numbered as a reader counts them
+
+
 def test_a_record_id_added_again_at_the_end_is_refused(tmp_path):
     drop = _drop(tmp_path, {"hukou.csv": HUKOU_EN})
     con = connect(tmp_path / "doudi.duckdb")
