@@ -26,6 +26,7 @@ from resolver.headers import Vocabulary
 from resolver.ingest import check_county, drop_counties, numbered_in, read_registry_file
 from resolver.reading import decode
 from resolver.tables import Source
+from resolver.xlsx import SheetCells, filled_width, with_text_cells
 
 logger = logging.getLogger(__name__)
 
@@ -239,34 +240,21 @@ def _trailing_blanks(record: list[str]) -> int:
 
 def _written_workbook(content: bytes, sources: Sequence[Source],
                       cells: dict[int, dict[int, tuple[str, str]]]) -> bytes:  # fmt: skip
-    """The workbook, loaded whole, with the two columns added on each sheet that holds a
-    payments table; every other cell and sheet kept. Cells are written as text, never as a
-    formula."""
-    from openpyxl import load_workbook
-    from openpyxl.comments import Comment
-
-    book = load_workbook(io.BytesIO(content))
+    """The workbook with the two columns added on each sheet that holds a payments table,
+    after the last column its header rows fill: those sheets' XML edited, every other cell,
+    style, merged range and sheet kept as they were. Cells are text, never a formula. The
+    header 审核结果 says, when selected, that a hold is no stop order."""
+    texts: dict[str, SheetCells] = {}
+    prompts: dict[str, SheetCells] = {}
     for source in sources:
-        sheet = book[source.sheet] if source.sheet in book.sheetnames else book.worksheets[0]
-        last = max((cell.column for row in source.header_rows for cell in sheet[row]
-                    if cell.value is not None and str(cell.value).strip()), default=0)  # fmt: skip
+        last = filled_width(content, source.sheet, source.header_rows)
         header = source.header_rows[-1]
-        _text_cell(sheet, header, last + 1, RESULT_HEADER).comment = Comment(NOTE, "Doudi")
-        _text_cell(sheet, header, last + 2, REASON_HEADER)
+        sheet = texts.setdefault(source.sheet, {})
+        sheet[(header, last + 1)], sheet[(header, last + 2)] = RESULT_HEADER, REASON_HEADER
         for row, (result, reasons) in cells.get(source.number, {}).items():
-            _text_cell(sheet, row, last + 1, result)
-            _text_cell(sheet, row, last + 2, reasons)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _text_cell(sheet, row: int, column: int, text: str):
-    cell = sheet.cell(row=row, column=column)
-    cell.value = text or None
-    if text:
-        cell.data_type = "s"  # text, never a formula
-    return cell
+            sheet[(row, last + 1)], sheet[(row, last + 2)] = result, reasons
+        prompts.setdefault(source.sheet, {})[(header, last + 1)] = NOTE
+    return with_text_cells(content, texts, prompts)
 
 
 def summary_text(found: dict) -> str:

@@ -25,6 +25,7 @@ import pyarrow.csv as pcsv
 from python_calamine import CalamineWorkbook
 
 from resolver.errors import InputError
+from resolver.xlsx import column_number, sheet_members
 
 log = logging.getLogger(__name__)
 
@@ -340,14 +341,6 @@ def _fill_merged(records: list[list[str]], ranges) -> int:
 _CELL_ERROR = re.compile(
     rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*(?:/>|>.*?</f>))?<v>([^<]*)</v>'
 )
-_ELEMENT = rb"<%s\b([^>]*)>"
-_ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
-
-
-def _elements(xml: bytes, tag: bytes) -> list[dict[bytes, bytes]]:
-    """The attributes of each ``tag`` element, in any order."""
-    return [dict(_ATTRIBUTE.findall(attributes))
-            for attributes in re.findall(_ELEMENT % tag, xml)]  # fmt: skip
 
 
 def _error_cells(content: bytes) -> dict[str, dict[tuple[int, int], str]]:
@@ -355,39 +348,14 @@ def _error_cells(content: bytes) -> dict[str, dict[tuple[int, int], str]]:
     column) from 0: the reader shows them as blank, and a blank is not what the sheet says."""
     found: dict[str, dict[tuple[int, int], str]] = {}
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        names = set(archive.namelist())
-        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-            return found
-        relations = _elements(archive.read("xl/_rels/workbook.xml.rels"), b"Relationship")
-        targets = {item.get(b"Id"): item.get(b"Target", b"") for item in relations}
-        for sheet in _elements(archive.read("xl/workbook.xml"), b"sheet"):
-            name, relation = sheet.get(b"name", b""), sheet.get(b"r:id")
-            target = targets.get(relation, b"").decode().lstrip("/").removeprefix("xl/")
-            member = f"xl/{target}"
-            if member not in names:
-                continue
+        for name, member in sheet_members(archive).items():
             xml = archive.read(member)
             if b't="e"' not in xml:
                 continue
-            cells = {(int(row) - 1, _column_index(column.decode())): value.decode()
+            cells = {(int(row) - 1, column_number(column.decode()) - 1): value.decode()
                      for column, row, value in _CELL_ERROR.findall(xml)}  # fmt: skip
-            found[_xml_text(name)] = cells
+            found[name] = cells
     return found
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - ord("A") + 1
-    return index - 1
-
-
-def _xml_text(raw: bytes) -> str:
-    text = raw.decode("utf-8")
-    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"),
-                         ("&amp;", "&")):  # fmt: skip
-        text = text.replace(entity, char)
-    return text
 
 
 def _cell_text(cell: object) -> str:

@@ -68,6 +68,7 @@ from resolver.synthetic.writing import (
     write_csv,
     write_jsonl,
 )
+from resolver.xlsx import column_number
 
 log = logging.getLogger(__name__)
 
@@ -249,18 +250,11 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[Any]]]:
         cells: dict[int, Any] = {}
         for cell in row.iterfind("m:c", ns):
             letters = re.match(r"[A-Z]+", cell.get("r", "")).group(0)
-            cells[_column_index(letters)] = _xlsx_value(cell, ns)
+            cells[column_number(letters) - 1] = _xlsx_value(cell, ns)
         grid.append(cells)
     width = len(grid[0])
     header = [str(grid[0][i]) for i in range(width)]
     return header, [[cells.get(i) for i in range(width)] for cells in grid[1:]]
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index - 1
 
 
 def _xlsx_value(cell: ElementTree.Element, ns: dict[str, str]) -> Any:

@@ -55,6 +55,7 @@ def test_a_workbook_keeps_its_rows_and_gets_two_columns_on_data_rows_only(county
     sheet = book.active
     sheet.title = "城关镇"
     sheet.append(["某县2026年10月农村低保资金发放花名册"])
+    sheet.merge_cells("A1:F1")
     sheet.append(HEADERS)
     data = _data(county)
     for row in data:
@@ -83,6 +84,9 @@ def test_a_workbook_keeps_its_rows_and_gets_two_columns_on_data_rows_only(county
     assert rows[-2][0] == "合计" and rows[-2][6:] == (None, None)
     assert rows[-1][0] == "制表人：张三" and rows[-1][6:] == (None, None)
     assert all(cell.data_type == "s" for cell in written["城关镇"]["G"][1:] if cell.value)
+    assert {str(merged) for merged in written["城关镇"].merged_cells.ranges} == {"A1:F1"}
+    prompts = {str(v.sqref): v.prompt for v in written["城关镇"].data_validations.dataValidation}
+    assert prompts == {"G2": "暂缓仅为发放前核实提示，不是停发决定"}
     found = json.loads(summary.read_text(encoding="utf-8"))
     assert found["lines"] == len(data) and found["held"] >= 1
     assert found["months"][MONTH]["lines"] == len(data)

@@ -1,0 +1,119 @@
+"""An office's workbook with text cells set in its sheet XML (``with_text_cells``): what the
+office made stays as it was, rows and cells land in order, and odd but valid XML is read."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from resolver.xlsx import filled_width, with_text_cells
+
+
+def _saved(book) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _values(content: bytes, sheet: str) -> list[list]:
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    return [list(row) for row in book[sheet].iter_rows(values_only=True)]
+
+
+def test_styles_merges_widths_other_sheets_and_validations_stay():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "发放"
+    sheet.append(["某县发放花名册"])
+    sheet.merge_cells("A1:C1")
+    sheet.append(["姓名", "账号", "金额"])
+    sheet["A2"].font = Font(bold=True)
+    sheet.column_dimensions["B"].width = 30
+    sheet.append(["张三", "6221", 300])
+    sheet.append(["李四", "6222", 450, None, "备注在外"])  # a cell beyond the header's last
+    rule = DataValidation(type="whole", sqref="C3:C4")
+    sheet.add_data_validation(rule)
+    book.create_sheet("说明").append(["本表由乡镇填报"])
+    before = _saved(book)
+    after = with_text_cells(before, {"发放": {(2, 4): "结果", (3, 4): "通过", (4, 4): "暂缓"}},
+                            {"发放": {(2, 4): "仅为提示"}})  # fmt: skip
+    edited = openpyxl.load_workbook(io.BytesIO(after))
+    sheet = edited["发放"]
+    assert _values(after, "发放") == [
+        ["某县发放花名册", None, None, None, None],
+        ["姓名", "账号", "金额", "结果", None],
+        ["张三", "6221", 300, "通过", None],
+        ["李四", "6222", 450, "暂缓", "备注在外"],
+    ]
+    assert {str(merged) for merged in sheet.merged_cells.ranges} == {"A1:C1"}
+    assert sheet["A2"].font.bold and sheet.column_dimensions["B"].width == 30
+    assert all(sheet[ref].data_type == "s" for ref in ("D2", "D3", "D4"))
+    validations = {str(v.sqref): (v.type, v.prompt) for v in sheet.data_validations.dataValidation}
+    assert validations == {"C3:C4": ("whole", None), "D2": (None, "仅为提示")}
+    assert _values(after, "说明") == [["本表由乡镇填报"]]
+    with zipfile.ZipFile(io.BytesIO(before)) as old, zipfile.ZipFile(io.BytesIO(after)) as new:
+        assert old.namelist() == new.namelist()
+        changed = [name for name in old.namelist() if old.read(name) != new.read(name)]
+    assert changed == ["xl/worksheets/sheet1.xml"]
+
+
+def _workbook_with_sheet_xml(sheet_data: str) -> bytes:
+    """A minimal workbook whose one sheet holds ``sheet_data`` as written."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+            'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.worksheet+xml"/></Types>'))  # fmt: skip
+        archive.writestr("_rels/.rels", (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"))  # fmt: skip
+        archive.writestr("xl/workbook.xml", (
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="表&amp;一" sheetId="1" r:id="rId1"/></sheets></workbook>'))  # fmt: skip
+        archive.writestr("xl/_rels/workbook.xml.rels", (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="/xl/worksheets/sheet1.xml"/>'
+            "</Relationships>"))  # fmt: skip
+        archive.writestr("xl/worksheets/sheet1.xml", (
+            f'<worksheet xmlns="{main}"><dimension ref="A1:B3"/>{sheet_data}'
+            '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
+            'footer="0.3"/></worksheet>'))  # fmt: skip
+    return buffer.getvalue()
+
+
+def test_rows_and_cells_without_references_and_rows_not_written_are_placed_in_order():
+    # rows and cells may leave out their references (each is the one after the last); a row
+    # the office did not write at all gets one, in its place
+    content = _workbook_with_sheet_xml(
+        '<sheetData><row spans="1:2"><c t="inlineStr"><is><t>姓名</t></is></c><c><v>1</v></c>'
+        '</row><row r="3"><c r="B3"><v>2</v></c></row></sheetData>'
+    )
+    assert filled_width(content, "表&一", [1]) == 2
+    edited = with_text_cells(content, {"表&一": {(1, 3): "结果", (2, 3): "通过", (3, 1): "a<b"}},
+                             {"表&一": {(1, 3): '说"明'}})  # fmt: skip
+    assert _values(edited, "表&一") == [["姓名", 1, "结果"], [None, None, "通过"],
+                                       ["a<b", 2, None]]  # fmt: skip
+    sheet = openpyxl.load_workbook(io.BytesIO(edited))["表&一"]
+    assert sheet.data_validations.dataValidation[0].prompt == '说"明'
+    with zipfile.ZipFile(io.BytesIO(edited)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert '<dimension ref="A1:C3"/>' in xml and "spans" not in xml
+    assert xml.index("<dataValidations") < xml.index("<pageMargins")
+
+
+def test_an_empty_sheet_gets_its_rows():
+    content = _workbook_with_sheet_xml("<sheetData/>")
+    edited = with_text_cells(content, {"表&一": {(2, 2): "通过"}})
+    assert _values(edited, "表&一") == [[None, None], [None, "通过"]]
