@@ -26,7 +26,7 @@ from resolver.headers import Vocabulary
 from resolver.ingest import check_county, drop_counties, numbered_in, read_registry_file
 from resolver.reading import decode
 from resolver.tables import Source
-from resolver.xlsx import SheetCells, filled_width, with_text_cells
+from resolver.workbook_xml import SheetCells, filled_width, with_text_cells
 
 logger = logging.getLogger(__name__)
 
@@ -197,7 +197,12 @@ def write_screened(screening: Screening, out: Path) -> None:
     if first.file_format == "csv":
         out.write_bytes(_written_csv(content, first, cells.get(first.number, {})))
     elif first.file_format == "xlsx":
-        out.write_bytes(_written_workbook(content, payments.sources, cells))
+        try:
+            written = _written_workbook(content, payments.sources, cells)
+        except (ValueError, KeyError) as error:  # a sheet whose XML this writer cannot place
+            raise InputError(payments.path, None, None, "无法在该表格中写回审核结果（工作表结构"
+                             "无法识别）：请在 Excel 或 WPS 中另存为 .xlsx 后再试") from error  # fmt: skip
+        out.write_bytes(written)
     else:
         raise InputError(payments.path, None, None,
                          "无法在 .xls 文件中写回审核结果：请在 Excel 或 WPS 中另存为 .xlsx 后再试")  # fmt: skip

@@ -25,7 +25,7 @@ import pyarrow.csv as pcsv
 from python_calamine import CalamineWorkbook
 
 from resolver.errors import InputError
-from resolver.xlsx import column_number, sheet_members
+from resolver.workbook_xml import column_number, sheet_members
 
 log = logging.getLogger(__name__)
 

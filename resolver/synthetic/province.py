@@ -68,7 +68,7 @@ from resolver.synthetic.writing import (
     write_csv,
     write_jsonl,
 )
-from resolver.xlsx import column_number
+from resolver.workbook_xml import column_number
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import openpyxl
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from resolver.xlsx import filled_width, with_text_cells
+from resolver.workbook_xml import filled_width, with_text_cells
 
 
 def _saved(book) -> bytes:
@@ -61,8 +61,9 @@ def test_styles_merges_widths_other_sheets_and_validations_stay():
     assert changed == ["xl/worksheets/sheet1.xml"]
 
 
-def _workbook_with_sheet_xml(sheet_data: str) -> bytes:
-    """A minimal workbook whose one sheet holds ``sheet_data`` as written."""
+def _workbook_with_sheet_xml(sheet_data: str, prefix: str = "") -> bytes:
+    """A minimal workbook whose one sheet holds ``sheet_data`` as written (its elements
+    named with ``prefix``, as some programs write them)."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     buffer = io.BytesIO()
@@ -79,17 +80,19 @@ def _workbook_with_sheet_xml(sheet_data: str) -> bytes:
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
             "</Relationships>"))  # fmt: skip
+        # the sheet's name holds a character reference (&#34920; is 表), as some programs write
         archive.writestr("xl/workbook.xml", (
             f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
-            '<sheet name="表&amp;一" sheetId="1" r:id="rId1"/></sheets></workbook>'))  # fmt: skip
+            '<sheet name="&#34920;&amp;一" sheetId="1" r:id="rId1"/></sheets></workbook>'))  # fmt: skip
         archive.writestr("xl/_rels/workbook.xml.rels", (
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="/xl/worksheets/sheet1.xml"/>'
             "</Relationships>"))  # fmt: skip
+        declared = f'xmlns:{prefix[:-1]}="{main}"' if prefix else f'xmlns="{main}"'
         archive.writestr("xl/worksheets/sheet1.xml", (
-            f'<worksheet xmlns="{main}"><dimension ref="A1:B3"/>{sheet_data}'
-            '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
-            'footer="0.3"/></worksheet>'))  # fmt: skip
+            f'<{prefix}worksheet {declared}><{prefix}dimension ref="A1:B3"/>{sheet_data}'
+            f'<{prefix}pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" '
+            f'header="0.3" footer="0.3"/></{prefix}worksheet>'))  # fmt: skip
     return buffer.getvalue()
 
 
@@ -117,3 +120,19 @@ def test_an_empty_sheet_gets_its_rows():
     content = _workbook_with_sheet_xml("<sheetData/>")
     edited = with_text_cells(content, {"表&一": {(2, 2): "通过"}})
     assert _values(edited, "表&一") == [[None, None], [None, "通过"]]
+
+
+def test_a_sheet_written_with_a_namespace_prefix_is_edited_in_its_own_names():
+    content = _workbook_with_sheet_xml(
+        '<x:sheetData><x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>姓名</x:t></x:is></x:c>'
+        '</x:row><x:row r="2"><x:c r="A2" t="inlineStr"><x:is><x:t>张三</x:t></x:is></x:c>'
+        "</x:row></x:sheetData>",
+        prefix="x:",
+    )
+    assert filled_width(content, "表&一", [1]) == 1
+    edited = with_text_cells(content, {"表&一": {(1, 2): "结果", (2, 2): "通过", (3, 2): "暂缓"}},
+                             {"表&一": {(1, 2): "仅为提示"}})  # fmt: skip
+    assert _values(edited, "表&一") == [["姓名", "结果"], ["张三", "通过"], [None, "暂缓"]]
+    with zipfile.ZipFile(io.BytesIO(edited)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<row" not in xml and "<c " not in xml and "<x:dataValidation allowBlank" in xml
