@@ -35,7 +35,6 @@ from resolver.outputs import write_entities
 from resolver.registries import REGISTRIES
 from resolver.settings import LinkSettings
 from resolver.spark_backend import spark_engine
-from resolver.synthetic import synthesize, synthesize_province
 
 
 @app.command()
@@ -62,6 +61,8 @@ def synth(
     ] = 1,
 ) -> None:
     """Write a synthetic county (or province): a data drop and its ground truth."""
+    from resolver.synthetic import synthesize  # the wing, loaded only when it is used
+
     if counties > 1:
         _synth_province(out_dir, counties, people, seed, noise, months)
         return
@@ -86,6 +87,8 @@ def synth(
 def _synth_province(out_dir: Path, counties: int, people: int, seed: int, noise: float,
                     months: int) -> None:  # fmt: skip
     """``synth --counties K``: a synthetic province, each county's rows and what spans two."""
+    from resolver.synthetic import synthesize_province
+
     with errors_reported():
         if months > 1:
             raise DoudiError("--months 只能用于单个县：多县 (--counties 大于 1) 不生成月度数据包")
@@ -218,6 +221,8 @@ def run(
         if threshold is not None:
             settings = replace(settings, threshold=threshold)
         if data_dir is None:  # the measurement wing's county, written first
+            from resolver.synthetic import synthesize
+
             data_dir = synthesize(out / "county", people=people, seed=seed).drop_dir
             console.print(f"合成县（{people:,} 人）已写入 {data_dir.parent}")
         result = run_pipeline(

@@ -1,5 +1,6 @@
 """Measuring: ``evaluate``, ``stress``, ``calibrate``, ``bench`` and ``bench-api`` (the
-measurement wing's commands)."""
+measurement wing's commands). Each opens the wing inside its command, so that the product's
+commands start without loading it."""
 
 from __future__ import annotations
 
@@ -22,19 +23,12 @@ from api.cli.printers import (
     print_stress,
 )
 from models.case_types import CASE_LABELS
-from models.evaluation.bench import BenchCounty, run_bench
-from models.evaluation.cases import (
-    evaluate_cases,
-    fit_risk_model,
-)
-from models.evaluation.linking import evaluate_linking
 from models.pipeline import run_pipeline
 from models.policy import load_policy
 from models.risk import RiskModel
 from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.settings import LinkSettings
-from resolver.synthetic import CALIBRATION, synthesize
 
 
 @app.command()
@@ -53,6 +47,8 @@ def bench(
     ] = False,
 ) -> None:
     """Time every stage on a synthetic county and print wall time and peak memory."""
+    from models.evaluation.bench import BenchCounty, run_bench
+
     with errors_reported(), tempfile.TemporaryDirectory(prefix="doudi-bench-") as scratch:
         if counties > 1 and months > 1:
             raise DoudiError("省级基准测试（--counties）不支持按月数据（--months）")
@@ -84,6 +80,9 @@ def evaluate(
     seed: Annotated[int, typer.Option()] = 7,
 ) -> None:
     """Score the run's persons against the truth, beside the exact-ID join and stock Splink."""
+    from models.evaluation.cases import evaluate_cases
+    from models.evaluation.linking import evaluate_linking
+
     with errors_reported():
         con = connect(db or out / "doudi.duckdb")
         scores = evaluate_linking(con, truth, seed=seed)
@@ -153,6 +152,9 @@ def calibrate(
 
     The county is linked with a permissive threshold, so that the model also sees cases
     resting on weak links, true and false, and learns how much to discount them."""
+    from models.evaluation.cases import fit_risk_model
+    from resolver.synthetic import CALIBRATION, synthesize
+
     with errors_reported(), tempfile.TemporaryDirectory(prefix="doudi-calibrate-") as scratch:
         county = synthesize(Path(scratch) / "county", people=people, seed=seed, noise=noise,
                             assumptions=CALIBRATION)  # fmt: skip
@@ -190,6 +192,7 @@ def bench_api(
 ) -> None:
     """Load the review API with wrk on loopback and print requests/s and latency."""
     from api.loadtest import measure_api
+    from resolver.synthetic import synthesize
 
     with errors_reported(), tempfile.TemporaryDirectory(prefix="doudi-bench-api-") as scratch:
         if db is None:

@@ -4,19 +4,13 @@ calibration tables (Chinese, for the people who read them)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 from rich.table import Table
 
 from api.cli.base import console
 from models.case_types import CASE_LABELS
-from models.evaluation.cases import (
-    CalibrationBin,
-    CaseEvaluation,
-    CaseScores,
-    ControlLeads,
-)
-from models.evaluation.linking import LinkScores
 from models.policy import RULE_LABELS, Policy
 from resolver.headers import header_key
 from resolver.layout import SKIP_REASONS
@@ -30,6 +24,10 @@ from resolver.quality import (
     write_findings_workbook,
 )
 from resolver.registries import REGISTRIES, column_header
+
+if TYPE_CHECKING:  # the measuring commands' figures; the wing is loaded only to measure
+    from models.evaluation.cases import CalibrationBin, CaseEvaluation, CaseScores, ControlLeads
+    from models.evaluation.linking import LinkScores
 
 
 def print_drop(con: duckdb.DuckDBPyConnection, report: Path) -> None:
