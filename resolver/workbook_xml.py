@@ -16,7 +16,7 @@ import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from xml.sax.saxutils import escape
 
 # Characters XML 1.0 does not allow (control characters other than tab, line feed, return).
@@ -126,43 +126,21 @@ def _xml_text(raw: bytes) -> str:
     return html.unescape(raw.decode("utf-8"))
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Tags:
-    """The sheet's element names with its namespace prefix (``x:`` or none) and the patterns
-    that find them."""
+    """The sheet's namespace prefix of its elements (``x:`` or none) and the patterns that
+    find them."""
 
     prefix: str
+    row: re.Pattern[bytes]
+    cell: re.Pattern[bytes]
+    value: re.Pattern[bytes]
+    dimension: re.Pattern[bytes]
+    validations: re.Pattern[bytes]
+    after_validations: re.Pattern[bytes]
 
     def tag(self, name: str) -> str:
         return f"{self.prefix}{name}"
-
-    @cached_property
-    def row(self) -> re.Pattern[bytes]:
-        return _pattern(rf"<{self.tag('row')}\b([^>]*?)(?:/>|>(.*?)</{self.tag('row')}>)")
-
-    @cached_property
-    def cell(self) -> re.Pattern[bytes]:
-        return _pattern(rf"<{self.tag('c')}\b([^>]*?)(?:/>|>.*?</{self.tag('c')}>)")
-
-    @cached_property
-    def value(self) -> re.Pattern[bytes]:
-        return _pattern(rf"<{self.tag('v')}>[^<]|<{self.tag('t')}\b[^>]*>\s*[^<\s]")
-
-    @cached_property
-    def dimension(self) -> re.Pattern[bytes]:
-        return _pattern(rf'(<{self.tag("dimension")}\b[^>]*\bref=")([^"]*)(")')
-
-    @cached_property
-    def validations(self) -> re.Pattern[bytes]:
-        return _pattern(rf"<{self.tag('dataValidations')}\b([^>]*?)(/>|>)")
-
-    @cached_property
-    def after_validations(self) -> re.Pattern[bytes]:
-        return _pattern(rf"<{self.prefix}(?:{_AFTER_VALIDATIONS})\b|</{self.tag('worksheet')}>")
-
-
-def _pattern(text: str) -> re.Pattern[bytes]:
-    return re.compile(text.encode(), re.S)
 
 
 def _tags(xml: bytes) -> _Tags:
@@ -173,8 +151,19 @@ def _tags(xml: bytes) -> _Tags:
 
 
 @cache
-def _tags_of(prefix: str) -> _Tags:
-    return _Tags(prefix)
+def _tags_of(p: str) -> _Tags:
+    def pattern(text: str) -> re.Pattern[bytes]:
+        return re.compile(text.encode(), re.S)
+
+    return _Tags(
+        p,
+        row=pattern(rf"<{p}row\b([^>]*?)(?:/>|>(.*?)</{p}row>)"),
+        cell=pattern(rf"<{p}c\b([^>]*?)(?:/>|>.*?</{p}c>)"),
+        value=pattern(rf"<{p}v>[^<]|<{p}t\b[^>]*>\s*[^<\s]"),
+        dimension=pattern(rf'(<{p}dimension\b[^>]*\bref=")([^"]*)(")'),
+        validations=pattern(rf"<{p}dataValidations\b([^>]*?)(/>|>)"),
+        after_validations=pattern(rf"<{p}(?:{_AFTER_VALIDATIONS})\b|</{p}worksheet>"),
+    )
 
 
 def filled_width(content: bytes, sheet: str, rows: Sequence[int]) -> int:
