@@ -36,7 +36,7 @@ from models.movements import (
     Movement,
     roster_movements,
 )
-from models.publish import run_configuration, working_run
+from models.publish import run_policy, working_run
 from resolver.db import table_names
 from resolver.errors import DoudiError
 from resolver.ingest import of_county
@@ -151,7 +151,7 @@ def period_movements(con: duckdb.DuckDBPyConnection, start: date, end: date,
         raise DecisionError("conflict", "数据库中没有运行记录：请先运行 `doudi run`")
     try:
         run_id = working_run(con)
-        policy = run_configuration(con, run_id).policy
+        policy = run_policy(con, run_id)
     except DoudiError as error:
         raise DecisionError("conflict", str(error)) from error
     movements = roster_movements(con, start, end, policy)

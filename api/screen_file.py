@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from models.publish import run_configuration, working_run
+from models.publish import run_policy, working_run
 from models.screening import NOTE, Decision, screen_payments, summary
 from resolver.db import table_names
 from resolver.errors import DoudiError, InputError
@@ -111,7 +111,7 @@ def screen_file(
     if "runs" not in table_names(con):
         raise DoudiError("数据库中没有运行记录：请先运行 `doudi run`")
     run_id = working_run(con)
-    policy = run_configuration(con, run_id).policy
+    policy = run_policy(con, run_id)
     payments = read_payment_list(path, vocabulary)
     lines = _in_county(con, payments.lines, county)
     decisions = screen_payments(con, lines, policy, run_id=run_id,

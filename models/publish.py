@@ -23,15 +23,14 @@ import secrets
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import duckdb
 import orjson
 import pyarrow as pa
 
 from models.cases import Case
-from models.detection import Found
 from models.policy import Policy, policy_from_dict
-from models.risk import RiskModel
 from resolver.db import transaction
 from resolver.errors import DoudiError
 from resolver.memory import collector_paused
@@ -39,6 +38,10 @@ from resolver.outputs import explained_links, identified_persons, person_records
 from resolver.quality import findings_by_problem, problem_label
 from resolver.registries import REGISTRIES
 from resolver.settings import LinkSettings
+
+if TYPE_CHECKING:  # types only: screening and the reports read a run without scikit-learn
+    from models.detection import Found
+    from models.risk import RiskModel
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -178,17 +181,46 @@ def run_configuration(con: duckdb.DuckDBPyConnection, run_id: str) -> RunConfigu
     DoudiError
         If there is no run ``run_id``.
     """
+    from models.risk import RiskModel  # scikit-learn: loaded only where a run's cases are scored
+
+    _, settings, risk = _recorded(con, run_id)
+    return RunConfiguration(
+        run_policy(con, run_id), LinkSettings.from_json(settings),
+        RiskModel.from_types(json.loads(risk)),
+    )  # fmt: skip
+
+
+def run_policy(con: duckdb.DuckDBPyConnection, run_id: str) -> Policy:
+    """The policy run ``run_id`` recorded (all that screening and the reports need of it).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+    run_id : str
+        The run.
+
+    Returns
+    -------
+    Policy
+        The policy the run ran with.
+
+    Raises
+    ------
+    DoudiError
+        If there is no run ``run_id``.
+    """
+    return policy_from_dict(json.loads(_recorded(con, run_id)[0]), source=f"run {run_id}")
+
+
+def _recorded(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[str, str, str]:
+    """The policy, link settings and risk model run ``run_id`` recorded, as JSON."""
     found = con.execute(
         "SELECT policy, settings, risk_model FROM runs WHERE run_id = ?", [run_id]
     ).fetchall()
     if not found:
         raise DoudiError(f"no run {run_id}")
-    policy, settings, risk = found[0]
-    return RunConfiguration(
-        policy_from_dict(json.loads(policy), source=f"run {run_id}"),
-        LinkSettings.from_json(settings),
-        RiskModel.from_types(json.loads(risk)),
-    )
+    return found[0]
 
 
 @collector_paused()

@@ -22,19 +22,14 @@ from api.cli.base import (
 )
 from api.cli.printers import print_drop, print_policy
 from models.case_types import CASE_LABELS
-from models.pipeline import run_pipeline
 from models.policy import load_policy
-from models.risk import RiskModel
-from resolver.comparisons import CANDIDATE_RULES, candidate_rule
 from resolver.db import connect
 from resolver.errors import DoudiError, raise_collected
 from resolver.headers import load_vocabulary
 from resolver.ingest import check_drop, ingest_drop
-from resolver.link import link_persons
 from resolver.outputs import write_entities
 from resolver.registries import REGISTRIES
 from resolver.settings import LinkSettings
-from resolver.spark_backend import spark_engine
 
 
 @app.command()
@@ -151,6 +146,9 @@ def link(
     out: Annotated[Path | None, typer.Option(help="Folder for entities.csv and the model.")] = None,
 ) -> None:
     """Resolve the ingested rows into persons and write entities.csv."""
+    from resolver.comparisons import CANDIDATE_RULES, candidate_rule
+    from resolver.link import link_persons
+
     with errors_reported():
         settings = LinkSettings.load(settings_file) if settings_file else LinkSettings()
         if threshold is not None:
@@ -186,6 +184,8 @@ def _engine(engine: Engine, out: Path, master: str | None) -> AbstractContextMan
     """No engine for DuckDB; a Spark session (work folder ``OUT/spark``) for Spark."""
     if engine is Engine.duckdb:
         return nullcontext()
+    from resolver.spark_backend import spark_engine
+
     return spark_engine(out / "spark", master)
 
 
@@ -216,6 +216,9 @@ def run(
     ] = None,
 ) -> None:
     """The main job: ingest, link, detect and score; writes entities.csv and cases.jsonl."""
+    from models.pipeline import run_pipeline  # scikit-learn: loaded by the commands that score
+    from models.risk import RiskModel
+
     with errors_reported(), _engine(engine, out, spark_master) as spark:
         settings = LinkSettings(seed=seed)
         if threshold is not None:

@@ -23,9 +23,7 @@ from api.cli.printers import (
     print_stress,
 )
 from models.case_types import CASE_LABELS
-from models.pipeline import run_pipeline
 from models.policy import load_policy
-from models.risk import RiskModel
 from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.settings import LinkSettings
@@ -82,6 +80,7 @@ def evaluate(
     """Score the run's persons against the truth, beside the exact-ID join and stock Splink."""
     from models.evaluation.cases import evaluate_cases
     from models.evaluation.linking import evaluate_linking
+    from models.risk import RiskModel
 
     with errors_reported():
         con = connect(db or out / "doudi.duckdb")
@@ -153,6 +152,8 @@ def calibrate(
     The county is linked with a permissive threshold, so that the model also sees cases
     resting on weak links, true and false, and learns how much to discount them."""
     from models.evaluation.cases import fit_risk_model
+    from models.pipeline import run_pipeline
+    from models.risk import RiskModel
     from resolver.synthetic import CALIBRATION, synthesize
 
     with errors_reported(), tempfile.TemporaryDirectory(prefix="doudi-calibrate-") as scratch:
@@ -192,6 +193,7 @@ def bench_api(
 ) -> None:
     """Load the review API with wrk on loopback and print requests/s and latency."""
     from api.loadtest import measure_api
+    from models.pipeline import run_pipeline
     from resolver.synthetic import synthesize
 
     with errors_reported(), tempfile.TemporaryDirectory(prefix="doudi-bench-api-") as scratch:

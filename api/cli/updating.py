@@ -12,7 +12,6 @@ from rich.table import Table
 from api.cli.base import REPORT_NAME, ColumnsOption, DbOption, app, console, errors_reported
 from api.cli.printers import print_drop
 from models.case_types import CASE_LABELS
-from models.pipeline import update_pipeline
 from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.headers import load_vocabulary
@@ -34,6 +33,8 @@ def update(
     """把下月数据包并入上次已发布的运行：只对新增和变动的记录用已存模型与现有人员比对，人员编号和
     疑点编号保持不变；变动过多或模型漂移时自动重新训练，并说明原因。所有疑点规则重新运行，数据中已
     消失的疑点标为“因数据变化已消除”，历史保留。"""
+    from models.pipeline import update_pipeline  # scikit-learn: loaded by the commands that score
+
     with errors_reported():
         if not db.is_file():
             raise DoudiError(f"没有数据库 {db}：请先运行 `doudi run`")

@@ -1,5 +1,8 @@
 import csv
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -181,3 +184,20 @@ def test_bench_refuses_what_it_cannot_do_in_chinese(tmp_path):
     nothing_to_reuse = runner.invoke(app, ["bench", "--reuse", "--workdir", str(tmp_path)])
     assert nothing_to_reuse.exit_code == 2
     assert "无法沿用" in nothing_to_reuse.output.replace("\n", "")
+
+
+@pytest.mark.parametrize(
+    "modules",
+    [("api.cli",), ("api.cli", "api.screen_file"), ("api.cli", "api.period_report")],
+)
+def test_the_command_line_and_the_screen_start_without_the_scoring_and_linking_libraries(
+    modules,
+):
+    # A fresh interpreter: `doudi --help`, `doudi screen` and `doudi report` load neither
+    # scikit-learn nor Splink nor Spark (a second or more of start-up before any work).
+    imports = "; ".join(f"import {module}" for module in modules)
+    code = (f"import sys; {imports}; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'splink', 'pyspark'}))")  # fmt: skip
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=Path(__file__).resolve().parents[2])  # fmt: skip
+    assert loaded.stdout.strip() == "[]"
