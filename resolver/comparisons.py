@@ -173,8 +173,18 @@ CONTAINED_VARIANT = (
     f"ELSE jaro_winkler_similarity({_last_syllables('name_pinyin_r', 'name_pinyin_l')}, "
     "name_pinyin_l) END >= 0.85"
 )
+# One name runs inside the other, in whole syllables (the shorter of three characters or
+# more): a clan name before it and a suffix after it (宝其其格玛, 琪琪格: 玛 ends many a
+# Mongolian woman's name and is as often left out). A Han name of three characters inside a
+# longer one is rare.
+CONTAINED_INSIDE = (
+    "length(name_l) <> length(name_r) AND least(length(name_l), length(name_r)) >= 3 AND "
+    "(contains(' ' || name_pinyin_l || ' ', ' ' || name_pinyin_r || ' ') "
+    "OR contains(' ' || name_pinyin_r || ' ', ' ' || name_pinyin_l || ' '))"
+)
 # Two names no clerk's slip turns into each other (陈海敏, 熊春华).
-OTHER_NAMES = f"NOT ({SIMILAR_PINYIN}) AND NOT ({CONTAINED}) AND NOT ({CONTAINED_VARIANT})"
+OTHER_NAMES = (f"NOT ({SIMILAR_PINYIN}) AND NOT ({CONTAINED}) AND NOT ({CONTAINED_VARIANT}) "
+               f"AND NOT ({CONTAINED_INSIDE})")  # fmt: skip
 
 
 def name_comparison() -> Comparison:
@@ -183,7 +193,8 @@ def name_comparison() -> Comparison:
     巴特尔; the shorter of two characters or more); the same with a syllable written by
     another sound (包萨仁娜, 萨日娜; the shorter of three or more); two long names (four
     characters or more: a transliterated Mongolian or Tibetan name) whose pinyin is close
-    (阿拉坦敖敦, 阿勒坦敖登); one character different; else.
+    (阿拉坦敖敦, 阿勒坦敖登); one name inside the other (宝其其格玛, 琪琪格; the shorter of
+    three or more); one character different; else.
 
     Returns
     -------
@@ -210,6 +221,7 @@ def name_comparison() -> Comparison:
                 "长名拼音相近",
                 m_probability=0.002,
             ),
+            _level(CONTAINED_INSIDE, "一方姓名含于另一方之中", m_probability=0.002),
             _level(
                 f"length(name_l) = length(name_r) AND length(name_l) BETWEEN 2 AND {NAME_POSITIONS} "
                 f"AND ({CHARS_DIFFERING}) = 1",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from resolver.comparisons import CONTAINED, CONTAINED_VARIANT
+from resolver.comparisons import CONTAINED, CONTAINED_INSIDE, CONTAINED_VARIANT, OTHER_NAMES
 from resolver.db import connect
 from resolver.normalize import normalize_name
 
@@ -39,3 +39,26 @@ def test_a_clan_name_and_a_syllable_spelt_by_another_sound(left, right, variant)
 def test_the_exact_clan_level_needs_the_same_syllables():
     assert _holds(CONTAINED, "包巴特尔", "巴特尔")
     assert not _holds(CONTAINED, "包额日敦", "额尔敦")
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "inside"),
+    [
+        ("宝其其格玛", "琪琪格", True),  # a clan name before, 玛 after, 琪 for 其
+        ("其其格玛", "其其格", True),
+        ("王伟", "王伟强", False),  # a Han given name: too short to tell
+        ("其其格", "阿拉坦其其格", True),
+        ("巴特尔", "巴图孟和", False),
+        ("其其格", "齐齐格", False),  # same length: the homophone levels judge it
+    ],
+)
+def test_a_name_inside_a_longer_one_in_whole_syllables(left, right, inside):
+    assert _holds(CONTAINED_INSIDE, left, right) == inside
+    assert _holds(CONTAINED_INSIDE, right, left) == inside
+
+
+def test_an_id_shared_by_a_name_and_the_name_inside_it_is_no_pair_of_other_names():
+    # One person's ID on 宝其其格玛 (hukou) and 琪琪格 (disability certificate) is not the
+    # "same ID, names wholly different" level of a relative's copied ID.
+    assert not _holds(OTHER_NAMES, "宝其其格玛", "琪琪格")
+    assert _holds(OTHER_NAMES, "宝其其格玛", "张晓明")

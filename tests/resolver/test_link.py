@@ -57,6 +57,7 @@ LUO = make_id("19450120", "042")  # 罗美兰, at 大坡村 3组15号
 LUO_NEXT_DOOR = make_id("19480606", "062")  # another 罗美兰, at 3组40号
 DUPLICATE = make_id("19560712", "082")  # 逯秀珍, enrolled twice in two townships
 PANG = make_id("19520909", "071")  # 逄德胜, whose roster row ended when he died
+QIQIGE = make_id("19861115", "092")  # 宝其其格玛 on her hukou, 琪琪格 on her certificate
 
 
 def hand_made_drop() -> dict[str, list[list[str]]]:
@@ -80,6 +81,7 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             ["T-H13", "T10", "罗美兰", LUO_NEXT_DOOR, "女", "1948-06-06", "石羊镇", "大坡村",
              "石羊镇大坡村3组40号"],
             ["T-H14", "T11", "逄德胜", PANG, "男", "1952-09-09", "石羊镇", "中村", ""],
+            ["T-H15", "T12", "宝其其格玛", QIQIGE, "女", "1986-11-15", "归流河镇", "巴彦嘎查", ""],
         ],
         "assistance": [
             ["record_id", "case_no", "name", "id_number", "birth_date", "program", "covered",
@@ -113,6 +115,8 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             ["T-D1", "亓振华", "1.10105195003150E+17", "", "肢体", "二级", "石羊镇", "大坡村"],
             # the grandmother's ID typed into the grandson's certificate row
             ["T-D2", "璩子轩", GRANDMOTHER, GRANDSON + "12", "视力", "二级", "石羊镇", "中村"],
+            # her own ID, her name without the clan name 宝 and the suffix 玛, 琪 for 其
+            ["T-D3", "琪琪格", QIQIGE, "", "肢体", "一级", "归流河镇", "巴彦嘎查"],
         ],
         "deaths": [
             ["record_id", "name", "id_number", "gender", "birth_date", "death_date", "township",
@@ -195,6 +199,7 @@ def test_a_name_without_its_clan_surname_or_spelt_another_way_links(linked):
     con, _, _ = linked
     assert person_of(con, "T-A3") == person_of(con, "T-H10")  # 巴特尔, 包巴特尔
     assert person_of(con, "T-A4") == person_of(con, "T-H11")  # 额日敦, 额尔敦
+    assert person_of(con, "T-D3") == person_of(con, "T-H15")  # 琪琪格, 宝其其格玛
 
 
 def test_a_police_notice_links_by_the_house_its_address_names(linked):
