@@ -208,11 +208,13 @@ def lone_death_candidates(
 
     A notice whose person is the notice alone, that some persons match below the threshold
     or too evenly to choose (namesakes), in ``POSSIBLE_MATCHES``. A pair reviewers labelled
-    "not the same person", or of two different valid IDs, is no candidate; nor is a person
-    the notice matches by more than the run's ``ambiguity_margin`` bits of match weight worse
-    than its best candidate (the hukou row of the notice's namesake next door matching at
-    0.47 makes a child matching at 0.02 no candidate), and only the candidates left are
-    counted.
+    "not the same person", or of two different valid IDs, is no candidate, nor a row of
+    another village of the township the notice names (a notice records where its person
+    was registered: a namesake of another village with nothing but the name in common is
+    someone else, whom the registries may not hold); nor is a person the notice matches by
+    more than the run's ``ambiguity_margin`` bits of match weight worse than its best
+    candidate (the hukou row of the notice's namesake next door matching at 0.47 makes a
+    child matching at 0.02 no candidate), and only the candidates left are counted.
 
     Parameters
     ----------
@@ -238,10 +240,13 @@ def lone_death_candidates(
                 WHERE registry = 'deaths' AND person_id IN (
                     SELECT person_id FROM {entities} GROUP BY person_id HAVING count(*) = 1)
             ),
-            candidates AS (
-                SELECT unique_id_l, unique_id_r, match_probability FROM {POSSIBLE_MATCHES}
-                ANTI JOIN _apart USING (unique_id_l, unique_id_r)
-                WHERE reason NOT IN ('labelled_apart', 'two_ids')
+            candidates AS (  -- not two villages of one township
+                SELECT m.unique_id_l, m.unique_id_r, m.match_probability
+                FROM {POSSIBLE_MATCHES} m ANTI JOIN _apart USING (unique_id_l, unique_id_r)
+                JOIN {PERSONS} l ON l.unique_id = m.unique_id_l
+                JOIN {PERSONS} r ON r.unique_id = m.unique_id_r
+                WHERE m.reason NOT IN ('labelled_apart', 'two_ids')
+                  AND coalesce(NOT (l.township = r.township AND l.village <> r.village), true)
             ),
             pairs AS (
                 SELECT unique_id_l AS uid, unique_id_r AS other, match_probability FROM candidates

@@ -10,8 +10,15 @@ from resolver.outputs import lone_death_candidates, possible_roster_duplicates
 from resolver.settings import LinkSettings
 
 
-def _linked(margin: float | None = None):
+def _linked(margin: float | None = None, places: dict[str, tuple] | None = None):
+    """A notice D1 linked to no one and three persons it may be; ``places`` gives rows a
+    (township, village) other than 石羊镇 大坡村 (the notice's)."""
     con = connect(":memory:")
+    rows = ["deaths:D1", "assistance:A1", "hukou:H2", "assistance:A3"]
+    places = {row: (places or {}).get(row, ("石羊", "大坡")) for row in rows}
+    con.execute("CREATE TABLE persons (unique_id VARCHAR, township VARCHAR, village VARCHAR)")
+    con.executemany("INSERT INTO persons VALUES (?, ?, ?)",
+                    [(row, *place) for row, place in places.items()])  # fmt: skip
     con.execute("CREATE TABLE entities AS SELECT * FROM (VALUES ('deaths', 'D1', 'PD'), "
                 "('assistance', 'A1', 'P1'), ('hukou', 'H2', 'P2'), ('assistance', 'A3', 'P3')) "
                 "t(registry, record_id, person_id)")  # fmt: skip
@@ -34,6 +41,16 @@ def test_a_person_far_less_likely_than_the_notices_best_candidate_is_no_candidat
 def test_the_margin_is_the_runs_ambiguity_margin():
     assert len(lone_death_candidates(_linked(margin=6.0))) == 3
     assert lone_death_candidates(_linked(margin=1.0)) == [("D1", "P2", 0.47, 1)]
+
+
+def test_a_namesake_of_another_village_of_the_notices_township_is_no_candidate():
+    other_village = _linked(places={"assistance:A3": ("石羊", "中村")})
+    assert lone_death_candidates(other_village) == [("D1", "P2", 0.47, 1)]
+    # a row without a village, or of another township (a person registered elsewhere), is
+    # still a candidate
+    unplaced = {"assistance:A3": ("石羊", None), "hukou:H2": ("金碧", "中村")}
+    assert lone_death_candidates(_linked(places=unplaced)) == [
+        ("D1", "P2", 0.47, 2), ("D1", "P3", 0.30, 2)]  # fmt: skip
 
 
 def _rosters(threshold: float | None = None):
