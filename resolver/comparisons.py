@@ -52,6 +52,11 @@ CHARS_DIFFERING = " + ".join(
 UNIQUE_KEY = {"u_probability": 1e-10, "fix_u_probability": True}
 ONE_EDIT = {"u_probability": 1e-7, "fix_u_probability": True}
 SAME_PREFIX = {"u_probability": 3e-6, "fix_u_probability": True}
+# Two birth dates, one the other with day and month swapped, by chance: about a third as
+# often as one same date (the day must be 12 or less, and not the month). The sample that
+# estimates u almost never holds such a pair; a level it never saw would be weighed by
+# Splink's placeholder for its position, 0.7 bits, not by what the swap says.
+SWAPPED_BY_CHANCE = {"u_probability": 3e-6, "fix_u_probability": True}
 # One number on two rows when one of them does not trust it (it failed its check, or it
 # contradicts the row's own birth date, as a relative's ID copied into the row does): some
 # evidence, never enough to outweigh a different name and birth date.
@@ -251,7 +256,13 @@ def dob_comparison() -> Comparison:
         [
             _null_level(f"dob_l IS NULL OR dob_r IS NULL OR {BOTH_IDS_USABLE}"),
             _level("dob_l = dob_r", "出生日期相同"),
-            _level(swapped, "月日颠倒", m_probability=0.002, fix_m_probability=True),
+            _level(
+                swapped,
+                "月日颠倒",
+                m_probability=0.002,
+                fix_m_probability=True,
+                **SWAPPED_BY_CHANCE,
+            ),
             _level(
                 "damerau_levenshtein(strftime(dob_l, '%Y%m%d'), strftime(dob_r, '%Y%m%d')) = 1",
                 "一位之差",

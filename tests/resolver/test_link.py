@@ -58,6 +58,7 @@ LUO_NEXT_DOOR = make_id("19480606", "062")  # another 罗美兰, at 3组40号
 DUPLICATE = make_id("19560712", "082")  # 逯秀珍, enrolled twice in two townships
 PANG = make_id("19520909", "071")  # 逄德胜, whose roster row ended when he died
 QIQIGE = make_id("19861115", "092")  # 宝其其格玛 on her hukou, 琪琪格 on her certificate
+SHUFEN = make_id("19580307", "024")  # 璩淑芬, enrolled in another township as born 07-03
 
 
 def hand_made_drop() -> dict[str, list[list[str]]]:
@@ -82,6 +83,7 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
              "石羊镇大坡村3组40号"],
             ["T-H14", "T11", "逄德胜", PANG, "男", "1952-09-09", "石羊镇", "中村", ""],
             ["T-H15", "T12", "宝其其格玛", QIQIGE, "女", "1986-11-15", "归流河镇", "巴彦嘎查", ""],
+            ["T-H16", "T13", "璩淑芬", SHUFEN, "女", "1958-03-07", "石羊镇", "中村", ""],
         ],
         "assistance": [
             ["record_id", "case_no", "name", "id_number", "birth_date", "program", "covered",
@@ -104,6 +106,9 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
              "大坪村", ""],
             ["T-A8", "TDB8", "逄德胜", PANG, "", "低保", "是", "2020-01-01", "2025-05-31", "石羊镇",
              "中村", ""],
+            # no ID, day and month of the birth date swapped, in another township
+            ["T-A9", "TDB9", "璩淑芬", "", "1958-07-03", "低保", "是", "2024-01-01", "", "金碧镇",
+             "大坪村", ""],
         ],
         "poverty": [
             ["record_id", "poverty_hh_no", "name", "id_number", "township", "village"],
@@ -423,3 +428,8 @@ def test_a_drop_too_small_to_train_is_refused_in_chinese(tmp_path):
     ingest_drop(con, drop)
     with pytest.raises(DoudiError, match="数据太少，无法训练人员关联模型"):
         link_persons(con, LinkSettings())
+
+
+def test_a_birth_date_with_day_and_month_swapped_links(linked):
+    con, _, _ = linked
+    assert person_of(con, "T-A9") == person_of(con, "T-H16")  # 1958-07-03 for 1958-03-07
