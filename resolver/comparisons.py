@@ -187,9 +187,16 @@ CONTAINED_INSIDE = (
     "(contains(' ' || name_pinyin_l || ' ', ' ' || name_pinyin_r || ' ') "
     "OR contains(' ' || name_pinyin_r || ' ', ' ' || name_pinyin_l || ' '))"
 )
+# Two long names of one length (five characters or more: transliterated), more than half of
+# their characters the same in place: the others written by other sounds (乌云萨日娜,
+# 乌荣萨仁娜), too far apart for the pinyin's Jaro–Winkler. A Han name is never this long.
+MOSTLY_IN_PLACE = (
+    "length(name_l) = length(name_r) AND length(name_l) BETWEEN 5 AND "
+    f"{NAME_POSITIONS} AND ({CHARS_DIFFERING}) * 2 < length(name_l)"
+)
 # Two names no clerk's slip turns into each other (陈海敏, 熊春华).
 OTHER_NAMES = (f"NOT ({SIMILAR_PINYIN}) AND NOT ({CONTAINED}) AND NOT ({CONTAINED_VARIANT}) "
-               f"AND NOT ({CONTAINED_INSIDE})")  # fmt: skip
+               f"AND NOT ({CONTAINED_INSIDE}) AND NOT ({MOSTLY_IN_PLACE})")  # fmt: skip
 
 
 def name_comparison() -> Comparison:
@@ -199,7 +206,8 @@ def name_comparison() -> Comparison:
     another sound (包萨仁娜, 萨日娜; the shorter of three or more); two long names (four
     characters or more: a transliterated Mongolian or Tibetan name) whose pinyin is close
     (阿拉坦敖敦, 阿勒坦敖登); one name inside the other (宝其其格玛, 琪琪格; the shorter of
-    three or more); one character different; else.
+    three or more); one character different; two long names of one length with more than
+    half of their characters in place (乌云萨日娜, 乌荣萨仁娜); else.
 
     Returns
     -------
@@ -233,6 +241,7 @@ def name_comparison() -> Comparison:
                 "一字之差",
                 m_probability=0.001,
             ),
+            _level(MOSTLY_IN_PLACE, "长名过半字相同", m_probability=0.001),
             _else_level(m_probability=0.002, fix_m_probability=True),
         ],
     )

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from resolver.comparisons import CONTAINED, CONTAINED_INSIDE, CONTAINED_VARIANT, OTHER_NAMES
+from resolver.comparisons import (
+    CONTAINED,
+    CONTAINED_INSIDE,
+    CONTAINED_VARIANT,
+    MOSTLY_IN_PLACE,
+    OTHER_NAMES,
+)
 from resolver.db import connect
 from resolver.normalize import normalize_name
 
@@ -62,3 +68,19 @@ def test_an_id_shared_by_a_name_and_the_name_inside_it_is_no_pair_of_other_names
     # "same ID, names wholly different" level of a relative's copied ID.
     assert not _holds(OTHER_NAMES, "宝其其格玛", "琪琪格")
     assert _holds(OTHER_NAMES, "宝其其格玛", "张晓明")
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "mostly"),
+    [
+        ("乌云萨日娜", "乌荣萨仁娜", True),  # two syllables by other sounds, three in place
+        ("额尔登其木格", "额日登其木各", True),
+        ("乌云萨日娜", "乌兰图雅娜", False),  # two of five in place
+        ("欧阳明华", "欧阳明辉", False),  # four characters: the one-character level judges
+        ("乌云萨日娜", "乌云萨日", False),  # not one length
+    ],
+)
+def test_two_long_names_with_most_characters_in_place(left, right, mostly):
+    assert _holds(MOSTLY_IN_PLACE, left, right) == mostly
+    if mostly:  # not "names wholly different" beside one ID
+        assert not _holds(OTHER_NAMES, left, right)

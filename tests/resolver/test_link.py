@@ -59,6 +59,7 @@ DUPLICATE = make_id("19560712", "082")  # 逯秀珍, enrolled twice in two towns
 PANG = make_id("19520909", "071")  # 逄德胜, whose roster row ended when he died
 QIQIGE = make_id("19861115", "092")  # 宝其其格玛 on her hukou, 琪琪格 on her certificate
 SHUFEN = make_id("19580307", "024")  # 璩淑芬, enrolled in another township as born 07-03
+WUYUN = make_id("19491023", "086")  # 乌云萨日娜 on her hukou, 乌荣萨仁娜 on the roster
 
 
 def hand_made_drop() -> dict[str, list[list[str]]]:
@@ -84,6 +85,7 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             ["T-H14", "T11", "逄德胜", PANG, "男", "1952-09-09", "石羊镇", "中村", ""],
             ["T-H15", "T12", "宝其其格玛", QIQIGE, "女", "1986-11-15", "归流河镇", "巴彦嘎查", ""],
             ["T-H16", "T13", "璩淑芬", SHUFEN, "女", "1958-03-07", "石羊镇", "中村", ""],
+            ["T-H17", "T14", "乌云萨日娜", WUYUN, "女", "1949-10-23", "归流河镇", "巴彦嘎查", ""],
         ],
         "assistance": [
             ["record_id", "case_no", "name", "id_number", "birth_date", "program", "covered",
@@ -106,6 +108,9 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
              "大坪村", ""],
             ["T-A8", "TDB8", "逄德胜", PANG, "", "低保", "是", "2020-01-01", "2025-05-31", "石羊镇",
              "中村", ""],
+            # her own ID; two syllables of her name written by other sounds
+            ["T-A10", "TDB10", "乌荣萨仁娜", WUYUN, "", "低保", "是", "2024-01-01", "", "归流河镇",
+             "巴彦嘎查", ""],
             # no ID, day and month of the birth date swapped, in another township
             ["T-A9", "TDB9", "璩淑芬", "", "1958-07-03", "低保", "是", "2024-01-01", "", "金碧镇",
              "大坪村", ""],
@@ -205,6 +210,7 @@ def test_a_name_without_its_clan_surname_or_spelt_another_way_links(linked):
     assert person_of(con, "T-A3") == person_of(con, "T-H10")  # 巴特尔, 包巴特尔
     assert person_of(con, "T-A4") == person_of(con, "T-H11")  # 额日敦, 额尔敦
     assert person_of(con, "T-D3") == person_of(con, "T-H15")  # 琪琪格, 宝其其格玛
+    assert person_of(con, "T-A10") == person_of(con, "T-H17")  # 乌荣萨仁娜, 乌云萨日娜
 
 
 def test_a_police_notice_links_by_the_house_its_address_names(linked):
