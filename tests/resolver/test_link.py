@@ -439,3 +439,15 @@ def test_a_drop_too_small_to_train_is_refused_in_chinese(tmp_path):
 def test_a_birth_date_with_day_and_month_swapped_links(linked):
     con, _, _ = linked
     assert person_of(con, "T-A9") == person_of(con, "T-H16")  # 1958-07-03 for 1958-03-07
+
+
+def test_no_slip_in_a_birth_date_weighs_against_a_link_more_than_a_wholly_other_date(linked):
+    # EM left to itself drove the m of such rare levels to 1e-10 and 1e-24 on two counties:
+    # a one-digit typo then vetoed a link by 22 and 67 bits.
+    con, _, _ = linked
+    dob = next(comparison for comparison in stored_model(con).model["comparisons"]
+               if comparison["output_column_name"] == "dob")  # fmt: skip
+    weights = {level["label_for_charts"]: log2(level["m_probability"] / level["u_probability"])
+               for level in dob["comparison_levels"] if not level.get("is_null_level")
+               and isinstance(level.get("u_probability"), float)}  # fmt: skip
+    assert min(weights["一位之差"], weights["同年同月"], weights["同年"]) > weights["其他"]
