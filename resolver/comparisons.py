@@ -206,30 +206,9 @@ MOSTLY_IN_PLACE = (
     "length(name_l) = length(name_r) AND length(name_l) BETWEEN 5 AND "
     f"{NAME_POSITIONS} AND ({CHARS_DIFFERING}) * 2 < length(name_l)"
 )
-
-
-def _syllables(column: str, first: int = 1) -> str:
-    """SQL: the fuzzy pinyin syllables of ``column`` from the ``first`` on."""
-    split = f"string_split({column}, ' ')"
-    return split if first == 1 else f"array_slice({split}, {first}, array_length({split}))"
-
-
-# At least half of the shorter name's syllables (by sound) found in the other, a surname
-# against a surname not counted: a Mongolian name with its clan name written and a syllable
-# written by another sound (乌荣, 包乌云; 萨仁, 韩萨茹; 格勒, 白格日勒). A father and son share
-# only the surname; a wife's name rarely half of her husband's.
-SHARED_SYLLABLES = (
-    "2 * array_length(array_distinct(array_concat("
-    f"array_intersect({_syllables('name_fuzzy_l', 2)}, {_syllables('name_fuzzy_r')}), "
-    f"array_intersect({_syllables('name_fuzzy_l')}, {_syllables('name_fuzzy_r', 2)})))) "
-    f">= greatest(1, least(array_length({_syllables('name_fuzzy_l')}), "
-    f"array_length({_syllables('name_fuzzy_r')})))"
-)
-# Two names no clerk's slip turns into each other (陈海敏, 熊春华): beside one valid ID, a
-# relative's ID copied into the row.
+# Two names no clerk's slip turns into each other (陈海敏, 熊春华).
 OTHER_NAMES = (f"NOT ({SIMILAR_PINYIN}) AND NOT ({CONTAINED}) AND NOT ({CONTAINED_VARIANT}) "
-               f"AND NOT ({CONTAINED_INSIDE}) AND NOT ({MOSTLY_IN_PLACE}) "
-               f"AND NOT ({SHARED_SYLLABLES})")  # fmt: skip
+               f"AND NOT ({CONTAINED_INSIDE}) AND NOT ({MOSTLY_IN_PLACE})")  # fmt: skip
 
 
 def name_comparison() -> Comparison:

@@ -60,7 +60,6 @@ PANG = make_id("19520909", "071")  # 逄德胜, whose roster row ended when he d
 QIQIGE = make_id("19861115", "092")  # 宝其其格玛 on her hukou, 琪琪格 on her certificate
 SHUFEN = make_id("19580307", "024")  # 璩淑芬, enrolled in another township as born 07-03
 WUYUN = make_id("19491023", "086")  # 乌云萨日娜 on her hukou, 乌荣萨仁娜 on the roster
-BAO_WUYUN = make_id("19550612", "043")  # 包乌云 on her hukou, 乌荣 on her certificate
 
 
 def hand_made_drop() -> dict[str, list[list[str]]]:
@@ -87,7 +86,6 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             ["T-H15", "T12", "宝其其格玛", QIQIGE, "女", "1986-11-15", "归流河镇", "巴彦嘎查", ""],
             ["T-H16", "T13", "璩淑芬", SHUFEN, "女", "1958-03-07", "石羊镇", "中村", ""],
             ["T-H17", "T14", "乌云萨日娜", WUYUN, "女", "1949-10-23", "归流河镇", "巴彦嘎查", ""],
-            ["T-H18", "T15", "包乌云", BAO_WUYUN, "女", "1955-06-12", "归流河镇", "巴彦嘎查", ""],
         ],
         "assistance": [
             ["record_id", "case_no", "name", "id_number", "birth_date", "program", "covered",
@@ -129,8 +127,6 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             ["T-D2", "璩子轩", GRANDMOTHER, GRANDSON + "12", "视力", "二级", "石羊镇", "中村"],
             # her own ID, her name without the clan name 宝 and the suffix 玛, 琪 for 其
             ["T-D3", "琪琪格", QIQIGE, "", "肢体", "一级", "归流河镇", "巴彦嘎查"],
-            # her own ID; her clan name left out and 荣 for 云
-            ["T-D4", "乌荣", BAO_WUYUN, "", "视力", "一级", "归流河镇", "巴彦嘎查"],
         ],
         "deaths": [
             ["record_id", "name", "id_number", "gender", "birth_date", "death_date", "township",
@@ -215,7 +211,6 @@ def test_a_name_without_its_clan_surname_or_spelt_another_way_links(linked):
     assert person_of(con, "T-A4") == person_of(con, "T-H11")  # 额日敦, 额尔敦
     assert person_of(con, "T-D3") == person_of(con, "T-H15")  # 琪琪格, 宝其其格玛
     assert person_of(con, "T-A10") == person_of(con, "T-H17")  # 乌荣萨仁娜, 乌云萨日娜
-    assert person_of(con, "T-D4") == person_of(con, "T-H18")  # 乌荣, 包乌云
 
 
 def test_a_police_notice_links_by_the_house_its_address_names(linked):
