@@ -183,11 +183,8 @@ def run_configuration(con: duckdb.DuckDBPyConnection, run_id: str) -> RunConfigu
     """
     from models.risk import RiskModel  # scikit-learn: loaded only where a run's cases are scored
 
-    _, settings, risk = _recorded(con, run_id)
-    return RunConfiguration(
-        run_policy(con, run_id), LinkSettings.from_json(settings),
-        RiskModel.from_types(json.loads(risk)),
-    )  # fmt: skip
+    policy, settings, risk = _recorded(con, run_id)
+    return RunConfiguration(policy, settings, RiskModel.from_types(risk))
 
 
 def run_policy(con: duckdb.DuckDBPyConnection, run_id: str) -> Policy:
@@ -210,17 +207,20 @@ def run_policy(con: duckdb.DuckDBPyConnection, run_id: str) -> Policy:
     DoudiError
         If there is no run ``run_id``.
     """
-    return policy_from_dict(json.loads(_recorded(con, run_id)[0]), source=f"run {run_id}")
+    return _recorded(con, run_id)[0]
 
 
-def _recorded(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[str, str, str]:
-    """The policy, link settings and risk model run ``run_id`` recorded, as JSON."""
+def _recorded(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[Policy, LinkSettings, dict]:
+    """The policy, link settings and risk model's types run ``run_id`` recorded (read once;
+    the risk model is built by whoever scores with it)."""
     found = con.execute(
         "SELECT policy, settings, risk_model FROM runs WHERE run_id = ?", [run_id]
     ).fetchall()
     if not found:
         raise DoudiError(f"no run {run_id}")
-    return found[0]
+    policy, settings, risk = found[0]
+    return (policy_from_dict(json.loads(policy), source=f"run {run_id}"),
+            LinkSettings.from_json(settings), json.loads(risk))  # fmt: skip
 
 
 @collector_paused()
