@@ -1,6 +1,9 @@
 """A run of a small synthetic county served by a real uvicorn process, one per test module
 (each module's decisions and re-runs stay its own); two monthly runs of a smaller one
-(``monthly_county``); and headless Chromium for the page tests."""
+(``monthly_county``); and headless Chromium for the page tests.
+
+Each county is run once per session; every module gets a copy of its folder (drop, outputs
+and database) and serves that."""
 
 from __future__ import annotations
 
@@ -26,20 +29,35 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ROLES = ("auditor", "analyst", "consumer", "admin")
 
 
-@pytest.fixture(scope="module")
-def county(tmp_path_factory):
-    out = tmp_path_factory.mktemp("review")
+@pytest.fixture(scope="session")
+def county_run(tmp_path_factory):
+    """The folder of a published run of a 6,000-person county with a token per role, the
+    run's id and the tokens."""
+    out = tmp_path_factory.mktemp("review-run")
     drop = synthesize(out / "run" / "county", people=6000, seed=5).drop_dir
     result = run_pipeline(drop, out / "run", policy=load_policy(), settings=LinkSettings(),
                           db_path=out / "doudi.duckdb")  # fmt: skip
     with opened(result.db_path) as storage:
         tokens = {role: storage.tokens.create(name=f"{role}-1", role=role) for role in ROLES}
         tokens["auditor2"] = storage.tokens.create(name="审计员乙", role="auditor")
-    server = Server(result.db_path)
+    return out, result.run_id, tokens
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory, county_run):
+    made, run_id, tokens = county_run
+    out = _copy(made, tmp_path_factory.mktemp("review"))
+    server = Server(out / "doudi.duckdb")
     server.start()
-    yield {"out": out, "db": result.db_path, "run_id": result.run_id, "tokens": tokens,
+    yield {"out": out, "db": out / "doudi.duckdb", "run_id": run_id, "tokens": tokens,
            "server": server, "drop": out / "run" / "county" / "drop"}  # fmt: skip
     server.stop()
+
+
+def _copy(made: Path, out: Path) -> Path:
+    """``out`` holding a copy of the folder ``made``."""
+    shutil.copytree(made, out, dirs_exist_ok=True)
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -63,14 +81,14 @@ def page(browser):
 OVERDUE_ASSIGNEE, OVERDUE_DAYS, BACKDATED_DAYS = "李四", 5, 40
 
 
-@pytest.fixture(scope="module")
-def monthly_county(tmp_path_factory):
-    """Two published runs of a 2,000-person county, served: the first misses the death notices
-    of one planted 死亡后仍发放 case (the second raises it: new), the second misses another's
+@pytest.fixture(scope="session")
+def monthly_runs(tmp_path_factory):
+    """Two published runs of a 2,000-person county: the first misses the death notices of one
+    planted 死亡后仍发放 case (the second raises it: new), the second misses another's
     (resolved by data). The first run is dated 40 days back, so its cases still raised are
     open over 30 days; one of them carries an assignment due five days ago (overdue).
-    ``expected`` holds what the registry says, read before serving."""
-    out = tmp_path_factory.mktemp("monthly")
+    ``expected`` holds what the registry says."""
+    out = tmp_path_factory.mktemp("monthly-runs")
     county = synthesize(out / "county", people=2000, seed=11)
     late, gone = _planted_death_notices(county.truth_dir)[:2]
     runs = [run_pipeline(_drop_without(county.drop_dir, out / f"drop{n}", notices), out / f"run{n}",
@@ -83,10 +101,18 @@ def monthly_county(tmp_path_factory):
         expected = _registry_changes(storage.store, runs[1].run_id)
         _backdate(storage.store, runs[0].run_id)
         _assign_overdue(storage.store, expected["open_ids"][0])
+    return {"out": out, "db": db, "runs": [run.run_id for run in runs], "tokens": tokens,
+            "expected": expected, "overdue_case": expected["open_ids"][0]}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def monthly_county(tmp_path_factory, monthly_runs):
+    """A copy of ``monthly_runs``, served."""
+    out = _copy(monthly_runs["out"], tmp_path_factory.mktemp("monthly"))
+    db = out / monthly_runs["db"].relative_to(monthly_runs["out"])
     server = Server(db)
     server.start()
-    yield {"out": out, "db": db, "runs": [run.run_id for run in runs], "tokens": tokens,
-           "server": server, "expected": expected, "overdue_case": expected["open_ids"][0]}  # fmt: skip
+    yield monthly_runs | {"out": out, "db": db, "server": server}
     server.stop()
 
 
