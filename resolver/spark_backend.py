@@ -221,7 +221,12 @@ def score_pairs_on_spark(
     from splink import Linker, SparkAPI
 
     api = SparkAPI(spark_session=engine.spark)
-    linker = Linker(api.register(to_spark(engine, rows)), spark_model(model), log_level=None)
+    linker = Linker(
+        api.register(to_spark(engine, rows)),
+        spark_model(model),
+        log_level=None,
+        validate_settings=False,
+    )
     for column, table in term_frequencies.items():
         lookup = api.register(to_spark(engine, table))
         linker.table_management.register_term_frequency_lookup(lookup, column)
