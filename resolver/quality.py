@@ -1,6 +1,7 @@
 """The data-quality report of an ingested drop, read from what was stored: the tables read,
 the files, sheets and rows skipped, and the findings, also as a workbook a clerk fixes the
-source files from (数据问题清单.xlsx)."""
+source files from (数据问题清单.xlsx); after linking, the workbook also lists the death
+notices too many namesakes may be to raise a lead on."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
+from resolver.outputs import lone_death_candidates
 from resolver.registries import REGISTRIES, source_column
 from resolver.xlsx import write_workbook
 
@@ -254,11 +257,18 @@ FINDINGS_HEADERS = (
     "原值（证件号已遮蔽）",
 )
 SKIPPED_HEADERS = ("文件", "工作表", "行号", "未读取的原因")
+LONE_DEATHS_SHEET = "未能确认身份的死亡记录"
+LONE_DEATHS_HEADERS = ("文件", "工作表", "行号", "记录编号", "姓名", "性别", "乡镇", "死亡日期",
+                       "数据来源", "可能对应人数", "说明")  # fmt: skip
 
 
-def write_findings_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+def write_findings_workbook(con: duckdb.DuckDBPyConnection, path: Path, *,
+                            unattributed: list[list] | None = None) -> int:  # fmt: skip
     """数据问题清单.xlsx: every finding with the file, sheet, row and column (as the file heads
     it) where a clerk fixes it, and every row, sheet and file not read; the findings count.
+    After linking, a third sheet lists the ``unattributed`` death notices (too many namesakes
+    may be their person for a lead on each): shown for the source office to be asked for
+    the ID, not dropped unseen.
 
     Parameters
     ----------
@@ -266,6 +276,8 @@ def write_findings_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> int:
         The database an ingest wrote.
     path : Path
         Where to save the workbook (its folder is created if missing).
+    unattributed : list of list, optional
+        The rows of ``unattributed_deaths``.
 
     Returns
     -------
@@ -294,8 +306,11 @@ def write_findings_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> int:
          shown(registry, column, mapping), problem_label(problem), value]
         for registry, file, sheet, row_no, record_id, column, problem, value, mapping in findings
     )  # fmt: skip
-    write_workbook(path, {"数据问题": [list(FINDINGS_HEADERS), *rows],
-                          "未读取的行": [list(SKIPPED_HEADERS), *map(list, skipped)]})  # fmt: skip
+    sheets = {"数据问题": [list(FINDINGS_HEADERS), *rows],
+              "未读取的行": [list(SKIPPED_HEADERS), *map(list, skipped)]}  # fmt: skip
+    if unattributed is not None:
+        sheets[LONE_DEATHS_SHEET] = [list(LONE_DEATHS_HEADERS), *unattributed]
+    write_workbook(path, sheets)
     return len(findings)
 
 
@@ -304,3 +319,34 @@ def _file_header(headers: dict[str, str], registry: str, column: str) -> str:
     from; the contract's header when the file has none."""
     found = source_column(registry, column)
     return headers.get(found.name, found.header) if found else column
+
+
+def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) -> list[list]:
+    """The death notices linked to no one that more than ``most_candidates`` persons may be,
+    as the file has them: file, sheet, row, record id, name, gender, township, death date,
+    source, how many persons and what to do.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, after linking.
+    most_candidates : int
+        How many persons a notice may be and still be a lead on each.
+
+    Returns
+    -------
+    list of list
+        One row per notice, in file order.
+    """
+    counts = {record_id: count for record_id, _, _, count in lone_death_candidates(con)
+              if count > most_candidates}  # fmt: skip
+    con.register("_unattributed", pa.table({"record_id": pa.array(list(counts), pa.string())}))
+    notices = con.execute(
+        "SELECT s.file, s.sheet, r.row_no, d.record_id, r.name, r.gender, r.township, "
+        "r.death_date, r.source FROM deaths d SEMI JOIN _unattributed USING (record_id) "
+        "JOIN raw_deaths r USING (source_no, row_no) LEFT JOIN ingest_sources s USING (source_no) "
+        "ORDER BY r.source_no, r.row_no"
+    ).fetchall()
+    con.unregister("_unattributed")
+    note = "重名，无法确定是谁，未列为疑点；请向数据来源部门核实身份证号后重新比对"
+    return [[*notice, counts[notice[3]], note] for notice in notices]

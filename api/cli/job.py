@@ -232,7 +232,7 @@ def run(
             data_dir, out, policy=load_policy(policy), settings=settings, db_path=db,
             risk=RiskModel.load(risk_model), vocabulary=load_vocabulary(columns), spark=spark,
         )  # fmt: skip
-        print_drop(connect(result.db_path), result.out_dir / REPORT_NAME)
+        print_drop(connect(result.db_path), result.out_dir / REPORT_NAME, linked=True)
     print_policy(load_policy(policy))
     table = Table(title="疑点线索")
     table.add_column("类型")

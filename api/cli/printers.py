@@ -11,16 +11,19 @@ from rich.table import Table
 
 from api.cli.base import console
 from models.case_types import CASE_LABELS
+from models.detectors.deceased_paid import MAX_CANDIDATES
 from models.policy import RULE_LABELS, Policy
 from resolver.headers import header_key
 from resolver.layout import SKIP_REASONS
 from resolver.quality import (
+    LONE_DEATHS_SHEET,
     findings_by_problem,
     problem_label,
     quality_summary,
     reused_files,
     skipped_whole,
     source_summaries,
+    unattributed_deaths,
     write_findings_workbook,
 )
 from resolver.registries import REGISTRIES, column_header
@@ -30,12 +33,18 @@ if TYPE_CHECKING:  # the measuring commands' figures; the wing is loaded only to
     from models.evaluation.linking import LinkScores
 
 
-def print_drop(con: duckdb.DuckDBPyConnection, report: Path) -> None:
-    """How the drop was read, its data-quality report, and the findings workbook."""
+def print_drop(con: duckdb.DuckDBPyConnection, report: Path, *, linked: bool = False) -> None:
+    """How the drop was read, its data-quality report, and the findings workbook (``linked``:
+    after a run, with the death notices too many namesakes may be to raise a lead on)."""
     print_sources(con)
     print_quality(con)
-    count = write_findings_workbook(con, report)
+    notices = unattributed_deaths(con, MAX_CANDIDATES) if linked else None
+    count = write_findings_workbook(con, report, unattributed=notices)
     console.print(f"问题清单（{count:,} 条，含未读取的行）已写入 {report}")
+    if notices:
+        console.print(f"另有 {len(notices):,} 条死亡记录可能对应超过 {MAX_CANDIDATES} 人（重名），无法确定是谁，"
+                      f"未列为疑点，已列入问题清单「{LONE_DEATHS_SHEET}」，请向数据来源部门核实身份证号",
+                      highlight=False)  # fmt: skip
 
 
 def print_sources(con: duckdb.DuckDBPyConnection) -> None:

@@ -41,7 +41,7 @@ def update(
         out_dir = out or db.parent
         result = update_pipeline(data_dir, db, out_dir, retrain=retrain,
                                  vocabulary=load_vocabulary(columns))  # fmt: skip
-        print_drop(connect(result.db_path), out_dir / REPORT_NAME)
+        print_drop(connect(result.db_path), out_dir / REPORT_NAME, linked=True)
     link = result.link
     changes = link.changes
     console.print(

@@ -78,6 +78,8 @@ def test_link_writes_entities_and_evaluate_compares_three_methods(tmp_path):
 
 
 def test_run_without_data_runs_on_a_synthetic_county_and_evaluates(tmp_path):
+    import openpyxl
+
     out = tmp_path / "run"
     result = runner.invoke(app, ["run", "--out", str(out), "--people", "1500", "--seed", "9"])
     assert result.exit_code == 0, result.output
@@ -88,6 +90,9 @@ def test_run_without_data_runs_on_a_synthetic_county_and_evaluates(tmp_path):
         "missed_disability", "over_standard", "payment_mismatch",
     }  # fmt: skip
     assert json.loads((out / "policy.json").read_text())["death_grace_months"] == 1
+    # after linking, the findings workbook lists the notices too many namesakes may be
+    notices = openpyxl.load_workbook(out / "数据问题清单.xlsx")["未能确认身份的死亡记录"]
+    assert next(notices.iter_rows(values_only=True))[:4] == ("文件", "工作表", "行号", "记录编号")
     result = runner.invoke(
         app, ["evaluate", "--truth", str(out / "county/truth"), "--out", str(out)]
     )
@@ -132,6 +137,8 @@ def test_check_is_a_dry_run_that_says_how_each_sheet_was_read(tmp_path):
             "月份有歧义（如 2025.1 可能是 1 月或 10 月），未读取", "2021.1") in findings  # fmt: skip
     skipped = list(openpyxl.load_workbook(report)["未读取的行"].iter_rows(values_only=True))
     assert ("救助对象.xlsx", "城关镇", 4, "合计行") in skipped
+    # nothing is linked in a check: no list of death notices namesakes make uncertain
+    assert openpyxl.load_workbook(report).sheetnames == ["数据问题", "未读取的行"]
 
 
 def test_report_writes_the_entries_and_exits_of_a_period_and_refuses_bad_dates(tmp_path):

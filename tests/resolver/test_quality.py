@@ -1,0 +1,47 @@
+"""The findings workbook's list of death notices too many namesakes may be, on tiny inline
+tables."""
+
+from __future__ import annotations
+
+from resolver.db import connect
+from resolver.quality import unattributed_deaths
+
+
+def _linked():
+    """Notice D1 (row 2 of 死亡人员.xlsx) linked to no one, that four persons match below
+    the threshold; notice D2 (row 3) that two persons do."""
+    con = connect(":memory:")
+    candidates = {"D1": ["H1", "H2", "A3", "A4"], "D2": ["H5", "A6"]}
+    rows = [f"deaths:{notice}" for notice in candidates]
+    rows += [f"{'hukou' if row[0] == 'H' else 'assistance'}:{row}"
+             for persons in candidates.values() for row in persons]  # fmt: skip
+    con.execute("CREATE TABLE persons (unique_id VARCHAR, township VARCHAR, village VARCHAR)")
+    con.executemany("INSERT INTO persons VALUES (?, '石羊', '大坡')", [[row] for row in rows])
+    con.execute("CREATE TABLE entities (registry VARCHAR, record_id VARCHAR, person_id VARCHAR)")
+    con.executemany("INSERT INTO entities VALUES (?, ?, ?)",
+                    [(*row.split(":"), "P" + row.split(":")[1]) for row in rows])  # fmt: skip
+    con.execute("CREATE TABLE possible_matches (unique_id_l VARCHAR, unique_id_r VARCHAR, "
+                "match_probability DOUBLE, reason VARCHAR)")  # fmt: skip
+    con.executemany(
+        "INSERT INTO possible_matches VALUES (?, ?, 0.4, 'ambiguous')",
+        [(f"deaths:{notice}", row) for notice, persons in candidates.items()
+         for row in rows if row.split(":")[1] in persons],
+    )  # fmt: skip
+    con.execute("CREATE TABLE deaths AS SELECT * FROM (VALUES (0, 2, 'D1'), (0, 3, 'D2')) "
+                "t(source_no, row_no, record_id)")  # fmt: skip
+    con.execute("CREATE TABLE raw_deaths AS SELECT * FROM (VALUES "
+                "(0, 2, 'D1', '张伟', '男', '石羊镇', '2025/3/2', '公安'), "
+                "(0, 3, 'D2', '李娜', '女', '石羊镇', '2025-04-01', '殡葬')) "
+                "t(source_no, row_no, record_id, name, gender, township, death_date, source)")  # fmt: skip
+    con.execute("CREATE TABLE ingest_sources AS SELECT 0 AS source_no, "
+                "'死亡人员.xlsx' AS file, 'Sheet1' AS sheet")  # fmt: skip
+    return con
+
+
+def test_a_notice_more_namesakes_may_be_than_a_lead_allows_is_listed_as_the_file_has_it():
+    [row] = unattributed_deaths(_linked(), 3)
+    assert row[:10] == ["死亡人员.xlsx", "Sheet1", 2, "D1", "张伟", "男", "石羊镇", "2025/3/2",
+                        "公安", 4]  # fmt: skip
+    assert "核实身份证号" in row[10]
+    # a notice few enough persons may be is a lead on each, not a finding
+    assert [row[3] for row in unattributed_deaths(_linked(), 1)] == ["D1", "D2"]
