@@ -214,7 +214,9 @@ def lone_death_candidates(
     someone else, whom the registries may not hold); nor is a person the notice matches by
     more than the run's ``ambiguity_margin`` bits of match weight worse than its best
     candidate (the hukou row of the notice's namesake next door matching at 0.47 makes a
-    child matching at 0.02 no candidate), and only the candidates left are counted.
+    child matching at 0.02 no candidate), and only the candidates left are counted. A
+    candidate whose own notice gives the notice's date of death is its only candidate: the
+    same death reported by a second office (police and funeral home), not a namesake's.
 
     Parameters
     ----------
@@ -230,7 +232,7 @@ def lone_death_candidates(
         candidate's ``person_id``, the probability of their best pair and how many persons
         the notice may be. Empty when linking left no possible matches.
     """
-    if POSSIBLE_MATCHES not in table_names(con):
+    if not {POSSIBLE_MATCHES, "deaths"} <= set(table_names(con)):
         return []
     with _labelled_apart(con):
         return con.execute(
@@ -260,10 +262,20 @@ def lone_death_candidates(
                 JOIN {entities} e ON e.registry || ':' || e.record_id = p.other
                 GROUP BY a.record_id, e.person_id
             ),
+            died_that_day AS (  -- candidates whose own notice gives the notice's date
+                SELECT DISTINCT s.record_id, s.person_id FROM scored s
+                JOIN deaths n ON n.record_id = s.record_id
+                JOIN {entities} o ON o.registry = 'deaths' AND o.person_id = s.person_id
+                JOIN deaths d ON d.record_id = o.record_id AND d.death_date = n.death_date
+            ),
             plausible AS (
                 SELECT record_id, person_id, probability FROM scored
+                WHERE record_id NOT IN (SELECT record_id FROM died_that_day)
                 QUALIFY capped / (1 - capped) * pow(2, $margin)
                         >= max(capped / (1 - capped)) OVER (PARTITION BY record_id)
+                UNION ALL
+                SELECT record_id, person_id, probability FROM scored
+                SEMI JOIN died_that_day USING (record_id, person_id)
             )
             SELECT record_id, person_id, probability,
                    count(*) OVER (PARTITION BY record_id) AS candidates

@@ -10,9 +10,11 @@ from resolver.outputs import lone_death_candidates, possible_roster_duplicates
 from resolver.settings import LinkSettings
 
 
-def _linked(margin: float | None = None, places: dict[str, tuple] | None = None):
-    """A notice D1 linked to no one and three persons it may be; ``places`` gives rows a
-    (township, village) other than 石羊镇 大坡村 (the notice's)."""
+def _linked(margin: float | None = None, places: dict[str, tuple] | None = None,
+            own_notice: str | None = None):  # fmt: skip
+    """A notice D1 (died 2025-03-02) linked to no one and three persons it may be; ``places``
+    gives rows a (township, village) other than 石羊镇 大坡村 (the notice's); with
+    ``own_notice`` (a date), person P3 has a notice D2 of their own dated that day."""
     con = connect(":memory:")
     rows = ["deaths:D1", "assistance:A1", "hukou:H2", "assistance:A3"]
     places = {row: (places or {}).get(row, ("石羊", "大坡")) for row in rows}
@@ -22,6 +24,11 @@ def _linked(margin: float | None = None, places: dict[str, tuple] | None = None)
     con.execute("CREATE TABLE entities AS SELECT * FROM (VALUES ('deaths', 'D1', 'PD'), "
                 "('assistance', 'A1', 'P1'), ('hukou', 'H2', 'P2'), ('assistance', 'A3', 'P3')) "
                 "t(registry, record_id, person_id)")  # fmt: skip
+    con.execute("CREATE TABLE deaths (record_id VARCHAR, death_date DATE)")
+    con.execute("INSERT INTO deaths VALUES ('D1', '2025-03-02')")
+    if own_notice:
+        con.execute("INSERT INTO entities VALUES ('deaths', 'D2', 'P3')")
+        con.execute("INSERT INTO deaths VALUES ('D2', ?)", [own_notice])
     con.execute("CREATE TABLE possible_matches AS SELECT * FROM (VALUES "
                 "('assistance:A1', 'deaths:D1', 0.02::DOUBLE, 'below_threshold'), "
                 "('deaths:D1', 'hukou:H2', 0.47, 'below_threshold'), "
@@ -51,6 +58,14 @@ def test_a_namesake_of_another_village_of_the_notices_township_is_no_candidate()
     unplaced = {"assistance:A3": ("石羊", None), "hukou:H2": ("金碧", "中村")}
     assert lone_death_candidates(_linked(places=unplaced)) == [
         ("D1", "P2", 0.47, 2), ("D1", "P3", 0.30, 2)]  # fmt: skip
+
+
+def test_a_candidate_whose_own_notice_gives_the_same_date_is_the_notices_only_candidate():
+    # P3's own notice (a funeral home's, with the ID) dates the death the day D1 does: D1 is
+    # a second report of P3's death, whatever it matches, not a namesake's
+    assert lone_death_candidates(_linked(own_notice="2025-03-02")) == [("D1", "P3", 0.30, 1)]
+    # a notice of another day is no report of this death
+    assert len(lone_death_candidates(_linked(own_notice="2024-11-20"))) == 2
 
 
 def _rosters(threshold: float | None = None):

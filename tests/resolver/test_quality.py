@@ -27,8 +27,8 @@ def _linked():
         [(f"deaths:{notice}", row) for notice, persons in candidates.items()
          for row in rows if row.split(":")[1] in persons],
     )  # fmt: skip
-    con.execute("CREATE TABLE deaths AS SELECT * FROM (VALUES (0, 2, 'D1'), (0, 3, 'D2')) "
-                "t(source_no, row_no, record_id)")  # fmt: skip
+    con.execute("CREATE TABLE deaths AS SELECT * FROM (VALUES (0, 2, 'D1', DATE '2025-03-02'), "
+                "(0, 3, 'D2', DATE '2025-04-01')) t(source_no, row_no, record_id, death_date)")  # fmt: skip
     con.execute("CREATE TABLE raw_deaths AS SELECT * FROM (VALUES "
                 "(0, 2, 'D1', '张伟', '男', '石羊镇', '2025/3/2', '公安'), "
                 "(0, 3, 'D2', '李娜', '女', '石羊镇', '2025-04-01', '殡葬')) "
