@@ -37,7 +37,10 @@ def detect_suspected_split(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     address (no evidence: courtyards, neighbours, coarse rural addresses) never raises a
     case alone, but both are reported beside an account. Cases whose members the hukou
     registry does not place, or that share a 户号, are not compared (the data cannot tell
-    the families apart, or it is a ``split_household``); legitimate 单人户 cases neither.
+    the families apart, or it is a ``split_household``); legitimate 单人户 cases neither. A
+    case's 户号 are those of the members it holds at its end: a son whose earlier row in his
+    parents' case ended when he moved to a 户号 and a case of his own leaves their 户号
+    theirs alone.
 
     Example: parents (户号 H1) in 低保 case DB1; their son moved to 户号 H2 and is alone in
     DB2, paid to his parents' account: one case on the rows of both.
@@ -107,8 +110,13 @@ def _account_ties(graph: nx.MultiGraph, policy: Policy, legitimate: set[Node]) -
 
 
 def _families(graph: nx.MultiGraph, case: Node) -> set[Node]:
-    """The hukou families of the case's members."""
-    return {family for member, _ in neighbours(graph, case, "enrolled_in")
+    """The hukou families of the members the case holds at its end (the as-of day for a case
+    still active): a member who left it while it went on (his row ended earlier) is its
+    history, and his 户号 now is that of the case he moved to."""
+    as_of = graph.graph["as_of"]
+    rows = neighbours(graph, case, "enrolled_in")
+    ends = [min(row["end"] or as_of, as_of) for _, row in rows]
+    return {family for (member, _), end in zip(rows, ends, strict=True) if end == max(ends)
             for family, _ in neighbours(graph, member, "member_of")}  # fmt: skip
 
 

@@ -278,6 +278,17 @@ def test_a_family_split_over_two_hukou_paid_to_one_account_is_a_suspected_split_
     assert case.evidence[-1].text.startswith("核实要点")
 
 
+def test_a_member_who_left_his_familys_case_for_his_own_paid_to_its_account_is_a_suspected_split():
+    # the son's earlier row in his parents' case ended when he moved to 户号 HK2 and DB2: the
+    # parents' case is HK1's alone, and the two cases paid to one account are compared
+    drop = _split_off_under_own_hukou()
+    drop.enrol("son", "DB1", "A0", end=date(2024, 4, 30))
+    for case_no in ("DB1", "DB2"):
+        drop.paid_to(case_no, "6228000011112222")
+    (case,) = detect_suspected_split(drop.graph, POLICY)
+    assert sorted(record for _, record in case.records) == ["A1", "A2", "A3"]
+
+
 @pytest.mark.parametrize("tie", ["phone", "address"])
 def test_separate_households_sharing_a_phone_or_an_address_are_no_lead(tie):
     """Parents with their own 户号 next door to their son, on his phone: two households."""
