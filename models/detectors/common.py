@@ -215,7 +215,7 @@ def single_person_evidence(graph: nx.MultiGraph, policy: Policy, cases: set[Node
     """
     evidence = []
     for case in sorted(cases):
-        rows = neighbours(graph, case, "enrolled_in")
+        rows = rows_at_end(graph, case)
         if len(rows) != 1 or not _in_single_person_group(graph, policy, *rows[0]):
             continue
         member, row = rows[0]
@@ -281,8 +281,41 @@ def severely_disabled(graph: nx.MultiGraph, policy: Policy, person: Node) -> boo
     )
 
 
+def rows_at_end(graph: nx.MultiGraph, case: Node) -> list[tuple[Node, dict]]:
+    """The (member, row) pairs a case holds at its end (the as-of day for a case still
+    active): a member who left while it went on (his row ended earlier) is its history.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph, with ``as_of``.
+    case : Node
+        The case node.
+
+    Returns
+    -------
+    list of tuple of (Node, dict)
+        The member and his ``enrolled_in`` row.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from models.sketch import HouseholdSketch
+    >>> sketch = HouseholdSketch()
+    >>> sketch.enrol("son", "DB1", "A1")
+    >>> sketch.enrol("mother", "DB1", "A2", end=date(2023, 6, 30))
+    >>> [row["record_id"] for _, row in rows_at_end(sketch.graph, ("case", "DB1"))]
+    ['A1']
+    """
+    as_of = graph.graph["as_of"]
+    rows = neighbours(graph, case, "enrolled_in")
+    ends = [min(row["end"] or as_of, as_of) for _, row in rows]
+    return [pair for pair, end in zip(rows, ends, strict=True) if end == max(ends)]
+
+
 def legitimate_single_cases(graph: nx.MultiGraph, policy: Policy) -> set[Node]:
-    """Single-person cases of a member the policy lets be enrolled alone (单人户保障).
+    """Single-person cases of a member the policy lets be enrolled alone (单人户保障): one
+    member at the case's end (``rows_at_end``; others' ended rows are its history).
 
     Parameters
     ----------
@@ -298,7 +331,7 @@ def legitimate_single_cases(graph: nx.MultiGraph, policy: Policy) -> set[Node]:
     """
     legitimate = set()
     for case in nodes_of(graph, "case"):
-        rows = neighbours(graph, case, "enrolled_in")
+        rows = rows_at_end(graph, case)
         if len(rows) == 1 and may_be_enrolled_alone(graph, policy, *rows[0]):
             legitimate.add(case)
     return legitimate

@@ -14,6 +14,7 @@ from models.detectors.common import (
     enrolment_evidence,
     family_case,
     legitimate_single_cases,
+    rows_at_end,
     rows_in,
     shared_by,
     shown,
@@ -110,13 +111,9 @@ def _account_ties(graph: nx.MultiGraph, policy: Policy, legitimate: set[Node]) -
 
 
 def _families(graph: nx.MultiGraph, case: Node) -> set[Node]:
-    """The hukou families of the members the case holds at its end (the as-of day for a case
-    still active): a member who left it while it went on (his row ended earlier) is its
-    history, and his 户号 now is that of the case he moved to."""
-    as_of = graph.graph["as_of"]
-    rows = neighbours(graph, case, "enrolled_in")
-    ends = [min(row["end"] or as_of, as_of) for _, row in rows]
-    return {family for (member, _), end in zip(rows, ends, strict=True) if end == max(ends)
+    """The hukou families of the members the case holds at its end (``rows_at_end``): a
+    member who left it is its history, and his 户号 now that of the case he moved to."""
+    return {family for member, _ in rows_at_end(graph, case)
             for family, _ in neighbours(graph, member, "member_of")}  # fmt: skip
 
 

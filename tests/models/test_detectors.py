@@ -327,6 +327,19 @@ def test_a_legitimate_single_person_case_of_a_severely_disabled_member_is_no_spl
     assert detect_split_household(drop.graph, POLICY) == []
 
 
+def test_a_single_person_case_keeps_its_history_and_stays_legitimate():
+    # the mother's row in the son's 单人户 ended when she went back to DB1: history, not a
+    # second member of DB2 now
+    drop = HouseholdSketch()
+    drop.family("HK1", "father", "mother", "son")
+    drop.enrol("father", "DB1", "A1")
+    drop.enrol("mother", "DB1", "A2", start=date(2024, 5, 1))
+    drop.enrol("mother", "DB2", "A4", end=date(2024, 4, 30))
+    drop.enrol("son", "DB2", "A3", start=date(2023, 1, 1))
+    drop.certify("son", "C1", "intellectual", 3)
+    assert detect_split_household(drop.graph, POLICY) == []
+
+
 def test_a_gravely_ill_member_alone_in_a_case_is_no_split():
     drop = HouseholdSketch()
     drop.family("HK1", "father", "son")
