@@ -310,7 +310,8 @@ def rows_at_end(graph: nx.MultiGraph, case: Node) -> list[tuple[Node, dict]]:
     as_of = graph.graph["as_of"]
     rows = neighbours(graph, case, "enrolled_in")
     ends = [min(row["end"] or as_of, as_of) for _, row in rows]
-    return [pair for pair, end in zip(rows, ends, strict=True) if end == max(ends)]
+    last = max(ends)
+    return [pair for pair, end in zip(rows, ends, strict=True) if end == last]
 
 
 def legitimate_single_cases(graph: nx.MultiGraph, policy: Policy) -> set[Node]:
