@@ -38,7 +38,7 @@ lines against a county of 100,000 persons read and screened in 1.5 s).
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -193,13 +193,10 @@ def summary(decisions: list[Decision], months: list[str | None]) -> dict:
     """
 
     def counts(chosen: list[Decision]) -> dict:
-        by_reason: dict[str, int] = {}
-        for kind, label in HOLD_LABELS.items():
-            held = sum(any(h.kind == kind for h in d.holds) for d in chosen)
-            if held:
-                by_reason[label] = held
-        held = sum(bool(d.holds) for d in chosen)
-        return {"lines": len(chosen), "passed": len(chosen) - held, "held": held,
+        held = [decision for decision in chosen if decision.holds]
+        kinds = Counter(kind for d in held for kind in {hold.kind for hold in d.holds})
+        by_reason = {label: kinds[kind] for kind, label in HOLD_LABELS.items() if kinds[kind]}
+        return {"lines": len(chosen), "passed": len(chosen) - len(held), "held": len(held),
                 "by_reason": by_reason}  # fmt: skip
 
     by_month: dict[str, list[Decision]] = defaultdict(list)

@@ -320,6 +320,12 @@ def _reference(attributes: bytes) -> tuple[int, int]:
 def _row_with(tags: _Tags, attributes: bytes, body: bytes, number: int,
               texts: dict[int, str]) -> bytes:  # fmt: skip
     """A row's XML with ``texts`` set in it, its other cells kept in column order."""
+    row = tags.tag("row").encode()
+    head = b"<" + row + _SPANS.sub(b"", attributes) + b">"
+    if _last_column(tags, body) < min(texts, default=0):  # the common case: columns added
+        added = b"".join(_text_cell(tags, column, number, text)
+                         for column, text in sorted(texts.items()) if text)  # fmt: skip
+        return head + body + added + b"</" + row + b">"
     kept, column = [], 0
     for cell in tags.cell.finditer(body):
         column = _reference(cell.group(1))[0] or column + 1
@@ -328,9 +334,20 @@ def _row_with(tags: _Tags, attributes: bytes, body: bytes, number: int,
     kept += [(column, _text_cell(tags, column, number, text))
              for column, text in texts.items() if text]  # fmt: skip
     kept.sort(key=lambda item: item[0])
-    row = tags.tag("row").encode()
-    cells = b"".join(xml for _, xml in kept)
-    return b"<" + row + _SPANS.sub(b"", attributes) + b">" + cells + b"</" + row + b">"
+    return head + b"".join(xml for _, xml in kept) + b"</" + row + b">"
+
+
+def _last_column(tags: _Tags, body: bytes) -> int | float:
+    """The column of a row's last cell when it is found cheaply (the last cell is the last
+    element and names its column); infinity otherwise, 0 for a row without cells."""
+    body = body.rstrip()
+    if not body:
+        return 0
+    start = body.rfind(b"<" + tags.tag("c").encode())
+    last = tags.cell.match(body, start) if start >= 0 else None
+    if last is None or last.end() != len(body):
+        return float("inf")
+    return _reference(last.group(1))[0] or float("inf")
 
 
 def _new_row(tags: _Tags, number: int, texts: dict[int, str]) -> bytes:

@@ -136,3 +136,18 @@ def test_a_sheet_written_with_a_namespace_prefix_is_edited_in_its_own_names():
     with zipfile.ZipFile(io.BytesIO(edited)) as archive:
         xml = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "<row" not in xml and "<c " not in xml and "<x:dataValidation allowBlank" in xml
+
+
+def test_a_cell_set_among_a_rows_cells_replaces_it_and_one_past_them_is_appended():
+    # a row's cells past the columns set are kept in place; a styled empty cell is a cell
+    content = _workbook_with_sheet_xml(
+        '<sheetData><row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c>'
+        '<c r="D1"><v>4</v></c></row><row r="2"><c r="A2"><v>5</v></c><c r="C2" s="0"/>'
+        "</row></sheetData>"
+    )
+    edited = with_text_cells(content, {"表&一": {(1, 2): "", (1, 3): "三", (1, 5): "五",
+                                                 (2, 4): "四"}})  # fmt: skip
+    assert _values(edited, "表&一") == [[1, None, "三", 4, "五"], [5, None, None, "四", None]]
+    with zipfile.ZipFile(io.BytesIO(edited)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="C2" s="0"/><c r="D2" t="inlineStr">' in xml
