@@ -109,24 +109,32 @@ def _package_parts(names: list[str]) -> dict[str, str]:
 
 
 def _sheet_xml(rows: Iterable[Sequence[Cell]]) -> str:
+    texts: dict[str, str] = {}  # each distinct text's cell, after its reference
     lines = [
-        f'<row r="{number}">{"".join(_cells(number, row))}</row>'
+        f'<row r="{number}">{"".join(_cells(number, row, texts))}</row>'
         for number, row in enumerate(rows, start=1)
     ]
     return f'{_HEAD}<worksheet xmlns="{_MAIN}"><sheetData>{"".join(lines)}</sheetData></worksheet>'
 
 
-def _cells(number: int, row: Sequence[Cell]) -> Iterable[str]:
+def _cells(number: int, row: Sequence[Cell], texts: dict[str, str]) -> Iterable[str]:
     for letters, value in zip(_columns(len(row)), row, strict=True):
         if value is None or value == "":
             continue
         if isinstance(value, int):
             yield f'<c r="{letters}{number}"><v>{value}</v></c>'
             continue
-        text = ILLEGAL.sub("", value)
-        style = ' s="1"' if text.startswith(FORMULA_STARTS) else ""
-        yield (f'<c r="{letters}{number}"{style} t="inlineStr"><is><t xml:space="preserve">'
-               f"{escape(text)}</t></is></c>")  # fmt: skip
+        cell = texts.get(value)
+        if cell is None:
+            cell = texts[value] = _text_cell(value)
+        yield f'<c r="{letters}{number}"{cell}'
+
+
+def _text_cell(value: str) -> str:
+    """A text cell's XML after its reference: quote-prefixed when it starts like a formula."""
+    text = ILLEGAL.sub("", value)
+    style = ' s="1"' if text.startswith(FORMULA_STARTS) else ""
+    return f'{style} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
 
 
 @cache
