@@ -61,21 +61,3 @@ def active_months(start: date | None, end: date | None, as_of: date) -> range:
         return range(0)
     last = min(end, as_of) if end else as_of
     return range(month_index(start), month_index(last) + 1)
-
-
-def overlap(first: range, second: range) -> range:
-    """The months two ranges of months have in common.
-
-    Parameters
-    ----------
-    first : range
-        Month indexes.
-    second : range
-        Month indexes.
-
-    Returns
-    -------
-    range
-        The common months (empty when none).
-    """
-    return range(max(first.start, second.start), min(first.stop, second.stop))

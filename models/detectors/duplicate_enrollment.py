@@ -13,7 +13,7 @@ from models.detectors.common import (
     share_paid,
 )
 from models.graph import neighbours, persons_near
-from models.periods import active_months, month_text, overlap
+from models.periods import active_months, month_text
 from models.policy import Policy
 
 
@@ -73,7 +73,7 @@ def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Ca
     cases = []
     for node in persons_near(graph, "case"):
         rows = sorted(
-            neighbours(graph, node, "enrolled_in"),
+            covered_rows(graph, node),
             key=lambda item: (item[1]["start"] or as_of, item[1]["record_id"]),
         )
         two_cases = len({case for case, _ in rows}) >= 2
@@ -88,12 +88,12 @@ def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Ca
 def _possible_duplicates(graph, policy: Policy, node) -> list[Case]:
     """A case for each roster row of ``node`` that may be the same person as another
     person's roster row of another case, over overlapping months."""
-    own = {row["record_id"]: (case, row) for case, row in neighbours(graph, node, "enrolled_in")}
+    own = {row["record_id"]: (case, row) for case, row in covered_rows(graph, node)}
     cases = []
     for other, edge in neighbours(graph, node, "possibly_same"):
         if edge["record_id"] not in own:  # the pair's first row is the other person's
             continue
-        theirs = [(case, row) for case, row in neighbours(graph, other, "enrolled_in")
+        theirs = [(case, row) for case, row in covered_rows(graph, other)
                   if row["record_id"] == edge["other_record_id"]]  # fmt: skip
         rows = [own[edge["record_id"]], *theirs]
         if len(theirs) == 1 and len(_overlapping(rows, graph.graph["as_of"])) == 2:
@@ -102,16 +102,23 @@ def _possible_duplicates(graph, policy: Policy, node) -> list[Case]:
     return cases
 
 
+def covered_rows(graph, node) -> list[tuple]:
+    """A person's (case, row) pairs of the cases that cover him: a member listed but not
+    covered (是否保障对象: 否) is not enrolled in that case."""
+    return [(case, row) for case, row in neighbours(graph, node, "enrolled_in") if row["covered"]]
+
+
 def _overlapping(rows, as_of) -> set[str]:
-    """The rows that overlap, in active months, a row of another case."""
+    """The rows that share a day, up to ``as_of``, with a row of another case: a row that
+    ends the day before the other starts (a move from 低保 to 特困 within a month) is no
+    duplicate."""
+    spans = [(case, row["record_id"], row["start"], min(row["end"] or as_of, as_of))
+             for case, row in rows if row["start"]]  # fmt: skip
     involved: set[str] = set()
-    for index, (later_case, later) in enumerate(rows):
-        later_active = active_months(later["start"], later["end"], as_of)
-        for earlier_case, earlier in rows[:index]:
-            if earlier_case != later_case and overlap(
-                active_months(earlier["start"], earlier["end"], as_of), later_active
-            ):
-                involved.update((earlier["record_id"], later["record_id"]))
+    for index, (case, record_id, start, end) in enumerate(spans):
+        for other_case, other_id, other_start, other_end in spans[:index]:
+            if other_case != case and max(start, other_start) <= min(end, other_end):
+                involved.update((record_id, other_id))
     return involved
 
 
