@@ -281,9 +281,12 @@ def severely_disabled(graph: nx.MultiGraph, policy: Policy, person: Node) -> boo
     )
 
 
-def rows_at_end(graph: nx.MultiGraph, case: Node) -> list[tuple[Node, dict]]:
+def rows_at_end(graph: nx.MultiGraph, case: Node, *, covered: bool = False
+                ) -> list[tuple[Node, dict]]:  # fmt: skip
     """The (member, row) pairs a case holds at its end (the as-of day for a case still
-    active): a member who left while it went on (his row ended earlier) is its history.
+    active): a member who left while it went on (his row ended earlier) is its history. A
+    member listed but not covered (是否保障对象 否) is one of those it holds (a 单人户 lists
+    one member), unless ``covered``: then the case ends when its last covered row does.
 
     Parameters
     ----------
@@ -291,6 +294,8 @@ def rows_at_end(graph: nx.MultiGraph, case: Node) -> list[tuple[Node, dict]]:
         The household graph, with ``as_of``.
     case : Node
         The case node.
+    covered : bool
+        Only the covered members' rows.
 
     Returns
     -------
@@ -306,9 +311,17 @@ def rows_at_end(graph: nx.MultiGraph, case: Node) -> list[tuple[Node, dict]]:
     >>> sketch.enrol("mother", "DB1", "A2", end=date(2023, 6, 30))
     >>> [row["record_id"] for _, row in rows_at_end(sketch.graph, ("case", "DB1"))]
     ['A1']
+    >>> sketch.enrol("father", "DB2", "A4", end=date(2024, 1, 31))
+    >>> sketch.enrol("wife", "DB2", "A5", covered=False)
+    >>> [[row["record_id"] for _, row in rows_at_end(sketch.graph, ("case", "DB2"), covered=c)]
+    ...  for c in (False, True)]
+    [['A5'], ['A4']]
     """
     as_of = graph.graph["as_of"]
-    rows = neighbours(graph, case, "enrolled_in")
+    rows = [(member, row) for member, row in neighbours(graph, case, "enrolled_in")
+            if row["covered"] or not covered]  # fmt: skip
+    if not rows:
+        return []
     ends = [min(row["end"] or as_of, as_of) for _, row in rows]
     last = max(ends)
     return [pair for pair, end in zip(rows, ends, strict=True) if end == last]

@@ -14,6 +14,7 @@ from models.detectors.common import (
     enrolled_now,
     enrolment_evidence,
     identity_evidence,
+    rows_at_end,
 )
 from models.graph import Node, neighbours, nodes_of
 from models.policy import Policy
@@ -65,8 +66,8 @@ def detect_exit_without_gradual(graph: nx.MultiGraph, policy: Policy) -> list[Ca
     for case in nodes_of(graph, "case"):
         if graph.nodes[case]["program"] != "dibao":
             continue
-        rows = [(member, row) for member, row in neighbours(graph, case, "enrolled_in")
-                if row["covered"]]  # fmt: skip
+        # a member who left before it closed is no exit of it
+        rows = rows_at_end(graph, case, covered=True)
         if not rows or any(row["end"] is None or row["end"] >= graph.graph["as_of"]
                            for _, row in rows):  # fmt: skip
             continue
