@@ -7,6 +7,8 @@ member to a 户号 of his own and still draws both cases into one account is wor
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import networkx as nx
 
 from models.cases import Case, Evidence
@@ -119,6 +121,11 @@ def _families(graph: nx.MultiGraph, case: Node) -> set[Node]:
 
 def _case(graph, policy: Policy, rows, involved: set[Node], records: set[str]) -> Case:
     chosen = rows_in(rows, records)
+    cases_of = defaultdict(set)  # the cases each member is in while the split holds
+    for case, member, _ in chosen:
+        cases_of[member].add(case)
+    moved = [(case, member, row) for case, member, row in rows_in(rows, {
+        row["record_id"] for _, _, row in rows} - records) if cases_of[member] - {case}]  # fmt: skip
     shared = shared_by(graph, policy, involved)
     accounts = [identifier for identifier in shared if identifier[0] == "account"]
     families = sorted({family[1] for case in involved for family in _families(graph, case)})
@@ -127,6 +134,9 @@ def _case(graph, policy: Policy, rows, involved: set[Node], records: set[str]) -
                  f"领款账号相同（{'、'.join(shown(account) for account in accounts)}）"),
         *(tie_evidence(identifier, users) for identifier, users in sorted(shared.items())),
         *(enrolment_evidence(case, row) for case, _, row in chosen),
+        *(Evidence(f"分户前的记录：{enrolment_evidence(case, row).text}，后转入案件 "
+                   f"{'、'.join(sorted(other[1] for other in cases_of[member] - {case}))}",
+                   "assistance", row["record_id"]) for case, member, row in moved),
         *single_person_evidence(graph, policy, involved),
         VERIFY,
     ]  # fmt: skip

@@ -200,6 +200,28 @@ def test_rows_of_two_cases_one_after_the_other_are_no_duplicate():
     assert detect_duplicate_enrollment(drop.graph, POLICY) == []
 
 
+def test_a_move_to_tekun_the_day_after_dibao_ended_is_no_duplicate():
+    # the same month on both rows, never the same day
+    drop = HouseholdSketch()
+    drop.enrol("li", "DB1", "A1", start=date(2019, 3, 1), end=date(2025, 3, 10))
+    drop.enrol("li", "TK1", "A2", start=date(2025, 3, 11), program="tekun")
+    assert detect_duplicate_enrollment(drop.graph, POLICY) == []
+    drop.enrol("li", "TK2", "A3", start=date(2025, 3, 10), program="tekun")  # that same day
+    assert [sorted(case.records) for case in detect_duplicate_enrollment(drop.graph, POLICY)] == [
+        [("assistance", "A1"), ("assistance", "A2"), ("assistance", "A3")]
+    ]
+
+
+def test_a_member_listed_but_not_covered_in_his_parents_case_is_no_duplicate():
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("father", "DB1", "A1")
+    drop.enrol("son", "DB1", "A2", covered=False)
+    drop.enrol("son", "DB2", "A3", start=date(2024, 1, 1))
+    drop.pay("DB1", MONTHS_2026, 455.0)
+    drop.pay("DB2", MONTHS_2026, 455.0)
+    assert detect_duplicate_enrollment(drop.graph, POLICY) == []
+
+
 def test_two_roster_rows_that_may_be_one_person_are_an_uncertain_duplicate_naming_both():
     # 巴特儿 in one township without an ID, 巴特尔 in another: linking left them apart at 0.93
     drop = HouseholdSketch(AMOUNTS_2026)
@@ -287,6 +309,8 @@ def test_a_member_who_left_his_familys_case_for_his_own_paid_to_its_account_is_a
         drop.paid_to(case_no, "6228000011112222")
     (case,) = detect_suspected_split(drop.graph, POLICY)
     assert sorted(record for _, record in case.records) == ["A1", "A2", "A3"]
+    (moved,) = [item for item in case.evidence if item.text.startswith("分户前的记录")]
+    assert moved.record_id == "A0" and moved.text.endswith("退出日期 2024-04-30，后转入案件 DB2")
 
 
 @pytest.mark.parametrize("tie", ["phone", "address"])
@@ -702,6 +726,14 @@ def test_a_household_still_poor_that_left_dibao_at_lifting_is_a_lead_where_check
 def test_a_covered_dead_or_ongoing_member_is_no_wrongful_exit(change):
     drop = _exited()
     change(drop)
+    assert detect_exit_without_gradual(drop.graph, DAYAO) == []
+
+
+def test_a_member_who_left_years_before_his_case_closed_is_no_exit_of_it():
+    drop = HouseholdSketch()
+    drop.enrol("son", "DB8", "A1", end=date(2020, 6, 30))
+    drop.enrol("father", "DB8", "A2", end=date(2025, 3, 31))
+    drop.poor("son", "P1", status="lifted", income=3600.0)
     assert detect_exit_without_gradual(drop.graph, DAYAO) == []
 
 
