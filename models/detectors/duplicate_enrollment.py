@@ -13,7 +13,7 @@ from models.detectors.common import (
     share_paid,
 )
 from models.graph import neighbours, persons_near
-from models.periods import active_months, month_text
+from models.periods import active_months, month_index, month_text
 from models.policy import Policy
 
 
@@ -77,7 +77,7 @@ def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Ca
             key=lambda item: (item[1]["start"] or as_of, item[1]["record_id"]),
         )
         two_cases = len({case for case, _ in rows}) >= 2
-        involved = _overlapping(rows, as_of) if two_cases else set()
+        involved = _overlapping(graph, rows) if two_cases else set()
         if involved:
             chosen = [(case, row) for case, row in rows if row["record_id"] in involved]
             cases.append(_case(graph, policy, [node[1]], chosen))
@@ -96,7 +96,7 @@ def _possible_duplicates(graph, policy: Policy, node) -> list[Case]:
         theirs = [(case, row) for case, row in covered_rows(graph, other)
                   if row["record_id"] == edge["other_record_id"]]  # fmt: skip
         rows = [own[edge["record_id"]], *theirs]
-        if len(theirs) == 1 and len(_overlapping(rows, graph.graph["as_of"])) == 2:
+        if len(theirs) == 1 and len(_overlapping(graph, rows)) == 2:
             persons = sorted([node[1], other[1]])
             cases.append(_case(graph, policy, persons, rows, uncertain=edge))
     return cases
@@ -108,18 +108,29 @@ def covered_rows(graph, node) -> list[tuple]:
     return [(case, row) for case, row in neighbours(graph, node, "enrolled_in") if row["covered"]]
 
 
-def _overlapping(rows, as_of) -> set[str]:
-    """The rows that share a day, up to ``as_of``, with a row of another case: a row that
-    ends the day before the other starts (a move from 低保 to 特困 within a month) is no
-    duplicate."""
+def _overlapping(graph, rows) -> set[str]:
+    """The rows that share a day, up to the as-of day, with a row of another case, or a
+    month both cases paid: a row that ends the day before the other starts (a move from
+    低保 to 特困 within a month) is no duplicate unless that month was paid twice."""
+    as_of = graph.graph["as_of"]
     spans = [(case, row["record_id"], row["start"], min(row["end"] or as_of, as_of))
              for case, row in rows if row["start"]]  # fmt: skip
     involved: set[str] = set()
     for index, (case, record_id, start, end) in enumerate(spans):
         for other_case, other_id, other_start, other_end in spans[:index]:
-            if other_case != case and max(start, other_start) <= min(end, other_end):
+            if other_case != case and (
+                max(start, other_start) <= min(end, other_end)
+                or _paid_by_both(graph, (case, start, end), (other_case, other_start, other_end))
+            ):
                 involved.update((record_id, other_id))
     return involved
+
+
+def _paid_by_both(graph, first, second) -> bool:
+    """Whether two (case, start, end) spans share a month both cases paid."""
+    months = set(range(max(month_index(first[1]), month_index(second[1])),
+                       min(month_index(first[2]), month_index(second[2])) + 1))  # fmt: skip
+    return bool(months and months & paid_months(graph, first[0]) & paid_months(graph, second[0]))
 
 
 def _paid_twice(graph, policy: Policy, rows) -> tuple[dict[int, float], set[str]]:

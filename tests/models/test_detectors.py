@@ -212,6 +212,17 @@ def test_a_move_to_tekun_the_day_after_dibao_ended_is_no_duplicate():
     ]
 
 
+def test_a_month_both_cases_paid_on_rows_that_share_no_day_is_a_duplicate():
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("li", "DB1", "A1", dibao_class="A", start=date(2019, 3, 1), end=date(2026, 3, 10))
+    drop.enrol("li", "TK1", "A2", start=date(2026, 3, 11), program="tekun")
+    drop.pay("DB1", MONTHS_2026[:3], 455.0)  # January to March
+    drop.pay("TK1", MONTHS_2026[2:], 630.0)  # March on
+    (case,) = detect_duplicate_enrollment(drop.graph, POLICY)
+    assert sorted(case.records) == [("assistance", "A1"), ("assistance", "A2")]
+    assert case.amount_at_risk == 455.0  # March, paid twice: the smaller amount
+
+
 def test_a_member_listed_but_not_covered_in_his_parents_case_is_no_duplicate():
     drop = HouseholdSketch(AMOUNTS_2026)
     drop.enrol("father", "DB1", "A1")
