@@ -410,6 +410,51 @@ def rows_in(rows: list[tuple[Node, Node, dict]], records: set[str]) -> list:
                   key=lambda item: item[2]["record_id"])  # fmt: skip
 
 
+def split_period(chosen: list, as_of) -> str:
+    """When the cases of ``chosen`` ((case, member, row) triples) were active at once, as a
+    reviewer reads it: the first and last such month, and whether that still holds (a split
+    that ended is history: what it paid is what to check).
+
+    Complexity: O(R·M) for R rows of M active months each.
+
+    Parameters
+    ----------
+    chosen : list
+        The (case, member, row) triples of a split.
+    as_of : date
+        The as-of day.
+
+    Returns
+    -------
+    str
+        Chinese text.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> rows = [("DB1", "father", {"start": date(2015, 1, 1), "end": date(2019, 12, 31)}),
+    ...         ("DB2", "son", {"start": date(2019, 6, 1), "end": None})]
+    >>> split_period(rows, date(2026, 10, 31))
+    '2019-06 至 2019-12，此后已不再同时有效（历史疑点：核查该期间的发放）'
+    >>> split_period(rows[1:] + [("DB3", "mother", rows[1][2])], date(2026, 10, 31))
+    '2019-06 起，至今仍同时有效'
+    """
+    by_case: dict = defaultdict(set)
+    for case, _, row in chosen:
+        by_case[case] |= set(active_months(row["start"], row["end"], as_of))
+    counted = defaultdict(int)
+    for months in by_case.values():
+        for month in months:
+            counted[month] += 1
+    together = sorted(month for month, cases in counted.items() if cases >= 2)
+    if not together:
+        return "未能确定同时有效的月份"
+    if together[-1] == month_index(as_of):
+        return f"{month_text(together[0])} 起，至今仍同时有效"
+    return (f"{month_text(together[0])} 至 {month_text(together[-1])}，此后已不再同时有效"
+            "（历史疑点：核查该期间的发放）")  # fmt: skip
+
+
 def family_case(graph: nx.MultiGraph, case_type: str, chosen: list, evidence: list[Evidence],
                 **features: float) -> Case:  # fmt: skip
     """A case resting on the roster rows ``chosen`` ((case, member, row), in record order) of

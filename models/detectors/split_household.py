@@ -13,6 +13,7 @@ from models.detectors.common import (
     shared_by,
     single_person_evidence,
     split_cases,
+    split_period,
     tie_evidence,
 )
 from models.graph import Node, neighbours, persons_near
@@ -96,7 +97,8 @@ def _case(graph, policy: Policy, family: Node, rows, involved: set[Node], record
                       {row["record_id"] for _, _, row in rows} - records)  # fmt: skip
     shared = shared_by(graph, policy, involved)
     evidence = [
-        Evidence(f"户号 {family[1]} 的家庭成员分属 {len(involved)} 个同时有效的低保案件"),
+        Evidence(f"户号 {family[1]} 的家庭成员分属 {len(involved)} 个同时有效的低保案件："
+                 f"{split_period(chosen, graph.graph['as_of'])}"),
         *single_person_evidence(graph, policy, involved),
         *(enrolment_evidence(case, row) for case, _, row in chosen),
         *(Evidence(f"分户前的记录：{enrolment_evidence(case, row).text}", "assistance",

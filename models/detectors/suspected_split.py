@@ -22,6 +22,7 @@ from models.detectors.common import (
     shown,
     single_person_evidence,
     split_cases,
+    split_period,
     tie_evidence,
 )
 from models.graph import Node, neighbours, nodes_of
@@ -130,7 +131,8 @@ def _case(graph, policy: Policy, rows, involved: set[Node], records: set[str]) -
     accounts = [identifier for identifier in shared if identifier[0] == "account"]
     families = sorted({family[1] for case in involved for family in _families(graph, case)})
     evidence = [
-        Evidence(f"户号不同（{'、'.join(families)}）的 {len(involved)} 个低保案件同时有效，"
+        Evidence(f"户号不同（{'、'.join(families)}）的 {len(involved)} 个低保案件同时有效"
+                 f"（{split_period(chosen, graph.graph['as_of'])}），"
                  f"领款账号相同（{'、'.join(shown(account) for account in accounts)}）"),
         *(tie_evidence(identifier, users) for identifier, users in sorted(shared.items())),
         *(enrolment_evidence(case, row) for case, _, row in chosen),

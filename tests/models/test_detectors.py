@@ -270,6 +270,16 @@ def test_a_family_in_two_concurrent_dibao_cases_is_split():
         ("assistance", "A2"),
         ("assistance", "A3"),
     ]
+    assert case.evidence[0].text.endswith("：2024-05 起，至今仍同时有效")
+
+
+def test_a_split_that_ended_years_ago_says_it_is_history():
+    drop = HouseholdSketch()
+    drop.family("HK1", "father", "son")
+    drop.enrol("father", "DB1", "A1", start=date(2015, 1, 1), end=date(2019, 12, 31))
+    drop.enrol("son", "DB2", "A2", start=date(2019, 6, 1), end=date(2020, 6, 30))
+    (case,) = detect_split_household(drop.graph, POLICY)
+    assert "2019-06 至 2019-12，此后已不再同时有效（历史疑点" in case.evidence[0].text
 
 
 def test_a_members_row_in_the_case_he_left_is_context_not_a_record_of_the_split():
