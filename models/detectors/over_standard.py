@@ -80,7 +80,9 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
         if not incomes or max(incomes) * 12 <= policy.dibao_standard_year:
             continue
         assessed = [row["income_since"] for _, row in rows if row["income_since"]]
-        since = max(assessed) if assessed else max(row["start"] for _, row in rows if row["start"])
+        since = max(assessed or [row["start"] for _, row in rows if row["start"]], default=None)
+        if since is None:  # no date to count the 渐退 period from
+            continue
         poverty = sorted(
             (row["status"] or "", row["record_id"])
             for member, _ in rows for _, row in neighbours(graph, member, "in_poverty_household")

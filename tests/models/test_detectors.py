@@ -559,6 +559,13 @@ def test_a_case_paid_after_its_gradual_exit_ended_is_over_standard():
     assert "适用于建档立卡贫困户；在保成员在建档立卡台账 P7" in case.evidence[1].text
 
 
+def test_a_case_without_any_date_to_count_its_gradual_exit_from_is_no_case():
+    drop = HouseholdSketch()
+    drop.enrol("li", "DB7", "A1", start=None, income=900.0)
+    drop.pay("DB7", MONTHS_2026, 350.0)
+    assert detect_over_standard(drop.graph, load_policy("梁平区回龙镇")) == []
+
+
 def test_within_a_longer_gradual_exit_it_is_no_case():
     drop = _income_rose(date(2025, 9, 10))
     assert detect_over_standard(drop.graph, load_policy("兴安盟")) == []  # 24 months
