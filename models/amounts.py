@@ -15,6 +15,7 @@ class has no amount that month, and a member's own amount is their share.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 import duckdb
@@ -123,6 +124,28 @@ FROM members
 WHERE classes = 1 AND key <> '?'
 GROUP BY ALL
 """
+
+
+def fen(amount: float) -> float:
+    """``amount`` rounded to the fen, halves up (四舍五入), as an inspector adding the months
+    by hand rounds it (Python's ``round`` rounds halves to even, and 2.675 down).
+
+    Parameters
+    ----------
+    amount : float
+        Money in 元.
+
+    Returns
+    -------
+    float
+        The amount to the fen.
+
+    Examples
+    --------
+    >>> fen(50.125), fen(2.675), fen(0.1 + 0.2), fen(1000 / 3)
+    (50.13, 2.68, 0.3, 333.33)
+    """
+    return float(Decimal(repr(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def _policy_amount(policy: Policy, key: str, month: int) -> float | None:

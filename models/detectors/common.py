@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import networkx as nx
 
+from models.amounts import fen
 from models.cases import Case, Evidence
 from models.graph import Node, neighbours, nodes_of
 from models.periods import active_months, month_index, month_text
@@ -42,10 +43,11 @@ def share_paid(graph: nx.MultiGraph, case: Node, month: int) -> float:
     Returns
     -------
     float
-        The month's payments divided by the covered members active then (at least one).
+        The month's payments divided by the covered members active then (at least one), to
+        the fen.
     """
     paid = sum(amount for _, amount in graph.nodes[case]["payments"].get(month_text(month), ()))
-    return paid / max(_covered_in_month(graph, case, month), 1)
+    return fen(paid / max(_covered_in_month(graph, case, month), 1))
 
 
 def paid_months(graph: nx.MultiGraph, case: Node) -> set[int]:

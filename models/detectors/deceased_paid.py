@@ -6,7 +6,7 @@ from datetime import date
 
 import networkx as nx
 
-from models.amounts import CLASS_LABELS, class_key, own_amount, sources_text
+from models.amounts import CLASS_LABELS, class_key, fen, own_amount, sources_text
 from models.cases import Case, Evidence
 from models.detectors.common import enrolment_evidence, identity_evidence, paid_months, share_paid
 from models.graph import neighbours, persons_near
@@ -89,6 +89,22 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     return cases
 
 
+def _own_months(graph: nx.MultiGraph, node, case_node, row) -> set[int]:
+    """The months ``row`` is active that no later covered row of the person in the same case
+    is (a class changed mid-month is a new row: that month is counted once, at the new
+    class)."""
+    as_of = graph.graph["as_of"]
+
+    def order(item: dict) -> tuple:
+        return item["start"] or date.min, item["record_id"]
+
+    months = set(active_months(row["start"], row["end"], as_of))
+    for case, other in neighbours(graph, node, "enrolled_in"):
+        if case == case_node and other["covered"] and order(other) > order(row):
+            months -= set(active_months(other["start"], other["end"], as_of))
+    return months
+
+
 def _dated(graph: nx.MultiGraph, node, kind: str) -> list:
     """The person's notices over edges of ``kind`` that carry a date (an uncertain one only
     when few persons may be its subject): (date, death, edge), earliest first."""
@@ -103,14 +119,14 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
         return None
     died, _, death_row = notices[-1]  # the latest date, when notices disagree
     after = month_index(died) + policy.death_grace_months
-    active = active_months(row["start"], row["end"], graph.graph["as_of"])
+    active = _own_months(graph, node, case_node, row)
     months = sorted(m for m in paid_months(graph, case_node) if m > after and m in active)
     if not months:
         return None
     key = class_key(row["program"], row["dibao_class"])
     owed = [own_amount(graph, policy, key, month, share_paid(graph, case_node, month))
             for month in months]  # fmt: skip
-    amount = round(sum(item.amount for item in owed), 2)
+    amount = fen(sum(item.amount for item in owed))
     uncertain = death_row["kind"] == "possibly_dead"
     corroborated = not uncertain and _corroborated(graph, notices, row)
     alive = _signs_of_life(graph, node, notices)

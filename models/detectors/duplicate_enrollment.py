@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from models.amounts import class_key, own_amount, sources_text
+from models.amounts import class_key, fen, own_amount, sources_text
 from models.cases import UNLINKED, Case, Evidence
 from models.detectors.common import (
     enrolment_evidence,
@@ -165,7 +165,11 @@ def _case(graph, policy: Policy, person_ids: list[str], rows, uncertain: dict | 
         "assistance", uncertain["other_record_id"])]  # fmt: skip
     evidence += [enrolment_evidence(case, row) for case, row in rows]
     excess, sources = _paid_twice(graph, policy, rows)
-    amount = round(sum(excess.values()), 2)
+    # without a payment of any of the cases in the ledger, what was paid twice is unknown
+    ledger = any(graph.nodes[case]["payments"] for case, _ in rows)
+    amount = fen(sum(excess.values())) if ledger else None
+    if not ledger:
+        evidence.append(Evidence("发放记录中没有这些案件的发放，重复领取的金额无法计算"))
     if excess:
         months = sorted(excess)
         evidence.append(Evidence(

@@ -7,6 +7,7 @@ from datetime import date
 
 import networkx as nx
 
+from models.amounts import fen
 from models.cases import Case, Evidence
 from models.detectors.common import enrolment_evidence, paid_months
 from models.graph import neighbours, nodes_of
@@ -138,7 +139,7 @@ def _case(graph, policy: Policy, case, rows, income: float, since: date, assesse
         case_type="over_standard",
         records=[("assistance", row["record_id"]) for _, row in rows],
         person_ids=sorted({member[1] for member, _ in rows}),
-        amount_at_risk=round(amount, 2),
+        amount_at_risk=fen(amount),
         evidence=evidence,
         features={
             "income_ratio": income * 12 / policy.dibao_standard_year,

@@ -10,7 +10,7 @@ from functools import cache
 
 import networkx as nx
 
-from models.amounts import CLASS_LABELS, OwnAmount, class_key, own_amount, sources_text
+from models.amounts import CLASS_LABELS, OwnAmount, class_key, fen, own_amount, sources_text
 from models.cases import Case, Evidence
 from models.detectors.common import enrolment_evidence
 from models.graph import Node, neighbours, nodes_of
@@ -144,7 +144,7 @@ def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], differences:
         case_type="payment_mismatch",
         records=[("assistance", row["record_id"]) for _, row in chosen],
         person_ids=sorted({member[1] for member, _ in chosen}),
-        amount_at_risk=round(over, 2) if over else None,
+        amount_at_risk=fen(over) if over else None,
         evidence=evidence,
         features={
             "months": float(len(differences)),

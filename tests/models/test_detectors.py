@@ -50,6 +50,34 @@ def test_a_death_paid_after_the_grace_month_is_a_case_with_the_members_own_amoun
     assert case.features["corroborated"] == 1.0  # the notice carries the roster's valid ID
 
 
+def test_a_members_share_is_rounded_to_the_fen_each_month_halves_up():
+    # what an inspector adding the months by hand gets: 333.33 a month, and 50.125 -> 50.13
+    drop = HouseholdSketch()
+    for pid, record_id in (("wife", "A1"), ("husband", "A2"), ("son", "A3")):
+        drop.enrol(pid, "DB1", record_id)
+    drop.pay("DB1", MONTHS_2026, 1000.0)
+    drop.die("wife", "D1", date(2026, 6, 10))
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 999.99  # 2026-08, 09, 10 at 333.33
+    halves = HouseholdSketch()
+    halves.enrol("wife", "DB1", "A1")
+    halves.enrol("husband", "DB1", "A2")
+    halves.pay("DB1", ["2026-10"], 100.25)
+    halves.die("wife", "D1", date(2026, 8, 5))
+    assert [case.amount_at_risk for case in detect_deceased_paid(halves.graph, POLICY)] == [50.13]
+
+
+def test_a_month_two_rows_of_a_class_change_share_is_counted_once():
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("wife", "DB1", "A1", dibao_class="A", end=date(2026, 6, 15))
+    drop.enrol("wife", "DB1", "A2", dibao_class="C", start=date(2026, 6, 16))
+    drop.pay("DB1", MONTHS_2026, 455.0)
+    drop.die("wife", "D1", date(2026, 2, 10))
+    amounts = {case.records[0][1]: case.amount_at_risk
+               for case in detect_deceased_paid(drop.graph, POLICY)}  # fmt: skip
+    assert amounts == {"A1": 455.0 * 2, "A2": 305.0 * 5}  # 04-05 at A; 06-10 at C, June once
+
+
 def test_a_class_the_ledger_cannot_price_falls_back_to_the_members_share():
     drop = HouseholdSketch()
     drop.enrol("wife", "DB1", "A1")
@@ -221,6 +249,17 @@ def test_a_month_both_cases_paid_on_rows_that_share_no_day_is_a_duplicate():
     (case,) = detect_duplicate_enrollment(drop.graph, POLICY)
     assert sorted(case.records) == [("assistance", "A1"), ("assistance", "A2")]
     assert case.amount_at_risk == 455.0  # March, paid twice: the smaller amount
+
+
+def test_a_duplicate_no_payment_of_which_is_in_the_ledger_has_no_amount():
+    drop = HouseholdSketch()
+    drop.enrol("li", "DB1", "A1")
+    drop.enrol("li", "TK1", "A2", start=date(2025, 1, 1), program="tekun")
+    (case,) = detect_duplicate_enrollment(drop.graph, POLICY)
+    assert case.amount_at_risk is None  # unknown, not "nothing paid twice"
+    assert any("金额无法计算" in item.text for item in case.evidence)
+    drop.pay("DB1", MONTHS_2026, 455.0)  # paid by one case only: nothing paid twice
+    assert [case.amount_at_risk for case in detect_duplicate_enrollment(drop.graph, POLICY)] == [0]
 
 
 def test_a_member_listed_but_not_covered_in_his_parents_case_is_no_duplicate():
