@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from resolver.errors import InputError
 from resolver.workbook_xml import column_number, sheet_members
@@ -317,7 +317,7 @@ def _sheet_grid(path: Path, file_format: str, workbook, meta, errors: dict) -> G
     for (row, column), text in errors.items():
         if row < len(records) and column < len(records[row]) and not records[row][column]:
             records[row][column] = text
-    hidden = "Visible" not in str(meta.visible)
+    hidden = meta.visible != SheetVisibleEnum.Visible
     return replace(_grid(path, meta.name, file_format, None, records), merged_cells=filled,
                    hidden=hidden)  # fmt: skip
 

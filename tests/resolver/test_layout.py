@@ -136,6 +136,19 @@ def test_every_sheet_of_a_registry_is_read_and_an_instructions_sheet_is_named(tm
     ]
 
 
+def test_a_hidden_sheet_is_listed_as_not_read(tmp_path, plain):
+    drop = tmp_path / "drop"
+    workbook(drop / "低保花名册.xlsx", {"石羊镇": [HEADER, *ROWS], "旧表": [HEADER, *ROWS[:2]]})
+    book = openpyxl.load_workbook(drop / "低保花名册.xlsx")
+    book["旧表"].sheet_state = "hidden"
+    book.save(drop / "低保花名册.xlsx")
+    assert read_rows(drop) == plain
+    con, _ = check_drop(drop)
+    assert con.execute("SELECT sheet, reason FROM ingest_skipped").fetchall() == [
+        ("旧表", "隐藏的工作表")
+    ]
+
+
 def test_a_registry_in_several_files_and_subfolders_is_read_whole(tmp_path, plain):
     drop = tmp_path / "drop"
     write_csv(drop / "救助对象" / "石羊镇.csv", [HEADER, *ROWS[:3]])
