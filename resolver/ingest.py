@@ -649,6 +649,13 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
         )
         outcome.skips.append(replace(skip, reason=reason))
         return
+    if located.foreign_headers:
+        first = located.header_rows[0]
+        outcome.errors.append(InputError(
+            grid.path, list(located.foreign_headers), None,
+            f"像另一张表格的表头（列与第 {first} 行的表头不同），其下各行无法按第 {first} 行的表头"
+            "读取：请把表头不同的表格放在不同的工作表或文件中", grid.sheet))  # fmt: skip
+        return
     context = table_context(grid, located)
     located, notes = found_by_values(located, context)
     recognition = located.recognition

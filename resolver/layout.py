@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from resolver.headers import Recognition, Vocabulary, recognise
+from resolver.headers import Recognition, Vocabulary, header_key, recognise
 from resolver.reading import Grid
 
 HEADER_SCAN_ROWS = 30
@@ -61,6 +61,9 @@ class Located:
     recognition: Recognition
     data: np.ndarray
     skipped: list[tuple[int, str]]
+    foreign_headers: tuple[int, ...] = ()
+    """Row numbers of rows that read as the header of another table (its columns in other
+    places): the rows below them cannot be read by this header."""
 
     @property
     def header_rows(self) -> tuple[int, ...]:
@@ -140,13 +143,38 @@ def locate(grid: Grid, vocabulary: Vocabulary, hint: str | None) -> Located | No
         skipped.append((grid.row_numbers[start], "column_numbers"))
         start += 1
     reasons = _row_reasons(grid, start, header, recognition)
+    foreign = _foreign_headers(grid, start, header, recognition, vocabulary)
     numbers = np.asarray(grid.row_numbers[start:], dtype=np.int64)
     for reason in SKIP_REASONS:
         skipped += [(int(n), reason) for n in numbers[reasons == reason]]
     after = grid.row_numbers[header.indices[-1]]
     skipped += [(number, "blank") for number in grid.blank_rows if number > after]
     data = np.flatnonzero(reasons == "") + start
-    return Located(grid, header, recognition, data, sorted(skipped))
+    return Located(grid, header, recognition, data, sorted(skipped),
+                   tuple(grid.row_numbers[index] for index in foreign))  # fmt: skip
+
+
+def _foreign_headers(grid: Grid, start: int, header: Header, recognition: Recognition,
+                     vocabulary: Vocabulary) -> list[int]:  # fmt: skip
+    """Grid indices from ``start`` of rows that read as another table's header: in the
+    mapped columns, as many of the registry's header names as a repeated header holds, but
+    not each in the place this header has it (a second table stacked below the first, its
+    columns in another order or one more)."""
+    mapped = list(recognition.positions.values())
+    names = {header_key(text) for text in header.texts}
+    names |= set(vocabulary.columns[recognition.registry.name])
+    keys = pa.array(sorted(name for name in names if name), pa.string())
+    hits = np.zeros(max(grid.height - start, 0), dtype=int)
+    for position in mapped:
+        cells = pc.utf8_trim_whitespace(grid.columns[position].slice(start))
+        hits += np.asarray(pc.fill_null(pc.is_in(cells, value_set=keys), False))
+    own = {position: header_key(header.texts[position]) for position in mapped}
+    found = []
+    for index in np.flatnonzero(hits >= max(MIN_HEADER_COLUMNS, len(mapped) // 2)) + start:
+        row = grid.row(int(index))
+        if any(row[p].strip() and header_key(row[p]) != key for p, key in own.items()):
+            found.append(int(index))
+    return found
 
 
 def _column_numbers(row: list[str]) -> bool:

@@ -149,6 +149,26 @@ def test_a_hidden_sheet_is_listed_as_not_read(tmp_path, plain):
     ]
 
 
+@pytest.mark.parametrize("layout", ["columns in another order", "one column more"])
+def test_a_second_table_stacked_under_another_header_is_refused_naming_its_header_row(
+    tmp_path, layout
+):
+    # its rows cannot be read by the first header: they would land in the wrong columns
+    if layout == "columns in another order":
+        order = [0, 2, 3, 1, 4, 5, 6, 7]
+        second = [[row[i] for i in order] for row in ([*HEADER[:2], "成员姓名", *HEADER[3:]],
+                                                      ROWS[3])]  # fmt: skip
+    else:
+        second = [[*row[:5], extra, *row[5:]] for row, extra in ((HEADER, "供养方式"),
+                                                                (ROWS[3], "集中"))]  # fmt: skip
+    rows = [HEADER, *ROWS[:3], [], ["特困人员"], *second]
+    workbook(tmp_path / "drop" / "救助对象.xlsx", {"花名册": rows})
+    _, errors = check_drop(tmp_path / "drop")
+    (error,) = errors
+    assert (error.sheet, error.rows) == ("花名册", (7,))
+    assert "像另一张表格的表头（列与第 1 行的表头不同）" in error.reason
+
+
 def test_a_registry_in_several_files_and_subfolders_is_read_whole(tmp_path, plain):
     drop = tmp_path / "drop"
     write_csv(drop / "救助对象" / "石羊镇.csv", [HEADER, *ROWS[:3]])
