@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 import numpy as np
@@ -68,6 +68,7 @@ _LANDLINE = re.compile(r"^(?:0\d{9,11}|\d{7,8})$")
 _CERT = re.compile(r"^(\d{17}[\dX])([1-7])([1-4])$")
 EXCEL_EPOCH = date(1899, 12, 30)
 CENT = Decimal("0.01")
+_FLOAT_NOISE = Decimal("0.000001")  # digits past this are a float's, not the clerk's
 LARGEST_AMOUNT = Decimal("1e12")
 EARLIEST, LATEST = date(1890, 1, 1), date(2100, 12, 31)
 CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
@@ -602,8 +603,10 @@ def normalize_amount(raw: str) -> Result:
     Returns
     -------
     Result
-        The amount as a Decimal to the cent (None when blank or unreadable); problem
-        ``amount_in_brackets`` or ``amount_unparsed``.
+        The amount as a Decimal to the cent, halves up (None when blank or unreadable);
+        problem ``amount_in_brackets``, ``amount_unparsed`` or ``amount_sub_cent`` (a part of
+        a fen rounded away; a spreadsheet's float noise, ``1234.5000000000002``, is no
+        problem: the cell shows 1234.50).
     """
     text = _AMOUNT_NOISE.sub("", unicodedata.normalize("NFKC", raw))
     if not text:
@@ -620,7 +623,10 @@ def normalize_amount(raw: str) -> Result:
             return _bad("amount_unparsed", None)
     if not amount.is_finite() or abs(amount) >= LARGEST_AMOUNT:
         return _bad("amount_unparsed", None)
-    return _ok(amount.quantize(CENT))
+    cents = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    if amount.quantize(_FLOAT_NOISE, rounding=ROUND_HALF_UP) != cents:
+        return _bad("amount_sub_cent", cents)
+    return _ok(cents)
 
 
 def capital_amount(text: str) -> Decimal | None:
