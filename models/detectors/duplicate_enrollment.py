@@ -73,7 +73,7 @@ def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Ca
     cases = []
     for node in persons_near(graph, "case"):
         rows = sorted(
-            covered_rows(graph, node),
+            _covered_rows(graph, node),
             key=lambda item: (item[1]["start"] or as_of, item[1]["record_id"]),
         )
         two_cases = len({case for case, _ in rows}) >= 2
@@ -88,12 +88,12 @@ def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Ca
 def _possible_duplicates(graph, policy: Policy, node) -> list[Case]:
     """A case for each roster row of ``node`` that may be the same person as another
     person's roster row of another case, over overlapping months."""
-    own = {row["record_id"]: (case, row) for case, row in covered_rows(graph, node)}
+    own = {row["record_id"]: (case, row) for case, row in _covered_rows(graph, node)}
     cases = []
     for other, edge in neighbours(graph, node, "possibly_same"):
         if edge["record_id"] not in own:  # the pair's first row is the other person's
             continue
-        theirs = [(case, row) for case, row in covered_rows(graph, other)
+        theirs = [(case, row) for case, row in _covered_rows(graph, other)
                   if row["record_id"] == edge["other_record_id"]]  # fmt: skip
         rows = [own[edge["record_id"]], *theirs]
         if len(theirs) == 1 and len(_overlapping(graph, rows)) == 2:
@@ -102,7 +102,7 @@ def _possible_duplicates(graph, policy: Policy, node) -> list[Case]:
     return cases
 
 
-def covered_rows(graph, node) -> list[tuple]:
+def _covered_rows(graph, node) -> list[tuple]:
     """A person's (case, row) pairs of the cases that cover him: a member listed but not
     covered (是否保障对象: 否) is not enrolled in that case."""
     return [(case, row) for case, row in neighbours(graph, node, "enrolled_in") if row["covered"]]
