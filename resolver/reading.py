@@ -38,6 +38,7 @@ LARGEST_EXACT_FLOAT = 1e15
 HEAD_BYTES, HEAD_LINES = 65536, 50  # where the fast CSV reader learns the table's width
 MAX_COLUMNS = 1000
 REPLACEMENT = "\ufffd"
+STRAY_NULS = 16  # more NUL bytes than this: a binary file, not text with a stray byte
 
 
 @dataclass(frozen=True)
@@ -133,10 +134,25 @@ def decode(content: bytes) -> tuple[str, str] | None:
     return None
 
 
+def _binary(content: bytes) -> bool:
+    """More NUL bytes than a text file holds by accident (UTF-16 text aside): more than
+    ``STRAY_NULS``, or more than one byte in a hundred."""
+    nuls = content.count(b"\x00")
+    return not content.startswith(UTF16_BOMS) and (nuls > STRAY_NULS or nuls * 100 > len(content))
+
+
+def _nuls_marked(text: str) -> tuple[str, tuple[int, ...]]:
+    """Text with each stray NUL shown as U+FFFD, as any byte that is not text, and the line
+    numbers holding one."""
+    lines = tuple(number for number, line in enumerate(text.split("\n"), start=1)
+                  if "\x00" in line)  # fmt: skip
+    return text.replace("\x00", REPLACEMENT), lines
+
+
 def _decode_damaged(content: bytes) -> tuple[str, str, tuple[int, ...]] | None:
     """Text with a few bytes that are not text: the encoding with fewer bad bytes, the text
     with each shown as U+FFFD, and the line numbers holding them; None for binary content."""
-    if b"\x00" in content[:4096]:
+    if _binary(content):
         return None
     best = None
     for encoding in ("utf-8", "gb18030"):
@@ -158,7 +174,7 @@ def _read_csv(path: Path, content: bytes) -> Grid:
         return fast
     bad_lines: tuple[int, ...] = ()
     decoded = decode(content)
-    if decoded is not None and b"\x00" in content[:4096] and decoded[0] != "utf-16":
+    if decoded is not None and _binary(content):
         decoded = None
     if decoded is None:
         damaged = _decode_damaged(content)
@@ -169,6 +185,9 @@ def _read_csv(path: Path, content: bytes) -> Grid:
         encoding, text, bad_lines = damaged
     else:
         encoding, text = decoded
+    if "\x00" in text and not content.startswith(UTF16_BOMS):  # a stray NUL byte
+        text, nul_lines = _nuls_marked(text)
+        bad_lines = tuple(sorted({*bad_lines, *nul_lines}))
     if encoding not in ("utf-8", "utf-8-sig") or bad_lines:
         fast = _read_csv_arrow(path, text.encode("utf-8"), encoding)
         if fast is not None:
@@ -189,7 +208,7 @@ def _with_bad_lines(grid: Grid, bad_lines: tuple[int, ...]) -> Grid:
 def _read_utf8(path: Path, content: bytes) -> Grid | None:
     """Most files: UTF-8 (with or without a BOM) that the fast reader takes as it is, without
     decoding it in Python first (it checks the UTF-8 itself)."""
-    if content.startswith(UTF16_BOMS) or b"\x00" in content[:4096]:  # UTF-16, or binary
+    if content.startswith(UTF16_BOMS) or b"\x00" in content:  # UTF-16, binary or a stray NUL
         return None
     try:  # a GB18030 file shows itself in its first line, long before the reader would
         codecs.getincrementaldecoder("utf-8")().decode(content[:65536])

@@ -285,6 +285,21 @@ def test_excel_errors_are_reported_as_such_not_as_blank(tmp_path):
         ("A1", "id_number", "excel_error", "#N/A")]  # fmt: skip
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_a_stray_nul_byte_is_reported_on_its_line_and_the_rest_is_read(tmp_path, encoding):
+    drop = tmp_path / "drop"
+    write_csv(drop / "救助对象.csv", [HEADER, *ROWS], encoding)
+    content = (drop / "救助对象.csv").read_bytes()
+    (drop / "救助对象.csv").write_bytes(content.replace("王莉".encode(encoding),
+                                                      "王\x00莉".encode(encoding), 1))  # fmt: skip
+    con, errors = check_drop(drop)
+    assert errors == []
+    assert con.execute("SELECT row_no, column_name FROM dq_findings "
+                       "WHERE problem = 'encoding_bad_bytes'").fetchall() == [(3, "name")]  # fmt: skip
+    assert [row[1] for row in read_rows(drop)].count("王\ufffd莉") == 1
+    assert len(read_rows(drop)) == len(ROWS)
+
+
 def test_a_stray_byte_in_a_gbk_file_is_reported_on_its_line_and_the_rest_is_read(tmp_path, plain):
     drop = tmp_path / "drop"
     write_csv(drop / "救助对象.csv", [HEADER, *ROWS], "gbk")
