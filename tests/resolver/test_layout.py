@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -283,6 +284,32 @@ def test_excel_errors_are_reported_as_such_not_as_blank(tmp_path):
     assert con.execute("SELECT record_id, column_name, problem, raw_value FROM dq_findings "
                        "WHERE problem = 'excel_error'").fetchall() == [
         ("A1", "id_number", "excel_error", "#N/A")]  # fmt: skip
+
+
+def test_an_id_written_as_a_whole_number_keeps_every_digit_and_one_excel_rounded_does_not(
+    tmp_path, plain
+):
+    # an exporting program writes the 18 digits in the cell; Excel keeps 15 (5.32326E+17)
+    rows = [HEADER, *ROWS]
+    rows[1] = [*rows[1][:3], 1.0, *rows[1][4:]]  # a number cell, its digits written below
+    rows[2] = [*rows[2][:3], float(ROWS[1][3][:15] + "000"), *rows[2][4:]]
+    path = tmp_path / "drop" / "救助对象.xlsx"
+    workbook(path, {"Sheet1": rows})
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(b"<v>1</v>", f"<v>{ROWS[0][3]}</v>".encode(), 1)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    con = connect(":memory:")
+    ingest_drop(con, tmp_path / "drop")
+    ids = dict(con.execute("SELECT record_id, id_number FROM assistance").fetchall())
+    assert ids["A1"] == ROWS[0][3]
+    assert ids["A2"] is None  # damaged: its last digits are not in the file
+    assert con.execute("SELECT record_id, problem FROM dq_findings WHERE column_name = "
+                       "'id_number' AND record_id IN ('A1', 'A2')").fetchall() == [
+        ("A2", "id_spreadsheet_damage")]  # fmt: skip
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
