@@ -168,11 +168,15 @@ def _foreign_headers(grid: Grid, start: int, header: Header, recognition: Recogn
     for position in mapped:
         cells = pc.utf8_trim_whitespace(grid.columns[position].slice(start))
         hits += np.asarray(pc.fill_null(pc.is_in(cells, value_set=keys), False))
-    own = {position: header_key(header.texts[position]) for position in mapped}
+    own = [{position: header_key(header.texts[position]) for position in mapped}]
+    # the header's rows and those above it repeated (a two-row header's upper row is there)
+    own += [{position: header_key(grid.row(index)[position]) for position in mapped}
+            for index in range(header.indices[-1] + 1)]  # fmt: skip
     found = []
     for index in np.flatnonzero(hits >= max(MIN_HEADER_COLUMNS, len(mapped) // 2)) + start:
         row = grid.row(int(index))
-        if any(row[p].strip() and header_key(row[p]) != key for p, key in own.items()):
+        if not any(all(not row[p].strip() or header_key(row[p]) == key for p, key in keys.items())
+                   for keys in own):  # fmt: skip
             found.append(int(index))
     return found
 

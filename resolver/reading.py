@@ -333,13 +333,13 @@ def _sheet_grid(path: Path, file_format: str, workbook, meta, errors: dict, numb
     # most cells are text already: only the others go through ``_cell_text``
     records = [[cell if type(cell) is str else _cell_text(cell) for cell in row]
                for row in sheet.to_python(skip_empty_area=False)]  # fmt: skip
+    for (row, column), digits in numbers.items():  # before a merged range copies them
+        if row < len(records) and column < len(records[row]):
+            records[row][column] = digits
     filled = _fill_merged(records, sheet.merged_cell_ranges or [])
     for (row, column), text in errors.items():
         if row < len(records) and column < len(records[row]) and not records[row][column]:
             records[row][column] = text
-    for (row, column), digits in numbers.items():
-        if row < len(records) and column < len(records[row]):
-            records[row][column] = digits
     hidden = meta.visible != SheetVisibleEnum.Visible
     return replace(_grid(path, meta.name, file_format, None, records), merged_cells=filled,
                    hidden=hidden)  # fmt: skip
@@ -361,15 +361,13 @@ def _fill_merged(records: list[list[str]], ranges) -> int:
     return filled
 
 
-_CELL_ERROR = re.compile(
-    rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*(?:/>|>.*?</f>))?<v>([^<]*)</v>'
-)
+# A cell's formula, if any: within the cell (its text holds no "<"), never the next cell's.
+_FORMULA = "(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?"
+_CELL_ERROR = re.compile(rf'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>{_FORMULA}<v>([^<]*)</v>'.encode())
 
 
 _ANY_LONG_NUMBER = re.compile(rb"<v>-?\d{16}")  # found in a 100 MB sheet in 0.04 s
-_LONG_NUMBER = re.compile(
-    rb'<c r="([A-Z]+)(\d+)"[^>]*>(?:<f[^>]*(?:/>|>.*?</f>))?<v>(-?\d{16,})</v>'
-)
+_LONG_NUMBER = re.compile(rf'<c r="([A-Z]+)(\d+)"[^>]*>{_FORMULA}<v>(-?\d{{16,}})</v>'.encode())
 
 
 def _cells_as_written(content: bytes) -> dict[str, tuple[SheetCells, SheetCells]]:

@@ -47,7 +47,7 @@ def share_paid(graph: nx.MultiGraph, case: Node, month: int) -> float:
         the fen.
     """
     paid = sum(amount for _, amount in graph.nodes[case]["payments"].get(month_text(month), ()))
-    return fen(paid / max(_covered_in_month(graph, case, month), 1))
+    return fen(fen(paid) / max(_covered_in_month(graph, case, month), 1))
 
 
 def paid_months(graph: nx.MultiGraph, case: Node) -> set[int]:
@@ -451,7 +451,8 @@ def split_period(chosen: list, as_of) -> str:
     together = sorted(month for month, cases in counted.items() if cases >= 2)
     if not together:
         return "未能确定同时有效的月份"
-    if together[-1] == month_index(as_of):
+    current = {case for case, _, row in chosen if row["end"] is None or row["end"] >= as_of}
+    if len(current) >= 2:
         return f"{month_text(together[0])} 起，至今仍同时有效"
     return (f"{month_text(together[0])} 至 {month_text(together[-1])}，此后已不再同时有效"
             "（历史疑点：核查该期间的发放）")  # fmt: skip

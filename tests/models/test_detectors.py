@@ -65,6 +65,9 @@ def test_a_members_share_is_rounded_to_the_fen_each_month_halves_up():
     halves.pay("DB1", ["2026-10"], 100.25)
     halves.die("wife", "D1", date(2026, 8, 5))
     assert [case.amount_at_risk for case in detect_deceased_paid(halves.graph, POLICY)] == [50.13]
+    halves.pay("DB1", ["2026-10"], 589.77)  # 100.25 + 589.77 + 795.93 = 1485.95 in floats
+    halves.pay("DB1", ["2026-10"], 795.93)  # is 1485.9499999999998: by hand 742.98 each
+    assert [case.amount_at_risk for case in detect_deceased_paid(halves.graph, POLICY)] == [742.98]
 
 
 def test_a_month_two_rows_of_a_class_change_share_is_counted_once():
@@ -319,6 +322,17 @@ def test_a_split_that_ended_years_ago_says_it_is_history():
     drop.enrol("son", "DB2", "A2", start=date(2019, 6, 1), end=date(2020, 6, 30))
     (case,) = detect_split_household(drop.graph, POLICY)
     assert "2019-06 至 2019-12，此后已不再同时有效（历史疑点" in case.evidence[0].text
+
+
+def test_a_split_whose_case_ended_this_month_no_longer_holds():
+    drop = HouseholdSketch()
+    drop.family("HK1", "father", "son")
+    drop.enrol("father", "DB1", "A1", end=date(2026, 10, 5))
+    drop.enrol("son", "DB2", "A2", start=date(2024, 5, 1))
+    (case,) = detect_split_household(drop.graph, POLICY)
+    assert case.evidence[0].text.endswith(
+        "：2024-05 至 2026-10，此后已不再同时有效（历史疑点：核查该期间的发放）"
+    )
 
 
 def test_a_members_row_in_the_case_he_left_is_context_not_a_record_of_the_split():

@@ -170,6 +170,17 @@ def test_a_second_table_stacked_under_another_header_is_refused_naming_its_heade
     assert "像另一张表格的表头（列与第 1 行的表头不同）" in error.reason
 
 
+def test_a_two_row_header_repeated_below_is_skipped_not_taken_for_another_table(tmp_path, plain):
+    parent = ["记录编号", "救助证号", "家庭成员情况", "", *HEADER[4:]]
+    child = ["", "", "姓名", "身份证号码", "", "", "", ""]
+    merges = ["C1:D1", "A1:A2", "B1:B2", "E1:E2", "F1:F2", "G1:G2", "H1:H2"]
+    merges += [cells.replace("1", "6").replace("2", "7") for cells in merges]
+    rows = [parent, child, *ROWS[:3], parent, child, *ROWS[3:]]
+    workbook(tmp_path / "drop" / "救助对象.xlsx", {"表": rows}, {"表": merges})
+    assert check_drop(tmp_path / "drop")[1] == []
+    assert read_rows(tmp_path / "drop") == plain
+
+
 def test_a_registry_in_several_files_and_subfolders_is_read_whole(tmp_path, plain):
     drop = tmp_path / "drop"
     write_csv(drop / "救助对象" / "石羊镇.csv", [HEADER, *ROWS[:3]])

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from resolver.reading import read_grids
 from resolver.workbook_xml import filled_width, with_text_cells
 
 
@@ -151,3 +153,20 @@ def test_a_cell_set_among_a_rows_cells_replaces_it_and_one_past_them_is_appended
     with zipfile.ZipFile(io.BytesIO(edited)) as archive:
         xml = archive.read("xl/worksheets/sheet1.xml").decode()
     assert '<c r="C2" s="0"/><c r="D2" t="inlineStr">' in xml
+
+
+def test_long_numbers_and_errors_are_read_in_their_own_cells_merged_ones_copied_whole():
+    # a formula cell with a short value before a long number does not take the number; an
+    # 18-digit ID written as a number keeps every digit, in each row of its merged range
+    content = _workbook_with_sheet_xml(
+        '<sheetData><row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1" t="e"><f>1/0</f>'
+        '<v>#DIV/0!</v></c></row><row r="2"><c r="A2"><f>C2</f><v>532326199001011235</v></c>'
+        '<c r="B2"><f t="shared" si="0"/><v>7</v></c></row><row r="3"><c r="A3"/>'
+        '<c r="B3"><v>1</v></c></row></sheetData><mergeCells count="1">'
+        '<mergeCell ref="A2:A3"/></mergeCells>'
+    )
+    (grid,) = read_grids(Path("表.xlsx"), content)
+    assert [column.to_pylist() for column in grid.columns] == [
+        ["2", "532326199001011235", "532326199001011235"],
+        ["#DIV/0!", "7", "1"],
+    ]
