@@ -163,11 +163,11 @@ def _foreign_headers(grid: Grid, start: int, header: Header, recognition: Recogn
     mapped = list(recognition.positions.values())
     names = {header_key(text) for text in header.texts}
     names |= set(vocabulary.columns[recognition.registry.name])
-    keys = pa.array(sorted(name for name in names if name), pa.string())
+    known = pa.array(sorted(name for name in names if name), pa.string())
     hits = np.zeros(max(grid.height - start, 0), dtype=int)
     for position in mapped:
         cells = pc.utf8_trim_whitespace(grid.columns[position].slice(start))
-        hits += np.asarray(pc.fill_null(pc.is_in(cells, value_set=keys), False))
+        hits += np.asarray(pc.fill_null(pc.is_in(cells, value_set=known), False))
     own = [{position: header_key(header.texts[position]) for position in mapped}]
     # the header's rows and those above it repeated (a two-row header's upper row is there)
     own += [{position: header_key(grid.row(index)[position]) for position in mapped}

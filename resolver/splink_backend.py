@@ -320,19 +320,19 @@ def _register_term_frequencies(
         )
 
 
-# Each Linker is made with validate_settings=False: Splink's check of the settings' columns
-# only logs, and parses every level's SQL to do it (0.4 s a linker at 650,000 people);
-# Doudi's settings are its own, and its tests run every one of them.
 def _linker(scratch: duckdb.DuckDBPyConnection, rows: pa.Table | pa.RecordBatchReader,
             settings: dict[str, Any]) -> Linker:  # fmt: skip
     _create(scratch, "input_rows", rows)
-    db_api = DuckDBAPI(connection=scratch)
-    return Linker(
-        db_api.register("input_rows"),
-        _settings_creator(settings),
-        log_level=None,
-        validate_settings=False,
-    )
+    return _input_linker(scratch, _settings_creator(settings))
+
+
+def _input_linker(scratch: duckdb.DuckDBPyConnection,
+                  settings: SettingsCreator | dict[str, Any]) -> Linker:  # fmt: skip
+    """A linker of ``input_rows``. Made with validate_settings=False: Splink's check of the
+    settings' columns only logs, and parses every level's SQL to do it (0.4 s a linker at
+    650,000 people); Doudi's settings are its own, and its tests run every one of them."""
+    return Linker(DuckDBAPI(connection=scratch).register("input_rows"), settings,
+                  log_level=None, validate_settings=False)  # fmt: skip
 
 
 def _create(scratch: duckdb.DuckDBPyConnection, name: str,
@@ -360,12 +360,7 @@ def _scorer(scratch: duckdb.DuckDBPyConnection, model: dict[str, Any],
             frequencies: dict[str, pa.Table]) -> Linker:  # fmt: skip
     """A linker of the numbered ``input_rows`` that scores with a trained ``model`` and its
     term ``frequencies``."""
-    linker = Linker(
-        DuckDBAPI(connection=scratch).register("input_rows"),
-        model,
-        log_level=None,
-        validate_settings=False,
-    )
+    linker = _input_linker(scratch, model)
     _register_term_frequencies(linker, scratch, frequencies)
     return linker
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -109,27 +109,24 @@ def _package_parts(names: list[str]) -> dict[str, str]:
 
 
 def _sheet_xml(rows: Iterable[Sequence[Cell]]) -> str:
-    texts: dict[str, str] = {}  # each distinct text's cell, after its reference
     lines = [
-        f'<row r="{number}">{"".join(_cells(number, row, texts))}</row>'
+        f'<row r="{number}">{"".join(_cells(number, row))}</row>'
         for number, row in enumerate(rows, start=1)
     ]
     return f'{_HEAD}<worksheet xmlns="{_MAIN}"><sheetData>{"".join(lines)}</sheetData></worksheet>'
 
 
-def _cells(number: int, row: Sequence[Cell], texts: dict[str, str]) -> Iterable[str]:
+def _cells(number: int, row: Sequence[Cell]) -> Iterable[str]:
     for letters, value in zip(_columns(len(row)), row, strict=True):
         if value is None or value == "":
             continue
         if isinstance(value, int):
             yield f'<c r="{letters}{number}"><v>{value}</v></c>'
             continue
-        cell = texts.get(value)
-        if cell is None:
-            cell = texts[value] = _text_cell(value)
-        yield f'<c r="{letters}{number}"{cell}'
+        yield f'<c r="{letters}{number}"{_text_cell(value)}'
 
 
+@lru_cache(maxsize=4096)  # a sheet's repeated texts (files, headers, problems) made once
 def _text_cell(value: str) -> str:
     """A text cell's XML after its reference: quote-prefixed when it starts like a formula."""
     text = ILLEGAL.sub("", value)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import networkx as nx
 
@@ -412,6 +412,25 @@ def rows_in(rows: list[tuple[Node, Node, dict]], records: set[str]) -> list:
                   key=lambda item: item[2]["record_id"])  # fmt: skip
 
 
+def rows_outside(rows: list[tuple[Node, Node, dict]], records: set[str]) -> list:
+    """The (case, member, row) triples whose row is not among ``records`` (the rows of a
+    split: those outside are the members' rows before it), in record order.
+
+    Parameters
+    ----------
+    rows : list of tuple of (Node, Node, dict)
+        (case, member, row) triples.
+    records : set of str
+        The record ids to leave out.
+
+    Returns
+    -------
+    list
+        The triples left, sorted by record id.
+    """
+    return rows_in(rows, {row["record_id"] for _, _, row in rows} - records)
+
+
 def split_period(chosen: list, as_of) -> str:
     """When the cases of ``chosen`` ((case, member, row) triples) were active at once, as a
     reviewer reads it: the first and last such month, and whether that still holds (a split
@@ -444,10 +463,7 @@ def split_period(chosen: list, as_of) -> str:
     by_case: dict = defaultdict(set)
     for case, _, row in chosen:
         by_case[case] |= set(active_months(row["start"], row["end"], as_of))
-    counted = defaultdict(int)
-    for months in by_case.values():
-        for month in months:
-            counted[month] += 1
+    counted = Counter(month for months in by_case.values() for month in months)
     together = sorted(month for month, cases in counted.items() if cases >= 2)
     if not together:
         return "未能确定同时有效的月份"

@@ -10,6 +10,7 @@ from models.detectors.common import (
     family_case,
     legitimate_single_cases,
     rows_in,
+    rows_outside,
     shared_by,
     single_person_evidence,
     split_cases,
@@ -93,8 +94,7 @@ def _families_on_rosters(graph: nx.MultiGraph) -> set[Node]:
 def _case(graph, policy: Policy, family: Node, rows, involved: set[Node], records: set[str]
           ) -> Case:  # fmt: skip
     chosen = rows_in(rows, records)
-    earlier = rows_in([item for item in rows if item[0] in involved],
-                      {row["record_id"] for _, _, row in rows} - records)  # fmt: skip
+    earlier = rows_outside([item for item in rows if item[0] in involved], records)
     shared = shared_by(graph, policy, involved)
     evidence = [
         Evidence(f"户号 {family[1]} 的家庭成员分属 {len(involved)} 个同时有效的低保案件："

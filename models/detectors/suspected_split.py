@@ -18,6 +18,7 @@ from models.detectors.common import (
     legitimate_single_cases,
     rows_at_end,
     rows_in,
+    rows_outside,
     shared_by,
     shown,
     single_person_evidence,
@@ -125,8 +126,8 @@ def _case(graph, policy: Policy, rows, involved: set[Node], records: set[str]) -
     cases_of = defaultdict(set)  # the cases each member is in while the split holds
     for case, member, _ in chosen:
         cases_of[member].add(case)
-    moved = [(case, member, row) for case, member, row in rows_in(rows, {
-        row["record_id"] for _, _, row in rows} - records) if cases_of[member] - {case}]  # fmt: skip
+    moved = [(case, member, row) for case, member, row in rows_outside(rows, records)
+             if cases_of[member] - {case}]  # fmt: skip
     shared = shared_by(graph, policy, involved)
     accounts = [identifier for identifier in shared if identifier[0] == "account"]
     families = sorted({family[1] for case in involved for family in _families(graph, case)})
