@@ -151,9 +151,7 @@ def _nuls_marked(text: str) -> tuple[str, tuple[int, ...]]:
 
 def _decode_damaged(content: bytes) -> tuple[str, str, tuple[int, ...]] | None:
     """Text with a few bytes that are not text: the encoding with fewer bad bytes, the text
-    with each shown as U+FFFD, and the line numbers holding them; None for binary content."""
-    if _binary(content):
-        return None
+    with each shown as U+FFFD, and the line numbers holding them; None when most is no text."""
     best = None
     for encoding in ("utf-8", "gb18030"):
         text = content.decode(encoding, errors="replace")
@@ -173,11 +171,10 @@ def _read_csv(path: Path, content: bytes) -> Grid:
     if fast is not None:
         return fast
     bad_lines: tuple[int, ...] = ()
-    decoded = decode(content)
-    if decoded is not None and _binary(content):
-        decoded = None
+    binary = _binary(content)
+    decoded = None if binary else decode(content)
     if decoded is None:
-        damaged = _decode_damaged(content)
+        damaged = None if binary else _decode_damaged(content)
         if damaged is None:
             raise InputError(
                 path, None, None, "不是 UTF-8 或 GB18030/GBK 编码的 CSV，也不是表格文件"
