@@ -26,7 +26,7 @@ from resolver.headers import Vocabulary
 from resolver.ingest import check_county, drop_counties, numbered_in, read_registry_file
 from resolver.reading import decode
 from resolver.tables import Source
-from resolver.workbook_xml import SheetCells, filled_width, with_text_cells
+from resolver.workbook_xml import SheetCells, table_width, with_text_cells
 
 logger = logging.getLogger(__name__)
 
@@ -219,13 +219,12 @@ def _written_csv(content: bytes, source: Source, cells: dict[int, tuple[str, str
     terminator = "\r\n" if "\r\n" in text[:65536] else "\n"
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     header = source.header_rows[-1]
-    width = max((len(records[row - 1]) - _trailing_blanks(records[row - 1])
-                 for row in source.header_rows), default=0)  # fmt: skip
+    # after the last field any line of the table fills: a note beside a row stays in place
+    width = max((len(record) - _trailing_blanks(record)
+                 for record in records[source.header_rows[0] - 1 :]), default=0)  # fmt: skip
     for row, added in ((header, (RESULT_HEADER, REASON_HEADER)), *cells.items()):
         record = records[row - 1]
-        # cells beyond the header's last column (rare) are kept after the two new ones
-        records[row - 1] = [*record[:width], *[""] * (width - len(record)), *added,
-                            *record[width:]]  # fmt: skip
+        records[row - 1] = [*record[:width], *[""] * (width - len(record)), *added]
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter=delimiter, lineterminator=terminator).writerows(records)
     written = buffer.getvalue()
@@ -246,13 +245,18 @@ def _trailing_blanks(record: list[str]) -> int:
 def _written_workbook(content: bytes, sources: Sequence[Source],
                       cells: dict[int, dict[int, tuple[str, str]]]) -> bytes:  # fmt: skip
     """The workbook with the two columns added on each sheet that holds a payments table,
-    after the last column its header rows fill: those sheets' XML edited, every other cell,
+    after the last column the table uses (``table_width``): those sheets' XML edited, every other cell,
     style, merged range and sheet kept as they were. Cells are text, never a formula. The
     header 审核结果 says, when selected, that a hold is no stop order."""
     texts: dict[str, SheetCells] = {}
     prompts: dict[str, SheetCells] = {}
+    first_rows = {}  # one width per sheet, for each table on it
     for source in sources:
-        last = filled_width(content, source.sheet, source.header_rows)
+        first_rows[source.sheet] = min(first_rows.get(source.sheet, source.header_rows[0]),
+                                       source.header_rows[0])  # fmt: skip
+    widths = {sheet: table_width(content, sheet, row) for sheet, row in first_rows.items()}
+    for source in sources:
+        last = widths[source.sheet]
         header = source.header_rows[-1]
         sheet = texts.setdefault(source.sheet, {})
         sheet[(header, last + 1)], sheet[(header, last + 2)] = RESULT_HEADER, REASON_HEADER

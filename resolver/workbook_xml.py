@@ -14,7 +14,7 @@ import html
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from xml.sax.saxutils import escape
@@ -166,9 +166,14 @@ def _tags_of(p: str) -> _Tags:
     )
 
 
-def filled_width(content: bytes, sheet: str, rows: Sequence[int]) -> int:
-    """The last column of a sheet's ``rows`` that holds a value (a cell with only a style
-    holds none); 0 when none does.
+def table_width(content: bytes, sheet: str, first_row: int) -> int:
+    """The last column of a sheet that holds a value in a row from ``first_row`` down (a cell
+    with only a style holds none), or that a merged range reaching those rows covers; 0 when
+    none does. Columns added after it overwrite nothing: not a note beside a row, nor the
+    hidden part of a merged header cell.
+
+    Complexity: O(B) for B bytes of the sheet; the rows are read one by one only when some
+    cell lies beyond the header's columns (or does not name its column).
 
     Parameters
     ----------
@@ -176,8 +181,9 @@ def filled_width(content: bytes, sheet: str, rows: Sequence[int]) -> int:
         The workbook.
     sheet : str
         The sheet's name.
-    rows : sequence of int
-        Row numbers, from 1.
+    first_row : int
+        The table's first row (its first header row), from 1; rows above it (a title) are
+        not counted.
 
     Returns
     -------
@@ -188,24 +194,67 @@ def filled_width(content: bytes, sheet: str, rows: Sequence[int]) -> int:
     --------
     >>> import openpyxl
     >>> book = openpyxl.Workbook()
-    >>> book.active.append(["标题"])
-    >>> book.active.append(["姓名", None, "金额"])
-    >>> book.active["E2"].number_format = "0.00"  # a style, no value
+    >>> book.active.append(["标题", None, None, None, None, "制表日期"])
+    >>> book.active.append(["姓名", None, "备注"])
+    >>> book.active.append(["张三", None, None, "已核实"])
+    >>> book.active["F3"].number_format = "0.00"  # a style, no value
+    >>> book.active.merge_cells("C2:E2")
     >>> buffer = io.BytesIO()
     >>> book.save(buffer)
-    >>> filled_width(buffer.getvalue(), "Sheet", [1, 2])
-    3
+    >>> table_width(buffer.getvalue(), "Sheet", 2)
+    5
     """
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         xml = archive.read(sheet_members(archive)[sheet])
-    tags, wanted, width, number = _tags(xml), set(rows), 0, 0
+    tags = _tags(xml)
+    width = max((right for right, bottom in _merged_ranges(xml) if bottom >= first_row),
+                default=0)  # fmt: skip
+    rows = (body for number, body in _numbered_rows(tags, xml) if number >= first_row)
+    width = max(width, *_filled_columns(tags, next(rows, b"")), 0)
+    if _beyond(tags, xml, width):  # a cell may lie beyond the first row's: every row is read
+        for body in rows:
+            width = max(width, *_filled_columns(tags, body), 0)
+    return width
+
+
+def _numbered_rows(tags: _Tags, xml: bytes) -> Iterator[tuple[int, bytes]]:
+    """Each row's number (from 1) and the XML of its cells."""
+    number = 0
     for match in tags.row.finditer(xml):
         number = _reference(match.group(1))[1] or number + 1
-        if number > max(wanted, default=0):
-            break
-        if number in wanted:
-            width = max(width, *_filled_columns(tags, match.group(2) or b""), 0)
-    return width
+        yield number, match.group(2) or b""
+
+
+def _beyond(tags: _Tags, xml: bytes, width: int) -> bool:
+    """Whether some cell of the sheet may lie beyond column ``width``: one names a column
+    after it, or one does not name its column at all (counted in C, not cell by cell)."""
+    cell = b"<" + tags.tag("c").encode()
+    unnamed = sum(xml.count(cell + end) for end in (b" ", b">", b"/")) - xml.count(cell + b' r="')
+    return (
+        unnamed > 0 or re.search(re.escape(cell) + b' r="' + _letters_after(width), xml) is not None
+    )
+
+
+@cache
+def _letters_after(width: int) -> bytes:
+    """A pattern of the column letters after column ``width`` (``[B-Z]|[A-Z]{2,}`` after
+    ``A``), followed by the row's digits."""
+    letters = column_letters(width) if width else ""
+    choices = [f"[A-Z]{{{len(letters) + 1},}}"]
+    for index, letter in enumerate(letters):
+        if letter < "Z":
+            rest = "[A-Z]" * (len(letters) - index - 1)
+            choices.append(f"{letters[:index]}[{chr(ord(letter) + 1)}-Z]{rest}")
+    return f"(?:{'|'.join(choices)})\\d".encode()
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def _merged_ranges(xml: bytes) -> list[tuple[int, int]]:
+    """Each merged range's (last column, last row), from 1."""
+    return [(column_number((right or left).decode()), int(bottom or top))
+            for left, top, right, bottom in _MERGE.findall(xml)]  # fmt: skip
 
 
 def _filled_columns(tags: _Tags, body: bytes) -> list[int]:

@@ -93,6 +93,32 @@ def test_a_workbook_keeps_its_rows_and_gets_two_columns_on_data_rows_only(county
     assert found["note"] == "暂缓仅为发放前核实提示，不是停发决定"
 
 
+def test_the_columns_go_after_everything_the_table_shows(county, tmp_path):
+    # a header of two rows (备注 merged down them, 发放信息 over 发放月份 and 实发金额) and a
+    # note beside a data row: nothing the office wrote is overwritten or hidden in a merge
+    source, out = tmp_path / "发放.xlsx", tmp_path / "审核.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["序号", "救助证号", "户主姓名", "银行账号", "发放信息", None, "备注"])
+    sheet.append([None, None, None, None, "发放月份", "实发金额"])
+    for column in "ABCDG":
+        sheet.merge_cells(f"{column}1:{column}2")
+    sheet.merge_cells("E1:F1")
+    data = [[*row[:5], row[5], f"备注{number}"] for number, row in enumerate(_data(county), 1)]
+    for row in data:
+        sheet.append(row)
+    sheet["I4"] = "已电话核实"
+    book.save(source)
+    result = _screen(county, source, out)
+    assert result.exit_code == 0, result.output
+    before = openpyxl.load_workbook(source).active
+    after = openpyxl.load_workbook(out).active
+    kept = {cell.coordinate: cell.value for row in before.iter_rows() for cell in row}
+    assert {ref: after[ref].value for ref in kept} == kept
+    assert (after["J2"].value, after["K2"].value) == ("审核结果", "暂缓原因")
+    assert {after[f"J{row}"].value for row in range(3, len(data) + 3)} <= {"通过", "暂缓"}
+
+
 def test_a_gbk_csv_keeps_its_encoding_delimiter_and_rows(county, tmp_path):
     source, out = tmp_path / "发放.csv", tmp_path / "发放-审核.csv"
     buffer = io.StringIO(newline="")
@@ -113,6 +139,22 @@ def test_a_gbk_csv_keeps_its_encoding_delimiter_and_rows(county, tmp_path):
     assert [row[:6] for row in rows[2:-1]] == [[str(v) for v in row] for row in data]
     assert rows[2][6] == "暂缓" and all(row[6] in ("通过", "暂缓") for row in rows[2:-1])
     assert rows[-1] == ["合计", "", "", "", "", "1"]
+
+
+def test_a_note_beside_a_csv_line_stays_in_its_field(county, tmp_path):
+    source, out = tmp_path / "发放.csv", tmp_path / "发放-审核.csv"
+    data = [[str(value) for value in row] for row in _data(county)]
+    data[1] += ["", "签字：李四"]
+    with source.open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file).writerows([HEADERS, *data])
+    result = _screen(county, source, out)
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.reader(file))
+    assert rows[0] == [*HEADERS, "", "", "审核结果", "暂缓原因"]
+    assert rows[2][:8] == data[1] and rows[2][8] in ("通过", "暂缓")
+    assert all(row[:6] == line[:6] and row[8] in ("通过", "暂缓")
+               for row, line in zip(rows[1:], data, strict=True))  # fmt: skip
 
 
 def test_a_bad_file_is_refused_in_chinese_naming_where(county, tmp_path):

@@ -12,7 +12,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from resolver.reading import read_grids
-from resolver.workbook_xml import filled_width, with_text_cells
+from resolver.workbook_xml import table_width, with_text_cells
 
 
 def _saved(book) -> bytes:
@@ -105,7 +105,7 @@ def test_rows_and_cells_without_references_and_rows_not_written_are_placed_in_or
         '<sheetData><row spans="1:2"><c t="inlineStr"><is><t>姓名</t></is></c><c><v>1</v></c>'
         '</row><row r="3"><c r="B3"><v>2</v></c></row></sheetData>'
     )
-    assert filled_width(content, "表&一", [1]) == 2
+    assert table_width(content, "表&一", 1) == 2
     edited = with_text_cells(content, {"表&一": {(1, 3): "结果", (2, 3): "通过", (3, 1): "a<b"}},
                              {"表&一": {(1, 3): '说"明'}})  # fmt: skip
     assert _values(edited, "表&一") == [["姓名", 1, "结果"], [None, None, "通过"],
@@ -131,7 +131,7 @@ def test_a_sheet_written_with_a_namespace_prefix_is_edited_in_its_own_names():
         "</x:row></x:sheetData>",
         prefix="x:",
     )
-    assert filled_width(content, "表&一", [1]) == 1
+    assert table_width(content, "表&一", 1) == 1
     edited = with_text_cells(content, {"表&一": {(1, 2): "结果", (2, 2): "通过", (3, 2): "暂缓"}},
                              {"表&一": {(1, 2): "仅为提示"}})  # fmt: skip
     assert _values(edited, "表&一") == [["姓名", "结果"], ["张三", "通过"], [None, "暂缓"]]
@@ -170,3 +170,25 @@ def test_long_numbers_and_errors_are_read_in_their_own_cells_merged_ones_copied_
         ["2", "532326199001011235", "532326199001011235"],
         ["#DIV/0!", "7", "1"],
     ]
+
+
+def test_the_table_width_counts_notes_beside_rows_and_merged_headers_but_not_the_title():
+    # new columns go after everything the table shows: a note beside a data row, the hidden
+    # part of a header merged across two columns, a header merged down two rows; a title
+    # above the table, merged wide, and a cell with only a style do not count
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["某县发放花名册", *[None] * 9, "制表日期"])
+    sheet.merge_cells("A1:J1")
+    sheet.append(["姓名", "金额", "备注"])
+    sheet.merge_cells("C2:C3")
+    sheet.append([None, "元"])
+    sheet.append(["张三", 300])
+    sheet["H4"].number_format = "0.00"
+    content = _saved(book)
+    assert table_width(content, "Sheet", 2) == 3
+    sheet.merge_cells("C2:D3")
+    assert table_width(_saved(book), "Sheet", 2) == 4
+    sheet["F4"] = "已核实"
+    assert table_width(_saved(book), "Sheet", 2) == 6
+    assert table_width(_saved(book), "Sheet", 1) == 11
