@@ -220,8 +220,9 @@ def _lines_table(lines: pa.Table) -> pa.Table:
 
 def _unchecked(con, present: set[str]) -> list[tuple[int, Hold]]:
     """Lines that cannot be checked: a value unread, or a case not on the roster."""
-    known = ("case_no IN (SELECT case_no FROM assistance)" if "assistance" in present
-             else "false")  # fmt: skip
+    # (a roster row without a case number must not make every unknown number unknown-NULL)
+    known = ("case_no IN (SELECT case_no FROM assistance WHERE case_no IS NOT NULL)"
+             if "assistance" in present else "false")  # fmt: skip
     rows = con.execute(f"""
         SELECT line, CASE
             WHEN case_no IS NULL THEN '救助证号为空'

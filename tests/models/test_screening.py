@@ -4,6 +4,7 @@ by hand against a small synthetic county's run, and the hold rates against a cou
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pyarrow as pa
@@ -96,6 +97,17 @@ def test_a_clean_line_passes_and_a_wrong_amount_is_held(county):
     held = _screen(county, (case, LAST, amount * 2, account))[0]
     assert held.result == "暂缓" and _kinds(held) == {"amount"}
     assert f"本表发放 {amount * 2:.2f} 元，按在保成员类别应发 {amount:.2f} 元" in held.reasons
+
+
+def test_a_roster_row_without_a_case_number_leaves_unknown_cases_held(county, tmp_path):
+    copy = tmp_path / "doudi.duckdb"
+    shutil.copy(county["db"], copy)
+    with connect(copy) as con:
+        con.execute("UPDATE assistance SET case_no = NULL WHERE record_id = "
+                    "(SELECT min(record_id) FROM assistance)")  # fmt: skip
+        decision = screen_payments(con, _lines(("DB999999999999", LAST, 441.0, None)),
+                                   county["policy"], run_id=county["run_id"])[0]  # fmt: skip
+    assert decision.result == "暂缓" and "不在已发布运行的救助名册中" in decision.reasons
 
 
 def test_a_month_not_yet_in_the_ledger_takes_its_class_amounts_from_the_list(county):
