@@ -234,10 +234,20 @@ def recognise(vocabulary: Vocabulary, headers: Sequence[str], hint: str | None) 
 
 def _map_headers(vocabulary: Vocabulary, registry: Registry, headers: Sequence[str]
                 ) -> Recognition:  # fmt: skip
-    """The first position of each contract column among the headers."""
+    """The first position of each contract column among the headers, unless a later header
+    of the column is ``PREFERRED`` and the first is not."""
     positions: dict[str, int] = {}
     for position, header in enumerate(headers):
         name = vocabulary.column(registry.name, header)
-        if name is not None and name not in positions:
+        if name is None:
+            continue
+        preferred = PREFERRED.get(name)
+        if name not in positions or (preferred is not None and preferred.search(header)
+                                     and not preferred.search(headers[positions[name]])):  # fmt: skip
             positions[name] = position
     return Recognition(registry, positions)
+
+
+# Of two columns of one contract column, the one read: the amount the bank paid (实发), not
+# the amount owed (应发) beside it, whichever comes first.
+PREFERRED = {"amount": re.compile("实发")}

@@ -199,12 +199,18 @@ def _row_reasons(grid: Grid, start: int, header: Header, recognition: Recognitio
     region = [column.slice(start) for column in grid.columns]
     positions = recognition.positions
     mapped = list(positions.values())
-    identity = [positions[name] for name in PERSON if name in positions] or [
-        positions[name] for name in CODES if name in positions and name != "record_id"
-    ] or [position for name, position in positions.items() if name != "record_id"]  # fmt: skip
+    codes = [positions[name] for name in CODES if name in positions and name != "record_id"]
+    identity = [positions[name] for name in PERSON if name in positions] or codes or [
+        position for name, position in positions.items() if name != "record_id"
+    ]  # fmt: skip
     blank = np.ones(height, dtype=bool)
     for position in identity:  # a numbered row of an empty template, a merged cell's tail
         blank &= is_blank(region[position])
+    if "amount" in positions and codes:  # a payment line without its payee is a line
+        named = np.zeros(height, dtype=bool)
+        for position in codes:
+            named |= ~is_blank(region[position])
+        blank &= ~(named & ~is_blank(region[positions["amount"]]))
     reasons[blank] = "blank"
     # a row that starts with 合计 or a footer word, or whose identity cells hold nothing else
     first = _first_filled(region)

@@ -313,7 +313,7 @@ def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
         if name is not None and not read_later:
             first = texts[positions[name]].strip()
             notes.append(f"列「{label}」与列「{first}」都是{registry.column(name).header}："
-                         "读取前一列，此列作为附加列保留")  # fmt: skip
+                         f"读取列「{first}」，此列作为附加列保留")  # fmt: skip
         elif name is None and not read_later:
             unmapped.append(label)
         seen[label] += 1

@@ -500,3 +500,34 @@ def test_a_required_column_under_an_unknown_header_is_found_by_its_values(tmp_pa
     write_csv(tmp_path / "two" / "救助对象.csv", two)
     with pytest.raises(InputError, match="缺少必填列：救助类型"):  # two such columns: no guess
         read_rows(tmp_path / "two")
+
+
+def test_a_payment_line_without_its_payee_is_a_line_and_a_merged_case_number_alone_is_not(
+    tmp_path,
+):
+    # a line naming its case and an amount is read (its blank ID then reported), even with
+    # no payee written; a row holding only a 救助证号 (a merged cell's tail) stays blank
+    from resolver.ingest import read_registry_file
+
+    path = tmp_path / "发放.csv"
+    write_csv(path, [["记录编号", "救助证号", "领款人姓名", "领款人身份证号码", "发放金额", "发放月份"],
+                     ["F1", "DB1", "张三", "532326195306037235", "441", "2026-10"],
+                     ["F2", "DB2", "", "", "300", "2026-10"],
+                     ["", "DB2", "", "", "", ""]])  # fmt: skip
+    (source,) = read_registry_file(path, "payments")
+    assert source.normalised.column("record_id").to_pylist() == ["F1", "F2"]
+    assert source.skipped == [(4, "blank")]
+
+
+def test_of_an_amount_owed_and_an_amount_paid_the_paid_one_is_read_and_the_note_says_so(
+    tmp_path,
+):
+    from resolver.ingest import read_registry_file
+
+    path = tmp_path / "发放.csv"
+    write_csv(path, [["记录编号", "救助证号", "领款人姓名", "应发金额", "实发金额", "发放月份"],
+                     ["F1", "DB1", "张三", "441", "882", "2026-10"]])  # fmt: skip
+    (source,) = read_registry_file(path, "payments")
+    assert source.normalised.column("amount").to_pylist() == [882.0]
+    assert source.notes == ["列「应发金额」与列「实发金额」都是发放金额（元）：读取列「实发金额」，"
+                            "此列作为附加列保留"]  # fmt: skip
