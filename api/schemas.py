@@ -301,6 +301,12 @@ class ScreeningCounts(BaseModel):
     by_reason: dict[str, int] = Field(description="held lines by reason (Chinese label)")
 
 
+class SkippedRow(BaseModel):
+    sheet: str | None = Field(description="the sheet (None in a CSV)")
+    row: int = Field(description="the row's number in the file, from 1")
+    reason: str = Field(description="why it is not a payment line (标题行, 合计行, 空行…)")
+
+
 class ScreeningSummary(BaseModel):
     screening_id: int
     actor: str
@@ -316,6 +322,8 @@ class ScreeningSummary(BaseModel):
     by_reason: dict[str, int]
     by_month: dict[str, ScreeningCounts]
     note: str = Field(description="暂缓仅为发放前核实提示，不是停发决定")
+    skipped: list[SkippedRow] = Field(description="rows of the file not read as payment lines")
+    notes: list[str] = Field(description="how columns were read (which of two amounts)")
     file_url: str | None = Field(
         description="the list written back with 审核结果 and 暂缓原因, while the server holds it"
     )

@@ -24,6 +24,7 @@ from resolver.db import table_names
 from resolver.errors import DoudiError, InputError
 from resolver.headers import Vocabulary
 from resolver.ingest import check_county, drop_counties, numbered_in, read_registry_file
+from resolver.layout import SKIP_REASONS
 from resolver.reading import decode
 from resolver.tables import Source
 from resolver.workbook_xml import SheetCells, table_width, with_text_cells
@@ -117,7 +118,18 @@ def screen_file(
     decisions = screen_payments(con, lines, policy, run_id=run_id,
                                 dismissed=_dismissed(con))  # fmt: skip
     found = summary(decisions, payments.lines.column("pay_month").to_pylist())
-    return Screening(payments, decisions, {**found, "file": str(path), "run_id": run_id})
+    return Screening(payments, decisions, {**found, **_read_as(payments), "file": str(path),
+                                           "run_id": run_id})  # fmt: skip
+
+
+def _read_as(payments: PaymentList) -> dict:
+    """How the file was read beyond its lines: each row not read as a line (a title, a 合计
+    row, a blank row…) with its sheet and why, and the reader's notes (which of two amount
+    columns was taken)."""
+    skipped = [{"sheet": source.sheet, "row": row, "reason": SKIP_REASONS[reason]}
+               for source in payments.sources for row, reason in source.skipped]  # fmt: skip
+    notes = [note for source in payments.sources for note in source.notes]
+    return {"skipped": skipped, "notes": notes}
 
 
 def _in_county(con: duckdb.DuckDBPyConnection, lines: pa.Table, county: str | None) -> pa.Table:
@@ -266,14 +278,18 @@ def _written_workbook(content: bytes, sources: Sequence[Source],
     return with_text_cells(content, texts, prompts)
 
 
+SHOWN_SKIPPED = 20  # rows not read as lines named in the summary; the rest counted
+
+
 def summary_text(found: dict) -> str:
-    """The summary in Chinese: lines read, 通过, 暂缓 by reason, per month, and the note that
-    a hold is no stop order.
+    """The summary in Chinese: lines read, 通过, 暂缓 by reason, per month, the rows not read
+    as lines and the reader's notes, and the note that a hold is no stop order.
 
     Parameters
     ----------
     found : dict
-        A screening's summary (``models.screening.summary``).
+        A screening's summary (``models.screening.summary``, with ``skipped`` and ``notes``
+        when read from a file).
 
     Returns
     -------
@@ -283,8 +299,10 @@ def summary_text(found: dict) -> str:
     Examples
     --------
     >>> print(summary_text({"lines": 2, "passed": 1, "held": 1, "by_reason": {"无法核对": 1},
-    ...                     "months": {}, "note": NOTE}))
+    ...                     "months": {}, "note": NOTE,
+    ...                     "skipped": [{"sheet": "城关镇", "row": 9, "reason": "合计行"}]}))
     共读取发放记录 2 条：通过 1 条，暂缓 1 条（无法核对 1 条）
+    未作为发放记录读取的行 1 行：「城关镇」第 9 行（合计行）
     暂缓仅为发放前核实提示，不是停发决定
     """
 
@@ -297,4 +315,11 @@ def summary_text(found: dict) -> str:
     if len(found["months"]) > 1:
         said += [f"  {month}：{part['lines']} 条，{counted(part)}"
                  for month, part in found["months"].items()]  # fmt: skip
+    skipped = found.get("skipped", [])
+    if skipped:
+        rows = "；".join((f"「{row['sheet']}」" if row["sheet"] else "") + f"第 {row['row']} 行"
+                        f"（{row['reason']}）" for row in skipped[:SHOWN_SKIPPED])  # fmt: skip
+        more = f"等（共 {len(skipped)} 行）" if len(skipped) > SHOWN_SKIPPED else ""
+        said.append(f"未作为发放记录读取的行 {len(skipped)} 行：{rows}{more}")
+    said += [f"注意：{note}" for note in found.get("notes", [])]
     return "\n".join([*said, found["note"]])

@@ -127,7 +127,7 @@ class Screenings:
         """Write the screening and its held lines in one transaction; its id."""
         found = screening.summary
         kept = {key: found[key] for key in ("lines", "passed", "held", "by_reason", "months",
-                                            "note")}  # fmt: skip
+                                            "note", "skipped", "notes")}  # fmt: skip
         lines = screening.payments.lines
         sheets = {source.number: source.sheet for source in screening.payments.sources}
         wanted = ("source_no", "row_no", "case_no", "pay_month", "amount")
@@ -322,7 +322,8 @@ class Screenings:
             "run_id": row["run_id"], "months": json.loads(row["months"]),
             "lines": row["lines"], "passed": row["passed"], "held": row["held"],
             "cleared": cleared, "by_reason": kept["by_reason"], "by_month": kept["months"],
-            "note": kept.get("note", NOTE),
+            "note": kept.get("note", NOTE), "skipped": kept.get("skipped", []),
+            "notes": kept.get("notes", []),
             "file_url": f"/api/screenings/{screening_id}/file" if held_file else None,
         }  # fmt: skip
 

@@ -91,6 +91,16 @@ def test_a_workbook_keeps_its_rows_and_gets_two_columns_on_data_rows_only(county
     assert found["lines"] == len(data) and found["held"] >= 1
     assert found["months"][MONTH]["lines"] == len(data)
     assert found["note"] == "暂缓仅为发放前核实提示，不是停发决定"
+    total_row = len(data) + 3  # every row not read as a line is accounted for, and why
+    assert [(row["row"], row["reason"]) for row in found["skipped"]] == [
+        (1, "表头上方的标题行"),
+        (total_row, "合计行"),
+        (total_row + 1, "表尾（制表人、审核人、说明等）"),
+    ]
+    assert (
+        f"未作为发放记录读取的行 3 行：「城关镇」第 1 行（表头上方的标题行）；「城关镇」第 {total_row} 行（合计行）"
+        in result.output
+    )
 
 
 def test_the_columns_go_after_everything_the_table_shows(county, tmp_path):
