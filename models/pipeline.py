@@ -12,7 +12,8 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from models.policy import Policy
 from models.publish import (
     RunConfiguration,
     publish_run,
+    refuse_run,
     run_configuration,
     start_run,
     working_run,
@@ -34,7 +36,7 @@ from models.risk import RiskModel
 from models.spark_detection import detect_on_spark
 from resolver.db import connect
 from resolver.headers import Vocabulary
-from resolver.ingest import ingest_drop
+from resolver.ingest import drop_registries, ingest_drop
 from resolver.link import LinkReport, link_persons, update_links
 from resolver.memory import collector_paused
 from resolver.outputs import record_persons, write_entities
@@ -120,6 +122,7 @@ def update_pipeline(
     *,
     retrain: bool = False,
     vocabulary: Vocabulary | None = None,
+    allow_missing: Collection[str] = (),
 ) -> RunResult:
     """Take next month's drop ``data_dir`` into the database of the last published run: the
     drop is ingested, its new and changed rows are linked to the existing persons with the
@@ -140,42 +143,57 @@ def update_pipeline(
         Retrain the link model whatever the changes.
     vocabulary : Vocabulary, optional
         The header vocabulary.
+    allow_missing : Collection[str]
+        Registries the last drop held that this one may lack (stopped being kept); any
+        other one missing refuses the drop.
 
     Returns
     -------
     RunResult
         As ``run_pipeline``, with the link report's changes and the case changes.
+
+    Raises
+    ------
+    InputError
+        If the drop cannot be used, or lacks a registry the last drop held that is not in
+        ``allow_missing``; the last run stays the working one.
     """
     con = connect(db_path)
     config = run_configuration(con, working_run(con))
+    expected = set(drop_registries(con)) - set(allow_missing)
     return _run_stages(con, data_dir, out_dir, db_path, config, vocabulary,
-                       lambda: update_links(con, config.settings, retrain=retrain))  # fmt: skip
+                       lambda: update_links(con, config.settings, retrain=retrain),
+                       expected=expected)  # fmt: skip
 
 
 def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, db_path: Path,
                 config: RunConfiguration, vocabulary: Vocabulary | None,
-                link: Callable[[], LinkReport], spark: SparkEngine | None = None
-                ) -> RunResult:  # fmt: skip
-    """Start a run with ``config``, ingest ``data_dir``, ``link`` its rows, then detect and
-    publish; closes ``con``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    seconds: dict[str, float] = {}
-    clock = time.perf_counter()
-    run_id = start_run(con, data_dir=str(data_dir), settings=config.settings,
-                       policy=config.policy, risk=config.risk)  # fmt: skip
-    log.info("run %s: ingest %s", run_id, data_dir)
-    ingest_drop(con, data_dir, vocabulary=vocabulary)
-    seconds["ingest"], clock = _lap(clock)
-    log.info("run %s: link", run_id)
-    report = link()
-    seconds["link"], clock = _lap(clock)
-    log.info("run %s: graph and detectors", run_id)
-    counts, stage_seconds = detect_and_publish(
-        con, run_id, out_dir, config.policy, config.settings, config.risk, spark
-    )
-    seconds.update(stage_seconds)
-    changes = case_changes(con, run_id)
-    con.close()
+                link: Callable[[], LinkReport], spark: SparkEngine | None = None,
+                expected: Collection[str] = ()) -> RunResult:  # fmt: skip
+    """Start a run with ``config``, ingest ``data_dir`` (which must hold the ``expected``
+    registries), ``link`` its rows, then detect and publish; closes ``con``."""
+    with closing(con):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        seconds: dict[str, float] = {}
+        clock = time.perf_counter()
+        run_id = start_run(con, data_dir=str(data_dir), settings=config.settings,
+                           policy=config.policy, risk=config.risk)  # fmt: skip
+        log.info("run %s: ingest %s", run_id, data_dir)
+        try:
+            ingest_drop(con, data_dir, vocabulary=vocabulary, expected=expected)
+        except Exception:  # the drop's transaction rolled back: the last run's tables stand
+            refuse_run(con, run_id)
+            raise
+        seconds["ingest"], clock = _lap(clock)
+        log.info("run %s: link", run_id)
+        report = link()
+        seconds["link"], clock = _lap(clock)
+        log.info("run %s: graph and detectors", run_id)
+        counts, stage_seconds = detect_and_publish(
+            con, run_id, out_dir, config.policy, config.settings, config.risk, spark
+        )
+        seconds.update(stage_seconds)
+        changes = case_changes(con, run_id)
     return RunResult(run_id, out_dir, db_path, report, counts, seconds, changes)
 
 

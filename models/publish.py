@@ -130,11 +130,26 @@ class RunConfiguration:
     risk: RiskModel
 
 
+def refuse_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """Record that run ``run_id`` stopped at its drop (refused, nothing of it written): it is
+    kept in the list of runs, and the run before it stays the working one.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+    run_id : str
+        The run, ``running``.
+    """
+    con.execute("UPDATE runs SET status = 'refused', finished_at = now() WHERE run_id = ?",
+                [run_id])  # fmt: skip
+
+
 def working_run(con: duckdb.DuckDBPyConnection) -> str:
     """The published run whose working tables (persons, scored pairs, ...) the file holds.
 
-    That is the latest run, which must have published (a later run that stopped halfway may
-    have rewritten them).
+    That is the latest run that got past its drop, which must have published (a later run
+    that stopped halfway may have rewritten them); a run whose drop was refused wrote nothing.
 
     Parameters
     ----------
@@ -152,12 +167,14 @@ def working_run(con: duckdb.DuckDBPyConnection) -> str:
         If there is no run, or the latest did not publish.
     """
     found = con.execute(
-        "SELECT run_id, status FROM runs ORDER BY started_at DESC LIMIT 1"
+        "SELECT run_id, status FROM runs WHERE status <> 'refused' "
+        "ORDER BY started_at DESC LIMIT 1"
     ).fetchall()  # fmt: skip
-    if not found or found[0][1] != "published":
-        raise DoudiError(
-            "最近一次运行未发布，工作表与已发布结果不一致 (the latest run is not published)"
-        )
+    if not found:
+        raise DoudiError("数据库中没有已发布的运行：请先用 doudi run 完整运行一次")
+    if found[0][1] != "published":
+        raise DoudiError(f"最近一次运行（{found[0][0]}）中途停止，未发布，数据库中的工作表可能已"
+                         "与已发布的结果不一致：请用 doudi run 完整运行一次")  # fmt: skip
     return found[0][0]
 
 

@@ -33,7 +33,7 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -150,8 +150,8 @@ def discover(data_dir: Path) -> tuple[list[Path], list[Skip]]:
 
 
 def ingest_drop(con: duckdb.DuckDBPyConnection, data_dir: Path, *,
-                vocabulary: Vocabulary | None = None, on_progress: Progress | None = None
-                ) -> DropReport:  # fmt: skip
+                vocabulary: Vocabulary | None = None, on_progress: Progress | None = None,
+                expected: Collection[str] = ()) -> DropReport:  # fmt: skip
     """Read, check and normalise every table of ``data_dir`` and store it, all in one
     transaction (each table is stored as soon as it is ready, while others are read).
 
@@ -165,6 +165,9 @@ def ingest_drop(con: duckdb.DuckDBPyConnection, data_dir: Path, *,
         The headers to recognise; the built-in ones when None.
     on_progress : Progress | None
         Called with (step, done, total) as files are read, or None.
+    expected : Collection[str]
+        Registries the drop must hold (next month's drop: those of the last one); one
+        missing refuses the drop.
 
     Returns
     -------
@@ -179,7 +182,7 @@ def ingest_drop(con: duckdb.DuckDBPyConnection, data_dir: Path, *,
     """
     with transaction(con), tempfile.TemporaryDirectory(prefix="doudi-ingest-") as folder:
         report, errors = _read_into(con, Path(data_dir), vocabulary or load_vocabulary(),
-                                    on_progress, Path(folder))  # fmt: skip
+                                    on_progress, Path(folder), expected)  # fmt: skip
         raise_collected(errors)  # rolls the transaction back: the previous drop stays
     return report
 
@@ -264,7 +267,7 @@ def read_registry_file(path: Path, registry: str, *, vocabulary: Vocabulary | No
 
 
 def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocabulary,
-               on_progress: Progress | None, folder: Path
+               on_progress: Progress | None, folder: Path, expected: Collection[str] = ()
                ) -> tuple[DropReport, list[InputError]]:  # fmt: skip
     """Read, lay out, check and normalise every table of a drop into ``con``: what was read,
     and every error that makes the drop unusable."""
@@ -303,6 +306,7 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     skips += [skip for outcome in outcomes for skip in outcome.skips]
     errors = county_errors + [error for outcome in outcomes for error in outcome.errors]
     errors += _drop_errors(data_dir, sources, errors) + _duplicated_record_ids(sources)
+    errors += _missing_registries(data_dir, sources, expected)
     if not errors:
         _unknown_cases(sources)
     hashes = {outcome.path: outcome.sha256 for outcome in outcomes}
@@ -352,6 +356,25 @@ def county_of(path: Path, data_dir: Path) -> str | None:
     if found is None:
         return None
     return found.group("code") or parts[0]
+
+
+def drop_registries(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The registries of the ingested drop (none before the first ingest).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+
+    Returns
+    -------
+    list of str
+        The registries' names, sorted.
+    """
+    if "ingest_sources" not in table_names(con):
+        return []
+    rows = con.execute("SELECT DISTINCT registry FROM ingest_sources ORDER BY 1").fetchall()
+    return [registry for (registry,) in rows]
 
 
 def drop_counties(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -723,6 +746,18 @@ def _drop_errors(data_dir: Path, sources: list[Source], errors: list[InputError]
     if not sources and not errors:
         return [InputError(data_dir, None, None, "数据包中没有可识别的名册表格（CSV 或 Excel）")]
     return []
+
+
+def _missing_registries(data_dir: Path, sources: list[Source], expected: Collection[str]
+                        ) -> list[InputError]:  # fmt: skip
+    """An error naming each expected registry the drop lacks: a file left out of the month's
+    drop would otherwise close every lead resting on that registry as gone from the data."""
+    present = {source.registry.name for source in sources}
+    return [InputError(data_dir, None, None,
+                       f"上次运行读取了{REGISTRIES[name].chinese}名册，本次数据包中没有：每月的数据包须含"
+                       f"完整的各名册（未变动的也要放入）。如该名册确已停用，请加 --allow-missing "
+                       f"{REGISTRIES[name].chinese} 再运行")
+            for name in sorted(set(expected) - present)]  # fmt: skip
 
 
 def _duplicated_record_ids(sources: list[Source]) -> list[InputError]:

@@ -341,6 +341,8 @@ def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) ->
     """
     counts = {record_id: count for record_id, _, _, count in lone_death_candidates(con)
               if count > most_candidates}  # fmt: skip
+    if not counts:  # (a drop without death notices has no table of them)
+        return []
     con.register("_unattributed", pa.table({"record_id": pa.array(list(counts), pa.string())}))
     notices = con.execute(
         "SELECT s.file, s.sheet, r.row_no, d.record_id, r.name, r.gender, r.township, "

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from resolver.errors import DoudiError
+
 
 @dataclass(frozen=True)
 class Column:
@@ -234,3 +236,33 @@ def column_header(registry: str, column: str) -> str:
     """
     found = source_column(registry, column)
     return found.header if found else column
+
+
+def registry_named(name: str) -> str:
+    """A registry's English name from either of its names.
+
+    Parameters
+    ----------
+    name : str
+        Its English (``deaths``) or Chinese (``死亡人员``) name.
+
+    Returns
+    -------
+    str
+        Its English name.
+
+    Raises
+    ------
+    DoudiError
+        If no registry has that name (the message lists them).
+
+    Examples
+    --------
+    >>> registry_named("死亡人员"), registry_named("deaths")
+    ('deaths', 'deaths')
+    """
+    for registry in REGISTRIES.values():
+        if name.strip() in (registry.name, registry.chinese):
+            return registry.name
+    names = "、".join(registry.chinese for registry in REGISTRIES.values())
+    raise DoudiError(f"没有名为「{name}」的名册：可用的名册为 {names}")

@@ -15,6 +15,7 @@ from models.case_types import CASE_LABELS
 from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.headers import load_vocabulary
+from resolver.registries import registry_named
 
 
 @app.command()
@@ -29,6 +30,12 @@ def update(
         bool, typer.Option("--retrain", help="无论变动多少都重新训练链接模型。")
     ] = False,
     columns: ColumnsOption = None,
+    allow_missing: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-missing", help="上月有、本月确已停用的名册（中文名或英文名，可多次给出）。"
+        ),
+    ] = None,
 ) -> None:
     """把下月数据包并入上次已发布的运行：只对新增和变动的记录用已存模型与现有人员比对，人员编号和
     疑点编号保持不变；变动过多或模型漂移时自动重新训练，并说明原因。所有疑点规则重新运行，数据中已
@@ -40,7 +47,8 @@ def update(
             raise DoudiError(f"没有数据库 {db}：请先运行 `doudi run`")
         out_dir = out or db.parent
         result = update_pipeline(data_dir, db, out_dir, retrain=retrain,
-                                 vocabulary=load_vocabulary(columns))  # fmt: skip
+                                 vocabulary=load_vocabulary(columns),
+                                 allow_missing=[registry_named(name) for name in allow_missing or []])  # fmt: skip
         print_drop(connect(result.db_path), out_dir / REPORT_NAME, linked=True)
     link = result.link
     changes = link.changes

@@ -1,0 +1,62 @@
+"""A month's drop refused by ``update_pipeline`` leaves the last run the working one, and a
+drop that lacks a registry the last one held is refused unless it is allowed to."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from models.detectors.deceased_paid import MAX_CANDIDATES
+from models.pipeline import run_pipeline, update_pipeline
+from models.policy import load_policy
+from models.publish import working_run
+from resolver.db import connect
+from resolver.errors import InputError
+from resolver.quality import unattributed_deaths
+from resolver.settings import LinkSettings
+from resolver.synthetic import synthesize
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("refused")
+    synthesize(folder / "county", people=1500, seed=3, months=2)
+    first, second = sorted(
+        p / "drop" for p in (folder / "county" / "months").iterdir() if p.is_dir()
+    )
+    run_pipeline(first, folder / "run", policy=load_policy(), settings=LinkSettings())
+    without_deaths = folder / "without-deaths"
+    shutil.copytree(second, without_deaths)
+    (deaths,) = [path for path in without_deaths.iterdir() if "死亡" in path.name]
+    deaths.unlink()
+    return {"db": folder / "run" / "doudi.duckdb", "second": second, "without": without_deaths}
+
+
+def _runs(db) -> list[tuple[str, str]]:
+    with connect(db, read_only=True) as con:
+        return con.execute("SELECT run_id, status FROM runs ORDER BY started_at").fetchall()
+
+
+def test_a_refused_drop_leaves_the_last_run_working_and_the_next_drop_is_taken(published, tmp_path):
+    db = tmp_path / "doudi.duckdb"
+    shutil.copy(published["db"], db)
+    with pytest.raises(InputError, match="上次运行读取了死亡人员名册，本次数据包中没有") as refused:
+        update_pipeline(published["without"], db, tmp_path / "out")
+    assert "--allow-missing 死亡人员" in str(refused.value)
+    (first, _), (_, status) = _runs(db)
+    assert status == "refused"
+    with connect(db, read_only=True) as con:
+        assert working_run(con) == first
+    result = update_pipeline(published["second"], db, tmp_path / "out")
+    assert _runs(db)[-1] == (result.run_id, "published")
+
+
+def test_a_registry_allowed_to_be_missing_is_taken_without_it(published, tmp_path):
+    db = tmp_path / "doudi.duckdb"
+    shutil.copy(published["db"], db)
+    result = update_pipeline(published["without"], db, tmp_path / "out",
+                             allow_missing=["deaths"])  # fmt: skip
+    assert result.cases_by_type.get("deceased_paid", 0) == 0
+    with connect(db) as con:
+        assert unattributed_deaths(con, MAX_CANDIDATES) == []
