@@ -32,7 +32,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from api.masking import mask_id, mask_phone
+from api.masking import mask_id, mask_numbers, mask_phone
 from api.published import STATUS_LABELS, Published
 from models.case_types import CASE_LABELS, CASE_TYPES
 from resolver.normalize import code_label
@@ -300,7 +300,9 @@ ID_COLUMN, PHONE_COLUMN = LEDGER_COLUMNS.index("身份证号码"), LEDGER_COLUMN
 
 
 def _masked_row(row: list) -> list:
-    masked = list(row)
+    """The row with its ID and phone masked, and any ID or account number a free text holds
+    (a reviewer's reason not to enroll)."""
+    masked = [mask_numbers(cell) if isinstance(cell, str) else cell for cell in row]
     masked[ID_COLUMN] = mask_id(row[ID_COLUMN])
     masked[PHONE_COLUMN] = mask_phone(row[PHONE_COLUMN])
     return masked

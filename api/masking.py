@@ -17,12 +17,13 @@ year whose check digit fits (about 33 numbers).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from api.auth import Principal
 from resolver.idcard import mask_id
 
-__all__ = ["HIDDEN_NOTE", "mask_id", "mask_phone", "masked"]
+__all__ = ["HIDDEN_NOTE", "mask_id", "mask_numbers", "mask_phone", "masked"]
 
 # Fields that hold an ID number or an account number, wherever they appear.
 SENSITIVE_SUFFIXES = ("id_number", "id18", "cert_no", "bank_account")
@@ -48,6 +49,33 @@ def masked(value: Any, principal: Principal) -> Any:
     if principal.sees_full_ids:
         return value
     return _mask(value)
+
+
+# A run of digits long enough to be an ID or a bank account, wherever it stands in a text (a
+# case number made of ``DB`` and an ID too); a case number's 12 digits are not one.
+_NUMBER = re.compile(r"(?<!\d)\d{14,}[\dXx](?!\d)")
+
+
+def mask_numbers(text: str) -> str:
+    """A free text (a reason, a note, a file name) with every run of digits that could be an
+    ID or account number masked as ``mask_id`` masks one.
+
+    Parameters
+    ----------
+    text : str
+        The text as written.
+
+    Returns
+    -------
+    str
+        The text, such runs as ``532326********6870``.
+
+    Examples
+    --------
+    >>> mask_numbers("证号 532326195601016870，尾号 6870，案件 DB532326000004，DB532326195601016870")
+    '证号 532326********6870，尾号 6870，案件 DB532326000004，DB532326********6870'
+    """
+    return _NUMBER.sub(lambda match: mask_id(match.group()), text)
 
 
 def mask_phone(value: str | None) -> str:
@@ -106,4 +134,6 @@ def _mask_field(key: str, value: Any) -> Any:
         return mask_phone(str(value))
     if key == "note":
         return HIDDEN_NOTE
+    if key == "reason" and isinstance(value, str):
+        return mask_numbers(value)
     return value

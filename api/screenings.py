@@ -16,7 +16,6 @@ without a trace. A hold is a prompt to check before paying, never a stop order.
 from __future__ import annotations
 
 import json
-import re
 import tempfile
 import threading
 from collections import OrderedDict
@@ -26,7 +25,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from api.masking import mask_id
+from api.masking import mask_numbers
 from api.reviews import DecisionError
 from api.screen_file import Screening, screen_file, write_screened
 from api.store import Store
@@ -59,7 +58,6 @@ KEPT_FILES = 8  # written-back lists held in memory (the oldest dropped first)
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
 # Runs of digits long enough to be an ID (15 or 18) or an account number (16 to 19); a case
 # number's digits (after its letters, e.g. DB532326000004) are not one.
-_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{14,}[\dXx](?![0-9A-Za-z])")
 _SUMMARY_COLUMNS = ("screening_id, actor, role, screened_at, file_name, run_id, months, lines, "
                     "passed, held, summary")  # fmt: skip
 _EVENT_COLUMNS = "event_id, screening_id, line_no, actor, role, recorded_at, outcome, note"
@@ -138,11 +136,12 @@ class Screenings:
             "sheet": pa.array([sheets.get(columns["source_no"][d.line]) for d in held],
                               pa.string()),
             "row_no": pa.array([columns["row_no"][d.line] for d in held], pa.int32()),
-            "case_no": pa.array([columns["case_no"][d.line] for d in held], pa.string()),
+            "case_no": pa.array([mask_numbers(columns["case_no"][d.line] or "") or None
+                                 for d in held], pa.string()),
             "pay_month": pa.array([columns["pay_month"][d.line] for d in held], pa.string()),
             "amount": pa.array([_number(columns["amount"][d.line]) for d in held], pa.float64()),
             "kinds": pa.array([",".join(h.kind for h in d.holds) for d in held], pa.string()),
-            "reasons": pa.array([scrubbed(d.reasons) for d in held], pa.string()),
+            "reasons": pa.array([mask_numbers(d.reasons) for d in held], pa.string()),
         })  # fmt: skip
         cursor = self.store.cursor
         cursor.begin()
@@ -329,7 +328,8 @@ class Screenings:
 
 
 def safe_name(file_name: str | None) -> str:
-    """An uploaded file's name as stored: its last part, without path separators.
+    """An uploaded file's name as stored: its last part, without path separators, an ID or
+    account number in it masked (with full-width stars: ``*`` is no file name's character).
 
     Parameters
     ----------
@@ -348,34 +348,16 @@ def safe_name(file_name: str | None) -> str:
     '2026年10月发放表.xlsx'
     >>> safe_name("../../etc/passwd.csv")
     'passwd.csv'
+    >>> safe_name("低保532326196508202993.csv")
+    '低保532326＊＊＊＊＊＊＊＊2993.csv'
     """
     name = PureWindowsPath(PurePosixPath(file_name or "").name).name.strip()
     name = "".join(c for c in name if c.isprintable() and c not in '<>:"/\\|?*')
+    name = mask_numbers(name).replace("*", "＊")
     if not name or name.startswith("."):
         name = f"发放表{name}" if name.lower().endswith(SUFFIXES) else "发放表.csv"
     stem, dot, suffix = name.rpartition(".")
     return f"{stem[: 119 - len(suffix)]}.{suffix}" if dot and len(name) > 120 else name[:120]
-
-
-def scrubbed(text: str) -> str:
-    """A reason's text with every run of digits that could be an ID or account number masked.
-
-    Parameters
-    ----------
-    text : str
-        The reason as the screening gives it.
-
-    Returns
-    -------
-    str
-        The text, such runs as ``532326********6870``.
-
-    Examples
-    --------
-    >>> scrubbed("证号 532326195601016870，尾号 6870，案件 DB532326000004")
-    '证号 532326********6870，尾号 6870，案件 DB532326000004'
-    """
-    return _NUMBER.sub(lambda match: mask_id(match.group()), text)
 
 
 def _number(value: Any) -> float | None:

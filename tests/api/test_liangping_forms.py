@@ -304,3 +304,12 @@ def test_export_with_forms_writes_the_four_forms_with_full_ids(tmp_path):
     plain = runner.invoke(app, ["export", "--db", str(out / "doudi.duckdb"), "--out",
                                 str(tmp_path / "plain")])  # fmt: skip
     assert plain.exit_code == 0 and not list((tmp_path / "plain").glob("附件*"))
+
+
+def test_an_id_a_reviewer_wrote_in_a_reason_is_masked_where_ids_are():
+    said = "本人身份证 532326199009077407 已核实，收入超标"
+    reason = _events("c1", ("in_review", None), ("dismissed", said))
+    published = _published([(_case("c1", "unenrolled_key_person", "poverty", "P01"), reason)])
+    for masked, shown in ((False, said), (True, "本人身份证 532326********7407 已核实，收入超标")):
+        [row] = member_rows([_member("P01", "张三")], published, AS_OF, masked=masked)
+        assert row[REASON] == shown

@@ -105,9 +105,15 @@ def test_decisions_follow_the_workflow_and_keep_their_history(county):
         assert history[1]["reason"] == "户籍已分户，属正常" and history[1]["actor"] == "auditor-1"
         listed = http.get("/api/cases", params={"status": "dismissed"}).json()["items"]
         assert case_id in {c["case_id"] for c in listed}
+        said = (
+            "核实身份证 532326199009077407 与户籍一致"  # an ID in a reason: analysts see it masked
+        )
+        assert post({"to_status": "in_review", "reason": said}).status_code == 201
     with client(county, "analyst") as http:
         assert http.post(f"/api/cases/{case_id}/decisions",
                          json={"to_status": "in_review"}).status_code == 403  # fmt: skip
+        reasons = [event["reason"] for event in http.get(f"/api/cases/{case_id}/history").json()]
+        assert reasons[-1] == "核实身份证 532326********7407 与户籍一致"
 
 
 def test_roles_and_masking(county):

@@ -171,3 +171,23 @@ def test_a_form_without_a_file_is_a_422(county):
     with client(county, "auditor") as http:
         assert http.post("/api/screenings", files={"file": ("", b"a,b\n")}).status_code == 422
         assert http.post("/api/screenings", data={"x": "1"}).status_code == 422
+
+
+def test_an_id_in_a_case_number_or_the_file_name_is_never_kept(county):
+    # an office typed an ID in 救助证号, or named the file by one: no full ID is stored
+    content, ids = payment_list(county, lines=3)
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8"))))
+    case = rows[0].index("case_no")
+    rows[1][case], rows[2][case] = ids[0], f"DB{ids[1]}"
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows(rows)
+    with client(county, "auditor") as http:
+        response = http.post("/api/screenings", files={
+            "file": (f"低保{ids[2]}.csv", buffer.getvalue().encode("utf-8"), "text/csv")})  # fmt: skip
+    assert response.status_code == 201, response.text
+    screening_id = response.json()["screening_id"]
+    with client(county, "analyst") as http:
+        text = str(http.get("/api/screenings").json())
+        text += str(http.get(f"/api/screenings/{screening_id}").json())
+    assert not re.search(r"\d{15}", text)
+    assert f"低保{ids[2][:6]}＊＊＊＊＊＊＊＊{ids[2][-4:]}.csv" in text
