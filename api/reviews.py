@@ -174,10 +174,12 @@ class Reviews:
         """Append a reviewer's label on two person rows of the case; the next run's linking
         follows it, and the case's history shows it.
 
-        A label that would change how an open case's rows are linked (part the rows of one
-        person, or join two persons) needs an auditor: it can make the case go away. Parting
-        two rows that hold the same valid ID number needs a second auditor (four eyes): the
-        first label waits, and is in force once another auditor records the same.
+        A label that would change how the case's rows are linked (part the rows of one
+        person, or join two persons) needs an auditor: it can make a lead go away. So does
+        any label on a resolved case, whose rows are shown as they were linked when it was
+        raised: the label holds for the pair in every later run. Parting two rows
+        that hold the same valid ID number needs two auditors (four eyes): the first label
+        waits, and is in force once another auditor records the same.
 
         Parameters
         ----------
@@ -202,13 +204,13 @@ class Reviews:
             raise DecisionError(
                 "invalid", "须为本案中两条不同的人员记录 (two person rows of this case)"
             )
-        case = self.snapshot.published.cases[case_id]
+        # a resolved case's rows are as they were linked when it was raised: any label there
+        # may change the linking now
+        resolved = self.snapshot.published.cases[case_id]["resolved"]
         changes_case = (rows[left]["person_id"] == rows[right]["person_id"]) != same_person
-        if changes_case and not case["resolved"] and role != "auditor":
-            raise DecisionError(
-                "forbidden", "改变未结疑点中记录关联的标注须由审计员作出 (an auditor's label)"
-            )
         four_eyes = not same_person and _same_valid_id(rows[left], rows[right])
+        if (changes_case or four_eyes or resolved) and role != "auditor":
+            raise DecisionError("forbidden", "改变记录关联或拆分同一证号记录的标注须由审计员作出")
         with self._decisions:
             pending = four_eyes and not self._confirms(left, right, actor)
             label = record_label(self.store.cursor, left, right, same_person=same_person,
@@ -223,7 +225,8 @@ class Reviews:
         """Whether a "not the same person" label by ``actor`` on the pair would be a second
         auditor's: another auditor's label of that verdict waits on it."""
         waiting = [label for label in labels_history(self.store.cursor, sorted({left, right}))
-                   if label["pending"] and not label["same_person"]]  # fmt: skip
+                   if label["pending"] and not label["same_person"]
+                   and label["role"] == "auditor"]  # fmt: skip
         if waiting and all(label["actor"] == actor for label in waiting):
             raise DecisionError(
                 "conflict", "同一证号的两条记录拆分须由另一位审计员确认 (a second auditor)"

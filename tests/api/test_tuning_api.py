@@ -102,6 +102,10 @@ def test_a_label_parting_an_open_case_needs_two_auditors_and_the_case_says_why_i
         [why] = detail["resolution"]["labels"]
         assert (why["actor"], why["same_person"]) == ("审计员乙", False)
         assert any("待另一位审计员确认" in (e["note"] or "") for e in detail["history"])
+    with client(county, "analyst") as http:  # a resolved case's label holds in later runs too
+        for same_person in (True, False):
+            body = {"left": left, "right": right, "same_person": same_person}
+            assert http.post(path, json=body).status_code == 403
 
 
 def test_triage_waits_for_enough_decisions_then_learns_from_them(county):
