@@ -15,9 +15,11 @@ without a trace. A hold is a prompt to check before paying, never a stop order.
 
 from __future__ import annotations
 
+import io
 import json
 import tempfile
 import threading
+import zipfile
 from collections import OrderedDict
 from datetime import datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -100,6 +102,7 @@ class Screenings:
             in Chinese, for a file that cannot be used or a database without a published run.
         """
         name = safe_name(file_name)
+        _check_unpacked_size(content)
         with self._lock, tempfile.TemporaryDirectory(prefix="doudi-screen-") as folder:
             path = Path(folder) / name
             path.write_bytes(content)
@@ -325,6 +328,27 @@ class Screenings:
             "notes": kept.get("notes", []),
             "file_url": f"/api/screenings/{screening_id}/file" if held_file else None,
         }  # fmt: skip
+
+
+# What an uploaded workbook may unpack to: some 400,000 lines of a list with inline text (a
+# 50,000-line list unpacks to 26 MB); a small upload that unpacks to gigabytes (a zip bomb)
+# would hold the server's memory.
+MAX_UNPACKED = 200_000_000
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    """Refuse a workbook (a zip) whose parts unpack to more than ``MAX_UNPACKED`` bytes."""
+    if not content.startswith(b"PK\x03\x04"):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        return  # the reader names what is wrong with it
+    if unpacked > MAX_UNPACKED:
+        raise DecisionError("invalid", f"表格解压后有 {unpacked / 1e6:,.0f} MB，超过上传核对的上限 "
+                            f"{MAX_UNPACKED / 1e6:,.0f} MB（约 40 万行）：请按乡镇或月份拆分后上传，"
+                            "或在本机用 doudi screen 核对")  # fmt: skip
 
 
 def safe_name(file_name: str | None) -> str:

@@ -7,10 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 
 import httpx
 import pytest
 
+from api.screenings import MAX_UNPACKED
 from tests.api.served import client
 
 pytestmark = pytest.mark.slow
@@ -191,3 +193,16 @@ def test_an_id_in_a_case_number_or_the_file_name_is_never_kept(county):
         text += str(http.get(f"/api/screenings/{screening_id}").json())
     assert not re.search(r"\d{15}", text)
     assert f"低保{ids[2][:6]}＊＊＊＊＊＊＊＊{ids[2][-4:]}.csv" in text
+
+
+def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused_before_it_is_read(county):
+    buffer = io.BytesIO()  # a few hundred kilobytes that unpack past the limit (a zip bomb)
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member,
+    ):
+        for _ in range(MAX_UNPACKED // 1_000_000 + 1):
+            member.write(b"<row/>" * 166_667)
+    with client(county, "auditor") as http:
+        response = http.post("/api/screenings", files={"file": ("发放.xlsx", buffer.getvalue())})
+    assert response.status_code == 422 and "超过上传核对的上限" in response.json()["detail"]
