@@ -165,15 +165,15 @@ class BodyTooLarge(HTTPException):
         )  # fmt: skip
 
 
-async def _active_token(scope: Scope, headers: Headers) -> bool:
-    """Whether the request carries a bearer token that is known, not revoked, not expired."""
+async def _active_token(scope: Scope, headers: Headers):
+    """The request's bearer token when it is known, not revoked, not expired; else None."""
     scheme, _, token = headers.get("authorization", "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        return False
+        return None
     tokens = scope["app"].state.storage.tokens
     found = tokens.find_cached(token) or await run_in_threadpool(tokens.find, token)
-    return found is not None and found.problem(datetime.now()) is None
+    return found if found is not None and found.problem(datetime.now()) is None else None
 
 
 class BodyLimit:
@@ -206,11 +206,13 @@ class BodyLimit:
             return
         headers = Headers(scope=scope)
         max_bytes = self.max_bytes
-        if scope["path"] in self.larger and await _active_token(scope, headers):
+        upload = scope["path"] in self.larger
+        token = await _active_token(scope, headers) if upload else None
+        if token is not None:
             max_bytes = max(self.larger[scope["path"]], max_bytes)
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > max_bytes:
-            await self._refuse(scope, receive, send, max_bytes)
+            await self._refuse(scope, receive, send, max_bytes, upload, token)
             return
         received, started = 0, False
 
@@ -233,9 +235,21 @@ class BodyLimit:
         except BodyTooLarge:
             if started:
                 raise
-            await self._refuse(scope, receive, send, max_bytes)
+            await self._refuse(scope, receive, send, max_bytes, upload, token)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, max_bytes: int,
+                      upload: bool, token) -> None:  # fmt: skip
+        """Answer 413; an upload refused is written to the access log (who, when known)."""
+        if upload:
+            actor, role, token_id = ((token.name, token.role, token.token_id) if token
+                                     else ("anonymous", "none", None))  # fmt: skip
+            await scope["app"].state.access_log.log(
+                actor,
+                role,
+                "upload_refused",
+                f"{scope['path']} 超过 {max_bytes / 1e6:.0f} MB，未读取 413",
+                token_id=token_id,
+            )
         error = BodyTooLarge(max_bytes)
         response = JSONResponse({"detail": error.detail}, 413, headers=error.headers)
         await response(scope, receive, send)

@@ -55,8 +55,15 @@ async def score_by_id_number(
 
 
 @router.get("/cases/{case_id}", response_model=CaseScore)
-async def case_score(case_id: str, snapshot: SnapshotDep, _: ScoreReader) -> Any:
+async def case_score(
+    case_id: Annotated[str, Path(max_length=64)],
+    snapshot: SnapshotDep,
+    access: AccessLogDep,
+    principal: ScoreReader,
+) -> Any:
+    """An open case's type, score and status (404 for a resolved or unknown one); logged."""
     case = snapshot.published.cases.get(case_id)
+    access.record(principal.name, principal.role, "score_by_case", case_id)
     if case is None or case["resolved"]:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no open case {case_id}")
     summary = snapshot.published.summary(case)
@@ -67,14 +74,17 @@ async def case_score(case_id: str, snapshot: SnapshotDep, _: ScoreReader) -> Any
 async def export_scores(
     snapshot: SnapshotDep,
     settings: SettingsDep,
-    _: ScoreReader,
+    access: AccessLogDep,
+    principal: ScoreReader,
     after: str | None = None,
     limit: Annotated[int, Query(ge=1)] = 500,
 ) -> Any:
     """Every open case's score in case_id order, a page at a time: pass ``next_after`` back
-    as ``after`` until it is null."""
+    as ``after`` until it is null. Every page is logged."""
     limit = min(limit, settings.max_page_size)
     total, items = snapshot.published.export(after=after, limit=limit)
+    access.record(principal.name, principal.role, "export_scores",
+                  f"after={after or '-'} {len(items)}条")  # fmt: skip
     next_after = items[-1]["case_id"] if len(items) == limit else None
     rows = [{key: item[key] for key in EXPORT_FIELDS} for item in items]
     return json_response({"total": total, "next_after": next_after, "items": rows})

@@ -69,10 +69,14 @@ def upload(
 
 
 @router.get("", response_model=list[ScreeningSummary])
-def list_screenings(screenings: ScreeningsDep, _: Reviewer) -> list[dict[str, Any]]:
+def list_screenings(
+    screenings: ScreeningsDep, access: AccessLogDep, principal: Reviewer
+) -> list[dict[str, Any]]:
     """Every screening, newest first, with its counts (lines, 通过, 暂缓 by reason, per month,
-    held lines cleared)."""
-    return screenings.list()
+    held lines cleared); logged."""
+    found = screenings.list()
+    access.record(principal.name, principal.role, "list_screenings", f"{len(found)}次审核")
+    return found
 
 
 @router.get("/{screening_id}", response_model=ScreeningDetail)

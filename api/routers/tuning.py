@@ -62,7 +62,9 @@ def what_if(
 
 
 @router.get("/triage", response_model=Triage, responses=BUSY)
-def triage(analysis: AnalysisDep, _: Analyst, limit: Limit = 50) -> dict[str, Any]:
+def triage(
+    analysis: AnalysisDep, access: AccessLogDep, principal: Analyst, limit: Limit = 50
+) -> dict[str, Any]:
     """Open cases ranked by how likely reviewers are to confirm them, learned from their
     decisions, with the model's cross-validated ROC AUC; below the minimum number of
     decisions it says so and ranks by the rule-based risk score. The answer is kept until the
@@ -73,6 +75,7 @@ def triage(analysis: AnalysisDep, _: Analyst, limit: Limit = 50) -> dict[str, An
     published = analysis.snapshot.published
     items = [published.summary(case) | {"triage_score": score}
              for case, score in report.ranked[:limit]]  # fmt: skip
+    access.record(principal.name, principal.role, "read_triage", f"{len(items)}条")
     return {"decisions": report.decisions, "confirmed": report.confirmed,
             "dismissed": report.dismissed, "trained": report.trained,
             "message": report.message, "cv_roc_auc": report.cv_roc_auc, "items": items}  # fmt: skip

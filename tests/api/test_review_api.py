@@ -275,6 +275,8 @@ def test_scores_answer_only_for_persons_with_a_case_without_names_and_are_logged
             f"{masked_id} -> {body['person_id']}",
         ) in actions
         assert ("consumer-1", "score_by_person", f"{without_case} 无疑点") in actions
+        assert ("consumer-1", "score_by_case", case["case_id"]) in actions
+        assert ("consumer-1", "export_scores", "after=- 9条") in actions
 
 
 def test_score_lookups_are_rate_limited_per_token(county, tmp_path):

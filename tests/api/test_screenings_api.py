@@ -128,8 +128,16 @@ def test_the_access_log_holds_uploads_and_reads(county, uploaded):
     screening_id = uploaded["summary"]["screening_id"]
     with client(county, "analyst") as http:
         http.get(f"/api/screenings/{screening_id}")
+        http.get("/api/screenings")
+        http.get("/api/triage")
+    with client(county, "auditor") as http:  # an upload refused for its size is logged too
+        assert http.post("/api/screenings", files={"file": ("巨.csv", b"x" * 21_000_000)}
+                         ).status_code == 413  # fmt: skip
     with client(county, "admin") as http:
         log = http.get("/api/access-log", params={"limit": 200}).json()["items"]
+    actions = {(entry["actor"], entry["action"]) for entry in log}
+    assert {("analyst-1", "list_screenings"), ("analyst-1", "read_triage"),
+            ("auditor-1", "upload_refused")} <= actions  # fmt: skip
     entries = {(entry["actor"], entry["action"], entry["target"].split()[1]) for entry in log
                if entry["action"] in ("screen_payments", "read_screening",
                                       "download_screening")}  # fmt: skip
