@@ -4,7 +4,7 @@
 |---|---|
 | ``auditor`` | review cases and record decisions; sees full ID numbers |
 | ``analyst`` | runs, data quality, settings; cases read-only, ID numbers masked |
-| ``consumer`` | risk scores only, ID numbers masked (``532326********1234``) |
+| ``consumer`` | risk scores only, ID numbers masked (``532326***********4``) |
 | ``admin`` | tokens and the access log |
 
 No token, or an unknown, revoked or expired one: 401 (a token presented and refused is a

@@ -3,7 +3,7 @@ personal data (case lists and details, subgraph nodes, what-if, triage, scores, 
 
 | field | auditor | analyst, consumer |
 |---|---|---|
-| ID numbers (``id_number``, ``id18``, a certificate or bank account number) | full | region code and last four: ``532326********6870`` |
+| ID numbers (``id_number``, ``id18``, a certificate or bank account number) | full | region code and check digit: ``532326***********0`` (an account: ``622848********90177``) |
 | ``birth_date`` | full | the year only: ``1956-**-**`` |
 | ``gender`` | shown | ``*`` (the last four digits already carry it, nothing more) |
 | ``phone`` | full | first three and last four: ``138****5678`` |
@@ -68,12 +68,12 @@ def mask_numbers(text: str) -> str:
     Returns
     -------
     str
-        The text, such runs as ``532326********6870``.
+        The text, such runs as ``532326***********0``.
 
     Examples
     --------
     >>> mask_numbers("证号 532326195601016870，尾号 6870，案件 DB532326000004，DB532326195601016870")
-    '证号 532326********6870，尾号 6870，案件 DB532326000004，DB532326********6870'
+    '证号 532326***********0，尾号 6870，案件 DB532326000004，DB532326***********0'
     """
     return _NUMBER.sub(lambda match: mask_id(match.group()), text)
 

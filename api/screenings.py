@@ -373,7 +373,7 @@ def safe_name(file_name: str | None) -> str:
     >>> safe_name("../../etc/passwd.csv")
     'passwd.csv'
     >>> safe_name("低保532326196508202993.csv")
-    '低保532326＊＊＊＊＊＊＊＊2993.csv'
+    '低保532326＊＊＊＊＊＊＊＊＊＊＊3.csv'
     """
     name = PureWindowsPath(PurePosixPath(file_name or "").name).name.strip()
     name = "".join(c for c in name if c.isprintable() and c not in '<>:"/\\|?*')

@@ -230,13 +230,16 @@ def clean_valid_ids(values: list[str]) -> np.ndarray:
 
 
 def mask_id(value: str | None) -> str:
-    """An ID for people who may not see it: the region code, and what follows the birth
-    date of an 18-digit number (its last four), ``532326********1234``.
+    """An ID for people who may not see it: the region code and the check digit of an
+    18-digit number, ``532326***********4``.
 
-    From 15 characters on, every character from the 7th to the 14th is hidden: the eight
-    birth-date digits of an 18-digit number, the birth date and two sequence digits of a
-    15-digit one, and whatever a mangled number holds there. A shorter value (a damaged
-    number such as ``5.32326E+17``) shows its region and last four.
+    The birth date and the three sequence digits of an 18-digit number are hidden (and with
+    them the gender, the 17th digit's parity): a birth date shown or guessed elsewhere (a
+    newborn enrolled the day it was born) still leaves some 90 numbers, the year alone tens
+    of thousands. A longer value that begins with one (a disability certificate: the ID and
+    two digits) hides the same characters. Another value of 15 characters or more (a bank
+    account, a 15-digit ID, a mangled number) hides its 7th to 14th; a shorter one (a
+    damaged number such as ``5.32326E+17``) shows its region and last four.
 
     Parameters
     ----------
@@ -251,7 +254,11 @@ def mask_id(value: str | None) -> str:
     Examples
     --------
     >>> mask_id("532326199001011235")
-    '532326********1235'
+    '532326***********5'
+    >>> mask_id("53232619900101123521")
+    '532326***********521'
+    >>> mask_id("6228481614944890177")
+    '622848********90177'
     >>> mask_id("532326900101123")
     '532326********3'
     >>> mask_id("5.32326E+17")
@@ -263,4 +270,11 @@ def mask_id(value: str | None) -> str:
         return "*" * len(value)
     if len(value) < 15:
         return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    if _ID_OR_CERTIFICATE.match(value):
+        return value[:6] + "*" * 11 + value[17:]
     return value[:6] + "*" * 8 + value[14:]
+
+
+# An 18-digit ID (its birth date typed right or not), alone or with a certificate's two
+# digits after it; not a 19-digit bank account.
+_ID_OR_CERTIFICATE = re.compile(r"\d{17}[\dXx](?:\d\d)?$")

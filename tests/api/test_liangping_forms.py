@@ -41,7 +41,7 @@ FILL_NOTE = ("填表说明：1.本表对未脱贫的建档立卡贫困人口逐�
              "临时救助和无，在下拉菜单中选择。对未享受低保、特困和临时救助的对象，请在下拉菜单中选择无，"
              "并对应填写未纳入原因。")  # fmt: skip
 HOSTILE = '=HYPERLINK("http://x.invalid/?"&E5,"详情")'
-MASKED_ID = re.compile(r"^\d{6}\*{8}[\dX]{4}$")
+MASKED_ID = re.compile(r"^\d{6}\*{11}[\dX]$")
 FULL_ID = re.compile(r"^\d{17}[\dX]$")
 ROSTER = {"program": "dibao", "covered": "yes", "end_date": None, "income_per_capita": 200.0}
 
@@ -310,6 +310,6 @@ def test_an_id_a_reviewer_wrote_in_a_reason_is_masked_where_ids_are():
     said = "本人身份证 532326199009077407 已核实，收入超标"
     reason = _events("c1", ("in_review", None), ("dismissed", said))
     published = _published([(_case("c1", "unenrolled_key_person", "poverty", "P01"), reason)])
-    for masked, shown in ((False, said), (True, "本人身份证 532326********7407 已核实，收入超标")):
+    for masked, shown in ((False, said), (True, "本人身份证 532326***********7 已核实，收入超标")):
         [row] = member_rows([_member("P01", "张三")], published, AS_OF, masked=masked)
         assert row[REASON] == shown

@@ -82,7 +82,7 @@ def test_blank():
     assert parse_id(None).status == "blank"
 
 
-def test_mask_shows_region_and_last_four_only():
-    assert mask_id("532326199001011235") == "532326********1235"
+def test_mask_shows_the_region_and_the_check_digit_only():
+    assert mask_id("532326199001011235") == "532326***********5"
     assert mask_id("1234") == "****"
     assert mask_id(None) == ""
