@@ -195,9 +195,11 @@ def write_screened(screening: Screening, out: Path) -> None:
     Raises
     ------
     InputError
-        If the file is an ``.xls`` workbook (its format cannot be written back).
+        If the file is an ``.xls`` workbook (its format cannot be written back), or ``out``
+        is a folder or names another format than the file's.
     """
     payments = screening.payments
+    _check_out(out, payments.sources[0].file_format)
     cells: dict[int, dict[int, tuple[str, str]]] = {}
     numbers = payments.lines.column("source_no").to_pylist()
     rows = payments.lines.column("row_no").to_pylist()
@@ -218,6 +220,21 @@ def write_screened(screening: Screening, out: Path) -> None:
     else:
         raise InputError(payments.path, None, None,
                          "无法在 .xls 文件中写回审核结果：请在 Excel 或 WPS 中另存为 .xlsx 后再试")  # fmt: skip
+
+
+# The suffixes a screened file may be written under, by the format it was read in.
+OUT_SUFFIXES = {"csv": (".csv", ".txt", ".tsv"), "xlsx": (".xlsx", ".xlsm")}
+
+
+def _check_out(out: Path, file_format: str) -> None:
+    """Refuse a folder, or a file name of another format than the list's (CSV bytes under
+    ``.xlsx`` open as a broken workbook)."""
+    if out.is_dir():
+        raise InputError(out, None, None, "写出路径是文件夹：请给出要写出的文件名")
+    suffixes = OUT_SUFFIXES.get(file_format, ())
+    if suffixes and out.suffix.lower() not in suffixes:
+        raise InputError(out, None, None, f"写出的文件须与发放表格式相同：请把扩展名改为 "
+                         f"{suffixes[0]}")  # fmt: skip
 
 
 def _written_csv(content: bytes, source: Source, cells: dict[int, tuple[str, str]]) -> bytes:

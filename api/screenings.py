@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from api.masking import mask_numbers
 from api.reviews import DecisionError
-from api.screen_file import Screening, screen_file, write_screened
+from api.screen_file import OUT_SUFFIXES, Screening, screen_file, write_screened
 from api.store import Store
 from models.screening import HOLD_LABELS, NOTE
 from resolver.errors import DoudiError
@@ -112,8 +112,9 @@ class Screenings:
                 raise
             except DoudiError as error:
                 raise DecisionError("invalid", str(error).replace(folder + "/", "")) from error
-            written = None
-            if name.lower().endswith((".csv", ".tsv", ".txt", ".xlsx", ".xlsm")):
+            written = None  # written back under its name when the name says its format
+            file_format = screening.payments.sources[0].file_format
+            if name.lower().endswith(OUT_SUFFIXES.get(file_format, ())):
                 out = Path(folder) / "out" / name
                 write_screened(screening, out)
                 written = out.read_bytes()

@@ -258,7 +258,9 @@ def read_registry_file(path: Path, registry: str, *, vocabulary: Vocabulary | No
     raise_collected(outcome.errors)
     sources = [source for source in outcome.sources if source.registry.name == registry]
     if not sources:
-        reasons = "；".join(skip.reason for skip in outcome.skips) or "没有数据"
+        others = [(f"工作表「{source.sheet}」" if source.sheet else "文件")
+                  + f"是{source.registry.chinese}名册" for source in outcome.sources]  # fmt: skip
+        reasons = "；".join(others + [skip.reason for skip in outcome.skips]) or "没有数据"
         raise InputError(path, None, None,
                          f"未读到{REGISTRIES[registry].chinese}表格（{reasons}）")  # fmt: skip
     for number, source in enumerate(sources):

@@ -320,7 +320,9 @@ def _read_workbook(path: Path, content: bytes) -> list[Grid]:
     except InputError:
         raise
     except Exception as error:  # calamine raises its own error types for broken workbooks
-        raise InputError(path, None, None, f"无法打开的表格文件：{error}") from error
+        log.info("%s: %s", path, error)  # the reader's own words are English
+        raise InputError(path, None, None, "无法打开的表格文件：文件已损坏，或不是 Excel 表格，"
+                         "请在 Excel 或 WPS 中打开后另存为 .xlsx 再试") from error  # fmt: skip
     return grids
 
 

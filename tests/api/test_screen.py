@@ -167,6 +167,21 @@ def test_a_note_beside_a_csv_line_stays_in_its_field(county, tmp_path):
                for row, line in zip(rows[1:], data, strict=True))  # fmt: skip
 
 
+def test_a_roster_a_folder_or_another_format_is_refused_in_chinese(county, tmp_path):
+    roster = tmp_path / "户籍.csv"
+    roster.write_text("姓名,身份证号码,户号,与户主关系\n张三,532326199001011235,H1,户主\n",
+                      encoding="utf-8")  # fmt: skip
+    result = _screen(county, roster, tmp_path / "out.csv")
+    assert result.exit_code == 2 and "未读到发放记录表格（文件是户籍人口名册）" in result.output
+    source = tmp_path / "发放.csv"
+    with source.open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file).writerows([HEADERS, *_data(county)])
+    for out, said in ((tmp_path, "写出路径是文件夹"), (tmp_path / "x.xlsx", "请把扩展名改为 .csv")):
+        result = _screen(county, source, out)
+        assert result.exit_code == 2 and said in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "x.xlsx").exists()
+
+
 def test_a_bad_file_is_refused_in_chinese_naming_where(county, tmp_path):
     source = tmp_path / "发放.csv"
     source.write_text("救助证号,领款人姓名,银行账号\nDB1,张三,6221\n", encoding="utf-8")
