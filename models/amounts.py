@@ -62,7 +62,8 @@ def class_key(program: str | None, dibao_class: str | None) -> str | None:
     return dibao_class if program == "dibao" and dibao_class else None
 
 
-def ledger_amounts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], float]:
+def ledger_amounts(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
+                   ) -> dict[tuple[str, int], float]:  # fmt: skip
     """The amount of each class per month, inferred from the payments of cases whose active
     covered members that month are all of that class (see the module docstring).
 
@@ -73,6 +74,9 @@ def ledger_amounts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], floa
     ----------
     con : duckdb.DuckDBPyConnection
         A database with the ``payments`` and ``assistance`` tables.
+    yearly : bool
+        Whether a month of fewer than ``MIN_CASES`` such cases takes its year's amount;
+        when False it has none.
 
     Returns
     -------
@@ -91,6 +95,8 @@ def ledger_amounts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], floa
     amounts = {}
     for (key, month), counts in by_month.items():
         if sum(counts.values()) < MIN_CASES:
+            if not yearly:
+                continue
             counts = by_year[(key, month // 12)]
         amount = _most_common(counts)
         if counts[amount] >= MIN_SUPPORT * sum(counts.values()):

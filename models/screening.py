@@ -517,9 +517,11 @@ def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
 
 
 def _class_amounts(con, months: list[str]) -> dict[tuple[str, int], float]:
-    """The class amounts of each month the run's ledger infers (``ledger_amounts``); a month
-    the ledger does not hold yet (the list of a month to come) is inferred the same way from
-    the list itself, read in place of the ledger."""
+    """The class amounts of each month the run's ledger infers (``ledger_amounts``). A month
+    the ledger does not hold yet (the list of a month to come) takes each class's amount
+    from the list itself, read in place of the ledger, where at least ``MIN_CASES`` of its
+    cases show it; else the ledger's latest amount of the class (a short list, or one line,
+    never sets its own standard)."""
     amounts = ledger_amounts(con)
     present = table_names(con)
     held = ({m for (m,) in con.execute("SELECT DISTINCT pay_month FROM payments").fetchall()}
@@ -536,9 +538,11 @@ def _class_amounts(con, months: list[str]) -> dict[tuple[str, int], float]:
         WHERE pay_month IN ({listed})
     """)  # fmt: skip
     try:
-        inferred = ledger_amounts(con)
+        inferred = ledger_amounts(con, yearly=False)
     finally:
         con.execute("DROP VIEW IF EXISTS temp.main.payments")
     logger.info("class amounts of %s inferred from the list itself", ", ".join(new))
-    return {**amounts, **{key: value for key, value in inferred.items()
-                          if key[1] in {month_index(m) for m in new}}}  # fmt: skip
+    latest = {key: amount for (key, _), amount in sorted(amounts.items(), key=lambda i: i[0][1])}
+    indices = {month_index(month) for month in new}
+    return {**amounts, **{(key, month): amount for key, amount in latest.items() for month in indices},
+            **{key: value for key, value in inferred.items() if key[1] in indices}}  # fmt: skip

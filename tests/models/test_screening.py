@@ -124,6 +124,15 @@ def test_a_month_not_yet_in_the_ledger_takes_its_class_amounts_from_the_list(cou
     assert "amount" in _kinds(_screen(county, *lines)[at])
 
 
+def test_a_short_list_of_a_month_to_come_is_judged_by_the_ledgers_latest_amounts(county):
+    # one line of next month sets no standard of its own: ten times the amount is held
+    case = _clean_case(county, LAST)
+    amount, account = _paid(county, case, LAST)
+    assert _screen(county, (case, "2026-11", amount, account))[0].result == "通过"
+    tenfold = _screen(county, (case, "2026-11", amount * 10, account))[0]
+    assert _kinds(tenfold) == {"amount"} and "2026-11 本表发放" in tenfold.reasons
+
+
 def test_a_dead_members_case_is_held_after_the_grace_only(county):
     dead = next(case for case in county["truth"] if case["case_type"] == "deceased_paid")
     record = dead["records"][0]["record_id"]
