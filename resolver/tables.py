@@ -9,6 +9,7 @@ values only.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -250,7 +251,8 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
                      if label in COUNTY_HEADERS), None)  # fmt: skip
     record_ids, derived = _record_ids(located, cells, row_numbers, counties)
     if derived:
-        notes.append("表中没有记录编号列：记录编号按“文件名-工作表-行号”生成")
+        notes.append("表中没有记录编号列：记录编号按文件名、工作表和每行的姓名、证件号、案件号等生成"
+                     "（其他行增删时不变）")
     blank = pa.array([""] * height, pa.string())
     raw: dict[str, pa.Array] = {"row_no": row_numbers}
     normalised: dict[str, pa.Array] = {"record_id": record_ids, "row_no": row_numbers}
@@ -349,14 +351,12 @@ def county_values(values: pa.Array) -> pa.Array:
 def _record_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array,
                 counties: pa.Array | None) -> tuple[pa.Array, bool]:  # fmt: skip
     """The record ids of the rows, and whether they were derived (no 记录编号 column): then
-    from the file name, sheet and row, which stay the same while the file does. A table
-    whose rows say their county (``counties``) may repeat a number in two counties."""
+    ``_derived_ids``. A table whose rows say their county (``counties``) may repeat a number
+    in two counties."""
     grid = located.grid
     position = located.recognition.positions.get("record_id")
     if position is None:
-        prefix = grid.path.stem + (f"-{grid.sheet}" if grid.sheet else "")
-        ids = pc.binary_join_element_wise(prefix, pc.cast(row_numbers, pa.string()), "-")
-        return ids, True
+        return _derived_ids(located, cells, row_numbers), True
     (record_ids,), _ = _normalise_column("code", cells[position])
     numbers = np.asarray(row_numbers)
     keys = record_ids if counties is None else pc.binary_join_element_wise(
@@ -372,6 +372,32 @@ def _record_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array,
             errors.append(InputError(grid.path, rows.tolist(), header, reason, grid.sheet))
     raise_collected(errors)
     return record_ids, False
+
+
+# What says which row a row is, when no 记录编号 does: its person, case or household, and
+# the date its record begins (not an income or an address, which next month may change).
+ROW_KEY = ("name", "id_number", "payee_name", "payee_id_number", "case_no", "hukou_no",
+           "poverty_hh_no", "cert_no", "start_date", "death_date", "pay_month")  # fmt: skip
+
+
+def _derived_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array) -> pa.Array:
+    """Record ids from the file name, sheet and what the row says of whom (``ROW_KEY``, as
+    written), a repeat numbered (``-2``): a row keeps its id when others are added or taken
+    away next month, so its person and cases keep theirs. Without any such column, the row
+    number."""
+    grid = located.grid
+    prefix = grid.path.stem + (f"-{grid.sheet}" if grid.sheet else "")
+    positions = located.recognition.positions
+    keyed = [pc.fill_null(cells[positions[name]], "") for name in ROW_KEY if name in positions]
+    if not keyed:
+        return pc.binary_join_element_wise(prefix, pc.cast(row_numbers, pa.string()), "-")
+    seen: Counter[str] = Counter()
+    ids = []
+    for text in pc.binary_join_element_wise(*keyed, "\x1f").to_pylist():
+        digest = hashlib.sha256(text.encode()).hexdigest()[:10]
+        seen[digest] += 1
+        ids.append(f"{prefix}-{digest}" + (f"-{seen[digest]}" if seen[digest] > 1 else ""))
+    return pa.array(ids, pa.string())
 
 
 def _in_context(column: Column, values: pa.Array | None, context: Context

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -251,16 +252,21 @@ def test_office_headers_and_a_county_mapping_file(tmp_path, plain):
     assert extras == {"备注": "甲", "备注（2）": "乙"}
 
 
-def test_without_record_ids_they_are_derived_from_file_sheet_and_row(tmp_path, plain):
+def test_without_record_ids_they_are_derived_from_whom_each_row_is_of(tmp_path, plain):
+    # a row keeps its id when another is taken away next month (its cases keep theirs)
     write_csv(tmp_path / "drop" / "救助对象.csv", [HEADER[1:], *(row[1:] for row in ROWS)])
     assert read_rows(tmp_path / "drop") == plain
     con, _ = check_drop(tmp_path / "drop")
-    ids = [
-        row[0] for row in con.execute("SELECT record_id FROM assistance ORDER BY row_no").fetchall()
-    ]
-    assert ids == [f"救助对象-{n}" for n in range(2, 7)]
-    assert "记录编号按“文件名-工作表-行号”生成" in con.execute(
+    query = "SELECT name, record_id FROM assistance ORDER BY row_no"
+    ids = dict(con.execute(query).fetchall())
+    assert len(set(ids.values())) == len(ROWS)
+    assert all(re.fullmatch(r"救助对象-[0-9a-f]{10}", value) for value in ids.values())
+    assert "记录编号按文件名、工作表和每行的姓名、证件号、案件号等生成" in con.execute(
         "SELECT notes FROM ingest_sources").fetchone()[0]  # fmt: skip
+    write_csv(tmp_path / "next" / "救助对象.csv", [HEADER[1:], *(row[1:] for row in ROWS[1:])])
+    con, _ = check_drop(tmp_path / "next")
+    assert dict(con.execute(query).fetchall()) == {
+        name: value for name, value in ids.items() if name != ROWS[0][2]}  # fmt: skip
 
 
 def test_month_context_and_ambiguous_months(tmp_path):
