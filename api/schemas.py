@@ -307,6 +307,12 @@ class SkippedRow(BaseModel):
     reason: str = Field(description="why it is not a payment line (标题行, 合计行, 空行…)")
 
 
+class ListProblem(BaseModel):
+    column: str = Field(description="the column (Chinese header)")
+    problem: str = Field(description="what was wrong with its values (Chinese)")
+    count: int = Field(description="how many values")
+
+
 class ScreeningSummary(BaseModel):
     screening_id: int
     actor: str
@@ -324,6 +330,7 @@ class ScreeningSummary(BaseModel):
     note: str = Field(description="暂缓仅为发放前核实提示，不是停发决定")
     skipped: list[SkippedRow] = Field(description="rows of the file not read as payment lines")
     notes: list[str] = Field(description="how columns were read (which of two amounts)")
+    problems: list[ListProblem] = Field(description="values read with a problem, per column")
     file_url: str | None = Field(
         description="the list written back with 审核结果 and 暂缓原因, while the server holds it"
     )

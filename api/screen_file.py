@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,9 @@ from resolver.errors import DoudiError, InputError
 from resolver.headers import Vocabulary
 from resolver.ingest import check_county, drop_counties, numbered_in, read_registry_file
 from resolver.layout import SKIP_REASONS
+from resolver.quality import problem_label
 from resolver.reading import decode
+from resolver.registries import column_header
 from resolver.tables import Source
 from resolver.workbook_xml import SheetCells, table_width, with_text_cells
 
@@ -124,12 +127,18 @@ def screen_file(
 
 def _read_as(payments: PaymentList) -> dict:
     """How the file was read beyond its lines: each row not read as a line (a title, a 合计
-    row, a blank row…) with its sheet and why, and the reader's notes (which of two amount
-    columns was taken)."""
+    row, a blank row…) with its sheet and why, the reader's notes (which of two amount
+    columns was taken), and how many values of each column had each problem (an account a
+    spreadsheet turned into a float cannot be checked for sharing)."""
     skipped = [{"sheet": source.sheet, "row": row, "reason": SKIP_REASONS[reason]}
                for source in payments.sources for row, reason in source.skipped]  # fmt: skip
     notes = [note for source in payments.sources for note in source.notes]
-    return {"skipped": skipped, "notes": notes}
+    found = Counter((column, problem) for source in payments.sources for table in source.findings
+                    for column, problem in zip(table.column("column_name").to_pylist(),
+                                               table.column("problem").to_pylist(), strict=True))  # fmt: skip
+    problems = [{"column": column_header("payments", column), "problem": problem_label(problem),
+                 "count": count} for (column, problem), count in sorted(found.items())]  # fmt: skip
+    return {"skipped": skipped, "notes": notes, "problems": problems}
 
 
 def _in_county(con: duckdb.DuckDBPyConnection, lines: pa.Table, county: str | None) -> pa.Table:
@@ -339,4 +348,12 @@ def summary_text(found: dict) -> str:
         more = f"等（共 {len(skipped)} 行）" if len(skipped) > SHOWN_SKIPPED else ""
         said.append(f"未作为发放记录读取的行 {len(skipped)} 行：{rows}{more}")
     said += [f"注意：{note}" for note in found.get("notes", [])]
+    problems = found.get("problems", [])
+    if problems:
+        said.append(
+            "读取时发现的数据问题（这些行照常核对，有问题的值不参与比对）："
+            + "；".join(
+                f"{item['column']} {item['problem']} {item['count']} 条" for item in problems
+            )
+        )
     return "\n".join([*said, found["note"]])

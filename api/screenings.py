@@ -129,7 +129,7 @@ class Screenings:
         """Write the screening and its held lines in one transaction; its id."""
         found = screening.summary
         kept = {key: found[key] for key in ("lines", "passed", "held", "by_reason", "months",
-                                            "note", "skipped", "notes")}  # fmt: skip
+                                            "note", "skipped", "notes", "problems")}  # fmt: skip
         lines = screening.payments.lines
         sheets = {source.number: source.sheet for source in screening.payments.sources}
         wanted = ("source_no", "row_no", "case_no", "pay_month", "amount")
@@ -326,7 +326,7 @@ class Screenings:
             "lines": row["lines"], "passed": row["passed"], "held": row["held"],
             "cleared": cleared, "by_reason": kept["by_reason"], "by_month": kept["months"],
             "note": kept.get("note", NOTE), "skipped": kept.get("skipped", []),
-            "notes": kept.get("notes", []),
+            "notes": kept.get("notes", []), "problems": kept.get("problems", []),
             "file_url": f"/api/screenings/{screening_id}/file" if held_file else None,
         }  # fmt: skip
 

@@ -251,8 +251,10 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
                      if label in COUNTY_HEADERS), None)  # fmt: skip
     record_ids, derived = _record_ids(located, cells, row_numbers, counties)
     if derived:
-        notes.append("表中没有记录编号列：记录编号按文件名、工作表和每行的姓名、证件号、案件号等生成"
-                     "（其他行增删时不变）")
+        notes.append(
+            "表中没有记录编号列：记录编号按文件名、工作表和每行的姓名、证件号、案件号等生成"
+            "（其他行增删时不变）"
+        )
     blank = pa.array([""] * height, pa.string())
     raw: dict[str, pa.Array] = {"row_no": row_numbers}
     normalised: dict[str, pa.Array] = {"record_id": record_ids, "row_no": row_numbers}

@@ -155,12 +155,14 @@ def test_a_note_beside_a_csv_line_stays_in_its_field(county, tmp_path):
     source, out = tmp_path / "发放.csv", tmp_path / "发放-审核.csv"
     data = [[str(value) for value in row] for row in _data(county)]
     data[1] += ["", "签字：李四"]
+    data[2][3] = "6.22848E+18"  # an account a spreadsheet rounded: said, and the line checked
     with source.open("w", encoding="utf-8", newline="") as file:
         csv.writer(file).writerows([HEADERS, *data])
     result = _screen(county, source, out)
     assert result.exit_code == 0, result.output
     with out.open(encoding="utf-8", newline="") as file:
         rows = list(csv.reader(file))
+    assert "银行账号 银行账号被表格软件损坏 1 条" in result.output
     assert rows[0] == [*HEADERS, "", "", "审核结果", "暂缓原因"]
     assert rows[2][:8] == data[1] and rows[2][8] in ("通过", "暂缓")
     assert all(row[:6] == line[:6] and row[8] in ("通过", "暂缓")
