@@ -88,19 +88,19 @@ def monthly_report(
     """
     made = made or date.today()
     latest, previous = published.run_pair()
-    since = _period_start(published, previous)
-    confirmed = confirmed_cases(published, since)
+    since, until = _period(published, previous), _period(published, latest)
+    confirmed = confirmed_cases(published, since, until)
     overdue, long_open = overdue_rows(published, made), long_open_rows(published, made)
     lines = _lines(latest, previous, unit, made)
     book = Workbook()
     book.remove(book.active)
     sheet = titled_sheet(book, "汇总", lines, TYPE_COLUMNS, type_rows(published, confirmed), WIDTHS)
-    _summary_notes(sheet, since, made, len(overdue), len(long_open), confirmed)
+    _summary_notes(sheet, since, until, len(overdue), len(long_open), confirmed)
     titled_sheet(book, "逾期未处置", lines, OVERDUE_COLUMNS, overdue, WIDTHS)
     titled_sheet(book, "超过30天未处置", lines, LONG_OPEN_COLUMNS, long_open, WIDTHS)
     titled_sheet(book, "乡镇变化", lines, TOWNSHIP_COLUMNS, township_rows(published), WIDTHS)
     changes = published.changes()
-    recovered = round(sum(case["amount_at_risk"] or 0.0 for case, _ in confirmed), 2)
+    recovered = round(sum(case["amount_at_risk"] or 0.0 for case, _ in confirmed), 2)  # fen
     return MonthlyReport(_bytes(book), latest, previous, {k: changes[k] for k in CHANGES},
                          len(overdue), len(long_open), len(confirmed), recovered)  # fmt: skip
 
@@ -167,16 +167,20 @@ def confirmed_at(events: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def confirmed_cases(
-    published: Published, since: datetime | None
+    published: Published, since: datetime | None, until: datetime | None = None
 ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """The cases confirmed (属实) in the period, resolved by data since or not.
+    """The cases confirmed (属实) in the period, resolved by data since or not, each as the
+    run in force when it was confirmed published it (its amount then: the money found, not
+    what a later run adds).
 
     Parameters
     ----------
     published : Published
-        The published cases and events.
-    since : datetime or None
-        The period's start; every confirmation on record when None.
+        The published cases, runs and events.
+    since, until : datetime or None
+        The period: after ``since`` (the previous run's publication; from the beginning
+        when None), up to ``until`` (the latest run's; no end when None). A confirmation
+        after the latest run falls in the next report's period, so each is counted once.
 
     Returns
     -------
@@ -188,8 +192,9 @@ def confirmed_cases(
         event, case = confirmed_at(events), published.cases.get(case_id)
         if event is None or case is None:
             continue
-        if since is None or event["recorded_at"] >= since:
-            found.append((case, event))
+        at = event["recorded_at"]
+        if (since is None or at > since) and (until is None or at <= until):
+            found.append((published.case_as_of(case_id, at) or case, event))
     return sorted(found, key=lambda pair: (pair[1]["recorded_at"], pair[0]["case_id"]))
 
 
@@ -304,10 +309,10 @@ def township_rows(published: Published) -> list[list]:
     return rows
 
 
-def _period_start(published: Published, previous: str | None) -> datetime | None:
-    """The period's start: when the previous run was published (None: from the beginning)."""
+def _period(published: Published, run_id: str | None) -> datetime | None:
+    """When run ``run_id`` was published (None for no run): the bound of a period."""
     runs = {run["run_id"]: run for run in published.published_runs}
-    return runs[previous]["finished_at"] if previous in runs else None
+    return runs[run_id]["finished_at"] if run_id in runs else None
 
 
 def _lines(latest: str | None, previous: str | None, unit: str | None, made: date) -> tuple:
@@ -317,13 +322,14 @@ def _lines(latest: str | None, previous: str | None, unit: str | None, made: dat
     return title, filled, NOTE
 
 
-def _summary_notes(sheet: Worksheet, since: datetime | None, made: date, overdue: int,
-                   long_open: int, confirmed: list) -> None:  # fmt: skip
+def _summary_notes(sheet: Worksheet, since: datetime | None, until: datetime | None,
+                   overdue: int, long_open: int, confirmed: list) -> None:  # fmt: skip
     """Under the 汇总 table: the note on amounts, the period, the two lists' counts, and the
     confirmed cases one by one."""
-    start = f"{since:%Y-%m-%d %H:%M}（上次运行发布）" if since else "首次运行以来"
+    start = f"{since:%Y-%m-%d %H:%M}（上次运行发布）" if since else "首次运行以前"
+    end = f"{until:%Y-%m-%d %H:%M}（本次运行发布）" if until else "今天"
     sheet.append([])
-    for line in (AMOUNT_NOTE, f"本期：{start}至{chinese_date(made)}。",
+    for line in (AMOUNT_NOTE, f"本期核实：{start}至{end}；其后的核实计入下期报告。",
                  f"逾期未处置 {overdue} 件（见“逾期未处置”表）；超过30天未处置 {long_open} 件"
                  "（见“超过30天未处置”表）。", "", "本期核实属实的疑点"):  # fmt: skip
         sheet.append(text_cells(sheet, [line]) if line else [])

@@ -93,8 +93,9 @@ def _day(text: str, which: str, *, last: bool) -> date:
         year, month = int(written.group(1)), int(written.group(2))
         if written.group(3):
             return date(year, month, int(written.group(3)))
+        first = date(year, month, 1)  # (a month outside 1–12 is refused here)
         if not last:
-            return date(year, month, 1)
+            return first
         following = date(year + month // 12, month % 12 + 1, 1)
         return date.fromordinal(following.toordinal() - 1)
     except ValueError:

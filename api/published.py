@@ -118,6 +118,8 @@ class Published:
         self.runs: dict[str, list[dict[str, Any]]] = {}
         for row in by_run:
             self.runs.setdefault(row["run_id"], []).append(_case(row | {"resolved_run": None}))
+        # the cases the run before the latest raised (``change``)
+        self._raised_before = {case["case_id"] for case in self.runs.get(self._pair[1], [])}
         self.history: dict[str, list[dict[str, Any]]] = {}
         self.assignments: dict[str, dict[str, Any]] = {}  # case_id -> its latest assignment
         self._json: dict[str, str] = {}  # case_id -> the case as JSON, until its next event
@@ -468,6 +470,28 @@ class Published:
         """
         return self._pair
 
+    def case_as_of(self, case_id: str, at: datetime) -> dict[str, Any] | None:
+        """The case as the run in force at ``at`` published it (the last run published by
+        then that raised it).
+
+        Parameters
+        ----------
+        case_id : str
+            The case.
+        at : datetime
+            The moment (a decision's ``recorded_at``).
+
+        Returns
+        -------
+        dict or None
+            That run's snapshot of the case; None when no run published by then raised it.
+        """
+        raised = {run_id: case for run_id, cases in self.runs.items() for case in cases
+                  if case["case_id"] == case_id}  # fmt: skip
+        in_force = [run["run_id"] for run in self.published_runs
+                    if run["run_id"] in raised and run["finished_at"] <= at]  # fmt: skip
+        return raised[in_force[-1]] if in_force else None
+
     def change(self, case: dict[str, Any]) -> str | None:
         """How the latest published run changed the case (a key of ``CHANGES``).
 
@@ -479,8 +503,9 @@ class Published:
         Returns
         -------
         str or None
-            ``new`` (first raised by the latest run), ``resolved`` (resolved by data in
-            it) or ``open`` (raised before and by it); None for a case it did not touch.
+            ``new`` (raised by the latest run and not by the one before: first raised, or
+            raised again after it was resolved), ``resolved`` (resolved by data in it) or
+            ``open`` (raised by both); None for a case it did not touch.
         """
         latest = self._pair[0]
         if latest is None:
@@ -489,7 +514,7 @@ class Published:
             return "resolved"
         if case["run_id"] != latest:
             return None
-        return "new" if case.get("first_run") == latest else "open"
+        return "open" if case["case_id"] in self._raised_before else "new"
 
     def changes(self) -> dict[str, Any]:
         """Month over month: the latest published run against the one before, per township.

@@ -198,8 +198,9 @@ def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, d
 
 
 def case_changes(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
-    """How run ``run_id``'s cases differ from the run before it: ``new`` (first raised now),
-    ``resolved`` (raised before, not now) and ``open`` (raised before and now).
+    """How run ``run_id``'s cases differ from the published run before it: ``new`` (raised
+    now, not by that run: first raised, or raised again after it was resolved), ``resolved``
+    (resolved by data now) and ``open`` (raised by both).
 
     Parameters
     ----------
@@ -214,8 +215,18 @@ def case_changes(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
         The three counts.
     """
     new, resolved, still = con.execute(
-        "SELECT count(*) FILTER (WHERE first_run = $1), count(*) FILTER (WHERE resolved_run = $1),"
-        " count(*) FILTER (WHERE last_run = $1 AND first_run <> $1) FROM case_registry",
+        """
+        WITH before AS (
+            SELECT case_id FROM published_cases WHERE run_id = (
+                SELECT run_id FROM runs WHERE status = 'published' AND run_id <> $1
+                  AND started_at < (SELECT started_at FROM runs WHERE run_id = $1)
+                ORDER BY started_at DESC LIMIT 1)
+        )
+        SELECT count(*) FILTER (WHERE last_run = $1 AND case_id NOT IN (FROM before)),
+               count(*) FILTER (WHERE resolved_run = $1),
+               count(*) FILTER (WHERE last_run = $1 AND case_id IN (FROM before))
+        FROM case_registry
+        """,
         [run_id],
     ).fetchall()[0]
     return {"new": new, "resolved": resolved, "open": still}

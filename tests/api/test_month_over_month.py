@@ -48,14 +48,22 @@ EVENTS = [
     _event(1, "e", "decision", "confirmed", datetime(2026, 8, 30), from_status="in_review"),
     _event(2, "a", "assignment", "open", datetime(2026, 9, 2), "李四", date(2026, 10, 10)),
     _event(3, "d", "assignment", "open", datetime(2026, 9, 2), "王五", date(2026, 10, 1)),
-    _event(4, "d", "decision", "in_review", datetime(2026, 10, 3)),
-    _event(5, "d", "decision", "confirmed", datetime(2026, 10, 5), from_status="in_review"),
+    _event(4, "d", "decision", "in_review", datetime(2026, 9, 15)),
+    _event(5, "d", "decision", "confirmed", datetime(2026, 9, 20), from_status="in_review"),
     _event(6, "b", "assignment", "open", datetime(2026, 10, 2), "赵六", date(2026, 11, 1)),
 ]
 
 
-def _published() -> Published:
-    return Published(CASES, [], EVENTS, [], [], RUNS)
+# Each run's cases; d's amount grew in the latest run (its confirmation counts the earlier)
+BY_RUN = [
+    *(case | {"run_id": R1} | ({"amount_at_risk": 20.0} if case["case_id"] == "d" else {})
+      for case in CASES if case["first_run"] == R1),
+    *(case for case in CASES if case["run_id"] == R2),
+]  # fmt: skip
+
+
+def _published(events=EVENTS) -> Published:
+    return Published(CASES, BY_RUN, events, [], [], RUNS)
 
 
 def test_the_months_changes_count_each_case_in_its_township():
@@ -96,26 +104,36 @@ def test_a_case_is_overdue_past_its_due_date_until_closed():
                                               "待核查"]]  # fmt: skip
 
 
-def test_confirmations_count_from_the_previous_runs_publication():
-    published = _published()
-    assert [case["case_id"] for case, _ in confirmed_cases(published, RUNS[0]["finished_at"])] == [
-        "d"]  # fmt: skip
-    assert len(confirmed_cases(published, None)) == 2
+def test_confirmations_count_between_the_two_runs_publications_at_their_amount_then():
+    # e was confirmed before the previous run, a after the latest (the next report's): each
+    # confirmation falls in one report, at the amount of the run in force when it was made
+    late = _event(7, "a", "decision", "confirmed", datetime(2026, 10, 5), from_status="in_review")
+    published = _published([*EVENTS, late])
+    found = confirmed_cases(published, RUNS[0]["finished_at"], RUNS[1]["finished_at"])
+    assert [(case["case_id"], case["amount_at_risk"]) for case, _ in found] == [("d", 20.0)]
+    assert [case["case_id"] for case, _ in confirmed_cases(published, None)] == ["e", "d", "a"]
+
+
+def test_a_case_raised_again_after_it_was_resolved_is_new_this_month():
+    runs = [{"run_id": "r-0", "started_at": datetime(2026, 8, 1, 9),
+             "finished_at": datetime(2026, 8, 1, 10)}, *RUNS]  # fmt: skip
+    again = _case("h", "东乡", "r-0", R2)  # raised by r-0, not by r-1, again by r-2
+    by_run = [again | {"run_id": "r-0"}, again]
+    assert Published([again], by_run, [], [], [], runs).change(again) == "new"
 
 
 def test_the_monthly_report_of_hand_made_cases():
     report = monthly_report(_published(), unit="某县民政局", made=MADE)
     assert (report.changes, report.overdue, report.long_open) == (
         {"new": 1, "resolved": 1, "open": 3}, 1, 1)  # fmt: skip
-    assert (report.confirmed, report.recovered) == (1, 30.0)
+    assert (report.confirmed, report.recovered) == (1, 20.0)
     book = load_workbook(io.BytesIO(report.content))
     summary = list(book["汇总"].iter_rows(values_only=True))
     assert summary[0][0] == "某县民政局兜底疑点月度分析报告（运行 r-2，2026年10月20日）"
     deaths = next(row for row in summary if row[0] == "死亡后仍发放")
-    assert deaths[:6] == ("死亡后仍发放", 0, 1, 3, 1, 30.0)
-    assert any(
-        "本期：2026-09-01 10:00（上次运行发布）至2026年10月20日" in str(row[0]) for row in summary
-    )
+    assert deaths[:6] == ("死亡后仍发放", 0, 1, 3, 1, 20.0)
+    period = "本期核实：2026-09-01 10:00（上次运行发布）至2026-10-01 10:00（本次运行发布）"
+    assert any(period in str(row[0]) for row in summary)
     long_open = list(book["超过30天未处置"].iter_rows(values_only=True))[4:]
     assert long_open == [(1, "a", "死亡后仍发放", "东乡", "2026-09-01", 49, "待核查", "李四",
                           "2026-10-10")]  # fmt: skip
