@@ -139,13 +139,16 @@ def _drop_without(drop: Path, copy: Path, notices: set[str]) -> Path:
 
 
 def _registry_changes(store, latest: str) -> dict:
-    """The latest run's changes as ``case_registry`` has them: the totals, the case ids of each
-    kind, and the counts per township (of the case's last published snapshot)."""
+    """The latest run's changes as ``case_registry`` and the runs' cases have them: the
+    totals, the case ids of each kind (new: not raised by the run before), and the counts per
+    township (of the case's last published snapshot)."""
     totals = case_changes(store.con, latest)
     found = store.rows(
         "SELECT r.case_id, c.case_type, coalesce(c.township, '未知') AS township, CASE "
-        "WHEN r.resolved_run = $1 THEN 'resolved' WHEN r.first_run = $1 THEN 'new' "
-        "ELSE 'open' END AS kind FROM case_registry r JOIN published_cases c "
+        "WHEN r.resolved_run = $1 THEN 'resolved' WHEN r.case_id IN (SELECT case_id FROM "
+        "published_cases WHERE run_id = (SELECT run_id FROM runs WHERE status = 'published' "
+        "AND run_id <> $1 ORDER BY finished_at DESC LIMIT 1)) THEN 'open' "
+        "ELSE 'new' END AS kind FROM case_registry r JOIN published_cases c "
         "ON c.case_id = r.case_id AND c.run_id = r.last_run "
         "WHERE r.last_run = $1 OR r.resolved_run = $1 ORDER BY r.case_id", [latest])  # fmt: skip
     by_township: dict[str, dict[str, int]] = {}
