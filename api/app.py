@@ -239,17 +239,13 @@ class BodyLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, max_bytes: int,
                       upload: bool, token) -> None:  # fmt: skip
-        """Answer 413; an upload refused is written to the access log (who, when known)."""
-        if upload:
-            actor, role, token_id = ((token.name, token.role, token.token_id) if token
-                                     else ("anonymous", "none", None))  # fmt: skip
+        """Answer 413; an upload refused is written to the access log when a known token sent
+        it (an anonymous one read nothing, and must not be able to flood the log)."""
+        if upload and token is not None:
             await scope["app"].state.access_log.log(
-                actor,
-                role,
-                "upload_refused",
+                token.name, token.role, "upload_refused",
                 f"{scope['path']} 超过 {max_bytes / 1e6:.0f} MB，未读取 413",
-                token_id=token_id,
-            )
+                token_id=token.token_id)  # fmt: skip
         error = BodyTooLarge(max_bytes)
         response = JSONResponse({"detail": error.detail}, 413, headers=error.headers)
         await response(scope, receive, send)

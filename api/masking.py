@@ -3,7 +3,7 @@ personal data (case lists and details, subgraph nodes, what-if, triage, scores, 
 
 | field | auditor | analyst, consumer |
 |---|---|---|
-| ID numbers (``id_number``, ``id18``, a certificate or bank account number) | full | region code and check digit: ``532326***********0`` (an account: ``622848********90177``) |
+| ID numbers (``id_number``, ``id18``, a certificate or bank account number) | full | region code and check digit: ``532326***********0`` (an account: ``622848************7``) |
 | ``birth_date`` | full | the year only: ``1956-**-**`` |
 | ``gender`` | shown | ``*`` (the last four digits already carry it, nothing more) |
 | ``phone`` | full | first three and last four: ``138****5678`` |

@@ -118,6 +118,10 @@ class Published:
         self.runs: dict[str, list[dict[str, Any]]] = {}
         for row in by_run:
             self.runs.setdefault(row["run_id"], []).append(_case(row | {"resolved_run": None}))
+        self._snapshots: dict[str, dict[str, dict[str, Any]]] = {}  # case -> run -> snapshot
+        for run_id, cases in self.runs.items():
+            for case in cases:
+                self._snapshots.setdefault(case["case_id"], {})[run_id] = case
         # the cases the run before the latest raised (``change``)
         self._raised_before = {case["case_id"] for case in self.runs.get(self._pair[1], [])}
         self.history: dict[str, list[dict[str, Any]]] = {}
@@ -486,8 +490,7 @@ class Published:
         dict or None
             That run's snapshot of the case; None when no run published by then raised it.
         """
-        raised = {run_id: case for run_id, cases in self.runs.items() for case in cases
-                  if case["case_id"] == case_id}  # fmt: skip
+        raised = self._snapshots.get(case_id, {})
         in_force = [run["run_id"] for run in self.published_runs
                     if run["run_id"] in raised and run["finished_at"] <= at]  # fmt: skip
         return raised[in_force[-1]] if in_force else None

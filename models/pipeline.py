@@ -219,8 +219,8 @@ def case_changes(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
         WITH before AS (
             SELECT case_id FROM published_cases WHERE run_id = (
                 SELECT run_id FROM runs WHERE status = 'published' AND run_id <> $1
-                  AND started_at < (SELECT started_at FROM runs WHERE run_id = $1)
-                ORDER BY started_at DESC LIMIT 1)
+                  AND finished_at <= (SELECT finished_at FROM runs WHERE run_id = $1)
+                ORDER BY finished_at DESC LIMIT 1)
         )
         SELECT count(*) FILTER (WHERE last_run = $1 AND case_id NOT IN (FROM before)),
                count(*) FILTER (WHERE resolved_run = $1),

@@ -542,7 +542,9 @@ def _class_amounts(con, months: list[str]) -> dict[tuple[str, int], float]:
     finally:
         con.execute("DROP VIEW IF EXISTS temp.main.payments")
     logger.info("class amounts of %s inferred from the list itself", ", ".join(new))
-    latest = {key: amount for (key, _), amount in sorted(amounts.items(), key=lambda i: i[0][1])}
-    indices = {month_index(month) for month in new}
-    return {**amounts, **{(key, month): amount for key, amount in latest.items() for month in indices},
-            **{key: value for key, value in inferred.items() if key[1] in indices}}  # fmt: skip
+    found = dict(amounts)
+    for month in {month_index(month) for month in new}:  # the latest before it, that year
+        earlier = sorted((at, key) for key, at in amounts if at // 12 == month // 12 and at < month)
+        found.update({(key, month): amounts[(key, at)] for at, key in earlier})
+    return {**found, **{key: value for key, value in inferred.items()
+                        if key[1] in {month_index(month) for month in new}}}  # fmt: skip

@@ -237,9 +237,10 @@ def mask_id(value: str | None) -> str:
     them the gender, the 17th digit's parity): a birth date shown or guessed elsewhere (a
     newborn enrolled the day it was born) still leaves some 90 numbers, the year alone tens
     of thousands. A longer value that begins with one (a disability certificate: the ID and
-    two digits) hides the same characters. Another value of 15 characters or more (a bank
-    account, a 15-digit ID, a mangled number) hides its 7th to 14th; a shorter one (a
-    damaged number such as ``5.32326E+17``) shows its region and last four.
+    two digits) hides the same characters. Any other value of 15 characters or more (a bank
+    account, a 15-digit ID, an ID typed with a digit too many or too few) shows its region
+    and last character only: its sequence digits are never shown beside a birth date. A
+    shorter one (a damaged number such as ``5.32326E+17``) shows its region and last four.
 
     Parameters
     ----------
@@ -258,7 +259,9 @@ def mask_id(value: str | None) -> str:
     >>> mask_id("53232619900101123521")
     '532326***********521'
     >>> mask_id("6228481614944890177")
-    '622848********90177'
+    '622848************7'
+    >>> mask_id("53232619900101123")
+    '532326**********3'
     >>> mask_id("532326900101123")
     '532326********3'
     >>> mask_id("5.32326E+17")
@@ -272,7 +275,7 @@ def mask_id(value: str | None) -> str:
         return value[:6] + "*" * (len(value) - 10) + value[-4:]
     if _ID_OR_CERTIFICATE.match(value):
         return value[:6] + "*" * 11 + value[17:]
-    return value[:6] + "*" * 8 + value[14:]
+    return value[:6] + "*" * (len(value) - 7) + value[-1]
 
 
 # An 18-digit ID (its birth date typed right or not), alone or with a certificate's two

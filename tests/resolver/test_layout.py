@@ -519,10 +519,11 @@ def test_a_payment_line_without_its_payee_is_a_line_and_a_merged_case_number_alo
     write_csv(path, [["记录编号", "救助证号", "领款人姓名", "领款人身份证号码", "发放金额", "发放月份"],
                      ["F1", "DB1", "张三", "532326195306037235", "441", "2026-10"],
                      ["F2", "DB2", "", "", "300", "2026-10"],
-                     ["", "DB2", "", "", "", ""]])  # fmt: skip
+                     ["", "DB2", "", "", "", ""],
+                     ["", "城关镇小计", "", "", "741", ""]])  # fmt: skip
     (source,) = read_registry_file(path, "payments")
     assert source.normalised.column("record_id").to_pylist() == ["F1", "F2"]
-    assert source.skipped == [(4, "blank")]
+    assert source.skipped == [(4, "blank"), (5, "summary")]  # a place's subtotal is no line
 
 
 def test_of_an_amount_owed_and_an_amount_paid_the_paid_one_is_read_and_the_note_says_so(
