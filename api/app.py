@@ -206,13 +206,12 @@ class BodyLimit:
             return
         headers = Headers(scope=scope)
         max_bytes = self.max_bytes
-        upload = scope["path"] in self.larger
-        token = await _active_token(scope, headers) if upload else None
+        token = await _active_token(scope, headers) if scope["path"] in self.larger else None
         if token is not None:
             max_bytes = max(self.larger[scope["path"]], max_bytes)
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > max_bytes:
-            await self._refuse(scope, receive, send, max_bytes, upload, token)
+            await self._refuse(scope, receive, send, max_bytes, token)
             return
         received, started = 0, False
 
@@ -235,13 +234,14 @@ class BodyLimit:
         except BodyTooLarge:
             if started:
                 raise
-            await self._refuse(scope, receive, send, max_bytes, upload, token)
+            await self._refuse(scope, receive, send, max_bytes, token)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, max_bytes: int,
-                      upload: bool, token) -> None:  # fmt: skip
+                      token) -> None:  # fmt: skip
         """Answer 413; an upload refused is written to the access log when a known token sent
-        it (an anonymous one read nothing, and must not be able to flood the log)."""
-        if upload and token is not None:
+        it (``token``: found only on an upload's path; an anonymous sender read nothing, and
+        must not be able to flood the log)."""
+        if token is not None:
             await scope["app"].state.access_log.log(
                 token.name, token.role, "upload_refused",
                 f"{scope['path']} 超过 {max_bytes / 1e6:.0f} MB，未读取 413",

@@ -122,8 +122,6 @@ class Published:
         for run_id, cases in self.runs.items():
             for case in cases:
                 self._snapshots.setdefault(case["case_id"], {})[run_id] = case
-        # the cases the run before the latest raised (``change``)
-        self._raised_before = {case["case_id"] for case in self.runs.get(self._pair[1], [])}
         self.history: dict[str, list[dict[str, Any]]] = {}
         self.assignments: dict[str, dict[str, Any]] = {}  # case_id -> its latest assignment
         self._json: dict[str, str] = {}  # case_id -> the case as JSON, until its next event
@@ -510,14 +508,14 @@ class Published:
             raised again after it was resolved), ``resolved`` (resolved by data in it) or
             ``open`` (raised by both); None for a case it did not touch.
         """
-        latest = self._pair[0]
+        latest, previous = self._pair
         if latest is None:
             return None
         if case["resolved_run"] == latest:
             return "resolved"
         if case["run_id"] != latest:
             return None
-        return "open" if case["case_id"] in self._raised_before else "new"
+        return "open" if previous in self._snapshots.get(case["case_id"], {}) else "new"
 
     def changes(self) -> dict[str, Any]:
         """Month over month: the latest published run against the one before, per township.

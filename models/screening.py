@@ -543,8 +543,8 @@ def _class_amounts(con, months: list[str]) -> dict[tuple[str, int], float]:
         con.execute("DROP VIEW IF EXISTS temp.main.payments")
     logger.info("class amounts of %s inferred from the list itself", ", ".join(new))
     found = dict(amounts)
-    for month in {month_index(month) for month in new}:  # the latest before it, that year
+    indices = {month_index(month) for month in new}
+    for month in indices:  # each class's latest amount before it, that year (later wins)
         earlier = sorted((at, key) for key, at in amounts if at // 12 == month // 12 and at < month)
         found.update({(key, month): amounts[(key, at)] for at, key in earlier})
-    return {**found, **{key: value for key, value in inferred.items()
-                        if key[1] in {month_index(month) for month in new}}}  # fmt: skip
+    return found | {key: value for key, value in inferred.items() if key[1] in indices}
