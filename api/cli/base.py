@@ -17,20 +17,25 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from resolver.db import MEMORY_VARIABLE, memory_limit
 from resolver.errors import DoudiError
 
-app = typer.Typer(help="Doudi (兜底): link assistance rosters with other registries.")
+app = typer.Typer(
+    help="兜底（Doudi）：把救助对象名册与户籍、建档立卡、残联、死亡登记和发放台账逐人比对，找出疑点线索。"
+)
 # A report piped to a file or a CI log keeps its columns instead of wrapping at 80.
 console = Console(width=None if sys.stdout.isatty() else 140)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
-DbOption = Annotated[Path, typer.Option("--db", help="DuckDB file of the run.")]
+DbOption = Annotated[Path, typer.Option("--db", help="运行结果的 DuckDB 数据库文件。")]
 ColumnsOption = Annotated[
     Path | None,
-    typer.Option("--columns", help="The county's own header table: CSV of 表头,字段[,名册]."),
+    typer.Option("--columns", help="本县的列名对照表：CSV，各行为 表头,字段[,名册]。"),
 ]
+SeedOption = Annotated[int, typer.Option(help="随机种子：同一种子得到同样的合成数据和训练结果。")]
 REPORT_NAME = "数据问题清单.xlsx"
 
 
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="显示详细的运行日志。")] = False,
+) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING)
     # Splink's notes on untrained levels are for --verbose; its errors always show.
     logging.getLogger("splink").setLevel(logging.INFO if verbose else logging.ERROR)

@@ -15,6 +15,7 @@ from api.cli.base import (
     REPORT_NAME,
     ColumnsOption,
     DbOption,
+    SeedOption,
     app,
     console,
     errors_reported,
@@ -34,16 +35,18 @@ from resolver.settings import LinkSettings
 
 @app.command()
 def synth(
-    out_dir: Annotated[Path, typer.Argument(help="Folder for drop/ and truth/.")],
-    people: Annotated[int, typer.Option(min=200, help="People, in all the counties.")] = 20_000,
-    seed: Annotated[int, typer.Option()] = 7,
-    noise: Annotated[float, typer.Option(min=0.0, help="Multiplier of every noise rate.")] = 1.0,
+    out_dir: Annotated[
+        Path, typer.Argument(help="写出 drop/（数据包）和 truth/（真实情况）的文件夹。")
+    ],
+    people: Annotated[int, typer.Option(min=200, help="人数（各区县合计）。")] = 20_000,
+    seed: SeedOption = 7,
+    noise: Annotated[float, typer.Option(min=0.0, help="各类数据错误比例的倍数。")] = 1.0,
     months: Annotated[
         int,
         typer.Option(
             min=1,
             max=24,
-            help="Monthly drops ending at the as-of month, under months/YYYY-MM/ (1: only drop/).",
+            help="月度数据包个数，截至基准月，写在 months/YYYY-MM/ 下（1：只写 drop/）。",
         ),
     ] = 1,
     counties: Annotated[
@@ -51,11 +54,11 @@ def synth(
         typer.Option(
             min=1,
             max=20,
-            help="Counties of a synthetic province, under drop/<code><name>/ (1: one county).",
+            help="合成省份的区县数，各县写在 drop/<区划代码><县名>/ 下（1：一个县）。",
         ),
     ] = 1,
 ) -> None:
-    """Write a synthetic county (or province): a data drop and its ground truth."""
+    """写出一个合成县（或省）：数据包及其真实情况（用于测量，人员均为虚构）。"""
     from resolver.synthetic import synthesize  # the wing, loaded only when it is used
 
     if counties > 1:
@@ -104,13 +107,11 @@ def _synth_province(out_dir: Path, counties: int, people: int, seed: int, noise:
 
 @app.command()
 def check(
-    data_dir: Annotated[Path, typer.Argument(help="The data drop folder.")],
+    data_dir: Annotated[Path, typer.Argument(help="数据包文件夹。")],
     columns: ColumnsOption = None,
-    report: Annotated[Path, typer.Option(help="The findings workbook to write.")] = Path(
-        REPORT_NAME
-    ),
+    report: Annotated[Path, typer.Option(help="要写出的问题清单（XLSX）。")] = Path(REPORT_NAME),
 ) -> None:
-    """A dry run: how every file, sheet and row of a drop would be read; ingests nothing."""
+    """试读：显示数据包的每个文件、工作表和行将如何读取，不导入任何数据。"""
     with errors_reported():
         with progress() as on_progress:
             con, errors = check_drop(data_dir, vocabulary=load_vocabulary(columns),
@@ -122,11 +123,11 @@ def check(
 
 @app.command()
 def ingest(
-    data_dir: Annotated[Path, typer.Argument(help="The data drop folder.")],
+    data_dir: Annotated[Path, typer.Argument(help="数据包文件夹。")],
     db: DbOption = Path("doudi.duckdb"),
     columns: ColumnsOption = None,
 ) -> None:
-    """Read a data drop into DuckDB and print how it was read and its data-quality report."""
+    """把数据包导入 DuckDB 数据库，显示读取情况和数据质量报告。"""
     with errors_reported():
         con = connect(db)
         with progress() as on_progress:
@@ -138,14 +139,14 @@ def ingest(
 def link(
     db: DbOption = Path("doudi.duckdb"),
     threshold: Annotated[
-        float | None, typer.Option(min=0.0, max=1.0, help="Match probability to merge rows.")
+        float | None, typer.Option(min=0.0, max=1.0, help="两条记录归并为同一人所需的匹配概率。")
     ] = None,
     settings_file: Annotated[
-        Path | None, typer.Option("--settings", help="Link settings JSON.")
+        Path | None, typer.Option("--settings", help="关联设置（JSON 文件）。")
     ] = None,
-    out: Annotated[Path | None, typer.Option(help="Folder for entities.csv and the model.")] = None,
+    out: Annotated[Path | None, typer.Option(help="写出 entities.csv 和关联模型的文件夹。")] = None,
 ) -> None:
-    """Resolve the ingested rows into persons and write entities.csv."""
+    """把已导入的记录归并为人员，写出 entities.csv。"""
     from resolver.comparisons import CANDIDATE_RULES, candidate_rule
     from resolver.link import link_persons
 
@@ -192,30 +193,33 @@ def _engine(engine: Engine, out: Path, master: str | None) -> AbstractContextMan
 @app.command()
 def run(
     data_dir: Annotated[
-        Path | None, typer.Argument(help="The data drop; a synthetic county when omitted.")
+        Path | None, typer.Argument(help="数据包文件夹；不填则先生成一个合成县。")
     ] = None,
-    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("doudi-run"),
-    db: Annotated[Path | None, typer.Option(help="DuckDB file (default OUT/doudi.duckdb).")] = None,
-    policy: Annotated[str, typer.Option(help="Policy name or JSON file.")] = "default",
-    threshold: Annotated[float | None, typer.Option(min=0.0, max=1.0)] = None,
+    out: Annotated[Path, typer.Option(help="输出文件夹。")] = Path("doudi-run"),
+    db: Annotated[
+        Path | None, typer.Option(help="DuckDB 数据库文件（默认 OUT/doudi.duckdb）。")
+    ] = None,
+    policy: Annotated[str, typer.Option(help="政策配置：名称或 JSON 文件。")] = "default",
+    threshold: Annotated[
+        float | None, typer.Option(min=0.0, max=1.0, help="两条记录归并为同一人所需的匹配概率。")
+    ] = None,
     risk_model: Annotated[
-        Path | None, typer.Option(help="Risk model JSON (default: the packaged one).")
+        Path | None, typer.Option(help="风险评分模型（JSON；默认用内置的）。")
     ] = None,
-    people: Annotated[int, typer.Option(min=200, help="People of the synthetic county.")] = 20_000,
-    seed: Annotated[int, typer.Option()] = 7,
+    people: Annotated[int, typer.Option(min=200, help="合成县的人数。")] = 20_000,
+    seed: SeedOption = 7,
     columns: ColumnsOption = None,
     engine: Annotated[
-        Engine, typer.Option(help="Score, cluster and detect on DuckDB, or on Spark.")
+        Engine, typer.Option(help="比对、归并和识别疑点所用的引擎：DuckDB 或 Spark。")
     ] = Engine.duckdb,
     spark_master: Annotated[
         str | None,
         typer.Option(
-            help="Master of a local Spark (default local[<cores>]; under spark-submit, "
-            "the submitted session is used)."
+            help="本机 Spark 的 master（默认 local[<核数>]；用 spark-submit 提交时沿用提交的会话）。"
         ),
     ] = None,
 ) -> None:
-    """The main job: ingest, link, detect and score; writes entities.csv and cases.jsonl."""
+    """主流程：导入、人员关联、识别疑点并评分；写出 entities.csv 和 cases.jsonl。"""
     from models.pipeline import run_pipeline  # scikit-learn: loaded by the commands that score
     from models.risk import RiskModel
 

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.cli.base import app, console, errors_reported
+from api.cli.base import SeedOption, app, console, errors_reported
 from api.cli.printers import (
     print_calibration,
     print_case_scores,
@@ -31,20 +31,18 @@ from resolver.settings import LinkSettings
 
 @app.command()
 def bench(
-    people: Annotated[int, typer.Option(min=200)] = 20_000,
-    seed: Annotated[int, typer.Option()] = 7,
-    workdir: Annotated[Path | None, typer.Option(help="Keep the files here.")] = None,
+    people: Annotated[int, typer.Option(min=200, help="合成县的人数。")] = 20_000,
+    seed: SeedOption = 7,
+    workdir: Annotated[Path | None, typer.Option(help="把文件留在这个文件夹。")] = None,
     months: Annotated[
-        int, typer.Option(min=1, max=24, help="Monthly drops: later months taken by update.")
+        int, typer.Option(min=1, max=24, help="月度数据包个数：第一个月之后的用 update 并入。")
     ] = 1,
-    counties: Annotated[
-        int, typer.Option(min=1, max=20, help="A province of this many counties.")
-    ] = 1,
+    counties: Annotated[int, typer.Option(min=1, max=20, help="合成省份的区县数。")] = 1,
     reuse: Annotated[
-        bool, typer.Option(help="Take the county an earlier bench wrote in --workdir.")
+        bool, typer.Option(help="沿用之前的 bench 在 --workdir 写出的合成县。")
     ] = False,
 ) -> None:
-    """Time every stage on a synthetic county and print wall time and peak memory."""
+    """在合成县上计时各个阶段，显示用时和内存峰值。"""
     from models.evaluation.bench import BenchCounty, run_bench
 
     with errors_reported(), tempfile.TemporaryDirectory(prefix="doudi-bench-") as scratch:
@@ -72,12 +70,12 @@ def bench(
 
 @app.command()
 def evaluate(
-    truth: Annotated[Path, typer.Option(help="The truth folder of a synthetic county.")],
-    out: Annotated[Path, typer.Option(help="The run's output folder.")],
-    db: Annotated[Path | None, typer.Option(help="The run's DuckDB file.")] = None,
-    seed: Annotated[int, typer.Option()] = 7,
+    truth: Annotated[Path, typer.Option(help="合成县的 truth 文件夹。")],
+    out: Annotated[Path, typer.Option(help="运行结果的输出文件夹。")],
+    db: Annotated[Path | None, typer.Option(help="运行结果的 DuckDB 数据库文件。")] = None,
+    seed: SeedOption = 7,
 ) -> None:
-    """Score the run's persons against the truth, beside the exact-ID join and stock Splink."""
+    """对照真实情况评估人员归并，并与按身份证号精确匹配和原版 Splink 比较。"""
     from models.evaluation.cases import evaluate_cases
     from models.evaluation.linking import evaluate_linking
     from models.risk import RiskModel
@@ -107,15 +105,13 @@ def evaluate(
 
 @app.command()
 def stress(
-    out: Annotated[Path, typer.Option(help="Folder for the counties, runs and stress.json.")],
-    people: Annotated[int, typer.Option(min=200)] = 50_000,
-    seed: Annotated[int, typer.Option()] = 7,
-    county: Annotated[
-        list[str] | None, typer.Option(help="Only these counties (default: all of them).")
-    ] = None,
+    out: Annotated[Path, typer.Option(help="写出各测试县、运行结果和 stress.json 的文件夹。")],
+    people: Annotated[int, typer.Option(min=200, help="合成县的人数。")] = 50_000,
+    seed: SeedOption = 7,
+    county: Annotated[list[str] | None, typer.Option(help="只测这些县（默认全部）。")] = None,
 ) -> None:
-    """Doudi beside stock Splink with the same rules, on every variant county and on the
-    independent generator's counties: precision, recall and money per case type."""
+    """压力测试：在各变体县和独立生成器的县上，按疑点类型比较兜底与原版 Splink（同样规则）的
+    精确率、召回率和金额。"""
     from models.evaluation.stress import COUNTIES, stress_matrix
 
     with errors_reported():
@@ -136,21 +132,18 @@ def stress(
 
 @app.command()
 def calibrate(
-    out: Annotated[Path, typer.Option(help="Where to write the fitted risk model (JSON).")],
-    people: Annotated[int, typer.Option(min=200)] = 100_000,
-    seed: Annotated[int, typer.Option()] = 11,
-    noise: Annotated[float, typer.Option(min=0.0, help="Noise factor of the county.")] = 3.0,
-    threshold: Annotated[
-        float, typer.Option(min=0.0, max=1.0, help="Link threshold of the candidate cases.")
-    ] = 0.3,
+    out: Annotated[Path, typer.Option(help="写出拟合的风险评分模型（JSON）的位置。")],
+    people: Annotated[int, typer.Option(min=200, help="合成县的人数。")] = 100_000,
+    seed: SeedOption = 11,
+    noise: Annotated[float, typer.Option(min=0.0, help="合成县数据错误比例的倍数。")] = 3.0,
+    threshold: Annotated[float, typer.Option(min=0.0, max=1.0, help="候选疑点的关联阈值。")] = 0.3,
     min_examples: Annotated[
-        int, typer.Option(min=1, help="Fewer true or false cases of a type: a constant score.")
+        int, typer.Option(min=1, help="某类疑点的真或假样本少于此数时，该类给固定评分。")
     ] = 3,
 ) -> None:
-    """Fit the risk model on a noisy synthetic county's labelled cases.
+    """在加了噪声的合成县的已知疑点上拟合风险评分模型。
 
-    The county is linked with a permissive threshold, so that the model also sees cases
-    resting on weak links, true and false, and learns how much to discount them."""
+    合成县用较宽的关联阈值运行，使模型也见到建立在弱关联上的真、假疑点，学会对其打折。"""
     from models.evaluation.cases import fit_risk_model
     from models.pipeline import run_pipeline
     from models.risk import RiskModel
@@ -183,15 +176,15 @@ def calibrate(
 @app.command("bench-api")
 def bench_api(
     db: Annotated[
-        Path | None, typer.Option(help="A run's database (default: run a county).")
+        Path | None, typer.Option(help="运行结果的数据库（默认先运行一个合成县）。")
     ] = None,
-    people: Annotated[int, typer.Option(min=200)] = 650_000,
-    seed: Annotated[int, typer.Option()] = 7,
-    seconds: Annotated[int, typer.Option(min=1)] = 10,
-    connections: Annotated[int, typer.Option(min=1)] = 8,
-    workdir: Annotated[Path | None, typer.Option(help="Keep the county here.")] = None,
+    people: Annotated[int, typer.Option(min=200, help="合成县的人数。")] = 650_000,
+    seed: SeedOption = 7,
+    seconds: Annotated[int, typer.Option(min=1, help="压测秒数。")] = 10,
+    connections: Annotated[int, typer.Option(min=1, help="并发连接数。")] = 8,
+    workdir: Annotated[Path | None, typer.Option(help="把合成县留在这个文件夹。")] = None,
 ) -> None:
-    """Load the review API with wrk on loopback and print requests/s and latency."""
+    """用 wrk 在本机压测审核接口，显示每秒请求数和延迟。"""
     from api.loadtest import measure_api
     from models.pipeline import run_pipeline
     from resolver.synthetic import synthesize

@@ -21,13 +21,13 @@ from resolver.errors import DoudiError
 @app.command()
 def serve(
     db: DbOption = Path("doudi.duckdb"),
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    host: Annotated[str, typer.Option(help="监听地址。")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="监听端口。")] = 8000,
     score_lookups_per_minute: Annotated[
         int, typer.Option(min=1, help="每个令牌每分钟可查询风险评分的次数。")
     ] = 120,
 ) -> None:
-    """Serve the review API (docs at /docs) on the run's DuckDB file."""
+    """在运行结果的数据库上启动审核页面和接口（接口文档在 /docs）。"""
     import uvicorn
 
     from api.app import create_app
@@ -46,15 +46,14 @@ def serve(
 
 @app.command()
 def export(
-    out: Annotated[Path, typer.Option(help="Folder for the XLSX ledgers.")],
+    out: Annotated[Path, typer.Option(help="写出台账（XLSX）的文件夹。")],
     db: DbOption = Path("doudi.duckdb"),
     forms: Annotated[bool, typer.Option("--forms", help="另写出梁平表式附件1–4。")] = False,
     unit: Annotated[str | None, typer.Option(help="附件1–4 的填报单位（不填则留空）。")] = None,
 ) -> None:
-    """Write the 摸排台账 of each case type (a sheet per township) and the 汇总表; with
-    --forms also the 梁平 forms 附件1–4, with full ID numbers (the office's own copy). For a
-    province drop, also each county's 摸排台账, 汇总表 (and forms) in a folder of its own (a
-    county without leads gets them empty)."""
+    """写出各类疑点的摸排台账（每个乡镇一个工作表）和汇总表；加 --forms 另写出梁平表式
+    附件1–4（含完整身份证号，供本单位留存）。多区县数据包另为每个区县单独写一个文件夹
+    （没有疑点的区县也写出空表）。"""
     from api.ledgers import ledger_workbook, summary_workbook
     from api.liangping_forms import FORMS, form_file_name, liangping_form
     from api.storage import opened
@@ -167,7 +166,7 @@ def _existing(db: Path) -> None:
         raise DoudiError(f"没有数据库 {db}：请先运行 `doudi run`")
 
 
-token_app = typer.Typer(help="Bearer tokens of the review API.")
+token_app = typer.Typer(help="审核接口的访问令牌。")
 audit_app = typer.Typer(help="访问日志：核验哈希链。")
 
 
@@ -205,12 +204,17 @@ def _cli_actor():
 
 @token_app.command("create")
 def token_create(
-    role: Annotated[str, typer.Option(help="auditor, analyst, consumer or admin.")],
-    name: Annotated[str, typer.Option(help="Who the token is for.")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="角色：auditor（审核）、analyst（分析）、consumer（接口调用）或 admin（管理）。"
+        ),
+    ],
+    name: Annotated[str, typer.Option(help="令牌持有人。")],
     db: DbOption = Path("doudi.duckdb"),
     days: DaysOption = 90,
 ) -> None:
-    """Mint a token and print it once (only its hash is stored)."""
+    """创建令牌并只显示这一次（只保存其哈希值）。"""
     with errors_reported(), _token_store(db) as tokens:
         minted = tokens.mint(name=name, role=role, by=_cli_actor(), days=days)
     print(minted["token"])

@@ -1,10 +1,13 @@
 import csv
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -209,3 +212,27 @@ def test_the_command_line_and_the_screen_start_without_the_scoring_and_linking_l
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=Path(__file__).resolve().parents[2])  # fmt: skip
     assert loaded.stdout.strip() == "[]"
+
+
+def _commands(group: click.Group, path: str = "doudi") -> list[tuple[str, click.Command]]:
+    found = [(path, group)]
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            found += _commands(command, f"{path} {name}")
+        else:
+            found.append((f"{path} {name}", command))
+    return found
+
+
+def test_every_command_and_option_is_explained_in_chinese():
+    # The clerk's help: `doudi --help` and each command's options read in Chinese (Typer's
+    # own frame, its --help and shell completion, is left as Typer writes it).
+    english = []
+    for path, command in _commands(typer.main.get_command(app)):
+        if not re.search(r"[\u4e00-\u9fff]", command.help or ""):
+            english.append(path)
+        for parameter in command.params:
+            typer_own = parameter.name in {"help", "install_completion", "show_completion"}
+            if not typer_own and not re.search(r"[\u4e00-\u9fff]", parameter.help or ""):
+                english.append(f"{path} {parameter.name}")
+    assert english == []
