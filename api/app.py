@@ -26,6 +26,7 @@ from pathlib import Path
 
 import fastapi_offline
 from fastapi import FastAPI, HTTPException
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -38,6 +39,7 @@ from api.limits import RateLimiter
 from api.routers import admin, cases, ledgers, meta, runs, scores, screenings, tuning
 from api.settings import ApiSettings
 from api.storage import Storage
+from api.validation import validation_failed
 
 STATIC = Path(__file__).parent / "static"
 # Swagger UI's script, style sheet and icon, as the fastapi-offline package ships them.
@@ -91,6 +93,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
         redoc_url=None,
     )
     app.state.score_limiter = RateLimiter(settings.score_lookups_per_minute)
+    app.add_exception_handler(RequestValidationError, validation_failed)
     for router in (meta.router, cases.router, scores.router, runs.router, ledgers.router,
                    tuning.router, admin.router, screenings.router):  # fmt: skip
         app.include_router(router)

@@ -1,0 +1,108 @@
+"""Requests the API cannot take, answered in Chinese: a 422 keeps FastAPI's shape (``detail``:
+a list of ``loc``, ``msg``, ``type``), its ``msg`` says in Chinese where and what is wrong,
+with pydantic's English after it, and the rejected value is not echoed back (it may be an ID
+number)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+_PLACES = {"body": "请求体", "query": "查询参数", "path": "路径参数", "header": "请求头",
+           "cookie": "Cookie"}  # fmt: skip
+# What is wrong, by pydantic's error type; ``{name}`` takes the error's context.
+_REASONS = {
+    "missing": "缺少此项",
+    "extra_forbidden": "不接受此项",
+    "string_type": "应为文本",
+    "string_too_short": "至少 {min_length} 个字符",
+    "string_too_long": "最多 {max_length} 个字符",
+    "string_pattern_mismatch": "格式不符",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "greater_than": "应大于 {gt}",
+    "greater_than_equal": "应不小于 {ge}",
+    "less_than": "应小于 {lt}",
+    "less_than_equal": "应不大于 {le}",
+    "date_type": "应为日期（年-月-日）",
+    "date_parsing": "应为日期（年-月-日）",
+    "date_from_datetime_parsing": "应为日期（年-月-日）",
+    "date_from_datetime_inexact": "应为日期（年-月-日），不带时间",
+    "datetime_type": "应为日期时间",
+    "datetime_parsing": "应为日期时间",
+    "datetime_from_date_parsing": "应为日期时间",
+    "literal_error": "应为以下之一：{expected}",
+    "enum": "应为以下之一：{expected}",
+    "list_type": "应为列表",
+    "dict_type": "应为 JSON 对象",
+    "model_type": "应为 JSON 对象",
+    "model_attributes_type": "应为 JSON 对象",
+    "json_invalid": "不是有效的 JSON",
+    "json_type": "不是有效的 JSON",
+    "too_short": "至少 {min_length} 项",
+    "too_long": "最多 {max_length} 项",
+}
+
+
+def chinese_message(error: Mapping[str, Any]) -> str:
+    """One validation error, in Chinese: where, what, then pydantic's own words.
+
+    Parameters
+    ----------
+    error : Mapping[str, Any]
+        An error as pydantic reports it (``type``, ``loc``, ``msg``, optional ``ctx``).
+
+    Returns
+    -------
+    str
+        The message.
+
+    >>> chinese_message({"type": "less_than_equal", "loc": ("query", "limit"),
+    ...                  "msg": "Input should be less than or equal to 500", "ctx": {"le": 500}})
+    '查询参数 limit：应不大于 500（Input should be less than or equal to 500）'
+    >>> chinese_message({"type": "missing", "loc": ("body", "decision", "status"),
+    ...                  "msg": "Field required"})
+    '请求体 decision.status：缺少此项（Field required）'
+    """
+    where = _where(error.get("loc", ()))
+    template = _REASONS.get(str(error.get("type")), "取值无效")
+    try:
+        reason = template.format(**error.get("ctx", {}))
+    except (KeyError, IndexError):
+        reason = "取值无效"
+    return f"{where}：{reason}（{error.get('msg', '')}）"
+
+
+def _where(location: Sequence[Any]) -> str:
+    place, *field = location or ("body",)
+    named = ".".join(str(part) for part in field)
+    return f"{_PLACES.get(str(place), str(place))} {named}".rstrip()
+
+
+async def validation_failed(request: Request, error: RequestValidationError) -> JSONResponse:
+    """The 422 answer to a request that does not validate.
+
+    Parameters
+    ----------
+    request : Request
+        The request (unused: the handler's signature).
+    error : RequestValidationError
+        What pydantic found.
+
+    Returns
+    -------
+    JSONResponse
+        ``{"detail": [{"loc", "msg", "type"}, ...]}``, each ``msg`` in Chinese.
+    """
+    detail = [{"loc": list(found.get("loc", ())), "msg": chinese_message(found),
+               "type": found.get("type", "value_error")} for found in error.errors()]  # fmt: skip
+    return JSONResponse({"detail": detail}, status_code=422)
