@@ -60,6 +60,8 @@ PANG = make_id("19520909", "071")  # 逄德胜, whose roster row ended when he d
 QIQIGE = make_id("19861115", "092")  # 宝其其格玛 on her hukou, 琪琪格 on her certificate
 SHUFEN = make_id("19580307", "024")  # 璩淑芬, enrolled in another township as born 07-03
 WUYUN = make_id("19491023", "086")  # 乌云萨日娜 on her hukou, 乌荣萨仁娜 on the roster
+YANG = make_id("19670321", "015")  # 杨杰涛: a class change in March 2024 is a second row
+ZHOU = make_id("19700101", "033")  # 周德明, whose ID was typed into his wife's row too
 
 
 def hand_made_drop() -> dict[str, list[list[str]]]:
@@ -114,6 +116,14 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             # no ID, day and month of the birth date swapped, in another township
             ["T-A9", "TDB9", "璩淑芬", "", "1958-07-03", "低保", "是", "2024-01-01", "", "金碧镇",
              "大坪村", ""],
+            ["T-A11", "TDB11", "杨杰涛", YANG, "", "低保", "是", "2020-01-01", "2024-03-15",
+             "石羊镇", "中村", ""],
+            ["T-A12", "TDB11", "杨杰涛", YANG, "", "低保", "是", "2024-03-16", "", "石羊镇",
+             "中村", ""],
+            ["T-A13", "TDB12", "周德明", ZHOU, "", "低保", "是", "2024-01-01", "", "石羊镇",
+             "中村", ""],
+            ["T-A14", "TDB12", "吴秀兰", ZHOU, "", "低保", "是", "2024-01-01", "", "石羊镇",
+             "中村", ""],
         ],
         "poverty": [
             ["record_id", "poverty_hh_no", "name", "id_number", "township", "village"],
@@ -242,6 +252,15 @@ def test_two_roster_rows_in_two_townships_one_without_an_id_are_one_person(linke
 def test_twins_sharing_a_hukou_stay_apart(linked):
     con, _, _ = linked
     assert person_of(con, "T-H4") != person_of(con, "T-H5")
+
+
+def test_one_persons_rows_in_one_case_are_one_person_but_a_copied_id_is_not(linked):
+    # Two rows of one case are two members, unless they are one person's rows (the same ID
+    # and name: a class change starts a new row). A member's ID typed into another's row
+    # does not make them one person.
+    con = linked[0]
+    assert person_of(con, "T-A11") == person_of(con, "T-A12")
+    assert person_of(con, "T-A13") != person_of(con, "T-A14")
 
 
 def test_entities_cover_every_row_once(linked):
