@@ -11,6 +11,7 @@ of ``resolver.normalize`` (poverty status ``not_lifted``, disability type ``ment
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -245,26 +246,53 @@ def policy_from_dict(values: dict, *, source: str) -> Policy:
     required = {item.name for item in fields(Policy) if item.name not in optional}
     missing, unknown = required - set(values), set(values) - names
     if missing or unknown:
-        raise DoudiError(
-            f"{source}: missing policy fields {sorted(missing)}, unknown fields {sorted(unknown)}"
-        )
+        raise DoudiError(f"{source}：政策缺少字段 {sorted(missing)}，或有无法识别的字段 "
+                         f"{sorted(unknown)}")  # fmt: skip
     for name in ("roster_comparison_areas", "a_class_whole_household"):
         areas = set(values.get(name) or ()) - set(AREAS)
         if areas:
-            raise DoudiError(f"{source}: {name} {sorted(areas)} are not {AREAS}")
+            raise DoudiError(f"{source}：{name} 中的 {sorted(areas)} 不是城乡属性 {AREAS} 之一")
     scope = values.get("gradual_exit_scope", "all")
     if scope not in GRADUAL_EXIT_SCOPES:
-        raise DoudiError(f"{source}: gradual_exit_scope {scope!r} is not one of "
-                         f"{GRADUAL_EXIT_SCOPES}")  # fmt: skip
+        raise DoudiError(f"{source}：gradual_exit_scope {scope!r} 应为 {GRADUAL_EXIT_SCOPES} 之一")
+    _check_amounts(values.get("monthly_amounts", {}), source)
     return Policy(**{key: tuple(value) if isinstance(value, list) else value
                      for key, value in values.items()})  # fmt: skip
+
+
+AMOUNT_CLASSES = ("A", "B", "C", "tekun")
+"""The classes ``monthly_amounts`` sets amounts of: 低保 classes A, B, C and 特困."""
+
+
+def _check_amounts(amounts: object, source: str) -> None:
+    """Refuse ``monthly_amounts`` that would be read wrong: a class Doudi does not know (it
+    would be ignored, the ledger's amount taken instead), a month not written YYYY-MM (months
+    are compared as text), or an amount that is not a number of 元."""
+    if not isinstance(amounts, dict):
+        raise DoudiError(f'{source}：monthly_amounts 应为 {{类别: {{"年-月": 金额}}}}')
+    problems = [f"类别 {key!r} 无法识别（应为 A、B、C 或 tekun）"
+                for key in amounts if key not in AMOUNT_CLASSES]  # fmt: skip
+    for key, starts in amounts.items():
+        if not isinstance(starts, dict):
+            problems.append(f'{key} 应为 {{"年-月": 金额}}')
+            continue
+        problems += [f"{key} 的起始月份 {month!r} 应写作 年-月（如 2025-01）"
+                     for month in starts if not _MONTH.fullmatch(str(month))]  # fmt: skip
+        problems += [f"{key} {month} 的金额 {value!r} 应为不小于 0 的数" for month, value
+                     in starts.items() if isinstance(value, bool)
+                     or not isinstance(value, int | float) or value < 0]  # fmt: skip
+    if problems:
+        raise DoudiError(f"{source}：monthly_amounts 有误：" + "；".join(problems))
+
+
+_MONTH = re.compile(r"(19|20)\d{2}-(0[1-9]|1[0-2])")
 
 
 def _policy_path(name_or_path: str | Path) -> Path:
     path = Path(name_or_path)
     if path.suffix:
         if not path.is_file():
-            raise DoudiError(f"no policy file {path}")
+            raise DoudiError(f"政策文件 {path} 不存在")
         return path
     by_name = {_read(p)["name"]: p for p in POLICY_DIR.glob("*.json")}
     found = POLICY_DIR / f"{name_or_path}.json"
@@ -273,11 +301,11 @@ def _policy_path(name_or_path: str | Path) -> Path:
     if str(name_or_path) in by_name:
         return by_name[str(name_or_path)]
     known = ", ".join(sorted(by_name))
-    raise DoudiError(f"no policy {name_or_path!r}: known policies are {known}")
+    raise DoudiError(f"没有名为 {name_or_path!r} 的政策：已有的政策为 {known}")
 
 
 def _read(path: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise DoudiError(f"cannot read the policy {path}: {error}") from error
+        raise DoudiError(f"无法读取政策文件 {path}：{error}") from error

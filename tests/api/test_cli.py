@@ -111,7 +111,7 @@ def test_run_without_data_runs_on_a_synthetic_county_and_evaluates(tmp_path):
 def test_an_unknown_policy_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["run", "--out", str(tmp_path), "--policy", "nowhere"])
     assert result.exit_code == 2
-    assert "no policy 'nowhere'" in result.output
+    assert "没有名为 'nowhere' 的政策" in result.output
 
 
 def test_check_is_a_dry_run_that_says_how_each_sheet_was_read(tmp_path):

@@ -79,7 +79,7 @@ def test_a_bad_policy_names_what_is_wrong(tmp_path):
     broken.write_text(json.dumps(values | {"colour": "red"}), encoding="utf-8")
     with pytest.raises(DoudiError, match=r"gradual_exit_months.*colour"):
         load_policy(broken)
-    with pytest.raises(DoudiError, match="known policies are"):
+    with pytest.raises(DoudiError, match="已有的政策为"):
         load_policy("火星县")
     values = json.loads((POLICY_DIR / "default.json").read_text(encoding="utf-8"))
     broken.write_text(json.dumps(values | {"roster_comparison_areas": ["城市"]}), encoding="utf-8")
@@ -88,6 +88,24 @@ def test_a_bad_policy_names_what_is_wrong(tmp_path):
     broken.write_text(json.dumps(values | {"gradual_exit_scope": "建档立卡"}), encoding="utf-8")
     with pytest.raises(DoudiError, match="gradual_exit_scope"):
         load_policy(broken)
+
+
+@pytest.mark.parametrize(("amounts", "said"), [
+    ({"a": {"2025-01": 455}}, "类别 'a' 无法识别"),  # would be ignored: the ledger's taken
+    ({"低保B类": {"2025-01": 455}}, "类别 '低保B类' 无法识别"),
+    ({"A": {"2025-1": 455}}, "'2025-1' 应写作 年-月"),  # "2025-1" > "2025-10" as text
+    ({"A": {"2025-01": "455元"}}, "金额 '455元' 应为不小于 0 的数"),
+    ({"tekun": {"2025-01": -880}}, "金额 -880 应为不小于 0 的数"),
+])  # fmt: skip
+def test_class_amounts_the_policy_would_read_wrong_are_refused(tmp_path, amounts, said):
+    values = json.loads((POLICY_DIR / "default.json").read_text(encoding="utf-8"))
+    broken = tmp_path / "amounts.json"
+    broken.write_text(json.dumps(values | {"monthly_amounts": amounts}), encoding="utf-8")
+    with pytest.raises(DoudiError, match=said):
+        load_policy(broken)
+    fine = {"A": {"2025-01": 455, "2026-01": 480.5}, "tekun": {"2025-01": 880}}
+    broken.write_text(json.dumps(values | {"monthly_amounts": fine}), encoding="utf-8")
+    assert load_policy(broken).monthly_amounts == fine
 
 
 def test_single_person_conditions_and_group_three_are_profile_data():
