@@ -51,7 +51,8 @@ def share_paid(graph: nx.MultiGraph, case: Node, month: int) -> float:
 
 
 def paid_months(graph: nx.MultiGraph, case: Node) -> set[int]:
-    """The months (``models.periods`` indexes) in which ``case`` was paid.
+    """The months (``models.periods`` indexes) in which ``case`` was paid: whose payment lines
+    add up to more than nothing (a month of only a refund, 退回 or 追回, paid nothing).
 
     Parameters
     ----------
@@ -63,9 +64,36 @@ def paid_months(graph: nx.MultiGraph, case: Node) -> set[int]:
     Returns
     -------
     set of int
-        The months of the case's payments.
+        The months the case was paid.
     """
-    return {month_index(month) for month in graph.nodes[case]["payments"]}
+    return {month_index(month) for month, net in _net_by_month(graph, case).items() if net > 0}
+
+
+def refunds(graph: nx.MultiGraph, case: Node, after: int) -> dict[int, float]:
+    """The months after ``after`` in which ``case`` paid money back (退回, 追回: its payment
+    lines add up to less than nothing), with the amount paid back.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    case : Node
+        The case node.
+    after : int
+        A month index; only later months count.
+
+    Returns
+    -------
+    dict of int to float
+        Each such month and the amount paid back, to the fen.
+    """
+    return {month_index(month): fen(-net) for month, net in _net_by_month(graph, case).items()
+            if net < 0 and month_index(month) > after}  # fmt: skip
+
+
+def _net_by_month(graph: nx.MultiGraph, case: Node) -> dict[str, float]:
+    return {month: sum(amount for _, amount in lines)
+            for month, lines in graph.nodes[case]["payments"].items()}  # fmt: skip
 
 
 def enrolment_evidence(case: Node, row: dict) -> Evidence:

@@ -6,9 +6,15 @@ from datetime import date
 
 import networkx as nx
 
-from models.amounts import CLASS_LABELS, class_key, fen, own_amount, sources_text
+from models.amounts import CLASS_LABELS, OwnAmount, class_key, fen, own_amount, sources_text
 from models.cases import Case, Evidence
-from models.detectors.common import enrolment_evidence, identity_evidence, paid_months, share_paid
+from models.detectors.common import (
+    enrolment_evidence,
+    identity_evidence,
+    paid_months,
+    refunds,
+    share_paid,
+)
 from models.graph import neighbours, persons_near
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
@@ -28,7 +34,12 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     death month plus ``policy.death_grace_months``, while the member's row was active.
 
     ``amount_at_risk`` is the member's own amount (their 低保 class's or 特困's amount that
-    month, ``models.amounts``) in each of those months. A death is *corroborated* when two
+    month, ``models.amounts``) in each of those months, with two exceptions: a month whose
+    payment leaves clearly less than that above what the other covered members are owed
+    counts only what it leaves (nothing, when the payment went down to the living), and
+    money the case paid back after the death (a month of refunds, 退回 or 追回: its lines
+    add up to less than nothing) is deducted. A month of refunds is no month paid. A death
+    is *corroborated* when two
     sources report it or a notice carries the same valid ID as the roster row. Notices that
     disagree on the date count from the latest one (the money certainly paid after death).
 
@@ -120,13 +131,15 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
     died, _, death_row = notices[-1]  # the latest date, when notices disagree
     after = month_index(died) + policy.death_grace_months
     active = _own_months(graph, node, case_node, row)
-    months = sorted(m for m in paid_months(graph, case_node) if m > after and m in active)
-    if not months:
-        return None
     key = class_key(row["program"], row["dibao_class"])
-    owed = [own_amount(graph, policy, key, month, share_paid(graph, case_node, month))
-            for month in months]  # fmt: skip
-    amount = fen(sum(item.amount for item in owed))
+    paid = sorted(m for m in paid_months(graph, case_node) if m > after and m in active)
+    owed, partial = _paid_for(graph, policy, node, case_node, key, paid)
+    paid_back = refunds(graph, case_node, month_index(died))
+    gross = fen(sum(item.amount for item in owed.values()))
+    amount = fen(max(gross - sum(paid_back.values()), 0.0))
+    if not amount:
+        return None
+    months = sorted(owed)
     uncertain = death_row["kind"] == "possibly_dead"
     corroborated = not uncertain and _corroborated(graph, notices, row)
     alive = _signs_of_life(graph, node, notices)
@@ -139,11 +152,12 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
         Evidence(
             f"死亡月份 {month_text(month_index(died))} 加宽限期 {policy.death_grace_months} 个月后，"
             f"该案件仍发放 {len(months)} 个月（{month_text(months[0])} 至 {month_text(months[-1])}），"
-            f"按本人（{label}）每月金额计 {amount:.2f} 元；"
-            f"{sources_text({item.source for item in owed})}",
+            f"按本人（{label}）每月金额计 {gross:.2f} 元；"
+            f"{sources_text({item.source for item in owed.values()})}",
             "payments",
             graph.nodes[case_node]["payments"][month_text(months[0])][0][0],
         ),
+        *_reductions(len(paid) - len(owed), len(partial), paid_back, amount),
         _certainty(graph, node, death_row, corroborated),
         *([] if registered else [Evidence("户籍人口中查无此人（户口可能已因死亡注销）")]),
         identity_evidence(death_row, "死亡记录"),
@@ -166,6 +180,56 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
                                 if uncertain else 1),
         },
     )  # fmt: skip
+
+
+def _paid_for(graph, policy, node, case_node, key, months: list[int]
+              ) -> tuple[dict[int, OwnAmount], set[int]]:  # fmt: skip
+    """What ``case_node`` was paid for the dead member in each of ``months``: their own
+    amount, unless the month's payment leaves clearly less than it above what the case's
+    other covered members active then are owed (the payment went down to the living: part
+    of it, or nothing, was paid for the dead); and the months paid in part. When an other
+    member's amount is unknown the month cannot be judged, and the own amount stands."""
+    as_of = graph.graph["as_of"]
+    others = [(class_key(other["program"], other["dibao_class"]),
+               set(active_months(other["start"], other["end"], as_of)))
+              for member, other in neighbours(graph, case_node, "enrolled_in")
+              if other["covered"] and member != node]  # fmt: skip
+    lines = graph.nodes[case_node]["payments"]
+    found, partial = {}, set()
+    for month in months:
+        own = own_amount(graph, policy, key, month, share_paid(graph, case_node, month))
+        living = [own_amount(graph, policy, other_key, month, 0.0)
+                  for other_key, span in others if month in span]  # fmt: skip
+        above = sum(amount for _, amount in lines[month_text(month)]) - sum(
+            item.amount for item in living
+        )
+        if any(item.source == "share" for item in living) or (
+            above >= own.amount * (1 - policy.payment_tolerance)
+        ):
+            found[month] = own
+        elif above > own.amount * policy.payment_tolerance:
+            found[month] = OwnAmount(fen(above), own.source)
+            partial.add(month)
+    return found, partial
+
+
+def _reductions(unpaid: int, partial: int, paid_back: dict[int, float], amount: float
+                ) -> list[Evidence]:  # fmt: skip
+    """What the evidence says of months paid only to the living, months paid in part, and
+    money paid back after the death."""
+    said = []
+    if unpaid:
+        said.append(Evidence(f"另有 {unpaid} 个月的发放额只够其他在保成员按类别应发的金额，"
+                             "未为本人发放，不计入"))  # fmt: skip
+    if partial:
+        said.append(
+            Evidence(f"其中 {partial} 个月只比其他在保成员应发的金额多出一部分，按多出的部分计")
+        )
+    if paid_back:
+        months = "、".join(month_text(month) for month in sorted(paid_back))
+        said.append(Evidence(f"死亡后案件退回（追回）{sum(paid_back.values()):.2f} 元（{months}），"
+                             f"已从金额中扣除，尚余 {amount:.2f} 元"))  # fmt: skip
+    return said
 
 
 def _corroborated(graph, notices, row) -> bool:

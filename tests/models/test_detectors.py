@@ -70,6 +70,42 @@ def test_a_members_share_is_rounded_to_the_fen_each_month_halves_up():
     assert [case.amount_at_risk for case in detect_deceased_paid(halves.graph, POLICY)] == [742.98]
 
 
+def test_months_paid_only_to_the_living_are_not_charged_and_a_part_is_charged_as_paid():
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("wife", "DB1", "A1", dibao_class="C")
+    drop.enrol("son", "DB1", "A2", dibao_class="A")
+    drop.pay("DB1", MONTHS_2026[:7], 760.0)
+    drop.pay("DB1", MONTHS_2026[7:], 455.0)  # from 2026-08 the son's amount alone
+    drop.die("wife", "D1", date(2026, 6, 10))
+    assert detect_deceased_paid(drop.graph, POLICY) == []  # nothing was paid for her
+    drop.pay("DB1", ["2026-10"], 305.0)  # October at both amounts again
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 305.0
+    assert any("另有 2 个月" in item.text and "不计入" in item.text for item in case.evidence)
+    part = HouseholdSketch(AMOUNTS_2026)
+    part.enrol("wife", "DB1", "A1", dibao_class="C")
+    part.enrol("son", "DB1", "A2", dibao_class="A")
+    part.pay("DB1", MONTHS_2026, 600.0)  # 145 a month above the son's 455
+    part.die("wife", "D1", date(2026, 6, 10))
+    (case,) = detect_deceased_paid(part.graph, POLICY)
+    assert case.amount_at_risk == 145.0 * 3
+    assert any("其中 3 个月" in item.text for item in case.evidence)
+
+
+def test_money_paid_back_after_the_death_is_deducted_and_a_refund_month_is_not_paid():
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("old", "DB1", "A1", dibao_class="C")
+    drop.pay("DB1", MONTHS_2026[:9], 305.0)  # to 2026-09
+    drop.pay("DB1", ["2026-09"], -305.0)  # September's paid back in September: not paid
+    drop.pay("DB1", ["2026-10"], -305.0)  # a refund (追回) of one month in October
+    drop.die("old", "D1", date(2026, 4, 10))
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 305.0 * 3 - 305.0  # 06, 07, 08 paid; 305 paid back
+    said = case.evidence[2].text + "".join(item.text for item in case.evidence)
+    assert "仍发放 3 个月（2026-06 至 2026-08）" in said
+    assert "退回（追回）305.00 元（2026-10）" in said and "尚余 610.00 元" in said
+
+
 def test_a_month_two_rows_of_a_class_change_share_is_counted_once():
     drop = HouseholdSketch(AMOUNTS_2026)
     drop.enrol("wife", "DB1", "A1", dibao_class="A", end=date(2026, 6, 15))
