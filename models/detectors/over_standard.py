@@ -18,7 +18,8 @@ from resolver.registries import INCOME_DATE_HEADERS
 
 def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     """A 低保 case with active covered members whose income per person (the roster's monthly
-    ``income_per_capita``, times 12) is above ``policy.dibao_standard_year``, paid in months
+    ``income_per_capita``, times 12; the latest assessment's when rows carry several) is
+    above ``policy.dibao_standard_year``, paid in months
     after its 渐退 period (``policy.gradual_exit_months``) ended. Within the period it is no
     case. The period runs from the day the income was assessed (an optional roster column,
     ``INCOME_DATE_HEADERS``); without it, from the case's latest enrollment date — the
@@ -77,11 +78,10 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
              if row["covered"] and (row["end"] is None or row["end"] >= as_of)),
             key=lambda item: item[1]["record_id"],
         )  # fmt: skip
-        incomes = [row["income_month"] for _, row in rows if row["income_month"] is not None]
-        if not incomes or max(incomes) * 12 <= policy.dibao_standard_year:
+        income, assessed = _current_income(rows)
+        if income is None or income * 12 <= policy.dibao_standard_year:
             continue
-        assessed = [row["income_since"] for _, row in rows if row["income_since"]]
-        since = max(assessed or [row["start"] for _, row in rows if row["start"]], default=None)
+        since = assessed or max((row["start"] for _, row in rows if row["start"]), default=None)
         if since is None:  # no date to count the 渐退 period from
             continue
         poverty = sorted(
@@ -95,9 +95,22 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
         months = sorted(month for month in paid_months(graph, case) if month > last_month)
         if months:
             reading = _reading(policy, poverty, exit_months)
-            cases.append(_case(graph, policy, case, rows, max(incomes), since, bool(assessed),
+            cases.append(_case(graph, policy, case, rows, income, since, assessed is not None,
                                months, reading, exit_months))  # fmt: skip
     return cases
+
+
+def _current_income(rows) -> tuple[float | None, date | None]:
+    """The case's income per person now and the day it was assessed: the income of the
+    latest assessment when rows date theirs (the rows of a case repeat the family's income;
+    an older figure left on another row is history), else the highest on the rows, undated."""
+    dated = [(row["income_since"], row["income_month"]) for _, row in rows
+             if row["income_since"] and row["income_month"] is not None]  # fmt: skip
+    if dated:
+        latest = max(day for day, _ in dated)
+        return max(income for day, income in dated if day == latest), latest
+    incomes = [row["income_month"] for _, row in rows if row["income_month"] is not None]
+    return (max(incomes) if incomes else None), None
 
 
 def _exit_months(policy: Policy, in_registry: bool) -> int:
