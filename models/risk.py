@@ -73,10 +73,19 @@ def feature_vector(case: Case) -> list[float]:
     return vector
 
 
+# Features that say yes or no (1 or 0): shown as 是 / 否 (a "0" after 户籍中查无此人 read as
+# though the person were missing from the hukou registry).
+YES_NO_FEATURES = frozenset({"corroborated", "no_hukou", "both_programs", "same_valid_id",
+                             "was_enrolled", "class_c", "zero_labor", "below_standard",
+                             "assessed", "over"})  # fmt: skip
+
+
 def _shown(case: Case, name: str) -> str:
     value = case.features[DERIVED.get(name, (name,))[0]]
     if name == "identity_logit":
         return f"{value:.3f}"
+    if name in YES_NO_FEATURES:
+        return "是" if value else "否"
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.2f}"
 
 

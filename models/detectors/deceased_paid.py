@@ -287,16 +287,30 @@ def _later_events(graph, node) -> list[tuple[str, date, str, str]]:
 def _certainty(graph, node, death_row, corroborated: bool) -> Evidence:
     if death_row["kind"] == "possibly_dead":
         death = ("death", death_row["record_id"])
-        others = [graph.nodes[other].get("name") or other[1]
-                  for other, data in graph._adj[death].items() if other != node
-                  and any(edge["kind"] == "possibly_dead" for edge in data.values())]  # fmt: skip
-        also = f"，另可能是：{'、'.join(sorted(others))}" if others else ""
-        return Evidence(f"死亡记录未能唯一确认为本人（可能对应 {graph.nodes[death]['candidates']} "
-                        f"人{also}），疑点待核实，请先确认死者身份", "deaths",
-                        death_row["record_id"])  # fmt: skip
+        count = graph.nodes[death]["candidates"]
+        if count == 1:
+            return Evidence("死亡记录与本人只是可能匹配（关联概率未达归并阈值），疑点待核实，"
+                            "请先确认死者身份", "deaths", death_row["record_id"])  # fmt: skip
+        others = sorted(other for other, data in graph._adj[death].items() if other != node
+                        and any(edge["kind"] == "possibly_dead" for edge in data.values()))  # fmt: skip
+        named = "、".join(_who(graph, other) for other in others)
+        rest = count - 1 - len(others)
+        also = "；".join(([f"另可能是 {named}"] if named else [])
+                        + ([f"另有 {rest} 人不在救助名册中"] if rest else []))  # fmt: skip
+        return Evidence(f"死亡记录未能唯一确认为本人（可能对应 {count} 人：{also}），疑点待核实，"
+                        "请先确认死者身份", "deaths", death_row["record_id"])  # fmt: skip
     if corroborated:
         return Evidence("死亡有两个来源或身份证号完全一致的佐证")
     return Evidence("死亡仅凭模糊身份关联认定，需核实死亡信息")
+
+
+def _who(graph: nx.MultiGraph, other) -> str:
+    """Another person a notice may be, as a reviewer finds them: name, person id, and their
+    cases (or hukou households)."""
+    cases = sorted({case[1] for case, _ in neighbours(graph, other, "enrolled_in")})
+    families = sorted({family[1] for family, _ in neighbours(graph, other, "member_of")})
+    where = [f"救助案件 {case}" for case in cases] or [f"户号 {family}" for family in families]
+    return f"{graph.nodes[other].get('name') or ''}（{'，'.join([f'人员 {other[1]}', *where])}）"
 
 
 def _death_evidence(graph: nx.MultiGraph, death, row: dict) -> Evidence:

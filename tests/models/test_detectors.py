@@ -172,7 +172,21 @@ def test_a_notice_matching_two_namesakes_below_the_threshold_is_an_uncertain_lea
     (case,) = detect_deceased_paid(drop.graph, POLICY)  # DB2 was not paid
     assert case.person_ids == ["zhang-1"] and case.features["candidates"] == 2.0
     assert case.features["corroborated"] == 0.0 and case.features["identity"] == 0.8
-    assert any("未能唯一确认" in item.text and "zhang-2" in item.text for item in case.evidence)
+    (said,) = [item.text for item in case.evidence if "未能唯一确认" in item.text]
+    assert "可能对应 2 人：另可能是 zhang-2（人员 zhang-2，救助案件 DB2）" in said
+    drop.graph.nodes[("death", "D1")]["candidates"] = 3  # a third namesake, in 户籍 only
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert any("救助案件 DB2）；另有 1 人不在救助名册中" in item.text for item in case.evidence)
+
+
+def test_a_notice_one_person_matches_below_the_threshold_says_so_not_two_candidates():
+    drop = HouseholdSketch()
+    drop.enrol("zhang", "DB1", "A1")
+    drop.pay("DB1", MONTHS_2026, 420.0)
+    drop.die("zhang", "D1", date(2026, 3, 1), probability=0.4, kind="possibly_dead")
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert any(item.text.startswith("死亡记录与本人只是可能匹配") for item in case.evidence)
+    assert not any("未能唯一确认" in item.text for item in case.evidence)
 
 
 def test_a_firm_notice_is_used_before_an_uncertain_one():

@@ -69,6 +69,12 @@ def test_weak_identity_lowers_the_score_and_the_evidence_says_so() -> None:
     assert "降低：身份关联强度 0.600" in weak_reasons[0]
 
 
+def test_a_yes_or_no_feature_is_explained_as_yes_or_no() -> None:
+    _, reasons = RiskModel.load(None).explain(_deceased(0.9999, 6, False))
+    assert "户籍中查无此人（可能已注销） 否" in reasons[0]  # in the registry: not "… 0"
+    assert "死亡有两个来源或身份证号一致 否" in reasons[0]
+
+
 def test_a_type_without_false_examples_gets_its_smoothed_rate() -> None:
     X = [("missed_disability", [9.0, 1.0, 1.0, 0.0])] * 30
     model = RiskModel().fit(X, [1] * 30)
