@@ -337,7 +337,8 @@ def _add_hukou(graph, rows) -> None:
 
 
 def _assistance_rows(con) -> pa.Table:
-    """The roster's rows, but one-off help (临时救助): read and stored, but no coverage."""
+    """The roster's rows, but one-off help (临时救助): read and stored, but no coverage; and
+    but a row without its 救助证号 (a finding of the drop): a case of no one knows which."""
     return _rows(
         con, "assistance",
         "t.name, t.case_no, t.program, t.dibao_class, t.household_size, "
@@ -346,7 +347,7 @@ def _assistance_rows(con) -> pa.Table:
         + _extra("raw_assistance", INCOME_DATE_HEADERS) + ", "
         + _extra("raw_assistance", AREA_HEADERS) + ", "
         + _raw("raw_assistance", "r.program"),
-        where=f"WHERE t.program IS DISTINCT FROM '{TEMPORARY}'",
+        where=f"WHERE t.program IS DISTINCT FROM '{TEMPORARY}' AND t.case_no IS NOT NULL",
     )  # fmt: skip
 
 

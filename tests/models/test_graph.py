@@ -8,7 +8,9 @@ from datetime import date
 import pytest
 
 from models.components import split_rows
+from models.detection import find_cases
 from models.graph import build_household_graph, graph_rows, neighbours, nodes_of, person
+from models.policy import load_policy
 from resolver.db import connect
 from resolver.idcard import check_char
 from resolver.ingest import ingest_drop
@@ -138,3 +140,16 @@ def test_a_payment_without_its_case_number_is_no_cases_and_splits(tmp_path):
     assert rows.tables["payments"]["record_id"].to_pylist() == ["F1"]
     parts = list(split_rows(rows, 2))
     assert sum(part.tables["payments"].num_rows for part in parts) == 1
+
+
+def test_a_roster_row_without_its_case_number_is_in_no_case(tmp_path):
+    # a blank 救助证号 (a finding of the drop): the row joins no case, not one case of every
+    # such row in the county, and the detectors run
+    roster = [*DROP["assistance"], ["A5", "", "赵独", LONER, "1970-07-07", "低保", "是",
+                                    "2024-01-01", "", ""]]  # fmt: skip
+    con = _linked(tmp_path, DROP | {"assistance": roster})
+    con.execute("INSERT INTO entities VALUES ('assistance', 'A5', 'p-loner')")
+    built = build_household_graph(con, links=None)
+    assert neighbours(built, person("p-loner"), "enrolled_in") == []
+    assert all(case is not None for kind, case in built if kind == "case")
+    find_cases(built, load_policy())
