@@ -27,12 +27,18 @@ MIN_HEADER_COLUMNS = 2
 PERSON = ("name", "id_number", "payee_name", "payee_id_number")
 CODES = ("record_id", "case_no", "hukou_no", "poverty_hh_no", "cert_no")
 SUMMARY = (
-    r"^\s*(?:本页|本月|本表|全县|全旗|全镇|全乡|全村|总)?\s*(?:合\s*计|总\s*计|小\s*计|累\s*计)"
+    r"^\s*(?:本页|本月|本表|全县|全旗|全镇|全乡|全村|总)?\s*"
+    r"(?:合\s*计|总\s*计|小\s*计|累\s*计|共\s*计|汇\s*总|总\s*(?:人数|户数|金额))"
     "|^\\s*[\u4e00-\u9fff]{0,10}(?:镇|乡|村|街道|社区|苏木|嘎查|组|社|片区|县|区|旗|市)\\s*"
     "(?:合\\s*计|总\\s*计|小\\s*计)\\s*[:：]?\\s*$"  # 城关镇小计, a place's subtotal
 )
-FOOTER = (r"^\s*(?:制表人|制表|填表人|填报人|审核人|审核|审批人|负责人|单位负责人|经办人|"
-          r"分管领导|主管领导|制表日期|填报日期|填表日期|报送日期|说明|注|填报单位|单位)\s*[:：]"
+# A footer line: who made, checked or signed the table, when, notes and contacts: the word
+# then a colon, or then 签字/盖章 (in brackets or not, the colon then optional).
+_FOOTER_WORDS = ("制表人|制表|填表人|填报人|审核人|审核|复核人|审批人|负责人|单位负责人|经办人|"
+                 "统计人|联系人|分管领导|主管领导|领导|制表日期|填报日期|填表日期|报送日期|"
+                 "制表时间|填报时间|填表时间|填表说明|说明|备注|注|填报单位|单位|联系电话")  # fmt: skip
+_SIGNED = r"(?:签字|签名|盖章|签章|公章)"
+FOOTER = (rf"^\s*(?:{_FOOTER_WORDS})\s*(?:[（(]\s*{_SIGNED}\s*[)）]\s*[:：]?|{_SIGNED}\s*[:：]?|[:：])"
           r"|^\s*以下(?:空白|无数据|无)")  # fmt: skip
 SKIP_REASONS = {
     "title": "表头上方的标题行",
@@ -208,16 +214,18 @@ def _row_reasons(grid: Grid, start: int, header: Header, recognition: Recognitio
     blank = np.ones(height, dtype=bool)
     for position in identity:  # a numbered row of an empty template, a merged cell's tail
         blank &= is_blank(region[position])
+    line = np.zeros(height, dtype=bool)
     if "amount" in positions and codes:  # a payment line without its payee is a line
-        named = np.zeros(height, dtype=bool)
         for position in codes:
-            named |= ~is_blank(region[position])
-        blank &= ~(named & ~is_blank(region[positions["amount"]]))
+            line |= ~is_blank(region[position])
+        line &= ~is_blank(region[positions["amount"]])
+    blank &= ~line
     reasons[blank] = "blank"
     # a row that starts with 合计 or a footer word, or whose identity cells hold nothing else
+    # (but a payment line: its 备注 may well start 注：)
     first = _first_filled(region)
     candidates = _matches(first, SUMMARY, FOOTER)
-    person = np.ones(height, dtype=bool)
+    person = ~line
     for position in identity:
         person &= is_blank(region[position]) | _matches(region[position], SUMMARY, FOOTER)
     rows = np.flatnonzero(candidates | person)

@@ -210,6 +210,40 @@ def test_totals_footers_blank_and_repeated_header_rows_are_excluded_and_reported
                        (11, "表尾（制表人、审核人、说明等）")]  # fmt: skip
 
 
+@pytest.mark.parametrize(("line", "reason"), [
+    ("共计", "合计行"), ("共计：267人", "合计行"), ("总人数：267", "合计行"), ("汇总", "合计行"),
+    ("审核人（签字）：", "表尾（制表人、审核人、说明等）"), ("制表人签字：王五", "表尾（制表人、审核人、说明等）"),
+    ("单位（盖章）：", "表尾（制表人、审核人、说明等）"), ("填报单位（盖章）：石羊镇", "表尾（制表人、审核人、说明等）"),
+    ("负责人签字：", "表尾（制表人、审核人、说明等）"), ("经办人(签字):", "表尾（制表人、审核人、说明等）"),
+    ("联系电话：0878-1234567", "表尾（制表人、审核人、说明等）"), ("备注：1.本表一式三份", "表尾（制表人、审核人、说明等）"),
+    ("填表说明：", "表尾（制表人、审核人、说明等）"), ("领导签字", "表尾（制表人、审核人、说明等）"),
+    ("制表时间：2025年1月5日", "表尾（制表人、审核人、说明等）"),
+])  # fmt: skip
+def test_the_summary_and_footer_lines_offices_write_are_not_persons(tmp_path, plain, line, reason):
+    # without a 记录编号 column, such a line was read as a person named 审核人（签字）：
+    header = [name for name in HEADER if name != "记录编号"]
+    keep = [index for index, name in enumerate(HEADER) if name != "记录编号"]
+    rows = [[row[index] for index in keep] for row in ROWS]
+    write_csv(tmp_path / "drop" / "救助对象.csv", [header, *rows, [line]])
+    con, _ = check_drop(tmp_path / "drop")
+    assert con.execute("SELECT count(*) FROM assistance").fetchone()[0] == len(ROWS)
+    assert con.execute("SELECT reason FROM ingest_skipped").fetchall() == [(reason,)]
+
+
+def test_a_payment_line_whose_note_starts_with_a_footer_word_is_a_line(tmp_path):
+    from resolver.ingest import read_registry_file
+
+    path = tmp_path / "发放.csv"
+    write_csv(path, [["记录编号", "救助证号", "领款人姓名", "发放金额", "发放月份", "备注"],
+                     ["F1", "DB1", "张三", "441", "2026-10", ""],
+                     ["F2", "DB2", "", "300", "2026-10", "注：本月补发"],
+                     ["F3", "DB3", "", "300", "2026-10", "说明：代领"],
+                     ["", "", "", "", "", "注：以上为本月发放"]])  # fmt: skip
+    (source,) = read_registry_file(path, "payments")
+    assert source.normalised.column("record_id").to_pylist() == ["F1", "F2", "F3"]
+    assert source.skipped == [(5, "footer")]
+
+
 def test_a_payments_total_row_is_not_a_payment(tmp_path):
     drop = tmp_path / "drop"
     write_csv(drop / "救助对象.csv", [HEADER, *ROWS])
