@@ -92,9 +92,9 @@ VOCABULARIES: dict[str, dict[str, object]] = {
     ),
     "dibao_class": _vocabulary(
         {
-            "A": ("A", "A类", "A档", "一类", "1", "1类"),
-            "B": ("B", "B类", "B档", "二类", "2", "2类"),
-            "C": ("C", "C类", "C档", "三类", "3", "3类"),
+            "A": ("A", "A类", "A档", "一类", "1", "1类", "一档", "1档", "甲类", "甲"),
+            "B": ("B", "B类", "B档", "二类", "2", "2类", "二档", "2档", "乙类", "乙"),
+            "C": ("C", "C类", "C档", "三类", "3", "3类", "三档", "3档", "丙类", "丙"),
         }
     ),
     "yes_no": _vocabulary(
@@ -136,14 +136,22 @@ VOCABULARIES: dict[str, dict[str, object]] = {
             "healthy": ("健康",),
             "chronic": ("长期慢性病", "慢性病"),
             "serious_illness": ("患有大病", "患大病", "大病", "重病", "重大疾病"),
-            "disabled": ("残疾",),
+            "disabled": ("残疾", "残疾人"),
         }
     ),
     "poverty_status": _vocabulary(
         {
             "not_lifted": ("未脱贫", "未脱贫户", "贫困户"),
             "relapsed": ("返贫", "返贫户", "返贫人口", "已返贫", "脱贫后返贫"),
-            "lifted": ("已脱贫", "已脱贫户", "脱贫户"),
+            "lifted": (
+                "已脱贫",
+                "已脱贫户",
+                "脱贫户",
+                "脱贫不享受政策",
+                "脱贫享受政策",
+                "脱贫户不享受政策",
+                "脱贫户享受政策",
+            ),
             "monitored": ("脱贫监测户", "监测户", "脱贫不稳定户", "突发严重困难户"),
             "marginal": ("边缘户", "边缘易致贫户"),
         }
@@ -172,10 +180,11 @@ VOCABULARIES: dict[str, dict[str, object]] = {
         spelling: level
         for level, spellings in enumerate(
             (
-                ("一级", "1", "1级", "一"),
-                ("二级", "2", "2级", "二"),
-                ("三级", "3", "3级", "三"),
-                ("四级", "4", "4级", "四"),
+                # Ⅱ级 folds to ii级; 贰级 is how an amount's digit is written
+                ("一级", "1", "1级", "一", "01", "壹级", "壹", "i级", "i"),
+                ("二级", "2", "2级", "二", "02", "贰级", "贰", "ii级", "ii"),
+                ("三级", "3", "3级", "三", "03", "叁级", "叁", "iii级", "iii"),
+                ("四级", "4", "4级", "四", "04", "肆级", "肆", "iv级", "iv"),
             ),
             start=1,
         )
@@ -183,9 +192,18 @@ VOCABULARIES: dict[str, dict[str, object]] = {
     },
     "death_source": _vocabulary(
         {
-            "police": ("公安", "派出所", "公安局"),
-            "funeral": ("殡葬", "民政殡葬", "殡仪馆"),
-            "health": ("卫健", "卫生健康", "卫生", "医院"),
+            "police": ("公安", "派出所", "公安局", "公安机关"),
+            "funeral": ("殡葬", "民政殡葬", "殡仪馆", "火化", "火葬场", "殡葬管理所"),
+            "health": (
+                "卫健",
+                "卫生健康",
+                "卫生",
+                "医院",
+                "卫健局",
+                "卫健委",
+                "卫生健康局",
+                "卫生院",
+            ),
         }
     ),
     "relation": _vocabulary(
@@ -239,7 +257,9 @@ def code_label(kind: str, code: object) -> str | None:
     return next((spelling for spelling, value in VOCABULARIES[kind].items() if value == code), None)
 
 
-_ENUM_SUFFIXES = {"disability_type": "残疾", "disability_level": "残疾", "program": "对象"}
+# Words a spelling may end with, dropped one after the other: 肢体类残疾, 二级残疾, 低保对象.
+_ENUM_SUFFIXES = {"disability_type": ("残疾", "类"), "disability_level": ("残疾",),
+                  "program": ("对象",)}  # fmt: skip
 # A program written in a longer form (农村特困供养人员, 城市居民最低生活保障) by its key word.
 _PROGRAM_WORDS = (
     ("临时救助", "temporary"),
@@ -669,7 +689,8 @@ def capital_amount(text: str) -> Decimal | None:
 
 
 def normalize_count(raw: str) -> Result:
-    """A count of people: a whole number from 0 to 100, a trailing 人, 口 or 个 dropped.
+    """A count of people: a whole number from 0 to 100 (or written 三, 十二), a trailing 人, 口
+    or 个 dropped.
 
     Parameters
     ----------
@@ -687,7 +708,10 @@ def normalize_count(raw: str) -> Result:
     try:
         count = float(text)
     except ValueError:
-        return _bad("count_unparsed", None)
+        written = _chinese_number(text)  # 三, 十二
+        if written is None:
+            return _bad("count_unparsed", None)
+        count = float(written)
     if not count.is_integer() or not 0 <= count <= 100:
         return _bad("count_unparsed", None)
     return _ok(int(count))
@@ -695,7 +719,7 @@ def normalize_count(raw: str) -> Result:
 
 def _normalize_enum(kind: str) -> Callable[[str], Result]:
     vocabulary = VOCABULARIES[kind]
-    suffix = _ENUM_SUFFIXES.get(kind)
+    suffixes = _ENUM_SUFFIXES.get(kind, ())
 
     def normalize(raw: str) -> Result:
         text = fold(raw, keep_spaces=False).lower()
@@ -706,8 +730,10 @@ def _normalize_enum(kind: str) -> Callable[[str], Result]:
         code = vocabulary.get(text)
         if code is None and _BRACKETED_NOTE.search(text):  # 是（户主）
             return normalize(_BRACKETED_NOTE.sub("", text))
-        if code is None and suffix and text.endswith(suffix):
-            code = vocabulary.get(text.removesuffix(suffix))
+        for suffix in suffixes:
+            if code is None and text.endswith(suffix):
+                text = text.removesuffix(suffix)
+                code = vocabulary.get(text)
         if code is None and kind == "program":
             code = next((c for word, c in _PROGRAM_WORDS if word in text), None)
         if code is None and kind == "relation":

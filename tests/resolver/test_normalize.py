@@ -159,6 +159,23 @@ def test_an_address_that_does_not_read_as_places_is_text_only():
         ("gender", "女", "F"),
         ("relation", "长子", "child"),
         ("relation", "外甥", "other"),
+        # as offices write them: Roman and 大写 numerals, a trailing 类, 档 and 甲乙丙 classes
+        ("disability_level", "Ⅱ级", 2),
+        ("disability_level", "Ⅳ级", 4),
+        ("disability_level", "贰级", 2),
+        ("disability_level", "壹级", 1),
+        ("disability_level", "02", 2),
+        ("disability_type", "肢体类", "physical"),
+        ("disability_type", "视力类残疾", "visual"),
+        ("dibao_class", "一档", "A"),
+        ("dibao_class", "丙类", "C"),
+        ("death_source", "卫健局", "health"),
+        ("death_source", "火化", "funeral"),
+        ("death_source", "公安机关", "police"),
+        ("poverty_status", "脱贫不享受政策", "lifted"),
+        ("health", "残疾人", "disabled"),
+        ("count", "三", 3),
+        ("count", "十二人", 12),
     ],
 )
 def test_enumerations_map_to_codes(kind, raw, code):
