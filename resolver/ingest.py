@@ -742,7 +742,8 @@ def _numbered(table: pa.Table, number: int, position: int) -> pa.Table:
 def _drop_errors(data_dir: Path, sources: list[Source], errors: list[InputError]
                  ) -> list[InputError]:  # fmt: skip
     present = {source.registry.name for source in sources}
-    if "payments" in present and "assistance" not in present:
+    # (with other errors, the roster may be a table refused for one of them)
+    if "payments" in present and "assistance" not in present and not errors:
         path = next(source.path for source in sources if source.registry.name == "payments")
         return [InputError(path, None, None, "有发放记录，但数据包中没有救助对象名册")]
     if not sources and not errors:

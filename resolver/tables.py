@@ -125,7 +125,9 @@ def table_context(grid: Grid, located: Located) -> Context:
     """What the sheet name, the file name and the title above the header say of a table.
 
     The first of them naming a year and month gives both, else the first naming a year gives
-    the year; a program is taken only when they name one program and not the other.
+    the year. The program is the one the first of sheet, title and file naming any names
+    (the sheet is the most particular: 低保对象 in 城乡低保特困对象花名册.xlsx), none when it
+    names both.
 
     Parameters
     ----------
@@ -151,9 +153,12 @@ def table_context(grid: Grid, located: Located) -> Context:
         if match:
             year = int(match.group(1))
             break
-    programs = {program for text in texts for program, words in _PROGRAM_WORDS
-                if any(word in text for word in words)}  # fmt: skip
-    return Context(year, month, programs.pop() if len(programs) == 1 else None)
+    for text in (grid.sheet or "", located.title, grid.path.stem):
+        programs = {program for program, words in _PROGRAM_WORDS
+                    if any(word in text for word in words)}  # fmt: skip
+        if programs:
+            return Context(year, month, programs.pop() if len(programs) == 1 else None)
+    return Context(year, month, None)
 
 
 def found_by_values(located: Located, context: Context) -> tuple[Located, list[str]]:

@@ -572,3 +572,24 @@ def test_of_an_amount_owed_and_an_amount_paid_the_paid_one_is_read_and_the_note_
     assert source.normalised.column("amount").to_pylist() == [882.0]
     assert source.notes == ["列「应发金额」与列「实发金额」都是发放金额（元）：读取列「实发金额」，"
                             "此列作为附加列保留"]  # fmt: skip
+
+
+def test_the_sheet_name_gives_the_program_when_the_file_name_names_both(tmp_path, plain):
+    # 城乡低保特困对象花名册.xlsx, a sheet 低保对象 and a sheet 特困供养人员, no 救助类型 column
+    keep = [index for index, name in enumerate(HEADER) if name != "救助类型"]
+    header = [HEADER[index] for index in keep]
+    sheets = {"低保对象": [header] + [[row[i] for i in keep] for row in ROWS if row[4] == "低保"],
+              "特困供养人员": [header] + [[row[i] for i in keep] for row in ROWS if row[4] == "特困"]}  # fmt: skip
+    workbook(tmp_path / "drop" / "2024年12月城乡低保特困对象花名册.xlsx", sheets)
+    assert read_rows(tmp_path / "drop") == plain
+
+
+def test_a_roster_refused_for_a_missing_column_is_not_also_called_missing(tmp_path):
+    keep = [index for index, name in enumerate(HEADER) if name != "救助类型"]
+    write_csv(tmp_path / "drop" / "城乡低保特困名册.csv",
+              [[HEADER[i] for i in keep], *([row[i] for i in keep] for row in ROWS)])  # fmt: skip
+    write_csv(tmp_path / "drop" / "发放.csv", [["救助证号", "发放金额", "发放月份"],
+                                              ["DB001", "441", "2026-10"]])  # fmt: skip
+    reasons = [error.reason for error in check_drop(tmp_path / "drop")[1]]
+    assert any("缺少必填列：救助类型" in reason for reason in reasons)
+    assert not any("没有救助对象名册" in reason for reason in reasons)
