@@ -125,7 +125,7 @@ def table_context(grid: Grid, located: Located) -> Context:
     """What the sheet name, the file name and the title above the header say of a table.
 
     The first of them naming a year and month gives both, else the first naming a year gives
-    the year. The program is the one the first of sheet, title and file naming any names
+    the year, and a sheet named for a month alone (1月, 12月份) the month. The program is the one the first of sheet, title and file naming any names
     (the sheet is the most particular: 低保对象 in 城乡低保特困对象花名册.xlsx), none when it
     names both.
 
@@ -153,6 +153,9 @@ def table_context(grid: Grid, located: Located) -> Context:
         if match:
             year = int(match.group(1))
             break
+    only = _MONTH_ONLY.match(grid.sheet or "")
+    if month is None and year is not None and only:  # 2025年发放表.xlsx, a sheet per month
+        month = int(only.group(1))
     for text in (grid.sheet or "", located.title, grid.path.stem):
         programs = {program for program, words in _PROGRAM_WORDS
                     if any(word in text for word in words)}  # fmt: skip

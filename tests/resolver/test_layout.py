@@ -315,11 +315,16 @@ def test_month_context_and_ambiguous_months(tmp_path):
         drop / "发放" / "发放记录_2024年12月.xlsx",
         {"Sheet1": [["记录编号", "救助证号", "发放金额"], ["F5", "DB001", "700"]]},
     )
+    # a year's workbook, a sheet per month, no month column
+    paid = [["记录编号", "救助证号", "发放金额"]]
+    workbook(drop / "发放" / "2025年低保资金发放表.xlsx", {"1月": [*paid, ["F6", "DB001", "700"]],
+                                                      "12月份": [*paid, ["F7", "DB001", "700"]]})  # fmt: skip
     con = connect(":memory:")
     ingest_drop(con, drop)
     months = con.execute("SELECT record_id, pay_month, amount FROM payments ORDER BY 1").fetchall()
     assert months == [("F1", "2025-10", 700), ("F2", "2025-10", 700), ("F3", "2024-11", 700),
-                      ("F4", None, 700), ("F5", "2024-12", 700)]  # fmt: skip
+                      ("F4", None, 700), ("F5", "2024-12", 700), ("F6", "2025-01", 700),
+                      ("F7", "2025-12", 700)]  # fmt: skip
     problems = dict(con.execute("SELECT record_id, problem FROM dq_findings "
                                 "WHERE registry = 'payments'").fetchall())  # fmt: skip
     assert problems == {"F1": "month_from_context", "F2": "month_from_context",
