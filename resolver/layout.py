@@ -113,15 +113,38 @@ def _known(texts: list[str], vocabulary: Vocabulary) -> int:
 
 def _combined(parent: list[str], child: list[str], vocabulary: Vocabulary) -> list[str]:
     """Two header rows as one: per column the child, the parent and child joined, or the
-    parent, whichever is a known header (the child when none is)."""
+    parent, whichever is a known header (the child when none is). Under a parent naming the
+    household head (户主 over 姓名 and 身份证号码) beside another parent over the same child
+    (家庭成员 over 姓名 and 身份证号码), the joined text stands: the head's ID is not the
+    member's."""
+    spans = _spans(parent, child)
+    others = {lower.strip() for over, lower in zip(spans, child, strict=True)
+              if over and not over.startswith(_HEAD_PARENTS)}  # fmt: skip
     texts = []
-    for upper, lower in zip(parent, child, strict=True):
+    for upper, over, lower in zip(parent, spans, child, strict=True):
+        if over.startswith(_HEAD_PARENTS) and lower.strip() in others:
+            texts.append(over + lower.strip())
+            continue
         if not lower or upper == lower or not upper:
             texts.append(lower or upper)
             continue
-        options = (upper.strip() + lower.strip(), lower, upper)
+        joined = upper.strip() + lower.strip()
+        options = (joined, lower, upper)
         texts.append(next((text for text in options if vocabulary.known(text)), lower))
     return texts
+
+
+_HEAD_PARENTS = ("户主", "申请人")
+
+
+def _spans(parent: list[str], child: list[str]) -> list[str]:
+    """The parent over each child: a parent cell's text carried right over the blank cells
+    after it (a merged parent's span, in a CSV), as long as there are children under it."""
+    spans, over = [], ""
+    for upper, lower in zip(parent, child, strict=True):
+        over = upper.strip() or (over if lower.strip() else "")
+        spans.append(over if lower.strip() else "")
+    return spans
 
 
 def locate(grid: Grid, vocabulary: Vocabulary, hint: str | None) -> Located | None:

@@ -598,3 +598,24 @@ def test_a_roster_refused_for_a_missing_column_is_not_also_called_missing(tmp_pa
     reasons = [error.reason for error in check_drop(tmp_path / "drop")[1]]
     assert any("缺少必填列：救助类型" in reason for reason in reasons)
     assert not any("没有救助对象名册" in reason for reason in reasons)
+
+
+def test_under_a_head_and_a_member_parent_the_member_columns_are_read(tmp_path, plain):
+    # 户主 over 姓名 and 身份证号码, 家庭成员 over the same: the row's person is the member
+    parent = [
+        "记录编号",
+        "救助证号",
+        "户主",
+        "",
+        "家庭成员",
+        "",
+        "救助类型",
+        "是否保障对象",
+        "纳入日期",
+        "乡镇",
+    ]
+    child = ["", "", "姓名", "身份证号码", "姓名", "身份证号码", "", "", "", ""]
+    head = {"DB001": ROWS[0], "TK002": ROWS[3], "DB003": ROWS[4]}
+    rows = [[row[0], row[1], head[row[1]][2], head[row[1]][3], *row[2:]] for row in ROWS]
+    write_csv(tmp_path / "drop" / "救助对象.csv", [parent, child, *rows])
+    assert read_rows(tmp_path / "drop") == plain
