@@ -252,7 +252,8 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
     height = len(located.data)
     row_numbers = pa.array(np.asarray(grid.row_numbers, dtype=np.int64)[located.data])
     extras, unmapped, more = _extras(located, vocabulary, cells)
-    notes = [*notes, *more]
+    cells, filled = _case_cells_filled(registry, positions, cells, located.header.texts)
+    notes = [*notes, *more, *filled]
     if grid.merged_cells:
         notes.append(f"合并单元格：{grid.merged_cells} 个单元格按所在合并区域的值填充")
     counties = next((county_values(cells[position]) for position, label in extras
@@ -303,6 +304,43 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         mapping, unmapped, located.skipped, notes, grid.merged_cells, pa.table(raw),
         normalised_table, findings,
     )  # fmt: skip
+
+
+# A roster's columns that belong to the case, not the member: an office may write them on a
+# household's first row only (not merged, blank below).
+CASE_COLUMNS = ("program", "household_size", "income_per_capita", "start_date", "bank_account")
+
+
+def _case_cells_filled(registry, positions: dict[str, int], cells: list[pa.Array],
+                       headers: list[str]) -> tuple[list[pa.Array], list[str]]:  # fmt: skip
+    """The cells with a roster's blank case cells filled from the case's other rows, where
+    they all say one thing (rows that disagree are left as they are), and a note per column
+    filled."""
+    if registry.name != "assistance" or "case_no" not in positions:
+        return cells, []
+    keys = pc.utf8_trim_whitespace(cells[positions["case_no"]])
+    cased = ~is_blank(keys)
+    cells, notes = list(cells), []
+    for name in CASE_COLUMNS:
+        position = positions.get(name)
+        if position is None:
+            continue
+        column = cells[position]
+        blank = is_blank(column) & cased
+        if not blank.any():
+            continue
+        written = pa.array(~is_blank(column) & cased)
+        known = pa.table({"key": keys.filter(written), "value": column.filter(written)})
+        one = known.group_by("key").aggregate([("value", "count_distinct"), ("value", "min")])
+        one = one.filter(pc.equal(one["value_count_distinct"], 1))
+        found = one["value_min"].combine_chunks().take(pc.index_in(keys, value_set=one["key"]))
+        fill = pc.and_(pa.array(blank), pc.is_valid(found))
+        count = pc.sum(fill).as_py() or 0
+        if count:
+            cells[position] = pc.if_else(fill, found, column)
+            notes.append(f"列「{headers[position].strip()}」有 {count} 个空格按同一救助证号其他行"
+                         "所填的值填入（一户只在首行填写）")  # fmt: skip
+    return cells, notes
 
 
 def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]

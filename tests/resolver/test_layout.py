@@ -619,3 +619,20 @@ def test_under_a_head_and_a_member_parent_the_member_columns_are_read(tmp_path, 
     rows = [[row[0], row[1], head[row[1]][2], head[row[1]][3], *row[2:]] for row in ROWS]
     write_csv(tmp_path / "drop" / "救助对象.csv", [parent, child, *rows])
     assert read_rows(tmp_path / "drop") == plain
+
+
+def test_case_cells_written_on_a_households_first_row_only_are_filled_below(tmp_path, plain):
+    # 救助类型 and 纳入日期 on the first row of each case, blank (not merged) below
+    rows = [list(row) for row in ROWS]
+    for index in (1, 2):  # DB001's second and third members
+        rows[index][4] = rows[index][6] = ""
+    write_csv(tmp_path / "drop" / "救助对象.csv", [HEADER, *rows])
+    assert read_rows(tmp_path / "drop") == plain
+    con, _ = check_drop(tmp_path / "drop")
+    notes = con.execute("SELECT notes FROM ingest_sources").fetchone()[0]
+    assert "列「救助类型」有 2 个空格按同一救助证号其他行所填的值填入" in notes
+    # members of one case whose dates differ: a blank one is left blank
+    rows[1][6], rows[2][6] = "2022-05-01", ""
+    write_csv(tmp_path / "differ" / "救助对象.csv", [HEADER, *rows])
+    started = dict(read_rows(tmp_path / "differ")[i][1::4] for i in range(3))
+    assert started["刘小明"] is None
