@@ -24,7 +24,7 @@ and ``basis``: that link's strongest comparisons in words.
 | enrolled_in | person - case | covered, start, end, dibao_class (the member's own), health, income_month, income_since (the optional column 收入核定日期), area (the optional column 城乡属性, else 城市/农村 in the program as written; None when unknown), relation, household_size, id18 |
 | in_poverty_household | person - poverty_household | status, labor, health, income_year, cause (主要致贫原因 as written), dibao_marked (the optional column 扶贫低保户: True, False or None) |
 | reported_dead | person - death | |
-| possibly_dead | person - death | candidates: how many persons the notice may be, on_roster: how many of them are covered roster members (a notice linked to no one, matched by some below the threshold or ambiguously) |
+| possibly_dead | person - death | candidates: how many persons the notice may be (a notice linked to no one, matched by some below the threshold or ambiguously) |
 | possibly_same | person - person (the first roster row's person to the second's) | other_record_id: the second roster row (two roster rows that may be one person, below the threshold: ``resolver.outputs.possible_roster_duplicates``) |
 | certified | person - disability | |
 | paid_to | case - account (once per case and account, from its first row) | |
@@ -485,18 +485,17 @@ def _possible_deaths(con, entities: str) -> pa.Table:
     the probability of their best pair (``resolver.outputs.lone_death_candidates``)."""
     return _table_of(lone_death_candidates(con, entities=entities), pa.schema([
         ("record_id", pa.string()), ("person_id", pa.string()), ("probability", pa.float64()),
-        ("candidates", pa.int64()), ("on_roster", pa.int64())]))  # fmt: skip
+        ("candidates", pa.int64())]))  # fmt: skip
 
 
 def _add_possible_deaths(graph, rows) -> None:
     """An edge from each person a lone notice may be to the notice, so that a death matching
     a paid member is raised as an uncertain lead instead of being lost."""
-    for record_id, person_id, probability, candidates, on_roster in rows:
+    for record_id, person_id, probability, candidates in rows:
         node = person(person_id)
         death = ("death", record_id)
         if node in graph and death in graph:
             graph.nodes[death]["candidates"] = candidates
-            graph.nodes[death]["on_roster"] = on_roster
             _edge(graph, "deaths", record_id, (probability, "可能匹配，未达归并阈值或难以区分"),
                   node, death, "possibly_dead")  # fmt: skip
 

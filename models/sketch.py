@@ -136,10 +136,8 @@ class HouseholdSketch:
         """
         if ("death", record_id) not in self.graph:
             self.graph.add_node(("death", record_id), kind="death", death_date=died,
-                                source=source, id18=id18, birth_date=born, candidates=0,
-                                on_roster=0)  # fmt: skip
-        for count in ("candidates", "on_roster"):  # a sketch's candidates are on the roster
-            self.graph.nodes[("death", record_id)][count] += kind == "possibly_dead"
+                                source=source, id18=id18, birth_date=born, candidates=0)  # fmt: skip
+        self.graph.nodes[("death", record_id)]["candidates"] += kind == "possibly_dead"
         node = ("person", pid) if ("person", pid) in self.graph else self.person(pid)
         self._edge(node, ("death", record_id), kind, "deaths", record_id, probability)
 

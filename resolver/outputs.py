@@ -203,7 +203,7 @@ def record_attachments(
 
 def lone_death_candidates(
     con: duckdb.DuckDBPyConnection, *, entities: str = ENTITIES
-) -> list[tuple[str, str, float, int, int]]:
+) -> list[tuple[str, str, float, int]]:
     """The persons a death notice linked to no one may be, below the threshold or ambiguously.
 
     A notice whose person is the notice alone, that some persons match below the threshold
@@ -227,13 +227,12 @@ def lone_death_candidates(
 
     Returns
     -------
-    list[tuple[str, str, float, int, int]]
+    list[tuple[str, str, float, int]]
         Per notice and candidate person, ordered by both: the notice's ``record_id``, the
-        candidate's ``person_id``, the probability of their best pair, how many persons the
-        notice may be, and how many of them are covered members of a roster. Empty when
-        linking left no possible matches.
+        candidate's ``person_id``, the probability of their best pair and how many persons
+        the notice may be. Empty when linking left no possible matches.
     """
-    if not {POSSIBLE_MATCHES, "deaths", "assistance"} <= set(table_names(con)):
+    if not {POSSIBLE_MATCHES, "deaths"} <= set(table_names(con)):
         return []
     with _labelled_apart(con):
         return con.execute(
@@ -279,11 +278,7 @@ def lone_death_candidates(
                 SEMI JOIN died_that_day USING (record_id, person_id)
             )
             SELECT record_id, person_id, probability,
-                   count(*) OVER (PARTITION BY record_id) AS candidates,
-                   count(*) FILTER (WHERE person_id IN (
-                       SELECT e.person_id FROM {entities} e JOIN assistance a
-                       ON e.registry = 'assistance' AND a.record_id = e.record_id
-                       WHERE a.covered = 'yes')) OVER (PARTITION BY record_id) AS on_roster
+                   count(*) OVER (PARTITION BY record_id) AS candidates
             FROM plausible ORDER BY record_id, person_id
             """,
             {"margin": _stored_settings(con).ambiguity_margin},

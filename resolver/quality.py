@@ -323,10 +323,9 @@ def _file_header(headers: dict[str, str], registry: str, column: str) -> str:
 
 
 def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) -> list[list]:
-    """The death notices linked to no one that more than ``most_candidates`` persons may be
-    and that are no lead (more than ``most_candidates`` of them are covered members of a
-    roster, or none is), as the file has them: file, sheet, row, record id, name, gender,
-    township, death date, source, how many persons and what to do.
+    """The death notices linked to no one that more than ``most_candidates`` persons may be,
+    as the file has them: file, sheet, row, record id, name, gender, township, death date,
+    source, how many persons and what to do.
 
     Parameters
     ----------
@@ -340,8 +339,8 @@ def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) ->
     list of list
         One row per notice, in file order.
     """
-    counts = {record_id: count for record_id, _, _, count, on_roster in lone_death_candidates(con)
-              if count > most_candidates and not 0 < on_roster <= most_candidates}  # fmt: skip
+    counts = {record_id: count for record_id, _, _, count in lone_death_candidates(con)
+              if count > most_candidates}  # fmt: skip
     if not counts:  # (a drop without death notices has no table of them)
         return []
     con.register("_unattributed", pa.table({"record_id": pa.array(list(counts), pa.string())}))

@@ -21,10 +21,8 @@ from models.policy import Policy
 from resolver.idcard import birth_date_of
 
 SOURCE_LABELS = {"police": "公安", "funeral": "殡葬", "health": "卫健"}
-# A notice linked to no one that more covered roster members than this may be is no lead on
-# each of them: it is a question for the police data (which of the namesakes died), not for
-# each family. Namesakes off the rosters do not count: the notice is a lead on the one or
-# few paid members it may be.
+# A notice linked to no one that more persons than this may be is no lead on each of them: it
+# is a question for the police data (which of the namesakes died), not for each family.
 MAX_CANDIDATES = 3
 # A notice whose birth date is this many years from the person's (by their ID) is another
 # person's notice typed with their ID; a slip of a digit in the day or month is not.
@@ -120,12 +118,11 @@ def _own_months(graph: nx.MultiGraph, node, case_node, row) -> set[int]:
 
 def _dated(graph: nx.MultiGraph, node, kind: str) -> list:
     """The person's notices over edges of ``kind`` that carry a date (an uncertain one only
-    when few covered roster members may be its subject): (date, death, edge), earliest
-    first."""
+    when few persons may be its subject): (date, death, edge), earliest first."""
     return sorted((graph.nodes[death]["death_date"], death, row)
                   for death, row in neighbours(graph, node, kind)
                   if graph.nodes[death]["death_date"] is not None
-                  and graph.nodes[death].get("on_roster", 1) <= MAX_CANDIDATES)  # fmt: skip
+                  and graph.nodes[death].get("candidates", 1) <= MAX_CANDIDATES)  # fmt: skip
 
 
 def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | None:

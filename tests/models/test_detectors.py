@@ -179,21 +179,6 @@ def test_a_notice_matching_two_namesakes_below_the_threshold_is_an_uncertain_lea
     assert any("救助案件 DB2）；另有 1 人不在救助名册中" in item.text for item in case.evidence)
 
 
-def test_a_notice_of_many_namesakes_is_a_lead_on_the_few_paid_members_it_may_be():
-    # five persons the police notice may be, one of them on a roster: a lead on that member
-    # (namesakes off the rosters are no one to pay); four covered namesakes: no lead
-    drop = HouseholdSketch()
-    drop.enrol("gaowa", "DB1", "A1")
-    drop.pay("DB1", MONTHS_2026, 420.0)
-    drop.die("gaowa", "D1", date(2026, 3, 1), probability=0.3, kind="possibly_dead")
-    drop.graph.nodes[("death", "D1")].update(candidates=5, on_roster=1)
-    (case,) = detect_deceased_paid(drop.graph, POLICY)
-    assert case.features["candidates"] == 5.0
-    assert any("可能对应 5 人：另有 4 人不在救助名册中" in item.text for item in case.evidence)
-    drop.graph.nodes[("death", "D1")].update(on_roster=4)
-    assert detect_deceased_paid(drop.graph, POLICY) == []
-
-
 def test_a_notice_one_person_matches_below_the_threshold_says_so_not_two_candidates():
     drop = HouseholdSketch()
     drop.enrol("zhang", "DB1", "A1")

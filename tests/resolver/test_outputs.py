@@ -24,8 +24,6 @@ def _linked(margin: float | None = None, places: dict[str, tuple] | None = None,
     con.execute("CREATE TABLE entities AS SELECT * FROM (VALUES ('deaths', 'D1', 'PD'), "
                 "('assistance', 'A1', 'P1'), ('hukou', 'H2', 'P2'), ('assistance', 'A3', 'P3')) "
                 "t(registry, record_id, person_id)")  # fmt: skip
-    con.execute("CREATE TABLE assistance AS SELECT * FROM (VALUES ('A1', 'no'), ('A3', 'yes')) "
-                "t(record_id, covered)")  # P1 listed but not covered; P3 covered  # fmt: skip
     con.execute("CREATE TABLE deaths (record_id VARCHAR, death_date DATE)")
     con.execute("INSERT INTO deaths VALUES ('D1', '2025-03-02')")
     if own_notice:
@@ -44,29 +42,28 @@ def _linked(margin: float | None = None, places: dict[str, tuple] | None = None,
 
 def test_a_person_far_less_likely_than_the_notices_best_candidate_is_no_candidate():
     # odds 0.02/0.98 against the best 0.47/0.53: 43 times less likely, beyond 5 bits (32)
-    assert lone_death_candidates(_linked()) == [("D1", "P2", 0.47, 2, 1), ("D1", "P3", 0.30, 2, 1)]
+    assert lone_death_candidates(_linked()) == [("D1", "P2", 0.47, 2), ("D1", "P3", 0.30, 2)]
 
 
 def test_the_margin_is_the_runs_ambiguity_margin():
-    # of the three, one (P3) is a covered member of a roster: P1 is listed, not covered
-    assert {row[3:] for row in lone_death_candidates(_linked(margin=6.0))} == {(3, 1)}
-    assert lone_death_candidates(_linked(margin=1.0)) == [("D1", "P2", 0.47, 1, 0)]
+    assert len(lone_death_candidates(_linked(margin=6.0))) == 3
+    assert lone_death_candidates(_linked(margin=1.0)) == [("D1", "P2", 0.47, 1)]
 
 
 def test_a_namesake_of_another_village_of_the_notices_township_is_no_candidate():
     other_village = _linked(places={"assistance:A3": ("石羊", "中村")})
-    assert lone_death_candidates(other_village) == [("D1", "P2", 0.47, 1, 0)]
+    assert lone_death_candidates(other_village) == [("D1", "P2", 0.47, 1)]
     # a row without a village, or of another township (a person registered elsewhere), is
     # still a candidate
     unplaced = {"assistance:A3": ("石羊", None), "hukou:H2": ("金碧", "中村")}
     assert lone_death_candidates(_linked(places=unplaced)) == [
-        ("D1", "P2", 0.47, 2, 1), ("D1", "P3", 0.30, 2, 1)]  # fmt: skip
+        ("D1", "P2", 0.47, 2), ("D1", "P3", 0.30, 2)]  # fmt: skip
 
 
 def test_a_candidate_whose_own_notice_gives_the_same_date_is_the_notices_only_candidate():
     # P3's own notice (a funeral home's, with the ID) dates the death the day D1 does: D1 is
     # a second report of P3's death, whatever it matches, not a namesake's
-    assert lone_death_candidates(_linked(own_notice="2025-03-02")) == [("D1", "P3", 0.30, 1, 1)]
+    assert lone_death_candidates(_linked(own_notice="2025-03-02")) == [("D1", "P3", 0.30, 1)]
     # a notice of another day is no report of this death
     assert len(lone_death_candidates(_linked(own_notice="2024-11-20"))) == 2
 
