@@ -46,6 +46,7 @@ PROBLEM_LABELS = {
     "date_month_only": "日期只有年月，按当月1日读取",
     "month_ambiguous": "月份有歧义（如 2025.1 可能是 1 月或 10 月），未读取",
     "month_from_context": "月份只写了月，年份按文件或工作表名补全",
+    "leading_zeros_restored": "编号开头的 0 被表格软件去掉，已按同列其他编号的位数补回",
     "amount_in_brackets": "金额带括号，按正数读取（如表示负数请核对）",
     "amount_sub_cent": "金额超过两位小数，已按分四舍五入（请核对原值）",
     "excel_error": "单元格是 Excel 错误值（如 #N/A、#REF!），未读取",

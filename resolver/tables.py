@@ -275,6 +275,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         if column.name == "record_id":
             continue
         read, filled = _in_context(column, values, context)
+        read, padded = _zeros_restored(read) if column.name in ZERO_PADDED else (read, None)
         if values is None and context.fill(column.name) is not None:
             read = pa.array([context.fill(column.name)] * height, pa.string())
             notes.append(f"表中没有{column.header}列：按文件名、工作表名或标题取“{read[0]}”")
@@ -283,9 +284,13 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
             normalised[column.name + suffix] = output
         if values is not None:
             problems = _with_required_blanks(column, values, problems)
-            if filled is not None:
-                problems = pc.if_else(pc.and_(filled, pc.is_null(problems)),
-                                      "month_from_context", problems)  # fmt: skip
+            for changed, problem in (
+                (filled, "month_from_context"),
+                (padded, "leading_zeros_restored"),
+            ):
+                if changed is not None:
+                    problems = pc.if_else(pc.and_(changed, pc.is_null(problems)), problem,
+                                          problems)  # fmt: skip
             if grid.bad_lines:
                 damaged = pc.fill_null(pc.match_substring(values, REPLACEMENT), False)
                 problems = pc.if_else(damaged, "encoding_bad_bytes", problems)
@@ -304,6 +309,30 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         mapping, unmapped, located.skipped, notes, grid.merged_cells, pa.table(raw),
         normalised_table, findings,
     )  # fmt: skip
+
+
+# Household numbers a spreadsheet stores as numbers, dropping their leading zeros.
+ZERO_PADDED = ("hukou_no", "poverty_hh_no")
+# A column restores them when this share of its all-digit values have one length.
+ZERO_PADDED_SHARE = 0.9
+
+
+def _zeros_restored(values: pa.Array | None) -> tuple[pa.Array | None, pa.Array | None]:
+    """``values`` with the leading zeros a spreadsheet dropped put back: an all-digit value
+    shorter than the length ``ZERO_PADDED_SHARE`` of the column's all-digit values have
+    (``300900003`` among ``0300900003``), and which values were changed (None: none)."""
+    if values is None:
+        return None, None
+    text = pc.utf8_trim_whitespace(values)
+    digits = pc.fill_null(pc.match_substring_regex(text, r"^[0-9]+$"), False)
+    lengths = pc.utf8_length(text.filter(digits)).to_numpy(zero_copy_only=False)
+    if not len(lengths):
+        return values, None
+    common = int(np.bincount(lengths).argmax())
+    short = pc.and_(digits, pc.less(pc.utf8_length(text), common))
+    if (lengths == common).mean() < ZERO_PADDED_SHARE or not pc.any(short).as_py():
+        return values, None
+    return pc.if_else(short, pc.utf8_lpad(text, width=common, padding="0"), values), short
 
 
 # A roster's columns that belong to the case, not the member: an office may write them on a

@@ -636,3 +636,18 @@ def test_case_cells_written_on_a_households_first_row_only_are_filled_below(tmp_
     write_csv(tmp_path / "differ" / "救助对象.csv", [HEADER, *rows])
     started = dict(read_rows(tmp_path / "differ")[i][1::4] for i in range(3))
     assert started["刘小明"] is None
+
+
+def test_a_household_number_that_lost_its_leading_zero_gets_it_back_and_says_so(tmp_path):
+    from resolver.ingest import read_registry_file
+
+    path = tmp_path / "户籍人口.csv"
+    rows = [[f"H{index}", f"03009000{index:02d}", f"居民{index}", "532326199001011235"]
+            for index in range(10)]  # fmt: skip
+    rows[3][1] = "300900003"  # Excel read the cell as a number
+    write_csv(path, [["记录编号", "户号", "姓名", "身份证号码"], *rows])
+    (source,) = read_registry_file(path, "hukou")
+    assert source.normalised.column("hukou_no").to_pylist()[3] == "0300900003"
+    found = [(row["record_id"], row["problem"]) for row in source.findings[0].to_pylist()
+             if row["column_name"] == "hukou_no"]  # fmt: skip
+    assert found == [("H3", "leading_zeros_restored")]
