@@ -336,8 +336,10 @@ def _zeros_restored(values: pa.Array | None) -> tuple[pa.Array | None, pa.Array 
 
 
 # A roster's columns that belong to the case, not the member: an office may write them on a
-# household's first row only (not merged, blank below).
-CASE_COLUMNS = ("program", "household_size", "income_per_capita", "start_date", "bank_account")
+# household's first row only (not merged, blank below). The 低保类别 too: a case whose rows
+# give one class is of that class; members of several classes (分类施保) are left as written.
+CASE_COLUMNS = ("program", "dibao_class", "household_size", "income_per_capita", "start_date",
+                "bank_account")  # fmt: skip
 
 
 def _case_cells_filled(registry, positions: dict[str, int], cells: list[pa.Array],
