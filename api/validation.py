@@ -69,14 +69,21 @@ def chinese_message(error: Mapping[str, Any]) -> str:
     >>> chinese_message({"type": "less_than_equal", "loc": ("query", "limit"),
     ...                  "msg": "Input should be less than or equal to 500", "ctx": {"le": 500}})
     '查询参数 limit：应不大于 500（Input should be less than or equal to 500）'
+    >>> chinese_message({"type": "literal_error", "loc": ("body", "outcome"),
+    ...                  "msg": "Input should be 'kept' or 'released'",
+    ...                  "ctx": {"expected": "'kept' or 'released'"}}).split("（")[0]
+    "请求体 outcome：应为以下之一：'kept'、'released'"
     >>> chinese_message({"type": "missing", "loc": ("body", "decision", "status"),
     ...                  "msg": "Field required"})
     '请求体 decision.status：缺少此项（Field required）'
     """
     where = _where(error.get("loc", ()))
     template = _REASONS.get(str(error.get("type")), "取值无效")
+    context = dict(error.get("ctx", {}))
+    if "expected" in context:  # pydantic's "'a', 'b' or 'c'"
+        context["expected"] = str(context["expected"]).replace(" or ", "、").replace(", ", "、")
     try:
-        reason = template.format(**error.get("ctx", {}))
+        reason = template.format(**context)
     except (KeyError, IndexError):
         reason = "取值无效"
     return f"{where}：{reason}（{error.get('msg', '')}）"

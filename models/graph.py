@@ -9,7 +9,7 @@ and ``basis``: that link's strongest comparisons in words.
 
 | node kind | key | attributes |
 |---|---|---|
-| person | person_id | name, id18 |
+| person | person_id | name, id18; uncased: the person's roster rows without a 救助证号 (record_id, covered, start, end), in no case |
 | hukou_family | hukou_no (only families with a member in another registry) | |
 | case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]) |
 | poverty_household | poverty_hh_no | |
@@ -337,8 +337,7 @@ def _add_hukou(graph, rows) -> None:
 
 
 def _assistance_rows(con) -> pa.Table:
-    """The roster's rows, but one-off help (临时救助): read and stored, but no coverage; and
-    but a row without its 救助证号 (a finding of the drop): a case of no one knows which."""
+    """The roster's rows, but one-off help (临时救助): read and stored, but no coverage."""
     return _rows(
         con, "assistance",
         "t.name, t.case_no, t.program, t.dibao_class, t.household_size, "
@@ -347,7 +346,7 @@ def _assistance_rows(con) -> pa.Table:
         + _extra("raw_assistance", INCOME_DATE_HEADERS) + ", "
         + _extra("raw_assistance", AREA_HEADERS) + ", "
         + _raw("raw_assistance", "r.program"),
-        where=f"WHERE t.program IS DISTINCT FROM '{TEMPORARY}' AND t.case_no IS NOT NULL",
+        where=f"WHERE t.program IS DISTINCT FROM '{TEMPORARY}'",
     )  # fmt: skip
 
 
@@ -358,6 +357,11 @@ def _add_assistance(graph, rows) -> None:
          income_date, area_marker, program_written) in rows:  # fmt: skip
         attached = (probability, basis)
         node = _person_node(graph, person_id, name, id18)
+        if case_no is None:  # a blank 救助证号 (a finding): enrolled, in a case no one knows
+            graph.nodes[node].setdefault("uncased", []).append(
+                {"record_id": record_id, "covered": covered == "yes", "start": start, "end": end}
+            )
+            continue
         case = ("case", case_no)
         area = areas(area_marker, program_written)
         if case not in graph:

@@ -742,8 +742,10 @@ def _numbered(table: pa.Table, number: int, position: int) -> pa.Table:
 def _drop_errors(data_dir: Path, sources: list[Source], errors: list[InputError]
                  ) -> list[InputError]:  # fmt: skip
     present = {source.registry.name for source in sources}
-    # (with other errors, the roster may be a table refused for one of them)
-    if "payments" in present and "assistance" not in present and not errors:
+    roster = REGISTRIES["assistance"].chinese
+    refused = any(f"看起来是{roster}" in error.reason or f"表明是{roster}" in error.reason
+                  for error in errors)  # a roster refused for what it lacks is not missing  # fmt: skip
+    if "payments" in present and "assistance" not in present and not refused:
         path = next(source.path for source in sources if source.registry.name == "payments")
         return [InputError(path, None, None, "有发放记录，但数据包中没有救助对象名册")]
     if not sources and not errors:

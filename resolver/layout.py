@@ -113,16 +113,16 @@ def _known(texts: list[str], vocabulary: Vocabulary) -> int:
 
 def _combined(parent: list[str], child: list[str], vocabulary: Vocabulary) -> list[str]:
     """Two header rows as one: per column the child, the parent and child joined, or the
-    parent, whichever is a known header (the child when none is). Under a parent naming the
-    household head (户主 over 姓名 and 身份证号码) beside another parent over the same child
-    (家庭成员 over 姓名 and 身份证号码), the joined text stands: the head's ID is not the
-    member's."""
+    parent, whichever is a known header (the child when none is). Under a parent that is the
+    household head's (户主 over 姓名 and 身份证号码) beside a members' parent over the same
+    child (家庭成员 over 姓名 and 身份证号码), the joined text stands: the head's ID is not
+    the member's."""
     spans = _spans(parent, child)
-    others = {lower.strip() for over, lower in zip(spans, child, strict=True)
-              if over and not over.startswith(_HEAD_PARENTS)}  # fmt: skip
+    members = {lower.strip() for over, lower in zip(spans, child, strict=True)
+               if over in _MEMBER_PARENTS}  # fmt: skip
     texts = []
     for upper, over, lower in zip(parent, spans, child, strict=True):
-        if over.startswith(_HEAD_PARENTS) and lower.strip() in others:
+        if over in _HEAD_PARENTS and lower.strip() in members:
             texts.append(over + lower.strip())
             continue
         if not lower or upper == lower or not upper:
@@ -134,7 +134,9 @@ def _combined(parent: list[str], child: list[str], vocabulary: Vocabulary) -> li
     return texts
 
 
-_HEAD_PARENTS = ("户主", "申请人")
+_HEAD_PARENTS = frozenset({"户主", "户主信息", "户主情况", "申请人", "申请人信息", "申请人情况"})
+_MEMBER_PARENTS = frozenset({"家庭成员", "家庭成员信息", "家庭成员情况", "成员", "成员信息",
+                             "共同生活家庭成员", "共同生活成员", "保障对象", "保障对象信息"})  # fmt: skip
 
 
 def _spans(parent: list[str], child: list[str]) -> list[str]:

@@ -124,10 +124,11 @@ class Context:
 def table_context(grid: Grid, located: Located) -> Context:
     """What the sheet name, the file name and the title above the header say of a table.
 
-    The first of them naming a year and month gives both, else the first naming a year gives
-    the year, and a sheet named for a month alone (1月, 12月份) the month. The program is the one the first of sheet, title and file naming any names
-    (the sheet is the most particular: 低保对象 in 城乡低保特困对象花名册.xlsx), none when it
-    names both.
+    The year and month: the first of sheet name, file name and title naming both, else the
+    year of the first naming a year with the month of a sheet named for a month alone (1月,
+    12月份). The program: that of the first of sheet name, title and file name naming any (the
+    sheet is the most particular: a sheet 低保对象 of 城乡低保特困对象花名册.xlsx is 低保);
+    none when that one names both.
 
     Parameters
     ----------

@@ -267,7 +267,8 @@ def single_person_evidence(graph: nx.MultiGraph, policy: Policy, cases: set[Node
 
 
 def enrolled_now(graph: nx.MultiGraph, node: Node) -> bool:
-    """Whether the person has an active, covered 低保 or 特困 row (through identity links).
+    """Whether the person has an active, covered 低保 or 特困 row (through identity links;
+    a row without its 救助证号 counts, though it joins no case).
 
     Parameters
     ----------
@@ -282,9 +283,10 @@ def enrolled_now(graph: nx.MultiGraph, node: Node) -> bool:
         True when a covered row has no end or ends on or after the as-of day.
     """
     as_of = graph.graph["as_of"]
+    rows = [row for _, row in neighbours(graph, node, "enrolled_in")]
     return any(
         row["covered"] and (row["end"] is None or row["end"] >= as_of)
-        for _, row in neighbours(graph, node, "enrolled_in")
+        for row in rows + graph.nodes[node].get("uncased", [])
     )
 
 

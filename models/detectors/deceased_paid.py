@@ -133,10 +133,13 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
     active = _own_months(graph, node, case_node, row)
     key = class_key(row["program"], row["dibao_class"])
     paid = sorted(m for m in paid_months(graph, case_node) if m > after and m in active)
-    owed, partial = _paid_for(graph, policy, node, case_node, key, paid)
+    others = _others(graph, policy, node, case_node)
+    owed, partial = _paid_for(graph, policy, case_node, key, paid, others)
     paid_back = refunds(graph, case_node, month_index(died))
     gross = fen(sum(item.amount for item in owed.values()))
-    amount = fen(max(gross - sum(paid_back.values()), 0.0))
+    # a refund is this member's only when no other covered member of the case died
+    alone = all(last is None for _, _, last in others)
+    amount = fen(max(gross - sum(paid_back.values()), 0.0)) if alone else gross
     if not amount:
         return None
     months = sorted(owed)
@@ -157,7 +160,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
             "payments",
             graph.nodes[case_node]["payments"][month_text(months[0])][0][0],
         ),
-        *_reductions(len(paid) - len(owed), len(partial), paid_back, amount),
+        *_reductions(len(paid) - len(owed), len(partial), paid_back, amount, alone),
         _certainty(graph, node, death_row, corroborated),
         *([] if registered else [Evidence("户籍人口中查无此人（户口可能已因死亡注销）")]),
         identity_evidence(death_row, "死亡记录"),
@@ -182,41 +185,61 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
     )  # fmt: skip
 
 
-def _paid_for(graph, policy, node, case_node, key, months: list[int]
+def _others(graph, policy, node, case_node) -> list[tuple[str | None, set[int], int | None]]:
+    """The case's other covered rows: class key, active months, and the last month they are
+    paid for when their person has a death notice (its month plus the grace), else None."""
+    as_of = graph.graph["as_of"]
+    found = []
+    for member, other in neighbours(graph, case_node, "enrolled_in"):
+        if other["covered"] and member != node:
+            deaths = [graph.nodes[death]["death_date"]
+                      for death, _ in neighbours(graph, member, "reported_dead")
+                      if graph.nodes[death]["death_date"] is not None]  # fmt: skip
+            last = month_index(max(deaths)) + policy.death_grace_months if deaths else None
+            found.append((class_key(other["program"], other["dibao_class"]),
+                          set(active_months(other["start"], other["end"], as_of)), last))  # fmt: skip
+    return found
+
+
+def _paid_for(graph, policy, case_node, key, months: list[int], others: list[tuple]
               ) -> tuple[dict[int, OwnAmount], set[int]]:  # fmt: skip
     """What ``case_node`` was paid for the dead member in each of ``months``: their own
-    amount, unless the month's payment leaves clearly less than it above what the case's
-    other covered members active then are owed (the payment went down to the living: part
-    of it, or nothing, was paid for the dead); and the months paid in part. When an other
-    member's amount is unknown the month cannot be judged, and the own amount stands."""
-    as_of = graph.graph["as_of"]
-    others = [(class_key(other["program"], other["dibao_class"]),
-               set(active_months(other["start"], other["end"], as_of)))
-              for member, other in neighbours(graph, case_node, "enrolled_in")
-              if other["covered"] and member != node]  # fmt: skip
+    amount, unless the month's payment leaves clearly less than the dead members' amounts
+    above what the case's other living covered members (``others``) are owed then (the
+    payment went down to the living): then their share of what it leaves, in proportion to
+    their amount among the dead (nothing when it leaves nothing); and the months paid in
+    part. When a living member's amount is unknown the month cannot be judged, and the own
+    amount stands."""
     lines = graph.nodes[case_node]["payments"]
     found, partial = {}, set()
     for month in months:
         own = own_amount(graph, policy, key, month, share_paid(graph, case_node, month))
         living = [own_amount(graph, policy, other_key, month, 0.0)
-                  for other_key, span in others if month in span]  # fmt: skip
+                  for other_key, span, last in others
+                  if month in span and (last is None or month <= last)]  # fmt: skip
+        dead = sum(own_amount(graph, policy, other_key, month, 0.0).amount
+                   for other_key, span, last in others
+                   if month in span and last is not None and month > last)  # fmt: skip
         above = sum(amount for _, amount in lines[month_text(month)]) - sum(
             item.amount for item in living
         )
+        claims = own.amount + dead  # what the dead members of the case were owed
         if any(item.source == "share" for item in living) or (
-            above >= own.amount * (1 - policy.payment_tolerance)
+            above >= claims * (1 - policy.payment_tolerance)
         ):
             found[month] = own
-        elif above > own.amount * policy.payment_tolerance:
-            found[month] = OwnAmount(fen(above), own.source)
+            continue
+        part = fen(max(above, 0.0) * own.amount / claims) if claims else 0.0
+        if part > own.amount * policy.payment_tolerance:
+            found[month] = OwnAmount(part, own.source)
             partial.add(month)
     return found, partial
 
 
-def _reductions(unpaid: int, partial: int, paid_back: dict[int, float], amount: float
-                ) -> list[Evidence]:  # fmt: skip
+def _reductions(unpaid: int, partial: int, paid_back: dict[int, float], amount: float,
+                alone: bool) -> list[Evidence]:  # fmt: skip
     """What the evidence says of months paid only to the living, months paid in part, and
-    money paid back after the death."""
+    money paid back after the death (deducted when the member is the case's only dead one)."""
     said = []
     if unpaid:
         said.append(Evidence(f"另有 {unpaid} 个月的发放额只够其他在保成员按类别应发的金额，"
@@ -227,8 +250,9 @@ def _reductions(unpaid: int, partial: int, paid_back: dict[int, float], amount: 
         )
     if paid_back:
         months = "、".join(month_text(month) for month in sorted(paid_back))
-        said.append(Evidence(f"死亡后案件退回（追回）{sum(paid_back.values()):.2f} 元（{months}），"
-                             f"已从金额中扣除，尚余 {amount:.2f} 元"))  # fmt: skip
+        back = f"死亡后案件退回（追回）{sum(paid_back.values()):.2f} 元（{months}），"
+        said.append(Evidence(back + (f"已从金额中扣除，尚余 {amount:.2f} 元（如非为本人的退款，请加回）"
+                                     if alone else "案件中另有成员死亡，未从本人金额中扣除，请核实归属")))  # fmt: skip
     return said
 
 

@@ -92,6 +92,22 @@ def test_months_paid_only_to_the_living_are_not_charged_and_a_part_is_charged_as
     assert any("其中 3 个月" in item.text for item in case.evidence)
 
 
+def test_two_dead_members_share_what_the_payment_leaves_above_the_living_and_refunds():
+    drop = HouseholdSketch(AMOUNTS_2026)
+    for pid, record_id in (("husband", "A1"), ("wife", "A2"), ("son", "A3")):
+        drop.enrol(pid, "DB1", record_id, dibao_class="A")
+    drop.pay("DB1", MONTHS_2026[:4], 455.0 * 3)
+    drop.pay("DB1", MONTHS_2026[4:9], 455.0 * 2)  # from May one dead member's amount stopped
+    drop.die("husband", "D1", date(2026, 3, 10))
+    drop.die("wife", "D2", date(2026, 3, 10))
+    amounts = [case.amount_at_risk for case in detect_deceased_paid(drop.graph, POLICY)]
+    assert amounts == [227.5 * 5, 227.5 * 5]  # 455 a month for the two dead, not 455 each
+    drop.pay("DB1", ["2026-10"], -455.0)  # a refund: whose, the data cannot say
+    (first, _) = detect_deceased_paid(drop.graph, POLICY)
+    assert first.amount_at_risk == 227.5 * 5  # not deducted from either
+    assert any("案件中另有成员死亡，未从本人金额中扣除" in item.text for item in first.evidence)
+
+
 def test_money_paid_back_after_the_death_is_deducted_and_a_refund_month_is_not_paid():
     drop = HouseholdSketch(AMOUNTS_2026)
     drop.enrol("old", "DB1", "A1", dibao_class="C")

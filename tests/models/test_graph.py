@@ -9,6 +9,7 @@ import pytest
 
 from models.components import split_rows
 from models.detection import find_cases
+from models.detectors.common import enrolled_now
 from models.graph import build_household_graph, graph_rows, neighbours, nodes_of, person
 from models.policy import load_policy
 from resolver.db import connect
@@ -142,9 +143,10 @@ def test_a_payment_without_its_case_number_is_no_cases_and_splits(tmp_path):
     assert sum(part.tables["payments"].num_rows for part in parts) == 1
 
 
-def test_a_roster_row_without_its_case_number_is_in_no_case(tmp_path):
-    # a blank 救助证号 (a finding of the drop): the row joins no case, not one case of every
-    # such row in the county, and the detectors run
+def test_a_roster_row_without_its_case_number_is_in_no_case_but_is_enrolment(tmp_path):
+    # a blank 救助证号 (a finding of the drop): the row joins no case (not one case of every
+    # such row in the county, which ended a run in an error), the person is still enrolled
+    # (no 未纳入 lead on them), and the detectors run
     roster = [*DROP["assistance"], ["A5", "", "赵独", LONER, "1970-07-07", "低保", "是",
                                     "2024-01-01", "", ""]]  # fmt: skip
     con = _linked(tmp_path, DROP | {"assistance": roster})
@@ -152,4 +154,5 @@ def test_a_roster_row_without_its_case_number_is_in_no_case(tmp_path):
     built = build_household_graph(con, links=None)
     assert neighbours(built, person("p-loner"), "enrolled_in") == []
     assert all(case is not None for kind, case in built if kind == "case")
+    assert enrolled_now(built, person("p-loner"))
     find_cases(built, load_policy())

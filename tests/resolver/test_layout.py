@@ -598,6 +598,11 @@ def test_a_roster_refused_for_a_missing_column_is_not_also_called_missing(tmp_pa
     reasons = [error.reason for error in check_drop(tmp_path / "drop")[1]]
     assert any("缺少必填列：救助类型" in reason for reason in reasons)
     assert not any("没有救助对象名册" in reason for reason in reasons)
+    # no roster at all beside another file's error: the roster is said to be missing
+    (tmp_path / "drop" / "城乡低保特困名册.csv").unlink()
+    (tmp_path / "drop" / "死亡人员.xlsx").write_bytes(b"not a workbook")
+    reasons = [error.reason for error in check_drop(tmp_path / "drop")[1]]
+    assert any("没有救助对象名册" in reason for reason in reasons)
 
 
 def test_under_a_head_and_a_member_parent_the_member_columns_are_read(tmp_path, plain):
@@ -651,3 +656,28 @@ def test_a_household_number_that_lost_its_leading_zero_gets_it_back_and_says_so(
     found = [(row["record_id"], row["problem"]) for row in source.findings[0].to_pylist()
              if row["column_name"] == "hukou_no"]  # fmt: skip
     assert found == [("H3", "leading_zeros_restored")]
+
+
+def test_a_parent_over_the_members_and_an_agents_parent_leave_the_members_columns_read(tmp_path):
+    # 户主及家庭成员情况 is no head's parent, 代领人 no members': the members' columns stay
+    from resolver.ingest import read_registry_file
+
+    parent = [
+        "记录编号",
+        "救助证号",
+        "户主及家庭成员情况",
+        "",
+        "代领人",
+        "",
+        "救助类型",
+        "是否保障对象",
+        "纳入日期",
+    ]
+    child = ["", "", "姓名", "身份证号码", "姓名", "身份证号码", "", "", ""]
+    agent = ["李四", "532326199201021228"]
+    path = tmp_path / "名册.csv"
+    write_csv(path, [parent, child, ["A1", "DB1", "张三", "532326199001011235", *agent, "低保", "是",
+                                     "2020-01-01"]])  # fmt: skip
+    (source,) = read_registry_file(path, "assistance")
+    assert source.normalised.select(["name", "id_number"]).to_pylist() == [
+        {"name": "张三", "id_number": "532326199001011235"}]  # fmt: skip
