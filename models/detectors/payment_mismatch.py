@@ -46,7 +46,7 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     -------
     list of Case
         One case per case paid amiss, resting on the rows covered in those months (its
-        covered rows when none was); unscored.
+        covered rows when none was, its listed rows when none is covered); unscored.
 
     Examples
     --------
@@ -65,11 +65,13 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     """
     cases, price, month_of = [], _pricer(graph, policy), cache(month_index)
     for case in nodes_of(graph, "case"):
-        rows = {row["record_id"]: (member, row)
-                for member, row in neighbours(graph, case, "enrolled_in") if row["covered"]}  # fmt: skip
+        listed = {row["record_id"]: (member, row)
+                  for member, row in neighbours(graph, case, "enrolled_in")}  # fmt: skip
+        rows = {record: item for record, item in listed.items() if item[1]["covered"]}
         differences = _differences(graph, policy, case, rows, price, month_of)
         if len(differences) >= policy.payment_mismatch_months:
-            cases.append(_case(graph, case, rows, differences))
+            # a case none of whose members is covered (all exited) rests on its listed rows
+            cases.append(_case(graph, case, rows or listed, differences))
     return cases
 
 

@@ -1065,3 +1065,16 @@ def test_a_household_with_someone_able_to_work_or_already_in_tekun_is_not_listed
 def test_a_household_not_poor_is_not_listed():
     assert detect_tekun_eligible(_no_one_works("lifted", 6000.0).graph, XINGANMENG) == []
     assert detect_tekun_eligible(_no_one_works("lifted", 3000.0).graph, XINGANMENG) != []
+
+
+def test_cases_whose_members_all_exited_but_are_still_paid_rest_on_their_listed_rows():
+    # two households of no covered member, both paid on: each case rests on its own rows
+    # (with none, both had the same case id and the run could not publish them)
+    drop = HouseholdSketch(AMOUNTS_2026)
+    for case_no, pid in (("DB1", "li"), ("DB2", "wang")):
+        drop.enrol(pid, case_no, f"A-{pid}", dibao_class="A", covered=False)
+        drop.pay(case_no, MONTHS_2026, 455.0)
+    found = detect_payment_mismatch(drop.graph, POLICY)
+    assert sorted(case.records for case in found) == [[("assistance", "A-li")],
+                                                      [("assistance", "A-wang")]]  # fmt: skip
+    assert len({case.case_id for case in found}) == 2
