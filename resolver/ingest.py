@@ -69,7 +69,8 @@ PARALLEL_BYTES = 20_000_000
 """A drop this large is prepared one process per file."""
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ett", ".wps"})
 NOT_TABLES = frozenset({".doc", ".docx", ".pdf", ".ppt", ".pptx", ".jpg", ".jpeg", ".png",
-                        ".zip", ".rar", ".7z", ".md", ".html", ".htm"})  # fmt: skip
+                        ".md", ".html", ".htm"})  # fmt: skip
+ARCHIVES = frozenset({".zip", ".rar", ".7z"})
 MIN_COLUMNS_OF_A_REGISTRY = 3
 SHEETS_PER_FILE = 1000
 
@@ -125,8 +126,8 @@ def discover(data_dir: Path) -> tuple[list[Path], list[Skip]]:
     Returns
     -------
     tuple[list[Path], list[Skip]]
-        The files to read, sorted by path, and the skipped ones (temporary, hidden, or not
-        tables) with the reason.
+        The files to read, sorted by path, and the skipped ones (temporary, hidden, not
+        tables, archives, or a copy of an earlier file) with the reason.
 
     Raises
     ------
@@ -142,11 +143,37 @@ def discover(data_dir: Path) -> tuple[list[Path], list[Skip]]:
             skips.append(Skip(path, None, "表格软件打开文件时留下的临时文件"))
         elif any(part.startswith(".") for part in parts):
             skips.append(Skip(path, None, "隐藏文件"))
+        elif path.suffix.lower() in ARCHIVES:
+            skips.append(
+                Skip(path, None, f"压缩文件（{path.suffix}）未读取：请解压后把其中的表格放入数据包")
+            )
         elif path.suffix.lower() in NOT_TABLES:
             skips.append(Skip(path, None, f"不是表格文件（{path.suffix}）"))
         else:
             files.append(path)
-    return files, skips
+    copies = _copies(files, data_dir)
+    return [path for path in files if path not in copies], skips + list(copies.values())
+
+
+def _copies(files: list[Path], data_dir: Path) -> dict[Path, Skip]:
+    """The files whose bytes another file of the drop has (a backup copy in 备份/, a file
+    sent twice), each with why it is not read: its rows would be every person twice. Of
+    those, the one nearest the drop's top is read (the first by path among them). Only files
+    of one size, and of one county of a province, are compared."""
+    sizes = Counter(path.stat().st_size for path in files)
+    first_of: dict[tuple[str | None, str], Path] = {}
+    copies = {}
+    for path in sorted(files, key=lambda path: (len(path.parts), path)):
+        if sizes[path.stat().st_size] < 2:
+            continue
+        # two counties of a province may send the same bytes: each its own rows
+        key = (county_of(path, data_dir), hashlib.sha256(path.read_bytes()).hexdigest())
+        if key in first_of:
+            first = first_of[key].relative_to(data_dir).as_posix()
+            copies[path] = Skip(path, None, f"与「{first}」内容完全相同（副本），未重复读取")
+        else:
+            first_of[key] = path
+    return copies
 
 
 def ingest_drop(con: duckdb.DuckDBPyConnection, data_dir: Path, *,

@@ -681,3 +681,15 @@ def test_a_parent_over_the_members_and_an_agents_parent_leave_the_members_column
     (source,) = read_registry_file(path, "assistance")
     assert source.normalised.select(["name", "id_number"]).to_pylist() == [
         {"name": "张三", "id_number": "532326199001011235"}]  # fmt: skip
+
+
+def test_a_copy_of_a_file_is_read_once_and_an_archive_is_named_as_one(tmp_path, plain):
+    drop = tmp_path / "drop"
+    write_csv(drop / "救助对象.csv", [HEADER, *ROWS])
+    write_csv(drop / "备份" / "救助对象(1).csv", [HEADER, *ROWS])  # the same bytes again
+    (drop / "数据.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    assert read_rows(drop) == plain  # not every person twice
+    con, _ = check_drop(drop)
+    reasons = dict(con.execute("SELECT file, reason FROM ingest_skipped").fetchall())
+    assert reasons == {"备份/救助对象(1).csv": "与「救助对象.csv」内容完全相同（副本），未重复读取",
+                       "数据.zip": "压缩文件（.zip）未读取：请解压后把其中的表格放入数据包"}  # fmt: skip
