@@ -693,3 +693,18 @@ def test_a_copy_of_a_file_is_read_once_and_an_archive_is_named_as_one(tmp_path, 
     reasons = dict(con.execute("SELECT file, reason FROM ingest_skipped").fetchall())
     assert reasons == {"备份/救助对象(1).csv": "与「救助对象.csv」内容完全相同（副本），未重复读取",
                        "数据.zip": "压缩文件（.zip）未读取：请解压后把其中的表格放入数据包"}  # fmt: skip
+
+
+def test_the_contracts_own_header_wins_over_an_alias_of_the_same_column(tmp_path):
+    # 户主姓名 is an alias of the payee's name; a list with both takes 领款人姓名 (it took the
+    # head's name beside the agent's ID)
+    from resolver.ingest import read_registry_file
+
+    path = tmp_path / "发放.csv"
+    write_csv(path, [["救助证号", "户主姓名", "户主身份证号", "领款人姓名", "领款人身份证号", "发放金额",
+                      "发放月份"],
+                     ["DB1", "张三", "532326199001011235", "李四", "532326199201021228", "441",
+                      "2026-10"]])  # fmt: skip
+    (source,) = read_registry_file(path, "payments")
+    assert source.normalised.select(["payee_name", "payee_id_number"]).to_pylist() == [
+        {"payee_name": "李四", "payee_id_number": "532326199201021228"}]  # fmt: skip
