@@ -40,8 +40,11 @@ _MONTH_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
 _MONTH_AMBIGUOUS = re.compile(r"^\d{4}\.1$")
 _AMOUNT_NOISE = re.compile(r"[,，\s元¥￥]|RMB|CNY|/月|每月|整$", re.IGNORECASE)
 _AMOUNT_BRACKETED = re.compile(r"^\((.*)\)$")
+# What the reader writes in a formula's cell when the file holds no result for it (a program
+# wrote the workbook and nothing has calculated it): no value, a finding of its own.
+FORMULA_WITHOUT_VALUE = "#公式无结果"
 EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!",
-                          "#SPILL!", "#CALC!", "#GETTING_DATA", "#N/A!"})  # fmt: skip
+                          "#SPILL!", "#CALC!", "#GETTING_DATA", "#N/A!", FORMULA_WITHOUT_VALUE})  # fmt: skip
 _CAPITAL_DIGITS = dict(zip("零壹贰叁肆伍陆柒捌玖", range(10), strict=True))
 _CAPITAL_UNITS = {"拾": 10, "佰": 100, "仟": 1000}
 _CAPITAL_SECTIONS = {"万": 10_000, "亿": 100_000_000}
@@ -985,12 +988,16 @@ def normalize_cert(raw: str) -> Result:
     return outputs, (None if holder_id else "cert_bad_id")
 
 
+def _error_problem(text: str) -> str:
+    return "formula_no_value" if text == FORMULA_WITHOUT_VALUE else "excel_error"
+
+
 def _excel_errors_apart(kind: str, normalize: Callable[[str], Result]) -> Callable[[str], Result]:
     """``normalize`` for which an Excel error (``#N/A``) is no value and a finding of its own."""
 
     def normalized(raw: str) -> Result:
         if raw.strip() in EXCEL_ERRORS:
-            return (None,) * len(outputs_of(kind)), "excel_error"
+            return (None,) * len(outputs_of(kind)), _error_problem(raw.strip())
         return normalize(raw)
 
     normalized.__doc__ = normalize.__doc__
@@ -1041,8 +1048,10 @@ def normalize_distinct(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.
     if pc.any(errors).as_py():
         kept = pc.if_else(errors, pa.scalar("", pa.string()), values)
         outputs, problems = normalize_distinct(kind, kept)
+        formulas = pc.equal(pc.utf8_trim_whitespace(values), FORMULA_WITHOUT_VALUE)
+        found = pc.if_else(formulas, "formula_no_value", "excel_error")
         return ([pc.if_else(errors, pa.scalar(None, output.type), output) for output in outputs],
-                pc.if_else(errors, "excel_error", problems))  # fmt: skip
+                pc.if_else(errors, found, problems))  # fmt: skip
     if kind == "address":  # parsed as a column: see address_parts
         folded = pa.array([text or None for text in fold_all(values.to_pylist())], pa.string())
         return address_parts(folded), pa.nulls(len(values), pa.string())

@@ -25,6 +25,7 @@ import pyarrow.csv as pcsv
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from resolver.errors import InputError
+from resolver.normalize import FORMULA_WITHOUT_VALUE
 from resolver.workbook_xml import SheetCells, column_number, sheet_members
 
 log = logging.getLogger(__name__)
@@ -365,14 +366,19 @@ _FORMULA = "(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?"
 _CELL_ERROR = re.compile(rf'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>{_FORMULA}<v>([^<]*)</v>'.encode())
 
 
+# A formula's cell holding no result (no <v>, or an empty one).
+_FORMULA_ONLY = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>'
+)
 _ANY_LONG_NUMBER = re.compile(rb"<v>-?\d{16}")  # found in a 100 MB sheet in 0.04 s
 _LONG_NUMBER = re.compile(rf'<c r="([A-Z]+)(\d+)"[^>]*>{_FORMULA}<v>(-?\d{{16,}})</v>'.encode())
 
 
 def _cells_as_written(content: bytes) -> dict[str, tuple[SheetCells, SheetCells]]:
     """Per sheet name, cells by (row, column) from 0 whose text the reader loses: those
-    holding an Excel error (``#N/A``, ``#REF!`` …), which it shows as blank (a blank is not
-    what the sheet says), and whole numbers of more than 15 digits, which it rounds to a
+    holding an Excel error (``#N/A``, ``#REF!`` …) or a formula without its result
+    (``FORMULA_WITHOUT_VALUE``), which it shows as blank (a blank is not what the sheet
+    says), and whole numbers of more than 15 digits, which it rounds to a
     float (an ID an exporting program wrote as a number has every digit in the file; one
     Excel rounded has lost them there too, and stays marked damaged)."""
     found: dict[str, tuple[SheetCells, SheetCells]] = {}
@@ -380,6 +386,9 @@ def _cells_as_written(content: bytes) -> dict[str, tuple[SheetCells, SheetCells]
         for name, member in sheet_members(archive).items():
             xml = archive.read(member)
             errors = _cells(_CELL_ERROR, xml) if b't="e"' in xml else {}
+            if b"</f>" in xml or b"<f " in xml:
+                errors |= {(int(row) - 1, column_number(column.decode()) - 1): FORMULA_WITHOUT_VALUE
+                           for column, row in _FORMULA_ONLY.findall(xml)}  # fmt: skip
             numbers = _cells(_LONG_NUMBER, xml) if _ANY_LONG_NUMBER.search(xml) else {}
             if errors or numbers:
                 found[name] = (errors, numbers)

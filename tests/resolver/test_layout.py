@@ -708,3 +708,21 @@ def test_the_contracts_own_header_wins_over_an_alias_of_the_same_column(tmp_path
     (source,) = read_registry_file(path, "payments")
     assert source.normalised.select(["payee_name", "payee_id_number"]).to_pylist() == [
         {"payee_name": "李四", "payee_id_number": "532326199201021228"}]  # fmt: skip
+
+
+def test_a_formula_without_its_result_is_a_finding_of_its_own_not_a_blank(tmp_path):
+    # a workbook a program wrote (openpyxl) holds formulas and no results: the amount is no
+    # blank cell, it is a formula the clerk must open and save for its value
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["记录编号", "救助证号", "发放月份", "单价", "月数", "发放金额"])
+    sheet.append(["F1", "DB001", "2026-10", 441, 1, "=D2*E2"])
+    path = tmp_path / "发放.xlsx"
+    book.save(path)
+    from resolver.ingest import read_registry_file
+
+    (source,) = read_registry_file(path, "payments")
+    problems = {(row["column_name"], row["problem"]) for table in source.findings
+                for row in table.to_pylist()}  # fmt: skip
+    assert ("amount", "formula_no_value") in problems
+    assert ("amount", "required_blank") not in problems
