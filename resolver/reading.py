@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+# The stream an encrypted (password-protected) xlsx keeps in its OLE container.
+ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 BOMS = ((UTF8_BOM, "utf-8-sig"), *((bom, "utf-16") for bom in UTF16_BOMS))
@@ -217,9 +219,9 @@ def _read_utf8(path: Path, content: bytes) -> Grid | None:
 
 
 def _delimiter(text: str) -> str:
-    """Tab when the first line has more tabs than commas, else comma."""
-    first_line = text.split("\n", 1)[0]
-    return "\t" if first_line.count("\t") > first_line.count(",") else ","
+    """Of comma, tab and semicolon, the one the first lines hold most of (a comma on a tie)."""
+    head = "\n".join(text.split("\n", 5)[:5])
+    return max((",", "\t", ";"), key=head.count)
 
 
 # Arrow's reader gives all-text columns only when told each column's type; it ignores types
@@ -312,6 +314,9 @@ def _placed(narrow: list[tuple[int | None, str]], delimiter: str, width: int, ro
 
 def _read_workbook(path: Path, content: bytes) -> list[Grid]:
     file_format = "xlsx" if content.startswith(ZIP_MAGIC) else "xls"
+    if content.startswith(OLE_MAGIC) and ENCRYPTED in content:
+        raise InputError(path, None, None, "文件设有打开密码，无法读取：请在 Excel 或 WPS 中取消密码"
+                         "（文件→信息→保护工作簿）后另存为 .xlsx 再试")  # fmt: skip
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         sheets = [meta for meta in workbook.sheets_metadata if "Work" in str(meta.typ)]

@@ -726,3 +726,20 @@ def test_a_formula_without_its_result_is_a_finding_of_its_own_not_a_blank(tmp_pa
                 for row in table.to_pylist()}  # fmt: skip
     assert ("amount", "formula_no_value") in problems
     assert ("amount", "required_blank") not in problems
+
+
+def test_a_semicolon_separated_csv_is_read(tmp_path, plain):
+    text = "\n".join(";".join(row) for row in [HEADER, *ROWS]) + "\n"
+    (tmp_path / "drop").mkdir()
+    (tmp_path / "drop" / "救助对象.csv").write_text(text, encoding="utf-8")
+    assert read_rows(tmp_path / "drop") == plain
+
+
+def test_a_password_protected_workbook_is_named_as_such(tmp_path):
+    from resolver.ingest import read_registry_file
+    from resolver.reading import ENCRYPTED, OLE_MAGIC
+
+    path = tmp_path / "救助对象.xlsx"  # what Excel writes: an OLE container, the package inside
+    path.write_bytes(OLE_MAGIC + b"\xa1\xb1\x1a\xe1" + bytes(504) + ENCRYPTED + bytes(64))
+    with pytest.raises(InputError, match="文件设有打开密码"):
+        read_registry_file(path, "assistance")
