@@ -48,7 +48,7 @@ import pyarrow.compute as pc
 from resolver.db import connect, table_names, transaction
 from resolver.errors import DoudiError, InputError, raise_collected
 from resolver.headers import Vocabulary, load_vocabulary, name_hint
-from resolver.layout import SKIP_REASONS, locate
+from resolver.layout import SKIP_REASONS, locate, side_by_side
 from resolver.memory import collector_paused
 from resolver.reading import UTF16_BOMS, Grid, read_grids
 from resolver.registries import COUNTY_HEADERS, REGISTRIES
@@ -670,7 +670,7 @@ def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary, folder: Path 
         else:
             outcome.skips.append(Skip(path, None, f"无法作为表格读取：{error.reason}"))
         return outcome
-    for grid in grids:
+    for grid in (part for whole in grids for part in side_by_side(whole, vocabulary)):
         try:
             _read_grid(outcome, grid, vocabulary, name_hint(grid.sheet or "", *names))
         except InputError as error:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pyarrow as pa
@@ -147,6 +148,66 @@ def _spans(parent: list[str], child: list[str]) -> list[str]:
         over = upper.strip() or (over if lower.strip() else "")
         spans.append(over if lower.strip() else "")
     return spans
+
+
+def side_by_side(grid: Grid, vocabulary: Vocabulary) -> list[Grid]:
+    """The tables of a grid placed side by side (a 低保 table, an empty column, a 特困 table
+    under the same headers), each as a grid of its own with the rows it fills; the grid
+    alone when it holds one. An empty column splits the grid only where at least
+    ``SIDE_BY_SIDE_HEADERS`` known headers stand on both sides of it.
+
+    Parameters
+    ----------
+    grid : Grid
+        A sheet or a CSV file.
+    vocabulary : Vocabulary
+        The headers known per registry.
+
+    Returns
+    -------
+    list[Grid]
+        The grids, left to right.
+    """
+    top = min(grid.height, HEADER_SCAN_ROWS)
+    known = [{cell.strip() for cell in column.slice(0, top).to_pylist()
+              if cell and vocabulary.known(cell.strip())} for column in grid.columns]  # fmt: skip
+    empty = [
+        index
+        for index, column in enumerate(grid.columns)  # (the top first: it is short)
+        if is_blank(column.slice(0, top)).all() and is_blank(column).all()
+    ]
+    cuts, start = [], 0
+    for index in empty:
+        left = set().union(*known[start:index])
+        right = set().union(*known[index + 1 :])
+        if len(left & right) >= SIDE_BY_SIDE_HEADERS:
+            cuts.append(index)
+            start = index + 1
+    if not cuts:
+        return [grid]
+    edges = [-1, *cuts, len(grid.columns)]
+    return [
+        _part(grid, first + 1, last, keep_notes=position == 0)
+        for position, (first, last) in enumerate(pairwise(edges))
+    ]
+
+
+SIDE_BY_SIDE_HEADERS = 3
+
+
+def _part(grid: Grid, start: int, stop: int, *, keep_notes: bool) -> Grid:
+    """The columns ``start``..``stop`` of ``grid``, with the rows they fill."""
+    columns = grid.columns[start:stop]
+    filled = np.zeros(grid.height, dtype=bool)
+    for column in columns:
+        filled |= ~is_blank(column)
+    rows = pa.array(np.flatnonzero(filled))
+    numbers = np.asarray(grid.row_numbers)[filled].tolist()
+    return Grid(grid.path, grid.sheet, grid.file_format, grid.encoding,
+                [column.take(rows) for column in columns], numbers,
+                merged_cells=grid.merged_cells if keep_notes else 0,
+                bad_lines=grid.bad_lines, hidden=grid.hidden,
+                blank_rows=grid.blank_rows if keep_notes else ())  # fmt: skip
 
 
 def locate(grid: Grid, vocabulary: Vocabulary, hint: str | None) -> Located | None:

@@ -743,3 +743,18 @@ def test_a_password_protected_workbook_is_named_as_such(tmp_path):
     path.write_bytes(OLE_MAGIC + b"\xa1\xb1\x1a\xe1" + bytes(504) + ENCRYPTED + bytes(64))
     with pytest.raises(InputError, match="文件设有打开密码"):
         read_registry_file(path, "assistance")
+
+
+def test_two_tables_side_by_side_on_one_sheet_are_both_read(tmp_path, plain):
+    # 低保 on the left, an empty column, 特困 on the right under the same headers
+    dibao = [row for row in ROWS if row[4] == "低保"]
+    tekun = [row for row in ROWS if row[4] == "特困"]
+    rows = [[*HEADER, "", *HEADER]]
+    for index in range(max(len(dibao), len(tekun))):
+        left = dibao[index] if index < len(dibao) else [""] * len(HEADER)
+        right = tekun[index] if index < len(tekun) else [""] * len(HEADER)
+        rows.append([*left, "", *right])
+    workbook(tmp_path / "drop" / "救助对象.xlsx", {"花名册": rows})
+    assert read_rows(tmp_path / "drop") == plain
+    con, errors = check_drop(tmp_path / "drop")
+    assert errors == [] and con.execute("SELECT count(*) FROM ingest_skipped").fetchone()[0] == 0
