@@ -54,6 +54,7 @@ from resolver.reading import UTF16_BOMS, Grid, read_grids
 from resolver.registries import COUNTY_HEADERS, REGISTRIES
 from resolver.tables import (
     FINDINGS_SCHEMA,
+    MONTH_ONLY,
     Source,
     county_values,
     findings_of,
@@ -715,6 +716,7 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
     chinese = recognition.registry.chinese
     if missing and (hint == recognition.registry.name
                     or len(recognition.positions) >= MIN_COLUMNS_OF_A_REGISTRY):  # fmt: skip
+        _refuse_month_columns(grid, located)
         headers = "、".join(recognition.registry.column(name).header for name in missing)
         reason = (f"看起来是{chinese}，但缺少必填列：{headers}（表头在第 "
                   f"{'、'.join(map(str, located.header_rows))} 行；列名另有写法时，可用 "
@@ -724,6 +726,17 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
         outcome.skips.append(replace(skip, reason="不是名册表格（表头中可识别的列太少）"))
         return
     outcome.sources.append(prepare_table(located, vocabulary, context, notes))
+
+
+def _refuse_month_columns(grid: Grid, located) -> None:
+    """Refuse, saying what it is, a table with a column per month (1月 … 12月: a year's
+    发放 ledger as many offices keep it), which Doudi reads as a line per case and month."""
+    months = [text.strip() for text in located.header.texts if MONTH_ONLY.match(text)]
+    if len(months) >= MIN_COLUMNS_OF_A_REGISTRY:
+        raise InputError(
+            grid.path, list(located.header_rows), "、".join(months[:3]) + "…",
+            "像按月分列的发放表（每个月一列金额）：兜底按每行一个案件一个月读取发放记录，请转换为"
+            "救助证号、发放月份、发放金额各一列（如用 Excel 的“逆透视”）后再导入", grid.sheet)  # fmt: skip
 
 
 def _written(source: Source, stem: Path) -> Source:

@@ -56,7 +56,8 @@ AGREEMENTS = (
 _YEAR_MONTH = re.compile(r"(20\d{2}|19\d{2})\s*[年.\-_/]?\s*(1[0-2]|0?[1-9])\s*月")
 _YEAR_MONTH_DASHED = re.compile(r"(20\d{2})[\-_.](1[0-2]|0[1-9])(?!\d)")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
-_MONTH_ONLY = re.compile(r"^\s*(1[0-2]|0?[1-9])\s*月份?\s*$")
+# A month alone: 1月, 01月, 12月份 (a cell of a payments table, a sheet's or a column's name).
+MONTH_ONLY = re.compile(r"^\s*(1[0-2]|0?[1-9])\s*月份?\s*$")
 _AMBIGUOUS_MONTH = re.compile(r"^\s*(\d{4})\.1\s*$")
 # Words in a table's names that say its program, when it has no 救助类型 column.
 _PROGRAM_WORDS = (("特困", ("特困", "五保", "供养")), ("低保", ("低保", "最低生活保障")))
@@ -154,7 +155,7 @@ def table_context(grid: Grid, located: Located) -> Context:
         if match:
             year = int(match.group(1))
             break
-    only = _MONTH_ONLY.match(grid.sheet or "")
+    only = MONTH_ONLY.match(grid.sheet or "")
     if month is None and year is not None and only:  # 2025年发放表.xlsx, a sheet per month
         month = int(only.group(1))
     for text in (grid.sheet or "", located.title, grid.path.stem):
@@ -486,14 +487,14 @@ def _in_context(column: Column, values: pa.Array | None, context: Context
     2024-11; ``2025.1`` (2025.10 typed as a number loses its 0) is the table's month when that
     is January or October, else stays ambiguous. Returns the values to normalise and which
     were filled (None when none was)."""
-    pattern = f"{_MONTH_ONLY.pattern}|{_AMBIGUOUS_MONTH.pattern}"
+    pattern = f"{MONTH_ONLY.pattern}|{_AMBIGUOUS_MONTH.pattern}"
     if column.kind != "month" or values is None or context.year is None:
         return values, None
     if not pc.any(pc.match_substring_regex(values, pattern)).as_py():
         return values, None
     read, filled = [], []
     for text in values.to_pylist():
-        only = _MONTH_ONLY.match(text or "")
+        only = MONTH_ONLY.match(text or "")
         ambiguous = _AMBIGUOUS_MONTH.match(text or "")
         if only:
             read.append(f"{context.year}-{int(only.group(1)):02d}")

@@ -758,3 +758,13 @@ def test_two_tables_side_by_side_on_one_sheet_are_both_read(tmp_path, plain):
     assert read_rows(tmp_path / "drop") == plain
     con, errors = check_drop(tmp_path / "drop")
     assert errors == [] and con.execute("SELECT count(*) FROM ingest_skipped").fetchone()[0] == 0
+
+
+def test_a_ledger_with_a_column_per_month_is_refused_saying_what_it_is(tmp_path):
+    header = ["序号", "乡镇", "姓名", "身份证号码", "救助证号", "银行卡号",
+              *(f"{month}月" for month in range(1, 13)), "合计"]  # fmt: skip
+    row = ["1", "石羊镇", "刘华", "532326199001011235", "DB001", "6217000000000000", *["441"] * 12,
+           "5292"]  # fmt: skip
+    workbook(tmp_path / "drop" / "2025年低保发放.xlsx", {"Sheet1": [header, row]})
+    with pytest.raises((InputError, InputErrors), match="像按月分列的发放表"):
+        read_rows(tmp_path / "drop")
