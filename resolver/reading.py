@@ -265,25 +265,39 @@ def _read_csv_arrow(path: Path, data: bytes, encoding: str) -> Grid | None:
         if not narrow or not threads:
             break
         narrow.clear()
-    columns = [column.combine_chunks().cast(pa.string()) for column in parsed.columns]
+    columns = [column.combine_chunks() for column in parsed.columns]  # all text (_ALL_TEXT)
     lines_of_rows = np.arange(1, parsed.num_rows + 1)
     if narrow:
         placed = _placed(narrow, delimiter, width, parsed.num_rows)
         if placed is None:
             return None
         columns, lines_of_rows = placed(columns)
-    blank = np.ones(len(lines_of_rows), dtype=bool)
-    for column in columns:
-        blank &= np.asarray(pc.equal(pc.utf8_trim_whitespace(column), ""))
+    blank = _blank_rows(columns, len(lines_of_rows))
     if blank.all():
         raise InputError(path, None, None, "文件是空的：没有表头行")
     kept = np.flatnonzero(~blank)
     numbers = lines_of_rows[kept]
     blank_rows = lines_of_rows[np.flatnonzero(blank[kept[0] : kept[-1]]) + kept[0]]
     log.debug("read %s: %d rows (csv, %s)", path.name, len(numbers), encoding)
-    take = pa.array(kept)
-    return Grid(path, None, "csv", encoding, [column.take(take) for column in columns],
-                numbers.tolist(), blank_rows=tuple(blank_rows.tolist()))  # fmt: skip
+    if len(kept) < len(blank):
+        take = pa.array(kept)
+        columns = [column.take(take) for column in columns]
+    return Grid(path, None, "csv", encoding, columns, numbers.tolist(),
+                blank_rows=tuple(blank_rows.tolist()))  # fmt: skip
+
+
+def _blank_rows(columns: list[pa.Array], height: int) -> np.ndarray:
+    """Per row, whether every cell is blank: each column is looked at only in the rows blank
+    so far (after the first, a few)."""
+    rows = np.arange(height)
+    for column in columns:
+        if not len(rows):
+            break
+        cells = column if len(rows) == height else column.take(pa.array(rows))
+        rows = rows[np.asarray(pc.equal(pc.utf8_trim_whitespace(cells), ""))]
+    blank = np.zeros(height, dtype=bool)
+    blank[rows] = True
+    return blank
 
 
 def _placed(narrow: list[tuple[int | None, str]], delimiter: str, width: int, rows: int):
