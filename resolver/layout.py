@@ -207,7 +207,7 @@ def _part(grid: Grid, start: int, stop: int, *, keep_notes: bool) -> Grid:
                 [column.take(rows) for column in columns], numbers,
                 merged_cells=grid.merged_cells if keep_notes else 0,
                 bad_lines=grid.bad_lines, hidden=grid.hidden,
-                blank_rows=grid.blank_rows if keep_notes else ())  # fmt: skip
+                blank_rows=grid.blank_rows if keep_notes else (), struck_rows=grid.struck_rows)  # fmt: skip
 
 
 def locate(grid: Grid, vocabulary: Vocabulary, hint: str | None) -> Located | None:

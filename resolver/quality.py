@@ -50,6 +50,7 @@ PROBLEM_LABELS = {
     "amount_in_brackets": "金额带括号，按正数读取（如表示负数请核对）",
     "amount_sub_cent": "金额超过两位小数，已按分四舍五入（请核对原值）",
     "excel_error": "单元格是 Excel 错误值（如 #N/A、#REF!），未读取",
+    "row_struck": "该行有删除线（可能已删除），仍按有效记录读取：请核实，已删除的请从表中删去",
     "formula_no_value": "单元格是公式，但文件中没有计算结果（由程序生成、未经计算），未读取：请在 Excel 或 WPS 中打开、保存后再导出",
     "encoding_bad_bytes": "含不是文字的字节（文件编码损坏），请核对原文件",
 }

@@ -26,7 +26,7 @@ from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from resolver.errors import InputError
 from resolver.normalize import FORMULA_WITHOUT_VALUE
-from resolver.workbook_xml import SheetCells, column_number, sheet_members
+from resolver.workbook_xml import SheetCells, column_number, sheet_members, struck_styles
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,7 @@ class Grid:
     bad_lines: tuple[int, ...] = ()
     hidden: bool = False
     blank_rows: tuple[int, ...] = ()  # blank rows between the first and last rows that are not
+    struck_rows: frozenset[int] = frozenset()  # rows with a cell struck through (XLSX)
 
     @property
     def height(self) -> int:
@@ -335,7 +336,8 @@ def _read_workbook(path: Path, content: bytes) -> list[Grid]:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         sheets = [meta for meta in workbook.sheets_metadata if "Work" in str(meta.typ)]
         written = _cells_as_written(content) if file_format == "xlsx" else {}
-        grids = [_sheet_grid(path, file_format, workbook, meta, *written.get(meta.name, ({}, {})))
+        grids = [_sheet_grid(path, file_format, workbook, meta,
+                             *written.get(meta.name, ({}, {}, frozenset())))
                  for meta in sheets]  # fmt: skip
     except InputError:
         raise
@@ -346,8 +348,8 @@ def _read_workbook(path: Path, content: bytes) -> list[Grid]:
     return grids
 
 
-def _sheet_grid(path: Path, file_format: str, workbook, meta, errors: dict, numbers: dict
-                ) -> Grid:  # fmt: skip
+def _sheet_grid(path: Path, file_format: str, workbook, meta, errors: dict, numbers: dict,
+                struck: frozenset[int]) -> Grid:  # fmt: skip
     sheet = workbook.get_sheet_by_name(meta.name)
     # most cells are text already: only the others go through ``_cell_text``
     records = [[cell if type(cell) is str else _cell_text(cell) for cell in row]
@@ -361,7 +363,7 @@ def _sheet_grid(path: Path, file_format: str, workbook, meta, errors: dict, numb
             records[row][column] = text
     hidden = meta.visible != SheetVisibleEnum.Visible
     return replace(_grid(path, meta.name, file_format, None, records), merged_cells=filled,
-                   hidden=hidden)  # fmt: skip
+                   hidden=hidden, struck_rows=struck)  # fmt: skip
 
 
 def _fill_merged(records: list[list[str]], ranges) -> int:
@@ -393,15 +395,16 @@ _ANY_LONG_NUMBER = re.compile(rb"<v>-?\d{16}")  # found in a 100 MB sheet in 0.0
 _LONG_NUMBER = re.compile(rf'<c r="([A-Z]+)(\d+)"[^>]*>{_FORMULA}<v>(-?\d{{16,}})</v>'.encode())
 
 
-def _cells_as_written(content: bytes) -> dict[str, tuple[SheetCells, SheetCells]]:
+def _cells_as_written(content: bytes) -> dict[str, tuple[SheetCells, SheetCells, frozenset]]:
     """Per sheet name, cells by (row, column) from 0 whose text the reader loses: those
     holding an Excel error (``#N/A``, ``#REF!`` …) or a formula without its result
     (``FORMULA_WITHOUT_VALUE``), which it shows as blank (a blank is not what the sheet
     says), and whole numbers of more than 15 digits, which it rounds to a
     float (an ID an exporting program wrote as a number has every digit in the file; one
     Excel rounded has lost them there too, and stays marked damaged)."""
-    found: dict[str, tuple[SheetCells, SheetCells]] = {}
+    found: dict[str, tuple[SheetCells, SheetCells, frozenset]] = {}
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        struck = struck_styles(archive)
         for name, member in sheet_members(archive).items():
             xml = archive.read(member)
             errors = _cells(_CELL_ERROR, xml) if b't="e"' in xml else {}
@@ -409,9 +412,15 @@ def _cells_as_written(content: bytes) -> dict[str, tuple[SheetCells, SheetCells]
                 errors |= {(int(row) - 1, column_number(column.decode()) - 1): FORMULA_WITHOUT_VALUE
                            for column, row in _FORMULA_ONLY.findall(xml)}  # fmt: skip
             numbers = _cells(_LONG_NUMBER, xml) if _ANY_LONG_NUMBER.search(xml) else {}
-            if errors or numbers:
-                found[name] = (errors, numbers)
+            rows = frozenset(int(row) for row, style in _STYLED.findall(xml)
+                             if int(style) in struck) if struck else frozenset()  # fmt: skip
+            if errors or numbers or rows:
+                found[name] = (errors, numbers, rows)
     return found
+
+
+# A cell with a value and its style: the row and the style's index.
+_STYLED = re.compile(rb'<c r="[A-Z]+(\d+)"[^>]*?\ss="(\d+)"[^>/]*>(?:<f|<v|<is)')
 
 
 def _cells(pattern: re.Pattern[bytes], xml: bytes) -> SheetCells:

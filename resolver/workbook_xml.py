@@ -114,6 +114,40 @@ def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
     return members
 
 
+def struck_styles(archive: zipfile.ZipFile) -> frozenset[int]:
+    """The cell styles (``s`` of a cell) of an XLSX whose font is struck through: a clerk's
+    way of deleting a row without deleting it.
+
+    Parameters
+    ----------
+    archive : zipfile.ZipFile
+        The open XLSX.
+
+    Returns
+    -------
+    frozenset of int
+        The indexes into ``cellXfs`` whose font has ``<strike/>`` (none without styles).
+    """
+    if "xl/styles.xml" not in archive.namelist():
+        return frozenset()
+    styles = archive.read("xl/styles.xml")
+    fonts = re.search(rb"<(?:\w+:)?fonts\b[^>]*>(.*?)</(?:\w+:)?fonts>", styles, re.DOTALL)
+    formats = re.search(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", styles, re.DOTALL)
+    if fonts is None or formats is None:
+        return frozenset()
+    each_font = re.findall(rb"<(?:\w+:)?font\b[^>]*?(?:/>|>.*?</(?:\w+:)?font>)", fonts.group(1),
+                           re.DOTALL)  # fmt: skip
+    struck = {index for index, font in enumerate(each_font) if _STRIKE.search(font)}
+    if not struck:
+        return frozenset()
+    return frozenset(index for index, xf in enumerate(_elements(formats.group(1), rb"(?:\w+:)?xf"))
+                     if int(xf.get(b"fontId", b"0")) in struck)  # fmt: skip
+
+
+# A font's strike: <strike/>, or with val 1 or true (val 0 or false is none).
+_STRIKE = re.compile(rb'<(?:\w+:)?strike(?:\s*/>|\s+val="(?:1|true)")')
+
+
 def _elements(xml: bytes, tag: bytes) -> list[dict[bytes, bytes]]:
     """The attributes of each ``tag`` element, in any order."""
     return [dict(_ATTRIBUTE.findall(attributes))

@@ -768,3 +768,18 @@ def test_a_ledger_with_a_column_per_month_is_refused_saying_what_it_is(tmp_path)
     workbook(tmp_path / "drop" / "2025年低保发放.xlsx", {"Sheet1": [header, row]})
     with pytest.raises((InputError, InputErrors), match="像按月分列的发放表"):
         read_rows(tmp_path / "drop")
+
+
+def test_a_row_struck_through_is_read_and_reported(tmp_path, plain):
+    # a clerk strikes a row out instead of deleting it: it is still a row of the table, and
+    # the clerk is asked which it is
+    workbook(tmp_path / "drop" / "救助对象.xlsx", {"Sheet1": [HEADER, *ROWS]})
+    book = openpyxl.load_workbook(tmp_path / "drop" / "救助对象.xlsx")
+    for cell in book.active[3]:  # the row of 王莉
+        cell.font = openpyxl.styles.Font(strike=True)
+    book.save(tmp_path / "drop" / "救助对象.xlsx")
+    assert read_rows(tmp_path / "drop") == plain
+    con, _ = check_drop(tmp_path / "drop")
+    found = con.execute("SELECT record_id, column_name FROM dq_findings "
+                        "WHERE problem = 'row_struck'").fetchall()  # fmt: skip
+    assert found == [("A2", "name")]
