@@ -235,27 +235,22 @@ def recognise(vocabulary: Vocabulary, headers: Sequence[str], hint: str | None) 
 def _map_headers(vocabulary: Vocabulary, registry: Registry, headers: Sequence[str]
                 ) -> Recognition:  # fmt: skip
     """The first position of each contract column among the headers, unless a later header
-    of the column names it better (``_better``: 实发金额 before 应发金额, the contract's own
-    领款人姓名 before the alias 户主姓名 of a list that has both)."""
+    of the column is ``PREFERRED`` and the first is not."""
     positions: dict[str, int] = {}
     for position, header in enumerate(headers):
         name = vocabulary.column(registry.name, header)
         if name is None:
             continue
-        if name not in positions or _better(registry.column(name).header, PREFERRED.get(name),
-                                            header, headers[positions[name]]):  # fmt: skip
+        preferred = PREFERRED.get(name)
+        if name not in positions or (preferred is not None and preferred.search(header)
+                                     and not preferred.search(headers[positions[name]])):  # fmt: skip
             positions[name] = position
     return Recognition(registry, positions)
 
 
-def _better(own: str, preferred: re.Pattern | None, header: str, first: str) -> bool:
-    """Whether ``header`` names its column better than ``first``, found before it: it is
-    ``preferred`` and the first is not, else it is the contract's own and the first is not."""
-    if preferred is not None and bool(preferred.search(header)) != bool(preferred.search(first)):
-        return bool(preferred.search(header))
-    return header.strip() == own and first.strip() != own
-
-
 # Of two columns of one contract column, the one read: the amount the bank paid (实发), not
-# the amount owed (应发) beside it, whichever comes first.
-PREFERRED = {"amount": re.compile("实发")}
+# the amount owed (应发) beside it, whichever comes first; the payee's name and ID under the
+# payee's word (领款人姓名 and 领款人身份证号, not 户主姓名 or 姓名 before them), both of one
+# person.
+_PAYEE = re.compile("^(?:领款人|收款人|领取人)")
+PREFERRED = {"amount": re.compile("实发"), "payee_name": _PAYEE, "payee_id_number": _PAYEE}

@@ -156,11 +156,17 @@ def discover(data_dir: Path) -> tuple[list[Path], list[Skip]]:
     return [path for path in files if path not in copies], skips + list(copies.values())
 
 
+# What a copy's name adds to its original's: (1), 副本, 备份, copy.
+_COPY_MARK = re.compile(r"(?:\s*[(（]\d+[)）]|[\s_-]*(?:副本|备份|copy|Copy|COPY))+$")
+
+
 def _copies(files: list[Path], data_dir: Path) -> dict[Path, Skip]:
-    """The files whose bytes another file of the drop has (a backup copy in 备份/, a file
-    sent twice), each with why it is not read: its rows would be every person twice. Of
-    those, the one nearest the drop's top is read (the first by path among them). Only files
-    of one size, and of one county of a province, are compared."""
+    """The files whose bytes another file of the drop of the same name has (a backup copy in
+    备份/, ``救助对象(1).xlsx``, ``救助对象 - 副本.xlsx``), each with why it is not read: its rows
+    would be every person twice. Of those, the one nearest the drop's top is read (the first
+    by path among them). Files of other names are no copies, whatever their bytes: a name
+    may give the rows' month (``2026年11月发放.csv``). Only files of one size, and of one
+    county of a province, are compared."""
     sizes = Counter(path.stat().st_size for path in files)
     first_of: dict[tuple[str | None, str], Path] = {}
     copies = {}
@@ -168,7 +174,8 @@ def _copies(files: list[Path], data_dir: Path) -> dict[Path, Skip]:
         if sizes[path.stat().st_size] < 2:
             continue
         # two counties of a province may send the same bytes: each its own rows
-        key = (county_of(path, data_dir), hashlib.sha256(path.read_bytes()).hexdigest())
+        key = (county_of(path, data_dir), _COPY_MARK.sub("", path.stem).lower(),
+               path.suffix.lower(), hashlib.sha256(path.read_bytes()).hexdigest())  # fmt: skip
         if key in first_of:
             first = first_of[key].relative_to(data_dir).as_posix()
             copies[path] = Skip(path, None, f"与「{first}」内容完全相同（副本），未重复读取")

@@ -153,8 +153,10 @@ def _spans(parent: list[str], child: list[str]) -> list[str]:
 def side_by_side(grid: Grid, vocabulary: Vocabulary) -> list[Grid]:
     """The tables of a grid placed side by side (a 低保 table, an empty column, a 特困 table
     under the same headers), each as a grid of its own with the rows it fills; the grid
-    alone when it holds one. An empty column splits the grid only where at least
-    ``SIDE_BY_SIDE_HEADERS`` known headers stand on both sides of it.
+    alone when it holds one. An empty column splits the grid only where the known headers
+    on both sides of it are nearly the same (``SIDE_BY_SIDE_SHARE`` of the larger side's, at
+    least ``SIDE_BY_SIDE_HEADERS``): a spacer column inside one table, between its own
+    columns and an agent's 姓名 / 身份证号码, splits nothing.
 
     Parameters
     ----------
@@ -180,7 +182,8 @@ def side_by_side(grid: Grid, vocabulary: Vocabulary) -> list[Grid]:
     for index in empty:
         left = set().union(*known[start:index])
         right = set().union(*known[index + 1 :])
-        if len(left & right) >= SIDE_BY_SIDE_HEADERS:
+        shared = len(left & right)
+        if shared >= max(SIDE_BY_SIDE_HEADERS, SIDE_BY_SIDE_SHARE * max(len(left), len(right))):
             cuts.append(index)
             start = index + 1
     if not cuts:
@@ -192,7 +195,7 @@ def side_by_side(grid: Grid, vocabulary: Vocabulary) -> list[Grid]:
     ]
 
 
-SIDE_BY_SIDE_HEADERS = 3
+SIDE_BY_SIDE_HEADERS, SIDE_BY_SIDE_SHARE = 3, 0.8
 
 
 def _part(grid: Grid, start: int, stop: int, *, keep_notes: bool) -> Grid:
@@ -207,7 +210,9 @@ def _part(grid: Grid, start: int, stop: int, *, keep_notes: bool) -> Grid:
                 [column.take(rows) for column in columns], numbers,
                 merged_cells=grid.merged_cells if keep_notes else 0,
                 bad_lines=grid.bad_lines, hidden=grid.hidden,
-                blank_rows=grid.blank_rows if keep_notes else (), struck_rows=grid.struck_rows)  # fmt: skip
+                blank_rows=grid.blank_rows if keep_notes else (),
+                struck_cells=frozenset((row, column - start) for row, column in grid.struck_cells
+                                       if start <= column < stop))  # fmt: skip
 
 
 def locate(grid: Grid, vocabulary: Vocabulary, hint: str | None) -> Located | None:

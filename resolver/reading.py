@@ -61,7 +61,8 @@ class Grid:
     bad_lines: tuple[int, ...] = ()
     hidden: bool = False
     blank_rows: tuple[int, ...] = ()  # blank rows between the first and last rows that are not
-    struck_rows: frozenset[int] = frozenset()  # rows with a cell struck through (XLSX)
+    struck_cells: frozenset[tuple[int, int]] = frozenset()  # (row number, column index) of
+    # the cells struck through (XLSX)
 
     @property
     def height(self) -> int:
@@ -220,9 +221,13 @@ def _read_utf8(path: Path, content: bytes) -> Grid | None:
 
 
 def _delimiter(text: str) -> str:
-    """Of comma, tab and semicolon, the one the first lines hold most of (a comma on a tie)."""
-    head = "\n".join(text.split("\n", 5)[:5])
-    return max((",", "\t", ";"), key=head.count)
+    """Of comma, tab and semicolon, the one the first line holding any of them holds most of
+    (a comma on a tie): a title line above the header holds none, a 备注 below it may hold
+    semicolons in its text."""
+    for line in text.split("\n", HEAD_LINES)[:HEAD_LINES]:
+        if any(mark in line for mark in (",", "\t", ";")):
+            return max((",", "\t", ";"), key=line.count)
+    return ","
 
 
 # Arrow's reader gives all-text columns only when told each column's type; it ignores types
@@ -349,7 +354,7 @@ def _read_workbook(path: Path, content: bytes) -> list[Grid]:
 
 
 def _sheet_grid(path: Path, file_format: str, workbook, meta, errors: dict, numbers: dict,
-                struck: frozenset[int]) -> Grid:  # fmt: skip
+                struck: frozenset[tuple[int, int]]) -> Grid:  # fmt: skip
     sheet = workbook.get_sheet_by_name(meta.name)
     # most cells are text already: only the others go through ``_cell_text``
     records = [[cell if type(cell) is str else _cell_text(cell) for cell in row]
@@ -363,7 +368,7 @@ def _sheet_grid(path: Path, file_format: str, workbook, meta, errors: dict, numb
             records[row][column] = text
     hidden = meta.visible != SheetVisibleEnum.Visible
     return replace(_grid(path, meta.name, file_format, None, records), merged_cells=filled,
-                   hidden=hidden, struck_rows=struck)  # fmt: skip
+                   hidden=hidden, struck_cells=struck)  # fmt: skip
 
 
 def _fill_merged(records: list[list[str]], ranges) -> int:
@@ -387,9 +392,11 @@ _FORMULA = "(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?"
 _CELL_ERROR = re.compile(rf'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>{_FORMULA}<v>([^<]*)</v>'.encode())
 
 
-# A formula's cell holding no result (no <v>, or an empty one).
+# A formula's cell holding no result (no <v>, or an empty one); a text formula's empty
+# result (t="str", <v></v>: =IF(A7="","",A7) down an office template) is a result.
 _FORMULA_ONLY = re.compile(
-    rb'<c r="([A-Z]+)(\d+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>'
+    rb'<c r="([A-Z]+)(\d+)"(?![^>]*\st="str")[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)'
+    rb"(?:<v\s*/>|<v></v>)?</c>"
 )
 _ANY_LONG_NUMBER = re.compile(rb"<v>-?\d{16}")  # found in a 100 MB sheet in 0.04 s
 _LONG_NUMBER = re.compile(rf'<c r="([A-Z]+)(\d+)"[^>]*>{_FORMULA}<v>(-?\d{{16,}})</v>'.encode())
@@ -412,15 +419,16 @@ def _cells_as_written(content: bytes) -> dict[str, tuple[SheetCells, SheetCells,
                 errors |= {(int(row) - 1, column_number(column.decode()) - 1): FORMULA_WITHOUT_VALUE
                            for column, row in _FORMULA_ONLY.findall(xml)}  # fmt: skip
             numbers = _cells(_LONG_NUMBER, xml) if _ANY_LONG_NUMBER.search(xml) else {}
-            rows = frozenset(int(row) for row, style in _STYLED.findall(xml)
-                             if int(style) in struck) if struck else frozenset()  # fmt: skip
-            if errors or numbers or rows:
-                found[name] = (errors, numbers, rows)
+            cells = frozenset((int(row), column_number(column.decode()) - 1)
+                              for column, row, style in _STYLED.findall(xml)
+                              if int(style) in struck) if struck else frozenset()  # fmt: skip
+            if errors or numbers or cells:
+                found[name] = (errors, numbers, cells)
     return found
 
 
-# A cell with a value and its style: the row and the style's index.
-_STYLED = re.compile(rb'<c r="[A-Z]+(\d+)"[^>]*?\ss="(\d+)"[^>/]*>(?:<f|<v|<is)')
+# A cell with a value and its style: its column, row and style index.
+_STYLED = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\ss="(\d+)"[^>/]*>(?:<f|<v|<is)')
 
 
 def _cells(pattern: re.Pattern[bytes], xml: bytes) -> SheetCells:

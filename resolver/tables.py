@@ -296,10 +296,10 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
             if grid.bad_lines:
                 damaged = pc.fill_null(pc.match_substring(values, REPLACEMENT), False)
                 problems = pc.if_else(damaged, "encoding_bad_bytes", problems)
-            if grid.struck_rows and column.name == _STRUCK_COLUMN.get(registry.name, "name"):
-                struck = pa.array(np.isin(row_numbers.to_numpy(), list(grid.struck_rows)))
-                problems = pc.if_else(pc.and_(struck, pc.is_null(problems)), "row_struck",
-                                      problems)  # fmt: skip
+            if grid.struck_cells and column.name == _STRUCK_COLUMN.get(registry.name, "name"):
+                rows = {row for row, at in grid.struck_cells if at == position}
+                struck = pa.array(np.isin(row_numbers.to_numpy(), list(rows)))
+                problems = pc.if_else(struck, "row_struck", problems)
             findings.append(findings_of(registry, column.name, problems, values, normalised))
     raw["extra"] = _extra_map(cells, extras, height)
     normalised_table = pa.table(normalised)
@@ -317,8 +317,9 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
     )  # fmt: skip
 
 
-# The column a row struck through is reported on: the name (a ledger's case number, which it
-# always has).
+# The cell whose strike-through marks its row as struck, and where it is reported: the name
+# (a ledger's case number, which it always has); a struck-out old phone number is no row
+# struck.
 _STRUCK_COLUMN = {"payments": "case_no"}
 # Household numbers a spreadsheet stores as numbers, dropping their leading zeros.
 ZERO_PADDED = ("hukou_no", "poverty_hh_no")

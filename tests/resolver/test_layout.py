@@ -687,15 +687,21 @@ def test_a_copy_of_a_file_is_read_once_and_an_archive_is_named_as_one(tmp_path, 
     drop = tmp_path / "drop"
     write_csv(drop / "救助对象.csv", [HEADER, *ROWS])
     write_csv(drop / "备份" / "救助对象(1).csv", [HEADER, *ROWS])  # the same bytes again
+    # two months' files of the same lines, the month in their names: no copies
+    lines = [["救助证号", "发放金额"], ["DB001", "441"]]
+    write_csv(drop / "2026年10月发放.csv", lines)
+    write_csv(drop / "2026年11月发放.csv", lines)
     (drop / "数据.zip").write_bytes(b"PK\x05\x06" + bytes(18))
     assert read_rows(drop) == plain  # not every person twice
     con, _ = check_drop(drop)
+    assert con.execute("SELECT pay_month FROM payments ORDER BY 1").fetchall() == [
+        ("2026-10",), ("2026-11",)]  # fmt: skip
     reasons = dict(con.execute("SELECT file, reason FROM ingest_skipped").fetchall())
     assert reasons == {"备份/救助对象(1).csv": "与「救助对象.csv」内容完全相同（副本），未重复读取",
                        "数据.zip": "压缩文件（.zip）未读取：请解压后把其中的表格放入数据包"}  # fmt: skip
 
 
-def test_the_contracts_own_header_wins_over_an_alias_of_the_same_column(tmp_path):
+def test_the_payees_name_and_id_are_read_from_the_payees_columns(tmp_path):
     # 户主姓名 is an alias of the payee's name; a list with both takes 领款人姓名 (it took the
     # head's name beside the agent's ID)
     from resolver.ingest import read_registry_file
@@ -708,6 +714,36 @@ def test_the_contracts_own_header_wins_over_an_alias_of_the_same_column(tmp_path
     (source,) = read_registry_file(path, "payments")
     assert source.normalised.select(["payee_name", "payee_id_number"]).to_pylist() == [
         {"payee_name": "李四", "payee_id_number": "532326199201021228"}]  # fmt: skip
+    # 姓名 and 身份证号码 first, then the payee's 领款人姓名 and 领款人身份证号: one person's pair
+    write_csv(path, [["救助证号", "姓名", "身份证号码", "领款人姓名", "领款人身份证号", "发放金额",
+                      "发放月份"],
+                     ["DB1", "张三", "532326199001011235", "李四", "532326199201021228", "441",
+                      "2026-10"]])  # fmt: skip
+    (source,) = read_registry_file(path, "payments")
+    assert source.normalised.select(["payee_name", "payee_id_number"]).to_pylist() == [
+        {"payee_name": "李四", "payee_id_number": "532326199201021228"}]  # fmt: skip
+
+
+def test_a_text_formulas_empty_result_is_a_result(tmp_path, plain):
+    # =IF(A9="","",A9) down a template below the data: Excel keeps an empty text result
+    # (t="str", <v></v>), and those rows are blank, not rows of formulas without results
+    template = [[*HEADER, "辅助"], *([*row, "x"] for row in ROWS)]
+    template += [[""] * len(HEADER) + ["x"] for _ in range(4)]
+    workbook(tmp_path / "drop" / "救助对象.xlsx", {"Sheet1": template})
+    path = tmp_path / "drop" / "救助对象.xlsx"
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    for row in range(len(ROWS) + 2, len(template) + 1):
+        sheet = re.sub(rf'<c r="I{row}"[^>]*?(?:/>|>.*?</c>)',
+                       f'<c r="I{row}" t="str"><f>IF(A{row}="","",A{row})</f><v></v></c>', sheet)  # fmt: skip
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert read_rows(tmp_path / "drop") == plain
+    con, _ = check_drop(tmp_path / "drop")
+    assert con.execute("SELECT count(*) FROM ingest_skipped").fetchone()[0] == 0
 
 
 def test_a_formula_without_its_result_is_a_finding_of_its_own_not_a_blank(tmp_path):
@@ -733,6 +769,11 @@ def test_a_semicolon_separated_csv_is_read(tmp_path, plain):
     (tmp_path / "drop").mkdir()
     (tmp_path / "drop" / "救助对象.csv").write_text(text, encoding="utf-8")
     assert read_rows(tmp_path / "drop") == plain
+    # a comma CSV whose notes hold semicolons stays a comma CSV
+    noted = [[*HEADER, "备注"], *([*row, ";".join(f"补发{m}月" for m in range(1, 13))]
+                                 for row in ROWS)]  # fmt: skip
+    write_csv(tmp_path / "noted" / "救助对象.csv", noted)
+    assert read_rows(tmp_path / "noted") == plain
 
 
 def test_a_password_protected_workbook_is_named_as_such(tmp_path):
@@ -770,6 +811,17 @@ def test_a_ledger_with_a_column_per_month_is_refused_saying_what_it_is(tmp_path)
         read_rows(tmp_path / "drop")
 
 
+def test_one_table_with_an_empty_spacer_column_before_an_agents_columns_is_not_split(
+    tmp_path, plain
+):
+    # the agent's 姓名, 身份证号码 and 联系电话 after an empty column, as the table's own are
+    rows = [[*HEADER, "联系电话", "", "姓名", "身份证号码", "联系电话"]]
+    rows += [[*row, "13900000000", "", "", "", ""] for row in ROWS]
+    rows[1][-3:] = ["李四", "532326199201021228", "13800000000"]
+    workbook(tmp_path / "drop" / "救助对象.xlsx", {"花名册": rows})
+    assert read_rows(tmp_path / "drop") == plain
+
+
 def test_a_row_struck_through_is_read_and_reported(tmp_path, plain):
     # a clerk strikes a row out instead of deleting it: it is still a row of the table, and
     # the clerk is asked which it is
@@ -777,6 +829,7 @@ def test_a_row_struck_through_is_read_and_reported(tmp_path, plain):
     book = openpyxl.load_workbook(tmp_path / "drop" / "救助对象.xlsx")
     for cell in book.active[3]:  # the row of 王莉
         cell.font = openpyxl.styles.Font(strike=True)
+    book.active["D5"].font = openpyxl.styles.Font(strike=True)  # an ID struck out: no row
     book.save(tmp_path / "drop" / "救助对象.xlsx")
     assert read_rows(tmp_path / "drop") == plain
     con, _ = check_drop(tmp_path / "drop")
