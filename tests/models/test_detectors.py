@@ -678,22 +678,22 @@ def test_a_case_paid_after_its_gradual_exit_ended_is_over_standard():
     assert "适用于建档立卡贫困户；在保成员在建档立卡台账 P7" in case.evidence[1].text
 
 
-def test_the_income_is_the_latest_assessments_not_an_older_one_left_on_another_row():
+def _assessed_twice(earlier: float, later: float) -> HouseholdSketch:
+    """A case whose rows carry two assessments: ``earlier`` a month per person in 2019 on the
+    husband's row, ``later`` in 2025 on the wife's."""
     drop = HouseholdSketch()
-    drop.enrol("zhang", "DB7", "A1", start=date(2019, 3, 1), income=450.0,
-               income_since=date(2019, 2, 16))  # fmt: skip
-    drop.enrol("wife", "DB7", "A2", start=date(2019, 3, 1), income=95.6,
-               income_since=date(2025, 6, 1))  # fmt: skip
+    for pid, record_id, income, since in (("zhang", "A1", earlier, date(2019, 2, 16)),
+                                          ("wife", "A2", later, date(2025, 6, 1))):  # fmt: skip
+        drop.enrol(pid, "DB7", record_id, start=date(2019, 3, 1), income=income,
+                   income_since=since)  # fmt: skip
     drop.pay("DB7", MONTHS_2026, 350.0)
+    return drop
+
+
+def test_the_income_is_the_latest_assessments_not_an_older_one_left_on_another_row():
     liangping = load_policy("梁平区回龙镇")
-    assert detect_over_standard(drop.graph, liangping) == []  # 95.6 a month now
-    rose = HouseholdSketch()
-    rose.enrol("zhang", "DB7", "A1", start=date(2019, 3, 1), income=95.6,
-               income_since=date(2019, 2, 16))  # fmt: skip
-    rose.enrol("wife", "DB7", "A2", start=date(2019, 3, 1), income=450.0,
-               income_since=date(2025, 6, 1))  # fmt: skip
-    rose.pay("DB7", MONTHS_2026, 350.0)
-    (case,) = detect_over_standard(rose.graph, liangping)
+    assert detect_over_standard(_assessed_twice(450.0, 95.6).graph, liangping) == []
+    (case,) = detect_over_standard(_assessed_twice(95.6, 450.0).graph, liangping)
     assert "人均月收入 450 元" in case.evidence[0].text
     assert "收入核定日期 2025-06-01" in case.evidence[1].text
 

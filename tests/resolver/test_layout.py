@@ -230,20 +230,6 @@ def test_the_summary_and_footer_lines_offices_write_are_not_persons(tmp_path, pl
     assert con.execute("SELECT reason FROM ingest_skipped").fetchall() == [(reason,)]
 
 
-def test_a_payment_line_whose_note_starts_with_a_footer_word_is_a_line(tmp_path):
-    from resolver.ingest import read_registry_file
-
-    path = tmp_path / "发放.csv"
-    write_csv(path, [["记录编号", "救助证号", "领款人姓名", "发放金额", "发放月份", "备注"],
-                     ["F1", "DB1", "张三", "441", "2026-10", ""],
-                     ["F2", "DB2", "", "300", "2026-10", "注：本月补发"],
-                     ["F3", "DB3", "", "300", "2026-10", "说明：代领"],
-                     ["", "", "", "", "", "注：以上为本月发放"]])  # fmt: skip
-    (source,) = read_registry_file(path, "payments")
-    assert source.normalised.column("record_id").to_pylist() == ["F1", "F2", "F3"]
-    assert source.skipped == [(5, "footer")]
-
-
 def test_a_payments_total_row_is_not_a_payment(tmp_path):
     drop = tmp_path / "drop"
     write_csv(drop / "救助对象.csv", [HEADER, *ROWS])
@@ -551,18 +537,21 @@ def test_a_payment_line_without_its_payee_is_a_line_and_a_merged_case_number_alo
     tmp_path,
 ):
     # a line naming its case and an amount is read (its blank ID then reported), even with
-    # no payee written; a row holding only a 救助证号 (a merged cell's tail) stays blank
+    # no payee written and whatever its 备注 says; a row holding only a 救助证号 (a merged
+    # cell's tail) stays blank
     from resolver.ingest import read_registry_file
 
     path = tmp_path / "发放.csv"
-    write_csv(path, [["记录编号", "救助证号", "领款人姓名", "领款人身份证号码", "发放金额", "发放月份"],
-                     ["F1", "DB1", "张三", "532326195306037235", "441", "2026-10"],
-                     ["F2", "DB2", "", "", "300", "2026-10"],
-                     ["", "DB2", "", "", "", ""],
-                     ["", "城关镇小计", "", "", "741", ""]])  # fmt: skip
+    write_csv(path, [["记录编号", "救助证号", "领款人姓名", "领款人身份证号码", "发放金额", "发放月份", "备注"],
+                     ["F1", "DB1", "张三", "532326195306037235", "441", "2026-10", ""],
+                     ["F2", "DB2", "", "", "300", "2026-10", "注：本月补发"],
+                     ["F3", "DB3", "", "", "300", "2026-10", "说明：代领"],
+                     ["", "DB2", "", "", "", "", ""],
+                     ["", "城关镇小计", "", "", "741", "", ""],
+                     ["", "", "", "", "", "", "注：以上为本月发放"]])  # fmt: skip
     (source,) = read_registry_file(path, "payments")
-    assert source.normalised.column("record_id").to_pylist() == ["F1", "F2"]
-    assert source.skipped == [(4, "blank"), (5, "summary")]  # a place's subtotal is no line
+    assert source.normalised.column("record_id").to_pylist() == ["F1", "F2", "F3"]
+    assert source.skipped == [(5, "blank"), (6, "summary"), (7, "footer")]  # a subtotal is no line
 
 
 def test_of_an_amount_owed_and_an_amount_paid_the_paid_one_is_read_and_the_note_says_so(
@@ -707,21 +696,15 @@ def test_the_payees_name_and_id_are_read_from_the_payees_columns(tmp_path):
     from resolver.ingest import read_registry_file
 
     path = tmp_path / "发放.csv"
-    write_csv(path, [["救助证号", "户主姓名", "户主身份证号", "领款人姓名", "领款人身份证号", "发放金额",
-                      "发放月份"],
-                     ["DB1", "张三", "532326199001011235", "李四", "532326199201021228", "441",
-                      "2026-10"]])  # fmt: skip
-    (source,) = read_registry_file(path, "payments")
-    assert source.normalised.select(["payee_name", "payee_id_number"]).to_pylist() == [
-        {"payee_name": "李四", "payee_id_number": "532326199201021228"}]  # fmt: skip
-    # 姓名 and 身份证号码 first, then the payee's 领款人姓名 and 领款人身份证号: one person's pair
-    write_csv(path, [["救助证号", "姓名", "身份证号码", "领款人姓名", "领款人身份证号", "发放金额",
-                      "发放月份"],
-                     ["DB1", "张三", "532326199001011235", "李四", "532326199201021228", "441",
-                      "2026-10"]])  # fmt: skip
-    (source,) = read_registry_file(path, "payments")
-    assert source.normalised.select(["payee_name", "payee_id_number"]).to_pylist() == [
-        {"payee_name": "李四", "payee_id_number": "532326199201021228"}]  # fmt: skip
+    # 户主姓名 / 户主身份证号, or 姓名 / 身份证号码, before the payee's 领款人 columns: one
+    # person's pair, the payee's
+    for name, number in (("户主姓名", "户主身份证号"), ("姓名", "身份证号码")):
+        write_csv(path, [["救助证号", name, number, "领款人姓名", "领款人身份证号", "发放金额", "发放月份"],
+                         ["DB1", "张三", "532326199001011235", "李四", "532326199201021228", "441",
+                          "2026-10"]])  # fmt: skip
+        (source,) = read_registry_file(path, "payments")
+        assert source.normalised.select(["payee_name", "payee_id_number"]).to_pylist() == [
+            {"payee_name": "李四", "payee_id_number": "532326199201021228"}]  # fmt: skip
 
 
 def test_a_text_formulas_empty_result_is_a_result(tmp_path, plain):
