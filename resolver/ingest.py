@@ -48,7 +48,7 @@ import pyarrow.compute as pc
 from resolver.db import connect, table_names, transaction
 from resolver.errors import DoudiError, InputError, raise_collected
 from resolver.headers import Vocabulary, load_vocabulary, name_hint
-from resolver.layout import SKIP_REASONS, locate, side_by_side
+from resolver.layout import SKIP_REASONS, is_blank, locate, side_by_side
 from resolver.memory import collector_paused
 from resolver.reading import UTF16_BOMS, Grid, read_grids
 from resolver.registries import COUNTY_HEADERS, REGISTRIES
@@ -717,6 +717,15 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
             "读取：请把表头不同的表格放在不同的工作表或文件中", grid.sheet))  # fmt: skip
         return
     context = table_context(grid, located)
+    wide = _unpivoted(located, context, vocabulary)
+    if wide is not None:  # a year's ledger, a column per month: a line per case and month
+        read = len(outcome.sources)
+        _read_grid(outcome, wide, vocabulary, "payments")
+        for source in outcome.sources[read:]:
+            source.skipped = sorted(located.skipped + source.skipped)
+            source.notes.append(f"按月分列的发放表：每个案件每个月的金额读作一条发放记录（{context.year} 年，"
+                                "年份取自文件名、工作表名或标题；合计列不读）")  # fmt: skip
+        return
     located, notes = found_by_values(located, context)
     recognition = located.recognition
     missing = [name for name in recognition.missing if context.fill(name) is None]
@@ -733,6 +742,60 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
         outcome.skips.append(replace(skip, reason="不是名册表格（表头中可识别的列太少）"))
         return
     outcome.sources.append(prepare_table(located, vocabulary, context, notes))
+
+
+def _unpivoted(located, context, vocabulary: Vocabulary) -> Grid | None:
+    """A payments table with a column per month (1月 … 12月) and a 救助证号 column, as a grid
+    of a line per case and month paid (its header, then the lines in the file's order, each
+    with its row's number; a 记录编号 gets the month appended); None for any other table.
+
+    Raises
+    ------
+    InputError
+        When no name of the table gives the year the months are of.
+    """
+    texts = located.header.texts
+    months = {position: int(found.group(1)) for position, text in enumerate(texts)
+              if (found := MONTH_ONLY.match(text))}  # fmt: skip
+    columns = {position: vocabulary.column("payments", text) for position, text in enumerate(texts)}
+    if len(months) < MIN_COLUMNS_OF_A_REGISTRY or "case_no" not in columns.values():
+        return None
+    grid = located.grid
+    if context.year is None:
+        raise InputError(grid.path, list(located.header_rows), None,
+                         "按月分列的发放表，但文件名、工作表名和标题中都没有年份：请在文件名中写明年份"
+                         "（如 2025年低保发放.xlsx）后再导入", grid.sheet)  # fmt: skip
+    kept = [position for position in range(len(texts))
+            if position not in months and not _TOTAL.match(texts[position])]  # fmt: skip
+    data, parts = pa.array(located.data), []
+    for position, month in months.items():
+        amounts = grid.columns[position].take(data)
+        paid = pc.indices_nonzero(pc.invert(pa.array(is_blank(amounts))))
+        rows = data.take(paid)
+        values = []
+        for column in kept:
+            cells = grid.columns[column].take(rows)
+            if columns[column] == "record_id":
+                cells = pc.if_else(pa.array(is_blank(cells)), cells,
+                                   pc.binary_join_element_wise(cells, f"{month:02d}", "-"))  # fmt: skip
+            values.append(cells)
+        values += [pa.array([f"{context.year}-{month:02d}"] * len(rows), pa.string()),
+                   amounts.take(paid)]  # fmt: skip
+        parts.append((rows.to_numpy(), month, values))
+    order = np.lexsort((np.concatenate([[month] * len(rows) for rows, month, _ in parts]),
+                        np.concatenate([rows for rows, _, _ in parts])))  # fmt: skip
+    header = [texts[position] for position in kept] + ["发放月份", "发放金额"]
+    cells = [pa.concat_arrays([pa.array([text], pa.string()),
+                               pa.concat_arrays([part[2][index] for part in parts]).take(order)])
+             for index, text in enumerate(header)]  # fmt: skip
+    numbers = np.asarray(grid.row_numbers)[np.concatenate([rows for rows, _, _ in parts])[order]]
+    return replace(
+        grid, columns=cells, row_numbers=[located.header_rows[-1], *numbers.tolist()], blank_rows=()
+    )
+
+
+# A total column beside the months: 合计, 全年合计, 总计.
+_TOTAL = re.compile(r"^\s*(?:全年)?(?:合\s*计|总\s*计|小\s*计|累\s*计)")
 
 
 def _refuse_month_columns(grid: Grid, located) -> None:

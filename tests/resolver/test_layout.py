@@ -784,14 +784,28 @@ def test_two_tables_side_by_side_on_one_sheet_are_both_read(tmp_path, plain):
     assert errors == [] and con.execute("SELECT count(*) FROM ingest_skipped").fetchone()[0] == 0
 
 
-def test_a_ledger_with_a_column_per_month_is_refused_saying_what_it_is(tmp_path):
+def test_a_ledger_with_a_column_per_month_is_read_as_a_line_per_case_and_month(tmp_path):
+    # 1月 … 12月 amounts per case, the year in the file name, a 合计 column and row: a line
+    # per case and month paid, the blank months none, the title and 合计 rows listed
+    from resolver.ingest import read_registry_file
+
     header = ["序号", "乡镇", "姓名", "身份证号码", "救助证号", "银行卡号",
               *(f"{month}月" for month in range(1, 13)), "合计"]  # fmt: skip
-    row = ["1", "石羊镇", "刘华", "532326199001011235", "DB001", "6217000000000000", *["441"] * 12,
-           "5292"]  # fmt: skip
-    workbook(tmp_path / "drop" / "2025年低保发放.xlsx", {"Sheet1": [header, row]})
-    with pytest.raises((InputError, InputErrors), match="像按月分列的发放表"):
-        read_rows(tmp_path / "drop")
+    paid = ["1", "石羊镇", "刘华", "532326199001011235", "DB001", "6217000000000000",
+            *["441"] * 10, "", "", "4410"]  # fmt: skip
+    total = ["合计", *[""] * 17, "4410"]
+    path = tmp_path / "2025年低保发放.xlsx"
+    workbook(path, {"Sheet1": [["2025年石羊镇低保资金发放表"], header, paid, total]})
+    (source,) = read_registry_file(path, "payments")
+    lines = source.normalised.select(["case_no", "pay_month", "amount"]).to_pylist()
+    assert [(line["pay_month"], line["amount"]) for line in lines] == [
+        (f"2025-{month:02d}", 441) for month in range(1, 11)]  # fmt: skip
+    assert set(source.normalised.column("row_no").to_pylist()) == {3}  # the row it came from
+    assert source.skipped == [(1, "title"), (4, "summary")]
+    assert any("按月分列的发放表" in note for note in source.notes)
+    workbook(tmp_path / "低保发放.xlsx", {"Sheet1": [header, paid]})  # no year anywhere
+    with pytest.raises(InputError, match="没有年份"):
+        read_registry_file(tmp_path / "低保发放.xlsx", "payments")
 
 
 def test_one_table_with_an_empty_spacer_column_before_an_agents_columns_is_not_split(
