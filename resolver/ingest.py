@@ -167,11 +167,12 @@ def _copies(files: list[Path], data_dir: Path) -> dict[Path, Skip]:
     by path among them). Files of other names are no copies, whatever their bytes: a name
     may give the rows' month (``2026年11月发放.csv``). Only files of one size, and of one
     county of a province, are compared."""
-    sizes = Counter(path.stat().st_size for path in files)
-    first_of: dict[tuple[str | None, str], Path] = {}
+    size_of = {path: path.stat().st_size for path in files}
+    sizes = Counter(size_of.values())
+    first_of: dict[tuple, Path] = {}
     copies = {}
     for path in sorted(files, key=lambda path: (len(path.parts), path)):
-        if sizes[path.stat().st_size] < 2:
+        if sizes[size_of[path]] < 2:
             continue
         # two counties of a province may send the same bytes: each its own rows
         key = (county_of(path, data_dir), _COPY_MARK.sub("", path.stem).lower(),
@@ -755,8 +756,7 @@ def _unpivoted(located, context, vocabulary: Vocabulary) -> Grid | None:
         When no name of the table gives the year the months are of.
     """
     texts = located.header.texts
-    months = {position: int(found.group(1)) for position, text in enumerate(texts)
-              if (found := MONTH_ONLY.match(text))}  # fmt: skip
+    months = _month_columns(texts)
     columns = {position: vocabulary.column("payments", text) for position, text in enumerate(texts)}
     if len(months) < MIN_COLUMNS_OF_A_REGISTRY or "case_no" not in columns.values():
         return None
@@ -798,10 +798,18 @@ def _unpivoted(located, context, vocabulary: Vocabulary) -> Grid | None:
 _TOTAL = re.compile(r"^\s*(?:全年)?(?:合\s*计|总\s*计|小\s*计|累\s*计)")
 
 
+def _month_columns(texts: list[str]) -> dict[int, int]:
+    """The month each header naming a month alone (1月, 12月份) names, by its position."""
+    return {position: int(found.group(1)) for position, text in enumerate(texts)
+            if (found := MONTH_ONLY.match(text))}  # fmt: skip
+
+
 def _refuse_month_columns(grid: Grid, located) -> None:
     """Refuse, saying what it is, a table with a column per month (1月 … 12月: a year's
     发放 ledger as many offices keep it), which Doudi reads as a line per case and month."""
-    months = [text.strip() for text in located.header.texts if MONTH_ONLY.match(text)]
+    months = [
+        located.header.texts[position].strip() for position in _month_columns(located.header.texts)
+    ]
     if len(months) >= MIN_COLUMNS_OF_A_REGISTRY:
         raise InputError(
             grid.path, list(located.header_rows), "、".join(months[:3]) + "…",

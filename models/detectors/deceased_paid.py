@@ -192,10 +192,8 @@ def _others(graph, policy, node, case_node) -> list[tuple[str | None, set[int], 
     found = []
     for member, other in neighbours(graph, case_node, "enrolled_in"):
         if other["covered"] and member != node:
-            deaths = [graph.nodes[death]["death_date"]
-                      for death, _ in neighbours(graph, member, "reported_dead")
-                      if graph.nodes[death]["death_date"] is not None]  # fmt: skip
-            last = month_index(max(deaths)) + policy.death_grace_months if deaths else None
+            deaths = _dated(graph, member, "reported_dead")
+            last = month_index(deaths[-1][0]) + policy.death_grace_months if deaths else None
             found.append((class_key(other["program"], other["dibao_class"]),
                           set(active_months(other["start"], other["end"], as_of)), last))  # fmt: skip
     return found
