@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -32,6 +33,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.audit import AccessLog
@@ -39,7 +41,9 @@ from api.limits import RateLimiter
 from api.routers import admin, cases, ledgers, meta, runs, scores, screenings, tuning
 from api.settings import ApiSettings
 from api.storage import Storage
-from api.validation import validation_failed
+from api.validation import http_error, unexpected_error, validation_failed
+
+log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
 # Swagger UI's script, style sheet and icon, as the fastapi-offline package ships them.
@@ -93,7 +97,9 @@ def create_app(settings: ApiSettings) -> FastAPI:
         redoc_url=None,
     )
     app.state.score_limiter = RateLimiter(settings.score_lookups_per_minute)
+    app.state.sign_in_limiter = RateLimiter(settings.failed_sign_ins_per_minute)
     app.add_exception_handler(RequestValidationError, validation_failed)
+    app.add_exception_handler(StarletteHTTPException, http_error)
     for router in (meta.router, cases.router, scores.router, runs.router, ledgers.router,
                    tuning.router, admin.router, screenings.router):  # fmt: skip
         app.include_router(router)
@@ -257,7 +263,9 @@ class BodyLimit:
 class SecurityHeaders:
     """ASGI middleware giving every response a Content-Security-Policy (``PAGE_CSP`` unless
     the route set its own), ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``,
-    ``Referrer-Policy: no-referrer``, and under ``/api/`` ``Cache-Control: no-store``.
+    ``Referrer-Policy: no-referrer``, and under ``/api/`` ``Cache-Control: no-store``. An
+    unexpected error is logged and answered 500 with a Chinese message and these headers
+    (``api.validation.unexpected_error``), never with its traceback or its words.
 
     Parameters
     ----------
@@ -286,4 +294,17 @@ class SecurityHeaders:
                     headers["Cache-Control"] = "no-store"
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await with_headers(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception:  # a fault of ours: logged here, answered in Chinese, never shown
+            log.exception("unexpected error on %s %s", scope["method"], scope["path"])
+            if started:
+                raise
+            await unexpected_error()(scope, receive, with_headers)

@@ -39,9 +39,9 @@ class Principal:
 
 
 REFUSED = {
-    "malformed": "missing bearer token",
-    "unknown": "unknown or revoked token",
-    "revoked": "unknown or revoked token",
+    "malformed": "缺少访问令牌（请求头 Authorization: Bearer 令牌）",
+    "unknown": "令牌无效或已吊销",
+    "revoked": "令牌无效或已吊销",
     "expired": "令牌已过期，请管理员续期 (token expired)",
 }
 
@@ -69,7 +69,7 @@ async def authenticate(request: Request) -> Principal:
     """
     header = request.headers.get("authorization", "")
     if not header:
-        raise _unauthorised("missing bearer token")
+        raise _unauthorised(REFUSED["malformed"])
     scheme, _, token = header.partition(" ")
     token = token.strip()
     tokens = request.app.state.storage.tokens
@@ -79,6 +79,10 @@ async def authenticate(request: Request) -> Principal:
         problem = "unknown" if found is None else found.problem(datetime.now())
     if problem:
         client = request.client.host if request.client else "?"
+        retry_after = request.app.state.sign_in_limiter.wait(client)
+        if retry_after:
+            raise HTTPException(429, "登录失败过于频繁，请稍后再试",
+                                headers={"Retry-After": str(retry_after)})  # fmt: skip
         target = f"reason={problem} client={client} path={request.url.path}"
         if found is not None:
             actor, role, token_id = found.name, found.role, found.token_id
@@ -115,7 +119,7 @@ def require(*roles: str) -> Callable[..., Principal]:
 
     async def check(principal: Principal = Depends(authenticate)) -> Principal:  # noqa: B008
         if principal.role not in roles:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {principal.role} may not")
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"角色 {principal.role} 无权执行此操作")
         return principal
 
     return check

@@ -4,6 +4,7 @@ and the JSON response of reads served from memory."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -226,8 +227,8 @@ def event_version(if_match: str | None) -> int | None:
     if if_match is None:
         return None
     text = if_match.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
-        raise HTTPException(412, f"If-Match 不是本案的版本号: {if_match[:40]}")
+    if not re.fullmatch(r"[0-9]{1,18}", text):
+        raise HTTPException(412, "If-Match 不是本案的版本号：应为本案详情的 ETag")
     return int(text)
 
 

@@ -8,6 +8,7 @@ personal data (case lists and details, subgraph nodes, what-if, triage, scores, 
 | ``gender`` | shown | ``*`` (the last four digits already carry it, nothing more) |
 | ``phone`` | full | first three and last four: ``138****5678`` |
 | reviewers' ``note`` | full | ``（仅审计员可见）`` |
+| any other text (evidence, a case number, a reason, an assignee) | full | every ID, account or mobile number in it masked as above (``mask_numbers``) |
 
 An 18-digit ID hides exactly its eight birth-date digits, so a full birth date beside a mask
 would give the whole number back: the masks hold only because no lower role ever reads a
@@ -52,13 +53,22 @@ def masked(value: Any, principal: Principal) -> Any:
 
 
 # A run of digits long enough to be an ID or a bank account, wherever it stands in a text (a
-# case number made of ``DB`` and an ID too); a case number's 12 digits are not one.
-_NUMBER = re.compile(r"(?<!\d)\d{14,}[\dXx](?!\d)")
+# case number made of ``DB`` and an ID too), also written in groups (``532326 19560101 6870``,
+# ``532326-19560101-6870``); a case number's 12 digits are not one. And a mobile number, in
+# groups or not (``138 1234 5678``).
+_GAP = r"[ \-\u3000]?"
+_NUMBER = re.compile(
+    rf"(?<!\d)(?:\d{{6}}{_GAP}\d{{8}}{_GAP}\d{{3}}[\dXx]|\d{{6}}{_GAP}\d{{6}}{_GAP}\d{{3}}"
+    rf"|\d{{14,}}[\dXx])(?!\d)"
+)
+_MOBILE = re.compile(rf"(?<!\d)1[3-9]\d{_GAP}\d{{4}}{_GAP}\d{{4}}(?!\d)")
+_GAPS = re.compile(r"[ \-\u3000]")
 
 
 def mask_numbers(text: str) -> str:
-    """A free text (a reason, a note, a file name) with every run of digits that could be an
-    ID or account number masked as ``mask_id`` masks one.
+    """A free text (a reason, a note, a file name, a case number, evidence) with every run of
+    digits that could be an ID or account number masked as ``mask_id`` masks one, and every
+    mobile number as ``mask_phone`` masks one, however the digits are grouped.
 
     Parameters
     ----------
@@ -68,14 +78,17 @@ def mask_numbers(text: str) -> str:
     Returns
     -------
     str
-        The text, such runs as ``532326***********0``.
+        The text, such runs as ``532326***********0`` and ``138****5678``.
 
     Examples
     --------
     >>> mask_numbers("证号 532326195601016870，尾号 6870，案件 DB532326000004，DB532326195601016870")
     '证号 532326***********0，尾号 6870，案件 DB532326000004，DB532326***********0'
+    >>> mask_numbers("户主 532326 19560101 6870（532326-19560101-6870），电话 138 1234 5678")
+    '户主 532326***********0（532326***********0），电话 138****5678'
     """
-    return _NUMBER.sub(lambda match: mask_id(match.group()), text)
+    ids = _NUMBER.sub(lambda match: mask_id(_GAPS.sub("", match.group())), text)
+    return _MOBILE.sub(lambda match: mask_phone(_GAPS.sub("", match.group())), ids)
 
 
 def mask_phone(value: str | None) -> str:
@@ -134,6 +147,6 @@ def _mask_field(key: str, value: Any) -> Any:
         return mask_phone(str(value))
     if key == "note":
         return HIDDEN_NOTE
-    if key == "reason" and isinstance(value, str):
+    if isinstance(value, str):  # a reason, an assignee, a case number, evidence, a label
         return mask_numbers(value)
     return value

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from api.ledgers import HEADER_FILL, chinese_date, filled_by, text_cells
-from api.masking import mask_id
+from api.masking import mask_id, mask_numbers
 from api.reviews import DecisionError
 from models.movements import (
     DIRECTION_LABELS,
@@ -218,7 +218,8 @@ def movement_rows(movements: Sequence[Movement], direction: str, *, masked: bool
     direction : str
         ``entry`` or ``exit``.
     masked : bool
-        Whether ID numbers are masked (``api.masking.mask_id``).
+        Whether ID numbers are masked (``api.masking.mask_id``; in a case number that
+        holds one, ``mask_numbers``).
 
     Returns
     -------
@@ -232,7 +233,8 @@ def movement_rows(movements: Sequence[Movement], direction: str, *, masked: bool
     return [
         [number, m.township or "", m.village or "", m.name or "",
          mask_id(m.id_number) if masked else m.id_number or "", m.program_label,
-         m.dibao_class or "", m.case_no or "", m.day.isoformat(), m.reason, m.basis,
+         m.dibao_class or "", (mask_numbers if masked else str)(m.case_no or ""),
+         m.day.isoformat(), m.reason, m.basis,
          m.record_id]
         for number, m in enumerate(chosen, 1)
     ]  # fmt: skip

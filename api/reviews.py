@@ -15,6 +15,7 @@ import threading
 from datetime import date
 from typing import Any
 
+from api.published import STATUS_LABELS
 from api.snapshot import EVENT_COLUMNS, Snapshot
 from api.store import Store
 from resolver.errors import DoudiError
@@ -99,14 +100,19 @@ class Reviews:
         published = self.snapshot.published
         with self._decisions:
             if case_id not in published.cases:
-                raise DecisionError("missing", f"no case {case_id}")
+                raise DecisionError("missing", f"没有疑点 {case_id}")
             current = published.status(case_id)
             if expected_event is not None and expected_event != published.last_event_id(case_id):
                 raise DecisionError("stale", "本案已有新的核查记录，请刷新后再提交 (stale)")
             if expected_status is not None and expected_status != current:
-                raise DecisionError("conflict", f"the case is now {current}, not {expected_status}")
+                raise DecisionError(
+                    "conflict",
+                    f"本案现为「{_label(current)}」，不是「{_label(expected_status)}」，请刷新后再提交",
+                )
             if to_status not in TRANSITIONS[current]:
-                raise DecisionError("conflict", f"a case cannot go from {current} to {to_status}")
+                raise DecisionError(
+                    "conflict", f"疑点不能从「{_label(current)}」直接改为「{_label(to_status)}」"
+                )
             return self._append_event(case_id, actor, role, to_status, note, reason)
 
     def record_assignment(
@@ -144,7 +150,7 @@ class Reviews:
             raise DecisionError("invalid", f"整改时限 {due_date} 早于今天（{today}），请重新选择")
         with self._decisions:
             if case_id not in self.snapshot.published.cases:
-                raise DecisionError("missing", f"no case {case_id}")
+                raise DecisionError("missing", f"没有疑点 {case_id}")
             status = self.snapshot.published.status(case_id)
             return self._append_event(case_id, actor, role, status, note, None,
                                       kind="assignment", assignee=assignee, due_date=due_date)  # fmt: skip
@@ -252,7 +258,7 @@ class Reviews:
     def _person_rows(self, case_id: str) -> dict[str, dict[str, Any]]:
         case = self.snapshot.published.cases.get(case_id)
         if case is None:
-            raise DecisionError("missing", f"no case {case_id}")
+            raise DecisionError("missing", f"没有疑点 {case_id}")
         return {row["unique_id"]: row for row in case["detail"]["rows"]
                 if row["registry"] in PERSON_REGISTRIES}  # fmt: skip
 
@@ -273,3 +279,8 @@ def _label_note(label: dict[str, Any], rows: dict[str, dict[str, Any]]) -> str:
     waiting = "（待另一位审计员确认后生效）" if label["pending"] else ""
     note = f"：{label['note']}" if label["note"] else ""
     return f"标注 #{label['label_id']}：{names[0]} 与 {names[1]} {verdict}{waiting}{note}"
+
+
+def _label(status: str) -> str:
+    """A review status as the page names it (待核查, 核查中, …)."""
+    return STATUS_LABELS.get(status, status)

@@ -11,9 +11,13 @@ class ApiSettings:
     """``db_path``: the run's DuckDB file; ``max_page_size``: the most items one page of a list holds; ``max_body_bytes``: the
     largest request body read (a larger one is refused with 413 before it is read, and
     before the caller is authenticated); ``score_lookups_per_minute``: the score lookups (by
-    person or ID number) one token may make in any minute."""
+    person or ID number) one token may make in any minute; ``failed_sign_ins_per_minute``: the
+    refused sign-ins (no, unknown, revoked or expired token) from one address that are
+    logged in any minute; past it, 429 and no entry (anyone can send made-up tokens, and
+    must not be able to flood the access log)."""
 
     db_path: Path
     max_page_size: int = 500
     max_body_bytes: int = 1_000_000
     score_lookups_per_minute: int = 120
+    failed_sign_ins_per_minute: int = 30

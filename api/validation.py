@@ -1,16 +1,19 @@
 """Requests the API cannot take, answered in Chinese: a 422 keeps FastAPI's shape (``detail``:
 a list of ``loc``, ``msg``, ``type``), its ``msg`` says in Chinese where and what is wrong,
 with pydantic's English after it, and the rejected value is not echoed back (it may be an ID
-number)."""
+number). An HTTP error raised with only its status's English phrase (an unknown path's
+``Not Found``, ``Method Not Allowed``) gets a Chinese one; an unexpected error a Chinese 500."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 _PLACES = {"body": "请求体", "query": "查询参数", "path": "路径参数", "header": "请求头",
            "cookie": "Cookie"}  # fmt: skip
@@ -113,3 +116,51 @@ async def validation_failed(request: Request, error: RequestValidationError) -> 
     detail = [{"loc": list(found.get("loc", ())), "msg": chinese_message(found),
                "type": found.get("type", "value_error")} for found in error.errors()]  # fmt: skip
     return JSONResponse({"detail": detail}, status_code=422)
+
+
+# The Chinese of the errors Starlette raises with its status's English phrase alone.
+_PHRASES = {
+    400: "请求无法解析",
+    401: "需要登录：请提供有效的访问令牌",
+    403: "无权执行此操作",
+    404: "没有这个地址或对象",
+    405: "此地址不接受该请求方法",
+    406: "无法按要求的格式回答",
+    413: "请求体过大",
+    415: "不支持的内容类型",
+    429: "请求过于频繁，请稍后再试",
+}
+UNEXPECTED = "服务器内部错误，已记入服务器日志，请联系管理员"
+
+
+async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    """An HTTP error as JSON (FastAPI's shape), in Chinese when it was raised with nothing
+    but its status's English phrase.
+
+    Parameters
+    ----------
+    request : Request
+        The request.
+    error : StarletteHTTPException
+        The error raised.
+
+    Returns
+    -------
+    JSONResponse
+        ``{"detail": ...}`` with the error's status and headers.
+    """
+    detail = error.detail
+    if detail == HTTPStatus(error.status_code).phrase:
+        detail = _PHRASES.get(error.status_code, detail)
+    return JSONResponse({"detail": detail}, error.status_code, headers=error.headers)
+
+
+def unexpected_error() -> JSONResponse:
+    """The answer to an error of the server's own: 500, in Chinese, nothing of the error.
+
+    Returns
+    -------
+    JSONResponse
+        ``{"detail": UNEXPECTED}`` with status 500.
+    """
+    return JSONResponse({"detail": UNEXPECTED}, 500)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -76,6 +77,8 @@ def export(
                                         unit=unit, county=county)  # fmt: skip
                 (folder / form_file_name(form)).write_bytes(filled.content)
                 written += 1
+    with_forms = "（含附件1–4，完整身份证号）" if forms else ""
+    log_cli_read(db, "download_ledger", f"export {written}个文件{with_forms} → {out}")
     console.print(f"已写出 {written} 个台账文件到 {out}")
 
 
@@ -130,6 +133,8 @@ def _monthly_report(db: Path, out: Path, unit: str | None, county: str | None) -
     with opened(db) as storage:
         check_county(storage.store.cursor, county)
         written = monthly_report(storage.snapshot.published.of_county(county), unit=unit)
+    log_cli_read(db, "download_ledger", f"monthly {written.run_id} 逾期{written.overdue}行 "
+                 f"超过30天{written.long_open}行 → {out}")  # fmt: skip
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(written.content)
     console.print(f"{monthly_summary(written)}已写出 {out}", highlight=False)
@@ -156,6 +161,7 @@ def _period_report(db: Path, out: Path, unit: str | None, first: str, last: str,
         movements = period_movements(con, start, end, county)
     finally:
         con.close()
+    log_cli_read(db, "download_ledger", f"movements {start}~{end} {len(movements)}行 → {out}")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(period_report_workbook(movements, start, end, masked=False, unit=unit))
     console.print(f"{report_summary(movements, start, end)}已写出 {out}", highlight=False)
@@ -191,8 +197,34 @@ def _token_store(db: Path) -> Iterator:
         store.close()
 
 
+def log_cli_read(db: Path, action: str, target: str) -> None:
+    """Write to ``db``'s access log that the command line (``cli:<OS user>``) read personal
+    data out of it: an export, a report or a screening writes files a person reads, and is
+    logged as the API logs the same read.
+
+    Parameters
+    ----------
+    db : Path
+        The run's database.
+    action : str
+        What was read (the API's name for the same read: ``download_ledger``,
+        ``screen_payments``).
+    target : str
+        Which data and how much of it.
+    """
+    from api.store import Store
+    from api.tokens import LogEntry, TokenStore
+
+    actor, store = _cli_actor(), Store(db)
+    try:
+        TokenStore(store).append_access(
+            [LogEntry(datetime.now(), actor.name, actor.role, action, target)])  # fmt: skip
+    finally:
+        store.close()
+
+
 def _cli_actor():
-    """The command line as the actor of a token change: ``cli:<OS user>``."""
+    """The command line as the actor of a token change or a read: ``cli:<OS user>``."""
     from api.tokens import Actor
 
     try:

@@ -44,7 +44,7 @@ StatusFilter = Literal["open", "in_review", "confirmed", "dismissed", "field_che
 async def list_cases(
     snapshot: SnapshotDep,
     settings: SettingsDep,
-    _: Reviewer,
+    principal: Reviewer,
     case_type: CaseType | None = None,
     township: str | None = None,
     village: str | None = None,
@@ -70,12 +70,14 @@ async def list_cases(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1)] = 50,
 ) -> Any:
-    """Cases, highest risk first by default; ``total`` counts every page."""
+    """Cases, highest risk first by default; ``total`` counts every page. No person is named
+    (a 责任人 is staff, and any number typed into it is masked below auditor)."""
     limit = min(limit, settings.max_page_size)
     where = CaseFilter(case_type, township, village, min_score, max_score, status_, run_id,
                        overdue, county)  # fmt: skip
     total, items = snapshot.published.list_cases(where, sort=sort, offset=offset, limit=limit)
-    return json_response({"total": total, "offset": offset, "limit": limit, "items": items})
+    return json_response({"total": total, "offset": offset, "limit": limit,
+                          "items": masked(items, principal)})  # fmt: skip
 
 
 @router.get("/{case_id}", response_model=CaseDetail)
@@ -87,7 +89,7 @@ async def case_detail(
     logged. The ``ETag`` is the case's latest event: send it back as ``If-Match`` with a
     decision, so that any event recorded meanwhile (a colleague's note too) is a 412."""
     if case_id not in snapshot.published.cases:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no case {case_id}")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"没有疑点 {case_id}")
     access.record(principal.name, principal.role, "read_case", case_id)
     if principal.sees_full_ids:
         response = json_response(snapshot.published.case_json(case_id))
@@ -104,7 +106,7 @@ async def case_history(
     """Every event of the case, oldest first (append-only): decisions, and labels on its
     rows. Every read is logged."""
     if case_id not in snapshot.published.cases:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no case {case_id}")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"没有疑点 {case_id}")
     access.record(principal.name, principal.role, "read_history", case_id)
     return json_response(masked(snapshot.published.history.get(case_id, []), principal))
 

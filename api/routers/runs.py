@@ -38,5 +38,5 @@ def list_runs(snapshot: SnapshotDep, _: Analyst) -> list[dict[str, Any]]:
 def run_detail(run_id: str, snapshot: SnapshotDep, _: Analyst) -> dict[str, Any]:
     row = snapshot.run(run_id)
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no run {run_id}")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"没有运行记录 {run_id}")
     return _decoded(row)

@@ -65,7 +65,9 @@ async def case_score(
     case = snapshot.published.cases.get(case_id)
     access.record(principal.name, principal.role, "score_by_case", case_id)
     if case is None or case["resolved"]:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no open case {case_id}")
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"没有待核查的疑点 {case_id}（不存在或已因数据变化消除）"
+        )
     summary = snapshot.published.summary(case)
     return json_response({key: summary[key] for key in CASE_SCORE_FIELDS})
 

@@ -301,3 +301,18 @@ def test_the_command_line_mints_lists_renews_and_revokes_by_id(tmp_path):
     assert missing.exit_code == 2 and "没有数据库" in missing.output
     verified = _verify(db)
     assert verified.exit_code == 0 and "共 3 条" in verified.output
+
+
+def test_made_up_tokens_cannot_flood_the_access_log(county):
+    """Refused sign-ins are logged up to ``failed_sign_ins_per_minute`` per address; past it,
+    429 and no entry. (Last in the module: its address stays refused for a minute.)"""
+    url = county["server"].url
+    with client(county, "admin") as admin:
+        before = admin.get("/api/access-log", params={"limit": 1}).json()["items"][0]["seq"]
+    codes = [httpx.get(f"{url}/api/cases", headers={"Authorization": f"Bearer made-up-{n}"}
+                       ).status_code for n in range(40)]  # fmt: skip
+    assert 401 in codes and codes[-1] == 429 and codes.count(401) <= 30
+    with client(county, "admin") as admin:
+        entries = admin.get("/api/access-log", params={"limit": 100}).json()["items"]
+    failed = [e for e in entries if e["seq"] > before and e["action"] == "sign_in_failed"]
+    assert len(failed) == codes.count(401)

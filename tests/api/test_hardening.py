@@ -5,8 +5,10 @@ interactive docs served without a CDN (county networks are often offline intrane
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -14,7 +16,9 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from api.app import SecurityHeaders
 from api.settings import ApiSettings
+from api.validation import UNEXPECTED
 from tests.api.served import client
 
 pytestmark = pytest.mark.slow
@@ -126,3 +130,43 @@ def test_the_docs_and_the_review_page_work_under_their_policy(browser, county):
         context.close()
     assert not [error for error in errors if "Content Security Policy" in error], errors
     assert not outside
+
+
+def test_errors_are_answered_in_chinese_and_a_crafted_header_is_no_server_error(county):
+    """Every refusal a client meets says in Chinese what is wrong, and a header the server
+    cannot read is the client's error (412), never a 500."""
+    url = county["server"].url
+    assert httpx.get(f"{url}/api/cases").json()["detail"].startswith("缺少访问令牌")
+    revoked = httpx.get(f"{url}/api/cases", headers={"Authorization": "Bearer x"})
+    assert revoked.json()["detail"] == "令牌无效或已吊销"
+    with client(county, "consumer") as http:
+        assert http.get("/api/cases").json()["detail"] == "角色 consumer 无权执行此操作"
+    with client(county, "auditor") as http:
+        assert http.get("/api/nowhere").json()["detail"] == "没有这个地址或对象"
+        assert http.delete("/api/cases").json()["detail"] == "此地址不接受该请求方法"
+        assert http.get("/api/cases/c-none").json()["detail"] == "没有疑点 c-none"
+        case_id = http.get("/api/cases").json()["items"][0]["case_id"]
+        crafted = http.post(
+            f"/api/cases/{case_id}/decisions",
+            json={"to_status": "in_review"},
+            headers={"If-Match": '"\u00b2"'.encode("latin-1")},
+        )  # isdigit()
+        assert crafted.status_code == 412 and "If-Match" in crafted.json()["detail"]
+        closed = http.post(f"/api/cases/{case_id}/decisions", json={"to_status": "confirmed"})
+        assert closed.json()["detail"] == "疑点不能从「待核查」直接改为「属实」"
+
+
+def test_an_unexpected_error_is_a_chinese_500_with_the_headers_and_no_words_of_it():
+    async def broken(scope, receive, send):
+        raise RuntimeError("SELECT id_number FROM persons")  # what must not reach a client
+
+    async def get() -> httpx.Response:
+        transport = httpx.ASGITransport(app=SecurityHeaders(broken))
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            return await http.get("/api/cases")
+
+    with ThreadPoolExecutor(1) as thread:  # off the loop Playwright's fixtures may hold
+        answer = thread.submit(asyncio.run, get()).result()
+    assert answer.status_code == 500 and answer.json() == {"detail": UNEXPECTED}
+    assert answer.headers["cache-control"] == "no-store"
+    assert "id_number" not in answer.text and answer.headers["x-content-type-options"]

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.screen_file import read_payment_list
+from api.storage import opened
 from resolver.errors import InputError
 from tests.models.test_screening import county_run
 
@@ -89,6 +90,10 @@ def test_a_workbook_keeps_its_rows_and_gets_two_columns_on_data_rows_only(county
     assert prompts == {"G2": "暂缓仅为发放前核实提示，不是停发决定"}
     found = json.loads(summary.read_text(encoding="utf-8"))
     assert found["lines"] == len(data) and found["held"] >= 1
+    with opened(county["db"]) as storage:  # a read of personal data, logged
+        _, (entry, *_) = storage.tokens.access_log(offset=0, limit=1)
+    assert (entry["role"], entry["action"]) == ("cli", "screen_payments")
+    assert entry["target"].startswith(f"{source.name} {len(data)}行 暂缓{found['held']}行")
     assert found["months"][MONTH]["lines"] == len(data)
     assert found["note"] == "暂缓仅为发放前核实提示，不是停发决定"
     total_row = len(data) + 3  # every row not read as a line is accounted for, and why
