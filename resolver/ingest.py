@@ -94,6 +94,8 @@ class FileOutcome:
     sources: list[Source] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    refused: set[str] = field(default_factory=set)
+    """The registries of tables found and refused (what they lack, a bad row): not missing."""
 
 
 @dataclass(frozen=True)
@@ -343,8 +345,11 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     sources = [source for outcome in outcomes for source in outcome.sources]
     skips += [skip for outcome in outcomes for skip in outcome.skips]
     errors = county_errors + [error for outcome in outcomes for error in outcome.errors]
-    errors += _drop_errors(data_dir, sources, errors) + _duplicated_record_ids(sources)
-    errors += _missing_registries(data_dir, sources, expected)
+    errors += _duplicated_record_ids(sources)
+    found = {source.registry.name for source in sources}
+    found |= {name for outcome in outcomes for name in outcome.refused}  # refused, not missing
+    errors += _drop_errors(data_dir, sources, found, bool(errors))
+    errors += _missing_registries(data_dir, found, expected)
     if not errors:
         _unknown_cases(sources)
     hashes = {outcome.path: outcome.sha256 for outcome in outcomes}
@@ -686,6 +691,7 @@ def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary, folder: Path 
             outcome.errors.append(error)
     if named and not outcome.sources and not outcome.errors:
         reasons = "；".join(skip.reason for skip in outcome.skips) or "没有数据"
+        outcome.refused.add(named)
         chinese = REGISTRIES[named].chinese
         outcome.errors.append(
             InputError(path, None, None, f"文件名表明是{chinese}，但未读到表格（{reasons}）")
@@ -711,6 +717,7 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
         outcome.skips.append(replace(skip, reason=reason))
         return
     if located.foreign_headers:
+        outcome.refused.add(located.recognition.registry.name)
         first = located.header_rows[0]
         outcome.errors.append(InputError(
             grid.path, list(located.foreign_headers), None,
@@ -728,17 +735,29 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
                                 "年份取自文件名、工作表名或标题；合计列不读）")  # fmt: skip
         return
     located, notes = found_by_values(located, context)
+    try:
+        _read_table(outcome, located, vocabulary, context, notes, hint, skip)
+    except InputError:
+        outcome.refused.add(located.recognition.registry.name)
+        raise
+
+
+def _read_table(outcome: FileOutcome, located, vocabulary: Vocabulary, context, notes,
+                hint: str | None, skip: Skip) -> None:  # fmt: skip
+    """Add the located table to ``outcome`` (or say why it is no registry's table)."""
     recognition = located.recognition
     missing = [name for name in recognition.missing if context.fill(name) is None]
     chinese = recognition.registry.chinese
     if missing and (hint == recognition.registry.name
                     or len(recognition.positions) >= MIN_COLUMNS_OF_A_REGISTRY):  # fmt: skip
-        _refuse_month_columns(grid, located)
+        _refuse_month_columns(located.grid, located)
         headers = "、".join(recognition.registry.column(name).header for name in missing)
         reason = (f"看起来是{chinese}，但缺少必填列：{headers}（表头在第 "
                   f"{'、'.join(map(str, located.header_rows))} 行；列名另有写法时，可用 "
                   "--columns 对照文件指定）")  # fmt: skip
-        raise InputError(grid.path, located.header_rows, headers, reason, grid.sheet)
+        raise InputError(
+            located.grid.path, located.header_rows, headers, reason, located.grid.sheet
+        )
     if missing:
         outcome.skips.append(replace(skip, reason="不是名册表格（表头中可识别的列太少）"))
         return
@@ -857,25 +876,25 @@ def _numbered(table: pa.Table, number: int, position: int) -> pa.Table:
     return table.add_column(position, "source_no", values)
 
 
-def _drop_errors(data_dir: Path, sources: list[Source], errors: list[InputError]
+def _drop_errors(data_dir: Path, sources: list[Source], found: set[str], refused: bool
                  ) -> list[InputError]:  # fmt: skip
-    present = {source.registry.name for source in sources}
-    roster = REGISTRIES["assistance"].chinese
-    refused = any(f"看起来是{roster}" in error.reason or f"表明是{roster}" in error.reason
-                  for error in errors)  # a roster refused for what it lacks is not missing  # fmt: skip
-    if "payments" in present and "assistance" not in present and not refused:
-        path = next(source.path for source in sources if source.registry.name == "payments")
+    """What the drop lacks: a roster beside its payments, or (when nothing was ``refused``)
+    any table at all (``found``: the registries of the tables read or refused)."""
+    if "payments" in found and "assistance" not in found:
+        path = next((source.path for source in sources if source.registry.name == "payments"),
+                    data_dir)  # fmt: skip
         return [InputError(path, None, None, "有发放记录，但数据包中没有救助对象名册")]
-    if not sources and not errors:
+    if not found and not refused:
         return [InputError(data_dir, None, None, "数据包中没有可识别的名册表格（CSV 或 Excel）")]
     return []
 
 
-def _missing_registries(data_dir: Path, sources: list[Source], expected: Collection[str]
+def _missing_registries(data_dir: Path, found: set[str], expected: Collection[str]
                         ) -> list[InputError]:  # fmt: skip
-    """An error naming each expected registry the drop lacks: a file left out of the month's
-    drop would otherwise close every lead resting on that registry as gone from the data."""
-    present = {source.registry.name for source in sources}
+    """An error naming each expected registry the drop lacks (``found``: the registries of
+    the tables read or refused): a file left out of the month's drop would otherwise close
+    every lead resting on that registry as gone from the data."""
+    present = found
     return [InputError(data_dir, None, None,
                        f"上次运行读取了{REGISTRIES[name].chinese}名册，本次数据包中没有：每月的数据包须含"
                        f"完整的各名册（未变动的也要放入）。如该名册确已停用，请加 --allow-missing "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 
+import openpyxl
 import pytest
 
 from models.detectors.deceased_paid import MAX_CANDIDATES
@@ -60,3 +61,22 @@ def test_a_registry_allowed_to_be_missing_is_taken_without_it(published, tmp_pat
     assert result.cases_by_type.get("deceased_paid", 0) == 0
     with connect(db) as con:
         assert unattributed_deaths(con, MAX_CANDIDATES) == []
+
+
+def test_a_roster_refused_for_a_repeated_record_id_is_not_also_called_missing(published, tmp_path):
+    """The refusal names the repeated 记录编号 only: the roster is in the drop, and telling
+    the clerk it is missing (or to --allow-missing it) would be false."""
+    db, drop = tmp_path / "doudi.duckdb", tmp_path / "drop"
+    shutil.copy(published["db"], db)
+    shutil.copytree(published["second"], drop)
+    (roster,) = [path for path in drop.iterdir() if "救助" in path.name]
+    book = openpyxl.load_workbook(roster)
+    sheet = book.active
+    column = next(cell.column for cell in sheet[1] if cell.value == "记录编号")
+    sheet.cell(3, column).value = sheet.cell(2, column).value
+    book.save(roster)
+    with pytest.raises(InputError) as refused:
+        update_pipeline(drop, db, tmp_path / "out")
+    said = str(refused.value)
+    assert "记录编号重复" in said
+    assert "没有救助对象名册" not in said and "本次数据包中没有" not in said
