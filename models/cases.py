@@ -95,3 +95,35 @@ class Case:
             else None,
             "evidence": [item.as_text() for item in self.evidence] + self.score_reasons,
         }
+
+
+def one_per_finding(cases: list[Case]) -> list[Case]:
+    """The cases with each finding once: cases with one id (one type, the same persons and
+    records, as when one family is registered under two 户号) become the first of them, with
+    the others' evidence added where it says something new.
+
+    Parameters
+    ----------
+    cases : list of Case
+        Cases as the detectors found them.
+
+    Returns
+    -------
+    list of Case
+        One case per id, in the order each id first appears.
+
+    Examples
+    --------
+    >>> first = Case("split_household", [("assistance", "A1")], ["p1"], None,
+    ...              [Evidence("户号 H1 的家庭成员分属 2 个案件"), Evidence("同")])
+    >>> second = replace(first, evidence=[Evidence("户号 H2 的家庭成员分属 2 个案件"), Evidence("同")])
+    >>> [item.text for item in one_per_finding([first, second])[0].evidence]
+    ['户号 H1 的家庭成员分属 2 个案件', '同', '户号 H2 的家庭成员分属 2 个案件']
+    """
+    found: dict[str, Case] = {}
+    for case in cases:
+        kept = found.setdefault(case.case_id, case)
+        if kept is not case:
+            added = [item for item in case.evidence if item not in kept.evidence]
+            found[case.case_id] = replace(kept, evidence=[*kept.evidence, *added])
+    return list(found.values())

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from models.case_types import DETECTORS
-from models.cases import Case
+from models.cases import Case, one_per_finding
 from models.detection import Searchers
 from models.graph import graph_rows
 from models.policy import Policy
@@ -278,7 +278,7 @@ def detect_and_publish(
             rows = graph_rows(con)
             seconds["graph"], clock = _lap(clock)
             found = searchers.detect(rows, policy)
-    cases = rank_cases(found.cases, risk)
+    cases = rank_cases(one_per_finding(found.cases), risk)
     seconds["detect"], clock = _lap(clock)
     counts = {name: sum(case.case_type == name for case in cases) for name in DETECTORS}
     write_entities(con, out_dir, settings)

@@ -245,7 +245,7 @@ def single_person_evidence(graph: nx.MultiGraph, policy: Policy, cases: set[Node
     """
     evidence = []
     for case in sorted(cases):
-        rows = rows_at_end(graph, case)
+        rows = rows_at_end(graph, case, covered=True)
         if len(rows) != 1 or not _in_single_person_group(graph, policy, *rows[0]):
             continue
         member, row = rows[0]
@@ -361,7 +361,8 @@ def rows_at_end(graph: nx.MultiGraph, case: Node, *, covered: bool = False
 
 def legitimate_single_cases(graph: nx.MultiGraph, policy: Policy) -> set[Node]:
     """Single-person cases of a member the policy lets be enrolled alone (单人户保障): one
-    member at the case's end (``rows_at_end``; others' ended rows are its history).
+    covered member at the case's end (``rows_at_end``; others' ended rows are its history,
+    and a spouse listed but not covered is in no case).
 
     Parameters
     ----------
@@ -377,7 +378,7 @@ def legitimate_single_cases(graph: nx.MultiGraph, policy: Policy) -> set[Node]:
     """
     legitimate = set()
     for case in nodes_of(graph, "case"):
-        rows = rows_at_end(graph, case)
+        rows = rows_at_end(graph, case, covered=True)
         if len(rows) == 1 and may_be_enrolled_alone(graph, policy, *rows[0]):
             legitimate.add(case)
     return legitimate

@@ -136,23 +136,49 @@ def _paid_by_both(graph, first, second) -> bool:
 def _paid_twice(graph, policy: Policy, rows) -> tuple[dict[int, float], set[str]]:
     """Per month the person was paid by two or more cases: what was received above the
     largest amount (a case counts once a month, at its largest row); and how the amounts
-    were found (``models.amounts``)."""
+    were found (``models.amounts``). A case pays him his own amount, or what its payment
+    leaves above its other covered members' amounts when that is clearly less (the payment
+    went down to theirs: he was not paid there that month)."""
     as_of = graph.graph["as_of"]
     received: dict[int, dict] = {}
     sources: set[str] = set()
+    own_records = {row["record_id"] for _, row in rows}
     for case, row in rows:
         if not row["covered"]:
             continue
         key = class_key(row["program"], row["dibao_class"])
-        active = active_months(row["start"], row["end"], as_of)
-        for month in paid_months(graph, case) & set(active):
+        others = _other_members(graph, case, own_records)
+        for month in paid_months(graph, case) & set(active_months(row["start"], row["end"], as_of)):
             owed = own_amount(graph, policy, key, month, share_paid(graph, case, month))
-            by_case = received.setdefault(month, {})
-            by_case[case] = max(owed.amount, by_case.get(case, 0.0))
-            sources.add(owed.source)
+            paid = _paid_him(graph, policy, case, month, owed.amount, others)
+            if paid > owed.amount * policy.payment_tolerance:
+                by_case = received.setdefault(month, {})
+                by_case[case] = max(paid, by_case.get(case, 0.0))
+                sources.add(owed.source)
     excess = {month: sum(by_case.values()) - max(by_case.values())
               for month, by_case in received.items() if len(by_case) >= 2}  # fmt: skip
     return excess, sources
+
+
+def _other_members(graph, case, own_records: set[str]) -> list[tuple[str | None, set[int]]]:
+    """The class key and active months of the case's covered rows that are not the person's."""
+    as_of = graph.graph["as_of"]
+    return [(class_key(row["program"], row["dibao_class"]),
+             set(active_months(row["start"], row["end"], as_of)))
+            for _, row in neighbours(graph, case, "enrolled_in")
+            if row["covered"] and row["record_id"] not in own_records]  # fmt: skip
+
+
+def _paid_him(graph, policy: Policy, case, month: int, owed: float, others: list) -> float:
+    """What ``case`` paid the person in ``month``: ``owed``, or what its payment leaves above
+    the other covered members' own amounts when that is clearly less; ``owed`` when one of
+    theirs is unknown (the month cannot be judged)."""
+    theirs = [own_amount(graph, policy, key, month, 0.0) for key, span in others if month in span]
+    if any(item.source == "share" for item in theirs):
+        return owed
+    paid = sum(amount for _, amount in graph.nodes[case]["payments"][month_text(month)])
+    above = paid - sum(item.amount for item in theirs)
+    return owed if above >= owed * (1 - policy.payment_tolerance) else max(above, 0.0)
 
 
 def _case(graph, policy: Policy, person_ids: list[str], rows, uncertain: dict | None = None

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from models.cases import UNLINKED
+from models.cases import UNLINKED, one_per_finding
 from models.detectors.a_class_partial import detect_a_class_partial
 from models.detectors.common import single_person_conditions
 from models.detectors.deceased_paid import detect_deceased_paid
@@ -290,6 +290,21 @@ def test_a_month_only_one_case_paid_is_not_paid_twice():
     assert case.amount_at_risk == 455.0 * 4
 
 
+def test_a_month_his_parents_case_paid_only_the_parents_is_not_paid_twice():
+    """The son is covered in his parents' case DB1 and in his own DB2 all year; DB1 paid the
+    three of them until June, then only the parents' two amounts: he was paid twice from
+    January to June only."""
+    drop = HouseholdSketch(AMOUNTS_2026)
+    for pid, record_id in (("father", "A1"), ("mother", "A2"), ("son", "A3")):
+        drop.enrol(pid, "DB1", record_id, dibao_class="C")
+    drop.enrol("son", "DB2", "A4", start=date(2025, 1, 1), dibao_class="C")
+    drop.pay("DB1", MONTHS_2026[:6], 915.0)
+    drop.pay("DB1", MONTHS_2026[6:], 610.0)
+    drop.pay("DB2", MONTHS_2026, 305.0)
+    (case,) = detect_duplicate_enrollment(drop.graph, POLICY)
+    assert case.amount_at_risk == 305.0 * 6 and case.features["months_twice"] == 6.0
+
+
 def test_rows_of_two_cases_one_after_the_other_are_no_duplicate():
     drop = HouseholdSketch()
     drop.enrol("li", "DB1", "A1", start=date(2019, 3, 1), end=date(2025, 12, 31))
@@ -379,6 +394,22 @@ def test_a_family_in_two_concurrent_dibao_cases_is_split():
         ("assistance", "A3"),
     ]
     assert case.evidence[0].text.endswith("：2024-05 起，至今仍同时有效")
+
+
+def test_a_family_registered_under_two_hukou_numbers_is_one_split_lead():
+    """The family's 户籍 rows exported twice, under its old 户号 and its new one: each 户号
+    finds the same split, one finding (one case id) holding both 户号 in its evidence."""
+    drop = HouseholdSketch()
+    for hukou_no in ("HK1", "HK9"):
+        drop.family(hukou_no, "father", "mother", "son")
+    drop.enrol("father", "DB1", "A1")
+    drop.enrol("mother", "DB1", "A2")
+    drop.enrol("son", "DB2", "A3", start=date(2024, 5, 1))
+    found = detect_split_household(drop.graph, POLICY)
+    assert len(found) == 2 and len({case.case_id for case in found}) == 1
+    (case,) = one_per_finding(found)
+    splits = [item.text for item in case.evidence if "家庭成员分属" in item.text]
+    assert [text.split(" ")[1] for text in splits] == ["HK1", "HK9"]
 
 
 def test_a_split_that_ended_years_ago_says_it_is_history():
@@ -501,6 +532,34 @@ def test_a_single_person_case_keeps_its_history_and_stays_legitimate():
     drop.enrol("mother", "DB2", "A4", end=date(2024, 4, 30))
     drop.enrol("son", "DB2", "A3", start=date(2023, 1, 1))
     drop.certify("son", "C1", "intellectual", 3)
+    assert detect_split_household(drop.graph, POLICY) == []
+
+
+def test_a_member_listed_but_not_covered_in_another_case_splits_no_family():
+    """A grandmother of 户号 HK1 listed as not covered (是否保障对象 否) in her other son's
+    case DB3 (his own 户号 HK3) is enrolled in no case: HK1 is in DB1 alone."""
+    drop = HouseholdSketch()
+    drop.family("HK1", "son", "wife", "grandmother")
+    drop.family("HK3", "uncle")
+    drop.enrol("son", "DB1", "A1")
+    drop.enrol("wife", "DB1", "A2")
+    drop.enrol("uncle", "DB3", "A3")
+    drop.enrol("grandmother", "DB3", "A4", covered=False)
+    drop.paid_to("DB1", "6228000011112222")
+    drop.paid_to("DB3", "6228000011112222")
+    assert detect_split_household(drop.graph, POLICY) == []
+    assert detect_suspected_split(drop.graph, POLICY) == []
+
+
+def test_a_severely_disabled_member_covered_alone_beside_a_listed_spouse_is_no_split():
+    """单人户保障: the son alone is covered in DB2; his wife is listed there, not covered."""
+    drop = HouseholdSketch()
+    drop.family("HK1", "father", "mother", "son", "wife")
+    drop.enrol("father", "DB1", "A1")
+    drop.enrol("mother", "DB1", "A2")
+    drop.enrol("son", "DB2", "A3", start=date(2024, 5, 1))
+    drop.enrol("wife", "DB2", "A4", start=date(2024, 5, 1), covered=False)
+    drop.certify("son", "C1", "intellectual", 2)
     assert detect_split_household(drop.graph, POLICY) == []
 
 
@@ -973,6 +1032,16 @@ def test_a_case_paid_short_is_a_lead_without_money_at_risk():
     [case] = detect_payment_mismatch(_paid([760.0] * 5 + [455.0] * 5).graph, POLICY)
     assert case.amount_at_risk is None
     assert "少发合计 1525.00 元" in case.evidence[0].text
+
+
+def test_a_family_paid_the_living_members_amounts_after_a_death_is_not_paid_short():
+    """A2 died in February (his row never closed); from May the case was paid A1's amount
+    alone: nothing is owed to the dead, and what April paid for him is deceased_paid's."""
+    drop = _paid([760.0] * 4 + [455.0] * 6)
+    drop.die("p-2", "D1", date(2026, 2, 10))
+    assert detect_payment_mismatch(drop.graph, POLICY) == []
+    (death,) = detect_deceased_paid(drop.graph, POLICY)
+    assert death.amount_at_risk == 305.0  # April, after the grace month: his C amount
 
 
 @pytest.mark.parametrize(
