@@ -245,7 +245,7 @@ def single_person_evidence(graph: nx.MultiGraph, policy: Policy, cases: set[Node
     """
     evidence = []
     for case in sorted(cases):
-        rows = rows_at_end(graph, case, covered=True)
+        rows = rows_at_end(graph, case)
         if len(rows) != 1 or not _in_single_person_group(graph, policy, *rows[0]):
             continue
         member, row = rows[0]
@@ -361,8 +361,8 @@ def rows_at_end(graph: nx.MultiGraph, case: Node, *, covered: bool = False
 
 def legitimate_single_cases(graph: nx.MultiGraph, policy: Policy) -> set[Node]:
     """Single-person cases of a member the policy lets be enrolled alone (单人户保障): one
-    covered member at the case's end (``rows_at_end``; others' ended rows are its history,
-    and a spouse listed but not covered is in no case).
+    member listed at the case's end (``rows_at_end``; others' ended rows are its history; a
+    case that also lists his wife, not covered, is a family's case covering one of them).
 
     Parameters
     ----------
@@ -378,17 +378,18 @@ def legitimate_single_cases(graph: nx.MultiGraph, policy: Policy) -> set[Node]:
     """
     legitimate = set()
     for case in nodes_of(graph, "case"):
-        rows = rows_at_end(graph, case, covered=True)
+        rows = rows_at_end(graph, case)
         if len(rows) == 1 and may_be_enrolled_alone(graph, policy, *rows[0]):
             legitimate.add(case)
     return legitimate
 
 
 def split_cases(rows: list[tuple[Node, Node, dict]], as_of) -> tuple[set[Node], set[str]]:
-    """Of (case, member, row) triples: the cases that at some moment each hold members
-    another of the cases lacks (one person in two cases is a duplicate, not a split), and
-    the record ids of the rows active at such a moment (a row that ended before the split,
-    such as a member's earlier row in the case he left, is not part of it).
+    """Of (case, member, row) triples: the cases that at some moment each cover members
+    another of the cases lacks (one person in two cases is a duplicate, not a split; a
+    member listed but not covered, 是否保障对象 否, is enrolled in no case), and the record
+    ids of the rows active at such a moment, listed members' too (a row that ended before
+    the split, such as a member's earlier row in the case he left, is not part of it).
 
     Parameters
     ----------
@@ -411,8 +412,9 @@ def split_cases(rows: list[tuple[Node, Node, dict]], as_of) -> tuple[set[Node], 
         active = [(case, member, row) for case, member, row in rows if row["start"]
                   and row["start"] <= moment and (row["end"] is None or moment <= row["end"])]  # fmt: skip
         members = defaultdict(set)
-        for case, member, _ in active:
-            members[case].add(member)
+        for case, member, row in active:
+            if row["covered"]:
+                members[case].add(member)
         holding = set()
         keys = sorted(members)
         for index, one in enumerate(keys):

@@ -26,9 +26,8 @@ def detect_split_household(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     time, each case holding members the other lacks — unless the split-off case is a
     legitimate single-person case (单人户) of a member the policy lets be enrolled alone
     (``policy.single_person_groups``: severely disabled, gravely ill). One person in two
-    cases is a duplicate enrollment, not a split. Only covered rows count: a member listed but
-    not covered (是否保障对象 否) is enrolled in no case (contract §2), and a case that lists
-    a grandmother as not covered holds no member of her family.
+    cases is a duplicate enrollment, not a split. Only covered members count (``split_cases``):
+    a case that lists a grandmother as not covered holds no member of her family.
 
     Only the 户号 makes a family (contract §2): cases of different 户号 tied by an account,
     a phone or an address are ``suspected_split`` at most. Accounts, phones and addresses
@@ -76,7 +75,7 @@ def detect_split_household(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
             (case, member, row)
             for member, _ in neighbours(graph, family, "member_of")
             for case, row in neighbours(graph, member, "enrolled_in")
-            if row["program"] == "dibao" and row["covered"] and case not in legitimate
+            if row["program"] == "dibao" and case not in legitimate
         ]
         involved, records = split_cases(rows, as_of)
         if involved:

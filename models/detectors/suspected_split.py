@@ -90,7 +90,7 @@ def detect_suspected_split(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     cases = []
     for group in sorted(map(sorted, nx.connected_components(ties))):
         rows = [(case, member, row) for case in group
-                for member, row in neighbours(graph, case, "enrolled_in") if row["covered"]]  # fmt: skip
+                for member, row in neighbours(graph, case, "enrolled_in")]  # fmt: skip
         involved, records = split_cases(rows, as_of)
         if len(involved) >= 2:
             cases.append(_case(graph, policy, rows, involved, records))

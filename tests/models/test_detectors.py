@@ -551,8 +551,10 @@ def test_a_member_listed_but_not_covered_in_another_case_splits_no_family():
     assert detect_suspected_split(drop.graph, POLICY) == []
 
 
-def test_a_severely_disabled_member_covered_alone_beside_a_listed_spouse_is_no_split():
-    """单人户保障: the son alone is covered in DB2; his wife is listed there, not covered."""
+def test_a_case_listing_a_wife_beside_her_severely_disabled_husband_is_no_single_person_case():
+    """单人户保障 is a case of one person (contract §2; both synthetic generators read it so):
+    DB2 lists the son's wife too, not covered, so it is a family's case covering one of
+    them, and the 户号 is split over DB1 and DB2."""
     drop = HouseholdSketch()
     drop.family("HK1", "father", "mother", "son", "wife")
     drop.enrol("father", "DB1", "A1")
@@ -560,7 +562,8 @@ def test_a_severely_disabled_member_covered_alone_beside_a_listed_spouse_is_no_s
     drop.enrol("son", "DB2", "A3", start=date(2024, 5, 1))
     drop.enrol("wife", "DB2", "A4", start=date(2024, 5, 1), covered=False)
     drop.certify("son", "C1", "intellectual", 2)
-    assert detect_split_household(drop.graph, POLICY) == []
+    (case,) = detect_split_household(drop.graph, POLICY)
+    assert sorted(record for _, record in case.records) == ["A1", "A2", "A3", "A4"]
 
 
 def test_a_gravely_ill_member_alone_in_a_case_is_no_split():
