@@ -27,7 +27,7 @@ from resolver.headers import Vocabulary
 from resolver.ingest import check_county, drop_counties, numbered_in, read_registry_file
 from resolver.layout import SKIP_REASONS
 from resolver.quality import problem_label
-from resolver.reading import decode
+from resolver.reading import decode, delimiter_of
 from resolver.registries import column_header
 from resolver.tables import Source
 from resolver.workbook_xml import SheetCells, table_width, with_text_cells
@@ -248,12 +248,11 @@ def _check_out(out: Path, file_format: str) -> None:
 
 def _written_csv(content: bytes, source: Source, cells: dict[int, tuple[str, str]]) -> bytes:
     """The CSV with two fields added to the header and data rows, in its own encoding and
-    delimiter (the reader's: tab when the first line has more tabs than commas)."""
+    the very delimiter the reader used (``resolver.reading.delimiter_of``)."""
     encoding = source.encoding or "utf-8"
     decoded = decode(content)
     text = decoded[1] if decoded else content.decode(encoding, errors="replace")
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    delimiter = delimiter_of(text)
     terminator = "\r\n" if "\r\n" in text[:65536] else "\n"
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     header = source.header_rows[-1]

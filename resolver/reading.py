@@ -195,7 +195,7 @@ def _read_csv(path: Path, content: bytes) -> Grid:
         if fast is not None:
             return _with_bad_lines(fast, bad_lines)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text)))
     except csv.Error as error:
         raise InputError(path, None, None, f"CSV 格式错误：{error}") from error
     return _with_bad_lines(_grid(path, None, "csv", encoding, records), bad_lines)
@@ -220,10 +220,26 @@ def _read_utf8(path: Path, content: bytes) -> Grid | None:
     return _read_csv_arrow(path, content.removeprefix(UTF8_BOM), encoding)
 
 
-def _delimiter(text: str) -> str:
-    """Of comma, tab and semicolon, the one the first line holding any of them holds most of
-    (a comma on a tie): a title line above the header holds none, a 备注 below it may hold
-    semicolons in its text."""
+def delimiter_of(text: str) -> str:
+    """The delimiter CSV text is read with: of comma, tab and semicolon, the one the first
+    line holding any of them holds most of (a comma on a tie): a title line above the header
+    holds none, a 备注 below it may hold semicolons in its text.
+
+    Parameters
+    ----------
+    text : str
+        The file's text (its first lines are enough).
+
+    Returns
+    -------
+    str
+        ``","``, ``"\\t"`` or ``";"``.
+
+    Examples
+    --------
+    >>> delimiter_of("某县2026年10月发放表\\n救助证号\\t发放金额\\nDB1\\t320\\n")
+    '\\t'
+    """
     for line in text.split("\n", HEAD_LINES)[:HEAD_LINES]:
         if any(mark in line for mark in (",", "\t", ";")):
             return max((",", "\t", ";"), key=line.count)
@@ -244,7 +260,7 @@ def _read_csv_arrow(path: Path, data: bytes, encoding: str) -> Grid | None:
     as the widest of its first lines (most files; title lines and footers narrower than the
     table are read too); None for the others (values spanning lines, wider rows below)."""
     head = data[:HEAD_BYTES].decode("utf-8", errors="replace")
-    delimiter = _delimiter(head)
+    delimiter = delimiter_of(head)
     lines = head.split("\n")[:HEAD_LINES]
     try:
         width = max((len(row) for row in csv.reader(lines, delimiter=delimiter)), default=1)

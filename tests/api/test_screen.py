@@ -156,6 +156,22 @@ def test_a_gbk_csv_keeps_its_encoding_delimiter_and_rows(county, tmp_path):
     assert rows[-1] == ["合计", "", "", "", "", "1"]
 
 
+@pytest.mark.parametrize("delimiter", ["\t", ";"])
+def test_a_tsv_or_semicolon_csv_under_a_title_keeps_its_delimiter(county, tmp_path, delimiter):
+    # the title line holds no delimiter: the writer takes the reader's, not line 1's
+    source, out = tmp_path / "发放.csv", tmp_path / "发放-审核.csv"
+    data = [[str(value) for value in row] for row in _data(county)]
+    lines = ["2026年10月低保发放表", *(delimiter.join(row) for row in [HEADERS, *data])]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = _screen(county, source, out)
+    assert result.exit_code == 0, result.output
+    written = out.read_text(encoding="utf-8").removesuffix("\n").split("\n")
+    header = delimiter.join([*HEADERS, "审核结果", "暂缓原因"])
+    assert written[:2] == [lines[0], header]
+    assert all(line.startswith(original + delimiter)
+               for line, original in zip(written[2:], lines[2:], strict=True))  # fmt: skip
+
+
 def test_a_note_beside_a_csv_line_stays_in_its_field(county, tmp_path):
     source, out = tmp_path / "发放.csv", tmp_path / "发放-审核.csv"
     data = [[str(value) for value in row] for row in _data(county)]
