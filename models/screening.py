@@ -13,7 +13,9 @@ its evidence in Chinese:
     few namesakes: ``resolver.outputs.lone_death_candidates``);
 ``twice``
     a member covered in the line's case that month is covered in another case paid the same
-    month (in this list, or in the run's payment ledger);
+    month (in this list, or in the run's payment ledger), or expected to be: for a month
+    after the ledger's latest, a case the ledger paid in its latest month whose member's row
+    is still covered and active (a township's list shows only its own cases);
 ``over_standard``
     the case has an open ``over_standard`` lead in the published run (past its 渐退 with an
     income above the standard);
@@ -343,24 +345,33 @@ def _fuzzy_deaths(con, policy: Policy, after: str) -> list[tuple[int, Hold]]:
     return found
 
 
-def _paid_cases(con, present: set[str]) -> None:
-    """Temporary table of the cases paid in each month of the lines: in the list, or in the
-    run's ledger."""
+def _paid_cases(con, present: set[str]) -> str | None:
+    """Temporary table of the cases paid in each month of the lines: in the list, in the
+    run's ledger, or expected (a case the ledger paid in its latest month, for the months of
+    the list after it: a township's list does not show the other townships' cases). Returns
+    the ledger's latest month (None without a ledger)."""
+    latest = (con.execute("SELECT max(pay_month) FROM payments").fetchone()[0]
+              if "payments" in present else None)  # fmt: skip
     ledger = ("UNION SELECT case_no, pay_month, 'ledger' FROM payments "
-              f"WHERE pay_month IN (SELECT pay_month FROM {_LINES})"
-              if "payments" in present else "")  # fmt: skip
+              f"WHERE pay_month IN (SELECT pay_month FROM {_LINES}) "
+              "UNION SELECT p.case_no, l.pay_month, 'expected' FROM payments p "
+              f"JOIN (SELECT DISTINCT pay_month FROM {_LINES} WHERE pay_month > $latest) l "
+              "ON p.pay_month = $latest"
+              if latest else "")  # fmt: skip
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {_PAID} AS
-        SELECT case_no, pay_month, max(origin) AS origin FROM (  -- 'list' before 'ledger'
+        SELECT case_no, pay_month, max(origin) AS origin FROM (  -- list, ledger, expected
             SELECT case_no, pay_month, 'list' AS origin FROM {_LINES}
             WHERE case_no IS NOT NULL AND pay_month IS NOT NULL {ledger}
         ) GROUP BY ALL
-    """)  # fmt: skip
+    """, {"latest": latest} if latest else None)  # fmt: skip
+    return latest
 
 
 def _twice(con, present: set[str]) -> list[tuple[int, Hold]]:
-    """Lines whose covered member is covered that month in another case paid that month."""
-    _paid_cases(con, present)
+    """Lines whose covered member is covered that month in another case paid that month, or
+    expected to be: paid in the ledger's latest month and still covered on the roster."""
+    latest = _paid_cases(con, present)
     rows = con.execute(f"""
         SELECT m.line, m.name, m.record_id, a.case_no, a.record_id, p.origin
         FROM {_MEMBERS} m
@@ -371,10 +382,12 @@ def _twice(con, present: set[str]) -> list[tuple[int, Hold]]:
         WHERE m.person_id IS NOT NULL
         ORDER BY m.line, m.record_id, a.case_no
     """).fetchall()  # fmt: skip
-    origins = {"list": "本发放表", "ledger": "已有发放记录"}
+    origins = {"list": "该案件当月也有发放（本发放表）",
+               "ledger": "该案件当月也有发放（已有发放记录）",
+               "expected": f"该案件 {latest} 已发放、名册中仍在保，预计当月也将发放（不在本发放表中）"}  # fmt: skip
     return [(line, Hold("twice", (
         f"在保成员{name or ''}（救助记录 {record}）同月也是案件 {other}（救助记录 {other_record}）"
-        f"的在保对象，该案件当月也有发放（{origins[origin]}）")))
+        f"的在保对象，{origins[origin]}")))
         for line, name, record, other, other_record, origin in rows]  # fmt: skip
 
 

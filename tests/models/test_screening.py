@@ -10,6 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from models.periods import month_index, month_text
 from models.pipeline import run_pipeline
 from models.policy import load_policy
 from models.publish import run_configuration, working_run
@@ -169,6 +170,21 @@ def test_a_person_covered_in_two_cases_paid_the_same_month_is_held(county):
     assert "已有发放记录" in held.reasons  # the other case's payment is in the run's ledger
     both = [(case, month, *_paid(county, case, month)) for case in sorted(cases)]
     assert all("twice" in _kinds(d) and "本发放表" in d.reasons for d in _screen(county, *both))
+
+
+def test_a_case_paid_last_month_and_still_covered_is_expected_paid_this_month(county):
+    # a township's own list: the member's other case is in another township's list
+    con = county["con"]
+    latest = con.execute("SELECT max(pay_month) FROM payments").fetchone()[0]
+    paid = {case for (case,) in con.execute(
+        "SELECT DISTINCT case_no FROM payments WHERE pay_month = ?", [latest]).fetchall()}  # fmt: skip
+    cases = next(sorted(found) for found in (
+        {_case_of(county, r["record_id"]) for r in case["records"]} for case in county["truth"]
+        if case["case_type"] == "duplicate_enrollment") if len(found) == 2 and found <= paid)  # fmt: skip
+    amount, account = _paid(county, cases[0], latest)
+    held = _screen(county, (cases[0], month_text(month_index(latest) + 1), amount, account))[0]
+    assert "twice" in _kinds(held) and f"{cases[1]}" in held.reasons
+    assert f"该案件 {latest} 已发放、名册中仍在保，预计当月也将发放" in held.reasons
 
 
 def test_an_open_over_standard_lead_holds_its_case(county):
