@@ -273,7 +273,8 @@ def read_registry_file(path: Path, registry: str, *, vocabulary: Vocabulary | No
     list[Source]
         The file's tables of that registry, numbered from 0 (``source_no``) in sheet order;
         each ``normalised`` table keeps the row number a person sees (``row_no``), and each
-        source its sheet, header rows and the rows it skipped.
+        source its sheet, header rows and the rows it skipped; the first one's notes name
+        the sheets not read (an instructions sheet, a 汇总 sheet) and why.
 
     Raises
     ------
@@ -303,6 +304,8 @@ def read_registry_file(path: Path, registry: str, *, vocabulary: Vocabulary | No
                          f"未读到{REGISTRIES[registry].chinese}表格（{reasons}）")  # fmt: skip
     for number, source in enumerate(sources):
         _number(source, number)
+    sources[0].notes.extend(f"工作表「{skip.sheet}」未读取：{skip.reason}"
+                            for skip in outcome.skips if skip.sheet)  # fmt: skip
     return sources
 
 
@@ -748,6 +751,9 @@ def _read_table(outcome: FileOutcome, located, vocabulary: Vocabulary, context, 
     recognition = located.recognition
     missing = [name for name in recognition.missing if context.fill(name) is None]
     chinese = recognition.registry.chinese
+    if missing and grid.sheet is not None and not _of_persons(recognition):
+        outcome.skips.append(replace(skip, reason=TOTALS_SHEET))
+        return
     if missing and (hint == recognition.registry.name
                     or len(recognition.positions) >= MIN_COLUMNS_OF_A_REGISTRY):  # fmt: skip
         _refuse_month_columns(located.grid, located)
@@ -762,6 +768,17 @@ def _read_table(outcome: FileOutcome, located, vocabulary: Vocabulary, context, 
         outcome.skips.append(replace(skip, reason="不是名册表格（表头中可识别的列太少）"))
         return
     outcome.sources.append(prepare_table(located, vocabulary, context, notes))
+
+
+# Why a sheet without a 救助证号 and without a person's name or ID column is not read.
+TOTALS_SHEET = "汇总或统计表（没有救助证号列，也没有姓名、身份证号列），不是名册表格"
+
+
+def _of_persons(recognition) -> bool:
+    """Whether a table names its cases or persons: a 救助证号, a name or an ID column (a
+    汇总 sheet of 乡镇, 户数, 人数 and 金额 names none)."""
+    return any(name == "case_no" or recognition.registry.column(name).kind in ("name", "id")
+               for name in recognition.positions)  # fmt: skip
 
 
 def _unpivoted(located, context, vocabulary: Vocabulary) -> Grid | None:

@@ -156,6 +156,30 @@ def test_a_gbk_csv_keeps_its_encoding_delimiter_and_rows(county, tmp_path):
     assert rows[-1] == ["合计", "", "", "", "", "1"]
 
 
+def test_a_totals_sheet_first_is_listed_and_the_other_sheets_screened(county, tmp_path):
+    source, out = tmp_path / "发放.xlsx", tmp_path / "审核.xlsx"
+    book = openpyxl.Workbook()
+    totals = book.active
+    totals.title = "汇总"
+    header = ["乡镇", "户数", "人数", "发放金额（元）", "发放月份"]
+    totals.append(header)
+    totals.append(["城关镇", 40, 80, 12000, MONTH])
+    town = book.create_sheet("城关镇")
+    for row in [HEADERS, *_data(county)]:
+        town.append(row)
+    book.save(source)
+    result = _screen(county, source, out)
+    assert result.exit_code == 0, result.output
+    assert "工作表「汇总」未读取：汇总或统计表" in result.output
+    written = openpyxl.load_workbook(out)
+    assert [cell.value for cell in written["汇总"][1]] == header
+    assert [cell.value for cell in written["城关镇"][1]] == [*HEADERS, "审核结果", "暂缓原因"]
+    del book["城关镇"]  # a totals sheet alone: nothing to screen, refused
+    book.save(source)
+    refused = _screen(county, source, out)
+    assert refused.exit_code == 2 and "未读到发放记录表格（汇总或统计表" in refused.output
+
+
 @pytest.mark.parametrize("delimiter", ["\t", ";"])
 def test_a_tsv_or_semicolon_csv_under_a_title_keeps_its_delimiter(county, tmp_path, delimiter):
     # the title line holds no delimiter: the writer takes the reader's, not line 1's
