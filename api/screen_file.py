@@ -27,7 +27,7 @@ from resolver.headers import Vocabulary
 from resolver.ingest import check_county, drop_counties, numbered_in, read_registry_file
 from resolver.layout import SKIP_REASONS
 from resolver.quality import problem_label
-from resolver.reading import decode, delimiter_of
+from resolver.reading import decode, delimiter_of, row_texts
 from resolver.registries import column_header
 from resolver.tables import Source
 from resolver.workbook_xml import SheetCells, table_width, with_text_cells
@@ -247,8 +247,9 @@ def _check_out(out: Path, file_format: str) -> None:
 
 
 def _written_csv(content: bytes, source: Source, cells: dict[int, tuple[str, str]]) -> bytes:
-    """The CSV with two fields added to the header and data rows, in its own encoding and
-    the very delimiter the reader used (``resolver.reading.delimiter_of``)."""
+    """The CSV with two fields added to the header and data rows (or, screened before, its
+    two fields overwritten on the data rows), in its own encoding and the very delimiter the
+    reader used (``resolver.reading.delimiter_of``)."""
     encoding = source.encoding or "utf-8"
     decoded = decode(content)
     text = decoded[1] if decoded else content.decode(encoding, errors="replace")
@@ -256,18 +257,32 @@ def _written_csv(content: bytes, source: Source, cells: dict[int, tuple[str, str
     terminator = "\r\n" if "\r\n" in text[:65536] else "\n"
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     header = source.header_rows[-1]
-    # after the last field any line of the table fills: a note beside a row stays in place
-    width = max((len(record) - _trailing_blanks(record)
-                 for record in records[source.header_rows[0] - 1 :]), default=0)  # fmt: skip
-    for row, added in ((header, (RESULT_HEADER, REASON_HEADER)), *cells.items()):
-        record = records[row - 1]
-        records[row - 1] = [*record[:width], *[""] * (width - len(record)), *added]
+    at = _screened_at(records[header - 1])
+    if at is not None:  # screened before: its two columns overwritten
+        for row, added in cells.items():
+            record = records[row - 1]
+            records[row - 1] = [*record[:at], *[""] * (at - len(record)), *added,
+                                *record[at + 2 :]]  # fmt: skip
+    else:  # after the last field any line of the table fills: a note beside a row stays
+        width = max((len(record) - _trailing_blanks(record)
+                     for record in records[source.header_rows[0] - 1 :]), default=0)  # fmt: skip
+        for row, added in ((header, (RESULT_HEADER, REASON_HEADER)), *cells.items()):
+            record = records[row - 1]
+            records[row - 1] = [*record[:width], *[""] * (width - len(record)), *added]
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter=delimiter, lineterminator=terminator).writerows(records)
     written = buffer.getvalue()
     if not text.endswith(("\n", "\r")):
         written = written.removesuffix(terminator)
     return written.encode(encoding, errors="replace")
+
+
+def _screened_at(header: Sequence[str]) -> int | None:
+    """Where (from 0) a header screened before has its 审核结果 and 暂缓原因 columns, side
+    by side; None when it has not."""
+    texts = [text.strip() for text in header]
+    return next((at for at in range(len(texts) - 1)
+                 if texts[at : at + 2] == [RESULT_HEADER, REASON_HEADER]), None)  # fmt: skip
 
 
 def _trailing_blanks(record: list[str]) -> int:
@@ -282,9 +297,10 @@ def _trailing_blanks(record: list[str]) -> int:
 def _written_workbook(content: bytes, sources: Sequence[Source],
                       cells: dict[int, dict[int, tuple[str, str]]]) -> bytes:  # fmt: skip
     """The workbook with the two columns added on each sheet that holds a payments table,
-    after the last column the table uses (``table_width``): those sheets' XML edited, every other cell,
-    style, merged range and sheet kept as they were. Cells are text, never a formula. The
-    header 审核结果 says, when selected, that a hold is no stop order."""
+    after the last column the table uses (``table_width``), or in place of the two a sheet
+    screened before has: those sheets' XML edited, every other cell, style, merged range and
+    sheet kept as they were. Cells are text, never a formula. The header 审核结果 says, when
+    selected, that a hold is no stop order."""
     texts: dict[str, SheetCells] = {}
     prompts: dict[str, SheetCells] = {}
     first_rows = {}  # one width per sheet, for each table on it
@@ -293,14 +309,24 @@ def _written_workbook(content: bytes, sources: Sequence[Source],
                                        source.header_rows[0])  # fmt: skip
     widths = {sheet: table_width(content, sheet, row) for sheet, row in first_rows.items()}
     for source in sources:
-        last = widths[source.sheet]
         header = source.header_rows[-1]
         sheet = texts.setdefault(source.sheet, {})
-        sheet[(header, last + 1)], sheet[(header, last + 2)] = RESULT_HEADER, REASON_HEADER
+        at = _screened_columns(content, source)
+        last = widths[source.sheet] if at is None else at
+        if at is None:
+            sheet[(header, last + 1)], sheet[(header, last + 2)] = RESULT_HEADER, REASON_HEADER
+            prompts.setdefault(source.sheet, {})[(header, last + 1)] = NOTE
         for row, (result, reasons) in cells.get(source.number, {}).items():
             sheet[(row, last + 1)], sheet[(row, last + 2)] = result, reasons
-        prompts.setdefault(source.sheet, {})[(header, last + 1)] = NOTE
     return with_text_cells(content, texts, prompts)
+
+
+def _screened_columns(content: bytes, source: Source) -> int | None:
+    """Where (from 0) a sheet screened before has its 审核结果 and 暂缓原因 columns, on the
+    header's last row (where the screening wrote them); None when it has not."""
+    if not {RESULT_HEADER, REASON_HEADER} <= set(source.unmapped):
+        return None
+    return _screened_at(row_texts(content, source.sheet, source.header_rows[-1]))
 
 
 SHOWN_SKIPPED = 20  # rows not read as lines named in the summary; the rest counted

@@ -369,6 +369,31 @@ def _read_workbook(path: Path, content: bytes) -> list[Grid]:
     return grids
 
 
+def row_texts(content: bytes, sheet: str, row: int) -> list[str]:
+    """One row of a workbook's sheet as text, a cell per column from A (a header row read
+    again, to find columns by their headers).
+
+    Parameters
+    ----------
+    content : bytes
+        The workbook.
+    sheet : str
+        The sheet's name.
+    row : int
+        The row's number, from 1.
+
+    Returns
+    -------
+    list[str]
+        The row's cells, stripped; empty when the sheet has fewer rows.
+    """
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=row)
+    if len(rows) < row:
+        return []
+    return [(cell if type(cell) is str else _cell_text(cell)).strip() for cell in rows[row - 1]]
+
+
 def _sheet_grid(path: Path, file_format: str, workbook, meta, errors: dict, numbers: dict,
                 struck: frozenset[tuple[int, int]]) -> Grid:  # fmt: skip
     sheet = workbook.get_sheet_by_name(meta.name)

@@ -214,6 +214,32 @@ def test_a_note_beside_a_csv_line_stays_in_its_field(county, tmp_path):
                for row, line in zip(rows[1:], data, strict=True))  # fmt: skip
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_file_screened_before_has_its_two_columns_overwritten(county, tmp_path, suffix):
+    source, out = tmp_path / f"发放{suffix}", tmp_path / f"再审核{suffix}"
+    header = [*HEADERS, "审核结果", "暂缓原因"]
+    stale = [[*map(str, row), "暂缓", "旧原因"] for row in _data(county)]
+    if suffix == ".csv":
+        with source.open("w", encoding="utf-8", newline="") as file:
+            csv.writer(file).writerows([header, *stale])
+    else:
+        book = openpyxl.Workbook()
+        for row in [header, *stale]:
+            book.active.append(row)
+        book.save(source)
+    assert _screen(county, source, out).exit_code == 0
+    if suffix == ".csv":
+        with out.open(encoding="utf-8", newline="") as file:
+            rows = list(csv.reader(file))
+    else:
+        rows = [[cell or "" for cell in row]
+                for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True)]  # fmt: skip
+    assert rows[0] == header and all(len(row) == len(header) for row in rows)
+    assert rows[1][6] == "暂缓" and rows[1][7].startswith("发放金额与类别人数不符")
+    assert all((row[7] == "") == (row[6] == "通过") and "旧原因" not in row[7] for row in rows[1:])
+    assert any(row[6] == "通过" for row in rows[1:])  # a pass clears the stale reason
+
+
 def test_a_roster_a_folder_or_another_format_is_refused_in_chinese(county, tmp_path):
     roster = tmp_path / "户籍.csv"
     roster.write_text("姓名,身份证号码,户号,与户主关系\n张三,532326199001011235,H1,户主\n",
