@@ -751,7 +751,7 @@ def _read_table(outcome: FileOutcome, located, vocabulary: Vocabulary, context, 
     recognition = located.recognition
     missing = [name for name in recognition.missing if context.fill(name) is None]
     chinese = recognition.registry.chinese
-    if missing and grid.sheet is not None and not _of_persons(recognition):
+    if missing and located.grid.sheet is not None and not _of_persons(recognition):
         outcome.skips.append(replace(skip, reason=TOTALS_SHEET))
         return
     if missing and (hint == recognition.registry.name
