@@ -21,7 +21,7 @@ from api.cli.base import (
     errors_reported,
     progress,
 )
-from api.cli.printers import print_drop, print_policy
+from api.cli.printers import print_drop, print_policy, print_small_drop
 from models.case_types import CASE_LABELS
 from models.policy import load_policy
 from resolver.db import connect
@@ -173,6 +173,7 @@ def link(
         f"{report.rows:,} 行记录归并为 {report.persons:,} 人；采纳链接 {report.accepted_links:,} 条，"
         f"待人工复核的可能匹配 {report.possible_matches:,} 对。"
     )
+    print_small_drop(report.persons)
     console.print(f"已写出 {out_dir / 'entities.csv'}")
 
 
@@ -248,4 +249,5 @@ def run(
         f"{result.link.rows:,} 行记录归并为 {result.link.persons:,} 人；"
         + "，".join(f"{stage} {seconds:.1f} 秒" for stage, seconds in result.seconds.items())
     )
+    print_small_drop(result.link.persons)
     console.print(f"已写出 {result.out_dir / 'entities.csv'} 和 {result.out_dir / 'cases.jsonl'}")
