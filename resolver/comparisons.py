@@ -206,6 +206,14 @@ MOSTLY_IN_PLACE = (
     "length(name_l) = length(name_r) AND length(name_l) BETWEEN 5 AND "
     f"{NAME_POSITIONS} AND ({CHARS_DIFFERING}) * 2 < length(name_l)"
 )
+# One character of a name of three or more written by another character of a like sound (the
+# same first letter, ``er`` and ``r*`` alike): a transliterated name's spellings (巴特尔,
+# 巴图尔; 额尔敦, 额日敦). Han names of three characters meet it too (王建华, 王建辉): the
+# level's weight is learned, like every level's.
+TRANSLITERATED = (
+    f"length(name_l) = length(name_r) AND length(name_l) BETWEEN 3 AND {NAME_POSITIONS} "
+    f"AND ({CHARS_DIFFERING}) = 1 AND name_sound_l = name_sound_r"
+)
 # Two names no clerk's slip turns into each other (陈海敏, 熊春华).
 OTHER_NAMES = (f"NOT ({SIMILAR_PINYIN}) AND NOT ({CONTAINED}) AND NOT ({CONTAINED_VARIANT}) "
                f"AND NOT ({CONTAINED_INSIDE}) AND NOT ({MOSTLY_IN_PLACE})")  # fmt: skip
@@ -218,7 +226,8 @@ def name_comparison() -> Comparison:
     another sound (包萨仁娜, 萨日娜; the shorter of three or more); two long names (four
     characters or more: a transliterated Mongolian or Tibetan name) whose pinyin is close
     (阿拉坦敖敦, 阿勒坦敖登); one name inside the other (宝其其格玛, 琪琪格; the shorter of
-    three or more); one character different; two long names of one length with more than
+    three or more); one character of three or more written by one of a like sound (巴特尔,
+    巴图尔); one character different; two long names of one length with more than
     half of their characters in place (乌云萨日娜, 乌荣萨仁娜); else.
 
     Returns
@@ -247,6 +256,7 @@ def name_comparison() -> Comparison:
                 m_probability=0.002,
             ),
             _level(CONTAINED_INSIDE, "一方姓名含于另一方之中", m_probability=0.002),
+            _level(TRANSLITERATED, "一字音译异写", m_probability=0.002),
             _level(
                 f"length(name_l) = length(name_r) AND length(name_l) BETWEEN 2 AND {NAME_POSITIONS} "
                 f"AND ({CHARS_DIFFERING}) = 1",

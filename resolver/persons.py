@@ -6,6 +6,9 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
 - ``name``, ``name_pinyin``, ``name_fuzzy``, ``surname`` (the first character: for a
   Mongolian or Tibetan name, no surname at all), ``name_end`` (the last character),
   ``name_first`` and ``name_last`` (the first and last syllables of ``name_fuzzy``);
+  ``name_sound``: the first letter of each syllable of ``name_fuzzy`` (``er`` as ``r``), on
+  which the spellings of one transliterated sound agree (巴特尔, 巴图尔, 巴特儿: ``btr``;
+  额尔敦, 额日敦: ``erd``);
 - ``id18``: the usable 18-digit ID (valid, or upgraded from 15 digits; for a disability
   certificate holder also the ID inside the certificate number), ``id_status``;
   ``id_text``: the 18 characters of an ID that failed its checks (a typo, kept for fuzzy
@@ -49,6 +52,11 @@ from resolver.db import table_names
 from resolver.outputs import PERSONS
 from resolver.registries import PERSON_REGISTRIES
 
+# ``name_sound``: the first letter of each syllable of ``name_fuzzy``, ``er`` as ``r``.
+NAME_SOUND = (
+    "array_to_string(list_transform(string_split(name_fuzzy, ' '), "
+    "lambda s: CASE WHEN s = 'er' THEN 'r' ELSE left(s, 1) END), '')"
+)
 # Columns each registry contributes, as SQL over its normalised table; a registry without
 # one of ``_OPTIONAL`` contributes NULL, so that any subset of registries can be unioned.
 _ADDRESS = "address, address_town, address_village, address_group, address_house"
@@ -178,6 +186,7 @@ SELECT
     right(name, 1) AS name_end,
     split_part(name_fuzzy, ' ', 1) AS name_first,
     list_last(string_split(name_fuzzy, ' ')) AS name_last,
+    {NAME_SOUND} AS name_sound,
     id18,
     CASE WHEN birth_conflict THEN 'conflicts_birth_date'
          WHEN cert_conflict THEN 'conflicts_certificate'

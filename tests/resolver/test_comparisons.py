@@ -10,19 +10,22 @@ from resolver.comparisons import (
     CONTAINED_VARIANT,
     MOSTLY_IN_PLACE,
     OTHER_NAMES,
+    TRANSLITERATED,
 )
 from resolver.db import connect
 from resolver.normalize import normalize_name
+from resolver.persons import NAME_SOUND
 
 
 def _holds(condition: str, left: str, right: str) -> bool:
-    (_, pinyin_l, _), _ = normalize_name(left)
-    (_, pinyin_r, _), _ = normalize_name(right)
+    (_, pinyin_l, fuzzy_l), _ = normalize_name(left)
+    (_, pinyin_r, fuzzy_r), _ = normalize_name(right)
     con = connect(":memory:")
+    sound = NAME_SOUND.replace("name_fuzzy", "?")
     return con.execute(
         f"SELECT {condition} FROM (SELECT ? AS name_l, ? AS name_r, ? AS name_pinyin_l, "
-        "? AS name_pinyin_r)",
-        [left, right, pinyin_l, pinyin_r],
+        f"? AS name_pinyin_r, {sound} AS name_sound_l, {sound} AS name_sound_r)",
+        [left, right, pinyin_l, pinyin_r, fuzzy_l, fuzzy_r],
     ).fetchall()[0][0]
 
 
@@ -84,3 +87,19 @@ def test_two_long_names_with_most_characters_in_place(left, right, mostly):
     assert _holds(MOSTLY_IN_PLACE, left, right) == mostly
     if mostly:  # not "names wholly different" beside one ID
         assert not _holds(OTHER_NAMES, left, right)
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "variant"),
+    [
+        ("巴特尔", "巴图尔", True),  # 特 te, 图 tu: one sound, two spellings
+        ("额尔敦", "额日敦", True),  # 尔 er, 日 ri
+        ("巴特尔", "巴特儿", True),  # a homophone: the pinyin level comes first
+        ("王建国", "王建军", False),  # 国 guo, 军 jun
+        ("巴特尔", "巴雅尔", False),  # 特 te, 雅 ya
+        ("王丽", "王莉", False),  # two characters: too short to tell
+    ],
+)
+def test_one_character_of_a_long_name_spelt_by_a_like_sound(left, right, variant):
+    assert _holds(TRANSLITERATED, left, right) == variant
+    assert _holds(TRANSLITERATED, right, left) == variant
