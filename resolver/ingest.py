@@ -751,7 +751,7 @@ def _read_table(outcome: FileOutcome, located, vocabulary: Vocabulary, context, 
     recognition = located.recognition
     missing = [name for name in recognition.missing if context.fill(name) is None]
     chinese = recognition.registry.chinese
-    if missing and located.grid.sheet is not None and not _of_persons(recognition):
+    if missing and located.grid.sheet is not None and _of_totals(recognition):
         outcome.skips.append(replace(skip, reason=TOTALS_SHEET))
         return
     if missing and (hint == recognition.registry.name
@@ -770,15 +770,18 @@ def _read_table(outcome: FileOutcome, located, vocabulary: Vocabulary, context, 
     outcome.sources.append(prepare_table(located, vocabulary, context, notes))
 
 
-# Why a sheet without a 救助证号 and without a person's name or ID column is not read.
-TOTALS_SHEET = "汇总或统计表（没有救助证号列，也没有姓名、身份证号列），不是名册表格"
+# Why a sheet of totals is not read: its columns are places, counts, amounts and months.
+TOTALS_SHEET = "汇总或统计表（只有乡镇、户数、人数、金额、月份等汇总列，没有救助证号、姓名、身份证号列），不是名册表格"
+# The columns a 汇总 sheet has: a sheet with any other (a class, a start date, 是否保障对象)
+# is a table of persons that lacks a column, and is refused naming it.
+_TOTALS_COLUMNS = {"county", "township", "village", "household_size", "amount", "pay_month",
+                   "program"}  # fmt: skip
 
 
-def _of_persons(recognition) -> bool:
-    """Whether a table names its cases or persons: a 救助证号, a name or an ID column (a
-    汇总 sheet of 乡镇, 户数, 人数 and 金额 names none)."""
-    return any(name == "case_no" or recognition.registry.column(name).kind in ("name", "id")
-               for name in recognition.positions)  # fmt: skip
+def _of_totals(recognition) -> bool:
+    """Whether a table's recognised columns are only those of a 汇总 sheet (乡镇, 户数, 人数,
+    金额, 月份)."""
+    return set(recognition.positions) <= _TOTALS_COLUMNS
 
 
 def _unpivoted(located, context, vocabulary: Vocabulary) -> Grid | None:

@@ -594,6 +594,19 @@ def test_a_roster_refused_for_a_missing_column_is_not_also_called_missing(tmp_pa
     assert any("没有救助对象名册" in reason for reason in reasons)
 
 
+def test_a_township_sheet_of_persons_lacking_columns_is_refused_not_taken_for_totals(tmp_path):
+    """A sheet of 乡镇, 户数, 人数, 金额 and 月份 is a 汇总 sheet, skipped and named; a sheet
+    with a class, a start date and 是否保障对象 is a roster whose 救助证号 and 姓名 columns
+    are headed otherwise: refused, naming them, never dropped as totals."""
+    drop = tmp_path / "drop"
+    roster = ["乡镇", "村", "户主", "证件号", "家庭人口", "保障类别", "保障金额", "开始时间",
+              "是否保障对象"]  # fmt: skip
+    workbook(drop / "城关镇.xlsx", {"城关镇": [roster, ["城关镇", "红星村", "张三", "x", "2",
+                                                    "A", "455", "2020-01-01", "是"]]})  # fmt: skip
+    reasons = [error.reason for error in check_drop(drop)[1]]
+    assert any("缺少必填列：救助证号" in reason for reason in reasons)
+
+
 def test_under_a_head_and_a_member_parent_the_member_columns_are_read(tmp_path, plain):
     # 户主 over 姓名 and 身份证号码, 家庭成员 over the same: the row's person is the member
     parent = [
