@@ -49,6 +49,9 @@ REFUSED = {
 async def authenticate(request: Request) -> Principal:
     """The caller, by their bearer token; a presented token that is refused is logged as a
     failed sign-in (never the token: the first 12 hex digits of its hash for an unknown one).
+    Past ``failed_sign_ins_per_minute`` refusals from one address in a minute, the next is a
+    429 and one ``sign_in_flood`` entry says so for the minute (a valid token still signs
+    in: one address may be a county's proxy).
 
     Known tokens are looked up in memory; an unknown one in the file, off the event loop.
 
@@ -79,8 +82,14 @@ async def authenticate(request: Request) -> Principal:
         problem = "unknown" if found is None else found.problem(datetime.now())
     if problem:
         client = request.client.host if request.client else "?"
-        retry_after = request.app.state.sign_in_limiter.wait(client)
-        if retry_after:
+        limiter = request.app.state.sign_in_limiter
+        retry_after = limiter.wait(client)
+        if retry_after:  # logged once a minute, not each time: the log cannot be flooded
+            if limiter.first_refusal(client):
+                await request.app.state.access_log.log(
+                    "anonymous", "none", "sign_in_flood",
+                    f"client={client} 每分钟登录失败超过 {limiter.per_minute} 次，"
+                    "本分钟内此后的失败只记这一条")  # fmt: skip
             raise HTTPException(429, "登录失败过于频繁，请稍后再试",
                                 headers={"Retry-After": str(retry_after)})  # fmt: skip
         target = f"reason={problem} client={client} path={request.url.path}"

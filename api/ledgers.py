@@ -32,7 +32,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from api.masking import mask_id, mask_numbers, mask_phone
+from api.masking import mask_id, mask_numbers, mask_phone, mask_typed
 from api.published import STATUS_LABELS, Published
 from models.case_types import CASE_LABELS, CASE_TYPES
 from resolver.normalize import code_label
@@ -297,12 +297,14 @@ def summary_rows(published: Published, county: str | None = None) -> list[list]:
 
 
 ID_COLUMN, PHONE_COLUMN = LEDGER_COLUMNS.index("身份证号码"), LEDGER_COLUMNS.index("联系电话")
+REASON_COLUMN = LEDGER_COLUMNS.index("未纳入原因")  # a reviewer's words
 
 
 def _masked_row(row: list) -> list:
     """The row with its ID and phone masked, and any ID or account number a free text holds
     (a reviewer's reason not to enroll)."""
     masked = [mask_numbers(cell) if isinstance(cell, str) else cell for cell in row]
+    masked[REASON_COLUMN] = mask_typed(row[REASON_COLUMN] or "")
     masked[ID_COLUMN] = mask_id(row[ID_COLUMN])
     masked[PHONE_COLUMN] = mask_phone(row[PHONE_COLUMN])
     return masked

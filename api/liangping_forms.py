@@ -51,7 +51,7 @@ from api.ledgers import (
     programs_on,
     text_cells,
 )
-from api.masking import mask_id, mask_numbers, mask_phone
+from api.masking import mask_id, mask_phone, mask_typed
 from api.published import STATUS_LABELS, Published
 from api.reviews import DecisionError
 from models.case_types import CASE_LABELS
@@ -311,7 +311,7 @@ def _member_row(member: Member, index: dict, published: Published, as_of: date,
     id_number, phone = member.id_number, member.phone
     if masked:  # (a reviewer's reason or a note may hold a number too)
         id_number, phone = mask_id(id_number), mask_phone(phone)
-        reason, note = mask_numbers(reason), mask_numbers(note)
+        reason, note = mask_typed(reason), mask_typed(note)
     return [
         member.township, member.village, member.name, id_number, member.household_size,
         member.relation, member.health, member.poverty_cause, income, programs, phone,

@@ -36,6 +36,7 @@ class RateLimiter:
         self.per_minute = per_minute
         self.clock = clock
         self._calls: dict[str, deque[float]] = {}
+        self._noted: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def wait(self, caller: str) -> int:
@@ -61,3 +62,33 @@ class RateLimiter:
                 return max(1, math.ceil(calls[0] + 60 - now))
             calls.append(now)
             return 0
+
+    def first_refusal(self, caller: str) -> bool:
+        """Whether this refusal of ``caller`` is the first in a minute (to be noted once).
+
+        Parameters
+        ----------
+        caller : str
+            Who was refused.
+
+        Returns
+        -------
+        bool
+            True at most once in any 60 seconds per caller.
+
+        Examples
+        --------
+        >>> now = [0.0]
+        >>> limiter = RateLimiter(1, clock=lambda: now[0])
+        >>> limiter.first_refusal("c"), limiter.first_refusal("c")
+        (True, False)
+        >>> now[0] = 61.0
+        >>> limiter.first_refusal("c")
+        True
+        """
+        now = self.clock()
+        with self._lock:
+            if now - self._noted.get(caller, -math.inf) < 60:
+                return False
+            self._noted[caller] = now
+            return True

@@ -24,10 +24,15 @@ from typing import Any
 from api.auth import Principal
 from resolver.idcard import mask_id
 
-__all__ = ["HIDDEN_NOTE", "mask_id", "mask_numbers", "mask_phone", "masked"]
+__all__ = ["HIDDEN_NOTE", "mask_id", "mask_numbers", "mask_phone", "mask_typed", "masked"]
 
 # Fields that hold an ID number or an account number, wherever they appear.
 SENSITIVE_SUFFIXES = ("id_number", "id18", "cert_no", "bank_account")
+# Fields a person types: mobile numbers in them are masked too (``mask_typed``).
+TYPED = {"reason", "assignee"}
+# Keys a client sends back (a case id to open, a row's unique id to label): never changed;
+# and every key ending ``_id`` or ``_ids``.
+IDENTIFIERS = {"unique_id_l", "unique_id_r"}
 HIDDEN_NOTE = "（仅审计员可见）"
 
 
@@ -52,23 +57,23 @@ def masked(value: Any, principal: Principal) -> Any:
     return _mask(value)
 
 
-# A run of digits long enough to be an ID or a bank account, wherever it stands in a text (a
-# case number made of ``DB`` and an ID too), also written in groups (``532326 19560101 6870``,
-# ``532326-19560101-6870``); a case number's 12 digits are not one. And a mobile number, in
-# groups or not (``138 1234 5678``).
-_GAP = r"[ \-\u3000]?"
-_NUMBER = re.compile(
-    rf"(?<!\d)(?:\d{{6}}{_GAP}\d{{8}}{_GAP}\d{{3}}[\dXx]|\d{{6}}{_GAP}\d{{6}}{_GAP}\d{{3}}"
-    rf"|\d{{14,}}[\dXx])(?!\d)"
-)
-_MOBILE = re.compile(rf"(?<!\d)1[3-9]\d{_GAP}\d{{4}}{_GAP}\d{{4}}(?!\d)")
-_GAPS = re.compile(r"[ \-\u3000]")
+# Digits in groups (a space, ``-``, ``/``, ``.`` or a full-width space between them): an ID or
+# an account written as ``532326 19560101 6870``, ``5323 2619 5601 0168 70`` or
+# ``6228 4800 1234 5678 901``. Masked when the groups (all but the last of three digits or
+# more: a date's ``01`` is no part of one) hold 15 to 19 digits; any run of 15 or more
+# digits is masked wherever it stands (a case number made of ``DB`` and an ID too). A case
+# number's 12 digits, a date, an amount are left as they are.
+_SEPARATOR = r"[ \-/.\u3000]"
+_DIGIT_GROUPS = re.compile(rf"(?<!\d)\d+(?:{_SEPARATOR}\d+)*(?:{_SEPARATOR}?[Xx])?(?!\d)")
+_GROUP_BREAKS = re.compile(_SEPARATOR)
+_LONG_RUN = re.compile(r"\d{14,}[\dXx]")
+# A mobile number, in groups or not, with or without +86 (``138 1234 5678``).
+_MOBILE = re.compile(r"(?<!\d)(?:\+?86[ \-]?)?(1[3-9]\d(?:[ \-]?\d){8})(?!\d)")
 
 
 def mask_numbers(text: str) -> str:
-    """A free text (a reason, a note, a file name, a case number, evidence) with every run of
-    digits that could be an ID or account number masked as ``mask_id`` masks one, and every
-    mobile number as ``mask_phone`` masks one, however the digits are grouped.
+    """A text (evidence, a case number, a label, a file name) with every ID or account number
+    in it masked as ``mask_id`` masks one, however its digits are grouped.
 
     Parameters
     ----------
@@ -78,17 +83,49 @@ def mask_numbers(text: str) -> str:
     Returns
     -------
     str
-        The text, such runs as ``532326***********0`` and ``138****5678``.
+        The text, such numbers as ``532326***********0``.
 
     Examples
     --------
     >>> mask_numbers("证号 532326195601016870，尾号 6870，案件 DB532326000004，DB532326195601016870")
     '证号 532326***********0，尾号 6870，案件 DB532326000004，DB532326***********0'
-    >>> mask_numbers("户主 532326 19560101 6870（532326-19560101-6870），电话 138 1234 5678")
-    '户主 532326***********0（532326***********0），电话 138****5678'
+    >>> mask_numbers("户主 532326 19560101 6870，卡号 6228 4800 1234 5678 901，2021-10-11 发放 455.00")
+    '户主 532326***********0，卡号 622848************1，2021-10-11 发放 455.00'
     """
-    ids = _NUMBER.sub(lambda match: mask_id(_GAPS.sub("", match.group())), text)
-    return _MOBILE.sub(lambda match: mask_phone(_GAPS.sub("", match.group())), ids)
+    return _DIGIT_GROUPS.sub(_masked_groups, text)
+
+
+def _masked_groups(match: re.Match) -> str:
+    groups = _GROUP_BREAKS.split(match.group())
+    digits = "".join(groups)
+    grouped = len(groups) > 1 and all(len(group) >= 3 for group in groups[:-1])
+    if grouped and 15 <= len(digits) <= 19:
+        return mask_id(digits)
+    return _LONG_RUN.sub(lambda run: mask_id(run.group()), match.group())
+
+
+def mask_typed(text: str) -> str:
+    """A text a person typed (a reviewer's reason, a 责任人) with its ID and account numbers
+    masked (``mask_numbers``) and its mobile numbers too (``mask_phone``): only in typed text,
+    where an 11-digit number is a phone and not a case number.
+
+    Parameters
+    ----------
+    text : str
+        The text as typed.
+
+    Returns
+    -------
+    str
+        The text, such numbers as ``532326***********0`` and ``138****5678``.
+
+    Examples
+    --------
+    >>> mask_typed("户主 532326-19560101-6870，电话 +86 138 1234 5678")
+    '户主 532326***********0，电话 138****5678'
+    """
+    return _MOBILE.sub(lambda match: mask_phone(re.sub(r"[ \-]", "", match.group(1))),
+                       mask_numbers(text))  # fmt: skip
 
 
 def mask_phone(value: str | None) -> str:
@@ -147,6 +184,8 @@ def _mask_field(key: str, value: Any) -> Any:
         return mask_phone(str(value))
     if key == "note":
         return HIDDEN_NOTE
-    if isinstance(value, str):  # a reason, an assignee, a case number, evidence, a label
+    if key in TYPED or key in IDENTIFIERS or key.endswith(("_id", "_ids")):
+        return value if key not in TYPED else mask_typed(str(value))
+    if isinstance(value, str):  # evidence, a case number, a graph node's key and label
         return mask_numbers(value)
     return value

@@ -77,8 +77,10 @@ def export(
                                         unit=unit, county=county)  # fmt: skip
                 (folder / form_file_name(form)).write_bytes(filled.content)
                 written += 1
-    with_forms = "（含附件1–4，完整身份证号）" if forms else ""
-    log_cli_read(db, "download_ledger", f"export {written}个文件{with_forms} → {out}")
+        with_forms = "（含附件1–4）" if forms else ""
+        log_cli_read(
+            db, "download_ledger", f"export {written}个文件{with_forms}，完整身份证号 → {out}"
+        )
     console.print(f"已写出 {written} 个台账文件到 {out}")
 
 

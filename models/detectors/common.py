@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 
 import networkx as nx
 
-from models.amounts import fen
+from models.amounts import class_key, fen
 from models.cases import Case, Evidence
 from models.graph import Node, neighbours, nodes_of
 from models.periods import active_months, month_index, month_text
@@ -16,6 +16,58 @@ PROGRAM_LABELS = {"dibao": "低保", "tekun": "特困"}
 NOT_ENROLLED = Evidence("未查到有效的低保或特困保障记录（已通过身份关联核对各名册）")
 STATUS_LABELS = {"not_lifted": "未脱贫", "relapsed": "返贫", "lifted": "已脱贫",
                  "monitored": "脱贫监测户", "marginal": "边缘户"}  # fmt: skip
+
+
+def paid_until(graph: nx.MultiGraph, policy: Policy, member: Node) -> int | None:
+    """The last month a case may be paid for ``member``: the month of his death (the latest of
+    his notices, when they disagree) plus the grace; None without a notice.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    policy : Policy
+        The policy profile (``death_grace_months``).
+    member : Node
+        The person node.
+
+    Returns
+    -------
+    int or None
+        A month index, or None.
+    """
+    dates = sorted(graph.nodes[death]["death_date"]
+                   for death, _ in neighbours(graph, member, "reported_dead")
+                   if graph.nodes[death]["death_date"] is not None)  # fmt: skip
+    return month_index(dates[-1]) + policy.death_grace_months if dates else None
+
+
+def covered_others(graph: nx.MultiGraph, policy: Policy, case: Node, excluded: set[Node]
+                   ) -> list[tuple[str | None, set[int], int | None]]:  # fmt: skip
+    """The case's covered rows of members other than ``excluded``: each row's class key, its
+    active months and the last month it may be paid for (``paid_until``; None while alive).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph, with ``as_of``.
+    policy : Policy
+        The policy profile.
+    case : Node
+        The case node.
+    excluded : set of Node
+        The persons whose rows are left out.
+
+    Returns
+    -------
+    list of tuple
+        (class key, active months, last month paid for or None) per row.
+    """
+    as_of = graph.graph["as_of"]
+    return [(class_key(row["program"], row["dibao_class"]),
+             set(active_months(row["start"], row["end"], as_of)), paid_until(graph, policy, member))
+            for member, row in neighbours(graph, case, "enrolled_in")
+            if row["covered"] and member not in excluded]  # fmt: skip
 
 
 def _covered_in_month(graph: nx.MultiGraph, case: Node, month: int) -> int:

@@ -9,6 +9,7 @@ import networkx as nx
 from models.amounts import CLASS_LABELS, OwnAmount, class_key, fen, own_amount, sources_text
 from models.cases import Case, Evidence
 from models.detectors.common import (
+    covered_others,
     enrolment_evidence,
     identity_evidence,
     paid_months,
@@ -133,7 +134,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
     active = _own_months(graph, node, case_node, row)
     key = class_key(row["program"], row["dibao_class"])
     paid = sorted(m for m in paid_months(graph, case_node) if m > after and m in active)
-    others = _others(graph, policy, node, case_node)
+    others = covered_others(graph, policy, case_node, {node})
     owed, partial = _paid_for(graph, policy, case_node, key, paid, others)
     paid_back = refunds(graph, case_node, month_index(died))
     gross = fen(sum(item.amount for item in owed.values()))
@@ -183,20 +184,6 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
                                 if uncertain else 1),
         },
     )  # fmt: skip
-
-
-def _others(graph, policy, node, case_node) -> list[tuple[str | None, set[int], int | None]]:
-    """The case's other covered rows: class key, active months, and the last month they are
-    paid for when their person has a death notice (its month plus the grace), else None."""
-    as_of = graph.graph["as_of"]
-    found = []
-    for member, other in neighbours(graph, case_node, "enrolled_in"):
-        if other["covered"] and member != node:
-            deaths = _dated(graph, member, "reported_dead")
-            last = month_index(deaths[-1][0]) + policy.death_grace_months if deaths else None
-            found.append((class_key(other["program"], other["dibao_class"]),
-                          set(active_months(other["start"], other["end"], as_of)), last))  # fmt: skip
-    return found
 
 
 def _paid_for(graph, policy, case_node, key, months: list[int], others: list[tuple]

@@ -7,6 +7,7 @@ import networkx as nx
 from models.amounts import class_key, fen, own_amount, sources_text
 from models.cases import UNLINKED, Case, Evidence
 from models.detectors.common import (
+    covered_others,
     enrolment_evidence,
     identity_evidence,
     paid_months,
@@ -133,21 +134,21 @@ def _paid_by_both(graph, first, second) -> bool:
     return bool(months and months & paid_months(graph, first[0]) & paid_months(graph, second[0]))
 
 
-def _paid_twice(graph, policy: Policy, rows) -> tuple[dict[int, float], set[str]]:
+def _paid_twice(graph, policy: Policy, rows, persons: set) -> tuple[dict[int, float], set[str]]:
     """Per month the person was paid by two or more cases: what was received above the
     largest amount (a case counts once a month, at its largest row); and how the amounts
     were found (``models.amounts``). A case pays him his own amount, or what its payment
     leaves above its other covered members' amounts when that is clearly less (the payment
-    went down to theirs: he was not paid there that month)."""
+    went down to theirs: he was not paid there that month); a member dead past the grace
+    is owed nothing (``persons``: the person nodes the rows are of)."""
     as_of = graph.graph["as_of"]
     received: dict[int, dict] = {}
     sources: set[str] = set()
-    own_records = {row["record_id"] for _, row in rows}
     for case, row in rows:
         if not row["covered"]:
             continue
         key = class_key(row["program"], row["dibao_class"])
-        others = _other_members(graph, case, own_records)
+        others = covered_others(graph, policy, case, persons)
         for month in paid_months(graph, case) & set(active_months(row["start"], row["end"], as_of)):
             owed = own_amount(graph, policy, key, month, share_paid(graph, case, month))
             paid = _paid_him(graph, policy, case, month, owed.amount, others)
@@ -160,20 +161,12 @@ def _paid_twice(graph, policy: Policy, rows) -> tuple[dict[int, float], set[str]
     return excess, sources
 
 
-def _other_members(graph, case, own_records: set[str]) -> list[tuple[str | None, set[int]]]:
-    """The class key and active months of the case's covered rows that are not the person's."""
-    as_of = graph.graph["as_of"]
-    return [(class_key(row["program"], row["dibao_class"]),
-             set(active_months(row["start"], row["end"], as_of)))
-            for _, row in neighbours(graph, case, "enrolled_in")
-            if row["covered"] and row["record_id"] not in own_records]  # fmt: skip
-
-
 def _paid_him(graph, policy: Policy, case, month: int, owed: float, others: list) -> float:
     """What ``case`` paid the person in ``month``: ``owed``, or what its payment leaves above
     the other covered members' own amounts when that is clearly less; ``owed`` when one of
     theirs is unknown (the month cannot be judged)."""
-    theirs = [own_amount(graph, policy, key, month, 0.0) for key, span in others if month in span]
+    theirs = [own_amount(graph, policy, key, month, 0.0) for key, span, last in others
+              if month in span and (last is None or month <= last)]  # fmt: skip
     if any(item.source == "share" for item in theirs):
         return owed
     paid = sum(amount for _, amount in graph.nodes[case]["payments"][month_text(month)])
@@ -190,7 +183,8 @@ def _case(graph, policy: Policy, person_ids: list[str], rows, uncertain: dict | 
         f"登记为两人：{'、'.join(_names(graph, person_ids))}），疑点待核实，请先确认是否同一人",
         "assistance", uncertain["other_record_id"])]  # fmt: skip
     evidence += [enrolment_evidence(case, row) for case, row in rows]
-    excess, sources = _paid_twice(graph, policy, rows)
+    persons = {("person", pid) for pid in person_ids}
+    excess, sources = _paid_twice(graph, policy, rows, persons)
     # without a payment of any of the cases in the ledger, what was paid twice is unknown
     ledger = any(graph.nodes[case]["payments"] for case, _ in rows)
     amount = fen(sum(excess.values())) if ledger else None

@@ -12,7 +12,7 @@ import networkx as nx
 
 from models.amounts import CLASS_LABELS, OwnAmount, class_key, fen, own_amount, sources_text
 from models.cases import Case, Evidence
-from models.detectors.common import enrolment_evidence
+from models.detectors.common import enrolment_evidence, paid_until
 from models.graph import Node, neighbours, nodes_of
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
@@ -27,7 +27,8 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     ``policy.payment_tolerance`` of it — or paid in a month with no covered member active.
     A month in which some member's amount is unknown (no class, or a ledger that does not
     pay by class) is not judged, nor a month after a covered member's death and its grace
-    month (``deceased_paid`` judges those). ``amount_at_risk`` is what was paid above the amounts owed in
+    month while his row is still active (``deceased_paid`` judges those; a row the office
+    ended is judged as any other). ``amount_at_risk`` is what was paid above the amounts owed in
     those months; a case paid only short has none (the shortfall is in the evidence).
 
     Example: class A case DB2 of two covered members (455 元 each) paid 1,365 元 a month
@@ -97,12 +98,13 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
     as_of = graph.graph["as_of"]
     spans = [(row, class_key(row["program"], row["dibao_class"]),
               active_months(row["start"], row["end"], as_of)) for _, row in rows.values()]  # fmt: skip
-    judged_until = _before_a_death(graph, policy, [member for member, _ in rows.values()])
+    dead_after = [(set(span), last) for (member, _), (_, _, span) in zip(rows.values(), spans, strict=True)
+                  if (last := paid_until(graph, policy, member)) is not None]  # fmt: skip
     found = []
     for text, payments in sorted(graph.nodes[case]["payments"].items()):
         month = month_of(text)
-        if month > judged_until:
-            break  # a covered member is dead: deceased_paid judges what was paid for whom
+        if any(month in span and month > last for span, last in dead_after):
+            continue  # a dead member's row still active: deceased_paid judges what was paid
         owed = _owed(spans, month, price)
         if owed is None:
             continue  # a member's amount is unknown: the month cannot be judged
@@ -111,16 +113,6 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
         if abs(paid - total) > policy.payment_tolerance * total:
             found.append((month, paid, total, members, sources))
     return found
-
-
-def _before_a_death(graph, policy: Policy, members: list[Node]) -> float:
-    """The last month a case is judged: the grace month after its first covered member's
-    death (a family paid only the living members' amounts since is not paid short, and what
-    was paid for the dead is ``deceased_paid``'s lead, not counted twice); infinity without."""
-    deaths = [month_index(graph.nodes[death]["death_date"]) + policy.death_grace_months
-              for member in members for death, _ in neighbours(graph, member, "reported_dead")
-              if graph.nodes[death]["death_date"] is not None]  # fmt: skip
-    return min(deaths, default=float("inf"))
 
 
 def _owed(spans: list[tuple], month: int, price: Callable) -> tuple | None:

@@ -316,3 +316,5 @@ def test_made_up_tokens_cannot_flood_the_access_log(county):
         entries = admin.get("/api/access-log", params={"limit": 100}).json()["items"]
     failed = [e for e in entries if e["seq"] > before and e["action"] == "sign_in_failed"]
     assert len(failed) == codes.count(401)
+    flood = [e for e in entries if e["seq"] > before and e["action"] == "sign_in_flood"]
+    assert len(flood) == 1 and "client=127.0.0.1" in flood[0]["target"]  # once, not each time

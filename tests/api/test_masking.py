@@ -38,3 +38,17 @@ def test_an_auditor_reads_everything_as_written():
 def test_short_numbers_amounts_and_dates_stay_readable():
     text = "案件 DB532326000004，金额 12930.00 元，2022-01 至 2024-06，记录 JZ0000432"
     assert masked({"evidence": [text]}, Principal("a", "admin")) == {"evidence": [text]}
+
+
+def test_numbers_in_groups_are_masked_and_identifiers_a_client_sends_back_are_not():
+    typed = "卡号 6228 4800 1234 5678 901，证号 5323 2619 5601 0168 70，532326/19560101/6870，+86 13812345678"
+    answer = {"case_id": "c-b17349381123", "unique_id_l": "assistance:530326202401150001234",
+              "records": [{"record_id": "530326202401150001234"}], "reason": typed,
+              "evidence": ["2021-10-11 至 2023-04-02 发放 12,930.00 元"]}  # fmt: skip
+    shown = masked(answer, Principal("a", "analyst"))
+    assert (
+        shown["reason"]
+        == "卡号 622848************1，证号 532326***********0，532326***********0，138****5678"
+    )
+    assert {key: shown[key] for key in ("case_id", "unique_id_l", "records", "evidence")} == {
+        key: answer[key] for key in ("case_id", "unique_id_l", "records", "evidence")}  # fmt: skip

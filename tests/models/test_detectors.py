@@ -305,6 +305,20 @@ def test_a_month_his_parents_case_paid_only_the_parents_is_not_paid_twice():
     assert case.amount_at_risk == 305.0 * 6 and case.features["months_twice"] == 6.0
 
 
+def test_a_dead_fellow_members_amount_is_not_what_his_case_paid_the_duplicate():
+    """The father died in January (his row never closed); from March, past the grace, DB1's
+    455 pays the son, who DB2 pays too: eight months paid twice."""
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("father", "DB1", "A1", dibao_class="A")
+    drop.enrol("son", "DB1", "A2", dibao_class="A")
+    drop.enrol("son", "DB2", "A3", dibao_class="A")
+    drop.die("father", "D1", date(2026, 1, 10))
+    drop.pay("DB1", MONTHS_2026, 455.0)
+    drop.pay("DB2", MONTHS_2026, 455.0)
+    (case,) = detect_duplicate_enrollment(drop.graph, POLICY)
+    assert case.amount_at_risk == 455.0 * 8
+
+
 def test_rows_of_two_cases_one_after_the_other_are_no_duplicate():
     drop = HouseholdSketch()
     drop.enrol("li", "DB1", "A1", start=date(2019, 3, 1), end=date(2025, 12, 31))
@@ -1045,6 +1059,19 @@ def test_a_family_paid_the_living_members_amounts_after_a_death_is_not_paid_shor
     assert detect_payment_mismatch(drop.graph, POLICY) == []
     (death,) = detect_deceased_paid(drop.graph, POLICY)
     assert death.amount_at_risk == 305.0  # April, after the grace month: his C amount
+
+
+def test_a_case_whose_dead_members_row_was_ended_is_judged_on_the_living():
+    """The grandfather died in March and the office ended his row: DB2 paid three amounts all
+    year for two living members, 455 too much each month from April."""
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("grandpa", "DB2", "A0", dibao_class="A", end=date(2026, 3, 31))
+    drop.enrol("li", "DB2", "A1", dibao_class="A")
+    drop.enrol("wife", "DB2", "A2", dibao_class="A")
+    drop.pay("DB2", MONTHS_2026, 1365.0)
+    drop.die("grandpa", "D1", date(2026, 3, 10))
+    (case,) = detect_payment_mismatch(drop.graph, POLICY)
+    assert case.amount_at_risk == 455.0 * 7
 
 
 @pytest.mark.parametrize(
