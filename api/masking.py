@@ -8,7 +8,9 @@ personal data (case lists and details, subgraph nodes, what-if, triage, scores, 
 | ``gender`` | shown | ``*`` (the last four digits already carry it, nothing more) |
 | ``phone`` | full | first three and last four: ``138****5678`` |
 | reviewers' ``note`` | full | ``（仅审计员可见）`` |
-| any other text (evidence, a case number, a reason, an assignee) | full | every ID, account or mobile number in it masked as above (``mask_numbers``) |
+| any other text (evidence, a case number, a graph node's key and label) | full | every ID or account number in it masked as above, however its digits are grouped (``mask_numbers``) |
+| text a person typed (a reviewer's ``reason``, a 责任人 ``assignee``) | full | the same, and mobile numbers too (``mask_typed``) |
+| identifiers a client sends back (``case_id``, keys ending ``_id`` or ``_ids``, ``unique_id_l``/``_r``) | full | full |
 
 An 18-digit ID hides exactly its eight birth-date digits, so a full birth date beside a mask
 would give the whole number back: the masks hold only because no lower role ever reads a
@@ -59,13 +61,13 @@ def masked(value: Any, principal: Principal) -> Any:
 
 # Digits in groups (a space, ``-``, ``/``, ``.`` or a full-width space between them): an ID or
 # an account written as ``532326 19560101 6870``, ``5323 2619 5601 0168 70`` or
-# ``6228 4800 1234 5678 901``. Masked when the groups (all but the last of three digits or
-# more: a date's ``01`` is no part of one) hold 15 to 19 digits; any run of 15 or more
-# digits is masked wherever it stands (a case number made of ``DB`` and an ID too). A case
-# number's 12 digits, a date, an amount are left as they are.
+# ``6228 4800 1234 5678 901``. Within a run of groups, each longest stretch of groups (all
+# but its last of three digits or more: a date's ``01`` is no part of one) that holds 15 to
+# 19 digits is masked, as is any run of 15 or more digits wherever it stands (a case number
+# made of ``DB`` and an ID too). A case number's 12 digits, a date, an amount stay.
 _SEPARATOR = r"[ \-/.\u3000]"
 _DIGIT_GROUPS = re.compile(rf"(?<!\d)\d+(?:{_SEPARATOR}\d+)*(?:{_SEPARATOR}?[Xx])?(?!\d)")
-_GROUP_BREAKS = re.compile(_SEPARATOR)
+_SPLIT = re.compile(rf"({_SEPARATOR})")
 _LONG_RUN = re.compile(r"\d{14,}[\dXx]")
 # A mobile number, in groups or not, with or without +86 (``138 1234 5678``).
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[ \-]?)?(1[3-9]\d(?:[ \-]?\d){8})(?!\d)")
@@ -91,17 +93,42 @@ def mask_numbers(text: str) -> str:
     '证号 532326***********0，尾号 6870，案件 DB532326000004，DB532326***********0'
     >>> mask_numbers("户主 532326 19560101 6870，卡号 6228 4800 1234 5678 901，2021-10-11 发放 455.00")
     '户主 532326***********0，卡号 622848************1，2021-10-11 发放 455.00'
+    >>> mask_numbers("2021-10-11 532326 19560101 6870 2021")
+    '2021-10-11 532326***********0 2021'
     """
-    return _DIGIT_GROUPS.sub(_masked_groups, text)
+    return _DIGIT_GROUPS.sub(lambda match: _masked_groups(match.group()), text)
 
 
-def _masked_groups(match: re.Match) -> str:
-    groups = _GROUP_BREAKS.split(match.group())
-    digits = "".join(groups)
-    grouped = len(groups) > 1 and all(len(group) >= 3 for group in groups[:-1])
-    if grouped and 15 <= len(digits) <= 19:
-        return mask_id(digits)
-    return _LONG_RUN.sub(lambda run: mask_id(run.group()), match.group())
+def _masked_groups(run: str) -> str:
+    """A run of digit groups with each stretch of groups that is an ID or account masked."""
+    parts = _SPLIT.split(run)  # group, separator, group, ...
+    groups, shown, start = parts[::2], [], 0
+    while start < len(groups):
+        end = _number_end(groups, start)
+        if end is None:
+            shown.append(_LONG_RUN.sub(lambda long: mask_id(long.group()), groups[start]))
+            end = start + 1
+        else:
+            shown.append(mask_id("".join(groups[start:end])))
+        if end < len(groups):
+            shown.append(parts[2 * end - 1])
+        start = end
+    return "".join(shown)
+
+
+def _number_end(groups: list[str], start: int) -> int | None:
+    """The end of the longest stretch of two or more groups from ``start`` that is an ID or
+    an account (15 to 19 digits, every group but the last of three or more), or None."""
+    found, digits = None, len(groups[start])
+    for end in range(start + 1, len(groups)):
+        if len(groups[end - 1]) < 3:
+            break
+        digits += len(groups[end])
+        if digits > 19:
+            break
+        if digits >= 15:
+            found = end + 1
+    return found
 
 
 def mask_typed(text: str) -> str:

@@ -775,7 +775,7 @@ TOTALS_SHEET = "汇总或统计表（只有乡镇、户数、人数、金额、�
 # The columns a 汇总 sheet has: a sheet with any other (a class, a start date, 是否保障对象)
 # is a table of persons that lacks a column, and is refused naming it.
 _TOTALS_COLUMNS = {"county", "township", "village", "household_size", "amount", "pay_month",
-                   "program"}  # fmt: skip
+                   "program", "dibao_class"}  # fmt: skip
 
 
 def _of_totals(recognition) -> bool:

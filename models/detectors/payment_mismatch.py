@@ -26,9 +26,9 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     class amount, from the policy or the ledger: ``models.amounts``) by more than
     ``policy.payment_tolerance`` of it — or paid in a month with no covered member active.
     A month in which some member's amount is unknown (no class, or a ledger that does not
-    pay by class) is not judged, nor a month after a covered member's death and its grace
-    month while his row is still active (``deceased_paid`` judges those; a row the office
-    ended is judged as any other). ``amount_at_risk`` is what was paid above the amounts owed in
+    pay by class) is not judged, nor the grace month after a covered member's death, nor a
+    later month while his row is still active (``deceased_paid`` judges those; after the
+    grace, a row the office ended is judged as any other). ``amount_at_risk`` is what was paid above the amounts owed in
     those months; a case paid only short has none (the shortfall is in the evidence).
 
     Example: class A case DB2 of two covered members (455 元 each) paid 1,365 元 a month
@@ -98,13 +98,16 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
     as_of = graph.graph["as_of"]
     spans = [(row, class_key(row["program"], row["dibao_class"]),
               active_months(row["start"], row["end"], as_of)) for _, row in rows.values()]  # fmt: skip
+    grace = policy.death_grace_months
     dead_after = [(set(span), last) for (member, _), (_, _, span) in zip(rows.values(), spans, strict=True)
                   if (last := paid_until(graph, policy, member)) is not None]  # fmt: skip
     found = []
     for text, payments in sorted(graph.nodes[case]["payments"].items()):
         month = month_of(text)
-        if any(month in span and month > last for span, last in dead_after):
-            continue  # a dead member's row still active: deceased_paid judges what was paid
+        if any(
+            month > last - grace and (month <= last or month in span) for span, last in dead_after
+        ):
+            continue  # a dead member's grace, or his row still active: deceased_paid's months
         owed = _owed(spans, month, price)
         if owed is None:
             continue  # a member's amount is unknown: the month cannot be judged

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from api.auth import Principal
 from api.masking import masked
 
@@ -52,3 +54,14 @@ def test_numbers_in_groups_are_masked_and_identifiers_a_client_sends_back_are_no
     )
     assert {key: shown[key] for key in ("case_id", "unique_id_l", "records", "evidence")} == {
         key: answer[key] for key in ("case_id", "unique_id_l", "records", "evidence")}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["532326 19560101 6870 2021年死亡", "2021-10-11 532326 19560101 6870",
+     "532326-19560101-6870/532326-19600202-1234", "532326195601016870 533325 19600202 1234"],
+)  # fmt: skip
+def test_an_id_in_groups_beside_other_numbers_is_masked(text):
+    shown = masked({"evidence": [text]}, Principal("a", "analyst"))["evidence"][0]
+    digits = re.sub(r"\D", "", shown)
+    assert "19560101" not in digits and "19600202" not in digits

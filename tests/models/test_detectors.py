@@ -1063,7 +1063,7 @@ def test_a_family_paid_the_living_members_amounts_after_a_death_is_not_paid_shor
 
 def test_a_case_whose_dead_members_row_was_ended_is_judged_on_the_living():
     """The grandfather died in March and the office ended his row: DB2 paid three amounts all
-    year for two living members, 455 too much each month from April."""
+    year for two living members, 455 too much each month after April, the grace month."""
     drop = HouseholdSketch(AMOUNTS_2026)
     drop.enrol("grandpa", "DB2", "A0", dibao_class="A", end=date(2026, 3, 31))
     drop.enrol("li", "DB2", "A1", dibao_class="A")
@@ -1071,7 +1071,7 @@ def test_a_case_whose_dead_members_row_was_ended_is_judged_on_the_living():
     drop.pay("DB2", MONTHS_2026, 1365.0)
     drop.die("grandpa", "D1", date(2026, 3, 10))
     (case,) = detect_payment_mismatch(drop.graph, POLICY)
-    assert case.amount_at_risk == 455.0 * 7
+    assert case.amount_at_risk == 455.0 * 6
 
 
 @pytest.mark.parametrize(

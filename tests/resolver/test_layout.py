@@ -605,6 +605,14 @@ def test_a_township_sheet_of_persons_lacking_columns_is_refused_not_taken_for_to
                                                     "A", "455", "2020-01-01", "是"]]})  # fmt: skip
     reasons = [error.reason for error in check_drop(drop)[1]]
     assert any("缺少必填列：救助证号" in reason for reason in reasons)
+    other = tmp_path / "other"  # a roster beside a 汇总 by 保障类别: the 汇总 skipped, named
+    write_csv(other / "救助对象.csv", [HEADER, *ROWS])
+    workbook(other / "汇总.xlsx", {"汇总": [["乡镇", "保障类别", "户数", "人数", "保障金额"],
+                                            ["城关镇", "A", "3", "5", "2275"]]})  # fmt: skip
+    con, errors = check_drop(other)
+    assert errors == []
+    (reason,) = con.execute("SELECT reason FROM ingest_skipped WHERE sheet = '汇总'").fetchall()
+    assert reason[0].startswith("汇总或统计表")
 
 
 def test_under_a_head_and_a_member_parent_the_member_columns_are_read(tmp_path, plain):
