@@ -21,10 +21,12 @@ year whose check digit fits (about 33 numbers).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from api.auth import Principal
 from resolver.idcard import mask_id
+
+if TYPE_CHECKING:  # the command line masks file names without loading the web stack
+    from api.auth import Principal
 
 __all__ = ["HIDDEN_NOTE", "mask_id", "mask_numbers", "mask_phone", "mask_typed", "masked"]
 
