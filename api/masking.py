@@ -213,8 +213,10 @@ def _mask_field(key: str, value: Any) -> Any:
         return mask_phone(str(value))
     if key == "note":
         return HIDDEN_NOTE
-    if key in TYPED or key in IDENTIFIERS or key.endswith(("_id", "_ids")):
-        return value if key not in TYPED else mask_typed(str(value))
+    if key in TYPED:
+        return mask_typed(str(value))
+    if key in IDENTIFIERS or key.endswith(("_id", "_ids")):
+        return value
     if isinstance(value, str):  # evidence, a case number, a graph node's key and label
         return mask_numbers(value)
     return value

@@ -896,15 +896,15 @@ def _numbered(table: pa.Table, number: int, position: int) -> pa.Table:
     return table.add_column(position, "source_no", values)
 
 
-def _drop_errors(data_dir: Path, sources: list[Source], found: set[str], refused: bool
+def _drop_errors(data_dir: Path, sources: list[Source], found: set[str], erred: bool
                  ) -> list[InputError]:  # fmt: skip
-    """What the drop lacks: a roster beside its payments, or (when nothing was ``refused``)
-    any table at all (``found``: the registries of the tables read or refused)."""
+    """What the drop lacks: a roster beside its payments, or (when no other error was found,
+    ``erred``) any table at all (``found``: the registries of the tables read or refused)."""
     if "payments" in found and "assistance" not in found:
         path = next((source.path for source in sources if source.registry.name == "payments"),
                     data_dir)  # fmt: skip
         return [InputError(path, None, None, "有发放记录，但数据包中没有救助对象名册")]
-    if not found and not refused:
+    if not found and not erred:
         return [InputError(data_dir, None, None, "数据包中没有可识别的名册表格（CSV 或 Excel）")]
     return []
 
@@ -914,12 +914,11 @@ def _missing_registries(data_dir: Path, found: set[str], expected: Collection[st
     """An error naming each expected registry the drop lacks (``found``: the registries of
     the tables read or refused): a file left out of the month's drop would otherwise close
     every lead resting on that registry as gone from the data."""
-    present = found
     return [InputError(data_dir, None, None,
                        f"上次运行读取了{REGISTRIES[name].chinese}名册，本次数据包中没有：每月的数据包须含"
                        f"完整的各名册（未变动的也要放入）。如该名册确已停用，请加 --allow-missing "
                        f"{REGISTRIES[name].chinese} 再运行")
-            for name in sorted(set(expected) - present)]  # fmt: skip
+            for name in sorted(set(expected) - found)]  # fmt: skip
 
 
 def _duplicated_record_ids(sources: list[Source]) -> list[InputError]:

@@ -30,10 +30,9 @@ def screen(
     """发放前核对发放表：对照已发布的运行结果，逐条给出“通过”或“暂缓”及原因（在保成员有死亡记录、
     同一人同月在两个案件中享受、超标准未退出、领款账号与其他案件共用、发放金额与类别人数不符）。
     多个月份的发放表按各条记录的发放月份逐月核对。暂缓仅为发放前核实提示，不是停发决定。"""
-    from api.cli.serving import log_cli_read
+    from api.cli.serving import log_cli_read, token_store
     from api.masking import mask_numbers
     from api.screen_file import screen_file, summary_text, write_screened
-    from resolver.db import connect
     from resolver.headers import load_vocabulary
 
     with errors_reported():
@@ -42,15 +41,13 @@ def screen(
         if not payment_file.is_file():
             raise DoudiError(f"没有文件 {payment_file}")
         started = time.perf_counter()
-        con = connect(db)  # read-write: the read is logged into it below
-        try:
-            screening = screen_file(con, payment_file, load_vocabulary(columns), county)
-        finally:
-            con.close()
-        write_screened(screening, out)
-        lines, held = screening.summary["lines"], screening.summary["held"]
-        log_cli_read(db, "screen_payments",
-                     f"{mask_numbers(payment_file.name)} {lines}行 暂缓{held}行 → {out}")  # fmt: skip
+        with token_store(db) as tokens:  # one opening: read, then the read logged
+            screening = screen_file(tokens.store.cursor, payment_file, load_vocabulary(columns),
+                                    county)  # fmt: skip
+            write_screened(screening, out)
+            lines, held = screening.summary["lines"], screening.summary["held"]
+            log_cli_read(tokens, "screen_payments",
+                         f"{mask_numbers(payment_file.name)} {lines}行 暂缓{held}行 → {out}")  # fmt: skip
         if summary is not None:
             summary.parent.mkdir(parents=True, exist_ok=True)
             summary.write_text(json.dumps(screening.summary, ensure_ascii=False, indent=2),

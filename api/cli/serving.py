@@ -78,9 +78,8 @@ def export(
                 (folder / form_file_name(form)).write_bytes(filled.content)
                 written += 1
         with_forms = "（含附件1–4）" if forms else ""
-        log_cli_read(
-            db, "download_ledger", f"export {written}个文件{with_forms}，完整身份证号 → {out}"
-        )
+        log_cli_read(storage.tokens, "download_ledger",
+                     f"export {written}个文件{with_forms}，完整身份证号 → {out}")  # fmt: skip
     console.print(f"已写出 {written} 个台账文件到 {out}")
 
 
@@ -135,8 +134,8 @@ def _monthly_report(db: Path, out: Path, unit: str | None, county: str | None) -
     with opened(db) as storage:
         check_county(storage.store.cursor, county)
         written = monthly_report(storage.snapshot.published.of_county(county), unit=unit)
-    log_cli_read(db, "download_ledger", f"monthly {written.run_id} 逾期{written.overdue}行 "
-                 f"超过30天{written.long_open}行 → {out}")  # fmt: skip
+        log_cli_read(storage.tokens, "download_ledger", f"monthly {written.run_id} "
+                     f"逾期{written.overdue}行 超过30天{written.long_open}行 → {out}")  # fmt: skip
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(written.content)
     console.print(f"{monthly_summary(written)}已写出 {out}", highlight=False)
@@ -152,18 +151,14 @@ def _period_report(db: Path, out: Path, unit: str | None, first: str, last: str,
         period_report_workbook,
         report_summary,
     )
-    from resolver.db import connect
     from resolver.ingest import check_county
 
     start, end = period_bounds(first, last)
-    _existing(db)
-    con = connect(db, read_only=True)
-    try:
-        check_county(con, county)
-        movements = period_movements(con, start, end, county)
-    finally:
-        con.close()
-    log_cli_read(db, "download_ledger", f"movements {start}~{end} {len(movements)}行 → {out}")
+    with token_store(db) as tokens:
+        check_county(tokens.store.cursor, county)
+        movements = period_movements(tokens.store.cursor, start, end, county)
+        log_cli_read(tokens, "download_ledger",
+                     f"movements {start}~{end} {len(movements)}行 → {out}")  # fmt: skip
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(period_report_workbook(movements, start, end, masked=False, unit=unit))
     console.print(f"{report_summary(movements, start, end)}已写出 {out}", highlight=False)
@@ -185,8 +180,24 @@ DaysOption = Annotated[int, typer.Option(min=1, max=365, help="有效天数。")
 
 
 @contextmanager
-def _token_store(db: Path) -> Iterator:
-    """The tokens and the access log of ``db`` (an existing file), opened for one command."""
+def token_store(db: Path) -> Iterator:
+    """The tokens and the access log of ``db`` (an existing file), opened for one command.
+
+    Parameters
+    ----------
+    db : Path
+        The run's database.
+
+    Yields
+    ------
+    TokenStore
+        Its tokens and access log (``.store``: the file, for other reads of the command).
+
+    Raises
+    ------
+    DoudiError
+        When there is no such file.
+    """
     from api.store import Store
     from api.tokens import TokenStore
 
@@ -199,30 +210,25 @@ def _token_store(db: Path) -> Iterator:
         store.close()
 
 
-def log_cli_read(db: Path, action: str, target: str) -> None:
-    """Write to ``db``'s access log that the command line (``cli:<OS user>``) read personal
-    data out of it: an export, a report or a screening writes files a person reads, and is
-    logged as the API logs the same read.
+def log_cli_read(tokens, action: str, target: str) -> None:
+    """Write to the access log that the command line (``cli:<OS user>``) read personal data:
+    an export, a report or a screening writes files a person reads, and is logged as the
+    API logs the same read.
 
     Parameters
     ----------
-    db : Path
-        The run's database.
+    tokens : TokenStore
+        The database's tokens and access log (``token_store``, or a ``Storage``'s).
     action : str
         What was read (the API's name for the same read: ``download_ledger``,
         ``screen_payments``).
     target : str
         Which data and how much of it.
     """
-    from api.store import Store
-    from api.tokens import LogEntry, TokenStore
+    from api.tokens import LogEntry
 
-    actor, store = _cli_actor(), Store(db)
-    try:
-        TokenStore(store).append_access(
-            [LogEntry(datetime.now(), actor.name, actor.role, action, target)])  # fmt: skip
-    finally:
-        store.close()
+    actor = _cli_actor()
+    tokens.append_access([LogEntry(datetime.now(), actor.name, actor.role, action, target)])
 
 
 def _cli_actor():
@@ -249,7 +255,7 @@ def token_create(
     days: DaysOption = 90,
 ) -> None:
     """创建令牌并只显示这一次（只保存其哈希值）。"""
-    with errors_reported(), _token_store(db) as tokens:
+    with errors_reported(), token_store(db) as tokens:
         minted = tokens.mint(name=name, role=role, by=_cli_actor(), days=days)
     print(minted["token"])
     err_console.print(f"令牌编号 {minted['token_id']}：{minted['name']}（{minted['role']}），"
@@ -261,7 +267,7 @@ def token_list(db: DbOption = Path("doudi.duckdb")) -> None:
     """列出全部令牌：编号、持有人、角色、状态、由谁创建和吊销。"""
     from rich.table import Table
 
-    with errors_reported(), _token_store(db) as tokens:
+    with errors_reported(), token_store(db) as tokens:
         listed = tokens.listed()
     table = Table(title=f"访问令牌（{len(listed)} 个）")
     for column in ("编号", "名称", "角色", "状态", "创建时间", "创建人", "到期时间", "吊销时间",
@@ -278,7 +284,7 @@ def token_list(db: DbOption = Path("doudi.duckdb")) -> None:
 @token_app.command("revoke")
 def token_revoke(token_id: TokenIdArgument, db: DbOption = Path("doudi.duckdb")) -> None:
     """按编号吊销一个令牌（最后一个有效的管理员令牌不能吊销）。"""
-    with errors_reported(), _token_store(db) as tokens:
+    with errors_reported(), token_store(db) as tokens:
         revoked = tokens.revoke(token_id, by=_cli_actor())
     console.print(f"已吊销令牌 {token_id}：{revoked['name']}（{revoked['role']}）",
                   highlight=False)  # fmt: skip
@@ -289,7 +295,7 @@ def token_renew(
     token_id: TokenIdArgument, db: DbOption = Path("doudi.duckdb"), days: DaysOption = 90
 ) -> None:
     """按编号为令牌续期：自现在起的天数（已过期的也可续期，已吊销的不能）。"""
-    with errors_reported(), _token_store(db) as tokens:
+    with errors_reported(), token_store(db) as tokens:
         renewed = tokens.renew(token_id, by=_cli_actor(), days=days)
     console.print(f"令牌 {token_id}（{renewed['name']}）已续期至 "
                   f"{renewed['expires_at']:%Y-%m-%d %H:%M}", highlight=False)  # fmt: skip
@@ -298,7 +304,7 @@ def token_renew(
 @audit_app.command("verify")
 def audit_verify(db: DbOption = Path("doudi.duckdb")) -> None:
     """核验访问日志的哈希链：每条都接在前一条之后、内容未被改动。被改动时以非零状态退出。"""
-    with errors_reported(), _token_store(db) as tokens:
+    with errors_reported(), token_store(db) as tokens:
         check = tokens.verify_access_log()
     if check.ok:
         console.print(f"访问日志完好：共 {check.count} 条，哈希链无断点。末条序号 {check.head_seq}，"

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 
 import networkx as nx
 
-from models.amounts import class_key, fen
+from models.amounts import class_key, fen, own_amount
 from models.cases import Case, Evidence
 from models.graph import Node, neighbours, nodes_of
 from models.periods import active_months, month_index, month_text
@@ -68,6 +68,38 @@ def covered_others(graph: nx.MultiGraph, policy: Policy, case: Node, excluded: s
              set(active_months(row["start"], row["end"], as_of)), paid_until(graph, policy, member))
             for member, row in neighbours(graph, case, "enrolled_in")
             if row["covered"] and member not in excluded]  # fmt: skip
+
+
+def above_the_living(graph: nx.MultiGraph, policy: Policy, case: Node, month: int,
+                     others: list[tuple]) -> float | None:  # fmt: skip
+    """What ``case`` paid in ``month`` above the own amounts of the ``others``
+    (``covered_others``) active and alive then; None when one of those amounts is unknown
+    (the month cannot be judged).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    policy : Policy
+        The policy profile.
+    case : Node
+        The case node.
+    month : int
+        A month index the case was paid in.
+    others : list of tuple
+        The case's other covered rows, as ``covered_others`` gives them.
+
+    Returns
+    -------
+    float or None
+        The payment less their amounts (below zero when it falls short of them), or None.
+    """
+    living = [own_amount(graph, policy, key, month, 0.0) for key, span, last in others
+              if month in span and (last is None or month <= last)]  # fmt: skip
+    if any(item.source == "share" for item in living):
+        return None
+    paid = sum(amount for _, amount in graph.nodes[case]["payments"][month_text(month)])
+    return paid - sum(item.amount for item in living)
 
 
 def _covered_in_month(graph: nx.MultiGraph, case: Node, month: int) -> int:

@@ -9,6 +9,7 @@ import networkx as nx
 from models.amounts import CLASS_LABELS, OwnAmount, class_key, fen, own_amount, sources_text
 from models.cases import Case, Evidence
 from models.detectors.common import (
+    above_the_living,
     covered_others,
     enrolment_evidence,
     identity_evidence,
@@ -195,23 +196,15 @@ def _paid_for(graph, policy, case_node, key, months: list[int], others: list[tup
     their amount among the dead (nothing when it leaves nothing); and the months paid in
     part. When a living member's amount is unknown the month cannot be judged, and the own
     amount stands."""
-    lines = graph.nodes[case_node]["payments"]
     found, partial = {}, set()
     for month in months:
         own = own_amount(graph, policy, key, month, share_paid(graph, case_node, month))
-        living = [own_amount(graph, policy, other_key, month, 0.0)
-                  for other_key, span, last in others
-                  if month in span and (last is None or month <= last)]  # fmt: skip
         dead = sum(own_amount(graph, policy, other_key, month, 0.0).amount
                    for other_key, span, last in others
                    if month in span and last is not None and month > last)  # fmt: skip
-        above = sum(amount for _, amount in lines[month_text(month)]) - sum(
-            item.amount for item in living
-        )
+        above = above_the_living(graph, policy, case_node, month, others)
         claims = own.amount + dead  # what the dead members of the case were owed
-        if any(item.source == "share" for item in living) or (
-            above >= claims * (1 - policy.payment_tolerance)
-        ):
+        if above is None or above >= claims * (1 - policy.payment_tolerance):
             found[month] = own
             continue
         part = fen(max(above, 0.0) * own.amount / claims) if claims else 0.0

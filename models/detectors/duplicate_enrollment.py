@@ -7,6 +7,7 @@ import networkx as nx
 from models.amounts import class_key, fen, own_amount, sources_text
 from models.cases import UNLINKED, Case, Evidence
 from models.detectors.common import (
+    above_the_living,
     covered_others,
     enrolment_evidence,
     identity_evidence,
@@ -151,7 +152,9 @@ def _paid_twice(graph, policy: Policy, rows, persons: set) -> tuple[dict[int, fl
         others = covered_others(graph, policy, case, persons)
         for month in paid_months(graph, case) & set(active_months(row["start"], row["end"], as_of)):
             owed = own_amount(graph, policy, key, month, share_paid(graph, case, month))
-            paid = _paid_him(graph, policy, case, month, owed.amount, others)
+            above = above_the_living(graph, policy, case, month, others)
+            tolerated = owed.amount * (1 - policy.payment_tolerance)
+            paid = owed.amount if above is None or above >= tolerated else max(above, 0.0)
             if paid > owed.amount * policy.payment_tolerance:
                 by_case = received.setdefault(month, {})
                 by_case[case] = max(paid, by_case.get(case, 0.0))
@@ -159,19 +162,6 @@ def _paid_twice(graph, policy: Policy, rows, persons: set) -> tuple[dict[int, fl
     excess = {month: sum(by_case.values()) - max(by_case.values())
               for month, by_case in received.items() if len(by_case) >= 2}  # fmt: skip
     return excess, sources
-
-
-def _paid_him(graph, policy: Policy, case, month: int, owed: float, others: list) -> float:
-    """What ``case`` paid the person in ``month``: ``owed``, or what its payment leaves above
-    the other covered members' own amounts when that is clearly less; ``owed`` when one of
-    theirs is unknown (the month cannot be judged)."""
-    theirs = [own_amount(graph, policy, key, month, 0.0) for key, span, last in others
-              if month in span and (last is None or month <= last)]  # fmt: skip
-    if any(item.source == "share" for item in theirs):
-        return owed
-    paid = sum(amount for _, amount in graph.nodes[case]["payments"][month_text(month)])
-    above = paid - sum(item.amount for item in theirs)
-    return owed if above >= owed * (1 - policy.payment_tolerance) else max(above, 0.0)
 
 
 def _case(graph, policy: Policy, person_ids: list[str], rows, uncertain: dict | None = None

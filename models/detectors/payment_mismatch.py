@@ -28,8 +28,9 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     A month in which some member's amount is unknown (no class, or a ledger that does not
     pay by class) is not judged, nor the grace month after a covered member's death, nor a
     later month while his row is still active (``deceased_paid`` judges those; after the
-    grace, a row the office ended is judged as any other). ``amount_at_risk`` is what was paid above the amounts owed in
-    those months; a case paid only short has none (the shortfall is in the evidence).
+    grace, a row the office ended is judged as any other). ``amount_at_risk`` is what was
+    paid above the amounts owed in those months; a case paid only short has none (the
+    shortfall is in the evidence).
 
     Example: class A case DB2 of two covered members (455 元 each) paid 1,365 元 a month
     from 2026-05 to 2026-10: six months, 455 元 too much each, 2,730 元 at risk.
@@ -99,14 +100,13 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
     spans = [(row, class_key(row["program"], row["dibao_class"]),
               active_months(row["start"], row["end"], as_of)) for _, row in rows.values()]  # fmt: skip
     grace = policy.death_grace_months
-    dead_after = [(set(span), last) for (member, _), (_, _, span) in zip(rows.values(), spans, strict=True)
-                  if (last := paid_until(graph, policy, member)) is not None]  # fmt: skip
+    dead = [(set(active_months(row["start"], row["end"], as_of)), last)
+            for member, row in rows.values()
+            if (last := paid_until(graph, policy, member)) is not None]  # fmt: skip
     found = []
     for text, payments in sorted(graph.nodes[case]["payments"].items()):
         month = month_of(text)
-        if any(
-            month > last - grace and (month <= last or month in span) for span, last in dead_after
-        ):
+        if any(month > last - grace and (month <= last or month in span) for span, last in dead):
             continue  # a dead member's grace, or his row still active: deceased_paid's months
         owed = _owed(spans, month, price)
         if owed is None:
