@@ -38,8 +38,11 @@ _MONTH_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})(?:月份?)?$")
 _MONTH_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
 # 2025.10 typed as a number reads 2025.1: January or October, nobody can tell from the cell.
 _MONTH_AMBIGUOUS = re.compile(r"^\d{4}\.1$")
-_AMOUNT_NOISE = re.compile(r"[,，\s元¥￥]|RMB|CNY|/月|每月|整$", re.IGNORECASE)
+_AMOUNT_NOISE = re.compile(r"[\s元¥￥]|RMB|CNY|/月|每月|整$", re.IGNORECASE)
 _AMOUNT_BRACKETED = re.compile(r"^\((.*)\)$")
+# Commas in an amount group thousands (1,234.50); any other comma (3,20 or 320,50: a decimal
+# comma, or a slip) leaves the amount unknown rather than read a hundred times too large.
+_AMOUNT_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 # What the reader writes in a formula's cell when the file holds no result for it (a program
 # wrote the workbook and nothing has calculated it): no value, a finding of its own.
 FORMULA_WITHOUT_VALUE = "#公式无结果"
@@ -627,9 +630,10 @@ def normalize_amount(raw: str) -> Result:
     -------
     Result
         The amount as a Decimal to the cent, halves up (None when blank or unreadable);
-        problem ``amount_in_brackets``, ``amount_unparsed`` or ``amount_sub_cent`` (a part of
-        a fen rounded away; a spreadsheet's float noise, ``1234.5000000000002``, is no
-        problem: the cell shows 1234.50).
+        problem ``amount_in_brackets``, ``amount_unparsed``, ``amount_comma`` (a comma that
+        groups no thousands: ``3,20``) or ``amount_sub_cent`` (a part of a fen rounded away;
+        a spreadsheet's float noise, ``1234.5000000000002``, is no problem: the cell shows
+        1234.50).
     """
     text = _AMOUNT_NOISE.sub("", unicodedata.normalize("NFKC", raw))
     if not text:
@@ -638,6 +642,10 @@ def normalize_amount(raw: str) -> Result:
     if bracketed:
         (amount,), problem = normalize_amount(bracketed.group(1))
         return _bad(problem or "amount_in_brackets", amount)
+    if "," in text:
+        if not _AMOUNT_THOUSANDS.match(text):
+            return _bad("amount_comma", None)
+        text = text.replace(",", "")
     try:
         amount = Decimal(text)
     except InvalidOperation:

@@ -72,6 +72,12 @@ def test_amounts_as_offices_write_them(raw, amount, problem):
     assert normalize_amount(raw) == ((Decimal(amount).quantize(Decimal("0.01")),), problem)
 
 
+@pytest.mark.parametrize("raw", ["3,20", "320,50", "1 234,50", "12,34.00", "1,2345"])
+def test_a_comma_that_groups_no_thousands_leaves_the_amount_unknown(raw):
+    assert normalize_amount(raw) == ((None,), "amount_comma")
+    assert normalize_amount("1，234，567.8") == ((Decimal("1234567.80"),), None)
+
+
 @pytest.mark.parametrize(("raw", "code"), [("享受", "yes"), ("保障", "yes"), ("是（户主）", "yes"),
                                            ("不享受", "no"), ("否(迁出)", "no")])  # fmt: skip
 def test_covered_flags_as_offices_write_them(raw, code):
