@@ -26,11 +26,12 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     class amount, from the policy or the ledger: ``models.amounts``) by more than
     ``policy.payment_tolerance`` of it — or paid in a month with no covered member active.
     A month in which some member's amount is unknown (no class, or a ledger that does not
-    pay by class) is not judged, nor the grace month after a covered member's death, nor a
-    later month while his row is still active (``deceased_paid`` judges those; after the
-    grace, a row the office ended is judged as any other). ``amount_at_risk`` is what was
-    paid above the amounts owed in those months; a case paid only short has none (the
-    shortfall is in the evidence).
+    pay by class) is not judged. The grace month after a covered member's death, and a later
+    month while his row is still active, count him as owed (``deceased_paid`` reports his
+    amount) and are judged only for paying more than that (paying less is the office
+    stopping his money); after the grace, a row the office ended is judged as any other.
+    ``amount_at_risk`` is what was paid above the amounts owed in those months; a case paid
+    only short has none (the shortfall is in the evidence).
 
     Example: class A case DB2 of two covered members (455 元 each) paid 1,365 元 a month
     from 2026-05 to 2026-10: six months, 455 元 too much each, 2,730 元 at risk.
@@ -97,33 +98,43 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
     """(month, paid, owed, members, sources) of the months paid amiss, in order (one pass
     over the rows a month: the detector walks every payment month of the county)."""
     as_of = graph.graph["as_of"]
-    spans = [(row, class_key(row["program"], row["dibao_class"]),
-              active_months(row["start"], row["end"], as_of)) for _, row in rows.values()]  # fmt: skip
-    grace = policy.death_grace_months
-    dead = [(set(active_months(row["start"], row["end"], as_of)), last)
-            for member, row in rows.values()
-            if (last := paid_until(graph, policy, member)) is not None]  # fmt: skip
+    spans = []
+    for member, row in rows.values():
+        span = set(active_months(row["start"], row["end"], as_of))
+        dead_months = _dead_months(span, paid_until(graph, policy, member), policy)
+        spans.append((row, class_key(row["program"], row["dibao_class"]), span, dead_months))
     found = []
     for text, payments in sorted(graph.nodes[case]["payments"].items()):
         month = month_of(text)
-        if any(month > last - grace and (month <= last or month in span) for span, last in dead):
-            continue  # a dead member's grace, or his row still active: deceased_paid's months
         owed = _owed(spans, month, price)
         if owed is None:
             continue  # a member's amount is unknown: the month cannot be judged
         total, members, sources = owed
         paid = sum(amount for _, amount in payments)
-        if abs(paid - total) > policy.payment_tolerance * total:
+        dead = any(month in dead_months for *_, dead_months in spans)
+        over = paid - total if dead else abs(paid - total)  # the dead's money stopped: no lead
+        if over > policy.payment_tolerance * total:
             found.append((month, paid, total, members, sources))
     return found
 
 
+def _dead_months(span: set[int], last: int | None, policy: Policy) -> set[int]:
+    """The months after a member's death (``last``: the last month he may be paid for, or
+    None) that count him as owed: the grace, when his row was active at his death, and any
+    later month his row is active (``deceased_paid`` reports his amount then)."""
+    if last is None:
+        return set()
+    died = last - policy.death_grace_months
+    after = {month for month in span if month > died}
+    return after | (set(range(died + 1, last + 1)) if died in span else set())
+
+
 def _owed(spans: list[tuple], month: int, price: Callable) -> tuple | None:
-    """What the members active in ``month`` are owed, those members and the amounts'
-    sources; None when a member's amount is unknown."""
+    """What the members active in ``month`` (or in the grace after their death) are owed,
+    those members and the amounts' sources; None when a member's amount is unknown."""
     total, members, sources = 0.0, [], set()
-    for row, key, span in spans:
-        if month in span:
+    for row, key, span, dead_months in spans:
+        if month in span or month in dead_months:
             item = price(key, month)
             if item.source == "share":
                 return None

@@ -1061,6 +1061,26 @@ def test_a_family_paid_the_living_members_amounts_after_a_death_is_not_paid_shor
     assert death.amount_at_risk == 305.0  # April, after the grace month: his C amount
 
 
+def test_a_case_paid_double_after_its_members_death_has_the_second_amount_at_risk_too():
+    """A single member of class A (455) died in March, her row still active; DB1 was paid
+    910 all year. deceased_paid reports her own 455 a month after April, the grace month;
+    the second 455 of every month is paid to no one: 10 months of it, the grace and the
+    months after included."""
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("old", "DB1", "A1", dibao_class="A")
+    drop.pay("DB1", MONTHS_2026, 910.0)
+    drop.die("old", "D1", date(2026, 3, 10))
+    (case,) = detect_payment_mismatch(drop.graph, POLICY)
+    (death,) = detect_deceased_paid(drop.graph, POLICY)
+    assert (case.amount_at_risk, death.amount_at_risk) == (455.0 * 10, 455.0 * 6)
+    assert case.amount_at_risk + death.amount_at_risk == 910.0 * 10 - 455.0 * 4  # all not owed
+    stopped = HouseholdSketch(AMOUNTS_2026)  # the office stopped her money: no lead
+    stopped.enrol("old", "DB1", "A1", dibao_class="A")
+    stopped.pay("DB1", MONTHS_2026[:4], 455.0)
+    stopped.die("old", "D1", date(2026, 3, 10))
+    assert detect_payment_mismatch(stopped.graph, POLICY) == []
+
+
 def test_a_case_whose_dead_members_row_was_ended_is_judged_on_the_living():
     """The grandfather died in March and the office ended his row: DB2 paid three amounts all
     year for two living members, 455 too much each month after April, the grace month."""
