@@ -153,26 +153,44 @@ def paid_months(graph: nx.MultiGraph, case: Node) -> set[int]:
     return {month_index(month) for month, net in _net_by_month(graph, case).items() if net > 0}
 
 
-def refunds(graph: nx.MultiGraph, case: Node, after: int) -> dict[int, float]:
-    """The months after ``after`` in which ``case`` paid money back (退回, 追回: its payment
-    lines add up to less than nothing), with the amount paid back.
+def refunds(graph: nx.MultiGraph, policy: Policy, case: Node, after: int,
+            others: list[tuple] = ()) -> dict[int, float]:  # fmt: skip
+    """The months after ``after`` in which ``case`` paid money back (退回, 追回: lines below
+    zero), with the amount paid back: its refund lines, as far as the month's payment falls
+    short of what the ``others`` (``covered_others``) alive and active then are owed (a line
+    that only corrects another of the month takes nothing back). When one of their amounts
+    is unknown, what the month's lines add up to below zero.
 
     Parameters
     ----------
     graph : nx.MultiGraph
         The household graph.
+    policy : Policy
+        The policy profile.
     case : Node
         The case node.
     after : int
         A month index; only later months count.
+    others : list of tuple
+        The case's covered rows still owed money, as ``covered_others`` gives them (none:
+        every payment is money paid back to nothing owed).
 
     Returns
     -------
     dict of int to float
         Each such month and the amount paid back, to the fen.
     """
-    return {month_index(month): fen(-net) for month, net in _net_by_month(graph, case).items()
-            if net < 0 and month_index(month) > after}  # fmt: skip
+    found = {}
+    for text, lines in graph.nodes[case]["payments"].items():
+        month = month_index(text)
+        back = -sum(amount for _, amount in lines if amount < 0)
+        if month <= after or not back:
+            continue
+        above = above_the_living(graph, policy, case, month, list(others))
+        short = -(sum(amount for _, amount in lines) if above is None else above)
+        if short > 0:
+            found[month] = fen(min(back, short))
+    return found
 
 
 def _net_by_month(graph: nx.MultiGraph, case: Node) -> dict[str, float]:

@@ -37,12 +37,11 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
 
     ``amount_at_risk`` is the member's own amount (their 低保 class's or 特困's amount that
     month, ``models.amounts``) in each of those months, with two exceptions: a month whose
-    payment leaves clearly less than that above what the other covered members are owed
-    counts only what it leaves (nothing, when the payment went down to the living), and
-    money the case paid back after the death (a month of refunds, 退回 or 追回: its lines
-    add up to less than nothing) is deducted. A month of refunds is no month paid. A death
-    is *corroborated* when two
-    sources report it or a notice carries the same valid ID as the roster row. Notices that
+    payment leaves less than that above what the other covered members are owed counts
+    only what it leaves (nothing, when the payment went down to the living), and money the
+    case paid back after the death (refund lines, 退回 or 追回, as far as the month's
+    payment falls short of the living's amounts) is deducted. A month of refunds is no
+    month paid. A death is *corroborated* when two sources report it or a notice carries the same valid ID as the roster row. Notices that
     disagree on the date count from the latest one (the money certainly paid after death).
 
     A person the hukou registry no longer holds (a 户口 cancelled at death) is more likely
@@ -137,7 +136,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
     paid = sorted(m for m in paid_months(graph, case_node) if m > after and m in active)
     others = covered_others(graph, policy, case_node, {node})
     owed, partial = _paid_for(graph, policy, case_node, key, paid, others)
-    paid_back = refunds(graph, case_node, month_index(died))
+    paid_back = refunds(graph, policy, case_node, month_index(died), others)
     gross = fen(sum(item.amount for item in owed.values()))
     # a refund is this member's only when no other covered member of the case died
     alone = all(last is None for _, _, last in others)
@@ -190,12 +189,12 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
 def _paid_for(graph, policy, case_node, key, months: list[int], others: list[tuple]
               ) -> tuple[dict[int, OwnAmount], set[int]]:  # fmt: skip
     """What ``case_node`` was paid for the dead member in each of ``months``: their own
-    amount, unless the month's payment leaves clearly less than the dead members' amounts
-    above what the case's other living covered members (``others``) are owed then (the
-    payment went down to the living): then their share of what it leaves, in proportion to
-    their amount among the dead (nothing when it leaves nothing); and the months paid in
-    part. When a living member's amount is unknown the month cannot be judged, and the own
-    amount stands."""
+    amount, unless the month's payment leaves less than the dead members' amounts above what
+    the case's other living covered members (``others``) are owed then (paid short, or down
+    to the living): then their share of what it leaves, in proportion to their amount among
+    the dead (nothing when it leaves no more than a tolerance of the amount); and the months
+    paid in part. When a living member's amount is unknown the month cannot be judged, and
+    the own amount stands."""
     found, partial = {}, set()
     for month in months:
         own = own_amount(graph, policy, key, month, share_paid(graph, case_node, month))
@@ -204,7 +203,7 @@ def _paid_for(graph, policy, case_node, key, months: list[int], others: list[tup
                    if month in span and last is not None and month > last)  # fmt: skip
         above = above_the_living(graph, policy, case_node, month, others)
         claims = own.amount + dead  # what the dead members of the case were owed
-        if above is None or above >= claims * (1 - policy.payment_tolerance):
+        if above is None or above >= claims:
             found[month] = own
             continue
         part = fen(max(above, 0.0) * own.amount / claims) if claims else 0.0
@@ -224,7 +223,8 @@ def _reductions(unpaid: int, partial: int, paid_back: dict[int, float], amount: 
                              "未为本人发放，不计入"))  # fmt: skip
     if partial:
         said.append(
-            Evidence(f"其中 {partial} 个月只比其他在保成员应发的金额多出一部分，按多出的部分计")
+            Evidence(f"其中 {partial} 个月为本人发放的不足其按类别应发的金额（发放额超出其他在保成员"
+                     "应发金额的部分较少），按实际超出的部分计")
         )
     if paid_back:
         months = "、".join(month_text(month) for month in sorted(paid_back))

@@ -139,8 +139,8 @@ def _paid_twice(graph, policy: Policy, rows, persons: set) -> tuple[dict[int, fl
     """Per month the person was paid by two or more cases: what was received above the
     largest amount (a case counts once a month, at its largest row); and how the amounts
     were found (``models.amounts``). A case pays him his own amount, or what its payment
-    leaves above its other covered members' amounts when that is clearly less (the payment
-    went down to theirs: he was not paid there that month); a member dead past the grace
+    leaves above its other covered members' amounts when that is less (paid short, or down
+    to theirs: he was not paid there that month); a member dead past the grace
     is owed nothing (``persons``: the person nodes the rows are of)."""
     as_of = graph.graph["as_of"]
     received: dict[int, dict] = {}
@@ -153,8 +153,7 @@ def _paid_twice(graph, policy: Policy, rows, persons: set) -> tuple[dict[int, fl
         for month in paid_months(graph, case) & set(active_months(row["start"], row["end"], as_of)):
             owed = own_amount(graph, policy, key, month, share_paid(graph, case, month))
             above = above_the_living(graph, policy, case, month, others)
-            tolerated = owed.amount * (1 - policy.payment_tolerance)
-            paid = owed.amount if above is None or above >= tolerated else max(above, 0.0)
+            paid = owed.amount if above is None else min(owed.amount, max(above, 0.0))
             if paid > owed.amount * policy.payment_tolerance:
                 by_case = received.setdefault(month, {})
                 by_case[case] = max(paid, by_case.get(case, 0.0))

@@ -9,7 +9,7 @@ import networkx as nx
 
 from models.amounts import fen
 from models.cases import Case, Evidence
-from models.detectors.common import enrolment_evidence, paid_months
+from models.detectors.common import enrolment_evidence, paid_months, refunds
 from models.graph import neighbours, nodes_of
 from models.periods import month_index, month_text
 from models.policy import Policy
@@ -51,7 +51,8 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     -------
     list of Case
         One case per 低保 case paid after its 渐退 period, resting on its active covered
-        rows, with the payments after it as ``amount_at_risk``; unscored.
+        rows, with the payments after it, less what it paid back after it (refunds, 退回
+        or 追回), as ``amount_at_risk``; unscored.
 
     Examples
     --------
@@ -95,8 +96,9 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
         months = sorted(month for month in paid_months(graph, case) if month > last_month)
         if months:
             reading = _reading(policy, poverty, exit_months)
+            paid_back = refunds(graph, policy, case, last_month)
             cases.append(_case(graph, policy, case, rows, income, since, assessed is not None,
-                               months, reading, exit_months))  # fmt: skip
+                               months, paid_back, reading, exit_months))  # fmt: skip
     return cases
 
 
@@ -132,19 +134,24 @@ def _reading(policy: Policy, poverty: list[tuple[str, str]], exit_months: int) -
 
 
 def _case(graph, policy: Policy, case, rows, income: float, since: date, assessed: bool,
-          months: list[int], reading: str, exit_months: int) -> Case:  # fmt: skip
+          months: list[int], paid_back: dict[int, float], reading: str, exit_months: int
+          ) -> Case:  # fmt: skip
     payments = graph.nodes[case]["payments"]
     paid = [payment for month in months for payment in payments[month_text(month)]]
-    amount = sum(value for _, value in paid)
+    gross = sum(value for _, value in paid)
+    amount = max(gross - sum(paid_back.values()), 0.0)
     basis = (f"收入核定日期 {since}" if assessed else
              f"未提供收入核定日期（{INCOME_DATE_HEADERS[0]}），按纳入日期 {since} 起算；"
              "收入可能在纳入后才上升，请核实收入变化时间")  # fmt: skip
     evidence = [
-        Evidence(f"低保案件 {case[1]} 家庭人均月收入 {income:.0f} 元，年 {income * 12:.0f} 元，"
+        Evidence(f"低保案件 {case[1]} 家庭人均月收入 {_yuan(income)} 元，年 {_yuan(income * 12)} 元，"
                  f"高于本地低保标准 {policy.dibao_standard_year:.0f} 元/人/年"),
         Evidence(f"{reading}，{basis}"),
         Evidence(f"{'渐退期满后' if exit_months else '收入超标后'}仍发放 {len(months)} 个月（{month_text(months[0])} 至 "
-                 f"{month_text(months[-1])}），合计 {amount:.2f} 元", "payments", paid[0][0]),
+                 f"{month_text(months[-1])}），合计 {gross:.2f} 元", "payments", paid[0][0]),
+        *([Evidence(f"其后退回（追回）{sum(paid_back.values()):.2f} 元（"
+                    f"{'、'.join(month_text(month) for month in sorted(paid_back))}），"
+                    f"已扣除，尚余 {amount:.2f} 元")] if paid_back else []),
         *(enrolment_evidence(case, row) for _, row in rows),
         Evidence("核实：家庭收入是否确已超过标准；属实的，渐退期满应停发并办理退出"),
     ]  # fmt: skip
@@ -160,3 +167,8 @@ def _case(graph, policy: Policy, case, rows, income: float, since: date, assesse
             "months_after": float(len(months)),
         },
     )
+
+
+def _yuan(amount: float) -> str:
+    """An amount as written: whole 元 without decimals, else to the fen (375.01 is not 375)."""
+    return f"{amount:.0f}" if fen(amount) == round(amount) else f"{fen(amount):.2f}"

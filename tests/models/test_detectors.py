@@ -122,6 +122,50 @@ def test_money_paid_back_after_the_death_is_deducted_and_a_refund_month_is_not_p
     assert "退回（追回）305.00 元（2026-10）" in said and "尚余 610.00 元" in said
 
 
+def test_a_death_counts_what_was_paid_for_her_when_it_falls_short_of_her_amount():
+    """Paid 445 a month against her class A 455 (within the tolerance): 445 was paid, and
+    445 is what can be recovered; a duplicate likewise."""
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("old", "DB1", "A1", dibao_class="A")
+    drop.pay("DB1", MONTHS_2026, 445.0)
+    drop.die("old", "D1", date(2026, 6, 10))
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 445.0 * 3
+    assert any("其中 3 个月为本人发放的不足" in item.text for item in case.evidence)
+    twice = HouseholdSketch(AMOUNTS_2026)
+    twice.enrol("li", "DB1", "A1", dibao_class="A", id18="X1")
+    twice.enrol("li", "TK1", "T1", program="tekun", id18="X1")
+    twice.pay("DB1", MONTHS_2026, 445.0)
+    twice.pay("TK1", MONTHS_2026, 630.0)
+    (duplicate,) = detect_duplicate_enrollment(twice.graph, POLICY)
+    assert duplicate.amount_at_risk == 445.0 * 10  # above the larger 630, what DB1 paid
+
+
+def test_a_refund_booked_beside_the_livings_payment_is_deducted():
+    """Two members of class A; she died in April. From June to August the case went on
+    paying both (455 for her); in September it paid her son's 455 and booked a refund of
+    910 (two of her months) in the same month: 455 x 3 - 910 remains."""
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("old", "DB1", "A1", dibao_class="A")
+    drop.enrol("son", "DB1", "A2", dibao_class="A")
+    drop.pay("DB1", MONTHS_2026[:8], 910.0)
+    drop.pay("DB1", ["2026-09"], 455.0)
+    drop.pay("DB1", ["2026-09"], -910.0)
+    drop.die("old", "D1", date(2026, 4, 10))
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 455.0 * 3 - 910.0
+    assert any("退回（追回）910.00 元（2026-09）" in item.text for item in case.evidence)
+    corrected = HouseholdSketch(AMOUNTS_2026)  # a line reversed and paid again: no refund
+    corrected.enrol("old", "DB1", "A1", dibao_class="A")
+    corrected.enrol("son", "DB1", "A2", dibao_class="A")
+    corrected.pay("DB1", MONTHS_2026, 910.0)
+    corrected.pay("DB1", ["2026-09"], -910.0)
+    corrected.pay("DB1", ["2026-09"], 910.0)
+    corrected.die("old", "D1", date(2026, 4, 10))
+    (case,) = detect_deceased_paid(corrected.graph, POLICY)
+    assert case.amount_at_risk == 455.0 * 5
+
+
 def test_a_month_two_rows_of_a_class_change_share_is_counted_once():
     drop = HouseholdSketch(AMOUNTS_2026)
     drop.enrol("wife", "DB1", "A1", dibao_class="A", end=date(2026, 6, 15))
@@ -147,11 +191,11 @@ def test_a_class_the_ledger_cannot_price_falls_back_to_the_members_share():
 def test_a_policy_amount_comes_before_the_ledger():
     drop = HouseholdSketch(AMOUNTS_2026)
     drop.enrol("old", "DB1", "A1", dibao_class="A")
-    drop.pay("DB1", MONTHS_2026, 455.0)
+    drop.pay("DB1", MONTHS_2026, 470.0)
     drop.die("old", "D1", date(2026, 8, 2))
     policy = replace(POLICY, monthly_amounts={"A": {"2026-01": 460}})
     (case,) = detect_deceased_paid(drop.graph, policy)
-    assert case.amount_at_risk == 460.0  # 2026-10
+    assert case.amount_at_risk == 460.0  # 2026-10: the policy's, not the ledger's 455
     assert "政策文件" in case.evidence[2].text
 
 
@@ -752,6 +796,27 @@ def test_a_case_paid_after_its_gradual_exit_ended_is_over_standard():
     assert case.amount_at_risk == 350.0 * 7  # 2026-04 to 2026-10
     assert "收入核定日期 2025-09-10" in case.evidence[1].text
     assert "适用于建档立卡贫困户；在保成员在建档立卡台账 P7" in case.evidence[1].text
+
+
+def test_money_paid_back_after_the_gradual_exit_is_deducted_in_whichever_month_booked():
+    alone = HouseholdSketch()  # the refund in a month of its own
+    beside = HouseholdSketch()  # the refund beside October's payment
+    for drop in (alone, beside):
+        drop.enrol("zhang", "DB7", "A1", start=date(2019, 3, 1), income=375.01,
+                   income_since=date(2025, 9, 10))  # fmt: skip
+        drop.pay("DB7", [f"2025-{m:02d}" for m in range(1, 13)] + MONTHS_2026[:9], 350.0)
+        drop.poor("zhang", "P7", status="lifted")
+    alone.pay("DB7", ["2026-10"], -350.0)
+    beside.pay("DB7", ["2026-10"], 350.0)
+    beside.pay("DB7", ["2026-11"], 350.0)
+    beside.pay("DB7", ["2026-11"], -700.0)
+    liangping = load_policy("梁平区回龙镇")
+    (first,) = detect_over_standard(alone.graph, liangping)
+    (second,) = detect_over_standard(beside.graph, liangping)
+    assert first.amount_at_risk == 350.0 * 6 - 350.0  # 2026-04 to 09, less October's refund
+    assert second.amount_at_risk == 350.0 * 7 + 350.0 - 700.0
+    assert any("退回（追回）350.00 元（2026-10），已扣除" in item.text for item in first.evidence)
+    assert "人均月收入 375.01 元，年 4500.12 元" in first.evidence[0].text
 
 
 def _assessed_twice(earlier: float, later: float) -> HouseholdSketch:
