@@ -434,7 +434,7 @@ class Published:
             case spanning two counties counts in both), ``by_status``, ``resolved_by_data`` (a
             count), ``changes`` (month over month, ``changes``) and ``overdue`` (a count).
         """
-        by_type: dict[str, dict[str, float]] = {}
+        by_type: dict[str, dict[str, Any]] = {}
         by_township: dict[str, dict[str, Any]] = {}
         by_county: dict[str, int] = {}
         by_status: dict[str, int] = dict.fromkeys(STATUS_LABELS, 0)
@@ -442,20 +442,23 @@ class Published:
         for case in self.cases.values():
             if case["resolved"]:
                 continue
-            amount = case["amount_at_risk"] or 0.0
-            kind = by_type.setdefault(case["case_type"], {"cases": 0, "amount_at_risk": 0.0})
+            fen = round((case["amount_at_risk"] or 0.0) * 100)  # summed in fen: exact
+            kind = by_type.setdefault(case["case_type"], {"cases": 0, "amount_at_risk": 0})
             kind["cases"] += 1
-            kind["amount_at_risk"] += amount
+            kind["amount_at_risk"] += fen
             place = by_township.setdefault(case["township"] or "未知",
-                                           {"cases": 0, "amount_at_risk": 0.0, "by_type": {}})  # fmt: skip
+                                           {"cases": 0, "amount_at_risk": 0, "by_type": {}})  # fmt: skip
             place["cases"] += 1
-            place["amount_at_risk"] += amount
+            place["amount_at_risk"] += fen
             place["by_type"][case["case_type"]] = place["by_type"].get(case["case_type"], 0) + 1
             by_status[self.status(case["case_id"])] += 1
             for county in case["counties"]:
                 by_county[county] = by_county.get(county, 0) + 1
+        total = sum(kind["amount_at_risk"] for kind in by_type.values())
+        for part in (*by_type.values(), *by_township.values()):
+            part["amount_at_risk"] /= 100
         return {"cases": sum(kind["cases"] for kind in by_type.values()),
-                "amount_at_risk": sum(kind["amount_at_risk"] for kind in by_type.values()),
+                "amount_at_risk": total / 100,
                 "by_type": by_type, "by_township": dict(sorted(by_township.items())),
                 "by_county": dict(sorted(by_county.items())), "by_status": by_status,
                 "resolved_by_data": sum(case["resolved"] for case in self.cases.values()),

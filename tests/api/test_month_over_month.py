@@ -139,3 +139,11 @@ def test_the_monthly_report_of_hand_made_cases():
                           "2026-10-10")]  # fmt: skip
     townships = list(book["乡镇变化"].iter_rows(values_only=True))[4:]
     assert townships == [("东乡", 0, 0, 3, 3), ("西乡", 1, 1, 0, 2), ("合计", 1, 1, 3, 5)]
+
+
+def test_the_overviews_money_adds_up_to_the_fen():
+    cases = [_case(str(n), "东乡", R1, R1, amount=amount)
+             for n, amount in enumerate((0.1, 0.2, 15495.7, 3435.85, 0.05))]  # fmt: skip
+    overview = Published(cases, [], [], [], [], RUNS[:1]).overview()
+    assert repr(overview["amount_at_risk"]) == "18931.9"  # floats added give 18931.899999999998
+    assert repr(overview["by_township"]["东乡"]["amount_at_risk"]) == "18931.9"
