@@ -131,10 +131,13 @@ def screen_payments(
         The run's policy: ``death_grace_months``, ``shared_identifier_limit``,
         ``payment_tolerance`` and ``monthly_amounts``.
     run_id : str or None
-        The published run whose open ``over_standard`` leads hold their cases; None to skip
-        that check.
+        The published run whose open ``over_standard`` leads hold their cases, and whose
+        dismissed leads clear lines; None to skip both.
     dismissed : collection of str
-        Case ids reviewers dismissed (no longer open).
+        Case ids reviewers dismissed (不属实: no longer open). A dismissed ``deceased_paid``
+        lead holds its roster row no more for that death, a dismissed
+        ``duplicate_enrollment`` lead its rows no more for each other; a dismissed
+        ``over_standard`` lead no more its case.
 
     Returns
     -------
@@ -152,9 +155,10 @@ def screen_payments(
             holds[line].append(hold)
         if "assistance" in present:
             _members(con)
+            cleared = _dismissed_records(con, run_id, dismissed, present)
             found = [
-                *_deaths(con, policy, present),
-                *_twice(con, present),
+                *_deaths(con, policy, present, cleared["deceased_paid"]),
+                *_twice(con, present, cleared["duplicate_enrollment"]),
                 *_over_standard(con, run_id, dismissed, present),
                 *_accounts(con, policy, present),
                 *_amounts(con, policy, table),
@@ -267,8 +271,27 @@ _MONTH = "(year({d}) * 12 + month({d}) - 1)"
 _PAY_MONTH = "(CAST(substr({m}, 1, 4) AS INTEGER) * 12 + CAST(substr({m}, 6, 2) AS INTEGER) - 1)"
 
 
-def _deaths(con, policy: Policy, present: set[str]) -> list[tuple[int, Hold]]:
-    """Lines paying a case whose covered member died before the pay month minus the grace."""
+def _dismissed_records(con, run_id: str | None, dismissed: Collection[str],
+                       present: set[str]) -> dict[str, list[set[str]]]:  # fmt: skip
+    """The roster rows of each dismissed ``deceased_paid`` and ``duplicate_enrollment`` lead
+    of run ``run_id``, by case type."""
+    cleared: dict[str, list[set[str]]] = {"deceased_paid": [], "duplicate_enrollment": []}
+    if run_id is None or not dismissed or "published_cases" not in present:
+        return cleared
+    rows = con.execute("""
+        SELECT case_type, json_extract_string(records, '$[*].record_id') FROM published_cases
+        WHERE run_id = ? AND case_id IN (SELECT unnest(?::VARCHAR[]))
+          AND case_type IN ('deceased_paid', 'duplicate_enrollment')
+    """, [run_id, sorted(dismissed)]).fetchall()  # fmt: skip
+    for case_type, records in rows:
+        cleared[case_type].append(set(records))
+    return cleared
+
+
+def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]]
+            ) -> list[tuple[int, Hold]]:  # fmt: skip
+    """Lines paying a case whose covered member died before the pay month minus the grace
+    (but for a roster row whose death lead reviewers dismissed: ``cleared``)."""
     if "deaths" not in present:
         return []
     after = f"{_PAY_MONTH.format(m='m.pay_month')} > {_MONTH.format(d='n.death_date')} + ?"
@@ -302,16 +325,19 @@ def _deaths(con, policy: Policy, present: set[str]) -> list[tuple[int, Hold]]:
                                    else "死亡记录与救助记录身份证号一致"))  # fmt: skip
         else:
             basis = "未印证：仅凭姓名等信息关联，请先核实是否本人"
-        found.append((line, Hold("death", (
+        found.append((line, record, Hold("death", (
             f"{name or ''}（救助记录 {record}，死亡记录 {'、'.join(records)}，来源{said}），"
             f"死亡日期 {died}，死亡月份加宽限期 "
             f"{policy.death_grace_months} 个月后仍发放，{basis}"))))  # fmt: skip
     held = {(line, record) for line, _, record, *_ in firm}
-    return found + [item for item in _fuzzy_deaths(con, policy, after) if item[0] not in held]
+    found += [item for item in _fuzzy_deaths(con, policy, after) if item[:2] not in held]
+    rows = set().union(*cleared)
+    return [(line, hold) for line, record, hold in found if record not in rows]
 
 
-def _fuzzy_deaths(con, policy: Policy, after: str) -> list[tuple[int, Hold]]:
-    """Lines of a member whom a notice linked to no one may be (a fuzzy link)."""
+def _fuzzy_deaths(con, policy: Policy, after: str) -> list[tuple[int, str, Hold]]:
+    """Lines of a member whom a notice linked to no one may be (a fuzzy link): line, roster
+    row, hold."""
     candidates = [row for row in lone_death_candidates(con) if row[3] <= MAX_CANDIDATES]
     if not candidates:
         return []
@@ -338,7 +364,7 @@ def _fuzzy_deaths(con, policy: Policy, after: str) -> list[tuple[int, Hold]]:
             continue
         seen.add((line, record))
         namesakes = f"，同名同信息者 {count} 人" if count > 1 else ""
-        found.append((line, Hold("death", (
+        found.append((line, record, Hold("death", (
             f"{name or ''}（救助记录 {record}，疑似对应死亡记录 {notice}），"
             f"死亡日期 {died}，死亡月份加宽限期 {policy.death_grace_months} 个月后仍发放，"
             f"未印证：疑似匹配（匹配概率 {probability:.2f}{namesakes}），请先核实是否本人"))))  # fmt: skip
@@ -368,9 +394,10 @@ def _paid_cases(con, present: set[str]) -> str | None:
     return latest
 
 
-def _twice(con, present: set[str]) -> list[tuple[int, Hold]]:
+def _twice(con, present: set[str], cleared: list[set[str]]) -> list[tuple[int, Hold]]:
     """Lines whose covered member is covered that month in another case paid that month, or
-    expected to be: paid in the ledger's latest month and still covered on the roster."""
+    expected to be: paid in the ledger's latest month and still covered on the roster (but
+    for two rows whose duplicate lead reviewers dismissed: ``cleared``)."""
     latest = _paid_cases(con, present)
     rows = con.execute(f"""
         SELECT m.line, m.name, m.record_id, a.case_no, a.record_id, p.origin
@@ -388,7 +415,8 @@ def _twice(con, present: set[str]) -> list[tuple[int, Hold]]:
     return [(line, Hold("twice", (
         f"在保成员{name or ''}（救助记录 {record}）同月也是案件 {other}（救助记录 {other_record}）"
         f"的在保对象，{origins[origin]}")))
-        for line, name, record, other, other_record, origin in rows]  # fmt: skip
+        for line, name, record, other, other_record, origin in rows
+        if not any({record, other_record} <= both for both in cleared)]  # fmt: skip
 
 
 def _over_standard(con, run_id: str | None, dismissed: Collection[str], present: set[str]

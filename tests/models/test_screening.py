@@ -205,6 +205,31 @@ def test_an_open_over_standard_lead_holds_its_case(county):
     assert "over_standard" not in _kinds(dismissed)
 
 
+def _published_lead(county, case_type: str, record: str) -> str:
+    return county["con"].execute(
+        "SELECT case_id FROM published_cases WHERE run_id = ? AND case_type = ? AND "
+        "list_contains(json_extract_string(records, '$[*].record_id'), ?)",
+        [county["run_id"], case_type, record]).fetchone()[0]  # fmt: skip
+
+
+def test_a_dismissed_death_or_duplicate_lead_holds_its_rows_no_more(county):
+    """A reviewer found the member alive (不属实): next month's list is not held again."""
+    dead = next(case for case in county["truth"] if case["case_type"] == "deceased_paid")
+    record = dead["records"][0]["record_id"]
+    line = (_case_of(county, record), LAST, *_paid(county, _case_of(county, record), LAST))
+    twice = next(case for case in county["truth"] if case["case_type"] == "duplicate_enrollment")
+    records = [r["record_id"] for r in twice["records"]]
+    both = [(case, LAST, *_paid(county, case, LAST))
+            for case in sorted({_case_of(county, r) for r in records})]  # fmt: skip
+    before = _screen(county, line, *both)
+    assert "death" in _kinds(before[0]) and all("twice" in _kinds(d) for d in before[1:])
+    dismissed = {_published_lead(county, "deceased_paid", record),
+                 _published_lead(county, "duplicate_enrollment", records[0])}  # fmt: skip
+    after = screen_payments(county["con"], _lines(line, *both), county["policy"],
+                            run_id=county["run_id"], dismissed=dismissed)  # fmt: skip
+    assert "death" not in _kinds(after[0]) and not any("twice" in _kinds(d) for d in after[1:])
+
+
 def test_an_account_of_other_cases_is_held_unless_many_cases_share_it(county):
     case = _clean_case(county, LAST)
     amount, _ = _paid(county, case, LAST)
