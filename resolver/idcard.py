@@ -34,7 +34,12 @@ USABLE = frozenset({"valid", "upgraded"})
 _SCIENTIFIC = re.compile(r"^(\d)(?:\.(\d+))?E\+?(\d+)$")
 _FLOAT_TEXT = re.compile(r"^(\d{15,18})\.\d+$")
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$|^\d{15}$")
-_STRIP = re.compile(r"[\s'\"`=]")
+# Spaces, spreadsheet quoting (' " ` =, and the curly quotes a Chinese keyboard types), and
+# the invisible characters a copied cell carries (zero-width spaces, byte-order marks).
+_STRIP = re.compile(r"[\s'\"`=‘’“”′″\u200b\u200c\u200d\u2060\ufeff]")
+# A 15-digit ID a spreadsheet wrote as a float (532326550723065.0, 5.32326550723065E+14): a
+# float holds 15 digits exactly, so this is the old ID itself, not a mangled one.
+_WHOLE_15 = re.compile(r"^(\d{15})\.0+$|^(\d)\.(\d{14})E\+?14$")
 
 
 @dataclass(frozen=True)
@@ -122,9 +127,12 @@ def parse_id(raw: str | None) -> IdNumber:
     IdNumber
         The cleaned value with its status, problem, and the birth date and gender when usable.
     """
-    text = clean_text(raw or "")
+    text = clean_text(raw or "").replace("×", "X")  # the times sign typed for X
     if not text:
         return IdNumber(None, "blank")
+    whole = _WHOLE_15.match(text)
+    if whole:
+        text = "".join(part for part in whole.groups() if part)
     damage = _damage_prefix(text)
     if damage is not None:
         return IdNumber(None, "damaged", "spreadsheet_damage", prefix=damage)

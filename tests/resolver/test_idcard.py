@@ -26,6 +26,12 @@ def test_fifteen_digit_id_is_upgraded_to_its_eighteen_digit_form():
     assert (parsed.value, parsed.status, parsed.gender) == ("11010519491231002X", "upgraded", "F")
 
 
+@pytest.mark.parametrize("raw", ["110105491231002.0", "1.10105491231002E+14"])
+def test_a_fifteen_digit_id_written_as_a_float_is_the_id_itself(raw):
+    parsed = parse_id(raw)  # a float holds 15 digits exactly: nothing was lost
+    assert (parsed.value, parsed.status) == ("11010519491231002X", "upgraded")
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
@@ -33,6 +39,10 @@ def test_fifteen_digit_id_is_upgraded_to_its_eighteen_digit_form():
         ("１１０１０５１９４９１２３１００２Ｘ", "11010519491231002X"),
         ("'532326199001011235", "532326199001011235"),
         ("\t532326 1990 0101 1235", "532326199001011235"),
+        ("‘532326199001011235", "532326199001011235"),  # a Chinese keyboard's apostrophe
+        ("532326199001011235\u200b", "532326199001011235"),  # a zero-width space
+        ("\ufeff“532326199001011235”", "532326199001011235"),  # a byte-order mark, quotes
+        ("11010519491231002×", "11010519491231002X"),  # the times sign for X
     ],
 )
 def test_cleaning_keeps_a_valid_id(raw, expected):
