@@ -27,6 +27,13 @@ Level = dict[str, Any]
 Comparison = dict[str, Any]
 
 BOTH_IDS_USABLE = "(id18_l IS NOT NULL AND id18_r IS NOT NULL)"
+# A damaged ID's reliable digits (14 or more: the region and the birth date) begin the other
+# row's number, or its reliable digits (two rows of one number a spreadsheet zeroed alike).
+PREFIX_AGREES = (
+    "((id_prefix_l IS NOT NULL AND starts_with(coalesce(id18_r, id_text_r, id_prefix_r), "
+    "id_prefix_l)) OR (id_prefix_r IS NOT NULL AND starts_with(coalesce(id18_l, id_text_l, "
+    "id_prefix_l), id_prefix_r)))"
+)
 BOTH_ON_ROSTERS = "(registry_l = 'assistance' AND registry_r = 'assistance')"
 # One person's rows at two houses of a village (a hukou address, the place a person lives):
 # less likely than at one, never impossible.
@@ -110,10 +117,6 @@ def id_comparison() -> Comparison:
     Comparison
         The Splink comparison of output column ``id``.
     """
-    one_side_damaged = (
-        "(id_prefix_l IS NOT NULL AND starts_with(coalesce(id18_r, id_text_r), id_prefix_l)) "
-        "OR (id_prefix_r IS NOT NULL AND starts_with(coalesce(id18_l, id_text_l), id_prefix_r))"
-    )
     zeroed_but_valid = (
         f"{BOTH_IDS_USABLE} AND left(id18_l, 15) = left(id18_r, 15) "
         "AND (right(id18_l, 3) = '000' OR right(id18_r, 3) = '000')"
@@ -141,7 +144,7 @@ def id_comparison() -> Comparison:
             ),
             _level("id18_l = id18_r", "15位升级后相同", **UNIQUE_KEY),
             _level(
-                f"({one_side_damaged}) OR ({zeroed_but_valid})",
+                f"{PREFIX_AGREES} OR ({zeroed_but_valid})",
                 "表格损坏的号码前段相同",
                 **SAME_PREFIX,
             ),
@@ -270,9 +273,10 @@ def name_comparison() -> Comparison:
 
 
 def dob_comparison() -> Comparison:
-    """Birth date, when not both rows have a usable ID: exact; day and month swapped; one
-    digit typed wrong; same year and month; same year; else (the m of every level but the
-    exact one set, not trained: ``_slip``).
+    """Birth date, when not both rows have a usable ID and no damaged ID's reliable digits
+    (which hold the birth date) agree with the other row's (the ID's level weighs it then):
+    exact; day and month swapped; one digit typed wrong; same year and month; same year;
+    else (the m of every level but the exact one set, not trained: ``_slip``).
 
     Returns
     -------
@@ -286,7 +290,7 @@ def dob_comparison() -> Comparison:
         "dob",
         "出生日期",
         [
-            _null_level(f"dob_l IS NULL OR dob_r IS NULL OR {BOTH_IDS_USABLE}"),
+            _null_level(f"dob_l IS NULL OR dob_r IS NULL OR {BOTH_IDS_USABLE} OR {PREFIX_AGREES}"),
             _level("dob_l = dob_r", "出生日期相同"),
             _level(
                 swapped,

@@ -223,8 +223,10 @@ def _reductions(unpaid: int, partial: int, paid_back: dict[int, float], amount: 
                              "未为本人发放，不计入"))  # fmt: skip
     if partial:
         said.append(
-            Evidence(f"其中 {partial} 个月为本人发放的不足其按类别应发的金额（发放额超出其他在保成员"
-                     "应发金额的部分较少），按实际超出的部分计")
+            Evidence(
+                f"其中 {partial} 个月为本人发放的不足其按类别应发的金额（发放额超出其他在保成员"
+                "应发金额的部分较少），按实际超出的部分计"
+            )
         )
     if paid_back:
         months = "、".join(month_text(month) for month in sorted(paid_back))

@@ -10,7 +10,9 @@ from resolver.comparisons import (
     CONTAINED_VARIANT,
     MOSTLY_IN_PLACE,
     OTHER_NAMES,
+    PREFIX_AGREES,
     TRANSLITERATED,
+    dob_comparison,
 )
 from resolver.db import connect
 from resolver.normalize import normalize_name
@@ -103,3 +105,28 @@ def test_two_long_names_with_most_characters_in_place(left, right, mostly):
 def test_one_character_of_a_long_name_spelt_by_a_like_sound(left, right, variant):
     assert _holds(TRANSLITERATED, left, right) == variant
     assert _holds(TRANSLITERATED, right, left) == variant
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "agrees"),
+    [
+        (("532326198503030118", None, None), (None, None, "532326198503030"), True),
+        ((None, None, "532326198503030"), (None, None, "532326198503030"), True),  # zeroed alike
+        ((None, None, "53232619850303"), (None, None, "532326198503030"), True),
+        (("532326198503040118", None, None), (None, None, "532326198503030"), False),
+        ((None, "532326198503030117", None), (None, None, None), False),
+    ],
+)
+def test_a_damaged_ids_reliable_digits_are_weighed_once(left, right, agrees):
+    """The digits hold the birth date: where they agree, the ID's level weighs them and the
+    birth date's level abstains (twins, one with an ID a spreadsheet zeroed, once scored the
+    birth date twice and were made one person)."""
+    (null_level, *_) = dob_comparison()["comparison_levels"]
+    con = connect(":memory:")
+    columns = ("id18", "id_text", "id_prefix")
+    names = [f"{column}_{side}" for side in "lr" for column in columns]
+    select = ", ".join(f"?::VARCHAR AS {name}" for name in names)
+    row = f"SELECT *, DATE '1985-03-03' AS dob_l, DATE '1985-03-03' AS dob_r FROM (SELECT {select})"
+    found = con.execute(f"SELECT {PREFIX_AGREES}, {null_level['sql_condition']} FROM ({row})",
+                        [*left, *right]).fetchall()[0]  # fmt: skip
+    assert found == (agrees, agrees)
