@@ -29,6 +29,9 @@ def detect_split_household(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     cases is a duplicate enrollment, not a split. Only covered members count (``split_cases``):
     a case that lists a grandmother as not covered holds no member of her family.
 
+    A member registered in two 户号 (a daughter married out, her old 户口 never cancelled)
+    belongs, in a case all of whose covered members are of her other 户号, to that family.
+
     Only the 户号 makes a family (contract §2): cases of different 户号 tied by an account,
     a phone or an address are ``suspected_split`` at most. Accounts, phones and addresses
     the family's cases share are reported as evidence.
@@ -76,11 +79,30 @@ def detect_split_household(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
             for member, _ in neighbours(graph, family, "member_of")
             for case, row in neighbours(graph, member, "enrolled_in")
             if row["program"] == "dibao" and case not in legitimate
-        ]
+            and not _another_familys_case(graph, member, family, case)
+        ]  # fmt: skip
         involved, records = split_cases(rows, as_of)
         if involved:
             cases.append(_case(graph, policy, family, rows, involved, records))
     return cases
+
+
+def _another_familys_case(graph: nx.MultiGraph, member: Node, family: Node, case: Node) -> bool:
+    """Whether ``member``, registered in ``family`` and in another 户号 too (a daughter
+    married out whose old 户口 was never cancelled), is in ``case`` as one of that other
+    family: every covered member of the case is one of it, and some are not of ``family``
+    (a family exported under two 户号 whole is still one family)."""
+    others = [other for other, _ in neighbours(graph, member, "member_of") if other != family]
+    if not others:
+        return False
+    covered = {person for person, row in neighbours(graph, case, "enrolled_in") if row["covered"]}
+    if covered <= _members(graph, family):
+        return False
+    return any(covered <= _members(graph, other) for other in others)
+
+
+def _members(graph: nx.MultiGraph, family: Node) -> set[Node]:
+    return {person for person, _ in neighbours(graph, family, "member_of")}
 
 
 def _families_on_rosters(graph: nx.MultiGraph) -> set[Node]:

@@ -454,6 +454,21 @@ def test_a_family_in_two_concurrent_dibao_cases_is_split():
     assert case.evidence[0].text.endswith("：2024-05 起，至今仍同时有效")
 
 
+def test_a_daughter_in_two_hukou_enrolled_with_her_husbands_family_splits_no_one():
+    """Her old 户口 with her parents was never cancelled; her case is her husband's 户号's."""
+    drop = HouseholdSketch()
+    drop.family("HK1", "father", "mother", "daughter")
+    drop.family("HK2", "husband", "daughter", "grandson")
+    drop.enrol("father", "DB1", "A1")
+    drop.enrol("mother", "DB1", "A2")
+    for pid, record_id in (("husband", "A3"), ("daughter", "A4"), ("grandson", "A5")):
+        drop.enrol(pid, "DB2", record_id)
+    assert detect_split_household(drop.graph, POLICY) == []
+    drop.enrol("neighbour", "DB2", "A6")  # DB2 is no longer her husband's family alone
+    [case] = detect_split_household(drop.graph, POLICY)
+    assert "户号 HK1" in case.evidence[0].text
+
+
 def test_a_family_registered_under_two_hukou_numbers_is_one_split_lead():
     """The family's 户籍 rows exported twice, under its old 户号 and its new one: each 户号
     finds the same split, one finding (one case id) holding both 户号 in its evidence."""
