@@ -45,6 +45,46 @@ TRANSITIONS = {
 }
 
 
+# Leads that rest on two rows being one person: a death notice and a roster row, two roster
+# rows. An uncertain one rests on two persons' rows below the threshold.
+IDENTITY_LEADS = frozenset({"deceased_paid", "duplicate_enrollment"})
+
+
+def label_may_end_lead(case_type: str, persons: tuple[str | None, str | None],
+                       same_person: bool) -> bool:  # fmt: skip
+    """Whether a link label on two rows of a lead may make the lead go away (only an auditor
+    may record it): it parts one person's rows or joins two persons'; it is on a row linked
+    to no one (a possible match a lead may rest on); or it says "not the same person" on a
+    lead resting on identity (``IDENTITY_LEADS``: an uncertain one rests on two persons' rows
+    that may be one).
+
+    Parameters
+    ----------
+    case_type : str
+        The lead's type.
+    persons : tuple of (str or None, str or None)
+        The person ids of the two rows (None: linked to no one).
+    same_person : bool
+        The label's verdict.
+
+    Returns
+    -------
+    bool
+        True when only an auditor may record it.
+
+    Examples
+    --------
+    >>> label_may_end_lead("split_household", ("p1", "p2"), False)
+    False
+    >>> label_may_end_lead("deceased_paid", ("p1", "p2"), False)
+    True
+    >>> label_may_end_lead("split_household", ("p1", None), True)
+    True
+    """
+    return ((persons[0] == persons[1]) != same_person or None in persons
+            or (case_type in IDENTITY_LEADS and not same_person))  # fmt: skip
+
+
 class DecisionError(DoudiError):
     """A decision that cannot be recorded, and why: ``kind`` is ``invalid`` (the request is
     not one that can be recorded), ``missing`` (no such case), ``conflict`` (the case is no
@@ -181,7 +221,10 @@ class Reviews:
         follows it, and the case's history shows it.
 
         A label that would change how the case's rows are linked (part the rows of one
-        person, or join two persons) needs an auditor: it can make a lead go away. So does
+        person, or join two persons), any label on a row linked to no one, and any "not the
+        same person" on a lead that rests on identity (``IDENTITY_LEADS``: an uncertain one
+        rests on two persons' rows that may be one, which the label would settle) needs an
+        auditor: it can make a lead go away. So does
         any label on a resolved case, whose rows are shown as they were linked when it was
         raised: the label holds for the pair in every later run. Parting two rows
         that hold the same valid ID number needs two auditors (four eyes): the first label
@@ -213,7 +256,9 @@ class Reviews:
         # a resolved case's rows are as they were linked when it was raised: any label there
         # may change the linking now
         resolved = self.snapshot.published.cases[case_id]["resolved"]
-        changes_case = (rows[left]["person_id"] == rows[right]["person_id"]) != same_person
+        case_type = self.snapshot.published.cases[case_id]["case_type"]
+        persons = rows[left]["person_id"], rows[right]["person_id"]
+        changes_case = label_may_end_lead(case_type, persons, same_person)
         four_eyes = not same_person and _same_valid_id(rows[left], rows[right])
         if (changes_case or four_eyes or resolved) and role != "auditor":
             raise DecisionError("forbidden", "改变记录关联或拆分同一证号记录的标注须由审计员作出")

@@ -3,6 +3,9 @@ re-runs and followed by the next run), and triage learned from decisions."""
 
 from __future__ import annotations
 
+import pytest
+
+from api.reviews import label_may_end_lead
 from models.pipeline import run_pipeline
 from models.policy import load_policy
 from resolver.settings import LinkSettings
@@ -106,6 +109,21 @@ def test_a_label_parting_an_open_case_needs_two_auditors_and_the_case_says_why_i
         for same_person in (True, False):
             body = {"left": left, "right": right, "same_person": same_person}
             assert http.post(path, json=body).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("case_type", "persons", "same_person", "auditor_only"),
+    [("deceased_paid", ("p1", "p1"), True, False),  # agrees with the link
+     ("deceased_paid", ("p1", "p2"), False, True),  # an uncertain lead's two persons: ends it
+     ("duplicate_enrollment", ("p1", "p2"), False, True),
+     ("deceased_paid", (None, "p2"), False, True),  # a notice linked to no one
+     ("split_household", ("p1", "p2"), False, False),  # two members of a family are two
+     ("split_household", ("p1", "p1"), False, True),
+     ("missed_disability", ("p1", "p2"), True, True)],
+)  # fmt: skip
+def test_a_label_that_may_end_a_lead_needs_an_auditor(case_type, persons, same_person,
+                                                      auditor_only):  # fmt: skip
+    assert label_may_end_lead(case_type, persons, same_person) is auditor_only
 
 
 def test_triage_waits_for_enough_decisions_then_learns_from_them(county):
