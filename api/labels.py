@@ -8,7 +8,7 @@ from typing import Any
 from api.published import STATUS_LABELS
 from models.case_types import CASE_LABELS
 from resolver.comparisons import doudi_comparisons
-from resolver.normalize import VOCABULARIES, code_label
+from resolver.normalize import CODE_LABELS, VOCABULARIES, code_label
 from resolver.registries import REGISTRIES
 
 __all__ = ["CASE_LABELS", "ID_STATUS_LABELS", "page_labels"]
@@ -32,7 +32,7 @@ def page_labels() -> dict[str, Any]:
                     for name, registry in REGISTRIES.items()},
         "kinds": {name: {column.name: column.kind for column in registry.columns}
                   for name, registry in REGISTRIES.items()},
-        "codes": {kind: {str(code): _shown(kind, code) for code in set(spellings.values())}
+        "codes": {kind: {str(code): _shown(kind, code) for code in _codes(kind, spellings)}
                   for kind, spellings in VOCABULARIES.items()},
         "id_statuses": ID_STATUS_LABELS,
         "case_types": CASE_LABELS,
@@ -40,6 +40,12 @@ def page_labels() -> dict[str, Any]:
         "comparisons": {comparison["output_column_name"]: comparison["comparison_description"]
                         for comparison in doudi_comparisons()},
     }  # fmt: skip
+
+
+def _codes(kind: str, spellings: dict[str, object]) -> set[object]:
+    """A kind's codes: those its spellings give, and those labelled though none spells them
+    (a relation no spelling names is ``other``)."""
+    return set(spellings.values()) | {code for labelled, code in CODE_LABELS if labelled == kind}
 
 
 def _shown(kind: str, code: object) -> str:

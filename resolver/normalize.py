@@ -258,9 +258,26 @@ def code_label(kind: str, code: object) -> str | None:
     Returns
     -------
     str | None
-        The first spelling listed for the code, or None if the code is unknown.
+        The code's label (``CODE_LABELS``: a code of spellings that differ by sex, 母亲 and 父亲,
+        is labelled for both), else the first spelling listed for it; None if the code is
+        unknown.
+
+    Examples
+    --------
+    >>> code_label("relation", "parent"), code_label("relation", "other"), code_label("relation", "x")
+    ('父母', '其他', None)
     """
+    if (kind, code) in CODE_LABELS:
+        return CODE_LABELS[kind, code]
     return next((spelling for spelling, value in VOCABULARIES[kind].items() if value == code), None)
+
+
+# Codes whose spellings differ by sex (母亲 and 父亲 are both ``parent``): a label right for
+# either; and the code of a relation no spelling names.
+CODE_LABELS = {("relation", "child"): "子女", ("relation", "parent"): "父母",
+               ("relation", "sibling"): "兄弟姐妹", ("relation", "grandchild"): "孙子女",
+               ("relation", "child_in_law"): "儿媳或女婿", ("relation", "spouse"): "配偶",
+               ("relation", "other"): "其他"}  # fmt: skip
 
 
 # Words a spelling may end with, dropped one after the other: 肢体类残疾, 二级残疾, 低保对象.

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from resolver.idcard import check_char
 from resolver.normalize import (
     NORMALIZERS,
+    code_label,
     fold_all,
     fuzzy_pinyin,
     normalize_address,
@@ -309,3 +310,11 @@ def test_folding_many_values_at_once_keeps_each_value_apart():
     values = ["劉 華", "乾隆\n年間", "", "  頭髮  "]
     assert fold_all(values) == ["刘 华", "乾隆 年间", "", "头发"]
     assert fold_all(values, keep_spaces=False) == ["刘华", "乾隆年间", "", "头发"]
+
+
+def test_a_relation_is_labelled_right_for_either_sex_and_other_is_chinese():
+    """母亲 and 父亲 are one code: it is labelled 父母, never 父亲 for a mother."""
+    assert NORMALIZERS["relation"]("母亲") == (("parent",), None)
+    assert NORMALIZERS["relation"]("干亲") == (("other",), None)
+    labels = [code_label("relation", code) for code in ("parent", "child", "sibling", "other")]
+    assert labels == ["父母", "子女", "兄弟姐妹", "其他"]
