@@ -89,6 +89,8 @@ class CaseFilter:
     def _status_admits(self, case: dict[str, Any], status: str) -> bool:
         if self.status == "resolved":
             return case["resolved"]
+        if self.status == "unclosed":
+            return not case["resolved"] and status not in CLOSED
         if self.run_id is None and case["resolved"]:
             return False
         return self.status is None or status == self.status
@@ -423,8 +425,9 @@ class Published:
         return {"person_id": person_id, "risk_score": max(scores, default=None), "cases": cases}
 
     def overview(self) -> dict[str, Any]:
-        """Open cases (not resolved by data): counts and amount at risk by case type and by
-        township, and counts by review status.
+        """Cases not closed (未结: neither resolved by data nor confirmed or dismissed):
+        counts and amount at risk by case type and by township; and the cases not resolved by
+        data by review status.
 
         Returns
         -------
@@ -442,6 +445,10 @@ class Published:
         for case in self.cases.values():
             if case["resolved"]:
                 continue
+            status = self.status(case["case_id"])
+            by_status[status] += 1
+            if status in CLOSED:
+                continue
             fen = round((case["amount_at_risk"] or 0.0) * 100)  # summed in fen: exact
             kind = by_type.setdefault(case["case_type"], {"cases": 0, "amount_at_risk": 0})
             kind["cases"] += 1
@@ -451,7 +458,6 @@ class Published:
             place["cases"] += 1
             place["amount_at_risk"] += fen
             place["by_type"][case["case_type"]] = place["by_type"].get(case["case_type"], 0) + 1
-            by_status[self.status(case["case_id"])] += 1
             for county in case["counties"]:
                 by_county[county] = by_county.get(county, 0) + 1
         total = sum(kind["amount_at_risk"] for kind in by_type.values())

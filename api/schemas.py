@@ -207,14 +207,14 @@ class MonthChanges(ChangeCounts):
 
 
 class Overview(BaseModel):
-    cases: int
-    amount_at_risk: float
-    by_type: dict[str, TypeTotals]
-    by_township: dict[str, TownshipTotals]
+    cases: int = Field(description="未结: cases neither resolved by data nor confirmed or dismissed")
+    amount_at_risk: float = Field(description="the money at risk of those cases, to the fen")
+    by_type: dict[str, TypeTotals] = Field(description="those cases by case type")
+    by_township: dict[str, TownshipTotals] = Field(description="those cases by township")
     by_county: dict[str, int] = Field(
-        default={}, description="open cases per county of a province drop (empty for one county)"
+        default={}, description="those cases per county of a province drop (empty for one county)"
     )
-    by_status: dict[str, int]
+    by_status: dict[str, int] = Field(description="every case not resolved by data, by status")
     resolved_by_data: int
     changes: MonthChanges = Field(description="本月变化: the latest run against the one before")
     overdue: int = Field(description="逾期未处置: cases past their 整改时限, not closed")

@@ -37,7 +37,9 @@ from api.schemas import (
 )
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
-StatusFilter = Literal["open", "in_review", "confirmed", "dismissed", "field_check", "resolved"]
+StatusFilter = Literal[
+    "open", "in_review", "confirmed", "dismissed", "field_check", "resolved", "unclosed"
+]
 
 
 @router.get("", response_model=CaseList)
@@ -55,7 +57,11 @@ async def list_cases(
     max_score: Annotated[float | None, Query(ge=0, le=1)] = None,
     status_: Annotated[
         StatusFilter | None,
-        Query(alias="status", description="a review status, or resolved (by data)"),
+        Query(
+            alias="status",
+            description="a review status; resolved (by data); unclosed (未结: neither resolved "
+            "by data nor confirmed or dismissed). Without it, every case not resolved by data",
+        ),
     ] = None,
     run_id: Annotated[
         str | None, Query(description="the cases of one run, as it raised them")

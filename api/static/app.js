@@ -3,7 +3,7 @@
 "use strict";
 
 const state = { token: sessionStorage.getItem("doudi-token"), me: null, meta: null,
-                filters: { offset: 0, limit: 25 } };
+                filters: { offset: 0, limit: 25, status: "unclosed" } };
 const main = document.getElementById("main");
 
 const KIND_LABELS = { person: "人员", hukou_family: "户籍家庭", case: "救助案件",
@@ -123,7 +123,8 @@ async function showQueue() {
         .map(c => `<option value="${esc(c)}" ${f.county === c ? "selected" : ""}>${esc(c)}（${overview.by_county[c]}）</option>`).join("")}</select></label>` : ""}
       <label>乡镇<select name="township"><option value="">全部</option>${townships
         .map(t => `<option ${f.township === t ? "selected" : ""}>${esc(t)}</option>`).join("")}</select></label>
-      <label>核查状态<select name="status"><option value="">全部未结</option>${Object.entries(state.meta.statuses)
+      <label>核查状态<select name="status"><option value="unclosed" ${f.status === "unclosed" ? "selected" : ""}>全部未结</option>
+        <option value="" ${f.status === "" ? "selected" : ""}>全部（含已核实）</option>${Object.entries(state.meta.statuses)
         .map(([k, v]) => `<option value="${k}" ${f.status === k ? "selected" : ""}>${esc(v)}</option>`).join("")}
         <option value="resolved" ${f.status === "resolved" ? "selected" : ""}>数据已消除</option></select></label>
       <label>最低评分<input name="min_score" type="number" min="0" max="1" step="0.05" value="${f.min_score ?? ""}"></label>
@@ -153,7 +154,7 @@ async function showQueue() {
       overdue: data.get("overdue") ? "true" : "" };
     showQueue();
   });
-  document.getElementById("clear").onclick = () => { state.filters = { offset: 0, limit: 25 }; showQueue(); };
+  document.getElementById("clear").onclick = () => { state.filters = { offset: 0, limit: 25, status: "unclosed" }; showQueue(); };
   document.getElementById("prev").onclick = () => { f.offset = Math.max(0, f.offset - f.limit); showQueue(); };
   document.getElementById("next").onclick = () => { f.offset += f.limit; showQueue(); };
   main.querySelectorAll("[data-type]").forEach(chip => chip.onclick = () => {
@@ -340,7 +341,7 @@ async function showOverview() {
   const o = await api("/api/overview");
   const types = Object.keys(state.meta.case_types);
   const maxCases = Math.max(1, ...Object.values(o.by_township).map(t => t.cases));
-  main.innerHTML = `<section><h2>疑点汇总 <small class="muted">未结疑点（数据已消除的 ${o.resolved_by_data} 条不计）</small></h2>
+  main.innerHTML = `<section><h2>疑点汇总 <small class="muted">未结疑点（已核实属实或不属实的 ${(o.by_status.confirmed ?? 0) + (o.by_status.dismissed ?? 0)} 条、数据已消除的 ${o.resolved_by_data} 条不计）</small></h2>
     <p id="overdue" class="${o.overdue ? "late" : ""}">逾期未处置 <a href="#/queue">${o.overdue} 件</a>
       <span class="muted">（整改时限已过、尚未核实属实或不属实的疑点）</span></p>
     <div class="kpis"><div class="card kpi">疑点<b>${o.cases}</b></div><div class="card kpi">涉及金额<b>${money(o.amount_at_risk)}</b></div>
@@ -357,7 +358,7 @@ async function showOverview() {
       <td><span class="hbar" style="width:${Math.round(t.cases / maxCases * 160)}px"></span></td></tr>`).join("")}</tbody></table></div></section>`;
   main.querySelector("#overdue a").onclick = event => {
     event.preventDefault();
-    state.filters = { offset: 0, limit: 25, overdue: "true" };
+    state.filters = { offset: 0, limit: 25, status: "unclosed", overdue: "true" };
     location.hash = "#/queue";
   };
   main.querySelectorAll("[data-ledger]").forEach(link => link.onclick = event => { event.preventDefault(); download(link.dataset.ledger); });

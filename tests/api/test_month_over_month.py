@@ -147,3 +147,16 @@ def test_the_overviews_money_adds_up_to_the_fen():
     overview = Published(cases, [], [], [], [], RUNS[:1]).overview()
     assert repr(overview["amount_at_risk"]) == "18931.9"  # floats added give 18931.899999999998
     assert repr(overview["by_township"]["东乡"]["amount_at_risk"]) == "18931.9"
+
+
+def test_the_overview_and_the_unclosed_queue_leave_out_confirmed_and_dismissed_cases():
+    """未结: d and e were confirmed (属实); a and b are open; c and f resolved by data."""
+    published = _published()
+    overview = published.overview()
+    assert (overview["cases"], overview["amount_at_risk"]) == (2, 150.0)  # a and b
+    assert overview["by_type"]["deceased_paid"] == {"cases": 1, "amount_at_risk": 100.0}
+    assert overview["by_status"]["confirmed"] == 2 and overview["by_status"]["open"] == 2
+    total, items = published.list_cases(CaseFilter(status="unclosed"), sort="risk", offset=0,
+                                         limit=9)  # fmt: skip
+    assert (total, sorted(item["case_id"] for item in items)) == (2, ["a", "b"])
+    assert published.list_cases(CaseFilter(), sort="risk", offset=0, limit=9)[0] == 4
