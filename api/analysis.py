@@ -143,7 +143,7 @@ class OneAtATime:
     >>> gate.run("nested", lambda: gate.run("sum", lambda: 1))
     Traceback (most recent call last):
     ...
-    api.analysis.BusyError: 正在计算另一个分析，请稍后再试 (another analysis is being computed)
+    api.analysis.BusyError: 正在计算另一个分析，请稍后再试
     """
 
     def __init__(self, first_guess: float = FIRST_GUESS_SECONDS, clock=time.monotonic) -> None:
@@ -181,7 +181,7 @@ class OneAtATime:
         """
         if not self._lock.acquire(blocking=False):
             raise BusyError(
-                "正在计算另一个分析，请稍后再试 (another analysis is being computed)",
+                "正在计算另一个分析，请稍后再试",
                 self.retry_after(),
             )
         try:
@@ -266,7 +266,7 @@ class Analysis:
         possible = configuration.settings.possible_threshold
         if threshold < possible:
             raise DecisionError(
-                "invalid", f"阈值不能低于 {possible} (the run kept no pairs below it)"
+                "invalid", f"阈值不能低于 {possible}：本次运行未保留低于此值的记录对"
             )
         labels = cursor.execute("SELECT max(label_id) FROM link_labels").fetchall()[0][0]
         return self._answer(

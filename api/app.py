@@ -169,7 +169,7 @@ class BodyTooLarge(HTTPException):
 
     def __init__(self, max_bytes: int) -> None:
         super().__init__(
-            413, f"请求体过大，上限 {max_bytes} 字节 (the body exceeds {max_bytes} bytes)",
+            413, f"请求体过大，上限 {max_bytes} 字节",
             headers={"Connection": "close"},
         )  # fmt: skip
 

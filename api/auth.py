@@ -42,7 +42,7 @@ REFUSED = {
     "malformed": "缺少访问令牌（请求头 Authorization: Bearer 令牌）",
     "unknown": "令牌无效或已吊销",
     "revoked": "令牌无效或已吊销",
-    "expired": "令牌已过期，请管理员续期 (token expired)",
+    "expired": "令牌已过期，请管理员续期",
 }
 
 

@@ -154,7 +154,7 @@ async def score_lookup(request: Request, principal: ScoreReader) -> Principal:
     retry_after = request.app.state.score_limiter.wait(principal.token_id or principal.name)
     if retry_after:
         raise HTTPException(
-            429, "查询过于频繁，请稍后再试 (too many score lookups)",
+            429, "查询过于频繁，请稍后再试",
             headers={"Retry-After": str(retry_after)},
         )  # fmt: skip
     return principal

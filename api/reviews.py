@@ -136,14 +136,14 @@ class Reviews:
             The stored event.
         """
         if to_status == "dismissed" and not (reason or "").strip():
-            raise DecisionError("invalid", "不属实须填写理由 (a dismissal needs a reason)")
+            raise DecisionError("invalid", "不属实须填写理由")
         published = self.snapshot.published
         with self._decisions:
             if case_id not in published.cases:
                 raise DecisionError("missing", f"没有疑点 {case_id}")
             current = published.status(case_id)
             if expected_event is not None and expected_event != published.last_event_id(case_id):
-                raise DecisionError("stale", "本案已有新的核查记录，请刷新后再提交 (stale)")
+                raise DecisionError("stale", "本案已有新的核查记录，请刷新后再提交")
             if expected_status is not None and expected_status != current:
                 raise DecisionError(
                     "conflict",
@@ -184,7 +184,7 @@ class Reviews:
         """
         assignee = assignee.strip()
         if not assignee:
-            raise DecisionError("invalid", "责任人不能为空 (an assignee is required)")
+            raise DecisionError("invalid", "责任人不能为空")
         today = today or date.today()
         if due_date < today:
             raise DecisionError("invalid", f"整改时限 {due_date} 早于今天（{today}），请重新选择")
@@ -250,9 +250,7 @@ class Reviews:
         """
         rows = self._person_rows(case_id)
         if left not in rows or right not in rows or left == right:
-            raise DecisionError(
-                "invalid", "须为本案中两条不同的人员记录 (two person rows of this case)"
-            )
+            raise DecisionError("invalid", "须为本案中两条不同的人员记录")
         # a resolved case's rows are as they were linked when it was raised: any label there
         # may change the linking now
         resolved = self.snapshot.published.cases[case_id]["resolved"]
@@ -279,9 +277,7 @@ class Reviews:
                    if label["pending"] and not label["same_person"]
                    and label["role"] == "auditor"]  # fmt: skip
         if waiting and all(label["actor"] == actor for label in waiting):
-            raise DecisionError(
-                "conflict", "同一证号的两条记录拆分须由另一位审计员确认 (a second auditor)"
-            )
+            raise DecisionError("conflict", "同一证号的两条记录拆分须由另一位审计员确认")
         return bool(waiting)
 
     def link_labels(self, case_id: str) -> list[dict[str, Any]]:

@@ -1,7 +1,8 @@
 """Requests the API cannot take, answered in Chinese: a 422 keeps FastAPI's shape (``detail``:
 a list of ``loc``, ``msg``, ``type``), its ``msg`` says in Chinese where and what is wrong,
-with pydantic's English after it, and the rejected value is not echoed back (it may be an ID
-number). An HTTP error raised with only its status's English phrase (an unknown path's
+with pydantic's English after it, its added ``reason`` what is wrong in Chinese alone (for a
+page to name the field its own way), and the rejected value is not echoed back (it may be an
+ID number). An HTTP error raised with only its status's English phrase (an unknown path's
 ``Not Found``, ``Method Not Allowed``) gets a Chinese one; an unexpected error a Chinese 500."""
 
 from __future__ import annotations
@@ -81,15 +82,38 @@ def chinese_message(error: Mapping[str, Any]) -> str:
     '请求体 decision.status：缺少此项（Field required）'
     """
     where = _where(error.get("loc", ()))
-    template = _REASONS.get(str(error.get("type")), "取值无效")
+    return f"{where}：{chinese_reason(error)}（{error.get('msg', '')}）"
+
+
+def chinese_reason(error: Mapping[str, Any]) -> str:
+    """What is wrong with a value, in Chinese alone (the page names the field itself).
+
+    Parameters
+    ----------
+    error : Mapping[str, Any]
+        An error as pydantic reports it (``type``, optional ``ctx``).
+
+    Returns
+    -------
+    str
+        The reason.
+
+    >>> chinese_reason({"type": "string_too_short", "ctx": {"min_length": 1}})
+    '不能为空'
+    >>> chinese_reason({"type": "string_too_short", "ctx": {"min_length": 4}})
+    '至少 4 个字符'
+    """
+    kind = str(error.get("type"))
     context = dict(error.get("ctx", {}))
+    if kind == "string_too_short" and context.get("min_length") == 1:
+        return "不能为空"
+    template = _REASONS.get(kind, "取值无效")
     if "expected" in context:  # pydantic's "'a', 'b' or 'c'"
         context["expected"] = str(context["expected"]).replace(" or ", "、").replace(", ", "、")
     try:
-        reason = template.format(**context)
+        return template.format(**context)
     except (KeyError, IndexError):
-        reason = "取值无效"
-    return f"{where}：{reason}（{error.get('msg', '')}）"
+        return "取值无效"
 
 
 def _where(location: Sequence[Any]) -> str:
@@ -111,10 +135,12 @@ async def validation_failed(request: Request, error: RequestValidationError) -> 
     Returns
     -------
     JSONResponse
-        ``{"detail": [{"loc", "msg", "type"}, ...]}``, each ``msg`` in Chinese.
+        ``{"detail": [{"loc", "msg", "type", "reason"}, ...]}``, each ``msg`` in Chinese
+        (with pydantic's English after it), ``reason`` what is wrong in Chinese alone.
     """
     detail = [{"loc": list(found.get("loc", ())), "msg": chinese_message(found),
-               "type": found.get("type", "value_error")} for found in error.errors()]  # fmt: skip
+               "type": found.get("type", "value_error"), "reason": chinese_reason(found)}
+              for found in error.errors()]  # fmt: skip
     return JSONResponse({"detail": detail}, status_code=422)
 
 

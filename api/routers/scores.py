@@ -17,7 +17,7 @@ EXPORT_FIELDS = (*CASE_SCORE_FIELDS, "amount_at_risk", "person_ids", "run_id")
 
 def _person(found: dict[str, Any] | None) -> dict[str, Any]:
     if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "该人员没有已发布的疑点 (no published case)")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "该人员没有已发布的疑点")
     cases = [{key: case[key] for key in CASE_SCORE_FIELDS} for case in found["cases"]]
     return {"person_id": found["person_id"], "risk_score": found["risk_score"], "cases": cases}
 

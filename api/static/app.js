@@ -29,12 +29,34 @@ function esc(value) {
     '"': "&quot;", "'": "&#39;" }[c]));
 }
 
+// The request fields a refusal may name, as the page's forms call them.
+const FIELD_LABELS = { assignee: "责任人", due_date: "整改时限", note: "备注", reason: "理由",
+  outcome: "处理结果", to_status: "核查结论", expected_status: "核查状态", file: "发放表" };
+
+// What the API said went wrong, in Chinese: its detail text, or each invalid field named.
+function errorText(body, response) {
+  const detail = body?.detail;
+  if (typeof detail === "string") return detail;
+  if (Array.isArray(detail)) {
+    return detail.map(found => {
+      const field = (found.loc || []).at(-1);
+      return found.reason ? `${FIELD_LABELS[field] || field}：${found.reason}` : found.msg;
+    }).join("；");
+  }
+  return `服务器未能处理请求（${response.status}）`;
+}
+
 async function api(path, options = {}) {
   const response = await fetch(path, { ...options, headers: { ...(options.headers || {}),
     Authorization: `Bearer ${state.token}`, "Content-Type": "application/json" } });
-  if (response.status === 401) { signOut(); throw new Error("请重新登录"); }
-  const body = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
-  if (!response.ok) throw new Error(body?.detail ? JSON.stringify(body.detail) : response.statusText);
+  const body = response.headers.get("content-type")?.includes("json") ? await response.json().catch(() => null) : null;
+  if (response.status === 401) {
+    const error = new Error(errorText(body, response));
+    error.signedOut = true;  // the sign-in form shows it
+    signOut(error.message);
+    throw error;
+  }
+  if (!response.ok) throw new Error(errorText(body, response));
   return body;
 }
 
@@ -95,12 +117,13 @@ async function start() {
   else route();
 }
 
-function signOut() {
+function signOut(message = "") {
   sessionStorage.removeItem("doudi-token");
   state.token = null;
-  showLogin();
+  state.me = null;
+  showLogin(message);
 }
-document.getElementById("signout").addEventListener("click", signOut);
+document.getElementById("signout").addEventListener("click", () => signOut());
 
 // ---------------------------------------------------------------- queue
 
@@ -350,7 +373,8 @@ async function showOverview() {
     <section><h3>按疑点类型</h3><table><thead><tr><th>类型</th><th class="num">疑点</th><th class="num">涉及金额</th><th>台账</th></tr></thead><tbody>
     ${types.map(t => `<tr><td>${esc(caseLabel(t))}</td><td class="num">${o.by_type[t]?.cases ?? 0}</td><td class="num">${money(o.by_type[t]?.amount_at_risk ?? 0)}</td>
       <td><a href="#" data-ledger="${t}">下载摸排台账</a></td></tr>`).join("")}</tbody></table>
-    <p><a href="#" data-ledger="summary">下载乡镇汇总表</a> · <a href="#" data-ledger="monthly">下载月度分析报告</a></p></section>
+    <p><a href="#" data-ledger="summary">下载乡镇汇总表</a> · <a href="#" data-ledger="monthly">下载月度分析报告</a></p>
+    <p class="error" id="ledger-error"></p></section>
     <section><h3>按乡镇</h3><div class="scroll"><table id="by-township"><thead><tr><th>乡镇</th>${types.map(t => `<th class="num">${esc(caseLabel(t))}</th>`).join("")}
       <th class="num">合计</th><th class="num">涉及金额</th><th></th></tr></thead><tbody>
     ${Object.entries(o.by_township).map(([name, t]) => `<tr><td>${esc(name)}</td>${types.map(k => `<td class="num">${t.by_type[k] ?? 0}</td>`).join("")}
@@ -378,7 +402,14 @@ function changesSection(c) {
 const LEDGER_FILES = { summary: "兜底疑点汇总表.xlsx", monthly: "兜底疑点月度分析报告.xlsx" };
 
 async function download(ledger) {
+  const shown = document.getElementById("ledger-error");
+  shown.textContent = "";
   const response = await fetch(`/api/ledgers/${ledger}.xlsx`, { headers: { Authorization: `Bearer ${state.token}` } });
+  if (!response.ok) {  // an error's JSON is no workbook: nothing is saved
+    const body = await response.json().catch(() => null);
+    shown.textContent = `未能下载：${errorText(body, response)}`;
+    return;
+  }
   const blob = await response.blob();
   const anchor = document.createElement("a");
   anchor.href = URL.createObjectURL(blob);
@@ -432,7 +463,7 @@ async function showScreenings() {
       const response = await fetch(`/api/screenings${query}`, { method: "POST", body: data,
         headers: { Authorization: `Bearer ${state.token}` } });
       const body = await response.json().catch(() => null);
-      if (!response.ok) throw new Error(body?.detail ? (typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail)) : response.statusText);
+      if (!response.ok) throw new Error(errorText(body, response));
       location.hash = `#/screening/${body.screening_id}`;
     } catch (error) {
       document.getElementById("upload-error").textContent = `未能审核：${error.message}`;
@@ -507,9 +538,10 @@ async function route() {
     else if (view === "screening" && id) await showScreening(id);
     else await showQueue();
   } catch (error) {
+    if (error.signedOut) return;  // the sign-in form says why
     main.innerHTML = `<section class="error">出错了：${esc(error.message)}</section>`;
   }
 }
 window.addEventListener("hashchange", route);
 
-if (state.token) start().catch(() => showLogin()); else showLogin();
+if (state.token) start().catch(error => showLogin(error.signedOut ? error.message : "")); else showLogin();

@@ -69,7 +69,8 @@ def test_only_auditors_assign_and_bad_input_is_refused(monthly_county):
     with client(monthly_county, "auditor") as http:
         past = _assign(http, case_id, "王五", -1)
         assert past.status_code == 422 and "早于今天" in past.json()["detail"]
-        assert _assign(http, case_id, "   ", 7).status_code == 422
+        blank = _assign(http, case_id, "", 7)
+        assert blank.status_code == 422 and _assign(http, case_id, "   ", 7).status_code == 422
         too_long = _assign(http, case_id, "王" * 101, 7)
         assert too_long.status_code == 422 and "王王王" not in too_long.text  # not echoed
         assert _assign(http, case_id, "王" * 100, 7).status_code == 201
@@ -83,6 +84,9 @@ def test_only_auditors_assign_and_bad_input_is_refused(monthly_county):
             (["body", "due_date"], "请求体 due_date：缺少此项", "missing"),
             (["body", "due_date"], "请求体 due_date：应为日期（年-月-日）", "date_from_datetime_parsing"),
         ]  # fmt: skip
+        # and what is wrong in Chinese alone, for the page to name the field
+        assert [e["reason"] for response in (blank, too_long, no_day)
+                for e in response.json()["detail"]] == ["不能为空", "最多 100 个字符", "缺少此项"]  # fmt: skip
         assert _assign(http, "c-doesnotexist", "王五", 7).status_code == 404
         kinds = [e["kind"] for e in http.get(f"/api/cases/{case_id}/history").json()]
     assert kinds == ["assignment"]  # only the one accepted

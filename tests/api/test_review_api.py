@@ -93,7 +93,8 @@ def test_decisions_follow_the_workflow_and_keep_their_history(county):
         post = lambda body: http.post(f"/api/cases/{case_id}/decisions", json=body)  # noqa: E731
         assert post({"to_status": "confirmed"}).status_code == 409  # not from open
         assert post({"to_status": "in_review", "note": "开始核查"}).status_code == 201
-        assert post({"to_status": "dismissed"}).status_code == 422  # no reason
+        no_reason = post({"to_status": "dismissed"})
+        assert no_reason.status_code == 422 and no_reason.json()["detail"] == "不属实须填写理由"
         stale = post({"to_status": "confirmed", "expected_status": "open"})
         assert stale.status_code == 409
         done = post({"to_status": "dismissed", "reason": "户籍已分户，属正常", "note": "入户核实"})

@@ -155,3 +155,33 @@ def test_an_auditor_screens_a_payment_list_and_clears_a_held_line_on_the_page(pa
     with client(county, "analyst") as http:
         listed = http.get("/api/screenings").json()
     assert listed[0]["file_name"] == "11月发放表.csv" and listed[0]["cleared"] == 1
+
+
+def test_refusals_show_in_chinese_and_a_refused_download_saves_nothing(page, county):
+    with client(county, "admin") as http:
+        minted = http.post("/api/tokens", json={"name": "审计员丙", "role": "auditor"}).json()
+    with client(county, "auditor") as http:
+        case_id = http.get("/api/cases", params={"status": "open"}).json()["items"][5]["case_id"]
+    page.goto(county["server"].url + "/")
+    page.fill("#token", "not-a-token")
+    page.click("button[type=submit]")
+    expect(page.locator(".login .error")).to_have_text("令牌无效或已吊销")
+    sign_in(page, {**county, "tokens": {"auditor": minted["token"]}})
+    page.goto(f"{county['server'].url}/#/case/{case_id}")
+    page.click("button[data-to=in_review]")
+    expect(page.locator("button[data-to=dismissed]")).to_be_visible()
+    page.click("button[data-to=dismissed]")
+    expect(page.locator("#decide-error")).to_have_text("未能保存：不属实须填写理由")
+    page.fill("#assign input[name=assignee]", "   ")
+    page.fill("#assign input[name=due_date]", "2099-01-01")
+    page.click("#assign button[type=submit]")
+    expect(page.locator("#assign-error")).to_have_text("未能指派：责任人：不能为空")
+    page.click("nav a[data-view=overview]")
+    expect(page.locator("#by-township")).to_be_visible()
+    with client(county, "admin") as http:
+        assert http.delete(f"/api/tokens/{minted['token_id']}").status_code == 204
+    downloads = []
+    page.on("download", lambda download: downloads.append(download))
+    page.click("a[data-ledger=monthly]")
+    expect(page.locator("#ledger-error")).to_have_text("未能下载：令牌无效或已吊销")
+    assert downloads == []
