@@ -121,7 +121,7 @@ class Reviews:
         actor, role : str
             Who decides.
         to_status : str
-            The status the case moves to (its own status: a note only).
+            The status the case moves to (its own status: a note only, refused blank).
         note, reason : str or None
             The reviewer's note; the reason, required when dismissing.
         expected_status : str or None
@@ -153,6 +153,9 @@ class Reviews:
                 raise DecisionError(
                     "conflict", f"疑点不能从「{_label(current)}」直接改为「{_label(to_status)}」"
                 )
+            if to_status == current and not (note or "").strip() and not (reason or "").strip():
+                # a permanent event (and a new case version) that says nothing
+                raise DecisionError("invalid", "仅添加备注时须填写备注内容")
             return self._append_event(case_id, actor, role, to_status, note, reason)
 
     def record_assignment(

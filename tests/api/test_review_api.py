@@ -92,6 +92,11 @@ def test_decisions_follow_the_workflow_and_keep_their_history(county):
             "items"][0]["case_id"]  # fmt: skip
         post = lambda body: http.post(f"/api/cases/{case_id}/decisions", json=body)  # noqa: E731
         assert post({"to_status": "confirmed"}).status_code == 409  # not from open
+        for blank in ({}, {"note": "  "}):  # a note only, with nothing in it: no event
+            empty = post({"to_status": "open", **blank})
+            assert (
+                empty.status_code == 422 and empty.json()["detail"] == "仅添加备注时须填写备注内容"
+            )
         assert post({"to_status": "in_review", "note": "开始核查"}).status_code == 201
         no_reason = post({"to_status": "dismissed"})
         assert no_reason.status_code == 422 and no_reason.json()["detail"] == "不属实须填写理由"

@@ -172,6 +172,8 @@ def test_refusals_show_in_chinese_and_a_refused_download_saves_nothing(page, cou
     expect(page.locator("button[data-to=dismissed]")).to_be_visible()
     page.click("button[data-to=dismissed]")
     expect(page.locator("#decide-error")).to_have_text("未能保存：不属实须填写理由")
+    page.click("button[data-to=in_review]:has-text('仅添加备注')")  # with no note
+    expect(page.locator("#decide-error")).to_have_text("未能保存：仅添加备注时须填写备注内容")
     page.fill("#assign input[name=assignee]", "   ")
     page.fill("#assign input[name=due_date]", "2099-01-01")
     page.click("#assign button[type=submit]")
