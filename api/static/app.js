@@ -83,6 +83,26 @@ function codeText(registry, field, value) {
   return label || String(value);
 }
 
+// A view drawn anew after one form is saved keeps what was typed, and not yet saved, in its
+// other forms (a decision note while assigning, one held line's note while another is cleared).
+async function redraw(show, id, saved) {
+  const typed = [];
+  main.querySelectorAll("form").forEach(form => {
+    if (form === saved) return;  // saved: drawn empty
+    const where = form.id ? `form#${form.id}` : `form.${form.className}[data-line="${form.dataset.line}"]`;
+    form.querySelectorAll("input:not([type=file]), textarea, select").forEach(field => {
+      const changed = field.tagName === "SELECT" ? !field.selectedOptions[0]?.defaultSelected
+        : field.value !== field.defaultValue;
+      if (field.name && changed) typed.push([where, field.name, field.value]);
+    });
+  });
+  await show(id);
+  for (const [where, name, value] of typed) {
+    const field = main.querySelector(where)?.elements.namedItem(name);
+    if (field) field.value = value;
+  }
+}
+
 // ---------------------------------------------------------------- sign in
 
 function showLogin(message = "") {
@@ -324,7 +344,7 @@ async function showCase(caseId) {
     const body = { left: line.dataset.left, right: line.dataset.right, same_person: button.dataset.same === "true" };
     try {
       await api(`/api/cases/${caseId}/link-labels`, { method: "POST", body: JSON.stringify(body) });
-      showCase(caseId);
+      redraw(showCase, caseId);
     } catch (error) {
       document.getElementById("label-error").textContent = `未能保存标注：${error.message}`;
     }
@@ -336,7 +356,7 @@ async function showCase(caseId) {
     const body = { assignee: data.get("assignee").trim(), due_date: data.get("due_date"), note: data.get("note") || null };
     try {
       await api(`/api/cases/${caseId}/assignments`, { method: "POST", body: JSON.stringify(body) });
-      showCase(caseId);
+      redraw(showCase, caseId, assign);
     } catch (error) {
       document.getElementById("assign-error").textContent = `未能指派：${error.message}`;
     }
@@ -351,7 +371,7 @@ async function showCase(caseId) {
     try {
       const version = detail.history.length ? detail.history[detail.history.length - 1].event_id : 0;
       await api(`/api/cases/${caseId}/decisions`, { method: "POST", body: JSON.stringify(body), headers: { "If-Match": `"${version}"` } });
-      showCase(caseId);
+      redraw(showCase, caseId, form);
     } catch (error) {
       document.getElementById("decide-error").textContent = `未能保存：${error.message}`;
     }
@@ -507,7 +527,7 @@ async function showScreening(screeningId) {
     try {
       await api(`/api/screenings/${screeningId}/lines/${form.dataset.line}/clear`, { method: "POST",
         body: JSON.stringify({ outcome: data.get("outcome"), note: data.get("note") }) });
-      showScreening(screeningId);
+      redraw(showScreening, screeningId, form);
     } catch (error) {
       document.getElementById("clear-error").textContent = `未能保存：${error.message}`;
     }

@@ -145,11 +145,14 @@ def test_an_auditor_screens_a_payment_list_and_clears_a_held_line_on_the_page(pa
     expect(held).to_contain_text("待核实")
     expect(page.locator("section").nth(0)).to_contain_text("不是停发决定")
     page.screenshot(path=str(ARTIFACTS / "screening.png"), full_page=True)
+    other = page.locator("#held tbody tr:not([data-line='31'])").first
+    other.locator("input[name=note]").fill("已电话联系家属")  # typed, not yet saved
     held.locator("select[name=outcome]").select_option("kept")
     held.locator("input[name=note]").fill("救助证号待乡镇核对")
     held.locator("button[type=submit]").click()
     expect(held).to_contain_text("确认暂缓")  # the row drawn anew, with its history
     expect(held).to_contain_text("救助证号待乡镇核对")
+    expect(other.locator("input[name=note]")).to_have_value("已电话联系家属")
     page.click("a[href='#/screenings']")
     expect(page.locator("#screening-list tbody tr").first).to_contain_text("11月发放表.csv")
     with client(county, "analyst") as http:
@@ -178,6 +181,11 @@ def test_refusals_show_in_chinese_and_a_refused_download_saves_nothing(page, cou
     page.fill("#assign input[name=due_date]", "2099-01-01")
     page.click("#assign button[type=submit]")
     expect(page.locator("#assign-error")).to_have_text("未能指派：责任人：不能为空")
+    page.fill("textarea[name=note]", "已约村干部入户")  # typed, not yet saved
+    page.fill("#assign input[name=assignee]", "张三")
+    page.click("#assign button[type=submit]")
+    expect(page.locator("#assigned")).to_contain_text("张三")  # the case drawn anew
+    expect(page.locator("textarea[name=note]")).to_have_value("已约村干部入户")
     page.click("nav a[data-view=overview]")
     expect(page.locator("#by-township")).to_be_visible()
     with client(county, "admin") as http:
