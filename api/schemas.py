@@ -353,6 +353,7 @@ class HeldLine(BaseModel):
     sheet: str | None
     row_no: int | None = Field(description="its row in the file (or sheet)")
     case_no: str | None
+    payee_name: str | None = Field(description="领款人 as written in the list (None when absent)")
     pay_month: str | None
     amount: float | None
     reasons: str = Field(description="each reason with its evidence, in Chinese")

@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS screening_lines (
     pay_month VARCHAR, amount DOUBLE, kinds VARCHAR, reasons VARCHAR,
     PRIMARY KEY (screening_id, line_no)
 );
+ALTER TABLE screening_lines ADD COLUMN IF NOT EXISTS payee_name VARCHAR;
 CREATE SEQUENCE IF NOT EXISTS screening_event_ids;
 CREATE TABLE IF NOT EXISTS screening_events (
     event_id BIGINT DEFAULT nextval('screening_event_ids') PRIMARY KEY, screening_id BIGINT,
@@ -132,8 +133,9 @@ class Screenings:
                                             "note", "skipped", "notes", "problems")}  # fmt: skip
         lines = screening.payments.lines
         sheets = {source.number: source.sheet for source in screening.payments.sources}
-        wanted = ("source_no", "row_no", "case_no", "pay_month", "amount")
-        columns = {column: lines.column(column).to_pylist() for column in wanted}
+        wanted = ("source_no", "row_no", "case_no", "pay_month", "amount", "payee_name")
+        columns = {column: lines.column(column).to_pylist() if column in lines.column_names
+                   else [None] * lines.num_rows for column in wanted}  # fmt: skip
         held = [decision for decision in screening.decisions if decision.holds]
         table = pa.table({
             "line_no": pa.array([d.line + 1 for d in held], pa.int32()),
@@ -144,6 +146,8 @@ class Screenings:
                                  for d in held], pa.string()),
             "pay_month": pa.array([columns["pay_month"][d.line] for d in held], pa.string()),
             "amount": pa.array([_number(columns["amount"][d.line]) for d in held], pa.float64()),
+            "payee_name": pa.array([_text(columns["payee_name"][d.line]) for d in held],
+                                   pa.string()),
             "kinds": pa.array([",".join(h.kind for h in d.holds) for d in held], pa.string()),
             "reasons": pa.array([mask_numbers(d.reasons) for d in held], pa.string()),
         })  # fmt: skip
@@ -160,8 +164,10 @@ class Screenings:
             ).fetchone()  # fmt: skip
             cursor.register("_screening_held", table)
             cursor.execute(
-                "INSERT INTO screening_lines SELECT ?, line_no, sheet, row_no, case_no, "
-                "pay_month, amount, kinds, reasons FROM _screening_held", [screening_id]
+                "INSERT INTO screening_lines (screening_id, line_no, sheet, row_no, case_no, "
+                "pay_month, amount, kinds, reasons, payee_name) SELECT ?, line_no, sheet, "
+                "row_no, case_no, pay_month, amount, kinds, reasons, payee_name "
+                "FROM _screening_held", [screening_id]
             )  # fmt: skip
             cursor.unregister("_screening_held")
             cursor.commit()
@@ -220,8 +226,8 @@ class Screenings:
         """
         found = self.summary(screening_id)
         lines = self.store.rows(
-            "SELECT line_no, sheet, row_no, case_no, pay_month, amount, kinds, reasons "
-            "FROM screening_lines WHERE screening_id = ? ORDER BY line_no", [screening_id]
+            "SELECT line_no, sheet, row_no, case_no, payee_name, pay_month, amount, kinds, "
+            "reasons FROM screening_lines WHERE screening_id = ? ORDER BY line_no", [screening_id]
         )  # fmt: skip
         events: dict[int, list[dict[str, Any]]] = {}
         for event in self._events(screening_id):
@@ -390,6 +396,12 @@ def _number(value: Any) -> float | None:
         return None if value is None else float(value)
     except (TypeError, ValueError):
         return None
+
+
+def _text(value: Any) -> str | None:
+    """A written value as stored: trimmed, any ID or account number in it masked."""
+    text = "" if value is None else str(value).strip()
+    return mask_numbers(text) or None
 
 
 def _labelled(event: dict[str, Any]) -> dict[str, Any]:

@@ -501,11 +501,24 @@ function clearForm(line) {
     <button type="submit">处理</button></form>`;
 }
 
+// How the list was read: which columns were taken, values that could not be read, rows
+// that are no payment lines.
+function readingSection(s) {
+  const notes = s.notes.map(note => `<li>${esc(note)}</li>`).join("");
+  const problems = s.problems.map(p => `<li>${esc(p.column)}：${esc(p.problem)}，${p.count} 条</li>`).join("");
+  const skipped = s.skipped.map(r => `<li>${esc(r.sheet ? `${r.sheet} ` : "")}第${r.row}行：${esc(r.reason)}</li>`).join("");
+  if (!notes && !problems && !skipped) return "";
+  return `<section id="reading"><h3>读取情况</h3>
+    ${problems ? `<p>数据问题（这些值未能读取，相关记录可能无法核对）：</p><ul id="problems">${problems}</ul>` : ""}
+    ${notes ? `<p>读取说明：</p><ul id="reading-notes">${notes}</ul>` : ""}
+    ${skipped ? `<p>未作为发放记录读取的行：</p><ul id="skipped">${skipped}</ul>` : ""}</section>`;
+}
+
 async function showScreening(screeningId) {
   const s = await api(`/api/screenings/${screeningId}`);
   const months = Object.entries(s.by_month).map(([month, part]) => `<li>${esc(month)}：${part.lines} 条，${counted(part)}</li>`).join("");
   const rows = s.items.map(line => `<tr data-line="${line.line_no}"><td class="num">${line.line_no}</td>
-      <td>${esc(line.sheet ? `${line.sheet} ` : "")}第${line.row_no ?? "—"}行</td><td>${esc(line.case_no)}</td><td>${esc(line.pay_month)}</td>
+      <td>${esc(line.sheet ? `${line.sheet} ` : "")}第${line.row_no ?? "—"}行</td><td>${esc(line.case_no)}</td><td>${esc(line.payee_name ?? "")}</td><td>${esc(line.pay_month)}</td>
       <td class="num">${money(line.amount)}</td><td>${line.labels.map(label => `<span class="status">${esc(label)}</span>`).join(" ")}
         <div class="reasons">${esc(line.reasons)}</div></td>
       <td><span class="status ${line.status}">${esc(line.status_label)}</span>
@@ -517,9 +530,10 @@ async function showScreening(screeningId) {
       <p>${esc(s.screened_at.replace("T", " ").slice(0, 19))} · ${esc(s.actor)} · 共 ${s.lines} 条：${counted(s)} · 已处理 ${s.cleared} 条</p>
       ${months ? `<ul>${months}</ul>` : ""}
       <p class="hold-note">${esc(s.note)}</p>${download}</section>
-    <section><h3>暂缓记录</h3><table id="held"><thead><tr><th class="num">序号</th><th>位置</th><th>救助证号</th><th>发放月份</th>
+    ${readingSection(s)}
+    <section><h3>暂缓记录</h3><table id="held"><thead><tr><th class="num">序号</th><th>位置</th><th>救助证号</th><th>领款人</th><th>发放月份</th>
       <th class="num">金额</th><th>暂缓原因</th><th>处理</th></tr></thead><tbody>
-      ${rows || `<tr><td colspan="7" class="muted">本发放表没有暂缓记录</td></tr>`}</tbody></table>
+      ${rows || `<tr><td colspan="8" class="muted">本发放表没有暂缓记录</td></tr>`}</tbody></table>
       <p class="error" id="clear-error"></p></section>`;
   main.querySelectorAll("form.clear-line").forEach(form => form.addEventListener("submit", async event => {
     event.preventDefault();

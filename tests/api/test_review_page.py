@@ -3,6 +3,7 @@ the XLSX ledgers read back."""
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import re
@@ -133,6 +134,13 @@ def test_an_auditor_screens_a_payment_list_and_clears_a_held_line_on_the_page(pa
     from tests.api.test_screenings_api import UNKNOWN_CASE, payment_list
 
     content, _ = payment_list(county, lines=30)
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
+    rows[4]["amount"] = "3,20"  # a comma that groups no thousands: a problem of the list
+    written = io.StringIO(newline="")
+    writer = csv.DictWriter(written, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    content = written.getvalue().encode("utf-8")
     sign_in(page, county)
     page.click("nav a[data-view=screenings]")
     expect(page.locator("#screenings")).to_contain_text("暂缓仅为发放前核实提示，不是停发决定")
@@ -143,6 +151,8 @@ def test_an_auditor_screens_a_payment_list_and_clears_a_held_line_on_the_page(pa
     expect(held).to_contain_text(UNKNOWN_CASE)
     expect(held).to_contain_text("无法核对")
     expect(held).to_contain_text("待核实")
+    expect(held).to_contain_text(rows[-1]["payee_name"])
+    expect(page.locator("#problems")).to_contain_text("金额")
     expect(page.locator("section").nth(0)).to_contain_text("不是停发决定")
     page.screenshot(path=str(ARTIFACTS / "screening.png"), full_page=True)
     other = page.locator("#held tbody tr:not([data-line='31'])").first

@@ -62,6 +62,10 @@ def test_an_auditor_uploads_a_list_and_the_screening_is_stored(county, uploaded)
     assert unknown["status_label"] == "待核实" and unknown["history"] == []
     first = next((item for item in detail["items"] if item["line_no"] == 1), None)
     assert first is not None and "发放金额与类别人数不符" in first["labels"]
+    payees = [
+        row["payee_name"] for row in csv.DictReader(io.StringIO(uploaded["content"].decode()))
+    ]
+    assert (first["payee_name"], unknown["payee_name"]) == (payees[0], payees[60]) != (None, None)
     text = str(detail)
     assert not [number for number in uploaded["ids"] if number in text]  # no full ID kept
     assert not re.search(r"\d{17}[\dXx]", text)
