@@ -216,17 +216,20 @@ async function showQueue() {
 function comparisonTable(rows) {
   const fields = COMPARE_FIELDS.filter(field => rows.some(row => row[field] != null && row[field] !== ""));
   const head = rows.map(row => `<th>${esc(state.meta.registries[row.registry])}<br><span class="muted">${esc(row.record_id)} · 第${row.row_no}行</span></th>`).join("");
+  // a row is compared only with the rows of its own person (a row of no person, a payment,
+  // with none): two people of one lead differ by nature
+  const person = rows.map(row => row.person_id ?? row.unique_id);
   const body = fields.map(field => {
     const values = rows.map(row => codeText(row.registry, field, row[field]));
-    const present = values.filter(v => v !== "");
-    const differs = new Set(present).size > 1;
+    const first = {};  // each person's first value
+    values.forEach((v, i) => { if (v !== "" && !(person[i] in first)) first[person[i]] = v; });
     const label = rows.map(row => state.meta.columns[row.registry]?.[field]).find(Boolean)
       || (field === "id_number_status" ? "证号校验" : field);
-    return `<tr><th class="rowhead">${esc(label)}</th>${values.map(v =>
-      `<td class="${differs && v !== "" && v !== present[0] ? "diff" : ""}">${esc(v)}</td>`).join("")}</tr>`;
+    return `<tr data-field="${esc(field)}"><th class="rowhead">${esc(label)}</th>${values.map((v, i) =>
+      `<td class="${v !== "" && v !== first[person[i]] ? "diff" : ""}">${esc(v)}</td>`).join("")}</tr>`;
   }).join("");
   return `<table class="compare"><thead><tr><th>字段</th>${head}</tr></thead><tbody>${body}</tbody></table>
-    <p class="muted">黄色：与第一条记录不一致的值（同一人在不同登记库中的写法差异或可疑之处）。</p>`;
+    <p class="muted">黄色：与同一人的第一条记录不一致的值（同一人在不同登记库中的写法差异或可疑之处）；不同人员的记录之间不作比较。</p>`;
 }
 
 function householdSvg(graph) {
