@@ -157,6 +157,8 @@ def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], differences:
                  f"多发合计 {over:.2f} 元，少发合计 {short:.2f} 元", "payments", first),
         *(Evidence(f"{month_text(month)} 实发 {paid:.2f} 元，应发 {owed:.2f} 元"
                    f"（{_owed_text(members)}）") for month, paid, owed, members, _ in largest),
+        *([Evidence(f"另有 {len(differences) - len(largest)} 个月不符未逐月列出（见发放记录）")]
+          if len(differences) > len(largest) else []),
         Evidence(sources_text(set().union(*(sources for *_, sources in differences)))),
         *(enrolment_evidence(case, row) for _, row in chosen),
         Evidence("核实：是否有成员已退出、死亡仍按原人数发放，类别调整后金额未调整，"

@@ -1123,6 +1123,15 @@ def test_a_case_paid_for_a_member_too_many_is_a_lead_with_the_excess_at_risk():
     assert case.records == [("assistance", "A1"), ("assistance", "A2")]
     assert "4 个月" in case.evidence[0].text and "多发合计 1820.00 元" in case.evidence[0].text
     assert "应发 760.00 元（低保A类 1 人、低保C类 1 人）" in case.evidence[1].text
+    # three of the four months listed month by month, and the fourth said to exist
+    said = [item.text for item in case.evidence]
+    assert said.count("另有 1 个月不符未逐月列出（见发放记录）") == 1
+    assert sum(text.count("实发") for text in said) == 3
+
+
+def test_payment_mismatch_lists_no_more_months_than_it_names_without_a_word_on_the_rest():
+    [case] = detect_payment_mismatch(_paid([760.0] * 7 + [1215.0] * 3).graph, POLICY)
+    assert not any("另有" in item.text for item in case.evidence)
 
 
 def test_a_case_paid_short_is_a_lead_without_money_at_risk():
