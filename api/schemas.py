@@ -207,7 +207,9 @@ class MonthChanges(ChangeCounts):
 
 
 class Overview(BaseModel):
-    cases: int = Field(description="未结: cases neither resolved by data nor confirmed or dismissed")
+    cases: int = Field(
+        description="未结: cases neither resolved by data nor confirmed or dismissed"
+    )
     amount_at_risk: float = Field(description="the money at risk of those cases, to the fen")
     by_type: dict[str, TypeTotals] = Field(description="those cases by case type")
     by_township: dict[str, TownshipTotals] = Field(description="those cases by township")
