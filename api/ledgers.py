@@ -41,7 +41,8 @@ from resolver.xlsx import FORMULA_STARTS
 LEDGER_COLUMNS = (
     "序号", "乡镇", "所属村组", "姓名", "身份证号码", "家庭人数", "与户主关系", "健康状况",
     "致贫原因", "家庭人均月纯收入（元）", "目前享受救助类型", "联系电话", "通过排查拟纳入救助",
-    "未纳入原因", "疑点类型", "风险评分", "涉及金额（元）", "核查状态", "疑点编号",
+    "未纳入原因", "疑点类型", "风险评分", "涉及金额（元）", "核查状态", "责任人", "整改时限",
+    "疑点编号",
 )  # fmt: skip
 SUMMARY_COLUMNS = ("乡镇", *CASE_LABELS.values(), "疑点合计", "涉及金额（元）", "属实", "不属实",
                    "核查中或需入户核查", "待核查")  # fmt: skip
@@ -135,6 +136,8 @@ def _ledger_row(published: Published, case: dict[str, Any]) -> list:
     poverty = next((row for row in mine if row["registry"] == "poverty"), {})
     status = published.status(case["case_id"])
     decided = published.history.get(case["case_id"], [])
+    assigned = published.assignments.get(case["case_id"]) or {}
+    due = assigned.get("due_date")
     return [
         case["township"], case["village"], subject.get("name"),
         _first(row.get("id_number") for row in [subject, *mine]
@@ -146,7 +149,8 @@ def _ledger_row(published: Published, case: dict[str, Any]) -> list:
         programs_on(assistance, _as_of(case)), _first(row.get("phone") for row in mine),
         *inclusion(case["case_type"], status, decided),
         CASE_LABELS[case["case_type"]], round(case["risk_score"] or 0.0, 4),
-        case["amount_at_risk"], STATUS_LABELS[status], case["case_id"],
+        case["amount_at_risk"], STATUS_LABELS[status], assigned.get("assignee"),
+        due.isoformat() if due else None, case["case_id"],
     ]  # fmt: skip
 
 
@@ -297,14 +301,16 @@ def summary_rows(published: Published, county: str | None = None) -> list[list]:
 
 
 ID_COLUMN, PHONE_COLUMN = LEDGER_COLUMNS.index("身份证号码"), LEDGER_COLUMNS.index("联系电话")
-REASON_COLUMN = LEDGER_COLUMNS.index("未纳入原因")  # a reviewer's words
+# What reviewers typed: a reason not to enroll, a 责任人
+TYPED_COLUMNS = LEDGER_COLUMNS.index("未纳入原因"), LEDGER_COLUMNS.index("责任人")
 
 
 def _masked_row(row: list) -> list:
     """The row with its ID and phone masked, and any ID or account number a free text holds
     (a reviewer's reason not to enroll)."""
     masked = [mask_numbers(cell) if isinstance(cell, str) else cell for cell in row]
-    masked[REASON_COLUMN] = mask_typed(row[REASON_COLUMN] or "")
+    for column in TYPED_COLUMNS:
+        masked[column] = mask_typed(row[column]) if row[column] else row[column]
     masked[ID_COLUMN] = mask_id(row[ID_COLUMN])
     masked[PHONE_COLUMN] = mask_phone(row[PHONE_COLUMN])
     return masked

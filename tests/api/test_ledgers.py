@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
+from datetime import date, datetime
 
 import pytest
+from openpyxl import load_workbook
 
-from api.ledgers import LEDGER_COLUMNS, ledger_rows
+from api.ledgers import LEDGER_COLUMNS, ledger_rows, ledger_workbook
 from api.published import Published
 
 PROGRAM = LEDGER_COLUMNS.index("目前享受救助类型")
@@ -67,3 +70,18 @@ def test_a_case_published_without_an_as_of_day_is_judged_on_the_day_of_export():
     rows = [_roster_row("A1", "dibao", "yes", "2000-01-31")]
     [row] = ledger_rows(_published(rows, as_of=None), "deceased_paid")
     assert row[PROGRAM] == "无"
+
+
+def test_a_ledger_row_names_its_responsible_person_and_due_date_masked_for_analysts():
+    """The 清零台账 columns: who is to close the lead, and by when."""
+    published = _published([_roster_row("A1", "dibao", "yes", None)])
+    published.add_event({"event_id": 1, "case_id": "deceased_paid:1", "actor": "审计员甲",
+                         "role": "auditor", "recorded_at": datetime(2026, 11, 2), "kind": "assignment",
+                         "from_status": "open", "to_status": "open", "note": None, "reason": None,
+                         "assignee": "李四 13812345678", "due_date": date(2026, 12, 20)})  # fmt: skip
+    (row,) = ledger_rows(published, "deceased_paid")
+    at = LEDGER_COLUMNS.index("责任人")
+    assert row[at : at + 2] == ["李四 13812345678", "2026-12-20"]
+    book = load_workbook(io.BytesIO(ledger_workbook(published, "deceased_paid", masked=True)))
+    cells = [cell for row in book.active.iter_rows(values_only=True) for cell in row]
+    assert "李四 138****5678" in cells and "李四 13812345678" not in cells
