@@ -26,7 +26,14 @@ from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from resolver.errors import InputError
 from resolver.normalize import FORMULA_WITHOUT_VALUE
-from resolver.workbook_xml import SheetCells, column_number, sheet_members, struck_styles
+from resolver.workbook_xml import (
+    SheetCells,
+    column_letters,
+    column_number,
+    sheet_extent,
+    sheet_members,
+    struck_styles,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +49,10 @@ HEAD_BYTES, HEAD_LINES = 65536, 50  # where the fast CSV reader learns the table
 MAX_COLUMNS = 1000
 REPLACEMENT = "\ufffd"
 STRAY_NULS = 16  # more NUL bytes than this: a binary file, not text with a stray byte
+# The most cells a sheet may span (from A1 to its last row and column): the reader lays the
+# sheet out as that grid before it gives a row, so a stray value in XFD1048576 (2^34 cells)
+# would end the process. A full sheet of 1,048,576 rows and 50 columns is real.
+MAX_SHEET_CELLS = 60_000_000
 
 
 @dataclass(frozen=True)
@@ -356,7 +367,7 @@ def _read_workbook(path: Path, content: bytes) -> list[Grid]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         sheets = [meta for meta in workbook.sheets_metadata if "Work" in str(meta.typ)]
-        written = _cells_as_written(content) if file_format == "xlsx" else {}
+        written = _cells_as_written(path, content) if file_format == "xlsx" else {}
         grids = [_sheet_grid(path, file_format, workbook, meta,
                              *written.get(meta.name, ({}, {}, frozenset())))
                  for meta in sheets]  # fmt: skip
@@ -443,18 +454,22 @@ _ANY_LONG_NUMBER = re.compile(rb"<v>-?\d{16}")  # found in a 100 MB sheet in 0.0
 _LONG_NUMBER = re.compile(rf'<c r="([A-Z]+)(\d+)"[^>]*>{_FORMULA}<v>(-?\d{{16,}})</v>'.encode())
 
 
-def _cells_as_written(content: bytes) -> dict[str, tuple[SheetCells, SheetCells, frozenset]]:
+def _cells_as_written(
+    path: Path, content: bytes
+) -> dict[str, tuple[SheetCells, SheetCells, frozenset]]:
     """Per sheet name, cells by (row, column) from 0 whose text the reader loses: those
     holding an Excel error (``#N/A``, ``#REF!`` …) or a formula without its result
     (``FORMULA_WITHOUT_VALUE``), which it shows as blank (a blank is not what the sheet
     says), and whole numbers of more than 15 digits, which it rounds to a
     float (an ID an exporting program wrote as a number has every digit in the file; one
-    Excel rounded has lost them there too, and stays marked damaged)."""
+    Excel rounded has lost them there too, and stays marked damaged). A sheet spanning too
+    many cells to load is refused first (``_check_extent``)."""
     found: dict[str, tuple[SheetCells, SheetCells, frozenset]] = {}
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         struck = struck_styles(archive)
         for name, member in sheet_members(archive).items():
             xml = archive.read(member)
+            _check_extent(path, name, xml)
             errors = _cells(_CELL_ERROR, xml) if b't="e"' in xml else {}
             if b"</f>" in xml or b"<f " in xml:
                 errors |= {(int(row) - 1, column_number(column.decode()) - 1): FORMULA_WITHOUT_VALUE
@@ -466,6 +481,22 @@ def _cells_as_written(content: bytes) -> dict[str, tuple[SheetCells, SheetCells,
             if errors or numbers or cells:
                 found[name] = (errors, numbers, cells)
     return found
+
+
+def _check_extent(path: Path, sheet: str, xml: bytes) -> None:
+    """Refuse a sheet whose cells span more than ``MAX_SHEET_CELLS`` (found in its XML,
+    before the reader lays it out)."""
+    try:
+        extent = sheet_extent(xml, MAX_SHEET_CELLS)
+    except ValueError:  # not a worksheet (a chart sheet): nothing to lay out
+        return
+    if extent is None:
+        return
+    rows, columns = extent
+    raise InputError(path, None, None, f"工作表的使用范围过大：单元格用到第 {rows:,} 行、第 "
+                     f"{columns:,} 列（{column_letters(columns)} 列），共 {rows * columns:,} "
+                     f"个单元格，超过可读取的上限 {MAX_SHEET_CELLS:,} 个（常因远处误填了内容）："
+                     "请删除多余的行和列后另存再试", sheet=sheet)  # fmt: skip
 
 
 # A cell with a value and its style: its column, row and style index.

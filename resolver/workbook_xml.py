@@ -14,7 +14,7 @@ import html
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from xml.sax.saxutils import escape
@@ -280,6 +280,130 @@ def _letters_after(width: int) -> bytes:
             rest = "[A-Z]" * (len(letters) - index - 1)
             choices.append(f"{letters[:index]}[{chr(ord(letter) + 1)}-Z]{rest}")
     return f"(?:{'|'.join(choices)})\\d".encode()
+
+
+def sheet_extent(xml: bytes, cells: int) -> tuple[int, int] | None:
+    """The extent of a sheet's cells, its last row and last column, when a grid from A1 to
+    them holds more than ``cells`` cells; None when it holds no more. A reader lays a sheet
+    out as such a grid before it gives a row (one value typed into XFD1048576 asks for 2^34
+    cells), so the extent is found in the XML first. Cells with only a style count too: a
+    generous bound.
+
+    Complexity: O(B) for B bytes of the sheet, in one search that builds nothing per cell
+    when every cell names its reference first (``<c r="B7"``, as Excel, WPS and openpyxl
+    write); otherwise the rows are read one by one. A sheet found too large takes a few dozen
+    more searches, to name its extent.
+
+    Parameters
+    ----------
+    xml : bytes
+        The sheet's XML.
+    cells : int
+        The most cells allowed.
+
+    Returns
+    -------
+    tuple of (int, int) or None
+        The last row and the last column, both from 1, or None.
+
+    Raises
+    ------
+    ValueError
+        If the XML is not a worksheet.
+
+    Examples
+    --------
+    >>> import openpyxl
+    >>> book = openpyxl.Workbook()
+    >>> book.active.append(["姓名", "金额"])
+    >>> book.active["XFD1048576"] = "x"
+    >>> buffer = io.BytesIO()
+    >>> book.save(buffer)
+    >>> xml = zipfile.ZipFile(buffer).read("xl/worksheets/sheet1.xml")
+    >>> sheet_extent(xml, 60_000_000), sheet_extent(xml, 2**34)
+    ((1048576, 16384), None)
+    """
+    tags = _tags(xml)
+    cell = re.escape(f"<{tags.tag('c')}".encode())
+    last = xml.rfind(f'<{tags.tag("c")} r="'.encode())
+    rows = _reference(xml[last : last + 64])[1] if last >= 0 else 0  # rows are in order
+    if _outside(cell, rows, cells // max(rows, 1)).search(xml) is None:  # the common case
+        return None
+    if re.search(cell + _UNNAMED, xml):
+        rows, columns = _counted_extent(tags, xml)
+    else:
+        rows, columns = _searched_extent(xml, cell, rows, cells)
+    return (rows, columns) if rows * columns > cells else None
+
+
+# A cell whose tag does not begin with its reference (it has none, or another attribute first).
+_UNNAMED = rb'(?! r=")[\s>/]'
+
+
+def _outside(cell: bytes, rows: int, columns: int) -> re.Pattern[bytes]:
+    """A cell that does not name its reference first, or whose reference lies below row
+    ``rows`` or right of column ``columns``."""
+    return re.compile(cell + b' r="(?:' + _letters_after(columns) + b"|[A-Z]++"
+                      + _number_after(rows) + b'")|' + cell + _UNNAMED)  # fmt: skip
+
+
+def _searched_extent(xml: bytes, cell: bytes, rows: int, cells: int) -> tuple[int, int]:
+    """The last row and column of a sheet whose cells all name their reference first, found
+    by searches (the rows may be out of order); the column only as far as ``cells`` allows
+    for those rows when no cell lies beyond."""
+
+    def below(row: int) -> bool:
+        return re.search(cell + b' r="[A-Z]+' + _number_after(row) + b'"', xml) is not None
+
+    def right_of(column: int) -> bool:
+        return re.search(cell + b' r="' + _letters_after(column), xml) is not None
+
+    rows = _least_not(below, rows)
+    return rows, _least_not(right_of, cells // max(rows, 1))
+
+
+def _least_not(beyond: Callable[[int], bool], start: int) -> int:
+    """The least number from ``start`` on that nothing lies ``beyond`` (it holds for every
+    number below one where it holds)."""
+    if not beyond(start):
+        return start
+    low, high = start, max(2 * start, 1)
+    while beyond(high):
+        low, high = high, 2 * high
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if beyond(middle) else (low, middle)
+    return high
+
+
+def _counted_extent(tags: _Tags, xml: bytes) -> tuple[int, int]:
+    """The last row and column holding a cell, row by row: a cell without a reference is the
+    one after the last (its row, the one after the last row)."""
+    rows = columns = 0
+    cell = f"<{tags.tag('c')}".encode()
+    for number, body in _numbered_rows(tags, xml):
+        if b'r="' not in body:  # cells one after another from A: only counted
+            count = sum(body.count(cell + end) for end in (b" ", b">", b"/"))
+            rows, columns = (max(rows, number), max(columns, count)) if count else (rows, columns)
+            continue
+        column = 0
+        for found in tags.cell.finditer(body):
+            named_column, named_row = _reference(found.group(1))
+            column = named_column or column + 1
+            rows, columns = max(rows, named_row or number), max(columns, column)
+    return rows, columns
+
+
+@cache
+def _number_after(number: int) -> bytes:
+    """A pattern of the whole numbers after ``number`` (written without leading zeros)."""
+    digits = str(number)
+    choices = [f"[1-9]\\d{{{len(digits)},}}"]
+    for index, digit in enumerate(digits):
+        if digit < "9":
+            rest = len(digits) - index - 1
+            choices.append(f"{digits[:index]}[{int(digit) + 1}-9]\\d{{{rest}}}")
+    return f"(?:{'|'.join(choices)})".encode()
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')

@@ -8,11 +8,12 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from resolver.reading import read_grids
-from resolver.workbook_xml import table_width, with_text_cells
+from resolver.workbook_xml import sheet_extent, table_width, with_text_cells
 
 
 def _saved(book) -> bytes:
@@ -192,3 +193,21 @@ def test_the_table_width_counts_notes_beside_rows_and_merged_headers_but_not_the
     sheet["F4"] = "已核实"
     assert table_width(_saved(book), "Sheet", 2) == 6
     assert table_width(_saved(book), "Sheet", 1) == 11
+
+
+def _sheet(rows: str) -> bytes:
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    return f'<worksheet xmlns="{main}"><sheetData>{rows}</sheetData></worksheet>'.encode()
+
+
+@pytest.mark.parametrize(("rows", "extent"), [
+    ('<row r="1"><c r="A1"><v>1</v></c></row><row r="9"><c r="C9"><v>1</v></c></row>', None),
+    ('<row r="1"><c r="A1"/></row><row r="9"><c r="E9"><v>1</v></c></row>', (9, 5)),
+    # rows out of order: the last row written is not the last row
+    ('<row r="20"><c r="A20"><v>1</v></c></row><row r="2"><c r="B2"><v>1</v></c></row>', (20, 2)),
+    # cells without a reference are the ones after the last; a row without one, the next row
+    ('<row r="9"><c r="A9"><v>1</v></c></row><row><c/><c/><c/><c><v>1</v></c></row>', (10, 4)),
+    ('<row r="9"><c s="1" r="F9"><v>1</v></c></row>', (9, 6)),
+])  # fmt: skip
+def test_the_extent_of_a_sheet_is_found_in_its_xml_however_its_cells_are_written(rows, extent):
+    assert sheet_extent(_sheet(rows), 30) == extent  # at most 30 cells
