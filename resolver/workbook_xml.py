@@ -104,14 +104,30 @@ def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
         return {}
-    relations = _elements(archive.read("xl/_rels/workbook.xml.rels"), b"Relationship")
+    relations = _elements(archive.read("xl/_rels/workbook.xml.rels"), rb"(?:\w+:)?Relationship")
     targets = {item.get(b"Id"): item.get(b"Target", b"") for item in relations}
+    workbook = archive.read("xl/workbook.xml")
+    names_of_id = _relation_ids(workbook)
     members = {}
-    for sheet in _elements(archive.read("xl/workbook.xml"), rb"(?:\w+:)?sheet"):
-        target = targets.get(sheet.get(b"r:id"), b"").decode().lstrip("/").removeprefix("xl/")
+    for sheet in _elements(workbook, rb"(?:\w+:)?sheet"):
+        relation = next((sheet[name] for name in names_of_id if name in sheet), b"")
+        target = targets.get(relation, b"").decode().lstrip("/").removeprefix("xl/")
         if f"xl/{target}" in names:
             members[_xml_text(sheet.get(b"name", b""))] = f"xl/{target}"
     return members
+
+
+# The namespace of a sheet's relationship id (``r:id``), transitional and strict.
+_RELATIONSHIPS = (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                  b"http://purl.oclc.org/ooxml/officeDocument/relationships")  # fmt: skip
+
+
+def _relation_ids(workbook: bytes) -> list[bytes]:
+    """The names a sheet's relationship id goes by in the workbook part: ``id`` under each
+    prefix bound to the relationships namespace (``r:id`` as Excel writes, ``rel:id`` …)."""
+    uris = b"|".join(re.escape(uri) for uri in _RELATIONSHIPS)
+    prefixes = re.findall(rb"xmlns:(\w+)\s*=\s*[\"'](?:" + uris + rb")[\"']", workbook)
+    return [prefix + b":id" for prefix in dict.fromkeys(prefixes)] or [b"r:id"]
 
 
 def struck_styles(archive: zipfile.ZipFile) -> frozenset[int]:

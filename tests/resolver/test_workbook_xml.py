@@ -13,7 +13,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from resolver.reading import read_grids
-from resolver.workbook_xml import sheet_extent, table_width, with_text_cells
+from resolver.workbook_xml import sheet_extent, sheet_members, table_width, with_text_cells
 
 
 def _saved(book) -> bytes:
@@ -64,9 +64,10 @@ def test_styles_merges_widths_other_sheets_and_validations_stay():
     assert changed == ["xl/worksheets/sheet1.xml"]
 
 
-def _workbook_with_sheet_xml(sheet_data: str, prefix: str = "") -> bytes:
+def _workbook_with_sheet_xml(sheet_data: str, prefix: str = "", rel_prefix: str = "r") -> bytes:
     """A minimal workbook whose one sheet holds ``sheet_data`` as written (its elements
-    named with ``prefix``, as some programs write them)."""
+    named with ``prefix``, as some programs write them; the relationships namespace bound
+    to ``rel_prefix`` in the workbook part)."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     buffer = io.BytesIO()
@@ -85,8 +86,9 @@ def _workbook_with_sheet_xml(sheet_data: str, prefix: str = "") -> bytes:
             "</Relationships>"))  # fmt: skip
         # the sheet's name holds a character reference (&#34920; is 表), as some programs write
         archive.writestr("xl/workbook.xml", (
-            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
-            '<sheet name="&#34920;&amp;一" sheetId="1" r:id="rId1"/></sheets></workbook>'))  # fmt: skip
+            f'<workbook xmlns="{main}" xmlns:{rel_prefix}="{rel}"><sheets>'
+            f'<sheet name="&#34920;&amp;一" sheetId="1" {rel_prefix}:id="rId1"/></sheets></workbook>'
+        ))  # fmt: skip
         archive.writestr("xl/_rels/workbook.xml.rels", (
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="/xl/worksheets/sheet1.xml"/>'
@@ -193,6 +195,17 @@ def test_the_table_width_counts_notes_beside_rows_and_merged_headers_but_not_the
     sheet["F4"] = "已核实"
     assert table_width(_saved(book), "Sheet", 2) == 6
     assert table_width(_saved(book), "Sheet", 1) == 11
+
+
+def test_a_workbook_binding_the_relationships_namespace_to_another_prefix_is_edited():
+    # the sheet's id is found by its namespace, not by the prefix Excel happens to use
+    content = _workbook_with_sheet_xml('<sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+                                       "</sheetData>", rel_prefix="rel")  # fmt: skip
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert sheet_members(archive) == {"表&一": "xl/worksheets/sheet1.xml"}
+    assert table_width(content, "表&一", 1) == 1
+    edited = with_text_cells(content, {"表&一": {(1, 2): "通过"}})
+    assert _values(edited, "表&一") == [[1, "通过"]]
 
 
 def _sheet(rows: str) -> bytes:
