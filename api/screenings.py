@@ -109,16 +109,11 @@ class Screenings:
             path.write_bytes(content)
             try:
                 screening = screen_file(self.store.cursor, path, county=county)
+                written = _written_back(screening, Path(folder), name)
             except DecisionError:
                 raise
-            except DoudiError as error:
+            except DoudiError as error:  # reading or writing back: the file cannot be used
                 raise DecisionError("invalid", str(error).replace(folder + "/", "")) from error
-            written = None  # written back under its name when the name says its format
-            file_format = screening.payments.sources[0].file_format
-            if name.lower().endswith(OUT_SUFFIXES.get(file_format, ())):
-                out = Path(folder) / "out" / name
-                write_screened(screening, out)
-                written = out.read_bytes()
             screening_id = self._store(screening, name, actor, role)
             if written is not None:
                 self._files[screening_id] = (name, written)
@@ -356,6 +351,17 @@ def _check_unpacked_size(content: bytes) -> None:
         raise DecisionError("invalid", f"表格解压后有 {unpacked / 1e6:,.0f} MB，超过上传核对的上限 "
                             f"{MAX_UNPACKED / 1e6:,.0f} MB（约 40 万行）：请按乡镇或月份拆分后上传，"
                             "或在本机用 doudi screen 核对")  # fmt: skip
+
+
+def _written_back(screening: Screening, folder: Path, name: str) -> bytes | None:
+    """The list written back with its two columns, when its name says its format (an
+    ``.xls`` list, or a CSV named otherwise, is not written)."""
+    file_format = screening.payments.sources[0].file_format
+    if not name.lower().endswith(OUT_SUFFIXES.get(file_format, ())):
+        return None
+    out = folder / "out" / name
+    write_screened(screening, out)
+    return out.read_bytes()
 
 
 def safe_name(file_name: str | None) -> str:

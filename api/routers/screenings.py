@@ -15,7 +15,6 @@ from urllib.parse import quote
 from fastapi import (
     APIRouter,
     File,
-    HTTPException,
     Path,
     Query,
     Response,
@@ -52,15 +51,17 @@ def upload(
     reasons (the file itself and full ID numbers are not kept). The list written back with
     审核结果 and 暂缓原因 can be downloaded from ``file_url`` while the server holds it. A file
     that cannot be used is a 422 naming file, sheet, rows and column, in Chinese. Bodies up
-    to 20 MB are read on this route. The upload is written to the access log."""
+    to 20 MB are read on this route. The upload is written to the access log, whether it is
+    screened, refused or fails."""
     content = file.file.read()
     try:
         with answered():
             found = screenings.screen(content, file.filename or "", actor=principal.name,
                                       role=principal.role, county=county)  # fmt: skip
-    except HTTPException as error:  # a refused upload is logged too
+    except Exception as error:  # a refused upload is logged too, and a failed one
+        status_code = getattr(error, "status_code", 500)
         access.record(principal.name, principal.role, "screen_payments",
-                      f"{safe_name(file.filename)} 未能审核 {error.status_code}")  # fmt: skip
+                      f"{safe_name(file.filename)} 未能审核 {status_code}")  # fmt: skip
         raise
     access.record(principal.name, principal.role, "screen_payments",
                   f"screening {found['screening_id']} {found['file_name']} "

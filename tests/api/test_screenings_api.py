@@ -10,6 +10,7 @@ import re
 import zipfile
 
 import httpx
+import openpyxl
 import pytest
 
 from api.screenings import MAX_UNPACKED
@@ -218,3 +219,49 @@ def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused_before_it_is_
     with client(county, "auditor") as http:
         response = http.post("/api/screenings", files={"file": ("发放.xlsx", buffer.getvalue())})
     assert response.status_code == 422 and "超过上传核对的上限" in response.json()["detail"]
+
+
+def _workbook(rows: list[list], far_cell: bool = False, rel_prefix: str = "r") -> bytes:
+    """A list as a workbook: a value typed far away (XFD1048576), or the relationships
+    namespace bound to another prefix than ``r`` in its workbook part."""
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    if far_cell:
+        book.active["XFD1048576"] = "x"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source, out = zipfile.ZipFile(buffer), io.BytesIO()
+    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b"xmlns:r=", f"xmlns:{rel_prefix}=".encode())
+                data = data.replace(b" r:id=", f" {rel_prefix}:id=".encode())
+            archive.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_workbook_with_a_value_far_away_is_refused_and_the_server_stays_up(county):
+    # the reader would have laid out 2^34 cells and ended the server's process
+    content = _workbook([["救助证号", "发放金额"], ["DB1", 300]], far_cell=True)
+    with client(county, "auditor") as http:
+        response = http.post("/api/screenings", files={"file": ("远处.xlsx", content)})
+        assert response.status_code == 422
+        assert "删除多余的行和列后另存再试" in response.json()["detail"]
+        assert http.get("/api/screenings").status_code == 200
+    with client(county, "admin") as http:
+        log = http.get("/api/access-log", params={"limit": 50}).json()["items"]
+    assert any(entry["target"] == "远处.xlsx 未能审核 422" for entry in log)
+
+
+def test_a_workbook_binding_the_relationships_namespace_to_another_prefix_is_screened(county):
+    csv_content, _ = payment_list(county, lines=5)
+    rows = list(csv.reader(io.StringIO(csv_content.decode("utf-8"))))
+    content = _workbook(rows, rel_prefix="rel")
+    with client(county, "auditor") as http:
+        response = http.post("/api/screenings", files={"file": ("发放.xlsx", content)})
+        assert response.status_code == 201, response.text
+        written = http.get(response.json()["file_url"]).content
+    sheet = openpyxl.load_workbook(io.BytesIO(written)).active
+    assert [cell.value for cell in sheet[1]][-2:] == ["审核结果", "暂缓原因"]
