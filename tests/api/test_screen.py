@@ -270,3 +270,13 @@ def test_a_bad_file_is_refused_in_chinese_naming_where(county, tmp_path):
         read_payment_list(tmp_path / "x.xlsx")
     missing = _screen(county, tmp_path / "none.csv", tmp_path / "out.csv")
     assert missing.exit_code == 2 and "没有文件" in missing.output
+
+
+def test_a_workbook_with_a_value_far_away_is_refused_in_chinese(county, tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["救助证号", "发放月份", "发放金额"])
+    book.active["XFD1048576"] = "x"
+    book.save(tmp_path / "发放.xlsx")
+    result = _screen(county, tmp_path / "发放.xlsx", tmp_path / "out.xlsx")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "删除多余的行和列后另存再试" in result.output and not (tmp_path / "out.xlsx").exists()

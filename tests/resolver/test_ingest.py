@@ -456,3 +456,16 @@ def test_a_reuse_record_another_version_kept_is_not_used(tmp_path):
     ingest_drop(con, drop)
     assert reused_files(con) == []
     assert con.execute("SELECT count(*) FROM hukou").fetchone() == (4,)
+
+
+def test_a_workbook_with_a_value_far_away_is_the_files_error(tmp_path):
+    # a value in XFD1048576 asks the reader for 2^34 cells: refused as the file's error
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "死亡日期"])
+    book.active["XFD1048576"] = "x"
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    book.save(drop / "deaths.xlsx")
+    with pytest.raises(InputError) as error:
+        ingest_drop(connect(":memory:"), drop)
+    assert "deaths.xlsx（工作表「Sheet」）：工作表的使用范围过大" in str(error.value)
