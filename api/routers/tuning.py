@@ -69,7 +69,8 @@ def triage(
     decisions, with the model's cross-validated ROC AUC; below the minimum number of
     decisions it says so and ranks by the rule-based risk score. The answer is kept until the
     next decision; one what-if or triage is computed at a time (429 with ``Retry-After``
-    while another runs)."""
+    while another runs). Masked below auditor as the case list is (a 责任人 typed with an ID
+    or a mobile number)."""
     with answered():
         report = analysis.triage()
     published = analysis.snapshot.published
@@ -78,4 +79,5 @@ def triage(
     access.record(principal.name, principal.role, "read_triage", f"{len(items)}条")
     return {"decisions": report.decisions, "confirmed": report.confirmed,
             "dismissed": report.dismissed, "trained": report.trained,
-            "message": report.message, "cv_roc_auc": report.cv_roc_auc, "items": items}  # fmt: skip
+            "message": report.message, "cv_roc_auc": report.cv_roc_auc,
+            "items": masked(items, principal)}  # fmt: skip

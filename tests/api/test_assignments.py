@@ -117,3 +117,20 @@ def test_the_overdue_filter_lists_cases_past_their_due_date_until_closed(monthly
         assert decide("in_review").status_code == 201  # reopened: overdue again
         assert http.get("/api/cases", params={"overdue": "true"}).json()["total"] == 1
         assert http.get(f"/api/cases/{overdue_case}").json()["overdue"] is True
+
+
+TYPED = "李四 13812345678 532326195601016870"  # a 责任人 typed with a mobile and an ID number
+TYPED_MASKED = "李四 138****5678 532326***********0"
+
+
+def test_a_typed_assignee_is_masked_in_triage_below_auditor(monthly_county):
+    case_id = monthly_county["expected"]["open_ids"][2]
+    with client(monthly_county, "auditor") as http:
+        assert _assign(http, case_id, TYPED, 7).status_code == 201
+        full = http.get("/api/triage", params={"limit": 1000}).json()["items"]
+    assert [item["assignee"] for item in full if item["case_id"] == case_id] == [TYPED]
+    for role in ("analyst", "admin"):
+        with client(monthly_county, role) as http:
+            items = http.get("/api/triage", params={"limit": 1000}).json()["items"]
+        assert [item["assignee"] for item in items if item["case_id"] == case_id] == [
+            TYPED_MASKED]  # fmt: skip
