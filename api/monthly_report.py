@@ -18,8 +18,10 @@ line (with the two runs) and the note that a case is a lead to check, not a deci
 - 乡镇变化: the three counts of the month per township (``Published.changes``).
 
 The workbook names no person of the cases (case ids, case types, places, statuses, days,
-amounts and the staff responsible), so it reads the same for every role allowed to download
-it; every text is a text cell, never a formula.
+amounts and the staff responsible); for a role below auditor (``masked``) an ID, account or
+mobile number typed into a 责任人, and an ID or account number in any other text but a case
+id, is masked as the API masks it (``api.masking``). Every text is a text cell, never a
+formula.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from api.ledgers import chinese_date, filled_by, text_cells
+from api.masking import mask_numbers, mask_typed
 from api.period_report import titled_sheet
 from api.published import CHANGES, STATUS_LABELS, Published
 from models.case_types import CASE_LABELS
@@ -68,7 +71,7 @@ class MonthlyReport:
 
 
 def monthly_report(
-    published: Published, *, unit: str | None = None, made: date | None = None
+    published: Published, *, masked: bool, unit: str | None = None, made: date | None = None
 ) -> MonthlyReport:
     """The monthly report of the published runs (see the module docstring).
 
@@ -76,6 +79,9 @@ def monthly_report(
     ----------
     published : Published
         The published cases, runs and events so far.
+    masked : bool
+        Whether numbers in its texts are masked (for roles that may not see them): a
+        责任人's with ``mask_typed``, a 核实人's with ``mask_numbers``.
     unit : str or None
         The 填报单位; left blank for the office to fill in when None.
     made : date or None
@@ -91,11 +97,14 @@ def monthly_report(
     since, until = _period(published, previous), _period(published, latest)
     confirmed = confirmed_cases(published, since, until)
     overdue, long_open = overdue_rows(published, made), long_open_rows(published, made)
+    if masked:
+        overdue = [_masked_row(row, OVERDUE_COLUMNS) for row in overdue]
+        long_open = [_masked_row(row, LONG_OPEN_COLUMNS) for row in long_open]
     lines = _lines(latest, previous, unit, made)
     book = Workbook()
     book.remove(book.active)
     sheet = titled_sheet(book, "汇总", lines, TYPE_COLUMNS, type_rows(published, confirmed), WIDTHS)
-    _summary_notes(sheet, since, until, len(overdue), len(long_open), confirmed)
+    _summary_notes(sheet, since, until, len(overdue), len(long_open), confirmed, masked)
     titled_sheet(book, "逾期未处置", lines, OVERDUE_COLUMNS, overdue, WIDTHS)
     titled_sheet(book, "超过30天未处置", lines, LONG_OPEN_COLUMNS, long_open, WIDTHS)
     titled_sheet(book, "乡镇变化", lines, TOWNSHIP_COLUMNS, township_rows(published), WIDTHS)
@@ -323,7 +332,7 @@ def _lines(latest: str | None, previous: str | None, unit: str | None, made: dat
 
 
 def _summary_notes(sheet: Worksheet, since: datetime | None, until: datetime | None,
-                   overdue: int, long_open: int, confirmed: list) -> None:  # fmt: skip
+                   overdue: int, long_open: int, confirmed: list, masked: bool) -> None:  # fmt: skip
     """Under the 汇总 table: the note on amounts, the period, the two lists' counts, and the
     confirmed cases one by one."""
     start = f"{since:%Y-%m-%d %H:%M}（上次运行发布）" if since else "首次运行以前"
@@ -335,10 +344,23 @@ def _summary_notes(sheet: Worksheet, since: datetime | None, until: datetime | N
         sheet.append(text_cells(sheet, [line]) if line else [])
     sheet.append(text_cells(sheet, list(CONFIRMED_COLUMNS)))
     for number, (case, event) in enumerate(confirmed, 1):
-        sheet.append(text_cells(sheet, [
-            number, case["case_id"], CASE_LABELS.get(case["case_type"], case["case_type"]),
-            case["township"] or "未知", f"{event['recorded_at']:%Y-%m-%d %H:%M}", event["actor"],
-            case["amount_at_risk"]]))  # fmt: skip
+        row = [number, case["case_id"], CASE_LABELS.get(case["case_type"], case["case_type"]),
+               case["township"] or "未知", f"{event['recorded_at']:%Y-%m-%d %H:%M}",
+               event["actor"], case["amount_at_risk"]]  # fmt: skip
+        sheet.append(text_cells(sheet, _masked_row(row, CONFIRMED_COLUMNS) if masked else row))
+
+
+def _masked_row(row: list, columns: tuple[str, ...]) -> list:
+    """A row of a list with the 责任人 masked as typed text (``mask_typed``) and every other
+    text but the case id with its ID and account numbers masked (``mask_numbers``)."""
+    shown = []
+    for column, value in zip(columns, row, strict=True):
+        if column == "责任人":
+            value = mask_typed(value or "")
+        elif column != "疑点编号" and isinstance(value, str):
+            value = mask_numbers(value)
+        shown.append(value)
+    return shown
 
 
 def _day(value: date | datetime | None) -> str:

@@ -219,7 +219,7 @@ def movement_rows(movements: Sequence[Movement], direction: str, *, masked: bool
         ``entry`` or ``exit``.
     masked : bool
         Whether ID numbers are masked (``api.masking.mask_id``; in a case number that
-        holds one, ``mask_numbers``).
+        holds one, and in the basis, which may name another case's number, ``mask_numbers``).
 
     Returns
     -------
@@ -230,12 +230,12 @@ def movement_rows(movements: Sequence[Movement], direction: str, *, masked: bool
     chosen = sorted((m for m in movements if m.direction == direction),
                     key=lambda m: (m.township or "", m.village or "", m.program_label, m.day,
                                    m.record_id))  # fmt: skip
+    text = mask_numbers if masked else str
     return [
         [number, m.township or "", m.village or "", m.name or "",
          mask_id(m.id_number) if masked else m.id_number or "", m.program_label,
-         m.dibao_class or "", (mask_numbers if masked else str)(m.case_no or ""),
-         m.day.isoformat(), m.reason, m.basis,
-         m.record_id]
+         m.dibao_class or "", text(m.case_no or ""), m.day.isoformat(), m.reason,
+         text(m.basis), m.record_id]
         for number, m in enumerate(chosen, 1)
     ]  # fmt: skip
 

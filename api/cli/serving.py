@@ -133,7 +133,9 @@ def _monthly_report(db: Path, out: Path, unit: str | None, county: str | None) -
     _existing(db)
     with opened(db) as storage:
         check_county(storage.store.cursor, county)
-        written = monthly_report(storage.snapshot.published.of_county(county), unit=unit)
+        written = monthly_report(
+            storage.snapshot.published.of_county(county), masked=False, unit=unit
+        )
         log_cli_read(storage.tokens, "download_ledger", f"monthly {written.run_id} "
                      f"逾期{written.overdue}行 超过30天{written.long_open}行 → {out}")  # fmt: skip
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -78,10 +78,12 @@ def monthly_ledger(
     """月度分析报告 (一月一分析一报告): the latest published run against the one before — 汇总
     (per case type: new, resolved by data, still raised; the cases confirmed in the period and
     their reported amounts as 追回/止付金额), 逾期未处置, 超过30天未处置 and 乡镇变化. It names
-    no person of the cases; every text is a text cell, never a formula. Of one county of a
-    province drop when asked (the 兴安盟 banner's own comparison). The download (run, rows of
-    the two lists, county) is written to the access log."""
-    report = monthly_report(snapshot.published.of_county(county))
+    no person of the cases; a number typed into a 责任人 is masked for roles that may not see
+    it; every text is a text cell, never a formula. Of one county of a province drop when
+    asked (the 兴安盟 banner's own comparison). The download (run, rows of the two lists,
+    county) is written to the access log."""
+    report = monthly_report(snapshot.published.of_county(county),
+                            masked=not principal.sees_full_ids)  # fmt: skip
     access.record(principal.name, principal.role, "download_ledger",
                   f"monthly {report.run_id} 逾期{report.overdue}行 "
                   f"超过30天{report.long_open}行{_of(county)}")  # fmt: skip

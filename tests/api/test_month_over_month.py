@@ -123,7 +123,7 @@ def test_a_case_raised_again_after_it_was_resolved_is_new_this_month():
 
 
 def test_the_monthly_report_of_hand_made_cases():
-    report = monthly_report(_published(), unit="某县民政局", made=MADE)
+    report = monthly_report(_published(), masked=False, unit="某县民政局", made=MADE)
     assert (report.changes, report.overdue, report.long_open) == (
         {"new": 1, "resolved": 1, "open": 3}, 1, 1)  # fmt: skip
     assert (report.confirmed, report.recovered) == (1, 20.0)
@@ -139,6 +139,26 @@ def test_the_monthly_report_of_hand_made_cases():
                           "2026-10-10")]  # fmt: skip
     townships = list(book["乡镇变化"].iter_rows(values_only=True))[4:]
     assert townships == [("东乡", 0, 0, 3, 3), ("西乡", 1, 1, 0, 2), ("合计", 1, 1, 3, 5)]
+
+
+def test_the_monthly_report_masks_numbers_typed_into_a_responsible_for_lower_roles():
+    typed, written = "李四 13812345678 532326195601016870", "审计员 532326195601016870"
+    events = [event | ({"assignee": typed} if event["event_id"] == 2 else {})
+              | ({"actor": written} if event["event_id"] == 5 else {}) for event in EVENTS]  # fmt: skip
+    sheets = {}
+    for masked in (False, True):
+        book = load_workbook(io.BytesIO(monthly_report(_published(events), masked=masked,
+                                                       made=MADE).content))  # fmt: skip
+        sheets[masked] = {sheet.title: list(sheet.iter_rows(values_only=True))[4:]
+                          for sheet in book.worksheets}  # fmt: skip
+    full, shown = sheets[False], sheets[True]
+    assert [row[4] for row in full["逾期未处置"]] == [typed]
+    assert [row[4] for row in shown["逾期未处置"]] == ["李四 138****5678 532326***********0"]
+    assert [row[7] for row in shown["超过30天未处置"]] == ["李四 138****5678 532326***********0"]
+    confirmed = [row for row in shown["汇总"] if row and row[1] == "d"]
+    assert [row[5] for row in confirmed] == ["审计员 532326***********0"]
+    assert "532326195601016870" not in str(shown) and "13812345678" not in str(shown)
+    assert {row[1] for row in shown["逾期未处置"]} == {"a"}  # the case id as it is
 
 
 def test_the_overviews_money_adds_up_to_the_fen():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -97,6 +98,20 @@ def test_id_numbers_are_masked_for_those_who_may_not_see_them():
         assert all(row[4] == "532326195001011234" for row in _values(full[name])[4:])
         assert "身份证号码已部分隐去" in _values(masked[name])[2][0]
     assert "532326195001011234" not in str(_values(masked["汇总"]))
+
+
+def test_a_case_number_holding_an_id_in_the_basis_is_masked_too():
+    # 转自低保: the basis names the other roster row's 救助证号, made of DB and an ID
+    basis = "救助对象记录 A9（低保，救助证号 DB532326195601016870）终止日期 2019-08-31"
+    moved = [replace(MOVEMENTS[1], case_no="DB532326195601016870", basis=basis)]
+    masked = _values(_book(period_report_workbook(moved, START, END, masked=True))["新纳入名单"])
+    full = _values(_book(period_report_workbook(moved, START, END, masked=False))["新纳入名单"])
+    assert full[4][10] == basis
+    assert masked[4][7] == "DB532326***********0"
+    assert (
+        masked[4][10] == "救助对象记录 A9（低保，救助证号 DB532326***********0）终止日期 2019-08-31"
+    )
+    assert "195601016870" not in str(masked)
 
 
 def test_no_movements_give_the_headers_alone():
