@@ -3,8 +3,10 @@
 An auditor uploads a list; it is screened against the published run (``api.screen_file``,
 ``models.screening``) and stored: who, when, the file's name, its months and counts
 (``screenings``), and one row per held line — its position, case number, pay month, amount
-and reasons (``screening_lines``). Neither the uploaded file nor any full ID number is kept;
-a reason's digits that could be an ID or account number are masked before they are stored.
+and reasons (``screening_lines``). Neither the uploaded file nor any full ID number is kept:
+an ID or account number in a case number, a reason, a sheet's name (a held line's, a row's
+not read), a skipped row's reason or the reader's notes is masked before it is stored
+(``mask_numbers``).
 The list written back (审核结果, 暂缓原因) is held in memory for the latest few screenings, to
 download, and lost on restart.
 
@@ -125,7 +127,8 @@ class Screenings:
         """Write the screening and its held lines in one transaction; its id."""
         found = screening.summary
         kept = {key: found[key] for key in ("lines", "passed", "held", "by_reason", "months",
-                                            "note", "skipped", "notes", "problems")}  # fmt: skip
+                                            "note")}  # fmt: skip
+        kept |= masked_texts(found)
         lines = screening.payments.lines
         sheets = {source.number: source.sheet for source in screening.payments.sources}
         wanted = ("source_no", "row_no", "case_no", "pay_month", "amount", "payee_name")
@@ -134,8 +137,8 @@ class Screenings:
         held = [decision for decision in screening.decisions if decision.holds]
         table = pa.table({
             "line_no": pa.array([d.line + 1 for d in held], pa.int32()),
-            "sheet": pa.array([sheets.get(columns["source_no"][d.line]) for d in held],
-                              pa.string()),
+            "sheet": pa.array([_masked(sheets.get(columns["source_no"][d.line]))
+                               for d in held], pa.string()),
             "row_no": pa.array([columns["row_no"][d.line] for d in held], pa.int32()),
             "case_no": pa.array([mask_numbers(columns["case_no"][d.line] or "") or None
                                  for d in held], pa.string()),
@@ -395,6 +398,43 @@ def safe_name(file_name: str | None) -> str:
         name = f"发放表{name}" if name.lower().endswith(SUFFIXES) else "发放表.csv"
     stem, dot, suffix = name.rpartition(".")
     return f"{stem[: 119 - len(suffix)]}.{suffix}" if dot and len(name) > 120 else name[:120]
+
+
+def masked_texts(found: dict[str, Any]) -> dict[str, Any]:
+    """A screening summary's texts read from the file (sheet names, the reader's notes, the
+    rows not read and the columns' problems) with every ID or account number in them masked
+    (``mask_numbers``): a sheet may be named by a person (``户主532326195308294219``).
+
+    Parameters
+    ----------
+    found : dict
+        A screening's summary, with ``skipped``, ``notes`` and ``problems`` (each may be
+        missing).
+
+    Returns
+    -------
+    dict
+        ``skipped``, ``notes`` and ``problems``, masked.
+
+    Examples
+    --------
+    >>> masked_texts({"notes": ["工作表「户主532326195308294219」未读取：不是发放表"],
+    ...               "skipped": [{"sheet": "户主532326195308294219", "row": 3, "reason": "合计行"}]})
+    {'skipped': [{'sheet': '户主532326***********9', 'row': 3, 'reason': '合计行'}], 'notes': ['工作表「户主532326***********9」未读取：不是发放表'], 'problems': []}
+    """
+    return {
+        "skipped": [{**row, "sheet": _masked(row.get("sheet")),
+                     "reason": _masked(row.get("reason"))} for row in found.get("skipped", [])],
+        "notes": [mask_numbers(note) for note in found.get("notes", [])],
+        "problems": [{**item, "column": _masked(item.get("column")),
+                      "problem": _masked(item.get("problem"))}
+                     for item in found.get("problems", [])],
+    }  # fmt: skip
+
+
+def _masked(text: str | None) -> str | None:
+    """A text with its ID and account numbers masked; None for none."""
+    return None if text is None else mask_numbers(text)
 
 
 def _number(value: Any) -> float | None:

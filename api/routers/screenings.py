@@ -22,6 +22,7 @@ from fastapi import (
     status,
 )
 
+from api.auth import Principal
 from api.deps import AccessLogDep, Auditor, Reviewer, ScreeningsDep, answered
 from api.masking import masked
 from api.schemas import ClearIn, ScreeningDetail, ScreeningEvent, ScreeningSummary
@@ -77,7 +78,7 @@ def list_screenings(
     held lines cleared); logged."""
     found = screenings.list()
     access.record(principal.name, principal.role, "list_screenings", f"{len(found)}次审核")
-    return found
+    return [_shown(summary, principal) for summary in found]
 
 
 @router.get("/{screening_id}", response_model=ScreeningDetail)
@@ -93,7 +94,17 @@ def screening_detail(
         found = screenings.detail(screening_id)
     access.record(principal.name, principal.role, "read_screening",
                   f"screening {screening_id} {len(found['items'])}行")  # fmt: skip
-    return {**found, "items": masked(found["items"], principal)}  # notes: auditors only
+    return _shown(found, principal)
+
+
+def _shown(found: dict[str, Any], principal: Principal) -> dict[str, Any]:
+    """A screening as ``principal`` may read it: below auditor every text masked
+    (``api.masking.masked``: a screening stored before its sheet names and notes were masked
+    is masked here too) and reviewers' notes hidden; the note that a hold is no stop order
+    as it is."""
+    if principal.sees_full_ids:
+        return found
+    return masked(found, principal) | {"note": found["note"]}
 
 
 @router.post(

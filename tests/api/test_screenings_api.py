@@ -265,3 +265,30 @@ def test_a_workbook_binding_the_relationships_namespace_to_another_prefix_is_scr
         written = http.get(response.json()["file_url"]).content
     sheet = openpyxl.load_workbook(io.BytesIO(written)).active
     assert [cell.value for cell in sheet[1]][-2:] == ["审核结果", "暂缓原因"]
+
+
+def test_an_id_in_a_sheets_name_is_kept_masked_and_shown_masked(county):
+    # sheets named by a person: the list's (its held lines name it) and one not read (a note)
+    content, _ = payment_list(county, lines=3)
+    book = openpyxl.Workbook()
+    listed = book.active
+    listed.title = "低保532326195601016870"
+    for row in csv.reader(io.StringIO(content.decode("utf-8"))):
+        listed.append(row)
+    book.create_sheet("户主532326195308294219").append(["请于月底前报送"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with client(county, "auditor") as http:
+        response = http.post("/api/screenings", files={"file": ("发放表.xlsx", buffer.getvalue())})
+        assert response.status_code == 201, response.text
+        screening_id = response.json()["screening_id"]
+        stored = str(http.get("/api/screenings").json())  # an auditor reads what is kept
+        stored += str(http.get(f"/api/screenings/{screening_id}").json())
+    with client(county, "analyst") as http:
+        shown = http.get(f"/api/screenings/{screening_id}").json()
+        listed_ = http.get("/api/screenings").json()
+    assert "工作表「户主532326***********9」未读取" in str(shown["notes"])
+    assert {item["sheet"] for item in shown["items"]} == {"低保532326***********0"}
+    assert shown["note"] == NOTE and listed_[0]["note"] == NOTE
+    for text in (stored, str(shown), str(listed_)):
+        assert not re.search(r"\d{15}", text)
