@@ -54,6 +54,7 @@ from models.detectors.deceased_paid import SOURCE_LABELS as DEATH_SOURCES
 from models.periods import month_index
 from models.policy import Policy
 from resolver.db import table_names
+from resolver.idcard import mask_id
 from resolver.outputs import lone_death_candidates, record_persons, trusted_ids
 
 logger = logging.getLogger(__name__)
@@ -487,7 +488,7 @@ def _accounts(con, policy: Policy, present: set[str]) -> list[tuple[int, Hold]]:
             for case, where in zip(others[:SHOWN], origins[:SHOWN], strict=True)
         )
         more = f" 等 {len(others)} 个案件" if len(others) > SHOWN else ""
-        found.append((line, Hold("account", f"领款账号（尾号 {account[-4:]}）也是案件 {named}"
+        found.append((line, Hold("account", f"领款账号 {mask_id(account)} 也是案件 {named}"
                                             f"{more}的账号")))  # fmt: skip
     return found
 

@@ -11,6 +11,7 @@ from models.cases import Case, Evidence
 from models.graph import Node, neighbours, nodes_of
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
+from resolver.idcard import mask_id
 
 PROGRAM_LABELS = {"dibao": "低保", "tekun": "特困"}
 NOT_ENROLLED = Evidence("未查到有效的低保或特困保障记录（已通过身份关联核对各名册）")
@@ -708,7 +709,11 @@ def tie_evidence(identifier: Node, cases: set[Node]) -> Evidence:
 
 
 def shown(identifier: Node) -> str:
-    """Account and phone numbers masked in the middle; an address as written.
+    """Account and phone numbers masked as the review API masks them below auditor (an
+    account as ``mask_id``, a phone as its first three and last four digits); an address as
+    written. Evidence shows no digit the mask hides, so that no view beside another gives more
+    of a number than one mask does (until 2026-12-05 an account's evidence showed its first
+    and last four digits beside a mask showing its first six and the last).
 
     Parameters
     ----------
@@ -719,9 +724,17 @@ def shown(identifier: Node) -> str:
     -------
     str
         The value as shown to a reviewer.
+
+    Examples
+    --------
+    >>> shown(("account", "6217003760012344101"))
+    '621700************1'
+    >>> shown(("phone", "13812345678")), shown(("phone", "8123456"))
+    ('138****5678', '*******')
     """
     kind, value = identifier
     if kind == "address":
         return value
-    keep = 4 if kind == "account" else 3
-    return f"{value[:keep]}****{value[-4:]}"
+    if kind == "account":
+        return mask_id(value)
+    return "*" * len(value) if len(value) < 8 else f"{value[:3]}****{value[-4:]}"

@@ -34,6 +34,7 @@ from tests.api.served import Server, client
 pytestmark = pytest.mark.slow
 MASKED = re.compile(r"^\d{6}\*{11}[\dX]$")
 ID_LIKE = re.compile(r"\d{17}[\dX]")
+ACCOUNT_MASK = re.compile(r"^\d{6}\*{8,12}\d$")
 FULL_BIRTH_DATE = re.compile(r'"birth_date":\s*"\d{4}-\d{2}-\d{2}')
 
 
@@ -464,3 +465,24 @@ def test_fuzzing_the_schema_finds_no_server_error_and_no_unmasked_data_for_lower
     assert not failures
     assert not leaks
     assert len(calls) > 100 and any(code < 300 for code in calls)
+
+
+def test_an_account_shows_no_more_digits_in_evidence_than_its_mask(county):
+    """Evidence naming a shared account shows it as its mask does: until 2026-12-05 it showed
+    the first and last four digits (``6217****4101``) beside a mask showing the first six and
+    the last (``621700************1``), ten of nineteen digits together."""
+    seen = 0
+    with client(county, "auditor") as auditor, client(county, "analyst") as analyst:
+        for case in all_cases(auditor, case_type="suspected_split"):
+            full = auditor.get(f"/api/cases/{case['case_id']}").json()
+            shown = analyst.get(f"/api/cases/{case['case_id']}").json()
+            masks = [node["key"] for node in shown["graph"]["nodes"] if node["kind"] == "account"]
+            assert masks and all(ACCOUNT_MASK.match(mask) for mask in masks)
+            assert {row["bank_account"] for row in shown["rows"] if row.get("bank_account")
+                    } <= set(masks)  # fmt: skip
+            said = full["evidence"][0]  # 领款账号相同（…）, the same for every role
+            assert shown["evidence"][0] == said and "领款账号相同" in said
+            assert [mask for mask in masks if mask in said]
+            assert not re.search(r"(?<!\d)\d{4}\*{4}\d{4}(?!\d)", " ".join(full["evidence"]))
+            seen += 1
+    assert seen, "the county must hold a case tied by a shared account"

@@ -16,6 +16,7 @@ from models.policy import load_policy
 from models.publish import run_configuration, working_run
 from models.screening import NOTE, screen_payments, summary
 from resolver.db import connect
+from resolver.idcard import mask_id
 from resolver.settings import LinkSettings
 from resolver.synthetic import synthesize
 
@@ -238,7 +239,8 @@ def test_an_account_of_other_cases_is_held_unless_many_cases_share_it(county):
         "AND case_no <> ? ORDER BY record_id LIMIT 1", [case]).fetchone()  # fmt: skip
     held = _screen(county, (case, LAST, amount, other_account))[0]
     assert _kinds(held) == {"account"} and other in held.reasons
-    assert f"尾号 {other_account[-4:]}" in held.reasons
+    assert f"领款账号 {mask_id(other_account)} 也是案件" in held.reasons  # as the API masks it
+    assert "尾号" not in held.reasons
     limit = county["policy"].shared_identifier_limit
     office = [(f"{case}", LAST, amount, "6200000000000000001")]
     office += [(f"NEW{i}", LAST, 100.0, "6200000000000000001") for i in range(limit + 1)]
