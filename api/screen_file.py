@@ -12,7 +12,7 @@ import csv
 import io
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,7 +191,8 @@ def cell_texts(decision: Decision) -> tuple[str, str]:
     return decision.result, f"{decision.reasons}。{NOTE}"
 
 
-def write_screened(screening: Screening, out: Path) -> None:
+def write_screened(screening: Screening, out: Path,
+                   cleared: Mapping[int, tuple[str, str]] | None = None) -> None:  # fmt: skip
     """Write the screened file: the input with the two columns added (same format).
 
     Parameters
@@ -200,6 +201,9 @@ def write_screened(screening: Screening, out: Path) -> None:
         The screening of the file.
     out : Path
         Where to write it (its folder is created).
+    cleared : mapping of int to (str, str), optional
+        The two cells of held lines reviewers cleared since, by line (``Decision.line``),
+        in place of the screening's.
 
     Raises
     ------
@@ -213,7 +217,9 @@ def write_screened(screening: Screening, out: Path) -> None:
     numbers = payments.lines.column("source_no").to_pylist()
     rows = payments.lines.column("row_no").to_pylist()
     for decision, number, row in zip(screening.decisions, numbers, rows, strict=True):
-        cells.setdefault(number, {})[row] = cell_texts(decision)
+        cells.setdefault(number, {})[row] = (cleared or {}).get(decision.line) or cell_texts(
+            decision
+        )
     content = payments.path.read_bytes()
     out.parent.mkdir(parents=True, exist_ok=True)
     first = payments.sources[0]

@@ -23,6 +23,7 @@ import tempfile
 import threading
 import zipfile
 from collections import OrderedDict
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -81,7 +82,8 @@ class Screenings:
         self.store = store
         store.execute_script(SCHEMA)
         self._lock = threading.Lock()  # one screening or clearing at a time
-        self._files: OrderedDict[int, tuple[str, bytes]] = OrderedDict()
+        # recent lists as uploaded, with their screening: written back when downloaded
+        self._files: OrderedDict[int, tuple[str, bytes, Screening]] = OrderedDict()
 
     def screen(self, content: bytes, file_name: str, *, actor: str, role: str,
                county: str | None = None) -> dict[str, Any]:  # fmt: skip
@@ -111,14 +113,14 @@ class Screenings:
             path.write_bytes(content)
             try:
                 screening = screen_file(self.store.cursor, path, county=county)
-                written = _written_back(screening, Path(folder), name)
+                writable = _written_back(screening, Path(folder), name) is not None
             except DecisionError:
                 raise
             except DoudiError as error:  # reading or writing back: the file cannot be used
                 raise DecisionError("invalid", str(error).replace(folder + "/", "")) from error
             screening_id = self._store(screening, name, actor, role)
-            if written is not None:
-                self._files[screening_id] = (name, written)
+            if writable:
+                self._files[screening_id] = (name, content, screening)
                 while len(self._files) > KEPT_FILES:
                     self._files.popitem(last=False)
         return self.summary(screening_id)
@@ -284,7 +286,9 @@ class Screenings:
         return _labelled(event)
 
     def file(self, screening_id: int) -> tuple[str, bytes]:
-        """The written-back list of a recent screening, while it is held in memory.
+        """The written-back list of a recent screening, while it is held in memory, with the
+        held lines reviewers cleared since as cleared (核实后放行: 通过; 确认暂缓: 暂缓, each
+        with what was checked).
 
         Parameters
         ----------
@@ -301,7 +305,14 @@ class Screenings:
         held = self._files.get(screening_id)
         if held is None:
             raise DecisionError("missing", "审核结果文件已不在服务器上，请重新上传发放表")
-        return held
+        name, content, screening = held
+        cleared = _cleared_cells(screening, self._events(screening_id))
+        with tempfile.TemporaryDirectory(prefix="doudi-screen-") as folder:
+            path = Path(folder) / name
+            path.write_bytes(content)
+            moved = replace(screening, payments=replace(screening.payments, path=path))
+            write_screened(moved, Path(folder) / "out" / name, cleared)
+            return name, (Path(folder) / "out" / name).read_bytes()
 
     def _events(self, screening_id: int) -> list[dict[str, Any]]:
         rows = self.store.rows(
@@ -354,6 +365,25 @@ def _check_unpacked_size(content: bytes) -> None:
         raise DecisionError("invalid", f"表格解压后有 {unpacked / 1e6:,.0f} MB，超过上传核对的上限 "
                             f"{MAX_UNPACKED / 1e6:,.0f} MB（约 40 万行）：请按乡镇或月份拆分后上传，"
                             "或在本机用 doudi screen 核对")  # fmt: skip
+
+
+def _cleared_cells(screening: Screening, events: list[dict[str, Any]]
+                   ) -> dict[int, tuple[str, str]]:  # fmt: skip
+    """The two cells of each held line as its latest clearing (``events``, oldest first) left
+    it, by line."""
+    latest = {event["line_no"] - 1: event for event in events}
+    cells = {}
+    for line, event in latest.items():
+        reasons = screening.decisions[line].reasons
+        who = f"（{event['actor']}，{event['recorded_at']:%Y-%m-%d}）"
+        if event["outcome"] == "released":
+            cells[line] = (
+                "通过",
+                f"{OUTCOMES['released']}：{event['note']}{who}；原暂缓原因：{reasons}",
+            )
+        else:
+            cells[line] = ("暂缓", f"{OUTCOMES['kept']}：{event['note']}{who}；{reasons}。{NOTE}")
+    return cells
 
 
 def _written_back(screening: Screening, folder: Path, name: str) -> bytes | None:

@@ -113,10 +113,16 @@ def test_a_cleared_line_keeps_its_history_and_newest_is_listed_first(county, upl
         assert second.json()["outcome_label"] == "核实后放行"
         line = next(item for item in http.get(f"/api/screenings/{screening_id}").json()["items"]
                     if item["line_no"] == 61)  # fmt: skip
+        written = http.get(uploaded["summary"]["file_url"]).content.decode("utf-8")
         again = http.post("/api/screenings",
                           files={"file": ("第二次.csv", uploaded["content"], "text/csv")})  # fmt: skip
         listed = http.get("/api/screenings").json()
     assert line["status"] == "released" and line["status_label"] == "核实后放行"
+    cleared = list(csv.reader(io.StringIO(written)))[61]  # the file says how it was cleared
+    assert cleared[-2] == "通过" and cleared[-1].startswith(
+        "核实后放行：已核实，证号录入有误（auditor-1"
+    )
+    assert "原暂缓原因：" in cleared[-1]
     assert [(e["outcome"], e["note"], e["actor"]) for e in line["history"]] == [
         ("kept", "救助证号待乡镇核对", "auditor-1"),
         ("released", "已核实，证号录入有误", "auditor-1")]  # fmt: skip
