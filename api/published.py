@@ -53,6 +53,8 @@ class CaseFilter:
     run_id: str | None = None  # the cases of one run, as that run raised them
     overdue: bool | None = None  # past their 整改时限 and not closed (True), or not (False)
     county: str | None = None  # one of the counties the case rests on (a province drop)
+    who: str | None = None  # a name, 救助证号, record id or case id on one of its rows
+    by_id: bool = False  # whether ``who`` may be an ID number too (roles that see them)
 
     def admits(self, case: dict[str, Any], status: str, overdue: bool = False) -> bool:
         """Whether the case passes every condition set.
@@ -69,8 +71,9 @@ class CaseFilter:
         Returns
         -------
         bool
-            True when type, place, county, score range, status and overdue all match; a case
-            resolved by data passes only ``status="resolved"`` or a ``run_id`` filter.
+            True when type, place, county, score range, status, overdue and the person or
+            number sought all match; a case resolved by data passes only
+            ``status="resolved"`` or a ``run_id`` filter.
         """
         score = case["risk_score"] or 0.0
         return (
@@ -80,7 +83,17 @@ class CaseFilter:
             and (self.max_score is None or score <= self.max_score)
             and self._status_admits(case, status)
             and (self.overdue is None or overdue == self.overdue)
+            and (self.who is None or self._names(case))
         )
+
+    def _names(self, case: dict[str, Any]) -> bool:
+        """Whether ``who`` is the case's id or, exactly, a name, case number or record id on
+        one of its rows (an ID number when ``by_id``)."""
+        fields = ("name", "case_no", "record_id", *(("id_number",) if self.by_id else ()))
+        return case["case_id"] == self.who or any(
+            str(row.get(field) or "").strip() == self.who
+            for row in case["detail"]["rows"] for field in fields
+        )  # fmt: skip
 
     def _equal(self, name: str, case: dict[str, Any]) -> bool:
         wanted = getattr(self, name)

@@ -8,6 +8,7 @@ sync route.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, status
@@ -23,7 +24,7 @@ from api.deps import (
     event_version,
     json_response,
 )
-from api.masking import masked
+from api.masking import mask_typed, masked
 from api.published import SORT_KEYS, CaseFilter
 from api.schemas import (
     AssignmentIn,
@@ -37,6 +38,7 @@ from api.schemas import (
 )
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
+ID_LIKE = re.compile(r"\d{15}|\d{17}[\dXx]")  # an ID number sought
 StatusFilter = Literal[
     "open", "in_review", "confirmed", "dismissed", "field_check", "resolved", "unclosed"
 ]
@@ -46,6 +48,7 @@ StatusFilter = Literal[
 async def list_cases(
     snapshot: SnapshotDep,
     settings: SettingsDep,
+    access: AccessLogDep,
     principal: Reviewer,
     case_type: CaseType | None = None,
     township: str | None = None,
@@ -72,15 +75,31 @@ async def list_cases(
             description="true: only cases past their 整改时限 and not closed (逾期); false: others"
         ),
     ] = None,
+    who: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=40,
+            description="a name, 救助证号, record id or case id on one of the case's rows, "
+            "exactly; an ID number for roles that see them (a search is logged)",
+        ),
+    ] = None,
     sort: Literal[tuple(SORT_KEYS)] = "risk",  # type: ignore[valid-type]
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1)] = 50,
 ) -> Any:
     """Cases, highest risk first by default; ``total`` counts every page. No person is named
-    (a 责任人 is staff, and any number typed into it is masked below auditor)."""
+    (a 责任人 is staff, and any number typed into it is masked below auditor). A search for a
+    person (``who``) says whether he has a lead: it is logged, and an ID number is sought
+    only for roles that see ID numbers (others would confirm a masked one)."""
     limit = min(limit, settings.max_page_size)
+    who = who.strip() if who else None
+    if who and ID_LIKE.fullmatch(who) and not principal.sees_full_ids:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "按身份证号查找疑点仅限审计员")
+    if who:
+        access.record(principal.name, principal.role, "search_cases", mask_typed(who))
     where = CaseFilter(case_type, township, village, min_score, max_score, status_, run_id,
-                       overdue, county)  # fmt: skip
+                       overdue, county, who, principal.sees_full_ids)  # fmt: skip
     total, items = snapshot.published.list_cases(where, sort=sort, offset=offset, limit=limit)
     return json_response({"total": total, "offset": offset, "limit": limit,
                           "items": masked(items, principal)})  # fmt: skip

@@ -171,6 +171,7 @@ async function showQueue() {
         .map(([k, v]) => `<option value="${k}" ${f.status === k ? "selected" : ""}>${esc(v)}</option>`).join("")}
         <option value="resolved" ${f.status === "resolved" ? "selected" : ""}>数据已消除</option></select></label>
       <label>最低评分<input name="min_score" type="number" min="0" max="1" step="0.05" value="${f.min_score ?? ""}"></label>
+      <label>查找<input name="who" maxlength="40" placeholder="${state.me.sees_full_ids ? "姓名、救助证号或身份证号" : "姓名或救助证号"}" value="${esc(f.who ?? "")}"></label>
       <label class="check"><span><input name="overdue" type="checkbox" value="true" ${f.overdue === "true" ? "checked" : ""}> 仅逾期未处置</span></label>
       <button class="primary" type="submit">筛选</button>
       <button type="button" id="clear">清除</button>
@@ -193,7 +194,7 @@ async function showQueue() {
     event.preventDefault();
     const data = new FormData(event.target);
     state.filters = { ...state.filters, offset: 0, case_type: data.get("case_type"),
-      county: data.get("county") ?? "", township: data.get("township"), status: data.get("status"), min_score: data.get("min_score"),
+      county: data.get("county") ?? "", township: data.get("township"), status: data.get("status"), min_score: data.get("min_score"), who: (data.get("who") ?? "").trim(),
       overdue: data.get("overdue") ? "true" : "" };
     showQueue();
   });

@@ -486,3 +486,26 @@ def test_an_account_shows_no_more_digits_in_evidence_than_its_mask(county):
             assert not re.search(r"(?<!\d)\d{4}\*{4}\d{4}(?!\d)", " ".join(full["evidence"]))
             seen += 1
     assert seen, "the county must hold a case tied by a shared account"
+
+
+def test_a_person_is_found_by_name_or_number_and_the_search_is_logged(county):
+    """An inspector handed a complaint finds the person's leads; an ID number is sought only
+    by roles that see ID numbers (an analyst would confirm a masked one)."""
+    with client(county, "auditor") as http:
+        first = http.get("/api/cases", params={"case_type": "deceased_paid", "limit": 1})
+        case_id = first.json()["items"][0]["case_id"]
+        row = next(row for row in http.get(f"/api/cases/{case_id}").json()["rows"]
+                   if row["registry"] == "assistance" and row.get("id_number"))  # fmt: skip
+        for who in (row["name"], row["case_no"], row["id_number"]):
+            found = http.get("/api/cases", params={"who": who, "status": "unclosed"}).json()
+            assert case_id in {item["case_id"] for item in found["items"]}, who
+        assert http.get("/api/cases", params={"who": "查无此人"}).json()["total"] == 0
+    with client(county, "analyst") as http:
+        refused = http.get("/api/cases", params={"who": row["id_number"]})
+        assert refused.status_code == 403 and "审计员" in refused.json()["detail"]
+        assert http.get("/api/cases", params={"who": row["name"]}).json()["total"] >= 1
+    with client(county, "admin") as http:
+        log = http.get("/api/access-log", params={"limit": 100}).json()["items"]
+    searched = {(entry["actor"], entry["target"]) for entry in log
+                if entry["action"] == "search_cases"}  # fmt: skip
+    assert ("analyst-1", row["name"]) in searched and ("auditor-1", row["case_no"]) in searched
