@@ -27,6 +27,12 @@ Level = dict[str, Any]
 Comparison = dict[str, Any]
 
 BOTH_IDS_USABLE = "(id18_l IS NOT NULL AND id18_r IS NOT NULL)"
+# A damaged ID's reliable digits (14 or more: the region and the birth date) against the
+# other row's valid number or reliable digits: the ID's levels weigh the birth date then.
+PREFIX_COMPARED = (
+    "((id_prefix_l IS NOT NULL AND coalesce(id18_r, id_prefix_r) IS NOT NULL) "
+    "OR (id_prefix_r IS NOT NULL AND coalesce(id18_l, id_prefix_l) IS NOT NULL))"
+)
 # A damaged ID's reliable digits (14 or more: the region and the birth date) begin the other
 # row's number, or its reliable digits (two rows of one number a spreadsheet zeroed alike).
 PREFIX_AGREES = (
@@ -110,7 +116,8 @@ def id_comparison() -> Comparison:
     """ID number: the same number on rows of two entirely different names (the informant's or
     another's ID typed into a death notice: some evidence, never enough alone); exact; equal
     after 15→18; a damaged ID whose reliable digits agree; the same number that one row does
-    not trust; one substitution or adjacent transposition; two different valid IDs; else.
+    not trust; one substitution or adjacent transposition; a damaged ID whose reliable digits
+    (region and birth date) differ from the other number's; two different valid IDs; else.
 
     Returns
     -------
@@ -154,6 +161,13 @@ def id_comparison() -> Comparison:
                 **SAME_UNTRUSTED,
             ),
             _level(one_edit, "一位之差或相邻两位颠倒", **ONE_EDIT),
+            _level(
+                f"{PREFIX_COMPARED} AND left(coalesce(id18_l, id_prefix_l), 14) "
+                "<> left(coalesce(id18_r, id_prefix_r), 14)",
+                "损坏号码的前段与另一号码不同",
+                m_probability=0.0001,
+                fix_m_probability=True,
+            ),
             _level(
                 BOTH_IDS_USABLE,
                 "两个不同的有效身份证号",
@@ -274,7 +288,8 @@ def name_comparison() -> Comparison:
 
 def dob_comparison() -> Comparison:
     """Birth date, when not both rows have a usable ID and no damaged ID's reliable digits
-    (which hold the birth date) agree with the other row's (the ID's level weighs it then):
+    (which hold the birth date) are compared with the other row's number (the ID's levels
+    weigh it then, agreeing or not):
     exact; day and month swapped; one digit typed wrong; same year and month; same year;
     else (the m of every level but the exact one set, not trained: ``_slip``).
 
@@ -290,7 +305,10 @@ def dob_comparison() -> Comparison:
         "dob",
         "出生日期",
         [
-            _null_level(f"dob_l IS NULL OR dob_r IS NULL OR {BOTH_IDS_USABLE} OR {PREFIX_AGREES}"),
+            _null_level(
+                f"dob_l IS NULL OR dob_r IS NULL OR {BOTH_IDS_USABLE} OR {PREFIX_COMPARED} "
+                f"OR {PREFIX_AGREES}"
+            ),
             _level("dob_l = dob_r", "出生日期相同"),
             _level(
                 swapped,

@@ -10,9 +10,9 @@ from resolver.comparisons import (
     CONTAINED_VARIANT,
     MOSTLY_IN_PLACE,
     OTHER_NAMES,
-    PREFIX_AGREES,
     TRANSLITERATED,
     dob_comparison,
+    id_comparison,
 )
 from resolver.db import connect
 from resolver.normalize import normalize_name
@@ -108,25 +108,32 @@ def test_one_character_of_a_long_name_spelt_by_a_like_sound(left, right, variant
 
 
 @pytest.mark.parametrize(
-    ("left", "right", "agrees"),
+    ("left", "right", "level"),
     [
-        (("532326198503030118", None, None), (None, None, "532326198503030"), True),
-        ((None, None, "532326198503030"), (None, None, "532326198503030"), True),  # zeroed alike
-        ((None, None, "53232619850303"), (None, None, "532326198503030"), True),
-        (("532326198503040118", None, None), (None, None, "532326198503030"), False),
-        ((None, "532326198503030117", None), (None, None, None), False),
+        (("532326198503030118", None, None), (None, None, "532326198503030"), "前段相同"),
+        ((None, None, "532326198503030"), (None, None, "532326198503030"), "前段相同"),  # alike
+        ((None, None, "53232619850303"), (None, None, "532326198503030"), "前段相同"),
+        (("532326198503040118", None, None), (None, None, "532326198503030"), "前段"),
+        ((None, None, "532326200508135"), (None, None, "532326202102287"), "前段"),
+        ((None, "532326198503030117", None), (None, None, None), None),
     ],
 )
-def test_a_damaged_ids_reliable_digits_are_weighed_once(left, right, agrees):
-    """The digits hold the birth date: where they agree, the ID's level weighs them and the
+def test_a_damaged_ids_reliable_digits_are_weighed_once(left, right, level):
+    """The digits hold the birth date: the ID's levels weigh them, agreeing or not, and the
     birth date's level abstains (twins, one with an ID a spreadsheet zeroed, once scored the
-    birth date twice and were made one person)."""
-    (null_level, *_) = dob_comparison()["comparison_levels"]
+    birth date twice and were made one person; a namesake in the household, once
+    scored against by the birth date alone, was too near to tell apart)."""
+    ids, dob = id_comparison(), dob_comparison()
     con = connect(":memory:")
-    columns = ("id18", "id_text", "id_prefix")
+    columns = ("id18", "id_text", "id_prefix", "name", "name_pinyin", "id_status")
     names = [f"{column}_{side}" for side in "lr" for column in columns]
     select = ", ".join(f"?::VARCHAR AS {name}" for name in names)
     row = f"SELECT *, DATE '1985-03-03' AS dob_l, DATE '1985-03-03' AS dob_r FROM (SELECT {select})"
-    found = con.execute(f"SELECT {PREFIX_AGREES}, {null_level['sql_condition']} FROM ({row})",
-                        [*left, *right]).fetchall()[0]  # fmt: skip
-    assert found == (agrees, agrees)
+    cases = " ".join(f"WHEN {item['sql_condition']} THEN '{item['label_for_charts']}'"
+                     for item in ids["comparison_levels"][1:-1])  # fmt: skip
+    abstains = dob["comparison_levels"][0]["sql_condition"]
+    found = con.execute(f"SELECT CASE {cases} ELSE '其他' END, {abstains} FROM ({row})",
+                        [*left, "杨伟", "yang wei", "x", *right, "杨伟", "yang wei", "x"]
+                        ).fetchall()[0]  # fmt: skip
+    assert found[1] is (level is not None)
+    assert level is None or level in found[0] and ("相同" in found[0]) == ("相同" in level)
