@@ -136,4 +136,4 @@ def test_a_damaged_ids_reliable_digits_are_weighed_once(left, right, level):
                         [*left, "杨伟", "yang wei", "x", *right, "杨伟", "yang wei", "x"]
                         ).fetchall()[0]  # fmt: skip
     assert found[1] is (level is not None)
-    assert level is None or level in found[0] and ("相同" in found[0]) == ("相同" in level)
+    assert level is None or (level in found[0] and ("相同" in found[0]) == ("相同" in level))
