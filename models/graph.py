@@ -346,7 +346,8 @@ def _assistance_rows(con) -> pa.Table:
         + _extra("raw_assistance", INCOME_DATE_HEADERS) + ", "
         + _extra("raw_assistance", AREA_HEADERS) + ", "
         + _raw("raw_assistance", "r.program"),
-        where=f"WHERE t.program IS DISTINCT FROM '{TEMPORARY}'",
+        # in record order: a case's account is tied from its first row, the same in any run
+        where=f"WHERE t.program IS DISTINCT FROM '{TEMPORARY}' ORDER BY t.record_id",
     )  # fmt: skip
 
 

@@ -156,3 +156,21 @@ def test_a_roster_row_without_its_case_number_is_in_no_case_but_is_enrolment(tmp
     assert all(case is not None for kind, case in built if kind == "case")
     assert enrolled_now(built, person("p-loner"))
     find_cases(built, load_policy())
+
+
+def test_a_cases_account_is_tied_from_its_first_row_whatever_order_rows_come_in(tmp_path):
+    """A run and an update made the same graph but for which row tied the account: rows came
+    in person-id order, and person ids are drawn anew in each database."""
+    header = [*DROP["assistance"][0], "bank_account"]
+    roster = [header,
+              ["A7", "DB7", "李秀兰", MOTHER, "1960-01-01", "低保", "是", "2024-01-01", "", "",
+               "6228480000000000017"],
+              ["A6", "DB7", "李强", SON, "1990-05-05", "低保", "是", "2024-01-01", "", "",
+               "6228480000000000017"]]  # fmt: skip
+    con = _linked(tmp_path, DROP | {"assistance": roster})
+    con.execute("INSERT INTO entities VALUES ('assistance', 'A6', 'p-son'), "
+                "('assistance', 'A7', 'p-mother')")  # fmt: skip
+    built = build_household_graph(con, links=None)
+    (edge,) = [data for _, _, data in built.edges(("case", "DB7"), data=True)
+               if data["kind"] == "paid_to"]  # fmt: skip
+    assert edge["record_id"] == "A6"
