@@ -40,6 +40,7 @@ lines against a county of 100,000 persons read and screened in 1.5 s).
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -157,8 +158,9 @@ def screen_payments(
         if "assistance" in present:
             _members(con)
             cleared = _dismissed_records(con, run_id, dismissed, present)
+            alive = _signs_of_life(con, run_id, present)
             found = [
-                *_deaths(con, policy, present, cleared["deceased_paid"]),
+                *_deaths(con, policy, present, cleared["deceased_paid"], alive),
                 *_twice(con, present, cleared["duplicate_enrollment"]),
                 *_over_standard(con, run_id, dismissed, present),
                 *_accounts(con, policy, present),
@@ -289,10 +291,25 @@ def _dismissed_records(con, run_id: str | None, dismissed: Collection[str],
     return cleared
 
 
-def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]]
-            ) -> list[tuple[int, Hold]]:  # fmt: skip
+def _signs_of_life(con, run_id: str | None, present: set[str]) -> dict[str, str]:
+    """The first sign of life (``生存迹象``, or a notice of another's birth date) the published
+    ``deceased_paid`` lead of each roster row names, by the row's record id."""
+    if run_id is None or "published_cases" not in present:
+        return {}
+    rows = con.execute("""
+        SELECT json_extract_string(records, '$[0].record_id'),
+               list_filter(json_extract_string(evidence, '$[*]'),
+                           lambda e: e LIKE '%生存迹象：%' OR e LIKE '%误录了本人身份证号%')[1]
+        FROM published_cases WHERE run_id = ? AND case_type = 'deceased_paid'
+    """, [run_id]).fetchall()  # fmt: skip
+    return {record: re.sub(r"^\[[^\]]*\] ", "", sign) for record, sign in rows if sign}
+
+
+def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
+            alive: dict[str, str]) -> list[tuple[int, Hold]]:  # fmt: skip
     """Lines paying a case whose covered member died before the pay month minus the grace
-    (but for a roster row whose death lead reviewers dismissed: ``cleared``)."""
+    (but for a roster row whose death lead reviewers dismissed: ``cleared``); a row whose
+    lead names a sign of life (``alive``) is held as not corroborated, with the sign."""
     if "deaths" not in present:
         return []
     after = f"{_PAY_MONTH.format(m='m.pay_month')} > {_MONTH.format(d='n.death_date')} + ?"
@@ -321,7 +338,9 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]]
     found = []
     for line, name, record, died, notices, sources, source_list, records, same_id in firm:
         said = "、".join(DEATH_SOURCES.get(s, s or "来源不明") for s in source_list)
-        if (notices >= 2 and sources >= 2) or same_id:
+        if record in alive:
+            basis = f"未印证：{alive[record]}"
+        elif (notices >= 2 and sources >= 2) or same_id:
             basis = ("已印证：" + ("两个来源均有死亡记录" if sources >= 2
                                    else "死亡记录与救助记录身份证号一致"))  # fmt: skip
         else:

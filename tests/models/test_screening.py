@@ -231,6 +231,23 @@ def test_a_dismissed_death_or_duplicate_lead_holds_its_rows_no_more(county):
     assert "death" not in _kinds(after[0]) and not any("twice" in _kinds(d) for d in after[1:])
 
 
+def test_a_death_whose_lead_names_a_sign_of_life_is_held_as_not_corroborated(county, tmp_path):
+    """The lead says to check first that he is alive; the hold must not say 已印证."""
+    dead = next(case for case in county["truth"] if case["case_type"] == "deceased_paid")
+    record = dead["records"][0]["record_id"]
+    case = _case_of(county, record)
+    line = (case, LAST, *_paid(county, case, LAST))
+    shutil.copy(county["db"], tmp_path / "copy.duckdb")
+    con = connect(tmp_path / "copy.duckdb")
+    sign = "生存迹象：死亡记录的日期不一致（2026-04-02、2026-05-25），按最晚日期计算金额，请先核实"
+    con.execute("UPDATE published_cases SET evidence = to_json(list_prepend(?, "
+                "json_extract_string(evidence, '$[*]'))) WHERE case_id = ?",
+                [sign, _published_lead(county, "deceased_paid", record)])  # fmt: skip
+    (held,) = screen_payments(con, _lines(line), county["policy"], run_id=county["run_id"])
+    con.close()
+    assert f"未印证：{sign}" in held.reasons and "已印证" not in held.reasons
+
+
 def test_an_account_of_other_cases_is_held_unless_many_cases_share_it(county):
     case = _clean_case(county, LAST)
     amount, _ = _paid(county, case, LAST)
