@@ -26,6 +26,7 @@ from resolver.errors import DoudiError, InputError
 from resolver.headers import Vocabulary
 from resolver.ingest import check_county, drop_counties, numbered_in, read_registry_file
 from resolver.layout import SKIP_REASONS
+from resolver.outputs import write_whole
 from resolver.quality import problem_label
 from resolver.reading import decode, delimiter_of, row_texts
 from resolver.registries import column_header
@@ -221,17 +222,16 @@ def write_screened(screening: Screening, out: Path,
             decision
         )
     content = payments.path.read_bytes()
-    out.parent.mkdir(parents=True, exist_ok=True)
     first = payments.sources[0]
     if first.file_format == "csv":
-        out.write_bytes(_written_csv(content, first, cells.get(first.number, {})))
+        write_whole(out, _written_csv(content, first, cells.get(first.number, {})))
     elif first.file_format == "xlsx":
         try:
             written = _written_workbook(content, payments.sources, cells)
         except (ValueError, KeyError) as error:  # a sheet whose XML this writer cannot place
             raise InputError(payments.path, None, None, "无法在该表格中写回审核结果（工作表结构"
                              "无法识别）：请在 Excel 或 WPS 中另存为 .xlsx 后再试") from error  # fmt: skip
-        out.write_bytes(written)
+        write_whole(out, written)
     else:
         raise InputError(payments.path, None, None,
                          "无法在 .xls 文件中写回审核结果：请在 Excel 或 WPS 中另存为 .xlsx 后再试")  # fmt: skip

@@ -28,6 +28,7 @@ is), ``trusted_ids`` (the ID a row is trusted with), ``accepted_links`` and
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,6 +62,35 @@ class PersonAssignment:
 
 
 RESOLVED = PersonAssignment()
+
+
+def write_whole(path: Path, content: bytes) -> None:
+    """Write a file whole or not at all: into a hidden file beside it, then renamed over it,
+    so that a full disk or an interruption never leaves a cut-off file that looks complete
+    (a screened payment list a clerk might send to the bank).
+
+    Parameters
+    ----------
+    path : Path
+        The file to write (its folder is created).
+    content : bytes
+        What it holds.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_whole(folder / "a" / "b.txt", "好".encode())
+    >>> (folder / "a" / "b.txt").read_text(), sorted(p.name for p in (folder / "a").iterdir())
+    ('好', ['b.txt'])
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(f".{path.name}.part")
+    try:
+        part.write_bytes(content)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def write_entities(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: LinkSettings) -> None:

@@ -12,6 +12,7 @@ import typer
 
 from api.cli.base import ColumnsOption, DbOption, app, console, errors_reported
 from resolver.errors import DoudiError
+from resolver.outputs import write_whole
 
 
 @app.command()
@@ -40,6 +41,7 @@ def screen(
             raise DoudiError(f"没有数据库 {db}：请先运行 `doudi run`")
         if not payment_file.is_file():
             raise DoudiError(f"没有文件 {payment_file}")
+        _separate(payment_file, out, summary)
         started = time.perf_counter()
         with token_store(db) as tokens:  # one opening: read, then the read logged
             screening = screen_file(tokens.store.cursor, payment_file, load_vocabulary(columns),
@@ -49,9 +51,23 @@ def screen(
             log_cli_read(tokens, "screen_payments",
                          f"{mask_numbers(payment_file.name)} {lines}行 暂缓{held}行 → {out}")  # fmt: skip
         if summary is not None:
-            summary.parent.mkdir(parents=True, exist_ok=True)
-            summary.write_text(json.dumps(screening.summary, ensure_ascii=False, indent=2),
-                               encoding="utf-8")  # fmt: skip
+            text = json.dumps(screening.summary, ensure_ascii=False, indent=2)
+            write_whole(summary, text.encode("utf-8"))
         seconds = time.perf_counter() - started
     console.print(f"{summary_text(screening.summary)}\n已写出 {out}（用时 {seconds:.1f} 秒）",
                   highlight=False)  # fmt: skip
+
+
+def _separate(payment_file: Path, out: Path, summary: Path | None) -> None:
+    """Refuse an output that would overwrite the list itself, or the other output: the
+    office's list is its record of what it meant to pay."""
+    paths = {"发放表": payment_file, "--out": out, "--summary": summary}
+    seen: dict[Path, str] = {}
+    for option, path in paths.items():
+        if path is None:
+            continue
+        resolved = path.resolve()
+        if resolved in seen:
+            raise DoudiError(f"{option} 与{seen[resolved]}是同一个文件（{path}）：会覆盖它，"
+                             "请另给一个文件名")  # fmt: skip
+        seen[resolved] = option if option == "发放表" else f" {option} "

@@ -10,13 +10,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from api.cli.base import DbOption, app, console, err_console, errors_reported
 from models.case_types import CASE_LABELS
 from resolver.errors import DoudiError
+from resolver.outputs import write_whole
 
 
 @app.command()
@@ -55,27 +56,34 @@ def export(
     """写出各类疑点的摸排台账（每个乡镇一个工作表）和汇总表；加 --forms 另写出梁平表式
     附件1–4（含完整身份证号，供本单位留存）。多区县数据包另为每个区县单独写一个文件夹
     （没有疑点的区县也写出空表）。"""
+    with errors_reported():
+        _existing(db)
+        _export(db, out, forms, unit)
+
+
+def _export(db: Path, out: Path, forms: bool, unit: str | None) -> None:
+    """Write every ledger of the published run in ``db`` (and the forms) into ``out``."""
     from api.ledgers import ledger_workbook, summary_workbook
     from api.liangping_forms import FORMS, form_file_name, liangping_form
     from api.storage import opened
     from resolver.ingest import drop_counties
 
-    with errors_reported(), opened(db) as storage:
+    with opened(db) as storage:
+        published = _published(storage, db)
         out.mkdir(parents=True, exist_ok=True)
-        published = storage.snapshot.published
         written = 0
         for county in [None, *drop_counties(storage.store.cursor)]:
             folder = out / county if county else out
             folder.mkdir(exist_ok=True)
             for case_type, label in CASE_LABELS.items():
                 content = ledger_workbook(published, case_type, county=county, masked=False)
-                (folder / f"{label}摸排台账.xlsx").write_bytes(content)
-            (folder / "汇总表.xlsx").write_bytes(summary_workbook(published, county))
+                write_whole(folder / f"{label}摸排台账.xlsx", content)
+            write_whole(folder / "汇总表.xlsx", summary_workbook(published, county))
             written += len(CASE_LABELS) + 1
             for form in FORMS if forms else ():
                 filled = liangping_form(storage.store.cursor, published, form, masked=False,
                                         unit=unit, county=county)  # fmt: skip
-                (folder / form_file_name(form)).write_bytes(filled.content)
+                write_whole(folder / form_file_name(form), filled.content)
                 written += 1
         with_forms = "（含附件1–4）" if forms else ""
         log_cli_read(storage.tokens, "download_ledger",
@@ -132,14 +140,14 @@ def _monthly_report(db: Path, out: Path, unit: str | None, county: str | None) -
 
     _existing(db)
     with opened(db) as storage:
+        _published(storage, db)
         check_county(storage.store.cursor, county)
         written = monthly_report(
             storage.snapshot.published.of_county(county), masked=False, unit=unit
         )
         log_cli_read(storage.tokens, "download_ledger", f"monthly {written.run_id} "
                      f"逾期{written.overdue}行 超过30天{written.long_open}行 → {out}")  # fmt: skip
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(written.content)
+    write_whole(out, written.content)
     console.print(f"{monthly_summary(written)}已写出 {out}", highlight=False)
 
 
@@ -161,14 +169,22 @@ def _period_report(db: Path, out: Path, unit: str | None, first: str, last: str,
         movements = period_movements(tokens.store.cursor, start, end, county)
         log_cli_read(tokens, "download_ledger",
                      f"movements {start}~{end} {len(movements)}行 → {out}")  # fmt: skip
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(period_report_workbook(movements, start, end, masked=False, unit=unit))
+    write_whole(out, period_report_workbook(movements, start, end, masked=False, unit=unit))
     console.print(f"{report_summary(movements, start, end)}已写出 {out}", highlight=False)
 
 
 def _existing(db: Path) -> None:
     if not db.is_file():
         raise DoudiError(f"没有数据库 {db}：请先运行 `doudi run`")
+
+
+def _published(storage: Any, db: Path) -> Any:
+    """The published cases of ``storage``; a Chinese error when no run was published (empty
+    ledgers would read as "no leads")."""
+    published = storage.snapshot.published
+    if published.run_pair()[0] is None:
+        raise DoudiError(f"数据库 {db} 中没有已发布的运行：请先用 doudi run 完整运行一次")
+    return published
 
 
 token_app = typer.Typer(help="审核接口的访问令牌。")

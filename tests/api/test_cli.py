@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.storage import opened
+from resolver.synthetic import synthesize
 
 runner = CliRunner()
 
@@ -247,3 +248,19 @@ def test_every_command_and_option_is_explained_in_chinese():
             if not typer_own and not re.search(r"[\u4e00-\u9fff]", parameter.help or ""):
                 english.append(f"{path} {parameter.name}")
     assert english == []
+
+
+def test_export_and_the_monthly_report_refuse_a_database_without_a_published_run(tmp_path):
+    """Empty ledgers would read as "no leads"; a mistyped path made a database."""
+    missing = runner.invoke(app, ["export", "--db", str(tmp_path / "无此.duckdb"),
+                                  "--out", str(tmp_path / "台账")])  # fmt: skip
+    assert missing.exit_code == 2 and "没有数据库" in missing.output
+    assert not (tmp_path / "无此.duckdb").exists()
+    drop = synthesize(tmp_path / "county", people=300, seed=3).drop_dir
+    db = tmp_path / "doudi.duckdb"
+    assert runner.invoke(app, ["ingest", str(drop), "--db", str(db)]).exit_code == 0
+    for command in (["export", "--out", str(tmp_path / "台账")],
+                    ["report", "--monthly", "--out", str(tmp_path / "月报.xlsx")]):  # fmt: skip
+        refused = runner.invoke(app, [*command, "--db", str(db)])
+        assert refused.exit_code == 2 and "没有已发布的运行" in refused.output, refused.output
+    assert not (tmp_path / "台账").exists() and not (tmp_path / "月报.xlsx").exists()

@@ -280,3 +280,16 @@ def test_a_workbook_with_a_value_far_away_is_refused_in_chinese(county, tmp_path
     result = _screen(county, tmp_path / "发放.xlsx", tmp_path / "out.xlsx")
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "删除多余的行和列后另存再试" in result.output and not (tmp_path / "out.xlsx").exists()
+
+
+def test_an_output_that_would_overwrite_the_list_or_the_other_output_is_refused(county, tmp_path):
+    source = tmp_path / "发放表.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([HEADERS, *_data(county)])
+    before = source.read_bytes()
+    same = _screen(county, source, source)
+    assert same.exit_code == 2 and "--out 与发放表是同一个文件" in same.output
+    out = tmp_path / "审核.csv"
+    clash = _screen(county, source, out, "--summary", str(out))
+    assert clash.exit_code == 2 and "--summary 与 --out 是同一个文件" in clash.output
+    assert source.read_bytes() == before and not out.exists()
