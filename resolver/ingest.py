@@ -59,6 +59,7 @@ from resolver.tables import (
     county_values,
     findings_of,
     found_by_values,
+    named_month,
     prepare_table,
     table_context,
 )
@@ -163,12 +164,13 @@ _COPY_MARK = re.compile(r"(?:\s*[(（]\d+[)）]|[\s_-]*(?:副本|备份|copy|Cop
 
 
 def _copies(files: list[Path], data_dir: Path) -> dict[Path, Skip]:
-    """The files whose bytes another file of the drop of the same name has (a backup copy in
-    备份/, ``救助对象(1).xlsx``, ``救助对象 - 副本.xlsx``), each with why it is not read: its rows
-    would be every person twice. Of those, the one nearest the drop's top is read (the first
-    by path among them). Files of other names are no copies, whatever their bytes: a name
-    may give the rows' month (``2026年11月发放.csv``). Only files of one size, and of one
-    county of a province, are compared."""
+    """The files whose bytes another file of the drop has (a backup copy in 备份/,
+    ``救助对象(1).xlsx``, ``救助对象 - 副本.xlsx``, a ledger exported twice under two names),
+    each with why it is not read: its rows would be every person, every payment twice. Of
+    those, the one nearest the drop's top is read (the first by path among them). Files
+    whose names give two different months are no copies, whatever their bytes: the name may
+    give the rows' month (``2026年10月发放.csv``, ``2026年11月发放.csv``). Only files of one
+    size, and of one county of a province, are compared."""
     size_of = {path: path.stat().st_size for path in files}
     sizes = Counter(size_of.values())
     first_of: dict[tuple, Path] = {}
@@ -177,11 +179,16 @@ def _copies(files: list[Path], data_dir: Path) -> dict[Path, Skip]:
         if sizes[size_of[path]] < 2:
             continue
         # two counties of a province may send the same bytes: each its own rows
-        key = (county_of(path, data_dir), _COPY_MARK.sub("", path.stem).lower(),
-               path.suffix.lower(), hashlib.sha256(path.read_bytes()).hexdigest())  # fmt: skip
+        key = (county_of(path, data_dir), named_month(path.stem), path.suffix.lower(),
+               hashlib.sha256(path.read_bytes()).hexdigest())  # fmt: skip
         if key in first_of:
-            first = first_of[key].relative_to(data_dir).as_posix()
-            copies[path] = Skip(path, None, f"与「{first}」内容完全相同（副本），未重复读取")
+            first = first_of[key]
+            same_name = (
+                _COPY_MARK.sub("", path.stem).lower() == _COPY_MARK.sub("", first.stem).lower()
+            )
+            kind = "副本" if same_name else "同一份数据以另一文件名重复导出"
+            copies[path] = Skip(path, None, f"与「{first.relative_to(data_dir).as_posix()}」"
+                                            f"内容完全相同（{kind}），未重复读取")  # fmt: skip
         else:
             first_of[key] = path
     return copies

@@ -122,6 +122,28 @@ class Context:
         return self.program if column == "program" else None
 
 
+def named_month(text: str) -> tuple[int, int] | None:
+    """The year and month a name gives (``2026年11月发放``, ``发放_2026-11``), or None.
+
+    Parameters
+    ----------
+    text : str
+        A file, sheet or folder name.
+
+    Returns
+    -------
+    tuple of (int, int) or None
+        The year and the month.
+
+    Examples
+    --------
+    >>> named_month("2026年11月发放"), named_month("发放_2026-11"), named_month("发放记录_导出")
+    ((2026, 11), (2026, 11), None)
+    """
+    match = _YEAR_MONTH.search(text) or _YEAR_MONTH_DASHED.search(text)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
 def table_context(grid: Grid, located: Located) -> Context:
     """What the sheet name, the file name and the title above the header say of a table.
 
@@ -144,12 +166,7 @@ def table_context(grid: Grid, located: Located) -> Context:
         The year, month and program found (None where none is).
     """
     texts = (grid.sheet or "", grid.path.stem, located.title)
-    year = month = None
-    for text in texts:
-        match = _YEAR_MONTH.search(text) or _YEAR_MONTH_DASHED.search(text)
-        if match:
-            year, month = int(match.group(1)), int(match.group(2))
-            break
+    year, month = next(filter(None, map(named_month, texts)), (None, None))
     for text in texts if year is None else ():
         match = _YEAR.search(text)
         if match:

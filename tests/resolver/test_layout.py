@@ -701,13 +701,19 @@ def test_a_copy_of_a_file_is_read_once_and_an_archive_is_named_as_one(tmp_path, 
     lines = [["救助证号", "发放金额"], ["DB001", "441"]]
     write_csv(drop / "2026年10月发放.csv", lines)
     write_csv(drop / "2026年11月发放.csv", lines)
+    # one ledger (its months in a column) exported twice under two names: every payment twice
+    ledger = [["救助证号", "发放金额", "发放月份"], ["DB001", "441", "2026-09"]]
+    write_csv(drop / "发放记录.csv", ledger)
+    write_csv(drop / "发放记录_导出.csv", ledger)
     (drop / "数据.zip").write_bytes(b"PK\x05\x06" + bytes(18))
     assert read_rows(drop) == plain  # not every person twice
     con, _ = check_drop(drop)
     assert con.execute("SELECT pay_month FROM payments ORDER BY 1").fetchall() == [
-        ("2026-10",), ("2026-11",)]  # fmt: skip
+        ("2026-09",), ("2026-10",), ("2026-11",)]  # fmt: skip
     reasons = dict(con.execute("SELECT file, reason FROM ingest_skipped").fetchall())
     assert reasons == {"备份/救助对象(1).csv": "与「救助对象.csv」内容完全相同（副本），未重复读取",
+                       "发放记录_导出.csv": "与「发放记录.csv」内容完全相同（同一份数据以另一文件名"
+                                         "重复导出），未重复读取",
                        "数据.zip": "压缩文件（.zip）未读取：请解压后把其中的表格放入数据包"}  # fmt: skip
 
 
