@@ -313,10 +313,16 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
             if grid.bad_lines:
                 damaged = pc.fill_null(pc.match_substring(values, REPLACEMENT), False)
                 problems = pc.if_else(damaged, "encoding_bad_bytes", problems)
-            if grid.struck_cells and column.name == _STRUCK_COLUMN.get(registry.name, "name"):
-                rows = {row for row, at in grid.struck_cells if at == position}
-                struck = pa.array(np.isin(row_numbers.to_numpy(), list(rows)))
-                problems = pc.if_else(struck, "row_struck", problems)
+            if column.name == _STRUCK_COLUMN.get(registry.name, "name"):
+                if grid.struck_cells:
+                    rows = {row for row, at in grid.struck_cells if at == position}
+                    struck = pa.array(np.isin(row_numbers.to_numpy(), list(rows)))
+                    problems = pc.if_else(struck, "row_struck", problems)
+                # a row saying what an earlier one says of whom: pasted twice? (a ledger may
+                # pay one case twice in a month: two lines of it are no repeat)
+                if derived and registry.name != "payments":
+                    repeated = pc.match_substring_regex(record_ids, _REPEATED_ID)
+                    problems = pc.if_else(repeated, "row_repeated", problems)
             findings.append(findings_of(registry, column.name, problems, values, normalised))
     raw["extra"] = _extra_map(cells, extras, height)
     normalised_table = pa.table(normalised)
@@ -480,6 +486,8 @@ def _record_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array,
     return record_ids, False
 
 
+# A derived record id numbered as a repeat (``_derived_ids``).
+_REPEATED_ID = r"-[0-9a-f]{10}-\d+$"
 # What says which row a row is, when no 记录编号 does: its person, case or household, and
 # the date its record begins (not an income or an address, which next month may change).
 ROW_KEY = ("name", "id_number", "payee_name", "payee_id_number", "case_no", "hukou_no",

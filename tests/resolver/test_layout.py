@@ -287,6 +287,12 @@ def test_without_record_ids_they_are_derived_from_whom_each_row_is_of(tmp_path, 
     con, _ = check_drop(tmp_path / "next")
     assert dict(con.execute(query).fetchall()) == {
         name: value for name, value in ids.items() if name != ROWS[0][2]}  # fmt: skip
+    # a row pasted twice is read twice, but never silently: a finding on the repeat
+    write_csv(tmp_path / "pasted" / "救助对象.csv",
+              [HEADER[1:], *(row[1:] for row in ROWS), ROWS[0][1:]])  # fmt: skip
+    con, _ = check_drop(tmp_path / "pasted")
+    assert con.execute("SELECT row_no, problem FROM dq_findings WHERE problem = 'row_repeated'"
+                       ).fetchall() == [(len(ROWS) + 2, "row_repeated")]  # fmt: skip
 
 
 def test_month_context_and_ambiguous_months(tmp_path):
