@@ -140,8 +140,10 @@ def discover(data_dir: Path) -> tuple[list[Path], list[Skip]]:
     """
     if not data_dir.is_dir():
         raise InputError(data_dir, None, None, "数据包不是文件夹")
+    found = sorted(p for p in data_dir.rglob("*") if p.is_file())
+    _refuse_undecodable_names(data_dir, found)
     files, skips = [], []
-    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
+    for path in found:
         parts = path.relative_to(data_dir).parts
         if path.name.startswith(("~$", ".~lock")):
             skips.append(Skip(path, None, "表格软件打开文件时留下的临时文件"))
@@ -157,6 +159,22 @@ def discover(data_dir: Path) -> tuple[list[Path], list[Skip]]:
             files.append(path)
     copies = _copies(files, data_dir)
     return [path for path in files if path not in copies], skips + list(copies.values())
+
+
+def _refuse_undecodable_names(data_dir: Path, paths: list[Path]) -> None:
+    """Refuse a drop with file names that are not UTF-8 (a Windows zip unpacked here gives
+    GBK bytes): no table could name them. The names are shown as GBK reads them."""
+    bad = []
+    for path in paths:
+        relative = str(path.relative_to(data_dir))
+        try:
+            relative.encode("utf-8")
+        except UnicodeEncodeError:
+            bad.append(os.fsencode(relative).decode("gb18030", errors="replace"))
+    if bad:
+        raise InputError(data_dir, None, None,
+                         f"文件名不是 UTF-8 编码（多为在 Windows 上打包的压缩文件解压所致）：{'、'.join(bad)}"
+                         "。请把这些文件改名（可照上面显示的名称重新输入）后再运行")  # fmt: skip
 
 
 # What a copy's name adds to its original's: (1), 副本, 备份, copy.

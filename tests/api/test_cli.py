@@ -1,5 +1,6 @@
 import csv
 import json
+import os
 import re
 import subprocess
 import sys
@@ -54,6 +55,16 @@ def test_a_broken_drop_exits_with_an_error_naming_the_file(tmp_path):
     assert result.exit_code == 2
     assert "户籍人口.csv" in result.output
     assert "缺少必填列：户号" in result.output
+
+
+def test_a_file_named_in_gbk_is_refused_with_its_name_as_gbk_reads_it(tmp_path):
+    """A zip made on Windows, unpacked here: the name's bytes are GBK, not UTF-8."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / os.fsdecode("救助对象.csv".encode("gbk"))).write_text("姓名\n刘华\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(drop)])
+    assert result.exit_code == 2 and "内部错误" not in result.output
+    assert "文件名不是 UTF-8 编码" in result.output and "救助对象.csv" in result.output
 
 
 def test_link_writes_entities_and_evaluate_compares_three_methods(tmp_path):
