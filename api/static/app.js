@@ -397,7 +397,10 @@ async function showOverview() {
     <section><h3>按疑点类型</h3><table><thead><tr><th>类型</th><th class="num">疑点</th><th class="num">涉及金额</th><th>台账</th></tr></thead><tbody>
     ${types.map(t => `<tr><td>${esc(caseLabel(t))}</td><td class="num">${o.by_type[t]?.cases ?? 0}</td><td class="num">${money(o.by_type[t]?.amount_at_risk ?? 0)}</td>
       <td><a href="#" data-ledger="${t}">下载摸排台账</a></td></tr>`).join("")}</tbody></table>
-    <p><a href="#" data-ledger="summary">下载乡镇汇总表</a> · <a href="#" data-ledger="monthly">下载月度分析报告</a></p>
+    <p><a href="#" data-ledger="summary">下载乡镇汇总表</a> · <a href="#" data-ledger="monthly">下载月度分析报告</a>
+      · 梁平表式 ${[1, 2, 3, 4].map(n => `<a href="#" data-ledger="liangping/${n}">附件${n}</a>`).join(" ")}</p>
+    <form id="movements" class="filters"><label>新纳入和退出梳理表：自<input name="from" type="month" required></label>
+      <label>至<input name="to" type="month" required></label><button type="submit">下载</button></form>
     <p class="error" id="ledger-error"></p></section>
     <section><h3>按乡镇</h3><div class="scroll"><table id="by-township"><thead><tr><th>乡镇</th>${types.map(t => `<th class="num">${esc(caseLabel(t))}</th>`).join("")}
       <th class="num">合计</th><th class="num">涉及金额</th><th></th></tr></thead><tbody>
@@ -410,6 +413,13 @@ async function showOverview() {
     location.hash = "#/queue";
   };
   main.querySelectorAll("[data-ledger]").forEach(link => link.onclick = event => { event.preventDefault(); download(link.dataset.ledger); });
+  main.querySelector("#movements").onsubmit = event => {
+    event.preventDefault();
+    const data = new FormData(event.target);
+    const [year, month] = data.get("to").split("-").map(Number);
+    const last = new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);  // the month's last day
+    download("movements", { from: `${data.get("from")}-01`, to: last });
+  };
 }
 
 function changesSection(c) {
@@ -423,12 +433,15 @@ function changesSection(c) {
     <tfoot><tr><th>合计</th><th class="num">${c.new}</th><th class="num">${c.resolved}</th><th class="num">${c.open}</th></tr></tfoot></table></section>`;
 }
 
-const LEDGER_FILES = { summary: "兜底疑点汇总表.xlsx", monthly: "兜底疑点月度分析报告.xlsx" };
+const LEDGER_FILES = { summary: "兜底疑点汇总表.xlsx", monthly: "兜底疑点月度分析报告.xlsx",
+                       movements: "新纳入和退出低保特困人员分类梳理表.xlsx",
+                       ...Object.fromEntries([1, 2, 3, 4].map(n => [`liangping/${n}`, `梁平表式附件${n}.xlsx`])) };
 
-async function download(ledger) {
+async function download(ledger, params = null) {
   const shown = document.getElementById("ledger-error");
   shown.textContent = "";
-  const response = await fetch(`/api/ledgers/${ledger}.xlsx`, { headers: { Authorization: `Bearer ${state.token}` } });
+  const query = params ? `?${new URLSearchParams(params)}` : "";
+  const response = await fetch(`/api/ledgers/${ledger}.xlsx${query}`, { headers: { Authorization: `Bearer ${state.token}` } });
   if (!response.ok) {  // an error's JSON is no workbook: nothing is saved
     const body = await response.json().catch(() => null);
     shown.textContent = `未能下载：${errorText(body, response)}`;

@@ -71,6 +71,14 @@ def test_the_overview_and_masking_for_an_analyst(page, county):
     page.click("nav a[data-view=overview]")
     expect(page.locator("#by-township")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
+    with page.expect_download() as form:  # every ledger the API serves is on the page
+        page.click("a[data-ledger='liangping/1']")
+    assert form.value.suggested_filename == "梁平表式附件1.xlsx"
+    page.fill("#movements input[name=from]", "2026-01")
+    page.fill("#movements input[name=to]", "2026-02")
+    with page.expect_download() as movements:
+        page.click("#movements button[type=submit]")
+    assert movements.value.suggested_filename == "新纳入和退出低保特困人员分类梳理表.xlsx"
     page.click("nav a[data-view=queue]")
     page.locator("#queue tbody tr").first.click()
     expect(page.locator("table.compare")).to_contain_text("********")
