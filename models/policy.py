@@ -11,11 +11,15 @@ of ``resolver.normalize`` (poverty status ``not_lifted``, disability type ``ment
 from __future__ import annotations
 
 import json
+import math
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
+from types import UnionType
+from typing import Union, get_args, get_origin, get_type_hints
 
-from resolver.errors import DoudiError
+from resolver.errors import DoudiError, InputError
 
 POLICY_DIR = Path(__file__).parent / "policies"
 # The areas a roster case is in (城乡属性: ``resolver.normalize.urban_or_rural``).
@@ -189,7 +193,7 @@ def load_policy(name_or_path: str | Path = "default") -> Policy:
     it, e.g. ``大姚县``) or by path to a JSON file.
 
     A profile that ``inherits`` another takes the rest of its rules from it, and lists them in
-    ``defaults``.
+    ``defaults``. Every field is checked as ``policy_from_dict`` checks it.
 
     Parameters
     ----------
@@ -204,20 +208,33 @@ def load_policy(name_or_path: str | Path = "default") -> Policy:
     Raises
     ------
     DoudiError
-        When no such policy exists, its file cannot be read, or its fields are wrong.
+        When no such policy exists, its file cannot be read (not UTF-8, not JSON, not a JSON
+        object), or its fields are wrong (all of them named in one message).
     """
     path = _policy_path(name_or_path)
-    values = _read(path)
+    values, source = _read(path), str(path)
     if "inherits" in values:
-        base = _read(_policy_path(values.pop("inherits")))
+        inherits = values.pop("inherits")
+        if not isinstance(inherits, str) or not inherits:
+            raise DoudiError(f"{path}：inherits 应为所继承政策的名称（如 \"default\"），"
+                             f"文件中是 {_shown(inherits)}")  # fmt: skip
+        base_path = _policy_path(inherits)
+        base = _read(base_path)
+        if "inherits" in base:
+            raise DoudiError(f"{path}：inherits 所指的政策 {inherits} 本身又继承其他政策；"
+                             "请继承 default 或另一个不继承其他政策的政策")  # fmt: skip
         rules = [name for name in base if name not in DESCRIPTIVE]
         values = base | values | {"defaults": [name for name in rules if name not in values]}
-    return policy_from_dict(values, source=str(path))
+        source = f"{path}（继承 {base_path}）"
+    return policy_from_dict(values, source=source, held="文件中")
 
 
-def policy_from_dict(values: dict, *, source: str) -> Policy:
+def policy_from_dict(values: dict, *, source: str, held: str = "记录中") -> Policy:
     """A policy from its fields (a policy file's, or a run's record of the one it used);
     ``source`` names where they came from in the error.
+
+    Every field is checked against its type in ``Policy`` and its range (``FIELD_RANGES``;
+    ``true`` is no number), and every problem found is named in one error.
 
     Parameters
     ----------
@@ -225,6 +242,8 @@ def policy_from_dict(values: dict, *, source: str) -> Policy:
         The policy's fields; lists become tuples.
     source : str
         Where they came from (a path, a run), for the error.
+    held : str, default "记录中"
+        Where the values are, as the error says it (``文件中`` for a policy file).
 
     Returns
     -------
@@ -234,42 +253,176 @@ def policy_from_dict(values: dict, *, source: str) -> Policy:
     Raises
     ------
     DoudiError
-        When a required field is missing, a field is unknown, an area is not one of
-        ``AREAS``, or the 渐退 scope is not one of ``GRADUAL_EXIT_SCOPES``.
+        When ``values`` is not a dict, a required field is missing, a field is unknown, or a
+        field's value is not of its type or out of its range (an area not one of ``AREAS``,
+        a 渐退 scope not one of ``GRADUAL_EXIT_SCOPES``, a month count below 0...).
+
+    Examples
+    --------
+    >>> values = json.loads((POLICY_DIR / "default.json").read_text(encoding="utf-8"))
+    >>> policy_from_dict(values, source="default").death_grace_months
+    1
+    >>> bad = values | {"death_grace_months": "一个月", "payment_tolerance": 50}
+    >>> try:
+    ...     policy_from_dict(bad, source="p.json", held="文件中")
+    ... except DoudiError as error:
+    ...     print(error)
+    p.json：政策有 2 处错误：
+      death_grace_months 应为不小于 0 的整数，文件中是 "一个月"
+      payment_tolerance 应为 0 到 1 之间的数（如 0.1 即一成），文件中是 50
     """
-    names = {item.name for item in fields(Policy)}
-    optional = ("monthly_amounts", "roster_comparison_areas", "gradual_exit_scope",
-                "covered_after_exit", "single_person_conditions", "wrongful_exit_check",
-                "tekun_eligibility_check",
-                "a_class_whole_household", "payment_tolerance", "payment_mismatch_months",
-                "sources", "defaults")  # fmt: skip
-    required = {item.name for item in fields(Policy) if item.name not in optional}
-    missing, unknown = required - set(values), set(values) - names
-    if missing or unknown:
-        raise DoudiError(f"{source}：政策缺少字段 {sorted(missing)}，或有无法识别的字段 "
-                         f"{sorted(unknown)}")  # fmt: skip
-    for name in ("roster_comparison_areas", "a_class_whole_household"):
-        areas = set(values.get(name) or ()) - set(AREAS)
-        if areas:
-            raise DoudiError(f"{source}：{name} 中的 {sorted(areas)} 不是城乡属性 {AREAS} 之一")
-    scope = values.get("gradual_exit_scope", "all")
-    if scope not in GRADUAL_EXIT_SCOPES:
-        raise DoudiError(f"{source}：gradual_exit_scope {scope!r} 应为 {GRADUAL_EXIT_SCOPES} 之一")
-    _check_amounts(values.get("monthly_amounts", {}), source)
+    if not isinstance(values, dict):
+        raise DoudiError(f"{source}：政策应为 JSON 对象（{{\"字段\": 值, …}}），"
+                         f"{held}是{_kind(values)}")  # fmt: skip
+    problems = _problems(values, held)
+    if problems:
+        raise DoudiError(f"{source}：政策有 {len(problems)} 处错误：\n  " + "\n  ".join(problems))
     return Policy(**{key: tuple(value) if isinstance(value, list) else value
                      for key, value in values.items()})  # fmt: skip
+
+
+OPTIONAL = ("monthly_amounts", "roster_comparison_areas", "gradual_exit_scope",
+            "covered_after_exit", "single_person_conditions", "wrongful_exit_check",
+            "tekun_eligibility_check", "a_class_whole_household", "payment_tolerance",
+            "payment_mismatch_months", "sources", "defaults")  # fmt: skip
+"""Fields a policy may leave out (a run recorded before they existed): the dataclass's
+defaults apply."""
+FIELD_RANGES: dict[str, tuple[float | None, float | None]] = {
+    "version": (1, None),
+    "death_grace_months": (0, None),
+    "dibao_standard_year": (0, None),
+    "severe_levels_any_type": (1, 4),  # a certificate's level, 一级 to 四级
+    "shared_identifier_limit": (1, None),
+    "gradual_exit_months": (0, None),
+    "bc_min_covered": (1, None),
+    "payment_tolerance": (0, 1),
+    "payment_mismatch_months": (1, None),
+}
+"""The least and the most a number field (or each number of a list field) may be; None: no
+bound. Months may be 0, counts (persons, months paid amiss) start at 1, the tolerance is a
+share."""
+FIELD_CHOICES: dict[str, tuple[str, ...]] = {
+    "gradual_exit_scope": GRADUAL_EXIT_SCOPES,
+    "roster_comparison_areas": AREAS,
+    "a_class_whole_household": AREAS,
+}
+"""The codes a text field (or each text of a list field) must be one of."""
+
+
+def _problems(values: dict, held: str) -> list[str]:
+    """Every problem of a policy's fields, one Chinese sentence each: missing and unknown
+    fields, then each field not of its type in ``Policy`` or out of its range."""
+    hints = get_type_hints(Policy)
+    required = [name for name in hints if name not in OPTIONAL]
+    problems = [f"缺少字段 {name}（{RULE_LABELS.get(name, name)}）"
+                for name in required if name not in values]  # fmt: skip
+    for name in values:
+        if name not in hints:
+            close = get_close_matches(str(name), hints, n=1)
+            hint = f"（是否应为 {close[0]}？）" if close else ""
+            problems.append(f"无法识别的字段 {_shown(name)}{hint}")
+    for name, value in values.items():
+        if name not in hints:
+            continue
+        if name == "monthly_amounts":
+            problems += _amount_problems(value)
+        elif not _fits(value, hints[name], name):
+            expected = _SAID.get(name) or _described(hints[name], name)
+            problems.append(f"{name} {_said('应为', expected)}，{held}是 {_shown(value)}")
+    return problems
+
+
+def _fits(value: object, hint: object, name: str) -> bool:
+    """Whether ``value`` (as JSON reads it: a list for a tuple) is of type ``hint`` and in the
+    range and choices of field ``name``."""
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (Union, UnionType):
+        return any(_fits(value, arg, name) for arg in args)
+    if hint is type(None):
+        return value is None
+    if origin in (tuple, list):
+        return isinstance(value, list | tuple) and all(_fits(item, args[0], name) for item in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(
+            _fits(key, args[0], name) and _fits(item, args[1], name) for key, item in value.items()
+        )
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str) and value in FIELD_CHOICES.get(name, (value,))
+    if hint in (int, float):
+        kinds = int if hint is int else int | float
+        if isinstance(value, bool) or not isinstance(value, kinds) or not math.isfinite(value):
+            return False
+        low, high = FIELD_RANGES.get(name, (None, None))
+        return (low is None or value >= low) and (high is None or value <= high)
+    raise TypeError(f"policy field {name}: no check for type {hint}")  # a new field's type
+
+
+def _described(hint: object, name: str) -> str:
+    """What a field of type ``hint`` must be, in Chinese, read after 应为."""
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (Union, UnionType):
+        kinds = [arg for arg in args if arg is not type(None)]
+        return _described(kinds[0], name) + "，或 null（不设此规则）"
+    if origin in (tuple, list):
+        return f"列表，{_said('每项为', _described(args[0], name))}"
+    if origin is dict:
+        key, value = _described(args[0], name), _described(args[1], name)
+        return f"对象，{_said('键为', key)}，{_said('值为', value)}"
+    if hint is bool:
+        return "true 或 false"
+    if hint is str:
+        choices = FIELD_CHOICES.get(name)
+        return f"以下之一：{'、'.join(_shown(c) for c in choices)}" if choices else "文字"
+    low, high = FIELD_RANGES.get(name, (None, None))
+    noun = "整数" if hint is int else "数"
+    if low is not None and high is not None:
+        return f"{low} 到 {high} 之间的{noun}"
+    return f"不小于 {low} 的{noun}" if low is not None else noun
+
+
+def _said(verb: str, what: str) -> str:
+    """``verb`` then ``what``, a space between them where ``what`` starts with a digit or a
+    letter (应为 0 到 1 之间的数, 应为不小于 0 的整数)."""
+    return f"{verb} {what}" if what[0].isascii() else verb + what
+
+
+_SAID = {
+    "payment_tolerance": "0 到 1 之间的数（如 0.1 即一成）",
+    "sources": '对象 {"规则名": ["原文句子", …]}',
+}
+"""What a field must be where ``_described`` would say it less plainly."""
+
+
+def _shown(value: object) -> str:
+    """A value as the policy file writes it (JSON), cut short. A ``[`` before a letter gets a
+    space: the command line's console would read ``[true]`` as markup and drop it."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    text = text if len(text) <= 60 else text[:57] + "…"
+    return re.sub(r"\[(?=[a-z#/@])", "[ ", text)
+
+
+def _kind(value: object) -> str:
+    """What kind of JSON value ``value`` is, in Chinese."""
+    kinds = ((bool, "true/false"), (list, "列表"), (str, "文字"), (int | float, "数"),
+             (type(None), "null"))  # fmt: skip
+    return next((said for kind, said in kinds if isinstance(value, kind)), type(value).__name__)
 
 
 AMOUNT_CLASSES = ("A", "B", "C", "tekun")
 """The classes ``monthly_amounts`` sets amounts of: 低保 classes A, B, C and 特困."""
 
 
-def _check_amounts(amounts: object, source: str) -> None:
-    """Refuse ``monthly_amounts`` that would be read wrong: a class Doudi does not know (it
-    would be ignored, the ledger's amount taken instead), a month not written YYYY-MM (months
-    are compared as text), or an amount that is not a number of 元."""
+def _amount_problems(amounts: object) -> list[str]:
+    """The problems of ``monthly_amounts`` that would make it read wrong: a class Doudi does
+    not know (it would be ignored, the ledger's amount taken instead), a month not written
+    YYYY-MM (months are compared as text), or an amount that is not a number of 元."""
     if not isinstance(amounts, dict):
-        raise DoudiError(f'{source}：monthly_amounts 应为 {{类别: {{"年-月": 金额}}}}')
+        return [f'monthly_amounts 应为 {{类别: {{"年-月": 金额}}}}，是 {_shown(amounts)}']
     problems = [f"类别 {key!r} 无法识别（应为 A、B、C 或 tekun）"
                 for key in amounts if key not in AMOUNT_CLASSES]  # fmt: skip
     for key, starts in amounts.items():
@@ -280,9 +433,9 @@ def _check_amounts(amounts: object, source: str) -> None:
                      for month in starts if not _MONTH.fullmatch(str(month))]  # fmt: skip
         problems += [f"{key} {month} 的金额 {value!r} 应为不小于 0 的数" for month, value
                      in starts.items() if isinstance(value, bool)
-                     or not isinstance(value, int | float) or value < 0]  # fmt: skip
-    if problems:
-        raise DoudiError(f"{source}：monthly_amounts 有误：" + "；".join(problems))
+                     or not isinstance(value, int | float)
+                     or not (math.isfinite(value) and value >= 0)]  # fmt: skip
+    return [f"monthly_amounts 有误：{problem}" for problem in problems]
 
 
 _MONTH = re.compile(r"(19|20)\d{2}-(0[1-9]|1[0-2])")
@@ -305,7 +458,24 @@ def _policy_path(name_or_path: str | Path) -> Path:
 
 
 def _read(path: Path) -> dict:
+    """A policy file's JSON object; a file that is not UTF-8 JSON (a BOM is allowed: Notepad
+    writes one) or not one object is refused in Chinese."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise DoudiError(f"无法读取政策文件 {path}：{error}") from error
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        said = error.strerror or type(error).__name__
+        raise InputError(path, None, None, f"无法读取政策文件（{said}）") from error
+    except UnicodeDecodeError as error:
+        raise InputError(path, None, None, "政策文件不是 UTF-8 编码：请将它另存为 UTF-8 编码的 "
+                         "JSON 文件（如记事本“另存为”时编码选 UTF-8）") from error  # fmt: skip
+    try:
+        values = json.loads(text)
+    except ValueError as error:
+        at = f"（第 {error.lineno} 行第 {error.colno} 个字符附近）" if isinstance(
+            error, json.JSONDecodeError) else ""  # fmt: skip
+        raise InputError(path, None, None, f"政策文件不是有效的 JSON{at}：请检查引号、逗号"
+                         "和括号是否成对、是否用了中文标点") from error  # fmt: skip
+    if not isinstance(values, dict):
+        raise InputError(path, None, None, '政策文件应为一个 JSON 对象（{"字段": 值, …}），'
+                         f"文件中是{_kind(values)}")  # fmt: skip
+    return values
