@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -82,3 +84,74 @@ def raise_collected(errors: Sequence[InputError]) -> None:
         raise errors[0]
     if errors:
         raise InputErrors(errors)
+
+
+# What DuckDB says (in the text of its error) when the system refused a file, as the errno
+# Python would have raised.
+_SYSTEM_SAYS = {"No space left on device": errno.ENOSPC, "Read-only file system": errno.EROFS,
+                "Permission denied": errno.EACCES}  # fmt: skip
+
+
+def path_problem(error: BaseException) -> str | None:
+    """What is wrong with a disk or a path a command could not use, and what to do, in Chinese:
+    a full disk, a read-only folder, no permission, a file where a folder must be (or a folder
+    where a file must be), a missing file. The error's causes are looked at too (DuckDB's
+    error, or Splink's around it, says so in its text).
+
+    Parameters
+    ----------
+    error : BaseException
+        What a command raised.
+
+    Returns
+    -------
+    str | None
+        The message, naming the path when it is known; None when ``error`` is no such problem.
+    """
+    for link in _chain(error):
+        if isinstance(link, OSError) and link.errno in _PATH_MESSAGES:
+            if link.errno == errno.EEXIST and not _file_in(link.filename):
+                return None  # an existing folder: not a path a clerk gave wrong
+            return _path_message(link.errno, link.filename)
+        for said, number in _SYSTEM_SAYS.items():
+            if said in str(link):
+                quoted = re.search(r'"([^"]+)"', str(link))
+                return _path_message(number, quoted.group(1) if quoted else None)
+    return None
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """``error`` and what caused it, outermost first."""
+    chain = [error]
+    while (cause := chain[-1].__cause__ or chain[-1].__context__) and cause not in chain:
+        chain.append(cause)
+    return chain
+
+
+_PATH_MESSAGES = {
+    errno.ENOSPC: "磁盘已满，无法写入{path}：请腾出磁盘空间，或把输出写到另一个磁盘上的文件夹",
+    errno.EROFS: "无法写入{path}：所在的文件夹或磁盘是只读的。请换一个可以写入的文件夹",
+    errno.EACCES: "没有权限读写{path}：请换一个有权限的文件夹，或请管理员开放权限",
+    errno.EPERM: "没有权限读写{path}：请换一个有权限的文件夹，或请管理员开放权限",
+    errno.ENOTDIR: "无法使用路径{path}：{file}是一个文件，不是文件夹。请换一个路径，或先移走这个文件",
+    errno.EEXIST: "无法使用路径{path}：{file}是一个文件，不是文件夹。请换一个路径，或先移走这个文件",
+    errno.EISDIR: "{path}是一个文件夹，这里需要的是文件：请在路径末尾写上文件名",
+    errno.ENOENT: "找不到{path}：请检查路径和文件名",
+}
+
+
+def _path_message(number: int, path: str | Path | None) -> str:
+    """The message for ``number`` (an errno), naming ``path`` and, where a file stands in for
+    a folder, which part of it is that file."""
+    file = _file_in(path) if number in (errno.ENOTDIR, errno.EEXIST) else None
+    said = _PATH_MESSAGES[number].format(path=f" {path} " if path is not None else "文件",
+                                         file=f" {file} " if file else "其中有一段")  # fmt: skip
+    return said.replace(" ：", "：").replace("： ", "：").strip()
+
+
+def _file_in(path: str | Path | None) -> Path | None:
+    """The first part of ``path`` (or the path itself) that is a file, if any."""
+    if path is None:
+        return None
+    return next((part for part in (*reversed(Path(path).parents), Path(path)) if part.is_file()),
+                None)  # fmt: skip

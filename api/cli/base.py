@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from resolver.db import MEMORY_VARIABLE, memory_limit
-from resolver.errors import DoudiError
+from resolver.errors import DoudiError, path_problem
 
 app = typer.Typer(
     help="兜底（Doudi）：把救助对象名册与户籍、建档立卡、残联、死亡登记和发放台账逐人比对，找出疑点线索。"
@@ -46,14 +46,45 @@ def errors_reported() -> Iterator[None]:
     try:
         yield
     except DoudiError as error:
-        err_console.print(f"[bold red]错误[/]: {error}", markup=True, highlight=False)
-        raise typer.Exit(2) from error
-    except (typer.Exit, KeyboardInterrupt):
+        _input_error(error)
+    except typer.Exit:
         raise
+    except KeyboardInterrupt as error:
+        _interrupted(error)
     except Exception as error:
+        if _interrupted_query(error):
+            _interrupted(error)
         if _out_of_memory(error):
             _memory_error(error)
+        if (problem := path_problem(error)) is not None:  # a disk or a path: the clerk's to fix
+            _input_error(error, problem)
         _internal_error(error)  # a defect of Doudi's, never a clerk's: no traceback for them
+
+
+def _input_error(error: Exception, message: str | None = None) -> NoReturn:
+    """The input or the environment is wrong: what, and what to do (exit code 2)."""
+    err_console.print(f"[bold red]错误[/]: {message or error}", markup=True, highlight=False)
+    raise typer.Exit(2) from error
+
+
+def _interrupted_query(error: BaseException) -> bool:
+    """Whether ``error`` is, or was caused by, a query stopped by Ctrl-C (DuckDB interrupts the
+    statement it runs, and Splink wraps DuckDB's error in its own)."""
+    seen: list[BaseException] = []
+    while error is not None and error not in seen:
+        if isinstance(error, KeyboardInterrupt | duckdb.InterruptException) or (
+            "Query interrupted" in str(error)
+        ):
+            return True
+        seen.append(error)
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _interrupted(error: BaseException) -> NoReturn:
+    err_console.print("[bold yellow]已中断[/]：命令在完成前被停止（Ctrl-C），这次写出的结果可能"
+                      "不完整；需要时请重新运行。", markup=True, highlight=False)  # fmt: skip
+    raise typer.Exit(130) from error
 
 
 def _out_of_memory(error: Exception) -> bool:

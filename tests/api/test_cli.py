@@ -275,3 +275,26 @@ def test_export_and_the_monthly_report_refuse_a_database_without_a_published_run
         refused = runner.invoke(app, [*command, "--db", str(db)])
         assert refused.exit_code == 2 and "没有已发布的运行" in refused.output, refused.output
     assert not (tmp_path / "台账").exists() and not (tmp_path / "月报.xlsx").exists()
+
+
+def _tiny_drop(folder: Path) -> Path:
+    """A drop of one hand-made hukou file of two rows."""
+    folder.mkdir()
+    (folder / "户籍人口.csv").write_text("记录编号,户号,姓名\nH1,F1,刘华\nH2,F1,刘明\n",
+                                      encoding="utf-8")  # fmt: skip
+    return folder
+
+
+def test_a_path_through_a_file_or_onto_a_folder_is_the_clerks_to_fix_not_a_defect(tmp_path):
+    drop, file = _tiny_drop(tmp_path / "drop"), tmp_path / "名册.txt"
+    file.write_text("x", encoding="utf-8")
+    for db, said in ((file / "sub" / "d.duckdb", f"{file} 是一个文件，不是文件夹"),
+                     (file / "d.duckdb", f"{file} 是一个文件，不是文件夹")):  # fmt: skip
+        result = runner.invoke(app, ["ingest", str(drop), "--db", str(db)])
+        output = result.output.replace("\n", "")
+        assert result.exit_code == 2, output
+        assert said in output and "请换一个路径" in output and "内部错误" not in output
+    result = runner.invoke(app, ["check", str(drop), "--report", str(tmp_path)])
+    output = result.output.replace("\n", "")
+    assert result.exit_code == 2, output
+    assert f"{tmp_path} 是一个文件夹，这里需要的是文件" in output
