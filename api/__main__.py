@@ -7,11 +7,16 @@ FastAPI) would cost every ingest worker about three seconds before it starts.
 
 from __future__ import annotations
 
+import sys
+
 
 def main() -> None:
     """Run the command line (``doudi``) on the process's arguments."""
-    from api.cli import app  # here, not above: see the module docstring
-
+    try:
+        from api.cli import app  # here, not above: see the module docstring
+    except KeyboardInterrupt:  # Ctrl-C while the libraries load: before any work, no traceback
+        sys.stderr.write("\n已中断：命令在开始工作前被停止（Ctrl-C）。\n")
+        raise SystemExit(130) from None
     app()
 
 

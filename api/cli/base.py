@@ -73,7 +73,7 @@ def _interrupted_query(error: BaseException) -> bool:
     seen: list[BaseException] = []
     while error is not None and error not in seen:
         if isinstance(error, KeyboardInterrupt | duckdb.InterruptException) or (
-            "Query interrupted" in str(error)
+            "Query interrupted" in str(error) or "INTERRUPT Error" in str(error)
         ):
             return True
         seen.append(error)

@@ -298,3 +298,21 @@ def test_a_path_through_a_file_or_onto_a_folder_is_the_clerks_to_fix_not_a_defec
     output = result.output.replace("\n", "")
     assert result.exit_code == 2, output
     assert f"{tmp_path} 是一个文件夹，这里需要的是文件" in output
+
+
+@pytest.mark.parametrize("stop", ["ctrl-c", "query"])
+def test_ctrl_c_says_interrupted_not_an_internal_error_with_the_sql(tmp_path, monkeypatch, stop):
+    import duckdb
+
+    def interrupted(columns):
+        if stop == "ctrl-c":
+            raise KeyboardInterrupt
+        try:  # Splink wraps the query DuckDB stopped on Ctrl-C in its own error, SQL and all
+            raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
+        except duckdb.Error as error:
+            raise RuntimeError("Error executing the following sql:\nSELECT 1") from error
+
+    monkeypatch.setattr("api.cli.job.load_vocabulary", interrupted)
+    result = runner.invoke(app, ["check", str(_tiny_drop(tmp_path / "drop"))])
+    assert result.exit_code == 130
+    assert "已中断" in result.output and "SELECT" not in result.output
