@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from resolver.errors import DoudiError
+from resolver.errors import DoudiError, path_problem
 
 # What one connection may hold in memory before DuckDB spills to temporary files: a share of
 # the machine's memory, unless the environment sets it (``4GB``, ``500MB``). A run holds two
@@ -46,12 +47,27 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as error:
-        raise DoudiError(f"无法打开数据库 {path}：{error}") from error
+        raise DoudiError(_unopened(path, error)) from error
     _limit_memory(con, in_memory=str(path) == ":memory:")
     # In a notebook without ipywidgets DuckDB draws no progress bar, and refuses the setting.
     with suppress(duckdb.InvalidInputException):
         con.execute("SET enable_progress_bar = false")
     return con
+
+
+def _unopened(path: Path | str, error: duckdb.Error) -> str:
+    """Why DuckDB could not open ``path``, in Chinese: in use by another process (the review
+    server, or another run), not a database, or a disk or path problem; else DuckDB's words."""
+    said = str(error)
+    if "Could not set lock" in said:
+        pid = re.search(r"\(PID (\d+)\)", said)
+        by = f"（进程号 {pid.group(1)}）" if pid else ""
+        return (f"数据库 {path} 正被另一个进程使用{by}，通常是正在运行的审核服务（doudi serve）"
+                "或另一次写入同一数据库的运行：请先停止那个进程，或等它结束后再试")  # fmt: skip
+    if "not a valid DuckDB database file" in said:
+        return (f"{path} 不是兜底的数据库（不是 DuckDB 数据库文件）：请检查数据库的路径（--db），"
+                "应为 doudi run 或 doudi ingest 写出的 .duckdb 文件")  # fmt: skip
+    return path_problem(error) or f"无法打开数据库 {path}：{said}"
 
 
 def memory_limit() -> str:

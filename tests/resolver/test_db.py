@@ -40,3 +40,24 @@ def test_a_database_in_memory_spills_past_its_limit_into_its_own_folder_removed_
     assert any(spill.iterdir())  # 2 million texts do not fit in 64 MB
     con.close()
     assert not spill.exists()
+
+
+def test_a_database_another_process_holds_or_that_is_no_database_is_said_in_chinese(tmp_path):
+    import subprocess
+    import sys
+
+    db, junk = tmp_path / "d.duckdb", tmp_path / "x.duckdb"
+    connect(db).close()
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect("
+                               f"{str(db)!r}); print('held', flush=True); sys.stdin.read()"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert holder.stdout.readline() == "held\n"
+        with pytest.raises(DoudiError, match=rf"数据库 .*d\.duckdb 正被另一个进程使用（进程号 "
+                           rf"{holder.pid}），通常是正在运行的审核服务（doudi serve）"):  # fmt: skip
+            connect(db)
+    finally:
+        holder.communicate("")
+    junk.write_bytes(b"not a database " * 500)
+    with pytest.raises(DoudiError, match=r"x\.duckdb 不是兜底的数据库"):
+        connect(junk)
