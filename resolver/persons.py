@@ -49,6 +49,7 @@ import re
 import duckdb
 
 from resolver.db import table_names
+from resolver.errors import DoudiError
 from resolver.outputs import PERSONS
 from resolver.registries import PERSON_REGISTRIES
 
@@ -102,9 +103,16 @@ def build_persons(con: duckdb.DuckDBPyConnection, *, shared_limit: int) -> int:
     -------
     int
         The number of rows of ``persons``.
+
+    Raises
+    ------
+    DoudiError
+        When the database holds none of the registries (nothing was ingested into it).
     """
     present = table_names(con)
     sources = [name for name in PERSON_REGISTRIES if name in present]
+    if not sources:
+        raise DoudiError("数据库里没有导入的名册：请先用 doudi ingest 导入数据包（或用 doudi run）")
     union = "\nUNION ALL BY NAME\n".join(_source_sql(name) for name in sources)
     con.execute(f"CREATE OR REPLACE TEMP VIEW person_rows AS {union}")
     con.execute(_PERSONS_SQL, [shared_limit])

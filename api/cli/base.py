@@ -41,6 +41,13 @@ def main(
     logging.getLogger("splink").setLevel(logging.INFO if verbose else logging.ERROR)
 
 
+def existing_db(db: Path, first: str = "doudi ingest 或 doudi run") -> Path:
+    """``db``, refused (not created, as opening it would) when there is no such file."""
+    if not db.is_file():
+        raise DoudiError(f"没有数据库 {db}：请先运行 {first}")
+    return db
+
+
 @contextmanager
 def errors_reported() -> Iterator[None]:
     try:

@@ -19,6 +19,7 @@ from api.cli.base import (
     app,
     console,
     errors_reported,
+    existing_db,
     progress,
 )
 from api.cli.printers import print_drop, print_policy, print_small_drop
@@ -154,7 +155,7 @@ def link(
         settings = LinkSettings.load(settings_file) if settings_file else LinkSettings()
         if threshold is not None:
             settings = replace(settings, threshold=threshold)
-        con = connect(db)
+        con = connect(existing_db(db))
         report = link_persons(con, settings, count_comparisons=True)
         out_dir = out or db.parent
         write_entities(con, out_dir, settings)

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.cli.base import SeedOption, app, console, errors_reported
+from api.cli.base import SeedOption, app, console, errors_reported, existing_db
 from api.cli.printers import (
     print_calibration,
     print_case_scores,
@@ -81,7 +81,7 @@ def evaluate(
     from models.risk import RiskModel
 
     with errors_reported():
-        con = connect(db or out / "doudi.duckdb")
+        con = connect(existing_db(db or out / "doudi.duckdb", "doudi run"))
         scores = evaluate_linking(con, truth, seed=seed)
         used_policy = out / "policy.json"
         policy = load_policy(used_policy if used_policy.is_file() else "default")

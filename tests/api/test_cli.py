@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.storage import opened
+from resolver.db import connect
 from resolver.synthetic import synthesize
 
 runner = CliRunner()
@@ -316,3 +317,15 @@ def test_ctrl_c_says_interrupted_not_an_internal_error_with_the_sql(tmp_path, mo
     result = runner.invoke(app, ["check", str(_tiny_drop(tmp_path / "drop"))])
     assert result.exit_code == 130
     assert "已中断" in result.output and "SELECT" not in result.output
+
+
+def test_link_refuses_a_database_that_is_not_there_without_making_one(tmp_path):
+    missing = tmp_path / "doudi.duckdb"
+    result = runner.invoke(app, ["link", "--db", str(missing)])
+    assert result.exit_code == 2, result.output
+    assert "没有数据库" in result.output and "doudi ingest 或 doudi run" in result.output
+    assert not missing.exists()
+    connect(missing).close()  # an empty one, as link made before
+    result = runner.invoke(app, ["link", "--db", str(missing)])
+    assert result.exit_code == 2, result.output
+    assert "数据库里没有导入的名册" in result.output
