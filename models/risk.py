@@ -29,7 +29,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from models.case_types import CASE_TYPES
 from models.cases import UNLINKED, Case
-from resolver.errors import DoudiError
+from resolver.errors import DoudiError, path_problem
 
 # Per case type: (feature, Chinese label, direction), from the case-type registry.
 FEATURES = {name: spec.features for name, spec in CASE_TYPES.items()}
@@ -253,9 +253,33 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         source = path or resources.files("models") / "risk_default.json"
         try:
             document = json.loads(source.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise DoudiError(f"cannot read the risk model {source}: {error}") from error
-        return cls.from_types(document["types"], **document["params"])
+        except FileNotFoundError as error:
+            raise DoudiError(f"找不到风险评分模型 {source}：请检查 --risk-model 给出的路径"
+                             "（不给则用内置的模型）") from error  # fmt: skip
+        except json.JSONDecodeError as error:
+            raise DoudiError(f"风险评分模型 {source} 不是有效的 JSON（第 {error.lineno} 行第 "
+                             f"{error.colno} 列有误）：请用 doudi run 写出的 risk_model.json"
+                             ) from error  # fmt: skip
+        except UnicodeDecodeError as error:
+            raise DoudiError(f"风险评分模型 {source} 不是 UTF-8 文本：请用 doudi run 写出的 "
+                             "risk_model.json") from error  # fmt: skip
+        except OSError as error:  # a folder, no permission
+            said = path_problem(error) or f"{source}：{error.strerror}"
+            raise DoudiError(f"无法读取风险评分模型：{said}") from error
+        types = document.get("types") if isinstance(document, dict) else None
+        params = document.get("params") if isinstance(document, dict) else None
+        if (
+            not isinstance(types, dict)
+            or not isinstance(params, dict)
+            or not all(isinstance(fitted, dict | None) for fitted in types.values())
+        ):
+            raise DoudiError(f"{source} 不是风险评分模型：缺少 types 或 params 部分。请用 doudi "
+                             "run 写出的 risk_model.json")  # fmt: skip
+        unknown = sorted(set(params) - set(cls().get_params()))
+        if unknown:
+            raise DoudiError(f"{source} 不是风险评分模型：有不认识的参数 {', '.join(unknown)}。"
+                             "请用 doudi run 写出的 risk_model.json")  # fmt: skip
+        return cls.from_types(types, **params)
 
     @classmethod
     def from_types(cls, types: dict, **params: float) -> RiskModel:

@@ -62,11 +62,10 @@ class LinkSettings:
                      "duplicate_threshold", "prior_recall", "retrain_share", "drift_share"
                      ):  # fmt: skip
             if not 0.0 < getattr(self, name) <= 1.0:
-                raise DoudiError(
-                    f"link setting {name} must be in (0, 1], got {getattr(self, name)}"
-                )
+                raise DoudiError(f"关联设置 {name} 应大于 0、不超过 1，现为 {getattr(self, name)}")
         if self.possible_threshold > self.threshold:
-            raise DoudiError("link setting possible_threshold must not exceed threshold")
+            raise DoudiError(f"关联设置 possible_threshold（{self.possible_threshold}）不能大于 "
+                             f"threshold（{self.threshold}）：请调低前者或调高后者")  # fmt: skip
 
     def to_json(self) -> str:
         """The settings as JSON text.
@@ -95,13 +94,26 @@ class LinkSettings:
         Raises
         ------
         DoudiError
-            If the text names an unknown setting, or a value is out of range.
+            If the text is no JSON object, names an unknown setting, or a value is not a
+            number or is out of range (in Chinese: a person edits the file).
         """
-        values = json.loads(text)
-        known = {field.name for field in fields(cls)}
-        unknown = sorted(set(values) - known)
+        try:
+            values = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise DoudiError(f"不是有效的 JSON（第 {error.lineno} 行第 {error.colno} 列有误）"
+                             "：请检查引号、逗号和括号") from error  # fmt: skip
+        if not isinstance(values, dict):
+            raise DoudiError('应为一个 JSON 对象，如 {"threshold": 0.95}')
+        known = {field.name: type(field.default) for field in fields(cls)}
+        unknown = sorted(set(values) - set(known))
         if unknown:
-            raise DoudiError(f"unknown link settings: {', '.join(unknown)}")
+            raise DoudiError(f"没有这样的关联设置：{', '.join(unknown)}（可用的有："
+                             f"{', '.join(known)}）")  # fmt: skip
+        for name, value in values.items():
+            wanted = (int, float) if known[name] is float else known[name]
+            if isinstance(value, bool) or not isinstance(value, wanted):
+                kind = "整数" if known[name] is int else "数字"
+                raise DoudiError(f"关联设置 {name} 应为{kind}，现为 {value!r}")
         return cls(**values)
 
     def save(self, path: Path) -> None:
@@ -127,5 +139,15 @@ class LinkSettings:
         -------
         LinkSettings
             The settings, checked as ``from_json`` checks them.
+
+        Raises
+        ------
+        DoudiError
+            If the file is not UTF-8 text or its settings are refused; the message names it.
         """
-        return cls.from_json(path.read_text(encoding="utf-8"))
+        try:
+            return cls.from_json(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as error:
+            raise DoudiError(f"关联设置文件 {path} 不是 UTF-8 文本：请用 UTF-8 保存") from error
+        except DoudiError as error:
+            raise DoudiError(f"关联设置文件 {path}：{error}") from error

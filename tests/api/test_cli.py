@@ -329,3 +329,22 @@ def test_link_refuses_a_database_that_is_not_there_without_making_one(tmp_path):
     result = runner.invoke(app, ["link", "--db", str(missing)])
     assert result.exit_code == 2, result.output
     assert "数据库里没有导入的名册" in result.output
+
+
+def test_a_risk_model_or_link_settings_file_that_is_missing_or_wrong_is_named_in_chinese(tmp_path):
+    drop, wrong = _tiny_drop(tmp_path / "drop"), tmp_path / "wrong.json"
+    wrong.write_text('{"x": 1}', encoding="utf-8")
+    for model, said in ((tmp_path / "nosuch.json", "找不到风险评分模型"),
+                        (wrong, f"{wrong} 不是风险评分模型：缺少 types 或 params")):  # fmt: skip
+        result = runner.invoke(app, ["run", str(drop), "--out", str(tmp_path / "run"),
+                                     "--risk-model", str(model)])  # fmt: skip
+        output = result.output.replace("\n", "")
+        assert result.exit_code == 2, output
+        assert said in output and str(model) in output
+    for settings, said in ((tmp_path / "nosuch.json", "找不到"),
+                           (wrong, f"关联设置文件 {wrong}：没有这样的关联设置：x")):  # fmt: skip
+        result = runner.invoke(app, ["link", "--db", str(tmp_path / "d.duckdb"), "--settings",
+                                     str(settings)])  # fmt: skip
+        output = result.output.replace("\n", "")
+        assert result.exit_code == 2, output
+        assert said in output and str(settings) in output

@@ -15,7 +15,7 @@ def test_settings_round_trip_through_json(tmp_path):
 def test_bad_settings_are_refused():
     with pytest.raises(DoudiError, match="threshold"):
         LinkSettings(threshold=1.5)
-    with pytest.raises(DoudiError, match="unknown link settings: colour"):
+    with pytest.raises(DoudiError, match="没有这样的关联设置：colour"):
         LinkSettings.from_json('{"colour": 1}')
 
 
