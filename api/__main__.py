@@ -7,7 +7,18 @@ FastAPI) would cost every ingest worker about three seconds before it starts.
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import os
 import sys
+
+# The level the command line's worker processes (the ingest reads large drops in them) log
+# at: the command sets it, ERROR unless --verbose, and a worker, which imports this module
+# first, reads it.
+WORKER_LOG_LEVEL = "DOUDI_WORKER_LOG_LEVEL"
+
+if multiprocessing.current_process().name != "MainProcess":  # a worker the command spawned
+    logging.basicConfig(level=os.environ.get(WORKER_LOG_LEVEL, "ERROR"))
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from api.__main__ import WORKER_LOG_LEVEL
 from resolver.db import MEMORY_VARIABLE, memory_limit
 from resolver.errors import DoudiError, path_problem
 
@@ -36,9 +38,15 @@ REPORT_NAME = "数据问题清单.xlsx"
 def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="显示详细的运行日志。")] = False,
 ) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING)
-    # Splink's notes on untrained levels are for --verbose; its errors always show.
+    # What the libraries log is for developers: the clerk sees only their errors, beside the
+    # Chinese notes the command prints (a file's bad bytes, Splink's untrained levels);
+    # --verbose shows the rest. The ingest's worker processes log as this one (api.__main__).
+    shown = logging.INFO if verbose else logging.ERROR
+    handler = logging.StreamHandler()
+    handler.setLevel(shown)
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
     logging.getLogger("splink").setLevel(logging.INFO if verbose else logging.ERROR)
+    os.environ[WORKER_LOG_LEVEL] = logging.getLevelName(shown)
 
 
 def existing_db(db: Path, first: str = "doudi ingest 或 doudi run") -> Path:

@@ -348,3 +348,17 @@ def test_a_risk_model_or_link_settings_file_that_is_missing_or_wrong_is_named_in
         output = result.output.replace("\n", "")
         assert result.exit_code == 2, output
         assert said in output and str(settings) in output
+
+
+def test_a_library_warning_stays_off_the_clerks_screen_beside_the_chinese_note(tmp_path):
+    # A fresh process: the command configures logging itself (pytest's handlers hold it here)
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "户籍人口.csv").write_bytes("记录编号,户号,姓名\nH1,F1,刘华\nH2,F1,".encode()
+                                       + b"\xff\xfe" + "刘明\n".encode())  # fmt: skip
+    checked = subprocess.run([sys.executable, "-m", "api", "check", str(drop), "--report",
+                              str(tmp_path / "问题.xlsx")], capture_output=True, text=True,
+                             cwd=Path(__file__).resolve().parents[2])  # fmt: skip
+    assert checked.returncode == 0, checked.stderr
+    assert "含不是文字的字节" in checked.stdout
+    assert checked.stderr == ""
