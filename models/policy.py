@@ -396,14 +396,12 @@ _SAID = {
 
 
 def _shown(value: object) -> str:
-    """A value as the policy file writes it (JSON), cut short. A ``[`` before a letter gets a
-    space: the command line's console would read ``[true]`` as markup and drop it."""
+    """A value as the policy file writes it (JSON), cut short."""
     try:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
         text = repr(value)
-    text = text if len(text) <= 60 else text[:57] + "…"
-    return re.sub(r"\[(?=[a-z#/@])", "[ ", text)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _kind(value: object) -> str:

@@ -13,6 +13,7 @@ from typing import Annotated, NoReturn
 import duckdb
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from api.__main__ import WORKER_LOG_LEVEL
@@ -78,7 +79,8 @@ def errors_reported() -> Iterator[None]:
 
 def _input_error(error: Exception, message: str | None = None) -> NoReturn:
     """The input or the environment is wrong: what, and what to do (exit code 2)."""
-    err_console.print(f"[bold red]错误[/]: {message or error}", markup=True, highlight=False)
+    said = escape(str(message or error))  # a message's own [brackets] are text, not markup
+    err_console.print(f"[bold red]错误[/]: {said}", markup=True, highlight=False)
     raise typer.Exit(2) from error
 
 
@@ -112,7 +114,7 @@ def _out_of_memory(error: Exception) -> bool:
 
 def _memory_error(error: Exception) -> NoReturn:
     said = str(error).splitlines()[0] if str(error) else type(error).__name__
-    err_console.print(f"[bold red]内存不足[/]（{said}）。数据库每个连接的内存上限为 "
+    err_console.print(f"[bold red]内存不足[/]（{escape(said)}）。数据库每个连接的内存上限为 "
                       f"{memory_limit()}，可用环境变量 {MEMORY_VARIABLE} 设定（如 2GB）：上限"
                       "低于这一步所需时请调高；机器本身内存不够时请调低，让数据库把中间结果写入"
                       "临时文件，或换用内存更大的机器。",
@@ -123,7 +125,7 @@ def _memory_error(error: Exception) -> NoReturn:
 def _internal_error(error: Exception) -> NoReturn:
     if logging.getLogger().isEnabledFor(logging.INFO):  # --verbose: where it happened
         logging.getLogger("doudi").exception("internal error")
-    err_console.print(f"[bold red]内部错误[/]: {type(error).__name__}: {error}。这不是数据的问题；"
+    err_console.print(f"[bold red]内部错误[/]: {type(error).__name__}: {escape(str(error))}。这不是数据的问题；"
                       "请带上这条信息和所用的命令联系维护人员（加 --verbose 可看到详细位置）。",
                       markup=True, highlight=False)  # fmt: skip
     raise typer.Exit(3) from error

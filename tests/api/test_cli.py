@@ -362,3 +362,12 @@ def test_a_library_warning_stays_off_the_clerks_screen_beside_the_chinese_note(t
     assert checked.returncode == 0, checked.stderr
     assert "含不是文字的字节" in checked.stdout
     assert checked.stderr == ""
+
+
+def test_an_error_with_brackets_keeps_them_on_the_clerks_screen(tmp_path):
+    """The console read a message's [true] as markup and dropped it."""
+    policy = tmp_path / "政策.json"
+    policy.write_text('{"inherits": "default", "severe_levels_any_type": [true]}', encoding="utf-8")
+    result = runner.invoke(app, ["run", str(tmp_path / "无"), "--out", str(tmp_path / "out"),
+                                 "--policy", str(policy)])  # fmt: skip
+    assert result.exit_code == 2 and "[true]" in result.output, result.output

@@ -147,7 +147,7 @@ BAD_FIELDS = [
     ("dibao_standard_year", None, "dibao_standard_year 应为不小于 0 的数，文件中是 null"),
     ("severe_levels_any_type", "1,2", "应为列表，每项为 1 到 4 之间的整数，文件中是 \"1,2\""),
     ("severe_levels_any_type", [1, 5], "应为列表，每项为 1 到 4 之间的整数，文件中是 [1, 5]"),
-    ("severe_levels_any_type", [True], "文件中是 [ true]"),  # not [true]: markup to the console
+    ("severe_levels_any_type", [True], "文件中是 [true]"),
     ("shared_identifier_limit", -3, "shared_identifier_limit 应为不小于 1 的整数，文件中是 -3"),
     ("gradual_exit_months", -6, "gradual_exit_months 应为不小于 0 的整数，文件中是 -6"),
     ("payment_tolerance", 50, "payment_tolerance 应为 0 到 1 之间的数（如 0.1 即一成），文件中是 50"),
