@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from resolver.idcard import mask_id
+from resolver.idcard import ID_SHAPE, clean_text, mask_id
 
 if TYPE_CHECKING:  # the command line masks file names without loading the web stack
     from api.auth import Principal
@@ -220,3 +220,25 @@ def _mask_field(key: str, value: Any) -> Any:
     if isinstance(value, str):  # evidence, a case number, a graph node's key and label
         return mask_numbers(value)
     return value
+
+
+def is_id_number(text: str) -> bool:
+    """Whether ``text`` is written as an ID number (15 or 18 characters, however spaced, in
+    full-width digits or with a lower-case x): what a role that sees masks may not look up.
+
+    Parameters
+    ----------
+    text : str
+        What was typed.
+
+    Returns
+    -------
+    bool
+        True for an ID number's shape, whether its check digit holds or not.
+
+    Examples
+    --------
+    >>> is_id_number("５３２３２６ 19560101 687x"), is_id_number("张三"), is_id_number("DB1")
+    (True, False, False)
+    """
+    return bool(ID_SHAPE.match(clean_text(text)))

@@ -33,7 +33,7 @@ USABLE = frozenset({"valid", "upgraded"})
 
 _SCIENTIFIC = re.compile(r"^(\d)(?:\.(\d+))?E\+?(\d+)$")
 _FLOAT_TEXT = re.compile(r"^(\d{15,18})\.\d+$")
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$|^\d{15}$")
+ID_SHAPE = re.compile(r"^\d{17}[\dX]$|^\d{15}$")  # after clean_text
 # Spaces, spreadsheet quoting (' " ` =, and the curly quotes a Chinese keyboard types), and
 # the invisible characters a copied cell carries (zero-width spaces, byte-order marks).
 _STRIP = re.compile(r"[\s'\"`=‘’“”′″\u200b\u200c\u200d\u2060\ufeff]")
@@ -136,7 +136,7 @@ def parse_id(raw: str | None) -> IdNumber:
     damage = _damage_prefix(text)
     if damage is not None:
         return IdNumber(None, "damaged", "spreadsheet_damage", prefix=damage)
-    if not _ID_SHAPE.match(text):
+    if not ID_SHAPE.match(text):
         return IdNumber(text, "invalid", "bad_shape")
     if len(text) == 15:
         return _check(upgrade_15(text), "upgraded", original=text)

@@ -277,8 +277,8 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         notes.append(f"合并单元格：{grid.merged_cells} 个单元格按所在合并区域的值填充")
     counties = next((county_values(cells[position]) for position, label in extras
                      if label in COUNTY_HEADERS), None)  # fmt: skip
-    record_ids, derived = _record_ids(located, cells, row_numbers, counties)
-    if derived:
+    record_ids, repeats = _record_ids(located, cells, row_numbers, counties)
+    if repeats is not None:
         notes.append(
             "表中没有记录编号列：记录编号按文件名、工作表和每行的姓名、证件号、案件号等生成"
             "（其他行增删时不变）"
@@ -320,9 +320,8 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
                     problems = pc.if_else(struck, "row_struck", problems)
                 # a row saying what an earlier one says of whom: pasted twice? (a ledger may
                 # pay one case twice in a month: two lines of it are no repeat)
-                if derived and registry.name != "payments":
-                    repeated = pc.match_substring_regex(record_ids, _REPEATED_ID)
-                    problems = pc.if_else(repeated, "row_repeated", problems)
+                if repeats is not None and registry.name != "payments":
+                    problems = pc.if_else(repeats, "row_repeated", problems)
             findings.append(findings_of(registry, column.name, problems, values, normalised))
     raw["extra"] = _extra_map(cells, extras, height)
     normalised_table = pa.table(normalised)
@@ -461,14 +460,14 @@ def county_values(values: pa.Array) -> pa.Array:
 
 
 def _record_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array,
-                counties: pa.Array | None) -> tuple[pa.Array, bool]:  # fmt: skip
-    """The record ids of the rows, and whether they were derived (no 记录编号 column): then
-    ``_derived_ids``. A table whose rows say their county (``counties``) may repeat a number
-    in two counties."""
+                counties: pa.Array | None) -> tuple[pa.Array, pa.Array | None]:  # fmt: skip
+    """The record ids of the rows and, when they were derived (no 记录编号 column:
+    ``_derived_ids``), which rows repeat an earlier one; None when a column gave them. A
+    table whose rows say their county (``counties``) may repeat a number in two counties."""
     grid = located.grid
     position = located.recognition.positions.get("record_id")
     if position is None:
-        return _derived_ids(located, cells, row_numbers), True
+        return _derived_ids(located, cells, row_numbers)
     (record_ids,), _ = _normalise_column("code", cells[position])
     numbers = np.asarray(row_numbers)
     keys = record_ids if counties is None else pc.binary_join_element_wise(
@@ -483,35 +482,36 @@ def _record_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array,
         if len(rows):
             errors.append(InputError(grid.path, rows.tolist(), header, reason, grid.sheet))
     raise_collected(errors)
-    return record_ids, False
+    return record_ids, None
 
 
-# A derived record id numbered as a repeat (``_derived_ids``).
-_REPEATED_ID = r"-[0-9a-f]{10}-\d+$"
 # What says which row a row is, when no 记录编号 does: its person, case or household, and
 # the date its record begins (not an income or an address, which next month may change).
 ROW_KEY = ("name", "id_number", "payee_name", "payee_id_number", "case_no", "hukou_no",
            "poverty_hh_no", "cert_no", "start_date", "death_date", "pay_month")  # fmt: skip
 
 
-def _derived_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array) -> pa.Array:
+def _derived_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array
+                 ) -> tuple[pa.Array, pa.Array]:  # fmt: skip
     """Record ids from the file name, sheet and what the row says of whom (``ROW_KEY``, as
     written), a repeat numbered (``-2``): a row keeps its id when others are added or taken
     away next month, so its person and cases keep theirs. Without any such column, the row
-    number."""
+    number. With them, which rows repeat an earlier one."""
     grid = located.grid
     prefix = grid.path.stem + (f"-{grid.sheet}" if grid.sheet else "")
     positions = located.recognition.positions
     keyed = [pc.fill_null(cells[positions[name]], "") for name in ROW_KEY if name in positions]
     if not keyed:
-        return pc.binary_join_element_wise(prefix, pc.cast(row_numbers, pa.string()), "-")
+        ids = pc.binary_join_element_wise(prefix, pc.cast(row_numbers, pa.string()), "-")
+        return ids, pa.array([False] * len(row_numbers))
     seen: Counter[str] = Counter()
-    ids = []
+    ids, repeats = [], []
     for text in pc.binary_join_element_wise(*keyed, "\x1f").to_pylist():
         digest = hashlib.sha256(text.encode()).hexdigest()[:10]
         seen[digest] += 1
+        repeats.append(seen[digest] > 1)
         ids.append(f"{prefix}-{digest}" + (f"-{seen[digest]}" if seen[digest] > 1 else ""))
-    return pa.array(ids, pa.string())
+    return pa.array(ids, pa.string()), pa.array(repeats)
 
 
 def _in_context(column: Column, values: pa.Array | None, context: Context
