@@ -222,6 +222,28 @@ def test_bench_refuses_what_it_cannot_do_in_chinese(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["run", "--threshold", "2", "--out", "x"], "--threshold 的值无效：2，应不大于 1"),
+        (["synth", "x", "--people", "abc"], "--people 的值无效：abc，应为整数"),
+        (["run", "--engine", "foo", "--out", "x"], "应为以下之一：duckdb、spark"),
+        (["rnu"], "没有命令 rnu，是不是 run？"),
+        (["token", "crate"], "没有命令 crate，是不是 create？"),
+        (["run", "--bogus"], "没有选项 --bogus"),
+        (["screen"], "缺少参数 PAYMENT_FILE"),
+        (["run", "--out"], "选项 --out 后面需要一个值"),
+        (["run", "a", "b", "--out", "x"], "多余的参数：b"),
+    ],
+)
+def test_a_mistake_in_the_call_is_said_in_chinese_with_where_the_help_is(args, said):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    shown = result.output.replace("\n", "")
+    assert shown.startswith("用法错误: ") and said in shown
+    assert not re.search(r"Invalid value|No such|Missing|Got unexpected|requires", shown)
+
+
+@pytest.mark.parametrize(
     "modules",
     [("api.cli",), ("api.cli", "api.screen_file"), ("api.cli", "api.period_report")],
 )
