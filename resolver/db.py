@@ -48,11 +48,29 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as error:
         raise DoudiError(_unopened(path, error)) from error
+    if str(path) != ":memory:":
+        _refuse_foreign(con, path)
     _limit_memory(con, in_memory=str(path) == ":memory:")
     # In a notebook without ipywidgets DuckDB draws no progress bar, and refuses the setting.
     with suppress(duckdb.InvalidInputException):
         con.execute("SET enable_progress_bar = false")
     return con
+
+
+# A table every Doudi database has: the drop's files (ingest), the runs, or the review API's
+# tokens and access log (a database the server opened first).
+DOUDI_TABLES = frozenset({"ingest_files", "runs", "api_tokens", "access_log"})
+
+
+def _refuse_foreign(con: duckdb.DuckDBPyConnection, path: Path | str) -> None:
+    """Close ``con`` and refuse a database another program made (it has tables, none of them
+    Doudi's), before anything is written into it."""
+    names = table_names(con)
+    if names and not names & DOUDI_TABLES:
+        con.close()
+        shown = "、".join(sorted(names)[:3]) + ("等" if len(names) > 3 else "")
+        raise DoudiError(f"{path} 不是兜底的数据库（其中是其他程序的表：{shown}），兜底不会改动它："
+                         "请检查数据库的路径（--db），应为 doudi run 或 doudi ingest 写出的 .duckdb 文件")  # fmt: skip
 
 
 def _unopened(path: Path | str, error: duckdb.Error) -> str:

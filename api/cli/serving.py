@@ -16,6 +16,7 @@ import typer
 
 from api.cli.base import DbOption, app, console, err_console, errors_reported
 from models.case_types import CASE_LABELS
+from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.outputs import write_whole
 
@@ -38,6 +39,7 @@ def serve(
     with errors_reported():
         if not db.is_file():
             raise DoudiError(f"数据库 {db} 不存在：请先运行 `doudi run`")
+        connect(db).close()  # refused here in Chinese (in use, not Doudi's), not in the server
         application = create_app(
             ApiSettings(db_path=db, score_lookups_per_minute=score_lookups_per_minute)
         )

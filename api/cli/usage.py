@@ -8,6 +8,7 @@ import re
 import sys
 from typing import Any
 
+import typer
 from pydantic import ValidationError
 from rich.markup import escape
 from typer import Context
@@ -45,7 +46,7 @@ class ChineseUsageGroup(TyperGroup):
 
             err_console.print(usage_message(error), markup=True, highlight=False)
             sys.exit(2)
-        except errors.Abort:
+        except typer.Abort:
             sys.exit(1)
         sys.exit(code or 0)
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+import duckdb
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -244,6 +245,28 @@ def test_a_mistake_in_the_call_is_said_in_chinese_with_where_the_help_is(args, s
 
 
 @pytest.mark.parametrize(
+    "args",
+    [
+        ["token", "create", "--role", "auditor", "--name", "a"],
+        ["serve", "--port", "18997"],
+        ["export", "--out", "x"],
+    ],
+)
+def test_another_programs_database_is_refused_in_chinese_and_gets_no_tables(tmp_path, args):
+    foreign = tmp_path / "sales.duckdb"
+    made = connect(foreign)
+    made.execute("CREATE TABLE sales (amount INTEGER)")
+    made.close()
+    result = runner.invoke(app, [*args, "--db", str(foreign)])
+    assert result.exit_code == 2
+    assert "不是兜底的数据库" in result.output and "Traceback" not in result.output
+    tables = duckdb.connect(str(foreign), read_only=True).execute(
+        "SELECT table_name FROM duckdb_tables()"
+    )
+    assert tables.fetchall() == [("sales",)]
+
+
+@pytest.mark.parametrize(
     "modules",
     [("api.cli",), ("api.cli", "api.screen_file"), ("api.cli", "api.period_report")],
 )
@@ -325,8 +348,6 @@ def test_a_path_through_a_file_or_onto_a_folder_is_the_clerks_to_fix_not_a_defec
 
 @pytest.mark.parametrize("stop", ["ctrl-c", "query"])
 def test_ctrl_c_says_interrupted_not_an_internal_error_with_the_sql(tmp_path, monkeypatch, stop):
-    import duckdb
-
     def interrupted(columns):
         if stop == "ctrl-c":
             raise KeyboardInterrupt

@@ -1,6 +1,7 @@
 import os
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from resolver.db import MEMORY_SHARE, MEMORY_VARIABLE, connect, memory_limit
@@ -61,3 +62,19 @@ def test_a_database_another_process_holds_or_that_is_no_database_is_said_in_chin
     junk.write_bytes(b"not a database " * 500)
     with pytest.raises(DoudiError, match=r"x\.duckdb 不是兜底的数据库"):
         connect(junk)
+
+
+def test_another_programs_database_is_refused_untouched_and_doudis_or_a_new_one_opens(tmp_path):
+    foreign = tmp_path / "sales.duckdb"
+    made = connect(foreign)
+    made.execute("CREATE TABLE sales (amount INTEGER)")
+    made.close()
+    with pytest.raises(DoudiError, match="不是兜底的数据库（其中是其他程序的表：sales）"):
+        connect(foreign)
+    reopened = connect(tmp_path / "ours.duckdb")  # new: Doudi's once it writes its tables
+    reopened.execute("CREATE TABLE runs (run_id VARCHAR)")
+    reopened.execute("CREATE TABLE scratch_extra (x INTEGER)")
+    reopened.close()
+    assert connect(tmp_path / "ours.duckdb").execute("SELECT count(*) FROM runs").fetchall()
+    untouched = duckdb.connect(str(foreign), read_only=True)
+    assert untouched.execute("SELECT table_name FROM duckdb_tables()").fetchall() == [("sales",)]
