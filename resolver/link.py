@@ -51,6 +51,7 @@ from resolver.splink_backend import (
     Training,
     score_changed_rows_with_splink,
     score_pairs_with_splink,
+    tf_columns,
     train_with_splink,
 )
 
@@ -255,7 +256,7 @@ def stored_model(con: duckdb.DuckDBPyConnection) -> StoredModel:
     model = json.loads(con.execute(f"SELECT model_json FROM {LINK_MODEL}").fetchall()[0][0])
     stored = con.sql(f"SELECT * FROM {TERM_FREQUENCIES}").to_arrow_table()
     frequencies = {}
-    for column in pc.unique(stored["column_name"]).to_pylist():
+    for column in tf_columns(model):  # a column no row fills (no phones) has no stored rows
         rows = stored.filter(pc.equal(stored["column_name"], column))
         frequencies[column] = pa.table({column: rows["value"], f"tf_{column}": rows["tf"]})
     return StoredModel(model, frequencies)

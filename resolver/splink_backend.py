@@ -286,8 +286,19 @@ def _kept_columns(scratch: duckdb.DuckDBPyConnection, table: str) -> pa.Table:
     ).to_arrow_table()
 
 
-def _tf_columns(model: dict[str, Any]) -> list[str]:
-    """The columns whose term frequencies adjust the model's match weights."""
+def tf_columns(model: dict[str, Any]) -> list[str]:
+    """The columns whose term frequencies adjust the model's match weights.
+
+    Parameters
+    ----------
+    model : dict
+        A trained Splink model (its settings as JSON).
+
+    Returns
+    -------
+    list[str]
+        The columns, sorted.
+    """
     return sorted({
         level["tf_adjustment_column"]
         for comparison in model["comparisons"]
@@ -300,7 +311,7 @@ def _term_frequencies(
     linker: Linker, scratch: duckdb.DuckDBPyConnection, model: dict[str, Any]
 ) -> dict[str, pa.Table]:
     frequencies = {}
-    for column in _tf_columns(model):
+    for column in tf_columns(model):
         table = linker.table_management.compute_tf_table(column)
         frequencies[column] = scratch.sql(
             f"SELECT * FROM {table.physical_name} ORDER BY ALL"

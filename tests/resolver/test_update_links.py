@@ -135,3 +135,21 @@ def test_partners_are_the_rows_a_blocking_rule_pairs_either_way_round(rules):
     assert counts.get((True, True), 0) > 500
     assert counts.get((False, False), 0) > 500
     assert set(counts) == {(True, True), (False, False)}
+
+
+def test_a_county_whose_rows_carry_no_phone_updates_with_its_stored_model(tmp_path):
+    # No row has a phone: the phone's term frequencies are empty, and stored as no rows.
+    summary = synthesize(tmp_path, people=1200, seed=12)
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, summary.drop_dir)
+    for (table,) in con.execute(
+        "SELECT DISTINCT table_name FROM duckdb_columns() WHERE column_name = 'phone'"
+    ).fetchall():
+        con.execute(f"UPDATE {table} SET phone = NULL")
+    link_persons(con, LinkSettings())
+    model = stored_model(con)
+    assert model.term_frequencies["phone_rare"].num_rows == 0
+    before = snapshot(con)
+    report = update_links(con, LinkSettings())
+    assert (report.changes.new, report.changes.changed, report.changes.removed) == (0, 0, 0)
+    assert snapshot(con) == before
