@@ -36,7 +36,7 @@ from models.risk import RiskModel
 from models.spark_detection import detect_on_spark
 from resolver.db import connect
 from resolver.headers import Vocabulary
-from resolver.ingest import drop_registries, ingest_drop
+from resolver.ingest import drop_holdings, ingest_drop
 from resolver.link import LinkReport, link_persons, update_links
 from resolver.memory import collector_paused
 from resolver.outputs import record_persons, write_entities
@@ -160,7 +160,7 @@ def update_pipeline(
     """
     con = connect(db_path)
     config = run_configuration(con, working_run(con))
-    expected = set(drop_registries(con)) - set(allow_missing)
+    expected = {(name, county) for name, county in drop_holdings(con) if name not in allow_missing}
     return _run_stages(con, data_dir, out_dir, db_path, config, vocabulary,
                        lambda: update_links(con, config.settings, retrain=retrain),
                        expected=expected)  # fmt: skip
@@ -169,9 +169,9 @@ def update_pipeline(
 def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, db_path: Path,
                 config: RunConfiguration, vocabulary: Vocabulary | None,
                 link: Callable[[], LinkReport], spark: SparkEngine | None = None,
-                expected: Collection[str] = ()) -> RunResult:  # fmt: skip
+                expected: Collection[tuple[str, str | None]] = ()) -> RunResult:  # fmt: skip
     """Start a run with ``config``, ingest ``data_dir`` (which must hold the ``expected``
-    registries), ``link`` its rows, then detect and publish; closes ``con``."""
+    registries, in their counties), ``link`` its rows, then detect and publish; closes ``con``."""
     with closing(con):
         out_dir.mkdir(parents=True, exist_ok=True)
         seconds: dict[str, float] = {}

@@ -214,7 +214,7 @@ def _copies(files: list[Path], data_dir: Path) -> dict[Path, Skip]:
 
 def ingest_drop(con: duckdb.DuckDBPyConnection, data_dir: Path, *,
                 vocabulary: Vocabulary | None = None, on_progress: Progress | None = None,
-                expected: Collection[str] = ()) -> DropReport:  # fmt: skip
+                expected: Collection[tuple[str, str | None]] = ()) -> DropReport:  # fmt: skip
     """Read, check and normalise every table of ``data_dir`` and store it, all in one
     transaction (each table is stored as soon as it is ready, while others are read).
 
@@ -228,9 +228,9 @@ def ingest_drop(con: duckdb.DuckDBPyConnection, data_dir: Path, *,
         The headers to recognise; the built-in ones when None.
     on_progress : Progress | None
         Called with (step, done, total) as files are read, or None.
-    expected : Collection[str]
-        Registries the drop must hold (next month's drop: those of the last one); one
-        missing refuses the drop.
+    expected : Collection[tuple[str, str | None]]
+        (registry, county) pairs the drop must hold (next month's drop: those of the last
+        one, ``drop_holdings``); one missing refuses the drop.
 
     Returns
     -------
@@ -335,7 +335,8 @@ def read_registry_file(path: Path, registry: str, *, vocabulary: Vocabulary | No
 
 
 def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocabulary,
-               on_progress: Progress | None, folder: Path, expected: Collection[str] = ()
+               on_progress: Progress | None, folder: Path,
+               expected: Collection[tuple[str, str | None]] = ()
                ) -> tuple[DropReport, list[InputError]]:  # fmt: skip
     """Read, lay out, check and normalise every table of a drop into ``con``: what was read,
     and every error that makes the drop unusable."""
@@ -377,7 +378,7 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     found = {source.registry.name for source in sources}
     found |= {name for outcome in outcomes for name in outcome.refused}  # refused, not missing
     errors += _drop_errors(data_dir, sources, found, bool(errors))
-    errors += _missing_registries(data_dir, found, expected)
+    errors += _missing_registries(data_dir, found, {name for name, _ in expected})
     if not errors:
         _unknown_cases(sources)
     hashes = {outcome.path: outcome.sha256 for outcome in outcomes}
@@ -385,6 +386,8 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     _store_report(con, report, unsorted)
     if not errors and not province:
         errors += _number_by_county_column(con, sources)
+    if not errors:
+        errors += _county_gaps(con, data_dir, expected)
     _store_reusable(con, report, reader, reusable=province or not _numbered_by_county_column(con))
     for name in _REGISTRY_TABLES:
         con.execute(f"DROP TABLE IF EXISTS {PREVIOUS}{name}")
@@ -429,8 +432,9 @@ def county_of(path: Path, data_dir: Path) -> str | None:
     return found.group("code") or parts[0]
 
 
-def drop_registries(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The registries of the ingested drop (none before the first ingest).
+def drop_holdings(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str | None]]:
+    """The registries of the ingested drop, each with the counties its rows are in (None in
+    a one-county drop); none before the first ingest.
 
     Parameters
     ----------
@@ -439,13 +443,21 @@ def drop_registries(con: duckdb.DuckDBPyConnection) -> list[str]:
 
     Returns
     -------
-    list of str
-        The registries' names, sorted.
+    set of (str, str or None)
+        (registry name, county) pairs.
     """
     if "ingest_sources" not in table_names(con):
-        return []
-    rows = con.execute("SELECT DISTINCT registry FROM ingest_sources ORDER BY 1").fetchall()
-    return [registry for (registry,) in rows]
+        return set()
+    registries = [registry for (registry,) in
+                  con.execute("SELECT DISTINCT registry FROM ingest_sources").fetchall()]  # fmt: skip
+    return {pair for name in registries for pair in _registry_counties(con, name)}
+
+
+def _registry_counties(con: duckdb.DuckDBPyConnection, name: str) -> set[tuple[str, str | None]]:
+    if "county" not in _column_names(con, name):
+        return {(name, None)}
+    rows = con.execute(f"SELECT DISTINCT county FROM {name}").fetchall()
+    return {(name, county) for (county,) in rows} or {(name, None)}
 
 
 def drop_counties(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -944,6 +956,39 @@ def _missing_registries(data_dir: Path, found: set[str], expected: Collection[st
                        f"完整的各名册（未变动的也要放入）。如该名册确已停用，请加 --allow-missing "
                        f"{REGISTRIES[name].chinese} 再运行")
             for name in sorted(set(expected) - found)]  # fmt: skip
+
+
+def _county_gaps(con: duckdb.DuckDBPyConnection, data_dir: Path,
+                 expected: Collection[tuple[str, str | None]]) -> list[InputError]:  # fmt: skip
+    """An error naming each county of a province drop that lacks registries it held last
+    time (``expected``: (registry, county) pairs), or holds payments without its roster: its
+    leads would close as gone from the data, or its payments be checked against nothing."""
+    held = drop_holdings(con)
+    errors = []
+    for county in sorted({county for _, county in expected if county is not None}):
+        had = {name for name, where in expected if where == county}
+        missing = sorted(had - {name for name, where in held if where == county})
+        if missing:
+            errors.append(InputError(data_dir, None, None, _county_gap(county, missing, had)))
+    unrostered = {county for name, county in held if name == "payments"} - {
+        county for name, county in held if name == "assistance"
+    }
+    return errors + [InputError(data_dir, None, None,
+                                f"区县 {county} 有发放记录，但数据包中没有该区县的救助对象名册")
+                     for county in sorted(unrostered, key=str)]  # fmt: skip
+
+
+def _county_gap(county: str, missing: list[str], had: set[str]) -> str:
+    names = "、".join(REGISTRIES[name].chinese for name in missing)
+    if len(missing) == len(had):
+        return (f"本次数据包中没有区县 {county} 的数据（上次运行读取了它的{names}）：每月的数据包"
+                "须含各区县的完整文件夹，否则该区县的疑点都会被当作数据中已消失而消除；"
+                "如确已不再核查该区县，请用 doudi run 重新完整运行")  # fmt: skip
+    return (
+        f"上次运行读取了区县 {county} 的{names}名册，本次数据包中该区县没有：每月的数据包须含"
+        "各区县完整的各名册（未变动的也要放入）。如该名册确已停用，请加 --allow-missing "
+        f"{REGISTRIES[missing[0]].chinese} 再运行"
+    )
 
 
 def _duplicated_record_ids(sources: list[Source]) -> list[InputError]:

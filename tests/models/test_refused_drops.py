@@ -17,6 +17,7 @@ from resolver.errors import InputError
 from resolver.quality import unattributed_deaths
 from resolver.settings import LinkSettings
 from resolver.synthetic import synthesize
+from resolver.synthetic.province import synthesize_province
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +81,43 @@ def test_a_roster_refused_for_a_repeated_record_id_is_not_also_called_missing(pu
     said = str(refused.value)
     assert "记录编号重复" in said
     assert "没有救助对象名册" not in said and "本次数据包中没有" not in said
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("province")
+    synthesize_province(folder, counties=2, people=1200, seed=5)
+    run_pipeline(folder / "drop", folder / "run", policy=load_policy(), settings=LinkSettings())
+    return folder
+
+
+def _drop_without(province, tmp_path, *removed: str):
+    drop = tmp_path / "drop"
+    shutil.copytree(province / "drop", drop)
+    for pattern in removed:
+        for path in drop.glob(pattern):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    return drop
+
+
+def test_a_province_drop_lacking_a_county_or_a_countys_registry_is_refused(province, tmp_path):
+    """Else every lead of the county (or resting on its registry) would close as gone."""
+    db = tmp_path / "doudi.duckdb"
+    shutil.copy(province / "run" / "doudi.duckdb", db)
+    first, second = sorted(path.name for path in (province / "drop").iterdir())
+    without_county = _drop_without(province, tmp_path / "a", second)
+    with pytest.raises(InputError, match=f"本次数据包中没有区县 {second[:6]} 的数据"):
+        update_pipeline(without_county, db, tmp_path / "out")
+    without_deaths = _drop_without(province, tmp_path / "b", f"{first}/*死亡*")
+    with pytest.raises(InputError, match=f"上次运行读取了区县 {first[:6]} 的死亡人员名册"):
+        update_pipeline(without_deaths, db, tmp_path / "out")
+    assert [status for _, status in _runs(db)] == ["published", "refused", "refused"]
+
+
+def test_one_countys_payments_without_its_roster_are_refused(province, tmp_path):
+    first = sorted(path.name for path in (province / "drop").iterdir())[0]
+    drop = _drop_without(province, tmp_path, f"{first}/救助*")
+    with pytest.raises(
+        InputError, match=f"区县 {first[:6]} 有发放记录，但数据包中没有该区县的救助对象名册"
+    ):
+        run_pipeline(drop, tmp_path / "run", policy=load_policy(), settings=LinkSettings())
