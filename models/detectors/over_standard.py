@@ -128,7 +128,8 @@ def _reading(policy: Policy, poverty: list[tuple[str, str]], exit_months: int) -
     if policy.gradual_exit_scope == "all":
         return f"渐退期 {exit_months} 个月（本地政策未限定渐退对象，按全部低保对象适用）"
     if not poverty:
-        return "无渐退期（本地政策渐退期仅适用于建档立卡贫困户，在保成员均不在建档立卡台账中）"
+        return ("无渐退期（本地政策文件的渐退期针对建档立卡贫困户，未规定其他低保对象的渐退期；在保成员"
+                "均不在建档立卡台账中，如本地对一般低保对象另有渐退规定，请按其核实）")  # fmt: skip
     records = "、".join(sorted({record for _, record in poverty}))
     return f"渐退期 {exit_months} 个月（适用于建档立卡贫困户；在保成员在建档立卡台账 {records}）"
 

@@ -879,7 +879,9 @@ def test_where_gradual_exit_is_for_poverty_households_others_have_none(profile):
     drop = _income_rose(date(2025, 9, 10), status=None)
     (case,) = detect_over_standard(drop.graph, load_policy(profile))
     assert case.amount_at_risk == 350.0 * 13  # 2025-10 to 2026-10: no period at all
-    assert case.evidence[1].text.startswith("无渐退期（本地政策渐退期仅适用于建档立卡贫困户")
+    assert case.evidence[1].text.startswith(
+        "无渐退期（本地政策文件的渐退期针对建档立卡贫困户，未规定其他低保对象的"
+    )
     assert case.evidence[2].text.startswith("收入超标后仍发放 13 个月")
 
 
