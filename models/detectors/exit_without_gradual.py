@@ -105,7 +105,7 @@ def _case(policy: Policy, case: Node, still_poor: list[tuple[Node, dict, dict]])
           for _, _, poverty in still_poor),
         *(enrolment_evidence(case, row) for _, row, _ in still_poor),
         NOT_ENROLLED,
-        Evidence(f"低保案件 {case[1]} 已于 {ended} 全部退出：收入仍低于标准的已脱贫户应“脱贫不脱保”；"
+        Evidence(f"低保案件 {case[1]} 已于 {ended} 全部退出：收入仍低于标准的已脱贫户应{_keep(policy)}；"
                  f"收入超过标准的也应先给予渐退期（本地 {policy.gradual_exit_months} 个月）"),
         *(identity_evidence(poverty, "建档立卡记录") for _, _, poverty in still_poor),
         Evidence("核实：退出原因与审批材料；退出时是否已超过低保标准、是否办理渐退；"
@@ -123,3 +123,10 @@ def _case(policy: Policy, case: Node, still_poor: list[tuple[Node, dict, dict]])
             "members": float(len(still_poor)),
         },
     )
+
+
+def _keep(policy: Policy) -> str:
+    """What the evidence says a lifted household still under the standard should have: the
+    words "脱贫不脱保" quoted only where the policy's own document says them (大姚)."""
+    quoted = any("脱贫不脱保" in text for texts in policy.sources.values() for text in texts)
+    return "“脱贫不脱保”" if quoted else "继续享受低保"

@@ -151,7 +151,11 @@ def _case(graph, node, certificates, poverty) -> Case:
     attributes = graph.nodes[cert]
     kind = TYPE_LABELS.get(attributes["disability_type"], attributes["disability_type"])
     evidence = [
-        Evidence(f"{kind}残疾{attributes['level']}级，属重度残疾", "disability", row["record_id"]),
+        Evidence(
+            f"{kind}残疾{attributes['level']}级，{_severity(attributes['level'])}",
+            "disability",
+            row["record_id"],
+        ),
         *poverty,
         NOT_ENROLLED,
         identity_evidence(row, "残疾人记录"),
@@ -171,3 +175,9 @@ def _case(graph, node, certificates, poverty) -> Case:
             "was_enrolled": float(bool(history)),
         },
     )
+
+
+def _severity(level: int) -> str:
+    """How the documents name a disability level: 一级、二级 are 重度; a 三级、四级 智力 or 精神
+    disability (大姚's third group) is a group of its own, not 重度."""
+    return "属重度残疾" if level <= 2 else "属三级、四级智力或精神残疾（本地政策列为重点核查对象）"
