@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request, Response
+from fastapi import Depends, HTTPException, Query, Request, Response
 
 from api.analysis import Analysis
 from api.audit import AccessLog
@@ -20,6 +20,8 @@ from api.settings import ApiSettings
 from api.snapshot import Snapshot
 from api.tokens import TokenError, TokenStore
 from models.publish import json_value
+from resolver.errors import DoudiError
+from resolver.ingest import check_county
 
 
 async def get_snapshot(request: Request) -> Snapshot:
@@ -233,6 +235,36 @@ def event_version(if_match: str | None) -> int | None:
 
 
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
+
+
+def known_county(
+    snapshot: SnapshotDep,
+    county: Annotated[
+        str | None, Query(description="only the cases of this county (a province drop)")
+    ] = None,
+) -> str | None:
+    """The ``county`` a download is of, refused (422, naming the drop's counties) when the
+    drop holds no such county: an empty workbook would read as a county without leads.
+
+    Parameters
+    ----------
+    snapshot : Snapshot
+        The published snapshot.
+    county : str or None
+        The county asked for, or None for all.
+
+    Returns
+    -------
+    str or None
+        ``county``.
+    """
+    try:
+        check_county(snapshot.store.cursor, county)
+    except DoudiError as error:
+        raise HTTPException(422, str(error)) from error
+    return county
+
+
 ReviewsDep = Annotated[Reviews, Depends(get_reviews)]
 TokensDep = Annotated[TokenStore, Depends(get_tokens)]
 AnalysisDep = Annotated[Analysis, Depends(get_analysis)]
@@ -245,3 +277,4 @@ ScoreReader = Annotated[Principal, Depends(require("consumer", "auditor"))]
 ScoreLookup = Annotated[Principal, Depends(score_lookup)]
 Analyst = Annotated[Principal, Depends(require("analyst", "auditor", "admin"))]
 Admin = Annotated[Principal, Depends(require("admin"))]
+CountyDep = Annotated[str | None, Depends(known_county)]

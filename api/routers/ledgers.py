@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Response
 
-from api.deps import AccessLogDep, Reviewer, SnapshotDep, answered, json_response
+from api.deps import AccessLogDep, CountyDep, Reviewer, SnapshotDep, answered, json_response
 from api.labels import CASE_LABELS
 from api.ledgers import ledger_size, ledger_workbook, summary_rows, summary_workbook
 from api.liangping_forms import form_file_name, liangping_form
@@ -19,9 +19,6 @@ from api.schemas import CaseType, Overview
 
 router = APIRouter(prefix="/api", tags=["ledgers"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CountyQuery = Annotated[
-    str | None, Query(description="only the cases of this county (a province drop)")
-]
 
 
 @router.get("/overview", response_model=Overview)
@@ -34,7 +31,7 @@ async def overview(snapshot: SnapshotDep, _: Reviewer) -> Any:
 
 @router.get("/ledgers/summary.xlsx", response_class=Response)
 def summary_ledger(
-    snapshot: SnapshotDep, access: AccessLogDep, principal: Reviewer, county: CountyQuery = None
+    snapshot: SnapshotDep, access: AccessLogDep, principal: Reviewer, county: CountyDep
 ) -> Response:
     """The township summary (汇总表), of one county of a province drop when asked. The
     download is written to the access log."""
@@ -54,7 +51,7 @@ def movements_ledger(
     principal: Reviewer,
     start: Annotated[date, Query(alias="from", description="起始日期（含），YYYY-MM-DD")],
     end: Annotated[date, Query(alias="to", description="截止日期（含），YYYY-MM-DD")],
-    county: CountyQuery = None,
+    county: CountyDep,
 ) -> Response:
     """新纳入和退出低保、特困人员分类梳理表: who entered and who left 低保 and 特困 between
     ``from`` and ``to`` (both included), by township and reason — a summary sheet and the two
@@ -73,7 +70,7 @@ def movements_ledger(
 # Declared before ``/ledgers/{case_type}.xlsx`` too.
 @router.get("/ledgers/monthly.xlsx", response_class=Response)
 def monthly_ledger(
-    snapshot: SnapshotDep, access: AccessLogDep, principal: Reviewer, county: CountyQuery = None
+    snapshot: SnapshotDep, access: AccessLogDep, principal: Reviewer, county: CountyDep
 ) -> Response:
     """月度分析报告 (一月一分析一报告): the latest published run against the one before — 汇总
     (per case type: new, resolved by data, still raised; the cases confirmed in the period and
@@ -98,7 +95,7 @@ def liangping_ledger(
     snapshot: SnapshotDep,
     access: AccessLogDep,
     principal: Reviewer,
-    county: CountyQuery = None,
+    county: CountyDep,
 ) -> Response:
     """梁平表式附件1–4: 1 未脱贫 (with 返贫), 2 边缘户, 3 脱贫监测户 — 社会救助兜底脱贫调查摸排台账,
     every member of the 建档立卡 group whether enrolled or not, a sheet per township, 通过排查拟纳入救助
@@ -120,8 +117,8 @@ def case_ledger(
     snapshot: SnapshotDep,
     access: AccessLogDep,
     principal: Reviewer,
+    county: CountyDep,
     township: Annotated[str | None, Query()] = None,
-    county: CountyQuery = None,
 ) -> Response:
     """The 摸排台账 of one case type, a sheet per township, of one county of a province drop
     when asked (ID numbers masked for roles that may not see them). Every text is a text

@@ -202,6 +202,20 @@ def test_each_county_gets_its_own_ledgers(province):
     )
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["summary", "duplicate_enrollment", "monthly", "liangping/4", "movements"],
+)
+def test_a_ledger_of_a_county_the_drop_does_not_hold_is_refused_not_empty(province, path):
+    params = {"county": "999999"} | (
+        {"from": "2026-01-01", "to": "2026-06-30"} if path == "movements" else {}
+    )
+    with client(province, "auditor") as http:
+        answer = http.get(f"/api/ledgers/{path}.xlsx", params=params)
+    assert answer.status_code == 422
+    assert "数据中没有区县 999999（可选：532301" in answer.json()["detail"]
+
+
 def test_an_inspector_filters_the_queue_by_county_and_sees_a_cross_county_case(page, province):
     sign_in(page, province)
     page.select_option("select[name=county]", "532301")
