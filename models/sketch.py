@@ -183,7 +183,7 @@ class HouseholdSketch:
                    record_id)  # fmt: skip
 
     def poor(self, pid, record_id, status="monitored", income=None, marked=None, labor=None,
-             cause=None):  # fmt: skip
+             cause=None, health=None):  # fmt: skip
         """Put ``pid`` in the sketch's one 建档立卡 poverty household (``PH1``).
 
         Parameters
@@ -203,10 +203,12 @@ class HouseholdSketch:
             The member's 劳动技能 (``ordinary``, ``skilled``, ``weak``, ``lost``, ``none``).
         cause : str, optional
             The household's 主要致贫原因 (因病, 因残 ...).
+        health : str, optional
+            The member's 健康状况 (``serious_illness`` ...).
         """
         self.graph.add_node(("poverty_household", "PH1"), kind="poverty_household")
         self._edge(("person", pid), ("poverty_household", "PH1"), "in_poverty_household",
-                   "poverty", record_id, status=status, labor=labor, health=None, cause=cause,
+                   "poverty", record_id, status=status, labor=labor, health=health, cause=cause,
                    income_year=income, dibao_marked=marked)  # fmt: skip
 
     def uses(self, pid, kind, value, record_id):

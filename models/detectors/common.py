@@ -323,7 +323,16 @@ def _in_single_person_group(graph: nx.MultiGraph, policy: Policy, member: Node, 
         graph, policy, member
     )
     ill = "gravely_ill" in policy.single_person_groups
-    return severe or (ill and row["health"] in policy.grave_illness_health)
+    return severe or (ill and _gravely_ill(graph, policy, member, row))
+
+
+def _gravely_ill(graph: nx.MultiGraph, policy: Policy, member: Node, row: dict) -> bool:
+    """The member's roster row, or one of their 建档立卡 rows (which record each member's
+    健康状况 too), says a grave illness."""
+    healths = {row["health"]} | {
+        poverty["health"] for _, poverty in neighbours(graph, member, "in_poverty_household")
+    }
+    return not healths.isdisjoint(policy.grave_illness_health)
 
 
 def single_person_evidence(graph: nx.MultiGraph, policy: Policy, cases: set[Node]

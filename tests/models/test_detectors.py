@@ -648,6 +648,16 @@ def test_a_gravely_ill_member_alone_in_a_case_is_no_split():
     assert detect_split_household(drop.graph, POLICY) == []
 
 
+def test_a_member_the_poverty_registry_says_is_gravely_ill_alone_in_a_case_is_no_split():
+    # 梁平's 重病 分户保障: the roster's 健康状况 is blank, the 建档立卡 row says 患有大病
+    drop = HouseholdSketch()
+    drop.family("HK1", "father", "daughter")
+    drop.enrol("father", "DB1", "A1")
+    drop.enrol("daughter", "DB2", "A3")
+    drop.poor("daughter", "P1", status="not_lifted", health="serious_illness", cause="因病")
+    assert detect_split_household(drop.graph, load_policy("梁平区回龙镇")) == []
+
+
 def test_a_severely_disabled_poor_person_on_no_roster_is_missed():
     drop = HouseholdSketch()
     drop.person("wang")
