@@ -50,6 +50,7 @@ RULE_LABELS = {
     "wrongful_exit_check": "核查建档立卡户脱贫时是否不当退出低保（脱贫不脱保、渐退）",
     "roster_comparison": "低保、特困名册与建档立卡台账逐户比对",
     "roster_comparison_areas": "与建档立卡台账比对的救助对象（城市、农村）",
+    "bc_min_covered_areas": "B、C类低保最少保障人数适用的城乡属性",
     "monthly_amounts": "各保障类别的月标准（元）",
 }
 
@@ -105,6 +106,10 @@ class Policy:
     """Which roster cases ``roster_comparison`` compares with the 建档立卡 registry, by
     城乡属性 (``rural``, ``urban``); none: every case. A case whose area the data does not
     give is compared all the same, and its evidence says 城乡属性未知."""
+    bc_min_covered_areas: tuple[str, ...] = ()
+    """Which B and C class cases ``bc_min_covered`` applies to, by 城乡属性 (``rural``,
+    ``urban``); none: every case. A case whose area the data does not give is checked all the
+    same, and its evidence says 城乡属性未知."""
     gradual_exit_scope: str = "all"
     """Who the 渐退 period applies to (one of ``GRADUAL_EXIT_SCOPES``): ``all`` 低保 cases, or
     only ``poverty_households``, cases covering a member of a 建档立卡 household (梁平, 兴安盟,
@@ -281,7 +286,7 @@ def policy_from_dict(values: dict, *, source: str, held: str = "记录中") -> P
                      for key, value in values.items()})  # fmt: skip
 
 
-OPTIONAL = ("monthly_amounts", "roster_comparison_areas", "gradual_exit_scope",
+OPTIONAL = ("monthly_amounts", "roster_comparison_areas", "bc_min_covered_areas", "gradual_exit_scope",
             "covered_after_exit", "single_person_conditions", "wrongful_exit_check",
             "tekun_eligibility_check", "a_class_whole_household", "payment_tolerance",
             "payment_mismatch_months", "sources", "defaults")  # fmt: skip
@@ -304,6 +309,7 @@ share."""
 FIELD_CHOICES: dict[str, tuple[str, ...]] = {
     "gradual_exit_scope": GRADUAL_EXIT_SCOPES,
     "roster_comparison_areas": AREAS,
+    "bc_min_covered_areas": AREAS,
     "a_class_whole_household": AREAS,
 }
 """The codes a text field (or each text of a list field) must be one of."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import networkx as nx
 
 from models.cases import Case, Evidence
-from models.detectors.common import enrolment_evidence, identity_evidence
+from models.detectors.common import AREA_LABELS, enrolment_evidence, identity_evidence
 from models.graph import neighbours, nodes_of
 from models.policy import Policy
 
@@ -99,9 +99,6 @@ def _case(graph: nx.MultiGraph, case, rows, covered, size: int) -> Case:
             "uncovered": float(size - len(covered)),
         },
     )
-
-
-AREA_LABELS = {"rural": "农村", "urban": "城市"}
 
 
 def _area_evidence(area: str | None) -> Evidence:

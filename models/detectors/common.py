@@ -747,3 +747,30 @@ def shown(identifier: Node) -> str:
     if kind == "account":
         return mask_id(value)
     return "*" * len(value) if len(value) < 8 else f"{value[:3]}****{value[-4:]}"
+
+
+AREA_LABELS = {"rural": "农村", "urban": "城市"}
+
+
+def area_evidence(area: str | None, areas: tuple[str, ...]) -> list[Evidence]:
+    """What a check knows of a case's 城乡属性, where the policy checks only some areas.
+
+    Parameters
+    ----------
+    area : str or None
+        The case's area (``rural``, ``urban``), None when the data does not give it.
+    areas : tuple of str
+        The areas the policy checks; none: every case (nothing to say).
+
+    Returns
+    -------
+    list of Evidence
+        Nothing, or one line naming the area, or saying it is unknown and how it was read.
+    """
+    if not areas:
+        return []
+    if area is None:
+        compared = "、".join(AREA_LABELS[a] for a in areas)
+        return [Evidence(f"城乡属性未知（未提供城乡属性列，救助类型也未写明城市或农村）："
+                         f"按{compared}对象比对，请核实")]  # fmt: skip
+    return [Evidence(f"城乡属性：{AREA_LABELS[area]}")]

@@ -7,7 +7,12 @@ from __future__ import annotations
 import networkx as nx
 
 from models.cases import Case, Evidence
-from models.detectors.common import NOT_ENROLLED, enrolled_now, enrolment_evidence
+from models.detectors.common import (
+    NOT_ENROLLED,
+    area_evidence,
+    enrolled_now,
+    enrolment_evidence,
+)
 from models.graph import Node, neighbours, nodes_of
 from models.policy import Policy
 
@@ -59,9 +64,6 @@ def detect_roster_gap(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     return outside + _marked_outside_roster(graph)
 
 
-AREA_LABELS = {"rural": "农村", "urban": "城市"}
-
-
 def _roster_outside_registry(graph: nx.MultiGraph, areas: tuple[str, ...]) -> list[Case]:
     as_of = graph.graph["as_of"]
     cases = []
@@ -79,22 +81,11 @@ def _roster_outside_registry(graph: nx.MultiGraph, areas: tuple[str, ...]) -> li
                 sorted({member[1] for member, _ in rows}),
                 [Evidence(f"救助案件 {case[1]} 的 {len(rows)} 名在保对象均未在建档立卡台账中"),
                  *(enrolment_evidence(case, row) for _, row in rows),
-                 *_area_evidence(area, areas),
+                 *area_evidence(area, areas),
                  Evidence("核实：按扶贫对象认定标准，符合条件的应纳入建档立卡（应扶尽扶）")],
                 rows,
             ))  # fmt: skip
     return cases
-
-
-def _area_evidence(area: str | None, areas: tuple[str, ...]) -> list[Evidence]:
-    """What the comparison knows of the case's 城乡属性, where the policy compares only some."""
-    if not areas:
-        return []
-    if area is None:
-        compared = "、".join(AREA_LABELS[a] for a in areas)
-        return [Evidence(f"城乡属性未知（未提供城乡属性列，救助类型也未写明城市或农村）："
-                         f"按{compared}对象比对，请核实")]  # fmt: skip
-    return [Evidence(f"城乡属性：{AREA_LABELS[area]}")]
 
 
 def _marked_outside_roster(graph: nx.MultiGraph) -> list[Case]:

@@ -7,6 +7,7 @@ import networkx as nx
 
 from models.cases import Case, Evidence
 from models.detectors.common import (
+    area_evidence,
     enrolment_evidence,
     identity_evidence,
     may_be_enrolled_alone,
@@ -58,7 +59,11 @@ def detect_single_covered_member(graph: nx.MultiGraph, policy: Policy) -> list[C
     as_of = graph.graph["as_of"]
     cases = []
     for case in nodes_of(graph, "case"):
-        if graph.nodes[case]["program"] != "dibao":
+        area = graph.nodes[case]["area"]
+        if graph.nodes[case]["program"] != "dibao" or (
+            policy.bc_min_covered_areas and area is not None
+            and area not in policy.bc_min_covered_areas
+        ):  # fmt: skip
             continue
         rows = [(member, row) for member, row in neighbours(graph, case, "enrolled_in")
                 if row["end"] is None or row["end"] >= as_of]  # fmt: skip
@@ -88,6 +93,7 @@ def _case(graph, policy: Policy, case, rows, covered, size: int) -> Case:
             for _, row in sorted(rows, key=lambda r: r[1]["record_id"])
         ),
         *(identity_evidence(row, "救助记录") for _, row in chosen),
+        *area_evidence(graph.nodes[case]["area"], policy.bc_min_covered_areas),
         Evidence(
             "核实：其余家庭成员是否符合条件应纳尽纳；不符合条件的应按规定清退，"
             "或确认在保成员属于可单人户保障的情形"

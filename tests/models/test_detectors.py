@@ -747,6 +747,18 @@ def test_a_b_or_c_case_covering_one_of_a_larger_household_follows_the_locality()
     assert detect_single_covered_member(drop.graph, POLICY) == []  # no such rule by default
 
 
+@pytest.mark.parametrize(("area", "raised"), [("urban", False), ("rural", True), (None, True)])
+def test_shapotous_b_and_c_rule_is_for_rural_cases_as_its_sentence_says(area, raised):
+    drop = HouseholdSketch()
+    drop.enrol("p-head", "DB9", "A-head", dibao_class="B", household_size=3, area=area)
+    drop.enrol("p-wife", "DB9", "A-wife", covered=False, dibao_class="B", household_size=3,
+               area=area)  # fmt: skip
+    found = detect_single_covered_member(drop.graph, SHAPOTOU)
+    assert bool(found) == raised
+    if area is None:
+        assert "城乡属性未知" in found[0].evidence[-2].text
+
+
 def test_a_case_with_a_class_a_member_is_no_b_or_c_case():
     """分类施保: the disabled mother is class A, her son class C (covered), his wife C (not
     covered): the case covers two, one of them as A."""
