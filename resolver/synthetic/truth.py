@@ -50,7 +50,6 @@ XINGANMENG = "兴安盟"
 WRONGFUL_EXIT_PROFILES = (DAYAO, LIANGPING, XINGANMENG)
 NO_LABOR = ("丧失劳动力", "无劳动力")
 POOR_STATUSES = ("未脱贫", "返贫", "脱贫监测户", "边缘户")  # 返贫: poor again, as 未脱贫
-LIANGPING_KEY_STATUSES = ("未脱贫", "返贫", "边缘户")  # 梁平's key groups
 LOST_LABOR = ("丧失劳动力", "弱劳动力或半劳动力")  # 兴安盟: 完全和部分丧失劳动能力
 PRIORITY_CAUSES = ("因病", "因残", "因灾")  # 沙坡头: 因大病、因重残、因突发事件致贫
 SEVERE_ANY_LEVEL = ("智力", "精神")
@@ -655,7 +654,7 @@ def _derive_key_persons(tables: dict[str, pd.DataFrame], as_of: int) -> list[dic
     """大姚县, 梁平区回龙镇, 兴安盟 and 沙坡头区 only: a living member of a 建档立卡 household
     in one of the profile's key groups with no active covered 低保/特困 row; the severely
     disabled are missed_disability cases instead. 大姚: 未脱贫, 监测户, 边缘户, lifted but
-    under the 低保 standard, or no one able to work (零劳力); 梁平: 未脱贫, 返贫, 边缘户; 兴安盟:
+    under the 低保 standard, or no one able to work (零劳力); 梁平: 未脱贫, 返贫, 监测户 (附件3), 边缘户; 兴安盟:
     a member who lost all or part of the capacity to work, of a poor household; 沙坡头: a
     member of a poor household impoverished by illness, disability or a disaster."""
     poverty, rows = tables["poverty"], tables["assistance"]
@@ -670,7 +669,7 @@ def _derive_key_persons(tables: dict[str, pd.DataFrame], as_of: int) -> list[dic
     poor = status.isin(POOR_STATUSES) | below
     groups = {
         DAYAO: status.isin(POOR_STATUSES) | zero_labor | ((status == "已脱贫") & below),
-        LIANGPING: status.isin(LIANGPING_KEY_STATUSES),
+        LIANGPING: status.isin(POOR_STATUSES),  # 附件1–3: 未脱贫, 边缘户, 脱贫监测户
         XINGANMENG: poverty["labor_capacity"].isin(LOST_LABOR) & poor,
         SHAPOTOU: poverty["poverty_cause"].isin(PRIORITY_CAUSES) & poor,
     }

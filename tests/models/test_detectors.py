@@ -804,6 +804,13 @@ def test_relapsed_members_are_a_key_group_in_liangping_and_count_as_not_lifted_e
     assert DAYAO.is_poor("relapsed", None) and not DAYAO.is_poor("lifted", None)
 
 
+def test_a_monitored_household_member_is_a_key_group_in_liangping_whose_form_3_lists_them():
+    drop = HouseholdSketch()
+    drop.poor("p-qian", "JD3", status="monitored", income=5200.0)
+    [case] = detect_unenrolled_key_person(drop.graph, load_policy("梁平区回龙镇"))
+    assert case.records == [("poverty", "JD3")] and "脱贫监测户" in case.evidence[1].text
+
+
 def test_an_enrolled_dead_or_severely_disabled_member_is_not_listed():
     for make in (lambda d: d.enrol("p-zhao", "DB1", "A1"),
                  lambda d: d.die("p-zhao", "D1", date(2025, 1, 1)),
