@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pyarrow as pa
@@ -25,6 +26,7 @@ import pyarrow.csv as pcsv
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from resolver.errors import InputError
+from resolver.markup import html_sheet, markup_kind, spreadsheet_sheets
 from resolver.normalize import FORMULA_WITHOUT_VALUE
 from resolver.workbook_xml import (
     SheetCells,
@@ -124,7 +126,28 @@ def read_grids(path: Path, content: bytes | None = None) -> list[Grid]:
             raise InputError(path, None, None, f"无法读取文件：{error.strerror}") from error
     if content.startswith((ZIP_MAGIC, OLE_MAGIC)):
         return _read_workbook(path, content)
-    return [_read_csv(path, content)]
+    return _read_markup(path, content) or [_read_csv(path, content)]
+
+
+def _read_markup(path: Path, content: bytes) -> list[Grid] | None:
+    """The grids of an HTML table or an XML Spreadsheet 2003 workbook (what government systems
+    export as ``.xls``); None for bytes that do not start as markup."""
+    if content[:1024].removeprefix(UTF8_BOM).lstrip()[:1] != b"<" or _binary(content):
+        return None
+    decoded = decode(content)
+    kind = markup_kind(decoded[1]) if decoded else None
+    if decoded is None or kind is None:
+        return None
+    encoding, text = decoded
+    try:
+        sheets = [html_sheet(text)] if kind == "html" else spreadsheet_sheets(text)
+    except ElementTree.ParseError as error:
+        raise InputError(
+            path, None, None, f"XML 表格（XML 电子表格 2003）格式错误：{error}"
+        ) from error
+    return [replace(_grid(path, sheet.name, kind, encoding, sheet.rows),
+                    merged_cells=sheet.merged_cells)
+            for sheet in sheets]  # fmt: skip
 
 
 def decode(content: bytes) -> tuple[str, str] | None:
