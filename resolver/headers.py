@@ -251,6 +251,9 @@ def _map_headers(vocabulary: Vocabulary, registry: Registry, headers: Sequence[s
 # Of two columns of one contract column, the one read: the amount the bank paid (实发), not
 # the amount owed (应发) beside it, whichever comes first; the payee's name and ID under the
 # payee's word (领款人姓名 and 领款人身份证号, not 户主姓名 or 姓名 before them), both of one
-# person.
+# person; a roster's member's name and ID (家庭成员姓名, 成员身份证号码), not the household
+# head's 姓名 merged down over the members before them.
 _PAYEE = re.compile("^(?:领款人|收款人|领取人)")
-PREFERRED = {"amount": re.compile("实发"), "payee_name": _PAYEE, "payee_id_number": _PAYEE}
+_MEMBER = re.compile("成员")
+PREFERRED = {"amount": re.compile("实发"), "payee_name": _PAYEE, "payee_id_number": _PAYEE,
+             "name": _MEMBER, "id_number": _MEMBER}  # fmt: skip

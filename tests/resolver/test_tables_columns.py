@@ -1,0 +1,50 @@
+"""Which of two columns of one meaning a roster's row is read from."""
+
+import openpyxl
+
+from resolver.db import connect
+from resolver.ingest import ingest_drop
+
+HEAD, WIFE, SON = "刘华", "王莉", "刘小明"
+HEAD_ID, WIFE_ID, SON_ID = "532326199001011235", "532326199201021228", "532326201503041213"
+
+
+def _ingest(tmp_path, sheet_of):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    book = openpyxl.Workbook()
+    sheet_of(book.active)
+    book.save(drop / "救助对象.xlsx")
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    return con
+
+
+def test_a_members_name_column_is_read_before_the_heads_name_merged_down(tmp_path):
+    def roster(sheet):
+        sheet.append(["救助证号", "姓名", "家庭成员姓名", "身份证号码", "救助类型", "是否保障对象",
+                      "纳入日期"])  # fmt: skip
+        for name, number in ((HEAD, HEAD_ID), (WIFE, WIFE_ID), (SON, SON_ID)):
+            sheet.append(["DB001", HEAD if name == HEAD else None, name, number, "低保", "是",
+                          "2021-03-02"])  # fmt: skip
+        sheet.merge_cells("B2:B4")
+
+    con = _ingest(tmp_path, roster)
+    assert sorted(con.execute("SELECT name, id_number FROM assistance").fetchall()) == sorted(
+        [(HEAD, HEAD_ID), (WIFE, WIFE_ID), (SON, SON_ID)]
+    )
+    [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
+    assert "读取列「家庭成员姓名」" in notes
+
+
+def test_a_members_id_column_is_read_before_the_heads_id(tmp_path):
+    def roster(sheet):
+        sheet.append(["救助证号", "户主姓名", "身份证号码", "成员姓名", "成员身份证号码", "救助类型",
+                      "是否保障对象", "纳入日期"])  # fmt: skip
+        for name, number in ((HEAD, HEAD_ID), (WIFE, WIFE_ID), (SON, SON_ID)):
+            sheet.append(["DB001", HEAD, HEAD_ID, name, number, "低保", "是", "2021-03-02"])
+
+    con = _ingest(tmp_path, roster)
+    assert sorted(con.execute("SELECT name, id_number FROM assistance").fetchall()) == sorted(
+        [(HEAD, HEAD_ID), (WIFE, WIFE_ID), (SON, SON_ID)]
+    )
