@@ -205,7 +205,8 @@ class Recognition:
                      if name not in self.positions and name != "record_id")  # fmt: skip
 
 
-def recognise(vocabulary: Vocabulary, headers: Sequence[str], hint: str | None) -> Recognition:
+def recognise(vocabulary: Vocabulary, headers: Sequence[str], hint: str | None,
+              hidden: frozenset[int] = frozenset()) -> Recognition:  # fmt: skip
     """The registry whose columns the headers hold best: complete ones (every required column
     present) before incomplete, then the most columns mapped, then the one the name hints.
 
@@ -217,6 +218,9 @@ def recognise(vocabulary: Vocabulary, headers: Sequence[str], hint: str | None) 
         A table's headers, in column order.
     hint : str | None
         The registry the file, folder or sheet name hints at (see ``name_hint``), or None.
+    hidden : frozenset[int]
+        The positions of columns a person hid: one is read only when no visible column has
+        its meaning.
 
     Returns
     -------
@@ -228,24 +232,33 @@ def recognise(vocabulary: Vocabulary, headers: Sequence[str], hint: str | None) 
         name = recognition.registry.name
         return (not recognition.missing, len(recognition.positions), name == hint)
 
-    candidates = [_map_headers(vocabulary, registry, headers) for registry in REGISTRIES.values()]
+    candidates = [_map_headers(vocabulary, registry, headers, hidden)
+                  for registry in REGISTRIES.values()]  # fmt: skip
     return max(candidates, key=rank)
 
 
-def _map_headers(vocabulary: Vocabulary, registry: Registry, headers: Sequence[str]
-                ) -> Recognition:  # fmt: skip
+def _map_headers(vocabulary: Vocabulary, registry: Registry, headers: Sequence[str],
+                 hidden: frozenset[int]) -> Recognition:  # fmt: skip
     """The first position of each contract column among the headers, unless a later header
-    of the column is ``PREFERRED`` and the first is not."""
+    of the column is ``PREFERRED`` and the first is not; a hidden column only when no
+    visible one has its meaning."""
     positions: dict[str, int] = {}
-    for position, header in enumerate(headers):
-        name = vocabulary.column(registry.name, header)
-        if name is None:
-            continue
-        preferred = PREFERRED.get(name)
-        if name not in positions or (preferred is not None and preferred.search(header)
-                                     and not preferred.search(headers[positions[name]])):  # fmt: skip
-            positions[name] = position
+    for visible in (True, False):
+        for position, header in enumerate(headers):
+            name = vocabulary.column(registry.name, header)
+            if name is None or (position in hidden) == visible:
+                continue
+            if name not in positions or (
+                visible and _preferred(name, header, headers[positions[name]])
+            ):
+                positions[name] = position
     return Recognition(registry, positions)
+
+
+def _preferred(name: str, header: str, other: str) -> bool:
+    """Whether ``header`` is read for contract column ``name`` before ``other`` is."""
+    preferred = PREFERRED.get(name)
+    return preferred is not None and bool(preferred.search(header)) and not preferred.search(other)
 
 
 # Of two columns of one contract column, the one read: the amount the bank paid (实发), not

@@ -212,7 +212,9 @@ def _part(grid: Grid, start: int, stop: int, *, keep_notes: bool) -> Grid:
                 bad_lines=grid.bad_lines, hidden=grid.hidden,
                 blank_rows=grid.blank_rows if keep_notes else (),
                 struck_cells=frozenset((row, column - start) for row, column in grid.struck_cells
-                                       if start <= column < stop))  # fmt: skip
+                                       if start <= column < stop),
+                hidden_columns=frozenset(column - start for column in grid.hidden_columns
+                                         if start <= column < stop))  # fmt: skip
 
 
 def locate(grid: Grid, vocabulary: Vocabulary, hint: str | None) -> Located | None:
@@ -235,7 +237,7 @@ def locate(grid: Grid, vocabulary: Vocabulary, hint: str | None) -> Located | No
     header = _find_header(grid, vocabulary)
     if header is None:
         return None
-    recognition = recognise(vocabulary, header.texts, hint)
+    recognition = recognise(vocabulary, header.texts, hint, grid.hidden_columns)
     skipped = [(grid.row_numbers[i], "title") for i in range(header.indices[0])]
     start = header.indices[-1] + 1
     if start < grid.height and _column_numbers(grid.row(start)):

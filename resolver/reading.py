@@ -32,6 +32,7 @@ from resolver.workbook_xml import (
     SheetCells,
     column_letters,
     column_number,
+    hidden_columns,
     sheet_extent,
     sheet_members,
     struck_styles,
@@ -76,6 +77,7 @@ class Grid:
     blank_rows: tuple[int, ...] = ()  # blank rows between the first and last rows that are not
     struck_cells: frozenset[tuple[int, int]] = frozenset()  # (row number, column index) of
     # the cells struck through (XLSX)
+    hidden_columns: frozenset[int] = frozenset()  # the column indexes a person hid (XLSX)
 
     @property
     def height(self) -> int:
@@ -392,7 +394,7 @@ def _read_workbook(path: Path, content: bytes) -> list[Grid]:
         sheets = [meta for meta in workbook.sheets_metadata if "Work" in str(meta.typ)]
         written = _cells_as_written(path, content) if file_format == "xlsx" else {}
         grids = [_sheet_grid(path, file_format, workbook, meta,
-                             *written.get(meta.name, ({}, {}, frozenset())))
+                             *written.get(meta.name, ({}, {}, frozenset(), frozenset())))
                  for meta in sheets]  # fmt: skip
     except InputError:
         raise
@@ -429,7 +431,7 @@ def row_texts(content: bytes, sheet: str, row: int) -> list[str]:
 
 
 def _sheet_grid(path: Path, file_format: str, workbook, meta, errors: dict, numbers: dict,
-                struck: frozenset[tuple[int, int]]) -> Grid:  # fmt: skip
+                struck: frozenset[tuple[int, int]], hidden_columns: frozenset[int]) -> Grid:  # fmt: skip
     sheet = workbook.get_sheet_by_name(meta.name)
     # most cells are text already: only the others go through ``_cell_text``
     records = [[cell if type(cell) is str else _cell_text(cell) for cell in row]
@@ -443,7 +445,7 @@ def _sheet_grid(path: Path, file_format: str, workbook, meta, errors: dict, numb
             records[row][column] = text
     hidden = meta.visible != SheetVisibleEnum.Visible
     return replace(_grid(path, meta.name, file_format, None, records), merged_cells=filled,
-                   hidden=hidden, struck_cells=struck)  # fmt: skip
+                   hidden=hidden, struck_cells=struck, hidden_columns=hidden_columns)  # fmt: skip
 
 
 def _fill_merged(records: list[list[str]], ranges) -> int:
@@ -479,15 +481,16 @@ _LONG_NUMBER = re.compile(rf'<c r="([A-Z]+)(\d+)"[^>]*>{_FORMULA}<v>(-?\d{{16,}}
 
 def _cells_as_written(
     path: Path, content: bytes
-) -> dict[str, tuple[SheetCells, SheetCells, frozenset]]:
-    """Per sheet name, cells by (row, column) from 0 whose text the reader loses: those
+) -> dict[str, tuple[SheetCells, SheetCells, frozenset, frozenset]]:
+    """Per sheet name, what the reader does not give: its hidden columns (from 0), the cells
+    struck through, and cells by (row, column) from 0 whose text the reader loses: those
     holding an Excel error (``#N/A``, ``#REF!`` …) or a formula without its result
     (``FORMULA_WITHOUT_VALUE``), which it shows as blank (a blank is not what the sheet
     says), and whole numbers of more than 15 digits, which it rounds to a
     float (an ID an exporting program wrote as a number has every digit in the file; one
     Excel rounded has lost them there too, and stays marked damaged). A sheet spanning too
     many cells to load is refused first (``_check_extent``)."""
-    found: dict[str, tuple[SheetCells, SheetCells, frozenset]] = {}
+    found: dict[str, tuple[SheetCells, SheetCells, frozenset, frozenset]] = {}
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         struck = struck_styles(archive)
         for name, member in sheet_members(archive).items():
@@ -501,8 +504,9 @@ def _cells_as_written(
             cells = frozenset((int(row), column_number(column.decode()) - 1)
                               for column, row, style in _STYLED.findall(xml)
                               if int(style) in struck) if struck else frozenset()  # fmt: skip
-            if errors or numbers or cells:
-                found[name] = (errors, numbers, cells)
+            hidden = hidden_columns(xml)
+            if errors or numbers or cells or hidden:
+                found[name] = (errors, numbers, cells, hidden)
     return found
 
 

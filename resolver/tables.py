@@ -424,14 +424,25 @@ def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
         name = vocabulary.column(registry.name, text)
         read_later = label in READ_EXTRAS.get(registry.name, ())  # Doudi reads it from extras
         if name is not None and not read_later:
-            first = texts[positions[name]].strip()
-            notes.append(f"列「{label}」与列「{first}」都是{registry.column(name).header}："
-                         f"读取列「{first}」，此列作为附加列保留")  # fmt: skip
+            notes.append(_second_column_note(located, label, position, name))
         elif name is None and not read_later:
             unmapped.append(label)
         seen[label] += 1
         extras.append((position, label if seen[label] == 1 else f"{label}（{seen[label]}）"))
     return extras, unmapped, notes
+
+
+def _second_column_note(located: Located, label: str, position: int, name: str) -> str:
+    """The note on a column kept as an extra because another column of its meaning is read
+    (a hidden column beside a visible one is not read: ``resolver.headers.recognise``)."""
+    first = located.header.texts[located.recognition.positions[name]].strip()
+    header = located.recognition.registry.column(name).header
+    if position in located.grid.hidden_columns:
+        return (
+            f"列「{label}」是隐藏列，与列「{first}」都是{header}：读取未隐藏的列「{first}」，"
+            "隐藏列未读取，作为附加列保留"
+        )
+    return f"列「{label}」与列「{first}」都是{header}：读取列「{first}」，此列作为附加列保留"
 
 
 def county_values(values: pa.Array) -> pa.Array:

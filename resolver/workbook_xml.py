@@ -422,6 +422,38 @@ def _number_after(number: int) -> bytes:
     return f"(?:{'|'.join(choices)})".encode()
 
 
+MAX_COLUMN = 16384  # XFD, a sheet's last column
+
+
+def hidden_columns(xml: bytes) -> frozenset[int]:
+    """The columns a sheet hides (``<col min max hidden="1">``, before its cells).
+
+    Parameters
+    ----------
+    xml : bytes
+        A worksheet part.
+
+    Returns
+    -------
+    frozenset of int
+        The hidden columns, from 0 (a range hidden to the sheet's last column, XFD, too).
+
+    Examples
+    --------
+    >>> sorted(hidden_columns(b'<cols><col min="3" max="4" hidden="1"/><col min="5" max="5"/>'
+    ...                       b'</cols><sheetData/>'))
+    [2, 3]
+    """
+    end = xml.find(b"sheetData")
+    columns = _elements(xml if end < 0 else xml[:end], rb"(?:\w+:)?col")
+    hidden = set()
+    for column in columns:
+        first, last = column.get(b"min", b""), column.get(b"max", b"")
+        if column.get(b"hidden") in (b"1", b"true") and first.isdigit() and last.isdigit():
+            hidden.update(range(int(first) - 1, min(int(last), MAX_COLUMN)))
+    return frozenset(hidden)
+
+
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 

@@ -48,3 +48,19 @@ def test_a_members_id_column_is_read_before_the_heads_id(tmp_path):
     assert sorted(con.execute("SELECT name, id_number FROM assistance").fetchall()) == sorted(
         [(HEAD, HEAD_ID), (WIFE, WIFE_ID), (SON, SON_ID)]
     )
+
+
+def test_a_hidden_column_of_old_ids_is_not_read_beside_the_visible_one(tmp_path):
+    old_id = "532326199001011230"  # a wrong check digit, since corrected
+
+    def roster(sheet):
+        sheet.append(["救助证号", "姓名", "身份证号码", "身份证号码（核对后）", "救助类型",
+                      "是否保障对象", "纳入日期"])  # fmt: skip
+        sheet.append(["DB001", HEAD, old_id, HEAD_ID, "低保", "是", "2021-03-02"])
+        sheet.column_dimensions["C"].hidden = True
+
+    con = _ingest(tmp_path, roster)
+    assert con.execute("SELECT id_number FROM assistance").fetchall() == [(HEAD_ID,)]
+    [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
+    assert "列「身份证号码」是隐藏列" in notes
+    assert "读取未隐藏的列「身份证号码（核对后）」" in notes
