@@ -214,7 +214,10 @@ def _part(grid: Grid, start: int, stop: int, *, keep_notes: bool) -> Grid:
                 struck_cells=frozenset((row, column - start) for row, column in grid.struck_cells
                                        if start <= column < stop),
                 hidden_columns=frozenset(column - start for column in grid.hidden_columns
-                                         if start <= column < stop))  # fmt: skip
+                                         if start <= column < stop),
+                merged_down=tuple((top, bottom, max(left, start) - start, min(right, stop - 1) - start)
+                                  for top, bottom, left, right in grid.merged_down
+                                  if left < stop and right >= start))  # fmt: skip
 
 
 def locate(grid: Grid, vocabulary: Vocabulary, hint: str | None) -> Located | None:

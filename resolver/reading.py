@@ -78,6 +78,9 @@ class Grid:
     struck_cells: frozenset[tuple[int, int]] = frozenset()  # (row number, column index) of
     # the cells struck through (XLSX)
     hidden_columns: frozenset[int] = frozenset()  # the column indexes a person hid (XLSX)
+    # The merged ranges spanning rows whose value was filled down: (first row number, last row
+    # number, first column index, last column index), each a value written once.
+    merged_down: tuple[tuple[int, int, int, int], ...] = ()
 
     @property
     def height(self) -> int:
@@ -439,19 +442,22 @@ def _sheet_grid(path: Path, file_format: str, workbook, meta, errors: dict, numb
     for (row, column), digits in numbers.items():  # before a merged range copies them
         if row < len(records) and column < len(records[row]):
             records[row][column] = digits
-    filled = _fill_merged(records, sheet.merged_cell_ranges or [])
+    filled, merged_down = _fill_merged(records, sheet.merged_cell_ranges or [])
     for (row, column), text in errors.items():
         if row < len(records) and column < len(records[row]) and not records[row][column]:
             records[row][column] = text
     hidden = meta.visible != SheetVisibleEnum.Visible
     return replace(_grid(path, meta.name, file_format, None, records), merged_cells=filled,
-                   hidden=hidden, struck_cells=struck, hidden_columns=hidden_columns)  # fmt: skip
+                   hidden=hidden, struck_cells=struck, hidden_columns=hidden_columns,
+                   merged_down=merged_down)  # fmt: skip
 
 
-def _fill_merged(records: list[list[str]], ranges) -> int:
+def _fill_merged(records: list[list[str]], ranges
+                 ) -> tuple[int, tuple[tuple[int, int, int, int], ...]]:  # fmt: skip
     """Give every cell of a merged range the value of its first cell, as a person sees it;
-    the number of cells filled."""
-    filled = 0
+    the number of cells filled, and the ranges spanning rows that were filled down (first
+    and last row numbers, from 1; first and last column indexes, from 0)."""
+    filled, down = 0, []
     for (top, left), (bottom, right) in ranges:
         if top >= len(records) or left >= len(records[top]):
             continue
@@ -461,7 +467,9 @@ def _fill_merged(records: list[list[str]], ranges) -> int:
                 if not row[column] and value:
                     row[column] = value
                     filled += 1
-    return filled
+        if value and bottom > top:
+            down.append((top + 1, bottom + 1, left, right))
+    return filled, tuple(down)
 
 
 # A cell's formula, if any: within the cell (its text holds no "<"), never the next cell's.

@@ -295,6 +295,8 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
             continue
         read, filled = _in_context(column, values, context)
         read, padded = _zeros_restored(read) if column.name in ZERO_PADDED else (read, None)
+        read, counted_on = (_counted_once(located, position, read, row_numbers)
+                            if column.name in COUNTED_ONCE else (read, None))  # fmt: skip
         if values is None and context.fill(column.name) is not None:
             read = pa.array([context.fill(column.name)] * height, pa.string())
             notes.append(f"表中没有{column.header}列：按文件名、工作表名或标题取“{read[0]}”")
@@ -323,6 +325,10 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
                 if repeats is not None and registry.name != "payments":
                     problems = pc.if_else(repeats, "row_repeated", problems)
             findings.append(findings_of(registry, column.name, problems, values, normalised))
+            if counted_on is not None:
+                findings.append(_merged_findings(registry, column.name, counted_on, values,
+                                                 normalised))  # fmt: skip
+                notes.append(_merged_note(located, position, counted_on))
     raw["extra"] = _extra_map(cells, extras, height)
     normalised_table = pa.table(normalised)
     findings += _row_findings(registry, normalised_table)
@@ -365,6 +371,60 @@ def _zeros_restored(values: pa.Array | None) -> tuple[pa.Array | None, pa.Array 
     if (lengths == common).mean() < ZERO_PADDED_SHARE or not pc.any(short).as_py():
         return values, None
     return pc.if_else(short, pc.utf8_lpad(text, width=common, padding="0"), values), short
+
+
+# Columns whose value merged down over a household's lines is the household's sum: a
+# payment's amount, counted once (on the first line of the merged range read), not on every
+# member's line. What a merged cell says of each member alike stays filled: a case number, a
+# date, a 家庭人数, a per-capita income (each member's household has that income per head).
+COUNTED_ONCE = ("amount",)
+
+
+def _counted_once(located: Located, position: int | None, read: pa.Array | None,
+                  row_numbers: pa.Array) -> tuple[pa.Array | None, pa.Array | None]:  # fmt: skip
+    """``read`` with a value merged down over several rows left on the first row read of its
+    range only, and per row the number of the row it is counted on where it was taken away
+    (null elsewhere; None when none was)."""
+    ranges = sorted((top, bottom) for top, bottom, left, right in located.grid.merged_down
+                    if position is not None and left <= position <= right)  # fmt: skip
+    if not ranges or read is None:
+        return read, None
+    tops, bottoms = (np.asarray(ends, dtype=np.int64) for ends in zip(*ranges, strict=True))
+    numbers = row_numbers.to_numpy()
+    within = np.searchsorted(tops, numbers, side="right") - 1
+    inside = (within >= 0) & (numbers <= bottoms[np.maximum(within, 0)])
+    first = np.full(len(tops), -1, dtype=np.int64)
+    ranges_read, first_rows = np.unique(within[inside], return_index=True)
+    first[ranges_read] = numbers[inside][first_rows]
+    counted_on = np.where(inside, first[within], -1)
+    moved = inside & (counted_on != numbers)
+    if not moved.any():
+        return read, None
+    taken = pa.array(moved)
+    counted = pa.array(np.where(moved, counted_on, 0), mask=~moved)
+    return pc.if_else(taken, "", read), counted
+
+
+def _merged_findings(registry: Registry, column: str, counted_on: pa.Array, values: pa.Array,
+                     normalised: dict) -> pa.Table:  # fmt: skip
+    """A finding per row whose merged value is counted on another row, naming that row."""
+    where = pc.binary_join_element_wise("（合并单元格，计在第 ", pc.cast(counted_on, pa.string()),
+                                        " 行）", "")  # fmt: skip
+    shown = pc.binary_join_element_wise(pc.utf8_trim_whitespace(values), where, "")
+    problems = pc.if_else(pc.is_valid(counted_on), "amount_merged_once",
+                          pa.scalar(None, pa.string()))  # fmt: skip
+    return findings_of(registry, column, problems, shown, normalised)
+
+
+def _merged_note(located: Located, position: int, counted_on: pa.Array) -> str:
+    """The note on a column whose merged values are each counted once."""
+    header = located.header.texts[position].strip()
+    lines = pc.count(counted_on).as_py()
+    ranges = len(pc.unique(counted_on.drop_null()))
+    return (
+        f"列「{header}」有 {ranges} 个跨行合并的单元格（一户一个金额）：每个只计一次，计在合并区域"
+        f"的第一行，其余 {lines} 行不计金额，逐行列入问题清单"
+    )
 
 
 # A roster's columns that belong to the case, not the member: an office may write them on a
