@@ -18,12 +18,15 @@ _HTML_TABLE = re.compile(r"<table[\s>]", re.IGNORECASE)
 
 @dataclass
 class MarkupSheet:
-    """One sheet as read: its name (None for an HTML page), its rows of text cells, and how
-    many cells were filled from a merged cell."""
+    """One sheet as read: its name (None for an HTML page), its rows of text cells, how
+    many cells were filled from a merged cell, and the merged ranges filled down over
+    several rows (first and last row numbers, from 1; first and last column indexes, from 0;
+    as ``resolver.reading.Grid`` holds them)."""
 
     name: str | None
     rows: list[list[str]] = field(default_factory=list)
     merged_cells: int = 0
+    merged_down: tuple[tuple[int, int, int, int], ...] = ()
 
 
 def markup_kind(text: str) -> str | None:
@@ -74,7 +77,7 @@ def html_sheet(text: str) -> MarkupSheet:
     --------
     >>> html_sheet("<table><tr><td rowspan=2>户主</td><td>张三</td></tr>"
     ...            "<tr><td>李四</td></tr></table>")
-    MarkupSheet(name=None, rows=[['户主', '张三'], ['户主', '李四']], merged_cells=1)
+    MarkupSheet(name=None, rows=[['户主', '张三'], ['户主', '李四']], merged_cells=1, merged_down=((1, 2, 0, 0),))
     """
     parser = _TableParser()
     parser.feed(text)
@@ -109,7 +112,7 @@ def spreadsheet_sheets(text: str) -> list[MarkupSheet]:
     ...         '<Row ss:Index="3"><Cell ss:Index="2"><Data ss:Type="Number">5</Data></Cell>'
     ...         '</Row></Table></Worksheet></Workbook>')
     >>> spreadsheet_sheets(book)
-    [MarkupSheet(name='一村', rows=[['花名册', '花名册'], [], ['', '5']], merged_cells=1)]
+    [MarkupSheet(name='一村', rows=[['花名册', '花名册'], [], ['', '5']], merged_cells=1, merged_down=())]
     """
     root = ElementTree.fromstring(text.lstrip("\ufeff \t\r\n"))
     sheets = []
@@ -126,7 +129,7 @@ def spreadsheet_sheets(text: str) -> list[MarkupSheet]:
                 across, down = (int(cell.get(f"{_SS}Merge{way}", 0)) for way in ("Across", "Down"))
                 grid.put(row_number - 1, column - 1, value, down + 1, across + 1)
                 column += across
-        sheets.append(MarkupSheet(sheet.get(f"{_SS}Name"), grid.rows(), grid.merged_cells))
+        sheets.append(grid.sheet(sheet.get(f"{_SS}Name")))
     return sheets
 
 
@@ -136,6 +139,7 @@ class _Grid:
     def __init__(self) -> None:
         self.cells: dict[tuple[int, int], str] = {}
         self.merged_cells = 0
+        self.merged_down: list[tuple[int, int, int, int]] = []
 
     def put(self, row: int, column: int, value: str, height: int = 1, width: int = 1) -> None:
         for down in range(height):
@@ -143,6 +147,11 @@ class _Grid:
                 self.cells[row + down, column + across] = value
         if value:
             self.merged_cells += height * width - 1
+        if value and height > 1:
+            self.merged_down.append((row + 1, row + height, column, column + width - 1))
+
+    def sheet(self, name: str | None) -> MarkupSheet:
+        return MarkupSheet(name, self.rows(), self.merged_cells, tuple(self.merged_down))
 
     def taken(self, row: int, column: int) -> bool:
         return (row, column) in self.cells
@@ -171,7 +180,7 @@ class _TableParser(HTMLParser):
 
     @property
     def sheet(self) -> MarkupSheet:
-        return MarkupSheet(None, self.grid.rows(), self.grid.merged_cells)
+        return self.grid.sheet(None)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "tr":

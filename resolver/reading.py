@@ -151,7 +151,7 @@ def _read_markup(path: Path, content: bytes) -> list[Grid] | None:
             path, None, None, f"XML 表格（XML 电子表格 2003）格式错误：{error}"
         ) from error
     return [replace(_grid(path, sheet.name, kind, encoding, sheet.rows),
-                    merged_cells=sheet.merged_cells)
+                    merged_cells=sheet.merged_cells, merged_down=sheet.merged_down)
             for sheet in sheets]  # fmt: skip
 
 

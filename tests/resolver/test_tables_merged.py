@@ -53,3 +53,27 @@ def test_an_amount_merged_over_a_households_lines_is_counted_on_its_first_line(t
     ]
     [notes] = con.execute("SELECT notes FROM ingest_sources WHERE registry = 'payments'").fetchone()
     assert "只计一次" in notes
+
+
+def test_an_amount_spanning_rows_of_an_html_export_is_counted_once_too(tmp_path):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    roster = openpyxl.Workbook()
+    roster.active.append(["救助证号", "姓名", "身份证号码", "救助类型", "是否保障对象", "纳入日期"])
+    for case, name, number in MEMBERS:
+        roster.active.append([case, name, number, "低保", "是", "2021-03-02"])
+    roster.save(drop / "救助对象.xlsx")
+    rows = "".join(
+        f"<tr>{'<td rowspan=3>DB001</td>' if index == 0 else ''}"
+        f"{f'<td>{case}</td>' if index == 3 else ''}<td>{name}</td><td>{number}</td>"
+        f"{'<td rowspan=3>960</td>' if index == 0 else ''}{'<td>320</td>' if index == 3 else ''}"
+        "<td>2024-11</td></tr>"
+        for index, (case, name, number) in enumerate(MEMBERS)
+    )
+    page = ("<html><body><table><tr><th>低保证号</th><th>姓名</th><th>身份证号码</th>"
+            f"<th>发放金额</th><th>发放月份</th></tr>{rows}</table></body></html>")  # fmt: skip
+    (drop / "发放记录.xls").write_text(page, encoding="utf-8")
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    paid = con.execute("SELECT sum(amount), count(*) FROM payments").fetchone()
+    assert paid == (1280, 4)
