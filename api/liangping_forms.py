@@ -6,14 +6,18 @@ in the form's 14 columns and then Doudi's own (贫困户状态, 核查状态, �
 
 - 目前享受救助类型 is 低保/特困/临时救助/无 from the member's roster rows covered and active on
   the run's as-of day (the rule of the 摸排台账, ``api.ledgers``);
+- 家庭人数 and 家庭人均月纯收入 come from the same current rows, else the 建档立卡 household
+  (``api.ledgers.household_figures``, as the 摸排台账 take them);
 - 通过排查拟纳入救助 and 未纳入原因 follow the reviewers' decisions on the member's coverage
   lead (``LEAD_TYPES``, resting on the member's 建档立卡 or 残疾人 row): 属实 → 是; 不属实 →
   否 and the reason; otherwise 待核查. A member already covered has both blank; a member not
   covered with no lead is 待核查 (not 否: nobody has looked), with a note.
 
-附件4 (城乡低保摸排处理汇总表) counts per township: 低保人数 and 建卡贫困户兜底户数 from the roster
-on the as-of day, and the 摸排处理情况 from Doudi's cases and decisions, in households (cases)
-(``HANDLING``); then the amount at risk of the cases to adjust, a column of Doudi's own.
+附件4 (城乡低保摸排处理汇总表) counts per township: 低保人数 and 建卡贫困户兜底户数 (cases with a
+member of a 建档立卡贫困户, not of a 边缘户) from the roster on the as-of day, and the 摸排处理情况
+from Doudi's cases and decisions, in households (cases) (``HANDLING``); then the amount at risk
+of the cases to adjust, a column of Doudi's own, summed in whole fen. Amounts are shown with two
+decimals and thousands separators (``api.ledgers.MONEY_FORMAT``).
 
 Under each title stands the 填报单位 / 填报时间 line; under each table the form's own
 instructions (填表说明, 填报说明), Doudi's note on where each column comes from, and a
@@ -45,11 +49,13 @@ from api.ledgers import (
     active_on,
     chinese_date,
     filled_by,
+    household_figures,
     inclusion,
-    monthly_income,
+    money_cells,
     open_cases,
     programs_on,
     text_cells,
+    to_fen,
 )
 from api.masking import mask_id, mask_phone, mask_typed
 from api.published import STATUS_LABELS, Published
@@ -94,7 +100,8 @@ FILL_NOTE = (
 RELAPSED_NOTE = "本表含返贫人口：按本地政策口径，返贫人口与未脱贫人口一并排查（见“贫困户状态”列）。"
 MEMBER_NOTE = (
     "说明（系统生成）：名单为建档立卡登记册中该类户的全部成员，已纳入和未纳入保障的均列出，每人一行；"
-    "家庭人数为建档立卡户的成员数；目前享受救助类型按截至{as_of}仍在保的保障对象记录判定；"
+    "目前享受救助类型按截至{as_of}仍在保的保障对象记录判定；家庭人数、家庭人均月纯收入取自同一仍在保"
+    "的记录，不在保的取建档立卡户的成员数和人均纯收入（年）÷12（四舍五入到分），已退出的记录不用；"
     "通过排查拟纳入救助、未纳入原因取自核查人员对该成员纳入保障疑点（{leads}）的核查结论："
     "属实为“是”，不属实为“否”并填其理由，尚未核实为“待核查”；已享受救助的不填；"
     "未享受救助又无疑点的填“待核查”，需逐户排查后填写。"
@@ -114,7 +121,8 @@ SUMMARY_FILL_NOTE = (
 )
 HANDLING = (
     "说明（系统生成）：低保人数为截至{as_of}仍在保的低保保障对象人数；建卡贫困户兜底户数为有在保成员"
-    "在建档立卡登记册中的低保案件数；摸排处理情况按户（疑点）计：拟调整补差金额＝{adjust}疑点核查属实"
+    "属于建档立卡贫困户（未脱贫、返贫、已脱贫或脱贫监测户；边缘户和贫困户状态不明的不计）的低保案件数；"
+    "摸排处理情况按户（疑点）计：拟调整补差金额＝{adjust}疑点核查属实"
     "的户数（涉及金额见末列）；拟整户纳入＝{whole}疑点核查属实的户数；拟完善资料＝核查状态为核查中或"
     "需入户核查的疑点数（各类疑点）；已因数据变化消除的疑点不计。"
 )
@@ -272,8 +280,8 @@ def member_rows(
     >>> member = Member("P1", "p1", "H1", "城关", "东村", "张三", None, 1, "户主", "健康",
     ...                 "缺资金", 3600.0, "not_lifted", None, (), ("P1",), ())
     >>> empty = Published([], [], [], [], [])
-    >>> member_rows([member], empty, date(2026, 10, 31), masked=False)[0][9:15]
-    [300.0, '无', None, '待核查', '', '未脱贫']
+    >>> member_rows([member], empty, date(2026, 10, 31), masked=False)[0][5:15]
+    [1, '户主', '健康', '缺资金', 300.0, '无', None, '待核查', '', '未脱贫']
     """
     leads = _lead_index(published)
     return [[number, *_member_row(member, leads, published, as_of, masked)]
@@ -301,9 +309,9 @@ def _leads_of(member: Member, index: dict) -> list[dict[str, Any]]:
 
 def _member_row(member: Member, index: dict, published: Published, as_of: date,
                 masked: bool) -> list:  # fmt: skip
-    active = [row for row in member.roster if active_on(row, as_of)]
     programs = programs_on(list(member.roster), as_of)
-    income = monthly_income(active, {"income_per_capita_year": member.income_per_capita_year})
+    size, income = household_figures(member.roster, as_of, member.household_size,
+                                     member.income_per_capita_year)  # fmt: skip
     leads = _leads_of(member, index)
     proposed, reason, note = _screening(programs, leads, published)
     if member.died:
@@ -313,8 +321,8 @@ def _member_row(member: Member, index: dict, published: Published, as_of: date,
         id_number, phone = mask_id(id_number), mask_phone(phone)
         reason, note = mask_typed(reason), mask_typed(note)
     return [
-        member.township, member.village, member.name, id_number, member.household_size,
-        member.relation, member.health, member.poverty_cause, income, programs, phone,
+        member.township, member.village, member.name, id_number, size, member.relation,
+        member.health, member.poverty_cause, income, programs, phone,
         proposed, reason, POVERTY_STATUS_LABELS.get(member.status or "", member.status),
         "、".join(STATUS_LABELS[published.status(case["case_id"])] for case in leads),
         "、".join(case["case_id"] for case in leads), note,
@@ -353,7 +361,7 @@ def summary_form_rows(
     Parameters
     ----------
     roster : sequence of dict
-        Every roster row with ``person_id`` and ``in_poverty``
+        Every roster row with ``person_id`` and ``poor_household``
         (``models.coverage_forms.roster_rows``).
     published : Published
         The published cases and the decisions so far.
@@ -366,32 +374,34 @@ def summary_form_rows(
     -------
     list of list
         乡镇, 低保人数, 其中：建卡贫困户兜底户数, 拟调整补差金额, 拟整户纳入, 拟完善资料, 备注
-        (blank), and the amount at risk of the cases to adjust; by township, then 合计
-        (none without townships).
+        (blank), and the amount at risk of the cases to adjust (summed in whole fen); by
+        township, then 合计 (none without townships).
 
     Examples
     --------
     >>> from datetime import date
     >>> row = {"record_id": "A1", "case_no": "DB1", "program": "dibao", "covered": "yes",
-    ...        "end_date": None, "township": "城关", "person_id": "p1", "in_poverty": True}
+    ...        "end_date": None, "township": "城关", "person_id": "p1", "poor_household": True}
     >>> summary_form_rows([row], Published([], [], [], [], []), date(2026, 10, 31))
     [['城关', 1, 1, 0, 0, 0, '', 0.0], ['合计', 1, 1, 0, 0, 0, '', 0.0]]
     """
-    table: dict[str, list] = defaultdict(lambda: [0, 0, 0, 0, 0, "", 0.0])
+    table: dict[str, list] = defaultdict(lambda: [0, 0, 0, 0, 0, "", 0])  # the amount in fen
     for township, (persons, poor_cases) in _dibao_counts(roster, as_of).items():
         table[township][0:2] = [persons, poor_cases]
     for case in open_cases(published, county):
         _count_case(table[case["township"] or "未知"], case, published.status(case["case_id"]))
-    rows = [[township, *line[:6], round(line[6], 2)] for township, line in sorted(table.items())]
+    rows = [[township, *line] for township, line in sorted(table.items())]
     if rows:
         sums = [sum(row[i] for row in rows) for i in range(1, 6)]
-        rows.append(["合计", *sums, "", round(sum(row[7] for row in rows), 2)])
+        rows.append(["合计", *sums, "", sum(row[7] for row in rows)])
+    for row in rows:  # fen to 元, after the exact sums
+        row[7] /= 100
     return rows
 
 
 def _dibao_counts(roster: Sequence[dict[str, Any]], as_of: date) -> dict[str, tuple[int, int]]:
     """Per township: the 低保 members active on ``as_of``, and the 低保 cases with such a member
-    in the 建档立卡 registry (each case under the first township of its active rows)."""
+    of a 建档立卡贫困户 (each case under the first township of its active rows)."""
     persons: dict[str, set] = defaultdict(set)
     case_places: dict[str, set] = defaultdict(set)
     poor_cases: set[str] = set()
@@ -402,7 +412,7 @@ def _dibao_counts(roster: Sequence[dict[str, Any]], as_of: date) -> dict[str, tu
         persons[township].add(row["person_id"] or f"assistance:{row['record_id']}")
         case = row["case_no"] or f"assistance:{row['record_id']}"
         case_places[case].add(township)
-        if row["in_poverty"]:
+        if row["poor_household"]:
             poor_cases.add(case)
     poor: dict[str, int] = defaultdict(int)
     for case in poor_cases:
@@ -414,7 +424,7 @@ def _count_case(line: list, case: dict[str, Any], status: str) -> None:
     """Add a case to its township's 摸排处理情况 (``HANDLING``)."""
     if status == "confirmed" and case["case_type"] in ADJUST:
         line[2] += 1
-        line[6] += case["amount_at_risk"] or 0.0
+        line[6] += to_fen(case["amount_at_risk"])
     elif status == "confirmed" and case["case_type"] in WHOLE:
         line[3] += 1
     elif status in UNDER_REVIEW:
@@ -467,6 +477,7 @@ def member_form_workbook(
         _style_header(sheet, 4)
         for row in mine:
             sheet.append(text_cells(sheet, row))
+        money_cells(sheet, [MEMBER_COLUMNS.index("家庭人均月纯收入（元）") + 1], 5)
         _drop_downs(sheet, len(mine))
         _widths(sheet, MEMBER_COLUMNS)
         _footer(sheet, notes, len(MEMBER_COLUMNS))
@@ -508,6 +519,7 @@ def summary_form_workbook(
     _style_header(sheet, 5)
     for row in rows:
         sheet.append(text_cells(sheet, row))
+    money_cells(sheet, [width], 6)  # 拟调整补差涉及金额（元）
     _widths(sheet, [*SUMMARY_SUB[:-1], SUMMARY_TOP[-1]])
     sheet.column_dimensions["A"].width = 14
     day = chinese_date(as_of)

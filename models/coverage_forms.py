@@ -39,6 +39,14 @@ GROUP_STATUSES: dict[int, tuple[str, ...]] = {
     3: ("monitored",),
 }
 TRUSTED = ("valid", "upgraded")  # an ID number status a form may print
+# The 建档立卡 statuses of a 建档立卡贫困户 (附件4's 建卡贫困户): poor now or once — 未脱贫, 返贫,
+# 已脱贫 and 脱贫监测户 (a 脱贫户 watched for relapse). A 边缘户 (marginal) is a household that
+# was never poor, watched lest it become so; a row whose status is blank or unreadable is not
+# known to be one.
+POOR_HOUSEHOLD_STATUSES = ("not_lifted", "relapsed", "lifted", "monitored")
+# The size of a 建档立卡 row's household: the rows sharing its 户编号 (1 without a 户编号).
+HOUSEHOLD_SIZE = ("CASE WHEN p.poverty_hh_no IS NULL THEN 1 "
+                  "ELSE count(*) OVER (PARTITION BY p.poverty_hh_no) END")  # fmt: skip
 # While the members are read: who each record is (a view of registry, record_id, person_id).
 PERSON_OF = "_coverage_forms_person_of"
 ROSTER_COLUMNS = ("record_id", "case_no", "program", "dibao_class", "covered", "household_size",
@@ -86,8 +94,8 @@ class Member:
 def roster_rows(
     con: duckdb.DuckDBPyConnection, *, entities: str = RESOLVED.entities
 ) -> list[dict[str, Any]]:
-    """Every roster row (``assistance``), with who it is and whether that person is in the
-    建档立卡 registry.
+    """Every roster row (``assistance``), with who it is and whether that person is a member of
+    a 建档立卡贫困户 (``POOR_HOUSEHOLD_STATUSES``: not a 边缘户).
 
     Parameters
     ----------
@@ -100,7 +108,8 @@ def roster_rows(
     -------
     list of dict
         One per row: ``ROSTER_COLUMNS``, ``person_id`` (None for a row linked to no one)
-        and ``in_poverty``; none without a roster.
+        and ``poor_household`` (the person has a 建档立卡 row of a poor household's status);
+        none without a roster.
 
     Examples
     --------
@@ -111,10 +120,10 @@ def roster_rows(
     ...     "'A' dibao_class, 'yes' covered, 2 household_size, 200.0 income_per_capita, "
     ...     "DATE '2020-01-01' start_date, NULL::DATE end_date, '城关' township, '东村' village, "
     ...     "NULL phone, NULL id_number, 'blank' id_number_status")
-    >>> _ = con.execute("CREATE TABLE poverty AS SELECT 'P1' record_id")
+    >>> _ = con.execute("CREATE TABLE poverty AS SELECT 'P1' record_id, 'lifted' poverty_status")
     >>> _ = con.execute("CREATE TABLE who AS SELECT * FROM (VALUES ('assistance', 'A1', 'p1'), "
     ...                 "('poverty', 'P1', 'p1')) t(registry, record_id, person_id)")
-    >>> [(row["case_no"], row["person_id"], row["in_poverty"])
+    >>> [(row["case_no"], row["person_id"], row["poor_household"])
     ...  for row in roster_rows(con, entities="who")]
     [('DB1', 'p1', True)]
     """
@@ -130,10 +139,12 @@ def roster_rows(
 
 def _roster(con: duckdb.DuckDBPyConnection, with_poverty: bool) -> list[dict[str, Any]]:
     columns = ", ".join(_column("a", name) for name in ROSTER_COLUMNS)
-    poor = (f"w.person_id IN (SELECT person_id FROM {PERSON_OF} WHERE registry = 'poverty')"
-            if with_poverty else "FALSE")  # fmt: skip
+    statuses = ", ".join(f"'{status}'" for status in POOR_HOUSEHOLD_STATUSES)
+    poor = (f"w.person_id IN (SELECT o.person_id FROM {PERSON_OF} o JOIN poverty p "
+            "ON o.registry = 'poverty' AND o.record_id = p.record_id "
+            f"WHERE p.poverty_status IN ({statuses}))" if with_poverty else "FALSE")  # fmt: skip
     return _dicts(con.execute(
-        f"SELECT {columns}, w.person_id, coalesce({poor}, FALSE) AS in_poverty "
+        f"SELECT {columns}, w.person_id, coalesce({poor}, FALSE) AS poor_household "
         f"FROM assistance a LEFT JOIN {PERSON_OF} w "
         "ON w.registry = 'assistance' AND w.record_id = a.record_id ORDER BY a.record_id"
     ))  # fmt: skip
@@ -205,11 +216,40 @@ def _poverty_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Every 建档立卡 row with its person and the size of its household."""
     columns = ", ".join(_column("p", name) for name in POVERTY_COLUMNS)
     return _dicts(con.execute(
-        f"SELECT {columns}, w.person_id, CASE WHEN p.poverty_hh_no IS NULL THEN 1 "
-        "ELSE count(*) OVER (PARTITION BY p.poverty_hh_no) END AS household_size "
+        f"SELECT {columns}, w.person_id, {HOUSEHOLD_SIZE} AS household_size "
         f"FROM poverty p LEFT JOIN {PERSON_OF} w "
         "ON w.registry = 'poverty' AND w.record_id = p.record_id ORDER BY p.record_id"
     ))  # fmt: skip
+
+
+def poverty_household_sizes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """The size of each 建档立卡 row's household, as the forms' 家庭人数 counts it: the 摸排台账
+    give it to a person on no current roster row, as 附件1–3 do.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+
+    Returns
+    -------
+    dict of str to int
+        建档立卡 record id -> the number of rows sharing its 户编号 (1 without one); empty
+        without a 建档立卡 registry.
+
+    Examples
+    --------
+    >>> from resolver.db import connect
+    >>> con = connect(":memory:")
+    >>> _ = con.execute("CREATE TABLE poverty AS SELECT * FROM (VALUES ('P1', 'H1'), "
+    ...                 "('P2', 'H1'), ('P3', NULL)) t(record_id, poverty_hh_no)")
+    >>> sorted(poverty_household_sizes(con).items())
+    [('P1', 2), ('P2', 2), ('P3', 1)]
+    """
+    if "poverty" not in table_names(con):
+        return {}
+    found = con.execute(f"SELECT p.record_id, {HOUSEHOLD_SIZE} FROM poverty p").fetchall()
+    return {record_id: int(size) for record_id, size in found}
 
 
 # What the other registries give of a member: their columns read.

@@ -65,7 +65,7 @@ def export(
 
 def _export(db: Path, out: Path, forms: bool, unit: str | None) -> None:
     """Write every ledger of the published run in ``db`` (and the forms) into ``out``."""
-    from api.ledgers import ledger_workbook, summary_workbook
+    from api.ledgers import ledger_households, ledger_workbook, summary_workbook
     from api.liangping_forms import FORMS, form_file_name, liangping_form
     from api.storage import opened
     from models.publish import working_run
@@ -74,13 +74,15 @@ def _export(db: Path, out: Path, forms: bool, unit: str | None) -> None:
     with opened(db) as storage:
         working_run(storage.store.cursor)  # none published: empty ledgers read as no leads
         published = storage.snapshot.published
+        households = ledger_households(storage.store.cursor)  # 家庭人数 off any roster
         out.mkdir(parents=True, exist_ok=True)
         written = 0
         for county in [None, *drop_counties(storage.store.cursor)]:
             folder = out / county if county else out
             folder.mkdir(exist_ok=True)
             for case_type, label in CASE_LABELS.items():
-                content = ledger_workbook(published, case_type, county=county, masked=False)
+                content = ledger_workbook(published, case_type, county=county, masked=False,
+                                          households=households)  # fmt: skip
                 write_whole(folder / f"{label}摸排台账.xlsx", content)
             write_whole(folder / "汇总表.xlsx", summary_workbook(published, county))
             written += len(CASE_LABELS) + 1

@@ -11,7 +11,13 @@ from fastapi import APIRouter, Path, Query, Response
 
 from api.deps import AccessLogDep, CountyDep, Reviewer, SnapshotDep, answered, json_response
 from api.labels import CASE_LABELS
-from api.ledgers import ledger_size, ledger_workbook, summary_rows, summary_workbook
+from api.ledgers import (
+    ledger_households,
+    ledger_size,
+    ledger_workbook,
+    summary_rows,
+    summary_workbook,
+)
 from api.liangping_forms import form_file_name, liangping_form
 from api.monthly_report import monthly_report
 from api.period_report import period_movements, period_report_workbook
@@ -125,8 +131,10 @@ def case_ledger(
     cell, never a formula. The download (type, county, township, rows) is written to the
     access log."""
     published = snapshot.published
+    households = ledger_households(snapshot.store.cursor)  # 家庭人数 off any roster
     content = ledger_workbook(published, case_type, township=township, county=county,
-                              masked=not principal.sees_full_ids)  # fmt: skip
+                              masked=not principal.sees_full_ids,
+                              households=households)  # fmt: skip
     rows = ledger_size(published, case_type, township, county)
     access.record(principal.name, principal.role, "download_ledger",
                   f"{case_type} {township or '全部'} {rows}行{_of(county)}")  # fmt: skip

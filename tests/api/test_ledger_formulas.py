@@ -194,6 +194,7 @@ def test_every_ledger_holds_hostile_values_as_text_and_downloads_are_logged(coun
         one_town = http.get(f"/api/ledgers/{hostile_town['case_type']}.xlsx",
                             params={"township": hostile_town["township"]})  # fmt: skip
         no_town = http.get("/api/ledgers/deceased_paid.xlsx", params={"township": HOSTILE[0]})
+        overview = http.get("/api/overview").json()
     texts: set[str] = set()
     for response in [*downloads.values(), one_town, no_town]:
         assert response.status_code == 200
@@ -214,6 +215,10 @@ def test_every_ledger_holds_hostile_values_as_text_and_downloads_are_logged(coun
             for row in sheet.iter_rows(min_row=3, values_only=True)]  # fmt: skip
     assert rows and all(isinstance(row[15], float) and isinstance(row[16], float | int)
                         for row in rows)  # fmt: skip
+    # the 汇总表's 未结 amount is the overview's (the dismissed cases count in neither)
+    summary = load_workbook(io.BytesIO(downloads["summary"].content)).active
+    total = next(row for row in summary.iter_rows(values_only=True) if row[0] == "合计")
+    assert total[-2] == overview["amount_at_risk"] and total[-1] == 0
 
     sizes = {case_type: sum(sheet.max_row - 2 for sheet in
                             load_workbook(io.BytesIO(response.content)).worksheets)

@@ -1,4 +1,6 @@
-"""The 摸排台账 rows built from published cases held in memory (no run, no server)."""
+"""The 摸排台账 rows and the 汇总表 built from published cases held in memory (no run, no
+server): the programs column, 家庭人数 and 家庭人均月纯收入 from current records (as the 梁平
+forms), amounts formatted and summed in fen, the 汇总表's amounts as the overview counts them."""
 
 from __future__ import annotations
 
@@ -9,7 +11,14 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
-from api.ledgers import LEDGER_COLUMNS, ledger_rows, ledger_workbook
+from api.ledgers import (
+    LEDGER_COLUMNS,
+    SUMMARY_COLUMNS,
+    ledger_rows,
+    ledger_workbook,
+    summary_rows,
+    summary_workbook,
+)
 from api.published import Published
 
 PROGRAM = LEDGER_COLUMNS.index("目前享受救助类型")
@@ -85,3 +94,142 @@ def test_a_ledger_row_names_its_responsible_person_and_due_date_masked_for_analy
     book = load_workbook(io.BytesIO(ledger_workbook(published, "deceased_paid", masked=True)))
     cells = [cell for row in book.active.iter_rows(values_only=True) for cell in row]
     assert "李四 138****5678" in cells and "李四 13812345678" not in cells
+
+
+# 家庭人数 and 家庭人均月纯收入: current records only, as the 梁平 forms take them, and the
+# 建档立卡 yearly income / 12 rounded half-up to the fen.
+INCOME, SIZE = LEDGER_COLUMNS.index("家庭人均月纯收入（元）"), LEDGER_COLUMNS.index("家庭人数")
+AMOUNT = LEDGER_COLUMNS.index("涉及金额（元）")
+
+
+def _missed(roster: list[dict], income_year: float = 2400.0) -> Published:
+    """An open 重度残疾未纳入 case of p1 (on their certificate), who is in 建档立卡 household
+    PH11 (record P11) with these roster rows."""
+    rows = [{"registry": "disability", "unique_id": "disability:D1", "person_id": "p1",
+             "record_id": "D1", "name": "张三", "id_number": None},
+            *roster,
+            {"registry": "poverty", "unique_id": "poverty:P11", "person_id": "p1",
+             "record_id": "P11", "name": "张三", "poverty_hh_no": "PH11",
+             "poverty_status": "not_lifted", "poverty_cause": "缺资金",
+             "income_per_capita_year": income_year}]  # fmt: skip
+    detail = {"rows": rows, "links": [], "graph": {}, "as_of": AS_OF}
+    case = {"case_id": "missed_disability:1", "case_type": "missed_disability",
+            "risk_score": 0.9, "amount_at_risk": None, "township": "城关", "village": "十一村",
+            "person_ids": ["p1"], "run_id": "r-1", "resolved_run": None,
+            "records": json.dumps([{"registry": "disability", "record_id": "D1"}]),
+            "evidence": "[]", "detail": json.dumps(detail)}  # fmt: skip
+    return Published([case], [], [], [], [])
+
+
+def _member_like(roster: list[dict], income_year: float = 2400.0):
+    """The same person as the 梁平 forms read them (household PH11 of one member)."""
+    from models.coverage_forms import Member
+
+    return Member("P11", "p1", "PH11", "城关", "十一村", "张三", None, 1, "户主", "健康", "缺资金",
+                  income_year, "not_lifted", None, tuple(roster), ("P11",), ())  # fmt: skip
+
+
+ENDED = _roster_row("A1", "dibao", "yes", "2024-06-30") | {"household_size": 4,
+                                                           "income_per_capita": 900.0}  # fmt: skip
+
+
+def test_an_ended_roster_row_gives_neither_the_household_nor_the_income():
+    """The missed severely disabled person whose 低保 ended in 2024: 家庭人数 and 家庭人均月纯收入
+    are the 建档立卡 household's (1 member, 2400/12), as 附件1 shows them, not the ended
+    case's 4 and 900 (仅作参考，不作为贫困依据)."""
+    from api.liangping_forms import member_rows
+
+    [row] = ledger_rows(_missed([ENDED]), "missed_disability", households={"P11": 1})
+    assert (row[SIZE], row[INCOME], row[PROGRAM]) == (1, 200.0, "无")
+    [form] = member_rows([_member_like([ENDED])], Published([], [], [], [], []),
+                         date.fromisoformat(AS_OF), masked=False)  # fmt: skip
+    assert (form[SIZE], form[INCOME]) == (row[SIZE], row[INCOME])
+    # the same row still active: its household and income are the present ones, in both
+    current = ENDED | {"end_date": None}
+    [row] = ledger_rows(_missed([current]), "missed_disability", households={"P11": 1})
+    [form] = member_rows([_member_like([current])], Published([], [], [], [], []),
+                         date.fromisoformat(AS_OF), masked=False)  # fmt: skip
+    assert (row[SIZE], row[INCOME]) == (form[SIZE], form[INCOME]) == (4, 900.0)
+    # a person on no roster at all: the 建档立卡 household's size, as the forms fill it
+    [row] = ledger_rows(_missed([]), "missed_disability", households={"P11": 3})
+    assert (row[SIZE], row[INCOME]) == (3, 200.0)
+
+
+@pytest.mark.parametrize(("year", "month"), [(2400.06, 200.01), (3600.06, 300.01),
+                                             (1200.30, 100.03), (4500.30, 375.03)])  # fmt: skip
+def test_the_yearly_income_per_month_is_rounded_half_up(year, month):
+    from api.liangping_forms import member_rows
+
+    [row] = ledger_rows(_missed([], year), "missed_disability", households={"P11": 1})
+    [form] = member_rows([_member_like([], year)], Published([], [], [], [], []),
+                         date.fromisoformat(AS_OF), masked=False)  # fmt: skip
+    assert row[INCOME] == form[INCOME] == month
+
+
+def test_amounts_in_a_ledger_show_two_decimals_and_stay_numbers():
+    current = ENDED | {"end_date": None, "income_per_capita": 2870.7}
+    published = _published([_roster_row("A1", "dibao", "yes", None)])
+    published.cases["deceased_paid:1"]["amount_at_risk"] = 123456789012.5
+    for book, at in ((ledger_workbook(published, "deceased_paid", masked=False), AMOUNT),
+                     (ledger_workbook(_missed([current]), "missed_disability", masked=True),
+                      INCOME)):  # fmt: skip
+        sheet = load_workbook(io.BytesIO(book)).active
+        cell = sheet.cell(3, at + 1)
+        assert isinstance(cell.value, float) and cell.number_format == "#,##0.00"
+        assert cell.value in (123456789012.5, 2870.7)
+
+
+def _decided(case_id: str, township: str, amount: float | None, *steps: str) -> tuple:
+    case = {"case_id": case_id, "case_type": "deceased_paid", "risk_score": 0.5,
+            "amount_at_risk": amount, "township": township, "village": "东村",
+            "person_ids": [], "run_id": "r-1", "resolved_run": None, "records": "[]",
+            "evidence": "[]", "detail": "{}"}  # fmt: skip
+    events = [{"event_id": 0, "case_id": case_id, "to_status": to, "reason": None,
+               "kind": "decision"} for to in steps]  # fmt: skip
+    return case, events
+
+
+def _summary_of(*decided: tuple) -> Published:
+    events = [event for _, case_events in decided for event in case_events]
+    for number, event in enumerate(events, 1):
+        event["event_id"] = number
+    return Published([case for case, _ in decided], [], events, [], [])
+
+
+def test_the_summary_sums_amounts_in_fen_and_counts_untrue_leads_in_no_amount():
+    published = _summary_of(
+        _decided("c1", "城关", 820.2),
+        _decided("c2", "石羊", 7173.44, "in_review"),
+        _decided("c3", "石羊", 0.1, "field_check"),
+        _decided("c4", "城关", 2870.7, "in_review", "confirmed"),
+        _decided("c5", "城关", 5000.0, "in_review", "dismissed"),  # found untrue: no amount
+        _decided("c6", "城关", None),
+    )
+    rows = summary_rows(published)
+    head = SUMMARY_COLUMNS.index("疑点合计")
+    assert [row[0] for row in rows] == ["城关", "石羊", "合计"]
+    # 疑点合计, 属实, 不属实, 核查中或需入户核查, 待核查, 未结疑点涉及金额, 属实疑点涉及金额
+    assert rows[0][head:] == [4, 1, 1, 0, 2, 820.2, 2870.7]
+    assert rows[1][head:] == [2, 0, 0, 2, 0, 7173.54, 0.0]
+    assert rows[2][head:] == [6, 1, 1, 2, 2, 7993.74, 2870.7]  # not 7993.739999999999
+    # the 未结 amount is the overview's, in total and per township
+    overview = published.overview()
+    assert rows[-1][-2] == overview["amount_at_risk"]
+    by_township = {township: place["amount_at_risk"]
+                   for township, place in overview["by_township"].items()}  # fmt: skip
+    assert {row[0]: row[-2] for row in rows[:-1]} == by_township
+
+
+def test_the_summary_workbook_formats_its_amounts_and_says_what_each_counts():
+    published = _summary_of(_decided("c1", "城关", 820.2),
+                            _decided("c2", "石羊", 7173.44, "in_review", "confirmed"))  # fmt: skip
+    sheet = load_workbook(io.BytesIO(summary_workbook(published))).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[1] == SUMMARY_COLUMNS
+    total = next(row for row in sheet.iter_rows(min_row=3) if row[0].value == "合计")
+    unclosed, confirmed = total[-2], total[-1]
+    assert (unclosed.value, confirmed.value) == (820.2, 7173.44)
+    assert unclosed.number_format == confirmed.number_format == "#,##0.00"
+    note = values[-1][0]
+    assert note.startswith("说明（系统生成）") and "不属实的疑点不计金额" in note
+    assert "与审核页面“疑点汇总”的涉及金额一致" in note

@@ -169,7 +169,7 @@ def test_a_value_that_looks_like_a_formula_stays_text_and_masks_hold():
 
 def test_the_summary_form_has_two_header_rows_with_the_forms_merged_cells():
     roster = [{"record_id": "A1", "case_no": "DB1", "program": "dibao", "covered": "yes",
-               "end_date": None, "township": "城关", "person_id": "p1", "in_poverty": True}]  # fmt: skip
+               "end_date": None, "township": "城关", "person_id": "p1", "poor_household": True}]  # fmt: skip
     rows = summary_form_rows(roster, _published(), AS_OF)
     book = _book(summary_form_workbook(rows, AS_OF, unit="回龙镇人民政府", made=MADE))
     sheet = book["附件4"]
@@ -271,6 +271,20 @@ def test_reviewers_download_the_forms_masked_by_role_with_their_decisions_and_lo
 
 
 @pytest.mark.slow
+def test_a_person_in_a_ledger_and_in_a_form_has_the_same_household_and_income(county):
+    """家庭人数 and 家庭人均月纯收入 have one source (``api.ledgers.household_figures``): a
+    coverage lead's person shows the same figures in its 摸排台账 as in 附件1–3."""
+    with client(county, "auditor") as http:
+        forms = {row[4]: row for form in (1, 2, 3) for row in _form_rows(http, form) if row[4]}
+        ledgers = [row for kind in ("missed_disability", "unenrolled_key_person")
+                   for sheet in _book(http.get(f"/api/ledgers/{kind}.xlsx").content).worksheets
+                   for row in _values(sheet)[2:] if isinstance(row[0], int)]  # fmt: skip
+    shared = [(row, forms[row[4]]) for row in ledgers if row[4] in forms]
+    assert shared and all(row[5] is not None for row, _ in shared)
+    assert [(row[5], row[9]) for row, _ in shared] == [(form[5], form[9]) for _, form in shared]
+
+
+@pytest.mark.slow
 def test_a_form_outside_one_to_four_is_a_422_and_other_roles_are_refused(county):
     with client(county, "auditor") as auditor:
         for form in ("5", "0", "x"):
@@ -313,3 +327,22 @@ def test_an_id_a_reviewer_wrote_in_a_reason_is_masked_where_ids_are():
     for masked, shown in ((False, said), (True, "本人身份证 532326***********7 已核实，收入超标")):
         [row] = member_rows([_member("P01", "张三")], published, AS_OF, masked=masked)
         assert row[REASON] == shown
+
+
+def test_the_forms_amounts_show_two_decimals_and_stay_numbers():
+    """家庭人均月纯收入 of 附件1–3 and 附件4's 拟调整补差涉及金额: 2,870.70, not 2870.7."""
+    member = _member("P01", "张三", roster=[ROSTER | {"income_per_capita": 2870.7}])
+    rows = member_rows([member], _published([]), AS_OF, masked=False)
+    sheet = _book(member_form_workbook(1, rows, AS_OF, masked=False))["城关"]
+    income = sheet.cell(5, HEADERS.index("家庭人均月纯收入（元）") + 1)
+    assert (income.value, income.number_format) == (2870.7, "#,##0.00")
+    adjusted = [(_case(f"c{i}", "over_standard", "poverty", f"P0{i}")
+                 | {"amount_at_risk": amount}, _events(f"c{i}", ("in_review", None),
+                                                       ("confirmed", None)))
+                for i, amount in enumerate((820.2, 7173.44, 1234567.5))]  # fmt: skip
+    rows = summary_form_rows([], _published(adjusted), AS_OF)
+    assert [row[7] for row in rows] == [1242561.14, 1242561.14]  # summed in fen
+    sheet = _book(summary_form_workbook(rows, AS_OF))["附件4"]
+    for row in (6, 7):
+        cell = sheet.cell(row, 8)
+        assert isinstance(cell.value, float) and cell.number_format == "#,##0.00"

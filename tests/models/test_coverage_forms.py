@@ -13,7 +13,12 @@ import pytest
 
 from api.liangping_forms import FORM_COLUMNS, member_rows, summary_form_rows
 from api.published import Published
-from models.coverage_forms import GROUP_STATUSES, group_members, roster_rows
+from models.coverage_forms import (
+    GROUP_STATUSES,
+    group_members,
+    poverty_household_sizes,
+    roster_rows,
+)
 from resolver.db import connect
 
 AS_OF = date(2026, 10, 31)
@@ -68,6 +73,8 @@ ROWS = [
     ("poverty", _poverty("P06", "H4", "孙八", "head", "lifted"), "p6"),
     ("assistance", _roster("A06", "DB6", "dibao"), "p6"),
     ("poverty", _poverty("P07", "H5", "周九", "head", "marginal"), "p7"),
+    # 周九 (边缘户) is on 低保 too: a 低保 member, but not of a 建档立卡贫困户
+    ("assistance", _roster("A07", "DB7", "dibao"), "p7"),
     ("poverty", _poverty("P08", "H6", "吴十", "head", "monitored"), "p8"),
     ("assistance", _roster("A08", "TK8", "tekun", income=None), "p8"),
     # 郑一: on 低保, not in the 建档立卡 registry; 冯二: a 低保 row of 石羊, with a person
@@ -165,13 +172,37 @@ def test_the_summary_form_counts_members_households_and_handling_per_township(co
     published = Published([row for row, _ in cases], [],
                           [event for _, events in cases for event in events], [], [])  # fmt: skip
     rows = summary_form_rows(roster_rows(con, entities="who"), published, AS_OF)
-    # 城关: 低保 active on the day: 张三, 孙八, 郑一 (王五 exited, 赵六 not covered); the cases
-    # of 张三 and 孙八 have a member in the 建档立卡 registry
+    # 城关: 低保 active on the day: 张三, 孙八, 周九, 郑一 (王五 exited, 赵六 not covered); the
+    # cases of 张三 (未脱贫) and 孙八 (已脱贫) have a member of a 建档立卡贫困户 — 周九's DB7 does
+    # not: an 边缘户 is in the 建档立卡 registry but no 贫困户
     assert rows == [
-        ["城关", 3, 2, 2, 0, 1, "", 200.0],
+        ["城关", 4, 2, 2, 0, 1, "", 200.0],
         ["石羊", 1, 0, 0, 2, 1, "", 0.0],
-        ["合计", 4, 2, 2, 2, 2, "", 200.0],
+        ["合计", 5, 2, 2, 2, 2, "", 200.0],
     ]
+
+
+def test_only_members_of_a_poor_household_count_as_in_a_poor_household(con):
+    poor = {row["record_id"]: row["poor_household"] for row in roster_rows(con, entities="who")}
+    # 张三 未脱贫, 王五 返贫, 孙八 已脱贫, 吴十 脱贫监测户; 周九 边缘户; 郑一, 冯二 not in the registry
+    assert poor == {"A01": True, "A03": True, "A04": True, "A06": True, "A07": False,
+                    "A08": True, "A10": False, "A11": False}  # fmt: skip
+
+
+def test_the_adjusted_amounts_of_the_summary_form_are_summed_in_fen(con):
+    cases = [_case(f"c{i}", "payment_mismatch", "城关", ["in_review", "confirmed"], amount=amount)
+             for i, amount in enumerate((820.2, 7173.44, 0.1, 0.2))]  # fmt: skip
+    published = Published([row for row, _ in cases], [],
+                          [event for _, events in cases for event in events], [], [])  # fmt: skip
+    rows = summary_form_rows(roster_rows(con, entities="who"), published, AS_OF)
+    assert [row[7] for row in rows] == [7993.94, 0.0, 7993.94]  # not 7993.939999999999
+
+
+def test_a_poverty_rows_household_size_is_the_rows_of_its_household(con):
+    sizes = poverty_household_sizes(con)
+    assert (sizes["P01"], sizes["P02"], sizes["P03"], sizes["P05"], sizes["P07"]) == (3, 3, 2, 1, 1)
+    [zhang, li, *_] = _members(con, 1)
+    assert (zhang.household_size, li.household_size) == (sizes["P01"], sizes["P02"])
 
 
 def test_without_a_poverty_registry_nobody_is_listed():
