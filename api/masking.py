@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from resolver.idcard import ID_SHAPE, clean_text, mask_id
+from resolver.idcard import clean_text, mask_id
 
 if TYPE_CHECKING:  # the command line masks file names without loading the web stack
     from api.auth import Principal
@@ -222,9 +222,12 @@ def _mask_field(key: str, value: Any) -> Any:
     return value
 
 
-def is_id_number(text: str) -> bool:
-    """Whether ``text`` is written as an ID number (15 or 18 characters, however spaced, in
-    full-width digits or with a lower-case x): what a role that sees masks may not look up.
+def holds_id_number(text: str) -> bool:
+    """Whether ``text`` holds an ID or account number anywhere in it, as typed or once cleaned
+    (spaces dropped, full-width digits made half-width: ``clean_text``): a run of 15 or more
+    digits, or a stretch of digit groups the masks hide (``mask_numbers``). What a role that
+    sees masks may not look up: a case number made of ``DB`` and an ID is masked too, and
+    finding it by a guess would confirm the guess.
 
     Parameters
     ----------
@@ -234,11 +237,13 @@ def is_id_number(text: str) -> bool:
     Returns
     -------
     bool
-        True for an ID number's shape, whether its check digit holds or not.
+        True when a mask would hide part of ``text``, whether a check digit holds or not.
 
     Examples
     --------
-    >>> is_id_number("５３２３２６ 19560101 687x"), is_id_number("张三"), is_id_number("DB1")
-    (True, False, False)
+    >>> holds_id_number("５３２３２６ 19560101 687x"), holds_id_number("DB53232619560101687X")
+    (True, True)
+    >>> holds_id_number("张三"), holds_id_number("DB532326000004"), holds_id_number("JZ0000027")
+    (False, False, False)
     """
-    return bool(ID_SHAPE.match(clean_text(text)))
+    return any(mask_numbers(form) != form for form in (text, clean_text(text)))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from api.masking import mask_numbers
 from models.publish import json_value
 
 STATUS_LABELS = {
@@ -54,7 +55,9 @@ class CaseFilter:
     overdue: bool | None = None  # past their 整改时限 and not closed (True), or not (False)
     county: str | None = None  # one of the counties the case rests on (a province drop)
     who: str | None = None  # a name, 救助证号, record id or case id on one of its rows
-    by_id: bool = False  # whether ``who`` may be an ID number too (roles that see them)
+    # whether the searcher sees ID numbers: ``who`` may then be one, and match a field that
+    # holds one (a case number made of ``DB`` and an ID); for others such a field is masked
+    sees_full_ids: bool = False
 
     def admits(self, case: dict[str, Any], status: str, overdue: bool = False) -> bool:
         """Whether the case passes every condition set.
@@ -88,12 +91,17 @@ class CaseFilter:
 
     def _names(self, case: dict[str, Any]) -> bool:
         """Whether ``who`` is the case's id or, exactly, a name, case number or record id on
-        one of its rows (an ID number when ``by_id``)."""
-        fields = ("name", "case_no", "record_id", *(("id_number",) if self.by_id else ()))
+        one of its rows (an ID number too when ``sees_full_ids``); for a searcher who sees
+        masks, only a value they see whole (a masked case number is never matched: a match
+        would confirm a guess at the number behind its mask)."""
+        fields = ("name", "case_no", "record_id", *(("id_number",) if self.sees_full_ids else ()))
         return case["case_id"] == self.who or any(
-            str(row.get(field) or "").strip() == self.who
-            for row in case["detail"]["rows"] for field in fields
-        )  # fmt: skip
+            self._is_who(row.get(field)) for row in case["detail"]["rows"] for field in fields
+        )
+
+    def _is_who(self, value: Any) -> bool:
+        text = str(value or "").strip()
+        return text == self.who and (self.sees_full_ids or mask_numbers(text) == text)
 
     def _equal(self, name: str, case: dict[str, Any]) -> bool:
         wanted = getattr(self, name)

@@ -23,7 +23,7 @@ from api.deps import (
     event_version,
     json_response,
 )
-from api.masking import is_id_number, mask_typed, masked
+from api.masking import holds_id_number, mask_typed, masked
 from api.published import SORT_KEYS, CaseFilter
 from api.schemas import (
     AssignmentIn,
@@ -79,7 +79,8 @@ async def list_cases(
             min_length=1,
             max_length=40,
             description="a name, 救助证号, record id or case id on one of the case's rows, "
-            "exactly; an ID number for roles that see them (a search is logged)",
+            "exactly; a text holding an ID number (an ID, DB and an ID) only for roles that "
+            "see them (a search is logged, a refused one too)",
         ),
     ] = None,
     sort: Literal[tuple(SORT_KEYS)] = "risk",  # type: ignore[valid-type]
@@ -88,12 +89,17 @@ async def list_cases(
 ) -> Any:
     """Cases, highest risk first by default; ``total`` counts every page. No person is named
     (a 责任人 is staff, and any number typed into it is masked below auditor). A search for a
-    person (``who``) says whether he has a lead: it is logged, and an ID number is sought
-    only for roles that see ID numbers (others would confirm a masked one)."""
+    person (``who``) says whether he has a lead: it is logged, and a text holding an ID or
+    account number (an ID, a 救助证号 made of ``DB`` and an ID) is sought only for roles that
+    see ID numbers: others would confirm a masked one (403, logged as refused); for them a
+    case number or record id matches only where their masks leave it whole."""
     limit = min(limit, settings.max_page_size)
     who = who.strip() if who else None
-    if who and is_id_number(who) and not principal.sees_full_ids:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "按身份证号查找疑点仅限审计员")
+    if who and holds_id_number(who) and not principal.sees_full_ids:
+        access.record(principal.name, principal.role, "search_cases_refused", mask_typed(who))
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, "按身份证号（或含身份证号的救助证号等）查找疑点仅限审计员"
+        )
     if who:
         access.record(principal.name, principal.role, "search_cases", mask_typed(who))
     where = CaseFilter(case_type, township, village, min_score, max_score, status_, run_id,

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from api.auth import Principal
-from api.masking import masked
+from api.masking import holds_id_number, masked
+from api.published import CaseFilter
 
 ID = "532326195601016870"
 # A case whose 救助证号 is DB and a member's ID (as some counties number cases), with that
@@ -65,3 +66,24 @@ def test_an_id_in_groups_beside_other_numbers_is_masked(text):
     shown = masked({"evidence": [text]}, Principal("a", "analyst"))["evidence"][0]
     digits = re.sub(r"\D", "", shown)
     assert "19560101" not in digits and "19600202" not in digits
+
+
+@pytest.mark.parametrize(
+    "who",
+    [f"DB{ID}", ID, "DB 532326 19560101 6870", "ＤＢ５３２３２６１９５６０１０１６８７０",
+     "6228 4800 1234 5678 901", f"{ID[:-1]}x"],
+)  # fmt: skip
+def test_a_text_holding_an_id_is_one_an_analyst_may_not_search(who):
+    assert holds_id_number(who)
+
+
+def test_a_masked_case_number_is_never_matched_for_a_role_that_sees_its_mask():
+    """A search an analyst's role could send (were the router's refusal bypassed) finds a case
+    by its case number only where the analyst sees it whole: else a match confirms a guess."""
+    case = {"case_id": "c-1", "case_type": "deceased_paid", "township": "东乡", "village": "东村",
+            "counties": [], "risk_score": 0.9, "resolved": False, "detail": DETAIL}  # fmt: skip
+    assert CaseFilter(who=f"DB{ID}", sees_full_ids=True).admits(case, "open")
+    assert not CaseFilter(who=f"DB{ID}").admits(case, "open")
+    short = case | {"detail": {"rows": [{"case_no": "DB532326000004", "name": "张三"}]}}
+    assert CaseFilter(who="DB532326000004").admits(short, "open")
+    assert CaseFilter(who="张三").admits(short, "open")
