@@ -231,7 +231,12 @@ class Reviews:
         any label on a resolved case, whose rows are shown as they were linked when it was
         raised: the label holds for the pair in every later run. Parting two rows
         that hold the same valid ID number needs two auditors (four eyes): the first label
-        waits, and is in force once another auditor records the same.
+        waits, and is in force once another auditor records the same (the history says which
+        label the second confirms). A label reversing the one in force on the pair (the
+        latest, which the next run follows) needs that label's authority: reversing an
+        auditor's label takes an auditor, joining again two rows with one valid ID that two
+        auditors parted takes two (the first waits). A label agreeing with the one in force
+        changes nothing and never waits.
 
         Parameters
         ----------
@@ -260,28 +265,31 @@ class Reviews:
         case_type = self.snapshot.published.cases[case_id]["case_type"]
         persons = rows[left]["person_id"], rows[right]["person_id"]
         changes_case = label_may_end_lead(case_type, persons, same_person)
-        four_eyes = not same_person and _same_valid_id(rows[left], rows[right])
-        if (changes_case or four_eyes or resolved) and role != "auditor":
-            raise DecisionError("forbidden", "改变记录关联或拆分同一证号记录的标注须由审计员作出")
+        same_id = _same_valid_id(rows[left], rows[right])
         with self._decisions:
-            pending = four_eyes and not self._confirms(left, right, actor)
+            history = labels_history(self.store.cursor, sorted({left, right}))
+            in_force = next((label for label in reversed(history) if not label["pending"]), None)
+            # reversing the label in force needs its authority: an auditor's, two auditors'
+            # for two rows with one valid ID (parting them, or joining them again)
+            reverses = in_force is not None and in_force["same_person"] != same_person
+            four_eyes = same_id and (reverses or (in_force is None and not same_person))
+            if role != "auditor" and reverses and in_force["role"] == "auditor":
+                raise DecisionError(
+                    "forbidden",
+                    f"现行的标注 #{in_force['label_id']} 由审计员作出，改判须由审计员作出",
+                )
+            if role != "auditor" and (changes_case or four_eyes or resolved):
+                raise DecisionError(
+                    "forbidden", "改变记录关联或拆分同一证号记录的标注须由审计员作出"
+                )
+            confirmed = _confirmed(history, same_person, actor) if four_eyes else []
             label = record_label(self.store.cursor, left, right, same_person=same_person,
                                  actor=actor, role=role, case_id=case_id, note=note,
-                                 pending=pending)  # fmt: skip
+                                 pending=four_eyes and not confirmed)  # fmt: skip
             self.snapshot.published.labels.append(label)  # a resolved case's reasons follow
             self._append_event(case_id, actor, role, self.snapshot.published.status(case_id),
-                               _label_note(label, rows), None, kind="link_label")  # fmt: skip
+                               _label_note(label, rows, confirmed), None, kind="link_label")  # fmt: skip
             return label
-
-    def _confirms(self, left: str, right: str, actor: str) -> bool:
-        """Whether a "not the same person" label by ``actor`` on the pair would be a second
-        auditor's: another auditor's label of that verdict waits on it."""
-        waiting = [label for label in labels_history(self.store.cursor, sorted({left, right}))
-                   if label["pending"] and not label["same_person"]
-                   and label["role"] == "auditor"]  # fmt: skip
-        if waiting and all(label["actor"] == actor for label in waiting):
-            raise DecisionError("conflict", "同一证号的两条记录拆分须由另一位审计员确认")
-        return bool(waiting)
 
     def link_labels(self, case_id: str) -> list[dict[str, Any]]:
         """Every label on pairs of the case's person rows, oldest first.
@@ -307,6 +315,20 @@ class Reviews:
                 if row["registry"] in PERSON_REGISTRIES}  # fmt: skip
 
 
+def _confirmed(
+    history: list[dict[str, Any]], same_person: bool, actor: str
+) -> list[dict[str, Any]]:
+    """The labels on a pair (``history``, oldest first) that a four-eyes label by ``actor``
+    of this verdict confirms: other auditors' labels of the verdict that wait for a second
+    (none: it waits itself); a conflict when only ``actor``'s own wait."""
+    waiting = [label for label in history
+               if label["pending"] and label["same_person"] == same_person
+               and label["role"] == "auditor"]  # fmt: skip
+    if waiting and all(label["actor"] == actor for label in waiting):
+        raise DecisionError("conflict", "同一证号两条记录的这一标注须由另一位审计员确认")
+    return [label for label in waiting if label["actor"] != actor]
+
+
 def _same_valid_id(left: dict[str, Any], right: dict[str, Any]) -> bool:
     return (
         left.get("id_number_status") in TRUSTED_IDS
@@ -315,12 +337,17 @@ def _same_valid_id(left: dict[str, Any], right: dict[str, Any]) -> bool:
     )
 
 
-def _label_note(label: dict[str, Any], rows: dict[str, dict[str, Any]]) -> str:
-    """The label as the case's history tells it."""
+def _label_note(
+    label: dict[str, Any], rows: dict[str, dict[str, Any]], confirmed: list[dict[str, Any]]
+) -> str:
+    """The label as the case's history tells it: waiting for a second auditor, or confirming
+    the labels that waited."""
     names = [f"{REGISTRIES[rows[uid]['registry']].chinese} {rows[uid]['record_id']}"
              for uid in (label["unique_id_l"], label["unique_id_r"])]  # fmt: skip
     verdict = "是同一人" if label["same_person"] else "不是同一人"
-    waiting = "（待另一位审计员确认后生效）" if label["pending"] else ""
+    ids = "、".join(f"#{waited['label_id']}" for waited in confirmed)
+    waiting = ("（待另一位审计员确认后生效）" if label["pending"]
+               else f"（确认标注 {ids}，已生效）" if confirmed else "")  # fmt: skip
     note = f"：{label['note']}" if label["note"] else ""
     return f"标注 #{label['label_id']}：{names[0]} 与 {names[1]} {verdict}{waiting}{note}"
 

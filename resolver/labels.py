@@ -4,7 +4,8 @@ Labels live in the run's DuckDB file, table ``link_labels``, append-only. A labe
 two rows by ``registry:record_id``, which stays the same across re-runs and next month's
 drop, and no run drops or rewrites the table: a label is never lost. The latest label of a
 pair is the one in force; a ``pending`` label (one reviewer's, waiting for a second) is kept
-but not in force.
+but not in force, and once a second auditor records the same, his label is in force and the
+first is read as confirmed (``labels_history``).
 
 Linking reads the labels in force (``resolver.link``): a pair labelled the same person is
 linked whatever its score (unless the rows hold two different IDs or one household), a pair
@@ -123,7 +124,8 @@ def labels_history(
     Returns
     -------
     list[dict[str, Any]]
-        Each label as column name to value; empty when there is no labels table.
+        Each label as column name to value, ``pending`` false for one a second auditor has
+        since confirmed; empty when there is no labels table.
     """
     if "link_labels" not in table_names(con):
         return []
@@ -134,7 +136,24 @@ def labels_history(
         {"ids": unique_ids},
     )
     names = [column[0] for column in result.description]
-    return [dict(zip(names, values, strict=True)) for values in result.fetchall()]
+    return _confirmed([dict(zip(names, values, strict=True)) for values in result.fetchall()])
+
+
+def _confirmed(labels: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``labels`` (oldest first), each pending one that a later label confirmed (another
+    auditor's of the same verdict on the pair, in force) shown as no longer pending: it is
+    kept as stored, and the confirming label is the one in force."""
+    by_pair: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for label in labels:
+        by_pair.setdefault((label["unique_id_l"], label["unique_id_r"]), []).append(label)
+    for pair in by_pair.values():
+        for position, label in enumerate(pair):
+            label["pending"] = label["pending"] and not any(
+                not later["pending"] and later["same_person"] == label["same_person"]
+                and later["role"] == "auditor" and later["actor"] != label["actor"]
+                for later in pair[position + 1 :]
+            )  # fmt: skip
+    return labels
 
 
 def current_labels(con: duckdb.DuckDBPyConnection) -> pa.Table:
