@@ -152,7 +152,7 @@ class Published:
         for event in events:
             self.add_event(event)
         self.person_of_id = {id18: person_id for person_id, id18, _ in persons}
-        self.cases_of_person: dict[str, list[str]] = {}
+        self.cases_of_person: dict[str, list[str]] = {}  # cases not resolved by data
         for case in self.cases.values():
             if not case["resolved"]:
                 for person_id in case["person_ids"]:
@@ -420,7 +420,8 @@ class Published:
         return sorted((self.cases[case_id] for case_id in chosen), key=SORT_KEYS[sort])
 
     def person(self, *, person_id: str | None = None, id18: str | None = None) -> dict | None:
-        """A person with a published open case, and their open cases' scores.
+        """A person with a published open case (未结: neither resolved by data nor confirmed
+        or dismissed), and their open cases' scores.
 
         Parameters
         ----------
@@ -437,7 +438,8 @@ class Published:
             so that nobody can list the county through it.
         """
         person_id = person_id or self.person_of_id.get(id18 or "")
-        case_ids = self.cases_of_person.get(person_id or "", [])
+        case_ids = [case_id for case_id in self.cases_of_person.get(person_id or "", [])
+                    if not self.closed(case_id)]  # fmt: skip
         if not case_ids:
             return None
         cases = sorted((self.summary(self.cases[case_id]) for case_id in case_ids),
@@ -569,7 +571,7 @@ class Published:
                 "by_township": dict(sorted(by_township.items()))}  # fmt: skip
 
     def export(self, *, after: str | None, limit: int) -> tuple[int, list[dict[str, Any]]]:
-        """Open cases in case_id order, after ``after`` (keyset pagination).
+        """Open cases (未结: not closed) in case_id order, after ``after`` (keyset pagination).
 
         Parameters
         ----------
@@ -583,7 +585,7 @@ class Published:
         tuple of (int, list of dict)
             How many open cases there are in all, and the page's summaries.
         """
-        open_cases = [case for case in self.ordered["case_id"] if not case["resolved"]]
+        open_cases = [case for case in self.ordered["case_id"] if not self.closed(case["case_id"])]
         following = [case for case in open_cases if case["case_id"] > (after or "")]
         return len(open_cases), [self.summary(case) for case in following[:limit]]
 

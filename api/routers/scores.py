@@ -17,7 +17,7 @@ EXPORT_FIELDS = (*CASE_SCORE_FIELDS, "amount_at_risk", "person_ids", "run_id")
 
 def _person(found: dict[str, Any] | None) -> dict[str, Any]:
     if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "该人员没有已发布的疑点")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "该人员没有未结的疑点")
     cases = [{key: case[key] for key in CASE_SCORE_FIELDS} for case in found["cases"]]
     return {"person_id": found["person_id"], "risk_score": found["risk_score"], "cases": cases}
 
@@ -29,9 +29,10 @@ async def person_score(
     access: AccessLogDep,
     principal: ScoreLookup,
 ) -> Any:
-    """The open cases of a person with a published case, and the highest of their scores
-    (404 for anyone else). No name, no ID number; every lookup is logged, and lookups per
-    token are rate-limited (429 with ``Retry-After``)."""
+    """The open cases of a person with a published open case (未结: neither resolved by data
+    nor confirmed or dismissed), and the highest of their scores (404 for anyone else). No
+    name, no ID number; every lookup is logged, and lookups per token are rate-limited (429
+    with ``Retry-After``)."""
     found = snapshot.published.person(person_id=person_id)
     access.record(principal.name, principal.role, "score_by_person",
                   f"{person_id} {'有疑点' if found else '无疑点'}")  # fmt: skip
@@ -61,12 +62,14 @@ async def case_score(
     access: AccessLogDep,
     principal: ScoreReader,
 ) -> Any:
-    """An open case's type, score and status (404 for a resolved or unknown one); logged."""
+    """An open case's type, score and status (404 for a closed or unknown one: resolved by
+    data, confirmed or dismissed); logged."""
     case = snapshot.published.cases.get(case_id)
     access.record(principal.name, principal.role, "score_by_case", case_id)
-    if case is None or case["resolved"]:
+    if case is None or snapshot.published.closed(case_id):
         raise HTTPException(
-            status.HTTP_404_NOT_FOUND, f"没有待核查的疑点 {case_id}（不存在或已因数据变化消除）"
+            status.HTTP_404_NOT_FOUND,
+            f"没有未结的疑点 {case_id}（不存在、已因数据变化消除，或已核实为属实或不属实）",
         )
     summary = snapshot.published.summary(case)
     return json_response({key: summary[key] for key in CASE_SCORE_FIELDS})
@@ -81,8 +84,8 @@ async def export_scores(
     after: str | None = None,
     limit: Annotated[int, Query(ge=1)] = 500,
 ) -> Any:
-    """Every open case's score in case_id order, a page at a time: pass ``next_after`` back
-    as ``after`` until it is null. Every page is logged."""
+    """Every open case's score (未结: a closed case is left out) in case_id order, a page at
+    a time: pass ``next_after`` back as ``after`` until it is null. Every page is logged."""
     limit = min(limit, settings.max_page_size)
     total, items = snapshot.published.export(after=after, limit=limit)
     access.record(principal.name, principal.role, "export_scores",
