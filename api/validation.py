@@ -2,13 +2,14 @@
 a list of ``loc``, ``msg``, ``type``), its ``msg`` says in Chinese where and what is wrong,
 with pydantic's English after it, its added ``reason`` what is wrong in Chinese alone (for a
 page to name the field its own way), and the rejected value is not echoed back (it may be an
-ID number). An HTTP error raised with only its status's English phrase (an unknown path's
-``Not Found``, ``Method Not Allowed``) gets a Chinese one; an unexpected error a Chinese 500."""
+ID number). An HTTP error FastAPI or Starlette raised in English (an unknown path's
+``Not Found``, ``Method Not Allowed``, a body that is not UTF-8 JSON, a broken multipart form)
+gets a Chinese one; an unexpected error a Chinese 500."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from http import HTTPStatus
 from typing import Any
 
 from fastapi import Request
@@ -157,11 +158,28 @@ _PHRASES = {
     429: "请求过于频繁，请稍后再试",
 }
 UNEXPECTED = "服务器内部错误，已记入服务器日志，请联系管理员"
+# The Chinese of the English details FastAPI and Starlette raise with a status of their own
+# (a body that is not UTF-8 JSON or nests too deep, a broken multipart form), by pattern.
+_DETAILS = (
+    (re.compile(r"There was an error parsing the body"),
+     "请求体无法解析：应为 UTF-8 编码的 JSON，且嵌套不能过深"),
+    (re.compile(r"Missing boundary in multipart\."),
+     "上传的表单（multipart/form-data）缺少 Content-Type 中的 boundary"),
+    (re.compile(r"Invalid multipart data\."), "上传的表单（multipart/form-data）格式有误，无法解析"),
+    (re.compile(r"(?:Field|Part) exceeded maximum size of (\d+)KB\."),
+     "上传的表单中有一项超过 {0}KB 的上限"),
+    (re.compile(r"Too many fields\. Maximum number of fields is (\d+)\."),
+     "上传的表单项过多：最多 {0} 项"),
+    (re.compile(r"Too many files\. Maximum number of files is (\d+)\."),
+     "上传的文件过多：最多 {0} 个"),
+    (re.compile(r'The Content-Disposition header field "name" must be provided\.'),
+     "上传的表单中有一项缺少名称（Content-Disposition 的 name）"),
+)  # fmt: skip
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-    """An HTTP error as JSON (FastAPI's shape), in Chinese when it was raised with nothing
-    but its status's English phrase.
+    """An HTTP error as JSON (FastAPI's shape), always in Chinese (``chinese_detail``).
 
     Parameters
     ----------
@@ -175,10 +193,43 @@ async def http_error(request: Request, error: StarletteHTTPException) -> JSONRes
     JSONResponse
         ``{"detail": ...}`` with the error's status and headers.
     """
-    detail = error.detail
-    if detail == HTTPStatus(error.status_code).phrase:
-        detail = _PHRASES.get(error.status_code, detail)
+    detail = chinese_detail(error.status_code, error.detail)
     return JSONResponse({"detail": detail}, error.status_code, headers=error.headers)
+
+
+def chinese_detail(status_code: int, detail: Any) -> Any:
+    """An HTTP error's detail in Chinese: an English one FastAPI or Starlette raised (its
+    status's bare phrase, a body it could not parse) translated, the English after it; any
+    other text with no Chinese in it (a library's, not ours) as the status's Chinese alone,
+    nothing of it echoed. Ours, already Chinese, and a detail that is not text stay.
+
+    Parameters
+    ----------
+    status_code : int
+        The error's status.
+    detail : Any
+        Its detail as raised.
+
+    Returns
+    -------
+    Any
+        The detail to send.
+
+    Examples
+    --------
+    >>> chinese_detail(400, "Invalid multipart data.")
+    '上传的表单（multipart/form-data）格式有误，无法解析（Invalid multipart data.）'
+    >>> chinese_detail(404, "Not Found"), chinese_detail(404, "没有疑点 c-1")
+    ('没有这个地址或对象', '没有疑点 c-1')
+    >>> chinese_detail(400, "Bad thing in field x=532326195601016870")
+    '请求无法解析'
+    """
+    if not isinstance(detail, str) or _CHINESE.search(detail):
+        return detail
+    for pattern, chinese in _DETAILS:
+        if found := pattern.fullmatch(detail):
+            return f"{chinese.format(*found.groups())}（{detail}）"
+    return _PHRASES.get(status_code, "请求未能完成")
 
 
 def unexpected_error() -> JSONResponse:

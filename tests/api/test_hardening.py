@@ -156,6 +156,25 @@ def test_errors_are_answered_in_chinese_and_a_crafted_header_is_no_server_error(
         assert closed.json()["detail"] == "疑点不能从「待核查」直接改为「属实」"
 
 
+@pytest.mark.parametrize(
+    ("path", "body", "content_type", "said"),
+    [("decisions", '{"to_status": "open", "note": "入户核查"}'.encode("gbk"),
+      "application/json", "UTF-8"),  # a GBK client
+     ("decisions", b"[" * 100_000 + b"]" * 100_000, "application/json", "嵌套"),
+     ("/api/screenings", b"x" * 2000, "multipart/form-data; boundary=x", "格式有误"),
+     ("/api/screenings", b"x", "multipart/form-data", "boundary")],
+)  # fmt: skip
+def test_a_body_the_server_cannot_parse_is_refused_in_chinese(county, path, body, content_type,
+                                                              said):  # fmt: skip
+    with client(county, "auditor") as http:
+        if path == "decisions":
+            path = f"/api/cases/{http.get('/api/cases').json()['items'][0]['case_id']}/decisions"
+        refused = http.post(path, content=body, headers={"content-type": content_type})
+    detail = refused.json()["detail"]
+    assert refused.status_code == 400 and said in detail
+    assert detail.startswith(("请求体无法解析", "上传的表单")), detail
+
+
 def test_an_unexpected_error_is_a_chinese_500_with_the_headers_and_no_words_of_it():
     async def broken(scope, receive, send):
         raise RuntimeError("SELECT id_number FROM persons")  # what must not reach a client
