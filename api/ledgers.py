@@ -156,7 +156,8 @@ def _ledger_cases(published: Published, case_type: str, township: str | None,
 
 def open_cases(published: Published, county: str | None = None) -> list[dict]:
     """The cases not resolved by data, of one county of a province drop when ``county`` is
-    given (a case resting on rows of two counties is in both counties' ledgers).
+    given (a case resting on rows of two counties is in both counties' ledgers, each at its
+    own township: ``Published.of_county``).
 
     Parameters
     ----------
@@ -170,8 +171,7 @@ def open_cases(published: Published, county: str | None = None) -> list[dict]:
     list of dict
         The cases.
     """
-    return [case for case in published.cases.values() if not case["resolved"]
-            and (county is None or county in case["counties"])]  # fmt: skip
+    return [case for case in published.of_county(county).cases.values() if not case["resolved"]]
 
 
 def _ledger_row(published: Published, case: dict[str, Any], households: Mapping[str, int]) -> list:

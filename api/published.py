@@ -217,7 +217,7 @@ class Published:
         latest, by_run, events, persons, labels, runs = self._sources
         mine = self.index["county"].get(county, set())
         return Published(
-            [row for row in latest if row["case_id"] in mine],
+            [_placed_in(row, county) for row in latest if row["case_id"] in mine],
             [row for row in by_run if county in (row.get("counties") or [])],
             [event for event in events if event.get("case_id") in mine],
             persons, labels, runs,
@@ -588,6 +588,22 @@ class Published:
         open_cases = [case for case in self.ordered["case_id"] if not self.closed(case["case_id"])]
         following = [case for case in open_cases if case["case_id"] > (after or "")]
         return len(open_cases), [self.summary(case) for case in following[:limit]]
+
+
+def _placed_in(row: dict[str, Any], county: str) -> dict[str, Any]:
+    """A case across counties as ``county`` files it: at the township and village of its
+    first record in that county (the case's own place is its first record's, which may be
+    another county's, where names of townships repeat)."""
+    if len(row.get("counties") or []) < 2 or not row.get("detail"):
+        return row
+    ours = [line for line in json.loads(row["detail"])["rows"] if line.get("county") == county]
+    records = [
+        f"{record['registry']}:{record['record_id']}" for record in json.loads(row["records"])
+    ]
+    first = next((line for key in records for line in ours if line["unique_id"] == key),
+                 ours[0] if ours else None)  # fmt: skip
+    return row if first is None else row | {"township": first.get("township"),
+                                            "village": first.get("village")}  # fmt: skip
 
 
 def _case(row: dict[str, Any]) -> dict[str, Any]:

@@ -97,6 +97,10 @@ def province(tmp_path_factory):
         "JOIN entities e ON e.registry = 'assistance' AND e.record_id = a.record_id "
         "WHERE a.record_id LIKE '%/JZ0000002' ORDER BY 1"
     ).fetchall()
+    places = dict(con.execute(  # where the person enrolled in both counties is, in each
+        "SELECT county, township FROM assistance WHERE record_id IN (?, ?)",
+        ["532301/JZ0000001", f"532326/{twice['记录编号']}"],
+    ).fetchall())  # fmt: skip
     con.close()
     subprocess.run([sys.executable, "-m", "api", "export", "--out", str(out / "ledgers"),
                     "--db", str(result.db_path), "--forms"], check=True, capture_output=True)  # fmt: skip
@@ -125,6 +129,7 @@ def province(tmp_path_factory):
     server = Server(result.db_path)
     server.start()
     yield {"server": server, "tokens": {"auditor": token}, "second_rows": second_rows,
+           "places": places,
            "ledgers": out / "ledgers", "reports": reports,
            "twice": twice["记录编号"], "dead": dead["记录编号"]}  # fmt: skip
     server.stop()
@@ -159,6 +164,18 @@ def test_a_person_enrolled_in_two_counties_is_raised_with_both(province):
     (case,) = [c for c in _detailed(province, "duplicate_enrollment") if _records(c) == wanted]
     assert case["counties"] == ["532301", "532326"]
     assert case["amount_at_risk"] > 0
+
+
+def test_a_cross_county_lead_is_filed_in_each_countys_ledger_under_its_own_township(province):
+    wanted = [("assistance", "532301/JZ0000001"), ("assistance", f"532326/{province['twice']}")]
+    (case,) = [c for c in _detailed(province, "duplicate_enrollment") if _records(c) == wanted]
+    assert len(set(province["places"].values())) == 2
+    for county, township in province["places"].items():
+        ledger = province["ledgers"] / county / "重复享受摸排台账.xlsx"
+        book = openpyxl.load_workbook(ledger, read_only=True)
+        filed = [(sheet.title, row[1]) for sheet in book.worksheets
+                 for row in sheet.iter_rows(values_only=True) if row and row[-1] == case["case_id"]]  # fmt: skip
+        assert filed == [(township, township)]
 
 
 def test_a_death_registered_in_another_county_is_raised_with_both(province):
