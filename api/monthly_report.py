@@ -34,7 +34,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from api.ledgers import chinese_date, filled_by, text_cells
+from api.ledgers import chinese_date, filled_by, money_cells, text_cells
 from api.masking import mask_numbers, mask_typed
 from api.period_report import titled_sheet
 from api.published import CHANGES, STATUS_LABELS, Published
@@ -105,6 +105,8 @@ def monthly_report(
     book.remove(book.active)
     sheet = titled_sheet(book, "汇总", lines, TYPE_COLUMNS, type_rows(published, confirmed), WIDTHS)
     _summary_notes(sheet, since, until, len(overdue), len(long_open), confirmed, masked)
+    # the 追回/止付金额 column of the table, and the 涉及金额 of the confirmed cases under it
+    money_cells(sheet, {len(TYPE_COLUMNS), len(CONFIRMED_COLUMNS)}, first_row=len(lines) + 2)
     titled_sheet(book, "逾期未处置", lines, OVERDUE_COLUMNS, overdue, WIDTHS)
     titled_sheet(book, "超过30天未处置", lines, LONG_OPEN_COLUMNS, long_open, WIDTHS)
     titled_sheet(book, "乡镇变化", lines, TOWNSHIP_COLUMNS, township_rows(published), WIDTHS)

@@ -11,6 +11,7 @@ import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 
+import openpyxl
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -104,6 +105,11 @@ def test_the_monthly_report_counts_the_month_and_lists_overdue_and_long_open_cas
     assert f"逾期未处置 1 件（见“逾期未处置”表）；超过30天未处置 {len(expected['open_ids']) - 1} 件" in (
         " ".join(str(note) for note in notes))  # fmt: skip
     assert not [row for row in summary if row[1] == confirmed]
+    amounts = openpyxl.load_workbook(io.BytesIO(full.content))["汇总"]
+    column = amounts.iter_rows(
+        min_row=5, max_row=5 + len(CASE_LABELS), min_col=width, max_col=width
+    )
+    assert {cell.number_format for (cell,) in column} == {"#,##0.00"}  # 1,234.50, not 1234.5
     assert sheets["逾期未处置"][4:] == [
         (1, overdue_case, types[overdue_detail["case_type"]], overdue_detail["township"],
          OVERDUE_ASSIGNEE, str(TODAY - timedelta(days=OVERDUE_DAYS)), OVERDUE_DAYS, "待核查")]  # fmt: skip
