@@ -13,14 +13,18 @@ MEMBERS = (
 )
 
 
-def _ingest(tmp_path):
-    drop = tmp_path / "drop"
-    drop.mkdir()
+def _roster(drop):
     roster = openpyxl.Workbook()
     roster.active.append(["救助证号", "姓名", "身份证号码", "救助类型", "是否保障对象", "纳入日期"])
     for case, name, number in MEMBERS:
         roster.active.append([case, name, number, "低保", "是", "2021-03-02"])
     roster.save(drop / "救助对象.xlsx")
+
+
+def _ingest(tmp_path):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    _roster(drop)
     ledger = openpyxl.Workbook()
     sheet = ledger.active
     sheet.append(["某镇2024年11月农村低保资金发放表"])
@@ -58,11 +62,7 @@ def test_an_amount_merged_over_a_households_lines_is_counted_on_its_first_line(t
 def test_an_amount_spanning_rows_of_an_html_export_is_counted_once_too(tmp_path):
     drop = tmp_path / "drop"
     drop.mkdir()
-    roster = openpyxl.Workbook()
-    roster.active.append(["救助证号", "姓名", "身份证号码", "救助类型", "是否保障对象", "纳入日期"])
-    for case, name, number in MEMBERS:
-        roster.active.append([case, name, number, "低保", "是", "2021-03-02"])
-    roster.save(drop / "救助对象.xlsx")
+    _roster(drop)
     rows = "".join(
         f"<tr>{'<td rowspan=3>DB001</td>' if index == 0 else ''}"
         f"{f'<td>{case}</td>' if index == 3 else ''}<td>{name}</td><td>{number}</td>"
