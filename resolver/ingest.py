@@ -183,32 +183,43 @@ _COPY_MARK = re.compile(r"(?:\s*[(（]\d+[)）]|[\s_-]*(?:副本|备份|copy|Cop
 
 def _copies(files: list[Path], data_dir: Path) -> dict[Path, Skip]:
     """The files whose bytes another file of the drop has (a backup copy in 备份/,
-    ``救助对象(1).xlsx``, ``救助对象 - 副本.xlsx``, a ledger exported twice under two names),
-    each with why it is not read: its rows would be every person, every payment twice. Of
-    those, the one nearest the drop's top is read (the first by path among them). Files
-    whose names give two different months are no copies, whatever their bytes: the name may
-    give the rows' month (``2026年10月发放.csv``, ``2026年11月发放.csv``). Only files of one
-    size, and of one county of a province, are compared."""
+    ``救助对象(1).xlsx``, ``救助对象 - 副本.xlsx``, a ledger exported twice under two names or
+    as ``.csv`` and ``.txt``, a workbook saved as ``.xls`` and ``.et``), each with why it is
+    not read: its rows would be every person, every payment twice. The extension does not
+    count: the format comes from the bytes. Of those, the one nearest the drop's top is read,
+    of these one without a copy's mark in its name (``(1)``, ``副本``, ``备份``, ``copy``),
+    then the first by path. Files whose names give two different months are no copies,
+    whatever their bytes: the name may give the rows' month (``2026年10月发放.csv``,
+    ``2026年11月发放.csv``); one whose name gives none is a copy of one that gives a month
+    (the one naming a month is read: it may be where the rows' month comes from). Only files
+    of one size, and of one county of a province, are compared."""
     size_of = {path: path.stat().st_size for path in files}
     sizes = Counter(size_of.values())
-    first_of: dict[tuple, Path] = {}
-    copies = {}
-    for path in sorted(files, key=lambda path: (len(path.parts), path)):
+    groups: dict[tuple, list[Path]] = {}
+    for path in files:
         if sizes[size_of[path]] < 2:
             continue
         # two counties of a province may send the same bytes: each its own rows
-        key = (county_of(path, data_dir), named_month(path.stem), path.suffix.lower(),
-               hashlib.sha256(path.read_bytes()).hexdigest())  # fmt: skip
-        if key in first_of:
-            first = first_of[key]
+        key = (county_of(path, data_dir), hashlib.sha256(path.read_bytes()).hexdigest())
+        groups.setdefault(key, []).append(path)
+    copies = {}
+    for group in groups.values():
+        # the first of each month the names give is read (a name giving none comes last)
+        group.sort(key=lambda path: (named_month(path.stem) is None, len(path.parts),
+                                     _COPY_MARK.search(path.stem) is not None, path))  # fmt: skip
+        read: dict[tuple[int, int] | None, Path] = {}
+        for path in group:
+            month = named_month(path.stem)
+            first = read.get(month) or (next(iter(read.values()), None) if month is None else None)
+            if first is None:
+                read[month] = path
+                continue
             same_name = (
                 _COPY_MARK.sub("", path.stem).lower() == _COPY_MARK.sub("", first.stem).lower()
             )
             kind = "副本" if same_name else "同一份数据以另一文件名重复导出"
             copies[path] = Skip(path, None, f"与「{first.relative_to(data_dir).as_posix()}」"
                                             f"内容完全相同（{kind}），未重复读取")  # fmt: skip
-        else:
-            first_of[key] = path
     return copies
 
 
@@ -562,11 +573,15 @@ def _number_by_county_column(con: duckdb.DuckDBPyConnection, sources: list[Sourc
     if errors:
         return errors
     for name in {source.registry.name for source in sources}:
-        of_registry = [source for source in sources if source.registry.name == name]
+        # (a table of no rows names no county: its columns are not known from a row)
+        of_registry = [source for source in sources
+                       if source.registry.name == name and source.raw.num_rows]  # fmt: skip
         con.register("_row_county", pa.table({
-            "source_no": pa.chunked_array([s.raw["source_no"] for s in of_registry]),
-            "row_no": pa.chunked_array([s.raw["row_no"] for s in of_registry]),
-            "county": pa.chunked_array([named[s.number] for s in of_registry]),
+            "source_no": pa.chunked_array([s.raw["source_no"].combine_chunks() for s in of_registry],
+                                          pa.int64()),
+            "row_no": pa.chunked_array([s.raw["row_no"].combine_chunks() for s in of_registry],
+                                       pa.int64()),
+            "county": pa.chunked_array([named[s.number] for s in of_registry], pa.string()),
         }))  # fmt: skip
         numbered = [f"{column} = c.county || '/' || t.{column}" for column in COUNTY_NUMBERED
                     if column in _column_names(con, name)]  # fmt: skip
@@ -1035,7 +1050,9 @@ def _unknown_cases(sources: list[Source]) -> None:
     rosters = [s.normalised.column("case_no") for s in sources if s.registry.name == "assistance"]
     if not rosters:
         return
-    known = pa.chunked_array(rosters).combine_chunks()
+    known = pa.chunked_array(
+        [chunk for column in rosters for chunk in column.chunks], pa.string()
+    ).combine_chunks()  # a roster may be empty
     for payments in (source for source in sources if source.registry.name == "payments"):
         columns = {name: payments.normalised.column(name) for name in ("record_id", "row_no")}
         case_no = payments.normalised.column("case_no")

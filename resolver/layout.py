@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from resolver.headers import Recognition, Vocabulary, header_key, recognise
+from resolver.idcard import ID_SHAPE, clean_text
 from resolver.reading import Grid
 
 HEADER_SCAN_ROWS = 30
@@ -28,27 +29,53 @@ MIN_HEADER_COLUMNS = 2
 PERSON = ("name", "id_number", "payee_name", "payee_id_number")
 CODES = ("record_id", "case_no", "hukou_no", "poverty_hh_no", "cert_no")
 SUMMARY = (
-    r"^\s*(?:本页|本月|本表|全县|全旗|全镇|全乡|全村|总)?\s*"
+    r"^\s*(?:以上|上页|前页|本页|本月|本表|全县|全旗|全镇|全乡|全村|总)?\s*(?:户数|人数|金额|户|人)?\s*"
     r"(?:合\s*计|总\s*计|小\s*计|累\s*计|共\s*计|汇\s*总|总\s*(?:人数|户数|金额))"
     "|^\\s*[\u4e00-\u9fff]{0,10}(?:镇|乡|村|街道|社区|苏木|嘎查|组|社|片区|县|区|旗|市)\\s*"
     "(?:合\\s*计|总\\s*计|小\\s*计)\\s*[:：]?\\s*$"  # 城关镇小计, a place's subtotal
+    # 东风小计, 一组合计: a place or group written short, then its subtotal and counts alone
+    "|^\\s*[\u4e00-\u9fff0-9]{2,10}\\s*(?:合\\s*计|总\\s*计|小\\s*计)\\s*[:：]?[\\s0-9.,，户人元个口名]*$"
+    r"|^\s*(?:承|接|转|过)\s*(?:上|前|下|次)\s*页"  # 承上页, 过次页: a page's totals carried
 )
 # A footer line: who made, checked or signed the table, when, notes and contacts: the word
-# then a colon, or then 签字/盖章 (in brackets or not, the colon then optional).
+# then a colon, or then 签字/盖章 (in brackets or not, the colon then optional); a 意见 line
+# of whoever approved it, 特此说明, a numbered note (1、本表由…), 以上对象经…评议.
 _FOOTER_WORDS = ("制表人|制表|填表人|填报人|审核人|审核|复核人|审批人|负责人|单位负责人|经办人|"
                  "统计人|联系人|分管领导|主管领导|领导|制表日期|填报日期|填表日期|报送日期|"
-                 "制表时间|填报时间|填表时间|填表说明|说明|备注|注|填报单位|单位|联系电话")  # fmt: skip
+                 "制表时间|填报时间|填表时间|填表说明|说明|备注|注|注意事项|填报单位|单位|联系电话|"
+                 "公示时间|公示日期|公示期|公示期限|公示地点|监督电话|监督单位|举报电话|投诉电话|"
+                 "咨询电话|附件|附表|附|打印日期|打印时间|打印人|导出日期|导出时间|数据来源|"
+                 "资料来源|来源|统计日期|统计时间|截止日期|截止时间")  # fmt: skip
 _SIGNED = r"(?:签字|签名|盖章|签章|公章)"
 FOOTER = (rf"^\s*(?:{_FOOTER_WORDS})\s*(?:[（(]\s*{_SIGNED}\s*[)）]\s*[:：]?|{_SIGNED}\s*[:：]?|[:：])"
-          r"|^\s*以下(?:空白|无数据|无)")  # fmt: skip
+          r"|^\s*以下(?:空白|无数据|无)"
+          r"|^\s*[^:：]{0,16}意见\s*(?:[:：]|[（(]\s*" + _SIGNED + r")"
+          r"|^\s*特此(?:说明|证明|公示|报告)"
+          r"|^\s*以上(?:对象|人员|名单|情况|信息|数据|内容|家庭|各户)"
+          "|^\\s*[1-9][0-9]?\\s*[、.．]\\s*[\u4e00-\u9fff]{2}.{3,}")  # fmt: skip
+# A page's number, printed at a page break or under the table: 第1页 共2页.
+PAGE = (r"^\s*第\s*[0-9]+\s*页\s*[,，、/]?\s*(?:共\s*[0-9]+\s*页)?\s*$"
+        r"|^\s*共\s*[0-9]+\s*页\s*[,，、/]?\s*第\s*[0-9]+\s*页\s*$")  # fmt: skip
+# A heading over a part of the table: 一、一组, （二）特困供养对象.
+SECTION = ("^\\s*(?:[一二三四五六七八九十]+\\s*[、.．]|[（(]\\s*[一二三四五六七八九十0-9]+\\s*[)）])"
+           "\\s*[\u4e00-\u9fff]")  # fmt: skip
+# What each of those makes a row, the last that matches a cell of it; and any of them.
+_PATTERNS = (("footer", FOOTER), ("page", PAGE), ("section", SECTION), ("summary", SUMMARY))
+NOT_DATA = "|".join(f"(?:{pattern})" for _, pattern in _PATTERNS)
 SKIP_REASONS = {
     "title": "表头上方的标题行",
     "column_numbers": "栏次行（列序号）",
     "summary": "合计行",
     "footer": "表尾（制表人、审核人、说明等）",
+    "page": "页码行（第…页 共…页）",
+    "section": "分组标题行（如“一、一组”）",
+    "text": "文字行（整行只有一段文字，如分组标题、说明；不是人员）",
     "repeated_header": "重复的表头行",
     "blank": "空行（没有姓名、证件号等标识）",
 }
+# The same text in this many cells of a row and nothing else: a line merged across the table
+# (a heading, a note), not a person.
+SPREAD_CELLS = 3
 _COLUMN_NUMBER = re.compile(r"^(?:\d+|栏次|序号|[甲乙丙丁])$")
 
 
@@ -285,22 +312,30 @@ def _foreign_headers(grid: Grid, start: int, header: Header, recognition: Recogn
     return found
 
 
-def _column_numbers(row: list[str]) -> bool:
-    """A 栏次 row: its filled cells are column numbers (1, 2, 3 … or 甲, 乙 …), rising."""
+def _column_numbers(row: list[str], *, consecutive: bool = False) -> bool:
+    """A 栏次 row: its filled cells are column numbers (1, 2, 3 … or 甲, 乙 …), rising; with
+    ``consecutive`` (a row among the data, not right under the header), three or more
+    numbers, each one more than the one before."""
     cells = [cell.strip() for cell in row if cell.strip()]
     if len(cells) < MIN_HEADER_COLUMNS or not all(_COLUMN_NUMBER.match(c) for c in cells):
         return False
     numbers = [int(cell) for cell in cells if cell.isdigit()]
+    if consecutive:
+        return len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
     return len(numbers) >= MIN_HEADER_COLUMNS and numbers == sorted(set(numbers))
 
 
 def _row_reasons(grid: Grid, start: int, header: Header, recognition: Recognition) -> np.ndarray:
-    """Per grid row from ``start``: "" for data, else why it is not data."""
+    """Per grid row from ``start``: "" for data, else why it is not data. A row whose ID cell
+    holds an ID number (its check digit right or not) is data, whatever else it says: a
+    person is never skipped for a name like 王小计."""
     height = grid.height - start
     reasons = np.full(height, "", dtype=object)
     if height <= 0:
         return reasons
     region = [column.slice(start) for column in grid.columns]
+    trimmed = [pc.utf8_trim_whitespace(column) for column in region]
+    blanks = [np.asarray(pc.fill_null(pc.equal(text, ""), True)) for text in trimmed]
     positions = recognition.positions
     mapped = list(positions.values())
     codes = [positions[name] for name in CODES if name in positions and name != "record_id"]
@@ -309,45 +344,102 @@ def _row_reasons(grid: Grid, start: int, header: Header, recognition: Recognitio
     ]  # fmt: skip
     blank = np.ones(height, dtype=bool)
     for position in identity:  # a numbered row of an empty template, a merged cell's tail
-        blank &= is_blank(region[position])
+        blank &= blanks[position]
     line = np.zeros(height, dtype=bool)
     if "amount" in positions and codes:  # a payment line without its payee is a line
         for position in codes:
-            line |= ~is_blank(region[position])
-        line &= ~is_blank(region[positions["amount"]])
+            line |= ~blanks[position]
+        line &= ~blanks[positions["amount"]]
     blank &= ~line
     reasons[blank] = "blank"
-    # a row that starts with 合计 or a footer word, or whose identity cells hold nothing else
-    # (but a payment line: its 备注 may well start 注：)
-    first = _first_filled(region)
-    candidates = _matches(first, SUMMARY, FOOTER)
+    # a row that starts with 合计, a footer word, a page number or a heading, or whose identity
+    # cells hold nothing else (but a payment line: its 备注 may well start 注：)
+    first = _first_filled(region, blanks)
+    candidates = _matches(first, NOT_DATA)
     person = ~line
     for position in identity:
-        person &= is_blank(region[position]) | _matches(region[position], SUMMARY, FOOTER)
+        person &= blanks[position] | _matches(region[position], NOT_DATA)
     rows = np.flatnonzero(candidates | person)
     if len(rows):
         picked = pa.array(rows)
-        for reason, pattern in (("footer", FOOTER), ("summary", SUMMARY)):
+        for reason, pattern in _PATTERNS:  # the last that matches a cell of the row
             hit = np.zeros(len(rows), dtype=bool)
             for column in region:
                 hit |= _matches(column.take(picked), pattern)
             reasons[rows[hit]] = reason
+    _one_text(reasons, trimmed, blanks, identity, first)
+    _repeated_column_numbers(reasons, grid, start, trimmed, blanks, identity)
     repeated = np.zeros(height, dtype=int)
     for position in mapped:
         text = header.texts[position].strip()
-        repeated += np.asarray(pc.equal(pc.utf8_trim_whitespace(region[position]), text))
+        repeated += np.asarray(pc.equal(trimmed[position], text))
     reasons[(repeated >= max(MIN_HEADER_COLUMNS, len(mapped) // 2)) & (reasons == "")] = (
         "repeated_header"
     )
+    _keep_persons(reasons, region, positions)
     return reasons
 
 
-def _first_filled(region: list[pa.Array]) -> pa.Array:
+def _one_text(reasons: np.ndarray, trimmed: list[pa.Array], blanks: list[np.ndarray],
+              identity: list[int], first: pa.Array) -> None:  # fmt: skip
+    """Mark (in place) the rows whose filled cells all hold one text, the row's first: in three
+    or more, a line merged across the table (a merged cell gives each of its cells its
+    value); in a row without a name or ID, words (特困人员 in the 序号 column: a heading)."""
+    text = pc.utf8_trim_whitespace(first)
+    maybe = np.isin(reasons, ("", "blank"))
+    for position in identity:  # a person's row has a name or ID unlike its first cell
+        equal = pc.fill_null(pc.equal(trimmed[position], text), False)
+        maybe &= blanks[position] | np.asarray(equal)
+    rows = np.flatnonzero(maybe)
+    if not len(rows):
+        return
+    picked = pa.array(rows)
+    first_text = text.take(picked)
+    same = np.ones(len(rows), dtype=bool)
+    filled = np.zeros(len(rows), dtype=int)
+    for column, blank in zip(trimmed, blanks, strict=True):
+        cells = column.take(picked)
+        empty = blank[rows]
+        same &= empty | np.asarray(pc.fill_null(pc.equal(cells, first_text), False))
+        filled += ~empty
+    words = _matches(first_text, "[\u4e00-\u9fff].*[\u4e00-\u9fff]")
+    spread = same & (filled >= SPREAD_CELLS) & (reasons[rows] == "")
+    headed = same & (filled > 0) & words & (reasons[rows] == "blank")
+    reasons[rows[spread | headed]] = "text"
+
+
+def _repeated_column_numbers(reasons: np.ndarray, grid: Grid, start: int, trimmed: list[pa.Array],
+                             blanks: list[np.ndarray], identity: list[int]) -> None:  # fmt: skip
+    """Mark (in place) the 栏次 rows among the data (repeated at a page break): rows of
+    consecutive column numbers, three or more, and nothing else."""
+    maybe = np.isin(reasons, ("", "blank"))
+    for position in identity:  # a person's row has a name or ID, not a column number
+        maybe &= blanks[position] | np.asarray(pc.fill_null(pc.utf8_is_digit(trimmed[position]),
+                                                            False))  # fmt: skip
+    for row in np.flatnonzero(maybe):
+        if _column_numbers(grid.row(start + int(row)), consecutive=True):
+            reasons[row] = "column_numbers"
+
+
+def _keep_persons(reasons: np.ndarray, region: list[pa.Array], positions: dict[str, int]) -> None:
+    """Set back to data (in place) the rows skipped as not data whose ID cell holds an ID
+    number."""
+    ids = [positions[name] for name in ("id_number", "payee_id_number") if name in positions]
+    skipped = np.flatnonzero(~np.isin(reasons, ("", "blank", "repeated_header")))
+    if not ids or not len(skipped):
+        return
+    picked = pa.array(skipped)
+    for position in ids:
+        cells = region[position].take(picked).to_pylist()
+        shaped = [bool(ID_SHAPE.match(clean_text(cell or "").replace("×", "X"))) for cell in cells]
+        reasons[skipped[np.asarray(shaped, dtype=bool)]] = ""
+
+
+def _first_filled(region: list[pa.Array], blanks: list[np.ndarray]) -> pa.Array:
     """Each row's first cell that is not blank."""
     first = pa.nulls(len(region[0]), pa.string())
-    for column in region:
-        filled = pc.invert(pc.fill_null(pc.equal(pc.utf8_trim_whitespace(column), ""), True))
-        first = pc.if_else(pc.and_(pc.is_null(first), filled), column, first)
+    for column, blank in zip(region, blanks, strict=True):
+        first = pc.if_else(pc.and_(pc.is_null(first), pa.array(~blank)), column, first)
     return first
 
 
@@ -368,6 +460,7 @@ def is_blank(column: pa.Array) -> np.ndarray:
 
 
 def _matches(column: pa.Array, *patterns: str) -> np.ndarray:
+    """Per cell: whether it matches any of ``patterns`` (a null cell does not)."""
     hit = np.zeros(len(column), dtype=bool)
     for pattern in patterns:
         hit |= np.asarray(pc.fill_null(pc.match_substring_regex(column, pattern), False))

@@ -647,10 +647,11 @@ def normalize_amount(raw: str) -> Result:
     -------
     Result
         The amount as a Decimal to the cent, halves up (None when blank or unreadable);
-        problem ``amount_in_brackets``, ``amount_unparsed``, ``amount_comma`` (a comma that
-        groups no thousands: ``3,20``) or ``amount_sub_cent`` (a part of a fen rounded away;
-        a spreadsheet's float noise, ``1234.5000000000002``, is no problem: the cell shows
-        1234.50).
+        problem ``amount_in_brackets``, ``amount_unparsed``, ``amount_too_large`` (a
+        trillion 元 or more once rounded to the cent: more than the stored amount holds),
+        ``amount_comma`` (a comma that groups no thousands: ``3,20``) or ``amount_sub_cent``
+        (a part of a fen rounded away; a spreadsheet's float noise, ``1234.5000000000002``,
+        is no problem: the cell shows 1234.50).
     """
     text = _AMOUNT_NOISE.sub("", unicodedata.normalize("NFKC", raw))
     if not text:
@@ -669,9 +670,12 @@ def normalize_amount(raw: str) -> Result:
         amount = capital_amount(text)
         if amount is None:
             return _bad("amount_unparsed", None)
-    if not amount.is_finite() or abs(amount) >= LARGEST_AMOUNT:
+    if not amount.is_finite():
         return _bad("amount_unparsed", None)
-    cents = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    # the limit checked again once rounded: 999999999999.995 rounds to 1,000,000,000,000.00
+    cents = amount.quantize(CENT, rounding=ROUND_HALF_UP) if abs(amount) < LARGEST_AMOUNT else None
+    if cents is None or abs(cents) >= LARGEST_AMOUNT:
+        return _bad("amount_too_large", None)
     if amount.quantize(_FLOAT_NOISE, rounding=ROUND_HALF_UP) != cents:
         return _bad("amount_sub_cent", cents)
     return _ok(cents)

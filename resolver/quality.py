@@ -29,6 +29,7 @@ PROBLEM_LABELS = {
     "date_unparsed": "日期无法识别",
     "month_unparsed": "月份无法识别",
     "amount_unparsed": "金额无法识别",
+    "amount_too_large": "金额过大（1 万亿元及以上，按分四舍五入后），未读取：请核对原值",
     "amount_comma": "金额中的逗号不是千位分隔（如 3,20、320,50），无法确定金额，未读取：请核对原值",
     "count_unparsed": "人数无法识别",
     "phone_malformed": "电话号码格式错误",

@@ -273,6 +273,8 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
     extras, unmapped, more = _extras(located, vocabulary, cells)
     cells, filled = _case_cells_filled(registry, positions, cells, located.header.texts)
     notes = [*notes, *more, *filled]
+    if not height:
+        notes.append("表头下没有数据行：此表读作 0 行")
     if grid.merged_cells:
         notes.append(f"合并单元格：{grid.merged_cells} 个单元格按所在合并区域的值填充")
     counties = next((county_values(cells[position]) for position, label in extras
@@ -297,9 +299,9 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         read, padded = _zeros_restored(read) if column.name in ZERO_PADDED else (read, None)
         read, counted_on = (_counted_once(located, position, read, row_numbers)
                             if column.name in COUNTED_ONCE else (read, None))  # fmt: skip
-        if values is None and context.fill(column.name) is not None:
-            read = pa.array([context.fill(column.name)] * height, pa.string())
-            notes.append(f"表中没有{column.header}列：按文件名、工作表名或标题取“{read[0]}”")
+        if values is None and (given := context.fill(column.name)) is not None:
+            read = pa.array([given] * height, pa.string())
+            notes.append(f"表中没有{column.header}列：按文件名、工作表名或标题取“{given}”")
         outputs, problems = _normalise_column(column.kind, blank if read is None else read)
         for (suffix, _), output in zip(outputs_of(column.kind), outputs, strict=True):
             normalised[column.name + suffix] = output

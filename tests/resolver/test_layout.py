@@ -866,3 +866,116 @@ def test_a_row_struck_through_is_read_and_reported(tmp_path, plain):
     found = con.execute("SELECT record_id, column_name FROM dq_findings "
                         "WHERE problem = 'row_struck'").fetchall()  # fmt: skip
     assert found == [("A2", "name")]
+
+
+def test_a_table_with_its_header_and_no_data_rows_is_read_empty(tmp_path):
+    # a month's payments file with only its header, a 特困 village sheet with only 合计 0人:
+    # both read as tables of no rows (the month and the program from their names crashed)
+    drop = tmp_path / "drop"
+    write_csv(drop / "救助对象.csv", [HEADER, *ROWS])
+    write_csv(drop / "发放记录_2024年10月.csv", [["救助证号", "户主姓名", "发放金额（元）"]])
+    without = [h for h in HEADER if h not in ("记录编号", "救助类型")]
+    workbook(drop / "分散供养特困人员.xlsx", {"东风村": [without, ["合计", "0人"]]})
+    con, errors = check_drop(drop)
+    assert errors == []
+    assert con.execute("SELECT file, rows FROM ingest_sources WHERE rows = 0 ORDER BY 1").fetchall(
+    ) == [("分散供养特困人员.xlsx", 0), ("发放记录_2024年10月.csv", 0)]  # fmt: skip
+    notes = con.execute("SELECT notes FROM ingest_sources WHERE file LIKE '发放%'").fetchone()[0]
+    assert "表中没有发放月份列：按文件名、工作表名或标题取“2024-10”" in notes
+    assert "表头下没有数据行：此表读作 0 行" in notes
+    assert con.execute("SELECT row_no, reason FROM ingest_skipped").fetchall() == [(2, "合计行")]
+
+
+def test_an_amount_that_rounds_past_the_largest_is_a_finding_not_a_crash(tmp_path):
+    drop = tmp_path / "drop"
+    write_csv(drop / "救助对象.csv", [HEADER, *ROWS])
+    write_csv(drop / "发放记录.csv", [["记录编号", "救助证号", "发放月份", "发放金额"],
+                                      ["F1", "DB001", "2024-11", "999999999999.995"],
+                                      ["F2", "DB001", "2024-12", "999999999999.99"]])  # fmt: skip
+    con, errors = check_drop(drop)
+    assert errors == []
+    assert con.execute("SELECT record_id, CAST(amount AS VARCHAR) FROM payments ORDER BY 1"
+                       ).fetchall() == [("F1", None), ("F2", "999999999999.99")]  # fmt: skip
+    assert con.execute("SELECT record_id, problem FROM dq_findings WHERE registry = 'payments'"
+                       ).fetchall() == [("F1", "amount_too_large")]  # fmt: skip
+
+
+def test_copies_are_one_file_whatever_their_extension_and_the_unmarked_one_is_read(tmp_path):
+    drop = tmp_path / "drop"
+    write_csv(drop / "救助对象.csv", [HEADER, *ROWS])
+    ledger = [["救助证号", "发放金额", "发放月份"], ["DB001", "441", "2026-09"]]
+    for name in ("发放记录 - 副本.csv", "发放记录.csv", "发放记录.txt"):
+        write_csv(drop / name, ledger)
+    # a roster saved again as .et (WPS): the same bytes under another extension and name
+    workbook(drop / "花名册.xlsx", {"Sheet1": [HEADER, *ROWS]})
+    (drop / "花名册_wps.et").write_bytes((drop / "花名册.xlsx").read_bytes())
+    (drop / "救助对象.csv").unlink()
+    # a month's file and the same bytes without a month in the name: the month's is read
+    lines = [["救助证号", "发放金额"], ["TK002", "600"]]
+    write_csv(drop / "发放_2026年10月.csv", lines)
+    write_csv(drop / "发放.csv", lines)
+    con, errors = check_drop(drop)
+    assert errors == []
+    assert con.execute("SELECT count(*) FROM assistance").fetchone() == (len(ROWS),)
+    assert con.execute("SELECT case_no, pay_month FROM payments ORDER BY 1").fetchall() == [
+        ("DB001", "2026-09"), ("TK002", "2026-10")]  # fmt: skip
+    reasons = dict(con.execute("SELECT file, reason FROM ingest_skipped").fetchall())
+    assert reasons == {
+        "发放记录 - 副本.csv": "与「发放记录.csv」内容完全相同（副本），未重复读取",
+        "发放记录.txt": "与「发放记录.csv」内容完全相同（副本），未重复读取",
+        "花名册_wps.et": "与「花名册.xlsx」内容完全相同（同一份数据以另一文件名重复导出），未重复读取",
+        "发放.csv": "与「发放_2026年10月.csv」内容完全相同（同一份数据以另一文件名重复导出），未重复读取",
+    }
+
+
+def test_notes_subtotals_headings_page_lines_and_repeated_column_numbers_are_not_persons(
+    tmp_path, plain
+):
+    # page breaks repeat the 栏次 row; groups open with a heading merged across and close with
+    # a subtotal word typed in the 姓名 column; notes, signatures and page numbers merged
+    # across the table close it: each was read as a person (named "2", "一、一组", …)
+    width = len(HEADER)
+    numbers = [str(i) for i in range(1, width + 1)]
+    rows = [HEADER, numbers, ["一、一组"], *ROWS[:2], ["", "", "以上小计", "", "", "", "2人"],
+            numbers, ["二、二组"], *ROWS[2:], ["", "", "东风小计", "", "3户"],
+            ["", "", "户数合计", "", "3户"], ["承上页"], ["过次页"]]  # fmt: skip
+    notes = ["以上对象经村民代表大会民主评议，并张榜公示7天无异议。", "公示时间：2024年12月1日至12月7日",
+             "监督电话：0874-1234567", "举报电话：12345", "附：低保对象家庭情况调查表",
+             "注意事项：本表须经乡镇审核", "特此说明", "村（居）委会意见：同意", "乡镇（街道）审核意见：",
+             "第1页 共2页", "打印日期：2024-12-05", "数据来源：全国低保信息系统",
+             "1、本表由村委会填报，乡镇审核后报县民政局。", "东风村低保对象名单"]  # fmt: skip
+    rows += [[note] for note in notes]
+    merged = [f"A{number}:H{number}" for number, row in enumerate(rows, start=1)
+              if len(row) == 1]  # fmt: skip
+    workbook(tmp_path / "merged" / "救助对象.xlsx", {"花名册": rows}, {"花名册": merged})
+    workbook(tmp_path / "column_a" / "救助对象.xlsx", {"花名册": rows})
+    for drop in ("merged", "column_a"):
+        assert read_rows(tmp_path / drop) == plain
+        con, errors = check_drop(tmp_path / drop)
+        assert errors == []
+        reasons = dict(con.execute("SELECT row_no, reason FROM ingest_skipped").fetchall())
+        # every row not read is listed, none as blank
+        assert sorted(reasons) == [n for n, row in enumerate(rows, start=1)
+                                   if n > 1 and row not in ROWS]  # fmt: skip
+        assert "空行（没有姓名、证件号等标识）" not in reasons.values()
+        assert reasons[2] == reasons[7] == "栏次行（列序号）"
+        assert reasons[3] == reasons[8] == "分组标题行（如“一、一组”）"
+        assert {reasons[n] for n in (6, 12, 13, 14, 15)} == {"合计行"}
+        assert {reasons[n] for n in (*range(16, 25), 26, 27, 28)} == {
+            "表尾（制表人、审核人、说明等）"
+        }
+        assert reasons[25] == "页码行（第…页 共…页）"
+        assert reasons[29] == "文字行（整行只有一段文字，如分组标题、说明；不是人员）"
+
+
+def test_a_person_whose_name_reads_as_a_subtotal_is_read_when_the_row_has_an_id(tmp_path):
+    header = [h for h in HEADER if h != "记录编号"]
+    rows = [[row[index + 1] for index in range(len(header))] for row in ROWS]
+    rows[0][1] = "东风小计"  # a valid ID: a person, whatever the name
+    write_csv(
+        tmp_path / "drop" / "救助对象.csv", [header, *rows, ["", "东风小计", "", "", "", "", "5人"]]
+    )
+    con, errors = check_drop(tmp_path / "drop")
+    assert errors == []
+    assert con.execute("SELECT count(*) FROM assistance WHERE name = '东风小计'").fetchone() == (1,)
+    assert con.execute("SELECT row_no, reason FROM ingest_skipped").fetchall() == [(7, "合计行")]

@@ -73,6 +73,17 @@ def test_amounts_as_offices_write_them(raw, amount, problem):
     assert normalize_amount(raw) == ((Decimal(amount).quantize(Decimal("0.01")),), problem)
 
 
+@pytest.mark.parametrize("raw", ["999999999999.995", "1000000000000", "-999999999999.996", "1e30",
+                                 "(999999999999.999)"])  # fmt: skip
+def test_an_amount_past_the_largest_once_rounded_to_the_fen_is_a_finding(raw):
+    # 999999999999.995 rounds to 1,000,000,000,000.00: more than DECIMAL(14,2) holds
+    assert normalize_amount(raw) == ((None,), "amount_too_large")
+    assert normalize_amount("999999999999.994") == (
+        (Decimal("999999999999.99"),),
+        "amount_sub_cent",
+    )
+
+
 @pytest.mark.parametrize("raw", ["3,20", "320,50", "1 234,50", "12,34.00", "1,2345"])
 def test_a_comma_that_groups_no_thousands_leaves_the_amount_unknown(raw):
     assert normalize_amount(raw) == ((None,), "amount_comma")
