@@ -154,6 +154,63 @@ def fen(amount: float) -> float:
     return float(Decimal(repr(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+def in_fen(amount: float) -> int:
+    """``amount`` in whole fen, rounded halves up as ``fen`` rounds it. Money added,
+    subtracted or compared in fen is exact, where floats drift: 715.30 - 515.25 is
+    200.04999… in floats (200.05 rounded wrongly down to 200.04 when halved), 20005 fen here.
+
+    Parameters
+    ----------
+    amount : float
+        Money in 元.
+
+    Returns
+    -------
+    int
+        The amount in fen.
+
+    Examples
+    --------
+    >>> in_fen(715.30) - in_fen(515.25), in_fen(50.125), in_fen(-1241.0)
+    (20005, 5013, -124100)
+    """
+    return int(Decimal(repr(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100)
+
+
+def split_fen(total: int, weights: list[tuple[str, int]]) -> dict[str, int]:
+    """``total`` fen split in proportion to ``weights`` ((name, weight) pairs), in whole fen
+    that add up to ``total`` exactly (largest remainder): each name gets the whole fen of its
+    exact share, and the fen left over go one each to the names with the largest fractions
+    left (ties: the names in order). No weight at all: nothing to anyone.
+
+    Parameters
+    ----------
+    total : int
+        The fen to split (not below zero).
+    weights : list of tuple of (str, int)
+        Each name and its weight (an amount in fen).
+
+    Returns
+    -------
+    dict of str to int
+        Each name's fen.
+
+    Examples
+    --------
+    >>> split_fen(20005, [("A2", 51525), ("A3", 51525)])  # 200.05 between two B members
+    {'A2': 10003, 'A3': 10002}
+    >>> split_fen(100, [("a", 1), ("b", 1), ("c", 1)])
+    {'a': 34, 'b': 33, 'c': 33}
+    """
+    whole = sum(weight for _, weight in weights)
+    if not whole:
+        return {name: 0 for name, _ in weights}
+    shares = {name: divmod(total * weight, whole) for name, weight in weights}
+    left = total - sum(floor for floor, _ in shares.values())
+    order = sorted(shares, key=lambda name: (-shares[name][1], name))
+    return {name: shares[name][0] + (name in order[:left]) for name, _ in weights}
+
+
 def _policy_amount(policy: Policy, key: str, month: int) -> float | None:
     """The amount the policy sets for class ``key`` in ``month``: its latest entry that took
     effect by then (``monthly_amounts``: class -> {"YYYY-MM": 元}); None when it sets none.

@@ -49,10 +49,10 @@ import duckdb
 import networkx as nx
 import pyarrow as pa
 
-from models.amounts import CLASS_LABELS, SOURCE_LABELS, ledger_amounts, own_amount
+from models.amounts import CLASS_LABELS, SOURCE_LABELS, in_fen, ledger_amounts, own_amount
 from models.detectors.deceased_paid import MAX_CANDIDATES
 from models.detectors.deceased_paid import SOURCE_LABELS as DEATH_SOURCES
-from models.periods import month_index
+from models.periods import month_index, month_text
 from models.policy import Policy
 from resolver.db import table_names
 from resolver.idcard import mask_id
@@ -518,15 +518,17 @@ def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
     months = sorted({m for m in table.column("pay_month").to_pylist() if m})
     if not months:
         return []
-    amounts = _class_amounts(con, months)
+    amounts, carried = _class_amounts(con, months)
     keys = [*"ABC", "tekun"]
     holder = nx.Graph(class_amounts=amounts)  # own_amount reads the ledger's amounts here
-    owed_rows = []
+    owed_rows, carried_from = [], {}
     for month in months:
         for key in keys:
             found = own_amount(holder, policy, key, month_index(month), 0.0)
             if found.source != "share":
                 owed_rows.append((key, month, found.amount, found.source))
+                if found.source == "ledger" and (key, month_index(month)) in carried:
+                    carried_from[(key, month)] = carried[(key, month_index(month))]
     key_of = ("CASE WHEN m.program = 'tekun' THEN 'tekun' "
               "WHEN m.program = 'dibao' THEN m.dibao_class END")  # fmt: skip
     con.register("_screen_owed", pa.table({
@@ -570,6 +572,12 @@ def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
         labels = [CLASS_LABELS.get(key, "类别不明") for key in keys]
         members = "、".join(f"{label} {labels.count(label)} 人" for label in sorted(set(labels)))
         basis = "，".join(SOURCE_LABELS[s] for s in ("policy", "ledger") if s in sources)
+        earlier = sorted(
+            {carried_from[(key, month)] for key in keys if (key, month) in carried_from}
+        )
+        if earlier:  # a new year's amount the list does not show: the last year's, said so
+            basis += (f"；本表不足以推算 {month} 的类别月标准，按发放记录 {'、'.join(earlier)} "
+                      "的标准（新年度标准如已调整，请按新标准核对）")  # fmt: skip
         text = (f"{month} 本表发放 {paid:.2f} 元，按在保成员类别应发 {owed:.2f} 元（{members}）"
                 f"，相差超过 {policy.payment_tolerance:.0%}" + (f"，{basis}" if basis else "")
                 if keys else f"{month} 本表发放 {paid:.2f} 元，但当月该案件没有在保成员")  # fmt: skip
@@ -577,19 +585,28 @@ def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
     return found
 
 
-def _class_amounts(con, months: list[str]) -> dict[tuple[str, int], float]:
+def _class_amounts(con, months: list[str]
+                   ) -> tuple[dict[tuple[str, int], float], dict[tuple[str, int], str]]:  # fmt: skip
     """The class amounts of each month the run's ledger infers (``ledger_amounts``). A month
     the ledger does not hold yet (the list of a month to come) takes each class's amount
     from the list itself, read in place of the ledger, where at least ``MIN_CASES`` of its
-    cases show it; else the ledger's latest amount of the class (a short list, or one line,
-    never sets its own standard)."""
+    cases show it; else the ledger's latest amount of the class, of an earlier year too (a
+    short list, or one line, never sets its own standard: a January list of three cases is
+    judged by December's amounts, as November's is by October's).
+
+    Amounts change with the year (a new standard from January): where the list's own lines
+    show, for a month of a later year than the ledger's latest amount, a class amount other
+    than that class's latest in the ledger, the standard has changed, and the classes the
+    list does not show are not carried over from the earlier year (not judged: their new
+    amount is unknown). Also returns, for each amount carried over from an earlier year,
+    the month it was the ledger's (said in the hold's reason)."""
     amounts = ledger_amounts(con)
     present = table_names(con)
     held = ({m for (m,) in con.execute("SELECT DISTINCT pay_month FROM payments").fetchall()}
             if "payments" in present else set())  # fmt: skip
     new = [month for month in months if month not in held]
     if not new or not {"payments", "assistance"} <= present:
-        return amounts
+        return amounts, {}
     # ledger_amounts reads the table ``payments``: a temporary view of the list's new months
     # stands in for it (temporary names are found first) while it runs.
     listed = ", ".join("'" + month.replace("'", "''") + "'" for month in new)
@@ -603,9 +620,25 @@ def _class_amounts(con, months: list[str]) -> dict[tuple[str, int], float]:
     finally:
         con.execute("DROP VIEW IF EXISTS temp.main.payments")
     logger.info("class amounts of %s inferred from the list itself", ", ".join(new))
-    found = dict(amounts)
-    indices = {month_index(month) for month in new}
-    for month in indices:  # each class's latest amount before it, that year (later wins)
-        earlier = sorted((at, key) for key, at in amounts if at // 12 == month // 12 and at < month)
-        found.update({(key, month): amounts[(key, at)] for at, key in earlier})
-    return found | {key: value for key, value in inferred.items() if key[1] in indices}
+    found, carried = dict(amounts), {}
+    ledger_months: dict[str, list[int]] = defaultdict(list)  # each class's months, in order
+    for key, at in sorted(amounts, key=lambda item: item[1]):
+        ledger_months[key].append(at)
+    for month in sorted({month_index(month) for month in new}):
+        # each class's latest month in the ledger before it
+        before = {key: max(at for at in ats if at < month) for key, ats in ledger_months.items()
+                  if ats[0] < month}  # fmt: skip
+        shown = {key: value for (key, at), value in inferred.items() if at == month}
+        changed = any(key in before and before[key] // 12 < month // 12
+                      and in_fen(value) != in_fen(amounts[(key, before[key])])
+                      for key, value in shown.items())  # fmt: skip
+        for key, at in before.items():
+            if key in shown:
+                continue
+            if at // 12 < month // 12:  # an earlier year's amount
+                if changed:
+                    continue  # the list shows a new year's standard: this class's is unknown
+                carried[(key, month)] = month_text(at)
+            found[(key, month)] = amounts[(key, at)]
+        found.update({(key, month): value for key, value in shown.items()})
+    return found, carried

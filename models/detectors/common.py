@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 import networkx as nx
 
-from models.amounts import class_key, fen, own_amount
+from models.amounts import class_key, in_fen, own_amount
 from models.cases import Case, Evidence
 from models.graph import Node, neighbours, nodes_of
 from models.periods import active_months, month_index, month_text
@@ -43,10 +45,20 @@ def paid_until(graph: nx.MultiGraph, policy: Policy, member: Node) -> int | None
     return month_index(dates[-1]) + policy.death_grace_months if dates else None
 
 
+class Other(NamedTuple):
+    """A covered row of a case's other member (``covered_others``)."""
+
+    key: str | None  # the row's class key (``models.amounts.class_key``)
+    span: set[int]  # the months it is active
+    last: int | None  # the last month it may be paid for (``paid_until``; None while alive)
+    record_id: str  # the roster row
+
+
 def covered_others(graph: nx.MultiGraph, policy: Policy, case: Node, excluded: set[Node]
-                   ) -> list[tuple[str | None, set[int], int | None]]:  # fmt: skip
+                   ) -> list[Other]:  # fmt: skip
     """The case's covered rows of members other than ``excluded``: each row's class key, its
-    active months and the last month it may be paid for (``paid_until``; None while alive).
+    active months, the last month it may be paid for (``paid_until``; None while alive) and
+    its record id.
 
     Parameters
     ----------
@@ -61,12 +73,13 @@ def covered_others(graph: nx.MultiGraph, policy: Policy, case: Node, excluded: s
 
     Returns
     -------
-    list of tuple
-        (class key, active months, last month paid for or None) per row.
+    list of Other
+        (class key, active months, last month paid for or None, record id) per row.
     """
     as_of = graph.graph["as_of"]
-    return [(class_key(row["program"], row["dibao_class"]),
-             set(active_months(row["start"], row["end"], as_of)), paid_until(graph, policy, member))
+    return [Other(class_key(row["program"], row["dibao_class"]),
+                  set(active_months(row["start"], row["end"], as_of)),
+                  paid_until(graph, policy, member), row["record_id"])
             for member, row in neighbours(graph, case, "enrolled_in")
             if row["covered"] and member not in excluded]  # fmt: skip
 
@@ -93,14 +106,36 @@ def above_the_living(graph: nx.MultiGraph, policy: Policy, case: Node, month: in
     Returns
     -------
     float or None
-        The payment less their amounts (below zero when it falls short of them), or None.
+        The payment less their amounts (below zero when it falls short of them), to the fen
+        exactly (added in fen: 715.30 - 515.25 is 200.05, not 200.04999…), or None.
     """
-    living = [own_amount(graph, policy, key, month, 0.0) for key, span, last in others
-              if month in span and (last is None or month <= last)]  # fmt: skip
+    living = [own_amount(graph, policy, other.key, month, 0.0) for other in others
+              if month in other.span and (other.last is None or month <= other.last)]  # fmt: skip
     if any(item.source == "share" for item in living):
         return None
-    paid = sum(amount for _, amount in graph.nodes[case]["payments"][month_text(month)])
-    return paid - sum(item.amount for item in living)
+    paid = paid_fen(graph, case, month)
+    return (paid - sum(in_fen(item.amount) for item in living)) / 100
+
+
+def paid_fen(graph: nx.MultiGraph, case: Node, month: int) -> int:
+    """What the lines of ``case`` in ``month`` add up to, in fen (refund lines subtract).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    case : Node
+        The case node.
+    month : int
+        A month index.
+
+    Returns
+    -------
+    int
+        The month's net payment in fen; 0 without lines.
+    """
+    lines = graph.nodes[case]["payments"].get(month_text(month), ())
+    return sum(in_fen(amount) for _, amount in lines)
 
 
 def _covered_in_month(graph: nx.MultiGraph, case: Node, month: int) -> int:
@@ -129,10 +164,11 @@ def share_paid(graph: nx.MultiGraph, case: Node, month: int) -> float:
     -------
     float
         The month's payments divided by the covered members active then (at least one), to
-        the fen.
+        the fen (halves up).
     """
-    paid = sum(amount for _, amount in graph.nodes[case]["payments"].get(month_text(month), ()))
-    return fen(fen(paid) / max(_covered_in_month(graph, case, month), 1))
+    members = max(_covered_in_month(graph, case, month), 1)
+    share = Decimal(paid_fen(graph, case, month)) / (100 * members)
+    return float(share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def paid_months(graph: nx.MultiGraph, case: Node) -> set[int]:
@@ -184,18 +220,19 @@ def refunds(graph: nx.MultiGraph, policy: Policy, case: Node, after: int,
     found = {}
     for text, lines in graph.nodes[case]["payments"].items():
         month = month_index(text)
-        back = -sum(amount for _, amount in lines if amount < 0)
+        back = -sum(in_fen(amount) for _, amount in lines if amount < 0)
         if month <= after or not back:
             continue
         above = above_the_living(graph, policy, case, month, list(others))
-        short = -(sum(amount for _, amount in lines) if above is None else above)
+        short = -(paid_fen(graph, case, month) if above is None else in_fen(above))
         if short > 0:
-            found[month] = fen(min(back, short))
+            found[month] = min(back, short) / 100
     return found
 
 
-def _net_by_month(graph: nx.MultiGraph, case: Node) -> dict[str, float]:
-    return {month: sum(amount for _, amount in lines)
+def _net_by_month(graph: nx.MultiGraph, case: Node) -> dict[str, int]:
+    """Each month's lines added up, in fen (a month of 620.50 and -620.50 is 0, not 1e-13)."""
+    return {month: sum(in_fen(amount) for _, amount in lines)
             for month, lines in graph.nodes[case]["payments"].items()}  # fmt: skip
 
 

@@ -6,7 +6,15 @@ from datetime import date
 
 import networkx as nx
 
-from models.amounts import CLASS_LABELS, OwnAmount, class_key, fen, own_amount, sources_text
+from models.amounts import (
+    CLASS_LABELS,
+    OwnAmount,
+    class_key,
+    in_fen,
+    own_amount,
+    sources_text,
+    split_fen,
+)
 from models.cases import Case, Evidence
 from models.detectors.common import (
     above_the_living,
@@ -38,9 +46,10 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     ``amount_at_risk`` is the member's own amount (their 低保 class's or 特困's amount that
     month, ``models.amounts``) in each of those months, with two exceptions: a month whose
     payment leaves less than that above what the other covered members are owed counts
-    only what it leaves (nothing, when the payment went down to the living), and money the
-    case paid back after the death (refund lines, 退回 or 追回, as far as the month's
-    payment falls short of the living's amounts) is deducted. A month of refunds is no
+    only what it leaves (nothing, when the payment went down to the living; two dead
+    members share it in proportion to their amounts, in fen that add up to it:
+    ``_paid_for``), and money the case paid back after the death (refund lines, 退回 or 追回,
+    as far as the month's payment falls short of the living's amounts) is deducted. A month of refunds is no
     month paid. A death is *corroborated* when two sources report it or a notice carries the same valid ID as the roster row. Notices that
     disagree on the date count from the latest one (the money certainly paid after death).
 
@@ -135,12 +144,14 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
     key = class_key(row["program"], row["dibao_class"])
     paid = sorted(m for m in paid_months(graph, case_node) if m > after and m in active)
     others = covered_others(graph, policy, case_node, {node})
-    owed, partial = _paid_for(graph, policy, case_node, key, paid, others)
+    owed, partial, shared = _paid_for(graph, policy, case_node, row, key, paid, others)
     paid_back = refunds(graph, policy, case_node, month_index(died), others)
-    gross = fen(sum(item.amount for item in owed.values()))
+    gross_fen = sum(in_fen(item.amount) for item in owed.values())
+    gross = gross_fen / 100
     # a refund is this member's only when no other covered member of the case died
-    alone = all(last is None for _, _, last in others)
-    amount = fen(max(gross - sum(paid_back.values()), 0.0)) if alone else gross
+    alone = all(other.last is None for other in others)
+    back_fen = sum(in_fen(value) for value in paid_back.values())
+    amount = max(gross_fen - back_fen, 0) / 100 if alone else gross
     if not amount:
         return None
     months = sorted(owed)
@@ -161,7 +172,9 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
             "payments",
             graph.nodes[case_node]["payments"][month_text(months[0])][0][0],
         ),
-        *_reductions(len(paid) - len(owed), len(partial), paid_back, amount, alone),
+        *_reductions(
+            len(paid) - len(owed), len(partial - shared), len(shared), paid_back, amount, alone
+        ),
         _certainty(graph, node, death_row, corroborated),
         *([] if registered else [Evidence("户籍人口中查无此人（户口可能已因死亡注销）")]),
         identity_evidence(death_row, "死亡记录"),
@@ -186,37 +199,48 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
     )  # fmt: skip
 
 
-def _paid_for(graph, policy, case_node, key, months: list[int], others: list[tuple]
-              ) -> tuple[dict[int, OwnAmount], set[int]]:  # fmt: skip
-    """What ``case_node`` was paid for the dead member in each of ``months``: their own
-    amount, unless the month's payment leaves less than the dead members' amounts above what
-    the case's other living covered members (``others``) are owed then (paid short, or down
-    to the living): then their share of what it leaves, in proportion to their amount among
-    the dead (nothing when it leaves no more than a tolerance of the amount); and the months
-    paid in part. When a living member's amount is unknown the month cannot be judged, and
-    the own amount stands."""
-    found, partial = {}, set()
+def _paid_for(graph, policy, case_node, row, key, months: list[int], others: list
+              ) -> tuple[dict[int, OwnAmount], set[int], set[int]]:  # fmt: skip
+    """What ``case_node`` was paid for the dead member (roster ``row``, class ``key``) in
+    each of ``months``: their own amount, unless the month's payment leaves less than the
+    dead members' amounts above what the case's other living covered members (``others``)
+    are owed then (paid short, or down to the living): then what it leaves, nothing when
+    that is no more than a tolerance of the dead members' amounts. Two or more dead members
+    share what it leaves in proportion to their amounts, in whole fen that add up to it
+    exactly (``split_fen``: each the whole fen of its share, the fen left over one each to
+    the largest fractions, ties by record id); so their leads together charge what was paid,
+    to the fen. Also the months paid in part, and of those the months shared with another
+    dead member. All in fen: a payment that leaves the amount exactly is paid in full. When
+    a living member's amount is unknown the month cannot be judged, and the own amount
+    stands."""
+    found, partial, shared = {}, set(), set()
     for month in months:
         own = own_amount(graph, policy, key, month, share_paid(graph, case_node, month))
-        dead = sum(own_amount(graph, policy, other_key, month, 0.0).amount
-                   for other_key, span, last in others
-                   if month in span and last is not None and month > last)  # fmt: skip
+        claims = [(row["record_id"], in_fen(own.amount))] + [
+            (other.record_id, in_fen(own_amount(graph, policy, other.key, month, 0.0).amount))
+            for other in others
+            if month in other.span and other.last is not None and month > other.last
+        ]  # what the dead members of the case were owed
+        owed = sum(amount for _, amount in claims)
         above = above_the_living(graph, policy, case_node, month, others)
-        claims = own.amount + dead  # what the dead members of the case were owed
-        if above is None or above >= claims:
+        left = None if above is None else max(in_fen(above), 0)
+        if left is None or left >= owed:
             found[month] = own
             continue
-        part = fen(max(above, 0.0) * own.amount / claims) if claims else 0.0
-        if part > own.amount * policy.payment_tolerance:
-            found[month] = OwnAmount(part, own.source)
+        if left > owed * policy.payment_tolerance:
+            part = split_fen(left, claims)[row["record_id"]]
+            found[month] = OwnAmount(part / 100, own.source)
             partial.add(month)
-    return found, partial
+            if len(claims) > 1:
+                shared.add(month)
+    return found, partial, shared
 
 
-def _reductions(unpaid: int, partial: int, paid_back: dict[int, float], amount: float,
-                alone: bool) -> list[Evidence]:  # fmt: skip
-    """What the evidence says of months paid only to the living, months paid in part, and
-    money paid back after the death (deducted when the member is the case's only dead one)."""
+def _reductions(unpaid: int, partial: int, shared: int, paid_back: dict[int, float],
+                amount: float, alone: bool) -> list[Evidence]:  # fmt: skip
+    """What the evidence says of months paid only to the living, months paid in part (alone,
+    or ``shared`` with the case's other dead members), and money paid back after the death
+    (deducted when the member is the case's only dead one)."""
     said = []
     if unpaid:
         said.append(Evidence(f"另有 {unpaid} 个月的发放额只够其他在保成员按类别应发的金额，"
@@ -226,6 +250,14 @@ def _reductions(unpaid: int, partial: int, paid_back: dict[int, float], amount: 
             Evidence(
                 f"其中 {partial} 个月为本人发放的不足其按类别应发的金额（发放额超出其他在保成员"
                 "应发金额的部分较少），按实际超出的部分计"
+            )
+        )
+    if shared:
+        said.append(
+            Evidence(
+                f"其中 {shared} 个月发放额超出其他在世在保成员应发金额的部分不足本人与案件中"
+                "其他死亡成员的金额之和，按各人类别金额的比例分摊计入（精确到分，分摊余下的分"
+                "归尾数较大者，各人合计等于实际超出的部分）"
             )
         )
     if paid_back:

@@ -10,7 +10,7 @@ from functools import cache
 
 import networkx as nx
 
-from models.amounts import CLASS_LABELS, OwnAmount, class_key, fen, own_amount, sources_text
+from models.amounts import CLASS_LABELS, OwnAmount, class_key, in_fen, own_amount, sources_text
 from models.cases import Case, Evidence
 from models.detectors.common import enrolment_evidence, paid_until
 from models.graph import Node, neighbours, nodes_of
@@ -30,8 +30,17 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     month while his row is still active, count him as owed (``deceased_paid`` reports his
     amount) and are judged only for paying more than that (paying less is the office
     stopping his money); after the grace, a row the office ended is judged as any other.
-    ``amount_at_risk`` is what was paid above the amounts owed in those months; a case paid
-    only short has none (the shortfall is in the evidence).
+    ``amount_at_risk`` is what was paid above the amounts owed in those months, less the
+    money the case paid back after a month paid too much, as far as it repays what was paid
+    too much before it (0 when all of it was paid back); a case paid only short has none (the
+    shortfall is in the evidence).
+
+    Refunds (退回, 追回: lines below zero) are money paid back, as far as the month's lines fall
+    short of what is owed that month (a line that only corrects another of the month takes
+    nothing back); the month itself is judged on its lines plus what they paid back. A month
+    whose lines add up to nothing or less (a month of refunds) is no month paid: it is not
+    judged, and does not count towards ``payment_mismatch_months``. Amounts are added in
+    fen, exactly.
 
     Example: class A case DB2 of two covered members (455 元 each) paid 1,365 元 a month
     from 2026-05 to 2026-10: six months, 455 元 too much each, 2,730 元 at risk.
@@ -72,10 +81,10 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
         listed = {row["record_id"]: (member, row)
                   for member, row in neighbours(graph, case, "enrolled_in")}  # fmt: skip
         rows = {record: item for record, item in listed.items() if item[1]["covered"]}
-        differences = _differences(graph, policy, case, rows, price, month_of)
+        differences, back = _differences(graph, policy, case, rows, price, month_of)
         if len(differences) >= policy.payment_mismatch_months:
             # a case none of whose members is covered (all exited) rests on its listed rows
-            cases.append(_case(graph, case, rows or listed, differences))
+            cases.append(_case(graph, case, rows or listed, differences, back))
     return cases
 
 
@@ -94,28 +103,39 @@ def _pricer(graph: nx.MultiGraph, policy: Policy) -> Callable[[str | None, int],
 
 def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
                  price: Callable[[str | None, int], OwnAmount],
-                 month_of: Callable[[str], int]) -> list[tuple]:  # fmt: skip
-    """(month, paid, owed, members, sources) of the months paid amiss, in order (one pass
-    over the rows a month: the detector walks every payment month of the county)."""
+                 month_of: Callable[[str], int]) -> tuple[list[tuple], dict[int, int]]:  # fmt: skip
+    """(month, paid, owed, members, sources) of the months paid amiss, in order, amounts in
+    fen; and the fen paid back (refunds) by month (one pass over the rows a month: the
+    detector walks every payment month of the county)."""
     as_of = graph.graph["as_of"]
     spans = []
     for member, row in rows.values():
         span = set(active_months(row["start"], row["end"], as_of))
         dead_months = _dead_months(span, paid_until(graph, policy, member), policy)
         spans.append((row, class_key(row["program"], row["dibao_class"]), span, dead_months))
-    found = []
+    found, back = [], {}
     for text, payments in sorted(graph.nodes[case]["payments"].items()):
         month = month_of(text)
+        lines = [in_fen(amount) for _, amount in payments]
+        net, refunded = sum(lines), -sum(line for line in lines if line < 0)
         owed = _owed(spans, month, price)
-        if owed is None:
-            continue  # a member's amount is unknown: the month cannot be judged
+        if owed is None:  # a member's amount is unknown: the month cannot be judged
+            if net < 0:
+                back[month] = -net
+            continue
         total, members, sources = owed
-        paid = sum(amount for _, amount in payments)
+        # the refund lines pay back as far as the month's lines fall short of what is owed
+        paid_back = min(refunded, max(total - net, 0))
+        if paid_back:
+            back[month] = paid_back
+        if net <= 0:
+            continue  # a month of refunds is no month paid
+        paid = net + paid_back
         dead = any(month in dead_months for *_, dead_months in spans)
         over = paid - total if dead else abs(paid - total)  # the dead's money stopped: no lead
         if over > policy.payment_tolerance * total:
             found.append((month, paid, total, members, sources))
-    return found
+    return found, back
 
 
 def _dead_months(span: set[int], last: int | None, policy: Policy) -> set[int]:
@@ -132,34 +152,53 @@ def _dead_months(span: set[int], last: int | None, policy: Policy) -> set[int]:
 def _owed(spans: list[tuple], month: int, price: Callable) -> tuple | None:
     """What the members active in ``month`` (or in the grace after their death) are owed,
     those members and the amounts' sources; None when a member's amount is unknown."""
-    total, members, sources = 0.0, [], set()
+    total, members, sources = 0, [], set()
     for row, key, span, dead_months in spans:
         if month in span or month in dead_months:
             item = price(key, month)
             if item.source == "share":
                 return None
-            total += item.amount
+            total += in_fen(item.amount)
             members.append(row)
             sources.add(item.source)
     return total, members, sources
 
 
-def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], differences: list) -> Case:
-    over = sum(max(paid - owed, 0.0) for _, paid, owed, _, _ in differences)
-    short = sum(max(owed - paid, 0.0) for _, paid, owed, _, _ in differences)
+def _repaid(differences: list, back: dict[int, int]) -> dict[int, int]:
+    """The fen each refund month paid back of what was paid too much before it (a refund
+    repays no more than is still owed back then; one before any month paid too much, none)."""
+    over = {month: paid - owed for month, paid, owed, _, _ in differences if paid > owed}
+    outstanding, repaid = 0, {}
+    for month in sorted(over.keys() | back.keys()):
+        outstanding += over.get(month, 0)  # a refund month is never paid too much
+        taken = min(back.get(month, 0), outstanding)
+        if taken:
+            repaid[month] = taken
+            outstanding -= taken
+    return repaid
+
+
+def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], differences: list,
+          back: dict[int, int]) -> Case:  # fmt: skip
+    over = sum(max(paid - owed, 0) for _, paid, owed, _, _ in differences)
+    short = sum(max(owed - paid, 0) for _, paid, owed, _, _ in differences)
+    repaid = _repaid(differences, back)
+    remaining = over - sum(repaid.values())
     named = {row["record_id"] for *_, members, _ in differences for row in members}
     chosen = [rows[record] for record in sorted(named or rows)]
     largest = sorted(differences, key=lambda item: -abs(item[1] - item[2]))[:SHOWN_MONTHS]
     first = graph.nodes[case]["payments"][month_text(differences[0][0])][0][0]
+    sources = set().union(*(sources for *_, sources in differences))
     evidence = [
         Evidence(f"案件 {case[1]} 有 {len(differences)} 个月的发放额与在保成员按类别应发的金额明显不符"
                  f"（{month_text(differences[0][0])} 至 {month_text(differences[-1][0])}）："
-                 f"多发合计 {over:.2f} 元，少发合计 {short:.2f} 元", "payments", first),
-        *(Evidence(f"{month_text(month)} 实发 {paid:.2f} 元，应发 {owed:.2f} 元"
+                 f"多发合计 {_yuan(over)} 元，少发合计 {_yuan(short)} 元", "payments", first),
+        *(Evidence(f"{month_text(month)} 实发 {_yuan(paid)} 元，应发 {_yuan(owed)} 元"
                    f"（{_owed_text(members)}）") for month, paid, owed, members, _ in largest),
         *([Evidence(f"另有 {len(differences) - len(largest)} 个月不符未逐月列出（见发放记录）")]
           if len(differences) > len(largest) else []),
-        Evidence(sources_text(set().union(*(sources for *_, sources in differences)))),
+        *([Evidence(sources_text(sources))] if sources else []),
+        *_repaid_evidence(graph, case, repaid, remaining),
         *(enrolment_evidence(case, row) for _, row in chosen),
         Evidence("核实：是否有成员已退出、死亡仍按原人数发放，类别调整后金额未调整，"
                  "或按家庭收入补差发放（补差地区请按核定的补差金额核对）"),
@@ -168,7 +207,7 @@ def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], differences:
         case_type="payment_mismatch",
         records=[("assistance", row["record_id"]) for _, row in chosen],
         person_ids=sorted({member[1] for member, _ in chosen}),
-        amount_at_risk=fen(over) if over else None,
+        amount_at_risk=remaining / 100 if over else None,
         evidence=evidence,
         features={
             "months": float(len(differences)),
@@ -177,6 +216,30 @@ def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], differences:
                                     for _, paid, owed, _, _ in differences),
         },
     )  # fmt: skip
+
+
+def _yuan(fen: int) -> str:
+    """Fen as 元 written to the fen."""
+    return f"{fen / 100:.2f}"
+
+
+def _repaid_evidence(graph: nx.MultiGraph, case: Node, repaid: dict[int, int],
+                     remaining: int) -> list[Evidence]:  # fmt: skip
+    """What the evidence says of money paid back after months paid too much."""
+    if not repaid:
+        return []
+    months = sorted(repaid)
+    payments = graph.nodes[case]["payments"]
+    unpaid = [month for month in months
+              if sum(in_fen(amount) for _, amount in payments[month_text(month)]) <= 0]  # fmt: skip
+    return [Evidence(
+        f"其后案件退回（追回）多发的 {_yuan(sum(repaid.values()))} 元"
+        f"（{'、'.join(month_text(month) for month in months)}），已从多发金额中扣除，"
+        f"尚余 {_yuan(remaining)} 元"
+        + (f"；{'、'.join(month_text(month) for month in unpaid)} 的发放记录（含退回）合计"
+           "不大于零，不作为发放月份核对" if unpaid else ""),
+        "payments", next(record for record, amount in payments[month_text(months[0])]
+                         if amount < 0))]  # fmt: skip
 
 
 def _owed_text(members: list[dict]) -> str:

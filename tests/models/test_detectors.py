@@ -108,6 +108,43 @@ def test_two_dead_members_share_what_the_payment_leaves_above_the_living_and_ref
     assert any("案件中另有成员死亡，未从本人金额中扣除" in item.text for item in first.evidence)
 
 
+# Amounts whose sums drift in floats (1545.85 - 620.50 - 515.25 is 410.0999…, 715.30 - 515.25
+# is 200.04999…): what the detectors add and compare is exact to the fen.
+DRIFTING = {(key, month_index(month)): amount for month in MONTHS_2026
+            for key, amount in (("A", 620.5), ("B", 515.25), ("C", 410.1))}  # fmt: skip
+
+
+def test_two_dead_members_together_are_charged_what_was_paid_for_them_to_the_fen():
+    """Three class B members (515.25), two dead in March; from May the case is paid 715.30:
+    200.05 a month above the living one, 1,200.30 for the six months. Halved, 100.025 each:
+    the odd fen goes to one of them (the earlier record id), not lost to rounding."""
+    drop = HouseholdSketch(DRIFTING)
+    for pid, record_id in (("husband", "A1"), ("wife", "A2"), ("son", "A3")):
+        drop.enrol(pid, "DB1", record_id, dibao_class="B")
+    drop.pay("DB1", MONTHS_2026, 715.3)
+    drop.die("wife", "D1", date(2026, 3, 10))
+    drop.die("son", "D2", date(2026, 3, 10))
+    cases = {case.records[0][1]: case for case in detect_deceased_paid(drop.graph, POLICY)}
+    assert {record: case.amount_at_risk for record, case in cases.items()} == {
+        "A2": 600.18, "A3": 600.12}  # fmt: skip
+    assert round(sum(case.amount_at_risk for case in cases.values()) * 100) == 120030
+    said = "".join(item.text for item in cases["A2"].evidence)
+    assert "按各人类别金额的比例分摊" in said and "为本人发放的不足" not in said
+
+
+def test_a_death_paid_the_full_amount_is_not_said_to_be_paid_in_part():
+    """A, B and C members paid 1,545.85, their three amounts exactly; the C member died:
+    what the payment leaves above the living is 410.10 to the fen, her whole amount."""
+    drop = HouseholdSketch(DRIFTING)
+    for n, cls in enumerate("ABC", 1):
+        drop.enrol(f"p-{n}", "DB1", f"A{n}", dibao_class=cls, id18=f"X{n}")
+    drop.pay("DB1", MONTHS_2026, 1545.85)
+    drop.die("p-3", "D1", date(2026, 7, 5), id18="X3")
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 820.2  # 2026-09 and 10
+    assert not any("不足" in item.text or "分摊" in item.text for item in case.evidence)
+
+
 def test_money_paid_back_after_the_death_is_deducted_and_a_refund_month_is_not_paid():
     drop = HouseholdSketch(AMOUNTS_2026)
     drop.enrol("old", "DB1", "A1", dibao_class="C")
@@ -1228,6 +1265,41 @@ def test_a_case_whose_dead_members_row_was_ended_is_judged_on_the_living():
     assert case.amount_at_risk == 455.0 * 6
 
 
+def test_a_month_of_refunds_is_not_judged_as_a_month_paid():
+    """Two months paid 455 too much, then a month of 760 and a refund of 910 (the two
+    months' excess): two months amiss, fewer than three, and nothing left at risk."""
+    drop = _paid([760.0] * 7 + [1215.0] * 2 + [760.0])
+    drop.pay("DB1", ["2026-10"], -910.0)
+    assert detect_payment_mismatch(drop.graph, POLICY) == []
+    only = _paid([760.0] * 7 + [1215.0] * 2)  # the refund alone in October: no month either
+    only.pay("DB1", ["2026-10"], -910.0)
+    assert detect_payment_mismatch(only.graph, POLICY) == []
+
+
+def test_refunds_after_months_paid_too_much_are_deducted_from_the_money_at_risk():
+    """Three months 455 too much (1,365), then October paid 760 and refunded: all of it back
+    is a lead with nothing left at risk; part of it, the rest; a refund before the months
+    paid too much repays none of them."""
+    drop = _paid([760.0] * 6 + [1215.0] * 3 + [760.0])
+    drop.pay("DB1", ["2026-10"], -1365.0)
+    (case,) = detect_payment_mismatch(drop.graph, POLICY)
+    assert case.amount_at_risk == 0.0
+    said = [item.text for item in case.evidence]
+    assert "3 个月" in said[0] and "多发合计 1365.00 元" in said[0]
+    assert not any("2026-10 实发" in text for text in said)
+    assert any("退回（追回）多发的 1365.00 元（2026-10），已从多发金额中扣除，尚余 0.00 元" in text
+               and "2026-10 的发放记录（含退回）合计不大于零，不作为发放月份核对" in text
+               for text in said)  # fmt: skip
+    part = _paid([760.0] * 6 + [1215.0] * 3 + [760.0])
+    part.pay("DB1", ["2026-10"], -455.0)  # October nets 305: 760 paid, 455 paid back
+    (case,) = detect_payment_mismatch(part.graph, POLICY)
+    assert case.amount_at_risk == 910.0 and "4 个月" not in case.evidence[0].text
+    before = _paid([760.0] * 6 + [1215.0] * 4)
+    before.pay("DB1", ["2026-02"], -455.0)  # February's refund repays nothing paid later
+    (case,) = detect_payment_mismatch(before.graph, POLICY)
+    assert case.amount_at_risk == 455.0 * 4
+
+
 @pytest.mark.parametrize(
     "amounts",
     [[760.0] * 10,  # paid as owed
@@ -1251,6 +1323,7 @@ def test_a_payment_with_no_covered_member_active_is_amiss():
     [case] = detect_payment_mismatch(drop.graph, POLICY)
     assert case.amount_at_risk == 760.0 * 4
     assert "当月无在保成员" in case.evidence[1].text
+    assert all(item.text for item in case.evidence)  # no amounts owed: no line of their source
 
 
 @pytest.mark.parametrize(

@@ -133,8 +133,35 @@ def test_a_short_list_of_a_month_to_come_is_judged_by_the_ledgers_latest_amounts
     assert _screen(county, (case, "2026-11", amount, account))[0].result == "通过"
     tenfold = _screen(county, (case, "2026-11", amount * 10, account))[0]
     assert _kinds(tenfold) == {"amount"} and "2026-11 本表发放" in tenfold.reasons
-    # next year's standard may have changed: a short list of January is not judged by December
-    assert _screen(county, (case, "2027-01", amount * 10, account))[0].result == "通过"
+    # a short list of January is judged by December's amounts, as November's by October's,
+    # and the reason says the amount is last year's
+    january = _screen(county, (case, "2027-01", amount * 10, account))[0]
+    assert _kinds(january) == {"amount"}
+    assert f"本表不足以推算 2027-01 的类别月标准，按发放记录 {LAST} 的标准" in january.reasons
+    assert _screen(county, (case, "2027-01", amount, account))[0].result == "通过"
+
+
+def test_a_january_list_showing_a_new_standard_leaves_the_classes_it_does_not_show_unjudged(
+    county,
+):
+    """The list's own lines (three cases or more of a class) show a new year's amount: the
+    standard changed with the year, so another class's December amount is no measure."""
+    case = _clean_case(county, LAST)
+    amount, account = _paid(county, case, LAST)
+    single = county["con"].execute(
+        "SELECT case_no, min(dibao_class) FROM assistance WHERE covered = 'yes' "
+        "AND program = 'dibao' AND case_no IN (SELECT case_no FROM payments WHERE pay_month = ?) "
+        "GROUP BY ALL HAVING count(DISTINCT dibao_class) = 1 AND count(dibao_class) = count(*) "
+        "ORDER BY ALL", [LAST]).fetchall()  # fmt: skip
+    own = {key for case_no, key in single if case_no == case}
+    others = [case_no for case_no, key in single if key not in own]
+    raised = [(case_no, "2027-01", _paid(county, case_no, LAST)[0] * 1.2, None)
+              for case_no in others]  # fmt: skip
+    assert len(raised) >= 3
+    tenfold = (case, "2027-01", amount * 10, account)
+    decisions = _screen(county, *raised, tenfold)
+    assert "amount" not in _kinds(decisions[-1])  # its class's new amount is unknown
+    assert not any("amount" in _kinds(decision) for decision in decisions[:-1])  # the new one
 
 
 def test_a_dead_members_case_is_held_after_the_grace_only(county):
