@@ -82,7 +82,9 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
                   for member, row in neighbours(graph, case, "enrolled_in")}  # fmt: skip
         rows = {record: item for record, item in listed.items() if item[1]["covered"]}
         differences, back = _differences(graph, policy, case, rows, price, month_of)
-        if len(differences) >= policy.payment_mismatch_months:
+        if len(differences) >= policy.payment_mismatch_months and not _repaid_in_full(
+            differences, back
+        ):
             # a case none of whose members is covered (all exited) rests on its listed rows
             cases.append(_case(graph, case, rows or listed, differences, back))
     return cases
@@ -176,6 +178,14 @@ def _repaid(differences: list, back: dict[int, int]) -> dict[int, int]:
             repaid[month] = taken
             outstanding -= taken
     return repaid
+
+
+def _repaid_in_full(differences: list, back: dict[int, int]) -> bool:
+    """Months paid only too much, all of it paid back since: the office has put it right, as
+    a death whose money came back in full is no lead either."""
+    over = sum(max(paid - owed, 0) for _, paid, owed, _, _ in differences)
+    short = sum(max(owed - paid, 0) for _, paid, owed, _, _ in differences)
+    return over > 0 and not short and sum(_repaid(differences, back).values()) >= over
 
 
 def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], differences: list,

@@ -1278,22 +1278,25 @@ def test_a_month_of_refunds_is_not_judged_as_a_month_paid():
 
 def test_refunds_after_months_paid_too_much_are_deducted_from_the_money_at_risk():
     """Three months 455 too much (1,365), then October paid 760 and refunded: all of it back
-    is a lead with nothing left at risk; part of it, the rest; a refund before the months
-    paid too much repays none of them."""
+    is no lead (the office put it right, as a death repaid in full is none); part of it, a
+    lead for the rest; a refund before the months paid too much repays none of them."""
     drop = _paid([760.0] * 6 + [1215.0] * 3 + [760.0])
     drop.pay("DB1", ["2026-10"], -1365.0)
-    (case,) = detect_payment_mismatch(drop.graph, POLICY)
-    assert case.amount_at_risk == 0.0
-    said = [item.text for item in case.evidence]
-    assert "3 个月" in said[0] and "多发合计 1365.00 元" in said[0]
-    assert not any("2026-10 实发" in text for text in said)
-    assert any("退回（追回）多发的 1365.00 元（2026-10），已从多发金额中扣除，尚余 0.00 元" in text
-               and "2026-10 的发放记录（含退回）合计不大于零，不作为发放月份核对" in text
-               for text in said)  # fmt: skip
+    assert detect_payment_mismatch(drop.graph, POLICY) == []
     part = _paid([760.0] * 6 + [1215.0] * 3 + [760.0])
     part.pay("DB1", ["2026-10"], -455.0)  # October nets 305: 760 paid, 455 paid back
     (case,) = detect_payment_mismatch(part.graph, POLICY)
     assert case.amount_at_risk == 910.0 and "4 个月" not in case.evidence[0].text
+    said = [item.text for item in case.evidence]
+    assert "3 个月" in said[0] and "多发合计 1365.00 元" in said[0]
+    assert any("退回（追回）多发的 455.00 元（2026-10），已从多发金额中扣除，尚余 910.00 元" in text
+               for text in said)  # fmt: skip
+    alone = _paid([760.0] * 6 + [1215.0] * 3)
+    alone.pay("DB1", ["2026-10"], -455.0)  # October holds the refund alone: no month paid
+    (case,) = detect_payment_mismatch(alone.graph, POLICY)
+    assert case.amount_at_risk == 910.0
+    assert any("2026-10 的发放记录（含退回）合计不大于零，不作为发放月份核对" in item.text
+               for item in case.evidence)  # fmt: skip
     before = _paid([760.0] * 6 + [1215.0] * 4)
     before.pay("DB1", ["2026-02"], -455.0)  # February's refund repays nothing paid later
     (case,) = detect_payment_mismatch(before.graph, POLICY)
