@@ -147,7 +147,8 @@ def _in_county(con: duckdb.DuckDBPyConnection, lines: pa.Table, county: str | No
     province's database."""
     if county is None:
         if counties := drop_counties(con):
-            raise DoudiError("这是多个区县的数据库：请指明发放表所属区县（--county，可选："
+            raise DoudiError("这是多个区县的数据库：请指明发放表所属区县（命令行用 --county，"
+                             "接口用 ?county=，审核页面选择“所属区县”；可选："
                              f"{'、'.join(counties)}）")  # fmt: skip
         return lines
     check_county(con, county)
