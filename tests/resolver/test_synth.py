@@ -614,12 +614,14 @@ def _active_covered(assistance: list) -> dict[str, list]:
 
 
 def _rederive_single_covered(drop: Path, assistance: list) -> set:
-    """沙坡头区: B/C class 低保 cases of two or more covering one, who may not be alone."""
+    """沙坡头区: rural B/C class 低保 cases of two or more covering one, who may not be alone
+    (severely disabled, or gravely ill by the roster or the 建档立卡 registry)."""
     alone = {row["id_number"] for row in _rows(drop, "disability") if _is_severe(row)}
     alone |= {row["id_number"] for row in assistance if row["health"] == "患有大病"}
+    alone |= {row["id_number"] for row in _rows(drop, "poverty") if row["health"] == "患有大病"}
     listed = defaultdict(list)
     for row in assistance:
-        if row["program"] == "低保" and not row["end_date"]:
+        if row["program"] == "低保" and not row["end_date"] and row["城乡属性"] != "城市":
             listed[row["case_no"]].append(row)
     found = set()
     for rows in listed.values():
