@@ -290,6 +290,7 @@ CONTROL_LABELS = {
     "wrong_death_notice": "误报死亡的在世人员",
     "cross_county_namesake": "外县同名同生日者的死亡",
     "over_standard_within_exit": "渐退期内的超标准家庭",
+    "exit_above_standard": "收入超过标准、脱贫后有序退出低保",
     "cross_hukou_split": "不同户号的分户（非拆户保障）",
 }
 

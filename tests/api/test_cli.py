@@ -13,9 +13,13 @@ import typer
 from typer.testing import CliRunner
 
 from api.cli import app
+from api.cli.printers import CONTROL_LABELS
 from api.storage import opened
 from resolver.db import connect
 from resolver.synthetic import synthesize
+from resolver.synthetic.other_county import CONTROL_TYPES as OTHER_COUNTY
+from resolver.synthetic.province import NAMESAKE
+from resolver.synthetic.truth import CONTROL_TYPES
 
 runner = CliRunner()
 
@@ -414,3 +418,8 @@ def test_an_error_with_brackets_keeps_them_on_the_clerks_screen(tmp_path):
     result = runner.invoke(app, ["run", str(tmp_path / "无"), "--out", str(tmp_path / "out"),
                                  "--policy", str(policy)])  # fmt: skip
     assert result.exit_code == 2 and "[true]" in result.output, result.output
+
+
+def test_every_negative_control_is_named_in_chinese():
+    named = {*CONTROL_TYPES, *OTHER_COUNTY, NAMESAKE}
+    assert named - set(CONTROL_LABELS) == set()
