@@ -514,7 +514,8 @@ def _accounts(con, policy: Policy, present: set[str]) -> list[tuple[int, Hold]]:
 
 def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
     """Lines of a case whose amount that month (all its lines in the list) differs by more
-    than the tolerance from its covered members' own amounts."""
+    than the tolerance from its covered members' own amounts; never a refund line (negative),
+    nor the lines of a month that nets to nothing or less."""
     months = sorted({m for m in table.column("pay_month").to_pylist() if m})
     if not months:
         return []
@@ -562,7 +563,10 @@ def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
             )
             SELECT l.line, j.pay_month, j.paid, j.owed, j.keys, j.sources
             FROM {_LINES} l JOIN judged j USING (case_no, pay_month)
-            WHERE abs(j.paid - j.owed) > ? * j.owed OR (j.owed = 0 AND j.paid > 0)
+            -- a refund line is money coming back, and a month netting to nothing or less is
+            -- no month paid (as for the detectors): neither is held for its amount
+            WHERE (l.amount IS NULL OR l.amount >= 0) AND j.paid > 0
+              AND (abs(j.paid - j.owed) > ? * j.owed OR j.owed = 0)
             ORDER BY l.line
         """, [policy.payment_tolerance]).fetchall()  # fmt: skip
     finally:

@@ -101,6 +101,19 @@ def test_a_clean_line_passes_and_a_wrong_amount_is_held(county):
     assert f"本表发放 {amount * 2:.2f} 元，按在保成员类别应发 {amount:.2f} 元" in held.reasons
 
 
+def test_a_refund_line_and_a_month_that_nets_to_nothing_are_not_held_for_their_amount(county):
+    case = _clean_case(county, LAST)
+    amount, account = _paid(county, case, LAST)
+    paid, refund = _screen(
+        county, (case, LAST, amount * 2, account), (case, LAST, -amount, account)
+    )
+    assert paid.result == refund.result == "通过"  # 2 x amount less the refund: as owed
+    alone = _screen(county, (case, LAST, -amount, account))[0]
+    assert alone.result == "通过"
+    corrected = _screen(county, (case, LAST, amount, account), (case, LAST, -amount, account))
+    assert [decision.result for decision in corrected] == ["通过", "通过"]
+
+
 def test_a_roster_row_without_a_case_number_leaves_unknown_cases_held(county, tmp_path):
     copy = tmp_path / "doudi.duckdb"
     shutil.copy(county["db"], copy)
