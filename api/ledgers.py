@@ -412,8 +412,8 @@ def summary_rows(published: Published, county: str | None = None) -> list[list]:
     Returns
     -------
     list of list
-        One row per township in ``SUMMARY_COLUMNS`` order, then the 合计 row (none when no
-        case is open); amounts in 元, summed in whole fen.
+        One row per township in ``SUMMARY_COLUMNS`` order, then the 合计 row (zeros when
+        no case is open); amounts in 元, summed in whole fen.
 
     Examples
     --------
@@ -446,9 +446,8 @@ def summary_rows(published: Published, county: str | None = None) -> list[list]:
                      by_status.get("dismissed", 0),
                      by_status.get("in_review", 0) + by_status.get("field_check", 0),
                      by_status.get("open", 0), line["unclosed"], line["confirmed"]])  # fmt: skip
-    if rows:
-        totals = [sum(row[i] for row in rows) for i in range(1, len(SUMMARY_COLUMNS))]
-        rows.append(["合计", *totals])
+    totals = [sum(row[i] for row in rows) for i in range(1, len(SUMMARY_COLUMNS))]
+    rows.append(["合计", *totals])  # zeros for a county without leads: a form filed all the same
     for row in rows:  # fen to 元, after the exact sums
         row[-2:] = [fen / 100 for fen in row[-2:]]
     return rows

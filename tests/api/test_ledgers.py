@@ -233,3 +233,8 @@ def test_the_summary_workbook_formats_its_amounts_and_says_what_each_counts():
     note = values[-1][0]
     assert note.startswith("说明（系统生成）") and "不属实的疑点不计金额" in note
     assert "与审核页面“疑点汇总”的涉及金额一致" in note
+
+
+def test_a_county_without_leads_files_a_summary_with_its_total_of_zeros():
+    empty = Published([], [], [], [], [])
+    assert summary_rows(empty) == [["合计", *[0] * (len(SUMMARY_COLUMNS) - 3), 0.0, 0.0]]
