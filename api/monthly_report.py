@@ -71,8 +71,9 @@ class MonthlyReport:
 
 
 def monthly_report(
-    published: Published, *, masked: bool, unit: str | None = None, made: date | None = None
-) -> MonthlyReport:
+    published: Published, *, masked: bool, unit: str | None = None, made: date | None = None,
+    county: str | None = None,
+) -> MonthlyReport:  # fmt: skip
     """The monthly report of the published runs (see the module docstring).
 
     Parameters
@@ -86,6 +87,9 @@ def monthly_report(
         The 填报单位; left blank for the office to fill in when None.
     made : date or None
         The day of the report (填报时间, and the day days are counted to); today when None.
+    county : str or None
+        The county of a province drop ``published`` holds the cases of (named in the
+        title), None for a whole drop.
 
     Returns
     -------
@@ -100,7 +104,7 @@ def monthly_report(
     if masked:
         overdue = [_masked_row(row, OVERDUE_COLUMNS) for row in overdue]
         long_open = [_masked_row(row, LONG_OPEN_COLUMNS) for row in long_open]
-    lines = _lines(latest, previous, unit, made)
+    lines = _lines(latest, previous, unit, made, county)
     book = Workbook()
     book.remove(book.active)
     sheet = titled_sheet(book, "汇总", lines, TYPE_COLUMNS, type_rows(published, confirmed), WIDTHS)
@@ -326,8 +330,10 @@ def _period(published: Published, run_id: str | None) -> datetime | None:
     return runs[run_id]["finished_at"] if run_id in runs else None
 
 
-def _lines(latest: str | None, previous: str | None, unit: str | None, made: date) -> tuple:
-    title = f"{unit or ''}兜底疑点月度分析报告（运行 {latest or '无'}，{chinese_date(made)}）"
+def _lines(latest: str | None, previous: str | None, unit: str | None, made: date,
+           county: str | None = None) -> tuple:  # fmt: skip
+    of = f"区县 {county}，" if county else ""
+    title = f"{unit or ''}兜底疑点月度分析报告（{of}运行 {latest or '无'}，{chinese_date(made)}）"
     runs = f"本次运行：{latest or '无'}　　上次运行：{previous or '无（首次运行）'}"
     filled = "　　".join([*filled_by(unit, made), runs])
     return title, filled, NOTE

@@ -150,7 +150,7 @@ def _monthly_report(db: Path, out: Path, unit: str | None, county: str | None) -
         working_run(storage.store.cursor)
         check_county(storage.store.cursor, county)
         written = monthly_report(
-            storage.snapshot.published.of_county(county), masked=False, unit=unit
+            storage.snapshot.published.of_county(county), masked=False, unit=unit, county=county
         )
         log_cli_read(storage.tokens, "download_ledger", f"monthly {written.run_id} "
                      f"逾期{written.overdue}行 超过30天{written.long_open}行 → {out}")  # fmt: skip

@@ -86,7 +86,7 @@ def monthly_ledger(
     asked (the 兴安盟 banner's own comparison). The download (run, rows of the two lists,
     county) is written to the access log."""
     report = monthly_report(snapshot.published.of_county(county),
-                            masked=not principal.sees_full_ids)  # fmt: skip
+                            masked=not principal.sees_full_ids, county=county)  # fmt: skip
     access.record(principal.name, principal.role, "download_ledger",
                   f"monthly {report.run_id} 逾期{report.overdue}行 "
                   f"超过30天{report.long_open}行{_of(county)}")  # fmt: skip

@@ -310,3 +310,5 @@ def test_each_county_gets_its_own_monthly_and_period_reports(province):
     with client(province, "auditor") as http:
         answer = http.get("/api/ledgers/monthly.xlsx", params={"county": "532326"})
     assert answer.status_code == 200 and "532326" in answer.headers["content-disposition"]
+    title = openpyxl.load_workbook(io.BytesIO(answer.content)).worksheets[0]["A1"].value
+    assert "兜底疑点月度分析报告（区县 532326，运行 " in title
