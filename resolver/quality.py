@@ -49,6 +49,7 @@ PROBLEM_LABELS = {
     "month_ambiguous": "月份有歧义（如 2025.1 可能是 1 月或 10 月），未读取",
     "month_from_context": "月份只写了月，年份按文件或工作表名补全",
     "leading_zeros_restored": "编号开头的 0 被表格软件去掉，已按同列其他编号的位数补回",
+    "ditto_filled": "填的是“同上”（或〃），已按上一行的值读取，请核对",
     "amount_in_brackets": "金额带括号，按正数读取（如表示负数请核对）",
     "amount_sub_cent": "金额超过两位小数，已按分四舍五入（请核对原值）",
     "amount_merged_once": "金额是跨多行的合并单元格（一户一个金额），只计一次，计在合并区域的第一行，本行不计金额",

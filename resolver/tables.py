@@ -297,6 +297,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
             continue
         read, filled = _in_context(column, values, context)
         read, padded = _zeros_restored(read) if column.name in ZERO_PADDED else (read, None)
+        read, dittoed = _ditto_filled(read) if column.name in DITTO_COLUMNS else (read, None)
         read, counted_on = (_counted_once(located, position, read, row_numbers)
                             if column.name in COUNTED_ONCE else (read, None))  # fmt: skip
         if values is None and (given := context.fill(column.name)) is not None:
@@ -310,6 +311,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
             for changed, problem in (
                 (filled, "month_from_context"),
                 (padded, "leading_zeros_restored"),
+                (dittoed, "ditto_filled"),
             ):
                 if changed is not None:
                     problems = pc.if_else(pc.and_(changed, pc.is_null(problems)), problem,
@@ -355,6 +357,41 @@ _STRUCK_COLUMN = {"payments": "case_no"}
 ZERO_PADDED = ("hukou_no", "poverty_hh_no")
 # A column restores them when this share of its all-digit values have one length.
 ZERO_PADDED_SHARE = 0.9
+
+
+# What a clerk types for "the same as the row above" (同上, a ditto mark) in a household's or
+# a place's column. A person's own columns (name, ID, gender, birth date, relation, health)
+# and amounts are never filled so: there it stays a value that cannot be read.
+DITTO_MARKS = ("同上", "仝上", "同上行", "〃", "″", "\"", "＂", "''")
+DITTO_COLUMNS = ("hukou_no", "case_no", "poverty_hh_no", "township", "village", "address",
+                 "program", "dibao_class", "covered", "household_size", "income_per_capita",
+                 "start_date", "end_date", "phone", "bank_account", "pay_month",
+                 "poverty_status", "poverty_cause", "income_per_capita_year", "source")  # fmt: skip
+
+
+def _ditto_filled(values: pa.Array | None) -> tuple[pa.Array | None, pa.Array | None]:
+    """``values`` with each ditto mark (``DITTO_MARKS``) replaced by the value above it (the
+    nearest row above that is neither blank nor a mark), and which were (None: none). A
+    mark with nothing above it stays as it is.
+
+    >>> values = pa.array(["DB1", "同上", " 〃 ", None, "DB2"])
+    >>> filled, changed = _ditto_filled(values)
+    >>> filled.to_pylist(), changed.to_pylist()
+    (['DB1', 'DB1', 'DB1', None, 'DB2'], [False, True, True, False, False])
+    """
+    if values is None:
+        return None, None
+    marked = pc.fill_null(pc.is_in(pc.utf8_trim_whitespace(values), pa.array(DITTO_MARKS)), False)
+    if not pc.any(marked).as_py():
+        return values, None
+    filled, above = values.to_pylist(), None
+    for index, is_mark in enumerate(marked.to_pylist()):
+        if is_mark and above is not None:
+            filled[index] = above
+        elif not is_mark and filled[index] and filled[index].strip():
+            above = filled[index]
+    changed = pa.array([a != b for a, b in zip(filled, values.to_pylist(), strict=True)])
+    return pa.array(filled, pa.string()), changed
 
 
 def _zeros_restored(values: pa.Array | None) -> tuple[pa.Array | None, pa.Array | None]:
