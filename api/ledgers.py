@@ -47,6 +47,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from api.masking import mask_id, mask_numbers, mask_phone, mask_typed
 from api.published import CLOSED, STATUS_LABELS, Published
+from models.amounts import in_fen
 from models.case_types import CASE_LABELS, CASE_TYPES
 from models.coverage_forms import poverty_household_sizes
 from resolver.normalize import code_label
@@ -309,9 +310,7 @@ def to_fen(amount: Any) -> int:
     >>> to_fen(820.2) + to_fen(7173.44), to_fen(None), to_fen(0.005)
     (799364, 0, 1)
     """
-    if amount is None:
-        return 0
-    return int((_decimal(amount) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return 0 if amount is None else in_fen(amount)
 
 
 # The form's 目前享受救助类型, by program code, in the form's order; 无 when none is active.

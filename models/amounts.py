@@ -151,7 +151,7 @@ def fen(amount: float) -> float:
     >>> fen(50.125), fen(2.675), fen(0.1 + 0.2), fen(1000 / 3)
     (50.13, 2.68, 0.3, 333.33)
     """
-    return float(Decimal(repr(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return in_fen(amount) / 100
 
 
 def in_fen(amount: float) -> int:
