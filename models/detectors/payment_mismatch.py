@@ -82,11 +82,12 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
                   for member, row in neighbours(graph, case, "enrolled_in")}  # fmt: skip
         rows = {record: item for record, item in listed.items() if item[1]["covered"]}
         differences, back = _differences(graph, policy, case, rows, price, month_of)
-        if len(differences) >= policy.payment_mismatch_months and not _repaid_in_full(
-            differences, back
-        ):
-            # a case none of whose members is covered (all exited) rests on its listed rows
-            cases.append(_case(graph, case, rows or listed, differences, back))
+        if len(differences) < policy.payment_mismatch_months:
+            continue
+        # a case none of whose members is covered (all exited) rests on its listed rows
+        found = _case(graph, case, rows or listed, differences, back)
+        if found is not None:
+            cases.append(found)
     return cases
 
 
@@ -180,20 +181,16 @@ def _repaid(differences: list, back: dict[int, int]) -> dict[int, int]:
     return repaid
 
 
-def _repaid_in_full(differences: list, back: dict[int, int]) -> bool:
-    """Months paid only too much, all of it paid back since: the office has put it right, as
-    a death whose money came back in full is no lead either."""
-    over = sum(max(paid - owed, 0) for _, paid, owed, _, _ in differences)
-    short = sum(max(owed - paid, 0) for _, paid, owed, _, _ in differences)
-    return over > 0 and not short and sum(_repaid(differences, back).values()) >= over
-
-
 def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], differences: list,
-          back: dict[int, int]) -> Case:  # fmt: skip
+          back: dict[int, int]) -> Case | None:  # fmt: skip
+    """The lead, or None for months paid only too much and all of it paid back since: the
+    office has put it right, as a death whose money came back in full is no lead either."""
     over = sum(max(paid - owed, 0) for _, paid, owed, _, _ in differences)
     short = sum(max(owed - paid, 0) for _, paid, owed, _, _ in differences)
     repaid = _repaid(differences, back)
     remaining = over - sum(repaid.values())
+    if over and not short and remaining <= 0:
+        return None
     named = {row["record_id"] for *_, members, _ in differences for row in members}
     chosen = [rows[record] for record in sorted(named or rows)]
     largest = sorted(differences, key=lambda item: -abs(item[1] - item[2]))[:SHOWN_MONTHS]
