@@ -1,7 +1,7 @@
 """The data-quality report of an ingested drop, read from what was stored: the tables read,
 the files, sheets and rows skipped, and the findings, also as a workbook a clerk fixes the
 source files from (数据问题清单.xlsx); after linking, the workbook also lists the death
-notices too many namesakes may be to raise a lead on."""
+notices too many namesakes may be to raise a lead on, and those no one matches."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from resolver.outputs import lone_death_candidates
+from resolver.db import table_names
+from resolver.outputs import ENTITIES, lone_death_candidates
 from resolver.registries import REGISTRIES, source_column
 from resolver.xlsx import write_workbook
 
@@ -276,8 +277,8 @@ def write_findings_workbook(con: duckdb.DuckDBPyConnection, path: Path, *,
     """数据问题清单.xlsx: every finding with the file, sheet, row and column (as the file heads
     it) where a clerk fixes it, and every row, sheet and file not read; the findings count.
     After linking, a third sheet lists the ``unattributed`` death notices (too many namesakes
-    may be their person for a lead on each): shown for the source office to be asked for
-    the ID, not dropped unseen.
+    may be their person for a lead on each, or no one matches them): shown for the source
+    office to be asked for the ID, not dropped unseen.
 
     Parameters
     ----------
@@ -331,9 +332,11 @@ def _file_header(headers: dict[str, str], registry: str, column: str) -> str:
 
 
 def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) -> list[list]:
-    """The death notices linked to no one that more than ``most_candidates`` persons may be,
-    as the file has them: file, sheet, row, record id, name, gender, township, death date,
-    source, how many persons and what to do.
+    """The death notices linked to no one that no lead was raised on, as the file has them:
+    file, sheet, row, record id, name, gender, township, death date, source, how many persons
+    and what to do. A notice more than ``most_candidates`` persons may be (namesakes), and
+    one no person matches at all (someone the registries do not hold, or a name or place
+    written past recognition: a dead member paid under a garbled name would be lost unseen).
 
     Parameters
     ----------
@@ -347,17 +350,29 @@ def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) ->
     list of list
         One row per notice, in file order.
     """
-    counts = {record_id: count for record_id, _, _, count in lone_death_candidates(con)
-              if count > most_candidates}  # fmt: skip
-    if not counts:  # (a drop without death notices has no table of them)
+    if not {"deaths", ENTITIES} <= set(table_names(con)):  # a drop without death notices
         return []
-    con.register("_unattributed", pa.table({"record_id": pa.array(list(counts), pa.string())}))
+    candidates = {record_id: count for record_id, _, _, count in lone_death_candidates(con)}
+    con.register("_candidates", pa.table({"record_id": pa.array(list(candidates), pa.string()),
+                                          "count": pa.array(list(candidates.values()), pa.int64())}))  # fmt: skip
     notices = con.execute(
         "SELECT s.file, s.sheet, r.row_no, d.record_id, r.name, r.gender, r.township, "
-        "r.death_date, r.source FROM deaths d SEMI JOIN _unattributed USING (record_id) "
+        "r.death_date, r.source, coalesce(c.count, 0) AS persons "
+        f"FROM deaths d JOIN {ENTITIES} e ON e.registry = 'deaths' AND e.record_id = d.record_id "
         "JOIN raw_deaths r USING (source_no, row_no) LEFT JOIN ingest_sources s USING (source_no) "
-        "ORDER BY r.source_no, r.row_no"
+        "LEFT JOIN _candidates c ON c.record_id = d.record_id "
+        f"WHERE e.person_id IN (SELECT person_id FROM {ENTITIES} GROUP BY person_id "
+        "                      HAVING count(*) = 1) "
+        "  AND (c.count IS NULL OR c.count > ?) "
+        "ORDER BY r.source_no, r.row_no",
+        [most_candidates],
     ).fetchall()
-    con.unregister("_unattributed")
-    note = "重名，无法确定是谁，未列为疑点；请向数据来源部门核实身份证号后重新比对"
-    return [[*notice, counts[notice[3]], note] for notice in notices]
+    con.unregister("_candidates")
+    return [[*notice, NOTICE_NOTES[notice[9] > 0]] for notice in notices]
+
+
+NOTICE_NOTES = {
+    True: "重名，无法确定是谁，未列为疑点；请向数据来源部门核实身份证号后重新比对",
+    False: "未能与任何名册记录关联（可能不是本县户籍人员，或姓名、乡镇、住址与名册写法差异过大），"
+    "未列为疑点；如为保障对象，请核实身份证号后重新比对",
+}

@@ -362,7 +362,7 @@ ZERO_PADDED_SHARE = 0.9
 # What a clerk types for "the same as the row above" (同上, a ditto mark) in a household's or
 # a place's column. A person's own columns (name, ID, gender, birth date, relation, health)
 # and amounts are never filled so: there it stays a value that cannot be read.
-DITTO_MARKS = ("同上", "仝上", "同上行", "〃", "″", "\"", "＂", "''")
+DITTO_MARKS = ("同上", "仝上", "同上行", "〃", "″", '"', "＂", "''")
 DITTO_COLUMNS = ("hukou_no", "case_no", "poverty_hh_no", "township", "village", "address",
                  "program", "dibao_class", "covered", "household_size", "income_per_capita",
                  "start_date", "end_date", "phone", "bank_account", "pay_month",

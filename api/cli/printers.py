@@ -35,15 +35,20 @@ if TYPE_CHECKING:  # the measuring commands' figures; the wing is loaded only to
 
 def print_drop(con: duckdb.DuckDBPyConnection, report: Path, *, linked: bool = False) -> None:
     """How the drop was read, its data-quality report, and the findings workbook (``linked``:
-    after a run, with the death notices too many namesakes may be to raise a lead on)."""
+    after a run, with the death notices no lead was raised on: too many namesakes, or no one)."""
     print_sources(con)
     print_quality(con)
     notices = unattributed_deaths(con, MAX_CANDIDATES) if linked else None
     count = write_findings_workbook(con, report, unattributed=notices)
     console.print(f"问题清单（{count:,} 条，含未读取的行）已写入 {report}")
-    if notices:
-        console.print(f"另有 {len(notices):,} 条死亡记录可能对应超过 {MAX_CANDIDATES} 人（重名），无法确定是谁，"
+    namesakes = sum(1 for notice in notices or [] if notice[9])
+    if namesakes:
+        console.print(f"另有 {namesakes:,} 条死亡记录可能对应超过 {MAX_CANDIDATES} 人（重名），无法确定是谁，"
                       f"未列为疑点，已列入问题清单「{LONE_DEATHS_SHEET}」，请向数据来源部门核实身份证号",
+                      highlight=False)  # fmt: skip
+    if len(notices or []) > namesakes:
+        console.print(f"另有 {len(notices) - namesakes:,} 条死亡记录未能与任何名册记录关联（可能不是本县户籍人员，"
+                      f"或姓名、住址写法差异过大），已列入问题清单「{LONE_DEATHS_SHEET}」，如为保障对象请核实身份证号",
                       highlight=False)  # fmt: skip
 
 

@@ -9,10 +9,11 @@ from resolver.quality import unattributed_deaths
 
 def _linked():
     """Notice D1 (row 2 of 死亡人员.xlsx) linked to no one, that four persons match below
-    the threshold; notice D2 (row 3) that two persons do."""
+    the threshold; notice D2 (row 3) that two persons do; notice D3 (row 4) that no one
+    matches at all."""
     con = connect(":memory:")
     candidates = {"D1": ["H1", "H2", "A3", "A4"], "D2": ["H5", "A6"]}
-    rows = [f"deaths:{notice}" for notice in candidates]
+    rows = [f"deaths:{notice}" for notice in [*candidates, "D3"]]
     rows += [f"{'hukou' if row[0] == 'H' else 'assistance'}:{row}"
              for persons in candidates.values() for row in persons]  # fmt: skip
     con.execute("CREATE TABLE persons (unique_id VARCHAR, township VARCHAR, village VARCHAR)")
@@ -28,10 +29,11 @@ def _linked():
          for row in rows if row.split(":")[1] in persons],
     )  # fmt: skip
     con.execute("CREATE TABLE deaths AS SELECT * FROM (VALUES (0, 2, 'D1', DATE '2025-03-02'), "
-                "(0, 3, 'D2', DATE '2025-04-01')) t(source_no, row_no, record_id, death_date)")  # fmt: skip
+                "(0, 3, 'D2', DATE '2025-04-01'), (0, 4, 'D3', DATE '2025-05-06')) t(source_no, row_no, record_id, death_date)")  # fmt: skip
     con.execute("CREATE TABLE raw_deaths AS SELECT * FROM (VALUES "
                 "(0, 2, 'D1', '张伟', '男', '石羊镇', '2025/3/2', '公安'), "
-                "(0, 3, 'D2', '李娜', '女', '石羊镇', '2025-04-01', '殡葬')) "
+                "(0, 3, 'D2', '李娜', '女', '石羊镇', '2025-04-01', '殡葬'), "
+                "(0, 4, 'D3', '阿呷', '女', '新城镇', '2025-05-06', '公安')) "
                 "t(source_no, row_no, record_id, name, gender, township, death_date, source)")  # fmt: skip
     con.execute("CREATE TABLE ingest_sources AS SELECT 0 AS source_no, "
                 "'死亡人员.xlsx' AS file, 'Sheet1' AS sheet")  # fmt: skip
@@ -39,9 +41,16 @@ def _linked():
 
 
 def test_a_notice_more_namesakes_may_be_than_a_lead_allows_is_listed_as_the_file_has_it():
-    [row] = unattributed_deaths(_linked(), 3)
+    row, _ = unattributed_deaths(_linked(), 3)
     assert row[:10] == ["死亡人员.xlsx", "Sheet1", 2, "D1", "张伟", "男", "石羊镇", "2025/3/2",
                         "公安", 4]  # fmt: skip
     assert "核实身份证号" in row[10]
     # a notice few enough persons may be is a lead on each, not a finding
-    assert [row[3] for row in unattributed_deaths(_linked(), 1)] == ["D1", "D2"]
+    assert [row[3] for row in unattributed_deaths(_linked(), 1)] == ["D1", "D2", "D3"]
+
+
+def test_a_notice_no_one_matches_is_listed_not_lost():
+    # a dead member paid under a name written past recognition would otherwise go unseen
+    *_, row = unattributed_deaths(_linked(), 3)
+    assert row[3:10] == ["D3", "阿呷", "女", "新城镇", "2025-05-06", "公安", 0]
+    assert "未能与任何名册记录关联" in row[10]
