@@ -497,8 +497,7 @@ NOTICE_SIDES = ("l.registry = 'deaths'", "r.registry = 'deaths'")
 # 巴特尔) still shares its first or last syllable: with the birth date, that catches it
 # (no rule assumes a surname of one or two characters). A row with no birth date at all (a
 # police notice with a name, a township and an address) is caught by name and township, by
-# the house its address names, and by its village with a syllable of the name (a
-# police notice's address often stops at the village: 新城镇火普村). The
+# the house its address names, and by its village group with a syllable of the name. The
 # first 14 characters of an ID (region and birth date) are shared by everyone born that
 # day, so the first or last character of the name must agree too. The birth date with a
 # syllable is two rules, one per syllable, each an equality DuckDB joins on: written with
@@ -523,7 +522,7 @@ CANDIDATE_RULES = (
     f"l.name_fuzzy = r.name_fuzzy AND l.birth_day = r.birth_day AND {IN_COUNTY_OR_NOTICE}",
     f"l.name_fuzzy = r.name_fuzzy AND l.township = r.township AND {NO_BIRTH_DATE}",
     f"l.address_house = r.address_house AND {NO_BIRTH_DATE}",
-    "l.township = r.township AND l.village = r.village AND (l.name_first = r.name_first "
+    "l.address_area = r.address_area AND (l.name_first = r.name_first "
     f"OR l.name_last = r.name_last) AND {NO_BIRTH_DATE}",
     "l.phone_rare = r.phone_rare",
 )
