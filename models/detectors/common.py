@@ -539,6 +539,9 @@ def split_cases(rows: list[tuple[Node, Node, dict]], as_of) -> tuple[set[Node], 
     member listed but not covered, 是否保障对象 否, is enrolled in no case), and the record
     ids of the rows active at such a moment, listed members' too (a row that ended before
     the split, such as a member's earlier row in the case he left, is not part of it).
+    A case all of whose covered members another of the cases covers too at that moment
+    splits no one off: its members are enrolled twice (two members of a family's case each
+    enrolled again alone are two duplicates, not a split between their own cases).
 
     Parameters
     ----------
@@ -565,7 +568,8 @@ def split_cases(rows: list[tuple[Node, Node, dict]], as_of) -> tuple[set[Node], 
             if row["covered"]:
                 members[case].add(member)
         holding = set()
-        keys = sorted(members)
+        keys = sorted(case for case in members
+                      if not any(members[case] < members[other] for other in members))  # fmt: skip
         for index, one in enumerate(keys):
             for two in keys[index + 1 :]:
                 if members[one] - members[two] and members[two] - members[one]:

@@ -491,6 +491,22 @@ def test_a_family_in_two_concurrent_dibao_cases_is_split():
     assert case.evidence[0].text.endswith("：2024-05 起，至今仍同时有效")
 
 
+def test_two_members_of_a_familys_case_each_enrolled_again_alone_are_duplicates_not_a_split():
+    """Contract §2: one person in two cases is a duplicate enrollment. DB2 and DB3 each hold a
+    member DB1 covers too: nobody of HK1 is outside DB1, so no split (between DB2 and DB3)."""
+    drop = HouseholdSketch()
+    drop.family("HK1", "father", "mother")
+    drop.enrol("father", "DB1", "A1")
+    drop.enrol("mother", "DB1", "A2")
+    drop.enrol("father", "DB2", "A3", start=date(2024, 5, 1))
+    drop.enrol("mother", "DB3", "A4", start=date(2024, 6, 1))
+    assert detect_split_household(drop.graph, POLICY) == []
+    drop.family("HK1", "son")  # a son alone in DB4 is split off the family's DB1
+    drop.enrol("son", "DB4", "A5", start=date(2025, 1, 1))
+    (case,) = detect_split_household(drop.graph, POLICY)
+    assert {"A1", "A2", "A5"} <= {record for _, record in case.records}
+
+
 def test_a_daughter_in_two_hukou_enrolled_with_her_husbands_family_splits_no_one():
     """Her old 户口 with her parents was never cancelled; her case is her husband's 户号's."""
     drop = HouseholdSketch()
