@@ -238,7 +238,9 @@ def lone_death_candidates(
 
     A notice whose person is the notice alone, that some persons match below the threshold
     or too evenly to choose (namesakes), in ``POSSIBLE_MATCHES``. A pair reviewers labelled
-    "not the same person", or of two different valid IDs, is no candidate, nor a row of
+    "not the same person", or of two different valid IDs, is no candidate (a person any of
+    whose rows reviewers labelled not the notice's is none: the label is about who died,
+    not about one of the person's rows), nor a row of
     another village of the township the notice names (a notice records where its person
     was registered: a namesake of another village with nothing but the name in common is
     someone else, whom the registries may not hold); nor is a person the notice matches by
@@ -285,11 +287,20 @@ def lone_death_candidates(
                 UNION ALL
                 SELECT unique_id_r, unique_id_l, match_probability FROM candidates
             ),
+            labelled_apart AS (  -- the notice labelled not one of the person's rows
+                SELECT a.record_id, e.person_id
+                FROM alone a
+                JOIN (SELECT unique_id_l AS uid, unique_id_r AS other FROM _apart
+                      UNION ALL SELECT unique_id_r, unique_id_l FROM _apart) x USING (uid)
+                JOIN {entities} e ON e.registry || ':' || e.record_id = x.other
+            ),
             scored AS (
                 SELECT a.record_id, e.person_id, max(p.match_probability) AS probability,
                        least(max(p.match_probability), 1 - 1e-12) AS capped
                 FROM alone a JOIN pairs p USING (uid)
                 JOIN {entities} e ON e.registry || ':' || e.record_id = p.other
+                ANTI JOIN labelled_apart l ON l.record_id = a.record_id
+                     AND l.person_id = e.person_id
                 GROUP BY a.record_id, e.person_id
             ),
             died_that_day AS (  -- candidates whose own notice gives the notice's date

@@ -68,6 +68,20 @@ def test_a_candidate_whose_own_notice_gives_the_same_date_is_the_notices_only_ca
     assert len(lone_death_candidates(_linked(own_notice="2024-11-20"))) == 2
 
 
+def test_a_person_a_row_of_whom_reviewers_labelled_not_the_notices_is_no_candidate():
+    # P3 has a hukou row H3 too that the notice matches: the label on A3 says P3 did not die
+    con = _linked()
+    con.execute("INSERT INTO entities VALUES ('hukou', 'H3', 'P3')")
+    con.execute("INSERT INTO persons VALUES ('hukou:H3', '石羊', '大坡')")
+    con.execute(
+        "INSERT INTO possible_matches VALUES ('deaths:D1', 'hukou:H3', 0.31, 'below_threshold')"
+    )
+    ensure_labels_table(con)
+    record_label(con, "assistance:A3", "deaths:D1", same_person=False, actor="审核员甲",
+                 role="auditor")  # fmt: skip
+    assert lone_death_candidates(con) == [("D1", "P2", 0.47, 1)]
+
+
 def _rosters(threshold: float | None = None):
     """Roster rows, and the pairs linking left below its threshold: (record, person, ID,
     birth date, gender) per row, (row, row, probability, reason) per pair."""
