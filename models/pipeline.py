@@ -26,6 +26,7 @@ from models.graph import graph_rows
 from models.policy import Policy
 from models.publish import (
     RunConfiguration,
+    has_published_run,
     publish_run,
     refuse_run,
     run_configuration,
@@ -77,11 +78,14 @@ def run_pipeline(
     risk: RiskModel | None = None,
     vocabulary: Vocabulary | None = None,
     spark: SparkEngine | None = None,
+    allow_missing: Collection[str] = (),
 ) -> RunResult:
     """Run everything on the data drop ``data_dir``; cases are scored by ``risk`` (the
     packaged model when None); headers are read with ``vocabulary`` (the built-in one when
     None). With ``spark``, pairs are scored and clustered and cases found on Spark (the model
-    is trained, and the run published, in the DuckDB file).
+    is trained, and the run published, in the DuckDB file). Into a database that already
+    holds a published run, the drop must hold every registry the last drop held, as for
+    ``update_pipeline`` (a registry left out would resolve every lead resting on it).
 
     Parameters
     ----------
@@ -101,18 +105,29 @@ def run_pipeline(
         The header vocabulary.
     spark : SparkEngine, optional
         The Spark session to score, cluster and detect on.
+    allow_missing : Collection[str]
+        Registries the last drop of the database held that this one may lack.
 
     Returns
     -------
     RunResult
         The run's id, folders and database, the link report, the cases per type and the seconds
         of each stage.
+
+    Raises
+    ------
+    InputError
+        If the drop cannot be used, or the database holds a published run and the drop lacks
+        a registry its last drop held that is not in ``allow_missing``.
     """
     db_path = db_path or out_dir / "doudi.duckdb"
     con = connect(db_path)
     config = RunConfiguration(policy, settings, risk or RiskModel.load())
+    # Registry by registry only: a county left out of a province is what a full run may drop.
+    expected = {(name, None) for name, _ in _held_before(con, allow_missing)}
     return _run_stages(con, data_dir, out_dir, db_path, config, vocabulary,
-                       lambda: link_persons(con, settings, spark=spark), spark)  # fmt: skip
+                       lambda: link_persons(con, settings, spark=spark), spark,
+                       expected=expected)  # fmt: skip
 
 
 def update_pipeline(
@@ -160,10 +175,19 @@ def update_pipeline(
     """
     con = connect(db_path)
     config = run_configuration(con, working_run(con))
-    expected = {(name, county) for name, county in drop_holdings(con) if name not in allow_missing}
+    expected = _held_before(con, allow_missing)
     return _run_stages(con, data_dir, out_dir, db_path, config, vocabulary,
                        lambda: update_links(con, config.settings, retrain=retrain),
                        expected=expected)  # fmt: skip
+
+
+def _held_before(con: duckdb.DuckDBPyConnection, allow_missing: Collection[str]
+                 ) -> set[tuple[str, str | None]]:  # fmt: skip
+    """The (registry, county) pairs the last drop of a database with a published run held,
+    those ``allow_missing`` left out; none in a database no run has published to."""
+    if not has_published_run(con):
+        return set()
+    return {(name, county) for name, county in drop_holdings(con) if name not in allow_missing}
 
 
 def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, db_path: Path,

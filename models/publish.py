@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from models.cases import Case
 from models.policy import Policy, policy_from_dict
-from resolver.db import transaction
+from resolver.db import table_names, transaction
 from resolver.errors import DoudiError
 from resolver.memory import collector_paused
 from resolver.outputs import explained_links, identified_persons, person_records
@@ -143,6 +143,24 @@ def refuse_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
     """
     con.execute("UPDATE runs SET status = 'refused', finished_at = now() WHERE run_id = ?",
                 [run_id])  # fmt: skip
+
+
+def has_published_run(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database holds a published run.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+
+    Returns
+    -------
+    bool
+        True once a run has published to it.
+    """
+    if "runs" not in table_names(con):
+        return False
+    return bool(con.execute("SELECT count(*) FROM runs WHERE status = 'published'").fetchone()[0])
 
 
 def working_run(con: duckdb.DuckDBPyConnection) -> str:

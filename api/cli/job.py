@@ -30,7 +30,7 @@ from resolver.errors import DoudiError, raise_collected
 from resolver.headers import load_vocabulary
 from resolver.ingest import check_drop, ingest_drop
 from resolver.outputs import write_entities
-from resolver.registries import REGISTRIES
+from resolver.registries import REGISTRIES, registry_named
 from resolver.settings import LinkSettings
 
 
@@ -220,6 +220,13 @@ def run(
             help="本机 Spark 的 master（默认 local[<核数>]；用 spark-submit 提交时沿用提交的会话）。"
         ),
     ] = None,
+    allow_missing: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-missing",
+            help="写入已有运行的数据库时：上次有、本次确已停用的名册（中文名或英文名，可多次给出）。",
+        ),
+    ] = None,
 ) -> None:
     """主流程：导入、人员关联、识别疑点并评分；写出 entities.csv 和 cases.jsonl。"""
     from models.pipeline import run_pipeline  # scikit-learn: loaded by the commands that score
@@ -237,6 +244,7 @@ def run(
         result = run_pipeline(
             data_dir, out, policy=load_policy(policy), settings=settings, db_path=db,
             risk=RiskModel.load(risk_model), vocabulary=load_vocabulary(columns), spark=spark,
+            allow_missing=[registry_named(name) for name in allow_missing or []],
         )  # fmt: skip
         print_drop(connect(result.db_path), result.out_dir / REPORT_NAME, linked=True)
     print_policy(load_policy(policy))

@@ -121,3 +121,20 @@ def test_one_countys_payments_without_its_roster_are_refused(province, tmp_path)
         InputError, match=f"区县 {first[:6]} 有发放记录，但数据包中没有该区县的救助对象名册"
     ):
         run_pipeline(drop, tmp_path / "run", policy=load_policy(), settings=LinkSettings())
+
+
+def test_a_run_into_a_database_with_a_published_run_refuses_a_registry_missing(published, tmp_path):
+    """`doudi run` into the same database would otherwise resolve every lead resting on the
+    registry left out, confirmed ones too; a first run into a fresh database checks nothing."""
+    db = tmp_path / "doudi.duckdb"
+    shutil.copy(published["db"], db)
+    with pytest.raises(InputError, match="--allow-missing 死亡人员"):
+        run_pipeline(published["without"], tmp_path / "out", policy=load_policy(),
+                     settings=LinkSettings(), db_path=db)  # fmt: skip
+    assert _runs(db)[-1][1] == "refused"
+    allowed = run_pipeline(published["without"], tmp_path / "out", policy=load_policy(),
+                           settings=LinkSettings(), db_path=db, allow_missing=["deaths"])  # fmt: skip
+    assert _runs(db)[-1] == (allowed.run_id, "published")
+    fresh = run_pipeline(published["without"], tmp_path / "fresh", policy=load_policy(),
+                         settings=LinkSettings())  # fmt: skip
+    assert _runs(fresh.db_path) == [(fresh.run_id, "published")]
