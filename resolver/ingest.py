@@ -398,6 +398,8 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     if not errors and not province:
         errors += _number_by_county_column(con, sources)
     if not errors:
+        errors += _empty_registries(con, data_dir, {name for name, _ in expected})
+    if not errors:
         errors += _county_gaps(con, data_dir, expected)
     _store_reusable(con, report, reader, reusable=province or not _numbered_by_county_column(con))
     for name in _REGISTRY_TABLES:
@@ -444,8 +446,8 @@ def county_of(path: Path, data_dir: Path) -> str | None:
 
 
 def drop_holdings(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str | None]]:
-    """The registries of the ingested drop, each with the counties its rows are in (None in
-    a one-county drop); none before the first ingest.
+    """The registries of the ingested drop that hold rows, each with the counties its rows
+    are in (None in a one-county drop); none before the first ingest.
 
     Parameters
     ----------
@@ -465,10 +467,14 @@ def drop_holdings(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str | None]]
 
 
 def _registry_counties(con: duckdb.DuckDBPyConnection, name: str) -> set[tuple[str, str | None]]:
-    if "county" not in _column_names(con, name):
-        return {(name, None)}
+    """The (registry, county) pairs of the rows of registry ``name``: none when it has none."""
+    columns = _column_names(con, name)
+    if not columns:
+        return set()
+    if "county" not in columns:
+        return {(name, None)} if con.execute(f"SELECT 1 FROM {name} LIMIT 1").fetchall() else set()
     rows = con.execute(f"SELECT DISTINCT county FROM {name}").fetchall()
-    return {(name, county) for (county,) in rows} or {(name, None)}
+    return {(name, county) for (county,) in rows}
 
 
 def drop_counties(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -971,6 +977,19 @@ def _missing_registries(data_dir: Path, found: set[str], expected: Collection[st
                        f"完整的各名册（未变动的也要放入）。如该名册确已停用，请加 --allow-missing "
                        f"{REGISTRIES[name].chinese} 再运行")
             for name in sorted(set(expected) - found)]  # fmt: skip
+
+
+def _empty_registries(con: duckdb.DuckDBPyConnection, data_dir: Path, expected: Collection[str]
+                      ) -> list[InputError]:  # fmt: skip
+    """An error naming each ``expected`` registry (held with rows last time) whose files
+    the drop holds with a header and no data rows: an export that came out empty is a file
+    left out, not "everyone left"."""
+    held = {name for name, _ in drop_holdings(con)}
+    return [InputError(data_dir, None, None,
+                       f"上次运行读取了{REGISTRIES[name].chinese}名册的数据，本次数据包中该名册的文件"
+                       "只有表头、没有数据行（可能导出时出错）：请重新导出完整名册。如该名册确已"
+                       f"停用，请加 --allow-missing {REGISTRIES[name].chinese} 再运行")
+            for name in sorted(set(expected) - held)]  # fmt: skip
 
 
 def _county_gaps(con: duckdb.DuckDBPyConnection, data_dir: Path,

@@ -138,3 +138,17 @@ def test_a_run_into_a_database_with_a_published_run_refuses_a_registry_missing(p
     fresh = run_pipeline(published["without"], tmp_path / "fresh", policy=load_policy(),
                          settings=LinkSettings())  # fmt: skip
     assert _runs(fresh.db_path) == [(fresh.run_id, "published")]
+
+
+def test_a_registry_held_with_rows_now_a_header_only_file_is_refused(published, tmp_path):
+    """An export that came out empty is a file left out, not "everyone left"."""
+    db, drop = tmp_path / "doudi.duckdb", tmp_path / "drop"
+    shutil.copy(published["db"], db)
+    shutil.copytree(published["second"], drop)
+    (deaths,) = [path for path in drop.iterdir() if "死亡" in path.name and path.suffix == ".csv"]
+    deaths.write_bytes(deaths.read_bytes().splitlines(keepends=True)[0])
+    with pytest.raises(InputError, match="只有表头、没有数据行") as refused:
+        update_pipeline(drop, db, tmp_path / "out")
+    assert "--allow-missing 死亡人员" in str(refused.value)
+    result = update_pipeline(drop, db, tmp_path / "out", allow_missing=["deaths"])
+    assert result.cases_by_type.get("deceased_paid", 0) == 0
