@@ -254,6 +254,12 @@ def run(
     for case_type, count in result.cases_by_type.items():
         table.add_row(CASE_LABELS[case_type], f"{count:,}")
     console.print(table)
+    changed = result.case_changes
+    console.print(
+        f"与上次运行相比：新增疑点 {changed['new']:,} 条，消除 {changed['resolved']:,} 条"
+        f"（数据变化或口径调整），仍在 {changed['open']:,} 条。",
+        highlight=False,
+    )
     console.print(
         f"{result.link.rows:,} 行记录归并为 {result.link.persons:,} 人；"
         + "，".join(f"{stage} {seconds:.1f} 秒" for stage, seconds in result.seconds.items())

@@ -106,6 +106,7 @@ def test_run_without_data_runs_on_a_synthetic_county_and_evaluates(tmp_path):
     result = runner.invoke(app, ["run", "--out", str(out), "--people", "1500", "--seed", "9"])
     assert result.exit_code == 0, result.output
     assert "疑点线索" in result.output
+    assert "消除 0 条" in result.output  # how many leads the run resolved, as update says
     assert "本次数据只有 1,500 人" in result.output  # a small county: told it links less surely
     cases = [json.loads(line) for line in (out / "cases.jsonl").read_text().splitlines()]
     assert {case["case_type"] for case in cases} == {
