@@ -41,6 +41,7 @@ from resolver.ingest import drop_holdings, ingest_drop
 from resolver.link import LinkReport, link_persons, update_links
 from resolver.memory import collector_paused
 from resolver.outputs import record_persons, write_entities
+from resolver.private import private_folder
 from resolver.settings import LinkSettings
 from resolver.spark_backend import SparkEngine
 
@@ -197,7 +198,7 @@ def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, d
     """Start a run with ``config``, ingest ``data_dir`` (which must hold the ``expected``
     registries, in their counties), ``link`` its rows, then detect and publish; closes ``con``."""
     with closing(con):
-        out_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(out_dir)
         seconds: dict[str, float] = {}
         clock = time.perf_counter()
         run_id = start_run(con, data_dir=str(data_dir), settings=config.settings,

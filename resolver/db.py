@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from resolver.errors import DoudiError, path_problem
+from resolver.private import PRIVATE_FILE, private_folder
 
 # What one connection may hold in memory before DuckDB spills to temporary files: a share of
 # the machine's memory, unless the environment sets it (``4GB``, ``500MB``). A run holds two
@@ -23,7 +24,8 @@ MEMORY_SHARE = 0.35
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the DuckDB file at ``path``; ``":memory:"`` for a scratch one.
+    """Open (creating if needed, owner-only) the DuckDB file at ``path``; ``":memory:"`` for a
+    scratch one.
 
     Parameters
     ----------
@@ -42,12 +44,15 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     DoudiError
         If DuckDB cannot open the file.
     """
+    new = str(path) != ":memory:" and not Path(path).exists()
     if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_folder(Path(path).parent)
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as error:
         raise DoudiError(_unopened(path, error)) from error
+    if new and Path(path).exists():  # every registry unmasked: the office's account's alone
+        os.chmod(path, PRIVATE_FILE)
     if str(path) != ":memory:":
         _refuse_foreign(con, path)
     _limit_memory(con, in_memory=str(path) == ":memory:")

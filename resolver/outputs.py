@@ -40,6 +40,7 @@ import pyarrow.compute as pc
 
 from resolver.db import table_names
 from resolver.labels import current_labels
+from resolver.private import mode_to_keep, open_private, private_folder
 from resolver.settings import LinkSettings
 
 PERSONS = "persons"
@@ -67,7 +68,8 @@ RESOLVED = PersonAssignment()
 def write_whole(path: Path, content: bytes) -> None:
     """Write a file whole or not at all: into a hidden file beside it, then renamed over it,
     so that a full disk or an interruption never leaves a cut-off file that looks complete
-    (a screened payment list a clerk might send to the bank).
+    (a screened payment list a clerk might send to the bank). A new file is owner-only, one
+    written over keeps its mode (``resolver.private``).
 
     Parameters
     ----------
@@ -83,11 +85,15 @@ def write_whole(path: Path, content: bytes) -> None:
     >>> write_whole(folder / "a" / "b.txt", "好".encode())
     >>> (folder / "a" / "b.txt").read_text(), sorted(p.name for p in (folder / "a").iterdir())
     ('好', ['b.txt'])
+    >>> oct((folder / "a" / "b.txt").stat().st_mode & 0o777)
+    '0o600'
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(f".{path.name}.part")
+    mode = mode_to_keep(path)
     try:
-        part.write_bytes(content)
+        with open_private(part) as handle:
+            handle.write(content)
+        os.chmod(part, mode)
         os.replace(part, path)
     finally:
         part.unlink(missing_ok=True)
@@ -106,7 +112,7 @@ def write_entities(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: Link
     settings : LinkSettings
         The link settings the run linked with.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(out_dir)
     con.execute(
         f"COPY (SELECT registry, record_id, person_id FROM {ENTITIES} "
         "ORDER BY registry, record_id) TO ? (HEADER, DELIMITER ',')",

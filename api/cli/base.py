@@ -50,6 +50,10 @@ def main(
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
     logging.getLogger("splink").setLevel(logging.INFO if verbose else logging.ERROR)
     os.environ[WORKER_LOG_LEVEL] = logging.getLevelName(shown)
+    # Everything the command writes holds personal data: DuckDB's own files (its WAL and
+    # spill files), entities.csv and cases.jsonl are owner-only too, not only the files
+    # Doudi's writers create so (resolver.private).
+    os.umask(0o077)
 
 
 def existing_db(db: Path, first: str = "doudi ingest 或 doudi run") -> Path:

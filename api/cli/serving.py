@@ -19,6 +19,7 @@ from models.case_types import CASE_LABELS
 from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.outputs import write_whole
+from resolver.private import private_folder
 
 
 @app.command()
@@ -75,11 +76,11 @@ def _export(db: Path, out: Path, forms: bool, unit: str | None) -> None:
         working_run(storage.store.cursor)  # none published: empty ledgers read as no leads
         published = storage.snapshot.published
         households = ledger_households(storage.store.cursor)  # 家庭人数 off any roster
-        out.mkdir(parents=True, exist_ok=True)
+        private_folder(out)
         written = 0
         for county in [None, *drop_counties(storage.store.cursor)]:
             folder = out / county if county else out
-            folder.mkdir(exist_ok=True)
+            private_folder(folder)
             for case_type, label in CASE_LABELS.items():
                 content = ledger_workbook(published, case_type, county=county, masked=False,
                                           households=households)  # fmt: skip

@@ -1,0 +1,68 @@
+"""Files and folders that hold personal data belong to the office's account alone: Doudi
+creates them owner-only (files 0600, folders 0700), and a file it writes again keeps the
+mode the office gave it."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import BinaryIO
+
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
+
+def private_folder(path: Path) -> None:
+    """Make folder ``path`` when missing, owner-only (missing parents as the umask says).
+
+    Parameters
+    ----------
+    path : Path
+        The folder.
+    """
+    path.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+
+
+def open_private(path: Path) -> BinaryIO:
+    """``path`` opened to be written from empty: created owner-only, or an existing file
+    emptied with its mode kept (its folder is made owner-only when missing).
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+
+    Returns
+    -------
+    BinaryIO
+        The open file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "a" / "b.bin"
+    >>> with open_private(path) as handle:
+    ...     _ = handle.write(b"1")
+    >>> oct(path.stat().st_mode & 0o777), oct(path.parent.stat().st_mode & 0o777)
+    ('0o600', '0o700')
+    """
+    private_folder(path.parent)
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE), "wb")
+
+
+def mode_to_keep(path: Path) -> int:
+    """The permission bits a file written over ``path`` takes: those of the file there, or
+    owner-only when there is none.
+
+    Parameters
+    ----------
+    path : Path
+        The file about to be written.
+
+    Returns
+    -------
+    int
+        The permission bits.
+    """
+    return stat.S_IMODE(path.stat().st_mode) if path.exists() else PRIVATE_FILE

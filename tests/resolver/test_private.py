@@ -1,0 +1,40 @@
+"""Files holding personal data are created owner-only, and one written again keeps the mode
+the office gave it, whatever the umask."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from resolver.db import connect
+from resolver.outputs import write_whole
+from resolver.xlsx import write_workbook
+
+
+@pytest.fixture
+def open_umask():
+    before = os.umask(0o022)
+    yield
+    os.umask(before)
+
+
+def _mode(path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_write_whole_creates_owner_only_and_keeps_a_mode_the_office_set(tmp_path, open_umask):
+    path = tmp_path / "台账" / "附件1.xlsx"
+    write_whole(path, b"532326195601016870")
+    assert (_mode(path), _mode(path.parent)) == (0o600, 0o700)
+    path.chmod(0o640)
+    write_whole(path, b"again")
+    assert _mode(path) == 0o640
+
+
+def test_a_workbook_and_a_new_database_are_owner_only(tmp_path, open_umask):
+    book = tmp_path / "数据问题清单.xlsx"
+    write_workbook(book, {"数据问题": [["原值"], ["532326195601016870"]]})
+    assert _mode(book) == 0o600
+    connect(tmp_path / "run" / "doudi.duckdb").close()
+    assert _mode(tmp_path / "run" / "doudi.duckdb") == 0o600
