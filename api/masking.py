@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from resolver.idcard import clean_text, mask_id
+from resolver.idcard import clean_text, mask_id, mask_numbers
 
 if TYPE_CHECKING:  # the command line masks file names without loading the web stack
     from api.auth import Principal
@@ -61,76 +61,8 @@ def masked(value: Any, principal: Principal) -> Any:
     return _mask(value)
 
 
-# Digits in groups (a space, ``-``, ``/``, ``.`` or a full-width space between them): an ID or
-# an account written as ``532326 19560101 6870``, ``5323 2619 5601 0168 70`` or
-# ``6228 4800 1234 5678 901``. Within a run of groups, each longest stretch of groups (all
-# but its last of three digits or more: a date's ``01`` is no part of one) that holds 15 to
-# 19 digits is masked, as is any run of 15 or more digits wherever it stands (a case number
-# made of ``DB`` and an ID too). A case number's 12 digits, a date, an amount stay.
-_SEPARATOR = r"[ \-/.\u3000]"
-_DIGIT_GROUPS = re.compile(rf"(?<!\d)\d+(?:{_SEPARATOR}\d+)*(?:{_SEPARATOR}?[Xx])?(?!\d)")
-_SPLIT = re.compile(rf"({_SEPARATOR})")
-_LONG_RUN = re.compile(r"\d{14,}[\dXx]")
 # A mobile number, in groups or not, with or without +86 (``138 1234 5678``).
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[ \-]?)?(1[3-9]\d(?:[ \-]?\d){8})(?!\d)")
-
-
-def mask_numbers(text: str) -> str:
-    """A text (evidence, a case number, a label, a file name) with every ID or account number
-    in it masked as ``mask_id`` masks one, however its digits are grouped.
-
-    Parameters
-    ----------
-    text : str
-        The text as written.
-
-    Returns
-    -------
-    str
-        The text, such numbers as ``532326***********0``.
-
-    Examples
-    --------
-    >>> mask_numbers("证号 532326195601016870，尾号 6870，案件 DB532326000004，DB532326195601016870")
-    '证号 532326***********0，尾号 6870，案件 DB532326000004，DB532326***********0'
-    >>> mask_numbers("户主 532326 19560101 6870，卡号 6228 4800 1234 5678 901，2021-10-11 发放 455.00")
-    '户主 532326***********0，卡号 622848************1，2021-10-11 发放 455.00'
-    >>> mask_numbers("2021-10-11 532326 19560101 6870 2021")
-    '2021-10-11 532326***********0 2021'
-    """
-    return _DIGIT_GROUPS.sub(lambda match: _masked_groups(match.group()), text)
-
-
-def _masked_groups(run: str) -> str:
-    """A run of digit groups with each stretch of groups that is an ID or account masked."""
-    parts = _SPLIT.split(run)  # group, separator, group, ...
-    groups, shown, start = parts[::2], [], 0
-    while start < len(groups):
-        end = _number_end(groups, start)
-        if end is None:
-            shown.append(_LONG_RUN.sub(lambda long: mask_id(long.group()), groups[start]))
-            end = start + 1
-        else:
-            shown.append(mask_id("".join(groups[start:end])))
-        if end < len(groups):
-            shown.append(parts[2 * end - 1])
-        start = end
-    return "".join(shown)
-
-
-def _number_end(groups: list[str], start: int) -> int | None:
-    """The end of the longest stretch of two or more groups from ``start`` that is an ID or
-    an account (15 to 19 digits, every group but the last of three or more), or None."""
-    found, digits = None, len(groups[start])
-    for end in range(start + 1, len(groups)):
-        if len(groups[end - 1]) < 3:
-            break
-        digits += len(groups[end])
-        if digits > 19:
-            break
-        if digits >= 15:
-            found = end + 1
-    return found
 
 
 def mask_typed(text: str) -> str:

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from resolver.errors import InputError, raise_collected
 from resolver.headers import Vocabulary
-from resolver.idcard import USABLE, mask_id
+from resolver.idcard import USABLE, mask_id, mask_numbers
 from resolver.layout import Located, is_blank
 from resolver.normalize import EXCEL_ERRORS, NORMALIZERS, normalize_distinct, outputs_of
 from resolver.reading import REPLACEMENT, Grid
@@ -669,7 +669,8 @@ def findings_of(
 ) -> pa.Table:
     """The findings of the rows whose ``problems`` entry is set, with the value ``shown``.
 
-    ID numbers, certificate numbers and bank accounts are masked (``mask_id``).
+    ID numbers, certificate numbers and bank accounts are masked (``mask_id``), and so is
+    any ID or account number in another column's value (``mask_numbers``).
 
     Parameters
     ----------
@@ -694,6 +695,8 @@ def findings_of(
     if column.startswith(SENSITIVE) or column.endswith("id_number"):
         values = [value if value in EXCEL_ERRORS else mask_id((value or "").strip())
                   for value in values]  # fmt: skip
+    else:  # an ID typed into a date, a phone or an amount column is no less an ID
+        values = [value and mask_numbers(value) for value in values]
     columns = [
         pa.array([registry.name] * len(rows), pa.string()),
         normalised["record_id"].take(rows),

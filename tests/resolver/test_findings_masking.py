@@ -1,0 +1,42 @@
+"""An ID number typed into a column that is not an ID column (出生日期, 纳入日期, 联系电话,
+家庭人数, 发放金额) is masked in dq_findings and in 数据问题清单 as the ID columns' are."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import openpyxl
+
+from resolver.ingest import check_drop
+from resolver.quality import write_findings_workbook
+
+ID = "532326195601016870"
+FULL_ID = re.compile(r"\d{14,}[\dXx]")
+
+
+def _drop(folder):
+    folder.mkdir()
+    roster = [
+        ["记录编号", "救助证号", "姓名", "身份证号码", "出生日期", "救助类型", "是否保障对象",
+         "纳入日期", "联系电话", "家庭人数", "乡镇"],
+        ["JZ1", "DB532326000001", "张三", ID, ID, "低保", "是", ID, ID, ID, "金碧镇"],
+    ]  # fmt: skip
+    payments = [["记录编号", "救助证号", "发放月份", "发放金额（元）"],
+                ["FF1", "DB532326000001", "2024-01", ID]]  # fmt: skip
+    for name, rows in (("救助对象.csv", roster), ("发放记录.csv", payments)):
+        with open(folder / name, "w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(rows)
+    return folder
+
+
+def test_an_id_typed_into_any_column_is_masked_in_the_findings(tmp_path):
+    con, _ = check_drop(_drop(tmp_path / "drop"))
+    stored = con.execute("SELECT column_name, raw_value FROM dq_findings").fetchall()
+    assert len([value for _, value in stored if value and "532326" in value]) >= 4
+    assert not [value for _, value in stored if value and FULL_ID.search(value)]
+    write_findings_workbook(con, tmp_path / "数据问题清单.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "数据问题清单.xlsx")["数据问题"]
+    cells = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert "532326***********0" in cells
+    assert not [cell for cell in cells if isinstance(cell, str) and FULL_ID.search(cell)]
