@@ -32,7 +32,6 @@ def screen(
     同一人同月在两个案件中享受、超标准未退出、领款账号与其他案件共用、发放金额与类别人数不符）。
     多个月份的发放表按各条记录的发放月份逐月核对。暂缓仅为发放前核实提示，不是停发决定。"""
     from api.cli.serving import log_cli_read, token_store
-    from api.masking import mask_numbers
     from api.screen_file import screen_file, summary_text, write_screened
     from resolver.headers import load_vocabulary
 
@@ -49,7 +48,7 @@ def screen(
             write_screened(screening, out)
             lines, held = screening.summary["lines"], screening.summary["held"]
             log_cli_read(tokens, "screen_payments",
-                         f"{mask_numbers(payment_file.name)} {lines}行 暂缓{held}行 → {out}")  # fmt: skip
+                         f"{payment_file.name} {lines}行 暂缓{held}行 → {out}")  # fmt: skip
         if summary is not None:
             text = json.dumps(screening.summary, ensure_ascii=False, indent=2)
             write_whole(summary, text.encode("utf-8"))

@@ -240,12 +240,16 @@ def log_cli_read(tokens, action: str, target: str) -> None:
         What was read (the API's name for the same read: ``download_ledger``,
         ``screen_payments``).
     target : str
-        Which data and how much of it.
+        Which data and how much of it, with the files read and written; an ID or account
+        number in it (a file named after a person) is logged masked, as the admin who reads
+        the log may see none.
     """
+    from api.masking import mask_numbers
     from api.tokens import LogEntry
 
     actor = _cli_actor()
-    tokens.append_access([LogEntry(datetime.now(), actor.name, actor.role, action, target)])
+    entry = LogEntry(datetime.now(), actor.name, actor.role, action, mask_numbers(target))
+    tokens.append_access([entry])
 
 
 def _cli_actor():

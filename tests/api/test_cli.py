@@ -184,7 +184,8 @@ def test_report_writes_the_entries_and_exits_of_a_period_and_refuses_bad_dates(t
     assert rows[0][0] == "2020年1月1日至2026年12月31日新纳入和退出低保、特困人员分类梳理表"
     assert rows[1][0].startswith("填报单位：某县民政局")
     assert len(rows) > 4 and any("*" not in (row[4] or "*") for row in rows[4:])  # full IDs
-    exported = runner.invoke(app, ["export", "--db", str(db), "--out", str(tmp_path / "台账"),
+    named = tmp_path / "台账-532326196508202993"  # a folder named after a person
+    exported = runner.invoke(app, ["export", "--db", str(db), "--out", str(named),
                                    "--forms"])  # fmt: skip
     assert exported.exit_code == 0, exported.output
     with opened(db) as storage:  # the files a person reads: logged as the API logs them
@@ -192,6 +193,7 @@ def test_report_writes_the_entries_and_exits_of_a_period_and_refuses_bad_dates(t
         assert storage.tokens.verify_access_log().ok
     reads = [(e["actor"].split(":")[0], e["role"], e["action"], e["target"]) for e in logged]
     assert reads[0][:3] == ("cli", "cli", "download_ledger") and "完整身份证号" in reads[0][3]
+    assert "台账-532326***********3" in reads[0][3]  # the admin reading the log sees no ID
     assert reads[1][2] == "download_ledger" and reads[1][3].startswith("movements 2020-01-01")
     for first, last, said in (("2020-13", "2020-12", "起始日期“2020-13”无法识别"),
                               ("2020-06", "2020-01", "晚于截止日期")):  # fmt: skip
