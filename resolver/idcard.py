@@ -245,10 +245,12 @@ def mask_id(value: str | None) -> str:
     them the gender, the 17th digit's parity): a birth date shown or guessed elsewhere (a
     newborn enrolled the day it was born) still leaves some 90 numbers, the year alone tens
     of thousands. A longer value that begins with one (a disability certificate: the ID and
-    two digits) hides the same characters. Any other value of 15 characters or more (a bank
-    account, a 15-digit ID, an ID typed with a digit too many or too few) shows its region
-    and last character only: its sequence digits are never shown beside a birth date. A
-    shorter one (a damaged number such as ``5.32326E+17``) shows its region and last four.
+    two digits) hides the same characters. A 15-digit ID, or an 18-digit one typed a digit
+    short (17 digits), shows its region only: its last digit is the sequence digit that
+    gives the gender. Any other value of 15 characters or more (a bank account, an ID typed
+    with a digit too many) shows its region and last character only: its sequence digits
+    are never shown beside a birth date. A shorter one (a damaged number such as
+    ``5.32326E+17``) shows its region and last four.
 
     Parameters
     ----------
@@ -269,9 +271,9 @@ def mask_id(value: str | None) -> str:
     >>> mask_id("6228481614944890177")
     '622848************7'
     >>> mask_id("53232619900101123")
-    '532326**********3'
+    '532326***********'
     >>> mask_id("532326900101123")
-    '532326********3'
+    '532326*********'
     >>> mask_id("5.32326E+17")
     '5.3232*E+17'
     """
@@ -283,12 +285,16 @@ def mask_id(value: str | None) -> str:
         return value[:6] + "*" * (len(value) - 10) + value[-4:]
     if _ID_OR_CERTIFICATE.match(value):
         return value[:6] + "*" * 11 + value[17:]
+    if _GENDER_LAST.match(value):
+        return value[:6] + "*" * (len(value) - 6)
     return value[:6] + "*" * (len(value) - 7) + value[-1]
 
 
 # An 18-digit ID (its birth date typed right or not), alone or with a certificate's two
 # digits after it; not a 19-digit bank account.
 _ID_OR_CERTIFICATE = re.compile(r"\d{17}[\dXx](?:\d\d)?$")
+# A 15-digit ID, or an 18-digit one typed a digit short: its last digit gives the gender.
+_GENDER_LAST = re.compile(r"\d{15}$|\d{17}$")
 
 
 # Digits in groups (a space, ``-``, ``/``, ``.`` or a full-width space between them): an ID or

@@ -94,8 +94,10 @@ def test_blank():
 
 def test_mask_shows_the_region_and_the_check_digit_only():
     assert mask_id("532326199001011235") == "532326***********5"
-    # an ID typed with a digit too few or too many shows no sequence digit either
-    assert mask_id("53232619900101123") == "532326**********3"
+    # an ID typed with a digit too few or too many shows no sequence digit either; one a
+    # digit short, or a 15-digit one, ends in the digit that gives the gender: hidden too
+    assert mask_id("53232619900101123") == "532326***********"
+    assert mask_id("532326900101123") == "532326*********"
     assert mask_id("5323261990010112355") == "532326************5"
     assert mask_id("1234") == "****"
     assert mask_id(None) == ""
