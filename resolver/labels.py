@@ -159,6 +159,7 @@ def _confirmed(labels: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def current_labels(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """The label in force on each labelled pair: ``unique_id_l``, ``unique_id_r``,
     ``same_person`` (empty when nobody has labelled anything). Pending labels are not.
+    Only reads, so a read-only connection will do; a file without the table has no labels.
 
     Parameters
     ----------
@@ -172,16 +173,26 @@ def current_labels(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """
     if "link_labels" not in table_names(con):
         return LABELS_SCHEMA.empty_table()
-    ensure_labels_table(con)  # a file of an earlier version gains the pending column
+    in_force = "NOT pending" if _has_pending_column(con) else "true"
     return (
         con.sql(
-            "SELECT unique_id_l, unique_id_r, same_person FROM link_labels WHERE NOT pending "
+            f"SELECT unique_id_l, unique_id_r, same_person FROM link_labels WHERE {in_force} "
             "QUALIFY row_number() OVER (PARTITION BY unique_id_l, unique_id_r "
             "ORDER BY label_id DESC) = 1 ORDER BY ALL"
         )
         .to_arrow_table()
         .cast(LABELS_SCHEMA)
     )
+
+
+def _has_pending_column(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``link_labels`` has its ``pending`` column (a file of an earlier version has
+    none: every label in it is in force). Read, never added: the connection may be read-only."""
+    rows = con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = 'link_labels' "
+        "AND column_name = 'pending' AND database_name = current_database()"
+    ).fetchall()
+    return bool(rows)
 
 
 def splink_labels(labels: pa.Table) -> pa.Table:

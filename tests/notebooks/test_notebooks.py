@@ -13,6 +13,8 @@ from nbclient import NotebookClient
 
 from models.pipeline import run_pipeline
 from models.policy import load_policy
+from resolver.db import connect
+from resolver.labels import ensure_labels_table
 from resolver.settings import LinkSettings
 from resolver.synthetic import synthesize
 
@@ -24,6 +26,8 @@ def county(tmp_path_factory):
     out = tmp_path_factory.mktemp("notebooks")
     drop = synthesize(out / "county", people=4000, seed=13).drop_dir
     result = run_pipeline(drop, out, policy=load_policy(), settings=LinkSettings())
+    with connect(result.db_path) as con:
+        ensure_labels_table(con)  # as once the review server has opened the run
     return {"DOUDI_DB": str(result.db_path), "DOUDI_TRUTH": str(out / "county" / "truth")}
 
 
