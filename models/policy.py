@@ -20,12 +20,23 @@ from types import UnionType
 from typing import Union, get_args, get_origin, get_type_hints
 
 from resolver.errors import DoudiError, InputError
+from resolver.normalize import VOCABULARIES
 
 POLICY_DIR = Path(__file__).parent / "policies"
 # The areas a roster case is in (城乡属性: ``resolver.normalize.urban_or_rural``).
 AREAS = ("rural", "urban")
 # Who the 渐退 period applies to: every 低保 case, or those of 建档立卡 households only.
 GRADUAL_EXIT_SCOPES = ("all", "poverty_households")
+# 建档立卡 statuses, disability types and 健康状况 as ``resolver.normalize`` codes them.
+POVERTY_STATUSES = tuple(sorted(set(VOCABULARIES["poverty_status"].values())))
+DISABILITY_TYPES = tuple(sorted(set(VOCABULARIES["disability_type"].values())))
+HEALTH_STATES = tuple(sorted(set(VOCABULARIES["health"].values())))
+# The groups of the poverty registry a run can check for coverage (``Policy.key_groups``).
+KEY_GROUPS = ("not_lifted", "relapsed", "zero_labor", "lifted_below_standard", "monitored",
+              "marginal", "labor_lost", "priority_cause", "severely_disabled_member")  # fmt: skip
+# Who may be enrolled alone, and what else they must be (``Policy.single_person_*``).
+SINGLE_PERSON_GROUPS = ("severely_disabled", "gravely_ill")
+SINGLE_PERSON_CONDITIONS = ("not_lifted", "poverty_registry", "not_whole_household", "application")
 # Fields that describe the policy rather than set a rule.
 DESCRIPTIVE = ("name", "version", "source", "sources", "defaults")
 RULE_LABELS = {
@@ -260,7 +271,7 @@ def policy_from_dict(values: dict, *, source: str, held: str = "记录中") -> P
     DoudiError
         When ``values`` is not a dict, a required field is missing, a field is unknown, or a
         field's value is not of its type or out of its range (an area not one of ``AREAS``,
-        a 渐退 scope not one of ``GRADUAL_EXIT_SCOPES``, a month count below 0...).
+        a code not one of its field's ``FIELD_CHOICES``, a month count below 0...).
 
     Examples
     --------
@@ -311,6 +322,13 @@ FIELD_CHOICES: dict[str, tuple[str, ...]] = {
     "roster_comparison_areas": AREAS,
     "bc_min_covered_areas": AREAS,
     "a_class_whole_household": AREAS,
+    "poor_statuses": POVERTY_STATUSES,
+    "covered_after_exit": POVERTY_STATUSES,
+    "severe_types_any_level": DISABILITY_TYPES,
+    "grave_illness_health": HEALTH_STATES,
+    "key_groups": KEY_GROUPS,
+    "single_person_groups": SINGLE_PERSON_GROUPS,
+    "single_person_conditions": SINGLE_PERSON_CONDITIONS,
 }
 """The codes a text field (or each text of a list field) must be one of."""
 
@@ -332,10 +350,33 @@ def _problems(values: dict, held: str) -> list[str]:
             continue
         if name == "monthly_amounts":
             problems += _amount_problems(value)
+        elif unknown := _unknown_codes(value, name):
+            problems.append(_unknown_codes_said(unknown, name))
         elif not _fits(value, hints[name], name):
             expected = _SAID.get(name) or _described(hints[name], name)
             problems.append(f"{name} {_said('应为', expected)}，{held}是 {_shown(value)}")
     return problems
+
+
+def _unknown_codes(value: object, name: str) -> list[str]:
+    """The texts of a list of codes that are none of its field's (``FIELD_CHOICES``); none
+    for a field without codes or a value that is no list of texts (``_fits`` names it)."""
+    choices = FIELD_CHOICES.get(name)
+    if choices is None or not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        return []
+    return [text for text in value if text not in choices]
+
+
+def _unknown_codes_said(unknown: list[str], name: str) -> str:
+    """The problem of ``unknown`` codes in field ``name``, each with the code it may have
+    been meant as, then the codes the field takes."""
+    choices = FIELD_CHOICES[name]
+    said = []
+    for code in unknown:
+        close = get_close_matches(code, choices, n=1)
+        said.append(_shown(code) + (f"（是否应为 {close[0]}？）" if close else ""))
+    allowed = "、".join(_shown(choice) for choice in choices)
+    return f"{name} 中的 {'、'.join(said)} 不是可用的代码，可用的有：{allowed}"
 
 
 def _fits(value: object, hint: object, name: str) -> bool:

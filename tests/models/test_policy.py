@@ -8,11 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from models.detectors.common import CONDITION_LABELS
+from models.detectors.missed_disability import KEY_GROUP
+from models.detectors.unenrolled_key_person import GROUP_LABELS
 from models.policy import (
     FIELD_CHOICES,
     FIELD_RANGES,
+    KEY_GROUPS,
     POLICY_DIR,
     RULE_LABELS,
+    SINGLE_PERSON_CONDITIONS,
     Policy,
     load_policy,
     policy_from_dict,
@@ -147,6 +152,11 @@ def test_every_shipped_profile_passes_the_field_checks(path):
     assert set(FIELD_RANGES) | set(FIELD_CHOICES) <= set(Policy.__dataclass_fields__)
 
 
+def test_the_policys_codes_are_those_the_detectors_read():
+    assert set(KEY_GROUPS) == set(GROUP_LABELS) | {KEY_GROUP}
+    assert set(SINGLE_PERSON_CONDITIONS) == set(CONDITION_LABELS)
+
+
 BAD_FIELDS = [
     ("death_grace_months", "一个月", 'death_grace_months 应为不小于 0 的整数，文件中是 "一个月"'),
     ("death_grace_months", 1.5, "death_grace_months 应为不小于 0 的整数，文件中是 1.5"),
@@ -162,7 +172,17 @@ BAD_FIELDS = [
     ("payment_mismatch_months", 0, "payment_mismatch_months 应为不小于 1 的整数"),
     ("bc_min_covered", 0, "bc_min_covered 应为不小于 1 的整数，或 null（不设此规则）"),
     ("roster_comparison", "是", 'roster_comparison 应为 true 或 false，文件中是 "是"'),
-    ("key_groups", "not_lifted", '应为列表，每项为文字，文件中是 "not_lifted"'),
+    ("key_groups", "not_lifted", '应为列表，每项为以下之一："not_lifted"、'),
+    ("key_groups", ["priorty_cause"], 'key_groups 中的 "priorty_cause"（是否应为 priority_cause？） '
+     '不是可用的代码，可用的有："not_lifted"、"relapsed"'),
+    ("grave_illness_health", ["serious-illness"], '"serious-illness"（是否应为 serious_illness？）'),
+    ("single_person_conditions", ["not_lifted", "aplication"],
+     'single_person_conditions 中的 "aplication"（是否应为 application？）'),
+    ("single_person_groups", ["disabled"], "single_person_groups 中的 \"disabled\""),
+    ("poor_statuses", ["not_lifted", "未脱贫"], 'poor_statuses 中的 "未脱贫" 不是可用的代码'),
+    ("covered_after_exit", ["monitor"], 'covered_after_exit 中的 "monitor"（是否应为 monitored？）'),
+    ("severe_types_any_level", ["mental", "intelectual"], '"intelectual"（是否应为 intellectual？）'),
+    ("roster_comparison_areas", ["rural", "town"], 'roster_comparison_areas 中的 "town"'),
     ("gradual_exit_scope", "建档立卡", '应为以下之一："all"、"poverty_households"'),
     ("sources", {"gradual_exit_months": "半年"}, 'sources 应为对象 {"规则名": ["原文句子", …]}'),
 ]  # fmt: skip
