@@ -4,7 +4,7 @@ run (``models.tuning``), and the open cases re-ranked by the reviewers' decision
 
 Both are expensive (a what-if re-clusters and re-detects: 12 s at 650,000 people), so:
 
-- thresholds are rounded to ``WHAT_IF_DECIMALS`` places (0.01 steps), and the last
+- thresholds are rounded to ``WHAT_IF_DECIMALS`` places (0.0001 steps), and the last
   ``WHAT_IF_ANSWERS`` what-ifs are kept by run, threshold and link labels;
 - triage is kept until the next decision (by the newest decision event);
 - one computation runs at a time (``OneAtATime``): a caller whose answer is kept gets it at
@@ -29,7 +29,7 @@ from models.triage import DECIDED, TriageReport, triage
 from models.tuning import WhatIf, what_if
 from resolver.errors import DoudiError
 
-WHAT_IF_DECIMALS = 2  # a proposed threshold is rounded to 0.01
+WHAT_IF_DECIMALS = 4  # a proposed threshold is rounded to 0.0001
 WHAT_IF_ANSWERS = 8  # what-ifs kept (least recently used dropped first)
 FIRST_GUESS_SECONDS = 5.0  # how long a computation not yet timed is expected to take
 Answer = TypeVar("Answer")
@@ -45,7 +45,8 @@ class BusyError(DecisionError):
 
 
 def quantised(threshold: float) -> float:
-    """A proposed threshold on the grid of thresholds answered (0.01 steps).
+    """A proposed threshold on the grid of thresholds answered (0.0001 steps). A threshold
+    under 1 stays under 1: at 1 nothing links, which no one asking 0.99996 means.
 
     Parameters
     ----------
@@ -55,14 +56,17 @@ def quantised(threshold: float) -> float:
     Returns
     -------
     float
-        ``threshold`` rounded to ``WHAT_IF_DECIMALS`` places.
+        ``threshold`` rounded to ``WHAT_IF_DECIMALS`` places, at most the largest step
+        under 1 unless it is 1.
 
     Examples
     --------
-    >>> quantised(0.9349), quantised(0.935001), quantised(1.0)
-    (0.93, 0.94, 1.0)
+    >>> quantised(0.93491), quantised(0.995), quantised(0.999), quantised(0.99999), quantised(1.0)
+    (0.9349, 0.995, 0.999, 0.9999, 1.0)
     """
-    return round(threshold, WHAT_IF_DECIMALS)
+    if threshold >= 1:
+        return round(threshold, WHAT_IF_DECIMALS)
+    return min(round(threshold, WHAT_IF_DECIMALS), 1 - 10**-WHAT_IF_DECIMALS)
 
 
 class Answers:
@@ -240,7 +244,7 @@ class Analysis:
         Parameters
         ----------
         threshold : float
-            The proposed match threshold; rounded to 0.01 (``quantised``), which is the
+            The proposed match threshold; rounded to 0.0001 (``quantised``), which is the
             threshold of the answer (``proposal.threshold``).
 
         Returns

@@ -23,7 +23,11 @@ BUSY = {429: {"description": "another what-if or triage is being computed: ask a
 def what_if(
     threshold: Annotated[
         float,
-        Query(gt=0, le=1, description="a proposed match threshold, rounded to 0.01 (0.934 → 0.93)"),
+        Query(
+            gt=0,
+            le=1,
+            description="a proposed match threshold, rounded to 0.0001 (0.99951 → 0.9995)",
+        ),
     ],
     analysis: AnalysisDep,
     access: AccessLogDep,
@@ -32,7 +36,7 @@ def what_if(
 ) -> dict[str, Any]:
     """How many cases of each type would appear and disappear at ``threshold``, and which.
 
-    The threshold is rounded to 0.01; the answer's ``threshold`` is the one used. The first
+    The threshold is rounded to 0.0001; the answer's ``threshold`` is the one used. The first
     call for a threshold re-clusters and re-detects (seconds on a large county); the last 8
     answers are kept, so asking again is immediate. One what-if or triage is computed at a
     time: while one runs, a call that needs another computation gets 429 with

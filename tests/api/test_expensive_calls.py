@@ -1,4 +1,4 @@
-"""Expensive calls on demand (issue 18): a what-if's threshold is rounded to 0.01 and its
+"""Expensive calls on demand (issue 18): a what-if's threshold is rounded to 0.0001 and its
 answer kept, triage is kept until the next decision, and one computation runs at a time:
 the others get 429 with ``Retry-After`` at once instead of queueing; kept answers are given
 even while a computation runs."""
@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from api.analysis import BusyError, OneAtATime
+from api.analysis import BusyError, OneAtATime, quantised
 from tests.api.served import client
 
 pytestmark = pytest.mark.slow
@@ -80,16 +80,16 @@ def _burst(http, thresholds: list[float]) -> list:
 
 def test_what_ifs_are_rounded_kept_and_computed_one_at_a_time(county):
     with client(county, "analyst") as http:
-        first = http.get("/api/what-if", params={"threshold": 0.9349})
-        assert first.status_code == 200 and first.json()["threshold"] == 0.93
-        same = http.get("/api/what-if", params={"threshold": 0.93})
+        first = http.get("/api/what-if", params={"threshold": 0.93491})
+        assert first.status_code == 200 and first.json()["threshold"] == 0.9349
+        same = http.get("/api/what-if", params={"threshold": 0.9349})
         assert same.json() == first.json()
         # While an uncached threshold is computed, a kept one is answered, the rest are told
         # to come back; the burst is repeated (at new thresholds) should the scheduler let
         # one computation finish before the others arrive.
         for attempt in range(3):
             fresh = [0.70 + attempt * 0.05 + step * 0.01 for step in range(4)]
-            answers = _burst(http, [0.931, *fresh])
+            answers = _burst(http, [0.93489, *fresh])
             assert answers[0].status_code == 200 and answers[0].json() == first.json()
             codes = [answer.status_code for answer in answers[1:]]
             assert set(codes) <= {200, 429} and 200 in codes
@@ -104,11 +104,11 @@ def test_what_ifs_are_rounded_kept_and_computed_one_at_a_time(county):
         # a refused threshold is computed when asked again
         refused = next(t for t, a in zip(fresh, answers[1:], strict=True) if a.status_code == 429)
         again = http.get("/api/what-if", params={"threshold": refused})
-        assert again.status_code == 200 and again.json()["threshold"] == round(refused, 2)
+        assert again.status_code == 200 and again.json()["threshold"] == quantised(refused)
         documented = http.get("/openapi.json").json()["paths"]["/api/what-if"]["get"]
     assert "429" in documented["responses"]
     threshold = next(p for p in documented["parameters"] if p["name"] == "threshold")
-    assert "0.01" in threshold["description"]
+    assert "0.0001" in threshold["description"]
 
 
 def test_triage_is_kept_until_the_next_decision(county):

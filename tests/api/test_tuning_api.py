@@ -52,6 +52,13 @@ def test_what_if_at_the_runs_own_threshold_changes_nothing(county):
         (e["actor"], e["action"], e["target"]) for e in entries}  # fmt: skip
 
 
+def test_a_strict_what_if_is_answered_at_the_threshold_asked(county):
+    with client(county, "analyst") as http:
+        strict = http.get("/api/what-if", params={"threshold": 0.999}).json()
+    assert strict["threshold"] == 0.999
+    assert len(strict["disappear"]) < sum(row["current"] for row in strict["counts"])
+
+
 def test_a_label_parting_an_open_case_needs_two_auditors_and_the_case_says_why_it_went(county):
     """The issue's attack: an analyst labels the rows of a deceased_paid case "not the same
     person" so that the next run drops it. An analyst may not; two rows with one valid ID
