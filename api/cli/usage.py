@@ -66,8 +66,7 @@ def usage_message(error: errors.UsageError) -> str:
 
 def _what_was_wrong(error: errors.UsageError) -> str:
     if isinstance(error, errors.NoSuchOption):
-        known = "（可用的选项：" + "、".join(sorted(error.possibilities)) + "）"
-        return f"没有选项 {error.option_name}" + (known if error.possibilities else "")
+        return f"没有选项 {error.option_name}" + _option_hint(error)
     if isinstance(error, errors.MissingParameter):
         kind = error.param_type or (error.param.param_type_name if error.param else "")
         return f"缺少{'参数' if kind == 'argument' else '选项'} {_hint(error)}"
@@ -82,6 +81,22 @@ def _what_was_wrong(error: errors.UsageError) -> str:
     if error.message == "Missing command.":
         return "缺少命令"
     return f"命令用法有误（{error.message}）"
+
+
+def _option_hint(error: errors.NoSuchOption) -> str:
+    """The options meant, as Click guesses them (none for a short option), or where a global
+    option (``-v``) goes: before the command."""
+    if error.possibilities:
+        return "（可用的选项：" + "、".join(sorted(error.possibilities)) + "）"
+    root = error.ctx.find_root() if error.ctx is not None else None
+    if root is None or root is error.ctx:
+        return ""
+    if any(error.option_name in param.opts for param in root.command.params):
+        return (
+            f"（{error.option_name} 是全局选项，应写在命令之前："
+            f"{root.command_path} {error.option_name} {error.ctx.info_name} …）"
+        )
+    return ""
 
 
 def _hint(error: errors.BadParameter) -> str:
