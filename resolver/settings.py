@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from resolver.errors import DoudiError
+
+PROBABILITIES = ("threshold", "possible_threshold", "notice_threshold", "bridge_threshold",
+                 "duplicate_threshold", "prior_recall", "retrain_share", "drift_share")  # fmt: skip
+"""Settings that are a probability or a share: above 0, at most 1."""
+MINIMA = {"ambiguity_margin": 0, "shared_limit": 1, "related_limit": 1, "u_max_pairs": 1,
+          "em_max_pairs": 1, "min_labels": 1}  # fmt: skip
+"""The least each margin, limit and count may be (finite, no most): a margin of 0 bits joins
+the stronger person however narrowly, a limit below 1 would make every shared phone or account
+meaningless, and Splink samples at least one pair."""
 
 
 @dataclass(frozen=True)
@@ -58,11 +68,15 @@ class LinkSettings:
     version: int = 1
 
     def __post_init__(self) -> None:
-        for name in ("threshold", "possible_threshold", "notice_threshold", "bridge_threshold",
-                     "duplicate_threshold", "prior_recall", "retrain_share", "drift_share"
-                     ):  # fmt: skip
+        for name in PROBABILITIES:
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise DoudiError(f"关联设置 {name} 应大于 0、不超过 1，现为 {getattr(self, name)}")
+        defaults = {field.name: field.default for field in fields(self)}
+        for name, least in MINIMA.items():
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= least):
+                kind = "整数" if isinstance(defaults[name], int) else "数"
+                raise DoudiError(f"关联设置 {name} 应为不小于 {least} 的{kind}，现为 {value}")
         if self.possible_threshold > self.threshold:
             raise DoudiError(f"关联设置 possible_threshold（{self.possible_threshold}）不能大于 "
                              f"threshold（{self.threshold}）：请调低前者或调高后者")  # fmt: skip

@@ -19,6 +19,29 @@ def test_bad_settings_are_refused():
         LinkSettings.from_json('{"colour": 1}')
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('{"shared_limit": -1}', "关联设置 shared_limit 应为不小于 1 的整数，现为 -1"),
+        ('{"related_limit": 0}', "关联设置 related_limit 应为不小于 1 的整数，现为 0"),
+        ('{"min_labels": 0}', "关联设置 min_labels 应为不小于 1 的整数，现为 0"),
+        ('{"u_max_pairs": 0}', "关联设置 u_max_pairs 应为不小于 1 的数，现为 0"),
+        ('{"em_max_pairs": -5}', "关联设置 em_max_pairs 应为不小于 1 的数，现为 -5"),
+        ('{"em_max_pairs": Infinity}', "关联设置 em_max_pairs 应为不小于 1 的数，现为 inf"),
+        ('{"ambiguity_margin": -3}', "关联设置 ambiguity_margin 应为不小于 0 的数，现为 -3"),
+    ],
+)
+def test_a_count_limit_or_margin_out_of_range_is_refused_in_chinese(text, said):
+    with pytest.raises(DoudiError) as raised:
+        LinkSettings.from_json(text)
+    assert str(raised.value) == said
+
+
+def test_a_margin_of_zero_and_a_limit_of_one_are_settings():
+    settings = LinkSettings.from_json('{"ambiguity_margin": 0, "shared_limit": 1, "min_labels": 1}')
+    assert (settings.ambiguity_margin, settings.shared_limit) == (0, 1)
+
+
 def test_pairwise_and_bcubed_scores_on_a_hand_counted_example():
     con = connect(":memory:")
     # truth: {a1 a2 a3} {b1}; predicted: {a1 a2} {a3 b1}
