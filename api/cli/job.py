@@ -178,6 +178,10 @@ def link(
     console.print(f"已写出 {out_dir / 'entities.csv'}")
 
 
+# `run` keeps the default possible-match threshold, so its threshold may not go below it.
+RUN_LEAST_THRESHOLD = LinkSettings.possible_threshold
+
+
 class Engine(StrEnum):
     duckdb = "duckdb"
     spark = "spark"
@@ -203,7 +207,13 @@ def run(
     ] = None,
     policy: Annotated[str, typer.Option(help="政策配置：名称或 JSON 文件。")] = "default",
     threshold: Annotated[
-        float | None, typer.Option(min=0.0, max=1.0, help="两条记录归并为同一人所需的匹配概率。")
+        float | None,
+        typer.Option(
+            min=RUN_LEAST_THRESHOLD,
+            max=1.0,
+            help=f"两条记录归并为同一人所需的匹配概率（默认 {LinkSettings.threshold}；"
+            f"不低于可能匹配阈值 {RUN_LEAST_THRESHOLD}）。",
+        ),
     ] = None,
     risk_model: Annotated[
         Path | None, typer.Option(help="风险评分模型（JSON；默认用内置的）。")
@@ -261,7 +271,8 @@ def run(
         highlight=False,
     )
     console.print(
-        f"{result.link.rows:,} 行记录归并为 {result.link.persons:,} 人；"
+        f"{result.link.rows:,} 行记录按匹配阈值 {settings.threshold} 归并为 "
+        f"{result.link.persons:,} 人；"
         + "，".join(f"{stage} {seconds:.1f} 秒" for stage, seconds in result.seconds.items())
     )
     print_small_drop(result.link.persons)

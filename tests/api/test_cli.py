@@ -108,6 +108,7 @@ def test_run_without_data_runs_on_a_synthetic_county_and_evaluates(tmp_path):
     assert "疑点线索" in result.output
     assert "消除 0 条" in result.output  # how many leads the run resolved, as update says
     assert "本次数据只有 1,500 人" in result.output  # a small county: told it links less surely
+    assert "按匹配阈值 0.95 归并为" in result.output.replace("\n", "")  # the threshold it used
     cases = [json.loads(line) for line in (out / "cases.jsonl").read_text().splitlines()]
     assert {case["case_type"] for case in cases} == {
         "deceased_paid", "duplicate_enrollment", "split_household", "suspected_split",
@@ -233,6 +234,7 @@ def test_bench_refuses_what_it_cannot_do_in_chinese(tmp_path):
     ("args", "said"),
     [
         (["run", "--threshold", "2", "--out", "x"], "--threshold 的值无效：2，应不大于 1"),
+        (["run", "--threshold", "0.4", "--out", "x"], "--threshold 的值无效：0.4，应不小于 0.5"),
         (["synth", "x", "--people", "abc"], "--people 的值无效：abc，应为整数"),
         (["run", "--engine", "foo", "--out", "x"], "应为以下之一：duckdb、spark"),
         (["rnu"], "没有命令 rnu，是不是 run？"),
