@@ -283,14 +283,19 @@ class WhatIf(BaseModel):
 
 
 class TriageItem(CaseSummary):
-    triage_score: float | None = Field(description="probability reviewers confirm it")
+    triage_score: float | None = Field(
+        description="probability reviewers confirm it; null where the rule-based order stands"
+    )
 
 
 class Triage(BaseModel):
     decisions: int
     confirmed: int
     dismissed: int
-    trained: bool = Field(description="false: too few decisions; the rule-based order stands")
+    trained: bool = Field(
+        description="false: too few decisions; the rule-based order stands (as it does when "
+        "cv_roc_auc is at most 0.5, no better than chance)"
+    )
     message: str
     cv_roc_auc: float | None
     items: list[TriageItem]

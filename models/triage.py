@@ -6,7 +6,8 @@ reviewers have confirmed (属实) and dismissed (不属实) enough cases of thei
 logistic regression over the case's type, risk score, amount, size and the detector's
 features. ``triage`` reports its cross-validated ROC AUC beside the ranking, so that staff can
 see whether it ranks better than chance before trusting it; below ``min_decisions`` (or too
-few of either outcome) it says so and the rule-based order stands.
+few of either outcome) it says so and the rule-based order stands, and so it does, with a
+warning, when that AUC is no better than chance (``CHANCE_AUC``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sklearn.utils.validation import check_is_fitted
 from resolver.errors import DoudiError
 
 DECIDED = {"confirmed": 1, "dismissed": 0}
+CHANCE_AUC = 0.5  # a cross-validated ROC AUC at or below this ranks no better than chance
 
 
 class NotEnoughDecisions(DoudiError):
@@ -164,7 +166,8 @@ class TriageModel(ClassifierMixin, BaseEstimator):
 @dataclass
 class TriageReport:
     """What the reviewers' decisions support: ``ranked`` open cases with their triage score
-    (None when the model could not be trained, and the rule-based order stands)."""
+    (None when the model could not be trained or ranks no better than chance, and the
+    rule-based order stands)."""
 
     decisions: int
     confirmed: int
@@ -183,8 +186,9 @@ def triage(
     """Train ``model`` on the ``decided`` cases (case, final status ``confirmed`` or
     ``dismissed``), report its cross-validated ROC AUC and rank ``open_cases`` by it.
 
-    Without enough decisions the open cases keep the rule-based order (by risk score), with no
-    triage score.
+    Without enough decisions, or when the model's cross-validated ROC AUC is no better than
+    chance (at most ``CHANCE_AUC``), the open cases keep the rule-based order (by risk score),
+    with no triage score; the message says why.
 
     Parameters
     ----------
@@ -214,10 +218,14 @@ def triage(
         return TriageReport(**counts, trained=False, message=message,
                             ranked=[(case, None) for case in by_risk])  # fmt: skip
     auc = _cross_validated_auc(model, X, y)
+    message = f"已用 {len(y)} 条审核结论训练；交叉验证 ROC AUC {auc:.3f}"
+    if auc <= CHANCE_AUC:
+        message += "，不高于随机（0.5），此排序不可信；暂按规则风险分排序"
+        return TriageReport(**counts, trained=True, message=message, cv_roc_auc=auc,
+                            ranked=[(case, None) for case in by_risk])  # fmt: skip
     features = [triage_features(case) for case in by_risk]
     scores = model.predict_proba(features)[:, 1].tolist() if features else []
     ranked = sorted(zip(by_risk, scores, strict=True), key=lambda item: -item[1])
-    message = f"已用 {len(y)} 条审核结论训练；交叉验证 ROC AUC {auc:.3f}"
     return TriageReport(**counts, trained=True, message=message, cv_roc_auc=auc, ranked=ranked)
 
 

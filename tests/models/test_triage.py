@@ -62,3 +62,11 @@ def test_triage_learns_what_reviewers_confirm_and_reports_an_honest_auc():
     assert [case["risk_score"] for case, _ in learned.ranked] == [0.97, 0.6, 0.4]
     chance = triage(open_cases, decided_cases(80, signal=False))
     assert chance.trained and chance.cv_roc_auc < 0.7
+
+
+def test_a_model_no_better_than_chance_warns_and_keeps_the_rule_based_order():
+    open_cases = [make_case(100 + n, risk) for n, risk in enumerate((0.4, 0.97, 0.6))]
+    worse = triage(open_cases, decided_cases(40, signal=False, seed=32))  # AUC 0.23
+    assert worse.trained and worse.cv_roc_auc <= 0.5 and "不高于随机" in worse.message
+    assert [case["risk_score"] for case, _ in worse.ranked] == [0.97, 0.6, 0.4]
+    assert {score for _, score in worse.ranked} == {None}
