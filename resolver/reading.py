@@ -16,6 +16,7 @@ import re
 import zipfile
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
+from functools import cache
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -29,9 +30,11 @@ from resolver.errors import InputError
 from resolver.markup import html_sheet, markup_kind, spreadsheet_sheets
 from resolver.normalize import FORMULA_WITHOUT_VALUE
 from resolver.workbook_xml import (
+    CellPlaces,
     SheetCells,
     column_letters,
     column_number,
+    element_prefix,
     hidden_columns,
     sheet_extent,
     sheet_members,
@@ -472,19 +475,39 @@ def _fill_merged(records: list[list[str]], ranges
     return filled, tuple(down)
 
 
-# A cell's formula, if any: within the cell (its text holds no "<"), never the next cell's.
-_FORMULA = "(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?"
-_CELL_ERROR = re.compile(rf'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>{_FORMULA}<v>([^<]*)</v>'.encode())
+@dataclass(frozen=True)
+class _CellPatterns:
+    """The searches for the cells a reader loses, for a sheet whose elements carry
+    ``prefix`` (``x:`` or none). Each finds a cell's reference when it comes first, as most
+    programs write (groups 1 and 2: column letters and row), else its attributes (group 3),
+    then what the search is for."""
+
+    error: re.Pattern[bytes]
+    formula_only: re.Pattern[bytes]
+    any_long_number: re.Pattern[bytes]
+    long_number: re.Pattern[bytes]
+    styled: re.Pattern[bytes]
+    formula_marks: tuple[bytes, bytes]
 
 
-# A formula's cell holding no result (no <v>, or an empty one); a text formula's empty
-# result (t="str", <v></v>: =IF(A7="","",A7) down an office template) is a result.
-_FORMULA_ONLY = re.compile(
-    rb'<c r="([A-Z]+)(\d+)"(?![^>]*\st="str")[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)'
-    rb"(?:<v\s*/>|<v></v>)?</c>"
-)
-_ANY_LONG_NUMBER = re.compile(rb"<v>-?\d{16}")  # found in a 100 MB sheet in 0.04 s
-_LONG_NUMBER = re.compile(rf'<c r="([A-Z]+)(\d+)"[^>]*>{_FORMULA}<v>(-?\d{{16,}})</v>'.encode())
+@cache
+def _cell_patterns(p: str) -> _CellPatterns:
+    # possessive: a cell's reference, when it comes first, is never read again as an attribute
+    cell = rf'<{p}c\b(?:\s+r="([A-Z]+)(\d+)")?+'
+    # A cell's formula, if any: within the cell (its text holds no "<"), never the next cell's.
+    formula = rf"(?:<{p}f[^>]*/>|<{p}f[^>]*>[^<]*</{p}f>)"
+    # A formula's cell holding no result (no <v>, or an empty one); a text formula's empty
+    # result (t="str", <v></v>: =IF(A7="","",A7) down an office template) is a result.
+    no_result = rf"(?:<{p}v\s*/>|<{p}v></{p}v>)?</{p}c>"
+    return _CellPatterns(
+        error=re.compile(rf'{cell}([^>]*?\st="e"[^>]*)>{formula}?<{p}v>([^<]*)</{p}v>'.encode()),
+        formula_only=re.compile(rf'{cell}((?![^>]*\st="str")[^>]*+)>{formula}{no_result}'.encode()),
+        any_long_number=re.compile(rf"<{p}v>-?\d{{16}}".encode()),  # 100 MB in 0.04 s
+        long_number=re.compile(rf"{cell}([^>]*+)>{formula}?<{p}v>(-?\d{{16,}})</{p}v>".encode()),
+        # A cell with a value, and its style index.
+        styled=re.compile(rf'{cell}([^>]*?\ss="(\d+)"[^>/]*)>(?:<{p}f|<{p}v|<{p}is)'.encode()),
+        formula_marks=(f"</{p}f>".encode(), f"<{p}f ".encode()),
+    )
 
 
 def _cells_as_written(
@@ -497,20 +520,27 @@ def _cells_as_written(
     says), and whole numbers of more than 15 digits, which it rounds to a
     float (an ID an exporting program wrote as a number has every digit in the file; one
     Excel rounded has lost them there too, and stays marked damaged). A sheet spanning too
-    many cells to load is refused first (``_check_extent``)."""
+    many cells to load is refused first (``_check_extent``). The sheet's elements may carry
+    a namespace prefix, and its cells may name their reference after other attributes or
+    not at all (``CellPlaces``)."""
     found: dict[str, tuple[SheetCells, SheetCells, frozenset, frozenset]] = {}
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         struck = struck_styles(archive)
         for name, member in sheet_members(archive).items():
             xml = archive.read(member)
+            prefix = element_prefix(xml)
+            if prefix is None:  # not a worksheet (a chart sheet): no cells
+                continue
             _check_extent(path, name, xml)
-            errors = _cells(_CELL_ERROR, xml) if b't="e"' in xml else {}
-            if b"</f>" in xml or b"<f " in xml:
-                errors |= {(int(row) - 1, column_number(column.decode()) - 1): FORMULA_WITHOUT_VALUE
-                           for column, row in _FORMULA_ONLY.findall(xml)}  # fmt: skip
-            numbers = _cells(_LONG_NUMBER, xml) if _ANY_LONG_NUMBER.search(xml) else {}
-            cells = frozenset((int(row), column_number(column.decode()) - 1)
-                              for column, row, style in _STYLED.findall(xml)
+            patterns, places = _cell_patterns(prefix), CellPlaces(xml)
+            errors = _cells(patterns.error, xml, places) if b't="e"' in xml else {}
+            if any(mark in xml for mark in patterns.formula_marks):
+                errors |= {place: FORMULA_WITHOUT_VALUE
+                           for place, _ in _found_cells(patterns.formula_only, xml, places)}  # fmt: skip
+            numbers = (_cells(patterns.long_number, xml, places)
+                       if patterns.any_long_number.search(xml) else {})  # fmt: skip
+            cells = frozenset((row + 1, column) for (row, column), (style,) in
+                              _found_cells(patterns.styled, xml, places)
                               if int(style) in struck) if struck else frozenset()  # fmt: skip
             hidden = hidden_columns(xml)
             if errors or numbers or cells or hidden:
@@ -534,13 +564,27 @@ def _check_extent(path: Path, sheet: str, xml: bytes) -> None:
                      "请删除多余的行和列后另存再试", sheet=sheet)  # fmt: skip
 
 
-# A cell with a value and its style: its column, row and style index.
-_STYLED = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\ss="(\d+)"[^>/]*>(?:<f|<v|<is)')
+def _found_cells(pattern: re.Pattern[bytes], xml: bytes, places: CellPlaces
+                 ) -> list[tuple[tuple[int, int], tuple[bytes, ...]]]:  # fmt: skip
+    """Each cell ``pattern`` finds, by (row, column) from 0, with what it found (its groups
+    after the cell's attributes)."""
+    found = pattern.findall(xml)
+    if all(groups[0] for groups in found):  # the common case: each names its reference first
+        return [((int(groups[1]) - 1, column_number(groups[0].decode()) - 1), groups[3:])
+                for groups in found]  # fmt: skip
+    return [(_place(places, match), match.groups()[3:]) for match in pattern.finditer(xml)]
 
 
-def _cells(pattern: re.Pattern[bytes], xml: bytes) -> SheetCells:
-    return {(int(row) - 1, column_number(column.decode()) - 1): value.decode()
-            for column, row, value in pattern.findall(xml)}  # fmt: skip
+def _place(places: CellPlaces, match: re.Match[bytes]) -> tuple[int, int]:
+    letters, digits, attributes = match.group(1, 2, 3)
+    if letters:
+        return int(digits) - 1, column_number(letters.decode()) - 1
+    row, column = places.place(match.start(), attributes)
+    return row - 1, column - 1
+
+
+def _cells(pattern: re.Pattern[bytes], xml: bytes, places: CellPlaces) -> SheetCells:
+    return {place: value.decode() for place, (value,) in _found_cells(pattern, xml, places)}
 
 
 def _cell_text(cell: object) -> str:

@@ -14,6 +14,7 @@ import html
 import io
 import re
 import zipfile
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -214,6 +215,97 @@ def _tags_of(p: str) -> _Tags:
         validations=pattern(rf"<{p}dataValidations\b([^>]*?)(/>|>)"),
         after_validations=pattern(rf"<{p}(?:{_AFTER_VALIDATIONS})\b|</{p}worksheet>"),
     )
+
+
+def element_prefix(xml: bytes) -> str | None:
+    """The namespace prefix of a worksheet's elements (``x:`` as the .NET OpenXML SDK
+    writes, or an empty text); None when the XML is not a worksheet (a chart sheet).
+
+    Parameters
+    ----------
+    xml : bytes
+        A sheet's part.
+
+    Returns
+    -------
+    str or None
+        The prefix, with its colon.
+
+    Examples
+    --------
+    >>> element_prefix(b'<x:worksheet xmlns:x="">'), element_prefix(b"<worksheet>")
+    ('x:', '')
+    >>> element_prefix(b"<chartsheet>") is None
+    True
+    """
+    root = _ROOT.search(xml)
+    return None if root is None else (root.group(1) or b"").decode()
+
+
+class CellPlaces:
+    """Where a sheet's cells lie, for cells a search found in its XML: a cell that names its
+    reference (``r="B7"``, wherever the attribute stands) is placed by it; one that does not
+    is the cell after the one before it in its row, and a row without a reference the row
+    after the one before it, as a reader lays them out. Rows are indexed only when such a
+    cell is met (once per sheet, O(B) for B bytes); each such cell then reads its own row's
+    cells before it.
+
+    Parameters
+    ----------
+    xml : bytes
+        A worksheet part.
+
+    Examples
+    --------
+    >>> xml = (b'<worksheet><sheetData><row><c><v>1</v></c><c t="n" r="D1"/><c/></row>'
+    ...        b'<row r="5"><c s="1" r="B5"/></row></sheetData></worksheet>')
+    >>> places = CellPlaces(xml)
+    >>> [places.place(found.start(), found.group(1))
+    ...  for found in re.finditer(rb"<c\\b([^>]*?)/?>", xml)]
+    [(1, 1), (1, 4), (1, 5), (5, 2)]
+    """
+
+    def __init__(self, xml: bytes) -> None:
+        self._xml = xml
+        self._tags = _tags(xml)
+        self._row_starts: list[int] = []
+        self._row_numbers: list[int] = []
+
+    def place(self, start: int, attributes: bytes) -> tuple[int, int]:
+        """Where a cell lies.
+
+        Parameters
+        ----------
+        start : int
+            The offset in the sheet's XML where the cell's tag begins.
+        attributes : bytes
+            The attributes of its tag.
+
+        Returns
+        -------
+        tuple of (int, int)
+            Its row and column, both from 1.
+        """
+        column, row = _reference(attributes)
+        if column and row:
+            return row, column
+        if not self._row_starts:
+            self._index_rows()
+        index = bisect_right(self._row_starts, start) - 1
+        row = row or self._row_numbers[index]
+        if not column:
+            for cell in self._tags.cell.finditer(self._xml, self._row_starts[index], start):
+                column = _reference(cell.group(1))[0] or column + 1
+            column += 1
+        return row, column
+
+    def _index_rows(self) -> None:
+        number = 0
+        row = re.compile(rb"<%s\b([^>]*)>" % self._tags.tag("row").encode())
+        for found in row.finditer(self._xml):
+            number = _reference(found.group(1))[1] or number + 1
+            self._row_starts.append(found.start())
+            self._row_numbers.append(number)
 
 
 def table_width(content: bytes, sheet: str, first_row: int) -> int:

@@ -1,9 +1,11 @@
 """Reading workbooks (``resolver.reading``): a sheet too large to lay out is refused before
-the reader allocates it."""
+the reader allocates it; the cells the reader loses are found however the sheet's XML is
+written."""
 
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -11,6 +13,7 @@ import pytest
 
 from resolver import reading
 from resolver.errors import InputError
+from resolver.normalize import FORMULA_WITHOUT_VALUE
 
 
 def test_a_value_typed_far_away_refuses_the_sheet_before_it_is_laid_out(monkeypatch):
@@ -77,3 +80,74 @@ def test_an_xml_spreadsheet_2003_reads_sheet_by_sheet_and_a_broken_one_is_refuse
     path.write_text(SPREADSHEET_2003[:-20], encoding="utf-8")
     with pytest.raises(InputError, match="XML 表格（XML 电子表格 2003）格式错误"):
         reading.read_grids(path)
+
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _raw_xlsx(sheet_xml: str) -> bytes:
+    """A one-sheet XLSX holding ``sheet_xml`` as its sheet, as a program other than Excel
+    writes it (no styles, no shared strings)."""
+    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+            'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.worksheet+xml"/></Types>'))  # fmt: skip
+        archive.writestr("_rels/.rels", f'<Relationships xmlns="{package}"><Relationship '
+                         f'Id="rId1" Type="{relations}/officeDocument" Target="xl/workbook.xml"/>'
+                         "</Relationships>")  # fmt: skip
+        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{MAIN}" xmlns:r="{relations}">'
+                         '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets>'
+                         "</workbook>")  # fmt: skip
+        archive.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{package}">'
+                         f'<Relationship Id="rId1" Type="{relations}/worksheet" '
+                         'Target="worksheets/sheet1.xml"/></Relationships>')  # fmt: skip
+        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+    return buffer.getvalue()
+
+
+ID = "532326195001101005"
+
+
+def _sheet_xml(p: str, place: str) -> str:
+    """A header row and a row holding an 18-digit ID stored as a number and a formula
+    without its result, with element prefix ``p`` and each cell's reference ``first``,
+    ``last`` or ``none``."""
+
+    def cell(reference: str, attributes: str, body: str) -> str:
+        named = {"first": f' r="{reference}"{attributes}', "last": f'{attributes} r="{reference}"',
+                 "none": attributes}[place]  # fmt: skip
+        return f"<{p}c{named}>{body}</{p}c>"
+
+    def text(value: str) -> str:
+        return f"<{p}is><{p}t>{value}</{p}t></{p}is>"
+
+    def row(number: int, cells: str) -> str:
+        named = "" if place == "none" else f' r="{number}"'
+        return f"<{p}row{named}>{cells}</{p}row>"
+
+    header = cell("A1", ' t="inlineStr"', text("证件号码")) + cell(
+        "B1", ' t="inlineStr"', text("金额")
+    )
+    values = cell("A2", ' t="n"', f"<{p}v>{ID}</{p}v>") + cell(
+        "B2", ' s="0"', f"<{p}f>400*1</{p}f>"
+    )
+    namespace = f'xmlns{":" + p[:-1] if p else ""}="{MAIN}"'
+    return (f"<{p}worksheet {namespace}><{p}sheetData>{row(1, header)}{row(2, values)}"
+            f"</{p}sheetData></{p}worksheet>")  # fmt: skip
+
+
+@pytest.mark.parametrize(("p", "place"), [("", "first"), ("x:", "first"), ("", "last"),
+                                          ("", "none"), ("x:", "none")])  # fmt: skip
+def test_an_id_stored_as_a_number_keeps_its_digits_however_the_sheet_xml_is_written(p, place):
+    # the .NET OpenXML SDK writes <x:c>; some writers put r= after t= or leave it out: every
+    # ID was read as calamine's rounded float (marked damaged) and the formula as a blank
+    (grid,) = reading.read_grids(Path("救助对象.xlsx"), _raw_xlsx(_sheet_xml(p, place)))
+    assert [column[1].as_py() for column in grid.columns] == [ID, FORMULA_WITHOUT_VALUE]
