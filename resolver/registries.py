@@ -190,8 +190,12 @@ DIBAO_MARK_HEADERS = ("扶贫低保户", "是否扶贫低保户", "是否低保�
 # code (a longer code, a village's, begins with it) or its name (``resolver.ingest``).
 COUNTY_HEADERS = ("区县", "所属区县", "县区", "所属县区", "县（市、区）", "县(市、区)", "县市区",
                   "区县名称", "区县代码", "行政区划代码", "区划代码", "county")  # fmt: skip
+# A payments export may write the year and the month in two columns (年度 2024 | 月份 3): the
+# month-only cell takes its row's year (``resolver.tables``).
+YEAR_HEADERS = ("年度", "年份", "发放年度", "发放年份", "所属年度", "所属年份", "保障年度")
 READ_EXTRAS = {
     name: COUNTY_HEADERS + {"assistance": INCOME_DATE_HEADERS + AREA_HEADERS,
+                            "payments": YEAR_HEADERS,
                             "poverty": DIBAO_MARK_HEADERS}.get(name, ())
     for name in ("hukou", "assistance", "payments", "poverty", "disability", "deaths")
 }  # fmt: skip

@@ -25,7 +25,7 @@ from resolver.idcard import USABLE, mask_id, mask_numbers
 from resolver.layout import Located, is_blank
 from resolver.normalize import EXCEL_ERRORS, NORMALIZERS, normalize_distinct, outputs_of
 from resolver.reading import REPLACEMENT, Grid
-from resolver.registries import COUNTY_HEADERS, READ_EXTRAS, Column, Registry
+from resolver.registries import COUNTY_HEADERS, READ_EXTRAS, YEAR_HEADERS, Column, Registry
 
 SENSITIVE = ("id_number", "payee_id_number", "cert_no", "bank_account")
 # Kinds whose values say what a column is, whatever its header.
@@ -56,6 +56,9 @@ AGREEMENTS = (
 _YEAR_MONTH = re.compile(r"(20\d{2}|19\d{2})\s*[年.\-_/]?\s*(1[0-2]|0?[1-9])\s*月")
 _YEAR_MONTH_DASHED = re.compile(r"(20\d{2})[\-_.](1[0-2]|0[1-9])(?!\d)")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
+# A year column's cell (2024, 2024年, 2024年度), and the month cell beside it (3, 03, 3月).
+_YEAR_CELL = re.compile(r"^\s*(20\d{2}|19\d{2})\s*(?:年度?)?\s*$")
+_MONTH_CELL = re.compile(r"^\s*(1[0-2]|0?[1-9])\s*(?:月份?)?\s*$")
 # A month alone: 1月, 01月, 12月份 (a cell of a payments table, a sheet's or a column's name).
 MONTH_ONLY = re.compile(r"^\s*(1[0-2]|0?[1-9])\s*月份?\s*$")
 _AMBIGUOUS_MONTH = re.compile(r"^\s*(\d{4})\.1\s*$")
@@ -279,6 +282,8 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         notes.append(f"合并单元格：{grid.merged_cells} 个单元格按所在合并区域的值填充")
     counties = next((county_values(cells[position]) for position, label in extras
                      if label in COUNTY_HEADERS), None)  # fmt: skip
+    years = next(((label, cells[position]) for position, label in extras
+                  if label in YEAR_HEADERS), None)  # fmt: skip
     record_ids, repeats = _record_ids(located, cells, row_numbers, counties)
     if repeats is not None:
         notes.append(
@@ -295,7 +300,9 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         raw[column.name] = values if values is not None else pa.nulls(height, pa.string())
         if column.name == "record_id":
             continue
-        read, filled = _in_context(column, values, context)
+        read, filled = _in_context(column, values, context, years and years[1])
+        if years and column.kind == "month" and read is not values:
+            notes.append(f"{column.header}列只写了月：年份取同一行的列「{years[0]}」")
         read, padded = _zeros_restored(read) if column.name in ZERO_PADDED else (read, None)
         read, dittoed = _ditto_filled(read) if column.name in DITTO_COLUMNS else (read, None)
         read, counted_on = (_counted_once(located, position, read, row_numbers)
@@ -624,28 +631,34 @@ def _derived_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array
     return pa.array(ids, pa.string()), pa.array(repeats)
 
 
-def _in_context(column: Column, values: pa.Array | None, context: Context
-                ) -> tuple[pa.Array | None, pa.Array | None]:  # fmt: skip
-    """A month column as it reads in the table's context: ``11月`` in a table of 2024 is
-    2024-11; ``2025.1`` (2025.10 typed as a number loses its 0) is the table's month when that
-    is January or October, else stays ambiguous. Returns the values to normalise and which
-    were filled (None when none was)."""
-    pattern = f"{MONTH_ONLY.pattern}|{_AMBIGUOUS_MONTH.pattern}"
-    if column.kind != "month" or values is None or context.year is None:
+def _in_context(column: Column, values: pa.Array | None, context: Context,
+                years: pa.Array | None) -> tuple[pa.Array | None, pa.Array | None]:  # fmt: skip
+    """A month column as it reads in the table's context: ``11月`` (or ``11``) in a row whose
+    year column says 2024 is 2024-11, and in a table whose name says 2024 too; ``2025.1``
+    (2025.10 typed as a number loses its 0) is the table's month when that is January or
+    October, else stays ambiguous. Returns the values to normalise and which took their year
+    from the table's name (None when none did); a month still without a year stays as
+    written, to be a finding."""
+    pattern = f"{_MONTH_CELL.pattern}|{_AMBIGUOUS_MONTH.pattern}"
+    if column.kind != "month" or values is None or (context.year is None and years is None):
         return values, None
     if not pc.any(pc.match_substring_regex(values, pattern)).as_py():
         return values, None
+    row_years = years.to_pylist() if years is not None else [None] * len(values)
     read, filled = [], []
-    for text in values.to_pylist():
+    for text, row_year in zip(values.to_pylist(), row_years, strict=True):
         only = MONTH_ONLY.match(text or "")
         ambiguous = _AMBIGUOUS_MONTH.match(text or "")
-        if only:
+        year, month = _YEAR_CELL.match(row_year or ""), _MONTH_CELL.match(text or "")
+        if year and month:
+            read.append(f"{year.group(1)}-{int(month.group(1)):02d}")
+        elif only and context.year:
             read.append(f"{context.year}-{int(only.group(1)):02d}")
         elif ambiguous and int(ambiguous.group(1)) == context.year and context.month in (1, 10):
             read.append(f"{context.year}-{context.month:02d}")
         else:
             read.append(text)
-        filled.append(read[-1] != text)
+        filled.append(read[-1] != text and not (year and month))
     return pa.array(read, pa.string()), pa.array(filled, pa.bool_())
 
 

@@ -323,6 +323,23 @@ def test_month_context_and_ambiguous_months(tmp_path):
                         "F3": "amount_in_brackets", "F4": "month_ambiguous"}  # fmt: skip
 
 
+def test_a_month_column_beside_a_year_column_reads_as_the_rows_year_and_month(tmp_path):
+    # 社会救助资金发放 exports write 年度 | 月份 (2024 | 3): every 发放月份 was NULL, silently lost
+    drop = tmp_path / "drop"
+    write_csv(drop / "救助对象.csv", [HEADER, *ROWS])
+    write_csv(drop / "发放记录.csv", [["记录编号", "救助证号", "年度", "月份", "发放金额"],
+                                     ["F1", "DB001", "2023", "12", "700"],
+                                     ["F2", "DB001", "2024年", "1月", "700"],
+                                     ["F3", "DB003", "", "3", "700"]])  # fmt: skip
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    months = con.execute("SELECT record_id, pay_month FROM payments ORDER BY 1").fetchall()
+    assert months == [("F1", "2023-12"), ("F2", "2024-01"), ("F3", None)]
+    problems = con.execute("SELECT record_id, problem FROM dq_findings "
+                           "WHERE registry = 'payments'").fetchall()  # fmt: skip
+    assert problems == [("F3", "month_unparsed")]  # a month without its year is never silent
+
+
 def test_excel_errors_are_reported_as_such_not_as_blank(tmp_path):
     rows = [HEADER, *ROWS]
     rows[1] = [*rows[1][:3], "#N/A", *rows[1][4:]]
