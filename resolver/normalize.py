@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -31,8 +31,20 @@ _DOTS = re.compile(r"[•・．.‧∙⋅]")
 _NAME_OK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffA-Za-z·]+$")
 _DATE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_DATE_TIME = re.compile(r"^(.+?)[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+# 20230101, and 20230101000000 as Java systems stamp it (a valid time: never an ID's digits)
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:(?:[01]\d|2[0-3])[0-5]\d[0-5]\d)?$")
+# A time after the date: 0:00, 00:00:00.0, 00时00分(00秒).
+_DATE_TIME = re.compile(r"^(.+?)(?:[T ]|(?<=日))\d{1,2}"
+                        r"(?::\d{2}(?::\d{2}(?:\.\d+)?)?|时(?:\d{1,2}分(?:\d{1,2}秒)?)?)$")  # fmt: skip
+# ISO 8601 with its zone (Z, +08:00), as Java and JavaScript write an instant.
+_DATE_ZONED = re.compile(r"^\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})$")
+# Java's Date.toString: Sun Jan 01 00:00:00 CST 2023 (the day as written, in the zone named).
+_DATE_JAVA = re.compile(r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) (\d{1,2}) "
+                        r"\d{2}:\d{2}:\d{2} [A-Z]{2,5}(?:[+-]\d{1,2}(?::?\d{2})?)? (\d{4})$")  # fmt: skip
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                "Dec")  # fmt: skip
+# The offices' own clock: an instant written in another zone falls on this day here.
+CHINA_TIME = timezone(timedelta(hours=8))
 _EXCEL_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
 _MONTH_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})(?:月份?)?$")
 _MONTH_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
@@ -544,8 +556,11 @@ def normalize_id(raw: str) -> Result:
 
 
 def parse_date(raw: str) -> date | None:
-    """A date written as 2020-03-02, 2020/3/2, 20200302, 2020年3月2日, with a time, or an
-    Excel serial day number; None when it is none of these.
+    """A date written as 2020-03-02, 2020/3/2, 20200302, 2020年3月2日, with a time
+    (``00:00:00.0``, ``00时00分``, ``20200302000000``), as an instant with its zone (ISO 8601
+    ending ``Z`` or ``+08:00``: the day it is in China), as Java's ``Date.toString`` writes it
+    (``Mon Mar 02 00:00:00 CST 2020``), or an Excel serial day number; None when it is none of
+    these.
 
     Parameters
     ----------
@@ -563,13 +578,17 @@ def parse_date(raw: str) -> date | None:
         except ValueError:
             return None
         return parsed if EARLIEST <= parsed <= LATEST else None
-    text = unicodedata.normalize("NFKC", raw).replace(" ", "").strip()
-    timed = _DATE_TIME.match(unicodedata.normalize("NFKC", raw).strip())
+    written = unicodedata.normalize("NFKC", raw).strip()
+    if _DATE_ZONED.match(written):
+        return _zoned_date(written)
+    java = _DATE_JAVA.match(written)
+    text = written.replace(" ", "")
+    timed = _DATE_TIME.match(written)
     if timed:
         text = timed.group(1)
     match = _DATE_SEPARATED.match(text) or _DATE_COMPACT.match(text)
-    if match:
-        year, month, day = (int(part) for part in match.groups())
+    if match or java:
+        year, month, day = (int(part) for part in match.groups()) if match else _java_day(java)
         try:
             parsed = date(year, month, day)
         except ValueError:
@@ -578,6 +597,23 @@ def parse_date(raw: str) -> date | None:
         parsed = EXCEL_EPOCH + timedelta(days=int(float(text)))
     else:
         return None
+    return parsed if EARLIEST <= parsed <= LATEST else None
+
+
+def _java_day(found: re.Match[str]) -> tuple[int, int, int]:
+    """Year, month and day of a ``Date.toString`` (month 0 when its name is none)."""
+    month = _MONTH_NAMES.index(found[1]) + 1 if found[1] in _MONTH_NAMES else 0
+    return int(found[3]), month, int(found[2])
+
+
+def _zoned_date(text: str) -> date | None:
+    """The day in China of an instant written with its zone (``2022-12-31T16:00:00Z`` is
+    2023-01-01: a day a system kept as midnight here, written in UTC)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    parsed = moment.astimezone(CHINA_TIME).date()
     return parsed if EARLIEST <= parsed <= LATEST else None
 
 

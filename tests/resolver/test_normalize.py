@@ -31,6 +31,22 @@ def test_every_contract_date_format(raw):
     assert normalize_date(raw) == ((date(2020, 3, 2),), None)
 
 
+@pytest.mark.parametrize("raw", ["Mon Mar 02 00:00:00 CST 2020", "2020-03-02T00:00:00.000+08:00",
+                                 "2020-03-01T16:00:00.000Z", "2020-03-02T00:00:00Z",
+                                 "20200302000000", "2020年03月02日 00时00分"])  # fmt: skip
+def test_dates_as_java_and_javascript_systems_write_them(raw):
+    # Date.toString, ISO 8601 instants (an XLSX t="d" cell too: the day it is in China) and
+    # 14-digit stamps were all date_unparsed
+    assert normalize_date(raw) == ((date(2020, 3, 2),), None)
+    assert normalize_month(raw) == (("2020-03",), None)
+
+
+@pytest.mark.parametrize("raw", ["20201302000000", "20200302250000", "532326195001101005",
+                                 "Mon Foo 02 00:00:00 CST 2020"])  # fmt: skip
+def test_digits_that_are_no_timestamp_are_no_date(raw):
+    assert normalize_date(raw) == ((None,), "date_unparsed")
+
+
 @pytest.mark.parametrize("raw", ["2020-13-01", "2020-02-30", "昨天", "2020"])
 def test_unparsable_dates_are_findings(raw):
     assert normalize_date(raw) == ((None,), "date_unparsed")
