@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from resolver.errors import InputError
+from resolver.idcard import INVISIBLE
 from resolver.reading import decode
 from resolver.registries import REGISTRIES, Registry
 
@@ -47,7 +48,7 @@ def header_key(header: str) -> str:
     str
         Its key, compared with the vocabulary's.
     """
-    text = unicodedata.normalize("NFKC", header)
+    text = INVISIBLE.sub("", unicodedata.normalize("NFKC", header))
     text = re.sub(r"\s+|\*|\(.*?\)", "", text)
     text = re.sub(r"^\d+[.、]", "", text)
     return text.lower()

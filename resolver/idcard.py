@@ -34,9 +34,12 @@ USABLE = frozenset({"valid", "upgraded"})
 _SCIENTIFIC = re.compile(r"^(\d)(?:\.(\d+))?E\+?(\d+)$")
 _FLOAT_TEXT = re.compile(r"^(\d{15,18})\.\d+$")
 ID_SHAPE = re.compile(r"^\d{17}[\dX]$|^\d{15}$")  # after clean_text
+# The invisible characters a copied cell or header carries (zero-width spaces and joiners,
+# word joiners, byte-order marks, soft hyphens): never part of what it says.
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Spaces, spreadsheet quoting (' " ` =, and the curly quotes a Chinese keyboard types), and
-# the invisible characters a copied cell carries (zero-width spaces, byte-order marks).
-_STRIP = re.compile(r"[\s'\"`=‘’“”′″\u200b\u200c\u200d\u2060\ufeff]")
+# the invisible characters.
+_STRIP = re.compile(rf"[\s'\"`=‘’“”′″]|{INVISIBLE.pattern}")
 # A 15-digit ID a spreadsheet wrote as a float (532326550723065.0, 5.32326550723065E+14): a
 # float holds 15 digits exactly, so this is the old ID itself, not a mangled one.
 _WHOLE_15 = re.compile(r"^(\d{15})\.0+$|^(\d)\.(\d{14})E\+?14$")

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pypinyin import lazy_pinyin
 
-from resolver.idcard import USABLE, clean_text, clean_valid_ids, parse_id
+from resolver.idcard import INVISIBLE, USABLE, clean_text, clean_valid_ids, parse_id
 
 Outputs = tuple[object, ...]
 Result = tuple[Outputs, str | None]
@@ -28,7 +28,10 @@ Result = tuple[Outputs, str | None]
 _T2S = opencc.OpenCC("t2s")
 _SPACES = re.compile(r"\s+")
 _DOTS = re.compile(r"[•・．.‧∙⋅]")
-_NAME_OK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffA-Za-z·]+$")
+# Chinese characters (the basic block, extension A, compatibility ideographs, extensions B–F
+# and G–H: 𠮷, 𬌗, names GB 18030 holds beyond GBK), Latin letters and the middle dot.
+_NAME_OK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
+                      r"\U00030000-\U0003134fA-Za-z·]+$")  # fmt: skip
 _DATE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 # 20230101, and 20230101000000 as Java systems stamp it (a valid time: never an ID's digits)
@@ -347,8 +350,9 @@ def urban_or_rural(marker: str | None, program: str | None) -> str | None:
 
 
 def fold(raw: str, *, keep_spaces: bool = True) -> str:
-    """Trim, full-width to half-width (NFKC), traditional to simplified, inner spaces
-    collapsed to one or removed; repeated until nothing changes, so folding is idempotent.
+    """Trim, full-width to half-width (NFKC), invisible characters (zero-width spaces,
+    byte-order marks) removed, traditional to simplified, inner spaces collapsed to one or
+    removed; repeated until nothing changes, so folding is idempotent.
 
     Parameters
     ----------
@@ -401,7 +405,7 @@ def fold_all(raws: list[str], *, keep_spaces: bool = True) -> list[str]:
 
 
 def _convert(text: str) -> str:
-    return _T2S.convert(unicodedata.normalize("NFKC", text))
+    return _T2S.convert(INVISIBLE.sub("", unicodedata.normalize("NFKC", text)))
 
 
 def _ok(*values: object) -> Result:

@@ -9,6 +9,13 @@ def test_header_keys_ignore_width_spaces_units_marks_and_numbering():
     assert header_key("*身份证\n号码") == header_key("1.身份证号码") == "身份证号码"
 
 
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u2060", "\u00ad"])
+def test_header_keys_drop_the_invisible_characters_a_copied_header_carries(invisible):
+    # 身份证号码 + U+200B was listed as an unrecognised column, its IDs never read
+    assert header_key(f"身份证{invisible}号码{invisible}") == "身份证号码"
+    assert header_key(f"{invisible}纳入日期") == "纳入日期"
+
+
 def test_the_built_in_table_reads_office_headers_per_registry():
     vocabulary = load_vocabulary()
     assert vocabulary.column("assistance", "公民身份号码") == "id_number"

@@ -125,6 +125,16 @@ def test_names_are_simplified_without_spaces_with_a_pinyin_key():
     assert normalize_name("王丽2")[1] == "name_unusual_chars"
 
 
+@pytest.mark.parametrize("raw", ["赵\u200b六", "\ufeff赵六", "赵六\u2060", "赵\u00ad六"])
+def test_names_lose_the_invisible_characters_a_copied_cell_carries(raw):
+    assert normalize_name(raw) == (("赵六", "zhao liu", "zao liu"), None)
+
+
+@pytest.mark.parametrize("raw", ["𠮷祥", "王𬌗", "李\U00030000"])
+def test_names_in_the_cjk_extensions_beyond_gbk_are_chinese_names(raw):
+    assert normalize_name(raw)[1] is None
+
+
 def test_homophones_share_a_pinyin_key():
     assert pinyin_key("王丽") == pinyin_key("王莉") == "wang li"
 
