@@ -215,6 +215,13 @@ def run(
             f"不低于可能匹配阈值 {RUN_LEAST_THRESHOLD}）。",
         ),
     ] = None,
+    settings_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--settings",
+            help="人员关联设置（JSON，如上次运行写出的 link_settings.json 改后）；不填用默认值。",
+        ),
+    ] = None,
     risk_model: Annotated[
         Path | None, typer.Option(help="风险评分模型（JSON；默认用内置的）。")
     ] = None,
@@ -243,7 +250,7 @@ def run(
     from models.risk import RiskModel
 
     with errors_reported(), _engine(engine, out, spark_master) as spark:
-        settings = LinkSettings(seed=seed)
+        settings = LinkSettings.load(settings_file) if settings_file else LinkSettings(seed=seed)
         if threshold is not None:
             settings = replace(settings, threshold=threshold)
         if data_dir is None:  # the measurement wing's county, written first

@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -16,6 +17,7 @@ from api.cli import app
 from api.cli.printers import CONTROL_LABELS
 from api.storage import opened
 from resolver.db import connect
+from resolver.settings import LinkSettings
 from resolver.synthetic import synthesize
 from resolver.synthetic.other_county import CONTROL_TYPES as OTHER_COUNTY
 from resolver.synthetic.province import NAMESAKE
@@ -97,6 +99,19 @@ def test_link_writes_entities_and_evaluate_compares_three_methods(tmp_path):
     assert set(report) == {"doudi", "exact_id", "stock_splink"}
     assert report["doudi"]["f1"] > 0.99
     assert report["doudi"]["recall_ids_differ"] > report["exact_id"]["recall_ids_differ"]
+
+
+def test_run_links_with_the_settings_file_it_is_given(tmp_path):
+    """Data staff tune more than the threshold: the settings file reaches the published run
+    (and so the updates after it, which keep the run's settings)."""
+    tuned = replace(LinkSettings(), threshold=0.97, duplicate_threshold=0.8, seed=123)
+    tuned.save(tmp_path / "tuned.json")
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["run", "--out", str(out), "--people", "1500", "--seed", "9",
+                                 "--settings", str(tmp_path / "tuned.json")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "按匹配阈值 0.97 归并为" in result.output.replace("\n", "")
+    assert LinkSettings.load(out / "link_settings.json") == tuned
 
 
 def test_run_without_data_runs_on_a_synthetic_county_and_evaluates(tmp_path):
