@@ -25,7 +25,7 @@ from resolver.db import table_names
 from resolver.errors import DoudiError, InputError
 from resolver.headers import Vocabulary
 from resolver.ingest import check_county, drop_counties, numbered_in, read_registry_file
-from resolver.layout import SKIP_REASONS
+from resolver.layout import skip_reason
 from resolver.outputs import write_whole
 from resolver.quality import problem_label
 from resolver.reading import decode, delimiter_of, row_texts
@@ -131,7 +131,7 @@ def _read_as(payments: PaymentList) -> dict:
     row, a blank row…) with its sheet and why, the reader's notes (which of two amount
     columns was taken), and how many values of each column had each problem (an account a
     spreadsheet turned into a float cannot be checked for sharing)."""
-    skipped = [{"sheet": source.sheet, "row": row, "reason": SKIP_REASONS[reason]}
+    skipped = [{"sheet": source.sheet, "row": row, "reason": skip_reason(reason)}
                for source in payments.sources for row, reason in source.skipped]  # fmt: skip
     notes = [note for source in payments.sources for note in source.notes]
     found = Counter((column, problem) for source in payments.sources for table in source.findings

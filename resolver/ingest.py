@@ -48,7 +48,7 @@ import pyarrow.compute as pc
 from resolver.db import connect, table_names, transaction
 from resolver.errors import DoudiError, InputError, raise_collected
 from resolver.headers import Vocabulary, load_vocabulary, name_hint
-from resolver.layout import SKIP_REASONS, is_blank, locate, side_by_side
+from resolver.layout import is_blank, locate, side_by_side, skip_reason
 from resolver.memory import collector_paused
 from resolver.reading import UTF16_BOMS, Grid, read_grids
 from resolver.registries import COUNTY_HEADERS, REGISTRIES
@@ -57,6 +57,7 @@ from resolver.tables import (
     MONTH_ONLY,
     Source,
     county_values,
+    death_notices_only,
     findings_of,
     found_by_values,
     named_month,
@@ -796,6 +797,8 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
                                 "年份取自文件名、工作表名或标题；合计列不读）")  # fmt: skip
         return
     located, notes = found_by_values(located, context)
+    located, more = death_notices_only(located)
+    notes += more
     try:
         _read_table(outcome, located, vocabulary, context, notes, hint, skip)
     except InputError:
@@ -1154,7 +1157,7 @@ def _sources_table(report: DropReport) -> pa.Table:
 def _skipped_table(report: DropReport) -> pa.Table:
     """Every file, sheet and row not read as data: where, and why (Chinese)."""
     rows = [(_relative(report, skip.path), skip.sheet, None, skip.reason) for skip in report.skips]
-    rows += [(_relative(report, source.path), source.sheet, number, SKIP_REASONS[reason])
+    rows += [(_relative(report, source.path), source.sheet, number, skip_reason(reason))
              for source in report.sources for number, reason in source.skipped]  # fmt: skip
     files, sheets, numbers, reasons = zip(*rows, strict=True) if rows else ((), (), (), ())
     return pa.table({

@@ -73,6 +73,35 @@ SKIP_REASONS = {
     "repeated_header": "重复的表头行",
     "blank": "空行（没有姓名、证件号等标识）",
 }
+# A row of a 户籍注销 export cancelled for another reason than death: its code is this and
+# the reason as written (``not_death:迁出``).
+NOT_DEATH = "not_death"
+
+
+def skip_reason(code: str) -> str:
+    """The Chinese reason a row was skipped for.
+
+    Parameters
+    ----------
+    code : str
+        A key of ``SKIP_REASONS``, or ``not_death:`` and the cancellation reason written.
+
+    Returns
+    -------
+    str
+        The reason, as the summary and 数据问题清单 show it.
+
+    Examples
+    --------
+    >>> skip_reason("blank"), skip_reason("not_death:迁出"), skip_reason("not_death:")
+    ('空行（没有姓名、证件号等标识）', '注销原因为迁出，不是死亡记录', '注销原因为空，不能确定是死亡记录')
+    """
+    kind, _, written = code.partition(":")
+    if kind != NOT_DEATH:
+        return SKIP_REASONS[code]
+    return f"注销原因为{written}，不是死亡记录" if written else "注销原因为空，不能确定是死亡记录"
+
+
 # The same text in this many cells of a row and nothing else: a line merged across the table
 # (a heading, a note), not a person.
 SPREAD_CELLS = 3

@@ -186,6 +186,10 @@ REGISTRIES: dict[str, Registry] = {
 INCOME_DATE_HEADERS = ("收入核定日期", "收入核查日期", "收入变化日期", "income_assessed_date")
 AREA_HEADERS = ("城乡属性", "城乡类别", "城乡类型", "城乡分类", "城乡", "城乡标识", "urban_rural")
 DIBAO_MARK_HEADERS = ("扶贫低保户", "是否扶贫低保户", "是否低保户", "兜底保障户")
+# A 公安 户籍注销 export lists every cancelled registration, of the dead and of those who
+# moved away or joined the army: its reason column says which rows are death notices
+# (``resolver.tables.death_notices_only``).
+CANCEL_REASON_HEADERS = ("注销原因", "注销类别", "注销类型", "销户原因")
 # A province's rows in one set of files say their county in a column: its 6-digit division
 # code (a longer code, a village's, begins with it) or its name (``resolver.ingest``).
 COUNTY_HEADERS = ("区县", "所属区县", "县区", "所属县区", "县（市、区）", "县(市、区)", "县市区",
@@ -196,7 +200,8 @@ YEAR_HEADERS = ("年度", "年份", "发放年度", "发放年份", "所属年�
 READ_EXTRAS = {
     name: COUNTY_HEADERS + {"assistance": INCOME_DATE_HEADERS + AREA_HEADERS,
                             "payments": YEAR_HEADERS,
-                            "poverty": DIBAO_MARK_HEADERS}.get(name, ())
+                            "poverty": DIBAO_MARK_HEADERS,
+                            "deaths": CANCEL_REASON_HEADERS}.get(name, ())
     for name in ("hukou", "assistance", "payments", "poverty", "disability", "deaths")
 }  # fmt: skip
 

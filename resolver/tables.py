@@ -22,10 +22,17 @@ import pyarrow.compute as pc
 from resolver.errors import InputError, raise_collected
 from resolver.headers import Vocabulary
 from resolver.idcard import USABLE, mask_id, mask_numbers
-from resolver.layout import Located, is_blank
+from resolver.layout import NOT_DEATH, Located, is_blank
 from resolver.normalize import EXCEL_ERRORS, NORMALIZERS, normalize_distinct, outputs_of
 from resolver.reading import REPLACEMENT, Grid
-from resolver.registries import COUNTY_HEADERS, READ_EXTRAS, YEAR_HEADERS, Column, Registry
+from resolver.registries import (
+    CANCEL_REASON_HEADERS,
+    COUNTY_HEADERS,
+    READ_EXTRAS,
+    YEAR_HEADERS,
+    Column,
+    Registry,
+)
 
 SENSITIVE = ("id_number", "payee_id_number", "cert_no", "bank_account")
 # Kinds whose values say what a column is, whatever its header.
@@ -224,6 +231,48 @@ def found_by_values(located: Located, context: Context) -> tuple[Located, list[s
             notes.append(f"没有表头为{column.header}的列：列「{header}」的取值都是{column.header}的取值，"
                          f"按{column.header}读取")  # fmt: skip
     return replace(located, recognition=replace(recognition, positions=positions)), notes
+
+
+# A cancellation reason that says the person died: 死亡, 因死亡注销, 病故, 宣告死亡.
+_DEATH_REASON = re.compile("死|去世|病故|亡故|身故|逝世")
+
+
+def death_notices_only(located: Located) -> tuple[Located, list[str]]:
+    """A deaths table with only its death notices as data: in a 户籍注销 export (a column
+    ``CANCEL_REASON_HEADERS`` names), a row cancelled for another reason (迁出, 参军) or none
+    is skipped (``not_death:迁出``); and a note saying how many were.
+
+    Parameters
+    ----------
+    located : Located
+        A table of any registry.
+
+    Returns
+    -------
+    tuple[Located, list[str]]
+        The table (unchanged unless a deaths table with a cancellation reason column), and a
+        Chinese note when rows were skipped.
+    """
+    texts = [text.strip() for text in located.header.texts]
+    header = next((text for text in CANCEL_REASON_HEADERS if text in texts), None)
+    if located.recognition.registry.name != "deaths" or header is None:
+        return located, []
+    cells = located.grid.columns[texts.index(header)].take(pa.array(located.data))
+    reasons = [(text or "").strip() for text in cells.to_pylist()]
+    death = np.array([bool(_DEATH_REASON.search(reason)) for reason in reasons], dtype=bool)
+    if death.all():
+        return located, []
+    numbers = np.asarray(located.grid.row_numbers, dtype=np.int64)[located.data]
+    skipped = [(int(number), f"{NOT_DEATH}:{reason}")
+               for number, reason, kept in zip(numbers, reasons, death, strict=True) if not kept]  # fmt: skip
+    counts = "、".join(f"{reason or '空'} {n}" for reason, n in
+                      Counter(reason for reason, kept in zip(reasons, death, strict=True)
+                              if not kept).items())  # fmt: skip
+    note = (f"按列「{header}」只读取死亡记录：{len(skipped)} 行的注销原因不是死亡（{counts}），"
+            "未读取，列入未读取的行")  # fmt: skip
+    kept = replace(located, data=located.data[death],
+                   skipped=sorted(located.skipped + skipped))  # fmt: skip
+    return kept, [note]
 
 
 def _name_at(positions: dict[str, int], position: int) -> str | None:

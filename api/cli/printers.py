@@ -14,7 +14,7 @@ from models.case_types import CASE_LABELS
 from models.detectors.deceased_paid import MAX_CANDIDATES
 from models.policy import RULE_LABELS, Policy
 from resolver.headers import header_key
-from resolver.layout import SKIP_REASONS
+from resolver.layout import skip_reason
 from resolver.quality import (
     LONE_DEATHS_SHEET,
     findings_by_problem,
@@ -82,7 +82,7 @@ def print_sources(con: duckdb.DuckDBPyConnection) -> None:
         table.add_column(header, justify="right" if header == "读取行数" else "left")
     summaries = source_summaries(con)
     for item in summaries:
-        skipped = "，".join(f"{SKIP_REASONS[reason]} {n}" for reason, n in item.skipped.items())
+        skipped = "，".join(f"{skip_reason(reason)} {n}" for reason, n in item.skipped.items())
         table.add_row(REGISTRIES[item.registry].chinese, item.file, item.sheet or "-",
                       "、".join(map(str, item.header_rows)), f"{item.rows:,}", skipped or "-",
                       "、".join(item.unmapped) or "-")  # fmt: skip

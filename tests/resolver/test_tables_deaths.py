@@ -1,0 +1,34 @@
+"""Which rows of a deaths file are death notices, and which of its date columns is the death."""
+
+import csv
+
+from resolver.db import connect
+from resolver.ingest import ingest_drop
+
+IDS = ("532326195001010111", "532326196002020222", "532326197003030313")
+
+
+def _ingest(tmp_path, file_name, rows):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    with open(drop / file_name, "w", encoding="utf-8-sig", newline="") as file:
+        csv.writer(file).writerows(rows)
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    return con
+
+
+def test_only_the_rows_a_cancellation_export_cancels_for_death_are_deaths(tmp_path):
+    rows = [["姓名", "公民身份号码", "注销日期", "注销原因", "派出所"],
+            ["王建国", IDS[0], "2024-02-10", "死亡", "石羊派出所"],
+            ["李秀英", IDS[1], "2024-02-10", "迁出", "石羊派出所"],
+            ["赵大勇", IDS[2], "2024-02-10", "参军", "石羊派出所"]]  # fmt: skip
+    con = _ingest(tmp_path, "户籍注销人员.csv", rows)
+    assert con.execute("SELECT id_number FROM deaths").fetchall() == [(IDS[0],)]
+    assert con.execute("SELECT row_no, reason FROM ingest_skipped ORDER BY row_no").fetchall() == [
+        (3, "注销原因为迁出，不是死亡记录"),
+        (4, "注销原因为参军，不是死亡记录"),
+    ]
+    [(unmapped, notes)] = con.execute("SELECT unmapped, notes FROM ingest_sources").fetchall()
+    assert "注销原因" not in unmapped
+    assert "2 行的注销原因不是死亡（迁出 1、参军 1）" in notes
