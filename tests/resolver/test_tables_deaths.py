@@ -2,6 +2,8 @@
 
 import csv
 
+import pytest
+
 from resolver.db import connect
 from resolver.ingest import ingest_drop
 
@@ -32,3 +34,26 @@ def test_only_the_rows_a_cancellation_export_cancels_for_death_are_deaths(tmp_pa
     [(unmapped, notes)] = con.execute("SELECT unmapped, notes FROM ingest_sources").fetchall()
     assert "注销原因" not in unmapped
     assert "2 行的注销原因不是死亡（迁出 1、参军 1）" in notes
+
+
+def test_the_death_date_is_read_before_the_cancellation_date_written_first(tmp_path):
+    rows = [["记录编号", "姓名", "公民身份号码", "注销日期", "注销原因", "死亡日期"],
+            ["SW1", "王建国", IDS[0], "2024-09-20", "死亡", "2024-02-10"]]  # fmt: skip
+    con = _ingest(tmp_path, "死亡人员.csv", rows)
+    assert str(con.execute("SELECT death_date FROM deaths").fetchone()[0]) == "2024-02-10"
+
+
+@pytest.mark.parametrize(
+    ("headers", "cells", "death_date"),
+    [
+        (["火化日期", "死亡日期"], ["2024-02-13", "2024-02-10"], "2024-02-10"),
+        (["火化日期"], ["2024-02-13"], "2024-02-13"),
+    ],
+)
+def test_a_funeral_homes_cremation_date_is_the_death_date_only_without_one(
+    tmp_path, headers, cells, death_date
+):
+    rows = [["记录编号", "逝者姓名", "身份证号码", *headers], ["BZ1", "王建国", IDS[0], *cells]]
+    con = _ingest(tmp_path, "殡葬火化.csv", rows)
+    [(name, day)] = con.execute("SELECT name, death_date FROM deaths").fetchall()
+    assert (name, str(day)) == ("王建国", death_date)
