@@ -134,6 +134,12 @@ VOCABULARIES: dict[str, dict[str, object]] = {
                 "是保障对象",
                 "纳入",
                 "有",
+                # 保障状态 as the 社会救助信息系统 and 低收入人口 platforms export it
+                "正常",
+                "正常保障",
+                "正常享受",
+                "保障中",
+                "享受中",
             ),
             "no": (
                 "否",
@@ -149,6 +155,20 @@ VOCABULARIES: dict[str, dict[str, object]] = {
                 "不是保障对象",
                 "停保",
                 "无",
+                # a case suspended (暂停) is not covered that month; the others have ended
+                "暂停",
+                "暂停保障",
+                "已停保",
+                "终止",
+                "终止保障",
+                "已终止",
+                "注销",
+                "已注销",
+                "退出",
+                "已退出",
+                "停发",
+                "取消",
+                "已取消",
             ),
         }
     ),
