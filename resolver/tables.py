@@ -363,6 +363,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         for (suffix, _), output in zip(outputs_of(column.kind), outputs, strict=True):
             normalised[column.name + suffix] = output
         if values is not None:
+            _refuse_unreadable(located, column, values, outputs[0], problems)
             problems = _with_required_blanks(column, values, problems)
             for changed, problem in (
                 (filled, "month_from_context"),
@@ -717,6 +718,28 @@ def _normalise_column(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.A
     encoded = pc.dictionary_encode(values)
     outputs, problems = normalize_distinct(kind, encoded.dictionary)
     return [output.take(encoded.indices) for output in outputs], problems.take(encoded.indices)
+
+
+def _refuse_unreadable(located: Located, column: Column, values: pa.Array, read: pa.Array,
+                       problems: pa.Array) -> None:  # fmt: skip
+    """Refuse a required column none of whose values could be read, where these are values
+    Doudi does not know (a status, a date or a month every row writes in a way it does not
+    read): its rows would all lack it, as if the table lacked the column. Blank cells, Excel
+    errors, formulas without results and ambiguous months stay findings of their own."""
+    if not column.required or pc.count(read).as_py():
+        return
+    unknown = pc.fill_null(pc.or_(pc.ends_with(problems, "_unknown"),
+                                  pc.ends_with(problems, "_unparsed")), False)  # fmt: skip
+    written = pc.unique(pc.utf8_trim_whitespace(values.filter(unknown))).to_pylist()
+    if not written:
+        return
+    header = located.header.texts[located.recognition.positions[column.name]].strip()
+    shown = "、".join(f"“{value}”" for value in written[:3])
+    reason = (f"{located.recognition.registry.chinese}的必填列{column.header}（列「{header}」）没有"
+              f"一个能读取的值（如 {shown}，取值不在标准写法中）：请按标准写法填写，或核对该列是否"
+              "就是此列")  # fmt: skip
+    grid = located.grid
+    raise InputError(grid.path, located.header_rows, header, reason, grid.sheet)
 
 
 def _with_required_blanks(column: Column, values: pa.Array, problems: pa.Array) -> pa.Array:

@@ -187,6 +187,17 @@ def test_missing_required_column_names_file_and_column(tmp_path):
     assert "看起来是户籍人口，但缺少必填列：户号" in str(error.value)
 
 
+def test_a_required_column_no_value_of_which_reads_is_refused_naming_it(tmp_path):
+    rows = [["记录编号", "救助证号", "姓名", "救助类型", "保障状态", "纳入日期"],
+            ["A1", "DB001", "刘华", "低保", "待核实", "2024-01-01"],
+            ["A2", "DB001", "王莉", "低保", "", "2024-01-01"]]  # fmt: skip
+    drop = _drop(tmp_path, {"救助对象.csv": rows})
+    with pytest.raises(InputError) as error:
+        ingest_drop(connect(":memory:"), drop)
+    assert (error.value.path.name, error.value.column) == ("救助对象.csv", "保障状态")
+    assert "必填列是否保障对象（列「保障状态」）没有一个能读取的值（如 “待核实”" in str(error.value)
+
+
 def test_duplicated_and_blank_record_ids_name_every_row(tmp_path):
     rows = [["record_id", "hukou_no", "name"], ["H1", "1", "a"], ["H2", "1", "b"], ["H1", "2", "c"],
             ["", "2", "d"], ["H2 ", "3", "e"]]  # fmt: skip
