@@ -326,6 +326,9 @@ _PROGRAM_WORDS = (
     ("低保", "dibao"),
     ("最低生活保障", "dibao"),
 )
+# A program's word in the name of another group, which is no program of Doudi's: 低保边缘家庭
+# (the marginal families just above the 低保 line), 非低保, 不是特困.
+NOT_A_PROGRAM = re.compile("边缘|(?:非|不是)(?:低保|特困|五保|最低生活保障)")
 
 
 # Whether a case is urban or rural: the optional 城乡属性 column's spellings, and the words of
@@ -826,7 +829,7 @@ def _normalize_enum(kind: str) -> Callable[[str], Result]:
             if code is None and text.endswith(suffix):
                 text = text.removesuffix(suffix)
                 code = vocabulary.get(text)
-        if code is None and kind == "program":
+        if code is None and kind == "program" and not NOT_A_PROGRAM.search(text):
             code = next((c for word, c in _PROGRAM_WORDS if word in text), None)
         if code is None and kind == "relation":
             return _ok("other")

@@ -23,7 +23,13 @@ from resolver.errors import InputError, raise_collected
 from resolver.headers import Vocabulary
 from resolver.idcard import USABLE, mask_id, mask_numbers
 from resolver.layout import NOT_DEATH, Located, is_blank
-from resolver.normalize import EXCEL_ERRORS, NORMALIZERS, normalize_distinct, outputs_of
+from resolver.normalize import (
+    EXCEL_ERRORS,
+    NORMALIZERS,
+    NOT_A_PROGRAM,
+    normalize_distinct,
+    outputs_of,
+)
 from resolver.reading import REPLACEMENT, Grid
 from resolver.registries import (
     CANCEL_REASON_HEADERS,
@@ -161,7 +167,7 @@ def table_context(grid: Grid, located: Located) -> Context:
     year of the first naming a year with the month of a sheet named for a month alone (1月,
     12月份). The program: that of the first of sheet name, title and file name naming any (the
     sheet is the most particular: a sheet 低保对象 of 城乡低保特困对象花名册.xlsx is 低保);
-    none when that one names both.
+    none when that one names both, or another group (低保边缘家庭: ``NOT_A_PROGRAM``).
 
     Parameters
     ----------
@@ -189,7 +195,8 @@ def table_context(grid: Grid, located: Located) -> Context:
         programs = {program for program, words in _PROGRAM_WORDS
                     if any(word in text for word in words)}  # fmt: skip
         if programs:
-            return Context(year, month, programs.pop() if len(programs) == 1 else None)
+            one = len(programs) == 1 and not NOT_A_PROGRAM.search(text)
+            return Context(year, month, programs.pop() if one else None)
     return Context(year, month, None)
 
 

@@ -531,6 +531,16 @@ def test_a_separate_tekun_file_without_a_program_column_takes_it_from_its_name(t
     assert "表中没有救助类型列：按文件名、工作表名或标题取“特困”" in notes
 
 
+def test_a_dibao_marginal_file_without_a_program_column_is_no_dibao_roster(tmp_path):
+    drop = tmp_path / "drop"
+    write_csv(drop / "救助对象.csv", [HEADER, *ROWS[:3]])
+    without = [h for h in HEADER if h != "救助类型"]
+    workbook(drop / "低保边缘家庭.xlsx", {"Sheet1": [without, [*ROWS[3][:4], *ROWS[3][5:]]]})
+    _, errors = check_drop(drop)
+    assert any("低保边缘家庭.xlsx" in str(error) and "缺少必填列：救助类型" in str(error)
+               for error in errors)  # fmt: skip
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
 def test_a_csv_with_a_title_line_and_a_footer_line_narrower_than_its_table(
     tmp_path, plain, encoding

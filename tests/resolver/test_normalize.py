@@ -233,6 +233,13 @@ def test_unknown_enumeration_value_is_a_finding():
     assert NORMALIZERS["disability_level"]("五级") == ((None,), "disability_level_unknown")
 
 
+@pytest.mark.parametrize(
+    "raw", ["低保边缘", "低保边缘家庭", "低保边缘家庭成员", "非低保", "不是特困"]
+)
+def test_a_group_named_after_a_program_is_no_program(raw):
+    assert NORMALIZERS["program"](raw) == ((None,), "program_unknown")
+
+
 def test_phone_and_account():
     assert NORMALIZERS["phone"]("+86 138-0000-1234") == (("13800001234",), None)
     assert NORMALIZERS["phone"]("12345")[1] == "phone_malformed"
