@@ -234,6 +234,16 @@ def test_unknown_enumeration_value_is_a_finding():
 
 
 @pytest.mark.parametrize(
+    ("raw", "code"),
+    [("子女", "child"), ("父母", "parent"), ("孙子女", "grandchild"), ("户主本人", "head"),
+     ("儿媳或女婿", "child_in_law"), ("兄弟姐妹", "sibling")],
+)  # fmt: skip
+def test_the_relation_labels_doudi_writes_read_back(raw, code):
+    assert NORMALIZERS["relation"](raw) == ((code,), None)
+    assert NORMALIZERS["relation"](code_label("relation", code)) == ((code,), None)
+
+
+@pytest.mark.parametrize(
     "raw", ["低保边缘", "低保边缘家庭", "低保边缘家庭成员", "非低保", "不是特困"]
 )
 def test_a_group_named_after_a_program_is_no_program(raw):
