@@ -21,9 +21,13 @@ def _drop(folder):
         ["记录编号", "救助证号", "姓名", "身份证号码", "出生日期", "救助类型", "是否保障对象",
          "纳入日期", "联系电话", "家庭人数", "乡镇"],
         ["JZ1", "DB532326000001", "张三", ID, ID, "低保", "是", ID, ID, ID, "金碧镇"],
+        # a row read right: a column none of whose values reads refuses the file instead
+        ["JZ2", "DB532326000002", "李四", "", "1960-02-03", "低保", "是", "2020-01-01",
+         "13800000000", "2", "金碧镇"],
     ]  # fmt: skip
     payments = [["记录编号", "救助证号", "发放月份", "发放金额（元）"],
-                ["FF1", "DB532326000001", "2024-01", ID]]  # fmt: skip
+                ["FF1", "DB532326000001", "2024-01", ID],
+                ["FF2", "DB532326000002", "2024-01", "600"]]  # fmt: skip
     for name, rows in (("救助对象.csv", roster), ("发放记录.csv", payments)):
         with open(folder / name, "w", newline="", encoding="utf-8") as handle:
             csv.writer(handle).writerows(rows)
