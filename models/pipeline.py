@@ -125,7 +125,7 @@ def run_pipeline(
     con = connect(db_path)
     config = RunConfiguration(policy, settings, risk or RiskModel.load())
     # Registry by registry only: a county left out of a province is what a full run may drop.
-    expected = {(name, None) for name, _ in _held_before(con, allow_missing)}
+    expected = {(name, None) for name, _ in held_before(con, allow_missing)}
     return _run_stages(con, data_dir, out_dir, db_path, config, vocabulary,
                        lambda: link_persons(con, settings, spark=spark), spark,
                        expected=expected)  # fmt: skip
@@ -176,16 +176,31 @@ def update_pipeline(
     """
     con = connect(db_path)
     config = run_configuration(con, working_run(con))
-    expected = _held_before(con, allow_missing)
+    expected = held_before(con, allow_missing)
     return _run_stages(con, data_dir, out_dir, db_path, config, vocabulary,
                        lambda: update_links(con, config.settings, retrain=retrain),
                        expected=expected)  # fmt: skip
 
 
-def _held_before(con: duckdb.DuckDBPyConnection, allow_missing: Collection[str]
-                 ) -> set[tuple[str, str | None]]:  # fmt: skip
+def held_before(con: duckdb.DuckDBPyConnection, allow_missing: Collection[str] = ()
+                ) -> set[tuple[str, str | None]]:  # fmt: skip
     """The (registry, county) pairs the last drop of a database with a published run held,
-    those ``allow_missing`` left out; none in a database no run has published to."""
+    those ``allow_missing`` left out; none in a database no run has published to. A drop
+    taken into such a database (by ``run``, ``update`` or ``doudi ingest``) must hold them:
+    a registry left out would resolve every lead resting on it.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database.
+    allow_missing : collection of str
+        Registries the office says are no longer kept.
+
+    Returns
+    -------
+    set of (str, str or None)
+        (registry name, county) pairs.
+    """
     if not has_published_run(con):
         return set()
     return {(name, county) for name, county in drop_holdings(con) if name not in allow_missing}

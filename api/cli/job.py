@@ -127,12 +127,23 @@ def ingest(
     data_dir: Annotated[Path, typer.Argument(help="数据包文件夹。")],
     db: DbOption = Path("doudi.duckdb"),
     columns: ColumnsOption = None,
+    allow_missing: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-missing",
+            help="导入已有运行的数据库时：上次有、本次确已停用的名册（中文名或英文名，可多次给出）。",
+        ),
+    ] = None,
 ) -> None:
     """把数据包导入 DuckDB 数据库，显示读取情况和数据质量报告。"""
+    from models.pipeline import held_before
+
     with errors_reported():
         con = connect(db)
         with progress() as on_progress:
-            ingest_drop(con, data_dir, vocabulary=load_vocabulary(columns), on_progress=on_progress)
+            ingest_drop(con, data_dir, vocabulary=load_vocabulary(columns),
+                        on_progress=on_progress,
+                        expected=held_before(con, [registry_named(name) for name in allow_missing or []]))  # fmt: skip
         print_drop(con, db.parent / REPORT_NAME)
 
 

@@ -2,6 +2,7 @@ import csv
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -112,6 +113,25 @@ def test_run_links_with_the_settings_file_it_is_given(tmp_path):
     assert result.exit_code == 0, result.output
     assert "按匹配阈值 0.97 归并为" in result.output.replace("\n", "")
     assert LinkSettings.load(out / "link_settings.json") == tuned
+
+
+def test_ingest_into_a_published_database_needs_every_registry_it_held(tmp_path):
+    """doudi ingest of a drop without 死亡人员 into a run's database would let the next
+    update take the drop as complete and resolve every death lead: it is refused as update
+    refuses it, with the same --allow-missing."""
+    out = tmp_path / "run"
+    assert runner.invoke(app, ["run", "--out", str(out), "--people", "1500", "--seed", "9"]
+                         ).exit_code == 0  # fmt: skip
+    drop = tmp_path / "drop"
+    shutil.copytree(out / "county" / "drop", drop)
+    (deaths,) = [path for path in drop.iterdir() if "死亡" in path.name]
+    deaths.unlink()
+    db = str(out / "doudi.duckdb")
+    refused = runner.invoke(app, ["ingest", str(drop), "--db", db])
+    assert refused.exit_code == 2, refused.output
+    assert "--allow-missing 死亡人员" in refused.output.replace("\n", "")
+    allowed = runner.invoke(app, ["ingest", str(drop), "--db", db, "--allow-missing", "死亡人员"])
+    assert allowed.exit_code == 0, allowed.output
 
 
 def test_run_without_data_runs_on_a_synthetic_county_and_evaluates(tmp_path):
