@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from resolver.errors import InputError, raise_collected
-from resolver.headers import Vocabulary
+from resolver.headers import Vocabulary, header_key
 from resolver.idcard import USABLE, mask_id, mask_numbers
 from resolver.layout import NOT_DEATH, Located, is_blank
 from resolver.normalize import (
@@ -260,13 +260,20 @@ def death_notices_only(located: Located) -> tuple[Located, list[str]]:
         The table (unchanged unless a deaths table with a cancellation reason column), and a
         Chinese note when rows were skipped.
     """
-    texts = [text.strip() for text in located.header.texts]
-    header = next((text for text in CANCEL_REASON_HEADERS if text in texts), None)
-    if located.recognition.registry.name != "deaths" or header is None:
+    texts = located.header.texts
+    position = next((position for position, text in enumerate(texts)
+                     if _read_later("deaths", text) in CANCEL_REASON_HEADERS), None)  # fmt: skip
+    if located.recognition.registry.name != "deaths" or position is None:
         return located, []
-    cells = located.grid.columns[texts.index(header)].take(pa.array(located.data))
+    header = texts[position].strip()
+    cells = located.grid.columns[position].take(pa.array(located.data))
     reasons = [(text or "").strip() for text in cells.to_pylist()]
-    death = np.array([bool(_DEATH_REASON.search(reason)) for reason in reasons], dtype=bool)
+    # a blank reason in a file whose date is headed 死亡日期 (not 注销日期): a death whose 户口
+    # nobody has cancelled yet, the one most likely still paid
+    dated = located.recognition.positions.get("death_date")
+    blank_is_death = dated is not None and bool(_DEATH_REASON.search(texts[dated]))
+    death = np.array([bool(_DEATH_REASON.search(reason)) or (not reason and blank_is_death)
+                      for reason in reasons], dtype=bool)  # fmt: skip
     if death.all():
         return located, []
     numbers = np.asarray(located.grid.row_numbers, dtype=np.int64)[located.data]
@@ -280,6 +287,14 @@ def death_notices_only(located: Located) -> tuple[Located, list[str]]:
     kept = replace(located, data=located.data[death],
                    skipped=sorted(located.skipped + skipped))  # fmt: skip
     return kept, [note]
+
+
+def _read_later(registry: str, header: str) -> str | None:
+    """The name in ``READ_EXTRAS`` of a column Doudi reads from a table's extras (注销原因,
+    年度, 区县 …) that ``header`` is however written (an invisible character, a bracketed
+    note: 注销原因(公安)), or None."""
+    key = header_key(header)
+    return next((name for name in READ_EXTRAS.get(registry, ()) if header_key(name) == key), None)
 
 
 def _name_at(positions: dict[str, int], position: int) -> str | None:
@@ -581,11 +596,12 @@ def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
     for position, text in enumerate(texts):
         if position in taken:
             continue
-        label = text.strip() or f"列{position + 1}"
+        later = _read_later(registry.name, text)  # Doudi reads it from extras, by this name
+        label = later or text.strip() or f"列{position + 1}"
         if not text.strip() and bool(np.all(is_blank(cells[position]))):
             continue  # an empty column beside the table
         name = vocabulary.column(registry.name, text)
-        read_later = label in READ_EXTRAS.get(registry.name, ())  # Doudi reads it from extras
+        read_later = later is not None
         if name is not None and not read_later:
             notes.append(_second_column_note(located, label, position, name))
         elif name is None and not read_later:

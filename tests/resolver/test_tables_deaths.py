@@ -12,7 +12,7 @@ IDS = ("532326195001010111", "532326196002020222", "532326197003030313")
 
 def _ingest(tmp_path, file_name, rows):
     drop = tmp_path / "drop"
-    drop.mkdir()
+    drop.mkdir(parents=True)
     with open(drop / file_name, "w", encoding="utf-8-sig", newline="") as file:
         csv.writer(file).writerows(rows)
     con = connect(":memory:")
@@ -34,6 +34,34 @@ def test_only_the_rows_a_cancellation_export_cancels_for_death_are_deaths(tmp_pa
     [(unmapped, notes)] = con.execute("SELECT unmapped, notes FROM ingest_sources").fetchall()
     assert "注销原因" not in unmapped
     assert "2 行的注销原因不是死亡（迁出 1、参军 1）" in notes
+
+
+@pytest.mark.parametrize("header", ["注销原因\u200b", "注销原因(公安)", " 注销原因 "])
+def test_the_cancellation_reason_is_found_however_its_header_is_written(tmp_path, header):
+    rows = [["姓名", "公民身份号码", "注销日期", header],
+            ["王建国", IDS[0], "2024-02-10", "死亡"],
+            ["李秀英", IDS[1], "2024-02-10", "迁出"]]  # fmt: skip
+    con = _ingest(tmp_path, "户籍注销人员.csv", rows)
+    assert con.execute("SELECT id_number FROM deaths").fetchall() == [(IDS[0],)]
+    [(unmapped,)] = con.execute("SELECT unmapped FROM ingest_sources").fetchall()
+    assert "注销原因" not in (unmapped or "")
+
+
+def test_a_blank_reason_beside_a_death_date_is_a_death_not_yet_cancelled(tmp_path):
+    # headed 死亡日期, a row with no 注销原因 is a death whose 户口 is not cancelled yet; headed
+    # 注销日期 only, it says nothing of why the 户口 was cancelled
+    rows = [["姓名", "公民身份号码", "死亡日期", "注销原因"],
+            ["王建国", IDS[0], "2024-02-10", "死亡"],
+            ["李秀英", IDS[1], "2024-03-01", ""],
+            ["赵大勇", IDS[2], "2024-02-10", "迁出"]]  # fmt: skip
+    con = _ingest(tmp_path, "死亡人员.csv", rows)
+    assert con.execute("SELECT id_number FROM deaths ORDER BY 1").fetchall() == [
+        (IDS[0],),
+        (IDS[1],),
+    ]
+    rows[0][2] = "注销日期"
+    con = _ingest(tmp_path / "cancelled", "户籍注销人员.csv", rows)
+    assert con.execute("SELECT id_number FROM deaths").fetchall() == [(IDS[0],)]
 
 
 def test_the_death_date_is_read_before_the_cancellation_date_written_first(tmp_path):
