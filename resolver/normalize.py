@@ -100,6 +100,13 @@ def _vocabulary(groups: dict[str, tuple[str, ...]]) -> dict[str, object]:
     return {spelling.lower(): code for code, spellings in groups.items() for spelling in spellings}
 
 
+# 保障状态 words the 民政 systems export (read as covered or not under a 是否保障对象 or 保障状态
+# header), which a 户籍状态 or 人员状态 column writes too: a column of them alone never says
+# that it is 是否保障对象 (``resolver.tables``: read as such, 注销 户口 read as not covered).
+STATUS_WORDS = frozenset({"正常", "正常保障", "正常享受", "保障中", "享受中", "暂停", "暂停保障",
+                          "已停保", "终止", "终止保障", "已终止", "注销", "已注销", "退出",
+                          "已退出", "停发", "取消", "已取消"})  # fmt: skip
+
 VOCABULARIES: dict[str, dict[str, object]] = {
     "gender": _vocabulary(
         {"M": ("男", "男性", "M", "male", "1"), "F": ("女", "女性", "F", "female", "2")}

@@ -27,6 +27,7 @@ from resolver.normalize import (
     EXCEL_ERRORS,
     NORMALIZERS,
     NOT_A_PROGRAM,
+    STATUS_WORDS,
     normalize_distinct,
     outputs_of,
 )
@@ -303,12 +304,14 @@ def _name_at(positions: dict[str, int], position: int) -> str | None:
 
 def _values_fit(located: Located, position: int, kind: str) -> bool:
     """Whether the column's values (nine in ten at least, some not digits only) read as
-    ``kind``."""
+    ``kind`` (a status word, 正常 or 注销, never says a column is 是否保障对象:
+    ``STATUS_WORDS``)."""
     values = located.grid.columns[position].take(pa.array(located.data))
     distinct = [v for v in pc.unique(pc.utf8_trim_whitespace(values)).to_pylist() if v]
     if not distinct or all(value.isdigit() for value in distinct):
         return False
-    fits = sum(NORMALIZERS[kind](value)[1] is None for value in distinct)
+    fits = sum(NORMALIZERS[kind](value)[1] is None
+               and not (kind == "yes_no" and value in STATUS_WORDS) for value in distinct)  # fmt: skip
     return fits >= 0.9 * len(distinct)
 
 

@@ -1,8 +1,10 @@
 """Which of two columns of one meaning a roster's row is read from."""
 
 import openpyxl
+import pytest
 
 from resolver.db import connect
+from resolver.errors import InputError
 from resolver.ingest import ingest_drop
 
 HEAD, WIFE, SON = "刘华", "王莉", "刘小明"
@@ -64,3 +66,16 @@ def test_a_hidden_column_of_old_ids_is_not_read_beside_the_visible_one(tmp_path)
     [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
     assert "列「身份证号码」是隐藏列" in notes
     assert "读取未隐藏的列「身份证号码（核对后）」" in notes
+
+
+def test_a_status_column_of_another_meaning_is_never_taken_for_coverage(tmp_path):
+    """户籍状态 (正常 / 注销) writes the words a 保障状态 does: a roster lacking 是否保障对象
+    is refused for it, not read as covered by 户口 status (注销 read as not covered)."""
+
+    def roster(sheet):
+        sheet.append(["救助证号", "姓名", "身份证号码", "救助类型", "户籍状态", "纳入日期"])
+        sheet.append(["DB1", HEAD, HEAD_ID, "低保", "正常", "2020-01-01"])
+        sheet.append(["DB1", WIFE, WIFE_ID, "低保", "注销", "2020-01-01"])
+
+    with pytest.raises(InputError, match="缺少必填列：是否保障对象"):
+        _ingest(tmp_path, roster)
