@@ -751,12 +751,16 @@ def _refuse_unreadable(located: Located, column: Column, values: pa.Array, read:
     """Refuse a required column none of whose values could be read, where these are values
     Doudi does not know (a status, a date or a month every row writes in a way it does not
     read): its rows would all lack it, as if the table lacked the column. Blank cells, Excel
-    errors, formulas without results and ambiguous months stay findings of their own."""
+    errors, formulas without results and ambiguous months stay findings of their own, and so
+    do values Doudi does read but finds no place for: a group that is no program (低保边缘:
+    its rows are no 低保 members) and a month no name of the table gives the year of (11月)."""
     if not column.required or pc.count(read).as_py():
         return
     unknown = pc.fill_null(pc.or_(pc.ends_with(problems, "_unknown"),
                                   pc.ends_with(problems, "_unparsed")), False)  # fmt: skip
-    written = pc.unique(pc.utf8_trim_whitespace(values.filter(unknown))).to_pylist()
+    written = [value for value in
+               pc.unique(pc.utf8_trim_whitespace(values.filter(unknown))).to_pylist()
+               if not NOT_A_PROGRAM.search(value) and not MONTH_ONLY.match(value)]  # fmt: skip
     if not written:
         return
     header = located.header.texts[located.recognition.positions[column.name]].strip()

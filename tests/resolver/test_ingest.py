@@ -198,6 +198,22 @@ def test_a_required_column_no_value_of_which_reads_is_refused_naming_it(tmp_path
     assert "必填列是否保障对象（列「保障状态」）没有一个能读取的值（如 “待核实”" in str(error.value)
 
 
+def test_values_read_but_placed_nowhere_are_findings_not_a_refusal(tmp_path):
+    # a sheet of 低保边缘 members (no program Doudi checks) and a month-only 发放月份 whose
+    # year no name of the file gives: each row a finding, the drop read
+    roster = [["记录编号", "救助证号", "姓名", "救助类型", "是否保障对象", "纳入日期"],
+              ["A1", "DB001", "刘华", "低保边缘家庭成员", "是", "2024-01-01"]]  # fmt: skip
+    payments = [["记录编号", "救助证号", "发放月份", "发放金额"],
+                ["F1", "DB001", "11月", "500"]]  # fmt: skip
+    drop = _drop(tmp_path, {"救助对象.csv": roster, "发放记录.csv": payments})
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    assert con.execute("SELECT program FROM assistance").fetchall() == [(None,)]
+    assert con.execute("SELECT pay_month FROM payments").fetchall() == [(None,)]
+    problems = {problem for (problem,) in con.execute("SELECT problem FROM dq_findings").fetchall()}
+    assert {"program_unknown", "month_unparsed"} <= problems
+
+
 def test_duplicated_and_blank_record_ids_name_every_row(tmp_path):
     rows = [["record_id", "hukou_no", "name"], ["H1", "1", "a"], ["H2", "1", "b"], ["H1", "2", "c"],
             ["", "2", "d"], ["H2 ", "3", "e"]]  # fmt: skip
