@@ -985,12 +985,13 @@ def _missing_registries(data_dir: Path, found: set[str], expected: Collection[st
 def _empty_registries(con: duckdb.DuckDBPyConnection, data_dir: Path, expected: Collection[str]
                       ) -> list[InputError]:  # fmt: skip
     """An error naming each ``expected`` registry (held with rows last time) whose files
-    the drop holds with a header and no data rows: an export that came out empty is a file
-    left out, not "everyone left"."""
+    the drop holds with no row read (a header alone, or every row skipped: a 户籍注销 export
+    of moves only): an export that came out empty is a file left out, not "everyone left"."""
     held = {name for name, _ in drop_holdings(con)}
     return [InputError(data_dir, None, None,
                        f"上次运行读取了{REGISTRIES[name].chinese}名册的数据，本次数据包中该名册的文件"
-                       "只有表头、没有数据行（可能导出时出错）：请重新导出完整名册。如该名册确已"
+                       "没有一行可读取（只有表头，或各行都未读取，原因见问题清单「未读取的行」；可能"
+                       "导出时出错）：请重新导出完整名册。如该名册确已"
                        f"停用，请加 --allow-missing {REGISTRIES[name].chinese} 再运行")
             for name in sorted(set(expected) - held)]  # fmt: skip
 

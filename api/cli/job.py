@@ -193,6 +193,16 @@ def link(
 RUN_LEAST_THRESHOLD = LinkSettings.possible_threshold
 
 
+def _published_before(db: Path) -> bool:
+    """Whether the database a run writes into holds a published run already."""
+    from models.publish import has_published_run
+
+    if not db.exists():
+        return False
+    with connect(db, read_only=True) as con:
+        return has_published_run(con)
+
+
 class Engine(StrEnum):
     duckdb = "duckdb"
     spark = "spark"
@@ -269,6 +279,7 @@ def run(
 
             data_dir = synthesize(out / "county", people=people, seed=seed).drop_dir
             console.print(f"合成县（{people:,} 人）已写入 {data_dir.parent}")
+        compared = _published_before(db or out / "doudi.duckdb")
         result = run_pipeline(
             data_dir, out, policy=load_policy(policy), settings=settings, db_path=db,
             risk=RiskModel.load(risk_model), vocabulary=load_vocabulary(columns), spark=spark,
@@ -283,11 +294,12 @@ def run(
         table.add_row(CASE_LABELS[case_type], f"{count:,}")
     console.print(table)
     changed = result.case_changes
-    console.print(
-        f"与上次运行相比：新增疑点 {changed['new']:,} 条，消除 {changed['resolved']:,} 条"
-        f"（数据变化或口径调整），仍在 {changed['open']:,} 条。",
-        highlight=False,
-    )
+    if compared:  # a first run has nothing to compare with
+        console.print(
+            f"与上次运行相比：新增疑点 {changed['new']:,} 条，消除 {changed['resolved']:,} 条"
+            f"（数据变化或口径调整），仍在 {changed['open']:,} 条。",
+            highlight=False,
+        )
     console.print(
         f"{result.link.rows:,} 行记录按匹配阈值 {settings.threshold} 归并为 "
         f"{result.link.persons:,} 人；"

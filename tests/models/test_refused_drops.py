@@ -147,7 +147,7 @@ def test_a_registry_held_with_rows_now_a_header_only_file_is_refused(published, 
     shutil.copytree(published["second"], drop)
     (deaths,) = [path for path in drop.iterdir() if "死亡" in path.name and path.suffix == ".csv"]
     deaths.write_bytes(deaths.read_bytes().splitlines(keepends=True)[0])
-    with pytest.raises(InputError, match="只有表头、没有数据行") as refused:
+    with pytest.raises(InputError, match="没有一行可读取（只有表头") as refused:
         update_pipeline(drop, db, tmp_path / "out")
     assert "--allow-missing 死亡人员" in str(refused.value)
     result = update_pipeline(drop, db, tmp_path / "out", allow_missing=["deaths"])
