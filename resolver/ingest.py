@@ -48,7 +48,7 @@ import pyarrow.compute as pc
 from resolver.db import connect, table_names, transaction
 from resolver.errors import DoudiError, InputError, raise_collected
 from resolver.headers import Vocabulary, load_vocabulary, name_hint
-from resolver.layout import is_blank, locate, side_by_side, skip_reason
+from resolver.layout import HEADER_SCAN_ROWS, is_blank, locate, side_by_side, skip_reason
 from resolver.memory import collector_paused
 from resolver.reading import UTF16_BOMS, Grid, read_grids
 from resolver.registries import COUNTY_HEADERS, REGISTRIES
@@ -746,11 +746,23 @@ def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary, folder: Path 
         else:
             outcome.skips.append(Skip(path, None, f"无法作为表格读取：{error.reason}"))
         return outcome
+    header: Grid | None = None  # the header rows of the file's last table read
     for grid in (part for whole in grids for part in side_by_side(whole, vocabulary)):
+        hint = name_hint(grid.sheet or "", *names)
+        continued = header is not None and _headerless(grid, header, vocabulary, hint)
+        if continued:
+            grid = _under(header, grid)
+        read = len(outcome.sources)
         try:
-            _read_grid(outcome, grid, vocabulary, name_hint(grid.sheet or "", *names))
+            _read_grid(outcome, grid, vocabulary, hint)
         except InputError as error:
             outcome.errors.append(error)
+        for source in outcome.sources[read:]:
+            if continued:
+                source.notes.append(f"本工作表没有表头，按工作表「{header.sheet or ''}」的表头读取"
+                                    "（列数相同：系统导出时把一张表分在了几个工作表）")  # fmt: skip
+            else:
+                header = _header_grid(grid, source.header_rows)
     if named and not outcome.sources and not outcome.errors:
         reasons = "；".join(skip.reason for skip in outcome.skips) or "没有数据"
         outcome.refused.add(named)
@@ -762,6 +774,35 @@ def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary, folder: Path 
         outcome.sources = [_written(source, folder / str(index))
                            for index, source in enumerate(outcome.sources)]  # fmt: skip
     return outcome
+
+
+def _headerless(grid: Grid, header: Grid, vocabulary: Vocabulary, hint: str | None) -> bool:
+    """Whether ``grid`` (a later sheet of a file) continues the table ``header`` heads: as
+    wide, not hidden, holding rows, no header row of its own (an exporter that splits a
+    long table over sheets may write the header on the first only)."""
+    if grid.hidden or not grid.height or len(grid.columns) != len(header.columns):
+        return False
+    own = {tuple(header.row(index)) for index in range(header.height)}
+    if any(tuple(grid.row(index)) in own for index in range(min(grid.height, HEADER_SCAN_ROWS))):
+        return False  # the header repeated: read as it is
+    return locate(grid, vocabulary, hint) is None
+
+
+def _under(header: Grid, grid: Grid) -> Grid:
+    """``grid`` with ``header``'s rows above its first row (numbered 0, -1 …: they are not in
+    the sheet), the header it is read under."""
+    numbers = list(range(1 - header.height, 1))
+    columns = [pa.concat_arrays([above.cast(pa.string()), below.cast(pa.string())])
+               for above, below in zip(header.columns, grid.columns, strict=True)]  # fmt: skip
+    return replace(grid, columns=columns, row_numbers=numbers + list(grid.row_numbers))
+
+
+def _header_grid(grid: Grid, header_rows: tuple[int, ...]) -> Grid:
+    """The rows of ``grid`` numbered ``header_rows``, as a grid of their own (its sheet's
+    name kept)."""
+    indexes = pa.array([grid.row_numbers.index(number) for number in header_rows], pa.int64())
+    return replace(grid, columns=[column.take(indexes) for column in grid.columns],
+                   row_numbers=list(header_rows), merged_down=(), blank_rows=())  # fmt: skip
 
 
 def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: str | None

@@ -1,0 +1,48 @@
+"""A table an exporter split over several sheets, its header on the first sheet only."""
+
+import openpyxl
+import pytest
+
+from resolver.db import connect
+from resolver.ingest import ingest_drop
+
+HEADER = ["记录编号", "户号", "姓名", "性别", "身份证号码", "与户主关系", "乡镇", "村"]
+
+
+def _row(number: int) -> list:
+    return [f"H{number}", f"HH{number}", f"人员{number}", "男", None, "户主", "金碧镇", "大坡村"]
+
+
+def _ingest(tmp_path, first_header_only: bool, widths_differ: bool = False):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    book = openpyxl.Workbook()
+    sheets = [book.active, book.create_sheet("Sheet2"), book.create_sheet("Sheet3")]
+    for index, sheet in enumerate(sheets):
+        if index == 0 or not first_header_only:
+            sheet.append(HEADER)
+        for number in range(index * 3, index * 3 + 3):
+            row = _row(number)
+            sheet.append([*row, "多余"] if widths_differ and index == 2 else row)
+    book.save(drop / "户籍人口.xlsx")
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    return con
+
+
+@pytest.mark.parametrize("first_header_only", [True, False])
+def test_every_sheet_of_a_split_table_is_read(tmp_path, first_header_only):
+    con = _ingest(tmp_path, first_header_only)
+    assert con.execute("SELECT count(*) FROM hukou").fetchall() == [(9,)]
+    notes = [note for (note,) in con.execute("SELECT notes FROM ingest_sources").fetchall()
+             if note and "没有表头" in note]  # fmt: skip
+    assert len(notes) == (2 if first_header_only else 0)
+    if first_header_only:
+        assert all("按工作表「Sheet」的表头读取" in note for note in notes)
+
+
+def test_a_sheet_of_another_width_is_not_read_under_the_first_sheets_header(tmp_path):
+    con = _ingest(tmp_path, first_header_only=True, widths_differ=True)
+    assert con.execute("SELECT count(*) FROM hukou").fetchall() == [(6,)]
+    [(reason,)] = con.execute("SELECT DISTINCT reason FROM ingest_skipped").fetchall()
+    assert "未找到表头" in reason
