@@ -34,6 +34,13 @@ ColumnsOption = Annotated[
     typer.Option("--columns", help="本县的列名对照表：CSV，各行为 表头,字段[,名册]。"),
 ]
 SeedOption = Annotated[int, typer.Option(help="随机种子：同一种子得到同样的合成数据和训练结果。")]
+AllowMissingOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allow-missing",
+        help="写入已有运行的数据库时：上次有、本次确已停用的名册（中文名或英文名，可多次给出）。",
+    ),
+]
 REPORT_NAME = "数据问题清单.xlsx"
 
 

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from api.cli.base import (
     REPORT_NAME,
+    AllowMissingOption,
     ColumnsOption,
     DbOption,
     SeedOption,
@@ -127,13 +128,7 @@ def ingest(
     data_dir: Annotated[Path, typer.Argument(help="数据包文件夹。")],
     db: DbOption = Path("doudi.duckdb"),
     columns: ColumnsOption = None,
-    allow_missing: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--allow-missing",
-            help="导入已有运行的数据库时：上次有、本次确已停用的名册（中文名或英文名，可多次给出）。",
-        ),
-    ] = None,
+    allow_missing: AllowMissingOption = None,
 ) -> None:
     """把数据包导入 DuckDB 数据库，显示读取情况和数据质量报告。"""
     from models.pipeline import held_before
@@ -258,13 +253,7 @@ def run(
             help="本机 Spark 的 master（默认 local[<核数>]；用 spark-submit 提交时沿用提交的会话）。"
         ),
     ] = None,
-    allow_missing: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--allow-missing",
-            help="写入已有运行的数据库时：上次有、本次确已停用的名册（中文名或英文名，可多次给出）。",
-        ),
-    ] = None,
+    allow_missing: AllowMissingOption = None,
 ) -> None:
     """主流程：导入、人员关联、识别疑点并评分；写出 entities.csv 和 cases.jsonl。"""
     from models.pipeline import run_pipeline  # scikit-learn: loaded by the commands that score

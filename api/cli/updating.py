@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.cli.base import REPORT_NAME, ColumnsOption, DbOption, app, console, errors_reported
+from api.cli.base import (
+    REPORT_NAME,
+    AllowMissingOption,
+    ColumnsOption,
+    DbOption,
+    app,
+    console,
+    errors_reported,
+)
 from api.cli.printers import print_drop
 from models.case_types import CASE_LABELS
 from resolver.db import connect
@@ -30,12 +38,7 @@ def update(
         bool, typer.Option("--retrain", help="无论变动多少都重新训练链接模型。")
     ] = False,
     columns: ColumnsOption = None,
-    allow_missing: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--allow-missing", help="上月有、本月确已停用的名册（中文名或英文名，可多次给出）。"
-        ),
-    ] = None,
+    allow_missing: AllowMissingOption = None,
 ) -> None:
     """把下月数据包并入上次已发布的运行：只对新增和变动的记录用已存模型与现有人员比对，人员编号和
     疑点编号保持不变；变动过多或模型漂移时自动重新训练，并说明原因。所有疑点规则重新运行，数据中已

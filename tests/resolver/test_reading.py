@@ -5,7 +5,6 @@ written."""
 from __future__ import annotations
 
 import io
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -14,6 +13,7 @@ import pytest
 from resolver import reading
 from resolver.errors import InputError
 from resolver.normalize import FORMULA_WITHOUT_VALUE
+from tests.resolver.test_workbook_xml import _workbook_with_sheet_xml
 
 
 def test_a_value_typed_far_away_refuses_the_sheet_before_it_is_laid_out(monkeypatch):
@@ -82,41 +82,10 @@ def test_an_xml_spreadsheet_2003_reads_sheet_by_sheet_and_a_broken_one_is_refuse
         reading.read_grids(path)
 
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-
-
-def _raw_xlsx(sheet_xml: str) -> bytes:
-    """A one-sheet XLSX holding ``sheet_xml`` as its sheet, as a program other than Excel
-    writes it (no styles, no shared strings)."""
-    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    package = "http://schemas.openxmlformats.org/package/2006/relationships"
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", (
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
-            'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-            'spreadsheetml.worksheet+xml"/></Types>'))  # fmt: skip
-        archive.writestr("_rels/.rels", f'<Relationships xmlns="{package}"><Relationship '
-                         f'Id="rId1" Type="{relations}/officeDocument" Target="xl/workbook.xml"/>'
-                         "</Relationships>")  # fmt: skip
-        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{MAIN}" xmlns:r="{relations}">'
-                         '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets>'
-                         "</workbook>")  # fmt: skip
-        archive.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{package}">'
-                         f'<Relationship Id="rId1" Type="{relations}/worksheet" '
-                         'Target="worksheets/sheet1.xml"/></Relationships>')  # fmt: skip
-        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
-    return buffer.getvalue()
-
-
 ID = "532326195001101005"
 
 
-def _sheet_xml(p: str, place: str) -> str:
+def _sheet_data(p: str, place: str) -> str:
     """A header row and a row holding an 18-digit ID stored as a number and a formula
     without its result, with element prefix ``p`` and each cell's reference ``first``,
     ``last`` or ``none``."""
@@ -139,9 +108,7 @@ def _sheet_xml(p: str, place: str) -> str:
     values = cell("A2", ' t="n"', f"<{p}v>{ID}</{p}v>") + cell(
         "B2", ' s="0"', f"<{p}f>400*1</{p}f>"
     )
-    namespace = f'xmlns{":" + p[:-1] if p else ""}="{MAIN}"'
-    return (f"<{p}worksheet {namespace}><{p}sheetData>{row(1, header)}{row(2, values)}"
-            f"</{p}sheetData></{p}worksheet>")  # fmt: skip
+    return f"<{p}sheetData>{row(1, header)}{row(2, values)}</{p}sheetData>"
 
 
 @pytest.mark.parametrize(("p", "place"), [("", "first"), ("x:", "first"), ("", "last"),
@@ -149,5 +116,6 @@ def _sheet_xml(p: str, place: str) -> str:
 def test_an_id_stored_as_a_number_keeps_its_digits_however_the_sheet_xml_is_written(p, place):
     # the .NET OpenXML SDK writes <x:c>; some writers put r= after t= or leave it out: every
     # ID was read as calamine's rounded float (marked damaged) and the formula as a blank
-    (grid,) = reading.read_grids(Path("救助对象.xlsx"), _raw_xlsx(_sheet_xml(p, place)))
+    content = _workbook_with_sheet_xml(_sheet_data(p, place), prefix=p)
+    (grid,) = reading.read_grids(Path("救助对象.xlsx"), content)
     assert [column[1].as_py() for column in grid.columns] == [ID, FORMULA_WITHOUT_VALUE]
