@@ -24,6 +24,7 @@ from api.cli.base import (
     progress,
 )
 from api.cli.printers import print_drop, print_policy, print_small_drop
+from api.cli.serving import log_cli_job
 from models.case_types import CASE_LABELS
 from models.policy import load_policy
 from resolver.db import connect
@@ -140,6 +141,8 @@ def ingest(
                         on_progress=on_progress,
                         expected=held_before(con, [registry_named(name) for name in allow_missing or []]))  # fmt: skip
         print_drop(con, db.parent / REPORT_NAME)
+        con.close()
+        log_cli_job(db, "ingest_drop", f"{data_dir} → {db}")
 
 
 @app.command()
@@ -275,6 +278,9 @@ def run(
             allow_missing=[registry_named(name) for name in allow_missing or []],
         )  # fmt: skip
         print_drop(connect(result.db_path), result.out_dir / REPORT_NAME, linked=True)
+        log_cli_job(
+            result.db_path, "run_drop", f"{data_dir} {result.link.rows}行 → {result.out_dir}"
+        )
     print_policy(load_policy(policy))
     table = Table(title="疑点线索")
     table.add_column("类型")

@@ -252,6 +252,23 @@ def log_cli_read(tokens, action: str, target: str) -> None:
     tokens.append_access([entry])
 
 
+def log_cli_job(db: Path, action: str, target: str) -> None:
+    """Write to ``db``'s access log that a command-line job (``run``, ``update``, ``ingest``)
+    read a drop of personal data into it and wrote what it found (``log_cli_read``).
+
+    Parameters
+    ----------
+    db : Path
+        The database the job wrote.
+    action : str
+        The job: ``run_drop``, ``update_drop`` or ``ingest_drop``.
+    target : str
+        The drop read and what was written.
+    """
+    with token_store(db) as tokens:
+        log_cli_read(tokens, action, target)
+
+
 def _cli_actor():
     """The command line as the actor of a token change or a read: ``cli:<OS user>``."""
     from api.tokens import Actor

@@ -19,6 +19,7 @@ from api.cli.base import (
     errors_reported,
 )
 from api.cli.printers import print_drop
+from api.cli.serving import log_cli_job
 from models.case_types import CASE_LABELS
 from resolver.db import connect
 from resolver.errors import DoudiError
@@ -53,6 +54,7 @@ def update(
                                  vocabulary=load_vocabulary(columns),
                                  allow_missing=[registry_named(name) for name in allow_missing or []])  # fmt: skip
         print_drop(connect(result.db_path), out_dir / REPORT_NAME, linked=True)
+        log_cli_job(result.db_path, "update_drop", f"{data_dir} {result.link.rows}行 → {out_dir}")
     link = result.link
     changes = link.changes
     console.print(

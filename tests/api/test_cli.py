@@ -134,6 +134,11 @@ def test_ingest_into_a_published_database_needs_every_registry_it_held(tmp_path)
     assert "--allow-missing 死亡人员" in refused.output.replace("\n", "")
     allowed = runner.invoke(app, ["ingest", str(drop), "--db", db, "--allow-missing", "死亡人员"])
     assert allowed.exit_code == 0, allowed.output
+    with opened(Path(db)) as storage:  # every job that read the drop is in the access log
+        _, logged = storage.tokens.access_log(offset=0, limit=10)
+        assert storage.tokens.verify_access_log().ok
+    jobs = sorted(entry["action"] for entry in logged if entry["actor"].startswith("cli:"))
+    assert jobs == ["ingest_drop", "run_drop", "run_drop"]  # the refused ingest read nothing
 
 
 def test_run_without_data_runs_on_a_synthetic_county_and_evaluates(tmp_path):
