@@ -27,6 +27,7 @@ from models.policy import Policy
 from models.publish import (
     RunConfiguration,
     has_published_run,
+    held_before,
     publish_run,
     refuse_run,
     run_configuration,
@@ -37,7 +38,7 @@ from models.risk import RiskModel
 from models.spark_detection import detect_on_spark
 from resolver.db import connect
 from resolver.headers import Vocabulary
-from resolver.ingest import drop_holdings, ingest_drop
+from resolver.ingest import ingest_drop
 from resolver.link import LinkReport, link_persons, update_links
 from resolver.memory import collector_paused
 from resolver.outputs import record_persons, write_entities
@@ -66,7 +67,7 @@ class RunResult:
     seconds: dict[str, float] = field(default_factory=dict)
     case_changes: dict[str, int] = field(default_factory=dict)
     """Cases ``new``, ``resolved`` (by data) and still ``open`` against the previous run of
-    the database (all new on its first run)."""
+    the database; empty on its first run (nothing to compare with)."""
 
 
 def run_pipeline(
@@ -182,30 +183,6 @@ def update_pipeline(
                        expected=expected)  # fmt: skip
 
 
-def held_before(con: duckdb.DuckDBPyConnection, allow_missing: Collection[str] = ()
-                ) -> set[tuple[str, str | None]]:  # fmt: skip
-    """The (registry, county) pairs the last drop of a database with a published run held,
-    those ``allow_missing`` left out; none in a database no run has published to. A drop
-    taken into such a database (by ``run``, ``update`` or ``doudi ingest``) must hold them:
-    a registry left out would resolve every lead resting on it.
-
-    Parameters
-    ----------
-    con : duckdb.DuckDBPyConnection
-        The database.
-    allow_missing : collection of str
-        Registries the office says are no longer kept.
-
-    Returns
-    -------
-    set of (str, str or None)
-        (registry name, county) pairs.
-    """
-    if not has_published_run(con):
-        return set()
-    return {(name, county) for name, county in drop_holdings(con) if name not in allow_missing}
-
-
 def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, db_path: Path,
                 config: RunConfiguration, vocabulary: Vocabulary | None,
                 link: Callable[[], LinkReport], spark: SparkEngine | None = None,
@@ -216,6 +193,7 @@ def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, d
         private_folder(out_dir)
         seconds: dict[str, float] = {}
         clock = time.perf_counter()
+        compared = has_published_run(con)
         run_id = start_run(con, data_dir=str(data_dir), settings=config.settings,
                            policy=config.policy, risk=config.risk)  # fmt: skip
         log.info("run %s: ingest %s", run_id, data_dir)
@@ -233,7 +211,7 @@ def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, d
             con, run_id, out_dir, config.policy, config.settings, config.risk, spark
         )
         seconds.update(stage_seconds)
-        changes = case_changes(con, run_id)
+        changes = case_changes(con, run_id) if compared else {}
     return RunResult(run_id, out_dir, db_path, report, counts, seconds, changes)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -33,6 +34,7 @@ from models.cases import Case
 from models.policy import Policy, policy_from_dict
 from resolver.db import table_names, transaction
 from resolver.errors import DoudiError
+from resolver.ingest import drop_holdings
 from resolver.memory import collector_paused
 from resolver.outputs import explained_links, identified_persons, person_records
 from resolver.quality import findings_by_problem, problem_label
@@ -161,6 +163,30 @@ def has_published_run(con: duckdb.DuckDBPyConnection) -> bool:
     if "runs" not in table_names(con):
         return False
     return bool(con.execute("SELECT count(*) FROM runs WHERE status = 'published'").fetchone()[0])
+
+
+def held_before(con: duckdb.DuckDBPyConnection, allow_missing: Collection[str] = ()
+                ) -> set[tuple[str, str | None]]:  # fmt: skip
+    """The (registry, county) pairs the last drop of a database with a published run held,
+    those ``allow_missing`` left out; none in a database no run has published to. A drop
+    taken into such a database (by ``run``, ``update`` or ``doudi ingest``) must hold them:
+    a registry left out would resolve every lead resting on it.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database.
+    allow_missing : collection of str
+        Registries the office says are no longer kept.
+
+    Returns
+    -------
+    set of (str, str or None)
+        (registry name, county) pairs.
+    """
+    if not has_published_run(con):
+        return set()
+    return {(name, county) for name, county in drop_holdings(con) if name not in allow_missing}
 
 
 def working_run(con: duckdb.DuckDBPyConnection) -> str:

@@ -132,7 +132,7 @@ def ingest(
     allow_missing: AllowMissingOption = None,
 ) -> None:
     """把数据包导入 DuckDB 数据库，显示读取情况和数据质量报告。"""
-    from models.pipeline import held_before
+    from models.publish import held_before
 
     with errors_reported():
         con = connect(db)
@@ -189,16 +189,6 @@ def link(
 
 # `run` keeps the default possible-match threshold, so its threshold may not go below it.
 RUN_LEAST_THRESHOLD = LinkSettings.possible_threshold
-
-
-def _published_before(db: Path) -> bool:
-    """Whether the database a run writes into holds a published run already."""
-    from models.publish import has_published_run
-
-    if not db.exists():
-        return False
-    with connect(db, read_only=True) as con:
-        return has_published_run(con)
 
 
 class Engine(StrEnum):
@@ -271,7 +261,6 @@ def run(
 
             data_dir = synthesize(out / "county", people=people, seed=seed).drop_dir
             console.print(f"合成县（{people:,} 人）已写入 {data_dir.parent}")
-        compared = _published_before(db or out / "doudi.duckdb")
         result = run_pipeline(
             data_dir, out, policy=load_policy(policy), settings=settings, db_path=db,
             risk=RiskModel.load(risk_model), vocabulary=load_vocabulary(columns), spark=spark,
@@ -289,7 +278,7 @@ def run(
         table.add_row(CASE_LABELS[case_type], f"{count:,}")
     console.print(table)
     changed = result.case_changes
-    if compared:  # a first run has nothing to compare with
+    if changed:  # a first run has nothing to compare with
         console.print(
             f"与上次运行相比：新增疑点 {changed['new']:,} 条，消除 {changed['resolved']:,} 条"
             f"（数据变化或口径调整），仍在 {changed['open']:,} 条。",
