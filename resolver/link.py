@@ -135,8 +135,14 @@ class Reclustered:
         return len(pc.unique(self.entities["person_id"]))
 
 
-def doudi_splink_settings() -> dict[str, Any]:
+def doudi_splink_settings(same_date_chance: float | None = None) -> dict[str, Any]:
     """Doudi's Splink settings (before training), as data.
+
+    Parameters
+    ----------
+    same_date_chance : float | None
+        The chance two different people share a birth date (``same_birth_date_chance``), or
+        None to let Splink sample it.
 
     Returns
     -------
@@ -146,11 +152,42 @@ def doudi_splink_settings() -> dict[str, Any]:
     """
     return {
         "link_type": "dedupe_only",
-        "comparisons": doudi_comparisons(),
+        "comparisons": doudi_comparisons(same_date_chance),
         "blocking_rules_to_generate_predictions": BLOCKING_RULES,
         "retain_matching_columns": True,
         "retain_intermediate_calculation_columns": True,
     }
+
+
+# Pairs of different people sharing a birth date needed to count the chance (its relative
+# error about one in ten): a county of about 1,700 people or more.
+COINCIDING_PAIRS_NEEDED = 100
+
+
+def same_birth_date_chance(con: duckdb.DuckDBPyConnection) -> float | None:
+    """The chance that two different people of ``persons`` share a birth date: over one date
+    per ID (a row without a usable ID counts alone), the share of pairs born on one day. None
+    when too few pairs coincide to count it (Splink samples it then).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A database holding ``persons``.
+
+    Returns
+    -------
+    float | None
+        The chance, or None.
+    """
+    coinciding, people = con.execute("""
+        WITH people AS (SELECT min(dob) AS dob FROM persons WHERE dob IS NOT NULL
+                        GROUP BY coalesce(id18, unique_id)),
+             born_on_one_day AS (SELECT count(*)::DOUBLE AS people FROM people GROUP BY dob)
+        SELECT sum(people * (people - 1)) / 2, sum(people) FROM born_on_one_day
+    """).fetchall()[0]  # fmt: skip
+    if not coinciding or coinciding < COINCIDING_PAIRS_NEEDED:
+        return None
+    return coinciding / (people * (people - 1) / 2)
 
 
 @collector_paused()
@@ -200,12 +237,13 @@ def _link_rows(con, settings: LinkSettings, rows: int, model: StoredModel | None
     seconds: dict[str, float] = {}
     labels = current_labels(con)
     training = None if model else _training(settings, labels)
+    splink_settings = model.model if model else doudi_splink_settings(same_birth_date_chance(con))
     # streamed into linking's scratch database (drained there, before ``con`` is asked
     # anything else): no copy of a province's rows is held here
     persons = con.sql(f"SELECT {MODEL_COLUMNS} FROM persons").to_arrow_reader()
     scored = score_pairs_with_splink(
         persons,
-        model.model if model else doudi_splink_settings(),
+        splink_settings,
         threshold=_scoring_threshold(settings),
         training=training,
         term_frequencies=model.term_frequencies if model else None,
@@ -223,7 +261,8 @@ def _link_rows_on_spark(con, settings: LinkSettings, rows: int, model: StoredMod
     labels = current_labels(con)
     if model is None:
         model = StoredModel(*train_with_splink(
-            persons, doudi_splink_settings(), _training(settings, labels)))  # fmt: skip
+            persons, doudi_splink_settings(same_birth_date_chance(con)),
+            _training(settings, labels)))  # fmt: skip
     seconds["train"], started = time.perf_counter() - started, time.perf_counter()
     pairs = score_pairs_on_spark(spark, persons, model.model, model.term_frequencies,
                                  threshold=_scoring_threshold(settings))  # fmt: skip

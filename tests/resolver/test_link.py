@@ -21,6 +21,7 @@ from resolver.link import (
     doudi_splink_settings,
     link_persons,
     review_model,
+    same_birth_date_chance,
     stored_model,
 )
 from resolver.registries import PERSON_REGISTRIES
@@ -470,3 +471,31 @@ def test_no_slip_in_a_birth_date_weighs_against_a_link_more_than_a_wholly_other_
                for level in dob["comparison_levels"] if not level.get("is_null_level")
                and isinstance(level.get("u_probability"), float)}  # fmt: skip
     assert min(weights["一位之差"], weights["同年同月"], weights["同年"]) > weights["其他"]
+
+
+def test_the_chance_of_a_shared_birth_date_counts_each_person_once():
+    con = connect(":memory:")
+    con.execute("CREATE TABLE persons (unique_id VARCHAR, id18 VARCHAR, dob DATE)")
+    people = [(f"hukou:{n}", f"ID{n}", "1950-01-01" if n < 30 else "1960-06-01") for n in range(60)]
+    # each person's roster row too, and two rows without an ID, each counted alone
+    rows = people + [(f"assistance:{n}", f"ID{n}", dob) for n, (_, _, dob) in enumerate(people)]
+    rows += [("deaths:x", None, "1970-01-01"), ("deaths:y", None, "1971-01-01")]
+    con.executemany("INSERT INTO persons VALUES (?, ?, ?)", rows)
+    # 2 x (30 x 29 / 2) of the 62 x 61 / 2 pairs of people share a date
+    assert same_birth_date_chance(con) == pytest.approx(870 / 1891)
+    con.execute("DELETE FROM persons WHERE dob = '1960-06-01'")
+    assert same_birth_date_chance(con) == pytest.approx(435 / 496)
+    # 13 people of one date: 78 pairs, too few to count the chance by (Splink samples it)
+    con.execute("DELETE FROM persons WHERE dob = '1950-01-01' AND substr(id18, 3)::INT >= 13")
+    assert same_birth_date_chance(con) is None
+
+
+def test_the_birth_dates_exact_level_weighs_the_counted_chance(linked):
+    # Sampling meets this level only on pairs where a row lacks a usable ID: on a county where
+    # nearly every row has one, it was never met and Splink weighed it by a placeholder.
+    con, _, _ = linked
+    dob = next(comparison for comparison in stored_model(con).model["comparisons"]
+               if comparison["output_column_name"] == "dob")  # fmt: skip
+    exact = next(level for level in dob["comparison_levels"]
+                 if level["label_for_charts"] == "出生日期相同")  # fmt: skip
+    assert exact["u_probability"] == pytest.approx(same_birth_date_chance(con))
