@@ -282,6 +282,7 @@ VOCABULARIES: dict[str, dict[str, object]] = {
             "child_in_law": ("儿媳", "女婿", "儿媳或女婿"),
             "grandchild": ("孙子", "孙女", "外孙子", "外孙女", "外孙", "孙子女", "外孙子女"),
             "parent": ("父亲", "母亲", "父", "母", "岳父", "岳母", "公公", "婆婆", "父母"),
+            "grandparent": ("祖父", "祖母", "外祖父", "外祖母", "祖父母", "外祖父母"),
             "sibling": ("兄", "弟", "姐", "妹", "兄弟", "姐妹", "兄弟姐妹"),
         }
     ),
@@ -320,7 +321,7 @@ def code_label(kind: str, code: object) -> str | None:
 CODE_LABELS = {("relation", "child"): "子女", ("relation", "parent"): "父母",
                ("relation", "sibling"): "兄弟姐妹", ("relation", "grandchild"): "孙子女",
                ("relation", "child_in_law"): "儿媳或女婿", ("relation", "spouse"): "配偶",
-               ("relation", "other"): "其他"}  # fmt: skip
+               ("relation", "grandparent"): "祖父母", ("relation", "other"): "其他"}  # fmt: skip
 
 
 # Words a spelling may end with, dropped one after the other: 肢体类残疾, 二级残疾, 低保对象.

@@ -243,6 +243,13 @@ def test_the_relation_labels_doudi_writes_read_back(raw, code):
     assert NORMALIZERS["relation"](code_label("relation", code)) == ((code,), None)
 
 
+@pytest.mark.parametrize("raw", ["祖父", "祖母", "外祖父", "外祖母", "祖父母", "外祖父母"])
+def test_a_grandparent_is_a_grandparent_not_other(raw):
+    # A grandparent raising the grandchildren is shown 祖父母 on the ledger and the 两评 forms.
+    assert NORMALIZERS["relation"](raw) == (("grandparent",), None)
+    assert code_label("relation", "grandparent") == "祖父母"
+
+
 @pytest.mark.parametrize(
     "raw", ["低保边缘", "低保边缘家庭", "低保边缘家庭成员", "非低保", "不是特困"]
 )
