@@ -760,7 +760,7 @@ def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary, folder: Path 
         for source in outcome.sources[read:]:
             if continued:
                 source.notes.append(f"本工作表没有表头，按工作表「{header.sheet or ''}」的表头读取"
-                                    "（列数相同：系统导出时把一张表分在了几个工作表）")  # fmt: skip
+                                    "（各列与之对齐：系统导出时把一张表分在了几个工作表）")  # fmt: skip
             else:
                 header = _header_grid(grid, source.header_rows)
     if named and not outcome.sources and not outcome.errors:
@@ -777,10 +777,21 @@ def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary, folder: Path 
 
 
 def _headerless(grid: Grid, header: Grid, vocabulary: Vocabulary, hint: str | None) -> bool:
-    """Whether ``grid`` (a later sheet of a file) continues the table ``header`` heads: as
-    wide, not hidden, holding rows, no header row of its own (an exporter that splits a
-    long table over sheets may write the header on the first only)."""
-    if grid.hidden or not grid.height or len(grid.columns) != len(header.columns):
+    """Whether ``grid`` (a later sheet of a file) continues the table ``header`` heads: not
+    hidden, holding rows, no header row of its own (an exporter that splits a long table over
+    sheets may write the header on the first only), and as wide on the columns that hold
+    anything: columns past the header's are empty, and it reaches every required column the
+    header names (trailing columns it lacks are empty on this sheet)."""
+    if grid.hidden or not grid.height:
+        return False
+    width = _filled_width(grid)
+    located = locate(header, vocabulary, hint)
+    if located is None or width > len(header.columns):
+        return False
+    positions = located.recognition.positions
+    required = [positions[name] for name in located.recognition.registry.required
+                if name in positions]  # fmt: skip
+    if width <= max(required, default=0):
         return False
     own = {tuple(header.row(index)) for index in range(header.height)}
     if any(tuple(grid.row(index)) in own for index in range(min(grid.height, HEADER_SCAN_ROWS))):
@@ -788,12 +799,20 @@ def _headerless(grid: Grid, header: Grid, vocabulary: Vocabulary, hint: str | No
     return locate(grid, vocabulary, hint) is None
 
 
+def _filled_width(grid: Grid) -> int:
+    """How many columns of ``grid`` there are up to its last one holding a cell not blank."""
+    filled = [index + 1 for index, column in enumerate(grid.columns) if not is_blank(column).all()]
+    return max(filled, default=0)
+
+
 def _under(header: Grid, grid: Grid) -> Grid:
     """``grid`` with ``header``'s rows above its first row (numbered 0, -1 …: they are not in
-    the sheet), the header it is read under."""
+    the sheet), the header it is read under: cut or padded with empty cells to its width."""
     numbers = list(range(1 - header.height, 1))
-    columns = [pa.concat_arrays([above.cast(pa.string()), below.cast(pa.string())])
-               for above, below in zip(header.columns, grid.columns, strict=True)]  # fmt: skip
+    empty = pa.array([""] * grid.height, pa.string())
+    below = [*grid.columns, *[empty] * len(header.columns)][: len(header.columns)]
+    columns = [pa.concat_arrays([above.cast(pa.string()), cells.cast(pa.string())])
+               for above, cells in zip(header.columns, below, strict=True)]  # fmt: skip
     return replace(grid, columns=columns, row_numbers=numbers + list(grid.row_numbers))
 
 

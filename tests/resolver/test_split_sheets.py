@@ -46,3 +46,36 @@ def test_a_sheet_of_another_width_is_not_read_under_the_first_sheets_header(tmp_
     assert con.execute("SELECT count(*) FROM hukou").fetchall() == [(6,)]
     [(reason,)] = con.execute("SELECT DISTINCT reason FROM ingest_skipped").fetchall()
     assert "未找到表头" in reason
+
+
+def _ingest_sheets(tmp_path, *later: list[list]):
+    """A 户籍人口 workbook: the header and a row on the first sheet, then sheets ``later``."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    book = openpyxl.Workbook()
+    book.active.append(HEADER)
+    book.active.append(_row(0))
+    for index, rows in enumerate(later, start=2):
+        sheet = book.create_sheet(f"Sheet{index}")
+        for row in rows:
+            sheet.append(row)
+    book.save(drop / "户籍人口.xlsx")
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    return con
+
+
+def test_a_sheet_whose_trailing_columns_are_empty_continues_the_table(tmp_path):
+    narrower = [_row(1)[:-1], _row(2)[:-1]]  # 村 blank on every row of the sheet
+    wider = [[*_row(3), " "], [*_row(4), None]]  # a trailing column of spaces
+    con = _ingest_sheets(tmp_path, narrower, wider)
+    rows = con.execute("SELECT record_id, village FROM hukou ORDER BY record_id").fetchall()
+    assert rows == [("H0", "大坡村"), ("H1", None), ("H2", None), ("H3", "大坡村"),
+                    ("H4", "大坡村")]  # fmt: skip
+
+
+def test_a_narrow_sheet_short_of_the_tables_required_columns_is_not_a_continuation(tmp_path):
+    con = _ingest_sheets(tmp_path, [["1", "户号按派出所登记填写"], ["2", "姓名与身份证一致"]])
+    assert con.execute("SELECT count(*) FROM hukou").fetchall() == [(1,)]
+    [(reason,)] = con.execute("SELECT DISTINCT reason FROM ingest_skipped").fetchall()
+    assert "未找到表头" in reason
