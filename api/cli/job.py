@@ -149,7 +149,7 @@ def ingest(
 def link(
     db: DbOption = Path("doudi.duckdb"),
     threshold: Annotated[
-        float | None, typer.Option(min=0.0, max=1.0, help="两条记录归并为同一人所需的匹配概率。")
+        float | None, typer.Option(help="两条记录归并为同一人所需的匹配概率。")
     ] = None,
     settings_file: Annotated[
         Path | None, typer.Option("--settings", help="关联设置（JSON 文件）。")
@@ -161,9 +161,7 @@ def link(
     from resolver.link import link_persons
 
     with errors_reported():
-        settings = LinkSettings.load(settings_file) if settings_file else LinkSettings()
-        if threshold is not None:
-            settings = replace(settings, threshold=threshold)
+        settings = _link_settings(settings_file, threshold, LinkSettings())
         con = connect(existing_db(db))
         report = link_persons(con, settings, count_comparisons=True)
         out_dir = out or db.parent
@@ -187,8 +185,18 @@ def link(
     console.print(f"已写出 {out_dir / 'entities.csv'}")
 
 
-# `run` keeps the default possible-match threshold, so its threshold may not go below it.
-RUN_LEAST_THRESHOLD = LinkSettings.possible_threshold
+def _link_settings(settings_file: Path | None, threshold: float | None,
+                   default: LinkSettings) -> LinkSettings:  # fmt: skip
+    """The link settings of ``--settings`` (else ``default``), with ``--threshold`` when given,
+    checked by the settings' own rules (above 0, at most 1, not below their
+    possible_threshold); a threshold they refuse is refused naming the option."""
+    settings = LinkSettings.load(settings_file) if settings_file else default
+    if threshold is None:
+        return settings
+    try:
+        return replace(settings, threshold=threshold)
+    except DoudiError as error:
+        raise DoudiError(f"--threshold {threshold} 不可用：{error}") from error
 
 
 class Engine(StrEnum):
@@ -218,10 +226,8 @@ def run(
     threshold: Annotated[
         float | None,
         typer.Option(
-            min=RUN_LEAST_THRESHOLD,
-            max=1.0,
             help=f"两条记录归并为同一人所需的匹配概率（默认 {LinkSettings.threshold}；"
-            f"不低于可能匹配阈值 {RUN_LEAST_THRESHOLD}）。",
+            f"不低于可能匹配阈值 possible_threshold，默认 {LinkSettings.possible_threshold}）。",
         ),
     ] = None,
     settings_file: Annotated[
@@ -253,9 +259,7 @@ def run(
     from models.risk import RiskModel
 
     with errors_reported(), _engine(engine, out, spark_master) as spark:
-        settings = LinkSettings.load(settings_file) if settings_file else LinkSettings(seed=seed)
-        if threshold is not None:
-            settings = replace(settings, threshold=threshold)
+        settings = _link_settings(settings_file, threshold, LinkSettings(seed=seed))
         if data_dir is None:  # the measurement wing's county, written first
             from resolver.synthetic import synthesize
 
