@@ -20,10 +20,9 @@ year whose check digit fits (about 33 numbers).
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
-from resolver.idcard import clean_text, mask_id, mask_numbers
+from resolver.idcard import clean_text, mask_id, mask_numbers, mask_phone, mask_typed
 
 if TYPE_CHECKING:  # the command line masks file names without loading the web stack
     from api.auth import Principal
@@ -59,62 +58,6 @@ def masked(value: Any, principal: Principal) -> Any:
     if principal.sees_full_ids:
         return value
     return _mask(value)
-
-
-# A mobile number, in groups or not, with or without +86 (``138 1234 5678``).
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[ \-]?)?(1[3-9]\d(?:[ \-]?\d){8})(?!\d)")
-
-
-def mask_typed(text: str) -> str:
-    """A text a person typed (a reviewer's reason, a 责任人) with its ID and account numbers
-    masked (``mask_numbers``) and its mobile numbers too (``mask_phone``): only in typed text,
-    where an 11-digit number is a phone and not a case number.
-
-    Parameters
-    ----------
-    text : str
-        The text as typed.
-
-    Returns
-    -------
-    str
-        The text, such numbers as ``532326***********0`` and ``138****5678``.
-
-    Examples
-    --------
-    >>> mask_typed("户主 532326-19560101-6870，电话 +86 138 1234 5678")
-    '户主 532326***********0，电话 138****5678'
-    """
-    return _MOBILE.sub(lambda match: mask_phone(re.sub(r"[ \-]", "", match.group(1))),
-                       mask_numbers(text))  # fmt: skip
-
-
-def mask_phone(value: str | None) -> str:
-    """A phone number with its middle hidden.
-
-    Parameters
-    ----------
-    value : str or None
-        The number as the registry holds it.
-
-    Returns
-    -------
-    str
-        The first three and last four characters around ``****`` (all hidden when shorter
-        than eight), ``""`` for none.
-
-    Examples
-    --------
-    >>> mask_phone("13812345678")
-    '138****5678'
-    >>> mask_phone("5678")
-    '****'
-    """
-    if not value:
-        return ""
-    if len(value) < 8:
-        return "*" * len(value)
-    return f"{value[:3]}****{value[-4:]}"
 
 
 # Graph nodes keyed by the value they stand for.

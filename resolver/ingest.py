@@ -13,7 +13,7 @@ Tables written (each ingest replaces the previous drop's, all in one transaction
   ``extra`` (a map of the columns the contract does not list, header to text);
 - ``<registry>``: ``record_id``, ``source_no``, ``row_no`` and the normalised columns;
 - ``dq_findings``: registry, record_id, source_no, row_no, column, problem, raw value (IDs
-  masked);
+  and phones masked);
 - ``ingest_sources``: one row per table read (a file's sheet): registry, file, sheet, header
   rows, how each column was mapped, rows read and skipped, notes;
 - ``ingest_skipped``: every file, sheet and row not read as data, with the reason;

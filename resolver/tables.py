@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from resolver.errors import InputError, raise_collected
 from resolver.headers import Vocabulary, header_key
-from resolver.idcard import USABLE, mask_id, mask_numbers
+from resolver.idcard import USABLE, mask_id, mask_phone, mask_typed
 from resolver.layout import NOT_DEATH, Located, is_blank
 from resolver.normalize import (
     EXCEL_ERRORS,
@@ -785,7 +785,9 @@ def findings_of(
     """The findings of the rows whose ``problems`` entry is set, with the value ``shown``.
 
     ID numbers, certificate numbers and bank accounts are masked (``mask_id``), and so is
-    any ID or account number in another column's value (``mask_numbers``).
+    any ID, account or mobile number in another column's value (``mask_typed``); a phone
+    column's value holding none of them is masked as a phone (``mask_phone``: a landline,
+    a number a digit short or two numbers in one cell).
 
     Parameters
     ----------
@@ -810,8 +812,10 @@ def findings_of(
     if column.startswith(SENSITIVE) or column.endswith("id_number"):
         values = [value if value in EXCEL_ERRORS else mask_id((value or "").strip())
                   for value in values]  # fmt: skip
-    else:  # an ID typed into a date, a phone or an amount column is no less an ID
-        values = [value and mask_numbers(value) for value in values]
+    elif column == "phone":
+        values = [value and _masked_phone(value) for value in values]
+    else:  # an ID or a phone typed into a date or an amount column is no less personal
+        values = [value and mask_typed(value) for value in values]
     columns = [
         pa.array([registry.name] * len(rows), pa.string()),
         normalised["record_id"].take(rows),
@@ -822,6 +826,15 @@ def findings_of(
         pa.array(values, pa.string()),
     ]
     return pa.Table.from_arrays(columns, schema=FINDINGS_SCHEMA)
+
+
+def _masked_phone(value: str) -> str:
+    """A phone cell's value with its ID and mobile numbers masked, or, holding none but
+    holding digits, the whole value masked as a phone (a ditto mark stays as written)."""
+    masked = mask_typed(value)
+    if masked != value or not any(char.isdigit() for char in value):
+        return masked
+    return mask_phone(value.strip())
 
 
 def _row_findings(registry: Registry, normalised: pa.Table) -> list[pa.Table]:

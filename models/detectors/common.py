@@ -13,7 +13,7 @@ from models.cases import Case, Evidence
 from models.graph import Node, neighbours, nodes_of
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
-from resolver.idcard import mask_id
+from resolver.idcard import mask_id, mask_phone
 
 PROGRAM_LABELS = {"dibao": "低保", "tekun": "特困"}
 NOT_ENROLLED = Evidence("未查到有效的低保或特困保障记录（已通过身份关联核对各名册）")
@@ -760,10 +760,11 @@ def tie_evidence(identifier: Node, cases: set[Node]) -> Evidence:
 
 def shown(identifier: Node) -> str:
     """Account and phone numbers masked as the review API masks them below auditor (an
-    account as ``mask_id``, a phone as its first three and last four digits); an address as
-    written. Evidence shows no digit the mask hides, so that no view beside another gives more
-    of a number than one mask does (until 2026-12-05 an account's evidence showed its first
-    and last four digits beside a mask showing its first six and the last).
+    account as ``mask_id``, a phone as ``mask_phone``: its first three and last four); an
+    address as written. Evidence shows no digit the mask hides, so that no view beside
+    another gives more of a number than one mask does (until 2026-12-05 an account's
+    evidence showed its first and last four digits beside a mask showing its first six and
+    the last).
 
     Parameters
     ----------
@@ -787,7 +788,7 @@ def shown(identifier: Node) -> str:
         return value
     if kind == "account":
         return mask_id(value)
-    return "*" * len(value) if len(value) < 8 else f"{value[:3]}****{value[-4:]}"
+    return mask_phone(value)
 
 
 AREA_LABELS = {"rural": "农村", "urban": "城市"}
