@@ -339,7 +339,8 @@ class Published:
         """Why a case resolved by data went away: the run that no longer raised it, and the
         reviewers' labels in force on its rows (which label, by whom); with no label, the
         rules changed (that run read the same files as the run before it, under another
-        policy or settings) or else the data did."""
+        policy or settings), both the files and the rules did (either may have resolved
+        it), or else the data did."""
         if not case["resolved"]:
             return None
         rows = {row["unique_id"] for row in case["detail"]["rows"]}
@@ -349,36 +350,25 @@ class Published:
             if not label["pending"] and set(pair) <= rows:
                 in_force[pair] = label
         labels = sorted(in_force.values(), key=lambda label: label["label_id"])
-        rules = self._rules_changed(case["resolved_run"])
+        pair = self._with_run_before(case["resolved_run"])
+        rules = None if pair is None else _rules_changed(*pair)
         if labels:
             reason = "人员记录的标注改变了关联"
-        elif rules is not None:
+        elif rules is not None and _same_files(*pair):
             reason = f"口径调整（政策或阈值变更）后不再构成疑点（{rules}）"
+        elif rules is not None:
+            reason = f"数据与口径均有变化，不再构成疑点（{rules}）"
         else:
             reason = "后续数据中已不再出现"
         return {"run_id": case["resolved_run"], "reason": reason, "labels": labels}
 
-    def _rules_changed(self, run_id: str) -> str | None:
-        """What run ``run_id`` changed from the published run before it when it read the
-        same files (by SHA-256) under another policy or other link settings: the policy it
-        applied and its version, and the threshold when that changed; None otherwise."""
+    def _with_run_before(self, run_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The published run before run ``run_id``, and that run; None for the first."""
         ids = [run["run_id"] for run in self.published_runs]
         at = ids.index(run_id) if run_id in ids else 0
         if at == 0:
             return None
-        before, run = self.published_runs[at - 1], self.published_runs[at]
-        hashes = _input_hashes(before)
-        if hashes is None or hashes != _input_hashes(run):
-            return None
-        said = []
-        if _json_of(before, "policy") != _json_of(run, "policy"):
-            said.append(f"政策 {run.get('policy_name')} 第 {run.get('policy_version')} 版")
-        threshold = [_json_of(one, "settings").get("threshold") for one in (before, run)]
-        if threshold[0] != threshold[1]:
-            said.append(f"归并阈值 {threshold[0]} → {threshold[1]}")
-        elif _json_of(before, "settings") != _json_of(run, "settings"):
-            said.append("关联设置变更")
-        return "；".join(said) or None
+        return self.published_runs[at - 1], self.published_runs[at]
 
     def case_json(self, case_id: str) -> str | None:
         """``case`` as JSON text, kept until the case's next event (or the next day: its
@@ -623,6 +613,27 @@ def _json_of(run: dict[str, Any], column: str) -> dict[str, Any]:
     """A published run's JSON column (``policy``, ``settings``) read, empty when absent."""
     value = run.get(column)
     return json.loads(value) if isinstance(value, str) else value or {}
+
+
+def _rules_changed(before: dict[str, Any], run: dict[str, Any]) -> str | None:
+    """What published ``run`` changed from the run ``before`` it in policy or link settings:
+    the policy it applied and its version, and the threshold when that changed; None when
+    neither changed."""
+    said = []
+    if _json_of(before, "policy") != _json_of(run, "policy"):
+        said.append(f"政策 {run.get('policy_name')} 第 {run.get('policy_version')} 版")
+    threshold = [_json_of(one, "settings").get("threshold") for one in (before, run)]
+    if threshold[0] != threshold[1]:
+        said.append(f"归并阈值 {threshold[0]} → {threshold[1]}")
+    elif _json_of(before, "settings") != _json_of(run, "settings"):
+        said.append("关联设置变更")
+    return "；".join(said) or None
+
+
+def _same_files(before: dict[str, Any], run: dict[str, Any]) -> bool:
+    """Whether two published runs read the same files (by SHA-256; False when not recorded)."""
+    hashes = _input_hashes(before)
+    return hashes is not None and hashes == _input_hashes(run)
 
 
 def _input_hashes(run: dict[str, Any]) -> list[str] | None:

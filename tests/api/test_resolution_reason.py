@@ -1,5 +1,6 @@
 """Why a case resolved by data went away, on published runs made by hand: a run that read
-the same files under another policy or threshold says the rules changed, not the data."""
+the same files under another policy or threshold says the rules changed, not the data; one
+that read other files under other rules says both changed."""
 
 from __future__ import annotations
 
@@ -43,5 +44,15 @@ def test_a_threshold_change_on_the_same_files_names_the_threshold():
     assert "口径调整" in reason and "0.9 → 0.95" in reason
 
 
-def test_changed_files_say_the_data_changed():
-    assert _resolution(_run("r-2", 2, OTHER_FILES, LENIENT)) == "后续数据中已不再出现"
+def test_changed_files_under_the_same_rules_say_the_data_changed():
+    assert _resolution(_run("r-2", 2, OTHER_FILES, DEFAULT)) == "后续数据中已不再出现"
+
+
+def test_changed_files_and_policy_say_both_changed_and_name_the_policy():
+    reason = _resolution(_run("r-2", 2, OTHER_FILES, LENIENT, name="lenient", version=3))
+    assert reason == "数据与口径均有变化，不再构成疑点（政策 lenient 第 3 版）"
+
+
+def test_changed_files_and_threshold_say_both_changed():
+    reason = _resolution(_run("r-2", 2, OTHER_FILES, DEFAULT, threshold=0.95))
+    assert reason == "数据与口径均有变化，不再构成疑点（归并阈值 0.9 → 0.95）"
