@@ -271,9 +271,8 @@ def run(
             allow_missing=[registry_named(name) for name in allow_missing or []],
         )  # fmt: skip
         print_drop(connect(result.db_path), result.out_dir / REPORT_NAME, linked=True)
-        log_cli_job(
-            result.db_path, "run_drop", f"{data_dir} {result.link.rows}行 → {result.out_dir}"
-        )
+        target = f"{data_dir} {result.link.rows}行 → {result.out_dir}"
+        log_cli_job(result.db_path, "run_drop", target, run_id=result.run_id)
     print_policy(load_policy(policy))
     table = Table(title="疑点线索")
     table.add_column("类型")

@@ -227,7 +227,7 @@ def token_store(db: Path) -> Iterator:
         store.close()
 
 
-def log_cli_read(tokens, action: str, target: str) -> None:
+def log_cli_read(tokens, action: str, target: str, *, run_id: str | None = None) -> None:
     """Write to the access log that the command line (``cli:<OS user>``) read personal data:
     an export, a report or a screening writes files a person reads, and is logged as the
     API logs the same read.
@@ -243,16 +243,20 @@ def log_cli_read(tokens, action: str, target: str) -> None:
         Which data and how much of it, with the files read and written; an ID or account
         number in it (a file named after a person) is logged masked, as the admin who reads
         the log may see none.
+    run_id : str, optional
+        The run the read made, logged before the target as it is: its date and time digits
+        are no ID, and masked they would no longer name the run.
     """
     from api.masking import mask_numbers
     from api.tokens import LogEntry
 
     actor = _cli_actor()
-    entry = LogEntry(datetime.now(), actor.name, actor.role, action, mask_numbers(target))
+    logged = " ".join(filter(None, [run_id, mask_numbers(target)]))
+    entry = LogEntry(datetime.now(), actor.name, actor.role, action, logged)
     tokens.append_access([entry])
 
 
-def log_cli_job(db: Path, action: str, target: str) -> None:
+def log_cli_job(db: Path, action: str, target: str, *, run_id: str | None = None) -> None:
     """Write to ``db``'s access log that a command-line job (``run``, ``update``, ``ingest``)
     read a drop of personal data into it and wrote what it found (``log_cli_read``).
 
@@ -264,9 +268,12 @@ def log_cli_job(db: Path, action: str, target: str) -> None:
         The job: ``run_drop``, ``update_drop`` or ``ingest_drop``.
     target : str
         The drop read and what was written.
+    run_id : str, optional
+        The run a ``run`` or an ``update`` made: who made a run is found in the access log
+        by its id, the one record of who did what.
     """
     with token_store(db) as tokens:
-        log_cli_read(tokens, action, target)
+        log_cli_read(tokens, action, target, run_id=run_id)
 
 
 def _cli_actor():

@@ -54,7 +54,8 @@ def update(
                                  vocabulary=load_vocabulary(columns),
                                  allow_missing=[registry_named(name) for name in allow_missing or []])  # fmt: skip
         print_drop(connect(result.db_path), out_dir / REPORT_NAME, linked=True)
-        log_cli_job(result.db_path, "update_drop", f"{data_dir} {result.link.rows}行 → {out_dir}")
+        target = f"{data_dir} {result.link.rows}行 → {out_dir}"
+        log_cli_job(result.db_path, "update_drop", target, run_id=result.run_id)
     link = result.link
     changes = link.changes
     console.print(

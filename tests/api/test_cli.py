@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.cli.printers import CONTROL_LABELS
+from api.cli.serving import log_cli_job, token_store
 from api.storage import opened
 from resolver.db import connect
 from resolver.settings import LinkSettings
@@ -165,6 +166,23 @@ def test_ingest_into_a_published_database_needs_every_registry_it_held(tmp_path)
         assert storage.tokens.verify_access_log().ok
     jobs = sorted(entry["action"] for entry in logged if entry["actor"].startswith("cli:"))
     assert jobs == ["ingest_drop", "run_drop", "run_drop"]  # the refused ingest read nothing
+    with opened(Path(db)) as storage:  # who made each run: its entry names it
+        runs = {row["run_id"] for row in storage.store.rows("SELECT run_id FROM runs")}
+    named = {entry["target"].split()[0] for entry in logged if entry["action"] == "run_drop"}
+    assert len(named) == 2 and named <= runs
+
+
+def test_a_job_logs_its_run_id_whole_and_the_drop_masked(tmp_path):
+    """A run id whose random part begins with a digit reads as an ID's digit groups
+    (``20261205-153116-0``): masked with the drop, it would no longer name the run."""
+    db = tmp_path / "doudi.duckdb"
+    duckdb.connect(str(db)).close()
+    run_id = "r-20261205-153116-0e55"
+    log_cli_job(db, "run_drop", "户主532326195601016870.csv 3行 → out", run_id=run_id)
+    with token_store(db) as tokens:
+        _, (entry,) = tokens.access_log(offset=0, limit=5)
+    assert entry["actor"].startswith("cli:")
+    assert entry["target"] == f"{run_id} 户主532326***********0.csv 3行 → out"
 
 
 def test_run_without_data_runs_on_a_synthetic_county_and_evaluates(tmp_path):
