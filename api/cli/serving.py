@@ -153,8 +153,8 @@ def _monthly_report(db: Path, out: Path, unit: str | None, county: str | None) -
         written = monthly_report(
             storage.snapshot.published.of_county(county), masked=False, unit=unit, county=county
         )
-        log_cli_read(storage.tokens, "download_ledger", f"monthly {written.run_id} "
-                     f"逾期{written.overdue}行 超过30天{written.long_open}行 → {out}")  # fmt: skip
+        log_cli_read(storage.tokens, "download_ledger", f"monthly 逾期{written.overdue}行 "
+                     f"超过30天{written.long_open}行 → {out}", run_id=written.run_id)  # fmt: skip
     write_whole(out, written.content)
     console.print(f"{monthly_summary(written)}已写出 {out}", highlight=False)
 

@@ -129,7 +129,7 @@ def test_the_monthly_report_counts_the_month_and_lists_overdue_and_long_open_cas
             with client(monthly_county, role) as http:
                 assert http.get("/api/ledgers/monthly.xlsx").status_code == 403
     logged = {(e["actor"], e["action"], e["target"]) for e in entries}
-    target = f"monthly {second} 逾期1行 超过30天{len(long_open)}行"
+    target = f"{second} monthly 逾期1行 超过30天{len(long_open)}行"
     assert {
         ("auditor-1", "download_ledger", target),
         ("analyst-1", "download_ledger", target),
@@ -164,6 +164,12 @@ def test_the_command_line_writes_the_monthly_report(monthly_county, tmp_path):
     assert sheets["汇总"][1][0].startswith("填报单位：某县民政局")
     for name in SHEETS:  # the same workbook as the server's, but for the 填报单位
         assert sheets[name][3:] == served[name][3:]
+    with client(monthly_county, "admin") as admin:
+        entries = admin.get("/api/access-log", params={"limit": 5}).json()["items"]
+    # logged as the server logs it, the run id whole (masked as an ID's digits it named no run)
+    _, second = monthly_county["runs"]
+    assert any(entry["action"] == "download_ledger" and entry["actor"].startswith("cli:")
+               and entry["target"].startswith(f"{second} monthly 逾期") for entry in entries)  # fmt: skip
 
 
 def test_the_page_shows_the_months_changes_the_overdue_queue_and_records_an_assignment(
