@@ -244,6 +244,16 @@ TRANSLITERATED = (
     f"length(name_l) = length(name_r) AND length(name_l) BETWEEN 3 AND {NAME_POSITIONS} "
     f"AND ({CHARS_DIFFERING}) = 1 AND name_sound_l = name_sound_r"
 )
+# Two names of one sound, or one name with a surname or clan name left out: the name as a
+# clerk writes it again from hearing (the same name; the same pinyin, in local speech too; a
+# long name's pinyin close; one character of three or more by one of a like sound; 包巴特尔,
+# 巴特尔). Not a name with two changes (a clan name left out and a syllable spelt another
+# way), nor one character of a different sound (王建华, 王建国).
+ONE_SPELLING = (
+    "(name_l = name_r OR name_pinyin_l = name_pinyin_r OR name_fuzzy_l = name_fuzzy_r "
+    f"OR ({CONTAINED}) OR (least(length(name_l), length(name_r)) >= 4 AND {SIMILAR_PINYIN}) "
+    f"OR ({TRANSLITERATED}))"
+)
 # Two names no clerk's slip turns into each other (陈海敏, 熊春华).
 OTHER_NAMES = (f"NOT ({SIMILAR_PINYIN}) AND NOT ({CONTAINED}) AND NOT ({CONTAINED_VARIANT}) "
                f"AND NOT ({CONTAINED_INSIDE}) AND NOT ({MOSTLY_IN_PLACE})")  # fmt: skip

@@ -38,6 +38,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from resolver.comparisons import ONE_SPELLING
 from resolver.db import table_names
 from resolver.labels import current_labels
 from resolver.private import mode_to_keep, open_private, private_folder
@@ -48,6 +49,7 @@ ENTITIES = "entities"
 PERSON_LINKS = "person_links"
 LINK_EXPLANATIONS = "link_explanations"
 POSSIBLE_MATCHES = "possible_matches"
+SCORED_PAIRS = "scored_pairs"
 LINK_MODEL = "link_model"
 
 
@@ -335,11 +337,16 @@ def lone_death_candidates(
 def possible_roster_duplicates(
     con: duckdb.DuckDBPyConnection, *, entities: str = ENTITIES
 ) -> list[tuple[str, str, str, str, float]]:
-    """Two roster rows of different persons that may be one person enrolled twice: a
-    possible match of two ``assistance`` rows at or above the run's ``duplicate_threshold``,
-    not labelled apart by reviewers, with the same birth date and gender, one of the two
-    rows without any ID (what a second enrollment under a variant of the name looks like;
-    two rows whose IDs differ are namesakes born the same day more often than not).
+    """Two roster rows of different persons that may be one person enrolled twice: with the
+    same birth date and gender, one of the two rows without any ID (what a second enrollment
+    looks like; two rows whose IDs differ are namesakes born the same day more often than
+    not), not labelled apart by reviewers, and either scored at or above the run's
+    ``duplicate_threshold`` or named the way a clerk writes one name again
+    (``resolver.comparisons.ONE_SPELLING``: the same sound, or a surname or clan name left
+    out) at any score linking kept. The model weighs a variant spelling by how often true
+    pairs of every registry show one, and most show the name as it was; on a county of small
+    name pools (Uyghur, Yi) it weighed 托合提/托乎提 or 曲比/曲别 against a match, and such
+    second enrollments scored 0.04-0.40.
 
     Parameters
     ----------
@@ -352,26 +359,33 @@ def possible_roster_duplicates(
     -------
     list[tuple[str, str, str, str, float]]
         Per pair, ordered: each row's ``record_id`` and ``person_id``, and the pair's
-        probability. Empty when linking left no possible matches.
+        probability. Empty when linking scored no pairs.
     """
-    if POSSIBLE_MATCHES not in table_names(con):
+    if SCORED_PAIRS not in table_names(con):
         return []
+    names = ", ".join(f"p{side}.{column} AS {column}_{side}" for side in "lr"
+                      for column in ("name", "name_pinyin", "name_fuzzy", "name_sound"))  # fmt: skip
     with _labelled_apart(con):
         return con.execute(
             f"""
+            WITH rosters AS (
+                SELECT s.unique_id_l, s.unique_id_r, s.match_probability, {names}
+                FROM {SCORED_PAIRS} s ANTI JOIN _apart USING (unique_id_l, unique_id_r)
+                JOIN {PERSONS} pl ON pl.unique_id = s.unique_id_l
+                JOIN {PERSONS} pr ON pr.unique_id = s.unique_id_r
+                WHERE pl.registry = 'assistance' AND pr.registry = 'assistance'
+                  AND pl.dob = pr.dob AND pl.gender = pr.gender
+                  AND (coalesce(pl.id18, pl.id_text, pl.id_prefix) IS NULL
+                       OR coalesce(pr.id18, pr.id_text, pr.id_prefix) IS NULL)
+            )
             SELECT el.record_id, el.person_id, er.record_id, er.person_id, m.match_probability
-            FROM {POSSIBLE_MATCHES} m ANTI JOIN _apart USING (unique_id_l, unique_id_r)
+            FROM rosters m
             JOIN {entities} el ON 'assistance:' || el.record_id = m.unique_id_l
                  AND el.registry = 'assistance'
             JOIN {entities} er ON 'assistance:' || er.record_id = m.unique_id_r
                  AND er.registry = 'assistance'
-            JOIN {PERSONS} pl ON pl.unique_id = m.unique_id_l
-            JOIN {PERSONS} pr ON pr.unique_id = m.unique_id_r
-            WHERE m.reason NOT IN ('labelled_apart', 'two_ids')
-              AND m.match_probability >= $threshold AND el.person_id <> er.person_id
-              AND pl.dob = pr.dob AND pl.gender = pr.gender
-              AND (coalesce(pl.id18, pl.id_text, pl.id_prefix) IS NULL
-                   OR coalesce(pr.id18, pr.id_text, pr.id_prefix) IS NULL)
+            WHERE el.person_id <> er.person_id
+              AND (m.match_probability >= $threshold OR {ONE_SPELLING})
             ORDER BY ALL
             """,
             {"threshold": _stored_settings(con).duplicate_threshold},

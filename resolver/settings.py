@@ -34,10 +34,11 @@ class LinkSettings:
     each paid member it may be."""
     duplicate_threshold: float = 0.9
     """Two roster rows of different persons born the same day, of one gender, one of them
-    without any ID, that match at or above this (kept as a possible match: at or above
-    ``possible_threshold`` too; not labelled apart) may be one person enrolled twice:
-    ``duplicate_enrollment`` raises them as an uncertain lead naming both persons (a variant
-    spelling of a Mongolian name in another township scores about 0.93)."""
+    without any ID, not labelled apart, that match at or above this, or whose names are one
+    name as a clerk writes it again (the same sound, or a surname or clan name left out: at
+    any score linking kept), may be one person enrolled twice: ``duplicate_enrollment``
+    raises them as an uncertain lead naming both persons (a variant spelling of a Mongolian
+    name in another township scores about 0.93; a Uyghur or Yi one 0.04-0.40)."""
     bridge_threshold: float = 0.99
     """A single link that alone holds two groups of rows together needs at least this."""
     ambiguity_margin: float = 5.0

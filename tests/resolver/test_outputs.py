@@ -6,7 +6,9 @@ from dataclasses import replace
 
 from resolver.db import connect
 from resolver.labels import ensure_labels_table, record_label
+from resolver.normalize import normalize_name
 from resolver.outputs import lone_death_candidates, possible_roster_duplicates
+from resolver.persons import NAME_SOUND
 from resolver.settings import LinkSettings
 
 
@@ -83,47 +85,57 @@ def test_a_person_a_row_of_whom_reviewers_labelled_not_the_notices_is_no_candida
 
 
 def _rosters(threshold: float | None = None):
-    """Roster rows, and the pairs linking left below its threshold: (record, person, ID,
-    birth date, gender) per row, (row, row, probability, reason) per pair."""
+    """Roster rows, and the pairs linking scored: (record, ID, birth date, gender, name) per
+    row, (row, row, probability) per pair."""
     rows = [
-        ("A1", None, "1950-01-02", "F"),
-        ("A2", "152223195001020020", "1950-01-02", "F"),
-        ("A3", None, "1950-01-02", "F"),
-        ("A4", "152223195001020047", "1950-01-02", "F"),
-        ("A6", None, "1950-01-02", "F"),
-        ("A7", "152223195001020063", "1950-01-02", "F"),
-        ("A8", "152223196001020011", "1960-01-02", "M"),
-        ("A9", "152223196001020999", "1960-01-02", "M"),
-        ("A10", None, "1970-01-02", "M"),
-        ("A11", "152223197001020020", "1970-01-02", "F"),
-        ("A12", None, "1980-01-02", "F"),
-        ("A13", "152223198003020027", "1980-03-02", "F"),
+        ("A1", None, "1950-01-02", "F", "张桂兰"),
+        ("A2", "152223195001020020", "1950-01-02", "F", "张桂兰"),
+        ("A3", None, "1950-01-02", "F", "李淑珍"),
+        ("A4", "152223195001020047", "1950-01-02", "F", "张桂兰"),
+        ("A6", None, "1950-01-02", "F", "张桂兰"),
+        ("A7", "152223195001020063", "1950-01-02", "F", "张桂兰"),
+        ("A8", "152223196001020011", "1960-01-02", "M", "刘建军"),
+        ("A9", "152223196001020999", "1960-01-02", "M", "刘建军"),
+        ("A10", None, "1970-01-02", "M", "陈志强"),
+        ("A11", "152223197001020020", "1970-01-02", "F", "陈志强"),
+        ("A12", None, "1980-01-02", "F", "赵丽"),
+        ("A13", "152223198003020027", "1980-03-02", "F", "赵丽"),
+        ("A14", None, "1983-07-14", "M", "曲别尔古"),
+        ("A15", "513431198307146174", "1983-07-14", "M", "曲比尔古"),
+        ("A16", None, "1965-05-05", "M", "王建国"),
+        ("A17", "152223196505050031", "1965-05-05", "M", "王建华"),
     ]
     pairs = [
-        ("A1", "A2", 0.93, "below_threshold"),
-        ("A1", "A3", 0.80, "below_threshold"),
-        ("A2", "A4", 0.97, "two_ids"),
-        ("A4", "hukou:H5", 0.94, "below_threshold"),
-        ("A6", "A7", 0.91, "below_threshold"),
-        ("A8", "A9", 0.93, "below_threshold"),
-        ("A10", "A11", 0.92, "below_threshold"),
-        ("A12", "A13", 0.92, "below_threshold"),
+        ("A1", "A2", 0.93),
+        ("A1", "A3", 0.80),
+        ("A2", "A4", 0.97),
+        ("A4", "hukou:H5", 0.94),
+        ("A6", "A7", 0.91),
+        ("A8", "A9", 0.93),
+        ("A10", "A11", 0.92),
+        ("A12", "A13", 0.92),
+        ("A14", "A15", 0.02),
+        ("A16", "A17", 0.30),
     ]
     con = connect(":memory:")
     con.execute("CREATE TABLE entities (registry VARCHAR, record_id VARCHAR, person_id VARCHAR)")
-    con.execute("CREATE TABLE persons (unique_id VARCHAR, id18 VARCHAR, id_text VARCHAR, "
-                "id_prefix VARCHAR, dob DATE, gender VARCHAR)")  # fmt: skip
-    for record, id18, born, gender in rows:
-        con.execute("INSERT INTO entities VALUES ('assistance', ?, ?)", [record, f"P{record}"])
-        con.execute("INSERT INTO persons VALUES (?, ?, NULL, NULL, ?, ?)",
-                    [f"assistance:{record}", id18, born, gender])  # fmt: skip
-    con.execute("INSERT INTO entities VALUES ('hukou', 'H5', 'PH5')")
-    con.execute("CREATE TABLE possible_matches (unique_id_l VARCHAR, unique_id_r VARCHAR, "
-                "match_probability DOUBLE, reason VARCHAR)")  # fmt: skip
-    for left, right, probability, reason in pairs:
+    con.execute("CREATE TABLE named (unique_id VARCHAR, registry VARCHAR, id18 VARCHAR, "
+                "id_text VARCHAR, id_prefix VARCHAR, dob DATE, gender VARCHAR, name VARCHAR, "
+                "name_pinyin VARCHAR, name_fuzzy VARCHAR)")  # fmt: skip
+    people = [(f"assistance:{record}", "assistance", *rest) for record, *rest in rows]
+    people.append(("hukou:H5", "hukou", None, "1950-01-02", "F", "张桂兰"))
+    for unique_id, registry, id18, born, gender, written in people:
+        (name, pinyin, fuzzy), _ = normalize_name(written)
+        con.execute("INSERT INTO named VALUES (?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?)",
+                    [unique_id, registry, id18, born, gender, name, pinyin, fuzzy])  # fmt: skip
+        record = unique_id.split(":")[1]
+        con.execute("INSERT INTO entities VALUES (?, ?, ?)", [registry, record, f"P{record}"])
+    con.execute(f"CREATE TABLE persons AS SELECT *, {NAME_SOUND} AS name_sound FROM named")
+    con.execute("CREATE TABLE scored_pairs (unique_id_l VARCHAR, unique_id_r VARCHAR, "
+                "match_probability DOUBLE)")  # fmt: skip
+    for left, right, probability in pairs:
         uid = [name if ":" in name else f"assistance:{name}" for name in (left, right)]
-        con.execute("INSERT INTO possible_matches VALUES (?, ?, ?, ?)",
-                    [*uid, probability, reason])  # fmt: skip
+        con.execute("INSERT INTO scored_pairs VALUES (?, ?, ?)", [*uid, probability])
     ensure_labels_table(con)
     record_label(con, "assistance:A6", "assistance:A7", same_person=False, actor="审核员甲",
                  role="auditor")  # fmt: skip
@@ -134,7 +146,11 @@ def _rosters(threshold: float | None = None):
 
 
 def test_two_roster_rows_that_may_be_one_person_are_a_possible_duplicate():
-    # not: below 0.9, two different valid IDs, a row off the roster, labelled apart, two rows
-    # with IDs, two genders, two birth dates
-    assert possible_roster_duplicates(_rosters()) == [("A1", "PA1", "A2", "PA2", 0.93)]
-    assert len(possible_roster_duplicates(_rosters(threshold=0.75))) == 2
+    # not: below 0.9 under another name, two different valid IDs, a row off the roster,
+    # labelled apart, two rows with IDs, two genders, two birth dates, one character of
+    # another sound (王建国, 王建华); a Yi clan name spelt two ways is, at any score kept
+    assert possible_roster_duplicates(_rosters()) == [
+        ("A1", "PA1", "A2", "PA2", 0.93),
+        ("A14", "PA14", "A15", "PA15", 0.02),
+    ]
+    assert len(possible_roster_duplicates(_rosters(threshold=0.75))) == 3
