@@ -168,8 +168,9 @@ def _case(graph, policy: Policy, person_ids: list[str], rows, uncertain: dict | 
     """The case of ``rows``; with ``uncertain``, the ``possibly_same`` edge saying two
     persons' rows may be one person."""
     evidence = [] if uncertain is None else [Evidence(
-        f"两条救助记录可能是同一人（匹配概率 {uncertain['probability']:.3f}，未达归并阈值，"
-        f"登记为两人：{'、'.join(_names(graph, person_ids))}），疑点待核实，请先确认是否同一人",
+        f"两条救助记录可能是同一人（出生日期、性别相同，其中一条没有身份证号；匹配概率 "
+        f"{uncertain['probability']:.3f}，未达归并阈值，登记为两人："
+        f"{'、'.join(_names(graph, person_ids))}），疑点待核实，请先确认是否同一人",
         "assistance", uncertain["other_record_id"])]  # fmt: skip
     evidence += [enrolment_evidence(case, row) for case, row in rows]
     persons = {("person", pid) for pid in person_ids}

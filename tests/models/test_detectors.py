@@ -464,7 +464,10 @@ def test_two_roster_rows_that_may_be_one_person_are_an_uncertain_duplicate_namin
     assert sorted(case.records) == [("assistance", "A1"), ("assistance", "A7")]
     assert case.amount_at_risk == 455.0 * 8
     assert case.features["identity"] == case.features[UNLINKED] == 0.93
-    assert "可能是同一人（匹配概率 0.930" in case.evidence[0].text
+    assert (
+        "可能是同一人（出生日期、性别相同，其中一条没有身份证号；匹配概率 0.930"
+        in case.evidence[0].text
+    )
 
 
 @pytest.mark.parametrize("second_case", ["DB1", "DB7"])
