@@ -177,6 +177,16 @@ def test_one_house_written_many_ways_gives_one_set_of_parts(raw):
     assert normalize_address(raw)[0][1:] == ("金碧", "大坪", "3", "25")
 
 
+@pytest.mark.parametrize(("raw", "parts"), [
+    ("四川省甘孜藏族自治州理塘县村戈乡雄坝村4组12号", ("村戈", "雄坝", "4", "12")),
+    ("理塘县村戈乡雄坝村", ("村戈", "雄坝", None, None)),
+    ("新村镇新村村2组7号", ("新村", "新村", "2", "7")),
+])  # fmt: skip
+def test_a_township_whose_name_holds_cun_is_a_township(raw, parts):
+    # 村戈乡 was read as the village 村戈乡雄坝, no township: a police notice lost its 同村
+    assert normalize_address(raw)[0][1:] == parts
+
+
 def test_an_address_that_does_not_read_as_places_is_text_only():
     assert normalize_address("县城北门外老粮站宿舍") == (("县城北门外老粮站宿舍", None, None, None, None),
                                                       None)  # fmt: skip
