@@ -21,10 +21,24 @@ Chinese records need their own comparisons:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 Level = dict[str, Any]
 Comparison = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class BirthDates:
+    """How often two different people of a county share a birth date, counted from its rows
+    (``resolver.link.birth_dates``): on a day many are registered as born on when no one knew
+    the birthday (1 January, 1 July: ``common_days``, as month * 100 + day), and on any other
+    day; each None when too few pairs share one to count it (Splink samples it then)."""
+
+    common_days: tuple[int, ...] = ()
+    on_common_day: float | None = None
+    on_other_day: float | None = None
+
 
 BOTH_IDS_USABLE = "(id18_l IS NOT NULL AND id18_r IS NOT NULL)"
 # A damaged ID's reliable digits (14 or more: the region and the birth date) against the
@@ -247,11 +261,14 @@ TRANSLITERATED = (
 # Two names of one sound, or one name with a surname or clan name left out: the name as a
 # clerk writes it again from hearing (the same name; the same pinyin, in local speech too; a
 # long name's pinyin close; one character of three or more by one of a like sound; 包巴特尔,
-# 巴特尔). Not a name with two changes (a clan name left out and a syllable spelt another
-# way), nor one character of a different sound (王建华, 王建国).
+# 巴特尔, the rest written alike). Not a name with two changes (a clan name left out and a
+# syllable spelt another way; a surname left out and the rest by other characters of its
+# sound: 毛莉美, 李媚), nor one character of a different sound (王建华, 王建国).
 ONE_SPELLING = (
     "(name_l = name_r OR name_pinyin_l = name_pinyin_r OR name_fuzzy_l = name_fuzzy_r "
-    f"OR ({CONTAINED}) OR (least(length(name_l), length(name_r)) >= 4 AND {SIMILAR_PINYIN}) "
+    "OR (length(name_l) <> length(name_r) AND least(length(name_l), length(name_r)) >= 2 "
+    "AND (ends_with(name_l, name_r) OR ends_with(name_r, name_l))) "
+    f"OR (least(length(name_l), length(name_r)) >= 4 AND {SIMILAR_PINYIN}) "
     f"OR ({TRANSLITERATED}))"
 )
 # Two names no clerk's slip turns into each other (陈海敏, 熊春华).
@@ -309,32 +326,41 @@ def name_comparison() -> Comparison:
     )
 
 
-def dob_comparison(same_date_chance: float | None = None) -> Comparison:
+def dob_comparison(birth_dates: BirthDates | None = None) -> Comparison:
     """Birth date, when not both rows have a usable ID and no damaged ID's reliable digits
     (which hold the birth date) are compared with the other row's number (the ID's levels
     weigh it then, agreeing or not):
+    exact on a day many are registered on (1 January, 1 July, where the county has such days);
     exact; day and month swapped; one digit typed wrong; same year and month; same year;
-    else (the m of every level but the exact one set, not trained: ``_slip``).
+    else (the m of every level but the exact ones set, not trained: ``_slip``).
 
     Parameters
     ----------
-    same_date_chance : float | None
-        The chance that two different people share a birth date, counted over the county
-        (``resolver.link.same_birth_date_chance``): the exact level's u, set rather than
-        sampled, or None to sample it. Random sampling meets the level only on pairs where a
-        row lacks a usable ID, a few in a million: on counties of one age structure its
-        estimate strayed from 13.7 to 16.9 bits (the count says 14.7), and a county where
-        nearly every row has an ID left the level unobserved, weighed by Splink's
-        placeholder, 10 bits.
+    birth_dates : BirthDates | None
+        How often two different people share a birth date, counted over the county: the
+        exact levels' u, set rather than sampled, or None to sample the one exact level.
+        Random sampling meets these levels only on pairs where a row lacks a usable ID, a few
+        in a million: on counties of one age structure its estimate strayed from 13.7 to 16.9
+        bits (the count says 14.7), and a county where nearly every row has an ID left the
+        level unobserved, weighed by Splink's placeholder, 10 bits. Where many elderly
+        people's birthdays were registered as 1 January or 1 July, one u for every day
+        would weigh any other shared day 4 bits too little (a Tibetan county: 10.7 bits for
+        14.9).
 
     Returns
     -------
     Comparison
         The Splink comparison of output column ``dob``.
     """
+    dates = birth_dates or BirthDates()
     swapped = (
         "year(dob_l) = year(dob_r) AND month(dob_l) = day(dob_r) AND day(dob_l) = month(dob_r)"
     )
+    common_day = ([_level(
+        f"dob_l = dob_r AND month(dob_l) * 100 + day(dob_l) IN "
+        f"({', '.join(str(day) for day in dates.common_days)})",
+        "出生日期相同（常见登记日）", **_counted_u(dates.on_common_day))]
+        if dates.common_days else [])  # fmt: skip
     return _comparison(
         "dob",
         "出生日期",
@@ -343,7 +369,8 @@ def dob_comparison(same_date_chance: float | None = None) -> Comparison:
                 f"dob_l IS NULL OR dob_r IS NULL OR {BOTH_IDS_USABLE} OR {PREFIX_COMPARED} "
                 f"OR {PREFIX_AGREES}"
             ),
-            _level("dob_l = dob_r", "出生日期相同", **_counted_u(same_date_chance)),
+            *common_day,
+            _level("dob_l = dob_r", "出生日期相同", **_counted_u(dates.on_other_day)),
             _level(
                 swapped,
                 "月日颠倒",
@@ -485,13 +512,13 @@ def phone_comparison() -> Comparison:
     )
 
 
-def doudi_comparisons(same_date_chance: float | None = None) -> list[Comparison]:
+def doudi_comparisons(birth_dates: BirthDates | None = None) -> list[Comparison]:
     """Doudi's comparisons of two rows of ``persons``: one per field, as Splink settings take them.
 
     Parameters
     ----------
-    same_date_chance : float | None
-        The birth date's exact level's u (``dob_comparison``), or None to sample it.
+    birth_dates : BirthDates | None
+        The birth date's exact levels' u (``dob_comparison``), or None to sample it.
 
     Returns
     -------
@@ -501,7 +528,7 @@ def doudi_comparisons(same_date_chance: float | None = None) -> list[Comparison]
     return [
         id_comparison(),
         name_comparison(),
-        dob_comparison(same_date_chance),
+        dob_comparison(birth_dates),
         gender_comparison(),
         place_comparison(),
         phone_comparison(),

@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from resolver.clustering import LINK_SCHEMA, TableClustering, cluster_table
-from resolver.comparisons import BLOCKING_RULES, TRAINING_RULES, doudi_comparisons
+from resolver.comparisons import BLOCKING_RULES, TRAINING_RULES, BirthDates, doudi_comparisons
 from resolver.db import table_names, transaction
 from resolver.errors import DoudiError
 from resolver.identity import assign_person_ids
@@ -135,14 +135,14 @@ class Reclustered:
         return len(pc.unique(self.entities["person_id"]))
 
 
-def doudi_splink_settings(same_date_chance: float | None = None) -> dict[str, Any]:
+def doudi_splink_settings(dates: BirthDates | None = None) -> dict[str, Any]:
     """Doudi's Splink settings (before training), as data.
 
     Parameters
     ----------
-    same_date_chance : float | None
-        The chance two different people share a birth date (``same_birth_date_chance``), or
-        None to let Splink sample it.
+    dates : BirthDates | None
+        How often two different people share a birth date (``birth_dates``), or None to let
+        Splink sample it.
 
     Returns
     -------
@@ -152,22 +152,30 @@ def doudi_splink_settings(same_date_chance: float | None = None) -> dict[str, An
     """
     return {
         "link_type": "dedupe_only",
-        "comparisons": doudi_comparisons(same_date_chance),
+        "comparisons": doudi_comparisons(dates),
         "blocking_rules_to_generate_predictions": BLOCKING_RULES,
         "retain_matching_columns": True,
         "retain_intermediate_calculation_columns": True,
     }
 
 
-# Pairs of different people sharing a birth date needed to count the chance (its relative
+# Pairs of different people sharing a birth date needed to count a chance (its relative
 # error about one in ten): a county of about 1,700 people or more.
 COINCIDING_PAIRS_NEEDED = 100
+# A day of the year is a common registration day when more than this many times its share
+# of people (1 / 365.25) were registered as born on it: 1 January or 1 July written for a
+# birthday no one knew. Looked for in counties of at least 10 people a day (3,653), where
+# chance alone comes near it about once in ten million days.
+COMMON_DAY_EXCESS = 3
+COMMON_DAY_PEOPLE = 10 * 365.25
 
 
-def same_birth_date_chance(con: duckdb.DuckDBPyConnection) -> float | None:
-    """The chance that two different people of ``persons`` share a birth date: over one date
-    per ID (a row without a usable ID counts alone), the share of pairs born on one day. None
-    when too few pairs coincide to count it (Splink samples it then).
+def birth_dates(con: duckdb.DuckDBPyConnection) -> BirthDates:
+    """How often two different people of ``persons`` share a birth date: over one date per ID
+    (a row without a usable ID counts alone), the share of pairs born on one day, apart for
+    the days many are registered on (``COMMON_DAY_EXCESS``, in a county of
+    ``COMMON_DAY_PEOPLE`` or more) and the others. A chance too few
+    pairs give to count (``COINCIDING_PAIRS_NEEDED``) is None (Splink samples it then).
 
     Parameters
     ----------
@@ -176,18 +184,38 @@ def same_birth_date_chance(con: duckdb.DuckDBPyConnection) -> float | None:
 
     Returns
     -------
-    float | None
-        The chance, or None.
+    BirthDates
+        The common days and the two chances.
     """
-    coinciding, people = con.execute("""
-        WITH people AS (SELECT min(dob) AS dob FROM persons WHERE dob IS NOT NULL
-                        GROUP BY coalesce(id18, unique_id)),
-             born_on_one_day AS (SELECT count(*)::DOUBLE AS people FROM people GROUP BY dob)
-        SELECT sum(people * (people - 1)) / 2, sum(people) FROM born_on_one_day
-    """).fetchall()[0]  # fmt: skip
-    if not coinciding or coinciding < COINCIDING_PAIRS_NEEDED:
-        return None
-    return coinciding / (people * (people - 1) / 2)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _born AS
+        SELECT min(dob) AS dob FROM persons WHERE dob IS NOT NULL
+        GROUP BY coalesce(id18, unique_id)
+    """)  # fmt: skip
+    try:
+        common = tuple(day for (day,) in con.execute("""
+            SELECT month(dob) * 100 + day(dob) AS day FROM _born GROUP BY day
+            HAVING count(*) > $excess * (SELECT count(*) FROM _born) / 365.25
+               AND (SELECT count(*) FROM _born) >= $least
+            ORDER BY day
+        """, {"excess": COMMON_DAY_EXCESS, "least": COMMON_DAY_PEOPLE}).fetchall())  # fmt: skip
+        on_common_day = (f"month(dob) * 100 + day(dob) IN ({', '.join(map(str, common))})"
+                         if common else "false")  # fmt: skip
+        counted = dict(con.execute(f"""
+            SELECT {on_common_day}, sum(people * (people - 1) / 2)
+            FROM (SELECT dob, count(*)::DOUBLE AS people FROM _born GROUP BY dob)
+            GROUP BY ALL
+        """).fetchall())  # fmt: skip
+        (people,) = con.execute("SELECT count(*)::DOUBLE FROM _born").fetchall()[0]
+    finally:
+        con.execute("DROP TABLE _born")
+    pairs = people * (people - 1) / 2
+
+    def chance(coinciding: float | None) -> float | None:
+        enough = coinciding is not None and coinciding >= COINCIDING_PAIRS_NEEDED
+        return coinciding / pairs if enough else None
+
+    return BirthDates(common, chance(counted.get(True)), chance(counted.get(False)))
 
 
 @collector_paused()
@@ -237,7 +265,7 @@ def _link_rows(con, settings: LinkSettings, rows: int, model: StoredModel | None
     seconds: dict[str, float] = {}
     labels = current_labels(con)
     training = None if model else _training(settings, labels)
-    splink_settings = model.model if model else doudi_splink_settings(same_birth_date_chance(con))
+    splink_settings = model.model if model else doudi_splink_settings(birth_dates(con))
     # streamed into linking's scratch database (drained there, before ``con`` is asked
     # anything else): no copy of a province's rows is held here
     persons = con.sql(f"SELECT {MODEL_COLUMNS} FROM persons").to_arrow_reader()
@@ -261,7 +289,7 @@ def _link_rows_on_spark(con, settings: LinkSettings, rows: int, model: StoredMod
     labels = current_labels(con)
     if model is None:
         model = StoredModel(*train_with_splink(
-            persons, doudi_splink_settings(same_birth_date_chance(con)),
+            persons, doudi_splink_settings(birth_dates(con)),
             _training(settings, labels)))  # fmt: skip
     seconds["train"], started = time.perf_counter() - started, time.perf_counter()
     pairs = score_pairs_on_spark(spark, persons, model.model, model.term_frequencies,

@@ -74,6 +74,9 @@ class Assumptions:
     wrong_notice_rate: float = 0.3
     """Death notices of living roster members (a namesake's notice, a mistyped ID), per
     10,000 people."""
+    heaped_birth_share: float = 0.0
+    """People born before 1960 whose birthday no one knew, registered as born on 1 January
+    (two in three) or 1 July of their year: many namesakes share a "birth date"."""
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,7 @@ VARIANTS: dict[str, Assumptions] = {
     "minority_names": Assumptions(region="xinganmeng", minority_name_share=0.45),
     "stale_incomes": Assumptions(stale_income_share=1.0),
     "namesakes": Assumptions(given_name_pool=6),
+    "heaped_birthdays": Assumptions(heaped_birth_share=0.6),
 }  # fmt: skip
 # The county the risk model is fitted on (``doudi calibrate``): wrong death notices and
 # sparse police notices often enough that the model sees what they look like, true and false.

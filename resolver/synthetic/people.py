@@ -184,7 +184,20 @@ def _births(
         parent,
     )
     birth = st.as_of - (np.clip(age, 0, 99) * 365.25).astype(np.int64) - rng.integers(0, 365, n)
-    return np.minimum(birth, st.as_of - 1)
+    birth = np.minimum(birth, st.as_of - 1)
+    if st.shape.heaped_birth_share:  # no draw otherwise: every other county stays as it was
+        birth = _heaped(rng, birth, st.shape.heaped_birth_share)
+    return birth
+
+
+def _heaped(rng: np.random.Generator, birth: np.ndarray, share: float) -> np.ndarray:
+    """``birth`` with ``share`` of those born before 1960 moved to 1 January (two in three)
+    or 1 July of their year: the day written for a birthday no one knew."""
+    years = birth.astype("datetime64[D]").astype("datetime64[Y]")
+    months = years.astype("datetime64[M]") + np.where(rng.random(len(birth)) < 2 / 3, 0, 6)
+    registered = months.astype("datetime64[D]").astype(np.int64)
+    unknown = (years < np.datetime64("1960")) & (rng.random(len(birth)) < share)
+    return np.where(unknown, registered, birth)
 
 
 def _relations(h: np.ndarray, role: np.ndarray, male: np.ndarray, birth: np.ndarray) -> np.ndarray:

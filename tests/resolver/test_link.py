@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import date, timedelta
 from math import log2
 
 import pytest
 
-from resolver.comparisons import BLOCKING_RULES
+from resolver.comparisons import BLOCKING_RULES, BirthDates, dob_comparison
 from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.idcard import check_char
@@ -18,10 +19,10 @@ from resolver.labels import current_labels, ensure_labels_table, record_label
 from resolver.link import (
     MODEL_COLUMNS,
     _training,
+    birth_dates,
     doudi_splink_settings,
     link_persons,
     review_model,
-    same_birth_date_chance,
     stored_model,
 )
 from resolver.registries import PERSON_REGISTRIES
@@ -473,21 +474,38 @@ def test_no_slip_in_a_birth_date_weighs_against_a_link_more_than_a_wholly_other_
     assert min(weights["一位之差"], weights["同年同月"], weights["同年"]) > weights["其他"]
 
 
+def _born(con, people: list[tuple[str | None, str]]) -> None:
+    """``persons`` holding rows of (ID, birth date)."""
+    con.execute("CREATE OR REPLACE TABLE persons (unique_id VARCHAR, id18 VARCHAR, dob DATE)")
+    con.executemany("INSERT INTO persons VALUES (?, ?, ?)",
+                    [(f"r{n}", id18, born) for n, (id18, born) in enumerate(people)])  # fmt: skip
+
+
 def test_the_chance_of_a_shared_birth_date_counts_each_person_once():
     con = connect(":memory:")
-    con.execute("CREATE TABLE persons (unique_id VARCHAR, id18 VARCHAR, dob DATE)")
-    people = [(f"hukou:{n}", f"ID{n}", "1950-01-01" if n < 30 else "1960-06-01") for n in range(60)]
-    # each person's roster row too, and two rows without an ID, each counted alone
-    rows = people + [(f"assistance:{n}", f"ID{n}", dob) for n, (_, _, dob) in enumerate(people)]
-    rows += [("deaths:x", None, "1970-01-01"), ("deaths:y", None, "1971-01-01")]
-    con.executemany("INSERT INTO persons VALUES (?, ?, ?)", rows)
+    # 30 + 30 people of two days, each on the roster too, and two rows without an ID (alone)
+    people = [(f"ID{n}", "1950-03-02" if n < 30 else "1960-06-03") for n in range(60)]
+    _born(con, people * 2 + [(None, "1970-01-02"), (None, "1971-01-03")])
     # 2 x (30 x 29 / 2) of the 62 x 61 / 2 pairs of people share a date
-    assert same_birth_date_chance(con) == pytest.approx(870 / 1891)
-    con.execute("DELETE FROM persons WHERE dob = '1960-06-01'")
-    assert same_birth_date_chance(con) == pytest.approx(435 / 496)
+    assert birth_dates(con) == BirthDates((), None, pytest.approx(870 / 1891))
     # 13 people of one date: 78 pairs, too few to count the chance by (Splink samples it)
-    con.execute("DELETE FROM persons WHERE dob = '1950-01-01' AND substr(id18, 3)::INT >= 13")
-    assert same_birth_date_chance(con) is None
+    _born(con, [*people[:13], (None, "1970-01-02")])
+    assert birth_dates(con) == BirthDates((), None, None)
+
+
+def test_a_day_many_are_registered_on_has_its_own_chance():
+    # 1 January for 70 of 4,000 people (about 11 by chance), no two others born on one date
+    con = connect(":memory:")
+    rest = [(f"ID{n}", date(1930, 1, 2) + timedelta(days=n * 7)) for n in range(3940)]
+    january = [(f"J{n}", date(1920 + n % 3, 1, 1)) for n in range(60)]
+    _born(con, rest + january)
+    dates = birth_dates(con)
+    assert dates.common_days == (101,)
+    assert dates.on_common_day == pytest.approx(3 * (20 * 19 / 2) / (4000 * 3999 / 2))
+    assert dates.on_other_day is None  # no two of the others share a day
+    dob = next(level for level in dob_comparison(dates)["comparison_levels"]
+               if level["label_for_charts"] == "出生日期相同（常见登记日）")  # fmt: skip
+    assert dob["u_probability"] == dates.on_common_day and "IN (101)" in dob["sql_condition"]
 
 
 def test_the_birth_dates_exact_level_weighs_the_counted_chance(linked):
@@ -498,4 +516,4 @@ def test_the_birth_dates_exact_level_weighs_the_counted_chance(linked):
                if comparison["output_column_name"] == "dob")  # fmt: skip
     exact = next(level for level in dob["comparison_levels"]
                  if level["label_for_charts"] == "出生日期相同")  # fmt: skip
-    assert exact["u_probability"] == pytest.approx(same_birth_date_chance(con))
+    assert exact["u_probability"] == pytest.approx(birth_dates(con).on_other_day)

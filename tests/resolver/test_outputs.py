@@ -104,6 +104,8 @@ def _rosters(threshold: float | None = None):
         ("A15", "513431198307146174", "1983-07-14", "M", "曲比尔古"),
         ("A16", None, "1965-05-05", "M", "王建国"),
         ("A17", "152223196505050031", "1965-05-05", "M", "王建华"),
+        ("A18", None, "1941-01-01", "F", "李媚"),
+        ("A19", "152223194101010028", "1941-01-01", "F", "毛莉美"),
     ]
     pairs = [
         ("A1", "A2", 0.93),
@@ -116,6 +118,7 @@ def _rosters(threshold: float | None = None):
         ("A12", "A13", 0.92),
         ("A14", "A15", 0.02),
         ("A16", "A17", 0.30),
+        ("A18", "A19", 0.41),
     ]
     con = connect(":memory:")
     con.execute("CREATE TABLE entities (registry VARCHAR, record_id VARCHAR, person_id VARCHAR)")
@@ -148,7 +151,8 @@ def _rosters(threshold: float | None = None):
 def test_two_roster_rows_that_may_be_one_person_are_a_possible_duplicate():
     # not: below 0.9 under another name, two different valid IDs, a row off the roster,
     # labelled apart, two rows with IDs, two genders, two birth dates, one character of
-    # another sound (王建国, 王建华); a Yi clan name spelt two ways is, at any score kept
+    # another sound (王建国, 王建华), a surname left out and the rest by other characters of
+    # its sound (李媚, 毛莉美); a Yi clan name spelt two ways is, at any score kept
     assert possible_roster_duplicates(_rosters()) == [
         ("A1", "PA1", "A2", "PA2", 0.93),
         ("A14", "PA14", "A15", "PA15", 0.02),
