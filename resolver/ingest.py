@@ -63,6 +63,7 @@ from resolver.tables import (
     named_month,
     prepare_table,
     table_context,
+    undated_name,
 )
 
 log = logging.getLogger(__name__)
@@ -367,7 +368,7 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     tails = {path: found.tail for path, found in previous.items() if found.longer}
     read = _read_all([path for path in files if path not in reused], data_dir, vocabulary,
                      on_progress, folder, largest_first=not province, meanwhile=taken,
-                     tails=tails)  # fmt: skip
+                     tails=tails, dated=_dated_apart(files))  # fmt: skip
     outcomes, stored = [], []
     for outcome in _in_file_order(read, order) if province else read:
         number, county = order[outcome.path] * SHEETS_PER_FILE, counties[outcome.path]
@@ -679,6 +680,17 @@ def _in_file_order(outcomes: Iterator[FileOutcome], order: dict[Path, int]
             due += 1
 
 
+def _dated_apart(files: list[Path]) -> set[Path]:
+    """The files whose names differ from another file's only by dates (``2026年7月发放.xlsx``
+    and ``2026年8月发放.xlsx``, ``低保名册.xlsx`` and ``低保名册202608.xlsx``): their derived
+    record ids keep their whole names, so that two tables of one registry never number their
+    rows alike. Every other file's drop its dates (``resolver.tables.undated_name``)."""
+    stems: dict[str, set[str]] = {}
+    for path in files:
+        stems.setdefault(undated_name(path.stem), set()).add(path.stem)
+    return {path for path in files if len(stems[undated_name(path.stem)]) > 1}
+
+
 def _stored_out_of_order(stored: list[Source]) -> set[str]:
     """The registries whose tables (``stored``, in the order they were stored) came out of
     their numbers' order."""
@@ -695,17 +707,19 @@ def _stored_out_of_order(stored: list[Source]) -> set[str]:
 def _read_all(files: list[Path], data_dir: Path, vocabulary: Vocabulary,
               on_progress: Progress | None, folder: Path, *, largest_first: bool,
               meanwhile: Iterable[FileOutcome] = (),
-              tails: dict[Path, Tail] | None = None):  # fmt: skip
+              tails: dict[Path, Tail] | None = None, dated: Collection[Path] = ()):  # fmt: skip
     """Each file read, in its own process when the drop is large enough for two cores to pay
     off (the largest first, or in their order), else one after the other. A worker hands its
     tables over as Arrow files in ``folder``, which this process maps instead of unpickling
     a copy. The outcomes ``meanwhile`` makes (in this process, while the workers read) come
-    first. Of a file in ``tails`` only the rows added since the last ingest are prepared."""
+    first. Of a file in ``tails`` only the rows added since the last ingest are prepared; a
+    file in ``dated`` keeps its dates in its derived record ids (``_dated_apart``)."""
     total, tails = len(files), tails or {}
     if sum(path.stat().st_size for path in files) < PARALLEL_BYTES or total < 2:
         yield from meanwhile
         for done, path in enumerate(files, start=1):
-            yield _read_file(path, data_dir, vocabulary, tail=tails.get(path))
+            yield _read_file(path, data_dir, vocabulary, tail=tails.get(path),
+                             dated=path in dated)  # fmt: skip
             if on_progress:
                 on_progress("读取文件", done, total)
         return
@@ -715,7 +729,7 @@ def _read_all(files: list[Path], data_dir: Path, vocabulary: Vocabulary,
         if largest_first:
             queued = sorted(queued, key=lambda item: -item[1].stat().st_size)
         futures = [pool.submit(_read_file, path, data_dir, vocabulary, folder / str(index),
-                               tails.get(path)) for index, path in queued]  # fmt: skip
+                               tails.get(path), path in dated) for index, path in queued]  # fmt: skip
         yield from meanwhile
         for done, future in enumerate(as_completed(futures), start=1):
             if on_progress:
@@ -727,9 +741,11 @@ def _read_all(files: list[Path], data_dir: Path, vocabulary: Vocabulary,
 
 @collector_paused()
 def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary, folder: Path | None = None,
-               tail: Tail | None = None) -> FileOutcome:  # fmt: skip
+               tail: Tail | None = None, dated: bool = False) -> FileOutcome:  # fmt: skip
     """Every table of one file, prepared (written to ``folder`` when given); with ``tail``
-    (the last header row, the last row read before), only the rows after it."""
+    (the last header row, the last row read before), only the rows after it. ``dated``: its
+    derived record ids begin with its whole name, dates included (``_dated_apart``)."""
+    id_stem = path.stem if dated else None
     names = [path.stem, *reversed(path.relative_to(data_dir).parts[:-1])]
     named = name_hint(*names)
     try:
@@ -754,7 +770,7 @@ def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary, folder: Path 
             grid = _under(header, grid)
         read = len(outcome.sources)
         try:
-            _read_grid(outcome, grid, vocabulary, hint)
+            _read_grid(outcome, grid, vocabulary, hint, id_stem)
         except InputError as error:
             outcome.errors.append(error)
         for source in outcome.sources[read:]:
@@ -824,9 +840,10 @@ def _header_grid(grid: Grid, header_rows: tuple[int, ...]) -> Grid:
                    row_numbers=list(header_rows), merged_down=(), blank_rows=())  # fmt: skip
 
 
-def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: str | None
-               ) -> None:  # fmt: skip
-    """Add the grid's table to ``outcome``, or say why the grid was skipped."""
+def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: str | None,
+               id_stem: str | None = None) -> None:  # fmt: skip
+    """Add the grid's table to ``outcome``, or say why the grid was skipped (``id_stem``:
+    what its derived record ids begin with, when not its name's ``undated_name``)."""
     skip = Skip(grid.path, grid.sheet, "")
     if grid.hidden:
         outcome.skips.append(replace(skip, reason="隐藏的工作表"))
@@ -846,11 +863,11 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
             f"像另一张表格的表头（列与第 {first} 行的表头不同），其下各行无法按第 {first} 行的表头"
             "读取：请把表头不同的表格放在不同的工作表或文件中", grid.sheet))  # fmt: skip
         return
-    context = table_context(grid, located)
+    context = table_context(grid, located, id_stem)
     wide = _unpivoted(located, context, vocabulary)
     if wide is not None:  # a year's ledger, a column per month: a line per case and month
         read = len(outcome.sources)
-        _read_grid(outcome, wide, vocabulary, "payments")
+        _read_grid(outcome, wide, vocabulary, "payments", id_stem)
         for source in outcome.sources[read:]:
             source.skipped = sorted(located.skipped + source.skipped)
             source.notes.append(f"按月分列的发放表：每个案件每个月的金额读作一条发放记录（{context.year} 年，"

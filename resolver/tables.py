@@ -70,6 +70,15 @@ AGREEMENTS = (
 _YEAR_MONTH = re.compile(r"(20\d{2}|19\d{2})\s*[年.\-_/]?\s*(1[0-2]|0?[1-9])\s*月")
 _YEAR_MONTH_DASHED = re.compile(r"(20\d{2})[\-_.](1[0-2]|0[1-9])(?!\d)")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
+# The dates a file's name may give, which change every month: 2026年8月, 2026年度, 8月份,
+# 2026-08, 2026.8.31, 202608, 20260831, an export's time 20260831153012.
+_DATE_IN_NAME = re.compile(
+    r"(?:19|20)\d{2}\s*年度?(?:\s*(?:1[0-2]|0?[1-9])\s*月(?:份|\s*[0-3]?\d\s*日)?)?"
+    r"|(?<!\d)(?:1[0-2]|0?[1-9])\s*月(?:份|\s*[0-3]?\d\s*日)?"
+    r"|(?<!\d)(?:19|20)\d{2}[-_.](?:1[0-2]|0?[1-9])(?:[-_.][0-3]?\d)?(?!\d)"
+    r"|(?<!\d)(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:\d{2}){0,4}(?!\d)"
+)
+_EMPTY_BRACKETS = re.compile(r"[(（\[【]\s*[)）\]】]")
 # A year column's cell (2024, 2024年, 2024年度), and the month cell beside it (3, 03, 3月).
 _YEAR_CELL = re.compile(r"^\s*(20\d{2}|19\d{2})\s*(?:年度?)?\s*$")
 _MONTH_CELL = re.compile(r"^\s*(1[0-2]|0?[1-9])\s*(?:月份?)?\s*$")
@@ -119,6 +128,9 @@ class Context:
     year: int | None = None
     month: int | None = None
     program: str | None = None
+    id_name: str = ""
+    """What derived record ids begin with (``_derived_ids``): the file's name without its
+    dates (``undated_name``), and the sheet's name."""
 
     def fill(self, column: str) -> str | None:
         """The value a column the table lacks takes from the context, if any.
@@ -161,7 +173,31 @@ def named_month(text: str) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
-def table_context(grid: Grid, located: Located) -> Context:
+def undated_name(stem: str) -> str:
+    """A file's name without the dates it gives (``_DATE_IN_NAME``), which an office changes
+    every month while the table stays the same one.
+
+    Parameters
+    ----------
+    stem : str
+        A file's name without its extension.
+
+    Returns
+    -------
+    str
+        The name with its dates, and the brackets and separators they leave, taken out.
+
+    Examples
+    --------
+    >>> [undated_name(stem) for stem in ("救助对象花名册2026年8月", "低保名册_202608",
+    ...  "特困（2026-08）", "8月份发放表", "花名册20260831153012", "城关镇低保对象")]
+    ['救助对象花名册', '低保名册', '特困', '发放表', '花名册', '城关镇低保对象']
+    """
+    undated = _EMPTY_BRACKETS.sub("", _DATE_IN_NAME.sub("", stem))
+    return undated.strip(" _-.—") if undated != stem else stem
+
+
+def table_context(grid: Grid, located: Located, id_stem: str | None = None) -> Context:
     """What the sheet name, the file name and the title above the header say of a table.
 
     The year and month: the first of sheet name, file name and title naming both, else the
@@ -176,11 +212,15 @@ def table_context(grid: Grid, located: Located) -> Context:
         The sheet or CSV file the table is in.
     located : Located
         The table within the grid.
+    id_stem : str | None
+        The file name derived record ids begin with, when not its ``undated_name`` (a drop
+        holding another file whose name differs from it only by dates: ``2026年7月发放``,
+        ``2026年8月发放``); the registry's name when that is empty (``202608.xlsx``).
 
     Returns
     -------
     Context
-        The year, month and program found (None where none is).
+        The year, month and program found (None where none is), and the ids' name.
     """
     texts = (grid.sheet or "", grid.path.stem, located.title)
     year, month = next(filter(None, map(named_month, texts)), (None, None))
@@ -197,8 +237,18 @@ def table_context(grid: Grid, located: Located) -> Context:
                     if any(word in text for word in words)}  # fmt: skip
         if programs:
             one = len(programs) == 1 and not NOT_A_PROGRAM.search(text)
-            return Context(year, month, programs.pop() if one else None)
-    return Context(year, month, None)
+            return Context(
+                year, month, programs.pop() if one else None, _id_name(grid, located, id_stem)
+            )
+    return Context(year, month, None, _id_name(grid, located, id_stem))
+
+
+def _id_name(grid: Grid, located: Located, id_stem: str | None) -> str:
+    """What a table's derived record ids begin with: its file's name (``id_stem``, else the
+    name without its dates, else the registry's) and its sheet's."""
+    stem = undated_name(grid.path.stem) if id_stem is None else id_stem
+    stem = stem or located.recognition.registry.chinese
+    return stem + (f"-{grid.sheet}" if grid.sheet else "")
 
 
 def found_by_values(located: Located, context: Context) -> tuple[Located, list[str]]:
@@ -358,11 +408,11 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
                      if label in COUNTY_HEADERS), None)  # fmt: skip
     years = next(((label, cells[position]) for position, label in extras
                   if label in YEAR_HEADERS), None)  # fmt: skip
-    record_ids, repeats = _record_ids(located, cells, row_numbers, counties)
+    record_ids, repeats = _record_ids(located, cells, row_numbers, counties, context.id_name)
     if repeats is not None:
         notes.append(
             "表中没有记录编号列：记录编号按文件名、工作表和每行的姓名、证件号、案件号等生成"
-            "（其他行增删时不变）"
+            "（其他行增删、文件名换了年月时不变）"
         )
     blank = pa.array([""] * height, pa.string())
     raw: dict[str, pa.Array] = {"row_no": row_numbers}
@@ -653,14 +703,15 @@ def county_values(values: pa.Array) -> pa.Array:
 
 
 def _record_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array,
-                counties: pa.Array | None) -> tuple[pa.Array, pa.Array | None]:  # fmt: skip
+                counties: pa.Array | None, id_name: str) -> tuple[pa.Array, pa.Array | None]:  # fmt: skip
     """The record ids of the rows and, when they were derived (no 记录编号 column:
-    ``_derived_ids``), which rows repeat an earlier one; None when a column gave them. A
-    table whose rows say their county (``counties``) may repeat a number in two counties."""
+    ``_derived_ids``, beginning with ``id_name``), which rows repeat an earlier one; None when
+    a column gave them. A table whose rows say their county (``counties``) may repeat a
+    number in two counties."""
     grid = located.grid
     position = located.recognition.positions.get("record_id")
     if position is None:
-        return _derived_ids(located, cells, row_numbers)
+        return _derived_ids(located, cells, row_numbers, id_name)
     (record_ids,), _ = _normalise_column("code", cells[position])
     numbers = np.asarray(row_numbers)
     keys = record_ids if counties is None else pc.binary_join_element_wise(
@@ -684,14 +735,13 @@ ROW_KEY = ("name", "id_number", "payee_name", "payee_id_number", "case_no", "huk
            "poverty_hh_no", "cert_no", "start_date", "death_date", "pay_month")  # fmt: skip
 
 
-def _derived_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array
+def _derived_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array, prefix: str
                  ) -> tuple[pa.Array, pa.Array]:  # fmt: skip
-    """Record ids from the file name, sheet and what the row says of whom (``ROW_KEY``, as
-    written), a repeat numbered (``-2``): a row keeps its id when others are added or taken
-    away next month, so its person and cases keep theirs. Without any such column, the row
-    number. With them, which rows repeat an earlier one."""
-    grid = located.grid
-    prefix = grid.path.stem + (f"-{grid.sheet}" if grid.sheet else "")
+    """Record ids from the file name without its dates and the sheet (``prefix``) and what
+    the row says of whom (``ROW_KEY``, as written), a repeat numbered (``-2``): a row keeps
+    its id when others are added or taken away next month, or the file is named by the next
+    month, so its person and cases keep theirs. Without any such column, the row number.
+    With them, which rows repeat an earlier one."""
     positions = located.recognition.positions
     keyed = [pc.fill_null(cells[positions[name]], "") for name in ROW_KEY if name in positions]
     if not keyed:

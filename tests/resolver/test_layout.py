@@ -295,6 +295,30 @@ def test_without_record_ids_they_are_derived_from_whom_each_row_is_of(tmp_path, 
                        ).fetchall() == [(len(ROWS) + 2, "row_repeated")]  # fmt: skip
 
 
+def test_derived_ids_stay_when_the_file_is_named_by_the_next_month(tmp_path):
+    # 救助对象花名册2026年7月.xlsx, next month …8月.xlsx: every row was re-keyed, every lead
+    # closed and reopened
+    rows = [HEADER[1:], *(row[1:] for row in ROWS)]
+    query = "SELECT name, record_id FROM assistance ORDER BY row_no"
+    ids = []
+    for month, name in (("07", "救助对象花名册2026年7月.csv"), ("08", "救助对象花名册202608.csv")):
+        write_csv(tmp_path / month / name, rows)
+        ids.append(dict(check_drop(tmp_path / month)[0].execute(query).fetchall()))
+    assert ids[0] == ids[1]
+    assert all(value.startswith("救助对象花名册-") for value in ids[0].values())
+    # two rosters of one month stay apart, and so do two files differing only by their months
+    write_csv(tmp_path / "two" / "低保花名册2026年8月.csv", rows[:3])
+    write_csv(tmp_path / "two" / "特困花名册2026年8月.csv", [rows[0], *rows[2:]])
+    write_csv(tmp_path / "months" / "花名册2026年7月.csv", rows[:3])
+    write_csv(tmp_path / "months" / "花名册2026年8月.csv", [rows[0], *rows[2:]])
+    for drop in ("two", "months"):
+        con, errors = check_drop(tmp_path / drop)
+        assert not errors
+        assert con.execute("SELECT count(DISTINCT record_id) FROM assistance").fetchone() == (6,)
+    assert {value.split("-")[0] for (value,) in con.execute(
+        "SELECT record_id FROM assistance").fetchall()} == {"花名册2026年7月", "花名册2026年8月"}  # fmt: skip
+
+
 def test_month_context_and_ambiguous_months(tmp_path):
     drop = tmp_path / "drop"
     write_csv(drop / "救助对象.csv", [HEADER, *ROWS])
