@@ -48,7 +48,14 @@ import pyarrow.compute as pc
 from resolver.db import connect, table_names, transaction
 from resolver.errors import DoudiError, InputError, raise_collected
 from resolver.headers import Vocabulary, load_vocabulary, name_hint
-from resolver.layout import HEADER_SCAN_ROWS, is_blank, locate, side_by_side, skip_reason
+from resolver.layout import (
+    HEADER_SCAN_ROWS,
+    READ_ELSEWHERE,
+    is_blank,
+    locate,
+    side_by_side,
+    skip_reason,
+)
 from resolver.memory import collector_paused
 from resolver.reading import UTF16_BOMS, Grid, read_grids
 from resolver.registries import COUNTY_HEADERS, REGISTRIES
@@ -385,6 +392,7 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     unsorted = _stored_out_of_order(sorted(in_kept, key=lambda source: source.number) + stored)
     outcomes.sort(key=lambda outcome: order[outcome.path])
     sources = [source for outcome in outcomes for source in outcome.sources]
+    _payments_read_once(con, sources, data_dir)
     skips += [skip for outcome in outcomes for skip in outcome.skips]
     errors = county_errors + [error for outcome in outcomes for error in outcome.errors]
     errors += _duplicated_record_ids(sources)
@@ -1104,6 +1112,75 @@ def _county_gap(county: str, missing: list[str], had: set[str]) -> str:
         "各区县完整的各名册（未变动的也要放入）。如该名册确已停用，请加 --allow-missing "
         f"{REGISTRIES[missing[0]].chinese} 再运行"
     )
+
+
+# What says a payment line is one another file lists too: its case, month, payee and amount.
+_PAYMENT_LINE = ("county", "case_no", "payee_id_number", "bank_account", "amount")
+
+
+def _payments_read_once(con: duckdb.DuckDBPyConnection, sources: list[Source], data_dir: Path
+                        ) -> None:  # fmt: skip
+    """Read a month's payments once when two files list them: a table whose lines of a month
+    (case, payee ID, account, amount: ``_PAYMENT_LINE``, each as often) another file's table
+    of the drop lists all of (the month's 发放表 beside the ledger of every month) loses those
+    lines from the stored tables; they are listed as skipped, naming the other file, and
+    noted. Of two tables listing the same lines of a month, the one with fewer lines in all
+    (the month's list, not the ledger) loses them, of equals the later. A case paid twice in
+    a month within one file is two lines, as before."""
+    files = {source.number // SHEETS_PER_FILE for source in sources
+             if source.registry.name == "payments"}  # fmt: skip
+    if len(files) < 2:
+        return
+    equal = " AND ".join(f"a.{name} IS NOT DISTINCT FROM b.{name}" for name in _PAYMENT_LINE)
+    covered = con.execute(f"""
+        WITH line AS (SELECT source_no, pay_month, {", ".join(_PAYMENT_LINE)}, count(*) AS n
+                      FROM payments WHERE pay_month IS NOT NULL GROUP BY ALL),
+             month AS (SELECT source_no, pay_month, count(*) AS keys FROM line GROUP BY ALL),
+             size AS (SELECT source_no, count(*) AS lines FROM payments GROUP BY ALL),
+             held AS (SELECT a.source_no, b.source_no AS other, a.pay_month, count(*) AS keys
+                      FROM line a JOIN line b ON a.pay_month = b.pay_month AND {equal}
+                       AND a.source_no // {SHEETS_PER_FILE} <> b.source_no // {SHEETS_PER_FILE}
+                       AND a.n <= b.n GROUP BY ALL)
+        SELECT held.source_no, held.other, held.pay_month, mine.lines, theirs.lines
+        FROM held JOIN month USING (source_no, pay_month)
+        JOIN size mine ON mine.source_no = held.source_no
+        JOIN size theirs ON theirs.source_no = held.other
+        WHERE held.keys = month.keys ORDER BY 1, 2, 3""").fetchall()  # fmt: skip
+    lose = {(number, month): other for number, other, month, mine, theirs in covered
+            if (mine, -number) < (theirs, -other)}  # fmt: skip
+    by_number = {source.number: source for source in sources}
+    for (number, month), other in lose.items():
+        while (other, month) in lose:  # the file it repeats repeats a third: name that one
+            other = lose[other, month]
+        _skip_month(con, by_number[number], month, by_number[other], data_dir)
+
+
+def _skip_month(con: duckdb.DuckDBPyConnection, source: Source, month: str, other: Source,
+                data_dir: Path) -> None:  # fmt: skip
+    """Take a payments table's lines of ``month`` out of the stored tables and ``source``:
+    ``other`` lists them all. A raw row goes with its lines (a row of a ledger with a column
+    per month is a line per month: only the month's)."""
+    lines = con.execute("SELECT record_id, row_no FROM payments WHERE source_no = ? "
+                        "AND pay_month = ?", [source.number, month]).fetchall()  # fmt: skip
+    record_ids = pa.array([record_id for record_id, _ in lines], pa.string())
+    rows = sorted({row for _, row in lines})
+    con.execute(
+        "DELETE FROM payments WHERE source_no = ? AND pay_month = ?", [source.number, month]
+    )
+    con.execute("DELETE FROM raw_payments r WHERE source_no = ? AND list_contains(?, row_no) AND "
+                "(pay_month = ? OR NOT EXISTS (SELECT 1 FROM payments p WHERE p.source_no = "
+                "r.source_no AND p.row_no = r.row_no))", [source.number, rows, month])  # fmt: skip
+    kept = pc.invert(pc.is_in(source.normalised.column("record_id"), record_ids))
+    source.normalised = source.normalised.filter(kept)
+    source.findings = [finding.filter(pc.invert(pc.is_in(finding.column("record_id"), record_ids)))
+                       for finding in source.findings]  # fmt: skip
+    file = other.path.relative_to(data_dir).as_posix()
+    source.skipped = sorted(
+        source.skipped + [(row, f"{READ_ELSEWHERE}:{month}:{file}") for row in rows]
+    )
+    source.notes.append(f"{month} 的 {len(lines)} 条发放记录与「{file}」中的完全相同（同一个月的发放在"
+                        "两个文件中），只计一次：本表的这些行未读取")  # fmt: skip
+    log.info("payments of %s in %s are listed in %s: read once", month, source.path.name, file)
 
 
 def _duplicated_record_ids(sources: list[Source]) -> list[InputError]:

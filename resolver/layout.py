@@ -76,6 +76,9 @@ SKIP_REASONS = {
 # A row of a 户籍注销 export cancelled for another reason than death: its code is this and
 # the reason as written (``not_death:迁出``).
 NOT_DEATH = "not_death"
+# A payment line of a month another file of the drop lists too: this, the month and that
+# file (``read_elsewhere:2026-10:发放记录.csv``: ``resolver.ingest._payments_read_once``).
+READ_ELSEWHERE = "read_elsewhere"
 
 
 def skip_reason(code: str) -> str:
@@ -84,7 +87,8 @@ def skip_reason(code: str) -> str:
     Parameters
     ----------
     code : str
-        A key of ``SKIP_REASONS``, or ``not_death:`` and the cancellation reason written.
+        A key of ``SKIP_REASONS``, ``not_death:`` and the cancellation reason written, or
+        ``read_elsewhere:``, the month and the file that lists the line too.
 
     Returns
     -------
@@ -97,6 +101,9 @@ def skip_reason(code: str) -> str:
     ('空行（没有姓名、证件号等标识）', '注销原因为迁出，不是死亡记录', '注销原因为空，不能确定是死亡记录')
     """
     kind, _, written = code.partition(":")
+    if kind == READ_ELSEWHERE:
+        month, _, file = written.partition(":")
+        return f"与「{file}」中 {month} 的发放记录完全相同，未重复计入"
     if kind != NOT_DEATH:
         return SKIP_REASONS[code]
     return f"注销原因为{written}，不是死亡记录" if written else "注销原因为空，不能确定是死亡记录"

@@ -496,3 +496,23 @@ def test_a_workbook_with_a_value_far_away_is_the_files_error(tmp_path):
     with pytest.raises(InputError) as error:
         ingest_drop(connect(":memory:"), drop)
     assert "deaths.xlsx（工作表「Sheet」）：工作表的使用范围过大" in str(error.value)
+
+
+def test_a_months_payments_listed_in_two_files_are_read_once(tmp_path):
+    # the month's 发放表 beside the ledger of every month counted each payment twice, silently
+    drop = _drop(tmp_path, {
+        "发放记录.csv": [PAYMENTS[0], ["P1", "DB001", "2024-03", "350"],
+                     ["P2", "DB001", "2024-04", "350"], ["P3", "DB001", "2024-04", "350"]],
+        "发放表.csv": [["救助证号", "发放月份", "实发金额"], ["DB001", "2024年4月", "350.00"],
+                    ["DB001", "2024年5月", "350"]]})  # fmt: skip
+    write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
+    con = ingest(tmp_path)
+    # the ledger's April, paid twice in one file, stays twice; the list's April is not added
+    assert con.execute("SELECT pay_month, count(*) FROM payments GROUP BY 1 ORDER BY 1"
+                       ).fetchall() == [("2024-03", 1), ("2024-04", 2), ("2024-05", 1)]  # fmt: skip
+    assert con.execute("SELECT count(*) FROM raw_payments").fetchone() == (4,)
+    assert con.execute("SELECT file, row_no, reason FROM ingest_skipped").fetchall() == [
+        ("发放表.csv", 2, "与「发放记录.csv」中 2024-04 的发放记录完全相同，未重复计入")
+    ]
+    assert "只计一次" in con.execute(
+        "SELECT notes FROM ingest_sources WHERE file = '发放表.csv'").fetchone()[0]  # fmt: skip
