@@ -25,11 +25,13 @@ from models.detection import Searchers
 from models.graph import graph_rows
 from models.policy import Policy
 from models.publish import (
+    RepeatedDrop,
     RunConfiguration,
     has_published_run,
     held_before,
     publish_run,
     refuse_run,
+    repeated_run,
     run_configuration,
     start_run,
     working_run,
@@ -121,6 +123,9 @@ def run_pipeline(
     InputError
         If the drop cannot be used, or the database holds a published run and the drop lacks
         a registry its last drop held that is not in ``allow_missing``.
+    RepeatedDrop
+        If the database holds a published run that read the same files with the same policy,
+        settings and risk model (``models.publish.repeated_run``): nothing is published.
     """
     db_path = db_path or out_dir / "doudi.duckdb"
     con = connect(db_path)
@@ -174,6 +179,10 @@ def update_pipeline(
     InputError
         If the drop cannot be used, or lacks a registry the last drop held that is not in
         ``allow_missing``; the last run stays the working one.
+    RepeatedDrop
+        If the drop is the files the last published run read, and no link label was recorded
+        since (``models.publish.repeated_run``): nothing is published, that run stays the
+        working one.
     """
     con = connect(db_path)
     config = run_configuration(con, working_run(con))
@@ -188,7 +197,8 @@ def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, d
                 link: Callable[[], LinkReport], spark: SparkEngine | None = None,
                 expected: Collection[tuple[str, str | None]] = ()) -> RunResult:  # fmt: skip
     """Start a run with ``config``, ingest ``data_dir`` (which must hold the ``expected``
-    registries, in their counties), ``link`` its rows, then detect and publish; closes ``con``."""
+    registries, in their counties), ``link`` its rows, then detect and publish; closes ``con``.
+    A drop that repeats the last published run is refused with ``RepeatedDrop``."""
     with closing(con):
         private_folder(out_dir)
         seconds: dict[str, float] = {}
@@ -202,6 +212,9 @@ def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, d
         except Exception:  # the drop's transaction rolled back: the last run's tables stand
             refuse_run(con, run_id)
             raise
+        if compared and (repeated := repeated_run(con, config)) is not None:
+            refuse_run(con, run_id)  # its tables are the ones that run linked: they stand
+            raise RepeatedDrop(repeated)
         seconds["ingest"], clock = _lap(clock)
         log.info("run %s: link", run_id)
         report = link()

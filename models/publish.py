@@ -35,6 +35,7 @@ from models.policy import Policy, policy_from_dict
 from resolver.db import table_names, transaction
 from resolver.errors import DoudiError
 from resolver.ingest import drop_holdings
+from resolver.labels import labelled_since
 from resolver.memory import collector_paused
 from resolver.outputs import explained_links, identified_persons, person_records
 from resolver.quality import findings_by_problem, problem_label
@@ -114,11 +115,12 @@ def start_run(
     """
     ensure_schema(con)
     run_id = f"r-{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+    recorded = _recorded_configuration(RunConfiguration(policy, settings, risk))
     con.execute(
         "INSERT INTO runs (run_id, status, started_at, data_dir, settings, policy, policy_name, "
         "policy_version, risk_model) VALUES (?, 'running', now(), ?, ?, ?, ?, ?, ?)",
-        [run_id, data_dir, json.dumps(asdict(settings)), policy.to_json(), policy.name,
-         policy.version, json.dumps(risk.types_, ensure_ascii=False)],
+        [run_id, data_dir, recorded["settings"], recorded["policy"], policy.name,
+         policy.version, recorded["risk_model"]],
     )  # fmt: skip
     return run_id
 
@@ -130,6 +132,67 @@ class RunConfiguration:
     policy: Policy
     settings: LinkSettings
     risk: RiskModel
+
+
+def _recorded_configuration(config: RunConfiguration) -> dict[str, str]:
+    """The JSON a run records of its ``settings``, ``policy`` and ``risk_model``."""
+    return {"settings": json.dumps(asdict(config.settings)), "policy": config.policy.to_json(),
+            "risk_model": json.dumps(config.risk.types_, ensure_ascii=False)}  # fmt: skip
+
+
+class RepeatedDrop(DoudiError):
+    """The drop just ingested is the one the last published run read, under the same policy,
+    settings and risk model, and no reviewer has labelled a link since: a run of it would
+    give that run's cases again. ``run_id`` is that run."""
+
+    def __init__(self, run_id: str) -> None:
+        self.run_id = run_id
+        super().__init__(f"本次数据与上次运行（{run_id}）读取的文件完全相同，政策与设置未变，"
+                         "未生成新的运行")  # fmt: skip
+
+
+def repeated_run(con: duckdb.DuckDBPyConnection, config: RunConfiguration) -> str | None:
+    """The last published run, when the drop just ingested repeats it: the same files (by
+    SHA-256, of the same registries), each taken unchanged from the last ingest (the same
+    place in the drop, read the same way: a header vocabulary or Doudi's reading changed
+    reads them again), under the same ``config``, with no link label recorded since that run
+    started. Publishing such a drop again would make the monthly report compare that run
+    with its own copy, and lose the month's changes and confirmations.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database, its drop just ingested.
+    config : RunConfiguration
+        What the run about to be made would run with.
+
+    Returns
+    -------
+    str or None
+        The run repeated, or None (no published run, or anything differs).
+    """
+    found = con.execute(
+        "SELECT run_id, started_at, inputs, settings, policy, risk_model FROM runs "
+        "WHERE status = 'published' ORDER BY finished_at DESC LIMIT 1"
+    ).fetchall()  # fmt: skip
+    if not found:
+        return None
+    run_id, started_at, inputs, *recorded = found[0]
+    now = [json.loads(text) for text in _recorded_configuration(config).values()]
+    if [json.loads(text) for text in recorded] != now or labelled_since(con, started_at):
+        return None
+    return run_id if _same_drop(con, inputs) else None
+
+
+def _same_drop(con: duckdb.DuckDBPyConnection, inputs: str | None) -> bool:
+    """Whether the files just ingested are the run's ``inputs`` (registry and SHA-256), each
+    taken unchanged from the last ingest; False when the run did not record its inputs."""
+    if inputs is None:
+        return False
+    files = con.execute("SELECT registry, sha256, reused FROM ingest_files").fetchall()
+    read = sorted((file["registry"], file["sha256"]) for file in json.loads(inputs))
+    return (all(reused == "unchanged" for *_, reused in files)
+            and sorted((registry, sha256) for registry, sha256, _ in files) == read)  # fmt: skip
 
 
 def refuse_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:

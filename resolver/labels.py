@@ -15,6 +15,7 @@ with enough "same person" labels Splink re-estimates its m values from them.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -183,6 +184,27 @@ def current_labels(con: duckdb.DuckDBPyConnection) -> pa.Table:
         .to_arrow_table()
         .cast(LABELS_SCHEMA)
     )
+
+
+def labelled_since(con: duckdb.DuckDBPyConnection, moment: datetime) -> bool:
+    """Whether any link label (in force or pending) was recorded at or after ``moment``.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database (a file without the table has no labels).
+    moment : datetime
+        When a run started, say.
+
+    Returns
+    -------
+    bool
+        True when a label may have changed who is the same person since then.
+    """
+    if "link_labels" not in table_names(con):
+        return False
+    found = con.execute("SELECT count(*) FROM link_labels WHERE recorded_at >= ?", [moment])
+    return bool(found.fetchone()[0])
 
 
 def _has_pending_column(con: duckdb.DuckDBPyConnection) -> bool:

@@ -45,14 +45,19 @@ def update(
     疑点编号保持不变；变动过多或模型漂移时自动重新训练，并说明原因。所有疑点规则重新运行，数据中已
     消失的疑点标为“因数据变化已消除”，历史保留。"""
     from models.pipeline import update_pipeline  # scikit-learn: loaded by the commands that score
+    from models.publish import RepeatedDrop
 
     with errors_reported():
         if not db.is_file():
             raise DoudiError(f"没有数据库 {db}：请先运行 `doudi run`")
         out_dir = out or db.parent
-        result = update_pipeline(data_dir, db, out_dir, retrain=retrain,
-                                 vocabulary=load_vocabulary(columns),
-                                 allow_missing=[registry_named(name) for name in allow_missing or []])  # fmt: skip
+        try:
+            result = update_pipeline(data_dir, db, out_dir, retrain=retrain,
+                                     vocabulary=load_vocabulary(columns),
+                                     allow_missing=[registry_named(name) for name in allow_missing or []])  # fmt: skip
+        except RepeatedDrop as repeated:  # nothing to do: not an error
+            console.print(str(repeated), highlight=False)
+            return
         print_drop(connect(result.db_path), out_dir / REPORT_NAME, linked=True)
         target = f"{data_dir} {result.link.rows}行 → {out_dir}"
         log_cli_job(result.db_path, "update_drop", target, run_id=result.run_id)
