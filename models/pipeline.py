@@ -123,9 +123,6 @@ def run_pipeline(
     InputError
         If the drop cannot be used, or the database holds a published run and the drop lacks
         a registry its last drop held that is not in ``allow_missing``.
-    RepeatedDrop
-        If the database holds a published run that read the same files with the same policy,
-        settings and risk model (``models.publish.repeated_run``): nothing is published.
     """
     db_path = db_path or out_dir / "doudi.duckdb"
     con = connect(db_path)
@@ -189,16 +186,19 @@ def update_pipeline(
     expected = held_before(con, allow_missing)
     return _run_stages(con, data_dir, out_dir, db_path, config, vocabulary,
                        lambda: update_links(con, config.settings, retrain=retrain),
-                       expected=expected)  # fmt: skip
+                       expected=expected, refuse_repeat=True)  # fmt: skip
 
 
 def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, db_path: Path,
                 config: RunConfiguration, vocabulary: Vocabulary | None,
                 link: Callable[[], LinkReport], spark: SparkEngine | None = None,
-                expected: Collection[tuple[str, str | None]] = ()) -> RunResult:  # fmt: skip
+                expected: Collection[tuple[str, str | None]] = (),
+                refuse_repeat: bool = False) -> RunResult:  # fmt: skip
     """Start a run with ``config``, ingest ``data_dir`` (which must hold the ``expected``
     registries, in their counties), ``link`` its rows, then detect and publish; closes ``con``.
-    A drop that repeats the last published run is refused with ``RepeatedDrop``."""
+    With ``refuse_repeat`` (next month's drop), a drop that repeats the last published run is
+    refused with ``RepeatedDrop``; a full run always runs (after an upgrade, the same files
+    are run again on purpose)."""
     with closing(con):
         private_folder(out_dir)
         seconds: dict[str, float] = {}
@@ -212,7 +212,7 @@ def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, d
         except Exception:  # the drop's transaction rolled back: the last run's tables stand
             refuse_run(con, run_id)
             raise
-        if compared and (repeated := repeated_run(con, config)) is not None:
+        if refuse_repeat and compared and (repeated := repeated_run(con, config)) is not None:
             refuse_run(con, run_id)  # its tables are the ones that run linked: they stand
             raise RepeatedDrop(repeated)
         seconds["ingest"], clock = _lap(clock)

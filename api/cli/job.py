@@ -256,7 +256,6 @@ def run(
 ) -> None:
     """主流程：导入、人员关联、识别疑点并评分；写出 entities.csv 和 cases.jsonl。"""
     from models.pipeline import run_pipeline  # scikit-learn: loaded by the commands that score
-    from models.publish import RepeatedDrop
     from models.risk import RiskModel
 
     with errors_reported(), _engine(engine, out, spark_master) as spark:
@@ -266,15 +265,11 @@ def run(
 
             data_dir = synthesize(out / "county", people=people, seed=seed).drop_dir
             console.print(f"合成县（{people:,} 人）已写入 {data_dir.parent}")
-        try:
-            result = run_pipeline(
-                data_dir, out, policy=load_policy(policy), settings=settings, db_path=db,
-                risk=RiskModel.load(risk_model), vocabulary=load_vocabulary(columns), spark=spark,
-                allow_missing=[registry_named(name) for name in allow_missing or []],
-            )  # fmt: skip
-        except RepeatedDrop as repeated:  # nothing to do: not an error
-            console.print(str(repeated), highlight=False)
-            return
+        result = run_pipeline(
+            data_dir, out, policy=load_policy(policy), settings=settings, db_path=db,
+            risk=RiskModel.load(risk_model), vocabulary=load_vocabulary(columns), spark=spark,
+            allow_missing=[registry_named(name) for name in allow_missing or []],
+        )  # fmt: skip
         print_drop(connect(result.db_path), result.out_dir / REPORT_NAME, linked=True)
         target = f"{data_dir} {result.link.rows}行 → {result.out_dir}"
         log_cli_job(result.db_path, "run_drop", target, run_id=result.run_id)

@@ -370,10 +370,8 @@ def test_a_run_killed_at_any_stage_leaves_the_published_run_intact(county, stage
         history = {c["case_id"]: http.get(f"/api/cases/{c['case_id']}/history").json()
                    for c in http.get("/api/cases", params={"limit": 20}).json()["items"]}  # fmt: skip
     county["server"].stop()
-    # another threshold: the drop and settings of the published run would publish nothing
     command = [sys.executable, "-m", "api", "-v", "run", str(county["drop"]),
-               "--out", str(county["out"] / "killed"), "--db", str(county["db"]),
-               "--threshold", "0.96"]  # fmt: skip
+               "--out", str(county["out"] / "killed"), "--db", str(county["db"])]  # fmt: skip
     run = subprocess.Popen(command, stderr=subprocess.PIPE, text=True,
                            env=os.environ | {"PYTHONUNBUFFERED": "1"})  # fmt: skip
     for line in run.stderr:
