@@ -280,12 +280,12 @@ def name_comparison() -> Comparison:
     """Name: exact (term-frequency adjusted); same pinyin (homophone); same pinyin in local
     speech (n/l, in/ing ...); one name is the other after a surname or clan name (包巴特尔,
     巴特尔; the shorter of two characters or more); the same with a syllable written by
-    another sound (包萨仁娜, 萨日娜; the shorter of three or more); one character of three or
-    more written by one of a like sound (巴特尔, 巴图尔); two long names (four characters or
-    more: a transliterated Mongolian or Tibetan name) whose pinyin is close (阿拉坦敖敦,
-    阿勒坦敖登); one name inside the other (宝其其格玛, 琪琪格; the shorter of three or more);
-    one character different; two long names of one length with more than half of their
-    characters in place (乌云萨日娜, 乌荣萨仁娜); else.
+    another sound (包萨仁娜, 萨日娜; the shorter of three or more); two long names (four
+    characters or more: a transliterated Mongolian or Tibetan name) whose pinyin is close
+    (阿拉坦敖敦, 阿勒坦敖登); one name inside the other (宝其其格玛, 琪琪格; the shorter of
+    three or more); one character of three or more written by one of a like sound (巴特尔,
+    巴图尔); one character different; two long names of one length with more than
+    half of their characters in place (乌云萨日娜, 乌荣萨仁娜); else.
 
     Returns
     -------
@@ -307,16 +307,13 @@ def name_comparison() -> Comparison:
             ),
             _level(CONTAINED, "一方多写姓氏或氏族名", m_probability=0.002),
             _level(CONTAINED_VARIANT, "一方多写氏族名且有音译异写", m_probability=0.002),
-            # before the close pinyin of long names, which it is a case of: Tibetan, Yi and
-            # Uyghur names share their first part so often that close pinyin weighs against
-            # a match there, and one character of a like sound (格松尼玛, 格桑尼玛) is more
-            _level(TRANSLITERATED, "一字音译异写", m_probability=0.002),
             _level(
                 f"least(length(name_l), length(name_r)) >= 4 AND {SIMILAR_PINYIN}",
                 "长名拼音相近",
                 m_probability=0.002,
             ),
             _level(CONTAINED_INSIDE, "一方姓名含于另一方之中", m_probability=0.002),
+            _level(TRANSLITERATED, "一字音译异写", m_probability=0.002),
             _level(
                 f"length(name_l) = length(name_r) AND length(name_l) BETWEEN 2 AND {NAME_POSITIONS} "
                 f"AND ({CHARS_DIFFERING}) = 1",
