@@ -31,14 +31,18 @@ likely true."""
 @dataclass(frozen=True)
 class CaseTypeSpec:
     """A case type: its contract name, its Chinese label, the detector that finds it, the
-    features its risk score rests on, and whether its ledger is a coverage list (应保尽保:
-    people not covered, whose ledger asks whether they were enrolled)."""
+    features its risk score rests on, whether its ledger is a coverage list (应保尽保:
+    people not covered, whose ledger asks whether they were enrolled), and whether a case is
+    one family's finding (per 救助证号, set of them, or 建档立卡户, resting on the members'
+    rows as they stand), which keeps its id when a member joins or leaves
+    (``models.carried_ids``)."""
 
     name: str
     label: str
     detector: Callable
     features: tuple[Feature, ...]
     coverage: bool = False
+    per_family: bool = False
 
 
 IDENTITY: Feature = ("identity_logit", "身份关联强度", 1)
@@ -80,6 +84,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("shared_identifiers", "分户案件共用的账号、电话", 1),
                 ("log_months", "同时在保月数", 1),
             ),
+            per_family=True,
         ),
         CaseTypeSpec(
             "suspected_split",
@@ -91,6 +96,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("weak_ties", "另共用的电话、住址", 1),
                 ("log_months", "同时在保月数", 1),
             ),
+            per_family=True,
         ),
         CaseTypeSpec(
             "missed_disability",
@@ -114,6 +120,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("class_c", "C类低保", 1),
                 ("listed", "名册所列家庭成员数", 1),
             ),
+            per_family=True,
         ),
         CaseTypeSpec(
             "a_class_partial",
@@ -124,6 +131,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("household_size", "家庭人数", 1),
                 ("uncovered", "未保障人数", 1),
             ),
+            per_family=True,
         ),
         CaseTypeSpec(
             "unenrolled_key_person",
@@ -146,6 +154,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("members", "涉及人数", 1),
                 ("relatives", "户籍中其他家庭成员数", -1),
             ),
+            per_family=True,
             coverage=True,
         ),
         CaseTypeSpec(
@@ -157,6 +166,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("assessed", "有收入核定日期", 1),
                 ("log_months_after", "渐退期满后发放月数", 1),
             ),
+            per_family=True,
         ),
         CaseTypeSpec(
             "payment_mismatch",
@@ -167,6 +177,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("over", "多发", 1),
                 ("difference_share", "差额占应发金额之比", 1),
             ),
+            per_family=True,
         ),
         CaseTypeSpec(
             "exit_without_gradual",
@@ -177,6 +188,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("income_ratio", "人均收入与低保标准之比", -1),
                 ("members", "涉及人数", 1),
             ),
+            per_family=True,
             coverage=True,
         ),
         CaseTypeSpec(
@@ -187,6 +199,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 IDENTITY,
                 ("members", "涉及人数", 1),
             ),
+            per_family=True,
         ),
     )
 }

@@ -39,8 +39,9 @@ class Evidence:
 @dataclass(frozen=True)
 class Case:
     """``records``: every input row the finding rests on, as contract §3 lists them;
-    ``features``: the strength of the pattern, for the risk score. Frozen: scoring returns a
-    scored copy (``scored``)."""
+    ``features``: the strength of the pattern, for the risk score; ``carried_id``: the id the
+    same family's finding had in the last published run, when its persons or records changed
+    since (``models.carried_ids``). Frozen: scoring returns a scored copy (``scored``)."""
 
     case_type: str
     records: list[tuple[str, str]]
@@ -50,6 +51,7 @@ class Case:
     features: dict[str, float] = field(default_factory=dict)
     risk_score: float | None = None
     score_reasons: list[str] = field(default_factory=list)
+    carried_id: str | None = None
 
     def scored(self, risk_score: float, reasons: list[str]) -> Case:
         """This case with its risk score and the reasons for it.
@@ -69,12 +71,17 @@ class Case:
         return replace(self, risk_score=risk_score, score_reasons=reasons)
 
     @property
-    def case_id(self) -> str:
+    def own_id(self) -> str:
         """Stable: the same finding (type, persons and records) has the same id in every run."""
         key = "|".join(
             [self.case_type, *sorted(self.person_ids), *sorted(map(":".join, self.records))]
         )
         return "c-" + hashlib.sha1(key.encode()).hexdigest()[:12]
+
+    @property
+    def case_id(self) -> str:
+        """The id the case is published under: the one carried over, else its own."""
+        return self.carried_id or self.own_id
 
     def as_contract(self) -> dict:
         """The line of ``cases.jsonl`` (contract §3).

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from models.carried_ids import carry_case_ids
 from models.case_types import DETECTORS
 from models.cases import Case, one_per_finding
 from models.detection import Searchers
@@ -29,6 +30,7 @@ from models.publish import (
     RunConfiguration,
     has_published_run,
     held_before,
+    last_published_run,
     publish_run,
     refuse_run,
     repeated_run,
@@ -309,7 +311,9 @@ def detect_and_publish(
             rows = graph_rows(con)
             seconds["graph"], clock = _lap(clock)
             found = searchers.detect(rows, policy)
-    cases = rank_cases(one_per_finding(found.cases), risk)
+    cases = carry_case_ids(con, last_published_run(con), one_per_finding(found.cases))
+    cases = rank_cases(cases, risk)
+    subgraphs = {case.case_id: found.subgraphs[case.own_id] for case in cases}
     seconds["detect"], clock = _lap(clock)
     counts = {name: sum(case.case_type == name for case in cases) for name in DETECTORS}
     write_entities(con, out_dir, settings)
@@ -317,7 +321,7 @@ def detect_and_publish(
     risk.save(out_dir / "risk_model.json")
     seconds["write"], clock = _lap(clock)
     log.info("run %s: publish", run_id)
-    publish_run(con, run_id, replace(found, cases=cases), counts)
+    publish_run(con, run_id, replace(found, cases=cases, subgraphs=subgraphs), counts)
     log.info("run %s: published %d cases", run_id, len(cases))
     seconds["publish"], clock = _lap(clock)
     return counts, seconds

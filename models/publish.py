@@ -228,6 +228,26 @@ def has_published_run(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute("SELECT count(*) FROM runs WHERE status = 'published'").fetchone()[0])
 
 
+def last_published_run(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The run published last.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+
+    Returns
+    -------
+    str or None
+        Its id; None before the first run publishes.
+    """
+    if not has_published_run(con):
+        return None
+    return con.execute(
+        "SELECT run_id FROM runs WHERE status = 'published' ORDER BY finished_at DESC LIMIT 1"
+    ).fetchall()[0][0]
+
+
 def held_before(con: duckdb.DuckDBPyConnection, allow_missing: Collection[str] = ()
                 ) -> set[tuple[str, str | None]]:  # fmt: skip
     """The (registry, county) pairs the last drop of a database with a published run held,

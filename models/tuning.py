@@ -8,7 +8,8 @@ that with a published run's cases: which would appear and which would disappear.
 against a synthetic county's truth.
 
 Person ids are stable (``resolver.identity``), so a finding the threshold does not touch
-keeps its case id and the comparison is by case id.
+keeps its case id (a family's finding the id the published run gave it,
+``models.carried_ids``) and the comparison is by case id.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import duckdb
 
+from models.carried_ids import carry_case_ids
 from models.case_types import DETECTORS
 from models.cases import Case
 from models.detection import find_cases
@@ -138,6 +140,7 @@ def what_if(
         The proposal, the counts per case type, and the cases that would appear and disappear.
     """
     proposal = cases_at(con, threshold, policy=policy, settings=settings, risk=risk)
+    proposal = replace(proposal, cases=carry_case_ids(con, run_id, proposal.cases))
     result = con.execute(
         "SELECT case_id, case_type, risk_score, amount_at_risk, township, village, evidence "
         "FROM published_cases WHERE run_id = ? ORDER BY risk_score DESC, case_id",

@@ -1,0 +1,114 @@
+"""Case ids carried over from the last published run.
+
+A case's own id hashes its type, persons and records (``Case.own_id``). A family's finding
+(``CaseTypeSpec.per_family``: an over_standard or payment_mismatch case, a split, ...) rests
+on the members' rows as they stand, so a baby born into the case, or a member who leaves,
+changes its own id while the finding stands. Such a case keeps the id the run before gave the
+same type of finding on the same families (救助证号, 建档立卡户), and with it its decisions,
+assignment and history. Ids already in use are left alone: a case whose own id that run
+published keeps it, and an old id goes to one case only, where exactly one case of the run
+before and one of this run share the type and families.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+import duckdb
+
+from models.case_types import CASE_TYPES
+from models.cases import Case
+
+FAMILY_COLUMNS = {"assistance": "case_no", "poverty": "poverty_hh_no"}
+"""The column naming the family of a record: its case's 救助证号, its 建档立卡 household."""
+
+Family = tuple[str, frozenset[str]]
+"""A case's type and the families of its records (``registry:number``)."""
+
+
+def carry_case_ids(
+    con: duckdb.DuckDBPyConnection, run_id: str | None, cases: list[Case]
+) -> list[Case]:
+    """The cases, each family's finding whose own id run ``run_id`` did not publish given
+    the id of that run's finding of the same type on the same families, when it is the only
+    one of either run and its id is no case's own id now.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database, holding the current drop's rows and run ``run_id`` published.
+    run_id : str or None
+        The published run to carry ids from; None (no run published yet): none carried.
+    cases : list of Case
+        This run's cases, one per finding (``one_per_finding``).
+
+    Returns
+    -------
+    list of Case
+        The cases in the same order, those carrying an id with ``carried_id`` set.
+    """
+    if run_id is None:
+        return cases
+    published = _published_families(con, run_id)
+    own_ids = {case.own_id for case in cases}
+    vacated = _unique((family, case_id) for case_id, family in published.items()
+                      if case_id not in own_ids)  # fmt: skip
+    changed = [case for case in cases
+               if CASE_TYPES[case.case_type].per_family and case.own_id not in published]  # fmt: skip
+    families = _current_families(con, changed)
+    taken = Counter(families.values())
+    carried = {own_id: vacated[family] for own_id, family in families.items()
+               if family in vacated and taken[family] == 1}  # fmt: skip
+    return [replace(case, carried_id=carried[case.own_id]) if case.own_id in carried else case
+            for case in cases]  # fmt: skip
+
+
+def _unique(pairs) -> dict[Family, str]:
+    """Family -> case id, for the families one case holds."""
+    pairs = list(pairs)
+    held = Counter(family for family, _ in pairs)
+    return {family: case_id for family, case_id in pairs if family[1] and held[family] == 1}
+
+
+def _published_families(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Family]:
+    """Each family's finding run ``run_id`` published: its type and the families of its
+    records, as the rows published with it (``detail``) said."""
+    family = " ".join(f"WHEN '{registry}' THEN row->>'{column}'"
+                      for registry, column in FAMILY_COLUMNS.items())  # fmt: skip
+    found = con.execute(
+        f"""
+        SELECT case_id, case_type,
+               list(DISTINCT row->>'registry' || ':' || (CASE row->>'registry' {family} END))
+        FROM (SELECT case_id, case_type, unnest(from_json(detail->'rows', '["JSON"]')) AS row,
+                     list_transform(from_json(records, '[{{"registry": "VARCHAR",
+                                                            "record_id": "VARCHAR"}}]'),
+                                    lambda record: record.registry || ':' || record.record_id)
+                         AS cited
+              FROM published_cases
+              WHERE run_id = $1 AND case_type IN (SELECT unnest($2::VARCHAR[])))
+        WHERE list_contains(cited, row->>'unique_id')
+        GROUP BY ALL
+        """,
+        [run_id, [name for name, spec in CASE_TYPES.items() if spec.per_family]],
+    ).fetchall()
+    return {case_id: (case_type, frozenset(filter(None, numbers)))
+            for case_id, case_type, numbers in found}  # fmt: skip
+
+
+def _current_families(con: duckdb.DuckDBPyConnection, cases: list[Case]) -> dict[str, Family]:
+    """Own id -> type and families of the records, as the drop's rows say."""
+    family_of: dict[tuple[str, str], str] = {}
+    for registry, column in FAMILY_COLUMNS.items():
+        wanted = sorted({record for case in cases for name, record in case.records
+                         if name == registry})  # fmt: skip
+        if wanted:
+            rows = con.execute(
+                f"SELECT record_id, {column} FROM {registry} "
+                f"WHERE record_id IN (SELECT unnest($1::VARCHAR[])) AND {column} IS NOT NULL",
+                [wanted],
+            ).fetchall()
+            family_of |= {(registry, record): f"{registry}:{number}" for record, number in rows}
+    return {case.own_id: (case.case_type, frozenset(family_of[record] for record in case.records
+                                                    if record in family_of))
+            for case in cases}  # fmt: skip

@@ -1,0 +1,130 @@
+"""A family's finding keeps its case id when a member joins or leaves (``models.carried_ids``):
+on hand-made published cases, and through ``update_pipeline`` on a synthetic county."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import openpyxl
+import pytest
+
+from models.carried_ids import carry_case_ids
+from models.cases import Case
+from models.pipeline import run_pipeline, update_pipeline
+from models.policy import load_policy
+from models.publish import ensure_schema
+from resolver.db import connect
+from resolver.idcard import check_char
+from resolver.settings import LinkSettings
+from resolver.synthetic import synthesize
+
+ROSTER = [("A1", "DB1"), ("A2", "DB1"), ("A3", "DB1"), ("A4", "DB2")]  # record, 救助证号
+
+
+def _case(case_type: str, records: list[str], persons: list[str]) -> Case:
+    return Case(case_type, [("assistance", record) for record in records], persons, None, [])
+
+
+def _published(con, run_id: str, cases: list[Case]) -> None:
+    """The cases as run ``run_id`` published them, each with its records' rows."""
+    number = dict(ROSTER)
+    for case in cases:
+        rows = [{"registry": "assistance", "record_id": record, "case_no": number[record],
+                 "unique_id": f"assistance:{record}"} for _, record in case.records]  # fmt: skip
+        records = [{"registry": "assistance", "record_id": record} for _, record in case.records]
+        con.execute(
+            "INSERT INTO published_cases (run_id, case_id, case_type, records, detail) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [run_id, case.case_id, case.case_type, json.dumps(records),
+             json.dumps({"rows": rows})],
+        )  # fmt: skip
+
+
+@pytest.fixture()
+def con():
+    con = connect(":memory:")
+    ensure_schema(con)
+    con.execute("CREATE TABLE assistance (record_id VARCHAR, case_no VARCHAR)")
+    con.executemany("INSERT INTO assistance VALUES (?, ?)", ROSTER)
+    return con
+
+
+def test_a_familys_finding_with_a_member_more_keeps_the_id_of_the_run_before(con):
+    before = _case("over_standard", ["A1", "A2"], ["p1", "p2"])
+    death = _case("deceased_paid", ["A1"], ["p1"])
+    _published(con, "r1", [before, death])
+    with_baby = _case("over_standard", ["A1", "A2", "A3"], ["p1", "p2", "p3"])
+    another_death = _case("deceased_paid", ["A2"], ["p2"])  # one person's: its own finding
+    assert carry_case_ids(con, None, [with_baby]) == [with_baby]  # no run published yet
+    carried, death_now, other = carry_case_ids(con, "r1", [with_baby, death, another_death])
+    assert carried.case_id == before.case_id != with_baby.own_id
+    assert (death_now, other) == (death, another_death)
+
+
+def test_an_id_goes_to_one_case_of_the_same_family_and_type_only(con):
+    one = _case("split_household", ["A1", "A4"], ["p1", "p4"])
+    two = _case("split_household", ["A2", "A4"], ["p2", "p4"])
+    income = _case("over_standard", ["A1"], ["p1"])
+    _published(con, "r1", [one, two, income])
+    both = _case("split_household", ["A1", "A2", "A4"], ["p1", "p2", "p4"])  # whose id?
+    other_family = _case("over_standard", ["A4"], ["p4"])
+    still = _case("over_standard", ["A1", "A2"], ["p1", "p2"])  # ``income`` stands as well
+    cases = [both, other_family, income, still]
+    assert carry_case_ids(con, "r1", cases) == cases
+    _published(con, "r2", [one])
+    twins = [both, _case("split_household", ["A1", "A3", "A4"], ["p1", "p3", "p4"])]
+    assert carry_case_ids(con, "r2", twins) == twins  # two cases of one family: whose id?
+    assert carry_case_ids(con, "r2", twins[:1])[0].case_id == one.case_id
+
+
+def _add_baby(drop, sibling: str) -> str:
+    """A baby enrolled in the roster row ``sibling``'s case (a copy of that row); returns the
+    baby's record id."""
+    path = drop / "救助对象.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    column = {cell.value: index for index, cell in enumerate(sheet[1])}
+    [source] = [row for row in sheet.iter_rows(min_row=2)
+                if row[column["记录编号"]].value == sibling]  # fmt: skip
+    values = [cell.value for cell in source]
+    first17 = "53232620260805123"
+    values[column["记录编号"]] = "JZ9000001"
+    values[column["姓名"]] = "张小宝"
+    values[column["身份证号码"]] = first17 + check_char(first17)
+    values[column["出生日期"]] = "2026-08-05"
+    values[column["与户主关系"]] = "孙子"
+    sheet.append(values)
+    book.save(path)
+    return "JZ9000001"
+
+
+@pytest.mark.slow
+def test_a_baby_born_into_a_case_leaves_its_lead_open_under_its_id(tmp_path):
+    """Until 2026-12-05 the family's over_standard lead was resolved by data and raised
+    again under a new id, without the reviewer's decision and assignment."""
+    synthesize(tmp_path / "county", people=1500, seed=3, months=2)
+    first, second = sorted(p / "drop" for p in (tmp_path / "county" / "months").iterdir()
+                           if p.is_dir())  # fmt: skip
+    result = run_pipeline(first, tmp_path / "run", policy=load_policy(), settings=LinkSettings())
+    with connect(result.db_path, read_only=True) as con:
+        case_id, records = con.execute(
+            "SELECT case_id, records FROM published_cases WHERE case_type = 'over_standard' "
+            "ORDER BY case_id LIMIT 1"
+        ).fetchall()[0]  # fmt: skip
+    drop = tmp_path / "second"
+    shutil.copytree(second, drop)
+    baby = _add_baby(drop, json.loads(records)[0]["record_id"])
+    month = update_pipeline(drop, result.db_path, tmp_path / "out")
+    with connect(result.db_path, read_only=True) as con:
+        raised = con.execute(
+            "SELECT case_id, records FROM published_cases WHERE run_id = ? "
+            "AND case_type = 'over_standard'", [month.run_id]
+        ).fetchall()  # fmt: skip
+        [(first_run, resolved)] = con.execute(
+            "SELECT first_run, resolved_run FROM case_registry WHERE case_id = ?", [case_id]
+        ).fetchall()
+    with_baby = [found for found, records in raised
+                 if baby in {record["record_id"] for record in json.loads(records)}]  # fmt: skip
+    assert with_baby == [case_id]
+    assert (first_run, resolved) == (result.run_id, None)
