@@ -689,14 +689,17 @@ def _in_file_order(outcomes: Iterator[FileOutcome], order: dict[Path, int]
 
 
 def _dated_apart(files: list[Path]) -> set[Path]:
-    """The files whose names differ from another file's only by dates (``2026年7月发放.xlsx``
-    and ``2026年8月发放.xlsx``, ``低保名册.xlsx`` and ``低保名册202608.xlsx``): their derived
-    record ids keep their whole names, so that two tables of one registry never number their
-    rows alike. Every other file's drop its dates (``resolver.tables.undated_name``)."""
-    stems: dict[str, set[str]] = {}
+    """The files whose names differ from another file's of their folder only by dates
+    (``2026年7月发放.xlsx`` and ``2026年8月发放.xlsx``, ``低保名册.xlsx`` and
+    ``低保名册202608.xlsx``): their derived record ids keep their whole names, so that two
+    tables of one registry never number their rows alike. Every other file's drop its dates
+    (``resolver.tables.undated_name``). Files of two folders (two counties of a province)
+    never number alike (a county's ids begin with its code), so a county's file renamed for
+    the month re-keys no other county's."""
+    stems: dict[tuple[Path, str], set[str]] = {}
     for path in files:
-        stems.setdefault(undated_name(path.stem), set()).add(path.stem)
-    return {path for path in files if len(stems[undated_name(path.stem)]) > 1}
+        stems.setdefault((path.parent, undated_name(path.stem)), set()).add(path.stem)
+    return {path for path in files if len(stems[path.parent, undated_name(path.stem)]) > 1}
 
 
 def _stored_out_of_order(stored: list[Source]) -> set[str]:

@@ -4,6 +4,7 @@ import csv
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from resolver.db import connect
 from resolver.errors import InputError, InputErrors
 from resolver.headers import load_vocabulary
-from resolver.ingest import check_drop, ingest_drop
+from resolver.ingest import _dated_apart, check_drop, ingest_drop
 
 HEADER = [
     "记录编号",
@@ -317,6 +318,18 @@ def test_derived_ids_stay_when_the_file_is_named_by_the_next_month(tmp_path):
         assert con.execute("SELECT count(DISTINCT record_id) FROM assistance").fetchone() == (6,)
     assert {value.split("-")[0] for (value,) in con.execute(
         "SELECT record_id FROM assistance").fetchall()} == {"花名册2026年7月", "花名册2026年8月"}  # fmt: skip
+
+
+def test_a_file_of_another_folder_named_for_another_month_keeps_the_ids_undated():
+    # a province: one county re-exported its roster for October, another did not; the two
+    # were read as two files of one table, and the October county's rows were re-keyed
+    september, october = (
+        Path("双柏县/救助对象2026年9月.xlsx"),
+        Path("楚雄市/救助对象2026年10月.xlsx"),
+    )
+    assert _dated_apart([september, october]) == set()
+    ledger, month = Path("发放/发放表2026年9月.csv"), Path("发放/发放表2026年10月.csv")
+    assert _dated_apart([september, ledger, month]) == {ledger, month}
 
 
 def test_month_context_and_ambiguous_months(tmp_path):
