@@ -1119,17 +1119,22 @@ def _county_gap(county: str, missing: list[str], had: set[str]) -> str:
 
 # What says a payment line is one another file lists too: its case, month, payee and amount.
 _PAYMENT_LINE = ("county", "case_no", "payee_id_number", "bank_account", "amount")
+# A table's month is a copy of another file's when at least this share of its lines are
+# there too: two exports of one month differ by a line added late or left out (a copy's
+# lines the other file lacks are kept, read once like every other line).
+COPIED_MONTH_SHARE = 0.9
 
 
 def _payments_read_once(con: duckdb.DuckDBPyConnection, sources: list[Source], data_dir: Path
                         ) -> None:  # fmt: skip
     """Read a month's payments once when two files list them: a table whose lines of a month
     (case, payee ID, account, amount: ``_PAYMENT_LINE``, each as often) another file's table
-    of the drop lists all of (the month's 发放表 beside the ledger of every month) loses those
-    lines from the stored tables; they are listed as skipped, naming the other file, and
-    noted. Of two tables listing the same lines of a month, the one with fewer lines in all
-    (the month's list, not the ledger) loses them, of equals the later. A case paid twice in
-    a month within one file is two lines, as before."""
+    of the drop lists nearly all of (``COPIED_MONTH_SHARE``: the month's 发放表 beside the
+    ledger of every month, one line added late to either) loses the lines the other lists
+    from the stored tables; they are listed as skipped, naming the other file, and noted.
+    Of two tables listing the same lines of a month, the one with fewer lines in all (the
+    month's list, not the ledger) loses them, of equals the later. A case paid twice in a
+    month within one file is two lines, as before."""
     files = {source.number // SHEETS_PER_FILE for source in sources
              if source.registry.name == "payments"}  # fmt: skip
     if len(files) < 2:
@@ -1148,7 +1153,8 @@ def _payments_read_once(con: duckdb.DuckDBPyConnection, sources: list[Source], d
         FROM held JOIN month USING (source_no, pay_month)
         JOIN size mine ON mine.source_no = held.source_no
         JOIN size theirs ON theirs.source_no = held.other
-        WHERE held.keys = month.keys ORDER BY 1, 2, 3""").fetchall()  # fmt: skip
+        WHERE held.keys >= $share * month.keys ORDER BY 1, 2, 3""",
+        {"share": COPIED_MONTH_SHARE}).fetchall()  # fmt: skip
     lose = {(number, month): other for number, other, month, mine, theirs in covered
             if (mine, -number) < (theirs, -other)}  # fmt: skip
     by_number = {source.number: source for source in sources}
@@ -1160,16 +1166,23 @@ def _payments_read_once(con: duckdb.DuckDBPyConnection, sources: list[Source], d
 
 def _skip_month(con: duckdb.DuckDBPyConnection, source: Source, month: str, other: Source,
                 data_dir: Path) -> None:  # fmt: skip
-    """Take a payments table's lines of ``month`` out of the stored tables and ``source``:
-    ``other`` lists them all. A raw row goes with its lines (a row of a ledger with a column
-    per month is a line per month: only the month's)."""
-    lines = con.execute("SELECT record_id, row_no FROM payments WHERE source_no = ? "
-                        "AND pay_month = ?", [source.number, month]).fetchall()  # fmt: skip
+    """Take a payments table's lines of ``month`` that ``other`` lists (as often) out of the
+    stored tables and ``source``. A raw row goes with its lines (a row of a ledger with a
+    column per month is a line per month: only the month's)."""
+    columns = ", ".join(_PAYMENT_LINE)
+    equal = " AND ".join(f"a.{name} IS NOT DISTINCT FROM b.{name}" for name in _PAYMENT_LINE)
+    lines = con.execute(f"""
+        WITH a AS (SELECT record_id, row_no, {columns},
+                          count(*) OVER (PARTITION BY {columns}) AS n
+                   FROM payments WHERE source_no = $mine AND pay_month = $month),
+             b AS (SELECT {columns}, count(*) AS n FROM payments
+                   WHERE source_no = $other AND pay_month = $month GROUP BY ALL)
+        SELECT record_id, row_no FROM a JOIN b ON {equal} AND a.n <= b.n
+    """, {"mine": source.number, "other": other.number, "month": month}).fetchall()  # fmt: skip
     record_ids = pa.array([record_id for record_id, _ in lines], pa.string())
     rows = sorted({row for _, row in lines})
-    con.execute(
-        "DELETE FROM payments WHERE source_no = ? AND pay_month = ?", [source.number, month]
-    )
+    con.execute("DELETE FROM payments WHERE source_no = ? AND list_contains(?, record_id)",
+                [source.number, record_ids.to_pylist()])  # fmt: skip
     con.execute("DELETE FROM raw_payments r WHERE source_no = ? AND list_contains(?, row_no) AND "
                 "(pay_month = ? OR NOT EXISTS (SELECT 1 FROM payments p WHERE p.source_no = "
                 "r.source_no AND p.row_no = r.row_no))", [source.number, rows, month])  # fmt: skip

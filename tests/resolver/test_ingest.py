@@ -516,3 +516,20 @@ def test_a_months_payments_listed_in_two_files_are_read_once(tmp_path):
     ]
     assert "只计一次" in con.execute(
         "SELECT notes FROM ingest_sources WHERE file = '发放表.csv'").fetchone()[0]  # fmt: skip
+
+
+def test_a_months_list_one_line_longer_than_the_ledgers_month_is_read_once(tmp_path):
+    # two exports of one month differ by a line added late: the copy was counted in full
+    ledger = [[f"P{n}", "DB001", f"2024-0{3 + n // 10}", str(300 + n % 10)] for n in range(20)]
+    listed = [["DB001", "2024年4月", str(300 + n)] for n in range(10)]
+    drop = _drop(tmp_path, {
+        "发放记录.csv": [PAYMENTS[0], *ledger],
+        "发放表.csv": [["救助证号", "发放月份", "实发金额"], *listed, ["DB001", "2024年4月", "999"]],
+    })  # fmt: skip
+    write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
+    con = ingest(tmp_path)
+    # the ten lines both list once, the one only the list has once
+    assert con.execute("SELECT sum(amount), count(*) FROM payments WHERE pay_month = '2024-04'"
+                       ).fetchone() == (sum(300 + n for n in range(10)) + 999, 11)  # fmt: skip
+    skipped = con.execute("SELECT file, row_no FROM ingest_skipped ORDER BY row_no").fetchall()
+    assert skipped == [("发放表.csv", row) for row in range(2, 12)]
