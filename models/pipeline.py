@@ -179,16 +179,16 @@ def update_pipeline(
         If the drop cannot be used, or lacks a registry the last drop held that is not in
         ``allow_missing``; the last run stays the working one.
     RepeatedDrop
-        If the drop is the files the last published run read, and no link label was recorded
-        since (``models.publish.repeated_run``): nothing is published, that run stays the
-        working one.
+        If the drop is the files the last published run read, no link label was recorded
+        since and no retraining was asked for (``models.publish.repeated_run``): nothing is
+        published, that run stays the working one.
     """
     con = connect(db_path)
     config = run_configuration(con, working_run(con))
     expected = held_before(con, allow_missing)
     return _run_stages(con, data_dir, out_dir, db_path, config, vocabulary,
                        lambda: update_links(con, config.settings, retrain=retrain),
-                       expected=expected, refuse_repeat=True)  # fmt: skip
+                       expected=expected, refuse_repeat=not retrain)  # fmt: skip
 
 
 def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, db_path: Path,

@@ -77,6 +77,8 @@ def test_the_drop_the_last_run_read_given_again_publishes_no_run(published, tmp_
         record_label(con, "assistance:A", "assistance:B", same_person=False, actor="审核员",
                      role="auditor")  # fmt: skip
         assert repeated_run(con, config) is None
+    retrained = update_pipeline(published["second"], db, tmp_path / "out", retrain=True)
+    assert _runs(db)[-1] == (retrained.run_id, "published")  # asked to retrain: it does
     again = run_pipeline(published["second"], tmp_path / "out", policy=load_policy(),
                          settings=LinkSettings(), db_path=db)  # fmt: skip
     assert _runs(db)[-1] == (again.run_id, "published")
