@@ -171,13 +171,13 @@ def repeated_run(con: duckdb.DuckDBPyConnection, config: RunConfiguration) -> st
     str or None
         The run repeated, or None (no published run, or anything differs).
     """
-    found = con.execute(
-        "SELECT run_id, started_at, inputs, settings, policy, risk_model FROM runs "
-        "WHERE status = 'published' ORDER BY finished_at DESC LIMIT 1"
-    ).fetchall()  # fmt: skip
-    if not found:
+    run_id = last_published_run(con)
+    if run_id is None:
         return None
-    run_id, started_at, inputs, *recorded = found[0]
+    started_at, inputs, *recorded = con.execute(
+        "SELECT started_at, inputs, settings, policy, risk_model FROM runs WHERE run_id = ?",
+        [run_id],
+    ).fetchall()[0]
     now = [json.loads(text) for text in _recorded_configuration(config).values()]
     if [json.loads(text) for text in recorded] != now or labelled_since(con, started_at):
         return None
@@ -223,9 +223,7 @@ def has_published_run(con: duckdb.DuckDBPyConnection) -> bool:
     bool
         True once a run has published to it.
     """
-    if "runs" not in table_names(con):
-        return False
-    return bool(con.execute("SELECT count(*) FROM runs WHERE status = 'published'").fetchone()[0])
+    return last_published_run(con) is not None
 
 
 def last_published_run(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -241,11 +239,12 @@ def last_published_run(con: duckdb.DuckDBPyConnection) -> str | None:
     str or None
         Its id; None before the first run publishes.
     """
-    if not has_published_run(con):
+    if "runs" not in table_names(con):
         return None
-    return con.execute(
+    found = con.execute(
         "SELECT run_id FROM runs WHERE status = 'published' ORDER BY finished_at DESC LIMIT 1"
-    ).fetchall()[0][0]
+    ).fetchall()
+    return found[0][0] if found else None
 
 
 def held_before(con: duckdb.DuckDBPyConnection, allow_missing: Collection[str] = ()

@@ -1123,6 +1123,8 @@ _PAYMENT_LINE = ("county", "case_no", "payee_id_number", "bank_account", "amount
 # there too: two exports of one month differ by a line added late or left out (a copy's
 # lines the other file lacks are kept, read once like every other line).
 COPIED_MONTH_SHARE = 0.9
+# SQL: two payment lines ``a`` and ``b`` are the same line.
+_SAME_LINE = " AND ".join(f"a.{name} IS NOT DISTINCT FROM b.{name}" for name in _PAYMENT_LINE)
 
 
 def _payments_read_once(con: duckdb.DuckDBPyConnection, sources: list[Source], data_dir: Path
@@ -1139,14 +1141,13 @@ def _payments_read_once(con: duckdb.DuckDBPyConnection, sources: list[Source], d
              if source.registry.name == "payments"}  # fmt: skip
     if len(files) < 2:
         return
-    equal = " AND ".join(f"a.{name} IS NOT DISTINCT FROM b.{name}" for name in _PAYMENT_LINE)
     covered = con.execute(f"""
         WITH line AS (SELECT source_no, pay_month, {", ".join(_PAYMENT_LINE)}, count(*) AS n
                       FROM payments WHERE pay_month IS NOT NULL GROUP BY ALL),
              month AS (SELECT source_no, pay_month, count(*) AS keys FROM line GROUP BY ALL),
              size AS (SELECT source_no, count(*) AS lines FROM payments GROUP BY ALL),
              held AS (SELECT a.source_no, b.source_no AS other, a.pay_month, count(*) AS keys
-                      FROM line a JOIN line b ON a.pay_month = b.pay_month AND {equal}
+                      FROM line a JOIN line b ON a.pay_month = b.pay_month AND {_SAME_LINE}
                        AND a.source_no // {SHEETS_PER_FILE} <> b.source_no // {SHEETS_PER_FILE}
                        AND a.n <= b.n GROUP BY ALL)
         SELECT held.source_no, held.other, held.pay_month, mine.lines, theirs.lines
@@ -1170,14 +1171,13 @@ def _skip_month(con: duckdb.DuckDBPyConnection, source: Source, month: str, othe
     stored tables and ``source``. A raw row goes with its lines (a row of a ledger with a
     column per month is a line per month: only the month's)."""
     columns = ", ".join(_PAYMENT_LINE)
-    equal = " AND ".join(f"a.{name} IS NOT DISTINCT FROM b.{name}" for name in _PAYMENT_LINE)
     lines = con.execute(f"""
         WITH a AS (SELECT record_id, row_no, {columns},
                           count(*) OVER (PARTITION BY {columns}) AS n
                    FROM payments WHERE source_no = $mine AND pay_month = $month),
              b AS (SELECT {columns}, count(*) AS n FROM payments
                    WHERE source_no = $other AND pay_month = $month GROUP BY ALL)
-        SELECT record_id, row_no FROM a JOIN b ON {equal} AND a.n <= b.n
+        SELECT record_id, row_no FROM a JOIN b ON {_SAME_LINE} AND a.n <= b.n
     """, {"mine": source.number, "other": other.number, "month": month}).fetchall()  # fmt: skip
     record_ids = pa.array([record_id for record_id, _ in lines], pa.string())
     rows = sorted({row for _, row in lines})

@@ -187,35 +187,24 @@ def birth_dates(con: duckdb.DuckDBPyConnection) -> BirthDates:
     BirthDates
         The common days and the two chances.
     """
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE _born AS
-        SELECT min(dob) AS dob FROM persons WHERE dob IS NOT NULL
-        GROUP BY coalesce(id18, unique_id)
-    """)  # fmt: skip
-    try:
-        common = tuple(day for (day,) in con.execute("""
-            SELECT month(dob) * 100 + day(dob) AS day FROM _born GROUP BY day
-            HAVING count(*) > $excess * (SELECT count(*) FROM _born) / 365.25
-               AND (SELECT count(*) FROM _born) >= $least
-            ORDER BY day
-        """, {"excess": COMMON_DAY_EXCESS, "least": COMMON_DAY_PEOPLE}).fetchall())  # fmt: skip
-        on_common_day = (f"month(dob) * 100 + day(dob) IN ({', '.join(map(str, common))})"
-                         if common else "false")  # fmt: skip
-        counted = dict(con.execute(f"""
-            SELECT {on_common_day}, sum(people * (people - 1) / 2)
-            FROM (SELECT dob, count(*)::DOUBLE AS people FROM _born GROUP BY dob)
-            GROUP BY ALL
-        """).fetchall())  # fmt: skip
-        (people,) = con.execute("SELECT count(*)::DOUBLE FROM _born").fetchall()[0]
-    finally:
-        con.execute("DROP TABLE _born")
+    by_day = con.execute("""
+        WITH born AS (SELECT min(dob) AS dob FROM persons WHERE dob IS NOT NULL
+                      GROUP BY coalesce(id18, unique_id)),
+             dates AS (SELECT dob, count(*)::DOUBLE AS people FROM born GROUP BY dob)
+        SELECT month(dob) * 100 + day(dob), sum(people), sum(people * (people - 1) / 2)
+        FROM dates GROUP BY 1
+    """).fetchall()  # fmt: skip
+    people = sum(born for _, born, _ in by_day)
+    many = COMMON_DAY_EXCESS * people / 365.25
+    common = tuple(sorted(day for day, born, _ in by_day
+                          if people >= COMMON_DAY_PEOPLE and born > many))  # fmt: skip
     pairs = people * (people - 1) / 2
 
-    def chance(coinciding: float | None) -> float | None:
-        enough = coinciding is not None and coinciding >= COINCIDING_PAIRS_NEEDED
-        return coinciding / pairs if enough else None
+    def chance(on_common_day: bool) -> float | None:
+        coinciding = sum(same for day, _, same in by_day if (day in common) == on_common_day)
+        return coinciding / pairs if coinciding >= COINCIDING_PAIRS_NEEDED else None
 
-    return BirthDates(common, chance(counted.get(True)), chance(counted.get(False)))
+    return BirthDates(common, chance(True), chance(False))
 
 
 @collector_paused()
