@@ -64,13 +64,13 @@ from resolver.tables import (
     MONTH_ONLY,
     Source,
     county_values,
+    dated_apart,
     death_notices_only,
     findings_of,
     found_by_values,
     named_month,
     prepare_table,
     table_context,
-    undated_name,
 )
 
 log = logging.getLogger(__name__)
@@ -696,10 +696,12 @@ def _dated_apart(files: list[Path]) -> set[Path]:
     (``resolver.tables.undated_name``). Files of two folders (two counties of a province)
     never number alike (a county's ids begin with its code), so a county's file renamed for
     the month re-keys no other county's."""
-    stems: dict[tuple[Path, str], set[str]] = {}
+    folders: dict[Path, list[Path]] = {}
     for path in files:
-        stems.setdefault((path.parent, undated_name(path.stem)), set()).add(path.stem)
-    return {path for path in files if len(stems[path.parent, undated_name(path.stem)]) > 1}
+        folders.setdefault(path.parent, []).append(path)
+    dated = {(folder, stem) for folder, paths in folders.items()
+             for stem in dated_apart(path.stem for path in paths)}  # fmt: skip
+    return {path for path in files if (path.parent, path.stem) in dated}
 
 
 def _stored_out_of_order(stored: list[Source]) -> set[str]:
@@ -774,6 +776,7 @@ def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary, folder: Path 
             outcome.skips.append(Skip(path, None, f"无法作为表格读取：{error.reason}"))
         return outcome
     header: Grid | None = None  # the header rows of the file's last table read
+    dated_sheets = dated_apart(grid.sheet for grid in grids if grid.sheet)
     for grid in (part for whole in grids for part in side_by_side(whole, vocabulary)):
         hint = name_hint(grid.sheet or "", *names)
         continued = header is not None and _headerless(grid, header, vocabulary, hint)
@@ -781,7 +784,7 @@ def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary, folder: Path 
             grid = _under(header, grid)
         read = len(outcome.sources)
         try:
-            _read_grid(outcome, grid, vocabulary, hint, id_stem)
+            _read_grid(outcome, grid, vocabulary, hint, id_stem, grid.sheet in dated_sheets)
         except InputError as error:
             outcome.errors.append(error)
         for source in outcome.sources[read:]:
@@ -852,9 +855,10 @@ def _header_grid(grid: Grid, header_rows: tuple[int, ...]) -> Grid:
 
 
 def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: str | None,
-               id_stem: str | None = None) -> None:  # fmt: skip
+               id_stem: str | None = None, sheet_dated: bool = False) -> None:  # fmt: skip
     """Add the grid's table to ``outcome``, or say why the grid was skipped (``id_stem``:
-    what its derived record ids begin with, when not its name's ``undated_name``)."""
+    what its derived record ids begin with, when not its name's ``undated_name``;
+    ``sheet_dated``: whether its sheet's name goes into them whole, ``table_context``)."""
     skip = Skip(grid.path, grid.sheet, "")
     if grid.hidden:
         outcome.skips.append(replace(skip, reason="隐藏的工作表"))
@@ -874,11 +878,11 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
             f"像另一张表格的表头（列与第 {first} 行的表头不同），其下各行无法按第 {first} 行的表头"
             "读取：请把表头不同的表格放在不同的工作表或文件中", grid.sheet))  # fmt: skip
         return
-    context = table_context(grid, located, id_stem)
+    context = table_context(grid, located, id_stem, sheet_dated)
     wide = _unpivoted(located, context, vocabulary)
     if wide is not None:  # a year's ledger, a column per month: a line per case and month
         read = len(outcome.sources)
-        _read_grid(outcome, wide, vocabulary, "payments", id_stem)
+        _read_grid(outcome, wide, vocabulary, "payments", id_stem, sheet_dated)
         for source in outcome.sources[read:]:
             source.skipped = sorted(located.skipped + source.skipped)
             source.notes.append(f"按月分列的发放表：每个案件每个月的金额读作一条发放记录（{context.year} 年，"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -129,8 +130,9 @@ class Context:
     month: int | None = None
     program: str | None = None
     id_name: str = ""
-    """What derived record ids begin with (``_derived_ids``): the file's name without its
-    dates (``undated_name``), and the sheet's name."""
+    """What derived record ids begin with (``_derived_ids``): the file's name and the sheet's,
+    each without its dates (``undated_name``) unless a sibling differs only by them
+    (``dated_apart``)."""
 
     def fill(self, column: str) -> str | None:
         """The value a column the table lacks takes from the context, if any.
@@ -197,7 +199,33 @@ def undated_name(stem: str) -> str:
     return undated.strip(" _-.—") if undated != stem else stem
 
 
-def table_context(grid: Grid, located: Located, id_stem: str | None = None) -> Context:
+def dated_apart(names: Iterable[str]) -> set[str]:
+    """The names that differ from another of ``names`` only by dates: those keep their dates
+    in derived record ids, so that two tables never number their rows alike.
+
+    Parameters
+    ----------
+    names : Iterable[str]
+        The names of one folder's files, or of one file's sheets.
+
+    Returns
+    -------
+    set of str
+        The names some other name equals once both lose their dates (``undated_name``).
+
+    Examples
+    --------
+    >>> sorted(dated_apart(["2026年7月发放", "2026年8月发放", "低保名册2026年8月", "8月"]))
+    ['2026年7月发放', '2026年8月发放']
+    """
+    alike: dict[str, set[str]] = {}
+    for name in names:
+        alike.setdefault(undated_name(name), set()).add(name)
+    return {name for group in alike.values() if len(group) > 1 for name in group}
+
+
+def table_context(grid: Grid, located: Located, id_stem: str | None = None,
+                  sheet_dated: bool = False) -> Context:  # fmt: skip
     """What the sheet name, the file name and the title above the header say of a table.
 
     The year and month: the first of sheet name, file name and title naming both, else the
@@ -216,6 +244,10 @@ def table_context(grid: Grid, located: Located, id_stem: str | None = None) -> C
         The file name derived record ids begin with, when not its ``undated_name`` (a drop
         holding another file whose name differs from it only by dates: ``2026年7月发放``,
         ``2026年8月发放``); the registry's name when that is empty (``202608.xlsx``).
+    sheet_dated : bool
+        Whether the sheet's name goes into derived record ids whole (a workbook with another
+        sheet whose name differs from it only by dates: ``7月``, ``8月``), rather than
+        without its dates (a roster's one sheet renamed each month: ``2026年8月``).
 
     Returns
     -------
@@ -238,17 +270,22 @@ def table_context(grid: Grid, located: Located, id_stem: str | None = None) -> C
         if programs:
             one = len(programs) == 1 and not NOT_A_PROGRAM.search(text)
             return Context(
-                year, month, programs.pop() if one else None, _id_name(grid, located, id_stem)
+                year,
+                month,
+                programs.pop() if one else None,
+                _id_name(grid, located, id_stem, sheet_dated),
             )
-    return Context(year, month, None, _id_name(grid, located, id_stem))
+    return Context(year, month, None, _id_name(grid, located, id_stem, sheet_dated))
 
 
-def _id_name(grid: Grid, located: Located, id_stem: str | None) -> str:
+def _id_name(grid: Grid, located: Located, id_stem: str | None, sheet_dated: bool) -> str:
     """What a table's derived record ids begin with: its file's name (``id_stem``, else the
-    name without its dates, else the registry's) and its sheet's."""
+    name without its dates, else the registry's) and its sheet's (whole when
+    ``sheet_dated``, else without its dates)."""
     stem = undated_name(grid.path.stem) if id_stem is None else id_stem
     stem = stem or located.recognition.registry.chinese
-    return stem + (f"-{grid.sheet}" if grid.sheet else "")
+    sheet = grid.sheet if sheet_dated or not grid.sheet else undated_name(grid.sheet)
+    return stem + (f"-{sheet}" if sheet else "")
 
 
 def found_by_values(located: Located, context: Context) -> tuple[Located, list[str]]:

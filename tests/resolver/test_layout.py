@@ -320,6 +320,28 @@ def test_derived_ids_stay_when_the_file_is_named_by_the_next_month(tmp_path):
         "SELECT record_id FROM assistance").fetchall()} == {"花名册2026年7月", "花名册2026年8月"}  # fmt: skip
 
 
+def test_derived_ids_stay_when_the_sheet_is_named_by_the_next_month(tmp_path):
+    # a roster's one sheet renamed each month (工作表「2026年8月」, then「2026年9月」): every row
+    # was re-keyed, every lead closed and reopened
+    rows = [HEADER[1:], *(row[1:] for row in ROWS)]
+    query = "SELECT name, record_id FROM assistance ORDER BY row_no"
+    ids = []
+    for month in ("8", "9"):
+        workbook(tmp_path / month / "救助对象花名册.xlsx", {f"2026年{month}月": rows})
+        ids.append(dict(check_drop(tmp_path / month)[0].execute(query).fetchall()))
+    assert ids[0] == ids[1]
+    assert all(value.startswith("救助对象花名册-") for value in ids[0].values())
+    # two sheets of one workbook differing only by their months stay apart
+    workbook(
+        tmp_path / "sheets" / "救助对象花名册.xlsx", {"7月": rows[:3], "8月": [rows[0], *rows[2:]]}
+    )
+    con, errors = check_drop(tmp_path / "sheets")
+    assert not errors
+    assert con.execute("SELECT count(DISTINCT record_id) FROM assistance").fetchone() == (6,)
+    assert {value.split("-")[1] for (value,) in con.execute(
+        "SELECT record_id FROM assistance").fetchall()} == {"7月", "8月"}  # fmt: skip
+
+
 def test_a_file_of_another_folder_named_for_another_month_keeps_the_ids_undated():
     # a province: one county re-exported its roster for October, another did not; the two
     # were read as two files of one table, and the October county's rows were re-keyed
