@@ -55,6 +55,11 @@ _MONTH_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
 _MONTH_AMBIGUOUS = re.compile(r"^\d{4}\.1$")
 _AMOUNT_NOISE = re.compile(r"[\s元¥￥]|RMB|CNY|/月|每月|整$", re.IGNORECASE)
 _AMOUNT_BRACKETED = re.compile(r"^\((.*)\)$")
+# A minus as offices write a refund (追回, 退回): the ASCII or typographic minus (U+2212, what
+# Word and WPS autocorrect a hyphen into) or a dash before the number, 负 before it, or a
+# minus after it (1000-, as some ledgers print a debit).
+_MINUS = "-\u2212\u2012\u2013\u2014负"
+_AMOUNT_NEGATIVE = re.compile(rf"^[{_MINUS}]([^{_MINUS}]+)$|^([^{_MINUS}]+)[-\u2212]$")
 # Commas in an amount group thousands (1,234.50); any other comma (3,20 or 320,50: a decimal
 # comma, or a slip) leaves the amount unknown rather than read a hundred times too large.
 _AMOUNT_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
@@ -707,8 +712,9 @@ def normalize_month(raw: str) -> Result:
 
 
 def normalize_amount(raw: str) -> Result:
-    """Money in 元 to the cent: ``1,234.5元``, ``700元/月`` or 大写 ``柒佰元整``. An amount in
-    brackets, ``(700.00)``, is read as written but flagged: in accounts it may mean a minus.
+    """Money in 元 to the cent: ``1,234.5元``, ``700元/月`` or 大写 ``柒佰元整``; a refund
+    as ``-1,000``, ``−1000`` (U+2212), ``负1000`` or ``1000-``. An amount in brackets,
+    ``(700.00)``, is read as written but flagged: in accounts it may mean a minus.
 
     Parameters
     ----------
@@ -728,6 +734,10 @@ def normalize_amount(raw: str) -> Result:
     text = _AMOUNT_NOISE.sub("", unicodedata.normalize("NFKC", raw))
     if not text:
         return _ok(None)
+    negative = _AMOUNT_NEGATIVE.match(text)
+    if negative:
+        (amount,), problem = normalize_amount(negative.group(1) or negative.group(2))
+        return (-amount if amount is not None else None,), problem
     bracketed = _AMOUNT_BRACKETED.match(text)
     if bracketed:
         (amount,), problem = normalize_amount(bracketed.group(1))

@@ -89,6 +89,16 @@ def test_amounts_as_offices_write_them(raw, amount, problem):
     assert normalize_amount(raw) == ((Decimal(amount).quantize(Decimal("0.01")),), problem)
 
 
+@pytest.mark.parametrize(
+    "raw", ["-1,000", "\u22121000.00元", "－1000", "负1000", "1000-", "负壹仟元"]
+)
+def test_a_refund_is_negative_however_its_minus_is_written(raw):
+    # a 追回 line typed as −1000 (Word's minus), 负1000 or 1000- was unread, and the lead
+    # reported the money it recovered as still at risk
+    assert normalize_amount(raw) == ((Decimal("-1000.00"),), None)
+    assert normalize_amount(f"-{raw}")[0] == (None,)  # never a double minus
+
+
 @pytest.mark.parametrize("raw", ["999999999999.995", "1000000000000", "-999999999999.996", "1e30",
                                  "(999999999999.999)"])  # fmt: skip
 def test_an_amount_past_the_largest_once_rounded_to_the_fen_is_a_finding(raw):
