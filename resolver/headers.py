@@ -267,9 +267,11 @@ def _preferred(name: str, header: str, other: str) -> bool:
 # payee's word (领款人姓名 and 领款人身份证号, not 户主姓名 or 姓名 before them), both of one
 # person; a roster's member's name and ID (家庭成员姓名, 成员身份证号码), not the household
 # head's 姓名 merged down over the members before them; the day of death (死亡日期, 去世时间),
-# not the day the 户口 was cancelled (注销日期) or the body cremated (火化日期) before it.
+# not the day the 户口 was cancelled (注销日期) or the body cremated (火化日期) before it; the
+# month a payment is for (所属月份, 保障月份), not the month it was paid out (发放月份): back pay
+# (补发) for months before a death, paid after it, is no money paid for the dead.
 _PAYEE = re.compile("^(?:领款人|收款人|领取人)")
 _MEMBER = re.compile("成员")
 PREFERRED = {"amount": re.compile("实发"), "payee_name": _PAYEE, "payee_id_number": _PAYEE,
              "name": _MEMBER, "id_number": _MEMBER,
-             "death_date": re.compile("死亡|去世")}  # fmt: skip
+             "death_date": re.compile("死亡|去世"), "pay_month": re.compile("所属|保障")}  # fmt: skip

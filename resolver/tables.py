@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from resolver.errors import InputError, raise_collected
-from resolver.headers import Vocabulary, header_key
+from resolver.headers import PREFERRED, Vocabulary, header_key
 from resolver.idcard import USABLE, mask_id, mask_phone, mask_typed
 from resolver.layout import NOT_DEATH, Located, is_blank
 from resolver.normalize import (
@@ -436,7 +436,8 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
     row_numbers = pa.array(np.asarray(grid.row_numbers, dtype=np.int64)[located.data])
     extras, unmapped, more = _extras(located, vocabulary, cells)
     cells, filled = _case_cells_filled(registry, positions, cells, located.header.texts)
-    notes = [*notes, *more, *filled]
+    cells, paid_out = _paid_out_month_filled(located, vocabulary, cells)
+    notes = [*notes, *more, *filled, *paid_out]
     if not height:
         notes.append("表头下没有数据行：此表读作 0 行")
     if grid.merged_cells:
@@ -672,6 +673,26 @@ def _case_cells_filled(registry, positions: dict[str, int], cells: list[pa.Array
             notes.append(f"列「{headers[position].strip()}」有 {count} 个空格按同一救助证号其他行"
                          "所填的值填入（一户只在首行填写）")  # fmt: skip
     return cells, notes
+
+
+def _paid_out_month_filled(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
+                           ) -> tuple[list[pa.Array], list[str]]:  # fmt: skip
+    """The cells with the month a payment is for (所属月份, read: ``resolver.headers.PREFERRED``)
+    taken, where blank, from the month it was paid out (发放月份) beside it: a ledger often
+    fills 所属月份 only on its back-pay (补发) lines; and a note saying how many were."""
+    position = located.recognition.positions.get("pay_month")
+    texts = located.header.texts
+    if position is None or not PREFERRED["pay_month"].search(texts[position]):
+        return cells, []
+    other = next((p for p, text in enumerate(texts) if p != position
+                  and vocabulary.column(located.recognition.registry.name, text) == "pay_month"), None)  # fmt: skip
+    blank = is_blank(cells[position])
+    if other is None or not blank.any():
+        return cells, []
+    cells = list(cells)
+    cells[position] = pc.if_else(pa.array(blank), cells[other], cells[position])
+    return cells, [f"列「{texts[position].strip()}」有 {int(blank.sum())} 个空格按同一行的列"
+                   f"「{texts[other].strip()}」读取（补发行才填写所属月份）"]  # fmt: skip
 
 
 def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]

@@ -79,3 +79,27 @@ def test_a_status_column_of_another_meaning_is_never_taken_for_coverage(tmp_path
 
     with pytest.raises(InputError, match="缺少必填列：是否保障对象"):
         _ingest(tmp_path, roster)
+
+
+def test_back_pay_is_read_in_the_month_it_is_for_and_other_lines_in_the_month_paid(tmp_path):
+    # a 补发 line paid in December for June (所属月份, filled on back-pay lines only) was read
+    # as December's money: a false death lead when the member died in between, or a month of
+    # money after the death missed
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "救助对象.csv").write_text(
+        "救助证号,姓名,身份证号码,救助类型,是否保障对象,纳入日期\n"
+        f"DB001,{HEAD},{HEAD_ID},低保,是,2021-03-02\n",
+        encoding="utf-8",
+    )
+    (drop / "发放记录.csv").write_text(
+        "记录编号,救助证号,发放月份,发放金额,所属月份,备注\n"
+        "F1,DB001,2025-06,500,,\nF2,DB001,2025-12,500,,\nF3,DB001,2025-12,500,2025-06,补发6月\n",
+        encoding="utf-8",
+    )
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    assert con.execute("SELECT record_id, pay_month FROM payments ORDER BY record_id").fetchall() == [
+        ("F1", "2025-06"), ("F2", "2025-12"), ("F3", "2025-06")]  # fmt: skip
+    [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
+    assert "列「所属月份」有 2 个空格按同一行的列「发放月份」读取" in notes
