@@ -414,11 +414,13 @@ def gender_comparison() -> Comparison:
 
 
 def place_comparison() -> Comparison:
-    """Address and place, however the address was written: the same house; the same village
-    group; the same village but two houses, or two groups; the same village; two roster rows
-    in different villages (neutral: a duplicate enrollment is set up in another place); the
-    same township where one row names no village (a police notice often does not); the same
-    township; else (with a floor: many people live away from their hukou).
+    """Address and place, however the address was written: the same house; two houses of the
+    same village, even of one group (a notice naming house 19 says less for the namesake at
+    house 41 of its group than a group alone would); the same village group; two groups;
+    the same village; two roster rows in different villages (neutral: a duplicate
+    enrollment is set up in another place); the same township where one row names no village
+    (a police notice often does not); the same township; else (with a floor: many people
+    live away from their hukou).
 
     Returns
     -------
@@ -432,13 +434,13 @@ def place_comparison() -> Comparison:
         [
             _null_level("township_l IS NULL OR township_r IS NULL"),
             _level("address_house_l = address_house_r", "同一门牌"),
-            _level("address_area_l = address_area_r", "同村同组"),
             _level(
                 f"{same_village} AND NOT {BOTH_ON_ROSTERS} AND address_house_l IS NOT NULL "
                 "AND address_house_r IS NOT NULL",
                 "同村不同门牌",
                 **OTHER_HOUSE,
             ),
+            _level("address_area_l = address_area_r", "同村同组"),
             _level(
                 f"{same_village} AND NOT {BOTH_ON_ROSTERS} AND address_area_l IS NOT NULL "
                 "AND address_area_r IS NOT NULL",

@@ -13,6 +13,7 @@ from resolver.comparisons import (
     TRANSLITERATED,
     dob_comparison,
     id_comparison,
+    place_comparison,
 )
 from resolver.db import connect
 from resolver.normalize import normalize_name
@@ -137,3 +138,29 @@ def test_a_damaged_ids_reliable_digits_are_weighed_once(left, right, level):
                         ).fetchall()[0]  # fmt: skip
     assert found[1] is (level is not None)
     assert level is None or (level in found[0] and ("相同" in found[0]) == ("相同" in level))
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        (("deaths", "4", "19"), ("assistance", "4", "41"), "同村不同门牌"),
+        (("deaths", "4", "19"), ("assistance", "4", "19"), "同一门牌"),
+        (("deaths", "4", None), ("assistance", "4", "41"), "同村同组"),
+        (("assistance", "4", "19"), ("assistance", "4", "41"), "同村同组"),
+        (("deaths", "3", "19"), ("hukou", "4", "41"), "同村不同门牌"),
+    ],
+)
+def test_two_houses_of_one_group_are_not_the_same_group(left, right, level):
+    # a police notice for 王华红 of 那江村4组19号 merged a living namesake of 4组41号 at 0.96:
+    # the same group came before two houses
+    columns = ("registry", "address_area", "address_house")
+    values = [value for registry, group, house in (left, right)
+              for value in (registry, f"板升|那江|{group}", house and f"板升|那江|{group}|{house}")]  # fmt: skip
+    select = ", ".join(f"?::VARCHAR AS {column}_{side}" for side in "lr" for column in columns)
+    row = (f"SELECT *, '板升' AS township_l, '板升' AS township_r, '那江' AS village_l, "
+           f"'那江' AS village_r FROM (SELECT {select})")  # fmt: skip
+    levels = place_comparison()["comparison_levels"][1:-1]
+    cases = " ".join(f"WHEN {item['sql_condition']} THEN '{item['label_for_charts']}'"
+                     for item in levels)  # fmt: skip
+    assert connect(":memory:").execute(f"SELECT CASE {cases} END FROM ({row})",
+                                       values).fetchall() == [(level,)]  # fmt: skip
