@@ -519,7 +519,9 @@ def pinyin_key(name: str) -> str:
     """Toneless pinyin, one syllable per character: 王丽 and 王莉 both give ``wang li``.
 
     Each character is read alone, in its most common reading, so that a character gets the
-    same syllable in every name whatever stands beside it.
+    same syllable in every name whatever stands beside it; but the first character of a name
+    of two or three characters, a surname, takes its reading as one (``SURNAME_READINGS``):
+    a clerk who hears Zēng writes 曾 or 增, and one who hears Qín writes 覃 or 秦.
 
     Parameters
     ----------
@@ -530,8 +532,23 @@ def pinyin_key(name: str) -> str:
     -------
     str
         Lower-case syllables separated by spaces (``·`` left out).
+
+    Examples
+    --------
+    >>> pinyin_key("曾芳"), pinyin_key("覃芳"), pinyin_key("区志强"), pinyin_key("单")
+    ('zeng fang', 'qin fang', 'ou zhi qiang', 'dan')
     """
-    return " ".join(_syllable(char) for char in name if char != "·")
+    syllables = [_syllable(char) for char in name if char != "·"]
+    if 2 <= len(name) <= 3 and name[0] in SURNAME_READINGS:
+        syllables[0] = SURNAME_READINGS[name[0]]
+    return " ".join(syllables)
+
+
+# Surnames whose reading as a surname is not the character's most common one. Not 查 (zhā
+# as a surname, chá in 查干, a Mongolian name's "white") nor 乐 (yuè and lè both).
+SURNAME_READINGS = {"曾": "zeng", "翟": "zhai", "单": "shan", "区": "ou", "仇": "qiu", "解": "xie",
+                    "朴": "piao", "盖": "ge", "缪": "miao", "覃": "qin", "召": "shao",
+                    "种": "chong", "秘": "bi", "员": "yun", "繁": "po"}  # fmt: skip
 
 
 @lru_cache(maxsize=50_000)

@@ -402,3 +402,11 @@ def test_a_relation_is_labelled_right_for_either_sex_and_other_is_chinese():
     assert NORMALIZERS["relation"]("干亲") == (("other",), None)
     labels = [code_label("relation", code) for code in ("parent", "child", "sibling", "other")]
     assert labels == ["父母", "子女", "兄弟姐妹", "其他"]
+
+
+@pytest.mark.parametrize(("written", "heard"), [("覃芳", "秦芳"), ("曾丽华", "增丽华"),
+                                                ("区志强", "欧志强"), ("翟红", "宅红")])  # fmt: skip
+def test_a_surname_is_read_as_a_surname(written, heard):
+    # 覃芳 (read qín in Guangxi) enrolled again as 秦芳 was no duplicate: 覃 was read tán
+    assert pinyin_key(written) == pinyin_key(heard)
+    assert pinyin_key(f"芳{written[0]}") != pinyin_key(f"芳{heard[0]}")  # only as a surname
