@@ -31,6 +31,9 @@ its evidence in Chinese:
     the line cannot be checked: its case is not on the run's roster, or its case, month or
     amount could not be read.
 
+A refund line (追回, 退回: a negative amount) pays nothing out: it is held only as
+``unchecked``, never for the reasons above.
+
 A hold is a prompt to check before paying, never a stop order (``NOTE``). Who each record is
 comes from ``resolver.outputs``; the registries' own tables are read directly. Everything is
 a handful of DuckDB joins over the run's tables and the list (measured: a CSV list of 50,000
@@ -166,8 +169,10 @@ def screen_payments(
                 *_accounts(con, policy, present),
                 *_amounts(con, policy, table),
             ]
+            refunds = _refund_lines(table)
             for line, hold in found:
-                holds[line].append(hold)
+                if line not in refunds:
+                    holds[line].append(hold)
     finally:
         for name in (_LINES, _PERSON_OF, _TRUSTED):
             con.unregister(name)
@@ -225,6 +230,13 @@ def _lines_table(lines: pa.Table) -> pa.Table:
         columns[name] = (pa.nulls(lines.num_rows, kind) if values is None
                          else values.cast(kind))  # fmt: skip
     return pa.table(columns)
+
+
+def _refund_lines(table: pa.Table) -> set[int]:
+    """The refund lines (追回, 退回: a negative amount): they pay nothing out, so no reason
+    but ``unchecked`` holds them (holding one delays the money a lead asked back)."""
+    amounts = table.column("amount").to_pylist()
+    return {line for line, amount in enumerate(amounts) if amount is not None and amount < 0}
 
 
 def _unchecked(con, present: set[str]) -> list[tuple[int, Hold]]:
@@ -514,8 +526,8 @@ def _accounts(con, policy: Policy, present: set[str]) -> list[tuple[int, Hold]]:
 
 def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
     """Lines of a case whose amount that month (all its lines in the list) differs by more
-    than the tolerance from its covered members' own amounts; never a refund line (negative),
-    nor the lines of a month that nets to nothing or less."""
+    than the tolerance from its covered members' own amounts; never the lines of a month that
+    nets to nothing or less."""
     months = sorted({m for m in table.column("pay_month").to_pylist() if m})
     if not months:
         return []
@@ -563,9 +575,8 @@ def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
             )
             SELECT l.line, j.pay_month, j.paid, j.owed, j.keys, j.sources
             FROM {_LINES} l JOIN judged j USING (case_no, pay_month)
-            -- a refund line is money coming back, and a month netting to nothing or less is
-            -- no month paid (as for the detectors): neither is held for its amount
-            WHERE (l.amount IS NULL OR l.amount >= 0) AND j.paid > 0
+            -- a month netting to nothing or less is no month paid (as for the detectors)
+            WHERE j.paid > 0
               AND (abs(j.paid - j.owed) > ? * j.owed OR j.owed = 0)
             ORDER BY l.line
         """, [policy.payment_tolerance]).fetchall()  # fmt: skip

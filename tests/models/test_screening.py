@@ -114,6 +114,52 @@ def test_a_refund_line_and_a_month_that_nets_to_nothing_are_not_held_for_their_a
     assert [decision.result for decision in corrected] == ["通过", "通过"]
 
 
+def _refunded(county, line: tuple) -> tuple:
+    """The line and its refund (追回: the same line, its amount negated), screened together."""
+    case, month, amount, account = line
+    return tuple(_screen(county, line, (case, month, -amount, account)))
+
+
+def test_a_refund_line_of_a_dead_members_case_is_not_held_for_the_death(county):
+    dead = next(case for case in county["truth"] if case["case_type"] == "deceased_paid")
+    case = _case_of(county, dead["records"][0]["record_id"])
+    month = dead["paid_months"][-1]
+    paid, refund = _refunded(county, (case, month, *_paid(county, case, month)))
+    assert "death" in _kinds(paid) and "death" not in _kinds(refund)
+
+
+def test_a_refund_line_of_a_case_paid_twice_is_not_held_for_it(county):
+    duplicate = next(case for case in county["truth"]
+                     if case["case_type"] == "duplicate_enrollment")  # fmt: skip
+    record = duplicate["records"][0]["record_id"]
+    case = _case_of(county, record)
+    month = county["con"].execute("SELECT max(pay_month) FROM payments WHERE case_no = ?",
+                                  [case]).fetchone()[0]  # fmt: skip
+    paid, refund = _refunded(county, (case, month, *_paid(county, case, month)))
+    assert "twice" in _kinds(paid) and "twice" not in _kinds(refund)
+
+
+def test_a_refund_line_of_a_case_past_its_phase_out_is_not_held_for_it(county):
+    record = county["con"].execute(
+        "SELECT json_extract_string(records, '$[0].record_id') FROM published_cases "
+        "WHERE run_id = ? AND case_type = 'over_standard' ORDER BY case_id LIMIT 1",
+        [county["run_id"]]).fetchone()[0]  # fmt: skip
+    case = _case_of(county, record)
+    paid, refund = _refunded(county, (case, LAST, *_paid(county, case, LAST)))
+    assert "over_standard" in _kinds(paid) and "over_standard" not in _kinds(refund)
+
+
+def test_a_refund_line_to_an_account_of_other_cases_is_not_held_for_it(county):
+    case = _clean_case(county, LAST)
+    amount, _ = _paid(county, case, LAST)
+    other_account = county["con"].execute(
+        "SELECT bank_account FROM assistance WHERE bank_account IS NOT NULL "
+        "AND case_no <> ? ORDER BY record_id LIMIT 1", [case]).fetchone()[0]  # fmt: skip
+    paid, refund = _refunded(county, (case, LAST, amount, other_account))
+    assert "account" in _kinds(paid) and "account" not in _kinds(refund)
+    assert refund.result == "通过"
+
+
 def test_a_roster_row_without_a_case_number_leaves_unknown_cases_held(county, tmp_path):
     copy = tmp_path / "doudi.duckdb"
     shutil.copy(county["db"], copy)
