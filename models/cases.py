@@ -8,10 +8,11 @@ from dataclasses import dataclass, field, replace
 from resolver.registries import REGISTRIES
 
 UNLINKED = "unlinked_probability"
-"""A case's feature when it rests on two rows linking left as two persons (a possible match,
-below the threshold): the pair's probability. Such a case is true only if the rows are one
-person, so its score is at most that probability (the model learns nothing of it where all
-the cases it was fitted on rest on accepted links)."""
+"""A case's feature when it rests on two records linking left as two persons (a possible
+match, below the threshold or among namesakes): two roster rows (``duplicate_enrollment``),
+or a death notice and the member (``deceased_paid``); the pair's probability. Such a case
+is true only if the records are one person, so its score is at most that probability (the
+model learns nothing of it where all the cases it was fitted on rest on accepted links)."""
 
 
 @dataclass(frozen=True)

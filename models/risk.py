@@ -73,6 +73,14 @@ def feature_vector(case: Case) -> list[float]:
     return vector
 
 
+# Why a case that rests on records linking left apart (``UNLINKED``) is scored at most their
+# match probability, as its explanation says it, per case type that records it.
+UNLINKED_REASONS = {
+    "duplicate_enrollment": "两条记录未归并为同一人，评分以其匹配概率为上限",
+    "deceased_paid": "死亡记录未确认为本人，评分以其与本人的关联概率为上限",
+}
+
+
 # Features that say yes or no (1 or 0): shown as 是 / 否 (a "0" after 户籍中查无此人 read as
 # though the person were missing from the hukou registry).
 YES_NO_FEATURES = frozenset({"corroborated", "no_hukou", "both_programs", "same_valid_id",
@@ -209,7 +217,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):
                       else "此类疑点尚无已知真伪的样本，评分只是中性估计")  # fmt: skip
         base = f"风险评分 {score:.2f}（{calibrated}）"
         if bound is not None and bound < score:
-            base = (f"风险评分 {bound:.2f}（两条记录未归并为同一人，评分以其匹配概率为上限；"
+            base = (f"风险评分 {bound:.2f}（{UNLINKED_REASONS[case.case_type]}；"
                     f"模型评分 {score:.2f}，{calibrated}）")  # fmt: skip
             score = bound
         if not moves:

@@ -15,7 +15,7 @@ from models.amounts import (
     sources_text,
     split_fen,
 )
-from models.cases import Case, Evidence
+from models.cases import UNLINKED, Case, Evidence
 from models.detectors.common import (
     above_the_living,
     covered_others,
@@ -60,7 +60,9 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     lowers the score. A notice linked to no one that the member matches
     only below the threshold, or as one of several namesakes (``possibly_dead``), is raised
     too, as an uncertain lead naming every candidate (at most ``MAX_CANDIDATES``): a death
-    matching a paid member is the most expensive lead to miss. A person with a notice of
+    matching a paid member is the most expensive lead to miss. Such a lead is true only if
+    the notice is this person, so its score is at most that link's probability
+    (``models.cases.UNLINKED``). A person with a notice of
     their own is judged by it alone: paid within the grace after their own death, a
     namesake's earlier notice is no lead.
 
@@ -195,6 +197,8 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
             "no_hukou": float(not registered),
             "candidates": float(graph.nodes[notices[-1][1]].get("candidates", 1)
                                 if uncertain else 1),
+            # true only if the notice is this person: scored at most that probability
+            **({UNLINKED: death_row["probability"]} if uncertain else {}),
         },
     )  # fmt: skip
 

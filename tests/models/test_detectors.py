@@ -286,6 +286,23 @@ def test_a_notice_one_person_matches_below_the_threshold_says_so_not_two_candida
     assert not any("未能唯一确认" in item.text for item in case.evidence)
 
 
+def test_an_uncertain_death_lead_records_its_notices_link_as_its_bound_a_firm_one_none():
+    drop = HouseholdSketch()
+    drop.enrol("lu", "DB1", "A1")
+    drop.enrol("zhang-1", "DB2", "A2")
+    drop.enrol("zhang-2", "DB3", "A3")
+    drop.enrol("wang", "DB4", "A4")
+    for case_no in ("DB1", "DB2", "DB3", "DB4"):
+        drop.pay(case_no, MONTHS_2026, 420.0)
+    drop.die("lu", "D1", date(2026, 3, 1), probability=0.355, kind="possibly_dead")
+    drop.die("zhang-1", "D2", date(2026, 3, 1), probability=0.97, kind="possibly_dead")
+    drop.die("zhang-2", "D2", date(2026, 3, 1), probability=0.96, kind="possibly_dead")
+    drop.die("wang", "D3", date(2026, 3, 1), probability=0.97)
+    bounds = {case.person_ids[0]: case.features.get(UNLINKED)
+              for case in detect_deceased_paid(drop.graph, POLICY)}  # fmt: skip
+    assert bounds == {"lu": 0.355, "zhang-1": 0.97, "zhang-2": 0.96, "wang": None}
+
+
 def test_a_firm_notice_is_used_before_an_uncertain_one():
     drop = HouseholdSketch()
     drop.enrol("old", "DB1", "A1")

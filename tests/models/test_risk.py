@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -117,6 +119,18 @@ def test_evidence_of_life_and_many_candidates_can_only_lower_a_death_lead() -> N
     coef = dict(zip([name for name, *_ in FEATURES["deceased_paid"]],
                     model.types_["deceased_paid"]["coef"], strict=True))  # fmt: skip
     assert coef["signs_of_life"] == 0.0 and coef["log_candidates"] <= 0.0
+
+
+@pytest.mark.parametrize(("unlinked", "capped"), [(0.355, True), (None, False)])
+def test_a_death_lead_on_a_notice_linking_left_apart_scores_at_most_its_link(unlinked, capped):
+    case = _deceased(0.355, 3.0, False)
+    case = replace(case, features=case.features | ({} if unlinked is None
+                                                   else {UNLINKED: unlinked}))  # fmt: skip
+    X = [("deceased_paid", feature_vector(_deceased(0.99, 3.0, True)))] * 30
+    model = RiskModel().fit(X, [1] * 30)  # fitted on accepted links only: 31/32 for all
+    score, (reason,) = model.explain(case)
+    assert score == pytest.approx(0.355 if capped else 31 / 32, abs=1e-4)
+    assert ("死亡记录未确认为本人，评分以其与本人的关联概率为上限" in reason) == capped
 
 
 @pytest.mark.parametrize(("unlinked", "capped"), [(0.93, True), (0.999, False), (None, False)])
