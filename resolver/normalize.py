@@ -89,6 +89,13 @@ _VILLAGE_COMMITTEE = (
     ("居委会", "社区"),
 )
 _VILLAGE_GROUP = re.compile(r"第?([〇零一二三四五六七八九十两\d]+)(?:组|社|队|村民小组)$")
+# A named hamlet after a village, as Guangxi and Guizhou write the village group: 东怀村那怀屯,
+# 高坡村大寨 (寨), 东怀村那怀自然村. Its name is the group (那怀); a village whose own name
+# ends in 屯 or 寨 (李家屯村, 王寨村) is the village, as the village word follows it.
+_VILLAGE_WORDS = "村民委员会|村委会|嘎查委员会|嘎查|社区|居委会|村"
+_HAMLET_NAME = "[^0-9组社队号村]{1,8}?"
+_HAMLET_WORD = "屯|寨|自然村"
+_VILLAGE_HAMLET = re.compile(rf"^(.+?(?:{_VILLAGE_WORDS}))({_HAMLET_NAME})(?:{_HAMLET_WORD})$")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^(?:0\d{9,11}|\d{7,8})$")
 _CERT = re.compile(r"^(\d{17}[\dX])([1-7])([1-4])$")
@@ -897,7 +904,8 @@ def normalize_township(raw: str) -> Result:
 
 def normalize_village(raw: str) -> Result:
     """A village with 村委会 written as 村 and its group number in Arabic digits (三组 → 3组),
-    and its key: the village's own name and group (巴彦嘎查 and 巴彦村 are one village).
+    and its key: the village's own name and group (巴彦嘎查 and 巴彦村 are one village), the
+    group a number or the name of a hamlet after the village (东怀村那怀屯: 屯, 寨, 自然村).
 
     Parameters
     ----------
@@ -913,29 +921,36 @@ def normalize_village(raw: str) -> Result:
     --------
     >>> normalize_village("巴彦嘎查三组")[0], normalize_village("巴彦村委会")[0]
     (('巴彦嘎查3组', '巴彦|3'), ('巴彦村', '巴彦'))
+    >>> normalize_village("东怀村那怀屯")[0][1], normalize_village("李家屯村")[0][1]
+    ('东怀|那怀', '李家屯')
     """
     text = fold(raw, keep_spaces=False)
     for long_form, short_form in _VILLAGE_COMMITTEE:
         text = text.replace(long_form, short_form)
     group = _VILLAGE_GROUP.search(text)
     number = _chinese_number(group.group(1)) if group else None
+    hamlet = _VILLAGE_HAMLET.match(text) if number is None else None
     if number is not None:
         text = f"{text[: group.start()]}{number}组"
     village = text[: group.start()] if number is not None else text
+    village = hamlet.group(1) if hamlet else village
     stem = _VILLAGE_WORD.sub("", village) or village
-    key = f"{stem}|{number}" if number is not None else stem
+    group_key = number if number is not None else hamlet and hamlet.group(2)
+    key = f"{stem}|{group_key}" if group_key is not None else stem
     return _ok(text or None, key or None)
 
 
 # An address as its parts: the administrative levels above the township (省, 自治区, 州, 盟,
 # 市, 县, 旗, 区), often written and often not, then the township, the village, the village
-# group, the name of a hamlet or courtyard (张家坝, 老屋基: not compared) and the house number
-# (the 号 often left out). The group and house end the address
+# group (a number, or a hamlet named after the village word: 东怀村那怀屯 is group 那怀), the
+# name of a hamlet or courtyard (张家坝, 老屋基: not compared) and the house number (the 号
+# often left out). The group and house end the address
 # and are split off by Arrow's regular expressions over a whole column (RE2, no Python per
 # value); what comes before them repeats from house to house of a village and is parsed
 # once per distinct text (``_address_head``).
 _ADDRESS_TAIL = (
-    r"^(?P<head>.*?)(?:第?(?P<group>[〇零一二三四五六七八九十两0-9]{1,3})(?:村民小组|组|社|队)"
+    r"^(?P<head>.*?)(?:(?:第?(?P<group>[〇零一二三四五六七八九十两0-9]{1,3})(?:村民小组|组|社|队)"
+    rf"|(?P<village_word>{_VILLAGE_WORDS})(?P<hamlet>{_HAMLET_NAME})(?:{_HAMLET_WORD}))"
     r"[^0-9组社队号村]{0,6}?)?(?P<house>[0-9]{1,5}(?:[-之][0-9]{1,4})?)?号?$"
 )
 _ADDRESS_HEAD = re.compile(
@@ -943,7 +958,8 @@ _ADDRESS_HEAD = re.compile(
     r"(?:[^镇乡村组社号]{1,12}?(?:自治州|地区|盟|市))?"
     r"(?:[^镇乡村组社号]{1,12}?(?:自治县|县|自治旗|旗|区))?"
     r"(?P<town>[^组社号]{1,12}?(?:镇|乡|苏木|街道))?"
-    r"(?P<village>[^组社号\d]{1,12}?(?:村民委员会|村委会|嘎查委员会|嘎查|社区|居委会|村))?$"
+    rf"(?:(?P<village>[^组社号\d]{{1,12}}?(?:{_VILLAGE_WORDS}))"
+    rf"(?:{_HAMLET_NAME}(?:{_HAMLET_WORD}))?)?$"  # a hamlet before a numbered group
 )
 
 
@@ -973,6 +989,10 @@ def normalize_address(raw: str) -> Result:
     (('石羊', '新村坝', None, '12'), (None, '巴彦', '12', None))
     >>> normalize_address("红狮镇马鞍村2组黄泥塝79号")[0][1:]
     ('红狮', '马鞍', '2', '79')
+    >>> normalize_address("红水县城关镇东怀村那怀屯12号")[0][1:]
+    ('城关', '东怀', '那怀', '12')
+    >>> normalize_address("屯堡镇李家屯村5组12号")[0][1:], normalize_address("王寨村8号")[0][1:]
+    (('屯堡', '李家屯', '5', '12'), (None, '王寨', None, '8'))
     """
     parts = address_parts(pa.array([fold(raw) or None], pa.string()))
     return _ok(*(part[0].as_py() for part in parts))
@@ -994,7 +1014,9 @@ def address_parts(folded: pa.Array) -> list[pa.Array]:
         Five string arrays: ``folded`` itself, then township, village, group and house.
     """
     tail = pc.extract_regex(pc.replace_substring(folded, " ", ""), _ADDRESS_TAIL)
-    heads = pc.dictionary_encode(tail.field("head"))
+    heads = pc.dictionary_encode(
+        pc.binary_join_element_wise(tail.field("head"), tail.field("village_word"), "")
+    )
     parsed = [_address_head(head) for head in heads.dictionary.to_pylist()]
     readable = pc.fill_null(pa.array([item is not None for item in parsed], pa.bool_())
                             .take(heads.indices),
@@ -1005,9 +1027,11 @@ def address_parts(folded: pa.Array) -> list[pa.Array]:
     )
     groups = pc.dictionary_encode(tail.field("group"))
     numbers = [_chinese_number(text) if text else None for text in groups.dictionary.to_pylist()]
-    group = pa.array([None if n is None else str(n) for n in numbers], pa.string())
+    number = pa.array([None if n is None else str(n) for n in numbers], pa.string())
+    hamlet = pc.if_else(pc.equal(tail.field("hamlet"), ""), None, tail.field("hamlet"))
+    group = pc.coalesce(number.take(groups.indices), hamlet)
     house = pc.if_else(pc.equal(tail.field("house"), ""), None, tail.field("house"))
-    parts = [town, village, group.take(groups.indices), house]
+    parts = [town, village, group, house]
     return [folded, *(pc.if_else(readable, part, None) for part in parts)]
 
 

@@ -197,6 +197,42 @@ def test_a_township_whose_name_holds_cun_is_a_township(raw, parts):
     assert normalize_address(raw)[0][1:] == parts
 
 
+@pytest.mark.parametrize(("raw", "parts"), [
+    ("红水县城关镇东怀村那怀屯12号", ("城关", "东怀", "那怀", "12")),
+    ("城关镇东怀村委会那怀屯12", ("城关", "东怀", "那怀", "12")),
+    ("高坡乡高坡村大寨5号", ("高坡", "高坡", "大", "5")),
+    ("东怀村那怀自然村12号", (None, "东怀", "那怀", "12")),
+    ("东怀村那怀屯", (None, "东怀", "那怀", None)),
+    ("东怀村那怀屯3组12号", (None, "东怀", "3", "12")),  # a hamlet of numbered groups
+    ("东怀村3组那怀屯12号", (None, "东怀", "3", "12")),
+])  # fmt: skip
+def test_a_hamlet_named_after_its_village_is_the_village_group(raw, parts):
+    # Guangxi and Guizhou write 村XX屯: nothing was read, and a police notice lost its village
+    assert normalize_address(raw)[0][1:] == parts
+
+
+@pytest.mark.parametrize(("raw", "parts"), [
+    ("李家屯村5组12号", (None, "李家屯", "5", "12")),
+    ("李家屯村12号", (None, "李家屯", None, "12")),
+    ("李家屯村那怀屯12号", (None, "李家屯", "那怀", "12")),
+    ("王寨村3组8号", (None, "王寨", "3", "8")),
+    ("寨子村12号", (None, "寨子", None, "12")),
+    ("屯堡镇寨子村那怀寨3号", ("屯堡", "寨子", "那怀", "3")),
+    ("屯堡镇王家寨12号", (None, None, None, None)),  # no village word: no hamlet of one
+])  # fmt: skip
+def test_a_village_or_township_named_with_tun_or_zhai_is_no_hamlet(raw, parts):
+    assert normalize_address(raw)[0][1:] == parts
+
+
+@pytest.mark.parametrize(("raw", "key"), [
+    ("东怀村那怀屯", "东怀|那怀"), ("东怀村委会那怀屯", "东怀|那怀"), ("东怀村那怀自然村", "东怀|那怀"),
+    ("巴彦嘎查那怀屯", "巴彦|那怀"), ("李家屯村大寨", "李家屯|大"), ("李家屯村", "李家屯"),
+    ("王寨村", "王寨"), ("寨子村", "寨子"), ("东怀村3组", "东怀|3"),
+])  # fmt: skip
+def test_a_villages_hamlet_is_its_group_key(raw, key):
+    assert normalize_village(raw)[0][1] == key
+
+
 def test_an_address_that_does_not_read_as_places_is_text_only():
     assert normalize_address("县城北门外老粮站宿舍") == (("县城北门外老粮站宿舍", None, None, None, None),
                                                       None)  # fmt: skip
