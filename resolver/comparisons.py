@@ -58,6 +58,25 @@ BOTH_ON_ROSTERS = "(registry_l = 'assistance' AND registry_r = 'assistance')"
 # One person's rows at two houses of a village (a hukou address, the place a person lives):
 # less likely than at one, never impossible.
 OTHER_HOUSE = {"m_probability": 0.02, "fix_m_probability": True}
+
+
+def _groups_alike(column: str) -> str:
+    """Both groups of an address key (``address_area``, ``address_house``: township, village,
+    group[, house]) are numbered, or both are named hamlets (东怀村那怀屯: group 那怀).
+    Offices write one place either way (东怀村3组), and which number a hamlet has is not
+    known: a named group and a numbered one are not two groups."""
+    named = "translate(split_part({}, '|', 3), '0123456789', '') <> ''"
+    return f"(({named.format(column + '_l')}) = ({named.format(column + '_r')}))"
+
+
+# Two houses: their groups are alike and the keys differ, or the house numbers differ (in
+# whichever groups: 3组24号 and 那怀屯70号 are two houses, 3组24号 and 那怀屯24号 may be one).
+OTHER_HOUSE_NUMBER = (
+    f"({_groups_alike('address_house')} "
+    "OR split_part(address_house_l, '|', 4) <> split_part(address_house_r, '|', 4))"
+)
+
+
 # Neither for nor against: m = u.
 NEUTRAL = {"m_probability": 0.5, "fix_m_probability": True, "u_probability": 0.5,
            "fix_u_probability": True}  # fmt: skip
@@ -416,11 +435,12 @@ def gender_comparison() -> Comparison:
 def place_comparison() -> Comparison:
     """Address and place, however the address was written: the same house; two houses of the
     same village, even of one group (a notice naming house 19 says less for the namesake at
-    house 41 of its group than a group alone would); the same village group; two groups;
-    the same village; two roster rows in different villages (neutral: a duplicate
-    enrollment is set up in another place); the same township where one row names no village
-    (a police notice often does not); the same township; else (with a floor: many people
-    live away from their hukou).
+    house 41 of its group than a group alone would; a named hamlet and a numbered group may
+    be one place: two houses only when the house numbers differ); the same village group;
+    two groups; the same village; two roster rows in different villages (neutral: a
+    duplicate enrollment is set up in another place); the same township where one row names
+    no village (a police notice often does not); the same township; else (with a floor: many
+    people live away from their hukou).
 
     Returns
     -------
@@ -436,14 +456,14 @@ def place_comparison() -> Comparison:
             _level("address_house_l = address_house_r", "同一门牌"),
             _level(
                 f"{same_village} AND NOT {BOTH_ON_ROSTERS} AND address_house_l IS NOT NULL "
-                "AND address_house_r IS NOT NULL",
+                f"AND address_house_r IS NOT NULL AND {OTHER_HOUSE_NUMBER}",
                 "同村不同门牌",
                 **OTHER_HOUSE,
             ),
             _level("address_area_l = address_area_r", "同村同组"),
             _level(
                 f"{same_village} AND NOT {BOTH_ON_ROSTERS} AND address_area_l IS NOT NULL "
-                "AND address_area_r IS NOT NULL",
+                f"AND address_area_r IS NOT NULL AND {_groups_alike('address_area')}",
                 "同村不同组",
                 **OTHER_HOUSE,
             ),

@@ -164,3 +164,26 @@ def test_two_houses_of_one_group_are_not_the_same_group(left, right, level):
                      for item in levels)  # fmt: skip
     assert connect(":memory:").execute(f"SELECT CASE {cases} END FROM ({row})",
                                        values).fetchall() == [(level,)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("left", "right", "level"), [
+    (("东怀|3", "东怀|3|24"), ("东怀|那怀", "东怀|那怀|24"), "同村"),  # 那怀屯 may be 3组
+    (("东怀|3", "东怀|3|24"), ("东怀|那怀", "东怀|那怀|70"), "同村不同门牌"),
+    (("东怀|3", "东怀|3|24"), ("东怀|5", "东怀|5|24"), "同村不同门牌"),
+    (("东怀|那怀", "东怀|那怀|24"), ("东怀|百良", "东怀|百良|24"), "同村不同门牌"),
+    (("东怀|3", None), ("东怀|那怀", None), "同村"),
+    (("东怀|3", None), ("东怀|5", None), "同村不同组"),
+])  # fmt: skip
+def test_a_named_hamlet_and_a_numbered_group_may_be_one_place(left, right, level):
+    """A roster writes 东怀村3组24号 where the police notice writes 东怀村那怀屯24号: which
+    number the hamlet has is not known, so only different house numbers are two houses."""
+    con = connect(":memory:")
+    keys = [f"'城关|{key}'" if key else "NULL::VARCHAR" for key in (*left, *right)]
+    row = ("SELECT 'police' AS registry_l, 'assistance' AS registry_r, '城关' AS township_l, "
+           "'城关' AS township_r, '东怀' AS village_l, '东怀' AS village_r, "
+           f"{keys[0]} AS address_area_l, {keys[1]} AS address_house_l, "
+           f"{keys[2]} AS address_area_r, {keys[3]} AS address_house_r")  # fmt: skip
+    levels = place_comparison()["comparison_levels"][1:-1]
+    cases = " ".join(f"WHEN {item['sql_condition']} THEN '{item['label_for_charts']}'"
+                     for item in levels)  # fmt: skip
+    assert con.execute(f"SELECT CASE {cases} END FROM ({row})").fetchall()[0][0] == level
