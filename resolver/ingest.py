@@ -364,8 +364,8 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     order = {path: index for index, path in enumerate(files)}
     counties, county_errors = _counties(files, data_dir)
     province = any(counties.values())
-    reader = _reader(vocabulary)
-    previous = _previous_files(con, files, data_dir, reader)
+    reader, dated = _reader(vocabulary), _dated_apart(files)
+    previous = _previous_files(con, files, data_dir, reader, dated)
     reused = {path for path, found in previous.items() if not found.longer}
     kept = _set_aside(con, previous, order)
     # A province's many files are read and stored in their order, so that no registry table
@@ -375,7 +375,7 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     tails = {path: found.tail for path, found in previous.items() if found.longer}
     read = _read_all([path for path in files if path not in reused], data_dir, vocabulary,
                      on_progress, folder, largest_first=not province, meanwhile=taken,
-                     tails=tails, dated=_dated_apart(files))  # fmt: skip
+                     tails=tails, dated=dated)  # fmt: skip
     outcomes, stored = [], []
     for outcome in _in_file_order(read, order) if province else read:
         number, county = order[outcome.path] * SHEETS_PER_FILE, counties[outcome.path]
@@ -411,7 +411,8 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
         errors += _empty_registries(con, data_dir, {name for name, _ in expected})
     if not errors:
         errors += _county_gaps(con, data_dir, expected)
-    _store_reusable(con, report, reader, reusable=province or not _numbered_by_county_column(con))
+    reusable = province or not _numbered_by_county_column(con)
+    _store_reusable(con, report, reader, dated, reusable=reusable)
     for name in _REGISTRY_TABLES:
         con.execute(f"DROP TABLE IF EXISTS {PREVIOUS}{name}")
     return report, errors
@@ -1361,8 +1362,10 @@ def _files_table(report: DropReport) -> pa.Table:
 
 
 # A month's drop often repeats registries byte for byte (户籍 and 建档立卡 exported again
-# unchanged). A file whose bytes, place in the drop and reader (the header vocabulary and
-# the resolver's own files) are those of the last ingest is not read again: its tables are
+# unchanged). A file whose bytes, place in the drop, reader (the header vocabulary and the
+# resolver's own files) and dates kept or not in its derived record ids (``_dated_apart``:
+# a sibling named for another month may come or go) are those of the last ingest is not
+# read again: its tables are
 # the rows the last ingest stored (numbered in their county already, in a province), less
 # the findings drawn against the other files (``UNKNOWN_CASE``). Rows a county column
 # numbered after they were stored (``_number_by_county_column``) are read again.
@@ -1401,9 +1404,11 @@ class _Previous:
 
 
 def _previous_files(con: duckdb.DuckDBPyConnection, files: list[Path], data_dir: Path,
-                    reader: str) -> dict[Path, _Previous]:  # fmt: skip
+                    reader: str, dated: Collection[Path]) -> dict[Path, _Previous]:  # fmt: skip
     """The files of ``files`` the last ingest read (at the same place in the drop, with the
-    same reader) that are the same bytes now, or those bytes with rows added at the end."""
+    same reader, keeping or dropping their dates in their derived record ids as now:
+    ``dated``, ``_dated_apart``) that are the same bytes now, or those bytes with rows added
+    at the end."""
     if REUSE_TABLE not in table_names(con) or "place" not in _column_names(con, REUSE_TABLE):
         return {}  # none kept, or kept by another version: every file is read
     by_place = dict(con.execute(f"SELECT place, outcome FROM {REUSE_TABLE}").fetchall())
@@ -1419,6 +1424,8 @@ def _previous_files(con: duckdb.DuckDBPyConnection, files: list[Path], data_dir:
         )
         stored = by_place.get(_place_key(relative, reader))
         before = json.loads(stored) if stored is not None else None
+        if before is not None and before["dated"] != (path in dated):
+            continue  # a sibling came or went: its derived record ids are named otherwise now
         if before is not None and before["sha256"] == sha256:
             found[path] = _Previous(sha256, before)
         elif before is not None and _only_added_to(content, before):
@@ -1644,17 +1651,18 @@ def _numbered_by_county_column(con: duckdb.DuckDBPyConnection) -> bool:
     )
 
 
-def _store_reusable(con: duckdb.DuckDBPyConnection, report: DropReport, reader: str, *,
-                    reusable: bool) -> None:  # fmt: skip
+def _store_reusable(con: duckdb.DuckDBPyConnection, report: DropReport, reader: str,
+                    dated: Collection[Path], *, reusable: bool) -> None:  # fmt: skip
     """Record, per file read, what the next ingest needs to take it unchanged, or with rows
-    added (nothing when the drop is not ``reusable``: its rows were numbered by a county
-    column once stored)."""
+    added: whether it kept its dates in its derived record ids (``dated``) among the rest
+    (nothing when the drop is not ``reusable``: its rows were numbered by a county column
+    once stored)."""
     outcomes: dict[Path, dict] = {}
     if reusable:
         for source in report.sources:
             outcome = outcomes.setdefault(source.path, {
                 "sha256": report.hashes[source.path], "size": source.path.stat().st_size,
-                "sources": [], "skips": [],
+                "dated": source.path in dated, "sources": [], "skips": [],
             })  # fmt: skip
             outcome["sources"].append({
                 "registry": source.registry.name, "number": source.number,

@@ -533,3 +533,27 @@ def test_a_months_list_one_line_longer_than_the_ledgers_month_is_read_once(tmp_p
                        ).fetchone() == (sum(300 + n for n in range(10)) + 999, 11)  # fmt: skip
     skipped = con.execute("SELECT file, row_no FROM ingest_skipped ORDER BY row_no").fetchall()
     assert skipped == [("发放表.csv", row) for row in range(2, 12)]
+
+
+def test_an_unchanged_file_is_read_again_when_a_sibling_dates_its_record_ids(tmp_path):
+    # September's payments, the same bytes in October's drop, keep their dates in their derived
+    # record ids once October's file, differing only by its month, lies beside them
+    september = [["case_no", "pay_month", "amount"], ["DB001", "2026-09", "350"]]
+    drop = _drop(tmp_path, {"2026年9月发放表.csv": september})
+    write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    _drop(tmp_path, {"2026年10月发放表.csv": [september[0], ["DB001", "2026-10", "350"]]})
+    ingest_drop(con, drop)
+    assert _not_read_again(con) == ["救助对象.xlsx"]
+    fresh = connect(tmp_path / "fresh.duckdb")
+    ingest_drop(fresh, drop)
+    assert _stored(con) == _stored(fresh)
+    assert {record_id.split("-")[0] for (record_id,) in con.execute(
+        "SELECT record_id FROM payments").fetchall()} == {"2026年9月发放表", "2026年10月发放表"}  # fmt: skip
+    # and when the sibling goes, they drop their dates again
+    (drop / "2026年10月发放表.csv").unlink()
+    ingest_drop(con, drop)
+    ingest_drop(fresh, drop)
+    assert _not_read_again(con) == ["救助对象.xlsx"]
+    assert _stored(con) == _stored(fresh)
