@@ -1,13 +1,18 @@
 """Case ids carried over from the last published run.
 
-A case's own id hashes its type, persons and records (``Case.own_id``). A family's finding
-(``CaseTypeSpec.per_family``: an over_standard or payment_mismatch case, a split, ...) rests
-on the members' rows as they stand, so a baby born into the case, or a member who leaves,
-changes its own id while the finding stands. Such a case keeps the id the run before gave the
-same type of finding on the same families (救助证号, 建档立卡户), and with it its decisions,
-assignment and history. Ids already in use are left alone: a case whose own id that run
-published keeps it, and an old id goes to one case only, where exactly one case of the run
-before and one of this run share the type and families.
+A case's own id hashes its type, persons and records (``Case.own_id``). Records change while
+the finding stands: a baby born into a family's case, or a member who leaves, changes the
+records of the family's finding (``CaseTypeSpec.per_family``: an over_standard or
+payment_mismatch case, a split, ...), and a roster without 记录编号 re-keys a row whose ID is
+corrected, or which moves to another township's file, changing the records of that person's
+finding (deceased_paid, duplicate_enrollment, ...). Such a case keeps the id the run before
+gave the same type of finding on the same families (救助证号, 建档立卡户) or, for a
+per-person finding, on the same persons (person ids are stable across runs,
+``resolver.identity``), and with it its decisions, assignment and history. Ids already in use
+are left alone: a case whose own id that run published keeps it, and an old id goes to one
+case only, where exactly one case of the run before and one of this run share the type and
+families (or persons). The run before is read from ``published_cases``, one row per case, so
+the cost grows with the cases, not the county's people.
 """
 
 from __future__ import annotations
@@ -23,16 +28,20 @@ from models.cases import Case
 FAMILY_COLUMNS = {"assistance": "case_no", "poverty": "poverty_hh_no"}
 """The column naming the family of a record: its case's 救助证号, its 建档立卡 household."""
 
-Family = tuple[str, frozenset[str]]
-"""A case's type and the families of its records (``registry:number``)."""
+Finding = tuple[str, frozenset[str]]
+"""A case's type and whom it is on: the families of its records (``registry:number``) for a
+family's finding, else its persons."""
+
+PER_FAMILY = [name for name, spec in CASE_TYPES.items() if spec.per_family]
+"""The case types of a family's finding (``CaseTypeSpec.per_family``)."""
 
 
 def carry_case_ids(
     con: duckdb.DuckDBPyConnection, run_id: str | None, cases: list[Case]
 ) -> list[Case]:
-    """The cases, each family's finding whose own id run ``run_id`` did not publish given
-    the id of that run's finding of the same type on the same families, when it is the only
-    one of either run and its id is no case's own id now.
+    """The cases, each finding whose own id run ``run_id`` did not publish given the id of
+    that run's finding of the same type on the same families (a family's finding) or persons
+    (any other), when it is the only one of either run and its id is no case's own id now.
 
     Parameters
     ----------
@@ -50,28 +59,28 @@ def carry_case_ids(
     """
     if run_id is None:
         return cases
-    published = _published_families(con, run_id)
+    published = _published_families(con, run_id) | _published_persons(con, run_id)
     own_ids = {case.own_id for case in cases}
-    vacated = _unique((family, case_id) for case_id, family in published.items()
+    vacated = _unique((finding, case_id) for case_id, finding in published.items()
                       if case_id not in own_ids)  # fmt: skip
-    changed = [case for case in cases
-               if CASE_TYPES[case.case_type].per_family and case.own_id not in published]  # fmt: skip
-    families = _current_families(con, changed)
-    taken = Counter(families.values())
-    carried = {own_id: vacated[family] for own_id, family in families.items()
-               if family in vacated and taken[family] == 1}  # fmt: skip
+    changed = [case for case in cases if case.own_id not in published]
+    findings = _current_findings(con, changed)
+    taken = Counter(findings.values())
+    carried = {own_id: vacated[finding] for own_id, finding in findings.items()
+               if finding in vacated and taken[finding] == 1}  # fmt: skip
     return [replace(case, carried_id=carried[case.own_id]) if case.own_id in carried else case
             for case in cases]  # fmt: skip
 
 
-def _unique(pairs) -> dict[Family, str]:
-    """Family -> case id, for the families one case holds."""
+def _unique(pairs) -> dict[Finding, str]:
+    """Finding -> case id, for the findings one case holds."""
     pairs = list(pairs)
-    held = Counter(family for family, _ in pairs)
-    return {family: case_id for family, case_id in pairs if family[1] and held[family] == 1}
+    held = Counter(finding for finding, _ in pairs)
+    return {finding: case_id for finding, case_id in pairs
+            if finding[1] and held[finding] == 1}  # fmt: skip
 
 
-def _published_families(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Family]:
+def _published_families(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Finding]:
     """Each family's finding run ``run_id`` published: its type and the families of its
     records, as the rows published with it (``detail``) said."""
     family = " ".join(f"WHEN '{registry}' THEN row->>'{column}'"
@@ -90,13 +99,33 @@ def _published_families(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str
         WHERE list_contains(cited, row->>'unique_id')
         GROUP BY ALL
         """,
-        [run_id, [name for name, spec in CASE_TYPES.items() if spec.per_family]],
+        [run_id, PER_FAMILY],
     ).fetchall()
     return {case_id: (case_type, frozenset(filter(None, numbers)))
             for case_id, case_type, numbers in found}  # fmt: skip
 
 
-def _current_families(con: duckdb.DuckDBPyConnection, cases: list[Case]) -> dict[str, Family]:
+def _published_persons(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Finding]:
+    """Each per-person finding run ``run_id`` published: its type and its persons."""
+    found = con.execute(
+        "SELECT case_id, case_type, person_ids FROM published_cases "
+        "WHERE run_id = $1 AND case_type NOT IN (SELECT unnest($2::VARCHAR[]))",
+        [run_id, PER_FAMILY],
+    ).fetchall()
+    return {case_id: (case_type, frozenset(persons or ()))
+            for case_id, case_type, persons in found}  # fmt: skip
+
+
+def _current_findings(con: duckdb.DuckDBPyConnection, cases: list[Case]) -> dict[str, Finding]:
+    """Own id -> type and whom the finding is on: the families of a family's finding's
+    records, as the drop's rows say; the persons of any other."""
+    family_cases = [case for case in cases if CASE_TYPES[case.case_type].per_family]
+    persons = {case.own_id: (case.case_type, frozenset(case.person_ids))
+               for case in cases if not CASE_TYPES[case.case_type].per_family}  # fmt: skip
+    return _current_families(con, family_cases) | persons
+
+
+def _current_families(con: duckdb.DuckDBPyConnection, cases: list[Case]) -> dict[str, Finding]:
     """Own id -> type and families of the records, as the drop's rows say."""
     family_of: dict[tuple[str, str], str] = {}
     for registry, column in FAMILY_COLUMNS.items():

@@ -34,7 +34,8 @@ class CaseTypeSpec:
     features its risk score rests on, whether its ledger is a coverage list (应保尽保:
     people not covered, whose ledger asks whether they were enrolled), and whether a case is
     one family's finding (per 救助证号, set of them, or 建档立卡户, resting on the members'
-    rows as they stand), which keeps its id when a member joins or leaves
+    rows as they stand), which keeps its id when a member joins or leaves; any other is a
+    finding on its persons, which keeps its id when its rows are re-keyed
     (``models.carried_ids``)."""
 
     name: str

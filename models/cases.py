@@ -41,8 +41,9 @@ class Evidence:
 class Case:
     """``records``: every input row the finding rests on, as contract §3 lists them;
     ``features``: the strength of the pattern, for the risk score; ``carried_id``: the id the
-    same family's finding had in the last published run, when its persons or records changed
-    since (``models.carried_ids``). Frozen: scoring returns a scored copy (``scored``)."""
+    same finding (same type on the same families, or for a per-person finding the same persons)
+    had in the last published run, when its persons or records changed since
+    (``models.carried_ids``). Frozen: scoring returns a scored copy (``scored``)."""
 
     case_type: str
     records: list[tuple[str, str]]

@@ -1,5 +1,6 @@
-"""A family's finding keeps its case id when a member joins or leaves (``models.carried_ids``):
-on hand-made published cases, and through ``update_pipeline`` on a synthetic county."""
+"""A family's finding keeps its case id when a member joins or leaves, a person's finding when
+its rows are re-keyed (``models.carried_ids``): on hand-made published cases, and through
+``update_pipeline`` on a synthetic county."""
 
 from __future__ import annotations
 
@@ -34,9 +35,9 @@ def _published(con, run_id: str, cases: list[Case]) -> None:
                  "unique_id": f"assistance:{record}"} for _, record in case.records]  # fmt: skip
         records = [{"registry": "assistance", "record_id": record} for _, record in case.records]
         con.execute(
-            "INSERT INTO published_cases (run_id, case_id, case_type, records, detail) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [run_id, case.case_id, case.case_type, json.dumps(records),
+            "INSERT INTO published_cases (run_id, case_id, case_type, person_ids, records, "
+            "detail) VALUES (?, ?, ?, ?, ?, ?)",
+            [run_id, case.case_id, case.case_type, case.person_ids, json.dumps(records),
              json.dumps({"rows": rows})],
         )  # fmt: skip
 
@@ -76,6 +77,22 @@ def test_an_id_goes_to_one_case_of_the_same_family_and_type_only(con):
     twins = [both, _case("split_household", ["A1", "A3", "A4"], ["p1", "p3", "p4"])]
     assert carry_case_ids(con, "r2", twins) == twins  # two cases of one family: whose id?
     assert carry_case_ids(con, "r2", twins[:1])[0].case_id == one.case_id
+
+
+def test_a_persons_finding_on_a_re_keyed_row_keeps_the_id_of_the_run_before(con):
+    """A roster without 记录编号 re-keys a row whose ID a clerk corrects: until 2026-12-05 the
+    person's confirmed lead was resolved by data and raised again under a new id."""
+    death = _case("deceased_paid", ["A1"], ["p1"])
+    twice = _case("duplicate_enrollment", ["A2", "A4"], ["p2"])
+    _published(con, "r1", [death, twice])
+    re_keyed = _case("deceased_paid", ["A1-corrected"], ["p1"])
+    other_type = _case("missed_disability", ["A1-corrected"], ["p1"])
+    twice_now = _case("duplicate_enrollment", ["A2-corrected", "A4"], ["p2"])
+    carried, new, still = carry_case_ids(con, "r1", [re_keyed, other_type, twice_now])
+    assert (carried.case_id, still.case_id) == (death.case_id, twice.case_id)
+    assert new == other_type
+    namesakes = [re_keyed, _case("deceased_paid", ["A3"], ["p1"])]  # two on p1: whose id?
+    assert carry_case_ids(con, "r1", namesakes) == namesakes
 
 
 def _add_baby(drop, sibling: str) -> str:
