@@ -396,6 +396,7 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     skips += [skip for outcome in outcomes for skip in outcome.skips]
     errors = county_errors + [error for outcome in outcomes for error in outcome.errors]
     errors += _duplicated_record_ids(sources)
+    errors += _snapshots_read_twice(con, sources, data_dir)
     found = {source.registry.name for source in sources}
     found |= {name for outcome in outcomes for name in outcome.refused}  # refused, not missing
     errors += _drop_errors(data_dir, sources, found, bool(errors))
@@ -1228,6 +1229,62 @@ def _duplicated_record_ids(sources: list[Source]) -> list[InputError]:
                 reason = f"记录编号重复（同一{source.registry.chinese}中出现不止一次）"
                 errors.append(InputError(source.path, rows.tolist(), header, reason, source.sheet))
     return errors
+
+
+# What says a row of a snapshot registry (one listing who is in it now) is a row another
+# file lists too: the person as written and the number of their case, household or card.
+_SNAPSHOT_ROW = {"assistance": "case_no", "hukou": "hukou_no", "poverty": "poverty_hh_no",
+                 "disability": "cert_no"}  # fmt: skip
+# Two files of a snapshot registry are two exports of it (last month's left beside this
+# month's) when at least this share of the smaller table's rows are in the other: files split
+# by township or program share none, and a person enrolled in two cases is a few rows.
+SNAPSHOT_SHARE = 0.5
+
+
+def _snapshots_read_twice(con: duckdb.DuckDBPyConnection, sources: list[Source], data_dir: Path
+                          ) -> list[InputError]:  # fmt: skip
+    """An error per two tables of one snapshot registry (``_SNAPSHOT_ROW``) in two files that
+    list the same rows (name, ID number and case, household or card number, in one county)
+    for at least ``SNAPSHOT_SHARE`` of the smaller one's: every person would be read twice."""
+    by_number = {source.number: source for source in sources}
+    errors = []
+    for name, number_column in _SNAPSHOT_ROW.items():
+        files = {number // SHEETS_PER_FILE for number, source in by_number.items()
+                 if source.registry.name == name}  # fmt: skip
+        if len(files) < 2:
+            continue
+        shared = con.execute(f"""
+            WITH row AS (SELECT DISTINCT source_no, coalesce(county, '') AS county, name,
+                                coalesce(id_number, '') AS id_number,
+                                coalesce({number_column}, '') AS number
+                         FROM {name} WHERE name IS NOT NULL
+                          AND coalesce(id_number, {number_column}) IS NOT NULL),
+                 size AS (SELECT source_no, count(*) AS rows FROM row GROUP BY ALL),
+                 shared AS (SELECT a.source_no AS first, b.source_no AS second, count(*) AS rows
+                            FROM row a JOIN row b USING (county, name, id_number, number)
+                            WHERE a.source_no // {SHEETS_PER_FILE} < b.source_no // {SHEETS_PER_FILE}
+                            GROUP BY ALL)
+            SELECT first, second, shared.rows, least(x.rows, y.rows) AS fewer FROM shared
+            JOIN size x ON x.source_no = first JOIN size y ON y.source_no = second
+            WHERE shared.rows >= $share * fewer ORDER BY 1, 2""",
+            {"share": SNAPSHOT_SHARE}).fetchall()  # fmt: skip
+        for first, second, rows, fewer in shared:
+            errors.append(_read_twice(by_number[first], by_number[second], rows, fewer, data_dir))
+    return errors
+
+
+def _read_twice(first: Source, second: Source, rows: int, fewer: int, data_dir: Path
+                ) -> InputError:  # fmt: skip
+    """The error naming two tables that list ``rows`` of the same rows (of ``fewer``)."""
+    other = f"「{first.path.relative_to(data_dir).as_posix()}」"
+    if first.sheet:
+        other += f"工作表「{first.sheet}」"
+    number_header = first.registry.column(_SNAPSHOT_ROW[first.registry.name]).header
+    return InputError(second.path, None, None,
+                      f"与{other}有 {rows} 行相同（姓名、身份证号码、{number_header}都相同，占较小一表"
+                      f" {fewer} 行的 {rows * 100 // fewer}%）：像是同一{first.registry.chinese}名册"
+                      "的两次导出（如上月的导出文件留在了文件夹中），两份都读取会使每个人被计入两次。"
+                      "请只保留最新一次导出，删去其余的再重新导入", second.sheet)  # fmt: skip
 
 
 def _record_key(source: Source) -> pa.Array:

@@ -557,3 +557,46 @@ def test_an_unchanged_file_is_read_again_when_a_sibling_dates_its_record_ids(tmp
     ingest_drop(fresh, drop)
     assert _not_read_again(con) == ["救助对象.xlsx"]
     assert _stored(con) == _stored(fresh)
+
+
+ROSTER_HEADER = ["救助证号", "姓名", "身份证号码", "救助类型", "是否保障对象", "纳入日期"]
+
+
+def _enrolled(case_no, name, id_number, program="农村低保"):
+    return [case_no, name, id_number, program, "是", "2024-01-01"]
+
+
+LIU, WANG, ZHANG, LI = (_enrolled("DB001", "刘华", "532326199001011235"),
+                        _enrolled("DB002", "王丽", "532326198505052346"),
+                        _enrolled("DB003", "张伟", "532326197003033457"),
+                        _enrolled("DB004", "李秀英", "53232619600404456X"))  # fmt: skip
+
+
+def test_last_months_roster_left_beside_this_months_is_refused(tmp_path):
+    # without 记录编号 the stale export was read as a second roster: everyone enrolled twice
+    drop = _drop(tmp_path, {"低保花名册（2026年09月）.csv": [ROSTER_HEADER, LIU, WANG, ZHANG],
+                            "低保花名册（2026年10月）.csv": [ROSTER_HEADER, LIU, WANG, LI]})  # fmt: skip
+    with pytest.raises(InputError) as error:
+        ingest_drop(connect(":memory:"), drop)
+    assert error.value.path.name == "低保花名册（2026年10月）.csv"
+    assert "与「低保花名册（2026年09月）.csv」有 2 行相同" in str(error.value)
+    assert "请只保留最新一次导出" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        # one roster split by township
+        {"石羊镇.csv": [ROSTER_HEADER, LIU, WANG], "城关镇.csv": [ROSTER_HEADER, ZHANG, LI]},
+        # 低保 and 特困 rosters, one person enrolled in both (the lead Doudi exists to raise)
+        {"低保.csv": [ROSTER_HEADER, LIU, WANG, ZHANG],
+         "特困.csv": [ROSTER_HEADER, _enrolled("TK001", "刘华", "532326199001011235", "特困"),
+                    _enrolled("TK002", "李秀英", "53232619600404456X", "特困"),
+                    _enrolled("TK003", "赵强", "532326195002022468", "特困")]},
+    ],
+)  # fmt: skip
+def test_rosters_of_one_drop_that_list_different_rows_are_read(tmp_path, files):
+    con = connect(":memory:")
+    ingest_drop(con, _drop(tmp_path, files))
+    assert con.execute("SELECT count(*) FROM assistance").fetchone() == (sum(
+        len(rows) - 1 for rows in files.values()),)  # fmt: skip

@@ -105,7 +105,8 @@ def test_the_same_number_twice_in_one_county_of_a_province_export_is_still_refus
 
 
 def _hukou(rows: int, prefix: str) -> list[list[str]]:
-    return HUKOU[:1] + [[f"{prefix}{i}", f"{i:03d}", "张三"] for i in range(rows)]
+    # each file its own households: two files listing the same ones are one export read twice
+    return HUKOU[:1] + [[f"{prefix}{i}", f"{prefix}{i:03d}", "张三"] for i in range(rows)]
 
 
 def _physical_order(con, table: str) -> list[tuple[int, int]]:

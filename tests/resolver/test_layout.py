@@ -308,10 +308,11 @@ def test_derived_ids_stay_when_the_file_is_named_by_the_next_month(tmp_path):
     assert ids[0] == ids[1]
     assert all(value.startswith("救助对象花名册-") for value in ids[0].values())
     # two rosters of one month stay apart, and so do two files differing only by their months
-    write_csv(tmp_path / "two" / "低保花名册2026年8月.csv", rows[:3])
-    write_csv(tmp_path / "two" / "特困花名册2026年8月.csv", [rows[0], *rows[2:]])
-    write_csv(tmp_path / "months" / "花名册2026年7月.csv", rows[:3])
-    write_csv(tmp_path / "months" / "花名册2026年8月.csv", [rows[0], *rows[2:]])
+    # (a row both list stays two rows; most rows alike would be one roster read twice, refused)
+    write_csv(tmp_path / "two" / "低保花名册2026年8月.csv", rows[:4])
+    write_csv(tmp_path / "two" / "特困花名册2026年8月.csv", [rows[0], *rows[3:]])
+    write_csv(tmp_path / "months" / "花名册2026年7月.csv", rows[:4])
+    write_csv(tmp_path / "months" / "花名册2026年8月.csv", [rows[0], *rows[3:]])
     for drop in ("two", "months"):
         con, errors = check_drop(tmp_path / drop)
         assert not errors
@@ -486,8 +487,12 @@ def test_record_ids_repeated_across_two_files_name_both(tmp_path):
     write_csv(drop / "救助对象(1).csv", [HEADER, ROWS[0]])
     with pytest.raises(InputErrors) as error:
         ingest_drop(connect(":memory:"), drop)
-    assert {(e.path.name, e.rows) for e in error.value.errors} == {
+    repeated = [e for e in error.value.errors if e.reason.startswith("记录编号重复")]
+    assert {(e.path.name, e.rows) for e in repeated} == {
         ("救助对象.csv", (2,)), ("救助对象(1).csv", (2,))}  # fmt: skip
+    # the one file's rows are all in the other: one roster read twice, said once more
+    (twice,) = set(error.value.errors) - set(repeated)
+    assert "有 1 行相同" in twice.reason
 
 
 # Property: whatever the layout, the same rows come out.
