@@ -1243,15 +1243,14 @@ SNAPSHOT_SHARE = 0.5
 
 def _snapshots_read_twice(con: duckdb.DuckDBPyConnection, sources: list[Source], data_dir: Path
                           ) -> list[InputError]:  # fmt: skip
-    """An error per two tables of one snapshot registry (``_SNAPSHOT_ROW``) in two files that
-    list the same rows (name, ID number and case, household or card number, in one county)
-    for at least ``SNAPSHOT_SHARE`` of the smaller one's: every person would be read twice."""
+    """An error per two tables of one snapshot registry (``_SNAPSHOT_ROW``), in two files or
+    two sheets of one (a roster workbook with a sheet per month), that list the same rows
+    (name, ID number and case, household or card number, in one county) for at least
+    ``SNAPSHOT_SHARE`` of the smaller one's: every person would be read twice."""
     by_number = {source.number: source for source in sources}
     errors = []
     for name, number_column in _SNAPSHOT_ROW.items():
-        files = {number // SHEETS_PER_FILE for number, source in by_number.items()
-                 if source.registry.name == name}  # fmt: skip
-        if len(files) < 2:
+        if sum(source.registry.name == name for source in sources) < 2:
             continue
         shared = con.execute(f"""
             WITH row AS (SELECT DISTINCT source_no, coalesce(county, '') AS county, name,
@@ -1262,8 +1261,7 @@ def _snapshots_read_twice(con: duckdb.DuckDBPyConnection, sources: list[Source],
                  size AS (SELECT source_no, count(*) AS rows FROM row GROUP BY ALL),
                  shared AS (SELECT a.source_no AS first, b.source_no AS second, count(*) AS rows
                             FROM row a JOIN row b USING (county, name, id_number, number)
-                            WHERE a.source_no // {SHEETS_PER_FILE} < b.source_no // {SHEETS_PER_FILE}
-                            GROUP BY ALL)
+                            WHERE a.source_no < b.source_no GROUP BY ALL)
             SELECT first, second, shared.rows, least(x.rows, y.rows) AS fewer FROM shared
             JOIN size x ON x.source_no = first JOIN size y ON y.source_no = second
             WHERE shared.rows >= $share * fewer ORDER BY 1, 2""",

@@ -583,6 +583,24 @@ def test_last_months_roster_left_beside_this_months_is_refused(tmp_path):
     assert "请只保留最新一次导出" in str(error.value)
 
 
+def test_a_roster_workbook_with_last_months_sheet_beside_this_months_is_refused(tmp_path):
+    # a sheet per month (9月, 10月) keeps its whole name in derived ids: both were read
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for sheet, rows in (("9月", [ROSTER_HEADER, LIU, WANG, ZHANG]),
+                        ("10月", [ROSTER_HEADER, LIU, WANG, LI])):  # fmt: skip
+        page = book.create_sheet(sheet)
+        for row in rows:
+            page.append(row)
+    book.save(drop / "低保花名册.xlsx")
+    with pytest.raises(InputError) as error:
+        ingest_drop(connect(":memory:"), drop)
+    assert error.value.sheet == "10月"
+    assert "与「低保花名册.xlsx」工作表「9月」有 2 行相同" in str(error.value)
+
+
 @pytest.mark.parametrize(
     "files",
     [

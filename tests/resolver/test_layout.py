@@ -332,9 +332,10 @@ def test_derived_ids_stay_when_the_sheet_is_named_by_the_next_month(tmp_path):
         ids.append(dict(check_drop(tmp_path / month)[0].execute(query).fetchall()))
     assert ids[0] == ids[1]
     assert all(value.startswith("救助对象花名册-") for value in ids[0].values())
-    # two sheets of one workbook differing only by their months stay apart
+    # two sheets of one workbook differing only by their months stay apart (a row in both,
+    # one of three, keeps two ids; most rows in both is last month's sheet: refused)
     workbook(
-        tmp_path / "sheets" / "救助对象花名册.xlsx", {"7月": rows[:3], "8月": [rows[0], *rows[2:]]}
+        tmp_path / "sheets" / "救助对象花名册.xlsx", {"7月": rows[:4], "8月": [rows[0], *rows[3:]]}
     )
     con, errors = check_drop(tmp_path / "sheets")
     assert not errors
