@@ -68,6 +68,7 @@ from resolver.tables import (
     death_notices_only,
     findings_of,
     found_by_values,
+    members_apart,
     named_month,
     prepare_table,
     table_context,
@@ -890,7 +891,9 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
             source.notes.append(f"按月分列的发放表：每个案件每个月的金额读作一条发放记录（{context.year} 年，"
                                 "年份取自文件名、工作表名或标题；合计列不读）")  # fmt: skip
         return
-    located, notes = found_by_values(located, context)
+    located, notes = members_apart(located, vocabulary)
+    located, more = found_by_values(located, context)
+    notes += more
     located, more = death_notices_only(located)
     notes += more
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -383,6 +384,175 @@ def _read_later(registry: str, header: str) -> str | None:
     note: 注销原因(公安)), or None."""
     key = header_key(header)
     return next((name for name in READ_EXTRAS.get(registry, ()) if header_key(name) == key), None)
+
+
+# A column of a household's numbered member, in a roster of a household per row (户主 under
+# 姓名 / 身份证号码, then 成员1姓名, 成员1身份证号, 成员1与户主关系, 成员2姓名 …): the member's
+# number (1 … 20, 一 … 十) and what the column holds (姓名, 身份证号码, 与户主关系, 性别 …).
+_MEMBER_COLUMN = re.compile(
+    r"^(?:家庭)?成员[(（]?([0-9]{1,2}|[一二三四五六七八九十])[)）]?[-_.、:：的]?(.+)$"
+)
+_CHINESE_NUMBERS = "一二三四五六七八九十"
+MAX_MEMBERS = 20
+# A person's own columns: on a member's row, the member's (blank where the member's columns
+# lack one); every other column (case, program, dates, places, income, account) is the
+# household's, the same on each of its rows.
+OWN_COLUMNS = ("name", "id_number", "gender", "birth_date", "relation", "health")
+
+
+def members_apart(located: Located, vocabulary: Vocabulary) -> tuple[Located, list[str]]:
+    """A roster of a household per row, its members in numbered column groups (成员1姓名,
+    成员1身份证号 … 成员2姓名 …), as a table of a row per person: the head's row as written,
+    then a row per member whose columns are not all blank, holding the household's columns
+    and the member's own (``OWN_COLUMNS``); each keeps its household's row number, and a
+    记录编号 gets the member's number appended. A note says how many members were read.
+
+    Parameters
+    ----------
+    located : Located
+        A table of any registry.
+    vocabulary : Vocabulary
+        The headers known per registry, to tell what a member's column holds.
+
+    Returns
+    -------
+    tuple[Located, list[str]]
+        The table (unchanged unless its head has a name column and some member group a name
+        or ID column), and a Chinese note when members were read.
+    """
+    groups = _member_groups(located, vocabulary)
+    positions = located.recognition.positions
+    if not groups or "name" not in positions:
+        return located, []
+    texts = located.header.texts
+    grouped = {position for fields in groups.values() for position in fields}
+    kept = [position for position in range(len(texts)) if position not in grouped]
+    moved = {position: index for index, position in enumerate(kept)}
+    targets, added = _member_targets(located, vocabulary, groups, moved)
+    parts = _member_parts(located, groups, kept, targets, len(added))
+    long = _stacked(located, kept, added, parts)
+    header = replace(located.header, texts=[texts[p] for p in kept] + added)
+    recognition = replace(located.recognition, positions={
+        **{name: moved[position] for name, position in positions.items()},
+        **{name: len(kept) + index for index, text in enumerate(added)
+           if (name := vocabulary.column(located.recognition.registry.name, text))},
+    })  # fmt: skip
+    members = sum(len(at) for at, _, _ in parts[1:])
+    first = next(iter(groups[min(groups)]))
+    note = (f"一户一行的表（户主在列「{texts[positions['name']].strip()}」，家庭成员在列"
+            f"「{texts[first].strip()}」等 {len(groups)} 组列中）：户主读作一行，{members} 名家庭"
+            "成员各读作一行，户的各列（救助证号、救助类型、纳入日期等）照抄到成员行，行号为其户所在行；"
+            "各列全空的成员不读")  # fmt: skip
+    top = located.header.indices[-1] + 1
+    table = replace(located, grid=long, header=header, recognition=recognition,
+                    data=np.arange(top, long.height))  # fmt: skip
+    return table, [note]
+
+
+# A household's or a member's rows: the grid indices of the rows they come from, the member's
+# number (0: the head) and the cells of each column of the table of a row per person.
+_Part = tuple[np.ndarray, int, list[pa.Array]]
+
+
+def _member_parts(located: Located, groups: dict[int, dict[int, str]], kept: list[int],
+                  targets: dict[int, int], added: int) -> list[_Part]:  # fmt: skip
+    """The heads' rows as written (the ``added`` columns blank), then each member number's
+    rows: the household's cells, the head's own (``OWN_COLUMNS``) blank, the member's cells
+    in their ``targets``, a 记录编号 with the number appended; a member's cells all blank, no
+    row."""
+    grid, positions = located.grid, located.recognition.positions
+    rows = pa.array(located.data)
+    blank = pa.array([""] * len(rows), pa.string())
+    household = [grid.columns[position].take(rows).cast(pa.string()) for position in kept]
+    parts = [(located.data, 0, household + [blank] * added)]
+    own = [kept.index(positions[name]) for name in OWN_COLUMNS if name in positions]
+    record = kept.index(positions["record_id"]) if "record_id" in positions else None
+    for number, fields in sorted(groups.items()):
+        cells = [grid.columns[position].take(rows).cast(pa.string()) for position in fields]
+        written = np.flatnonzero(~np.logical_and.reduce([is_blank(cell) for cell in cells]))
+        taken = pa.array(written, pa.int64())
+        values = [column.take(taken) for column in parts[0][2]]
+        for index in own:
+            values[index] = blank.take(taken)
+        for position, cell in zip(fields, cells, strict=True):
+            values[targets[position]] = cell.take(taken)
+        if record is not None:
+            numbered = pc.binary_join_element_wise(values[record], str(number), "-")
+            values[record] = pc.if_else(pa.array(is_blank(values[record])), values[record],
+                                        numbered)  # fmt: skip
+        parts.append((located.data[written], number, values))
+    return parts
+
+
+def _stacked(located: Located, kept: list[int], added: list[str], parts: list[_Part]) -> Grid:
+    """The grid of a row per person: the rows down to the header's last (the ``added``
+    columns' headers on it), then the ``parts``' rows, each member after its head, numbered
+    as the household's row; struck, hidden and merged cells where their columns went."""
+    grid = located.grid
+    top = located.header.indices[-1] + 1
+    above = [grid.columns[position].slice(0, top).cast(pa.string()) for position in kept]
+    above += [pa.array([""] * (top - 1) + [text], pa.string()) for text in added]
+    indices = np.concatenate([at for at, _, _ in parts])
+    order = np.lexsort((np.concatenate([[number] * len(at) for at, number, _ in parts]), indices))
+    columns = [pa.concat_arrays([heading, pa.concat_arrays([part[2][index] for part in parts]
+                                                           ).take(pa.array(order))])
+               for index, heading in enumerate(above)]  # fmt: skip
+    numbers = np.asarray(grid.row_numbers)[indices[order]]
+    moved = {position: index for index, position in enumerate(kept)}
+    return replace(
+        grid, columns=columns, row_numbers=[*grid.row_numbers[:top], *numbers.tolist()],
+        struck_cells=frozenset((row, moved[at]) for row, at in grid.struck_cells if at in moved),
+        hidden_columns=frozenset(moved[at] for at in grid.hidden_columns if at in moved),
+        merged_down=tuple((first, last, moved[left], moved[right])
+                          for first, last, left, right in grid.merged_down
+                          if all(at in moved for at in range(left, right + 1))),
+    )  # fmt: skip
+
+
+def _member_groups(located: Located, vocabulary: Vocabulary) -> dict[int, dict[int, str]]:
+    """The numbered member groups among a table's unread columns (``_MEMBER_COLUMN``): per
+    member number, each column's position and what it holds; only groups with a name or an
+    ID column."""
+    registry = located.recognition.registry.name
+    read = set(located.recognition.positions.values())
+    groups: dict[int, dict[int, str]] = {}
+    for position, text in enumerate(located.header.texts):
+        match = _MEMBER_COLUMN.match(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))
+        if match is None or position in read:
+            continue
+        written = match.group(1)
+        number = int(written) if written.isdigit() else _CHINESE_NUMBERS.index(written) + 1
+        if 1 <= number <= MAX_MEMBERS:
+            groups.setdefault(number, {})[position] = match.group(2)
+    return {number: fields for number, fields in groups.items()
+            if {"name", "id_number"} & {vocabulary.column(registry, f) for f in fields.values()}}  # fmt: skip
+
+
+def _member_targets(located: Located, vocabulary: Vocabulary, groups: dict[int, dict[int, str]],
+                    moved: dict[int, int]) -> tuple[dict[int, int], list[str]]:  # fmt: skip
+    """Where each member column's cells go in the table of a row per person (by its position
+    in the table as written): the head's column of its meaning (a contract column, else a
+    header alike), else a column added after the household's; and the added columns' headers."""
+    registry = located.recognition.registry.name
+    positions, texts = located.recognition.positions, located.header.texts
+    unread = {header_key(texts[p]): moved[p] for p in moved if p not in positions.values()}
+    targets, added = {}, []
+    for fields in groups.values():
+        for position, field in fields.items():
+            name = vocabulary.column(registry, field)
+            target = (
+                moved.get(positions[name]) if name in positions else unread.get(header_key(field))
+            )
+            if target is None:
+                key = name or header_key(field)
+                found = next((index for index, text in enumerate(added)
+                              if (vocabulary.column(registry, text) or header_key(text)) == key), None)  # fmt: skip
+                if found is None:
+                    added.append(field)
+                    found = len(added) - 1
+                target = len(moved) + found
+            targets[position] = target
+    return targets, added
 
 
 def _name_at(positions: dict[str, int], position: int) -> str | None:

@@ -1,0 +1,87 @@
+"""A roster of a household per row, its members in numbered column groups, read as a row per
+person (``resolver.tables.members_apart``)."""
+
+import openpyxl
+
+from resolver.db import connect
+from resolver.ingest import ingest_drop, read_registry_file
+
+HEAD, WIFE, SON = "刘华", "王莉", "刘小明"
+HEAD_ID, WIFE_ID, SON_ID = "532326199001011235", "532326199201021227", "532326201503041215"
+ALONE, ALONE_ID = "张伟", "532326194505061217"
+HOUSEHOLD = ["救助证号", "姓名", "身份证号码", "救助类型", "是否保障对象", "纳入日期", "家庭人数"]
+GROUPS = [
+    "成员1姓名",
+    "成员1身份证号",
+    "成员1与户主关系",
+    "成员2姓名",
+    "成员2身份证号",
+    "成员2与户主关系",
+]
+ROWS = [
+    [
+        "DB001",
+        HEAD,
+        HEAD_ID,
+        "低保",
+        "是",
+        "2021-03-02",
+        "3",
+        WIFE,
+        WIFE_ID,
+        "妻",
+        SON,
+        SON_ID,
+        "子",
+    ],
+    ["TK002", ALONE, ALONE_ID, "特困", "是", "2019-11-20", "1", *[""] * 6],
+]
+COMPARED = ["row_no", "case_no", "name", "id_number", "relation", "program", "household_size"]
+
+
+def _roster(path, header, rows):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = openpyxl.Workbook()
+    book.active.title = "花名册"
+    for row in [header, *rows]:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def test_each_member_in_numbered_columns_is_read_as_a_row_of_the_household(tmp_path):
+    path = _roster(tmp_path / "低保花名册.xlsx", HOUSEHOLD + GROUPS, ROWS)
+    (source,) = read_registry_file(path, "assistance")
+    read = source.normalised.select(COMPARED).to_pylist()
+    assert [tuple(row.values()) for row in read] == [
+        (2, "DB001", HEAD, HEAD_ID, None, "dibao", 3),
+        (2, "DB001", WIFE, WIFE_ID, "spouse", "dibao", 3),
+        (2, "DB001", SON, SON_ID, "child", "dibao", 3),
+        (3, "TK002", ALONE, ALONE_ID, None, "tekun", 1),
+    ]
+    assert [str(day) for day in source.normalised["start_date"].to_pylist()] == [
+        "2021-03-02", "2021-03-02", "2021-03-02", "2019-11-20"]  # fmt: skip
+    assert any("2 名家庭成员各读作一行" in note for note in source.notes)
+    assert source.unmapped == [] and source.skipped == []
+    # the head's derived record id as if the member columns were not there; each distinct
+    ids = source.normalised["record_id"].to_pylist()
+    plain = _roster(tmp_path / "plain" / "低保花名册.xlsx", HOUSEHOLD, [row[:7] for row in ROWS])
+    (alone,) = read_registry_file(plain, "assistance")
+    assert [ids[0], ids[3]] == alone.normalised["record_id"].to_pylist()
+    assert len(set(ids)) == 4
+
+
+def test_a_half_filled_member_gets_the_usual_findings_and_a_record_id_its_number(tmp_path):
+    # 家庭成员N… and 成员一… forms, a 记录编号 column: the members' ids get their number
+    header = ["记录编号", *HOUSEHOLD, "家庭成员1姓名", "家庭成员1身份证号码", "成员二姓名",
+              "成员二身份证号码"]  # fmt: skip
+    rows = [["A1", *ROWS[0][:7], WIFE, WIFE_ID, SON, ""]]
+    drop = tmp_path / "drop"
+    _roster(drop / "低保花名册.xlsx", header, rows)
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    assert con.execute("SELECT record_id, name, id_number FROM assistance ORDER BY 1").fetchall() == [
+        ("A1", HEAD, HEAD_ID), ("A1-1", WIFE, WIFE_ID), ("A1-2", SON, None)]  # fmt: skip
+    assert con.execute(
+        "SELECT record_id, problem FROM dq_findings WHERE registry = 'assistance'"
+    ).fetchall() == [("A1-2", "id_blank")]
