@@ -120,7 +120,8 @@ def test_a_comma_that_groups_no_thousands_leaves_the_amount_unknown(raw):
                                            ("不享受", "no"), ("否(迁出)", "no"), ("正常", "yes"),
                                            ("正常保障", "yes"), ("保障中", "yes"), ("在保", "yes"),
                                            ("暂停", "no"), ("终止", "no"), ("注销", "no"),
-                                           ("已退出", "no"), ("已停保", "no")])  # fmt: skip
+                                           ("已退出", "no"), ("已停保", "no"), ("✓", "yes"),
+                                           ("✔", "yes"), ("✗", "no"), ("✘", "no")])  # fmt: skip
 def test_covered_flags_as_offices_write_them(raw, code):
     assert NORMALIZERS["yes_no"](raw) == ((code,), None)
 
