@@ -13,6 +13,7 @@ import csv
 import io
 import logging
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
@@ -47,6 +48,11 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 # The stream an encrypted (password-protected) xlsx keeps in its OLE container.
 ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+# A .xls (BIFF8) workbook's first record, and the records among its globals that say it is
+# encrypted (FILEPASS, which Excel writes right after it) or that its sheets begin (BOUNDSHEET)
+# or that the globals end (EOF): a FILEPASS before either is an open password.
+BIFF8_BOF = b"\x09\x08\x10\x00\x00\x06\x05\x00"
+FILEPASS, BOUNDSHEET, BIFF_EOF = 0x002F, 0x0085, 0x000A
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 BOMS = ((UTF8_BOM, "utf-8-sig"), *((bom, "utf-16") for bom in UTF16_BOMS))
@@ -392,7 +398,7 @@ def _placed(narrow: list[tuple[int | None, str]], delimiter: str, width: int, ro
 
 def _read_workbook(path: Path, content: bytes) -> list[Grid]:
     file_format = "xlsx" if content.startswith(ZIP_MAGIC) else "xls"
-    if content.startswith(OLE_MAGIC) and ENCRYPTED in content:
+    if content.startswith(OLE_MAGIC) and (ENCRYPTED in content or _xls_encrypted(content)):
         raise InputError(path, None, None, "文件设有打开密码，无法读取：请在 Excel 或 WPS 中取消密码"
                          "（文件→信息→保护工作簿）后另存为 .xlsx 再试")  # fmt: skip
     try:
@@ -409,6 +415,21 @@ def _read_workbook(path: Path, content: bytes) -> list[Grid]:
         raise InputError(path, None, None, "无法打开的表格文件：文件已损坏，或不是 Excel 表格，"
                          "请在 Excel 或 WPS 中打开后另存为 .xlsx 再试") from error  # fmt: skip
     return grids
+
+
+def _xls_encrypted(content: bytes) -> bool:
+    """Whether a .xls (BIFF8) workbook has an open password: a FILEPASS record among the
+    globals' records before the first sheet's (calamine's own PasswordError is lost when it
+    reads from memory, as it then tries every format and says only that none fits)."""
+    at = content.find(BIFF8_BOF)
+    while 0 <= at <= len(content) - 4:
+        kind, size = struct.unpack_from("<HH", content, at)
+        if kind == FILEPASS:
+            return True
+        if kind in (BOUNDSHEET, BIFF_EOF):
+            return False
+        at += 4 + size
+    return False
 
 
 def row_texts(content: bytes, sheet: str, row: int) -> list[str]:

@@ -894,6 +894,17 @@ def test_a_password_protected_workbook_is_named_as_such(tmp_path):
         read_registry_file(path, "assistance")
 
 
+def test_a_password_protected_xls_is_named_as_such_not_damaged(tmp_path):
+    from resolver.ingest import read_registry_file
+    from resolver.reading import BIFF8_BOF, OLE_MAGIC
+
+    path = tmp_path / "救助对象.xls"  # BIFF8: BOF, INTERFACEHDR, then FILEPASS (RC4)
+    globals_ = BIFF8_BOF + bytes(12) + b"\xe1\x00\x02\x00\xb0\x04" + b"\x2f\x00\x36\x00" + bytes(54)
+    path.write_bytes(OLE_MAGIC + b"\xa1\xb1\x1a\xe1" + bytes(504) + globals_ + bytes(512))
+    with pytest.raises(InputError, match="文件设有打开密码"):
+        read_registry_file(path, "assistance")
+
+
 def test_two_tables_side_by_side_on_one_sheet_are_both_read(tmp_path, plain):
     # 低保 on the left, an empty column, 特困 on the right under the same headers
     dibao = [row for row in ROWS if row[4] == "低保"]
