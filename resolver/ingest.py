@@ -400,7 +400,7 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     errors += _snapshots_read_twice(con, sources, data_dir)
     found = {source.registry.name for source in sources}
     found |= {name for outcome in outcomes for name in outcome.refused}  # refused, not missing
-    errors += _drop_errors(data_dir, sources, found, bool(errors))
+    errors += _drop_errors(data_dir, sources, found, bool(errors), skips)
     errors += _missing_registries(data_dir, found, {name for name, _ in expected})
     if not errors:
         _unknown_cases(sources)
@@ -1054,16 +1054,21 @@ def _numbered(table: pa.Table, number: int, position: int) -> pa.Table:
     return table.add_column(position, "source_no", values)
 
 
-def _drop_errors(data_dir: Path, sources: list[Source], found: set[str], erred: bool
-                 ) -> list[InputError]:  # fmt: skip
+def _drop_errors(data_dir: Path, sources: list[Source], found: set[str], erred: bool,
+                 skips: list[Skip]) -> list[InputError]:  # fmt: skip
     """What the drop lacks: a roster beside its payments, or (when no other error was found,
-    ``erred``) any table at all (``found``: the registries of the tables read or refused)."""
+    ``erred``) any table at all (``found``: the registries of the tables read or refused);
+    either names the archives left unread among ``skips``, where the tables may be."""
+    archives = "、".join(str(skip.path.relative_to(data_dir)) for skip in skips
+                         if skip.path.suffix.lower() in ARCHIVES)  # fmt: skip
+    unpack = f"；压缩文件未读取：{archives}，请解压后把其中的表格放入数据包" if archives else ""
     if "payments" in found and "assistance" not in found:
         path = next((source.path for source in sources if source.registry.name == "payments"),
                     data_dir)  # fmt: skip
-        return [InputError(path, None, None, "有发放记录，但数据包中没有救助对象名册")]
+        return [InputError(path, None, None, f"有发放记录，但数据包中没有救助对象名册{unpack}")]
     if not found and not erred:
-        return [InputError(data_dir, None, None, "数据包中没有可识别的名册表格（CSV 或 Excel）")]
+        return [InputError(data_dir, None, None,
+                           f"数据包中没有可识别的名册表格（CSV 或 Excel）{unpack}")]  # fmt: skip
     return []
 
 

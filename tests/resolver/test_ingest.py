@@ -231,6 +231,18 @@ def test_payments_without_assistance_is_an_error(tmp_path):
         ingest_drop(connect(":memory:"), drop)
 
 
+def test_a_drop_of_only_an_archive_is_refused_asking_to_unpack_it(tmp_path):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "数据包.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    with pytest.raises(InputError) as error:
+        ingest_drop(connect(":memory:"), drop)
+    assert str(error.value).endswith(
+        "数据包中没有可识别的名册表格（CSV 或 Excel）；压缩文件未读取：数据包.zip，"
+        "请解压后把其中的表格放入数据包"
+    )
+
+
 def test_unknown_registry_and_unreadable_file(tmp_path):
     drop = _drop(tmp_path, {"死亡名单.csv": [["a"], ["b"]]})
     (drop / "deaths.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
