@@ -34,6 +34,14 @@ _NAME_OK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
                       r"\U00030000-\U0003134fA-Za-z·]+$")  # fmt: skip
 _DATE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+# A two-digit year (23-5-6, 24年11月: Excel's short date), completed as Excel completes one
+# typed so: below CENTURY_PIVOT it is 20xx (2000–2029), from it 19xx (1930–1999).
+_DATE_SHORT_YEAR = re.compile(r"^(\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_MONTH_SHORT_YEAR = re.compile(r"^(\d{2})年(\d{1,2})月份?$")
+CENTURY_PIVOT = 30
+# A cell a spreadsheet or system keeps as text: '2016-05-23, ="2016-05-23" (codes lose the
+# same quoting in ``resolver.idcard.clean_text``).
+_SPREADSHEET_QUOTED = re.compile(r"^=[\"“](.*)[\"”]$|^['‘’`](.*)$")
 # 20230101, and 20230101000000 as Java systems stamp it (a valid time: never an ID's digits)
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:(?:[01]\d|2[0-3])[0-5]\d[0-5]\d)?$")
 # A time after the date: 0:00, 00:00:00.0, 00时00分(00秒).
@@ -628,7 +636,9 @@ def parse_date(raw: str) -> date | None:
     """A date written as 2020-03-02, 2020/3/2, 20200302, 2020年3月2日, with a time
     (``00:00:00.0``, ``00时00分``, ``20200302000000``), as an instant with its zone (ISO 8601
     ending ``Z`` or ``+08:00``: the day it is in China), as Java's ``Date.toString`` writes it
-    (``Mon Mar 02 00:00:00 CST 2020``), or an Excel serial day number; None when it is none of
+    (``Mon Mar 02 00:00:00 CST 2020``), or an Excel serial day number; kept as text by a
+    spreadsheet (``'2020-03-02``, ``="2020-03-02"``) too, or with a two-digit year (``20-3-2``:
+    00–29 are 2000–2029, 30–99 are 1930–1999, as Excel reads them); None when it is none of
     these.
 
     Parameters
@@ -641,32 +651,53 @@ def parse_date(raw: str) -> date | None:
     date | None
         The date, or None when unreadable or outside 1890–2100.
     """
+    return _parse_date(raw)[0]
+
+
+def _parse_date(raw: str) -> tuple[date | None, bool]:
+    """``parse_date``, and whether its year was written with two digits and completed."""
     if raw.isascii() and _DATE_ISO.match(raw):  # most values
         try:
             parsed = date.fromisoformat(raw)
         except ValueError:
-            return None
-        return parsed if EARLIEST <= parsed <= LATEST else None
-    written = unicodedata.normalize("NFKC", raw).strip()
+            return None, False
+        return (parsed if EARLIEST <= parsed <= LATEST else None), False
+    written = _date_text(raw)
     if _DATE_ZONED.match(written):
-        return _zoned_date(written)
+        return _zoned_date(written), False
     java = _DATE_JAVA.match(written)
     text = written.replace(" ", "")
     timed = _DATE_TIME.match(written)
     if timed:
         text = timed.group(1)
-    match = _DATE_SEPARATED.match(text) or _DATE_COMPACT.match(text)
+    short = _DATE_SHORT_YEAR.match(text)
+    match = _DATE_SEPARATED.match(text) or _DATE_COMPACT.match(text) or short
     if match or java:
         year, month, day = (int(part) for part in match.groups()) if match else _java_day(java)
         try:
-            parsed = date(year, month, day)
+            parsed = date(_full_year(year) if short else year, month, day)
         except ValueError:
-            return None
+            return None, False
     elif _EXCEL_SERIAL.match(text):
         parsed = EXCEL_EPOCH + timedelta(days=int(float(text)))
     else:
-        return None
-    return parsed if EARLIEST <= parsed <= LATEST else None
+        return None, False
+    return (parsed if EARLIEST <= parsed <= LATEST else None), short is not None
+
+
+def _date_text(raw: str) -> str:
+    """A date or month cell's text without the quoting a spreadsheet keeps text in
+    (``'2020-03-02``, ``="2020-03-02"``) and invisible characters, half-width, trimmed."""
+    text = INVISIBLE.sub("", unicodedata.normalize("NFKC", raw)).strip()
+    quoted = _SPREADSHEET_QUOTED.match(text)
+    if quoted is None:
+        return text
+    return (quoted[1] if quoted[1] is not None else quoted[2]).strip()
+
+
+def _full_year(year: int) -> int:
+    """A two-digit year's full year, as Excel completes it (``CENTURY_PIVOT``)."""
+    return year + (2000 if year < CENTURY_PIVOT else 1900)
 
 
 def _java_day(found: re.Match[str]) -> tuple[int, int, int]:
@@ -698,14 +729,14 @@ def normalize_date(raw: str) -> Result:
     Returns
     -------
     Result
-        The date (None when blank or unreadable); problem ``date_month_only``,
-        ``month_ambiguous`` or ``date_unparsed``.
+        The date (None when blank or unreadable); problem ``year_completed`` (a two-digit
+        year: ``23-5-6``), ``date_month_only``, ``month_ambiguous`` or ``date_unparsed``.
     """
-    if not raw.strip():
+    if not _date_text(raw):
         return _ok(None)
-    parsed = parse_date(raw)
+    parsed, completed = _parse_date(raw)
     if parsed:
-        return _ok(parsed)
+        return _bad("year_completed", parsed) if completed else _ok(parsed)
     (month,), problem = normalize_month(raw)
     if month is not None:
         return _bad("date_month_only", date.fromisoformat(f"{month}-01"))
@@ -713,8 +744,10 @@ def normalize_date(raw: str) -> Result:
 
 
 def normalize_month(raw: str) -> Result:
-    """A month as ``YYYY-MM``; accepts 2020-03, 2020/3, 202003, 2020年3月(份) or a full date.
-    ``2025.1`` is ambiguous (2025.10 typed as a number shows so) and never read as January.
+    """A month as ``YYYY-MM``; accepts 2020-03, 2020/3, 202003, 2020年3月(份) or a full date,
+    kept as text by a spreadsheet (``'2020-03``) too. ``2025.1`` is ambiguous (2025.10 typed
+    as a number shows so) and never read as January. A two-digit year (``24年11月``,
+    ``24-11-6``) is completed as ``parse_date`` completes it.
 
     Parameters
     ----------
@@ -725,9 +758,9 @@ def normalize_month(raw: str) -> Result:
     -------
     Result
         The month as ``YYYY-MM`` (None when blank or unreadable); problem
-        ``month_ambiguous`` or ``month_unparsed``.
+        ``year_completed``, ``month_ambiguous`` or ``month_unparsed``.
     """
-    text = unicodedata.normalize("NFKC", raw).replace(" ", "").strip()
+    text = _date_text(raw).replace(" ", "")
     if not text:
         return _ok(None)
     if _MONTH_AMBIGUOUS.match(text):
@@ -735,8 +768,15 @@ def normalize_month(raw: str) -> Result:
     match = _MONTH_SEPARATED.match(text) or _MONTH_COMPACT.match(text)
     if match and 1 <= int(match.group(2)) <= 12:
         return _ok(f"{int(match.group(1)):04d}-{int(match.group(2)):02d}")
-    parsed = parse_date(raw)
-    return _ok(f"{parsed:%Y-%m}") if parsed else _bad("month_unparsed", None)
+    short = _MONTH_SHORT_YEAR.match(text)
+    if short and 1 <= int(short.group(2)) <= 12:
+        return _bad(
+            "year_completed", f"{_full_year(int(short.group(1)))}-{int(short.group(2)):02d}"
+        )
+    parsed, completed = _parse_date(raw)
+    if parsed is None:
+        return _bad("month_unparsed", None)
+    return _bad("year_completed", f"{parsed:%Y-%m}") if completed else _ok(f"{parsed:%Y-%m}")
 
 
 def normalize_amount(raw: str) -> Result:

@@ -47,6 +47,7 @@ PROBLEM_LABELS = {
     "required_blank": "必填项为空",
     "case_not_in_roster": "救助证号不在救助对象名册中",
     "date_month_only": "日期只有年月，按当月1日读取",
+    "year_completed": "年份只写了后两位，按 Excel 的规则补全（00–29 为 2000–2029 年，30–99 为 1930–1999 年），请核对",
     "month_ambiguous": "月份有歧义（如 2025.1 可能是 1 月或 10 月），未读取",
     "month_from_context": "月份只写了月，年份按文件或工作表名补全",
     "leading_zeros_restored": "编号开头的 0 被表格软件去掉，已按同列其他编号的位数补回",

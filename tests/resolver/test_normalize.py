@@ -57,6 +57,34 @@ def test_months(raw):
     assert normalize_month(raw) == (("2024-03",), None)
 
 
+@pytest.mark.parametrize("raw", ["'2020-03-02", '="2020-03-02"', "＇2020/3/2", " '2020年3月2日",
+                                 "'20200302", "\u200b2020-03-02"])  # fmt: skip
+def test_dates_a_spreadsheet_keeps_as_text_are_read_as_written(raw):
+    # the quoting IDs and 救助证号 lose was left on dates: every such date was date_unparsed
+    assert normalize_date(raw) == ((date(2020, 3, 2),), None)
+    assert normalize_month(raw) == (("2020-03",), None)
+    outputs, problems = normalize_distinct("date", pa.array([raw, "2020-03-02"]))
+    assert (outputs[0].to_pylist(), problems.to_pylist()) == ([date(2020, 3, 2)] * 2, [None] * 2)
+    assert normalize_month('="2024年3月"') == (("2024-03",), None)
+    assert normalize_date("'") == ((None,), None)  # the quote alone is a blank cell
+
+
+@pytest.mark.parametrize(("raw", "day"), [("23-5-6", date(2023, 5, 6)), ("24/11/6", date(2024, 11, 6)),
+                                          ("29.1.31", date(2029, 1, 31)), ("30-1-31", date(1930, 1, 31)),
+                                          ("56年3月2日", date(1956, 3, 2)), ("'24-11-6", date(2024, 11, 6))])  # fmt: skip
+def test_a_two_digit_year_is_completed_as_excel_completes_it_and_says_so(raw, day):
+    assert normalize_date(raw) == ((day,), "year_completed")
+    assert normalize_month(raw) == ((f"{day:%Y-%m}",), "year_completed")
+
+
+def test_a_month_with_a_two_digit_year_is_completed_and_says_so():
+    assert normalize_month("24年11月") == (("2024-11",), "year_completed")
+    assert normalize_month("98年1月份") == (("1998-01",), "year_completed")
+    assert normalize_month("24年13月") == ((None,), "month_unparsed")
+    assert normalize_date("23-13-6") == ((None,), "date_unparsed")
+    assert normalize_month("24-11") == ((None,), "month_unparsed")  # 2024-11 or November 24?
+
+
 @pytest.mark.parametrize(
     ("raw", "amount"),
     [("520", "520.00"), ("1,234.5元", "1234.50"), ("￥ 300", "300.00"), ("２８０", "280.00")],
