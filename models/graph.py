@@ -487,7 +487,8 @@ def _add_deaths(graph, rows) -> None:
 def _possible_deaths(con, entities: str) -> pa.Table:
     """A death notice linked to no one (its person is the notice alone) that some persons
     match below the threshold, or too evenly to choose (namesakes): each such person with
-    the probability of their best pair (``resolver.outputs.lone_death_candidates``)."""
+    the probability of their best pair naming the notice's place as finely as it does, when
+    any does (``resolver.outputs.lone_death_candidates``)."""
     return _table_of(lone_death_candidates(con, entities=entities), pa.schema([
         ("record_id", pa.string()), ("person_id", pa.string()), ("probability", pa.float64()),
         ("candidates", pa.int64())]))  # fmt: skip

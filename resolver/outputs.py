@@ -254,7 +254,11 @@ def lone_death_candidates(
     someone else, whom the registries may not hold); nor is a person the notice matches by
     more than the run's ``ambiguity_margin`` bits of match weight worse than its best
     candidate (the hukou row of the notice's namesake next door matching at 0.47 makes a
-    child matching at 0.02 no candidate), and only the candidates left are counted. A
+    child matching at 0.02 no candidate), and only the candidates left are counted. A person
+    is matched by her rows that can be compared with the notice's place at the finest level
+    both name (the village group or house, else the village, else the township), when she has
+    any: a namesake's poverty row, which names no address, cannot contradict the notice's
+    hamlet as her hukou row of another hamlet does. A
     candidate whose own notice gives the notice's date of death is its only candidate: the
     same death reported by a second office (police and funeral home), not a namesake's.
 
@@ -269,8 +273,8 @@ def lone_death_candidates(
     -------
     list[tuple[str, str, float, int]]
         Per notice and candidate person, ordered by both: the notice's ``record_id``, the
-        candidate's ``person_id``, the probability of their best pair and how many persons
-        the notice may be. Empty when linking left no possible matches.
+        candidate's ``person_id``, the probability of their best pair (of those rows) and how
+        many persons the notice may be. Empty when linking left no possible matches.
     """
     if not {POSSIBLE_MATCHES, "deaths"} <= set(table_names(con)):
         return []
@@ -302,14 +306,27 @@ def lone_death_candidates(
                       UNION ALL SELECT unique_id_r, unique_id_l FROM _apart) x USING (uid)
                 JOIN {entities} e ON e.registry || ':' || e.record_id = x.other
             ),
-            scored AS (
-                SELECT a.record_id, e.person_id, max(p.match_probability) AS probability,
-                       least(max(p.match_probability), 1 - 1e-12) AS capped
+            placed AS (  -- a person's rows placed as finely as the notice, when she has any
+                SELECT a.record_id, e.person_id, p.match_probability
                 FROM alone a JOIN pairs p USING (uid)
                 JOIN {entities} e ON e.registry || ':' || e.record_id = p.other
+                JOIN {PERSONS} n ON n.unique_id = a.uid
+                JOIN {PERSONS} r ON r.unique_id = p.other
                 ANTI JOIN labelled_apart l ON l.record_id = a.record_id
                      AND l.person_id = e.person_id
-                GROUP BY a.record_id, e.person_id
+                QUALIFY rank() OVER (
+                    PARTITION BY a.record_id, e.person_id ORDER BY CASE
+                        WHEN n.address_area IS NOT NULL AND r.address_area IS NOT NULL
+                          OR n.address_house IS NOT NULL AND r.address_house IS NOT NULL
+                        THEN 3
+                        WHEN n.village IS NOT NULL AND r.village IS NOT NULL THEN 2
+                        WHEN n.township IS NOT NULL AND r.township IS NOT NULL THEN 1
+                        ELSE 0 END DESC) = 1
+            ),
+            scored AS (
+                SELECT record_id, person_id, max(match_probability) AS probability,
+                       least(max(match_probability), 1 - 1e-12) AS capped
+                FROM placed GROUP BY record_id, person_id
             ),
             died_that_day AS (  -- candidates whose own notice gives the notice's date
                 SELECT DISTINCT s.record_id, s.person_id FROM scored s

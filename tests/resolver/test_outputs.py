@@ -20,8 +20,9 @@ def _linked(margin: float | None = None, places: dict[str, tuple] | None = None,
     con = connect(":memory:")
     rows = ["deaths:D1", "assistance:A1", "hukou:H2", "assistance:A3"]
     places = {row: (places or {}).get(row, ("石羊", "大坡")) for row in rows}
-    con.execute("CREATE TABLE persons (unique_id VARCHAR, township VARCHAR, village VARCHAR)")
-    con.executemany("INSERT INTO persons VALUES (?, ?, ?)",
+    con.execute("CREATE TABLE persons (unique_id VARCHAR, township VARCHAR, village VARCHAR, "
+                "address_area VARCHAR, address_house VARCHAR)")  # fmt: skip
+    con.executemany("INSERT INTO persons (unique_id, township, village) VALUES (?, ?, ?)",
                     [(row, *place) for row, place in places.items()])  # fmt: skip
     con.execute("CREATE TABLE entities AS SELECT * FROM (VALUES ('deaths', 'D1', 'PD'), "
                 "('assistance', 'A1', 'P1'), ('hukou', 'H2', 'P2'), ('assistance', 'A3', 'P3')) "
@@ -74,7 +75,9 @@ def test_a_person_a_row_of_whom_reviewers_labelled_not_the_notices_is_no_candida
     # P3 has a hukou row H3 too that the notice matches: the label on A3 says P3 did not die
     con = _linked()
     con.execute("INSERT INTO entities VALUES ('hukou', 'H3', 'P3')")
-    con.execute("INSERT INTO persons VALUES ('hukou:H3', '石羊', '大坡')")
+    con.execute(
+        "INSERT INTO persons (unique_id, township, village) VALUES ('hukou:H3', '石羊', '大坡')"
+    )
     con.execute(
         "INSERT INTO possible_matches VALUES ('deaths:D1', 'hukou:H3', 0.31, 'below_threshold')"
     )
@@ -82,6 +85,40 @@ def test_a_person_a_row_of_whom_reviewers_labelled_not_the_notices_is_no_candida
     record_label(con, "assistance:A3", "deaths:D1", same_person=False, actor="审核员甲",
                  role="auditor")  # fmt: skip
     assert lone_death_candidates(con) == [("D1", "P2", 0.47, 1)]
+
+
+def _namesake_with_a_poverty_row(with_hukou: bool = True):
+    """A notice D1 of 石羊镇 大坡村 二组 linked to no one; P1's hukou row H1 of 二组 matches it
+    at 0.80; her namesake P2's poverty row F2 (a village, no address) at 0.767 and, unless
+    ``with_hukou`` is false, P2's hukou row H2 of 五组 at 0.069."""
+    con = connect(":memory:")
+    con.execute("CREATE TABLE persons AS SELECT * FROM (VALUES "
+                "('deaths:D1', '石羊', '大坡', '石羊|大坡|二', NULL), "
+                "('hukou:H1', '石羊', '大坡', '石羊|大坡|二', NULL), "
+                "('hukou:H2', '石羊', '大坡', '石羊|大坡|五', NULL), "
+                "('poverty:F2', '石羊', '大坡', NULL, NULL)) "
+                "t(unique_id, township, village, address_area, address_house)")  # fmt: skip
+    con.execute("CREATE TABLE entities AS SELECT * FROM (VALUES ('deaths', 'D1', 'PD'), "
+                "('hukou', 'H1', 'P1'), ('hukou', 'H2', 'P2'), ('poverty', 'F2', 'P2')) "
+                "t(registry, record_id, person_id)")  # fmt: skip
+    con.execute("CREATE TABLE deaths AS SELECT 'D1' AS record_id, DATE '2024-03-20' AS death_date")
+    con.execute("CREATE TABLE possible_matches AS SELECT * FROM (VALUES "
+                "('deaths:D1', 'hukou:H1', 0.80::DOUBLE, 'below_threshold'), "
+                "('deaths:D1', 'hukou:H2', 0.069, 'below_threshold'), "
+                "('deaths:D1', 'poverty:F2', 0.767, 'below_threshold')) "
+                "t(unique_id_l, unique_id_r, match_probability, reason)")  # fmt: skip
+    if not with_hukou:
+        con.execute("DELETE FROM possible_matches WHERE unique_id_r = 'hukou:H2'")
+    return con
+
+
+def test_a_namesake_is_matched_by_her_rows_that_name_the_notices_place_not_by_her_poverty_row():
+    # H2 places P2 in 五组, against the notice's 二组 (0.069: 54 times less likely than P1,
+    # beyond 5 bits); her poverty row names no group, so it cannot say so: not a candidate
+    assert lone_death_candidates(_namesake_with_a_poverty_row()) == [("D1", "P1", 0.80, 1)]
+    # a person with no row naming a group is judged by the rows she has
+    assert lone_death_candidates(_namesake_with_a_poverty_row(with_hukou=False)) == [
+        ("D1", "P1", 0.80, 2), ("D1", "P2", 0.767, 2)]  # fmt: skip
 
 
 def _rosters(threshold: float | None = None):

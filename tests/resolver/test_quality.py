@@ -16,8 +16,10 @@ def _linked():
     rows = [f"deaths:{notice}" for notice in [*candidates, "D3"]]
     rows += [f"{'hukou' if row[0] == 'H' else 'assistance'}:{row}"
              for persons in candidates.values() for row in persons]  # fmt: skip
-    con.execute("CREATE TABLE persons (unique_id VARCHAR, township VARCHAR, village VARCHAR)")
-    con.executemany("INSERT INTO persons VALUES (?, '石羊', '大坡')", [[row] for row in rows])
+    con.execute("CREATE TABLE persons (unique_id VARCHAR, township VARCHAR, village VARCHAR, "
+                "address_area VARCHAR, address_house VARCHAR)")  # fmt: skip
+    con.executemany("INSERT INTO persons (unique_id, township, village) VALUES (?, '石羊', '大坡')",
+                    [[row] for row in rows])  # fmt: skip
     con.execute("CREATE TABLE entities (registry VARCHAR, record_id VARCHAR, person_id VARCHAR)")
     con.executemany("INSERT INTO entities VALUES (?, ?, ?)",
                     [(*row.split(":"), "P" + row.split(":")[1]) for row in rows])  # fmt: skip
