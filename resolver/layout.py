@@ -183,10 +183,10 @@ def _combined(parent: list[str], child: list[str], vocabulary: Vocabulary) -> li
     the member's."""
     spans = _spans(parent, child)
     members = {lower.strip() for over, lower in zip(spans, child, strict=True)
-               if over in _MEMBER_PARENTS}  # fmt: skip
+               if _MEMBER_PARENT.search(over)}  # fmt: skip
     texts = []
     for upper, over, lower in zip(parent, spans, child, strict=True):
-        if over in _HEAD_PARENTS and lower.strip() in members:
+        if _is_head_parent(over) and lower.strip() in members:
             texts.append(over + lower.strip())
             continue
         if not lower or upper == lower or not upper:
@@ -198,9 +198,15 @@ def _combined(parent: list[str], child: list[str], vocabulary: Vocabulary) -> li
     return texts
 
 
-_HEAD_PARENTS = frozenset({"户主", "户主信息", "户主情况", "申请人", "申请人信息", "申请人情况"})
-_MEMBER_PARENTS = frozenset({"家庭成员", "家庭成员信息", "家庭成员情况", "成员", "成员信息",
-                             "共同生活家庭成员", "共同生活成员", "保障对象", "保障对象信息"})  # fmt: skip
+# A members' parent names them (家庭成员, 共同生活家庭成员信息, 保障成员, 保障对象); a head's parent
+# names the head or the applicant and not the members (户主基本信息, 低保户户主, 申请人基本情况;
+# not 户主及家庭成员情况).
+_MEMBER_PARENT = re.compile(r"成员|保障对象")
+_HEAD_PARENT = re.compile(r"户主|申请人")
+
+
+def _is_head_parent(text: str) -> bool:
+    return bool(_HEAD_PARENT.search(text)) and not _MEMBER_PARENT.search(text)
 
 
 def _spans(parent: list[str], child: list[str]) -> list[str]:

@@ -713,14 +713,23 @@ def test_a_township_sheet_of_persons_lacking_columns_is_refused_not_taken_for_to
     assert reason[0].startswith("汇总或统计表")
 
 
-def test_under_a_head_and_a_member_parent_the_member_columns_are_read(tmp_path, plain):
-    # 户主 over 姓名 and 身份证号码, 家庭成员 over the same: the row's person is the member
+@pytest.mark.parametrize(("head", "members"), [
+    ("户主", "家庭成员"), ("户主信息", "家庭成员信息"), ("申请人", "共同生活家庭成员"), ("户主", "成员"),
+    ("申请人信息", "共同生活家庭成员信息"), ("低保户户主", "保障成员"), ("户主信息", "家庭成员基本信息"),
+    ("户主基本信息", "家庭成员信息"), ("申请人基本情况", "家庭成员情况"), ("户主", "保障对象"),
+    ("户主信息", "共同生活家庭成员信息"),
+])  # fmt: skip
+def test_under_a_head_and_a_member_parent_the_member_columns_are_read(
+    tmp_path, plain, head, members
+):
+    # 户主 over 姓名 and 身份证号码, 家庭成员 over the same: the row's person is the member, however
+    # the two parents are worded (低保户户主 / 保障成员 read every row as the head's until 2026-12-05)
     parent = [
         "记录编号",
         "救助证号",
-        "户主",
+        head,
         "",
-        "家庭成员",
+        members,
         "",
         "救助类型",
         "是否保障对象",
