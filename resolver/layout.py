@@ -388,9 +388,11 @@ def _row_reasons(grid: Grid, start: int, header: Header, recognition: Recognitio
     for position in identity:  # a numbered row of an empty template, a merged cell's tail
         blank &= blanks[position]
     line = np.zeros(height, dtype=bool)
-    if "amount" in positions and codes:  # a payment line without its payee is a line
-        for position in codes:
+    if "amount" in positions and codes:  # a payment line without its payee is a line, but
+        for position in codes:  # not a 小计 typed where its 救助证号 goes
             line |= ~blanks[position]
+        for position in codes:
+            line &= ~_matches(region[position], SUMMARY)
         line &= ~blanks[positions["amount"]]
     blank &= ~line
     reasons[blank] = "blank"

@@ -652,6 +652,22 @@ def test_a_payment_line_without_its_payee_is_a_line_and_a_merged_case_number_alo
     assert source.skipped == [(5, "blank"), (6, "summary"), (7, "footer")]  # a subtotal is no line
 
 
+@pytest.mark.parametrize("word", ["小计", "合计", "总计", "铁锁乡合计"])
+def test_a_total_typed_in_the_case_number_column_of_a_payments_file_is_no_line(tmp_path, word):
+    # the row starts with its township: the word where the 救助证号 goes made it a payment of
+    # case 小计 until 2026-12-05
+    from resolver.ingest import read_registry_file
+
+    path = tmp_path / "发放.csv"
+    write_csv(path, [["乡镇", "救助证号", "领款人姓名", "发放月份", "发放金额"],
+                     ["铁锁乡", "DB1", "张三", "2026-10", "441"],
+                     ["铁锁乡", "DB2", "李四", "2026-10", "300"],
+                     ["铁锁乡", word, "", "", "741"]])  # fmt: skip
+    (source,) = read_registry_file(path, "payments")
+    assert source.normalised.column("case_no").to_pylist() == ["DB1", "DB2"]
+    assert source.skipped == [(4, "summary")]
+
+
 def test_of_an_amount_owed_and_an_amount_paid_the_paid_one_is_read_and_the_note_says_so(
     tmp_path,
 ):
