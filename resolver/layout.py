@@ -40,8 +40,12 @@ SUMMARY = (
 # A footer line: who made, checked or signed the table, when, notes and contacts: the word
 # then a colon, or then 签字/盖章 (in brackets or not, the colon then optional); a 意见 line
 # of whoever approved it, 特此说明, a numbered note (1、本表由…), 以上对象经…评议.
-_FOOTER_WORDS = ("制表人|制表|填表人|填报人|审核人|审核|复核人|审批人|负责人|单位负责人|经办人|"
-                 "统计人|联系人|分管领导|主管领导|领导|制表日期|填报日期|填表日期|报送日期|"
+# Who signs: 审核人, 单位负责人, 村委会主任.
+_SIGNERS = (
+    "制表人|制表|填表人|填报人|审核人|审核|复核人|复核|审批人|审批|负责人|单位负责人|经办人|"
+    "统计人|联系人|分管领导|主管领导|领导|村委会主任|居委会主任|村[（(]居[)）]委会主任|主任|书记"
+)
+_FOOTER_WORDS = (_SIGNERS + "|制表日期|填报日期|填表日期|报送日期|"
                  "制表时间|填报时间|填表时间|填表说明|说明|备注|注|注意事项|填报单位|单位|联系电话|"
                  "公示时间|公示日期|公示期|公示期限|公示地点|监督电话|监督单位|举报电话|投诉电话|"
                  "咨询电话|附件|附表|附|打印日期|打印时间|打印人|导出日期|导出时间|数据来源|"
@@ -53,6 +57,10 @@ FOOTER = (rf"^\s*(?:{_FOOTER_WORDS})\s*(?:[（(]\s*{_SIGNED}\s*[)）]\s*[:：]?|
           r"|^\s*特此(?:说明|证明|公示|报告)"
           r"|^\s*以上(?:对象|人员|名单|情况|信息|数据|内容|家庭|各户)"
           "|^\\s*[1-9][0-9]?\\s*[、.．]\\s*[\u4e00-\u9fff]{2}.{3,}")  # fmt: skip
+# A signature line without a colon (审核人 | 王建国, 制表人 | 李红梅 | 审核人 | 王建国): its first
+# cell a signer alone, at most SIGNER_CELLS cells filled.
+SIGNER = rf"^\s*(?:{_SIGNERS})\s*(?:[（(]\s*{_SIGNED}\s*[)）]|{_SIGNED})?\s*[:：]?\s*$"
+SIGNER_CELLS = 6
 # A page's number, printed at a page break or under the table: 第1页 共2页.
 PAGE = (r"^\s*第\s*[0-9]+\s*页\s*[,，、/]?\s*(?:共\s*[0-9]+\s*页)?\s*$"
         r"|^\s*共\s*[0-9]+\s*页\s*[,，、/]?\s*第\s*[0-9]+\s*页\s*$")  # fmt: skip
@@ -412,6 +420,7 @@ def _row_reasons(grid: Grid, start: int, header: Header, recognition: Recognitio
                 hit |= _matches(column.take(picked), pattern)
             reasons[rows[hit]] = reason
     _one_text(reasons, trimmed, blanks, identity, first)
+    _signature_lines(reasons, trimmed, blanks, codes, first)
     _repeated_column_numbers(reasons, grid, start, trimmed, blanks, identity)
     repeated = np.zeros(height, dtype=int)
     for position in mapped:
@@ -450,6 +459,25 @@ def _one_text(reasons: np.ndarray, trimmed: list[pa.Array], blanks: list[np.ndar
     spread = same & (filled >= SPREAD_CELLS) & (reasons[rows] == "")
     headed = same & (filled > 0) & words & (reasons[rows] == "blank")
     reasons[rows[spread | headed]] = "text"
+
+
+def _signature_lines(reasons: np.ndarray, trimmed: list[pa.Array], blanks: list[np.ndarray],
+                     codes: list[int], first: pa.Array) -> None:  # fmt: skip
+    """Mark (in place) as footers the rows read as data that are a signature line without a
+    colon (``SIGNER``: the signer's name lands in the 姓名 column), unless a code cell of the
+    row holds a case number another data row has (a person's row, whatever its first cell)."""
+    filled = np.sum([~blank for blank in blanks], axis=0)
+    signed = (reasons == "") & (filled <= SIGNER_CELLS) & _matches(first, SIGNER)
+    rows = np.flatnonzero(signed)
+    if not len(rows):
+        return
+    others = pa.array(np.flatnonzero((reasons == "") & ~signed))
+    for position in codes:
+        known = pc.unique(trimmed[position].take(others))
+        cells = trimmed[position].take(pa.array(rows))
+        shared = np.asarray(pc.fill_null(pc.is_in(cells, value_set=known), False))
+        rows = rows[~(shared & ~blanks[position][rows])]
+    reasons[rows] = "footer"
 
 
 def _repeated_column_numbers(reasons: np.ndarray, grid: Grid, start: int, trimmed: list[pa.Array],

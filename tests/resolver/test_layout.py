@@ -231,6 +231,46 @@ def test_the_summary_and_footer_lines_offices_write_are_not_persons(tmp_path, pl
     assert con.execute("SELECT reason FROM ingest_skipped").fetchall() == [(reason,)]
 
 
+SIGNED_HEADER = ["序号", "姓名", "身份证号码", "救助证号", "救助类型", "是否保障对象", "纳入日期", "乡镇"]  # fmt: skip
+
+
+def signed_rows():
+    """ROWS in SIGNED_HEADER's order, numbered (the signer's name then lands in 姓名)."""
+    return [[str(number), row[2], row[3], row[1], *row[4:]] for number, row in enumerate(ROWS, 1)]
+
+
+@pytest.mark.parametrize("footer", [
+    ["审核人", "王建国"], ["制表人", "李红梅", "", "", "审核人", "王建国"], ["经办人", "赵六"],
+    ["审核", "张伟"], ["单位负责人", "周杰"], ["复核人", "孙丽"], ["审批人", "吴刚"],
+    ["村委会主任", "刘强"], ["填表人", "陈丽", "联系电话", "13912345678"], ["审核人：", "王建国"],
+    ["负责人（签字）", "周杰"],
+])  # fmt: skip
+def test_a_signature_line_without_a_colon_is_a_footer_not_a_person(tmp_path, plain, footer):
+    # 审核人 | 王建国 was read as a person named 王建国 until 2026-12-05 (a colon was needed)
+    write_csv(tmp_path / "drop" / "救助对象.csv", [SIGNED_HEADER, *signed_rows(), footer])
+    con, _ = check_drop(tmp_path / "drop")
+    assert sorted(con.execute(f"SELECT {COMPARED} FROM assistance").fetchall()) == plain
+    skipped = con.execute("SELECT row_no, reason FROM ingest_skipped").fetchall()
+    assert skipped == [(len(ROWS) + 2, "表尾（制表人、审核人、说明等）")]
+
+
+def test_a_row_starting_with_a_signers_word_stays_a_person_with_an_id_or_a_case_of_the_table(
+    tmp_path, plain
+):
+    # a first cell 审核 beside the person's ID number, or beside a 救助证号 the table's other
+    # rows have, is a person's row, not a signature
+    rows = signed_rows()
+    rows[0][0] = "审核"  # 刘华, with her ID number
+    rows[2][0], rows[2][2] = "复核", ""  # 刘小明, no ID but case DB001 as 刘华's
+    for row in rows[0], rows[2]:
+        row[-2:] = ["", ""]  # few cells filled, as on a signature line
+    write_csv(tmp_path / "drop" / "救助对象.csv", [SIGNED_HEADER, *rows])
+    con, _ = check_drop(tmp_path / "drop")
+    names = sorted(name for (name,) in con.execute("SELECT name FROM assistance").fetchall())
+    assert names == sorted(row[2] for row in ROWS)
+    assert con.execute("SELECT count(*) FROM ingest_skipped").fetchone() == (0,)
+
+
 def test_a_payments_total_row_is_not_a_payment(tmp_path):
     drop = tmp_path / "drop"
     write_csv(drop / "救助对象.csv", [HEADER, *ROWS])
