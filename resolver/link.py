@@ -58,8 +58,8 @@ from resolver.splink_backend import (
 log = logging.getLogger(__name__)
 
 MODEL_COLUMNS = (
-    "unique_id, registry, name, name_pinyin, name_fuzzy, id18, id_status, id_text, id_prefix, "
-    "id14, id15, id_tail, surname, name_end, name_first, name_last, name_sound, dob, birth_year, "
+    "unique_id, registry, name, name_pinyin, name_fuzzy, former_name, id18, id_status, id_text, "
+    "id_prefix, id14, id15, id_tail, surname, name_end, name_first, name_last, name_sound, dob, birth_year, "
     "birth_day, "
     "gender, county, township, "
     "village, address_area, address_house, phone_rare, ended"

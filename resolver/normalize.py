@@ -534,6 +534,43 @@ def _name_of(folded: str) -> Result:
     return (name, key, fuzzy_pinyin(key)), (None if _NAME_OK.match(name) else "name_unusual_chars")
 
 
+# What separates the names of a cell listing several (李丽、李莉; 李丽,李莉).
+_NAME_LIST = re.compile(r"[、,，;；/／]")
+
+
+def normalize_former_name(raw: str) -> Result:
+    """A 户籍 曾用名 cell: the first name it lists (a cell may list several, 李丽、李莉 or
+    李丽 李莉; spaces separate names only when each part is a name of two characters or more:
+    李 丽 is one name), normalised as ``normalize_name`` does.
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    Result
+        The name (None when empty, or of one character: 无, a dash); problem
+        ``name_unusual_chars`` as ``normalize_name`` says it.
+
+    Examples
+    --------
+    >>> normalize_former_name("李丽、李莉"), normalize_former_name("李 丽")
+    ((('李丽',), None), (('李丽',), None))
+    >>> normalize_former_name("李丽 李莉")[0], normalize_former_name("无")[0]
+    (('李丽',), (None,))
+    """
+    first = next((part for part in _NAME_LIST.split(raw) if part.strip()), "")
+    words = first.split()
+    if len(words) > 1 and all(len(word) >= 2 for word in words):
+        first = words[0]
+    (name, _, _), problem = normalize_name(first)
+    if name is None or len(name) < 2:
+        return _ok(None)
+    return (name,), problem
+
+
 def pinyin_key(name: str) -> str:
     """Toneless pinyin, one syllable per character: 王丽 and 王莉 both give ``wang li``.
 
@@ -1204,6 +1241,7 @@ _NORMALIZERS: dict[str, Callable[[str], Result]] = {
     "code": normalize_code,
     "text": normalize_text,
     "name": normalize_name,
+    "former_name": normalize_former_name,
     "id": normalize_id,
     "date": normalize_date,
     "month": normalize_month,

@@ -6,6 +6,8 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
 - ``name``, ``name_pinyin``, ``name_fuzzy``, ``surname`` (the first character: for a
   Mongolian or Tibetan name, no surname at all), ``name_end`` (the last character),
   ``name_first`` and ``name_last`` (the first and last syllables of ``name_fuzzy``);
+  ``former_name``: a hukou row's 曾用名 (the first it lists; null when it is the name, and
+  on the other registries' rows), the name a police notice often still carries;
   ``name_sound``: the first letter of each syllable of ``name_fuzzy`` (``er`` as ``r``), on
   which the spellings of one transliterated sound agree (巴特尔, 巴图尔, 巴特儿: ``btr``;
   额尔敦, 额日敦: ``erd``);
@@ -62,7 +64,8 @@ NAME_SOUND = (
 # one of ``_OPTIONAL`` contributes NULL, so that any subset of registries can be unioned.
 _ADDRESS = "address, address_town, address_village, address_group, address_house"
 _SOURCES = {
-    "hukou": f"birth_date, gender, {_ADDRESS}, phone, 'hukou:' || hukou_no AS household_key",
+    "hukou": f"birth_date, gender, {_ADDRESS}, phone, 'hukou:' || hukou_no AS household_key, "
+    "former_name",
     "assistance": f"birth_date, gender, {_ADDRESS}, phone, 'case:' || case_no AS household_key, "
     "end_date AS ended",
     "poverty": "birth_date, gender, 'poverty:' || poverty_hh_no AS household_key",
@@ -73,7 +76,7 @@ _OPTIONAL = {"birth_date": "DATE", "gender": "VARCHAR", "address": "VARCHAR",
              "address_town": "VARCHAR", "address_village": "VARCHAR",
              "address_group": "VARCHAR", "address_house": "VARCHAR",
              "phone": "VARCHAR", "household_key": "VARCHAR", "cert_id": "VARCHAR",
-             "ended": "DATE"}  # fmt: skip
+             "ended": "DATE", "former_name": "VARCHAR"}  # fmt: skip
 _COMMON = (
     "record_id, name, name_pinyin, name_fuzzy, id_number, id_number_status, id_number_prefix, "
     "id_number_birth_date, id_number_gender, township, village_key, county"
@@ -190,6 +193,7 @@ SELECT
     name,
     name_pinyin,
     name_fuzzy,
+    nullif(former_name, name) AS former_name,
     left(name, 1) AS surname,
     right(name, 1) AS name_end,
     split_part(name_fuzzy, ' ', 1) AS name_first,

@@ -81,6 +81,7 @@ REGISTRIES: dict[str, Registry] = {
                 VILLAGE,
                 ADDRESS,
                 PHONE,
+                _c("former_name", "曾用名", "former_name"),
             ),
         ),
         Registry(

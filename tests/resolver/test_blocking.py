@@ -11,7 +11,8 @@ from resolver.comparisons import BLOCKING_RULES
 
 COLUMNS = ("unique_id", "registry", "county", "name_fuzzy", "name_first", "name_last",
            "surname", "name_end", "id18", "id14", "id15", "id_tail", "dob", "birth_year",
-           "birth_day", "township", "address_house", "address_area", "phone_rare")  # fmt: skip
+           "birth_day", "township", "address_house", "address_area", "phone_rare", "name",
+           "former_name")  # fmt: skip
 ID = "532301195607120021"
 
 
@@ -22,7 +23,8 @@ def _row(unique_id: str, county: str, dob: str, id18: str | None = None,
     first, last = name.split()[0], name.split()[-1]
     return (unique_id, registry, county, name, first, last, "逯", "珍", id18,
             id18[:14] if id18 else None, id18[:15] if id18 else None,
-            id18[6:] if id18 else None, dob, int(year), day, None, None, None, None)  # fmt: skip
+            id18[6:] if id18 else None, dob, int(year), day, None, None, None, None, None,
+            None)  # fmt: skip
 
 
 def _blocked(rows: list[tuple]) -> set[tuple[str, str]]:
@@ -71,3 +73,34 @@ def test_one_county_compares_as_before():
     pairs = _blocked([_row("hukou:A1", "", "1956-07-12", ID),
                       _row("assistance:B1", "", "1956-07-21")])  # fmt: skip
     assert pairs == {("assistance:B1", "hukou:A1")}
+
+
+def _named(unique_id: str, name: str, former: str | None, dob: str | None, township: str
+           ) -> tuple:  # fmt: skip
+    """A row of a Han name (its syllables left out: no rule on them holds) with a former name."""
+    values = dict(zip(COLUMNS, _row(unique_id, "", dob or "1900-01-01"), strict=True))
+    values.update(
+        name=name,
+        former_name=former,
+        township=township,
+        name_fuzzy=None,
+        name_first=None,
+        name_last=None,
+        surname=None,
+        name_end=None,
+    )
+    if dob is None:
+        values.update(dob=None, birth_year=None, birth_day=None)
+    return tuple(values.values())
+
+
+def test_a_former_name_is_another_rows_name_with_the_birth_date_or_in_the_township():
+    pairs = _blocked([
+        _named("hukou:H1", "李淑兰", "李丽", "1950-06-18", "石羊"),  # 曾用名 李丽
+        _named("deaths:E1", "李丽", None, None, "石羊"),  # a notice under it, no birth date
+        _named("assistance:A1", "李丽", None, "1950-06-18", "金碧"),  # her birth date
+        _named("deaths:E2", "李丽", None, None, "金碧"),  # another township, no birth date
+    ])  # fmt: skip
+    assert ("deaths:E1", "hukou:H1") in pairs
+    assert ("assistance:A1", "hukou:H1") in pairs
+    assert ("deaths:E2", "hukou:H1") not in pairs

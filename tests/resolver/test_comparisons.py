@@ -8,6 +8,7 @@ from resolver.comparisons import (
     CONTAINED,
     CONTAINED_INSIDE,
     CONTAINED_VARIANT,
+    FORMER_NAME_AGREES,
     MOSTLY_IN_PLACE,
     OTHER_NAMES,
     TRANSLITERATED,
@@ -20,15 +21,16 @@ from resolver.normalize import normalize_name
 from resolver.persons import NAME_SOUND
 
 
-def _holds(condition: str, left: str, right: str) -> bool:
+def _holds(condition: str, left: str, right: str, former_l: str | None = None) -> bool:
     (_, pinyin_l, fuzzy_l), _ = normalize_name(left)
     (_, pinyin_r, fuzzy_r), _ = normalize_name(right)
     con = connect(":memory:")
     sound = NAME_SOUND.replace("name_fuzzy", "?")
     return con.execute(
         f"SELECT {condition} FROM (SELECT ? AS name_l, ? AS name_r, ? AS name_pinyin_l, "
-        f"? AS name_pinyin_r, {sound} AS name_sound_l, {sound} AS name_sound_r)",
-        [left, right, pinyin_l, pinyin_r, fuzzy_l, fuzzy_r],
+        f"? AS name_pinyin_r, {sound} AS name_sound_l, {sound} AS name_sound_r, "
+        "?::VARCHAR AS former_name_l, NULL::VARCHAR AS former_name_r)",
+        [left, right, pinyin_l, pinyin_r, fuzzy_l, fuzzy_r, former_l],
     ).fetchall()[0][0]
 
 
@@ -74,6 +76,15 @@ def test_an_id_shared_by_a_name_and_the_name_inside_it_is_no_pair_of_other_names
     # "same ID, names wholly different" level of a relative's copied ID.
     assert not _holds(OTHER_NAMES, "宝其其格玛", "琪琪格")
     assert _holds(OTHER_NAMES, "宝其其格玛", "张晓明")
+
+
+def test_a_name_that_is_the_other_rows_former_name_is_no_pair_of_other_names():
+    # 李淑兰 (曾用名 李丽) on her hukou, her ID on a notice under 李丽: one person's ID, not
+    # a relative's copied into the notice; a row without a former name is compared as before
+    assert _holds(FORMER_NAME_AGREES, "李淑兰", "李丽", former_l="李丽")
+    assert not _holds(FORMER_NAME_AGREES, "李淑兰", "李丽")
+    assert not _holds(OTHER_NAMES, "李淑兰", "李丽", former_l="李丽")
+    assert _holds(OTHER_NAMES, "李淑兰", "李丽")
 
 
 @pytest.mark.parametrize(
@@ -126,7 +137,7 @@ def test_a_damaged_ids_reliable_digits_are_weighed_once(left, right, level):
     scored against by the birth date alone, was too near to tell apart)."""
     ids, dob = id_comparison(), dob_comparison()
     con = connect(":memory:")
-    columns = ("id18", "id_text", "id_prefix", "name", "name_pinyin", "id_status")
+    columns = ("id18", "id_text", "id_prefix", "name", "name_pinyin", "id_status", "former_name")
     names = [f"{column}_{side}" for side in "lr" for column in columns]
     select = ", ".join(f"?::VARCHAR AS {name}" for name in names)
     row = f"SELECT *, DATE '1985-03-03' AS dob_l, DATE '1985-03-03' AS dob_r FROM (SELECT {select})"
@@ -134,7 +145,7 @@ def test_a_damaged_ids_reliable_digits_are_weighed_once(left, right, level):
                      for item in ids["comparison_levels"][1:-1])  # fmt: skip
     abstains = dob["comparison_levels"][0]["sql_condition"]
     found = con.execute(f"SELECT CASE {cases} ELSE '其他' END, {abstains} FROM ({row})",
-                        [*left, "杨伟", "yang wei", "x", *right, "杨伟", "yang wei", "x"]
+                        [*left, "杨伟", "yang wei", "x", None, *right, "杨伟", "yang wei", "x", None]
                         ).fetchall()[0]  # fmt: skip
     assert found[1] is (level is not None)
     assert level is None or (level in found[0] and ("相同" in found[0]) == ("相同" in level))

@@ -64,13 +64,15 @@ SHUFEN = make_id("19580307", "024")  # 璩淑芬, enrolled in another township a
 WUYUN = make_id("19491023", "086")  # 乌云萨日娜 on her hukou, 乌荣萨仁娜 on the roster
 YANG = make_id("19670321", "015")  # 杨杰涛: a class change in March 2024 is a second row
 ZHOU = make_id("19700101", "033")  # 周德明, whose ID was typed into his wife's row too
+SHULAN = make_id("19500618", "046")  # 李淑兰, 曾用名 李丽, at 大坡村 5组9号
+LILI = make_id("19800512", "068")  # a living 李丽 of her group, at 5组30号
 
 
 def hand_made_drop() -> dict[str, list[list[str]]]:
     return {
         "hukou": [
             ["record_id", "hukou_no", "name", "id_number", "gender", "birth_date", "township",
-             "village", "address"],
+             "village", "address", "former_name"],
             ["T-H1", "T01", "亓振华", QI, "男", "1950-03-15", "石羊镇", "大坡村", ""],
             ["T-H2", "T02", "璩秀英", QIU_A, "女", "1962-07-04", "石羊镇", "大坡村", ""],
             ["T-H3", "T03", "璩秀英", QIU_B, "女", "1962-09-11", "石羊镇", "中村", ""],
@@ -90,6 +92,10 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             ["T-H15", "T12", "宝其其格玛", QIQIGE, "女", "1986-11-15", "归流河镇", "巴彦嘎查", ""],
             ["T-H16", "T13", "璩淑芬", SHUFEN, "女", "1958-03-07", "石羊镇", "中村", ""],
             ["T-H17", "T14", "乌云萨日娜", WUYUN, "女", "1949-10-23", "归流河镇", "巴彦嘎查", ""],
+            ["T-H18", "T15", "李淑兰", SHULAN, "女", "1950-06-18", "石羊镇", "大坡村",
+             "石羊镇大坡村5组9号", "李丽、李莉"],
+            ["T-H19", "T16", "李丽", LILI, "女", "1980-05-12", "石羊镇", "大坡村",
+             "石羊镇大坡村5组30号"],
         ],
         "assistance": [
             ["record_id", "case_no", "name", "id_number", "birth_date", "program", "covered",
@@ -126,6 +132,8 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
              "中村", ""],
             ["T-A14", "TDB12", "吴秀兰", ZHOU, "", "低保", "是", "2024-01-01", "", "石羊镇",
              "中村", ""],
+            ["T-A15", "TDB15", "李淑兰", SHULAN, "", "低保", "是", "2024-01-01", "", "石羊镇",
+             "大坡村", "石羊镇大坡村5组9号"],
         ],
         "poverty": [
             ["record_id", "poverty_hh_no", "name", "id_number", "township", "village"],
@@ -154,6 +162,8 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             # way; or a name, a gender and a township only, in the month his roster row ended
             ["T-E5", "罗美兰", "", "女", "", "2025-07-01", "石羊镇", "", "大姚县石羊镇大坡村三社15"],
             ["T-E6", "逄德胜", "", "男", "", "2025-05-20", "石羊镇", "", ""],
+            # a police notice under her former name (曾用名), without an ID, at her house
+            ["T-E7", "李丽", "", "女", "", "2025-08-01", "石羊镇", "", "石羊镇大坡村5组9号"],
         ],
     }  # fmt: skip
 
@@ -168,7 +178,7 @@ def linked(tmp_path_factory):
     tiny.mkdir()
     for registry, rows in hand_made_drop().items():
         with (tiny / f"{registry}.csv").open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle).writerows(rows)
+            csv.writer(handle).writerows(row + [""] * (len(rows[0]) - len(row)) for row in rows)
     tiny_con = connect(folder / "tiny.duckdb")
     ingest_drop(tiny_con, tiny)
     tiny_con.close()
@@ -244,6 +254,24 @@ def test_a_roster_row_that_ended_with_the_death_is_evidence_for_a_notice(linked)
         "SELECT unique_id_l || '|' || unique_id_r, match_probability FROM possible_matches "
         "WHERE 'deaths:T-E6' IN (unique_id_l, unique_id_r)").fetchall())  # fmt: skip
     assert probability["assistance:T-A8|deaths:T-E6"] > probability["deaths:T-E6|hukou:T-H14"]
+
+
+def test_a_notice_under_the_former_name_links_to_the_person_not_the_living_namesake(linked):
+    con, _, _ = linked
+    assert person_of(con, "T-E7") == person_of(con, "T-A15") == person_of(con, "T-H18")
+    assert person_of(con, "T-E7") != person_of(con, "T-H19")  # the living 李丽 of her group
+    levels = con.execute(
+        "SELECT level_label FROM link_explanations WHERE comparison = 'name' "
+        "AND 'deaths:T-E7' IN (unique_id_l, unique_id_r)").fetchall()  # fmt: skip
+    assert ("曾用名与姓名相同",) in levels
+
+
+def test_only_a_hukou_row_with_a_former_name_has_one(linked):
+    # the synthetic county's drop has no 曾用名 column: its rows have none, as before
+    con, _, _ = linked
+    former = con.execute("SELECT record_id, former_name FROM persons "
+                         "WHERE former_name IS NOT NULL").fetchall()  # fmt: skip
+    assert former == [("T-H18", "李丽")]  # the first of the names the cell lists
 
 
 def test_two_roster_rows_in_two_townships_one_without_an_id_are_one_person(linked):
