@@ -37,6 +37,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from itertools import combinations
 from pathlib import Path
 from typing import NamedTuple
 
@@ -72,6 +73,7 @@ from resolver.tables import (
     named_month,
     prepare_table,
     table_context,
+    undated_name,
 )
 
 log = logging.getLogger(__name__)
@@ -1240,25 +1242,29 @@ def _duplicated_record_ids(sources: list[Source]) -> list[InputError]:
 
 
 # What says a row of a snapshot registry (one listing who is in it now) is a row another
-# file lists too: the person as written and the number of their case, household or card.
+# table lists too: the person as written and the number of their case, household or card.
 _SNAPSHOT_ROW = {"assistance": "case_no", "hukou": "hukou_no", "poverty": "poverty_hh_no",
                  "disability": "cert_no"}  # fmt: skip
-# Two files of a snapshot registry are two exports of it (last month's left beside this
-# month's) when at least this share of the smaller table's rows are in the other: files split
-# by township or program share none, and a person enrolled in two cases is a few rows.
+# Two exports of one table (their names differing only by dates) are last month's left
+# beside this month's when at least this share of the smaller one's rows are in the other.
 SNAPSHOT_SHARE = 0.5
 
 
 def _snapshots_read_twice(con: duckdb.DuckDBPyConnection, sources: list[Source], data_dir: Path
                           ) -> list[InputError]:  # fmt: skip
-    """An error per two tables of one snapshot registry (``_SNAPSHOT_ROW``), in two files or
-    two sheets of one (a roster workbook with a sheet per month), that list the same rows
-    (name, ID number and case, household or card number, in one county) for at least
-    ``SNAPSHOT_SHARE`` of the smaller one's: every person would be read twice."""
+    """An error per two exports of one table of a snapshot registry (``_SNAPSHOT_ROW``) —
+    files of one folder, or sheets of one file, whose names differ only by dates
+    (``_exports_of_one_table``) — that list the same rows (name, ID number and case,
+    household or card number, in one county) for at least ``SNAPSHOT_SHARE`` of the smaller
+    one's: every person would be read twice. Tables named apart (a township's, a program's,
+    a sheet of this month's new cases beside the roster) are never compared."""
     by_number = {source.number: source for source in sources}
     errors = []
     for name, number_column in _SNAPSHOT_ROW.items():
-        if sum(source.registry.name == name for source in sources) < 2:
+        tables = sorted((s for s in sources if s.registry.name == name), key=lambda s: s.number)
+        exports = {(first.number, second.number) for first, second in combinations(tables, 2)
+                   if _exports_of_one_table(first, second)}  # fmt: skip
+        if not exports:
             continue
         shared = con.execute(f"""
             WITH row AS (SELECT DISTINCT source_no, coalesce(county, '') AS county, name,
@@ -1274,22 +1280,41 @@ def _snapshots_read_twice(con: duckdb.DuckDBPyConnection, sources: list[Source],
             JOIN size x ON x.source_no = first JOIN size y ON y.source_no = second
             WHERE shared.rows >= $share * fewer ORDER BY 1, 2""",
             {"share": SNAPSHOT_SHARE}).fetchall()  # fmt: skip
-        for first, second, rows, fewer in shared:
-            errors.append(_read_twice(by_number[first], by_number[second], rows, fewer, data_dir))
+        errors += [_read_twice(by_number[first], by_number[second], rows, fewer, data_dir)
+                   for first, second, rows, fewer in shared if (first, second) in exports]  # fmt: skip
     return errors
+
+
+def _exports_of_one_table(first: Source, second: Source) -> bool:
+    """Whether two tables are two exports of one: files of one folder, or sheets of one
+    file, whose names differ only by dates (``低保花名册（2026年09月）`` and ``…10月…``;
+    sheets ``9月`` and ``10月``)."""
+    if first.path == second.path:
+        names = (first.sheet or "", second.sheet or "")
+    elif first.path.parent == second.path.parent:
+        names = (first.path.stem, second.path.stem)
+    else:
+        return False
+    return names[0] != names[1] and undated_name(names[0]) == undated_name(names[1])
 
 
 def _read_twice(first: Source, second: Source, rows: int, fewer: int, data_dir: Path
                 ) -> InputError:  # fmt: skip
-    """The error naming two tables that list ``rows`` of the same rows (of ``fewer``)."""
+    """The error naming two exports of one table that list ``rows`` of the same rows (of
+    ``fewer``)."""
     other = f"「{first.path.relative_to(data_dir).as_posix()}」"
     if first.sheet:
         other += f"工作表「{first.sheet}」"
+    left = (
+        "上月的工作表留在了工作簿中"
+        if first.path == second.path
+        else "上月的导出文件留在了文件夹中"
+    )
     number_header = first.registry.column(_SNAPSHOT_ROW[first.registry.name]).header
     return InputError(second.path, None, None,
                       f"与{other}有 {rows} 行相同（姓名、身份证号码、{number_header}都相同，占较小一表"
                       f" {fewer} 行的 {rows * 100 // fewer}%）：像是同一{first.registry.chinese}名册"
-                      "的两次导出（如上月的导出文件留在了文件夹中），两份都读取会使每个人被计入两次。"
+                      f"的两次导出（如{left}），两份都读取会使每个人被计入两次。"
                       "请只保留最新一次导出，删去其余的再重新导入", second.sheet)  # fmt: skip
 
 

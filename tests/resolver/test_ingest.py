@@ -613,6 +613,25 @@ def test_a_roster_workbook_with_last_months_sheet_beside_this_months_is_refused(
     assert "与「低保花名册.xlsx」工作表「9月」有 2 行相同" in str(error.value)
 
 
+def test_a_sheet_of_this_months_new_cases_beside_the_roster_is_read(tmp_path):
+    # a 本月新增 sheet repeating some of the 花名册's rows is no second export: it was refused
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for sheet, rows in (
+        ("花名册", [ROSTER_HEADER, LIU, WANG, ZHANG]),
+        ("本月新增", [ROSTER_HEADER, ZHANG]),
+    ):
+        page = book.create_sheet(sheet)
+        for row in rows:
+            page.append(row)
+    book.save(drop / "低保花名册.xlsx")
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    assert con.execute("SELECT count(*) FROM assistance").fetchone() == (4,)
+
+
 @pytest.mark.parametrize(
     "files",
     [
@@ -623,6 +642,10 @@ def test_a_roster_workbook_with_last_months_sheet_beside_this_months_is_refused(
          "特困.csv": [ROSTER_HEADER, _enrolled("TK001", "刘华", "532326199001011235", "特困"),
                     _enrolled("TK002", "李秀英", "53232619600404456X", "特困"),
                     _enrolled("TK003", "赵强", "532326195002022468", "特困")]},
+        # a 特困 file of families also on the 低保 file under their 救助证号 (was refused)
+        {"低保名册.csv": [ROSTER_HEADER, LIU, WANG, ZHANG, LI],
+         "特困名册.csv": [ROSTER_HEADER, _enrolled("DB001", "刘华", "532326199001011235", "特困"),
+                      _enrolled("DB002", "王丽", "532326198505052346", "特困")]},
     ],
 )  # fmt: skip
 def test_rosters_of_one_drop_that_list_different_rows_are_read(tmp_path, files):
