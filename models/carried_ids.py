@@ -11,12 +11,17 @@ per-person finding, on the same persons (person ids are stable across runs,
 ``resolver.identity``), and with it its decisions, assignment and history. Ids already in use
 are left alone: a case whose own id that run published keeps it, and an old id goes to one
 case only, where exactly one case of the run before and one of this run share the type and
-families (or persons). The run before is read from ``published_cases``, one row per case, so
-the cost grows with the cases, not the county's people.
+families (or persons). A person's finding takes the old id only where the old finding's
+records it does not cite are gone from the drop (re-keyed or removed): a duplicate_enrollment
+on P1 in cases A and C, while case B of the old one on P1 in A and B is still on its roster,
+is another finding, and must not inherit the old one's dismissal. The run before is read
+from ``published_cases``, one row per case, so the cost grows with the cases, not the
+county's people.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import replace
 
@@ -24,6 +29,7 @@ import duckdb
 
 from models.case_types import CASE_TYPES
 from models.cases import Case
+from resolver.db import table_names
 
 FAMILY_COLUMNS = {"assistance": "case_no", "poverty": "poverty_hh_no"}
 """The column naming the family of a record: its case's 救助证号, its 建档立卡 household."""
@@ -41,7 +47,9 @@ def carry_case_ids(
 ) -> list[Case]:
     """The cases, each finding whose own id run ``run_id`` did not publish given the id of
     that run's finding of the same type on the same families (a family's finding) or persons
-    (any other), when it is the only one of either run and its id is no case's own id now.
+    (any other), when it is the only one of either run and its id is no case's own id now,
+    and, for a person's finding, the records of that run's finding it does not cite are gone
+    from the drop (re-keyed, not standing beside it).
 
     Parameters
     ----------
@@ -68,6 +76,7 @@ def carry_case_ids(
     taken = Counter(findings.values())
     carried = {own_id: vacated[finding] for own_id, finding in findings.items()
                if finding in vacated and taken[finding] == 1}  # fmt: skip
+    carried = _re_keyed_only(con, run_id, carried, changed)
     return [replace(case, carried_id=carried[case.own_id]) if case.own_id in carried else case
             for case in cases]  # fmt: skip
 
@@ -114,6 +123,51 @@ def _published_persons(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str,
     ).fetchall()
     return {case_id: (case_type, frozenset(persons or ()))
             for case_id, case_type, persons in found}  # fmt: skip
+
+
+def _re_keyed_only(
+    con: duckdb.DuckDBPyConnection, run_id: str, carried: dict[str, str], cases: list[Case]
+) -> dict[str, str]:
+    """The carries (own id -> old id) but those of a person's finding whose old finding cited
+    a record the new one does not and the drop still holds: the old rows were not re-keyed,
+    the new finding stands beside them, and is not the old one."""
+    cited = {case.own_id: set(case.records) for case in cases
+             if case.own_id in carried and not CASE_TYPES[case.case_type].per_family}  # fmt: skip
+    published = _published_records(con, run_id, [carried[own_id] for own_id in cited])
+    dropped = {own_id: published[carried[own_id]] - records for own_id, records in cited.items()}
+    live = _live_records(con, set().union(*dropped.values()))
+    return {own_id: old_id for own_id, old_id in carried.items()
+            if not dropped.get(own_id, set()) & live}  # fmt: skip
+
+
+def _published_records(
+    con: duckdb.DuckDBPyConnection, run_id: str, case_ids: list[str]
+) -> dict[str, set[tuple[str, str]]]:
+    """Case id -> the records (registry, record id) run ``run_id`` published the case with."""
+    found = con.execute(
+        "SELECT case_id, records FROM published_cases "
+        "WHERE run_id = $1 AND case_id IN (SELECT unnest($2::VARCHAR[]))",
+        [run_id, case_ids],
+    ).fetchall()
+    return {case_id: {(record["registry"], record["record_id"]) for record in json.loads(records)}
+            for case_id, records in found}  # fmt: skip
+
+
+def _live_records(
+    con: duckdb.DuckDBPyConnection, records: set[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    """The records the drop still holds: a row of that record id in its registry's table."""
+    present = table_names(con)
+    live: set[tuple[str, str]] = set()
+    for registry in sorted({registry for registry, _ in records} & present):
+        wanted = sorted(record for name, record in records if name == registry)
+        rows = con.execute(
+            f"SELECT DISTINCT record_id FROM {registry} "
+            "WHERE record_id IN (SELECT unnest($1::VARCHAR[]))",
+            [wanted],
+        ).fetchall()
+        live |= {(registry, record) for (record,) in rows}
+    return live
 
 
 def _current_findings(con: duckdb.DuckDBPyConnection, cases: list[Case]) -> dict[str, Finding]:

@@ -85,6 +85,8 @@ def test_a_persons_finding_on_a_re_keyed_row_keeps_the_id_of_the_run_before(con)
     death = _case("deceased_paid", ["A1"], ["p1"])
     twice = _case("duplicate_enrollment", ["A2", "A4"], ["p2"])
     _published(con, "r1", [death, twice])
+    con.execute("UPDATE assistance SET record_id = record_id || '-corrected' "
+                "WHERE record_id IN ('A1', 'A2')")  # fmt: skip
     re_keyed = _case("deceased_paid", ["A1-corrected"], ["p1"])
     other_type = _case("missed_disability", ["A1-corrected"], ["p1"])
     twice_now = _case("duplicate_enrollment", ["A2-corrected", "A4"], ["p2"])
@@ -93,6 +95,18 @@ def test_a_persons_finding_on_a_re_keyed_row_keeps_the_id_of_the_run_before(con)
     assert new == other_type
     namesakes = [re_keyed, _case("deceased_paid", ["A3"], ["p1"])]  # two on p1: whose id?
     assert carry_case_ids(con, "r1", namesakes) == namesakes
+
+
+def test_a_persons_new_finding_beside_the_old_ones_rows_does_not_take_its_id(con):
+    """Until 2026-12-05 a dismissed duplicate on p1 in cases A1 and A2 passed its decision to a
+    new duplicate on p1 in A1 and A3 while A2 was still on the roster: the new lead hidden
+    behind the old dismissal."""
+    old = _case("duplicate_enrollment", ["A1", "A2"], ["p1"])
+    _published(con, "r1", [old])
+    new = _case("duplicate_enrollment", ["A1", "A3"], ["p1"])
+    assert carry_case_ids(con, "r1", [new]) == [new]
+    con.execute("DELETE FROM assistance WHERE record_id = 'A2'")  # A2 gone: re-keyed to A3
+    assert carry_case_ids(con, "r1", [new])[0].case_id == old.case_id
 
 
 def _add_baby(drop, sibling: str) -> str:
