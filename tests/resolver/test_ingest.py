@@ -595,18 +595,24 @@ def test_last_months_roster_left_beside_this_months_is_refused(tmp_path):
     assert "请只保留最新一次导出" in str(error.value)
 
 
-def test_a_roster_workbook_with_last_months_sheet_beside_this_months_is_refused(tmp_path):
-    # a sheet per month (9月, 10月) keeps its whole name in derived ids: both were read
+def _roster_workbook(tmp_path, sheets):
+    """A drop of one roster workbook, 低保花名册.xlsx, with these sheets and rows."""
     drop = tmp_path / "drop"
     drop.mkdir()
     book = openpyxl.Workbook()
     book.remove(book.active)
-    for sheet, rows in (("9月", [ROSTER_HEADER, LIU, WANG, ZHANG]),
-                        ("10月", [ROSTER_HEADER, LIU, WANG, LI])):  # fmt: skip
+    for sheet, rows in sheets.items():
         page = book.create_sheet(sheet)
         for row in rows:
             page.append(row)
     book.save(drop / "低保花名册.xlsx")
+    return drop
+
+
+def test_a_roster_workbook_with_last_months_sheet_beside_this_months_is_refused(tmp_path):
+    # a sheet per month (9月, 10月) keeps its whole name in derived ids: both were read
+    drop = _roster_workbook(tmp_path, {"9月": [ROSTER_HEADER, LIU, WANG, ZHANG],
+                                       "10月": [ROSTER_HEADER, LIU, WANG, LI]})  # fmt: skip
     with pytest.raises(InputError) as error:
         ingest_drop(connect(":memory:"), drop)
     assert error.value.sheet == "10月"
@@ -615,18 +621,8 @@ def test_a_roster_workbook_with_last_months_sheet_beside_this_months_is_refused(
 
 def test_a_sheet_of_this_months_new_cases_beside_the_roster_is_read(tmp_path):
     # a 本月新增 sheet repeating some of the 花名册's rows is no second export: it was refused
-    drop = tmp_path / "drop"
-    drop.mkdir()
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for sheet, rows in (
-        ("花名册", [ROSTER_HEADER, LIU, WANG, ZHANG]),
-        ("本月新增", [ROSTER_HEADER, ZHANG]),
-    ):
-        page = book.create_sheet(sheet)
-        for row in rows:
-            page.append(row)
-    book.save(drop / "低保花名册.xlsx")
+    drop = _roster_workbook(tmp_path, {"花名册": [ROSTER_HEADER, LIU, WANG, ZHANG],
+                                       "本月新增": [ROSTER_HEADER, ZHANG]})  # fmt: skip
     con = connect(":memory:")
     ingest_drop(con, drop)
     assert con.execute("SELECT count(*) FROM assistance").fetchone() == (4,)
