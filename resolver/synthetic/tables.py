@@ -74,7 +74,6 @@ def _hukou_table(st: State) -> pd.DataFrame:
     cols = _person_columns(st, pids)
     own = st.P["own_hukou"][pids]
     cols["hukou_no"] = np.where(own != "", own, st.H["hukou_no"][st.P["hh"][pids]])
-    cols["former_name"] = ""  # the export's 曾用名 column, blank: no one here changed name
     cols["备注"] = _remarks(st, len(pids))
     return pd.DataFrame(cols)
 
