@@ -73,7 +73,6 @@ from resolver.tables import (
     named_month,
     prepare_table,
     table_context,
-    undated_name,
 )
 
 log = logging.getLogger(__name__)
@@ -1295,7 +1294,7 @@ def _exports_of_one_table(first: Source, second: Source) -> bool:
         names = (first.path.stem, second.path.stem)
     else:
         return False
-    return names[0] != names[1] and undated_name(names[0]) == undated_name(names[1])
+    return bool(dated_apart(names))
 
 
 def _read_twice(first: Source, second: Source, rows: int, fewer: int, data_dir: Path
