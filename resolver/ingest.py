@@ -51,6 +51,7 @@ from resolver.errors import DoudiError, InputError, raise_collected
 from resolver.headers import Vocabulary, load_vocabulary, name_hint
 from resolver.layout import (
     HEADER_SCAN_ROWS,
+    LISTED_ELSEWHERE,
     READ_ELSEWHERE,
     is_blank,
     locate,
@@ -395,6 +396,7 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     outcomes.sort(key=lambda outcome: order[outcome.path])
     sources = [source for outcome in outcomes for source in outcome.sources]
     _payments_read_once(con, sources, data_dir)
+    _snapshot_rows_read_once(con, sources, data_dir)
     skips += [skip for outcome in outcomes for skip in outcome.skips]
     errors = county_errors + [error for outcome in outcomes for error in outcome.errors]
     errors += _duplicated_record_ids(sources)
@@ -1284,6 +1286,112 @@ def _snapshots_read_twice(con: duckdb.DuckDBPyConnection, sources: list[Source],
     return errors
 
 
+# What says a row of a snapshot registry is one another table of the drop lists too, beside
+# the person as written (county, name, ID number) and the record id the office gave it:
+# its case, household or card number and what else tells two listings of one person apart
+# (two spells of one case, two certificates).
+_LISTED_ROW = {"assistance": ("case_no", "program", "start_date", "end_date"),
+               "hukou": ("hukou_no",), "poverty": ("poverty_hh_no", "poverty_status"),
+               "disability": ("cert_no", "disability_type", "disability_level", "issue_date")}  # fmt: skip
+
+
+def _snapshot_rows_read_once(con: duckdb.DuckDBPyConnection, sources: list[Source],
+                             data_dir: Path) -> None:  # fmt: skip
+    """Read a person's row of a snapshot registry once when two tables list it: a table at
+    least ``SNAPSHOT_SHARE`` of whose rows (``_LISTED_ROW``; a row with neither ID number nor
+    number is never the same) another table lists too — township sheets beside the county's
+    汇总 sheet, a 本月新增 sheet beside the 花名册, a township's file beside the county's —
+    loses those rows from the stored tables; they are listed as skipped, naming the other
+    table, and noted. Of two such tables the one with fewer rows loses them, of equals the
+    later. Two exports of one table (``_exports_of_one_table``) are left to
+    ``_snapshots_read_twice``, which refuses them: their rows may differ by a month."""
+    by_number = {source.number: source for source in sources}
+    own_ids = [source.number for source in sources
+               if any(name == "record_id" for _, name in source.mapping)]  # fmt: skip
+    for name, columns in _LISTED_ROW.items():
+        tables = [source for source in sources if source.registry.name == name]
+        if len(tables) < 2:
+            continue
+        rows = _listed_rows(name, columns, own_ids)
+        shared = con.execute(f"""
+            WITH row AS ({rows}),
+                 size AS (SELECT source_no, count(*) AS rows FROM row GROUP BY ALL),
+                 held AS (SELECT a.source_no, b.source_no AS other, count(*) AS rows
+                          FROM row a JOIN row b ON {_SAME_LISTING}
+                          WHERE a.source_no <> b.source_no GROUP BY ALL)
+            SELECT held.source_no, held.other, mine.rows, theirs.rows FROM held
+            JOIN size mine ON mine.source_no = held.source_no
+            JOIN size theirs ON theirs.source_no = held.other
+            WHERE held.rows >= $share * mine.rows ORDER BY 1, 2""",
+            {"share": SNAPSHOT_SHARE}).fetchall()  # fmt: skip
+        losers: dict[int, list[int]] = {}
+        for number, other, mine, theirs in shared:
+            if (mine, -number) < (theirs, -other) and not _exports_of_one_table(
+                    by_number[number], by_number[other]):  # fmt: skip
+                losers.setdefault(number, []).append(other)
+        for number, others in losers.items():
+            _skip_listed(con, by_number[number], [by_number[o] for o in others], rows, data_dir)
+
+
+# SQL: two rows ``a`` and ``b`` of ``_listed_rows`` are one listing (record ids the office
+# gave both must agree).
+_SAME_LISTING = ("a.key = b.key AND (a.own_id IS NULL OR b.own_id IS NULL "
+                 "OR a.own_id = b.own_id)")  # fmt: skip
+
+
+def _listed_rows(name: str, columns: tuple[str, ...], own_ids: list[int]) -> str:
+    """SQL of the rows of registry ``name`` that can be listed twice: ``source_no``,
+    ``record_id``, ``row_no``, the row's ``key`` and the record id the office gave it."""
+    parts = ", ".join(f"coalesce(CAST({column} AS VARCHAR), '')"
+                      for column in ("county", "name", "id_number", *columns))  # fmt: skip
+    sources = ", ".join(map(str, own_ids)) or "NULL"
+    return (f"SELECT source_no, record_id, row_no, [{parts}] AS key, CASE WHEN source_no IN "
+            f"({sources}) THEN record_id END AS own_id FROM {name} WHERE name IS NOT NULL "
+            f"AND coalesce(id_number, {columns[0]}) IS NOT NULL")  # fmt: skip
+
+
+def _skip_listed(con: duckdb.DuckDBPyConnection, source: Source, others: list[Source],
+                 rows: str, data_dir: Path) -> None:  # fmt: skip
+    """Take the rows of ``source`` that ``others`` list out of the stored tables and
+    ``source``, naming the first of them."""
+    numbers = ", ".join(str(other.number) for other in others)
+    lines = con.execute(f"""
+        WITH row AS ({rows})
+        SELECT DISTINCT a.record_id, a.row_no FROM row a JOIN row b ON {_SAME_LISTING}
+        WHERE a.source_no = ? AND b.source_no IN ({numbers})""", [source.number]).fetchall()  # fmt: skip
+    record_ids = [record_id for record_id, _ in lines]
+    row_numbers = sorted({row for _, row in lines})
+    name = source.registry.name
+    con.execute(f"DELETE FROM {name} WHERE source_no = ? AND list_contains(?, record_id)",
+                [source.number, record_ids])  # fmt: skip
+    con.execute(f"DELETE FROM raw_{name} r WHERE source_no = ? AND list_contains(?, row_no) AND "
+                f"NOT EXISTS (SELECT 1 FROM {name} p WHERE p.source_no = r.source_no "
+                "AND p.row_no = r.row_no)", [source.number, row_numbers])  # fmt: skip
+    taken = pa.array(record_ids, pa.string())
+    source.normalised = source.normalised.filter(
+        pc.invert(pc.is_in(source.normalised.column("record_id"), taken)))  # fmt: skip
+    source.findings = [finding.filter(pc.invert(pc.is_in(finding.column("record_id"), taken)))
+                       for finding in source.findings]  # fmt: skip
+    where = _table_named(others[0], data_dir)
+    source.skipped = sorted(source.skipped + [(row, f"{LISTED_ELSEWHERE}:{where}")
+                                              for row in row_numbers])  # fmt: skip
+    source.notes.append(f"{len(record_ids)} 行与{where}中的行相同（同一人，{_number_header(source)}"
+                        "等都相同：像是汇总表与分表，或本月新增表与花名册），只读取一次：本表的这些行未读取")  # fmt: skip
+    log.info("%d rows of %s %s are listed in %s: read once", len(record_ids), source.path.name,
+             source.sheet or "", where)  # fmt: skip
+
+
+def _table_named(source: Source, data_dir: Path) -> str:
+    """A table as a clerk finds it: 「file」, and 工作表「sheet」 when it is a sheet."""
+    named = f"「{source.path.relative_to(data_dir).as_posix()}」"
+    return named + (f"工作表「{source.sheet}」" if source.sheet else "")
+
+
+def _number_header(source: Source) -> str:
+    """The header of the number column that says whose row it is (救助证号, 户号 …)."""
+    return source.registry.column(_SNAPSHOT_ROW[source.registry.name]).header
+
+
 def _exports_of_one_table(first: Source, second: Source) -> bool:
     """Whether two tables are two exports of one: files of one folder, or sheets of one
     file, whose names differ only by dates (``低保花名册（2026年09月）`` and ``…10月…``;
@@ -1301,17 +1409,14 @@ def _read_twice(first: Source, second: Source, rows: int, fewer: int, data_dir: 
                 ) -> InputError:  # fmt: skip
     """The error naming two exports of one table that list ``rows`` of the same rows (of
     ``fewer``)."""
-    other = f"「{first.path.relative_to(data_dir).as_posix()}」"
-    if first.sheet:
-        other += f"工作表「{first.sheet}」"
+    other = _table_named(first, data_dir)
     left = (
         "上月的工作表留在了工作簿中"
         if first.path == second.path
         else "上月的导出文件留在了文件夹中"
     )
-    number_header = first.registry.column(_SNAPSHOT_ROW[first.registry.name]).header
     return InputError(second.path, None, None,
-                      f"与{other}有 {rows} 行相同（姓名、身份证号码、{number_header}都相同，占较小一表"
+                      f"与{other}有 {rows} 行相同（姓名、身份证号码、{_number_header(first)}都相同，占较小一表"
                       f" {fewer} 行的 {rows * 100 // fewer}%）：像是同一{first.registry.chinese}名册"
                       f"的两次导出（如{left}），两份都读取会使每个人被计入两次。"
                       "请只保留最新一次导出，删去其余的再重新导入", second.sheet)  # fmt: skip
@@ -1513,6 +1618,8 @@ def _previous_files(con: duckdb.DuckDBPyConnection, files: list[Path], data_dir:
         before = json.loads(stored) if stored is not None else None
         if before is not None and before["dated"] != (path in dated):
             continue  # a sibling came or went: its derived record ids are named otherwise now
+        if before is not None and _lost_rows_to_others(before):
+            continue  # what it lost depends on the other files, as they are now
         if before is not None and before["sha256"] == sha256:
             found[path] = _Previous(sha256, before)
         elif before is not None and _only_added_to(content, before):
@@ -1522,6 +1629,13 @@ def _previous_files(con: duckdb.DuckDBPyConnection, files: list[Path], data_dir:
         if names:
             log.info("since the last ingest, %s: %s", what, ", ".join(names))
     return found
+
+
+def _lost_rows_to_others(stored: dict) -> bool:
+    """Whether a file the last ingest read lost rows to another table of the drop, that
+    lists them too (``_payments_read_once``, ``_snapshot_rows_read_once``)."""
+    return any(reason.startswith((READ_ELSEWHERE, LISTED_ELSEWHERE))
+               for meta in stored["sources"] for _, reason in meta["skipped"])  # fmt: skip
 
 
 def _only_added_to(content: bytes, stored: dict) -> bool:

@@ -87,6 +87,10 @@ NOT_DEATH = "not_death"
 # A payment line of a month another file of the drop lists too: this, the month and that
 # file (``read_elsewhere:2026-10:发放记录.csv``: ``resolver.ingest._payments_read_once``).
 READ_ELSEWHERE = "read_elsewhere"
+# A row of a roster, 户籍, 建档立卡 or 残联 table that another table of the drop lists too:
+# this and that table as a clerk finds it (``listed_elsewhere:「花名册.xlsx」工作表「汇总」``:
+# ``resolver.ingest._snapshot_rows_read_once``).
+LISTED_ELSEWHERE = "listed_elsewhere"
 
 
 def skip_reason(code: str) -> str:
@@ -95,8 +99,9 @@ def skip_reason(code: str) -> str:
     Parameters
     ----------
     code : str
-        A key of ``SKIP_REASONS``, ``not_death:`` and the cancellation reason written, or
-        ``read_elsewhere:``, the month and the file that lists the line too.
+        A key of ``SKIP_REASONS``, ``not_death:`` and the cancellation reason written,
+        ``read_elsewhere:``, the month and the file that lists the line too, or
+        ``listed_elsewhere:`` and the table that lists the row too.
 
     Returns
     -------
@@ -112,6 +117,8 @@ def skip_reason(code: str) -> str:
     if kind == READ_ELSEWHERE:
         month, _, file = written.partition(":")
         return f"与「{file}」中 {month} 的发放记录完全相同，未重复计入"
+    if kind == LISTED_ELSEWHERE:
+        return f"与{written}中的一行是同一人的同一记录，只读取一次"
     if kind != NOT_DEATH:
         return SKIP_REASONS[code]
     return f"注销原因为{written}，不是死亡记录" if written else "注销原因为空，不能确定是死亡记录"

@@ -619,13 +619,72 @@ def test_a_roster_workbook_with_last_months_sheet_beside_this_months_is_refused(
     assert "与「低保花名册.xlsx」工作表「9月」有 2 行相同" in str(error.value)
 
 
-def test_a_sheet_of_this_months_new_cases_beside_the_roster_is_read(tmp_path):
-    # a 本月新增 sheet repeating some of the 花名册's rows is no second export: it was refused
+def test_a_sheet_of_this_months_new_cases_beside_the_roster_is_read_once(tmp_path):
+    # a 本月新增 sheet repeating some of the 花名册's rows is no second export (it was
+    # refused), and its rows are the roster's (each was read twice: 张伟 a member twice)
     drop = _roster_workbook(tmp_path, {"花名册": [ROSTER_HEADER, LIU, WANG, ZHANG],
                                        "本月新增": [ROSTER_HEADER, ZHANG]})  # fmt: skip
     con = connect(":memory:")
     ingest_drop(con, drop)
-    assert con.execute("SELECT count(*) FROM assistance").fetchone() == (4,)
+    assert con.execute("SELECT name FROM assistance ORDER BY 1").fetchall() == [
+        ("刘华",), ("张伟",), ("王丽",)]  # fmt: skip
+    assert con.execute("SELECT sheet, row_no, reason FROM ingest_skipped").fetchall() == [
+        ("本月新增", 2, "与「低保花名册.xlsx」工作表「花名册」中的一行是同一人的同一记录，只读取一次")]  # fmt: skip
+
+
+def test_township_sheets_beside_the_countys_summary_sheet_are_read_once(tmp_path):
+    # a 汇总 sheet of every township's rows before the township sheets: everyone was read
+    # twice, every case held its members twice (false duplicates and split households)
+    drop = _roster_workbook(tmp_path, {"全县汇总": [ROSTER_HEADER, LIU, WANG, ZHANG, LI],
+                                       "石羊镇": [ROSTER_HEADER, LIU, WANG],
+                                       "城关镇": [ROSTER_HEADER, ZHANG, LI]})  # fmt: skip
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    assert con.execute("SELECT count(*), count(DISTINCT name) FROM assistance").fetchone() == (4, 4)
+    assert con.execute("SELECT count(*) FROM raw_assistance").fetchone() == (4,)
+    assert con.execute("SELECT sheet, rows, skipped FROM ingest_sources ORDER BY source_no"
+                       ).fetchall() == [("全县汇总", 4, "{}"),
+                                        ("石羊镇", 0, '{"listed_elsewhere:「低保花名册.xlsx」工作表「全县汇总」": 2}'),
+                                        ("城关镇", 0, '{"listed_elsewhere:「低保花名册.xlsx」工作表「全县汇总」": 2}')]  # fmt: skip
+    assert "只读取一次" in con.execute(
+        "SELECT notes FROM ingest_sources WHERE sheet = '石羊镇'").fetchone()[0]  # fmt: skip
+
+
+def test_a_townships_file_beside_the_countys_is_read_once_with_its_own_rows(tmp_path):
+    # the township's file adds a member the county's file lacks: that row is read
+    drop = _drop(tmp_path, {"全县低保名册.csv": [ROSTER_HEADER, LIU, WANG, ZHANG],
+                            "石羊镇低保名册.csv": [ROSTER_HEADER, LIU, WANG, LI]})  # fmt: skip
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    assert con.execute("SELECT name FROM assistance ORDER BY 1").fetchall() == [
+        ("刘华",), ("张伟",), ("李秀英",), ("王丽",)]  # fmt: skip
+    assert con.execute("SELECT file, row_no FROM ingest_skipped ORDER BY 2").fetchall() == [
+        ("石羊镇低保名册.csv", 2), ("石羊镇低保名册.csv", 3)]  # fmt: skip
+
+
+def test_rows_the_office_numbered_apart_are_not_one_listing(tmp_path):
+    # with 记录编号 in both tables, one person under two numbers is two records, as before;
+    # under one number the summary's copy is read once (it was refused: 记录编号重复)
+    header = ["记录编号", *ROSTER_HEADER]
+    drop = _roster_workbook(tmp_path, {"汇总": [header, ["A1", *LIU], ["A2", *WANG]],
+                                       "石羊镇": [header, ["A1", *LIU], ["B2", *WANG]]})  # fmt: skip
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    assert con.execute("SELECT record_id FROM assistance ORDER BY 1").fetchall() == [
+        ("A1",), ("A2",), ("B2",)]  # fmt: skip
+
+
+def test_a_file_that_lost_rows_to_another_is_read_again_at_the_next_ingest(tmp_path):
+    # what it lost depends on the other table as it is then: the county's file lost 王丽
+    drop = _drop(tmp_path, {"全县低保名册.csv": [ROSTER_HEADER, LIU, WANG, ZHANG],
+                            "石羊镇低保名册.csv": [ROSTER_HEADER, LIU, WANG, LI]})  # fmt: skip
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    write_csv(drop / "全县低保名册.csv", [ROSTER_HEADER, LIU, ZHANG], "utf-8")
+    ingest_drop(con, drop)
+    assert _not_read_again(con) == []
+    assert con.execute("SELECT name FROM assistance ORDER BY 1").fetchall() == [
+        ("刘华",), ("张伟",), ("李秀英",), ("王丽",)]  # fmt: skip
 
 
 @pytest.mark.parametrize(

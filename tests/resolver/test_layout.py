@@ -525,7 +525,8 @@ def test_a_sheet_of_a_registry_without_a_required_column_is_refused_naming_sheet
 def test_record_ids_repeated_across_two_files_name_both(tmp_path):
     drop = tmp_path / "drop"
     write_csv(drop / "救助对象.csv", [HEADER, *ROWS])
-    write_csv(drop / "救助对象(1).csv", [HEADER, ROWS[0]])
+    # another person under A1 (one person twice under A1 is one record: read once)
+    write_csv(drop / "救助对象(1).csv", [HEADER, ["A1", *ROWS[3][1:]]])
     with pytest.raises(InputErrors) as error:
         ingest_drop(connect(":memory:"), drop)
     assert {(e.path.name, e.rows) for e in error.value.errors} == {
