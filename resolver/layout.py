@@ -240,7 +240,9 @@ def side_by_side(grid: Grid, vocabulary: Vocabulary) -> list[Grid]:
     alone when it holds one. An empty column splits the grid only where the known headers
     on both sides of it are nearly the same (``SIDE_BY_SIDE_SHARE`` of the larger side's, at
     least ``SIDE_BY_SIDE_HEADERS``): a spacer column inside one table, between its own
-    columns and an agent's 姓名 / 身份证号码, splits nothing.
+    columns and an agent's 姓名 / 身份证号码, splits nothing. The column need be empty only
+    from the first row naming that many known headers down: a title above the tables (merged
+    across both, so filling the spacer too) or a date line is no table's.
 
     Parameters
     ----------
@@ -255,12 +257,16 @@ def side_by_side(grid: Grid, vocabulary: Vocabulary) -> list[Grid]:
         The grids, left to right.
     """
     top = min(grid.height, HEADER_SCAN_ROWS)
-    known = [{cell.strip() for cell in column.slice(0, top).to_pylist()
-              if cell and vocabulary.known(cell.strip())} for column in grid.columns]  # fmt: skip
+    heads = [[cell.strip() if cell and vocabulary.known(cell.strip()) else ""
+              for cell in column.slice(0, top).to_pylist()] for column in grid.columns]  # fmt: skip
+    known = [set(column) - {""} for column in heads]
+    header = next((row for row in range(top)
+                   if sum(bool(column[row]) for column in heads) >= SIDE_BY_SIDE_HEADERS), 0)  # fmt: skip
     empty = [
         index
         for index, column in enumerate(grid.columns)  # (the top first: it is short)
-        if is_blank(column.slice(0, top)).all() and is_blank(column).all()
+        if is_blank(column.slice(header, top - header)).all()
+        and is_blank(column.slice(header)).all()
     ]
     cuts, start = [], 0
     for index in empty:

@@ -982,6 +982,20 @@ def test_two_tables_side_by_side_on_one_sheet_are_both_read(tmp_path, plain):
     assert errors == [] and con.execute("SELECT count(*) FROM ingest_skipped").fetchone()[0] == 0
 
 
+def test_a_title_merged_across_two_tables_side_by_side_does_not_join_them(tmp_path, plain):
+    # the merged title fills the spacer column's first row: only rows from the header down
+    # must be empty there
+    dibao = [row for row in ROWS if row[4] == "低保"]
+    tekun = [row for row in ROWS if row[4] == "特困"]
+    rows = [["某县2024年12月救助对象花名册"], [*HEADER, "", *HEADER]]
+    for index in range(max(len(dibao), len(tekun))):
+        left = dibao[index] if index < len(dibao) else [""] * len(HEADER)
+        right = tekun[index] if index < len(tekun) else [""] * len(HEADER)
+        rows.append([*left, "", *right])
+    workbook(tmp_path / "drop" / "救助对象.xlsx", {"花名册": rows}, {"花名册": ["A1:Q1"]})
+    assert read_rows(tmp_path / "drop") == plain
+
+
 def test_a_ledger_with_a_column_per_month_is_read_as_a_line_per_case_and_month(tmp_path):
     # 1月 … 12月 amounts per case, the year in the file name, a 合计 column and row: a line
     # per case and month paid, the blank months none, the title and 合计 rows listed
