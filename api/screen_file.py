@@ -12,9 +12,10 @@ import csv
 import io
 import logging
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -131,8 +132,11 @@ def _read_as(payments: PaymentList) -> dict:
     row, a blank row…) with its sheet and why, the reader's notes (which of two amount
     columns was taken), and how many values of each column had each problem (an account a
     spreadsheet turned into a float cannot be checked for sharing)."""
-    skipped = [{"sheet": source.sheet, "row": row, "reason": skip_reason(reason)}
-               for source in payments.sources for row, reason in source.skipped]  # fmt: skip
+    rows = dict.fromkeys(
+        (source.sheet, row, reason) for source in payments.sources for row, reason in source.skipped
+    )  # a title above tables side by side: once
+    skipped = [{"sheet": sheet, "row": row, "reason": skip_reason(reason)}
+               for sheet, row, reason in rows]  # fmt: skip
     notes = [note for source in payments.sources for note in source.notes]
     found = Counter((column, problem) for source in payments.sources for table in source.findings
                     for column, problem in zip(table.column("column_name").to_pylist(),
@@ -225,7 +229,7 @@ def write_screened(screening: Screening, out: Path,
     content = payments.path.read_bytes()
     first = payments.sources[0]
     if first.file_format == "csv":
-        write_whole(out, _written_csv(content, first, cells.get(first.number, {})))
+        write_whole(out, _written_csv(content, payments.sources, cells))
     elif first.file_format == "xlsx":
         try:
             written = _written_workbook(content, payments.sources, cells)
@@ -253,29 +257,34 @@ def _check_out(out: Path, file_format: str) -> None:
                          f"{suffixes[0]}")  # fmt: skip
 
 
-def _written_csv(content: bytes, source: Source, cells: dict[int, tuple[str, str]]) -> bytes:
-    """The CSV with two fields added to the header and data rows (or, screened before, its
-    two fields overwritten on the data rows), in its own encoding and the very delimiter the
-    reader used (``resolver.reading.delimiter_of``)."""
-    encoding = source.encoding or "utf-8"
+def _written_csv(content: bytes, sources: Sequence[Source],
+                 cells: dict[int, dict[int, tuple[str, str]]]) -> bytes:  # fmt: skip
+    """The CSV with two fields added to the header and data rows of each table (or, screened
+    before, its two fields overwritten on the data rows; ``_places``), in its own encoding
+    and the very delimiter the reader used (``resolver.reading.delimiter_of``)."""
+    first = sources[0]
+    encoding = first.encoding or "utf-8"
     decoded = decode(content)
     text = decoded[1] if decoded else content.decode(encoding, errors="replace")
     delimiter = delimiter_of(text)
     terminator = "\r\n" if "\r\n" in text[:65536] else "\n"
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    header = source.header_rows[-1]
-    at = _screened_at(records[header - 1])
-    if at is not None:  # screened before: its two columns overwritten
-        for row, added in cells.items():
+    # after the last field any line of the tables fills: a note beside a row stays
+    start = min(source.header_rows[0] for source in sources)
+    width = max((len(record) - _trailing_blanks(record) for record in records[start - 1 :]),
+                default=0)  # fmt: skip
+    places = _places(sources, lambda _source: width,
+                     lambda source: records[source.header_rows[-1] - 1])  # fmt: skip
+    for source in sources:
+        place = places[source.number]
+        header = source.header_rows[-1]
+        added = {**({header: (RESULT_HEADER, REASON_HEADER)} if place.new else {}),
+                 **cells.get(source.number, {})}  # fmt: skip
+        last = place.last
+        for row, pair in added.items():
             record = records[row - 1]
-            records[row - 1] = [*record[:at], *[""] * (at - len(record)), *added,
-                                *record[at + 2 :]]  # fmt: skip
-    else:  # after the last field any line of the table fills: a note beside a row stays
-        width = max((len(record) - _trailing_blanks(record)
-                     for record in records[source.header_rows[0] - 1 :]), default=0)  # fmt: skip
-        for row, added in ((header, (RESULT_HEADER, REASON_HEADER)), *cells.items()):
-            record = records[row - 1]
-            records[row - 1] = [*record[:width], *[""] * (width - len(record)), *added]
+            rest = [] if place.new else record[last + 2 :]  # new: only blanks lay beyond
+            records[row - 1] = [*record[:last], *[""] * (last - len(record)), *pair, *rest]
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter=delimiter, lineterminator=terminator).writerows(records)
     written = buffer.getvalue()
@@ -284,12 +293,48 @@ def _written_csv(content: bytes, source: Source, cells: dict[int, tuple[str, str
     return written.encode(encoding, errors="replace")
 
 
-def _screened_at(header: Sequence[str]) -> int | None:
-    """Where (from 0) a header screened before has its 审核结果 and 暂缓原因 columns, side
-    by side; None when it has not."""
+class _Place(NamedTuple):
+    """Where a table's 审核结果 and 暂缓原因 go: after column ``last`` (from 1); ``new`` when
+    added (else a screening before wrote them there); ``beside``: the table's place from the
+    left (from 1) on a sheet with tables side by side, else None."""
+
+    last: int
+    new: bool
+    beside: int | None
+
+
+def _places(sources: Sequence[Source], width_of: Callable[[Source], int],
+            header_of: Callable[[Source], Sequence[str]]) -> dict[int, _Place]:  # fmt: skip
+    """Each table's two columns (by ``source_no``): after the last column its sheet uses
+    (``width_of``); tables side by side on one sheet (``Source.first_column``) get a pair
+    each, left to right, so no table's cells are overwritten; a header screened before
+    (``header_of``: its last row's texts, with 审核结果 and 暂缓原因 side by side) has its
+    pairs overwritten where they are, the k-th table's the k-th; a sheet without a header
+    of its own, read under the header of the table before it, gets the columns of that
+    table (or, when they are new, after its own last column if it uses more)."""
+    places: dict[int, _Place] = {}
+    headed: _Place | None = None  # the place of the last table read under its own header
+    for source in sources:
+        if source.header_rows[-1] < 1 and headed is not None:  # numbered above the sheet
+            last = max(headed.last, width_of(source)) if headed.new else headed.last
+            places[source.number] = headed._replace(last=last)
+            continue
+        beside = sorted({other.first_column for other in sources if other.sheet == source.sheet})
+        rank = beside.index(source.first_column)
+        pairs = _screened_pairs(header_of(source))
+        last = pairs[min(rank, len(pairs) - 1)] if pairs else width_of(source) + 2 * rank
+        headed = _Place(last, not pairs, rank + 1 if len(beside) > 1 else None)
+        places[source.number] = headed
+    return places
+
+
+def _screened_pairs(header: Sequence[str]) -> list[int]:
+    """Where (from 0) a header screened before has its 审核结果 and 暂缓原因 columns, side by
+    side, one pair per table of its sheet; none when it has not."""
     texts = [text.strip() for text in header]
-    return next((at for at in range(len(texts) - 1)
-                 if texts[at : at + 2] == [RESULT_HEADER, REASON_HEADER]), None)  # fmt: skip
+    return [
+        at for at in range(len(texts) - 1) if texts[at : at + 2] == [RESULT_HEADER, REASON_HEADER]
+    ]
 
 
 def _trailing_blanks(record: list[str]) -> int:
@@ -304,36 +349,41 @@ def _trailing_blanks(record: list[str]) -> int:
 def _written_workbook(content: bytes, sources: Sequence[Source],
                       cells: dict[int, dict[int, tuple[str, str]]]) -> bytes:  # fmt: skip
     """The workbook with the two columns added on each sheet that holds a payments table,
-    after the last column the table uses (``table_width``), or in place of the two a sheet
-    screened before has: those sheets' XML edited, every other cell, style, merged range and
-    sheet kept as they were. Cells are text, never a formula. The header 审核结果 says, when
-    selected, that a hold is no stop order."""
-    texts: dict[str, SheetCells] = {}
-    prompts: dict[str, SheetCells] = {}
+    after the last column the sheet's tables use (``table_width``), or in place of the two a
+    sheet screened before has (``_places``): those sheets' XML edited, every other cell,
+    style, merged range and sheet kept as they were. Cells are text, never a formula. The
+    header 审核结果 says, when selected, that a hold is no stop order (and, on a sheet with
+    tables side by side, which table the pair is of)."""
     first_rows = {}  # one width per sheet, for each table on it
     for source in sources:
         first_rows[source.sheet] = min(first_rows.get(source.sheet, source.header_rows[0]),
                                        source.header_rows[0])  # fmt: skip
     widths = {sheet: table_width(content, sheet, row) for sheet, row in first_rows.items()}
+    screened = {source.sheet for source in sources  # read again only where written before
+                if {RESULT_HEADER, REASON_HEADER} <= set(source.unmapped)}  # fmt: skip
+    places = _places(sources, lambda source: widths[source.sheet],
+                     lambda source: row_texts(content, source.sheet, source.header_rows[-1])
+                     if source.sheet in screened else [])  # fmt: skip
+    texts: dict[str, SheetCells] = {}
+    prompts: dict[str, SheetCells] = {}
     for source in sources:
-        header = source.header_rows[-1]
+        place = places[source.number]
+        header, last = source.header_rows[-1], place.last
         sheet = texts.setdefault(source.sheet, {})
-        at = _screened_columns(content, source)
-        last = widths[source.sheet] if at is None else at
-        if at is None:
+        if place.new and header >= 1:
             sheet[(header, last + 1)], sheet[(header, last + 2)] = RESULT_HEADER, REASON_HEADER
-            prompts.setdefault(source.sheet, {})[(header, last + 1)] = NOTE
+            prompts.setdefault(source.sheet, {})[(header, last + 1)] = _prompt(place)
         for row, (result, reasons) in cells.get(source.number, {}).items():
             sheet[(row, last + 1)], sheet[(row, last + 2)] = result, reasons
     return with_text_cells(content, texts, prompts)
 
 
-def _screened_columns(content: bytes, source: Source) -> int | None:
-    """Where (from 0) a sheet screened before has its 审核结果 and 暂缓原因 columns, on the
-    header's last row (where the screening wrote them); None when it has not."""
-    if not {RESULT_HEADER, REASON_HEADER} <= set(source.unmapped):
-        return None
-    return _screened_at(row_texts(content, source.sheet, source.header_rows[-1]))
+def _prompt(place: _Place) -> str:
+    """The input message of a 审核结果 header cell: a hold is no stop order, and on a sheet
+    with tables side by side, which one the pair is of."""
+    if place.beside is None:
+        return NOTE
+    return f"{NOTE}。本工作表有左右并排的几个表格：这两列是左起第 {place.beside} 个表格的审核结果"
 
 
 SHOWN_SKIPPED = 20  # rows not read as lines named in the summary; the rest counted

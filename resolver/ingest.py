@@ -304,8 +304,9 @@ def check_drop(data_dir: Path, *, vocabulary: Vocabulary | None = None,
 def read_registry_file(path: Path, registry: str, *, vocabulary: Vocabulary | None = None
                        ) -> list[Source]:  # fmt: skip
     """One file read as one registry, outside any drop: each of its tables (the CSV, or
-    every sheet holding the registry's table) laid out, checked and normalised as
-    ``ingest_drop`` reads it, nothing stored.
+    every sheet holding the registry's table, tables side by side apart, a sheet without a
+    header of its own under the header before it) laid out, checked and normalised as
+    ``ingest_drop`` reads it (``_read_tables``), nothing stored.
 
     Parameters
     ----------
@@ -337,11 +338,7 @@ def read_registry_file(path: Path, registry: str, *, vocabulary: Vocabulary | No
     except OSError as error:
         raise InputError(path, None, None, f"无法读取文件：{error.strerror}") from error
     outcome = FileOutcome(path, hashlib.sha256(content).hexdigest())
-    for grid in read_grids(path, content):
-        try:
-            _read_grid(outcome, grid, vocabulary, registry)
-        except InputError as error:
-            outcome.errors.append(error)
+    _read_tables(outcome, read_grids(path, content), vocabulary, lambda _sheet: registry)
     raise_collected(outcome.errors)
     sources = [source for source in outcome.sources if source.registry.name == registry]
     if not sources:
@@ -781,10 +778,33 @@ def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary, folder: Path 
         else:
             outcome.skips.append(Skip(path, None, f"无法作为表格读取：{error.reason}"))
         return outcome
+    _read_tables(outcome, grids, vocabulary, lambda sheet: name_hint(sheet or "", *names),
+                 id_stem)  # fmt: skip
+    if named and not outcome.sources and not outcome.errors:
+        reasons = "；".join(skip.reason for skip in outcome.skips) or "没有数据"
+        outcome.refused.add(named)
+        chinese = REGISTRIES[named].chinese
+        outcome.errors.append(
+            InputError(path, None, None, f"文件名表明是{chinese}，但未读到表格（{reasons}）")
+        )
+    if folder is not None:
+        outcome.sources = [_written(source, folder / str(index))
+                           for index, source in enumerate(outcome.sources)]  # fmt: skip
+    return outcome
+
+
+def _read_tables(outcome: FileOutcome, grids: list[Grid], vocabulary: Vocabulary,
+                 hint_of: Callable[[str | None], str | None], id_stem: str | None = None
+                 ) -> None:  # fmt: skip
+    """Add every table of a file's grids to ``outcome``: tables side by side on a sheet
+    apart (``side_by_side``), a sheet without a header of its own read under the header of
+    the table before it (``_headerless``), each grid with the registry its sheet's name
+    hints (``hint_of``); ``id_stem`` as ``_read_grid`` takes it. The one way a file's tables
+    are read, by ingest and by screening alike."""
     header: Grid | None = None  # the header rows of the file's last table read
     dated_sheets = dated_apart(grid.sheet for grid in grids if grid.sheet)
     for grid in (part for whole in grids for part in side_by_side(whole, vocabulary)):
-        hint = name_hint(grid.sheet or "", *names)
+        hint = hint_of(grid.sheet)
         continued = header is not None and _headerless(grid, header, vocabulary, hint)
         if continued:
             grid = _under(header, grid)
@@ -799,17 +819,6 @@ def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary, folder: Path 
                                     "（各列与之对齐：系统导出时把一张表分在了几个工作表）")  # fmt: skip
             else:
                 header = _header_grid(grid, source.header_rows)
-    if named and not outcome.sources and not outcome.errors:
-        reasons = "；".join(skip.reason for skip in outcome.skips) or "没有数据"
-        outcome.refused.add(named)
-        chinese = REGISTRIES[named].chinese
-        outcome.errors.append(
-            InputError(path, None, None, f"文件名表明是{chinese}，但未读到表格（{reasons}）")
-        )
-    if folder is not None:
-        outcome.sources = [_written(source, folder / str(index))
-                           for index, source in enumerate(outcome.sources)]  # fmt: skip
-    return outcome
 
 
 def _headerless(grid: Grid, header: Grid, vocabulary: Vocabulary, hint: str | None) -> bool:

@@ -307,7 +307,8 @@ def _part(grid: Grid, start: int, stop: int, *, keep_notes: bool) -> Grid:
                                          if start <= column < stop),
                 merged_down=tuple((top, bottom, max(left, start) - start, min(right, stop - 1) - start)
                                   for top, bottom, left, right in grid.merged_down
-                                  if left < stop and right >= start))  # fmt: skip
+                                  if left < stop and right >= start),
+                first_column=grid.first_column + start)  # fmt: skip
 
 
 def locate(grid: Grid, vocabulary: Vocabulary, hint: str | None) -> Located | None:

@@ -90,6 +90,8 @@ class Grid:
     # The merged ranges spanning rows whose value was filled down: (first row number, last row
     # number, first column index, last column index), each a value written once.
     merged_down: tuple[tuple[int, int, int, int], ...] = ()
+    first_column: int = 0  # the sheet's column (from 0) its first column is: a table beside
+    # another on one sheet (``resolver.layout.side_by_side``) starts right of it
 
     @property
     def height(self) -> int:

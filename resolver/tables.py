@@ -115,6 +115,7 @@ class Source:
     # Its source_no in the last ingest, whose stored rows it is (its tables then hold only the
     # columns the drop's checks read: ``resolver.ingest._checked``).
     previous: int | None = None
+    first_column: int = 0  # the sheet's column (from 0) its first column is (``Grid``)
 
     @property
     def rows(self) -> int:
@@ -685,7 +686,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
     return Source(
         registry, grid.path, grid.sheet, grid.file_format, grid.encoding, located.header_rows,
         mapping, unmapped, located.skipped, notes, grid.merged_cells, pa.table(raw),
-        normalised_table, findings,
+        normalised_table, findings, first_column=grid.first_column,
     )  # fmt: skip
 
 

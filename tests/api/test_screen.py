@@ -293,3 +293,89 @@ def test_an_output_that_would_overwrite_the_list_or_the_other_output_is_refused(
     clash = _screen(county, source, out, "--summary", str(out))
     assert clash.exit_code == 2 and "--summary 与 --out 是同一个文件" in clash.output
     assert source.read_bytes() == before and not out.exists()
+
+
+def _rows(path, sheet=None) -> list[list[str]]:
+    """A written file's rows as text (an empty cell as ""), trailing empty cells kept."""
+    if path.suffix == ".csv":
+        with path.open(encoding="utf-8", newline="") as file:
+            return list(csv.reader(file))
+    book = openpyxl.load_workbook(path)
+    return [["" if cell is None else str(cell) for cell in row]
+            for row in book[sheet or book.sheetnames[0]].iter_rows(values_only=True)]  # fmt: skip
+
+
+def _write(path, rows, merges=()):
+    if path.suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as file:
+            csv.writer(file).writerows(rows)
+        return
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    for cells in merges:
+        book.active.merge_cells(cells)
+    book.save(path)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_tables_side_by_side_are_each_screened_and_get_a_pair_of_columns(county, tmp_path, suffix):
+    # 低保 on the left, an empty column, 特困 on the right (a title merged across both in
+    # the workbook): every line is screened, each gets its own table's pair of columns after
+    # the right table, left table's pair first, and no cell of either table is overwritten
+    data = [[str(value) for value in row] for row in _data(county)]
+    left, right = data[1:6], [data[0], *data[6:9]]  # the held line (amount tripled) right
+    plain, out = tmp_path / f"单表{suffix}", tmp_path / f"单表审核{suffix}"
+    _write(plain, [HEADERS, *left, *right])
+    assert _screen(county, plain, out).exit_code == 0
+    alone = [row[6:8] for row in _rows(out)[1:]]  # each line's cells when read in one table
+    source, out = tmp_path / f"2026年10月发放表{suffix}", tmp_path / f"审核{suffix}"
+    width = 2 * len(HEADERS) + 1
+    lines = [[*(left[index] if index < len(left) else [""] * len(HEADERS)), "",
+              *(right[index] if index < len(right) else [""] * len(HEADERS))]
+             for index in range(max(len(left), len(right)))]  # fmt: skip
+    title = ["某县2026年10月低保特困资金发放表", *[""] * (width - 1)]
+    _write(source, [title, [*HEADERS, "", *HEADERS], *lines], [f"A1:{chr(64 + width)}1"])
+    result = _screen(county, source, out)
+    assert result.exit_code == 0, result.output
+    assert f"共读取发放记录 {len(data[:9])} 条" in result.output
+    rows = _rows(out)
+    assert rows[1] == [*HEADERS, "", *HEADERS, "审核结果", "暂缓原因", "审核结果", "暂缓原因"]
+    for row, original in zip(rows[2:], lines, strict=True):
+        assert row[:width] == original
+    assert [row[width : width + 2] for row in rows[2 : 2 + len(left)]] == alone[: len(left)]
+    assert [row[width + 2 :] for row in rows[2 : 2 + len(right)]] == alone[len(left) :]
+    assert rows[2][width + 2] == "暂缓" and rows[2][width + 3].startswith("发放金额与类别人数不符")
+    assert not any(cell for row in rows[2 + len(right) :] for cell in row[width + 2 :])
+    if suffix == ".xlsx":
+        prompts = [
+            v.prompt for v in openpyxl.load_workbook(out).active.data_validations.dataValidation
+        ]
+        assert sorted(prompts)[-1].endswith("这两列是左起第 2 个表格的审核结果")
+    again = tmp_path / f"再审核{suffix}"  # screened again: the two pairs overwritten in place
+    assert _screen(county, out, again).exit_code == 0
+    assert _rows(again) == rows
+
+
+def test_a_sheet_without_a_header_continuing_the_first_is_screened_in_its_columns(county, tmp_path):
+    # an export that split the list over two sheets, the header on the first only: the
+    # second sheet's lines are screened too, their cells in the first sheet's columns
+    data = _data(county)
+    source, out = tmp_path / "2026年10月发放表.xlsx", tmp_path / "审核.xlsx"
+    book = openpyxl.Workbook()
+    for row in [HEADERS, *data[1:20]]:
+        book.active.append(row)
+    second = book.create_sheet("Sheet2")
+    for row in [data[0], *data[20:]]:
+        second.append(row)
+    book.save(source)
+    result = _screen(county, source, out)
+    assert result.exit_code == 0, result.output
+    assert f"共读取发放记录 {len(data)} 条" in result.output and "未读取" not in result.output
+    first, second = _rows(out, "Sheet"), _rows(out, "Sheet2")
+    assert first[0] == [*HEADERS, "审核结果", "暂缓原因"]
+    assert len(second) == len(data) - 19 and all(row[6] in ("通过", "暂缓") for row in second)
+    assert second[0][6] == "暂缓" and second[0][7].startswith("发放金额与类别人数不符")
+    again = tmp_path / "再审核.xlsx"
+    assert _screen(county, out, again).exit_code == 0
+    assert _rows(again, "Sheet2") == second

@@ -996,6 +996,25 @@ def test_a_title_merged_across_two_tables_side_by_side_does_not_join_them(tmp_pa
     assert read_rows(tmp_path / "drop") == plain
 
 
+def test_a_single_file_read_as_a_registry_reads_tables_side_by_side_apart(tmp_path):
+    # what screening reads: ``read_registry_file`` splits them as ingest does, and says
+    # where on the sheet the right one starts
+    from resolver.ingest import read_registry_file
+
+    header = ["救助证号", "领款人姓名", "银行账号", "发放金额"]
+    rows = [["2024年6月发放表"], [*header, None, *header],
+            ["DB001", "刘华", "6217000000000001", 441, None, "TK001", "张伟", "6217000000000009", 700],
+            ["DB002", "王莉", "6217000000000002", 530]]  # fmt: skip
+    path = tmp_path / "2024年6月发放表.xlsx"
+    workbook(path, {"Sheet1": rows}, {"Sheet1": ["A1:I1"]})
+    left, right = read_registry_file(path, "payments")
+    assert (left.first_column, right.first_column) == (0, 5)
+    assert left.normalised.select(["row_no", "case_no"]).to_pylist() == [
+        {"row_no": 3, "case_no": "DB001"}, {"row_no": 4, "case_no": "DB002"}]  # fmt: skip
+    assert right.normalised.select(["row_no", "case_no", "amount"]).to_pylist() == [
+        {"row_no": 3, "case_no": "TK001", "amount": 700}]  # fmt: skip
+
+
 def test_a_ledger_with_a_column_per_month_is_read_as_a_line_per_case_and_month(tmp_path):
     # 1月 … 12月 amounts per case, the year in the file name, a 合计 column and row: a line
     # per case and month paid, the blank months none, the title and 合计 rows listed

@@ -79,3 +79,20 @@ def test_a_narrow_sheet_short_of_the_tables_required_columns_is_not_a_continuati
     assert con.execute("SELECT count(*) FROM hukou").fetchall() == [(1,)]
     [(reason,)] = con.execute("SELECT DISTINCT reason FROM ingest_skipped").fetchall()
     assert "未找到表头" in reason
+
+
+def test_a_single_file_read_as_a_registry_reads_its_headerless_sheet_as_ingest_does(tmp_path):
+    # what screening reads: ``read_registry_file`` continues the table on Sheet2 as ingest does
+    from resolver.ingest import read_registry_file
+
+    book = openpyxl.Workbook()
+    book.active.append(["序号", "救助证号", "领款人姓名", "发放月份", "发放金额"])
+    book.active.append([1, "DB001", "刘华", "2024-06", 441])
+    book.create_sheet("Sheet2").append([2, "DB002", "王莉", "2024-06", 530])
+    book.save(tmp_path / "2024年6月发放表.xlsx")
+    first, second = read_registry_file(tmp_path / "2024年6月发放表.xlsx", "payments")
+    assert second.sheet == "Sheet2" and second.header_rows == (0,)
+    assert second.normalised.select(["row_no", "case_no"]).to_pylist() == [
+        {"row_no": 1, "case_no": "DB002"}]  # fmt: skip
+    assert any("按工作表「Sheet」的表头读取" in note for note in second.notes)
+    assert not any("未读取" in note for note in first.notes)
