@@ -15,7 +15,8 @@ its evidence in Chinese:
     a member covered in the line's case that month is covered in another case paid the same
     month (in this list, or in the run's payment ledger), or expected to be: for a month
     after the ledger's latest, a case the ledger paid in its latest month whose member's row
-    is still covered and active (a township's list shows only its own cases);
+    is still covered and active, and which the list does not show that month (a township's
+    list shows only its own cases);
 ``over_standard``
     the case has an open ``over_standard`` lead in the published run (past its 渐退 with an
     income above the standard);
@@ -31,8 +32,10 @@ its evidence in Chinese:
     the line cannot be checked: its case is not on the run's roster, or its case, month or
     amount could not be read.
 
-A refund line (追回, 退回: a negative amount) pays nothing out: it is held only as
-``unchecked``, never for the reasons above.
+A line paying nothing out (a 0-元 停发 line, or a refund — 追回, 退回 — of a negative
+amount) is held only as ``unchecked``, never for the reasons above, and is no evidence that
+its case was paid that month (``twice``): a case's month in the list or the ledger counts as
+paid only where its amounts net to more than nothing.
 
 A hold is a prompt to check before paying, never a stop order (``NOTE``). Who each record is
 comes from ``resolver.outputs``; the registries' own tables are read directly. Everything is
@@ -169,9 +172,9 @@ def screen_payments(
                 *_accounts(con, policy, present),
                 *_amounts(con, policy, table),
             ]
-            refunds = _refund_lines(table)
+            paying_nothing = _lines_paying_nothing(table)
             for line, hold in found:
-                if line not in refunds:
+                if line not in paying_nothing:
                     holds[line].append(hold)
     finally:
         for name in (_LINES, _PERSON_OF, _TRUSTED):
@@ -232,11 +235,12 @@ def _lines_table(lines: pa.Table) -> pa.Table:
     return pa.table(columns)
 
 
-def _refund_lines(table: pa.Table) -> set[int]:
-    """The refund lines (追回, 退回: a negative amount): they pay nothing out, so no reason
-    but ``unchecked`` holds them (holding one delays the money a lead asked back)."""
+def _lines_paying_nothing(table: pa.Table) -> set[int]:
+    """The lines paying nothing out: a 0-元 line (停发) or a refund (追回, 退回: a negative
+    amount). No reason but ``unchecked`` holds them (holding a refund delays the money a lead
+    asked back; a 停发 line has nothing to hold)."""
     amounts = table.column("amount").to_pylist()
-    return {line for line, amount in enumerate(amounts) if amount is not None and amount < 0}
+    return {line for line, amount in enumerate(amounts) if amount is not None and amount <= 0}
 
 
 def _unchecked(con, present: set[str]) -> list[tuple[int, Hold]]:
@@ -403,24 +407,33 @@ def _fuzzy_deaths(con, policy: Policy, after: str) -> list[tuple[int, str, Hold]
     return found
 
 
+# A case's month paid: its amounts net to more than nothing (a 0-元 停发 line, or a refund,
+# is no payment); a month whose every amount is unread counts as paid.
+_NETS_PAID = "GROUP BY case_no, pay_month HAVING coalesce(sum(amount), 1) > 0"
+
+
 def _paid_cases(con, present: set[str]) -> str | None:
-    """Temporary table of the cases paid in each month of the lines: in the list, in the
-    run's ledger, or expected (a case the ledger paid in its latest month, for the months of
-    the list after it: a township's list does not show the other townships' cases). Returns
-    the ledger's latest month (None without a ledger)."""
+    """Temporary table of the cases paid in each month of the lines (their amounts netting
+    to more than nothing: ``_NETS_PAID``): in the list, in the run's ledger, or expected (a
+    case the ledger paid in its latest month, for the months of the list after it that the
+    list does not show it in: a township's list does not show the other townships' cases).
+    Returns the ledger's latest month (None without a ledger)."""
     latest = (con.execute("SELECT max(pay_month) FROM payments").fetchone()[0]
               if "payments" in present else None)  # fmt: skip
-    ledger = ("UNION SELECT case_no, pay_month, 'ledger' FROM payments "
-              f"WHERE pay_month IN (SELECT pay_month FROM {_LINES}) "
-              "UNION SELECT p.case_no, l.pay_month, 'expected' FROM payments p "
-              f"JOIN (SELECT DISTINCT pay_month FROM {_LINES} WHERE pay_month > $latest) l "
-              "ON p.pay_month = $latest"
-              if latest else "")  # fmt: skip
+    ledger = f"""
+        UNION SELECT case_no, pay_month, 'ledger' FROM payments
+        WHERE pay_month IN (SELECT pay_month FROM {_LINES}) {_NETS_PAID}
+        UNION SELECT p.case_no, l.pay_month, 'expected'
+        FROM (SELECT case_no, pay_month FROM payments WHERE pay_month = $latest {_NETS_PAID}) p
+        JOIN (SELECT DISTINCT pay_month FROM {_LINES} WHERE pay_month > $latest) l ON true
+        WHERE NOT EXISTS (SELECT 1 FROM {_LINES} x  -- the list says what it pays the case
+                          WHERE x.case_no = p.case_no AND x.pay_month = l.pay_month)
+    """ if latest else ""  # fmt: skip
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {_PAID} AS
         SELECT case_no, pay_month, max(origin) AS origin FROM (  -- list, ledger, expected
             SELECT case_no, pay_month, 'list' AS origin FROM {_LINES}
-            WHERE case_no IS NOT NULL AND pay_month IS NOT NULL {ledger}
+            WHERE case_no IS NOT NULL AND pay_month IS NOT NULL {_NETS_PAID} {ledger}
         ) GROUP BY ALL
     """, {"latest": latest} if latest else None)  # fmt: skip
     return latest

@@ -160,6 +160,44 @@ def test_a_refund_line_to_an_account_of_other_cases_is_not_held_for_it(county):
     assert refund.result == "通过"
 
 
+def test_a_stopped_line_of_a_dead_members_case_is_not_held_for_the_death(county):
+    dead = next(case for case in county["truth"] if case["case_type"] == "deceased_paid")
+    case = _case_of(county, dead["records"][0]["record_id"])
+    month = dead["paid_months"][-1]
+    amount, account = _paid(county, case, month)
+    paid, stopped = _screen(county, (case, month, amount, account), (case, month, 0.0, account))
+    assert "death" in _kinds(paid) and stopped.result == "通过"
+
+
+def _twice_paid_cases(county) -> tuple[list[str], str]:
+    """Two cases of one person, both paid in the ledger's latest month, and that month."""
+    con = county["con"]
+    latest = con.execute("SELECT max(pay_month) FROM payments").fetchone()[0]
+    paid = {case for (case,) in con.execute(
+        "SELECT DISTINCT case_no FROM payments WHERE pay_month = ?", [latest]).fetchall()}  # fmt: skip
+    cases = next(sorted(found) for found in (
+        {_case_of(county, r["record_id"]) for r in case["records"]} for case in county["truth"]
+        if case["case_type"] == "duplicate_enrollment") if len(found) == 2 and found <= paid)  # fmt: skip
+    return cases, latest
+
+
+def test_a_line_paying_nothing_is_no_evidence_that_its_case_was_paid(county):
+    (first, other), latest = _twice_paid_cases(county)
+    amount, account = _paid(county, first, latest)
+    other_account = _paid(county, other, latest)[1]
+    # in a month of the ledger: the other case's payment is the ledger's, not this list's
+    held = _screen(county, (first, latest, amount, account), (other, latest, 0.0, other_account))
+    assert "twice" in _kinds(held[0]) and "已有发放记录" in held[0].reasons
+    assert "本发放表" not in held[0].reasons and held[1].result == "通过"
+    # a month to come: the list stops (0) or recovers (< 0) the other case, which is then
+    # neither paid in the list nor expected to be paid outside it
+    after = month_text(month_index(latest) + 1)
+    for nothing in (0.0, -amount):
+        lines = _screen(county, (first, after, amount, account),
+                        (other, after, nothing, other_account))  # fmt: skip
+        assert "twice" not in _kinds(lines[0]) and "twice" not in _kinds(lines[1])
+
+
 def test_a_roster_row_without_a_case_number_leaves_unknown_cases_held(county, tmp_path):
     copy = tmp_path / "doudi.duckdb"
     shutil.copy(county["db"], copy)
