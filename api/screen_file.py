@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from models.publish import run_policy, working_run
-from models.screening import NOTE, Decision, screen_payments, summary
+from models.screening import HOLD, NOTE, PASS, Decision, screen_payments, summary
 from resolver.db import table_names
 from resolver.errors import DoudiError, InputError
 from resolver.headers import Vocabulary
@@ -197,6 +197,36 @@ def cell_texts(decision: Decision) -> tuple[str, str]:
     return decision.result, f"{decision.reasons}。{NOTE}"
 
 
+def row_cells(lines: Sequence[tuple[str | None, tuple[str, str]]]) -> tuple[str, str]:
+    """The two cells of a row of the file from those of its lines (each with its pay month):
+    a row of one line gets the line's; a row of several (a ledger with a column per month,
+    each month's amount a line) is 暂缓 when any of its lines is, and its reason names each
+    month with a reason, in the file's order, the note that a hold is no stop order once.
+
+    Parameters
+    ----------
+    lines : sequence of (str or None, (str, str))
+        The row's lines: the pay month (None when unread) and the line's two cells.
+
+    Returns
+    -------
+    tuple of str
+        The row's ``审核结果`` and ``暂缓原因``.
+
+    Examples
+    --------
+    >>> row_cells([("2024-01", ("暂缓", f"无法核对：x。{NOTE}")), ("2024-02", ("通过", ""))])
+    ('暂缓', '2024-01：无法核对：x。暂缓仅为发放前核实提示，不是停发决定')
+    """
+    if len(lines) == 1:
+        return lines[0][1]
+    results = {result for _, (result, _) in lines}
+    result = HOLD if HOLD in results else PASS
+    reasons = "；".join(f"{month or '月份不明'}：{text.removesuffix(f'。{NOTE}')}"
+                       for month, (_, text) in lines if text)  # fmt: skip
+    return result, (f"{reasons}。{NOTE}" if result == HOLD else reasons)
+
+
 def write_screened(screening: Screening, out: Path,
                    cleared: Mapping[int, tuple[str, str]] | None = None) -> None:  # fmt: skip
     """Write the screened file: the input with the two columns added (same format).
@@ -219,13 +249,16 @@ def write_screened(screening: Screening, out: Path,
     """
     payments = screening.payments
     _check_out(out, payments.sources[0].file_format)
-    cells: dict[int, dict[int, tuple[str, str]]] = {}
+    lines: dict[int, dict[int, list[tuple[str | None, tuple[str, str]]]]] = {}
     numbers = payments.lines.column("source_no").to_pylist()
     rows = payments.lines.column("row_no").to_pylist()
-    for decision, number, row in zip(screening.decisions, numbers, rows, strict=True):
-        cells.setdefault(number, {})[row] = (cleared or {}).get(decision.line) or cell_texts(
-            decision
-        )
+    months = payments.lines.column("pay_month").to_pylist()
+    for decision, number, row, month in zip(screening.decisions, numbers, rows, months,
+                                            strict=True):  # fmt: skip
+        texts = (cleared or {}).get(decision.line) or cell_texts(decision)
+        lines.setdefault(number, {}).setdefault(row, []).append((month, texts))
+    cells = {number: {row: row_cells(parts) for row, parts in by_row.items()}
+             for number, by_row in lines.items()}  # fmt: skip
     content = payments.path.read_bytes()
     first = payments.sources[0]
     if first.file_format == "csv":

@@ -379,3 +379,27 @@ def test_a_sheet_without_a_header_continuing_the_first_is_screened_in_its_column
     again = tmp_path / "再审核.xlsx"
     assert _screen(county, out, again).exit_code == 0
     assert _rows(again, "Sheet2") == second
+def test_a_ledger_of_a_column_per_month_holds_a_row_for_any_month_held(county, tmp_path):
+    import duckdb
+
+    con = duckdb.connect(str(county["db"]), read_only=True)
+    paid = con.execute(
+        "SELECT case_no, min(payee_name), list(amount::DOUBLE ORDER BY pay_month) FROM payments "
+        "WHERE pay_month IN ('2026-08', '2026-09', ?) GROUP BY case_no HAVING count(*) = 3 "
+        "ORDER BY case_no LIMIT 2", [MONTH]).fetchall()  # fmt: skip
+    con.close()
+    source, out = tmp_path / "2026年低保金发放台账.xlsx", tmp_path / "审核.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["序号", "救助证号", "户主姓名", "8月", "9月", "10月", "合计"])
+    (held, name, (august, *after)), (passed, other, amounts) = paid
+    book.active.append([1, held, name, august * 3, *after, august * 3 + sum(after)])
+    book.active.append([2, passed, other, *amounts, sum(amounts)])
+    book.save(source)
+    result = _screen(county, source, out)
+    assert result.exit_code == 0, result.output
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[0][7:] == ("审核结果", "暂缓原因")
+    # the row's 8月 held, its 9月 and 10月 passing: held, naming the month held (the note once)
+    assert rows[1][7] == "暂缓" and rows[1][8].startswith("2026-08：发放金额与类别人数不符：")
+    assert MONTH not in rows[1][8] and rows[1][8].count("不是停发决定") == 1
+    assert rows[2][7:] == ("通过", None)
