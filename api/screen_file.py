@@ -122,9 +122,47 @@ def screen_file(
     lines = _in_county(con, payments.lines, county)
     decisions = screen_payments(con, lines, policy, run_id=run_id,
                                 dismissed=_dismissed(con))  # fmt: skip
+    counted_on = household_lines(payments)
+    decisions = [Decision(decision.line, decisions[counted_on[decision.line]].holds)
+                 if decision.line in counted_on else decision for decision in decisions]  # fmt: skip
     found = summary(decisions, payments.lines.column("pay_month").to_pylist())
-    return Screening(payments, decisions, {**found, **_read_as(payments), "file": str(path),
+    read_as = _read_as(payments)
+    if counted_on:
+        read_as["notes"].append(f"金额跨行合并的同户其余 {len(counted_on)} 行不单独核对，审核结果随"
+                                "合并区域第一行（金额计在该行）")  # fmt: skip
+    return Screening(payments, decisions, {**found, **read_as, "file": str(path),
                                            "run_id": run_id})  # fmt: skip
+
+
+def household_lines(payments: PaymentList) -> dict[int, int]:
+    """The lines whose amount is a household's merged down over its members' rows and counted
+    on the first row of the merged range (``resolver.tables``: finding ``amount_merged_once``),
+    each with the line of that first row: the household's payment is that line's, and its
+    members' lines take its result.
+
+    Parameters
+    ----------
+    payments : PaymentList
+        The file as read.
+
+    Returns
+    -------
+    dict of int to int
+        Line (index in ``payments.lines``) to the line its amount is counted on.
+    """
+    merged = {(source.number, row) for source in payments.sources for table in source.findings
+              for row, problem in zip(table.column("row_no").to_pylist(),
+                                      table.column("problem").to_pylist(), strict=True)
+              if problem == "amount_merged_once"}  # fmt: skip
+    numbers = payments.lines.column("source_no").to_pylist()
+    rows = payments.lines.column("row_no").to_pylist()
+    counted_on, first = {}, None
+    for line, (number, row) in enumerate(zip(numbers, rows, strict=True)):
+        if (number, row) not in merged:
+            first = line  # the rows of a merged range follow its first one, in file order
+        elif first is not None and numbers[first] == number:
+            counted_on[line] = first
+    return counted_on
 
 
 def _read_as(payments: PaymentList) -> dict:

@@ -403,3 +403,26 @@ def test_a_ledger_of_a_column_per_month_holds_a_row_for_any_month_held(county, t
     assert rows[1][7] == "暂缓" and rows[1][8].startswith("2026-08：发放金额与类别人数不符：")
     assert MONTH not in rows[1][8] and rows[1][8].count("不是停发决定") == 1
     assert rows[2][7:] == ("通过", None)
+
+
+def test_a_households_amount_merged_over_its_members_rows_is_judged_once(county, tmp_path):
+    source, out = tmp_path / "2026年10月低保金发放花名册.xlsx", tmp_path / "审核.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    (held, name, account, amount), (passed, other, other_account, other_amount) = county["rows"][:2]
+    for case, payee, bank, paid in ((held, name, account, amount * 3),
+                                    (passed, other, other_account, other_amount)):  # fmt: skip
+        top = sheet.max_row + 1
+        sheet.append([None, case, payee, bank, MONTH, paid])
+        sheet.append([None, None, "成员甲", None, MONTH, None])
+        sheet.append([None, None, "成员乙", None, MONTH, None])
+        for column in "BDF":  # the case, its account and its amount over its three rows
+            sheet.merge_cells(f"{column}{top}:{column}{top + 2}")
+    book.save(source)
+    result = _screen(county, source, out)
+    assert result.exit_code == 0, result.output
+    assert "审核结果随合并区域第一行" in result.output and "无法核对" not in result.output
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert [row[6] for row in rows[1:]] == ["暂缓"] * 3 + ["通过"] * 3
+    assert len({row[7] for row in rows[1:4]}) == 1 and "发放金额与类别人数不符" in rows[1][7]
