@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from models.publish import run_policy, working_run
 from models.screening import HOLD, NOTE, PASS, Decision, screen_payments, summary
@@ -26,7 +27,7 @@ from resolver.db import table_names
 from resolver.errors import DoudiError, InputError
 from resolver.headers import Vocabulary
 from resolver.ingest import check_county, drop_counties, numbered_in, read_registry_file
-from resolver.layout import skip_reason
+from resolver.layout import is_blank, skip_reason
 from resolver.outputs import write_whole
 from resolver.quality import problem_label
 from resolver.reading import decode, delimiter_of, row_texts
@@ -80,8 +81,33 @@ def read_payment_list(path: Path, vocabulary: Vocabulary | None = None) -> Payme
         If the file cannot be used (naming file, sheet, rows and column).
     """
     sources = read_registry_file(Path(path), "payments", vocabulary=vocabulary)
-    lines = pa.concat_tables([source.normalised for source in sources], promote_options="default")
+    lines = pa.concat_tables([_screened_lines(source) for source in sources],
+                             promote_options="default")  # fmt: skip
     return PaymentList(Path(path), sources, lines)
+
+
+def _screened_lines(source: Source) -> pa.Table:
+    """A table's lines as screened: where the list has 应发 beside the 实发 read and 实发 is
+    still blank (a list before the bank is paid), the amount is 应发's, noted; and per line
+    whether its amount is counted on an earlier line of its merged range (``merged``: the
+    finding ``amount_merged_once``, or 应发 merged where 实发 is blank)."""
+    lines = source.normalised
+    merged_rows = {row for table in source.findings
+                   for row, problem in zip(table.column("row_no").to_pylist(),
+                                           table.column("problem").to_pylist(), strict=True)
+                   if problem == "amount_merged_once"}  # fmt: skip
+    merged = pc.is_in(lines["row_no"], pa.array(sorted(merged_rows), pa.int64()))
+    if source.owed is not None:
+        unpaid = pa.array(is_blank(source.raw["amount"].combine_chunks()))
+        owed = pc.and_(unpaid, pc.or_(pc.is_valid(source.owed["amount"]), source.owed["merged"]))
+        if pc.any(owed).as_py():
+            amount = pc.if_else(owed, source.owed["amount"], lines["amount"])
+            lines = lines.set_column(lines.column_names.index("amount"), "amount", amount)
+            merged = pc.or_(merged, pc.and_(owed, source.owed["merged"]))
+            paid = next(header for header, name in source.mapping if name == "amount")
+            source.notes.append(f"列「{paid.strip()}」有 {pc.sum(owed).as_py()} 个空格（发放前尚未"
+                                "填写实发金额）：按同一行的应发金额核对")  # fmt: skip
+    return lines.append_column("merged", merged)
 
 
 def screen_file(
@@ -136,9 +162,9 @@ def screen_file(
 
 def household_lines(payments: PaymentList) -> dict[int, int]:
     """The lines whose amount is a household's merged down over its members' rows and counted
-    on the first row of the merged range (``resolver.tables``: finding ``amount_merged_once``),
-    each with the line of that first row: the household's payment is that line's, and its
-    members' lines take its result.
+    on the first row of the merged range (``merged``: ``resolver.tables``), each with the
+    line of that first row: the household's payment is that line's, and its members' lines
+    take its result.
 
     Parameters
     ----------
@@ -150,15 +176,11 @@ def household_lines(payments: PaymentList) -> dict[int, int]:
     dict of int to int
         Line (index in ``payments.lines``) to the line its amount is counted on.
     """
-    merged = {(source.number, row) for source in payments.sources for table in source.findings
-              for row, problem in zip(table.column("row_no").to_pylist(),
-                                      table.column("problem").to_pylist(), strict=True)
-              if problem == "amount_merged_once"}  # fmt: skip
     numbers = payments.lines.column("source_no").to_pylist()
-    rows = payments.lines.column("row_no").to_pylist()
+    merged = payments.lines.column("merged").to_pylist()
     counted_on, first = {}, None
-    for line, (number, row) in enumerate(zip(numbers, rows, strict=True)):
-        if (number, row) not in merged:
+    for line, (number, member) in enumerate(zip(numbers, merged, strict=True)):
+        if not member:
             first = line  # the rows of a merged range follow its first one, in file order
         elif first is not None and numbers[first] == number:
             counted_on[line] = first

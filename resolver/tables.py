@@ -116,6 +116,8 @@ class Source:
     # columns the drop's checks read: ``resolver.ingest._checked``).
     previous: int | None = None
     first_column: int = 0  # the sheet's column (from 0) its first column is (``Grid``)
+    # A payments table reading 实发 beside 应发: each row's 应发, read (``owed_amounts``).
+    owed: pa.Table | None = None
 
     @property
     def rows(self) -> int:
@@ -687,6 +689,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         registry, grid.path, grid.sheet, grid.file_format, grid.encoding, located.header_rows,
         mapping, unmapped, located.skipped, notes, grid.merged_cells, pa.table(raw),
         normalised_table, findings, first_column=grid.first_column,
+        owed=owed_amounts(located, vocabulary, cells, row_numbers),
     )  # fmt: skip
 
 
@@ -783,6 +786,47 @@ def _counted_once(located: Located, position: int | None, read: pa.Array | None,
     taken = pa.array(moved)
     counted = pa.array(np.where(moved, counted_on, 0), mask=~moved)
     return pc.if_else(taken, "", read), counted
+
+
+def owed_amounts(located: Located, vocabulary: Vocabulary, cells: list[pa.Array],
+                 row_numbers: pa.Array) -> pa.Table | None:  # fmt: skip
+    """The amount owed (应发) of each row of a payments table whose amount is read from the
+    amount paid (实发: ``resolver.headers.PREFERRED``) beside it, read as an amount, a value
+    merged down over a household's rows counted once, on the first row of its range, as the
+    amount is; None for any other table. Ingest never reads it (a ledger is of money paid);
+    screening a list before the bank is paid reads it where 实发 is still blank.
+
+    Parameters
+    ----------
+    located : Located
+        The table within its grid.
+    vocabulary : Vocabulary
+        The headers known per registry (which columns are amounts).
+    cells : list of pa.Array
+        The table's cells by column, as read.
+    row_numbers : pa.Array
+        Each row's number in the sheet.
+
+    Returns
+    -------
+    pa.Table or None
+        Per row ``amount`` (DECIMAL, null where blank, unreadable or counted on another row)
+        and ``merged`` (True where counted on another row of its merged range); or None.
+    """
+    registry, positions = located.recognition.registry, located.recognition.positions
+    texts, paid = located.header.texts, PREFERRED["amount"]
+    position = positions.get("amount")
+    if registry.name != "payments" or position is None or not paid.search(texts[position]):
+        return None
+    owed = next((at for at, text in enumerate(texts) if at != position and not paid.search(text)
+                 and vocabulary.column(registry.name, text) == "amount"), None)  # fmt: skip
+    if owed is None:
+        return None
+    counted, counted_on = _counted_once(located, owed, cells[owed], row_numbers)
+    outputs, _ = _normalise_column(registry.column("amount").kind, counted)
+    merged = (pa.array([False] * len(counted)) if counted_on is None
+              else pc.is_valid(counted_on))  # fmt: skip
+    return pa.table({"amount": outputs[0], "merged": merged})
 
 
 def _merged_findings(registry: Registry, column: str, counted_on: pa.Array, values: pa.Array,

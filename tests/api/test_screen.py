@@ -405,11 +405,15 @@ def test_a_ledger_of_a_column_per_month_holds_a_row_for_any_month_held(county, t
     assert rows[2][7:] == ("通过", None)
 
 
-def test_a_households_amount_merged_over_its_members_rows_is_judged_once(county, tmp_path):
+@pytest.mark.parametrize("before_paid", [False, True])
+def test_a_households_amount_merged_over_its_members_rows_is_judged_once(
+    county, tmp_path, before_paid
+):
+    # before_paid: the amount is 应发's, merged, 实发 beside it still blank
     source, out = tmp_path / "2026年10月低保金发放花名册.xlsx", tmp_path / "审核.xlsx"
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(HEADERS)
+    sheet.append([*HEADERS[:5], "应发金额", "实发金额"] if before_paid else HEADERS)
     (held, name, account, amount), (passed, other, other_account, other_amount) = county["rows"][:2]
     for case, payee, bank, paid in ((held, name, account, amount * 3),
                                     (passed, other, other_account, other_amount)):  # fmt: skip
@@ -424,5 +428,28 @@ def test_a_households_amount_merged_over_its_members_rows_is_judged_once(county,
     assert result.exit_code == 0, result.output
     assert "审核结果随合并区域第一行" in result.output and "无法核对" not in result.output
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
-    assert [row[6] for row in rows[1:]] == ["暂缓"] * 3 + ["通过"] * 3
-    assert len({row[7] for row in rows[1:4]}) == 1 and "发放金额与类别人数不符" in rows[1][7]
+    results = len(rows[0]) - 2
+    assert [row[results] for row in rows[1:]] == ["暂缓"] * 3 + ["通过"] * 3
+    assert len({row[results + 1] for row in rows[1:4]}) == 1
+    assert f"本表发放 {amount * 3:.2f} 元" in rows[1][results + 1]
+
+
+def test_a_list_before_the_bank_is_paid_is_checked_on_its_amounts_owed(county, tmp_path):
+    header = [*HEADERS[:5], "应发金额", "实发金额"]
+    owed = [[*row, ""] for row in _data(county)]  # the first line's 应发 tripled, 实发 blank
+    owed[1][6] = owed[1][5]  # a line already paid
+    paid = [[*row[:5], "", row[5]] for row in _data(county)]  # the same amounts, as 实发
+    outputs, results = [], []
+    for name, data in (("应发", owed), ("实发", paid)):
+        source, out = tmp_path / f"{name}.csv", tmp_path / f"{name}审核.csv"
+        with source.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows([header, *data])
+        result = _screen(county, source, out)
+        assert result.exit_code == 0, result.output
+        outputs.append(result.output)
+        with out.open(encoding="utf-8", newline="") as handle:
+            results.append([row[7:] for row in csv.reader(handle)][1:])
+    assert (f"列「实发金额」有 {len(owed) - 1} 个空格（发放前尚未填写实发金额）：按同一行的应发金额核对"
+            in outputs[0])  # fmt: skip
+    assert results[0] == results[1]  # judged as if 应发 were paid
+    assert results[0][0][0] == "暂缓" and results[0][0][1].startswith("发放金额与类别人数不符")
