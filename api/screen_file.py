@@ -299,7 +299,8 @@ def write_screened(screening: Screening, out: Path,
         Where to write it (its folder is created).
     cleared : mapping of int to (str, str), optional
         The two cells of held lines reviewers cleared since, by line (``Decision.line``),
-        in place of the screening's.
+        in place of the screening's; a household's first line's for its members' lines
+        (``household_lines``) not cleared themselves.
 
     Raises
     ------
@@ -313,9 +314,11 @@ def write_screened(screening: Screening, out: Path,
     numbers = payments.lines.column("source_no").to_pylist()
     rows = payments.lines.column("row_no").to_pylist()
     months = payments.lines.column("pay_month").to_pylist()
+    cleared, counted_on = cleared or {}, household_lines(payments)
     for decision, number, row, month in zip(screening.decisions, numbers, rows, months,
                                             strict=True):  # fmt: skip
-        texts = (cleared or {}).get(decision.line) or cell_texts(decision)
+        texts = (cleared.get(decision.line) or cleared.get(counted_on.get(decision.line))
+                 or cell_texts(decision))  # fmt: skip
         lines.setdefault(number, {}).setdefault(row, []).append((month, texts))
     cells = {number: {row: row_cells(parts) for row, parts in by_row.items()}
              for number, by_row in lines.items()}  # fmt: skip

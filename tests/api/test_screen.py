@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
-from api.screen_file import read_payment_list
+from api.screen_file import read_payment_list, screen_file, write_screened
 from api.storage import opened
 from resolver.errors import InputError
 from tests.models.test_screening import county_run
@@ -432,6 +432,14 @@ def test_a_households_amount_merged_over_its_members_rows_is_judged_once(
     assert [row[results] for row in rows[1:]] == ["暂缓"] * 3 + ["通过"] * 3
     assert len({row[results + 1] for row in rows[1:4]}) == 1
     assert f"本表发放 {amount * 3:.2f} 元" in rows[1][results + 1]
+    # a reviewer clears the household's line: its members' rows are cleared with it
+    import duckdb
+
+    with duckdb.connect(str(county["db"]), read_only=True) as con:
+        screening = screen_file(con, source)
+    write_screened(screening, out, {0: ("通过", "核实后放行：已核实")})
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert [row[results:] for row in rows[1:4]] == [("通过", "核实后放行：已核实")] * 3
 
 
 def test_a_list_before_the_bank_is_paid_is_checked_on_its_amounts_owed(county, tmp_path):
