@@ -23,7 +23,9 @@ which the 梁平 forms use too): the roster rows covered and active on the as-of
 建档立卡 household (its number of members, its yearly income per person / 12, rounded half-up
 to the fen). An ended roster row is history, not the family's present.
 
-The 汇总表 counts every case not resolved by data, by review status, and gives two amounts:
+The 汇总表 counts every case that stands (not resolved by data, or confirmed before data
+resolved it: a confirmed lead stays counted with its money, and the 摸排台账 lists it with
+核查状态 ``属实（后续数据中依据已不再出现）``), by review status, and gives two amounts:
 that of the cases still open (未结: 待核查, 核查中, 需入户核查 — the review page's overview) and
 that of the cases confirmed (属实: the money to recover); a case found untrue (不属实) has no
 amount at risk. Amounts are summed in whole fen. A note under the table says so.
@@ -46,7 +48,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from api.masking import mask_id, mask_numbers, mask_phone, mask_typed
-from api.published import CLOSED, STATUS_LABELS, Published
+from api.published import CLOSED, CONFIRMED_RESOLVED_LABEL, STATUS_LABELS, Published, stands
 from models.amounts import in_fen
 from models.case_types import CASE_LABELS, CASE_TYPES
 from models.coverage_forms import poverty_household_sizes
@@ -62,7 +64,8 @@ LEDGER_COLUMNS = (
 SUMMARY_COLUMNS = ("乡镇", *CASE_LABELS.values(), "疑点合计", "属实", "不属实", "核查中或需入户核查",
                    "待核查", "未结疑点涉及金额（元）", "属实疑点涉及金额（元）")  # fmt: skip
 SUMMARY_NOTE = (
-    "说明（系统生成）：各类疑点数和疑点合计为未因数据变化消除的疑点（含已核实属实、不属实的），"
+    "说明（系统生成）：各类疑点数和疑点合计为未因数据变化消除的疑点（含已核实属实、不属实的；"
+    "已核实属实的疑点在后续数据中依据不再出现时仍计入），"
     "疑点合计＝属实＋不属实＋核查中或需入户核查＋待核查；未结疑点涉及金额为待核查、核查中、"
     "需入户核查疑点的涉及金额，与审核页面“疑点汇总”的涉及金额一致；属实疑点涉及金额为核实属实"
     "疑点的涉及金额（应追回或整改的金额）；核实不属实的疑点不计金额。金额按分精确合计。"
@@ -158,7 +161,8 @@ def _ledger_cases(published: Published, case_type: str, township: str | None,
 
 
 def open_cases(published: Published, county: str | None = None) -> list[dict]:
-    """The cases not resolved by data, of one county of a province drop when ``county`` is
+    """The cases that stand (``api.published.stands``: not resolved by data, or resolved
+    after a reviewer confirmed them), of one county of a province drop when ``county`` is
     given (a case resting on rows of two counties is in both counties' ledgers, each at its
     own township: ``Published.of_county``).
 
@@ -174,7 +178,8 @@ def open_cases(published: Published, county: str | None = None) -> list[dict]:
     list of dict
         The cases.
     """
-    return [case for case in published.of_county(county).cases.values() if not case["resolved"]]
+    chosen = published.of_county(county)
+    return [case for case in chosen.cases.values() if stands(case, chosen.status(case["case_id"]))]
 
 
 def _ledger_row(published: Published, case: dict[str, Any], households: Mapping[str, int]) -> list:
@@ -205,9 +210,15 @@ def _ledger_row(published: Published, case: dict[str, Any], households: Mapping[
         programs_on(assistance, as_of), _first(row.get("phone") for row in mine),
         *inclusion(case["case_type"], status, decided),
         CASE_LABELS[case["case_type"]], round(case["risk_score"] or 0.0, 4),
-        case["amount_at_risk"], STATUS_LABELS[status], assigned.get("assignee"),
+        case["amount_at_risk"], _status_label(case, status), assigned.get("assignee"),
         due.isoformat() if due else None, case["case_id"],
     ]  # fmt: skip
+
+
+def _status_label(case: dict[str, Any], status: str) -> str:
+    """核查状态 as a ledger writes it: a confirmed case data has since resolved says so."""
+    resolved_confirmed = case["resolved"] and status == "confirmed"
+    return CONFIRMED_RESOLVED_LABEL if resolved_confirmed else STATUS_LABELS[status]
 
 
 def _first(values: Iterable[Any]) -> Any:
@@ -397,7 +408,7 @@ def inclusion(case_type: str, status: str, events: list[dict]) -> tuple[str, str
 
 
 def summary_rows(published: Published, county: str | None = None) -> list[list]:
-    """The 汇总表: per township, the cases not resolved by data by type, their total and
+    """The 汇总表: per township, the cases that stand (``open_cases``) by type, their total and
     their review outcome, the amount at risk of those still open (未结, as the overview
     counts it) and that of those confirmed (属实); a case found untrue (不属实) has none.
 

@@ -6,7 +6,9 @@ an assignment, a label's note) is applied here after it is stored. Filtering a f
 cases in memory is also faster than a query.
 
 A case is *closed* when reviewers confirmed or dismissed it, or a later run resolved it by
-data; it is *overdue* when its latest assignment's 整改时限 is before today and it is not
+data. A case *stands* (``stands``) while runs raise it, and also once resolved by data if a
+reviewer confirmed it (属实): the confirmed lead and its money stay in counts, ledgers and the
+``confirmed`` filter, marked as resolved by data, until a reviewer reopens it. It is *overdue* when its latest assignment's 整改时限 is before today and it is not
 closed. Month over month (``changes``) compares the latest published run with the one
 before it, as ``case_registry`` records them.
 """
@@ -20,6 +22,7 @@ from typing import Any
 
 from api.masking import mask_numbers
 from models.publish import json_value
+from resolver.registries import REGISTRIES
 
 STATUS_LABELS = {
     "open": "待核查",
@@ -39,8 +42,34 @@ CLOSED = ("confirmed", "dismissed")  # review statuses that close a case
 # How a case of the latest run compares with the run before: first raised now, resolved by
 # data now (no longer raised), raised before and now.
 CHANGES = ("new", "resolved", "open")
+# The 核查状态 of a confirmed case that data has since resolved (ledgers).
+CONFIRMED_RESOLVED_LABEL = "属实（后续数据中依据已不再出现）"
 SUMMARY_FIELDS = ("case_id", "case_type", "risk_score", "amount_at_risk", "township", "village",
                   "counties", "person_ids", "run_id")  # fmt: skip
+
+
+def stands(case: dict[str, Any], status: str) -> bool:
+    """Whether a case counts in lists, overview and ledgers: raised by the latest run that
+    touched it, or resolved by data after a reviewer confirmed it (属实), until one reopens it.
+
+    Parameters
+    ----------
+    case : dict
+        A published case.
+    status : str
+        Its current review status.
+
+    Returns
+    -------
+    bool
+        False only for a case resolved by data that is not confirmed.
+
+    Examples
+    --------
+    >>> stands({"resolved": True}, "confirmed"), stands({"resolved": True}, "in_review")
+    (True, False)
+    """
+    return not case["resolved"] or status == "confirmed"
 
 
 @dataclass(frozen=True)
@@ -76,7 +105,8 @@ class CaseFilter:
         bool
             True when type, place, county, score range, status, overdue and the person or
             number sought all match; a case resolved by data passes only
-            ``status="resolved"`` or a ``run_id`` filter.
+            ``status="resolved"`` or a ``run_id`` filter, unless it stands (``stands``:
+            confirmed).
         """
         score = case["risk_score"] or 0.0
         return (
@@ -112,7 +142,7 @@ class CaseFilter:
             return case["resolved"]
         if self.status == "unclosed":
             return not case["resolved"] and status not in CLOSED
-        if self.run_id is None and case["resolved"]:
+        if self.run_id is None and not stands(case, status):
             return False
         return self.status is None or status == self.status
 
@@ -337,30 +367,52 @@ class Published:
 
     def _resolution(self, case: dict[str, Any]) -> dict[str, Any] | None:
         """Why a case resolved by data went away: the run that no longer raised it, and the
-        reviewers' labels in force on its rows (which label, by whom); with no label, the
-        rules changed (that run read the same files as the run before it, under another
-        policy or settings), both the files and the rules did (either may have resolved
-        it), or else the data did."""
+        reviewers' labels that changed how its rows are linked (``_relinking_labels``); with
+        none, the rules changed (that run read the same files as the run before it, under
+        another policy or settings), both the files and the rules did (either may have
+        resolved it), or else the data did. The rows of the case that run's data no longer
+        held are named (registry and record id); a case a reviewer confirmed says so first."""
         if not case["resolved"]:
             return None
-        rows = {row["unique_id"] for row in case["detail"]["rows"]}
-        in_force: dict[tuple[str, str], dict[str, Any]] = {}
-        for label in self.labels:
-            pair = (label["unique_id_l"], label["unique_id_r"])
-            if not label["pending"] and set(pair) <= rows:
-                in_force[pair] = label
-        labels = sorted(in_force.values(), key=lambda label: label["label_id"])
+        labels = self._relinking_labels(case)
         pair = self._with_run_before(case["resolved_run"])
         rules = None if pair is None else _rules_changed(*pair)
+        gone = _rows_named(case["gone_records"])
+        left = f"；后续数据中已不再出现：{gone}" if gone else ""  # beside another cause
         if labels:
-            reason = "人员记录的标注改变了关联"
+            reason = f"人员记录的标注改变了关联{left}"
         elif rules is not None and _same_files(*pair):
             reason = f"口径调整（政策或阈值变更）后不再构成疑点（{rules}）"
         elif rules is not None:
-            reason = f"数据与口径均有变化，不再构成疑点（{rules}）"
-        else:
+            reason = f"数据与口径均有变化，不再构成疑点（{rules}）{left}"
+        elif gone:
+            reason = f"后续数据中该疑点的依据已不再出现：{gone}"
+        elif case["gone_records"] is not None:  # known: every row is still there
+            reason = "后续数据中已不再出现（本案各条记录仍在，其内容或关联有变化）"
+        else:  # resolved before the rows that left were recorded
             reason = "后续数据中已不再出现"
+        if self.status(case["case_id"]) == "confirmed":
+            reason = f"已核实属实；{reason}"
         return {"run_id": case["resolved_run"], "reason": reason, "labels": labels}
+
+    def _relinking_labels(self, case: dict[str, Any]) -> list[dict[str, Any]]:
+        """The labels in force on pairs of the case's rows when the run resolving it started
+        (the latest of each pair recorded before, not waiting) whose verdict disagrees with
+        how the case's rows were linked when it was last raised: those that parted one
+        person's rows or joined two persons' (or a row linked to no one). A label agreeing
+        with the linking changed nothing and is no cause."""
+        person_of = {row["unique_id"]: row.get("person_id") for row in case["detail"]["rows"]}
+        started = self._started.get(case["resolved_run"])
+        in_force: dict[tuple[str, str], dict[str, Any]] = {}
+        for label in self.labels:
+            pair = (label["unique_id_l"], label["unique_id_r"])
+            recorded = label.get("recorded_at")
+            late = started is not None and recorded is not None and recorded >= started
+            if not label["pending"] and not late and set(pair) <= set(person_of):
+                in_force[pair] = label
+        relinking = [label for pair, label in in_force.items()
+                     if label["same_person"] != _linked(*(person_of[uid] for uid in pair))]  # fmt: skip
+        return sorted(relinking, key=lambda label: label["label_id"])
 
     def _with_run_before(self, run_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """The published run before run ``run_id``, and that run; None for the first."""
@@ -468,8 +520,8 @@ class Published:
 
     def overview(self) -> dict[str, Any]:
         """Cases not closed (未结: neither resolved by data nor confirmed or dismissed):
-        counts and amount at risk by case type and by township; and the cases not resolved by
-        data by review status.
+        counts and amount at risk by case type and by township; and the cases that stand
+        (``stands``: not resolved by data, or confirmed) by review status.
 
         Returns
         -------
@@ -485,9 +537,9 @@ class Published:
         by_status: dict[str, int] = dict.fromkeys(STATUS_LABELS, 0)
         today = date.today()
         for case in self.cases.values():
-            if case["resolved"]:
-                continue
             status = self.status(case["case_id"])
+            if not stands(case, status):
+                continue
             by_status[status] += 1
             if status in CLOSED:
                 continue
@@ -644,6 +696,21 @@ def _input_hashes(run: dict[str, Any]) -> list[str] | None:
     return sorted(file["sha256"] for file in json.loads(inputs))
 
 
+def _linked(left: str | None, right: str | None) -> bool:
+    """Whether two rows' persons are one (a row linked to no one is nobody's)."""
+    return left is not None and left == right
+
+
+def _rows_named(unique_ids: list[str] | None) -> str:
+    """Rows (``registry:record_id``) as a reviewer reads them: ``死亡人员 SW0000030``."""
+    named = []
+    for unique_id in unique_ids or []:
+        registry, _, record_id = unique_id.partition(":")
+        known = REGISTRIES.get(registry)
+        named.append(f"{known.chinese if known else registry} {record_id}")
+    return "、".join(named)
+
+
 def _placed_in(row: dict[str, Any], county: str) -> dict[str, Any]:
     """A case across counties as ``county`` files it: at the township and village of its
     first record in that county (the case's own place is its first record's, which may be
@@ -665,6 +732,8 @@ def _case(row: dict[str, Any]) -> dict[str, Any]:
         "counties": row.get("counties") or [],  # a case published before provinces has none
         "resolved": row["resolved_run"] is not None, "resolved_run": row["resolved_run"],
         "first_run": row.get("first_run"),
+        # the rows the resolving run no longer held; None when resolved before they were kept
+        "gone_records": row.get("gone_records"),
         "records": json.loads(row["records"]), "evidence": json.loads(row["evidence"]),
         "detail": json.loads(row["detail"]) if row.get("detail") else None,
     }  # fmt: skip

@@ -69,7 +69,8 @@ class CaseDetail(CaseSummary):
     graph: dict[str, Any] = Field(description="the household subgraph: nodes and edges")
     history: list[DecisionEvent]
     resolution: Resolution | None = Field(
-        description="for a case resolved by data: the run, and the labels in force on its rows"
+        description="for a case resolved by data: the run, why (the rows that left, named), "
+        "and the labels that changed how its rows are linked"
     )
 
 

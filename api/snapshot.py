@@ -32,7 +32,7 @@ class Snapshot:
         inputs, settings and policy) and the latest run's persons (loaded on first use)."""
         rows = self.store.rows
         latest = rows(
-            "SELECT c.*, r.first_run, r.resolved_run FROM case_registry r "
+            "SELECT c.*, r.first_run, r.resolved_run, r.gone_records FROM case_registry r "
             "JOIN published_cases c ON c.case_id = r.case_id AND c.run_id = r.last_run"
         )
         by_run = rows(

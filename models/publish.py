@@ -13,7 +13,8 @@ crashes halfway leaves the previous published run whole and readable, and its ow
 
 ``case_registry`` is the stable identity of a finding: a case id comes from its type, persons
 and records, so the same finding in the next run is the same case; one the next run no
-longer raises gets ``resolved_run`` (resolved by data), and is never deleted.
+longer raises gets ``resolved_run`` (resolved by data) and ``gone_records``, the rows of its
+last snapshot (``registry:record_id``) that run's data no longer holds, and is never deleted.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ CREATE TABLE IF NOT EXISTS case_registry (
     case_id VARCHAR PRIMARY KEY, case_type VARCHAR, first_run VARCHAR, last_run VARCHAR,
     resolved_run VARCHAR
 );
+ALTER TABLE case_registry ADD COLUMN IF NOT EXISTS gone_records VARCHAR[];
 """
 # Derived columns a reviewer does not need beside the values they come from (by suffix).
 HIDDEN_SUFFIXES = ("_pinyin", "_fuzzy", "id_number_prefix", "id_number_birth_date",
@@ -414,9 +416,10 @@ def publish_run(
 def _update_registry(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
     con.execute(
         """
-        INSERT INTO case_registry
+        INSERT INTO case_registry (case_id, case_type, first_run, last_run, resolved_run)
         SELECT case_id, case_type, run_id, run_id, NULL FROM published_cases WHERE run_id = $1
-        ON CONFLICT (case_id) DO UPDATE SET last_run = excluded.last_run, resolved_run = NULL
+        ON CONFLICT (case_id) DO UPDATE SET last_run = excluded.last_run, resolved_run = NULL,
+            gone_records = NULL
         """,
         [run_id],
     )
@@ -425,6 +428,42 @@ def _update_registry(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
         "(SELECT case_id FROM published_cases WHERE run_id = $1)",
         [run_id],
     )
+    _record_gone_rows(con, run_id)
+
+
+def _record_gone_rows(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """For each case the run resolves, the rows of its last snapshot (``registry:record_id``)
+    that the run's data no longer holds: what a reviewer is told made it go away."""
+    resolved = con.execute(
+        "SELECT r.case_id, c.detail FROM case_registry r JOIN published_cases c "
+        "ON c.case_id = r.case_id AND c.run_id = r.last_run WHERE r.resolved_run = ?", [run_id]
+    ).fetchall()  # fmt: skip
+    rows_of = {case_id: [row["unique_id"] for row in json.loads(detail or "{}").get("rows", [])]
+               for case_id, detail in resolved}  # fmt: skip
+    held = _rows_held(con, {uid for uids in rows_of.values() for uid in uids})
+    gone = [(sorted(set(uids) - held), case_id) for case_id, uids in rows_of.items()]
+    if gone:
+        con.executemany("UPDATE case_registry SET gone_records = ? WHERE case_id = ?", gone)
+
+
+def _rows_held(con: duckdb.DuckDBPyConnection, unique_ids: set[str]) -> set[str]:
+    """Which of the rows (``registry:record_id``) the registry tables hold now."""
+    tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    held = set()
+    for registry in REGISTRIES:
+        record_ids = sorted(uid.split(":", 1)[1] for uid in unique_ids
+                            if uid.split(":", 1)[0] == registry)  # fmt: skip
+        if not record_ids or registry not in tables:
+            continue
+        con.register("_wanted", pa.table({"record_id": record_ids}))
+        try:
+            found = con.execute(
+                f"SELECT record_id FROM {registry} SEMI JOIN _wanted USING (record_id)"
+            ).fetchall()
+        finally:
+            con.unregister("_wanted")
+        held |= {f"{registry}:{record_id}" for (record_id,) in found}
+    return held
 
 
 def _case_table(con, run_id: str, found: Found) -> pa.Table:

@@ -61,7 +61,8 @@ async def list_cases(
         Query(
             alias="status",
             description="a review status; resolved (by data); unclosed (未结: neither resolved "
-            "by data nor confirmed or dismissed). Without it, every case not resolved by data",
+            "by data nor confirmed or dismissed). Without it, every case not resolved by data, "
+            "and those confirmed (属实) before data resolved them (resolved_by_data true)",
         ),
     ] = None,
     run_id: Annotated[

@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from api.published import Published
+from api.ledgers import summary_rows
+from api.published import CaseFilter, Published
 
 FILES = json.dumps([{"registry": "deaths", "path": "d/死亡人员.csv", "sha256": "ab", "rows": 3}])
 OTHER_FILES = json.dumps([{"registry": "deaths", "path": "d/死亡人员.csv", "sha256": "cd",
@@ -23,14 +24,30 @@ def _run(run_id, day, inputs, policy, threshold=0.9, name="default", version=1):
             "policy_name": name, "policy_version": version}  # fmt: skip
 
 
-def _resolution(second: dict) -> str:
+# A death notice and a roster row linked as one person, and a roster row of another.
+ROWS = [{"unique_id": "deaths:SW1", "registry": "deaths", "person_id": "p1"},
+        {"unique_id": "assistance:JZ1", "registry": "assistance", "person_id": "p1"},
+        {"unique_id": "assistance:JZ2", "registry": "assistance", "person_id": "p2"}]  # fmt: skip
+
+
+def _published(second: dict, *, gone=None, labels=(), events=()) -> Published:
     case = {"case_id": "c", "case_type": "deceased_paid", "risk_score": 0.9,
             "amount_at_risk": 100.0, "township": "东乡", "village": "东村", "person_ids": [],
             "run_id": "r-1", "first_run": "r-1", "resolved_run": "r-2", "records": "[]",
-            "evidence": "[]",
-            "detail": json.dumps({"rows": [], "links": [], "graph": {}})}  # fmt: skip
+            "evidence": "[]", "gone_records": gone,
+            "detail": json.dumps({"rows": ROWS, "links": [], "graph": {}})}  # fmt: skip
     runs = [_run("r-1", 1, FILES, DEFAULT), second]
-    return Published([case], [case], [], [], [], runs).case("c")["resolution"]["reason"]
+    return Published([case], [case], list(events), [], list(labels), runs)
+
+
+def _resolution(second: dict, **given) -> str:
+    return _published(second, **given).case("c")["resolution"]["reason"]
+
+
+def _label(label_id, left, right, same_person, day=1):
+    return {"label_id": label_id, "unique_id_l": left, "unique_id_r": right,
+            "same_person": same_person, "pending": False, "actor": "a", "role": "analyst",
+            "recorded_at": datetime(2026, 10, day, 12)}  # fmt: skip
 
 
 def test_a_policy_change_on_the_same_files_says_the_rules_changed_and_names_the_policy():
@@ -56,3 +73,43 @@ def test_changed_files_and_policy_say_both_changed_and_name_the_policy():
 def test_changed_files_and_threshold_say_both_changed():
     reason = _resolution(_run("r-2", 2, OTHER_FILES, DEFAULT, threshold=0.95))
     assert reason == "数据与口径均有变化，不再构成疑点（归并阈值 0.9 → 0.95）"
+
+
+def test_the_rows_that_left_are_named_by_registry_and_record_id():
+    reason = _resolution(_run("r-2", 2, OTHER_FILES, DEFAULT), gone=["deaths:SW1"])
+    assert reason == "后续数据中该疑点的依据已不再出现：死亡人员 SW1"
+    kept = _resolution(_run("r-2", 2, OTHER_FILES, DEFAULT), gone=[])
+    assert kept == "后续数据中已不再出现（本案各条记录仍在，其内容或关联有变化）"
+
+
+def test_a_confirmed_lead_says_it_was_confirmed_and_stays_in_the_confirmed_counts():
+    confirmed = [{"event_id": 1, "case_id": "c", "to_status": "confirmed", "kind": "decision"}]
+    published = _published(_run("r-2", 2, OTHER_FILES, DEFAULT), gone=["deaths:SW1"],
+                           events=confirmed)  # fmt: skip
+    reason = published.case("c")["resolution"]["reason"]
+    assert reason == "已核实属实；后续数据中该疑点的依据已不再出现：死亡人员 SW1"
+    assert published.list_cases(CaseFilter(status="confirmed"), sort="risk", offset=0,
+                                limit=5)[0] == 1  # fmt: skip
+    assert published.overview()["by_status"]["confirmed"] == 1
+    assert summary_rows(published)[-1][-1] == 100.0  # 属实疑点涉及金额
+
+
+def test_a_label_agreeing_with_the_linking_is_not_the_cause():
+    agreeing = [_label(1, "assistance:JZ1", "deaths:SW1", True),
+                _label(2, "assistance:JZ2", "deaths:SW1", False)]  # fmt: skip
+    published = _published(_run("r-2", 2, OTHER_FILES, DEFAULT), gone=["deaths:SW1"],
+                           labels=agreeing)  # fmt: skip
+    resolution = published.case("c")["resolution"]
+    assert resolution["labels"] == []
+    assert resolution["reason"] == "后续数据中该疑点的依据已不再出现：死亡人员 SW1"
+
+
+def test_a_label_that_parted_or_joined_rows_before_the_run_is_the_cause():
+    parting = _label(1, "assistance:JZ1", "deaths:SW1", False)
+    joining = _label(2, "assistance:JZ2", "deaths:SW1", True)
+    late = _label(3, "assistance:JZ1", "assistance:JZ2", True, day=3)  # after the run
+    published = _published(_run("r-2", 2, FILES, DEFAULT), gone=[],
+                           labels=[parting, joining, late])  # fmt: skip
+    resolution = published.case("c")["resolution"]
+    assert [label["label_id"] for label in resolution["labels"]] == [1, 2]
+    assert resolution["reason"] == "人员记录的标注改变了关联"

@@ -1,0 +1,113 @@
+"""No role makes a lead disappear without a trace, over real HTTP against a served county:
+a lead confirmed (属实) that next month's data resolves stays counted with its money and says
+which record left; a label that agreed with the linking is not blamed for a lead a deleted
+death notice ended; every decision, assignment and label keeps the token it was made with and
+is written to the access log."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from api.ledgers import SUMMARY_COLUMNS
+from api.published import CONFIRMED_RESOLVED_LABEL
+from models.pipeline import update_pipeline
+from tests.api.conftest import _drop_without
+from tests.api.served import client
+
+pytestmark = pytest.mark.slow
+
+
+def _death_cases(http) -> list[dict]:
+    """Open 死亡后仍发放 leads with an amount, each with its death notices, no two sharing
+    one."""
+    listed = http.get("/api/cases", params={"case_type": "deceased_paid", "limit": 500}).json()
+    chosen, seen = [], set()
+    for item in listed["items"]:
+        detail = http.get(f"/api/cases/{item['case_id']}").json()
+        notices = {row["record_id"] for row in detail["rows"] if row["registry"] == "deaths"}
+        if item["amount_at_risk"] and notices and not notices & seen:
+            chosen.append(detail | {"notices": notices})
+            seen |= notices
+    return chosen
+
+
+def _agreeing_pair(detail: dict) -> tuple[str, str]:
+    """A death notice and a roster row of the case linked as one person."""
+    rows = detail["rows"]
+    notice = next(row for row in rows if row["registry"] == "deaths" and row["person_id"])
+    roster = next(row for row in rows if row["registry"] == "assistance"
+                  and row["person_id"] == notice["person_id"])  # fmt: skip
+    return notice["unique_id"], roster["unique_id"]
+
+
+def _summary_total(http) -> dict:
+    book = openpyxl.load_workbook(io.BytesIO(http.get("/api/ledgers/summary.xlsx").content))
+    total = next(row for row in book.active.iter_rows(values_only=True) if row[0] == "合计")
+    return dict(zip(SUMMARY_COLUMNS, total, strict=True))
+
+
+def _ledger_statuses(http, case_type: str) -> dict[str, str]:
+    """疑点编号 -> 核查状态 over every sheet of a 摸排台账."""
+    book = openpyxl.load_workbook(io.BytesIO(http.get(f"/api/ledgers/{case_type}.xlsx").content))
+    found = {}
+    for sheet in book.worksheets:
+        rows = list(sheet.iter_rows(values_only=True))
+        header = next((row for row in rows if row and "疑点编号" in row), None)
+        if header is None:
+            continue
+        at, status = header.index("疑点编号"), header.index("核查状态")
+        found |= {row[at]: row[status] for row in rows[rows.index(header) + 1 :] if row[at]}
+    return found
+
+
+def test_a_confirmed_lead_resolved_by_data_stays_counted_and_no_harmless_label_is_blamed(county):
+    with client(county, "auditor") as http:
+        confirmed, labelled = _death_cases(http)[:2]
+        for to_status in ("in_review", "confirmed"):
+            answer = http.post(f"/api/cases/{confirmed['case_id']}/decisions",
+                               json={"to_status": to_status, "note": "入户核实已死亡"})  # fmt: skip
+            assert answer.status_code == 201
+        before = _summary_total(http)
+    left, right = _agreeing_pair(labelled)
+    with client(county, "analyst") as http:
+        agreeing = http.post(f"/api/cases/{labelled['case_id']}/link-labels",
+                             json={"left": left, "right": right, "same_person": True})  # fmt: skip
+        assert agreeing.status_code == 201 and agreeing.json()["pending"] is False
+    county["server"].stop()
+    drop = _drop_without(county["drop"], county["out"] / "next-month",
+                         confirmed["notices"] | labelled["notices"])  # fmt: skip
+    update_pipeline(drop, county["db"], county["out"] / "updated")
+    county["server"].start()
+    with client(county, "auditor") as http:
+        kept = http.get(f"/api/cases/{confirmed['case_id']}").json()
+        assert kept["resolved_by_data"] and kept["status"] == "confirmed"
+        notices = "、".join(f"死亡人员 {notice}" for notice in sorted(confirmed["notices"]))
+        assert kept["resolution"]["reason"] == (
+            f"已核实属实；后续数据中该疑点的依据已不再出现：{notices}"
+        )
+        listed = http.get("/api/cases", params={"status": "confirmed", "limit": 500}).json()
+        assert confirmed["case_id"] in {item["case_id"] for item in listed["items"]}
+        assert http.get("/api/overview").json()["by_status"]["confirmed"] == 1
+        after = _summary_total(http)
+        assert after["属实"] == before["属实"] == 1
+        assert after["属实疑点涉及金额（元）"] == before["属实疑点涉及金额（元）"]
+        assert after["属实疑点涉及金额（元）"] == confirmed["amount_at_risk"]
+        ledger = _ledger_statuses(http, "deceased_paid")
+        assert ledger[confirmed["case_id"]] == CONFIRMED_RESOLVED_LABEL
+        gone = http.get(f"/api/cases/{labelled['case_id']}").json()
+        assert gone["resolved_by_data"] and gone["resolution"]["labels"] == []
+        assert "标注" not in gone["resolution"]["reason"]
+        assert all(f"死亡人员 {notice}" in gone["resolution"]["reason"]
+                   for notice in labelled["notices"])  # fmt: skip
+        assert labelled["case_id"] not in _ledger_statuses(http, "deceased_paid")
+        # a reviewer reopening the confirmed lead lets it go with the data
+        reopened = http.post(f"/api/cases/{confirmed['case_id']}/decisions",
+                             json={"to_status": "in_review", "note": "复核"})  # fmt: skip
+        assert reopened.status_code == 201
+        listed = http.get("/api/cases", params={"status": "confirmed", "limit": 500}).json()
+        assert confirmed["case_id"] not in {item["case_id"] for item in listed["items"]}
+        assert _summary_total(http)["属实"] == 0
+
