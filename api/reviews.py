@@ -2,7 +2,9 @@
 pairs of person rows.
 
 Decisions and assignments are append-only events (``case_events``); a case's status is its
-latest event's, its assignment its latest assignment's. Nothing here updates or deletes an
+latest event's, its assignment its latest assignment's. Each event names who recorded it by
+token name, role and token id (``token_id``: names need not be unique; NULL for events
+recorded before the id was kept). Nothing here updates or deletes an
 event. Decisions are validated and appended under one
 lock, so concurrent reviewers cannot both move a case from the same status; the in-memory
 snapshot (``api.snapshot``) follows each one. Link labels (``resolver.labels``) steer the
@@ -32,6 +34,7 @@ CREATE TABLE IF NOT EXISTS case_events (
 ALTER TABLE case_events ADD COLUMN IF NOT EXISTS kind VARCHAR DEFAULT 'decision';
 ALTER TABLE case_events ADD COLUMN IF NOT EXISTS assignee VARCHAR;
 ALTER TABLE case_events ADD COLUMN IF NOT EXISTS due_date DATE;
+ALTER TABLE case_events ADD COLUMN IF NOT EXISTS token_id VARCHAR;
 """
 # The ID statuses of a row trusted with its number (``resolver.persons``).
 TRUSTED_IDS = ("valid", "upgraded")
@@ -110,6 +113,7 @@ class Reviews:
     def record_decision(
         self, case_id: str, *, actor: str, role: str, to_status: str, note: str | None,
         reason: str | None, expected_status: str | None, expected_event: int | None = None,
+        token_id: str | None = None,
     ) -> dict[str, Any]:  # fmt: skip
         """Append a decision event after checking the case, the transition and the reason;
         the in-memory snapshot follows.
@@ -129,6 +133,8 @@ class Reviews:
         expected_event : int or None
             The id of the last event the reviewer saw (``ETag``/``If-Match``; 0 for none):
             stale if anyone has added an event since, a colleague's note included.
+        token_id : str or None
+            The id of the token the decision is made with.
 
         Returns
         -------
@@ -156,11 +162,11 @@ class Reviews:
             if to_status == current and not (note or "").strip() and not (reason or "").strip():
                 # a permanent event (and a new case version) that says nothing
                 raise DecisionError("invalid", "仅添加备注时须填写备注内容")
-            return self._append_event(case_id, actor, role, to_status, note, reason)
+            return self._append_event(case_id, (actor, role, token_id), to_status, note, reason)
 
     def record_assignment(
         self, case_id: str, *, actor: str, role: str, assignee: str, due_date: date,
-        note: str | None, today: date | None = None,
+        note: str | None, today: date | None = None, token_id: str | None = None,
     ) -> dict[str, Any]:  # fmt: skip
         """Append an assignment event: who is responsible for the case (责任人) and by when
         it is to be dealt with (整改时限). A later assignment supersedes it; the status stays.
@@ -179,6 +185,8 @@ class Reviews:
             The assigner's note.
         today : date, optional
             The day the deadline is checked against; the server's today when None.
+        token_id : str or None
+            The id of the token the assignment is made with.
 
         Returns
         -------
@@ -195,30 +203,31 @@ class Reviews:
             if case_id not in self.snapshot.published.cases:
                 raise DecisionError("missing", f"没有疑点 {case_id}")
             status = self.snapshot.published.status(case_id)
-            return self._append_event(case_id, actor, role, status, note, None,
+            return self._append_event(case_id, (actor, role, token_id), status, note, None,
                                       kind="assignment", assignee=assignee, due_date=due_date)  # fmt: skip
 
     def _append_event(
-        self, case_id: str, actor: str, role: str, to_status: str, note: str | None,
+        self, case_id: str, who: tuple[str, str, str | None], to_status: str, note: str | None,
         reason: str | None, kind: str = "decision", assignee: str | None = None,
         due_date: date | None = None,
     ) -> dict[str, Any]:  # fmt: skip
-        """Store an event of the case (the caller holds the lock) and apply it to the
-        snapshot."""
+        """Store an event of the case by ``who`` (name, role and token id; the caller holds
+        the lock) and apply it to the snapshot."""
         published = self.snapshot.published
+        actor, role, token_id = who
         event = self.store.rows(
             "INSERT INTO case_events (case_id, actor, role, recorded_at, from_status, "
-            "to_status, note, reason, kind, assignee, due_date) "
-            f"VALUES (?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?) RETURNING {EVENT_COLUMNS}",
+            "to_status, note, reason, kind, assignee, due_date, token_id) "
+            f"VALUES (?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {EVENT_COLUMNS}",
             [case_id, actor, role, published.status(case_id), to_status, note, reason, kind,
-             assignee, due_date],
+             assignee, due_date, token_id],
         )[0]  # fmt: skip
         published.add_event(event)
         return event
 
     def record_link_label(
         self, case_id: str, *, left: str, right: str, same_person: bool, actor: str, role: str,
-        note: str | None,
+        note: str | None, token_id: str | None = None,
     ) -> dict[str, Any]:  # fmt: skip
         """Append a reviewer's label on two person rows of the case; the next run's linking
         follows it, and the case's history shows it.
@@ -250,6 +259,8 @@ class Reviews:
             Who labels.
         note : str or None
             The reviewer's note.
+        token_id : str or None
+            The id of the token the label is recorded with (on the case's history event).
 
         Returns
         -------
@@ -287,7 +298,8 @@ class Reviews:
                                  actor=actor, role=role, case_id=case_id, note=note,
                                  pending=four_eyes and not confirmed)  # fmt: skip
             self.snapshot.published.labels.append(label)  # a resolved case's reasons follow
-            self._append_event(case_id, actor, role, self.snapshot.published.status(case_id),
+            self._append_event(case_id, (actor, role, token_id),
+                               self.snapshot.published.status(case_id),
                                _label_note(label, rows, confirmed), None, kind="link_label")  # fmt: skip
             return label
 

@@ -59,6 +59,11 @@ class DecisionEvent(BaseModel):
     )
     assignee: str | None = Field(default=None, description="an assignment's 责任人")
     due_date: date | None = Field(default=None, description="an assignment's 整改时限")
+    token_id: str | None = Field(
+        default=None,
+        description="the token the event was recorded with (names need not be unique); "
+        "null for events recorded before it was kept",
+    )
 
 
 class CaseDetail(CaseSummary):
@@ -354,6 +359,9 @@ class ScreeningEvent(BaseModel):
     outcome: Literal["released", "kept"]
     outcome_label: str = Field(description="核实后放行 or 确认暂缓")
     note: str | None
+    token_id: str | None = Field(
+        default=None, description="the token the line was cleared with (null before it was kept)"
+    )
 
 
 class HeldLine(BaseModel):

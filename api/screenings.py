@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS screening_events (
     line_no INTEGER, actor VARCHAR, role VARCHAR, recorded_at TIMESTAMP, outcome VARCHAR,
     note VARCHAR
 );
+ALTER TABLE screening_events ADD COLUMN IF NOT EXISTS token_id VARCHAR;
 """
 # How a held line may be cleared, and what a line's status is called.
 OUTCOMES = {"released": "核实后放行", "kept": "确认暂缓"}
@@ -66,7 +67,8 @@ SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
 # number's digits (after its letters, e.g. DB532326000004) are not one.
 _SUMMARY_COLUMNS = ("screening_id, actor, role, screened_at, file_name, run_id, months, lines, "
                     "passed, held, summary")  # fmt: skip
-_EVENT_COLUMNS = "event_id, screening_id, line_no, actor, role, recorded_at, outcome, note"
+_EVENT_COLUMNS = ("event_id, screening_id, line_no, actor, role, recorded_at, outcome, note, "
+                  "token_id")  # fmt: skip
 
 
 class Screenings:
@@ -243,8 +245,9 @@ class Screenings:
         return {**found, "items": items}
 
     def clear(
-        self, screening_id: int, line_no: int, *, outcome: str, note: str, actor: str, role: str
-    ) -> dict[str, Any]:
+        self, screening_id: int, line_no: int, *, outcome: str, note: str, actor: str, role: str,
+        token_id: str | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
         """Record how a held line was cleared: an event appended, nothing changed or deleted.
 
         Parameters
@@ -259,6 +262,8 @@ class Screenings:
             What was checked.
         actor, role : str
             Who clears it.
+        token_id : str or None
+            The id of the token it is cleared with.
 
         Returns
         -------
@@ -280,8 +285,10 @@ class Screenings:
                                     f"发放前审核 {screening_id} 中没有暂缓的第 {line_no} 条")  # fmt: skip
             event = self.store.rows(
                 "INSERT INTO screening_events (screening_id, line_no, actor, role, recorded_at, "
-                f"outcome, note) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_EVENT_COLUMNS}",
-                [screening_id, line_no, actor, role, datetime.now(), outcome, note.strip()],
+                f"outcome, note, token_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                f"RETURNING {_EVENT_COLUMNS}",
+                [screening_id, line_no, actor, role, datetime.now(), outcome, note.strip(),
+                 token_id],
             )[0]  # fmt: skip
         return _labelled(event)
 

@@ -14,7 +14,7 @@ from resolver.labels import labels_history
 
 EVENT_COLUMNS = (
     "event_id, case_id, actor, role, recorded_at, from_status, to_status, note, reason, kind, "
-    "assignee, due_date"
+    "assignee, due_date, token_id"
 )
 
 

@@ -2,8 +2,9 @@
 (责任人 and 整改时限) and history, and reviewers' labels on the identity links of a case.
 
 Reads come from the published snapshot in memory (``api.published``) and are ``async``:
-no thread hop, no query. Recording a decision or an assignment writes to DuckDB and is a
-sync route.
+no thread hop, no query. Recording a decision, an assignment or a label writes to DuckDB and
+is a sync route; each is stored with the caller's token id and written to the access log
+(hash-chained) once stored.
 """
 
 from __future__ import annotations
@@ -148,6 +149,7 @@ def record_decision(
     case_id: str,
     decision: DecisionIn,
     reviews: ReviewsDep,
+    access: AccessLogDep,
     principal: Auditor,
     if_match: Annotated[
         str | None, Header(description="the case's ETag as read: 412 if it has changed")
@@ -155,49 +157,65 @@ def record_decision(
 ) -> dict[str, Any]:
     """Move the case to a status (or stay, to add a note). 不属实 needs a reason; a stale
     ``expected_status`` or a transition the workflow does not allow is a 409, a stale
-    ``If-Match`` a 412."""
+    ``If-Match`` a 412. The event keeps the caller's token id; the access log says so."""
     with answered():
-        return reviews.record_decision(
+        event = reviews.record_decision(
             case_id, actor=principal.name, role=principal.role, to_status=decision.to_status,
             note=decision.note, reason=decision.reason, expected_status=decision.expected_status,
-            expected_event=event_version(if_match),
+            expected_event=event_version(if_match), token_id=principal.token_id,
         )  # fmt: skip
+    access.record(principal.name, principal.role, "record_decision",
+                  f"{case_id} 事件 {event['event_id']} {event['from_status']}→{event['to_status']}")  # fmt: skip
+    return event
 
 
 @router.post(
     "/{case_id}/assignments", response_model=DecisionEvent, status_code=status.HTTP_201_CREATED
 )
 def record_assignment(
-    case_id: str, assignment: AssignmentIn, reviews: ReviewsDep, principal: Auditor
-) -> dict[str, Any]:
+    case_id: str, assignment: AssignmentIn, reviews: ReviewsDep, access: AccessLogDep,
+    principal: Auditor,
+) -> dict[str, Any]:  # fmt: skip
     """指派: name who is responsible for the case (责任人) and by when it is to be dealt with
     (整改时限, today or later: an earlier day is a 422). The assignment is appended to the
     case's history; a later one supersedes it, and the case's status stays. A case past its
-    整改时限 and not closed is overdue (逾期: ``GET /api/cases?overdue=true``)."""
+    整改时限 and not closed is overdue (逾期: ``GET /api/cases?overdue=true``). The event keeps
+    the caller's token id; the access log says so."""
     with answered():
-        return reviews.record_assignment(
+        event = reviews.record_assignment(
             case_id, actor=principal.name, role=principal.role, assignee=assignment.assignee,
-            due_date=assignment.due_date, note=assignment.note,
+            due_date=assignment.due_date, note=assignment.note, token_id=principal.token_id,
         )  # fmt: skip
+    access.record(principal.name, principal.role, "record_assignment",
+                  f"{case_id} 事件 {event['event_id']} 整改时限 {event['due_date']}")  # fmt: skip
+    return event
 
 
 @router.post(
     "/{case_id}/link-labels", response_model=LinkLabel, status_code=status.HTTP_201_CREATED
 )
 def label_link(
-    case_id: str, label: LinkLabelIn, reviews: ReviewsDep, principal: Reviewer
-) -> dict[str, Any]:
+    case_id: str, label: LinkLabelIn, reviews: ReviewsDep, access: AccessLogDep,
+    principal: Reviewer,
+) -> dict[str, Any]:  # fmt: skip
     """Say whether two person rows of the case are the same person (同一人) or not
     (不是同一人). Labels are kept across re-runs and shown in the case's history; the next
     run links or separates the rows accordingly, and enough of them re-estimate the matching
     model. A label that would change how an open case's rows are linked needs an auditor
     (403 otherwise); parting two rows with the same valid ID number waits for a second
-    auditor (``pending`` until then)."""
+    auditor (``pending`` until then). The case's history event keeps the caller's token id;
+    the access log says so."""
     with answered():
-        return reviews.record_link_label(
+        stored = reviews.record_link_label(
             case_id, left=label.left, right=label.right, same_person=label.same_person,
             actor=principal.name, role=principal.role, note=label.note,
+            token_id=principal.token_id,
         )  # fmt: skip
+    verdict = "同一人" if stored["same_person"] else "不是同一人"
+    access.record(principal.name, principal.role, "record_link_label",
+                  f"{case_id} 标注 {stored['label_id']} {stored['unique_id_l']} "
+                  f"{stored['unique_id_r']} {verdict}")  # fmt: skip
+    return stored
 
 
 @router.get("/{case_id}/link-labels", response_model=list[LinkLabel])

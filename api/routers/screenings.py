@@ -3,8 +3,8 @@ goes to the bank and stored; the list of screenings, the held lines of one, and 
 clearing of a held line (an event: nothing is deleted). A hold (暂缓) is a prompt to check
 before paying, never a stop order.
 
-Every upload, every read of a screening's held lines and every download of the list written
-back is written to the access log. Screening and writing are sync routes (DuckDB's work).
+Every upload, every read of a screening's held lines, every clearing of a held line and every
+download of the list written back is written to the access log. Screening and writing are sync routes (DuckDB's work).
 """
 
 from __future__ import annotations
@@ -114,13 +114,19 @@ def _shown(found: dict[str, Any], principal: Principal) -> dict[str, Any]:
 )
 def clear_line(
     screening_id: ScreeningId, line_no: LineNo, body: ClearIn, screenings: ScreeningsDep,
-    principal: Auditor,
+    access: AccessLogDep, principal: Auditor,
 ) -> dict[str, Any]:  # fmt: skip
     """Clear a held line after checking it: 核实后放行 (``released``) or 确认暂缓 (``kept``),
-    with a note. An event is appended; the line stays listed with its status and history."""
+    with a note. An event is appended with the caller's token id, and written to the access
+    log; the line stays listed with its status and history."""
     with answered():
-        return screenings.clear(screening_id, line_no, outcome=body.outcome, note=body.note,
-                                actor=principal.name, role=principal.role)  # fmt: skip
+        event = screenings.clear(screening_id, line_no, outcome=body.outcome, note=body.note,
+                                 actor=principal.name, role=principal.role,
+                                 token_id=principal.token_id)  # fmt: skip
+    access.record(principal.name, principal.role, "clear_screening_line",
+                  f"screening {screening_id} 第{line_no}条 {event['outcome_label']} "
+                  f"事件 {event['event_id']}")  # fmt: skip
+    return event
 
 
 @router.get("/{screening_id}/file", response_class=Response)

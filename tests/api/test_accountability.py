@@ -111,3 +111,39 @@ def test_a_confirmed_lead_resolved_by_data_stays_counted_and_no_harmless_label_i
         assert confirmed["case_id"] not in {item["case_id"] for item in listed["items"]}
         assert _summary_total(http)["属实"] == 0
 
+
+def test_every_write_keeps_its_token_and_is_in_the_access_log(county):
+    with client(county, "admin") as http:
+        first, second = (http.post("/api/tokens", json={"name": "同名审计员", "role": "auditor"}
+                                   ).json() for _ in range(2))  # fmt: skip
+    assert first["name"] == second["name"] and first["token_id"] != second["token_id"]
+    county["tokens"]["twin"] = second["token"]
+    with client(county, "auditor") as http:
+        case = _death_cases(http)[0]
+    path = f"/api/cases/{case['case_id']}"
+    left, right = _agreeing_pair(case)
+    with client(county, "twin") as http:
+        decided = http.post(f"{path}/decisions", json={"to_status": "in_review"})
+        dismissed = http.post(f"{path}/decisions",
+                              json={"to_status": "dismissed", "reason": "经核实在世"})  # fmt: skip
+        assigned = http.post(f"{path}/assignments",
+                             json={"assignee": "李四", "due_date": "2099-01-01"})  # fmt: skip
+        labelled = http.post(f"{path}/link-labels",
+                             json={"left": left, "right": right, "same_person": True})  # fmt: skip
+        assert {answer.status_code for answer in (decided, dismissed, assigned, labelled)} == {201}
+        history = http.get(f"{path}/history").json()
+    assert [(event["kind"], event["actor"], event["token_id"]) for event in history] == [
+        ("decision", "同名审计员", second["token_id"]),
+        ("decision", "同名审计员", second["token_id"]),
+        ("assignment", "同名审计员", second["token_id"]),
+        ("link_label", "同名审计员", second["token_id"])]  # fmt: skip
+    with client(county, "admin") as http:
+        log = http.get("/api/access-log", params={"limit": 500}).json()["items"]
+    writes = [(entry["action"], entry["token_id"]) for entry in log
+              if case["case_id"] in entry["target"] and entry["action"].startswith("record_")]  # fmt: skip
+    assert sorted(writes) == sorted([("record_decision", second["token_id"])] * 2 + [
+        ("record_assignment", second["token_id"]),
+        ("record_link_label", second["token_id"])])  # fmt: skip
+    dismissal = next(entry for entry in log if entry["action"] == "record_decision"
+                     and f"事件 {dismissed.json()['event_id']} " in entry["target"])  # fmt: skip
+    assert dismissal["target"].endswith("in_review→dismissed")

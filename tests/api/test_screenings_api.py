@@ -298,3 +298,20 @@ def test_an_id_in_a_sheets_name_is_kept_masked_and_shown_masked(county):
     assert shown["note"] == NOTE and listed_[0]["note"] == NOTE
     for text in (stored, str(shown), str(listed_)):
         assert not re.search(r"\d{15}", text)
+
+
+def test_clearing_a_held_line_keeps_the_token_and_is_in_the_access_log(county, uploaded):
+    screening_id = uploaded["summary"]["screening_id"]
+    with client(county, "admin") as http:
+        token_id = next(token["token_id"] for token in http.get("/api/tokens").json()
+                        if token["name"] == "auditor-1")  # fmt: skip
+    with client(county, "auditor") as http:
+        cleared = http.post(f"/api/screenings/{screening_id}/lines/61/clear",
+                            json={"outcome": "kept", "note": "待乡镇核对"})  # fmt: skip
+    assert cleared.status_code == 201 and cleared.json()["token_id"] == token_id
+    with client(county, "admin") as http:
+        log = http.get("/api/access-log", params={"limit": 500}).json()["items"]
+    [entry] = [entry for entry in log if entry["action"] == "clear_screening_line"
+               and f"事件 {cleared.json()['event_id']}" in entry["target"]]  # fmt: skip
+    assert (entry["actor"], entry["token_id"]) == ("auditor-1", token_id)
+    assert entry["target"].startswith(f"screening {screening_id} 第61条 确认暂缓")
