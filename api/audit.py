@@ -28,6 +28,7 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from datetime import datetime
 
+from api.masking import logged_target
 from api.tokens import LogEntry, TokenStore
 
 log = logging.getLogger(__name__)
@@ -76,8 +77,9 @@ class AccessLog:
         self._thread.start()
 
     def record(
-        self, actor: str, role: str, action: str, target: str, *, token_id: str | None = None
-    ) -> Future:
+        self, actor: str, role: str, action: str, target: str, *, token_id: str | None = None,
+        run_id: str | None = None,
+    ) -> Future:  # fmt: skip
         """Log one access.
 
         In a worker thread this returns when the entry is committed; on the event loop it
@@ -93,9 +95,12 @@ class AccessLog:
         action : str
             What, e.g. ``read_case``.
         target : str
-            On what, e.g. a case id.
+            On what, e.g. a case id; kept with its ID and account numbers masked
+            (``logged_target``), whoever typed them.
         token_id : str, optional
             The actor's token; by default the one the request was admitted with.
+        run_id : str, optional
+            The run read, kept before the target as it is.
 
         Returns
         -------
@@ -107,7 +112,8 @@ class AccessLog:
         Exception
             In a worker thread, whatever the write raised: the read must then fail too.
         """
-        future = self._enqueue(actor, role, action, target, token_id)
+        future = self._enqueue(actor, role, action, logged_target(target, run_id=run_id),
+                               token_id)  # fmt: skip
         if not _on_event_loop():
             future.result()
         elif (awaited := _awaited.get()) is not None:
@@ -130,7 +136,7 @@ class AccessLog:
         action : str
             What.
         target : str
-            On what.
+            On what; kept with its ID and account numbers masked (``logged_target``).
         token_id : str, optional
             The actor's token; by default the one the request was admitted with.
 
@@ -139,7 +145,8 @@ class AccessLog:
         int
             The entry's sequence number.
         """
-        return await asyncio.wrap_future(self._enqueue(actor, role, action, target, token_id))
+        entry = self._enqueue(actor, role, action, logged_target(target), token_id)
+        return await asyncio.wrap_future(entry)
 
     @asynccontextmanager
     async def durable(self) -> AsyncIterator[AccessLog]:

@@ -47,7 +47,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from api.masking import mask_id, mask_numbers, mask_phone, mask_typed
+from api.masking import mask_id, mask_phone, mask_typed, masked_field
 from api.published import CLOSED, CONFIRMED_RESOLVED_LABEL, STATUS_LABELS, Published, stands
 from models.amounts import in_fen
 from models.case_types import CASE_LABELS, CASE_TYPES
@@ -469,9 +469,9 @@ TYPED_COLUMNS = LEDGER_COLUMNS.index("未纳入原因"), LEDGER_COLUMNS.index("�
 
 
 def _masked_row(row: list) -> list:
-    """The row with its ID and phone masked, and any ID or account number a free text holds
-    (a reviewer's reason not to enroll)."""
-    masked = [mask_numbers(cell) if isinstance(cell, str) else cell for cell in row]
+    """The row with its ID and phone masked, and any ID or account number or date a free text
+    holds (a reviewer's reason not to enroll; ``masked_field``)."""
+    masked = [masked_field(cell) if isinstance(cell, str) else cell for cell in row]
     for column in TYPED_COLUMNS:
         masked[column] = mask_typed(row[column]) if row[column] else row[column]
     masked[ID_COLUMN] = mask_id(row[ID_COLUMN])

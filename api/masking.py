@@ -8,26 +8,30 @@ personal data (case lists and details, subgraph nodes, what-if, triage, scores, 
 | ``gender`` | shown | ``*`` (the last four digits already carry it, nothing more) |
 | ``phone`` | full | first three and last four: ``138****5678`` |
 | reviewers' ``note`` | full | ``（仅审计员可见）`` |
-| any other text (evidence, a case number, a graph node's key and label) | full | every ID or account number in it masked as above, however its digits are grouped (``mask_numbers``) |
+| a value that is a date or a time alone (``start_date``, ``death_date``, a decision's time) | full | full: its field says what day it is, and a birth date is ``birth_date`` |
+| any other text (evidence, a case number, a screening's lines, a graph node's key and label) | full | every ID or account number in it masked as above, however its digits are grouped (``mask_numbers``), and every date as ``birth_date`` is: ``1950-**-**``, ``1950年**月**日`` (``mask_text``) |
 | text a person typed (a reviewer's ``reason``, a 责任人 ``assignee``) | full | the same, and mobile numbers too (``mask_typed``) |
 | identifiers a client sends back (``case_id``, keys ending ``_id`` or ``_ids``, ``unique_id_l``/``_r``) | full | full |
 
 An 18-digit ID hides exactly its eight birth-date digits, so a full birth date beside a mask
 would give the whole number back: the masks hold only because no lower role ever reads a
-birth date finer than the year. With the year known, a mask still leaves every day of that
-year whose check digit fits (about 33 numbers).
+birth date finer than the year: a date inside a text may be one (a death record's
+出生日期 quoted in evidence), so no text keeps a date's month and day. With the year known, a
+mask still leaves every day of that year and every sequence number whose check digit fits.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
-from resolver.idcard import clean_text, mask_id, mask_numbers, mask_phone, mask_typed
+from resolver.idcard import clean_text, mask_id, mask_numbers, mask_phone, mask_text, mask_typed
 
 if TYPE_CHECKING:  # the command line masks file names without loading the web stack
     from api.auth import Principal
 
-__all__ = ["HIDDEN_NOTE", "mask_id", "mask_numbers", "mask_phone", "mask_typed", "masked"]
+__all__ = ["HIDDEN_NOTE", "logged_target", "mask_id", "mask_numbers", "mask_phone", "mask_text",
+           "mask_typed", "masked", "masked_field"]  # fmt: skip
 
 # Fields that hold an ID number or an account number, wherever they appear.
 SENSITIVE_SUFFIXES = ("id_number", "id18", "cert_no", "bank_account")
@@ -37,6 +41,10 @@ TYPED = {"reason", "assignee"}
 # and every key ending ``_id`` or ``_ids``.
 IDENTIFIERS = {"unique_id_l", "unique_id_r"}
 HIDDEN_NOTE = "（仅审计员可见）"
+# A value that is a day or a time alone: a field named for what it holds.
+DAY_OR_TIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
 
 
 def masked(value: Any, principal: Principal) -> Any:
@@ -93,8 +101,57 @@ def _mask_field(key: str, value: Any) -> Any:
     if key in IDENTIFIERS or key.endswith(("_id", "_ids")):
         return value
     if isinstance(value, str):  # evidence, a case number, a graph node's key and label
-        return mask_numbers(value)
+        return masked_field(value)
     return value
+
+
+def masked_field(value: str) -> str:
+    """A text field (a cell of a ledger, a value of an answer) as a role that reads masks
+    reads it: a day or a time alone as it is (its field says which day it is: 纳入日期,
+    ``death_date``), any other text with its ID and account numbers and its dates masked.
+
+    Parameters
+    ----------
+    value : str
+        The field's text.
+
+    Returns
+    -------
+    str
+        ``value``, masked unless it is a day or a time alone (``mask_text``).
+
+    Examples
+    --------
+    >>> masked_field("2021-10-11"), masked_field("2021-10-11 至 2023-04-02 发放")
+    ('2021-10-11', '2021-**-** 至 2023-**-** 发放')
+    """
+    return value if DAY_OR_TIME.fullmatch(value) else mask_text(value)
+
+
+def logged_target(target: str, *, run_id: str | None = None) -> str:
+    """What the access log keeps of a read's target: every ID or account number in it masked
+    (``mask_numbers``), as the admin who reads the log may see none, whether the caller typed
+    it into a path, a query or a file's name.
+
+    Parameters
+    ----------
+    target : str
+        Which data and how much of it.
+    run_id : str, optional
+        The run read, put before the target as it is: its date and time digits are no ID,
+        and masked they would no longer name the run.
+
+    Returns
+    -------
+    str
+        The entry's target.
+
+    Examples
+    --------
+    >>> logged_target("532326196301212449 无疑点", run_id="20261205-203000-1234")
+    '20261205-203000-1234 532326***********9 无疑点'
+    """
+    return " ".join(filter(None, [run_id, mask_numbers(target)]))
 
 
 def holds_id_number(text: str) -> bool:

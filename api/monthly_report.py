@@ -35,7 +35,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from api.ledgers import chinese_date, filled_by, money_cells, text_cells
-from api.masking import mask_numbers, mask_typed
+from api.masking import mask_typed, masked_field
 from api.period_report import titled_sheet
 from api.published import CHANGES, STATUS_LABELS, Published
 from models.case_types import CASE_LABELS
@@ -82,7 +82,7 @@ def monthly_report(
         The published cases, runs and events so far.
     masked : bool
         Whether numbers in its texts are masked (for roles that may not see them): a
-        责任人's with ``mask_typed``, a 核实人's with ``mask_numbers``.
+        责任人's with ``mask_typed``, a 核实人's with ``masked_field``.
     unit : str or None
         The 填报单位; left blank for the office to fill in when None.
     made : date or None
@@ -360,13 +360,14 @@ def _summary_notes(sheet: Worksheet, since: datetime | None, until: datetime | N
 
 def _masked_row(row: list, columns: tuple[str, ...]) -> list:
     """A row of a list with the 责任人 masked as typed text (``mask_typed``) and every other
-    text but the case id with its ID and account numbers masked (``mask_numbers``)."""
+    text but the case id with its ID and account numbers and dates masked (``masked_field``:
+    a day or a time alone, 核实时间, stays)."""
     shown = []
     for column, value in zip(columns, row, strict=True):
         if column == "责任人":
             value = mask_typed(value or "")
         elif column != "疑点编号" and isinstance(value, str):
-            value = mask_numbers(value)
+            value = masked_field(value)
         shown.append(value)
     return shown
 

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from api.ledgers import HEADER_FILL, chinese_date, filled_by, text_cells
-from api.masking import mask_id, mask_numbers
+from api.masking import mask_id, masked_field
 from api.reviews import DecisionError
 from models.movements import (
     DIRECTION_LABELS,
@@ -219,7 +219,8 @@ def movement_rows(movements: Sequence[Movement], direction: str, *, masked: bool
         ``entry`` or ``exit``.
     masked : bool
         Whether ID numbers are masked (``api.masking.mask_id``; in a case number that
-        holds one, and in the basis, which may name another case's number, ``mask_numbers``).
+        holds one, and in the basis, which may name another case's number or a date,
+        ``masked_field``).
 
     Returns
     -------
@@ -230,7 +231,7 @@ def movement_rows(movements: Sequence[Movement], direction: str, *, masked: bool
     chosen = sorted((m for m in movements if m.direction == direction),
                     key=lambda m: (m.township or "", m.village or "", m.program_label, m.day,
                                    m.record_id))  # fmt: skip
-    text = mask_numbers if masked else str
+    text = masked_field if masked else str
     return [
         [number, m.township or "", m.village or "", m.name or "",
          mask_id(m.id_number) if masked else m.id_number or "", m.program_label,

@@ -338,15 +338,82 @@ def mask_numbers(text: str) -> str:
     return _DIGIT_GROUPS.sub(lambda match: _masked_groups(match.group()), text)
 
 
+# A day as Doudi and the registries write one: ``1963-01-21``, ``1963/1/21``, ``1963.1.21``,
+# ``1963年1月21日``, ``19630121`` (not after a letter: a case number ``DB20210115`` is none).
+# A month alone (``2021-10``) is no day.
+_YEAR = r"(?<!\d)((?:18|19|20)\d\d)"
+_MONTH, _DAY = r"(0?[1-9]|1[0-2])", r"(0?[1-9]|[12]\d|3[01])(?!\d)"
+_DAYS = (
+    re.compile(rf"{_YEAR}([\-/.]){_MONTH}(\2){_DAY}"),
+    re.compile(rf"{_YEAR}(\s*年\s*){_MONTH}(\s*月\s*){_DAY}"),
+    re.compile(r"(?<![\dA-Za-z])((?:18|19|20)\d\d)()(0[1-9]|1[0-2])()(0[1-9]|[12]\d|3[01])(?!\d)"),
+)
+
+
+def mask_dates(text: str) -> str:
+    """A text with the month and day of every date in it hidden, the year kept, as a birth
+    date is shown (``1956-**-**``): a date in a text may be a birth date, and with the
+    region and check digit a mask shows it would leave a few dozen ID numbers.
+
+    Parameters
+    ----------
+    text : str
+        The text as written.
+
+    Returns
+    -------
+    str
+        The text, its dates as ``1950-**-**``, ``1950年**月**日``, ``1950****``.
+
+    Examples
+    --------
+    >>> mask_dates("死亡记录的出生日期（1950-01-21）与本人身份证号所示（1963年1月21日）不同")
+    '死亡记录的出生日期（1950-**-**）与本人身份证号所示（1963年**月**日）不同'
+    >>> mask_dates("出生 19630121，2021/10/11 发放，2022-01 至 2024-06，金额 20210.50")
+    '出生 1963****，2021/**/** 发放，2022-01 至 2024-06，金额 20210.50'
+    """
+    for pattern in _DAYS:
+        text = pattern.sub(_masked_day, text)
+    return text
+
+
+def _masked_day(day: re.Match) -> str:
+    year, first, _, second, _ = day.groups()
+    return f"{year}{first}**{second}**"
+
+
+def mask_text(text: str) -> str:
+    """A free text (evidence, a reason, a note, a screening's line) as a role that reads masks
+    reads it: its ID and account numbers masked (``mask_numbers``) and its dates too
+    (``mask_dates``).
+
+    Parameters
+    ----------
+    text : str
+        The text as written.
+
+    Returns
+    -------
+    str
+        The text, such numbers as ``532326***********0`` and dates as ``1956-**-**``.
+
+    Examples
+    --------
+    >>> mask_text("户主 532326 19560101 6870 生于 1956-01-01")
+    '户主 532326***********0 生于 1956-**-**'
+    """
+    return mask_dates(mask_numbers(text))
+
+
 # A mobile number, in groups or not, with or without +86 (``138 1234 5678``).
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[ \-]?)?(1[3-9]\d(?:[ \-]?\d){8})(?!\d)")
 
 
 def mask_typed(text: str) -> str:
     """A text a person typed (a reviewer's reason, a 责任人, a cell a data-quality finding
-    shows) with its ID and account numbers masked (``mask_numbers``) and its mobile numbers
-    too (``mask_phone``): only in typed text, where an 11-digit number is a phone and not a
-    case number.
+    shows) with its ID and account numbers and its dates masked (``mask_text``) and its
+    mobile numbers too (``mask_phone``): only in typed text, where an 11-digit number is a
+    phone and not a case number.
 
     Parameters
     ----------
@@ -360,11 +427,11 @@ def mask_typed(text: str) -> str:
 
     Examples
     --------
-    >>> mask_typed("户主 532326-19560101-6870，电话 +86 138 1234 5678")
-    '户主 532326***********0，电话 138****5678'
+    >>> mask_typed("户主 532326-19560101-6870，电话 +86 138 1234 5678，1956年1月1日生")
+    '户主 532326***********0，电话 138****5678，1956年**月**日生'
     """
     return _MOBILE.sub(lambda match: mask_phone(re.sub(r"[ \-]", "", match.group(1))),
-                       mask_numbers(text))  # fmt: skip
+                       mask_text(text))  # fmt: skip
 
 
 def mask_phone(value: str | None) -> str:

@@ -247,11 +247,11 @@ def log_cli_read(tokens, action: str, target: str, *, run_id: str | None = None)
         The run the read made, logged before the target as it is: its date and time digits
         are no ID, and masked they would no longer name the run.
     """
-    from api.masking import mask_numbers
+    from api.masking import logged_target
     from api.tokens import LogEntry
 
     actor = _cli_actor()
-    logged = " ".join(filter(None, [run_id, mask_numbers(target)]))
+    logged = logged_target(target, run_id=run_id)
     entry = LogEntry(datetime.now(), actor.name, actor.role, action, logged)
     tokens.append_access([entry])
 

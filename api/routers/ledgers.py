@@ -88,8 +88,8 @@ def monthly_ledger(
     report = monthly_report(snapshot.published.of_county(county),
                             masked=not principal.sees_full_ids, county=county)  # fmt: skip
     access.record(principal.name, principal.role, "download_ledger",
-                  f"{report.run_id} monthly 逾期{report.overdue}行 "
-                  f"超过30天{report.long_open}行{_of(county)}")  # fmt: skip
+                  f"monthly 逾期{report.overdue}行 超过30天{report.long_open}行{_of(county)}",
+                  run_id=report.run_id)  # fmt: skip
     return _xlsx(report.content,
                  f"{county or ''}{date.today():%Y年%m月}兜底疑点月度分析报告.xlsx")  # fmt: skip
 

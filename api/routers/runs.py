@@ -1,6 +1,8 @@
 """Runs: what each run read, the settings and policy it used, its counts and data quality.
 Files are named as the drop names them (the drop folder's name, each file's path inside it):
-the server's own paths are not shown."""
+the server's own paths are not shown. A name may name a person (``死亡人员补报（蒋桂兰5323…）.csv``):
+below auditor its ID and account numbers and dates are masked (``api.masking.masked_field``),
+as an uploaded payment list's name is; and every read of a run's files is logged."""
 
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
 
-from api.deps import Analyst, SnapshotDep
+from api.auth import Principal
+from api.deps import AccessLogDep, Analyst, SnapshotDep
+from api.masking import masked_field
 from api.schemas import RunDetail, RunSummary
 from api.storage import loads
 
@@ -17,26 +21,37 @@ router = APIRouter(prefix="/api/runs", tags=["runs"])
 JSON_COLUMNS = ("counts", "inputs", "settings", "policy", "quality")
 
 
-def _decoded(row: dict[str, Any]) -> dict[str, Any]:
+def _decoded(row: dict[str, Any], principal: Principal) -> dict[str, Any]:
+    """The run as ``principal`` may read it: files named inside the drop, masked below
+    auditor."""
     decoded = row | {key: loads(row[key]) for key in JSON_COLUMNS if key in row}
+    shown = str if principal.sees_full_ids else masked_field
     if row.get("data_dir"):
         drop = PurePath(row["data_dir"])
-        decoded["data_dir"] = drop.name
+        decoded["data_dir"] = shown(drop.name)
         for item in decoded.get("inputs") or []:
             path = PurePath(item["path"])
-            item["path"] = str(path.relative_to(drop) if path.is_relative_to(drop) else path.name)
+            named = path.relative_to(drop) if path.is_relative_to(drop) else path.name
+            item["path"] = shown(str(named))
     return decoded
 
 
 @router.get("", response_model=list[RunSummary])
-def list_runs(snapshot: SnapshotDep, _: Analyst) -> list[dict[str, Any]]:
+def list_runs(snapshot: SnapshotDep, principal: Analyst) -> list[dict[str, Any]]:
     """Every run, newest first; ``running`` marks one that has not published (or crashed)."""
-    return [_decoded(row) for row in snapshot.runs()]
+    return [_decoded(row, principal) for row in snapshot.runs()]
 
 
 @router.get("/{run_id}", response_model=RunDetail)
-def run_detail(run_id: str, snapshot: SnapshotDep, _: Analyst) -> dict[str, Any]:
+def run_detail(
+    run_id: str, snapshot: SnapshotDep, access: AccessLogDep, principal: Analyst
+) -> dict[str, Any]:
+    """A run: the files it read (by name, masked below auditor), its settings, policy, counts
+    and data quality. Every read is written to the access log."""
     row = snapshot.run(run_id)
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"没有运行记录 {run_id}")
-    return _decoded(row)
+    found = _decoded(row, principal)
+    access.record(principal.name, principal.role, "read_run",
+                  f"{len(found.get('inputs') or [])}个文件", run_id=run_id)  # fmt: skip
+    return found

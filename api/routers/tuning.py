@@ -1,5 +1,7 @@
 """Analysts' tools: what another matching threshold would do to the case list (without
-touching the published run), and the open cases re-ranked by the reviewers' decisions."""
+touching the published run), and the open cases re-ranked by the reviewers' decisions. Both
+name people (evidence, case numbers, a 责任人), so an admin, who reads no personal data, may
+not ask for them."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import AccessLogDep, AnalysisDep, Analyst, answered
+from api.deps import AccessLogDep, AnalysisDep, Reviewer, answered
 from api.labels import CASE_LABELS
 from api.masking import masked
 from api.schemas import Triage, WhatIf
@@ -31,7 +33,7 @@ def what_if(
     ],
     analysis: AnalysisDep,
     access: AccessLogDep,
-    principal: Analyst,
+    principal: Reviewer,
     limit: Limit = 100,
 ) -> dict[str, Any]:
     """How many cases of each type would appear and disappear at ``threshold``, and which.
@@ -67,7 +69,7 @@ def what_if(
 
 @router.get("/triage", response_model=Triage, responses=BUSY)
 def triage(
-    analysis: AnalysisDep, access: AccessLogDep, principal: Analyst, limit: Limit = 50
+    analysis: AnalysisDep, access: AccessLogDep, principal: Reviewer, limit: Limit = 50
 ) -> dict[str, Any]:
     """Open cases ranked by how likely reviewers are to confirm them, learned from their
     decisions, with the model's cross-validated ROC AUC; below the minimum number of

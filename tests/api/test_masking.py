@@ -1,15 +1,21 @@
-"""What a role below auditor reads of a case: no ID, account or mobile number in any text."""
+"""What a role below auditor reads of a case: no ID, account or mobile number in any text,
+no day of a date in a text; what an admin may read; what the access log keeps."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+from pathlib import Path
 
+import duckdb
+import httpx
 import pytest
 
 from api.auth import Principal
 from api.masking import holds_id_number, masked
 from api.published import CaseFilter
+from tests.api.served import Server, client
 
 ID = "532326195601016870"
 # A case whose 救助证号 is DB and a member's ID (as some counties number cases), with that
@@ -43,11 +49,32 @@ def test_short_numbers_amounts_and_dates_stay_readable():
     assert masked({"evidence": [text]}, Principal("a", "admin")) == {"evidence": [text]}
 
 
+def test_a_date_in_a_text_shows_its_year_only_and_a_date_field_stays():
+    """A death record's 出生日期 quoted in evidence is a birth date: with the region and check
+    digit a mask shows, it would leave a few dozen ID numbers."""
+    answer = {
+        "evidence": ["死亡记录的出生日期（1950-01-21）与本人身份证号所示（1963-01-21）相差 13 年",
+                     "1963年1月21日出生，1963/1/21，19630121；2021-10 至 2024-06"],
+        "items": [{"reasons": "在保成员有死亡记录（2021.3.5）", "start_date": "2021-03-05",
+                   "recorded_at": "2026-12-05T10:00:00"}],
+        "history": [{"reason": "本人 1963年01月21日 生"}],
+    }  # fmt: skip
+    shown = masked(answer, Principal("a", "analyst"))
+    assert shown["evidence"] == [
+        "死亡记录的出生日期（1950-**-**）与本人身份证号所示（1963-**-**）相差 13 年",
+        "1963年**月**日出生，1963/**/**，1963****；2021-10 至 2024-06",
+    ]
+    assert shown["items"] == [{"reasons": "在保成员有死亡记录（2021.**.**）",
+                               "start_date": "2021-03-05", "recorded_at": "2026-12-05T10:00:00"}]  # fmt: skip
+    assert shown["history"] == [{"reason": "本人 1963年**月**日 生"}]
+    assert masked(answer, Principal("a", "auditor")) == answer
+
+
 def test_numbers_in_groups_are_masked_and_identifiers_a_client_sends_back_are_not():
     typed = "卡号 6228 4800 1234 5678 901，证号 5323 2619 5601 0168 70，532326/19560101/6870，+86 13812345678"
     answer = {"case_id": "c-b17349381123", "unique_id_l": "assistance:530326202401150001234",
               "records": [{"record_id": "530326202401150001234"}], "reason": typed,
-              "evidence": ["2021-10-11 至 2023-04-02 发放 12,930.00 元"]}  # fmt: skip
+              "evidence": ["2021-10 至 2023-04 发放 12,930.00 元"]}  # fmt: skip
     shown = masked(answer, Principal("a", "analyst"))
     assert (
         shown["reason"]
@@ -87,3 +114,102 @@ def test_a_masked_case_number_is_never_matched_for_a_role_that_sees_its_mask():
     short = case | {"detail": {"rows": [{"case_no": "DB532326000004", "name": "张三"}]}}
     assert CaseFilter(who="DB532326000004").admits(short, "open")
     assert CaseFilter(who="张三").admits(short, "open")
+
+
+PERSON_ID = "532326196301212449"
+NAMED_FILE = f"死亡人员补报（蒋桂兰{PERSON_ID}）.csv"
+DAY_IN_TEXT = re.compile(r"(?:18|19|20)\d\d(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)")
+
+
+@pytest.fixture(scope="module")
+def named_county(tmp_path_factory, county_run):
+    """The county served, its run's death notices read from a file named after a person (as
+    offices name a late report)."""
+    made, run_id, tokens = county_run
+    out = tmp_path_factory.mktemp("named")
+    shutil.copytree(made, out, dirs_exist_ok=True)
+    with duckdb.connect(str(out / "doudi.duckdb")) as con:
+        (inputs,) = con.execute("SELECT inputs FROM runs WHERE run_id = ?", [run_id]).fetchone()
+        files = json.loads(inputs)
+        deaths = next(item for item in files if item["registry"] == "deaths")
+        deaths["path"] = str(Path(deaths["path"]).with_name(NAMED_FILE))
+        con.execute("UPDATE runs SET inputs = ? WHERE run_id = ?", [json.dumps(files), run_id])
+    server = Server(out / "doudi.duckdb")
+    server.start()
+    yield {"run_id": run_id, "tokens": tokens, "server": server}
+    server.stop()
+
+
+def _log(county) -> list[dict]:
+    with client(county, "admin") as admin:
+        return admin.get("/api/access-log", params={"limit": 1000}).json()["items"]
+
+
+def test_an_analyst_reads_no_day_of_a_date_in_any_text_of_a_case(named_county):
+    with client(named_county, "auditor") as auditor:
+        items = auditor.get("/api/cases", params={"limit": 500}).json()["items"]
+        dated = [case["case_id"] for case in items
+                 if DAY_IN_TEXT.search(json.dumps(auditor.get(f"/api/cases/{case['case_id']}")
+                                                  .json()["evidence"], ensure_ascii=False))]  # fmt: skip
+    assert len(dated) > 5
+    with client(named_county, "analyst") as analyst:
+        for case_id in dated[:20]:
+            detail = analyst.get(f"/api/cases/{case_id}").json()
+            texts = json.dumps([detail["evidence"], detail["history"], detail["graph"]],
+                               ensure_ascii=False)  # fmt: skip
+            assert not DAY_IN_TEXT.search(texts), case_id
+            assert re.search(r"(?:18|19|20)\d\d-\*\*-\*\*", texts), case_id
+        triage = analyst.get("/api/triage").text
+        assert not DAY_IN_TEXT.search(json.dumps(json.loads(triage)["items"], ensure_ascii=False))
+
+
+def test_a_runs_file_named_after_a_person_is_masked_below_auditor_and_its_read_logged(
+    named_county,
+):
+    run_id = named_county["run_id"]
+    masked_name = f"死亡人员补报（蒋桂兰{PERSON_ID[:6]}***********{PERSON_ID[-1]}）.csv"
+    for role in ("analyst", "admin"):
+        with client(named_county, role) as http:
+            detail = http.get(f"/api/runs/{run_id}")
+            assert detail.status_code == 200
+            assert PERSON_ID not in detail.text
+            assert masked_name in [Path(item["path"]).name for item in detail.json()["inputs"]]
+    with client(named_county, "auditor") as auditor:
+        paths = [item["path"] for item in auditor.get(f"/api/runs/{run_id}").json()["inputs"]]
+    assert NAMED_FILE in [Path(path).name for path in paths]
+    reads = [(entry["actor"], entry["target"]) for entry in _log(named_county)
+             if entry["action"] == "read_run"]  # fmt: skip
+    assert {actor for actor, _ in reads} == {"analyst-1", "admin-1", "auditor-1"}
+    assert all(target.startswith(run_id) for _, target in reads)
+
+
+def test_an_admin_may_not_read_the_people_a_what_if_or_triage_names(named_county):
+    with client(named_county, "admin") as admin:
+        assert admin.get("/api/what-if", params={"threshold": 0.9999}).status_code == 403
+        assert admin.get("/api/triage").status_code == 403
+    with client(named_county, "analyst") as analyst:
+        assert analyst.get("/api/what-if", params={"threshold": 0.9999}).status_code == 200
+        assert analyst.get("/api/triage").status_code == 200
+
+
+def test_the_access_log_keeps_no_id_number_typed_into_any_path_or_query(named_county):
+    """Every GET route, each path parameter and a few queries given an ID number, by every
+    role and by an unknown token: whatever is logged holds the number masked."""
+    with client(named_county, "auditor") as auditor:
+        paths = auditor.get("/openapi.json").json()["paths"]
+    typed = {"who": PERSON_ID, "after": PERSON_ID, "run_id": PERSON_ID}
+    urls = [re.sub(r"\{[^}]+\}", PERSON_ID, path) for path, methods in paths.items()
+            if "get" in methods and "{" in path]  # fmt: skip
+    assert "/api/scores/persons/532326196301212449" in urls
+    for role in ("auditor", "analyst", "consumer", "admin"):
+        with client(named_county, role) as http:
+            for url in urls:
+                http.get(url, params=typed)
+    with httpx.Client(base_url=named_county["server"].url) as stranger:
+        stranger.get(f"/api/scores/id-numbers/{PERSON_ID}",
+                     headers={"Authorization": "Bearer nope"})  # fmt: skip
+    entries = _log(named_county)
+    targets = [entry["target"] for entry in entries]
+    assert not [target for target in targets if PERSON_ID in re.sub(r"\D", "", target)]
+    logged = {entry["action"] for entry in entries if "532326***********9" in entry["target"]}
+    assert {"score_by_person", "score_by_case", "score_by_id_number", "sign_in_failed"} <= logged
