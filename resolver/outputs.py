@@ -28,6 +28,7 @@ is), ``trusted_ids`` (the ID a row is trusted with), ``accepted_links`` and
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -90,6 +91,8 @@ def write_whole(path: Path, content: bytes) -> None:
     >>> oct((folder / "a" / "b.txt").stat().st_mode & 0o777)
     '0o600'
     """
+    if path.is_dir():  # refused naming the file asked for, not the hidden one beside it
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     part = path.with_name(f".{path.name}.part")
     mode = mode_to_keep(path)
     try:

@@ -42,13 +42,13 @@ def screen(
             raise DoudiError(f"没有文件 {payment_file}")
         _separate(payment_file, out, summary)
         started = time.perf_counter()
-        with token_store(db) as tokens:  # one opening: read, then the read logged
+        with token_store(db) as tokens:  # one opening: read, the read logged, then written
             screening = screen_file(tokens.store.cursor, payment_file, load_vocabulary(columns),
                                     county)  # fmt: skip
-            write_screened(screening, out)
             lines, held = screening.summary["lines"], screening.summary["held"]
             log_cli_read(tokens, "screen_payments",
                          f"{payment_file.name} {lines}行 暂缓{held}行 → {out}")  # fmt: skip
+            write_screened(screening, out)
         if summary is not None:
             text = json.dumps(screening.summary, ensure_ascii=False, indent=2)
             write_whole(summary, text.encode("utf-8"))

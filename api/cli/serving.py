@@ -77,25 +77,31 @@ def _export(db: Path, out: Path, forms: bool, unit: str | None) -> None:
         published = storage.snapshot.published
         households = ledger_households(storage.store.cursor)  # 家庭人数 off any roster
         private_folder(out)
-        written = 0
-        for county in [None, *drop_counties(storage.store.cursor)]:
-            folder = out / county if county else out
-            private_folder(folder)
-            for case_type, label in CASE_LABELS.items():
-                content = ledger_workbook(published, case_type, county=county, masked=False,
-                                          households=households)  # fmt: skip
-                write_whole(folder / f"{label}摸排台账.xlsx", content)
-            write_whole(folder / "汇总表.xlsx", summary_workbook(published, county))
-            written += len(CASE_LABELS) + 1
-            for form in FORMS if forms else ():
-                filled = liangping_form(storage.store.cursor, published, form, masked=False,
-                                        unit=unit, county=county)  # fmt: skip
-                write_whole(folder / form_file_name(form), filled.content)
-                written += 1
-        with_forms = "（含附件1–4）" if forms else ""
-        log_cli_read(storage.tokens, "download_ledger",
-                     f"export {written}个文件{with_forms}，完整身份证号 → {out}")  # fmt: skip
-    console.print(f"已写出 {written} 个台账文件到 {out}")
+        written: list[Path] = []
+        try:
+            for county in [None, *drop_counties(storage.store.cursor)]:
+                folder = out / county if county else out
+                private_folder(folder)
+                for case_type, label in CASE_LABELS.items():
+                    content = ledger_workbook(published, case_type, county=county,
+                                              masked=False, households=households)  # fmt: skip
+                    _write(folder / f"{label}摸排台账.xlsx", content, written)
+                _write(folder / "汇总表.xlsx", summary_workbook(published, county), written)
+                for form in FORMS if forms else ():
+                    filled = liangping_form(storage.store.cursor, published, form, masked=False,
+                                            unit=unit, county=county)  # fmt: skip
+                    _write(folder / form_file_name(form), filled.content, written)
+        finally:  # what was written is logged, also when a file could not be
+            with_forms = "（含附件1–4）" if forms else ""
+            log_cli_read(storage.tokens, "download_ledger",
+                         f"export {len(written)}个文件{with_forms}，完整身份证号 → {out}")  # fmt: skip
+    console.print(f"已写出 {len(written)} 个台账文件到 {out}")
+
+
+def _write(path: Path, content: bytes, written: list[Path]) -> None:
+    """Write ``path`` whole (``write_whole``) and add it to ``written``."""
+    write_whole(path, content)
+    written.append(path)
 
 
 @app.command()

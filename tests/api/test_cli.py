@@ -18,6 +18,7 @@ from api.cli import app
 from api.cli.printers import CONTROL_LABELS
 from api.cli.serving import log_cli_job, token_store
 from api.storage import opened
+from models.case_types import CASE_LABELS
 from resolver.db import connect
 from resolver.settings import LinkSettings
 from resolver.synthetic import synthesize
@@ -515,3 +516,25 @@ def test_an_error_with_brackets_keeps_them_on_the_clerks_screen(tmp_path):
 def test_every_negative_control_is_named_in_chinese():
     named = {*CONTROL_TYPES, *OTHER_COUNTY, NAMESAKE}
     assert named - set(CONTROL_LABELS) == set()
+
+
+def test_an_export_stopped_by_a_folder_in_the_way_logs_what_it_wrote_and_names_the_file(
+    tmp_path, county_run
+):
+    """A folder named as a ledger stops the export partway: the ledgers written before it
+    (full ID numbers) are logged all the same, and the message names the ledger, not the
+    hidden file it is written through."""
+    made, _, _ = county_run
+    db, out = tmp_path / "doudi.duckdb", tmp_path / "台账"
+    shutil.copy(made / "doudi.duckdb", db)
+    (out / "汇总表.xlsx").mkdir(parents=True)
+    result = runner.invoke(app, ["export", "--db", str(db), "--out", str(out), "--forms"])
+    output = result.output.replace("\n", "")
+    assert result.exit_code == 2, output
+    assert f"{out / '汇总表.xlsx'} 是一个文件夹" in output and ".part" not in output
+    ledgers = sorted(path.name for path in out.iterdir() if path.is_file())
+    assert len(ledgers) == len(CASE_LABELS) and all("摸排台账" in name for name in ledgers)
+    with opened(db) as storage:
+        _, (entry, *_) = storage.tokens.access_log(offset=0, limit=1)
+    assert (entry["role"], entry["action"]) == ("cli", "download_ledger")
+    assert entry["target"].startswith(f"export {len(ledgers)}个文件（含附件1–4），完整身份证号")

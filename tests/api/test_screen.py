@@ -461,3 +461,16 @@ def test_a_list_before_the_bank_is_paid_is_checked_on_its_amounts_owed(county, t
             in outputs[0])  # fmt: skip
     assert results[0] == results[1]  # judged as if 应发 were paid
     assert results[0][0][0] == "暂缓" and results[0][0][1].startswith("发放金额与类别人数不符")
+def test_a_screening_that_cannot_be_written_is_logged_and_names_the_file(county, tmp_path):
+    """The list was read against the registries whether or not its copy could be written: the
+    read is logged before the copy is written."""
+    source, out = tmp_path / "发放表.csv", tmp_path / "审核.csv"
+    with source.open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file).writerows([HEADERS, *_data(county)])
+    out.mkdir()
+    result = _screen(county, source, out)
+    assert result.exit_code == 2 and "写出路径是文件夹" in result.output, result.output
+    with opened(county["db"]) as storage:
+        _, (entry, *_) = storage.tokens.access_log(offset=0, limit=1)
+    assert (entry["role"], entry["action"]) == ("cli", "screen_payments")
+    assert entry["target"].startswith(f"{source.name} {len(county['rows'])}行")
