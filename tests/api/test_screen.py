@@ -379,6 +379,8 @@ def test_a_sheet_without_a_header_continuing_the_first_is_screened_in_its_column
     again = tmp_path / "再审核.xlsx"
     assert _screen(county, out, again).exit_code == 0
     assert _rows(again, "Sheet2") == second
+
+
 def test_a_ledger_of_a_column_per_month_holds_a_row_for_any_month_held(county, tmp_path):
     import duckdb
 
@@ -461,6 +463,8 @@ def test_a_list_before_the_bank_is_paid_is_checked_on_its_amounts_owed(county, t
             in outputs[0])  # fmt: skip
     assert results[0] == results[1]  # judged as if 应发 were paid
     assert results[0][0][0] == "暂缓" and results[0][0][1].startswith("发放金额与类别人数不符")
+
+
 def test_a_screening_that_cannot_be_written_is_logged_and_names_the_file(county, tmp_path):
     """The list was read against the registries whether or not its copy could be written: the
     read is logged before the copy is written."""
