@@ -6,10 +6,19 @@ the case was paid: the members of one case may be of different classes (分类�
 Inference from the ledger: in a month, a case whose active covered members are all of one
 class was paid that class's amount once per member. The most common per-member amount of
 such cases is the class's amount that month (ties: the smaller). A month with fewer than
-``MIN_CASES`` such cases takes the most common amount of its year. Where the most common
-amount is not paid to at least ``MIN_SUPPORT`` of those cases, the ledger does not pay by
-class (a county paying each family the gap between the standard and its income, 补差): the
-class has no amount that month, and a member's own amount is their share.
+``MIN_CASES`` such cases takes the most common amount of its year. Where the class's amounts
+are not paid to at least ``MIN_SUPPORT`` of those cases, the ledger does not pay by class (a
+county paying each family the gap between the standard and its income, 补差): the class has
+no amount that month, and a member's own amount is their share.
+
+特困 is paid at several legitimate levels at once: the 基本生活费 standard plus a 照料护理费
+by care level (全自理, 半护理, 全护理), and 集中供养 in an institution at other amounts than
+分散供养 at home. Every amount paid to at least ``MIN_CASES`` 特困 cases in a month (and the
+most common one) is one of its levels (``tekun_levels``; a policy may declare them:
+``monthly_amounts`` ``{"tekun": {"2025-01": [571, 1000]}}``); one case never sets a level of
+its own, and an institution's many residents add their level beside the others rather than
+replacing them. A 特困 member's own amount is the level nearest what they were paid
+(``own_amount``'s ``share``); the class's single amount (``ledger_amounts``) is its lowest.
 """
 
 from __future__ import annotations
@@ -26,7 +35,8 @@ from resolver.db import table_names
 
 MIN_CASES = 3
 MIN_SUPPORT = 0.5
-CLASS_LABELS = {"A": "低保A类", "B": "低保B类", "C": "低保C类", "tekun": "特困"}
+TEKUN = "tekun"
+CLASS_LABELS = {"A": "低保A类", "B": "低保B类", "C": "低保C类", TEKUN: "特困"}
 
 
 class OwnAmount(NamedTuple):
@@ -65,7 +75,8 @@ def class_key(program: str | None, dibao_class: str | None) -> str | None:
 def ledger_amounts(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
                    ) -> dict[tuple[str, int], float]:  # fmt: skip
     """The amount of each class per month, inferred from the payments of cases whose active
-    covered members that month are all of that class (see the module docstring).
+    covered members that month are all of that class (see the module docstring); 特困's is
+    its lowest level (``tekun_levels``).
 
     Complexity: one SQL pass over payments and roster rows; O(S) Python over the S distinct
     (class, month, per-member amount) samples.
@@ -83,6 +94,44 @@ def ledger_amounts(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
     dict of tuple of (str, int) to float
         ``(class key, month index)``: the amount; empty without payments or roster.
     """
+    return {key: levels[0] for key, levels in _ledger_levels(con, yearly).items()}
+
+
+def tekun_levels(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
+                 ) -> dict[int, tuple[float, ...]]:  # fmt: skip
+    """The levels 特困 is paid at per month (see the module docstring): each amount paid to
+    at least ``MIN_CASES`` 特困 cases that month, and the most common one; none in a month
+    where they are not paid to ``MIN_SUPPORT`` of its 特困 cases. A month of fewer than
+    ``MIN_CASES`` 特困 cases takes its year's most common amount alone (one case never sets a
+    level of its own).
+
+    Complexity: as ``ledger_amounts``.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A database with the ``payments`` and ``assistance`` tables.
+    yearly : bool
+        As for ``ledger_amounts``.
+
+    Returns
+    -------
+    dict of int to tuple of float
+        Month index: the levels, smallest first; empty without payments or roster.
+
+    Examples
+    --------
+    >>> from resolver.db import connect
+    >>> tekun_levels(connect(":memory:"))
+    {}
+    """
+    found = _ledger_levels(con, yearly)
+    return {month: levels for (key, month), levels in found.items() if key == TEKUN}
+
+
+def _ledger_levels(con: duckdb.DuckDBPyConnection, yearly: bool
+                   ) -> dict[tuple[str, int], tuple[float, ...]]:  # fmt: skip
+    """Each class's levels per month: 特困's (``tekun_levels``), the one amount of the others."""
     if not {"payments", "assistance"} <= table_names(con):
         return {}
     samples = con.execute(_SAMPLES_SQL).fetchall()
@@ -92,16 +141,29 @@ def ledger_amounts(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
         month = month_index(month_text)
         by_month[(key, month)][float(amount)] += cases
         by_year[(key, month // 12)][float(amount)] += cases
-    amounts = {}
+    found = {}
     for (key, month), counts in by_month.items():
+        several = key == TEKUN
         if sum(counts.values()) < MIN_CASES:
             if not yearly:
                 continue
-            counts = by_year[(key, month // 12)]
-        amount = _most_common(counts)
-        if counts[amount] >= MIN_SUPPORT * sum(counts.values()):
-            amounts[(key, month)] = amount
-    return amounts
+            # the year's counts are case-months: a case paid all year is no level of its own
+            counts, several = by_year[(key, month // 12)], False
+        levels = _levels(counts, several)
+        if levels:
+            found[(key, month)] = levels
+    return found
+
+
+def _levels(counts: Counter, several: bool) -> tuple[float, ...]:
+    """The most common amount, and with ``several`` every amount paid to ``MIN_CASES`` cases;
+    none unless they are paid to ``MIN_SUPPORT`` of the cases."""
+    chosen = {_most_common(counts)}
+    if several:
+        chosen |= {amount for amount, cases in counts.items() if cases >= MIN_CASES}
+    if sum(counts[amount] for amount in chosen) < MIN_SUPPORT * sum(counts.values()):
+        return ()
+    return tuple(sorted(chosen))
 
 
 def _most_common(counts: Counter) -> float:
@@ -211,30 +273,70 @@ def split_fen(total: int, weights: list[tuple[str, int]]) -> dict[str, int]:
     return {name: shares[name][0] + (name in order[:left]) for name, _ in weights}
 
 
-def _policy_amount(policy: Policy, key: str, month: int) -> float | None:
-    """The amount the policy sets for class ``key`` in ``month``: its latest entry that took
-    effect by then (``monthly_amounts``: class -> {"YYYY-MM": 元}); None when it sets none.
+def _policy_levels(policy: Policy, key: str, month: int) -> tuple[float, ...]:
+    """The amounts the policy sets for class ``key`` in ``month``: its latest entry that took
+    effect by then (``monthly_amounts``: class -> {"YYYY-MM": 元, or for 特困 a list of its
+    levels}); none when it sets none.
 
     >>> from dataclasses import replace
     >>> from models.policy import load_policy
-    >>> policy = replace(load_policy(), monthly_amounts={"A": {"2025-01": 455, "2026-01": 480}})
-    >>> _policy_amount(policy, "A", month_index("2025-12")), _policy_amount(policy, "B", 0)
-    (455.0, None)
+    >>> policy = replace(load_policy(), monthly_amounts={"A": {"2025-01": 455, "2026-01": 480},
+    ...                                                  "tekun": {"2025-01": [1000, 571]}})
+    >>> _policy_levels(policy, "A", month_index("2025-12")), _policy_levels(policy, "B", 0)
+    ((455.0,), ())
+    >>> _policy_levels(policy, "tekun", month_index("2025-12"))
+    (571.0, 1000.0)
     """
     starts = policy.monthly_amounts.get(key, {})
     effective = [start for start in starts if month_index(start) <= month]
-    return float(starts[max(effective)]) if effective else None
+    if not effective:
+        return ()
+    amounts = starts[max(effective)]
+    return tuple(sorted(float(amount) for amount in
+                        (amounts if isinstance(amounts, list) else [amounts])))  # fmt: skip
+
+
+def _graph_levels(graph, key: str, month: int) -> tuple[float, ...]:
+    """The ledger's amounts of class ``key`` in ``month``: 特困's levels
+    (``graph.graph["tekun_levels"]``), else the class's amount (``class_amounts``)."""
+    levels = graph.graph.get("tekun_levels", {}).get(month, ()) if key == TEKUN else ()
+    inferred = graph.graph.get("class_amounts", {}).get((key, month))
+    return levels or (() if inferred is None else (inferred,))
+
+
+def nearest_level(levels: tuple[float, ...], paid: float) -> float:
+    """The level nearest ``paid`` (ties: the smaller), compared in fen.
+
+    Parameters
+    ----------
+    levels : tuple of float
+        A class's amounts in a month (one, or 特困's several).
+    paid : float
+        What a member was paid, in 元.
+
+    Returns
+    -------
+    float
+        The nearest level.
+
+    Examples
+    --------
+    >>> nearest_level((571.0, 1000.0), 1000.0), nearest_level((571.0, 1000.0), 0.0)
+    (1000.0, 571.0)
+    """
+    return min(levels, key=lambda level: (abs(in_fen(level) - in_fen(paid)), level))
 
 
 def own_amount(graph, policy: Policy, key: str | None, month: int, share: float) -> OwnAmount:
     """A member's own amount in ``month`` for class ``key``: the policy's amount, else the
     ledger's (``graph.graph["class_amounts"]``, from ``ledger_amounts``), else ``share``
-    (the member's share of what the case was paid that month).
+    (the member's share of what the case was paid that month). 特困 has several levels
+    (``tekun_levels``; the policy's list): the one nearest ``share``.
 
     Parameters
     ----------
     graph : nx.MultiGraph
-        The household graph (its ``class_amounts``).
+        The household graph (its ``class_amounts`` and ``tekun_levels``).
     policy : Policy
         The policy profile (its ``monthly_amounts``).
     key : str or None
@@ -250,12 +352,10 @@ def own_amount(graph, policy: Policy, key: str | None, month: int, share: float)
         The amount and its source: ``policy``, ``ledger`` or ``share``.
     """
     if key is not None:
-        set_by_policy = _policy_amount(policy, key, month)
-        if set_by_policy is not None:
-            return OwnAmount(set_by_policy, "policy")
-        inferred = graph.graph.get("class_amounts", {}).get((key, month))
-        if inferred is not None:
-            return OwnAmount(inferred, "ledger")
+        for source, levels in (("policy", _policy_levels(policy, key, month)),
+                               ("ledger", _graph_levels(graph, key, month))):  # fmt: skip
+            if levels:
+                return OwnAmount(nearest_level(levels, share), source)
     return OwnAmount(share, "share")
 
 

@@ -80,7 +80,7 @@ def split_rows(rows: GraphRows, parts: int, holding: Collection[str] = ()
         tables = {name: table.filter(pa.array(part_of_node[homes[name]] == part))
                   for name, table in rows.tables.items()}  # fmt: skip
         if any(table.num_rows for table in tables.values()):
-            yield GraphRows(rows.as_of, rows.class_amounts, rows.shared, tables)
+            yield GraphRows(rows.as_of, rows.class_amounts, rows.shared, tables, rows.tekun_levels)
 
 
 def _node_codes(rows: GraphRows) -> tuple[dict[tuple[str, int], np.ndarray], int]:

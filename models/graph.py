@@ -30,15 +30,16 @@ and ``basis``: that link's strongest comparisons in words.
 | paid_to | case - account (once per case and account, from its first row) | |
 | uses | person - phone / address (from assistance rows) | case (the row's case node) |
 
-The graph's ``class_amounts`` holds the monthly amount of each 低保 class and of 特困,
-inferred from the payment ledger (``models.amounts``).
+The graph's ``class_amounts`` holds the monthly amount of each 低保 class and of 特困 (its
+lowest level), and ``tekun_levels`` the levels 特困 is paid at, inferred from the payment
+ledger (``models.amounts``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from itertools import groupby
@@ -48,7 +49,7 @@ import duckdb
 import networkx as nx
 import pyarrow as pa
 
-from models.amounts import ledger_amounts
+from models.amounts import ledger_amounts, tekun_levels
 from resolver.db import table_names
 from resolver.memory import collector_paused
 from resolver.normalize import parse_date, urban_or_rural
@@ -97,6 +98,8 @@ class GraphRows:
     shared: frozenset[tuple[str, str]]
     """The phones and addresses two or more persons on the roster use (``_shared_identifiers``)."""
     tables: dict[str, pa.Table]
+    tekun_levels: dict[int, tuple[float, ...]] = field(default_factory=dict)
+    """The levels 特困 is paid at each month (``models.amounts.tekun_levels``)."""
 
 
 def build_household_graph(
@@ -171,6 +174,7 @@ def graph_rows(
         return GraphRows(
             as_of=as_of or drop_as_of(con), class_amounts=ledger_amounts(con),
             shared=frozenset(_shared_identifiers(con, present)), tables=tables,
+            tekun_levels=tekun_levels(con),
         )  # fmt: skip
     finally:
         con.execute(f"DROP TABLE {ATTACHMENT}")
@@ -195,7 +199,8 @@ def graph_of(rows: GraphRows) -> nx.MultiGraph:
         The nodes and edges of the module docstring, with ``as_of`` and ``class_amounts`` in
         ``graph.graph``.
     """
-    graph = nx.MultiGraph(as_of=rows.as_of, shared=rows.shared, class_amounts=rows.class_amounts)
+    graph = nx.MultiGraph(as_of=rows.as_of, shared=rows.shared, class_amounts=rows.class_amounts,
+                          tekun_levels=rows.tekun_levels)  # fmt: skip
     for name, table in rows.tables.items():
         _ADDERS[name](graph, zip(*(column.to_pylist() for column in table.columns), strict=True))
     del graph.graph["shared"]  # only needed while building

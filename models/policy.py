@@ -103,10 +103,11 @@ class Policy:
     """Compare the 低保/特困 roster with the 建档立卡 registry household by household
     (沙坡头): roster households outside the registry, and registry households marked
     扶贫低保户 that are on no roster."""
-    monthly_amounts: dict[str, dict[str, float]] = field(default_factory=dict)
+    monthly_amounts: dict[str, dict[str, float | list[float]]] = field(default_factory=dict)
     """The monthly amount of each class (``A``, ``B``, ``C``, ``tekun``) from the month it took
-    effect (``{"A": {"2025-01": 455}}``); a class it does not set is inferred from the
-    payment ledger (``models.amounts``)."""
+    effect (``{"A": {"2025-01": 455}}``); 特困 may have a list of its levels (基本生活费 plus
+    each care level's 照料护理费, 集中 and 分散供养: ``{"tekun": {"2025-01": [571, 800, 1000]}}``).
+    A class it does not set is inferred from the payment ledger (``models.amounts``)."""
     single_person_conditions: tuple[str, ...] = ()
     """What else a member of ``single_person_groups`` must be to be enrolled alone:
     ``not_lifted`` (of a 未脱贫 or 返贫 建档立卡 household, 梁平), ``poverty_registry`` (of a
@@ -476,11 +477,21 @@ def _amount_problems(amounts: object) -> list[str]:
             continue
         problems += [f"{key} 的起始月份 {month!r} 应写作 年-月（如 2025-01）"
                      for month in starts if not _MONTH.fullmatch(str(month))]  # fmt: skip
-        problems += [f"{key} {month} 的金额 {value!r} 应为不小于 0 的数" for month, value
-                     in starts.items() if isinstance(value, bool)
-                     or not isinstance(value, int | float)
-                     or not (math.isfinite(value) and value >= 0)]  # fmt: skip
+        problems += [f"{key} {month} 的金额 {value!r} 应为不小于 0 的数"
+                     + ("（多档金额仅特困 tekun 可用）" if isinstance(value, list) and key != "tekun"
+                        else "")
+                     for month, value in starts.items()
+                     if not _amounts_fit(value, several=key == "tekun")]  # fmt: skip
     return [f"monthly_amounts 有误：{problem}" for problem in problems]
+
+
+def _amounts_fit(value: object, *, several: bool) -> bool:
+    """Whether ``value`` is an amount of 元 (not below 0), or with ``several`` a list of them
+    (特困's levels)."""
+    if several and isinstance(value, list):
+        return bool(value) and all(_amounts_fit(item, several=False) for item in value)
+    return (not isinstance(value, bool) and isinstance(value, int | float)
+            and math.isfinite(value) and value >= 0)  # fmt: skip
 
 
 _MONTH = re.compile(r"(19|20)\d{2}-(0[1-9]|1[0-2])")

@@ -20,8 +20,10 @@ class HouseholdSketch:
     notices, certificates, poverty households, hukou families, phones, addresses and
     accounts."""
 
-    def __init__(self, class_amounts: dict | None = None, as_of: date = AS_OF) -> None:
-        self.graph = nx.MultiGraph(as_of=as_of, class_amounts=class_amounts or {})
+    def __init__(self, class_amounts: dict | None = None, as_of: date = AS_OF,
+                 tekun_levels: dict | None = None) -> None:  # fmt: skip
+        self.graph = nx.MultiGraph(as_of=as_of, class_amounts=class_amounts or {},
+                                   tekun_levels=tekun_levels or {})  # fmt: skip
 
     def person(self, pid: str) -> tuple:
         """Add a person node named after its id (no ID number).

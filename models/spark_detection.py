@@ -75,7 +75,8 @@ def detect_on_spark(engine: SparkEngine, rows: GraphRows, policy: Policy, parts:
 
     def search(batch: pa.Table) -> pa.Table:
         part = GraphRows(*header, {name: _restored(batch, name, schema)
-                                   for name, schema in schemas.items()})  # fmt: skip
+                                   for name, schema in schemas.items()},
+                         rows.tekun_levels)  # fmt: skip
         return pa.table({"found": [pickle.dumps(search_part(part, policy))]})
 
     found = from_spark(engine, union.groupBy(PART).applyInArrow(search, "found binary"))

@@ -10,7 +10,15 @@ from functools import cache
 
 import networkx as nx
 
-from models.amounts import CLASS_LABELS, OwnAmount, class_key, in_fen, own_amount, sources_text
+from models.amounts import (
+    CLASS_LABELS,
+    TEKUN,
+    OwnAmount,
+    class_key,
+    in_fen,
+    own_amount,
+    sources_text,
+)
 from models.cases import Case, Evidence
 from models.detectors.common import enrolment_evidence, paid_until
 from models.graph import Node, neighbours, nodes_of
@@ -26,7 +34,10 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     class amount, from the policy or the ledger: ``models.amounts``) by more than
     ``policy.payment_tolerance`` of it — or paid in a month with no covered member active.
     A month in which some member's amount is unknown (no class, or a ledger that does not
-    pay by class) is not judged. The grace month after a covered member's death, and a later
+    pay by class) is not judged. 特困 is paid at several levels (集中 and 分散供养, care levels:
+    ``models.amounts``): a 特困 member paid at one of them that month is owed it; in a month
+    paid at none, the level of the case's latest month paid at one (else of its first after),
+    and in a case never paid at one, the level nearest what it was paid (``_tekun_paid``). The grace month after a covered member's death, and a later
     month while his row is still active, count him as owed (``deceased_paid`` reports his
     amount) and are judged only for paying more than that (paying less is the office
     stopping his money); after the grace, a row the office ended is judged as any other.
@@ -91,14 +102,16 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     return cases
 
 
-def _pricer(graph: nx.MultiGraph, policy: Policy) -> Callable[[str | None, int], OwnAmount]:
-    """A member's own amount by class key and month, each looked up once per run."""
-    prices: dict[tuple[str | None, int], OwnAmount] = {}
+def _pricer(graph: nx.MultiGraph, policy: Policy) -> Callable[..., OwnAmount]:
+    """A member's own amount by class key, month and what he was paid (which of 特困's levels
+    is his: ``own_amount``), each looked up once per run."""
+    prices: dict[tuple[str | None, int, int], OwnAmount] = {}
 
-    def price(key: str | None, month: int) -> OwnAmount:
-        found = prices.get((key, month))
+    def price(key: str | None, month: int, paid: int = 0) -> OwnAmount:
+        found = prices.get((key, month, paid))
         if found is None:
-            found = prices[(key, month)] = own_amount(graph, policy, key, month, 0.0)
+            found = own_amount(graph, policy, key, month, paid / 100)
+            prices[(key, month, paid)] = found
         return found
 
     return price
@@ -117,11 +130,12 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
         dead_months = _dead_months(span, paid_until(graph, policy, member), policy)
         spans.append((row, class_key(row["program"], row["dibao_class"]), span, dead_months))
     found, back = [], {}
-    for text, payments in sorted(graph.nodes[case]["payments"].items()):
-        month = month_of(text)
-        lines = [in_fen(amount) for _, amount in payments]
+    months = [(month_of(text), [in_fen(amount) for _, amount in payments])
+              for text, payments in sorted(graph.nodes[case]["payments"].items())]  # fmt: skip
+    levels = _tekun_paid(spans, months, price, policy)
+    for month, lines in months:
         net, refunded = sum(lines), -sum(line for line in lines if line < 0)
-        owed = _owed(spans, month, price)
+        owed = _owed(spans, month, price, levels.get(month, 0))
         if owed is None:  # a member's amount is unknown: the month cannot be judged
             if net < 0:
                 back[month] = -net
@@ -152,19 +166,50 @@ def _dead_months(span: set[int], last: int | None, policy: Policy) -> set[int]:
     return after | (set(range(died + 1, last + 1)) if died in span else set())
 
 
-def _owed(spans: list[tuple], month: int, price: Callable) -> tuple | None:
+def _owed(spans: list[tuple], month: int, price: Callable, tekun_paid: int) -> tuple | None:
     """What the members active in ``month`` (or in the grace after their death) are owed,
-    those members and the amounts' sources; None when a member's amount is unknown."""
+    those members and the amounts' sources; None when a member's amount is unknown. A 特困
+    member is owed the level nearest ``tekun_paid`` (fen: ``_tekun_paid``)."""
     total, members, sources = 0, [], set()
     for row, key, span, dead_months in spans:
         if month in span or month in dead_months:
-            item = price(key, month)
+            item = price(key, month, tekun_paid if key == TEKUN else 0)
             if item.source == "share":
                 return None
             total += in_fen(item.amount)
             members.append(row)
             sources.add(item.source)
     return total, members, sources
+
+
+def _tekun_paid(spans: list[tuple], months: list[tuple[int, list[int]]], price: Callable,
+                policy: Policy) -> dict[int, int]:  # fmt: skip
+    """What each month's 特困 members are judged to be paid (fen), to pick each one's level
+    (特困 is paid at several: ``models.amounts``): their share of the month's payment above
+    the case's other members, where it is one of the month's levels (within the tolerance);
+    in a month where it is none, the share of the case's latest such month before it, else
+    of its first after it (the member's own level, not whichever is nearest the amount paid
+    amiss); in a case paid at no level, the month's own share (its nearest level)."""
+    shares, fitting = {}, []
+    for month, lines in months:
+        active = [key for _, key, span, dead in spans if month in span or month in dead]
+        others = [price(key, month) for key in active if key != TEKUN]
+        if TEKUN not in active or any(item.source == "share" for item in others):
+            continue
+        share = (sum(lines) - sum(in_fen(item.amount) for item in others)) // active.count(TEKUN)
+        shares[month] = share
+        level = in_fen(price(TEKUN, month, share).amount)
+        if abs(share - level) <= policy.payment_tolerance * level:
+            fitting.append(month)
+    if not fitting:
+        return shares
+    return {month: shares[_nearest(month, fitting)] for month in shares}
+
+
+def _nearest(month: int, fitting: list[int]) -> int:
+    """The latest of the ``fitting`` months (in order) up to ``month``, else the first."""
+    before = [other for other in fitting if other <= month]
+    return before[-1] if before else fitting[0]
 
 
 def _repaid(differences: list, back: dict[int, int]) -> dict[int, int]:

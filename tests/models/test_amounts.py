@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from models.amounts import ledger_amounts
+from models.amounts import ledger_amounts, tekun_levels
 from models.periods import month_index
 from resolver.db import connect
 from resolver.ingest import ingest_drop
@@ -84,3 +84,29 @@ def test_a_ledger_that_pays_each_family_its_own_gap_prices_no_class(tmp_path):
     con = connect(tmp_path / "doudi.duckdb")
     ingest_drop(con, drop)
     assert ledger_amounts(con) == {}
+
+
+def _ingest(tmp_path, roster: list[list[str]], payments: list[list[str]]):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    for registry, rows in (
+        ("assistance", [ROSTER, *roster]),
+        ("payments", [PAYMENTS[0], *payments]),
+    ):
+        with (drop / f"{registry}.csv").open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    return con
+
+
+def test_tekun_is_paid_at_several_levels_and_one_case_sets_none(tmp_path):
+    """Three 分散 特困 cases at 571, six residents of a home at 1000 (集中供养): both are
+    levels, the home's majority not replacing the 571 of the others; one case at 777 sets no
+    level of its own. 特困's single amount is its lowest level."""
+    paid = [571] * 3 + [1000] * 6 + [777]
+    roster = [[f"T{i}", f"TK{i}", "甲", "特困", "", "是", "2020-01-01", ""] for i in range(10)]
+    payments = [[f"F{i}", f"TK{i}", "2026-01", str(amount)] for i, amount in enumerate(paid)]
+    con = _ingest(tmp_path, roster, payments)
+    assert tekun_levels(con) == {month_index("2026-01"): (571.0, 1000.0)}
+    assert ledger_amounts(con) == {("tekun", month_index("2026-01")): 571.0}

@@ -1339,6 +1339,56 @@ def test_refunds_after_months_paid_too_much_are_deducted_from_the_money_at_risk(
     assert case.amount_at_risk == 455.0 * 4
 
 
+# 特困's levels in 2026 (``models.amounts.tekun_levels``): 分散供养 at home 630, 集中供养 in an
+# institution (基本生活费 and 照料护理费) 1000.
+TEKUN_LEVELS_2026 = {month_index(month): (630.0, 1000.0) for month in MONTHS_2026}
+
+
+def _tekun(amounts: list[float]) -> HouseholdSketch:
+    """特困 case TK1 of one member, paid ``amounts`` from 2026-01 on."""
+    drop = HouseholdSketch(AMOUNTS_2026, tekun_levels=TEKUN_LEVELS_2026)
+    drop.enrol("old", "TK1", "T1", program="tekun")
+    for month, amount in zip(MONTHS_2026, amounts, strict=False):
+        drop.pay("TK1", [month], amount)
+    return drop
+
+
+@pytest.mark.parametrize("amounts", [[1000.0] * 10, [630.0] * 10, [630.0] * 4 + [1000.0] * 6])
+def test_a_tekun_case_paid_at_any_of_its_levels_is_no_lead(amounts):
+    """集中供养 at 1000 is as legitimate as 分散供养 at 630, and a move into the home too."""
+    assert detect_payment_mismatch(_tekun(amounts).graph, POLICY) == []
+
+
+def test_a_tekun_case_paid_at_no_level_is_judged_by_its_own_level_to_the_fen():
+    """Paid 630 (分散) until April, then 1260 six months: 630 too much each month, not the
+    260 above the institution's 1000; a case never paid at a level is judged by the nearest."""
+    (case,) = detect_payment_mismatch(_tekun([630.0] * 4 + [1260.0] * 6).graph, POLICY)
+    assert case.amount_at_risk == 630.0 * 6
+    assert "2026-05 实发 1260.00 元，应发 630.00 元（特困 1 人）" in case.evidence[1].text
+    (case,) = detect_payment_mismatch(_tekun([1260.0] * 10).graph, POLICY)
+    assert case.amount_at_risk == 260.0 * 10
+    (case,) = detect_payment_mismatch(_tekun([1000.0] * 7 + [500.0] * 3).graph, POLICY)
+    assert case.amount_at_risk is None and "少发合计 1500.00 元" in case.evidence[0].text
+
+
+def test_a_dead_tekun_member_paid_at_the_institutions_level_is_charged_what_was_paid():
+    drop = _tekun([1000.0] * 10)
+    drop.die("old", "D1", date(2026, 6, 10))
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 1000.0 * 3  # 2026-08, 09, 10: all that was paid
+    assert detect_payment_mismatch(drop.graph, POLICY) == []
+
+
+def test_the_policys_tekun_levels_are_levels_too():
+    policy = replace(POLICY, monthly_amounts={"tekun": {"2026-01": [630, 880, 1180]}})
+    drop = HouseholdSketch(AMOUNTS_2026)
+    for n, amount in enumerate((630.0, 880.0, 1180.0, 1400.0)):
+        drop.enrol(f"p{n}", f"TK{n}", f"T{n}", program="tekun")
+        drop.pay(f"TK{n}", MONTHS_2026, amount)
+    (case,) = detect_payment_mismatch(drop.graph, policy)
+    assert case.records == [("assistance", "T3")] and case.amount_at_risk == 220.0 * 10
+
+
 @pytest.mark.parametrize(
     "amounts",
     [[760.0] * 10,  # paid as owed

@@ -112,6 +112,9 @@ def test_a_bad_policy_names_what_is_wrong(tmp_path):
     ({"A": {"2025-1": 455}}, "'2025-1' 应写作 年-月"),  # "2025-1" > "2025-10" as text
     ({"A": {"2025-01": "455元"}}, "金额 '455元' 应为不小于 0 的数"),
     ({"tekun": {"2025-01": -880}}, "金额 -880 应为不小于 0 的数"),
+    ({"A": {"2025-01": [455, 480]}}, "多档金额仅特困 tekun 可用"),  # one amount per 低保 class
+    ({"tekun": {"2025-01": [571, "1000元"]}}, r"金额 \[571, '1000元'\] 应为不小于 0 的数"),
+    ({"tekun": {"2025-01": []}}, r"金额 \[\] 应为不小于 0 的数"),
 ])  # fmt: skip
 def test_class_amounts_the_policy_would_read_wrong_are_refused(tmp_path, amounts, said):
     values = json.loads((POLICY_DIR / "default.json").read_text(encoding="utf-8"))
@@ -119,7 +122,9 @@ def test_class_amounts_the_policy_would_read_wrong_are_refused(tmp_path, amounts
     broken.write_text(json.dumps(values | {"monthly_amounts": amounts}), encoding="utf-8")
     with pytest.raises(DoudiError, match=said):
         load_policy(broken)
-    fine = {"A": {"2025-01": 455, "2026-01": 480.5}, "tekun": {"2025-01": 880}}
+    # 特困's several levels (集中 and 分散供养, care levels) beside the one amount of old files
+    fine = {"A": {"2025-01": 455, "2026-01": 480.5},
+            "tekun": {"2025-01": 880, "2026-01": [630, 1000, 1180]}}  # fmt: skip
     broken.write_text(json.dumps(values | {"monthly_amounts": fine}), encoding="utf-8")
     assert load_policy(broken).monthly_amounts == fine
 
