@@ -13,11 +13,11 @@ no amount that month, and a member's own amount is their share.
 
 特困 is paid at several legitimate levels at once: the 基本生活费 standard plus a 照料护理费
 by care level (全自理, 半护理, 全护理), and 集中供养 in an institution at other amounts than
-分散供养 at home. Every amount paid to at least ``MIN_CASES`` 特困 cases in a month (and the
-most common one) is one of its levels (``tekun_levels``; a policy may declare them:
+分散供养 at home. Every amount paid to at least ``MIN_LEVEL_CASES`` 特困 cases in a month (and
+the most common one) is one of its levels (``tekun_levels``; a policy may declare them:
 ``monthly_amounts`` ``{"tekun": {"2025-01": [571, 1000]}}``); one case never sets a level of
-its own, and an institution's many residents add their level beside the others rather than
-replacing them. A 特困 member's own amount is the level nearest what they were paid
+its own, nor an error repeated in a few cases (two or three paid twice), and an
+institution's residents add their level beside the others rather than replacing them. A 特困 member's own amount is the level nearest what they were paid
 (``own_amount``'s ``share``); the class's single amount (``ledger_amounts``) is its lowest.
 """
 
@@ -34,6 +34,7 @@ from models.policy import Policy
 from resolver.db import table_names
 
 MIN_CASES = 3
+MIN_LEVEL_CASES = 5  # a level of 特困 beside its most common amount (see the module docstring)
 MIN_SUPPORT = 0.5
 TEKUN = "tekun"
 CLASS_LABELS = {"A": "低保A类", "B": "低保B类", "C": "低保C类", TEKUN: "特困"}
@@ -100,7 +101,7 @@ def ledger_amounts(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
 def tekun_levels(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
                  ) -> dict[int, tuple[float, ...]]:  # fmt: skip
     """The levels 特困 is paid at per month (see the module docstring): each amount paid to
-    at least ``MIN_CASES`` 特困 cases that month, and the most common one; none in a month
+    at least ``MIN_LEVEL_CASES`` 特困 cases that month, and the most common one; none in a month
     where they are not paid to ``MIN_SUPPORT`` of its 特困 cases. A month of fewer than
     ``MIN_CASES`` 特困 cases takes its year's most common amount alone (one case never sets a
     level of its own).
@@ -156,11 +157,11 @@ def _ledger_levels(con: duckdb.DuckDBPyConnection, yearly: bool
 
 
 def _levels(counts: Counter, several: bool) -> tuple[float, ...]:
-    """The most common amount, and with ``several`` every amount paid to ``MIN_CASES`` cases;
-    none unless they are paid to ``MIN_SUPPORT`` of the cases."""
+    """The most common amount, and with ``several`` every amount paid to ``MIN_LEVEL_CASES``
+    cases; none unless they are paid to ``MIN_SUPPORT`` of the cases."""
     chosen = {_most_common(counts)}
     if several:
-        chosen |= {amount for amount, cases in counts.items() if cases >= MIN_CASES}
+        chosen |= {amount for amount, cases in counts.items() if cases >= MIN_LEVEL_CASES}
     if sum(counts[amount] for amount in chosen) < MIN_SUPPORT * sum(counts.values()):
         return ()
     return tuple(sorted(chosen))

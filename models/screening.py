@@ -26,8 +26,9 @@ its evidence in Chinese:
     an office's) ties nothing;
 ``amount``
     the case's amount that month differs by more than ``policy.payment_tolerance`` from the
-    sum of its covered members' own amounts (``models.amounts``); a month in which a member's
-    amount is unknown is not judged;
+    sum of its covered members' own amounts (``models.amounts``; a 特困 member's, the level
+    nearest what he was paid: a line at any of 特困's levels passes); a month in which a
+    member's amount is unknown is not judged;
 ``unchecked``
     the line cannot be checked: its case is not on the run's roster, or its case, month or
     amount could not be read.
@@ -48,14 +49,23 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
 import networkx as nx
 import pyarrow as pa
 
-from models.amounts import CLASS_LABELS, SOURCE_LABELS, in_fen, ledger_amounts, own_amount
+from models.amounts import (
+    CLASS_LABELS,
+    SOURCE_LABELS,
+    TEKUN,
+    in_fen,
+    ledger_amounts,
+    own_amount,
+    tekun_levels,
+)
 from models.detectors.deceased_paid import MAX_CANDIDATES
 from models.detectors.deceased_paid import SOURCE_LABELS as DEATH_SOURCES
 from models.periods import month_index, month_text
@@ -545,8 +555,9 @@ def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
     if not months:
         return []
     amounts, carried = _class_amounts(con, months)
-    keys = [*"ABC", "tekun"]
-    holder = nx.Graph(class_amounts=amounts)  # own_amount reads the ledger's amounts here
+    keys = [*"ABC", TEKUN]
+    # own_amount reads the ledger's amounts here (特困: its lowest level, fitted below)
+    holder = nx.Graph(class_amounts=amounts, tekun_levels=_tekun_levels(con, months, amounts))
     owed_rows, carried_from = [], {}
     for month in months:
         for key in keys:
@@ -597,6 +608,10 @@ def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
         con.unregister("_screen_owed")
     found = []
     for line, month, paid, owed, keys, sources in rows:
+        if TEKUN in keys:
+            owed = _tekun_fitted(holder, policy, month, paid, owed, keys.count(TEKUN))
+            if abs(in_fen(paid) - in_fen(owed)) <= policy.payment_tolerance * in_fen(owed):
+                continue  # paid at one of 特困's levels
         labels = [CLASS_LABELS.get(key, "类别不明") for key in keys]
         members = "、".join(f"{label} {labels.count(label)} 人" for label in sorted(set(labels)))
         basis = "，".join(SOURCE_LABELS[s] for s in ("policy", "ledger") if s in sources)
@@ -611,6 +626,54 @@ def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
                 if keys else f"{month} 本表发放 {paid:.2f} 元，但当月该案件没有在保成员")  # fmt: skip
         found.append((line, Hold("amount", text)))
     return found
+
+
+def _tekun_fitted(holder: nx.Graph, policy: Policy, month: str, paid: float, owed: float,
+                  tekun: int) -> float:  # fmt: skip
+    """What a case with ``tekun`` 特困 members is owed (``owed``: each priced at 特困's lowest
+    level) with each at the level nearest his share of what it was paid above the others."""
+    at = month_index(month)
+    rest = in_fen(owed) - tekun * in_fen(own_amount(holder, policy, TEKUN, at, 0.0).amount)
+    share = (in_fen(paid) - rest) / tekun / 100
+    return (rest + tekun * in_fen(own_amount(holder, policy, TEKUN, at, share).amount)) / 100
+
+
+def _tekun_levels(con, months: list[str], amounts: dict[tuple[str, int], float]
+                  ) -> dict[int, tuple[float, ...]]:  # fmt: skip
+    """特困's levels in each month of the list: the ledger's (``tekun_levels``); for a month
+    it does not hold yet, those its latest month shows and those the list's own lines show,
+    where 特困 has an amount that month (``_class_amounts``: none when a new year's standard
+    leaves it unknown)."""
+    ledger = tekun_levels(con)
+    new = [month for month in months if (TEKUN, month_index(month)) in amounts
+           and month_index(month) not in ledger]  # fmt: skip
+    if not new:
+        return ledger
+    with _list_as_ledger(con, new):
+        shown = tekun_levels(con, yearly=False)
+    levels = dict(ledger)
+    for month in map(month_index, new):
+        earlier = [at for at in ledger if at < month]
+        latest = ledger[max(earlier)] if earlier else ()
+        levels[month] = tuple(sorted({*latest, *shown.get(month, ())}))
+    return levels
+
+
+@contextmanager
+def _list_as_ledger(con, months: list[str]) -> Iterator[None]:
+    """The list's lines of ``months`` read as the table ``payments`` (a temporary view:
+    temporary names are found first) while the context runs: what ``ledger_amounts`` and
+    ``tekun_levels`` infer from them."""
+    listed = ", ".join("'" + month.replace("'", "''") + "'" for month in months)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP VIEW payments AS
+        SELECT case_no, pay_month, amount::DECIMAL(14, 2) AS amount FROM {_LINES}
+        WHERE pay_month IN ({listed})
+    """)  # fmt: skip
+    try:
+        yield
+    finally:
+        con.execute("DROP VIEW IF EXISTS temp.main.payments")
 
 
 def _class_amounts(con, months: list[str]
@@ -635,18 +698,8 @@ def _class_amounts(con, months: list[str]
     new = [month for month in months if month not in held]
     if not new or not {"payments", "assistance"} <= present:
         return amounts, {}
-    # ledger_amounts reads the table ``payments``: a temporary view of the list's new months
-    # stands in for it (temporary names are found first) while it runs.
-    listed = ", ".join("'" + month.replace("'", "''") + "'" for month in new)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP VIEW payments AS
-        SELECT case_no, pay_month, amount::DECIMAL(14, 2) AS amount FROM {_LINES}
-        WHERE pay_month IN ({listed})
-    """)  # fmt: skip
-    try:
+    with _list_as_ledger(con, new):
         inferred = ledger_amounts(con, yearly=False)
-    finally:
-        con.execute("DROP VIEW IF EXISTS temp.main.payments")
     logger.info("class amounts of %s inferred from the list itself", ", ".join(new))
     found, carried = dict(amounts), {}
     ledger_months: dict[str, list[int]] = defaultdict(list)  # each class's months, in order

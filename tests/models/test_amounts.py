@@ -101,11 +101,11 @@ def _ingest(tmp_path, roster: list[list[str]], payments: list[list[str]]):
 
 
 def test_tekun_is_paid_at_several_levels_and_one_case_sets_none(tmp_path):
-    """Three 分散 特困 cases at 571, six residents of a home at 1000 (集中供养): both are
+    """Five 分散 特困 cases at 571, six residents of a home at 1000 (集中供养): both are
     levels, the home's majority not replacing the 571 of the others; one case at 777 sets no
-    level of its own. 特困's single amount is its lowest level."""
-    paid = [571] * 3 + [1000] * 6 + [777]
-    roster = [[f"T{i}", f"TK{i}", "甲", "特困", "", "是", "2020-01-01", ""] for i in range(10)]
+    level of its own, nor three paid twice (1142). 特困's single amount is its lowest level."""
+    paid = [571] * 5 + [1000] * 6 + [777] + [1142] * 3
+    roster = [[f"T{i}", f"TK{i}", "甲", "特困", "", "是", "2020-01-01", ""] for i in range(15)]
     payments = [[f"F{i}", f"TK{i}", "2026-01", str(amount)] for i, amount in enumerate(paid)]
     con = _ingest(tmp_path, roster, payments)
     assert tekun_levels(con) == {month_index("2026-01"): (571.0, 1000.0)}

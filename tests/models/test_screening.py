@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -42,8 +43,9 @@ def county(tmp_path_factory):
 
 
 def _lines(*rows: tuple) -> pa.Table:
-    """Lines of (case_no, pay_month, amount, bank_account)."""
-    names = ("case_no", "pay_month", "amount", "bank_account")
+    """Lines of (case_no, pay_month, amount, bank_account[, payee_name])."""
+    names = ("case_no", "pay_month", "amount", "bank_account", "payee_name")
+    rows = tuple(row + (None,) * (len(names) - len(row)) for row in rows)
     return pa.table({name: [row[i] for row in rows] for i, name in enumerate(names)},
                     schema=pa.schema([(n, pa.float64() if n == "amount" else pa.string())
                                       for n in names]))  # fmt: skip
@@ -386,6 +388,46 @@ def test_an_account_of_other_cases_is_held_unless_many_cases_share_it(county):
     office = [(f"{case}", LAST, amount, "6200000000000000001")]
     office += [(f"NEW{i}", LAST, 100.0, "6200000000000000001") for i in range(limit + 1)]
     assert "account" not in _kinds(_screen(county, *office)[0])
+
+
+def _tekun_cases(county) -> list[str]:
+    """特困 cases of one covered member paid in ``LAST`` at the ledger's amount, no truth's."""
+    involved = {r["record_id"] for case in county["truth"] for r in case["records"]}
+    rows = county["con"].execute(
+        "SELECT a.case_no, list(a.record_id) FROM assistance a JOIN payments p USING (case_no) "
+        "WHERE p.pay_month = ? GROUP BY ALL HAVING bool_and(a.program = 'tekun') "
+        "AND count(DISTINCT a.record_id) = 1 ORDER BY ALL", [LAST]).fetchall()  # fmt: skip
+    return [case for case, records in rows if not involved & set(records)]
+
+
+def test_tekun_lines_at_any_of_its_levels_pass_and_one_at_none_is_held(county):
+    """集中供养 in a home (1,000 a month, 基本生活费 and 照料护理费) beside 分散供养 at home:
+    next month's list pays five 特困 cases the home's amount, a level of its own (five cases
+    or more) beside the ledger's, and a sixth 1,260, which is no level."""
+    con = county["con"]
+    rows = con.execute("SELECT case_no, amount::DOUBLE, bank_account FROM payments "
+                       "WHERE pay_month = ? ORDER BY record_id", [LAST]).fetchall()  # fmt: skip
+    tekun = _tekun_cases(county)
+    assert len(tekun) >= 7
+    standard = _paid(county, tekun[0], LAST)[0]
+    paid = dict.fromkeys(tekun[:5], 1000.0) | {tekun[5]: 1260.0}
+    lines = [(c, "2026-11", paid.get(c, a), b) for c, a, b in rows]
+    decisions = dict(zip([line[0] for line in lines], _screen(county, *lines), strict=True))
+    assert not any("amount" in _kinds(decisions[c]) for c in [*tekun[:5], tekun[6]])
+    held = decisions[tekun[5]]
+    assert (
+        "amount" in _kinds(held)
+        and "本表发放 1260.00 元，按在保成员类别应发 1000.00 元" in held.reasons
+    )
+    # a level the policy declares fits in a month of the ledger too; without it, held
+    alone = (tekun[0], LAST, 1000.0, None)
+    assert "amount" in _kinds(_screen(county, alone)[0])
+    policy = replace(county["policy"], monthly_amounts={"tekun": {"2020-01": [standard, 1000]}})
+    assert _screen_with(county, policy, alone)[0].result == "通过"
+
+
+def _screen_with(county, policy, *rows):
+    return screen_payments(county["con"], _lines(*rows), policy, run_id=county["run_id"])
 
 
 def test_summary_counts_by_month_and_reason_and_says_a_hold_is_no_stop_order(county):
