@@ -23,7 +23,8 @@ its evidence in Chinese:
 ``account``
     the payee account is also the account of other cases (in this list, the roster or the
     ledger); an account of more than ``policy.shared_identifier_limit`` cases (an agent's or
-    an office's) ties nothing;
+    an office's) ties nothing, nor an institution's (a payee named by ``INSTITUTIONS``) or one
+    only 特困 cases share (集中供养: a home's residents are paid to its account);
 ``amount``
     the case's amount that month differs by more than ``policy.payment_tolerance`` from the
     sum of its covered members' own amounts (``models.amounts``; a 特困 member's, the level
@@ -86,7 +87,11 @@ HOLD_LABELS = {
     "amount": "发放金额与类别人数不符",
     "unchecked": "无法核对",
 }
-LINE_COLUMNS = ("case_no", "pay_month", "amount", "bank_account")
+LINE_COLUMNS = ("case_no", "pay_month", "amount", "bank_account", "payee_name")
+INSTITUTIONS = ("敬老院", "福利院", "养老院", "供养中心", "供养服务中心", "养老服务中心", "光荣院",
+                "幸福院", "颐养院", "福利中心", "托养中心", "护理院")  # fmt: skip
+"""Words naming a care institution (集中供养) as a payee (领款人): its residents' money goes to
+its one account."""
 SHOWN = 3  # other cases named in one reason
 
 # Temporary names while a list is screened.
@@ -512,20 +517,34 @@ def _over_standard(con, run_id: str | None, dismissed: Collection[str], present:
 
 def _accounts(con, policy: Policy, present: set[str]) -> list[tuple[int, Hold]]:
     """Lines whose payee account is also the account of other cases (not more than the
-    policy's limit of them)."""
+    policy's limit of them); but an institution's account (a payee, in the list or the
+    ledger, named by ``INSTITUTIONS``) or one only 特困 cases share (集中供养) ties nothing."""
     sources = [f"SELECT bank_account, case_no, 'list' AS origin FROM {_LINES}",
                "SELECT bank_account, case_no, 'roster' FROM assistance"]  # fmt: skip
+    payees = [f"SELECT bank_account, payee_name FROM {_LINES}"]
     if "payments" in present:
         sources.append("SELECT bank_account, case_no, 'ledger' FROM payments")
+        payees.append("SELECT bank_account, payee_name FROM payments")
     rows = con.execute(f"""
         WITH pairs AS (
             SELECT bank_account, case_no, list(DISTINCT origin ORDER BY origin) AS origins
             FROM ({" UNION ALL ".join(sources)})
             WHERE bank_account IS NOT NULL AND case_no IS NOT NULL GROUP BY ALL
         ),
+        tekun AS (
+            SELECT case_no FROM assistance GROUP BY case_no HAVING bool_and(program = 'tekun')
+        ),
+        institutions AS (
+            SELECT DISTINCT bank_account FROM ({" UNION ALL ".join(payees)})
+            WHERE regexp_matches(payee_name, ?)
+        ),
         shared AS (
-            SELECT bank_account FROM pairs GROUP BY bank_account
+            SELECT bank_account FROM pairs
+            WHERE bank_account NOT IN (SELECT bank_account FROM institutions
+                                       WHERE bank_account IS NOT NULL)
+            GROUP BY bank_account
             HAVING count(*) BETWEEN 2 AND ?
+               AND NOT bool_and(case_no IN (SELECT case_no FROM tekun))
         )
         SELECT l.line, l.bank_account, list(p.case_no ORDER BY p.case_no),
                list(p.origins ORDER BY p.case_no)
@@ -533,7 +552,7 @@ def _accounts(con, policy: Policy, present: set[str]) -> list[tuple[int, Hold]]:
         JOIN shared s USING (bank_account)
         JOIN pairs p ON p.bank_account = l.bank_account AND p.case_no <> l.case_no
         GROUP BY l.line, l.bank_account ORDER BY l.line
-    """, [policy.shared_identifier_limit]).fetchall()  # fmt: skip
+    """, ["|".join(INSTITUTIONS), policy.shared_identifier_limit]).fetchall()  # fmt: skip
     labels = {"list": "本发放表", "roster": "救助名册", "ledger": "发放记录"}
     found = []
     for line, account, others, origins in rows:

@@ -390,6 +390,25 @@ def test_an_account_of_other_cases_is_held_unless_many_cases_share_it(county):
     assert "account" not in _kinds(_screen(county, *office)[0])
 
 
+def test_an_institutions_account_or_one_only_tekun_cases_share_is_no_reason_to_hold(county):
+    """集中供养: a home's residents are paid to its one account. A payee named as an
+    institution (敬老院, 福利院 …) ties nothing, nor an account only 特困 cases share."""
+    case = _clean_case(county, LAST)
+    amount, _ = _paid(county, case, LAST)
+    other_account = county["con"].execute(
+        "SELECT bank_account FROM assistance WHERE bank_account IS NOT NULL "
+        "AND case_no <> ? ORDER BY record_id LIMIT 1", [case]).fetchone()[0]  # fmt: skip
+    home = _screen(county, (case, LAST, amount, other_account, "六苴镇敬老院"))[0]
+    assert "account" not in _kinds(home)
+    person = _screen(county, (case, LAST, amount, other_account, "张三"))[0]
+    assert "account" in _kinds(person)
+    tekun = _tekun_cases(county)[:3]
+    shared = [(c, LAST, _paid(county, c, LAST)[0], "6200000000000000777") for c in tekun]
+    assert not any("account" in _kinds(d) for d in _screen(county, *shared))
+    mixed = [*shared, (case, LAST, amount, "6200000000000000777")]  # a 低保 case among them
+    assert all("account" in _kinds(d) for d in _screen(county, *mixed))
+
+
 def _tekun_cases(county) -> list[str]:
     """特困 cases of one covered member paid in ``LAST`` at the ledger's amount, no truth's."""
     involved = {r["record_id"] for case in county["truth"] for r in case["records"]}
