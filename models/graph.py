@@ -10,7 +10,7 @@ and ``basis``: that link's strongest comparisons in words.
 | node kind | key | attributes |
 |---|---|---|
 | person | person_id | name, id18; uncased: the person's roster rows without a 救助证号 (record_id, covered, start, end), in no case |
-| hukou_family | hukou_no (only families with a member in another registry) | |
+| hukou_family | hukou_no (only families with a member in another registry) | collective: a collective hukou (集体户), strangers and no family (``families_of``) |
 | case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]) |
 | poverty_household | poverty_hh_no | |
 | death | record_id | death_date, source, id18 |
@@ -52,7 +52,7 @@ import pyarrow as pa
 from models.amounts import ledger_amounts, tekun_levels
 from resolver.db import table_names
 from resolver.memory import collector_paused
-from resolver.normalize import parse_date, urban_or_rural
+from resolver.normalize import COLLECTIVE_WORD, parse_date, urban_or_rural
 from resolver.outputs import (
     RESOLVED,
     accepted_links,
@@ -62,7 +62,12 @@ from resolver.outputs import (
     record_persons,
     trusted_ids,
 )
-from resolver.registries import AREA_HEADERS, DIBAO_MARK_HEADERS, INCOME_DATE_HEADERS
+from resolver.registries import (
+    AREA_HEADERS,
+    DIBAO_MARK_HEADERS,
+    HOUSEHOLD_KIND_HEADERS,
+    INCOME_DATE_HEADERS,
+)
 
 Node = tuple[str, str]
 SUBGRAPH_LIMIT = 200  # nodes drawn around one case
@@ -314,18 +319,24 @@ def _shared_identifiers(con: duckdb.DuckDBPyConnection, present: set[str]) -> se
 
 
 def _hukou_rows(con) -> pa.Table:
-    """Families with a member in another registry: no rule can raise a case on the others."""
+    """Families with a member in another registry: no rule can raise a case on the others.
+    Each row says whether its 户号 is a collective hukou (集体户): one of its rows gives the
+    relation 集体户成员 (however written), or its 户别 column names 集体."""
     return con.sql(
         f"""
         WITH members AS (
-            SELECT e.person_id, t.* FROM hukou t
+            SELECT e.person_id, t.*, bool_or(t.relation = 'collective'
+                OR coalesce({_extra("raw_hukou", HOUSEHOLD_KIND_HEADERS)}, '')
+                    LIKE '%{COLLECTIVE_WORD}%') OVER (PARTITION BY t.hukou_no) AS collective
+            FROM hukou t
             JOIN {PERSON_OF} e ON e.registry = 'hukou' AND e.record_id = t.record_id
         ),
         touched AS (
             SELECT DISTINCT hukou_no FROM members
             WHERE person_id IN (SELECT person_id FROM {PERSON_OF} WHERE registry <> 'hukou')
         )
-        SELECT m.person_id, m.record_id, p.id18, {ATTACHED}, m.name, m.hukou_no, m.relation
+        SELECT m.person_id, m.record_id, p.id18, {ATTACHED}, m.name, m.hukou_no, m.relation,
+            m.collective
         FROM members m SEMI JOIN touched USING (hukou_no)
         LEFT JOIN {TRUSTED_IDS} p ON p.unique_id = 'hukou:' || m.record_id
         LEFT JOIN {ATTACHMENT} a ON a.uid = 'hukou:' || m.record_id
@@ -334,9 +345,11 @@ def _hukou_rows(con) -> pa.Table:
 
 
 def _add_hukou(graph, rows) -> None:
-    for person_id, record_id, id18, probability, basis, name, hukou_no, relation in rows:
+    for (person_id, record_id, id18, probability, basis, name, hukou_no, relation,
+         collective) in rows:  # fmt: skip
         node = _person_node(graph, person_id, name, id18)
         family = _shared_node(graph, "hukou_family", hukou_no)
+        graph.nodes[family]["collective"] = bool(collective)
         _edge(graph, "hukou", record_id, (probability, basis), node, family,
               "member_of", relation=relation)  # fmt: skip
 
@@ -645,6 +658,27 @@ def neighbours(graph: nx.MultiGraph, node: Node, kind: str) -> list[tuple[Node, 
         for data in keyed.values()
         if data["kind"] == kind
     ]
+
+
+def families_of(graph: nx.MultiGraph, person_node: Node) -> list[Node]:
+    """The hukou families a person is registered in, but collective hukous (集体户: a 社区
+    公共户, an institution's), whose members are strangers to one another: no family rule
+    (split households, a household's income, relatives) reads one as a family.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    person_node : Node
+        The person's node.
+
+    Returns
+    -------
+    list[Node]
+        The ``hukou_family`` nodes of the person's family hukous.
+    """
+    return [family for family, _ in neighbours(graph, person_node, "member_of")
+            if not graph.nodes[family].get("collective")]  # fmt: skip
 
 
 def nodes_of(graph: nx.MultiGraph, kind: str) -> list[Node]:

@@ -243,7 +243,7 @@ class HouseholdSketch:
         """
         self._edge(("case", case_no), ("account", account), "paid_to", "payments", f"F-{case_no}")
 
-    def family(self, hukou_no, *pids):
+    def family(self, hukou_no, *pids, collective=False):
         """A hukou family of the persons ``pids`` (each made when new).
 
         Parameters
@@ -252,8 +252,10 @@ class HouseholdSketch:
             The family's 户号.
         *pids : str
             The members' person ids.
+        collective : bool
+            Whether the 户号 is a collective hukou (集体户) of strangers.
         """
-        self.graph.add_node(("hukou_family", hukou_no), kind="hukou_family")
+        self.graph.add_node(("hukou_family", hukou_no), kind="hukou_family", collective=collective)
         for pid in pids:
             node = ("person", pid) if ("person", pid) in self.graph else self.person(pid)
             self._edge(node, ("hukou_family", hukou_no), "member_of", "hukou", f"H-{pid}",

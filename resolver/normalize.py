@@ -308,6 +308,9 @@ VOCABULARIES: dict[str, dict[str, object]] = {
             "parent": ("父亲", "母亲", "父", "母", "岳父", "岳母", "公公", "婆婆", "父母"),
             "grandparent": ("祖父", "祖母", "外祖父", "外祖母", "祖父母", "外祖父母"),
             "sibling": ("兄", "弟", "姐", "妹", "兄弟", "姐妹", "兄弟姐妹"),
+            # a member of a collective hukou (集体户: a 社区公共户, a school's, an institution's),
+            # related to no one in it; any relation naming 集体 is this (``COLLECTIVE_WORD``)
+            "collective": ("集体户成员", "集体户", "集体户口", "集体户人员"),
         }
     ),
 }
@@ -340,6 +343,9 @@ def code_label(kind: str, code: object) -> str | None:
     return next((spelling for spelling, value in VOCABULARIES[kind].items() if value == code), None)
 
 
+# The word that makes a relation however written (集体户口成员, 单位集体户) a collective
+# hukou's member: no relative of anyone in the 户号.
+COLLECTIVE_WORD = "集体"
 # Codes whose spellings differ by sex (母亲 and 父亲 are both ``parent``): a label right for
 # either; and the code of a relation no spelling names.
 CODE_LABELS = {("relation", "child"): "子女", ("relation", "parent"): "父母",
@@ -956,7 +962,7 @@ def _normalize_enum(kind: str) -> Callable[[str], Result]:
         if code is None and kind == "program" and not NOT_A_PROGRAM.search(text):
             code = next((c for word, c in _PROGRAM_WORDS if word in text), None)
         if code is None and kind == "relation":
-            return _ok("other")
+            return _ok("collective" if COLLECTIVE_WORD in text else "other")
         if code is None:
             return _bad(f"{kind}_unknown", None)
         return _ok(code)

@@ -187,6 +187,9 @@ REGISTRIES: dict[str, Registry] = {
 INCOME_DATE_HEADERS = ("收入核定日期", "收入核查日期", "收入变化日期", "income_assessed_date")
 AREA_HEADERS = ("城乡属性", "城乡类别", "城乡类型", "城乡分类", "城乡", "城乡标识", "urban_rural")
 DIBAO_MARK_HEADERS = ("扶贫低保户", "是否扶贫低保户", "是否低保户", "兜底保障户")
+# A 公安 户籍 export says a 户号's kind (户别: 家庭户 / 集体户): a collective hukou (a 社区公共户,
+# an institution's) registers strangers, no family (``models.graph``).
+HOUSEHOLD_KIND_HEADERS = ("户别", "户类型", "户类别", "户口类别", "户口类型")
 # A 公安 户籍注销 export lists every cancelled registration, of the dead and of those who
 # moved away or joined the army: its reason column says which rows are death notices
 # (``resolver.tables.death_notices_only``).
@@ -199,7 +202,8 @@ COUNTY_HEADERS = ("区县", "所属区县", "县区", "所属县区", "县（市
 # month-only cell takes its row's year (``resolver.tables``).
 YEAR_HEADERS = ("年度", "年份", "发放年度", "发放年份", "所属年度", "所属年份", "保障年度")
 READ_EXTRAS = {
-    name: COUNTY_HEADERS + {"assistance": INCOME_DATE_HEADERS + AREA_HEADERS,
+    name: COUNTY_HEADERS + {"hukou": HOUSEHOLD_KIND_HEADERS,
+                            "assistance": INCOME_DATE_HEADERS + AREA_HEADERS,
                             "payments": YEAR_HEADERS,
                             "poverty": DIBAO_MARK_HEADERS,
                             "deaths": CANCEL_REASON_HEADERS}.get(name, ())

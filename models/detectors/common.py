@@ -10,7 +10,7 @@ import networkx as nx
 
 from models.amounts import class_key, in_fen, own_amount
 from models.cases import Case, Evidence
-from models.graph import Node, neighbours, nodes_of
+from models.graph import Node, families_of, neighbours, nodes_of
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
 from resolver.idcard import mask_id, mask_phone
@@ -315,7 +315,7 @@ def single_person_conditions(graph: nx.MultiGraph, policy: Policy, member: Node
         Condition code -> met, not met, or not shown by the data.
     """
     statuses = {row["status"] for _, row in neighbours(graph, member, "in_poverty_household")}
-    family = {other for hukou, _ in neighbours(graph, member, "member_of")
+    family = {other for hukou in families_of(graph, member)
               for other, _ in neighbours(graph, hukou, "member_of")} - {member}  # fmt: skip
     checks = {
         "not_lifted": bool(statuses & {"not_lifted", "relapsed"}),

@@ -12,7 +12,7 @@ from models.detectors.common import (
     enrolled_now,
     identity_evidence,
 )
-from models.graph import neighbours, persons_near
+from models.graph import families_of, neighbours, persons_near
 from models.policy import Policy
 
 # The key group (``Policy.key_groups``) of severely disabled members of every 建档立卡
@@ -29,6 +29,7 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
     counts as enrolled. Income and status come from current records only: a case that ended
     (the family probably left 低保 because its income rose), or a row whose member is not
     covered, is history, shown as context and never the reason for a case.
+    A collective hukou (集体户) is no household (``models.graph.families_of``).
 
     Where ``policy.key_groups`` holds ``severely_disabled_member`` (大姚: 六类重点人口之三),
     membership of any 建档立卡 household is reason enough, whatever its status or income; the
@@ -118,14 +119,14 @@ def _key_group_text(policy: Policy) -> str:
 def _household_rows(graph: nx.MultiGraph, node) -> list:
     """A current, covered roster row (case, row) of each case of the person's household: a
     case the person is listed on now (covered or not), or one in which a member of their
-    hukou family is covered."""
+    hukou family (not a collective hukou's stranger) is covered."""
     as_of = graph.graph["as_of"]
 
     def active(row: dict) -> bool:
         return row["end"] is None or row["end"] >= as_of
 
     cases = {case for case, row in neighbours(graph, node, "enrolled_in") if active(row)}
-    for family, _ in neighbours(graph, node, "member_of"):
+    for family in families_of(graph, node):
         for member, _ in neighbours(graph, family, "member_of"):
             cases |= {case for case, row in neighbours(graph, member, "enrolled_in")
                       if row["covered"] and active(row)}  # fmt: skip

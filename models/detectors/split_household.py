@@ -17,7 +17,7 @@ from models.detectors.common import (
     split_period,
     tie_evidence,
 )
-from models.graph import Node, neighbours, persons_near
+from models.graph import Node, families_of, neighbours, persons_near
 from models.policy import Policy
 
 
@@ -92,7 +92,7 @@ def _another_familys_case(graph: nx.MultiGraph, member: Node, family: Node, case
     married out whose old 户口 was never cancelled), is in ``case`` as one of that other
     family: every covered member of the case is one of it, and some are not of ``family``
     (a family exported under two 户号 whole is still one family)."""
-    others = [other for other, _ in neighbours(graph, member, "member_of") if other != family]
+    others = [other for other in families_of(graph, member) if other != family]
     if not others:
         return False
     covered = {person for person, row in neighbours(graph, case, "enrolled_in") if row["covered"]}
@@ -106,11 +106,9 @@ def _members(graph: nx.MultiGraph, family: Node) -> set[Node]:
 
 
 def _families_on_rosters(graph: nx.MultiGraph) -> set[Node]:
-    """The hukou families with a member on a roster."""
+    """The hukou families with a member on a roster (a collective hukou is none)."""
     return {
-        family
-        for member in persons_near(graph, "case")
-        for family, _ in neighbours(graph, member, "member_of")
+        family for member in persons_near(graph, "case") for family in families_of(graph, member)
     }
 
 

@@ -43,6 +43,8 @@ def detect_suspected_split(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     case alone, but both are reported beside an account. Cases whose members the hukou
     registry does not place, or that share a 户号, are not compared (the data cannot tell
     the families apart, or it is a ``split_household``); legitimate 单人户 cases neither. A
+    collective hukou (集体户) is a 户号 of its own here: a son who moved his 户口 into a
+    社区集体户 and draws his case on his parents' account is the lead this rule is for. A
     case's 户号 are those of the members it holds at its end: a son whose earlier row in his
     parents' case ended when he moved to a 户号 and a case of his own leaves their 户号
     theirs alone.

@@ -15,7 +15,7 @@ from models.detectors.common import (
     STATUS_LABELS,
     identity_evidence,
 )
-from models.graph import Node, neighbours, nodes_of
+from models.graph import Node, families_of, neighbours, nodes_of
 from models.policy import Policy
 
 NO_LABOR = ("lost", "none")  # 丧失劳动力, 无劳动力
@@ -99,7 +99,7 @@ def _relatives(graph: nx.MultiGraph, members: list[tuple[Node, dict]]) -> set[No
     """The persons of the members' hukou families who are not in the poverty household."""
     listed = {person for person, _ in members}
     return {other for person, _ in members
-            for family, _ in neighbours(graph, person, "member_of")
+            for family in families_of(graph, person)
             for other, _ in neighbours(graph, family, "member_of")} - listed  # fmt: skip
 
 

@@ -651,6 +651,45 @@ def test_an_account_many_cases_use_ties_no_cases():
     assert detect_suspected_split(drop.graph, POLICY) == []
 
 
+def _collective_hukou(collective: bool = True) -> HouseholdSketch:
+    """A 社区公共集体户 (户号 JT1) holding three strangers, each a single-person 低保 case
+    with an income under the standard, and a severely disabled worker on no roster."""
+    drop = HouseholdSketch()
+    drop.family("JT1", "zhao", "qian", "sun", "worker", collective=collective)
+    for index, pid in enumerate(("zhao", "qian", "sun")):
+        drop.enrol(pid, f"JT{index}", f"A{index}", start=date(2018 + index, 2, 1), income=120.0)
+    drop.certify("worker", "C1", "physical", 2)
+    return drop
+
+
+def test_strangers_in_a_collective_hukou_are_no_family_for_any_family_rule():
+    registered = _collective_hukou(collective=False)  # as one family: a split, a poor home
+    assert len(detect_split_household(registered.graph, POLICY)) == 1
+    assert len(detect_missed_disability(registered.graph, POLICY)) == 1
+    drop = _collective_hukou()
+    assert detect_split_household(drop.graph, POLICY) == []
+    assert detect_missed_disability(drop.graph, POLICY) == []
+    pair = HouseholdSketch()  # two strangers of a collective hukou, each enrolled alone
+    pair.family("JT1", "zhao", "qian", collective=True)
+    pair.enrol("zhao", "JT0", "A0")
+    pair.enrol("qian", "JT1", "A1")
+    checks = single_person_conditions(pair.graph, DAYAO, ("person", "zhao"))
+    assert checks["not_whole_household"] is True  # no family, so not a whole household
+
+
+def test_a_son_moved_into_a_collective_hukou_paid_to_his_parents_account_is_a_suspected_split():
+    drop = HouseholdSketch()
+    drop.family("HK1", "father", "mother")
+    drop.family("JT1", "son", "stranger", collective=True)  # a 社区集体户
+    drop.enrol("father", "DB1", "A1")
+    drop.enrol("mother", "DB1", "A2")
+    drop.enrol("son", "DB2", "A3", start=date(2024, 5, 1))
+    for case_no in ("DB1", "DB2"):
+        drop.paid_to(case_no, "6228000011112222")
+    (case,) = detect_suspected_split(drop.graph, POLICY)
+    assert sorted(record for _, record in case.records) == ["A1", "A2", "A3"]
+
+
 def test_cases_the_hukou_registry_does_not_place_are_no_suspected_split():
     drop = _split_off_under_own_hukou()
     drop.enrol("stranger", "DB3", "A5")  # on no hukou row: the data cannot tell

@@ -10,7 +10,14 @@ import pytest
 from models.components import split_rows
 from models.detection import find_cases
 from models.detectors.common import enrolled_now
-from models.graph import build_household_graph, graph_rows, neighbours, nodes_of, person
+from models.graph import (
+    build_household_graph,
+    families_of,
+    graph_rows,
+    neighbours,
+    nodes_of,
+    person,
+)
 from models.policy import load_policy
 from resolver.db import connect
 from resolver.idcard import check_char
@@ -174,3 +181,22 @@ def test_a_cases_account_is_tied_from_its_first_row_whatever_order_rows_come_in(
     (edge,) = [data for _, _, data in built.edges(("case", "DB7"), data=True)
                if data["kind"] == "paid_to"]  # fmt: skip
     assert edge["record_id"] == "A6"
+
+
+@pytest.mark.parametrize(
+    ("header", "cells", "collective"),
+    [
+        ("与户主关系", ("户主", "集体户成员"), True),  # one row says so: the 户号 is collective
+        ("户别", ("集体户", "集体户"), True),  # the 公安 export's kind of household
+        ("与户主关系", ("户主", "之子"), False),
+        ("户别", ("家庭户", "家庭户"), False),
+    ],
+)
+def test_a_collective_hukou_is_marked_from_a_relation_or_its_household_kind(
+    tmp_path, header, cells, collective
+):
+    hukou = [[*DROP["hukou"][0], header],
+             *[[*row, cell] for row, cell in zip(DROP["hukou"][1:3], cells, strict=True)]]  # fmt: skip
+    built = build_household_graph(_linked(tmp_path, DROP | {"hukou": hukou}), links=None)
+    assert built.nodes[("hukou_family", "F1")]["collective"] is collective
+    assert bool(families_of(built, person("p-son"))) is not collective

@@ -291,6 +291,10 @@ def test_an_address_that_does_not_read_as_places_is_text_only():
         ("gender", "女", "F"),
         ("relation", "长子", "child"),
         ("relation", "外甥", "other"),
+        # a collective hukou's member (集体户), however written: related to no one in it
+        ("relation", "集体户成员", "collective"),
+        ("relation", "集体户口", "collective"),
+        ("relation", "单位集体户人员", "collective"),
         # as offices write them: Roman and 大写 numerals, a trailing 类, 档 and 甲乙丙 classes
         ("disability_level", "Ⅱ级", 2),
         ("disability_level", "Ⅳ级", 4),
