@@ -7,7 +7,6 @@ import networkx as nx
 from models.cases import Case, Evidence
 from models.detectors.common import (
     NOT_ENROLLED,
-    PROGRAM_LABELS,
     STATUS_LABELS,
     enrolled_now,
     identity_evidence,
@@ -28,7 +27,8 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
     Enrollment is found through identity links, so a roster row with a mistyped ID still
     counts as enrolled. Income and status come from current records only: a case that ended
     (the family probably left 低保 because its income rose), or a row whose member is not
-    covered, is history, shown as context and never the reason for a case.
+    covered, is history, shown as context and never the reason for a case. A household's
+    income is a 低保 case's: a 特困 case supports its one person, whose own income it writes.
     A collective hukou (集体户) is no household (``models.graph.families_of``).
 
     Where ``policy.key_groups`` holds ``severely_disabled_member`` (大姚: 六类重点人口之三),
@@ -99,9 +99,8 @@ def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
     for case, row in _household_rows(graph, node):
         income = row["income_month"]
         if income is not None and income * 12 < policy.dibao_standard_year:
-            program = PROGRAM_LABELS.get(row["program"], "救助")
             reasons.append(
-                Evidence(f"同户成员在{program}案件 {case[1]} 中保障，家庭人均月纯收入 {income:.0f} "
+                Evidence(f"同户成员在低保案件 {case[1]} 中保障，家庭人均月纯收入 {income:.0f} "
                          f"元，低于低保标准 {policy.dibao_standard_year:.0f} 元/年", "assistance",
                          row["record_id"])
             )  # fmt: skip
@@ -117,9 +116,10 @@ def _key_group_text(policy: Policy) -> str:
 
 
 def _household_rows(graph: nx.MultiGraph, node) -> list:
-    """A current, covered roster row (case, row) of each case of the person's household: a
-    case the person is listed on now (covered or not), or one in which a member of their
-    hukou family (not a collective hukou's stranger) is covered."""
+    """A current, covered roster row (case, row) of each 低保 case of the person's household:
+    a case the person is listed on now (covered or not), or one in which a member of their
+    hukou family (not a collective hukou's stranger) is covered. A 特困 case is one person's
+    support, its income that person's own: it says nothing of the household's income."""
     as_of = graph.graph["as_of"]
 
     def active(row: dict) -> bool:
@@ -131,7 +131,7 @@ def _household_rows(graph: nx.MultiGraph, node) -> list:
             cases |= {case for case, row in neighbours(graph, member, "enrolled_in")
                       if row["covered"] and active(row)}  # fmt: skip
     chosen = []
-    for case in sorted(cases):
+    for case in sorted(case for case in cases if graph.nodes[case]["program"] == "dibao"):
         rows = sorted((row for _, row in neighbours(graph, case, "enrolled_in")
                        if row["covered"] and active(row)), key=lambda row: row["record_id"])  # fmt: skip
         chosen += [(case, rows[0])] if rows else []

@@ -814,6 +814,19 @@ def test_the_households_current_roster_income_makes_a_member_outside_it_poor():
     assert "同户成员在低保案件 DB1 中保障" in case.evidence[1].text
 
 
+def test_a_tekun_members_own_support_says_nothing_of_the_households_income():
+    """A childless elder, 特困 (集中供养) with his 户口 in his nephew's household: the case's
+    income (0) is his own, not the household's; the nephew's disabled son is not missed."""
+    drop = HouseholdSketch()
+    drop.family("HK1", "nephew", "son", "uncle")
+    drop.enrol("uncle", "TK1", "A1", program="tekun", income=0.0)
+    drop.certify("son", "C1", "intellectual", 2)
+    assert detect_missed_disability(drop.graph, POLICY) == []
+    drop.enrol("nephew", "DB1", "A2", income=210.0)  # the household's own 低保 case
+    (case,) = detect_missed_disability(drop.graph, POLICY)
+    assert [item.record_id for item in case.evidence if "同户成员" in item.text] == ["A2"]
+
+
 def test_ended_rows_stand_as_context_beside_a_current_reason():
     drop = HouseholdSketch()
     drop.person("wang")
