@@ -15,7 +15,7 @@ and ``basis``: that link's strongest comparisons in words.
 | poverty_household | poverty_hh_no | |
 | death | record_id | death_date, source, id18 |
 | disability | record_id | disability_type, level, issue_date |
-| account | the account number | |
+| account | the account number | payees: the (领款人姓名, 领款人身份证号码) pairs the payment ledger names on it (absent when it names none) |
 | phone / address | the value, when two or more persons on the assistance roster use it | |
 
 | edge kind | between | attributes (besides registry, record_id, probability) |
@@ -431,19 +431,28 @@ def _add_payments(graph, rows) -> None:
 
 
 def _payment_account_rows(con) -> pa.Table:
+    """Each case's accounts, a row for each payee (领款人) the ledger names on it, with the
+    case's first payment to the account."""
     return con.sql(
-        "SELECT case_no, bank_account, min(record_id) FROM payments "
-        "WHERE case_no IS NOT NULL AND bank_account IS NOT NULL GROUP BY ALL ORDER BY ALL"
+        "SELECT DISTINCT case_no, bank_account, "
+        "min(record_id) OVER (PARTITION BY case_no, bank_account) AS first_record_id, "
+        "payee_name, payee_id_number FROM payments "
+        "WHERE case_no IS NOT NULL AND bank_account IS NOT NULL ORDER BY ALL"
     ).to_arrow_table()
 
 
 def _add_payment_accounts(graph, rows) -> None:
-    """The accounts each case was paid to (one edge per account, from its first payment)."""
-    for case_no, account, record_id in rows:
+    """The accounts each case was paid to (one edge per account, from its first payment),
+    and the payees the ledger names on each account."""
+    for case_no, account, record_id, payee_name, payee_id in rows:
         case = ("case", case_no)
-        if case in graph and not graph.has_edge(case, ("account", account)):
-            _edge(graph, "payments", record_id, (1.0, None), case,
-                  _shared_node(graph, "account", account), "paid_to")  # fmt: skip
+        if case not in graph:
+            continue
+        node = _shared_node(graph, "account", account)
+        if not graph.has_edge(case, node):
+            _edge(graph, "payments", record_id, (1.0, None), case, node, "paid_to")
+        if payee_name or payee_id:
+            graph.nodes[node].setdefault("payees", set()).add((payee_name, payee_id))
 
 
 def _poverty_rows(con) -> pa.Table:

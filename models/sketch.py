@@ -231,7 +231,7 @@ class HouseholdSketch:
                     if row["record_id"] == record_id)  # fmt: skip
         self._edge(("person", pid), (kind, value), "uses", "assistance", record_id, case=case)
 
-    def paid_to(self, case_no, account):
+    def paid_to(self, case_no, account, payee=None):
         """Case ``case_no`` is paid to bank account ``account``.
 
         Parameters
@@ -240,8 +240,12 @@ class HouseholdSketch:
             The case number.
         account : str
             The account number.
+        payee : tuple of (str or None, str or None), optional
+            The payee (领款人) the ledger names: name and ID number.
         """
         self._edge(("case", case_no), ("account", account), "paid_to", "payments", f"F-{case_no}")
+        if payee is not None:
+            self.graph.nodes[("account", account)].setdefault("payees", set()).add(payee)
 
     def family(self, hukou_no, *pids, collective=False):
         """A hukou family of the persons ``pids`` (each made when new).

@@ -703,7 +703,8 @@ def shared_by(graph: nx.MultiGraph, policy: Policy, cases: set[Node]) -> dict[No
     """The accounts the cases are paid to, and the phones and addresses on their members'
     roster rows, used by two or more of the cases: identifier -> the cases using it. One
     used by more than ``policy.shared_identifier_limit`` persons or cases (a village office
-    phone, an agent's account) ties no one and is left out.
+    phone, an agent's account), or an account the ledger says an outsider draws from
+    (``agents_account``), ties no one and is left out.
 
     Parameters
     ----------
@@ -722,13 +723,55 @@ def shared_by(graph: nx.MultiGraph, policy: Policy, cases: set[Node]) -> dict[No
     users: dict[Node, set[Node]] = defaultdict(set)
     for case in cases:
         for account, _ in neighbours(graph, case, "paid_to"):
-            users[account].add(case)
+            if not agents_account(graph, account):
+                users[account].add(case)
         for member, _ in neighbours(graph, case, "enrolled_in"):
             for identifier, edge in neighbours(graph, member, "uses"):
                 if edge["case"] == case:
                     users[identifier].add(case)
     return {identifier: users for identifier, users in users.items()
             if len(users) > 1 and len(graph._adj[identifier]) <= policy.shared_identifier_limit}  # fmt: skip
+
+
+def agents_account(graph: nx.MultiGraph, account: Node) -> bool:
+    """Whether an account is an agent's (代领: a 村文书 drawing for the old he serves): the
+    payment ledger names its payees (领款人), and none of them is of the families it pays —
+    a person on one of its cases (covered or not) or in a member's hukou family, known by
+    ID number or by name. It ties none of those families: a shared account is strong
+    evidence only as a family's own. An account whose payee the ledger does not name may be
+    anyone's, and still ties.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    account : Node
+        An ``account`` node.
+
+    Returns
+    -------
+    bool
+        True when every payee named on the account is a stranger to its cases.
+
+    Examples
+    --------
+    >>> from models.sketch import HouseholdSketch
+    >>> sketch = HouseholdSketch()
+    >>> sketch.enrol("old", "DB1", "A1")
+    >>> sketch.paid_to("DB1", "6228000011112222", payee=("王文书", None))
+    >>> agents_account(sketch.graph, ("account", "6228000011112222"))
+    True
+    """
+    payees = graph.nodes[account].get("payees")
+    if not payees:
+        return False
+    persons = {member for case, _ in neighbours(graph, account, "paid_to")
+               for member, _ in neighbours(graph, case, "enrolled_in")}  # fmt: skip
+    persons |= {relative for member in list(persons) for family in families_of(graph, member)
+                for relative, _ in neighbours(graph, family, "member_of")}  # fmt: skip
+    known = {graph.nodes[person].get(key) for person in persons
+             for key in ("name", "id18")} - {None}  # fmt: skip
+    return not any({name, id_number} & known for name, id_number in payees)
 
 
 # What a shared identifier says about two households (contract §2: separately registered

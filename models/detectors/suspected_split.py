@@ -13,6 +13,7 @@ import networkx as nx
 
 from models.cases import Case, Evidence
 from models.detectors.common import (
+    agents_account,
     enrolment_evidence,
     family_case,
     legitimate_single_cases,
@@ -38,16 +39,17 @@ VERIFY = Evidence(
 def detect_suspected_split(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     """Concurrent 低保 cases of different hukou families paid to one bank account (the
     strong tie), each holding members the other lacks. An account used by more than
-    ``policy.shared_identifier_limit`` cases (an agent's) ties nothing; a phone (weak) or an
-    address (no evidence: courtyards, neighbours, coarse rural addresses) never raises a
-    case alone, but both are reported beside an account. Cases whose members the hukou
-    registry does not place, or that share a 户号, are not compared (the data cannot tell
-    the families apart, or it is a ``split_household``); legitimate 单人户 cases neither. A
-    collective hukou (集体户) is a 户号 of its own here: a son who moved his 户口 into a
-    社区集体户 and draws his case on his parents' account is the lead this rule is for. A
-    case's 户号 are those of the members it holds at its end: a son whose earlier row in his
-    parents' case ended when he moved to a 户号 and a case of his own leaves their 户号
-    theirs alone.
+    ``policy.shared_identifier_limit`` cases, or whose payees (领款人 on the ledger) are all
+    strangers to the families it pays (an agent's, 代领: ``agents_account``), ties nothing;
+    a phone (weak) or an address (no evidence: courtyards, neighbours, coarse rural
+    addresses) never raises a case alone, but both are reported beside an account. Cases
+    whose members the hukou registry does not place, or that share a 户号, are not compared
+    (the data cannot tell the families apart, or it is a ``split_household``); legitimate
+    单人户 cases neither. A collective hukou (集体户) is a 户号 of its own here: a son who
+    moved his 户口 into a 社区集体户 and draws his case on his parents' account is the lead
+    this rule is for. A case's 户号 are those of the members it holds at its end: a son whose
+    earlier row in his parents' case ended when he moved to a 户号 and a case of his own
+    leaves their 户号 theirs alone.
 
     Example: parents (户号 H1) in 低保 case DB1; their son moved to 户号 H2 and is alone in
     DB2, paid to his parents' account: one case on the rows of both.
@@ -100,13 +102,14 @@ def detect_suspected_split(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
 
 
 def _account_ties(graph: nx.MultiGraph, policy: Policy, legitimate: set[Node]) -> nx.Graph:
-    """低保 cases paid to one account (used by at most the limit of cases) whose hukou
-    families are known and different."""
+    """低保 cases paid to one account (used by at most the limit of cases, and not an
+    agent's: ``agents_account``) whose hukou families are known and different."""
     ties = nx.Graph()
     for account in nodes_of(graph, "account"):
         users = [case for case, _ in neighbours(graph, account, "paid_to")
                  if graph.nodes[case]["program"] == "dibao" and case not in legitimate]  # fmt: skip
-        if not 2 <= len(graph._adj[account]) <= policy.shared_identifier_limit:
+        shared_by_few = 2 <= len(graph._adj[account]) <= policy.shared_identifier_limit
+        if not shared_by_few or agents_account(graph, account):
             continue
         families = {case: _families(graph, case) for case in users}
         for index, one in enumerate(users):

@@ -685,7 +685,31 @@ def test_a_son_moved_into_a_collective_hukou_paid_to_his_parents_account_is_a_su
     drop.enrol("mother", "DB1", "A2")
     drop.enrol("son", "DB2", "A3", start=date(2024, 5, 1))
     for case_no in ("DB1", "DB2"):
-        drop.paid_to(case_no, "6228000011112222")
+        drop.paid_to(case_no, "6228000011112222", payee=("father", None))
+    (case,) = detect_suspected_split(drop.graph, POLICY)
+    assert sorted(record for _, record in case.records) == ["A1", "A2", "A3"]
+
+
+def test_an_agents_account_paying_strangers_households_is_no_suspected_split():
+    """A 村文书 draws for the old of separate households (代领): the ledger's payee is on none
+    of the cases it pays and in none of their families, so the account ties no one."""
+    drop = _split_off_under_own_hukou()
+    for case_no in ("DB1", "DB2"):
+        drop.paid_to(case_no, "6228000011112222", payee=("王文书", "532326197503104010"))
+    assert detect_suspected_split(drop.graph, POLICY) == []
+
+
+@pytest.mark.parametrize(
+    "payee",
+    [("son", None), (None, "110105199005050136"), ("grandson", None), (None, None)],
+    ids=["a-member-by-name", "a-member-by-id", "a-relative-on-no-roster", "payee-unknown"],
+)
+def test_an_account_a_family_member_draws_from_still_ties_its_cases(payee):
+    drop = _split_off_under_own_hukou()
+    drop.graph.nodes[("person", "son")]["id18"] = "110105199005050136"
+    drop.family("HK2", "grandson")  # in the son's hukou, on no roster
+    for case_no in ("DB1", "DB2"):
+        drop.paid_to(case_no, "6228000011112222", payee=None if payee == (None, None) else payee)
     (case,) = detect_suspected_split(drop.graph, POLICY)
     assert sorted(record for _, record in case.records) == ["A1", "A2", "A3"]
 

@@ -200,3 +200,16 @@ def test_a_collective_hukou_is_marked_from_a_relation_or_its_household_kind(
     built = build_household_graph(_linked(tmp_path, DROP | {"hukou": hukou}), links=None)
     assert built.nodes[("hukou_family", "F1")]["collective"] is collective
     assert bool(families_of(built, person("p-son"))) is not collective
+
+
+def test_the_ledgers_payees_reach_the_account(tmp_path):
+    payments = [["record_id", "case_no", "payee_name", "payee_id_number", "bank_account",
+                 "pay_month", "amount"],
+                ["F1", "DB1", "王文书", LONER, "6228480000000000017", "2026-01", "500"],
+                ["F2", "DB1", "王文书", LONER, "6228480000000000017", "2026-02", "500"],
+                ["F3", "DB2", "", "", "6228480000000000017", "2026-02", "500"]]  # fmt: skip
+    built = build_household_graph(_linked(tmp_path, DROP | {"payments": payments}), links=None)
+    assert built.nodes[("account", "6228480000000000017")]["payees"] == {("王文书", LONER)}
+    (edge,) = [data for _, _, data in built.edges(("case", "DB1"), data=True)
+               if data["kind"] == "paid_to"]  # fmt: skip
+    assert edge["record_id"] == "F1"
