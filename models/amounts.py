@@ -13,10 +13,12 @@ no amount that month, and a member's own amount is their share.
 
 特困 is paid at several legitimate levels at once: the 基本生活费 standard plus a 照料护理费
 by care level (全自理, 半护理, 全护理), and 集中供养 in an institution at other amounts than
-分散供养 at home. Every amount paid to at least ``MIN_LEVEL_CASES`` 特困 cases in a month (and
-the most common one) is one of its levels (``tekun_levels``; a policy may declare them:
-``monthly_amounts`` ``{"tekun": {"2025-01": [571, 1000]}}``); one case never sets a level of
-its own, nor an error repeated in a few cases (two or three paid twice), and an
+分散供养 at home. Every amount paid to at least ``MIN_LEVEL_CASES`` 特困 cases in a month,
+and to ``MIN_LEVEL_SHARE`` of them (and the most common one), is one of its levels
+(``tekun_levels``; a policy may declare them: ``monthly_amounts``
+``{"tekun": {"2025-01": [571, 1000]}}``); one case never sets a level of its own, nor an
+error repeated in a few cases (two or three paid twice, or 2 % of a large county's 特困
+cases paid twice in one month), and an
 institution's residents add their level beside the others rather than replacing them. A 特困 member's own amount is the level nearest what they were paid
 (``own_amount``'s ``share``); the class's single amount (``ledger_amounts``) is its lowest.
 """
@@ -34,7 +36,10 @@ from models.policy import Policy
 from resolver.db import table_names
 
 MIN_CASES = 3
-MIN_LEVEL_CASES = 5  # a level of 特困 beside its most common amount (see the module docstring)
+# A level of 特困 beside its most common amount is paid to this many cases and this share of
+# the month's 特困 cases (see the module docstring).
+MIN_LEVEL_CASES = 5
+MIN_LEVEL_SHARE = 0.05
 MIN_SUPPORT = 0.5
 TEKUN = "tekun"
 CLASS_LABELS = {"A": "低保A类", "B": "低保B类", "C": "低保C类", TEKUN: "特困"}
@@ -101,7 +106,8 @@ def ledger_amounts(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
 def tekun_levels(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
                  ) -> dict[int, tuple[float, ...]]:  # fmt: skip
     """The levels 特困 is paid at per month (see the module docstring): each amount paid to
-    at least ``MIN_LEVEL_CASES`` 特困 cases that month, and the most common one; none in a month
+    at least ``MIN_LEVEL_CASES`` 特困 cases that month (and ``MIN_LEVEL_SHARE`` of them), and
+    the most common one; none in a month
     where they are not paid to ``MIN_SUPPORT`` of its 特困 cases. A month of fewer than
     ``MIN_CASES`` 特困 cases takes its year's most common amount alone (one case never sets a
     level of its own).
@@ -158,10 +164,12 @@ def _ledger_levels(con: duckdb.DuckDBPyConnection, yearly: bool
 
 def _levels(counts: Counter, several: bool) -> tuple[float, ...]:
     """The most common amount, and with ``several`` every amount paid to ``MIN_LEVEL_CASES``
-    cases; none unless they are paid to ``MIN_SUPPORT`` of the cases."""
+    cases and ``MIN_LEVEL_SHARE`` of them; none unless they are paid to ``MIN_SUPPORT`` of the
+    cases."""
     chosen = {_most_common(counts)}
     if several:
-        chosen |= {amount for amount, cases in counts.items() if cases >= MIN_LEVEL_CASES}
+        least = max(MIN_LEVEL_CASES, MIN_LEVEL_SHARE * sum(counts.values()))
+        chosen |= {amount for amount, cases in counts.items() if cases >= least}
     if sum(counts[amount] for amount in chosen) < MIN_SUPPORT * sum(counts.values()):
         return ()
     return tuple(sorted(chosen))
