@@ -49,7 +49,7 @@ import duckdb
 import networkx as nx
 import pyarrow as pa
 
-from models.amounts import ledger_amounts, tekun_levels
+from models.amounts import ledger_amounts_and_levels
 from resolver.db import table_names
 from resolver.memory import collector_paused
 from resolver.normalize import COLLECTIVE_WORD, parse_date, urban_or_rural
@@ -176,10 +176,11 @@ def graph_rows(
             tables["possible_deaths"] = _possible_deaths(con, entities)
         if linked and "assistance" in present:
             tables["possible_duplicates"] = _possible_duplicates(con, entities)
+        class_amounts, levels = ledger_amounts_and_levels(con)
         return GraphRows(
-            as_of=as_of or drop_as_of(con), class_amounts=ledger_amounts(con),
+            as_of=as_of or drop_as_of(con), class_amounts=class_amounts,
             shared=frozenset(_shared_identifiers(con, present)), tables=tables,
-            tekun_levels=tekun_levels(con),
+            tekun_levels=levels,
         )  # fmt: skip
     finally:
         con.execute(f"DROP TABLE {ATTACHMENT}")

@@ -64,6 +64,7 @@ from models.amounts import (
     TEKUN,
     in_fen,
     ledger_amounts,
+    ledger_amounts_and_levels,
     own_amount,
     tekun_levels,
 )
@@ -573,10 +574,12 @@ def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
     months = sorted({m for m in table.column("pay_month").to_pylist() if m})
     if not months:
         return []
-    amounts, carried = _class_amounts(con, months)
+    ledger, ledger_levels = ledger_amounts_and_levels(con)
+    amounts, carried = _class_amounts(con, months, ledger)
     keys = [*"ABC", TEKUN]
     # own_amount reads the ledger's amounts here (特困: its lowest level, fitted below)
-    holder = nx.Graph(class_amounts=amounts, tekun_levels=_tekun_levels(con, months, amounts))
+    levels = _tekun_levels(con, months, amounts, ledger_levels)
+    holder = nx.Graph(class_amounts=amounts, tekun_levels=levels)
     owed_rows, carried_from = [], {}
     for month in months:
         for key in keys:
@@ -657,13 +660,12 @@ def _tekun_fitted(holder: nx.Graph, policy: Policy, month: str, paid: float, owe
     return (rest + tekun * in_fen(own_amount(holder, policy, TEKUN, at, share).amount)) / 100
 
 
-def _tekun_levels(con, months: list[str], amounts: dict[tuple[str, int], float]
-                  ) -> dict[int, tuple[float, ...]]:  # fmt: skip
-    """特困's levels in each month of the list: the ledger's (``tekun_levels``); for a month
-    it does not hold yet, those its latest month shows and those the list's own lines show,
-    where 特困 has an amount that month (``_class_amounts``: none when a new year's standard
-    leaves it unknown)."""
-    ledger = tekun_levels(con)
+def _tekun_levels(con, months: list[str], amounts: dict[tuple[str, int], float],
+                  ledger: dict[int, tuple[float, ...]]) -> dict[int, tuple[float, ...]]:  # fmt: skip
+    """特困's levels in each month of the list: the ledger's (``ledger``, ``tekun_levels``);
+    for a month it does not hold yet, those its latest month shows and those the list's own
+    lines show, where 特困 has an amount that month (``_class_amounts``: none when a new
+    year's standard leaves it unknown)."""
     new = [month for month in months if (TEKUN, month_index(month)) in amounts
            and month_index(month) not in ledger]  # fmt: skip
     if not new:
@@ -695,9 +697,10 @@ def _list_as_ledger(con, months: list[str]) -> Iterator[None]:
         con.execute("DROP VIEW IF EXISTS temp.main.payments")
 
 
-def _class_amounts(con, months: list[str]
+def _class_amounts(con, months: list[str], amounts: dict[tuple[str, int], float]
                    ) -> tuple[dict[tuple[str, int], float], dict[tuple[str, int], str]]:  # fmt: skip
-    """The class amounts of each month the run's ledger infers (``ledger_amounts``). A month
+    """The class amounts of each month the run's ledger infers (``amounts``, its
+    ``ledger_amounts``). A month
     the ledger does not hold yet (the list of a month to come) takes each class's amount
     from the list itself, read in place of the ledger, where at least ``MIN_CASES`` of its
     cases show it; else the ledger's latest amount of the class, of an earlier year too (a
@@ -710,7 +713,6 @@ def _class_amounts(con, months: list[str]
     list does not show are not carried over from the earlier year (not judged: their new
     amount is unknown). Also returns, for each amount carried over from an earlier year,
     the month it was the ledger's (said in the hold's reason)."""
-    amounts = ledger_amounts(con)
     present = table_names(con)
     held = ({m for (m,) in con.execute("SELECT DISTINCT pay_month FROM payments").fetchall()}
             if "payments" in present else set())  # fmt: skip
