@@ -14,11 +14,11 @@ no amount that month, and a member's own amount is their share.
 特困 is paid at several legitimate levels at once: the 基本生活费 standard plus a 照料护理费
 by care level (全自理, 半护理, 全护理), and 集中供养 in an institution at other amounts than
 分散供养 at home. Every amount paid to at least ``MIN_LEVEL_CASES`` 特困 cases in a month,
-and to ``MIN_LEVEL_SHARE`` of them (and the most common one), is one of its levels
-(``tekun_levels``; a policy may declare them: ``monthly_amounts``
-``{"tekun": {"2025-01": [571, 1000]}}``); one case never sets a level of its own, nor an
-error repeated in a few cases (two or three paid twice, or 2 % of a large county's 特困
-cases paid twice in one month), and an
+and to ``MIN_LEVEL_SHARE`` of them, that is no whole multiple of the most common amount (and
+the most common one) is one of its levels (``tekun_levels``; a policy may declare them:
+``monthly_amounts`` ``{"tekun": {"2025-01": [571, 1000]}}``); one case never sets a level of
+its own, nor an error repeated in several cases (five of 70 paid twice, or 2 % of a large
+county's 特困 cases paid twice in one month), and an
 institution's residents add their level beside the others rather than replacing them. A 特困 member's own amount is the level nearest what they were paid
 (``own_amount``'s ``share``); the class's single amount (``ledger_amounts``) is its lowest.
 """
@@ -37,9 +37,9 @@ from resolver.db import table_names
 
 MIN_CASES = 3
 # A level of 特困 beside its most common amount is paid to this many cases and this share of
-# the month's 特困 cases (see the module docstring).
+# the month's 特困 cases, and is no whole multiple of it (see the module docstring).
 MIN_LEVEL_CASES = 5
-MIN_LEVEL_SHARE = 0.05
+MIN_LEVEL_SHARE = 0.1
 MIN_SUPPORT = 0.5
 TEKUN = "tekun"
 CLASS_LABELS = {"A": "低保A类", "B": "低保B类", "C": "低保C类", TEKUN: "特困"}
@@ -106,8 +106,8 @@ def ledger_amounts(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
 def tekun_levels(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
                  ) -> dict[int, tuple[float, ...]]:  # fmt: skip
     """The levels 特困 is paid at per month (see the module docstring): each amount paid to
-    at least ``MIN_LEVEL_CASES`` 特困 cases that month (and ``MIN_LEVEL_SHARE`` of them), and
-    the most common one; none in a month
+    at least ``MIN_LEVEL_CASES`` 特困 cases that month (and ``MIN_LEVEL_SHARE`` of them, no
+    whole multiple of the most common), and the most common one; none in a month
     where they are not paid to ``MIN_SUPPORT`` of its 特困 cases. A month of fewer than
     ``MIN_CASES`` 特困 cases takes its year's most common amount alone (one case never sets a
     level of its own).
@@ -197,15 +197,23 @@ def _ledger_levels(con: duckdb.DuckDBPyConnection, yearly: bool
 
 def _levels(counts: Counter, several: bool) -> tuple[float, ...]:
     """The most common amount, and with ``several`` every amount paid to ``MIN_LEVEL_CASES``
-    cases and ``MIN_LEVEL_SHARE`` of them; none unless they are paid to ``MIN_SUPPORT`` of the
-    cases."""
-    chosen = {_most_common(counts)}
+    cases and ``MIN_LEVEL_SHARE`` of them that is no whole multiple of it (paid twice); none
+    unless they are paid to ``MIN_SUPPORT`` of the cases."""
+    common = _most_common(counts)
+    chosen = {common}
     if several:
         least = max(MIN_LEVEL_CASES, MIN_LEVEL_SHARE * sum(counts.values()))
-        chosen |= {amount for amount, cases in counts.items() if cases >= least}
+        chosen |= {amount for amount, cases in counts.items()
+                   if cases >= least and not _multiple(amount, common)}  # fmt: skip
     if sum(counts[amount] for amount in chosen) < MIN_SUPPORT * sum(counts.values()):
         return ()
     return tuple(sorted(chosen))
+
+
+def _multiple(amount: float, of: float) -> bool:
+    """Whether ``amount`` is ``of`` paid two or more times over (to the fen): 1,260 of 630."""
+    times = in_fen(amount) / in_fen(of) if of > 0 else 0
+    return times >= 2 and times == int(times)
 
 
 def _most_common(counts: Counter) -> float:

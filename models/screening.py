@@ -23,8 +23,8 @@ its evidence in Chinese:
 ``account``
     the payee account is also the account of other cases (in this list, the roster or the
     ledger); an account of more than ``policy.shared_identifier_limit`` cases (an agent's or
-    an office's) ties nothing, nor an institution's (a payee named by ``INSTITUTIONS``) or one
-    only 特困 cases share (集中供养: a home's residents are paid to its account);
+    an office's) ties nothing, nor an institution's (a payee named by ``INSTITUTIONS``:
+    集中供养, a home's residents paid to its account);
 ``amount``
     the case's amount that month differs by more than ``policy.payment_tolerance`` from the
     sum of its covered members' own amounts (``models.amounts``; a 特困 member's, the level
@@ -66,7 +66,6 @@ from models.amounts import (
     ledger_amounts,
     ledger_amounts_and_levels,
     own_amount,
-    tekun_levels,
 )
 from models.detectors.deceased_paid import MAX_CANDIDATES
 from models.detectors.deceased_paid import SOURCE_LABELS as DEATH_SOURCES
@@ -519,7 +518,8 @@ def _over_standard(con, run_id: str | None, dismissed: Collection[str], present:
 def _accounts(con, policy: Policy, present: set[str]) -> list[tuple[int, Hold]]:
     """Lines whose payee account is also the account of other cases (not more than the
     policy's limit of them); but an institution's account (a payee, in the list or the
-    ledger, named by ``INSTITUTIONS``) or one only 特困 cases share (集中供养) ties nothing."""
+    ledger, named by ``INSTITUTIONS``: 集中供养) ties nothing. A person's account shared only
+    by 特困 cases (a 村文书 drawing for old people at home) is still held."""
     sources = [f"SELECT bank_account, case_no, 'list' AS origin FROM {_LINES}",
                "SELECT bank_account, case_no, 'roster' FROM assistance"]  # fmt: skip
     payees = [f"SELECT bank_account, payee_name FROM {_LINES}"]
@@ -532,9 +532,6 @@ def _accounts(con, policy: Policy, present: set[str]) -> list[tuple[int, Hold]]:
             FROM ({" UNION ALL ".join(sources)})
             WHERE bank_account IS NOT NULL AND case_no IS NOT NULL GROUP BY ALL
         ),
-        tekun AS (
-            SELECT case_no FROM assistance GROUP BY case_no HAVING bool_and(program = 'tekun')
-        ),
         institutions AS (
             SELECT DISTINCT bank_account FROM ({" UNION ALL ".join(payees)})
             WHERE regexp_matches(payee_name, ?)
@@ -545,7 +542,6 @@ def _accounts(con, policy: Policy, present: set[str]) -> list[tuple[int, Hold]]:
                                        WHERE bank_account IS NOT NULL)
             GROUP BY bank_account
             HAVING count(*) BETWEEN 2 AND ?
-               AND NOT bool_and(case_no IN (SELECT case_no FROM tekun))
         )
         SELECT l.line, l.bank_account, list(p.case_no ORDER BY p.case_no),
                list(p.origins ORDER BY p.case_no)
@@ -578,7 +574,7 @@ def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
     amounts, carried = _class_amounts(con, months, ledger)
     keys = [*"ABC", TEKUN]
     # own_amount reads the ledger's amounts here (特困: its lowest level, fitted below)
-    levels = _tekun_levels(con, months, amounts, ledger_levels)
+    levels = _tekun_levels(months, amounts, ledger_levels)
     holder = nx.Graph(class_amounts=amounts, tekun_levels=levels)
     owed_rows, carried_from = [], {}
     for month in months:
@@ -660,23 +656,20 @@ def _tekun_fitted(holder: nx.Graph, policy: Policy, month: str, paid: float, owe
     return (rest + tekun * in_fen(own_amount(holder, policy, TEKUN, at, share).amount)) / 100
 
 
-def _tekun_levels(con, months: list[str], amounts: dict[tuple[str, int], float],
+def _tekun_levels(months: list[str], amounts: dict[tuple[str, int], float],
                   ledger: dict[int, tuple[float, ...]]) -> dict[int, tuple[float, ...]]:  # fmt: skip
     """特困's levels in each month of the list: the ledger's (``ledger``, ``tekun_levels``);
-    for a month it does not hold yet, those its latest month shows and those the list's own
-    lines show, where 特困 has an amount that month (``_class_amounts``: none when a new
-    year's standard leaves it unknown)."""
-    new = [month for month in months if (TEKUN, month_index(month)) in amounts
-           and month_index(month) not in ledger]  # fmt: skip
-    if not new:
-        return ledger
-    with _list_as_ledger(con, new):
-        shown = tekun_levels(con, yearly=False)
+    for a month it does not hold yet, where 特困 has an amount that month (``_class_amounts``:
+    none when a new year's standard leaves it unknown), that amount (the list's most common,
+    or the ledger's carried) and its latest month's levels. No other amount of the list's own
+    lines is a level: five cases paid twice in it would pass as one."""
     levels = dict(ledger)
-    for month in map(month_index, new):
+    for month in map(month_index, months):
+        if month in ledger or (TEKUN, month) not in amounts:
+            continue
         earlier = [at for at in ledger if at < month]
         latest = ledger[max(earlier)] if earlier else ()
-        levels[month] = tuple(sorted({*latest, *shown.get(month, ())}))
+        levels[month] = tuple(sorted({*latest, amounts[(TEKUN, month)]}))
     return levels
 
 

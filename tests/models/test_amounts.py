@@ -112,15 +112,22 @@ def test_tekun_is_paid_at_several_levels_and_one_case_sets_none(tmp_path):
     assert ledger_amounts(con) == {("tekun", month_index("2026-01")): 571.0}
 
 
-def test_an_error_repeated_in_a_few_percent_of_a_large_countys_tekun_cases_sets_no_level(
-    tmp_path,
-):
-    """Six of 200 特困 cases paid twice (1260) in a month are errors, not a level: a level
-    beside the most common needs five cases and 5 % of the month's (on the 650,000-person
-    county 215 of its 特困 cases paid twice made five cases a level: 170 true leads lost);
-    a home's 12 residents (6 %) at 1000 are one."""
-    paid = [630] * 182 + [1260] * 6 + [1000] * 12
+def test_an_error_repeated_in_several_tekun_cases_sets_no_level(tmp_path):
+    """Cases paid twice (1260) are errors, not a level, however many: a level beside the most
+    common needs five cases and 10 % of the month's (on the 650,000-person county 215 of 9,844
+    特困 cases paid twice made five cases a level: 170 true leads lost; on a 5,000-person county
+    five of 70) and is no whole multiple of it; a home's 25 residents at 1000 are one."""
+    paid = [630] * 150 + [1260] * 25 + [1000] * 25
     roster = [[f"T{i}", f"TK{i}", "甲", "特困", "", "是", "2020-01-01", ""] for i in range(200)]
     payments = [[f"F{i}", f"TK{i}", "2026-01", str(amount)] for i, amount in enumerate(paid)]
     con = _ingest(tmp_path, roster, payments)
     assert tekun_levels(con) == {month_index("2026-01"): (630.0, 1000.0)}
+
+
+def test_a_few_percent_of_tekun_cases_at_another_amount_set_no_level(tmp_path):
+    """Five of 70 特困 cases at 1111 (7 %): too few for a level of their own."""
+    paid = [630] * 65 + [1111] * 5
+    roster = [[f"T{i}", f"TK{i}", "甲", "特困", "", "是", "2020-01-01", ""] for i in range(70)]
+    payments = [[f"F{i}", f"TK{i}", "2026-01", str(amount)] for i, amount in enumerate(paid)]
+    con = _ingest(tmp_path, roster, payments)
+    assert tekun_levels(con) == {month_index("2026-01"): (630.0,)}

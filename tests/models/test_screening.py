@@ -390,9 +390,11 @@ def test_an_account_of_other_cases_is_held_unless_many_cases_share_it(county):
     assert "account" not in _kinds(_screen(county, *office)[0])
 
 
-def test_an_institutions_account_or_one_only_tekun_cases_share_is_no_reason_to_hold(county):
+def test_an_institutions_account_is_no_reason_to_hold_but_a_persons_is(county):
     """集中供养: a home's residents are paid to its one account. A payee named as an
-    institution (敬老院, 福利院 …) ties nothing, nor an account only 特困 cases share."""
+    institution (敬老院, 福利院 …) ties nothing; a person's account drawing for 特困 cases (a
+    村文书 for old people at home) is held (a first version passed any account only 特困
+    cases share)."""
     case = _clean_case(county, LAST)
     amount, _ = _paid(county, case, LAST)
     other_account = county["con"].execute(
@@ -404,9 +406,9 @@ def test_an_institutions_account_or_one_only_tekun_cases_share_is_no_reason_to_h
     assert "account" in _kinds(person)
     tekun = _tekun_cases(county)[:3]
     shared = [(c, LAST, _paid(county, c, LAST)[0], "6200000000000000777") for c in tekun]
-    assert not any("account" in _kinds(d) for d in _screen(county, *shared))
-    mixed = [*shared, (case, LAST, amount, "6200000000000000777")]  # a 低保 case among them
-    assert all("account" in _kinds(d) for d in _screen(county, *mixed))
+    assert all("account" in _kinds(d) for d in _screen(county, *shared))
+    homes = [(*line, "桂花镇敬老院") for line in shared]
+    assert not any("account" in _kinds(d) for d in _screen(county, *homes))
 
 
 def _tekun_cases(county) -> list[str]:
@@ -421,8 +423,10 @@ def _tekun_cases(county) -> list[str]:
 
 def test_tekun_lines_at_any_of_its_levels_pass_and_one_at_none_is_held(county):
     """集中供养 in a home (1,000 a month, 基本生活费 and 照料护理费) beside 分散供养 at home:
-    next month's list pays five 特困 cases the home's amount, a level of its own (five cases
-    or more) beside the ledger's, and a sixth 1,260, which is no level."""
+    next month's list pays five 特困 cases the home's amount and a sixth 1,260. The list's
+    own lines set no level (five cases paid twice would pass as one: a first version took
+    the list's levels): the five are held until the policy declares the home's amount; the
+    standard's lines pass, and 1,260 is held under either."""
     con = county["con"]
     rows = con.execute("SELECT case_no, amount::DOUBLE, bank_account FROM payments "
                        "WHERE pay_month = ? ORDER BY record_id", [LAST]).fetchall()  # fmt: skip
@@ -432,8 +436,13 @@ def test_tekun_lines_at_any_of_its_levels_pass_and_one_at_none_is_held(county):
     paid = dict.fromkeys(tekun[:5], 1000.0) | {tekun[5]: 1260.0}
     lines = [(c, "2026-11", paid.get(c, a), b) for c, a, b in rows]
     decisions = dict(zip([line[0] for line in lines], _screen(county, *lines), strict=True))
-    assert not any("amount" in _kinds(decisions[c]) for c in [*tekun[:5], tekun[6]])
-    held = decisions[tekun[5]]
+    assert all("amount" in _kinds(decisions[c]) for c in tekun[:6])
+    assert "amount" not in _kinds(decisions[tekun[6]])
+    policy = replace(county["policy"], monthly_amounts={"tekun": {"2020-01": [standard, 1000]}})
+    declared = dict(zip([line[0] for line in lines], _screen_with(county, policy, *lines),
+                        strict=True))  # fmt: skip
+    assert not any("amount" in _kinds(declared[c]) for c in [*tekun[:5], tekun[6]])
+    held = declared[tekun[5]]
     assert (
         "amount" in _kinds(held)
         and "本表发放 1260.00 元，按在保成员类别应发 1000.00 元" in held.reasons
