@@ -154,7 +154,9 @@ def screen_file(
     found = summary(decisions, payments.lines.column("pay_month").to_pylist())
     read_as = _read_as(payments)
     if counted_on:
-        read_as["notes"].append(f"金额跨行合并的同户其余 {len(counted_on)} 行不单独核对，审核结果随"
+        rows = payments.lines.select(["source_no", "row_no"]).take(list(counted_on))
+        members = len(set(zip(*rows.to_pydict().values(), strict=True)))
+        read_as["notes"].append(f"金额跨行合并的同户其余 {members} 行不单独核对，审核结果随"
                                 "合并区域第一行（金额计在该行）")  # fmt: skip
     return Screening(payments, decisions, {**found, **read_as, "file": str(path),
                                            "run_id": run_id})  # fmt: skip
@@ -163,8 +165,10 @@ def screen_file(
 def household_lines(payments: PaymentList) -> dict[int, int]:
     """The lines whose amount is a household's merged down over its members' rows and counted
     on the first row of the merged range (``merged``: ``resolver.tables``), each with the
-    line of that first row: the household's payment is that line's, and its members' lines
-    take its result.
+    line of that first row of the same table and month: the household's payment is that
+    line's, and its members' lines take its result. A ledger with a column per month has a
+    line per row and month, a month's column merged on its own: a member's 8月 takes the
+    household's 8月, its 10月 the household's 10月.
 
     Parameters
     ----------
@@ -177,13 +181,15 @@ def household_lines(payments: PaymentList) -> dict[int, int]:
         Line (index in ``payments.lines``) to the line its amount is counted on.
     """
     numbers = payments.lines.column("source_no").to_pylist()
+    months = payments.lines.column("pay_month").to_pylist()
     merged = payments.lines.column("merged").to_pylist()
-    counted_on, first = {}, None
-    for line, (number, member) in enumerate(zip(numbers, merged, strict=True)):
+    counted_on, first = {}, {}
+    for line, (key, member) in enumerate(zip(zip(numbers, months, strict=True), merged,
+                                             strict=True)):  # fmt: skip
         if not member:
-            first = line  # the rows of a merged range follow its first one, in file order
-        elif first is not None and numbers[first] == number:
-            counted_on[line] = first
+            first[key] = line  # a merged range's rows follow its first one, in file order
+        elif key in first:
+            counted_on[line] = first[key]
     return counted_on
 
 

@@ -381,15 +381,19 @@ def test_a_sheet_without_a_header_continuing_the_first_is_screened_in_its_column
     assert _rows(again, "Sheet2") == second
 
 
-def test_a_ledger_of_a_column_per_month_holds_a_row_for_any_month_held(county, tmp_path):
+def _paid_three_months(county) -> list[tuple]:
+    """Two cases paid in 2026-08, 2026-09 and 2026-10: case, payee, the three amounts."""
     import duckdb
 
-    con = duckdb.connect(str(county["db"]), read_only=True)
-    paid = con.execute(
-        "SELECT case_no, min(payee_name), list(amount::DOUBLE ORDER BY pay_month) FROM payments "
-        "WHERE pay_month IN ('2026-08', '2026-09', ?) GROUP BY case_no HAVING count(*) = 3 "
-        "ORDER BY case_no LIMIT 2", [MONTH]).fetchall()  # fmt: skip
-    con.close()
+    with duckdb.connect(str(county["db"]), read_only=True) as con:
+        return con.execute(
+            "SELECT case_no, min(payee_name), list(amount::DOUBLE ORDER BY pay_month) FROM payments "
+            "WHERE pay_month IN ('2026-08', '2026-09', ?) GROUP BY case_no HAVING count(*) = 3 "
+            "ORDER BY case_no LIMIT 2", [MONTH]).fetchall()  # fmt: skip
+
+
+def test_a_ledger_of_a_column_per_month_holds_a_row_for_any_month_held(county, tmp_path):
+    paid = _paid_three_months(county)
     source, out = tmp_path / "2026年低保金发放台账.xlsx", tmp_path / "审核.xlsx"
     book = openpyxl.Workbook()
     book.active.append(["序号", "救助证号", "户主姓名", "8月", "9月", "10月", "合计"])
@@ -405,6 +409,43 @@ def test_a_ledger_of_a_column_per_month_holds_a_row_for_any_month_held(county, t
     assert rows[1][7] == "暂缓" and rows[1][8].startswith("2026-08：发放金额与类别人数不符：")
     assert MONTH not in rows[1][8] and rows[1][8].count("不是停发决定") == 1
     assert rows[2][7:] == ("通过", None)
+
+
+def test_a_member_row_of_a_ledger_of_a_column_per_month_takes_each_months_own_result(
+    county, tmp_path
+):
+    # household 1 paid triple in 8月, household 2 in 10月; each month's amount and the case
+    # merged down over the household's row and its member's
+    source, out = tmp_path / "2026年低保金发放台账.xlsx", tmp_path / "审核.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["序号", "救助证号", "户主姓名", "8月", "9月", "10月"])
+    (first, name, (august, *rest)), (second, other, (*before, october)) = _paid_three_months(county)
+    for number, case, payee, amounts in ((1, first, name, [august * 3, *rest]),
+                                         (2, second, other, [*before, october * 3])):  # fmt: skip
+        top = sheet.max_row + 1
+        sheet.append([number, case, payee, *amounts])
+        sheet.append([None, None, "成员甲", None, None, None])
+        for column in "BDEF":
+            sheet.merge_cells(f"{column}{top}:{column}{top + 1}")
+    book.save(source)
+    result = _screen(county, source, out)
+    assert result.exit_code == 0, result.output
+    assert "同户其余 2 行不单独核对" in result.output
+    rows = [row[6:] for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True)]
+    assert rows[1][0] == "暂缓" and rows[1][1].startswith("2026-08：") and MONTH not in rows[1][1]
+    assert rows[3][0] == "暂缓" and rows[3][1].startswith(f"{MONTH}：")
+    assert "2026-08" not in rows[3][1]
+    assert rows[2] == rows[1] and rows[4] == rows[3]  # each member row as its household's
+    # a reviewer clears household 1's 8月 (line 0: the lines go row by row, month by month)
+    import duckdb
+
+    with duckdb.connect(str(county["db"]), read_only=True) as con:
+        screening = screen_file(con, source)
+    write_screened(screening, out, {0: ("通过", "核实后放行：已核实")})
+    rows = [row[6:] for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True)]
+    assert rows[1] == rows[2] == ("通过", "2026-08：核实后放行：已核实")
+    assert rows[3][0] == rows[4][0] == "暂缓"
 
 
 @pytest.mark.parametrize("before_paid", [False, True])
