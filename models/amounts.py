@@ -18,9 +18,10 @@ and to ``MIN_LEVEL_SHARE`` of them, that is no whole multiple of the most common
 the most common one) is one of its levels (``tekun_levels``; a policy may declare them:
 ``monthly_amounts`` ``{"tekun": {"2025-01": [571, 1000]}}``); one case never sets a level of
 its own, nor an error repeated in several cases (five of 70 paid twice, or 2 % of a large
-county's 特困 cases paid twice in one month), and an
-institution's residents add their level beside the others rather than replacing them. A 特困 member's own amount is the level nearest what they were paid
-(``own_amount``'s ``share``); the class's single amount (``ledger_amounts``) is its lowest.
+county's 特困 cases paid twice in one month), and an institution's residents add their level
+beside the others rather than replacing them. A 特困 member's own amount is the level nearest
+what they were paid (``own_amount``'s ``share``); the class's single amount
+(``ledger_amounts``) is its lowest.
 """
 
 from __future__ import annotations
@@ -107,8 +108,8 @@ def tekun_levels(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
                  ) -> dict[int, tuple[float, ...]]:  # fmt: skip
     """The levels 特困 is paid at per month (see the module docstring): each amount paid to
     at least ``MIN_LEVEL_CASES`` 特困 cases that month (and ``MIN_LEVEL_SHARE`` of them, no
-    whole multiple of the most common), and the most common one; none in a month
-    where they are not paid to ``MIN_SUPPORT`` of its 特困 cases. A month of fewer than
+    whole multiple of the most common), and the most common one; none in a month where they
+    are not paid to ``MIN_SUPPORT`` of its 特困 cases. A month of fewer than
     ``MIN_CASES`` 特困 cases takes its year's most common amount alone (one case never sets a
     level of its own).
 

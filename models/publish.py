@@ -448,7 +448,7 @@ def _record_gone_rows(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
 
 def _rows_held(con: duckdb.DuckDBPyConnection, unique_ids: set[str]) -> set[str]:
     """Which of the rows (``registry:record_id``) the registry tables hold now."""
-    tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    tables = table_names(con)
     held = set()
     for registry in REGISTRIES:
         record_ids = sorted(uid.split(":", 1)[1] for uid in unique_ids

@@ -676,8 +676,8 @@ def _tekun_levels(months: list[str], amounts: dict[tuple[str, int], float],
 @contextmanager
 def _list_as_ledger(con, months: list[str]) -> Iterator[None]:
     """The list's lines of ``months`` read as the table ``payments`` (a temporary view:
-    temporary names are found first) while the context runs: what ``ledger_amounts`` and
-    ``tekun_levels`` infer from them."""
+    temporary names are found first) while the context runs: what ``ledger_amounts`` infers
+    from them."""
     listed = ", ".join("'" + month.replace("'", "''") + "'" for month in months)
     con.execute(f"""
         CREATE OR REPLACE TEMP VIEW payments AS
@@ -693,10 +693,9 @@ def _list_as_ledger(con, months: list[str]) -> Iterator[None]:
 def _class_amounts(con, months: list[str], amounts: dict[tuple[str, int], float]
                    ) -> tuple[dict[tuple[str, int], float], dict[tuple[str, int], str]]:  # fmt: skip
     """The class amounts of each month the run's ledger infers (``amounts``, its
-    ``ledger_amounts``). A month
-    the ledger does not hold yet (the list of a month to come) takes each class's amount
-    from the list itself, read in place of the ledger, where at least ``MIN_CASES`` of its
-    cases show it; else the ledger's latest amount of the class, of an earlier year too (a
+    ``ledger_amounts``). A month the ledger does not hold yet (the list of a month to come)
+    takes each class's amount from the list itself, read in place of the ledger, where at
+    least ``MIN_CASES`` of its cases show it; else the ledger's latest amount of the class, of an earlier year too (a
     short list, or one line, never sets its own standard: a January list of three cases is
     judged by December's amounts, as November's is by October's).
 

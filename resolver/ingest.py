@@ -1205,24 +1205,32 @@ def _skip_month(con: duckdb.DuckDBPyConnection, source: Source, month: str, othe
                    WHERE source_no = $other AND pay_month = $month GROUP BY ALL)
         SELECT record_id, row_no FROM a JOIN b ON {_SAME_LINE} AND a.n <= b.n
     """, {"mine": source.number, "other": other.number, "month": month}).fetchall()  # fmt: skip
-    record_ids = pa.array([record_id for record_id, _ in lines], pa.string())
-    rows = sorted({row for _, row in lines})
-    con.execute("DELETE FROM payments WHERE source_no = ? AND list_contains(?, record_id)",
-                [source.number, record_ids.to_pylist()])  # fmt: skip
-    con.execute("DELETE FROM raw_payments r WHERE source_no = ? AND list_contains(?, row_no) AND "
-                "(pay_month = ? OR NOT EXISTS (SELECT 1 FROM payments p WHERE p.source_no = "
-                "r.source_no AND p.row_no = r.row_no))", [source.number, rows, month])  # fmt: skip
-    kept = pc.invert(pc.is_in(source.normalised.column("record_id"), record_ids))
-    source.normalised = source.normalised.filter(kept)
-    source.findings = [finding.filter(pc.invert(pc.is_in(finding.column("record_id"), record_ids)))
-                       for finding in source.findings]  # fmt: skip
     file = other.path.relative_to(data_dir).as_posix()
-    source.skipped = sorted(
-        source.skipped + [(row, f"{READ_ELSEWHERE}:{month}:{file}") for row in rows]
-    )
+    _take_out(con, source, lines, f"{READ_ELSEWHERE}:{month}:{file}", raw_month=month)
     source.notes.append(f"{month} 的 {len(lines)} 条发放记录与「{file}」中的完全相同（同一个月的发放在"
                         "两个文件中），只计一次：本表的这些行未读取")  # fmt: skip
     log.info("payments of %s in %s are listed in %s: read once", month, source.path.name, file)
+
+
+def _take_out(con: duckdb.DuckDBPyConnection, source: Source, lines: list[tuple[str, int]],
+              reason: str, *, raw_month: str | None = None) -> None:  # fmt: skip
+    """Take a stored table's rows (record id, row number) out of its registry's tables and
+    of ``source``, each row listed as skipped for ``reason``. A raw row goes when none of its
+    rows stays, or (``raw_month``, a payments table) when it is of that month."""
+    name, record_ids = source.registry.name, [record_id for record_id, _ in lines]
+    rows = sorted({row for _, row in lines})
+    con.execute(f"DELETE FROM {name} WHERE source_no = ? AND list_contains(?, record_id)",
+                [source.number, record_ids])  # fmt: skip
+    con.execute(f"DELETE FROM raw_{name} r WHERE source_no = ? AND list_contains(?, row_no) "
+                f"AND ({'pay_month = ? OR ' if raw_month else ''}NOT EXISTS (SELECT 1 FROM "
+                f"{name} p WHERE p.source_no = r.source_no AND p.row_no = r.row_no))",
+                [source.number, rows, *([raw_month] if raw_month else [])])  # fmt: skip
+    taken = pa.array(record_ids, pa.string())
+    source.normalised = source.normalised.filter(
+        pc.invert(pc.is_in(source.normalised.column("record_id"), taken)))  # fmt: skip
+    source.findings = [finding.filter(pc.invert(pc.is_in(finding.column("record_id"), taken)))
+                       for finding in source.findings]  # fmt: skip
+    source.skipped = sorted(source.skipped + [(row, reason) for row in rows])
 
 
 def _duplicated_record_ids(sources: list[Source]) -> list[InputError]:
@@ -1296,12 +1304,12 @@ def _snapshots_read_twice(con: duckdb.DuckDBPyConnection, sources: list[Source],
 
 
 # What says a row of a snapshot registry is one another table of the drop lists too, beside
-# the person as written (county, name, ID number) and the record id the office gave it:
-# its case, household or card number and what else tells two listings of one person apart
-# (two spells of one case, two certificates).
-_LISTED_ROW = {"assistance": ("case_no", "program", "start_date", "end_date"),
-               "hukou": ("hukou_no",), "poverty": ("poverty_hh_no", "poverty_status"),
-               "disability": ("cert_no", "disability_type", "disability_level", "issue_date")}  # fmt: skip
+# the person as written (county, name, ID number), the record id the office gave it and its
+# case, household or card number (``_SNAPSHOT_ROW``): what else tells two listings of one
+# person apart (two spells of one case, two certificates).
+_LISTED_ROW = {"assistance": ("program", "start_date", "end_date"), "hukou": (),
+               "poverty": ("poverty_status",),
+               "disability": ("disability_type", "disability_level", "issue_date")}  # fmt: skip
 
 
 def _snapshot_rows_read_once(con: duckdb.DuckDBPyConnection, sources: list[Source],
@@ -1317,11 +1325,11 @@ def _snapshot_rows_read_once(con: duckdb.DuckDBPyConnection, sources: list[Sourc
     by_number = {source.number: source for source in sources}
     own_ids = [source.number for source in sources
                if any(name == "record_id" for _, name in source.mapping)]  # fmt: skip
-    for name, columns in _LISTED_ROW.items():
+    for name in _LISTED_ROW:
         tables = [source for source in sources if source.registry.name == name]
         if len(tables) < 2:
             continue
-        rows = _listed_rows(name, columns, own_ids)
+        rows = _listed_rows(name, own_ids)
         shared = con.execute(f"""
             WITH row AS ({rows}),
                  size AS (SELECT source_no, count(*) AS rows FROM row GROUP BY ALL),
@@ -1348,15 +1356,16 @@ _SAME_LISTING = ("a.key = b.key AND (a.own_id IS NULL OR b.own_id IS NULL "
                  "OR a.own_id = b.own_id)")  # fmt: skip
 
 
-def _listed_rows(name: str, columns: tuple[str, ...], own_ids: list[int]) -> str:
+def _listed_rows(name: str, own_ids: list[int]) -> str:
     """SQL of the rows of registry ``name`` that can be listed twice: ``source_no``,
     ``record_id``, ``row_no``, the row's ``key`` and the record id the office gave it."""
+    number = _SNAPSHOT_ROW[name]
     parts = ", ".join(f"coalesce(CAST({column} AS VARCHAR), '')"
-                      for column in ("county", "name", "id_number", *columns))  # fmt: skip
+                      for column in ("county", "name", "id_number", number, *_LISTED_ROW[name]))  # fmt: skip
     sources = ", ".join(map(str, own_ids)) or "NULL"
     return (f"SELECT source_no, record_id, row_no, [{parts}] AS key, CASE WHEN source_no IN "
             f"({sources}) THEN record_id END AS own_id FROM {name} WHERE name IS NOT NULL "
-            f"AND coalesce(id_number, {columns[0]}) IS NOT NULL")  # fmt: skip
+            f"AND coalesce(id_number, {number}) IS NOT NULL")  # fmt: skip
 
 
 def _skip_listed(con: duckdb.DuckDBPyConnection, source: Source, others: list[Source],
@@ -1368,25 +1377,11 @@ def _skip_listed(con: duckdb.DuckDBPyConnection, source: Source, others: list[So
         WITH row AS ({rows})
         SELECT DISTINCT a.record_id, a.row_no FROM row a JOIN row b ON {_SAME_LISTING}
         WHERE a.source_no = ? AND b.source_no IN ({numbers})""", [source.number]).fetchall()  # fmt: skip
-    record_ids = [record_id for record_id, _ in lines]
-    row_numbers = sorted({row for _, row in lines})
-    name = source.registry.name
-    con.execute(f"DELETE FROM {name} WHERE source_no = ? AND list_contains(?, record_id)",
-                [source.number, record_ids])  # fmt: skip
-    con.execute(f"DELETE FROM raw_{name} r WHERE source_no = ? AND list_contains(?, row_no) AND "
-                f"NOT EXISTS (SELECT 1 FROM {name} p WHERE p.source_no = r.source_no "
-                "AND p.row_no = r.row_no)", [source.number, row_numbers])  # fmt: skip
-    taken = pa.array(record_ids, pa.string())
-    source.normalised = source.normalised.filter(
-        pc.invert(pc.is_in(source.normalised.column("record_id"), taken)))  # fmt: skip
-    source.findings = [finding.filter(pc.invert(pc.is_in(finding.column("record_id"), taken)))
-                       for finding in source.findings]  # fmt: skip
     where = _table_named(others[0], data_dir)
-    source.skipped = sorted(source.skipped + [(row, f"{LISTED_ELSEWHERE}:{where}")
-                                              for row in row_numbers])  # fmt: skip
-    source.notes.append(f"{len(record_ids)} 行与{where}中的行相同（同一人，{_number_header(source)}"
+    _take_out(con, source, lines, f"{LISTED_ELSEWHERE}:{where}")
+    source.notes.append(f"{len(lines)} 行与{where}中的行相同（同一人，{_number_header(source)}"
                         "等都相同：像是汇总表与分表，或本月新增表与花名册），只读取一次：本表的这些行未读取")  # fmt: skip
-    log.info("%d rows of %s %s are listed in %s: read once", len(record_ids), source.path.name,
+    log.info("%d rows of %s %s are listed in %s: read once", len(lines), source.path.name,
              source.sheet or "", where)  # fmt: skip
 
 
