@@ -312,6 +312,11 @@ class ScreeningCounts(BaseModel):
     passed: int = Field(description="通过")
     held: int = Field(description="暂缓: to check before paying, never a stop order")
     by_reason: dict[str, int] = Field(description="held lines by reason (Chinese label)")
+    released_before: int = Field(
+        default=0,
+        description="lines passed that earlier releases (核实后放行) of the same hold kept from "
+        "a hold: a shared account with the same cases, the same amounts",
+    )
 
 
 class SkippedRow(BaseModel):
@@ -338,6 +343,11 @@ class ScreeningSummary(BaseModel):
     passed: int
     held: int
     cleared: int = Field(description="held lines an auditor has cleared (核实后放行 or 确认暂缓)")
+    released_before: int = Field(
+        default=0,
+        description="lines passed that earlier releases (核实后放行) of the same hold kept from "
+        "a hold: a shared account with the same cases, the same amounts",
+    )
     by_reason: dict[str, int]
     by_month: dict[str, ScreeningCounts]
     note: str = Field(description="暂缓仅为发放前核实提示，不是停发决定")

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -22,10 +23,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from models.publish import run_policy, working_run
-from models.screening import HOLD, NOTE, PASS, Decision, screen_payments, summary
+from models.screening import (
+    CARRIED,
+    HOLD,
+    NOTE,
+    PASS,
+    Decision,
+    Hold,
+    Released,
+    screen_payments,
+    summary,
+)
 from resolver.db import table_names
 from resolver.errors import DoudiError, InputError
 from resolver.headers import Vocabulary
+from resolver.idcard import mask_numbers
 from resolver.ingest import check_county, drop_counties, numbered_in, read_registry_file
 from resolver.layout import is_blank, skip_reason
 from resolver.outputs import write_whole
@@ -148,8 +160,9 @@ def screen_file(
     lines = _in_county(con, payments.lines, county)
     decisions = screen_payments(con, lines, policy, run_id=run_id,
                                 dismissed=_dismissed(con))  # fmt: skip
+    decisions = carry_releases(decisions, lines.column("case_no").to_pylist(), released_holds(con))
     counted_on = household_lines(payments)
-    decisions = [Decision(decision.line, decisions[counted_on[decision.line]].holds)
+    decisions = [replace(decisions[counted_on[decision.line]], line=decision.line)
                  if decision.line in counted_on else decision for decision in decisions]  # fmt: skip
     found = summary(decisions, payments.lines.column("pay_month").to_pylist())
     read_as = _read_as(payments)
@@ -238,6 +251,114 @@ def _dismissed(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {case_id for (case_id,) in rows}
 
 
+def stored_basis(hold: Hold) -> tuple[str, ...]:
+    """A hold's basis as a screening stores it: each part's ID-like digits masked
+    (``mask_numbers``), as the case numbers of its held lines are.
+
+    Parameters
+    ----------
+    hold : Hold
+        A hold of a ``CARRIED`` kind.
+
+    Returns
+    -------
+    tuple of str
+        Its basis, masked.
+
+    Examples
+    --------
+    >>> stored_basis(Hold("account", "", ("DB0001", "DB0002")))
+    ('DB0001', 'DB0002')
+    """
+    return tuple(mask_numbers(part) for part in hold.basis)
+
+
+def released_holds(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, tuple[str, ...]], str]:
+    """The holds reviewers released (核实后放行, their line's latest clearing) in stored
+    screenings, of the kinds a release carries over (``CARRIED``): each as its case number,
+    kind and basis (``stored_basis``), with the words naming the latest such release — its
+    day, who, and the screening — never the reviewer's note (analysts do not see notes).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database; the API's screenings are stored in it (none: an empty dict).
+
+    Returns
+    -------
+    dict
+        ``(case_no, kind, basis)``: the words naming the release.
+    """
+    if not {"screening_lines", "screening_events"} <= table_names(con):
+        return {}
+    columns = {name for (name, *_rest) in con.execute("DESCRIBE screening_lines").fetchall()}
+    if "bases" not in columns:
+        return {}
+    rows = con.execute("""
+        SELECT l.case_no, l.bases, e.actor, e.recorded_at, e.screening_id
+        FROM screening_events e JOIN screening_lines l USING (screening_id, line_no)
+        WHERE l.bases IS NOT NULL AND l.case_no IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY e.screening_id, e.line_no
+                                   ORDER BY e.event_id DESC) = 1
+            AND e.outcome = 'released'
+        ORDER BY e.recorded_at, e.event_id
+    """).fetchall()  # fmt: skip
+    released = {}
+    for case_no, bases, actor, recorded_at, screening_id in rows:
+        words = f"{recorded_at:%Y-%m-%d} {actor} 核实后放行，见发放前审核第 {screening_id} 号"
+        for kind, basis in json.loads(bases):
+            released[(case_no, kind, tuple(basis))] = words  # the latest release last
+    return released
+
+
+def carry_releases(
+    decisions: list[Decision], case_nos: Sequence[str | None],
+    released: Mapping[tuple[str, str, tuple[str, ...]], str],
+) -> list[Decision]:  # fmt: skip
+    """The decisions with each hold an earlier release covers moved to ``released``: a hold
+    of a ``CARRIED`` kind (a shared account, an amount) of the same case on the same basis
+    (the same other cases of the account; the same amounts paid and owed) as a hold a
+    reviewer released. A line left with no hold passes, its reasons naming the release; a
+    hold on anything new (another case on the account, another amount) holds again.
+
+    Parameters
+    ----------
+    decisions : list of Decision
+        The screening's decisions, in the lines' order.
+    case_nos : sequence of str or None
+        Each line's case number.
+    released : mapping
+        ``released_holds``'s.
+
+    Returns
+    -------
+    list of Decision
+        The decisions, in the same order.
+
+    Examples
+    --------
+    >>> held = Decision(0, (Hold("account", "账号共用", ("DB2",)),))
+    >>> [d.result for d in carry_releases([held], ["DB1"], {("DB1", "account", ("DB2",)): "x"})]
+    ['通过']
+    >>> [d.result for d in carry_releases([held], ["DB1"], {("DB1", "account", ("DB3",)): "x"})]
+    ['暂缓']
+    """
+    if not released:
+        return decisions
+    carried = []
+    for decision in decisions:
+        case_no = mask_numbers(case_nos[decision.line] or "")
+        kept, covered = [], []
+        for hold in decision.holds:
+            by = hold.kind in CARRIED and released.get((case_no, hold.kind, stored_basis(hold)))
+            if by:
+                covered.append(Released(hold, by))
+            else:
+                kept.append(hold)
+        carried.append(replace(decision, holds=tuple(kept), released=tuple(covered)))
+    return carried
+
+
 def cell_texts(decision: Decision) -> tuple[str, str]:
     """The two cells a line gets: ``审核结果`` and ``暂缓原因`` (which ends, for a held line,
     with the note that a hold is no stop order).
@@ -250,7 +371,8 @@ def cell_texts(decision: Decision) -> tuple[str, str]:
     Returns
     -------
     tuple of str
-        ``("通过", "")`` or ``("暂缓", reasons)``.
+        ``("通过", "")``, ``("通过", reasons)`` for a line earlier releases kept from a
+        hold (naming them), or ``("暂缓", reasons)``.
 
     Examples
     --------
@@ -259,7 +381,7 @@ def cell_texts(decision: Decision) -> tuple[str, str]:
     ('暂缓', '发放金额与类别人数不符：金额不符。暂缓仅为发放前核实提示，不是停发决定')
     """
     if not decision.holds:
-        return decision.result, ""
+        return decision.result, decision.reasons
     return decision.result, f"{decision.reasons}。{NOTE}"
 
 
@@ -522,6 +644,9 @@ def summary_text(found: dict) -> str:
                 + (f"（{reasons}）" if reasons else ""))  # fmt: skip
 
     said = [f"共读取发放记录 {found['lines']} 条：{counted(found)}"]
+    if found.get("released_before"):
+        said.append(f"其中 {found['released_before']} 条的暂缓原因此前已核实放行（同一案件、同一共用账号"
+                    "或同一金额），本次通过，原因写在暂缓原因列")  # fmt: skip
     if len(found["months"]) > 1:
         said += [f"  {month}：{part['lines']} 条，{counted(part)}"
                  for month, part in found["months"].items()]  # fmt: skip

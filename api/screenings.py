@@ -32,9 +32,9 @@ import pyarrow as pa
 
 from api.masking import mask_numbers
 from api.reviews import DecisionError
-from api.screen_file import OUT_SUFFIXES, Screening, screen_file, write_screened
+from api.screen_file import OUT_SUFFIXES, Screening, screen_file, stored_basis, write_screened
 from api.store import Store
-from models.screening import HOLD_LABELS, NOTE
+from models.screening import CARRIED, HOLD_LABELS, NOTE, Decision
 from resolver.errors import DoudiError
 
 SCHEMA = """
@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS screening_lines (
     PRIMARY KEY (screening_id, line_no)
 );
 ALTER TABLE screening_lines ADD COLUMN IF NOT EXISTS payee_name VARCHAR;
+ALTER TABLE screening_lines ADD COLUMN IF NOT EXISTS bases VARCHAR;
 CREATE SEQUENCE IF NOT EXISTS screening_event_ids;
 CREATE TABLE IF NOT EXISTS screening_events (
     event_id BIGINT DEFAULT nextval('screening_event_ids') PRIMARY KEY, screening_id BIGINT,
@@ -130,8 +131,8 @@ class Screenings:
     def _store(self, screening: Screening, name: str, actor: str, role: str) -> int:
         """Write the screening and its held lines in one transaction; its id."""
         found = screening.summary
-        kept = {key: found[key] for key in ("lines", "passed", "held", "by_reason", "months",
-                                            "note")}  # fmt: skip
+        kept = {key: found[key] for key in ("lines", "passed", "held", "by_reason",
+                                            "released_before", "months", "note")}  # fmt: skip
         kept |= masked_texts(found)
         lines = screening.payments.lines
         sheets = {source.number: source.sheet for source in screening.payments.sources}
@@ -152,6 +153,7 @@ class Screenings:
                                    pa.string()),
             "kinds": pa.array([",".join(h.kind for h in d.holds) for d in held], pa.string()),
             "reasons": pa.array([mask_numbers(d.reasons) for d in held], pa.string()),
+            "bases": pa.array([_bases(d) for d in held], pa.string()),
         })  # fmt: skip
         cursor = self.store.cursor
         cursor.begin()
@@ -167,8 +169,8 @@ class Screenings:
             cursor.register("_screening_held", table)
             cursor.execute(
                 "INSERT INTO screening_lines (screening_id, line_no, sheet, row_no, case_no, "
-                "pay_month, amount, kinds, reasons, payee_name) SELECT ?, line_no, sheet, "
-                "row_no, case_no, pay_month, amount, kinds, reasons, payee_name "
+                "pay_month, amount, kinds, reasons, payee_name, bases) SELECT ?, line_no, "
+                "sheet, row_no, case_no, pay_month, amount, kinds, reasons, payee_name, bases "
                 "FROM _screening_held", [screening_id]
             )  # fmt: skip
             cursor.unregister("_screening_held")
@@ -346,7 +348,8 @@ class Screenings:
             "screened_at": row["screened_at"], "file_name": row["file_name"],
             "run_id": row["run_id"], "months": json.loads(row["months"]),
             "lines": row["lines"], "passed": row["passed"], "held": row["held"],
-            "cleared": cleared, "by_reason": kept["by_reason"], "by_month": kept["months"],
+            "cleared": cleared, "released_before": kept.get("released_before", 0),
+            "by_reason": kept["by_reason"], "by_month": kept["months"],
             "note": kept.get("note", NOTE), "skipped": kept.get("skipped", []),
             "notes": kept.get("notes", []), "problems": kept.get("problems", []),
             "file_url": f"/api/screenings/{screening_id}/file" if held_file else None,
@@ -467,6 +470,14 @@ def masked_texts(found: dict[str, Any]) -> dict[str, Any]:
                       "problem": _masked(item.get("problem"))}
                      for item in found.get("problems", [])],
     }  # fmt: skip
+
+
+def _bases(decision: Decision) -> str | None:
+    """What the line's holds a release carries over rest on (``CARRIED``,
+    ``stored_basis``), as JSON ``[[kind, basis], …]``; None when it has no such hold."""
+    bases = [[hold.kind, list(stored_basis(hold))] for hold in decision.holds
+             if hold.kind in CARRIED]  # fmt: skip
+    return json.dumps(bases, ensure_ascii=False) if bases else None
 
 
 def _masked(text: str | None) -> str | None:

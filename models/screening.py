@@ -93,6 +93,10 @@ INSTITUTIONS = ("敬老院", "福利院", "养老院", "供养中心", "供养�
 """Words naming a care institution (集中供养) as a payee (领款人): its residents' money goes to
 its one account."""
 SHOWN = 3  # other cases named in one reason
+CARRIED = ("account", "amount")
+"""Hold kinds a reviewer's release (核实后放行) carries over to later lists while the hold rests
+on the same basis (``Hold.basis``). The others are cleared by deciding their lead."""
+RELEASED_BEFORE = "此前已核实放行，本次不再暂缓"
 
 # Temporary names while a list is screened.
 _LINES, _PERSON_OF, _TRUSTED = "_screen_lines", "_screen_person_of", "_screen_trusted"
@@ -101,19 +105,32 @@ _MEMBERS, _PAID = "_screen_members", "_screen_paid"
 
 @dataclass(frozen=True)
 class Hold:
-    """One reason a line is held: its kind (a key of ``HOLD_LABELS``) and the reason with its
-    evidence, in Chinese."""
+    """One reason a line is held: its kind (a key of ``HOLD_LABELS``), the reason with its
+    evidence, in Chinese, and what it rests on beyond the line's case (``basis``), for the
+    kinds a reviewer's release carries over to later lists (``CARRIED``): an ``account``
+    hold's other cases of the account, an ``amount`` hold's amounts paid and owed."""
 
     kind: str
     text: str
+    basis: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Released:
+    """A hold an earlier release covers (``hold``) and the words naming that release."""
+
+    hold: Hold
+    by: str
 
 
 @dataclass(frozen=True)
 class Decision:
-    """What the screening says of one payment line (``line``: its index in the list)."""
+    """What the screening says of one payment line (``line``: its index in the list): its
+    holds, and the holds earlier releases cover (``released``: no hold)."""
 
     line: int
     holds: tuple[Hold, ...]
+    released: tuple[Released, ...] = ()
 
     @property
     def result(self) -> str:
@@ -122,9 +139,19 @@ class Decision:
 
     @property
     def reasons(self) -> str:
-        """The reasons, each its label and evidence, joined by ``；`` (empty for a line that
-        passes)."""
-        return "；".join(f"{HOLD_LABELS[hold.kind]}：{hold.text}" for hold in self.holds)
+        """The reasons, each its label and evidence, joined by ``；``, then the reasons earlier
+        releases cover, each naming its release (empty for a line that passes with neither).
+
+        Examples
+        --------
+        >>> Decision(0, (), (Released(Hold("amount", "金额不符"), "2026-11-03 张三"),)).reasons
+        '此前已核实放行，本次不再暂缓：发放金额与类别人数不符：金额不符（2026-11-03 张三）'
+        """
+        held = "；".join(f"{HOLD_LABELS[hold.kind]}：{hold.text}" for hold in self.holds)
+        carried = "；".join(f"{HOLD_LABELS[r.hold.kind]}：{r.hold.text}（{r.by}）"
+                            for r in self.released)  # fmt: skip
+        return "；".join(part for part in (held, carried and f"{RELEASED_BEFORE}：{carried}")
+                        if part)  # fmt: skip
 
 
 def screen_payments(
@@ -214,7 +241,8 @@ def summary(decisions: list[Decision], months: list[str | None]) -> dict:
     Returns
     -------
     dict
-        ``lines``, ``passed``, ``held``, ``by_reason`` (Chinese label: lines), ``months``
+        ``lines``, ``passed``, ``held``, ``by_reason`` (Chinese label: lines),
+        ``released_before`` (lines passed that earlier releases kept from a hold), ``months``
         (month: the same counts) and ``note`` (``NOTE``).
 
     Examples
@@ -228,8 +256,9 @@ def summary(decisions: list[Decision], months: list[str | None]) -> dict:
         held = [decision for decision in chosen if decision.holds]
         kinds = Counter(kind for d in held for kind in {hold.kind for hold in d.holds})
         by_reason = {label: kinds[kind] for kind, label in HOLD_LABELS.items() if kinds[kind]}
+        released = sum(1 for d in chosen if d.released and not d.holds)
         return {"lines": len(chosen), "passed": len(chosen) - len(held), "held": len(held),
-                "by_reason": by_reason}  # fmt: skip
+                "by_reason": by_reason, "released_before": released}  # fmt: skip
 
     by_month: dict[str, list[Decision]] = defaultdict(list)
     for decision, month in zip(decisions, months, strict=True):
@@ -559,7 +588,7 @@ def _accounts(con, policy: Policy, present: set[str]) -> list[tuple[int, Hold]]:
         )
         more = f" 等 {len(others)} 个案件" if len(others) > SHOWN else ""
         found.append((line, Hold("account", f"领款账号 {mask_id(account)} 也是案件 {named}"
-                                            f"{more}的账号")))  # fmt: skip
+                                            f"{more}的账号", tuple(others))))  # fmt: skip
     return found
 
 
@@ -642,7 +671,7 @@ def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
         text = (f"{month} 本表发放 {paid:.2f} 元，按在保成员类别应发 {owed:.2f} 元（{members}）"
                 f"，相差超过 {policy.payment_tolerance:.0%}" + (f"，{basis}" if basis else "")
                 if keys else f"{month} 本表发放 {paid:.2f} 元，但当月该案件没有在保成员")  # fmt: skip
-        found.append((line, Hold("amount", text)))
+        found.append((line, Hold("amount", text, (f"{paid:.2f}", f"{owed:.2f}"))))
     return found
 
 

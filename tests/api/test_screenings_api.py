@@ -315,3 +315,49 @@ def test_clearing_a_held_line_keeps_the_token_and_is_in_the_access_log(county, u
                and f"事件 {cleared.json()['event_id']}" in entry["target"]]  # fmt: skip
     assert (entry["actor"], entry["token_id"]) == ("auditor-1", token_id)
     assert entry["target"].startswith(f"screening {screening_id} 第61条 确认暂缓")
+
+
+def _screened(http, rows: list[dict], name: str) -> tuple[dict, list[list[str]]]:
+    """Upload ``rows`` as a CSV list; its summary and the written-back file's rows."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    response = http.post("/api/screenings",
+                         files={"file": (name, buffer.getvalue().encode("utf-8"), "text/csv")})  # fmt: skip
+    assert response.status_code == 201, response.text
+    written = http.get(response.json()["file_url"]).content.decode("utf-8")
+    return response.json(), list(csv.reader(io.StringIO(written)))[1:]
+
+
+def test_a_released_shared_account_or_amount_passes_next_time_until_its_basis_changes(county):
+    source = next(county["drop"].glob("payments*.csv"))
+    rows = list(csv.DictReader(io.StringIO(source.read_text(encoding="utf-8-sig"))))[300:360]
+    with client(county, "auditor") as http:
+        _, clean = _screened(http, rows, "原表.csv")
+        passing = [i for i, cells in enumerate(clean) if cells[-2] == "通过"]
+        a, b, c, d = [i for i in passing if rows[i]["case_no"] not in
+                      {rows[j]["case_no"] for j in passing if j < i}][:4]  # fmt: skip
+        changed = [dict(row) for row in rows]
+        changed[b]["bank_account"] = rows[a]["bank_account"]  # B paid into A's account
+        changed[d]["amount"] = f"{float(rows[d]['amount']) * 3:.2f}"
+        found, held = _screened(http, changed, "十月.csv")
+        assert [held[i][-2] for i in (a, b, d)] == ["暂缓"] * 3
+        assert held[a][-1].startswith("领款账号与其他案件共用") and "发放金额" not in held[a][-1]
+        assert held[d][-1].startswith("发放金额与类别人数不符")
+        for line in (a, d):
+            cleared = http.post(f"/api/screenings/{found['screening_id']}/lines/{line + 1}/clear",
+                                json={"outcome": "released", "note": "代领，已入户核实"})  # fmt: skip
+            assert cleared.status_code == 201
+        again, second = _screened(http, changed, "十一月.csv")
+        assert [second[i][-2] for i in (a, b, d)] == ["通过", "暂缓", "通过"]
+        for i in (a, d):
+            assert second[i][-1].startswith("此前已核实放行，本次不再暂缓：")
+            assert f"核实后放行，见发放前审核第 {found['screening_id']} 号" in second[i][-1]
+            assert "代领" not in second[i][-1]  # the reviewer's note stays in the screening
+        assert again["released_before"] == 2 and again["held"] == found["held"] - 2
+        changed[c]["bank_account"] = rows[a]["bank_account"]  # a third case on the account
+        changed[d]["amount"] = f"{float(rows[d]['amount']) * 4:.2f}"  # another amount
+        _, third = _screened(http, changed, "十二月.csv")
+    assert [third[i][-2] for i in (a, c, d)] == ["暂缓"] * 3
+    assert not third[a][-1].startswith("此前已核实放行")
