@@ -461,7 +461,8 @@ const OUTCOME_LABELS = { released: "核实后放行", kept: "确认暂缓" };
 
 function counted(part) {
   const reasons = Object.entries(part.by_reason).map(([label, n]) => `${esc(label)} ${n} 条`).join("，");
-  return `通过 ${part.passed} 条，暂缓 ${part.held} 条${reasons ? `（${reasons}）` : ""}`;
+  const carried = part.released_before ? `（其中 ${part.released_before} 条此前已核实放行）` : "";
+  return `通过 ${part.passed} 条${carried}，暂缓 ${part.held} 条${reasons ? `（${reasons}）` : ""}`;
 }
 
 async function showScreenings() {

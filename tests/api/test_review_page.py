@@ -231,3 +231,30 @@ def _names_by_person(detail: dict) -> dict[str, set[str]]:
         if row.get("person_id") and row.get("name"):
             names.setdefault(row["person_id"], set()).add(row["name"])
     return names
+
+
+def test_a_list_whose_held_amount_was_released_before_says_so_on_the_page(page, county):
+    from tests.api.test_screenings_api import _screened
+
+    source = next(county["drop"].glob("payments*.csv"))
+    rows = list(csv.DictReader(io.StringIO(source.read_text(encoding="utf-8-sig"))))[400:420]
+    with client(county, "auditor") as http:
+        _, clean = _screened(http, rows, "原表.csv")
+        line = next(i for i, cells in enumerate(clean) if cells[-2] == "通过")
+        rows[line]["amount"] = f"{float(rows[line]['amount']) * 3:.2f}"
+        found, held = _screened(http, rows, "十月.csv")
+        assert held[line][-2] == "暂缓"
+        http.post(f"/api/screenings/{found['screening_id']}/lines/{line + 1}/clear",
+                  json={"outcome": "released", "note": "临时救助并发，已核实"}).raise_for_status()  # fmt: skip
+    written = io.StringIO(newline="")
+    writer = csv.DictWriter(written, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    sign_in(page, county)
+    page.click("nav a[data-view=screenings]")
+    page.set_input_files("#upload input[name=file]", files=[
+        {"name": "十一月.csv", "mimeType": "text/csv",
+         "buffer": written.getvalue().encode("utf-8")}])  # fmt: skip
+    page.click("#upload button[type=submit]")
+    expect(page.locator("section").nth(0)).to_contain_text("其中 1 条此前已核实放行")
+    expect(page.locator(f"#held tbody tr[data-line='{line + 1}']")).to_have_count(0)
