@@ -16,6 +16,7 @@ before it, as ``case_registry`` records them.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -446,32 +447,49 @@ class Published:
         return self._json[case_id]
 
     def list_cases(
-        self, where: CaseFilter, *, sort: str, offset: int, limit: int
+        self, where: CaseFilter, *, sort: str, offset: int, limit: int, after: str | None = None
     ) -> tuple[int, list[dict[str, Any]]]:
         """One page of the cases a filter admits.
 
         Parameters
         ----------
         where : CaseFilter
-            The conditions; with ``run_id``, that run's cases as it raised them.
+            The conditions; with ``run_id``, that run's cases as it raised them (sought by
+            ``who`` on the rows of each case's latest snapshot: a run keeps no rows).
         sort : str
             A key of ``SORT_KEYS``.
         offset : int
-            How many admitted cases to skip.
+            How many admitted cases to skip (after ``after``, when given).
         limit : int
             The most cases to return.
+        after : str, optional
+            A published case id, the last of the previous page: the page starts after its
+            place in ``sort`` order (keyset), so that a case decided or closed meanwhile
+            neither skips nor repeats a case. Its place holds while it is filtered out.
 
         Returns
         -------
         tuple of (int, list of dict)
-            How many cases the filter admits, and the page's summaries.
+            How many cases the filter admits (on every page), and the page's summaries.
         """
+        key = SORT_KEYS[sort]
         if where.run_id is not None:
-            ordered = sorted(self.runs.get(where.run_id, []), key=SORT_KEYS[sort])
+            ordered = sorted(map(self._with_latest_rows, self.runs.get(where.run_id, [])), key=key)
         else:
             ordered = self._candidates(where, sort)
         chosen = [case for case in ordered if self._admitted(where, case)]
+        if after is not None:
+            offset += bisect_right(chosen, key(self._cursor(after, where.run_id)), key=key)
         return len(chosen), [self.summary(case) for case in chosen[offset : offset + limit]]
+
+    def _with_latest_rows(self, case: dict[str, Any]) -> dict[str, Any]:
+        """A run's snapshot of a case with the rows of the case's latest snapshot."""
+        latest = self.cases.get(case["case_id"])
+        return case | {"detail": latest["detail"] if latest else {"rows": []}}
+
+    def _cursor(self, case_id: str, run_id: str | None) -> dict[str, Any]:
+        """The snapshot a page's ``after`` stands for: the run's, else the latest."""
+        return self._snapshots.get(case_id, {}).get(run_id) or self.cases[case_id]
 
     def _admitted(self, where: CaseFilter, case: dict[str, Any]) -> bool:
         case_id = case["case_id"]

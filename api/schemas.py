@@ -38,9 +38,13 @@ class CaseSummary(BaseModel):
 
 
 class CaseList(BaseModel):
-    total: int
+    total: int = Field(description="every case the filters admit, on all pages")
     offset: int
-    limit: int
+    limit: int = Field(description="the page size answered (at most the server's page size)")
+    next_after: str | None = Field(
+        description="pass as `after` for the next page (null on the last): unlike the next "
+        "`offset`, it skips no case when one on this page is closed meanwhile"
+    )
     items: list[CaseSummary]
 
 

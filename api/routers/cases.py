@@ -88,8 +88,19 @@ async def list_cases(
     sort: Literal[tuple(SORT_KEYS)] = "risk",  # type: ignore[valid-type]
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1)] = 50,
+    after: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="the `next_after` of the previous page: the page starts after that "
+            "case in `sort` order, so that cases decided or closed meanwhile skip or repeat "
+            "none (with `offset`, cases skipped after it)",
+        ),
+    ] = None,
 ) -> Any:
-    """Cases, highest risk first by default; ``total`` counts every page. No person is named
+    """Cases, highest risk first by default; ``total`` counts every page. Page with
+    ``next_after`` (``after``): a page by ``offset`` skips a case when one on an earlier page
+    is closed meanwhile (it leaves ``status=unclosed``). No person is named
     (a 责任人 is staff, and any number typed into it is masked below auditor). A search for a
     person (``who``) says whether he has a lead: it is logged, and a text holding an ID or
     account number (an ID, a 救助证号 made of ``DB`` and an ID) is sought only for roles that
@@ -106,9 +117,14 @@ async def list_cases(
         access.record(principal.name, principal.role, "search_cases", mask_typed(who))
     where = CaseFilter(case_type, township, village, min_score, max_score, status_, run_id,
                        overdue, county, who, principal.sees_full_ids)  # fmt: skip
-    total, items = snapshot.published.list_cases(where, sort=sort, offset=offset, limit=limit)
+    if after is not None and after not in snapshot.published.cases:
+        raise HTTPException(422, "查询参数 after：应为上一页的 next_after（一个已发布的疑点编号）")
+    total, items = snapshot.published.list_cases(where, sort=sort, offset=offset,
+                                                 limit=limit + 1, after=after)  # fmt: skip
+    items, following = items[:limit], items[limit:]  # one more case: is there a next page
+    next_after = items[-1]["case_id"] if following else None
     return json_response({"total": total, "offset": offset, "limit": limit,
-                          "items": masked(items, principal)})  # fmt: skip
+                          "next_after": next_after, "items": masked(items, principal)})  # fmt: skip
 
 
 @router.get("/{case_id}", response_model=CaseDetail)

@@ -3,7 +3,7 @@
 "use strict";
 
 const state = { token: sessionStorage.getItem("doudi-token"), me: null, meta: null,
-                filters: { offset: 0, limit: 25, status: "unclosed" } };
+                filters: { trail: [], limit: 25, status: "unclosed" } };
 const main = document.getElementById("main");
 
 const KIND_LABELS = { person: "人员", hukou_family: "户籍家庭", case: "救助案件",
@@ -150,7 +150,11 @@ document.getElementById("signout").addEventListener("click", () => signOut());
 async function showQueue() {
   const overview = await api("/api/overview");
   const f = state.filters;
-  const params = new URLSearchParams(Object.entries(f).filter(([, v]) => v !== "" && v != null));
+  // trail: the next_after of each page before this one (pages by cursor skip no case when
+  // one is closed meanwhile)
+  const { trail, ...query } = f;
+  const params = new URLSearchParams(Object.entries({ ...query, after: trail.at(-1) })
+    .filter(([, v]) => v !== "" && v != null));
   const page = await api(`/api/cases?${params}`);
   const townships = Object.keys(overview.by_township);
   const counties = Object.keys(overview.by_county);  // a province drop's; none for one county
@@ -187,26 +191,26 @@ async function showQueue() {
         <td>${esc(c.assignee ?? "")}</td><td>${esc(c.due_date ?? "")}${overdueTag(c)}</td>
         <td class="muted">${c.case_id}</td></tr>`).join("") || `<tr><td colspan="${counties.length ? 10 : 9}" class="muted">没有符合条件的疑点</td></tr>`}
     </tbody></table>
-    <div class="pager"><button id="prev" ${f.offset === 0 ? "disabled" : ""}>上一页</button>
-      <span>第 ${Math.floor(f.offset / f.limit) + 1} / ${Math.max(1, Math.ceil(page.total / f.limit))} 页</span>
-      <button id="next" ${f.offset + f.limit >= page.total ? "disabled" : ""}>下一页</button></div></section>`;
+    <div class="pager"><button id="prev" ${trail.length === 0 ? "disabled" : ""}>上一页</button>
+      <span>第 ${trail.length + 1} / ${Math.max(1, Math.ceil(page.total / f.limit), trail.length + 1)} 页</span>
+      <button id="next" ${page.next_after == null ? "disabled" : ""}>下一页</button></div></section>`;
   document.getElementById("filters").addEventListener("submit", event => {
     event.preventDefault();
     const data = new FormData(event.target);
-    state.filters = { ...state.filters, offset: 0, case_type: data.get("case_type"),
+    state.filters = { ...state.filters, trail: [], case_type: data.get("case_type"),
       county: data.get("county") ?? "", township: data.get("township"), status: data.get("status"), min_score: data.get("min_score"), who: (data.get("who") ?? "").trim(),
       overdue: data.get("overdue") ? "true" : "" };
     showQueue();
   });
-  document.getElementById("clear").onclick = () => { state.filters = { offset: 0, limit: 25, status: "unclosed" }; showQueue(); };
-  document.getElementById("prev").onclick = () => { f.offset = Math.max(0, f.offset - f.limit); showQueue(); };
-  document.getElementById("next").onclick = () => { f.offset += f.limit; showQueue(); };
+  document.getElementById("clear").onclick = () => { state.filters = { trail: [], limit: 25, status: "unclosed" }; showQueue(); };
+  document.getElementById("prev").onclick = () => { f.trail = trail.slice(0, -1); showQueue(); };
+  document.getElementById("next").onclick = () => { f.trail = [...trail, page.next_after]; showQueue(); };
   main.querySelectorAll("[data-type]").forEach(chip => chip.onclick = () => {
-    state.filters = { ...f, offset: 0, case_type: f.case_type === chip.dataset.type ? "" : chip.dataset.type };
+    state.filters = { ...f, trail: [], case_type: f.case_type === chip.dataset.type ? "" : chip.dataset.type };
     showQueue();
   });
   main.querySelectorAll("[data-township]").forEach(chip => chip.onclick = () => {
-    state.filters = { ...f, offset: 0, township: f.township === chip.dataset.township ? "" : chip.dataset.township };
+    state.filters = { ...f, trail: [], township: f.township === chip.dataset.township ? "" : chip.dataset.township };
     showQueue();
   });
   main.querySelectorAll("tr[data-case]").forEach(row => row.onclick = () => { location.hash = `#/case/${row.dataset.case}`; });
@@ -409,7 +413,7 @@ async function showOverview() {
       <td><span class="hbar" style="width:${Math.round(t.cases / maxCases * 160)}px"></span></td></tr>`).join("")}</tbody></table></div></section>`;
   main.querySelector("#overdue a").onclick = event => {
     event.preventDefault();
-    state.filters = { offset: 0, limit: 25, status: "unclosed", overdue: "true" };
+    state.filters = { trail: [], limit: 25, status: "unclosed", overdue: "true" };
     location.hash = "#/queue";
   };
   main.querySelectorAll("[data-ledger]").forEach(link => link.onclick = event => { event.preventDefault(); download(link.dataset.ledger); });
