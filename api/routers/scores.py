@@ -8,7 +8,10 @@ from fastapi import APIRouter, HTTPException, Path, Query, status
 
 from api.deps import AccessLogDep, ScoreLookup, ScoreReader, SettingsDep, SnapshotDep, json_response
 from api.masking import mask_id
+from api.reviews import TRUSTED_IDS
 from api.schemas import CaseScore, PersonScore, ScoreExport
+from resolver.idcard import parse_id
+from resolver.quality import problem_label
 
 router = APIRouter(prefix="/api/scores", tags=["scores"])
 CASE_SCORE_FIELDS = ("case_id", "case_type", "risk_score", "status")
@@ -41,17 +44,26 @@ async def person_score(
 
 @router.get("/id-numbers/{id_number}", response_model=PersonScore)
 async def score_by_id_number(
-    id_number: Annotated[str, Path(min_length=15, max_length=18)],
+    id_number: Annotated[str, Path(min_length=15, max_length=40)],
     snapshot: SnapshotDep,
     access: AccessLogDep,
     principal: ScoreLookup,
 ) -> Any:
-    """The same, looked up by an 18-digit ID number. Every lookup is logged with the
-    person it resolved to (the number itself masked)."""
-    found = snapshot.published.person(id18=id_number.strip().upper())
+    """The same, looked up by an ID number as the registries' rows are: 18 digits, or the
+    old 15 (found under its 18-digit form), full-width or in groups. A number that is no
+    valid ID (a wrong check digit, a bad date) is a 422 saying why: it cannot say whether
+    anyone has a lead. Every lookup is logged with the person it resolved to (the number
+    itself masked)."""
+    parsed = parse_id(id_number)
+    if parsed.status not in TRUSTED_IDS:
+        access.record(principal.name, principal.role, "score_by_id_number",
+                      f"{mask_id(id_number)} -> 无效号码")  # fmt: skip
+        reason = problem_label(f"id_{parsed.problem or parsed.status}")
+        raise HTTPException(422, f"路径参数 id_number：不是有效的身份证号（{reason}），无法查询")
+    found = snapshot.published.person(id18=parsed.value)
     resolved = found["person_id"] if found else "无疑点"
     access.record(principal.name, principal.role, "score_by_id_number",
-                  f"{mask_id(id_number)} -> {resolved}")  # fmt: skip
+                  f"{mask_id(parsed.value)} -> {resolved}")  # fmt: skip
     return json_response(_person(found))
 
 
