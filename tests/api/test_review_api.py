@@ -258,7 +258,7 @@ def test_scores_answer_only_for_persons_with_a_case_without_names_and_are_logged
         assert http.get(f"/api/scores/persons/{without_case}").status_code == 404
         assert http.get(f"/api/scores/cases/{case['case_id']}").json()["risk_score"] == case[
             "risk_score"]  # fmt: skip
-        assert http.get("/api/scores/id-numbers/110105190001011234").status_code == 404
+        assert http.get("/api/scores/id-numbers/110105190001011231").status_code == 404
         exported, after = [], None
         while True:
             page = http.get("/api/scores/export", params={"limit": 9, "after": after}).json()
