@@ -23,6 +23,8 @@ from typing import Any
 
 from api.masking import mask_numbers
 from models.publish import json_value
+from resolver.idcard import parse_id
+from resolver.quality import problem_label
 from resolver.registries import REGISTRIES
 
 STATUS_LABELS = {
@@ -45,6 +47,8 @@ CLOSED = ("confirmed", "dismissed")  # review statuses that close a case
 CHANGES = ("new", "resolved", "open")
 # The 核查状态 of a confirmed case that data has since resolved (ledgers).
 CONFIRMED_RESOLVED_LABEL = "属实（后续数据中依据已不再出现）"
+# The ID statuses of a row trusted with its number (``resolver.persons``).
+TRUSTED_IDS = ("valid", "upgraded")
 SUMMARY_FIELDS = ("case_id", "case_type", "risk_score", "amount_at_risk", "township", "village",
                   "counties", "person_ids", "run_id")  # fmt: skip
 
@@ -71,6 +75,33 @@ def stands(case: dict[str, Any], status: str) -> bool:
     (True, False)
     """
     return not case["resolved"] or status == "confirmed"
+
+
+def id18_of(typed: str) -> tuple[str | None, str | None]:
+    """The 18-digit ID number a typed one stands for, read as registries' rows are read.
+
+    Parameters
+    ----------
+    typed : str
+        An ID number as typed: 18 or the old 15 digits, full-width or in groups.
+
+    Returns
+    -------
+    tuple of (str or None, str or None)
+        The 18-digit number and None; or None and why the text is no valid ID number
+        (Chinese).
+
+    Examples
+    --------
+    >>> id18_of("532326 560723 735")
+    ('532326195607237353', None)
+    >>> id18_of("532326195607237350")
+    (None, '身份证号校验位错误')
+    """
+    parsed = parse_id(typed)
+    if parsed.status in TRUSTED_IDS:
+        return parsed.value, None
+    return None, problem_label(f"id_{parsed.problem or parsed.status}")
 
 
 @dataclass(frozen=True)

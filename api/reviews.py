@@ -17,7 +17,7 @@ import threading
 from datetime import date
 from typing import Any
 
-from api.published import STATUS_LABELS
+from api.published import STATUS_LABELS, TRUSTED_IDS
 from api.snapshot import EVENT_COLUMNS, Snapshot
 from api.store import Store
 from resolver.errors import DoudiError
@@ -36,8 +36,6 @@ ALTER TABLE case_events ADD COLUMN IF NOT EXISTS assignee VARCHAR;
 ALTER TABLE case_events ADD COLUMN IF NOT EXISTS due_date DATE;
 ALTER TABLE case_events ADD COLUMN IF NOT EXISTS token_id VARCHAR;
 """
-# The ID statuses of a row trusted with its number (``resolver.persons``).
-TRUSTED_IDS = ("valid", "upgraded")
 # Where a case may go from each status (staying put records a note).
 TRANSITIONS = {
     "open": {"open", "in_review", "field_check"},

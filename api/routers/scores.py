@@ -8,10 +8,8 @@ from fastapi import APIRouter, HTTPException, Path, Query, status
 
 from api.deps import AccessLogDep, ScoreLookup, ScoreReader, SettingsDep, SnapshotDep, json_response
 from api.masking import mask_id
-from api.reviews import TRUSTED_IDS
+from api.published import id18_of
 from api.schemas import CaseScore, PersonScore, ScoreExport
-from resolver.idcard import parse_id
-from resolver.quality import problem_label
 
 router = APIRouter(prefix="/api/scores", tags=["scores"])
 CASE_SCORE_FIELDS = ("case_id", "case_type", "risk_score", "status")
@@ -54,16 +52,15 @@ async def score_by_id_number(
     valid ID (a wrong check digit, a bad date) is a 422 saying why: it cannot say whether
     anyone has a lead. Every lookup is logged with the person it resolved to (the number
     itself masked)."""
-    parsed = parse_id(id_number)
-    if parsed.status not in TRUSTED_IDS:
+    id18, problem = id18_of(id_number)
+    if id18 is None:
         access.record(principal.name, principal.role, "score_by_id_number",
                       f"{mask_id(id_number)} -> 无效号码")  # fmt: skip
-        reason = problem_label(f"id_{parsed.problem or parsed.status}")
-        raise HTTPException(422, f"路径参数 id_number：不是有效的身份证号（{reason}），无法查询")
-    found = snapshot.published.person(id18=parsed.value)
+        raise HTTPException(422, f"路径参数 id_number：不是有效的身份证号（{problem}），无法查询")
+    found = snapshot.published.person(id18=id18)
     resolved = found["person_id"] if found else "无疑点"
     access.record(principal.name, principal.role, "score_by_id_number",
-                  f"{mask_id(parsed.value)} -> {resolved}")  # fmt: skip
+                  f"{mask_id(id18)} -> {resolved}")  # fmt: skip
     return json_response(_person(found))
 
 
