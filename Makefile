@@ -35,7 +35,7 @@ endif
 # The browser tests drive Debian's Chromium; CJK fonts make the page readable in screenshots.
 test: $(STAMP) browser java
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile --durations=15
 
 browser:
 	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || \
