@@ -312,8 +312,9 @@ def _read_csv_arrow(path: Path, data: bytes, encoding: str) -> Grid | None:
     head = data[:HEAD_BYTES].decode("utf-8", errors="replace")
     delimiter = delimiter_of(head)
     lines = head.split("\n")[:HEAD_LINES]
-    try:
+    try:  # at least one column: Arrow reads a file of blank lines as one column of nulls
         width = max((len(row) for row in csv.reader(lines, delimiter=delimiter)), default=1)
+        width = max(width, 1)
     except csv.Error:  # a stray carriage return: the careful reader decides
         return None
     if width > MAX_COLUMNS:

@@ -119,3 +119,12 @@ def test_an_id_stored_as_a_number_keeps_its_digits_however_the_sheet_xml_is_writ
     content = _workbook_with_sheet_xml(_sheet_data(p, place), prefix=p)
     (grid,) = reading.read_grids(Path("救助对象.xlsx"), content)
     assert [column[1].as_py() for column in grid.columns] == [ID, FORMULA_WITHOUT_VALUE]
+
+
+@pytest.mark.parametrize("content", [b"\n\n", b"\r\n\r\n", b"\xef\xbb\xbf\n"])
+def test_a_csv_of_blank_lines_is_refused_as_empty_not_an_internal_error(content):
+    # a file of line breaks alone (an export that wrote no rows) had no cell on any line:
+    # Arrow read it as one column of nulls and the blank-row check failed on it (内部错误)
+    with pytest.raises(InputError) as refused:
+        reading.read_grids(Path("死亡人员.csv"), content)
+    assert "死亡人员.csv" in str(refused.value) and "文件是空的" in str(refused.value)
