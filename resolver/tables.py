@@ -89,6 +89,13 @@ MONTH_ONLY = re.compile(r"^\s*(1[0-2]|0?[1-9])\s*月份?\s*$")
 _AMBIGUOUS_MONTH = re.compile(r"^\s*(\d{4})\.1\s*$")
 # Words in a table's names that say its program, when it has no 救助类型 column.
 _PROGRAM_WORDS = (("特困", ("特困", "五保", "供养")), ("低保", ("低保", "最低生活保障")))
+# A township a name begins with (a sheet per township, a township's file or title), after the
+# county's name if any: 六苴镇, 铁锁乡, 湾碧傣族傈僳族乡, 大姚县金碧镇2024年低保花名册, 城关镇_低保;
+# two characters at least before the suffix, and not the word 乡镇, so 城乡低保 and 各乡镇汇总
+# name none.
+_TOWNSHIP_IN_NAME = re.compile(
+    r"^(?:[\u4e00-\u9fff]{2,6}[县市旗])?(?![^镇乡]*乡镇)([\u4e00-\u9fff]{2,8}?(?:镇|乡|街道|苏木))"
+)
 
 
 @dataclass
@@ -137,6 +144,8 @@ class Context:
     """What derived record ids begin with (``_derived_ids``): the file's name and the sheet's,
     each without its dates (``undated_name``) unless a sibling differs only by them
     (``dated_apart``)."""
+    township: str | None = None
+    """The township a sheet, title or file is named for (a sheet per township)."""
 
     def fill(self, column: str) -> str | None:
         """The value a column the table lacks takes from the context, if any.
@@ -150,11 +159,11 @@ class Context:
         -------
         str | None
             ``YYYY-MM`` for ``pay_month`` when the year and month are known, the program
-            for ``program``, else None.
+            for ``program``, the township for ``township``, else None.
         """
         if column == "pay_month" and self.year and self.month:
             return f"{self.year}-{self.month:02d}"
-        return self.program if column == "program" else None
+        return {"program": self.program, "township": self.township}.get(column)
 
 
 def named_month(text: str) -> tuple[int, int] | None:
@@ -177,6 +186,30 @@ def named_month(text: str) -> tuple[int, int] | None:
     """
     match = _YEAR_MONTH.search(text) or _YEAR_MONTH_DASHED.search(text)
     return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def named_township(text: str) -> str | None:
+    """The township a name begins with (``六苴镇``, ``大姚县金碧镇2024年低保花名册``), or None.
+
+    Parameters
+    ----------
+    text : str
+        A file, sheet or title name.
+
+    Returns
+    -------
+    str or None
+        The township as written, suffix included.
+
+    Examples
+    --------
+    >>> named_township("六苴镇"), named_township("大姚县金碧镇2024年12月低保花名册")
+    ('六苴镇', '金碧镇')
+    >>> named_township("城乡低保特困对象花名册"), named_township("各乡镇汇总")
+    (None, None)
+    """
+    match = _TOWNSHIP_IN_NAME.match(text.strip())
+    return match.group(1) if match else None
 
 
 def undated_name(stem: str) -> str:
@@ -232,6 +265,9 @@ def table_context(grid: Grid, located: Located, id_stem: str | None = None,
                   sheet_dated: bool = False) -> Context:  # fmt: skip
     """What the sheet name, the file name and the title above the header say of a table.
 
+    The township: that the first of sheet name, title and file name begins with
+    (``named_township``), for a table without a 乡镇 column.
+
     The year and month: the first of sheet name, file name and title naming both, else the
     year of the first naming a year with the month of a sheet named for a month alone (1月,
     12月份). The program: that of the first of sheet name, title and file name naming any (the
@@ -265,6 +301,8 @@ def table_context(grid: Grid, located: Located, id_stem: str | None = None,
         if match:
             year = int(match.group(1))
             break
+    township = next(filter(None, map(named_township, (grid.sheet or "", located.title,
+                                                      grid.path.stem))), None)  # fmt: skip
     only = MONTH_ONLY.match(grid.sheet or "")
     if month is None and year is not None and only:  # 2025年发放表.xlsx, a sheet per month
         month = int(only.group(1))
@@ -278,8 +316,9 @@ def table_context(grid: Grid, located: Located, id_stem: str | None = None,
                 month,
                 programs.pop() if one else None,
                 _id_name(grid, located, id_stem, sheet_dated),
+                township,
             )
-    return Context(year, month, None, _id_name(grid, located, id_stem, sheet_dated))
+    return Context(year, month, None, _id_name(grid, located, id_stem, sheet_dated), township)
 
 
 def _id_name(grid: Grid, located: Located, id_stem: str | None, sheet_dated: bool) -> str:

@@ -96,3 +96,33 @@ def test_a_single_file_read_as_a_registry_reads_its_headerless_sheet_as_ingest_d
         {"row_no": 1, "case_no": "DB002"}]  # fmt: skip
     assert any("按工作表「Sheet」的表头读取" in note for note in second.notes)
     assert not any("未读取" in note for note in first.notes)
+
+
+def test_a_sheet_per_township_without_a_township_column_gives_its_rows_the_township(tmp_path):
+    # a county roster compiled from its townships' sheets, no 乡镇 column: the sheet's name
+    # (or the title above the header, or the file's name) is the township. Its rows had
+    # none: a namesake's death notice in the same township could no longer be told apart
+    # by place, and a living person was raised as 死亡后仍发放
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    book = openpyxl.Workbook()
+    book.active.title = "金碧镇"
+    header = ["救助证号", "姓名", "身份证号码", "救助类型", "是否保障对象", "纳入日期", "村组"]
+    book.active.append(header)
+    book.active.append(["DB1", "周强勇", "532326195501010012", "低保", "是", "2021-03-02", "马坪村"])
+    titled = book.create_sheet("Sheet2")
+    titled.append(["大姚县铁锁乡2024年12月低保对象花名册"])
+    titled.append(header)
+    titled.append(["DB2", "李红", "532326196001010027", "低保", "是", "2021-03-02", "大坡村"])
+    county = book.create_sheet("城乡低保")
+    county.append([*header, "乡镇"])
+    county.append(["DB3", "王芳", "532326197001010046", "低保", "是", "2021-03-02", "大坡村", None])
+    book.save(drop / "救助对象.xlsx")
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    assert sorted(con.execute("SELECT case_no, township FROM assistance").fetchall()) == [
+        ("DB1", "金碧"), ("DB2", "铁锁"), ("DB3", None)
+    ]  # fmt: skip
+    notes = " ".join(note for (note,) in con.execute("SELECT notes FROM ingest_sources").fetchall())
+    assert "表中没有乡镇列：按文件名、工作表名或标题取“金碧镇”" in notes
+    assert "取“铁锁乡”" in notes
