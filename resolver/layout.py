@@ -239,7 +239,8 @@ def side_by_side(grid: Grid, vocabulary: Vocabulary) -> list[Grid]:
     under the same headers), each as a grid of its own with the rows it fills; the grid
     alone when it holds one. An empty column splits the grid only where the known headers
     on both sides of it are nearly the same (``SIDE_BY_SIDE_SHARE`` of the larger side's, at
-    least ``SIDE_BY_SIDE_HEADERS``): a spacer column inside one table, between its own
+    least ``SIDE_BY_SIDE_HEADERS``), or where each side holds every required column of one
+    registry and they share that many: a spacer column inside one table, between its own
     columns and an agent's 姓名 / 身份证号码, splits nothing. The column need be empty only
     from the first row naming that many known headers down: a title above the tables (merged
     across both, so filling the spacer too) or a date line is no table's.
@@ -273,7 +274,9 @@ def side_by_side(grid: Grid, vocabulary: Vocabulary) -> list[Grid]:
         left = set().union(*known[start:index])
         right = set().union(*known[index + 1 :])
         shared = len(left & right)
-        if shared >= max(SIDE_BY_SIDE_HEADERS, SIDE_BY_SIDE_SHARE * max(len(left), len(right))):
+        if shared >= max(SIDE_BY_SIDE_HEADERS, SIDE_BY_SIDE_SHARE * max(len(left), len(right))) or (
+            shared >= SIDE_BY_SIDE_HEADERS and _tables_of_one_registry(vocabulary, left, right)
+        ):
             cuts.append(index)
             start = index + 1
     if not cuts:
@@ -286,6 +289,14 @@ def side_by_side(grid: Grid, vocabulary: Vocabulary) -> list[Grid]:
 
 
 SIDE_BY_SIDE_HEADERS, SIDE_BY_SIDE_SHARE = 3, 0.8
+
+
+def _tables_of_one_registry(vocabulary: Vocabulary, left: set[str], right: set[str]) -> bool:
+    """Whether the known headers on each side of an empty column are each a whole table of
+    one registry (every required column): a 特困 table beside a 低保 one with columns of its
+    own (供养方式) and without some of the 低保 table's (低保类别, 家庭人均收入)."""
+    sides = [recognise(vocabulary, sorted(headers), None) for headers in (left, right)]
+    return not any(side.missing for side in sides) and sides[0].registry == sides[1].registry
 
 
 def _part(grid: Grid, start: int, stop: int, *, keep_notes: bool) -> Grid:

@@ -982,6 +982,23 @@ def test_two_tables_side_by_side_on_one_sheet_are_both_read(tmp_path, plain):
     assert errors == [] and con.execute("SELECT count(*) FROM ingest_skipped").fetchone()[0] == 0
 
 
+def test_a_tekun_table_beside_a_dibao_table_under_headers_of_its_own_is_read(tmp_path, plain):
+    # the 低保 table has 低保类别, 家庭人数, 家庭人均月纯收入 and 银行账号, the 特困 table 供养方式:
+    # too few headers in common (8 of 12) to count as the same, and the 特困 members were read
+    # as extra columns of the 低保 rows beside them, lost without a word; each side is a
+    # whole 救助对象 table
+    own = ["低保类别", "家庭人数", "家庭人均月纯收入（元）", "银行账号"]
+    dibao = [[*row, "A", "3", "300", "6217000000000001"] for row in ROWS if row[4] == "低保"]
+    tekun = [[*row, "分散供养"] for row in ROWS if row[4] == "特困"]
+    rows = [[*HEADER, *own, "", *HEADER, "供养方式"]]
+    for index in range(max(len(dibao), len(tekun))):
+        left = dibao[index] if index < len(dibao) else [""] * (len(HEADER) + len(own))
+        right = tekun[index] if index < len(tekun) else [""] * (len(HEADER) + 1)
+        rows.append([*left, "", *right])
+    workbook(tmp_path / "drop" / "救助对象.xlsx", {"花名册": rows})
+    assert read_rows(tmp_path / "drop") == plain
+
+
 def test_a_title_merged_across_two_tables_side_by_side_does_not_join_them(tmp_path, plain):
     # the merged title fills the spacer column's first row: only rows from the header down
     # must be empty there
