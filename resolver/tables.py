@@ -334,7 +334,9 @@ def _id_name(grid: Grid, located: Located, id_stem: str | None, sheet_dated: boo
 def found_by_values(located: Located, context: Context) -> tuple[Located, list[str]]:
     """A required column no header names, found by its values when exactly one other column
     holds them (a column of 低保/特困 is the 救助类型 whatever its header says), and notes that
-    say so. Only for columns whose values say what they are: enumerations, not names or dates.
+    say so. Only for columns whose values say what they are: enumerations, not names or dates;
+    and the person's ID number, when no header names it and exactly one column no header maps
+    holds ID numbers (公民身份证号; ``_own_id_column``).
 
     Parameters
     ----------
@@ -368,7 +370,49 @@ def found_by_values(located: Located, context: Context) -> tuple[Located, list[s
             header = located.header.texts[position].strip() or f"列{position + 1}"
             notes.append(f"没有表头为{column.header}的列：列「{header}」的取值都是{column.header}的取值，"
                          f"按{column.header}读取")  # fmt: skip
+    id_column = next((column for column in registry.columns if column.kind == "id"), None)
+    if id_column is not None and id_column.name not in positions:
+        position = _own_id_column(located, positions)
+        if position is not None:
+            positions[id_column.name] = position
+            header = located.header.texts[position].strip()
+            notes.append(f"没有表头为{id_column.header}的列：列「{header}」的取值是身份证号，"
+                         f"按{id_column.header}读取（列名另有写法时，可用 --columns 对照文件指定）")  # fmt: skip
     return replace(located, recognition=replace(recognition, positions=positions)), notes
+
+
+def _own_id_column(located: Located, positions: dict[str, int]) -> int | None:
+    """The one column no header maps whose values are ID numbers (``_ids_fit``), or None.
+    A roster's (each person on one row) must rarely repeat one: a 户主身份证号 written on
+    every member's row is no member's own; a ledger's payee is paid every month. Nor is an
+    agent's or a guardian's ID the person's (``_OTHER_PERSON``)."""
+    rows = pa.array(located.data)
+    once = located.recognition.registry.name != "payments"
+    mapped = set(positions.values())
+    fitting = [position for position, header in enumerate(located.header.texts)
+               if position not in mapped and not _OTHER_PERSON.search(header)
+               and _ids_fit(located.grid.columns[position].take(rows).to_pylist(), once)]  # fmt: skip
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _ids_fit(values: list[str | None], once: bool) -> bool:
+    """Whether a column's values are ID numbers: of its distinct ones, half at least valid
+    and nine in ten shaped as one; if ``once``, nine in ten written on one row only."""
+    written = Counter(value.strip() for value in values if value and value.strip())
+    if not written:
+        return False
+    parsed = [NORMALIZERS["id"](value) for value in sorted(written)[:_IDS_LOOKED_AT]]
+    valid = sum(outputs[1] in USABLE for outputs, _ in parsed)
+    shaped = sum(problem != "id_bad_shape" for _, problem in parsed)
+    repeated = sum(count > 1 for count in written.values()) if once else 0
+    return (valid >= 0.5 * len(parsed) and shaped >= 0.9 * len(parsed)
+            and repeated <= 0.1 * len(written))  # fmt: skip
+
+
+# Headers naming someone other than the row's person: 代领人身份证号, 监护人证件号码.
+_OTHER_PERSON = re.compile("代领|代理|委托|监护|联系人|经办|配偶")
+# How many of a column's distinct values say whether it holds ID numbers.
+_IDS_LOOKED_AT = 1000
 
 
 # A cancellation reason that says the person died: 死亡, 因死亡注销, 病故, 宣告死亡.

@@ -109,7 +109,9 @@ def test_a_sheet_per_township_without_a_township_column_gives_its_rows_the_towns
     book.active.title = "金碧镇"
     header = ["救助证号", "姓名", "身份证号码", "救助类型", "是否保障对象", "纳入日期", "村组"]
     book.active.append(header)
-    book.active.append(["DB1", "周强勇", "532326195501010012", "低保", "是", "2021-03-02", "马坪村"])
+    book.active.append(
+        ["DB1", "周强勇", "532326195501010012", "低保", "是", "2021-03-02", "马坪村"]
+    )
     titled = book.create_sheet("Sheet2")
     titled.append(["大姚县铁锁乡2024年12月低保对象花名册"])
     titled.append(header)

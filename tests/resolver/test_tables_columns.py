@@ -103,3 +103,43 @@ def test_back_pay_is_read_in_the_month_it_is_for_and_other_lines_in_the_month_pa
         ("F1", "2025-06"), ("F2", "2025-12"), ("F3", "2025-06")]  # fmt: skip
     [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
     assert "列「所属月份」有 2 个空格按同一行的列「发放月份」读取" in notes
+
+
+def test_an_id_column_under_a_header_not_known_is_found_by_its_values(tmp_path):
+    # 公民身份证号 is no header Doudi knew: every member's ID read as blank, only a warning
+    # of an unrecognised column, and check passed
+    members = ((HEAD, HEAD_ID), (WIFE, "532326199201021227"), (SON, "532326201503041215"))
+
+    def roster(sheet):
+        sheet.append(["救助证号", "姓名", "公民身份证号", "救助类型", "是否保障对象", "纳入日期"])
+        for name, number in members:
+            sheet.append(["DB001", name, number, "低保", "是", "2021-03-02"])
+
+    con = _ingest(tmp_path, roster)
+    assert sorted(con.execute("SELECT name, id_number FROM assistance").fetchall()) == sorted(
+        members
+    )
+    [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
+    assert "列「公民身份证号」的取值是身份证号，按身份证号码读取" in notes
+
+
+def test_a_heads_id_beside_every_member_is_not_read_as_the_members_own(tmp_path):
+    def roster(sheet):
+        sheet.append(["救助证号", "姓名", "户主身份证号", "救助类型", "是否保障对象", "纳入日期"])
+        for name in (HEAD, WIFE, SON):
+            sheet.append(["DB001", name, HEAD_ID, "低保", "是", "2021-03-02"])
+
+    con = _ingest(tmp_path, roster)
+    assert con.execute("SELECT count(id_number) FROM assistance").fetchall() == [(0,)]
+
+
+def test_a_payees_id_under_a_header_not_known_is_found_though_paid_every_month(tmp_path):
+    from resolver.ingest import read_registry_file
+
+    book = openpyxl.Workbook()
+    book.active.append(["救助证号", "领款人姓名", "收款人证件号", "发放月份", "发放金额"])
+    for month in ("2024-10", "2024-11", "2024-12"):
+        book.active.append(["DB001", HEAD, HEAD_ID, month, 441])
+    book.save(tmp_path / "发放记录.xlsx")
+    (source,) = read_registry_file(tmp_path / "发放记录.xlsx", "payments")
+    assert source.normalised.column("payee_id_number").to_pylist() == [HEAD_ID] * 3
