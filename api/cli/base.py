@@ -93,7 +93,8 @@ def errors_reported() -> Iterator[None]:
 def _input_error(error: Exception, message: str | None = None) -> NoReturn:
     """The input or the environment is wrong: what, and what to do (exit code 2)."""
     said = escape(str(message or error))  # a message's own [brackets] are text, not markup
-    err_console.print(f"[bold red]错误[/]: {said}", markup=True, highlight=False)
+    # one line, however long: a path in it stays whole in a log; a terminal wraps it itself
+    err_console.print(f"[bold red]错误[/]: {said}", markup=True, highlight=False, soft_wrap=True)
     raise typer.Exit(2) from error
 
 

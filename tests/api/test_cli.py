@@ -538,3 +538,10 @@ def test_an_export_stopped_by_a_folder_in_the_way_logs_what_it_wrote_and_names_t
         _, (entry, *_) = storage.tokens.access_log(offset=0, limit=1)
     assert (entry["role"], entry["action"]) == ("cli", "download_ledger")
     assert entry["target"].startswith(f"export {len(ledgers)}个文件（含附件1–4），完整身份证号")
+
+
+def test_an_error_naming_a_long_path_is_one_line_with_the_path_whole(tmp_path):
+    missing = tmp_path.joinpath(*["很长的文件夹名称"] * 12, "doudi.duckdb")
+    result = runner.invoke(app, ["link", "--db", str(missing)])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and str(missing) in result.output
