@@ -58,6 +58,7 @@ from resolver.layout import (
     side_by_side,
     skip_reason,
 )
+from resolver.ledger_months import ledger_months, lost_ledger_months
 from resolver.memory import collector_paused
 from resolver.reading import UTF16_BOMS, Grid, read_grids
 from resolver.registries import COUNTY_HEADERS, REGISTRIES
@@ -366,6 +367,7 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     province = any(counties.values())
     reader, dated = _reader(vocabulary), _dated_apart(files)
     previous = _previous_files(con, files, data_dir, reader, dated)
+    ledger_before = ledger_months(con) if any(name == "payments" for name, _ in expected) else {}
     reused = {path for path, found in previous.items() if not found.longer}
     kept = _set_aside(con, previous, order)
     # A province's many files are read and stored in their order, so that no registry table
@@ -413,6 +415,9 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
         errors += _empty_registries(con, data_dir, {name for name, _ in expected})
     if not errors:
         errors += _county_gaps(con, data_dir, expected)
+    if not errors and ledger_before:
+        errors += lost_ledger_months(ledger_before, ledger_months(con),
+                                     _ledger_files(sources, counties), data_dir)
     reusable = province or not _numbered_by_county_column(con)
     _store_reusable(con, report, reader, dated, reusable=reusable)
     for name in _REGISTRY_TABLES:
@@ -1128,6 +1133,17 @@ def _county_gaps(con: duckdb.DuckDBPyConnection, data_dir: Path,
     return errors + [InputError(data_dir, None, None,
                                 f"区县 {county} 有发放记录，但数据包中没有该区县的救助对象名册")
                      for county in sorted(unrostered, key=str)]  # fmt: skip
+
+
+def _ledger_files(sources: list[Source], counties: dict[Path, str | None]
+                  ) -> dict[str | None, Path]:  # fmt: skip
+    """Each county's payment ledger file, where its payments are in one (not a 发放表 per
+    month)."""
+    paths: dict[str | None, set[Path]] = {}
+    for source in sources:
+        if source.registry.name == "payments":
+            paths.setdefault(counties[source.path], set()).add(source.path)
+    return {county: next(iter(found)) for county, found in paths.items() if len(found) == 1}
 
 
 def _county_gap(county: str, missing: list[str], had: set[str]) -> str:

@@ -1,0 +1,92 @@
+"""A month's drop whose payment ledger lost months the last drop's held is refused: this
+month's 发放表 alone would resolve every lead resting on the months before as gone from the
+data, and cut the money of the others, with nothing said."""
+
+from __future__ import annotations
+
+import pytest
+
+from resolver.db import connect
+from resolver.errors import InputError
+from resolver.ingest import ingest_drop
+from tests.resolver.test_ingest import write_csv
+
+ROSTER = [
+    ["记录编号", "救助证号", "姓名", "身份证号码", "救助类型", "是否保障对象", "纳入日期"],
+    *([f"A{n}", f"DB{n:03d}", f"人{n}", "", "农村低保", "是", "2023-01-05"] for n in range(20)),
+]  # fmt: skip
+HELD = {("assistance", None), ("payments", None)}  # what the last drop held
+
+
+def _ledger(months: list[str], stray: str | None = None) -> list[list[str]]:
+    """A payment ledger paying each of the roster's 20 cases in each month, and one line of a
+    mistyped month when ``stray`` is given."""
+    lines = [[f"{month}-{n}", f"DB{n:03d}", month, "350"] for month in months for n in range(20)]
+    if stray:
+        lines.append([f"{stray}-0", "DB000", stray, "350"])
+    return [["record_id", "case_no", "pay_month", "amount"], *lines]
+
+
+def _ingest(con, tmp_path, name: str, ledgers: dict[str, list[list[str]]]) -> None:
+    drop = tmp_path / name
+    drop.mkdir()
+    write_csv(drop / "救助对象.csv", ROSTER, "utf-8")
+    for file, rows in ledgers.items():
+        write_csv(drop / file, rows, "utf-8")
+    ingest_drop(con, drop, expected=HELD)
+
+
+def _months(con) -> list[str]:
+    found = con.execute("SELECT DISTINCT pay_month FROM payments ORDER BY 1").fetchall()
+    return [month for (month,) in found]
+
+
+@pytest.fixture()
+def con(tmp_path):
+    con = connect(tmp_path / "doudi.duckdb")
+    _ingest(con, tmp_path, "2026-08", {"发放记录.csv": _ledger(["2026-06", "2026-07", "2026-08"])})
+    return con
+
+
+def test_this_months_ledger_alone_is_refused_naming_the_months_lost(con, tmp_path):
+    with pytest.raises(InputError) as refused:
+        _ingest(con, tmp_path, "2026-09", {"发放记录.csv": _ledger(["2026-09"])})
+    assert refused.value.path.name == "发放记录.csv"
+    assert refused.value.reason.startswith(
+        "发放记录中没有上次运行读取过的月份：2026-08（上次 20 条）。本次发放记录为 2026-09 至 "
+        "2026-09，上次为 2026-06 至 2026-08"
+    )
+    assert "--allow-missing 发放记录" in refused.value.reason
+    assert _months(con) == ["2026-06", "2026-07", "2026-08"]  # the last drop stays
+
+
+def test_a_months_file_left_out_of_the_months_files_is_refused(con, tmp_path):
+    files = {f"{month}发放表.csv": _ledger([month]) for month in ("2026-06", "2026-08", "2026-09")}
+    with pytest.raises(InputError, match="没有上次运行读取过的月份：2026-07（上次 20 条）") as refused:
+        _ingest(con, tmp_path, "2026-09", files)
+    assert refused.value.path == tmp_path / "2026-09"  # several files: the drop is named
+
+
+def test_a_ledger_that_drops_its_oldest_month_or_a_stray_month_is_taken(tmp_path):
+    con = connect(tmp_path / "doudi.duckdb")
+    _ingest(con, tmp_path, "2026-08",
+            {"发放记录.csv": _ledger(["2026-06", "2026-07", "2026-08"], stray="2062-08")})  # fmt: skip
+    _ingest(con, tmp_path, "2026-09", {"发放记录.csv": _ledger(["2026-07", "2026-08", "2026-09"])})
+    assert _months(con) == ["2026-07", "2026-08", "2026-09"]
+
+
+def test_a_stray_month_does_not_hide_the_last_month_lost(tmp_path):
+    con = connect(tmp_path / "doudi.duckdb")
+    _ingest(con, tmp_path, "2026-08",
+            {"发放记录.csv": _ledger(["2026-07", "2026-08"], stray="2062-08")})  # fmt: skip
+    with pytest.raises(InputError, match="月份：2026-08（上次 20 条）。本次发放记录为 2026-09"):
+        _ingest(con, tmp_path, "2026-09", {"发放记录.csv": _ledger(["2026-09"])})
+
+
+def test_a_ledger_the_office_no_longer_keeps_whole_is_taken_when_allowed(con, tmp_path):
+    drop = tmp_path / "2026-09"
+    drop.mkdir()
+    write_csv(drop / "救助对象.csv", ROSTER, "utf-8")
+    write_csv(drop / "发放记录.csv", _ledger(["2026-09"]), "utf-8")
+    ingest_drop(con, drop, expected={("assistance", None)})  # --allow-missing 发放记录
+    assert _months(con) == ["2026-09"]
