@@ -416,8 +416,9 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     if not errors:
         errors += _county_gaps(con, data_dir, expected)
     if not errors and ledger_before:
-        errors += lost_ledger_months(ledger_before, ledger_months(con),
-                                     _ledger_files(sources, counties), data_dir)
+        errors += lost_ledger_months(
+            ledger_before, ledger_months(con), _ledger_files(sources, counties), data_dir
+        )
     reusable = province or not _numbered_by_county_column(con)
     _store_reusable(con, report, reader, dated, reusable=reusable)
     for name in _REGISTRY_TABLES:

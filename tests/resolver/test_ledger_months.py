@@ -62,7 +62,9 @@ def test_this_months_ledger_alone_is_refused_naming_the_months_lost(con, tmp_pat
 
 def test_a_months_file_left_out_of_the_months_files_is_refused(con, tmp_path):
     files = {f"{month}发放表.csv": _ledger([month]) for month in ("2026-06", "2026-08", "2026-09")}
-    with pytest.raises(InputError, match="没有上次运行读取过的月份：2026-07（上次 20 条）") as refused:
+    with pytest.raises(
+        InputError, match="没有上次运行读取过的月份：2026-07（上次 20 条）"
+    ) as refused:
         _ingest(con, tmp_path, "2026-09", files)
     assert refused.value.path == tmp_path / "2026-09"  # several files: the drop is named
 
