@@ -9,8 +9,8 @@ A case is *closed* when reviewers confirmed or dismissed it, or a later run reso
 data. A case *stands* (``stands``) while runs raise it, and also once resolved by data if a
 reviewer confirmed it (属实): the confirmed lead and its money stay in counts, ledgers and the
 ``confirmed`` filter, marked as resolved by data, until a reviewer reopens it. It is *overdue* when its latest assignment's 整改时限 is before today and it is not
-closed. Month over month (``changes``) compares the latest published run with the one
-before it, as ``case_registry`` records them.
+closed. Month over month (``changes``) compares the latest published run with the last one of
+an earlier data month (``month_pair``), as ``case_registry`` records them.
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ class CaseFilter:
 class Published:
     """Every case ever published (its latest snapshot), each run's cases, the statuses,
     assignments and histories of events, the published runs oldest first (``run_id``,
-    ``started_at``, ``finished_at``), and the latest run's persons by ID number."""
+    ``started_at``, ``finished_at``, ``as_of``), and the latest run's persons by ID number."""
 
     def __init__(
         self,
@@ -198,8 +198,7 @@ class Published:
         self.labels = labels
         self.published_runs = published_runs or []
         self._started = {run["run_id"]: run["started_at"] for run in self.published_runs}
-        ids = [run["run_id"] for run in self.published_runs]
-        self._pair = (ids[-1] if ids else None), (ids[-2] if len(ids) > 1 else None)
+        self._pair = month_pair(self.published_runs)
         self.runs: dict[str, list[dict[str, Any]]] = {}
         for row in by_run:
             self.runs.setdefault(row["run_id"], []).append(_case(row | {"resolved_run": None}))
@@ -615,7 +614,8 @@ class Published:
                 "overdue": sum(self.overdue(case_id, today) for case_id in self.cases)}  # fmt: skip
 
     def run_pair(self) -> tuple[str | None, str | None]:
-        """The latest published run and the published run before it.
+        """The latest published run and the run it is compared with month over month
+        (``month_pair``).
 
         Returns
         -------
@@ -656,18 +656,24 @@ class Published:
         Returns
         -------
         str or None
-            ``new`` (raised by the latest run and not by the one before: first raised, or
-            raised again after it was resolved), ``resolved`` (resolved by data in it) or
-            ``open`` (raised by both); None for a case it did not touch.
+            ``new`` (raised by the latest run and not by the run it is compared with: first
+            raised, or raised again after it was resolved), ``resolved`` (raised by that run,
+            resolved by data in a run since) or ``open`` (raised by both); None for a case
+            neither touched.
         """
         latest, previous = self._pair
         if latest is None:
             return None
-        if case["resolved_run"] == latest:
-            return "resolved"
-        if case["run_id"] != latest:
-            return None
-        return "open" if previous in self._snapshots.get(case["case_id"], {}) else "new"
+        raised_before = previous in self._snapshots.get(case["case_id"], {})
+        if case["run_id"] == latest:
+            return "open" if raised_before else "new"
+        resolved_since = case["resolved_run"] in self._runs_after(previous)
+        return "resolved" if raised_before and resolved_since else None
+
+    def _runs_after(self, run_id: str | None) -> list[str]:
+        """The published runs after run ``run_id`` (every one for None)."""
+        ids = [run["run_id"] for run in self.published_runs]
+        return ids[ids.index(run_id) + 1 :] if run_id in ids else ids
 
     def changes(self) -> dict[str, Any]:
         """Month over month: the latest published run against the one before, per township.
@@ -708,6 +714,47 @@ class Published:
         open_cases = [case for case in self.ordered["case_id"] if not self.closed(case["case_id"])]
         following = [case for case in open_cases if case["case_id"] > (after or "")]
         return len(open_cases), [self.summary(case) for case in following[:limit]]
+
+
+def month_pair(runs: list[dict[str, Any]]) -> tuple[str | None, str | None]:
+    """The latest published run and the run month over month compares it with: the last
+    published before it whose data month (``as_of``) is earlier, so that a month's drop run
+    again (a file corrected, 口径调整) is still compared with last month's, not with itself;
+    the run right before it where either month is not recorded (runs published before
+    2026-12-06).
+
+    Parameters
+    ----------
+    runs : list of dict
+        The published runs, oldest first, each with ``run_id`` and ``as_of`` (a date or None).
+
+    Returns
+    -------
+    tuple of (str or None, str or None)
+        The two ids; None for a run that does not exist (no run, or no earlier month).
+
+    Examples
+    --------
+    >>> runs = [{"run_id": "r-8", "as_of": date(2026, 8, 31)},
+    ...         {"run_id": "r-9", "as_of": date(2026, 9, 30)},
+    ...         {"run_id": "r-9b", "as_of": date(2026, 9, 30)}]
+    >>> month_pair(runs), month_pair(runs[:2]), month_pair(runs[1:])
+    (('r-9b', 'r-8'), ('r-9', 'r-8'), ('r-9b', None))
+    """
+    if not runs:
+        return None, None
+    *before, latest = runs
+    month = _data_month(latest)
+    earlier = (run for run in reversed(before)
+               if month is None or _data_month(run) is None or _data_month(run) < month)  # fmt: skip
+    previous = next(earlier, None)
+    return latest["run_id"], previous["run_id"] if previous else None
+
+
+def _data_month(run: dict[str, Any]) -> tuple[int, int] | None:
+    """The (year, month) a published run's data describe; None when not recorded."""
+    as_of = run.get("as_of")
+    return (as_of.year, as_of.month) if as_of else None
 
 
 def _json_of(run: dict[str, Any], column: str) -> dict[str, Any]:

@@ -203,14 +203,19 @@ class TownshipTotals(TypeTotals):
 
 
 class ChangeCounts(BaseModel):
-    new: int = Field(description="新增: first raised by the latest run")
-    resolved: int = Field(description="因数据变化消除: resolved by data in the latest run")
-    open: int = Field(description="仍在: raised before and by the latest run")
+    new: int = Field(description="新增: raised by the latest run, not by the previous run")
+    resolved: int = Field(
+        description="因数据变化消除: raised by the previous run, resolved by data since"
+    )
+    open: int = Field(description="仍在: raised by the previous run and by the latest")
 
 
 class MonthChanges(ChangeCounts):
     run_id: str | None = Field(description="the latest published run")
-    previous_run_id: str | None = Field(description="the published run before it (none: first)")
+    previous_run_id: str | None = Field(
+        description="the previous run: the last published of an earlier data month (as-of "
+        "day), or the one right before where a month is not recorded (none: first month)"
+    )
     by_township: dict[str, ChangeCounts] = Field(
         description="per township; a resolved case counts where it was last published"
     )

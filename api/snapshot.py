@@ -29,7 +29,7 @@ class Snapshot:
     def published(self) -> Published:
         """Every published case's latest snapshot, each run's cases, the events so far
         (decisions, assignments, labels' notes), the published runs in order (with their
-        inputs, settings and policy) and the latest run's persons (loaded on first use)."""
+        as-of days, inputs, settings and policy) and the latest run's persons (loaded on first use)."""
         rows = self.store.rows
         latest = rows(
             "SELECT c.*, r.first_run, r.resolved_run, r.gone_records FROM case_registry r "
@@ -45,8 +45,8 @@ class Snapshot:
         ).fetchall()  # fmt: skip
         labels = labels_history(self.store.cursor, None)
         published_runs = rows(
-            "SELECT run_id, started_at, finished_at, inputs, settings, policy, policy_name, "
-            "policy_version FROM runs WHERE status = 'published' ORDER BY finished_at"
+            "SELECT run_id, started_at, finished_at, as_of, inputs, settings, policy, "
+            "policy_name, policy_version FROM runs WHERE status = 'published' ORDER BY finished_at"
         )
         return Published(latest, by_run, events, persons, labels, published_runs)
 

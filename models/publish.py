@@ -6,7 +6,8 @@ in one transaction: its cases, each with everything a reviewer needs to check it
 per-comparison weights, the household subgraph, the run's as-of day ``as_of``: the day
 "active" was judged on), the ID index of its persons (``published_persons``, kept for the
 latest published run only), the case registry across runs (``case_registry``), the
-data-quality findings by kind and the status ``published``. Reads never touch the working
+data-quality findings by kind, the run's as-of day (``runs.as_of``: the month over month view
+compares runs of different data months) and the status ``published``. Reads never touch the working
 tables (``entities``, ``persons``...), which a later run rewrites as it goes: a run that
 crashes halfway leaves the previous published run whole and readable, and its own row
 ``running``.
@@ -67,6 +68,7 @@ CREATE TABLE IF NOT EXISTS case_registry (
     resolved_run VARCHAR
 );
 ALTER TABLE case_registry ADD COLUMN IF NOT EXISTS gone_records VARCHAR[];
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS as_of DATE;
 """
 # Derived columns a reviewer does not need beside the values they come from (by suffix).
 HIDDEN_SUFFIXES = ("_pinyin", "_fuzzy", "id_number_prefix", "id_number_birth_date",
@@ -407,9 +409,9 @@ def publish_run(
         _update_registry(con, run_id)
         con.execute(
             "UPDATE runs SET status = 'published', finished_at = now(), counts = ?, quality = ?, "
-            "inputs = (SELECT to_json(list(struct_pack(registry, path, sha256, rows))) "
+            "as_of = ?, inputs = (SELECT to_json(list(struct_pack(registry, path, sha256, rows))) "
             "          FROM ingest_files) WHERE run_id = ?",
-            [json.dumps(counts), json.dumps(quality, ensure_ascii=False), run_id],
+            [json.dumps(counts), json.dumps(quality, ensure_ascii=False), found.as_of, run_id],
         )
 
 

@@ -163,9 +163,11 @@ def _registry_changes(store, latest: str) -> dict:
 
 
 def _backdate(store, run_id: str) -> None:
-    """Date the run's start ``BACKDATED_DAYS`` back (its cases first raised then)."""
-    store.con.execute(f"UPDATE runs SET started_at = started_at - INTERVAL {BACKDATED_DAYS} DAY "
-                      "WHERE run_id = ?", [run_id])  # fmt: skip
+    """Date the run's start ``BACKDATED_DAYS`` back (its cases first raised then), and its
+    data a month back (both runs read one drop: the month over month view compares runs of
+    different data months)."""
+    store.con.execute(f"UPDATE runs SET started_at = started_at - INTERVAL {BACKDATED_DAYS} DAY, "
+                      "as_of = as_of - INTERVAL 1 MONTH WHERE run_id = ?", [run_id])  # fmt: skip
 
 
 def _assign_overdue(store, case_id: str) -> None:

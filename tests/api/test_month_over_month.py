@@ -180,3 +180,23 @@ def test_the_overview_and_the_unclosed_queue_leave_out_confirmed_and_dismissed_c
                                          limit=9)  # fmt: skip
     assert (total, sorted(item["case_id"] for item in items)) == (2, ["a", "b"])
     assert published.list_cases(CaseFilter(), sort="risk", offset=0, limit=9)[0] == 4
+
+
+def test_a_months_drop_run_again_is_compared_with_last_months_run_not_with_itself():
+    """October's drop run twice (a file corrected): the report after the second run still
+    shows October against September (b new, c resolved, d's confirmation between September's
+    run and October's first), not the second run against the first (nothing at all)."""
+    again = "r-2b"
+    runs = [run | {"as_of": day} for run, day in zip(RUNS, (date(2026, 9, 30), date(2026, 10, 31)),
+                                                      strict=True)]  # fmt: skip
+    runs.append({"run_id": again, "started_at": datetime(2026, 10, 3, 9),
+                 "finished_at": datetime(2026, 10, 3, 10), "as_of": date(2026, 10, 31)})  # fmt: skip
+    cases = [case | {"run_id": again} if case["run_id"] == R2 else case for case in CASES]
+    by_run = [*BY_RUN, *(case | {"run_id": again} for case in CASES if case["run_id"] == R2)]
+    published = Published(cases, by_run, EVENTS, [], [], runs)
+    changes = published.changes()
+    assert (changes["run_id"], changes["previous_run_id"]) == (again, R1)
+    assert {k: changes[k] for k in ("new", "resolved", "open")} == {"new": 1, "resolved": 1,
+                                                                   "open": 3}  # fmt: skip
+    report = monthly_report(published, masked=False, made=MADE)
+    assert (report.previous_run_id, report.confirmed, report.recovered) == (R1, 1, 20.0)

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.monthly_report import TOWNSHIP_COLUMNS, TYPE_COLUMNS
 from models.case_types import CASE_LABELS
+from resolver.db import connect
 from tests.api.conftest import BACKDATED_DAYS, OVERDUE_ASSIGNEE, OVERDUE_DAYS
 from tests.api.served import client
 
@@ -38,6 +39,17 @@ def _township_rows(expected: dict) -> list[tuple]:
     rows = [(name, line["new"], line["resolved"], line["open"], sum(line.values()))
             for name, line in sorted(expected["by_township"].items())]  # fmt: skip
     return [*rows, ("合计", *(sum(row[i] for row in rows) for i in range(1, 5)))]
+
+
+def test_each_run_records_the_month_its_data_describe(monthly_runs):
+    """The month over month view compares runs of different data months: each published
+    run records its as-of day, the last day of its ledger's latest month."""
+    with connect(monthly_runs["db"], read_only=True) as con:
+        days = dict(con.execute("SELECT run_id, as_of FROM runs").fetchall())
+        (latest_month,) = con.execute("SELECT max(pay_month) FROM payments").fetchone()
+    first, second = monthly_runs["runs"]
+    assert f"{days[second]:%Y-%m}" == latest_month
+    assert days[first] < days[second]  # the first dated a month back (``_backdate``)
 
 
 def test_the_overview_compares_the_latest_run_with_the_one_before(monthly_county):
