@@ -25,6 +25,11 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     ``INCOME_DATE_HEADERS``); without it, from the case's latest enrollment date — the
     income may have risen later, which the evidence says and the score reflects.
 
+    A case that has since closed (no covered row active) is judged on the covered rows that
+    ended last, when their income is dated: the months it was paid past the period before it
+    closed are still money to recover. An undated income of a closed case may be the
+    assessment that closed it (an orderly exit) and is no case.
+
     Where the period is for 建档立卡 households only (``policy.gradual_exit_scope`` is
     ``poverty_households``), a case none of whose covered members is in a 建档立卡 household
     has no period: it is a case for every payment after the month of the assessment. A case
@@ -74,14 +79,12 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     for case in nodes_of(graph, "case"):
         if graph.nodes[case]["program"] != "dibao":
             continue
-        rows = sorted(
-            ((member, row) for member, row in neighbours(graph, case, "enrolled_in")
-             if row["covered"] and (row["end"] is None or row["end"] >= as_of)),
-            key=lambda item: item[1]["record_id"],
-        )  # fmt: skip
+        rows, ended = _judged_rows(graph, case, as_of)
         income, assessed = _current_income(rows)
         if income is None or income * 12 <= policy.dibao_standard_year:
             continue
+        if ended is not None and assessed is None:
+            continue  # an undated income of a closed case may be what closed it
         since = assessed or max((row["start"] for _, row in rows if row["start"]), default=None)
         if since is None:  # no date to count the 渐退 period from
             continue
@@ -98,8 +101,21 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
             reading = _reading(policy, poverty, exit_months)
             paid_back = refunds(graph, policy, case, last_month)
             cases.append(_case(graph, policy, case, rows, income, since, assessed is not None,
-                               months, paid_back, reading, exit_months))  # fmt: skip
+                               months, paid_back, reading, exit_months, ended))  # fmt: skip
     return cases
+
+
+def _judged_rows(graph: nx.MultiGraph, case, as_of: date) -> tuple[list, date | None]:
+    """The case's covered rows active on ``as_of``, and None; for a case none of whose
+    covered rows is (closed), its covered rows that ended last, and that day: the money it was
+    paid past its 渐退 period before it closed is still to be recovered."""
+    covered = sorted(((member, row) for member, row in neighbours(graph, case, "enrolled_in")
+                      if row["covered"]), key=lambda item: item[1]["record_id"])  # fmt: skip
+    active = [(member, row) for member, row in covered if row["end"] is None or row["end"] >= as_of]
+    if active or not covered:
+        return active, None
+    ended = max(row["end"] for _, row in covered)
+    return [(member, row) for member, row in covered if row["end"] == ended], ended
 
 
 def _current_income(rows) -> tuple[float | None, date | None]:
@@ -135,8 +151,8 @@ def _reading(policy: Policy, poverty: list[tuple[str, str]], exit_months: int) -
 
 
 def _case(graph, policy: Policy, case, rows, income: float, since: date, assessed: bool,
-          months: list[int], paid_back: dict[int, float], reading: str, exit_months: int
-          ) -> Case:  # fmt: skip
+          months: list[int], paid_back: dict[int, float], reading: str, exit_months: int,
+          ended: date | None) -> Case:  # fmt: skip
     payments = graph.nodes[case]["payments"]
     paid = [payment for month in months for payment in payments[month_text(month)]]
     gross = sum(value for _, value in paid)
@@ -150,6 +166,8 @@ def _case(graph, policy: Policy, case, rows, income: float, since: date, assesse
         Evidence(f"{reading}，{basis}"),
         Evidence(f"{'渐退期满后' if exit_months else '收入超标后'}仍发放 {len(months)} 个月（{month_text(months[0])} 至 "
                  f"{month_text(months[-1])}），合计 {gross:.2f} 元", "payments", paid[0][0]),
+        *([Evidence(f"该案件已于 {ended} 退出，退出前{'渐退期满后' if exit_months else '收入超标后'}"
+                    "多发的金额仍应核实追回")] if ended else []),
         *([Evidence(f"其后退回（追回）{sum(paid_back.values()):.2f} 元（"
                     f"{'、'.join(month_text(month) for month in sorted(paid_back))}），"
                     f"已扣除，尚余 {amount:.2f} 元")] if paid_back else []),

@@ -518,11 +518,16 @@ def _derive_over_standard(tables: dict[str, pd.DataFrame], as_of: int,
     渐退 period, counted from the income assessment (else the latest enrollment). The
     default gives every case ``months``; a profile may give them only to cases with a
     covered member of a 建档立卡 household (``poverty_only``; others have none) and keep
-    covered the cases with a member of a household of a status in ``covered_after``."""
+    covered the cases with a member of a household of a status in ``covered_after``. A case
+    closed since (no covered row active) counts on the covered rows that ended last, when
+    their income was assessed on a date: the months it was paid past the period."""
     rows, poverty = tables["assistance"], tables["poverty"]
     status = dict(zip(poverty["pid"], poverty["poverty_status"], strict=True))
-    active = rows[(rows["program"] == "低保") & (rows["covered"] == "是")
-                  & (rows["end_date"] >= as_of)]  # fmt: skip
+    covered = rows[(rows["program"] == "低保") & (rows["covered"] == "是")]
+    last_end = covered.groupby("case_no")["end_date"].transform("max")
+    closed = (last_end < as_of) & (covered["end_date"] == last_end)
+    dated = (covered["assessed"] != NEVER).groupby(covered["case_no"]).transform("any")
+    active = covered[(covered["end_date"] >= as_of) | (closed & dated)]
     payments = tables["payments"]
     over = active.groupby("case_no")["income_per_capita"].transform("max") * 12
     found = []

@@ -1569,3 +1569,20 @@ def test_cases_whose_members_all_exited_but_are_still_paid_rest_on_their_listed_
     assert sorted(case.records for case in found) == [[("assistance", "A-li")],
                                                       [("assistance", "A-wang")]]  # fmt: skip
     assert len({case.case_id for case in found}) == 2
+
+
+def test_a_case_closed_after_being_paid_past_its_gradual_exit_keeps_its_lead():
+    dated, undated = HouseholdSketch(), HouseholdSketch()
+    for drop, since in ((dated, date(2025, 3, 10)), (undated, None)):
+        drop.enrol("zhang", "DB7", "A1", start=date(2019, 3, 1), end=date(2026, 6, 30),
+                   income=500.0, income_since=since)  # fmt: skip
+        drop.enrol("wife", "DB7", "A2", start=date(2019, 3, 1), end=date(2026, 6, 30),
+                   covered=False, income=500.0, income_since=since)  # fmt: skip
+        drop.pay("DB7", [f"2025-{m:02d}" for m in range(1, 13)]
+                 + [f"2026-{m:02d}" for m in range(1, 7)], 350.0)  # fmt: skip
+        drop.poor("zhang", "P7", status="lifted")
+    (case,) = detect_over_standard(dated.graph, load_policy("梁平区回龙镇"))  # 6 months
+    assert case.records == [("assistance", "A1")]
+    assert case.amount_at_risk == 350.0 * 9  # 2025-10 to 2026-06, closed at the end of June
+    assert any("已于 2026-06-30 退出" in item.text for item in case.evidence)
+    assert detect_over_standard(undated.graph, load_policy("梁平区回龙镇")) == []
