@@ -57,3 +57,15 @@ def test_a_bad_mapping_file_is_refused_naming_its_rows(tmp_path):
     with pytest.raises(InputError, match="第一行应为"):
         (tmp_path / "bad.csv").write_text("a,b\n", "utf-8")
         load_vocabulary(tmp_path / "bad.csv")
+
+
+@pytest.mark.parametrize(("registry", "header", "column"), [
+    ("assistance", "所在乡镇", "township"), ("hukou", "所在村", "village"),
+    ("assistance", "家庭关系", "relation"), ("payments", "开户账号", "bank_account"),
+    ("assistance", "认定日期", "start_date"), ("payments", "所属年月", "pay_month"),
+    ("payments", "资金所属期", "pay_month"), ("payments", "本月发放金额", "amount"),
+    ("payments", "救助金额", "amount"), ("deaths", "去世日期", "death_date"),
+])  # fmt: skip
+def test_more_office_headers_are_read(registry, header, column):
+    # each was an unrecognised column until 2026-12-05: its values never read
+    assert load_vocabulary().column(registry, header) == column
