@@ -150,7 +150,9 @@ def monthly_summary(report: MonthlyReport) -> str:
 
 
 def confirmed_at(events: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The decision that confirmed a case now confirmed (属实).
+    """The decision that first confirmed a case now confirmed (属实): a case reopened and
+    confirmed again is counted in the period it was first confirmed in, so that a year's
+    reports count each case once.
 
     Parameters
     ----------
@@ -160,7 +162,7 @@ def confirmed_at(events: list[dict[str, Any]]) -> dict[str, Any] | None:
     Returns
     -------
     dict or None
-        The latest decision that moved the case to ``confirmed``, when that is still its
+        The first decision that moved the case to ``confirmed``, when that is still its
         status; None otherwise.
 
     Examples
@@ -172,10 +174,16 @@ def confirmed_at(events: list[dict[str, Any]]) -> dict[str, Any] | None:
     'in_review'
     >>> confirmed_at(events[:1]) is None
     True
+    >>> again = [*events, {"kind": "decision", "from_status": "confirmed", "to_status": "in_review",
+    ...                    "recorded_at": 2},
+    ...          {"kind": "decision", "from_status": "in_review", "to_status": "confirmed",
+    ...           "recorded_at": 3}]
+    >>> confirmed_at(again) is events[1]
+    True
     """
     if not events or events[-1]["to_status"] != "confirmed":
         return None
-    return next((event for event in reversed(events)
+    return next((event for event in events
                  if event.get("kind", "decision") == "decision"
                  and event["to_status"] == "confirmed"
                  and event["from_status"] != "confirmed"), None)  # fmt: skip
