@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.ledgers import SHARED_PAYMENTS_NOTE
 from api.published import STATUS_LABELS
 from models.case_types import CASE_LABELS
 from resolver.comparisons import doudi_comparisons
@@ -24,7 +25,8 @@ def page_labels() -> dict[str, Any]:
     -------
     dict
         Registry names, column headers and kinds by registry, code labels by vocabulary,
-        ID-status, case-type and status labels, and the comparisons' descriptions.
+        ID-status, case-type and status labels, what a total of amounts at risk counts
+        (``amount_note``), and the comparisons' descriptions.
     """
     return {
         "registries": {name: registry.chinese for name, registry in REGISTRIES.items()},
@@ -37,6 +39,7 @@ def page_labels() -> dict[str, Any]:
         "id_statuses": ID_STATUS_LABELS,
         "case_types": CASE_LABELS,
         "statuses": STATUS_LABELS,
+        "amount_note": SHARED_PAYMENTS_NOTE,
         "comparisons": {comparison["output_column_name"]: comparison["comparison_description"]
                         for comparison in doudi_comparisons()},
     }  # fmt: skip

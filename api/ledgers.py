@@ -63,14 +63,19 @@ LEDGER_COLUMNS = (
 )  # fmt: skip
 SUMMARY_COLUMNS = ("乡镇", *CASE_LABELS.values(), "疑点合计", "属实", "不属实", "核查中或需入户核查",
                    "待核查", "未结疑点涉及金额（元）", "属实疑点涉及金额（元）")  # fmt: skip
+# What every total of amounts at risk says (the 汇总表, the review page's overview, the
+# monthly report): the leads' amounts are added, and one payment may rest under two leads.
+SHARED_PAYMENTS_NOTE = (
+    "同一笔发放可能是两条疑点的依据（如一条死亡记录对应两位同名者、超标准家庭中有成员死亡），"
+    "合计金额按疑点相加，可能重复计算，追回时请按每条疑点核实的金额。"
+)
 SUMMARY_NOTE = (
     "说明（系统生成）：各类疑点数和疑点合计为未因数据变化消除的疑点（含已核实属实、不属实的；"
     "已核实属实的疑点在后续数据中依据不再出现时仍计入），"
     "疑点合计＝属实＋不属实＋核查中或需入户核查＋待核查；未结疑点涉及金额为待核查、核查中、"
     "需入户核查疑点的涉及金额，与审核页面“疑点汇总”的涉及金额一致；属实疑点涉及金额为核实属实"
     "疑点的涉及金额（应追回或整改的金额）；核实不属实的疑点不计金额。金额按分精确合计。"
-    "同一笔发放可能是两条疑点的依据（如一条死亡记录对应两位同名者、超标准家庭中有成员死亡），"
-    "合计金额按疑点相加，可能重复计算，追回时请按每条疑点核实的金额。"
+    + SHARED_PAYMENTS_NOTE
 )
 MONEY_FORMAT = "#,##0.00"  # 元, two decimals and thousands separators: 2,870.70
 FEN = Decimal("0.01")

@@ -34,7 +34,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from api.ledgers import chinese_date, filled_by, money_cells, text_cells
+from api.ledgers import SHARED_PAYMENTS_NOTE, chinese_date, filled_by, money_cells, text_cells
 from api.masking import mask_typed, masked_field
 from api.period_report import titled_sheet
 from api.published import CHANGES, STATUS_LABELS, Published
@@ -42,7 +42,7 @@ from models.case_types import CASE_LABELS
 
 NOTE = "疑点仅为核查线索，不是处理决定。"
 AMOUNT_NOTE = ("说明：追回/止付金额为本期核实属实疑点的线索所报涉及金额之和（疑点的“涉及金额”），"
-               "不是据发放记录核算的实际追回数额。")  # fmt: skip
+               "不是据发放记录核算的实际追回数额。" + SHARED_PAYMENTS_NOTE)  # fmt: skip
 LONG_OPEN_DAYS = 30
 CHANGE_HEADERS = ("新增", "因数据变化消除", "仍在")
 TYPE_COLUMNS = ("疑点类型", *CHANGE_HEADERS, "本期核实属实（件）", "追回/止付金额（元）")

@@ -396,7 +396,8 @@ async function showOverview() {
     <p id="overdue" class="${o.overdue ? "late" : ""}">逾期未处置 <a href="#/queue">${o.overdue} 件</a>
       <span class="muted">（整改时限已过、尚未核实属实或不属实的疑点）</span></p>
     <div class="kpis"><div class="card kpi">疑点<b>${o.cases}</b></div><div class="card kpi">涉及金额<b>${money(o.amount_at_risk)}</b></div>
-    ${Object.entries(o.by_status).map(([s, n]) => `<div class="card kpi">${esc(state.meta.statuses[s])}<b>${n}</b></div>`).join("")}</div></section>
+    ${Object.entries(o.by_status).map(([s, n]) => `<div class="card kpi">${esc(state.meta.statuses[s])}<b>${n}</b></div>`).join("")}</div>
+    <p class="muted">${esc(state.meta.amount_note)}</p></section>
     ${changesSection(o.changes)}
     <section><h3>按疑点类型</h3><table><thead><tr><th>类型</th><th class="num">疑点</th><th class="num">涉及金额</th><th>台账</th></tr></thead><tbody>
     ${types.map(t => `<tr><td>${esc(caseLabel(t))}</td><td class="num">${o.by_type[t]?.cases ?? 0}</td><td class="num">${money(o.by_type[t]?.amount_at_risk ?? 0)}</td>

@@ -18,7 +18,8 @@ from playwright.sync_api import expect
 from typer.testing import CliRunner
 
 from api.cli import app
-from api.monthly_report import TOWNSHIP_COLUMNS, TYPE_COLUMNS
+from api.monthly_report import TOWNSHIP_COLUMNS, TYPE_COLUMNS, monthly_report
+from api.published import Published
 from models.case_types import CASE_LABELS
 from resolver.db import connect
 from tests.api.conftest import BACKDATED_DAYS, OVERDUE_ASSIGNEE, OVERDUE_DAYS
@@ -231,3 +232,9 @@ def test_the_page_shows_the_months_changes_the_overdue_queue_and_records_an_assi
         history = http.get(f"/api/cases/{case_id}/history").json()
     assert [(e["kind"], e["assignee"], e["due_date"], e["note"]) for e in history] == [
         ("assignment", "王五", due, "月底前完成入户核查")]  # fmt: skip
+
+
+def test_the_monthly_reports_recovered_money_says_one_payment_may_rest_under_two_leads():
+    report = monthly_report(Published([], [], [], [], []), masked=False, made=TODAY)
+    notes = [row[0] for row in _values(report.content)["汇总"] if row and row[0]]
+    assert any("追回/止付金额" in note and "可能重复计算" in note for note in notes)
