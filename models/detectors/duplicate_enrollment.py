@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from models.amounts import class_key, fen, own_amount, sources_text
+from models.amounts import class_key, in_fen, own_amount, sources_text
 from models.cases import UNLINKED, Case, Evidence
 from models.detectors.common import (
     above_the_living,
@@ -12,6 +12,7 @@ from models.detectors.common import (
     enrolment_evidence,
     identity_evidence,
     paid_months,
+    refunds,
     share_paid,
 )
 from models.graph import neighbours, persons_near
@@ -27,7 +28,8 @@ def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Ca
     ``amount_at_risk``: in each month the person was paid in two
     or more cases (each row active and covered, its case paid that month), everything above
     the single largest amount the person's rows received — each row's amount being the
-    person's own (their class's amount that month, ``models.amounts``).
+    person's own (their class's amount that month, ``models.amounts``) — less what the
+    cases paid back (退回, 追回) after the first month paid twice (``_paid_back``).
 
     Example: 李四 is a covered member of 低保 case DB1 (class C) since 2020 and of 特困 case
     TK7 since 2025-01; both paid 2025-01..2026-10: one case, 22 months paid twice, each the
@@ -163,6 +165,29 @@ def _paid_twice(graph, policy: Policy, rows, persons: set) -> tuple[dict[int, fl
     return excess, sources
 
 
+def _paid_back(graph, policy: Policy, rows, persons: set, excess: dict[int, float]
+               ) -> dict[int, int]:  # fmt: skip
+    """The fen paid back each month of what was received twice before it: the refund lines
+    (退回, 追回) of the person's cases after the first month paid twice, as far as they fall
+    short of what the cases' other covered members are owed (``refunds``), each taking no
+    more than is still outstanding then."""
+    if not excess:
+        return {}
+    found: dict[int, int] = {}
+    for case in {case for case, _ in rows}:
+        others = covered_others(graph, policy, case, persons)
+        for month, amount in refunds(graph, policy, case, min(excess) - 1, others).items():
+            found[month] = found.get(month, 0) + in_fen(amount)
+    outstanding, taken = 0, {}
+    for month in sorted(excess.keys() | found.keys()):
+        outstanding += in_fen(excess.get(month, 0.0))
+        take = min(found.get(month, 0), outstanding)
+        if take:
+            taken[month] = take
+            outstanding -= take
+    return taken
+
+
 def _case(graph, policy: Policy, person_ids: list[str], rows, uncertain: dict | None = None
           ) -> Case:  # fmt: skip
     """The case of ``rows``; with ``uncertain``, the ``possibly_same`` edge saying two
@@ -177,15 +202,22 @@ def _case(graph, policy: Policy, person_ids: list[str], rows, uncertain: dict | 
     excess, sources = _paid_twice(graph, policy, rows, persons)
     # without a payment of any of the cases in the ledger, what was paid twice is unknown
     ledger = any(graph.nodes[case]["payments"] for case, _ in rows)
-    amount = fen(sum(excess.values())) if ledger else None
+    gross = sum(in_fen(value) for value in excess.values())
+    paid_back = _paid_back(graph, policy, rows, persons, excess)
+    amount = (gross - sum(paid_back.values())) / 100 if ledger else None
     if not ledger:
         evidence.append(Evidence("发放记录中没有这些案件的发放，重复领取的金额无法计算"))
     if excess:
         months = sorted(excess)
         evidence.append(Evidence(
             f"同一人同时从两个及以上案件领取 {len(months)} 个月（{month_text(months[0])} 至 "
-            f"{month_text(months[-1])}），超出其中最高一份的部分合计 {amount:.2f} 元；"
+            f"{month_text(months[-1])}），超出其中最高一份的部分合计 {gross / 100:.2f} 元；"
             f"{sources_text(sources)}"))  # fmt: skip
+    if paid_back:
+        refunded = "、".join(month_text(month) for month in sorted(paid_back))
+        evidence.append(Evidence(
+            f"其后案件退回（追回）{sum(paid_back.values()) / 100:.2f} 元（{refunded}），已从重复领取的"
+            f"金额中扣除，尚余 {amount:.2f} 元（如非为本人重复领取的退款，请加回）"))  # fmt: skip
     programs = {row["program"] for _, row in rows}
     both_programs = programs == {"dibao", "tekun"}
     if both_programs:

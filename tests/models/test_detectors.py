@@ -1586,3 +1586,17 @@ def test_a_case_closed_after_being_paid_past_its_gradual_exit_keeps_its_lead():
     assert case.amount_at_risk == 350.0 * 9  # 2025-10 to 2026-06, closed at the end of June
     assert any("已于 2026-06-30 退出" in item.text for item in case.evidence)
     assert detect_over_standard(undated.graph, load_policy("梁平区回龙镇")) == []
+
+
+@pytest.mark.parametrize(("refund", "left"), [(-455.0, 455.0 * 3), (-455.0 * 4, 0.0)])
+def test_money_a_duplicates_case_paid_back_is_deducted_up_to_what_was_paid_twice(refund, left):
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("li", "DB1", "A1", dibao_class="A")
+    drop.enrol("li", "DB2", "A2", start=date(2026, 1, 1), dibao_class="A")
+    drop.pay("DB1", MONTHS_2026[:4], 455.0)  # paid twice January to April
+    drop.pay("DB2", MONTHS_2026, 455.0)
+    drop.pay("DB1", ["2026-06"], refund)  # the township took back one month, or all and more
+    (case,) = detect_duplicate_enrollment(drop.graph, POLICY)
+    assert case.amount_at_risk == left
+    assert any(f"退回（追回）{455.0 * 4 - left:.2f} 元（2026-06）" in item.text
+               for item in case.evidence)  # fmt: skip
