@@ -19,8 +19,10 @@ CLASSES = ("B", "C")
 
 
 def detect_single_covered_member(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
-    """A B or C class 低保 case (every active member of class B or C: a case with a class A
-    member is an A case) of a household of two or more (by its ``household_size``, or
+    """A B or C class 低保 case (沙坡头 "B类和C类对象的家庭": every active covered member, the
+    对象, of class B or C, as ``a_class_partial`` reads class A; a member listed but not
+    covered often has no class of his own; a case covering a class A member is an A case)
+    of a household of two or more (by its ``household_size``, or
     the members its roster lists) whose active covered members are fewer than
     ``policy.bc_min_covered`` — unless each of them is someone the policy lets be enrolled
     alone (``policy.single_person_groups``). Without the rule (None) there is no case.
@@ -67,12 +69,12 @@ def detect_single_covered_member(graph: nx.MultiGraph, policy: Policy) -> list[C
             continue
         rows = [(member, row) for member, row in neighbours(graph, case, "enrolled_in")
                 if row["end"] is None or row["end"] >= as_of]  # fmt: skip
-        if not rows or any(row["dibao_class"] not in CLASSES for _, row in rows):
-            continue
         covered = [(member, row) for member, row in rows if row["covered"]]
+        if not covered or any(row["dibao_class"] not in CLASSES for _, row in covered):
+            continue
         size = max([len({member for member, _ in rows})]
                    + [row["household_size"] or 0 for _, row in rows])  # fmt: skip
-        if size < 2 or not covered or len(covered) >= policy.bc_min_covered:
+        if size < 2 or len(covered) >= policy.bc_min_covered:
             continue
         if all(may_be_enrolled_alone(graph, policy, member, row) for member, row in covered):
             continue
@@ -81,7 +83,7 @@ def detect_single_covered_member(graph: nx.MultiGraph, policy: Policy) -> list[C
 
 
 def _case(graph, policy: Policy, case, rows, covered, size: int) -> Case:
-    cls = "、".join(sorted({row["dibao_class"] for _, row in rows}))
+    cls = "、".join(sorted({row["dibao_class"] for _, row in covered}))
     chosen = sorted(covered, key=lambda item: item[1]["record_id"])
     evidence = [
         Evidence(

@@ -584,8 +584,8 @@ def _derive_a_class_partial(tables: dict[str, pd.DataFrame], as_of: int) -> list
 
 
 def _derive_single_covered(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
-    """沙坡头区 only: a rural (or area not said) B or C class 低保 case (every active member
-    of class B or C; one with a class A member is an A case) of a household of two or more
+    """沙坡头区 only: a rural (or area not said) B or C class 低保 case (every active covered
+    member of class B or C; one covering a class A member is an A case) of a household of two or more
     (members listed, or its household size) covering fewer than two active members, unless
     each covered one may be enrolled alone (severely disabled, or gravely ill by the roster
     or the 建档立卡 registry)."""
@@ -596,8 +596,8 @@ def _derive_single_covered(tables: dict[str, pd.DataFrame], as_of: int) -> list[
     alone |= set(poverty.loc[poverty["health"] == "患有大病", "pid"].tolist())
     active = rows[(rows["program"] == "低保") & (rows["end_date"] >= as_of)]
     active = active[active["area"] != "城市"]  # the rule is 农村低保's
-    active = active[active["dibao_class"].isin(["B", "C"]).groupby(active["case_no"])
-                    .transform("all")]  # fmt: skip
+    of_b_or_c = active["dibao_class"].isin(["B", "C"]) | (active["covered"] != "是")  # 对象 only
+    active = active[of_b_or_c.groupby(active["case_no"]).transform("all")]
     by_case = active.groupby("case_no")
     sizes = np.maximum(
         by_case["pid"].transform("nunique"), by_case["household_size"].transform("max")

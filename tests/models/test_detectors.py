@@ -908,6 +908,20 @@ def test_shapotous_b_and_c_rule_is_for_rural_cases_as_its_sentence_says(area, ra
         assert "城乡属性未知" in found[0].evidence[-2].text
 
 
+@pytest.mark.parametrize("uncovered_class", [None, "C"])
+def test_the_class_is_the_covered_members_a_member_not_covered_needs_none(uncovered_class):
+    """"B类和C类对象的家庭": the class is the 对象's; a roster that leaves 低保类别 blank for a
+    member listed but not covered is still a C class family (until 2026-12-05 no lead)."""
+    drop = HouseholdSketch()
+    drop.enrol("p-head", "DB9", "A-head", dibao_class="C", household_size=3, area="rural")
+    for pid, record_id in (("p-wife", "A-wife"), ("p-son", "A-son")):
+        drop.enrol(pid, "DB9", record_id, covered=False, dibao_class=uncovered_class,
+                   household_size=3, area="rural")  # fmt: skip
+    [case] = detect_single_covered_member(drop.graph, SHAPOTOU)
+    assert case.records == [("assistance", "A-head")]
+    assert case.evidence[0].text.startswith("C类低保案件 DB9 家庭人数 3 人，在保 1 人")
+
+
 def test_a_case_with_a_class_a_member_is_no_b_or_c_case():
     """分类施保: the disabled mother is class A, her son class C (covered), his wife C (not
     covered): the case covers two, one of them as A."""
