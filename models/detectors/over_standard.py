@@ -15,6 +15,9 @@ from models.periods import month_index, month_text
 from models.policy import Policy
 from resolver.registries import INCOME_DATE_HEADERS
 
+# 边缘户: in the 建档立卡 registry, never a 建档立卡贫困户 (``models.coverage_forms``).
+MARGINAL = "marginal"
+
 
 def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     """A 低保 case with active covered members whose income per person (the roster's monthly
@@ -31,8 +34,11 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     assessment that closed it (an orderly exit) and is no case.
 
     Where the period is for 建档立卡 households only (``policy.gradual_exit_scope`` is
-    ``poverty_households``), a case none of whose covered members is in a 建档立卡 household
-    has no period: it is a case for every payment after the month of the assessment. A case
+    ``poverty_households``: the documents' 建档立卡贫困户), a case none of whose covered members
+    is in a 建档立卡贫困户 has no period: it is a case for every payment after the month of the
+    assessment. A 边缘户 (``marginal``) is in the registry but never was a 贫困户
+    (``models.coverage_forms.POOR_HOUSEHOLD_STATUSES``): its case has no period either; a
+    registry row whose status is not given is taken as a 贫困户's (the longer reading). A case
     with a covered member of a household whose status is one of
     ``policy.covered_after_exit`` (兴安盟: not yet stably out of poverty) stays covered after
     the period and is no case. The evidence says which reading applied.
@@ -94,11 +100,12 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
         )  # fmt: skip
         if any(status in policy.covered_after_exit for status, _ in poverty):
             continue  # not yet stably out of poverty: stays covered after the period
-        exit_months = _exit_months(policy, bool(poverty))
+        poor_households = [(status, record) for status, record in poverty if status != MARGINAL]
+        exit_months = _exit_months(policy, bool(poor_households))
         last_month = month_index(since) + exit_months
         months = sorted(month for month in paid_months(graph, case) if month > last_month)
         if months:
-            reading = _reading(policy, poverty, exit_months)
+            reading = _reading(policy, poverty, poor_households, exit_months)
             paid_back = refunds(graph, policy, case, last_month)
             cases.append(_case(graph, policy, case, rows, income, since, assessed is not None,
                                months, paid_back, reading, exit_months, ended))  # fmt: skip
@@ -131,23 +138,31 @@ def _current_income(rows) -> tuple[float | None, date | None]:
     return (max(incomes) if incomes else None), None
 
 
-def _exit_months(policy: Policy, in_registry: bool) -> int:
-    """The 渐退 months a case has: none where the period is for 建档立卡 households only and
-    no covered member is in one."""
-    if policy.gradual_exit_scope == "poverty_households" and not in_registry:
+def _exit_months(policy: Policy, in_poor_household: bool) -> int:
+    """The 渐退 months a case has: none where the period is for 建档立卡贫困户 only and no
+    covered member is in one."""
+    if policy.gradual_exit_scope == "poverty_households" and not in_poor_household:
         return 0
     return policy.gradual_exit_months
 
 
-def _reading(policy: Policy, poverty: list[tuple[str, str]], exit_months: int) -> str:
-    """Which reading of the 渐退 rule applied, in the evidence's words."""
+def _reading(policy: Policy, poverty: list[tuple[str, str]],
+             poor_households: list[tuple[str, str]], exit_months: int) -> str:  # fmt: skip
+    """Which reading of the 渐退 rule applied, in the evidence's words: ``poverty`` holds the
+    covered members' registry rows (status, record), ``poor_households`` those of 贫困户."""
     if policy.gradual_exit_scope == "all":
         return f"渐退期 {exit_months} 个月（本地政策未限定渐退对象，按全部低保对象适用）"
-    if not poverty:
-        return ("无渐退期（本地政策文件的渐退期针对建档立卡贫困户，未规定其他低保对象的渐退期；在保成员"
-                "均不在建档立卡台账中，如本地对一般低保对象另有渐退规定，请按其核实）")  # fmt: skip
-    records = "、".join(sorted({record for _, record in poverty}))
-    return f"渐退期 {exit_months} 个月（适用于建档立卡贫困户；在保成员在建档立卡台账 {records}）"
+    if not poor_households:
+        where = (f"在保成员所在的建档立卡台账 {_records(poverty)} 为边缘户，不是建档立卡贫困户"
+                 if poverty else "在保成员均不在建档立卡台账中")  # fmt: skip
+        return ("无渐退期（本地政策文件的渐退期针对建档立卡贫困户，未规定其他低保对象的渐退期；"
+                f"{where}，如本地对一般低保对象另有渐退规定，请按其核实）")  # fmt: skip
+    return (f"渐退期 {exit_months} 个月（适用于建档立卡贫困户；在保成员在建档立卡台账 "
+            f"{_records(poor_households)}）")  # fmt: skip
+
+
+def _records(poverty: list[tuple[str, str]]) -> str:
+    return "、".join(sorted({record for _, record in poverty}))
 
 
 def _case(graph, policy: Policy, case, rows, income: float, since: date, assessed: bool,

@@ -517,7 +517,7 @@ def _derive_over_standard(tables: dict[str, pd.DataFrame], as_of: int,
     """低保 cases whose income per person is above the standard, paid in months after the
     渐退 period, counted from the income assessment (else the latest enrollment). The
     default gives every case ``months``; a profile may give them only to cases with a
-    covered member of a 建档立卡 household (``poverty_only``; others have none) and keep
+    covered member of a 建档立卡贫困户 (``poverty_only``; others, 边缘户 too, have none) and keep
     covered the cases with a member of a household of a status in ``covered_after``. A case
     closed since (no covered row active) counts on the covered rows that ended last, when
     their income was assessed on a date: the months it was paid past the period."""
@@ -535,7 +535,7 @@ def _derive_over_standard(tables: dict[str, pd.DataFrame], as_of: int,
         statuses = {status[pid] for pid in group["pid"] if pid in status}
         if statuses & set(covered_after):
             continue
-        period = months if statuses or not poverty_only else 0
+        period = months if statuses - {"边缘户"} or not poverty_only else 0  # 边缘户: no 贫困户
         income = float(group["income_per_capita"].max())
         assessed = group.loc[group["assessed"] != NEVER, "assessed"]
         since = int(assessed.max()) if len(assessed) else int(group["start_date"].max())

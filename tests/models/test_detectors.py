@@ -1077,6 +1077,25 @@ def test_where_gradual_exit_is_for_poverty_households_others_have_none(profile):
     assert case.evidence[2].text.startswith("收入超标后仍发放 13 个月")
 
 
+@pytest.mark.parametrize("profile", ["梁平区回龙镇", "兴安盟", "大姚县"])
+def test_a_marginal_household_is_no_poverty_household_and_has_no_period(profile):
+    """梁平 "建档立卡贫困户中的低保对象…给予6个月的渐退期": a 边缘户 is in the registry but
+    was never a 贫困户 (until 2026-12-05 it had the period: 7 months' money under 梁平, 13
+    under 兴安盟, 12 under 大姚 left out)."""
+    drop = _income_rose(date(2025, 9, 10), status="marginal")
+    (case,) = detect_over_standard(drop.graph, load_policy(profile))
+    assert case.amount_at_risk == 350.0 * 13  # 2025-10 to 2026-10
+    assert "建档立卡台账 P7 为边缘户，不是建档立卡贫困户" in case.evidence[1].text
+
+
+def test_a_case_covering_a_poverty_household_member_beside_a_marginal_one_has_the_period():
+    drop = _income_rose(date(2025, 9, 10), status="marginal")
+    drop.poor("wife", "P8", status="lifted")
+    (case,) = detect_over_standard(drop.graph, load_policy("梁平区回龙镇"))
+    assert case.amount_at_risk == 350.0 * 7  # 2026-04 to 2026-10: after 6 months
+    assert "在保成员在建档立卡台账 P8）" in case.evidence[1].text
+
+
 @pytest.mark.parametrize("profile", ["default", "沙坡头区"])
 def test_where_the_policy_is_silent_every_case_has_the_period(profile):
     drop = _income_rose(date(2025, 9, 10), status=None)
