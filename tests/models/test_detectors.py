@@ -1080,7 +1080,7 @@ def test_where_gradual_exit_is_for_poverty_households_others_have_none(profile):
 @pytest.mark.parametrize("profile", ["梁平区回龙镇", "兴安盟", "大姚县"])
 def test_a_marginal_household_is_no_poverty_household_and_has_no_period(profile):
     """梁平 "建档立卡贫困户中的低保对象…给予6个月的渐退期": a 边缘户 is in the registry but
-    was never a 贫困户 (until 2026-12-05 it had the period: 7 months' money under 梁平, 13
+    was never a 贫困户 (until 2026-12-05 it had the period: 6 months' money under 梁平, 13
     under 兴安盟, 12 under 大姚 left out)."""
     drop = _income_rose(date(2025, 9, 10), status="marginal")
     (case,) = detect_over_standard(drop.graph, load_policy(profile))
