@@ -42,7 +42,7 @@ SHAPOTOU, SHAPOTOU_BC_MIN_COVERED = "沙坡头区", 2
 DAYAO = "大姚县"
 # 梁平区回龙镇 lets only members of 未脱贫 建档立卡 households be enrolled alone (单人户); 大姚县
 # only on a personal application, which the data never shows: no single-person case is
-# exempt there. 大姚's group 三 makes a severely disabled member of any 建档立卡 household,
+# exempt there; 兴安盟 only where the family is not covered whole. 大姚's group 三 makes a severely disabled member of any 建档立卡 household,
 # whatever its status or income, a missed_disability case.
 LIANGPING = "梁平区回龙镇"
 # The profiles that check exits at 脱贫 (大姚's 脱贫不脱保, 梁平's and 兴安盟's 渐退).
@@ -349,7 +349,8 @@ def _profile_cases(tables: dict[str, pd.DataFrame], found: list[dict[str, Any]],
     poverty = tables["poverty"]
     not_lifted = set(poverty.loc[poverty["poverty_status"].isin(["未脱贫", "返贫"]), "pid"])
     lone = tables["assistance"][tables["assistance"]["case_no"].isin(legit)]
-    profiles = {LIANGPING: set(lone.loc[lone["pid"].isin(not_lifted), "case_no"]), DAYAO: set()}
+    profiles = {LIANGPING: set(lone.loc[lone["pid"].isin(not_lifted), "case_no"]), DAYAO: set(),
+                XINGANMENG: _family_not_whole(tables, lone, hukou_of, as_of)}
     extra = []
     for name, allowed in profiles.items():
         for case in (_derive_splits(tables, allowed, hukou_of, as_of)
@@ -370,6 +371,18 @@ def _profile_cases(tables: dict[str, pd.DataFrame], found: list[dict[str, Any]],
                           "note": "大姚 group 三: severely disabled, 建档立卡 member, no active "
                           "低保 or 特困", "policy": DAYAO})  # fmt: skip
     return extra
+
+
+def _family_not_whole(tables: dict[str, pd.DataFrame], lone: pd.DataFrame, hukou_of: np.ndarray,
+                      as_of: int) -> set[str]:  # fmt: skip
+    """兴安盟's 单人户 ("不符合整户纳入条件的按照单人户纳入"): the single-person cases whose
+    member's hukou family is not all covered besides him (or who has no one else)."""
+    rows = tables["assistance"]
+    enrolled = set(rows.loc[(rows["covered"] == "是") & (rows["end_date"] >= as_of), "pid"])
+    families = pd.Series(np.arange(len(hukou_of))).groupby(hukou_of).agg(set)
+    others = {case: families[hukou_of[pid]] - {pid}
+              for case, pid in zip(lone["case_no"], lone["pid"], strict=True)}  # fmt: skip
+    return {case for case, family in others.items() if not (family and family <= enrolled)}
 
 
 def _dibao_rows(tables: dict[str, pd.DataFrame], legit: set[str]) -> pd.DataFrame:

@@ -1241,6 +1241,25 @@ def test_dayao_does_not_assume_the_personal_application_and_says_to_check_the_fi
     assert checks == {"poverty_registry": True, "not_whole_household": True, "application": None}
 
 
+def test_xinganmeng_enrols_alone_only_a_member_whose_family_is_not_covered_whole():
+    """兴安盟 "将符合整户纳入条件的整户纳入低保范围,不符合整户纳入条件的按照单人户纳入": the
+    son's parents are both on 低保, so his family qualified whole and his own case splits it
+    (until 2026-12-05 兴安盟 exempted every single-person case of the severely disabled)."""
+    xinganmeng = load_policy("兴安盟")
+    assert xinganmeng.single_person_conditions == ("not_whole_household",)
+    [case] = detect_split_household(_lone_son("not_lifted").graph, xinganmeng)
+    [note] = [item for item in case.evidence if "单人户" in item.text]
+    assert "不符合整户纳入条件的按照单人户纳入低保范围" in note.text
+    assert "不符合：家庭未整户纳入低保" in note.text
+    drop = HouseholdSketch()  # the father is listed, not covered: the son may be alone
+    drop.family("HK1", "father", "son")
+    drop.enrol("father", "DB1", "A1", covered=False)
+    drop.enrol("mother", "DB1", "A2")
+    drop.enrol("son", "DB2", "A3")
+    drop.certify("son", "C1", "physical", 1)
+    assert detect_split_household(drop.graph, xinganmeng) == []
+
+
 def _exited(status: str = "lifted", income: float | None = 3600.0) -> HouseholdSketch:
     """低保 case DB8 of 钱七 and his wife, both rows ended 2025-03-31; 钱七 in a 建档立卡
     household of ``status`` with ``income`` a person a year (the standard is 4,500)."""
