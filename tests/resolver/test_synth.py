@@ -627,9 +627,9 @@ def _rederive_single_covered(drop: Path, assistance: list) -> set:
             listed[row["case_no"]].append(row)
     found = set()
     for rows in listed.values():
-        if any(row["dibao_class"] not in ("B", "C") for row in rows):
-            continue  # a case with a class A member is an A case
         covered = [row for row in rows if row["covered"] == "是"]
+        if any(row["dibao_class"] not in ("B", "C") for row in covered):
+            continue  # the class is the 对象's; a case covering a class A member is an A case
         size = max(len({row["id_number"] for row in rows}),
                    *(int(row["household_size"]) for row in rows))  # fmt: skip
         if size >= 2 and len(covered) == 1 and covered[0]["id_number"] not in alone:
