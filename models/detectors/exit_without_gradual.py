@@ -26,7 +26,10 @@ def detect_exit_without_gradual(graph: nx.MultiGraph, policy: Policy) -> list[Ca
     income per person (the registry's current yearly figure, never the ended roster row's)
     is under ``policy.dibao_standard_year``, who are alive (no death notice) and covered by
     no active 低保 or 特困 row. Such a household should have kept 低保 (脱贫不脱保), and an
-    exit would have needed a 渐退 period after its income rose above the standard.
+    exit would have needed a 渐退 period after its income rose above the standard. So are
+    members of a household whose status is one of ``policy.covered_after_exit``, whatever
+    its income (兴安盟: "“渐退期”满后仍未实现稳定脱贫的建档立卡贫困人口继续给予低保保障" — within
+    the period it is covered, after it too).
 
     Example (大姚县): 低保 case DB8 of 钱七 ended 2025-03-31; his household is 已脱贫 with
     3,600 元 a person a year (standard 4,500); he is on no roster: one case on his row.
@@ -59,6 +62,11 @@ def detect_exit_without_gradual(graph: nx.MultiGraph, policy: Policy) -> list[Ca
     [[('assistance', 'A1')]]
     >>> detect_exit_without_gradual(sketch.graph, load_policy())  # not a default check
     []
+    >>> sketch = HouseholdSketch()
+    >>> sketch.enrol("bai", "DB5", "A1", end=date(2026, 3, 31))
+    >>> sketch.poor("bai", "P1", status="monitored", income=6000.0)
+    >>> [case.records for case in detect_exit_without_gradual(sketch.graph, load_policy("兴安盟"))]
+    [[('assistance', 'A1')]]
     """
     if not policy.wrongful_exit_check:
         return []
@@ -82,31 +90,33 @@ def detect_exit_without_gradual(graph: nx.MultiGraph, policy: Policy) -> list[Ca
 
 
 def _still_poor(graph: nx.MultiGraph, policy: Policy, member: Node) -> dict | None:
-    """The member's poverty row when the household is 已脱贫 under the standard and the
-    member is alive and on no active roster; else None."""
+    """The member's poverty row when the household should still be covered (``_kept``) and
+    the member is alive and on no active roster; else None."""
     if neighbours(graph, member, "reported_dead") or enrolled_now(graph, member):
         return None
     return next(
         (row for _, row in sorted(neighbours(graph, member, "in_poverty_household"),
                                   key=lambda item: item[1]["record_id"])
-         if row["status"] == "lifted" and row["income_year"] is not None
-         and row["income_year"] < policy.dibao_standard_year),
+         if _lifted_below(policy, row) or row["status"] in policy.covered_after_exit),
         None,
     )  # fmt: skip
 
 
+def _lifted_below(policy: Policy, row: dict) -> bool:
+    """A 已脱贫 household whose income per person is under the standard (脱贫不脱保)."""
+    return (row["status"] == "lifted" and row["income_year"] is not None
+            and row["income_year"] < policy.dibao_standard_year)  # fmt: skip
+
+
 def _case(policy: Policy, case: Node, still_poor: list[tuple[Node, dict, dict]]) -> Case:
     ended = max(row["end"] for _, row, _ in still_poor)
-    incomes = sorted({poverty["income_year"] for _, _, poverty in still_poor})
+    incomes = sorted({poverty["income_year"] for _, _, poverty in still_poor
+                      if poverty["income_year"] is not None})  # fmt: skip
     evidence = [
-        *(Evidence(f"建档立卡户成员，状态 {STATUS_LABELS['lifted']}，家庭年人均纯收入 "
-                   f"{poverty['income_year']:.0f} 元，低于本地低保标准 "
-                   f"{policy.dibao_standard_year:.0f} 元/人/年", "poverty", poverty["record_id"])
-          for _, _, poverty in still_poor),
+        *(_poverty_evidence(policy, poverty) for _, _, poverty in still_poor),
         *(enrolment_evidence(case, row) for _, row, _ in still_poor),
         NOT_ENROLLED,
-        Evidence(f"低保案件 {case[1]} 已于 {ended} 全部退出：收入仍低于标准的已脱贫户应{_keep(policy)}；"
-                 f"收入超过标准的也应先给予渐退期（本地 {policy.gradual_exit_months} 个月）"),
+        Evidence(f"低保案件 {case[1]} 已于 {ended} 全部退出：{_rule(policy, still_poor)}"),
         *(identity_evidence(poverty, "建档立卡记录") for _, _, poverty in still_poor),
         Evidence("核实：退出原因与审批材料；退出时是否已超过低保标准、是否办理渐退；"
                  "仍符合条件的，应恢复保障"),
@@ -119,10 +129,38 @@ def _case(policy: Policy, case: Node, still_poor: list[tuple[Node, dict, dict]])
         evidence=evidence,
         features={
             "identity": min(poverty["probability"] for _, _, poverty in still_poor),
-            "income_ratio": max(incomes) / policy.dibao_standard_year,
+            "income_ratio": max(incomes, default=policy.dibao_standard_year)
+            / policy.dibao_standard_year,  # unknown: read as at the standard
             "members": float(len(still_poor)),
         },
     )
+
+
+def _poverty_evidence(policy: Policy, poverty: dict) -> Evidence:
+    """The member's 建档立卡 row: its status, its income against the standard."""
+    status = STATUS_LABELS.get(poverty["status"], poverty["status"] or "状态不明")
+    income = poverty["income_year"]
+    said = "" if income is None else f"，家庭年人均纯收入 {income:.0f} 元"
+    if income is not None and income < policy.dibao_standard_year:
+        said += f"，低于本地低保标准 {policy.dibao_standard_year:.0f} 元/人/年"
+    return Evidence(f"建档立卡户成员，状态 {status}{said}", "poverty", poverty["record_id"])
+
+
+def _rule(policy: Policy, still_poor: list[tuple[Node, dict, dict]]) -> str:
+    """The rule the exit breaks, in the evidence's words: 脱贫不脱保 for a 已脱贫 household
+    under the standard, the profile's own sentence for one not yet stably out of poverty."""
+    said = []
+    if any(_lifted_below(policy, poverty) for _, _, poverty in still_poor):
+        said.append(f"收入仍低于标准的已脱贫户应{_keep(policy)}；收入超过标准的也应先给予渐退期"
+                    f"（本地 {policy.gradual_exit_months} 个月）")  # fmt: skip
+    kept = sorted({STATUS_LABELS.get(poverty["status"], poverty["status"])
+                   for _, _, poverty in still_poor if not _lifted_below(policy, poverty)})  # fmt: skip
+    if kept:
+        quoted = "；".join(policy.sources.get("covered_after_exit", ()))
+        said.append(f"状态为{'、'.join(kept)}的建档立卡户尚未稳定脱贫，渐退期内应继续保障，"
+                    "期满后仍应继续给予低保保障"
+                    + (f"（{policy.name}：“{quoted}”）" if quoted else ""))  # fmt: skip
+    return "；".join(said)
 
 
 def _keep(policy: Policy) -> str:

@@ -738,7 +738,9 @@ def _derive_tekun_eligible(tables: dict[str, pd.DataFrame], as_of: int) -> list[
 def _derive_wrongful_exits(tables: dict[str, pd.DataFrame], as_of: int) -> list[dict[str, Any]]:
     """大姚, 梁平 and 兴安盟 only: a 低保 case every covered row of which ended, with living
     members of a 建档立卡 household declared 已脱贫 whose income per person is under the
-    standard, covered by no active 低保 or 特困 row (one true case per profile)."""
+    standard — under 兴安盟 also of a household not yet stably out of poverty (its
+    ``EXIT_READINGS`` statuses), whatever its income — covered by no active 低保 or 特困 row
+    (one true case per profile)."""
     poverty, rows = tables["poverty"], tables["assistance"]
     covered = rows[rows["covered"] == "是"]
     excluded = set(covered.loc[covered["end_date"] >= as_of, "pid"])
@@ -748,19 +750,24 @@ def _derive_wrongful_exits(tables: dict[str, pd.DataFrame], as_of: int) -> list[
                                  "pid"])  # fmt: skip
     dibao = covered[covered["program"] == "低保"]
     closed = dibao.groupby("case_no")["end_date"].transform("max") < as_of
-    chosen = dibao[closed & dibao["pid"].isin(still_poor) & ~dibao["pid"].isin(excluded)]
-    return [
-        {
-            "case_type": "exit_without_gradual",
-            "records": [{"registry": "assistance", "record_id": r}
-                        for r in sorted(group["record_id"])],
-            "amount_at_risk": None,
-            "note": "低保 ended; 已脱贫 with an income under the standard, covered nowhere",
-            "policy": profile,
-        }
-        for _, group in chosen.groupby("case_no", sort=True)
-        for profile in WRONGFUL_EXIT_PROFILES
-    ]  # fmt: skip
+    found = []
+    for profile in WRONGFUL_EXIT_PROFILES:
+        kept = EXIT_READINGS[profile][2]
+        owed = still_poor | set(poverty.loc[poverty["poverty_status"].isin(kept), "pid"])
+        chosen = dibao[closed & dibao["pid"].isin(owed) & ~dibao["pid"].isin(excluded)]
+        found += [
+            {
+                "case_type": "exit_without_gradual",
+                "records": [{"registry": "assistance", "record_id": r}
+                            for r in sorted(group["record_id"])],
+                "amount_at_risk": None,
+                "note": "低保 ended; 已脱贫 with an income under the standard, or not yet stably "
+                "out of poverty, covered nowhere",
+                "policy": profile,
+            }
+            for _, group in chosen.groupby("case_no", sort=True)
+        ]  # fmt: skip
+    return found
 
 
 def _derive_missed(tables: dict[str, pd.DataFrame], hukou_of: np.ndarray, as_of: int

@@ -1284,6 +1284,21 @@ def test_a_household_still_poor_that_left_dibao_at_lifting_is_a_lead_where_check
     assert detect_exit_without_gradual(drop.graph, POLICY) == []  # not a default check
 
 
+@pytest.mark.parametrize("status", ["not_lifted", "relapsed", "monitored"])
+def test_in_xinganmeng_a_household_not_stably_out_of_poverty_that_left_dibao_is_a_lead(status):
+    """兴安盟 "对于“渐退期”满后仍未实现稳定脱贫的建档立卡贫困人口继续给予低保保障": whatever its
+    income, such a household keeps 低保 (until 2026-12-05 its exit raised no lead)."""
+    drop = _exited(status=status, income=6000.0)
+    [case] = detect_exit_without_gradual(drop.graph, load_policy("兴安盟"))
+    assert case.records == [("assistance", "A1")]
+    assert case.evidence[0].text.endswith("家庭年人均纯收入 6000 元")
+    assert "的建档立卡户尚未稳定脱贫，渐退期内应继续保障，期满后仍应继续给予低保保障" in case.evidence[3].text
+    assert "仍未实现稳定脱贫的建档立卡贫困人口继续给予低保保障" in case.evidence[3].text
+    assert "脱贫不脱保" not in case.evidence[3].text
+    assert detect_exit_without_gradual(drop.graph, load_policy("梁平区回龙镇")) == []  # no such rule
+    assert detect_exit_without_gradual(_exited("lifted", 6000.0).graph, load_policy("兴安盟")) == []
+
+
 @pytest.mark.parametrize(
     "change",
     [
