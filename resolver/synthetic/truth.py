@@ -349,8 +349,11 @@ def _profile_cases(tables: dict[str, pd.DataFrame], found: list[dict[str, Any]],
     poverty = tables["poverty"]
     not_lifted = set(poverty.loc[poverty["poverty_status"].isin(["未脱贫", "返贫"]), "pid"])
     lone = tables["assistance"][tables["assistance"]["case_no"].isin(legit)]
-    profiles = {LIANGPING: set(lone.loc[lone["pid"].isin(not_lifted), "case_no"]), DAYAO: set(),
-                XINGANMENG: _family_not_whole(tables, lone, hukou_of, as_of)}
+    profiles = {
+        LIANGPING: set(lone.loc[lone["pid"].isin(not_lifted), "case_no"]),
+        DAYAO: set(),
+        XINGANMENG: _family_not_whole(tables, lone, hukou_of, as_of),
+    }
     extra = []
     for name, allowed in profiles.items():
         for case in (_derive_splits(tables, allowed, hukou_of, as_of)

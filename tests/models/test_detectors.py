@@ -910,7 +910,7 @@ def test_shapotous_b_and_c_rule_is_for_rural_cases_as_its_sentence_says(area, ra
 
 @pytest.mark.parametrize("uncovered_class", [None, "C"])
 def test_the_class_is_the_covered_members_a_member_not_covered_needs_none(uncovered_class):
-    """"B类和C类对象的家庭": the class is the 对象's; a roster that leaves 低保类别 blank for a
+    """沙坡头 "B类和C类对象的家庭": the class is the 对象's; a roster that leaves 低保类别 blank for a
     member listed but not covered is still a C class family (until 2026-12-05 no lead)."""
     drop = HouseholdSketch()
     drop.enrol("p-head", "DB9", "A-head", dibao_class="C", household_size=3, area="rural")
@@ -1292,10 +1292,10 @@ def test_in_xinganmeng_a_household_not_stably_out_of_poverty_that_left_dibao_is_
     [case] = detect_exit_without_gradual(drop.graph, load_policy("兴安盟"))
     assert case.records == [("assistance", "A1")]
     assert case.evidence[0].text.endswith("家庭年人均纯收入 6000 元")
-    assert "的建档立卡户尚未稳定脱贫，渐退期内应继续保障，期满后仍应继续给予低保保障" in case.evidence[3].text
+    assert "尚未稳定脱贫，渐退期内应继续保障，期满后仍应继续给予低保保障" in case.evidence[3].text
     assert "仍未实现稳定脱贫的建档立卡贫困人口继续给予低保保障" in case.evidence[3].text
     assert "脱贫不脱保" not in case.evidence[3].text
-    assert detect_exit_without_gradual(drop.graph, load_policy("梁平区回龙镇")) == []  # no such rule
+    assert detect_exit_without_gradual(drop.graph, load_policy("梁平区回龙镇")) == []  # no rule
     assert detect_exit_without_gradual(_exited("lifted", 6000.0).graph, load_policy("兴安盟")) == []
 
 
