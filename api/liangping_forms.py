@@ -44,6 +44,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from api.ledgers import (
+    FORM_PROGRAMS,
     HEADER_FILL,
     NO_PROGRAM,
     active_on,
@@ -330,8 +331,10 @@ def _member_row(member: Member, index: dict, published: Published, as_of: date,
 
 
 def _screening(programs: str, leads: list[dict[str, Any]], published: Published) -> tuple:
-    """通过排查拟纳入救助, 未纳入原因 and Doudi's note, from the member's leads' decisions."""
-    if programs != NO_PROGRAM:
+    """通过排查拟纳入救助, 未纳入原因 and Doudi's note, from the member's leads' decisions;
+    blank for a member covered by 低保 or 特困 (临时救助 alone covers no one: the form asks
+    whether he is to be included)."""
+    if set(programs.split("、")) - {NO_PROGRAM, FORM_PROGRAMS["temporary"]}:
         return "", "", ""
     if not leads:
         return PENDING, "", NO_LEAD

@@ -346,3 +346,15 @@ def test_the_forms_amounts_show_two_decimals_and_stay_numbers():
     for row in (6, 7):
         cell = sheet.cell(row, 8)
         assert isinstance(cell.value, float) and cell.number_format == "#,##0.00"
+
+
+def test_a_member_on_temporary_assistance_alone_keeps_the_decision_on_his_lead():
+    temporary = {**ROSTER, "program": "temporary"}
+    members = [_member("P01", "张三", roster=[temporary]),
+               _member("P02", "李四", roster=[temporary, ROSTER])]  # fmt: skip
+    cases = [(_case("c1", "unenrolled_key_person", "poverty", "P01"),
+              _events("c1", ("in_review", None), ("confirmed", None)))]  # fmt: skip
+    rows = {row[3]: row for row in member_rows(members, _published(cases), AS_OF, masked=False)}
+    # 临时救助 is no 低保 or 特困: the form still asks whether he is to be included
+    assert rows["张三"][PROGRAM] == "临时救助" and rows["张三"][INCLUSION] == ["是", ""]
+    assert rows["李四"][PROGRAM] == "低保、临时救助" and rows["李四"][INCLUSION] == ["", ""]
