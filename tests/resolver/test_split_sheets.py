@@ -128,3 +128,22 @@ def test_a_sheet_per_township_without_a_township_column_gives_its_rows_the_towns
     notes = " ".join(note for (note,) in con.execute("SELECT notes FROM ingest_sources").fetchall())
     assert "表中没有乡镇列：按文件名、工作表名或标题取“金碧镇”" in notes
     assert "取“铁锁乡”" in notes
+
+
+def test_a_title_beginning_with_the_county_and_城乡_names_no_township(tmp_path):
+    # 大姚县城乡低保对象花名册 above a county's roster without a 乡镇 column: its rows took the
+    # township 大姚县城乡 (read 大姚县城), the county's name and half of 城乡
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    book = openpyxl.Workbook()
+    for title in ("大姚县城乡低保对象花名册", "大姚县城镇居民最低生活保障花名册"):
+        sheet = book.create_sheet()
+        sheet.append([title])
+        sheet.append(["救助证号", "姓名", "身份证号码", "救助类型", "是否保障对象", "纳入日期", "村组"])
+        sheet.append([f"DB{len(book.sheetnames)}", "周强勇", "532326195501010012", "低保", "是",
+                      "2021-03-02", "马坪村"])  # fmt: skip
+    del book["Sheet"]
+    book.save(drop / "救助对象.xlsx")
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    assert con.execute("SELECT DISTINCT township FROM assistance").fetchall() == [(None,)]
