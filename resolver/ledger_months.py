@@ -4,11 +4,13 @@ The ledger is the payments' whole history: a death paid for months, a case paid 
 渐退 period, rest on the months it lists. A drop whose ledger lost months the last drop's
 held (this month's 发放表 alone, or one month's file left out) would resolve every lead
 resting on them as gone from the data, and cut the money of the others, with nothing said.
-So a month the last ledger held is lost when it has no line now and is not older than both
-the new ledger's first month and the last ledger's last month: a rolling export that drops
-its oldest months is taken, a ledger of September alone after one ending in August is not.
-A month the last ledger held only a stray line or two of (under ``STRAY_MONTH_SHARE`` of its
-median month's: a month mistyped, corrected since) is neither lost nor its last month.
+So a month the last ledger held is lost when the new one does not hold it and it is not
+older than both the new ledger's first month and the last ledger's last month: a rolling
+export that drops its oldest months is taken, a ledger of September alone after one ending in
+August is not. A month either ledger holds only a stray line or two of (under
+``STRAY_MONTH_SHARE`` of its median month's: a month mistyped, corrected since; a 补发 of an
+earlier month in this month's 发放表) is not one of its months (``months_held``): September's
+发放表 alone with a 补发 line for August has lost August, as it has without that line.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from resolver.errors import InputError
 from resolver.registries import REGISTRIES
 
 STRAY_MONTH_SHARE = 0.1
-"""A month of the last ledger with fewer lines than this share of its median month's is a
-stray (a mistyped month), not a month of the ledger."""
+"""A month of a ledger with fewer lines than this share of its median month's is a stray (a
+mistyped month, a 补发 line), not a month of the ledger."""
 
 Months = dict[tuple[str | None, str], int]
 """Lines per (county, month ``YYYY-MM``) of a payment ledger (county None in a county's
@@ -87,32 +89,60 @@ def lost_ledger_months(before: Months, now: Months, files: dict[str | None, Path
     '发放记录中没有上次运行读取过的月份：2026-08（上次 41 条）'
     >>> lost_ledger_months(before, {(None, "2026-08"): 41, (None, "2026-09"): 42}, files, Path("."))
     []
+    >>> [lost] = lost_ledger_months(before, {(None, "2026-08"): 1, (None, "2026-09"): 42}, files,
+    ...                             Path("."))  # a 补发 line for August
+    >>> lost.reason.split("。")[0]
+    '发放记录中没有上次运行读取过的月份：2026-08（上次 41 条，本次 1 条）'
     """
     errors = []
     for county in sorted({where for where, _ in now}, key=str):
         old = {month: lines for (where, month), lines in before.items() if where == county}
-        new = sorted(month for where, month in now if where == county)
+        new = {month: lines for (where, month), lines in now.items() if where == county}
         if not old:
             continue
-        stray = STRAY_MONTH_SHARE * statistics.median(old.values())
-        held = sorted(month for month, lines in old.items() if lines >= stray)
-        since = min(new[0], held[-1])
-        lost = [month for month in held if month >= since and month not in new]
+        held, kept = months_held(old), months_held(new)
+        since = min(kept[0], held[-1])
+        lost = [month for month in held if month >= since and month not in kept]
         if lost:
-            reason = _lost_reason(county, lost, {month: old[month] for month in held}, new)
+            reason = _lost_reason(county, lost, old, new, (held, kept))
             errors.append(InputError(files.get(county, drop), None, None, reason))
     return errors
 
 
-def _lost_reason(county: str | None, lost: list[str], held: dict[str, int], new: list[str]
-                 ) -> str:  # fmt: skip
-    """The clerk's message: the months lost, the two ledgers' spans (the last one's months
-    ``held``, strays left out, with their lines), and what to do."""
+def months_held(lines: dict[str, int]) -> list[str]:
+    """A ledger's months in order, its strays (``STRAY_MONTH_SHARE``) left out.
+
+    Parameters
+    ----------
+    lines : dict of str to int
+        Lines per month ``YYYY-MM`` of one county's ledger (not empty).
+
+    Returns
+    -------
+    list of str
+        The months holding at least the share of the median month's lines.
+
+    Examples
+    --------
+    >>> months_held({"2026-08": 1, "2026-09": 400, "2026-10": 402})
+    ['2026-09', '2026-10']
+    """
+    stray = STRAY_MONTH_SHARE * statistics.median(lines.values())
+    return sorted(month for month, count in lines.items() if count >= stray)
+
+
+def _lost_reason(county: str | None, lost: list[str], old: dict[str, int], new: dict[str, int],
+                 spans: tuple[list[str], list[str]]) -> str:  # fmt: skip
+    """The clerk's message: the months lost with their lines last time and now (a stray line
+    or two), the two ledgers' spans (``months_held`` of the last and of this one), and what to
+    do."""
     of = f"区县 {county} 的" if county else ""
-    months = "、".join(f"{month}（上次 {held[month]:,} 条）" for month in lost)
-    payments = REGISTRIES["payments"].chinese
-    return (f"{of}{payments}中没有上次运行读取过的月份：{months}。本次{payments}为 {new[0]} 至 "
-            f"{new[-1]}，上次为 {min(held)} 至 {max(held)}：每月的数据包须含完整的{payments}"
+    months = "、".join(f"{month}（上次 {old[month]:,} 条"
+                       + (f"，本次 {new[month]:,} 条）" if month in new else "）")
+                       for month in lost)  # fmt: skip
+    (held, kept), payments = spans, REGISTRIES["payments"].chinese
+    return (f"{of}{payments}中没有上次运行读取过的月份：{months}。本次{payments}为 {kept[0]} 至 "
+            f"{kept[-1]}，上次为 {held[0]} 至 {held[-1]}：每月的数据包须含完整的{payments}"
             "（以往各月的发放表也要放入），否则依据这些月份发放的疑点都会被当作数据中已消失而消除，"
             f"其余疑点的金额也会少算。如确需只用本次的{payments}，请加 --allow-missing {payments} "
             "再运行")  # fmt: skip

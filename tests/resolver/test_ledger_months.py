@@ -92,3 +92,16 @@ def test_a_ledger_the_office_no_longer_keeps_whole_is_taken_when_allowed(con, tm
     write_csv(drop / "发放记录.csv", _ledger(["2026-09"]), "utf-8")
     ingest_drop(con, drop, expected={("assistance", None)})  # --allow-missing 发放记录
     assert _months(con) == ["2026-09"]
+
+
+def test_this_months_ledger_alone_with_a_back_pay_line_of_last_month_is_refused(con, tmp_path):
+    # a 补发 line for August in September's 发放表: August was one of its months, and the
+    # drop was taken with June, July and 19 of August's 20 lines gone
+    september = [*_ledger(["2026-09"]), ["补发-1", "DB003", "2026-08", "350"]]
+    with pytest.raises(InputError) as refused:
+        _ingest(con, tmp_path, "2026-09", {"发放记录.csv": september})
+    assert refused.value.reason.startswith(
+        "发放记录中没有上次运行读取过的月份：2026-08（上次 20 条，本次 1 条）。本次发放记录为 "
+        "2026-09 至 2026-09，上次为 2026-06 至 2026-08"
+    )
+    assert _months(con) == ["2026-06", "2026-07", "2026-08"]  # the last drop stays
