@@ -9,6 +9,8 @@ never a stop order: every held line's reason, the summary and the command say so
 from __future__ import annotations
 
 import csv
+import hashlib
+import hmac
 import io
 import json
 import logging
@@ -37,7 +39,7 @@ from models.screening import (
 from resolver.db import table_names
 from resolver.errors import DoudiError, InputError
 from resolver.headers import Vocabulary
-from resolver.idcard import mask_numbers
+from resolver.identity import database_key
 from resolver.ingest import check_county, drop_counties, numbered_in, read_registry_file
 from resolver.layout import is_blank, skip_reason
 from resolver.outputs import write_whole
@@ -64,12 +66,14 @@ class PaymentList:
 
 @dataclass(frozen=True)
 class Screening:
-    """A payment file screened: its lines' decisions (in the lines' order) and the summary
-    (``models.screening.summary``)."""
+    """A payment file screened: its lines' decisions (in the lines' order), the summary
+    (``models.screening.summary``) and each line's case number as the database holds it
+    (``case_nos``: ``<county>/<number>`` in a province's; what releases are known by)."""
 
     payments: PaymentList
     decisions: list[Decision]
     summary: dict
+    case_nos: list[str | None]
 
 
 def read_payment_list(path: Path, vocabulary: Vocabulary | None = None) -> PaymentList:
@@ -160,7 +164,8 @@ def screen_file(
     lines = _in_county(con, payments.lines, county)
     decisions = screen_payments(con, lines, policy, run_id=run_id,
                                 dismissed=_dismissed(con))  # fmt: skip
-    decisions = carry_releases(decisions, lines.column("case_no").to_pylist(), released_holds(con))
+    case_nos = lines.column("case_no").to_pylist()
+    decisions = carry_releases(decisions, case_nos, released_holds(con), database_key(con))
     counted_on = household_lines(payments)
     decisions = [replace(decisions[counted_on[decision.line]], line=decision.line)
                  if decision.line in counted_on else decision for decision in decisions]  # fmt: skip
@@ -172,7 +177,7 @@ def screen_file(
         read_as["notes"].append(f"金额跨行合并的同户其余 {members} 行不单独核对，审核结果随"
                                 "合并区域第一行（金额计在该行）")  # fmt: skip
     return Screening(payments, decisions, {**found, **read_as, "file": str(path),
-                                           "run_id": run_id})  # fmt: skip
+                                           "run_id": run_id}, case_nos)  # fmt: skip
 
 
 def household_lines(payments: PaymentList) -> dict[int, int]:
@@ -251,33 +256,66 @@ def _dismissed(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {case_id for (case_id,) in rows}
 
 
-def stored_basis(hold: Hold) -> tuple[str, ...]:
-    """A hold's basis as a screening stores it: each part's ID-like digits masked
-    (``mask_numbers``), as the case numbers of its held lines are.
+def release_key(secret: str, case_no: str | None, hold: Hold) -> str:
+    """What a release (核实后放行) of a hold is known by in later screenings: a digest, keyed
+    with the database's secret (``resolver.identity.database_key``), of the line's case number
+    as the database holds it, the hold's kind and its basis (``Hold.basis``), in full. A
+    screening stores case numbers masked, and two 救助证号 made of ``DB`` and an ID number
+    mask alike (``DB532326***********0``) where their cases are not one; the digest tells
+    them apart, and without the secret cannot be traced back to a number.
 
     Parameters
     ----------
+    secret : str
+        The database's secret.
+    case_no : str or None
+        The line's case number (``Screening.case_nos``).
     hold : Hold
         A hold of a ``CARRIED`` kind.
 
     Returns
     -------
-    tuple of str
-        Its basis, masked.
+    str
+        The digest, in hex.
 
     Examples
     --------
-    >>> stored_basis(Hold("account", "", ("DB0001", "DB0002")))
-    ('DB0001', 'DB0002')
+    >>> held = Hold("amount", "金额不符", ("910.00", "455.00"))
+    >>> release_key("k", "DB532326195601016870", held) == release_key(
+    ...     "k", "DB532326198803120010", held)
+    False
     """
-    return tuple(mask_numbers(part) for part in hold.basis)
+    text = "\x1f".join((case_no or "", hold.kind, *hold.basis))
+    return hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()
 
 
-def released_holds(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, tuple[str, ...]], str]:
-    """The holds reviewers released (核实后放行, their line's latest clearing) in stored
-    screenings, of the kinds a release carries over (``CARRIED``): each as its case number,
-    kind and basis (``stored_basis``), with the words naming the latest such release — its
-    day, who, and the screening — never the reviewer's note (analysts do not see notes).
+def release_keys(decision: Decision, case_no: str | None, secret: str) -> list[str]:
+    """The ``release_key`` of each of a line's holds a release carries over (``CARRIED``).
+
+    Parameters
+    ----------
+    decision : Decision
+        The line's decision.
+    case_no : str or None
+        The line's case number as the database holds it.
+    secret : str
+        The database's secret.
+
+    Returns
+    -------
+    list of str
+        The keys, in the holds' order.
+    """
+    return [release_key(secret, case_no, hold) for hold in decision.holds
+            if hold.kind in CARRIED]  # fmt: skip
+
+
+def released_holds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The holds whose latest clearing in stored screenings released them (核实后放行), of the
+    kinds a release carries over: each as its ``release_key``, with the words naming that
+    release — its day, who, and the screening — never the reviewer's note (analysts do not
+    see notes). A hold released in one screening and kept (确认暂缓) in a later one is not
+    released: each line counts by its latest clearing, and the latest line's clearing rules.
 
     Parameters
     ----------
@@ -287,48 +325,53 @@ def released_holds(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, tuple
     Returns
     -------
     dict
-        ``(case_no, kind, basis)``: the words naming the release.
+        ``release_key``: the words naming the release.
     """
     if not {"screening_lines", "screening_events"} <= table_names(con):
         return {}
     columns = {name for (name, *_rest) in con.execute("DESCRIBE screening_lines").fetchall()}
-    if "bases" not in columns:
+    if "release_keys" not in columns:
         return {}
     rows = con.execute("""
-        SELECT l.case_no, l.bases, e.actor, e.recorded_at, e.screening_id
+        SELECT l.release_keys, e.outcome, e.actor, e.recorded_at, e.screening_id
         FROM screening_events e JOIN screening_lines l USING (screening_id, line_no)
-        WHERE l.bases IS NOT NULL AND l.case_no IS NOT NULL
+        WHERE l.release_keys IS NOT NULL
         QUALIFY row_number() OVER (PARTITION BY e.screening_id, e.line_no
                                    ORDER BY e.event_id DESC) = 1
-            AND e.outcome = 'released'
         ORDER BY e.recorded_at, e.event_id
     """).fetchall()  # fmt: skip
     released = {}
-    for case_no, bases, actor, recorded_at, screening_id in rows:
+    for keys, outcome, actor, recorded_at, screening_id in rows:
         words = f"{recorded_at:%Y-%m-%d} {actor} 核实后放行，见发放前审核第 {screening_id} 号"
-        for kind, basis in json.loads(bases):
-            released[(case_no, kind, tuple(basis))] = words  # the latest release last
+        for key in json.loads(keys):
+            if outcome == "released":
+                released[key] = words  # the latest release last
+            else:
+                released.pop(key, None)
     return released
 
 
 def carry_releases(
-    decisions: list[Decision], case_nos: Sequence[str | None],
-    released: Mapping[tuple[str, str, tuple[str, ...]], str],
+    decisions: list[Decision], case_nos: Sequence[str | None], released: Mapping[str, str],
+    secret: str,
 ) -> list[Decision]:  # fmt: skip
     """The decisions with each hold an earlier release covers moved to ``released``: a hold
     of a ``CARRIED`` kind (a shared account, an amount) of the same case on the same basis
     (the same other cases of the account; the same amounts paid and owed) as a hold a
-    reviewer released. A line left with no hold passes, its reasons naming the release; a
-    hold on anything new (another case on the account, another amount) holds again.
+    reviewer released (the same ``release_key``). A line left with no hold passes, its
+    reasons naming the release; a hold on anything new (another case on the account, another
+    amount) holds again.
 
     Parameters
     ----------
     decisions : list of Decision
         The screening's decisions, in the lines' order.
     case_nos : sequence of str or None
-        Each line's case number.
+        Each line's case number as the database holds it.
     released : mapping
         ``released_holds``'s.
+    secret : str
+        The database's secret.
 
     Returns
     -------
@@ -338,19 +381,20 @@ def carry_releases(
     Examples
     --------
     >>> held = Decision(0, (Hold("account", "账号共用", ("DB2",)),))
-    >>> [d.result for d in carry_releases([held], ["DB1"], {("DB1", "account", ("DB2",)): "x"})]
+    >>> released = {release_key("k", "DB1", held.holds[0]): "x"}
+    >>> [d.result for d in carry_releases([held], ["DB1"], released, "k")]
     ['通过']
-    >>> [d.result for d in carry_releases([held], ["DB1"], {("DB1", "account", ("DB3",)): "x"})]
+    >>> [d.result for d in carry_releases([held], ["DB3"], released, "k")]
     ['暂缓']
     """
     if not released:
         return decisions
     carried = []
     for decision in decisions:
-        case_no = mask_numbers(case_nos[decision.line] or "")
+        case_no = case_nos[decision.line]
         kept, covered = [], []
         for hold in decision.holds:
-            by = hold.kind in CARRIED and released.get((case_no, hold.kind, stored_basis(hold)))
+            by = hold.kind in CARRIED and released.get(release_key(secret, case_no, hold))
             if by:
                 covered.append(Released(hold, by))
             else:

@@ -32,10 +32,11 @@ import pyarrow as pa
 
 from api.masking import mask_numbers
 from api.reviews import DecisionError
-from api.screen_file import OUT_SUFFIXES, Screening, screen_file, stored_basis, write_screened
+from api.screen_file import OUT_SUFFIXES, Screening, release_keys, screen_file, write_screened
 from api.store import Store
-from models.screening import CARRIED, HOLD_LABELS, NOTE, Decision
+from models.screening import HOLD_LABELS, NOTE, Decision
 from resolver.errors import DoudiError
+from resolver.identity import database_key
 
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS screening_ids;
@@ -50,7 +51,7 @@ CREATE TABLE IF NOT EXISTS screening_lines (
     PRIMARY KEY (screening_id, line_no)
 );
 ALTER TABLE screening_lines ADD COLUMN IF NOT EXISTS payee_name VARCHAR;
-ALTER TABLE screening_lines ADD COLUMN IF NOT EXISTS bases VARCHAR;
+ALTER TABLE screening_lines ADD COLUMN IF NOT EXISTS release_keys VARCHAR;
 CREATE SEQUENCE IF NOT EXISTS screening_event_ids;
 CREATE TABLE IF NOT EXISTS screening_events (
     event_id BIGINT DEFAULT nextval('screening_event_ids') PRIMARY KEY, screening_id BIGINT,
@@ -140,6 +141,7 @@ class Screenings:
         columns = {column: lines.column(column).to_pylist() if column in lines.column_names
                    else [None] * lines.num_rows for column in wanted}  # fmt: skip
         held = [decision for decision in screening.decisions if decision.holds]
+        secret = database_key(self.store.cursor)
         table = pa.table({
             "line_no": pa.array([d.line + 1 for d in held], pa.int32()),
             "sheet": pa.array([_masked(sheets.get(columns["source_no"][d.line]))
@@ -153,7 +155,8 @@ class Screenings:
                                    pa.string()),
             "kinds": pa.array([",".join(h.kind for h in d.holds) for d in held], pa.string()),
             "reasons": pa.array([mask_numbers(d.reasons) for d in held], pa.string()),
-            "bases": pa.array([_bases(d) for d in held], pa.string()),
+            "release_keys": pa.array([_keys(d, screening.case_nos[d.line], secret) for d in held],
+                                     pa.string()),
         })  # fmt: skip
         cursor = self.store.cursor
         cursor.begin()
@@ -169,8 +172,9 @@ class Screenings:
             cursor.register("_screening_held", table)
             cursor.execute(
                 "INSERT INTO screening_lines (screening_id, line_no, sheet, row_no, case_no, "
-                "pay_month, amount, kinds, reasons, payee_name, bases) SELECT ?, line_no, "
-                "sheet, row_no, case_no, pay_month, amount, kinds, reasons, payee_name, bases "
+                "pay_month, amount, kinds, reasons, payee_name, release_keys) SELECT ?, "
+                "line_no, sheet, row_no, case_no, pay_month, amount, kinds, reasons, payee_name, "
+                "release_keys "
                 "FROM _screening_held", [screening_id]
             )  # fmt: skip
             cursor.unregister("_screening_held")
@@ -472,12 +476,11 @@ def masked_texts(found: dict[str, Any]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _bases(decision: Decision) -> str | None:
-    """What the line's holds a release carries over rest on (``CARRIED``,
-    ``stored_basis``), as JSON ``[[kind, basis], …]``; None when it has no such hold."""
-    bases = [[hold.kind, list(stored_basis(hold))] for hold in decision.holds
-             if hold.kind in CARRIED]  # fmt: skip
-    return json.dumps(bases, ensure_ascii=False) if bases else None
+def _keys(decision: Decision, case_no: str | None, secret: str) -> str | None:
+    """The ``release_keys`` of a held line's holds a release carries over, as a JSON list;
+    None when it has none."""
+    keys = release_keys(decision, case_no, secret)
+    return json.dumps(keys) if keys else None
 
 
 def _masked(text: str | None) -> str | None:

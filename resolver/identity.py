@@ -7,9 +7,9 @@ its rows had (a person whose one row got a new phone or a corrected ID stays the
 person); when several clusters claim one old id (a person split), the cluster with the most
 unchanged rows, then the most rows, keeps it. Everyone else gets a fresh id: a keyed
 hash of the cluster's first row, with a secret drawn once and kept in the run's database
-(``person_id_key``). Record ids are often sequential, so without the key anyone could derive
-a person's id from a record id and look them up; with it, ids stay stable in one database
-but cannot be guessed.
+(``person_id_key``, ``database_key``). Record ids are often sequential, so without the key
+anyone could derive a person's id from a record id and look them up; with it, ids stay stable
+in one database but cannot be guessed.
 The work is one SQL query over every row, so a county of a million rows takes seconds.
 """
 
@@ -63,7 +63,7 @@ def assign_person_ids(con: duckdb.DuckDBPyConnection, clusters: str) -> pa.Table
             f"CREATE TABLE {HISTORY} "
             "(unique_id VARCHAR PRIMARY KEY, fingerprint VARCHAR, person_id VARCHAR)"
         )
-    key = _person_id_key(con)
+    key = database_key(con)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _cluster_ids AS
@@ -145,8 +145,21 @@ def _salted_id(first_row: str, taken: set[str], key: str) -> str:
         salt += 1
 
 
-def _person_id_key(con: duckdb.DuckDBPyConnection) -> str:
-    """The database's secret for fresh ids, drawn on first use and kept (never shown)."""
+def database_key(con: duckdb.DuckDBPyConnection) -> str:
+    """The database's secret, drawn on first use and kept (never shown): the key of the hashes
+    that stand for personal data in it (fresh person ids; the releases of screened payment
+    lines, ``api.screen_file.release_key``).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database (a run has drawn it: a read-only connection only reads it).
+
+    Returns
+    -------
+    str
+        The secret.
+    """
     if KEY not in table_names(con):
         con.execute(f"CREATE TABLE {KEY} AS SELECT ?::VARCHAR AS secret", [secrets.token_hex(32)])
     return con.execute(f"SELECT secret FROM {KEY}").fetchall()[0][0]
