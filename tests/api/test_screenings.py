@@ -18,8 +18,8 @@ from api.routers import screenings as routes
 from api.screenings import Screenings
 from api.store import Store
 from models.pipeline import run_pipeline
-from models.screening import HOLD_LABELS
 from models.policy import load_policy
+from models.screening import HOLD_LABELS
 from resolver.db import connect
 from resolver.errors import InputError
 from resolver.idcard import mask_numbers

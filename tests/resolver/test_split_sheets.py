@@ -139,7 +139,9 @@ def test_a_title_beginning_with_the_county_and_城乡_names_no_township(tmp_path
     for title in ("大姚县城乡低保对象花名册", "大姚县城镇居民最低生活保障花名册"):
         sheet = book.create_sheet()
         sheet.append([title])
-        sheet.append(["救助证号", "姓名", "身份证号码", "救助类型", "是否保障对象", "纳入日期", "村组"])
+        sheet.append(
+            ["救助证号", "姓名", "身份证号码", "救助类型", "是否保障对象", "纳入日期", "村组"]
+        )
         sheet.append([f"DB{len(book.sheetnames)}", "周强勇", "532326195501010012", "低保", "是",
                       "2021-03-02", "马坪村"])  # fmt: skip
     del book["Sheet"]
