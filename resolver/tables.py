@@ -413,8 +413,11 @@ def _ids_fit(values: list[str | None], once: bool) -> bool:
             and repeated <= 0.1 * len(written))  # fmt: skip
 
 
-# Headers naming someone other than the row's person: 代领人身份证号, 监护人证件号码.
-_OTHER_PERSON = re.compile("代领|代理|委托|监护|联系人|经办|配偶")
+# Headers naming someone other than the row's person: 代领人身份证号, 监护人证件号码, a death
+# list's 家属身份证号 or 申报人身份证号 (the living relative who reported it), a roster's
+# 赡养人身份证号.
+_OTHER_PERSON = re.compile("代领|代理|委托|监护|联系人|经办|配偶|家属|亲属|申报|报告|承办|赡养|抚养|扶养"
+                           "|父亲|母亲|子女")  # fmt: skip
 # How many of a column's distinct values say whether it holds ID numbers.
 _IDS_LOOKED_AT = 1000
 

@@ -143,3 +143,19 @@ def test_a_payees_id_under_a_header_not_known_is_found_though_paid_every_month(t
     book.save(tmp_path / "发放记录.xlsx")
     (source,) = read_registry_file(tmp_path / "发放记录.xlsx", "payments")
     assert source.normalised.column("payee_id_number").to_pylist() == [HEAD_ID] * 3
+
+
+@pytest.mark.parametrize("header", ["家属身份证号", "申报人身份证号", "报告人身份证号码"])
+def test_a_relatives_id_on_a_death_list_is_not_read_as_the_deceaseds(tmp_path, header):
+    # a funeral home's list without the deceased's ID: the living relative's ID, the one
+    # column of ID numbers, was read as the deceased's, a death notice on a living person
+    from resolver.ingest import read_registry_file
+
+    book = openpyxl.Workbook()
+    book.active.append(["逝者姓名", "性别", "死亡日期", "家属姓名", header])
+    for name, relative, number in (("张桂英", "李建国", "532326197001010030"),
+                                   ("王德顺", "王小红", "532326198502020020")):  # fmt: skip
+        book.active.append([name, "女", "2026-08-03", relative, number])
+    book.save(tmp_path / "死亡人员.xlsx")
+    (source,) = read_registry_file(tmp_path / "死亡人员.xlsx", "deaths")
+    assert source.normalised.column("id_number").to_pylist() == [None, None]
