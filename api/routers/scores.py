@@ -94,11 +94,13 @@ async def export_scores(
     limit: Annotated[int, Query(ge=1)] = 500,
 ) -> Any:
     """Every open case's score (未结: a closed case is left out) in case_id order, a page at
-    a time: pass ``next_after`` back as ``after`` until it is null. Every page is logged."""
+    a time: pass ``next_after`` back as ``after`` until it is null (on the last page, never
+    on an empty one after it). Every page is logged."""
     limit = min(limit, settings.max_page_size)
-    total, items = snapshot.published.export(after=after, limit=limit)
+    total, items = snapshot.published.export(after=after, limit=limit + 1)
+    items, following = items[:limit], items[limit:]  # one more case: is there a next page
     access.record(principal.name, principal.role, "export_scores",
                   f"after={after or '-'} {len(items)}条")  # fmt: skip
-    next_after = items[-1]["case_id"] if len(items) == limit else None
+    next_after = items[-1]["case_id"] if following else None
     rows = [{key: item[key] for key in EXPORT_FIELDS} for item in items]
     return json_response({"total": total, "next_after": next_after, "items": rows})

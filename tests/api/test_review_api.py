@@ -259,14 +259,19 @@ def test_scores_answer_only_for_persons_with_a_case_without_names_and_are_logged
         assert http.get(f"/api/scores/cases/{case['case_id']}").json()["risk_score"] == case[
             "risk_score"]  # fmt: skip
         assert http.get("/api/scores/id-numbers/110105190001011231").status_code == 404
-        exported, after = [], None
-        while True:
-            page = http.get("/api/scores/export", params={"limit": 9, "after": after}).json()
-            exported += page["items"]
-            after = page["next_after"]
-            if after is None:
-                break
-        assert len(exported) == page["total"] == len({i["case_id"] for i in exported})
+        total = http.get("/api/scores/export", params={"limit": 1}).json()["total"]
+        for limit in (9, total):  # the last page full: it says it is the last
+            exported, after = [], None
+            while True:
+                page = http.get(
+                    "/api/scores/export", params={"limit": limit, "after": after}
+                ).json()
+                assert page["items"]  # no empty page after the last
+                exported += page["items"]
+                after = page["next_after"]
+                if after is None:
+                    break
+            assert len(exported) == page["total"] == len({i["case_id"] for i in exported})
     with client(county, "admin") as admin:
         entries = admin.get("/api/access-log", params={"limit": 500}).json()["items"]
         actions = {(e["actor"], e["action"], e["target"]) for e in entries}
