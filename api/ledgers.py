@@ -366,12 +366,13 @@ def programs_on(assistance: list[dict], as_of: date) -> str:
 
 
 def active_on(row: dict, as_of: date) -> bool:
-    """A covered roster row not ended before ``as_of`` (a 退出日期 to come is still active).
+    """A covered roster row begun by ``as_of`` and not ended before it (a 退出日期 to come is
+    still active; a 纳入日期 to come is not yet).
 
     Parameters
     ----------
     row : dict
-        A roster row (``covered``, ``end_date``).
+        A roster row (``covered``, ``start_date`` when known, ``end_date``).
     as_of : date
         The day the run judged "active" on.
 
@@ -379,10 +380,18 @@ def active_on(row: dict, as_of: date) -> bool:
     -------
     bool
         Whether the row is covered and active that day.
+
+    Examples
+    --------
+    >>> row = {"covered": "yes", "start_date": "2026-11-01", "end_date": None}
+    >>> active_on(row, date(2026, 10, 31)), active_on(row, date(2026, 11, 30))
+    (False, True)
     """
     if row.get("covered") != "yes":
         return False
-    end = row.get("end_date")
+    start, end = row.get("start_date"), row.get("end_date")
+    if start and date.fromisoformat(str(start)[:10]) > as_of:
+        return False
     return not end or date.fromisoformat(str(end)[:10]) >= as_of
 
 
