@@ -51,7 +51,8 @@ OVERDUE_COLUMNS = ("序号", "疑点编号", "疑点类型", "乡镇", "责任�
                    "核查状态")  # fmt: skip
 LONG_OPEN_COLUMNS = ("序号", "疑点编号", "疑点类型", "乡镇", "首次发现", "已历天数", "核查状态",
                      "责任人", "整改时限")  # fmt: skip
-TOWNSHIP_COLUMNS = ("乡镇", *CHANGE_HEADERS, "合计")
+# The last column: the leads raised now (新增 + 仍在); a lead resolved is no longer one.
+TOWNSHIP_COLUMNS = ("乡镇", *CHANGE_HEADERS, "本月疑点（新增＋仍在）")
 WIDTHS = {"疑点编号": 30, "疑点类型": 18, "核实时间": 18, "追回/止付金额（元）": 18}
 
 
@@ -323,9 +324,10 @@ def township_rows(published: Published) -> list[list]:
     Returns
     -------
     list of list
-        One row per township in ``TOWNSHIP_COLUMNS`` order, then 合计 (none without changes).
+        One row per township in ``TOWNSHIP_COLUMNS`` order (the last: the leads raised now,
+        new and still raised), then 合计 (none without changes).
     """
-    rows = [[township, *(line[kind] for kind in CHANGES), sum(line.values())]
+    rows = [[township, *(line[kind] for kind in CHANGES), line["new"] + line["open"]]
             for township, line in published.changes()["by_township"].items()]  # fmt: skip
     if rows:
         rows.append(["合计", *(sum(row[i] for row in rows) for i in range(1, 5))])
