@@ -875,6 +875,13 @@ def _header_grid(grid: Grid, header_rows: tuple[int, ...]) -> Grid:
                    row_numbers=list(header_rows), merged_down=(), blank_rows=())  # fmt: skip
 
 
+# A template's sheet of instructions or of a filled-in example (张三 and a made-up ID): a
+# sheet named so holds no one. 填表说明, 说明, 示例, 样表, 填报说明（示例）, 模板.
+_INSTRUCTIONS_SHEET = re.compile(
+    r"(填表|填报|使用)?(说明|示例|样表|样例|范例|模板|例表|示例表)([(（]?(示例|样例|说明)[)）]?)?"
+)
+
+
 def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: str | None,
                id_stem: str | None = None, sheet_dated: bool = False) -> None:  # fmt: skip
     """Add the grid's table to ``outcome``, or say why the grid was skipped (``id_stem``:
@@ -883,6 +890,9 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
     skip = Skip(grid.path, grid.sheet, "")
     if grid.hidden:
         outcome.skips.append(replace(skip, reason="隐藏的工作表"))
+        return
+    if grid.sheet and _INSTRUCTIONS_SHEET.fullmatch(re.sub(r"\s", "", grid.sheet)):
+        outcome.skips.append(replace(skip, reason="填表说明或示例工作表"))
         return
     located = locate(grid, vocabulary, hint) if grid.height else None
     if located is None:

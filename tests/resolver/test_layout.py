@@ -135,7 +135,7 @@ def test_every_sheet_of_a_registry_is_read_and_an_instructions_sheet_is_named(tm
     sheets_read = con.execute("SELECT sheet, rows FROM ingest_sources ORDER BY sheet").fetchall()
     assert sheets_read == [("石羊镇", 3), ("龙街乡", 2)]
     assert con.execute("SELECT sheet, reason FROM ingest_skipped").fetchall() == [
-        ("填表说明", "未找到表头（前 30 行中没有两个以上可识别的列名）")
+        ("填表说明", "填表说明或示例工作表")
     ]
 
 

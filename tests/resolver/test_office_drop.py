@@ -269,7 +269,7 @@ def test_all_at_once_names_what_it_skipped_and_a_run_finds_the_same_cases(county
     tables = con.execute("SELECT count(*) FROM ingest_sources WHERE registry IN "
                          "('assistance', 'payments')").fetchone()[0]  # fmt: skip
     assert reasons["合计行"] == reasons["栏次行（列序号）"] == tables > 2
-    assert reasons["未找到表头（前 30 行中没有两个以上可识别的列名）"] == 1  # the instructions
+    assert reasons["填表说明或示例工作表"] == 1  # the instructions
     found = {}
     for name, drop in (("plain", plain), ("office", office)):
         run_pipeline(drop, folder / f"run_{name}_out", policy=load_policy("default"),

@@ -149,3 +149,22 @@ def test_a_title_beginning_with_the_county_and_城乡_names_no_township(tmp_path
     con = connect(":memory:")
     ingest_drop(con, drop)
     assert con.execute("SELECT DISTINCT township FROM assistance").fetchall() == [(None,)]
+
+
+@pytest.mark.parametrize("name", ["填表说明", "示例", "样表", "填报说明（示例）"])
+def test_a_sheet_of_instructions_or_an_example_is_not_read_as_people(tmp_path, name):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    book = openpyxl.Workbook()
+    book.active.title = "户籍人口"
+    book.active.append(HEADER)
+    book.active.append(_row(1))
+    example = book.create_sheet(name)  # the template's sample row: 张三 and a made-up ID
+    example.append(HEADER)
+    example.append(["H0", "HH0", "张三", "男", "110101199001011234", "户主", "某某镇", "某某村"])
+    book.save(drop / "户籍人口.xlsx")
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    assert con.execute("SELECT name FROM hukou").fetchall() == [("人员1",)]
+    assert con.execute("SELECT sheet, reason FROM ingest_skipped").fetchall() == [
+        (name, "填表说明或示例工作表")]  # fmt: skip
