@@ -60,8 +60,12 @@ async function api(path, options = {}) {
   return body;
 }
 
+// An amount in yuan to the fen, as the API, the evidence and the ledgers write it: 2,116.00
+function yuan(value) {
+  return Number(value).toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
 function money(value) {
-  return value == null ? "—" : `${Number(value).toLocaleString("zh-CN", { maximumFractionDigits: 2 })} 元`;
+  return value == null ? "—" : `${yuan(value)} 元`;
 }
 function today() {
   const d = new Date(), pad = n => String(n).padStart(2, "0");
@@ -79,6 +83,7 @@ function codeText(registry, field, value) {
   if (value == null || value === "") return "";
   if (field.endsWith("id_number_status")) return state.meta.id_statuses[value] || value;
   const kind = state.meta.kinds[registry]?.[field];
+  if (kind === "amount" && Number.isFinite(Number(value))) return yuan(value);  // its column says 元
   const label = kind && state.meta.codes[kind]?.[String(value)];
   return label || String(value);
 }

@@ -258,3 +258,20 @@ def test_a_list_whose_held_amount_was_released_before_says_so_on_the_page(page, 
     page.click("#upload button[type=submit]")
     expect(page.locator("section").nth(0)).to_contain_text("其中 1 条此前已核实放行")
     expect(page.locator(f"#held tbody tr[data-line='{line + 1}']")).to_have_count(0)
+
+
+def test_amounts_on_the_page_are_yuan_to_the_fen_as_the_api_gives_them(page, county):
+    with client(county, "auditor") as http:
+        first = http.get("/api/cases", params={"case_type": "payment_mismatch"}).json()["items"][0]
+        detail = http.get(f"/api/cases/{first['case_id']}").json()
+    paid = next(row["amount"] for row in detail["rows"] if row["registry"] == "payments")
+    sign_in(page, county)
+    page.select_option("select[name=case_type]", "payment_mismatch")
+    page.click("#filters button[type=submit]")
+    row = page.locator(f"#queue tr[data-case={first['case_id']}]")
+    expect(row.locator("td.num").nth(1)).to_have_text(f"{first['amount_at_risk']:,.2f} 元")
+    row.click()
+    expect(page.locator("main h2 + p")).to_contain_text(
+        f"涉及金额 {detail['amount_at_risk']:,.2f} 元"
+    )
+    expect(page.locator("table.compare tr[data-field=amount] td").last).to_have_text(f"{paid:,.2f}")
