@@ -46,8 +46,18 @@ function errorText(body, response) {
   return `服务器未能处理请求（${response.status}）`;
 }
 
+// A request that reached no server (it is down, or the network is) fails in the browser's
+// English ("Failed to fetch"): say it in Chinese.
+async function reach(path, options) {
+  try {
+    return await fetch(path, options);
+  } catch {
+    throw new Error("无法连接服务器，请检查网络或确认兜底服务已启动后重试");
+  }
+}
+
 async function api(path, options = {}) {
-  const response = await fetch(path, { ...options, headers: { ...(options.headers || {}),
+  const response = await reach(path, { ...options, headers: { ...(options.headers || {}),
     Authorization: `Bearer ${state.token}`, "Content-Type": "application/json" } });
   const body = response.headers.get("content-type")?.includes("json") ? await response.json().catch(() => null) : null;
   if (response.status === 401) {
@@ -160,7 +170,12 @@ async function showQueue() {
   const { trail, ...query } = f;
   const params = new URLSearchParams(Object.entries({ ...query, after: trail.at(-1) })
     .filter(([, v]) => v !== "" && v != null));
-  const page = await api(`/api/cases?${params}`);
+  // a search the API refuses (an analyst's ID number, a cursor gone) keeps the filters to
+  // correct, with why in place of the cases
+  const page = await api(`/api/cases?${params}`).catch(error => {
+    if (error.signedOut) throw error;
+    return { total: 0, items: [], next_after: null, refused: error.message };
+  });
   const townships = Object.keys(overview.by_township);
   const counties = Object.keys(overview.by_county);  // a province drop's; none for one county
   const typeChips = Object.entries(overview.by_type).map(([type, t]) =>
@@ -186,7 +201,7 @@ async function showQueue() {
       <button type="button" id="clear">清除</button>
     </form>
     <div class="chips">${typeChips}</div><div class="chips">${townChips}</div></section>
-    <section><h3>共 ${page.total} 条${f.overdue === "true" ? ' <small class="muted">仅显示逾期未处置的疑点（整改时限已过、尚未核实属实或不属实）</small>' : ""}</h3>
+    <section><h3>${page.refused ? "未能查询" : `共 ${page.total} 条`}${f.overdue === "true" ? ' <small class="muted">仅显示逾期未处置的疑点（整改时限已过、尚未核实属实或不属实）</small>' : ""}</h3>
     <table id="queue"><thead><tr><th class="num">风险评分</th><th>类型</th>${counties.length ? "<th>区县</th>" : ""}<th>乡镇</th><th>村组</th>
       <th class="num">涉及金额</th><th>状态</th><th>责任人</th><th>整改时限</th><th>疑点编号</th></tr></thead><tbody>
       ${page.items.map(c => `<tr class="row-link" data-case="${c.case_id}">
@@ -194,7 +209,7 @@ async function showQueue() {
         <td>${esc(caseLabel(c.case_type))}</td>${counties.length ? `<td>${countyNames(c)}</td>` : ""}<td>${esc(c.township)}</td><td>${esc(c.village)}</td>
         <td class="num">${money(c.amount_at_risk)}</td><td>${statusTag(c.status)}${c.resolved_by_data ? " <span class=muted>数据已消除</span>" : ""}</td>
         <td>${esc(c.assignee ?? "")}</td><td>${esc(c.due_date ?? "")}${overdueTag(c)}</td>
-        <td class="muted">${c.case_id}</td></tr>`).join("") || `<tr><td colspan="${counties.length ? 10 : 9}" class="muted">没有符合条件的疑点</td></tr>`}
+        <td class="muted">${c.case_id}</td></tr>`).join("") || `<tr><td colspan="${counties.length ? 10 : 9}" class="${page.refused ? "error" : "muted"}" id="queue-empty">${esc(page.refused ?? "没有符合条件的疑点")}</td></tr>`}
     </tbody></table>
     <div class="pager"><button id="prev" ${trail.length === 0 ? "disabled" : ""}>上一页</button>
       <span>第 ${trail.length + 1} / ${Math.max(1, Math.ceil(page.total / f.limit), trail.length + 1)} 页</span>
@@ -205,18 +220,18 @@ async function showQueue() {
     state.filters = { ...state.filters, trail: [], case_type: data.get("case_type"),
       county: data.get("county") ?? "", township: data.get("township"), status: data.get("status"), min_score: data.get("min_score"), who: (data.get("who") ?? "").trim(),
       overdue: data.get("overdue") ? "true" : "" };
-    showQueue();
+    route();
   });
-  document.getElementById("clear").onclick = () => { state.filters = { trail: [], limit: 25, status: "unclosed" }; showQueue(); };
-  document.getElementById("prev").onclick = () => { f.trail = trail.slice(0, -1); showQueue(); };
-  document.getElementById("next").onclick = () => { f.trail = [...trail, page.next_after]; showQueue(); };
+  document.getElementById("clear").onclick = () => { state.filters = { trail: [], limit: 25, status: "unclosed" }; route(); };
+  document.getElementById("prev").onclick = () => { f.trail = trail.slice(0, -1); route(); };
+  document.getElementById("next").onclick = () => { f.trail = [...trail, page.next_after]; route(); };
   main.querySelectorAll("[data-type]").forEach(chip => chip.onclick = () => {
     state.filters = { ...f, trail: [], case_type: f.case_type === chip.dataset.type ? "" : chip.dataset.type };
-    showQueue();
+    route();
   });
   main.querySelectorAll("[data-township]").forEach(chip => chip.onclick = () => {
     state.filters = { ...f, trail: [], township: f.township === chip.dataset.township ? "" : chip.dataset.township };
-    showQueue();
+    route();
   });
   main.querySelectorAll("tr[data-case]").forEach(row => row.onclick = () => { location.hash = `#/case/${row.dataset.case}`; });
 }
@@ -451,7 +466,9 @@ async function download(ledger, params = null) {
   const shown = document.getElementById("ledger-error");
   shown.textContent = "";
   const query = params ? `?${new URLSearchParams(params)}` : "";
-  const response = await fetch(`/api/ledgers/${ledger}.xlsx${query}`, { headers: { Authorization: `Bearer ${state.token}` } });
+  const response = await reach(`/api/ledgers/${ledger}.xlsx${query}`, { headers: { Authorization: `Bearer ${state.token}` } })
+    .catch(error => { shown.textContent = `未能下载：${error.message}`; });
+  if (!response) return;
   if (!response.ok) {  // an error's JSON is no workbook: nothing is saved
     const body = await response.json().catch(() => null);
     shown.textContent = `未能下载：${errorText(body, response)}`;
@@ -508,7 +525,7 @@ async function showScreenings() {
       const county = data.get("county");
       data.delete("county");
       const query = county ? `?county=${encodeURIComponent(county)}` : "";
-      const response = await fetch(`/api/screenings${query}`, { method: "POST", body: data,
+      const response = await reach(`/api/screenings${query}`, { method: "POST", body: data,
         headers: { Authorization: `Bearer ${state.token}` } });
       const body = await response.json().catch(() => null);
       if (!response.ok) throw new Error(errorText(body, response));
@@ -577,8 +594,11 @@ async function showScreening(screeningId) {
   const link = document.getElementById("screened-file");
   if (link) link.onclick = async event => {
     event.preventDefault();
-    const response = await fetch(s.file_url, { headers: { Authorization: `Bearer ${state.token}` } });
-    if (!response.ok) { document.getElementById("clear-error").textContent = "审核结果文件已不在服务器上，请重新上传发放表"; return; }
+    const shown = document.getElementById("clear-error");
+    const response = await reach(s.file_url, { headers: { Authorization: `Bearer ${state.token}` } })
+      .catch(error => { shown.textContent = `未能下载：${error.message}`; });
+    if (!response) return;
+    if (!response.ok) { shown.textContent = "审核结果文件已不在服务器上，请重新上传发放表"; return; }
     const anchor = document.createElement("a");
     anchor.href = URL.createObjectURL(await response.blob());
     anchor.download = `审核-${s.file_name}`;
@@ -605,5 +625,9 @@ async function route() {
   }
 }
 window.addEventListener("hashchange", route);
+// a tab clicked again draws its view anew (no hash change): the way back from an error
+document.querySelectorAll("nav a").forEach(a => a.addEventListener("click", () => {
+  if (a.getAttribute("href") === location.hash) route();
+}));
 
 if (state.token) start().catch(error => showLogin(error.signedOut ? error.message : "")); else showLogin();

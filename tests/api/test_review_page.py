@@ -275,3 +275,28 @@ def test_amounts_on_the_page_are_yuan_to_the_fen_as_the_api_gives_them(page, cou
         f"涉及金额 {detail['amount_at_risk']:,.2f} 元"
     )
     expect(page.locator("table.compare tr[data-field=amount] td").last).to_have_text(f"{paid:,.2f}")
+
+
+def test_a_refused_search_keeps_the_filters_and_says_why(page, county):
+    sign_in(page, county, "analyst")
+    page.fill("input[name=who]", "11010519491231002X")  # an ID number: auditors' search only
+    page.click("#filters button[type=submit]")
+    expect(page.locator("#queue-empty")).to_have_text(
+        "按身份证号（或含身份证号的救助证号等）查找疑点仅限审计员"
+    )
+    page.click("#clear")  # the filters are there to correct
+    expect(page.locator("#queue tbody tr[data-case]").first).to_be_visible()
+
+
+def test_a_server_not_reached_is_said_in_chinese_and_the_tab_draws_again(page, county):
+    sign_in(page, county)
+    page.route("**/api/overview", lambda route: route.abort())
+    page.click("nav a[data-view=overview]")
+    unreachable = "无法连接服务器，请检查网络或确认兜底服务已启动后重试"
+    expect(page.locator("main section.error")).to_have_text(f"出错了：{unreachable}")
+    page.unroute("**/api/overview")
+    page.click("nav a[data-view=overview]")  # the same tab again: drawn anew
+    expect(page.locator("#by-township")).to_be_visible()
+    page.route("**/api/ledgers/**", lambda route: route.abort())
+    page.click("a[data-ledger=summary]")
+    expect(page.locator("#ledger-error")).to_have_text(f"未能下载：{unreachable}")
