@@ -66,7 +66,7 @@ async function api(path, options = {}) {
     signOut(error.message);
     throw error;
   }
-  if (!response.ok) throw new Error(errorText(body, response));
+  if (!response.ok) throw Object.assign(new Error(errorText(body, response)), { status: response.status });
   return body;
 }
 
@@ -335,6 +335,11 @@ function assignForm(detail) {
     <p class="muted">重新指派会追加一条记录，以最新一次为准。</p><p class="error" id="assign-error"></p></section>`;
 }
 
+// A decision refused because the case changed since it was drawn (another reviewer's
+// decision or note: 409, 412): the case is drawn anew with what was typed kept.
+const STALE = [409, 412];
+const STALE_NOTE = "您打开本案后，本案已有新的核查记录（如其他核查人员的结论、备注或指派，见核查记录），页面已更新；您填写的内容已保留，请确认后重新提交。";
+
 function decisionForm(detail) {
   if (state.me.role !== "auditor") return `<p class="muted">您的角色只能查看，不能记录核查结论。</p>`;
   const moves = MOVES[detail.status] || [];
@@ -401,7 +406,9 @@ async function showCase(caseId) {
       await api(`/api/cases/${caseId}/decisions`, { method: "POST", body: JSON.stringify(body), headers: { "If-Match": `"${version}"` } });
       redraw(showCase, caseId, form);
     } catch (error) {
-      document.getElementById("decide-error").textContent = `未能保存：${error.message}`;
+      if (STALE.includes(error.status)) await redraw(showCase, caseId);  // theirs shown, the typed kept
+      document.getElementById("decide-error").textContent = STALE.includes(error.status)
+        ? `未能保存：${STALE_NOTE}` : `未能保存：${error.message}`;
     }
   });
 }

@@ -300,3 +300,20 @@ def test_a_server_not_reached_is_said_in_chinese_and_the_tab_draws_again(page, c
     page.route("**/api/ledgers/**", lambda route: route.abort())
     page.click("a[data-ledger=summary]")
     expect(page.locator("#ledger-error")).to_have_text(f"未能下载：{unreachable}")
+
+
+def test_a_colleagues_decision_meanwhile_is_shown_and_the_note_kept(page, county):
+    with client(county, "auditor") as http:
+        case_id = http.get("/api/cases", params={"status": "open"}).json()["items"][-1]["case_id"]
+    sign_in(page, county)
+    page.goto(f"{county['server'].url}/#/case/{case_id}")
+    expect(page.locator("button[data-to=in_review]")).to_be_visible()
+    with client(county, "auditor2") as http:
+        made = http.post(f"/api/cases/{case_id}/decisions",
+                         json={"to_status": "in_review", "note": "乙已入户核查"})  # fmt: skip
+        assert made.status_code == 201
+    page.fill("textarea[name=note]", "甲的核查说明")
+    page.click("button[data-to=in_review]")
+    expect(page.locator("#decide-error")).to_contain_text("本案已有新的核查记录")
+    expect(page.locator("ol.history")).to_contain_text("乙已入户核查")  # drawn anew
+    expect(page.locator("textarea[name=note]")).to_have_value("甲的核查说明")
