@@ -129,11 +129,11 @@ def run_pipeline(
     db_path = db_path or out_dir / "doudi.duckdb"
     con = connect(db_path)
     config = RunConfiguration(policy, settings, risk or RiskModel.load())
-    # Registry by registry only: a county left out of a province is what a full run may drop.
-    expected = {(name, None) for name, _ in held_before(con, allow_missing)}
+    # A county left out of a province is what a full run may drop; a county it holds must
+    # hold the registries it held last time.
     return _run_stages(con, data_dir, out_dir, db_path, config, vocabulary,
                        lambda: link_persons(con, settings, spark=spark), spark,
-                       expected=expected)  # fmt: skip
+                       expected=held_before(con, allow_missing), whole_counties=False)  # fmt: skip
 
 
 def update_pipeline(
@@ -195,9 +195,10 @@ def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, d
                 config: RunConfiguration, vocabulary: Vocabulary | None,
                 link: Callable[[], LinkReport], spark: SparkEngine | None = None,
                 expected: Collection[tuple[str, str | None]] = (),
-                refuse_repeat: bool = False) -> RunResult:  # fmt: skip
+                refuse_repeat: bool = False, whole_counties: bool = True) -> RunResult:  # fmt: skip
     """Start a run with ``config``, ingest ``data_dir`` (which must hold the ``expected``
-    registries, in their counties), ``link`` its rows, then detect and publish; closes ``con``.
+    registries, in their counties; without ``whole_counties``, a county may be left out
+    whole), ``link`` its rows, then detect and publish; closes ``con``.
     With ``refuse_repeat`` (next month's drop), a drop that repeats the last published run is
     refused with ``RepeatedDrop``; a full run always runs (after an upgrade, the same files
     are run again on purpose)."""
@@ -210,7 +211,8 @@ def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, d
                            policy=config.policy, risk=config.risk)  # fmt: skip
         log.info("run %s: ingest %s", run_id, data_dir)
         try:
-            ingest_drop(con, data_dir, vocabulary=vocabulary, expected=expected)
+            ingest_drop(con, data_dir, vocabulary=vocabulary, expected=expected,
+                        whole_counties=whole_counties)  # fmt: skip
         except Exception:  # the drop's transaction rolled back: the last run's tables stand
             refuse_run(con, run_id)
             raise

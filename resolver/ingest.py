@@ -238,7 +238,8 @@ def _copies(files: list[Path], data_dir: Path) -> dict[Path, Skip]:
 
 def ingest_drop(con: duckdb.DuckDBPyConnection, data_dir: Path, *,
                 vocabulary: Vocabulary | None = None, on_progress: Progress | None = None,
-                expected: Collection[tuple[str, str | None]] = ()) -> DropReport:  # fmt: skip
+                expected: Collection[tuple[str, str | None]] = (),
+                whole_counties: bool = True) -> DropReport:  # fmt: skip
     """Read, check and normalise every table of ``data_dir`` and store it, all in one
     transaction (each table is stored as soon as it is ready, while others are read).
 
@@ -255,6 +256,10 @@ def ingest_drop(con: duckdb.DuckDBPyConnection, data_dir: Path, *,
     expected : Collection[tuple[str, str | None]]
         (registry, county) pairs the drop must hold (next month's drop: those of the last
         one, ``drop_holdings``); one missing refuses the drop.
+    whole_counties : bool
+        Whether each county of ``expected`` must be in the drop (next month's drop); when
+        False (a full run), a county may be left out whole, but a county the drop holds must
+        hold its registries of ``expected``.
 
     Returns
     -------
@@ -269,7 +274,7 @@ def ingest_drop(con: duckdb.DuckDBPyConnection, data_dir: Path, *,
     """
     with transaction(con), tempfile.TemporaryDirectory(prefix="doudi-ingest-") as folder:
         report, errors = _read_into(con, Path(data_dir), vocabulary or load_vocabulary(),
-                                    on_progress, Path(folder), expected)  # fmt: skip
+                                    on_progress, Path(folder), expected, whole_counties)  # fmt: skip
         raise_collected(errors)  # rolls the transaction back: the previous drop stays
     return report
 
@@ -357,10 +362,10 @@ def read_registry_file(path: Path, registry: str, *, vocabulary: Vocabulary | No
 
 def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocabulary,
                on_progress: Progress | None, folder: Path,
-               expected: Collection[tuple[str, str | None]] = ()
+               expected: Collection[tuple[str, str | None]] = (), whole_counties: bool = True
                ) -> tuple[DropReport, list[InputError]]:  # fmt: skip
     """Read, lay out, check and normalise every table of a drop into ``con``: what was read,
-    and every error that makes the drop unusable."""
+    and every error that makes the drop unusable (``whole_counties``: ``ingest_drop``)."""
     files, skips = discover(data_dir)
     order = {path: index for index, path in enumerate(files)}
     counties, county_errors = _counties(files, data_dir)
@@ -414,7 +419,7 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     if not errors:
         errors += _empty_registries(con, data_dir, {name for name, _ in expected})
     if not errors:
-        errors += _county_gaps(con, data_dir, expected)
+        errors += _county_gaps(con, data_dir, expected, whole_counties)
     if not errors and ledger_before:
         errors += lost_ledger_months(
             ledger_before, ledger_months(con), _ledger_files(sources, counties), data_dir
@@ -1127,16 +1132,18 @@ def _empty_registries(con: duckdb.DuckDBPyConnection, data_dir: Path, expected: 
 
 
 def _county_gaps(con: duckdb.DuckDBPyConnection, data_dir: Path,
-                 expected: Collection[tuple[str, str | None]]) -> list[InputError]:  # fmt: skip
+                 expected: Collection[tuple[str, str | None]], whole_counties: bool
+                 ) -> list[InputError]:  # fmt: skip
     """An error naming each county of a province drop that lacks registries it held last
-    time (``expected``: (registry, county) pairs), or holds payments without its roster: its
-    leads would close as gone from the data, or its payments be checked against nothing."""
+    time (``expected``: (registry, county) pairs; without ``whole_counties``, a county left
+    out whole is none), or holds payments without its roster: its leads would close as gone
+    from the data, or its payments be checked against nothing."""
     held = drop_holdings(con)
     errors = []
     for county in sorted({county for _, county in expected if county is not None}):
         had = {name for name, where in expected if where == county}
         missing = sorted(had - {name for name, where in held if where == county})
-        if missing:
+        if missing and (whole_counties or len(missing) < len(had)):
             errors.append(InputError(data_dir, None, None, _county_gap(county, missing, had)))
     unrostered = {county for name, county in held if name == "payments"} - {
         county for name, county in held if name == "assistance"

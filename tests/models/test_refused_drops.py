@@ -144,6 +144,23 @@ def test_a_province_drop_lacking_a_county_or_a_countys_registry_is_refused(provi
     assert [status for _, status in _runs(db)] == ["published", "refused", "refused"]
 
 
+def test_a_run_into_a_province_database_refuses_a_countys_registry_missing(province, tmp_path):
+    """A full run may leave a whole county out, not one registry of a county it holds: on a
+    three-county province a run without one county's 死亡人员 resolved 4 death leads
+    (15,993 元, one across counties) as gone from the data."""
+    db = tmp_path / "doudi.duckdb"
+    shutil.copy(province / "run" / "doudi.duckdb", db)
+    first, second = sorted(path.name for path in (province / "drop").iterdir())
+    without_deaths = _drop_without(province, tmp_path / "b", f"{first}/*死亡*")
+    with pytest.raises(InputError, match=f"上次运行读取了区县 {first[:6]} 的死亡人员名册"):
+        run_pipeline(without_deaths, tmp_path / "out", policy=load_policy(),
+                     settings=LinkSettings(), db_path=db)  # fmt: skip
+    without_county = _drop_without(province, tmp_path / "a", second)
+    run_pipeline(without_county, tmp_path / "out", policy=load_policy(), settings=LinkSettings(),
+                 db_path=db)  # fmt: skip
+    assert [status for _, status in _runs(db)] == ["published", "refused", "published"]
+
+
 def test_one_countys_payments_without_its_roster_are_refused(province, tmp_path):
     first = sorted(path.name for path in (province / "drop").iterdir())[0]
     drop = _drop_without(province, tmp_path, f"{first}/救助*")
