@@ -49,6 +49,7 @@ import pyarrow.compute as pc
 from resolver.db import connect, table_names, transaction
 from resolver.errors import DoudiError, InputError, raise_collected
 from resolver.headers import Vocabulary, load_vocabulary, name_hint
+from resolver.idcard import PROVINCES
 from resolver.layout import (
     HEADER_SCAN_ROWS,
     LISTED_ELSEWHERE,
@@ -367,6 +368,8 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     """Read, lay out, check and normalise every table of a drop into ``con``: what was read,
     and every error that makes the drop unusable (``whole_counties``: ``ingest_drop``)."""
     files, skips = discover(data_dir)
+    if folder_errors := _county_folder_errors(files + [skip.path for skip in skips], data_dir):
+        return DropReport(data_dir, [], skips, {}), folder_errors  # read nothing: all is amiss
     order = {path: index for index, path in enumerate(files)}
     counties, county_errors = _counties(files, data_dir)
     province = any(counties.values())
@@ -432,14 +435,16 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
 
 
 # A subfolder of a province drop holding one county's files: its name starts with the
-# county's 6-digit division code (``532326大姚县``), or ends in 县, 区, 市 or 旗.
-COUNTY_FOLDER = re.compile(r"^(?P<code>\d{6})(?!\d)|(?:县|区|市|旗)$")
+# county's 6-digit division code (``532326大姚县``; its first two digits a province's, so a
+# month's folder ``202410`` is none), or ends in 县, 区, 市 or 旗.
+DIVISION_CODE = re.compile(r"^(?P<code>\d{6})(?!\d)\s*(?P<name>[^县区市旗]*[县区市旗])?")
+COUNTY_SUFFIX = re.compile(r"(?:县|区|市|旗)$")
 
 
 def county_of(path: Path, data_dir: Path) -> str | None:
     """The county a file of a drop belongs to: the subfolder of the drop it lies in, when
-    that folder names a county (``COUNTY_FOLDER``); its division code when its name starts
-    with one, else its name. None for a file of a one-county drop.
+    that folder names a county (``DIVISION_CODE``, ``COUNTY_SUFFIX``); its division code
+    when its name starts with one, else its name. None for a file of a one-county drop.
 
     Parameters
     ----------
@@ -461,12 +466,51 @@ def county_of(path: Path, data_dir: Path) -> str | None:
     '科右前旗'
     >>> county_of(Path("drop/民政/救助对象.xlsx"), Path("drop")) is None
     True
+    >>> county_of(Path("drop/202410/发放表.xlsx"), Path("drop")) is None
+    True
     """
     parts = path.relative_to(data_dir).parts
-    found = COUNTY_FOLDER.search(parts[0]) if len(parts) > 1 else None
-    if found is None:
+    if len(parts) < 2:
         return None
-    return found.group("code") or parts[0]
+    return _division_code(parts[0]) or (parts[0] if COUNTY_SUFFIX.search(parts[0]) else None)
+
+
+def _division_code(folder: str) -> str | None:
+    """The county division code a folder's name starts with, or None."""
+    found = DIVISION_CODE.match(folder)
+    return found["code"] if found and found["code"][:2] in PROVINCES else None
+
+
+def _county_folder_errors(files: list[Path], data_dir: Path) -> list[InputError]:
+    """An error for county folders a drop cannot be read by (``files``: every file of the
+    drop, those skipped too, copies of another county's): two counties' folders under one
+    division code (``532322双柏县``, ``532322牟定县``: one county's files may lie in two folders
+    of its code, ``532301楚雄市民政`` and ``532301楚雄市公安``), and county folders below the first
+    level (``楚雄州/532301楚雄市``)."""
+    folders = {path.relative_to(data_dir).parts[:-1] for path in files}
+    named: dict[str, set[str]] = {}
+    for top in {parts[0] for parts in folders if parts}:
+        if (code := _division_code(top)) is not None:
+            named.setdefault(code, set()).add(top)
+    errors = [InputError(data_dir, None, None,
+                         f"区县文件夹{'、'.join(f'「{name}」' for name in sorted(tops))}的行政区划代码"
+                         f"相同（{code}），县名却不同：请核对文件夹名中的区划代码")
+              for code, tops in sorted(named.items()) if len(_county_names(tops)) > 1]  # fmt: skip
+    nested = sorted({"/".join(parts[:depth + 1]) for parts in folders
+                     for depth in range(1, len(parts)) if _division_code(parts[depth])})  # fmt: skip
+    if len({_division_code(folder.rsplit("/", 1)[-1]) for folder in nested}) > 1:
+        errors.append(InputError(data_dir, None, None,
+                                 f"区县文件夹须直接放在数据包文件夹下，这些区县文件夹却在下层："
+                                 f"{'、'.join(nested)}：请把各区县文件夹移到数据包文件夹下"
+                                 "（数据包/区县/文件），或分别运行"))  # fmt: skip
+    return errors
+
+
+def _county_names(folders: set[str]) -> set[str]:
+    """The county names folders give after their division code (``532326大姚县民政``: 大姚县),
+    those that give one."""
+    return {found["name"] for folder in folders
+            if (found := DIVISION_CODE.match(folder)) and found["name"]}  # fmt: skip
 
 
 def drop_holdings(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str | None]]:

@@ -53,6 +53,56 @@ def test_a_file_outside_every_county_folder_is_refused(tmp_path):
     assert "不在任何区县文件夹内" in str(raised.value)
 
 
+def test_a_countys_month_folders_are_no_counties(tmp_path):
+    """``202410`` is a month, not a division code (no province's code begins 20): until
+    2026-12-05 a county keeping each month's 发放表 in such a folder was refused as a province
+    whose every other file lay outside its county folders."""
+    _write(tmp_path / "drop" / "户籍人口.csv", HUKOU)
+    _write(tmp_path / "drop" / "202410" / "死亡人员.csv", [["姓名", "死亡日期"], ["张三", "2024-10-02"]])
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, tmp_path / "drop")
+    assert drop_counties(con) == []
+    assert con.execute("SELECT DISTINCT county FROM deaths").fetchall() == [(None,)]
+
+
+def test_two_county_folders_of_one_code_are_refused_naming_both(tmp_path):
+    """Else the two counties are one: their rows refused as repeated 记录编号, or, numbered
+    apart, their 户号 and 救助证号 read as one county's."""
+    _write(tmp_path / "drop" / "532322双柏县" / "户籍人口.csv", HUKOU)
+    _write(tmp_path / "drop" / "532322牟定县" / "户籍人口.csv", [HUKOU[0], ["H7", "001", "王五"]])
+    con = connect(tmp_path / "doudi.duckdb")
+    with pytest.raises(InputError) as raised:
+        ingest_drop(con, tmp_path / "drop")
+    said = str(raised.value)
+    assert "532322双柏县" in said and "532322牟定县" in said and "行政区划代码相同" in said
+    assert "记录编号重复" not in said
+
+
+def test_one_countys_files_in_two_folders_of_its_code_are_one_county(tmp_path):
+    _write(tmp_path / "drop" / "532301楚雄市民政" / "户籍人口.csv", HUKOU)
+    _write(tmp_path / "drop" / "532301楚雄市公安" / "死亡人员.csv", [["姓名", "死亡日期"],
+                                                               ["张三", "2024-10-02"]])  # fmt: skip
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, tmp_path / "drop")
+    assert drop_counties(con) == ["532301"]
+
+
+@pytest.mark.parametrize("above", ["楚雄州", "楚雄市"])
+def test_county_folders_a_level_down_are_refused_naming_them(tmp_path, above):
+    """A province foldered by prefecture (全省/楚雄州/532301楚雄市/…) was read as one county
+    (or, under a prefecture city's folder, as that one county): its counties' rows refused
+    as repeated 记录编号, thousands of rows named and not the folders, or silently merged
+    (two counties' files of the same bytes read once)."""
+    _write(tmp_path / "drop" / above / "532301楚雄市" / "户籍人口.csv", HUKOU)
+    _write(tmp_path / "drop" / above / "532322双柏县" / "户籍人口.csv", HUKOU)
+    con = connect(tmp_path / "doudi.duckdb")
+    with pytest.raises(InputError) as raised:
+        ingest_drop(con, tmp_path / "drop")
+    said = str(raised.value)
+    assert f"{above}/532301楚雄市" in said and f"{above}/532322双柏县" in said
+    assert "记录编号重复" not in said
+
+
 # A province's export in one file per registry: each row says its county in a column.
 HUKOU_BY_COUNTY = [["区县", "记录编号", "户号", "姓名", "身份证号码"],
                    ["532301", "H1", "001", "张三", "53230119800101001X"],
