@@ -57,8 +57,9 @@ def test_a_countys_month_folders_are_no_counties(tmp_path):
     """``202410`` is a month, not a division code (no province's code begins 20): until
     2026-12-05 a county keeping each month's 发放表 in such a folder was refused as a province
     whose every other file lay outside its county folders."""
+    deaths = [["姓名", "死亡日期"], ["张三", "2024-10-02"]]
     _write(tmp_path / "drop" / "户籍人口.csv", HUKOU)
-    _write(tmp_path / "drop" / "202410" / "死亡人员.csv", [["姓名", "死亡日期"], ["张三", "2024-10-02"]])
+    _write(tmp_path / "drop" / "202410" / "死亡人员.csv", deaths)
     con = connect(tmp_path / "doudi.duckdb")
     ingest_drop(con, tmp_path / "drop")
     assert drop_counties(con) == []
