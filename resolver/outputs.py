@@ -360,7 +360,10 @@ def possible_roster_duplicates(
     """Two roster rows of different persons that may be one person enrolled twice: with the
     same birth date and gender, one of the two rows without any ID (what a second enrollment
     looks like; two rows whose IDs differ are namesakes born the same day more often than
-    not), not labelled apart by reviewers, and either scored at or above the run's
+    not), not labelled apart by reviewers, not two persons each holding an ID and none in
+    common (twins of one house, namesakes born the same day: the row without one was linked
+    to its own person's hukou row, whose ID tells the two apart), and either scored at or
+    above the run's
     ``duplicate_threshold`` or named the way a clerk writes one name again
     (``resolver.comparisons.ONE_SPELLING``: the same sound, or a surname or clan name left
     out) at any score linking kept. The model weighs a variant spelling by how often true
@@ -388,7 +391,12 @@ def possible_roster_duplicates(
     with _labelled_apart(con):
         return con.execute(
             f"""
-            WITH rosters AS (
+            WITH person_ids AS (
+                SELECT e.person_id, p.id18 FROM {entities} e
+                JOIN {PERSONS} p ON p.unique_id = e.registry || ':' || e.record_id
+                WHERE p.id18 IS NOT NULL
+            ),
+            rosters AS (
                 SELECT s.unique_id_l, s.unique_id_r, s.match_probability, {names}
                 FROM {SCORED_PAIRS} s ANTI JOIN _apart USING (unique_id_l, unique_id_r)
                 JOIN {PERSONS} pl ON pl.unique_id = s.unique_id_l
@@ -406,6 +414,11 @@ def possible_roster_duplicates(
                  AND er.registry = 'assistance'
             WHERE el.person_id <> er.person_id
               AND (m.match_probability >= $threshold OR {ONE_SPELLING})
+              AND NOT (el.person_id IN (SELECT person_id FROM person_ids)
+                       AND er.person_id IN (SELECT person_id FROM person_ids)
+                       AND NOT EXISTS (SELECT 1 FROM person_ids il JOIN person_ids ir USING (id18)
+                                       WHERE il.person_id = el.person_id
+                                         AND ir.person_id = er.person_id))
             ORDER BY ALL
             """,
             {"threshold": _stored_settings(con).duplicate_threshold},

@@ -195,3 +195,24 @@ def test_two_roster_rows_that_may_be_one_person_are_a_possible_duplicate():
         ("A14", "PA14", "A15", "PA15", 0.02),
     ]
     assert len(possible_roster_duplicates(_rosters(threshold=0.75))) == 3
+
+
+def test_two_persons_each_holding_an_id_of_their_own_are_no_possible_duplicate():
+    # twins of one house, 李娜 and 李那, each in a case of her own: 李娜's roster row has no ID
+    # but was linked to her hukou row, whose ID is not her sister's
+    con = _rosters()
+    twins = [("assistance:A20", "assistance", None, "李娜"),
+             ("hukou:H20", "hukou", "152223199008080022", "李娜"),
+             ("assistance:A21", "assistance", "152223199008080049", "李那")]  # fmt: skip
+    for unique_id, registry, id18, written in twins:
+        (name, pinyin, fuzzy), _ = normalize_name(written)
+        con.execute("INSERT INTO persons (unique_id, registry, id18, dob, gender, name, "
+                    "name_pinyin, name_fuzzy) VALUES (?, ?, ?, '1990-08-08', 'F', ?, ?, ?)",
+                    [unique_id, registry, id18, name, pinyin, fuzzy])  # fmt: skip
+    con.execute("INSERT INTO entities VALUES ('assistance', 'A20', 'PT1'), "
+                "('hukou', 'H20', 'PT1'), ('assistance', 'A21', 'PT2')")  # fmt: skip
+    con.execute("INSERT INTO scored_pairs VALUES ('assistance:A20', 'assistance:A21', 0.99)")
+    assert ("A20", "PT1", "A21", "PT2", 0.99) not in possible_roster_duplicates(con)
+    # without the hukou row's ID nothing tells the two apart: a possible duplicate
+    con.execute("UPDATE persons SET id18 = NULL WHERE unique_id = 'hukou:H20'")
+    assert ("A20", "PT1", "A21", "PT2", 0.99) in possible_roster_duplicates(con)
