@@ -19,10 +19,15 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
   and ``id15``: the first 15 of the usable ID, for blocking. A valid ID is not trusted when it contradicts the row's own birth-date
   column in two of year, month and day (other than day and month swapped), or in one of them
   and the gender column too (no single typo does that: a relative's ID copied into the row,
-  a spouse born the same year included; ``id_status`` ``conflicts_birth_date``) or the ID
+  a spouse born the same year included; ``id_status`` ``conflicts_birth_date``), or when a
+  hukou row holds it under another name and another member of that hukou household bears
+  the row's name (a father's death notice carrying his son's ID, the informant's, father
+  and son named one character apart; ``conflicts_household``: the number is the relative's,
+  and the row is linked as one without an ID), or the ID
   inside the row's disability
   certificate number (issued against a checked ID, so the certificate's ID is used instead;
-  ``conflicts_certificate``); the number is kept in ``id_text``;
+  ``conflicts_certificate``); the number is kept in ``id_text`` (but for
+  ``conflicts_household``);
 - ``dob`` (from a usable ID, else the birth-date column, else the date digits of a damaged or
   mistyped ID), ``birth_year``, ``birth_day`` (month and day), ``gender`` (from a usable ID, else the column);
 - ``township``; ``village``: the village's own name, without 村, 嘎查 or 村委会 (when blank,
@@ -124,13 +129,31 @@ def build_persons(con: duckdb.DuckDBPyConnection, *, shared_limit: int) -> int:
 
 _PERSONS_SQL = f"""
 CREATE OR REPLACE TABLE {PERSONS} AS
-WITH compared AS (
+WITH relatives_ids AS (
+    -- A valid ID that a hukou row holds under another name, on a row bearing the name of
+    -- another member of that hukou household: the relative's ID typed into the row (a father's
+    -- death notice carrying his son's, the informant's; father and son named one character
+    -- apart, which no name level tells apart from a slip).
+    SELECT DISTINCT r.registry, r.record_id
+    FROM person_rows r
+    JOIN person_rows holder ON holder.registry = 'hukou' AND holder.id_number = r.id_number
+    JOIN person_rows named ON named.registry = 'hukou'
+         AND named.household_key = holder.household_key
+         AND named.county IS NOT DISTINCT FROM holder.county
+         AND replace(named.name, '·', '') = replace(r.name, '·', '')
+    WHERE r.registry <> 'hukou' AND r.id_number_status IN ('valid', 'upgraded')
+      AND replace(holder.name, '·', '') <> replace(r.name, '·', '')
+      AND holder.former_name IS DISTINCT FROM r.name
+      AND named.id_number IS DISTINCT FROM r.id_number
+),
+compared AS (
     SELECT
-        *,
+        person_rows.*,
+        relatives_ids.record_id IS NOT NULL AS relative_conflict,
         (year(birth_date) <> year(id_number_birth_date))::INT
         + (month(birth_date) <> month(id_number_birth_date))::INT
         + (day(birth_date) <> day(id_number_birth_date))::INT AS birth_parts_differ
-    FROM person_rows
+    FROM person_rows LEFT JOIN relatives_ids USING (registry, record_id)
 ),
 checked AS (
     SELECT
@@ -146,23 +169,28 @@ checked AS (
             AS cert_conflict
     FROM compared
 ),
+judged AS (
+    -- a relative's ID: by the row's birth date or by the hukou household
+    SELECT *, birth_conflict OR relative_conflict AS relatives_id FROM checked
+),
 cleaned AS (
     SELECT
         * REPLACE (
-            CASE WHEN birth_conflict OR cert_conflict THEN NULL
+            CASE WHEN relatives_id OR cert_conflict THEN NULL
                  ELSE id_number_birth_date END AS id_number_birth_date,
-            CASE WHEN birth_conflict OR cert_conflict THEN NULL
+            CASE WHEN relatives_id OR cert_conflict THEN NULL
                  ELSE id_number_gender END AS id_number_gender
         ),
         CASE WHEN cert_conflict THEN cert_id
-             WHEN birth_conflict THEN NULL
+             WHEN relatives_id THEN NULL
              WHEN id_number_status IN ('valid', 'upgraded') THEN id_number
              WHEN cert_id IS NOT NULL THEN cert_id END AS id18,
-        CASE WHEN (id_number_status = 'invalid' OR birth_conflict OR cert_conflict)
-                  AND length(id_number) = 18
+        -- kept for comparison, unless the household names whose it is
+        CASE WHEN (id_number_status = 'invalid' OR relatives_id OR cert_conflict)
+                  AND NOT relative_conflict AND length(id_number) = 18
              THEN id_number END AS id_text,
         CASE WHEN length(id_number_prefix) >= 14 THEN id_number_prefix END AS id_prefix
-    FROM checked
+    FROM judged
 ),
 derived AS (
     SELECT
@@ -202,6 +230,7 @@ SELECT
     id18,
     CASE WHEN birth_conflict THEN 'conflicts_birth_date'
          WHEN cert_conflict THEN 'conflicts_certificate'
+         WHEN relative_conflict THEN 'conflicts_household'
          WHEN id18 IS NOT NULL AND id_number_status NOT IN ('valid', 'upgraded')
          THEN 'certificate' ELSE id_number_status END AS id_status,
     id_text,

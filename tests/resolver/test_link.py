@@ -66,6 +66,8 @@ YANG = make_id("19670321", "015")  # 杨杰涛: a class change in March 2024 is 
 ZHOU = make_id("19700101", "033")  # 周德明, whose ID was typed into his wife's row too
 SHULAN = make_id("19500618", "046")  # 李淑兰, 曾用名 李丽, at 大坡村 5组9号
 LILI = make_id("19800512", "068")  # a living 李丽 of her group, at 5组30号
+PU_FATHER = make_id("19480512", "013")  # 濮德明
+PU_SON = make_id("19751003", "035")  # 濮德民, his son, in his hukou
 
 
 def hand_made_drop() -> dict[str, list[list[str]]]:
@@ -96,6 +98,10 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
              "石羊镇大坡村5组9号", "李丽、李莉"],
             ["T-H19", "T16", "李丽", LILI, "女", "1980-05-12", "石羊镇", "大坡村",
              "石羊镇大坡村5组30号"],
+            ["T-H20", "T17", "濮德明", PU_FATHER, "男", "1948-05-12", "石羊镇", "中村",
+             "石羊镇中村6组7号"],
+            ["T-H21", "T17", "濮德民", PU_SON, "男", "1975-10-03", "石羊镇", "中村",
+             "石羊镇中村6组7号"],
         ],
         "assistance": [
             ["record_id", "case_no", "name", "id_number", "birth_date", "program", "covered",
@@ -164,6 +170,8 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             ["T-E6", "逄德胜", "", "男", "", "2025-05-20", "石羊镇", "", ""],
             # a police notice under her former name (曾用名), without an ID, at her house
             ["T-E7", "李丽", "", "女", "", "2025-08-01", "石羊镇", "", "石羊镇大坡村5组9号"],
+            # the father's police notice carrying his son's ID (the informant's), no birth date
+            ["T-E8", "濮德明", PU_SON, "男", "", "2025-09-01", "石羊镇", "中村", "石羊镇中村6组7号"],
         ],
     }  # fmt: skip
 
@@ -219,6 +227,13 @@ def test_a_relatives_id_copied_into_a_row_is_not_trusted(linked):
     ).fetchall())  # fmt: skip
     assert statuses == {"T-E3": "conflicts_birth_date", "T-E4": "conflicts_birth_date",
                         "T-D2": "conflicts_certificate"}  # fmt: skip
+
+
+def test_an_id_of_another_member_of_the_named_persons_household_is_not_trusted(linked):
+    con, _, _ = linked
+    assert person_of(con, "T-E8") == person_of(con, "T-H20") != person_of(con, "T-H21")
+    status = con.execute("SELECT id_status, id18, id_text FROM persons WHERE record_id = 'T-E8'")
+    assert status.fetchall() == [("conflicts_household", None, None)]
 
 
 def test_a_blank_village_is_read_from_the_address(linked):
