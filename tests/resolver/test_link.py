@@ -140,6 +140,9 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
              "中村", ""],
             ["T-A15", "TDB15", "李淑兰", SHULAN, "", "低保", "是", "2024-01-01", "", "石羊镇",
              "大坡村", "石羊镇大坡村5组9号"],
+            # the father's ID and birth date under his son's name: the name is the slip
+            ["T-A16", "TDB16", "濮德民", PU_FATHER, "1948-05-12", "低保", "是", "2024-01-01", "",
+             "石羊镇", "中村", "石羊镇中村6组7号"],
         ],
         "poverty": [
             ["record_id", "poverty_hh_no", "name", "id_number", "township", "village"],
@@ -234,6 +237,8 @@ def test_an_id_of_another_member_of_the_named_persons_household_is_not_trusted(l
     assert person_of(con, "T-E8") == person_of(con, "T-H20") != person_of(con, "T-H21")
     status = con.execute("SELECT id_status, id18, id_text FROM persons WHERE record_id = 'T-E8'")
     assert status.fetchall() == [("conflicts_household", None, None)]
+    # a row whose birth date is the ID's, and not the named member's, keeps the ID
+    assert person_of(con, "T-A16") == person_of(con, "T-H20")
 
 
 def test_a_blank_village_is_read_from_the_address(linked):
