@@ -21,7 +21,8 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
   and the gender column too (no single typo does that: a relative's ID copied into the row,
   a spouse born the same year included; ``id_status`` ``conflicts_birth_date``), or when a
   hukou row holds it under another name and another member of that hukou household bears
-  the row's name, unless the row's birth date is the ID's and not that member's (a father's
+  the row's name, unless the row's birth date or gender is the ID's and not that member's
+  or its certificate carries the ID (a father's
   death notice carrying his son's ID, the informant's, father
   and son named one character apart; ``conflicts_household``: the number is the relative's,
   and the row is linked as one without an ID), or the ID
@@ -134,8 +135,9 @@ WITH relatives_ids AS (
     -- A valid ID that a hukou row holds under another name, on a row bearing the name of
     -- another member of that hukou household: the relative's ID typed into the row (a father's
     -- death notice carrying his son's, the informant's; father and son named one character
-    -- apart, which no name level tells apart from a slip). Unless the row's birth date is the
-    -- ID's and not that member's: then the name is the slip.
+    -- apart, which no name level tells apart from a slip). Unless something else on the row
+    -- says the ID is its own (then the name is the slip): its birth date or gender is the ID's
+    -- and not that member's, or its disability certificate carries the same ID.
     SELECT DISTINCT r.registry, r.record_id
     FROM person_rows r
     JOIN person_rows holder ON holder.registry = 'hukou' AND holder.id_number = r.id_number
@@ -149,6 +151,9 @@ WITH relatives_ids AS (
       AND named.id_number IS DISTINCT FROM r.id_number
       AND NOT coalesce(r.birth_date = r.id_number_birth_date AND r.birth_date
                        <> coalesce(named.id_number_birth_date, named.birth_date), false)
+      AND NOT coalesce(r.gender = r.id_number_gender
+                       AND r.gender <> coalesce(named.id_number_gender, named.gender), false)
+      AND r.cert_id IS DISTINCT FROM r.id_number
 ),
 compared AS (
     SELECT

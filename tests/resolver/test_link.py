@@ -156,6 +156,8 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             ["T-D2", "璩子轩", GRANDMOTHER, GRANDSON + "12", "视力", "二级", "石羊镇", "中村"],
             # her own ID, her name without the clan name 宝 and the suffix 玛, 琪 for 其
             ["T-D3", "琪琪格", QIQIGE, "", "肢体", "一级", "归流河镇", "巴彦嘎查"],
+            # the father's ID, in his certificate too, under his son's name: the name is the slip
+            ["T-D4", "濮德民", PU_FATHER, PU_FATHER + "41", "肢体", "一级", "石羊镇", "中村"],
         ],
         "deaths": [
             ["record_id", "name", "id_number", "gender", "birth_date", "death_date", "township",
@@ -237,8 +239,9 @@ def test_an_id_of_another_member_of_the_named_persons_household_is_not_trusted(l
     assert person_of(con, "T-E8") == person_of(con, "T-H20") != person_of(con, "T-H21")
     status = con.execute("SELECT id_status, id18, id_text FROM persons WHERE record_id = 'T-E8'")
     assert status.fetchall() == [("conflicts_household", None, None)]
-    # a row whose birth date is the ID's, and not the named member's, keeps the ID
-    assert person_of(con, "T-A16") == person_of(con, "T-H20")
+    # a row whose birth date is the ID's, and not the named member's, keeps the ID; so does
+    # one whose certificate carries it
+    assert person_of(con, "T-A16") == person_of(con, "T-H20") == person_of(con, "T-D4")
 
 
 def test_a_blank_village_is_read_from_the_address(linked):
