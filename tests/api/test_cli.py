@@ -240,7 +240,13 @@ def test_check_is_a_dry_run_that_says_how_each_sheet_was_read(tmp_path):
     report = tmp_path / "问题.xlsx"
     result = runner.invoke(app, ["check", str(drop), "--report", str(report)])
     assert result.exit_code == 0, result.output
-    for text in ("城关镇", "未找到表头", "合计行 1", "民族", "记录编号按文件名、工作表和每行的"):
+    for text in (
+        "城关镇",
+        "填表说明或示例工作表",
+        "合计行 1",
+        "民族",
+        "记录编号按文件名、工作表和每行的",
+    ):
         assert text in result.output
     assert not (tmp_path / "doudi.duckdb").exists()
     findings = list(openpyxl.load_workbook(report)["数据问题"].iter_rows(values_only=True))
