@@ -36,7 +36,7 @@ from models.screening import (
     screen_payments,
     summary,
 )
-from resolver.db import table_names
+from resolver.db import column_names, table_names
 from resolver.errors import DoudiError, InputError
 from resolver.headers import Vocabulary
 from resolver.identity import database_key
@@ -327,10 +327,8 @@ def released_holds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     dict
         ``release_key``: the words naming the release.
     """
-    if not {"screening_lines", "screening_events"} <= table_names(con):
-        return {}
-    columns = {name for (name, *_rest) in con.execute("DESCRIBE screening_lines").fetchall()}
-    if "release_keys" not in columns:
+    stored = "screening_events" in table_names(con)
+    if not stored or "release_keys" not in column_names(con, "screening_lines"):
         return {}
     rows = con.execute("""
         SELECT l.release_keys, e.outcome, e.actor, e.recorded_at, e.screening_id

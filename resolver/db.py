@@ -163,3 +163,23 @@ def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
     """
     rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()
     return {name for (name,) in rows}
+
+
+def column_names(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    """The columns of a table of the connection's main database.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The connection to look in.
+    table : str
+        The table's name.
+
+    Returns
+    -------
+    set[str]
+        Its columns' names; empty when there is no such table.
+    """
+    if table not in table_names(con):
+        return set()
+    return {name for name, *_ in con.execute(f"SELECT * FROM {table} LIMIT 0").description}

@@ -46,7 +46,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from resolver.db import connect, table_names, transaction
+from resolver.db import column_names, connect, table_names, transaction
 from resolver.errors import DoudiError, InputError, raise_collected
 from resolver.headers import Vocabulary, load_vocabulary, name_hint
 from resolver.idcard import PROVINCES
@@ -536,7 +536,7 @@ def drop_holdings(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str | None]]
 
 def _registry_counties(con: duckdb.DuckDBPyConnection, name: str) -> set[tuple[str, str | None]]:
     """The (registry, county) pairs of the rows of registry ``name``: none when it has none."""
-    columns = _column_names(con, name)
+    columns = column_names(con, name)
     if not columns:
         return set()
     if "county" not in columns:
@@ -559,7 +559,7 @@ def drop_counties(con: duckdb.DuckDBPyConnection) -> list[str]:
         The counties, sorted (empty for a one-county drop, or one ingested before provinces).
     """
     selects = [f"SELECT county FROM {name}" for name in REGISTRIES
-               if "county" in _column_names(con, name)]  # fmt: skip
+               if "county" in column_names(con, name)]  # fmt: skip
     if not selects:
         return []
     rows = con.execute(f"SELECT DISTINCT county FROM ({' UNION ALL '.join(selects)}) "
@@ -586,12 +586,6 @@ def check_county(con: duckdb.DuckDBPyConnection, county: str | None) -> None:
     if county is not None and county not in counties:
         known = "、".join(counties) or "无（单个区县的数据不需指明区县）"
         raise DoudiError(f"数据中没有区县 {county}（可选：{known}）")
-
-
-def _column_names(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    if table not in table_names(con):
-        return set()
-    return {name for name, *_ in con.execute(f"SELECT * FROM {table} LIMIT 0").description}
 
 
 def _counties(files: list[Path], data_dir: Path) -> tuple[dict[Path, str | None], list[InputError]]:
@@ -658,7 +652,7 @@ def _number_by_county_column(con: duckdb.DuckDBPyConnection, sources: list[Sourc
             "county": pa.chunked_array([named[s.number] for s in of_registry], pa.string()),
         }))  # fmt: skip
         numbered = [f"{column} = c.county || '/' || t.{column}" for column in COUNTY_NUMBERED
-                    if column in _column_names(con, name)]  # fmt: skip
+                    if column in column_names(con, name)]  # fmt: skip
         con.execute(f"UPDATE {name} t SET county = c.county, {', '.join(numbered)} FROM _row_county c "
                     "WHERE t.source_no = c.source_no AND t.row_no = c.row_no")  # fmt: skip
         con.execute("UPDATE dq_findings f SET record_id = c.county || '/' || f.record_id "
@@ -1683,7 +1677,7 @@ def _previous_files(con: duckdb.DuckDBPyConnection, files: list[Path], data_dir:
     same reader, keeping or dropping their dates in their derived record ids as now:
     ``dated``, ``_dated_apart``) that are the same bytes now, or those bytes with rows added
     at the end."""
-    if REUSE_TABLE not in table_names(con) or "place" not in _column_names(con, REUSE_TABLE):
+    if REUSE_TABLE not in table_names(con) or "place" not in column_names(con, REUSE_TABLE):
         return {}  # none kept, or kept by another version: every file is read
     by_place = dict(con.execute(f"SELECT place, outcome FROM {REUSE_TABLE}").fetchall())
     found = {}
@@ -1920,7 +1914,7 @@ def _checked(con: duckdb.DuckDBPyConnection, prefix: str, name: str
     all a source taken from the last ingest holds, its rows being stored already."""
     wanted = (("row_no", "extra"), ("record_id", "row_no", "case_no", "county"))
     tables = (f"{prefix}raw_{name}", f"{prefix}{name}")
-    return [(table, [column for column in columns if column in _column_names(con, table)])
+    return [(table, [column for column in columns if column in column_names(con, table)])
             for table, columns in zip(tables, wanted, strict=True)]  # fmt: skip
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from resolver.db import table_names
+from resolver.db import column_names
 from resolver.errors import InputError
 from resolver.registries import REGISTRIES
 
@@ -46,9 +46,9 @@ def ledger_months(con: duckdb.DuckDBPyConnection) -> Months:
     Months
         Lines per (county, month); empty when no ledger is stored.
     """
-    if "payments" not in table_names(con):
+    columns = column_names(con, "payments")
+    if not columns:
         return {}
-    columns = {name for name, *_ in con.execute("SELECT * FROM payments LIMIT 0").description}
     county = "county" if "county" in columns else "NULL"
     found = con.execute(
         f"SELECT {county}, pay_month, count(*) FROM payments WHERE pay_month IS NOT NULL "

@@ -37,16 +37,23 @@ PAYMENTS = [["record_id", "case_no", "pay_month", "amount"]] + [
 ]
 
 
-@pytest.fixture()
-def con(tmp_path):
+def _ingest(tmp_path, roster: list[list[str]], payments: list[list[str]]):
     drop = tmp_path / "drop"
     drop.mkdir()
-    for registry, rows in (("assistance", ASSISTANCE), ("payments", PAYMENTS)):
+    for registry, rows in (
+        ("assistance", [ROSTER, *roster]),
+        ("payments", [PAYMENTS[0], *payments]),
+    ):
         with (drop / f"{registry}.csv").open("w", encoding="utf-8", newline="") as handle:
             csv.writer(handle).writerows(rows)
-    connection = connect(tmp_path / "doudi.duckdb")
-    ingest_drop(connection, drop)
-    return connection
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    return con
+
+
+@pytest.fixture()
+def con(tmp_path):
+    return _ingest(tmp_path, ASSISTANCE[1:], PAYMENTS[1:])
 
 
 def test_each_class_is_priced_by_the_cases_of_that_class_alone(con):
@@ -72,32 +79,9 @@ def test_a_drop_without_payments_prices_nothing(tmp_path):
 def test_a_ledger_that_pays_each_family_its_own_gap_prices_no_class(tmp_path):
     """补差: each class A family paid the gap between the standard and its own income; no
     amount is paid to half of them, so the ledger gives class A no amount."""
-    drop = tmp_path / "drop"
-    drop.mkdir()
-    roster = [ROSTER] + [[f"A{i}", f"DB{i}", "甲", "低保", "A", "是", "2020-01-01", ""]
-                         for i in range(6)]  # fmt: skip
-    payments = [PAYMENTS[0]] + [[f"F{i}", f"DB{i}", "2026-01", str(300 + 17 * i)]
-                                for i in range(6)]  # fmt: skip
-    for registry, rows in (("assistance", roster), ("payments", payments)):
-        with (drop / f"{registry}.csv").open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle).writerows(rows)
-    con = connect(tmp_path / "doudi.duckdb")
-    ingest_drop(con, drop)
-    assert ledger_amounts(con) == {}
-
-
-def _ingest(tmp_path, roster: list[list[str]], payments: list[list[str]]):
-    drop = tmp_path / "drop"
-    drop.mkdir()
-    for registry, rows in (
-        ("assistance", [ROSTER, *roster]),
-        ("payments", [PAYMENTS[0], *payments]),
-    ):
-        with (drop / f"{registry}.csv").open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle).writerows(rows)
-    con = connect(tmp_path / "doudi.duckdb")
-    ingest_drop(con, drop)
-    return con
+    roster = [[f"A{i}", f"DB{i}", "甲", "低保", "A", "是", "2020-01-01", ""] for i in range(6)]
+    payments = [[f"F{i}", f"DB{i}", "2026-01", str(300 + 17 * i)] for i in range(6)]
+    assert ledger_amounts(_ingest(tmp_path, roster, payments)) == {}
 
 
 def test_tekun_is_paid_at_several_levels_and_one_case_sets_none(tmp_path):

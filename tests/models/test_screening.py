@@ -301,13 +301,7 @@ def test_a_person_covered_in_two_cases_paid_the_same_month_is_held(county):
 
 def test_a_case_paid_last_month_and_still_covered_is_expected_paid_this_month(county):
     # a township's own list: the member's other case is in another township's list
-    con = county["con"]
-    latest = con.execute("SELECT max(pay_month) FROM payments").fetchone()[0]
-    paid = {case for (case,) in con.execute(
-        "SELECT DISTINCT case_no FROM payments WHERE pay_month = ?", [latest]).fetchall()}  # fmt: skip
-    cases = next(sorted(found) for found in (
-        {_case_of(county, r["record_id"]) for r in case["records"]} for case in county["truth"]
-        if case["case_type"] == "duplicate_enrollment") if len(found) == 2 and found <= paid)  # fmt: skip
+    cases, latest = _twice_paid_cases(county)
     amount, account = _paid(county, cases[0], latest)
     held = _screen(county, (cases[0], month_text(month_index(latest) + 1), amount, account))[0]
     assert "twice" in _kinds(held) and f"{cases[1]}" in held.reasons
