@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 import duckdb
@@ -267,6 +268,7 @@ def fen(amount: float) -> float:
     return in_fen(amount) / 100
 
 
+@lru_cache(maxsize=1 << 16)  # a county pays few distinct amounts, each met thousands of times
 def in_fen(amount: float) -> int:
     """``amount`` in whole fen, rounded halves up as ``fen`` rounds it. Money added,
     subtracted or compared in fen is exact, where floats drift: 715.30 - 515.25 is
