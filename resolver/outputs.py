@@ -261,9 +261,12 @@ def lone_death_candidates(
     is matched by her rows that can be compared with the notice's place at the finest level
     both name (the village group or house, else the village, else the township), when she has
     any: a namesake's poverty row, which names no address, cannot contradict the notice's
-    hamlet as her hukou row of another hamlet does. A
+    hamlet as her hukou row of another hamlet does. For the same reason a person whose rows
+    in the notice's township name other villages only, or whose rows in its village name
+    other groups only, is no candidate, whether linking kept a pair of those rows or not. A
     candidate whose own notice gives the notice's date of death is its only candidate: the
-    same death reported by a second office (police and funeral home), not a namesake's.
+    same death reported by a second office (police and funeral home), not a namesake's; a
+    person whose own notice gives another date is none (a person dies once).
 
     Parameters
     ----------
@@ -331,6 +334,27 @@ def lone_death_candidates(
                        least(max(match_probability), 1 - 1e-12) AS capped
                 FROM placed GROUP BY record_id, person_id
             ),
+            rows_of AS (  -- every row of each candidate, paired with the notice or not
+                SELECT s.record_id, s.person_id, r.township, r.village, r.address_area
+                FROM scored s JOIN {entities} e USING (person_id)
+                JOIN {PERSONS} r ON r.unique_id = e.registry || ':' || e.record_id
+            ),
+            elsewhere AS (  -- her rows in the notice's township (village) name others only
+                SELECT o.record_id, o.person_id
+                FROM rows_of o JOIN {PERSONS} n ON n.unique_id = 'deaths:' || o.record_id
+                GROUP BY o.record_id, o.person_id, n.township, n.village, n.address_area
+                HAVING bool_or(o.township = n.township AND o.village IS NOT NULL)
+                       AND NOT bool_or(o.township = n.township AND o.village = n.village)
+                    OR bool_or(o.township = n.township AND o.village = n.village
+                               AND o.address_area IS NOT NULL)
+                       AND NOT bool_or(o.address_area = n.address_area)
+            ),
+            dead AS (  -- a person dies once: her own notice of another day says she did
+                SELECT DISTINCT s.record_id, s.person_id FROM scored s
+                JOIN deaths n ON n.record_id = s.record_id
+                JOIN {entities} o ON o.registry = 'deaths' AND o.person_id = s.person_id
+                JOIN deaths d ON d.record_id = o.record_id AND d.death_date <> n.death_date
+            ),
             died_that_day AS (  -- candidates whose own notice gives the notice's date
                 SELECT DISTINCT s.record_id, s.person_id FROM scored s
                 JOIN deaths n ON n.record_id = s.record_id
@@ -339,6 +363,8 @@ def lone_death_candidates(
             ),
             plausible AS (
                 SELECT record_id, person_id, probability FROM scored
+                ANTI JOIN elsewhere USING (record_id, person_id)
+                ANTI JOIN dead USING (record_id, person_id)
                 WHERE record_id NOT IN (SELECT record_id FROM died_that_day)
                 QUALIFY capped / (1 - capped) * pow(2, $margin)
                         >= max(capped / (1 - capped)) OVER (PARTITION BY record_id)

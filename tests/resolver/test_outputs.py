@@ -61,14 +61,21 @@ def test_a_namesake_of_another_village_of_the_notices_township_is_no_candidate()
     unplaced = {"assistance:A3": ("石羊", None), "hukou:H2": ("金碧", "中村")}
     assert lone_death_candidates(_linked(places=unplaced)) == [
         ("D1", "P2", 0.47, 2), ("D1", "P3", 0.30, 2)]  # fmt: skip
+    # but a person whose other rows in the township name another village only is someone
+    # else, though linking kept no pair of those rows
+    elsewhere = _linked(places=unplaced)
+    elsewhere.execute("INSERT INTO entities VALUES ('hukou', 'H3', 'P3')")
+    elsewhere.execute("INSERT INTO persons (unique_id, township, village) "
+                      "VALUES ('hukou:H3', '石羊', '中村')")  # fmt: skip
+    assert lone_death_candidates(elsewhere) == [("D1", "P2", 0.47, 1)]
 
 
 def test_a_candidate_whose_own_notice_gives_the_same_date_is_the_notices_only_candidate():
     # P3's own notice (a funeral home's, with the ID) dates the death the day D1 does: D1 is
     # a second report of P3's death, whatever it matches, not a namesake's
     assert lone_death_candidates(_linked(own_notice="2025-03-02")) == [("D1", "P3", 0.30, 1)]
-    # a notice of another day is no report of this death
-    assert len(lone_death_candidates(_linked(own_notice="2024-11-20"))) == 2
+    # a person dies once: P3, dead by her own notice of another day, is not D1's person
+    assert lone_death_candidates(_linked(own_notice="2024-11-20")) == [("D1", "P2", 0.47, 1)]
 
 
 def test_a_person_a_row_of_whom_reviewers_labelled_not_the_notices_is_no_candidate():
@@ -108,7 +115,9 @@ def _namesake_with_a_poverty_row(with_hukou: bool = True):
                 "('deaths:D1', 'poverty:F2', 0.767, 'below_threshold')) "
                 "t(unique_id_l, unique_id_r, match_probability, reason)")  # fmt: skip
     if not with_hukou:
-        con.execute("DELETE FROM possible_matches WHERE unique_id_r = 'hukou:H2'")
+        for table, column in (("possible_matches", "unique_id_r"), ("persons", "unique_id")):
+            con.execute(f"DELETE FROM {table} WHERE {column} = 'hukou:H2'")
+        con.execute("DELETE FROM entities WHERE record_id = 'H2'")
     return con
 
 
@@ -116,6 +125,11 @@ def test_a_namesake_is_matched_by_her_rows_that_name_the_notices_place_not_by_he
     # H2 places P2 in 五组, against the notice's 二组 (0.069: 54 times less likely than P1,
     # beyond 5 bits); her poverty row names no group, so it cannot say so: not a candidate
     assert lone_death_candidates(_namesake_with_a_poverty_row()) == [("D1", "P1", 0.80, 1)]
+    # nor when linking kept no pair of H2 (scored below its floor): her rows in the notice's
+    # village name 五组 only
+    unpaired = _namesake_with_a_poverty_row()
+    unpaired.execute("DELETE FROM possible_matches WHERE unique_id_r = 'hukou:H2'")
+    assert lone_death_candidates(unpaired) == [("D1", "P1", 0.80, 1)]
     # a person with no row naming a group is judged by the rows she has
     assert lone_death_candidates(_namesake_with_a_poverty_row(with_hukou=False)) == [
         ("D1", "P1", 0.80, 2), ("D1", "P2", 0.767, 2)]  # fmt: skip
