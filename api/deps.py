@@ -243,8 +243,9 @@ def known_county(
         str | None, Query(description="only the cases of this county (a province drop)")
     ] = None,
 ) -> str | None:
-    """The ``county`` a download is of, refused (422, naming the drop's counties) when the
-    drop holds no such county: an empty workbook would read as a county without leads.
+    """The ``county`` a download or the case queue is of, refused (422, naming the drop's
+    counties) when the drop holds no such county: an empty workbook or queue would read as a
+    county without leads.
 
     Parameters
     ----------

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Header, HTTPException, Query, status
 from api.deps import (
     AccessLogDep,
     Auditor,
+    CountyDep,
     Reviewer,
     ReviewsDep,
     SettingsDep,
@@ -49,12 +50,10 @@ async def list_cases(
     settings: SettingsDep,
     access: AccessLogDep,
     principal: Reviewer,
+    county: CountyDep,
     case_type: CaseType | None = None,
     township: str | None = None,
     village: str | None = None,
-    county: Annotated[
-        str | None, Query(description="a county the case rests on (a province drop)")
-    ] = None,
     min_score: Annotated[float | None, Query(ge=0, le=1)] = None,
     max_score: Annotated[float | None, Query(ge=0, le=1)] = None,
     status_: Annotated[
