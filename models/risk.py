@@ -88,6 +88,28 @@ YES_NO_FEATURES = frozenset({"corroborated", "no_hukou", "both_programs", "same_
                              "assessed", "over"})  # fmt: skip
 
 
+def score_text(score: float) -> str:
+    """A risk score as a reviewer reads it: two decimals, cut down, never rounded up, so that
+    only a certain lead reads 1.00 (0.9991 is 0.99).
+
+    Parameters
+    ----------
+    score : float
+        A risk score in [0, 1].
+
+    Returns
+    -------
+    str
+        The score with two decimals.
+
+    Examples
+    --------
+    >>> score_text(0.9991), score_text(0.29), score_text(1.0), score_text(0.355)
+    ('0.99', '0.29', '1.00', '0.35')
+    """
+    return f"{math.floor(round(score * 100, 6)) / 100:.2f}"
+
+
 def _shown(case: Case, name: str) -> str:
     value = case.features[DERIVED.get(name, (name,))[0]]
     if name == "identity_logit":
@@ -215,10 +237,10 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         fitted = self.types_[case.case_type]
         calibrated = (f"按{fitted['examples']}个已知真伪的同类疑点校准" if fitted["examples"]
                       else "此类疑点尚无已知真伪的样本，评分只是中性估计")  # fmt: skip
-        base = f"风险评分 {score:.2f}（{calibrated}）"
+        base = f"风险评分 {score_text(score)}（{calibrated}）"
         if bound is not None and bound < score:
-            base = (f"风险评分 {bound:.2f}（{UNLINKED_REASONS[case.case_type]}；"
-                    f"模型评分 {score:.2f}，{calibrated}）")  # fmt: skip
+            base = (f"风险评分 {score_text(bound)}（{UNLINKED_REASONS[case.case_type]}；"
+                    f"模型评分 {score_text(score)}，{calibrated}）")  # fmt: skip
             score = bound
         if not moves:
             return score, [base]

@@ -86,6 +86,8 @@ function countyNames(item) {
 }
 function overdueTag(item) { return item.overdue ? ' <span class="status overdue">逾期</span>' : ""; }
 function scoreClass(score) { return score >= 0.9 ? "high" : score >= 0.7 ? "mid" : "low"; }
+// two decimals cut down, as the evidence writes it: only a certain lead reads 1.00
+function scoreText(score) { return (Math.floor(Math.round(score * 1e6) / 1e4) / 100).toFixed(2); }
 function statusTag(status) { return `<span class="status ${status}">${esc(state.meta.statuses[status])}</span>`; }
 function caseLabel(type) { return state.meta.case_types[type] || type; }
 
@@ -205,7 +207,7 @@ async function showQueue() {
     <table id="queue"><thead><tr><th class="num">风险评分</th><th>类型</th>${counties.length ? "<th>区县</th>" : ""}<th>乡镇</th><th>村组</th>
       <th class="num">涉及金额</th><th>状态</th><th>责任人</th><th>整改时限</th><th>疑点编号</th></tr></thead><tbody>
       ${page.items.map(c => `<tr class="row-link" data-case="${c.case_id}">
-        <td class="num"><span class="score ${scoreClass(c.risk_score)}">${c.risk_score.toFixed(2)}</span></td>
+        <td class="num"><span class="score ${scoreClass(c.risk_score)}">${scoreText(c.risk_score)}</span></td>
         <td>${esc(caseLabel(c.case_type))}</td>${counties.length ? `<td>${countyNames(c)}</td>` : ""}<td>${esc(c.township)}</td><td>${esc(c.village)}</td>
         <td class="num">${money(c.amount_at_risk)}</td><td>${statusTag(c.status)}${c.resolved_by_data ? " <span class=muted>数据已消除</span>" : ""}</td>
         <td>${esc(c.assignee ?? "")}</td><td>${esc(c.due_date ?? "")}${overdueTag(c)}</td>
@@ -356,7 +358,7 @@ async function showCase(caseId) {
   const history = detail.history.map(e => `<li><b>${esc(e.actor)}</b>${e.token_id ? `（令牌 ${esc(e.token_id)}）` : ""} ${esc(e.recorded_at.replace("T", " ").slice(0, 19))}：
     ${eventText(e)}${e.note ? `<br>${esc(e.note)}` : ""}${e.reason ? `<br>理由：${esc(e.reason)}` : ""}</li>`).join("");
   main.innerHTML = `<p><a href="#/queue">← 返回队列</a></p>
-    <section><h2>${esc(caseLabel(detail.case_type))} · <span class="score ${scoreClass(detail.risk_score)}">风险评分 ${detail.risk_score.toFixed(2)}</span>
+    <section><h2>${esc(caseLabel(detail.case_type))} · <span class="score ${scoreClass(detail.risk_score)}">风险评分 ${scoreText(detail.risk_score)}</span>
       · ${statusTag(detail.status)} ${detail.resolved_by_data ? '<span class="muted">（后续数据中已不再出现）</span>' : ""}</h2>
       <p>${detail.counties.length ? `区县 ${countyNames(detail)} · ` : ""}${esc(detail.township)} ${esc(detail.village)} · 涉及金额 ${money(detail.amount_at_risk)} · 疑点编号 <span class="muted">${detail.case_id}</span></p>
       ${detail.assignee ? `<p id="assigned">责任人 ${esc(detail.assignee)} · 整改时限 ${esc(detail.due_date)}${overdueTag(detail)}</p>` : ""}</section>

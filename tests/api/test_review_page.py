@@ -277,6 +277,17 @@ def test_amounts_on_the_page_are_yuan_to_the_fen_as_the_api_gives_them(page, cou
     expect(page.locator("table.compare tr[data-field=amount] td").last).to_have_text(f"{paid:,.2f}")
 
 
+def test_a_risk_score_on_the_page_is_cut_down_never_rounded_up_to_certainty(page, county):
+    with client(county, "auditor") as http:
+        top = http.get("/api/cases", params={"sort": "risk", "limit": 1}).json()["items"][0]
+    assert 0.995 <= top["risk_score"] < 1  # a near-certain lead, which rounding showed as 1.00
+    shown = f"{int(top['risk_score'] * 100) / 100:.2f}"
+    sign_in(page, county)
+    expect(page.locator(f"#queue tr[data-case={top['case_id']}] .score")).to_have_text(shown)
+    page.locator(f"#queue tr[data-case={top['case_id']}]").click()
+    expect(page.locator("main h2 .score")).to_have_text(f"风险评分 {shown}")
+
+
 def test_a_refused_search_keeps_the_filters_and_says_why(page, county):
     sign_in(page, county, "analyst")
     page.fill("input[name=who]", "11010519491231002X")  # an ID number: auditors' search only
