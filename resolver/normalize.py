@@ -56,12 +56,26 @@ _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
                 "Dec")  # fmt: skip
 # The offices' own clock: an instant written in another zone falls on this day here.
 CHINA_TIME = timezone(timedelta(hours=8))
+# A date with the year last, as Excel's US locale shows one (6/13/2024): a part above 12 is
+# the day; 6/5/2024 may be June 5 or May 6, and only the rest of its column can tell.
+_DATE_YEAR_LAST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+# A date written in Chinese numerals (二〇二四年六月一日, 二○二四年十二月三十一日, as formal
+# letters and certificates write one): its year digit by digit, its month and day as numbers.
+_DATE_CHINESE = re.compile(r"^([〇○零一二三四五六七八九\d]{4})年([一二三四五六七八九十\d]{1,3})月"
+                           r"(?:([一二三四五六七八九十\d]{1,3})日)?")  # fmt: skip
+# The day of the week after a date (2024/6/1 星期六, 2024-06-01 周六, 2024年6月1日(礼拜六)),
+# as a system or a clerk's template prints it.
+_WEEKDAY = re.compile(r"\s*\(?(?:星期|周|礼拜)([一二三四五六日天])\)?\s*")
+_WEEKDAYS = "一二三四五六日"
 _EXCEL_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
 _MONTH_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})(?:月份?)?$")
 _MONTH_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
 # 2025.10 typed as a number reads 2025.1: January or October, nobody can tell from the cell.
 _MONTH_AMBIGUOUS = re.compile(r"^\d{4}\.1$")
 _AMOUNT_NOISE = re.compile(r"[\s元¥￥]|RMB|CNY|/月|每月|整$", re.IGNORECASE)
+# An amount written as a rate per person or per household (333.00元/人, 元/人/月, 每人, 元/户):
+# the number is read as written, with a finding (a household's line may be owed it per person).
+_AMOUNT_PER_HEAD = re.compile(r"(?:/|每)(?:人|户)(?:[/·.]?月)?$|/月/(?:人|户)$")
 _AMOUNT_BRACKETED = re.compile(r"^\((.*)\)$")
 # A minus as offices write a refund (追回, 退回): the ASCII or typographic minus (U+2212, what
 # Word and WPS autocorrect a hyphen into) or a dash before the number, 负 before it, or a
@@ -681,8 +695,10 @@ def parse_date(raw: str) -> date | None:
     ending ``Z`` or ``+08:00``: the day it is in China), as Java's ``Date.toString`` writes it
     (``Mon Mar 02 00:00:00 CST 2020``), or an Excel serial day number; kept as text by a
     spreadsheet (``'2020-03-02``, ``="2020-03-02"``) too, or with a two-digit year (``20-3-2``:
-    00–29 are 2000–2029, 30–99 are 1930–1999, as Excel reads them); None when it is none of
-    these.
+    00–29 are 2000–2029, 30–99 are 1930–1999, as Excel reads them), in Chinese numerals
+    (``二〇二〇年三月二日``), with the weekday after it (``2020/3/2 星期一``, ``2020-03-02 周一``),
+    or with the year last when a part above 12 says which is the day (``3/13/2020``, Excel's
+    US locale; ``3/2/2020`` is None: March 2 or February 3?); None when it is none of these.
 
     Parameters
     ----------
@@ -693,26 +709,51 @@ def parse_date(raw: str) -> date | None:
     -------
     date | None
         The date, or None when unreadable or outside 1890–2100.
+
+    Examples
+    --------
+    >>> [str(parse_date(text)) for text in ("二〇二四年六月一日", "二○二四年十二月三十一日",
+    ...  "2024/6/1 星期六", "2024-06-01 周六", "6/13/2024", "13/6/2024", "6/5/2024")]
+    ['2024-06-01', '2024-12-31', '2024-06-01', '2024-06-01', '2024-06-13', '2024-06-13', 'None']
     """
     return _parse_date(raw)[0]
 
 
-def _parse_date(raw: str) -> tuple[date | None, bool]:
-    """``parse_date``, and whether its year was written with two digits and completed."""
+def _parse_date(raw: str, month_first: bool | None = None) -> tuple[date | None, str | None]:
+    """``parse_date``, and the problem of how it was read: ``year_completed`` (a two-digit
+    year), ``date_month_first`` or ``date_day_first`` (the year last: a part above 12 says
+    which is the day), ``date_weekday_mismatch`` (the weekday written is not the date's);
+    ``date_order_ambiguous`` when the year is last and either part may be the month, unless
+    ``month_first`` says which (``date_order_from_column``)."""
     if raw.isascii() and _DATE_ISO.match(raw):  # most values
         try:
             parsed = date.fromisoformat(raw)
         except ValueError:
-            return None, False
-        return (parsed if EARLIEST <= parsed <= LATEST else None), False
+            return None, None
+        return (parsed if EARLIEST <= parsed <= LATEST else None), None
     written = _date_text(raw)
     if _DATE_ZONED.match(written):
-        return _zoned_date(written), False
+        return _zoned_date(written), None
+    weekday = _WEEKDAY.search(written)
+    if weekday:
+        written = (written[: weekday.start()] + " " + written[weekday.end() :]).strip()
+    parsed, problem = _written_date(written, month_first)
+    if parsed and weekday and _WEEKDAYS.index(weekday[1].replace("天", "日")) != parsed.weekday():
+        return parsed, problem or "date_weekday_mismatch"
+    return parsed, problem
+
+
+def _written_date(written: str, month_first: bool | None) -> tuple[date | None, str | None]:
+    """A date cell's text without its quoting and weekday, read (``_parse_date``)."""
     java = _DATE_JAVA.match(written)
     text = written.replace(" ", "")
     timed = _DATE_TIME.match(written)
     if timed:
         text = timed.group(1)
+    year_last = _DATE_YEAR_LAST.match(text)
+    if year_last:
+        first, second, year = (int(part) for part in year_last.groups())
+        return _year_last_date(first, second, year, month_first)
     short = _DATE_SHORT_YEAR.match(text)
     match = _DATE_SEPARATED.match(text) or _DATE_COMPACT.match(text) or short
     if match or java:
@@ -720,12 +761,38 @@ def _parse_date(raw: str) -> tuple[date | None, bool]:
         try:
             parsed = date(_full_year(year) if short else year, month, day)
         except ValueError:
-            return None, False
+            return None, None
     elif _EXCEL_SERIAL.match(text):
         parsed = EXCEL_EPOCH + timedelta(days=int(float(text)))
     else:
-        return None, False
-    return (parsed if EARLIEST <= parsed <= LATEST else None), short is not None
+        return None, None
+    if not EARLIEST <= parsed <= LATEST:
+        return None, None
+    return parsed, ("year_completed" if short else None)
+
+
+def _year_last_date(first: int, second: int, year: int, month_first: bool | None
+                    ) -> tuple[date | None, str | None]:  # fmt: skip
+    """A date written day and month before the year: month first when the second part is
+    above 12 (6/13/2024), day first when the first is (13/6/2024), no problem when they are
+    equal; else as ``month_first`` says, and ambiguous, no date, when it says nothing
+    (6/5/2024)."""
+    if first == second:
+        month, day, problem = first, second, None
+    elif second > 12:
+        month, day, problem = first, second, "date_month_first"
+    elif first > 12:
+        month, day, problem = second, first, "date_day_first"
+    elif month_first is None:
+        return None, "date_order_ambiguous"
+    else:
+        month, day = (first, second) if month_first else (second, first)
+        problem = "date_order_from_column"
+    try:
+        parsed = date(year, month, day)
+    except ValueError:
+        return None, None
+    return (parsed, problem) if EARLIEST <= parsed <= LATEST else (None, None)
 
 
 def _date_text(raw: str) -> str:
@@ -733,9 +800,19 @@ def _date_text(raw: str) -> str:
     (``'2020-03-02``, ``="2020-03-02"``) and invisible characters, half-width, trimmed."""
     text = INVISIBLE.sub("", unicodedata.normalize("NFKC", raw)).strip()
     quoted = _SPREADSHEET_QUOTED.match(text)
-    if quoted is None:
-        return text
-    return (quoted[1] if quoted[1] is not None else quoted[2]).strip()
+    if quoted is not None:
+        text = (quoted[1] if quoted[1] is not None else quoted[2]).strip()
+    return _DATE_CHINESE.sub(_arabic_date, text, count=1)
+
+
+def _arabic_date(found: re.Match[str]) -> str:
+    """A date in Chinese numerals in Arabic ones (二〇二四年六月一日 is 2024年6月1日); as
+    written when a part is no number."""
+    year = "".join(str(CHINESE_DIGITS.get(char, char)) for char in found[1].replace("○", "〇"))
+    parts = [_chinese_number(part) for part in found.groups()[1:] if part is not None]
+    if None in parts:
+        return found[0]
+    return f"{year}年" + "".join(f"{part}{unit}" for part, unit in zip(parts, "月日", strict=False))
 
 
 def _full_year(year: int) -> int:
@@ -773,17 +850,56 @@ def normalize_date(raw: str) -> Result:
     -------
     Result
         The date (None when blank or unreadable); problem ``year_completed`` (a two-digit
-        year: ``23-5-6``), ``date_month_only``, ``month_ambiguous`` or ``date_unparsed``.
+        year: ``23-5-6``), ``date_month_first`` / ``date_day_first`` (the year last:
+        ``6/13/2024``, ``13/6/2024``), ``date_weekday_mismatch`` (read by its date),
+        ``date_month_only``, ``month_ambiguous``, ``date_order_ambiguous`` (``6/5/2024``: no
+        date; ``resolver.tables`` reads it by its column when the column's other dates say
+        which part is the month) or ``date_unparsed``.
+
+    Examples
+    --------
+    >>> normalize_date("2024/6/1 星期五"), normalize_date("6/5/2024")
+    (((datetime.date(2024, 6, 1),), 'date_weekday_mismatch'), ((None,), 'date_order_ambiguous'))
     """
     if not _date_text(raw):
         return _ok(None)
-    parsed, completed = _parse_date(raw)
-    if parsed:
-        return _bad("year_completed", parsed) if completed else _ok(parsed)
+    parsed, problem = _parse_date(raw)
+    if parsed is not None or problem is not None:
+        return (parsed,), problem
     (month,), problem = normalize_month(raw)
     if month is not None:
         return _bad("date_month_only", date.fromisoformat(f"{month}-01"))
     return _bad(problem if problem == "month_ambiguous" else "date_unparsed", None)
+
+
+def read_in_order(kind: str, raw: str, month_first: bool) -> Result:
+    """A date or month cell read with its year last and its month first or second, as the
+    rest of its column says (``6/5/2024`` is June 5 in a column that writes ``6/13/2024``).
+
+    Parameters
+    ----------
+    kind : str
+        ``date`` or ``month``.
+    raw : str
+        A cell's text.
+    month_first : bool
+        Whether the month comes before the day.
+
+    Returns
+    -------
+    Result
+        The date (or month as ``YYYY-MM``) and problem ``date_order_from_column`` when the
+        order decided it; as ``normalize_date`` or ``normalize_month`` reads it otherwise.
+
+    Examples
+    --------
+    >>> read_in_order("date", "6/5/2024", True), read_in_order("month", "6/5/2024", False)
+    (((datetime.date(2024, 6, 5),), 'date_order_from_column'), (('2024-05',), 'date_order_from_column'))
+    """
+    parsed, problem = _parse_date(raw, month_first)
+    if parsed is None:
+        return NORMALIZERS[kind](raw)
+    return (parsed if kind == "date" else f"{parsed:%Y-%m}",), problem
 
 
 def normalize_month(raw: str) -> Result:
@@ -801,7 +917,8 @@ def normalize_month(raw: str) -> Result:
     -------
     Result
         The month as ``YYYY-MM`` (None when blank or unreadable); problem
-        ``year_completed``, ``month_ambiguous`` or ``month_unparsed``.
+        ``year_completed``, ``month_ambiguous``, ``month_unparsed`` or one of a date's read
+        with its year last or its weekday (``normalize_date``).
     """
     text = _date_text(raw).replace(" ", "")
     if not text:
@@ -816,16 +933,17 @@ def normalize_month(raw: str) -> Result:
         return _bad(
             "year_completed", f"{_full_year(int(short.group(1)))}-{int(short.group(2)):02d}"
         )
-    parsed, completed = _parse_date(raw)
+    parsed, problem = _parse_date(raw)
     if parsed is None:
-        return _bad("month_unparsed", None)
-    return _bad("year_completed", f"{parsed:%Y-%m}") if completed else _ok(f"{parsed:%Y-%m}")
+        return _bad(problem or "month_unparsed", None)
+    return _bad(problem, f"{parsed:%Y-%m}")
 
 
 def normalize_amount(raw: str) -> Result:
-    """Money in 元 to the cent: ``1,234.5元``, ``700元/月`` or 大写 ``柒佰元整``; a refund
-    as ``-1,000``, ``−1000`` (U+2212), ``负1000`` or ``1000-``. An amount in brackets,
-    ``(700.00)``, is read as written but flagged: in accounts it may mean a minus.
+    """Money in 元 to the cent: ``1,234.5元``, ``￥333.00``, ``700元/月`` or 大写 ``柒佰元整``;
+    a refund as ``-1,000``, ``−1000`` (U+2212), ``负1000`` or ``1000-``. An amount in
+    brackets, ``(700.00)``, is read as written but flagged: in accounts it may mean a minus;
+    so is a rate per person or household (``333.00元/人``, ``元/人/月``, ``元/户``).
 
     Parameters
     ----------
@@ -836,15 +954,26 @@ def normalize_amount(raw: str) -> Result:
     -------
     Result
         The amount as a Decimal to the cent, halves up (None when blank or unreadable);
-        problem ``amount_in_brackets``, ``amount_unparsed``, ``amount_too_large`` (a
+        problem ``amount_in_brackets``, ``amount_per_head``, ``amount_unparsed``, ``amount_too_large`` (a
         trillion 元 or more once rounded to the cent: more than the stored amount holds),
         ``amount_comma`` (a comma that groups no thousands: ``3,20``) or ``amount_sub_cent``
         (a part of a fen rounded away; a spreadsheet's float noise, ``1234.5000000000002``,
         is no problem: the cell shows 1234.50).
+
+    Examples
+    --------
+    >>> [normalize_amount(text) for text in ("￥333.00", "1,240.50", "３３３元", "333.00元/人")]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [((Decimal('333.00'),), None), ((Decimal('1240.50'),), None), ((Decimal('333.00'),), None),
+     ((Decimal('333.00'),), 'amount_per_head')]
     """
     text = _AMOUNT_NOISE.sub("", unicodedata.normalize("NFKC", raw))
     if not text:
         return _ok(None)
+    per_head = _AMOUNT_PER_HEAD.search(text)
+    if per_head and per_head.start():
+        (amount,), problem = normalize_amount(text[: per_head.start()])
+        return _bad(problem or "amount_per_head", amount)
     negative = _AMOUNT_NEGATIVE.match(text)
     if negative:
         (amount,), problem = normalize_amount(negative.group(1) or negative.group(2))

@@ -49,10 +49,16 @@ PROBLEM_LABELS = {
     "date_month_only": "日期只有年月，按当月1日读取",
     "year_completed": "年份只写了后两位，按 Excel 的规则补全（00–29 为 2000–2029 年，30–99 为 1930–1999 年），请核对",
     "month_ambiguous": "月份有歧义（如 2025.1 可能是 1 月或 10 月），未读取",
+    "date_month_first": "日期的年份写在最后，第二个数大于 12，按月/日/年读取（如 6/13/2024 为 2024 年 6 月 13 日），请核对",
+    "date_day_first": "日期的年份写在最后，第一个数大于 12，按日/月/年读取（如 13/6/2024 为 2024 年 6 月 13 日），请核对",
+    "date_order_ambiguous": "日期的年份写在最后，月、日都不大于 12（如 6/5/2024 可能是 6 月 5 日或 5 月 6 日），同列其他日期也无法确定顺序，未读取：请按 2024-06-05 的写法填写",
+    "date_order_from_column": "日期的年份写在最后，月、日都不大于 12，按同列其他日期的顺序（月/日/年或日/月/年）读取，请核对",
+    "date_weekday_mismatch": "日期后写的星期几与日期不符，按日期读取，请核对",
     "month_from_context": "月份只写了月，年份按文件或工作表名补全",
     "leading_zeros_restored": "编号开头的 0 被表格软件去掉，已按同列其他编号的位数补回",
     "ditto_filled": "填的是“同上”（或〃），已按上一行的值读取，请核对",
     "amount_in_brackets": "金额带括号，按正数读取（如表示负数请核对）",
+    "amount_per_head": "金额写作每人或每户的标准（如 333.00元/人、元/户），按所写数额读取：请核对本行应得的金额是否就是此数",
     "amount_sub_cent": "金额超过两位小数，已按分四舍五入（请核对原值）",
     "amount_merged_once": "金额是跨多行的合并单元格（一户一个金额），只计一次，计在合并区域的第一行，本行不计金额",
     "excel_error": "单元格是 Excel 错误值（如 #N/A、#REF!），未读取",
@@ -62,7 +68,7 @@ PROBLEM_LABELS = {
     "encoding_bad_bytes": "含不是文字的字节（文件编码损坏），请核对原文件",
 }
 ID_PROBLEMS = frozenset(problem for problem in PROBLEM_LABELS if problem.startswith("id_"))
-DATE_PROBLEMS = frozenset({"date_unparsed", "month_unparsed"})
+DATE_PROBLEMS = frozenset({"date_unparsed", "month_unparsed", "date_order_ambiguous"})
 
 
 def problem_label(problem: str) -> str:

@@ -32,6 +32,7 @@ from resolver.normalize import (
     STATUS_WORDS,
     normalize_distinct,
     outputs_of,
+    read_in_order,
 )
 from resolver.reading import REPLACEMENT, Grid
 from resolver.registries import (
@@ -736,6 +737,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
             read = pa.array([given] * height, pa.string())
             notes.append(f"表中没有{column.header}列：按文件名、工作表名或标题取“{given}”")
         outputs, problems = _normalise_column(column.kind, blank if read is None else read)
+        outputs, problems = _year_last_in_order(column.kind, read, outputs, problems)
         for (suffix, _), output in zip(outputs_of(column.kind), outputs, strict=True):
             normalised[column.name + suffix] = output
         if values is not None:
@@ -1157,6 +1159,25 @@ def _normalise_column(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.A
     encoded = pc.dictionary_encode(values)
     outputs, problems = normalize_distinct(kind, encoded.dictionary)
     return [output.take(encoded.indices) for output in outputs], problems.take(encoded.indices)
+
+
+def _year_last_in_order(kind: str, values: pa.Array | None, outputs: list[pa.Array],
+                        problems: pa.Array) -> tuple[list[pa.Array], pa.Array]:  # fmt: skip
+    """A date or month column's cells written with the year last whose order is ambiguous
+    (``6/5/2024``) read in the order its other such cells show (``6/13/2024``: month first),
+    each with a finding; when the column shows neither order, or both, they stay unread,
+    each a finding of its own (``date_order_ambiguous``)."""
+    ambiguous = pc.fill_null(pc.equal(problems, "date_order_ambiguous"), False)
+    if kind not in ("date", "month") or not pc.any(ambiguous).as_py():
+        return outputs, problems
+    orders = set(pc.unique(problems).to_pylist()) & {"date_month_first", "date_day_first"}
+    if len(orders) != 1:
+        return outputs, problems
+    month_first = orders == {"date_month_first"}
+    read, found = outputs[0].to_pylist(), problems.to_pylist()
+    for row in pc.indices_nonzero(ambiguous).to_pylist():
+        (read[row],), found[row] = read_in_order(kind, values[row].as_py(), month_first)
+    return [pa.array(read, outputs[0].type)], pa.array(found, pa.string())
 
 
 def _refuse_unreadable(located: Located, column: Column, values: pa.Array, read: pa.Array,

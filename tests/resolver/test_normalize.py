@@ -479,3 +479,46 @@ def test_a_surname_is_read_as_a_surname(written, heard):
     # 覃芳 (read qín in Guangxi) enrolled again as 秦芳 was no duplicate: 覃 was read tán
     assert pinyin_key(written) == pinyin_key(heard)
     assert pinyin_key(f"芳{written[0]}") != pinyin_key(f"芳{heard[0]}")  # only as a surname
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["二〇二四年六月一日", "二零二四年六月一日", "二○二四年六月一日", "二〇二四年6月1日",
+     "2024/6/1 星期六", "2024-06-01 周六", "2024年6月1日（礼拜六）", "2024年6月1日星期六",
+     "2024年6月1日 00:00:00", "2024/6/1 星期六 00:00:00"],
+)  # fmt: skip
+def test_dates_in_chinese_numerals_or_with_their_weekday_are_read(raw):
+    # until 2026-12-06 each was 日期无法识别, and a 死亡日期 column of them was refused
+    assert normalize_date(raw) == ((date(2024, 6, 1),), None)
+    assert normalize_month(raw) == (("2024-06",), None)
+
+
+def test_a_weekday_that_is_not_the_dates_is_read_by_the_date_and_said():
+    assert normalize_date("2024/6/1 星期五") == ((date(2024, 6, 1),), "date_weekday_mismatch")
+    assert normalize_date("二〇二四年十三月一日") == ((None,), "date_unparsed")
+
+
+@pytest.mark.parametrize(
+    ("raw", "day", "problem"),
+    [("6/13/2024", date(2024, 6, 13), "date_month_first"),
+     ("13/6/2024", date(2024, 6, 13), "date_day_first"),
+     ("6/6/2024", date(2024, 6, 6), None),
+     ("6/5/2024", None, "date_order_ambiguous"),
+     ("13/13/2024", None, "date_unparsed")],
+)  # fmt: skip
+def test_a_date_with_its_year_last_is_read_only_when_a_part_says_which_is_the_day(raw, day,
+                                                                                 problem):  # fmt: skip
+    assert normalize_date(raw) == ((day,), problem)
+
+
+@pytest.mark.parametrize(
+    ("raw", "amount", "problem"),
+    [("333元", "333", None), ("￥333.00", "333", None), ("333.00元/月", "333", None),
+     ("1,240.50", "1240.5", None), ("３３３．００", "333", None),
+     ("333.00元/人", "333", "amount_per_head"), ("333.00 元/人/月", "333", "amount_per_head"),
+     ("333元/户", "333", "amount_per_head"), ("-333元/人", "-333", "amount_per_head")],
+)  # fmt: skip
+def test_amounts_with_a_unit_or_a_sign_are_exact(raw, amount, problem):
+    # 333.00元/人 was 金额无法识别 until 2026-12-06: the line's money unread
+    assert normalize_amount(raw) == ((Decimal(amount).quantize(Decimal("0.01")),), problem)
+    assert normalize_amount("333元/年") == ((None,), "amount_unparsed")  # a year's, not a month's
