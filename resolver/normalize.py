@@ -33,10 +33,11 @@ _DOTS = re.compile(r"[•・．.‧∙⋅]")
 _NAME_OK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
                       r"\U00030000-\U0003134fA-Za-z·]+$")  # fmt: skip
 _DATE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATE_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+# The day's mark may be 日 or, as people say it, 号 (2024年6月1号).
+_DATE_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$")
 # A two-digit year (23-5-6, 24年11月: Excel's short date), completed as Excel completes one
 # typed so: below CENTURY_PIVOT it is 20xx (2000–2029), from it 19xx (1930–1999).
-_DATE_SHORT_YEAR = re.compile(r"^(\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_DATE_SHORT_YEAR = re.compile(r"^(\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$")
 _MONTH_SHORT_YEAR = re.compile(r"^(\d{2})年(\d{1,2})月份?$")
 CENTURY_PIVOT = 30
 # A cell a spreadsheet or system keeps as text: '2016-05-23, ="2016-05-23" (codes lose the
@@ -45,7 +46,7 @@ _SPREADSHEET_QUOTED = re.compile(r"^=[\"“](.*)[\"”]$|^['‘’`](.*)$")
 # 20230101, and 20230101000000 as Java systems stamp it (a valid time: never an ID's digits)
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:(?:[01]\d|2[0-3])[0-5]\d[0-5]\d)?$")
 # A time after the date: 0:00, 00:00:00.0, 00时00分(00秒).
-_DATE_TIME = re.compile(r"^(.+?)(?:[T ]|(?<=日))\d{1,2}"
+_DATE_TIME = re.compile(r"^(.+?)(?:[T ]|(?<=[日号]))\d{1,2}"
                         r"(?::\d{2}(?::\d{2}(?:\.\d+)?)?|时(?:\d{1,2}分(?:\d{1,2}秒)?)?)$")  # fmt: skip
 # ISO 8601 with its zone (Z, +08:00), as Java and JavaScript write an instant.
 _DATE_ZONED = re.compile(r"^\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})$")
@@ -60,9 +61,10 @@ CHINA_TIME = timezone(timedelta(hours=8))
 # the day; 6/5/2024 may be June 5 or May 6, and only the rest of its column can tell.
 _DATE_YEAR_LAST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 # A date written in Chinese numerals (二〇二四年六月一日, 二○二四年十二月三十一日, as formal
-# letters and certificates write one): its year digit by digit, its month and day as numbers.
-_DATE_CHINESE = re.compile(r"^([〇○零一二三四五六七八九\d]{4})年([一二三四五六七八九十\d]{1,3})月"
-                           r"(?:([一二三四五六七八九十\d]{1,3})日)?")  # fmt: skip
+# letters and certificates write one): its year digit by digit, its month and day as numbers,
+# January also as 元月.
+_DATE_CHINESE = re.compile(r"^([〇○零一二三四五六七八九\d]{4})年(元|[一二三四五六七八九十\d]{1,3})月"
+                           r"(?:([一二三四五六七八九十\d]{1,3})([日号]))?")  # fmt: skip
 # The day of the week after a date (2024/6/1 星期六, 2024-06-01 周六, 2024年6月1日(礼拜六)),
 # as a system or a clerk's template prints it.
 _WEEKDAY = re.compile(r"\s*\(?(?:星期|周|礼拜)([一二三四五六日天])\)?\s*")
@@ -806,13 +808,14 @@ def _date_text(raw: str) -> str:
 
 
 def _arabic_date(found: re.Match[str]) -> str:
-    """A date in Chinese numerals in Arabic ones (二〇二四年六月一日 is 2024年6月1日); as
-    written when a part is no number."""
+    """A date in Chinese numerals in Arabic ones (二〇二四年六月一日 is 2024年6月1日, 二〇二四年
+    元月 is 2024年1月); as written when a part is no number."""
     year = "".join(str(CHINESE_DIGITS.get(char, char)) for char in found[1].replace("○", "〇"))
-    parts = [_chinese_number(part) for part in found.groups()[1:] if part is not None]
-    if None in parts:
+    month = 1 if found[2] == "元" else _chinese_number(found[2])
+    day = _chinese_number(found[3]) if found[3] else None
+    if month is None or (found[3] and day is None):
         return found[0]
-    return f"{year}年" + "".join(f"{part}{unit}" for part, unit in zip(parts, "月日", strict=False))
+    return f"{year}年{month}月" + (f"{day}日" if found[3] else "")
 
 
 def _full_year(year: int) -> int:

@@ -485,12 +485,17 @@ def test_a_surname_is_read_as_a_surname(written, heard):
     "raw",
     ["二〇二四年六月一日", "二零二四年六月一日", "二○二四年六月一日", "二〇二四年6月1日",
      "2024/6/1 星期六", "2024-06-01 周六", "2024年6月1日（礼拜六）", "2024年6月1日星期六",
-     "2024年6月1日 00:00:00", "2024/6/1 星期六 00:00:00"],
+     "2024年6月1日 00:00:00", "2024/6/1 星期六 00:00:00", "2024年6月1号", "二〇二四年六月一号"],
 )  # fmt: skip
 def test_dates_in_chinese_numerals_or_with_their_weekday_are_read(raw):
     # until 2026-12-06 each was 日期无法识别, and a 死亡日期 column of them was refused
     assert normalize_date(raw) == ((date(2024, 6, 1),), None)
     assert normalize_month(raw) == (("2024-06",), None)
+
+
+def test_january_written_as_the_first_month_is_read():
+    assert normalize_date("二〇二四年元月三日") == ((date(2024, 1, 3),), None)
+    assert normalize_month("2024年元月") == (("2024-01",), None)
 
 
 def test_a_weekday_that_is_not_the_dates_is_read_by_the_date_and_said():
