@@ -347,6 +347,16 @@ _DAYS = (
     re.compile(rf"{_YEAR}([\-/.]){_MONTH}(\2){_DAY}"),
     re.compile(rf"{_YEAR}(\s*年\s*){_MONTH}(\s*月\s*){_DAY}"),
     re.compile(r"(?<![\dA-Za-z])((?:18|19|20)\d\d)()(0[1-9]|1[0-2])()(0[1-9]|[12]\d|3[01])(?!\d)"),
+    # in Chinese numerals: 一九六三年一月二十一日
+    re.compile(
+        r"([〇○零一二三四五六七八九]{4})(\s*年\s*)(元|[一二三四五六七八九十]{1,2})(\s*月\s*)"
+        r"([一二三四五六七八九十]{1,3})(?=\s*[日号])"
+    ),
+)
+# A day with the year last, as Excel's US locale shows one: 3/13/1963, 13.3.1963.
+_YEAR_LAST_DAY = re.compile(
+    r"(?<![\d/.\-])(?:0?[1-9]|[12]\d|3[01])([\-/.])(?:0?[1-9]|[12]\d|3[01])"
+    r"\1((?:18|19|20)\d\d)(?!\d)"
 )
 
 
@@ -363,7 +373,8 @@ def mask_dates(text: str) -> str:
     Returns
     -------
     str
-        The text, its dates as ``1950-**-**``, ``1950年**月**日``, ``1950****``.
+        The text, its dates as ``1950-**-**``, ``1950年**月**日``, ``1950****``,
+        ``一九五〇年**月**日``, ``**/**/1950``.
 
     Examples
     --------
@@ -371,10 +382,12 @@ def mask_dates(text: str) -> str:
     '死亡记录的出生日期（1950-**-**）与本人身份证号所示（1963年**月**日）不同'
     >>> mask_dates("出生 19630121，2021/10/11 发放，2022-01 至 2024-06，金额 20210.50")
     '出生 1963****，2021/**/** 发放，2022-01 至 2024-06，金额 20210.50'
+    >>> mask_dates("出生 一九六三年一月二十一日，或 1/21/1963、21.1.1963，1963年1月21号")
+    '出生 一九六三年**月**日，或 **/**/1963、**.**.1963，1963年**月**号'
     """
     for pattern in _DAYS:
         text = pattern.sub(_masked_day, text)
-    return text
+    return _YEAR_LAST_DAY.sub(lambda day: f"**{day[1]}**{day[1]}{day[2]}", text)
 
 
 def _masked_day(day: re.Match) -> str:
