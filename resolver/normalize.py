@@ -1168,9 +1168,13 @@ def normalize_village(raw: str) -> Result:
 # value); what comes before them repeats from house to house of a village and is parsed
 # once per distinct text (``_address_head``).
 _ADDRESS_TAIL = (
-    r"^(?P<head>.*?)(?:(?:第?(?P<group>[〇零一二三四五六七八九十两0-9]{1,3})(?:村民小组|组|社|队)"
-    rf"|(?P<village_word>{_VILLAGE_WORDS})(?P<hamlet>{_HAMLET_NAME})(?:{_HAMLET_WORD}))"
-    r"[^0-9组社队号村]{0,6}?)?(?P<house>[0-9]{1,5}(?:[-之][0-9]{1,4})?)?号?$"
+    r"^(?P<head>.*?)(?:第?(?P<group>[〇零一二三四五六七八九十两0-9]{1,3})(?:村民小组|组|社|队)"
+    r"[^0-9组社队号村]{0,6}?"
+    rf"|(?P<village_word>{_VILLAGE_WORDS})(?P<hamlet>{_HAMLET_NAME})(?:{_HAMLET_WORD})"
+    # a courtyard after a hamlet never begins with a hamlet's word: the hamlet of 新塘村上寨屯
+    # is 上寨, as the village column reads it, not 上 (寨) with a courtyard 屯
+    r"(?:[^0-9组社队号村屯寨][^0-9组社队号村]{0,5}?)?)?"
+    r"(?P<house>[0-9]{1,5}(?:[-之][0-9]{1,4})?)?号?$"
 )
 _ADDRESS_HEAD = re.compile(
     r"^(?:[^镇乡村组社号]{1,12}?(?:省|自治区))?"
@@ -1212,6 +1216,8 @@ def normalize_address(raw: str) -> Result:
     ('城关', '东怀', '那怀', '12')
     >>> normalize_address("屯堡镇李家屯村5组12号")[0][1:], normalize_address("王寨村8号")[0][1:]
     (('屯堡', '李家屯', '5', '12'), (None, '王寨', None, '8'))
+    >>> normalize_address("大安镇新塘村上寨屯112号")[0][1:], normalize_village("新塘村上寨屯")[0][1]
+    (('大安', '新塘', '上寨', '112'), '新塘|上寨')
     """
     parts = address_parts(pa.array([fold(raw) or None], pa.string()))
     return _ok(*(part[0].as_py() for part in parts))

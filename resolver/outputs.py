@@ -263,7 +263,9 @@ def lone_death_candidates(
     any: a namesake's poverty row, which names no address, cannot contradict the notice's
     hamlet as her hukou row of another hamlet does. For the same reason a person whose rows
     in the notice's township name other villages only, or whose rows in its village name
-    other groups only, is no candidate, whether linking kept a pair of those rows or not. A
+    other groups only, is no candidate, whether linking kept a pair of those rows or not;
+    nor is a person none of whose rows gives the gender the notice gives (a police notice's
+    gender is one of the few things it says: a man is no candidate for a woman's death). A
     candidate whose own notice gives the notice's date of death is its only candidate: the
     same death reported by a second office (police and funeral home), not a namesake's; a
     person whose own notice gives another date is none (a person dies once).
@@ -335,7 +337,7 @@ def lone_death_candidates(
                 FROM placed GROUP BY record_id, person_id
             ),
             rows_of AS (  -- every row of each candidate, paired with the notice or not
-                SELECT s.record_id, s.person_id, r.township, r.village, r.address_area
+                SELECT s.record_id, s.person_id, r.township, r.village, r.address_area, r.gender
                 FROM scored s JOIN {entities} e USING (person_id)
                 JOIN {PERSONS} r ON r.unique_id = e.registry || ':' || e.record_id
             ),
@@ -348,6 +350,13 @@ def lone_death_candidates(
                     OR bool_or(o.township = n.township AND o.village = n.village
                                AND o.address_area IS NOT NULL)
                        AND NOT bool_or(o.address_area = n.address_area)
+            ),
+            other_gender AS (  -- the notice says a woman died, and she is a man
+                SELECT o.record_id, o.person_id
+                FROM rows_of o JOIN {PERSONS} n ON n.unique_id = 'deaths:' || o.record_id
+                WHERE n.gender IS NOT NULL
+                GROUP BY o.record_id, o.person_id, n.gender
+                HAVING bool_or(o.gender IS NOT NULL) AND NOT bool_or(o.gender = n.gender)
             ),
             dead AS (  -- a person dies once: her own notice of another day says she did
                 SELECT DISTINCT s.record_id, s.person_id FROM scored s
@@ -364,6 +373,7 @@ def lone_death_candidates(
             plausible AS (
                 SELECT record_id, person_id, probability FROM scored
                 ANTI JOIN elsewhere USING (record_id, person_id)
+                ANTI JOIN other_gender USING (record_id, person_id)
                 ANTI JOIN dead USING (record_id, person_id)
                 WHERE record_id NOT IN (SELECT record_id FROM died_that_day)
                 QUALIFY capped / (1 - capped) * pow(2, $margin)

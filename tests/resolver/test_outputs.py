@@ -21,7 +21,7 @@ def _linked(margin: float | None = None, places: dict[str, tuple] | None = None,
     rows = ["deaths:D1", "assistance:A1", "hukou:H2", "assistance:A3"]
     places = {row: (places or {}).get(row, ("石羊", "大坡")) for row in rows}
     con.execute("CREATE TABLE persons (unique_id VARCHAR, township VARCHAR, village VARCHAR, "
-                "address_area VARCHAR, address_house VARCHAR)")  # fmt: skip
+                "address_area VARCHAR, address_house VARCHAR, gender VARCHAR)")  # fmt: skip
     con.executemany("INSERT INTO persons (unique_id, township, village) VALUES (?, ?, ?)",
                     [(row, *place) for row, place in places.items()])  # fmt: skip
     con.execute("CREATE TABLE entities AS SELECT * FROM (VALUES ('deaths', 'D1', 'PD'), "
@@ -70,6 +70,20 @@ def test_a_namesake_of_another_village_of_the_notices_township_is_no_candidate()
     assert lone_death_candidates(elsewhere) == [("D1", "P2", 0.47, 1)]
 
 
+def test_a_person_of_the_other_gender_is_no_candidate_for_a_notice_that_gives_one():
+    # the notice says a woman died; P3 is a man by her row (his ID or the 性别 column)
+    con = _linked()
+    con.execute("UPDATE persons SET gender = 'F' WHERE unique_id IN ('deaths:D1', 'hukou:H2')")
+    con.execute("UPDATE persons SET gender = 'M' WHERE unique_id = 'assistance:A3'")
+    assert lone_death_candidates(con) == [("D1", "P2", 0.47, 1)]
+    # a person whose rows give no gender, or a notice that gives none, rules no one out
+    con.execute("UPDATE persons SET gender = NULL WHERE unique_id = 'assistance:A3'")
+    assert len(lone_death_candidates(con)) == 2
+    con.execute("UPDATE persons SET gender = 'M' WHERE unique_id = 'assistance:A3'")
+    con.execute("UPDATE persons SET gender = NULL WHERE unique_id = 'deaths:D1'")
+    assert len(lone_death_candidates(con)) == 2
+
+
 def test_a_candidate_whose_own_notice_gives_the_same_date_is_the_notices_only_candidate():
     # P3's own notice (a funeral home's, with the ID) dates the death the day D1 does: D1 is
     # a second report of P3's death, whatever it matches, not a namesake's
@@ -105,6 +119,7 @@ def _namesake_with_a_poverty_row(with_hukou: bool = True):
                 "('hukou:H2', '石羊', '大坡', '石羊|大坡|五', NULL), "
                 "('poverty:F2', '石羊', '大坡', NULL, NULL)) "
                 "t(unique_id, township, village, address_area, address_house)")  # fmt: skip
+    con.execute("ALTER TABLE persons ADD COLUMN gender VARCHAR")
     con.execute("CREATE TABLE entities AS SELECT * FROM (VALUES ('deaths', 'D1', 'PD'), "
                 "('hukou', 'H1', 'P1'), ('hukou', 'H2', 'P2'), ('poverty', 'F2', 'P2')) "
                 "t(registry, record_id, person_id)")  # fmt: skip
