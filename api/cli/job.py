@@ -23,9 +23,8 @@ from api.cli.base import (
     existing_db,
     progress,
 )
-from api.cli.printers import print_drop, print_policy, print_small_drop
+from api.cli.printers import print_case_counts, print_drop, print_policy, print_small_drop
 from api.cli.serving import log_cli_job
-from models.case_types import CASE_LABELS
 from models.policy import load_policy
 from resolver.db import connect
 from resolver.errors import DoudiError, raise_collected
@@ -274,12 +273,7 @@ def run(
         target = f"{data_dir} {result.link.rows}行 → {result.out_dir}"
         log_cli_job(result.db_path, "run_drop", target, run_id=result.run_id)
     print_policy(load_policy(policy))
-    table = Table(title="疑点线索")
-    table.add_column("类型")
-    table.add_column("条数", justify="right")
-    for case_type, count in result.cases_by_type.items():
-        table.add_row(CASE_LABELS[case_type], f"{count:,}")
-    console.print(table)
+    print_case_counts(connect(result.db_path), result.run_id, result.cases_by_type, "疑点线索")
     changed = result.case_changes
     if changed:  # a first run has nothing to compare with
         console.print(

@@ -33,6 +33,26 @@ if TYPE_CHECKING:  # the measuring commands' figures; the wing is loaded only to
     from models.evaluation.linking import LinkScores
 
 
+# A lead scored at least this is more likely true than not: the count a headline may quote.
+LIKELY_SCORE = 0.5
+
+
+def print_case_counts(con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[str, int],
+                      title: str) -> None:  # fmt: skip
+    """The leads of run ``run_id`` per type (``counts``), and how many of them score at least
+    ``LIKELY_SCORE``: an uncertain lead (a namesake's death notice, a variant spelling) counts
+    among the leads but is no likely finding."""
+    likely = dict(con.execute(
+        "SELECT case_type, count(*) FROM published_cases WHERE run_id = ? AND risk_score >= ? "
+        "GROUP BY case_type", [run_id, LIKELY_SCORE]).fetchall())  # fmt: skip
+    table = Table(title=title)
+    for heading in ("类型", "条数", f"其中评分≥{LIKELY_SCORE}"):
+        table.add_column(heading, justify="left" if heading == "类型" else "right")
+    for case_type, count in counts.items():
+        table.add_row(CASE_LABELS[case_type], f"{count:,}", f"{likely.get(case_type, 0):,}")
+    console.print(table)
+
+
 def print_drop(con: duckdb.DuckDBPyConnection, report: Path, *, linked: bool = False) -> None:
     """How the drop was read, its data-quality report, and the findings workbook (``linked``:
     after a run, with the death notices no lead was raised on: too many namesakes, or no one)."""

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from api.cli.base import (
     REPORT_NAME,
@@ -18,9 +17,8 @@ from api.cli.base import (
     console,
     errors_reported,
 )
-from api.cli.printers import print_drop
+from api.cli.printers import print_case_counts, print_drop
 from api.cli.serving import log_cli_job
-from models.case_types import CASE_LABELS
 from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.headers import load_vocabulary
@@ -72,12 +70,8 @@ def update(
         console.print("链接：沿用已存模型，只比对新增和变动的记录。", highlight=False)
     else:
         console.print(f"链接：重新训练模型（{link.retrain_reason}）。", highlight=False)
-    table = Table(title="疑点线索（与上次运行相比）")
-    for heading in ("类型", "条数"):
-        table.add_column(heading, justify="right" if heading == "条数" else "left")
-    for case_type, count in result.cases_by_type.items():
-        table.add_row(CASE_LABELS[case_type], f"{count:,}")
-    console.print(table)
+    print_case_counts(connect(result.db_path), result.run_id, result.cases_by_type,
+                      "疑点线索（与上次运行相比）")  # fmt: skip
     changed = result.case_changes
     console.print(
         f"新增疑点 {changed['new']:,} 条，因数据变化消除 {changed['resolved']:,} 条，"
