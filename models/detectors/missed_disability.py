@@ -101,7 +101,8 @@ def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
         if income is not None and income * 12 < policy.dibao_standard_year:
             reasons.append(
                 Evidence(f"同户成员在低保案件 {case[1]} 中保障，家庭人均月纯收入 {income:.0f} "
-                         f"元，低于低保标准 {policy.dibao_standard_year:.0f} 元/年", "assistance",
+                         f"元（年 {income * 12:.0f} 元），低于低保标准 "
+                         f"{policy.dibao_standard_year:.0f} 元/人/年", "assistance",
                          row["record_id"])
             )  # fmt: skip
     return reasons
@@ -142,9 +143,9 @@ def _history_evidence(case, row) -> Evidence:
     """An ended or not-covered roster row, as context: its income is not current."""
     income = (f"，当时家庭人均月收入 {row['income_month']:.0f} 元（仅作参考，不作为贫困依据）"
               if row["income_month"] is not None else "")  # fmt: skip
-    state = f"已于 {row['end']} 退出" if row["covered"] else "为非保障对象"
-    return Evidence(f"历史记录：曾在案件 {case[1]} 中{state}{income}", "assistance",
-                    row["record_id"])  # fmt: skip
+    state = (f"历史记录：曾在案件 {case[1]} 中保障，已于 {row['end']} 退出" if row["covered"]
+             else f"非保障记录：在案件 {case[1]} 中列为非保障对象（不享受保障）")  # fmt: skip
+    return Evidence(f"{state}{income}", "assistance", row["record_id"])
 
 
 def _case(graph, node, certificates, poverty) -> Case:

@@ -863,6 +863,22 @@ def test_ended_rows_stand_as_context_beside_a_current_reason():
                for item in case.evidence)  # fmt: skip
 
 
+def test_context_rows_say_what_they_are_and_incomes_compare_in_one_unit():
+    # a member listed, not covered, in his own family's current case: no "曾" (formerly); the
+    # household's monthly income is set against the yearly standard in years too
+    drop = HouseholdSketch()
+    drop.family("HK1", "wang", "li")
+    drop.certify("wang", "C1", "physical", 1)
+    drop.enrol("wang", "DB1", "A1", covered=False, income=337.0)
+    drop.enrol("li", "DB1", "A2", income=337.0)
+    (case,) = detect_missed_disability(drop.graph, POLICY)
+    texts = [item.text for item in case.evidence]
+    assert any(text.startswith("非保障记录：在案件 DB1 中列为非保障对象") for text in texts)
+    assert not any("曾在案件 DB1 中为非保障对象" in text for text in texts)
+    assert any("家庭人均月纯收入 337 元（年 4044 元），低于低保标准 4500 元/人/年" in text
+               for text in texts)  # fmt: skip
+
+
 def test_an_enrolled_or_dead_or_not_poor_person_is_not_missed():
     enrolled, dead, comfortable = HouseholdSketch(), HouseholdSketch(), HouseholdSketch()
     for drop in (enrolled, dead, comfortable):
