@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, closing, nullcontext
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
@@ -26,6 +26,7 @@ from api.cli.base import (
 from api.cli.printers import print_case_counts, print_drop, print_policy, print_small_drop
 from api.cli.serving import log_cli_job
 from models.policy import load_policy
+from models.publish import last_published_run, run_configuration
 from resolver.db import connect
 from resolver.errors import DoudiError, raise_collected
 from resolver.headers import load_vocabulary
@@ -155,12 +156,13 @@ def link(
     ] = None,
     out: Annotated[Path | None, typer.Option(help="写出 entities.csv 和关联模型的文件夹。")] = None,
 ) -> None:
-    """把已导入的记录归并为人员，写出 entities.csv。"""
+    """把已导入的记录归并为人员，写出 entities.csv；未给 --settings 时沿用最近一次发布运行的关联设置。"""
     from resolver.comparisons import CANDIDATE_RULES, candidate_rule
     from resolver.link import link_persons
 
     with errors_reported():
-        settings = _link_settings(settings_file, threshold, LinkSettings())
+        base = _published_settings(db) if settings_file is None else LinkSettings()
+        settings = _link_settings(settings_file, threshold, base)
         con = connect(existing_db(db))
         report = link_persons(con, settings, count_comparisons=True)
         out_dir = out or db.parent
@@ -182,6 +184,21 @@ def link(
     )
     print_small_drop(report.persons)
     console.print(f"已写出 {out_dir / 'entities.csv'}")
+
+
+def _published_settings(db: Path) -> LinkSettings:
+    """The link settings of the run published last into the database ``db`` (said on the
+    console), else the defaults: relinking a run's database changes only what the options
+    say, not its tuned settings and training seed."""
+    if not db.is_file():
+        return LinkSettings()
+    with closing(connect(db, read_only=True)) as con:
+        run_id = last_published_run(con)
+        if run_id is None:
+            return LinkSettings()
+        settings = run_configuration(con, run_id).settings
+    console.print(f"沿用最近一次发布运行 {run_id} 的关联设置（--settings 可另行指定）")
+    return settings
 
 
 def _link_settings(settings_file: Path | None, threshold: float | None,

@@ -117,6 +117,22 @@ def test_run_links_with_the_settings_file_it_is_given(tmp_path):
     assert LinkSettings.load(out / "link_settings.json") == tuned
 
 
+def test_link_on_a_runs_database_keeps_the_runs_settings_but_the_threshold(tmp_path):
+    """Relinking a run's database at another threshold changes the threshold only: the
+    run's tuned settings and seed stay (until 2026-12-06 the defaults replaced them, in the
+    linking and in the link_settings.json written over the run's)."""
+    tuned = replace(LinkSettings(), possible_threshold=0.3, duplicate_threshold=0.8, seed=123)
+    tuned.save(tmp_path / "tuned.json")
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["run", "--out", str(out), "--people", "1500", "--seed", "9",
+                                 "--settings", str(tmp_path / "tuned.json")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["link", "--db", str(out / "doudi.duckdb"), "--threshold", "0.4"])
+    assert result.exit_code == 0, result.output
+    assert "沿用最近一次发布运行" in result.output
+    assert LinkSettings.load(out / "link_settings.json") == replace(tuned, threshold=0.4)
+
+
 def test_run_takes_a_threshold_down_to_its_settings_files_possible_threshold(tmp_path):
     """The floor of --threshold is the possible_threshold of the settings it is given, not
     the default's 0.5."""
