@@ -77,6 +77,7 @@ def carry_case_ids(
     carried = {own_id: vacated[finding] for own_id, finding in findings.items()
                if finding in vacated and taken[finding] == 1}  # fmt: skip
     carried = _re_keyed_only(con, run_id, carried, changed)
+    carried |= _same_records(con, run_id, changed, own_ids | set(carried.values()), carried)
     return [replace(case, carried_id=carried[case.own_id]) if case.own_id in carried else case
             for case in cases]  # fmt: skip
 
@@ -138,6 +139,35 @@ def _re_keyed_only(
     live = _live_records(con, set().union(*dropped.values()))
     return {own_id: old_id for own_id, old_id in carried.items()
             if not dropped.get(own_id, set()) & live}  # fmt: skip
+
+
+def _same_records(
+    con: duckdb.DuckDBPyConnection, run_id: str, cases: list[Case], taken: set[str],
+    carried: dict[str, str],
+) -> dict[str, str]:  # fmt: skip
+    """Own id -> old id for each person's finding not carried yet that cites exactly the
+    records of one finding of its type run ``run_id`` published, whose id is not ``taken``,
+    when no other case of either run does: the same lead on the same rows, whose persons
+    changed because a reviewer's label or another threshold joined or parted their rows (a
+    notice joined to the paid member takes either person's id)."""
+    waiting = [case for case in cases if case.own_id not in carried
+               and not CASE_TYPES[case.case_type].per_family]  # fmt: skip
+    if not waiting:
+        return {}
+    found = con.execute(
+        "SELECT case_id, case_type, records FROM published_cases "
+        "WHERE run_id = $1 AND case_type NOT IN (SELECT unnest($2::VARCHAR[]))",
+        [run_id, PER_FAMILY],
+    ).fetchall()
+    published = {case_id: (case_type, frozenset((record["registry"], record["record_id"])
+                                                 for record in json.loads(records)))
+                 for case_id, case_type, records in found}  # fmt: skip
+    vacated = _unique((finding, case_id) for case_id, finding in published.items()
+                      if case_id not in taken)  # fmt: skip
+    findings = {case.own_id: (case.case_type, frozenset(case.records)) for case in waiting}
+    held = Counter(findings.values())
+    return {own_id: vacated[finding] for own_id, finding in findings.items()
+            if finding in vacated and held[finding] == 1}  # fmt: skip
 
 
 def _published_records(

@@ -109,6 +109,24 @@ def test_a_persons_new_finding_beside_the_old_ones_rows_does_not_take_its_id(con
     assert carry_case_ids(con, "r1", [new])[0].case_id == old.case_id
 
 
+def test_a_persons_finding_on_the_same_rows_keeps_its_id_when_its_persons_change(con):
+    """A reviewer's 同一人 joining a death notice to the paid member (or another threshold)
+    gives the member the notice's person id, and a 不是同一人 parts a duplicate's two roster
+    rows into two persons: until 2026-12-06 each such lead, on the same rows, was resolved
+    and raised again under a new id, its decisions and history left on the closed one."""
+    death = _case("deceased_paid", ["A1"], ["p1"])
+    twice = _case("duplicate_enrollment", ["A2", "A4"], ["p2"])
+    _published(con, "r1", [death, twice])
+    joined = _case("deceased_paid", ["A1"], ["p-notice"])
+    parted = _case("duplicate_enrollment", ["A2", "A4"], ["p2", "p4"])
+    elsewhere = _case("deceased_paid", ["A3"], ["p-notice"])
+    carried, still, new = carry_case_ids(con, "r1", [joined, parted, elsewhere])
+    assert (carried.case_id, still.case_id) == (death.case_id, twice.case_id)
+    assert new == elsewhere
+    another_type = _case("missed_disability", ["A1"], ["p-notice"])
+    assert carry_case_ids(con, "r1", [another_type]) == [another_type]
+
+
 def _add_baby(drop, sibling: str) -> str:
     """A baby enrolled in the roster row ``sibling``'s case (a copy of that row); returns the
     baby's record id."""
