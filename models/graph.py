@@ -112,6 +112,7 @@ def build_household_graph(
     *,
     entities: str = RESOLVED.entities,
     links: str | None = RESOLVED.links,
+    possible: str = RESOLVED.possible,
     as_of: date | None = None,
 ) -> nx.MultiGraph:
     """The graph of the ingested drop, persons as resolved in table ``entities``.
@@ -126,6 +127,9 @@ def build_household_graph(
     links : str | None
         The table of accepted identity links each record's identity probability comes from;
         linking's own by default, None for a person assignment that did not come from links.
+    possible : str
+        The table of the pairs that assignment left for review (a lone death notice's
+        candidates); linking's own by default.
     as_of : date | None
         The day the drop describes; by default the end of its last payment month.
 
@@ -135,7 +139,9 @@ def build_household_graph(
         The nodes and edges of the module docstring, with ``as_of`` and ``class_amounts`` in
         ``graph.graph``.
     """
-    return graph_of(graph_rows(con, entities=entities, links=links, as_of=as_of))
+    return graph_of(
+        graph_rows(con, entities=entities, links=links, possible=possible, as_of=as_of)
+    )
 
 
 def graph_rows(
@@ -143,6 +149,7 @@ def graph_rows(
     *,
     entities: str = RESOLVED.entities,
     links: str | None = RESOLVED.links,
+    possible: str = RESOLVED.possible,
     as_of: date | None = None,
 ) -> GraphRows:
     """The rows the graph of the ingested drop is built from (``build_household_graph``'s
@@ -156,6 +163,8 @@ def graph_rows(
         The table saying who each row is.
     links : str | None
         The table of accepted identity links, or None.
+    possible : str
+        The table of the pairs left for review.
     as_of : date | None
         The day the drop describes; by default the end of its last payment month.
 
@@ -173,7 +182,7 @@ def graph_rows(
         tables = {name: query(con) for name, (registry, query) in _QUERIES.items()
                   if registry in present}  # fmt: skip
         if linked and "deaths" in present:
-            tables["possible_deaths"] = _possible_deaths(con, entities)
+            tables["possible_deaths"] = _possible_deaths(con, entities, possible)
         if linked and "assistance" in present:
             tables["possible_duplicates"] = _possible_duplicates(con, entities)
         class_amounts, levels = ledger_amounts_and_levels(con)
@@ -512,12 +521,12 @@ def _add_deaths(graph, rows) -> None:
               "reported_dead")  # fmt: skip
 
 
-def _possible_deaths(con, entities: str) -> pa.Table:
+def _possible_deaths(con, entities: str, possible: str) -> pa.Table:
     """A death notice linked to no one (its person is the notice alone) that some persons
     match below the threshold, or too evenly to choose (namesakes): each such person with
     the probability of their best pair naming the notice's place as finely as it does, when
     any does (``resolver.outputs.lone_death_candidates``)."""
-    return _table_of(lone_death_candidates(con, entities=entities), pa.schema([
+    return _table_of(lone_death_candidates(con, entities=entities, possible=possible), pa.schema([
         ("record_id", pa.string()), ("person_id", pa.string()), ("probability", pa.float64()),
         ("candidates", pa.int64())]))  # fmt: skip
 

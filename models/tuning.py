@@ -96,14 +96,17 @@ def cases_at(
         The threshold, the reclustered persons and links, and the scored cases.
     """
     reclustered = recluster(con, replace(settings, threshold=threshold))
-    con.register("_tuning_entities", reclustered.entities)
-    con.register("_tuning_links", reclustered.links)
+    tables = {"_tuning_entities": reclustered.entities, "_tuning_links": reclustered.links,
+              "_tuning_possible": reclustered.possible}  # fmt: skip
+    for name, table in tables.items():
+        con.register(name, table)
     try:
-        graph = build_household_graph(con, entities="_tuning_entities", links="_tuning_links")
+        graph = build_household_graph(con, entities="_tuning_entities", links="_tuning_links",
+                                      possible="_tuning_possible")  # fmt: skip
         cases = rank_cases(find_cases(graph, policy), risk)
     finally:
-        con.unregister("_tuning_entities")
-        con.unregister("_tuning_links")
+        for name in tables:
+            con.unregister(name)
     return Proposal(threshold, reclustered, cases)
 
 

@@ -165,6 +165,24 @@ def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {name for (name,) in rows}
 
 
+def view_names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The views of the connection, temporary ones included (an Arrow table registered on it
+    is one).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The connection to look in.
+
+    Returns
+    -------
+    set[str]
+        The names of its views.
+    """
+    rows = con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+    return {name for (name,) in rows}
+
+
 def column_names(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     """The columns of a table of the connection's main database.
 

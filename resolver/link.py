@@ -123,11 +123,13 @@ class Changes:
 
 @dataclass
 class Reclustered:
-    """The persons of one threshold: ``entities`` (registry, record_id, person_id) and the
-    accepted ``links`` (unique_id_l, unique_id_r, match_probability)."""
+    """The persons of one threshold: ``entities`` (registry, record_id, person_id), the
+    accepted ``links`` (unique_id_l, unique_id_r, match_probability) and the ``possible``
+    matches kept for review at it, as ``possible_matches`` holds them (with ``reason``)."""
 
     entities: pa.Table
     links: pa.Table
+    possible: pa.Table
 
     @property
     def persons(self) -> int:
@@ -553,8 +555,9 @@ def _cluster_and_store(con, settings: LinkSettings, scored: Scored, labels: pa.T
 
 @collector_paused()
 def recluster(con: duckdb.DuckDBPyConnection, settings: LinkSettings) -> Reclustered:
-    """The persons the last link's scored pairs make at ``settings.threshold`` (with the
-    labels in force), stable ids included, without writing a table or scoring again: for
+    """The persons and possible matches the last link's scored pairs make at
+    ``settings.threshold`` (with the labels in force), stable ids included, without writing
+    a table or scoring again: for
     what-if and threshold tuning. ``settings.threshold`` must not be below the possible
     threshold the pairs were kept at.
 
@@ -568,19 +571,27 @@ def recluster(con: duckdb.DuckDBPyConnection, settings: LinkSettings) -> Reclust
     Returns
     -------
     Reclustered
-        The rows' person_ids and the accepted links.
+        The rows' person_ids, the accepted links and the possible matches.
     """
     pairs = con.sql(
         "SELECT unique_id_l, unique_id_r, match_probability FROM scored_pairs"
     ).to_arrow_table()  # fmt: skip
     clustering, person_ids = _resolve(con, pairs, settings, current_labels(con))
     con.register("_person_ids", person_ids)
-    entities = con.sql(
-        "SELECT p.registry, p.record_id, i.person_id FROM persons p "
-        "JOIN _person_ids i USING (unique_id) ORDER BY p.registry, p.record_id"
-    ).to_arrow_table()
-    con.unregister("_person_ids")
-    return Reclustered(entities, clustering.accepted)
+    con.register("_refused", clustering.refused.select(["unique_id_l", "unique_id_r", "reason"]))
+    try:
+        entities = con.sql(
+            "SELECT p.registry, p.record_id, i.person_id FROM persons p "
+            "JOIN _person_ids i USING (unique_id) ORDER BY p.registry, p.record_id"
+        ).to_arrow_table()
+        possible = con.sql(
+            _POSSIBLE_MATCHES.format(pairs="scored_pairs", person_ids="_person_ids"),
+            params={"possible": settings.possible_threshold},
+        ).to_arrow_table()
+    finally:
+        con.unregister("_person_ids")
+        con.unregister("_refused")
+    return Reclustered(entities, clustering.accepted, possible)
 
 
 def review_model(con: duckdb.DuckDBPyConnection) -> ModelReview:
@@ -730,6 +741,23 @@ def _store(con, settings: LinkSettings, scored: Scored, clustering, person_ids,
     con.unregister("_counts")
 
 
+# The pairs kept for review: those of two persons at or above the possible threshold, and a
+# death notice's whose names agree in some way (down to the notice threshold the scored pairs
+# reach), each with the reason clustering refused it (``_refused``), else below_threshold.
+_POSSIBLE_MATCHES = """
+SELECT p.unique_id_l, p.unique_id_r, p.match_probability,
+       coalesce(f.reason, 'below_threshold') AS reason
+FROM {pairs} p
+LEFT JOIN _refused f USING (unique_id_l, unique_id_r)
+JOIN {person_ids} el ON el.unique_id = p.unique_id_l
+JOIN {person_ids} er ON er.unique_id = p.unique_id_r
+WHERE el.person_id <> er.person_id
+  AND (p.match_probability >= $possible
+       OR (p.gamma_name > 0 AND (starts_with(p.unique_id_l, 'deaths:')
+                                 OR starts_with(p.unique_id_r, 'deaths:'))))
+"""
+
+
 def _store_links(con, pairs: pa.Table, clustering: TableClustering, settings: LinkSettings
                  ) -> None:  # fmt: skip
     accepted = clustering.accepted.select(["unique_id_l", "unique_id_r"])
@@ -742,19 +770,8 @@ def _store_links(con, pairs: pa.Table, clustering: TableClustering, settings: Li
         "JOIN _accepted USING (unique_id_l, unique_id_r)"
     )
     con.execute(
-        f"""
-        CREATE OR REPLACE TABLE {POSSIBLE_MATCHES} AS
-        SELECT p.unique_id_l, p.unique_id_r, p.match_probability,
-               coalesce(f.reason, 'below_threshold') AS reason
-        FROM _pairs p
-        LEFT JOIN _refused f USING (unique_id_l, unique_id_r)
-        JOIN person_id_history el ON el.unique_id = p.unique_id_l
-        JOIN person_id_history er ON er.unique_id = p.unique_id_r
-        WHERE el.person_id <> er.person_id
-          AND (p.match_probability >= $possible
-               OR (p.gamma_name > 0 AND (starts_with(p.unique_id_l, 'deaths:')
-                                         OR starts_with(p.unique_id_r, 'deaths:'))))
-        """,
+        f"CREATE OR REPLACE TABLE {POSSIBLE_MATCHES} AS "
+        + _POSSIBLE_MATCHES.format(pairs="_pairs", person_ids="person_id_history"),
         {"possible": settings.possible_threshold},
     )
     con.execute("CREATE OR REPLACE TABLE scored_pairs AS SELECT * FROM _pairs ORDER BY ALL")

@@ -40,7 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from resolver.comparisons import ONE_SPELLING
-from resolver.db import table_names
+from resolver.db import table_names, view_names
 from resolver.labels import current_labels
 from resolver.private import mode_to_keep, open_private, private_folder
 from resolver.settings import LinkSettings
@@ -57,12 +57,14 @@ LINK_MODEL = "link_model"
 @dataclass(frozen=True)
 class PersonAssignment:
     """Who each row is: ``entities``, a table of ``registry``, ``record_id``, ``person_id``,
-    and ``links``, the table of accepted identity links it came from (None for an assignment
-    that did not come from links). ``RESOLVED`` is linking's own; threshold tuning and the
+    ``links``, the table of accepted identity links it came from (None for an assignment
+    that did not come from links), and ``possible``, the pairs it left for review (a lone
+    death notice's candidates). ``RESOLVED`` is linking's own; threshold tuning and the
     evaluation's baselines hand the readers other tables of the same columns."""
 
     entities: str = ENTITIES
     links: str | None = PERSON_LINKS
+    possible: str = POSSIBLE_MATCHES
 
 
 RESOLVED = PersonAssignment()
@@ -243,7 +245,7 @@ def record_attachments(
 
 
 def lone_death_candidates(
-    con: duckdb.DuckDBPyConnection, *, entities: str = ENTITIES
+    con: duckdb.DuckDBPyConnection, *, entities: str = ENTITIES, possible: str = POSSIBLE_MATCHES
 ) -> list[tuple[str, str, float, int]]:
     """The persons a death notice linked to no one may be, below the threshold or ambiguously.
 
@@ -276,6 +278,9 @@ def lone_death_candidates(
         The run's database, after linking.
     entities : str
         The table saying who each row is (``registry``, ``record_id``, ``person_id``).
+    possible : str
+        The table (or view) of the pairs left for review with their ``reason``, as
+        ``possible_matches`` holds them; that of another threshold for threshold tuning.
 
     Returns
     -------
@@ -284,7 +289,7 @@ def lone_death_candidates(
         candidate's ``person_id``, the probability of their best pair (of those rows) and how
         many persons the notice may be. Empty when linking left no possible matches.
     """
-    if not {POSSIBLE_MATCHES, "deaths"} <= set(table_names(con)):
+    if not {possible, "deaths"} <= table_names(con) | view_names(con):
         return []
     with _labelled_apart(con):
         return con.execute(
@@ -296,7 +301,7 @@ def lone_death_candidates(
             ),
             candidates AS (  -- not two villages of one township
                 SELECT m.unique_id_l, m.unique_id_r, m.match_probability
-                FROM {POSSIBLE_MATCHES} m ANTI JOIN _apart USING (unique_id_l, unique_id_r)
+                FROM {possible} m ANTI JOIN _apart USING (unique_id_l, unique_id_r)
                 JOIN {PERSONS} l ON l.unique_id = m.unique_id_l
                 JOIN {PERSONS} r ON r.unique_id = m.unique_id_r
                 WHERE m.reason NOT IN ('labelled_apart', 'two_ids')
