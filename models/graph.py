@@ -139,9 +139,7 @@ def build_household_graph(
         The nodes and edges of the module docstring, with ``as_of`` and ``class_amounts`` in
         ``graph.graph``.
     """
-    return graph_of(
-        graph_rows(con, entities=entities, links=links, possible=possible, as_of=as_of)
-    )
+    return graph_of(graph_rows(con, entities=entities, links=links, possible=possible, as_of=as_of))
 
 
 def graph_rows(
