@@ -285,7 +285,7 @@ def policy_from_dict(values: dict, *, source: str, held: str = "记录中") -> P
     ... except DoudiError as error:
     ...     print(error)
     p.json：政策有 2 处错误：
-      death_grace_months 应为不小于 0 的整数，文件中是 "一个月"
+      death_grace_months 应为 0 到 120 之间的整数，文件中是 "一个月"
       payment_tolerance 应为 0 到 1 之间的数（如 0.1 即一成），文件中是 50
     """
     if not isinstance(values, dict):
@@ -304,20 +304,25 @@ OPTIONAL = ("monthly_amounts", "roster_comparison_areas", "bc_min_covered_areas"
             "payment_mismatch_months", "sources", "defaults")  # fmt: skip
 """Fields a policy may leave out (a run recorded before they existed): the dataclass's
 defaults apply."""
+MAX_MONTHS = 120
+"""The longest grace or 渐退期 a policy may set: ten years, five times the longest any
+document sets (兴安盟's 24 months). The detectors count a dead member's grace month by
+month: a figure mistyped by orders of magnitude (10**30) ran a run out of memory, killed
+without a word."""
 FIELD_RANGES: dict[str, tuple[float | None, float | None]] = {
     "version": (1, None),
-    "death_grace_months": (0, None),
+    "death_grace_months": (0, MAX_MONTHS),
     "dibao_standard_year": (0, None),
     "severe_levels_any_type": (1, 4),  # a certificate's level, 一级 to 四级
     "shared_identifier_limit": (1, None),
-    "gradual_exit_months": (0, None),
+    "gradual_exit_months": (0, MAX_MONTHS),
     "bc_min_covered": (1, None),
     "payment_tolerance": (0, 1),
     "payment_mismatch_months": (1, None),
 }
 """The least and the most a number field (or each number of a list field) may be; None: no
-bound. Months may be 0, counts (persons, months paid amiss) start at 1, the tolerance is a
-share."""
+bound. Months may be 0 and at most ``MAX_MONTHS``, counts (persons, months paid amiss) start
+at 1, the tolerance is a share."""
 FIELD_CHOICES: dict[str, tuple[str, ...]] = {
     "gradual_exit_scope": GRADUAL_EXIT_SCOPES,
     "roster_comparison_areas": AREAS,

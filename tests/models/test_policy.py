@@ -163,16 +163,18 @@ def test_the_policys_codes_are_those_the_detectors_read():
 
 
 BAD_FIELDS = [
-    ("death_grace_months", "一个月", 'death_grace_months 应为不小于 0 的整数，文件中是 "一个月"'),
-    ("death_grace_months", 1.5, "death_grace_months 应为不小于 0 的整数，文件中是 1.5"),
-    ("death_grace_months", True, "death_grace_months 应为不小于 0 的整数，文件中是 true"),
+    ("death_grace_months", "一个月", 'death_grace_months 应为 0 到 120 之间的整数，文件中是 "一个月"'),
+    ("death_grace_months", 1.5, "death_grace_months 应为 0 到 120 之间的整数，文件中是 1.5"),
+    ("death_grace_months", True, "death_grace_months 应为 0 到 120 之间的整数，文件中是 true"),
+    ("death_grace_months", 10**30, "death_grace_months 应为 0 到 120 之间的整数，文件中是 1000000000000000000000000000000"),
+    ("gradual_exit_months", 121, "gradual_exit_months 应为 0 到 120 之间的整数，文件中是 121"),
     ("dibao_standard_year", "4500元", 'dibao_standard_year 应为不小于 0 的数，文件中是 "4500元"'),
     ("dibao_standard_year", None, "dibao_standard_year 应为不小于 0 的数，文件中是 null"),
     ("severe_levels_any_type", "1,2", "应为列表，每项为 1 到 4 之间的整数，文件中是 \"1,2\""),
     ("severe_levels_any_type", [1, 5], "应为列表，每项为 1 到 4 之间的整数，文件中是 [1, 5]"),
     ("severe_levels_any_type", [True], "文件中是 [true]"),
     ("shared_identifier_limit", -3, "shared_identifier_limit 应为不小于 1 的整数，文件中是 -3"),
-    ("gradual_exit_months", -6, "gradual_exit_months 应为不小于 0 的整数，文件中是 -6"),
+    ("gradual_exit_months", -6, "gradual_exit_months 应为 0 到 120 之间的整数，文件中是 -6"),
     ("payment_tolerance", 50, "payment_tolerance 应为 0 到 1 之间的数（如 0.1 即一成），文件中是 50"),
     ("payment_mismatch_months", 0, "payment_mismatch_months 应为不小于 1 的整数"),
     ("bc_min_covered", 0, "bc_min_covered 应为不小于 1 的整数，或 null（不设此规则）"),
@@ -257,5 +259,7 @@ def test_a_utf8_file_with_a_bom_as_notepad_saves_it_loads(tmp_path):
 def test_a_run_record_that_is_not_an_object_is_refused():
     with pytest.raises(DoudiError, match=r"run 3：政策应为 JSON 对象.*记录中是列表"):
         policy_from_dict([1, 2], source="run 3")  # type: ignore[arg-type]
-    with pytest.raises(DoudiError, match="gradual_exit_months 应为不小于 0 的整数，记录中是 -6"):
+    with pytest.raises(
+        DoudiError, match="gradual_exit_months 应为 0 到 120 之间的整数，记录中是 -6"
+    ):
         policy_from_dict(_default() | {"gradual_exit_months": -6}, source="run 3")
