@@ -49,7 +49,9 @@ def carry_case_ids(
     that run's finding of the same type on the same families (a family's finding) or persons
     (any other), when it is the only one of either run and its id is no case's own id now,
     and, for a person's finding, the records of that run's finding it does not cite are gone
-    from the drop (re-keyed, not standing beside it).
+    from the drop (re-keyed, not standing beside it); or, for a person's finding still not
+    carried, that run's only finding of its type citing exactly its records (its persons
+    changed: a label or another threshold joined or parted their rows).
 
     Parameters
     ----------
