@@ -9,7 +9,9 @@ Chinese records need their own comparisons:
   gender comparisons abstain instead of counting the same fact twice;
 - names are compared by character and by pinyin (DuckDB's string distances work on UTF-8
   bytes, which makes 王丽/王莉 look unrelated), and a name may be written with or without
-  the surname or clan name before it (a Mongolian name: 包巴特尔 and 巴特尔);
+  the surname or clan name before it (a Mongolian name: 包巴特尔 and 巴特尔), and with or
+  without the dot between a given name and a father's or clan name (吐尔洪·买买提 and
+  吐尔洪买买提: ``persons.name`` leaves it out);
 - the place compares the house an address names before the village and township, however
   the address was written; and two roster rows in different places are what a duplicate
   enrollment looks like, so for them a different place or phone is no evidence of two

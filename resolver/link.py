@@ -41,6 +41,7 @@ from resolver.errors import DoudiError
 from resolver.identity import assign_person_ids
 from resolver.labels import current_labels
 from resolver.memory import collector_paused
+from resolver.normalize import NAME_SEPARATOR
 from resolver.outputs import ENTITIES, LINK_EXPLANATIONS, LINK_MODEL, PERSON_LINKS, POSSIBLE_MATCHES
 from resolver.persons import build_persons
 from resolver.settings import LinkSettings
@@ -359,9 +360,11 @@ def update_links(
     with that model, in time that grows with the changed rows.
 
     The model is retrained on all rows instead (as ``link_persons`` does) when ``retrain``
-    asks, when more than ``settings.retrain_share`` of the rows are new or changed, or when
-    more than ``settings.drift_share`` carry a name the model's term frequencies do not
-    hold; the report says which.
+    asks, when the model was trained on names written with the separator between given
+    name and father's name (by Doudi before 2026-12-06, which compared 吐尔洪·买买提 and
+    吐尔洪买买提 as two names), when more than ``settings.retrain_share`` of the rows are new
+    or changed, or when more than ``settings.drift_share`` carry a name the model's term
+    frequencies do not hold; the report says which.
 
     Parameters
     ----------
@@ -382,7 +385,8 @@ def update_links(
     model = stored_model(con)
     rows = build_persons(con, shared_limit=settings.shared_limit)
     changes = _row_changes(con, model)
-    reason = retrain_reason(changes, settings, asked=retrain)
+    reason = retrain_reason(changes, settings, asked=retrain,
+                            separated_names=_trained_on_separated_names(model))  # fmt: skip
     if reason is None:
         report = _link_changed_rows(con, settings, model, rows, started)
     else:
@@ -393,7 +397,15 @@ def update_links(
     return report
 
 
-def retrain_reason(changes: Changes, settings: LinkSettings, *, asked: bool) -> str | None:
+def _trained_on_separated_names(model: StoredModel) -> bool:
+    """Whether the model's name frequencies hold a name with the separator (吐尔洪·买买提):
+    a model trained before linking compared names without it."""
+    names = model.term_frequencies.get("name", pa.table({"name": pa.array([], pa.string())}))
+    return pc.any(pc.match_substring(names["name"], NAME_SEPARATOR)).as_py() or False
+
+
+def retrain_reason(changes: Changes, settings: LinkSettings, *, asked: bool,
+                   separated_names: bool = False) -> str | None:  # fmt: skip
     """Why next month's rows need the model retrained, in Chinese, or None.
 
     Parameters
@@ -404,6 +416,9 @@ def retrain_reason(changes: Changes, settings: LinkSettings, *, asked: bool) -> 
         ``retrain_share`` and ``drift_share``.
     asked : bool
         Whether retraining was asked for.
+    separated_names : bool
+        Whether the stored model was trained on names written with the separator between
+        given name and father's name (``·``), which linking now compares without it.
 
     Returns
     -------
@@ -422,6 +437,8 @@ def retrain_reason(changes: Changes, settings: LinkSettings, *, asked: bool) -> 
     """
     if asked:
         return "按要求重新训练"
+    if separated_names:
+        return "模型训练时姓名仍带间隔号（·），现按不带间隔号的姓名比较（吐尔洪·买买提 与 吐尔洪买买提 为同名）"
     if changes.changed_share > settings.retrain_share:
         return (f"新增或变动记录占 {changes.changed_share:.1%}，"
                 f"超过 {settings.retrain_share:.1%}")  # fmt: skip

@@ -28,6 +28,10 @@ Result = tuple[Outputs, str | None]
 _T2S = opencc.OpenCC("t2s")
 _SPACES = re.compile(r"\s+")
 _DOTS = re.compile(r"[•・．.‧∙⋅]")
+NAME_SEPARATOR = "·"
+"""What a normalised name writes between a given name and a father's or clan name (吐尔洪·买买提;
+``•``, ``.``, ``・`` and the like become it, spaces go): one office writes it, the next leaves it
+out, so linking compares names without it (``resolver.persons``)."""
 # Chinese characters (the basic block, extension A, compatibility ideographs, extensions B–F
 # and G–H: 𠮷, 𬌗, names GB 18030 holds beyond GBK), Latin letters and the middle dot.
 _NAME_OK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
@@ -549,7 +553,7 @@ def normalize_name(raw: str) -> Result:
 
 
 def _name_of(folded: str) -> Result:
-    name = _DOTS.sub("·", folded)
+    name = _DOTS.sub(NAME_SEPARATOR, folded)
     if not name:
         return _ok(None, None, None)
     key = pinyin_key(name)
@@ -616,7 +620,7 @@ def pinyin_key(name: str) -> str:
     >>> pinyin_key("曾芳"), pinyin_key("覃芳"), pinyin_key("区志强"), pinyin_key("单")
     ('zeng fang', 'qin fang', 'ou zhi qiang', 'dan')
     """
-    syllables = [_syllable(char) for char in name if char != "·"]
+    syllables = [_syllable(char) for char in name if char != NAME_SEPARATOR]
     if 2 <= len(name) <= 3 and name[0] in SURNAME_READINGS:
         syllables[0] = SURNAME_READINGS[name[0]]
     return " ".join(syllables)

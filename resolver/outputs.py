@@ -500,7 +500,7 @@ def identified_persons(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelatio
         run).
     """
     return con.sql(
-        "SELECT DISTINCT e.person_id, p.id18, p.name "
+        "SELECT DISTINCT e.person_id, p.id18, p.written_name AS name "
         f"FROM {ENTITIES} e JOIN {PERSONS} p ON p.unique_id = e.registry || ':' || e.record_id "
         "WHERE p.id18 IS NOT NULL"
     )

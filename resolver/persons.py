@@ -3,10 +3,15 @@
 Table ``persons``, one row per row of hukou, assistance, poverty, disability and deaths:
 
 - ``unique_id`` (``registry:record_id``), ``registry``, ``record_id``;
-- ``name``, ``name_pinyin``, ``name_fuzzy``, ``surname`` (the first character: for a
+- ``name``: the name as linking compares it, without the separator between a given name
+  and a father's or clan name (吐尔洪·买买提 and 吐尔洪买买提 are one name: one office writes
+  the dot, the next leaves it out); ``written_name``: the name as the row writes it (dot
+  kept), for display;
+  ``name_pinyin``, ``name_fuzzy``, ``surname`` (the first character: for a
   Mongolian or Tibetan name, no surname at all), ``name_end`` (the last character),
   ``name_first`` and ``name_last`` (the first and last syllables of ``name_fuzzy``);
-  ``former_name``: a hukou row's 曾用名 (the first it lists; null when it is the name, and
+  ``former_name``: a hukou row's 曾用名 (the first it lists, without the separator; null
+  when it is the name, and
   on the other registries' rows), the name a police notice often still carries;
   ``name_sound``: the first letter of each syllable of ``name_fuzzy`` (``er`` as ``r``), on
   which the spellings of one transliterated sound agree (巴特尔, 巴图尔, 巴特儿: ``btr``;
@@ -59,6 +64,7 @@ import duckdb
 
 from resolver.db import table_names
 from resolver.errors import DoudiError
+from resolver.normalize import NAME_SEPARATOR
 from resolver.outputs import PERSONS
 from resolver.registries import PERSON_REGISTRIES
 
@@ -67,12 +73,15 @@ NAME_SOUND = (
     "array_to_string(list_transform(string_split(name_fuzzy, ' '), "
     "lambda s: CASE WHEN s = 'er' THEN 'r' ELSE left(s, 1) END), '')"
 )
+# A name without the separator between given name and father's or clan name, null when that
+# leaves nothing.
+_COMPARED = "nullif(replace({}, '" + NAME_SEPARATOR + "', ''), '')"
 # Columns each registry contributes, as SQL over its normalised table; a registry without
 # one of ``_OPTIONAL`` contributes NULL, so that any subset of registries can be unioned.
 _ADDRESS = "address, address_town, address_village, address_group, address_house"
 _SOURCES = {
     "hukou": f"birth_date, gender, {_ADDRESS}, phone, 'hukou:' || hukou_no AS household_key, "
-    "former_name",
+    f"{_COMPARED.format('former_name')} AS former_name",
     "assistance": f"birth_date, gender, {_ADDRESS}, phone, 'case:' || case_no AS household_key, "
     "end_date AS ended",
     "poverty": "birth_date, gender, 'poverty:' || poverty_hh_no AS household_key",
@@ -85,7 +94,7 @@ _OPTIONAL = {"birth_date": "DATE", "gender": "VARCHAR", "address": "VARCHAR",
              "phone": "VARCHAR", "household_key": "VARCHAR", "cert_id": "VARCHAR",
              "ended": "DATE", "former_name": "VARCHAR"}  # fmt: skip
 _COMMON = (
-    "record_id, name, name_pinyin, name_fuzzy, id_number, id_number_status, id_number_prefix, "
+    f"record_id, name AS written_name, {_COMPARED.format('name')} AS name, name_pinyin, name_fuzzy, id_number, id_number_status, id_number_prefix, "
     "id_number_birth_date, id_number_gender, township, village_key, county"
 )
 
@@ -144,9 +153,9 @@ WITH relatives_ids AS (
     JOIN person_rows named ON named.registry = 'hukou'
          AND named.household_key = holder.household_key
          AND named.county IS NOT DISTINCT FROM holder.county
-         AND replace(named.name, '·', '') = replace(r.name, '·', '')
+         AND named.name = r.name
     WHERE r.registry <> 'hukou' AND r.id_number_status IN ('valid', 'upgraded')
-      AND replace(holder.name, '·', '') <> replace(r.name, '·', '')
+      AND holder.name <> r.name
       AND holder.former_name IS DISTINCT FROM r.name
       AND named.id_number IS DISTINCT FROM r.id_number
       AND NOT coalesce(r.birth_date = r.id_number_birth_date AND r.birth_date
@@ -228,6 +237,7 @@ SELECT
     registry,
     record_id,
     name,
+    written_name,
     name_pinyin,
     name_fuzzy,
     nullif(former_name, name) AS former_name,

@@ -70,6 +70,9 @@ SHULAN = make_id("19500618", "046")  # 李淑兰, 曾用名 李丽, at 大坡村
 LILI = make_id("19800512", "068")  # a living 李丽 of her group, at 5组30号
 PU_FATHER = make_id("19480512", "013")  # 濮德明
 PU_SON = make_id("19751003", "035")  # 濮德民, his son, in his hukou
+TURGHUN = make_id("19680412", "019")  # 吐尔洪·买买提, enrolled again as 吐尔洪买买提
+AYGUL = make_id("19720305", "027")  # 阿依古丽•吐尔逊, whose notice writes 阿依古丽.吐尔逊
+AYGUL_OTHER = make_id("19750809", "039")  # 阿依古丽・买买提, another woman of her village
 
 
 def hand_made_drop() -> dict[str, list[list[str]]]:
@@ -104,6 +107,10 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
              "石羊镇中村6组7号"],
             ["T-H21", "T17", "濮德民", PU_SON, "男", "1975-10-03", "石羊镇", "中村",
              "石羊镇中村6组7号"],
+            ["T-H22", "T18", "吐尔洪·买买提", TURGHUN, "男", "1968-04-12", "石羊镇", "中村", ""],
+            ["T-H23", "T19", "阿依古丽•吐尔逊", AYGUL, "女", "1972-03-05", "石羊镇", "中村", ""],
+            ["T-H24", "T20", "阿依古丽・买买提", AYGUL_OTHER, "女", "1975-08-09", "石羊镇", "中村",
+             ""],
         ],
         "assistance": [
             ["record_id", "case_no", "name", "id_number", "birth_date", "program", "covered",
@@ -145,6 +152,9 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             # the father's ID and birth date under his son's name: the name is the slip
             ["T-A16", "TDB16", "濮德民", PU_FATHER, "1948-05-12", "低保", "是", "2024-01-01", "",
              "石羊镇", "中村", "石羊镇中村6组7号"],
+            # enrolled again in another township, without an ID, the dot left out
+            ["T-A17", "TDB17", "吐尔洪买买提", "", "1968-04-12", "特困", "是", "2024-01-01", "",
+             "金碧镇", "大坪村", ""],
         ],
         "poverty": [
             ["record_id", "poverty_hh_no", "name", "id_number", "township", "village"],
@@ -179,6 +189,8 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             ["T-E7", "李丽", "", "女", "", "2025-08-01", "石羊镇", "", "石羊镇大坡村5组9号"],
             # the father's police notice carrying his son's ID (the informant's), no birth date
             ["T-E8", "濮德明", PU_SON, "男", "", "2025-09-01", "石羊镇", "中村", "石羊镇中村6组7号"],
+            # a police notice without an ID or birth date, the dot written as a full stop
+            ["T-E9", "阿依古丽.吐尔逊", "", "女", "", "2025-10-01", "石羊镇", "", ""],
         ],
     }  # fmt: skip
 
@@ -302,6 +314,35 @@ def test_only_a_hukou_row_with_a_former_name_has_one(linked):
 def test_two_roster_rows_in_two_townships_one_without_an_id_are_one_person(linked):
     con, _, _ = linked
     assert person_of(con, "T-A6") == person_of(con, "T-A7")
+
+
+def _name_level(con, left: str, right: str) -> str | None:
+    found = con.execute(
+        "SELECT level_label FROM link_explanations WHERE comparison = 'name' "
+        "AND ? IN (unique_id_l, unique_id_r) AND ? IN (unique_id_l, unique_id_r)",
+        [left, right],
+    ).fetchall()
+    return found[0][0] if found else None
+
+
+def test_a_name_with_or_without_the_dot_is_one_name(linked):
+    """One office writes 吐尔洪·买买提 (•, ., ・), the next 吐尔洪买买提: linking compares the
+    names without the dot, as one name, not as a homophone; the name shown keeps it."""
+    con, _, _ = linked
+    assert person_of(con, "T-A17") == person_of(con, "T-H22")
+    assert _name_level(con, "assistance:T-A17", "hukou:T-H22") == "姓名相同"
+    written = dict(con.execute("SELECT record_id, written_name FROM persons "
+                               "WHERE record_id IN ('T-H22', 'T-A17')").fetchall())  # fmt: skip
+    assert written == {"T-H22": "吐尔洪·买买提", "T-A17": "吐尔洪买买提"}
+
+
+def test_two_women_of_one_given_name_and_two_fathers_stay_apart(linked):
+    # 阿依古丽·吐尔逊 and 阿依古丽·买买提: the father's name tells them apart
+    con, _, _ = linked
+    assert person_of(con, "T-H23") != person_of(con, "T-H24")
+    candidates = con.execute("SELECT unique_id_l, unique_id_r FROM possible_matches "
+                             "WHERE 'deaths:T-E9' IN (unique_id_l, unique_id_r)").fetchall()  # fmt: skip
+    assert candidates == [("deaths:T-E9", "hukou:T-H23")]  # her notice: hers alone
 
 
 def test_twins_sharing_a_hukou_stay_apart(linked):

@@ -96,6 +96,22 @@ def test_too_many_changes_retrain(linked):
     assert report.retrain_reason.startswith("新增或变动记录占")
 
 
+def test_a_model_trained_on_names_with_the_dot_is_retrained_and_says_why(linked):
+    # Doudi before 2026-12-06 trained on names as written (吐尔洪·买买提); it now compares
+    # them without the dot, and a model stored by it still loads but is trained again
+    record_id, name = linked.execute(
+        "SELECT record_id, name FROM hukou ORDER BY record_id LIMIT 1").fetchall()[0]  # fmt: skip
+    dotted = f"{name[0]}·{name[1:]}"
+    linked.execute("UPDATE hukou SET name = ? WHERE record_id = ?", [dotted, record_id])
+    linked.execute("INSERT INTO link_term_frequencies VALUES ('name', ?, 1e-5)", [dotted])
+    assert "·" in "".join(stored_model(linked).term_frequencies["name"]["name"].to_pylist())
+    report = update_links(linked, LinkSettings())
+    assert report.retrain_reason.startswith("模型训练时姓名仍带间隔号（·）")
+    names = stored_model(linked).term_frequencies["name"]["name"].to_pylist()
+    assert name in names and dotted not in names
+    assert update_links(linked, LinkSettings()).retrain_reason is None
+
+
 @pytest.mark.parametrize(
     "rules",
     [
