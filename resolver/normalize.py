@@ -27,11 +27,14 @@ Result = tuple[Outputs, str | None]
 
 _T2S = opencc.OpenCC("t2s")
 _SPACES = re.compile(r"\s+")
-_DOTS = re.compile(r"[•・．.‧∙⋅]")
+# The separators offices write between a given name and a father's or clan name: dots (•, ・,
+# ., ‧), the full stop a Chinese input method types for "." (。), and dashes where a system
+# takes no dot (吐尔洪-买买提, 吐尔洪—买买提).
+_DOTS = re.compile(r"[•・．.‧∙⋅。\-‐‑‒–—―]")
 NAME_SEPARATOR = "·"
 """What a normalised name writes between a given name and a father's or clan name (吐尔洪·买买提;
-``•``, ``.``, ``・`` and the like become it, spaces go): one office writes it, the next leaves it
-out, so linking compares names without it (``resolver.persons``)."""
+``•``, ``.``, ``。``, ``-`` and the like become it, spaces go): one office writes it, the next
+leaves it out, so linking compares names without it (``resolver.persons``)."""
 # Chinese characters (the basic block, extension A, compatibility ideographs, extensions B–F
 # and G–H: 𠮷, 𬌗, names GB 18030 holds beyond GBK), Latin letters and the middle dot.
 _NAME_OK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
@@ -553,9 +556,11 @@ def normalize_name(raw: str) -> Result:
 
 
 def _name_of(folded: str) -> Result:
-    name = _DOTS.sub(NAME_SEPARATOR, folded)
-    if not name:
+    if not folded:
         return _ok(None, None, None)
+    name = _DOTS.sub(NAME_SEPARATOR, folded)
+    if not name.strip(NAME_SEPARATOR):  # a dash or a dot for no name: kept as written
+        return _bad("name_unusual_chars", folded, None, None)
     key = pinyin_key(name)
     return (name, key, fuzzy_pinyin(key)), (None if _NAME_OK.match(name) else "name_unusual_chars")
 

@@ -167,6 +167,19 @@ def test_names_are_simplified_without_spaces_with_a_pinyin_key():
     assert normalize_name("王丽2")[1] == "name_unusual_chars"
 
 
+@pytest.mark.parametrize("raw", ["吐尔洪·买买提", "吐尔洪•买买提", "吐尔洪.买买提", "吐尔洪・买买提",
+                                 "吐尔洪。买买提", "吐尔洪-买买提", "吐尔洪－买买提", "吐尔洪—买买提"])  # fmt: skip
+def test_the_separator_before_a_fathers_name_is_the_dot_however_typed(raw):
+    # 。 is what a Chinese input method types for "."; a dash where a system takes no dot
+    assert normalize_name(raw) == (("吐尔洪·买买提", "tu er hong mai mai ti",
+                                    "tu er hong mai mai ti"), None)  # fmt: skip
+
+
+@pytest.mark.parametrize("raw", ["—", "-", "·", "。"])
+def test_a_dash_or_a_dot_for_no_name_is_kept_as_written_and_a_finding(raw):
+    assert normalize_name(raw) == ((raw, None, None), "name_unusual_chars")
+
+
 @pytest.mark.parametrize("raw", ["赵\u200b六", "\ufeff赵六", "赵六\u2060", "赵\u00ad六"])
 def test_names_lose_the_invisible_characters_a_copied_cell_carries(raw):
     assert normalize_name(raw) == (("赵六", "zhao liu", "zao liu"), None)
