@@ -565,6 +565,28 @@ def _name_of(folded: str) -> Result:
     return (name, key, fuzzy_pinyin(key)), (None if _NAME_OK.match(name) else "name_unusual_chars")
 
 
+def compared_name(name: str | None) -> str | None:
+    """A normalised name as linking compares it (``persons.name``): without the separator
+    before a father's or clan name, which one office writes and the next leaves out.
+
+    Parameters
+    ----------
+    name : str | None
+        A normalised name (``normalize_name``).
+
+    Returns
+    -------
+    str | None
+        The name without ``NAME_SEPARATOR``; None when that leaves nothing.
+
+    Examples
+    --------
+    >>> compared_name("吐尔洪·买买提"), compared_name("吐尔洪买买提"), compared_name("·")
+    ('吐尔洪买买提', '吐尔洪买买提', None)
+    """
+    return (name or "").replace(NAME_SEPARATOR, "") or None
+
+
 # What separates the names of a cell listing several (李丽、李莉; 李丽,李莉).
 _NAME_LIST = re.compile(r"[、,，;；/／]")
 

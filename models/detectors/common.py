@@ -14,6 +14,7 @@ from models.graph import Node, families_of, neighbours, nodes_of
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
 from resolver.idcard import mask_id, mask_phone
+from resolver.normalize import compared_name
 
 PROGRAM_LABELS = {"dibao": "低保", "tekun": "特困"}
 NOT_ENROLLED = Evidence("未查到有效的低保或特困保障记录（已通过身份关联核对各名册）")
@@ -737,9 +738,10 @@ def agents_account(graph: nx.MultiGraph, account: Node) -> bool:
     """Whether an account is an agent's (代领: a 村文书 drawing for the old he serves): the
     payment ledger names its payees (领款人), and none of them is of the families it pays —
     a person on one of its cases (covered or not) or in a member's hukou family, known by
-    ID number or by name. It ties none of those families: a shared account is strong
-    evidence only as a family's own. An account whose payee the ledger does not name may be
-    anyone's, and still ties.
+    ID number or by name (with or without the dot before a father's name: 吐尔洪·买买提 on
+    the roster is 吐尔洪买买提 on the ledger). It ties none of those families: a shared
+    account is strong evidence only as a family's own. An account whose payee the ledger
+    does not name may be anyone's, and still ties.
 
     Parameters
     ----------
@@ -769,9 +771,10 @@ def agents_account(graph: nx.MultiGraph, account: Node) -> bool:
                for member, _ in neighbours(graph, case, "enrolled_in")}  # fmt: skip
     persons |= {relative for member in list(persons) for family in families_of(graph, member)
                 for relative, _ in neighbours(graph, family, "member_of")}  # fmt: skip
-    known = {graph.nodes[person].get(key) for person in persons
-             for key in ("name", "id18")} - {None}  # fmt: skip
-    return not any({name, id_number} & known for name, id_number in payees)
+    known = {value for person in persons
+             for value in (compared_name(graph.nodes[person].get("name")),
+                           graph.nodes[person].get("id18"))} - {None}  # fmt: skip
+    return not any({compared_name(name), id_number} & known for name, id_number in payees)
 
 
 # What a shared identifier says about two households (contract §2: separately registered

@@ -714,6 +714,16 @@ def test_an_account_a_family_member_draws_from_still_ties_its_cases(payee):
     assert sorted(record for _, record in case.records) == ["A1", "A2", "A3"]
 
 
+def test_a_payee_named_without_the_dot_before_his_fathers_name_is_the_member():
+    # the roster writes 吐尔洪·买买提, the payment ledger 吐尔洪买买提: his own account, no agent's
+    drop = _split_off_under_own_hukou()
+    drop.graph.nodes[("person", "son")]["name"] = "吐尔洪·买买提"
+    for case_no in ("DB1", "DB2"):
+        drop.paid_to(case_no, "6228000011112222", payee=("吐尔洪买买提", None))
+    (case,) = detect_suspected_split(drop.graph, POLICY)
+    assert sorted(record for _, record in case.records) == ["A1", "A2", "A3"]
+
+
 def test_cases_the_hukou_registry_does_not_place_are_no_suspected_split():
     drop = _split_off_under_own_hukou()
     drop.enrol("stranger", "DB3", "A5")  # on no hukou row: the data cannot tell
