@@ -73,6 +73,7 @@ PU_SON = make_id("19751003", "035")  # 濮德民, his son, in his hukou
 TURGHUN = make_id("19680412", "019")  # 吐尔洪·买买提, enrolled again as 吐尔洪买买提
 AYGUL = make_id("19720305", "027")  # 阿依古丽•吐尔逊, whose notice writes 阿依古丽.吐尔逊
 AYGUL_OTHER = make_id("19750809", "039")  # 阿依古丽・买买提, another woman of her village
+ABDU = make_id("19590211", "051")  # 阿不都·热合曼: a class change, the new row without the dot
 
 
 def hand_made_drop() -> dict[str, list[list[str]]]:
@@ -155,6 +156,10 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             # enrolled again in another township, without an ID, the dot left out
             ["T-A17", "TDB17", "吐尔洪买买提", "", "1968-04-12", "特困", "是", "2024-01-01", "",
              "金碧镇", "大坪村", ""],
+            ["T-A18", "TDB18", "阿不都·热合曼", ABDU, "", "低保", "是", "2020-01-01", "2024-03-15",
+             "石羊镇", "中村", ""],
+            ["T-A19", "TDB18", "阿不都热合曼", ABDU, "", "低保", "是", "2024-03-16", "", "石羊镇",
+             "中村", ""],
         ],
         "poverty": [
             ["record_id", "poverty_hh_no", "name", "id_number", "township", "village"],
@@ -330,6 +335,7 @@ def test_a_name_with_or_without_the_dot_is_one_name(linked):
     names without the dot, as one name, not as a homophone; the name shown keeps it."""
     con, _, _ = linked
     assert person_of(con, "T-A17") == person_of(con, "T-H22")
+    assert person_of(con, "T-A18") == person_of(con, "T-A19")  # his rows of one case
     assert _name_level(con, "assistance:T-A17", "hukou:T-H22") == "姓名相同"
     written = dict(con.execute("SELECT record_id, written_name FROM persons "
                                "WHERE record_id IN ('T-H22', 'T-A17')").fetchall())  # fmt: skip
