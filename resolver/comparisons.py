@@ -229,6 +229,15 @@ def id_comparison() -> Comparison:
 
 # Pinyin is ASCII, so DuckDB's string similarity works on it (not on the characters).
 SIMILAR_PINYIN = "jaro_winkler_similarity(name_pinyin_l, name_pinyin_r) >= 0.85"
+# Two long names whose pinyin is close from its start and from its end: spellings of one name
+# (阿拉坦敖敦, 阿勒坦敖登: 0.86 and, reversed, 0.85). Jaro–Winkler rewards a shared start, and
+# two people's names alike only in a whole first part are close from the start alone: a
+# Uyghur given name before two fathers' names (阿依古丽买买提, 阿依古丽吐尔逊: 0.86, reversed
+# 0.69), a Mongolian name before two others (阿拉坦其其格, 阿拉坦图雅: 0.86, 0.70).
+LONG_NAMES_CLOSE = (
+    f"least(length(name_l), length(name_r)) >= 4 AND {SIMILAR_PINYIN} AND "
+    "jaro_winkler_similarity(reverse(name_pinyin_l), reverse(name_pinyin_r)) >= 0.85"
+)
 # One name is the other after a surname or clan name (the shorter of two characters or more).
 CONTAINED = (
     "length(name_l) <> length(name_r) AND least(length(name_l), length(name_r)) >= 2 AND "
@@ -264,12 +273,23 @@ CONTAINED_INSIDE = (
     "(contains(' ' || name_pinyin_l || ' ', ' ' || name_pinyin_r || ' ') "
     "OR contains(' ' || name_pinyin_r || ' ', ' ' || name_pinyin_l || ' '))"
 )
+# Where two names of one length first differ, and where they last agree in place.
+FIRST_DIFFERING = "least(" + ", ".join(
+    f"CASE WHEN substr(name_l, {i}, 1) <> substr(name_r, {i}, 1) THEN {i} ELSE 99 END"
+    for i in range(1, NAME_POSITIONS + 1)) + ")"  # fmt: skip
+LAST_AGREEING = "greatest(" + ", ".join(
+    f"CASE WHEN substr(name_l, {i}, 1) = substr(name_r, {i}, 1) AND length(name_l) >= {i} "
+    f"THEN {i} ELSE 0 END"
+    for i in range(1, NAME_POSITIONS + 1)) + ")"  # fmt: skip
 # Two long names of one length (five characters or more: transliterated), more than half of
-# their characters the same in place: the others written by other sounds (乌云萨日娜,
-# 乌荣萨仁娜), too far apart for the pinyin's Jaro–Winkler. A Han name is never this long.
+# their characters the same in place, and some after the first that differs: the others
+# written by other sounds (乌云萨日娜, 乌荣萨仁娜), too far apart for the pinyin's
+# Jaro–Winkler. Not two names alike only in a whole first part: two people's given name
+# before two fathers' names (阿依古丽买买提, 阿依古丽吐尔逊). A Han name is never this long.
 MOSTLY_IN_PLACE = (
     "length(name_l) = length(name_r) AND length(name_l) BETWEEN 5 AND "
-    f"{NAME_POSITIONS} AND ({CHARS_DIFFERING}) * 2 < length(name_l)"
+    f"{NAME_POSITIONS} AND ({CHARS_DIFFERING}) * 2 < length(name_l) "
+    f"AND {LAST_AGREEING} > {FIRST_DIFFERING}"
 )
 # One character of a name of three or more written by another character of a like sound (the
 # same first letter, ``er`` and ``r*`` alike): a transliterated name's spellings (巴特尔,
@@ -289,8 +309,7 @@ ONE_SPELLING = (
     "(name_l = name_r OR name_pinyin_l = name_pinyin_r OR name_fuzzy_l = name_fuzzy_r "
     "OR (length(name_l) <> length(name_r) AND least(length(name_l), length(name_r)) >= 2 "
     "AND (ends_with(name_l, name_r) OR ends_with(name_r, name_l))) "
-    f"OR (least(length(name_l), length(name_r)) >= 4 AND {SIMILAR_PINYIN}) "
-    f"OR ({TRANSLITERATED}))"
+    f"OR ({LONG_NAMES_CLOSE}) OR ({TRANSLITERATED}))"
 )
 # One row's former name (a hukou row's 曾用名) is the other's name: a police notice or a
 # roster row still written under the name a person had before.
@@ -315,10 +334,10 @@ def name_comparison() -> Comparison:
     巴特尔; the shorter of two characters or more); the same with a syllable written by
     another sound (包萨仁娜, 萨日娜; the shorter of three or more); two long names (four
     characters or more: a transliterated Mongolian or Tibetan name) whose pinyin is close
-    (阿拉坦敖敦, 阿勒坦敖登); one name inside the other (宝其其格玛, 琪琪格; the shorter of
+    from its start and from its end (阿拉坦敖敦, 阿勒坦敖登; not 阿依古丽买买提, 阿依古丽吐尔逊); one name inside the other (宝其其格玛, 琪琪格; the shorter of
     three or more); one character of three or more written by one of a like sound (巴特尔,
     巴图尔); one character different; two long names of one length with more than
-    half of their characters in place (乌云萨日娜, 乌荣萨仁娜); else.
+    half of their characters in place, not only a first part (乌云萨日娜, 乌荣萨仁娜); else.
 
     Returns
     -------
@@ -343,11 +362,7 @@ def name_comparison() -> Comparison:
             ),
             _level(CONTAINED, "一方多写姓氏或氏族名", m_probability=0.002),
             _level(CONTAINED_VARIANT, "一方多写氏族名且有音译异写", m_probability=0.002),
-            _level(
-                f"least(length(name_l), length(name_r)) >= 4 AND {SIMILAR_PINYIN}",
-                "长名拼音相近",
-                m_probability=0.002,
-            ),
+            _level(LONG_NAMES_CLOSE, "长名拼音相近", m_probability=0.002),
             _level(CONTAINED_INSIDE, "一方姓名含于另一方之中", m_probability=0.002),
             _level(TRANSLITERATED, "一字音译异写", m_probability=0.002),
             _level(

@@ -9,7 +9,9 @@ from resolver.comparisons import (
     CONTAINED_INSIDE,
     CONTAINED_VARIANT,
     FORMER_NAME_AGREES,
+    LONG_NAMES_CLOSE,
     MOSTLY_IN_PLACE,
+    ONE_SPELLING,
     OTHER_NAMES,
     TRANSLITERATED,
     dob_comparison,
@@ -29,8 +31,9 @@ def _holds(condition: str, left: str, right: str, former_l: str | None = None) -
     return con.execute(
         f"SELECT {condition} FROM (SELECT ? AS name_l, ? AS name_r, ? AS name_pinyin_l, "
         f"? AS name_pinyin_r, {sound} AS name_sound_l, {sound} AS name_sound_r, "
-        "?::VARCHAR AS former_name_l, NULL::VARCHAR AS former_name_r)",
-        [left, right, pinyin_l, pinyin_r, fuzzy_l, fuzzy_r, former_l],
+        "?::VARCHAR AS former_name_l, NULL::VARCHAR AS former_name_r, ? AS name_fuzzy_l, "
+        "? AS name_fuzzy_r)",
+        [left, right, pinyin_l, pinyin_r, fuzzy_l, fuzzy_r, former_l, fuzzy_l, fuzzy_r],
     ).fetchall()[0][0]
 
 
@@ -95,12 +98,34 @@ def test_a_name_that_is_the_other_rows_former_name_is_no_pair_of_other_names():
         ("乌云萨日娜", "乌兰图雅娜", False),  # two of five in place
         ("欧阳明华", "欧阳明辉", False),  # four characters: the one-character level judges
         ("乌云萨日娜", "乌云萨日", False),  # not one length
+        ("阿依古丽买买提", "阿依古丽吐尔逊", False),  # one given name, two fathers' names
+        ("古丽努尔艾买提", "古丽努尔热合曼", False),
     ],
 )
 def test_two_long_names_with_most_characters_in_place(left, right, mostly):
     assert _holds(MOSTLY_IN_PLACE, left, right) == mostly
     if mostly:  # not "names wholly different" beside one ID
         assert not _holds(OTHER_NAMES, left, right)
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "close"),
+    [
+        ("阿拉坦敖敦", "阿勒坦敖登", True),  # spellings of one name
+        ("博尔济吉特满都呼", "博尔济吉特满都拉", True),
+        ("额尔登其木格", "额日登其木格", True),
+        ("扎西顿珠", "扎西东珠", True),
+        ("阿依古丽买买提", "阿依古丽吐尔逊", False),  # one given name, two fathers' names
+        ("吐尔洪买买提", "吐尔洪吐尔逊", False),
+        ("买买提吐尔逊", "买买提阿不都", False),
+        ("阿拉坦其其格", "阿拉坦图雅", False),  # one name before two others
+        ("斯琴高娃", "斯琴图雅", False),
+    ],
+)
+def test_two_long_names_are_close_from_their_start_and_their_end(left, right, close):
+    assert _holds(LONG_NAMES_CLOSE, left, right) == close
+    assert _holds(LONG_NAMES_CLOSE, right, left) == close
+    assert _holds(ONE_SPELLING, left, right) == close  # nor one name written again
 
 
 @pytest.mark.parametrize(

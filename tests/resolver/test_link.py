@@ -156,6 +156,9 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             # enrolled again in another township, without an ID, the dot left out
             ["T-A17", "TDB17", "吐尔洪买买提", "", "1968-04-12", "特困", "是", "2024-01-01", "",
              "金碧镇", "大坪村", ""],
+            # another 阿依古丽, born the day 阿依古丽・买买提 was, her father 热合曼, no ID
+            ["T-A20", "TDB20", "阿依古丽·热合曼", "", "1975-08-09", "低保", "是", "2024-01-01", "",
+             "金碧镇", "大坪村", ""],
             ["T-A18", "TDB18", "阿不都·热合曼", ABDU, "", "低保", "是", "2020-01-01", "2024-03-15",
              "石羊镇", "中村", ""],
             ["T-A19", "TDB18", "阿不都热合曼", ABDU, "", "低保", "是", "2024-03-16", "", "石羊镇",
@@ -343,9 +346,11 @@ def test_a_name_with_or_without_the_dot_is_one_name(linked):
 
 
 def test_two_women_of_one_given_name_and_two_fathers_stay_apart(linked):
-    # 阿依古丽·吐尔逊 and 阿依古丽·买买提: the father's name tells them apart
+    # 阿依古丽·吐尔逊, 阿依古丽·买买提 and 阿依古丽·热合曼 (born the day 买买提 was): their
+    # fathers' names tell them apart
     con, _, _ = linked
     assert person_of(con, "T-H23") != person_of(con, "T-H24")
+    assert person_of(con, "T-A20") != person_of(con, "T-H24")
     candidates = con.execute("SELECT unique_id_l, unique_id_r FROM possible_matches "
                              "WHERE 'deaths:T-E9' IN (unique_id_l, unique_id_r)").fetchall()  # fmt: skip
     assert candidates == [("deaths:T-E9", "hukou:T-H23")]  # her notice: hers alone
