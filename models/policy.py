@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from difflib import get_close_matches
 from pathlib import Path
 from types import UnionType
@@ -243,7 +243,20 @@ def load_policy(name_or_path: str | Path = "default") -> Policy:
         rules = [name for name in base if name not in DESCRIPTIVE]
         values = base | values | {"defaults": [name for name in rules if name not in values]}
         source = f"{path}（继承 {base_path}）"
-    return policy_from_dict(values, source=source, held="文件中")
+    return _named_as_its_own(policy_from_dict(values, source=source, held="文件中"), path)
+
+
+def _named_as_its_own(policy: Policy, path: Path) -> Policy:
+    """A file outside the shipped profiles that keeps a shipped profile's name (a copy of
+    ``default.json``, edited) but not all of its rules is named as the file's own,
+    ``default（自定义：本县.json）``: a run's record, its summary and its cases' reasons would
+    name the shipped rules (``default（第 8 版）``) where others applied."""
+    if path.parent.resolve() == POLICY_DIR.resolve():
+        return policy
+    shipped = {_read(item)["name"]: item for item in POLICY_DIR.glob("*.json")}.get(policy.name)
+    if shipped is None or load_policy(shipped) == policy:
+        return policy
+    return replace(policy, name=f"{policy.name}（自定义：{path.name}）")
 
 
 def policy_from_dict(values: dict, *, source: str, held: str = "记录中") -> Policy:

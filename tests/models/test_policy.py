@@ -256,6 +256,24 @@ def test_a_utf8_file_with_a_bom_as_notepad_saves_it_loads(tmp_path):
     assert load_policy(saved) == load_policy()
 
 
+def test_an_edited_copy_of_a_shipped_profile_is_named_as_the_files_own(tmp_path):
+    # a county copies default.json and sets a grace of 4 months: its runs must not be
+    # recorded, summed up and explained as the shipped default (第 8 版)
+    edited = tmp_path / "本县.json"
+    edited.write_text(json.dumps(_default() | {"death_grace_months": 4}, ensure_ascii=False),
+                      encoding="utf-8")  # fmt: skip
+    policy = load_policy(edited)
+    assert (policy.name, policy.death_grace_months) == ("default（自定义：本县.json）", 4)
+    # an unchanged copy is the shipped profile, and a profile of its own name keeps it
+    same = tmp_path / "copy.json"
+    same.write_text(json.dumps(_default(), ensure_ascii=False), encoding="utf-8")
+    assert load_policy(same) == load_policy()
+    own = tmp_path / "own.json"
+    own.write_text(json.dumps(_default() | {"name": "本县", "death_grace_months": 4},
+                              ensure_ascii=False), encoding="utf-8")  # fmt: skip
+    assert load_policy(own).name == "本县"
+
+
 def test_a_run_record_that_is_not_an_object_is_refused():
     with pytest.raises(DoudiError, match=r"run 3：政策应为 JSON 对象.*记录中是列表"):
         policy_from_dict([1, 2], source="run 3")  # type: ignore[arg-type]
