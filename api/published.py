@@ -22,6 +22,7 @@ from datetime import date, datetime
 from typing import Any
 
 from api.masking import mask_numbers
+from models.cases import LIKELY_SCORE
 from models.publish import json_value
 from resolver.idcard import parse_id
 from resolver.quality import problem_label
@@ -574,7 +575,8 @@ class Published:
         Returns
         -------
         dict
-            ``cases``, ``amount_at_risk``, ``by_type``, ``by_township`` (each with its
+            ``cases``, ``amount_at_risk``, ``by_type`` (with how many score at least
+            ``models.risk.LIKELY_SCORE``: ``likely``), ``by_township`` (each with its
             ``by_type`` counts), ``by_county`` (open cases per county of a province drop; a
             case spanning two counties counts in both), ``by_status``, ``resolved_by_data`` (a
             count), ``changes`` (month over month, ``changes``) and ``overdue`` (a count).
@@ -592,8 +594,10 @@ class Published:
             if status in CLOSED:
                 continue
             fen = round((case["amount_at_risk"] or 0.0) * 100)  # summed in fen: exact
-            kind = by_type.setdefault(case["case_type"], {"cases": 0, "amount_at_risk": 0})
+            kind = by_type.setdefault(case["case_type"],
+                                      {"cases": 0, "likely": 0, "amount_at_risk": 0})  # fmt: skip
             kind["cases"] += 1
+            kind["likely"] += (case["risk_score"] or 0.0) >= LIKELY_SCORE
             kind["amount_at_risk"] += fen
             place = by_township.setdefault(case["township"] or "未知",
                                            {"cases": 0, "amount_at_risk": 0, "by_type": {}})  # fmt: skip

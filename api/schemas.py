@@ -202,6 +202,12 @@ class TownshipTotals(TypeTotals):
     by_type: dict[str, int]
 
 
+class KindTotals(TypeTotals):
+    likely: int = Field(
+        description="of those cases, how many score at least 0.5 (more likely true than not)"
+    )
+
+
 class ChangeCounts(BaseModel):
     new: int = Field(description="新增: raised by the latest run, not by the previous run")
     resolved: int = Field(
@@ -226,7 +232,7 @@ class Overview(BaseModel):
         description="未结: cases neither resolved by data nor confirmed or dismissed"
     )
     amount_at_risk: float = Field(description="the money at risk of those cases, to the fen")
-    by_type: dict[str, TypeTotals] = Field(description="those cases by case type")
+    by_type: dict[str, KindTotals] = Field(description="those cases by case type")
     by_township: dict[str, TownshipTotals] = Field(description="those cases by township")
     by_county: dict[str, int] = Field(
         default={}, description="those cases per county of a province drop (empty for one county)"

@@ -13,6 +13,9 @@ match, below the threshold or among namesakes): two roster rows (``duplicate_enr
 or a death notice and the member (``deceased_paid``); the pair's probability. Such a case
 is true only if the records are one person, so its score is at most that probability (the
 model learns nothing of it where all the cases it was fitted on rest on accepted links)."""
+LIKELY_SCORE = 0.5
+"""A lead scored at least this is more likely true than not: the count beside a headline
+count of leads (an uncertain lead on a namesake's notice counts among the leads, scored low)."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from api.cli.base import console
 from models.case_types import CASE_LABELS
+from models.cases import LIKELY_SCORE
 from models.detectors.deceased_paid import MAX_CANDIDATES
 from models.policy import RULE_LABELS, Policy
 from resolver.headers import header_key
@@ -31,10 +32,6 @@ from resolver.registries import REGISTRIES, column_header
 if TYPE_CHECKING:  # the measuring commands' figures; the wing is loaded only to measure
     from models.evaluation.cases import CalibrationBin, CaseEvaluation, CaseScores, ControlLeads
     from models.evaluation.linking import LinkScores
-
-
-# A lead scored at least this is more likely true than not: the count a headline may quote.
-LIKELY_SCORE = 0.5
 
 
 def print_case_counts(con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[str, int],

@@ -169,12 +169,21 @@ def test_the_overviews_money_adds_up_to_the_fen():
     assert repr(overview["by_township"]["东乡"]["amount_at_risk"]) == "18931.9"
 
 
+def test_the_overview_counts_beside_each_type_its_leads_scored_at_least_half():
+    # a namesake's notice raises an uncertain lead scored low: a lead, not a likely one
+    cases = [_case("a", "东乡", R1, R1), _case("b", "东乡", R1, R1),
+             {**_case("c", "东乡", R1, R1), "risk_score": 0.04}]  # fmt: skip
+    deaths = Published(cases, [], [], [], [], RUNS[:1]).overview()["by_type"]["deceased_paid"]
+    assert (deaths["cases"], deaths["likely"]) == (3, 2)
+
+
 def test_the_overview_and_the_unclosed_queue_leave_out_confirmed_and_dismissed_cases():
     """未结: d and e were confirmed (属实); a and b are open; c and f resolved by data."""
     published = _published()
     overview = published.overview()
     assert (overview["cases"], overview["amount_at_risk"]) == (2, 150.0)  # a and b
-    assert overview["by_type"]["deceased_paid"] == {"cases": 1, "amount_at_risk": 100.0}
+    assert overview["by_type"]["deceased_paid"] == {"cases": 1, "likely": 1,
+                                                    "amount_at_risk": 100.0}  # fmt: skip
     assert overview["by_status"]["confirmed"] == 2 and overview["by_status"]["open"] == 2
     total, items = published.list_cases(CaseFilter(status="unclosed"), sort="risk", offset=0,
                                          limit=9)  # fmt: skip

@@ -71,6 +71,11 @@ def test_the_overview_and_masking_for_an_analyst(page, county):
     page.click("nav a[data-view=overview]")
     expect(page.locator("#by-township")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
+    with client(county, "analyst") as http:  # each type's leads, and those scored ≥ 0.5
+        deaths = http.get("/api/overview").json()["by_type"]["deceased_paid"]
+    row = page.locator("section:has(h3:text('按疑点类型')) tbody tr", has_text="死亡后仍发放")
+    expect(row.locator("td.num").nth(0)).to_have_text(str(deaths["cases"]))
+    expect(row.locator("td.num").nth(1)).to_have_text(str(deaths["likely"]))
     with page.expect_download() as form:  # every ledger the API serves is on the page
         page.click("a[data-ledger='liangping/1']")
     assert form.value.suggested_filename == "梁平表式附件1.xlsx"
