@@ -235,7 +235,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         ]
         moves.sort(key=lambda move: -abs(move[0]))
         fitted = self.types_[case.case_type]
-        calibrated = (f"按{fitted['examples']}个已知真伪的同类疑点校准" if fitted["examples"]
+        calibrated = (f"按合成数据中{fitted['examples']}个已知真伪的同类疑点校准" if fitted["examples"]
                       else "此类疑点尚无已知真伪的样本，评分只是中性估计")  # fmt: skip
         base = f"风险评分 {score_text(score)}（{calibrated}）"
         if bound is not None and bound < score:
