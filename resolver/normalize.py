@@ -113,9 +113,17 @@ _TOWNSHIP_SUFFIX = re.compile(
 # committees of either (村委会, 嘎查委员会, 居委会): 巴彦嘎查, 巴彦村 and 巴彦村委会 are one.
 _VILLAGE_WORD = re.compile(r"(?:村民委员会|村委会|嘎查村民委员会|嘎查委员会|嘎查村|嘎查|"
                            r"社区居民委员会|社区居委会|社区|居民委员会|居委会|村)$")  # fmt: skip
+# The committee written after the village word (新华社区居委会, 大坡村村委会, 巴彦嘎查嘎查委员会)
+# is the committee of that village, not a second village word: replaced first, as a whole.
 _VILLAGE_COMMITTEE = (
+    ("社区居民委员会", "社区"),
+    ("社区居委会", "社区"),
+    ("村村民委员会", "村"),
+    ("村村委会", "村"),
+    ("嘎查嘎查委员会", "嘎查"),
     ("村民委员会", "村"),
     ("村委会", "村"),
+    ("嘎查委员会", "嘎查"),
     ("居民委员会", "社区"),
     ("居委会", "社区"),
 )
@@ -1173,6 +1181,9 @@ def normalize_village(raw: str) -> Result:
     (('巴彦嘎查3组', '巴彦|3'), ('巴彦村', '巴彦'))
     >>> normalize_village("东怀村那怀屯")[0][1], normalize_village("李家屯村")[0][1]
     ('东怀|那怀', '李家屯')
+    >>> [normalize_village(text)[0][1] for text in ("新华社区居委会", "新华社区", "大坡村村委会",
+    ...                                          "大坡村", "巴彦嘎查嘎查委员会")]
+    ['新华', '新华', '大坡', '大坡', '巴彦']
     """
     text = fold(raw, keep_spaces=False)
     for long_form, short_form in _VILLAGE_COMMITTEE:
