@@ -1212,10 +1212,10 @@ def normalize_village(raw: str) -> Result:
 _ADDRESS_TAIL = (
     r"^(?P<head>.*?)(?:第?(?P<group>[〇零一二三四五六七八九十两0-9]{1,3})(?:村民小组|组|社|队)"
     r"[^0-9组社队号村]{0,6}?"
-    rf"|(?P<village_word>{_VILLAGE_WORDS})(?P<hamlet>{_HAMLET_NAME})(?:{_HAMLET_WORD})"
-    # a courtyard after a hamlet never begins with a hamlet's word: the hamlet of 新塘村上寨屯
-    # is 上寨, as the village column reads it, not 上 (寨) with a courtyard 屯
-    r"(?:[^0-9组社队号村屯寨][^0-9组社队号村]{0,5}?)?)?"
+    rf"|(?P<village_word>{_VILLAGE_WORDS})(?P<hamlet>{_HAMLET_NAME})"
+    # after 寨 a courtyard never begins with 屯: the hamlet of 新塘村上寨屯 is 上寨, as the
+    # village column reads it, not 上 (寨) with a courtyard 屯; after 屯 it may (那坡屯屯尾)
+    r"(?:(?:屯|自然村)[^0-9组社队号村]{0,6}?|寨(?:[^0-9组社队号村屯][^0-9组社队号村]{0,5}?)?))?"
     r"(?P<house>[0-9]{1,5}(?:[-之][0-9]{1,4})?)?号?$"
 )
 _ADDRESS_HEAD = re.compile(
@@ -1260,6 +1260,8 @@ def normalize_address(raw: str) -> Result:
     (('屯堡', '李家屯', '5', '12'), (None, '王寨', None, '8'))
     >>> normalize_address("大安镇新塘村上寨屯112号")[0][1:], normalize_village("新塘村上寨屯")[0][1]
     (('大安', '新塘', '上寨', '112'), '新塘|上寨')
+    >>> normalize_address("新塘村那坡屯屯尾12号")[0][1:], normalize_address("新塘村上寨屯寨脚3号")[0][1:]
+    ((None, '新塘', '那坡', '12'), (None, '新塘', '上寨', '3'))
     """
     parts = address_parts(pa.array([fold(raw) or None], pa.string()))
     return _ok(*(part[0].as_py() for part in parts))
