@@ -50,6 +50,9 @@ ENTITIES = "entities"
 PERSON_LINKS = "person_links"
 LINK_EXPLANATIONS = "link_explanations"
 POSSIBLE_MATCHES = "possible_matches"
+NOTICE_DATE_SLIP_DAYS = 31
+"""Two notices of one person's death whose dates are at most this many days apart report one
+death (a day or a month mistyped by one office), not two."""
 SCORED_PAIRS = "scored_pairs"
 LINK_MODEL = "link_model"
 
@@ -268,9 +271,10 @@ def lone_death_candidates(
     other groups only, is no candidate, whether linking kept a pair of those rows or not;
     nor is a person none of whose rows gives the gender the notice gives (a police notice's
     gender is one of the few things it says: a man is no candidate for a woman's death). A
-    candidate whose own notice gives the notice's date of death is its only candidate: the
+    candidate whose own notice gives the notice's date of death, or one within
+    ``NOTICE_DATE_SLIP_DAYS`` of it (a slip of the day or month), is its only candidate: the
     same death reported by a second office (police and funeral home), not a namesake's; a
-    person whose own notice gives another date is none (a person dies once).
+    person whose own notice gives a date further off is none (a person dies once).
 
     Parameters
     ----------
@@ -363,17 +367,19 @@ def lone_death_candidates(
                 GROUP BY o.record_id, o.person_id, n.gender
                 HAVING bool_or(o.gender IS NOT NULL) AND NOT bool_or(o.gender = n.gender)
             ),
-            dead AS (  -- a person dies once: her own notice of another day says she did
+            dead AS (  -- a person dies once: her own notice of a day far off says she did
                 SELECT DISTINCT s.record_id, s.person_id FROM scored s
                 JOIN deaths n ON n.record_id = s.record_id
                 JOIN {entities} o ON o.registry = 'deaths' AND o.person_id = s.person_id
-                JOIN deaths d ON d.record_id = o.record_id AND d.death_date <> n.death_date
+                JOIN deaths d ON d.record_id = o.record_id
+                 AND abs(date_diff('day', d.death_date, n.death_date)) > $slip
             ),
             died_that_day AS (  -- candidates whose own notice gives the notice's date
                 SELECT DISTINCT s.record_id, s.person_id FROM scored s
                 JOIN deaths n ON n.record_id = s.record_id
                 JOIN {entities} o ON o.registry = 'deaths' AND o.person_id = s.person_id
-                JOIN deaths d ON d.record_id = o.record_id AND d.death_date = n.death_date
+                JOIN deaths d ON d.record_id = o.record_id
+                 AND abs(date_diff('day', d.death_date, n.death_date)) <= $slip
             ),
             plausible AS (
                 SELECT record_id, person_id, probability FROM scored
@@ -391,7 +397,7 @@ def lone_death_candidates(
                    count(*) OVER (PARTITION BY record_id) AS candidates
             FROM plausible ORDER BY record_id, person_id
             """,
-            {"margin": _stored_settings(con).ambiguity_margin},
+            {"margin": _stored_settings(con).ambiguity_margin, "slip": NOTICE_DATE_SLIP_DAYS},
         ).fetchall()
 
 

@@ -88,7 +88,9 @@ def test_a_candidate_whose_own_notice_gives_the_same_date_is_the_notices_only_ca
     # P3's own notice (a funeral home's, with the ID) dates the death the day D1 does: D1 is
     # a second report of P3's death, whatever it matches, not a namesake's
     assert lone_death_candidates(_linked(own_notice="2025-03-02")) == [("D1", "P3", 0.30, 1)]
-    # a person dies once: P3, dead by her own notice of another day, is not D1's person
+    # a day or a month mistyped by one office is the same death, not a namesake's
+    assert lone_death_candidates(_linked(own_notice="2025-03-01")) == [("D1", "P3", 0.30, 1)]
+    # a person dies once: P3, dead by her own notice of months before, is not D1's person
     assert lone_death_candidates(_linked(own_notice="2024-11-20")) == [("D1", "P2", 0.47, 1)]
 
 
