@@ -268,6 +268,28 @@ def fen(amount: float) -> float:
     return in_fen(amount) / 100
 
 
+def yuan_text(amount: float) -> str:
+    """An amount of 元 as evidence writes it: whole 元 without decimals, else to the fen, so
+    that two amounts a fen apart never read alike (374.99 is not 375).
+
+    Parameters
+    ----------
+    amount : float
+        Money in 元.
+
+    Returns
+    -------
+    str
+        The amount, without a unit.
+
+    Examples
+    --------
+    >>> yuan_text(375.0), yuan_text(374.99), yuan_text(374.99 * 12), yuan_text(4500)
+    ('375', '374.99', '4499.88', '4500')
+    """
+    return f"{amount:.0f}" if fen(amount) == round(amount) else f"{fen(amount):.2f}"
+
+
 @lru_cache(maxsize=1 << 16)  # a county pays few distinct amounts, each met thousands of times
 def in_fen(amount: float) -> int:
     """``amount`` in whole fen, rounded halves up as ``fen`` rounds it. Money added,

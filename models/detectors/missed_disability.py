@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from models.amounts import yuan_text
 from models.cases import Case, Evidence
 from models.detectors.common import (
     NOT_ENROLLED,
@@ -88,7 +89,7 @@ def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
     every_household = KEY_GROUP in policy.key_groups
     for _, row in neighbours(graph, node, "in_poverty_household"):
         status = STATUS_LABELS.get(row["status"], row["status"] or "状态不明")
-        income = f"，人均纯收入 {row['income_year']:.0f} 元/年" if row["income_year"] else ""
+        income = f"，人均纯收入 {yuan_text(row['income_year'])} 元/年" if row["income_year"] else ""
         if policy.is_poor(row["status"], row["income_year"]):
             reasons.append(
                 Evidence(f"建档立卡户，状态 {status}{income}", "poverty", row["record_id"])
@@ -100,9 +101,9 @@ def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
         income = row["income_month"]
         if income is not None and income * 12 < policy.dibao_standard_year:
             reasons.append(
-                Evidence(f"同户成员在低保案件 {case[1]} 中保障，家庭人均月纯收入 {income:.0f} "
-                         f"元（年 {income * 12:.0f} 元），低于低保标准 "
-                         f"{policy.dibao_standard_year:.0f} 元/人/年", "assistance",
+                Evidence(f"同户成员在低保案件 {case[1]} 中保障，家庭人均月纯收入 "
+                         f"{yuan_text(income)} 元（年 {yuan_text(income * 12)} 元），低于低保标准 "
+                         f"{yuan_text(policy.dibao_standard_year)} 元/人/年", "assistance",
                          row["record_id"])
             )  # fmt: skip
     return reasons
@@ -141,7 +142,7 @@ def _household_rows(graph: nx.MultiGraph, node) -> list:
 
 def _history_evidence(case, row) -> Evidence:
     """An ended or not-covered roster row, as context: its income is not current."""
-    income = (f"，当时家庭人均月收入 {row['income_month']:.0f} 元（仅作参考，不作为贫困依据）"
+    income = (f"，当时家庭人均月收入 {yuan_text(row['income_month'])} 元（仅作参考，不作为贫困依据）"
               if row["income_month"] is not None else "")  # fmt: skip
     state = (f"历史记录：曾在案件 {case[1]} 中保障，已于 {row['end']} 退出" if row["covered"]
              else f"非保障记录：在案件 {case[1]} 中列为非保障对象（不享受保障）")  # fmt: skip

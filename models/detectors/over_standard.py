@@ -7,7 +7,7 @@ from datetime import date
 
 import networkx as nx
 
-from models.amounts import fen
+from models.amounts import fen, yuan_text
 from models.cases import Case, Evidence
 from models.detectors.common import enrolment_evidence, paid_months, refunds
 from models.graph import neighbours, nodes_of
@@ -176,7 +176,7 @@ def _case(graph, policy: Policy, case, rows, income: float, since: date, assesse
              f"未提供收入核定日期（{INCOME_DATE_HEADERS[0]}），按纳入日期 {since} 起算；"
              "收入可能在纳入后才上升，请核实收入变化时间")  # fmt: skip
     evidence = [
-        Evidence(f"低保案件 {case[1]} 家庭人均月收入 {_yuan(income)} 元，年 {_yuan(income * 12)} 元，"
+        Evidence(f"低保案件 {case[1]} 家庭人均月收入 {yuan_text(income)} 元，年 {yuan_text(income * 12)} 元，"
                  f"高于本地低保标准 {policy.dibao_standard_year:.0f} 元/人/年"),
         Evidence(f"{reading}，{basis}"),
         Evidence(f"{'渐退期满后' if exit_months else '收入超标后'}仍发放 {len(months)} 个月（{month_text(months[0])} 至 "
@@ -201,8 +201,3 @@ def _case(graph, policy: Policy, case, rows, income: float, since: date, assesse
             "months_after": float(len(months)),
         },
     )
-
-
-def _yuan(amount: float) -> str:
-    """An amount as written: whole 元 without decimals, else to the fen (375.01 is not 375)."""
-    return f"{amount:.0f}" if fen(amount) == round(amount) else f"{fen(amount):.2f}"

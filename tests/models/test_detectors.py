@@ -889,6 +889,18 @@ def test_context_rows_say_what_they_are_and_incomes_compare_in_one_unit():
                for text in texts)  # fmt: skip
 
 
+def test_an_income_a_fen_below_the_standard_is_written_to_the_fen():
+    # 374.99 a month is 4,499.88 a year, below 4,500: written whole, it read "375 元（年 4500
+    # 元），低于低保标准 4500 元/人/年", a figure below itself
+    drop = HouseholdSketch()
+    drop.family("HK1", "wang", "li")
+    drop.certify("wang", "C1", "physical", 1)
+    drop.enrol("li", "DB1", "A2", income=374.99)
+    (case,) = detect_missed_disability(drop.graph, POLICY)
+    assert any("家庭人均月纯收入 374.99 元（年 4499.88 元），低于低保标准 4500 元/人/年" in item.text
+               for item in case.evidence)  # fmt: skip
+
+
 def test_an_enrolled_or_dead_or_not_poor_person_is_not_missed():
     enrolled, dead, comfortable = HouseholdSketch(), HouseholdSketch(), HouseholdSketch()
     for drop in (enrolled, dead, comfortable):
