@@ -576,7 +576,7 @@ class Published:
         -------
         dict
             ``cases``, ``amount_at_risk``, ``by_type`` (with how many score at least
-            ``models.risk.LIKELY_SCORE``: ``likely``), ``by_township`` (each with its
+            ``models.cases.LIKELY_SCORE``: ``likely``), ``by_township`` (each with its
             ``by_type`` counts), ``by_county`` (open cases per county of a province drop; a
             case spanning two counties counts in both), ``by_status``, ``resolved_by_data`` (a
             count), ``changes`` (month over month, ``changes``) and ``overdue`` (a count).
