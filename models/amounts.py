@@ -29,11 +29,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from itertools import pairwise
 from typing import NamedTuple
 
 import duckdb
 
-from models.periods import month_index
+from models.periods import month_index, month_text
 from models.policy import Policy
 from resolver.db import table_names
 
@@ -179,8 +180,8 @@ def _ledger_levels(con: duckdb.DuckDBPyConnection, yearly: bool
     samples = con.execute(_SAMPLES_SQL).fetchall()
     by_month: dict[tuple[str, int], Counter] = defaultdict(Counter)
     by_year: dict[tuple[str, int], Counter] = defaultdict(Counter)
-    for key, month_text, amount, cases in samples:
-        month = month_index(month_text)
+    for key, written, amount, cases in samples:
+        month = month_index(written)
         by_month[(key, month)][float(amount)] += cases
         by_year[(key, month // 12)][float(amount)] += cases
     found = {}
@@ -312,6 +313,58 @@ def in_fen(amount: float) -> int:
     (20005, 5013, -124100)
     """
     return int(Decimal(repr(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100)
+
+
+BACK_PAY_MONTHS = 3
+"""At most this many months in a row without a payment line, paid together with the month
+after them (补发), are read as paid in their own months."""
+BACK_PAY_TOLERANCE = 0.05
+"""How far a 补发 month's payment may be from k + 1 times the case's month before (a standard
+raised in January: December paid at the old amount with January's at the new)."""
+
+
+def spread_back_pay(payments: dict[str, list[tuple[str, float]]]) -> None:
+    """Read a 补发 as paid in the months it is for: a month paid k + 1 times what the case was
+    paid the month before its gap (within ``BACK_PAY_TOLERANCE``), right after k months
+    (at most ``BACK_PAY_MONTHS``) with no payment line, paid those months too. Each of its
+    lines is spread evenly over the k + 1 months, in whole fen that add up to it (the odd fen
+    in its own month). Only a month of payments alone is spread (no refund line in it).
+
+    Read as one month, a 补发 was money paid twice in it (a ``payment_mismatch`` lead of
+    money paid too much, the month before it nothing short) and left a month after a death
+    unpaid (``deceased_paid`` short by a month's amount).
+
+    Parameters
+    ----------
+    payments : dict of str to list of tuple of (str, float)
+        A case's payment lines (record id, amount) by month (``YYYY-MM``), changed in place.
+
+    Examples
+    --------
+    >>> paid = {"2025-03": [("F1", 480.0)], "2025-05": [("F2", 960.0)],
+    ...         "2025-06": [("F3", 480.0)], "2025-08": [("F4", 700.0)]}
+    >>> spread_back_pay(paid)
+    >>> [(month, paid[month]) for month in sorted(paid)]  # doctest: +NORMALIZE_WHITESPACE
+    [('2025-03', [('F1', 480.0)]), ('2025-04', [('F2', 480.0)]), ('2025-05', [('F2', 480.0)]),
+     ('2025-06', [('F3', 480.0)]), ('2025-08', [('F4', 700.0)])]
+    """
+    months = sorted(month_index(text) for text in payments)
+    for before, month in pairwise(months):
+        gap = month - before - 1
+        lines = payments[month_text(month)]
+        usual = sum(in_fen(amount) for _, amount in payments[month_text(before)])
+        if not 1 <= gap <= BACK_PAY_MONTHS or usual <= 0 or any(a <= 0 for _, a in lines):
+            continue
+        paid, expected = sum(in_fen(amount) for _, amount in lines), (gap + 1) * usual
+        if abs(paid - expected) > BACK_PAY_TOLERANCE * expected:
+            continue
+        spread: dict[int, list[tuple[str, float]]] = {m: [] for m in range(before + 1, month + 1)}
+        for record_id, amount in lines:
+            share = in_fen(amount) // (gap + 1)
+            for covered in range(before + 1, month):
+                spread[covered].append((record_id, share / 100))
+            spread[month].append((record_id, (in_fen(amount) - share * gap) / 100))
+        payments.update({month_text(covered): found for covered, found in spread.items()})
 
 
 def split_fen(total: int, weights: list[tuple[str, int]]) -> dict[str, int]:

@@ -49,7 +49,7 @@ import duckdb
 import networkx as nx
 import pyarrow as pa
 
-from models.amounts import ledger_amounts_and_levels
+from models.amounts import ledger_amounts_and_levels, spread_back_pay
 from resolver.db import table_names
 from resolver.memory import collector_paused
 from resolver.normalize import COLLECTIVE_WORD, parse_date, urban_or_rural
@@ -430,12 +430,14 @@ def _payment_rows(con) -> pa.Table:
 
 
 def _add_payments(graph, rows) -> None:
-    """Each case's payments by month."""
+    """Each case's payments by month, a 补发 read as paid in the months it is for
+    (``models.amounts.spread_back_pay``)."""
     for case_no, paid in groupby(rows, key=itemgetter(0)):
         node = graph.nodes.get(("case", case_no))
         if node is not None:
             for _, month, record_id, amount in paid:
                 node["payments"][month].append((record_id, amount))
+            spread_back_pay(node["payments"])
 
 
 def _payment_account_rows(con) -> pa.Table:

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from models.amounts import spread_back_pay
 from models.cases import UNLINKED, one_per_finding
 from models.detectors.a_class_partial import detect_a_class_partial
 from models.detectors.common import single_person_conditions
@@ -48,6 +49,31 @@ def test_a_death_paid_after_the_grace_month_is_a_case_with_the_members_own_amoun
     assert case.amount_at_risk == 305.0 * 3  # 2026-08, 09, 10 at her class C amount
     assert "发放记录推算" in case.evidence[2].text
     assert case.features["corroborated"] == 1.0  # the notice carries the roster's valid ID
+
+
+def _back_paid(drop: HouseholdSketch, case_no: str, amount: float, skipped: list[str]) -> None:
+    """Case ``case_no`` paid ``amount`` every month of 2026, but each of the ``skipped`` months
+    with the next (补发: twice in that month), as graph building reads a ledger (``graph``)."""
+    for month in MONTHS_2026:
+        if month in skipped:
+            continue
+        before = MONTHS_2026[MONTHS_2026.index(month) - 1] if month != MONTHS_2026[0] else None
+        drop.pay(case_no, [month], amount * (2 if before in skipped else 1))
+    spread_back_pay(drop.graph.nodes[("case", case_no)]["payments"])
+
+
+def test_a_month_paid_with_the_next_counts_for_its_own_month():
+    # 补发: March, June and August each paid with the month after. Read as months paid twice
+    # they were a payment_mismatch lead of 2,280 元 paid too much, nothing short; and a death
+    # in June left August unpaid for her (three months' amount reported, not four)
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("wife", "DB1", "A1", id18="X1", dibao_class="C")
+    drop.enrol("son", "DB1", "A2", dibao_class="A")
+    _back_paid(drop, "DB1", 760.0, ["2026-03", "2026-06", "2026-08"])
+    assert detect_payment_mismatch(drop.graph, POLICY) == []
+    drop.die("wife", "D1", date(2026, 5, 10), id18="X1")
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 305.0 * 4  # 2026-07 to 10, August paid in September
 
 
 def test_a_members_share_is_rounded_to_the_fen_each_month_halves_up():
