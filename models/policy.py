@@ -194,6 +194,25 @@ class Policy:
             status = "not_lifted"
         return status in self.poor_statuses or below
 
+    def standard_text(self) -> str:
+        """The 低保 standard as evidence names it: 本地 only where the policy sets its own (the
+        default profile's, and a profile that inherits it, are the contract's default).
+
+        Returns
+        -------
+        str
+            ``本地低保标准 5400 元/人/年``, or ``低保标准 4500 元/人/年（默认值，…）``.
+
+        Examples
+        --------
+        >>> load_policy().standard_text()
+        '低保标准 4500 元/人/年（数据约定的默认值，本地标准未设置）'
+        """
+        amount = f"{self.dibao_standard_year:g} 元/人/年"
+        if self.name == "default" or "dibao_standard_year" in self.defaults:
+            return f"低保标准 {amount}（数据约定的默认值，本地标准未设置）"
+        return f"本地低保标准 {amount}"
+
     def to_json(self) -> str:
         """The policy as JSON, every field included (as a run's output folder holds it).
 

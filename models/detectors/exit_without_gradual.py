@@ -142,7 +142,7 @@ def _poverty_evidence(policy: Policy, poverty: dict) -> Evidence:
     income = poverty["income_year"]
     said = "" if income is None else f"，家庭年人均纯收入 {income:.0f} 元"
     if income is not None and income < policy.dibao_standard_year:
-        said += f"，低于本地低保标准 {policy.dibao_standard_year:.0f} 元/人/年"
+        said += f"，低于{policy.standard_text()}"
     return Evidence(f"建档立卡户成员，状态 {status}{said}", "poverty", poverty["record_id"])
 
 

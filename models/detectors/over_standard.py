@@ -177,7 +177,7 @@ def _case(graph, policy: Policy, case, rows, income: float, since: date, assesse
              "收入可能在纳入后才上升，请核实收入变化时间")  # fmt: skip
     evidence = [
         Evidence(f"低保案件 {case[1]} 家庭人均月收入 {yuan_text(income)} 元，年 {yuan_text(income * 12)} 元，"
-                 f"高于本地低保标准 {policy.dibao_standard_year:.0f} 元/人/年"),
+                 f"高于{policy.standard_text()}"),
         Evidence(f"{reading}，{basis}"),
         Evidence(f"{'渐退期满后' if exit_months else '收入超标后'}仍发放 {len(months)} 个月（{month_text(months[0])} 至 "
                  f"{month_text(months[-1])}），合计 {gross:.2f} 元", "payments", paid[0][0]),

@@ -1070,6 +1070,17 @@ def test_a_case_paid_after_its_gradual_exit_ended_is_over_standard():
     assert "适用于建档立卡贫困户；在保成员在建档立卡台账 P7" in case.evidence[1].text
 
 
+def test_the_standard_is_called_local_only_where_a_policy_sets_one():
+    # the default profile's 4,500 is the contract's: a district whose standard is 7,800
+    # read "高于本地低保标准 4500" on 223 leads of a blind tester's urban district
+    drop = _income_rose(date(2025, 9, 10))
+    (default,) = detect_over_standard(drop.graph, load_policy("梁平区回龙镇"))
+    assert "高于低保标准 4500 元/人/年（数据约定的默认值，本地标准未设置）" in default.evidence[0].text
+    local = replace(load_policy(), name="本县", dibao_standard_year=5400)
+    (case,) = detect_over_standard(drop.graph, local)
+    assert "高于本地低保标准 5400 元/人/年" in case.evidence[0].text
+
+
 def test_money_paid_back_after_the_gradual_exit_is_deducted_in_whichever_month_booked():
     alone = HouseholdSketch()  # the refund in a month of its own
     beside = HouseholdSketch()  # the refund beside October's payment
