@@ -70,6 +70,9 @@ AGREEMENTS = (
     ("cert_no_type", "disability_type", "cert_conflicts_type"),
     ("cert_no_level", "disability_level", "cert_conflicts_level"),
 )
+# Of those, the contradictions an ID's zeroed last digits make (its gender digit zeroed: a
+# man's ID reads a woman's; the certificate holds the whole ID).
+ZEROED_CONFLICTS = frozenset({"gender_conflicts_id", "cert_conflicts_id"})
 _YEAR_MONTH = re.compile(r"(20\d{2}|19\d{2})\s*[年.\-_/]?\s*(1[0-2]|0?[1-9])\s*月")
 _YEAR_MONTH_DASHED = re.compile(r"(20\d{2})[\-_.](1[0-2]|0[1-9])(?!\d)")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
@@ -1282,13 +1285,23 @@ def _row_findings(registry: Registry, normalised: pa.Table) -> list[pa.Table]:
         differs = pc.fill_null(pc.not_equal(columns[column], columns[other]), False)
         if other == "id_number":
             differs = pc.and_(differs, pc.is_in(columns["id_number_status"], pa.array(USABLE)))
-        flagged = pc.if_else(differs, problem, pa.scalar(None, pa.string()))
+        flagged = pc.if_else(differs, _zeroed_or(problem, columns), pa.scalar(None, pa.string()))
         findings.append(findings_of(registry, column, flagged, columns[column], columns))
     if "end_date" in columns:
         before = pc.fill_null(pc.less(columns["end_date"], columns["start_date"]), False)
         flagged = pc.if_else(before, "end_before_start", pa.scalar(None, pa.string()))
         findings.append(findings_of(registry, "end_date", flagged, columns["end_date"], columns))
     return findings
+
+
+def _zeroed_or(problem: str, columns: dict[str, pa.Array]) -> pa.Array | str:
+    """A gender or certificate that contradicts an ID ending in 000 says the ID lost its
+    last digits to a spreadsheet (which passes the check digit one time in eleven): that,
+    not the contradiction, is the finding on such a row."""
+    if problem not in ZEROED_CONFLICTS or "id_number" not in columns:
+        return problem
+    zeroed = pc.fill_null(pc.ends_with(columns["id_number"], "000"), False)
+    return pc.if_else(zeroed, "id_zeroed_suspected", problem)
 
 
 def _extra_map(cells: list[pa.Array], extras: list[tuple[int, str]], height: int) -> pa.Array:

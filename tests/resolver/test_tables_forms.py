@@ -74,3 +74,16 @@ def test_an_amount_per_person_is_read_as_written_with_a_finding(tmp_path):
         "SELECT row_no, problem FROM dq_findings WHERE column_name = 'amount'"
     ).fetchall()
     assert found == [(2, "amount_per_head")]
+
+
+def test_an_id_whose_zeroed_tail_passes_the_check_digit_is_said_to_be_zeroed(tmp_path):
+    # 532326195001015000 passes its check digit; its man's gender digit, zeroed, reads a woman
+    roster = [["记录编号", "救助证号", "姓名", "身份证号码", "性别", "救助类型", "是否保障对象",
+               "纳入日期"],
+              ["A1", "DB1", "王建国", "532326195001015000", "男", "低保", "是", "2020-01-01"],
+              ["A2", "DB1", "王秀英", "532326195001015000", "女", "低保", "是", "2020-01-01"]]  # fmt: skip
+    con = _ingest(tmp_path, "救助对象.csv", roster)
+    found = con.execute("SELECT record_id, column_name, problem FROM dq_findings "
+                        "WHERE registry = 'assistance' ORDER BY ALL").fetchall()  # fmt: skip
+    assert ("A1", "gender", "id_zeroed_suspected") in found
+    assert not any(problem == "gender_conflicts_id" for *_, problem in found)
