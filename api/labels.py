@@ -8,6 +8,7 @@ from typing import Any
 from api.ledgers import SHARED_PAYMENTS_NOTE
 from api.published import STATUS_LABELS
 from models.case_types import CASE_LABELS
+from models.cases import LIKELY_SCORE
 from resolver.comparisons import doudi_comparisons
 from resolver.normalize import CODE_LABELS, VOCABULARIES, code_label
 from resolver.registries import REGISTRIES
@@ -26,7 +27,8 @@ def page_labels() -> dict[str, Any]:
     dict
         Registry names, column headers and kinds by registry, code labels by vocabulary,
         ID-status, case-type and status labels, what a total of amounts at risk counts
-        (``amount_note``), and the comparisons' descriptions.
+        (``amount_note``), the score a likely lead reaches (``likely_score``), and the
+        comparisons' descriptions.
     """
     return {
         "registries": {name: registry.chinese for name, registry in REGISTRIES.items()},
@@ -40,6 +42,7 @@ def page_labels() -> dict[str, Any]:
         "case_types": CASE_LABELS,
         "statuses": STATUS_LABELS,
         "amount_note": SHARED_PAYMENTS_NOTE,
+        "likely_score": LIKELY_SCORE,
         "comparisons": {comparison["output_column_name"]: comparison["comparison_description"]
                         for comparison in doudi_comparisons()},
     }  # fmt: skip

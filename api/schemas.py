@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from models.case_types import CASE_TYPES
+from models.cases import LIKELY_SCORE
 
 Status = Literal["open", "in_review", "confirmed", "dismissed", "field_check"]
 CaseType = Literal[tuple(CASE_TYPES)]  # the case-type registry's names
@@ -204,7 +205,8 @@ class TownshipTotals(TypeTotals):
 
 class KindTotals(TypeTotals):
     likely: int = Field(
-        description="of those cases, how many score at least 0.5 (more likely true than not)"
+        description=f"of those cases, how many score at least {LIKELY_SCORE} (more likely true "
+        "than not)"
     )
 
 

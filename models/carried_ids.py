@@ -161,9 +161,7 @@ def _same_records(
         "WHERE run_id = $1 AND case_type NOT IN (SELECT unnest($2::VARCHAR[]))",
         [run_id, PER_FAMILY],
     ).fetchall()
-    published = {case_id: (case_type, frozenset((record["registry"], record["record_id"])
-                                                 for record in json.loads(records)))
-                 for case_id, case_type, records in found}  # fmt: skip
+    published = {case_id: (case_type, _cited(records)) for case_id, case_type, records in found}
     vacated = _unique((finding, case_id) for case_id, finding in published.items()
                       if case_id not in taken)  # fmt: skip
     findings = {case.own_id: (case.case_type, frozenset(case.records)) for case in waiting}
@@ -181,8 +179,12 @@ def _published_records(
         "WHERE run_id = $1 AND case_id IN (SELECT unnest($2::VARCHAR[]))",
         [run_id, case_ids],
     ).fetchall()
-    return {case_id: {(record["registry"], record["record_id"]) for record in json.loads(records)}
-            for case_id, records in found}  # fmt: skip
+    return {case_id: set(_cited(records)) for case_id, records in found}
+
+
+def _cited(records: str) -> frozenset[tuple[str, str]]:
+    """The records (registry, record id) a published case's ``records`` JSON cites."""
+    return frozenset((record["registry"], record["record_id"]) for record in json.loads(records))
 
 
 def _live_records(

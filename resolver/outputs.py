@@ -350,22 +350,19 @@ def lone_death_candidates(
                 FROM scored s JOIN {entities} e USING (person_id)
                 JOIN {PERSONS} r ON r.unique_id = e.registry || ':' || e.record_id
             ),
-            elsewhere AS (  -- her rows in the notice's township (village) name others only
+            someone_else AS (  -- her rows in the notice's township (village) name other
+                -- villages (groups) only, or none gives the notice's gender
                 SELECT o.record_id, o.person_id
                 FROM rows_of o JOIN {PERSONS} n ON n.unique_id = 'deaths:' || o.record_id
-                GROUP BY o.record_id, o.person_id, n.township, n.village, n.address_area
+                GROUP BY o.record_id, o.person_id, n.township, n.village, n.address_area,
+                         n.gender
                 HAVING bool_or(o.township = n.township AND o.village IS NOT NULL)
                        AND NOT bool_or(o.township = n.township AND o.village = n.village)
                     OR bool_or(o.township = n.township AND o.village = n.village
                                AND o.address_area IS NOT NULL)
                        AND NOT bool_or(o.address_area = n.address_area)
-            ),
-            other_gender AS (  -- the notice says a woman died, and she is a man
-                SELECT o.record_id, o.person_id
-                FROM rows_of o JOIN {PERSONS} n ON n.unique_id = 'deaths:' || o.record_id
-                WHERE n.gender IS NOT NULL
-                GROUP BY o.record_id, o.person_id, n.gender
-                HAVING bool_or(o.gender IS NOT NULL) AND NOT bool_or(o.gender = n.gender)
+                    OR n.gender IS NOT NULL AND bool_or(o.gender IS NOT NULL)
+                       AND NOT bool_or(o.gender = n.gender)
             ),
             dead AS (  -- a person dies once: her own notice of a day far off says she did
                 SELECT DISTINCT s.record_id, s.person_id FROM scored s
@@ -383,8 +380,7 @@ def lone_death_candidates(
             ),
             plausible AS (
                 SELECT record_id, person_id, probability FROM scored
-                ANTI JOIN elsewhere USING (record_id, person_id)
-                ANTI JOIN other_gender USING (record_id, person_id)
+                ANTI JOIN someone_else USING (record_id, person_id)
                 ANTI JOIN dead USING (record_id, person_id)
                 WHERE record_id NOT IN (SELECT record_id FROM died_that_day)
                 QUALIFY capped / (1 - capped) * pow(2, $margin)

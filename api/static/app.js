@@ -428,7 +428,7 @@ async function showOverview() {
     ${Object.entries(o.by_status).map(([s, n]) => `<div class="card kpi">${esc(state.meta.statuses[s])}<b>${n}</b></div>`).join("")}</div>
     <p class="muted">${esc(state.meta.amount_note)}</p></section>
     ${changesSection(o.changes)}
-    <section><h3>按疑点类型</h3><table><thead><tr><th>类型</th><th class="num">疑点</th><th class="num" title="风险评分不低于 0.5 的疑点：可能性较大；其余多为重名等待核实身份的线索">其中评分≥0.5</th><th class="num">涉及金额</th><th>台账</th></tr></thead><tbody>
+    <section><h3>按疑点类型</h3><table><thead><tr><th>类型</th><th class="num">疑点</th><th class="num" title="风险评分不低于 ${state.meta.likely_score} 的疑点：可能性较大；其余多为重名等待核实身份的线索">其中评分≥${state.meta.likely_score}</th><th class="num">涉及金额</th><th>台账</th></tr></thead><tbody>
     ${types.map(t => `<tr><td>${esc(caseLabel(t))}</td><td class="num">${o.by_type[t]?.cases ?? 0}</td><td class="num">${o.by_type[t]?.likely ?? 0}</td><td class="num">${money(o.by_type[t]?.amount_at_risk ?? 0)}</td>
       <td><a href="#" data-ledger="${t}">下载摸排台账</a></td></tr>`).join("")}</tbody></table>
     <p><a href="#" data-ledger="summary">下载乡镇汇总表</a> · <a href="#" data-ledger="monthly">下载月度分析报告</a>
