@@ -14,7 +14,7 @@ no amount that month, and a member's own amount is their share.
 特困 is paid at several legitimate levels at once: the 基本生活费 standard plus a 照料护理费
 by care level (全自理, 半护理, 全护理), and 集中供养 in an institution at other amounts than
 分散供养 at home. Every amount paid to at least ``MIN_LEVEL_CASES`` 特困 cases in a month,
-and to ``MIN_LEVEL_SHARE`` of them, that is no whole multiple of the most common amount (and
+and to ``MIN_LEVEL_SHARE`` of them (3 %), that is no whole multiple of the most common amount (and
 the most common one) is one of its levels (``tekun_levels``; a policy may declare them:
 ``monthly_amounts`` ``{"tekun": {"2025-01": [571, 1000]}}``); one case never sets a level of
 its own, nor an error repeated in several cases (five of 70 paid twice, or 2 % of a large
@@ -42,7 +42,7 @@ MIN_CASES = 3
 # A level of 特困 beside its most common amount is paid to this many cases and this share of
 # the month's 特困 cases, and is no whole multiple of it (see the module docstring).
 MIN_LEVEL_CASES = 5
-MIN_LEVEL_SHARE = 0.1
+MIN_LEVEL_SHARE = 0.03
 MIN_SUPPORT = 0.5
 TEKUN = "tekun"
 CLASS_LABELS = {"A": "低保A类", "B": "低保B类", "C": "低保C类", TEKUN: "特困"}

@@ -98,7 +98,7 @@ def test_tekun_is_paid_at_several_levels_and_one_case_sets_none(tmp_path):
 
 def test_an_error_repeated_in_several_tekun_cases_sets_no_level(tmp_path):
     """Cases paid twice (1260) are errors, not a level, however many: a level beside the most
-    common needs five cases and 10 % of the month's (on the 650,000-person county 215 of 9,844
+    common needs five cases and 3 % of the month's (on the 650,000-person county 215 of 9,844
     特困 cases paid twice made five cases a level: 170 true leads lost; on a 5,000-person county
     five of 70) and is no whole multiple of it; a home's 25 residents at 1000 are one."""
     paid = [630] * 150 + [1260] * 25 + [1000] * 25
@@ -108,10 +108,20 @@ def test_an_error_repeated_in_several_tekun_cases_sets_no_level(tmp_path):
     assert tekun_levels(con) == {month_index("2026-01"): (630.0, 1000.0)}
 
 
-def test_a_few_percent_of_tekun_cases_at_another_amount_set_no_level(tmp_path):
-    """Five of 70 特困 cases at 1111 (7 %): too few for a level of their own."""
-    paid = [630] * 65 + [1111] * 5
-    roster = [[f"T{i}", f"TK{i}", "甲", "特困", "", "是", "2020-01-01", ""] for i in range(70)]
+@pytest.mark.parametrize(("home", "others", "levels"), [
+    (5, 195, (630.0,)),  # 2.5 %: too few for a level of their own
+    (26, 240, (630.0, 760.0)),  # a blind tester's 集中供养 home, under a tenth of the 特困
+    (5, 100, (630.0, 760.0)),  # a small home (until 2026-12-06 it needed 10 %)
+])  # fmt: skip
+def test_a_small_home_is_a_level_a_few_cases_are_not(tmp_path, home, others, levels):
+    """A home's residents at 760 beside the 分散 特困 at 630 are a level from five cases and
+    3 % of the month's 特困 cases: until 2026-12-06 they needed 10 %, and a blind tester's 26
+    of 266 were priced at 630: 26 false payment_mismatch leads and a resident's death
+    understated."""
+    paid = [630] * others + [760] * home
+    roster = [
+        [f"T{i}", f"TK{i}", "甲", "特困", "", "是", "2020-01-01", ""] for i in range(len(paid))
+    ]
     payments = [[f"F{i}", f"TK{i}", "2026-01", str(amount)] for i, amount in enumerate(paid)]
     con = _ingest(tmp_path, roster, payments)
-    assert tekun_levels(con) == {month_index("2026-01"): (630.0,)}
+    assert tekun_levels(con) == {month_index("2026-01"): levels}
