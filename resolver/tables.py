@@ -351,7 +351,8 @@ def found_by_values(located: Located, context: Context) -> tuple[Located, list[s
     located : Located
         A table whose headers may lack required columns.
     context : Context
-        What the table's names say; a column the context fills is not looked for.
+        What the table's names say; a column the context fills is not looked for, but for a
+        month (``_sought_by_values``).
 
     Returns
     -------
@@ -364,11 +365,12 @@ def found_by_values(located: Located, context: Context) -> tuple[Located, list[s
     notes = []
     for name in recognition.missing:
         column = registry.column(name)
-        if column.kind not in VALUE_KINDS or context.fill(name) is not None:
+        if not _sought_by_values(column.kind, context.fill(name)):
             continue
         spare = [p for p in range(len(located.header.texts))
                  if p not in positions.values() or (_name_at(positions, p) not in required)]  # fmt: skip
-        fitting = [p for p in spare if _values_fit(located, p, column.kind)]
+        fits = _months_fit if column.kind == "month" else _values_fit
+        fitting = [p for p in spare if fits(located, p, column.kind)]
         if len(fitting) == 1:
             [position] = fitting
             taken = _name_at(positions, position)
@@ -654,6 +656,26 @@ def _member_targets(located: Located, vocabulary: Vocabulary, groups: dict[int, 
 
 def _name_at(positions: dict[str, int], position: int) -> str | None:
     return next((name for name, p in positions.items() if p == position), None)
+
+
+def _sought_by_values(kind: str, filled: str | None) -> bool:
+    """Whether a missing column of ``kind`` is looked for by its values: an enumeration the
+    table's names do not fill, and a month whatever they say (a ledger of several months
+    under a month's title: its rows' own months are the truth, not the title's)."""
+    return kind == "month" or (kind in VALUE_KINDS and filled is None)
+
+
+def _months_fit(located: Located, position: int, kind: str) -> bool:
+    """Whether the column's values (nine in ten at least of its distinct ones) are months
+    written without a day (2024-03, 202403, 2024年3月), two different ones at least: a
+    ledger's 年月 under a header no vocabulary names. A column of dates is not (an approval
+    or a tabulation date is no month paid)."""
+    values = located.grid.columns[position].take(pa.array(located.data))
+    distinct = [v for v in pc.unique(pc.utf8_trim_whitespace(values)).to_pylist() if v]
+    months = [NORMALIZERS[kind](value) for value in distinct
+              if NORMALIZERS["date"](value)[1] is not None]  # fmt: skip
+    read = [outputs[0] for outputs, problem in months if problem is None and outputs[0]]
+    return len(set(read)) >= 2 and len(read) >= 0.9 * len(distinct)
 
 
 def _values_fit(located: Located, position: int, kind: str) -> bool:

@@ -668,6 +668,28 @@ def test_a_required_column_under_an_unknown_header_is_found_by_its_values(tmp_pa
         read_rows(tmp_path / "two")
 
 
+@pytest.mark.parametrize(("header", "months"), [
+    ("账期", ["2023-11", "2023-12", "2024-01"]),  # months under a header no vocabulary names
+    ("账期", ["202311", "202312", "202401"]),
+    ("审批日期", None),  # full dates are no months paid: the title's month stands
+])  # fmt: skip
+def test_a_ledgers_months_under_an_unknown_header_win_over_its_titles_month(
+    tmp_path, header, months
+):
+    # a cumulative ledger titled by the month it was exported: until 2026-12-06 every row took
+    # the title's month (a blind tester's 年月 column: 10 months read as one, a death's money
+    # counted 2.5 times over)
+    values = months or ["2023-11-05", "2023-12-06", "2024-01-08"]
+    rows = [["某县低保发放台账（2024年3月导出）"], ["记录编号", "救助证号", header, "发放金额"]]
+    rows += [[f"P{n}", "DB1", value, "455"] for n, value in enumerate(values)]
+    write_csv(tmp_path / "drop" / "发放记录.csv", rows)
+    con, _ = check_drop(tmp_path / "drop")
+    read = [
+        month for (month,) in con.execute("SELECT pay_month FROM payments ORDER BY 1").fetchall()
+    ]
+    assert read == (["2023-11", "2023-12", "2024-01"] if months else ["2024-03"] * 3)
+
+
 def test_a_payment_line_without_its_payee_is_a_line_and_a_merged_case_number_alone_is_not(
     tmp_path,
 ):
