@@ -34,6 +34,11 @@ its evidence in Chinese:
     the line cannot be checked: its case is not on the run's roster, or its case, month or
     amount could not be read.
 
+A list of one line per member (a case's lines that month name two of its members or more,
+by ID or name) pays each line to the member it names: for ``death`` and ``twice`` such a line
+stands for that member alone; a line naming no member, or several, stands for the whole case
+(``_members``). ``amount`` judges a case's lines together.
+
 A line paying nothing out (a 0-元 停发 line, or a refund — 追回, 退回 — of a negative
 amount) is held only as ``unchecked``, never for the reasons above, and is no evidence that
 its case was paid that month (``twice``): a case's month in the list or the ledger counts as
@@ -87,7 +92,7 @@ HOLD_LABELS = {
     "amount": "发放金额与类别人数不符",
     "unchecked": "无法核对",
 }
-LINE_COLUMNS = ("case_no", "pay_month", "amount", "bank_account", "payee_name")
+LINE_COLUMNS = ("case_no", "pay_month", "amount", "bank_account", "payee_name", "payee_id_number")
 INSTITUTIONS = ("敬老院", "福利院", "养老院", "供养中心", "供养服务中心", "养老服务中心", "光荣院",
                 "幸福院", "颐养院", "福利中心", "托养中心", "护理院")  # fmt: skip
 """Words naming a care institution (集中供养) as a payee (领款人): its residents' money goes to
@@ -317,16 +322,38 @@ _ACTIVE = (
 
 def _members(con) -> None:
     """Temporary table of each line's covered members active in its pay month, with who
-    they are and the ID their row is trusted with."""
+    they are and the ID their row is trusted with. A list of one line per member (its case's
+    lines that month name two members or more, by ID or name) pays each line to the member
+    it names: such a line stands for that member alone, so a dead or twice-covered member
+    holds his own line, not his family's (a line naming no member, or several, stands for
+    the whole case)."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {_MEMBERS} AS
-        SELECT l.line, l.case_no, l.pay_month, a.record_id, a.name, a.program, a.dibao_class,
-               e.person_id, t.id18
-        FROM {_LINES} l
-        JOIN assistance a ON a.case_no = l.case_no AND {_ACTIVE.format(m="l.pay_month")}
-        LEFT JOIN {_PERSON_OF} e ON e.registry = 'assistance' AND e.record_id = a.record_id
-        LEFT JOIN {_TRUSTED} t ON t.unique_id = 'assistance:' || a.record_id
-        WHERE l.pay_month IS NOT NULL
+        WITH members AS (
+            SELECT l.line, l.case_no, l.pay_month, a.record_id, a.name, a.program,
+                   a.dibao_class, e.person_id, t.id18,
+                   coalesce(l.payee_id_number = a.id_number, l.payee_name = a.name, false)
+                   AS named  -- by ID where both give one, else by name
+            FROM {_LINES} l
+            JOIN assistance a ON a.case_no = l.case_no AND {_ACTIVE.format(m="l.pay_month")}
+            LEFT JOIN {_PERSON_OF} e ON e.registry = 'assistance' AND e.record_id = a.record_id
+            LEFT JOIN {_TRUSTED} t ON t.unique_id = 'assistance:' || a.record_id
+            WHERE l.pay_month IS NOT NULL
+        ),
+        named AS (
+            SELECT line, case_no, pay_month, any_value(record_id) AS record_id
+            FROM members WHERE named GROUP BY ALL HAVING count(*) = 1
+        ),
+        by_member AS (  -- the case-months paid one line per member
+            SELECT case_no, pay_month FROM named GROUP BY ALL
+            HAVING count(DISTINCT record_id) >= 2
+        ),
+        stands_for AS (
+            SELECT n.line, n.record_id FROM named n JOIN by_member USING (case_no, pay_month)
+        )
+        SELECT m.* EXCLUDE (named)
+        FROM members m LEFT JOIN stands_for s USING (line)
+        WHERE s.line IS NULL OR s.record_id = m.record_id
     """)  # fmt: skip
 
 
