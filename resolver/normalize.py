@@ -509,8 +509,13 @@ def _bad(problem: str, *values: object) -> Result:
     return values, problem
 
 
+_CODE_DAMAGED = re.compile(r"^\d(?:\.\d+)?E\+?\d+$", re.IGNORECASE)
+
+
 def normalize_code(raw: str) -> Result:
-    """An identifier of the registry (记录编号, 户号, 救助证号): spaces and quoting removed.
+    """An identifier of the registry (记录编号, 户号, 救助证号): spaces and quoting removed. A
+    number a spreadsheet rewrote in scientific notation (``5.13431E+11``: a 12-digit 户号 of a
+    re-saved CSV) is unusable: its last digits are gone, and many households would share it.
 
     Parameters
     ----------
@@ -520,9 +525,20 @@ def normalize_code(raw: str) -> Result:
     Returns
     -------
     Result
-        The cleaned code, upper-cased (None when empty); never a problem.
+        The cleaned code, upper-cased (None when empty or damaged); problem
+        ``code_damaged``.
+
+    Examples
+    --------
+    >>> normalize_code(" db-01 ")
+    (('DB-01',), None)
+    >>> normalize_code("5.13431E+11")
+    ((None,), 'code_damaged')
     """
-    return _ok(clean_text(raw) or None)
+    text = clean_text(raw)
+    if _CODE_DAMAGED.match(text):
+        return _bad("code_damaged", None)
+    return _ok(text or None)
 
 
 def normalize_text(raw: str) -> Result:

@@ -35,6 +35,7 @@ PROBLEM_LABELS = {
     "count_unparsed": "人数无法识别",
     "phone_malformed": "电话号码格式错误",
     "account_damaged": "银行账号被表格软件损坏",
+    "code_damaged": "编号被表格软件转成科学计数法，末几位已丢失，不参与比对：请用原始导出文件",
     "account_malformed": "银行账号格式错误",
     "cert_malformed": "残疾证号格式错误",
     "cert_bad_id": "残疾证号中的身份证号无效",

@@ -1102,15 +1102,20 @@ def _record_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array,
     position = located.recognition.positions.get("record_id")
     if position is None:
         return _derived_ids(located, cells, row_numbers, id_name)
-    (record_ids,), _ = _normalise_column("code", cells[position])
+    (record_ids,), problems = _normalise_column("code", cells[position])
     numbers = np.asarray(row_numbers)
+    damaged = np.asarray(pc.fill_null(pc.equal(problems, "code_damaged"), False))
     keys = record_ids if counties is None else pc.binary_join_element_wise(
         pc.fill_null(counties, ""), record_ids, "/")  # fmt: skip
     counts = pc.value_counts(keys)
-    repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+    repeated = pc.drop_null(
+        pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+    )
     header = located.header.texts[position]
     errors = []
-    for rows, reason in ((numbers[np.asarray(pc.is_null(record_ids))], "记录编号为空"),
+    blank = np.asarray(pc.is_null(record_ids)) & ~damaged
+    for rows, reason in ((numbers[blank], "记录编号为空"),
+                         (numbers[damaged], "记录编号被表格软件转成科学计数法，末几位已丢失：请用原始导出文件"),
                          (numbers[np.asarray(pc.is_in(keys, repeated).fill_null(False))],
                           "记录编号重复")):  # fmt: skip
         if len(rows):

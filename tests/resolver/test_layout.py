@@ -690,6 +690,26 @@ def test_a_ledgers_months_under_an_unknown_header_win_over_its_titles_month(
     assert read == (["2023-11", "2023-12", "2024-01"] if months else ["2024-03"] * 3)
 
 
+def test_a_number_a_spreadsheet_wrote_in_scientific_notation_is_no_case_or_record_number(
+    tmp_path,
+):
+    # a re-saved CSV's 12-digit 救助证号 read 5.13431E+12 on every row: until 2026-12-06 all its
+    # cases were one case (a blind tester's 40 households one family, a death's amount wrong)
+    rows = [[*row[:1], "5.13431E+12", *row[2:]] for row in ROWS[:2]] + ROWS[2:]
+    write_csv(tmp_path / "drop" / "救助对象.csv", [HEADER, *rows])
+    con, errors = check_drop(tmp_path / "drop")
+    assert errors == []
+    assert con.execute("SELECT record_id FROM assistance WHERE case_no IS NULL "
+                       "ORDER BY 1").fetchall() == [("A1",), ("A2",)]  # fmt: skip
+    found = con.execute("SELECT record_id, column_name FROM dq_findings "
+                        "WHERE problem = 'code_damaged' ORDER BY 1").fetchall()  # fmt: skip
+    assert found == [("A1", "case_no"), ("A2", "case_no")]
+    rows = [["5.1E+11", *row[1:]] for row in ROWS[:2]] + ROWS[2:]
+    write_csv(tmp_path / "ids" / "救助对象.csv", [HEADER, *rows])
+    with pytest.raises(InputError, match="记录编号被表格软件转成科学计数法"):
+        read_rows(tmp_path / "ids")
+
+
 def test_a_payment_line_without_its_payee_is_a_line_and_a_merged_case_number_alone_is_not(
     tmp_path,
 ):
