@@ -37,6 +37,9 @@ MAX_CANDIDATES = 3
 # A notice whose birth date is this many years from the person's (by their ID) is another
 # person's notice typed with their ID; a slip of a digit in the day or month is not.
 OTHER_BIRTH_YEARS = 2
+# A roster row begun within this many days of the end of the person's earlier row of the same
+# case continues it (a change of class), and is no sign of life.
+CONTINUED_DAYS = 31
 
 
 def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
@@ -313,15 +316,37 @@ def _born(graph, node) -> date | None:
 
 def _later_events(graph, node) -> list[tuple[str, date, str, str]]:
     """(what, day, registry, record_id) of the person's dated acts in the registries: a
-    certificate issued, a roster row begun, an income assessed with the person still
-    covered."""
+    certificate issued, a roster row begun (not one continuing his earlier row of the same
+    case: ``_continues``), an income assessed with the person still covered."""
     events = [("残疾证发证", graph.nodes[cert].get("issue_date"), "disability", row["record_id"])
               for cert, row in neighbours(graph, node, "certified")]  # fmt: skip
-    for _, row in neighbours(graph, node, "enrolled_in"):
-        events.append(("纳入救助", row["start"], "assistance", row["record_id"]))
+    enrolled = list(neighbours(graph, node, "enrolled_in"))
+    for case, row in enrolled:
+        if not _continues(row, [other for at, other in enrolled if at == case]):
+            events.append(("纳入救助", row["start"], "assistance", row["record_id"]))
         if row["covered"]:
             events.append(("收入核定", row["income_since"], "assistance", row["record_id"]))
     return [event for event in events if event[1] is not None]
+
+
+def _continues(row: dict, same_case: list[dict]) -> bool:
+    """Whether a roster row continues an earlier row of the person in the same case, still
+    open or ended within ``CONTINUED_DAYS`` before it began: a clerk's new row for a change
+    of class (B to A) is no enrollment, and no sign that he lived to see it.
+
+    >>> from datetime import date
+    >>> old = {"start": date(2020, 1, 1), "end": date(2023, 12, 31)}
+    >>> _continues({"start": date(2024, 1, 1), "end": None}, [old])
+    True
+    >>> _continues({"start": date(2024, 6, 1), "end": None}, [old])
+    False
+    """
+    start = row["start"]
+    return start is not None and any(
+        other["start"] is not None and other["start"] < start
+        and (other["end"] is None or (start - other["end"]).days <= CONTINUED_DAYS)
+        for other in same_case
+    )  # fmt: skip
 
 
 def _certainty(graph, node, death_row, corroborated: bool) -> Evidence:

@@ -274,6 +274,25 @@ def test_evidence_of_life_after_the_death_date_stands_first_and_is_a_feature():
     assert {case.evidence[0].registry, case.evidence[1].registry} == {"assistance", "disability"}
 
 
+def test_a_new_row_of_the_same_case_for_a_change_of_class_is_no_sign_of_life():
+    # a blind tester's clerk moved a dead member from class B to A in January: until
+    # 2026-12-06 the new row read as 纳入救助 after the death, a sign of life lowering the lead
+    drop = HouseholdSketch()
+    drop.enrol("old", "DB1", "A1", end=date(2025, 12, 31), dibao_class="B")
+    drop.enrol("old", "DB1", "A2", start=date(2026, 1, 1), dibao_class="A")
+    drop.pay("DB1", MONTHS_2026, 420.0)
+    drop.die("old", "D1", date(2025, 11, 5))
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.features["signs_of_life"] == 0.0
+    later = HouseholdSketch()  # a row begun months after the last one ended is an enrollment
+    later.enrol("old", "DB1", "A1", end=date(2025, 10, 31), dibao_class="B")
+    later.enrol("old", "DB1", "A2", start=date(2026, 3, 1), dibao_class="A")
+    later.pay("DB1", MONTHS_2026, 420.0)
+    later.die("old", "D1", date(2025, 11, 5))
+    (case,) = detect_deceased_paid(later.graph, POLICY)
+    assert case.features["signs_of_life"] == 1.0 and "纳入救助" in case.evidence[0].text
+
+
 def test_notices_that_disagree_count_from_the_latest_date_and_say_so():
     drop = HouseholdSketch()
     drop.enrol("old", "DB1", "A1")
