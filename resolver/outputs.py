@@ -274,7 +274,11 @@ def lone_death_candidates(
     candidate whose own notice gives the notice's date of death, or one within
     ``NOTICE_DATE_SLIP_DAYS`` of it (a slip of the day or month), is its only candidate: the
     same death reported by a second office (police and funeral home), not a namesake's; a
-    person whose own notice gives a date further off is none (a person dies once).
+    person whose own notice gives a date further off is none (a person dies once). On a
+    notice without an ID, a person of its village whose name is the notice's after a clan
+    name or surname left out (伍呷: 吉木伍呷, born within a year of it where both say) is a
+    candidate too, paired or not, with probability 0 and no margin to pass: the rules above
+    apply to him.
 
     Parameters
     ----------
@@ -340,11 +344,25 @@ def lone_death_candidates(
                         WHEN n.township IS NOT NULL AND r.township IS NOT NULL THEN 1
                         ELSE 0 END DESC) = 1
             ),
-            scored AS (
+            paired AS (
                 SELECT record_id, person_id, max(match_probability) AS probability,
-                       least(max(match_probability), 1 - 1e-12) AS capped
+                       least(max(match_probability), 1 - 1e-12) AS capped, false AS by_name
                 FROM placed GROUP BY record_id, person_id
             ),
+            clan AS (  -- the notice's name after a clan name or surname left out (伍呷:
+                -- 吉木伍呷), of its village, on a notice without an ID: unpaired namesakes
+                SELECT DISTINCT a.record_id, e.person_id, 0.0 AS probability, 0.0 AS capped,
+                       true AS by_name
+                FROM alone a JOIN {PERSONS} n ON n.unique_id = a.uid
+                JOIN {PERSONS} r ON r.township = n.township AND r.village = n.village
+                     AND length(r.name) > length(n.name) AND ends_with(r.name, n.name)
+                     AND coalesce(abs(r.birth_year - n.birth_year) <= 1, true)
+                JOIN {entities} e ON e.registry || ':' || e.record_id = r.unique_id
+                WHERE n.id18 IS NULL AND length(n.name) >= 2
+                  AND e.person_id NOT IN (SELECT person_id FROM paired p
+                                          WHERE p.record_id = a.record_id)
+            ),
+            scored AS (SELECT * FROM paired UNION ALL SELECT * FROM clan),
             rows_of AS (  -- every row of each candidate, paired with the notice or not
                 SELECT s.record_id, s.person_id, r.township, r.village, r.address_area, r.gender
                 FROM scored s JOIN {entities} e USING (person_id)
@@ -383,7 +401,7 @@ def lone_death_candidates(
                 ANTI JOIN someone_else USING (record_id, person_id)
                 ANTI JOIN dead USING (record_id, person_id)
                 WHERE record_id NOT IN (SELECT record_id FROM died_that_day)
-                QUALIFY capped / (1 - capped) * pow(2, $margin)
+                QUALIFY by_name OR capped / (1 - capped) * pow(2, $margin)
                         >= max(capped / (1 - capped)) OVER (PARTITION BY record_id)
                 UNION ALL
                 SELECT record_id, person_id, probability FROM scored

@@ -21,7 +21,8 @@ def _linked(margin: float | None = None, places: dict[str, tuple] | None = None,
     rows = ["deaths:D1", "assistance:A1", "hukou:H2", "assistance:A3"]
     places = {row: (places or {}).get(row, ("石羊", "大坡")) for row in rows}
     con.execute("CREATE TABLE persons (unique_id VARCHAR, township VARCHAR, village VARCHAR, "
-                "address_area VARCHAR, address_house VARCHAR, gender VARCHAR)")  # fmt: skip
+                "address_area VARCHAR, address_house VARCHAR, gender VARCHAR, name VARCHAR, "
+                "id18 VARCHAR, birth_year INTEGER)")  # fmt: skip
     con.executemany("INSERT INTO persons (unique_id, township, village) VALUES (?, ?, ?)",
                     [(row, *place) for row, place in places.items()])  # fmt: skip
     con.execute("CREATE TABLE entities AS SELECT * FROM (VALUES ('deaths', 'D1', 'PD'), "
@@ -110,6 +111,34 @@ def test_a_person_a_row_of_whom_reviewers_labelled_not_the_notices_is_no_candida
     assert lone_death_candidates(con) == [("D1", "P2", 0.47, 1)]
 
 
+def test_a_notice_of_a_name_others_of_its_village_bear_after_a_clan_name_counts_them():
+    # a blind tester's Yi county: 卫健 notice 伍呷 (no ID) matched the one roster row written
+    # 伍呷 alone, a living 沙马伍呷; 21 men of the village are X伍呷. Until 2026-12-06 he was its
+    # only candidate (a lead at 0.76); the village's 吉木伍呷 now counts, 吉木伍呷 of another
+    # village and a woman 阿依伍呷 do not
+    con = connect(":memory:")
+    con.execute("CREATE TABLE persons AS SELECT * FROM (VALUES "
+                "('deaths:D1', '伍呷', '拉洛', '阿说', 'M'), "
+                "('assistance:A1', '伍呷', '拉洛', '阿说', 'M'), "
+                "('hukou:H2', '吉木伍呷', '拉洛', '阿说', 'M'), "
+                "('hukou:H3', '吉木伍呷', '拉洛', '瓦吉', 'M'), "
+                "('hukou:H4', '阿依伍呷', '拉洛', '阿说', 'F')) "
+                "t(unique_id, name, township, village, gender)")  # fmt: skip
+    for column in ("address_area VARCHAR", "address_house VARCHAR", "id18 VARCHAR",
+                   "birth_year INTEGER"):  # fmt: skip
+        con.execute(f"ALTER TABLE persons ADD COLUMN {column}")
+    con.execute("CREATE TABLE entities AS SELECT * FROM (VALUES ('deaths', 'D1', 'PD'), "
+                "('assistance', 'A1', 'P1'), ('hukou', 'H2', 'P2'), ('hukou', 'H3', 'P3'), "
+                "('hukou', 'H4', 'P4')) t(registry, record_id, person_id)")  # fmt: skip
+    con.execute("CREATE TABLE deaths AS SELECT 'D1' AS record_id, DATE '2024-03-20' AS death_date")
+    con.execute("CREATE TABLE possible_matches AS SELECT 'assistance:A1' AS unique_id_l, "
+                "'deaths:D1' AS unique_id_r, 0.8::DOUBLE AS match_probability, "
+                "'below_threshold' AS reason")  # fmt: skip
+    assert lone_death_candidates(con) == [("D1", "P1", 0.8, 2), ("D1", "P2", 0.0, 2)]
+    con.execute("UPDATE persons SET id18 = '513431197001011234' WHERE unique_id = 'deaths:D1'")
+    assert lone_death_candidates(con) == [("D1", "P1", 0.8, 1)]  # a notice's own ID: no guess
+
+
 def _namesake_with_a_poverty_row(with_hukou: bool = True):
     """A notice D1 of 石羊镇 大坡村 二组 linked to no one; P1's hukou row H1 of 二组 matches it
     at 0.80; her namesake P2's poverty row F2 (a village, no address) at 0.767 and, unless
@@ -121,7 +150,8 @@ def _namesake_with_a_poverty_row(with_hukou: bool = True):
                 "('hukou:H2', '石羊', '大坡', '石羊|大坡|五', NULL), "
                 "('poverty:F2', '石羊', '大坡', NULL, NULL)) "
                 "t(unique_id, township, village, address_area, address_house)")  # fmt: skip
-    con.execute("ALTER TABLE persons ADD COLUMN gender VARCHAR")
+    for column in ("gender VARCHAR", "name VARCHAR", "id18 VARCHAR", "birth_year INTEGER"):
+        con.execute(f"ALTER TABLE persons ADD COLUMN {column}")
     con.execute("CREATE TABLE entities AS SELECT * FROM (VALUES ('deaths', 'D1', 'PD'), "
                 "('hukou', 'H1', 'P1'), ('hukou', 'H2', 'P2'), ('poverty', 'F2', 'P2')) "
                 "t(registry, record_id, person_id)")  # fmt: skip
