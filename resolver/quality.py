@@ -35,6 +35,7 @@ PROBLEM_LABELS = {
     "count_unparsed": "人数无法识别",
     "phone_malformed": "电话号码格式错误",
     "account_damaged": "银行账号被表格软件损坏",
+    "family_filled": "此行为空，按上方同户户主行补全（本行与户主关系为家庭成员）",
     "code_damaged": "编号被表格软件转成科学计数法，末几位已丢失，不参与比对：请用原始导出文件",
     "account_malformed": "银行账号格式错误",
     "cert_malformed": "残疾证号格式错误",

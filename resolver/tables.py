@@ -756,6 +756,8 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
             notes.append(f"{column.header}列只写了月：年份取同一行的列「{years[0]}」")
         read, padded = _zeros_restored(read) if column.name in ZERO_PADDED else (read, None)
         read, dittoed = _ditto_filled(read) if column.name in DITTO_COLUMNS else (read, None)
+        read, from_head = (_family_filled(read, _relations(located, cells))
+                           if column.name in FAMILY_KEYS else (read, None))  # fmt: skip
         read, counted_on = (_counted_once(located, position, read, row_numbers)
                             if column.name in COUNTED_ONCE else (read, None))  # fmt: skip
         if values is None and (given := context.fill(column.name)) is not None:
@@ -767,11 +769,13 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
             normalised[column.name + suffix] = output
         if values is not None:
             _refuse_unreadable(located, column, values, outputs[0], problems)
-            problems = _with_required_blanks(column, values, problems)
+            problems = _with_required_blanks(column, values if from_head is None else read,
+                                             problems)  # fmt: skip
             for changed, problem in (
                 (filled, "month_from_context"),
                 (padded, "leading_zeros_restored"),
                 (dittoed, "ditto_filled"),
+                (from_head, "family_filled"),
             ):
                 if changed is not None:
                     problems = pc.if_else(pc.and_(changed, pc.is_null(problems)), problem,
@@ -828,6 +832,48 @@ DITTO_COLUMNS = ("hukou_no", "case_no", "poverty_hh_no", "township", "village", 
                  "program", "dibao_class", "covered", "household_size", "income_per_capita",
                  "start_date", "end_date", "phone", "bank_account", "pay_month",
                  "poverty_status", "poverty_cause", "income_per_capita_year", "source")  # fmt: skip
+
+
+# A household's or case's number (and a case's program) an office writes on its head's row
+# only: a member's row below it, blank there, is of the same household (``_family_filled``).
+FAMILY_KEYS = ("hukou_no", "case_no", "poverty_hh_no", "program")
+
+
+def _relations(located: Located, cells: list[pa.Array]) -> pa.Array | None:
+    """Each row's 与户主关系 as its code (``head``, ``spouse``...), or None without one."""
+    position = located.recognition.positions.get("relation")
+    return None if position is None else _normalise_column("relation", cells[position])[0][0]
+
+
+def _family_filled(values: pa.Array | None, relations: pa.Array | None
+                   ) -> tuple[pa.Array | None, pa.Array | None]:  # fmt: skip
+    """``values`` with a blank on a member's row (a 与户主关系 other than 户主) taken from the
+    household's row above it: the nearest row with a value, no head's row between (a head's
+    row, or a row of unknown relation, without a value starts a household without one); and
+    which rows were filled (None: none).
+
+    >>> values = pa.array(["DB1", "", None, "", "DB2", ""])
+    >>> relations = pa.array(["head", "spouse", "child", "head", "head", None])
+    >>> filled, changed = _family_filled(values, relations)
+    >>> filled.to_pylist(), changed.to_pylist()
+    (['DB1', 'DB1', 'DB1', '', 'DB2', ''], [False, True, True, False, False, False])
+    """
+    if values is None or relations is None:
+        return values, None
+    filled, current, changed = values.to_pylist(), None, []
+    for index, relation in enumerate(relations.to_pylist()):
+        value = filled[index]
+        blank = value is None or not value.strip()
+        if not blank:
+            current = value
+        elif relation in (None, "head"):
+            current = None
+        elif current is not None:
+            filled[index] = current
+        changed.append(blank and filled[index] is not value)
+    if not any(changed):
+        return values, None
+    return pa.array(filled, pa.string()), pa.array(changed)
 
 
 def _ditto_filled(values: pa.Array | None) -> tuple[pa.Array | None, pa.Array | None]:

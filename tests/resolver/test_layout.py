@@ -710,6 +710,27 @@ def test_a_number_a_spreadsheet_wrote_in_scientific_notation_is_no_case_or_recor
         read_rows(tmp_path / "ids")
 
 
+def test_a_members_blank_case_number_and_program_are_taken_from_the_head_above(tmp_path):
+    # an office writing the 救助证号 and 救助类型 on the 户主's row only: until 2026-12-06 the
+    # members' rows belonged to no case (a blind tester's dead member on one was never paid)
+    header = [*HEADER, "与户主关系"]
+    relations = ["户主", "配偶", "子", "户主", "户主"]
+    rows = [[*row, relation] for row, relation in zip(ROWS, relations, strict=True)]
+    for row in rows[1:3]:
+        row[1] = row[4] = ""
+    rows[4][1] = ""  # a head's row without one: no household to take it from
+    write_csv(tmp_path / "drop" / "救助对象.csv", [header, *rows])
+    con, _ = check_drop(tmp_path / "drop")
+    read = con.execute("SELECT record_id, case_no, program FROM assistance ORDER BY 1").fetchall()
+    assert read == [("A1", "DB001", "dibao"), ("A2", "DB001", "dibao"), ("A3", "DB001", "dibao"),
+                    ("A4", "TK002", "tekun"), ("A5", None, "dibao")]  # fmt: skip
+    problems = con.execute("SELECT record_id, column_name, problem FROM dq_findings "
+                           "WHERE column_name IN ('case_no', 'program') ORDER BY 1, 2").fetchall()  # fmt: skip
+    assert problems == [("A2", "case_no", "family_filled"), ("A2", "program", "family_filled"),
+                        ("A3", "case_no", "family_filled"), ("A3", "program", "family_filled"),
+                        ("A5", "case_no", "required_blank")]  # fmt: skip
+
+
 def test_a_payment_line_without_its_payee_is_a_line_and_a_merged_case_number_alone_is_not(
     tmp_path,
 ):

@@ -17,7 +17,8 @@ def _linked():
     rows += [f"{'hukou' if row[0] == 'H' else 'assistance'}:{row}"
              for persons in candidates.values() for row in persons]  # fmt: skip
     con.execute("CREATE TABLE persons (unique_id VARCHAR, township VARCHAR, village VARCHAR, "
-                "address_area VARCHAR, address_house VARCHAR, gender VARCHAR)")  # fmt: skip
+                "address_area VARCHAR, address_house VARCHAR, gender VARCHAR, name VARCHAR, "
+                "id18 VARCHAR, birth_year INTEGER)")  # fmt: skip
     con.executemany("INSERT INTO persons (unique_id, township, village) VALUES (?, '石羊', '大坡')",
                     [[row] for row in rows])  # fmt: skip
     con.execute("CREATE TABLE entities (registry VARCHAR, record_id VARCHAR, person_id VARCHAR)")
