@@ -291,10 +291,13 @@ class Reviews:
                 raise DecisionError(
                     "forbidden", "改变记录关联或拆分同一证号记录的标注须由审计员作出"
                 )
-            confirmed = _confirmed(history, same_person, actor) if four_eyes else []
+            if four_eyes and not (note or "").strip():
+                raise DecisionError("invalid", "拆分或重新合并同一证号的两条记录须写明依据（备注）")
+            confirmed = (_confirmed(history, same_person, actor, token_id, self._issued(token_id))
+                         if four_eyes else [])  # fmt: skip
             label = record_label(self.store.cursor, left, right, same_person=same_person,
                                  actor=actor, role=role, case_id=case_id, note=note,
-                                 pending=four_eyes and not confirmed)  # fmt: skip
+                                 pending=four_eyes and not confirmed, token_id=token_id)  # fmt: skip
             self.snapshot.published.labels.append(label)  # a resolved case's reasons follow
             self._append_event(case_id, (actor, role, token_id),
                                self.snapshot.published.status(case_id),
@@ -317,6 +320,14 @@ class Reviews:
         """
         return labels_history(self.store.cursor, sorted(self._person_rows(case_id)))
 
+    def _issued(self, token_id: str | None) -> Any:
+        """When the token ``token_id`` was issued (None without one, or an unknown one)."""
+        if token_id is None:
+            return None
+        found = self.store.cursor.execute(
+            "SELECT created_at FROM api_tokens WHERE token_id = ?", [token_id]).fetchone()  # fmt: skip
+        return found[0] if found else None
+
     def _person_rows(self, case_id: str) -> dict[str, dict[str, Any]]:
         case = self.snapshot.published.cases.get(case_id)
         if case is None:
@@ -325,18 +336,25 @@ class Reviews:
                 if row["registry"] in PERSON_REGISTRIES}  # fmt: skip
 
 
-def _confirmed(
-    history: list[dict[str, Any]], same_person: bool, actor: str
-) -> list[dict[str, Any]]:
+def _confirmed(history: list[dict[str, Any]], same_person: bool, actor: str,
+               token_id: str | None, issued: Any) -> list[dict[str, Any]]:  # fmt: skip
     """The labels on a pair (``history``, oldest first) that a four-eyes label by ``actor``
-    of this verdict confirms: other auditors' labels of the verdict that wait for a second
-    (none: it waits itself); a conflict when only ``actor``'s own wait."""
+    (with token ``token_id``, issued at ``issued``) of this verdict confirms: other auditors'
+    labels of the verdict that wait for a second (none: it waits itself). Another auditor is
+    another name on another token, issued before the label it confirms: a token minted after
+    it (an administrator minting a second auditor on demand) confirms nothing. A conflict
+    when only labels the caller cannot confirm wait."""
     waiting = [label for label in history
                if label["pending"] and label["same_person"] == same_person
                and label["role"] == "auditor"]  # fmt: skip
-    if waiting and all(label["actor"] == actor for label in waiting):
-        raise DecisionError("conflict", "同一证号两条记录的这一标注须由另一位审计员确认")
-    return [label for label in waiting if label["actor"] != actor]
+    others = [label for label in waiting
+              if label["actor"] != actor
+              and (label["token_id"] is None or label["token_id"] != token_id)
+              and (issued is None or issued < label["recorded_at"])]  # fmt: skip
+    if waiting and not others:
+        raise DecisionError("conflict", "同一证号两条记录的这一标注须由另一位审计员确认（确认所用的令牌"
+                                        "须为另一人所有，且签发早于待确认的标注）")  # fmt: skip
+    return others
 
 
 def _same_valid_id(left: dict[str, Any], right: dict[str, Any]) -> bool:

@@ -32,11 +32,12 @@ CREATE TABLE IF NOT EXISTS link_labels (
     unique_id_r VARCHAR, same_person BOOLEAN, actor VARCHAR, role VARCHAR,
     recorded_at TIMESTAMP, case_id VARCHAR, note VARCHAR
 );
-ALTER TABLE link_labels ADD COLUMN IF NOT EXISTS pending BOOLEAN DEFAULT false
+ALTER TABLE link_labels ADD COLUMN IF NOT EXISTS pending BOOLEAN DEFAULT false;
+ALTER TABLE link_labels ADD COLUMN IF NOT EXISTS token_id VARCHAR
 """
 COLUMNS = (
     "label_id, unique_id_l, unique_id_r, same_person, actor, role, recorded_at, case_id, note, "
-    "pending"
+    "pending, token_id"
 )
 LABELS_SCHEMA = pa.schema(
     [("unique_id_l", pa.string()), ("unique_id_r", pa.string()), ("same_person", pa.bool_())]
@@ -59,6 +60,7 @@ def ensure_labels_table(con: duckdb.DuckDBPyConnection) -> None:
 def record_label(
     con: duckdb.DuckDBPyConnection, left: str, right: str, *, same_person: bool, actor: str,
     role: str, case_id: str | None = None, note: str | None = None, pending: bool = False,
+    token_id: str | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Append a label on the rows ``left`` and ``right`` (``registry:record_id``, in either
     order); returns the stored label.
@@ -85,6 +87,9 @@ def record_label(
         The reviewer's note, if any.
     pending : bool
         True for a label that waits for a second reviewer: it is kept, but not in force.
+    token_id : str | None
+        The id of the API token the label was recorded with, if any (who the reviewer is,
+        whatever name the token carries).
 
     Returns
     -------
@@ -101,9 +106,9 @@ def record_label(
     first, second = sorted((left, right))
     result = con.execute(
         "INSERT INTO link_labels (unique_id_l, unique_id_r, same_person, actor, role, "
-        f"recorded_at, case_id, note, pending) VALUES (?, ?, ?, ?, ?, now(), ?, ?, ?) "
-        f"RETURNING {COLUMNS}",
-        [first, second, same_person, actor, role, case_id, note, pending],
+        "recorded_at, case_id, note, pending, token_id) "
+        f"VALUES (?, ?, ?, ?, ?, now(), ?, ?, ?, ?) RETURNING {COLUMNS}",
+        [first, second, same_person, actor, role, case_id, note, pending, token_id],
     )
     names = [column[0] for column in result.description]
     return dict(zip(names, result.fetchone(), strict=True))

@@ -294,6 +294,7 @@ function labelLine(link, labels) {
   const waiting = latest?.pending ? "，待另一位审计员确认后生效" : "";
   const shown = latest ? `<span class="status label">已标注：${latest.same_person ? "同一人" : "不是同一人"}（${esc(latest.actor)}${waiting}）</span>` : "";
   return `<div class="chips label-line" data-left="${esc(link.left)}" data-right="${esc(link.right)}">${shown}
+    <input type="text" class="label-note" aria-label="标注依据" placeholder="依据（拆分或合并同一证号的记录时必填）">
     <button type="button" data-same="true">标为同一人</button><button type="button" data-same="false">标为不是同一人</button>
     <span class="muted">标注在重新运行后保留，并用于下次关联。</span></div>`;
 }
@@ -376,7 +377,8 @@ async function showCase(caseId) {
       <p class="error" id="label-error"></p></section>`;
   main.querySelectorAll(".label-line button").forEach(button => button.onclick = async () => {
     const line = button.closest(".label-line");
-    const body = { left: line.dataset.left, right: line.dataset.right, same_person: button.dataset.same === "true" };
+    const note = line.querySelector(".label-note").value.trim() || null;
+    const body = { left: line.dataset.left, right: line.dataset.right, same_person: button.dataset.same === "true", note };
     try {
       await api(`/api/cases/${caseId}/link-labels`, { method: "POST", body: JSON.stringify(body) });
       redraw(showCase, caseId);

@@ -13,8 +13,9 @@ from tests.api.test_tuning_api import _death_case_and_link
 pytestmark = pytest.mark.slow
 
 
-def _post(http, path, left, right, same_person):
-    return http.post(path, json={"left": left, "right": right, "same_person": same_person})
+def _post(http, path, left, right, same_person, note="核对户籍原件"):
+    return http.post(path, json={"left": left, "right": right, "same_person": same_person,
+                                 "note": note})  # fmt: skip
 
 
 def _pending(http, path) -> dict[int, bool]:
@@ -47,6 +48,26 @@ def test_two_auditors_parting_one_id_are_undone_only_by_two_auditors(county):
         assert _post(first, path, left, right, True).status_code == 409
         assert _post(second, path, left, right, True).json()["pending"] is False
         assert _pending(first, path)[rejoining["label_id"]] is False
+
+
+def test_a_token_minted_after_the_first_label_cannot_be_its_second_auditor(county):
+    # a blind tester's administrator minted an auditor token under another name after the
+    # first auditor's label and confirmed it: until 2026-12-06 the four-eyes rule held by the
+    # token's name alone, and a true duplicate lead (2,400 元) went with the next run
+    with client(county, "auditor") as http:
+        case, (left, right) = _death_case_and_link(http)
+        path = f"/api/cases/{case['case_id']}/link-labels"
+        assert _post(http, path, left, right, False, note="").status_code == 422  # no reason
+        waiting = _post(http, path, left, right, False).json()
+        assert waiting["pending"] is True
+    with client(county, "admin") as http:
+        minted = http.post("/api/tokens", json={"name": "审计员丙", "role": "auditor"}).json()
+    county["tokens"]["minted"] = minted["token"]
+    with client(county, "minted") as http:
+        refused = _post(http, path, left, right, False)
+        assert refused.status_code == 409 and "签发早于" in refused.json()["detail"]
+    with client(county, "auditor2") as http:  # an auditor whose token was issued before
+        assert _post(http, path, left, right, False).json()["pending"] is False
 
 
 def test_an_analyst_cannot_reverse_an_auditors_label(county):

@@ -135,13 +135,14 @@ def test_a_reviewer_labels_an_identity_link_on_the_page(page, county):
     line = page.locator(".label-line").first
     expect(line).to_be_visible()
     left, right = line.get_attribute("data-left"), line.get_attribute("data-right")
+    line.locator(".label-note").fill("核对户籍原件")  # the label's reason goes with it
     line.locator("button[data-same=true]").click()
     expect(page.locator(".label-line").first).to_contain_text("已标注：同一人（auditor-1）")
     case_id = page.locator("section span.muted").first.inner_text()
     with client(county, "auditor") as http:
         labels = http.get(f"/api/cases/{weighed}/link-labels").json()
-    assert [(x["unique_id_l"], x["unique_id_r"], x["same_person"]) for x in labels] == [
-        (*sorted((left, right)), True)]  # fmt: skip
+    assert [(x["unique_id_l"], x["unique_id_r"], x["same_person"], x["note"]) for x in labels] == [
+        (*sorted((left, right)), True, "核对户籍原件")]  # fmt: skip
     assert case_id == weighed
 
 

@@ -81,13 +81,15 @@ def test_a_label_parting_an_open_case_needs_two_auditors_and_the_case_says_why_i
         stored = first.json()
         assert (stored["unique_id_l"], stored["unique_id_r"]) == tuple(sorted((left, right)))
         assert stored["actor"] == "auditor-1" and stored["pending"] is True
-        again = http.post(path, json={"left": left, "right": right, "same_person": False})
+        again = http.post(path, json={"left": left, "right": right, "same_person": False,
+                                      "note": "同一审计员再次标注"})  # fmt: skip
         assert again.status_code == 409
     with client(county, "analyst") as http:
         found = http.get("/api/what-if", params={"threshold": RUN_THRESHOLD}).json()
         assert case["case_id"] not in {item["case_id"] for item in found["disappear"]}
     with client(county, "auditor2") as http:
-        second = http.post(path, json={"left": left, "right": right, "same_person": False})
+        second = http.post(path, json={"left": left, "right": right, "same_person": False,
+                                       "note": "核对户籍原件，确为两人"})  # fmt: skip
         assert second.status_code == 201 and second.json()["pending"] is False
     with client(county, "analyst") as http:
         found = http.get("/api/what-if", params={"threshold": RUN_THRESHOLD}).json()
