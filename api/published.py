@@ -725,7 +725,8 @@ def month_pair(runs: list[dict[str, Any]]) -> tuple[str | None, str | None]:
     published before it whose data month (``as_of``) is earlier, so that a month's drop run
     again (a file corrected, 口径调整) is still compared with last month's, not with itself;
     the run right before it where either month is not recorded (runs published before
-    2026-12-06).
+    2026-12-06), or where every run before it is of its month (the first month run again:
+    compared with its earlier run, not called the first run).
 
     Parameters
     ----------
@@ -742,8 +743,8 @@ def month_pair(runs: list[dict[str, Any]]) -> tuple[str | None, str | None]:
     >>> runs = [{"run_id": "r-8", "as_of": date(2026, 8, 31)},
     ...         {"run_id": "r-9", "as_of": date(2026, 9, 30)},
     ...         {"run_id": "r-9b", "as_of": date(2026, 9, 30)}]
-    >>> month_pair(runs), month_pair(runs[:2]), month_pair(runs[1:])
-    (('r-9b', 'r-8'), ('r-9', 'r-8'), ('r-9b', None))
+    >>> month_pair(runs), month_pair(runs[:2]), month_pair(runs[1:]), month_pair(runs[2:])
+    (('r-9b', 'r-8'), ('r-9', 'r-8'), ('r-9b', 'r-9'), ('r-9b', None))
     """
     if not runs:
         return None, None
@@ -751,7 +752,7 @@ def month_pair(runs: list[dict[str, Any]]) -> tuple[str | None, str | None]:
     month = _data_month(latest)
     earlier = (run for run in reversed(before)
                if month is None or _data_month(run) is None or _data_month(run) < month)  # fmt: skip
-    previous = next(earlier, None)
+    previous = next(earlier, before[-1] if before else None)
     return latest["run_id"], previous["run_id"] if previous else None
 
 

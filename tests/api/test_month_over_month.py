@@ -209,3 +209,14 @@ def test_a_months_drop_run_again_is_compared_with_last_months_run_not_with_itsel
                                                                    "open": 3}  # fmt: skip
     report = monthly_report(published, masked=False, made=MADE)
     assert (report.previous_run_id, report.confirmed, report.recovered) == (R1, 1, 20.0)
+
+
+def test_the_first_months_drop_run_again_is_compared_with_its_earlier_run():
+    """September's drop run twice, no earlier month: until 2026-12-06 the second run read as
+    the first (previous_run_id None, every lead new, c's resolution unseen: a blind tester's
+    lead made to go by a label vanished from the month's report); now it is compared with the
+    earlier run of its month."""
+    runs = [run | {"as_of": date(2026, 9, 30)} for run in RUNS]
+    changes = Published(CASES, BY_RUN, EVENTS, [], [], runs).changes()
+    assert (changes["run_id"], changes["previous_run_id"]) == (R2, R1)
+    assert changes["resolved"] == _published().changes()["resolved"] > 0
