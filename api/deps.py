@@ -22,6 +22,7 @@ from api.tokens import TokenError, TokenStore
 from models.publish import json_value
 from resolver.errors import DoudiError
 from resolver.ingest import check_county
+from resolver.normalize import normalize_township
 
 
 async def get_snapshot(request: Request) -> Snapshot:
@@ -266,6 +267,34 @@ def known_county(
     return county
 
 
+def township_as_stored(
+    township: Annotated[
+        str | None, Query(description="a township, as the office writes it (回龙镇) or not (回龙)")
+    ] = None,
+) -> str | None:
+    """A township asked for as ingest stores it: without 镇, 乡, 街道 (回龙镇 is 回龙).
+
+    Parameters
+    ----------
+    township : str or None
+        The township asked for, or None for all.
+
+    Returns
+    -------
+    str or None
+        The township as stored.
+
+    Examples
+    --------
+    >>> township_as_stored("回龙镇"), township_as_stored("回龙"), township_as_stored(None)
+    ('回龙', '回龙', None)
+    """
+    if township is None:
+        return None
+    (stored,), _ = normalize_township(township)
+    return stored or township
+
+
 ReviewsDep = Annotated[Reviews, Depends(get_reviews)]
 TokensDep = Annotated[TokenStore, Depends(get_tokens)]
 AnalysisDep = Annotated[Analysis, Depends(get_analysis)]
@@ -279,3 +308,4 @@ ScoreLookup = Annotated[Principal, Depends(score_lookup)]
 Analyst = Annotated[Principal, Depends(require("analyst", "auditor", "admin"))]
 Admin = Annotated[Principal, Depends(require("admin"))]
 CountyDep = Annotated[str | None, Depends(known_county)]
+TownshipDep = Annotated[str | None, Depends(township_as_stored)]

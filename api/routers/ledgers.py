@@ -9,7 +9,15 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Response
 
-from api.deps import AccessLogDep, CountyDep, Reviewer, SnapshotDep, answered, json_response
+from api.deps import (
+    AccessLogDep,
+    CountyDep,
+    Reviewer,
+    SnapshotDep,
+    TownshipDep,
+    answered,
+    json_response,
+)
 from api.labels import CASE_LABELS
 from api.ledgers import (
     ledger_households,
@@ -124,7 +132,7 @@ def case_ledger(
     access: AccessLogDep,
     principal: Reviewer,
     county: CountyDep,
-    township: Annotated[str | None, Query()] = None,
+    township: TownshipDep,
 ) -> Response:
     """The 摸排台账 of one case type, a sheet per township, of one county of a province drop
     when asked (ID numbers masked for roles that may not see them). Every text is a text
