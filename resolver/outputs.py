@@ -423,7 +423,10 @@ def possible_roster_duplicates(
     looks like; two rows whose IDs differ are namesakes born the same day more often than
     not), not labelled apart by reviewers, not two persons each holding an ID and none in
     common (twins of one house, namesakes born the same day: the row without one was linked
-    to its own person's hukou row, whose ID tells the two apart), and either scored at or
+    to its own person's hukou row, whose ID tells the two apart), nor two rows of whom the
+    row without an ID may be a third person (a hukou row of another person with an ID, the
+    name, birth date and gender: namesakes born the same year, written 01-01), and either
+    scored at or
     above the run's
     ``duplicate_threshold`` or named the way a clerk writes one name again
     (``resolver.comparisons.ONE_SPELLING``: the same sound, or a surname or clan name left
@@ -457,8 +460,14 @@ def possible_roster_duplicates(
                 JOIN {PERSONS} p ON p.unique_id = e.registry || ':' || e.record_id
                 WHERE p.id18 IS NOT NULL
             ),
+            hukou_named AS (  -- hukou rows with an ID: who a row without one may be
+                SELECT p.name, p.dob, p.gender, e.person_id FROM {PERSONS} p
+                JOIN {entities} e ON e.registry = 'hukou' AND 'hukou:' || e.record_id = p.unique_id
+                WHERE p.registry = 'hukou' AND p.id18 IS NOT NULL AND p.dob IS NOT NULL
+            ),
             rosters AS (
-                SELECT s.unique_id_l, s.unique_id_r, s.match_probability, {names}
+                SELECT s.unique_id_l, s.unique_id_r, s.match_probability, pl.dob, pl.gender,
+                       {names}
                 FROM {SCORED_PAIRS} s ANTI JOIN _apart USING (unique_id_l, unique_id_r)
                 JOIN {PERSONS} pl ON pl.unique_id = s.unique_id_l
                 JOIN {PERSONS} pr ON pr.unique_id = s.unique_id_r
@@ -480,6 +489,12 @@ def possible_roster_duplicates(
                        AND NOT EXISTS (SELECT 1 FROM person_ids il JOIN person_ids ir USING (id18)
                                        WHERE il.person_id = el.person_id
                                          AND ir.person_id = er.person_id))
+              -- a third person of the name, birth date and gender in the hukou registry:
+              -- the row without an ID may be him as well
+              AND NOT EXISTS (SELECT 1 FROM hukou_named h
+                              WHERE h.dob = m.dob AND h.gender = m.gender
+                                AND h.name IN (m.name_l, m.name_r)
+                                AND h.person_id NOT IN (el.person_id, er.person_id))
             ORDER BY ALL
             """,
             {"threshold": _stored_settings(con).duplicate_threshold},

@@ -277,3 +277,27 @@ def test_two_persons_each_holding_an_id_of_their_own_are_no_possible_duplicate()
     # without the hukou row's ID nothing tells the two apart: a possible duplicate
     con.execute("UPDATE persons SET id18 = NULL WHERE unique_id = 'hukou:H20'")
     assert ("A20", "PT1", "A21", "PT2", 0.99) in possible_roster_duplicates(con)
+
+
+def test_a_row_without_an_id_that_a_third_person_of_the_hukou_may_be_is_no_possible_duplicate():
+    # a blind tester's Tibetan county: two girls 次仁阿措 born 2018 (a year only: 01-01), each
+    # with her own hukou row and ID; one's roster row has no ID and stayed unlinked. Until
+    # 2026-12-06 the two roster rows were a duplicate lead at 0.99 (9,960 元)
+    con = _rosters()
+    rows = [("assistance:A30", "assistance", None), ("assistance:A31", "assistance",
+             "513338201801010021"), ("hukou:H31", "hukou", "513338201801010021")]  # fmt: skip
+    for unique_id, registry, id18 in rows:
+        (name, pinyin, fuzzy), _ = normalize_name("次仁阿措")
+        con.execute("INSERT INTO persons (unique_id, registry, id18, dob, gender, name, "
+                    "name_pinyin, name_fuzzy) VALUES (?, ?, ?, '2018-01-01', 'F', ?, ?, ?)",
+                    [unique_id, registry, id18, name, pinyin, fuzzy])  # fmt: skip
+    con.execute("INSERT INTO entities VALUES ('assistance', 'A30', 'PC1'), "
+                "('assistance', 'A31', 'PC2'), ('hukou', 'H31', 'PC2')")  # fmt: skip
+    con.execute("INSERT INTO scored_pairs VALUES ('assistance:A30', 'assistance:A31', 0.99)")
+    assert ("A30", "PC1", "A31", "PC2", 0.99) in possible_roster_duplicates(con)
+    (name, pinyin, fuzzy), _ = normalize_name("次仁阿措")
+    con.execute("INSERT INTO persons (unique_id, registry, id18, dob, gender, name, name_pinyin, "
+                "name_fuzzy) VALUES ('hukou:H32', 'hukou', '513338201801010048', '2018-01-01', "
+                "'F', ?, ?, ?)", [name, pinyin, fuzzy])  # fmt: skip
+    con.execute("INSERT INTO entities VALUES ('hukou', 'H32', 'PC3')")
+    assert ("A30", "PC1", "A31", "PC2", 0.99) not in possible_roster_duplicates(con)
