@@ -138,10 +138,16 @@ def tekun_levels(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
     return _tekun_only(_ledger_levels(con, yearly))
 
 
-def ledger_amounts_and_levels(con: duckdb.DuckDBPyConnection
-                              ) -> tuple[dict[tuple[str, int], float], dict[int, tuple[float, ...]]]:  # fmt: skip
+Amounts = tuple[dict[tuple[str, int], float], dict[int, tuple[float, ...]]]
+"""What ``ledger_amounts`` and ``tekun_levels`` return: the classes' amounts and 特困's levels."""
+
+
+def ledger_amounts_and_levels(con: duckdb.DuckDBPyConnection) -> tuple[Amounts, dict[str, Amounts]]:
     """``ledger_amounts`` and ``tekun_levels`` (yearly) from one pass over the ledger (the
-    graph needs both: at 650,000 people each pass takes about half a second).
+    graph needs both: at 650,000 people each pass takes about half a second), and for a drop
+    of several counties (a province's, or a city's with a 区县 column) each county's own:
+    counties set their own standards (城区 and 县 apart by more than the tolerance), and a
+    member is owed his county's amount (``own_amount``'s ``county``).
 
     Parameters
     ----------
@@ -150,17 +156,46 @@ def ledger_amounts_and_levels(con: duckdb.DuckDBPyConnection
 
     Returns
     -------
-    tuple of dict
-        What ``ledger_amounts`` and ``tekun_levels`` return.
+    tuple
+        The drop's amounts and levels, and each county's (empty for a drop of one county).
 
     Examples
     --------
     >>> from resolver.db import connect
     >>> ledger_amounts_and_levels(connect(":memory:"))
-    ({}, {})
+    (({}, {}), {})
     """
-    found = _ledger_levels(con, True)
-    return _lowest(found), _tekun_only(found)
+    samples = _samples(con)
+    found = _levels_of(samples, True)
+    counties = {county for county, *_ in samples if county is not None}
+    by_county = {}
+    for county in sorted(counties) if len(counties) > 1 else ():
+        of_county = _levels_of([sample for sample in samples if sample[0] == county], True)
+        by_county[county] = (_lowest(of_county), _tekun_only(of_county))
+    return (_lowest(found), _tekun_only(found)), by_county
+
+
+def county_of_case(case_no: str) -> str | None:
+    """The county a case number of a drop of several counties begins with (``甲县/DB01``,
+    ``resolver.ingest.numbered_in``); None for a number without one.
+
+    Parameters
+    ----------
+    case_no : str
+        A case number as the drop holds it.
+
+    Returns
+    -------
+    str or None
+        The county.
+
+    Examples
+    --------
+    >>> county_of_case("甲县/DB01"), county_of_case("DB01")
+    ('甲县', None)
+    """
+    county, slash, _ = case_no.partition("/")
+    return county if slash else None
 
 
 def _lowest(found: dict[tuple[str, int], tuple[float, ...]]) -> dict[tuple[str, int], float]:
@@ -175,12 +210,22 @@ def _tekun_only(found: dict[tuple[str, int], tuple[float, ...]]
 def _ledger_levels(con: duckdb.DuckDBPyConnection, yearly: bool
                    ) -> dict[tuple[str, int], tuple[float, ...]]:  # fmt: skip
     """Each class's levels per month: 特困's (``tekun_levels``), the one amount of the others."""
+    return _levels_of(_samples(con), yearly)
+
+
+def _samples(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """(county, class key, month, per-member amount, cases) of the ledger's single-class
+    case-months (``_SAMPLES_SQL``); none without payments or roster."""
     if not {"payments", "assistance"} <= table_names(con):
-        return {}
-    samples = con.execute(_SAMPLES_SQL).fetchall()
+        return []
+    return con.execute(_SAMPLES_SQL).fetchall()
+
+
+def _levels_of(samples: list[tuple], yearly: bool) -> dict[tuple[str, int], tuple[float, ...]]:
+    """Each class's levels per month from ``samples`` (``_samples``), whatever their county."""
     by_month: dict[tuple[str, int], Counter] = defaultdict(Counter)
     by_year: dict[tuple[str, int], Counter] = defaultdict(Counter)
-    for key, written, amount, cases in samples:
+    for _, key, written, amount, cases in samples:
         month = month_index(written)
         by_month[(key, month)][float(amount)] += cases
         by_year[(key, month // 12)][float(amount)] += cases
@@ -229,10 +274,10 @@ WITH paid AS (
     WHERE pay_month IS NOT NULL AND amount IS NOT NULL GROUP BY ALL
 ),
 members AS (
-    SELECT p.case_no, p.pay_month, p.amount, count(*) AS covered,
+    SELECT p.case_no, p.pay_month, p.amount, count(*) AS covered, any_value(a.county) AS county,
            count(DISTINCT coalesce(a.key, '?')) AS classes, min(coalesce(a.key, '?')) AS key
     FROM paid p
-    JOIN (SELECT case_no, start_date, end_date,
+    JOIN (SELECT case_no, start_date, end_date, county,
                  CASE WHEN program = 'tekun' THEN 'tekun'
                       WHEN program = 'dibao' THEN dibao_class END AS key
           FROM assistance WHERE covered = 'yes' AND start_date IS NOT NULL) a USING (case_no)
@@ -240,7 +285,7 @@ members AS (
       AND (a.end_date IS NULL OR strftime(a.end_date, '%Y-%m') >= p.pay_month)
     GROUP BY ALL
 )
-SELECT key, pay_month, round(amount / covered, 2) AS per_member, count(*) AS cases
+SELECT county, key, pay_month, round(amount / covered, 2) AS per_member, count(*) AS cases
 FROM members
 WHERE classes = 1 AND key <> '?'
 GROUP BY ALL
@@ -424,11 +469,14 @@ def _policy_levels(policy: Policy, key: str, month: int) -> tuple[float, ...]:
                         (amounts if isinstance(amounts, list) else [amounts])))  # fmt: skip
 
 
-def _graph_levels(graph, key: str, month: int) -> tuple[float, ...]:
+def _graph_levels(graph, key: str, month: int, county: str | None) -> tuple[float, ...]:
     """The ledger's amounts of class ``key`` in ``month``: 特困's levels
-    (``graph.graph["tekun_levels"]``), else the class's amount (``class_amounts``)."""
-    levels = graph.graph.get("tekun_levels", {}).get(month, ()) if key == TEKUN else ()
-    inferred = graph.graph.get("class_amounts", {}).get((key, month))
+    (``graph.graph["tekun_levels"]``), else the class's amount (``class_amounts``); the
+    county's own (``county_amounts``) in a drop of several counties."""
+    drops = (graph.graph.get("class_amounts", {}), graph.graph.get("tekun_levels", {}))
+    amounts, tekun = graph.graph.get("county_amounts", {}).get(county, drops)
+    levels = tekun.get(month, ()) if key == TEKUN else ()
+    inferred = amounts.get((key, month))
     return levels or (() if inferred is None else (inferred,))
 
 
@@ -455,11 +503,13 @@ def nearest_level(levels: tuple[float, ...], paid: float) -> float:
     return min(levels, key=lambda level: (abs(in_fen(level) - in_fen(paid)), level))
 
 
-def own_amount(graph, policy: Policy, key: str | None, month: int, share: float) -> OwnAmount:
+def own_amount(graph, policy: Policy, key: str | None, month: int, share: float,
+               county: str | None = None) -> OwnAmount:  # fmt: skip
     """A member's own amount in ``month`` for class ``key``: the policy's amount, else the
-    ledger's (``graph.graph["class_amounts"]``, from ``ledger_amounts``), else ``share``
-    (the member's share of what the case was paid that month). 特困 has several levels
-    (``tekun_levels``; the policy's list): the one nearest ``share``.
+    ledger's (``graph.graph["class_amounts"]``, from ``ledger_amounts``; his county's in a
+    drop of several counties, ``county_amounts``), else ``share`` (the member's share of what
+    the case was paid that month). 特困 has several levels (``tekun_levels``; the policy's
+    list): the one nearest ``share``.
 
     Parameters
     ----------
@@ -473,6 +523,8 @@ def own_amount(graph, policy: Policy, key: str | None, month: int, share: float)
         A month index (``models.periods``: year * 12 + month - 1).
     share : float
         The member's share of what the case was paid that month.
+    county : str or None
+        The county of the member's case (``county_of_case``), None in a drop of one county.
 
     Returns
     -------
@@ -481,7 +533,7 @@ def own_amount(graph, policy: Policy, key: str | None, month: int, share: float)
     """
     if key is not None:
         for source, levels in (("policy", _policy_levels(policy, key, month)),
-                               ("ledger", _graph_levels(graph, key, month))):  # fmt: skip
+                               ("ledger", _graph_levels(graph, key, month, county))):  # fmt: skip
             if levels:
                 return OwnAmount(nearest_level(levels, share), source)
     return OwnAmount(share, "share")

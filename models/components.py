@@ -11,6 +11,7 @@ found in the parts together are the cases found in the whole graph.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from dataclasses import replace
 
 import numpy as np
 import pyarrow as pa
@@ -80,7 +81,7 @@ def split_rows(rows: GraphRows, parts: int, holding: Collection[str] = ()
         tables = {name: table.filter(pa.array(part_of_node[homes[name]] == part))
                   for name, table in rows.tables.items()}  # fmt: skip
         if any(table.num_rows for table in tables.values()):
-            yield GraphRows(rows.as_of, rows.class_amounts, rows.shared, tables, rows.tekun_levels)
+            yield replace(rows, tables=tables)
 
 
 def _node_codes(rows: GraphRows) -> tuple[dict[tuple[str, int], np.ndarray], int]:

@@ -105,6 +105,9 @@ class GraphRows:
     tables: dict[str, pa.Table]
     tekun_levels: dict[int, tuple[float, ...]] = field(default_factory=dict)
     """The levels 特困 is paid at each month (``models.amounts.tekun_levels``)."""
+    county_amounts: dict[str, tuple[dict, dict]] = field(default_factory=dict)
+    """In a drop of several counties, each county's own class amounts and 特困 levels
+    (``models.amounts.ledger_amounts_and_levels``)."""
 
 
 def build_household_graph(
@@ -183,11 +186,11 @@ def graph_rows(
             tables["possible_deaths"] = _possible_deaths(con, entities, possible)
         if linked and "assistance" in present:
             tables["possible_duplicates"] = _possible_duplicates(con, entities)
-        class_amounts, levels = ledger_amounts_and_levels(con)
+        (class_amounts, levels), by_county = ledger_amounts_and_levels(con)
         return GraphRows(
             as_of=as_of or drop_as_of(con), class_amounts=class_amounts,
             shared=frozenset(_shared_identifiers(con, present)), tables=tables,
-            tekun_levels=levels,
+            tekun_levels=levels, county_amounts=by_county,
         )  # fmt: skip
     finally:
         con.execute(f"DROP TABLE {ATTACHMENT}")
@@ -213,7 +216,8 @@ def graph_of(rows: GraphRows) -> nx.MultiGraph:
         ``graph.graph``.
     """
     graph = nx.MultiGraph(as_of=rows.as_of, shared=rows.shared, class_amounts=rows.class_amounts,
-                          tekun_levels=rows.tekun_levels)  # fmt: skip
+                          tekun_levels=rows.tekun_levels,
+                          county_amounts=rows.county_amounts)  # fmt: skip
     for name, table in rows.tables.items():
         _ADDERS[name](graph, zip(*(column.to_pylist() for column in table.columns), strict=True))
     del graph.graph["shared"]  # only needed while building

@@ -626,7 +626,7 @@ def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
     months = sorted({m for m in table.column("pay_month").to_pylist() if m})
     if not months:
         return []
-    ledger, ledger_levels = ledger_amounts_and_levels(con)
+    (ledger, ledger_levels), _ = ledger_amounts_and_levels(con)
     amounts, carried = _class_amounts(con, months, ledger)
     keys = [*"ABC", TEKUN]
     # own_amount reads the ledger's amounts here (特困: its lowest level, fitted below)

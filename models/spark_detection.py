@@ -13,6 +13,7 @@ that no value passes through pandas' types). The cases come back as Parquet.
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 from typing import Any
 
 import pyarrow as pa
@@ -71,12 +72,11 @@ def detect_on_spark(engine: SparkEngine, rows: GraphRows, policy: Policy, parts:
     ]  # fmt: skip
     union = _union(placed, missing_columns=True)
     schemas = {name: table.schema for name, table in rows.tables.items()}
-    header = (rows.as_of, rows.class_amounts, rows.shared)
+    empty = replace(rows, tables={})
 
     def search(batch: pa.Table) -> pa.Table:
-        part = GraphRows(*header, {name: _restored(batch, name, schema)
-                                   for name, schema in schemas.items()},
-                         rows.tekun_levels)  # fmt: skip
+        part = replace(empty, tables={name: _restored(batch, name, schema)
+                                      for name, schema in schemas.items()})  # fmt: skip
         return pa.table({"found": [pickle.dumps(search_part(part, policy))]})
 
     found = from_spark(engine, union.groupBy(PART).applyInArrow(search, "found binary"))

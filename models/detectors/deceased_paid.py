@@ -10,6 +10,7 @@ from models.amounts import (
     CLASS_LABELS,
     OwnAmount,
     class_key,
+    county_of_case,
     in_fen,
     own_amount,
     sources_text,
@@ -221,10 +222,14 @@ def _paid_for(graph, policy, case_node, row, key, months: list[int], others: lis
     a living member's amount is unknown the month cannot be judged, and the own amount
     stands."""
     found, partial, shared = {}, set(), set()
+    county = county_of_case(case_node[1])
     for month in months:
-        own = own_amount(graph, policy, key, month, share_paid(graph, case_node, month))
+        own = own_amount(graph, policy, key, month, share_paid(graph, case_node, month), county)
         claims = [(row["record_id"], in_fen(own.amount))] + [
-            (other.record_id, in_fen(own_amount(graph, policy, other.key, month, 0.0).amount))
+            (
+                other.record_id,
+                in_fen(own_amount(graph, policy, other.key, month, 0.0, county).amount),
+            )
             for other in others
             if month in other.span and other.last is not None and month > other.last
         ]  # what the dead members of the case were owed

@@ -6,7 +6,7 @@ amount, a family paid short."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 
 import networkx as nx
 
@@ -15,6 +15,7 @@ from models.amounts import (
     TEKUN,
     OwnAmount,
     class_key,
+    county_of_case,
     in_fen,
     own_amount,
     sources_text,
@@ -92,7 +93,9 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
         listed = {row["record_id"]: (member, row)
                   for member, row in neighbours(graph, case, "enrolled_in")}  # fmt: skip
         rows = {record: item for record, item in listed.items() if item[1]["covered"]}
-        differences, back = _differences(graph, policy, case, rows, price, month_of)
+        differences, back = _differences(graph, policy, case, rows,
+                                         partial(price, county=county_of_case(case[1])),
+                                         month_of)  # fmt: skip
         if len(differences) < policy.payment_mismatch_months:
             continue
         # a case none of whose members is covered (all exited) rests on its listed rows
@@ -103,15 +106,16 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
 
 
 def _pricer(graph: nx.MultiGraph, policy: Policy) -> Callable[..., OwnAmount]:
-    """A member's own amount by class key, month and what he was paid (which of 特困's levels
-    is his: ``own_amount``), each looked up once per run."""
-    prices: dict[tuple[str | None, int, int], OwnAmount] = {}
+    """A member's own amount by class key, month, what he was paid (which of 特困's levels
+    is his: ``own_amount``) and his case's county, each looked up once per run."""
+    prices: dict[tuple[str | None, int, int, str | None], OwnAmount] = {}
 
-    def price(key: str | None, month: int, paid: int = 0) -> OwnAmount:
-        found = prices.get((key, month, paid))
+    def price(key: str | None, month: int, paid: int = 0, county: str | None = None
+              ) -> OwnAmount:  # fmt: skip
+        found = prices.get((key, month, paid, county))
         if found is None:
-            found = own_amount(graph, policy, key, month, paid / 100)
-            prices[(key, month, paid)] = found
+            found = own_amount(graph, policy, key, month, paid / 100, county)
+            prices[(key, month, paid, county)] = found
         return found
 
     return price

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from models.amounts import ledger_amounts, tekun_levels
+from models.amounts import county_of_case, ledger_amounts, ledger_amounts_and_levels, tekun_levels
 from models.periods import month_index
 from resolver.db import connect
 from resolver.ingest import ingest_drop
@@ -125,3 +125,30 @@ def test_a_small_home_is_a_level_a_few_cases_are_not(tmp_path, home, others, lev
     payments = [[f"F{i}", f"TK{i}", "2026-01", str(amount)] for i, amount in enumerate(paid)]
     con = _ingest(tmp_path, roster, payments)
     assert tekun_levels(con) == {month_index("2026-01"): levels}
+
+
+def test_each_county_of_a_drop_of_several_is_priced_by_its_own_cases(tmp_path):
+    # a blind tester's city drop: 甲县 pays class A 500, 乙县 600. Until 2026-12-06 the ledger
+    # was one pool: 乙县's dead member was owed 500 (2,000 元 for 2,400) and each of its cases
+    # a false payment_mismatch lead of 100 元 a month
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    roster = [["区县", *ROSTER]] + [
+        [county, f"{county}{i}", f"{county}DB{i}", "甲", "低保", "A", "是", "2020-01-01", ""]
+        for county in ("甲县", "乙县") for i in range(3)]  # fmt: skip
+    paid = [["区县", *PAYMENTS[0]]] + [
+        [county, f"F{county}{i}", f"{county}DB{i}", "2026-01", str(amount)]
+        for county, amount in (("甲县", 500), ("乙县", 600)) for i in range(3)]  # fmt: skip
+    for registry, rows in (("assistance", roster), ("payments", paid)):
+        with (drop / f"{registry}.csv").open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    january = month_index("2026-01")
+    (pooled, _), by_county = ledger_amounts_and_levels(con)
+    assert pooled == {("A", january): 500.0}
+    assert {county: amounts for county, (amounts, _) in by_county.items()} == {
+        "甲县": {("A", january): 500.0}, "乙县": {("A", january): 600.0}}  # fmt: skip
+    county = county_of_case(con.execute("SELECT min(case_no) FROM assistance "
+                                        "WHERE county = '乙县'").fetchone()[0])  # fmt: skip
+    assert county == "乙县"

@@ -251,6 +251,20 @@ def test_a_class_the_ledger_cannot_price_falls_back_to_the_members_share():
     assert "人均份额" in case.evidence[2].text
 
 
+def test_a_member_of_a_drop_of_several_counties_is_owed_his_countys_amount():
+    # a blind tester's city drop: 甲县 pays class A 455 a month, 乙县 600; until 2026-12-06 the
+    # pooled 455 priced 乙县's dead member (and raised payment_mismatch on its cases)
+    drop = HouseholdSketch(AMOUNTS_2026)
+    own = {("A", month_index(month)): 600.0 for month in MONTHS_2026}
+    drop.graph.graph["county_amounts"] = {"乙县": (own, {}), "甲县": (AMOUNTS_2026, {})}
+    drop.enrol("old", "乙县/DB1", "A1", dibao_class="A")
+    drop.pay("乙县/DB1", MONTHS_2026, 600.0)
+    drop.die("old", "D1", date(2026, 8, 2))
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 600.0  # 2026-10, after August plus the grace
+    assert detect_payment_mismatch(drop.graph, POLICY) == []
+
+
 def test_a_policy_amount_comes_before_the_ledger():
     drop = HouseholdSketch(AMOUNTS_2026)
     drop.enrol("old", "DB1", "A1", dibao_class="A")
