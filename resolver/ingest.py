@@ -624,12 +624,21 @@ def _number_by_county_column(con: duckdb.DuckDBPyConnection, sources: list[Sourc
     a province's export in one set of files) is a province too: each stored row gets its
     county, and its numbers are written ``<county>/<number>`` as in a folder per county. A
     row of such a drop that names no county is an error. With one county or none, nothing
-    changes (a county's own files often carry their county's name)."""
+    changes (a county's own files often carry their county's name). A sheet named for one of
+    the counties the drop's rows name (a 残联 workbook of a sheet per 区县) gives that county to
+    its rows that name none."""
     named = {source.number: _row_counties(source) for source in sources}
     found = pa.chunked_array([county for county in named.values() if county is not None],
                              pa.string())  # fmt: skip
-    if len(pc.unique(found.filter(pc.is_valid(found)))) < 2:
+    known = pc.unique(found.filter(pc.is_valid(found)))
+    if len(known) < 2:
         return []
+    for source in sources:  # a sheet per county: its name is its rows' county
+        sheet = county_values(pa.array([source.sheet or ""]))[0].as_py()
+        if sheet in known.to_pylist():
+            county = named[source.number]
+            named[source.number] = (pa.array([sheet] * source.raw.num_rows, pa.string())
+                                    if county is None else pc.fill_null(county, sheet))  # fmt: skip
     errors = []
     for source in sources:
         county = named[source.number]

@@ -197,7 +197,8 @@ CANCEL_REASON_HEADERS = ("注销原因", "注销类别", "注销类型", "销户
 # A province's rows in one set of files say their county in a column: its 6-digit division
 # code (a longer code, a village's, begins with it) or its name (``resolver.ingest``).
 COUNTY_HEADERS = ("区县", "所属区县", "县区", "所属县区", "县（市、区）", "县(市、区)", "县市区",
-                  "区县名称", "区县代码", "行政区划代码", "区划代码", "county")  # fmt: skip
+                  "区县名称", "区县代码", "行政区划代码", "区划代码", "登记区县", "所在区县",
+                  "county")  # fmt: skip
 # A payments export may write the year and the month in two columns (年度 2024 | 月份 3): the
 # month-only cell takes its row's year (``resolver.tables``).
 YEAR_HEADERS = ("年度", "年份", "发放年度", "发放年份", "所属年度", "所属年份", "保障年度")

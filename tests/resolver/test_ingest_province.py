@@ -220,3 +220,22 @@ def test_rows_a_county_column_numbered_are_read_again(tmp_path):
     ingest_drop(con, tmp_path / "drop")
     assert reused_files(con) == []
     assert _stored(con) == first
+
+
+def test_a_sheet_named_for_a_county_of_the_drop_gives_its_rows_that_county(tmp_path):
+    # a city's 残联 workbook of a sheet per 区县, no 区县 column: until 2026-12-06 every row
+    # was refused as naming no county (a blind tester's whole city run stopped)
+    import openpyxl
+
+    _write(tmp_path / "drop" / "户籍人口.csv", [["区县", "记录编号", "户号", "姓名"],
+           ["甲县", "H1", "001", "张三"], ["乙县", "H1", "001", "李四"]])  # fmt: skip
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for county, record, name in (("甲县", "C1", "张三"), ("乙县", "C2", "李四")):
+        book.create_sheet(county).append(["记录编号", "残疾证号", "姓名", "残疾类别", "残疾等级"])
+        book[county].append([record, "", name, "肢体", "一级"])
+    book.save(tmp_path / "drop" / "残疾人.xlsx")
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, tmp_path / "drop")
+    assert con.execute("SELECT record_id, county FROM disability ORDER BY 1").fetchall() == [
+        ("乙县/C2", "乙县"), ("甲县/C1", "甲县")]  # fmt: skip
