@@ -21,7 +21,7 @@ and ``basis``: that link's strongest comparisons in words.
 | edge kind | between | attributes (besides registry, record_id, probability) |
 |---|---|---|
 | member_of | person - hukou_family | relation |
-| enrolled_in | person - case | covered, start, end, dibao_class (the member's own), health, income_month, income_since (the optional column 收入核定日期), area (the optional column 城乡属性, else 城市/农村 in the program as written; None when unknown), relation, household_size, id18 |
+| enrolled_in | person - case | covered, start, end, dibao_class (the member's own), health, income_month, income_since (the optional column 收入核定日期), area (the optional column 城乡属性, else 城市/农村 in the program as written; None when unknown), relation, household_size, id18, birth_date and gender (as the row writes them; None when blank) |
 | in_poverty_household | person - poverty_household | status, labor, health, income_year, cause (主要致贫原因 as written), dibao_marked (the optional column 扶贫低保户: True, False or None) |
 | reported_dead | person - death | |
 | possibly_dead | person - death | candidates: how many persons the notice may be (a notice linked to no one, matched by some below the threshold or ambiguously) |
@@ -375,7 +375,7 @@ def _assistance_rows(con) -> pa.Table:
         "t.relation, t.phone, t.address, t.bank_account, "
         + _extra("raw_assistance", INCOME_DATE_HEADERS) + ", "
         + _extra("raw_assistance", AREA_HEADERS) + ", "
-        + _raw("raw_assistance", "r.program"),
+        + _raw("raw_assistance", "r.program") + ", t.birth_date, t.gender",
         # in record order: a case's account is tied from its first row, the same in any run
         where=f"WHERE t.program IS DISTINCT FROM '{TEMPORARY}' ORDER BY t.record_id",
     )  # fmt: skip
@@ -385,7 +385,7 @@ def _add_assistance(graph, rows) -> None:
     areas = cache(urban_or_rural)  # a county writes its programs a handful of ways
     for (person_id, record_id, id18, probability, basis, name, case_no, program, dibao_class,
          household_size, covered, start, end, health, income, relation, phone, address, account,
-         income_date, area_marker, program_written) in rows:  # fmt: skip
+         income_date, area_marker, program_written, born, gender) in rows:  # fmt: skip
         attached = (probability, basis)
         node = _person_node(graph, person_id, name, id18)
         if case_no is None:  # a blank 救助证号 (a finding): enrolled, in a case no one knows
@@ -405,7 +405,8 @@ def _add_assistance(graph, rows) -> None:
               health=health,
               income_month=income, relation=relation, program=program,
               household_size=household_size, id18=id18, area=area,
-              income_since=parse_date(income_date) if income_date else None)  # fmt: skip
+              income_since=parse_date(income_date) if income_date else None, birth_date=born,
+              gender=gender)  # fmt: skip
         _shared(graph, node, "phone", phone, case, record_id, attached)
         _shared(graph, node, "address", address, case, record_id, attached)
         if account and not graph.has_edge(case, ("account", account)):  # once per case

@@ -48,7 +48,8 @@ class HouseholdSketch:
 
     def enrol(self, pid, case_no, record_id, *, start=date(2020, 1, 1), end=None, covered=True,
               program="dibao", health=None, income=None, id18=None, probability=1.0,
-              income_since=None, dibao_class=None, area=None, household_size=None):  # fmt: skip
+              income_since=None, dibao_class=None, area=None, household_size=None,
+              birth_date=None, gender=None):  # fmt: skip
         """Put ``pid`` on the roster of case ``case_no`` (the case is made on first use, class A).
 
         Parameters
@@ -83,6 +84,10 @@ class HouseholdSketch:
             ``urban`` or ``rural`` (城乡属性); None when unknown.
         household_size : int, optional
             The row's 家庭人数.
+        birth_date : date, optional
+            The row's 出生日期.
+        gender : str, optional
+            The row's 性别, ``M`` or ``F``.
         """
         case = ("case", case_no)
         if case not in self.graph:
@@ -94,8 +99,8 @@ class HouseholdSketch:
         self._edge(node, case, "enrolled_in", "assistance", record_id, probability, covered=covered,
                    start=start, end=end, health=health, income_month=income, relation=None,
                    program=program, id18=id18, income_since=income_since,
-                   dibao_class=dibao_class, area=area,
-                   household_size=household_size)  # fmt: skip
+                   dibao_class=dibao_class, area=area, household_size=household_size,
+                   birth_date=birth_date, gender=gender)  # fmt: skip
 
     def pay(self, case_no, months, amount):
         """Payments to case ``case_no``: ``amount`` in each of ``months``.

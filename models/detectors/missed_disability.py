@@ -14,6 +14,7 @@ from models.detectors.common import (
 )
 from models.graph import families_of, neighbours, persons_near
 from models.policy import Policy
+from resolver.idcard import parse_id
 
 # The key group (``Policy.key_groups``) of severely disabled members of every 建档立卡
 # household, 已脱贫 or not, whatever its income (大姚: 六类重点人口之三).
@@ -31,6 +32,8 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
     covered, is history, shown as context and never the reason for a case. A household's
     income is a 低保 case's: a 特困 case supports its one person, whose own income it writes.
     A collective hukou (集体户) is no household (``models.graph.families_of``).
+    A roster row linking left apart (a blank ID among namesakes) that is plausibly the person's
+    own, in a case covering his hukou family, covers him (``_covered_by_unlinked_row``).
 
     Where ``policy.key_groups`` holds ``severely_disabled_member`` (大姚: 六类重点人口之三),
     membership of any 建档立卡 household is reason enough, whatever its status or income; the
@@ -79,7 +82,7 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
         if not certificates or neighbours(graph, node, "reported_dead"):
             continue
         poverty = _poverty_reasons(graph, policy, node)
-        if poverty and not enrolled_now(graph, node):
+        if poverty and not enrolled_now(graph, node) and not _covered_by_unlinked_row(graph, node):
             cases.append(_case(graph, node, certificates, poverty))
     return cases
 
@@ -107,6 +110,36 @@ def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
                          row["record_id"])
             )  # fmt: skip
     return reasons
+
+
+def _covered_by_unlinked_row(graph: nx.MultiGraph, node) -> bool:
+    """Whether a current, covered roster row, in a case a member of the person's hukou family is
+    covered in, is plausibly the person's own though linking left it apart (``_may_be_his``).
+    A row with a blank ID among namesakes in the village may be linked to no one, yet the
+    family's case covers him all the same."""
+    cases = {case for family in families_of(graph, node)
+             for member, _ in neighbours(graph, family, "member_of") if member != node
+             for case, row in neighbours(graph, member, "enrolled_in") if row["covered"]}  # fmt: skip
+    return any(_may_be_his(graph, node, other, row)
+               for case in cases for other, row in neighbours(graph, case, "enrolled_in"))  # fmt: skip
+
+
+def _may_be_his(graph: nx.MultiGraph, node, other, row: dict) -> bool:
+    """Whether ``other``'s current, covered roster ``row`` may be ``node``'s: ``other`` is on
+    no hukou row, has his name, and the row the birth date and gender of his ID where both
+    give them."""
+    as_of = graph.graph["as_of"]
+    own = parse_id(graph.nodes[node]["id18"] or "")
+    return (other != node and row["covered"] and (row["end"] is None or row["end"] >= as_of)
+            and graph.nodes[other]["name"] == graph.nodes[node]["name"]
+            and not neighbours(graph, other, "member_of")
+            and _agrees(row["birth_date"], own.birth_date)
+            and _agrees(row["gender"], own.gender))  # fmt: skip
+
+
+def _agrees(written, known) -> bool:
+    """Whether a roster row's value agrees with the person's, where both are known."""
+    return written is None or known is None or written == known
 
 
 def _key_group_text(policy: Policy) -> str:

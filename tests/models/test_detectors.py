@@ -1777,3 +1777,27 @@ def test_money_a_duplicates_case_paid_back_is_deducted_up_to_what_was_paid_twice
     assert case.amount_at_risk == left
     assert any(f"退回（追回）{455.0 * 4 - left:.2f} 元（2026-06）" in item.text
                for item in case.evidence)  # fmt: skip
+
+
+def test_a_covered_row_of_the_familys_case_left_unlinked_under_his_name_covers_him():
+    """泽仁 (ID 1960-01-01, male) is in his son's 低保 case on a row with a blank ID; among
+    namesakes in the village linking left that row on its own. The row has his name, birth
+    date and gender: he is covered, not missed. A row that is someone else's is no cover: one
+    of another birth date, or one linked to a namesake's hukou row."""
+
+    def drop_with(born: date, on_hukou: bool) -> HouseholdSketch:
+        drop = HouseholdSketch()
+        drop.family("HK1", "son", "zeren")
+        drop.graph.nodes[("person", "zeren")]["id18"] = "513338196001015171"
+        drop.certify("zeren", "C1", "physical", 1)
+        drop.enrol("son", "DB1", "A1", income=303.0)
+        drop.enrol("row", "DB1", "A2", income=303.0, birth_date=born, gender="M")
+        if on_hukou:
+            drop.family("HK2", "row")
+        for pid in ("zeren", "row"):
+            drop.graph.nodes[("person", pid)]["name"] = "泽仁"
+        return drop
+
+    assert detect_missed_disability(drop_with(date(1960, 1, 1), False).graph, POLICY) == []
+    assert len(detect_missed_disability(drop_with(date(1971, 5, 2), False).graph, POLICY)) == 1
+    assert len(detect_missed_disability(drop_with(date(1960, 1, 1), True).graph, POLICY)) == 1
