@@ -531,7 +531,8 @@ def _possible_deaths(con, entities: str, possible: str) -> pa.Table:
     match below the threshold, or too evenly to choose (namesakes): each such person with
     the probability of their best pair naming the notice's place as finely as it does, when
     any does (``resolver.outputs.lone_death_candidates``)."""
-    return _table_of(lone_death_candidates(con, entities=entities, possible=possible), pa.schema([
+    found = lone_death_candidates(con, entities=entities, possible=possible)
+    return _table_of([row[:4] for row in found], pa.schema([
         ("record_id", pa.string()), ("person_id", pa.string()), ("probability", pa.float64()),
         ("candidates", pa.int64())]))  # fmt: skip
 

@@ -445,7 +445,7 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
 def _fuzzy_deaths(con, policy: Policy, after: str) -> list[tuple[int, str, Hold]]:
     """Lines of a member whom a notice linked to no one may be (a fuzzy link): line, roster
     row, hold."""
-    candidates = [row for row in lone_death_candidates(con) if row[3] <= MAX_CANDIDATES]
+    candidates = [row[:4] for row in lone_death_candidates(con) if row[3] <= MAX_CANDIDATES]
     if not candidates:
         return []
     record_ids, person_ids, probabilities, counts = zip(*candidates, strict=True)

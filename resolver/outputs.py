@@ -249,7 +249,7 @@ def record_attachments(
 
 def lone_death_candidates(
     con: duckdb.DuckDBPyConnection, *, entities: str = ENTITIES, possible: str = POSSIBLE_MATCHES
-) -> list[tuple[str, str, float, int]]:
+) -> list[tuple[str, str, float, int, int]]:
     """The persons a death notice linked to no one may be, below the threshold or ambiguously.
 
     A notice whose person is the notice alone, that some persons match below the threshold
@@ -292,10 +292,13 @@ def lone_death_candidates(
 
     Returns
     -------
-    list[tuple[str, str, float, int]]
+    list[tuple[str, str, float, int, int]]
         Per notice and candidate person, ordered by both: the notice's ``record_id``, the
-        candidate's ``person_id``, the probability of their best pair (of those rows) and how
-        many persons the notice may be. Empty when linking left no possible matches.
+        candidate's ``person_id``, the probability of their best pair (of those rows), how
+        many persons the notice may be, and how many other persons every rule but the second
+        report's left it (``set_aside``: namesakes the notice may be as well; 0 but on a
+        notice taken for a second report of a candidate's death). Empty when linking left no
+        possible matches.
     """
     if not {possible, "deaths"} <= table_names(con) | view_names(con):
         return []
@@ -396,20 +399,31 @@ def lone_death_candidates(
                 JOIN deaths d ON d.record_id = o.record_id
                  AND abs(date_diff('day', d.death_date, n.death_date)) <= $slip
             ),
-            plausible AS (
+            kept AS (  -- every rule but the second report of one death
                 SELECT record_id, person_id, probability FROM scored
                 ANTI JOIN someone_else USING (record_id, person_id)
                 ANTI JOIN dead USING (record_id, person_id)
-                WHERE record_id NOT IN (SELECT record_id FROM died_that_day)
                 QUALIFY by_name OR capped / (1 - capped) * pow(2, $margin)
                         >= max(capped / (1 - capped)) OVER (PARTITION BY record_id)
+            ),
+            plausible AS (
+                SELECT * FROM kept
+                WHERE record_id NOT IN (SELECT record_id FROM died_that_day)
                 UNION ALL
                 SELECT record_id, person_id, probability FROM scored
                 SEMI JOIN died_that_day USING (record_id, person_id)
+            ),
+            set_aside AS (  -- the namesakes a second report of one death leaves out
+                SELECT record_id, count(*) AS others FROM kept
+                ANTI JOIN died_that_day USING (record_id, person_id)
+                WHERE record_id IN (SELECT record_id FROM died_that_day)
+                GROUP BY record_id
             )
             SELECT record_id, person_id, probability,
-                   count(*) OVER (PARTITION BY record_id) AS candidates
-            FROM plausible ORDER BY record_id, person_id
+                   count(*) OVER (PARTITION BY record_id) AS candidates,
+                   coalesce(others, 0) AS set_aside
+            FROM plausible LEFT JOIN set_aside USING (record_id)
+            ORDER BY record_id, person_id
             """,
             {"margin": _stored_settings(con).ambiguity_margin, "slip": NOTICE_DATE_SLIP_DAYS},
         ).fetchall()

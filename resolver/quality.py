@@ -344,9 +344,12 @@ def _file_header(headers: dict[str, str], registry: str, column: str) -> str:
 def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) -> list[list]:
     """The death notices linked to no one that no lead was raised on, as the file has them:
     file, sheet, row, record id, name, gender, township, death date, source, how many persons
-    and what to do. A notice more than ``most_candidates`` persons may be (namesakes), and
-    one no person matches at all (someone the registries do not hold, or a name or place
-    written past recognition: a dead member paid under a garbled name would be lost unseen).
+    and what to do. A notice more than ``most_candidates`` persons may be (namesakes), one no
+    person matches at all (someone the registries do not hold, or a name or place written
+    past recognition: a dead member paid under a garbled name would be lost unseen), and one
+    taken for a second report of a candidate's death (her own notice dates it within
+    ``resolver.outputs.NOTICE_DATE_SLIP_DAYS``) that namesakes may be as well: no lead is
+    raised on them, so it is listed with the notice it may repeat.
 
     Parameters
     ----------
@@ -362,23 +365,38 @@ def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) ->
     """
     if not {"deaths", ENTITIES} <= set(table_names(con)):  # a drop without death notices
         return []
-    candidates = {record_id: count for record_id, _, _, count in lone_death_candidates(con)}
-    con.register("_candidates", pa.table({"record_id": pa.array(list(candidates), pa.string()),
-                                          "count": pa.array(list(candidates.values()), pa.int64())}))  # fmt: skip
+    found = lone_death_candidates(con)
+    con.register("_candidates", pa.table({
+        "record_id": pa.array([row[0] for row in found], pa.string()),
+        "person_id": pa.array([row[1] for row in found], pa.string()),
+        "count": pa.array([row[3] for row in found], pa.int64()),
+        "others": pa.array([row[4] for row in found], pa.int64())}))  # fmt: skip
     notices = con.execute(
         "SELECT s.file, s.sheet, r.row_no, d.record_id, r.name, r.gender, r.township, "
-        "r.death_date, r.source, coalesce(c.count, 0) AS persons "
+        "r.death_date, r.source, coalesce(c.count + c.others, 0) AS persons, "
+        f"(SELECT min(o.record_id) FROM {ENTITIES} o WHERE o.registry = 'deaths' "
+        "   AND o.person_id = c.person_id AND c.others > 0) AS repeated "
         f"FROM deaths d JOIN {ENTITIES} e ON e.registry = 'deaths' AND e.record_id = d.record_id "
         "JOIN raw_deaths r USING (source_no, row_no) LEFT JOIN ingest_sources s USING (source_no) "
-        "LEFT JOIN _candidates c ON c.record_id = d.record_id "
+        "LEFT JOIN (SELECT * FROM _candidates QUALIFY row_number() OVER "
+        "           (PARTITION BY record_id ORDER BY person_id) = 1) c "
+        "       ON c.record_id = d.record_id "
         f"WHERE e.person_id IN (SELECT person_id FROM {ENTITIES} GROUP BY person_id "
         "                      HAVING count(*) = 1) "
-        "  AND (c.count IS NULL OR c.count > ?) "
+        "  AND (c.count IS NULL OR c.count > ? OR c.others > 0) "
         "ORDER BY r.source_no, r.row_no",
         [most_candidates],
     ).fetchall()
     con.unregister("_candidates")
-    return [[*notice, NOTICE_NOTES[notice[9] > 0]] for notice in notices]
+    return [[*notice[:10], _notice_note(notice[9], notice[10])] for notice in notices]
+
+
+def _notice_note(persons: int, repeated: str | None) -> str:
+    """What a listed notice's row says: why no lead, and what to do."""
+    if repeated:
+        return (f"可能是死亡记录 {repeated}（同一人，死亡日期相近）的重复上报，但另有同名人员也可能是本人，"
+                "无法确定是谁，未列为疑点；请向数据来源部门核实身份证号后重新比对")  # fmt: skip
+    return NOTICE_NOTES[persons > 0]
 
 
 NOTICE_NOTES = {

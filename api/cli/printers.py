@@ -52,7 +52,8 @@ def print_case_counts(con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[
 
 def print_drop(con: duckdb.DuckDBPyConnection, report: Path, *, linked: bool = False) -> None:
     """How the drop was read, its data-quality report, and the findings workbook (``linked``:
-    after a run, with the death notices no lead was raised on: too many namesakes, or no one)."""
+    after a run, with the death notices no lead was raised on: too many namesakes, a second
+    report of a death that namesakes may be as well, or no one)."""
     print_sources(con)
     print_quality(con)
     notices = unattributed_deaths(con, MAX_CANDIDATES) if linked else None
@@ -60,7 +61,8 @@ def print_drop(con: duckdb.DuckDBPyConnection, report: Path, *, linked: bool = F
     console.print(f"问题清单（{count:,} 条，含未读取的行）已写入 {report}")
     namesakes = sum(1 for notice in notices or [] if notice[9])
     if namesakes:
-        console.print(f"另有 {namesakes:,} 条死亡记录可能对应超过 {MAX_CANDIDATES} 人（重名），无法确定是谁，"
+        console.print(f"另有 {namesakes:,} 条死亡记录可能对应多名同名人员（超过 {MAX_CANDIDATES} 人，"
+                      "或其中一人已有日期相近的另一条死亡记录），无法确定是谁，"
                       f"未列为疑点，已列入问题清单「{LONE_DEATHS_SHEET}」，请向数据来源部门核实身份证号",
                       highlight=False)  # fmt: skip
     if len(notices or []) > namesakes:

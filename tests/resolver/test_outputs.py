@@ -46,29 +46,29 @@ def _linked(margin: float | None = None, places: dict[str, tuple] | None = None,
 
 def test_a_person_far_less_likely_than_the_notices_best_candidate_is_no_candidate():
     # odds 0.02/0.98 against the best 0.47/0.53: 43 times less likely, beyond 5 bits (32)
-    assert lone_death_candidates(_linked()) == [("D1", "P2", 0.47, 2), ("D1", "P3", 0.30, 2)]
+    assert lone_death_candidates(_linked()) == [("D1", "P2", 0.47, 2, 0), ("D1", "P3", 0.30, 2, 0)]
 
 
 def test_the_margin_is_the_runs_ambiguity_margin():
     assert len(lone_death_candidates(_linked(margin=6.0))) == 3
-    assert lone_death_candidates(_linked(margin=1.0)) == [("D1", "P2", 0.47, 1)]
+    assert lone_death_candidates(_linked(margin=1.0)) == [("D1", "P2", 0.47, 1, 0)]
 
 
 def test_a_namesake_of_another_village_of_the_notices_township_is_no_candidate():
     other_village = _linked(places={"assistance:A3": ("石羊", "中村")})
-    assert lone_death_candidates(other_village) == [("D1", "P2", 0.47, 1)]
+    assert lone_death_candidates(other_village) == [("D1", "P2", 0.47, 1, 0)]
     # a row without a village, or of another township (a person registered elsewhere), is
     # still a candidate
     unplaced = {"assistance:A3": ("石羊", None), "hukou:H2": ("金碧", "中村")}
     assert lone_death_candidates(_linked(places=unplaced)) == [
-        ("D1", "P2", 0.47, 2), ("D1", "P3", 0.30, 2)]  # fmt: skip
+        ("D1", "P2", 0.47, 2, 0), ("D1", "P3", 0.30, 2, 0)]  # fmt: skip
     # but a person whose other rows in the township name another village only is someone
     # else, though linking kept no pair of those rows
     elsewhere = _linked(places=unplaced)
     elsewhere.execute("INSERT INTO entities VALUES ('hukou', 'H3', 'P3')")
     elsewhere.execute("INSERT INTO persons (unique_id, township, village) "
                       "VALUES ('hukou:H3', '石羊', '中村')")  # fmt: skip
-    assert lone_death_candidates(elsewhere) == [("D1", "P2", 0.47, 1)]
+    assert lone_death_candidates(elsewhere) == [("D1", "P2", 0.47, 1, 0)]
 
 
 def test_a_person_of_the_other_gender_is_no_candidate_for_a_notice_that_gives_one():
@@ -76,7 +76,7 @@ def test_a_person_of_the_other_gender_is_no_candidate_for_a_notice_that_gives_on
     con = _linked()
     con.execute("UPDATE persons SET gender = 'F' WHERE unique_id IN ('deaths:D1', 'hukou:H2')")
     con.execute("UPDATE persons SET gender = 'M' WHERE unique_id = 'assistance:A3'")
-    assert lone_death_candidates(con) == [("D1", "P2", 0.47, 1)]
+    assert lone_death_candidates(con) == [("D1", "P2", 0.47, 1, 0)]
     # a person whose rows give no gender, or a notice that gives none, rules no one out
     con.execute("UPDATE persons SET gender = NULL WHERE unique_id = 'assistance:A3'")
     assert len(lone_death_candidates(con)) == 2
@@ -88,11 +88,11 @@ def test_a_person_of_the_other_gender_is_no_candidate_for_a_notice_that_gives_on
 def test_a_candidate_whose_own_notice_gives_the_same_date_is_the_notices_only_candidate():
     # P3's own notice (a funeral home's, with the ID) dates the death the day D1 does: D1 is
     # a second report of P3's death, whatever it matches, not a namesake's
-    assert lone_death_candidates(_linked(own_notice="2025-03-02")) == [("D1", "P3", 0.30, 1)]
+    assert lone_death_candidates(_linked(own_notice="2025-03-02")) == [("D1", "P3", 0.30, 1, 1)]
     # a day or a month mistyped by one office is the same death, not a namesake's
-    assert lone_death_candidates(_linked(own_notice="2025-03-01")) == [("D1", "P3", 0.30, 1)]
+    assert lone_death_candidates(_linked(own_notice="2025-03-01")) == [("D1", "P3", 0.30, 1, 1)]
     # a person dies once: P3, dead by her own notice of months before, is not D1's person
-    assert lone_death_candidates(_linked(own_notice="2024-11-20")) == [("D1", "P2", 0.47, 1)]
+    assert lone_death_candidates(_linked(own_notice="2024-11-20")) == [("D1", "P2", 0.47, 1, 0)]
 
 
 def test_a_person_a_row_of_whom_reviewers_labelled_not_the_notices_is_no_candidate():
@@ -108,7 +108,7 @@ def test_a_person_a_row_of_whom_reviewers_labelled_not_the_notices_is_no_candida
     ensure_labels_table(con)
     record_label(con, "assistance:A3", "deaths:D1", same_person=False, actor="审核员甲",
                  role="auditor")  # fmt: skip
-    assert lone_death_candidates(con) == [("D1", "P2", 0.47, 1)]
+    assert lone_death_candidates(con) == [("D1", "P2", 0.47, 1, 0)]
 
 
 def test_a_notice_of_a_name_others_of_its_village_bear_after_a_clan_name_counts_them():
@@ -134,9 +134,9 @@ def test_a_notice_of_a_name_others_of_its_village_bear_after_a_clan_name_counts_
     con.execute("CREATE TABLE possible_matches AS SELECT 'assistance:A1' AS unique_id_l, "
                 "'deaths:D1' AS unique_id_r, 0.8::DOUBLE AS match_probability, "
                 "'below_threshold' AS reason")  # fmt: skip
-    assert lone_death_candidates(con) == [("D1", "P1", 0.8, 2), ("D1", "P2", 0.0, 2)]
+    assert lone_death_candidates(con) == [("D1", "P1", 0.8, 2, 0), ("D1", "P2", 0.0, 2, 0)]
     con.execute("UPDATE persons SET id18 = '513431197001011234' WHERE unique_id = 'deaths:D1'")
-    assert lone_death_candidates(con) == [("D1", "P1", 0.8, 1)]  # a notice's own ID: no guess
+    assert lone_death_candidates(con) == [("D1", "P1", 0.8, 1, 0)]  # a notice's own ID: no guess
 
 
 def _namesake_with_a_poverty_row(with_hukou: bool = True):
@@ -171,15 +171,15 @@ def _namesake_with_a_poverty_row(with_hukou: bool = True):
 def test_a_namesake_is_matched_by_her_rows_that_name_the_notices_place_not_by_her_poverty_row():
     # H2 places P2 in 五组, against the notice's 二组 (0.069: 54 times less likely than P1,
     # beyond 5 bits); her poverty row names no group, so it cannot say so: not a candidate
-    assert lone_death_candidates(_namesake_with_a_poverty_row()) == [("D1", "P1", 0.80, 1)]
+    assert lone_death_candidates(_namesake_with_a_poverty_row()) == [("D1", "P1", 0.80, 1, 0)]
     # nor when linking kept no pair of H2 (scored below its floor): her rows in the notice's
     # village name 五组 only
     unpaired = _namesake_with_a_poverty_row()
     unpaired.execute("DELETE FROM possible_matches WHERE unique_id_r = 'hukou:H2'")
-    assert lone_death_candidates(unpaired) == [("D1", "P1", 0.80, 1)]
+    assert lone_death_candidates(unpaired) == [("D1", "P1", 0.80, 1, 0)]
     # a person with no row naming a group is judged by the rows she has
     assert lone_death_candidates(_namesake_with_a_poverty_row(with_hukou=False)) == [
-        ("D1", "P1", 0.80, 2), ("D1", "P2", 0.767, 2)]  # fmt: skip
+        ("D1", "P1", 0.80, 2, 0), ("D1", "P2", 0.767, 2, 0)]  # fmt: skip
 
 
 def _rosters(threshold: float | None = None):

@@ -57,3 +57,22 @@ def test_a_notice_no_one_matches_is_listed_not_lost():
     *_, row = unattributed_deaths(_linked(), 3)
     assert row[3:10] == ["D3", "阿呷", "女", "新城镇", "2025-05-06", "公安", 0]
     assert "未能与任何名册记录关联" in row[10]
+
+
+def test_a_second_report_of_a_death_that_namesakes_may_be_is_listed_with_the_first():
+    # a blind tester's Tibetan county: 贡布 with an ID died 2024-02-17; a second 贡布 notice,
+    # without an ID, of 2024-03-06 was taken for its second report, though four namesakes of
+    # the village, one of them paid, may be its person: until 2026-12-06 it was no lead, on
+    # no list and linked to no one. Here H5's person has his own notice D5 of two days
+    # before D2; A6 may be D2's person too
+    con = _linked()
+    con.execute("INSERT INTO entities VALUES ('deaths', 'D5', 'PH5')")
+    con.execute("INSERT INTO deaths VALUES (0, 6, 'D5', DATE '2025-03-30')")
+    *_, second, no_one = unattributed_deaths(con, 3)
+    assert second[3] == "D2" and second[9] == 2
+    assert "可能是死亡记录 D5" in second[10] and "重复上报" in second[10]
+    assert no_one[3] == "D3"
+    # the second report no namesake may be is the first's alone, not listed
+    con.execute("DELETE FROM possible_matches WHERE unique_id_r = 'assistance:A6' "
+                "OR unique_id_l = 'assistance:A6'")  # fmt: skip
+    assert [row[3] for row in unattributed_deaths(con, 3)] == ["D1", "D3"]
