@@ -13,7 +13,7 @@ and ``basis``: that link's strongest comparisons in words.
 | hukou_family | hukou_no (only families with a member in another registry) | collective: a collective hukou (集体户), strangers and no family (``families_of``) |
 | case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]) |
 | poverty_household | poverty_hh_no | |
-| death | record_id | death_date, source, id18 |
+| death | record_id | death_date, source (the contract's code, or None), source_written (数据来源 as the file writes it), id18 |
 | disability | record_id | disability_type, level, issue_date |
 | account | the account number | payees: the (领款人姓名, 领款人身份证号码) pairs the payment ledger names on it (absent when it names none) |
 | phone / address | the value, when two or more persons on the assistance roster use it | |
@@ -514,14 +514,19 @@ def _add_disability(graph, rows) -> None:
 
 
 def _death_rows(con) -> pa.Table:
-    return _rows(con, "deaths", "t.name, t.death_date, t.source, t.birth_date")
+    return _rows(
+        con,
+        "deaths",
+        "t.name, t.death_date, t.source, t.birth_date, " + _raw("raw_deaths", "r.source"),
+    )
 
 
 def _add_deaths(graph, rows) -> None:
-    for person_id, record_id, id18, probability, basis, name, death_date, source, born in rows:
+    for (person_id, record_id, id18, probability, basis, name, death_date, source, born,
+         source_written) in rows:  # fmt: skip
         node = _person_node(graph, person_id, name, id18)
         graph.add_node(("death", record_id), kind="death", death_date=death_date, source=source,
-                       id18=id18, birth_date=born)  # fmt: skip
+                       source_written=source_written, id18=id18, birth_date=born)  # fmt: skip
         _edge(graph, "deaths", record_id, (probability, basis), node, ("death", record_id),
               "reported_dead")  # fmt: skip
 

@@ -72,8 +72,7 @@ from models.amounts import (
     ledger_amounts_and_levels,
     own_amount,
 )
-from models.detectors.deceased_paid import MAX_CANDIDATES
-from models.detectors.deceased_paid import SOURCE_LABELS as DEATH_SOURCES
+from models.detectors.deceased_paid import MAX_CANDIDATES, source_shown
 from models.periods import month_index, month_text
 from models.policy import Policy
 from resolver.db import table_names
@@ -402,8 +401,9 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
     after = f"{_PAY_MONTH.format(m='m.pay_month')} > {_MONTH.format(d='n.death_date')} + ?"
     firm = con.execute(f"""
         WITH notices AS (
-            SELECT e.person_id, d.record_id, d.death_date, d.source, t.id18
-            FROM deaths d
+            SELECT e.person_id, d.record_id, d.death_date, d.source, t.id18,
+                   r.source AS written
+            FROM deaths d LEFT JOIN raw_deaths r USING (source_no, row_no)
             JOIN {_PERSON_OF} e ON e.registry = 'deaths' AND e.record_id = d.record_id
             LEFT JOIN {_TRUSTED} t ON t.unique_id = 'deaths:' || d.record_id
             WHERE d.death_date IS NOT NULL
@@ -411,7 +411,7 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
         latest AS (  -- notices that disagree on the date count from the latest
             SELECT person_id, max(death_date) AS death_date, count(*) AS notices,
                    count(DISTINCT source) AS sources,
-                   list(DISTINCT source ORDER BY source) AS source_list,
+                   list(DISTINCT [source, written] ORDER BY [source, written]) AS source_list,
                    list(record_id ORDER BY record_id) AS records,
                    list(id18) FILTER (WHERE id18 IS NOT NULL) AS ids
             FROM notices GROUP BY person_id
@@ -424,7 +424,7 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
     """, [policy.death_grace_months]).fetchall()  # fmt: skip
     found = []
     for line, name, record, died, notices, sources, source_list, records, same_id in firm:
-        said = "、".join(DEATH_SOURCES.get(s, s or "来源不明") for s in source_list)
+        said = "、".join(dict.fromkeys(source_shown(*pair) for pair in source_list))
         if record in alive:
             basis = f"未印证：{alive[record]}"
         elif (notices >= 2 and sources >= 2) or same_id:

@@ -118,7 +118,7 @@ class HouseholdSketch:
             self.graph.nodes[("case", case_no)]["payments"][month].append((f"F{month}", amount))
 
     def die(self, pid, record_id, died, source="police", id18=None, probability=1.0,
-            kind="reported_dead", born=None):  # fmt: skip
+            kind="reported_dead", born=None, source_written=None):  # fmt: skip
         """A notice of ``pid``'s death; ``kind`` ``possibly_dead``: a notice linked to no one
         that ``pid`` matches only below the threshold.
 
@@ -140,10 +140,15 @@ class HouseholdSketch:
             The edge kind: ``reported_dead`` or ``possibly_dead``.
         born : date, optional
             The birth date on the notice.
+        source_written : str, optional
+            The 数据来源 as the file writes it (a value outside the contract's codes, whose
+            ``source`` is None).
         """
         if ("death", record_id) not in self.graph:
             self.graph.add_node(("death", record_id), kind="death", death_date=died,
-                                source=source, id18=id18, birth_date=born, candidates=0)  # fmt: skip
+                                source=source, source_written=source_written, id18=id18,
+                                birth_date=born,
+                                candidates=0)  # fmt: skip
         self.graph.nodes[("death", record_id)]["candidates"] += kind == "possibly_dead"
         node = ("person", pid) if ("person", pid) in self.graph else self.person(pid)
         self._edge(node, ("death", record_id), kind, "deaths", record_id, probability)

@@ -32,6 +32,34 @@ from models.policy import Policy
 from resolver.idcard import birth_date_of
 
 SOURCE_LABELS = {"police": "公安", "funeral": "殡葬", "health": "卫健"}
+
+
+def source_shown(source: str | None, written: str | None) -> str:
+    """A notice's 数据来源 as evidence shows it: the contract's office, else the value as the
+    file writes it, marked as outside the contract's codes, else 来源不明.
+
+    Parameters
+    ----------
+    source : str | None
+        The contract's code (``police``, ``funeral``, ``health``), or None.
+    written : str | None
+        The 数据来源 as the file writes it, or None when blank.
+
+    Returns
+    -------
+    str
+        The text, e.g. ``公安`` or ``村委会（非标准来源）``.
+
+    Examples
+    --------
+    >>> source_shown(None, "村委会")
+    '村委会（非标准来源）'
+    """
+    if source in SOURCE_LABELS:
+        return SOURCE_LABELS[source]
+    return f"{written}（非标准来源）" if written else "来源不明"
+
+
 # A notice linked to no one that more persons than this may be is no lead on each of them: it
 # is a question for the police data (which of the namesakes died), not for each family.
 MAX_CANDIDATES = 3
@@ -385,7 +413,7 @@ def _who(graph: nx.MultiGraph, other) -> str:
 
 def _death_evidence(graph: nx.MultiGraph, death, row: dict) -> Evidence:
     attributes = graph.nodes[death]
-    source = SOURCE_LABELS.get(attributes["source"], attributes["source"] or "来源不明")
+    source = source_shown(attributes["source"], attributes["source_written"])
     return Evidence(
         f"死亡日期 {attributes['death_date']}（来源：{source}）", "deaths", row["record_id"]
     )

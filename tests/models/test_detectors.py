@@ -1801,3 +1801,13 @@ def test_a_covered_row_of_the_familys_case_left_unlinked_under_his_name_covers_h
     assert detect_missed_disability(drop_with(date(1960, 1, 1), False).graph, POLICY) == []
     assert len(detect_missed_disability(drop_with(date(1971, 5, 2), False).graph, POLICY)) == 1
     assert len(detect_missed_disability(drop_with(date(1960, 1, 1), True).graph, POLICY)) == 1
+
+
+def test_a_notice_source_outside_the_contracts_codes_is_shown_as_written():
+    # a blind tester's Tibetan county: 数据来源 村委会 read as 来源：来源不明 until 2026-12-06
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("wife", "DB1", "A1", id18="X1", dibao_class="C")
+    drop.pay("DB1", MONTHS_2026, 305.0)
+    drop.die("wife", "D1", date(2026, 6, 10), source=None, source_written="村委会", id18="X1")
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert "（来源：村委会（非标准来源））" in case.evidence[0].text

@@ -576,3 +576,18 @@ def test_read_registry_file_reads_one_file_as_one_registry_with_where_each_row_i
     assert table.column("pay_month").to_pylist() == ["2026-10", "2026-10"]
     assert (5, "total") in sources[0].skipped or any(row == 5 for row, _ in sources[0].skipped)
     assert sources[1].normalised.column("amount").to_pylist()[0] == 500
+
+
+def test_a_notice_source_outside_the_contracts_codes_is_shown_as_written(county, tmp_path):
+    # a blind tester's Tibetan county: 数据来源 村委会 read as 来源不明 until 2026-12-06
+    dead = next(case for case in county["truth"] if case["case_type"] == "deceased_paid")
+    record = dead["records"][0]["record_id"]
+    case = _case_of(county, record)
+    line = (case, LAST, *_paid(county, case, LAST))
+    shutil.copy(county["db"], tmp_path / "copy.duckdb")
+    con = connect(tmp_path / "copy.duckdb")
+    con.execute("UPDATE deaths SET source = NULL")
+    con.execute("UPDATE raw_deaths SET source = '村委会'")
+    (held,) = screen_payments(con, _lines(line), county["policy"], run_id=county["run_id"])
+    con.close()
+    assert "村委会（非标准来源）" in held.reasons and "来源不明" not in held.reasons
