@@ -10,7 +10,7 @@ personal data (case lists and details, subgraph nodes, what-if, triage, scores, 
 | reviewers' ``note`` | full | ``（仅审计员可见）`` |
 | a value that is a date or a time alone (``start_date``, ``death_date``, a decision's time) | full | full: its field says what day it is, and a birth date is ``birth_date`` |
 | any other text (evidence, a case number, a screening's lines, a graph node's key and label) | full | every ID or account number in it masked as above, however its digits are grouped (``mask_numbers``), and every date as ``birth_date`` is: ``1950-**-**``, ``1950年**月**日`` (``mask_text``) |
-| text a person typed (a reviewer's ``reason``, a 责任人 ``assignee``) | full | the same, and mobile numbers too (``mask_typed``) |
+| text a person typed (a reviewer's ``reason``, a 责任人 ``assignee``, a row's ``address``) | full | the same, and mobile numbers too (``mask_typed``) |
 | identifiers a client sends back (``case_id``, keys ending ``_id`` or ``_ids``, ``unique_id_l``/``_r``) | full | full |
 
 An 18-digit ID hides exactly its eight birth-date digits, so a full birth date beside a mask
@@ -36,7 +36,9 @@ __all__ = ["HIDDEN_NOTE", "logged_target", "mask_id", "mask_numbers", "mask_phon
 # Fields that hold an ID number or an account number, wherever they appear.
 SENSITIVE_SUFFIXES = ("id_number", "id18", "cert_no", "bank_account")
 # Fields a person types: mobile numbers in them are masked too (``mask_typed``).
-TYPED = {"reason", "assignee"}
+# Text a person typed, where an 11-digit number is a phone: a reviewer's, and a clerk's 住址
+# (offices write the contact's mobile into it: 金碧镇一村1号 电话13912345678).
+TYPED = {"reason", "assignee", "address"}
 # Keys a client sends back (a case id to open, a row's unique id to label): never changed;
 # and every key ending ``_id`` or ``_ids``.
 IDENTIFIERS = {"unique_id_l", "unique_id_r"}

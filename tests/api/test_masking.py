@@ -70,6 +70,15 @@ def test_a_date_in_a_text_shows_its_year_only_and_a_date_field_stays():
     assert masked(answer, Principal("a", "auditor")) == answer
 
 
+def test_a_mobile_number_written_into_an_address_is_masked_below_auditor():
+    # offices write the contact's mobile into 住址: until 2026-12-06 an analyst read it whole
+    answer = {"rows": [{"address": "金碧镇一村1号 电话13912345678", "case_no": "DB13912345678"}]}
+    shown = masked(answer, Principal("a", "analyst"))
+    assert shown["rows"] == [{"address": "金碧镇一村1号 电话139****5678",
+                              "case_no": "DB13912345678"}]  # fmt: skip
+    assert masked(answer, Principal("a", "auditor")) == answer
+
+
 def test_numbers_in_groups_are_masked_and_identifiers_a_client_sends_back_are_not():
     typed = "卡号 6228 4800 1234 5678 901，证号 5323 2619 5601 0168 70，532326/19560101/6870，+86 13812345678"
     answer = {"case_id": "c-b17349381123", "unique_id_l": "assistance:530326202401150001234",
