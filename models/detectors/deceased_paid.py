@@ -202,6 +202,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
             f"死亡月份 {month_text(month_index(died))} 加宽限期 {policy.death_grace_months} 个月后，"
             f"该案件仍发放 {len(months)} 个月（{month_text(months[0])} 至 {month_text(months[-1])}），"
             f"按本人（{label}）每月金额计 {gross:.2f} 元；"
+            f"{_back_pay_text(graph.nodes[case_node]['payments'], months)}"
             f"{sources_text({item.source for item in owed.values()})}",
             "payments",
             graph.nodes[case_node]["payments"][month_text(months[0])][0][0],
@@ -339,6 +340,24 @@ def _signs_of_life(graph, node, notices) -> list[Evidence]:
         signs.append(Evidence(f"生存迹象：死亡记录的日期不一致（{'、'.join(map(str, dates))}），"
                               f"按最晚日期计算金额，请先核实"))  # fmt: skip
     return signs
+
+
+def _back_pay_text(payments: dict[str, list], months: list[int]) -> str:
+    """Which of ``months`` have no line of their own but a later month's 补发 (spread over
+    the months it is for: ``models.amounts.spread_back_pay``), said so; empty when none.
+
+    >>> paid = {"2024-03": [("F1", 470.0)], "2024-04": [("F2", 470.0)],
+    ...         "2024-05": [("F2", 470.0)]}
+    >>> _back_pay_text(paid, [month_index(m) for m in ("2024-03", "2024-04", "2024-05")])
+    '其中 2024-04 没有发放记录，按 2024-05 的补发计；'
+    """
+    records = {month: {record for record, _ in payments.get(month_text(month), ())}
+               for month in months}  # fmt: skip
+    spread = [(month, later) for month in months for later in months
+              if later > month and records[month] and records[month] <= records[later]]  # fmt: skip
+    said = {month: later for month, later in reversed(spread)}  # the nearest later month
+    return "".join(f"其中 {month_text(month)} 没有发放记录，按 {month_text(later)} 的补发计；"
+                   for month, later in sorted(said.items()))  # fmt: skip
 
 
 def _born(graph, node) -> date | None:
