@@ -21,7 +21,7 @@ from api.snapshot import Snapshot
 from api.tokens import TokenError, TokenStore
 from models.publish import json_value
 from resolver.errors import DoudiError
-from resolver.ingest import check_county
+from resolver.ingest import resolve_county
 from resolver.normalize import normalize_township
 
 
@@ -244,9 +244,10 @@ def known_county(
         str | None, Query(description="only the cases of this county (a province drop)")
     ] = None,
 ) -> str | None:
-    """The ``county`` a download or the case queue is of, refused (422, naming the drop's
-    counties) when the drop holds no such county: an empty workbook or queue would read as a
-    county without leads.
+    """The ``county`` a download or the case queue is of, by its division code or its name
+    (``resolver.ingest.resolve_county``), refused (422, naming the drop's counties) when the
+    drop holds no such county: an empty workbook or queue would read as a county without
+    leads.
 
     Parameters
     ----------
@@ -258,13 +259,12 @@ def known_county(
     Returns
     -------
     str or None
-        ``county``.
+        The county as the drop stores it; None for None.
     """
     try:
-        check_county(snapshot.store.cursor, county)
+        return resolve_county(snapshot.store.cursor, county)
     except DoudiError as error:
         raise HTTPException(422, str(error)) from error
-    return county
 
 
 def township_as_stored(

@@ -73,7 +73,7 @@ from models.graph import drop_as_of
 from models.publish import working_run
 from resolver.db import table_names
 from resolver.errors import DoudiError
-from resolver.ingest import of_county
+from resolver.ingest import county_aliases, county_label, of_county
 
 FORMS = (1, 2, 3, 4)
 FORM_TITLES = {
@@ -82,6 +82,8 @@ FORM_TITLES = {
     3: "梁平区“脱贫监测户”社会救助兜底脱贫调查摸排台账",
     4: "梁平区城乡低保摸排处理汇总表",
 }
+# The document's county, in its titles: a form of another county names its own.
+FORM_PLACE = "梁平区"
 FORM_COLUMNS = (
     "序号", "乡镇", "所属村组", "姓名", "身份证号码", "家庭人数", "与户主关系", "健康状况",
     "致贫原因", "家庭人均月纯收入（元）", "目前享受救助类型", "联系电话", "通过排查拟纳入救助",
@@ -136,20 +138,46 @@ _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\']")
 
 @dataclass(frozen=True)
 class FormFile:
-    """One filled form: the XLSX file and how many rows it lists (members for 附件1–3,
-    townships for 附件4, less the 合计 row)."""
+    """One filled form: the XLSX file, how many rows it lists (members for 附件1–3,
+    townships for 附件4, less the 合计 row) and its file name (``form_file_name``)."""
 
     content: bytes
     rows: int
+    name: str
 
 
-def form_file_name(form: int) -> str:
+def form_title(form: int, place: str | None = None) -> str:
+    """The title of a form, naming the county it is of.
+
+    Parameters
+    ----------
+    form : int
+        1 to 4.
+    place : str or None
+        The county's name; the document's own (``FORM_PLACE``) when None.
+
+    Returns
+    -------
+    str
+        The title.
+
+    Examples
+    --------
+    >>> form_title(4), form_title(4, "大姚县")
+    ('梁平区城乡低保摸排处理汇总表', '大姚县城乡低保摸排处理汇总表')
+    """
+    return (place or FORM_PLACE) + FORM_TITLES[form].removeprefix(FORM_PLACE)
+
+
+def form_file_name(form: int, place: str | None = None) -> str:
     """The file name of a form: its number and title.
 
     Parameters
     ----------
     form : int
         1 to 4.
+    place : str or None
+        The county's name (``form_title``).
 
     Returns
     -------
@@ -162,7 +190,7 @@ def form_file_name(form: int) -> str:
     >>> form_file_name(2)
     '附件2 梁平区“边缘户”社会救助兜底脱贫调查摸排台账.xlsx'
     """
-    return f"附件{form} {FORM_TITLES[form]}.xlsx"
+    return f"附件{form} {form_title(form, place)}.xlsx"
 
 
 def liangping_form(
@@ -176,7 +204,8 @@ def liangping_form(
     county: str | None = None,
 ) -> FormFile:
     """Fill one of the four forms from the run's database and the reviewers' decisions, of
-    one county of a province drop when ``county`` is given.
+    one county of a province drop when ``county`` is given (its titles then name that county,
+    not 梁平区).
 
     Parameters
     ----------
@@ -199,7 +228,7 @@ def liangping_form(
     Returns
     -------
     FormFile
-        The XLSX file and its number of rows.
+        The XLSX file, its number of rows and its file name.
 
     Raises
     ------
@@ -211,16 +240,18 @@ def liangping_form(
         raise DecisionError("invalid", f"没有附件{form}：附件为 1 至 4")
     _check_published(con)
     as_of = run_as_of(con, published)
+    place = county_label(county, county_aliases(con).get(county, ())) if county else None
     if form == 4:
         roster = [row for row in roster_rows(con) if of_county(row["record_id"], county)]
         rows = summary_form_rows(roster, published, as_of, county)
-        content = summary_form_workbook(rows, as_of, unit=unit, made=made)
-        return FormFile(content, max(len(rows) - 1, 0))
+        content = summary_form_workbook(rows, as_of, unit=unit, made=made, place=place)
+        return FormFile(content, max(len(rows) - 1, 0), form_file_name(form, place))
     members = [member for member in group_members(con, GROUP_STATUSES[form])
                if of_county(member.record_id, county)]  # fmt: skip
     rows = member_rows(members, published, as_of, masked=masked)
-    content = member_form_workbook(form, rows, as_of, masked=masked, unit=unit, made=made)
-    return FormFile(content, len(rows))
+    content = member_form_workbook(form, rows, as_of, masked=masked, unit=unit, made=made,
+                                   place=place)  # fmt: skip
+    return FormFile(content, len(rows), form_file_name(form, place))
 
 
 def _check_published(con: duckdb.DuckDBPyConnection) -> None:
@@ -442,6 +473,7 @@ def member_form_workbook(
     masked: bool,
     unit: str | None = None,
     made: date | None = None,
+    place: str | None = None,
 ) -> bytes:
     """附件1, 2 or 3 as an XLSX file: a sheet per township.
 
@@ -459,6 +491,8 @@ def member_form_workbook(
         The 填报单位; blank when None.
     made : date or None
         The 填报时间; today when None.
+    place : str or None
+        The county the title names (``form_title``).
 
     Returns
     -------
@@ -475,7 +509,7 @@ def member_form_workbook(
     for township in townships:
         mine = [[i, *row[1:]] for i, row in
                 enumerate((row for row in rows if (row[1] or "未知") == township), 1)]  # fmt: skip
-        sheet = _form_sheet(book, township, form, filled_by(unit, made), MEMBER_COLUMNS)
+        sheet = _form_sheet(book, township, form, place, filled_by(unit, made), MEMBER_COLUMNS)
         sheet.append(text_cells(sheet, list(MEMBER_COLUMNS)))
         _style_header(sheet, 4)
         for row in mine:
@@ -489,7 +523,12 @@ def member_form_workbook(
 
 
 def summary_form_workbook(
-    rows: list[list], as_of: date, *, unit: str | None = None, made: date | None = None
+    rows: list[list],
+    as_of: date,
+    *,
+    unit: str | None = None,
+    made: date | None = None,
+    place: str | None = None,
 ) -> bytes:
     """附件4 as an XLSX file: the two header rows with the form's merged cells, the rows and
     合计.
@@ -504,6 +543,8 @@ def summary_form_workbook(
         The 填报单位; blank when None.
     made : date or None
         The 填报时间; today when None.
+    place : str or None
+        The county the title names (``form_title``).
 
     Returns
     -------
@@ -513,7 +554,7 @@ def summary_form_workbook(
     width = len(SUMMARY_TOP)
     book = Workbook()
     book.remove(book.active)
-    sheet = _form_sheet(book, "附件4", 4, filled_by(unit, made), SUMMARY_TOP)
+    sheet = _form_sheet(book, "附件4", 4, place, filled_by(unit, made), SUMMARY_TOP)
     sheet.append(text_cells(sheet, list(SUMMARY_TOP)))
     sheet.append(text_cells(sheet, list(SUMMARY_SUB)))
     for cells in ("A4:A5", "B4:C4", "D4:F4", "G4:G5", "H4:H5"):
@@ -536,14 +577,15 @@ def _labels(kinds: tuple[str, ...]) -> str:
     return "、".join(f"“{CASE_LABELS[kind]}”" for kind in kinds)
 
 
-def _form_sheet(book: Workbook, name: str, form: int, filled: tuple[str, str],
-                headers: Sequence[str]) -> Worksheet:  # fmt: skip
-    """A sheet with the form's number, its title and the 填报单位 / 填报时间 line (rows 1–3)."""
+def _form_sheet(book: Workbook, name: str, form: int, place: str | None,
+                filled: tuple[str, str], headers: Sequence[str]) -> Worksheet:  # fmt: skip
+    """A sheet with the form's number, its title (naming ``place``: ``form_title``) and the
+    填报单位 / 填报时间 line (rows 1–3)."""
     sheet = book.create_sheet(_SHEET_UNSAFE.sub("", ILLEGAL_CHARACTERS_RE.sub("", name))[:31]
                               or "未知")  # fmt: skip
     width = len(headers)
     sheet.append(text_cells(sheet, [f"附件{form}"]))
-    sheet.append(text_cells(sheet, [FORM_TITLES[form]]))
+    sheet.append(text_cells(sheet, [form_title(form, place)]))
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     sheet["A2"].font = Font(bold=True, size=14)
     sheet["A2"].alignment = Alignment(horizontal="center")

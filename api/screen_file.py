@@ -40,7 +40,7 @@ from resolver.db import column_names, table_names
 from resolver.errors import DoudiError, InputError
 from resolver.headers import Vocabulary
 from resolver.identity import database_key
-from resolver.ingest import check_county, drop_counties, numbered_in, read_registry_file
+from resolver.ingest import drop_counties, numbered_in, read_registry_file, resolve_county
 from resolver.layout import is_blank, skip_reason
 from resolver.outputs import write_whole
 from resolver.quality import problem_label
@@ -239,7 +239,7 @@ def _in_county(con: duckdb.DuckDBPyConnection, lines: pa.Table, county: str | No
                              "接口用 ?county=，审核页面选择“所属区县”；可选："
                              f"{'、'.join(counties)}）")  # fmt: skip
         return lines
-    check_county(con, county)
+    county = resolve_county(con, county)
     index = lines.column_names.index("case_no")
     return lines.set_column(index, "case_no", numbered_in(county, lines["case_no"]))
 

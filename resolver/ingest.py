@@ -567,25 +567,125 @@ def drop_counties(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [county for (county,) in rows]
 
 
-def check_county(con: duckdb.DuckDBPyConnection, county: str | None) -> None:
-    """Refuse a county the ingested drop does not hold, naming those it does.
+def resolve_county(con: duckdb.DuckDBPyConnection, county: str | None) -> str | None:
+    """The county of the ingested drop that ``county`` names, as the drop stores it: by the
+    name it is stored under, or by another name or division code it goes by
+    (``county_aliases``: 361223 for 松岭县, 大姚县 for 532326). Every ``--county`` and
+    ``?county=`` is read here.
 
     Parameters
     ----------
     con : duckdb.DuckDBPyConnection
         The database of an ingested drop.
     county : str or None
-        The county asked for; None (the whole drop) is always held.
+        The county asked for (a division code or a name); None (the whole drop) is always held.
+
+    Returns
+    -------
+    str or None
+        The county as stored (``drop_counties``); None for None.
 
     Raises
     ------
     DoudiError
-        When ``county`` is not one of ``drop_counties``.
+        When no county of the drop goes by ``county`` (or two do), naming those it holds.
     """
-    counties = drop_counties(con)
-    if county is not None and county not in counties:
-        known = "、".join(counties) or "无（单个区县的数据不需指明区县）"
-        raise DoudiError(f"数据中没有区县 {county}（可选：{known}）")
+    if county is None:
+        return None
+    asked = county.strip()
+    aliases = county_aliases(con)
+    found = [stored for stored, names in aliases.items() if asked == stored or asked in names]
+    if len(found) == 1:
+        return found[0]
+    known = "、".join(_with_codes(stored, names) for stored, names in aliases.items())
+    raise DoudiError(
+        f"数据中没有区县 {county}（可选：{known or '无（单个区县的数据不需指明区县）'}）"
+    )
+
+
+def county_aliases(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """Each county of the ingested drop (``drop_counties``) with the other names and division
+    codes it goes by: the name its folder gives after its code (``532326大姚县``: 大姚县), and
+    what another county column of its rows says beside it (区划代码 361223 on the rows whose
+    所属区县 is 松岭县).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database of an ingested drop.
+
+    Returns
+    -------
+    dict of str to set of str
+        County as stored -> its other names and codes (empty when none is known); empty for
+        a one-county drop.
+    """
+    aliases: dict[str, set[str]] = {county: set() for county in drop_counties(con)}
+    if not aliases:
+        return aliases
+    for names in (*_folder_county_names(con), *_county_columns_together(con)):
+        for stored in names & aliases.keys():
+            aliases[stored] |= names - {stored}
+    return aliases
+
+
+def county_label(county: str, aliases: Collection[str]) -> str:
+    """How a county is written for a reader: as stored when that is a name; else the one
+    name it goes by (none, or two: the division code).
+
+    Parameters
+    ----------
+    county : str
+        The county as stored.
+    aliases : collection of str
+        Its other names and codes (``county_aliases``).
+
+    Returns
+    -------
+    str
+        The name.
+
+    Examples
+    --------
+    >>> county_label("532326", {"大姚县"}), county_label("松岭县", {"361223"}), county_label("532326", set())
+    ('大姚县', '松岭县', '532326')
+    """
+    names = {name for name in aliases if not name.isdigit()}
+    return county if not county.isdigit() or len(names) != 1 else names.pop()
+
+
+def _with_codes(county: str, aliases: Collection[str]) -> str:
+    """A county's name with its division codes: 大姚县（532326）."""
+    label = county_label(county, aliases)
+    codes = sorted(code for code in {county, *aliases} if code.isdigit() and code != label)
+    return f"{label}（{'、'.join(codes)}）" if codes else label
+
+
+def _folder_county_names(con: duckdb.DuckDBPyConnection) -> list[set[str]]:
+    """The (division code, name) of each county folder the drop's files lie in, when its
+    name gives both (``532326大姚县``)."""
+    if "ingest_files" not in table_names(con):
+        return []
+    paths = [path for (path,) in con.execute("SELECT path FROM ingest_files").fetchall()]
+    return [{found["code"], found["name"]} for path in paths for part in Path(path).parts
+            if (found := DIVISION_CODE.match(part)) and found["name"]]  # fmt: skip
+
+
+def _county_columns_together(con: duckdb.DuckDBPyConnection) -> list[set[str]]:
+    """The counties (``county_values``) that two county columns (``COUNTY_HEADERS``) of one
+    row of the drop's files name: a name and a code of one county."""
+    together = []
+    for name in REGISTRIES:
+        raw = f"raw_{name}"
+        if "extra" not in column_names(con, raw):
+            continue
+        cells = ", ".join(f"extra['{header}']" for header in COUNTY_HEADERS)
+        for values in con.execute(f"SELECT DISTINCT {cells} FROM {raw}").fetchall():
+            named = {county for county in county_values(pa.array(values, pa.string())).to_pylist()
+                     if county is not None}  # fmt: skip
+            if len(named) > 1:
+                together.append(named)
+    return together
 
 
 def _counties(files: list[Path], data_dir: Path) -> tuple[dict[Path, str | None], list[InputError]]:

@@ -67,7 +67,7 @@ def export(
 def _export(db: Path, out: Path, forms: bool, unit: str | None) -> None:
     """Write every ledger of the published run in ``db`` (and the forms) into ``out``."""
     from api.ledgers import ledger_households, ledger_workbook, summary_workbook
-    from api.liangping_forms import FORMS, form_file_name, liangping_form
+    from api.liangping_forms import FORMS, liangping_form
     from api.storage import opened
     from models.publish import working_run
     from resolver.ingest import drop_counties
@@ -90,7 +90,7 @@ def _export(db: Path, out: Path, forms: bool, unit: str | None) -> None:
                 for form in FORMS if forms else ():
                     filled = liangping_form(storage.store.cursor, published, form, masked=False,
                                             unit=unit, county=county)  # fmt: skip
-                    _write(folder / form_file_name(form), filled.content, written)
+                    _write(folder / filled.name, filled.content, written)
         finally:  # what was written is logged, also when a file could not be
             with_forms = "（含附件1–4）" if forms else ""
             log_cli_read(storage.tokens, "download_ledger",
@@ -150,12 +150,12 @@ def _monthly_report(db: Path, out: Path, unit: str | None, county: str | None) -
     from api.monthly_report import monthly_report, monthly_summary
     from api.storage import opened
     from models.publish import working_run
-    from resolver.ingest import check_county
+    from resolver.ingest import resolve_county
 
     _existing(db)
     with opened(db) as storage:
         working_run(storage.store.cursor)
-        check_county(storage.store.cursor, county)
+        county = resolve_county(storage.store.cursor, county)
         written = monthly_report(
             storage.snapshot.published.of_county(county), masked=False, unit=unit, county=county
         )
@@ -175,11 +175,11 @@ def _period_report(db: Path, out: Path, unit: str | None, first: str, last: str,
         period_report_workbook,
         report_summary,
     )
-    from resolver.ingest import check_county
+    from resolver.ingest import resolve_county
 
     start, end = period_bounds(first, last)
     with token_store(db) as tokens:
-        check_county(tokens.store.cursor, county)
+        county = resolve_county(tokens.store.cursor, county)
         movements = period_movements(tokens.store.cursor, start, end, county)
         log_cli_read(tokens, "download_ledger",
                      f"movements {start}~{end} {len(movements)}行 → {out}")  # fmt: skip

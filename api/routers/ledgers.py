@@ -26,7 +26,7 @@ from api.ledgers import (
     summary_rows,
     summary_workbook,
 )
-from api.liangping_forms import form_file_name, liangping_form
+from api.liangping_forms import liangping_form
 from api.monthly_report import monthly_report
 from api.period_report import period_movements, period_report_workbook
 from api.schemas import CaseType, Overview
@@ -122,7 +122,7 @@ def liangping_ledger(
                                 masked=not principal.sees_full_ids, county=county)  # fmt: skip
     access.record(principal.name, principal.role, "download_ledger",
                   f"liangping附件{form} {filled.rows}行{_of(county)}")  # fmt: skip
-    return _xlsx(filled.content, f"{county or ''}{form_file_name(form)}")
+    return _xlsx(filled.content, filled.name)
 
 
 @router.get("/ledgers/{case_type}.xlsx", response_class=Response)

@@ -8,8 +8,8 @@ import csv
 import pytest
 
 from resolver.db import connect
-from resolver.errors import InputError
-from resolver.ingest import drop_counties, ingest_drop
+from resolver.errors import DoudiError, InputError
+from resolver.ingest import drop_counties, ingest_drop, resolve_county
 from resolver.quality import reused_files
 
 HUKOU = [["记录编号", "户号", "姓名"], ["H1", "001", "张三"], ["H2", "001", "李四"]]
@@ -239,3 +239,32 @@ def test_a_sheet_named_for_a_county_of_the_drop_gives_its_rows_that_county(tmp_p
     ingest_drop(con, tmp_path / "drop")
     assert con.execute("SELECT record_id, county FROM disability ORDER BY 1").fetchall() == [
         ("乙县/C2", "乙县"), ("甲县/C1", "甲县")]  # fmt: skip
+
+
+# A city's export: each row names its county in 所属区县 and gives its 区划代码 beside it.
+HUKOU_NAMED = [["所属区县", "区划代码", "记录编号", "户号", "姓名"],
+               ["莲塘区", "361202", "H1", "001", "张三"],
+               ["松岭县", "361223101", "H1", "001", "李四"]]  # fmt: skip
+
+
+@pytest.mark.parametrize("asked", ["361223", "松岭县", " 361223 "])
+def test_a_county_is_found_by_its_code_or_its_name_from_its_rows(tmp_path, asked):
+    _write(tmp_path / "drop" / "户籍人口.csv", HUKOU_NAMED)
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, tmp_path / "drop")
+    assert drop_counties(con) == ["松岭县", "莲塘区"]
+    assert resolve_county(con, asked) == "松岭县"
+    with pytest.raises(
+        DoudiError, match=r"没有区县 361299（可选：松岭县（361223）、莲塘区（361202））"
+    ):
+        resolve_county(con, "361299")
+
+
+@pytest.mark.parametrize("asked", ["532326", "大姚县"])
+def test_a_county_is_found_by_its_code_or_the_name_its_folder_gives(tmp_path, asked):
+    _write(tmp_path / "drop" / "532301楚雄市" / "户籍人口.csv", HUKOU)
+    _write(tmp_path / "drop" / "532326大姚县" / "户籍人口.csv", HUKOU)
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, tmp_path / "drop")
+    assert resolve_county(con, asked) == "532326"
+    assert resolve_county(con, None) is None
