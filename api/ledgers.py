@@ -89,7 +89,8 @@ def ledger_rows(published: Published, case_type: str, township: str | None = Non
                 county: str | None = None, households: Mapping[str, int] | None = None,
                 ) -> list[list]:  # fmt: skip
     """The 摸排台账 rows of one case type (optionally one township, or one county of a province
-    drop), by township, village, highest risk first.
+    drop), by township, village, highest risk first; a drop of several counties writes each
+    township after its county's name (``Published.township_of``: 大姚县 城关).
 
     Parameters
     ----------
@@ -111,8 +112,11 @@ def ledger_rows(published: Published, case_type: str, township: str | None = Non
     list of list
         One row per open case, in ``LEDGER_COLUMNS`` order, numbered from 1.
     """
-    cases = _ledger_cases(published, case_type, township, county)
-    cases.sort(key=lambda c: (c["township"] or "", c["village"] or "", -(c["risk_score"] or 0)))
+    published = published.of_county(county)  # its cases where it files them, by its names
+    cases = _ledger_cases(published, case_type, township, None)
+    cases.sort(
+        key=lambda c: (published.township_of(c), c["village"] or "", -(c["risk_score"] or 0))
+    )
     return [[number, *_ledger_row(published, case, households or {})]
             for number, case in enumerate(cases, 1)]  # fmt: skip
 
@@ -206,7 +210,7 @@ def _ledger_row(published: Published, case: dict[str, Any], households: Mapping[
     assigned = published.assignments.get(case["case_id"]) or {}
     due = assigned.get("due_date")
     return [
-        case["township"], case["village"], subject.get("name"),
+        published.township_of(case), case["village"], subject.get("name"),
         _first(row.get("id_number") for row in [subject, *mine]
                if row.get("id_number_status") in ("valid", "upgraded")),
         size, code_label("relation", _first(row.get("relation") for row in mine)),
@@ -422,7 +426,8 @@ def inclusion(case_type: str, status: str, events: list[dict]) -> tuple[str, str
 
 
 def summary_rows(published: Published, county: str | None = None) -> list[list]:
-    """The 汇总表: per township, the cases that stand (``open_cases``) by type, their total and
+    """The 汇总表: per township (after its county's name in a drop of several counties:
+    ``Published.township_of``), the cases that stand (``open_cases``) by type, their total and
     their review outcome, the amount at risk of those still open (未结, as the overview
     counts it) and that of those confirmed (属实); a case found untrue (不属实) has none.
 
@@ -452,8 +457,9 @@ def summary_rows(published: Published, county: str | None = None) -> list[list]:
     [[1, 0, 0, 0, 1, 820.2, 0.0], [1, 0, 0, 0, 1, 7173.44, 0.0], [2, 0, 0, 0, 2, 7993.64, 0.0]]
     """
     table: dict[str, dict[str, Any]] = {}
-    for case in open_cases(published, county):
-        line = table.setdefault(case["township"] or "未知",
+    published = published.of_county(county)  # its cases where it files them, by its names
+    for case in open_cases(published):
+        line = table.setdefault(published.township_of(case),
                                 {"unclosed": 0, "confirmed": 0, "types": {}, "statuses": {}})  # fmt: skip
         line["types"][case["case_type"]] = line["types"].get(case["case_type"], 0) + 1
         status = published.status(case["case_id"])

@@ -105,11 +105,12 @@ def monthly_report(
     if masked:
         overdue = [_masked_row(row, OVERDUE_COLUMNS) for row in overdue]
         long_open = [_masked_row(row, LONG_OPEN_COLUMNS) for row in long_open]
-    lines = _lines(latest, previous, unit, made, county)
+    lines = _lines(latest, previous, unit, made, published.county_names.get(county, county))
     book = Workbook()
     book.remove(book.active)
     sheet = titled_sheet(book, "汇总", lines, TYPE_COLUMNS, type_rows(published, confirmed), WIDTHS)
-    _summary_notes(sheet, since, until, len(overdue), len(long_open), confirmed, masked)
+    _summary_notes(sheet, published, (since, until), (len(overdue), len(long_open)), confirmed,
+                   masked)  # fmt: skip
     # the 追回/止付金额 column of the table, and the 涉及金额 of the confirmed cases under it
     money_cells(sheet, {len(TYPE_COLUMNS), len(CONFIRMED_COLUMNS)}, first_row=len(lines) + 2)
     titled_sheet(book, "逾期未处置", lines, OVERDUE_COLUMNS, overdue, WIDTHS)
@@ -275,7 +276,7 @@ def overdue_rows(published: Published, today: date) -> list[list]:
         if published.overdue(case_id, today):
             assigned = published.assignments[case_id]
             found.append([case_id, CASE_LABELS.get(case["case_type"], case["case_type"]),
-                          case["township"] or "未知", assigned["assignee"],
+                          published.township_of(case), assigned["assignee"],
                           _day(assigned["due_date"]), (today - assigned["due_date"]).days,
                           STATUS_LABELS[published.status(case_id)]])  # fmt: skip
     found.sort(key=lambda row: (-row[5], row[0]))
@@ -306,7 +307,7 @@ def long_open_rows(published: Published, today: date) -> list[list]:
         if days > LONG_OPEN_DAYS:
             assigned = published.assignments.get(case_id) or {}
             found.append([case_id, CASE_LABELS.get(case["case_type"], case["case_type"]),
-                          case["township"] or "未知", _day(raised), days,
+                          published.township_of(case), _day(raised), days,
                           STATUS_LABELS[published.status(case_id)], assigned.get("assignee") or "",
                           _day(assigned.get("due_date"))])  # fmt: skip
     found.sort(key=lambda row: (-row[4], row[0]))
@@ -349,10 +350,12 @@ def _lines(latest: str | None, previous: str | None, unit: str | None, made: dat
     return title, filled, NOTE
 
 
-def _summary_notes(sheet: Worksheet, since: datetime | None, until: datetime | None,
-                   overdue: int, long_open: int, confirmed: list, masked: bool) -> None:  # fmt: skip
-    """Under the 汇总 table: the note on amounts, the period, the two lists' counts, and the
-    confirmed cases one by one."""
+def _summary_notes(sheet: Worksheet, published: Published,
+                   period: tuple[datetime | None, datetime | None], lists: tuple[int, int],
+                   confirmed: list, masked: bool) -> None:  # fmt: skip
+    """Under the 汇总 table: the note on amounts, the period (``since``, ``until``), the two
+    lists' counts (overdue, long open), and the confirmed cases one by one."""
+    (since, until), (overdue, long_open) = period, lists
     start = f"{since:%Y-%m-%d %H:%M}（上次运行发布）" if since else "首次运行以前"
     end = f"{until:%Y-%m-%d %H:%M}（本次运行发布）" if until else "今天"
     sheet.append([])
@@ -363,7 +366,7 @@ def _summary_notes(sheet: Worksheet, since: datetime | None, until: datetime | N
     sheet.append(text_cells(sheet, list(CONFIRMED_COLUMNS)))
     for number, (case, event) in enumerate(confirmed, 1):
         row = [number, case["case_id"], CASE_LABELS.get(case["case_type"], case["case_type"]),
-               case["township"] or "未知", f"{event['recorded_at']:%Y-%m-%d %H:%M}",
+               published.township_of(case), f"{event['recorded_at']:%Y-%m-%d %H:%M}",
                event["actor"], case["amount_at_risk"]]  # fmt: skip
         sheet.append(text_cells(sheet, _masked_row(row, CONFIRMED_COLUMNS) if masked else row))
 

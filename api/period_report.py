@@ -14,6 +14,7 @@ import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 import duckdb
@@ -24,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from api.ledgers import HEADER_FILL, chinese_date, filled_by, text_cells
 from api.masking import mask_id, masked_field
+from api.published import county_names, township_label
 from api.reviews import DecisionError
 from models.movements import (
     DIRECTION_LABELS,
@@ -139,7 +141,8 @@ def period_movements(con: duckdb.DuckDBPyConnection, start: date, end: date,
     -------
     list[Movement]
         ``models.movements.roster_movements`` of the latest run, which must have published
-        (its persons are the file's working tables).
+        (its persons are the file's working tables); of a drop of several counties, each
+        township after its county's name (``api.published.township_label``: 大姚县 城关).
 
     Raises
     ------
@@ -155,8 +158,14 @@ def period_movements(con: duckdb.DuckDBPyConnection, start: date, end: date,
         policy = run_policy(con, run_id)
     except DoudiError as error:
         raise DecisionError("conflict", str(error)) from error
-    movements = roster_movements(con, start, end, policy)
-    return [movement for movement in movements if of_county(movement.record_id, county)]
+    movements = [m for m in roster_movements(con, start, end, policy)
+                 if of_county(m.record_id, county)]  # fmt: skip
+    names = {} if county else county_names(con)
+    if len(names) < 2:
+        return movements
+    # a province drop numbers its rows <county>/<number>: the township after its county's name
+    return [replace(m, township=township_label(m.township, m.record_id.partition("/")[0], names))
+            for m in movements]  # fmt: skip
 
 
 def summary_table(movements: Sequence[Movement]) -> tuple[list[str], list[list]]:

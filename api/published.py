@@ -11,6 +11,10 @@ reviewer confirmed it (属实): the confirmed lead and its money stay in counts,
 ``confirmed`` filter, marked as resolved by data, until a reviewer reopens it. It is *overdue* when its latest assignment's 整改时限 is before today and it is not
 closed. Month over month (``changes``) compares the latest published run with the last one of
 an earlier data month (``month_pair``), as ``case_registry`` records them.
+
+Where the drop holds more than one county, a case is counted under its county and township
+(``township_of``: 大姚县 城关), never under the township's name alone: two counties may each
+have a 城关镇.
 """
 
 from __future__ import annotations
@@ -21,10 +25,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import duckdb
+
 from api.masking import mask_numbers
 from models.cases import LIKELY_SCORE
 from models.publish import json_value
 from resolver.idcard import parse_id
+from resolver.ingest import county_aliases, county_label
 from resolver.quality import problem_label
 from resolver.registries import REGISTRIES
 
@@ -183,7 +190,8 @@ class CaseFilter:
 class Published:
     """Every case ever published (its latest snapshot), each run's cases, the statuses,
     assignments and histories of events, the published runs oldest first (``run_id``,
-    ``started_at``, ``finished_at``, ``as_of``), and the latest run's persons by ID number."""
+    ``started_at``, ``finished_at``, ``as_of``), the latest run's persons by ID number, and
+    the name of each county of the drop (``county_names``: none for a one-county drop)."""
 
     def __init__(
         self,
@@ -193,8 +201,10 @@ class Published:
         persons: list[tuple[str, str, str | None]],
         labels: list[dict[str, Any]],
         published_runs: list[dict[str, Any]] | None = None,
+        county_names: dict[str, str] | None = None,
     ) -> None:
         self._sources = (latest, by_run, events, persons, labels, published_runs)
+        self.county_names = county_names or {}
         self.cases = {row["case_id"]: _case(row) for row in latest}
         self.labels = labels
         self.published_runs = published_runs or []
@@ -282,8 +292,34 @@ class Published:
             [_placed_in(row, county) for row in latest if row["case_id"] in mine],
             [row for row in by_run if county in (row.get("counties") or [])],
             [event for event in events if event.get("case_id") in mine],
-            persons, labels, runs,
+            persons, labels, runs, {county: self.county_names.get(county, county)},
         )  # fmt: skip
+
+    def township_of(self, case: dict[str, Any]) -> str:
+        """The township a case is counted and filed under: its own (未知 when it has none),
+        after the name of its county (that of its first record) where the drop holds more
+        than one county, as townships of one name in two counties are two.
+
+        Parameters
+        ----------
+        case : dict
+            A published case.
+
+        Returns
+        -------
+        str
+            ``城关``, or ``大姚县 城关`` in a drop of several counties.
+
+        Examples
+        --------
+        >>> case = {"township": "城关", "county": "532326"}
+        >>> Published([], [], [], [], []).township_of(case)
+        '城关'
+        >>> names = {"532326": "大姚县", "500155": "梁平区"}
+        >>> Published([], [], [], [], [], county_names=names).township_of(case)
+        '大姚县 城关'
+        """
+        return township_label(case["township"], case["county"], self.county_names)
 
     def add_event(self, event: dict[str, Any]) -> None:
         """Append a recorded event to its case's history, and drop the case's cached JSON.
@@ -569,7 +605,7 @@ class Published:
 
     def overview(self) -> dict[str, Any]:
         """Cases not closed (未结: neither resolved by data nor confirmed or dismissed):
-        counts and amount at risk by case type and by township; and the cases that stand
+        counts and amount at risk by case type and by township (``township_of``); and the cases that stand
         (``stands``: not resolved by data, or confirmed) by review status.
 
         Returns
@@ -599,7 +635,7 @@ class Published:
             kind["cases"] += 1
             kind["likely"] += (case["risk_score"] or 0.0) >= LIKELY_SCORE
             kind["amount_at_risk"] += fen
-            place = by_township.setdefault(case["township"] or "未知",
+            place = by_township.setdefault(self.township_of(case),
                                            {"cases": 0, "amount_at_risk": 0, "by_type": {}})  # fmt: skip
             place["cases"] += 1
             place["amount_at_risk"] += fen
@@ -694,7 +730,7 @@ class Published:
         for case in self.cases.values():
             kind = self.change(case)
             if kind is not None:
-                line = by_township.setdefault(case["township"] or "未知", dict.fromkeys(CHANGES, 0))
+                line = by_township.setdefault(self.township_of(case), dict.fromkeys(CHANGES, 0))
                 line[kind] += 1
         totals = {kind: sum(line[kind] for line in by_township.values()) for kind in CHANGES}
         return {"run_id": latest, "previous_run_id": previous, **totals,
@@ -718,6 +754,55 @@ class Published:
         open_cases = [case for case in self.ordered["case_id"] if not self.closed(case["case_id"])]
         following = [case for case in open_cases if case["case_id"] > (after or "")]
         return len(open_cases), [self.summary(case) for case in following[:limit]]
+
+
+def township_label(township: str | None, county: str | None, names: dict[str, str]) -> str:
+    """A township as the views of a drop write it: after its county's name where the drop
+    holds more than one county (``names``), as townships of one name in two counties are
+    two; 未知 for none.
+
+    Parameters
+    ----------
+    township : str or None
+        The township.
+    county : str or None
+        Its county, as stored (``resolver.ingest.drop_counties``).
+    names : dict of str to str
+        The name of each county of the drop (``county_names``).
+
+    Returns
+    -------
+    str
+        ``城关`` or ``大姚县 城关``.
+
+    Examples
+    --------
+    >>> names = {"532326": "大姚县", "500155": "梁平区"}
+    >>> township_label("城关", "532326", names), township_label(None, "500155", names)
+    ('大姚县 城关', '梁平区 未知')
+    >>> township_label("城关", "532326", {"532326": "大姚县"})
+    '城关'
+    """
+    if len(names) < 2 or county is None:
+        return township or "未知"
+    return f"{names.get(county, county)} {township or '未知'}"
+
+
+def county_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The name of each county of the drop (``resolver.ingest.county_label``), by the county
+    as stored; empty for a one-county drop.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+
+    Returns
+    -------
+    dict of str to str
+        County -> name.
+    """
+    return {county: county_label(county, names) for county, names in county_aliases(con).items()}
 
 
 def month_pair(runs: list[dict[str, Any]]) -> tuple[str | None, str | None]:
@@ -828,13 +913,25 @@ def _placed_in(row: dict[str, Any], county: str) -> dict[str, Any]:
                                             "village": first.get("village")}  # fmt: skip
 
 
+def _home_county(row: dict[str, Any], detail: dict[str, Any] | None) -> str | None:
+    """The county of a case's township: that of its first record (whose place is the
+    case's), else its one county; None in a one-county drop."""
+    counties = row.get("counties") or []
+    lines = {line["unique_id"]: line for line in (detail or {}).get("rows", [])}
+    first = next(iter(json.loads(row["records"])), None)
+    line = lines.get(f"{first['registry']}:{first['record_id']}", {}) if first else {}
+    return line.get("county") or (counties[0] if counties else None)
+
+
 def _case(row: dict[str, Any]) -> dict[str, Any]:
+    detail = json.loads(row["detail"]) if row.get("detail") else None
     return {name: row[name] for name in SUMMARY_FIELDS if name != "counties"} | {
         "counties": row.get("counties") or [],  # a case published before provinces has none
+        "county": _home_county(row, detail),  # that of its township (``township_of``)
         "resolved": row["resolved_run"] is not None, "resolved_run": row["resolved_run"],
         "first_run": row.get("first_run"),
         # the rows the resolving run no longer held; None when resolved before they were kept
         "gone_records": row.get("gone_records"),
         "records": json.loads(row["records"]), "evidence": json.loads(row["evidence"]),
-        "detail": json.loads(row["detail"]) if row.get("detail") else None,
+        "detail": detail,
     }  # fmt: skip

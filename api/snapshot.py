@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from api.published import Published
+from api.published import Published, county_names
 from api.store import Store
 from models.publish import ensure_schema as ensure_publish_schema
 from resolver.labels import labels_history
@@ -29,7 +29,8 @@ class Snapshot:
     def published(self) -> Published:
         """Every published case's latest snapshot, each run's cases, the events so far
         (decisions, assignments, labels' notes), the published runs in order (with their
-        as-of days, inputs, settings and policy) and the latest run's persons (loaded on first use)."""
+        as-of days, inputs, settings and policy), the latest run's persons and the drop's
+        county names (loaded on first use)."""
         rows = self.store.rows
         latest = rows(
             "SELECT c.*, r.first_run, r.resolved_run, r.gone_records FROM case_registry r "
@@ -48,7 +49,8 @@ class Snapshot:
             "SELECT run_id, started_at, finished_at, as_of, inputs, settings, policy, "
             "policy_name, policy_version FROM runs WHERE status = 'published' ORDER BY finished_at"
         )
-        return Published(latest, by_run, events, persons, labels, published_runs)
+        return Published(latest, by_run, events, persons, labels, published_runs,
+                         county_names(self.store.cursor))  # fmt: skip
 
     def latest_run(self) -> str | None:
         """The run published last.

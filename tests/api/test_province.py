@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -192,7 +193,10 @@ def test_the_queue_filters_by_county(province):
     with client(province, "auditor") as http:  # not an empty queue, as if it had no leads
         unknown = http.get("/api/cases", params={"county": "999999"})
     assert unknown.status_code == 422
-    assert "数据中没有区县 999999（可选：532301" in unknown.json()["detail"]
+    assert (
+        "数据中没有区县 999999（可选：楚雄市（532301）、大姚县（532326））"
+        in unknown.json()["detail"]
+    )
     with client(province, "auditor") as http:
         overview = http.get("/api/overview").json()
     dayao = _cases(province, county="532326", limit=200)
@@ -233,7 +237,7 @@ def test_a_ledger_of_a_county_the_drop_does_not_hold_is_refused_not_empty(provin
     with client(province, "auditor") as http:
         answer = http.get(f"/api/ledgers/{path}.xlsx", params=params)
     assert answer.status_code == 422
-    assert "数据中没有区县 999999（可选：532301" in answer.json()["detail"]
+    assert "数据中没有区县 999999（可选：楚雄市（532301）" in answer.json()["detail"]
 
 
 def test_an_inspector_filters_the_queue_by_county_and_sees_a_cross_county_case(page, province):
@@ -277,21 +281,23 @@ def _members(content: bytes) -> int:
 
 def test_each_county_gets_its_own_liangping_forms(province):
     folder = province["ledgers"]
+    names = {"532301": "楚雄市", "532326": "大姚县"}  # each county's forms are titled with its name
     summary, members = form_file_name(4), form_file_name(1)
     whole, counties = (
         _totals((folder / summary).read_bytes()),
-        [_totals((folder / county / summary).read_bytes()) for county in ("532301", "532326")],
-    )
+        [_totals((folder / code / form_file_name(4, name)).read_bytes())
+         for code, name in names.items()],
+    )  # fmt: skip
     assert counties[0][1] > 0 and counties[1][1] > 0  # 低保人数 of each county's own roster
     assert whole[1:6] == [a + b for a, b in zip(counties[0][1:6], counties[1][1:6], strict=True)]
     # 附件1 lists 建档立卡 members: only 大姚县's drop has them
-    assert _members((folder / "532301" / members).read_bytes()) == 0
-    assert _members((folder / "532326" / members).read_bytes()) == _members(
+    assert _members((folder / "532301" / form_file_name(1, "楚雄市")).read_bytes()) == 0
+    assert _members((folder / "532326" / form_file_name(1, "大姚县")).read_bytes()) == _members(
         (folder / members).read_bytes()) > 0  # fmt: skip
     with client(province, "auditor") as http:
         answer = http.get("/api/ledgers/liangping/4.xlsx", params={"county": "532301"})
     assert _totals(answer.content) == counties[0]
-    assert "532301" in answer.headers["content-disposition"]
+    assert form_file_name(4, "楚雄市") in unquote(answer.headers["content-disposition"])
 
 
 def _counts(printed: str) -> list[int]:
@@ -314,4 +320,4 @@ def test_each_county_gets_its_own_monthly_and_period_reports(province):
         answer = http.get("/api/ledgers/monthly.xlsx", params={"county": "532326"})
     assert answer.status_code == 200 and "532326" in answer.headers["content-disposition"]
     title = openpyxl.load_workbook(io.BytesIO(answer.content)).worksheets[0]["A1"].value
-    assert "兜底疑点月度分析报告（区县 532326，运行 " in title
+    assert "兜底疑点月度分析报告（区县 大姚县，运行 " in title
