@@ -279,7 +279,7 @@ FINDINGS_HEADERS = (
 SKIPPED_HEADERS = ("文件", "工作表", "行号", "未读取的原因")
 LONE_DEATHS_SHEET = "未能确认身份的死亡记录"
 LONE_DEATHS_HEADERS = ("文件", "工作表", "行号", "记录编号", "姓名", "性别", "乡镇", "死亡日期",
-                       "数据来源", "可能对应人数", "说明")  # fmt: skip
+                       "数据来源", "可能对应人数", "其中在保人数", "说明")  # fmt: skip
 
 
 def write_findings_workbook(con: duckdb.DuckDBPyConnection, path: Path, *,
@@ -343,8 +343,9 @@ def _file_header(headers: dict[str, str], registry: str, column: str) -> str:
 
 def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) -> list[list]:
     """The death notices linked to no one that no lead was raised on, as the file has them:
-    file, sheet, row, record id, name, gender, township, death date, source, how many persons
-    and what to do. A notice more than ``most_candidates`` persons may be (namesakes), one no
+    file, sheet, row, record id, name, gender, township, death date, source, how many persons,
+    how many of those a roster covers now (a covered row without an end date: the notice to
+    ask about first, whose namesake may be paid after his death) and what to do. A notice more than ``most_candidates`` persons may be (namesakes), one no
     person matches at all (someone the registries do not hold, or a name or place written
     past recognition: a dead member paid under a garbled name would be lost unseen), and one
     taken for a second report of a candidate's death (her own notice dates it within
@@ -371,9 +372,15 @@ def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) ->
         "person_id": pa.array([row[1] for row in found], pa.string()),
         "count": pa.array([row[3] for row in found], pa.int64()),
         "others": pa.array([row[4] for row in found], pa.int64())}))  # fmt: skip
+    covered = ("SELECT e.person_id FROM assistance a JOIN " + ENTITIES + " e ON e.registry = "
+               "'assistance' AND e.record_id = a.record_id WHERE a.covered = 'yes' "
+               "AND a.end_date IS NULL" if "assistance" in table_names(con)
+               else "SELECT NULL AS person_id WHERE false")  # fmt: skip
     notices = con.execute(
         "SELECT s.file, s.sheet, r.row_no, d.record_id, r.name, r.gender, r.township, "
         "r.death_date, r.source, coalesce(c.count + c.others, 0) AS persons, "
+        "(SELECT count(DISTINCT k.person_id) FROM _candidates k "
+        f" WHERE k.record_id = d.record_id AND k.person_id IN ({covered})) AS covered, "
         f"(SELECT min(o.record_id) FROM {ENTITIES} o WHERE o.registry = 'deaths' "
         "   AND o.person_id = c.person_id AND c.others > 0) AS repeated "
         f"FROM deaths d JOIN {ENTITIES} e ON e.registry = 'deaths' AND e.record_id = d.record_id "
@@ -388,15 +395,17 @@ def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) ->
         [most_candidates],
     ).fetchall()
     con.unregister("_candidates")
-    return [[*notice[:10], _notice_note(notice[9], notice[10])] for notice in notices]
+    return [[*notice[:11], _notice_note(notice[9], notice[11], notice[10])] for notice in notices]
 
 
-def _notice_note(persons: int, repeated: str | None) -> str:
-    """What a listed notice's row says: why no lead, and what to do."""
+def _notice_note(persons: int, repeated: str | None, covered: int) -> str:
+    """What a listed notice's row says: why no lead, what to do, and first when one of the
+    persons it may be is covered now."""
+    first = f"其中 {covered} 人目前在保（可能死亡后仍在领取），请优先核实；" if covered else ""
     if repeated:
-        return (f"可能是死亡记录 {repeated}（同一人，死亡日期相近）的重复上报，但另有同名人员也可能是本人，"
-                "无法确定是谁，未列为疑点；请向数据来源部门核实身份证号后重新比对")  # fmt: skip
-    return NOTICE_NOTES[persons > 0]
+        return (f"{first}可能是死亡记录 {repeated}（同一人，死亡日期相近）的重复上报，但另有同名人员也可能是"
+                "本人，无法确定是谁，未列为疑点；请向数据来源部门核实身份证号后重新比对")  # fmt: skip
+    return first + NOTICE_NOTES[persons > 0]
 
 
 NOTICE_NOTES = {

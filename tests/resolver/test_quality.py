@@ -45,18 +45,29 @@ def _linked():
 
 def test_a_notice_more_namesakes_may_be_than_a_lead_allows_is_listed_as_the_file_has_it():
     row, _ = unattributed_deaths(_linked(), 3)
-    assert row[:10] == ["死亡人员.xlsx", "Sheet1", 2, "D1", "张伟", "男", "石羊镇", "2025/3/2",
-                        "公安", 4]  # fmt: skip
-    assert "核实身份证号" in row[10]
+    assert row[:11] == ["死亡人员.xlsx", "Sheet1", 2, "D1", "张伟", "男", "石羊镇", "2025/3/2",
+                        "公安", 4, 0]  # fmt: skip
+    assert "核实身份证号" in row[11]
     # a notice few enough persons may be is a lead on each, not a finding
     assert [row[3] for row in unattributed_deaths(_linked(), 1)] == ["D1", "D2", "D3"]
+
+
+def test_a_listed_notice_says_how_many_of_its_persons_a_roster_covers_now():
+    # a blind tester's Tibetan county: of 29 notices listed for too many namesakes, 21 had a
+    # paid namesake in the village, and the sheet did not say which (until 2026-12-06)
+    con = _linked()
+    con.execute("CREATE TABLE assistance AS SELECT * FROM (VALUES ('A3', 'yes', NULL::DATE), "
+                "('A4', 'yes', DATE '2024-01-31')) t(record_id, covered, end_date)")  # fmt: skip
+    row, _ = unattributed_deaths(con, 3)
+    assert row[3] == "D1" and row[9:11] == [4, 1]
+    assert row[11].startswith("其中 1 人目前在保")
 
 
 def test_a_notice_no_one_matches_is_listed_not_lost():
     # a dead member paid under a name written past recognition would otherwise go unseen
     *_, row = unattributed_deaths(_linked(), 3)
-    assert row[3:10] == ["D3", "阿呷", "女", "新城镇", "2025-05-06", "公安", 0]
-    assert "未能与任何名册记录关联" in row[10]
+    assert row[3:11] == ["D3", "阿呷", "女", "新城镇", "2025-05-06", "公安", 0, 0]
+    assert "未能与任何名册记录关联" in row[11]
 
 
 def test_a_second_report_of_a_death_that_namesakes_may_be_is_listed_with_the_first():
@@ -70,7 +81,7 @@ def test_a_second_report_of_a_death_that_namesakes_may_be_is_listed_with_the_fir
     con.execute("INSERT INTO deaths VALUES (0, 6, 'D5', DATE '2025-03-30')")
     *_, second, no_one = unattributed_deaths(con, 3)
     assert second[3] == "D2" and second[9] == 2
-    assert "可能是死亡记录 D5" in second[10] and "重复上报" in second[10]
+    assert "可能是死亡记录 D5" in second[11] and "重复上报" in second[11]
     assert no_one[3] == "D3"
     # the second report no namesake may be is the first's alone, not listed
     con.execute("DELETE FROM possible_matches WHERE unique_id_r = 'assistance:A6' "
