@@ -860,6 +860,9 @@ def _family_filled(values: pa.Array | None, relations: pa.Array | None
     """
     if values is None or relations is None:
         return values, None
+    blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(values), ""), True)
+    if not pc.any(blank).as_py():  # nothing to fill: no walk over the rows
+        return values, None
     filled, current, changed = values.to_pylist(), None, []
     for index, relation in enumerate(relations.to_pylist()):
         value = filled[index]
