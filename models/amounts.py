@@ -471,13 +471,18 @@ def _policy_levels(policy: Policy, key: str, month: int) -> tuple[float, ...]:
 
 def _graph_levels(graph, key: str, month: int, county: str | None) -> tuple[float, ...]:
     """The ledger's amounts of class ``key`` in ``month``: 特困's levels
-    (``graph.graph["tekun_levels"]``), else the class's amount (``class_amounts``); the
-    county's own (``county_amounts``) in a drop of several counties."""
+    (``graph.graph["tekun_levels"]``), else the class's amount (``class_amounts``); in a drop
+    of several counties the county's own amount (``county_amounts``), and 特困's levels of
+    the county and of the drop (a level few of a county's 特困 are paid at, 全护理, is one
+    where more of the drop's are; the level nearest what a member was paid is his)."""
     drops = (graph.graph.get("class_amounts", {}), graph.graph.get("tekun_levels", {}))
     amounts, tekun = graph.graph.get("county_amounts", {}).get(county, drops)
-    levels = tekun.get(month, ()) if key == TEKUN else ()
+    if key == TEKUN:
+        levels = set(tekun.get(month, ())) | set(drops[1].get(month, ()))
+        if levels:
+            return tuple(sorted(levels))
     inferred = amounts.get((key, month))
-    return levels or (() if inferred is None else (inferred,))
+    return () if inferred is None else (inferred,)
 
 
 def nearest_level(levels: tuple[float, ...], paid: float) -> float:

@@ -265,6 +265,21 @@ def test_a_member_of_a_drop_of_several_counties_is_owed_his_countys_amount():
     assert detect_payment_mismatch(drop.graph, POLICY) == []
 
 
+def test_a_tekun_level_few_of_a_countys_cases_are_paid_at_is_one_where_more_of_the_drops_are():
+    # a blind tester's 松岭县 pays 全护理 (1,600) to 3 of its 103 特困: too few for a level of
+    # its own, a level of the city's. Priced by its own levels alone its dead 全护理 member was
+    # owed 1,150 (7,080 元 for 9,780)
+    drop = HouseholdSketch()
+    tekun = {month_index(month): (900.0, 1150.0) for month in MONTHS_2026}
+    drop.graph.graph["tekun_levels"] = {month: (900.0, 1150.0, 1600.0) for month in tekun}
+    drop.graph.graph["county_amounts"] = {"松岭县": ({}, tekun), "莲塘区": ({}, {})}
+    drop.enrol("old", "松岭县/TK1", "A1", program="tekun")
+    drop.pay("松岭县/TK1", MONTHS_2026, 1600.0)
+    drop.die("old", "D1", date(2026, 8, 2))
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 1600.0
+
+
 def test_a_policy_amount_comes_before_the_ledger():
     drop = HouseholdSketch(AMOUNTS_2026)
     drop.enrol("old", "DB1", "A1", dibao_class="A")
