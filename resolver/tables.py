@@ -369,8 +369,10 @@ def found_by_values(located: Located, context: Context) -> tuple[Located, list[s
             continue
         spare = [p for p in range(len(located.header.texts))
                  if p not in positions.values() or (_name_at(positions, p) not in required)]  # fmt: skip
-        fits = _months_fit if column.kind == "month" else _values_fit
-        fitting = [p for p in spare if fits(located, p, column.kind)]
+        if column.kind == "month":
+            fitting = [p for p in spare if _months_fit(located, p, context.fill(name))]
+        else:
+            fitting = [p for p in spare if _values_fit(located, p, column.kind)]
         if len(fitting) == 1:
             [position] = fitting
             taken = _name_at(positions, position)
@@ -665,17 +667,39 @@ def _sought_by_values(kind: str, filled: str | None) -> bool:
     return kind == "month" or (kind in VALUE_KINDS and filled is None)
 
 
-def _months_fit(located: Located, position: int, kind: str) -> bool:
-    """Whether the column's values (nine in ten at least of its distinct ones) are months
-    written without a day (2024-03, 202403, 2024年3月), two different ones at least: a
-    ledger's 年月 under a header no vocabulary names. A column of dates is not (an approval
-    or a tabulation date is no month paid)."""
+# A column of months whose header names another month of the person's than one paid: a
+# birth, an enrolment or an exit (出生年月, 纳入年月, 停保年月), never the month paid.
+_NOT_PAID_MONTH = re.compile(r"出生|生日|纳入|批准|审批|认定|入保|享受|起始|开始|退出|停保|停发|注销|"
+                             r"死亡|去世|登记|核定|办理|申请|到期")  # fmt: skip
+# The months a ledger titled by its month (an export's) may hold: its latest within a year of it.
+TITLE_MONTH_SPAN = 12
+
+
+def _months_fit(located: Located, position: int, titled: str | None) -> bool:
+    """Whether the column holds the rows' months paid: its values (nine in ten at least of
+    its distinct ones) months written without a day (2024-03, 202403, 2024年3月), two
+    different ones at least (a ledger's 年月 under a header no vocabulary names), under a
+    header that names no other month (``_NOT_PAID_MONTH``: 出生年月, 纳入年月) and, when the
+    table's name gives its month (``titled``), the latest within ``TITLE_MONTH_SPAN`` months of
+    it (a ledger exported that month). A column of dates is not (an approval or a tabulation
+    date is no month paid)."""
+    if _NOT_PAID_MONTH.search(located.header.texts[position]):
+        return False
     values = located.grid.columns[position].take(pa.array(located.data))
     distinct = [v for v in pc.unique(pc.utf8_trim_whitespace(values)).to_pylist() if v]
-    months = [NORMALIZERS[kind](value) for value in distinct
+    months = [NORMALIZERS["month"](value) for value in distinct
               if NORMALIZERS["date"](value)[1] is not None]  # fmt: skip
-    read = [outputs[0] for outputs, problem in months if problem is None and outputs[0]]
-    return len(set(read)) >= 2 and len(read) >= 0.9 * len(distinct)
+    read = {outputs[0] for outputs, problem in months if problem is None and outputs[0]}
+    if len(read) < 2 or sum(problem is None for _, problem in months) < 0.9 * len(distinct):
+        return False
+    return (
+        titled is None or abs(_month_number(max(read)) - _month_number(titled)) <= TITLE_MONTH_SPAN
+    )
+
+
+def _month_number(month: str) -> int:
+    """A ``YYYY-MM`` month as a count of months."""
+    return int(month[:4]) * 12 + int(month[5:7])
 
 
 def _values_fit(located: Located, position: int, kind: str) -> bool:
