@@ -34,8 +34,8 @@ its evidence in Chinese:
     the line cannot be checked: its case is not on the run's roster, or its case, month or
     amount could not be read.
 
-A list of one line per member (a case's lines that month name two of its members or more,
-by ID or name) pays each line to the member it names: for ``death`` and ``twice`` such a line
+A list of one line per member (a case's lines that month name each of its members, two or
+more, by ID or name) pays each line to the member it names: for ``death`` and ``twice`` such a line
 stands for that member alone; a line naming no member, or several, stands for the whole case
 (``_members``). ``amount`` judges a case's lines together.
 
@@ -322,10 +322,11 @@ _ACTIVE = (
 def _members(con) -> None:
     """Temporary table of each line's covered members active in its pay month, with who
     they are and the ID their row is trusted with. A list of one line per member (its case's
-    lines that month name two members or more, by ID or name) pays each line to the member
-    it names: such a line stands for that member alone, so a dead or twice-covered member
-    holds his own line, not his family's (a line naming no member, or several, stands for
-    the whole case)."""
+    lines that month name each of its members, two or more, by ID or name) pays each line to
+    the member it names: such a line stands for that member alone, so a dead or twice-covered
+    member holds his own line, not his family's. A line naming no member, or several, and the
+    lines of a case-month naming some members only (a family's line beside one to a member:
+    the dead member's money may be in it) stand for the whole case."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {_MEMBERS} AS
         WITH members AS (
@@ -343,9 +344,14 @@ def _members(con) -> None:
             SELECT line, case_no, pay_month, any_value(record_id) AS record_id
             FROM members WHERE named GROUP BY ALL HAVING count(*) = 1
         ),
-        by_member AS (  -- the case-months paid one line per member
-            SELECT case_no, pay_month FROM named GROUP BY ALL
-            HAVING count(DISTINCT record_id) >= 2
+        active AS (
+            SELECT case_no, pay_month, count(DISTINCT record_id) AS members FROM members
+            GROUP BY ALL
+        ),
+        by_member AS (  -- the case-months paid one line per member, every member named
+            SELECT case_no, pay_month FROM named JOIN active USING (case_no, pay_month)
+            GROUP BY ALL HAVING count(DISTINCT record_id) >= 2
+                                AND count(DISTINCT record_id) = any_value(members)
         ),
         stands_for AS (
             SELECT n.line, n.record_id FROM named n JOIN by_member USING (case_no, pay_month)
