@@ -71,7 +71,7 @@ def masked(value: Any, principal: Principal) -> Any:
 
 
 # Graph nodes keyed by the value they stand for.
-MASKED_NODES = {"account": mask_id, "phone": mask_phone}
+MASKED_NODES = {"account": mask_id, "phone": mask_phone, "address": mask_typed}
 
 
 def _mask(value: Any, key: str = "") -> Any:

@@ -13,7 +13,7 @@ from models.cases import Case, Evidence
 from models.graph import Node, families_of, neighbours, nodes_of
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
-from resolver.idcard import mask_id, mask_phone
+from resolver.idcard import mask_id, mask_phone, mask_typed
 from resolver.normalize import compared_name
 
 PROGRAM_LABELS = {"dibao": "低保", "tekun": "特困"}
@@ -808,7 +808,7 @@ def tie_evidence(identifier: Node, cases: set[Node]) -> Evidence:
 def shown(identifier: Node) -> str:
     """Account and phone numbers masked as the review API masks them below auditor (an
     account as ``mask_id``, a phone as ``mask_phone``: its first three and last four); an
-    address as written. Evidence shows no digit the mask hides, so that no view beside
+    address as written but for a mobile number or an ID in it (``mask_typed``). Evidence shows no digit the mask hides, so that no view beside
     another gives more of a number than one mask does (until 2026-12-05 an account's
     evidence showed its first and last four digits beside a mask showing its first six and
     the last).
@@ -829,10 +829,12 @@ def shown(identifier: Node) -> str:
     '621700************1'
     >>> shown(("phone", "13812345678")), shown(("phone", "8123456"))
     ('138****5678', '*******')
+    >>> shown(("address", "金碧镇一村1号 电话13912345678"))
+    '金碧镇一村1号 电话139****5678'
     """
     kind, value = identifier
-    if kind == "address":
-        return value
+    if kind == "address":  # offices write the contact's mobile into it
+        return mask_typed(value)
     if kind == "account":
         return mask_id(value)
     return mask_phone(value)

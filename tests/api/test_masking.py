@@ -72,10 +72,14 @@ def test_a_date_in_a_text_shows_its_year_only_and_a_date_field_stays():
 
 def test_a_mobile_number_written_into_an_address_is_masked_below_auditor():
     # offices write the contact's mobile into 住址: until 2026-12-06 an analyst read it whole
-    answer = {"rows": [{"address": "金碧镇一村1号 电话13912345678", "case_no": "DB13912345678"}]}
+    written = "金碧镇一村1号 电话13912345678"
+    answer = {"rows": [{"address": written, "case_no": "DB13912345678"}],
+              "graph": [{"kind": "address", "key": written, "label": written}]}  # fmt: skip
     shown = masked(answer, Principal("a", "analyst"))
     assert shown["rows"] == [{"address": "金碧镇一村1号 电话139****5678",
                               "case_no": "DB13912345678"}]  # fmt: skip
+    assert shown["graph"] == [{"kind": "address", "key": "金碧镇一村1号 电话139****5678",
+                               "label": "金碧镇一村1号 电话139****5678"}]  # fmt: skip
     assert masked(answer, Principal("a", "auditor")) == answer
 
 
