@@ -272,7 +272,8 @@ def township_as_stored(
         str | None, Query(description="a township, as the office writes it (回龙镇) or not (回龙)")
     ] = None,
 ) -> str | None:
-    """A township asked for as ingest stores it: without 镇, 乡, 街道 (回龙镇 is 回龙).
+    """A township asked for as ingest stores it: without 镇, 乡, 街道 (回龙镇 is 回龙); after
+    its county's name as the views of a drop of several counties label it (大姚县 城关).
 
     Parameters
     ----------
@@ -288,11 +289,14 @@ def township_as_stored(
     --------
     >>> township_as_stored("回龙镇"), township_as_stored("回龙"), township_as_stored(None)
     ('回龙', '回龙', None)
+    >>> township_as_stored("大姚县 城关镇")  # a drop of several counties labels it so
+    '大姚县 城关'
     """
     if township is None:
         return None
-    (stored,), _ = normalize_township(township)
-    return stored or township
+    county, _, place = township.strip().rpartition(" ")  # 大姚县 城关镇: as the views label it
+    (stored,), _ = normalize_township(place)
+    return f"{county} {stored or place}" if county else stored or place
 
 
 ReviewsDep = Annotated[Reviews, Depends(get_reviews)]

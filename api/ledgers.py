@@ -166,7 +166,8 @@ def ledger_households(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def _ledger_cases(published: Published, case_type: str, township: str | None,
                   county: str | None) -> list[dict]:  # fmt: skip
     return [case for case in open_cases(published, county) if case["case_type"] == case_type
-            and (township is None or case["township"] == township)]  # fmt: skip
+            and (township is None
+                 or township in (case["township"], published.township_of(case)))]  # fmt: skip
 
 
 def open_cases(published: Published, county: str | None = None) -> list[dict]:

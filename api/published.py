@@ -128,7 +128,8 @@ class CaseFilter:
     # holds one (a case number made of ``DB`` and an ID); for others such a field is masked
     sees_full_ids: bool = False
 
-    def admits(self, case: dict[str, Any], status: str, overdue: bool = False) -> bool:
+    def admits(self, case: dict[str, Any], status: str, overdue: bool = False,
+               township: str | None = None) -> bool:  # fmt: skip
         """Whether the case passes every condition set.
 
         Parameters
@@ -139,6 +140,9 @@ class CaseFilter:
             Its current review status.
         overdue : bool, default False
             Whether it is overdue (read only when the filter asks).
+        township : str or None
+            The township the views file the case under (``Published.township_of``: 大姚县 城关
+            in a drop of several counties), which a filter may name as well as its own.
 
         Returns
         -------
@@ -150,7 +154,8 @@ class CaseFilter:
         """
         score = case["risk_score"] or 0.0
         return (
-            all(self._equal(name, case) for name in ("case_type", "township", "village"))
+            all(self._equal(name, case) for name in ("case_type", "village"))
+            and (self.township is None or self.township in (case["township"], township))
             and (self.county is None or self.county in case["counties"])
             and (self.min_score is None or score >= self.min_score)
             and (self.max_score is None or score <= self.max_score)
@@ -235,8 +240,17 @@ class Published:
         self.index: dict[str, dict[str, set[str]]] = {name: {} for name in INDEXED}
         for case in self.cases.values():
             for name in INDEXED:
-                for value in case["counties"] if name == "county" else [case[name]]:
+                for value in self._indexed_values(case, name):
                     self.index[name].setdefault(value, set()).add(case["case_id"])
+
+    def _indexed_values(self, case: dict[str, Any], name: str) -> set[Any]:
+        """The values a filter on ``name`` finds the case by: each of its counties; its
+        township as stored and as the views label it (大姚县 城关); else its own."""
+        if name == "county":
+            return set(case["counties"])
+        if name == "township":
+            return {case["township"], self.township_of(case)}
+        return {case[name]}
 
     def status(self, case_id: str) -> str:
         """The case's review status: that of its latest event.
@@ -561,7 +575,7 @@ class Published:
     def _admitted(self, where: CaseFilter, case: dict[str, Any]) -> bool:
         case_id = case["case_id"]
         overdue = where.overdue is not None and self.overdue(case_id)
-        return where.admits(case, self.status(case_id), overdue)
+        return where.admits(case, self.status(case_id), overdue, self.township_of(case))
 
     def _candidates(self, where: CaseFilter, sort: str) -> list[dict[str, Any]]:
         """The cases of the indexed values asked for, in ``sort`` order."""

@@ -94,6 +94,15 @@ def test_the_overview_counts_each_countys_township_apart(two_counties):
             for name, place in overview["by_township"].items()} == {
         "大姚县 城关": (1, 4800.0), "梁平区 城关": (1, 4800.0)}  # fmt: skip
     assert list(overview["changes"]["by_township"]) == TOWNSHIPS
+    # the page filters by these labels: each names one county's township (a review found a
+    # first version answering every label with nothing, and its ledger with headers only)
+    with client(two_counties, "auditor") as http:
+        for label in ("大姚县 城关", "梁平区 城关镇"):
+            found = http.get("/api/cases", params={"township": label}).json()
+            assert found["total"] == 1
+            ledger = http.get("/api/ledgers/deceased_paid.xlsx", params={"township": label})
+            assert len(_sheet(ledger.content)) > 2
+        assert http.get("/api/cases", params={"township": "城关镇"}).json()["total"] == 2
 
 
 def test_the_summary_ledgers_and_reports_file_each_countys_township_apart(two_counties):
