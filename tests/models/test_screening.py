@@ -382,14 +382,19 @@ def test_a_dismissed_death_or_duplicate_lead_holds_its_rows_no_more(county):
     assert "death" not in _kinds(after[0]) and not any("twice" in _kinds(d) for d in after[1:])
 
 
-def test_a_death_whose_lead_names_a_sign_of_life_is_held_as_not_corroborated(county, tmp_path):
-    """The lead says to check first that he is alive; the hold must not say 已印证."""
+def _dead_members_line_on_a_copy(county, tmp_path) -> tuple[str, tuple, object]:
+    """A true death's roster row, its case's line of the last month, and a copy of the run's
+    database to change."""
     dead = next(case for case in county["truth"] if case["case_type"] == "deceased_paid")
     record = dead["records"][0]["record_id"]
     case = _case_of(county, record)
-    line = (case, LAST, *_paid(county, case, LAST))
     shutil.copy(county["db"], tmp_path / "copy.duckdb")
-    con = connect(tmp_path / "copy.duckdb")
+    return record, (case, LAST, *_paid(county, case, LAST)), connect(tmp_path / "copy.duckdb")
+
+
+def test_a_death_whose_lead_names_a_sign_of_life_is_held_as_not_corroborated(county, tmp_path):
+    """The lead says to check first that he is alive; the hold must not say 已印证."""
+    record, line, con = _dead_members_line_on_a_copy(county, tmp_path)
     sign = "生存迹象：死亡记录的日期不一致（2026-04-02、2026-05-25），按最晚日期计算金额，请先核实"
     con.execute("UPDATE published_cases SET evidence = to_json(list_prepend(?, "
                 "json_extract_string(evidence, '$[*]'))) WHERE case_id = ?",
@@ -586,12 +591,7 @@ def test_read_registry_file_reads_one_file_as_one_registry_with_where_each_row_i
 
 def test_a_notice_source_outside_the_contracts_codes_is_shown_as_written(county, tmp_path):
     # a blind tester's Tibetan county: 数据来源 村委会 read as 来源不明 until 2026-12-06
-    dead = next(case for case in county["truth"] if case["case_type"] == "deceased_paid")
-    record = dead["records"][0]["record_id"]
-    case = _case_of(county, record)
-    line = (case, LAST, *_paid(county, case, LAST))
-    shutil.copy(county["db"], tmp_path / "copy.duckdb")
-    con = connect(tmp_path / "copy.duckdb")
+    _, line, con = _dead_members_line_on_a_copy(county, tmp_path)
     con.execute("UPDATE deaths SET source = NULL")
     con.execute("UPDATE raw_deaths SET source = '村委会'")
     (held,) = screen_payments(con, _lines(line), county["policy"], run_id=county["run_id"])
