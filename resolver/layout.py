@@ -316,6 +316,7 @@ def _part(grid: Grid, start: int, stop: int, *, keep_notes: bool) -> Grid:
                                        if start <= column < stop),
                 hidden_columns=frozenset(column - start for column in grid.hidden_columns
                                          if start <= column < stop),
+                hidden_rows=grid.hidden_rows,
                 merged_down=tuple((top, bottom, max(left, start) - start, min(right, stop - 1) - start)
                                   for top, bottom, left, right in grid.merged_down
                                   if left < stop and right >= start),

@@ -37,6 +37,7 @@ from resolver.workbook_xml import (
     column_number,
     element_prefix,
     hidden_columns,
+    hidden_rows,
     sheet_extent,
     sheet_members,
     struck_styles,
@@ -87,6 +88,7 @@ class Grid:
     struck_cells: frozenset[tuple[int, int]] = frozenset()  # (row number, column index) of
     # the cells struck through (XLSX)
     hidden_columns: frozenset[int] = frozenset()  # the column indexes a person hid (XLSX)
+    hidden_rows: frozenset[int] = frozenset()  # the row numbers a person hid (XLSX)
     # The merged ranges spanning rows whose value was filled down: (first row number, last row
     # number, first column index, last column index), each a value written once.
     merged_down: tuple[tuple[int, int, int, int], ...] = ()
@@ -409,7 +411,8 @@ def _read_workbook(path: Path, content: bytes) -> list[Grid]:
         sheets = [meta for meta in workbook.sheets_metadata if "Work" in str(meta.typ)]
         written = _cells_as_written(path, content) if file_format == "xlsx" else {}
         grids = [_sheet_grid(path, file_format, workbook, meta,
-                             *written.get(meta.name, ({}, {}, frozenset(), frozenset())))
+                             *written.get(meta.name, ({}, {}, frozenset(), frozenset(),
+                                                       frozenset())))
                  for meta in sheets]  # fmt: skip
     except InputError:
         raise
@@ -461,7 +464,8 @@ def row_texts(content: bytes, sheet: str, row: int) -> list[str]:
 
 
 def _sheet_grid(path: Path, file_format: str, workbook, meta, errors: dict, numbers: dict,
-                struck: frozenset[tuple[int, int]], hidden_columns: frozenset[int]) -> Grid:  # fmt: skip
+                struck: frozenset[tuple[int, int]], hidden_columns: frozenset[int],
+                hidden_rows: frozenset[int]) -> Grid:  # fmt: skip
     sheet = workbook.get_sheet_by_name(meta.name)
     # most cells are text already: only the others go through ``_cell_text``
     records = [[cell if type(cell) is str else _cell_text(cell) for cell in row]
@@ -476,7 +480,7 @@ def _sheet_grid(path: Path, file_format: str, workbook, meta, errors: dict, numb
     hidden = meta.visible != SheetVisibleEnum.Visible
     return replace(_grid(path, meta.name, file_format, None, records), merged_cells=filled,
                    hidden=hidden, struck_cells=struck, hidden_columns=hidden_columns,
-                   merged_down=merged_down)  # fmt: skip
+                   hidden_rows=hidden_rows, merged_down=merged_down)  # fmt: skip
 
 
 def _fill_merged(records: list[list[str]], ranges
@@ -537,8 +541,8 @@ def _cell_patterns(p: str) -> _CellPatterns:
 def _cells_as_written(
     path: Path, content: bytes
 ) -> dict[str, tuple[SheetCells, SheetCells, frozenset, frozenset]]:
-    """Per sheet name, what the reader does not give: its hidden columns (from 0), the cells
-    struck through, and cells by (row, column) from 0 whose text the reader loses: those
+    """Per sheet name, what the reader does not give: its hidden columns (from 0) and rows
+    (from 1), the cells struck through, and cells by (row, column) from 0 whose text the reader loses: those
     holding an Excel error (``#N/A``, ``#REF!`` …) or a formula without its result
     (``FORMULA_WITHOUT_VALUE``), which it shows as blank (a blank is not what the sheet
     says), and whole numbers of more than 15 digits, which it rounds to a
@@ -547,7 +551,7 @@ def _cells_as_written(
     many cells to load is refused first (``_check_extent``). The sheet's elements may carry
     a namespace prefix, and its cells may name their reference after other attributes or
     not at all (``CellPlaces``)."""
-    found: dict[str, tuple[SheetCells, SheetCells, frozenset, frozenset]] = {}
+    found: dict[str, tuple[SheetCells, SheetCells, frozenset, frozenset, frozenset]] = {}
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         struck = struck_styles(archive)
         for name, member in sheet_members(archive).items():
@@ -566,9 +570,9 @@ def _cells_as_written(
             cells = frozenset((row + 1, column) for (row, column), (style,) in
                               _found_cells(patterns.styled, xml, places)
                               if int(style) in struck) if struck else frozenset()  # fmt: skip
-            hidden = hidden_columns(xml)
-            if errors or numbers or cells or hidden:
-                found[name] = (errors, numbers, cells, hidden)
+            hidden, rows_hidden = hidden_columns(xml), hidden_rows(xml)
+            if errors or numbers or cells or hidden or rows_hidden:
+                found[name] = (errors, numbers, cells, hidden, rows_hidden)
     return found
 
 

@@ -812,6 +812,10 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
                     rows = {row for row, at in grid.struck_cells if at == position}
                     struck = pa.array(np.isin(row_numbers.to_numpy(), list(rows)))
                     problems = pc.if_else(struck, "row_struck", problems)
+                if grid.hidden_rows:  # a row a person hid: read, and asked about
+                    hidden = pa.array(np.isin(row_numbers.to_numpy(), list(grid.hidden_rows)))
+                    problems = pc.if_else(pc.and_(hidden, pc.is_null(problems)), "row_hidden",
+                                          problems)  # fmt: skip
                 # a row saying what an earlier one says of whom: pasted twice? (a ledger may
                 # pay one case twice in a month: two lines of it are no repeat)
                 if repeats is not None and registry.name != "payments":

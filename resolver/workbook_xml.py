@@ -515,6 +515,34 @@ def _number_after(number: int) -> bytes:
 
 
 MAX_COLUMN = 16384  # XFD, a sheet's last column
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+
+
+def hidden_rows(xml: bytes) -> frozenset[int]:
+    """The rows a sheet hides (``<row r="5" hidden="1">``): offices hide the rows of people
+    who left rather than delete them.
+
+    Parameters
+    ----------
+    xml : bytes
+        A worksheet part.
+
+    Returns
+    -------
+    frozenset of int
+        The hidden rows' numbers, from 1.
+
+    Examples
+    --------
+    >>> sorted(hidden_rows(b'<sheetData><row r="2"><c r="A2"/></row><row r="3" hidden="1">'
+    ...                    b'<c r="A3"/></row><x:row spans="1:2" r="9" hidden="true"/>'))
+    [3, 9]
+    """
+    if b"hidden=" not in xml:
+        return frozenset()
+    numbers = (_ROW_NUMBER.search(match.group(0)) for match in _HIDDEN_ROW.finditer(xml))
+    return frozenset(int(number.group(1)) for number in numbers if number)
 
 
 def hidden_columns(xml: bytes) -> frozenset[int]:

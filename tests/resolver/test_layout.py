@@ -1136,6 +1136,20 @@ def test_one_table_with_an_empty_spacer_column_before_an_agents_columns_is_not_s
     assert read_rows(tmp_path / "drop") == plain
 
 
+def test_a_hidden_row_is_read_and_reported(tmp_path, plain):
+    # offices hide the rows of people who left rather than delete them: until 2026-12-06 a
+    # blind tester's 24 hidden 户籍 rows and 11 roster rows were read without a word
+    workbook(tmp_path / "drop" / "救助对象.xlsx", {"Sheet1": [HEADER, *ROWS]})
+    book = openpyxl.load_workbook(tmp_path / "drop" / "救助对象.xlsx")
+    book.active.row_dimensions[3].hidden = True  # the row of 王莉
+    book.save(tmp_path / "drop" / "救助对象.xlsx")
+    assert read_rows(tmp_path / "drop") == plain
+    con, _ = check_drop(tmp_path / "drop")
+    found = con.execute("SELECT record_id, column_name FROM dq_findings "
+                        "WHERE problem = 'row_hidden'").fetchall()  # fmt: skip
+    assert found == [("A2", "name")]
+
+
 def test_a_row_struck_through_is_read_and_reported(tmp_path, plain):
     # a clerk strikes a row out instead of deleting it: it is still a row of the table, and
     # the clerk is asked which it is
