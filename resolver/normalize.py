@@ -509,7 +509,9 @@ def _bad(problem: str, *values: object) -> Result:
     return values, problem
 
 
-_CODE_DAMAGED = re.compile(r"^\d(?:\.\d+)?E\+?\d+$", re.IGNORECASE)
+# Excel's scientific notation always writes the exponent's sign (5.13431E+11): a code such
+# as 3E12 or 0E0 is an office's own.
+_CODE_DAMAGED = re.compile(r"^\d(?:\.\d+)?E\+\d+$", re.IGNORECASE)
 
 
 def normalize_code(raw: str) -> Result:
