@@ -22,6 +22,7 @@ from api.cli.serving import log_cli_job
 from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.headers import load_vocabulary
+from resolver.link import Changes
 from resolver.registries import registry_named
 
 
@@ -66,6 +67,9 @@ def update(
         f"删除 {changes.removed:,} 行。",
         highlight=False,
     )
+    warning = rekeyed_warning(changes)
+    if warning:
+        console.print(f"[yellow]注意[/]：{warning}", highlight=False)
     if link.retrain_reason is None:
         console.print("链接：沿用已存模型，只比对新增和变动的记录。", highlight=False)
     else:
@@ -80,3 +84,37 @@ def update(
         highlight=False,
     )
     console.print(f"已写出 {out_dir / 'entities.csv'} 和 {out_dir / 'cases.jsonl'}")
+
+
+# Most of last month's rows removed and most of this month's new: their record ids changed.
+REKEYED_SHARE = 0.5
+
+
+def rekeyed_warning(changes: Changes | None) -> str | None:
+    """What to tell the clerk when most of last month's rows are removed and most of this
+    month's are new (``REKEYED_SHARE``): the rows' 记录编号 changed (a file without the
+    column, its ids then made from each row's contents, or another export template), so
+    every lead is numbered anew and its review history does not carry over; None otherwise.
+
+    Parameters
+    ----------
+    changes : Changes or None
+        How this month's rows differ from last month's.
+
+    Returns
+    -------
+    str or None
+        The warning, in Chinese.
+
+    Examples
+    --------
+    >>> rekeyed_warning(Changes(rows=17511, new=17511, changed=0, removed=17448, unseen_names=0))[:14]
+    '上月的记录几乎全部删除、本月'
+    >>> rekeyed_warning(Changes(rows=17511, new=120, changed=40, removed=90, unseen_names=0)) is None
+    True
+    """
+    if changes is None or min(changes.new, changes.removed) < REKEYED_SHARE * max(changes.rows, 1):
+        return None
+    return (f"上月的记录几乎全部删除、本月几乎全部新增（删除 {changes.removed:,} 行，新增 {changes.new:,} 行）："
+            "多半是记录编号变了（本月文件没有记录编号列，或换了导出模板）。疑点将按新记录重新编号，此前的核查记录"
+            "不能延续；如确是同一批人员，请用与上月相同的记录编号列重新导出后再更新")  # fmt: skip
