@@ -21,7 +21,6 @@ from api.snapshot import Snapshot
 from api.tokens import TokenError, TokenStore
 from models.publish import json_value
 from resolver.errors import DoudiError
-from resolver.ingest import resolve_county
 from resolver.normalize import normalize_township
 
 
@@ -245,9 +244,9 @@ def known_county(
     ] = None,
 ) -> str | None:
     """The ``county`` a download or the case queue is of, by its division code or its name
-    (``resolver.ingest.resolve_county``), refused (422, naming the drop's counties) when the
-    drop holds no such county: an empty workbook or queue would read as a county without
-    leads.
+    (``Published.resolve_county``, from the aliases read once with the run), refused (422,
+    naming the drop's counties) when the drop holds no such county: an empty workbook or
+    queue would read as a county without leads.
 
     Parameters
     ----------
@@ -262,7 +261,7 @@ def known_county(
         The county as the drop stores it; None for None.
     """
     try:
-        return resolve_county(snapshot.store.cursor, county)
+        return snapshot.published.resolve_county(county)
     except DoudiError as error:
         raise HTTPException(422, str(error)) from error
 

@@ -31,7 +31,7 @@ from api.masking import mask_numbers
 from models.cases import LIKELY_SCORE
 from models.publish import json_value
 from resolver.idcard import parse_id
-from resolver.ingest import county_aliases, county_label
+from resolver.ingest import county_aliases, county_label, county_named
 from resolver.quality import problem_label
 from resolver.registries import REGISTRIES
 
@@ -196,7 +196,8 @@ class Published:
     """Every case ever published (its latest snapshot), each run's cases, the statuses,
     assignments and histories of events, the published runs oldest first (``run_id``,
     ``started_at``, ``finished_at``, ``as_of``), the latest run's persons by ID number, and
-    the name of each county of the drop (``county_names``: none for a one-county drop)."""
+    the name of each county of the drop (``county_names``: none for a one-county drop) and
+    the other names and codes each goes by (``county_aliases``, read once per run)."""
 
     def __init__(
         self,
@@ -207,9 +208,11 @@ class Published:
         labels: list[dict[str, Any]],
         published_runs: list[dict[str, Any]] | None = None,
         county_names: dict[str, str] | None = None,
+        county_aliases: dict[str, set[str]] | None = None,
     ) -> None:
         self._sources = (latest, by_run, events, persons, labels, published_runs)
         self.county_names = county_names or {}
+        self.county_aliases = county_aliases or {}  # what a county asked for may be called
         self.cases = {row["case_id"]: _case(row) for row in latest}
         self.labels = labels
         self.published_runs = published_runs or []
@@ -308,6 +311,27 @@ class Published:
             [event for event in events if event.get("case_id") in mine],
             persons, labels, runs, {county: self.county_names.get(county, county)},
         )  # fmt: skip
+
+    def resolve_county(self, county: str | None) -> str | None:
+        """The county of the drop ``county`` names, by code or name
+        (``resolver.ingest.county_named``, from the aliases read with the run).
+
+        Parameters
+        ----------
+        county : str or None
+            The county asked for; None for the whole drop.
+
+        Returns
+        -------
+        str or None
+            The county as stored; None for None.
+
+        Raises
+        ------
+        DoudiError
+            When the drop holds no such county, naming those it holds.
+        """
+        return county_named(self.county_aliases, county)
 
     def township_of(self, case: dict[str, Any]) -> str:
         """The township a case is counted and filed under: its own (未知 when it has none),
@@ -802,7 +826,8 @@ def township_label(township: str | None, county: str | None, names: dict[str, st
     return f"{names.get(county, county)} {township or '未知'}"
 
 
-def county_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+def county_names(con: duckdb.DuckDBPyConnection,
+                 aliases: dict[str, set[str]] | None = None) -> dict[str, str]:  # fmt: skip
     """The name of each county of the drop (``resolver.ingest.county_label``), by the county
     as stored; empty for a one-county drop.
 
@@ -810,13 +835,16 @@ def county_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     ----------
     con : duckdb.DuckDBPyConnection
         The run's database.
+    aliases : dict of str to set of str, optional
+        The drop's ``county_aliases`` when already read.
 
     Returns
     -------
     dict of str to str
         County -> name.
     """
-    return {county: county_label(county, names) for county, names in county_aliases(con).items()}
+    found = county_aliases(con) if aliases is None else aliases
+    return {county: county_label(county, names) for county, names in found.items()}
 
 
 def month_pair(runs: list[dict[str, Any]]) -> tuple[str | None, str | None]:

@@ -10,6 +10,7 @@ from typing import Any
 from api.published import Published, county_names
 from api.store import Store
 from models.publish import ensure_schema as ensure_publish_schema
+from resolver.ingest import county_aliases
 from resolver.labels import labels_history
 
 EVENT_COLUMNS = (
@@ -49,8 +50,9 @@ class Snapshot:
             "SELECT run_id, started_at, finished_at, as_of, inputs, settings, policy, "
             "policy_name, policy_version FROM runs WHERE status = 'published' ORDER BY finished_at"
         )
+        aliases = county_aliases(self.store.cursor)
         return Published(latest, by_run, events, persons, labels, published_runs,
-                         county_names(self.store.cursor))  # fmt: skip
+                         county_names(self.store.cursor, aliases), aliases)  # fmt: skip
 
     def latest_run(self) -> str | None:
         """The run published last.

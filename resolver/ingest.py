@@ -590,10 +590,38 @@ def resolve_county(con: duckdb.DuckDBPyConnection, county: str | None) -> str | 
     DoudiError
         When no county of the drop goes by ``county`` (or two do), naming those it holds.
     """
+    return county_named(county_aliases(con) if county is not None else {}, county)
+
+
+def county_named(aliases: dict[str, set[str]], county: str | None) -> str | None:
+    """The county of a drop that ``county`` names (``resolve_county``), from the drop's
+    ``county_aliases`` read once (a server reads them once per published run).
+
+    Parameters
+    ----------
+    aliases : dict of str to set of str
+        The drop's ``county_aliases``.
+    county : str or None
+        The county asked for (a division code or a name); None (the whole drop) is always held.
+
+    Returns
+    -------
+    str or None
+        The county as stored; None for None.
+
+    Raises
+    ------
+    DoudiError
+        When no county of the drop goes by ``county`` (or two do), naming those it holds.
+
+    Examples
+    --------
+    >>> county_named({"松岭县": {"361223"}, "青溪县": {"361221"}}, "361223")
+    '松岭县'
+    """
     if county is None:
         return None
     asked = county.strip()
-    aliases = county_aliases(con)
     found = [stored for stored, names in aliases.items() if asked == stored or asked in names]
     if len(found) == 1:
         return found[0]
