@@ -4,7 +4,7 @@ runs the detectors again (``models.pipeline.update_pipeline``)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,8 +22,10 @@ from api.cli.serving import log_cli_job
 from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.headers import load_vocabulary
-from resolver.link import Changes
 from resolver.registries import registry_named
+
+if TYPE_CHECKING:  # the command line starts without the linking libraries
+    from resolver.link import Changes
 
 
 @app.command()
@@ -108,6 +110,7 @@ def rekeyed_warning(changes: Changes | None) -> str | None:
 
     Examples
     --------
+    >>> from resolver.link import Changes
     >>> rekeyed_warning(Changes(rows=17511, new=17511, changed=0, removed=17448, unseen_names=0))[:14]
     '上月的记录几乎全部删除、本月'
     >>> rekeyed_warning(Changes(rows=17511, new=120, changed=40, removed=90, unseen_names=0)) is None
