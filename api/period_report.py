@@ -42,6 +42,7 @@ from models.publish import run_policy, working_run
 from resolver.db import table_names
 from resolver.errors import DoudiError
 from resolver.ingest import of_county
+from resolver.registries import county_of_number
 
 NOTE = ("说明：原因据各登记册数据推断，需核实（原始数据未记录纳入或退出原因；所用登记册为救助对象、"
         "死亡人员、建档立卡、残疾人，推断所据的记录见“依据”列）。")  # fmt: skip
@@ -164,7 +165,7 @@ def period_movements(con: duckdb.DuckDBPyConnection, start: date, end: date,
     if len(names) < 2:
         return movements
     # a province drop numbers its rows <county>/<number>: the township after its county's name
-    return [replace(m, township=township_label(m.township, m.record_id.partition("/")[0], names))
+    return [replace(m, township=township_label(m.township, county_of_number(m.record_id), names))
             for m in movements]  # fmt: skip
 
 

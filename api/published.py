@@ -196,8 +196,8 @@ class Published:
     """Every case ever published (its latest snapshot), each run's cases, the statuses,
     assignments and histories of events, the published runs oldest first (``run_id``,
     ``started_at``, ``finished_at``, ``as_of``), the latest run's persons by ID number, and
-    the name of each county of the drop (``county_names``: none for a one-county drop) and
-    the other names and codes each goes by (``county_aliases``, read once per run)."""
+    the other names and codes each county of the drop goes by (``county_aliases``, read once
+    per run; none for a one-county drop), and so each county's name (``county_names``)."""
 
     def __init__(
         self,
@@ -207,12 +207,12 @@ class Published:
         persons: list[tuple[str, str, str | None]],
         labels: list[dict[str, Any]],
         published_runs: list[dict[str, Any]] | None = None,
-        county_names: dict[str, str] | None = None,
         county_aliases: dict[str, set[str]] | None = None,
     ) -> None:
         self._sources = (latest, by_run, events, persons, labels, published_runs)
-        self.county_names = county_names or {}
         self.county_aliases = county_aliases or {}  # what a county asked for may be called
+        self.county_names = {county: county_label(county, names)
+                             for county, names in self.county_aliases.items()}  # fmt: skip
         self.cases = {row["case_id"]: _case(row) for row in latest}
         self.labels = labels
         self.published_runs = published_runs or []
@@ -309,7 +309,7 @@ class Published:
             [_placed_in(row, county) for row in latest if row["case_id"] in mine],
             [row for row in by_run if county in (row.get("counties") or [])],
             [event for event in events if event.get("case_id") in mine],
-            persons, labels, runs, {county: self.county_names.get(county, county)},
+            persons, labels, runs, {county: self.county_aliases.get(county, set())},
         )  # fmt: skip
 
     def resolve_county(self, county: str | None) -> str | None:
@@ -353,8 +353,8 @@ class Published:
         >>> case = {"township": "城关", "county": "532326"}
         >>> Published([], [], [], [], []).township_of(case)
         '城关'
-        >>> names = {"532326": "大姚县", "500155": "梁平区"}
-        >>> Published([], [], [], [], [], county_names=names).township_of(case)
+        >>> aliases = {"532326": {"大姚县"}, "500155": {"梁平区"}}
+        >>> Published([], [], [], [], [], county_aliases=aliases).township_of(case)
         '大姚县 城关'
         """
         return township_label(case["township"], case["county"], self.county_names)
@@ -826,8 +826,7 @@ def township_label(township: str | None, county: str | None, names: dict[str, st
     return f"{names.get(county, county)} {township or '未知'}"
 
 
-def county_names(con: duckdb.DuckDBPyConnection,
-                 aliases: dict[str, set[str]] | None = None) -> dict[str, str]:  # fmt: skip
+def county_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The name of each county of the drop (``resolver.ingest.county_label``), by the county
     as stored; empty for a one-county drop.
 
@@ -835,16 +834,13 @@ def county_names(con: duckdb.DuckDBPyConnection,
     ----------
     con : duckdb.DuckDBPyConnection
         The run's database.
-    aliases : dict of str to set of str, optional
-        The drop's ``county_aliases`` when already read.
 
     Returns
     -------
     dict of str to str
         County -> name.
     """
-    found = county_aliases(con) if aliases is None else aliases
-    return {county: county_label(county, names) for county, names in found.items()}
+    return {county: county_label(county, names) for county, names in county_aliases(con).items()}
 
 
 def month_pair(runs: list[dict[str, Any]]) -> tuple[str | None, str | None]:

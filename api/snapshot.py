@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from api.published import Published, county_names
+from api.published import Published
 from api.store import Store
 from models.publish import ensure_schema as ensure_publish_schema
 from resolver.ingest import county_aliases
@@ -50,9 +50,8 @@ class Snapshot:
             "SELECT run_id, started_at, finished_at, as_of, inputs, settings, policy, "
             "policy_name, policy_version FROM runs WHERE status = 'published' ORDER BY finished_at"
         )
-        aliases = county_aliases(self.store.cursor)
         return Published(latest, by_run, events, persons, labels, published_runs,
-                         county_names(self.store.cursor, aliases), aliases)  # fmt: skip
+                         county_aliases(self.store.cursor))  # fmt: skip
 
     def latest_run(self) -> str | None:
         """The run published last.

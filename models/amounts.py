@@ -175,29 +175,6 @@ def ledger_amounts_and_levels(con: duckdb.DuckDBPyConnection) -> tuple[Amounts, 
     return (_lowest(found), _tekun_only(found)), by_county
 
 
-def county_of_case(case_no: str) -> str | None:
-    """The county a case number of a drop of several counties begins with (``甲县/DB01``,
-    ``resolver.ingest.numbered_in``); None for a number without one.
-
-    Parameters
-    ----------
-    case_no : str
-        A case number as the drop holds it.
-
-    Returns
-    -------
-    str or None
-        The county.
-
-    Examples
-    --------
-    >>> county_of_case("甲县/DB01"), county_of_case("DB01")
-    ('甲县', None)
-    """
-    county, slash, _ = case_no.partition("/")
-    return county if slash else None
-
-
 def _lowest(found: dict[tuple[str, int], tuple[float, ...]]) -> dict[tuple[str, int], float]:
     return {key: levels[0] for key, levels in found.items()}
 
@@ -529,7 +506,8 @@ def own_amount(graph, policy: Policy, key: str | None, month: int, share: float,
     share : float
         The member's share of what the case was paid that month.
     county : str or None
-        The county of the member's case (``county_of_case``), None in a drop of one county.
+        The county of the member's case (``resolver.registries.county_of_number``), None in a
+        drop of one county.
 
     Returns
     -------

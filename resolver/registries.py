@@ -199,6 +199,31 @@ CANCEL_REASON_HEADERS = ("注销原因", "注销类别", "注销类型", "销户
 COUNTY_HEADERS = ("区县", "所属区县", "县区", "所属县区", "县（市、区）", "县(市、区)", "县市区",
                   "区县名称", "区县代码", "行政区划代码", "区划代码", "登记区县", "所在区县",
                   "county")  # fmt: skip
+
+
+def county_of_number(number: str) -> str | None:
+    """The county a number of a drop of several counties begins with (``甲县/DB01``:
+    ``resolver.ingest.numbered_in``); None for a number without one.
+
+    Parameters
+    ----------
+    number : str
+        A record id, 户号, 救助证号 or 户编号 as the drop holds it.
+
+    Returns
+    -------
+    str or None
+        The county.
+
+    Examples
+    --------
+    >>> county_of_number("甲县/DB01"), county_of_number("DB01")
+    ('甲县', None)
+    """
+    county, slash, _ = number.partition("/")
+    return county if slash else None
+
+
 # A payments export may write the year and the month in two columns (年度 2024 | 月份 3): the
 # month-only cell takes its row's year (``resolver.tables``).
 YEAR_HEADERS = ("年度", "年份", "发放年度", "发放年份", "所属年度", "所属年份", "保障年度")

@@ -8,13 +8,14 @@ from typing import NamedTuple
 
 import networkx as nx
 
-from models.amounts import class_key, county_of_case, in_fen, own_amount
+from models.amounts import class_key, in_fen, own_amount
 from models.cases import Case, Evidence
 from models.graph import Node, families_of, neighbours, nodes_of
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
 from resolver.idcard import mask_id, mask_phone, mask_typed
 from resolver.normalize import compared_name
+from resolver.registries import county_of_number
 
 PROGRAM_LABELS = {"dibao": "低保", "tekun": "特困"}
 NOT_ENROLLED = Evidence("未查到有效的低保或特困保障记录（已通过身份关联核对各名册）")
@@ -110,7 +111,7 @@ def above_the_living(graph: nx.MultiGraph, policy: Policy, case: Node, month: in
         The payment less their amounts (below zero when it falls short of them), to the fen
         exactly (added in fen: 715.30 - 515.25 is 200.05, not 200.04999…), or None.
     """
-    county = county_of_case(case[1])
+    county = county_of_number(case[1])
     living = [own_amount(graph, policy, other.key, month, 0.0, county) for other in others
               if month in other.span and (other.last is None or month <= other.last)]  # fmt: skip
     if any(item.source == "share" for item in living):

@@ -10,7 +10,6 @@ from models.amounts import (
     CLASS_LABELS,
     OwnAmount,
     class_key,
-    county_of_case,
     in_fen,
     own_amount,
     sources_text,
@@ -30,6 +29,7 @@ from models.graph import neighbours, persons_near
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
 from resolver.idcard import birth_date_of
+from resolver.registries import county_of_number
 
 SOURCE_LABELS = {"police": "公安", "funeral": "殡葬", "health": "卫健"}
 
@@ -251,7 +251,7 @@ def _paid_for(graph, policy, case_node, row, key, months: list[int], others: lis
     a living member's amount is unknown the month cannot be judged, and the own amount
     stands."""
     found, partial, shared = {}, set(), set()
-    county = county_of_case(case_node[1])
+    county = county_of_number(case_node[1])
     for month in months:
         own = own_amount(graph, policy, key, month, share_paid(graph, case_node, month), county)
         claims = [(row["record_id"], in_fen(own.amount))] + [

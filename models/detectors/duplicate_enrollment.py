@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from models.amounts import class_key, county_of_case, in_fen, own_amount, sources_text
+from models.amounts import class_key, in_fen, own_amount, sources_text
 from models.cases import UNLINKED, Case, Evidence
 from models.detectors.common import (
     above_the_living,
@@ -18,6 +18,7 @@ from models.detectors.common import (
 from models.graph import neighbours, persons_near
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
+from resolver.registries import county_of_number
 
 
 def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
@@ -154,7 +155,7 @@ def _paid_twice(graph, policy: Policy, rows, persons: set) -> tuple[dict[int, fl
         others = covered_others(graph, policy, case, persons)
         for month in paid_months(graph, case) & set(active_months(row["start"], row["end"], as_of)):
             owed = own_amount(graph, policy, key, month, share_paid(graph, case, month),
-                              county_of_case(case[1]))  # fmt: skip
+                              county_of_number(case[1]))  # fmt: skip
             above = above_the_living(graph, policy, case, month, others)
             paid = owed.amount if above is None else min(owed.amount, max(above, 0.0))
             if paid > owed.amount * policy.payment_tolerance:

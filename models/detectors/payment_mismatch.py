@@ -15,7 +15,6 @@ from models.amounts import (
     TEKUN,
     OwnAmount,
     class_key,
-    county_of_case,
     in_fen,
     own_amount,
     sources_text,
@@ -25,6 +24,7 @@ from models.detectors.common import enrolment_evidence, paid_until
 from models.graph import Node, neighbours, nodes_of
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
+from resolver.registries import county_of_number
 
 SHOWN_MONTHS = 3  # months named in the evidence, the largest differences first
 
@@ -94,7 +94,7 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
                   for member, row in neighbours(graph, case, "enrolled_in")}  # fmt: skip
         rows = {record: item for record, item in listed.items() if item[1]["covered"]}
         differences, back = _differences(graph, policy, case, rows,
-                                         partial(price, county=county_of_case(case[1])),
+                                         partial(price, county=county_of_number(case[1])),
                                          month_of)  # fmt: skip
         if len(differences) < policy.payment_mismatch_months:
             continue

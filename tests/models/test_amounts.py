@@ -6,10 +6,11 @@ import csv
 
 import pytest
 
-from models.amounts import county_of_case, ledger_amounts, ledger_amounts_and_levels, tekun_levels
+from models.amounts import ledger_amounts, ledger_amounts_and_levels, tekun_levels
 from models.periods import month_index
 from resolver.db import connect
 from resolver.ingest import ingest_drop
+from resolver.registries import county_of_number
 
 ROSTER = ["record_id", "case_no", "name", "program", "dibao_class", "covered", "start_date",
           "end_date"]  # fmt: skip
@@ -149,6 +150,6 @@ def test_each_county_of_a_drop_of_several_is_priced_by_its_own_cases(tmp_path):
     assert pooled == {("A", january): 500.0}
     assert {county: amounts for county, (amounts, _) in by_county.items()} == {
         "甲县": {("A", january): 500.0}, "乙县": {("A", january): 600.0}}  # fmt: skip
-    county = county_of_case(con.execute("SELECT min(case_no) FROM assistance "
+    county = county_of_number(con.execute("SELECT min(case_no) FROM assistance "
                                         "WHERE county = '乙县'").fetchone()[0])  # fmt: skip
     assert county == "乙县"
