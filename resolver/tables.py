@@ -769,6 +769,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
     raw: dict[str, pa.Array] = {"row_no": row_numbers}
     normalised: dict[str, pa.Array] = {"record_id": record_ids, "row_no": row_numbers}
     findings: list[pa.Table] = []
+    relations = _relations(located, cells)  # read once: it places members' rows (FAMILY_KEYS)
     for column in registry.columns:
         position = positions.get(column.name)
         values = cells[position] if position is not None else None
@@ -780,7 +781,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
             notes.append(f"{column.header}列只写了月：年份取同一行的列「{years[0]}」")
         read, padded = _zeros_restored(read) if column.name in ZERO_PADDED else (read, None)
         read, dittoed = _ditto_filled(read) if column.name in DITTO_COLUMNS else (read, None)
-        read, from_head = (_family_filled(read, _relations(located, cells))
+        read, from_head = (_family_filled(read, relations)
                            if column.name in FAMILY_KEYS else (read, None))  # fmt: skip
         read, counted_on = (_counted_once(located, position, read, row_numbers)
                             if column.name in COUNTED_ONCE else (read, None))  # fmt: skip
@@ -888,20 +889,19 @@ def _family_filled(values: pa.Array | None, relations: pa.Array | None
     """
     if values is None or relations is None:
         return values, None
-    blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(values), ""), True)
-    if not pc.any(blank).as_py():  # nothing to fill: no walk over the rows
+    blanks = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(values), ""), True)
+    if not pc.any(blanks).as_py():  # nothing to fill: no walk over the rows
         return values, None
-    filled, current, changed = values.to_pylist(), None, []
-    for index, relation in enumerate(relations.to_pylist()):
-        value = filled[index]
-        blank = value is None or not value.strip()
+    filled, changed, current = [], [], None
+    for value, blank, relation in zip(values.to_pylist(), blanks.to_pylist(),
+                                      relations.to_pylist(), strict=True):  # fmt: skip
         if not blank:
             current = value
         elif relation in (None, "head"):
             current = None
-        elif current is not None:
-            filled[index] = current
-        changed.append(blank and filled[index] is not value)
+        taken = blank and current is not None
+        filled.append(current if taken else value)
+        changed.append(taken)
     if not any(changed):
         return values, None
     return pa.array(filled, pa.string()), pa.array(changed)
