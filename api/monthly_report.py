@@ -46,7 +46,10 @@ AMOUNT_NOTE = ("说明：追回/止付金额为本期核实属实疑点的线索
 LONG_OPEN_DAYS = 30
 CHANGE_HEADERS = ("新增", "因数据变化消除", "仍在")
 TYPE_COLUMNS = ("疑点类型", *CHANGE_HEADERS, "本期核实属实（件）", "追回/止付金额（元）")
-CONFIRMED_COLUMNS = ("序号", "疑点编号", "疑点类型", "乡镇", "核实时间", "核实人", "涉及金额（元）")
+CONFIRMED_COLUMNS = ("序号", "疑点编号", "疑点类型", "乡镇", "核实时间", "核实人", "核实时涉及金额（元）",
+                     "现涉及金额（元）")  # fmt: skip
+GREW_NOTE = ("“核实时涉及金额”为核实属实时线索所报的金额，“现涉及金额”为本次运行所报的金额；"
+             "现涉及金额高于核实时的，说明核实后仍有发放，请核实是否已止付。")  # fmt: skip
 OVERDUE_COLUMNS = ("序号", "疑点编号", "疑点类型", "乡镇", "责任人", "整改时限", "逾期天数",
                    "核查状态")  # fmt: skip
 LONG_OPEN_COLUMNS = ("序号", "疑点编号", "疑点类型", "乡镇", "首次发现", "已历天数", "核查状态",
@@ -111,8 +114,9 @@ def monthly_report(
     sheet = titled_sheet(book, "汇总", lines, TYPE_COLUMNS, type_rows(published, confirmed), WIDTHS)
     _summary_notes(sheet, published, (since, until), (len(overdue), len(long_open)), confirmed,
                    masked)  # fmt: skip
-    # the 追回/止付金额 column of the table, and the 涉及金额 of the confirmed cases under it
-    money_cells(sheet, {len(TYPE_COLUMNS), len(CONFIRMED_COLUMNS)}, first_row=len(lines) + 2)
+    # the 追回/止付金额 column of the table, and the two amounts of the confirmed cases under it
+    money_cells(sheet, {len(TYPE_COLUMNS), len(CONFIRMED_COLUMNS) - 1, len(CONFIRMED_COLUMNS)},
+                first_row=len(lines) + 2)  # fmt: skip
     titled_sheet(book, "逾期未处置", lines, OVERDUE_COLUMNS, overdue, WIDTHS)
     titled_sheet(book, "超过30天未处置", lines, LONG_OPEN_COLUMNS, long_open, WIDTHS)
     titled_sheet(book, "乡镇变化", lines, TOWNSHIP_COLUMNS, township_rows(published), WIDTHS)
@@ -361,14 +365,19 @@ def _summary_notes(sheet: Worksheet, published: Published,
     sheet.append([])
     for line in (AMOUNT_NOTE, f"本期核实：{start}至{end}；其后的核实计入下期报告。",
                  f"逾期未处置 {overdue} 件（见“逾期未处置”表）；超过30天未处置 {long_open} 件"
-                 "（见“超过30天未处置”表）。", "", "本期核实属实的疑点"):  # fmt: skip
+                 "（见“超过30天未处置”表）。", "", "本期核实属实的疑点", GREW_NOTE):  # fmt: skip
         sheet.append(text_cells(sheet, [line]) if line else [])
     sheet.append(text_cells(sheet, list(CONFIRMED_COLUMNS)))
     for number, (case, event) in enumerate(confirmed, 1):
         row = [number, case["case_id"], CASE_LABELS.get(case["case_type"], case["case_type"]),
                published.township_of(case), f"{event['recorded_at']:%Y-%m-%d %H:%M}",
-               event["actor"], case["amount_at_risk"]]  # fmt: skip
+               event["actor"], case["amount_at_risk"], _amount_now(published, case)]  # fmt: skip
         sheet.append(text_cells(sheet, _masked_row(row, CONFIRMED_COLUMNS) if masked else row))
+
+
+def _amount_now(published: Published, case: dict[str, Any]) -> float | None:
+    """A confirmed case's amount at risk as the latest run that raised it reports it."""
+    return published.cases.get(case["case_id"], case)["amount_at_risk"]
 
 
 def _masked_row(row: list, columns: tuple[str, ...]) -> list:

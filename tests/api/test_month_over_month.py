@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from openpyxl import load_workbook
 
-from api.monthly_report import confirmed_cases, monthly_report, overdue_rows
+from api.monthly_report import CONFIRMED_COLUMNS, confirmed_cases, monthly_report, overdue_rows
 from api.published import CaseFilter, Published
 
 R1, R2 = "r-1", "r-2"
@@ -134,6 +134,11 @@ def test_the_monthly_report_of_hand_made_cases():
     assert deaths[:6] == ("死亡后仍发放", 0, 1, 3, 1, 20.0)
     period = "本期核实：2026-09-01 10:00（上次运行发布）至2026-10-01 10:00（本次运行发布）"
     assert any(period in str(row[0]) for row in summary)
+    # d was confirmed at 20 元 and the latest run reports 30: paid on after the confirmation
+    header = summary.index(CONFIRMED_COLUMNS)
+    assert summary[header + 1][:8] == (1, "d", "死亡后仍发放", "东乡", "2026-09-20 00:00", "审计员甲",
+                                       20.0, 30.0)  # fmt: skip
+    assert any("核实后仍有发放" in str(row[0]) for row in summary[:header])
     long_open = list(book["超过30天未处置"].iter_rows(values_only=True))[4:]
     assert long_open == [(1, "a", "死亡后仍发放", "东乡", "2026-09-01", 49, "待核查", "李四",
                           "2026-10-10")]  # fmt: skip
