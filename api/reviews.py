@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from api.published import STATUS_LABELS, TRUSTED_IDS
-from api.snapshot import EVENT_COLUMNS, Snapshot
+from api.snapshot import EVENTS, Snapshot
 from api.store import Store
 from resolver.errors import DoudiError
 from resolver.labels import ensure_labels_table, labels_history, record_label
@@ -213,13 +213,14 @@ class Reviews:
         the lock) and apply it to the snapshot."""
         published = self.snapshot.published
         actor, role, token_id = who
-        event = self.store.rows(
+        (stored,) = self.store.cursor.execute(
             "INSERT INTO case_events (case_id, actor, role, recorded_at, from_status, "
             "to_status, note, reason, kind, assignee, due_date, token_id) "
-            f"VALUES (?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {EVENT_COLUMNS}",
+            "VALUES (?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING event_id",
             [case_id, actor, role, published.status(case_id), to_status, note, reason, kind,
              assignee, due_date, token_id],
-        )[0]  # fmt: skip
+        ).fetchone()  # fmt: skip
+        event = self.store.rows(f"{EVENTS} WHERE e.event_id = ?", [stored])[0]
         published.add_event(event)
         return event
 

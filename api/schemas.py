@@ -69,6 +69,11 @@ class DecisionEvent(BaseModel):
         description="the token the event was recorded with (names need not be unique); "
         "null for events recorded before it was kept",
     )
+    token_created_by: str | None = Field(
+        default=None,
+        description="who minted that token (an admin can mint one in any name): "
+        "``name (token_id)``; null without a token",
+    )
 
 
 class CaseDetail(CaseSummary):

@@ -17,6 +17,12 @@ EVENT_COLUMNS = (
     "event_id, case_id, actor, role, recorded_at, from_status, to_status, note, reason, kind, "
     "assignee, due_date, token_id"
 )
+# Events with who minted each one's token: an admin can mint a token in an auditor's name.
+EVENTS = (
+    "SELECT "
+    + ", ".join(f"e.{column.strip()}" for column in EVENT_COLUMNS.split(","))
+    + ", t.created_by AS token_created_by FROM case_events e LEFT JOIN api_tokens t USING (token_id)"
+)
 
 
 class Snapshot:
@@ -41,7 +47,7 @@ class Snapshot:
             "SELECT run_id, case_id, case_type, risk_score, amount_at_risk, township, village, "
             "counties, person_ids, records, evidence FROM published_cases"
         )
-        events = rows(f"SELECT {EVENT_COLUMNS} FROM case_events ORDER BY event_id")
+        events = rows(f"{EVENTS} ORDER BY e.event_id")
         persons = self.store.cursor.execute(
             "SELECT person_id, id18, name FROM published_persons"
         ).fetchall()  # fmt: skip

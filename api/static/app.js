@@ -356,7 +356,7 @@ function decisionForm(detail) {
 async function showCase(caseId) {
   const detail = await api(`/api/cases/${caseId}`);
   const labels = ["auditor", "analyst"].includes(state.me.role) ? await api(`/api/cases/${caseId}/link-labels`) : null;
-  const history = detail.history.map(e => `<li><b>${esc(e.actor)}</b>${e.token_id ? `（令牌 ${esc(e.token_id)}）` : ""} ${esc(e.recorded_at.replace("T", " ").slice(0, 19))}：
+  const history = detail.history.map(e => `<li><b>${esc(e.actor)}</b>${e.token_id ? `（令牌 ${esc(e.token_id)}${e.token_created_by ? `，由 ${esc(e.token_created_by)} 签发` : ""}）` : ""} ${esc(e.recorded_at.replace("T", " ").slice(0, 19))}：
     ${eventText(e)}${e.note ? `<br>${esc(e.note)}` : ""}${e.reason ? `<br>理由：${esc(e.reason)}` : ""}</li>`).join("");
   main.innerHTML = `<p><a href="#/queue">← 返回队列</a></p>
     <section><h2>${esc(caseLabel(detail.case_type))} · <span class="score ${scoreClass(detail.risk_score)}">风险评分 ${scoreText(detail.risk_score)}</span>

@@ -116,7 +116,11 @@ def test_every_write_keeps_its_token_and_is_in_the_access_log(county):
     with client(county, "admin") as http:
         first, second = (http.post("/api/tokens", json={"name": "同名审计员", "role": "auditor"}
                                    ).json() for _ in range(2))  # fmt: skip
+        minted = {
+            token["token_id"]: token["created_by"] for token in http.get("/api/tokens").json()
+        }
     assert first["name"] == second["name"] and first["token_id"] != second["token_id"]
+    assert minted[second["token_id"]].startswith("admin")  # the admin who minted it, and its id
     county["tokens"]["twin"] = second["token"]
     with client(county, "auditor") as http:
         case = _death_cases(http)[0]
@@ -137,6 +141,8 @@ def test_every_write_keeps_its_token_and_is_in_the_access_log(county):
         ("decision", "同名审计员", second["token_id"]),
         ("assignment", "同名审计员", second["token_id"]),
         ("link_label", "同名审计员", second["token_id"])]  # fmt: skip
+    # an admin may mint a token in an auditor's name: each event says who minted its token
+    assert {event["token_created_by"] for event in history} == {minted[second["token_id"]]}
     with client(county, "admin") as http:
         log = http.get("/api/access-log", params={"limit": 500}).json()["items"]
     writes = [(entry["action"], entry["token_id"]) for entry in log

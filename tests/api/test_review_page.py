@@ -51,6 +51,10 @@ def test_an_inspector_takes_a_case_from_the_queue_to_a_decision(page, county):
         history = http.get(f"/api/cases/{case_id}/history").json()
     assert [(e["to_status"], e["note"], e["actor"]) for e in history] == [
         ("in_review", "已调取殡葬记录，入户核实中", "auditor-1")]  # fmt: skip
+    # the event names its token and who minted it (an admin can mint one in any name)
+    expect(page.locator("ol.history")).to_contain_text(
+        f"令牌 {history[0]['token_id']}，由 {history[0]['token_created_by']} 签发"
+    )
 
 
 def test_a_dismissal_without_a_reason_is_refused_on_the_page(page, county):
