@@ -8,7 +8,7 @@
 | ``admin`` | tokens and the access log |
 
 No token, or an unknown, revoked or expired one: 401 (a token presented and refused is a
-failed sign-in, logged). A known token of the wrong role: 403.
+failed sign-in, logged). A known token of the wrong role: 403, and the refusal logged.
 """
 
 from __future__ import annotations
@@ -132,11 +132,18 @@ def require(*roles: str) -> Callable[..., Principal]:
     Returns
     -------
     Callable
-        An async dependency giving the caller's ``Principal``; 403 for another role.
+        An async dependency giving the caller's ``Principal``; 403 for another role, the
+        refusal logged (``role_refused``: who tried what).
     """
 
-    async def check(principal: Principal = Depends(authenticate)) -> Principal:  # noqa: B008
+    async def check(
+        request: Request,
+        principal: Principal = Depends(authenticate),  # noqa: B008
+    ) -> Principal:
         if principal.role not in roles:
+            await request.app.state.access_log.log(
+                principal.name, principal.role, "role_refused",
+                f"{request.method} {request.url.path}", token_id=principal.token_id)  # fmt: skip
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"角色 {principal.role} 无权执行此操作")
         return principal
 

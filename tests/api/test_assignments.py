@@ -66,6 +66,13 @@ def test_only_auditors_assign_and_bad_input_is_refused(monthly_county):
     for role in ("consumer", "admin"):
         with client(monthly_county, role) as http:
             assert _assign(http, case_id, "王五", 7).status_code == 403
+    with client(monthly_county, "admin") as http:  # each refusal is logged: who tried what
+        log = http.get("/api/access-log", params={"limit": 50}).json()["items"]
+    refused = {
+        (entry["actor"], entry["target"]) for entry in log if entry["action"] == "role_refused"
+    }
+    assert {(f"{role}-1", f"POST /api/cases/{case_id}/assignments")
+            for role in ("analyst", "consumer", "admin")} <= refused  # fmt: skip
     with client(monthly_county, "auditor") as http:
         past = _assign(http, case_id, "王五", -1)
         assert past.status_code == 422 and "早于今天" in past.json()["detail"]
