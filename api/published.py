@@ -477,7 +477,9 @@ class Published:
         none, the rules changed (that run read the same files as the run before it, under
         another policy or settings), both the files and the rules did (either may have
         resolved it), or else the data did. The rows of the case that run's data no longer
-        held are named (registry and record id); a case a reviewer confirmed says so first."""
+        held are named (registry and record id), and a roster row's case still paid after
+        it went away is said to be (``paid_after_gone``); a case a reviewer confirmed says so
+        first."""
         if not case["resolved"]:
             return None
         labels = self._relinking_labels(case)
@@ -497,6 +499,9 @@ class Published:
             reason = "后续数据中已不再出现（本案各条记录仍在，其内容或关联有变化）"
         else:  # resolved before the rows that left were recorded
             reason = "后续数据中已不再出现"
+        if case["paid_after_gone"]:
+            reason += (f"；但名册删除的成员所在案件此后仍有发放（至 {case['paid_after_gone']}），"
+                       "删除名册记录不等于已停发，请核实")  # fmt: skip
         if self.status(case["case_id"]) == "confirmed":
             reason = f"已核实属实；{reason}"
         return {"run_id": case["resolved_run"], "reason": reason, "labels": labels}
@@ -970,6 +975,8 @@ def _case(row: dict[str, Any]) -> dict[str, Any]:
         "first_run": row.get("first_run"),
         # the rows the resolving run no longer held; None when resolved before they were kept
         "gone_records": row.get("gone_records"),
+        # the last month its case was still paid after a roster row of it went away
+        "paid_after_gone": row.get("paid_after_gone"),
         "records": json.loads(row["records"]), "evidence": json.loads(row["evidence"]),
         "detail": detail,
     }  # fmt: skip

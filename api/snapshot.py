@@ -40,7 +40,8 @@ class Snapshot:
         county names (loaded on first use)."""
         rows = self.store.rows
         latest = rows(
-            "SELECT c.*, r.first_run, r.resolved_run, r.gone_records FROM case_registry r "
+            "SELECT c.*, r.first_run, r.resolved_run, r.gone_records, r.paid_after_gone "
+            "FROM case_registry r "
             "JOIN published_cases c ON c.case_id = r.case_id AND c.run_id = r.last_run"
         )
         by_run = rows(

@@ -15,7 +15,9 @@ crashes halfway leaves the previous published run whole and readable, and its ow
 ``case_registry`` is the stable identity of a finding: a case id comes from its type, persons
 and records, so the same finding in the next run is the same case; one the next run no
 longer raises gets ``resolved_run`` (resolved by data) and ``gone_records``, the rows of its
-last snapshot (``registry:record_id``) that run's data no longer holds, and is never deleted.
+last snapshot (``registry:record_id``) that run's data no longer holds, and where one was a
+roster row, ``paid_after_gone``: the last month the ledger still pays its case after the run
+that raised it last. It is never deleted.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ CREATE TABLE IF NOT EXISTS case_registry (
     resolved_run VARCHAR
 );
 ALTER TABLE case_registry ADD COLUMN IF NOT EXISTS gone_records VARCHAR[];
+ALTER TABLE case_registry ADD COLUMN IF NOT EXISTS paid_after_gone VARCHAR;
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS as_of DATE;
 """
 # Derived columns a reviewer does not need beside the values they come from (by suffix).
@@ -421,7 +424,7 @@ def _update_registry(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
         INSERT INTO case_registry (case_id, case_type, first_run, last_run, resolved_run)
         SELECT case_id, case_type, run_id, run_id, NULL FROM published_cases WHERE run_id = $1
         ON CONFLICT (case_id) DO UPDATE SET last_run = excluded.last_run, resolved_run = NULL,
-            gone_records = NULL
+            gone_records = NULL, paid_after_gone = NULL
         """,
         [run_id],
     )
@@ -435,17 +438,70 @@ def _update_registry(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
 
 def _record_gone_rows(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
     """For each case the run resolves, the rows of its last snapshot (``registry:record_id``)
-    that the run's data no longer holds: what a reviewer is told made it go away."""
+    that the run's data no longer holds: what a reviewer is told made it go away; and, where
+    a roster row went away, the last month the ledger still pays its case after the month of
+    the run that raised the lead last (``paid_after_gone``: deleting a dead member's row stops
+    no money)."""
     resolved = con.execute(
-        "SELECT r.case_id, c.detail FROM case_registry r JOIN published_cases c "
-        "ON c.case_id = r.case_id AND c.run_id = r.last_run WHERE r.resolved_run = ?", [run_id]
+        "SELECT r.case_id, c.detail, l.as_of FROM case_registry r JOIN published_cases c "
+        "ON c.case_id = r.case_id AND c.run_id = r.last_run JOIN runs l ON l.run_id = r.last_run "
+        "WHERE r.resolved_run = ?", [run_id]
     ).fetchall()  # fmt: skip
-    rows_of = {case_id: [row["unique_id"] for row in json.loads(detail or "{}").get("rows", [])]
-               for case_id, detail in resolved}  # fmt: skip
-    held = _rows_held(con, {uid for uids in rows_of.values() for uid in uids})
-    gone = [(sorted(set(uids) - held), case_id) for case_id, uids in rows_of.items()]
+    rows_of = {
+        case_id: json.loads(detail or "{}").get("rows", []) for case_id, detail, _ in resolved
+    }
+    held = _rows_held(con, {row["unique_id"] for rows in rows_of.values() for row in rows})
+    gone = []
+    for case_id, _, as_of in resolved:
+        left = [row for row in rows_of[case_id] if row["unique_id"] not in held]
+        paid = _paid_after(con, [row for row in left if row["registry"] == "assistance"], as_of)
+        gone.append((sorted(row["unique_id"] for row in left), paid, case_id))
     if gone:
-        con.executemany("UPDATE case_registry SET gone_records = ? WHERE case_id = ?", gone)
+        con.executemany(
+            "UPDATE case_registry SET gone_records = ?, paid_after_gone = ? WHERE case_id = ?", gone
+        )
+
+
+def _paid_after(con: duckdb.DuckDBPyConnection, rows: list[dict], as_of: date | None) -> str | None:
+    """The last month after ``as_of``'s in which the ledger pays money to the case of one of
+    these roster rows (None when none, or no roster row)."""
+    if not rows or as_of is None or "payments" not in table_names(con):
+        return None
+    cases = pa.table({"case_no": [row.get("case_no") for row in rows],
+                      "county": [row.get("county") for row in rows]})  # fmt: skip
+    con.register("_gone_cases", cases)
+    try:
+        (month,) = con.execute(
+            "SELECT max(pay_month) FROM (SELECT p.pay_month FROM payments p JOIN _gone_cases g "
+            "ON p.case_no = g.case_no AND p.county IS NOT DISTINCT FROM g.county "
+            "WHERE p.pay_month > strftime(?::DATE, '%Y-%m') GROUP BY p.pay_month "
+            "HAVING sum(p.amount) > 0)", [as_of]
+        ).fetchall()[0]  # fmt: skip
+    finally:
+        con.unregister("_gone_cases")
+    return month
+
+
+def resolved_while_paid(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
+    """How many cases the run resolved when a roster row of theirs went away while the
+    ledger still pays the row's case (``paid_after_gone``).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, the run published.
+    run_id : str
+        The run.
+
+    Returns
+    -------
+    int
+        The count.
+    """
+    return con.execute(
+        "SELECT count(*) FROM case_registry WHERE resolved_run = ? AND paid_after_gone IS NOT NULL",
+        [run_id],
+    ).fetchall()[0][0]
 
 
 def _rows_held(con: duckdb.DuckDBPyConnection, unique_ids: set[str]) -> set[str]:

@@ -46,7 +46,7 @@ def update(
     疑点编号保持不变；变动过多或模型漂移时自动重新训练，并说明原因。所有疑点规则重新运行，数据中已
     消失的疑点标为“因数据变化已消除”，历史保留。"""
     from models.pipeline import update_pipeline  # scikit-learn: loaded by the commands that score
-    from models.publish import RepeatedDrop
+    from models.publish import RepeatedDrop, resolved_while_paid
 
     with errors_reported():
         if not db.is_file():
@@ -85,6 +85,13 @@ def update(
         + "，".join(f"{stage} {seconds:.1f} 秒" for stage, seconds in result.seconds.items()),
         highlight=False,
     )
+    still_paid = resolved_while_paid(connect(result.db_path), result.run_id)
+    if still_paid:
+        console.print(
+            f"[yellow]注意[/]：消除的疑点中有 {still_paid:,} 条是因名册删除了相关成员的记录，"
+            "但其案件此后仍有发放；删除名册记录不等于已停发，请核实（审核页面中这些疑点的消除原因写明了发放到哪个月）。",
+            highlight=False,
+        )
     console.print(f"已写出 {out_dir / 'entities.csv'} 和 {out_dir / 'cases.jsonl'}")
 
 

@@ -30,11 +30,11 @@ ROWS = [{"unique_id": "deaths:SW1", "registry": "deaths", "person_id": "p1"},
         {"unique_id": "assistance:JZ2", "registry": "assistance", "person_id": "p2"}]  # fmt: skip
 
 
-def _published(second: dict, *, gone=None, labels=(), events=()) -> Published:
+def _published(second: dict, *, gone=None, labels=(), events=(), paid=None) -> Published:
     case = {"case_id": "c", "case_type": "deceased_paid", "risk_score": 0.9,
             "amount_at_risk": 100.0, "township": "东乡", "village": "东村", "person_ids": [],
             "run_id": "r-1", "first_run": "r-1", "resolved_run": "r-2", "records": "[]",
-            "evidence": "[]", "gone_records": gone,
+            "evidence": "[]", "gone_records": gone, "paid_after_gone": paid,
             "detail": json.dumps({"rows": ROWS, "links": [], "graph": {}})}  # fmt: skip
     runs = [_run("r-1", 1, FILES, DEFAULT), second]
     return Published([case], [case], list(events), [], list(labels), runs)
@@ -80,6 +80,13 @@ def test_the_rows_that_left_are_named_by_registry_and_record_id():
     assert reason == "后续数据中该疑点的依据已不再出现：死亡人员 SW1"
     kept = _resolution(_run("r-2", 2, OTHER_FILES, DEFAULT), gone=[])
     assert kept == "后续数据中已不再出现（本案各条记录仍在，其内容或关联有变化）"
+
+
+def test_a_roster_row_deleted_while_its_case_is_still_paid_says_so():
+    reason = _resolution(_run("r-2", 2, OTHER_FILES, DEFAULT), gone=["assistance:JZ1"],
+                         paid="2024-07")  # fmt: skip
+    assert reason == ("后续数据中该疑点的依据已不再出现：救助对象 JZ1；但名册删除的成员所在案件此后仍有发放"
+                      "（至 2024-07），删除名册记录不等于已停发，请核实")  # fmt: skip
 
 
 def test_a_confirmed_lead_says_it_was_confirmed_and_stays_in_the_confirmed_counts():

@@ -10,7 +10,7 @@ import pytest
 
 from models.pipeline import case_changes, detect_and_publish, run_pipeline, update_pipeline
 from models.policy import load_policy
-from models.publish import run_configuration, start_run, working_run
+from models.publish import resolved_while_paid, run_configuration, start_run, working_run
 from resolver.db import connect
 from resolver.ingest import ingest_drop
 from resolver.link import link_persons, stored_model
@@ -77,3 +77,48 @@ def test_three_monthly_updates_equal_full_runs_with_the_stored_model(months, tmp
     kept = [first[(r, i)] == p for r, i, p in last["entities"] if (r, i) in first]
     assert sum(kept) / len(kept) > 0.99  # a person whose rows did not change keeps the id
     assert sum(change["new"] for change in changes) > 0, changes  # late notices, new rows
+
+
+ROSTER = "记录编号,救助证号,姓名,身份证号码,与户主关系,救助类型,低保类别,是否保障对象,纳入日期\n"
+MEMBERS = {  # 张伟 and 刘军 die in January and February
+    "A1": "DB001,张伟,532326195001010015,户主,低保,A",
+    "A2": "DB001,李芳,532326195202020025,配偶,低保,A",
+    "A3": "DB002,王强,532326196003030030,户主,低保,A",
+    "A5": "TK001,刘军,532326194005050052,户主,特困,",
+}
+DEATHS = ("记录编号,姓名,身份证号码,死亡日期,数据来源\n"
+          "D1,张伟,532326195001010015,2024-01-10,公安\nD2,刘军,532326194005050052,2024-02-05,殡葬\n")  # fmt: skip
+
+
+def _drop(folder, members, months):
+    folder.mkdir()
+    (folder / "救助对象.csv").write_text(ROSTER + "".join(
+        f"{record},{members[record]},是,2020-01-01\n" for record in members), encoding="utf-8")  # fmt: skip
+    lines = [f"P{month}{case},{case},2024-{month:02d},{amount},{program}"
+             for month in range(1, months + 1)
+             for case, amount, program in (("DB001", 1000, "低保"), ("DB002", 1000, "低保"),
+                                           ("TK001", 800, "特困"))]  # fmt: skip
+    (folder / "发放记录.csv").write_text(
+        "记录编号,救助证号,发放月份,发放金额（元）,救助类型\n" + "\n".join(lines) + "\n",
+        encoding="utf-8",
+    )
+    (folder / "死亡人员.csv").write_text(DEATHS, encoding="utf-8")
+    return folder
+
+
+def test_a_lead_resolved_by_deleting_a_dead_members_row_says_the_case_is_still_paid(tmp_path):
+    # the village deletes the dead members' rows instead of ending them; the ledger pays on
+    db = tmp_path / "doudi.duckdb"
+    first = _drop(tmp_path / "m1", MEMBERS, 6)
+    run_pipeline(first, tmp_path / "o1", policy=load_policy(), settings=LinkSettings(), db_path=db)
+    kept = {record: row for record, row in MEMBERS.items() if record not in ("A1", "A5")}
+    result = update_pipeline(_drop(tmp_path / "m2", kept, 7), db, tmp_path / "o2")
+    con = connect(db, read_only=True)
+    resolved = con.execute(
+        "SELECT case_type, gone_records, paid_after_gone FROM case_registry "
+        "WHERE resolved_run = ? AND case_type = 'deceased_paid' ORDER BY ALL", [result.run_id]
+    ).fetchall()  # fmt: skip
+    assert resolved == [("deceased_paid", ["assistance:A1"], "2024-07"),
+                        ("deceased_paid", ["assistance:A5"], "2024-07")]  # fmt: skip
+    assert resolved_while_paid(con, result.run_id) == 2
+    con.close()
