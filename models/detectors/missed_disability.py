@@ -26,6 +26,8 @@ TYPE_LABELS = {"visual": "视力", "hearing": "听力", "speech": "言语", "phy
 def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     """A living, severely disabled person (policy) in a poor household — 建档立卡 status poor,
     or income per person under the 低保 standard — with no active, covered 低保 or 特困 row.
+    His household is his hukou family's too: a 建档立卡 household holding a member of it is
+    his, though he is on no 建档立卡 row of his own (``_poverty_rows``).
     Enrollment is found through identity links, so a roster row with a mistyped ID still
     counts as enrolled. Income and status come from current records only: a case that ended
     (the family probably left 低保 because its income rose), or a row whose member is not
@@ -90,15 +92,15 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
 def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
     reasons = []
     every_household = KEY_GROUP in policy.key_groups
-    for _, row in neighbours(graph, node, "in_poverty_household"):
+    for whose, row in _poverty_rows(graph, node):
         status = STATUS_LABELS.get(row["status"], row["status"] or "状态不明")
         income = f"，人均纯收入 {yuan_text(row['income_year'])} 元/年" if row["income_year"] else ""
         if policy.is_poor(row["status"], row["income_year"]):
             reasons.append(
-                Evidence(f"建档立卡户，状态 {status}{income}", "poverty", row["record_id"])
+                Evidence(f"{whose}建档立卡户，状态 {status}{income}", "poverty", row["record_id"])
             )
         elif every_household:
-            reasons.append(Evidence(f"建档立卡户，状态 {status}{income}；{_key_group_text(policy)}",
+            reasons.append(Evidence(f"{whose}建档立卡户，状态 {status}{income}；{_key_group_text(policy)}",
                                     "poverty", row["record_id"]))  # fmt: skip
     for case, row in _household_rows(graph, node):
         income = row["income_month"]
@@ -110,6 +112,24 @@ def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
                          row["record_id"])
             )  # fmt: skip
     return reasons
+
+
+def _poverty_rows(graph: nx.MultiGraph, node) -> list[tuple[str, dict]]:
+    """The 建档立卡 rows of the person's households: his own, then, for each 建档立卡
+    household none of his rows is in, a row of a member of his hukou family (a household's
+    member list lags behind its hukou: a wife married in, a son back from work, is on no 建档立卡
+    row of his own); each with how the evidence names it."""
+    own = neighbours(graph, node, "in_poverty_household")
+    seen = {household for household, _ in own}
+    found = [("", row) for _, row in own]
+    whose = "其同户（户籍）成员所在" if own else "本人无建档立卡记录，其同户（户籍）成员所在"
+    for family in families_of(graph, node):
+        for member, _ in neighbours(graph, family, "member_of"):
+            for household, row in neighbours(graph, member, "in_poverty_household"):
+                if member != node and household not in seen:
+                    seen.add(household)
+                    found.append((whose, row))
+    return found
 
 
 def _covered_by_unlinked_row(graph: nx.MultiGraph, node) -> bool:

@@ -888,6 +888,25 @@ def test_a_severely_disabled_poor_person_on_no_roster_is_missed():
 
 
 @pytest.mark.parametrize(
+    ("status", "income", "missed"), [("marginal", 3546.0, True), ("lifted", 8000.0, False)]
+)
+def test_a_severely_disabled_man_on_no_poverty_row_is_poor_with_his_hukou_familys_household(
+    status, income, missed
+):
+    # his wife and daughter are the 建档立卡 household's rows; its member list lags his hukou
+    drop = HouseholdSketch()
+    drop.family("HH1", "nong", "wife", "daughter")
+    drop.certify("nong", "C1", "physical", 1)
+    drop.poor("wife", "P1", status=status, income=income)
+    drop.poor("daughter", "P2", status=status, income=income)
+    cases = detect_missed_disability(drop.graph, POLICY)
+    assert [case.records for case in cases] == ([[("disability", "C1")]] if missed else [])
+    if missed:
+        (reason,) = [fact for fact in cases[0].evidence if fact.registry == "poverty"]
+        assert reason.text.startswith("本人无建档立卡记录，其同户（户籍）成员所在建档立卡户，状态")
+
+
+@pytest.mark.parametrize(
     ("disability_type", "level", "flagged"),
     [("physical", 2, True), ("physical", 3, False), ("intellectual", 4, True)],
 )
