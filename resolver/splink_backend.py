@@ -394,9 +394,14 @@ def _settings_creator(settings: dict[str, Any]) -> SettingsCreator | dict[str, A
 def _train(linker: Linker, training: Training, scratch: duckdb.DuckDBPyConnection) -> None:
     if not any(_blocks_a_pair(scratch, rule) for rule in training.prior_rules):
         raise DoudiError(TOO_FEW_TO_TRAIN)
-    linker.training.estimate_probability_two_random_records_match(
-        training.prior_rules, recall=training.prior_recall
-    )
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            training.prior_rules, recall=training.prior_recall
+        )
+    except ValueError as error:  # more rows share an ID than the few pairs allow
+        if "Deterministic matching rules" not in str(error):
+            raise
+        raise DoudiError(TOO_FEW_PAIRS) from error
     linker.training.estimate_u_using_random_sampling(
         max_pairs=training.u_max_pairs, seed=training.seed
     )
@@ -418,6 +423,10 @@ def _train(linker: Linker, training: Training, scratch: duckdb.DuckDBPyConnectio
 TOO_FEW_TO_TRAIN = (
     "数据太少，无法训练人员关联模型：各名册中没有任何两条记录的身份证号相同（关联模型从这些记录"
     "估计同一人的比例）。请导入完整的数据包，至少包含户籍人口和救助对象名册。"
+)
+TOO_FEW_PAIRS = (
+    "数据太少，无法训练人员关联模型：记录太少，身份证号相同的记录多于记录两两配对的数目所能容纳的"
+    "（关联模型从这些记录估计同一人的比例）。请导入完整的数据包，至少包含户籍人口和救助对象名册。"
 )
 
 

@@ -586,6 +586,23 @@ def test_a_drop_too_small_to_train_is_refused_in_chinese(tmp_path):
         link_persons(con, LinkSettings())
 
 
+def test_a_drop_of_one_person_on_two_registries_is_refused_in_chinese(tmp_path):
+    # one pair, and it shares its ID: Splink's prior would exceed 1 (an English ValueError)
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "户籍人口.csv").write_text(
+        "记录编号,户号,姓名,身份证号码\nH1,001,张三,532326195001010015\n", "utf-8"
+    )
+    (drop / "救助对象.csv").write_text(
+        "记录编号,救助证号,姓名,身份证号码,救助类型,是否保障对象,纳入日期\n"
+        "A1,DB1,张三,532326195001010015,低保,是,2020-01-01\n", "utf-8"
+    )  # fmt: skip
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    with pytest.raises(DoudiError, match="数据太少，无法训练人员关联模型：记录太少"):
+        link_persons(con, LinkSettings())
+
+
 def test_a_birth_date_with_day_and_month_swapped_links(linked):
     con, _, _ = linked
     assert person_of(con, "T-A9") == person_of(con, "T-H16")  # 1958-07-03 for 1958-03-07
