@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 
 from models.publish import run_policy, working_run
 from models.screening import (
+    AMOUNT_BLANK,
     CARRIED,
     HOLD,
     NOTE,
@@ -33,6 +34,7 @@ from models.screening import (
     Decision,
     Hold,
     Released,
+    counted_with_case,
     screen_payments,
     summary,
 )
@@ -106,7 +108,8 @@ def _screened_lines(source: Source) -> pa.Table:
     """A table's lines as screened: where the list has 应发 beside the 实发 read and 实发 is
     still blank (a list before the bank is paid), the amount is 应发's, noted; and per line
     whether its amount is counted on an earlier line of its merged range (``merged``: the
-    finding ``amount_merged_once``, or 应发 merged where 实发 is blank)."""
+    finding ``amount_merged_once``, or 应发 merged where 实发 is blank), and whether its amount
+    cell is blank (``AMOUNT_BLANK``: a member's line beside the one carrying his case's)."""
     lines = source.normalised
     merged_rows = {row for table in source.findings
                    for row, problem in zip(table.column("row_no").to_pylist(),
@@ -123,7 +126,9 @@ def _screened_lines(source: Source) -> pa.Table:
             paid = next(header for header, name in source.mapping if name == "amount")
             source.notes.append(f"列「{paid.strip()}」有 {pc.sum(owed).as_py()} 个空格（发放前尚未"
                                 "填写实发金额）：按同一行的应发金额核对")  # fmt: skip
-    return lines.append_column("merged", merged)
+    blank = pc.and_(pa.array(is_blank(source.raw["amount"].combine_chunks())),
+                    pc.is_null(lines["amount"]))  # fmt: skip
+    return lines.append_column("merged", merged).append_column(AMOUNT_BLANK, blank)
 
 
 def screen_file(
@@ -171,6 +176,10 @@ def screen_file(
                  if decision.line in counted_on else decision for decision in decisions]  # fmt: skip
     found = summary(decisions, payments.lines.column("pay_month").to_pylist())
     read_as = _read_as(payments)
+    with_case = counted_with_case(lines)
+    if with_case:
+        read_as["notes"].append(f"{len(with_case)} 行发放金额为空、同一案件同月另有一行列出金额："
+                                "这些行的金额计在该行，按案件合计核对")  # fmt: skip
     if counted_on:
         rows = payments.lines.select(["source_no", "row_no"]).take(list(counted_on))
         members = len(set(zip(*rows.to_pydict().values(), strict=True)))

@@ -62,6 +62,7 @@ from dataclasses import dataclass
 import duckdb
 import networkx as nx
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from models.amounts import (
     CLASS_LABELS,
@@ -92,6 +93,8 @@ HOLD_LABELS = {
     "unchecked": "无法核对",
 }
 LINE_COLUMNS = ("case_no", "pay_month", "amount", "bank_account", "payee_name", "payee_id_number")
+AMOUNT_BLANK = "amount_blank"
+"""A line's flag: its amount cell is blank (not written past reading)."""
 INSTITUTIONS = ("敬老院", "福利院", "养老院", "供养中心", "供养服务中心", "养老服务中心", "光荣院",
                 "幸福院", "颐养院", "福利中心", "托养中心", "护理院")  # fmt: skip
 """Words naming a care institution (集中供养) as a payee (领款人): its residents' money goes to
@@ -205,7 +208,7 @@ def screen_payments(
     con.register(_PERSON_OF, record_persons(con))
     con.register(_TRUSTED, trusted_ids(con))
     try:
-        for line, hold in _unchecked(con, present):
+        for line, hold in _unchecked(con, present, counted_with_case(table)):
             holds[line].append(hold)
         if "assistance" in present:
             _members(con)
@@ -280,7 +283,45 @@ def _lines_table(lines: pa.Table) -> pa.Table:
         kind = pa.float64() if name == "amount" else pa.string()
         columns[name] = (pa.nulls(lines.num_rows, kind) if values is None
                          else values.cast(kind))  # fmt: skip
+    blank = (lines.column(AMOUNT_BLANK) if AMOUNT_BLANK in lines.column_names
+             else pa.array([False] * lines.num_rows))  # fmt: skip
+    columns[AMOUNT_BLANK] = pc.fill_null(blank, False)
     return pa.table(columns)
+
+
+def counted_with_case(lines: pa.Table) -> list[int]:
+    """The lines whose amount cell is blank in a case and month another line of the list
+    pays: a list of a line per member writes the case's amount on one line (the head's) and
+    leaves its members' blank, and their money is in it. Such a line is no amount unread;
+    the case's amount is judged on its lines together (``_amounts``).
+
+    Parameters
+    ----------
+    lines : pa.Table
+        The list's lines: ``case_no``, ``pay_month``, ``amount`` and, where the reader tells
+        a blank cell from one it could not read, ``amount_blank``.
+
+    Returns
+    -------
+    list of int
+        The lines' indices, in order.
+
+    Examples
+    --------
+    >>> lines = pa.table({"case_no": ["DB01", "DB01", "DB02"], "pay_month": ["2026-11"] * 3,
+    ...                   "amount": [960.0, None, None], "amount_blank": [False, True, True]})
+    >>> counted_with_case(lines)
+    [1]
+    """
+    table = _lines_table(lines)
+    keys = list(zip(table.column("case_no").to_pylist(), table.column("pay_month").to_pylist(),
+                    strict=True))  # fmt: skip
+    amounts = table.column("amount").to_pylist()
+    paid = {key for key, amount in zip(keys, amounts, strict=True)
+            if amount is not None and None not in key}  # fmt: skip
+    blanks = table.column(AMOUNT_BLANK).to_pylist()
+    return [line for line, (key, amount, blank) in enumerate(zip(keys, amounts, blanks, strict=True))
+            if amount is None and blank and key in paid]  # fmt: skip
 
 
 def _lines_paying_nothing(table: pa.Table) -> set[int]:
@@ -291,8 +332,9 @@ def _lines_paying_nothing(table: pa.Table) -> set[int]:
     return {line for line, amount in enumerate(amounts) if amount is not None and amount <= 0}
 
 
-def _unchecked(con, present: set[str]) -> list[tuple[int, Hold]]:
-    """Lines that cannot be checked: a value unread, or a case not on the roster."""
+def _unchecked(con, present: set[str], counted: list[int]) -> list[tuple[int, Hold]]:
+    """Lines that cannot be checked: a value unread, or a case not on the roster. A blank
+    amount counted in its case's other line (``counted``: ``counted_with_case``) is read."""
     # (a roster row without a case number must not make every unknown number unknown-NULL)
     known = ("case_no IN (SELECT case_no FROM assistance WHERE case_no IS NOT NULL)"
              if "assistance" in present else "false")  # fmt: skip
@@ -302,11 +344,12 @@ def _unchecked(con, present: set[str]) -> list[tuple[int, Hold]]:
             WHEN NOT ({known}) THEN '救助证号 ' || case_no || ' 不在已发布运行的救助名册中'
             END,
             CASE WHEN pay_month IS NULL THEN '发放月份无法识别' END,
-            CASE WHEN amount IS NULL THEN '发放金额无法识别' END
+            CASE WHEN amount IS NULL AND NOT list_contains(?::BIGINT[], line) THEN '发放金额无法识别' END
         FROM {_LINES}
-        WHERE case_no IS NULL OR NOT ({known}) OR pay_month IS NULL OR amount IS NULL
+        WHERE case_no IS NULL OR NOT ({known}) OR pay_month IS NULL
+           OR (amount IS NULL AND NOT list_contains(?::BIGINT[], line))
         ORDER BY line
-    """).fetchall()  # fmt: skip
+    """, [counted, counted]).fetchall()  # fmt: skip
     return [(line, Hold("unchecked", "，".join(p for p in parts if p)))
             for line, *parts in rows]  # fmt: skip
 

@@ -1,0 +1,105 @@
+"""Screening lists as offices and banks write them, against a tiny county of five cases."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from models.pipeline import run_pipeline
+from models.policy import load_policy
+from resolver.settings import LinkSettings
+
+runner = CliRunner()
+ACCOUNTS = {"DB01": "6223000000000000011", "DB02": "6223000000000000022",
+            "DB03": "6223000000000000033", "DB04": "6223000000000000055"}  # fmt: skip
+PEOPLE = [  # record, case, name, ID, relation, household
+    ("a1", "DB01", "张国华", "532326196003051237", "户主", "H1"),
+    ("a2", "DB01", "李秀兰", "532326196208111248", "配偶", "H1"),
+    ("b1", "DB02", "王建平", "532326195501021351", "户主", "H2"),
+    ("b2", "DB02", "赵玉珍", "53232619570418146X", "配偶", "H2"),
+    ("c1", "DB03", "陈明", "532326197009231575", "户主", "H3"),
+    ("c2", "DB03", "周芳", "532326197206071689", "配偶", "H3"),
+    ("e1", "DB04", "孙永", "532326198001011812", "户主", "H5"),
+    ("e2", "DB04", "吴梅", "532326198202021822", "配偶", "H5"),
+]
+MONTHS = ["2025-11", "2025-12", *(f"2026-{month:02d}" for month in range(1, 11))]
+
+
+def _write(path, rows, encoding="utf-8-sig"):
+    with path.open("w", encoding=encoding, newline="") as file:
+        csv.writer(file).writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory):
+    """Four two-person 低保 B cases paid 960 a month to the head; 李秀兰 of DB01 died in
+    August 2026."""
+    folder = tmp_path_factory.mktemp("screen-lists")
+    drop = folder / "drop"
+    drop.mkdir()
+    _write(drop / "户籍人口.csv", [["记录编号", "户号", "姓名", "身份证号码", "与户主关系", "乡镇", "村组"],
+                                *([f"HJ{r}", h, n, i, rel, "金碧镇", "新村1组"]
+                                  for r, _, n, i, rel, h in PEOPLE)])  # fmt: skip
+    _write(drop / "救助对象.csv", [["记录编号", "救助证号", "姓名", "身份证号码", "与户主关系", "救助类型",
+                                 "低保类别", "是否保障对象", "家庭人均月纯收入（元）", "纳入日期",
+                                 "银行账号"],
+                                *([f"JZ{r}", c, n, i, rel, "低保", "B", "是", 300, "2023-01-01",
+                                   ACCOUNTS[c] if rel == "户主" else ""]
+                                  for r, c, n, i, rel, _ in PEOPLE)])  # fmt: skip
+    heads = [person for person in PEOPLE if person[4] == "户主"]
+    _write(drop / "发放记录.csv", [["记录编号", "救助证号", "领款人姓名", "领款人身份证号码", "银行账号",
+                                 "发放月份", "发放金额（元）"],
+                                *([f"FF{m}{c}", c, n, i, ACCOUNTS[c], month, 960]
+                                  for m, month in enumerate(MONTHS) for _, c, n, i, _, _ in heads)])  # fmt: skip
+    _write(drop / "死亡人员.csv", [["记录编号", "姓名", "身份证号码", "死亡日期", "数据来源"],
+                                ["SW1", "李秀兰", "532326196208111248", "2026-08-10", "公安"]])  # fmt: skip
+    result = run_pipeline(drop, folder / "run", policy=load_policy(), settings=LinkSettings())
+    return {"db": result.db_path, "folder": folder}
+
+
+def _screened(county, name: str, rows: list[list], encoding="utf-8-sig"):
+    """The command's output and the list written back, as rows."""
+    source = county["folder"] / name
+    out = county["folder"] / f"审核_{name}"
+    _write(source, rows, encoding)
+    result = runner.invoke(app, ["screen", str(source), "--db", str(county["db"]),
+                                 "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with out.open(encoding=encoding, newline="") as file:
+        return result.output, list(csv.reader(file))
+
+
+MEMBER_HEADER = ["序号", "救助证号", "姓名", "身份证号码", "与户主关系", "发放金额（元）", "发放月份"]  # fmt: skip
+
+
+def test_a_member_line_without_an_amount_is_part_of_its_cases_amount(county):
+    # the case's amount on the head's line, his members' left blank; one unreadable amount
+    rows = [MEMBER_HEADER,
+            ["1", "DB01", "张国华", "532326196003051237", "户主", "960", "2026-11"],
+            ["2", "DB01", "李秀兰", "532326196208111248", "配偶", "", "2026-11"],
+            ["3", "DB04", "孙永", "532326198001011812", "户主", "960", "2026-11"],
+            ["4", "DB04", "吴梅", "532326198202021822", "配偶", "", "2026-11"],
+            ["5", "DB02", "王建平", "532326195501021351", "户主", "1500", "2026-11"],
+            ["6", "DB02", "赵玉珍", "53232619570418146X", "配偶", "", "2026-11"],
+            ["7", "DB03", "陈明", "532326197009231575", "户主", "960", "2026-11"],
+            ["8", "DB03", "周芳", "532326197206071689", "配偶", "待定", "2026-11"]]  # fmt: skip
+    output, written = _screened(county, "分人发放明细_2026年11月.csv", rows)
+    verdicts = [(row[7], row[8].split("：")[0]) for row in written[1:]]
+    assert verdicts == [("通过", ""), ("暂缓", "在保成员有死亡记录"),  # the dead member's own line
+                        ("通过", ""), ("通过", ""),
+                        ("暂缓", "发放金额与类别人数不符"), ("暂缓", "发放金额与类别人数不符"),
+                        ("通过", ""), ("暂缓", "无法核对")]  # fmt: skip
+    assert "发放金额无法识别" in written[8][8]
+    assert "3 行发放金额为空、同一案件同月另有一行列出金额" in output
+
+
+def test_a_case_whose_every_line_is_blank_is_held_as_unreadable(county):
+    rows = [MEMBER_HEADER,
+            ["1", "DB04", "孙永", "532326198001011812", "户主", "", "2026-11"],
+            ["2", "DB04", "吴梅", "532326198202021822", "配偶", "", "2026-11"]]  # fmt: skip
+    _, written = _screened(county, "分人空白_2026年11月.csv", rows)
+    unreadable = ["暂缓", "无法核对：发放金额无法识别。暂缓仅为发放前核实提示，不是停发决定"]
+    assert [row[7:] for row in written[1:]] == [unreadable] * 2
