@@ -166,15 +166,20 @@ class Located:
 
 def _find_header(grid: Grid, vocabulary: Vocabulary) -> Header | None:
     """The row among the first ones with the most known headers (at least two), joined with
-    the row above or below when the two read as one header (a parent over its children)."""
+    the row above or below when the two read as one header (a parent over its children). A
+    row holding a value only data holds (``reads_as_data``) is no header row, whatever words
+    its other cells say (a 备注 of 低保金 is a header word)."""
     rows = [grid.row(index) for index in range(min(grid.height, HEADER_SCAN_ROWS))]
-    scores = [_known(row, vocabulary) for row in rows]
+    data = [reads_as_data(row) for row in rows]
+    scores = [
+        0 if of_data else _known(row, vocabulary) for row, of_data in zip(rows, data, strict=True)
+    ]
     if not scores or max(scores) < MIN_HEADER_COLUMNS:
         return None
     best = scores.index(max(scores))
     chosen = Header(rows[best], (best,))
     for upper in (best - 1, best):
-        if upper < 0 or upper + 1 >= len(rows):
+        if upper < 0 or upper + 1 >= len(rows) or data[upper] or data[upper + 1]:
             continue
         texts = _combined(rows[upper], rows[upper + 1], vocabulary)
         score = _known(texts, vocabulary)
@@ -184,6 +189,43 @@ def _find_header(grid: Grid, vocabulary: Vocabulary) -> Header | None:
         if joins:
             chosen = Header(texts, (upper, upper + 1))
     return chosen
+
+
+# Values no header holds: a month or a day (2026-11, 2026年11月, 202611, 2026/11/30), an
+# amount with fen or jiao (960.00, 1,950.5).
+_DATA_VALUE = re.compile(
+    r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*(?:月份?)?(?:\s*[-/.]\s*\d{1,2}|\s*\d{1,2}\s*日)?$"
+    r"|^\d{6}$|^\d{8}$|^[-+]?\d[\d,]*\.\d+$"
+)
+
+
+def reads_as_data(texts: list[str]) -> bool:
+    """Whether a row holds a value only a data row holds: an ID number, a month or a day, an
+    amount with fen or jiao.
+
+    Parameters
+    ----------
+    texts : list of str
+        A row's cells.
+
+    Returns
+    -------
+    bool
+        True when some cell is such a value.
+
+    Examples
+    --------
+    >>> reads_as_data(["1", "DB01", "张国华", "532326196003051237", "960", "低保金"])
+    True
+    >>> reads_as_data(["3", "DB03", "陈明", "", "960", "2026年11月", "低保金"])
+    True
+    >>> reads_as_data(["序号", "救助证号", "姓名", "身份证号码", "发放金额（元）", "备注"])
+    False
+    >>> reads_as_data(["1", "2", "3", "4"])  # a 栏次 row
+    False
+    """
+    return any(ID_SHAPE.match(clean_text(text)) or _DATA_VALUE.match(text.strip())
+               for text in texts if text)  # fmt: skip
 
 
 def _known(texts: list[str], vocabulary: Vocabulary) -> int:

@@ -103,3 +103,24 @@ def test_a_case_whose_every_line_is_blank_is_held_as_unreadable(county):
     _, written = _screened(county, "分人空白_2026年11月.csv", rows)
     unreadable = ["暂缓", "无法核对：发放金额无法识别。暂缓仅为发放前核实提示，不是停发决定"]
     assert [row[7:] for row in written[1:]] == [unreadable] * 2
+
+
+def test_every_line_of_a_list_whose_first_line_has_a_header_word_is_screened(county):
+    # 低保金, a header of the amount, in the 备注 of each line: the first line is no header
+    header = [
+        "序号",
+        "救助证号",
+        "领款人姓名",
+        "身份证号码",
+        "银行账号",
+        "发放金额（元）",
+        "发放月份",
+        "备注",
+    ]
+    rows = [header, *([str(n), c, name, i, ACCOUNTS[c], "960", "2026-11", "低保金"]
+                      for n, (_, c, name, i, _, _) in enumerate(PEOPLE[::2], start=1))]  # fmt: skip
+    output, written = _screened(county, "花名册_2026年11月.csv", rows)
+    assert "共读取发放记录 4 条" in output and "表头上方的标题行" not in output
+    assert written[0][-2:] == ["审核结果", "暂缓原因"]
+    verdicts = [(row[8], row[9].split("：")[0]) for row in written[1:]]
+    assert verdicts == [("暂缓", "在保成员有死亡记录")] + [("通过", "")] * 3  # DB01's member died

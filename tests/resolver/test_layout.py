@@ -116,6 +116,21 @@ def test_a_payee_parent_header_names_the_payee_columns(tmp_path):
     ]
 
 
+def test_a_first_data_row_with_a_header_word_in_it_is_read_as_data(tmp_path):
+    # 低保金 is a header of the amount, written here in a 备注 column of each line
+    header = ["序号", "救助证号", "领款人姓名", "身份证号码", "发放金额（元）", "发放月份", "备注"]
+    lines = [["1", "DB001", "刘华", "532326199001011235", "700", "2024-11", "低保金"],
+             ["2", "TK002", "张伟", "532326194505061217", "900", "2024-11", "低保金"]]  # fmt: skip
+    write_csv(tmp_path / "drop" / "救助对象.csv", [HEADER, *ROWS])
+    write_csv(tmp_path / "drop" / "发放记录.csv", [header, *lines])
+    con = connect(":memory:")
+    ingest_drop(con, tmp_path / "drop")
+    paid = con.execute("SELECT case_no, amount FROM payments ORDER BY case_no").fetchall()
+    assert paid == [("DB001", 700), ("TK002", 900)]
+    assert con.execute("SELECT header_rows FROM ingest_sources WHERE registry = 'payments'"
+                       ).fetchone() == ([1],)  # fmt: skip
+
+
 def test_a_column_number_row_under_the_header_is_not_data(tmp_path, plain):
     numbers = [str(i) for i in range(1, 9)]
     write_csv(tmp_path / "drop" / "救助对象.csv", [HEADER, numbers, *ROWS])
