@@ -220,10 +220,14 @@ def household_lines(payments: PaymentList) -> dict[int, int]:
     return counted_on
 
 
+# Columns no screening reads, named in no note: a row's number, a screening's own columns.
+NOT_READ_ALONE = ("序号", "栏次", RESULT_HEADER, REASON_HEADER)
+
+
 def _read_as(payments: PaymentList) -> dict:
     """How the file was read beyond its lines: each row not read as a line (a title, a 合计
     row, a blank row…) with its sheet and why, the reader's notes (which of two amount
-    columns was taken), and how many values of each column had each problem (an account a
+    columns was taken, the columns no header Doudi knows names), and how many values of each column had each problem (an account a
     spreadsheet turned into a float cannot be checked for sharing)."""
     rows = dict.fromkeys(
         (source.sheet, row, reason) for source in payments.sources for row, reason in source.skipped
@@ -231,6 +235,11 @@ def _read_as(payments: PaymentList) -> dict:
     skipped = [{"sheet": sheet, "row": row, "reason": skip_reason(reason)}
                for sheet, row, reason in rows]  # fmt: skip
     notes = [note for source in payments.sources for note in source.notes]
+    unread = dict.fromkeys(label for source in payments.sources for label in source.unmapped
+                           if label not in NOT_READ_ALONE)  # fmt: skip
+    if unread:
+        notes.append("未能识别的列（未读取，原样保留）：" + "、".join(f"「{label}」" for label in unread)
+                     + "；列名另有写法时，可用 --columns 对照文件指定")  # fmt: skip
     found = Counter((column, problem) for source in payments.sources for table in source.findings
                     for column, problem in zip(table.column("column_name").to_pylist(),
                                                table.column("problem").to_pylist(), strict=True))  # fmt: skip

@@ -75,7 +75,7 @@ class Vocabulary:
         str | None
             The contract column's name, or None if the registry has none under this header.
         """
-        return self.columns[registry].get(header_key(header))
+        return _looked_up(self.columns[registry], header_key(header))
 
     def known(self, header: str) -> bool:
         """Whether any registry has a column under this header.
@@ -91,7 +91,20 @@ class Vocabulary:
             True if some registry maps it (an empty key never counts).
         """
         key = header_key(header)
-        return bool(key) and any(key in lookup for lookup in self.columns.values())
+        return bool(key) and any(_looked_up(lookup, key) for lookup in self.columns.values())
+
+
+# Between the names of one column a header gives as alternatives: 账号/卡号, 卡号、折号.
+_ALTERNATIVES = re.compile("[/、]")
+
+
+def _looked_up(lookup: dict[str, str], key: str) -> str | None:
+    """The column a header's key names: its own entry, else the one column every name it
+    gives as an alternative (账号/卡号: 账号 or 卡号) names."""
+    if key in lookup or not _ALTERNATIVES.search(key):
+        return lookup.get(key)
+    names = {lookup.get(part) for part in _ALTERNATIVES.split(key)}
+    return names.pop() if len(names) == 1 else None
 
 
 def load_vocabulary(extra: Path | None = None) -> Vocabulary:

@@ -124,3 +124,13 @@ def test_every_line_of_a_list_whose_first_line_has_a_header_word_is_screened(cou
     assert written[0][-2:] == ["审核结果", "暂缓原因"]
     verdicts = [(row[8], row[9].split("：")[0]) for row in written[1:]]
     assert verdicts == [("暂缓", "在保成员有死亡记录")] + [("通过", "")] * 3  # DB01's member died
+
+
+def test_a_banks_account_header_is_read_and_a_header_not_known_is_named(county):
+    # DB01 and DB03 paid into one account, under a bank's header 账号/卡号
+    rows = [["序号", "救助证号", "户名", "身份证号", "账号/卡号", "金额", "折子编码"],
+            ["1", "DB01", "张国华", "532326196003051237", ACCOUNTS["DB01"], "960.00", "Z1"],
+            ["2", "DB03", "陈明", "532326197009231575", ACCOUNTS["DB01"], "960.00", "Z2"]]  # fmt: skip
+    output, written = _screened(county, "账号共用_2026年11月.csv", rows)
+    assert all("领款账号与其他案件共用" in row[8] for row in written[1:])
+    assert "未能识别的列（未读取，原样保留）：「折子编码」" in output

@@ -72,3 +72,15 @@ def test_a_bad_mapping_file_is_refused_naming_its_rows(tmp_path):
 def test_more_office_headers_are_read(registry, header, column):
     # each was an unrecognised column until 2026-12-05: its values never read
     assert load_vocabulary().column(registry, header) == column
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [("账号/卡号", "bank_account"), ("卡号／账号", "bank_account"), ("银行卡号、存折号", "bank_account"),
+     ("账户", "bank_account"), ("户名", "payee_name"), ("代发金额", "amount"),
+     ("姓名/身份证号", None), ("户名/卡号", None)],
+)  # fmt: skip
+def test_a_banks_headers_and_alternatives_of_one_column_are_read(header, column):
+    vocabulary = load_vocabulary()
+    assert vocabulary.column("payments", header) == column
+    assert vocabulary.known(header) == (column is not None)
