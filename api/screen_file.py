@@ -28,12 +28,15 @@ from models.publish import run_policy, working_run
 from models.screening import (
     AMOUNT_BLANK,
     CARRIED,
+    CASE_BLANK,
+    CASE_NOT_FOUND,
     HOLD,
     NOTE,
     PASS,
     Decision,
     Hold,
     Released,
+    cases_of_payees,
     counted_with_case,
     screen_payments,
     summary,
@@ -98,7 +101,8 @@ def read_payment_list(path: Path, vocabulary: Vocabulary | None = None) -> Payme
     InputError, InputErrors
         If the file cannot be used (naming file, sheet, rows and column).
     """
-    sources = read_registry_file(Path(path), "payments", vocabulary=vocabulary)
+    sources = read_registry_file(Path(path), "payments", vocabulary=vocabulary,
+                                 optional=frozenset({"case_no"}))  # fmt: skip
     lines = pa.concat_tables([_screened_lines(source) for source in sources],
                              promote_options="default")  # fmt: skip
     return PaymentList(Path(path), sources, lines)
@@ -167,8 +171,11 @@ def screen_file(
     policy = run_policy(con, run_id)
     payments = read_payment_list(path, vocabulary)
     lines = _in_county(con, payments.lines, county)
+    lines, found_by = _cases_looked_up(con, payments, lines)
     decisions = screen_payments(con, lines, policy, run_id=run_id,
                                 dismissed=_dismissed(con))  # fmt: skip
+    decisions = [_saying_how_found(decision, found_by[decision.line])
+                 if decision.line in found_by else decision for decision in decisions]  # fmt: skip
     case_nos = lines.column("case_no").to_pylist()
     decisions = carry_releases(decisions, case_nos, released_holds(con), database_key(con))
     counted_on = household_lines(payments)
@@ -176,6 +183,10 @@ def screen_file(
                  if decision.line in counted_on else decision for decision in decisions]  # fmt: skip
     found = summary(decisions, payments.lines.column("pay_month").to_pylist())
     read_as = _read_as(payments)
+    if found_by:
+        unfound = sum(1 for case_no, _ in found_by.values() if case_no is None)
+        read_as["notes"].append(f"表中没有救助证号：{len(found_by) - unfound} 行按领款人身份证号或银行账号"
+                                f"查到案件，{unfound} 行未找到（暂缓：无法核对）")  # fmt: skip
     with_case = counted_with_case(lines)
     if with_case:
         read_as["notes"].append(f"{len(with_case)} 行发放金额为空、同一案件同月另有一行列出金额："
@@ -187,6 +198,39 @@ def screen_file(
                                 "合并区域第一行（金额计在该行）")  # fmt: skip
     return Screening(payments, decisions, {**found, **read_as, "file": str(path),
                                            "run_id": run_id}, case_nos)  # fmt: skip
+
+
+def _cases_looked_up(con: duckdb.DuckDBPyConnection, payments: PaymentList, lines: pa.Table
+                     ) -> tuple[pa.Table, dict[int, tuple[str | None, str | None]]]:  # fmt: skip
+    """The lines with the case of each line of a table without 救助证号 (a bank's 代发 file)
+    looked up by its payee's ID or account (``cases_of_payees``), and, per line looked up,
+    its case and the key that found it ((None, None): not found)."""
+    without = {number for number, source in enumerate(payments.sources)
+               if "case_no" not in {name for _, name in source.mapping}}  # fmt: skip
+    if not without:
+        return lines, {}
+    numbers = lines.column("source_no").to_pylist()
+    looked_up = [line for line, number in enumerate(numbers) if number in without]
+    found = cases_of_payees(con, lines)
+    cases = lines.column("case_no").to_pylist()
+    for line in looked_up:
+        cases[line] = found[line][0]
+    index = lines.column_names.index("case_no")
+    lines = lines.set_column(index, "case_no", pa.array(cases, pa.string()))
+    return lines, {line: found[line] for line in looked_up}
+
+
+def _saying_how_found(decision: Decision, found: tuple[str | None, str | None]) -> Decision:
+    """A looked-up line's decision, its holds saying how its case was found, or that none
+    was (in place of 救助证号为空)."""
+    case_no, how = found
+    if case_no is None:
+        holds = tuple(replace(hold, text=hold.text.replace(CASE_BLANK, CASE_NOT_FOUND))
+                      for hold in decision.holds)  # fmt: skip
+    else:
+        holds = tuple(replace(hold, text=f"{hold.text}（表中没有救助证号，按{how}查得案件 {case_no}）")
+                      for hold in decision.holds)  # fmt: skip
+    return replace(decision, holds=holds)
 
 
 def household_lines(payments: PaymentList) -> dict[int, int]:

@@ -340,7 +340,7 @@ def _unchecked(con, present: set[str], counted: list[int]) -> list[tuple[int, Ho
              if "assistance" in present else "false")  # fmt: skip
     rows = con.execute(f"""
         SELECT line, CASE
-            WHEN case_no IS NULL THEN '救助证号为空'
+            WHEN case_no IS NULL THEN '{CASE_BLANK}'
             WHEN NOT ({known}) THEN '救助证号 ' || case_no || ' 不在已发布运行的救助名册中'
             END,
             CASE WHEN pay_month IS NULL THEN '发放月份无法识别' END,
@@ -352,6 +352,76 @@ def _unchecked(con, present: set[str], counted: list[int]) -> list[tuple[int, Ho
     """, [counted, counted]).fetchall()  # fmt: skip
     return [(line, Hold("unchecked", "，".join(p for p in parts if p)))
             for line, *parts in rows]  # fmt: skip
+
+
+CASE_BLANK = "救助证号为空"
+CASE_NOT_FOUND = ("表中没有救助证号，按领款人身份证号和银行账号在已发布运行的发放记录、救助名册中"
+                  "都未找到唯一的案件")  # fmt: skip
+# Where a line's case is looked for when its list has no 救助证号 (a bank's 代发 file), in
+# order: the key, the table, the condition a row of it must meet, and the words saying so.
+_CASE_KEYS = (
+    ("payee_id_number", "payments", "r.payee_id_number", "true", "领款人身份证号（发放记录）"),
+    (
+        "payee_id_number",
+        "assistance",
+        "r.id_number",
+        "r.covered = 'yes' AND (r.end_date IS NULL OR strftime(r.end_date, '%Y-%m') >= l.pay_month)",
+        "身份证号（救助名册在保成员）",
+    ),
+    ("bank_account", "payments", "r.bank_account", "true", "银行账号（发放记录）"),
+    (
+        "bank_account",
+        "assistance",
+        "r.bank_account",
+        "r.covered = 'yes' AND (r.end_date IS NULL OR strftime(r.end_date, '%Y-%m') >= l.pay_month)",
+        "银行账号（救助名册）",
+    ),
+)
+
+
+def cases_of_payees(con: duckdb.DuckDBPyConnection, lines: pa.Table
+                    ) -> list[tuple[str | None, str | None]]:  # fmt: skip
+    """Each line's case, for a list without 救助证号 (a bank's 代发 file): by the payee's ID in
+    the ledger (the case of its latest month paid to that ID), else among the roster's covered
+    members, else by the account in the ledger, else in the roster; a key finds a case only
+    when it names one case alone.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+    lines : pa.Table
+        The list's lines: ``payee_id_number``, ``bank_account``, ``pay_month``.
+
+    Returns
+    -------
+    list of (str or None, str or None)
+        Per line, the case number and the key that found it (``身份证号（救助名册在保成员）``), or
+        (None, None).
+    """
+    present = table_names(con)
+    found: list[tuple[str | None, str | None]] = [(None, None)] * lines.num_rows
+    con.register(_LINES, _lines_table(lines))
+    try:
+        for key, table, column, condition, words in _CASE_KEYS:
+            if table not in present:
+                continue
+            latest = ("QUALIFY r.pay_month = max(r.pay_month) OVER (PARTITION BY l.line)"
+                      if table == "payments" else "")  # fmt: skip
+            rows = con.execute(f"""
+                WITH candidates AS (
+                    SELECT l.line, r.case_no FROM {_LINES} l JOIN {table} r
+                    ON {column} = l.{key} AND {condition} AND r.case_no IS NOT NULL {latest}
+                )
+                SELECT line, any_value(case_no) FROM candidates GROUP BY line
+                HAVING count(DISTINCT case_no) = 1
+            """).fetchall()  # fmt: skip
+            for line, case_no in rows:
+                if found[line][0] is None:
+                    found[line] = (case_no, words)
+    finally:
+        con.unregister(_LINES)
+    return found
 
 
 # A covered roster row active in a pay month (m: 'YYYY-MM'); 临时救助 covers no one.

@@ -111,6 +111,8 @@ class FileOutcome:
     errors: list[InputError] = field(default_factory=list)
     refused: set[str] = field(default_factory=set)
     """The registries of tables found and refused (what they lack, a bad row): not missing."""
+    optional: frozenset[str] = frozenset()
+    """Required columns a table may lack (the caller finds them elsewhere)."""
 
 
 @dataclass(frozen=True)
@@ -308,8 +310,8 @@ def check_drop(data_dir: Path, *, vocabulary: Vocabulary | None = None,
     return con, errors
 
 
-def read_registry_file(path: Path, registry: str, *, vocabulary: Vocabulary | None = None
-                       ) -> list[Source]:  # fmt: skip
+def read_registry_file(path: Path, registry: str, *, vocabulary: Vocabulary | None = None,
+                       optional: frozenset[str] = frozenset()) -> list[Source]:  # fmt: skip
     """One file read as one registry, outside any drop: each of its tables (the CSV, or
     every sheet holding the registry's table, tables side by side apart, a sheet without a
     header of its own under the header before it) laid out, checked and normalised as
@@ -323,6 +325,9 @@ def read_registry_file(path: Path, registry: str, *, vocabulary: Vocabulary | No
         The registry the file holds (``payments``): the hint its tables are recognised with.
     vocabulary : Vocabulary | None
         The headers to recognise; the built-in ones when None.
+    optional : frozenset[str]
+        Required columns a table may lack, which the caller finds elsewhere (screening finds
+        a bank's 代发 file's cases by ID or account).
 
     Returns
     -------
@@ -344,7 +349,7 @@ def read_registry_file(path: Path, registry: str, *, vocabulary: Vocabulary | No
         content = path.read_bytes()
     except OSError as error:
         raise InputError(path, None, None, f"无法读取文件：{error.strerror}") from error
-    outcome = FileOutcome(path, hashlib.sha256(content).hexdigest())
+    outcome = FileOutcome(path, hashlib.sha256(content).hexdigest(), optional=optional)
     _read_tables(outcome, read_grids(path, content), vocabulary, lambda _sheet: registry)
     raise_collected(outcome.errors)
     sources = [source for source in outcome.sources if source.registry.name == registry]
@@ -1115,7 +1120,8 @@ def _read_table(outcome: FileOutcome, located, vocabulary: Vocabulary, context, 
                 hint: str | None, skip: Skip) -> None:  # fmt: skip
     """Add the located table to ``outcome`` (or say why it is no registry's table)."""
     recognition = located.recognition
-    missing = [name for name in recognition.missing if context.fill(name) is None]
+    missing = [name for name in recognition.missing
+               if context.fill(name) is None and name not in outcome.optional]  # fmt: skip
     chinese = recognition.registry.chinese
     if missing and located.grid.sheet is not None and _of_totals(recognition):
         outcome.skips.append(replace(skip, reason=TOTALS_SHEET))

@@ -134,3 +134,26 @@ def test_a_banks_account_header_is_read_and_a_header_not_known_is_named(county):
     output, written = _screened(county, "账号共用_2026年11月.csv", rows)
     assert all("领款账号与其他案件共用" in row[8] for row in written[1:])
     assert "未能识别的列（未读取，原样保留）：「折子编码」" in output
+
+
+def test_a_banks_file_without_case_numbers_finds_each_lines_case(county):
+    # a bank's 代发 file: title, no 救助证号, no month column (the title gives it)
+    rows = [["大姚县农村商业银行批量代发明细（2026年11月）", "", "", "", "", ""],
+            ["序号", "账号/卡号", "户名", "身份证号", "金额", "备注"],
+            ["1", ACCOUNTS["DB01"], "张国华", "532326196003051237", "960.00", "低保金"],
+            ["2", ACCOUNTS["DB04"], "吴梅", "532326198202021822", "960.00", "低保金"],
+            ["3", ACCOUNTS["DB03"], "陈明", "", "960.00", "低保金"],
+            ["4", ACCOUNTS["DB02"], "王建平", "532326195501021351", "2000.00", "低保金"],
+            ["5", "6223000000000000099", "某人", "", "960.00", "低保金"]]  # fmt: skip
+    output, written = _screened(county, "银行代发明细.csv", rows, encoding="gb18030")
+    assert written[1] == [*rows[1], "审核结果", "暂缓原因"]
+    results = [row[6:] for row in written[2:]]
+    # DB01 by its head's ID in the ledger: its member died
+    assert results[0][0] == "暂缓" and results[0][1].startswith("在保成员有死亡记录")
+    assert "按领款人身份证号（发放记录）查得案件 DB01" in results[0][1]
+    assert results[1] == ["通过", ""]  # DB04 by a covered member's ID on the roster
+    assert results[2] == ["通过", ""]  # DB03 by its account
+    assert "按领款人身份证号（发放记录）查得案件 DB02" in results[3][1]
+    assert results[3][1].startswith("发放金额与类别人数不符")
+    assert results[4][0] == "暂缓" and "都未找到唯一的案件" in results[4][1]
+    assert "表中没有救助证号：4 行按领款人身份证号或银行账号查到案件，1 行未找到" in output
