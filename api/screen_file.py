@@ -81,6 +81,11 @@ class Screening:
     case_nos: list[str | None]
 
 
+CASE_STAND_INS = {"case_no": ("payee_id_number", "bank_account")}
+"""A list without 救助证号 is screened when it gives the payee's ID or account, by which each
+line's case is found (``models.screening.cases_of_payees``)."""
+
+
 def read_payment_list(path: Path, vocabulary: Vocabulary | None = None) -> PaymentList:
     """Read a payment file (CSV or XLSX as offices export it) as the ``payments`` registry.
 
@@ -102,7 +107,7 @@ def read_payment_list(path: Path, vocabulary: Vocabulary | None = None) -> Payme
         If the file cannot be used (naming file, sheet, rows and column).
     """
     sources = read_registry_file(Path(path), "payments", vocabulary=vocabulary,
-                                 optional=frozenset({"case_no"}))  # fmt: skip
+                                 stand_ins=CASE_STAND_INS)  # fmt: skip
     lines = pa.concat_tables([_screened_lines(source) for source in sources],
                              promote_options="default")  # fmt: skip
     return PaymentList(Path(path), sources, lines)

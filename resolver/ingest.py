@@ -33,7 +33,7 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -111,8 +111,9 @@ class FileOutcome:
     errors: list[InputError] = field(default_factory=list)
     refused: set[str] = field(default_factory=set)
     """The registries of tables found and refused (what they lack, a bad row): not missing."""
-    optional: frozenset[str] = frozenset()
-    """Required columns a table may lack (the caller finds them elsewhere)."""
+    stand_ins: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Required columns a table may lack when it has one of their stand-ins (the caller finds
+    them by it: a case by the payee's ID or account)."""
 
 
 @dataclass(frozen=True)
@@ -311,7 +312,8 @@ def check_drop(data_dir: Path, *, vocabulary: Vocabulary | None = None,
 
 
 def read_registry_file(path: Path, registry: str, *, vocabulary: Vocabulary | None = None,
-                       optional: frozenset[str] = frozenset()) -> list[Source]:  # fmt: skip
+                       stand_ins: Mapping[str, tuple[str, ...]] | None = None
+                       ) -> list[Source]:  # fmt: skip
     """One file read as one registry, outside any drop: each of its tables (the CSV, or
     every sheet holding the registry's table, tables side by side apart, a sheet without a
     header of its own under the header before it) laid out, checked and normalised as
@@ -325,9 +327,9 @@ def read_registry_file(path: Path, registry: str, *, vocabulary: Vocabulary | No
         The registry the file holds (``payments``): the hint its tables are recognised with.
     vocabulary : Vocabulary | None
         The headers to recognise; the built-in ones when None.
-    optional : frozenset[str]
-        Required columns a table may lack, which the caller finds elsewhere (screening finds
-        a bank's 代发 file's cases by ID or account).
+    stand_ins : Mapping[str, tuple[str, ...]] | None
+        Required columns a table may lack when it has one of their stand-ins, by which the
+        caller finds them (screening finds a bank's 代发 file's cases by ID or account).
 
     Returns
     -------
@@ -349,7 +351,7 @@ def read_registry_file(path: Path, registry: str, *, vocabulary: Vocabulary | No
         content = path.read_bytes()
     except OSError as error:
         raise InputError(path, None, None, f"无法读取文件：{error.strerror}") from error
-    outcome = FileOutcome(path, hashlib.sha256(content).hexdigest(), optional=optional)
+    outcome = FileOutcome(path, hashlib.sha256(content).hexdigest(), stand_ins=stand_ins or {})
     _read_tables(outcome, read_grids(path, content), vocabulary, lambda _sheet: registry)
     raise_collected(outcome.errors)
     sources = [source for source in outcome.sources if source.registry.name == registry]
@@ -1120,10 +1122,11 @@ def _read_table(outcome: FileOutcome, located, vocabulary: Vocabulary, context, 
                 hint: str | None, skip: Skip) -> None:  # fmt: skip
     """Add the located table to ``outcome`` (or say why it is no registry's table)."""
     recognition = located.recognition
-    missing = [name for name in recognition.missing
-               if context.fill(name) is None and name not in outcome.optional]  # fmt: skip
+    lacking = [name for name in recognition.missing if context.fill(name) is None]
+    missing = [name for name in lacking
+               if not set(outcome.stand_ins.get(name, ())) & set(recognition.positions)]  # fmt: skip
     chinese = recognition.registry.chinese
-    if missing and located.grid.sheet is not None and _of_totals(recognition):
+    if lacking and located.grid.sheet is not None and _of_totals(recognition):
         outcome.skips.append(replace(skip, reason=TOTALS_SHEET))
         return
     if missing and (hint == recognition.registry.name

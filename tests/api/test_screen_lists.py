@@ -157,3 +157,11 @@ def test_a_banks_file_without_case_numbers_finds_each_lines_case(county):
     assert results[3][1].startswith("发放金额与类别人数不符")
     assert results[4][0] == "暂缓" and "都未找到唯一的案件" in results[4][1]
     assert "表中没有救助证号：4 行按领款人身份证号或银行账号查到案件，1 行未找到" in output
+
+
+def test_a_list_without_case_numbers_ids_or_accounts_is_still_refused(county):
+    source = county["folder"] / "名单_2026年11月.csv"
+    _write(source, [["序号", "户名", "金额"], ["1", "张国华", "960.00"]])
+    result = runner.invoke(app, ["screen", str(source), "--db", str(county["db"]),
+                                 "--out", str(county["folder"] / "审核_名单.csv")])  # fmt: skip
+    assert result.exit_code == 2 and "缺少必填列：救助证号" in result.output
