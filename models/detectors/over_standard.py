@@ -26,7 +26,9 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     after its 渐退 period (``policy.gradual_exit_months``) ended. Within the period it is no
     case. The period runs from the day the income was assessed (an optional roster column,
     ``INCOME_DATE_HEADERS``); without it, from the case's latest enrollment date — the
-    income may have risen later, which the evidence says and the score reflects.
+    income may have risen later, which the evidence says and the score reflects — unless the
+    office has entered a planned 退出日期 after the as-of day on every active covered row, no
+    further off than the 渐退 months: the 渐退 is under way and ends then.
 
     A case that has since closed (no covered row active) is judged on the covered rows that
     ended last, when their income is dated: the months it was paid past the period before it
@@ -103,6 +105,9 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
         poor_households = [(status, record) for status, record in poverty if status != MARGINAL]
         exit_months = _exit_months(policy, bool(poor_households))
         last_month = month_index(since) + exit_months
+        planned = _planned_exit(rows, as_of) if assessed is None else None
+        if planned is not None and month_index(planned) <= month_index(as_of) + exit_months:
+            last_month = max(last_month, month_index(planned))  # the office's 渐退 under way
         months = sorted(month for month in paid_months(graph, case) if month > last_month)
         if months:
             reading = _reading(policy, poverty, poor_households, exit_months)
@@ -123,6 +128,15 @@ def _judged_rows(graph: nx.MultiGraph, case, as_of: date) -> tuple[list, date | 
         return active, None
     ended = max(row["end"] for _, row in covered)
     return [(member, row) for member, row in covered if row["end"] == ended], ended
+
+
+def _planned_exit(rows, as_of: date) -> date | None:
+    """The day the case's active covered rows are set to end, when every one carries an end
+    after ``as_of`` (the office has entered the 渐退's planned 退出日期); else None."""
+    ends = [row["end"] for _, row in rows]
+    if not ends or any(end is None or end <= as_of for end in ends):
+        return None
+    return max(ends)
 
 
 def _current_income(rows) -> tuple[float | None, date | None]:

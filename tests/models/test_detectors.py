@@ -1210,6 +1210,22 @@ def test_without_an_assessment_date_the_period_runs_from_enrollment_and_says_so(
     assert "按纳入日期 2019-03-01 起算" in case.evidence[1].text
 
 
+@pytest.mark.parametrize(
+    ("planned", "raised"), [(date(2027, 2, 28), False), (date(2028, 2, 29), True)]
+)
+def test_an_undated_income_with_a_planned_exit_within_the_period_is_a_gradual_exit_under_way(
+    planned, raised
+):
+    # the office entered the 渐退's 退出日期 (after the as-of day) on the case's rows: the
+    # period ends then, not 6 months after an enrollment of 2019; a date years off is no 渐退
+    drop = HouseholdSketch()
+    drop.enrol("li", "DB7", "A1", start=date(2019, 3, 1), end=planned, income=900.0)
+    drop.poor("li", "P7", status="lifted")
+    drop.pay("DB7", MONTHS_2026, 350.0)
+    cases = detect_over_standard(drop.graph, load_policy("梁平区回龙镇"))  # 6 months
+    assert [case.records for case in cases] == ([[("assistance", "A1")]] if raised else [])
+
+
 @pytest.mark.parametrize("profile", ["梁平区回龙镇", "兴安盟", "大姚县"])
 def test_where_gradual_exit_is_for_poverty_households_others_have_none(profile):
     drop = _income_rose(date(2025, 9, 10), status=None)
