@@ -46,6 +46,13 @@ MIN_LEVEL_SHARE = 0.03
 MIN_SUPPORT = 0.5
 TEKUN = "tekun"
 CLASS_LABELS = {"A": "低保A类", "B": "低保B类", "C": "低保C类", TEKUN: "特困"}
+# SQL: whether a line of the table ``payments`` is a case's 低保 or 特困 money. A line whose
+# 救助类型 names another program (临时救助, 医疗救助, a 丧葬补助 written there) is not: it
+# never makes, nor prices, a lead of the money a class is paid (a funeral grant paid after the
+# death is no 特困 money paid after it). A line of no program written is the case's.
+CASE_MONEY = """(payments.program IN ('dibao', 'tekun') OR payments.program IS NULL AND NOT EXISTS (
+    SELECT 1 FROM raw_payments r WHERE r.source_no = payments.source_no
+    AND r.row_no = payments.row_no AND trim(r.program) <> ''))"""
 
 
 class OwnAmount(NamedTuple):
@@ -245,10 +252,10 @@ def _most_common(counts: Counter) -> float:
     return min(counts, key=lambda amount: (-counts[amount], amount))
 
 
-_SAMPLES_SQL = """
+_SAMPLES_SQL = f"""
 WITH paid AS (
     SELECT case_no, pay_month, sum(amount) AS amount FROM payments
-    WHERE pay_month IS NOT NULL AND amount IS NOT NULL GROUP BY ALL
+    WHERE pay_month IS NOT NULL AND amount IS NOT NULL AND {CASE_MONEY} GROUP BY ALL
 ),
 members AS (
     SELECT p.case_no, p.pay_month, p.amount, count(*) AS covered, any_value(a.county) AS county,

@@ -49,7 +49,7 @@ import duckdb
 import networkx as nx
 import pyarrow as pa
 
-from models.amounts import ledger_amounts_and_levels, spread_back_pay
+from models.amounts import CASE_MONEY, ledger_amounts_and_levels, spread_back_pay
 from resolver.db import table_names
 from resolver.memory import collector_paused
 from resolver.normalize import COLLECTIVE_WORD, parse_date, urban_or_rural
@@ -428,9 +428,11 @@ def _raw(raw_table: str, expression: str) -> str:
 
 
 def _payment_rows(con) -> pa.Table:
+    """Each case's 低保 and 特困 payment lines (``models.amounts.CASE_MONEY``)."""
     return con.sql(
         "SELECT case_no, pay_month, record_id, amount::DOUBLE FROM payments WHERE case_no IS "
-        "NOT NULL AND pay_month IS NOT NULL AND amount IS NOT NULL ORDER BY case_no, record_id"
+        f"NOT NULL AND pay_month IS NOT NULL AND amount IS NOT NULL AND {CASE_MONEY} "
+        "ORDER BY case_no, record_id"
     ).to_arrow_table()
 
 

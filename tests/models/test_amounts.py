@@ -153,3 +153,20 @@ def test_each_county_of_a_drop_of_several_is_priced_by_its_own_cases(tmp_path):
     county = county_of_number(con.execute("SELECT min(case_no) FROM assistance "
                                         "WHERE county = '乙县'").fetchone()[0])  # fmt: skip
     assert county == "乙县"
+
+
+def test_a_line_of_another_program_prices_no_class(tmp_path):
+    """Each of three 特困 cases paid 710 and, once, a 2,000 funeral grant (临时救助) in the
+    same month: 特困's amount is 710, the grant is no 特困 money."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    roster = [[f"T{i}", f"TK{i}", "甲", "特困", "", "是", "2020-01-01", ""] for i in range(3)]
+    payments = [[f"F{i}", f"TK{i}", "2026-01", "710", "特困"] for i in range(3)]
+    payments += [[f"G{i}", f"TK{i}", "2026-01", "2000", "临时救助"] for i in range(3)]
+    for registry, rows in (("assistance", [ROSTER, *roster]),
+                           ("payments", [[*PAYMENTS[0], "救助类型"], *payments])):  # fmt: skip
+        with (drop / f"{registry}.csv").open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    assert ledger_amounts(con) == {("tekun", month_index("2026-01")): 710.0}

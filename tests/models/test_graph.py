@@ -140,6 +140,19 @@ def test_temporary_assistance_is_read_but_is_no_coverage(graph, tmp_path):
     assert neighbours(graph, person("p-son"), "enrolled_in") == []
 
 
+def test_a_payment_of_another_program_is_no_money_of_the_case(tmp_path):
+    """A funeral grant (临时救助) paid to a 低保 case after the death, or a line whose 救助类型
+    names a program Doudi does not know (医疗救助), is not the case's 低保 money: it makes and
+    prices no lead. A line of 低保, or with no program written, is the case's."""
+    payments = [["record_id", "case_no", "pay_month", "amount", "救助类型"],
+                ["F1", "DB1", "2026-01", "500", "低保"], ["F2", "DB1", "2026-02", "500", ""],
+                ["F3", "DB1", "2026-03", "2000", "临时救助"],
+                ["F4", "DB1", "2026-04", "800", "医疗救助"]]  # fmt: skip
+    built = build_household_graph(_linked(tmp_path, DROP | {"payments": payments}), links=None)
+    assert dict(built.nodes[("case", "DB1")]["payments"]) == {
+        "2026-01": [("F1", 500.0)], "2026-02": [("F2", 500.0)]}  # fmt: skip
+
+
 def test_a_payment_without_its_case_number_is_no_cases_and_splits(tmp_path):
     # an Excel error where the 救助证号 was: the row is read, its number is none
     payments = [["record_id", "case_no", "pay_month", "amount"],
