@@ -430,7 +430,7 @@ def test_month_context_and_ambiguous_months(tmp_path):
     con = connect(":memory:")
     ingest_drop(con, drop)
     months = con.execute("SELECT record_id, pay_month, amount FROM payments ORDER BY 1").fetchall()
-    assert months == [("F1", "2025-10", 700), ("F2", "2025-10", 700), ("F3", "2024-11", 700),
+    assert months == [("F1", "2025-10", 700), ("F2", "2025-10", 700), ("F3", "2024-11", -700),
                       ("F4", None, 700), ("F5", "2024-12", 700), ("F6", "2025-01", 700),
                       ("F7", "2025-12", 700)]  # fmt: skip
     problems = dict(con.execute("SELECT record_id, problem FROM dq_findings "
