@@ -50,9 +50,13 @@ CLASS_LABELS = {"A": "低保A类", "B": "低保B类", "C": "低保C类", TEKUN: 
 # 救助类型 names another program (临时救助, 医疗救助, a 丧葬补助 written there) is not: it
 # never makes, nor prices, a lead of the money a class is paid (a funeral grant paid after the
 # death is no 特困 money paid after it). A line of no program written is the case's.
+# A line's money for its class: its 保障金 where the ledger writes it apart from 分类施保金
+# (fixed monthly extras for members who are old, disabled or children, on top of the class
+# amount, which a member's own amount never includes: contract §3), else its amount.
 CASE_MONEY = """(payments.program IN ('dibao', 'tekun') OR payments.program IS NULL AND NOT EXISTS (
     SELECT 1 FROM raw_payments r WHERE r.source_no = payments.source_no
     AND r.row_no = payments.row_no AND trim(r.program) <> ''))"""
+LINE_MONEY = "coalesce(payments.base_amount, payments.amount)"
 
 
 class OwnAmount(NamedTuple):
@@ -254,7 +258,7 @@ def _most_common(counts: Counter) -> float:
 
 _SAMPLES_SQL = f"""
 WITH paid AS (
-    SELECT case_no, pay_month, sum(amount) AS amount FROM payments
+    SELECT case_no, pay_month, sum({LINE_MONEY}) AS amount FROM payments
     WHERE pay_month IS NOT NULL AND amount IS NOT NULL AND {CASE_MONEY} GROUP BY ALL
 ),
 members AS (

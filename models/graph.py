@@ -11,7 +11,7 @@ and ``basis``: that link's strongest comparisons in words.
 |---|---|---|
 | person | person_id | name, id18; uncased: the person's roster rows without a 救助证号 (record_id, covered, start, end), in no case |
 | hukou_family | hukou_no (only families with a member in another registry) | collective: a collective hukou (集体户), strangers and no family (``families_of``) |
-| case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]) |
+| case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]: a line's 保障金 where the ledger writes it apart from 分类施保金), base_apart (whether every line does) |
 | poverty_household | poverty_hh_no | |
 | death | record_id | death_date, source (the contract's code, or None), source_written (数据来源 as the file writes it), id18 |
 | disability | record_id | disability_type, level, issue_date |
@@ -49,7 +49,7 @@ import duckdb
 import networkx as nx
 import pyarrow as pa
 
-from models.amounts import CASE_MONEY, ledger_amounts_and_levels, spread_back_pay
+from models.amounts import CASE_MONEY, LINE_MONEY, ledger_amounts_and_levels, spread_back_pay
 from resolver.db import table_names
 from resolver.memory import collector_paused
 from resolver.normalize import COLLECTIVE_WORD, parse_date, urban_or_rural
@@ -397,7 +397,7 @@ def _add_assistance(graph, rows) -> None:
         area = areas(area_marker, program_written)
         if case not in graph:
             graph.add_node(case, kind="case", program=program, dibao_class=dibao_class,
-                           area=area, payments=defaultdict(list))  # fmt: skip
+                           area=area, payments=defaultdict(list), base_apart=False)  # fmt: skip
         elif graph.nodes[case]["area"] is None:
             graph.nodes[case]["area"] = area
         _edge(graph, "assistance", record_id, attached, node, case, "enrolled_in",
@@ -428,9 +428,11 @@ def _raw(raw_table: str, expression: str) -> str:
 
 
 def _payment_rows(con) -> pa.Table:
-    """Each case's 低保 and 特困 payment lines (``models.amounts.CASE_MONEY``)."""
+    """Each case's 低保 and 特困 payment lines (``models.amounts.CASE_MONEY``), each line's
+    money for its class (``LINE_MONEY``: its 保障金 where written apart) and whether it is."""
     return con.sql(
-        "SELECT case_no, pay_month, record_id, amount::DOUBLE FROM payments WHERE case_no IS "
+        f"SELECT case_no, pay_month, record_id, {LINE_MONEY}::DOUBLE, "
+        "base_amount IS NOT NULL FROM payments WHERE case_no IS "
         f"NOT NULL AND pay_month IS NOT NULL AND amount IS NOT NULL AND {CASE_MONEY} "
         "ORDER BY case_no, record_id"
     ).to_arrow_table()
@@ -438,12 +440,15 @@ def _payment_rows(con) -> pa.Table:
 
 def _add_payments(graph, rows) -> None:
     """Each case's payments by month, a 补发 read as paid in the months it is for
-    (``models.amounts.spread_back_pay``)."""
+    (``models.amounts.spread_back_pay``), and whether each of its lines gives 保障金 apart
+    from 分类施保金 (``base_apart``)."""
     for case_no, paid in groupby(rows, key=itemgetter(0)):
         node = graph.nodes.get(("case", case_no))
         if node is not None:
-            for _, month, record_id, amount in paid:
+            lines = list(paid)
+            for _, month, record_id, amount, _ in lines:
                 node["payments"][month].append((record_id, amount))
+            node["base_apart"] = all(base for *_, base in lines)
             spread_back_pay(node["payments"])
 
 

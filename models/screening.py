@@ -857,7 +857,7 @@ def _list_as_ledger(con, months: list[str]) -> Iterator[None]:
     con.execute(f"""
         CREATE OR REPLACE TEMP VIEW payments AS
         SELECT case_no, pay_month, amount::DECIMAL(14, 2) AS amount, NULL::VARCHAR AS program,
-               NULL::BIGINT AS source_no, NULL::BIGINT AS row_no FROM {_LINES}
+               NULL::DECIMAL(14, 2) AS base_amount, NULL::BIGINT AS source_no, NULL::BIGINT AS row_no FROM {_LINES}
         WHERE pay_month IN ({listed})
     """)  # fmt: skip
     try:

@@ -121,6 +121,9 @@ REGISTRIES: dict[str, Registry] = {
                 BANK_ACCOUNT,
                 _c("pay_month", "发放月份", "month", True),
                 _c("amount", "发放金额（元）", "amount", True),
+                # the class's money apart from 分类施保金 (monthly extras for the old, the
+                # disabled, children), where a ledger writes it apart
+                _c("base_amount", "保障金", "amount"),
                 _c("program", "救助类型", "program"),
             ),
         ),

@@ -27,6 +27,12 @@ from models.policy import Policy
 from resolver.registries import county_of_number
 
 SHOWN_MONTHS = 3  # months named in the evidence, the largest differences first
+# Where the ledger gives no 保障金 apart, money paid above the class amounts may be 分类施保
+# (fixed monthly extras for old, disabled or child members) the ledger adds in.
+ADDON_NOTE = (
+    "多发部分可能是分类施保金（老年人、重度残疾人、儿童等按月加发）：发放记录未单列保障金，"
+    "如属分类施保请核对加发标准后驳回；台账单列“保障金”“分类施保金”列时只按保障金核对"
+)
 
 
 def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
@@ -245,11 +251,13 @@ def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], differences:
     largest = sorted(differences, key=lambda item: -abs(item[1] - item[2]))[:SHOWN_MONTHS]
     first = graph.nodes[case]["payments"][month_text(differences[0][0])][0][0]
     sources = set().union(*(sources for *_, sources in differences))
+    base_apart = graph.nodes[case]["base_apart"]
+    paid_word = "实发保障金（不含分类施保金）" if base_apart else "实发"
     evidence = [
         Evidence(f"案件 {case[1]} 有 {len(differences)} 个月的发放额与在保成员按类别应发的金额明显不符"
                  f"（{month_text(differences[0][0])} 至 {month_text(differences[-1][0])}）："
                  f"多发合计 {_yuan(over)} 元，少发合计 {_yuan(short)} 元", "payments", first),
-        *(Evidence(f"{month_text(month)} 实发 {_yuan(paid)} 元，应发 {_yuan(owed)} 元"
+        *(Evidence(f"{month_text(month)} {paid_word} {_yuan(paid)} 元，应发 {_yuan(owed)} 元"
                    f"（{_owed_text(members)}）") for month, paid, owed, members, _ in largest),
         *([Evidence(f"另有 {len(differences) - len(largest)} 个月不符未逐月列出（见发放记录）")]
           if len(differences) > len(largest) else []),
@@ -258,6 +266,7 @@ def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], differences:
         *(enrolment_evidence(case, row) for _, row in chosen),
         Evidence("核实：是否有成员已退出、死亡仍按原人数发放，类别调整后金额未调整，"
                  "或按家庭收入补差发放（补差地区请按核定的补差金额核对）"),
+        *([] if base_apart or not over else [Evidence(ADDON_NOTE)]),
     ]  # fmt: skip
     return Case(
         case_type="payment_mismatch",

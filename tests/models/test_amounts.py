@@ -170,3 +170,26 @@ def test_a_line_of_another_program_prices_no_class(tmp_path):
     con = connect(tmp_path / "doudi.duckdb")
     ingest_drop(con, drop)
     assert ledger_amounts(con) == {("tekun", month_index("2026-01")): 710.0}
+
+
+def test_a_ledger_giving_the_base_apart_prices_each_class_by_its_base(tmp_path):
+    """Every class A case has a member paid 分类施保 (50 for the old, 60 for a child) on top
+    of the class's 480: the totals per member are 530, 510 and 505, no class amount; the
+    ledger's 保障金 column gives 480 apart, and prices class A at it."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    roster = [["A1", "DB1", "甲", "低保", "A", "是", "2020-01-01", ""],
+              ["A2", "DB2", "乙", "低保", "A", "是", "2020-01-01", ""],
+              ["A3", "DB2", "丙", "低保", "A", "是", "2020-01-01", ""],
+              ["A4", "DB3", "丁", "低保", "A", "是", "2020-01-01", ""],
+              ["A5", "DB3", "戊", "低保", "A", "是", "2020-01-01", ""]]  # fmt: skip
+    payments = [["F1", "DB1", "2026-01", "530", "480", "50"],
+                ["F2", "DB2", "2026-01", "1020", "960", "60"],
+                ["F3", "DB3", "2026-01", "1010", "960", "50"]]  # fmt: skip
+    for registry, rows in (("assistance", [ROSTER, *roster]),
+                           ("payments", [[*PAYMENTS[0], "保障金", "分类施保金"], *payments])):  # fmt: skip
+        with (drop / f"{registry}.csv").open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    assert ledger_amounts(con) == {("A", month_index("2026-01")): 480.0}

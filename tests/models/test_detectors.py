@@ -1550,6 +1550,19 @@ def test_a_case_paid_for_a_member_too_many_is_a_lead_with_the_excess_at_risk():
     assert sum(text.count("实发") for text in said) == 3
 
 
+def test_money_paid_too_much_may_be_an_addon_where_the_ledger_gives_no_base_apart():
+    """分类施保 (a monthly extra for an old, disabled or child member) is added into a ledger
+    that writes no 保障金 apart: the evidence names it as a reason to check; where the ledger
+    writes 保障金 apart the comparison is of it alone, and the evidence says so."""
+    drop = _paid([760.0] * 6 + [1215.0] * 4)
+    [case] = detect_payment_mismatch(drop.graph, POLICY)
+    assert any("分类施保" in item.text for item in case.evidence)
+    drop.graph.nodes[("case", "DB1")]["base_apart"] = True
+    [case] = detect_payment_mismatch(drop.graph, POLICY)
+    assert not any("可能是分类施保" in item.text for item in case.evidence)
+    assert "实发保障金（不含分类施保金） 1215.00 元" in case.evidence[1].text
+
+
 def test_payment_mismatch_lists_no_more_months_than_it_names_without_a_word_on_the_rest():
     [case] = detect_payment_mismatch(_paid([760.0] * 7 + [1215.0] * 3).graph, POLICY)
     assert not any("另有" in item.text for item in case.evidence)

@@ -153,6 +153,22 @@ def test_a_payment_of_another_program_is_no_money_of_the_case(tmp_path):
         "2026-01": [("F1", 500.0)], "2026-02": [("F2", 500.0)]}  # fmt: skip
 
 
+def test_a_case_is_paid_its_base_where_the_ledger_gives_it_apart(tmp_path):
+    """A ledger writing 保障金 apart from 分类施保金: each line's money for its class is its
+    保障金 (a line without one, its amount), and a case each of whose lines gives it is
+    marked as paid so."""
+    payments = [["record_id", "case_no", "pay_month", "amount", "保障金", "分类施保金"],
+                ["F1", "DB1", "2026-01", "550", "500", "50"],
+                ["F2", "DB1", "2026-02", "500", "500", "0"],
+                ["F3", "DB2", "2026-01", "500", "500", "0"],
+                ["F4", "DB2", "2026-02", "550", "", ""]]  # fmt: skip
+    built = build_household_graph(_linked(tmp_path, DROP | {"payments": payments}), links=None)
+    first, second = built.nodes[("case", "DB1")], built.nodes[("case", "DB2")]
+    assert dict(first["payments"]) == {"2026-01": [("F1", 500.0)], "2026-02": [("F2", 500.0)]}
+    assert dict(second["payments"]) == {"2026-01": [("F3", 500.0)], "2026-02": [("F4", 550.0)]}
+    assert first["base_apart"] and not second["base_apart"]
+
+
 def test_a_payment_without_its_case_number_is_no_cases_and_splits(tmp_path):
     # an Excel error where the 救助证号 was: the row is read, its number is none
     payments = [["record_id", "case_no", "pay_month", "amount"],
