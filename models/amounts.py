@@ -26,6 +26,7 @@ what they were paid (``own_amount``'s ``share``); the class's single amount
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -354,6 +355,67 @@ after them (补发), are read as paid in their own months."""
 BACK_PAY_TOLERANCE = 0.05
 """How far a 补发 month's payment may be from k + 1 times the case's month before (a standard
 raised in January: December paid at the old amount with January's at the new)."""
+NOTED_BACK_PAY_MONTHS = 24
+"""A 补发 line's note naming more months than this is not read as the months it is for."""
+_MONTH = r"(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*月?"
+# A line's note naming the months a 补发 is for: 补发2023年7月, 补发2023年7-8月 (7—8月, 7至8月),
+# 补发2023年11月至2024年1月, 补发2023.07-2023.08, 补发：2023年7月.
+_BACK_PAY_NOTE = re.compile(
+    rf"补发\D{{0,4}}?{_MONTH}(?:\s*(?:-|—|–|~|～|至|到)\s*(?:(\d{{4}})\s*[年.\-/]\s*)?(\d{{1,2}})\s*月?)?"
+)
+
+
+def back_pay_parts(paid_in: str, amount: float, note: str | None) -> list[tuple[str, float]]:
+    """A payment line as paid in the months its note says it is for (补发2023年7-8月), evenly
+    in whole fen that add up to it (the odd fen in the last month); as paid in its own month
+    when the note names none, months none of which is before it, a month after it, or more
+    than ``NOTED_BACK_PAY_MONTHS``.
+
+    Parameters
+    ----------
+    paid_in : str
+        The month the line was paid in (``YYYY-MM``).
+    amount : float
+        The line's amount in 元.
+    note : str or None
+        The line's text beside its columns (备注, 摘要, 发放类型 …).
+
+    Returns
+    -------
+    list of tuple of (str, float)
+        Each month (``YYYY-MM``) and the part of the amount paid for it.
+
+    Examples
+    --------
+    >>> back_pay_parts("2024-01", 1420.0, "补发2023年7-8月（银行退票）")
+    [('2023-07', 710.0), ('2023-08', 710.0)]
+    >>> back_pay_parts("2024-01", 1000.0, "补发2023年11月至2024年1月")
+    [('2023-11', 333.33), ('2023-12', 333.33), ('2024-01', 333.34)]
+    >>> back_pay_parts("2024-01", 700.0, "2024年1月补发"), back_pay_parts("2024-01", 7.0, "补发2024年3月")
+    ([('2024-01', 700.0)], [('2024-01', 7.0)])
+    """
+    months = _noted_months(note, month_index(paid_in)) if note else []
+    if not months:
+        return [(paid_in, amount)]
+    total = in_fen(amount)
+    share = int(total / len(months))  # toward zero: a refund's share as a payment's
+    parts = [share] * (len(months) - 1) + [total - share * (len(months) - 1)]
+    return [(month_text(month), part / 100) for month, part in zip(months, parts, strict=True)]
+
+
+def _noted_months(note: str, paid_in: int) -> list[int]:
+    """The months a 补发 note names, the first before ``paid_in`` and none after it; none when
+    it names no such run."""
+    found = _BACK_PAY_NOTE.search(note)
+    if found is None:
+        return []
+    year, month, end_year, end_month = found.groups()
+    first = int(year) * 12 + int(month) - 1
+    last = (int(end_year or year) * 12 + int(end_month) - 1) if end_month else first
+    valid = all(1 <= int(m) <= 12 for m in (month, end_month or month))
+    within = first < paid_in and first <= last <= paid_in
+    short = last - first < NOTED_BACK_PAY_MONTHS
+    return list(range(first, last + 1)) if valid and within and short else []
 
 
 def spread_back_pay(payments: dict[str, list[tuple[str, float]]]) -> None:

@@ -49,7 +49,13 @@ import duckdb
 import networkx as nx
 import pyarrow as pa
 
-from models.amounts import CASE_MONEY, LINE_MONEY, ledger_amounts_and_levels, spread_back_pay
+from models.amounts import (
+    CASE_MONEY,
+    LINE_MONEY,
+    back_pay_parts,
+    ledger_amounts_and_levels,
+    spread_back_pay,
+)
 from resolver.db import table_names
 from resolver.memory import collector_paused
 from resolver.normalize import COLLECTIVE_WORD, parse_date, urban_or_rural
@@ -429,25 +435,29 @@ def _raw(raw_table: str, expression: str) -> str:
 
 def _payment_rows(con) -> pa.Table:
     """Each case's 低保 and 特困 payment lines (``models.amounts.CASE_MONEY``), each line's
-    money for its class (``LINE_MONEY``: its 保障金 where written apart) and whether it is."""
+    money for its class (``LINE_MONEY``: its 保障金 where written apart), whether it is, and
+    the text of its columns beside the contract's (备注, 发放类型 …)."""
     return con.sql(
         f"SELECT case_no, pay_month, record_id, {LINE_MONEY}::DOUBLE, "
-        "base_amount IS NOT NULL FROM payments WHERE case_no IS "
+        "base_amount IS NOT NULL, (SELECT array_to_string(map_values(r.extra), ' ') "
+        "FROM raw_payments r WHERE r.source_no = payments.source_no "
+        "AND r.row_no = payments.row_no) FROM payments WHERE case_no IS "
         f"NOT NULL AND pay_month IS NOT NULL AND amount IS NOT NULL AND {CASE_MONEY} "
         "ORDER BY case_no, record_id"
     ).to_arrow_table()
 
 
 def _add_payments(graph, rows) -> None:
-    """Each case's payments by month, a 补发 read as paid in the months it is for
-    (``models.amounts.spread_back_pay``), and whether each of its lines gives 保障金 apart
-    from 分类施保金 (``base_apart``)."""
+    """Each case's payments by month, a 补发 read as paid in the months it is for (those its
+    note names, ``models.amounts.back_pay_parts``, else ``spread_back_pay``'s), and whether
+    each of its lines gives 保障金 apart from 分类施保金 (``base_apart``)."""
     for case_no, paid in groupby(rows, key=itemgetter(0)):
         node = graph.nodes.get(("case", case_no))
         if node is not None:
             lines = list(paid)
-            for _, month, record_id, amount, _ in lines:
-                node["payments"][month].append((record_id, amount))
+            for _, paid_in, record_id, amount, _, note in lines:
+                for month, part in back_pay_parts(paid_in, amount, note):
+                    node["payments"][month].append((record_id, part))
             node["base_apart"] = all(base for *_, base in lines)
             spread_back_pay(node["payments"])
 

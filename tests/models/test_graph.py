@@ -169,6 +169,20 @@ def test_a_case_is_paid_its_base_where_the_ledger_gives_it_apart(tmp_path):
     assert first["base_apart"] and not second["base_apart"]
 
 
+def test_back_pay_is_read_as_paid_in_the_months_its_note_names(tmp_path):
+    """A 补发 paid in January 2024 for July and August 2023 (备注 补发2023年7-8月, after the
+    member died in October) is money for those months, not for January; a note naming no
+    month, or naming it after the payment, leaves the line in its own month."""
+    payments = [["record_id", "case_no", "pay_month", "amount", "发放类型", "备注"],
+                ["F1", "DB1", "2024-01", "1420", "补发", "补发2023年7-8月（银行退票）"],
+                ["F2", "DB1", "2024-02", "710", "补发", "补发"],
+                ["F3", "DB1", "2024-03", "710", "补发", "补发2024年5月"]]  # fmt: skip
+    built = build_household_graph(_linked(tmp_path, DROP | {"payments": payments}), links=None)
+    assert dict(built.nodes[("case", "DB1")]["payments"]) == {
+        "2023-07": [("F1", 710.0)], "2023-08": [("F1", 710.0)],
+        "2024-02": [("F2", 710.0)], "2024-03": [("F3", 710.0)]}  # fmt: skip
+
+
 def test_a_payment_without_its_case_number_is_no_cases_and_splits(tmp_path):
     # an Excel error where the 救助证号 was: the row is read, its number is none
     payments = [["record_id", "case_no", "pay_month", "amount"],
