@@ -11,7 +11,7 @@ and ``basis``: that link's strongest comparisons in words.
 |---|---|---|
 | person | person_id | name, id18; uncased: the person's roster rows without a 救助证号 (record_id, covered, start, end), in no case |
 | hukou_family | hukou_no (only families with a member in another registry) | collective: a collective hukou (集体户), strangers and no family (``families_of``) |
-| case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]: a line's 保障金 where the ledger writes it apart from 分类施保金), base_apart (whether every line does) |
+| case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]: a line's 保障金 where the ledger writes it apart from 分类施保金), base_apart (whether every line does), other_payments (month -> [(record_id, amount)]: lines of another program, 临时救助 …, never the case's money) |
 | poverty_household | poverty_hh_no | |
 | death | record_id | death_date, source (the contract's code, or None), source_written (数据来源 as the file writes it), id18 |
 | disability | record_id | disability_type, level, issue_date |
@@ -403,7 +403,8 @@ def _add_assistance(graph, rows) -> None:
         area = areas(area_marker, program_written)
         if case not in graph:
             graph.add_node(case, kind="case", program=program, dibao_class=dibao_class,
-                           area=area, payments=defaultdict(list), base_apart=False)  # fmt: skip
+                           area=area, payments=defaultdict(list), base_apart=False,
+                           other_payments=defaultdict(list))  # fmt: skip
         elif graph.nodes[case]["area"] is None:
             graph.nodes[case]["area"] = area
         _edge(graph, "assistance", record_id, attached, node, case, "enrolled_in",
@@ -434,32 +435,36 @@ def _raw(raw_table: str, expression: str) -> str:
 
 
 def _payment_rows(con) -> pa.Table:
-    """Each case's 低保 and 特困 payment lines (``models.amounts.CASE_MONEY``), each line's
-    money for its class (``LINE_MONEY``: its 保障金 where written apart), whether it is, and
-    the text of its columns beside the contract's (备注, 发放类型 …)."""
+    """Each case's payment lines: each line's money for its class (``LINE_MONEY``: its 保障金
+    where written apart), whether it is, the text of its columns beside the contract's (备注,
+    发放类型 …), and whether it is 低保 or 特困 money (``models.amounts.CASE_MONEY``)."""
     return con.sql(
         f"SELECT case_no, pay_month, record_id, {LINE_MONEY}::DOUBLE, "
         "base_amount IS NOT NULL, (SELECT array_to_string(map_values(r.extra), ' ') "
         "FROM raw_payments r WHERE r.source_no = payments.source_no "
-        "AND r.row_no = payments.row_no) FROM payments WHERE case_no IS "
-        f"NOT NULL AND pay_month IS NOT NULL AND amount IS NOT NULL AND {CASE_MONEY} "
-        "ORDER BY case_no, record_id"
+        f"AND r.row_no = payments.row_no), {CASE_MONEY} FROM payments WHERE case_no IS "
+        "NOT NULL AND pay_month IS NOT NULL AND amount IS NOT NULL ORDER BY case_no, record_id"
     ).to_arrow_table()
 
 
 def _add_payments(graph, rows) -> None:
-    """Each case's payments by month, a 补发 read as paid in the months it is for (those its
-    note names, ``models.amounts.back_pay_parts``, else ``spread_back_pay``'s), and whether
-    each of its lines gives 保障金 apart from 分类施保金 (``base_apart``)."""
+    """Each case's 低保 and 特困 payments by month, a 补发 read as paid in the months it is for
+    (those its note names, ``models.amounts.back_pay_parts``, else ``spread_back_pay``'s),
+    whether each of those lines gives 保障金 apart from 分类施保金 (``base_apart``), and its
+    lines of other programs (临时救助 …) by the month paid in (``other_payments``)."""
     for case_no, paid in groupby(rows, key=itemgetter(0)):
         node = graph.nodes.get(("case", case_no))
-        if node is not None:
-            lines = list(paid)
-            for _, paid_in, record_id, amount, _, note in lines:
-                for month, part in back_pay_parts(paid_in, amount, note):
-                    node["payments"][month].append((record_id, part))
-            node["base_apart"] = all(base for *_, base in lines)
-            spread_back_pay(node["payments"])
+        if node is None:
+            continue
+        lines = list(paid)
+        for _, paid_in, record_id, amount, _, note, case_money in lines:
+            if not case_money:
+                node["other_payments"][paid_in].append((record_id, amount))
+                continue
+            for month, part in back_pay_parts(paid_in, amount, note):
+                node["payments"][month].append((record_id, part))
+        node["base_apart"] = all(base for *_, base, _, case_money in lines if case_money)
+        spread_back_pay(node["payments"])
 
 
 def _payment_account_rows(con) -> pa.Table:

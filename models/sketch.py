@@ -92,7 +92,8 @@ class HouseholdSketch:
         case = ("case", case_no)
         if case not in self.graph:
             self.graph.add_node(case, kind="case", program=program, dibao_class="A", area=area,
-                                payments=defaultdict(list), base_apart=False)  # fmt: skip
+                                payments=defaultdict(list), base_apart=False,
+                                other_payments=defaultdict(list))  # fmt: skip
         node = self.person(pid) if ("person", pid) not in self.graph else ("person", pid)
         if id18 and not self.graph.nodes[node].get("id18"):  # as the graph trusts the row's ID
             self.graph.nodes[node]["id18"] = id18

@@ -210,6 +210,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
         *_reductions(
             len(paid) - len(owed), len(partial - shared), len(shared), paid_back, amount, alone
         ),
+        *_other_programs(graph, case_node, after),
         _certainty(graph, node, death_row, corroborated),
         *([] if registered else [Evidence("户籍人口中查无此人（户口可能已因死亡注销）")]),
         identity_evidence(death_row, "死亡记录"),
@@ -275,6 +276,20 @@ def _paid_for(graph, policy, case_node, row, key, months: list[int], others: lis
             if len(claims) > 1:
                 shared.add(month)
     return found, partial, shared
+
+
+def _other_programs(graph: nx.MultiGraph, case_node, after: int) -> list[Evidence]:
+    """The case's lines of other programs (临时救助 …) paid after month ``after``: named as
+    context, never counted (a funeral grant is no 低保 or 特困 money)."""
+    lines = [(month, record_id, amount)
+             for month, paid in sorted(graph.nodes[case_node]["other_payments"].items())
+             if month_index(month) > after for record_id, amount in paid]  # fmt: skip
+    if not lines:
+        return []
+    total = sum(in_fen(amount) for *_, amount in lines) / 100
+    months = "、".join(dict.fromkeys(month for month, *_ in lines))
+    return [Evidence(f"另有其他救助项目（临时救助等）的发放 {len(lines)} 笔共 {total:.2f} 元"
+                     f"（{months}），不属低保、特困资金，未计入", "payments", lines[0][1])]  # fmt: skip
 
 
 def _reductions(unpaid: int, partial: int, shared: int, paid_back: dict[int, float],

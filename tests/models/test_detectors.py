@@ -51,6 +51,20 @@ def test_a_death_paid_after_the_grace_month_is_a_case_with_the_members_own_amoun
     assert case.features["corroborated"] == 1.0  # the notice carries the roster's valid ID
 
 
+def test_a_grant_of_another_program_after_the_death_is_named_never_counted():
+    """A funeral grant (临时救助) paid to the case after the death is no 低保 money: the lead
+    counts the months of 低保 paid after the grace, and names the grant beside them."""
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("wife", "DB1", "A1", id18="X1", dibao_class="C")
+    drop.pay("DB1", MONTHS_2026, 305.0)
+    drop.graph.nodes[("case", "DB1")]["other_payments"]["2026-09"].append(("G1", 2000.0))
+    drop.die("wife", "D1", date(2026, 6, 10), id18="X1")
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 305.0 * 3
+    assert any(item.text.startswith("另有其他救助项目（临时救助等）的发放 1 笔共 2000.00 元（2026-09）")
+               and item.record_id == "G1" for item in case.evidence)  # fmt: skip
+
+
 def _back_paid(drop: HouseholdSketch, case_no: str, amount: float, skipped: list[str]) -> None:
     """Case ``case_no`` paid ``amount`` every month of 2026, but each of the ``skipped`` months
     with the next (补发: twice in that month), as graph building reads a ledger (``graph``)."""

@@ -149,8 +149,10 @@ def test_a_payment_of_another_program_is_no_money_of_the_case(tmp_path):
                 ["F3", "DB1", "2026-03", "2000", "临时救助"],
                 ["F4", "DB1", "2026-04", "800", "医疗救助"]]  # fmt: skip
     built = build_household_graph(_linked(tmp_path, DROP | {"payments": payments}), links=None)
-    assert dict(built.nodes[("case", "DB1")]["payments"]) == {
-        "2026-01": [("F1", 500.0)], "2026-02": [("F2", 500.0)]}  # fmt: skip
+    node = built.nodes[("case", "DB1")]
+    assert dict(node["payments"]) == {"2026-01": [("F1", 500.0)], "2026-02": [("F2", 500.0)]}
+    # kept beside them, for a lead's evidence to name
+    assert dict(node["other_payments"]) == {"2026-03": [("F3", 2000.0)], "2026-04": [("F4", 800.0)]}
 
 
 def test_a_case_is_paid_its_base_where_the_ledger_gives_it_apart(tmp_path):
@@ -161,7 +163,7 @@ def test_a_case_is_paid_its_base_where_the_ledger_gives_it_apart(tmp_path):
                 ["F1", "DB1", "2026-01", "550", "500", "50"],
                 ["F2", "DB1", "2026-02", "500", "500", "0"],
                 ["F3", "DB2", "2026-01", "500", "500", "0"],
-                ["F4", "DB2", "2026-02", "550", "", ""]]  # fmt: skip
+                ["F4", "DB2", "2026-02", "550", "", "50"]]  # fmt: skip
     built = build_household_graph(_linked(tmp_path, DROP | {"payments": payments}), links=None)
     first, second = built.nodes[("case", "DB1")], built.nodes[("case", "DB2")]
     assert dict(first["payments"]) == {"2026-01": [("F1", 500.0)], "2026-02": [("F2", 500.0)]}
