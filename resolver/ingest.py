@@ -1385,7 +1385,28 @@ def _payments_read_once(con: duckdb.DuckDBPyConnection, sources: list[Source], d
              if source.registry.name == "payments"}  # fmt: skip
     if len(files) < 2:
         return
-    covered = con.execute(f"""
+    by_number = {source.number: source for source in sources}
+    covered = _covered_months(con)
+    stale = _stale_month_columns(con, covered, by_number)
+    for number, (named, written, other) in stale.items():
+        _month_from_names(con, by_number[number], named, written, by_number[other], data_dir)
+    covered = _covered_months(con) if stale else covered
+    lose = {(number, month): other for number, other, month, mine, theirs in covered
+            if (mine, -number) < (theirs, -other)}  # fmt: skip
+    for (number, month), other in lose.items():
+        while (other, month) in lose:  # the file it repeats repeats a third: name that one
+            other = lose[other, month]
+        if _named_apart(by_number[number], by_number[other]):
+            _note_kept(by_number[number], month, by_number[other], data_dir)
+        else:
+            _skip_month(con, by_number[number], month, by_number[other], data_dir)
+
+
+def _covered_months(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int, str, int, int]]:
+    """Each payments table's month whose lines another file's table lists nearly all of
+    (``COPIED_MONTH_SHARE``): (its source_no, the other's, the month, its lines, the other's
+    lines)."""
+    return con.execute(f"""
         WITH line AS (SELECT source_no, pay_month, {", ".join(_PAYMENT_LINE)}, count(*) AS n
                       FROM payments WHERE pay_month IS NOT NULL GROUP BY ALL),
              month AS (SELECT source_no, pay_month, count(*) AS keys FROM line GROUP BY ALL),
@@ -1400,13 +1421,71 @@ def _payments_read_once(con: duckdb.DuckDBPyConnection, sources: list[Source], d
         JOIN size theirs ON theirs.source_no = held.other
         WHERE held.keys >= $share * month.keys ORDER BY 1, 2, 3""",
         {"share": COPIED_MONTH_SHARE}).fetchall()  # fmt: skip
-    lose = {(number, month): other for number, other, month, mine, theirs in covered
-            if (mine, -number) < (theirs, -other)}  # fmt: skip
-    by_number = {source.number: source for source in sources}
-    for (number, month), other in lose.items():
-        while (other, month) in lose:  # the file it repeats repeats a third: name that one
-            other = lose[other, month]
-        _skip_month(con, by_number[number], month, by_number[other], data_dir)
+
+
+def _named_month(source: Source) -> str | None:
+    """The month a table's names (sheet, file, title) give, when those giving one agree."""
+    months = set(source.named_months)
+    return months.pop() if len(months) == 1 else None
+
+
+def _stale_month_columns(con: duckdb.DuckDBPyConnection, covered: list, by_number: dict
+                         ) -> dict[int, tuple[str, str, int]]:  # fmt: skip
+    """The payments tables whose month column is stale, by source_no: the month their names
+    give, the one their column gives and the other table listing that month's lines. Two of
+    their names (file name and title, or sheet) agree on a month, every row's column gives
+    one other month, and another file lists that month's lines too (a month's 发放表 made
+    from last month's, its 发放月份 column not updated)."""
+    stale = {}
+    for number, other, month, _, _ in covered:
+        source = by_number[number]
+        named = _named_month(source)
+        if named is None or named == month or len(source.named_months) < 2:
+            continue
+        held = con.execute("SELECT list(DISTINCT pay_month), count(*) = count(pay_month) "
+                           "FROM payments WHERE source_no = ?", [number]).fetchone()  # fmt: skip
+        if tuple(held) == ([month], True):
+            stale.setdefault(number, (named, month, other))
+    return stale
+
+
+def _month_from_names(con: duckdb.DuckDBPyConnection, source: Source, named: str, written: str,
+                      other: Source, data_dir: Path) -> None:  # fmt: skip
+    """Read a table whose month column is stale (``_stale_month_columns``) as of the month
+    its names give (``named``, not ``written``), and note it."""
+    con.execute("UPDATE payments SET pay_month = ? WHERE source_no = ?", [named, source.number])
+    if "pay_month" in source.normalised.column_names:
+        months = pa.array([named] * source.normalised.num_rows, pa.string())
+        source.normalised = source.normalised.set_column(
+            source.normalised.column_names.index("pay_month"), "pay_month", months
+        )
+    file = other.path.relative_to(data_dir).as_posix()
+    source.notes.append(
+        f"各行的发放月份列都写 {written}，但文件名、工作表名和标题所写月份都是 {named}，且这些行与「{file}」中 "
+        f"{written} 的发放记录相同：按旧表未改的月份列处理，各行按 {named} 读取（未当作重复删去），请核实"
+    )
+    log.warning("payments of %s are read as %s, its names' month: its month column gives %s",
+                source.path.name, named, written)  # fmt: skip
+
+
+def _named_apart(source: Source, other: Source) -> bool:
+    """Whether two tables' names give two different months (then neither is a copy of the
+    other, whatever their month columns say)."""
+    mine, theirs = _named_month(source), _named_month(other)
+    return mine is not None and theirs is not None and mine != theirs
+
+
+def _note_kept(source: Source, month: str, other: Source, data_dir: Path) -> None:
+    """Note a table's lines of ``month`` that ``other`` lists too, kept because the two files'
+    names give different months."""
+    file = other.path.relative_to(data_dir).as_posix()
+    source.notes.append(
+        f"{month} 的发放记录与「{file}」中的相同，但两个文件的名称或标题所写月份不同"
+        f"（{_named_month(source)} 与 {_named_month(other)}）：未当作重复删去，两份都计入，"
+        "请核实本表的发放月份列"
+    )  # fmt: skip
+    log.warning("payments of %s in %s are listed in %s too, whose names give another month: "
+                "both kept", month, source.path.name, other.path.name)  # fmt: skip
 
 
 def _skip_month(con: duckdb.DuckDBPyConnection, source: Source, month: str, other: Source,
@@ -2049,7 +2128,7 @@ def _stored_source(con: duckdb.DuckDBPyConnection, path: Path, meta: dict, kept:
         tuple(meta["header_rows"]), [tuple(pair) for pair in meta["mapping"]], meta["unmapped"],
         [tuple(row) for row in meta["skipped"]], meta["notes"], meta["merged_cells"], raw,
         normalised, [findings.cast(schema)] if findings.num_rows else [], number=number,
-        previous=number,
+        previous=number, named_months=tuple(meta.get("named_months", ())),
     )  # fmt: skip
 
 
@@ -2093,7 +2172,7 @@ def _store_reusable(con: duckdb.DuckDBPyConnection, report: DropReport, reader: 
                 "encoding": source.encoding, "header_rows": list(source.header_rows),
                 "mapping": source.mapping, "unmapped": source.unmapped,
                 "skipped": source.skipped, "notes": source.notes,
-                "merged_cells": source.merged_cells,
+                "merged_cells": source.merged_cells, "named_months": source.named_months,
                 "last_row": pc.max(source.normalised["row_no"]).as_py(),
             })  # fmt: skip
         for skip in report.skips:

@@ -131,6 +131,8 @@ class Source:
     first_column: int = 0  # the sheet's column (from 0) its first column is (``Grid``)
     # A payments table reading 实发 beside 应发: each row's 应发, read (``owed_amounts``).
     owed: pa.Table | None = None
+    # The months (YYYY-MM) its sheet name, file name and title each give (``Context``).
+    named_months: tuple[str, ...] = ()
 
     @property
     def rows(self) -> int:
@@ -152,6 +154,10 @@ class Context:
     (``dated_apart``)."""
     township: str | None = None
     """The township a sheet, title or file is named for (a sheet per township)."""
+    named_months: tuple[tuple[str, str], ...] = ()
+    """Each of sheet name, file name and title that gives a month (a sheet named for a month
+    alone, 12月, in the year the others give): what it is (工作表名, 文件名, 标题) and the
+    month, ``YYYY-MM``."""
 
     def fill(self, column: str) -> str | None:
         """The value a column the table lacks takes from the context, if any.
@@ -314,6 +320,7 @@ def table_context(grid: Grid, located: Located, id_stem: str | None = None,
     only = MONTH_ONLY.match(grid.sheet or "")
     if month is None and year is not None and only:  # 2025年发放表.xlsx, a sheet per month
         month = int(only.group(1))
+    named = _named_months(texts, year if only else None)
     for text in (grid.sheet or "", located.title, grid.path.stem):
         programs = {program for program, words in _PROGRAM_WORDS
                     if any(word in text for word in words)}  # fmt: skip
@@ -325,8 +332,30 @@ def table_context(grid: Grid, located: Located, id_stem: str | None = None,
                 programs.pop() if one else None,
                 _id_name(grid, located, id_stem, sheet_dated),
                 township,
+                named,
             )
-    return Context(year, month, None, _id_name(grid, located, id_stem, sheet_dated), township)
+    return Context(
+        year, month, None, _id_name(grid, located, id_stem, sheet_dated), township, named
+    )
+
+
+# What each of the texts ``table_context`` reads is, in its order.
+_NAME_KINDS = ("工作表名", "文件名", "标题")
+
+
+def _named_months(texts: tuple[str, str, str], sheet_year: int | None
+                  ) -> tuple[tuple[str, str], ...]:  # fmt: skip
+    """Each of sheet name, file name and title (``texts``) giving a month, with the month; a
+    sheet named for a month alone gives it in ``sheet_year`` (None: it gives none)."""
+    named = []
+    for kind, text in zip(_NAME_KINDS, texts, strict=True):
+        found = named_month(text)
+        only = MONTH_ONLY.match(text) if kind == "工作表名" and sheet_year else None
+        if found is None and only:
+            found = (sheet_year, int(only.group(1)))
+        if found is not None:
+            named.append((kind, f"{found[0]}-{found[1]:02d}"))
+    return tuple(named)
 
 
 def _id_name(grid: Grid, located: Located, id_stem: str | None, sheet_dated: bool) -> str:
@@ -834,13 +863,45 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         notes.append(
             f"第 {lines} 行含不是文字的字节，已显示为“{REPLACEMENT}”并照常读取，请核对原文件"
         )
+    if registry.name == "payments":
+        notes += _month_notes(located, context, normalised_table)
     mapping = [(located.header.texts[position], name) for name, position in positions.items()]
     return Source(
         registry, grid.path, grid.sheet, grid.file_format, grid.encoding, located.header_rows,
         mapping, unmapped, located.skipped, notes, grid.merged_cells, pa.table(raw),
         normalised_table, findings, first_column=grid.first_column,
         owed=owed_amounts(located, vocabulary, cells, row_numbers),
+        named_months=tuple(month for _, month in context.named_months),
     )  # fmt: skip
+
+
+def _month_notes(located: Located, context: Context, normalised: pa.Table) -> list[str]:
+    """Notes on a payments table whose names give different months (file name 11月, title
+    12月), and on rows whose month column gives another month than its names."""
+    named = context.named_months
+    given = context.fill("pay_month")
+    position = located.recognition.positions.get("pay_month")
+    notes = []
+    if len({month for _, month in named}) > 1:
+        said = "、".join(f"{kind} {month}" for kind, month in named)
+        read = (f"各行的发放月份按列「{located.header.texts[position].strip()}」读取"
+                if position is not None else f"表中没有发放月份列，各行按 {given} 读取")  # fmt: skip
+        notes.append(f"文件名、工作表名、标题所写的月份不一致（{said}）：{read}，请核实")
+    if position is None or given is None:
+        return notes
+    months = pc.value_counts(pc.drop_null(normalised["pay_month"])).to_pylist()
+    other = sorted((item["values"], item["counts"]) for item in months
+                   if item["values"] != given)  # fmt: skip
+    if other:
+        header = located.header.texts[position].strip()
+        counts = "、".join(f"{month} {count} 行" for month, count in other)
+        whole = sum(count for _, count in other) == normalised.num_rows
+        notes.append(
+            f"列「{header}」所写月份与文件名、工作表名或标题的 {given} 不同（{counts}）："
+            + ("整表没有一行是该月，可能是沿用旧表未改的月份列，请核实" if whole
+               else "可能是补发的往月，请核实")
+        )  # fmt: skip
+    return notes
 
 
 # The cell whose strike-through marks its row as struck, and where it is reported: the name

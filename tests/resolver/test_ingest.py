@@ -547,6 +547,77 @@ def test_a_months_list_one_line_longer_than_the_ledgers_month_is_read_once(tmp_p
     assert skipped == [("发放表.csv", row) for row in range(2, 12)]
 
 
+def _month_file(path, title, month, ids):
+    """A month's 发放表 with a title row and a 发放月份 column saying ``month`` on every row."""
+    book = openpyxl.Workbook()
+    book.active.append([title])
+    book.active.append(["记录编号", "救助证号", "发放月份", "发放金额（元）"])
+    for number, record_id in enumerate(ids):
+        book.active.append([record_id, "DB001", month, 350 + number])
+    book.save(path)
+
+
+def _months_read(con):
+    return con.execute("SELECT pay_month, count(*), sum(amount) FROM payments GROUP BY 1 ORDER BY 1"
+                       ).fetchall()  # fmt: skip
+
+
+def _notes(con, file):
+    return con.execute("SELECT notes FROM ingest_sources WHERE file = ?", [file]).fetchone()[0]
+
+
+def test_a_month_file_whose_month_column_was_not_updated_is_read_as_its_names_month(tmp_path):
+    # November's 发放表 made from October's, its 发放月份 still 2025-10 on every row: it was
+    # read as October and dropped whole as a copy of October's file, silently
+    drop = _drop(tmp_path, {})
+    write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
+    _month_file(drop / "2025年10月发放表.xlsx", "2025年10月低保资金发放表", "2025-10", ["P1", "P2"])
+    _month_file(drop / "2025年11月发放表.xlsx", "2025年11月低保资金发放表", "2025-10", ["P3", "P4"])
+    con = ingest(tmp_path)
+    assert _months_read(con) == [("2025-10", 2, 701), ("2025-11", 2, 701)]
+    assert con.execute("SELECT file, reason FROM ingest_skipped WHERE reason LIKE '%相同%'"
+                       ).fetchall() == []  # fmt: skip
+    notes = _notes(con, "2025年11月发放表.xlsx")
+    assert "列「发放月份」所写月份与文件名、工作表名或标题的 2025-11 不同（2025-10 2 行）" in notes
+    assert "各行按 2025-11 读取" in notes
+
+
+def test_a_copy_of_another_month_named_for_its_own_month_once_is_kept_and_reported(tmp_path):
+    # only the file name gives November (no title): no proof the column is stale, but the
+    # files' names say two months, so neither is dropped as the other's copy
+    drop = _drop(tmp_path, {})
+    write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
+    _month_file(drop / "2025年10月发放表.xlsx", "2025年10月低保资金发放表", "2025-10", ["P1", "P2"])
+    _month_file(drop / "2025年11月发放表.xlsx", "低保资金发放表", "2025-10", ["P3", "P4"])
+    con = ingest(tmp_path)
+    assert _months_read(con) == [("2025-10", 4, 1402)]
+    assert "两个文件的名称或标题所写月份不同（2025-11 与 2025-10）：未当作重复删去" in _notes(
+        con, "2025年11月发放表.xlsx")  # fmt: skip
+
+
+def test_a_files_name_and_title_naming_two_months_is_reported(tmp_path):
+    # file name 11月, title 12月: read as November without a word
+    drop = _drop(tmp_path, {})
+    write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
+    write_xlsx(drop / "2025年11月发放表.xlsx",
+               [["2025年12月低保资金发放表"], ["救助证号", "发放金额（元）"], ["DB001", 350]])  # fmt: skip
+    con = ingest(tmp_path)
+    assert "文件名、工作表名、标题所写的月份不一致（文件名 2025-11、标题 2025-12）" in _notes(
+        con, "2025年11月发放表.xlsx")  # fmt: skip
+
+
+def test_a_sheet_named_for_another_month_than_its_file_is_reported(tmp_path):
+    drop = _drop(tmp_path, {})
+    write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
+    book = openpyxl.Workbook()
+    book.active.title = "12月"
+    for row in [["救助证号", "发放金额（元）"], ["DB001", 350]]:
+        book.active.append(row)
+    book.save(drop / "2025年11月发放表.xlsx")
+    con = ingest(tmp_path)
+    assert "（工作表名 2025-12、文件名 2025-11）" in _notes(con, "2025年11月发放表.xlsx")
+
+
 def test_an_unchanged_file_is_read_again_when_a_sibling_dates_its_record_ids(tmp_path):
     # September's payments, the same bytes in October's drop, keep their dates in their derived
     # record ids once October's file, differing only by its month, lies beside them
