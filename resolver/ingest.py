@@ -1380,7 +1380,9 @@ def _payments_read_once(con: duckdb.DuckDBPyConnection, sources: list[Source], d
     from the stored tables; they are listed as skipped, naming the other file, and noted.
     Of two tables listing the same lines of a month, the one with fewer lines in all (the
     month's list, not the ledger) loses them, of equals the later. A case paid twice in a
-    month within one file is two lines, as before."""
+    month within one file is two lines, as before. Tables whose names give two different
+    months lose nothing to each other (noted); a stale month column is first read as its
+    names' month (``_stale_month_columns``)."""
     files = {source.number // SHEETS_PER_FILE for source in sources
              if source.registry.name == "payments"}  # fmt: skip
     if len(files) < 2:
