@@ -222,7 +222,8 @@ class Recognition:
 def recognise(vocabulary: Vocabulary, headers: Sequence[str], hint: str | None,
               hidden: frozenset[int] = frozenset()) -> Recognition:  # fmt: skip
     """The registry whose columns the headers hold best: complete ones (every required column
-    present) before incomplete, then the most columns mapped, then the one the name hints.
+    present) before incomplete, then the most columns mapped, then the one the name hints,
+    then the one whose own headers the table uses (``户编号`` is 建档立卡's, ``户号`` 户籍's).
 
     Parameters
     ----------
@@ -244,11 +245,48 @@ def recognise(vocabulary: Vocabulary, headers: Sequence[str], hint: str | None,
 
     def rank(recognition: Recognition) -> tuple:
         name = recognition.registry.name
-        return (not recognition.missing, len(recognition.positions), name == hint)
+        return (not recognition.missing, len(recognition.positions), name == hint,
+                _own_headers(recognition, headers))  # fmt: skip
 
     candidates = [_map_headers(vocabulary, registry, headers, hidden)
                   for registry in REGISTRIES.values()]  # fmt: skip
     return max(candidates, key=rank)
+
+
+def _own_headers(recognition: Recognition, headers: Sequence[str]) -> int:
+    """How many of the mapped headers are the registry's own names of their columns."""
+    registry = recognition.registry
+    return sum(header_key(headers[position]) == header_key(registry.column(name).header)
+               for name, position in recognition.positions.items())  # fmt: skip
+
+
+def hint_passed_over(vocabulary: Vocabulary, recognition: Recognition, headers: Sequence[str],
+                     hint: str | None) -> Recognition | None:  # fmt: skip
+    """How the registry a table's name hints at reads its headers, when another registry was
+    chosen and the hinted one reads at least as many of them but lacks a required column
+    (a 户籍 file whose 户号 is headed 户编号, 建档立卡's word); None otherwise.
+
+    Parameters
+    ----------
+    vocabulary : Vocabulary
+        The headers known per registry.
+    recognition : Recognition
+        The registry chosen (``recognise``).
+    headers : Sequence[str]
+        The table's headers, in column order.
+    hint : str | None
+        The registry the file, folder or sheet name hints at, or None.
+
+    Returns
+    -------
+    Recognition | None
+        The hinted registry's reading of the headers, or None.
+    """
+    if hint is None or hint == recognition.registry.name:
+        return None
+    hinted = _map_headers(vocabulary, REGISTRIES[hint], headers, frozenset())
+    close = len(hinted.positions) >= len(recognition.positions) - len(hinted.missing)
+    return hinted if hinted.missing and close else None
 
 
 def _map_headers(vocabulary: Vocabulary, registry: Registry, headers: Sequence[str],

@@ -48,7 +48,7 @@ import pyarrow.compute as pc
 
 from resolver.db import column_names, connect, table_names, transaction
 from resolver.errors import DoudiError, InputError, raise_collected
-from resolver.headers import Vocabulary, load_vocabulary, name_hint
+from resolver.headers import Vocabulary, hint_passed_over, load_vocabulary, name_hint
 from resolver.idcard import PROVINCES
 from resolver.layout import (
     HEADER_SCAN_ROWS,
@@ -1142,7 +1142,21 @@ def _read_table(outcome: FileOutcome, located, vocabulary: Vocabulary, context, 
     if missing:
         outcome.skips.append(replace(skip, reason="不是名册表格（表头中可识别的列太少）"))
         return
+    passed_over = hint_passed_over(vocabulary, recognition, located.header.texts, hint)
+    if passed_over is not None:
+        notes = [*notes, _hint_note(passed_over, chinese)]
+        log.warning("%s is read as %s, not as its name's %s, which lacks %s", skip.path.name,
+                    recognition.registry.name, hint, passed_over.missing)  # fmt: skip
     outcome.sources.append(prepare_table(located, vocabulary, context, notes))
+
+
+def _hint_note(hinted, chinese: str) -> str:
+    """The note on a table read as another registry (``chinese``) than its name says,
+    whose registry (``hinted``) lacks a required column."""
+    named = hinted.registry.chinese
+    headers = "、".join(f"「{hinted.registry.column(name).header}」" for name in hinted.missing)
+    return (f"文件名或工作表名表明是{named}，但表中没有{named}的必填列{headers}，按表头读作{chinese}："
+            f"如确是{named}，请用 --columns 对照文件指定哪一列是{headers}")  # fmt: skip
 
 
 # Why a sheet of totals is not read: its columns are places, counts, amounts and months.

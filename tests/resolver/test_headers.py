@@ -1,7 +1,13 @@
 import pytest
 
 from resolver.errors import InputError
-from resolver.headers import header_key, load_vocabulary, name_hint, recognise
+from resolver.headers import (
+    header_key,
+    hint_passed_over,
+    load_vocabulary,
+    name_hint,
+    recognise,
+)
 
 
 def test_header_keys_ignore_width_spaces_units_marks_and_numbering():
@@ -31,6 +37,34 @@ def test_a_registry_is_recognised_by_its_headers_before_its_name():
     assert recognise(vocabulary, headers, "assistance").registry.name == "payments"
     deaths = recognise(vocabulary, ["姓名", "性别", "死亡时间", "乡镇"], None)
     assert (deaths.registry.name, deaths.missing) == ("deaths", ())
+
+
+# A 户籍 export's columns, its household number headed 户编号 (建档立卡's word for its own).
+HOUSEHOLD_HEADED_HUBIANHAO = ["记录编号", "户编号", "姓名", "公民身份号码", "性别", "出生日期",
+                              "与户主关系", "乡镇"]  # fmt: skip
+
+
+def test_a_hukou_file_heading_its_household_number_hubianhao_is_read_as_hukou():
+    # 城关镇户籍人口花名册 with 户编号 was filed as 建档立卡, silently
+    vocabulary = load_vocabulary()
+    hukou = recognise(vocabulary, HOUSEHOLD_HEADED_HUBIANHAO, "hukou")
+    assert (hukou.registry.name, hukou.missing) == ("hukou", ())
+    # unnamed, the columns both registries share go to the one whose own word 户编号 is
+    assert recognise(vocabulary, HOUSEHOLD_HEADED_HUBIANHAO, None).registry.name == "poverty"
+
+
+def test_a_registry_read_against_its_name_says_which_column_the_name_lacks():
+    vocabulary = load_vocabulary()
+    headers = ["家庭编号" if text == "户编号" else text for text in HOUSEHOLD_HEADED_HUBIANHAO]
+    chosen = recognise(vocabulary, headers, "hukou")
+    assert chosen.registry.name == "poverty"
+    passed_over = hint_passed_over(vocabulary, chosen, headers, "hukou")
+    assert (passed_over.registry.name, passed_over.missing) == ("hukou", ("hukou_no",))
+    assert hint_passed_over(vocabulary, chosen, headers, "poverty") is None
+    # a 低保 roster under a name saying 人口 reads far fewer 户籍 columns: nothing to say
+    roster = ["救助证号", "姓名", "身份证号码", "救助类型", "低保类别", "是否保障对象", "纳入日期"]
+    assert hint_passed_over(vocabulary, recognise(vocabulary, roster, "hukou"), roster,
+                            "hukou") is None  # fmt: skip
 
 
 def test_names_hint_at_registries():

@@ -547,6 +547,20 @@ def test_a_months_list_one_line_longer_than_the_ledgers_month_is_read_once(tmp_p
     assert skipped == [("发放表.csv", row) for row in range(2, 12)]
 
 
+@pytest.mark.parametrize(("household", "registry"), [("户编号", "hukou"), ("家庭编号", "poverty")])
+def test_a_hukou_file_whose_household_header_is_another_registrys_is_not_filed_silently(
+    tmp_path, household, registry
+):
+    # 城关镇户籍人口花名册 with 户编号 was filed as 建档立卡 without a word
+    header = [household if text == "户号" else text for text in HUKOU_ZH[0]]
+    _drop(tmp_path, {"城关镇户籍人口花名册.csv": [header, *HUKOU_ZH[1:]]})
+    con = ingest(tmp_path)
+    notes = con.execute("SELECT registry, notes FROM ingest_sources").fetchone()
+    assert notes[0] == registry
+    said = "文件名或工作表名表明是户籍人口，但表中没有户籍人口的必填列「户号」，按表头读作建档立卡"
+    assert (said in notes[1]) == (registry == "poverty")
+
+
 def _month_file(path, title, month, ids):
     """A month's 发放表 with a title row and a 发放月份 column saying ``month`` on every row."""
     book = openpyxl.Workbook()
