@@ -47,7 +47,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from resolver.db import column_names, connect, table_names, transaction
-from resolver.errors import DoudiError, InputError, raise_collected
+from resolver.errors import ROWS_SHOWN, DoudiError, InputError, raise_collected
 from resolver.headers import Vocabulary, hint_passed_over, load_vocabulary, name_hint
 from resolver.idcard import PROVINCES
 from resolver.layout import (
@@ -413,7 +413,7 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     _snapshot_rows_read_once(con, sources, data_dir)
     skips += [skip for outcome in outcomes for skip in outcome.skips]
     errors = county_errors + [error for outcome in outcomes for error in outcome.errors]
-    errors += _duplicated_record_ids(sources)
+    errors += _duplicated_record_ids(sources, data_dir)
     errors += _snapshots_read_twice(con, sources, data_dir)
     found = {source.registry.name for source in sources}
     found |= {name for outcome in outcomes for name in outcome.refused}  # refused, not missing
@@ -1546,7 +1546,7 @@ def _take_out(con: duckdb.DuckDBPyConnection, source: Source, lines: list[tuple[
     source.skipped = sorted(source.skipped + [(row, reason) for row in rows])
 
 
-def _duplicated_record_ids(sources: list[Source]) -> list[InputError]:
+def _duplicated_record_ids(sources: list[Source], data_dir: Path) -> list[InputError]:
     """An error per table for record ids that repeat within a registry (in any of its tables;
     within a county, when the rows name theirs)."""
     errors = []
@@ -1562,14 +1562,43 @@ def _duplicated_record_ids(sources: list[Source]) -> list[InputError]:
         if not len(repeated):
             continue
         for source in group:
-            hit = np.asarray(pc.is_in(_record_key(source), repeated))
+            keys = _record_key(source)
+            hit = np.asarray(pc.is_in(keys, repeated))
             rows = np.asarray(source.normalised.column("row_no"))[hit]
             if len(rows):
                 header = next((text for text, column in source.mapping if column == "record_id"),
                               "记录编号")  # fmt: skip
-                reason = f"记录编号重复（同一{source.registry.chinese}中出现不止一次）"
+                elsewhere = _same_ids_elsewhere(source, pc.filter(keys, hit), group, data_dir)
+                reason = f"记录编号重复（同一{source.registry.chinese}中出现不止一次{elsewhere}）"
                 errors.append(InputError(source.path, rows.tolist(), header, reason, source.sheet))
     return errors
+
+
+def _same_ids_elsewhere(source: Source, keys: pa.Array, group: list[Source], data_dir: Path
+                        ) -> str:  # fmt: skip
+    """Where else in the registry's tables (``group``) the record ids ``keys`` of ``source``
+    are: ``；同样的编号也在「file」工作表「sheet」第 3、4 行`` per other table, empty when only
+    in ``source``."""
+    places = []
+    for other in group:
+        if other is source:
+            continue
+        hit = np.asarray(pc.is_in(_record_key(other), keys))
+        rows = np.asarray(other.normalised.column("row_no"))[hit].tolist()
+        if rows:
+            sheet = f"工作表「{other.sheet}」" if other.sheet else ""
+            shown = "、".join(map(str, rows[:ROWS_SHOWN]))
+            more = f" 等 {len(rows)} 行" if len(rows) > ROWS_SHOWN else " 行"
+            places.append(
+                f"「{other.path.relative_to(data_dir).as_posix()}」{sheet}第 {shown}{more}"
+            )
+    return f"；同样的编号也在{'、'.join(places)}：{_DISTINCT_IDS}" if places else ""
+
+
+# What record ids repeated across a registry's tables must become.
+_DISTINCT_IDS = (
+    "各文件、各工作表的记录编号须互不相同（各乡镇分别从 1 编号的，请在编号前加上乡镇名或代码）"
+)
 
 
 # What says a row of a snapshot registry (one listing who is in it now) is a row another

@@ -450,6 +450,22 @@ def test_rows_added_to_a_file_are_numbered_as_in_the_whole_file(tmp_path, before
     assert rows[-1] == ("H5", len(before) + 1)  # rows are numbered as a reader counts them
 
 
+def test_record_ids_repeated_in_another_file_name_that_file_and_its_rows(tmp_path):
+    # each township's 户籍 file numbering from H1: the refusal named one file, never the other
+    header = ["record_id", "hukou_no", "name"]
+    drop = _drop(tmp_path, {"城关镇户籍.csv": [header, ["H1", "1", "a"], ["H2", "1", "b"]],
+                            "金碧镇户籍.csv": [header, ["H9", "7", "c"], ["H1", "8", "d"]]})  # fmt: skip
+    with pytest.raises(InputErrors) as error:
+        ingest_drop(connect(":memory:"), drop)
+    said = str(error.value)
+    assert (
+        "城关镇户籍.csv（第 2 行；列「record_id」）：记录编号重复（同一户籍人口中出现不止一次；"
+        "同样的编号也在「金碧镇户籍.csv」第 3 行：各文件、各工作表的记录编号须互不相同" in said
+    )
+    assert "金碧镇户籍.csv（第 3 行；列「record_id」）" in said
+    assert "同样的编号也在「城关镇户籍.csv」第 2 行" in said
+
+
 def test_a_record_id_added_again_at_the_end_is_refused(tmp_path):
     drop = _drop(tmp_path, {"hukou.csv": HUKOU_EN})
     con = connect(tmp_path / "doudi.duckdb")
