@@ -13,6 +13,14 @@ match, below the threshold or among namesakes): two roster rows (``duplicate_enr
 or a death notice and the member (``deceased_paid``); the pair's probability. Such a case
 is true only if the records are one person, so its score is at most that probability (the
 model learns nothing of it where all the cases it was fitted on rest on accepted links)."""
+STRUCK = "struck_rows"
+"""A case's feature when records it rests on are rows struck through in their files (an
+office strikes out a row it means to delete): how many. Its score is at most
+``STRUCK_SCORE``, and its evidence says so first (``struck_noted``)."""
+STRUCK_SCORE = 0.3
+"""The highest score of a case resting on a struck row: below ``LIKELY_SCORE``, as the office
+marked the row it rests on as gone."""
+STRUCK_TEXT = "该行在表中被划去，可能已作废，请核实"
 LIKELY_SCORE = 0.5
 """A lead scored at least this is more likely true than not: the count beside a headline
 count of leads (an uncertain lead on a namesake's notice counts among the leads, scored low)."""
@@ -139,3 +147,36 @@ def one_per_finding(cases: list[Case]) -> list[Case]:
             added = [item for item in case.evidence if item not in kept.evidence]
             found[case.case_id] = replace(kept, evidence=[*kept.evidence, *added])
     return list(found.values())
+
+
+def struck_noted(cases: list[Case], struck: set[tuple[str, str]]) -> list[Case]:
+    """The cases with, for each struck row they rest on (``struck``: registry and record id),
+    a first fact saying so (``STRUCK_TEXT``), and their count as feature ``STRUCK``.
+
+    Parameters
+    ----------
+    cases : list of Case
+        Cases as found.
+    struck : set of (str, str)
+        The struck rows read (``resolver.quality.struck_records``).
+
+    Returns
+    -------
+    list of Case
+        The cases, those resting on struck rows noted.
+
+    Examples
+    --------
+    >>> case = Case("duplicate_enrollment", [("assistance", "A1"), ("assistance", "A2")],
+    ...             ["p1"], None, [Evidence("同一人同时在两个案件")])
+    >>> noted = struck_noted([case], {("assistance", "A1")})[0]
+    >>> [item.as_text() for item in noted.evidence], noted.features
+    (['[救助对象 A1] 该行在表中被划去，可能已作废，请核实', '同一人同时在两个案件'], {'struck_rows': 1})
+    """
+    noted = []
+    for case in cases:
+        rows = [record for record in case.records if record in struck]
+        facts = [Evidence(STRUCK_TEXT, registry, record_id) for registry, record_id in rows]
+        noted.append(replace(case, evidence=[*facts, *case.evidence],
+                             features={**case.features, STRUCK: len(rows)}) if rows else case)  # fmt: skip
+    return noted

@@ -21,7 +21,7 @@ import duckdb
 
 from models.carried_ids import carry_case_ids
 from models.case_types import DETECTORS
-from models.cases import Case, one_per_finding
+from models.cases import Case, one_per_finding, struck_noted
 from models.detection import Searchers
 from models.graph import graph_rows
 from models.policy import Policy
@@ -47,6 +47,7 @@ from resolver.link import LinkReport, link_persons, update_links
 from resolver.memory import collector_paused
 from resolver.outputs import record_persons, write_entities
 from resolver.private import private_folder
+from resolver.quality import struck_records
 from resolver.settings import LinkSettings
 from resolver.spark_backend import SparkEngine
 
@@ -313,7 +314,8 @@ def detect_and_publish(
             rows = graph_rows(con)
             seconds["graph"], clock = _lap(clock)
             found = searchers.detect(rows, policy)
-    cases = carry_case_ids(con, last_published_run(con), one_per_finding(found.cases))
+    cases = struck_noted(one_per_finding(found.cases), struck_records(con))
+    cases = carry_case_ids(con, last_published_run(con), cases)
     cases = rank_cases(cases, risk)
     subgraphs = {case.case_id: found.subgraphs[case.own_id] for case in cases}
     seconds["detect"], clock = _lap(clock)

@@ -28,7 +28,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from models.case_types import CASE_TYPES
-from models.cases import UNLINKED, Case
+from models.cases import STRUCK, STRUCK_SCORE, UNLINKED, Case
 from resolver.errors import DoudiError, path_problem
 
 # Per case type: (feature, Chinese label, direction), from the case-type registry.
@@ -224,7 +224,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):
             The score and one Chinese sentence saying how it was calibrated and what moved it.
         """
         vector = feature_vector(case)
-        score = float(self.predict_proba([(case.case_type, vector)])[0, 1])
+        modelled = score = float(self.predict_proba([(case.case_type, vector)])[0, 1])
         bound = case.features.get(UNLINKED)
         moves = [
             (contribution, label, _shown(case, name))
@@ -242,6 +242,11 @@ class RiskModel(ClassifierMixin, BaseEstimator):
             base = (f"风险评分 {score_text(bound)}（{UNLINKED_REASONS[case.case_type]}；"
                     f"模型评分 {score_text(score)}，{calibrated}）")  # fmt: skip
             score = bound
+        if case.features.get(STRUCK) and score > STRUCK_SCORE:
+            base = (f"风险评分 {score_text(STRUCK_SCORE)}（所依据的行在表中被划去，评分以 "
+                    f"{score_text(STRUCK_SCORE)} 为上限；模型评分 {score_text(modelled)}，"
+                    f"{calibrated}）")  # fmt: skip
+            score = STRUCK_SCORE
         if not moves:
             return score, [base]
         words = "；".join(

@@ -148,6 +148,24 @@ def _id_statuses(con: duckdb.DuckDBPyConnection, registry: str) -> dict[str, int
     return {status: count for status, count in rows if status is not None}
 
 
+def struck_records(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """The rows read though struck through in their file (``row_struck``): registry and
+    record id.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database an ingest wrote.
+
+    Returns
+    -------
+    set of (str, str)
+        (registry, record_id) of each struck row.
+    """
+    return set(con.execute("SELECT DISTINCT registry, record_id FROM dq_findings "
+                           "WHERE problem = 'row_struck'").fetchall())  # fmt: skip
+
+
 def findings_by_problem(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, int]]:
     """(registry, column, problem, count) for every kind of finding, most frequent first.
 

@@ -9,7 +9,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from models.cases import UNLINKED, Case
+from models.cases import STRUCK, STRUCK_SCORE, UNLINKED, Case, struck_noted
 from models.risk import FEATURES, RiskModel, feature_vector
 
 
@@ -146,3 +146,21 @@ def test_a_lead_on_two_rows_linking_left_apart_scores_at_most_their_match(unlink
     score, (reason,) = model.explain(case)
     assert score == pytest.approx(0.93 if capped else 31 / 32, abs=1e-4)
     assert ("未归并为同一人" in reason) == capped
+
+
+def test_a_lead_resting_on_a_struck_row_says_so_first_and_scores_lower():
+    # a roster row struck through (删除线) was read as active: its duplicate-enrollment lead
+    # scored 0.99 and never mentioned the strike
+    case = Case("duplicate_enrollment", [("assistance", "A3"), ("assistance", "A6")],
+                ["p1"], 900.0, [], features={"identity": 1.0, "both_programs": 0.0,
+                                             "same_valid_id": 1.0, "months_twice": 3.0})  # fmt: skip
+    model = RiskModel().fit([("duplicate_enrollment", [9.0, 0.0, 1.0, 1.4])] * 30, [1] * 30)
+    noted = struck_noted([case], {("assistance", "A3"), ("hukou", "A6")})[0]
+    assert noted.evidence[0].as_text() == "[救助对象 A3] 该行在表中被划去，可能已作废，请核实"
+    assert noted.features[STRUCK] == 1
+    score, (reason,) = model.explain(noted)
+    assert score == STRUCK_SCORE < model.explain(case)[0]
+    assert reason.startswith(
+        "风险评分 0.30（所依据的行在表中被划去，评分以 0.30 为上限；模型评分 0.96"
+    )
+    assert struck_noted([case], {("assistance", "A9")}) == [case]

@@ -15,6 +15,7 @@ from resolver.db import connect
 from resolver.errors import InputError, InputErrors
 from resolver.headers import load_vocabulary
 from resolver.ingest import _dated_apart, check_drop, ingest_drop
+from resolver.quality import struck_records
 
 HEADER = [
     "记录编号",
@@ -1179,6 +1180,7 @@ def test_a_row_struck_through_is_read_and_reported(tmp_path, plain):
     found = con.execute("SELECT record_id, column_name FROM dq_findings "
                         "WHERE problem = 'row_struck'").fetchall()  # fmt: skip
     assert found == [("A2", "name")]
+    assert struck_records(con) == {("assistance", "A2")}  # what a lead on it says first
 
 
 def test_a_table_with_its_header_and_no_data_rows_is_read_empty(tmp_path):
