@@ -35,8 +35,8 @@ def consumer(tmp_path):
             "'[]', '[]', ?)",
             [json.dumps({"rows": []})],
         )
-        con.execute("INSERT INTO case_registry VALUES ('c-1', 'deceased_paid', 'r-1', 'r-1', "
-                    "NULL, NULL)")  # fmt: skip
+        con.execute("INSERT INTO case_registry (case_id, case_type, first_run, last_run) "
+                    "VALUES ('c-1', 'deceased_paid', 'r-1', 'r-1')")  # fmt: skip
         con.execute("INSERT INTO published_persons VALUES ('r-1', 'P1', ?, '张三')", [ID18])
         tokens = {
             role: storage.tokens.create(name=role, role=role) for role in ("consumer", "admin")
