@@ -127,7 +127,10 @@ _VILLAGE_COMMITTEE = (
     ("居民委员会", "社区"),
     ("居委会", "社区"),
 )
-_VILLAGE_GROUP = re.compile(r"第?([〇零一二三四五六七八九十两\d]+)(?:组|社|队|村民小组)$")
+_VILLAGE_GROUP = re.compile(r"第?([〇零一二三四五六七八九十两\d]+)(?:组|社|队|村民小组|小组)$")
+# A village known by its number (二村, 第十一村, 11村: 南疆 counties number theirs): its
+# number is its name, in Arabic digits whichever way a file writes it.
+_NUMBERED_VILLAGE = re.compile(r"^第?([〇零一二三四五六七八九十两\d]{1,3})$")
 # A named hamlet after a village, as Guangxi and Guizhou write the village group: 东怀村那怀屯,
 # 高坡村大寨 (寨), 东怀村那怀自然村. Its name is the group (那怀); a village whose own name
 # ends in 屯 or 寨 (李家屯村, 王寨村) is the village, as the village word follows it.
@@ -1216,7 +1219,7 @@ def normalize_village(raw: str) -> Result:
         text = f"{text[: group.start()]}{number}组"
     village = text[: group.start()] if number is not None else text
     village = hamlet.group(1) if hamlet else village
-    stem = _VILLAGE_WORD.sub("", village) or village
+    stem = village_stem(village)
     group_key = number if number is not None else hamlet and hamlet.group(2)
     key = f"{stem}|{group_key}" if group_key is not None else stem
     return _ok(text or None, key or None)
@@ -1231,7 +1234,7 @@ def normalize_village(raw: str) -> Result:
 # value); what comes before them repeats from house to house of a village and is parsed
 # once per distinct text (``_address_head``).
 _ADDRESS_TAIL = (
-    r"^(?P<head>.*?)(?:第?(?P<group>[〇零一二三四五六七八九十两0-9]{1,3})(?:村民小组|组|社|队)"
+    r"^(?P<head>.*?)(?:第?(?P<group>[〇零一二三四五六七八九十两0-9]{1,3})(?:村民小组|小组|组|社|队)"
     r"[^0-9组社队号村]{0,6}?"
     rf"|(?P<village_word>{_VILLAGE_WORDS})(?P<hamlet>{_HAMLET_NAME})"
     # after 寨 a courtyard never begins with 屯: the hamlet of 新塘村上寨屯 is 上寨, as the
@@ -1244,7 +1247,7 @@ _ADDRESS_HEAD = re.compile(
     r"(?:[^镇乡村组社号]{1,12}?(?:自治州|地区|盟|市))?"
     r"(?:[^镇乡村组社号]{1,12}?(?:自治县|县|自治旗|旗|区))?"
     r"(?P<town>[^组社号]{1,12}?(?:镇|乡|苏木|街道))?"
-    rf"(?:(?P<village>[^组社号\d]{{1,12}}?(?:{_VILLAGE_WORDS}))"
+    rf"(?:(?P<village>(?:[^组社号\d]{{1,12}}?|第?[0-9]{{1,3}})(?:{_VILLAGE_WORDS}))"
     rf"(?:{_HAMLET_NAME}(?:{_HAMLET_WORD}))?)?$"  # a hamlet before a numbered group
 )
 
@@ -1336,8 +1339,33 @@ def _address_head(head: str) -> tuple[str | None, str | None] | None:
     if town:
         town = _TOWNSHIP_SUFFIX.sub("", town) or town
     if village:
-        village = _VILLAGE_WORD.sub("", village) or village
+        village = village_stem(village)
     return town, village
+
+
+def village_stem(village: str) -> str:
+    """A village's own name, without the word for a village (村, 嘎查, 社区, 村委会), a
+    numbered village's number in Arabic digits (二村, 第二村 and 2村 are one village).
+
+    Parameters
+    ----------
+    village : str
+        A village as written, folded, without its group.
+
+    Returns
+    -------
+    str
+        The village's own name; the text itself when it is only the word for a village.
+
+    Examples
+    --------
+    >>> village_stem("巴彦嘎查"), village_stem("十一村"), village_stem("第2村"), village_stem("八一村")
+    ('巴彦', '11', '2', '81')
+    """
+    stem = _VILLAGE_WORD.sub("", village) or village
+    numbered = _NUMBERED_VILLAGE.match(stem)
+    number = _chinese_number(numbered.group(1)) if numbered else None
+    return stem if number is None else str(number)
 
 
 def _chinese_number(text: str) -> int | None:

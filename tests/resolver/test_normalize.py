@@ -540,3 +540,23 @@ def test_amounts_with_a_unit_or_a_sign_are_exact(raw, amount, problem):
     # 333.00元/人 was 金额无法识别 until 2026-12-06: the line's money unread
     assert normalize_amount(raw) == ((Decimal(amount).quantize(Decimal("0.01")),), problem)
     assert normalize_amount("333元/年") == ((None,), "amount_unparsed")  # a year's, not a month's
+
+
+@pytest.mark.parametrize(("raw", "key"), [
+    ("2村", "2"), ("二村", "2"), ("第二村", "2"), ("十一村", "11"), ("11村", "11"),
+    ("二村一组", "2|1"), ("2村1组", "2|1"), ("2村八小组", "2|8"), ("五星村", "五星"),
+])  # fmt: skip
+def test_a_numbered_village_is_its_number_in_digits(raw, key):
+    # 南疆 counties number their villages: a police notice of 二村 was no notice of 2村
+    assert normalize_village(raw)[0][1] == key
+
+
+@pytest.mark.parametrize(("raw", "parts"), [
+    ("新疆和田地区墨玉县托胡拉乡11村6组48号", ("托胡拉", "11", "6", "48")),
+    ("托胡拉乡十一村六组48号", ("托胡拉", "11", "6", "48")),
+    ("托胡拉乡第11村6小组48号", ("托胡拉", "11", "6", "48")),
+    ("托胡拉乡2村", ("托胡拉", "2", None, None)),
+])  # fmt: skip
+def test_an_address_in_a_numbered_village_is_read(raw, parts):
+    # an address of 11村 was read as no place at all: its 组 and house never compared
+    assert normalize_address(raw)[0][1:] == parts
