@@ -16,6 +16,7 @@ from resolver.comparisons import (
     TRANSLITERATED,
     dob_comparison,
     id_comparison,
+    ordered_place_weights,
     place_comparison,
 )
 from resolver.db import connect
@@ -223,3 +224,34 @@ def test_a_named_hamlet_and_a_numbered_group_may_be_one_place(left, right, level
     cases = " ".join(f"WHEN {item['sql_condition']} THEN '{item['label_for_charts']}'"
                      for item in levels)  # fmt: skip
     assert con.execute(f"SELECT CASE {cases} END FROM ({row})").fetchall()[0][0] == level
+
+
+def _place_model(levels: dict[str, tuple[float | None, float | None]]) -> dict:
+    return {"comparisons": [{"output_column_name": "place", "comparison_levels": [
+        {"label_for_charts": label, "m_probability": m, "u_probability": u}
+        for label, (m, u) in levels.items()
+    ]}]}  # fmt: skip
+
+
+def _weights(model: dict) -> dict[str, float]:
+    return {level["label_for_charts"]: level["m_probability"] / level["u_probability"]
+            for level in model["comparisons"][0]["comparison_levels"]}  # fmt: skip
+
+
+def test_a_finer_place_never_weighs_less_and_two_groups_never_more_than_a_village():
+    # as trained on a 南疆 county whose roster writes 2村 and its hukou 2村1组: a notice of
+    # 10村3组 linked to a namesake of 10村5组 over the man of 10村3组
+    model = _place_model({
+        "同一门牌": (0.2, 0.0002), "同村不同门牌": (0.02, 0.0058), "同村同组": (0.0012, 1.6e-5),
+        "同村不同组": (0.02, 1.6e-5), "同村": (0.05, 0.00045), "其他": (0.1, 0.87),
+    })  # fmt: skip
+    weights = _weights(ordered_place_weights(model))
+    assert weights["同一门牌"] >= weights["同村同组"] >= weights["同村"]
+    assert weights["同村不同组"] < weights["同村"] and weights["同村不同门牌"] < weights["同村"]
+    assert weights["其他"] == pytest.approx(0.1 / 0.87)
+
+
+def test_a_group_agreement_em_never_trained_weighs_as_the_village():
+    model = _place_model({"同村同组": (None, 0.015), "同村": (1.0, 0.17)})
+    weights = _weights(ordered_place_weights(model))
+    assert weights["同村同组"] == pytest.approx(weights["同村"])
