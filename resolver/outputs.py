@@ -51,6 +51,13 @@ PERSON_LINKS = "person_links"
 LINK_EXPLANATIONS = "link_explanations"
 POSSIBLE_MATCHES = "possible_matches"
 NOTICE_DATE_SLIP_DAYS = 31
+# A namesake's name is the notice's after a clan name or surname left out only where what is
+# left out is whole: a name written with a separator drops whole parts before one
+# (吉木·伍呷: 伍呷), never the start of a given name (努尔买买提·司马义 is no 买买提·司马义).
+WHOLE_PARTS_LEFT_OUT = (
+    "(NOT contains(r.written_name, '·') OR regexp_matches(r.written_name, "
+    "'(^|·)' || array_to_string(string_split(n.name, ''), '·?') || '$'))"
+)
 """Two notices of one person's death whose dates are at most this many days apart report one
 death (a day or a month mistyped by one office), not two."""
 SCORED_PAIRS = "scored_pairs"
@@ -276,8 +283,8 @@ def lone_death_candidates(
     same death reported by a second office (police and funeral home), not a namesake's; a
     person whose own notice gives a date further off is none (a person dies once). On a
     notice without an ID, a person of its village whose name is the notice's after a clan
-    name or surname left out (伍呷: 吉木伍呷, born within a year of it where both say) is a
-    candidate too, paired or not, with probability 0 and no margin to pass: the rules above
+    name or surname left out (伍呷: 吉木伍呷, born within a year of it where both say; whole
+    parts of a name written with a separator, ``WHOLE_PARTS_LEFT_OUT``) is a candidate too, paired or not, with probability 0 and no margin to pass: the rules above
     apply to him.
 
     Parameters
@@ -359,6 +366,7 @@ def lone_death_candidates(
                 FROM alone a JOIN {PERSONS} n ON n.unique_id = a.uid
                 JOIN {PERSONS} r ON r.township = n.township AND r.village = n.village
                      AND length(r.name) > length(n.name) AND ends_with(r.name, n.name)
+                     AND {WHOLE_PARTS_LEFT_OUT}
                      AND coalesce(abs(r.birth_year - n.birth_year) <= 1, true)
                 JOIN {entities} e ON e.registry || ':' || e.record_id = r.unique_id
                 WHERE n.id18 IS NULL AND length(n.name) >= 2

@@ -18,7 +18,7 @@ def _linked():
              for persons in candidates.values() for row in persons]  # fmt: skip
     con.execute("CREATE TABLE persons (unique_id VARCHAR, township VARCHAR, village VARCHAR, "
                 "address_area VARCHAR, address_house VARCHAR, gender VARCHAR, name VARCHAR, "
-                "id18 VARCHAR, birth_year INTEGER)")  # fmt: skip
+                "written_name VARCHAR, id18 VARCHAR, birth_year INTEGER)")  # fmt: skip
     con.executemany("INSERT INTO persons (unique_id, township, village) VALUES (?, '石羊', '大坡')",
                     [[row] for row in rows])  # fmt: skip
     con.execute("CREATE TABLE entities (registry VARCHAR, record_id VARCHAR, person_id VARCHAR)")
