@@ -469,7 +469,10 @@ def _row_reasons(grid: Grid, start: int, header: Header, recognition: Recognitio
             line |= ~blanks[position]
         for position in codes:
             line &= ~_matches(region[position], SUMMARY)
-        line &= ~blanks[positions["amount"]]
+        paid = ~blanks[positions["amount"]]  # its amount or its month: a blank amount is
+        if "pay_month" in positions:  # the line's finding, not a blank row
+            paid |= ~blanks[positions["pay_month"]]
+        line &= paid
     blank &= ~line
     reasons[blank] = "blank"
     # a row that starts with 合计, a footer word, a page number or a heading, or whose identity

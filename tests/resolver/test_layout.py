@@ -774,6 +774,24 @@ def test_a_payment_line_without_its_payee_is_a_line_and_a_merged_case_number_alo
     assert source.skipped == [(5, "blank"), (6, "summary"), (7, "footer")]  # a subtotal is no line
 
 
+def test_a_payment_line_of_a_case_and_month_without_its_amount_is_a_line_with_a_finding(tmp_path):
+    # a blind tester's row F2 (记录编号, 救助证号 and 发放月份, no amount) was skipped as
+    # 空行（没有姓名、证件号等标识）until 2026-12-06; it is read, its blank amount a finding
+    from resolver.ingest import read_registry_file
+
+    path = tmp_path / "发放.csv"
+    write_csv(path, [["记录编号", "救助证号", "领款人姓名", "发放月份", "发放金额（元）"],
+                     ["F1", "DB1", "", "2024-01", "800"],
+                     ["F2", "DB1", "", "2024-02", ""],
+                     ["", "DB1", "", "", ""]])  # fmt: skip
+    (source,) = read_registry_file(path, "payments")
+    assert source.skipped == [(4, "blank")]
+    problems = [(row["record_id"], row["column_name"], row["problem"])
+                for table in source.findings for row in table.to_pylist()
+                if row["column_name"] == "amount"]  # fmt: skip
+    assert problems == [("F2", "amount", "required_blank")]
+
+
 @pytest.mark.parametrize("word", ["小计", "合计", "总计", "铁锁乡合计"])
 def test_a_total_typed_in_the_case_number_column_of_a_payments_file_is_no_line(tmp_path, word):
     # the row starts with its township: the word where the 救助证号 goes made it a payment of
