@@ -51,13 +51,6 @@ PERSON_LINKS = "person_links"
 LINK_EXPLANATIONS = "link_explanations"
 POSSIBLE_MATCHES = "possible_matches"
 NOTICE_DATE_SLIP_DAYS = 31
-# A namesake's name is the notice's after a clan name or surname left out only where what is
-# left out is whole: a name written with a separator drops whole parts before one
-# (吉木·伍呷: 伍呷), never the start of a given name (努尔买买提·司马义 is no 买买提·司马义).
-WHOLE_PARTS_LEFT_OUT = (
-    "(NOT contains(r.written_name, '·') OR regexp_matches(r.written_name, "
-    "'(^|·)' || array_to_string(string_split(n.name, ''), '·?') || '$'))"
-)
 """Two notices of one person's death whose dates are at most this many days apart report one
 death (a day or a month mistyped by one office), not two."""
 SCORED_PAIRS = "scored_pairs"
@@ -254,6 +247,19 @@ def record_attachments(
     )
 
 
+def _given_name_cut(longer: str, shorter: str) -> str:
+    """SQL: the name of row ``longer`` (an alias of ``persons``) is that of row ``shorter``
+    after the start of a given name its separator shows (努尔买买提·司马义, given name
+    努尔买买提, and 买买提司马义): two names, not one after a clan name or surname left out,
+    which leaves out whole parts before a separator (吉木·伍呷, or 吉木伍呷 written without
+    one, and 伍呷). False where a name is missing."""
+    whole_parts = f"'(^|·)' || array_to_string(string_split({shorter}.name, ''), '·?') || '$'"
+    return (f"coalesce(length({longer}.name) > length({shorter}.name) "
+            f"AND ends_with({longer}.name, {shorter}.name) "
+            f"AND contains({longer}.written_name, '·') "
+            f"AND NOT regexp_matches({longer}.written_name, {whole_parts}), false)")  # fmt: skip
+
+
 def lone_death_candidates(
     con: duckdb.DuckDBPyConnection, *, entities: str = ENTITIES, possible: str = POSSIBLE_MATCHES
 ) -> list[tuple[str, str, float, int, int]]:
@@ -263,7 +269,9 @@ def lone_death_candidates(
     or too evenly to choose (namesakes), in ``POSSIBLE_MATCHES``. A pair reviewers labelled
     "not the same person", or of two different valid IDs, is no candidate (a person any of
     whose rows reviewers labelled not the notice's is none: the label is about who died,
-    not about one of the person's rows), nor a row of
+    not about one of the person's rows), nor a row whose name is the notice's with the start
+    of a given name before it, as its separator shows (努尔买买提·司马义 for 买买提司马义, paired
+    or by name: ``_given_name_cut``), nor a row of
     another village of the township the notice names (a notice records where its person
     was registered: a namesake of another village with nothing but the name in common is
     someone else, whom the registries may not hold); nor is a person the notice matches by
@@ -283,8 +291,8 @@ def lone_death_candidates(
     same death reported by a second office (police and funeral home), not a namesake's; a
     person whose own notice gives a date further off is none (a person dies once). On a
     notice without an ID, a person of its village whose name is the notice's after a clan
-    name or surname left out (伍呷: 吉木伍呷, born within a year of it where both say; whole
-    parts of a name written with a separator, ``WHOLE_PARTS_LEFT_OUT``) is a candidate too, paired or not, with probability 0 and no margin to pass: the rules above
+    name or surname left out (伍呷: 吉木伍呷, born within a year of it where both say) is a
+    candidate too, paired or not, with probability 0 and no margin to pass: the rules above
     apply to him.
 
     Parameters
@@ -324,6 +332,7 @@ def lone_death_candidates(
                 JOIN {PERSONS} r ON r.unique_id = m.unique_id_r
                 WHERE m.reason NOT IN ('labelled_apart', 'two_ids')
                   AND coalesce(NOT (l.township = r.township AND l.village <> r.village), true)
+                  AND NOT {_given_name_cut("l", "r")} AND NOT {_given_name_cut("r", "l")}
             ),
             pairs AS (
                 SELECT unique_id_l AS uid, unique_id_r AS other, match_probability FROM candidates
@@ -366,7 +375,7 @@ def lone_death_candidates(
                 FROM alone a JOIN {PERSONS} n ON n.unique_id = a.uid
                 JOIN {PERSONS} r ON r.township = n.township AND r.village = n.village
                      AND length(r.name) > length(n.name) AND ends_with(r.name, n.name)
-                     AND {WHOLE_PARTS_LEFT_OUT}
+                     AND NOT {_given_name_cut("r", "n")}
                      AND coalesce(abs(r.birth_year - n.birth_year) <= 1, true)
                 JOIN {entities} e ON e.registry || ':' || e.record_id = r.unique_id
                 WHERE n.id18 IS NULL AND length(n.name) >= 2

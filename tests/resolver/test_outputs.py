@@ -143,7 +143,7 @@ def test_a_notice_of_a_name_others_of_its_village_bear_after_a_clan_name_counts_
 def test_a_name_written_with_a_separator_leaves_out_whole_parts_only():
     # a blind tester's 南疆 county: police notice 买买提司马义 (no dot, no ID) counted the
     # brother 努尔买买提·司马义 (given name 努尔买买提) beside 买买提·司马义: a false lead on
-    # him. 吉木·伍呷 leaves out a whole part before its separator and still counts
+    # him, paired by linking or by name. 吉木·伍呷 leaves out a whole part and still counts
     con = connect(":memory:")
     con.execute("CREATE TABLE persons AS SELECT * FROM (VALUES "
                 "('deaths:D1', '买买提司马义', '买买提司马义', '加汗巴格', '10', 'M'), "
@@ -163,6 +163,10 @@ def test_a_name_written_with_a_separator_leaves_out_whole_parts_only():
     con.execute("CREATE TABLE possible_matches AS SELECT 'assistance:A1' AS unique_id_l, "
                 "'deaths:D1' AS unique_id_r, 0.8::DOUBLE AS match_probability, "
                 "'below_threshold' AS reason")  # fmt: skip
+    assert lone_death_candidates(con) == [("D1", "P1", 0.8, 1, 0), ("D2", "P3", 0.0, 1, 0)]
+    # nor when linking paired them (the name inside his, a level of its own)
+    con.execute("INSERT INTO possible_matches VALUES "
+                "('assistance:A2', 'deaths:D1', 0.6, 'below_threshold')")  # fmt: skip
     assert lone_death_candidates(con) == [("D1", "P1", 0.8, 1, 0), ("D2", "P3", 0.0, 1, 0)]
 
 
