@@ -50,6 +50,7 @@ import networkx as nx
 import pyarrow as pa
 
 from models.amounts import (
+    BASE_APART,
     CASE_MONEY,
     LINE_MONEY,
     back_pay_parts,
@@ -436,11 +437,11 @@ def _raw(raw_table: str, expression: str) -> str:
 
 def _payment_rows(con) -> pa.Table:
     """Each case's payment lines: each line's money for its class (``LINE_MONEY``: its 保障金
-    where written apart), whether it is, the text of its columns beside the contract's (备注,
+    where written apart from 分类施保金), whether it is (``BASE_APART``), the text of its columns beside the contract's (备注,
     发放类型 …), and whether it is 低保 or 特困 money (``models.amounts.CASE_MONEY``)."""
     return con.sql(
         f"SELECT case_no, pay_month, record_id, {LINE_MONEY}::DOUBLE, "
-        "base_amount IS NOT NULL, (SELECT array_to_string(map_values(r.extra), ' ') "
+        f"{BASE_APART}, (SELECT array_to_string(map_values(r.extra), ' ') "
         "FROM raw_payments r WHERE r.source_no = payments.source_no "
         f"AND r.row_no = payments.row_no), {CASE_MONEY} FROM payments WHERE case_no IS "
         "NOT NULL AND pay_month IS NOT NULL AND amount IS NOT NULL ORDER BY case_no, record_id"

@@ -34,6 +34,7 @@ import duckdb
 import orjson
 import pyarrow as pa
 
+from models.amounts import CASE_MONEY, LINE_MONEY
 from models.cases import Case
 from models.policy import Policy, policy_from_dict
 from resolver.db import table_names, transaction
@@ -463,8 +464,9 @@ def _record_gone_rows(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
 
 
 def _paid_after(con: duckdb.DuckDBPyConnection, rows: list[dict], as_of: date | None) -> str | None:
-    """The last month after ``as_of``'s in which the ledger pays money to the case of one of
-    these roster rows (None when none, or no roster row)."""
+    """The last month after ``as_of``'s in which the ledger pays 低保 or 特困 money
+    (``CASE_MONEY``) to the case of one of these roster rows (None when none, or no roster
+    row)."""
     if not rows or as_of is None or "payments" not in table_names(con):
         return None
     cases = pa.table({"case_no": [row.get("case_no") for row in rows],
@@ -472,10 +474,10 @@ def _paid_after(con: duckdb.DuckDBPyConnection, rows: list[dict], as_of: date | 
     con.register("_gone_cases", cases)
     try:
         (month,) = con.execute(
-            "SELECT max(pay_month) FROM (SELECT p.pay_month FROM payments p JOIN _gone_cases g "
-            "ON p.case_no = g.case_no AND p.county IS NOT DISTINCT FROM g.county "
-            "WHERE p.pay_month > strftime(?::DATE, '%Y-%m') GROUP BY p.pay_month "
-            "HAVING sum(p.amount) > 0)", [as_of]
+            "SELECT max(pay_month) FROM (SELECT payments.pay_month FROM payments JOIN _gone_cases g "
+            "ON payments.case_no = g.case_no AND payments.county IS NOT DISTINCT FROM g.county "
+            f"WHERE payments.pay_month > strftime(?::DATE, '%Y-%m') AND {CASE_MONEY} "
+            f"GROUP BY payments.pay_month HAVING sum({LINE_MONEY}) > 0)", [as_of]
         ).fetchall()[0]  # fmt: skip
     finally:
         con.unregister("_gone_cases")

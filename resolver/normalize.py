@@ -396,6 +396,8 @@ _PROGRAM_WORDS = (
     ("临时救助", "temporary"),
     ("特困", "tekun"),
     ("五保", "tekun"),
+    ("分散供养", "tekun"),
+    ("集中供养", "tekun"),
     ("低保", "dibao"),
     ("最低生活保障", "dibao"),
 )

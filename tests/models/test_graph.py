@@ -147,10 +147,13 @@ def test_a_payment_of_another_program_is_no_money_of_the_case(tmp_path):
     payments = [["record_id", "case_no", "pay_month", "amount", "救助类型"],
                 ["F1", "DB1", "2026-01", "500", "低保"], ["F2", "DB1", "2026-02", "500", ""],
                 ["F3", "DB1", "2026-03", "2000", "临时救助"],
-                ["F4", "DB1", "2026-04", "800", "医疗救助"]]  # fmt: skip
+                ["F4", "DB1", "2026-04", "800", "医疗救助"],
+                ["F5", "DB1", "2026-05", "500", "分散供养"], ["F6", "DB1", "2026-06", "500", "A类"]]  # fmt: skip
     built = build_household_graph(_linked(tmp_path, DROP | {"payments": payments}), links=None)
     node = built.nodes[("case", "DB1")]
-    assert dict(node["payments"]) == {"2026-01": [("F1", 500.0)], "2026-02": [("F2", 500.0)]}
+    # 分散供养 is 特困's, and a value Doudi does not know (A类 in a 人员类别 column) no other program
+    assert dict(node["payments"]) == {"2026-01": [("F1", 500.0)], "2026-02": [("F2", 500.0)],
+                                      "2026-05": [("F5", 500.0)], "2026-06": [("F6", 500.0)]}  # fmt: skip
     # kept beside them, for a lead's evidence to name
     assert dict(node["other_payments"]) == {"2026-03": [("F3", 2000.0)], "2026-04": [("F4", 800.0)]}
 
@@ -169,6 +172,18 @@ def test_a_case_is_paid_its_base_where_the_ledger_gives_it_apart(tmp_path):
     assert dict(first["payments"]) == {"2026-01": [("F1", 500.0)], "2026-02": [("F2", 500.0)]}
     assert dict(second["payments"]) == {"2026-01": [("F3", 500.0)], "2026-02": [("F4", 550.0)]}
     assert first["base_apart"] and not second["base_apart"]
+
+
+def test_a_base_column_without_classified_extras_beside_it_is_not_the_money_paid(tmp_path):
+    """A 保障金 column alone may be the month's entitlement: a 停发 line paid 0 and a 补发 of
+    two months are the amounts paid, not the 保障金 beside them."""
+    payments = [["record_id", "case_no", "pay_month", "amount", "保障金"],
+                ["F1", "DB1", "2026-01", "700", "700"], ["F2", "DB1", "2026-02", "0", "700"],
+                ["F3", "DB1", "2026-04", "1400", "700"]]  # fmt: skip
+    built = build_household_graph(_linked(tmp_path, DROP | {"payments": payments}), links=None)
+    node = built.nodes[("case", "DB1")]
+    assert sum(amount for lines in node["payments"].values() for _, amount in lines) == 2100.0
+    assert not node["base_apart"]
 
 
 def test_back_pay_is_read_as_paid_in_the_months_its_note_names(tmp_path):

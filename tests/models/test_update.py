@@ -90,11 +90,12 @@ DEATHS = ("记录编号,姓名,身份证号码,死亡日期,数据来源\n"
           "D1,张伟,532326195001010015,2024-01-10,公安\nD2,刘军,532326194005050052,2024-02-05,殡葬\n")  # fmt: skip
 
 
-def _drop(folder, members, months):
+def _drop(folder, members, months, grants=()):
     folder.mkdir()
     (folder / "救助对象.csv").write_text(ROSTER + "".join(
         f"{record},{members[record]},是,2020-01-01\n" for record in members), encoding="utf-8")  # fmt: skip
-    lines = [f"P{month}{case},{case},2024-{month:02d},{amount},{program}"
+    lines = [f"P{month}{case},{case},2024-{month:02d},{amount},"
+             + ("丧葬补助" if (case, month) in grants else program)
              for month in range(1, months + 1)
              for case, amount, program in (("DB001", 1000, "低保"), ("DB002", 1000, "低保"),
                                            ("TK001", 800, "特困"))]  # fmt: skip
@@ -112,13 +113,15 @@ def test_a_lead_resolved_by_deleting_a_dead_members_row_says_the_case_is_still_p
     first = _drop(tmp_path / "m1", MEMBERS, 6)
     run_pipeline(first, tmp_path / "o1", policy=load_policy(), settings=LinkSettings(), db_path=db)
     kept = {record: row for record, row in MEMBERS.items() if record not in ("A1", "A5")}
-    result = update_pipeline(_drop(tmp_path / "m2", kept, 7), db, tmp_path / "o2")
+    # 刘军's case is paid a funeral grant in July, no 特困 money: nothing was paid on for him
+    result = update_pipeline(_drop(tmp_path / "m2", kept, 7, grants={("TK001", 7)}), db,
+                             tmp_path / "o2")  # fmt: skip
     con = connect(db, read_only=True)
     resolved = con.execute(
         "SELECT case_type, gone_records, paid_after_gone FROM case_registry "
         "WHERE resolved_run = ? AND case_type = 'deceased_paid' ORDER BY ALL", [result.run_id]
     ).fetchall()  # fmt: skip
     assert resolved == [("deceased_paid", ["assistance:A1"], "2024-07"),
-                        ("deceased_paid", ["assistance:A5"], "2024-07")]  # fmt: skip
-    assert resolved_while_paid(con, result.run_id) == 2
+                        ("deceased_paid", ["assistance:A5"], None)]  # fmt: skip
+    assert resolved_while_paid(con, result.run_id) == 1
     con.close()
