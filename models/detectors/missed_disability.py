@@ -26,8 +26,8 @@ TYPE_LABELS = {"visual": "视力", "hearing": "听力", "speech": "言语", "phy
 def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     """A living, severely disabled person (policy) in a poor household — 建档立卡 status poor,
     or income per person under the 低保 standard — with no active, covered 低保 or 特困 row.
-    His household is his hukou family's too: a 建档立卡 household holding a member of it is
-    his, though he is on no 建档立卡 row of his own (``_poverty_rows``).
+    A person on no 建档立卡 row of his own is of the 建档立卡 households holding a member of
+    his hukou family (``_poverty_rows``).
     Enrollment is found through identity links, so a roster row with a mistyped ID still
     counts as enrolled. Income and status come from current records only: a case that ended
     (the family probably left 低保 because its income rose), or a row whose member is not
@@ -115,14 +115,16 @@ def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
 
 
 def _poverty_rows(graph: nx.MultiGraph, node) -> list[tuple[str, dict]]:
-    """The 建档立卡 rows of the person's households: his own, then, for each 建档立卡
-    household none of his rows is in, a row of a member of his hukou family (a household's
-    member list lags behind its hukou: a wife married in, a son back from work, is on no 建档立卡
-    row of his own); each with how the evidence names it."""
+    """The 建档立卡 rows of the person's household, each with how the evidence names it: his
+    own; or, when he is on none, a row of each 建档立卡 household holding a member of his hukou
+    family (a household's member list lags behind its hukou: a son back from work is on no
+    建档立卡 row of his own). A person on a row of his own is judged by his household alone: a
+    wife married in may still be on her parents' household's rows."""
     own = neighbours(graph, node, "in_poverty_household")
-    seen = {household for household, _ in own}
-    found = [("", row) for _, row in own]
-    whose = "其同户（户籍）成员所在" if own else "本人无建档立卡记录，其同户（户籍）成员所在"
+    if own:
+        return [("", row) for _, row in own]
+    seen, found = set(), []
+    whose = "本人无建档立卡记录，其同户（户籍）成员所在"
     for family in families_of(graph, node):
         for member, _ in neighbours(graph, family, "member_of"):
             for household, row in neighbours(graph, member, "in_poverty_household"):

@@ -920,6 +920,19 @@ def test_a_severely_disabled_man_on_no_poverty_row_is_poor_with_his_hukou_family
         assert reason.text.startswith("本人无建档立卡记录，其同户（户籍）成员所在建档立卡户，状态")
 
 
+def test_a_man_on_a_poverty_row_of_his_own_is_judged_by_his_household_not_his_wifes_parents():
+    # his household is 已脱贫 and well off; his wife is still on her parents' 监测户's rows
+    drop = HouseholdSketch()
+    drop.family("HH1", "nong", "wife")
+    drop.certify("nong", "C1", "physical", 1)
+    drop.poor("nong", "P2", status="lifted", income=15000.0)
+    drop.graph.add_node(("poverty_household", "PH9"), kind="poverty_household")
+    drop._edge(("person", "wife"), ("poverty_household", "PH9"), "in_poverty_household",
+               "poverty", "P9", status="monitored", labor=None, health=None, cause=None,
+               income_year=3000.0, dibao_marked=None)  # fmt: skip
+    assert detect_missed_disability(drop.graph, POLICY) == []
+
+
 @pytest.mark.parametrize(
     ("disability_type", "level", "flagged"),
     [("physical", 2, True), ("physical", 3, False), ("intellectual", 4, True)],
