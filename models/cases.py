@@ -21,6 +21,10 @@ STRUCK_SCORE = 0.3
 """The highest score of a case resting on a struck row: below ``LIKELY_SCORE``, as the office
 marked the row it rests on as gone."""
 STRUCK_TEXT = "该行在表中被划去，可能已作废，请核实"
+PAID_ON_TYPES = frozenset({"deceased_paid", "over_standard"})
+"""Case types whose money is the ledger's payments after a day: striking a row out stops no
+payment, so a case of them resting on a struck row keeps its score (``STRUCK_PAID_TEXT``)."""
+STRUCK_PAID_TEXT = "该行在表中被划去（可能已作废），但案件仍有发放，请核实是否已停发"
 LIKELY_SCORE = 0.5
 """A lead scored at least this is more likely true than not: the count beside a headline
 count of leads (an uncertain lead on a namesake's notice counts among the leads, scored low)."""
@@ -151,7 +155,9 @@ def one_per_finding(cases: list[Case]) -> list[Case]:
 
 def struck_noted(cases: list[Case], struck: set[tuple[str, str]]) -> list[Case]:
     """The cases with, for each struck row they rest on (``struck``: registry and record id),
-    a first fact saying so (``STRUCK_TEXT``), and their count as feature ``STRUCK``.
+    a first fact saying so (``STRUCK_TEXT``), and their count as feature ``STRUCK`` (which caps
+    the score); a case of ``PAID_ON_TYPES`` gets the fact that the case is paid all the same
+    (``STRUCK_PAID_TEXT``) and no cap.
 
     Parameters
     ----------
@@ -172,11 +178,18 @@ def struck_noted(cases: list[Case], struck: set[tuple[str, str]]) -> list[Case]:
     >>> noted = struck_noted([case], {("assistance", "A1")})[0]
     >>> [item.as_text() for item in noted.evidence], noted.features
     (['[救助对象 A1] 该行在表中被划去，可能已作废，请核实', '同一人同时在两个案件'], {'struck_rows': 1})
+    >>> death = Case("deceased_paid", [("assistance", "A1")], ["p1"], 1830.0, [])
+    >>> noted = struck_noted([death], {("assistance", "A1")})[0]
+    >>> noted.evidence[0].text, noted.features
+    ('该行在表中被划去（可能已作废），但案件仍有发放，请核实是否已停发', {})
     """
     noted = []
     for case in cases:
         rows = [record for record in case.records if record in struck]
-        facts = [Evidence(STRUCK_TEXT, registry, record_id) for registry, record_id in rows]
-        noted.append(replace(case, evidence=[*facts, *case.evidence],
-                             features={**case.features, STRUCK: len(rows)}) if rows else case)  # fmt: skip
+        paid_on = case.case_type in PAID_ON_TYPES
+        text = STRUCK_PAID_TEXT if paid_on else STRUCK_TEXT
+        facts = [Evidence(text, registry, record_id) for registry, record_id in rows]
+        features = case.features if paid_on else {**case.features, STRUCK: len(rows)}
+        noted.append(replace(case, evidence=[*facts, *case.evidence], features=features)
+                     if rows else case)  # fmt: skip
     return noted

@@ -164,3 +164,14 @@ def test_a_lead_resting_on_a_struck_row_says_so_first_and_scores_lower():
         "风险评分 0.30（所依据的行在表中被划去，评分以 0.30 为上限；模型评分 0.96"
     )
     assert struck_noted([case], {("assistance", "A9")}) == [case]
+
+
+def test_a_death_still_paid_on_a_struck_row_keeps_its_score():
+    # a village strikes out a dead member's row instead of ending it: the money goes on
+    case = Case("deceased_paid", [("assistance", "A1"), ("deaths", "D1")], ["p1"], 1830.0, [],
+                features={"identity": 1.0})  # fmt: skip
+    noted = struck_noted([case], {("assistance", "A1")})[0]
+    assert noted.evidence[0].as_text() == (
+        "[救助对象 A1] 该行在表中被划去（可能已作废），但案件仍有发放，请核实是否已停发"
+    )
+    assert STRUCK not in noted.features
