@@ -376,6 +376,12 @@ _BACK_PAY_NOTE = re.compile(
 )
 
 
+# What after a 补发 note's months says they are no run of months: a list (补发2023年7月、8月,
+# 7、8月, 7月和8月: more months than the run read) or a day (补发，2024年1月20日到账: the day
+# the money came, not the month it is for).
+_NOT_A_RUN = re.compile(r"\s*(?:[、,，和及与]\s*\d{1,2}\s*月?|\d{1,2}\s*[日号])")
+
+
 def back_pay_parts(paid_in: str, amount: float, note: str | None) -> list[tuple[str, float]]:
     """A payment line as paid in the months its note says it is for (补发2023年7-8月), evenly
     in whole fen that add up to it (the odd fen in the last month); as paid in its own month
@@ -404,6 +410,8 @@ def back_pay_parts(paid_in: str, amount: float, note: str | None) -> list[tuple[
     [('2023-11', 333.33), ('2023-12', 333.33), ('2024-01', 333.34)]
     >>> back_pay_parts("2024-01", 700.0, "2024年1月补发"), back_pay_parts("2024-01", 7.0, "补发2024年3月")
     ([('2024-01', 700.0)], [('2024-01', 7.0)])
+    >>> back_pay_parts("2024-02", 1420.0, "补发2023年7月、8月"), back_pay_parts("2024-02", 9.0, "补发，2024年1月20日到账")
+    ([('2024-02', 1420.0)], [('2024-02', 9.0)])
     """
     months = _noted_months(note, month_index(paid_in)) if note else []
     if not months:
@@ -418,7 +426,7 @@ def _noted_months(note: str, paid_in: int) -> list[int]:
     """The months a 补发 note names, the first before ``paid_in`` and none after it; none when
     it names no such run."""
     found = _BACK_PAY_NOTE.search(note)
-    if found is None:
+    if found is None or _NOT_A_RUN.match(note, found.end()):
         return []
     year, month, end_year, end_month = found.groups()
     first = int(year) * 12 + int(month) - 1

@@ -206,9 +206,13 @@ def test_a_ledger_giving_the_base_apart_prices_each_class_by_its_base(tmp_path):
      ("补发：2023.11-2024.1", [("2023-11", 166.66), ("2023-12", 166.66), ("2024-01", 166.68)]),
      ("补发2023年11至12月差额", [("2023-11", 250.0), ("2023-12", 250.0)]),
      ("补发2023年13月", [("2024-02", 500.0)]), ("补发2021年1月至2023年12月", [("2024-02", 500.0)]),
-     ("补发2023年9-7月", [("2024-02", 500.0)]), ("2024年2月补发", [("2024-02", 500.0)])],
+     ("补发2023年9-7月", [("2024-02", 500.0)]), ("2024年2月补发", [("2024-02", 500.0)]),
+     # a list of months, not a run, and the day the money came: not read
+     ("补发2023年7月、8月", [("2024-02", 500.0)]), ("补发2023年7、8月", [("2024-02", 500.0)]),
+     ("补发2023年7月和8月", [("2024-02", 500.0)]), ("补发，2024年1月20日到账", [("2024-02", 500.0)])],
 )  # fmt: skip
 def test_a_back_pay_note_names_the_months_the_line_is_for_or_none(note, parts):
     """A line paid in February 2024: a month out of range, a run of more than two years or
-    backwards, or months written before 补发 are not read (the line stays in its month)."""
+    backwards, months written before 补发, a list of months or a day are not read (the line
+    stays in its month, for the rule of months without a line to judge)."""
     assert back_pay_parts("2024-02", 500.0, note) == parts
