@@ -263,8 +263,9 @@ def _own_headers(recognition: Recognition, headers: Sequence[str]) -> int:
 def hint_passed_over(vocabulary: Vocabulary, recognition: Recognition, headers: Sequence[str],
                      hint: str | None) -> Recognition | None:  # fmt: skip
     """How the registry a table's name hints at reads its headers, when another registry was
-    chosen and the hinted one reads at least as many of them but lacks a required column
-    (a 户籍 file whose 户号 is headed 户编号, 建档立卡's word); None otherwise.
+    chosen and the hinted one lacks one required column and reads as many of them but that one
+    (a 户籍 file whose 户号 is headed 家庭编号, 建档立卡's word); None otherwise (a ledger named
+    for its 低保金 reads three required roster columns short: no roster).
 
     Parameters
     ----------
@@ -285,8 +286,8 @@ def hint_passed_over(vocabulary: Vocabulary, recognition: Recognition, headers: 
     if hint is None or hint == recognition.registry.name:
         return None
     hinted = _map_headers(vocabulary, REGISTRIES[hint], headers, frozenset())
-    close = len(hinted.positions) >= len(recognition.positions) - len(hinted.missing)
-    return hinted if hinted.missing and close else None
+    close = len(hinted.positions) >= len(recognition.positions) - 1  # but the column it lacks
+    return hinted if len(hinted.missing) == 1 and close else None
 
 
 def _map_headers(vocabulary: Vocabulary, registry: Registry, headers: Sequence[str],

@@ -65,6 +65,18 @@ def test_a_registry_read_against_its_name_says_which_column_the_name_lacks():
     roster = ["救助证号", "姓名", "身份证号码", "救助类型", "低保类别", "是否保障对象", "纳入日期"]
     assert hint_passed_over(vocabulary, recognise(vocabulary, roster, "hukou"), roster,
                             "hukou") is None  # fmt: skip
+    # nor a ledger named for its 低保金 (城关镇2026年11月低保金): the roster lacks three columns
+    ledger = [
+        "记录编号",
+        "救助证号",
+        "姓名",
+        "身份证号码",
+        "发放月份",
+        "发放金额（元）",
+        "银行账号",
+    ]
+    assert hint_passed_over(vocabulary, recognise(vocabulary, ledger, "assistance"), ledger,
+                            "assistance") is None  # fmt: skip
 
 
 def test_names_hint_at_registries():
