@@ -1448,15 +1448,17 @@ def _named_month(source: Source) -> str | None:
 def _stale_month_columns(con: duckdb.DuckDBPyConnection, covered: list, by_number: dict
                          ) -> dict[int, tuple[str, str, int]]:  # fmt: skip
     """The payments tables whose month column is stale, by source_no: the month their names
-    give, the one their column gives and the other table listing that month's lines. Two of
-    their names (file name and title, or sheet) agree on a month, every row's column gives
-    one other month, and another file lists that month's lines too (a month's 发放表 made
-    from last month's, its 发放月份 column not updated)."""
+    give, the one their column gives and the other table listing that month's lines. Their
+    names give a month, every row's column gives one other month, and another file lists that
+    month's lines too, its names giving that month or two of theirs (file name and title, or
+    sheet) agreeing (a month's 发放表 made from last month's, its 发放月份 column not
+    updated)."""
     stale = {}
     for number, other, month, _, _ in covered:
         source = by_number[number]
         named = _named_month(source)
-        if named is None or named == month or len(source.named_months) < 2:
+        agreed = len(source.named_months) >= 2 or _named_month(by_number[other]) == month
+        if named is None or named == month or not agreed:
             continue
         held = con.execute("SELECT list(DISTINCT pay_month), count(*) = count(pay_month) "
                            "FROM payments WHERE source_no = ?", [number]).fetchone()  # fmt: skip
@@ -1477,7 +1479,7 @@ def _month_from_names(con: duckdb.DuckDBPyConnection, source: Source, named: str
         )
     file = other.path.relative_to(data_dir).as_posix()
     source.notes.append(
-        f"各行的发放月份列都写 {written}，但文件名、工作表名和标题所写月份都是 {named}，且这些行与「{file}」中 "
+        f"各行的发放月份列都写 {written}，但本表的文件名、工作表名或标题所写月份是 {named}，且这些行与「{file}」中 "
         f"{written} 的发放记录相同：按旧表未改的月份列处理，各行按 {named} 读取（未当作重复删去），请核实"
     )
     log.warning("payments of %s are read as %s, its names' month: its month column gives %s",

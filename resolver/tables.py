@@ -343,12 +343,19 @@ def table_context(grid: Grid, located: Located, id_stem: str | None = None,
 _NAME_KINDS = ("工作表名", "文件名", "标题")
 
 
+BACK_PAY_WORD = "补发"
+
+
 def _named_months(texts: tuple[str, str, str], sheet_year: int | None
                   ) -> tuple[tuple[str, str], ...]:  # fmt: skip
     """Each of sheet name, file name and title (``texts``) giving a month, with the month; a
-    sheet named for a month alone gives it in ``sheet_year`` (None: it gives none)."""
+    sheet named for a month alone gives it in ``sheet_year`` (None: it gives none). A name
+    saying 补发 gives none: its lines are of the months they make up for (2026年2月补发1月低保金
+    lists January's), not the month it names first."""
     named = []
     for kind, text in zip(_NAME_KINDS, texts, strict=True):
+        if BACK_PAY_WORD in text:
+            continue
         found = named_month(text)
         only = MONTH_ONLY.match(text) if kind == "工作表名" and sheet_year else None
         if found is None and only:

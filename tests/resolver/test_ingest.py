@@ -612,17 +612,29 @@ def test_a_month_file_whose_month_column_was_not_updated_is_read_as_its_names_mo
     assert "各行按 2025-11 读取" in notes
 
 
-def test_a_copy_of_another_month_named_for_its_own_month_once_is_kept_and_reported(tmp_path):
-    # only the file name gives November (no title): no proof the column is stale, but the
-    # files' names say two months, so neither is dropped as the other's copy
+def test_a_stale_month_file_named_for_its_month_once_is_read_as_that_month(tmp_path):
+    # only the file name gives November (no title), and October's file is named October: a
+    # stale column, not October twice (a review found the first version keeping both files'
+    # lines as October's, each case paid twice that month)
     drop = _drop(tmp_path, {})
     write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
     _month_file(drop / "2025年10月发放表.xlsx", "2025年10月低保资金发放表", "2025-10", ["P1", "P2"])
     _month_file(drop / "2025年11月发放表.xlsx", "低保资金发放表", "2025-10", ["P3", "P4"])
     con = ingest(tmp_path)
-    assert _months_read(con) == [("2025-10", 4, 1402)]
-    assert "两个文件的名称或标题所写月份不同（2025-11 与 2025-10）：未当作重复删去" in _notes(
-        con, "2025年11月发放表.xlsx")  # fmt: skip
+    assert _months_read(con) == [("2025-10", 2, 701), ("2025-11", 2, 701)]
+    assert "各行按 2025-11 读取" in _notes(con, "2025年11月发放表.xlsx")
+
+
+def test_a_back_pay_file_is_not_taken_for_a_stale_month_file(tmp_path):
+    # 2025年11月补发10月: its lines are October's; it repeats October's file, read once, noted
+    drop = _drop(tmp_path, {})
+    write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
+    _month_file(drop / "2025年10月发放表.xlsx", "2025年10月低保资金发放表", "2025-10", ["P1", "P2"])
+    _month_file(drop / "2025年11月补发10月低保金.xlsx", "2025年11月补发10月低保金", "2025-10",
+                ["P3", "P4"])  # fmt: skip
+    con = ingest(tmp_path)
+    assert _months_read(con) == [("2025-10", 2, 701)]
+    assert "只计一次" in _notes(con, "2025年11月补发10月低保金.xlsx")
 
 
 def test_a_files_name_and_title_naming_two_months_is_reported(tmp_path):
