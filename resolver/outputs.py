@@ -253,11 +253,16 @@ def _given_name_cut(longer: str, shorter: str) -> str:
     努尔买买提, and 买买提司马义): two names, not one after a clan name or surname left out,
     which leaves out whole parts before a separator (吉木·伍呷, or 吉木伍呷 written without
     one, and 伍呷). False where a name is missing."""
-    whole_parts = f"'(^|·)' || array_to_string(string_split({shorter}.name, ''), '·?') || '$'"
+    parts = f"string_split({longer}.written_name, '·')"
+    # the name as written from each part on, without its separators (no pattern: a name may
+    # hold any character a clerk typed)
+    tails = (
+        f"list_transform(range(1, len({parts}) + 1), lambda i: array_to_string({parts}[i:], ''))"
+    )
     return (f"coalesce(length({longer}.name) > length({shorter}.name) "
             f"AND ends_with({longer}.name, {shorter}.name) "
             f"AND contains({longer}.written_name, '·') "
-            f"AND NOT regexp_matches({longer}.written_name, {whole_parts}), false)")  # fmt: skip
+            f"AND NOT list_contains({tails}, {shorter}.name), false)")  # fmt: skip
 
 
 def lone_death_candidates(
