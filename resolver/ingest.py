@@ -1103,8 +1103,8 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
         _read_grid(outcome, wide, vocabulary, "payments", id_stem, sheet_dated)
         for source in outcome.sources[read:]:
             source.skipped = sorted(located.skipped + source.skipped)
-            source.notes.append(f"按月分列的发放表：每个案件每个月的金额读作一条发放记录（{context.year} 年，"
-                                "年份取自文件名、工作表名或标题；合计列不读）")  # fmt: skip
+            source.notes.append(f"按月分列的发放表：每个案件每个月的金额读作一条发放记录（{_years_of(located, context)}"
+                                "；合计列不读）")  # fmt: skip
         return
     located, notes = members_apart(located, vocabulary)
     located, more = found_by_values(located, context)
@@ -1174,9 +1174,10 @@ def _of_totals(recognition) -> bool:
 
 
 def _unpivoted(located, context, vocabulary: Vocabulary) -> Grid | None:
-    """A payments table with a column per month (1月 … 12月) and a 救助证号 column, as a grid
-    of a line per case and month paid (its header, then the lines in the file's order, each
-    with its row's number; a 记录编号 gets the month appended); None for any other table.
+    """A payments table with a column per month (1月 … 12月, or 2025年10月 … 2026年9月) and a
+    救助证号 column, as a grid of a line per case and month paid (its header, then the lines
+    in the file's order, each with its row's number; a 记录编号 gets the month appended);
+    None for any other table.
 
     Raises
     ------
@@ -1189,27 +1190,30 @@ def _unpivoted(located, context, vocabulary: Vocabulary) -> Grid | None:
     if len(months) < MIN_COLUMNS_OF_A_REGISTRY or "case_no" not in columns.values():
         return None
     grid = located.grid
-    if context.year is None:
+    if context.year is None and any(year is None for year, _ in months.values()):
         raise InputError(grid.path, list(located.header_rows), None,
                          "按月分列的发放表，但文件名、工作表名和标题中都没有年份：请在文件名中写明年份"
                          "（如 2025年低保发放.xlsx）后再导入", grid.sheet)  # fmt: skip
     kept = [position for position in range(len(texts))
             if position not in months and not _TOTAL.match(texts[position])]  # fmt: skip
     data, parts = pa.array(located.data), []
-    for position, month in months.items():
+    for position, (year, month) in months.items():
         amounts = grid.columns[position].take(data)
         paid = pc.indices_nonzero(pc.invert(pa.array(is_blank(amounts))))
         rows = data.take(paid)
+        # a record id gets the month, with its year where the header gives it (2025年12月
+        # beside 2026年12月)
+        suffix = f"{month:02d}" if year is None else f"{year}{month:02d}"
         values = []
         for column in kept:
             cells = grid.columns[column].take(rows)
             if columns[column] == "record_id":
                 cells = pc.if_else(pa.array(is_blank(cells)), cells,
-                                   pc.binary_join_element_wise(cells, f"{month:02d}", "-"))  # fmt: skip
+                                   pc.binary_join_element_wise(cells, suffix, "-"))  # fmt: skip
             values.append(cells)
-        values += [pa.array([f"{context.year}-{month:02d}"] * len(rows), pa.string()),
+        values += [pa.array([f"{year or context.year}-{month:02d}"] * len(rows), pa.string()),
                    amounts.take(paid)]  # fmt: skip
-        parts.append((rows.to_numpy(), month, values))
+        parts.append((rows.to_numpy(), (year or context.year) * 12 + month, values))
     order = np.lexsort((np.concatenate([[month] * len(rows) for rows, month, _ in parts]),
                         np.concatenate([rows for rows, _, _ in parts])))  # fmt: skip
     header = [texts[position] for position in kept] + ["发放月份", "发放金额"]
@@ -1226,10 +1230,27 @@ def _unpivoted(located, context, vocabulary: Vocabulary) -> Grid | None:
 _TOTAL = re.compile(r"^\s*(?:全年)?(?:合\s*计|总\s*计|小\s*计|累\s*计)")
 
 
-def _month_columns(texts: list[str]) -> dict[int, int]:
-    """The month each header naming a month alone (1月, 12月份) names, by its position."""
-    return {position: int(found.group(1)) for position, text in enumerate(texts)
-            if (found := MONTH_ONLY.match(text))}  # fmt: skip
+def _years_of(located, context) -> str:
+    """Where a ledger of a column per month took its months' years from, as its note says."""
+    if all(year is not None for year, _ in _month_columns(located.header.texts).values()):
+        return "年份取自各月列名"
+    return f"{context.year} 年，年份取自文件名、工作表名或标题"
+
+
+# A header naming a month with its year: 2026年1月, 2026年1月份, 2026-01.
+_DATED_MONTH = re.compile(r"^\s*(\d{4})\s*(?:年|-|/|\.)\s*(1[0-2]|0?[1-9])\s*(?:月份?)?\s*$")
+
+
+def _month_columns(texts: list[str]) -> dict[int, tuple[int | None, int]]:
+    """The year (None when the header gives none: the table's names give it) and month each
+    header naming a month (1月, 12月份, 2026年1月) names, by its position."""
+    found = {}
+    for position, text in enumerate(texts):
+        if only := MONTH_ONLY.match(text):
+            found[position] = (None, int(only.group(1)))
+        elif dated := _DATED_MONTH.match(text):
+            found[position] = (int(dated.group(1)), int(dated.group(2)))
+    return found
 
 
 def _refuse_month_columns(grid: Grid, located) -> None:

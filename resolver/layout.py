@@ -191,17 +191,20 @@ def _find_header(grid: Grid, vocabulary: Vocabulary) -> Header | None:
     return chosen
 
 
-# Values no header holds: a month or a day (2026-11, 2026年11月, 202611, 2026/11/30), an
-# amount with fen or jiao (960.00, 1,950.5).
+# Values no header holds: a day (2026/11/30, 2026年11月30日, 20261130), an amount with fen or
+# jiao (960.00, 1,950.5).
 _DATA_VALUE = re.compile(
-    r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*(?:月份?)?(?:\s*[-/.]\s*\d{1,2}|\s*\d{1,2}\s*日)?$"
-    r"|^\d{6}$|^\d{8}$|^[-+]?\d[\d,]*\.\d+$"
+    r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*(?:月份?)?(?:\s*[-/.]\s*\d{1,2}|\s*\d{1,2}\s*日)$"
+    r"|^\d{8}$|^[-+]?\d[\d,]*\.\d+$"
 )
+# A month (2026-11, 2026年11月, 202611): a data row's pay month, or one of a header's months
+# (a ledger of a column per month, 2026年1月 … 2026年12月).
+_MONTH_VALUE = re.compile(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*(?:月份?)?$|^\d{6}$")
 
 
 def reads_as_data(texts: list[str]) -> bool:
-    """Whether a row holds a value only a data row holds: an ID number, a month or a day, an
-    amount with fen or jiao.
+    """Whether a row holds a value only a data row holds: an ID number, a day, an amount with
+    fen or jiao, or one month (a header of a column per month names several).
 
     Parameters
     ----------
@@ -223,9 +226,12 @@ def reads_as_data(texts: list[str]) -> bool:
     False
     >>> reads_as_data(["1", "2", "3", "4"])  # a 栏次 row
     False
+    >>> reads_as_data(["救助证号", "姓名", "2025年12月", "2026年1月"])
+    False
     """
-    return any(ID_SHAPE.match(clean_text(text)) or _DATA_VALUE.match(text.strip())
-               for text in texts if text)  # fmt: skip
+    months = sum(bool(_MONTH_VALUE.match(text.strip())) for text in texts if text)
+    return months == 1 or any(ID_SHAPE.match(clean_text(text)) or _DATA_VALUE.match(text.strip())
+                              for text in texts if text)  # fmt: skip
 
 
 def _known(texts: list[str], vocabulary: Vocabulary) -> int:

@@ -1159,6 +1159,23 @@ def test_a_ledger_with_a_column_per_month_is_read_as_a_line_per_case_and_month(t
         read_registry_file(tmp_path / "低保发放.xlsx", "payments")
 
 
+def test_a_ledger_whose_month_columns_give_their_years_is_read_across_the_new_year(tmp_path):
+    # headed 2025年11月 … 2026年2月 (a row of months, no header of data), no year in a name:
+    # until 2026-12-06 refused (a header of months was taken for a row of data)
+    from resolver.ingest import read_registry_file
+
+    months = ["2025年11月", "2025年12月", "2026年1月", "2026年2月"]
+    header = ["记录编号", "救助证号", "姓名", *months, "合计"]
+    path = tmp_path / "低保发放.xlsx"
+    workbook(path, {"Sheet1": [header, ["P1", "DB001", "刘华", "441", "441", "441", "", "1323"]]})
+    (source,) = read_registry_file(path, "payments")
+    lines = source.normalised.select(["record_id", "pay_month", "amount"]).to_pylist()
+    assert [tuple(line.values()) for line in lines] == [
+        ("P1-202511", "2025-11", 441), ("P1-202512", "2025-12", 441),
+        ("P1-202601", "2026-01", 441)]  # fmt: skip
+    assert any("年份取自各月列名" in note for note in source.notes)
+
+
 def test_one_table_with_an_empty_spacer_column_before_an_agents_columns_is_not_split(
     tmp_path, plain
 ):
