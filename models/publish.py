@@ -452,36 +452,40 @@ def _record_gone_rows(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
         case_id: json.loads(detail or "{}").get("rows", []) for case_id, detail, _ in resolved
     }
     held = _rows_held(con, {row["unique_id"] for rows in rows_of.values() for row in rows})
-    gone = []
-    for case_id, _, as_of in resolved:
-        left = [row for row in rows_of[case_id] if row["unique_id"] not in held]
-        paid = _paid_after(con, [row for row in left if row["registry"] == "assistance"], as_of)
-        gone.append((sorted(row["unique_id"] for row in left), paid, case_id))
+    left = {case_id: [row for row in rows if row["unique_id"] not in held]
+            for case_id, rows in rows_of.items()}  # fmt: skip
+    paid = _paid_after(con, left, {case_id: as_of for case_id, _, as_of in resolved})
+    gone = [(sorted(row["unique_id"] for row in rows), paid.get(case_id), case_id)
+            for case_id, rows in left.items()]  # fmt: skip
     if gone:
         con.executemany(
             "UPDATE case_registry SET gone_records = ?, paid_after_gone = ? WHERE case_id = ?", gone
         )
 
 
-def _paid_after(con: duckdb.DuckDBPyConnection, rows: list[dict], as_of: date | None) -> str | None:
-    """The last month after ``as_of``'s in which the ledger pays 低保 or 特困 money
-    (``CASE_MONEY``) to the case of one of these roster rows (None when none, or no roster
-    row)."""
-    if not rows or as_of is None or "payments" not in table_names(con):
-        return None
-    cases = pa.table({"case_no": [row.get("case_no") for row in rows],
-                      "county": [row.get("county") for row in rows]})  # fmt: skip
-    con.register("_gone_cases", cases)
+def _paid_after(con: duckdb.DuckDBPyConnection, left: dict[str, list[dict]],
+                as_of: dict[str, date | None]) -> dict[str, str]:  # fmt: skip
+    """By case, the last month after its ``as_of``'s in which the ledger pays 低保 or 特困 money
+    (``CASE_MONEY``) to the case of one of the roster rows it ``left``; a case none of whose
+    rows that left is a roster row, or whose such cases the ledger paid nothing since, is
+    not in it. One query for every case."""
+    gone = [(case_id, row.get("case_no"), row.get("county"), as_of[case_id])
+            for case_id, rows in left.items() for row in rows
+            if row["registry"] == "assistance" and as_of[case_id] is not None]  # fmt: skip
+    if not gone or "payments" not in table_names(con):
+        return {}
+    columns = ("case_id", "case_no", "county", "as_of")
+    con.register("_gone_cases", pa.table(dict(zip(columns, zip(*gone, strict=True), strict=True))))
     try:
-        (month,) = con.execute(
-            "SELECT max(pay_month) FROM (SELECT payments.pay_month FROM payments JOIN _gone_cases g "
-            "ON payments.case_no = g.case_no AND payments.county IS NOT DISTINCT FROM g.county "
-            f"WHERE payments.pay_month > strftime(?::DATE, '%Y-%m') AND {CASE_MONEY} "
-            f"GROUP BY payments.pay_month HAVING sum({LINE_MONEY}) > 0)", [as_of]
-        ).fetchall()[0]  # fmt: skip
+        return dict(con.execute(
+            "SELECT case_id, max(pay_month) FROM (SELECT g.case_id, payments.pay_month "
+            "FROM payments JOIN _gone_cases g ON payments.case_no = g.case_no "
+            "AND payments.county IS NOT DISTINCT FROM g.county "
+            f"WHERE payments.pay_month > strftime(g.as_of, '%Y-%m') AND {CASE_MONEY} "
+            f"GROUP BY ALL HAVING sum({LINE_MONEY}) > 0) GROUP BY case_id"
+        ).fetchall())  # fmt: skip
     finally:
         con.unregister("_gone_cases")
-    return month
 
 
 def resolved_while_paid(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
