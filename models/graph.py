@@ -21,7 +21,7 @@ and ``basis``: that link's strongest comparisons in words.
 | edge kind | between | attributes (besides registry, record_id, probability) |
 |---|---|---|
 | member_of | person - hukou_family | relation |
-| enrolled_in | person - case | covered, start, end, dibao_class (the member's own), health, income_month, income_since (the optional column 收入核定日期), area (the optional column 城乡属性, else 城市/农村 in the program as written; None when unknown), relation, household_size, id18, birth_date and gender (as the row writes them; None when blank) |
+| enrolled_in | person - case | covered, start, end, dibao_class (the member's own), health, income_month, income_since (the optional column 收入核定日期), area (the optional column 城乡属性, else 城市/农村 in the program as written; None when unknown), relation, household_size, id18, birth_date and gender (as the row writes them; None when blank), gradual_until (the last month of a 渐退 its note dates: ``models.periods.noted_gradual_exit``; None when none) |
 | in_poverty_household | person - poverty_household | status, labor, health, income_year, cause (主要致贫原因 as written), dibao_marked (the optional column 扶贫低保户: True, False or None) |
 | reported_dead | person - death | |
 | possibly_dead | person - death | candidates: how many persons the notice may be (a notice linked to no one, matched by some below the threshold or ambiguously) |
@@ -57,6 +57,7 @@ from models.amounts import (
     ledger_amounts_and_levels,
     spread_back_pay,
 )
+from models.periods import noted_gradual_exit
 from resolver.db import table_names
 from resolver.memory import collector_paused
 from resolver.normalize import COLLECTIVE_WORD, parse_date, urban_or_rural
@@ -382,7 +383,8 @@ def _assistance_rows(con) -> pa.Table:
         "t.relation, t.phone, t.address, t.bank_account, "
         + _extra("raw_assistance", INCOME_DATE_HEADERS) + ", "
         + _extra("raw_assistance", AREA_HEADERS) + ", "
-        + _raw("raw_assistance", "r.program") + ", t.birth_date, t.gender",
+        + _raw("raw_assistance", "r.program") + ", t.birth_date, t.gender, "
+        + _raw("raw_assistance", GRADUAL_NOTE),
         # in record order: a case's account is tied from its first row, the same in any run
         where=f"WHERE t.program IS DISTINCT FROM '{TEMPORARY}' ORDER BY t.record_id",
     )  # fmt: skip
@@ -392,7 +394,7 @@ def _add_assistance(graph, rows) -> None:
     areas = cache(urban_or_rural)  # a county writes its programs a handful of ways
     for (person_id, record_id, id18, probability, basis, name, case_no, program, dibao_class,
          household_size, covered, start, end, health, income, relation, phone, address, account,
-         income_date, area_marker, program_written, born, gender) in rows:  # fmt: skip
+         income_date, area_marker, program_written, born, gender, note) in rows:  # fmt: skip
         attached = (probability, basis)
         node = _person_node(graph, person_id, name, id18)
         if case_no is None:  # a blank 救助证号 (a finding): enrolled, in a case no one knows
@@ -414,12 +416,19 @@ def _add_assistance(graph, rows) -> None:
               income_month=income, relation=relation, program=program,
               household_size=household_size, id18=id18, area=area,
               income_since=parse_date(income_date) if income_date else None, birth_date=born,
-              gender=gender)  # fmt: skip
+              gender=gender, gradual_until=noted_gradual_exit(note) if note else None)  # fmt: skip
         _shared(graph, node, "phone", phone, case, record_id, attached)
         _shared(graph, node, "address", address, case, record_id, attached)
         if account and not graph.has_edge(case, ("account", account)):  # once per case
             _edge(graph, "assistance", record_id, attached, case,
                   _shared_node(graph, "account", account), "paid_to")  # fmt: skip
+
+
+# The text of a roster row's columns beside the contract's (备注 …) that mentions a 渐退
+# (``models.periods.noted_gradual_exit``).
+GRADUAL_NOTE = (
+    "nullif(array_to_string(list_filter(map_values(r.extra), lambda v: v LIKE '%渐退%'), ' '), '')"
+)
 
 
 def _extra(raw_table: str, headers: tuple[str, ...]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 
@@ -61,3 +62,62 @@ def active_months(start: date | None, end: date | None, as_of: date) -> range:
         return range(0)
     last = min(end, as_of) if end else as_of
     return range(month_index(start), month_index(last) + 1)
+
+
+_MONTH = r"(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*月?"
+# A 渐退 a roster's note (备注) dates: its last month (渐退至2027年2月, 渐退期2026.9-2027.2), or
+# its first month and length (渐退期（2026年9月起6个月）, 2026年9月起渐退六个月).
+_GRADUAL_UNTIL = re.compile(rf"(?:至|到|止|-|—|–|~|～)\s*{_MONTH}")
+_GRADUAL_FROM = re.compile(rf"{_MONTH}\s*(?:起|开始)")
+_GRADUAL_LENGTH = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*个月")
+_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+             "九": 9}  # fmt: skip
+
+
+def noted_gradual_exit(note: str) -> int | None:
+    """The last month (index) of the 渐退 a roster row's note dates, or None when it dates
+    none: its end (至 / 到 / a range), else its first month (…起) and its length (N 个月).
+
+    Parameters
+    ----------
+    note : str
+        The row's text beside the contract's columns that mentions 渐退.
+
+    Returns
+    -------
+    int or None
+        The month index of the 渐退's last month.
+
+    Examples
+    --------
+    >>> [month_text(noted_gradual_exit(note)) for note in
+    ...  ("渐退期（2026年9月起6个月）", "渐退至2027年2月", "渐退期2026.9-2027.2", "2026年9月起渐退六个月")]
+    ['2027-02', '2027-02', '2027-02', '2027-02']
+    >>> noted_gradual_exit("渐退期满"), noted_gradual_exit("渐退6个月"), noted_gradual_exit("2026年9月起渐退")
+    (None, None, None)
+    """
+    if "渐退" not in note:
+        return None
+    until = _GRADUAL_UNTIL.search(note)
+    if until is not None:
+        return _month(*until.groups())
+    start, length = _GRADUAL_FROM.search(note), _GRADUAL_LENGTH.search(note)
+    first = _month(*start.groups()) if start else None
+    if first is None or length is None:
+        return None
+    months = _count(length.group(1))
+    return first + months - 1 if months else None
+
+
+def _month(year: str, month: str) -> int | None:
+    return int(year) * 12 + int(month) - 1 if 1 <= int(month) <= 12 else None
+
+
+def _count(text: str) -> int:
+    """``6``, ``六``, ``十二`` -> 6, 6, 12 (0 for what is none)."""
+    if text.isdigit():
+        return int(text)
+    tens, ten, ones = text.partition("十")
+    if not ten:
+        return _NUMERALS.get(text, 0)
+    return _NUMERALS.get(tens, 0 if tens else 1) * 10 + _NUMERALS.get(ones, 0)

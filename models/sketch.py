@@ -10,6 +10,7 @@ from datetime import date
 import networkx as nx
 
 from models.graph import neighbours
+from models.periods import month_index
 
 AS_OF = date(2026, 10, 31)
 
@@ -49,7 +50,7 @@ class HouseholdSketch:
     def enrol(self, pid, case_no, record_id, *, start=date(2020, 1, 1), end=None, covered=True,
               program="dibao", health=None, income=None, id18=None, probability=1.0,
               income_since=None, dibao_class=None, area=None, household_size=None,
-              birth_date=None, gender=None):  # fmt: skip
+              birth_date=None, gender=None, gradual_until=None):  # fmt: skip
         """Put ``pid`` on the roster of case ``case_no`` (the case is made on first use, class A).
 
         Parameters
@@ -88,6 +89,8 @@ class HouseholdSketch:
             The row's 出生日期.
         gender : str, optional
             The row's 性别, ``M`` or ``F``.
+        gradual_until : str, optional
+            The last month (``YYYY-MM``) of a 渐退 the row's note dates.
         """
         case = ("case", case_no)
         if case not in self.graph:
@@ -101,7 +104,8 @@ class HouseholdSketch:
                    start=start, end=end, health=health, income_month=income, relation=None,
                    program=program, id18=id18, income_since=income_since,
                    dibao_class=dibao_class, area=area, household_size=household_size,
-                   birth_date=birth_date, gender=gender)  # fmt: skip
+                   birth_date=birth_date, gender=gender,
+                   gradual_until=month_index(gradual_until) if gradual_until else None)  # fmt: skip
 
     def pay(self, case_no, months, amount):
         """Payments to case ``case_no``: ``amount`` in each of ``months``.

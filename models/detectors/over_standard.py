@@ -27,8 +27,9 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     case. The period runs from the day the income was assessed (an optional roster column,
     ``INCOME_DATE_HEADERS``); without it, from the case's latest enrollment date — the
     income may have risen later, which the evidence says and the score reflects — unless the
-    office has entered a planned 退出日期 after the as-of day on every active covered row, no
-    further off than the 渐退 months: the 渐退 is under way and ends then.
+    office has entered a planned 退出日期 after the as-of day on every active covered row, or
+    dated the 渐退 in a row's note (备注: 渐退期（2026年9月起6个月）, 渐退至2027年2月), no
+    further off than the 渐退 months: the 渐退 runs until then.
 
     A case that has since closed (no covered row active) is judged on the covered rows that
     ended last, when their income is dated: the months it was paid past the period before it
@@ -105,14 +106,17 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
         poor_households = [(status, record) for status, record in poverty if status != MARGINAL]
         exit_months = _exit_months(policy, bool(poor_households))
         last_month = month_index(since) + exit_months
-        planned = _planned_exit(rows, as_of) if assessed is None else None
-        if planned is not None and month_index(planned) <= month_index(as_of) + exit_months:
-            last_month = max(last_month, month_index(planned))  # the office's 渐退 under way
+        planned = _planned_exit(graph, case, rows, as_of) if assessed is None else None
+        if planned is not None and last_month < planned <= month_index(as_of) + exit_months:
+            last_month = planned  # the office's own 渐退, under way or ended
+        else:
+            planned = None
         months = sorted(month for month in paid_months(graph, case) if month > last_month)
         if months:
             reading = _reading(policy, poverty, poor_households, exit_months)
             paid_back = refunds(graph, policy, case, last_month)
-            cases.append(_case(graph, policy, case, rows, income, since, assessed is not None,
+            basis = _basis(since, assessed is not None, planned)
+            cases.append(_case(graph, policy, case, rows, income, basis, assessed is not None,
                                months, paid_back, reading, exit_months, ended))  # fmt: skip
     return cases
 
@@ -130,13 +134,17 @@ def _judged_rows(graph: nx.MultiGraph, case, as_of: date) -> tuple[list, date | 
     return [(member, row) for member, row in covered if row["end"] == ended], ended
 
 
-def _planned_exit(rows, as_of: date) -> date | None:
-    """The day the case's active covered rows are set to end, when every one carries an end
-    after ``as_of`` (the office has entered the 渐退's planned 退出日期); else None."""
+def _planned_exit(graph: nx.MultiGraph, case, rows, as_of: date) -> int | None:
+    """The last month of the case's 渐退 as the office has entered it: the latest month a
+    row's note (备注) dates as its end (``models.periods.noted_gradual_exit``), and the month
+    the case's active covered rows are set to end when every one carries an end after
+    ``as_of`` (the 渐退's planned 退出日期); None when it has entered neither."""
     ends = [row["end"] for _, row in rows]
-    if not ends or any(end is None or end <= as_of for end in ends):
-        return None
-    return max(ends)
+    planned = ([month_index(max(ends))]
+               if ends and all(end is not None and end > as_of for end in ends) else [])  # fmt: skip
+    noted = [row["gradual_until"] for _, row in neighbours(graph, case, "enrolled_in")
+             if row["gradual_until"] is not None]  # fmt: skip
+    return max(planned + noted, default=None)
 
 
 def _current_income(rows) -> tuple[float | None, date | None]:
@@ -179,16 +187,24 @@ def _records(poverty: list[tuple[str, str]]) -> str:
     return "、".join(sorted({record for _, record in poverty}))
 
 
-def _case(graph, policy: Policy, case, rows, income: float, since: date, assessed: bool,
+def _basis(since: date, assessed: bool, planned: int | None) -> str:
+    """What the 渐退 period was counted from, in the evidence's words."""
+    if assessed:
+        return f"收入核定日期 {since}"
+    if planned is not None:
+        return (f"未提供收入核定日期（{INCOME_DATE_HEADERS[0]}），按名册所记渐退截止月份 "
+                f"{month_text(planned)}（退出日期或备注）计算")  # fmt: skip
+    return (f"未提供收入核定日期（{INCOME_DATE_HEADERS[0]}），按纳入日期 {since} 起算；"
+            "收入可能在纳入后才上升，请核实收入变化时间")  # fmt: skip
+
+
+def _case(graph, policy: Policy, case, rows, income: float, basis: str, assessed: bool,
           months: list[int], paid_back: dict[int, float], reading: str, exit_months: int,
           ended: date | None) -> Case:  # fmt: skip
     payments = graph.nodes[case]["payments"]
     paid = [payment for month in months for payment in payments[month_text(month)]]
     gross = sum(value for _, value in paid)
     amount = max(gross - sum(paid_back.values()), 0.0)
-    basis = (f"收入核定日期 {since}" if assessed else
-             f"未提供收入核定日期（{INCOME_DATE_HEADERS[0]}），按纳入日期 {since} 起算；"
-             "收入可能在纳入后才上升，请核实收入变化时间")  # fmt: skip
     evidence = [
         Evidence(f"低保案件 {case[1]} 家庭人均月收入 {yuan_text(income)} 元，年 {yuan_text(income * 12)} 元，"
                  f"高于{policy.standard_text()}"),

@@ -1253,6 +1253,26 @@ def test_an_undated_income_with_a_planned_exit_within_the_period_is_a_gradual_ex
     assert [case.records for case in cases] == ([[("assistance", "A1")]] if raised else [])
 
 
+@pytest.mark.parametrize(
+    ("noted", "months_raised"), [("2027-02", 0), ("2026-06", 4), ("2028-02", 10)]
+)
+def test_an_undated_income_with_a_gradual_exit_its_note_dates_runs_until_then(noted, months_raised):
+    # the office wrote the 渐退 in the head's 备注 (渐退期（2026年9月起6个月）): the period
+    # ends then, not 6 months after an enrollment of 2019; one ended in 2026-06 leaves the
+    # months after it; one years off is no 渐退 (a case from 2019-09 on: every month of 2026)
+    drop = HouseholdSketch()
+    drop.enrol("li", "DB7", "A1", start=date(2019, 3, 1), income=900.0, gradual_until=noted)
+    drop.enrol("wife", "DB7", "A2", start=date(2019, 3, 1), income=900.0)
+    drop.poor("li", "P7", status="lifted")
+    drop.pay("DB7", MONTHS_2026, 350.0)
+    cases = detect_over_standard(drop.graph, load_policy("梁平区回龙镇"))  # 6 months
+    assert [case.amount_at_risk for case in cases] == (
+        [350.0 * months_raised] if months_raised else []
+    )
+    if months_raised == 4:
+        assert "按名册所记渐退截止月份 2026-06（退出日期或备注）计算" in cases[0].evidence[1].text
+
+
 @pytest.mark.parametrize("profile", ["梁平区回龙镇", "兴安盟", "大姚县"])
 def test_where_gradual_exit_is_for_poverty_households_others_have_none(profile):
     drop = _income_rose(date(2025, 9, 10), status=None)

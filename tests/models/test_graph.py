@@ -18,6 +18,7 @@ from models.graph import (
     nodes_of,
     person,
 )
+from models.periods import month_text
 from models.policy import load_policy
 from resolver.db import connect
 from resolver.idcard import check_char
@@ -40,13 +41,15 @@ DROP = {
     ],
     "assistance": [
         ["record_id", "case_no", "name", "id_number", "birth_date", "program", "covered",
-         "start_date", "收入核定日期", "城乡属性"],
+         "start_date", "收入核定日期", "城乡属性", "备注"],
         # the son's ID typed into his mother's roster row: contradicts her birth date
-        ["A1", "DB1", "李秀兰", SON, "1960-01-01", "低保", "是", "2024-01-01", "2025年9月10日", ""],
-        ["A2", "DB2", "王城", "", "1950-02-02", "城市低保", "是", "2024-01-01", "", ""],
-        ["A3", "DB3", "张农", "", "1951-03-03", "低保", "是", "2024-01-01", "", "农村"],
+        ["A1", "DB1", "李秀兰", SON, "1960-01-01", "低保", "是", "2024-01-01", "2025年9月10日", "",
+         ""],
+        ["A2", "DB2", "王城", "", "1950-02-02", "城市低保", "是", "2024-01-01", "", "",
+         "渐退期（2026年9月起6个月）"],
+        ["A3", "DB3", "张农", "", "1951-03-03", "低保", "是", "2024-01-01", "", "农村", "渐退期满"],
         # one-off help for the son: read, but no case of the household graph
-        ["A4", "LS1", "李强", SON, "1990-05-05", "临时救助", "是", "2025-03-01", "", ""],
+        ["A4", "LS1", "李强", SON, "1990-05-05", "临时救助", "是", "2025-03-01", "", "", ""],
     ],
     "poverty": [
         ["record_id", "poverty_hh_no", "name", "id_number", "扶贫低保户"],
@@ -103,6 +106,12 @@ def test_an_untrusted_id_is_not_a_persons_id(graph):
 def test_the_optional_income_assessment_date_reaches_the_roster_row(graph):
     ((_, row),) = neighbours(graph, person("p-mother"), "enrolled_in")
     assert row["income_since"] == date(2025, 9, 10)
+
+
+def test_a_gradual_exit_the_roster_note_dates_reaches_the_roster_row(graph):
+    ((_, dated),) = neighbours(graph, person("p-urban"), "enrolled_in")
+    ((_, undated),) = neighbours(graph, person("p-rural"), "enrolled_in")
+    assert (month_text(dated["gradual_until"]), undated["gradual_until"]) == ("2027-02", None)
 
 
 def test_urban_or_rural_comes_from_the_optional_column_or_the_program_as_written(graph):
@@ -230,9 +239,9 @@ def test_a_cases_account_is_tied_from_its_first_row_whatever_order_rows_come_in(
     in person-id order, and person ids are drawn anew in each database."""
     header = [*DROP["assistance"][0], "bank_account"]
     roster = [header,
-              ["A7", "DB7", "李秀兰", MOTHER, "1960-01-01", "低保", "是", "2024-01-01", "", "",
+              ["A7", "DB7", "李秀兰", MOTHER, "1960-01-01", "低保", "是", "2024-01-01", "", "", "",
                "6228480000000000017"],
-              ["A6", "DB7", "李强", SON, "1990-05-05", "低保", "是", "2024-01-01", "", "",
+              ["A6", "DB7", "李强", SON, "1990-05-05", "低保", "是", "2024-01-01", "", "", "",
                "6228480000000000017"]]  # fmt: skip
     con = _linked(tmp_path, DROP | {"assistance": roster})
     con.execute("INSERT INTO entities VALUES ('assistance', 'A6', 'p-son'), "
