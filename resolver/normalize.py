@@ -1008,7 +1008,7 @@ def normalize_amount(raw: str) -> Result:
     """Money in 元 to the cent: ``1,234.5元``, ``￥333.00``, ``700元/月`` or 大写 ``柒佰元整``;
     a refund as ``-1,000``, ``−1000`` (U+2212), ``负1000`` or ``1000-``, or in brackets as
     accountants write a minus, ``(700.00)`` or ``（700.00）``: read as negative, and flagged
-    (``amount_in_brackets``). A rate per person or household (``333.00元/人``, ``元/人/月``,
+    (``amount_in_brackets``; a minus written inside them too, ``(-700.00)``, is the same one). A rate per person or household (``333.00元/人``, ``元/人/月``,
     ``元/户``) is read as written, and flagged.
 
     Parameters
@@ -1032,8 +1032,8 @@ def normalize_amount(raw: str) -> Result:
     ... # doctest: +NORMALIZE_WHITESPACE
     [((Decimal('333.00'),), None), ((Decimal('1240.50'),), None), ((Decimal('333.00'),), None),
      ((Decimal('333.00'),), 'amount_per_head')]
-    >>> normalize_amount("（430.00）")
-    ((Decimal('-430.00'),), 'amount_in_brackets')
+    >>> normalize_amount("（430.00）"), normalize_amount("(-430.00)")
+    (((Decimal('-430.00'),), 'amount_in_brackets'), ((Decimal('-430.00'),), 'amount_in_brackets'))
     """
     text = _AMOUNT_NOISE.sub("", unicodedata.normalize("NFKC", raw))
     if not text:
@@ -1049,7 +1049,7 @@ def normalize_amount(raw: str) -> Result:
     bracketed = _AMOUNT_BRACKETED.match(text)
     if bracketed:
         (amount,), problem = normalize_amount(bracketed.group(1))
-        return _bad(problem or "amount_in_brackets", -amount if amount is not None else None)
+        return _bad(problem or "amount_in_brackets", -abs(amount) if amount is not None else None)
     if "," in text:
         if not _AMOUNT_THOUSANDS.match(text):
             return _bad("amount_comma", None)

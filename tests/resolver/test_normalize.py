@@ -110,7 +110,8 @@ def test_a_month_that_may_be_january_or_october_is_never_read_as_january(raw):
     ("raw", "amount", "problem"),
     [("700元/月", "700", None), ("柒佰元整", "700", None), ("壹仟零伍拾元伍角", "1050.5", None),
      ("壹万贰仟叁佰肆拾伍元陆角柒分", "12345.67", None), ("(700.00)", "-700", "amount_in_brackets"),
-     ("（1,200）", "-1200", "amount_in_brackets"), ("（430.00）", "-430", "amount_in_brackets"), ("350.456", "350.46", "amount_sub_cent"),
+     ("（1,200）", "-1200", "amount_in_brackets"), ("（430.00）", "-430", "amount_in_brackets"), ("(-430)", "-430", "amount_in_brackets"),
+     ("350.456", "350.46", "amount_sub_cent"),
      ("333.335", "333.34", "amount_sub_cent"), ("1234.5000000000002", "1234.5", None)],
 )  # fmt: skip
 def test_amounts_as_offices_write_them(raw, amount, problem):
