@@ -43,6 +43,9 @@ def test_a_fifteen_digit_id_written_as_a_float_is_the_id_itself(raw):
         ("532326199001011235\u200b", "532326199001011235"),  # a zero-width space
         ("\ufeff“532326199001011235”", "532326199001011235"),  # a byte-order mark, quotes
         ("11010519491231002×", "11010519491231002X"),  # the times sign for X
+        ("532326-19900101-1235", "532326199001011235"),  # grouped with dashes
+        ("５３２３２６－１９９００１０１－１２３５", "532326199001011235"),
+        ("532326—19900101—1235", "532326199001011235"),
     ],
 )
 def test_cleaning_keeps_a_valid_id(raw, expected):
@@ -77,6 +80,7 @@ def test_spreadsheet_damage_is_unusable_but_keeps_reliable_digits(raw, problem, 
         ("532326199013011235", "bad_birth_date"),
         ("992326199001011235", "bad_region"),
         ("53232619900101123", "bad_shape"),
+        ("532326-1990010-1123", "bad_shape"),  # dashes do not make a short number whole
         ("张三", "bad_shape"),
     ],
 )
