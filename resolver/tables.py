@@ -76,6 +76,11 @@ ZEROED_CONFLICTS = frozenset({"gender_conflicts_id", "cert_conflicts_id"})
 _YEAR_MONTH = re.compile(r"(20\d{2}|19\d{2})\s*[年.\-_/]?\s*(1[0-2]|0?[1-9])\s*月")
 _YEAR_MONTH_DASHED = re.compile(r"(20\d{2})[\-_.](1[0-2]|0[1-9])(?!\d)")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
+# What after a name's month says it names several: a range (2023年1月—2023年3月, 2024年1月至12月,
+# 2024.01-2024.03) or a list (2023年1月、2月).
+_MORE_MONTHS = re.compile(
+    r"\s*(?:-|—|–|~|～|至|到|、|,|，|和|及)\s*(?:\d{4}\s*[年.\-_/]\s*\d{1,2}|\d{1,2}\s*月)"
+)
 # The dates a file's name may give, which change every month: 2026年8月, 2026年度, 8月份,
 # 2026-08, 2026.8.31, 202608, 20260831, an export's time 20260831153012.
 _DATE_IN_NAME = re.compile(
@@ -179,7 +184,8 @@ class Context:
 
 
 def named_month(text: str) -> tuple[int, int] | None:
-    """The year and month a name gives (``2026年11月发放``, ``发放_2026-11``), or None.
+    """The year and month a name gives (``2026年11月发放``, ``发放_2026-11``), or None; none
+    for a name of several months (``发放明细（2023年1月—2023年3月）``, ``2023年1月、2月``).
 
     Parameters
     ----------
@@ -195,9 +201,13 @@ def named_month(text: str) -> tuple[int, int] | None:
     --------
     >>> named_month("2026年11月发放"), named_month("发放_2026-11"), named_month("发放记录_导出")
     ((2026, 11), (2026, 11), None)
+    >>> named_month("资金发放明细（2023年1月—2023年3月）"), named_month("2024.01-2024.03")
+    (None, None)
     """
     match = _YEAR_MONTH.search(text) or _YEAR_MONTH_DASHED.search(text)
-    return (int(match.group(1)), int(match.group(2))) if match else None
+    if match is None or _MORE_MONTHS.match(text, match.end()):
+        return None
+    return int(match.group(1)), int(match.group(2))
 
 
 def named_township(text: str) -> str | None:

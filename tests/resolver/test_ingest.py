@@ -612,6 +612,22 @@ def test_a_month_file_whose_month_column_was_not_updated_is_read_as_its_names_mo
     assert "各行按 2025-11 读取" in notes
 
 
+def test_a_ledger_titled_with_a_range_of_months_names_no_month_of_its_own(tmp_path):
+    # a quarter's ledger titled （2025年10月—2025年12月） was taken for October's: every line
+    # of November and December was reported as 可能是补发的往月 (6,800 lines on a county)
+    drop = _drop(tmp_path, {})
+    write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
+    book = openpyxl.Workbook()
+    book.active.append(["低保资金发放明细（2025年10月—2025年12月）"])
+    book.active.append(["记录编号", "救助证号", "发放月份", "发放金额（元）"])
+    for number, month in enumerate(("2025-10", "2025-11", "2025-12")):
+        book.active.append([f"P{number}", "DB001", month, 350])
+    book.save(drop / "发放明细.xlsx")
+    con = ingest(tmp_path)
+    assert [month for month, *_ in _months_read(con)] == ["2025-10", "2025-11", "2025-12"]
+    assert "所写月份" not in (_notes(con, "发放明细.xlsx") or "")
+
+
 def test_a_stale_month_file_named_for_its_month_once_is_read_as_that_month(tmp_path):
     # only the file name gives November (no title), and October's file is named October: a
     # stale column, not October twice (a review found the first version keeping both files'
