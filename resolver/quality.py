@@ -42,7 +42,7 @@ PROBLEM_LABELS = {
     "cert_bad_id": "残疾证号中的身份证号无效",
     "birth_date_conflicts_id": "出生日期与身份证号不符",
     "gender_conflicts_id": "性别与身份证号不符",
-    "id_zeroed_suspected": "身份证号末三位为 0，与本行性别或残疾证号不符：可能末几位被表格软件清零（校验位恰好相符），请核对原始证件号",
+    "id_zeroed_suspected": "身份证号末三位为 000，与本行性别或残疾证号不符：可能末几位被表格软件清零（校验位恰好相符），请核对原始证件号",
     "cert_conflicts_id": "残疾证号与身份证号不符",
     "cert_conflicts_type": "残疾证号中的类别与残疾类别不符",
     "cert_conflicts_level": "残疾证号中的等级与残疾等级不符",

@@ -1468,12 +1468,20 @@ def _row_findings(registry: Registry, normalised: pa.Table) -> list[pa.Table]:
         if other == "id_number":
             differs = pc.and_(differs, pc.is_in(columns["id_number_status"], pa.array(USABLE)))
         flagged = pc.if_else(differs, _zeroed_or(problem, columns), pa.scalar(None, pa.string()))
-        findings.append(findings_of(registry, column, flagged, columns[column], columns))
+        shown = _gender_words(columns[column]) if column == "gender" else columns[column]
+        findings.append(findings_of(registry, column, flagged, shown, columns))
     if "end_date" in columns:
         before = pc.fill_null(pc.less(columns["end_date"], columns["start_date"]), False)
         flagged = pc.if_else(before, "end_before_start", pa.scalar(None, pa.string()))
         findings.append(findings_of(registry, "end_date", flagged, columns["end_date"], columns))
     return findings
+
+
+def _gender_words(genders: pa.Array) -> pa.Array:
+    """Genders as a finding shows them (男 / 女), not as stored (M / F)."""
+    return pc.if_else(
+        pc.equal(genders, "M"), "男", pc.if_else(pc.equal(genders, "F"), "女", genders)
+    )
 
 
 def _zeroed_or(problem: str, columns: dict[str, pa.Array]) -> pa.Array | str:

@@ -124,8 +124,9 @@ def test_id_contradicting_birth_date_and_gender_is_a_finding(tmp_path):
     rows = [HUKOU_EN[0], ["H1", "1", "刘华", "532326199001011235", "女", "1991-01-01", "", "", ""]]
     write_csv(tmp_path / "drop" / "hukou.csv", rows, "utf-8")
     con = ingest(tmp_path)
-    problems = {row[0] for row in con.execute("SELECT problem FROM dq_findings").fetchall()}
-    assert problems == {"birth_date_conflicts_id", "gender_conflicts_id"}
+    problems = dict(con.execute("SELECT problem, raw_value FROM dq_findings").fetchall())
+    assert problems.keys() == {"birth_date_conflicts_id", "gender_conflicts_id"}
+    assert problems["gender_conflicts_id"] == "女"  # as written, not as stored (F)
 
 
 ASSISTANCE = [
