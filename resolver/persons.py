@@ -37,8 +37,9 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
   ``conflicts_household``);
 - ``dob`` (from a usable ID, else the birth-date column, else the date digits of a damaged or
   mistyped ID), ``birth_year``, ``birth_day`` (month and day), ``gender`` (from a usable ID, else the column);
-- ``township``; ``village``: the village's own name, without 村, 嘎查 or 村委会 (when blank,
-  the village named in the address: ``某乡黑庄村478号`` gives ``黑庄``); ``address``;
+- ``township`` (when blank, the township named in the address: a 殡葬 record writes only
+  ``大姚县龙街镇麦地村7组90号``); ``village``: the village's own name, without 村, 嘎查 or 村委会
+  (when blank, the village named in the address: ``某乡黑庄村478号`` gives ``黑庄``); ``address``;
   ``address_area`` and ``address_house``: the village group and the house the address
   names (township, village, group and house number, however the address was written; the
   group may come from the village column; none where the address stops short of them). In
@@ -262,7 +263,7 @@ SELECT
     strftime(dob, '%m-%d') AS birth_day,
     gender_any AS gender,
     coalesce(county, '') AS county,
-    county_prefix || township AS township,
+    county_prefix || coalesce(township, address_town) AS township,
     village,
     address,
     CASE WHEN village_group IS NOT NULL AND village IS NOT NULL

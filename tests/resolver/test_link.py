@@ -74,6 +74,9 @@ TURGHUN = make_id("19680412", "019")  # 吐尔洪·买买提, enrolled again as 
 AYGUL = make_id("19720305", "027")  # 阿依古丽•吐尔逊, whose notice writes 阿依古丽.吐尔逊
 AYGUL_OTHER = make_id("19750809", "039")  # 阿依古丽・买买提, another woman of her village
 ABDU = make_id("19590211", "051")  # 阿不都·热合曼: a class change, the new row without the dot
+LIN = make_id(
+    "19490708", "026"
+)  # 蔺桂香, at 大坡村 4组21号, whose cremation record names her house
 
 
 def hand_made_drop() -> dict[str, list[list[str]]]:
@@ -112,6 +115,8 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             ["T-H23", "T19", "阿依古丽•吐尔逊", AYGUL, "女", "1972-03-05", "石羊镇", "中村", ""],
             ["T-H24", "T20", "阿依古丽・买买提", AYGUL_OTHER, "女", "1975-08-09", "石羊镇", "中村",
              ""],
+            ["T-H25", "T21", "蔺桂香", LIN, "女", "1949-07-08", "石羊镇", "大坡村",
+             "石羊镇大坡村4组21号"],
         ],
         "assistance": [
             ["record_id", "case_no", "name", "id_number", "birth_date", "program", "covered",
@@ -199,6 +204,8 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
             ["T-E8", "濮德明", PU_SON, "男", "", "2025-09-01", "石羊镇", "中村", "石羊镇中村6组7号"],
             # a police notice without an ID or birth date, the dot written as a full stop
             ["T-E9", "阿依古丽.吐尔逊", "", "女", "", "2025-10-01", "石羊镇", "", ""],
+            # a 殡葬 record: a name, a gender and an address, no township or village column
+            ["T-E10", "蔺桂香", "", "女", "", "2025-11-01", "", "", "云南省大姚县石羊镇大坡村4组21号"],
         ],
     }  # fmt: skip
 
@@ -270,6 +277,15 @@ def test_a_blank_village_is_read_from_the_address(linked):
     con, _, _ = linked
     village = con.execute("SELECT village FROM persons WHERE record_id = 'T-E1'").fetchall()
     assert village == [("大坡",)]  # compared without 村, 嘎查 or 村委会
+
+
+def test_a_blank_township_is_read_from_the_address_and_the_house_links(linked):
+    # a cremation record naming only the house was compared with no place at all (its
+    # township blank): the only 蔺桂香 of the county, at that house, scored 0.07
+    con, _, _ = linked
+    township = con.execute("SELECT township FROM persons WHERE record_id = 'T-E10'").fetchall()
+    assert township == [("石羊",)]
+    assert person_of(con, "T-E10") == person_of(con, "T-H25")
 
 
 def test_a_name_without_its_clan_surname_or_spelt_another_way_links(linked):
