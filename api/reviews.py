@@ -44,6 +44,8 @@ TRANSITIONS = {
     "confirmed": {"confirmed", "in_review"},
     "dismissed": {"dismissed", "in_review"},
 }
+# Decided statuses: leaving one (reopening) needs a written reason, as dismissing does.
+DECIDED = frozenset({"confirmed", "dismissed"})
 
 
 # Leads that rest on two rows being one person: a death notice and a roster row, two roster
@@ -125,7 +127,8 @@ class Reviews:
         to_status : str
             The status the case moves to (its own status: a note only, refused blank).
         note, reason : str or None
-            The reviewer's note; the reason, required when dismissing.
+            The reviewer's note; the reason, required when dismissing and when reopening a
+            decided case (属实 or 不属实 to another status).
         expected_status : str or None
             The status the reviewer saw: a conflict if the case has moved since.
         expected_event : int or None
@@ -160,6 +163,11 @@ class Reviews:
             if to_status == current and not (note or "").strip() and not (reason or "").strip():
                 # a permanent event (and a new case version) that says nothing
                 raise DecisionError("invalid", "仅添加备注时须填写备注内容")
+            if current in DECIDED and to_status != current and not (reason or "").strip():
+                # reopening takes a finding (and its money) out of the 属实/不属实 counts
+                raise DecisionError(
+                    "invalid", f"重新打开已核实「{_label(current)}」的疑点须填写理由"
+                )
             return self._append_event(case_id, (actor, role, token_id), to_status, note, reason)
 
     def record_assignment(

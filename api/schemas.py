@@ -93,7 +93,8 @@ class DecisionIn(BaseModel):
     to_status: Status
     note: str | None = Field(default=None, max_length=2000)
     reason: str | None = Field(default=None, max_length=2000,
-                               description="required when dismissing (不属实)")  # fmt: skip
+                               description="required when dismissing (不属实) and when "
+                               "reopening a decided case (属实 or 不属实)")  # fmt: skip
     expected_status: Status | None = Field(
         default=None, description="the status the reviewer saw; 409 if it changed meanwhile"
     )

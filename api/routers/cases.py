@@ -171,7 +171,8 @@ def record_decision(
         str | None, Header(description="the case's ETag as read: 412 if it has changed")
     ] = None,
 ) -> dict[str, Any]:
-    """Move the case to a status (or stay, to add a note). 不属实 needs a reason; a stale
+    """Move the case to a status (or stay, to add a note). 不属实 needs a reason, and so does
+    reopening a decided case (属实 or 不属实 to another status); a stale
     ``expected_status`` or a transition the workflow does not allow is a 409, a stale
     ``If-Match`` a 412. The event keeps the caller's token id; the access log says so."""
     with answered():

@@ -16,6 +16,7 @@ const EDGE_LABELS = { member_of: "户籍成员", enrolled_in: "救助成员", in
   reported_dead: "死亡", certified: "持证", paid_to: "收款账号", uses: "使用" };
 const MOVES = { open: ["in_review", "field_check"], in_review: ["confirmed", "dismissed", "field_check", "open"],
   field_check: ["in_review", "confirmed", "dismissed"], confirmed: ["in_review"], dismissed: ["in_review"] };
+const DECIDED = ["confirmed", "dismissed"];
 const ROLE_LABELS = { auditor: "审计", analyst: "数据分析", consumer: "接口调用", admin: "管理员" };
 // Fields shown side by side, in this order, when any row has them.
 const COMPARE_FIELDS = ["name", "id_number", "id_number_status", "gender", "birth_date", "relation",
@@ -346,8 +347,11 @@ const STALE_NOTE = "您打开本案后，本案已有新的核查记录（如其
 function decisionForm(detail) {
   if (state.me.role !== "auditor") return `<p class="muted">您的角色只能查看，不能记录核查结论。</p>`;
   const moves = MOVES[detail.status] || [];
+  // leaving a decided status (reopening) needs a reason, as 不属实 does: the API refuses it
+  const reasonHint = DECIDED.includes(detail.status) ? "重新打开的理由（改回“核查中”时必填）"
+    : "不属实的理由（选择“不属实”时必填）";
   return `<form id="decide"><textarea name="note" rows="3" style="width:100%" placeholder="核查说明（可选）"></textarea>
-    <textarea name="reason" rows="2" style="width:100%" placeholder="不属实的理由（选择“不属实”时必填）"></textarea>
+    <textarea name="reason" rows="2" style="width:100%" placeholder="${reasonHint}"></textarea>
     <div class="chips">${moves.map(to => `<button type="submit" class="${to === "confirmed" ? "primary" : ""}" data-to="${to}">${esc(state.meta.statuses[to])}</button>`).join("")}
     <button type="submit" data-to="${detail.status}">仅添加备注</button></div>
     <p class="error" id="decide-error"></p></form>`;

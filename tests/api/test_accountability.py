@@ -105,7 +105,7 @@ def test_a_confirmed_lead_resolved_by_data_stays_counted_and_no_harmless_label_i
         assert labelled["case_id"] not in _ledger_statuses(http, "deceased_paid")
         # a reviewer reopening the confirmed lead lets it go with the data
         reopened = http.post(f"/api/cases/{confirmed['case_id']}/decisions",
-                             json={"to_status": "in_review", "note": "复核"})  # fmt: skip
+                             json={"to_status": "in_review", "reason": "复核"})  # fmt: skip
         assert reopened.status_code == 201
         listed = http.get("/api/cases", params={"status": "confirmed", "limit": 500}).json()
         assert confirmed["case_id"] not in {item["case_id"] for item in listed["items"]}

@@ -113,7 +113,7 @@ def test_the_overdue_filter_lists_cases_past_their_due_date_until_closed(monthly
         assert http.get("/api/overview").json()["overdue"] == 1
         # in review is not closed; confirmed is
         decide = lambda to: http.post(f"/api/cases/{overdue_case}/decisions",  # noqa: E731
-                                      json={"to_status": to})  # fmt: skip
+                                      json={"to_status": to, "reason": "复核"})  # fmt: skip
         assert decide("in_review").status_code == 201
         assert http.get("/api/cases", params={"overdue": "true"}).json()["total"] == 1
         assert decide("confirmed").status_code == 201

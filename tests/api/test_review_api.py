@@ -125,6 +125,28 @@ def test_decisions_follow_the_workflow_and_keep_their_history(county):
         assert reasons[-1] == "核实身份证 532326***********7 与户籍一致"
 
 
+def test_reopening_a_decided_case_needs_a_written_reason(county):
+    with client(county, "auditor") as http:
+        listed = http.get("/api/cases", params={"status": "open", "limit": 500}).json()["items"]
+        for case, decided in zip(listed[-2:], ("confirmed", "dismissed"), strict=True):
+            path = f"/api/cases/{case['case_id']}/decisions"
+            for to_status in ("in_review", decided):
+                body = {"to_status": to_status, "reason": "入户核实"}
+                assert http.post(path, json=body).status_code == 201
+            for blank in ({}, {"reason": "  ", "note": "复核"}):  # a note is no reason
+                refused = http.post(path, json={"to_status": "in_review", **blank})
+                assert refused.status_code == 422
+                label = {"confirmed": "属实", "dismissed": "不属实"}[decided]
+                assert refused.json()["detail"] == f"重新打开已核实「{label}」的疑点须填写理由"
+            assert http.get(f"/api/cases/{case['case_id']}").json()["status"] == decided
+            reopened = http.post(path, json={"to_status": "in_review", "reason": "发现新证据"})
+            assert reopened.status_code == 201
+            assert http.post(path, json={"to_status": "open"}).status_code == 201  # not decided
+            history = http.get(f"/api/cases/{case['case_id']}/history").json()
+            assert [(e["from_status"], e["reason"]) for e in history[-2:]] == [
+                (decided, "发现新证据"), ("in_review", None)]  # fmt: skip
+
+
 def test_roles_and_masking(county):
     anonymous = httpx.get(f"{county['server'].url}/api/cases")
     assert anonymous.status_code == 401
