@@ -8,9 +8,10 @@ line (with the two runs) and the note that a case is a lead to check, not a deci
   (因数据变化消除) and raised before and by it (仍在); the cases confirmed (核实属实) in the
   period and the sum of their amounts at risk as 追回/止付金额. The amounts are the ones the
   leads reported, not sums counted back from the payments: a note row under the table says
-  so, and gives the period (from the previous run's publication, or from the beginning when
-  there is one run, to the day of the report). Then the counts of the two lists below, and
-  the confirmed cases one by one.
+  so. The note above the table gives the period (from the previous run's publication, or
+  from the beginning when there is one run, to the latest run's) and the cases confirmed
+  since, which the next report counts (the page and the 汇总表 count them now). Then the
+  counts of the two lists below, and the confirmed cases one by one.
 - 逾期未处置: the cases past their 整改时限 and not closed (``api.published``), most days
   overdue first.
 - 超过30天未处置: the open leads first raised (the ``started_at`` of their first run) more
@@ -111,9 +112,10 @@ def monthly_report(
     lines = _lines(latest, previous, unit, made, published.county_names.get(county, county))
     book = Workbook()
     book.remove(book.active)
-    sheet = titled_sheet(book, "汇总", lines, TYPE_COLUMNS, type_rows(published, confirmed), WIDTHS)
-    _summary_notes(sheet, published, (since, until), (len(overdue), len(long_open)), confirmed,
-                   masked)  # fmt: skip
+    # the period said above the table its counts are of, with the confirmations after it
+    counted = (*lines[:2], f"{NOTE}{period_note(since, until, confirmed_cases(published, until))}")
+    sheet = titled_sheet(book, "汇总", counted, TYPE_COLUMNS, type_rows(published, confirmed), WIDTHS)
+    _summary_notes(sheet, published, (len(overdue), len(long_open)), confirmed, masked)
     # the 追回/止付金额 column of the table, and the two amounts of the confirmed cases under it
     money_cells(sheet, {len(TYPE_COLUMNS), len(CONFIRMED_COLUMNS) - 1, len(CONFIRMED_COLUMNS)},
                 first_row=len(lines) + 2)  # fmt: skip
@@ -121,7 +123,7 @@ def monthly_report(
     titled_sheet(book, "超过30天未处置", lines, LONG_OPEN_COLUMNS, long_open, WIDTHS)
     titled_sheet(book, "乡镇变化", lines, TOWNSHIP_COLUMNS, township_rows(published), WIDTHS)
     changes = published.changes()
-    recovered = round(sum(case["amount_at_risk"] or 0.0 for case, _ in confirmed), 2)  # fen
+    recovered = reported_amount(confirmed)
     return MonthlyReport(_bytes(book), latest, previous, {k: changes[k] for k in CHANGES},
                          len(overdue), len(long_open), len(confirmed), recovered)  # fmt: skip
 
@@ -153,6 +155,61 @@ def monthly_summary(report: MonthlyReport) -> str:
             f"{changes['resolved']} 件，仍在 {changes['open']} 件；逾期未处置 {report.overdue} 件，"
             f"超过30天未处置 {report.long_open} 件；本期核实属实 {report.confirmed} 件，"
             f"追回/止付金额 {report.recovered:,.2f} 元（线索所报金额）。")  # fmt: skip
+
+
+def reported_amount(confirmed: list[tuple[dict[str, Any], dict[str, Any]]]) -> float:
+    """The sum of the confirmed cases' amounts at risk, to the fen.
+
+    Parameters
+    ----------
+    confirmed : list of tuple
+        Cases with the decision that confirmed them (``confirmed_cases``).
+
+    Returns
+    -------
+    float
+        Their amounts at risk added, in yuan rounded to the fen (a case with none adds 0).
+
+    Examples
+    --------
+    >>> reported_amount([({"amount_at_risk": 0.1}, {}), ({"amount_at_risk": 0.2}, {}),
+    ...                  ({"amount_at_risk": None}, {})])
+    0.3
+    """
+    return round(sum(case["amount_at_risk"] or 0.0 for case, _ in confirmed), 2)
+
+
+def period_note(since: datetime | None, until: datetime | None,
+                later: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:  # fmt: skip
+    """What the report's 本期核实属实 counts: the confirmations between the two runs'
+    publications, and those made since the latest run, which the next report counts (the
+    review page and the 汇总表 count every case by its status now).
+
+    Parameters
+    ----------
+    since, until : datetime or None
+        The period (``confirmed_cases``): the previous run's publication (None: from the
+        beginning) and the latest run's (None: no run).
+    later : list of tuple
+        The cases confirmed after ``until``.
+
+    Returns
+    -------
+    str
+        The sentence, in Chinese.
+
+    Examples
+    --------
+    >>> period_note(None, datetime(2026, 10, 1, 10), [({"amount_at_risk": 3280.0}, {})])
+    '本表“本期核实属实”“追回/止付金额”只计首次运行以前至2026-10-01 10:00（本次运行发布）之间的核实；此后又核实属实 1 件（线索所报金额 3,280.00 元），计入下期报告（审核页面“汇总”和乡镇汇总表按当前核查状态统计，已含这些疑点）。'
+    """
+    start = f"{since:%Y-%m-%d %H:%M}（上次运行发布）" if since else "首次运行以前"
+    end = f"{until:%Y-%m-%d %H:%M}（本次运行发布）" if until else "今天"
+    counted = f"本表“本期核实属实”“追回/止付金额”只计{start}至{end}之间的核实"
+    if not later:
+        return f"{counted}；其后的核实计入下期报告。"
+    return (f"{counted}；此后又核实属实 {len(later)} 件（线索所报金额 {reported_amount(later):,.2f} 元），"
+            "计入下期报告（审核页面“汇总”和乡镇汇总表按当前核查状态统计，已含这些疑点）。")  # fmt: skip
 
 
 def confirmed_at(events: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -354,16 +411,13 @@ def _lines(latest: str | None, previous: str | None, unit: str | None, made: dat
     return title, filled, NOTE
 
 
-def _summary_notes(sheet: Worksheet, published: Published,
-                   period: tuple[datetime | None, datetime | None], lists: tuple[int, int],
+def _summary_notes(sheet: Worksheet, published: Published, lists: tuple[int, int],
                    confirmed: list, masked: bool) -> None:  # fmt: skip
-    """Under the 汇总 table: the note on amounts, the period (``since``, ``until``), the two
-    lists' counts (overdue, long open), and the confirmed cases one by one."""
-    (since, until), (overdue, long_open) = period, lists
-    start = f"{since:%Y-%m-%d %H:%M}（上次运行发布）" if since else "首次运行以前"
-    end = f"{until:%Y-%m-%d %H:%M}（本次运行发布）" if until else "今天"
+    """Under the 汇总 table: the note on amounts, the two lists' counts (overdue, long open),
+    and the confirmed cases one by one (the period is said above the table)."""
+    overdue, long_open = lists
     sheet.append([])
-    for line in (AMOUNT_NOTE, f"本期核实：{start}至{end}；其后的核实计入下期报告。",
+    for line in (AMOUNT_NOTE,
                  f"逾期未处置 {overdue} 件（见“逾期未处置”表）；超过30天未处置 {long_open} 件"
                  "（见“超过30天未处置”表）。", "", "本期核实属实的疑点", GREW_NOTE):  # fmt: skip
         sheet.append(text_cells(sheet, [line]) if line else [])

@@ -438,6 +438,7 @@ async function showOverview() {
     ${types.map(t => `<tr><td>${esc(caseLabel(t))}</td><td class="num">${o.by_type[t]?.cases ?? 0}</td><td class="num">${o.by_type[t]?.likely ?? 0}</td><td class="num">${money(o.by_type[t]?.amount_at_risk ?? 0)}</td>
       <td><a href="#" data-ledger="${t}">下载摸排台账</a></td></tr>`).join("")}</tbody></table>
     <p><a href="#" data-ledger="summary">下载乡镇汇总表</a> · <a href="#" data-ledger="monthly">下载月度分析报告</a>
+      <small class="muted" id="monthly-period">（月度分析报告的“本期核实属实”只计上次运行发布至本次运行发布之间的核实，其后的核实计入下期报告；本页和乡镇汇总表按当前核查状态统计）</small>
       · 梁平表式 ${[1, 2, 3, 4].map(n => `<a href="#" data-ledger="liangping/${n}">附件${n}</a>`).join(" ")}</p>
     <form id="movements" class="filters"><label>新纳入和退出梳理表：自<input name="from" type="month" required></label>
       <label>至<input name="to" type="month" required></label><button type="submit">下载</button></form>

@@ -114,6 +114,17 @@ def test_confirmations_count_between_the_two_runs_publications_at_their_amount_t
     assert [case["case_id"] for case, _ in confirmed_cases(published, None)] == ["e", "d", "a"]
 
 
+def test_the_monthly_report_says_above_its_table_which_confirmations_it_counts():
+    # a confirmed after the latest run: the page counts it now, the report next month
+    late = _event(7, "a", "decision", "confirmed", datetime(2026, 10, 5), from_status="in_review")
+    report = monthly_report(_published([*EVENTS, late]), masked=False, made=MADE)
+    summary = list(load_workbook(io.BytesIO(report.content))["汇总"].iter_rows(values_only=True))
+    assert (report.confirmed, report.recovered) == (1, 20.0)
+    assert summary[2][0].endswith(
+        "至2026-10-01 10:00（本次运行发布）之间的核实；此后又核实属实 1 件（线索所报金额 100.00 元），"
+        "计入下期报告（审核页面“汇总”和乡镇汇总表按当前核查状态统计，已含这些疑点）。")  # fmt: skip
+
+
 def test_a_case_raised_again_after_it_was_resolved_is_new_this_month():
     runs = [{"run_id": "r-0", "started_at": datetime(2026, 8, 1, 9),
              "finished_at": datetime(2026, 8, 1, 10)}, *RUNS]  # fmt: skip
@@ -132,8 +143,9 @@ def test_the_monthly_report_of_hand_made_cases():
     assert summary[0][0] == "某县民政局兜底疑点月度分析报告（运行 r-2，2026年10月20日）"
     deaths = next(row for row in summary if row[0] == "死亡后仍发放")
     assert deaths[:6] == ("死亡后仍发放", 0, 1, 3, 1, 20.0)
-    period = "本期核实：2026-09-01 10:00（上次运行发布）至2026-10-01 10:00（本次运行发布）"
-    assert any(period in str(row[0]) for row in summary)
+    assert summary[2][0] == ("疑点仅为核查线索，不是处理决定。本表“本期核实属实”“追回/止付金额”只计"
+                             "2026-09-01 10:00（上次运行发布）至2026-10-01 10:00（本次运行发布）之间的"
+                             "核实；其后的核实计入下期报告。")  # fmt: skip
     # d was confirmed at 20 元 and the latest run reports 30: paid on after the confirmation
     header = summary.index(CONFIRMED_COLUMNS)
     assert summary[header + 1][:8] == (1, "d", "死亡后仍发放", "东乡", "2026-09-20 00:00", "审计员甲",

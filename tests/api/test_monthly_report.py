@@ -99,7 +99,7 @@ def test_the_monthly_report_counts_the_month_and_lists_overdue_and_long_open_cas
             == f"兜底疑点月度分析报告（运行 {second}，{TODAY.year}年{TODAY.month}月{TODAY.day}日）"
         )
         assert f"本次运行：{second}" in rows[1][0] and f"上次运行：{first}" in rows[1][0]
-        assert rows[2][0] == "疑点仅为核查线索，不是处理决定。"
+        assert rows[2][0].startswith("疑点仅为核查线索，不是处理决定。")
     summary = sheets["汇总"]  # as wide as its list of confirmed cases
     width = len(TYPE_COLUMNS)
     assert summary[3][:width] == TYPE_COLUMNS
@@ -114,7 +114,9 @@ def test_the_monthly_report_counts_the_month_and_lists_overdue_and_long_open_cas
         "合计", totals["new"], totals["resolved"], totals["open"], 0, 0)  # fmt: skip
     notes = [row[0] for row in summary[5 + len(CASE_LABELS) :] if row and row[0]]
     assert any("线索所报涉及金额" in str(note) for note in notes)
-    assert any("（本次运行发布）；其后的核实计入下期报告" in str(note) for note in notes)
+    assert summary[2][0].endswith(  # the confirmation after the run: said above the table
+        f"（本次运行发布）之间的核实；此后又核实属实 1 件（线索所报金额 {detail['amount_at_risk']:,.2f} 元），"
+        "计入下期报告（审核页面“汇总”和乡镇汇总表按当前核查状态统计，已含这些疑点）。")  # fmt: skip
     assert f"逾期未处置 1 件（见“逾期未处置”表）；超过30天未处置 {len(expected['open_ids']) - 1} 件" in (
         " ".join(str(note) for note in notes))  # fmt: skip
     assert not [row for row in summary if row[1] == confirmed]
