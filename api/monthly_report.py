@@ -39,12 +39,13 @@ from api.ledgers import SHARED_PAYMENTS_NOTE, chinese_date, filled_by, money_cel
 from api.masking import mask_typed, masked_field
 from api.period_report import titled_sheet
 from api.published import CHANGES, STATUS_LABELS, Published
-from models.case_types import CASE_LABELS
+from models.case_types import CASE_LABELS, MONEY_TYPES
 
 NOTE = "疑点仅为核查线索，不是处理决定。"
 AMOUNT_NOTE = ("说明：追回/止付金额为本期核实属实疑点的线索所报涉及金额之和（疑点的“涉及金额”），"
                "不是据发放记录核算的实际追回数额。" + SHARED_PAYMENTS_NOTE)  # fmt: skip
 LONG_OPEN_DAYS = 30
+NO_AMOUNT = "—"  # a case type whose cases carry no amount at risk: none, not 0.00
 CHANGE_HEADERS = ("新增", "因数据变化消除", "仍在")
 TYPE_COLUMNS = ("疑点类型", *CHANGE_HEADERS, "本期核实属实（件）", "追回/止付金额（元）")
 CONFIRMED_COLUMNS = ("序号", "疑点编号", "疑点类型", "乡镇", "核实时间", "核实人", "核实时涉及金额（元）",
@@ -299,7 +300,8 @@ def type_rows(
     Returns
     -------
     list of list
-        One row per case type in ``TYPE_COLUMNS`` order, then 合计.
+        One row per case type in ``TYPE_COLUMNS`` order, then 合计; the amount of a type
+        whose cases carry none (``MONEY_TYPES``) is ``NO_AMOUNT``.
     """
     counts = {kind: dict.fromkeys(CHANGES, 0) for kind in CASE_LABELS}
     for case in published.cases.values():
@@ -312,9 +314,11 @@ def type_rows(
         tally[0] += 1
         tally[1] += case["amount_at_risk"] or 0.0
     rows = [[label, *(counts[kind][c] for c in CHANGES), amounts[kind][0],
-             round(amounts[kind][1], 2)] for kind, label in CASE_LABELS.items()]  # fmt: skip
-    total = [sum(row[i] for row in rows) for i in range(1, len(TYPE_COLUMNS))]
-    return [*rows, ["合计", *total[:-1], round(total[-1], 2)]]
+             round(amounts[kind][1], 2) if kind in MONEY_TYPES else NO_AMOUNT]
+            for kind, label in CASE_LABELS.items()]  # fmt: skip
+    total = [sum(row[i] for row in rows) for i in range(1, len(TYPE_COLUMNS) - 1)]
+    money = round(sum(amounts[kind][1] for kind in MONEY_TYPES), 2)
+    return [*rows, ["合计", *total, money]]
 
 
 def overdue_rows(published: Published, today: date) -> list[list]:

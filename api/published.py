@@ -28,6 +28,7 @@ from typing import Any
 import duckdb
 
 from api.masking import mask_numbers
+from models.case_types import MONEY_TYPES
 from models.cases import LIKELY_SCORE
 from models.publish import json_value
 from resolver.idcard import parse_id
@@ -655,7 +656,8 @@ class Published:
         -------
         dict
             ``cases``, ``amount_at_risk``, ``by_type`` (with how many score at least
-            ``models.cases.LIKELY_SCORE``: ``likely``), ``by_township`` (each with its
+            ``models.cases.LIKELY_SCORE``: ``likely``; its amount None for a type whose cases
+            carry none, ``models.case_types.MONEY_TYPES``), ``by_township`` (each with its
             ``by_type`` counts), ``by_county`` (open cases per county of a province drop; a
             case spanning two counties counts in both), ``by_status``, ``resolved_by_data`` (a
             count), ``changes`` (month over month, ``changes``) and ``overdue`` (a count).
@@ -688,6 +690,9 @@ class Published:
         total = sum(kind["amount_at_risk"] for kind in by_type.values())
         for part in (*by_type.values(), *by_township.values()):
             part["amount_at_risk"] /= 100
+        for case_type, kind in by_type.items():  # no amount, rather than 0.00
+            if case_type not in MONEY_TYPES:
+                kind["amount_at_risk"] = None
         return {"cases": sum(kind["cases"] for kind in by_type.values()),
                 "amount_at_risk": total / 100,
                 "by_type": by_type, "by_township": dict(sorted(by_township.items())),

@@ -210,6 +210,10 @@ class TownshipTotals(TypeTotals):
 
 
 class KindTotals(TypeTotals):
+    amount_at_risk: float | None = Field(
+        description="the money at risk of those cases, to the fen; null for a type whose "
+        "cases carry no amount (拆户保障, 重度残疾未纳入 …: the page shows —)"
+    )
     likely: int = Field(
         description=f"of those cases, how many score at least {LIKELY_SCORE} (more likely true "
         "than not)"

@@ -36,7 +36,8 @@ class CaseTypeSpec:
     one family's finding (per 救助证号, set of them, or 建档立卡户, resting on the members'
     rows as they stand), which keeps its id when a member joins or leaves; any other is a
     finding on its persons, which keeps its id when its rows are re-keyed
-    (``models.carried_ids``)."""
+    (``models.carried_ids``); and whether its cases carry an amount at risk (``money``: money
+    paid that should not have been; any other type's cases have none, shown as —)."""
 
     name: str
     label: str
@@ -44,6 +45,7 @@ class CaseTypeSpec:
     features: tuple[Feature, ...]
     coverage: bool = False
     per_family: bool = False
+    money: bool = False
 
 
 IDENTITY: Feature = ("identity_logit", "身份关联强度", 1)
@@ -63,6 +65,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("no_hukou", "户籍中查无此人（可能已注销）", 1),
                 ("log_candidates", "死亡记录可能对应的人数", -1),
             ),
+            money=True,
         ),
         CaseTypeSpec(
             "duplicate_enrollment",
@@ -74,6 +77,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("same_valid_id", "两条记录身份证号一致", 1),
                 ("log_months_twice", "重复发放月数", 1),
             ),
+            money=True,
         ),
         CaseTypeSpec(
             "split_household",
@@ -168,6 +172,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("log_months_after", "渐退期满后发放月数", 1),
             ),
             per_family=True,
+            money=True,
         ),
         CaseTypeSpec(
             "payment_mismatch",
@@ -179,6 +184,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("difference_share", "差额占应发金额之比", 1),
             ),
             per_family=True,
+            money=True,
         ),
         CaseTypeSpec(
             "exit_without_gradual",
@@ -205,6 +211,8 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
     )
 }
 CASE_LABELS = {name: spec.label for name, spec in CASE_TYPES.items()}
+# The case types whose cases carry an amount at risk (``CaseTypeSpec.money``).
+MONEY_TYPES = frozenset(name for name, spec in CASE_TYPES.items() if spec.money)
 DETECTORS = {name: spec.detector for name, spec in CASE_TYPES.items()}
 CASE_TABLES = frozenset({"assistance", "poverty", "payments"})
 """Every detector's case rests on a roster row, a 建档立卡 row or a case's payments: where the

@@ -10,7 +10,13 @@ from datetime import date, datetime, timedelta
 
 from openpyxl import load_workbook
 
-from api.monthly_report import CONFIRMED_COLUMNS, confirmed_cases, monthly_report, overdue_rows
+from api.monthly_report import (
+    CONFIRMED_COLUMNS,
+    confirmed_cases,
+    monthly_report,
+    overdue_rows,
+    type_rows,
+)
 from api.published import CaseFilter, Published
 
 R1, R2 = "r-1", "r-2"
@@ -176,6 +182,18 @@ def test_the_monthly_report_masks_numbers_typed_into_a_responsible_for_lower_rol
     assert [row[5] for row in confirmed] == ["审计员 532326***********0"]
     assert "532326195601016870" not in str(shown) and "13812345678" not in str(shown)
     assert {row[1] for row in shown["逾期未处置"]} == {"a"}  # the case id as it is
+
+
+def test_a_type_whose_cases_carry_no_money_shows_none_not_zero():
+    cases = [_case("s", "东乡", R1, R1, case_type="split_household"),
+             _case("m", "东乡", R1, R1, amount=12.5)]  # fmt: skip
+    published = Published(cases, [], [], [], [], RUNS[:1])
+    by_type = published.overview()["by_type"]
+    assert by_type["split_household"]["amount_at_risk"] is None
+    assert by_type["deceased_paid"]["amount_at_risk"] == 12.5
+    rows = {row[0]: row[-1] for row in type_rows(published, [])}
+    assert (rows["拆户保障"], rows["重度残疾未纳入"], rows["死亡后仍发放"], rows["合计"]) == (
+        "—", "—", 0, 0)  # fmt: skip
 
 
 def test_the_overviews_money_adds_up_to_the_fen():
