@@ -7,7 +7,8 @@ from typing import Any
 
 from api.ledgers import SHARED_PAYMENTS_NOTE
 from api.published import STATUS_LABELS
-from models.case_types import CASE_LABELS
+from api.reviews import IDENTITY_LEADS
+from models.case_types import CASE_LABELS, MONEY_TYPES
 from models.cases import LIKELY_SCORE
 from resolver.comparisons import doudi_comparisons
 from resolver.normalize import CODE_LABELS, VOCABULARIES, code_label
@@ -27,8 +28,10 @@ def page_labels() -> dict[str, Any]:
     dict
         Registry names, column headers and kinds by registry, code labels by vocabulary,
         ID-status, case-type and status labels, what a total of amounts at risk counts
-        (``amount_note``), the score a likely lead reaches (``likely_score``), and the
-        comparisons' descriptions.
+        (``amount_note``), the score a likely lead reaches (``likely_score``), the lead
+        types resting on identity (``identity_leads``: a "not the same person" label on one
+        needs an auditor), the types whose cases carry an amount at risk (``money_types``: any other's
+        amount is shown as —), and the comparisons' descriptions.
     """
     return {
         "registries": {name: registry.chinese for name, registry in REGISTRIES.items()},
@@ -43,6 +46,8 @@ def page_labels() -> dict[str, Any]:
         "statuses": STATUS_LABELS,
         "amount_note": SHARED_PAYMENTS_NOTE,
         "likely_score": LIKELY_SCORE,
+        "identity_leads": sorted(IDENTITY_LEADS),
+        "money_types": sorted(MONEY_TYPES),
         "comparisons": {comparison["output_column_name"]: comparison["comparison_description"]
                         for comparison in doudi_comparisons()},
     }  # fmt: skip

@@ -115,7 +115,9 @@ def monthly_report(
     book.remove(book.active)
     # the period said above the table its counts are of, with the confirmations after it
     counted = (*lines[:2], f"{NOTE}{period_note(since, until, confirmed_cases(published, until))}")
-    sheet = titled_sheet(book, "汇总", counted, TYPE_COLUMNS, type_rows(published, confirmed), WIDTHS)
+    sheet = titled_sheet(
+        book, "汇总", counted, TYPE_COLUMNS, type_rows(published, confirmed), WIDTHS
+    )
     _summary_notes(sheet, published, (len(overdue), len(long_open)), confirmed, masked)
     # the 追回/止付金额 column of the table, and the two amounts of the confirmed cases under it
     money_cells(sheet, {len(TYPE_COLUMNS), len(CONFIRMED_COLUMNS) - 1, len(CONFIRMED_COLUMNS)},

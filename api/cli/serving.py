@@ -298,7 +298,7 @@ def token_create(
     role: Annotated[
         str,
         typer.Option(
-            help="角色：auditor（审核）、analyst（分析）、consumer（接口调用）或 admin（管理）。"
+            help="角色：auditor（审计员）、analyst（数据分析）、consumer（接口调用）或 admin（管理员）。"
         ),
     ],
     name: Annotated[str, typer.Option(help="令牌持有人。")],

@@ -111,7 +111,8 @@ async def list_cases(
     if who and holds_id_number(who) and not principal.sees_full_ids:
         access.record(principal.name, principal.role, "search_cases_refused", mask_typed(who))
         raise HTTPException(
-            status.HTTP_403_FORBIDDEN, "按身份证号（或含身份证号的救助证号等）查找疑点仅限审计员"
+            status.HTTP_403_FORBIDDEN,
+            "按身份证号、银行账号等长号码（或含这些号码的救助证号等）查找疑点仅限审计员",
         )
     if who:
         access.record(principal.name, principal.role, "search_cases", mask_typed(who))

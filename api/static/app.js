@@ -3,7 +3,7 @@
 "use strict";
 
 const state = { token: sessionStorage.getItem("doudi-token"), me: null, meta: null,
-                filters: { trail: [], limit: 25, status: "unclosed" } };
+                filters: { trail: [], limit: 25, status: "unclosed", sort: "risk" } };
 const main = document.getElementById("main");
 
 const KIND_LABELS = { person: "人员", hukou_family: "户籍家庭", case: "救助案件",
@@ -17,7 +17,7 @@ const EDGE_LABELS = { member_of: "户籍成员", enrolled_in: "救助成员", in
 const MOVES = { open: ["in_review", "field_check"], in_review: ["confirmed", "dismissed", "field_check", "open"],
   field_check: ["in_review", "confirmed", "dismissed"], confirmed: ["in_review"], dismissed: ["in_review"] };
 const DECIDED = ["confirmed", "dismissed"];
-const ROLE_LABELS = { auditor: "审计", analyst: "数据分析", consumer: "接口调用", admin: "管理员" };
+const ROLE_LABELS = { auditor: "审计员", analyst: "数据分析", consumer: "接口调用", admin: "管理员" };
 // Fields shown side by side, in this order, when any row has them.
 const COMPARE_FIELDS = ["name", "id_number", "id_number_status", "gender", "birth_date", "relation",
   "township", "village", "address", "phone", "case_no", "program", "dibao_class", "covered",
@@ -133,6 +133,7 @@ function showLogin(message = "") {
   document.getElementById("login").addEventListener("submit", async event => {
     event.preventDefault();
     state.token = document.getElementById("token").value.trim();
+    if (!state.token) return showLogin("请输入访问令牌");
     try {
       await start();
     } catch (error) {
@@ -142,11 +143,12 @@ function showLogin(message = "") {
 }
 
 async function start() {
-  state.me = await api("/api/me");
-  if (!["auditor", "analyst"].includes(state.me.role)) {
-    state.token = null;
+  const me = await api("/api/me");
+  if (!["auditor", "analyst"].includes(me.role)) {
+    state.token = null;  // not signed in: no view is drawn with it
     throw new Error("此令牌的角色不能查看疑点");
   }
+  state.me = me;
   sessionStorage.setItem("doudi-token", state.token);
   state.meta = await api("/api/meta");
   document.getElementById("nav").hidden = false;
@@ -165,6 +167,19 @@ document.getElementById("signout").addEventListener("click", () => signOut());
 
 // ---------------------------------------------------------------- queue
 
+const SORTS = { risk: "风险评分从高到低", amount: "涉及金额从高到低" };
+
+// A row that opens a view: by click, and from the keyboard (it is in the tab order) by
+// Enter or Space.
+function opens(row, hash) {
+  row.onclick = () => { location.hash = hash; };
+  row.onkeydown = event => {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    event.preventDefault();
+    location.hash = hash;
+  };
+}
+
 async function showQueue() {
   const overview = await api("/api/overview");
   const f = state.filters;
@@ -182,10 +197,10 @@ async function showQueue() {
   const townships = Object.keys(overview.by_township);
   const counties = Object.keys(overview.by_county);  // a province drop's; none for one county
   const typeChips = Object.entries(overview.by_type).map(([type, t]) =>
-    `<span class="chip ${f.case_type === type ? "on" : ""}" data-type="${type}">${esc(caseLabel(type))} ${t.cases}</span>`).join("");
+    `<button type="button" class="chip ${f.case_type === type ? "on" : ""}" aria-pressed="${f.case_type === type}" data-type="${type}">${esc(caseLabel(type))} ${t.cases}</button>`).join("");
   const townChips = townships.map(name =>
-    `<span class="chip ${f.township === name ? "on" : ""}" data-township="${esc(name)}">${esc(name)} ${overview.by_township[name].cases}</span>`).join("");
-  main.innerHTML = `<section><h2>疑点队列 <small class="muted">按风险评分从高到低</small></h2>
+    `<button type="button" class="chip ${f.township === name ? "on" : ""}" aria-pressed="${f.township === name}" data-township="${esc(name)}">${esc(name)} ${overview.by_township[name].cases}</button>`).join("");
+  main.innerHTML = `<section><h2>疑点队列 <small class="muted">${f.sort === "amount" ? "按涉及金额从高到低" : "按风险评分从高到低"}</small></h2>
     <form class="filters" id="filters">
       <label>疑点类型<select name="case_type"><option value="">全部</option>${Object.entries(state.meta.case_types)
         .map(([k, v]) => `<option value="${k}" ${f.case_type === k ? "selected" : ""}>${esc(v)}</option>`).join("")}</select></label>
@@ -197,6 +212,8 @@ async function showQueue() {
         <option value="" ${f.status === "" ? "selected" : ""}>全部（含已核实）</option>${Object.entries(state.meta.statuses)
         .map(([k, v]) => `<option value="${k}" ${f.status === k ? "selected" : ""}>${esc(v)}</option>`).join("")}
         <option value="resolved" ${f.status === "resolved" ? "selected" : ""}>数据已消除</option></select></label>
+      <label>排序<select name="sort">${Object.entries(SORTS).map(([k, v]) =>
+        `<option value="${k}" ${f.sort === k ? "selected" : ""}>${v}</option>`).join("")}</select></label>
       <label>最低评分<input name="min_score" type="number" min="0" max="1" step="0.05" value="${f.min_score ?? ""}"></label>
       <label>查找<input name="who" maxlength="40" placeholder="${state.me.sees_full_ids ? "姓名、救助证号或身份证号" : "姓名或救助证号"}" value="${esc(f.who ?? "")}"></label>
       <label class="check"><span><input name="overdue" type="checkbox" value="true" ${f.overdue === "true" ? "checked" : ""}> 仅逾期未处置</span></label>
@@ -205,15 +222,15 @@ async function showQueue() {
     </form>
     <div class="chips">${typeChips}</div><div class="chips">${townChips}</div></section>
     <section><h3>${page.refused ? "未能查询" : `共 ${page.total} 条`}${f.overdue === "true" ? ' <small class="muted">仅显示逾期未处置的疑点（整改时限已过、尚未核实属实或不属实）</small>' : ""}</h3>
-    <table id="queue"><thead><tr><th class="num">风险评分</th><th>类型</th>${counties.length ? "<th>区县</th>" : ""}<th>乡镇</th><th>村组</th>
+    <div class="scroll"><table id="queue"><thead><tr><th class="num">风险评分</th><th>类型</th>${counties.length ? "<th>区县</th>" : ""}<th>乡镇</th><th>村组</th>
       <th class="num">涉及金额</th><th>状态</th><th>责任人</th><th>整改时限</th><th>疑点编号</th></tr></thead><tbody>
-      ${page.items.map(c => `<tr class="row-link" data-case="${c.case_id}">
+      ${page.items.map(c => `<tr class="row-link" tabindex="0" aria-label="打开疑点 ${c.case_id}" data-case="${c.case_id}">
         <td class="num"><span class="score ${scoreClass(c.risk_score)}">${scoreText(c.risk_score)}</span></td>
         <td>${esc(caseLabel(c.case_type))}</td>${counties.length ? `<td>${countyNames(c)}</td>` : ""}<td>${esc(c.township)}</td><td>${esc(c.village)}</td>
         <td class="num">${money(c.amount_at_risk)}</td><td>${statusTag(c.status)}${c.resolved_by_data ? " <span class=muted>数据已消除</span>" : ""}</td>
         <td>${esc(c.assignee ?? "")}</td><td>${esc(c.due_date ?? "")}${overdueTag(c)}</td>
         <td class="muted">${c.case_id}</td></tr>`).join("") || `<tr><td colspan="${counties.length ? 10 : 9}" class="${page.refused ? "error" : "muted"}" id="queue-empty">${esc(page.refused ?? "没有符合条件的疑点")}</td></tr>`}
-    </tbody></table>
+    </tbody></table></div>
     <div class="pager"><button id="prev" ${trail.length === 0 ? "disabled" : ""}>上一页</button>
       <span>第 ${trail.length + 1} / ${Math.max(1, Math.ceil(page.total / f.limit), trail.length + 1)} 页</span>
       <button id="next" ${page.next_after == null ? "disabled" : ""}>下一页</button></div></section>`;
@@ -222,10 +239,10 @@ async function showQueue() {
     const data = new FormData(event.target);
     state.filters = { ...state.filters, trail: [], case_type: data.get("case_type"),
       county: data.get("county") ?? "", township: data.get("township"), status: data.get("status"), min_score: data.get("min_score"), who: (data.get("who") ?? "").trim(),
-      overdue: data.get("overdue") ? "true" : "" };
+      overdue: data.get("overdue") ? "true" : "", sort: data.get("sort") };
     route();
   });
-  document.getElementById("clear").onclick = () => { state.filters = { trail: [], limit: 25, status: "unclosed" }; route(); };
+  document.getElementById("clear").onclick = () => { state.filters = { trail: [], limit: 25, status: "unclosed", sort: "risk" }; route(); };
   document.getElementById("prev").onclick = () => { f.trail = trail.slice(0, -1); route(); };
   document.getElementById("next").onclick = () => { f.trail = [...trail, page.next_after]; route(); };
   main.querySelectorAll("[data-type]").forEach(chip => chip.onclick = () => {
@@ -236,7 +253,7 @@ async function showQueue() {
     state.filters = { ...f, trail: [], township: f.township === chip.dataset.township ? "" : chip.dataset.township };
     route();
   });
-  main.querySelectorAll("tr[data-case]").forEach(row => row.onclick = () => { location.hash = `#/case/${row.dataset.case}`; });
+  main.querySelectorAll("tr[data-case]").forEach(row => opens(row, `#/case/${row.dataset.case}`));
 }
 
 // ---------------------------------------------------------------- case
@@ -289,18 +306,36 @@ function householdSvg(graph) {
     <p class="muted">红框圆点：本疑点涉及的人员；红色虚线：关联概率低于 0.99 的记录。</p>`;
 }
 
-function labelLine(link, labels) {
-  const [l, r] = [link.left, link.right].sort();
-  const latest = labels.filter(x => x.unique_id_l === l && x.unique_id_r === r).pop();
-  const waiting = latest?.pending ? "，待另一位审计员确认后生效" : "";
-  const shown = latest ? `<span class="status label">已标注：${latest.same_person ? "同一人" : "不是同一人"}（${esc(latest.actor)}${waiting}）</span>` : "";
-  return `<div class="chips label-line" data-left="${esc(link.left)}" data-right="${esc(link.right)}">${shown}
-    <input type="text" class="label-note" aria-label="标注依据" placeholder="依据（拆分或合并同一证号的记录时必填）">
-    <button type="button" data-same="true">标为同一人</button><button type="button" data-same="false">标为不是同一人</button>
-    <span class="muted">标注在重新运行后保留，并用于下次关联。</span></div>`;
+// Whether the caller may record the verdict ``same`` on a link: below auditor, not one that
+// may end the lead or change the case's linking, nor one reversing an auditor's label in
+// force (the API's rule, api.reviews.label_may_end_lead and record_link_label).
+function mayLabel(detail, link, inForce, same) {
+  if (state.me.role === "auditor") return true;
+  const person = uid => detail.rows.find(row => row.unique_id === uid)?.person_id ?? null;
+  const [left, right] = [person(link.left), person(link.right)];
+  const endsLead = (left === right) !== same || left == null || right == null
+    || (state.meta.identity_leads.includes(detail.case_type) && !same);
+  const reverses = inForce?.role === "auditor" && inForce.same_person !== same;
+  return !detail.resolved_by_data && !endsLead && !reverses;
 }
 
-function linkBars(links, rows, labels) {
+function labelLine(detail, link, labels) {
+  const [l, r] = [link.left, link.right].sort();
+  const pair = labels.filter(x => x.unique_id_l === l && x.unique_id_r === r);
+  const latest = pair.at(-1), inForce = pair.filter(x => !x.pending).at(-1);
+  const waiting = latest?.pending ? "，待另一位审计员确认后生效" : "";
+  const shown = latest ? `<span class="status label">已标注：${latest.same_person ? "同一人" : "不是同一人"}（${esc(latest.actor)}${waiting}）</span>` : "";
+  const buttons = [[true, "标为同一人"], [false, "标为不是同一人"]].filter(([same]) => mayLabel(detail, link, inForce, same))
+    .map(([same, text]) => `<button type="button" data-same="${same}">${text}</button>`).join("");
+  const form = buttons ? `<input type="text" class="label-note" aria-label="标注依据" placeholder="依据（拆分或合并同一证号的记录时必填）">
+    ${buttons}<span class="muted">标注在重新运行后保留，并用于下次关联。</span>`
+    : `<span class="muted">改变本疑点记录关联的标注须由审计员作出。</span>`;
+  return `<div class="chips label-line" data-left="${esc(link.left)}" data-right="${esc(link.right)}">${shown}
+    ${form}</div>`;
+}
+
+function linkBars(detail, labels) {
+  const { links, rows } = detail;
   const name = uid => { const row = rows.find(r => r.unique_id === uid); return row ? `${state.meta.registries[row.registry]} ${row.record_id}` : uid; };
   if (!links.length) return `<p class="muted">本疑点的记录之间没有需要概率判断的身份关联（单条记录或证号完全一致）。</p>`;
   return links.map(link => {
@@ -313,7 +348,7 @@ function linkBars(links, rows, labels) {
           <span class="num">${c.weight >= 0 ? "+" : ""}${c.weight.toFixed(1)}</span></div>`;
       }).join("")}
       <p class="muted">绿色：支持是同一人；红色：反对（匹配权重，log₂ 比值；未列出的比对项为空值，不计分）。</p>
-      ${labels ? labelLine(link, labels) : ""}</div>`;
+      ${labels ? labelLine(detail, link, labels) : ""}</div>`;
   }).join("");
 }
 
@@ -326,6 +361,7 @@ function resolutionNote(resolution) {
 function eventText(e) {
   if (e.kind === "link_label") return "身份标注";
   if (e.kind === "assignment") return `指派给 ${esc(e.assignee)}，整改时限 ${esc(e.due_date)}`;
+  if (e.from_status === e.to_status) return `添加备注（${statusTag(e.to_status)}）`;
   return `${statusTag(e.from_status)} → ${statusTag(e.to_status)}`;
 }
 
@@ -377,7 +413,7 @@ async function showCase(caseId) {
     </div></div>
     <section><h3>各登记库记录对照</h3><div class="scroll">${comparisonTable(detail.rows)}</div></section>
     <section><h3>家庭关系图</h3>${householdSvg(detail.graph)}</section>
-    <section><h3>身份关联的依据</h3><div class="links">${linkBars(detail.links, detail.rows, labels)}</div>
+    <section><h3>身份关联的依据</h3><div class="links">${linkBars(detail, labels)}</div>
       <p class="error" id="label-error"></p></section>`;
   main.querySelectorAll(".label-line button").forEach(button => button.onclick = async () => {
     const line = button.closest(".label-line");
@@ -434,9 +470,9 @@ async function showOverview() {
     ${Object.entries(o.by_status).map(([s, n]) => `<div class="card kpi">${esc(state.meta.statuses[s])}<b>${n}</b></div>`).join("")}</div>
     <p class="muted">${esc(state.meta.amount_note)}</p></section>
     ${changesSection(o.changes)}
-    <section><h3>按疑点类型</h3><table><thead><tr><th>类型</th><th class="num">疑点</th><th class="num" title="风险评分不低于 ${state.meta.likely_score} 的疑点：可能性较大；其余多为重名等待核实身份的线索">其中评分≥${state.meta.likely_score}</th><th class="num">涉及金额</th><th>台账</th></tr></thead><tbody>
-    ${types.map(t => `<tr><td>${esc(caseLabel(t))}</td><td class="num">${o.by_type[t]?.cases ?? 0}</td><td class="num">${o.by_type[t]?.likely ?? 0}</td><td class="num">${money(o.by_type[t]?.amount_at_risk ?? 0)}</td>
-      <td><a href="#" data-ledger="${t}">下载摸排台账</a></td></tr>`).join("")}</tbody></table>
+    <section><h3>按疑点类型</h3><div class="scroll"><table><thead><tr><th>类型</th><th class="num">疑点</th><th class="num" title="风险评分不低于 ${state.meta.likely_score} 的疑点：可能性较大；其余多为重名等待核实身份的线索">其中评分≥${state.meta.likely_score}</th><th class="num">涉及金额</th><th>台账</th></tr></thead><tbody>
+    ${types.map(t => `<tr><td>${esc(caseLabel(t))}</td><td class="num">${o.by_type[t]?.cases ?? 0}</td><td class="num">${o.by_type[t]?.likely ?? 0}</td><td class="num">${state.meta.money_types.includes(t) ? money(o.by_type[t]?.amount_at_risk ?? 0) : "—"}</td>
+      <td><a href="#" data-ledger="${t}">下载摸排台账</a></td></tr>`).join("")}</tbody></table></div>
     <p><a href="#" data-ledger="summary">下载乡镇汇总表</a> · <a href="#" data-ledger="monthly">下载月度分析报告</a>
       <small class="muted" id="monthly-period">（月度分析报告的“本期核实属实”只计上次运行发布至本次运行发布之间的核实，其后的核实计入下期报告；本页和乡镇汇总表按当前核查状态统计）</small>
       · 梁平表式 ${[1, 2, 3, 4].map(n => `<a href="#" data-ledger="liangping/${n}">附件${n}</a>`).join(" ")}</p>
@@ -450,7 +486,7 @@ async function showOverview() {
       <td><span class="hbar" style="width:${Math.round(t.cases / maxCases * 160)}px"></span></td></tr>`).join("")}</tbody></table></div></section>`;
   main.querySelector("#overdue a").onclick = event => {
     event.preventDefault();
-    state.filters = { trail: [], limit: 25, status: "unclosed", overdue: "true" };
+    state.filters = { trail: [], limit: 25, status: "unclosed", sort: "risk", overdue: "true" };
     location.hash = "#/queue";
   };
   main.querySelectorAll("[data-ledger]").forEach(link => link.onclick = event => { event.preventDefault(); download(link.dataset.ledger); });
@@ -469,9 +505,9 @@ function changesSection(c) {
   const rows = Object.entries(c.by_township).map(([name, t]) => `<tr><td>${esc(name)}</td>
     <td class="num">${t.new}</td><td class="num">${t.resolved}</td><td class="num">${t.open}</td></tr>`).join("");
   return `<section><h3>本月变化（与上次运行相比）</h3><p class="muted">${runs}</p>
-    <table id="changes"><thead><tr><th>乡镇</th><th class="num">新增</th><th class="num">因数据变化消除</th><th class="num">仍在</th></tr></thead>
+    <div class="scroll"><table id="changes"><thead><tr><th>乡镇</th><th class="num">新增</th><th class="num">因数据变化消除</th><th class="num">仍在</th></tr></thead>
     <tbody>${rows || `<tr><td colspan="4" class="muted">尚无已发布的运行</td></tr>`}</tbody>
-    <tfoot><tr><th>合计</th><th class="num">${c.new}</th><th class="num">${c.resolved}</th><th class="num">${c.open}</th></tr></tfoot></table></section>`;
+    <tfoot><tr><th>合计</th><th class="num">${c.new}</th><th class="num">${c.resolved}</th><th class="num">${c.open}</th></tr></tfoot></table></div></section>`;
 }
 
 const LEDGER_FILES = { summary: "兜底疑点汇总表.xlsx", monthly: "兜底疑点月度分析报告.xlsx",
@@ -520,15 +556,15 @@ async function showScreenings() {
   main.innerHTML = `<section id="screenings"><h2>发放前审核 <small class="muted">发放表在送银行前与已发布的数据比对</small></h2>
     <p class="hold-note">${HOLD_NOTE}</p>${upload}</section>
     <section><h3>审核记录（最新在前）</h3>
-    <table id="screening-list"><thead><tr><th>编号</th><th>审核时间</th><th>审核人</th><th>文件</th><th>月份</th>
+    <div class="scroll"><table id="screening-list"><thead><tr><th>编号</th><th>审核时间</th><th>审核人</th><th>文件</th><th>月份</th>
       <th class="num">记录数</th><th class="num">通过</th><th class="num">暂缓</th><th class="num">已处理</th><th>暂缓原因</th></tr></thead><tbody>
-    ${list.map(s => `<tr class="row-link" data-screening="${s.screening_id}"><td>${s.screening_id}</td>
+    ${list.map(s => `<tr class="row-link" tabindex="0" aria-label="打开审核记录 ${s.screening_id}" data-screening="${s.screening_id}"><td>${s.screening_id}</td>
       <td>${esc(s.screened_at.replace("T", " ").slice(0, 19))}</td><td>${esc(s.actor)}</td><td>${esc(s.file_name)}</td>
       <td>${esc(s.months.join("、"))}</td><td class="num">${s.lines}</td><td class="num">${s.passed}</td>
       <td class="num">${s.held}</td><td class="num">${s.cleared}</td>
       <td>${Object.entries(s.by_reason).map(([label, n]) => `${esc(label)} ${n}`).join("；")}</td></tr>`).join("")
-      || `<tr><td colspan="10" class="muted">尚无发放前审核记录</td></tr>`}</tbody></table></section>`;
-  main.querySelectorAll("tr[data-screening]").forEach(row => row.onclick = () => { location.hash = `#/screening/${row.dataset.screening}`; });
+      || `<tr><td colspan="10" class="muted">尚无发放前审核记录</td></tr>`}</tbody></table></div></section>`;
+  main.querySelectorAll("tr[data-screening]").forEach(row => opens(row, `#/screening/${row.dataset.screening}`));
   const form = document.getElementById("upload");
   if (!form) return;
   form.addEventListener("submit", async event => {
@@ -579,7 +615,7 @@ async function showScreening(screeningId) {
   const s = await api(`/api/screenings/${screeningId}`);
   const months = Object.entries(s.by_month).map(([month, part]) => `<li>${esc(month)}：${part.lines} 条，${counted(part)}</li>`).join("");
   const rows = s.items.map(line => `<tr data-line="${line.line_no}"><td class="num">${line.line_no}</td>
-      <td>${esc(line.sheet ? `${line.sheet} ` : "")}第${line.row_no ?? "—"}行</td><td>${esc(line.case_no)}</td><td>${esc(line.payee_name ?? "")}</td><td>${esc(line.pay_month)}</td>
+      <td class="nowrap">${esc(line.sheet ? `${line.sheet} ` : "")}第${line.row_no ?? "—"}行</td><td>${esc(line.case_no)}</td><td>${esc(line.payee_name ?? "")}</td><td>${esc(line.pay_month)}</td>
       <td class="num">${money(line.amount)}</td><td>${line.labels.map(label => `<span class="status">${esc(label)}</span>`).join(" ")}
         <div class="reasons">${esc(line.reasons)}</div></td>
       <td><span class="status ${line.status}">${esc(line.status_label)}</span>
@@ -592,9 +628,9 @@ async function showScreening(screeningId) {
       ${months ? `<ul>${months}</ul>` : ""}
       <p class="hold-note">${esc(s.note)}</p>${download}</section>
     ${readingSection(s)}
-    <section><h3>暂缓记录</h3><table id="held"><thead><tr><th class="num">序号</th><th>位置</th><th>救助证号</th><th>领款人</th><th>发放月份</th>
+    <section><h3>暂缓记录</h3><div class="scroll"><table id="held"><thead><tr><th class="num">序号</th><th>位置</th><th>救助证号</th><th>领款人</th><th>发放月份</th>
       <th class="num">金额</th><th>暂缓原因</th><th>处理</th></tr></thead><tbody>
-      ${rows || `<tr><td colspan="8" class="muted">本发放表没有暂缓记录</td></tr>`}</tbody></table>
+      ${rows || `<tr><td colspan="8" class="muted">本发放表没有暂缓记录</td></tr>`}</tbody></table></div>
       <p class="error" id="clear-error"></p></section>`;
   main.querySelectorAll("form.clear-line").forEach(form => form.addEventListener("submit", async event => {
     event.preventDefault();

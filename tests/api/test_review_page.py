@@ -304,7 +304,7 @@ def test_a_refused_search_keeps_the_filters_and_says_why(page, county):
     page.fill("input[name=who]", "11010519491231002X")  # an ID number: auditors' search only
     page.click("#filters button[type=submit]")
     expect(page.locator("#queue-empty")).to_have_text(
-        "按身份证号（或含身份证号的救助证号等）查找疑点仅限审计员"
+        "按身份证号、银行账号等长号码（或含这些号码的救助证号等）查找疑点仅限审计员"
     )
     page.click("#clear")  # the filters are there to correct
     expect(page.locator("#queue tbody tr[data-case]").first).to_be_visible()
@@ -339,3 +339,143 @@ def test_a_colleagues_decision_meanwhile_is_shown_and_the_note_kept(page, county
     expect(page.locator("#decide-error")).to_contain_text("本案已有新的核查记录")
     expect(page.locator("ol.history")).to_contain_text("乙已入户核查")  # drawn anew
     expect(page.locator("textarea[name=note]")).to_have_value("甲的核查说明")
+
+
+def test_reopening_a_confirmed_lead_on_the_page_needs_a_reason(page, county):
+    with client(county, "auditor") as http:
+        case_id = http.get("/api/cases", params={"status": "open"}).json()["items"][7]["case_id"]
+        for to_status in ("in_review", "confirmed"):
+            decided = http.post(f"/api/cases/{case_id}/decisions", json={"to_status": to_status})
+            assert decided.status_code == 201
+    sign_in(page, county)
+    page.goto(f"{county['server'].url}/#/case/{case_id}")
+    reason = page.locator("textarea[name=reason]")
+    expect(reason).to_have_attribute("placeholder", "重新打开的理由（改回“核查中”时必填）")
+    page.click("button[data-to=in_review]")  # both boxes empty
+    expect(page.locator("#decide-error")).to_have_text(
+        "未能保存：重新打开已核实「属实」的疑点须填写理由"
+    )
+    reason.fill("复核发现死亡记录对应另一人")
+    page.click("button[data-to=in_review]")
+    expect(page.locator("ol.history")).to_contain_text("理由：复核发现死亡记录对应另一人")
+    page.fill("textarea[name=note]", "等待殡葬记录")
+    page.click("button[data-to=in_review]:has-text('仅添加备注')")  # a note, no change
+    expect(page.locator("ol.history li").last).to_contain_text("添加备注（核查中）")
+    expect(page.locator("ol.history li").last).not_to_contain_text("→")
+
+
+def test_a_keyboard_user_opens_a_lead_and_filters_by_a_chip(page, county):
+    sign_in(page, county)
+    for _ in range(60):  # Tab through the filters and chips to the first row
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.matches('#queue tr[data-case]')"):
+            break
+    focused = page.locator("#queue tr[data-case]:focus")
+    expect(focused).to_have_count(1)
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"  # a visible focus
+    case_id = focused.get_attribute("data-case")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(f"#/case/{case_id}$"))
+    page.go_back()
+    page.locator("#queue tr[data-case]").nth(1).focus()
+    second = page.locator("#queue tr[data-case]").nth(1).get_attribute("data-case")
+    page.keyboard.press(" ")
+    expect(page).to_have_url(re.compile(f"#/case/{second}$"))
+    page.go_back()
+    chip = page.locator(".chips [data-type=split_household]")
+    chip.focus()
+    page.keyboard.press(" ")
+    expect(page.locator(".chips [data-type=split_household]")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(page.locator("#queue tbody tr").filter(has_not_text="拆户保障")).to_have_count(0)
+
+
+def test_the_page_fits_a_narrow_window(browser, county):
+    context = browser.new_context(viewport={"width": 414, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    wide = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    sign_in(page, county)
+    assert page.evaluate(wide) == 0  # the queue table scrolls in its own box
+    assert page.locator(".brand small").evaluate("e => e.getClientRects().length") == 1
+    case_id = page.locator("#queue tr[data-case]").first.get_attribute("data-case")
+    page.goto(f"{county['server'].url}/#/case/{case_id}")
+    expect(page.locator("#decide")).to_be_visible()
+    assert page.evaluate(wide) == 0
+    columns = page.locator(".grid").evaluate("e => getComputedStyle(e).gridTemplateColumns")
+    assert len(columns.split()) == 1
+    for view, shown in (("screenings", "#screening-list"), ("overview", "#by-township")):
+        page.click(f"nav a[data-view={view}]")
+        expect(page.locator(shown)).to_be_visible()
+        assert page.evaluate(wide) == 0
+    context.close()
+
+
+def test_the_overview_shows_no_money_for_types_without_it_and_the_reports_period(page, county):
+    sign_in(page, county)
+    page.click("nav a[data-view=overview]")
+    types = page.locator("section:has(h3:text('按疑点类型')) tbody tr")
+    expect(types.filter(has_text="拆户保障").locator("td.num").nth(2)).to_have_text("—")
+    expect(types.filter(has_text="重度残疾未纳入").locator("td.num").nth(2)).to_have_text("—")
+    expect(types.filter(has_text="死亡后仍发放").locator("td.num").nth(2)).to_contain_text("元")
+    expect(page.locator("#monthly-period")).to_contain_text(
+        "只计上次运行发布至本次运行发布之间的核实"
+    )
+
+
+def test_what_a_page_user_reads_of_tokens_roles_and_searches(page, county):
+    page.goto(county["server"].url + "/")
+    page.click("button[type=submit]")  # no token typed
+    expect(page.locator(".login .error")).to_have_text("请输入访问令牌")
+    page.fill("#token", county["tokens"]["consumer"])
+    page.click("button[type=submit]")
+    expect(page.locator(".login .error")).to_have_text("此令牌的角色不能查看疑点")
+    page.goto(county["server"].url + "/#/overview")  # no view, and no word of a bad token
+    expect(page.locator(".login .error")).to_have_text("此令牌的角色不能查看疑点")
+    sign_in(page, county)
+    expect(page.locator("#who")).to_have_text("auditor-1（审计员）")
+    page.click("#signout")
+    sign_in(page, county, "analyst")
+    page.fill("input[name=who]", "6228480012345678901")  # a bank account: 19 digits
+    page.click("#filters button[type=submit]")
+    expect(page.locator("#queue-empty")).to_contain_text("银行账号")
+
+
+def test_an_analyst_is_offered_only_the_labels_an_analyst_may_record(page, county):
+    with client(county, "auditor") as http:  # death leads resting on a link to judge
+        cases = http.get("/api/cases", params={"case_type": "deceased_paid"}).json()["items"]
+        weighed = next(case["case_id"] for case in cases
+                       if http.get(f"/api/cases/{case['case_id']}").json()["links"])  # fmt: skip
+    sign_in(page, county, "analyst")
+    page.goto(f"{county['server'].url}/#/case/{weighed}")
+    lines = page.locator(".label-line")
+    expect(lines.first).to_be_visible()
+    # "not the same person" on a death lead may end it: an auditor's
+    expect(lines.locator("button[data-same=false]")).to_have_count(0)
+    for index in range(lines.count()):
+        line = lines.nth(index)
+        if line.locator("button").count() == 0:
+            expect(line).to_contain_text("须由审计员作出")
+            continue
+        line.locator(".label-note").fill("核对户籍原件")
+        line.locator("button[data-same=true]").click()  # offered: it is recorded
+        expect(page.locator(".label-line").nth(index)).to_contain_text(
+            "已标注：同一人（analyst-1）"
+        )
+        break
+
+
+def test_the_queue_sorts_by_amount_and_screening_amounts_stay_on_one_line(page, county):
+    with client(county, "auditor") as http:
+        top = http.get("/api/cases", params={"sort": "amount", "status": "unclosed",
+                                             "limit": 1}).json()["items"][0]  # fmt: skip
+    sign_in(page, county)
+    page.select_option("select[name=sort]", "amount")
+    page.click("#filters button[type=submit]")
+    expect(page.locator("#queue tbody tr").first).to_have_attribute("data-case", top["case_id"])
+    expect(page.locator("h2 small")).to_have_text("按涉及金额从高到低")
+    nowrap = page.evaluate("""() => { const cell = document.createElement('td');
+        cell.className = 'num'; document.querySelector('#queue tbody tr').appendChild(cell);
+        return getComputedStyle(cell).whiteSpace; }""")
+    assert nowrap == "nowrap"  # 1,230.00 元 and 第10行 are not broken in 发放前审核
