@@ -358,6 +358,13 @@ function resolutionNote(resolution) {
   return `<section id="resolution"><h3>数据消除原因</h3><p>运行 ${esc(resolution.run_id)}：${esc(resolution.reason)}</p>${labels ? `<ol>${labels}</ol>` : ""}</section>`;
 }
 
+// Why a date reads 2024-**-** in the evidence and whole in the rows, for a role that reads
+// masks (api.masking): a date inside a text may be a birth date, a date field says its day.
+function dateMaskNote() {
+  if (state.me.sees_full_ids) return "";
+  return `<p class="muted" id="date-mask-note">文字（事实与依据、理由）中的日期只显示年份，因其中可能有出生日期；下方记录对照中的日期字段完整显示，出生日期只显示年份。</p>`;
+}
+
 function eventText(e) {
   if (e.kind === "link_label") return "身份标注";
   if (e.kind === "assignment") return `指派给 ${esc(e.assignee)}，整改时限 ${esc(e.due_date)}`;
@@ -404,7 +411,7 @@ async function showCase(caseId) {
       <p>${detail.counties.length ? `区县 ${countyNames(detail)} · ` : ""}${esc(detail.township)} ${esc(detail.village)} · 涉及金额 ${money(detail.amount_at_risk)} · 疑点编号 <span class="muted">${detail.case_id}</span></p>
       ${detail.assignee ? `<p id="assigned">责任人 ${esc(detail.assignee)} · 整改时限 ${esc(detail.due_date)}${overdueTag(detail)}</p>` : ""}</section>
     <div class="grid"><div>
-      <section><h3>事实与依据</h3><ol class="facts">${detail.evidence.map(item => `<li>${esc(item)}</li>`).join("")}</ol></section>
+      <section><h3>事实与依据</h3><ol class="facts">${detail.evidence.map(item => `<li>${esc(item)}</li>`).join("")}</ol>${dateMaskNote()}</section>
     </div><div>
       <section><h3>核查结论</h3>${decisionForm(detail)}</section>
       ${assignForm(detail)}

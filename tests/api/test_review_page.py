@@ -92,6 +92,10 @@ def test_the_overview_and_masking_for_an_analyst(page, county):
     page.locator("#queue tbody tr").first.click()
     expect(page.locator("table.compare")).to_contain_text("********")
     expect(page.locator("#decide")).to_have_count(0)
+    # why a date reads 2024-**-** in the evidence and whole in the rows
+    expect(page.locator("#date-mask-note")).to_contain_text(
+        "文字（事实与依据、理由）中的日期只显示年份"
+    )
 
 
 def test_a_consumer_token_cannot_open_the_page(page, county):
