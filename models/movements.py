@@ -19,7 +19,7 @@ Exits (退出), in order:
 3. 变更案件 — the same, in the same program under another 救助证号;
 4. 已脱贫 — a 建档立卡 row of the person with the status 已脱贫;
 5. 收入超过标准 — the ended row's monthly income per person × 12 above the policy's
-   ``dibao_standard_year``;
+   standard in force on the exit day (``Policy.standard``);
 6. 原因未记录 — none of these.
 
 Entries (新纳入), in order:
@@ -377,24 +377,24 @@ def _gravely_ill(row: dict, mine: dict, policy: Policy) -> Inferred:
     return "重病", f"本记录健康状况：{code_label('health', row['health']) or row['health']}"
 
 
-def _income_text(row: dict, policy: Policy, side: str) -> str:
+def _income_text(row: dict, policy: Policy, side: str, day: date) -> str:
     monthly = float(row["income_per_capita"])
     return (f"本记录家庭人均月纯收入 {monthly:.2f} 元，折合每年 {monthly * 12:.2f} 元，"
-            f"{side}低保标准 {policy.dibao_standard_year:g} 元/人/年")  # fmt: skip
+            f"{side}{policy.standard_text(day)}")  # fmt: skip
 
 
 def _over_standard(row: dict, mine: dict, policy: Policy) -> Inferred:
     income = row["income_per_capita"]
-    if income is None or float(income) * 12 <= policy.dibao_standard_year:
+    if income is None or float(income) * 12 <= policy.standard(row["end_date"]):
         return None
-    return "收入超过标准", _income_text(row, policy, "高于")
+    return "收入超过标准", _income_text(row, policy, "高于", row["end_date"])
 
 
 def _below_standard(row: dict, mine: dict, policy: Policy) -> Inferred:
     income = row["income_per_capita"]
-    if income is None or float(income) * 12 >= policy.dibao_standard_year:
+    if income is None or float(income) * 12 >= policy.standard(row["start_date"]):
         return None
-    return "收入低于标准", _income_text(row, policy, "低于")
+    return "收入低于标准", _income_text(row, policy, "低于", row["start_date"])
 
 
 EXIT_RULES = (_died, _transferred_to, _case_changed_to, _lifted, _over_standard)

@@ -14,11 +14,13 @@ import json
 import math
 import re
 from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from difflib import get_close_matches
 from pathlib import Path
 from types import UnionType
 from typing import Union, get_args, get_origin, get_type_hints
 
+from models.periods import month_index
 from resolver.errors import DoudiError, InputError
 from resolver.normalize import VOCABULARIES
 
@@ -73,8 +75,11 @@ class Policy:
     source: str
     death_grace_months: int
     """A payment in a month more than this many months after the death month is 'still paid'."""
-    dibao_standard_year: float
-    """The local 低保 standard, 元 per person per year; below it a household is poor."""
+    dibao_standard_year: float | dict[str, float]
+    """The local 低保 standard, 元 per person per year; below it a household is poor. One
+    number for every month, or the standard from each month it took effect, as
+    ``monthly_amounts`` dates amounts (``{"2024-01": 6000, "2025-07": 6600}``: standards are
+    raised most years, often from July); a month before the first takes the first."""
     poor_statuses: tuple[str, ...]
     severe_levels_any_type: tuple[int, ...]
     severe_types_any_level: tuple[str, ...]
@@ -173,9 +178,10 @@ class Policy:
             level in self.severe_levels_any_type or disability_type in self.severe_types_any_level
         )
 
-    def is_poor(self, status: str | None, income_year: float | None) -> bool:
-        """A 建档立卡 status of a poor household, or an income per person under the standard.
-        A 返贫 household (``relapsed``) is poor as a 未脱贫 one (``not_lifted``) is.
+    def is_poor(self, status: str | None, income_year: float | None, when: date | int) -> bool:
+        """A 建档立卡 status of a poor household, or an income per person under the standard
+        in force ``when``. A 返贫 household (``relapsed``) is poor as a 未脱贫 one
+        (``not_lifted``) is.
 
         Parameters
         ----------
@@ -183,35 +189,80 @@ class Policy:
             The household's 建档立卡 status code (e.g. ``not_lifted``).
         income_year : float or None
             The household's yearly income per person, 元.
+        when : date or int
+            The day (a run's as-of day) or month index whose standard applies.
 
         Returns
         -------
         bool
             True when the household counts as poor.
         """
-        below = income_year is not None and income_year < self.dibao_standard_year
+        below = income_year is not None and income_year < self.standard(when)
         if status == "relapsed" and "relapsed" not in self.poor_statuses:
             status = "not_lifted"
         return status in self.poor_statuses or below
 
-    def standard_text(self) -> str:
-        """The 低保 standard as evidence names it: 本地 only where the policy sets its own (the
+    def standard(self, when: date | int) -> float:
+        """The 低保 standard in force on a day or in a month: the latest step that took
+        effect by then, the first step before it.
+
+        Parameters
+        ----------
+        when : date or int
+            A day, or a month index (``models.periods.month_index``).
+
+        Returns
+        -------
+        float
+            元 per person per year.
+
+        Examples
+        --------
+        >>> policy = replace(load_policy(), dibao_standard_year={"2024-01": 6000, "2025-07": 6600})
+        >>> policy.standard(date(2025, 6, 30)), policy.standard(date(2025, 7, 1))
+        (6000, 6600)
+        """
+        return self._step(when)[1]
+
+    def standard_text(self, when: date | int) -> str:
+        """The 低保 standard in force ``when`` as evidence names it, with the month it took
+        effect where the policy dates it: 本地 only where the policy sets its own (the
         default profile's, and a profile that inherits it, are the contract's default).
+
+        Parameters
+        ----------
+        when : date or int
+            A day, or a month index (``models.periods.month_index``).
 
         Returns
         -------
         str
-            ``本地低保标准 5400 元/人/年``, or ``低保标准 4500 元/人/年（默认值，…）``.
+            ``本地低保标准 5400 元/人/年``, ``本地低保标准 6000 元/人/年（2024-01 起）``, or
+            ``低保标准 4500 元/人/年（默认值，…）``.
 
         Examples
         --------
-        >>> load_policy().standard_text()
+        >>> load_policy().standard_text(date(2026, 1, 1))
         '低保标准 4500 元/人/年（数据约定的默认值，本地标准未设置）'
         """
-        amount = f"{self.dibao_standard_year:g} 元/人/年"
+        start, value = self._step(when)
+        amount = f"{value:g} 元/人/年"
         if self.name == "default" or "dibao_standard_year" in self.defaults:
             return f"低保标准 {amount}（数据约定的默认值，本地标准未设置）"
-        return f"本地低保标准 {amount}"
+        if start is None:
+            return f"本地低保标准 {amount}"
+        first = start == min(self.dibao_standard_year) and month_index(start) > _index(when)
+        return f"本地低保标准 {amount}（{start} 起{'，政策所列最早的标准' if first else ''}）"
+
+    def _step(self, when: date | int) -> tuple[str | None, float]:
+        """The month the standard in force ``when`` took effect (None for a single
+        number) and the standard."""
+        steps = self.dibao_standard_year
+        if not isinstance(steps, dict):
+            return None, steps
+        effective = [start for start in steps if month_index(start) <= _index(when)]
+        start = max(effective) if effective else min(steps)
+        return start, steps[start]
 
     def to_json(self) -> str:
         """The policy as JSON, every field included (as a run's output folder holds it).
@@ -222,6 +273,11 @@ class Policy:
             Indented JSON, non-ASCII kept.
         """
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
+
+
+def _index(when: date | int) -> int:
+    """A day's month index, or the month index itself."""
+    return when if isinstance(when, int) else month_index(when)
 
 
 def load_policy(name_or_path: str | Path = "default") -> Policy:
@@ -344,7 +400,6 @@ without a word."""
 FIELD_RANGES: dict[str, tuple[float | None, float | None]] = {
     "version": (1, None),
     "death_grace_months": (0, MAX_MONTHS),
-    "dibao_standard_year": (0, None),
     "severe_levels_any_type": (1, 4),  # a certificate's level, 一级 to 四级
     "shared_identifier_limit": (1, None),
     "gradual_exit_months": (0, MAX_MONTHS),
@@ -388,6 +443,8 @@ def _problems(values: dict, held: str) -> list[str]:
             continue
         if name == "monthly_amounts":
             problems += _amount_problems(value)
+        elif name == "dibao_standard_year":
+            problems += _standard_problems(value, held)
         elif unknown := _unknown_codes(value, name):
             problems.append(_unknown_codes_said(unknown, name))
         elif not _fits(value, hints[name], name):
@@ -494,6 +551,26 @@ def _kind(value: object) -> str:
     kinds = ((bool, "true/false"), (list, "列表"), (str, "文字"), (int | float, "数"),
              (type(None), "null"))  # fmt: skip
     return next((said for kind, said in kinds if isinstance(value, kind)), type(value).__name__)
+
+
+def _standard_problems(standard: object, held: str) -> list[str]:
+    """The problems of ``dibao_standard_year``: one number of 元 per person per year, or
+    ``{"YYYY-MM": 元, …}``, the standard from each month it took effect."""
+    expected = (
+        "dibao_standard_year 应为一个数（元/人/年），或按起始月份分段的 "
+        '{"年-月": 元/人/年, …}（如 {"2024-01": 6000, "2025-07": 6600}）'
+    )
+    if isinstance(standard, dict):
+        if not standard:
+            return [f"{expected}，{held}是空对象 {{}}"]
+        said = [f"dibao_standard_year 的起始月份 {_shown(month)} 应写作 年-月（如 2025-07）"
+                for month in standard if not _MONTH.fullmatch(str(month))]  # fmt: skip
+        said += [f"dibao_standard_year {month} 的标准应为不小于 0 的数，{held}是 {_shown(value)}"
+                 for month, value in standard.items() if not _amounts_fit(value, several=False)]  # fmt: skip
+        return said
+    if not _amounts_fit(standard, several=False):
+        return [f"{expected}，{held}是 {_shown(standard)}"]
+    return []
 
 
 AMOUNT_CLASSES = ("A", "B", "C", "tekun")

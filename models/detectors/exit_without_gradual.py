@@ -5,6 +5,8 @@ an accusation: the data hold no exit reason."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import networkx as nx
 
 from models.cases import Case, Evidence
@@ -24,7 +26,7 @@ def detect_exit_without_gradual(graph: nx.MultiGraph, policy: Policy) -> list[Ca
     """With ``policy.wrongful_exit_check``: a closed 低保 case (every covered row ended
     before the as-of day) with members of a 建档立卡 household that is 已脱贫 and whose
     income per person (the registry's current yearly figure, never the ended roster row's)
-    is under ``policy.dibao_standard_year``, who are alive (no death notice) and covered by
+    is under the standard in force on the as-of day (``policy.standard``), who are alive (no death notice) and covered by
     no active 低保 or 特困 row. Such a household should have kept 低保 (脱贫不脱保), and an
     exit would have needed a 渐退 period after its income rose above the standard. So are
     members of a household whose status is one of ``policy.covered_after_exit``, whatever
@@ -70,13 +72,13 @@ def detect_exit_without_gradual(graph: nx.MultiGraph, policy: Policy) -> list[Ca
     """
     if not policy.wrongful_exit_check:
         return []
-    cases = []
+    cases, as_of = [], graph.graph["as_of"]
     for case in nodes_of(graph, "case"):
         if graph.nodes[case]["program"] != "dibao":
             continue
         # a member who left before it closed is no exit of it
         rows = rows_at_end(graph, case, covered=True)
-        if not rows or any(row["end"] is None or row["end"] >= graph.graph["as_of"]
+        if not rows or any(row["end"] is None or row["end"] >= as_of
                            for _, row in rows):  # fmt: skip
             continue
         still_poor = sorted(
@@ -85,7 +87,7 @@ def detect_exit_without_gradual(graph: nx.MultiGraph, policy: Policy) -> list[Ca
             key=lambda item: item[1]["record_id"],
         )  # fmt: skip
         if still_poor:
-            cases.append(_case(policy, case, still_poor))
+            cases.append(_case(policy, case, still_poor, as_of))
     return cases
 
 
@@ -97,26 +99,28 @@ def _still_poor(graph: nx.MultiGraph, policy: Policy, member: Node) -> dict | No
     return next(
         (row for _, row in sorted(neighbours(graph, member, "in_poverty_household"),
                                   key=lambda item: item[1]["record_id"])
-         if _lifted_below(policy, row) or row["status"] in policy.covered_after_exit),
+         if _lifted_below(policy, row, graph.graph["as_of"]) or row["status"] in policy.covered_after_exit),
         None,
     )  # fmt: skip
 
 
-def _lifted_below(policy: Policy, row: dict) -> bool:
-    """A 已脱贫 household whose income per person is under the standard (脱贫不脱保)."""
+def _lifted_below(policy: Policy, row: dict, as_of: date) -> bool:
+    """A 已脱贫 household whose income per person is under the standard in force on
+    ``as_of`` (脱贫不脱保)."""
     return (row["status"] == "lifted" and row["income_year"] is not None
-            and row["income_year"] < policy.dibao_standard_year)  # fmt: skip
+            and row["income_year"] < policy.standard(as_of))  # fmt: skip
 
 
-def _case(policy: Policy, case: Node, still_poor: list[tuple[Node, dict, dict]]) -> Case:
+def _case(policy: Policy, case: Node, still_poor: list[tuple[Node, dict, dict]],
+          as_of: date) -> Case:  # fmt: skip
     ended = max(row["end"] for _, row, _ in still_poor)
     incomes = sorted({poverty["income_year"] for _, _, poverty in still_poor
                       if poverty["income_year"] is not None})  # fmt: skip
     evidence = [
-        *(_poverty_evidence(policy, poverty) for _, _, poverty in still_poor),
+        *(_poverty_evidence(policy, poverty, as_of) for _, _, poverty in still_poor),
         *(enrolment_evidence(case, row) for _, row, _ in still_poor),
         NOT_ENROLLED,
-        Evidence(f"低保案件 {case[1]} 已于 {ended} 全部退出：{_rule(policy, still_poor)}"),
+        Evidence(f"低保案件 {case[1]} 已于 {ended} 全部退出：{_rule(policy, still_poor, as_of)}"),
         *(identity_evidence(poverty, "建档立卡记录") for _, _, poverty in still_poor),
         Evidence("核实：退出原因与审批材料；退出时是否已超过低保标准、是否办理渐退；"
                  "仍符合条件的，应恢复保障"),
@@ -129,32 +133,33 @@ def _case(policy: Policy, case: Node, still_poor: list[tuple[Node, dict, dict]])
         evidence=evidence,
         features={
             "identity": min(poverty["probability"] for _, _, poverty in still_poor),
-            "income_ratio": max(incomes, default=policy.dibao_standard_year)
-            / policy.dibao_standard_year,  # unknown: read as at the standard
+            "income_ratio": max(incomes, default=policy.standard(as_of))
+            / policy.standard(as_of),  # unknown: read as at the standard
             "members": float(len(still_poor)),
         },
     )
 
 
-def _poverty_evidence(policy: Policy, poverty: dict) -> Evidence:
-    """The member's 建档立卡 row: its status, its income against the standard."""
+def _poverty_evidence(policy: Policy, poverty: dict, as_of: date) -> Evidence:
+    """The member's 建档立卡 row: its status, its income against the standard in force on
+    ``as_of``."""
     status = STATUS_LABELS.get(poverty["status"], poverty["status"] or "状态不明")
     income = poverty["income_year"]
     said = "" if income is None else f"，家庭年人均纯收入 {income:.0f} 元"
-    if income is not None and income < policy.dibao_standard_year:
-        said += f"，低于{policy.standard_text()}"
+    if income is not None and income < policy.standard(as_of):
+        said += f"，低于{policy.standard_text(as_of)}"
     return Evidence(f"建档立卡户成员，状态 {status}{said}", "poverty", poverty["record_id"])
 
 
-def _rule(policy: Policy, still_poor: list[tuple[Node, dict, dict]]) -> str:
+def _rule(policy: Policy, still_poor: list[tuple[Node, dict, dict]], as_of: date) -> str:
     """The rule the exit breaks, in the evidence's words: 脱贫不脱保 for a 已脱贫 household
     under the standard, the profile's own sentence for one not yet stably out of poverty."""
     said = []
-    if any(_lifted_below(policy, poverty) for _, _, poverty in still_poor):
+    if any(_lifted_below(policy, poverty, as_of) for _, _, poverty in still_poor):
         said.append(f"收入仍低于标准的已脱贫户应{_keep(policy)}；收入超过标准的也应先给予渐退期"
                     f"（本地 {policy.gradual_exit_months} 个月）")  # fmt: skip
     kept = sorted({STATUS_LABELS.get(poverty["status"], poverty["status"])
-                   for _, _, poverty in still_poor if not _lifted_below(policy, poverty)})  # fmt: skip
+                   for _, _, poverty in still_poor if not _lifted_below(policy, poverty, as_of)})  # fmt: skip
     if kept:
         quoted = "；".join(policy.sources.get("covered_after_exit", ()))
         said.append(f"状态为{'、'.join(kept)}的建档立卡户尚未稳定脱贫，渐退期内应继续保障，"

@@ -90,12 +90,12 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
 
 
 def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
-    reasons = []
+    reasons, as_of = [], graph.graph["as_of"]
     every_household = KEY_GROUP in policy.key_groups
     for whose, row in _poverty_rows(graph, node):
         status = STATUS_LABELS.get(row["status"], row["status"] or "状态不明")
         income = f"，人均纯收入 {yuan_text(row['income_year'])} 元/年" if row["income_year"] else ""
-        if policy.is_poor(row["status"], row["income_year"]):
+        if policy.is_poor(row["status"], row["income_year"], as_of):
             reasons.append(
                 Evidence(f"{whose}建档立卡户，状态 {status}{income}", "poverty", row["record_id"])
             )
@@ -104,11 +104,11 @@ def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
                                     "poverty", row["record_id"]))  # fmt: skip
     for case, row in _household_rows(graph, node):
         income = row["income_month"]
-        if income is not None and income * 12 < policy.dibao_standard_year:
+        if income is not None and income * 12 < policy.standard(as_of):
             reasons.append(
                 Evidence(f"同户成员在低保案件 {case[1]} 中保障，家庭人均月纯收入 "
-                         f"{yuan_text(income)} 元（年 {yuan_text(income * 12)} 元），低于低保标准 "
-                         f"{yuan_text(policy.dibao_standard_year)} 元/人/年", "assistance",
+                         f"{yuan_text(income)} 元（年 {yuan_text(income * 12)} 元），低于"
+                         f"{policy.standard_text(as_of)}", "assistance",
                          row["record_id"])
             )  # fmt: skip
     return reasons

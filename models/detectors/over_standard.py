@@ -22,14 +22,21 @@ MARGINAL = "marginal"
 def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     """A 低保 case with active covered members whose income per person (the roster's monthly
     ``income_per_capita``, times 12; the latest assessment's when rows carry several) is
-    above ``policy.dibao_standard_year``, paid in months
-    after its 渐退 period (``policy.gradual_exit_months``) ended. Within the period it is no
-    case. The period runs from the day the income was assessed (an optional roster column,
+    above the standard in force in a month (``policy.standard``), paid in that month after
+    its 渐退 period (``policy.gradual_exit_months``) ended. Within the period it is no case.
+    Each month is judged by its own standard: a case whose income is under the standard
+    raised from July is paid rightly from July, and still a case for the months before. The
+    period runs from the day the income was assessed (an optional roster column,
     ``INCOME_DATE_HEADERS``); without it, from the case's latest enrollment date — the
     income may have risen later, which the evidence says and the score reflects — unless the
     office has entered a planned 退出日期 after the as-of day on every active covered row, or
     dated the 渐退 in a row's note (备注: 渐退期（2026年9月起6个月）, 渐退至2027年2月), no
-    further off than the 渐退 months: the 渐退 runs until then.
+    further off than the 渐退 months: the 渐退 runs until then. Where the income, under the
+    standard when assessed, is above it only from a month a new standard took effect (a
+    standard lowered, or dated steps beginning later), the household's income "exceeds the
+    standard" (超过当地低保标准后给予渐退期: 兴安盟, 大姚) from that month, and its 渐退
+    runs from it; so again each time the income goes above the standard after months under
+    it.
 
     A case that has since closed (no covered row active) is judged on the covered rows that
     ended last, when their income is dated: the months it was paid past the period before it
@@ -90,12 +97,16 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
             continue
         rows, ended = _judged_rows(graph, case, as_of)
         income, assessed = _current_income(rows)
-        if income is None or income * 12 <= policy.dibao_standard_year:
+        if income is None:
             continue
         if ended is not None and assessed is None:
             continue  # an undated income of a closed case may be what closed it
         since = assessed or max((row["start"] for _, row in rows if row["start"]), default=None)
         if since is None:  # no date to count the 渐退 period from
+            continue
+        paid = paid_months(graph, case)
+        last = max(paid | {month_index(as_of)})
+        if not _stretch_starts(policy, income, month_index(since), last):
             continue
         poverty = sorted(
             (row["status"] or "", row["record_id"])
@@ -105,20 +116,49 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
             continue  # not yet stably out of poverty: stays covered after the period
         poor_households = [(status, record) for status, record in poverty if status != MARGINAL]
         exit_months = _exit_months(policy, bool(poor_households))
-        last_month = month_index(since) + exit_months
+        starts = _stretch_starts(policy, income, month_index(since), last)
+        ends = {start: start + exit_months for start in starts.values()}
         planned = _planned_exit(graph, case, rows, as_of) if assessed is None else None
-        if planned is not None and last_month < planned <= month_index(as_of) + exit_months:
-            last_month = planned  # the office's own 渐退, under way or ended
+        if planned is not None and ends[max(ends)] < planned <= month_index(as_of) + exit_months:
+            ends[max(ends)] = planned  # the office's own 渐退, under way or ended
         else:
             planned = None
-        months = sorted(month for month in paid_months(graph, case) if month > last_month)
+        months = sorted(month for month in paid if month in starts and month > ends[starts[month]])
         if months:
+            start = starts[months[0]]
             reading = _reading(policy, poverty, poor_households, exit_months)
-            paid_back = refunds(graph, policy, case, last_month)
+            paid_back = refunds(graph, policy, case, ends[start])
             basis = _basis(since, assessed is not None, planned)
+            basis += _crossed(policy, start, month_index(since))
             cases.append(_case(graph, policy, case, rows, income, basis, assessed is not None,
                                months, paid_back, reading, exit_months, ended))  # fmt: skip
     return cases
+
+
+def _stretch_starts(policy: Policy, income: float, first: int, last: int) -> dict[int, int]:
+    """Each month from ``first`` (the income's assessment) to ``last`` in which the monthly
+    ``income`` is above that month's standard, with the month its 渐退 runs from: the first
+    of the stretch of such months it is in (``first`` itself, or the month a new standard
+    put the income above it)."""
+    starts, start = {}, None
+    for month in range(first, last + 1):
+        if income * 12 <= policy.standard(month):
+            start = None
+            continue
+        start = month if start is None else start
+        starts[month] = start
+    return starts
+
+
+def _crossed(policy: Policy, start: int, first: int) -> str:
+    """What the evidence says when the 渐退 ran from a month after the assessment (month
+    ``first``) because a new standard put the income above it: the month and standard."""
+    if start <= first:
+        return ""
+    return (
+        f"；该户收入原不高于低保标准，自 {month_text(start)} 起按"
+        f"{policy.standard_text(start)}计高于标准，渐退期自该月起算"
+    )
 
 
 def _judged_rows(graph: nx.MultiGraph, case, as_of: date) -> tuple[list, date | None]:
@@ -198,6 +238,18 @@ def _basis(since: date, assessed: bool, planned: int | None) -> str:
             "收入可能在纳入后才上升，请核实收入变化时间")  # fmt: skip
 
 
+def _standards_text(policy: Policy, months: list[int]) -> str:
+    """The standards in force in ``months``, each with the months paid under it where the
+    policy dates more than one (高于本地低保标准 6000 元/人/年（2024-01 起）)."""
+    texts = {}
+    for month in months:
+        texts.setdefault(policy.standard_text(month), []).append(month)
+    if len(texts) == 1:
+        return next(iter(texts))
+    return "、".join(f"{text}（{month_text(found[0])} 至 {month_text(found[-1])} 的发放）"
+                    for text, found in texts.items())  # fmt: skip
+
+
 def _case(graph, policy: Policy, case, rows, income: float, basis: str, assessed: bool,
           months: list[int], paid_back: dict[int, float], reading: str, exit_months: int,
           ended: date | None) -> Case:  # fmt: skip
@@ -207,7 +259,7 @@ def _case(graph, policy: Policy, case, rows, income: float, basis: str, assessed
     amount = max(gross - sum(paid_back.values()), 0.0)
     evidence = [
         Evidence(f"低保案件 {case[1]} 家庭人均月收入 {yuan_text(income)} 元，年 {yuan_text(income * 12)} 元，"
-                 f"高于{policy.standard_text()}"),
+                 f"高于{_standards_text(policy, months)}"),
         Evidence(f"{reading}，{basis}"),
         Evidence(f"{'渐退期满后' if exit_months else '收入超标后'}仍发放 {len(months)} 个月（{month_text(months[0])} 至 "
                  f"{month_text(months[-1])}），合计 {gross:.2f} 元", "payments", paid[0][0]),
@@ -226,7 +278,7 @@ def _case(graph, policy: Policy, case, rows, income: float, basis: str, assessed
         amount_at_risk=fen(amount),
         evidence=evidence,
         features={
-            "income_ratio": income * 12 / policy.dibao_standard_year,
+            "income_ratio": income * 12 / policy.standard(months[-1]),
             "assessed": float(assessed),
             "months_after": float(len(months)),
         },

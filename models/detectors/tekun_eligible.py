@@ -69,7 +69,8 @@ def detect_tekun_eligible(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
                          key=lambda item: item[1]["record_id"])  # fmt: skip
         if not members or any(row["labor"] not in NO_LABOR for _, row in members):
             continue
-        if not any(policy.is_poor(row["status"], row["income_year"]) for _, row in members):
+        if not any(policy.is_poor(row["status"], row["income_year"], graph.graph["as_of"])
+                   for _, row in members):  # fmt: skip
             continue
         eligible = [(person, row) for person, row in members
                     if not neighbours(graph, person, "reported_dead")

@@ -3,6 +3,8 @@ checks (大姚: 六类重点人口), not an accusation."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import networkx as nx
 
 from models.cases import Case, Evidence
@@ -79,19 +81,19 @@ def detect_unenrolled_key_person(graph: nx.MultiGraph, policy: Policy) -> list[C
         members = neighbours(graph, household, "in_poverty_household")
         zero_labor = all(row["labor"] in NO_LABOR for _, row in members)
         for person, row in members:
-            groups = _groups(policy, row, zero_labor)
+            groups = _groups(policy, row, zero_labor, graph.graph["as_of"])
             if groups and not _excluded(graph, policy, person):
-                below = _below_standard(policy, row)
+                below = _below_standard(policy, row, graph.graph["as_of"])
                 cases.append(_case(household, person, row, groups, len(members), below))
     return cases
 
 
-def _below_standard(policy: Policy, row: dict) -> bool:
-    return row["income_year"] is not None and row["income_year"] < policy.dibao_standard_year
+def _below_standard(policy: Policy, row: dict, as_of: date) -> bool:
+    return row["income_year"] is not None and row["income_year"] < policy.standard(as_of)
 
 
-def _groups(policy: Policy, row: dict, zero_labor: bool) -> list[str]:
-    below = _below_standard(policy, row)
+def _groups(policy: Policy, row: dict, zero_labor: bool, as_of: date) -> list[str]:
+    below = _below_standard(policy, row, as_of)
     status = row["status"]
     if status == "relapsed" and "relapsed" not in policy.key_groups:
         status = "not_lifted"  # 返贫: poor again, as a 未脱贫 household is
@@ -102,9 +104,10 @@ def _groups(policy: Policy, row: dict, zero_labor: bool) -> list[str]:
         "lifted_below_standard": status == "lifted" and below,
         "monitored": status == "monitored",
         "marginal": status == "marginal",
-        "labor_lost": row["labor"] in LOST_LABOR and policy.is_poor(status, row["income_year"]),
+        "labor_lost": row["labor"] in LOST_LABOR
+        and policy.is_poor(status, row["income_year"], as_of),
         "priority_cause": any(word in (row["cause"] or "") for word in PRIORITY_CAUSE_WORDS)
-        and policy.is_poor(status, row["income_year"]),
+        and policy.is_poor(status, row["income_year"], as_of),
     }
     return [group for group in policy.key_groups if found.get(group)]
 

@@ -25,7 +25,7 @@ from models.detectors.tekun_eligible import detect_tekun_eligible
 from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
 from models.periods import month_index
 from models.policy import load_policy
-from models.sketch import HouseholdSketch
+from models.sketch import AS_OF, HouseholdSketch
 
 POLICY = load_policy()
 
@@ -1122,7 +1122,7 @@ def test_relapsed_members_are_a_key_group_in_liangping_and_count_as_not_lifted_e
     assert "状态 返贫" in case.evidence[0].text and case.evidence[1].text.endswith("返贫人口")
     [case] = detect_unenrolled_key_person(drop.graph, DAYAO)  # lists 未脱贫, not 返贫
     assert case.evidence[1].text.endswith("未脱贫建档立卡对象")
-    assert DAYAO.is_poor("relapsed", None) and not DAYAO.is_poor("lifted", None)
+    assert DAYAO.is_poor("relapsed", None, AS_OF) and not DAYAO.is_poor("lifted", None, AS_OF)
 
 
 def test_a_monitored_household_member_is_a_key_group_in_liangping_whose_form_3_lists_them():
@@ -1196,6 +1196,57 @@ def test_money_paid_back_after_the_gradual_exit_is_deducted_in_whichever_month_b
     assert second.amount_at_risk == 350.0 * 7 + 350.0 - 700.0
     assert any("退回（追回）350.00 元（2026-10），已扣除" in item.text for item in first.evidence)
     assert "人均月收入 375.01 元，年 4500.12 元" in first.evidence[0].text
+
+
+RAISED_IN_JULY = replace(
+    load_policy(), name="本县", dibao_standard_year={"2024-01": 6000, "2025-07": 6600}
+)
+"""A county that raised its standard from July 2025, as standards are raised most years."""
+MONTHS_2024_2025 = [f"{y}-{m:02d}" for y in (2024, 2025) for m in range(1, 13)]
+
+
+def _paid_540_since_2023() -> HouseholdSketch:
+    """A 低保 case of income 540 元 a month per person (6,480 a year), enrolled 2023-01
+    (no assessment date), paid 460 元 every month of 2024 and 2025, as of 2025-12-31."""
+    drop = HouseholdSketch(as_of=date(2025, 12, 31))
+    drop.enrol("zhang", "DB2", "A4", start=date(2023, 1, 1), income=540.0)
+    drop.pay("DB2", MONTHS_2024_2025, 460.0)
+    return drop
+
+
+def test_each_month_is_judged_by_the_standard_in_force_that_month():
+    # a blind tester's county: 6,000 until 2025-06 and 6,600 from 2025-07 could not be said;
+    # set to 6,600 its 4 households of 540-549 元 a month raised nothing for 2024-2025-06,
+    # set to 6,000 they were charged for July on (540 < 550 a month) as well
+    (case,) = detect_over_standard(_paid_540_since_2023().graph, RAISED_IN_JULY)
+    assert case.amount_at_risk == 460.0 * 18  # 2024-01 to 2025-06, none from July
+    assert "（2024-01 至 2025-06）" in case.evidence[2].text
+    assert "高于本地低保标准 6000 元/人/年（2024-01 起）" in case.evidence[0].text
+    assert case.features["income_ratio"] == 6480 / 6000
+
+
+def test_a_gradual_exit_runs_from_the_month_a_new_standard_put_the_income_above_it():
+    # under the 6,600 of 2024 when enrolled; the 6,000 of 2025 puts it above: the household's
+    # income exceeds the standard from 2025-01, and its 6 months of 渐退 run from then
+    lowered = replace(RAISED_IN_JULY, dibao_standard_year={"2024-01": 6600, "2025-01": 6000})
+    (case,) = detect_over_standard(_paid_540_since_2023().graph, lowered)
+    assert case.amount_at_risk == 460.0 * 5  # 2025-08 to 2025-12
+    assert (
+        "自 2025-01 起按本地低保标准 6000 元/人/年（2025-01 起）计高于标准" in case.evidence[1].text
+    )
+
+
+def test_income_judged_now_takes_the_standard_in_force_on_the_as_of_day():
+    # 6,300 a year: above the 6,000 of 2024, under the 6,600 in force on the as-of day
+    drop = HouseholdSketch(as_of=date(2025, 12, 31))
+    drop.poor("liu", "JD1", status="lifted", income=6300.0)
+    drop.certify("liu", "CJ1", "physical", 1)
+    (case,) = detect_missed_disability(drop.graph, RAISED_IN_JULY)
+    assert case.records[0] == ("disability", "CJ1")
+    earlier = HouseholdSketch(as_of=date(2025, 6, 30))
+    earlier.poor("liu", "JD1", status="lifted", income=6300.0)
+    earlier.certify("liu", "CJ1", "physical", 1)
+    assert detect_missed_disability(earlier.graph, RAISED_IN_JULY) == []
 
 
 def _assessed_twice(earlier: float, later: float) -> HouseholdSketch:

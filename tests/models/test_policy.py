@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -168,8 +169,11 @@ BAD_FIELDS = [
     ("death_grace_months", True, "death_grace_months 应为 0 到 120 之间的整数，文件中是 true"),
     ("death_grace_months", 10**30, "death_grace_months 应为 0 到 120 之间的整数，文件中是 1000000000000000000000000000000"),
     ("gradual_exit_months", 121, "gradual_exit_months 应为 0 到 120 之间的整数，文件中是 121"),
-    ("dibao_standard_year", "4500元", 'dibao_standard_year 应为不小于 0 的数，文件中是 "4500元"'),
-    ("dibao_standard_year", None, "dibao_standard_year 应为不小于 0 的数，文件中是 null"),
+    ("dibao_standard_year", "4500元", '（如 {"2024-01": 6000, "2025-07": 6600}），文件中是 "4500元"'),
+    ("dibao_standard_year", None, "dibao_standard_year 应为一个数（元/人/年），或按起始月份分段的"),
+    ("dibao_standard_year", {"2024-1": 6000}, "dibao_standard_year 的起始月份 \"2024-1\" 应写作 年-月"),
+    ("dibao_standard_year", {"2024-01": "6000元"}, 'dibao_standard_year 2024-01 的标准应为不小于 0 的数，文件中是 "6000元"'),
+    ("dibao_standard_year", {}, "文件中是空对象 {}"),
     ("severe_levels_any_type", "1,2", "应为列表，每项为 1 到 4 之间的整数，文件中是 \"1,2\""),
     ("severe_levels_any_type", [1, 5], "应为列表，每项为 1 到 4 之间的整数，文件中是 [1, 5]"),
     ("severe_levels_any_type", [True], "文件中是 [true]"),
@@ -281,3 +285,18 @@ def test_a_run_record_that_is_not_an_object_is_refused():
         DoudiError, match="gradual_exit_months 应为 0 到 120 之间的整数，记录中是 -6"
     ):
         policy_from_dict(_default() | {"gradual_exit_months": -6}, source="run 3")
+
+
+def test_a_standard_raised_within_the_period_is_set_by_month_as_class_amounts_are(tmp_path):
+    # {"2024-01": 6000, "2025-07": 6600} was refused: the standard had to be one number
+    dated = tmp_path / "dated.json"
+    steps = {"2024-01": 6000, "2025-07": 6600}
+    dated.write_text(
+        json.dumps(_default() | {"name": "本县", "dibao_standard_year": steps}), "utf-8"
+    )
+    policy = load_policy(dated)
+    assert [policy.standard(date(2025, 6, 30)), policy.standard(date(2025, 7, 1))] == [6000, 6600]
+    assert policy.standard(date(2023, 5, 1)) == 6000  # before the first: the first
+    assert policy.standard_text(date(2025, 8, 1)) == "本地低保标准 6600 元/人/年（2025-07 起）"
+    assert policy.is_poor("lifted", 6300, date(2025, 7, 1))
+    assert not policy.is_poor("lifted", 6300, date(2025, 6, 1))
