@@ -22,6 +22,7 @@ from typing import Union, get_args, get_origin, get_type_hints
 
 from models.periods import month_index
 from resolver.errors import DoudiError, InputError
+from resolver.json_keys import KeyPath, key_lines, repeated_keys
 from resolver.normalize import VOCABULARIES
 
 POLICY_DIR = Path(__file__).parent / "policies"
@@ -304,7 +305,7 @@ def load_policy(name_or_path: str | Path = "default") -> Policy:
         object), or its fields are wrong (all of them named in one message).
     """
     path = _policy_path(name_or_path)
-    values, source = _read(path), str(path)
+    values, source, lines = _read(path), str(path), key_lines(_text(path))
     if "inherits" in values:
         inherits = values.pop("inherits")
         if not isinstance(inherits, str) or not inherits:
@@ -318,7 +319,8 @@ def load_policy(name_or_path: str | Path = "default") -> Policy:
         rules = [name for name in base if name not in DESCRIPTIVE]
         values = base | values | {"defaults": [name for name in rules if name not in values]}
         source = f"{path}（继承 {base_path}）"
-    return _named_as_its_own(policy_from_dict(values, source=source, held="文件中"), path)
+    policy = policy_from_dict(values, source=source, held="文件中", lines=lines)
+    return _named_as_its_own(policy, path)
 
 
 def _named_as_its_own(policy: Policy, path: Path) -> Policy:
@@ -334,7 +336,8 @@ def _named_as_its_own(policy: Policy, path: Path) -> Policy:
     return replace(policy, name=f"{policy.name}（自定义：{path.name}）")
 
 
-def policy_from_dict(values: dict, *, source: str, held: str = "记录中") -> Policy:
+def policy_from_dict(values: dict, *, source: str, held: str = "记录中",
+                     lines: dict[KeyPath, list[int]] | None = None) -> Policy:  # fmt: skip
     """A policy from its fields (a policy file's, or a run's record of the one it used);
     ``source`` names where they came from in the error.
 
@@ -349,6 +352,9 @@ def policy_from_dict(values: dict, *, source: str, held: str = "记录中") -> P
         Where they came from (a path, a run), for the error.
     held : str, default "记录中"
         Where the values are, as the error says it (``文件中`` for a policy file).
+    lines : dict, optional
+        The lines of the file's keys (``resolver.json_keys.key_lines``): each problem is
+        named with the line of its key, or of the nearest key above it.
 
     Returns
     -------
@@ -379,7 +385,7 @@ def policy_from_dict(values: dict, *, source: str, held: str = "记录中") -> P
     if not isinstance(values, dict):
         raise DoudiError(f"{source}：政策应为 JSON 对象（{{\"字段\": 值, …}}），"
                          f"{held}是{_kind(values)}")  # fmt: skip
-    problems = _problems(values, held)
+    problems = [_at_line(key, said, lines or {}) for key, said in _problems(values, held)]
     if problems:
         raise DoudiError(f"{source}：政策有 {len(problems)} 处错误：\n  " + "\n  ".join(problems))
     return Policy(**{key: tuple(value) if isinstance(value, list) else value
@@ -426,18 +432,27 @@ FIELD_CHOICES: dict[str, tuple[str, ...]] = {
 """The codes a text field (or each text of a list field) must be one of."""
 
 
-def _problems(values: dict, held: str) -> list[str]:
-    """Every problem of a policy's fields, one Chinese sentence each: missing and unknown
-    fields, then each field not of its type in ``Policy`` or out of its range."""
+def _at_line(key: KeyPath, said: str, lines: dict[KeyPath, list[int]]) -> str:
+    """A problem of ``key`` with the line of the key, or of the nearest key above it, where
+    the file has it (a missing field has none)."""
+    found = next((lines[key[:depth]] for depth in range(len(key), 0, -1) if key[:depth] in lines),
+                 None)  # fmt: skip
+    return f"第 {found[-1]} 行：{said}" if found else said
+
+
+def _problems(values: dict, held: str) -> list[tuple[KeyPath, str]]:
+    """Every problem of a policy's fields, each with the path of its key and one Chinese
+    sentence: missing and unknown fields, then each field not of its type in ``Policy`` or
+    out of its range."""
     hints = get_type_hints(Policy)
     required = [name for name in hints if name not in OPTIONAL]
-    problems = [f"缺少字段 {name}（{RULE_LABELS.get(name, name)}）"
+    problems = [((), f"缺少字段 {name}（{RULE_LABELS.get(name, name)}）")
                 for name in required if name not in values]  # fmt: skip
     for name in values:
         if name not in hints:
             close = get_close_matches(str(name), hints, n=1)
             hint = f"（是否应为 {close[0]}？）" if close else ""
-            problems.append(f"无法识别的字段 {_shown(name)}{hint}")
+            problems.append(((name,), f"无法识别的字段 {_shown(name)}{hint}"))
     for name, value in values.items():
         if name not in hints:
             continue
@@ -446,10 +461,12 @@ def _problems(values: dict, held: str) -> list[str]:
         elif name == "dibao_standard_year":
             problems += _standard_problems(value, held)
         elif unknown := _unknown_codes(value, name):
-            problems.append(_unknown_codes_said(unknown, name))
+            problems.append(((name,), _unknown_codes_said(unknown, name)))
         elif not _fits(value, hints[name], name):
             expected = _SAID.get(name) or _described(hints[name], name)
-            problems.append(f"{name} {_said('应为', expected)}，{held}是 {_shown(value)}")
+            problems.append(
+                ((name,), f"{name} {_said('应为', expected)}，{held}是 {_shown(value)}")
+            )
     return problems
 
 
@@ -553,23 +570,25 @@ def _kind(value: object) -> str:
     return next((said for kind, said in kinds if isinstance(value, kind)), type(value).__name__)
 
 
-def _standard_problems(standard: object, held: str) -> list[str]:
-    """The problems of ``dibao_standard_year``: one number of 元 per person per year, or
-    ``{"YYYY-MM": 元, …}``, the standard from each month it took effect."""
+def _standard_problems(standard: object, held: str) -> list[tuple[KeyPath, str]]:
+    """The problems of ``dibao_standard_year``, each with its key's path: one number of 元
+    per person per year, or ``{"YYYY-MM": 元, …}``, the standard from each month it took
+    effect."""
+    name = "dibao_standard_year"
     expected = (
-        "dibao_standard_year 应为一个数（元/人/年），或按起始月份分段的 "
+        f"{name} 应为一个数（元/人/年），或按起始月份分段的 "
         '{"年-月": 元/人/年, …}（如 {"2024-01": 6000, "2025-07": 6600}）'
     )
     if isinstance(standard, dict):
         if not standard:
-            return [f"{expected}，{held}是空对象 {{}}"]
-        said = [f"dibao_standard_year 的起始月份 {_shown(month)} 应写作 年-月（如 2025-07）"
+            return [((name,), f"{expected}，{held}是空对象 {{}}")]
+        said = [((name, month), f"{name} 的起始月份 {_shown(month)} 应写作 年-月（如 2025-07）")
                 for month in standard if not _MONTH.fullmatch(str(month))]  # fmt: skip
-        said += [f"dibao_standard_year {month} 的标准应为不小于 0 的数，{held}是 {_shown(value)}"
+        said += [((name, month), f"{name} {month} 的标准应为不小于 0 的数，{held}是 {_shown(value)}")
                  for month, value in standard.items() if not _amounts_fit(value, several=False)]  # fmt: skip
         return said
     if not _amounts_fit(standard, several=False):
-        return [f"{expected}，{held}是 {_shown(standard)}"]
+        return [((name,), f"{expected}，{held}是 {_shown(standard)}")]
     return []
 
 
@@ -577,26 +596,28 @@ AMOUNT_CLASSES = ("A", "B", "C", "tekun")
 """The classes ``monthly_amounts`` sets amounts of: 低保 classes A, B, C and 特困."""
 
 
-def _amount_problems(amounts: object) -> list[str]:
-    """The problems of ``monthly_amounts`` that would make it read wrong: a class Doudi does
-    not know (it would be ignored, the ledger's amount taken instead), a month not written
-    YYYY-MM (months are compared as text), or an amount that is not a number of 元."""
+def _amount_problems(amounts: object) -> list[tuple[KeyPath, str]]:
+    """The problems of ``monthly_amounts`` that would make it read wrong, each with its
+    key's path: a class Doudi does not know (it would be ignored, the ledger's amount taken
+    instead), a month not written YYYY-MM (months are compared as text), or an amount that is
+    not a number of 元."""
+    name = "monthly_amounts"
     if not isinstance(amounts, dict):
-        return [f'monthly_amounts 应为 {{类别: {{"年-月": 金额}}}}，是 {_shown(amounts)}']
-    problems = [f"类别 {key!r} 无法识别（应为 A、B、C 或 tekun）"
+        return [((name,), f'{name} 应为 {{类别: {{"年-月": 金额}}}}，是 {_shown(amounts)}')]
+    problems = [((name, key), f"类别 {_shown(key)} 无法识别（应为 A、B、C 或 tekun）")
                 for key in amounts if key not in AMOUNT_CLASSES]  # fmt: skip
     for key, starts in amounts.items():
         if not isinstance(starts, dict):
-            problems.append(f'{key} 应为 {{"年-月": 金额}}')
+            problems.append(((name, key), f'{key} 应为 {{"年-月": 金额}}，是 {_shown(starts)}'))
             continue
-        problems += [f"{key} 的起始月份 {month!r} 应写作 年-月（如 2025-01）"
+        problems += [((name, key, month), f"{key} 的起始月份 {_shown(month)} 应写作 年-月（如 2025-01）")
                      for month in starts if not _MONTH.fullmatch(str(month))]  # fmt: skip
-        problems += [f"{key} {month} 的金额 {value!r} 应为不小于 0 的数"
-                     + ("（多档金额仅特困 tekun 可用）" if isinstance(value, list) and key != "tekun"
-                        else "")
+        problems += [((name, key, month), f"{key} {month} 的金额 {_shown(value)} 应为不小于 0 的数"
+                      + ("（多档金额仅特困 tekun 可用）" if isinstance(value, list) and key != "tekun"
+                         else ""))
                      for month, value in starts.items()
                      if not _amounts_fit(value, several=key == "tekun")]  # fmt: skip
-    return [f"monthly_amounts 有误：{problem}" for problem in problems]
+    return [(key, f"{name} 有误：{said}") for key, said in problems]
 
 
 def _amounts_fit(value: object, *, several: bool) -> bool:
@@ -627,17 +648,24 @@ def _policy_path(name_or_path: str | Path) -> Path:
     raise DoudiError(f"没有名为 {name_or_path!r} 的政策：已有的政策为 {known}")
 
 
-def _read(path: Path) -> dict:
-    """A policy file's JSON object; a file that is not UTF-8 JSON (a BOM is allowed: Notepad
-    writes one) or not one object is refused in Chinese."""
+def _text(path: Path) -> str:
+    """A policy file's text; a file that cannot be read or is not UTF-8 (a BOM is allowed:
+    Notepad writes one) is refused in Chinese."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        return path.read_bytes().decode("utf-8-sig")
     except OSError as error:
         said = error.strerror or type(error).__name__
         raise InputError(path, None, None, f"无法读取政策文件（{said}）") from error
     except UnicodeDecodeError as error:
         raise InputError(path, None, None, "政策文件不是 UTF-8 编码：请将它另存为 UTF-8 编码的 "
                          "JSON 文件（如记事本“另存为”时编码选 UTF-8）") from error  # fmt: skip
+
+
+def _read(path: Path) -> dict:
+    """A policy file's JSON object; a file that is not UTF-8 JSON, not one object, or whose
+    objects repeat a key (JSON would keep the last without a word: two amounts for one
+    month, the one written first ignored) is refused in Chinese."""
+    text = _text(path)
     try:
         values = json.loads(text)
     except ValueError as error:
@@ -648,4 +676,7 @@ def _read(path: Path) -> dict:
     if not isinstance(values, dict):
         raise InputError(path, None, None, '政策文件应为一个 JSON 对象（{"字段": 值, …}），'
                          f"文件中是{_kind(values)}")  # fmt: skip
+    if repeated := repeated_keys(text):
+        raise InputError(path, None, None, "政策文件中同一个键写了两次以上，请删去多余的一个：\n  "
+                         + "\n  ".join(repeated))  # fmt: skip
     return values

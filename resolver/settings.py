@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from resolver.errors import DoudiError
+from resolver.json_keys import repeated_keys
 
 PROBABILITIES = ("threshold", "possible_threshold", "notice_threshold", "bridge_threshold",
                  "duplicate_threshold", "prior_recall", "retrain_share", "drift_share")  # fmt: skip
@@ -109,8 +110,9 @@ class LinkSettings:
         Raises
         ------
         DoudiError
-            If the text is no JSON object, names an unknown setting, or a value is not a
-            number or is out of range (in Chinese: a person edits the file).
+            If the text is no JSON object, names an unknown setting or one twice (JSON
+            would keep the last without a word), or a value is not a number or is out of
+            range (in Chinese: a person edits the file).
         """
         try:
             values = json.loads(text)
@@ -119,6 +121,8 @@ class LinkSettings:
                              "：请检查引号、逗号和括号") from error  # fmt: skip
         if not isinstance(values, dict):
             raise DoudiError('应为一个 JSON 对象，如 {"threshold": 0.95}')
+        if repeated := repeated_keys(text):
+            raise DoudiError("同一个设置写了两次以上，请删去多余的一个：" + "；".join(repeated))
         known = {field.name: type(field.default) for field in fields(cls)}
         unknown = sorted(set(values) - set(known))
         if unknown:

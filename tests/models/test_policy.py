@@ -108,13 +108,14 @@ def test_a_bad_policy_names_what_is_wrong(tmp_path):
 
 
 @pytest.mark.parametrize(("amounts", "said"), [
-    ({"a": {"2025-01": 455}}, "类别 'a' 无法识别"),  # would be ignored: the ledger's taken
-    ({"低保B类": {"2025-01": 455}}, "类别 '低保B类' 无法识别"),
-    ({"A": {"2025-1": 455}}, "'2025-1' 应写作 年-月"),  # "2025-1" > "2025-10" as text
-    ({"A": {"2025-01": "455元"}}, "金额 '455元' 应为不小于 0 的数"),
+    ({"a": {"2025-01": 455}}, '类别 "a" 无法识别'),  # would be ignored: the ledger's taken
+    ({"低保B类": {"2025-01": 455}}, '类别 "低保B类" 无法识别'),
+    ({"A": {"2025-1": 455}}, '"2025-1" 应写作 年-月'),  # "2025-1" > "2025-10" as text
+    ({"A": {"2025-01": "455元"}}, '金额 "455元" 应为不小于 0 的数'),
+    ({"A": {"2025-01": None}}, "金额 null 应为不小于 0 的数"),  # was Python's None
     ({"tekun": {"2025-01": -880}}, "金额 -880 应为不小于 0 的数"),
     ({"A": {"2025-01": [455, 480]}}, "多档金额仅特困 tekun 可用"),  # one amount per 低保 class
-    ({"tekun": {"2025-01": [571, "1000元"]}}, r"金额 \[571, '1000元'\] 应为不小于 0 的数"),
+    ({"tekun": {"2025-01": [571, "1000元"]}}, r'金额 \[571, "1000元"\] 应为不小于 0 的数'),
     ({"tekun": {"2025-01": []}}, r"金额 \[\] 应为不小于 0 的数"),
 ])  # fmt: skip
 def test_class_amounts_the_policy_would_read_wrong_are_refused(tmp_path, amounts, said):
@@ -300,3 +301,31 @@ def test_a_standard_raised_within_the_period_is_set_by_month_as_class_amounts_ar
     assert policy.standard_text(date(2025, 8, 1)) == "本地低保标准 6600 元/人/年（2025-07 起）"
     assert policy.is_poor("lifted", 6300, date(2025, 7, 1))
     assert not policy.is_poor("lifted", 6300, date(2025, 6, 1))
+
+
+def test_a_key_written_twice_is_refused_naming_both_lines(tmp_path):
+    # two amounts for one month: JSON kept the last, 690, without a word (1,320 for 1,360)
+    text = json.dumps(_default() | {"name": "本县", "monthly_amounts": {"A": {"2025-07": 680}}},
+                      ensure_ascii=False, indent=1)  # fmt: skip
+    twice = tmp_path / "twice.json"
+    twice.write_text(text.replace('"2025-07": 680', '"2025-07": 680,\n   "2025-07": 690'), "utf-8")
+    line = text.splitlines().index('   "2025-07": 680') + 1
+    with pytest.raises(DoudiError) as raised:
+        load_policy(twice)
+    said = f'键 monthly_amounts → A → "2025-07" 重复出现（第 {line}、{line + 1} 行）'
+    assert str(twice) in str(raised.value) and said in str(raised.value)
+
+
+def test_each_mistake_is_named_with_the_line_of_its_key(tmp_path):
+    text = json.dumps(_default() | {"death_grace_months": -1,
+                                    "monthly_amounts": {"A": {"2024-01": 620, "2025-07": None}}},
+                      ensure_ascii=False, indent=1)  # fmt: skip
+    lines = text.splitlines()
+    broken = tmp_path / "broken.json"
+    broken.write_text(text, "utf-8")
+    with pytest.raises(DoudiError) as raised:
+        load_policy(broken)
+    grace = lines.index(' "death_grace_months": -1,') + 1
+    amount = lines.index('   "2025-07": null') + 1
+    assert f"第 {grace} 行：death_grace_months 应为 0 到 120 之间的整数" in str(raised.value)
+    assert f"第 {amount} 行：monthly_amounts 有误：A 2025-07 的金额 null" in str(raised.value)

@@ -37,6 +37,11 @@ def test_a_count_limit_or_margin_out_of_range_is_refused_in_chinese(text, said):
     assert str(raised.value) == said
 
 
+def test_a_setting_written_twice_is_refused_naming_both_lines():
+    with pytest.raises(DoudiError, match="键 threshold 重复出现（第 1、2 行）"):
+        LinkSettings.from_json('{"threshold": 0.95,\n "threshold": 0.9}')
+
+
 def test_a_margin_of_zero_and_a_limit_of_one_are_settings():
     settings = LinkSettings.from_json('{"ambiguity_margin": 0, "shared_limit": 1, "min_labels": 1}')
     assert (settings.ambiguity_margin, settings.shared_limit) == (0, 1)
