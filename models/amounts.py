@@ -636,3 +636,60 @@ def sources_text(sources: set[str]) -> str:
     """
     return "；".join(SOURCE_LABELS[source] for source in ("policy", "ledger", "share")
                     if source in sources)  # fmt: skip
+
+
+FAR_FROM_LEDGER = 3.0
+"""How many times what the payment ledger pays a class a policy's amount for it must be (or
+its part) to be warned of: a class's amount rises a few percent a year, never threefold; an
+amount mistyped (6800 for 680) or in the wrong unit is ten times off or more."""
+
+
+def far_from_ledger(policy: Policy, ledger: dict[tuple[str, int], float]) -> list[str]:
+    """Each class amount of ``policy.monthly_amounts`` ``FAR_FROM_LEDGER`` times or more off
+    what the ledger pays the class in its period (the amount of most of those months; 特困's
+    lowest level against the policy's lowest), naming both: the policy is kept, as the ledger
+    may be the one wrong, but every payment lead on the class would be.
+
+    Parameters
+    ----------
+    policy : Policy
+        The run's policy.
+    ledger : dict of tuple of (str, int) to float
+        The ledger's amount per class and month (``ledger_amounts``).
+
+    Returns
+    -------
+    list of str
+        One Chinese warning per amount; none when every amount is near the ledger's.
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from models.policy import load_policy
+    >>> policy = replace(load_policy(), monthly_amounts={"A": {"2024-01": 620, "2025-07": 6800}})
+    >>> ledger = {("A", month_index(f"2025-{m:02d}")): 620.0 if m < 7 else 680.0
+    ...           for m in range(1, 13)}
+    >>> print(far_from_ledger(policy, ledger)[0])
+    monthly_amounts 中低保A类 2025-07 起的月金额 6800 元，是发放台账同期（2025-07 至 2025-12）该类多数月份所发 680 元的 10 倍：请核对是否多写或少写了 0、以万元或分为单位；按政策金额判断的发放金额疑点会因此出错
+    """
+    warnings = []
+    for key, starts in policy.monthly_amounts.items():
+        begins = sorted(month_index(start) for start in starts)
+        for begin, end in zip(begins, [*begins[1:], None], strict=True):
+            months = sorted(month for class_key, month in ledger
+                            if class_key == key and month >= begin and (end is None or month < end))  # fmt: skip
+            value = starts[month_text(begin)]
+            amount = min(value) if isinstance(value, list) else value
+            paid = Counter(ledger[key, month] for month in months).most_common(1)
+            if not paid or not amount or not paid[0][0]:
+                continue
+            ratio = max(amount / paid[0][0], paid[0][0] / amount)
+            if ratio >= FAR_FROM_LEDGER:
+                warnings.append(
+                    f"monthly_amounts 中{CLASS_LABELS.get(key, key)} {month_text(begin)} 起的月金额 "
+                    f"{amount:g} 元，是发放台账同期（{month_text(months[0])} 至 "
+                    f"{month_text(months[-1])}）该类多数月份所发 {paid[0][0]:g} 元的 "
+                    f"{f'{ratio:.3g} 倍' if amount > paid[0][0] else f'1/{ratio:.3g}'}：请核对是否多写或少写了 0、"
+                    "以万元或分为单位；按政策金额判断的发放金额疑点会因此出错"
+                )  # fmt: skip
+    return warnings

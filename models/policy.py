@@ -573,7 +573,7 @@ def _kind(value: object) -> str:
 def _standard_problems(standard: object, held: str) -> list[tuple[KeyPath, str]]:
     """The problems of ``dibao_standard_year``, each with its key's path: one number of 元
     per person per year, or ``{"YYYY-MM": 元, …}``, the standard from each month it took
-    effect."""
+    effect; each within ``STANDARD_RANGE``."""
     name = "dibao_standard_year"
     expected = (
         f"{name} 应为一个数（元/人/年），或按起始月份分段的 "
@@ -586,10 +586,57 @@ def _standard_problems(standard: object, held: str) -> list[tuple[KeyPath, str]]
                 for month in standard if not _MONTH.fullmatch(str(month))]  # fmt: skip
         said += [((name, month), f"{name} {month} 的标准应为不小于 0 的数，{held}是 {_shown(value)}")
                  for month, value in standard.items() if not _amounts_fit(value, several=False)]  # fmt: skip
+        said += [((name, month), f"{name} {month} 的标准 {_shown(value)} 元/人/年{mistake}")
+                 for month, value in standard.items() if _amounts_fit(value, several=False)
+                 and (mistake := _implausible_standard(value))]  # fmt: skip
         return said
     if not _amounts_fit(standard, several=False):
         return [((name,), f"{expected}，{held}是 {_shown(standard)}")]
+    if mistake := _implausible_standard(standard):
+        return [((name,), f"{name} {held}是 {_shown(standard)} 元/人/年{mistake}")]
     return []
+
+
+STANDARD_RANGE = (2000, 40000)
+"""The least and the most a 低保 standard can be, 元 per person per year: standards run from a
+few thousand (the contract's default 4,500; rural standards of the poorest provinces were
+above 3,000 by 2018) to about 18,000 (上海 1,510 元 a month in 2024); a county never reaches
+either bound, while a monthly figure typed as yearly (at most about 1,600) falls below the
+first, and 万元 far below it."""
+AMOUNT_RANGE = (10, 6000)
+"""The least and the most a class's monthly amount can be, 元 per person: a C class a few
+tens of 元, a 特困 level with full care a few thousand; 万元 (0.062) falls below, an amount in
+fen or with a zero too many (68000) above."""
+
+
+def _implausible_standard(value: float) -> str:
+    """Why a yearly standard of ``value`` 元 is no county's, with the likely mistake; empty
+    when it may be one."""
+    low, high = STANDARD_RANGE
+    if low <= value <= high:
+        return ""
+    said = f"，不在各地低保标准的范围内（{low} 到 {high} 元/人/年）："
+    if value < 100:
+        return said + f"是否以万元为单位？{value:g} 万元即 {value * 10000:g} 元，请以元填写"
+    if value < low:
+        return said + f"是否填了月标准？年标准为月标准乘 12，{value:g} 元/月即 {value * 12:g} 元/年"
+    return said + "是否多写了 0，或以分为单位？请以元/人/年填写"
+
+
+def _implausible_amount(value: float) -> str:
+    """Why a class's monthly amount of ``value`` 元 is no county's, with the likely
+    mistake; empty when it may be one."""
+    low, high = AMOUNT_RANGE
+    if low <= value <= high:
+        return ""
+    said = f"，不在各地月保障金额的范围内（{low} 到 {high} 元/人/月）："
+    if value == 0:
+        return said + "不设此类别的金额请删去这一项（删去后按发放台账推断）"
+    if value < 1:
+        return said + f"是否以万元为单位？{value:g} 万元即 {value * 10000:g} 元，请以元填写"
+    if value < low:
+        return said + "请核对是否少写了 0"
+    return said + "是否多写了 0、以分为单位，或填了年金额？请以元/人/月填写"
 
 
 AMOUNT_CLASSES = ("A", "B", "C", "tekun")
@@ -599,8 +646,8 @@ AMOUNT_CLASSES = ("A", "B", "C", "tekun")
 def _amount_problems(amounts: object) -> list[tuple[KeyPath, str]]:
     """The problems of ``monthly_amounts`` that would make it read wrong, each with its
     key's path: a class Doudi does not know (it would be ignored, the ledger's amount taken
-    instead), a month not written YYYY-MM (months are compared as text), or an amount that is
-    not a number of 元."""
+    instead), a month not written YYYY-MM (months are compared as text), an amount that is
+    not a number of 元, or none a county could mean (``AMOUNT_RANGE``)."""
     name = "monthly_amounts"
     if not isinstance(amounts, dict):
         return [((name,), f'{name} 应为 {{类别: {{"年-月": 金额}}}}，是 {_shown(amounts)}')]
@@ -617,6 +664,10 @@ def _amount_problems(amounts: object) -> list[tuple[KeyPath, str]]:
                          else ""))
                      for month, value in starts.items()
                      if not _amounts_fit(value, several=key == "tekun")]  # fmt: skip
+        problems += [((name, key, month), f"{key} {month} 的金额 {amount:g} 元{mistake}")
+                     for month, value in starts.items() if _amounts_fit(value, several=key == "tekun")
+                     for amount in (value if isinstance(value, list) else [value])
+                     if (mistake := _implausible_amount(amount))]  # fmt: skip
     return [(key, f"{name} 有误：{said}") for key, said in problems]
 
 

@@ -289,7 +289,7 @@ def run(
         print_drop(connect(result.db_path), result.out_dir / REPORT_NAME, linked=True)
         target = f"{data_dir} {result.link.rows}行 → {result.out_dir}"
         log_cli_job(result.db_path, "run_drop", target, run_id=result.run_id)
-    print_policy(load_policy(policy))
+    print_policy(load_policy(policy), connect(result.db_path), policy)
     print_case_counts(connect(result.db_path), result.run_id, result.cases_by_type, "疑点线索")
     changed = result.case_changes
     if changed:  # a first run has nothing to compare with

@@ -10,6 +10,7 @@ import duckdb
 from rich.table import Table
 
 from api.cli.base import console
+from models.amounts import far_from_ledger, ledger_amounts
 from models.case_types import CASE_LABELS
 from models.cases import LIKELY_SCORE
 from models.detectors.deceased_paid import MAX_CANDIDATES
@@ -216,13 +217,27 @@ def _stress_figures(score: CaseScores) -> tuple[str, str, str]:
             "-" if accuracy is None else f"{accuracy:.3f}")  # fmt: skip
 
 
-def print_policy(policy: Policy) -> None:
+def print_policy(policy: Policy, con: duckdb.DuckDBPyConnection, named: str) -> None:
+    """The run's policy, the rules it inherits from the contract's defaults, and each class
+    amount far from what the payment ledger pays (``models.amounts.far_from_ledger``).
+
+    Parameters
+    ----------
+    policy : Policy
+        The run's policy.
+    con : duckdb.DuckDBPyConnection
+        The run's database (its payments and roster).
+    named : str
+        The policy as ``--policy`` named it (a file or a name), for the warnings.
+    """
     console.print(f"政策：{policy.name}（第 {policy.version} 版）— {policy.source}")
     if policy.defaults:
         labels = "；".join(RULE_LABELS.get(name, name) for name in policy.defaults)
         console.print(
             f"[bold yellow]以下数值文件未作规定，沿用合同默认值，请按本地标准设置：[/]{labels}"
         )
+    for warning in far_from_ledger(policy, ledger_amounts(con)) if policy.monthly_amounts else ():
+        console.print(f"[bold yellow]注意：[/]政策 {named}：{warning}", highlight=False)
 
 
 def print_calibration(calibration: list[CalibrationBin]) -> None:

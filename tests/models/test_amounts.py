@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 
 import pytest
 
 from models.amounts import (
     back_pay_parts,
+    far_from_ledger,
     ledger_amounts,
     ledger_amounts_and_levels,
     tekun_levels,
 )
 from models.periods import month_index
+from models.policy import load_policy
 from resolver.db import connect
 from resolver.ingest import ingest_drop
 from resolver.registries import county_of_number
@@ -216,3 +219,17 @@ def test_a_back_pay_note_names_the_months_the_line_is_for_or_none(note, parts):
     backwards, months written before 补发, a list of months or a day are not read (the line
     stays in its month, for the rule of months without a line to judge)."""
     assert back_pay_parts("2024-02", 500.0, note) == parts
+
+
+def test_a_class_amount_far_from_what_the_ledger_pays_is_warned_of_naming_both():
+    # 68000 for 680 was refused as no county's; 2040 or 115 may be one, and the ledger says
+    ledger = {("A", month_index(f"2025-{m:02d}")): 620.0 if m < 7 else 680.0 for m in range(1, 13)}
+    ledger |= {("tekun", month_index("2025-03")): 1150.0}
+    policy = replace(load_policy(), monthly_amounts={"A": {"2025-01": 620, "2025-07": 2040},
+                                                     "tekun": {"2024-01": [115, 300]}})  # fmt: skip
+    raised, tekun = far_from_ledger(policy, ledger)
+    assert "低保A类 2025-07 起的月金额 2040 元" in raised and "所发 680 元的 3 倍" in raised
+    assert "（2025-07 至 2025-12）" in raised
+    assert "特困 2024-01 起的月金额 115 元" in tekun and "1150 元的 1/10" in tekun
+    near = replace(policy, monthly_amounts={"A": {"2025-01": 600, "2025-07": 700}})
+    assert far_from_ledger(near, ledger) == []
