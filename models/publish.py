@@ -36,7 +36,7 @@ import pyarrow as pa
 
 from models.amounts import CASE_MONEY, LINE_MONEY
 from models.cases import Case
-from models.policy import Policy, policy_from_dict
+from models.policy import DESCRIPTIVE, RULE_LABELS, Policy, policy_from_dict
 from resolver.db import table_names, transaction
 from resolver.errors import DoudiError
 from resolver.ingest import drop_holdings
@@ -120,8 +120,15 @@ def start_run(
     -------
     str
         The run's id, ``r-<date>-<time>-<random>``.
+
+    Raises
+    ------
+    DoudiError
+        When a run of the database recorded a policy of the same name and version with other
+        rules (``_label_reused``).
     """
     ensure_schema(con)
+    _refuse_reused_label(con, policy)
     run_id = f"r-{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
     recorded = _recorded_configuration(RunConfiguration(policy, settings, risk))
     con.execute(
@@ -131,6 +138,38 @@ def start_run(
          policy.version, recorded["risk_model"]],
     )  # fmt: skip
     return run_id
+
+
+def _refuse_reused_label(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
+    """Refuse ``policy`` when a run of the database recorded another policy under its name
+    and version: runs, their summaries and resolution reasons name a policy by them, and two
+    sets of rules under one label could not be told apart (a grace of 2 months and one of 3
+    both 第 1 版). Only the rules count: its source text and quoted sentences may change."""
+    recorded = con.execute(
+        "SELECT run_id, policy FROM runs WHERE policy_name = ? AND policy_version = ? "
+        "ORDER BY started_at DESC", [policy.name, policy.version],
+    ).fetchall()  # fmt: skip
+    rules = json.loads(policy.to_json())
+    for run_id, earlier in recorded:
+        earlier = json.loads(earlier)
+        changed = [name for name in rules if name not in DESCRIPTIVE and name in earlier
+                   and earlier[name] != rules[name]]  # fmt: skip
+        if changed:
+            said = "；".join(f"{RULE_LABELS.get(name, name)}（{name}）：{_json_text(earlier[name])} → "
+                            f"{_json_text(rules[name])}" for name in changed)  # fmt: skip
+            newest = con.execute("SELECT max(policy_version) FROM runs WHERE policy_name = ?",
+                                 [policy.name]).fetchone()[0]  # fmt: skip
+            raise DoudiError(
+                f"政策 {policy.name}（第 {policy.version} 版）与本数据库中运行 {run_id} 所用的同名同版本"
+                f"政策规则不同：{said}。同一名称和版本只能对应一套规则，否则两次运行的记录、"
+                f"汇总和消除原因无法区分；请将政策文件的 version 改为 {newest + 1}（或另取 name）后再运行"
+            )  # fmt: skip
+
+
+def _json_text(value: object) -> str:
+    """A policy value as its file writes it, cut short."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 @dataclass(frozen=True)
