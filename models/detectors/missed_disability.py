@@ -51,7 +51,7 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
         The household graph (``models.graph``), with ``as_of``.
     policy : Policy
         The policy profile: which disabilities are severe (``is_severely_disabled``),
-        which households are poor (``is_poor``, ``dibao_standard_year``), and whether every
+        which households are poor (``is_poor``, the standard in force on the as-of day), and whether every
         建档立卡 household counts (``key_groups``).
 
     Returns

@@ -129,7 +129,7 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
             reading = _reading(policy, poverty, poor_households, exit_months)
             paid_back = refunds(graph, policy, case, ends[start])
             basis = _basis(since, assessed is not None, planned)
-            basis += _crossed(policy, start, month_index(since))
+            basis += _crossed(policy, start, month_index(since)) + _now_under(policy, income, as_of)
             cases.append(_case(graph, policy, case, rows, income, basis, assessed is not None,
                                months, paid_back, reading, exit_months, ended))  # fmt: skip
     return cases
@@ -159,6 +159,14 @@ def _crossed(policy: Policy, start: int, first: int) -> str:
         f"；该户收入原不高于低保标准，自 {month_text(start)} 起按"
         f"{policy.standard_text(start)}计高于标准，渐退期自该月起算"
     )
+
+
+def _now_under(policy: Policy, income: float, as_of: date) -> str:
+    """What the evidence says when the income is no longer above the standard in force on
+    ``as_of`` (a standard raised since): the months paid under it are no part of the lead."""
+    if income * 12 > policy.standard(as_of):
+        return ""
+    return f"；按现行{policy.standard_text(as_of)}，该户收入已不高于标准，此后的发放不计入"
 
 
 def _judged_rows(graph: nx.MultiGraph, case, as_of: date) -> tuple[list, date | None]:

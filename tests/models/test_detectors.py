@@ -1222,6 +1222,10 @@ def test_each_month_is_judged_by_the_standard_in_force_that_month():
     assert case.amount_at_risk == 460.0 * 18  # 2024-01 to 2025-06, none from July
     assert "（2024-01 至 2025-06）" in case.evidence[2].text
     assert "高于本地低保标准 6000 元/人/年（2024-01 起）" in case.evidence[0].text
+    assert (
+        "按现行本地低保标准 6600 元/人/年（2025-07 起），该户收入已不高于标准"
+        in case.evidence[1].text
+    )
     assert case.features["income_ratio"] == 6480 / 6000
 
 
