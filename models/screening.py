@@ -78,7 +78,12 @@ from models.periods import month_index, month_text
 from models.policy import Policy
 from resolver.db import table_names
 from resolver.idcard import mask_id
-from resolver.outputs import lone_death_candidates, record_persons, trusted_ids
+from resolver.outputs import (
+    NOTICE_DATE_SLIP_DAYS,
+    lone_death_candidates,
+    record_persons,
+    trusted_ids,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -527,8 +532,11 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
             LEFT JOIN {_TRUSTED} t ON t.unique_id = 'deaths:' || d.record_id
             WHERE d.death_date IS NOT NULL
         ),
-        latest AS (  -- notices that disagree on the date count from the latest
-            SELECT person_id, max(death_date) AS death_date, count(*) AS notices,
+        counted AS (  -- the date the death counts from (models.detectors.common.death_counted)
+            SELECT person_id,
+                   CASE WHEN max(death_date) - min(death_date) <= {NOTICE_DATE_SLIP_DAYS}
+                        THEN min(death_date) ELSE max(death_date) END AS death_date,
+                   count(*) AS notices,
                    count(DISTINCT source) AS sources,
                    list(DISTINCT [source, written] ORDER BY [source, written]) AS source_list,
                    list(record_id ORDER BY record_id) AS records,
@@ -537,7 +545,7 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
         )
         SELECT m.line, m.name, m.record_id, n.death_date, n.notices, n.sources, n.source_list,
                n.records, m.id18 IS NOT NULL AND list_contains(n.ids, m.id18) AS same_id
-        FROM {_MEMBERS} m JOIN latest n USING (person_id)
+        FROM {_MEMBERS} m JOIN counted n USING (person_id)
         WHERE {after}
         ORDER BY m.line, m.record_id
     """, [policy.death_grace_months]).fetchall()  # fmt: skip

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
@@ -15,6 +17,7 @@ from models.periods import active_months, month_index, month_text
 from models.policy import Policy
 from resolver.idcard import mask_id, mask_phone, mask_typed
 from resolver.normalize import compared_name
+from resolver.outputs import NOTICE_DATE_SLIP_DAYS
 from resolver.registries import county_of_number
 
 PROGRAM_LABELS = {"dibao": "低保", "tekun": "特困"}
@@ -23,9 +26,60 @@ STATUS_LABELS = {"not_lifted": "未脱贫", "relapsed": "返贫", "lifted": "已
                  "monitored": "脱贫监测户", "marginal": "边缘户"}  # fmt: skip
 
 
+def one_death(dates: Sequence[date]) -> bool:
+    """Whether a person's notices, dated ``dates``, report one death: all within
+    ``resolver.outputs.NOTICE_DATE_SLIP_DAYS`` of each other (a cremation, a report or a
+    hospital's certificate days after the death, a day or month mistyped), not two dates
+    that disagree.
+
+    Parameters
+    ----------
+    dates : Sequence[date]
+        The dates of the person's notices, at least one.
+
+    Returns
+    -------
+    bool
+        True when the earliest and the latest are at most the slip apart.
+
+    Examples
+    --------
+    >>> one_death([date(2023, 5, 17), date(2023, 5, 20)])
+    True
+    >>> one_death([date(2023, 5, 17), date(2023, 9, 20)])
+    False
+    """
+    return (max(dates) - min(dates)).days <= NOTICE_DATE_SLIP_DAYS
+
+
+def death_counted(dates: Sequence[date]) -> date:
+    """The date a person's notices date her death by: the earliest when they report one death
+    (``one_death``: no one is cremated or reported dead before dying), else the latest (dates
+    that disagree: the money certainly paid after the death).
+
+    Parameters
+    ----------
+    dates : Sequence[date]
+        The dates of the person's notices, at least one.
+
+    Returns
+    -------
+    date
+        The date the death counts from.
+
+    Examples
+    --------
+    >>> death_counted([date(2024, 3, 1), date(2024, 2, 28)])
+    datetime.date(2024, 2, 28)
+    >>> death_counted([date(2024, 2, 28), date(2024, 9, 1)])
+    datetime.date(2024, 9, 1)
+    """
+    return min(dates) if one_death(dates) else max(dates)
+
+
 def paid_until(graph: nx.MultiGraph, policy: Policy, member: Node) -> int | None:
-    """The last month a case may be paid for ``member``: the month of his death (the latest of
-    his notices, when they disagree) plus the grace; None without a notice.
+    """The last month a case may be paid for ``member``: the month of his death
+    (``death_counted`` of his notices) plus the grace; None without a notice.
 
     Parameters
     ----------
@@ -41,10 +95,10 @@ def paid_until(graph: nx.MultiGraph, policy: Policy, member: Node) -> int | None
     int or None
         A month index, or None.
     """
-    dates = sorted(graph.nodes[death]["death_date"]
-                   for death, _ in neighbours(graph, member, "reported_dead")
-                   if graph.nodes[death]["death_date"] is not None)  # fmt: skip
-    return month_index(dates[-1]) + policy.death_grace_months if dates else None
+    dates = [graph.nodes[death]["death_date"]
+             for death, _ in neighbours(graph, member, "reported_dead")
+             if graph.nodes[death]["death_date"] is not None]  # fmt: skip
+    return month_index(death_counted(dates)) + policy.death_grace_months if dates else None
 
 
 class Other(NamedTuple):

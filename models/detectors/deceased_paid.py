@@ -19,8 +19,10 @@ from models.cases import UNLINKED, Case, Evidence
 from models.detectors.common import (
     above_the_living,
     covered_others,
+    death_counted,
     enrolment_evidence,
     identity_evidence,
+    one_death,
     paid_months,
     refunds,
     share_paid,
@@ -29,6 +31,7 @@ from models.graph import neighbours, persons_near
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
 from resolver.idcard import birth_date_of
+from resolver.outputs import NOTICE_DATE_SLIP_DAYS
 from resolver.registries import county_of_number
 
 SOURCE_LABELS = {"police": "公安", "funeral": "殡葬", "health": "卫健"}
@@ -82,12 +85,15 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     members share it in proportion to their amounts, in fen that add up to it:
     ``_paid_for``), and money the case paid back after the death (refund lines, 退回 or 追回,
     as far as the month's payment falls short of the living's amounts) is deducted. A month of refunds is no
-    month paid. A death is *corroborated* when two sources report it or a notice carries the same valid ID as the roster row. Notices that
-    disagree on the date count from the latest one (the money certainly paid after death).
+    month paid. A death is *corroborated* when two sources report it or a notice carries the same valid ID as the roster row. Notices whose
+    dates lie within ``NOTICE_DATE_SLIP_DAYS`` of each other report one death and count from
+    the earliest (a cremation or a report follows the death by days: ``death_counted``);
+    notices that disagree further count from the latest one (the money certainly paid after
+    death), and the disagreement is a sign of life.
 
     A person the hukou registry no longer holds (a 户口 cancelled at death) is more likely
     dead. A notice is not always right: evidence of life after the date (a certificate
-    issued, an enrollment begun, an income assessed, another notice with a later date), or a
+    issued, an enrollment begun, an income assessed, another notice dated more than ``NOTICE_DATE_SLIP_DAYS`` later), or a
     notice whose birth date is years from the person's, stands first in the evidence and
     lowers the score. A notice linked to no one that the member matches
     only below the threshold, or as one of several namesakes (``possibly_dead``), is raised
@@ -172,7 +178,8 @@ def _dated(graph: nx.MultiGraph, node, kind: str) -> list:
 def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | None:
     if not row["covered"]:
         return None
-    died, _, death_row = notices[-1]  # the latest date, when notices disagree
+    died = death_counted([day for day, _, _ in notices])
+    _, _, death_row = notices[-1]
     after = month_index(died) + policy.death_grace_months
     active = _own_months(graph, node, case_node, row)
     key = class_key(row["program"], row["dibao_class"])
@@ -197,6 +204,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
     evidence = [
         *alive,
         *(_death_evidence(graph, death, death_row) for _, death, death_row in notices),
+        *_one_death_evidence(notices, died),
         enrolment_evidence(case_node, row),
         Evidence(
             f"死亡月份 {month_text(month_index(died))} 加宽限期 {policy.death_grace_months} 个月后，"
@@ -351,10 +359,21 @@ def _signs_of_life(graph, node, notices) -> list[Evidence]:
                                   f" {abs(stated.year - born.year)} 年：可能是他人的死亡记录误录了本人"
                                   "身份证号，请先核实是否在世", "deaths", row["record_id"]))  # fmt: skip
     dates = sorted({died for died, _, _ in notices})
-    if len(dates) > 1:
+    if not one_death(dates):
         signs.append(Evidence(f"生存迹象：死亡记录的日期不一致（{'、'.join(map(str, dates))}），"
                               f"按最晚日期计算金额，请先核实"))  # fmt: skip
     return signs
+
+
+def _one_death_evidence(notices, died: date) -> list[Evidence]:
+    """What the evidence says of notices of one death on days apart (``one_death``): taken
+    as one death, counted from its earliest date ``died``; nothing otherwise."""
+    dates = sorted({day for day, _, _ in notices})
+    if len(dates) < 2 or not one_death(dates):
+        return []
+    return [Evidence(f"各死亡记录的日期相差 {(dates[-1] - dates[0]).days} 天（{'、'.join(map(str, dates))}），"
+                     f"在 {NOTICE_DATE_SLIP_DAYS} 天以内，视为同一死亡的不同报告（火化、上报通常晚于死亡），"
+                     f"按最早日期 {died} 计算")]  # fmt: skip
 
 
 def _back_pay_text(payments: dict[str, list], months: list[int]) -> str:

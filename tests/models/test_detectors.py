@@ -347,6 +347,34 @@ def test_notices_that_disagree_count_from_the_latest_date_and_say_so():
     assert case.features["signs_of_life"] == 1.0 and "日期不一致" in case.evidence[0].text
 
 
+def test_two_offices_reporting_one_death_days_apart_corroborate_it_from_the_earliest_date():
+    # a blind tester's 卫健 certificate of 2024-02-28 and 殡葬's cremation of 03-01: until
+    # 2026-12-06 a sign of life (日期不一致, the score 0.25) counted from March, a month short
+    drop = HouseholdSketch()
+    drop.enrol("old", "DB1", "A1")
+    drop.pay("DB1", MONTHS_2026, 380.0)
+    drop.die("old", "D1", date(2026, 2, 28), source="health")
+    drop.die("old", "D2", date(2026, 3, 1), source="funeral")
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 380.0 * 7  # 2026-04 to 10: February plus the 1-month grace
+    assert case.features["signs_of_life"] == 0.0 and case.features["corroborated"] == 1.0
+    assert not any("生存迹象" in item.text for item in case.evidence)
+    (said,) = [item.text for item in case.evidence if "视为同一死亡" in item.text]
+    assert "相差 1 天" in said and "按最早日期 2026-02-28" in said
+
+
+def test_a_death_notice_a_month_off_is_one_death_and_one_further_off_another_date():
+    one, two = HouseholdSketch(), HouseholdSketch()
+    for drop, later in ((one, date(2026, 3, 4)), (two, date(2026, 3, 5))):  # 31, 32 days
+        drop.enrol("old", "DB1", "A1")
+        drop.pay("DB1", MONTHS_2026, 400.0)
+        drop.die("old", "D1", date(2026, 2, 1), source="health")
+        drop.die("old", "D2", later, source="police")
+    ((same,), (apart,)) = (detect_deceased_paid(drop.graph, POLICY) for drop in (one, two))
+    assert same.features["signs_of_life"] == 0.0 and same.amount_at_risk == 400.0 * 7
+    assert apart.features["signs_of_life"] == 1.0 and apart.amount_at_risk == 400.0 * 6
+
+
 def test_a_notice_matching_two_namesakes_below_the_threshold_is_an_uncertain_lead_on_each():
     drop = HouseholdSketch()
     drop.enrol("zhang-1", "DB1", "A1")

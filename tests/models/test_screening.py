@@ -404,6 +404,30 @@ def test_a_death_whose_lead_names_a_sign_of_life_is_held_as_not_corroborated(cou
     assert f"未印证：{sign}" in held.reasons and "已印证" not in held.reasons
 
 
+def test_two_notices_of_one_death_days_apart_hold_from_the_earliest_date(county, tmp_path):
+    # 卫健 dates the death 08-31 and 殡葬 the cremation 09-02: until 2026-12-06 the October
+    # line passed, counted from the cremation as the death lead counted it
+    record, line, con = _dead_members_line_on_a_copy(county, tmp_path)
+    (notice,) = con.execute(
+        "SELECT d.record_id FROM deaths d JOIN entities e ON e.registry = 'deaths' "
+        "AND e.record_id = d.record_id WHERE e.person_id = (SELECT person_id FROM entities "
+        "WHERE registry = 'assistance' AND record_id = ?) LIMIT 1", [record]).fetchone()  # fmt: skip
+    con.execute("UPDATE deaths SET death_date = DATE '2026-08-31', source = 'health' "
+                "WHERE record_id = ?", [notice])  # fmt: skip
+    con.execute("INSERT INTO deaths SELECT * REPLACE ('X' || record_id AS record_id, "
+                "DATE '2026-09-02' AS death_date, 'funeral' AS source) FROM deaths "
+                "WHERE record_id = ?", [notice])  # fmt: skip
+    con.execute("INSERT INTO entities SELECT * REPLACE ('X' || record_id AS record_id) "
+                "FROM entities WHERE registry = 'deaths' AND record_id = ?", [notice])  # fmt: skip
+    con.execute("DELETE FROM deaths WHERE record_id <> ? AND record_id <> 'X' || ? AND "
+                "record_id IN (SELECT record_id FROM entities WHERE registry = 'deaths' AND "
+                "person_id = (SELECT person_id FROM entities WHERE registry = 'deaths' "
+                "AND record_id = ?))", [notice, notice, notice])  # fmt: skip
+    (held,) = screen_payments(con, _lines(line), county["policy"], run_id=county["run_id"])
+    con.close()
+    assert "death" in _kinds(held) and "死亡日期 2026-08-31" in held.reasons
+
+
 def test_an_account_of_other_cases_is_held_unless_many_cases_share_it(county):
     case = _clean_case(county, LAST)
     amount, _ = _paid(county, case, LAST)
