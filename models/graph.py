@@ -9,7 +9,7 @@ and ``basis``: that link's strongest comparisons in words.
 
 | node kind | key | attributes |
 |---|---|---|
-| person | person_id | name, id18; uncased: the person's roster rows without a 救助证号 (record_id, covered, start, end), in no case |
+| person | person_id | name, id18; restored: (date, 记录编号 or None) of each 户籍注销 row restoring the registration of the person's trusted ID (恢复户口: ``resolver.tables.death_notices_only``), absent when none; uncased: the person's roster rows without a 救助证号 (record_id, covered, start, end), in no case |
 | hukou_family | hukou_no (only families with a member in another registry) | collective: a collective hukou (集体户), strangers and no family (``families_of``) |
 | case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]: a line's 保障金 where the ledger writes it apart from 分类施保金), base_apart (whether every line does), other_payments (month -> [(record_id, amount)]: lines of another program, 临时救助 …, never the case's money) |
 | poverty_household | poverty_hh_no | |
@@ -563,6 +563,26 @@ def _add_deaths(graph, rows) -> None:
               "reported_dead")  # fmt: skip
 
 
+def _restoration_rows(con) -> pa.Table:
+    """Each person whose trusted ID a registration restored (恢复户口) is of, with the
+    restoration's date and 记录编号: a restoration names its person by the ID alone."""
+    return con.sql(f"""
+        SELECT DISTINCT e.person_id, r.restored_on, r.record_id
+        FROM restorations r
+        JOIN {TRUSTED_IDS} p ON p.id18 = r.id_number
+        JOIN {PERSON_OF} e ON e.registry || ':' || e.record_id = p.unique_id
+        WHERE r.restored_on IS NOT NULL
+        ORDER BY ALL
+    """).to_arrow_table()
+
+
+def _add_restorations(graph, rows) -> None:
+    for person_id, restored_on, record_id in rows:
+        node = person(person_id)
+        if node in graph:
+            graph.nodes[node].setdefault("restored", []).append((restored_on, record_id))
+
+
 def _possible_deaths(con, entities: str, possible: str) -> pa.Table:
     """A death notice linked to no one (its person is the notice alone) that some persons
     match below the threshold, or too evenly to choose (namesakes): each such person with
@@ -621,6 +641,7 @@ _QUERIES = {
     "poverty": ("poverty", _poverty_rows),
     "disability": ("disability", _disability_rows),
     "deaths": ("deaths", _death_rows),
+    "restorations": ("restorations", _restoration_rows),
 }
 _ADDERS = {
     "hukou": _add_hukou,
@@ -630,6 +651,7 @@ _ADDERS = {
     "poverty": _add_poverty,
     "disability": _add_disability,
     "deaths": _add_deaths,
+    "restorations": _add_restorations,
     "possible_deaths": _add_possible_deaths,
     "possible_duplicates": _add_possible_duplicates,
 }
@@ -645,6 +667,7 @@ TIES = {
     "poverty": [("person", "person_id"), ("poverty_household", "poverty_hh_no")],
     "disability": [("person", "person_id")],
     "deaths": [("person", "person_id"), ("death", "record_id")],
+    "restorations": [("person", "person_id")],
     "possible_deaths": [("person", "person_id"), ("death", "record_id")],
     "possible_duplicates": [("person", "person_id"), ("person", "other_person_id")],
 }  # fmt: skip

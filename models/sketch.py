@@ -158,6 +158,21 @@ class HouseholdSketch:
         node = ("person", pid) if ("person", pid) in self.graph else self.person(pid)
         self._edge(node, ("death", record_id), kind, "deaths", record_id, probability)
 
+    def restore(self, pid, record_id, day):
+        """A 户籍注销 row restoring ``pid``'s registration (恢复户口) on ``day``.
+
+        Parameters
+        ----------
+        pid : str
+            The person id (the person is made when new).
+        record_id : str or None
+            The row's 记录编号, None when it has none.
+        day : date
+            The restoration's date.
+        """
+        node = ("person", pid) if ("person", pid) in self.graph else self.person(pid)
+        self.graph.nodes[node].setdefault("restored", []).append((day, record_id))
+
     def possibly_same(self, pid, record_id, other_pid, other_record_id, probability):
         """Roster row ``record_id`` of ``pid`` and row ``other_record_id`` of ``other_pid``
         may be one person (a possible match below the threshold).

@@ -12,6 +12,9 @@ Tables written (each ingest replaces the previous drop's, all in one transaction
 - ``raw_<registry>``: ``source_no``, ``row_no``, every contract column as the text read,
   ``extra`` (a map of the columns the contract does not list, header to text);
 - ``<registry>``: ``record_id``, ``source_no``, ``row_no`` and the normalised columns;
+- ``restorations`` (``RESTORATIONS``): the 户籍注销 rows of deaths tables restoring a
+  registration (恢复户口), evidence that their person lives: ``source_no``, ``record_id`` as
+  written, ``row_no``, ``id_number`` (valid only), ``restored_on``;
 - ``dq_findings``: registry, record_id, source_no, row_no, column, problem, raw value (IDs
   and phones masked);
 - ``ingest_sources``: one row per table read (a file's sheet): registry, file, sheet, header
@@ -1109,18 +1112,19 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
     located, notes = members_apart(located, vocabulary)
     located, more = found_by_values(located, context)
     notes += more
-    located, more = death_notices_only(located)
+    located, more, restored = death_notices_only(located)
     notes += more
     try:
-        _read_table(outcome, located, vocabulary, context, notes, hint, skip)
+        _read_table(outcome, located, vocabulary, context, notes, hint, skip, restored)
     except InputError:
         outcome.refused.add(located.recognition.registry.name)
         raise
 
 
 def _read_table(outcome: FileOutcome, located, vocabulary: Vocabulary, context, notes,
-                hint: str | None, skip: Skip) -> None:  # fmt: skip
-    """Add the located table to ``outcome`` (or say why it is no registry's table)."""
+                hint: str | None, skip: Skip, restored: pa.Table | None) -> None:  # fmt: skip
+    """Add the located table to ``outcome`` (or say why it is no registry's table), with its
+    ``restored`` rows (``death_notices_only``)."""
     recognition = located.recognition
     lacking = [name for name in recognition.missing if context.fill(name) is None]
     missing = [name for name in lacking
@@ -1147,7 +1151,8 @@ def _read_table(outcome: FileOutcome, located, vocabulary: Vocabulary, context, 
         notes = [*notes, _hint_note(passed_over, chinese)]
         log.warning("%s is read as %s, not as its name's %s, which lacks %s", skip.path.name,
                     recognition.registry.name, hint, passed_over.missing)  # fmt: skip
-    outcome.sources.append(prepare_table(located, vocabulary, context, notes))
+    outcome.sources.append(replace(prepare_table(located, vocabulary, context, notes),
+                                   restored=restored))  # fmt: skip
 
 
 def _hint_note(hinted, chinese: str) -> str:
@@ -1269,24 +1274,29 @@ def _refuse_month_columns(grid: Grid, located) -> None:
 def _written(source: Source, stem: Path) -> Source:
     """``source`` without its tables, which are written to Arrow files beside ``stem``."""
     stem.parent.mkdir(parents=True, exist_ok=True)
-    tables = (source.raw, source.normalised, _concat_findings(source.findings))
+    tables = (source.raw, source.normalised, _concat_findings(source.findings), source.restored)
     for part, table in zip(_PARTS, tables, strict=True):
+        if table is None:  # no restorations: not a deaths table
+            continue
         path = f"{stem}.{part}.arrow"
         with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
-    return replace(source, raw=None, normalised=None, findings=[], spilled=stem)
+    return replace(source, raw=None, normalised=None, findings=[], restored=None, spilled=stem)
 
 
 def _mapped(source: Source) -> Source:
     """``source`` with the tables ``_written`` put beside its stem, memory-mapped."""
     stem = source.spilled
-    raw, normalised, findings = (
-        pa.ipc.open_file(pa.memory_map(f"{stem}.{part}.arrow")).read_all() for part in _PARTS
-    )
-    return replace(source, raw=raw, normalised=normalised, findings=[findings], spilled=None)
+    raw, normalised, findings, restored = (
+        pa.ipc.open_file(pa.memory_map(f"{stem}.{part}.arrow")).read_all()
+        if Path(f"{stem}.{part}.arrow").exists() else None
+        for part in _PARTS
+    )  # fmt: skip
+    return replace(source, raw=raw, normalised=normalised, findings=[findings],
+                   restored=restored, spilled=None)  # fmt: skip
 
 
-_PARTS = ("raw", "normalised", "findings")
+_PARTS = ("raw", "normalised", "findings", "restored")
 
 
 def _number(source: Source, number: int) -> None:
@@ -1296,6 +1306,8 @@ def _number(source: Source, number: int) -> None:
     source.raw = _numbered(source.raw, number, 0)
     source.normalised = _numbered(source.normalised, number, 1)
     source.findings = [_numbered(table, number, 2) for table in source.findings]
+    if source.restored is not None:
+        source.restored = _numbered(source.restored, number, 0)
 
 
 def _numbered(table: pa.Table, number: int, position: int) -> pa.Table:
@@ -1823,10 +1835,9 @@ def _unknown_cases(sources: list[Source]) -> None:
 
 
 def _store_source(con: duckdb.DuckDBPyConnection, source: Source) -> None:
-    """Add a table's rows to its registry's raw and normalised tables (copied from the last
-    ingest's when they are its rows)."""
-    name = source.registry.name
-    for table_name, table in ((f"raw_{name}", source.raw), (name, source.normalised)):
+    """Add a table's rows to its registry's raw and normalised tables, and a deaths table's
+    restorations to ``RESTORATIONS`` (copied from the last ingest's when they are its rows)."""
+    for table_name, table in _tables_of(source):
         if source.previous is not None:
             _copy_previous(con, table_name, source)
         elif table_name in table_names(con):
@@ -1835,6 +1846,14 @@ def _store_source(con: duckdb.DuckDBPyConnection, source: Source) -> None:
             con.unregister("_incoming")
         else:
             _create(con, table_name, table)
+
+
+def _tables_of(source: Source) -> list[tuple[str, pa.Table | None]]:
+    """The tables a source's rows are stored in, with its rows for each: its registry's raw
+    and normalised tables, and for a deaths table ``RESTORATIONS``."""
+    name = source.registry.name
+    tables = [(f"raw_{name}", source.raw), (name, source.normalised)]
+    return [*tables, (RESTORATIONS, source.restored)] if name == "deaths" else tables
 
 
 def _store_report(con: duckdb.DuckDBPyConnection, report: DropReport, unsorted: set[str]
@@ -1932,7 +1951,12 @@ def _files_table(report: DropReport) -> pa.Table:
 # numbered after they were stored (``_number_by_county_column``) are read again.
 REUSE_TABLE = "ingest_reuse"
 PREVIOUS = "previous_"  # the last ingest's registry tables, while a drop is read
-_REGISTRY_TABLES = tuple(table for name in REGISTRIES for table in (f"raw_{name}", name))
+RESTORATIONS = "restorations"
+# Each table a registry's rows are stored in, by its registry.
+_TABLE_REGISTRY = {table: name for name in REGISTRIES for table in (f"raw_{name}", name)} | {
+    RESTORATIONS: "deaths"
+}
+_REGISTRY_TABLES = tuple(_TABLE_REGISTRY)
 
 
 def _reader(vocabulary: Vocabulary) -> str:
@@ -2086,7 +2110,7 @@ def _set_aside(con: duckdb.DuckDBPyConnection, previous: dict[Path, _Previous],
                 kept.add(name)
     for name in _REGISTRY_TABLES:
         con.execute(f"DROP TABLE IF EXISTS {PREVIOUS}{name}")
-        if name in table_names(con) and name.removeprefix("raw_") not in kept:
+        if name in table_names(con) and _TABLE_REGISTRY[name] not in kept:
             con.execute(f"ALTER TABLE {name} RENAME TO {PREVIOUS}{name}")
     return kept
 
@@ -2114,7 +2138,7 @@ def _added_to_stored(con: duckdb.DuckDBPyConnection, outcome: FileOutcome, found
     added = outcome.sources[0] if len(outcome.sources) == 1 and not outcome.errors else None
     if added is None or _layout(added) != _layout(before):
         if before.registry.name in kept:
-            for table in (f"raw_{before.registry.name}", before.registry.name):
+            for table, _ in _tables_of(before):
                 con.execute(f"DELETE FROM {table} WHERE source_no = ?", [before.previous])
         outcome = _read_file(outcome.path, data_dir, vocabulary)
         for sheet, source in enumerate(outcome.sources):

@@ -84,6 +84,9 @@ SKIP_REASONS = {
 # A row of a 户籍注销 export cancelled for another reason than death: its code is this and
 # the reason as written (``not_death:迁出``).
 NOT_DEATH = "not_death"
+# A row of a 户籍注销 export restoring a registration (恢复户口): its code is this and the
+# reason as written (``restored:恢复户口``); the row is read apart, as evidence of life.
+RESTORED = "restored"
 # A payment line of a month another file of the drop lists too: this, the month and that
 # file (``read_elsewhere:2026-10:发放记录.csv``: ``resolver.ingest._payments_read_once``).
 READ_ELSEWHERE = "read_elsewhere"
@@ -99,7 +102,8 @@ def skip_reason(code: str) -> str:
     Parameters
     ----------
     code : str
-        A key of ``SKIP_REASONS``, ``not_death:`` and the cancellation reason written,
+        A key of ``SKIP_REASONS``, ``not_death:`` or ``restored:`` and the cancellation
+        reason written,
         ``read_elsewhere:``, the month and the file that lists the line too, or
         ``listed_elsewhere:`` and the table that lists the row too.
 
@@ -119,6 +123,8 @@ def skip_reason(code: str) -> str:
         return f"与「{file}」中 {month} 的发放记录完全相同，未重复计入"
     if kind == LISTED_ELSEWHERE:
         return f"与{written}中的一行是同一人的同一记录，只读取一次"
+    if kind == RESTORED:
+        return f"注销原因为{written}，不是死亡记录（户口已恢复：作为本人在世的证据，按有效身份证号对应本人）"
     if kind != NOT_DEATH:
         return SKIP_REASONS[code]
     return f"注销原因为{written}，不是死亡记录" if written else "注销原因为空，不能确定是死亡记录"

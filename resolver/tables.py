@@ -24,13 +24,15 @@ import pyarrow.compute as pc
 from resolver.errors import InputError, raise_collected
 from resolver.headers import PREFERRED, Vocabulary, header_key
 from resolver.idcard import USABLE, mask_id, mask_phone, mask_typed
-from resolver.layout import NOT_DEATH, Located, is_blank
+from resolver.layout import NOT_DEATH, RESTORED, Located, is_blank
 from resolver.normalize import (
     EXCEL_ERRORS,
     NORMALIZERS,
     NOT_A_PROGRAM,
     STATUS_WORDS,
+    normalize_date,
     normalize_distinct,
+    normalize_id,
     outputs_of,
     read_in_order,
 )
@@ -136,6 +138,9 @@ class Source:
     first_column: int = 0  # the sheet's column (from 0) its first column is (``Grid``)
     # A payments table reading 实发 beside 应发: each row's 应发, read (``owed_amounts``).
     owed: pa.Table | None = None
+    # A deaths table's rows whose registration was restored (``death_notices_only``), as
+    # ``RESTORATIONS_SCHEMA``; None for any other table.
+    restored: pa.Table | None = None
     # The months (YYYY-MM) its sheet name, file name and title each give (``Context``).
     named_months: tuple[str, ...] = ()
 
@@ -478,12 +483,21 @@ _IDS_LOOKED_AT = 1000
 
 # A cancellation reason that says the person died: 死亡, 因死亡注销, 病故, 宣告死亡.
 _DEATH_REASON = re.compile("死|去世|病故|亡故|身故|逝世")
+# A reason that undoes a cancellation (恢复户口, 户口恢复, 撤销注销, 撤销死亡注销): a notice
+# found wrong, whatever else it says (误报死亡，恢复户口 is no death).
+_RESTORED_REASON = re.compile("恢复|撤销注销|注销撤销|撤销死亡")
+# A 户籍注销 row restoring a registration: its 记录编号 as written, row, the ID when valid (or
+# a 15-digit one upgraded) and the date (the table's death or cancellation date column).
+RESTORATIONS_SCHEMA = pa.schema([("record_id", pa.string()), ("row_no", pa.int64()),
+                                 ("id_number", pa.string()), ("restored_on", pa.date32())])  # fmt: skip
 
 
-def death_notices_only(located: Located) -> tuple[Located, list[str]]:
+def death_notices_only(located: Located) -> tuple[Located, list[str], pa.Table | None]:
     """A deaths table with only its death notices as data: in a 户籍注销 export (a column
     ``CANCEL_REASON_HEADERS`` names), a row cancelled for another reason (迁出, 参军) or none
-    is skipped (``not_death:迁出``); and a note saying how many were.
+    is skipped (``not_death:迁出``), and so is a row restoring a registration (恢复户口:
+    ``restored:恢复户口``), kept apart as evidence that its person lives; and a note saying how
+    many were.
 
     Parameters
     ----------
@@ -492,15 +506,18 @@ def death_notices_only(located: Located) -> tuple[Located, list[str]]:
 
     Returns
     -------
-    tuple[Located, list[str]]
-        The table (unchanged unless a deaths table with a cancellation reason column), and a
-        Chinese note when rows were skipped.
+    tuple[Located, list[str], pa.Table | None]
+        The table (unchanged unless a deaths table with a cancellation reason column), a
+        Chinese note when rows were skipped, and the restorations (``RESTORATIONS_SCHEMA``;
+        None for a table of another registry).
     """
     texts = located.header.texts
     position = next((position for position, text in enumerate(texts)
                      if _read_later("deaths", text) in CANCEL_REASON_HEADERS), None)  # fmt: skip
-    if located.recognition.registry.name != "deaths" or position is None:
-        return located, []
+    if located.recognition.registry.name != "deaths":
+        return located, [], None
+    if position is None:
+        return located, [], RESTORATIONS_SCHEMA.empty_table()
     header = texts[position].strip()
     cells = located.grid.columns[position].take(pa.array(located.data))
     reasons = [(text or "").strip() for text in cells.to_pylist()]
@@ -508,13 +525,16 @@ def death_notices_only(located: Located) -> tuple[Located, list[str]]:
     # nobody has cancelled yet, the one most likely still paid
     dated = located.recognition.positions.get("death_date")
     blank_is_death = dated is not None and bool(_DEATH_REASON.search(texts[dated]))
-    death = np.array([bool(_DEATH_REASON.search(reason)) or (not reason and blank_is_death)
-                      for reason in reasons], dtype=bool)  # fmt: skip
-    if death.all():
-        return located, []
+    restored = np.array([bool(_RESTORED_REASON.search(reason)) for reason in reasons], dtype=bool)
+    death = ~restored & np.array([bool(_DEATH_REASON.search(reason))
+                                  or (not reason and blank_is_death) for reason in reasons])  # fmt: skip
     numbers = np.asarray(located.grid.row_numbers, dtype=np.int64)[located.data]
-    skipped = [(int(number), f"{NOT_DEATH}:{reason}")
-               for number, reason, kept in zip(numbers, reasons, death, strict=True) if not kept]  # fmt: skip
+    restorations = _restorations(located, numbers, restored)
+    if death.all():
+        return located, [], restorations
+    skipped = [(int(number), f"{RESTORED if back else NOT_DEATH}:{reason}")
+               for number, reason, kept, back in zip(numbers, reasons, death, restored, strict=True)
+               if not kept]  # fmt: skip
     counts = "、".join(f"{reason or '空'} {n}" for reason, n in
                       Counter(reason for reason, kept in zip(reasons, death, strict=True)
                               if not kept).items())  # fmt: skip
@@ -522,7 +542,29 @@ def death_notices_only(located: Located) -> tuple[Located, list[str]]:
             "未读取，列入未读取的行")  # fmt: skip
     kept = replace(located, data=located.data[death],
                    skipped=sorted(located.skipped + skipped))  # fmt: skip
-    return kept, [note]
+    return kept, [note], restorations
+
+
+def _restorations(located: Located, numbers: np.ndarray, restored: np.ndarray) -> pa.Table:
+    """The rows of ``located``'s data marked ``restored`` (their row ``numbers``), as
+    ``RESTORATIONS_SCHEMA``: a person's ID is only read when valid (or upgraded from 15
+    digits), the only key a restoration is matched to its person by."""
+    rows = located.data[restored]
+    positions = located.recognition.positions
+
+    def cells(name: str) -> list[str]:
+        if name not in positions:
+            return [""] * len(rows)
+        column = located.grid.columns[positions[name]].take(pa.array(rows))
+        return [text or "" for text in column.to_pylist()]
+
+    ids = [normalize_id(text) for text in cells("id_number")]
+    return pa.table([
+        [text.strip() or None for text in cells("record_id")],
+        numbers[restored].tolist(),
+        [value if problem in (None, "id_upgraded_15") else None for (value, *_), problem in ids],
+        [normalize_date(text)[0][0] for text in cells("death_date")],
+    ], schema=RESTORATIONS_SCHEMA)  # fmt: skip
 
 
 def _read_later(registry: str, header: str) -> str | None:

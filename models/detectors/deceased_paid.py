@@ -93,7 +93,7 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
 
     A person the hukou registry no longer holds (a 户口 cancelled at death) is more likely
     dead. A notice is not always right: evidence of life after the date (a certificate
-    issued, an enrollment begun, an income assessed, another notice dated more than ``NOTICE_DATE_SLIP_DAYS`` later), or a
+    issued, an enrollment begun, an income assessed, a registration restored (恢复户口), another notice dated more than ``NOTICE_DATE_SLIP_DAYS`` later), or a
     notice whose birth date is years from the person's, stands first in the evidence and
     lowers the score. A notice linked to no one that the member matches
     only below the threshold, or as one of several namesakes (``possibly_dead``), is raised
@@ -403,9 +403,12 @@ def _born(graph, node) -> date | None:
 def _later_events(graph, node) -> list[tuple[str, date, str, str]]:
     """(what, day, registry, record_id) of the person's dated acts in the registries: a
     certificate issued, a roster row begun (not one continuing his earlier row of the same
-    case: ``_continues``), an income assessed with the person still covered."""
+    case: ``_continues``), an income assessed with the person still covered, a registration
+    restored (公安恢复户口: a notice found wrong; registry None when its row has no 记录编号)."""
     events = [("残疾证发证", graph.nodes[cert].get("issue_date"), "disability", row["record_id"])
               for cert, row in neighbours(graph, node, "certified")]  # fmt: skip
+    events += [("公安恢复户口", day, "deaths" if record_id else None, record_id)
+               for day, record_id in graph.nodes[node].get("restored", ())]  # fmt: skip
     enrolled = list(neighbours(graph, node, "enrolled_in"))
     for case, row in enrolled:
         if not _continues(row, [other for at, other in enrolled if at == case]):

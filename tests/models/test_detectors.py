@@ -317,6 +317,29 @@ def test_evidence_of_life_after_the_death_date_stands_first_and_is_a_feature():
     assert {case.evidence[0].registry, case.evidence[1].registry} == {"assistance", "disability"}
 
 
+def test_a_registration_restored_after_the_notice_is_a_sign_of_life_before_it_none():
+    # a blind tester's 公安 restored 杨有才's 户口 (恢复户口) after 卫健's notice: until
+    # 2026-12-06 the row was only skipped and the lead stood at 0.83 (12,060 元)
+    drop = HouseholdSketch()
+    drop.enrol("old", "DB1", "A1")
+    drop.pay("DB1", MONTHS_2026, 420.0)
+    drop.die("old", "D1", date(2026, 2, 3), source="health")
+    drop.restore("old", "GA44", date(2026, 3, 9))
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.features["signs_of_life"] == 1.0
+    assert case.evidence[0].text.startswith(
+        "生存迹象：2026-02-03 之后仍有公安恢复户口（2026-03-09）"
+    )
+    assert (case.evidence[0].registry, case.evidence[0].record_id) == ("deaths", "GA44")
+    earlier = HouseholdSketch()  # restored years before a death: no sign of this one
+    earlier.enrol("old", "DB1", "A1")
+    earlier.pay("DB1", MONTHS_2026, 420.0)
+    earlier.die("old", "D1", date(2026, 2, 3), source="health")
+    earlier.restore("old", None, date(2019, 5, 1))
+    (case,) = detect_deceased_paid(earlier.graph, POLICY)
+    assert case.features["signs_of_life"] == 0.0
+
+
 def test_a_new_row_of_the_same_case_for_a_change_of_class_is_no_sign_of_life():
     # a blind tester's clerk moved a dead member from class B to A in January: until
     # 2026-12-06 the new row read as 纳入救助 after the death, a sign of life lowering the lead

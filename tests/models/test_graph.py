@@ -282,3 +282,15 @@ def test_the_ledgers_payees_reach_the_account(tmp_path):
     (edge,) = [data for _, _, data in built.edges(("case", "DB1"), data=True)
                if data["kind"] == "paid_to"]  # fmt: skip
     assert edge["record_id"] == "F1"
+
+
+def test_a_restored_registration_reaches_the_person_its_id_is_trusted_of(tmp_path):
+    """A 恢复户口 row names its person by the ID alone: the person trusted with it (her hukou
+    row's, not a roster row's contradicted one), and only with a date."""
+    deaths = [["record_id", "name", "id_number", "death_date", "source", "注销原因"],
+              ["R1", "李秀兰", MOTHER, "2025-01-05", "公安", "恢复户口"],
+              ["R2", "李强", SON, "", "公安", "恢复户口"],
+              ["R3", "无名", _id("19800808", "031"), "2025-02-01", "公安", "恢复户口"]]  # fmt: skip
+    built = build_household_graph(_linked(tmp_path, DROP | {"deaths": deaths}), links=None)
+    assert built.nodes[person("p-mother")]["restored"] == [(date(2025, 1, 5), "R1")]
+    assert "restored" not in built.nodes[person("p-son")]

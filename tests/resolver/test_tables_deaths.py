@@ -85,3 +85,44 @@ def test_a_funeral_homes_cremation_date_is_the_death_date_only_without_one(
     con = _ingest(tmp_path, "殡葬火化.csv", rows)
     [(name, day)] = con.execute("SELECT name, death_date FROM deaths").fetchall()
     assert (name, str(day)) == ("王建国", death_date)
+
+
+RESTORED = ("532326196002020228", "532326197003030318")  # valid: a restoration's only key
+
+
+def test_a_restored_registration_is_no_death_but_kept_apart_as_evidence_of_life(tmp_path):
+    # a blind tester's 公安 row 恢复户口 (备注 误报死亡) was only skipped as 不是死亡记录 until
+    # 2026-12-06: the wrong notice it corrects stood as a lead at 0.83
+    rows = [["记录编号", "姓名", "公民身份号码", "注销日期", "注销原因"],
+            ["GA1", "王建国", IDS[0], "2024-02-10", "死亡"],
+            ["GA2", "李秀英", RESTORED[0], "2024-03-12", "恢复户口"],
+            ["GA3", "赵大勇", RESTORED[1], "2024/4/1", "误报死亡，撤销死亡注销"],
+            ["", "钱小二", "532326198004040410", "2024-05-01", "户口恢复"]]  # fmt: skip
+    con = _ingest(tmp_path, "户籍注销人员.csv", rows)
+    assert con.execute("SELECT record_id FROM deaths").fetchall() == [("GA1",)]
+    read = "SELECT record_id, row_no, id_number, restored_on::VARCHAR FROM restorations"
+    assert con.execute(read + " ORDER BY row_no").fetchall() == [
+        ("GA2", 3, RESTORED[0], "2024-03-12"),
+        ("GA3", 4, RESTORED[1], "2024-04-01"),
+        (None, 5, None, "2024-05-01"),  # an ID that is not valid names no one
+    ]
+    (reason,) = con.execute("SELECT reason FROM ingest_skipped WHERE row_no = 3").fetchone()
+    assert reason.startswith("注销原因为恢复户口，不是死亡记录（户口已恢复：作为本人在世的证据")
+
+
+def test_restorations_are_kept_when_the_next_ingest_takes_the_file_unchanged_or_reads_it_again(
+    tmp_path,
+):
+    rows = [["记录编号", "姓名", "公民身份号码", "注销日期", "注销原因"],
+            ["GA1", "王建国", IDS[0], "2024-02-10", "死亡"],
+            ["GA2", "李秀英", RESTORED[0], "2024-03-12", "恢复户口"]]  # fmt: skip
+    con = _ingest(tmp_path, "户籍注销人员.csv", rows)
+    assert list(ingest_drop(con, tmp_path / "drop").reused.values()) == ["unchanged"]
+    assert con.execute("SELECT record_id FROM restorations").fetchall() == [("GA2",)]
+    with open(tmp_path / "drop" / "户籍注销人员.csv", "a", encoding="utf-8", newline="") as file:
+        csv.writer(file).writerow(["GA3", "赵大勇", RESTORED[1], "2024-04-01", "恢复户口"])
+    ingest_drop(con, tmp_path / "drop")
+    assert con.execute("SELECT record_id FROM restorations ORDER BY 1").fetchall() == [
+        ("GA2",),
+        ("GA3",),
+    ]
