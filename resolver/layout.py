@@ -33,6 +33,9 @@ SUMMARY = (
     r"(?:合\s*计|总\s*计|小\s*计|累\s*计|共\s*计|汇\s*总|总\s*(?:人数|户数|金额))"
     "|^\\s*[\u4e00-\u9fff]{0,10}(?:镇|乡|村|街道|社区|苏木|嘎查|组|社|片区|县|区|旗|市)\\s*"
     "(?:合\\s*计|总\\s*计|小\\s*计)\\s*[:：]?\\s*$"  # 城关镇小计, a place's subtotal
+    # 2023-01小计, 2023.1 合计: a month's subtotal, its month written with a separator (2023年1月小计
+    # is the alternative below's)
+    r"|^\s*\d{4}\s*[.\-/]\s*\d{1,2}\s*(?:月份?)?\s*(?:合\s*计|总\s*计|小\s*计)\s*[:：]?[\s0-9.,，户人元个口名]*$"
     # 东风小计, 一组合计: a place or group written short, then its subtotal and counts alone
     "|^\\s*[\u4e00-\u9fff0-9]{2,10}\\s*(?:合\\s*计|总\\s*计|小\\s*计)\\s*[:：]?[\\s0-9.,，户人元个口名]*$"
     r"|^\s*(?:承|接|转|过)\s*(?:上|前|下|次)\s*页"  # 承上页, 过次页: a page's totals carried

@@ -808,6 +808,24 @@ def test_a_total_typed_in_the_case_number_column_of_a_payments_file_is_no_line(t
     assert source.skipped == [(4, "summary")]
 
 
+@pytest.mark.parametrize(
+    "month", ["2023-01小计", "2023.1 合计", "2023/01月小计：", "2023年1月小计"]
+)
+def test_a_months_subtotal_in_the_month_column_is_a_total_not_a_blank_row(tmp_path, month):
+    # a blind tester's ledger wrote 2023-01小计 and the sum under 发放月份 and 发放金额 after each
+    # month: until 2026-12-06 the 30 rows were listed as 空行（没有姓名、证件号等标识）
+    from resolver.ingest import read_registry_file
+
+    path = tmp_path / "发放.csv"
+    write_csv(path, [["记录编号", "救助证号", "领款人姓名", "发放月份", "发放金额（元）"],
+                     ["F1", "DB1", "张三", "2023-01", "800"],
+                     ["", "", "", month, "800"],
+                     ["F2", "DB1", "张三", "2023-02", "800"]])  # fmt: skip
+    (source,) = read_registry_file(path, "payments")
+    assert source.normalised.column("record_id").to_pylist() == ["F1", "F2"]
+    assert source.skipped == [(3, "summary")]
+
+
 def test_of_an_amount_owed_and_an_amount_paid_the_paid_one_is_read_and_the_note_says_so(
     tmp_path,
 ):
