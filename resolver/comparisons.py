@@ -299,6 +299,19 @@ TRANSLITERATED = (
     f"length(name_l) = length(name_r) AND length(name_l) BETWEEN 3 AND {NAME_POSITIONS} "
     f"AND ({CHARS_DIFFERING}) = 1 AND name_sound_l = name_sound_r"
 )
+# One name is the other with one character more after its first, the shorter of three
+# characters or more: a prefix of the given name written on one registry only (尕 "little",
+# 大: 冶尕哈三, 冶哈三, as 临夏 writes a Hui name), or a character dropped in typing. One left
+# out at the end is the name inside the other (``CONTAINED_INSIDE``), which comes first.
+ONE_INSERTED = (
+    "length(name_l) + length(name_r) >= 7 AND abs(length(name_l) - length(name_r)) = 1 AND ("
+    + " OR ".join(
+        f"substr(name_l, 1, {i - 1}) || substr(name_l, {i + 1}) = name_r "
+        f"OR substr(name_r, 1, {i - 1}) || substr(name_r, {i + 1}) = name_l"
+        for i in range(2, NAME_POSITIONS + 1)
+    )
+    + ")"
+)
 # Two names of one sound, or one name with a surname or clan name left out: the name as a
 # clerk writes it again from hearing (the same name; the same pinyin, in local speech too; a
 # long name's pinyin close; one character of three or more by one of a like sound; 包巴特尔,
@@ -309,7 +322,7 @@ ONE_SPELLING = (
     "(name_l = name_r OR name_pinyin_l = name_pinyin_r OR name_fuzzy_l = name_fuzzy_r "
     "OR (length(name_l) <> length(name_r) AND least(length(name_l), length(name_r)) >= 2 "
     "AND (ends_with(name_l, name_r) OR ends_with(name_r, name_l))) "
-    f"OR ({LONG_NAMES_CLOSE}) OR ({TRANSLITERATED}))"
+    f"OR ({LONG_NAMES_CLOSE}) OR ({TRANSLITERATED}) OR ({ONE_INSERTED}))"
 )
 # One row's former name (a hukou row's 曾用名) is the other's name: a police notice or a
 # roster row still written under the name a person had before.
@@ -323,7 +336,7 @@ FORMER_NAME = {"m_probability": 0.001, "u_probability": 3e-7, "fix_u_probability
 # Two names no clerk's slip turns into each other (陈海敏, 熊春华), nor one the other's former
 # name.
 OTHER_NAMES = (f"NOT ({SIMILAR_PINYIN}) AND NOT ({CONTAINED}) AND NOT ({CONTAINED_VARIANT}) "
-               f"AND NOT ({CONTAINED_INSIDE}) AND NOT ({MOSTLY_IN_PLACE}) "
+               f"AND NOT ({CONTAINED_INSIDE}) AND NOT ({MOSTLY_IN_PLACE}) AND NOT ({ONE_INSERTED}) "
                f"AND NOT {FORMER_NAME_AGREES}")  # fmt: skip
 
 
@@ -336,7 +349,8 @@ def name_comparison() -> Comparison:
     characters or more: a transliterated Mongolian or Tibetan name) whose pinyin is close
     from its start and from its end (阿拉坦敖敦, 阿勒坦敖登; not 阿依古丽买买提, 阿依古丽吐尔逊); one name inside the other (宝其其格玛, 琪琪格; the shorter of
     three or more); one character of three or more written by one of a like sound (巴特尔,
-    巴图尔); one character different; two long names of one length with more than
+    巴图尔); one with a character more after its first (冶尕哈三, 冶哈三; the shorter of
+    three or more); one character different; two long names of one length with more than
     half of their characters in place, not only a first part (乌云萨日娜, 乌荣萨仁娜); else.
 
     Returns
@@ -365,6 +379,7 @@ def name_comparison() -> Comparison:
             _level(LONG_NAMES_CLOSE, "长名拼音相近", m_probability=0.002),
             _level(CONTAINED_INSIDE, "一方姓名含于另一方之中", m_probability=0.002),
             _level(TRANSLITERATED, "一字音译异写", m_probability=0.002),
+            _level(ONE_INSERTED, "一方名中多一字", m_probability=0.002),
             _level(
                 f"length(name_l) = length(name_r) AND length(name_l) BETWEEN 2 AND {NAME_POSITIONS} "
                 f"AND ({CHARS_DIFFERING}) = 1",
