@@ -78,6 +78,7 @@ def feature_vector(case: Case) -> list[float]:
 UNLINKED_REASONS = {
     "duplicate_enrollment": "两条记录未归并为同一人，评分以其匹配概率为上限",
     "deceased_paid": "死亡记录未确认为本人，评分以其与本人的关联概率为上限",
+    "missed_disability": "本人可能是一条未能确认的死亡记录所指的人，评分以本人在世的可能为上限",
 }
 
 

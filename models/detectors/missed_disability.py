@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from models.amounts import yuan_text
-from models.cases import Case, Evidence
+from models.cases import UNLINKED, Case, Evidence
 from models.detectors.common import (
     NOT_ENROLLED,
     STATUS_LABELS,
@@ -85,8 +85,17 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
             continue
         poverty = _poverty_reasons(graph, policy, node)
         if poverty and not enrolled_now(graph, node) and not _covered_by_unlinked_row(graph, node):
-            cases.append(_case(graph, node, certificates, poverty))
+            cases.append(_case(graph, node, certificates, poverty, _maybe_dead(graph, node)))
     return cases
+
+
+def _maybe_dead(graph, node) -> list[tuple[Evidence, float]]:
+    """The death notices linked to no one that the person may be (``possibly_dead``), each as
+    a fact to check first with the probability of its link to him."""
+    return [(Evidence(f"本人可能已死亡：死亡记录（死亡日期 {graph.nodes[death]['death_date']}）可能是"
+                      f"本人（可能对应 {graph.nodes[death]['candidates']} 人，未能确认），请先核实本人"
+                      "是否在世", "deaths", death[1]), row["probability"])
+            for death, row in sorted(neighbours(graph, node, "possibly_dead"))]  # fmt: skip
 
 
 def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
@@ -204,11 +213,12 @@ def _history_evidence(case, row) -> Evidence:
     return Evidence(f"{state}{income}", "assistance", row["record_id"])
 
 
-def _case(graph, node, certificates, poverty) -> Case:
+def _case(graph, node, certificates, poverty, maybe_dead: list[tuple[Evidence, float]]) -> Case:
     cert, row = min(certificates, key=lambda item: graph.nodes[item[0]]["level"])
     attributes = graph.nodes[cert]
     kind = TYPE_LABELS.get(attributes["disability_type"], attributes["disability_type"])
     evidence = [
+        *(fact for fact, _ in maybe_dead),
         Evidence(
             f"{kind}残疾{attributes['level']}级，{_severity(attributes['level'])}",
             "disability",
@@ -231,6 +241,8 @@ def _case(graph, node, certificates, poverty) -> Case:
             "level": float(attributes["level"]),
             "poverty_reasons": float(len(poverty)),
             "was_enrolled": float(bool(history)),
+            # true only if he is alive: not the one a notice links him to
+            **({UNLINKED: 1 - max(p for _, p in maybe_dead)} if maybe_dead else {}),
         },
     )
 

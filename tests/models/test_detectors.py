@@ -952,6 +952,23 @@ def test_a_severely_disabled_poor_person_on_no_roster_is_missed():
     assert case.records == [("disability", "C1")]
 
 
+def test_a_missed_disability_lead_on_a_man_a_notice_may_be_says_so_first_and_is_bounded():
+    # a grandfather and a father of one name in one house; a notice without ID or birth date
+    # may be either: the grandfather's lead scored 0.99 and never mentioned it (Hui county)
+    drop = HouseholdSketch()
+    drop.person("wang")
+    drop.certify("wang", "C1", "mental", 4)
+    drop.poor("wang", "P1", status="monitored")
+    drop.die("wang", "D9", date(2025, 3, 1), probability=0.4, kind="possibly_dead")
+    drop.die("son", "D9", date(2025, 3, 1), probability=0.4, kind="possibly_dead")
+    (case,) = detect_missed_disability(drop.graph, POLICY)
+    assert case.evidence[0].as_text() == (
+        "[死亡人员 D9] 本人可能已死亡：死亡记录（死亡日期 2025-03-01）可能是本人（可能对应 2 人，"
+        "未能确认），请先核实本人是否在世"
+    )
+    assert case.features[UNLINKED] == pytest.approx(0.6)
+
+
 @pytest.mark.parametrize(
     ("status", "income", "missed"), [("marginal", 3546.0, True), ("lifted", 8000.0, False)]
 )

@@ -148,6 +148,16 @@ def test_a_lead_on_two_rows_linking_left_apart_scores_at_most_their_match(unlink
     assert ("未归并为同一人" in reason) == capped
 
 
+def test_a_missed_disability_lead_on_a_man_who_may_be_dead_scores_at_most_his_being_alive():
+    case = Case("missed_disability", [("disability", "C1")], ["p1"], None, [],
+                features={"identity": 1.0, "level": 1.0, "poverty_reasons": 1.0,
+                          "was_enrolled": 0.0, UNLINKED: 0.6})  # fmt: skip
+    model = RiskModel().fit([("missed_disability", [9.0, 1.0, 1.0, 0.0])] * 30, [1] * 30)
+    score, (reason,) = model.explain(case)
+    assert score == pytest.approx(0.6)
+    assert "本人可能是一条未能确认的死亡记录所指的人" in reason
+
+
 def test_a_lead_resting_on_a_struck_row_says_so_first_and_scores_lower():
     # a roster row struck through (删除线) was read as active: its duplicate-enrollment lead
     # scored 0.99 and never mentioned the strike
