@@ -319,7 +319,7 @@ def load_policy(name_or_path: str | Path = "default") -> Policy:
         rules = [name for name in base if name not in DESCRIPTIVE]
         values = base | values | {"defaults": [name for name in rules if name not in values]}
         source = f"{path}（继承 {base_path}）"
-    policy = policy_from_dict(values, source=source, held="文件中", lines=lines)
+    policy = policy_from_dict(values, source=source, held="文件中", lines=lines, plausible=True)
     return _named_as_its_own(policy, path)
 
 
@@ -337,7 +337,8 @@ def _named_as_its_own(policy: Policy, path: Path) -> Policy:
 
 
 def policy_from_dict(values: dict, *, source: str, held: str = "记录中",
-                     lines: dict[KeyPath, list[int]] | None = None) -> Policy:  # fmt: skip
+                     lines: dict[KeyPath, list[int]] | None = None,
+                     plausible: bool = False) -> Policy:  # fmt: skip
     """A policy from its fields (a policy file's, or a run's record of the one it used);
     ``source`` names where they came from in the error.
 
@@ -355,6 +356,10 @@ def policy_from_dict(values: dict, *, source: str, held: str = "记录中",
     lines : dict, optional
         The lines of the file's keys (``resolver.json_keys.key_lines``): each problem is
         named with the line of its key, or of the nearest key above it.
+    plausible : bool, default False
+        Also refuse money no county could mean (``STANDARD_RANGE``, ``AMOUNT_RANGE``): for a
+        policy file; a run's record of the policy it used is read as it was recorded, so a
+        database made before these ranges can still be updated.
 
     Returns
     -------
@@ -385,7 +390,8 @@ def policy_from_dict(values: dict, *, source: str, held: str = "记录中",
     if not isinstance(values, dict):
         raise DoudiError(f"{source}：政策应为 JSON 对象（{{\"字段\": 值, …}}），"
                          f"{held}是{_kind(values)}")  # fmt: skip
-    problems = [_at_line(key, said, lines or {}) for key, said in _problems(values, held)]
+    problems = [_at_line(key, said, lines or {})
+                for key, said in _problems(values, held, plausible)]  # fmt: skip
     if problems:
         raise DoudiError(f"{source}：政策有 {len(problems)} 处错误：\n  " + "\n  ".join(problems))
     return Policy(**{key: tuple(value) if isinstance(value, list) else value
@@ -440,7 +446,7 @@ def _at_line(key: KeyPath, said: str, lines: dict[KeyPath, list[int]]) -> str:
     return f"第 {found[-1]} 行：{said}" if found else said
 
 
-def _problems(values: dict, held: str) -> list[tuple[KeyPath, str]]:
+def _problems(values: dict, held: str, plausible: bool) -> list[tuple[KeyPath, str]]:
     """Every problem of a policy's fields, each with the path of its key and one Chinese
     sentence: missing and unknown fields, then each field not of its type in ``Policy`` or
     out of its range."""
@@ -457,9 +463,9 @@ def _problems(values: dict, held: str) -> list[tuple[KeyPath, str]]:
         if name not in hints:
             continue
         if name == "monthly_amounts":
-            problems += _amount_problems(value)
+            problems += _amount_problems(value, plausible)
         elif name == "dibao_standard_year":
-            problems += _standard_problems(value, held)
+            problems += _standard_problems(value, held, plausible)
         elif unknown := _unknown_codes(value, name):
             problems.append(((name,), _unknown_codes_said(unknown, name)))
         elif not _fits(value, hints[name], name):
@@ -570,10 +576,11 @@ def _kind(value: object) -> str:
     return next((said for kind, said in kinds if isinstance(value, kind)), type(value).__name__)
 
 
-def _standard_problems(standard: object, held: str) -> list[tuple[KeyPath, str]]:
+def _standard_problems(standard: object, held: str, plausible: bool
+                       ) -> list[tuple[KeyPath, str]]:  # fmt: skip
     """The problems of ``dibao_standard_year``, each with its key's path: one number of 元
     per person per year, or ``{"YYYY-MM": 元, …}``, the standard from each month it took
-    effect; each within ``STANDARD_RANGE``."""
+    effect; each within ``STANDARD_RANGE`` where ``plausible``."""
     name = "dibao_standard_year"
     expected = (
         f"{name} 应为一个数（元/人/年），或按起始月份分段的 "
@@ -587,12 +594,13 @@ def _standard_problems(standard: object, held: str) -> list[tuple[KeyPath, str]]
         said += [((name, month), f"{name} {month} 的标准应为不小于 0 的数，{held}是 {_shown(value)}")
                  for month, value in standard.items() if not _amounts_fit(value, several=False)]  # fmt: skip
         said += [((name, month), f"{name} {month} 的标准 {_shown(value)} 元/人/年{mistake}")
-                 for month, value in standard.items() if _amounts_fit(value, several=False)
+                 for month, value in standard.items() if plausible
+                 and _amounts_fit(value, several=False)
                  and (mistake := _implausible_standard(value))]  # fmt: skip
         return said
     if not _amounts_fit(standard, several=False):
         return [((name,), f"{expected}，{held}是 {_shown(standard)}")]
-    if mistake := _implausible_standard(standard):
+    if plausible and (mistake := _implausible_standard(standard)):
         return [((name,), f"{name} {held}是 {_shown(standard)} 元/人/年{mistake}")]
     return []
 
@@ -643,11 +651,11 @@ AMOUNT_CLASSES = ("A", "B", "C", "tekun")
 """The classes ``monthly_amounts`` sets amounts of: 低保 classes A, B, C and 特困."""
 
 
-def _amount_problems(amounts: object) -> list[tuple[KeyPath, str]]:
+def _amount_problems(amounts: object, plausible: bool) -> list[tuple[KeyPath, str]]:
     """The problems of ``monthly_amounts`` that would make it read wrong, each with its
     key's path: a class Doudi does not know (it would be ignored, the ledger's amount taken
     instead), a month not written YYYY-MM (months are compared as text), an amount that is
-    not a number of 元, or none a county could mean (``AMOUNT_RANGE``)."""
+    not a number of 元, or, where ``plausible``, none a county could mean (``AMOUNT_RANGE``)."""
     name = "monthly_amounts"
     if not isinstance(amounts, dict):
         return [((name,), f'{name} 应为 {{类别: {{"年-月": 金额}}}}，是 {_shown(amounts)}')]
@@ -665,7 +673,8 @@ def _amount_problems(amounts: object) -> list[tuple[KeyPath, str]]:
                      for month, value in starts.items()
                      if not _amounts_fit(value, several=key == "tekun")]  # fmt: skip
         problems += [((name, key, month), f"{key} {month} 的金额 {amount:g} 元{mistake}")
-                     for month, value in starts.items() if _amounts_fit(value, several=key == "tekun")
+                     for month, value in starts.items()
+                     if plausible and _amounts_fit(value, several=key == "tekun")
                      for amount in (value if isinstance(value, list) else [value])
                      if (mistake := _implausible_amount(amount))]  # fmt: skip
     return [(key, f"{name} 有误：{said}") for key, said in problems]

@@ -288,6 +288,17 @@ def test_a_run_record_that_is_not_an_object_is_refused():
         policy_from_dict(_default() | {"gradual_exit_months": -6}, source="run 3")
 
 
+def test_a_run_recorded_before_the_plausible_ranges_is_read_as_recorded(tmp_path):
+    # a database whose run used a standard of 1500 (accepted then) could no longer be
+    # updated or relinked: update takes no --policy, so nothing could put it right
+    recorded = _default() | {"dibao_standard_year": 1500, "monthly_amounts": {"A": {"2024-01": 0}}}
+    assert policy_from_dict(recorded, source="run 3").dibao_standard_year == 1500
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(recorded), encoding="utf-8")
+    with pytest.raises(DoudiError, match="是否填了月标准"):
+        load_policy(path)
+
+
 def test_a_standard_raised_within_the_period_is_set_by_month_as_class_amounts_are(tmp_path):
     # {"2024-01": 6000, "2025-07": 6600} was refused: the standard had to be one number
     dated = tmp_path / "dated.json"
