@@ -17,7 +17,6 @@ from models.periods import active_months, month_index, month_text
 from models.policy import Policy
 from resolver.idcard import mask_id, mask_phone, mask_typed
 from resolver.normalize import compared_name
-from resolver.outputs import NOTICE_DATE_SLIP_DAYS
 from resolver.registries import county_of_number
 
 PROGRAM_LABELS = {"dibao": "低保", "tekun": "特困"}
@@ -26,11 +25,17 @@ STATUS_LABELS = {"not_lifted": "未脱贫", "relapsed": "返贫", "lifted": "已
                  "monitored": "脱贫监测户", "marginal": "边缘户"}  # fmt: skip
 
 
+REPORTED_WITHIN_DAYS = 10
+"""Notices of one person's death at most this many days apart report one death: a
+cremation, a village's report or a hospital's certificate dated days after it (1-4 days for
+a cremation, a week for a report). Dates a month apart (a month mistyped by one office) are
+dates that disagree: which is true, nothing says."""
+
+
 def one_death(dates: Sequence[date]) -> bool:
     """Whether a person's notices, dated ``dates``, report one death: all within
-    ``resolver.outputs.NOTICE_DATE_SLIP_DAYS`` of each other (a cremation, a report or a
-    hospital's certificate days after the death, a day or month mistyped), not two dates
-    that disagree.
+    ``REPORTED_WITHIN_DAYS`` of each other (a cremation, a report or a hospital's certificate
+    days after the death), not two dates that disagree.
 
     Parameters
     ----------
@@ -46,10 +51,10 @@ def one_death(dates: Sequence[date]) -> bool:
     --------
     >>> one_death([date(2023, 5, 17), date(2023, 5, 20)])
     True
-    >>> one_death([date(2023, 5, 17), date(2023, 9, 20)])
-    False
+    >>> one_death([date(2023, 5, 17), date(2023, 9, 20)]), one_death([date(2026, 4, 17), date(2026, 5, 17)])
+    (False, False)
     """
-    return (max(dates) - min(dates)).days <= NOTICE_DATE_SLIP_DAYS
+    return (max(dates) - min(dates)).days <= REPORTED_WITHIN_DAYS
 
 
 def death_counted(dates: Sequence[date]) -> date:
