@@ -78,6 +78,7 @@ from resolver.tables import (
     members_apart,
     named_month,
     prepare_table,
+    several_months_named,
     table_context,
 )
 
@@ -1139,7 +1140,7 @@ def _read_table(outcome: FileOutcome, located, vocabulary: Vocabulary, context, 
         headers = "、".join(recognition.registry.column(name).header for name in missing)
         reason = (f"看起来是{chinese}，但缺少必填列：{headers}（表头在第 "
                   f"{'、'.join(map(str, located.header_rows))} 行；列名另有写法时，可用 "
-                  "--columns 对照文件指定）")  # fmt: skip
+                  "--columns 对照文件指定）" + _several_months_said(located, missing))  # fmt: skip
         raise InputError(
             located.grid.path, located.header_rows, headers, reason, located.grid.sheet
         )
@@ -1153,6 +1154,19 @@ def _read_table(outcome: FileOutcome, located, vocabulary: Vocabulary, context, 
                     recognition.registry.name, hint, passed_over.missing)  # fmt: skip
     outcome.sources.append(replace(prepare_table(located, vocabulary, context, notes),
                                    restored=restored))  # fmt: skip
+
+
+def _several_months_said(located, missing: list[str]) -> str:
+    """What a refusal for a missing 发放月份 adds when the table's names give several months
+    (a quarter's ledger): they date no line."""
+    names = (located.grid.sheet or "", located.grid.path.stem, located.title)
+    several = [name for name in names if several_months_named(name)]
+    if "pay_month" not in missing or not several:
+        return ""
+    return (
+        f"。表名“{several[0]}”写了多个月份，无法确定各行是哪个月的发放：请加发放月份列，"
+        "或每月一个文件（工作表）并在名称中写明月份"
+    )
 
 
 def _hint_note(hinted, chinese: str) -> str:

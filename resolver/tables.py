@@ -215,6 +215,29 @@ def named_month(text: str) -> tuple[int, int] | None:
     return int(match.group(1)), int(match.group(2))
 
 
+def several_months_named(text: str) -> bool:
+    """Whether a name gives several months (``发放明细（2023年1月—2023年3月）``): it dates no
+    table's lines (``named_month``).
+
+    Parameters
+    ----------
+    text : str
+        A file, sheet or title name.
+
+    Returns
+    -------
+    bool
+        True for a range or a list of months.
+
+    Examples
+    --------
+    >>> several_months_named("2023年1月—2023年3月"), several_months_named("2026年11月发放")
+    (True, False)
+    """
+    match = _YEAR_MONTH.search(text) or _YEAR_MONTH_DASHED.search(text)
+    return match is not None and _MORE_MONTHS.match(text, match.end()) is not None
+
+
 def named_township(text: str) -> str | None:
     """The township a name begins with (``六苴镇``, ``大姚县金碧镇2024年低保花名册``), or None.
 

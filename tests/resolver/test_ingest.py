@@ -629,6 +629,24 @@ def test_a_ledger_titled_with_a_range_of_months_names_no_month_of_its_own(tmp_pa
     assert "所写月份" not in (_notes(con, "发放明细.xlsx") or "")
 
 
+def test_a_quarter_ledger_without_a_month_column_is_refused_saying_its_name_gives_months(
+    tmp_path,
+):
+    # its lines were all read as the title's first month; refused since, the message only
+    # said 缺少必填列：发放月份 while the title plainly gave months
+    drop = _drop(tmp_path, {})
+    write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
+    book = openpyxl.Workbook()
+    book.active.append(["低保资金发放明细（2025年10月—2025年12月）"])
+    book.active.append(["记录编号", "姓名", "身份证号码", "救助证号", "救助类型", "发放金额（元）"])
+    book.active.append(["P1", "刘华", "", "DB001", "低保", 350])
+    book.save(drop / "发放明细.xlsx")
+    with pytest.raises(
+        InputError, match="缺少必填列：发放月份.*写了多个月份，无法确定各行是哪个月的发放"
+    ):
+        ingest(tmp_path)
+
+
 def test_a_stale_month_file_named_for_its_month_once_is_read_as_that_month(tmp_path):
     # only the file name gives November (no title), and October's file is named October: a
     # stale column, not October twice (a review found the first version keeping both files'
