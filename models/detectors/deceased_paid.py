@@ -404,11 +404,12 @@ def _later_events(graph, node) -> list[tuple[str, date, str, str]]:
     """(what, day, registry, record_id) of the person's dated acts in the registries: a
     certificate issued, a roster row begun (not one continuing his earlier row of the same
     case: ``_continues``), an income assessed with the person still covered, a registration
-    restored (公安恢复户口: a notice found wrong; registry None when its row has no 记录编号)."""
+    restored (公安恢复户口: a notice found wrong; its row is named in the text, as no registry's
+    table holds it: ``restorations``)."""
     events = [("残疾证发证", graph.nodes[cert].get("issue_date"), "disability", row["record_id"])
               for cert, row in neighbours(graph, node, "certified")]  # fmt: skip
-    events += [("公安恢复户口", day, "deaths" if record_id else None, record_id)
-               for day, record_id in graph.nodes[node].get("restored", ())]  # fmt: skip
+    events += [(f"公安恢复户口（户籍注销表记录 {record_id}）" if record_id else "公安恢复户口", day,
+                None, None) for day, record_id in graph.nodes[node].get("restored", ())]  # fmt: skip
     enrolled = list(neighbours(graph, node, "enrolled_in"))
     for case, row in enrolled:
         if not _continues(row, [other for at, other in enrolled if at == case]):

@@ -328,9 +328,10 @@ def test_a_registration_restored_after_the_notice_is_a_sign_of_life_before_it_no
     (case,) = detect_deceased_paid(drop.graph, POLICY)
     assert case.features["signs_of_life"] == 1.0
     assert case.evidence[0].text.startswith(
-        "生存迹象：2026-02-03 之后仍有公安恢复户口（2026-03-09）"
+        "生存迹象：2026-02-03 之后仍有公安恢复户口（户籍注销表记录 GA44）（2026-03-09）"
     )
-    assert (case.evidence[0].registry, case.evidence[0].record_id) == ("deaths", "GA44")
+    # the row is in no registry's table: named in the text, not cited as a death notice
+    assert (case.evidence[0].registry, case.evidence[0].record_id) == (None, None)
     earlier = HouseholdSketch()  # restored years before a death: no sign of this one
     earlier.enrol("old", "DB1", "A1")
     earlier.pay("DB1", MONTHS_2026, 420.0)

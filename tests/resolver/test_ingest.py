@@ -642,7 +642,7 @@ def test_a_quarter_ledger_without_a_month_column_is_refused_saying_its_name_give
     book.active.append(["P1", "刘华", "", "DB001", "低保", 350])
     book.save(drop / "发放明细.xlsx")
     with pytest.raises(
-        InputError, match="缺少必填列：发放月份.*写了多个月份，无法确定各行是哪个月的发放"
+        InputError, match=r"缺少必填列：发放月份.*写了多个月份，无法确定各行是哪个月的发放"
     ):
         ingest(tmp_path)
 
