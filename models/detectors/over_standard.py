@@ -105,8 +105,10 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
         if since is None:  # no date to count the 渐退 period from
             continue
         paid = paid_months(graph, case)
-        last = max(paid | {month_index(as_of)})
-        if not _stretch_starts(policy, income, month_index(since), last):
+        starts = _stretch_starts(
+            policy, income, month_index(since), max(paid | {month_index(as_of)})
+        )
+        if not starts:
             continue
         poverty = sorted(
             (row["status"] or "", row["record_id"])
@@ -116,7 +118,6 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
             continue  # not yet stably out of poverty: stays covered after the period
         poor_households = [(status, record) for status, record in poverty if status != MARGINAL]
         exit_months = _exit_months(policy, bool(poor_households))
-        starts = _stretch_starts(policy, income, month_index(since), last)
         ends = {start: start + exit_months for start in starts.values()}
         planned = _planned_exit(graph, case, rows, as_of) if assessed is None else None
         if planned is not None and ends[max(ends)] < planned <= month_index(as_of) + exit_months:
