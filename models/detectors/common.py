@@ -106,11 +106,54 @@ def paid_until(graph: nx.MultiGraph, policy: Policy, member: Node) -> int | None
     return month_index(death_counted(dates)) + policy.death_grace_months if dates else None
 
 
+def counted_months(graph: nx.MultiGraph, policy: Policy, case: Node, member: Node, row: dict,
+                   last: int | None) -> set[int]:  # fmt: skip
+    """The months a covered roster row of ``case`` counts its ``member`` in: those it is
+    active; for a member who died (``last``: the last month he may be paid for,
+    ``paid_until``) whose row was ended at the death (in its month or later), also every month
+    after it in which no other member of the case is covered: a case paid on after the office
+    closed its last member's row at his death (退出日期 the day of death) pays him still, as
+    one whose row was left open does (``deceased_paid`` reports his amount, and no other lead
+    counts it again). Where others are covered, what they are paid is theirs to judge
+    (``payment_mismatch``).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph, with ``as_of``.
+    policy : Policy
+        The policy profile (``death_grace_months``).
+    case : Node
+        The case node.
+    member : Node
+        The row's person.
+    row : dict
+        The roster row (``start``, ``end``).
+    last : int or None
+        The last month he may be paid for; None while alive.
+
+    Returns
+    -------
+    set of int
+        Month indexes.
+    """
+    as_of = graph.graph["as_of"]
+    months = set(active_months(row["start"], row["end"], as_of))
+    if last is None or row["end"] is None or row["start"] is None:
+        return months
+    if month_index(row["end"]) < last - policy.death_grace_months:
+        return months  # closed before the death: no row of his then
+    others = set().union(*(active_months(other["start"], other["end"], as_of)
+                           for person, other in neighbours(graph, case, "enrolled_in")
+                           if other["covered"] and person != member))  # fmt: skip
+    return months | (set(range(month_index(row["end"]) + 1, month_index(as_of) + 1)) - others)
+
+
 class Other(NamedTuple):
     """A covered row of a case's other member (``covered_others``)."""
 
     key: str | None  # the row's class key (``models.amounts.class_key``)
-    span: set[int]  # the months it is active
+    span: set[int]  # the months it counts its member in (``counted_months``)
     last: int | None  # the last month it may be paid for (``paid_until``; None while alive)
     record_id: str  # the roster row
 
@@ -137,12 +180,11 @@ def covered_others(graph: nx.MultiGraph, policy: Policy, case: Node, excluded: s
     list of Other
         (class key, active months, last month paid for or None, record id) per row.
     """
-    as_of = graph.graph["as_of"]
     return [Other(class_key(row["program"], row["dibao_class"]),
-                  set(active_months(row["start"], row["end"], as_of)),
-                  paid_until(graph, policy, member), row["record_id"])
+                  counted_months(graph, policy, case, member, row, last), last, row["record_id"])
             for member, row in neighbours(graph, case, "enrolled_in")
-            if row["covered"] and member not in excluded]  # fmt: skip
+            if row["covered"] and member not in excluded
+            for last in [paid_until(graph, policy, member)]]  # fmt: skip
 
 
 def above_the_living(graph: nx.MultiGraph, policy: Policy, case: Node, month: int,

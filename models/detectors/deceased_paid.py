@@ -19,6 +19,7 @@ from models.cases import UNLINKED, Case, Evidence
 from models.detectors.common import (
     REPORTED_WITHIN_DAYS,
     above_the_living,
+    counted_months,
     covered_others,
     death_counted,
     enrolment_evidence,
@@ -150,16 +151,17 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     return cases
 
 
-def _own_months(graph: nx.MultiGraph, node, case_node, row) -> set[int]:
-    """The months ``row`` is active that no later covered row of the person in the same case
-    is (a class changed mid-month is a new row: that month is counted once, at the new
-    class)."""
+def _own_months(graph: nx.MultiGraph, policy, node, case_node, row, last: int) -> set[int]:
+    """The months ``row`` counts the person in (``counted_months``: a row closed at his death,
+    ``last`` the last month he may be paid for, counts him on) that no later covered row of
+    the person in the same case is active (a class changed mid-month is a new row: that
+    month is counted once, at the new class)."""
     as_of = graph.graph["as_of"]
 
     def order(item: dict) -> tuple:
         return item["start"] or date.min, item["record_id"]
 
-    months = set(active_months(row["start"], row["end"], as_of))
+    months = counted_months(graph, policy, case_node, node, row, last)
     for case, other in neighbours(graph, node, "enrolled_in"):
         if case == case_node and other["covered"] and order(other) > order(row):
             months -= set(active_months(other["start"], other["end"], as_of))
@@ -181,7 +183,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
     died = death_counted([day for day, _, _ in notices])
     _, _, death_row = notices[-1]
     after = month_index(died) + policy.death_grace_months
-    active = _own_months(graph, node, case_node, row)
+    active = _own_months(graph, policy, node, case_node, row, after)
     key = class_key(row["program"], row["dibao_class"])
     paid = sorted(m for m in paid_months(graph, case_node) if m > after and m in active)
     others = covered_others(graph, policy, case_node, {node})

@@ -20,9 +20,9 @@ from models.amounts import (
     sources_text,
 )
 from models.cases import Case, Evidence
-from models.detectors.common import enrolment_evidence, paid_until
+from models.detectors.common import counted_months, enrolment_evidence, paid_until
 from models.graph import Node, neighbours, nodes_of
-from models.periods import active_months, month_index, month_text
+from models.periods import month_index, month_text
 from models.policy import Policy
 from resolver.registries import county_of_number
 
@@ -133,11 +133,11 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
     """(month, paid, owed, members, sources) of the months paid amiss, in order, amounts in
     fen; and the fen paid back (refunds) by month (one pass over the rows a month: the
     detector walks every payment month of the county)."""
-    as_of = graph.graph["as_of"]
     spans = []
     for member, row in rows.values():
-        span = set(active_months(row["start"], row["end"], as_of))
-        dead_months = _dead_months(span, paid_until(graph, policy, member), policy)
+        last = paid_until(graph, policy, member)
+        span = counted_months(graph, policy, case, member, row, last)
+        dead_months = _dead_months(span, last, policy)
         spans.append((row, class_key(row["program"], row["dibao_class"]), span, dead_months))
     found, back = [], {}
     months = [(month_of(text), [in_fen(amount) for _, amount in payments])

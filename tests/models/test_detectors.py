@@ -496,6 +496,19 @@ def test_a_member_removed_at_death_is_not_a_case_though_the_case_goes_on():
     assert detect_deceased_paid(drop.graph, POLICY) == []
 
 
+def test_a_case_paid_on_after_its_last_members_row_was_closed_at_death_pays_the_dead():
+    # the office set 退出日期 to the day of death after a lead was confirmed, and the case
+    # was paid on: the money came back as a payment_mismatch lead (当月无在保成员), the
+    # confirmed death lead's 5,400 元 counted twice (a blind tester's 汇总表)
+    drop = HouseholdSketch({("tekun", month_index(m)): 900.0 for m in MONTHS_2026})
+    drop.enrol("old", "TK1", "A1", program="tekun", end=date(2026, 5, 16))
+    drop.pay("TK1", MONTHS_2026, 900.0)
+    drop.die("old", "D1", date(2026, 5, 16))
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 900.0 * 4  # 2026-07 to 10, after May plus the grace
+    assert detect_payment_mismatch(drop.graph, POLICY) == []
+
+
 def test_a_death_on_a_fuzzy_link_only_is_not_corroborated():
     drop = HouseholdSketch()
     drop.enrol("old", "DB1", "A1")
