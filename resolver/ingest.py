@@ -62,7 +62,12 @@ from resolver.layout import (
     side_by_side,
     skip_reason,
 )
-from resolver.ledger_months import ledger_months, lost_ledger_months
+from resolver.ledger_months import (
+    death_notices,
+    ledger_months,
+    lost_death_notices,
+    lost_ledger_months,
+)
 from resolver.memory import collector_paused
 from resolver.reading import UTF16_BOMS, Grid, read_grids
 from resolver.registries import COUNTY_HEADERS, REGISTRIES
@@ -387,6 +392,7 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     reader, dated = _reader(vocabulary), _dated_apart(files)
     previous = _previous_files(con, files, data_dir, reader, dated)
     ledger_before = ledger_months(con) if any(name == "payments" for name, _ in expected) else {}
+    notices_before = death_notices(con) if any(name == "deaths" for name, _ in expected) else {}
     reused = {path for path, found in previous.items() if not found.longer}
     kept = _set_aside(con, previous, order)
     # A province's many files are read and stored in their order, so that no registry table
@@ -438,6 +444,8 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
         errors += lost_ledger_months(
             ledger_before, ledger_months(con), _ledger_files(sources, counties), data_dir
         )
+    if not errors and notices_before:
+        errors += lost_death_notices(notices_before, death_notices(con), data_dir)
     reusable = province or not _numbered_by_county_column(con)
     _store_reusable(con, report, reader, dated, reusable=reusable)
     for name in _REGISTRY_TABLES:

@@ -1,4 +1,4 @@
-"""The months of the payment ledger a month's drop must still hold.
+"""The months of the payment ledger, and the death notices, a month's drop must still hold.
 
 The ledger is the payments' whole history: a death paid for months, a case paid past its
 渐退 period, rest on the months it lists. A drop whose ledger lost months the last drop's
@@ -11,6 +11,11 @@ August is not. A month either ledger holds only a stray line or two of (under
 ``STRAY_MONTH_SHARE`` of its median month's: a month mistyped, corrected since; a 补发 of an
 earlier month in this month's 发放表) is not one of its months (``months_held``): September's
 发放表 alone with a 补发 line for August has lost August, as it has without that line.
+
+A death notice never stops being true: a drop whose 死亡人员 holds less than
+``KEPT_NOTICES_SHARE`` of the notices the last drop's held (this month's new notices alone, as
+公安 and 殡葬 send them) would resolve every death lead resting on the others
+(``lost_death_notices``).
 """
 
 from __future__ import annotations
@@ -146,3 +151,70 @@ def _lost_reason(county: str | None, lost: list[str], old: dict[str, int], new: 
             "（以往各月的发放表也要放入），否则依据这些月份发放的疑点都会被当作数据中已消失而消除，"
             f"其余疑点的金额也会少算。如确需只用本次的{payments}，请加 --allow-missing {payments} "
             "再运行")  # fmt: skip
+
+
+KEPT_NOTICES_SHARE = 0.5
+"""A county's death notices fewer than this share of the last drop's (at least
+``LEAST_NOTICES`` then) are a month's new notices, not the registry."""
+LEAST_NOTICES = 10
+
+
+def death_notices(con: duckdb.DuckDBPyConnection) -> dict[str | None, int]:
+    """The stored death notices of each county (None in a county's drop).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database.
+
+    Returns
+    -------
+    dict of (str or None) to int
+        Notices per county; empty when none are stored.
+    """
+    columns = column_names(con, "deaths")
+    if not columns:
+        return {}
+    county = "county" if "county" in columns else "NULL"
+    return dict(con.execute(f"SELECT {county}, count(*) FROM deaths GROUP BY ALL").fetchall())
+
+
+def lost_death_notices(before: dict[str | None, int], now: dict[str | None, int], drop: Path
+                       ) -> list[InputError]:  # fmt: skip
+    """An error for each county whose death notices fell below ``KEPT_NOTICES_SHARE`` of the
+    last drop's: a month's new notices sent alone.
+
+    Parameters
+    ----------
+    before : dict of (str or None) to int
+        The last drop's notices per county (``death_notices`` before this drop was stored).
+    now : dict of (str or None) to int
+        This drop's.
+    drop : Path
+        The drop, named in the error.
+
+    Returns
+    -------
+    list of InputError
+        One per county that lost its notices, with both counts and what to do.
+
+    Examples
+    --------
+    >>> [lost] = lost_death_notices({None: 67}, {None: 3}, Path("."))
+    >>> lost.reason.split("：")[0]
+    '死亡人员只有 3 条，上次运行读取了 67 条'
+    >>> lost_death_notices({None: 67}, {None: 66}, Path(".")), lost_death_notices({None: 4}, {None: 1}, Path("."))
+    ([], [])
+    """
+    deaths = REGISTRIES["deaths"].chinese
+    errors = []
+    for county, held in sorted(before.items(), key=lambda item: str(item[0])):
+        kept = now.get(county, 0)
+        if held >= LEAST_NOTICES and kept < KEPT_NOTICES_SHARE * held:
+            of = f"区县 {county} 的" if county else ""
+            errors.append(InputError(drop, None, None, (
+                f"{of}{deaths}只有 {kept:,} 条，上次运行读取了 {held:,} 条：死亡记录不会失效，每月的数据包须含"
+                f"完整的{deaths}（以往各月的死亡记录也要放入，本月的可追加在后面），否则依据以往死亡记录的"
+                f"疑点都会被当作数据中已消失而消除。如确需只用本次的{deaths}，请加 --allow-missing "
+                f"{deaths} 再运行")))  # fmt: skip
+    return errors
