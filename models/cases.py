@@ -27,6 +27,11 @@ PAID_ON_TYPES = frozenset({"deceased_paid", "over_standard"})
 """Case types whose money is the ledger's payments after a day: striking a row out stops no
 payment, so a case of them resting on a struck row keeps its score (``STRUCK_PAID_TEXT``)."""
 STRUCK_PAID_TEXT = "该行在表中被划去（可能已作废），但案件仍有发放，请核实是否已停发"
+RESTORED = "registration_restored"
+"""A death lead's feature when 公安 restored the person's registration after the notice (恢复户口:
+the police withdrew a cancellation, the notice very likely wrong): its score is at most
+``RESTORED_SCORE``, and the notice counts as corroborating nothing."""
+RESTORED_SCORE = 0.1
 LIKELY_SCORE = 0.5
 """A lead scored at least this is more likely true than not: the count beside a headline
 count of leads (an uncertain lead on a namesake's notice counts among the leads, scored low)."""

@@ -28,7 +28,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from models.case_types import CASE_TYPES
-from models.cases import STRUCK, STRUCK_SCORE, UNLINKED, Case
+from models.cases import RESTORED, RESTORED_SCORE, STRUCK, STRUCK_SCORE, UNLINKED, Case
 from resolver.errors import DoudiError, path_problem
 
 # Per case type: (feature, Chinese label, direction), from the case-type registry.
@@ -248,6 +248,11 @@ class RiskModel(ClassifierMixin, BaseEstimator):
                     f"{score_text(STRUCK_SCORE)} 为上限；模型评分 {score_text(modelled)}，"
                     f"{calibrated}）")  # fmt: skip
             score = STRUCK_SCORE
+        if case.features.get(RESTORED) and score > RESTORED_SCORE:
+            base = (f"风险评分 {score_text(RESTORED_SCORE)}（死亡记录之后公安已恢复户口，死亡信息很可能有误，"
+                    f"评分以 {score_text(RESTORED_SCORE)} 为上限；模型评分 {score_text(modelled)}，"
+                    f"{calibrated}）")  # fmt: skip
+            score = RESTORED_SCORE
         if not moves:
             return score, [base]
         words = "；".join(

@@ -15,7 +15,7 @@ from models.amounts import (
     sources_text,
     split_fen,
 )
-from models.cases import UNLINKED, Case, Evidence
+from models.cases import RESTORED, UNLINKED, Case, Evidence
 from models.detectors.common import (
     REPORTED_WITHIN_DAYS,
     above_the_living,
@@ -199,7 +199,8 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
         return None
     months = sorted(owed)
     uncertain = death_row["kind"] == "possibly_dead"
-    corroborated = not uncertain and _corroborated(graph, notices, row)
+    restored = any(day > notices[0][0] for day, _ in graph.nodes[node].get("restored", ()))
+    corroborated = not uncertain and not restored and _corroborated(graph, notices, row)
     alive = _signs_of_life(graph, node, notices)
     registered = bool(neighbours(graph, node, "member_of"))
     label = CLASS_LABELS.get(key, "类别不明")
@@ -243,6 +244,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
                                 if uncertain else 1),
             # true only if the notice is this person: scored at most that probability
             **({UNLINKED: death_row["probability"]} if uncertain else {}),
+            **({RESTORED: 1.0} if restored else {}),  # the police withdrew the cancellation
         },
     )  # fmt: skip
 

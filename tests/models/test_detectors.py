@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from models.amounts import spread_back_pay
-from models.cases import UNLINKED, one_per_finding
+from models.cases import RESTORED, UNLINKED, one_per_finding
 from models.detectors.a_class_partial import detect_a_class_partial
 from models.detectors.common import single_person_conditions
 from models.detectors.deceased_paid import detect_deceased_paid
@@ -332,6 +332,8 @@ def test_a_registration_restored_after_the_notice_is_a_sign_of_life_before_it_no
     )
     # the row is in no registry's table: named in the text, not cited as a death notice
     assert (case.evidence[0].registry, case.evidence[0].record_id) == (None, None)
+    # the police withdrew the cancellation: bounded (RESTORED), corroborating nothing
+    assert case.features[RESTORED] == 1.0 and case.features["corroborated"] == 0.0
     earlier = HouseholdSketch()  # restored years before a death: no sign of this one
     earlier.enrol("old", "DB1", "A1")
     earlier.pay("DB1", MONTHS_2026, 420.0)

@@ -9,7 +9,15 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from models.cases import STRUCK, STRUCK_SCORE, UNLINKED, Case, struck_noted
+from models.cases import (
+    RESTORED,
+    RESTORED_SCORE,
+    STRUCK,
+    STRUCK_SCORE,
+    UNLINKED,
+    Case,
+    struck_noted,
+)
 from models.risk import FEATURES, RiskModel, feature_vector
 
 
@@ -156,6 +164,17 @@ def test_a_missed_disability_lead_on_a_man_who_may_be_dead_scores_at_most_his_be
     score, (reason,) = model.explain(case)
     assert score == pytest.approx(0.6)
     assert "本人可能是一条未能确认的死亡记录所指的人" in reason
+
+
+def test_a_death_lead_whose_registration_the_police_restored_scores_at_most_its_bound():
+    # a blind tester's 恢复户口 after a wrong notice left the lead at 0.60, a likely lead
+    case = replace(_deceased(0.99, 3.0, False), features=_deceased(0.99, 3.0, False).features
+                   | {RESTORED: 1.0})  # fmt: skip
+    model = RiskModel().fit([("deceased_paid", feature_vector(_deceased(0.99, 3.0, True)))] * 30,
+                            [1] * 30)  # fmt: skip
+    score, (reason,) = model.explain(case)
+    assert score == RESTORED_SCORE
+    assert "死亡记录之后公安已恢复户口" in reason
 
 
 def test_a_lead_resting_on_a_struck_row_says_so_first_and_scores_lower():
