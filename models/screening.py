@@ -73,13 +73,13 @@ from models.amounts import (
     ledger_amounts_and_levels,
     own_amount,
 )
-from models.detectors.common import REPORTED_WITHIN_DAYS
 from models.detectors.deceased_paid import MAX_CANDIDATES, source_shown
 from models.periods import month_index, month_text
 from models.policy import Policy
 from resolver.db import table_names
 from resolver.idcard import mask_id
 from resolver.outputs import (
+    NOTICE_DATE_SLIP_DAYS,
     lone_death_candidates,
     record_persons,
     trusted_ids,
@@ -534,7 +534,9 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
         ),
         counted AS (  -- the date the death counts from (models.detectors.common.death_counted)
             SELECT person_id,
-                   CASE WHEN max(death_date) - min(death_date) <= {REPORTED_WITHIN_DAYS}
+                   CASE WHEN max(death_date) - min(death_date) <= {NOTICE_DATE_SLIP_DAYS}
+                             AND NOT (day(min(death_date)) = day(max(death_date))
+                                      AND date_diff('month', min(death_date), max(death_date)) = 1)
                         THEN min(death_date) ELSE max(death_date) END AS death_date,
                    count(*) AS notices,
                    count(DISTINCT source) AS sources,

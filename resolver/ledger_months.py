@@ -181,8 +181,9 @@ def death_notices(con: duckdb.DuckDBPyConnection) -> dict[str | None, int]:
 
 def lost_death_notices(before: dict[str | None, int], now: dict[str | None, int], drop: Path
                        ) -> list[InputError]:  # fmt: skip
-    """An error for each county whose death notices fell below ``KEPT_NOTICES_SHARE`` of the
-    last drop's: a month's new notices sent alone.
+    """An error for each county of this drop whose death notices fell below
+    ``KEPT_NOTICES_SHARE`` of the last drop's: a month's new notices sent alone (a county the
+    drop holds no notice of is missing, refused or taken as such on its own).
 
     Parameters
     ----------
@@ -205,11 +206,13 @@ def lost_death_notices(before: dict[str | None, int], now: dict[str | None, int]
     '死亡人员只有 3 条，上次运行读取了 67 条'
     >>> lost_death_notices({None: 67}, {None: 66}, Path(".")), lost_death_notices({None: 4}, {None: 1}, Path("."))
     ([], [])
+    >>> lost_death_notices({"532301": 20, "532322": 17}, {"532301": 21}, Path("."))  # one left out
+    []
     """
     deaths = REGISTRIES["deaths"].chinese
     errors = []
-    for county, held in sorted(before.items(), key=lambda item: str(item[0])):
-        kept = now.get(county, 0)
+    for county, kept in sorted(now.items(), key=lambda item: str(item[0])):
+        held = before.get(county, 0)  # a county left out of a province is no concern of this
         if held >= LEAST_NOTICES and kept < KEPT_NOTICES_SHARE * held:
             of = f"区县 {county} 的" if county else ""
             errors.append(InputError(drop, None, None, (

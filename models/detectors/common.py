@@ -17,6 +17,7 @@ from models.periods import active_months, month_index, month_text
 from models.policy import Policy
 from resolver.idcard import mask_id, mask_phone, mask_typed
 from resolver.normalize import compared_name
+from resolver.outputs import NOTICE_DATE_SLIP_DAYS
 from resolver.registries import county_of_number
 
 PROGRAM_LABELS = {"dibao": "低保", "tekun": "特困"}
@@ -25,17 +26,12 @@ STATUS_LABELS = {"not_lifted": "未脱贫", "relapsed": "返贫", "lifted": "已
                  "monitored": "脱贫监测户", "marginal": "边缘户"}  # fmt: skip
 
 
-REPORTED_WITHIN_DAYS = 10
-"""Notices of one person's death at most this many days apart report one death: a
-cremation, a village's report or a hospital's certificate dated days after it (1-4 days for
-a cremation, a week for a report). Dates a month apart (a month mistyped by one office) are
-dates that disagree: which is true, nothing says."""
-
-
 def one_death(dates: Sequence[date]) -> bool:
     """Whether a person's notices, dated ``dates``, report one death: all within
-    ``REPORTED_WITHIN_DAYS`` of each other (a cremation, a report or a hospital's certificate
-    days after the death), not two dates that disagree.
+    ``resolver.outputs.NOTICE_DATE_SLIP_DAYS`` of each other (a cremation, a report or a
+    hospital's certificate days after the death; a 公安 cancellation, due within a month),
+    unless the earliest and the latest are one month apart on the same day (a month mistyped
+    by one office, 04-17 for 05-17: which is true, nothing says), not two dates that disagree.
 
     Parameters
     ----------
@@ -45,16 +41,19 @@ def one_death(dates: Sequence[date]) -> bool:
     Returns
     -------
     bool
-        True when the earliest and the latest are at most the slip apart.
+        True when the earliest and the latest are at most the slip apart, and not a month
+        mistyped.
 
     Examples
     --------
-    >>> one_death([date(2023, 5, 17), date(2023, 5, 20)])
-    True
+    >>> one_death([date(2023, 5, 17), date(2023, 5, 20)]), one_death([date(2026, 1, 28), date(2026, 2, 20)])
+    (True, True)
     >>> one_death([date(2023, 5, 17), date(2023, 9, 20)]), one_death([date(2026, 4, 17), date(2026, 5, 17)])
     (False, False)
     """
-    return (max(dates) - min(dates)).days <= REPORTED_WITHIN_DAYS
+    first, last = min(dates), max(dates)
+    mistyped = first.day == last.day and month_index(last) - month_index(first) == 1
+    return (last - first).days <= NOTICE_DATE_SLIP_DAYS and not mistyped
 
 
 def death_counted(dates: Sequence[date]) -> date:
@@ -110,12 +109,13 @@ def counted_months(graph: nx.MultiGraph, policy: Policy, case: Node, member: Nod
                    last: int | None) -> set[int]:  # fmt: skip
     """The months a covered roster row of ``case`` counts its ``member`` in: those it is
     active; for a member who died (``last``: the last month he may be paid for,
-    ``paid_until``) whose row was ended at the death (in its month or later), also every month
-    after it in which no other member of the case is covered: a case paid on after the office
-    closed its last member's row at his death (退出日期 the day of death) pays him still, as
-    one whose row was left open does (``deceased_paid`` reports his amount, and no other lead
-    counts it again). Where others are covered, what they are paid is theirs to judge
-    (``payment_mismatch``).
+    ``paid_until``) whose row was ended at the death (in its month or later) and is the case's
+    last covered row to end (ties by record id), also every month after it: a case paid on
+    after the office closed its last member's row at his death (退出日期 the day of death)
+    pays him still, as one whose row was left open does (``deceased_paid`` reports his amount,
+    and no other lead counts it again). Where another member's row ran on, what the case paid
+    then is judged by that row (``payment_mismatch``, or that member's own death lead): no
+    month is the dead's twice.
 
     Parameters
     ----------
@@ -143,10 +143,11 @@ def counted_months(graph: nx.MultiGraph, policy: Policy, case: Node, member: Nod
         return months
     if month_index(row["end"]) < last - policy.death_grace_months:
         return months  # closed before the death: no row of his then
-    others = set().union(*(active_months(other["start"], other["end"], as_of)
-                           for person, other in neighbours(graph, case, "enrolled_in")
-                           if other["covered"] and person != member))  # fmt: skip
-    return months | (set(range(month_index(row["end"]) + 1, month_index(as_of) + 1)) - others)
+    if any(other["end"] is None or (other["end"], other["record_id"]) > (row["end"], row["record_id"])
+           for person, other in neighbours(graph, case, "enrolled_in")
+           if other["covered"] and person != member):  # fmt: skip
+        return months  # another member's row ran on: what the case paid then is judged by it
+    return months | set(range(month_index(row["end"]) + 1, month_index(as_of) + 1))
 
 
 class Other(NamedTuple):

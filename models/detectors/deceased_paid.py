@@ -17,7 +17,6 @@ from models.amounts import (
 )
 from models.cases import RESTORED, UNLINKED, Case, Evidence
 from models.detectors.common import (
-    REPORTED_WITHIN_DAYS,
     above_the_living,
     counted_months,
     covered_others,
@@ -33,6 +32,7 @@ from models.graph import neighbours, persons_near
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
 from resolver.idcard import birth_date_of
+from resolver.outputs import NOTICE_DATE_SLIP_DAYS
 from resolver.registries import county_of_number
 
 SOURCE_LABELS = {"police": "公安", "funeral": "殡葬", "health": "卫健"}
@@ -87,14 +87,14 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     ``_paid_for``), and money the case paid back after the death (refund lines, 退回 or 追回,
     as far as the month's payment falls short of the living's amounts) is deducted. A month of refunds is no
     month paid. A death is *corroborated* when two sources report it or a notice carries the same valid ID as the roster row. Notices whose
-    dates lie within ``REPORTED_WITHIN_DAYS`` of each other report one death and count from
+    dates lie within ``NOTICE_DATE_SLIP_DAYS`` of each other (not a month mistyped: ``one_death``) report one death and count from
     the earliest (a cremation or a report follows the death by days: ``death_counted``);
     notices that disagree further count from the latest one (the money certainly paid after
     death), and the disagreement is a sign of life.
 
     A person the hukou registry no longer holds (a 户口 cancelled at death) is more likely
     dead. A notice is not always right: evidence of life after the date (a certificate
-    issued, an enrollment begun, an income assessed, a registration restored (恢复户口), another notice dated more than ``REPORTED_WITHIN_DAYS`` later), or a
+    issued, an enrollment begun, an income assessed, a registration restored (恢复户口), another notice of a date that disagrees), or a
     notice whose birth date is years from the person's, stands first in the evidence and
     lowers the score. A notice linked to no one that the member matches
     only below the threshold, or as one of several namesakes (``possibly_dead``), is raised
@@ -376,7 +376,7 @@ def _one_death_evidence(notices, died: date) -> list[Evidence]:
     if len(dates) < 2 or not one_death(dates):
         return []
     return [Evidence(f"各死亡记录的日期相差 {(dates[-1] - dates[0]).days} 天（{'、'.join(map(str, dates))}），"
-                     f"在 {REPORTED_WITHIN_DAYS} 天以内，视为同一死亡的不同报告（火化、上报通常晚于死亡），"
+                     f"在 {NOTICE_DATE_SLIP_DAYS} 天以内，视为同一死亡的不同报告（火化、上报通常晚于死亡），"
                      f"按最早日期 {died} 计算")]  # fmt: skip
 
 

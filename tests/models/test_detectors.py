@@ -389,18 +389,22 @@ def test_two_offices_reporting_one_death_days_apart_corroborate_it_from_the_earl
     assert "相差 1 天" in said and "按最早日期 2026-02-28" in said
 
 
-def test_notices_days_apart_are_one_death_and_a_month_apart_another_date():
-    # a month apart is a month mistyped by one office as likely as a later report: a review
-    # found 04-17 and 05-17 taken for one death from the earlier, a month more charged
-    one, two = HouseholdSketch(), HouseholdSketch()
-    for drop, later in ((one, date(2026, 2, 11)), (two, date(2026, 3, 1))):  # 10, 28 days
-        drop.enrol("old", "DB1", "A1")
-        drop.pay("DB1", MONTHS_2026, 400.0)
-        drop.die("old", "D1", date(2026, 2, 1), source="health")
-        drop.die("old", "D2", later, source="police")
-    ((same,), (apart,)) = (detect_deceased_paid(drop.graph, POLICY) for drop in (one, two))
-    assert same.features["signs_of_life"] == 0.0 and same.amount_at_risk == 400.0 * 7
-    assert apart.features["signs_of_life"] == 1.0 and apart.amount_at_risk == 400.0 * 6
+@pytest.mark.parametrize(
+    ("later", "one"),
+    [(date(2026, 2, 24), True), (date(2026, 3, 1), False), (date(2026, 3, 5), False)],
+)
+def test_notices_within_a_month_are_one_death_but_a_month_mistyped_or_more_is_not(later, one):
+    # a 公安 cancellation 23 days after the certificate is due within a month (one death); the
+    # same day a month on is a month mistyped by one office, as likely the true date (a
+    # review); 32 days apart disagree
+    drop = HouseholdSketch()
+    drop.enrol("old", "DB1", "A1")
+    drop.pay("DB1", MONTHS_2026, 400.0)
+    drop.die("old", "D1", date(2026, 2, 1), source="health")
+    drop.die("old", "D2", later, source="police")
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.features["signs_of_life"] == (0.0 if one else 1.0)
+    assert case.amount_at_risk == 400.0 * (7 if one else 6)
 
 
 def test_a_notice_matching_two_namesakes_below_the_threshold_is_an_uncertain_lead_on_each():
@@ -508,6 +512,21 @@ def test_a_case_paid_on_after_its_last_members_row_was_closed_at_death_pays_the_
     drop.die("old", "D1", date(2026, 5, 16))
     (case,) = detect_deceased_paid(drop.graph, POLICY)
     assert case.amount_at_risk == 900.0 * 4  # 2026-07 to 10, after May plus the grace
+    assert detect_payment_mismatch(drop.graph, POLICY) == []
+
+
+def test_two_members_closed_at_their_deaths_are_charged_each_month_once():
+    # a review found each dead member counted on after both deaths: 4,620 元 charged for
+    # 3,360 paid after the first death; the last to die is charged the months after her
+    drop = HouseholdSketch()
+    drop.enrol("a", "DB1", "A1", end=date(2026, 2, 10))
+    drop.enrol("b", "DB1", "A2", end=date(2026, 4, 5))
+    drop.pay("DB1", MONTHS_2026[:2], 840.0)
+    drop.pay("DB1", MONTHS_2026[2:], 420.0)  # cut to one amount after a's death, paid on
+    drop.die("a", "D1", date(2026, 2, 10))
+    drop.die("b", "D2", date(2026, 4, 5))
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert (case.person_ids, case.amount_at_risk) == (["b"], 420.0 * 5)  # 2026-06 to 10
     assert detect_payment_mismatch(drop.graph, POLICY) == []
 
 
