@@ -14,7 +14,8 @@ or a death notice and the member (``deceased_paid``); the pair's probability. Su
 is true only if the records are one person, so its score is at most that probability (the
 model learns nothing of it where all the cases it was fitted on rest on accepted links). A
 ``missed_disability`` lead on a person a death notice linked to no one may be is true only
-if he is alive: at most 1 - the probability of that link."""
+if he is alive: at most 1 - the chance the notice is his (his link's probability, shared
+with its other candidates where theirs add up to more than one)."""
 STRUCK = "struck_rows"
 """A case's feature when records it rests on are rows struck through in their files (an
 office strikes out a row it means to delete): how many. Its score is at most

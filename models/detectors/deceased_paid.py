@@ -199,7 +199,9 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
         return None
     months = sorted(owed)
     uncertain = death_row["kind"] == "possibly_dead"
-    restored = any(day > notices[0][0] for day, _ in graph.nodes[node].get("restored", ()))
+    # the police withdrew the cancellation after every notice of this death (one restored
+    # before a later, real death says nothing of it)
+    restored = any(day > notices[-1][0] for day, _ in graph.nodes[node].get("restored", ()))
     corroborated = not uncertain and not restored and _corroborated(graph, notices, row)
     alive = _signs_of_life(graph, node, notices)
     registered = bool(neighbours(graph, node, "member_of"))

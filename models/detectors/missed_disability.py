@@ -91,10 +91,14 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
 
 def _maybe_dead(graph, node) -> list[tuple[Evidence, float]]:
     """The death notices linked to no one that the person may be (``possibly_dead``), each as
-    a fact to check first with the probability of its link to him."""
+    a fact to check first with the chance that it is his: his link's probability, shared with
+    the notice's other candidates when theirs add up to more than one (one notice is one
+    death: of two namesakes it matches at 0.97 each, each is as likely alive)."""
     return [(Evidence(f"本人可能已死亡：死亡记录（死亡日期 {graph.nodes[death]['death_date']}）可能是"
                       f"本人（可能对应 {graph.nodes[death]['candidates']} 人，未能确认），请先核实本人"
-                      "是否在世", "deaths", death[1]), row["probability"])
+                      "是否在世", "deaths", death[1]),
+             row["probability"] / max(1.0, sum(other["probability"] for _, other in
+                                               neighbours(graph, death, "possibly_dead"))))
             for death, row in sorted(neighbours(graph, node, "possibly_dead"))]  # fmt: skip
 
 
@@ -241,7 +245,7 @@ def _case(graph, node, certificates, poverty, maybe_dead: list[tuple[Evidence, f
             "level": float(attributes["level"]),
             "poverty_reasons": float(len(poverty)),
             "was_enrolled": float(bool(history)),
-            # true only if he is alive: not the one a notice links him to
+            # true only if he is alive: not the one a notice is of
             **({UNLINKED: 1 - max(p for _, p in maybe_dead)} if maybe_dead else {}),
         },
     )

@@ -102,7 +102,8 @@ def test_numbers_in_groups_are_masked_and_identifiers_a_client_sends_back_are_no
     "text",
     ["532326 19560101 6870 2021年死亡", "2021-10-11 532326 19560101 6870",
      "532326-19560101-6870/532326-19600202-1234", "532326195601016870 533325 19600202 1234",
-     "532326—19560101—6870", "５３２３２６－１９５６０１０１－６８７０"],  # dashes of other widths
+     "532326—19560101—6870", "５３２３２６－１９５６０１０１－６８７０",  # dashes of other widths
+     "532326——19560101——6870", "532326−19560101−6870"],  # an input method's dash, a minus
 )  # fmt: skip
 def test_an_id_in_groups_beside_other_numbers_is_masked(text):
     shown = masked({"evidence": [text]}, Principal("a", "analyst"))["evidence"][0]

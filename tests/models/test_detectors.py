@@ -334,6 +334,12 @@ def test_a_registration_restored_after_the_notice_is_a_sign_of_life_before_it_no
     assert (case.evidence[0].registry, case.evidence[0].record_id) == (None, None)
     # the police withdrew the cancellation: bounded (RESTORED), corroborating nothing
     assert case.features[RESTORED] == 1.0 and case.features["corroborated"] == 0.0
+    # a real death reported twice after a restoration of an earlier wrong notice is no less
+    # true for it (a review found it capped at 0.10)
+    drop.die("old", "D2", date(2026, 6, 3), source="police")
+    drop.die("old", "D3", date(2026, 6, 5), source="funeral")
+    (later,) = detect_deceased_paid(drop.graph, POLICY)
+    assert RESTORED not in later.features
     earlier = HouseholdSketch()  # restored years before a death: no sign of this one
     earlier.enrol("old", "DB1", "A1")
     earlier.pay("DB1", MONTHS_2026, 420.0)
@@ -998,12 +1004,23 @@ def test_a_missed_disability_lead_on_a_man_a_notice_may_be_says_so_first_and_is_
     drop.poor("wang", "P1", status="monitored")
     drop.die("wang", "D9", date(2025, 3, 1), probability=0.4, kind="possibly_dead")
     drop.die("son", "D9", date(2025, 3, 1), probability=0.4, kind="possibly_dead")
-    (case,) = detect_missed_disability(drop.graph, POLICY)
+    drop.certify("son", "C2", "mental", 4)
+    drop.poor("son", "P2", status="monitored")
+    case, _ = detect_missed_disability(drop.graph, POLICY)
     assert case.evidence[0].as_text() == (
         "[死亡人员 D9] 本人可能已死亡：死亡记录（死亡日期 2025-03-01）可能是本人（可能对应 2 人，"
         "未能确认），请先核实本人是否在世"
     )
     assert case.features[UNLINKED] == pytest.approx(0.6)
+    # one notice is one death: two namesakes it matches at 0.97 each are each half alive (a
+    # review found both bounded at 0.03)
+    for person in ("wang", "son"):
+        for edge in drop.graph.get_edge_data(("person", person), ("death", "D9")).values():
+            edge["probability"] = 0.97
+    assert [found.features[UNLINKED] for found in detect_missed_disability(drop.graph, POLICY)] == [
+        pytest.approx(0.5),
+        pytest.approx(0.5),
+    ]
 
 
 @pytest.mark.parametrize(
