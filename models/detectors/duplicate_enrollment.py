@@ -51,8 +51,9 @@ def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Ca
     -------
     list of Case
         One case per person on overlapping rows of two or more cases, and one per pair of
-        overlapping roster rows that may be one person, resting on those rows, with
-        ``amount_at_risk``; unscored.
+        overlapping roster rows that may be one person, resting on those rows (the latest
+        enrolled first: the case is filed at its township, which took in a person already
+        covered), with ``amount_at_risk``; unscored.
 
     Examples
     --------
@@ -230,7 +231,7 @@ def _case(graph, policy: Policy, person_ids: list[str], rows, uncertain: dict | 
     links += [] if uncertain is None else [uncertain["probability"]]
     return Case(
         case_type="duplicate_enrollment",
-        records=[("assistance", row["record_id"]) for _, row in rows],
+        records=[("assistance", row["record_id"]) for _, row in _later_first(graph, rows)],
         person_ids=person_ids,
         amount_at_risk=amount,
         evidence=evidence,
@@ -242,6 +243,15 @@ def _case(graph, policy: Policy, person_ids: list[str], rows, uncertain: dict | 
             "same_valid_id": float(len(ids) == 1 and None not in ids),
         },
     )
+
+
+def _later_first(graph, rows) -> list[tuple]:
+    """The (case, row) pairs, the latest enrolled first (then by record id): a case is filed at
+    its first record's township (``models.publish``), and a duplicate belongs to the township
+    whose enrollment took in a person another case already covered."""
+    as_of = graph.graph["as_of"]
+    by_record = sorted(rows, key=lambda item: item[1]["record_id"])
+    return sorted(by_record, key=lambda item: item[1]["start"] or as_of, reverse=True)
 
 
 def _names(graph, person_ids: list[str]) -> list[str]:

@@ -2098,3 +2098,17 @@ def test_a_notice_source_outside_the_contracts_codes_is_shown_as_written():
     drop.die("wife", "D1", date(2026, 6, 10), source=None, source_written="村委会", id18="X1")
     (case,) = detect_deceased_paid(drop.graph, POLICY)
     assert "（来源：村委会（非标准来源））" in case.evidence[0].text
+
+
+@pytest.mark.parametrize("later_record", ["A1", "A9"])
+def test_a_duplicate_is_filed_first_under_the_later_enrollment(later_record):
+    """A case is filed at its first record's township: a duplicate is the township's whose
+    enrollment took in a person another case already covered, whatever the record ids."""
+    earlier_record = "A5"
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("he", "DB50", earlier_record, start=date(2019, 3, 1))
+    drop.enrol("he", "DB302", later_record, start=date(2023, 5, 1))
+    drop.pay("DB50", MONTHS_2026, 455.0)
+    drop.pay("DB302", MONTHS_2026, 455.0)
+    (case,) = detect_duplicate_enrollment(drop.graph, POLICY)
+    assert case.records == [("assistance", later_record), ("assistance", earlier_record)]
