@@ -15,9 +15,10 @@ in the form's 14 columns and then Doudi's own (贫困户状态, 核查状态, �
 
 附件4 (城乡低保摸排处理汇总表) counts per township: 低保人数 and 建卡贫困户兜底户数 (cases with a
 member of a 建档立卡贫困户, not of a 边缘户) from the roster on the as-of day, and the 摸排处理情况
-from Doudi's cases and decisions, in households (cases) (``HANDLING``); then the amount at risk
-of the cases to adjust, a column of Doudi's own, summed in whole fen. Amounts are shown with two
-decimals and thousands separators (``api.ledgers.MONEY_FORMAT``).
+from Doudi's cases and decisions (``HANDLING``): 拟调整补差金额 the amount at risk of the cases to
+adjust, summed in whole fen, the others in households (cases); then the number of households to
+adjust, a column of Doudi's own. Amounts are shown with two decimals and thousands separators
+(``api.ledgers.MONEY_FORMAT``).
 
 Under each title stands the 填报单位 / 填报时间 line; under each table the form's own
 instructions (填表说明, 填报说明), Doudi's note on where each column comes from, and a
@@ -112,7 +113,7 @@ MEMBER_NOTE = (
 MASKED_NOTE = "身份证号码、联系电话已部分隐去。"
 SIGNATURE = "填表人：　　　　　　　　审核人：　　　　　　　　负责人（签章）："
 # 附件4: its two header rows, and the handling columns counted from cases (households).
-SUMMARY_TOP = ("乡镇", "基本情况", "", "摸排处理情况", "", "", "备注", "拟调整补差涉及金额（元）")
+SUMMARY_TOP = ("乡镇", "基本情况", "", "摸排处理情况", "", "", "备注", "拟调整补差户数（户）")
 SUMMARY_SUB = ("", "低保人数", "其中：建卡贫困户兜底户数", "拟调整补差金额", "拟整户纳入",
                "拟完善资料", "", "")  # fmt: skip
 ADJUST = ("payment_mismatch", "over_standard")  # confirmed: 拟调整补差金额
@@ -125,9 +126,9 @@ SUMMARY_FILL_NOTE = (
 HANDLING = (
     "说明（系统生成）：低保人数为截至{as_of}仍在保的低保保障对象人数；建卡贫困户兜底户数为有在保成员"
     "属于建档立卡贫困户（未脱贫、返贫、已脱贫或脱贫监测户；边缘户和贫困户状态不明的不计）的低保案件数；"
-    "摸排处理情况按户（疑点）计：拟调整补差金额＝{adjust}疑点核查属实"
-    "的户数（涉及金额见末列）；拟整户纳入＝{whole}疑点核查属实的户数；拟完善资料＝核查状态为核查中或"
-    "需入户核查的疑点数（各类疑点）；已因数据变化消除的疑点不计。"
+    "拟调整补差金额（元）＝{adjust}疑点核查属实的涉及金额（按分合计；涉及金额无法计算的疑点不计入金额），"
+    "其户数见末列“拟调整补差户数”；拟整户纳入＝{whole}疑点核查属实的户数；拟完善资料＝核查状态为"
+    "核查中或需入户核查的疑点数（各类疑点）；已因数据变化消除的疑点不计。"
 )
 # The form's drop-down lists: the column and its choices.
 DROP_DOWNS = {"目前享受救助类型": "低保,特困,临时救助,无", "通过排查拟纳入救助": "是,否,待核查"}
@@ -407,9 +408,10 @@ def summary_form_rows(
     Returns
     -------
     list of list
-        乡镇, 低保人数, 其中：建卡贫困户兜底户数, 拟调整补差金额, 拟整户纳入, 拟完善资料, 备注
-        (blank), and the amount at risk of the cases to adjust (summed in whole fen); by
-        township, then 合计 (none without townships).
+        乡镇, 低保人数, 其中：建卡贫困户兜底户数, 拟调整补差金额 (the amount at risk of the
+        cases to adjust, summed in whole fen), 拟整户纳入, 拟完善资料, 备注 (blank), and the
+        number of households (cases) to adjust; by township, then 合计 (none without
+        townships).
 
     Examples
     --------
@@ -417,9 +419,9 @@ def summary_form_rows(
     >>> row = {"record_id": "A1", "case_no": "DB1", "program": "dibao", "covered": "yes",
     ...        "end_date": None, "township": "城关", "person_id": "p1", "poor_household": True}
     >>> summary_form_rows([row], Published([], [], [], [], []), date(2026, 10, 31))
-    [['城关', 1, 1, 0, 0, 0, '', 0.0], ['合计', 1, 1, 0, 0, 0, '', 0.0]]
+    [['城关', 1, 1, 0.0, 0, 0, '', 0], ['合计', 1, 1, 0.0, 0, 0, '', 0]]
     """
-    table: dict[str, list] = defaultdict(lambda: [0, 0, 0, 0, 0, "", 0])  # the amount in fen
+    table: dict[str, list] = defaultdict(lambda: [0, 0, 0, 0, 0, "", 0])  # 拟调整补差金额 in fen
     for township, (persons, poor_cases) in _dibao_counts(roster, as_of).items():
         table[township][0:2] = [persons, poor_cases]
     for case in open_cases(published, county):
@@ -429,7 +431,7 @@ def summary_form_rows(
         sums = [sum(row[i] for row in rows) for i in range(1, 6)]
         rows.append(["合计", *sums, "", sum(row[7] for row in rows)])
     for row in rows:  # fen to 元, after the exact sums
-        row[7] /= 100
+        row[3] /= 100
     return rows
 
 
@@ -457,8 +459,8 @@ def _dibao_counts(roster: Sequence[dict[str, Any]], as_of: date) -> dict[str, tu
 def _count_case(line: list, case: dict[str, Any], status: str) -> None:
     """Add a case to its township's 摸排处理情况 (``HANDLING``)."""
     if status == "confirmed" and case["case_type"] in ADJUST:
-        line[2] += 1
-        line[6] += to_fen(case["amount_at_risk"])
+        line[2] += to_fen(case["amount_at_risk"])
+        line[6] += 1
     elif status == "confirmed" and case["case_type"] in WHOLE:
         line[3] += 1
     elif status in UNDER_REVIEW:
@@ -563,7 +565,7 @@ def summary_form_workbook(
     _style_header(sheet, 5)
     for row in rows:
         sheet.append(text_cells(sheet, row))
-    money_cells(sheet, [width], 6)  # 拟调整补差涉及金额（元）
+    money_cells(sheet, [SUMMARY_SUB.index("拟调整补差金额") + 1], 6)
     _widths(sheet, [*SUMMARY_SUB[:-1], SUMMARY_TOP[-1]])
     sheet.column_dimensions["A"].width = 14
     day = chinese_date(as_of)

@@ -188,7 +188,7 @@ def test_the_summary_form_has_two_header_rows_with_the_forms_merged_cells():
     assert values[6][0] == "合计"
     footer = [row[0] for row in values[7:]]
     assert footer[0].startswith("填报说明：此表数据以2026年10月31日在册城乡低保数据为准进行摸排")
-    assert "拟调整补差金额＝“发放金额与类别人数不符”、“超标准未退出”疑点核查属实的户数" in footer[1]
+    assert "拟调整补差金额（元）＝“发放金额与类别人数不符”、“超标准未退出”疑点核查属实的涉及金额" in footer[1]
     assert footer[-1].startswith("填表人：")
 
 
@@ -330,7 +330,7 @@ def test_an_id_a_reviewer_wrote_in_a_reason_is_masked_where_ids_are():
 
 
 def test_the_forms_amounts_show_two_decimals_and_stay_numbers():
-    """家庭人均月纯收入 of 附件1–3 and 附件4's 拟调整补差涉及金额: 2,870.70, not 2870.7."""
+    """家庭人均月纯收入 of 附件1–3 and 附件4's 拟调整补差金额: 2,870.70, not 2870.7."""
     member = _member("P01", "张三", roster=[ROSTER | {"income_per_capita": 2870.7}])
     rows = member_rows([member], _published([]), AS_OF, masked=False)
     sheet = _book(member_form_workbook(1, rows, AS_OF, masked=False))["城关"]
@@ -341,10 +341,10 @@ def test_the_forms_amounts_show_two_decimals_and_stay_numbers():
                                                        ("confirmed", None)))
                 for i, amount in enumerate((820.2, 7173.44, 1234567.5))]  # fmt: skip
     rows = summary_form_rows([], _published(adjusted), AS_OF)
-    assert [row[7] for row in rows] == [1242561.14, 1242561.14]  # summed in fen
+    assert [row[3] for row in rows] == [1242561.14, 1242561.14]  # summed in fen
     sheet = _book(summary_form_workbook(rows, AS_OF))["附件4"]
     for row in (6, 7):
-        cell = sheet.cell(row, 8)
+        cell = sheet.cell(row, 4)
         assert isinstance(cell.value, float) and cell.number_format == "#,##0.00"
 
 
@@ -358,3 +358,17 @@ def test_a_member_on_temporary_assistance_alone_keeps_the_decision_on_his_lead()
     # 临时救助 is no 低保 or 特困: the form still asks whether he is to be included
     assert rows["张三"][PROGRAM] == "临时救助" and rows["张三"][INCLUSION] == ["是", ""]
     assert rows["李四"][PROGRAM] == "低保、临时救助" and rows["李四"][INCLUSION] == ["", ""]
+
+
+def test_the_summary_forms_adjustment_column_holds_money_and_the_households_come_after():
+    """The form's 拟调整补差金额 is an amount (a reader takes 0 there as 0 元): the confirmed
+    adjustments' amounts summed in fen; their number of households is Doudi's last column."""
+    adjusted = [(_case(f"c{i}", kind, "poverty", f"P0{i}") | {"amount_at_risk": amount},
+                 _events(f"c{i}", ("in_review", None), ("confirmed", None)))
+                for i, (kind, amount) in enumerate((("over_standard", 1560.5),
+                                                     ("payment_mismatch", 300.25)))]  # fmt: skip
+    rows = summary_form_rows([], _published(adjusted), AS_OF)
+    assert rows == [["城关", 0, 0, 1860.75, 0, 0, "", 2], ["合计", 0, 0, 1860.75, 0, 0, "", 2]]
+    values = _values(_book(summary_form_workbook(rows, AS_OF))["附件4"])
+    assert values[4][3] == "拟调整补差金额" and values[3][7] == "拟调整补差户数（户）"
+    assert values[5][3] == 1860.75 and values[5][7] == 2
