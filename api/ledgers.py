@@ -18,8 +18,9 @@ also marked quote-prefixed, so that it stays text when the clerk edits the cell.
 (amounts, scores, counts) stay numbers; an amount in 元 (涉及金额, 家庭人均月纯收入) is shown with
 two decimals and thousands separators (``MONEY_FORMAT``), never in scientific notation.
 
-家庭人数 and 家庭人均月纯收入 come from the person's current records only (``household_figures``,
-which the 梁平 forms use too): the roster rows covered and active on the as-of day, else the
+家庭人数 and 家庭人均月纯收入 come from the person's current records only (``household_figures``;
+the 梁平 forms give a 建档立卡 household's figures instead, ``api.liangping_forms``): the roster
+rows covered and active on the as-of day, else the
 建档立卡 household (its number of members, its yearly income per person / 12, rounded half-up
 to the fen). An ended roster row is history, not the family's present.
 
@@ -239,7 +240,7 @@ def household_figures(
     roster: Iterable[dict], as_of: date, poverty_size: int | None, income_year: Any
 ) -> tuple[int | None, float | None]:
     """家庭人数 and 家庭人均月纯收入 of a person, from their current records only (the
-    摸排台账 and the 梁平 forms alike): the roster rows covered and active on ``as_of``
+    摸排台账): the roster rows covered and active on ``as_of``
     (``active_on``); without one, the 建档立卡 household. An ended or uncovered row is
     history: its household and income are not the family's present.
 

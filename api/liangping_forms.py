@@ -4,10 +4,13 @@
 返贫), 边缘户, 脱贫监测户 — enrolled or not (``models.coverage_forms``), a sheet per township,
 in the form's 14 columns and then Doudi's own (贫困户状态, 核查状态, 疑点编号, 说明):
 
-- 目前享受救助类型 is 低保/特困/临时救助/无 from the member's roster rows covered and active on
-  the run's as-of day (the rule of the 摸排台账, ``api.ledgers``);
-- 家庭人数 and 家庭人均月纯收入 come from the same current rows, else the 建档立卡 household
-  (``api.ledgers.household_figures``, as the 摸排台账 take them);
+- 目前享受救助类型 is one value of the form's drop-down (低保/特困/临时救助/无) from the member's
+  roster rows covered and active on the run's as-of day (the rule of the 摸排台账,
+  ``api.ledgers``): a member on several programs at once gets the first the form lists, and
+  the 说明 names them all (``form_program``);
+- 家庭人数 and 家庭人均月纯收入 are the 建档立卡 household's (户编号), the same on every row of
+  it: its number of members, and its yearly income per person / 12; a household none of whose
+  rows gives an income takes its members' current roster income (``household_incomes``);
 - 通过排查拟纳入救助 and 未纳入原因 follow the reviewers' decisions on the member's coverage
   lead (``LEAD_TYPES``, resting on the member's 建档立卡 or 残疾人 row): 属实 → 是; 不属实 →
   否 and the reason; otherwise 待核查. A member already covered has both blank; a member not
@@ -51,9 +54,9 @@ from api.ledgers import (
     active_on,
     chinese_date,
     filled_by,
-    household_figures,
     inclusion,
     money_cells,
+    monthly_income,
     open_cases,
     programs_on,
     text_cells,
@@ -104,8 +107,10 @@ FILL_NOTE = (
 RELAPSED_NOTE = "本表含返贫人口：按本地政策口径，返贫人口与未脱贫人口一并排查（见“贫困户状态”列）。"
 MEMBER_NOTE = (
     "说明（系统生成）：名单为建档立卡登记册中该类户的全部成员，已纳入和未纳入保障的均列出，每人一行；"
-    "目前享受救助类型按截至{as_of}仍在保的保障对象记录判定；家庭人数、家庭人均月纯收入取自同一仍在保"
-    "的记录，不在保的取建档立卡户的成员数和人均纯收入（年）÷12（四舍五入到分），已退出的记录不用；"
+    "目前享受救助类型按截至{as_of}仍在保的保障对象记录判定，同时享受多项的按填表说明所列顺序填第一项，"
+    "并在说明列列出全部；家庭人数、家庭人均月纯收入按建档立卡户（户编号）填写，同户各成员相同："
+    "家庭人数为该户成员数，家庭人均月纯收入为该户人均纯收入（年）÷12（四舍五入到分），该户未填"
+    "收入的取户内成员截至{as_of}仍在保记录的家庭人均月纯收入；"
     "通过排查拟纳入救助、未纳入原因取自核查人员对该成员纳入保障疑点（{leads}）的核查结论："
     "属实为“是”，不属实为“否”并填其理由，尚未核实为“待核查”；已享受救助的不填；"
     "未享受救助又无疑点的填“待核查”，需逐户排查后填写。"
@@ -317,8 +322,90 @@ def member_rows(
     [1, '户主', '健康', '缺资金', 300.0, '无', None, '待核查', '', '未脱贫']
     """
     leads = _lead_index(published)
-    return [[number, *_member_row(member, leads, published, as_of, masked)]
+    incomes = household_incomes(members, as_of)
+    return [[number, *_member_row(member, leads, published, as_of,
+                                  incomes[_household(member)], masked)]
             for number, member in enumerate(members, 1)]  # fmt: skip
+
+
+def household_incomes(members: Sequence[Member], as_of: date) -> dict[str, float | None]:
+    """家庭人均月纯收入 of each 建档立卡 household, one for all its members: the yearly income
+    per person / 12 (rounded half-up to the fen) of its first row by record id that gives one;
+    without one, the first current roster income of its members (``api.ledgers.active_on``).
+
+    Parameters
+    ----------
+    members : sequence of Member
+        The group's members (``models.coverage_forms.group_members``).
+    as_of : date
+        The day a roster row must still be active on to count.
+
+    Returns
+    -------
+    dict of str to float or None
+        Each household's key (``_household``) -> its monthly income; None when no row gives
+        one.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> def member(record_id, year, roster=()):
+    ...     return Member(record_id, record_id, "H1", "城关", "东村", "张三", None, 2, "户主",
+    ...                   "健康", "缺资金", year, "not_lifted", None, roster, (record_id,), ())
+    >>> covered = {"covered": "yes", "end_date": None, "income_per_capita": 300.0}
+    >>> household_incomes([member("P2", 2400.0, (covered,)), member("P1", 2400.0)],
+    ...                   date(2026, 10, 31))
+    {'H1': 200.0}
+    >>> household_incomes([member("P1", None, (covered,))], date(2026, 10, 31))
+    {'H1': 300.0}
+    """
+    households: dict[str, list[Member]] = defaultdict(list)
+    for member in sorted(members, key=lambda m: m.record_id):
+        households[_household(member)].append(member)
+    return {key: _household_income(mine, as_of) for key, mine in households.items()}
+
+
+def _household(member: Member) -> str:
+    """A member's household: its 户编号, else the member alone."""
+    return member.household_no or f"poverty:{member.record_id}"
+
+
+def _household_income(members: list[Member], as_of: date) -> float | None:
+    year = next((m.income_per_capita_year for m in members
+                 if m.income_per_capita_year not in (None, "")), None)  # fmt: skip
+    if year is not None:
+        return monthly_income([], year)
+    return monthly_income([row for m in members for row in m.roster if active_on(row, as_of)], None)
+
+
+def form_program(programs: str) -> tuple[str, str]:
+    """目前享受救助类型 as the form's drop-down takes it, one value: the first the form lists
+    (低保, 特困, 临时救助) of a member on several at once, and a note naming them all.
+
+    Parameters
+    ----------
+    programs : str
+        The member's programs (``api.ledgers.programs_on``: 低保、特困).
+
+    Returns
+    -------
+    tuple of (str, str)
+        The value, and the note (empty for one program).
+
+    Examples
+    --------
+    >>> form_program("特困")
+    ('特困', '')
+    >>> form_program("低保、特困")[0]
+    '低保'
+    """
+    listed = programs.split("、")
+    if len(listed) < 2:
+        return programs, ""
+    note = f"同时享受{programs}，按填表说明所列顺序填“{listed[0]}”"
+    if {FORM_PROGRAMS["dibao"], FORM_PROGRAMS["tekun"]} <= set(listed):
+        note += "；低保与特困不应同时享受，请核查（见“重复享受”疑点）"
+    return listed[0], note
 
 
 def _lead_index(published: Published) -> dict[tuple[str, str], list[dict[str, Any]]]:
@@ -341,21 +428,20 @@ def _leads_of(member: Member, index: dict) -> list[dict[str, Any]]:
 
 
 def _member_row(member: Member, index: dict, published: Published, as_of: date,
-                masked: bool) -> list:  # fmt: skip
+                income: float | None, masked: bool) -> list:  # fmt: skip
     programs = programs_on(list(member.roster), as_of)
-    size, income = household_figures(member.roster, as_of, member.household_size,
-                                     member.income_per_capita_year)  # fmt: skip
+    program, several = form_program(programs)
     leads = _leads_of(member, index)
     proposed, reason, note = _screening(programs, leads, published)
-    if member.died:
-        note = "；".join(filter(None, [f"有死亡记录（{member.died}），请核实是否已死亡", note]))
+    died = f"有死亡记录（{member.died}），请核实是否已死亡" if member.died else ""
+    note = "；".join(filter(None, [died, several, note]))
     id_number, phone = member.id_number, member.phone
     if masked:  # (a reviewer's reason or a note may hold a number too)
         id_number, phone = mask_id(id_number), mask_phone(phone)
         reason, note = mask_typed(reason), mask_typed(note)
     return [
-        member.township, member.village, member.name, id_number, size, member.relation,
-        member.health, member.poverty_cause, income, programs, phone,
+        member.township, member.village, member.name, id_number, member.household_size,
+        member.relation, member.health, member.poverty_cause, income, program, phone,
         proposed, reason, POVERTY_STATUS_LABELS.get(member.status or "", member.status),
         "、".join(STATUS_LABELS[published.status(case["case_id"])] for case in leads),
         "、".join(case["case_id"] for case in leads), note,

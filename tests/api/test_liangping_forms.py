@@ -10,6 +10,7 @@ import io
 import json
 import re
 import zipfile
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -188,7 +189,10 @@ def test_the_summary_form_has_two_header_rows_with_the_forms_merged_cells():
     assert values[6][0] == "合计"
     footer = [row[0] for row in values[7:]]
     assert footer[0].startswith("填报说明：此表数据以2026年10月31日在册城乡低保数据为准进行摸排")
-    assert "拟调整补差金额（元）＝“发放金额与类别人数不符”、“超标准未退出”疑点核查属实的涉及金额" in footer[1]
+    assert (
+        "拟调整补差金额（元）＝“发放金额与类别人数不符”、“超标准未退出”疑点核查属实的涉及金额"
+        in footer[1]
+    )
     assert footer[-1].startswith("填表人：")
 
 
@@ -331,7 +335,7 @@ def test_an_id_a_reviewer_wrote_in_a_reason_is_masked_where_ids_are():
 
 def test_the_forms_amounts_show_two_decimals_and_stay_numbers():
     """家庭人均月纯收入 of 附件1–3 and 附件4's 拟调整补差金额: 2,870.70, not 2870.7."""
-    member = _member("P01", "张三", roster=[ROSTER | {"income_per_capita": 2870.7}])
+    member = replace(_member("P01", "张三"), income_per_capita_year=34448.4)  # 2870.70 a month
     rows = member_rows([member], _published([]), AS_OF, masked=False)
     sheet = _book(member_form_workbook(1, rows, AS_OF, masked=False))["城关"]
     income = sheet.cell(5, HEADERS.index("家庭人均月纯收入（元）") + 1)
@@ -357,7 +361,8 @@ def test_a_member_on_temporary_assistance_alone_keeps_the_decision_on_his_lead()
     rows = {row[3]: row for row in member_rows(members, _published(cases), AS_OF, masked=False)}
     # 临时救助 is no 低保 or 特困: the form still asks whether he is to be included
     assert rows["张三"][PROGRAM] == "临时救助" and rows["张三"][INCLUSION] == ["是", ""]
-    assert rows["李四"][PROGRAM] == "低保、临时救助" and rows["李四"][INCLUSION] == ["", ""]
+    assert rows["李四"][PROGRAM] == "低保" and rows["李四"][INCLUSION] == ["", ""]
+    assert rows["李四"][-1] == "同时享受低保、临时救助，按填表说明所列顺序填“低保”"
 
 
 def test_the_summary_forms_adjustment_column_holds_money_and_the_households_come_after():
@@ -372,3 +377,29 @@ def test_the_summary_forms_adjustment_column_holds_money_and_the_households_come
     values = _values(_book(summary_form_workbook(rows, AS_OF))["附件4"])
     assert values[4][3] == "拟调整补差金额" and values[3][7] == "拟调整补差户数（户）"
     assert values[5][3] == 1860.75 and values[5][7] == 2
+
+
+def test_one_household_has_one_size_and_one_income_on_every_members_row():
+    """Two members of 建档立卡 household H1 on 低保 (case income 300, 2 members) and one not
+    covered: every row shows the household's 3 members and its 3600 a year / 12, not the
+    case's figures beside the registry's."""
+    case_row = ROSTER | {"income_per_capita": 300.0, "household_size": 2}
+    members = [_member("P01", "张三", roster=[case_row]), _member("P02", "李四", roster=[case_row]),
+               _member("P03", "王五")]  # fmt: skip
+    rows = member_rows(members, _published([]), AS_OF, masked=False)
+    size, income = HEADERS.index("家庭人数"), HEADERS.index("家庭人均月纯收入（元）")
+    assert [(row[size], row[income]) for row in rows] == [(3, 300.0)] * 3
+    without = [replace(member, income_per_capita_year=None) for member in members]
+    rows = member_rows(without, _published([]), AS_OF, masked=False)
+    assert [row[income] for row in rows] == [300.0] * 3  # the members' current case's
+
+
+def test_a_member_on_two_programs_gets_one_value_of_the_drop_down_and_a_note():
+    """The form's 目前享受救助类型 is chosen from 低保/特困/临时救助/无: a member on 低保 and 特困
+    at once (itself a duplicate lead) gets the first the form lists, and the 说明 says so."""
+    tekun = ROSTER | {"program": "tekun"}
+    [row] = member_rows([_member("P01", "陆军春", roster=[ROSTER, tekun])], _published([]), AS_OF,
+                        masked=False)  # fmt: skip
+    assert row[PROGRAM] == "低保"
+    assert "同时享受低保、特困，按填表说明所列顺序填“低保”" in row[-1]
+    assert "低保与特困不应同时享受" in row[-1]

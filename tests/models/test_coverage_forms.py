@@ -132,8 +132,8 @@ def test_the_programs_column_is_right_for_covered_uncovered_and_exited_members(c
     program = FORM_COLUMNS.index("目前享受救助类型")
     income = FORM_COLUMNS.index("家庭人均月纯收入（元）")
     assert [row[program] for row in rows] == ["低保", "无", "无", "无", "无"]
-    # the active roster row's income; the 建档立卡 row's income a year / 12 without one
-    assert [row[income] for row in rows][:3] == [200.0, 250.0, 250.0]
+    # one household, one income: the 建档立卡 household's a year / 12, covered members too
+    assert [row[income] for row in rows][:3] == [250.0, 250.0, 250.0]
     [tekun] = member_rows(_members(con, 3), Published([], [], [], [], []), AS_OF, masked=False)
     assert tekun[program] == "特困"
 
