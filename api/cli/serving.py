@@ -57,8 +57,9 @@ def export(
     unit: Annotated[str | None, typer.Option(help="附件1–4 的填报单位（不填则留空）。")] = None,
 ) -> None:
     """写出各类疑点的摸排台账（每个乡镇一个工作表）和汇总表；加 --forms 另写出梁平表式
-    附件1–4（含完整身份证号，供本单位留存）。多区县数据包另为每个区县单独写一个文件夹
-    （没有疑点的区县也写出空表）。"""
+    附件1–4。摸排台账和附件1–3 含完整身份证号和联系电话（汇总表、附件4 不含个人信息）：
+    是本单位留存的文件，在本机写出，请妥善保管，不要外传（审核页面按角色隐去号码）。
+    多区县数据包另为每个区县单独写一个文件夹（没有疑点的区县也写出空表）。"""
     with errors_reported():
         _existing(db)
         _export(db, out, forms, unit)
@@ -95,7 +96,10 @@ def _export(db: Path, out: Path, forms: bool, unit: str | None) -> None:
             with_forms = "（含附件1–4）" if forms else ""
             log_cli_read(storage.tokens, "download_ledger",
                          f"export {len(written)}个文件{with_forms}，完整身份证号 → {out}")  # fmt: skip
-    console.print(f"已写出 {len(written)} 个台账文件到 {out}")
+    console.print(
+        f"已写出 {len(written)} 个台账文件到 {out}（摸排台账{'和附件1–3' if forms else ''}"
+        "含完整身份证号和联系电话，请妥善保管）"
+    )
 
 
 def _write(path: Path, content: bytes, written: list[Path]) -> None:

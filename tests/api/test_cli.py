@@ -432,6 +432,13 @@ def test_every_command_and_option_is_explained_in_chinese():
     assert english == []
 
 
+def test_the_export_help_says_every_file_with_full_id_and_phone_numbers():
+    """The 摸排台账 hold full ID and phone numbers as 附件1–3 do; the help said only 附件1–4."""
+    help_text = " ".join(typer.main.get_command(app).commands["export"].help.split())
+    assert "摸排台账和附件1–3 含完整身份证号和联系电话" in help_text
+    assert "汇总表、附件4 不含个人信息" in help_text
+
+
 def test_export_and_the_monthly_report_refuse_a_database_without_a_published_run(tmp_path):
     """Empty ledgers would read as "no leads"; a mistyped path made a database."""
     missing = runner.invoke(app, ["export", "--db", str(tmp_path / "无此.duckdb"),
