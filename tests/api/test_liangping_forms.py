@@ -276,8 +276,9 @@ def test_reviewers_download_the_forms_masked_by_role_with_their_decisions_and_lo
 
 @pytest.mark.slow
 def test_a_person_in_a_ledger_and_in_a_form_has_the_same_household_and_income(county):
-    """家庭人数 and 家庭人均月纯收入 have one source (``api.ledgers.household_figures``): a
-    coverage lead's person shows the same figures in its 摸排台账 as in 附件1–3."""
+    """A coverage lead's person, not covered, shows the 建档立卡 household's 家庭人数 and
+    家庭人均月纯收入 in its 摸排台账 (``api.ledgers.household_figures``) as in 附件1–3
+    (``api.liangping_forms.household_incomes``)."""
     with client(county, "auditor") as http:
         forms = {row[4]: row for form in (1, 2, 3) for row in _form_rows(http, form) if row[4]}
         ledgers = [row for kind in ("missed_disability", "unenrolled_key_person")
