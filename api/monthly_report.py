@@ -1,7 +1,7 @@
 """The monthly report (一月一分析一报告): the latest published run against the one before it,
 as the XLSX an office files (``doudi report --monthly`` and ``GET /api/ledgers/monthly.xlsx``).
 
-Four sheets, each under the title (with the latest run and the day it is made), the 填报
+Five sheets, each under the title (with the latest run and the day it is made), the 填报
 line (with the two runs) and the note that a case is a lead to check, not a decision:
 
 - 汇总: per case type, the cases first raised by the latest run (新增), resolved by data in it
@@ -17,6 +17,8 @@ line (with the two runs) and the note that a case is a lead to check, not a deci
 - 超过30天未处置: the open leads first raised (the ``started_at`` of their first run) more
   than 30 days before the report, the oldest first.
 - 乡镇变化: the three counts of the month per township (``Published.changes``).
+- 存在问题及请求帮助: the document's two other items (存在问题及困难, 请求帮助解决), headed, for the
+  office to write (``api.period_report.sections_sheet``).
 
 The workbook names no person of the cases (case ids, case types, places, statuses, days,
 amounts and the staff responsible); for a role below auditor (``masked``) an ID, account or
@@ -37,7 +39,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from api.ledgers import SHARED_PAYMENTS_NOTE, chinese_date, filled_by, money_cells, text_cells
 from api.masking import mask_typed, masked_field
-from api.period_report import titled_sheet
+from api.period_report import sections_sheet, titled_sheet
 from api.published import CHANGES, STATUS_LABELS, Published
 from models.case_types import CASE_LABELS, MONEY_TYPES
 
@@ -58,6 +60,14 @@ LONG_OPEN_COLUMNS = ("序号", "疑点编号", "疑点类型", "乡镇", "首次
                      "责任人", "整改时限")  # fmt: skip
 # The last column: the leads raised now (新增 + 仍在); a lead resolved is no longer one.
 TOWNSHIP_COLUMNS = ("乡镇", *CHANGE_HEADERS, "本月疑点（新增＋仍在）")
+# The items the 大姚 document asks of a month's report that no registry tells: the office's.
+PROBLEMS_SHEET = "存在问题及请求帮助"
+PROBLEMS_BASIS = (
+    "依据：大姚县通知要求“工作开展情况应含工作进展情况、存在问题及困难、请求帮助解决等事项”。"
+    "工作进展情况见“汇总”“逾期未处置”“超过30天未处置”“乡镇变化”表；以下两项无法从数据得出，"
+    "由本单位填写后报送。"
+)
+PROBLEMS = ("一、存在问题及困难", "二、请求帮助解决的事项")
 WIDTHS = {"疑点编号": 30, "疑点类型": 18, "核实时间": 18, "追回/止付金额（元）": 18}
 
 
@@ -125,6 +135,7 @@ def monthly_report(
     titled_sheet(book, "逾期未处置", lines, OVERDUE_COLUMNS, overdue, WIDTHS)
     titled_sheet(book, "超过30天未处置", lines, LONG_OPEN_COLUMNS, long_open, WIDTHS)
     titled_sheet(book, "乡镇变化", lines, TOWNSHIP_COLUMNS, township_rows(published), WIDTHS)
+    sections_sheet(book, PROBLEMS_SHEET, lines, PROBLEMS_BASIS, PROBLEMS)
     changes = published.changes()
     recovered = reported_amount(confirmed)
     return MonthlyReport(_bytes(book), latest, previous, {k: changes[k] for k in CHANGES},

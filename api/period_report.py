@@ -1,8 +1,9 @@
 """The entries into and exits from 低保 and 特困 in a period, as the XLSX an office files
 (新纳入和退出低保、特困人员分类梳理表; ``doudi report`` and ``GET /api/ledgers/movements.xlsx``).
 
-Three sheets: 汇总 (per township, the entries and exits of each program, then the count of
-each reason, and a 合计 row), 新纳入名单 and 退出名单 (one row per movement). Under the title
+Four sheets: 汇总 (per township, the entries and exits of each program, then the count of
+each reason, and a 合计 row), 新纳入名单 and 退出名单 (one row per movement), and 不足及改进措施:
+the document's two other items (不足及薄弱环节, 下一步改进措施), headed, for the office to write. Under the title
 stand the 填报单位 / 填报时间 line and a note that the reasons are inferred from the registries
 and must be verified (``models.movements``). Every text is a text cell, never a formula
 (``api.ledgers.text_cells``); ID numbers are masked for roles that may not read them.
@@ -54,6 +55,19 @@ SHEETS = {ENTRY: "新纳入名单", EXIT: "退出名单"}
 WIDTHS = {"序号": 6, "身份证号码": 21, "依据": 48, "原因（据数据推断）": 16, "救助证号": 18,
           "记录编号": 14}  # fmt: skip
 _DAY = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")  # a month, or a day
+# The sections the 梁平 document asks the report to carry that no registry tells: the office's.
+SHORTCOMINGS_SHEET = "不足及改进措施"
+SHORTCOMINGS_BASIS = (
+    "依据：梁平区回龙镇通知要求报送“新纳入和退出低保人员分类及原因分析、农村低保政策落实特别是"
+    "‘应保尽保’方面存在的不足及薄弱环节、下一步改进措施”。分类及原因分析见“汇总”“新纳入名单”"
+    "“退出名单”表；以下两项无法从数据得出，由本单位填写后报送。"
+)
+SHORTCOMINGS = (
+    "一、农村低保政策落实特别是“应保尽保”方面存在的不足及薄弱环节",
+    "二、下一步改进措施",
+)
+TO_FILL = "（由本单位填写）"
+SECTION_ROWS, SECTION_WIDTH = 8, 8  # the blank block under a heading: rows, columns
 
 
 def period_bounds(first: str, last: str) -> tuple[date, date]:
@@ -316,7 +330,8 @@ def period_report_workbook(
     unit: str | None = None,
     made: date | None = None,
 ) -> bytes:
-    """The period's entries and exits as an XLSX file: 汇总, 新纳入名单, 退出名单.
+    """The period's entries and exits as an XLSX file: 汇总, 新纳入名单, 退出名单, and the
+    sections the office writes (不足及改进措施).
 
     Parameters
     ----------
@@ -347,9 +362,65 @@ def period_report_workbook(
         columns = [DAY_HEADERS[direction] if c == "{day}" else c for c in LIST_COLUMNS]
         listed = movement_rows(movements, direction, masked=masked)
         titled_sheet(book, name, (title, filled, note), columns, listed)
+    sections_sheet(
+        book, SHORTCOMINGS_SHEET, (title, filled, note), SHORTCOMINGS_BASIS, SHORTCOMINGS
+    )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def sections_sheet(
+    book: Workbook, name: str, lines: tuple[str, str, str], basis: str, headings: Sequence[str]
+) -> Worksheet:  # fmt: skip
+    """A sheet of headed sections the office writes itself (what no registry tells): the
+    title, the 填报 line and the note, the document's words asking for the sections
+    (``basis``), then each heading over a blank block that says it is the office's to fill
+    (``TO_FILL``).
+
+    Parameters
+    ----------
+    book : Workbook
+        The workbook the sheet is added to.
+    name : str
+        The sheet's name.
+    lines : tuple of str
+        The title, the 填报 line and the note (as the report's other sheets have them).
+    basis : str
+        What the document asks for, quoted, and where the report's own sheets answer it.
+    headings : sequence of str
+        The sections' headings, in order.
+
+    Returns
+    -------
+    Worksheet
+        The sheet.
+    """
+    sheet = book.create_sheet(name)
+    for text in (*lines, basis):
+        _across(sheet, text, 1)
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet.row_dimensions[4].height = 48
+    for heading in headings:
+        sheet.append([])
+        _across(sheet, heading, 1)
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        _across(sheet, TO_FILL, SECTION_ROWS)
+    for index in range(1, SECTION_WIDTH + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 14
+    return sheet
+
+
+def _across(sheet: Worksheet, text: str, rows: int) -> None:
+    """``text`` in a cell merged across the sheet's width and ``rows`` rows, wrapped."""
+    sheet.append(text_cells(sheet, [text]))
+    first = sheet.max_row
+    for _ in range(rows - 1):
+        sheet.append([])
+    sheet.merge_cells(start_row=first, start_column=1, end_row=first + rows - 1,
+                      end_column=SECTION_WIDTH)  # fmt: skip
+    sheet.cell(first, 1).alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def titled_sheet(

@@ -295,7 +295,7 @@ def test_report_writes_the_entries_and_exits_of_a_period_and_refuses_bad_dates(t
     assert "2020-01-01至2026-12-31：新纳入 低保" in result.output
     assert "原因据数据推断，需核实" in result.output
     book = openpyxl.load_workbook(sheet)
-    assert book.sheetnames == ["汇总", "新纳入名单", "退出名单"]
+    assert book.sheetnames == ["汇总", "新纳入名单", "退出名单", "不足及改进措施"]
     rows = list(book["新纳入名单"].iter_rows(values_only=True))
     assert rows[0][0] == "2020年1月1日至2026年12月31日新纳入和退出低保、特困人员分类梳理表"
     assert rows[1][0].startswith("填报单位：某县民政局")

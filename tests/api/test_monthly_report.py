@@ -27,7 +27,7 @@ from tests.api.served import client
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = Path(os.environ.get("DOUDI_ARTIFACTS", "test-artifacts"))
-SHEETS = ["汇总", "逾期未处置", "超过30天未处置", "乡镇变化"]
+SHEETS = ["汇总", "逾期未处置", "超过30天未处置", "乡镇变化", "存在问题及请求帮助"]
 TODAY = date.today()
 
 
@@ -241,3 +241,13 @@ def test_the_monthly_reports_recovered_money_says_one_payment_may_rest_under_two
     report = monthly_report(Published([], [], [], [], []), masked=False, made=TODAY)
     notes = [row[0] for row in _values(report.content)["汇总"] if row and row[0]]
     assert any("追回/止付金额" in note and "可能重复计算" in note for note in notes)
+
+
+def test_the_monthly_report_carries_the_problems_and_requests_for_the_office_to_write():
+    """工作开展情况应含工作进展情况、存在问题及困难、请求帮助解决等事项: the last two, which no
+    registry tells, are headed sections the office fills, the document quoted above them."""
+    report = monthly_report(Published([], [], [], [], []), masked=False, made=TODAY)
+    texts = [row[0] for row in _values(report.content)["存在问题及请求帮助"] if row and row[0]]
+    assert "存在问题及困难、请求帮助解决等事项" in texts[3] and "由本单位填写" in texts[3]
+    assert texts[4:] == ["一、存在问题及困难", "（由本单位填写）", "二、请求帮助解决的事项",
+                         "（由本单位填写）"]  # fmt: skip

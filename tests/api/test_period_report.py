@@ -52,13 +52,13 @@ def test_the_workbook_has_the_summary_and_the_two_lists_under_the_title():
     content = period_report_workbook(MOVEMENTS, START, END, masked=False, unit="某县民政局",
                                      made=date(2019, 12, 5))  # fmt: skip
     book = _book(content)
-    assert book.sheetnames == ["汇总", "新纳入名单", "退出名单"]
+    assert book.sheetnames == ["汇总", "新纳入名单", "退出名单", "不足及改进措施"]
     for sheet in book.worksheets:
         rows = _values(sheet)
         assert rows[0][0] == TITLE
         assert rows[1][0] == "填报单位：某县民政局　　填报时间：2019年12月5日"
         assert rows[2][0].startswith("说明：原因据各登记册数据推断，需核实")
-        assert sheet.freeze_panes == "A5"
+    assert all(sheet.freeze_panes == "A5" for sheet in book.worksheets[:3])
     summary = _values(book["汇总"])
     assert summary[3] == ("乡镇", "低保新纳入", "低保退出", "特困新纳入", "特困退出",
                           "类型不明新纳入", "类型不明退出", "新纳入：转自低保",
@@ -83,7 +83,7 @@ def test_a_name_that_looks_like_a_formula_stays_text():
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         sheets = [archive.read(name).decode() for name in archive.namelist()
                   if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name)]  # fmt: skip
-    assert len(sheets) == 3
+    assert len(sheets) == 4
     assert not [sheet for sheet in sheets if "<f>" in sheet or "<f " in sheet]
     cell = _book(content)["新纳入名单"]["D5"]
     assert (cell.value, cell.data_type, cell.quotePrefix) == (HOSTILE, "s", True)
@@ -201,3 +201,13 @@ def test_a_bad_period_is_a_422_and_other_roles_are_refused(county):
     for role in ("consumer", "admin"):
         with client(county, role) as http:
             assert http.get("/api/ledgers/movements.xlsx", params=PERIOD).status_code == 403
+
+
+def test_the_workbook_carries_the_documents_other_items_for_the_office_to_write():
+    """报送内容包括……分类及原因分析、……不足及薄弱环节、下一步改进措施: the last two, which no
+    registry tells, are headed sections the office fills, the document quoted above them."""
+    book = _book(period_report_workbook(MOVEMENTS, START, END, masked=False))
+    texts = [row[0] for row in _values(book["不足及改进措施"]) if row and row[0]]
+    assert "存在的不足及薄弱环节、下一步改进措施" in texts[3] and "由本单位填写" in texts[3]
+    assert texts[4:] == ["一、农村低保政策落实特别是“应保尽保”方面存在的不足及薄弱环节",
+                         "（由本单位填写）", "二、下一步改进措施", "（由本单位填写）"]  # fmt: skip
