@@ -144,12 +144,13 @@ def test_an_ended_roster_row_gives_neither_the_household_nor_the_income():
     [form] = member_rows([_member_like([ENDED])], Published([], [], [], [], []),
                          date.fromisoformat(AS_OF), masked=False)  # fmt: skip
     assert (form[SIZE], form[INCOME]) == (row[SIZE], row[INCOME])
-    # the same row still active: its household and income are the present ones, in both
+    # the same row still active: the person's present case in the ledger; the form gives
+    # every member of the 建档立卡 household the household's figures
     current = ENDED | {"end_date": None}
     [row] = ledger_rows(_missed([current]), "missed_disability", households={"P11": 1})
     [form] = member_rows([_member_like([current])], Published([], [], [], [], []),
                          date.fromisoformat(AS_OF), masked=False)  # fmt: skip
-    assert (row[SIZE], row[INCOME]) == (form[SIZE], form[INCOME]) == (4, 900.0)
+    assert (row[SIZE], row[INCOME]) == (4, 900.0) and (form[SIZE], form[INCOME]) == (1, 200.0)
     # a person on no roster at all: the 建档立卡 household's size, as the forms fill it
     [row] = ledger_rows(_missed([]), "missed_disability", households={"P11": 3})
     assert (row[SIZE], row[INCOME]) == (3, 200.0)
