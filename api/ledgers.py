@@ -78,6 +78,8 @@ SUMMARY_NOTE = (
     "疑点的涉及金额（应追回或整改的金额）；核实不属实的疑点不计金额。金额按分精确合计。"
     + SHARED_PAYMENTS_NOTE
 )
+# An empty 摸排台账: its one sheet, and what its title adds.
+EVERY_TOWNSHIP, NO_LEADS = "全部乡镇", "（本次运行无此类疑点）"
 MONEY_FORMAT = "#,##0.00"  # 元, two decimals and thousands separators: 2,870.70
 FEN = Decimal("0.01")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -531,13 +533,14 @@ def ledger_workbook(
     rows = ledger_rows(published, case_type, township, county, households)
     if masked:
         rows = [_masked_row(row) for row in rows]
-    townships = sorted({row[1] or "未知" for row in rows}) or [township or "无疑点"]
+    townships = sorted({row[1] or "未知" for row in rows}) or [township or EVERY_TOWNSHIP]
     book = Workbook()
     book.remove(book.active)
     for name in townships:
         sheet_rows = [row for row in rows if (row[1] or "未知") == name]
         numbered = [[i, *row[1:]] for i, row in enumerate(sheet_rows, 1)]
-        title = f"{name}{CASE_LABELS[case_type]}摸排台账"
+        place = "" if name == EVERY_TOWNSHIP else name
+        title = f"{place}{CASE_LABELS[case_type]}摸排台账{'' if rows else NO_LEADS}"
         sheet = _sheet(book, name, title, LEDGER_COLUMNS, numbered)
         money_cells(sheet, LEDGER_MONEY, 3)
     return _bytes(book)

@@ -239,3 +239,16 @@ def test_the_summary_workbook_formats_its_amounts_and_says_what_each_counts():
 def test_a_county_without_leads_files_a_summary_with_its_total_of_zeros():
     empty = Published([], [], [], [], [])
     assert summary_rows(empty) == [["合计", *[0] * (len(SUMMARY_COLUMNS) - 3), 0.0, 0.0]]
+
+
+def test_a_ledger_without_leads_says_so_in_its_title():
+    """No case of the type: one sheet for every township, titled for the type, saying there is
+    none (until now a sheet 无疑点 titled 无疑点超标准未退出摸排台账)."""
+    empty = Published([], [], [], [], [])
+    book = load_workbook(io.BytesIO(ledger_workbook(empty, "over_standard", masked=False)))
+    assert book.sheetnames == ["全部乡镇"]
+    assert book.active["A1"].value == "超标准未退出摸排台账（本次运行无此类疑点）"
+    one = load_workbook(io.BytesIO(ledger_workbook(empty, "over_standard", township="城关",
+                                                   masked=False)))  # fmt: skip
+    assert one.sheetnames == ["城关"]
+    assert one.active["A1"].value == "城关超标准未退出摸排台账（本次运行无此类疑点）"
