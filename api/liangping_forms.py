@@ -140,6 +140,9 @@ DROP_DOWNS = {"目前享受救助类型": "低保,特困,临时救助,无", "通
 WIDTHS = {"序号": 6, "身份证号码": 21, "未纳入原因": 24, "疑点编号": 22, "说明": 28,
           "致贫原因": 12, "联系电话": 14, "所属村组": 12}  # fmt: skip
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\']")
+# A 填报单位's leading county-level places: names ending 县, 区, 市, 旗 or 盟, with no township,
+# village or office word (镇, 乡, 街, 村, 社, 局, 府, 办) inside.
+_UNIT_PLACE = re.compile(r"^(?:[^镇乡街村社局府办]+?(?:县|区|市|旗|盟))+")
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,30 @@ def form_title(form: int, place: str | None = None) -> str:
     ('梁平区城乡低保摸排处理汇总表', '大姚县城乡低保摸排处理汇总表')
     """
     return (place or FORM_PLACE) + FORM_TITLES[form].removeprefix(FORM_PLACE)
+
+
+def unit_place(unit: str | None) -> str | None:
+    """The county-level place a 填报单位 names at its start (the forms' titles name it).
+
+    Parameters
+    ----------
+    unit : str or None
+        The 填报单位 (大姚县民政局, 重庆市梁平区回龙镇人民政府).
+
+    Returns
+    -------
+    str or None
+        Its leading places up to the last 县, 区, 市, 旗 or 盟 before any township, village
+        or office word; None when it names none (回龙镇人民政府, 民政局) or for None.
+
+    Examples
+    --------
+    >>> [unit_place(u) for u in ("大姚县民政局", "重庆市梁平区回龙镇人民政府", "兴安盟民政局",
+    ...                          "回龙镇人民政府", "城关镇社区服务中心", None)]
+    ['大姚县', '重庆市梁平区', '兴安盟', None, None, None]
+    """
+    found = _UNIT_PLACE.match(unit or "")
+    return found.group(0) if found else None
 
 
 def form_file_name(form: int, place: str | None = None) -> str:
@@ -225,7 +252,8 @@ def liangping_form(
     masked : bool
         Whether ID and phone numbers are masked (for roles that may not see them).
     unit : str or None
-        The 填报单位; left blank for the office to fill in when None.
+        The 填报单位; left blank for the office to fill in when None. The titles name the
+        place it begins with (``unit_place``: 大姚县民政局, 大姚县) unless ``county`` is given.
     made : date or None
         The 填报时间; today when None.
     county : str or None
@@ -246,7 +274,9 @@ def liangping_form(
         raise DecisionError("invalid", f"没有附件{form}：附件为 1 至 4")
     _check_published(con)
     as_of = run_as_of(con, published)
-    place = county_label(county, county_aliases(con).get(county, ())) if county else None
+    place = (
+        county_label(county, county_aliases(con).get(county, ())) if county else unit_place(unit)
+    )
     if form == 4:
         roster = [row for row in roster_rows(con) if of_county(row["record_id"], county)]
         rows = summary_form_rows(roster, published, as_of, county)

@@ -323,6 +323,12 @@ def test_export_with_forms_writes_the_four_forms_with_full_ids(tmp_path):
     plain = runner.invoke(app, ["export", "--db", str(out / "doudi.duckdb"), "--out",
                                 str(tmp_path / "plain")])  # fmt: skip
     assert plain.exit_code == 0 and not list((tmp_path / "plain").glob("附件*"))
+    # a 填报单位 naming its county: the titles and file names name it, not 梁平区
+    other = runner.invoke(app, ["export", "--db", str(out / "doudi.duckdb"), "--out",
+                                str(tmp_path / "大姚"), "--forms", "--unit", "大姚县民政局"])  # fmt: skip
+    assert other.exit_code == 0, other.output
+    book = load_workbook(tmp_path / "大姚" / "附件4 大姚县城乡低保摸排处理汇总表.xlsx")
+    assert _values(book.worksheets[0])[1][0] == "大姚县城乡低保摸排处理汇总表"
 
 
 def test_an_id_a_reviewer_wrote_in_a_reason_is_masked_where_ids_are():

@@ -138,7 +138,7 @@ def test_the_monthly_report_counts_the_month_and_lists_overdue_and_long_open_cas
     with zipfile.ZipFile(io.BytesIO(full.content)) as archive:
         xml = [archive.read(name).decode() for name in archive.namelist()
                if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name)]  # fmt: skip
-    assert len(xml) == 4 and not [sheet for sheet in xml if "<f>" in sheet or "<f " in sheet]
+    assert len(xml) == len(SHEETS) and not [sheet for sheet in xml if "<f>" in sheet or "<f " in sheet]
     with client(monthly_county, "admin") as admin:
         entries = admin.get("/api/access-log", params={"limit": 50}).json()["items"]
         for role in ("consumer", "admin"):
