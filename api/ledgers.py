@@ -224,7 +224,7 @@ def _ledger_row(published: Published, case: dict[str, Any], households: Mapping[
         *inclusion(case["case_type"], status, decided),
         CASE_LABELS[case["case_type"]], round(case["risk_score"] or 0.0, 4),
         case["amount_at_risk"], _status_label(case, status), assigned.get("assignee"),
-        due.isoformat() if due else None, case["case_id"],
+        due, case["case_id"],
     ]  # fmt: skip
 
 

@@ -465,8 +465,9 @@ def _masked_row(row: list, columns: tuple[str, ...]) -> list:
     return shown
 
 
-def _day(value: date | datetime | None) -> str:
-    return value.strftime("%Y-%m-%d") if value else ""
+def _day(value: date | datetime | None) -> date | None:
+    """A day as a date cell (a spreadsheet sorts and filters it as a date, not as text)."""
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _bytes(book: Workbook) -> bytes:

@@ -259,7 +259,7 @@ def movement_rows(movements: Sequence[Movement], direction: str, *, masked: bool
     return [
         [number, m.township or "", m.village or "", m.name or "",
          mask_id(m.id_number) if masked else m.id_number or "", m.program_label,
-         m.dibao_class or "", text(m.case_no or ""), m.day.isoformat(), m.reason,
+         m.dibao_class or "", text(m.case_no or ""), m.day, m.reason,
          text(m.basis), m.record_id]
         for number, m in enumerate(chosen, 1)
     ]  # fmt: skip

@@ -8,7 +8,7 @@ import io
 import os
 import re
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -128,7 +128,8 @@ def test_the_monthly_report_counts_the_month_and_lists_overdue_and_long_open_cas
     assert shown == {"#,##0.00"}  # 1,234.50, not 1234.5
     assert sheets["逾期未处置"][4:] == [
         (1, overdue_case, types[overdue_detail["case_type"]], overdue_detail["township"],
-         OVERDUE_ASSIGNEE, str(TODAY - timedelta(days=OVERDUE_DAYS)), OVERDUE_DAYS, "待核查")]  # fmt: skip
+         OVERDUE_ASSIGNEE, datetime.combine(TODAY - timedelta(days=OVERDUE_DAYS), time()),
+         OVERDUE_DAYS, "待核查")]  # fmt: skip
     long_open = sheets["超过30天未处置"][4:]
     assert sorted(row[1] for row in long_open) == sorted(set(expected["open_ids"]) - {confirmed})
     assert {row[5] for row in long_open} == {BACKDATED_DAYS}
@@ -138,7 +139,9 @@ def test_the_monthly_report_counts_the_month_and_lists_overdue_and_long_open_cas
     with zipfile.ZipFile(io.BytesIO(full.content)) as archive:
         xml = [archive.read(name).decode() for name in archive.namelist()
                if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name)]  # fmt: skip
-    assert len(xml) == len(SHEETS) and not [sheet for sheet in xml if "<f>" in sheet or "<f " in sheet]
+    assert len(xml) == len(SHEETS) and not [
+        sheet for sheet in xml if "<f>" in sheet or "<f " in sheet
+    ]
     with client(monthly_county, "admin") as admin:
         entries = admin.get("/api/access-log", params={"limit": 50}).json()["items"]
         for role in ("consumer", "admin"):

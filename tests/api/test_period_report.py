@@ -7,7 +7,7 @@ import io
 import re
 import zipfile
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -70,7 +70,8 @@ def test_the_workbook_has_the_summary_and_the_two_lists_under_the_title():
     entries = _values(book["新纳入名单"])
     assert list(entries[3]) == [*LIST_HEADERS, "纳入日期", "原因（据数据推断）", "依据", "记录编号"]
     assert entries[4] == (1, "城关", "东村", HOSTILE, "532326195001011234", "低保", "A", "C-A1",
-                          "2019-07-01", "收入低于标准", "依据 A1", "A1")  # fmt: skip
+                          datetime(2019, 7, 1), "收入低于标准", "依据 A1", "A1")  # fmt: skip
+    assert book["新纳入名单"]["I5"].number_format == "yyyy-mm-dd"  # a date cell, not text
     assert [row[0] for row in entries[4:]] == [1, 2]
     exits = _values(book["退出名单"])
     assert exits[3][8] == "退出日期"
