@@ -80,6 +80,8 @@ SUMMARY_NOTE = (
 )
 # An empty 摸排台账: its one sheet, and what its title adds.
 EVERY_TOWNSHIP, NO_LEADS = "全部乡镇", "（本次运行无此类疑点）"
+# A date cell (yyyy-mm-dd) needs this width: narrower, a spreadsheet shows ########.
+DATE_WIDTH, DATE_HEADERS = 12, frozenset({"整改时限", "首次发现", "纳入日期", "退出日期"})
 MONEY_FORMAT = "#,##0.00"  # 元, two decimals and thousands separators: 2,870.70
 FEN = Decimal("0.01")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -540,7 +542,9 @@ def ledger_workbook(
         sheet_rows = [row for row in rows if (row[1] or "未知") == name]
         numbered = [[i, *row[1:]] for i, row in enumerate(sheet_rows, 1)]
         place = "" if name == EVERY_TOWNSHIP else name
-        title = f"{place}{CASE_LABELS[case_type]}摸排台账{'' if rows else NO_LEADS}"
+        empty = ("（本乡镇无此类疑点）" if township else "（本区县无此类疑点）" if county
+                 else NO_LEADS)  # fmt: skip
+        title = f"{place}{CASE_LABELS[case_type]}摸排台账{'' if rows else empty}"
         sheet = _sheet(book, name, title, LEDGER_COLUMNS, numbered)
         money_cells(sheet, LEDGER_MONEY, 3)
     return _bytes(book)
@@ -617,7 +621,8 @@ def _sheet(book: Workbook, name: str, title: str, headers: tuple, rows: list[lis
         sheet.append(text_cells(sheet, row))
     sheet.freeze_panes = "A3"
     for index, header in enumerate(headers, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(8, min(22, 2 * len(header)))
+        width = DATE_WIDTH if header in DATE_HEADERS else max(8, min(22, 2 * len(header)))
+        sheet.column_dimensions[get_column_letter(index)].width = width
     return sheet
 
 

@@ -142,7 +142,8 @@ WIDTHS = {"序号": 6, "身份证号码": 21, "未纳入原因": 24, "疑点编�
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\']")
 # A 填报单位's leading county-level places: names ending 县, 区, 市, 旗 or 盟, with no township,
 # village or office word (镇, 乡, 街, 村, 社, 局, 府, 办) inside.
-_UNIT_PLACE = re.compile(r"^(?:[^镇乡街村社局府办]+?(?:县|区|市|旗|盟))+")
+# A place word followed by a township's (新市镇, 红旗街道, 旧县镇, 城区街道) is a township's name.
+_UNIT_PLACE = re.compile(r"^(?:[^镇乡街村社局府办]+?(?:县|区|市|旗|盟)(?![镇乡街村社办]))+")
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,8 @@ def unit_place(unit: str | None) -> str | None:
     >>> [unit_place(u) for u in ("大姚县民政局", "重庆市梁平区回龙镇人民政府", "兴安盟民政局",
     ...                          "回龙镇人民政府", "城关镇社区服务中心", None)]
     ['大姚县', '重庆市梁平区', '兴安盟', None, None, None]
+    >>> [unit_place(u) for u in ("新市镇人民政府", "红旗街道办事处", "旧县镇人民政府", "城区街道办事处")]
+    [None, None, None, None]
     """
     found = _UNIT_PLACE.match(unit or "")
     return found.group(0) if found else None

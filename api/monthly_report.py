@@ -37,7 +37,15 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from api.ledgers import SHARED_PAYMENTS_NOTE, chinese_date, filled_by, money_cells, text_cells
+from api.ledgers import (
+    DATE_HEADERS,
+    DATE_WIDTH,
+    SHARED_PAYMENTS_NOTE,
+    chinese_date,
+    filled_by,
+    money_cells,
+    text_cells,
+)
 from api.masking import mask_typed, masked_field
 from api.period_report import sections_sheet, titled_sheet
 from api.published import CHANGES, STATUS_LABELS, Published
@@ -68,7 +76,8 @@ PROBLEMS_BASIS = (
     "由本单位填写后报送。"
 )
 PROBLEMS = ("一、存在问题及困难", "二、请求帮助解决的事项")
-WIDTHS = {"疑点编号": 30, "疑点类型": 18, "核实时间": 18, "追回/止付金额（元）": 18}
+WIDTHS = {"疑点编号": 30, "疑点类型": 18, "核实时间": 18, "追回/止付金额（元）": 18,
+          **dict.fromkeys(DATE_HEADERS, DATE_WIDTH)}  # fmt: skip
 
 
 @dataclass(frozen=True)

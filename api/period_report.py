@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from api.ledgers import HEADER_FILL, chinese_date, filled_by, text_cells
+from api.ledgers import DATE_HEADERS, DATE_WIDTH, HEADER_FILL, chinese_date, filled_by, text_cells
 from api.masking import mask_id, masked_field
 from api.published import county_names, township_label
 from api.reviews import DecisionError
@@ -53,7 +53,7 @@ LIST_COLUMNS = ("序号", "乡镇", "村组", "姓名", "身份证号码", "救�
 DAY_HEADERS = {ENTRY: "纳入日期", EXIT: "退出日期"}
 SHEETS = {ENTRY: "新纳入名单", EXIT: "退出名单"}
 WIDTHS = {"序号": 6, "身份证号码": 21, "依据": 48, "原因（据数据推断）": 16, "救助证号": 18,
-          "记录编号": 14}  # fmt: skip
+          "记录编号": 14, **dict.fromkeys(DATE_HEADERS, DATE_WIDTH)}  # fmt: skip
 _DAY = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")  # a month, or a day
 # The sections the 梁平 document asks the report to carry that no registry tells: the office's.
 SHORTCOMINGS_SHEET = "不足及改进措施"

@@ -670,12 +670,12 @@ def _counties(case: Case, rows: list[dict]) -> list[str]:
 
 
 def _place(case: Case, rows: list[dict]) -> tuple[str | None, str | None]:
-    """Township and village of the case's first record."""
-    first = f"{case.records[0][0]}:{case.records[0][1]}" if case.records else None
-    for row in rows:
-        if row["unique_id"] == first:
-            return row.get("township"), row.get("village")
-    return None, None
+    """Township and village of the case's first record that names a township (a later
+    enrollment written without its 乡镇 leaves a duplicate where its other record is)."""
+    by_uid = {row["unique_id"]: row for row in rows}
+    records = [by_uid.get(f"{registry}:{record}") for registry, record in case.records]
+    named = [row for row in records if row is not None and row.get("township")]
+    return (named[0].get("township"), named[0].get("village")) if named else (None, None)
 
 
 def _json(value: object) -> str:

@@ -97,6 +97,8 @@ def test_a_ledger_row_names_its_responsible_person_and_due_date_masked_for_analy
     # 整改时限 a date cell, which sorts and filters as a date (until 2026-12-06 text)
     due = book.active.cell(3, at + 2)
     assert (due.value, due.number_format) == (datetime(2026, 12, 20), "yyyy-mm-dd")
+    # wide enough to show it: at 8 a spreadsheet shows ######## (a review)
+    assert book.active.column_dimensions[due.column_letter].width >= 12
 
 
 # 家庭人数 and 家庭人均月纯收入: current records only, as the 梁平 forms take them, and the
@@ -254,4 +256,5 @@ def test_a_ledger_without_leads_says_so_in_its_title():
     one = load_workbook(io.BytesIO(ledger_workbook(empty, "over_standard", township="城关",
                                                    masked=False)))  # fmt: skip
     assert one.sheetnames == ["城关"]
-    assert one.active["A1"].value == "城关超标准未退出摸排台账（本次运行无此类疑点）"
+    # a township's (or county's) ledger says the township has none, not the run (a review)
+    assert one.active["A1"].value == "城关超标准未退出摸排台账（本乡镇无此类疑点）"

@@ -72,6 +72,7 @@ def test_the_workbook_has_the_summary_and_the_two_lists_under_the_title():
     assert entries[4] == (1, "城关", "东村", HOSTILE, "532326195001011234", "低保", "A", "C-A1",
                           datetime(2019, 7, 1), "收入低于标准", "依据 A1", "A1")  # fmt: skip
     assert book["新纳入名单"]["I5"].number_format == "yyyy-mm-dd"  # a date cell, not text
+    assert book["新纳入名单"].column_dimensions["I"].width >= 12  # shown whole, not ########
     assert [row[0] for row in entries[4:]] == [1, 2]
     exits = _values(book["退出名单"])
     assert exits[3][8] == "退出日期"
