@@ -255,6 +255,23 @@ class Policy:
         first = start == min(self.dibao_standard_year) and month_index(start) > _index(when)
         return f"本地低保标准 {amount}（{start} 起{'，政策所列最早的标准' if first else ''}）"
 
+    def standard_bounds(self) -> tuple[float, float]:
+        """The lowest and the highest 低保 standard of any month (one number: both).
+
+        Returns
+        -------
+        tuple of (float, float)
+            元 per person per year.
+
+        Examples
+        --------
+        >>> replace(load_policy(), dibao_standard_year={"2024-01": 6000, "2025-07": 6600}).standard_bounds()
+        (6000, 6600)
+        """
+        steps = self.dibao_standard_year
+        values = list(steps.values()) if isinstance(steps, dict) else [steps]
+        return min(values), max(values)
+
     def _step(self, when: date | int) -> tuple[str | None, float]:
         """The month the standard in force ``when`` took effect (None for a single
         number) and the standard."""

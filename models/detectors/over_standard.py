@@ -140,7 +140,13 @@ def _stretch_starts(policy: Policy, income: float, first: int, last: int) -> dic
     """Each month from ``first`` (the income's assessment) to ``last`` in which the monthly
     ``income`` is above that month's standard, with the month its 渐退 runs from: the first
     of the stretch of such months it is in (``first`` itself, or the month a new standard
-    put the income above it)."""
+    put the income above it). Where the income is above every month's standard, or none,
+    no month is looked up."""
+    lowest, highest = policy.standard_bounds()
+    if income * 12 <= lowest:
+        return {}
+    if income * 12 > highest:
+        return dict.fromkeys(range(first, last + 1), first)
     starts, start = {}, None
     for month in range(first, last + 1):
         if income * 12 <= policy.standard(month):
