@@ -209,10 +209,14 @@ def named_month(text: str) -> tuple[int, int] | None:
     >>> named_month("资金发放明细（2023年1月—2023年3月）"), named_month("2024.01-2024.03")
     (None, None)
     """
-    match = _YEAR_MONTH.search(text) or _YEAR_MONTH_DASHED.search(text)
-    if match is None or _MORE_MONTHS.match(text, match.end()):
+    match = _first_month(text)
+    if match is None or several_months_named(text):
         return None
     return int(match.group(1)), int(match.group(2))
+
+
+def _first_month(text: str) -> re.Match | None:
+    return _YEAR_MONTH.search(text) or _YEAR_MONTH_DASHED.search(text)
 
 
 def several_months_named(text: str) -> bool:
@@ -234,7 +238,7 @@ def several_months_named(text: str) -> bool:
     >>> several_months_named("2023年1月—2023年3月"), several_months_named("2026年11月发放")
     (True, False)
     """
-    match = _YEAR_MONTH.search(text) or _YEAR_MONTH_DASHED.search(text)
+    match = _first_month(text)
     return match is not None and _MORE_MONTHS.match(text, match.end()) is not None
 
 
