@@ -106,8 +106,8 @@ def test_a_case_is_overdue_past_its_due_date_until_closed():
     total, _ = today.list_cases(CaseFilter(overdue=False), sort="risk", offset=0, limit=9)
     assert total == 3  # b, d and e (c and f are resolved by data)
     assert today.overview()["overdue"] == 1
-    assert overdue_rows(published, MADE) == [[1, "a", "死亡后仍发放", "东乡", "李四", "2026-10-10", 10,
-                                              "待核查"]]  # fmt: skip
+    assert overdue_rows(published, MADE) == [[1, "a", "死亡后仍发放", "东乡", "李四",
+                                              date(2026, 10, 10), 10, "待核查"]]  # fmt: skip
 
 
 def test_confirmations_count_between_the_two_runs_publications_at_their_amount_then():
@@ -158,8 +158,8 @@ def test_the_monthly_report_of_hand_made_cases():
                                        20.0, 30.0)  # fmt: skip
     assert any("核实后仍有发放" in str(row[0]) for row in summary[:header])
     long_open = list(book["超过30天未处置"].iter_rows(values_only=True))[4:]
-    assert long_open == [(1, "a", "死亡后仍发放", "东乡", "2026-09-01", 49, "待核查", "李四",
-                          "2026-10-10")]  # fmt: skip
+    assert long_open == [(1, "a", "死亡后仍发放", "东乡", datetime(2026, 9, 1), 49, "待核查", "李四",
+                          datetime(2026, 10, 10))]  # date cells  # fmt: skip
     townships = list(book["乡镇变化"].iter_rows(values_only=True))[4:]
     assert townships == [("东乡", 0, 0, 3, 3), ("西乡", 1, 1, 0, 1), ("合计", 1, 1, 3, 4)]
 
