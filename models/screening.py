@@ -73,13 +73,13 @@ from models.amounts import (
     ledger_amounts_and_levels,
     own_amount,
 )
+from models.detectors.common import death_counted
 from models.detectors.deceased_paid import MAX_CANDIDATES, source_shown
 from models.periods import month_index, month_text
 from models.policy import Policy
 from resolver.db import table_names
 from resolver.idcard import mask_id
 from resolver.outputs import (
-    NOTICE_DATE_SLIP_DAYS,
     lone_death_candidates,
     record_persons,
     trusted_ids,
@@ -522,8 +522,8 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
     lead names a sign of life (``alive``) is held as not corroborated, with the sign."""
     if "deaths" not in present:
         return []
-    after = f"{_PAY_MONTH.format(m='m.pay_month')} > {_MONTH.format(d='n.death_date')} + ?"
-    firm = con.execute(f"""
+    grace = policy.death_grace_months
+    notified = con.execute(f"""
         WITH notices AS (
             SELECT e.person_id, d.record_id, d.death_date, d.source, t.id18,
                    r.source AS written
@@ -532,12 +532,9 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
             LEFT JOIN {_TRUSTED} t ON t.unique_id = 'deaths:' || d.record_id
             WHERE d.death_date IS NOT NULL
         ),
-        counted AS (  -- the date the death counts from (models.detectors.common.death_counted)
+        grouped AS (
             SELECT person_id,
-                   CASE WHEN max(death_date) - min(death_date) <= {NOTICE_DATE_SLIP_DAYS}
-                             AND NOT (day(min(death_date)) = day(max(death_date))
-                                      AND date_diff('month', min(death_date), max(death_date)) = 1)
-                        THEN min(death_date) ELSE max(death_date) END AS death_date,
+                   list(death_date) AS dates,
                    count(*) AS notices,
                    count(DISTINCT source) AS sources,
                    list(DISTINCT [source, written] ORDER BY [source, written]) AS source_list,
@@ -545,12 +542,14 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
                    list(id18) FILTER (WHERE id18 IS NOT NULL) AS ids
             FROM notices GROUP BY person_id
         )
-        SELECT m.line, m.name, m.record_id, n.death_date, n.notices, n.sources, n.source_list,
-               n.records, m.id18 IS NOT NULL AND list_contains(n.ids, m.id18) AS same_id
-        FROM {_MEMBERS} m JOIN counted n USING (person_id)
-        WHERE {after}
+        SELECT m.line, m.name, m.record_id, m.pay_month, n.dates, n.notices, n.sources,
+               n.source_list, n.records, m.id18 IS NOT NULL AND list_contains(n.ids, m.id18)
+        FROM {_MEMBERS} m JOIN grouped n USING (person_id)
         ORDER BY m.line, m.record_id
-    """, [policy.death_grace_months]).fetchall()  # fmt: skip
+    """).fetchall()  # fmt: skip
+    firm = [(line, name, record, death_counted(dates), *rest)
+            for line, name, record, pay_month, dates, *rest in notified
+            if pay_month and month_index(pay_month) > month_index(death_counted(dates)) + grace]  # fmt: skip
     found = []
     for line, name, record, died, notices, sources, source_list, records, same_id in firm:
         said = "、".join(dict.fromkeys(source_shown(*pair) for pair in source_list))
@@ -564,8 +563,9 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
         found.append((line, record, Hold("death", (
             f"{name or ''}（救助记录 {record}，死亡记录 {'、'.join(records)}，来源{said}），"
             f"死亡日期 {died}，死亡月份加宽限期 "
-            f"{policy.death_grace_months} 个月后仍发放，{basis}"))))  # fmt: skip
+            f"{grace} 个月后仍发放，{basis}"))))  # fmt: skip
     held = {(line, record) for line, _, record, *_ in firm}
+    after = f"{_PAY_MONTH.format(m='m.pay_month')} > {_MONTH.format(d='n.death_date')} + ?"
     found += [item for item in _fuzzy_deaths(con, policy, after) if item[:2] not in held]
     rows = set().union(*cleared)
     return [(line, hold) for line, record, hold in found if record not in rows]

@@ -142,6 +142,8 @@ def test_the_access_log_holds_uploads_and_reads(county, uploaded):
         http.get("/api/screenings")
         http.get("/api/triage")
     with client(county, "auditor") as http:  # an upload refused for its size is logged too
+        http.get(f"/api/screenings/{screening_id}")
+        http.get(f"/api/screenings/{screening_id}/file")
         assert http.post("/api/screenings", files={"file": ("巨.csv", b"x" * 21_000_000)}
                          ).status_code == 413  # fmt: skip
     with client(county, "admin") as http:
