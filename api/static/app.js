@@ -667,11 +667,26 @@ async function showScreening(screeningId) {
 
 // ---------------------------------------------------------------- routing
 
+// What has the keyboard's focus in a view, as a selector that finds it again once the view
+// is drawn anew (a chip pressed, the queue's data come): a row, a chip or a named control.
+const FOCUS_KEYS = ["case", "type", "township", "screening"];
+function focusKey(element) {
+  if (!element || !main.contains(element)) return null;
+  const key = FOCUS_KEYS.find(k => element.dataset[k] !== undefined);
+  if (key) return `[data-${key}="${CSS.escape(element.dataset[key])}"]`;
+  return element.id ? `#${CSS.escape(element.id)}` : null;
+}
+
 async function route() {
   if (!state.me) return;
   const [, view, id] = location.hash.split("/");
   const tab = view === "screening" ? "screenings" : view;
   document.querySelectorAll("nav a").forEach(a => a.classList.toggle("active", a.dataset.view === tab));
+  // back from a lead, the keyboard lands on its row; else on what it was on
+  const back = view === "case" || view === "screening" ? null : state.opened;
+  const keep = back ?? focusKey(document.activeElement);
+  state.opened = view === "case" && id ? `[data-case="${CSS.escape(id)}"]`
+    : view === "screening" && id ? `[data-screening="${CSS.escape(id)}"]` : null;
   try {
     if (view === "case" && id) await showCase(id);
     else if (view === "overview") await showOverview();
@@ -682,6 +697,7 @@ async function route() {
     if (error.signedOut) return;  // the sign-in form says why
     main.innerHTML = `<section class="error">出错了：${esc(error.message)}</section>`;
   }
+  if (keep) main.querySelector(keep)?.focus();
 }
 window.addEventListener("hashchange", route);
 // a tab clicked again draws its view anew (no hash change): the way back from an error

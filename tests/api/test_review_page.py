@@ -369,10 +369,8 @@ def test_reopening_a_confirmed_lead_on_the_page_needs_a_reason(page, county):
 
 
 def _queue_drawn(page) -> None:
-    """Wait for the queue, loading back after a case, to be drawn and settle (it is drawn
-    anew when its data come: a focus given before that is lost)."""
+    """Wait for the queue to be drawn (drawn anew when its data come, it keeps the focus)."""
     expect(page.locator("#queue tr[data-case]").nth(1)).to_be_visible()
-    page.wait_for_timeout(1000)
 
 
 def test_a_keyboard_user_opens_a_lead_and_filters_by_a_chip(page, county):
@@ -388,6 +386,8 @@ def test_a_keyboard_user_opens_a_lead_and_filters_by_a_chip(page, county):
     case_id = focused.get_attribute("data-case")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(f"#/case/{case_id}$"))
+    page.go_back()  # back on the queue, the keyboard is on the lead it opened
+    expect(page.locator(f"#queue tr[data-case='{case_id}']")).to_be_focused()
     fresh = page.context.new_page()  # the queue loaded anew, not drawn again under a focus
     sign_in(fresh, county)
     _queue_drawn(fresh)
@@ -402,6 +402,7 @@ def test_a_keyboard_user_opens_a_lead_and_filters_by_a_chip(page, county):
     expect(chips.locator(".chips [data-type=split_household]")).to_have_attribute(
         "aria-pressed", "true"
     )
+    expect(chips.locator(".chips [data-type=split_household]")).to_be_focused()  # kept
     expect(chips.locator("#queue tbody tr").filter(has_not_text="拆户保障")).to_have_count(0)
 
 
