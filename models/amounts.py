@@ -50,23 +50,25 @@ CLASS_LABELS = {"A": "低保A类", "B": "低保B类", "C": "低保C类", TEKUN: 
 # Words of a 救助类型 naming another program than 低保 and 特困 (医疗救助, 丧葬补助, 取暖补贴,
 # 高龄津贴, 残疾人两项补贴 …; 临时救助 is read as ``temporary``).
 OTHER_PROGRAM_WORDS = "临时|医疗|丧葬|殡葬|取暖|孤儿|教育|助学|住房|就业|慰问|高龄|残疾人"
-# SQL: whether a line of the table ``payments`` is a case's 低保 or 特困 money. A line whose
+# SQL (beside ``RAW_LINE``): whether a line of the table ``payments`` is a case's 低保 or 特困 money. A line whose
 # 救助类型 names another program is not: it never makes, nor prices, a lead of the money a
 # class is paid (a funeral grant paid after the death is no 特困 money paid after it). A line
 # of no program written, or of one Doudi does not know (分散供养 before it was read as 特困,
 # A类 in a 人员类别 column), is the case's.
-CASE_MONEY = f"""(payments.program IN ('dibao', 'tekun') OR payments.program IS NULL AND NOT EXISTS (
-    SELECT 1 FROM raw_payments r WHERE r.source_no = payments.source_no
-    AND r.row_no = payments.row_no AND regexp_matches(coalesce(r.program, ''), '{OTHER_PROGRAM_WORDS}')))"""
+CASE_MONEY = f"""(payments.program IN ('dibao', 'tekun') OR payments.program IS NULL
+    AND NOT regexp_matches(coalesce(raw_line.program, ''), '{OTHER_PROGRAM_WORDS}'))"""
 # SQL: whether a line's 保障金 is its money for its class: where the table writes 分类施保金
 # beside it (fixed monthly extras for members who are old, disabled or children, on top of
 # the class amount, which a member's own amount never includes: contract §3) and the 保障金 is
 # part of what was paid. A 保障金 column alone may be the month's entitlement, beside a 停发
 # line of 0 or a 补发 of two months: the amount paid is the line's money then.
 BASE_APART = """(payments.base_amount > 0 AND payments.base_amount <= payments.amount
-    AND EXISTS (SELECT 1 FROM raw_payments r WHERE r.source_no = payments.source_no
-                AND r.row_no = payments.row_no
-                AND len(list_filter(map_keys(r.extra), lambda k: k LIKE '%分类施保%')) > 0))"""
+    AND coalesce(len(list_filter(map_keys(raw_line.extra), lambda k: k LIKE '%分类施保%')) > 0,
+                 false))"""
+# SQL joining each line of ``payments`` to the raw row it was read from, as ``raw_line``:
+# what ``CASE_MONEY``, ``BASE_APART`` and ``LINE_MONEY`` read beside the line.
+RAW_LINE = """LEFT JOIN raw_payments raw_line
+    ON raw_line.source_no = payments.source_no AND raw_line.row_no = payments.row_no"""
 # SQL: a line's money for its class.
 LINE_MONEY = f"(CASE WHEN {BASE_APART} THEN payments.base_amount ELSE payments.amount END)"
 
@@ -270,8 +272,10 @@ def _most_common(counts: Counter) -> float:
 
 _SAMPLES_SQL = f"""
 WITH paid AS (
-    SELECT case_no, pay_month, sum({LINE_MONEY}) AS amount FROM payments
-    WHERE pay_month IS NOT NULL AND amount IS NOT NULL AND {CASE_MONEY} GROUP BY ALL
+    SELECT payments.case_no, payments.pay_month, sum({LINE_MONEY}) AS amount
+    FROM payments {RAW_LINE}
+    WHERE payments.pay_month IS NOT NULL AND payments.amount IS NOT NULL AND {CASE_MONEY}
+    GROUP BY ALL
 ),
 members AS (
     SELECT p.case_no, p.pay_month, p.amount, count(*) AS covered, any_value(a.county) AS county,

@@ -53,6 +53,7 @@ from models.amounts import (
     BASE_APART,
     CASE_MONEY,
     LINE_MONEY,
+    RAW_LINE,
     back_pay_parts,
     ledger_amounts_and_levels,
     spread_back_pay,
@@ -273,10 +274,12 @@ def _attachment(con: duckdb.DuckDBPyConnection, links: str | None) -> None:
 
 def _rows(con, registry: str, columns: str, where: str = "") -> pa.Table:
     """Person, record id, the ID the row is trusted with, how firmly the row is attached to
-    its person (probability and basis), ``columns`` (of the registry's row ``t``)."""
+    its person (probability and basis), ``columns`` (of the registry's row ``t`` and the raw
+    row ``r`` it was read from)."""
     return con.sql(
         f"SELECT e.person_id, t.record_id, p.id18, {ATTACHED}, {columns} FROM {registry} t "
         f"JOIN {PERSON_OF} e ON e.registry = '{registry}' AND e.record_id = t.record_id "
+        f"LEFT JOIN raw_{registry} r USING (source_no, row_no) "
         f"LEFT JOIN {TRUSTED_IDS} p ON p.unique_id = '{registry}:' || t.record_id "
         f"LEFT JOIN {ATTACHMENT} a ON a.uid = '{registry}:' || t.record_id {where}"
     ).to_arrow_table()
@@ -346,10 +349,11 @@ def _hukou_rows(con) -> pa.Table:
         f"""
         WITH members AS (
             SELECT e.person_id, t.*, bool_or(t.relation = 'collective'
-                OR coalesce({_extra("raw_hukou", HOUSEHOLD_KIND_HEADERS)}, '')
+                OR coalesce({_extra(HOUSEHOLD_KIND_HEADERS)}, '')
                     LIKE '%{COLLECTIVE_WORD}%') OVER (PARTITION BY t.hukou_no) AS collective
             FROM hukou t
             JOIN {PERSON_OF} e ON e.registry = 'hukou' AND e.record_id = t.record_id
+            LEFT JOIN raw_hukou r USING (source_no, row_no)
         ),
         touched AS (
             SELECT DISTINCT hukou_no FROM members
@@ -381,10 +385,8 @@ def _assistance_rows(con) -> pa.Table:
         "t.name, t.case_no, t.program, t.dibao_class, t.household_size, "
         "t.covered, t.start_date, t.end_date, t.health, t.income_per_capita::DOUBLE, "
         "t.relation, t.phone, t.address, t.bank_account, "
-        + _extra("raw_assistance", INCOME_DATE_HEADERS) + ", "
-        + _extra("raw_assistance", AREA_HEADERS) + ", "
-        + _raw("raw_assistance", "r.program") + ", t.birth_date, t.gender, "
-        + _raw("raw_assistance", GRADUAL_NOTE),
+        + _extra(INCOME_DATE_HEADERS) + ", " + _extra(AREA_HEADERS) + ", "
+        + "r.program, t.birth_date, t.gender, " + GRADUAL_NOTE,
         # in record order: a case's account is tied from its first row, the same in any run
         where=f"WHERE t.program IS DISTINCT FROM '{TEMPORARY}' ORDER BY t.record_id",
     )  # fmt: skip
@@ -431,17 +433,9 @@ GRADUAL_NOTE = (
 )
 
 
-def _extra(raw_table: str, headers: tuple[str, ...]) -> str:
-    """SQL for the first of ``headers`` the raw row carries among its unlisted columns."""
-    return _raw(raw_table, "coalesce(" + ", ".join(f"r.extra['{h}']" for h in headers) + ")")
-
-
-def _raw(raw_table: str, expression: str) -> str:
-    """SQL for ``expression`` of the raw row (``r``) a normalised row (``t``) was read from."""
-    return (
-        f"(SELECT {expression} FROM {raw_table} r "
-        "WHERE r.source_no = t.source_no AND r.row_no = t.row_no)"
-    )
+def _extra(headers: tuple[str, ...]) -> str:
+    """SQL for the first of ``headers`` the raw row ``r`` carries among its unlisted columns."""
+    return "coalesce(" + ", ".join(f"r.extra['{h}']" for h in headers) + ")"
 
 
 def _payment_rows(con) -> pa.Table:
@@ -449,11 +443,12 @@ def _payment_rows(con) -> pa.Table:
     where written apart from 分类施保金), whether it is (``BASE_APART``), the text of its columns beside the contract's (备注,
     发放类型 …), and whether it is 低保 or 特困 money (``models.amounts.CASE_MONEY``)."""
     return con.sql(
-        f"SELECT case_no, pay_month, record_id, {LINE_MONEY}::DOUBLE, "
-        f"{BASE_APART}, (SELECT array_to_string(map_values(r.extra), ' ') "
-        "FROM raw_payments r WHERE r.source_no = payments.source_no "
-        f"AND r.row_no = payments.row_no), {CASE_MONEY} FROM payments WHERE case_no IS "
-        "NOT NULL AND pay_month IS NOT NULL AND amount IS NOT NULL ORDER BY case_no, record_id"
+        "SELECT payments.case_no, payments.pay_month, payments.record_id, "
+        f"{LINE_MONEY}::DOUBLE, "
+        f"{BASE_APART}, array_to_string(map_values(raw_line.extra), ' '), {CASE_MONEY} "
+        f"FROM payments {RAW_LINE} WHERE payments.case_no IS NOT NULL "
+        "AND payments.pay_month IS NOT NULL AND payments.amount IS NOT NULL "
+        "ORDER BY payments.case_no, payments.record_id"
     ).to_arrow_table()
 
 
@@ -507,7 +502,7 @@ def _poverty_rows(con) -> pa.Table:
         con, "poverty",
         "t.name, t.poverty_hh_no, t.poverty_status, "
         "t.labor_capacity, t.health, t.income_per_capita_year::DOUBLE, t.poverty_cause, "
-        + _extra("raw_poverty", DIBAO_MARK_HEADERS),
+        + _extra(DIBAO_MARK_HEADERS),
     )  # fmt: skip
 
 
@@ -549,7 +544,7 @@ def _death_rows(con) -> pa.Table:
     return _rows(
         con,
         "deaths",
-        "t.name, t.death_date, t.source, t.birth_date, " + _raw("raw_deaths", "r.source"),
+        "t.name, t.death_date, t.source, t.birth_date, r.source",
     )
 
 

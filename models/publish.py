@@ -34,7 +34,7 @@ import duckdb
 import orjson
 import pyarrow as pa
 
-from models.amounts import CASE_MONEY, LINE_MONEY
+from models.amounts import CASE_MONEY, LINE_MONEY, RAW_LINE
 from models.cases import Case
 from models.policy import DESCRIPTIVE, RULE_LABELS, Policy, policy_from_dict
 from resolver.db import table_names, transaction
@@ -518,7 +518,7 @@ def _paid_after(con: duckdb.DuckDBPyConnection, left: dict[str, list[dict]],
     try:
         return dict(con.execute(
             "SELECT case_id, max(pay_month) FROM (SELECT g.case_id, payments.pay_month "
-            "FROM payments JOIN _gone_cases g ON payments.case_no = g.case_no "
+            f"FROM payments {RAW_LINE} JOIN _gone_cases g ON payments.case_no = g.case_no "
             "AND payments.county IS NOT DISTINCT FROM g.county "
             f"WHERE payments.pay_month > strftime(g.as_of, '%Y-%m') AND {CASE_MONEY} "
             f"GROUP BY ALL HAVING sum({LINE_MONEY}) > 0) GROUP BY case_id"
