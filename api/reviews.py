@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from api.published import STATUS_LABELS, TRUSTED_IDS
+from api.seals import event_seal, label_seal
 from api.snapshot import EVENTS, Snapshot
 from api.store import Store
 from resolver.errors import DoudiError
@@ -230,7 +231,7 @@ class Reviews:
         ).fetchone()  # fmt: skip
         event = self.store.rows(f"{EVENTS} WHERE e.event_id = ?", [stored])[0]
         published.add_event(event)
-        return event
+        return {**event, "seal": event_seal(self.store.cursor, stored)}
 
     def record_link_label(
         self, case_id: str, *, left: str, right: str, same_person: bool, actor: str, role: str,
@@ -308,10 +309,12 @@ class Reviews:
                                  actor=actor, role=role, case_id=case_id, note=note,
                                  pending=four_eyes and not confirmed, token_id=token_id)  # fmt: skip
             self.snapshot.published.labels.append(label)  # a resolved case's reasons follow
-            self._append_event(case_id, (actor, role, token_id),
-                               self.snapshot.published.status(case_id),
-                               _label_note(label, rows, confirmed), None, kind="link_label")  # fmt: skip
-            return label
+            event = self._append_event(case_id, (actor, role, token_id),
+                                       self.snapshot.published.status(case_id),
+                                       _label_note(label, rows, confirmed), None,
+                                       kind="link_label")  # fmt: skip
+            return {**label, "seal": label_seal(self.store.cursor, label["label_id"]),
+                    "event": event}  # fmt: skip
 
     def link_labels(self, case_id: str) -> list[dict[str, Any]]:
         """Every label on pairs of the case's person rows, oldest first.

@@ -282,7 +282,11 @@ def log_cli_job(db: Path, action: str, target: str, *, run_id: str | None = None
         The run a ``run`` or an ``update`` made: who made a run is found in the access log
         by its id, the one record of who did what.
     """
+    from api.seals import run_seal, run_sealed
+
     with token_store(db) as tokens:
+        if run_id is not None:  # the leads it published, sealed (``doudi audit verify``)
+            target = f"{target} {run_sealed(run_seal(tokens.store.cursor, run_id))}"
         log_cli_read(tokens, action, target, run_id=run_id)
 
 
@@ -358,17 +362,27 @@ def token_renew(
 
 @audit_app.command("verify")
 def audit_verify(db: DbOption = Path("doudi.duckdb")) -> None:
-    """核验访问日志的哈希链：每条都接在前一条之后、内容未被改动。被改动时以非零状态退出。"""
+    """核验访问日志的哈希链（每条都接在前一条之后、内容未被改动），并以日志中的封存核对核查事件、关联标注
+    和各次运行发布的疑点（未被改动、删除或绕过服务写入）。发现问题时以非零状态退出。"""
+    from api.seals import check_seals
+
     with errors_reported(), token_store(db) as tokens:
         check = tokens.verify_access_log()
+        seals = check_seals(tokens.store.cursor, (row[4:6] for row in tokens.access_chain()))
     if check.ok:
         console.print(f"访问日志完好：共 {check.count} 条，哈希链无断点。末条序号 {check.head_seq}，"
                       f"末条哈希 {check.head_hash}（可另行记下：末尾若被删去，只有对照它才能发现）",
                       highlight=False)  # fmt: skip
-        return
-    err_console.print(f"[bold red]访问日志被改动[/]：序号 {check.broken_seq} 处断链——{check.problem}。"
-                      f"此前 {check.count} 条完好。", highlight=False)  # fmt: skip
-    raise typer.Exit(1)
+    else:
+        err_console.print(f"[bold red]访问日志被改动[/]：序号 {check.broken_seq} 处断链——"
+                          f"{check.problem}。此前 {check.count} 条完好。", highlight=False)  # fmt: skip
+    if seals.ok:
+        console.print(f"核查记录与日志一致：{seals.events} 条核查事件、{seals.labels} 条关联标注、"
+                      f"{seals.runs} 次运行发布的疑点均与访问日志中的封存相符。", highlight=False)  # fmt: skip
+    for problem in seals.problems:
+        err_console.print(f"[bold red]核查记录被改动[/]：{problem}", highlight=False)
+    if not (check.ok and seals.ok):
+        raise typer.Exit(1)
 
 
 STATUS = {"active": "有效", "expired": "已过期", "revoked": "已吊销"}

@@ -38,6 +38,7 @@ from api.schemas import (
     LinkLabel,
     LinkLabelIn,
 )
+from api.seals import sealed
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 StatusFilter = Literal[
@@ -183,7 +184,8 @@ def record_decision(
             expected_event=event_version(if_match), token_id=principal.token_id,
         )  # fmt: skip
     access.record(principal.name, principal.role, "record_decision",
-                  f"{case_id} 事件 {event['event_id']} {event['from_status']}→{event['to_status']}")  # fmt: skip
+                  f"{case_id} {sealed('event', event['event_id'], event['seal'])} "
+                  f"{event['from_status']}→{event['to_status']}")  # fmt: skip
     return event
 
 
@@ -205,7 +207,8 @@ def record_assignment(
             due_date=assignment.due_date, note=assignment.note, token_id=principal.token_id,
         )  # fmt: skip
     access.record(principal.name, principal.role, "record_assignment",
-                  f"{case_id} 事件 {event['event_id']} 整改时限 {event['due_date']}")  # fmt: skip
+                  f"{case_id} {sealed('event', event['event_id'], event['seal'])} "
+                  f"整改时限 {event['due_date']}")  # fmt: skip
     return event
 
 
@@ -230,9 +233,11 @@ def label_link(
             token_id=principal.token_id,
         )  # fmt: skip
     verdict = "同一人" if stored["same_person"] else "不是同一人"
+    event = stored["event"]
     access.record(principal.name, principal.role, "record_link_label",
-                  f"{case_id} 标注 {stored['label_id']} {stored['unique_id_l']} "
-                  f"{stored['unique_id_r']} {verdict}")  # fmt: skip
+                  f"{case_id} {sealed('label', stored['label_id'], stored['seal'])} "
+                  f"{stored['unique_id_l']} {stored['unique_id_r']} {verdict} "
+                  f"{sealed('event', event['event_id'], event['seal'])}")  # fmt: skip
     return stored
 
 

@@ -7,17 +7,26 @@ is written to the access log."""
 from __future__ import annotations
 
 import io
+import shutil
 
 import openpyxl
 import pytest
+from typer.testing import CliRunner
 
+from api.cli import app
+from api.cli.serving import log_cli_job
 from api.ledgers import SUMMARY_COLUMNS
 from api.published import CONFIRMED_RESOLVED_LABEL
 from models.pipeline import update_pipeline
+from resolver.db import connect
 from tests.api.conftest import _drop_without
 from tests.api.served import client
 
 pytestmark = pytest.mark.slow
+
+
+def _verify(db):
+    return CliRunner().invoke(app, ["audit", "verify", "--db", str(db)])
 
 
 def _death_cases(http) -> list[dict]:
@@ -151,5 +160,51 @@ def test_every_write_keeps_its_token_and_is_in_the_access_log(county):
         ("record_assignment", second["token_id"]),
         ("record_link_label", second["token_id"])])  # fmt: skip
     dismissal = next(entry for entry in log if entry["action"] == "record_decision"
-                     and f"事件 {dismissed.json()['event_id']} " in entry["target"])  # fmt: skip
+                     and f"事件 {dismissed.json()['event_id']}（封存 " in entry["target"])  # fmt: skip
     assert dismissal["target"].endswith("in_review→dismissed")
+
+
+def test_verify_finds_events_labels_and_leads_changed_in_the_file(county, tmp_path):
+    with client(county, "auditor") as http:
+        case = _death_cases(http)[1]
+        path = f"/api/cases/{case['case_id']}"
+        left, right = _agreeing_pair(case)
+        for body in ({"to_status": "in_review"}, {"to_status": "confirmed", "note": "已核实"}):
+            assert http.post(f"{path}/decisions", json=body).status_code == 201
+        assert http.post(f"{path}/link-labels",
+                         json={"left": left, "right": right, "same_person": True}
+                         ).status_code == 201  # fmt: skip
+    county["server"].stop()
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(county["db"], copy)
+    county["server"].start()
+    log_cli_job(copy, "run_drop", "drop", run_id=county["run_id"])  # as `doudi run` logs its run
+    verified = _verify(copy)
+    assert verified.exit_code == 0, verified.output
+    assert "均与访问日志中的封存相符" in verified.output and "1 次运行" in verified.output
+    con = connect(copy)
+    events = [row[0] for row in con.execute("SELECT event_id FROM case_events WHERE case_id = ? "
+                                            "ORDER BY event_id", [case["case_id"]]).fetchall()]  # fmt: skip
+    label = con.execute("SELECT max(label_id) FROM link_labels").fetchone()[0]
+    con.execute("UPDATE case_events SET note = '经核实在世' WHERE event_id = ?", [events[1]])
+    con.execute("DELETE FROM case_events WHERE event_id = ?", [events[0]])
+    con.execute("UPDATE link_labels SET same_person = false WHERE label_id = ?", [label])
+    con.execute("INSERT INTO case_events (case_id, actor, role, recorded_at, from_status, "
+                "to_status, reason, kind) VALUES (?, 'auditor-1', 'auditor', now(), "
+                "'confirmed', 'dismissed', '伪造', 'decision')", [case["case_id"]])  # fmt: skip
+    forged = con.execute("SELECT max(event_id) FROM case_events").fetchone()[0]
+    con.execute("DELETE FROM published_cases WHERE run_id = ? AND case_id = ?",
+                [county["run_id"], case["case_id"]])  # fmt: skip
+    con.close()
+    verified = _verify(copy)
+    assert verified.exit_code == 1
+    problems = {line.split("：", 1)[1] for line in verified.output.splitlines()
+                if line.startswith("核查记录被改动")}  # fmt: skip
+    assert problems == {
+        f"核查事件 {events[1]} 与访问日志记下的封存不符（被改动）",
+        f"访问日志记下的核查事件 {events[0]} 已不在数据库中（被删除）",
+        f"关联标注 {label} 与访问日志记下的封存不符（被改动）",
+        f"核查事件 {forged} 不见于访问日志（未经服务写入数据库）",
+        f"运行 {county['run_id']} 发布的疑点与发布时的封存不符（疑点被删除、添加或改动）",
+    }
+    assert "访问日志完好" in verified.output  # the log itself was not touched
