@@ -31,7 +31,10 @@ err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 DbOption = Annotated[Path, typer.Option("--db", help="运行结果的 DuckDB 数据库文件。")]
 ColumnsOption = Annotated[
     Path | None,
-    typer.Option("--columns", help="本县的列名对照表：CSV，第一行为 表头,字段,名册，以下各行为 表头,字段[,名册]。"),
+    typer.Option(
+        "--columns",
+        help="本县的列名对照表：CSV，第一行为 表头,字段,名册，以下各行为 表头,字段[,名册]。",
+    ),
 ]
 SeedOption = Annotated[int, typer.Option(help="随机种子：同一种子得到同样的合成数据和训练结果。")]
 AllowMissingOption = Annotated[
