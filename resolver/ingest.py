@@ -123,6 +123,10 @@ class FileOutcome:
     stand_ins: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Required columns a table may lack when it has one of their stand-ins (the caller finds
     them by it: a case by the payee's ID or account)."""
+    personless: list[tuple[Skip, InputError, str]] = field(default_factory=list)
+    """Sheets lacking a required column that name no one (a 分类统计 sheet), each as the skip
+    it is beside a table of the file, the refusal it is without one and the registry it looked
+    like (``_settle_personless``)."""
 
 
 @dataclass(frozen=True)
@@ -1024,6 +1028,20 @@ def _read_tables(outcome: FileOutcome, grids: list[Grid], vocabulary: Vocabulary
                                     "（各列与之对齐：系统导出时把一张表分在了几个工作表）")  # fmt: skip
             else:
                 header = _header_grid(grid, source.header_rows)
+    _settle_personless(outcome)
+
+
+def _settle_personless(outcome: FileOutcome) -> None:
+    """Skip each sheet that names no one (``FileOutcome.personless``) when another sheet of
+    the file is a table: a workbook's statistics sheet beside its roster. Without one, the
+    sheet is refused as a table lacking its columns: the file holds no usable table."""
+    for skip, error, registry in outcome.personless:
+        if outcome.sources:
+            outcome.skips.append(skip)
+        else:
+            outcome.errors.append(error)
+            outcome.refused.add(registry)
+    outcome.personless.clear()
 
 
 def _headerless(grid: Grid, header: Grid, vocabulary: Vocabulary, hint: str | None) -> bool:
@@ -1149,9 +1167,13 @@ def _read_table(outcome: FileOutcome, located, vocabulary: Vocabulary, context, 
         reason = (f"看起来是{chinese}，但缺少必填列：{headers}（表头在第 "
                   f"{'、'.join(map(str, located.header_rows))} 行；列名另有写法时，可用 "
                   "--columns 对照文件指定）" + _several_months_said(located, missing))  # fmt: skip
-        raise InputError(
+        error = InputError(
             located.grid.path, located.header_rows, headers, reason, located.grid.sheet
         )
+        if located.grid.sheet is None or set(recognition.positions) & _WHO_COLUMNS:
+            raise error
+        outcome.personless.append((replace(skip, reason=PERSONLESS_SHEET), error, recognition.registry.name))
+        return
     if missing:
         outcome.skips.append(replace(skip, reason="不是名册表格（表头中可识别的列太少）"))
         return
@@ -1188,6 +1210,12 @@ def _hint_note(hinted, chinese: str) -> str:
 
 # Why a sheet of totals is not read: its columns are places, counts, amounts and months.
 TOTALS_SHEET = "汇总或统计表（只有乡镇、户数、人数、金额、月份等汇总列，没有救助证号、姓名、身份证号列），不是名册表格"
+# Why a sheet that names no one is not read beside a table of its workbook (``_settle_personless``).
+PERSONLESS_SHEET = "统计表（没有姓名、身份证号、证号、户号等列，不列任何人），不是名册表格"
+# The columns that say whom a row is of: a person, a household or a case. A sheet with none of
+# them (分类统计: 乡镇 | 残疾类别 | 一级 … 四级) counts people; it lists no one.
+_WHO_COLUMNS = {"name", "id_number", "cert_no", "payee_name", "payee_id_number", "case_no",
+                "hukou_no", "poverty_hh_no", "bank_account"}  # fmt: skip
 # The columns a 汇总 sheet has: a sheet with any other (a class, a start date, 是否保障对象)
 # is a table of persons that lacks a column, and is refused naming it.
 _TOTALS_COLUMNS = {"county", "township", "village", "household_size", "amount", "pay_month",

@@ -887,6 +887,34 @@ def test_a_township_sheet_of_persons_lacking_columns_is_refused_not_taken_for_to
     assert reason[0].startswith("汇总或统计表")
 
 
+CERTIFICATES = [["记录编号", "姓名", "身份证号码", "残疾类别", "残疾等级"],
+                ["C1", "刘华", "532326199001011235", "肢体", "二级"]]  # fmt: skip
+COUNTS = [["乡镇", "残疾类别", "一级", "二级", "三级", "四级"], ["石羊镇", "肢体", 1, 2, 0, 0]]
+
+
+def test_a_sheet_naming_no_one_beside_the_roster_is_skipped_and_named(tmp_path):
+    # 分类统计 (乡镇 | 残疾类别 | 一级 … 四级) beside the roster was refused as a 残疾人 table
+    # lacking 姓名 and 残疾等级, stopping the run, until 2026-12-06
+    drop = tmp_path / "drop"
+    workbook(drop / "残疾人.xlsx", {"持证残疾人": CERTIFICATES, "分类统计": COUNTS})
+    con, errors = check_drop(drop)
+    assert errors == []
+    assert con.execute("SELECT record_id FROM disability").fetchall() == [("C1",)]
+    (reason,) = con.execute("SELECT reason FROM ingest_skipped WHERE sheet = '分类统计'").fetchall()
+    assert reason[0].startswith("统计表")
+
+
+def test_a_sheet_naming_no_one_alone_or_a_roster_lacking_a_column_is_refused(tmp_path):
+    alone = tmp_path / "alone"
+    workbook(alone / "残疾人.xlsx", {"分类统计": COUNTS})
+    assert any("缺少必填列" in error.reason for error in check_drop(alone)[1])
+    lacking = tmp_path / "lacking"  # names people, lacks 残疾等级: a roster, refused beside another
+    roster = [[*row[:4]] for row in CERTIFICATES]
+    workbook(lacking / "残疾人.xlsx", {"持证残疾人": CERTIFICATES, "新增": roster})
+    reasons = [error.reason for error in check_drop(lacking)[1]]
+    assert any("缺少必填列：残疾等级" in reason for reason in reasons)
+
+
 @pytest.mark.parametrize(("head", "members"), [
     ("户主", "家庭成员"), ("户主信息", "家庭成员信息"), ("申请人", "共同生活家庭成员"), ("户主", "成员"),
     ("申请人信息", "共同生活家庭成员信息"), ("低保户户主", "保障成员"), ("户主信息", "家庭成员基本信息"),
