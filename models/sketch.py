@@ -193,7 +193,8 @@ class HouseholdSketch:
         self._edge(("person", pid), ("person", other_pid), "possibly_same", "assistance",
                    record_id, probability, other_record_id=other_record_id)  # fmt: skip
 
-    def certify(self, pid, record_id, disability_type, level, issued=None):
+    def certify(self, pid, record_id, disability_type, level, issued=None, status=None,
+                cancel_reason=None, valid_until=None, listed_under=None):  # fmt: skip
         """A disability certificate of ``pid``.
 
         Parameters
@@ -208,9 +209,15 @@ class HouseholdSketch:
             The level, 1 (most severe) to 4.
         issued : date, optional
             The issue date.
+        status, cancel_reason, valid_until : str, optional
+            Its 证件状态, 注销原因 and 有效期至 as written.
+        listed_under : str, optional
+            The file and sheet its row was read from.
         """
         self.graph.add_node(("disability", record_id), kind="disability",
-                            disability_type=disability_type, level=level, issue_date=issued)  # fmt: skip
+                            disability_type=disability_type, level=level, issue_date=issued,
+                            status=status, cancel_reason=cancel_reason, valid_until=valid_until,
+                            listed_under=listed_under)  # fmt: skip
         self._edge(("person", pid), ("disability", record_id), "certified", "disability",
                    record_id)  # fmt: skip
 

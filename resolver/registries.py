@@ -197,6 +197,13 @@ HOUSEHOLD_KIND_HEADERS = ("户别", "户类型", "户类别", "户口类别", "�
 # moved away or joined the army: its reason column says which rows are death notices
 # (``resolver.tables.death_notices_only``).
 CANCEL_REASON_HEADERS = ("注销原因", "注销类别", "注销类型", "销户原因")
+# A 残联 export says whether each certificate is in force: its status (证件状态: 正常, 注销,
+# 死亡注销, 迁出 …), the last day it is valid (有效期至) and, for one cancelled, why
+# (``CANCEL_REASON_HEADERS``: 注销原因) (``models.certificates``).
+CERT_STATUS_HEADERS = ("证件状态", "持证状态", "残疾证状态", "证件状况", "证状态", "人员状态",
+                       "状态")  # fmt: skip
+CERT_VALID_HEADERS = ("有效期至", "有效期", "有效期限", "证件有效期", "证件有效期至",
+                      "有效截止日期", "有效期截止日期", "有效期止", "到期日期")  # fmt: skip
 # A province's rows in one set of files say their county in a column: its 6-digit division
 # code (a longer code, a village's, begins with it) or its name (``resolver.ingest``).
 COUNTY_HEADERS = ("区县", "所属区县", "县区", "所属县区", "县（市、区）", "县(市、区)", "县市区",
@@ -235,6 +242,8 @@ READ_EXTRAS = {
                             "assistance": INCOME_DATE_HEADERS + AREA_HEADERS,
                             "payments": YEAR_HEADERS,
                             "poverty": DIBAO_MARK_HEADERS,
+                            "disability": CERT_STATUS_HEADERS + CERT_VALID_HEADERS
+                                          + CANCEL_REASON_HEADERS,
                             "deaths": CANCEL_REASON_HEADERS}.get(name, ())
     for name in ("hukou", "assistance", "payments", "poverty", "disability", "deaths")
 }  # fmt: skip

@@ -6,6 +6,7 @@ import networkx as nx
 
 from models.amounts import yuan_text
 from models.cases import UNLINKED, Case, Evidence
+from models.certificates import held_certificates
 from models.detectors.common import (
     NOT_ENROLLED,
     STATUS_LABELS,
@@ -36,6 +37,11 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
     A collective hukou (集体户) is no household (``models.graph.families_of``).
     A roster row linking left apart (a blank ID among namesakes) that is plausibly the person's
     own, in a case covering his hukou family, covers him (``_covered_by_unlinked_row``).
+
+    Only the certificates that hold on the as-of day count (``models.certificates``): one
+    cancelled (证件状态 注销, 迁出 …, or listed on a 注销 sheet), expired (有效期至 passed) or
+    replaced by a later-issued one of its category (a re-assessment) is context in the
+    evidence of a case raised on another, never the reason for one.
 
     Where ``policy.key_groups`` holds ``severely_disabled_member`` (大姚: 六类重点人口之三),
     membership of any 建档立卡 household is reason enough, whatever its status or income; the
@@ -74,9 +80,10 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
     """
     cases = []
     for node in persons_near(graph, "disability"):
+        held, set_aside = held_certificates(graph, node)
         certificates = [
             (cert, row)
-            for cert, row in neighbours(graph, node, "certified")
+            for cert, row in held
             if policy.is_severely_disabled(
                 graph.nodes[cert]["disability_type"], graph.nodes[cert]["level"]
             )
@@ -85,8 +92,21 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
             continue
         poverty = _poverty_reasons(graph, policy, node)
         if poverty and not enrolled_now(graph, node) and not _covered_by_unlinked_row(graph, node):
-            cases.append(_case(graph, node, certificates, poverty, _maybe_dead(graph, node)))
+            cases.append(_case(graph, node, certificates, poverty, _maybe_dead(graph, node),
+                               set_aside))  # fmt: skip
     return cases
+
+
+def _set_aside_evidence(graph: nx.MultiGraph, cert, row: dict, reason: str) -> Evidence:
+    """A certificate that does not hold (cancelled, expired, replaced), as context."""
+    return Evidence(f"另有残疾证：{_certificate_text(graph.nodes[cert])}，{reason}，不作为依据",
+                    "disability", row["record_id"])  # fmt: skip
+
+
+def _certificate_text(attributes: dict) -> str:
+    """A certificate's category and level as the evidence writes them (肢体残疾二级)."""
+    kind = TYPE_LABELS.get(attributes["disability_type"], attributes["disability_type"])
+    return f"{kind}残疾{attributes['level']}级"
 
 
 def _maybe_dead(graph, node) -> list[tuple[Evidence, float]]:
@@ -217,14 +237,14 @@ def _history_evidence(case, row) -> Evidence:
     return Evidence(f"{state}{income}", "assistance", row["record_id"])
 
 
-def _case(graph, node, certificates, poverty, maybe_dead: list[tuple[Evidence, float]]) -> Case:
+def _case(graph, node, certificates, poverty, maybe_dead: list[tuple[Evidence, float]],
+          set_aside: list[tuple]) -> Case:  # fmt: skip
     cert, row = min(certificates, key=lambda item: graph.nodes[item[0]]["level"])
     attributes = graph.nodes[cert]
-    kind = TYPE_LABELS.get(attributes["disability_type"], attributes["disability_type"])
     evidence = [
         *(fact for fact, _ in maybe_dead),
         Evidence(
-            f"{kind}残疾{attributes['level']}级，{_severity(attributes['level'])}",
+            f"{_certificate_text(attributes)}，{_severity(attributes['level'])}",
             "disability",
             row["record_id"],
         ),
@@ -234,6 +254,7 @@ def _case(graph, node, certificates, poverty, maybe_dead: list[tuple[Evidence, f
     ]
     history = neighbours(graph, node, "enrolled_in")  # none is current: the person is missed
     evidence += [_history_evidence(case, enrolled) for case, enrolled in history]
+    evidence += [_set_aside_evidence(graph, *item) for item in set_aside]
     return Case(
         case_type="missed_disability",
         records=[("disability", row["record_id"])],

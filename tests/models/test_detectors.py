@@ -1067,6 +1067,50 @@ def test_severity_follows_the_policy(disability_type, level, flagged):
     assert bool(detect_missed_disability(drop.graph, POLICY)) is flagged
 
 
+@pytest.mark.parametrize("written", [{"status": "注销"}, {"status": "迁出"},
+                                     {"valid_until": "2022-05-06"},
+                                     {"listed_under": "残疾人.xlsx／注销人员"}])  # fmt: skip
+def test_a_cancelled_or_expired_certificate_raises_no_lead_and_is_context_beside_another(written):
+    # until 2026-12-06 a certificate 注销, 迁出, expired or on a 注销人员 sheet raised a lead
+    drop = HouseholdSketch()
+    drop.person("wang")
+    drop.certify("wang", "C1", "visual", 1, **written)
+    drop.poor("wang", "P1", status="not_lifted")
+    assert detect_missed_disability(drop.graph, POLICY) == []
+    drop.certify("wang", "C2", "intellectual", 3, status="正常", valid_until="2030-01-01")
+    (case,) = detect_missed_disability(drop.graph, POLICY)
+    assert case.records == [("disability", "C2")]
+    (context,) = [fact for fact in case.evidence if fact.text.startswith("另有残疾证")]
+    assert context.record_id == "C1" and "不作为依据" in context.text
+
+
+def test_a_reassessed_certificate_holds_over_the_earlier_one_of_its_category():
+    # 肢体 二级 in 2014, re-assessed 三级 in 2023: the 2014 certificate raised a lead and the
+    # evidence never named the newer one until 2026-12-06
+    drop = HouseholdSketch()
+    drop.person("zhang")
+    drop.certify("zhang", "C1", "physical", 2, issued=date(2014, 5, 6))
+    drop.certify("zhang", "C2", "physical", 3, issued=date(2023, 8, 9))
+    drop.poor("zhang", "P1", status="not_lifted")
+    assert detect_missed_disability(drop.graph, POLICY) == []
+    up = HouseholdSketch()  # re-assessed up: the lead rests on the newer, naming the older
+    up.person("zhang")
+    up.certify("zhang", "C1", "physical", 3, issued=date(2014, 5, 6))
+    up.certify("zhang", "C2", "physical", 2, issued=date(2023, 8, 9))
+    up.poor("zhang", "P1", status="not_lifted")
+    (case,) = detect_missed_disability(up.graph, POLICY)
+    assert case.records == [("disability", "C2")]
+    assert any(fact.record_id == "C1" and "取代（重新评定）" in fact.text for fact in case.evidence)
+    undated = HouseholdSketch()  # no issue dates: both hold, as before
+    undated.person("zhang")
+    undated.certify("zhang", "C1", "physical", 2)
+    undated.certify("zhang", "C2", "physical", 3)
+    undated.poor("zhang", "P1", status="not_lifted")
+    assert [case.records for case in detect_missed_disability(undated.graph, POLICY)] == [
+        [("disability", "C1")]
+    ]
+
+
 def test_a_low_income_on_a_case_that_ended_is_history_not_poverty():
     drop = HouseholdSketch()
     drop.person("wang")

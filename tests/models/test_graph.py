@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from datetime import date
 
+import openpyxl
 import pytest
 
 from models.components import split_rows
@@ -58,23 +59,32 @@ DROP = {
 }  # fmt: skip
 PERSON_OF = {"H1": "p-mother", "A1": "p-mother", "P1": "p-mother", "H2": "p-son", "H3": "p-loner",
              "A2": "p-urban", "A3": "p-rural", "A4": "p-son"}  # fmt: skip
-REGISTRY_OF = {"H": "hukou", "A": "assistance", "P": "poverty"}
+REGISTRY_OF = {"H": "hukou", "A": "assistance", "P": "poverty", "C": "disability"}
 
 
-def _linked(tmp_path, tables: dict[str, list[list[str]]]):
-    """The drop ``tables`` ingested, its persons as ``PERSON_OF`` says."""
+def _linked(tmp_path, tables: dict[str, list[list[str]]], books=None, person_of=PERSON_OF):
+    """The drop ``tables`` (and workbooks ``books``: registry -> sheet -> rows) ingested, its
+    persons as ``person_of`` says."""
     drop = tmp_path / "drop"
     drop.mkdir()
     for registry, rows in tables.items():
         with (drop / f"{registry}.csv").open("w", encoding="utf-8", newline="") as handle:
             csv.writer(handle).writerows(rows)
+    for registry, sheets in (books or {}).items():
+        book = openpyxl.Workbook()
+        book.remove(book.active)
+        for sheet, rows in sheets.items():
+            page = book.create_sheet(sheet)
+            for row in rows:
+                page.append(row)
+        book.save(drop / f"{registry}.xlsx")
     con = connect(tmp_path / "doudi.duckdb")
     ingest_drop(con, drop)
     build_persons(con, shared_limit=5)
     con.execute("CREATE TABLE entities (registry VARCHAR, record_id VARCHAR, person_id VARCHAR)")
     con.executemany(
         "INSERT INTO entities VALUES (?, ?, ?)",
-        [(REGISTRY_OF[rid[0]], rid, pid) for rid, pid in PERSON_OF.items()],
+        [(REGISTRY_OF[rid[0]], rid, pid) for rid, pid in person_of.items()],
     )  # fmt: skip
     return con
 
@@ -294,3 +304,27 @@ def test_a_restored_registration_reaches_the_person_its_id_is_trusted_of(tmp_pat
     built = build_household_graph(_linked(tmp_path, DROP | {"deaths": deaths}), links=None)
     assert built.nodes[person("p-mother")]["restored"] == [(date(2025, 1, 5), "R1")]
     assert "restored" not in built.nodes[person("p-son")]
+
+
+def test_a_certificates_status_validity_and_sheet_reach_its_node(tmp_path):
+    # 证件状态, 注销原因, 有效期至 and the 注销人员 sheet were read as nothing until 2026-12-06
+    header = ["记录编号", "姓名", "身份证号码", "残疾类别", "残疾等级", "有效期至", "证件状态"]
+    books = {"disability": {
+        "持证残疾人": [header, ["C1", "李秀兰", MOTHER, "肢体", "二级", "2022-05-06", "正常"],
+                       ["C2", "李强", SON, "视力", "一级", "2029-08-09", "注销"]],
+        "注销人员": [["记录编号", "姓名", "身份证号码", "残疾类别", "残疾等级", "注销原因"],
+                     ["C3", "李强", SON, "听力", "一级", "死亡"]],
+    }}  # fmt: skip
+    people = PERSON_OF | {"C1": "p-mother", "C2": "p-son", "C3": "p-son"}
+    built = build_household_graph(_linked(tmp_path, DROP, books, people), links=None)
+    written = {record_id: {key: built.nodes[("disability", record_id)][key]
+                           for key in ("status", "cancel_reason", "valid_until", "listed_under")}
+               for record_id in ("C1", "C2", "C3")}  # fmt: skip
+    assert written == {
+        "C1": {"status": "正常", "cancel_reason": None, "valid_until": "2022-05-06",
+               "listed_under": "disability.xlsx／持证残疾人"},
+        "C2": {"status": "注销", "cancel_reason": None, "valid_until": "2029-08-09",
+               "listed_under": "disability.xlsx／持证残疾人"},
+        "C3": {"status": None, "cancel_reason": "死亡", "valid_until": None,
+               "listed_under": "disability.xlsx／注销人员"},
+    }  # fmt: skip

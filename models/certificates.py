@@ -1,0 +1,135 @@
+"""Which of a person's disability certificates hold on the as-of day.
+
+A 残联 export lists every certificate ever issued: cancelled ones (注销, 死亡注销, 迁出,
+作废 …, in a status column or on a sheet named for them), expired ones (有效期至 before the
+as-of day), and the older certificate of a category re-assessed since (a 2014 肢体二级 and
+the 2023 肢体三级 that replaced it). Only the certificates that hold make a person severely
+disabled (``models.detectors.missed_disability``); the others are context.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import networkx as nx
+
+from models.graph import Node, neighbours
+from resolver.normalize import parse_date
+
+# A status, or a sheet's or file's name, that says a certificate is no longer in force; not
+# negated (未注销, 未过期) nor a list that includes such rows (含注销).
+_LAPSED_WORD = re.compile(
+    r"(?<![未非不没含括])(注销|作废|收回|失效|过期|迁出|死亡|吊销|撤销|停用|销户|已故|去世|无效)"
+)
+# A cell saying nothing: 无, /, -, 空.
+_PLACEHOLDER = re.compile(r"[无空/／\\\-—－_.。、\s]*")
+# A validity written as a span (2019-10-15至2029-10-15): its end.
+_SPAN = re.compile(r"[至到~～—]|--")
+
+
+def lapse_reason(written: dict[str, str | None], as_of: date) -> str | None:
+    """Why a certificate is not in force on ``as_of``, in Chinese, or None when it is.
+
+    Parameters
+    ----------
+    written : dict
+        What the export writes of it, each None when absent or blank: ``status`` (证件状态:
+        正常, 注销, 死亡注销, 迁出 …), ``cancel_reason`` (注销原因: any reason written cancels
+        it), ``valid_until`` (有效期至: a date, a span ending in one, 长期) and
+        ``listed_under``, the file and sheet its row was read from (``残疾人.xlsx／注销人员``:
+        a name saying cancelled says so of every row whose status says nothing).
+    as_of : date
+        The day the drop describes.
+
+    Returns
+    -------
+    str or None
+        The reason (``证件状态为「注销」``, ``有效期至 2021-03-15，已过期``), or None.
+
+    Examples
+    --------
+    >>> day = date(2026, 10, 31)
+    >>> lapse_reason({"status": "死亡注销"}, day), lapse_reason({"status": "未注销"}, day)
+    ('证件状态为「死亡注销」', None)
+    >>> lapse_reason({"status": "正常", "valid_until": "2011-02-15至2021-02-15"}, day)
+    '有效期至 2021-02-15，已过期'
+    >>> lapse_reason({"cancel_reason": "康复"}, day), lapse_reason({"listed_under": "注销人员"}, day)
+    ('已注销（注销原因「康复」）', '列在「注销人员」中')
+    """
+    status, reason = _text(written.get("status")), _text(written.get("cancel_reason"))
+    listed_under = written.get("listed_under") or ""
+    if _LAPSED_WORD.search(status):
+        return f"证件状态为「{status}」"
+    if reason:
+        return f"已注销（注销原因「{reason}」）"
+    if not status and _LAPSED_WORD.search(listed_under):
+        return f"列在「{listed_under}」中"
+    until = _valid_until(_text(written.get("valid_until")))
+    if until is not None and until < as_of:
+        return f"有效期至 {until.isoformat()}，已过期"
+    return None
+
+
+def _text(value: str | None) -> str:
+    """A cell as written, stripped; empty for a blank or a placeholder (无, /, -)."""
+    text = (value or "").strip()
+    return "" if _PLACEHOLDER.fullmatch(text) else text
+
+
+def _valid_until(text: str) -> date | None:
+    """The last day of a validity as written (its span's end), or None (长期, blank, unread)."""
+    return parse_date(_SPAN.split(text)[-1].strip()) if text else None
+
+
+def held_certificates(graph: nx.MultiGraph, person: Node
+                      ) -> tuple[list[tuple[Node, dict]], list[tuple[Node, dict, str]]]:  # fmt: skip
+    """A person's certificates that hold on the as-of day, and those set aside with why.
+
+    A certificate is set aside when a later-issued certificate of the same category replaced
+    it (a re-assessment; without issue dates on both, neither replaces the other) or when it
+    is not in force on the as-of day (``lapse_reason`` of the node's status, cancel_reason,
+    valid_until and listed_under).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph, with ``as_of``.
+    person : Node
+        The person node.
+
+    Returns
+    -------
+    tuple
+        The (certificate, edge) pairs that hold, and (certificate, edge, reason) of the
+        others, the reason in Chinese.
+    """
+    certificates = neighbours(graph, person, "certified")
+    held, set_aside = [], []
+    for cert, row in certificates:
+        reason = _replaced_by(graph, cert, certificates) or _lapsed(graph, cert)
+        if reason:
+            set_aside.append((cert, row, reason))
+        else:
+            held.append((cert, row))
+    return held, set_aside
+
+
+def _lapsed(graph: nx.MultiGraph, cert: Node) -> str | None:
+    """``lapse_reason`` of a certificate node on the graph's as-of day."""
+    return lapse_reason(graph.nodes[cert], graph.graph["as_of"])
+
+
+def _replaced_by(graph: nx.MultiGraph, cert: Node, certificates: list[tuple[Node, dict]]
+                 ) -> str | None:  # fmt: skip
+    """Why ``cert`` is replaced: the latest certificate of its category issued after it."""
+    attributes = graph.nodes[cert]
+    issued = attributes.get("issue_date")
+    later = [(graph.nodes[other]["issue_date"], other[1]) for other, _ in certificates
+             if graph.nodes[other]["disability_type"] == attributes["disability_type"]
+             and issued is not None and graph.nodes[other].get("issue_date") is not None
+             and graph.nodes[other]["issue_date"] > issued]  # fmt: skip
+    if not later:
+        return None
+    day, record_id = max(later)
+    return f"已被 {day.isoformat()} 发证的同类别残疾证（记录 {record_id}）取代（重新评定）"
