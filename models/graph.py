@@ -14,7 +14,7 @@ and ``basis``: that link's strongest comparisons in words.
 | case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]: a line's 保障金 where the ledger writes it apart from 分类施保金), base_apart (whether every line does), other_payments (month -> [(record_id, amount)]: lines of another program, 临时救助 …, never the case's money) |
 | poverty_household | poverty_hh_no | |
 | death | record_id | death_date, source (the contract's code, or None), source_written (数据来源 as the file writes it), id18 |
-| disability | record_id | disability_type, level, issue_date; status, cancel_reason and valid_until (the optional columns 证件状态, 注销原因 and 有效期至 as written, None when absent or blank) and listed_under (the file and sheet its row was read from: ``残疾人.xlsx／注销人员``): whether it is in force is ``models.certificates``' |
+| disability | record_id | disability_type, level, issue_date; status, cancel_reason and valid_until (the optional columns 证件状态, 注销原因 and 有效期至 as written, None when absent or blank) and listed_under (the file and sheet its row was read from: ``残疾人.xlsx／注销人员``); level_from_cert: whether the level is its number's level digit, the row's 残疾等级 blank or unreadable (``resolver.tables.FROM_CERTIFICATE``): whether it is in force is ``models.certificates``' |
 | account | the account number | payees: the (领款人姓名, 领款人身份证号码) pairs the payment ledger names on it (absent when it names none) |
 | phone / address | the value, when two or more persons on the assistance roster use it | |
 
@@ -533,22 +533,27 @@ def _marked(value: str | None) -> bool | None:
 def _disability_rows(con) -> pa.Table:
     """The certificates, each with its status and validity as the 残联 export writes them
     (optional columns) and the file and sheet its row was read from."""
+    tables = table_names(con)
     listed_under = ("(SELECT concat_ws('／', s.file, s.sheet) FROM ingest_sources s "
-                    "WHERE s.source_no = t.source_no)" if "ingest_sources" in table_names(con)
+                    "WHERE s.source_no = t.source_no)" if "ingest_sources" in tables
                     else "NULL")  # fmt: skip
+    level_from_cert = ("EXISTS (SELECT 1 FROM dq_findings f WHERE f.registry = 'disability' "
+                       "AND f.record_id = t.record_id AND f.problem = 'level_from_cert')"
+                       if "dq_findings" in tables else "false")  # fmt: skip
     return _rows(con, "disability",
                  "t.name, t.disability_type, t.disability_level, t.issue_date, "
                  f"{_extra(CERT_STATUS_HEADERS)}, {_extra(CANCEL_REASON_HEADERS)}, "
-                 f"{_extra(CERT_VALID_HEADERS)}, {listed_under}")  # fmt: skip
+                 f"{_extra(CERT_VALID_HEADERS)}, {listed_under}, {level_from_cert}")  # fmt: skip
 
 
 def _add_disability(graph, rows) -> None:
     for (person_id, record_id, id18, probability, basis, name, kind, level, issued, status,
-         cancel_reason, valid_until, listed_under) in rows:  # fmt: skip
+         cancel_reason, valid_until, listed_under, level_from_cert) in rows:  # fmt: skip
         node = _person_node(graph, person_id, name, id18)
         graph.add_node(("disability", record_id), kind="disability", disability_type=kind,
                        level=level, issue_date=issued, status=status, cancel_reason=cancel_reason,
-                       valid_until=valid_until, listed_under=listed_under)  # fmt: skip
+                       valid_until=valid_until, listed_under=listed_under,
+                       level_from_cert=level_from_cert)  # fmt: skip
         _edge(graph, "disability", record_id, (probability, basis), node, ("disability", record_id),
               "certified")  # fmt: skip
 

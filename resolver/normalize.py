@@ -284,17 +284,20 @@ VOCABULARIES: dict[str, dict[str, object]] = {
     ),
     "disability_level": {
         spelling: level
-        for level, spellings in enumerate(
+        for level, (word, spellings) in enumerate(
             (
-                # Ⅱ级 folds to ii级; 贰级 is how an amount's digit is written
-                ("一级", "1", "1级", "一", "01", "壹级", "壹", "i级", "i"),
-                ("二级", "2", "2级", "二", "02", "贰级", "贰", "ii级", "ii"),
-                ("三级", "3", "3级", "三", "03", "叁级", "叁", "iii级", "iii"),
-                ("四级", "4", "4级", "四", "04", "肆级", "肆", "iv级", "iv"),
+                # Ⅱ级 folds to ii级; 贰级 is how an amount's digit is written; the word is the
+                # national standard's (GB/T 26341: 一级 极重度, 二级 重度, 三级 中度, 四级 轻度),
+                # alone or beside the level (二级重度, 重度二级)
+                ("极重度", ("一级", "1", "1级", "一", "01", "壹级", "壹", "i级", "i")),
+                ("重度", ("二级", "2", "2级", "二", "02", "贰级", "贰", "ii级", "ii")),
+                ("中度", ("三级", "3", "3级", "三", "03", "叁级", "叁", "iii级", "iii")),
+                ("轻度", ("四级", "4", "4级", "四", "04", "肆级", "肆", "iv级", "iv")),
             ),
             start=1,
         )
-        for spelling in spellings
+        for spelling in (*spellings, word, *(f"{level}{word}" for level in spellings[:3]),
+                         *(f"{word}{level}" for level in spellings[:3]))  # fmt: skip
     },
     "death_source": _vocabulary(
         {

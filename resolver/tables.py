@@ -911,6 +911,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
             _refuse_unreadable(located, column, values, outputs[0], problems)
             problems = _with_required_blanks(column, values if from_head is None else read,
                                              problems)  # fmt: skip
+            problems = _from_certificate(column.name, normalised, problems)
             for changed, problem in (
                 (filled, "month_from_context"),
                 (padded, "leading_zeros_restored"),
@@ -1458,6 +1459,25 @@ def _refuse_unreadable(located: Located, column: Column, values: pa.Array, read:
               "就是此列")  # fmt: skip
     grid = located.grid
     raise InputError(grid.path, located.header_rows, header, reason, grid.sheet)
+
+
+# A certificate's category and level where its row's cell is blank or unreadable: the
+# digits its number ends with (contract: ID number + type digit + level digit).
+FROM_CERTIFICATE = {"disability_type": ("cert_no_type", "type_from_cert"),
+                    "disability_level": ("cert_no_level", "level_from_cert")}  # fmt: skip
+
+
+def _from_certificate(name: str, normalised: dict[str, pa.Array], problems: pa.Array
+                      ) -> pa.Array:  # fmt: skip
+    """The problems of column ``name`` once its values the row's certificate number gives
+    (``FROM_CERTIFICATE``) replace those not read in ``normalised``: each so read is a
+    finding that says so."""
+    derived, problem = FROM_CERTIFICATE.get(name, (None, None))
+    if derived not in normalised:
+        return problems
+    taken = pc.and_(pc.is_null(normalised[name]), pc.is_valid(normalised[derived]))
+    normalised[name] = pc.if_else(taken, normalised[derived], normalised[name])
+    return pc.if_else(taken, problem, problems)
 
 
 def _with_required_blanks(column: Column, values: pa.Array, problems: pa.Array) -> pa.Array:

@@ -104,9 +104,12 @@ def _set_aside_evidence(graph: nx.MultiGraph, cert, row: dict, reason: str) -> E
 
 
 def _certificate_text(attributes: dict) -> str:
-    """A certificate's category and level as the evidence writes them (肢体残疾二级)."""
+    """A certificate's category and level as the evidence writes them (肢体残疾2级), and
+    where the level was read from the certificate number, that it was."""
     kind = TYPE_LABELS.get(attributes["disability_type"], attributes["disability_type"])
-    return f"{kind}残疾{attributes['level']}级"
+    read = ("（残疾等级未填写或无法识别，按残疾证号的等级位读取）"
+            if attributes.get("level_from_cert") else "")  # fmt: skip
+    return f"{kind}残疾{attributes['level']}级{read}"
 
 
 def _maybe_dead(graph, node) -> list[tuple[Evidence, float]]:

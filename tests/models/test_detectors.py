@@ -1084,6 +1084,16 @@ def test_a_cancelled_or_expired_certificate_raises_no_lead_and_is_context_beside
     assert context.record_id == "C1" and "不作为依据" in context.text
 
 
+def test_a_level_read_from_the_certificate_number_is_said_in_the_evidence():
+    drop = HouseholdSketch()
+    drop.person("wang")
+    drop.certify("wang", "C1", "physical", 2)
+    drop.graph.nodes[("disability", "C1")]["level_from_cert"] = True
+    drop.poor("wang", "P1", status="not_lifted")
+    (case,) = detect_missed_disability(drop.graph, POLICY)
+    assert case.evidence[0].text.startswith("肢体残疾2级（残疾等级未填写或无法识别，按残疾证号的等级位读取）")
+
+
 def test_a_reassessed_certificate_holds_over_the_earlier_one_of_its_category():
     # 肢体 二级 in 2014, re-assessed 三级 in 2023: the 2014 certificate raised a lead and the
     # evidence never named the newer one until 2026-12-06

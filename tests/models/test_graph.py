@@ -308,10 +308,11 @@ def test_a_restored_registration_reaches_the_person_its_id_is_trusted_of(tmp_pat
 
 def test_a_certificates_status_validity_and_sheet_reach_its_node(tmp_path):
     # 证件状态, 注销原因, 有效期至 and the 注销人员 sheet were read as nothing until 2026-12-06
-    header = ["记录编号", "姓名", "身份证号码", "残疾类别", "残疾等级", "有效期至", "证件状态"]
+    header = ["记录编号", "残疾证号", "姓名", "身份证号码", "残疾类别", "残疾等级", "有效期至",
+              "证件状态"]  # fmt: skip
     books = {"disability": {
-        "持证残疾人": [header, ["C1", "李秀兰", MOTHER, "肢体", "二级", "2022-05-06", "正常"],
-                       ["C2", "李强", SON, "视力", "一级", "2029-08-09", "注销"]],
+        "持证残疾人": [header, ["C1", MOTHER + "42", "李秀兰", MOTHER, "肢体", "", "2022-05-06", "正常"],
+                       ["C2", "", "李强", SON, "视力", "一级", "2029-08-09", "注销"]],
         "注销人员": [["记录编号", "姓名", "身份证号码", "残疾类别", "残疾等级", "注销原因"],
                      ["C3", "李强", SON, "听力", "一级", "死亡"]],
     }}  # fmt: skip
@@ -320,6 +321,10 @@ def test_a_certificates_status_validity_and_sheet_reach_its_node(tmp_path):
     written = {record_id: {key: built.nodes[("disability", record_id)][key]
                            for key in ("status", "cancel_reason", "valid_until", "listed_under")}
                for record_id in ("C1", "C2", "C3")}  # fmt: skip
+    levels = {record_id: (built.nodes[("disability", record_id)]["level"],
+                          built.nodes[("disability", record_id)]["level_from_cert"])
+              for record_id in ("C1", "C2")}  # fmt: skip
+    assert levels == {"C1": (2, True), "C2": (1, False)}
     assert written == {
         "C1": {"status": "正常", "cancel_reason": None, "valid_until": "2022-05-06",
                "listed_under": "disability.xlsx／持证残疾人"},

@@ -856,3 +856,26 @@ def test_rosters_of_one_drop_that_list_different_rows_are_read(tmp_path, files):
     ingest_drop(con, _drop(tmp_path, files))
     assert con.execute("SELECT count(*) FROM assistance").fetchone() == (sum(
         len(rows) - 1 for rows in files.values()),)  # fmt: skip
+
+
+def test_a_blank_or_unreadable_level_or_type_is_read_from_the_certificate_number(tmp_path):
+    # until 2026-12-06 such a certificate had no level (必填项为空), so no severe-disability check
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    rows = [["记录编号", "残疾证号", "姓名", "身份证号码", "残疾类别", "残疾等级"],
+            ["C1", "53232619900101123542", "刘华", "532326199001011235", "肢体", ""],
+            ["C2", "53232619900101123553", "刘华", "532326199001011235", "", "待定"],
+            ["C3", "", "王莉", "", "视力", ""],
+            ["C4", "", "张伟", "", "视力", "一级"]]  # fmt: skip
+    write_csv(drop / "残疾人.csv", rows, "utf-8")
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    assert con.execute("SELECT record_id, disability_type, disability_level FROM disability "
+                       "ORDER BY record_id").fetchall() == [
+        ("C1", "physical", 2), ("C2", "intellectual", 3), ("C3", "visual", None),
+        ("C4", "visual", 1)]  # fmt: skip
+    assert con.execute("SELECT record_id, column_name, problem FROM dq_findings "
+                       "WHERE registry = 'disability' AND column_name LIKE 'disability%' ORDER BY ALL").fetchall() == [
+        ("C1", "disability_level", "level_from_cert"), ("C2", "disability_level", "level_from_cert"),
+        ("C2", "disability_type", "type_from_cert"), ("C3", "disability_level", "required_blank"),
+    ]  # fmt: skip

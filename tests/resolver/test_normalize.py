@@ -332,6 +332,15 @@ def test_enumerations_map_to_codes(kind, raw, code):
     assert NORMALIZERS[kind](raw) == ((code,), None)
 
 
+@pytest.mark.parametrize(("raw", "level"), [
+    ("极重度", 1), ("重度", 2), ("中度", 3), ("轻度", 4), ("重度残疾", 2), ("二级重度", 2),
+    ("极重度一级", 1), ("三级（中度）", 3), ("4级轻度", 4),
+])  # fmt: skip
+def test_the_standards_severity_words_are_levels(raw, level):
+    # GB/T 26341: 一级 极重度, 二级 重度, 三级 中度, 四级 轻度; until 2026-12-06 取值不在标准代码中
+    assert NORMALIZERS["disability_level"](raw) == ((level,), None)
+
+
 def test_unknown_enumeration_value_is_a_finding():
     assert NORMALIZERS["disability_level"]("五级") == ((None,), "disability_level_unknown")
 
