@@ -46,6 +46,7 @@ PROBLEM_LABELS = {
     "cert_conflicts_id": "残疾证号与身份证号不符",
     "cert_conflicts_type": "残疾证号中的类别与残疾类别不符",
     "cert_conflicts_level": "残疾证号中的等级与残疾等级不符",
+    "cert_in_id_column": "身份证号列填的是 20 位残疾证号：前 18 位读作身份证号，整串读作残疾证号，请核对",
     "type_from_cert": "残疾类别为空或无法识别，按残疾证号第 19 位（类别位）读取，请核对",
     "level_from_cert": "残疾等级为空或无法识别，按残疾证号第 20 位（等级位）读取，请核对",
     "end_before_start": "退出日期早于纳入日期",

@@ -912,6 +912,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
             problems = _with_required_blanks(column, values if from_head is None else read,
                                              problems)  # fmt: skip
             problems = _from_certificate(column.name, normalised, problems)
+            problems = _certificate_as_id(column.name, read, normalised, problems)
             for changed, problem in (
                 (filled, "month_from_context"),
                 (padded, "leading_zeros_restored"),
@@ -1461,6 +1462,8 @@ def _refuse_unreadable(located: Located, column: Column, values: pa.Array, read:
     raise InputError(grid.path, located.header_rows, header, reason, grid.sheet)
 
 
+# The kinds of the columns a certificate in the ID column is read into.
+KINDS_OF = {"id_number": "id", "cert_no": "cert"}
 # A certificate's category and level where its row's cell is blank or unreadable: the
 # digits its number ends with (contract: ID number + type digit + level digit).
 FROM_CERTIFICATE = {"disability_type": ("cert_no_type", "type_from_cert"),
@@ -1478,6 +1481,26 @@ def _from_certificate(name: str, normalised: dict[str, pa.Array], problems: pa.A
     taken = pc.and_(pc.is_null(normalised[name]), pc.is_valid(normalised[derived]))
     normalised[name] = pc.if_else(taken, normalised[derived], normalised[name])
     return pc.if_else(taken, problem, problems)
+
+
+def _certificate_as_id(name: str, read: pa.Array, normalised: dict[str, pa.Array],
+                       problems: pa.Array) -> pa.Array:  # fmt: skip
+    """The problems of the ID column of a certificates table once each ID cell holding a whole
+    残疾证号 (an ID unread, the row's own 残疾证号 blank) is read as both in ``normalised``: its
+    first 18 characters the ID, the whole the certificate number; each so read is a finding
+    that says so."""
+    if name != "id_number" or "cert_no" not in normalised:
+        return problems
+    unread = pc.and_(pc.is_valid(problems), pc.is_null(normalised["cert_no"]))
+    certificates, _ = _normalise_column("cert", pc.if_else(unread, read, ""))
+    taken = pc.is_valid(certificates[1])  # the holder's ID is usable
+    if not pc.any(taken).as_py():
+        return problems
+    ids, _ = _normalise_column("id", pc.if_else(taken, certificates[1], ""))
+    for column, outputs in (("id_number", ids), ("cert_no", certificates)):
+        for (suffix, _), output in zip(outputs_of(KINDS_OF[column]), outputs, strict=True):
+            normalised[column + suffix] = pc.if_else(taken, output, normalised[column + suffix])
+    return pc.if_else(taken, "cert_in_id_column", problems)
 
 
 def _with_required_blanks(column: Column, values: pa.Array, problems: pa.Array) -> pa.Array:

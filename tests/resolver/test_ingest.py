@@ -879,3 +879,23 @@ def test_a_blank_or_unreadable_level_or_type_is_read_from_the_certificate_number
         ("C1", "disability_level", "level_from_cert"), ("C2", "disability_level", "level_from_cert"),
         ("C2", "disability_type", "type_from_cert"), ("C3", "disability_level", "required_blank"),
     ]  # fmt: skip
+
+
+def test_a_certificate_number_in_the_id_column_gives_the_id_and_the_certificate(tmp_path):
+    # until 2026-12-06 it was 身份证号格式错误: no ID, no certificate number, no lead
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    rows = [["记录编号", "残疾证号", "姓名", "身份证号码", "残疾类别", "残疾等级"],
+            ["C1", "", "刘华", "53232619900101123542", "肢体", "二级"],
+            ["C2", "", "王莉", "53232619900101123599", "肢体", "二级"]]  # fmt: skip
+    write_csv(drop / "残疾人.csv", rows, "utf-8")
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    assert con.execute("SELECT record_id, id_number, id_number_status, cert_no, cert_no_type "
+                       "FROM disability ORDER BY record_id").fetchall() == [
+        ("C1", "532326199001011235", "valid", "53232619900101123542", "physical"),
+        ("C2", "53232619900101123599", "invalid", None, None)]  # fmt: skip
+    assert con.execute("SELECT record_id, problem, raw_value FROM dq_findings WHERE registry = "
+                       "'disability' AND column_name = 'id_number' ORDER BY ALL").fetchall() == [
+        ("C1", "cert_in_id_column", "532326***********542"),
+        ("C2", "id_bad_shape", "532326***********599")]  # fmt: skip
