@@ -1172,7 +1172,9 @@ def _read_table(outcome: FileOutcome, located, vocabulary: Vocabulary, context, 
         )
         if located.grid.sheet is None or set(recognition.positions) & _WHO_COLUMNS:
             raise error
-        outcome.personless.append((replace(skip, reason=PERSONLESS_SHEET), error, recognition.registry.name))
+        outcome.personless.append(
+            (replace(skip, reason=PERSONLESS_SHEET), error, recognition.registry.name)
+        )
         return
     if missing:
         outcome.skips.append(replace(skip, reason="不是名册表格（表头中可识别的列太少）"))

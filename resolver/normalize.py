@@ -296,8 +296,12 @@ VOCABULARIES: dict[str, dict[str, object]] = {
             ),
             start=1,
         )
-        for spelling in (*spellings, word, *(f"{level}{word}" for level in spellings[:3]),
-                         *(f"{word}{level}" for level in spellings[:3]))  # fmt: skip
+        for spelling in (
+            *spellings,
+            word,
+            *(f"{level}{word}" for level in spellings[:3]),
+            *(f"{word}{level}" for level in spellings[:3]),
+        )
     },
     "death_source": _vocabulary(
         {

@@ -56,4 +56,6 @@ def test_a_later_certificate_of_the_category_replaces_the_earlier_and_undated_on
     held, set_aside = held_certificates(drop.graph, ("person", "zhang"))
     assert sorted(cert[1] for cert, _ in held) == ["C2", "C3", "C4"]
     ((cert, _, reason),) = set_aside
-    assert cert == ("disability", "C1") and reason.startswith("已被 2023-08-09 发证的同类别残疾证（记录 C2）")
+    assert cert == ("disability", "C1") and reason.startswith(
+        "已被 2023-08-09 发证的同类别残疾证（记录 C2）"
+    )

@@ -1091,7 +1091,9 @@ def test_a_level_read_from_the_certificate_number_is_said_in_the_evidence():
     drop.graph.nodes[("disability", "C1")]["level_from_cert"] = True
     drop.poor("wang", "P1", status="not_lifted")
     (case,) = detect_missed_disability(drop.graph, POLICY)
-    assert case.evidence[0].text.startswith("肢体残疾2级（残疾等级未填写或无法识别，按残疾证号的等级位读取）")
+    assert case.evidence[0].text.startswith(
+        "肢体残疾2级（残疾等级未填写或无法识别，按残疾证号的等级位读取）"
+    )
 
 
 def test_a_reassessed_certificate_holds_over_the_earlier_one_of_its_category():
