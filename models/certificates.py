@@ -123,12 +123,13 @@ def _lapsed(graph: nx.MultiGraph, cert: Node) -> str | None:
 def _replaced_by(graph: nx.MultiGraph, cert: Node, certificates: list[tuple[Node, dict]]
                  ) -> str | None:  # fmt: skip
     """Why ``cert`` is replaced: the latest certificate of its category issued after it."""
-    attributes = graph.nodes[cert]
-    issued = attributes.get("issue_date")
-    later = [(graph.nodes[other]["issue_date"], other[1]) for other, _ in certificates
-             if graph.nodes[other]["disability_type"] == attributes["disability_type"]
-             and issued is not None and graph.nodes[other].get("issue_date") is not None
-             and graph.nodes[other]["issue_date"] > issued]  # fmt: skip
+    kind, issued = graph.nodes[cert]["disability_type"], graph.nodes[cert].get("issue_date")
+    if issued is None:
+        return None
+    later = [(other_issued, other[1]) for other, _ in certificates
+             if graph.nodes[other]["disability_type"] == kind
+             and (other_issued := graph.nodes[other].get("issue_date")) is not None
+             and other_issued > issued]  # fmt: skip
     if not later:
         return None
     day, record_id = max(later)
