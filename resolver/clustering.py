@@ -3,7 +3,10 @@
 Plain connected components merge two people through one weak link. Here links are taken
 strongest first (Kruskal's order), and a link is refused when the two groups it would join
 hold two different usable IDs, or two rows of one household (one hukou family, one
-assistance case, one poverty household: the members of a household are different people).
+assistance case, one poverty household: the members of a household are different people)
+covered at one time. Two rows of one case whose coverage periods do not overlap may be one
+member who left and came back (an old row ended, a new row begun months later), and join
+when the links say so; two rows covered in the same months stay two people.
 Two rows a reviewer labelled "not the same person" never join, not even through other rows.
 Before that, a row without a usable ID that links about equally well to two people with
 different usable IDs (a death notice of one of two namesakes born the same day in one
@@ -18,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import NamedTuple
 
 import networkx as nx
@@ -34,6 +38,21 @@ class Row(NamedTuple):
     unique_id: str
     id18: str | None
     household_key: str | None
+    # The row's coverage period in its household (a roster row's start and end); a bound
+    # not known is open.
+    started: date | None = None
+    ended: date | None = None
+
+
+class _Membership(NamedTuple):
+    household_key: str
+    started: date
+    ended: date
+
+    def clashes(self, other: _Membership) -> bool:
+        """One household, periods that share a day: two members at one time."""
+        return (self.household_key == other.household_key
+                and self.started <= other.ended and other.started <= self.ended)  # fmt: skip
 
 
 class Link(NamedTuple):
@@ -79,21 +98,27 @@ def compatible_ids(first: str, second: str) -> bool:
 
 
 class _Groups:
-    """Union-find whose groups remember their usable IDs, household keys and the rows a
-    reviewer said are other people (``apart``)."""
+    """Union-find whose groups remember their usable IDs, household memberships (key and
+    period) and the rows a reviewer said are other people (``apart``)."""
 
     def __init__(self, rows: Iterable[Row], apart: Iterable[tuple[str, str]] = ()) -> None:
         self.parent: dict[str, str] = {}
         self.size: dict[str, int] = {}
         self.ids: dict[str, frozenset[str]] = {}
-        self.households: dict[str, frozenset[str]] = {}
+        self.households: dict[str, frozenset[_Membership]] = {}
         for row in rows:
             self.parent[row.unique_id] = row.unique_id
             self.size[row.unique_id] = 1
             if row.id18:
                 self.ids[row.unique_id] = frozenset((row.id18,))
             if row.household_key:
-                self.households[row.unique_id] = frozenset((row.household_key,))
+                self.households[row.unique_id] = frozenset(
+                    (
+                        _Membership(
+                            row.household_key, row.started or date.min, row.ended or date.max
+                        ),
+                    )
+                )
         self.apart: dict[str, frozenset[str]] = {}
         for first, second in apart:
             for row, other in ((first, second), (second, first)):
@@ -114,7 +139,11 @@ class _Groups:
         ids, other_ids = self.ids.get(first, NONE), self.ids.get(second, NONE)
         if not all(compatible_ids(a, b) for a in ids for b in other_ids):
             return "two_ids"
-        if self.households.get(first, NONE) & self.households.get(second, NONE):
+        if any(
+            mine.clashes(theirs)
+            for mine in self.households.get(first, NONE)
+            for theirs in self.households.get(second, NONE)
+        ):
             return "same_household"
         return None
 
@@ -326,8 +355,8 @@ def cluster_table(
     ambiguity_margin: float = 5.0,
     apart: Iterable[tuple[str, str]] = (),
 ) -> TableClustering:
-    """What ``cluster_rows`` gives for ``rows`` (unique_id, id18, household_key: every row a
-    link reaches) and ``links`` (``LINK_SCHEMA``), without a Python object per row for
+    """What ``cluster_rows`` gives for ``rows`` (unique_id, id18, household_key, started,
+    ended: every row a link reaches) and ``links`` (``LINK_SCHEMA``), without a Python object per row for
     almost all of a county.
 
     The links at or above ``threshold`` fall into plain connected components. In a component
@@ -343,7 +372,8 @@ def cluster_table(
     Parameters
     ----------
     rows : pa.Table
-        unique_id, id18 and household_key of every row a link reaches.
+        unique_id, id18, household_key and the coverage period (started, ended) of every
+        row a link reaches.
     links : pa.Table
         Scored pairs (``LINK_SCHEMA``); those below ``threshold`` are ignored.
     threshold : float
@@ -433,7 +463,7 @@ def _conflicted_components(
 
 def _rows_of(rows: pa.Table, wanted: pa.Array) -> list[Row]:
     chosen = rows.filter(pc.is_in(rows["unique_id"], value_set=wanted))
-    columns = chosen.select(["unique_id", "id18", "household_key"]).to_pydict().values()
+    columns = chosen.select(list(Row._fields)).to_pydict().values()
     return list(map(Row._make, zip(*columns, strict=True)))
 
 

@@ -629,16 +629,19 @@ def review_model(con: duckdb.DuckDBPyConnection) -> ModelReview:
     return ModelReview(persons, model)
 
 
-# The rows the links reach, as clustering takes them. Two rows of one household are two
-# people (no link joins them), unless they are one person's rows: the same usable ID and the
-# same name in one case (a class change or a re-enrolment is a new row of the roster). The
-# person's later rows then carry no household key, so their link to the first is taken, and
-# the person, holding the first row's key, still never takes in another member.
+# The rows the links reach, as clustering takes them. Two rows of one household covered at
+# one time are two people (no link joins them), unless they are one person's rows: the same
+# usable ID and the same name in one case (a class change or a re-enrolment is a new row of
+# the roster). The person's later rows then carry no household key, so their link to the
+# first is taken, and the person, holding the first row's key, still never takes in another
+# member. Each row keeps its coverage period (``started``, ``ended``): rows of one case
+# covered at different times may be one member who left and came back.
 _CLUSTERED_ROWS = """
 SELECT unique_id, id18,
        CASE WHEN id18 IS NOT NULL AND row_number() OVER (
                  PARTITION BY household_key, id18, name ORDER BY unique_id) > 1
-            THEN NULL ELSE household_key END AS household_key
+            THEN NULL ELSE household_key END AS household_key,
+       started, ended
 FROM persons
 WHERE unique_id IN (SELECT unique_id_l FROM _resolve_links UNION SELECT unique_id_r FROM _resolve_links)
 """

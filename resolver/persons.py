@@ -52,6 +52,8 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
   its hukou, assistance and poverty rows is);
 - ``household_key``: the hukou household, assistance case or poverty household the row is a
   member of; two rows with one key are two different people;
+- ``started``: the day a roster row began (its coverage in its case runs from ``started`` to
+  ``ended``);
 - ``ended``: the day a roster row ended, or a death notice's day of death (an office ends a
   row when its member dies: a notice and a row that ended within a month are one person
   more often than chance).
@@ -84,7 +86,7 @@ _SOURCES = {
     "hukou": f"birth_date, gender, {_ADDRESS}, phone, 'hukou:' || hukou_no AS household_key, "
     f"{_COMPARED.format('former_name')} AS former_name",
     "assistance": f"birth_date, gender, {_ADDRESS}, phone, 'case:' || case_no AS household_key, "
-    "end_date AS ended",
+    "start_date AS started, end_date AS ended",
     "poverty": "birth_date, gender, 'poverty:' || poverty_hh_no AS household_key",
     "disability": "gender, cert_no_id_number AS cert_id",
     "deaths": f"birth_date, gender, {_ADDRESS}, death_date AS ended",
@@ -93,7 +95,7 @@ _OPTIONAL = {"birth_date": "DATE", "gender": "VARCHAR", "address": "VARCHAR",
              "address_town": "VARCHAR", "address_village": "VARCHAR",
              "address_group": "VARCHAR", "address_house": "VARCHAR",
              "phone": "VARCHAR", "household_key": "VARCHAR", "cert_id": "VARCHAR",
-             "ended": "DATE", "former_name": "VARCHAR"}  # fmt: skip
+             "started": "DATE", "ended": "DATE", "former_name": "VARCHAR"}  # fmt: skip
 _COMMON = (
     f"record_id, name AS written_name, {_COMPARED.format('name')} AS name, name_pinyin, name_fuzzy, id_number, id_number_status, id_number_prefix, "
     "id_number_birth_date, id_number_gender, township, village_key, county"
@@ -274,6 +276,7 @@ SELECT
                                          coalesce(village_group, ''), address_house)
          END AS address_house,
     phone,
+    started,
     ended,
     CASE WHEN phone IN (SELECT phone FROM derived GROUP BY phone
                         HAVING count(DISTINCT household_key) <= ?) THEN phone END AS phone_rare,

@@ -258,7 +258,7 @@ def cluster_on_spark(
     engine : SparkEngine
         The session.
     rows : pa.Table
-        unique_id, id18 and household_key of every row a link reaches.
+        unique_id, id18, household_key, started and ended of every row a link reaches.
     links : pa.Table
         Scored pairs (``LINK_SCHEMA``).
     threshold, bridge_threshold, ambiguity_margin, apart
@@ -382,17 +382,20 @@ def _cluster_dirty(nodes: Any, edges: Any, threshold: float, bridge_threshold: f
         "component", F.lit("row").alias("kind"), F.col("unique_id").alias("unique_id_l"),
         F.lit(None).cast("string").alias("unique_id_r"),
         F.lit(None).cast("double").alias("match_probability"), "id18", "household_key",
+        "started", "ended",
     ).unionByName(edges.select(
         "component", F.lit("link").alias("kind"), "unique_id_l", "unique_id_r",
         "match_probability", F.lit(None).cast("string").alias("id18"),
         F.lit(None).cast("string").alias("household_key"),
+        F.lit(None).cast("date").alias("started"), F.lit(None).cast("date").alias("ended"),
     ))  # fmt: skip
 
     def decide(table: pa.Table) -> pa.Table:
         pieces = table.to_pydict()
         kinds = pieces["kind"]
         found = cluster_rows(
-            [Row(pieces["unique_id_l"][i], pieces["id18"][i], pieces["household_key"][i])
+            [Row(pieces["unique_id_l"][i], pieces["id18"][i], pieces["household_key"][i],
+                 pieces["started"][i], pieces["ended"][i])
              for i, kind in enumerate(kinds) if kind == "row"],
             [Link(pieces["unique_id_l"][i], pieces["unique_id_r"][i],
                   pieces["match_probability"][i]) for i, kind in enumerate(kinds)

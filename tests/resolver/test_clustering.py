@@ -1,3 +1,5 @@
+from datetime import date
+
 import duckdb
 import pyarrow as pa
 from hypothesis import given, settings
@@ -31,6 +33,34 @@ def test_members_of_one_household_are_never_one_person():
     )
     assert result.cluster_of["h1"] == result.cluster_of["a"] != result.cluster_of["h2"]
     assert result.refused[0][1] == "same_household"
+
+
+def test_a_member_who_left_and_came_back_is_one_person_across_the_two_rows_of_the_case():
+    # The old row with the ID ended 2023-04-30; the new row from 2023-09-01 lost its ID to
+    # Excel; another member of the case, covered throughout, is someone else.
+    result = cluster_rows(
+        [Row("old", "X1", "case:1", date(2020, 1, 1), date(2023, 4, 30)),
+         Row("new", None, "case:1", date(2023, 9, 1), None),
+         Row("hukou", "X1", "hukou:7"), Row("other", "X2", "case:1", date(2020, 1, 1), None)],
+        [Link("old", "new", 0.9999), Link("new", "hukou", 0.999), Link("old", "hukou", 1.0),
+         Link("new", "other", 0.97)],
+        threshold=0.9, bridge_threshold=0.5,
+    )  # fmt: skip
+    assert result.cluster_of == {"old": "hukou", "new": "hukou", "hukou": "hukou",
+                                 "other": "other"}  # fmt: skip
+
+
+def test_two_rows_of_one_case_covered_in_the_same_months_stay_two_people():
+    # Father and son of one name on one case, both covered from 2020; the son's ID is blank.
+    result = cluster_rows(
+        [Row("father", "X1", "case:1", date(2020, 1, 1), None),
+         Row("son", None, "case:1", date(2020, 1, 1), date(2023, 4, 30)),
+         Row("later", None, "case:1", date(2023, 3, 1), None)],
+        [Link("father", "son", 0.99), Link("son", "later", 0.99)],
+        threshold=0.9, bridge_threshold=0.5,
+    )  # fmt: skip
+    assert len(set(result.cluster_of.values())) == 3
+    assert {reason for _, reason in result.refused} == {"same_household"}
 
 
 def test_a_weak_single_bridge_between_two_groups_is_cut():
@@ -175,12 +205,15 @@ def test_rows_labelled_apart_never_join_not_even_through_another_row():
 
 
 ROW_IDS = [f"r{number}" for number in range(12)]
+# coverage periods: open, an old one, a later one, one of those two years
+PERIODS = [(None, None), (date(2020, 1, 1), date(2023, 4, 30)), (date(2023, 9, 1), None),
+           (date(2023, 1, 1), date(2024, 12, 31))]  # fmt: skip
 ROWS = st.lists(
     st.tuples(st.sampled_from(["X", "Y", "Z", None, None, None, None, None]),
-              st.sampled_from(["h1", "h2", None, None, None, None])),
+              st.sampled_from(["h1", "h2", None, None, None, None]), st.sampled_from(PERIODS)),
     min_size=12, max_size=12,
-).map(lambda specs: [Row(uid, id18, household)
-                     for uid, (id18, household) in zip(ROW_IDS, specs, strict=True)])  # fmt: skip
+).map(lambda specs: [Row(uid, id18, household, *period)
+                     for uid, (id18, household, period) in zip(ROW_IDS, specs, strict=True)])  # fmt: skip
 LINKS = st.lists(
     st.tuples(st.sampled_from(ROW_IDS), st.sampled_from(ROW_IDS),
               st.sampled_from([0.9, 0.95, 0.97, 0.99, 0.995, 0.9999, 1.0])),
@@ -198,7 +231,8 @@ def test_the_table_clustering_gives_what_the_row_clustering_gives(rows, links, a
     expected = cluster_rows(rows, links, **options)
     table = cluster_table(
         pa.table({"unique_id": [row.unique_id for row in rows], "id18": [row.id18 for row in rows],
-                  "household_key": [row.household_key for row in rows]}),
+                  "household_key": [row.household_key for row in rows],
+                  "started": [row.started for row in rows], "ended": [row.ended for row in rows]}),
         pa.table({"unique_id_l": [link.left for link in links],
                   "unique_id_r": [link.right for link in links],
                   "match_probability": [link.probability for link in links]}, schema=LINK_SCHEMA),

@@ -74,6 +74,7 @@ TURGHUN = make_id("19680412", "019")  # 吐尔洪·买买提, enrolled again as 
 AYGUL = make_id("19720305", "027")  # 阿依古丽•吐尔逊, whose notice writes 阿依古丽.吐尔逊
 AYGUL_OTHER = make_id("19750809", "039")  # 阿依古丽・买买提, another woman of her village
 ABDU = make_id("19590211", "051")  # 阿不都·热合曼: a class change, the new row without the dot
+ZHENG = make_id("19590411", "097")  # 郑红建: left his 特困 case and came back, ID lost to Excel
 LIN = make_id(
     "19490708", "026"
 )  # 蔺桂香, at 大坡村 4组21号, whose cremation record names her house
@@ -117,6 +118,7 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
              ""],
             ["T-H25", "T21", "蔺桂香", LIN, "女", "1949-07-08", "石羊镇", "大坡村",
              "石羊镇大坡村4组21号"],
+            ["T-H26", "T22", "郑红建", ZHENG, "男", "1959-04-11", "石羊镇", "中村", ""],
         ],
         "assistance": [
             ["record_id", "case_no", "name", "id_number", "birth_date", "program", "covered",
@@ -168,6 +170,12 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
              "石羊镇", "中村", ""],
             ["T-A19", "TDB18", "阿不都热合曼", ABDU, "", "低保", "是", "2024-03-16", "", "石羊镇",
              "中村", ""],
+            # left the case (the old row, with his ID, ended) and came back months later on a
+            # new row whose ID Excel turned into a number
+            ["T-A21", "TTK1", "郑红建", ZHENG, "", "特困", "是", "2020-01-01", "2023-04-30",
+             "石羊镇", "中村", ""],
+            ["T-A22", "TTK1", "郑红建", str(float(ZHENG)), "1959-04-11", "特困", "是",
+             "2023-09-01", "", "石羊镇", "中村", ""],
         ],
         "poverty": [
             ["record_id", "poverty_hh_no", "name", "id_number", "township", "village"],
@@ -384,6 +392,13 @@ def test_one_persons_rows_in_one_case_are_one_person_but_a_copied_id_is_not(link
     con = linked[0]
     assert person_of(con, "T-A11") == person_of(con, "T-A12")
     assert person_of(con, "T-A13") != person_of(con, "T-A14")
+
+
+def test_a_member_who_left_the_case_and_came_back_is_one_person_across_both_rows(linked):
+    # The new row's ID is unreadable; the old row of the same case, covered before it began,
+    # is the same man, and so is his hukou row.
+    con = linked[0]
+    assert person_of(con, "T-A22") == person_of(con, "T-A21") == person_of(con, "T-H26")
 
 
 def test_entities_cover_every_row_once(linked):

@@ -4,11 +4,12 @@ against clustering on one machine."""
 from __future__ import annotations
 
 import random
+from datetime import date
 
 import pyarrow as pa
 import pytest
 
-from resolver.clustering import LINK_SCHEMA, cluster_table
+from resolver.clustering import LINK_SCHEMA, Row, cluster_table
 from resolver.link import doudi_splink_settings
 from resolver.spark_backend import cluster_on_spark, spark_model, spark_sql
 
@@ -36,6 +37,10 @@ def test_a_month_apart_is_counted_by_calendar_months_in_spark_sql():
     )
 
 
+# coverage periods: open, an old one, a later one (rows of one case at different times)
+PERIODS = [(None, None), (date(2020, 1, 1), date(2023, 4, 30)), (date(2023, 9, 1), None)]
+
+
 def _random_county(seed: int, groups: int):
     """Many small random graphs of rows and links side by side: some with two IDs, a shared
     household, weak links or rows labelled apart, most plain."""
@@ -45,7 +50,8 @@ def _random_county(seed: int, groups: int):
         ids = [f"g{group:02d}r{n}" for n in range(rng.randint(2, 7))]
         for uid in ids:
             rows.append((uid, rng.choice(["X", "Y", None, None, None]) and f"{group}{rng.choice('XY')}",
-                         rng.choice(["h1", None, None, None]) and f"{group}h"))  # fmt: skip
+                         rng.choice(["h1", None, None, None]) and f"{group}h",
+                         *rng.choice(PERIODS)))  # fmt: skip
         for _ in range(rng.randint(1, 8)):
             left, right = sorted(rng.sample(ids, 2))
             links.append((left, right, rng.choice([0.9, 0.96, 0.97, 0.99, 0.995, 0.9999, 1.0])))
@@ -53,8 +59,7 @@ def _random_county(seed: int, groups: int):
             apart.append(tuple(rng.sample(ids, 2)))
     links = list({(left, right): (left, right, p) for left, right, p in links}.values())
     return (
-        pa.table(dict(zip(["unique_id", "id18", "household_key"], zip(*rows, strict=True),
-                          strict=True))),
+        pa.table(dict(zip(Row._fields, zip(*rows, strict=True), strict=True))),
         pa.table(dict(zip(LINK_SCHEMA.names, zip(*links, strict=True), strict=True)),
                  schema=LINK_SCHEMA),
         apart,
