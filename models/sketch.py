@@ -50,7 +50,7 @@ class HouseholdSketch:
     def enrol(self, pid, case_no, record_id, *, start=date(2020, 1, 1), end=None, covered=True,
               program="dibao", health=None, income=None, id18=None, probability=1.0,
               income_since=None, dibao_class=None, area=None, household_size=None,
-              birth_date=None, gender=None, gradual_until=None):  # fmt: skip
+              birth_date=None, gender=None, gradual_until=None, relation=None):  # fmt: skip
         """Put ``pid`` on the roster of case ``case_no`` (the case is made on first use, class A).
 
         Parameters
@@ -91,6 +91,8 @@ class HouseholdSketch:
             The row's 性别, ``M`` or ``F``.
         gradual_until : str, optional
             The last month (``YYYY-MM``) of a 渐退 the row's note dates.
+        relation : str, optional
+            The member's relation to the case's head (a code: ``spouse``, ``child`` …).
         """
         case = ("case", case_no)
         if case not in self.graph:
@@ -101,7 +103,7 @@ class HouseholdSketch:
         if id18 and not self.graph.nodes[node].get("id18"):  # as the graph trusts the row's ID
             self.graph.nodes[node]["id18"] = id18
         self._edge(node, case, "enrolled_in", "assistance", record_id, probability, covered=covered,
-                   start=start, end=end, health=health, income_month=income, relation=None,
+                   start=start, end=end, health=health, income_month=income, relation=relation,
                    program=program, id18=id18, income_since=income_since,
                    dibao_class=dibao_class, area=area, household_size=household_size,
                    birth_date=birth_date, gender=gender,
@@ -284,7 +286,7 @@ class HouseholdSketch:
         if payee is not None:
             self.graph.nodes[("account", account)].setdefault("payees", set()).add(payee)
 
-    def family(self, hukou_no, *pids, collective=False):
+    def family(self, hukou_no, *pids, collective=False, relations=None):
         """A hukou family of the persons ``pids`` (each made when new).
 
         Parameters
@@ -295,9 +297,12 @@ class HouseholdSketch:
             The members' person ids.
         collective : bool
             Whether the 户号 is a collective hukou (集体户) of strangers.
+        relations : dict, optional
+            Members' relations to the head (codes: ``head``, ``not_kin`` …) by person id;
+            None for the others.
         """
         self.graph.add_node(("hukou_family", hukou_no), kind="hukou_family", collective=collective)
         for pid in pids:
             node = ("person", pid) if ("person", pid) in self.graph else self.person(pid)
             self._edge(node, ("hukou_family", hukou_no), "member_of", "hukou", f"H-{pid}",
-                       relation=None)  # fmt: skip
+                       relation=(relations or {}).get(pid))  # fmt: skip

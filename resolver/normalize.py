@@ -352,6 +352,9 @@ VOCABULARIES: dict[str, dict[str, object]] = {
             # a member of a collective hukou (集体户: a 社区公共户, a school's, an institution's),
             # related to no one in it; any relation naming 集体 is this (``COLLECTIVE_WORD``)
             "collective": ("集体户成员", "集体户", "集体户口", "集体户人员"),
+            # no relative of the head: a lodger or a stranger in the 户 (any relation naming
+            # 非亲属 is this, ``NOT_KIN_WORD``)
+            "not_kin": ("非亲属", "其他非亲属", "寄居", "借住", "寄住", "借居", "暂住", "租住"),
         }
     ),
 }
@@ -387,6 +390,8 @@ def code_label(kind: str, code: object) -> str | None:
 # The word that makes a relation however written (集体户口成员, 单位集体户) a collective
 # hukou's member: no relative of anyone in the 户号.
 COLLECTIVE_WORD = "集体"
+# The word that makes a relation however written (户主的非亲属) no relative of the head.
+NOT_KIN_WORD = "非亲属"
 # Codes whose spellings differ by sex (母亲 and 父亲 are both ``parent``): a label right for
 # either; and the code of a relation no spelling names.
 CODE_LABELS = {("relation", "child"): "子女", ("relation", "parent"): "父母",
@@ -1146,6 +1151,14 @@ def normalize_count(raw: str) -> Result:
     return _ok(int(count))
 
 
+def _unlisted_relation(text: str) -> str:
+    """A relation no spelling lists: a collective hukou's member or no relative by its word,
+    else ``other``."""
+    if COLLECTIVE_WORD in text:
+        return "collective"
+    return "not_kin" if NOT_KIN_WORD in text else "other"
+
+
 def _normalize_enum(kind: str) -> Callable[[str], Result]:
     vocabulary = VOCABULARIES[kind]
     suffixes = _ENUM_SUFFIXES.get(kind, ())
@@ -1166,7 +1179,7 @@ def _normalize_enum(kind: str) -> Callable[[str], Result]:
         if code is None and kind == "program" and not NOT_A_PROGRAM.search(text):
             code = next((c for word, c in _PROGRAM_WORDS if word in text), None)
         if code is None and kind == "relation":
-            return _ok("collective" if COLLECTIVE_WORD in text else "other")
+            return _ok(_unlisted_relation(text))
         if code is None:
             return _bad(f"{kind}_unknown", None)
         return _ok(code)

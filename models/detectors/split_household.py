@@ -31,6 +31,14 @@ def detect_split_household(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
 
     A member registered in two 户号 (a daughter married out, her old 户口 never cancelled)
     belongs, in a case all of whose covered members are of her other 户号, to that family.
+    A member on a case as its head's spouse or child-in-law (配偶, 妻, 儿媳, 女婿 …) beside
+    covered members none of whom is of her 户号 married into that case (a daughter on her
+    husband's case, her 户口 not moved yet): the case is not her family's.
+
+    Only the head's kin make a family: a member related to the head as no relative (非亲属,
+    寄居, 借住 …) is not of it, nor, in a 户 that lists such strangers, one written only as
+    其他 (the 户口 code 其他 covers strangers too): strangers sharing a 户号 that is not labelled
+    集体户 (a 敬老院's residents, each on a case of their own) split no family.
 
     Only the 户号 makes a family (contract §2): cases of different 户号 tied by an account,
     a phone or an address are ``suspected_split`` at most. Accounts, phones and addresses
@@ -76,10 +84,11 @@ def detect_split_household(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     for family in sorted(_families_on_rosters(graph)):
         rows = [
             (case, member, row)
-            for member, _ in neighbours(graph, family, "member_of")
+            for member in _kin(graph, family)
             for case, row in neighbours(graph, member, "enrolled_in")
             if row["program"] == "dibao" and case not in legitimate
             and not _another_familys_case(graph, member, family, case)
+            and not _married_into(graph, member, family, case, row)
         ]  # fmt: skip
         involved, records = split_cases(rows, as_of)
         if involved:
@@ -99,6 +108,37 @@ def _another_familys_case(graph: nx.MultiGraph, member: Node, family: Node, case
     if covered <= _members(graph, family):
         return False
     return any(covered <= _members(graph, other) for other in others)
+
+
+# A case member's relations to its head that say she married into it.
+_IN_LAWS = frozenset({"spouse", "child_in_law"})
+
+
+def _married_into(graph: nx.MultiGraph, member: Node, family: Node, case: Node, row: dict
+                  ) -> bool:  # fmt: skip
+    """Whether ``member`` is on ``case`` as its head's spouse or child-in-law beside covered
+    members all of another 户号 than ``family`` (her 户口 not moved yet to her husband's; a
+    member the hukou registry does not place says nothing of whose case it is)."""
+    if row["relation"] not in _IN_LAWS:
+        return False
+    others = {person for person, other in neighbours(graph, case, "enrolled_in")
+              if other["covered"] and person != member}  # fmt: skip
+    return bool(others) and all(_registered_elsewhere(graph, person, family) for person in others)
+
+
+def _registered_elsewhere(graph: nx.MultiGraph, person: Node, family: Node) -> bool:
+    """Whether ``person`` is registered in some 户号, none of them ``family``."""
+    hukous = {hukou for hukou, _ in neighbours(graph, person, "member_of")}
+    return bool(hukous) and family not in hukous
+
+
+def _kin(graph: nx.MultiGraph, family: Node) -> set[Node]:
+    """The members of ``family`` who are its head's kin: not those written as no relative
+    (非亲属), nor, in a 户 that lists such, those written only as 其他."""
+    relations = neighbours(graph, family, "member_of")
+    strangers = {"not_kin", "other"} if any(
+        edge["relation"] == "not_kin" for _, edge in relations) else {"not_kin"}  # fmt: skip
+    return {person for person, edge in relations if edge["relation"] not in strangers}
 
 
 def _members(graph: nx.MultiGraph, family: Node) -> set[Node]:

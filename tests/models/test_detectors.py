@@ -724,6 +724,61 @@ def test_a_daughter_in_two_hukou_enrolled_with_her_husbands_family_splits_no_one
     assert "户号 HK1" in case.evidence[0].text
 
 
+def test_a_married_daughter_on_her_husbands_case_before_her_hukou_moved_splits_no_one():
+    """She left her parents' case at the end of 2023 and is on her husband's from 2024 as his
+    配偶; her 户口 is still her parents', his another 户号."""
+    drop = HouseholdSketch()
+    drop.family("HH1", "father", "mother", "daughter")
+    drop.family("HH2", "husband")
+    drop.enrol("father", "DB1", "A1", start=date(2021, 3, 1))
+    drop.enrol("mother", "DB1", "A2", start=date(2021, 3, 1))
+    drop.enrol("daughter", "DB1", "A3", start=date(2021, 3, 1), end=date(2023, 12, 31))
+    drop.enrol("husband", "DB2", "A4", start=date(2024, 1, 1), relation="head")
+    drop.enrol("daughter", "DB2", "A5", start=date(2024, 1, 1), relation="spouse")
+    assert detect_split_household(drop.graph, POLICY) == []
+    drop.enrol("brother", "DB2", "A6", start=date(2024, 1, 1))  # one of her family on DB2 too
+    drop.family("HH1", "brother")
+    assert len(detect_split_household(drop.graph, POLICY)) == 1
+
+
+def test_a_wife_on_her_husbands_case_whose_hukou_row_is_missing_is_still_her_familys():
+    """The father has no hukou row: his case is not shown to be another 户号's, so his wife
+    on it as 配偶 and their children on a case of their own are a split of her 户."""
+    drop = HouseholdSketch()
+    drop.family("HH1", "mother", "daughter", "son")
+    drop.enrol("father", "DB1", "A1", relation="head")
+    drop.enrol("mother", "DB1", "A2", relation="spouse")
+    drop.enrol("daughter", "DB2", "A3", relation="child")
+    drop.enrol("son", "DB2", "A4", relation="child")
+    assert len(detect_split_household(drop.graph, POLICY)) == 1
+
+
+def test_a_son_alone_on_a_case_of_his_own_as_its_head_is_still_a_split():
+    drop = HouseholdSketch()
+    drop.family("HH1", "father", "mother", "son")
+    drop.enrol("father", "DB1", "A1")
+    drop.enrol("mother", "DB1", "A2")
+    drop.enrol("son", "DB2", "A3", start=date(2024, 1, 1), relation="head")
+    assert len(detect_split_household(drop.graph, POLICY)) == 1
+
+
+def test_strangers_sharing_an_unlabelled_hukou_are_no_family_to_split():
+    """A 敬老院's residents under one 户号 not labelled 集体户: the head and members written
+    非亲属 (and, beside those, 其他), each on a 低保 case of their own."""
+    drop = HouseholdSketch()
+    relations = {"wang": "head", "li": "not_kin", "zhang": "not_kin", "liu": "other"}
+    drop.family("HK9", *relations, relations=relations)
+    for number, pid in enumerate(relations):
+        drop.enrol(pid, f"DB{number}", f"A{number}")
+    assert detect_split_household(drop.graph, POLICY) == []
+    kin = HouseholdSketch()  # the head's son in that 户 on his own case is his family's split
+    kin.family("HK9", *relations, "son", relations=relations | {"son": "child"})
+    for number, pid in enumerate([*relations, "son"]):
+        kin.enrol(pid, f"DB{number}", f"A{number}")
+    (case,) = detect_split_household(kin.graph, POLICY)
+    assert {record for _, record in case.records} == {"A0", "A4"}
+
+
 def test_a_family_registered_under_two_hukou_numbers_is_one_split_lead():
     """The family's 户籍 rows exported twice, under its old 户号 and its new one: each 户号
     finds the same split, one finding (one case id) holding both 户号 in its evidence."""

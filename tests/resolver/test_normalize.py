@@ -309,6 +309,11 @@ def test_an_address_that_does_not_read_as_places_is_text_only():
         ("relation", "集体户成员", "collective"),
         ("relation", "集体户口", "collective"),
         ("relation", "单位集体户人员", "collective"),
+        # no relative of the head: a lodger or a stranger in the 户
+        ("relation", "非亲属", "not_kin"),
+        ("relation", "借住", "not_kin"),
+        ("relation", "户主的非亲属", "not_kin"),
+        ("relation", "其他", "other"),
         # as offices write them: Roman and 大写 numerals, a trailing 类, 档 and 甲乙丙 classes
         ("disability_level", "Ⅱ级", 2),
         ("disability_level", "Ⅳ级", 4),
