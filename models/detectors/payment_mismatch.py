@@ -5,13 +5,17 @@ amount, a family paid short."""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from functools import cache, partial
+from typing import NamedTuple
 
 import networkx as nx
 
 from models.amounts import (
     CLASS_LABELS,
+    MIN_CASES,
+    MIN_SUPPORT,
     TEKUN,
     OwnAmount,
     class_key,
@@ -20,7 +24,12 @@ from models.amounts import (
     sources_text,
 )
 from models.cases import Case, Evidence
-from models.detectors.common import counted_months, enrolment_evidence, paid_until
+from models.detectors.common import (
+    counted_months,
+    enrolment_evidence,
+    paid_until,
+    severely_disabled,
+)
 from models.graph import Node, neighbours, nodes_of
 from models.periods import month_index, month_text
 from models.policy import Policy
@@ -52,6 +61,13 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     money the case paid back after a month paid too much, as far as it repays what was paid
     too much before it (0 when all of it was paid back); a case paid only short has none (the
     shortfall is in the evidence).
+
+    A county may pay its disabled 低保 members a fixed add-on (重残加发, seed 003: 对重度残疾人
+    适当提高低保金标准; a member with a severe disability certificate or whose roster says
+    残疾): where most of its cases with such members, and at least ``MIN_CASES``, were paid
+    one same sum per such member above the class amounts (``_severe_addons``), each is owed
+    it too, said in the evidence; where the ledger shows no such add-on, a lead on money paid
+    too much to a case with such a member says one may explain it.
 
     Refunds (退回, 追回: lines below zero) are money paid back, as far as the month's lines fall
     short of what is owed that month (a line that only corrects another of the month takes
@@ -94,21 +110,72 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     ...  for case in detect_payment_mismatch(sketch.graph, load_policy())]
     [([('assistance', 'A1'), ('assistance', 'A2')], 2730.0)]
     """
-    cases, price, month_of = [], _pricer(graph, policy), cache(month_index)
+    price, month_of = _pricer(graph, policy), cache(month_index)
+    judged = {}
     for case in nodes_of(graph, "case"):
         listed = {row["record_id"]: (member, row)
                   for member, row in neighbours(graph, case, "enrolled_in")}  # fmt: skip
         rows = {record: item for record, item in listed.items() if item[1]["covered"]}
-        differences, back = _differences(graph, policy, case, rows,
-                                         partial(price, county=county_of_number(case[1])),
-                                         month_of)  # fmt: skip
-        if len(differences) < policy.payment_mismatch_months:
+        case_price = partial(price, county=county_of_number(case[1]))
+        judged[case] = (listed, rows, case_price,
+                        _differences(graph, policy, case, rows, case_price, month_of))  # fmt: skip
+    addons = _severe_addons({case: found.extras for case, (*_, found) in judged.items()})
+    cases = []
+    for case, (listed, rows, case_price, found) in judged.items():
+        addon = addons.get(county_of_number(case[1]))
+        if addon and found.extras:
+            found = _differences(graph, policy, case, rows, case_price, month_of, addon)
+        if len(found.differences) < policy.payment_mismatch_months:
             continue
         # a case none of whose members is covered (all exited) rests on its listed rows
-        found = _case(graph, case, rows or listed, differences, back)
-        if found is not None:
-            cases.append(found)
+        lead = _case(graph, case, rows or listed, found, addon)
+        if lead is not None:
+            cases.append(lead)
     return cases
+
+
+class _Judged(NamedTuple):
+    """A case's months paid amiss (month, paid, owed, members, sources; fen), the fen it
+    paid back by month, and per month with a covered disabled member (``_disabled``), how
+    many and what the case was paid above the members' class amounts (``extras``)."""
+
+    differences: list[tuple]
+    back: dict[int, int]
+    extras: list[tuple[int, int]]
+
+
+def _disabled(graph: nx.MultiGraph, policy: Policy, member: Node, row: dict) -> bool:
+    """Whether a 低保 member may be paid a disabled member's add-on to the 低保金: a severe
+    disability certificate, or the roster's own 健康状况 残疾 (the office's record of whom it
+    tops up); 特困 is paid at levels of its own (``models.amounts``)."""
+    return row["program"] == "dibao" and (
+        row["health"] == "disabled" or severely_disabled(graph, policy, member)
+    )
+
+
+def _severe_addons(extras: dict[Node, list[tuple[int, int]]]) -> dict[str | None, int]:
+    """The fixed monthly add-on (fen) a county pays each covered disabled member (重残加发,
+    分类施保: seed 003 lets a county raise severely disabled members' 低保金; ``_disabled``),
+    read from the ledger: the most common excess per such member over the members' class
+    amounts, in a month paid exactly so much more (a whole multiple of it by their number),
+    of the county's cases with such a member; it needs ``MIN_CASES`` cases paid it and
+    ``MIN_SUPPORT`` of those cases (a few cases paid too much by one sum are no add-on)."""
+    paid = defaultdict(Counter)
+    with_members = Counter()
+    for case, months in extras.items():
+        county = county_of_number(case[1])
+        with_members[county] += bool(months)
+        per_member = {excess // count for count, excess in months
+                      if excess > 0 and excess % count == 0}  # fmt: skip
+        paid[county].update(per_member)
+    addons = {}
+    for county, counts in paid.items():
+        if not counts:
+            continue
+        amount, cases = min(counts.items(), key=lambda item: (-item[1], item[0]))
+        if cases >= max(MIN_CASES, MIN_SUPPORT * with_members[county]):
+            addons[county] = amount
+    return addons
 
 
 def _pricer(graph: nx.MultiGraph, policy: Policy) -> Callable[..., OwnAmount]:
@@ -128,18 +195,21 @@ def _pricer(graph: nx.MultiGraph, policy: Policy) -> Callable[..., OwnAmount]:
 
 
 def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
-                 price: Callable[[str | None, int], OwnAmount],
-                 month_of: Callable[[str], int]) -> tuple[list[tuple], dict[int, int]]:  # fmt: skip
+                 price: Callable[[str | None, int], OwnAmount], month_of: Callable[[str], int],
+                 addon: int = 0) -> _Judged:  # fmt: skip
     """(month, paid, owed, members, sources) of the months paid amiss, in order, amounts in
-    fen; and the fen paid back (refunds) by month (one pass over the rows a month: the
-    detector walks every payment month of the county)."""
+    fen, each covered disabled member (``_disabled``) owed ``addon`` (fen) more; the fen paid
+    back (refunds) by month; and the months' disabled members and excess over the class
+    amounts (one pass over the rows a month: the detector walks every payment month of the
+    county)."""
     spans = []
     for member, row in rows.values():
         last = paid_until(graph, policy, member)
         span = counted_months(graph, policy, case, member, row, last)
         dead_months = _dead_months(span, last, policy)
-        spans.append((row, class_key(row["program"], row["dibao_class"]), span, dead_months))
-    found, back = [], {}
+        spans.append((row, class_key(row["program"], row["dibao_class"]), span, dead_months,
+                      _disabled(graph, policy, member, row)))  # fmt: skip
+    found, back, extras = [], {}, []
     months = [(month_of(text), [in_fen(amount) for _, amount in payments])
               for text, payments in sorted(graph.nodes[case]["payments"].items())]  # fmt: skip
     levels = _tekun_paid(spans, months, price, policy)
@@ -150,7 +220,10 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
             if net < 0:
                 back[month] = -net
             continue
-        total, members, sources = owed
+        total, members, sources, disabled = owed
+        if disabled and net > 0:
+            extras.append((disabled, net - total))
+        total += addon * disabled
         # the refund lines pay back as far as the month's lines fall short of what is owed
         paid_back = min(refunded, max(total - net, 0))
         if paid_back:
@@ -158,11 +231,11 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
         if net <= 0:
             continue  # a month of refunds is no month paid
         paid = net + paid_back
-        dead = any(month in dead_months for *_, dead_months in spans)
+        dead = any(month in dead_months for *_, dead_months, _ in spans)
         over = paid - total if dead else abs(paid - total)  # the dead's money stopped: no lead
         if over > policy.payment_tolerance * total:
             found.append((month, paid, total, members, sources))
-    return found, back
+    return _Judged(found, back, extras)
 
 
 def _dead_months(span: set[int], last: int | None, policy: Policy) -> set[int]:
@@ -177,11 +250,12 @@ def _dead_months(span: set[int], last: int | None, policy: Policy) -> set[int]:
 
 
 def _owed(spans: list[tuple], month: int, price: Callable, tekun_paid: int) -> tuple | None:
-    """What the members active in ``month`` (or in the grace after their death) are owed,
-    those members and the amounts' sources; None when a member's amount is unknown. A 特困
-    member is owed the level nearest ``tekun_paid`` (fen: ``_tekun_paid``)."""
-    total, members, sources = 0, [], set()
-    for row, key, span, dead_months in spans:
+    """What the members active in ``month`` (or in the grace after their death) are owed by
+    their classes, those members, the amounts' sources and how many of them are disabled
+    (``_disabled``); None when a member's amount is unknown. A 特困 member is owed the level nearest
+    ``tekun_paid`` (fen: ``_tekun_paid``)."""
+    total, members, sources, disabled = 0, [], set(), 0
+    for row, key, span, dead_months, severe in spans:
         if month in span or month in dead_months:
             item = price(key, month, tekun_paid if key == TEKUN else 0)
             if item.source == "share":
@@ -189,7 +263,8 @@ def _owed(spans: list[tuple], month: int, price: Callable, tekun_paid: int) -> t
             total += in_fen(item.amount)
             members.append(row)
             sources.add(item.source)
-    return total, members, sources
+            disabled += severe
+    return total, members, sources, disabled
 
 
 def _tekun_paid(spans: list[tuple], months: list[tuple[int, list[int]]], price: Callable,
@@ -202,7 +277,7 @@ def _tekun_paid(spans: list[tuple], months: list[tuple[int, list[int]]], price: 
     amiss); in a case paid at no level, the month's own share (its nearest level)."""
     shares, fitting = {}, []
     for month, lines in months:
-        active = [key for _, key, span, dead in spans if month in span or month in dead]
+        active = [key for _, key, span, dead, _ in spans if month in span or month in dead]
         others = [price(key, month) for key in active if key != TEKUN]
         if TEKUN not in active or any(item.source == "share" for item in others):
             continue
@@ -236,10 +311,11 @@ def _repaid(differences: list, back: dict[int, int]) -> dict[int, int]:
     return repaid
 
 
-def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], differences: list,
-          back: dict[int, int]) -> Case | None:  # fmt: skip
+def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], judged: _Judged,
+          addon: int | None) -> Case | None:  # fmt: skip
     """The lead, or None for months paid only too much and all of it paid back since: the
     office has put it right, as a death whose money came back in full is no lead either."""
+    differences, back = judged.differences, judged.back
     over = sum(max(paid - owed, 0) for _, paid, owed, _, _ in differences)
     short = sum(max(owed - paid, 0) for _, paid, owed, _, _ in differences)
     repaid = _repaid(differences, back)
@@ -262,6 +338,7 @@ def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], differences:
         *([Evidence(f"另有 {len(differences) - len(largest)} 个月不符未逐月列出（见发放记录）")]
           if len(differences) > len(largest) else []),
         *([Evidence(sources_text(sources))] if sources else []),
+        *_addon_evidence(judged, addon, over),
         *_repaid_evidence(graph, case, repaid, remaining),
         *(enrolment_evidence(case, row) for _, row in chosen),
         Evidence("核实：是否有成员已退出、死亡仍按原人数发放，类别调整后金额未调整，"
@@ -281,6 +358,22 @@ def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], differences:
                                     for _, paid, owed, _, _ in differences),
         },
     )  # fmt: skip
+
+
+def _addon_evidence(judged: _Judged, addon: int | None, over: int) -> list[Evidence]:
+    """What the evidence says of a case's covered disabled members: the add-on
+    counted in what they are owed, or, where the ledger shows none, that one may explain
+    money paid too much."""
+    if not judged.extras:
+        return []
+    most = max(count for count, _ in judged.extras)
+    if addon:
+        return [Evidence(f"应发含残疾人加发：在保残疾成员 {most} 人，每人每月 {_yuan(addon)} 元"
+                         "（按发放记录推算：本县有残疾成员的案件多按此加发）")]  # fmt: skip
+    if not over:
+        return []
+    return [Evidence(f"案件有在保残疾成员 {most} 人（重度残疾证或花名册健康状况为残疾）：多发部分可能是"
+                     "重残加发（对重度残疾人适当提高低保金标准），请核对本地加发标准")]  # fmt: skip
 
 
 def _yuan(fen: int) -> str:

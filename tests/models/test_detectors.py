@@ -724,6 +724,39 @@ def test_a_daughter_in_two_hukou_enrolled_with_her_husbands_family_splits_no_one
     assert "户号 HK1" in case.evidence[0].text
 
 
+def _disabled_topped_up(cases_topped_up: int) -> HouseholdSketch:
+    """Class B (450 元) cases of two members, one of them 一级肢体 (the first one's roster
+    says 残疾 instead, no certificate), paid 1,000 元 a month (a 重残加发 of 100 元), and a
+    case of two healthy members paid 1,000 元 too."""
+    months = [f"2026-{m:02d}" for m in range(1, 7)]
+    drop = HouseholdSketch({("B", month_index(m)): 450.0 for m in months})
+    for number in range(cases_topped_up):
+        drop.enrol(f"disabled{number}", f"DB{number}", f"A{number}", dibao_class="B",
+                   health="disabled" if number == 0 else None)  # fmt: skip
+        drop.enrol(f"wife{number}", f"DB{number}", f"W{number}", dibao_class="B")
+        if number:
+            drop.certify(f"disabled{number}", f"C{number}", "肢体", 1)
+        drop.pay(f"DB{number}", months, 1000.0)
+    drop.enrol("healthy", "DB9", "A9", dibao_class="B")
+    drop.enrol("his wife", "DB9", "W9", dibao_class="B")
+    drop.pay("DB9", months, 1000.0)
+    return drop
+
+
+def test_a_fixed_add_on_the_county_pays_its_severely_disabled_members_is_no_mismatch():
+    leads = detect_payment_mismatch(_disabled_topped_up(3).graph, POLICY)
+    assert [lead.records for lead in leads] == [[("assistance", "A9"), ("assistance", "W9")]]
+    assert leads[0].amount_at_risk == 600.0  # the healthy family's 100 元 a month stays
+
+
+def test_money_above_the_class_amounts_of_a_severely_disabled_member_may_be_an_add_on():
+    leads = detect_payment_mismatch(_disabled_topped_up(2).graph, POLICY)  # too few to read
+    assert len(leads) == 3
+    disabled = [lead for lead in leads if ("assistance", "A0") in lead.records]
+    assert any(item.text.startswith("案件有在保残疾成员 1 人（重度残疾证或花名册健康状况为残疾）")
+               for item in disabled[0].evidence)  # fmt: skip
+
+
 def test_a_married_daughter_on_her_husbands_case_before_her_hukou_moved_splits_no_one():
     """She left her parents' case at the end of 2023 and is on her husband's from 2024 as his
     配偶; her 户口 is still her parents', his another 户号."""
