@@ -292,26 +292,25 @@ def hint_passed_over(vocabulary: Vocabulary, recognition: Recognition, headers: 
 
 def _map_headers(vocabulary: Vocabulary, registry: Registry, headers: Sequence[str],
                  hidden: frozenset[int]) -> Recognition:  # fmt: skip
-    """The first position of each contract column among the headers, unless a later header
-    of the column is ``PREFERRED`` and the first is not; a hidden column only when no
-    visible one has its meaning."""
-    positions: dict[str, int] = {}
-    for visible in (True, False):
-        for position, header in enumerate(headers):
-            name = vocabulary.column(registry.name, header)
-            if name is None or (position in hidden) == visible:
-                continue
-            if name not in positions or (
-                visible and _preferred(name, header, headers[positions[name]])
-            ):
-                positions[name] = position
+    """Each contract column's position among the headers naming it: a visible column before
+    a hidden one, then a ``PREFERRED`` header, then the contract's own header (低保类别, not
+    its alias 保障类别 before it), then the first."""
+    found: dict[str, list[int]] = {}
+    for position, header in enumerate(headers):
+        name = vocabulary.column(registry.name, header)
+        if name is not None:
+            found.setdefault(name, []).append(position)
+
+    def rank(name: str, position: int) -> tuple[bool, bool, bool, int]:
+        header, column = headers[position], registry.column(name)
+        preferred = PREFERRED.get(name)
+        own = header_key(header) in (header_key(column.name), header_key(column.header))
+        return (position in hidden, not (preferred and preferred.search(header)), not own,
+                position)  # fmt: skip
+
+    positions = {name: min(places, key=lambda p, name=name: rank(name, p))
+                 for name, places in found.items()}  # fmt: skip
     return Recognition(registry, positions)
-
-
-def _preferred(name: str, header: str, other: str) -> bool:
-    """Whether ``header`` is read for contract column ``name`` before ``other`` is."""
-    preferred = PREFERRED.get(name)
-    return preferred is not None and bool(preferred.search(header)) and not preferred.search(other)
 
 
 # Of two columns of one contract column, the one read: the amount the bank paid (实发), not

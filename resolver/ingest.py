@@ -83,6 +83,7 @@ from resolver.tables import (
     members_apart,
     named_month,
     prepare_table,
+    programs_apart,
     several_months_named,
     table_context,
 )
@@ -1137,6 +1138,8 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
                                 "；合计列不读）")  # fmt: skip
         return
     located, notes = members_apart(located, vocabulary)
+    located, more = programs_apart(located, vocabulary)
+    notes += more
     located, more = found_by_values(located, context)
     notes += more
     located, more, restored = death_notices_only(located)

@@ -30,6 +30,7 @@ from resolver.normalize import (
     NORMALIZERS,
     NOT_A_PROGRAM,
     STATUS_WORDS,
+    VOCABULARIES,
     normalize_date,
     normalize_distinct,
     normalize_id,
@@ -415,6 +416,56 @@ def _id_name(grid: Grid, located: Located, id_stem: str | None, sheet_dated: boo
     stem = stem or located.recognition.registry.chinese
     sheet = grid.sheet if sheet_dated or not grid.sheet else undated_name(grid.sheet)
     return stem + (f"-{sheet}" if sheet else "")
+
+
+def programs_apart(located: Located, vocabulary: Vocabulary) -> tuple[Located, list[str]]:
+    """The table with no column read as another enumeration (低保类别 ...) whose values are
+    programs instead (保障类别 or 类别 holding 低保, 特困): such a column is the 救助类型
+    whatever its header (``found_by_values`` reads it so when the table has none); the
+    column's meaning is read from the next header naming it whose values fit, if any. And a
+    note per column set apart.
+
+    Parameters
+    ----------
+    located : Located
+        A table with its headers mapped (``resolver.headers.recognise``).
+    vocabulary : Vocabulary
+        The headers known per registry, to find another column of the meaning.
+
+    Returns
+    -------
+    tuple[Located, list[str]]
+        The table with those columns unmapped, and a Chinese note per column.
+    """
+    recognition = located.recognition
+    registry, texts = recognition.registry, located.header.texts
+    positions, notes = dict(recognition.positions), []
+    for name, position in recognition.positions.items():
+        if not _programs_in(located, position, name):
+            continue
+        del positions[name]
+        header = registry.column(name).header
+        others = [p for p, text in enumerate(texts)
+                  if p not in positions.values() and p != position
+                  and vocabulary.column(registry.name, text) == name
+                  and not _programs_in(located, p, name)]  # fmt: skip
+        note = f"列「{texts[position].strip()}」的取值是救助类型（低保、特困），不是{header}：不按{header}读取"
+        if others:
+            positions[name] = others[0]
+            note += f"，{header}读取列「{texts[others[0]].strip()}」"
+        notes.append(note)
+    return replace(located, recognition=replace(recognition, positions=positions)), notes
+
+
+def _programs_in(located: Located, position: int, name: str) -> bool:
+    """Whether the column at ``position``, mapped to enumeration ``name`` (not the program),
+    holds programs (低保, 特困) and not values of ``name``, in a registry with a program."""
+    registry = located.recognition.registry
+    kind = registry.column(name).kind
+    has_program = any(column.name == "program" for column in registry.columns)
+    return (has_program and name != "program" and kind in VOCABULARIES
+            and _values_fit(located, position, "program")
+            and not _values_fit(located, position, kind))  # fmt: skip
 
 
 def found_by_values(located: Located, context: Context) -> tuple[Located, list[str]]:
@@ -1269,15 +1320,22 @@ def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
         label = later or text.strip() or f"列{position + 1}"
         if not text.strip() and bool(np.all(is_blank(cells[position]))):
             continue  # an empty column beside the table
-        name = vocabulary.column(registry.name, text)
+        name = _read_as(located, vocabulary, position)
         read_later = later is not None
-        if name is not None and not read_later:
+        if name in positions and not read_later:
             notes.append(_second_column_note(located, label, position, name))
-        elif name is None and not read_later:
+        elif not read_later:
             unmapped.append(label)
         seen[label] += 1
         extras.append((position, label if seen[label] == 1 else f"{label}（{seen[label]}）"))
     return extras, unmapped, notes
+
+
+def _read_as(located: Located, vocabulary: Vocabulary, position: int) -> str | None:
+    """The contract column a column's header names; the program when its values are
+    programs and not that column's (``_programs_in``: 保障类别 holding 低保, 特困)."""
+    name = vocabulary.column(located.recognition.registry.name, located.header.texts[position])
+    return "program" if name is not None and _programs_in(located, position, name) else name
 
 
 def _second_column_note(located: Located, label: str, position: int, name: str) -> str:

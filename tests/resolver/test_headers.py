@@ -130,3 +130,18 @@ def test_a_banks_headers_and_alternatives_of_one_column_are_read(header, column)
     vocabulary = load_vocabulary()
     assert vocabulary.column("payments", header) == column
     assert vocabulary.known(header) == (column is not None)
+
+
+@pytest.mark.parametrize(("alias", "own"), [("保障类别", "低保类别"), ("类别", "低保类别"),
+                                            ("户主关系", "与户主关系"), ("家庭人口", "家庭人数")])  # fmt: skip
+def test_the_contracts_own_header_is_read_before_an_alias_written_before_it(alias, own):
+    # 保障类别 before 低保类别 was read as the class, the real class column kept as an extra
+    headers = ["救助证号", "姓名", "救助类型", alias, own, "是否保障对象", "纳入日期"]
+    recognition = recognise(load_vocabulary(), headers, "assistance")
+    assert headers[recognition.positions[load_vocabulary().column("assistance", own)]] == own
+
+
+def test_a_preferred_header_is_still_read_before_the_contracts_own():
+    headers = ["救助证号", "发放月份", "所属月份", "发放金额", "实发金额"]
+    recognition = recognise(load_vocabulary(), headers, "payments")
+    assert recognition.positions["pay_month"] == 2 and recognition.positions["amount"] == 4

@@ -159,3 +159,42 @@ def test_a_relatives_id_on_a_death_list_is_not_read_as_the_deceaseds(tmp_path, h
     book.save(tmp_path / "死亡人员.xlsx")
     (source,) = read_registry_file(tmp_path / "死亡人员.xlsx", "deaths")
     assert source.normalised.column("id_number").to_pylist() == [None, None]
+
+
+def _ingest_csv(tmp_path, text):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "救助对象.csv").write_text(text, encoding="utf-8")
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    return con
+
+
+@pytest.mark.parametrize("alias", ["保障类别", "类别"])
+def test_a_class_headed_column_of_programs_is_the_program_beside_the_class(tmp_path, alias):
+    # no 救助类型 column, 保障类别 = 低保 beside 低保类别 = A: an internal error (KeyError)
+    con = _ingest_csv(tmp_path, f"救助证号,姓名,身份证号码,{alias},低保类别,是否保障对象,纳入日期\n"
+                                f"DB001,{HEAD},{HEAD_ID},城市低保,A类,是,2020-01-01\n")  # fmt: skip
+    assert con.execute("SELECT program, dibao_class FROM assistance").fetchall() == [
+        ("dibao", "A")]  # fmt: skip
+
+
+def test_a_class_headed_column_of_programs_before_the_class_is_not_the_class(tmp_path):
+    # 保障类别 (城市低保) before 低保类别 was read as the class: every class unknown, a dead
+    # member's amount the case's per-person share
+    con = _ingest_csv(tmp_path, "救助证号,姓名,身份证号码,救助类型,保障类别,低保类别,是否保障对象,纳入日期\n"
+                                f"DB001,{HEAD},{HEAD_ID},低保,城市低保,B,是,2020-01-01\n")  # fmt: skip
+    assert con.execute("SELECT dibao_class FROM assistance").fetchall() == [("B",)]
+    [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
+    assert "列「保障类别」与列「救助类型」都是救助类型：读取列「救助类型」" in notes
+
+
+def test_the_contracts_class_header_holding_programs_gives_way_to_an_alias_holding_classes(
+    tmp_path,
+):
+    con = _ingest_csv(tmp_path, "救助证号,姓名,身份证号码,救助类型,低保类别,类别,是否保障对象,纳入日期\n"
+                                f"DB001,{HEAD},{HEAD_ID},低保,低保,C,是,2020-01-01\n")  # fmt: skip
+    assert con.execute("SELECT program, dibao_class FROM assistance").fetchall() == [
+        ("dibao", "C")]  # fmt: skip
+    [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
+    assert "列「低保类别」的取值是救助类型（低保、特困），不是低保类别" in notes
