@@ -198,3 +198,19 @@ def test_the_contracts_class_header_holding_programs_gives_way_to_an_alias_holdi
         ("dibao", "C")]  # fmt: skip
     [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
     assert "列「低保类别」的取值是救助类型（低保、特困），不是低保类别" in notes
+
+
+def test_an_urban_rosters_street_and_community_are_its_township_and_village(tmp_path):
+    # 街道 / 社区 were unrecognised: the township taken as 麒麟区城 from the title 麒麟区城乡…
+    con = _ingest_csv(tmp_path, "麒麟区城乡低保对象花名册,,,,,,,,\n"
+                                "救助证号,姓名,身份证号码,救助类型,是否保障对象,纳入日期,街道,社区,住址\n"
+                                f"DB001,{HEAD},{HEAD_ID},低保,是,2020-01-01,南宁街道,和平社区,1号\n")  # fmt: skip
+    assert con.execute("SELECT township, village FROM assistance").fetchall() == [
+        ("南宁", "和平社区")]  # fmt: skip
+
+
+def test_a_district_and_the_word_chengxiang_in_a_title_name_no_township(tmp_path):
+    con = _ingest_csv(tmp_path, "麒麟区城乡低保对象花名册,,,,,\n"
+                                "救助证号,姓名,身份证号码,救助类型,是否保障对象,纳入日期\n"
+                                f"DB001,{HEAD},{HEAD_ID},低保,是,2020-01-01\n")  # fmt: skip
+    assert con.execute("SELECT township FROM assistance").fetchall() == [(None,)]
