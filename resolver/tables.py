@@ -1325,13 +1325,36 @@ def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
             continue  # an empty column beside the table
         name = _read_as(located, vocabulary, position)
         read_later = later is not None
+        apart = _another_quantity(registry, text)
         if name in positions and not read_later:
             notes.append(_second_column_note(located, label, position, name))
+        elif apart is not None:
+            column, what = apart
+            notes.append(f"列「{label}」是{what}，不是{column}：不按{column}读取，作为附加列保留")
         elif not read_later:
             unmapped.append(label)
         seen[label] += 1
         extras.append((position, label if seen[label] == 1 else f"{label}（{seen[label]}）"))
     return extras, unmapped, notes
+
+
+# Headers of a quantity beside a contract column's, never read as it: the column and what the
+# header counts. 保障人数 is how many of a household are covered, 家庭人数 how many it has (a
+# household partly covered is what the coverage detectors look for).
+NOT_THE_COLUMN = {header_key(header): (name, what) for header, name, what in (
+    ("保障人数", "household_size", "保障（在保）的人数"),
+    ("在保人数", "household_size", "保障（在保）的人数"),
+    ("享受人数", "household_size", "保障（在保）的人数"),
+)}  # fmt: skip
+
+
+def _another_quantity(registry: Registry, header: str) -> tuple[str, str] | None:
+    """The header of the registry's column and what a header counts beside it, when the header
+    names such a quantity (``NOT_THE_COLUMN``), else None."""
+    found = NOT_THE_COLUMN.get(header_key(header))
+    if found is None or not any(column.name == found[0] for column in registry.columns):
+        return None
+    return registry.column(found[0]).header, found[1]
 
 
 def _read_as(located: Located, vocabulary: Vocabulary, position: int) -> str | None:

@@ -214,3 +214,15 @@ def test_a_district_and_the_word_chengxiang_in_a_title_name_no_township(tmp_path
                                 "救助证号,姓名,身份证号码,救助类型,是否保障对象,纳入日期\n"
                                 f"DB001,{HEAD},{HEAD_ID},低保,是,2020-01-01\n")  # fmt: skip
     assert con.execute("SELECT township FROM assistance").fetchall() == [(None,)]
+
+
+@pytest.mark.parametrize("header", ["保障人数", "在保人数"])
+def test_the_number_covered_is_not_read_as_the_households_size(tmp_path, header):
+    # 保障人数 (members covered) was read as 家庭人数 (members): a household partly covered
+    # read as covered whole
+    con = _ingest_csv(tmp_path, f"救助证号,姓名,身份证号码,救助类型,是否保障对象,纳入日期,{header}\n"
+                                f"DB001,{HEAD},{HEAD_ID},低保,是,2020-01-01,1\n")  # fmt: skip
+    assert con.execute("SELECT household_size FROM assistance").fetchall() == [(None,)]
+    [notes, unmapped] = con.execute("SELECT notes, unmapped FROM ingest_sources").fetchone()
+    assert f"列「{header}」是保障（在保）的人数，不是家庭人数：不按家庭人数读取，作为附加列保留" in notes
+    assert header not in unmapped
