@@ -411,8 +411,7 @@ def locate(grid: Grid, vocabulary: Vocabulary, hint: str | None) -> Located | No
     numbers = np.asarray(grid.row_numbers[start:], dtype=np.int64)
     for reason in SKIP_REASONS:
         skipped += [(int(n), reason) for n in numbers[reasons == reason]]
-    after = grid.row_numbers[header.indices[-1]]
-    skipped += [(number, "blank") for number in grid.blank_rows if number > after]
+    skipped += [(number, "blank") for number in grid.blank_rows]  # above the header too
     data = np.flatnonzero(reasons == "") + start
     return Located(grid, header, recognition, data, sorted(skipped),
                    tuple(grid.row_numbers[index] for index in foreign))  # fmt: skip

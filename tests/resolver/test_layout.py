@@ -84,6 +84,21 @@ def test_title_lines_above_the_header_are_skipped_and_named(tmp_path, plain):
     assert skipped == [(1, "表头上方的标题行"), (2, "表头上方的标题行")]
 
 
+@pytest.mark.parametrize("form", ["gbk_csv", "xlsx"])
+def test_a_blank_line_between_the_title_and_the_header_is_listed(tmp_path, plain, form):
+    # the blank line 2 of a GBK CSV under its title was neither read nor listed as skipped
+    drop = tmp_path / "drop"
+    rows = [["某区户籍人口信息（截至2024年12月31日）", *[""] * 7], [""] * 8, HEADER, *ROWS]
+    if form == "xlsx":
+        workbook(drop / "救助对象.xlsx", {"花名册": rows})
+    else:
+        write_csv(drop / "救助对象.csv", rows, encoding="gbk")
+    assert read_rows(drop) == plain
+    con, _ = check_drop(drop)
+    skipped = con.execute("SELECT row_no, reason FROM ingest_skipped ORDER BY row_no").fetchall()
+    assert skipped == [(1, "表头上方的标题行"), (2, "空行（没有姓名、证件号等标识）")]
+
+
 def test_a_parent_header_over_two_rows_is_joined_with_its_children(tmp_path, plain):
     parent = [
         "记录编号",
