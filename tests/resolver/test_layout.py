@@ -683,7 +683,8 @@ def test_a_csv_with_a_title_line_and_a_footer_line_narrower_than_its_table(
     assert read_rows(tmp_path / "drop") == plain
     con, _ = check_drop(tmp_path / "drop")
     assert con.execute("SELECT row_no, reason FROM ingest_skipped ORDER BY 1").fetchall() == [
-        (1, "表头上方的标题行"), (9, "合计行"), (10, "表尾（制表人、审核人、说明等）")]  # fmt: skip
+        (1, "表头上方的标题行"), (2, "空行（没有姓名、证件号等标识）"), (9, "合计行"),
+        (10, "表尾（制表人、审核人、说明等）")]  # fmt: skip
 
 
 def test_a_required_column_under_an_unknown_header_is_found_by_its_values(tmp_path, plain):

@@ -224,5 +224,8 @@ def test_the_number_covered_is_not_read_as_the_households_size(tmp_path, header)
                                 f"DB001,{HEAD},{HEAD_ID},低保,是,2020-01-01,1\n")  # fmt: skip
     assert con.execute("SELECT household_size FROM assistance").fetchall() == [(None,)]
     [notes, unmapped] = con.execute("SELECT notes, unmapped FROM ingest_sources").fetchone()
-    assert f"列「{header}」是保障（在保）的人数，不是家庭人数：不按家庭人数读取，作为附加列保留" in notes
+    assert (
+        f"列「{header}」是保障（在保）的人数，不是家庭人数：不按家庭人数读取，作为附加列保留"
+        in notes
+    )
     assert header not in unmapped
