@@ -424,9 +424,9 @@ def _id_name(grid: Grid, located: Located, id_stem: str | None, sheet_dated: boo
 def programs_apart(located: Located, vocabulary: Vocabulary) -> tuple[Located, list[str]]:
     """The table with no column read as another enumeration (低保类别 ...) whose values are
     programs instead (保障类别 or 类别 holding 低保, 特困): such a column is the 救助类型
-    whatever its header (``found_by_values`` reads it so when the table has none); the
-    column's meaning is read from the next header naming it whose values fit, if any. And a
-    note per column set apart.
+    whatever its header (``found_by_values`` reads it so when the table has none, and a
+    second one is noted as such: ``_read_as``); the column's meaning is read from the next
+    header naming it whose values fit, if any, with a note.
 
     Parameters
     ----------
@@ -438,7 +438,7 @@ def programs_apart(located: Located, vocabulary: Vocabulary) -> tuple[Located, l
     Returns
     -------
     tuple[Located, list[str]]
-        The table with those columns unmapped, and a Chinese note per column.
+        The table with those columns unmapped, and a Chinese note per column read instead.
     """
     recognition = located.recognition
     registry, texts = recognition.registry, located.header.texts
@@ -452,11 +452,10 @@ def programs_apart(located: Located, vocabulary: Vocabulary) -> tuple[Located, l
                   if p not in positions.values() and p != position
                   and vocabulary.column(registry.name, text) == name
                   and not _programs_in(located, p, name)]  # fmt: skip
-        note = f"列「{texts[position].strip()}」的取值是救助类型（低保、特困），不是{header}：不按{header}读取"
         if others:
             positions[name] = others[0]
-            note += f"，{header}读取列「{texts[others[0]].strip()}」"
-        notes.append(note)
+            notes.append(f"列「{texts[position].strip()}」的取值是救助类型（低保、特困），不是{header}："
+                         f"{header}读取列「{texts[others[0]].strip()}」")  # fmt: skip
     return replace(located, recognition=replace(recognition, positions=positions)), notes
 
 

@@ -197,7 +197,10 @@ def test_the_contracts_class_header_holding_programs_gives_way_to_an_alias_holdi
     assert con.execute("SELECT program, dibao_class FROM assistance").fetchall() == [
         ("dibao", "C")]  # fmt: skip
     [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
-    assert "列「低保类别」的取值是救助类型（低保、特困），不是低保类别" in notes
+    assert (
+        "列「低保类别」的取值是救助类型（低保、特困），不是低保类别：低保类别读取列「类别」"
+        in notes
+    )
 
 
 def test_an_urban_rosters_street_and_community_are_its_township_and_village(tmp_path):
