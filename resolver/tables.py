@@ -104,11 +104,12 @@ _PROGRAM_WORDS = (("特困", ("特困", "五保", "供养")), ("低保", ("低�
 # A township a name begins with (a sheet per township, a township's file or title), after the
 # county's name if any: 六苴镇, 铁锁乡, 湾碧傣族傈僳族乡, 大姚县金碧镇2024年低保花名册, 城关镇_低保;
 # two characters at least before the suffix, and not the word 乡镇, so 城乡低保 and 各乡镇汇总
-# name none. A county's name the name begins with (up to its first 县 / 市 / 旗, or 区 for a
-# city's district) is the county's whatever follows (atomic): 大姚县城乡低保花名册 and
-# 麒麟区城乡低保花名册 name none, not 大姚县城乡 or 麒麟区城乡.
+# name none. The names of divisions above it the name begins with (each up to its first 省 /
+# 州 / 盟 / 市 / 县 / 旗, or 区 for a city's district; three at most) are theirs whatever follows
+# (atomic): 大姚县城乡低保花名册, 麒麟区城乡低保花名册 and 曲靖市麒麟区城乡… name none, not 大姚县城乡
+# or 麒麟区城乡.
 _TOWNSHIP_IN_NAME = re.compile(
-    r"^(?>(?:[\u4e00-\u9fff]{2,6}?[县市旗区])?)(?![^镇乡]*乡镇)"
+    r"^(?>(?:[\u4e00-\u9fff]{2,6}?[省州盟市县旗区]){0,3})(?![^镇乡]*乡镇)"
     r"([\u4e00-\u9fff]{2,8}?(?:镇|乡|街道|苏木))"
 )
 
@@ -265,8 +266,10 @@ def named_township(text: str) -> str | None:
     (None, None)
     >>> named_township("大姚县城乡低保对象花名册"), named_township("大姚县城镇居民低保")
     (None, None)
-    >>> named_township("麒麟区城乡低保对象花名册"), named_township("麒麟区南宁街道低保花名册")
-    (None, '南宁街道')
+    >>> named_township("麒麟区城乡低保对象花名册"), named_township("曲靖市麒麟区城乡低保花名册")
+    (None, None)
+    >>> named_township("曲靖市麒麟区南宁街道低保花名册"), named_township("楚雄州大姚县新市镇")
+    ('南宁街道', '新市镇')
     """
     match = _TOWNSHIP_IN_NAME.match(text.strip())
     return match.group(1) if match else None
