@@ -48,7 +48,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from api.masking import mask_id, mask_phone, mask_typed, masked_field
+from api.masking import masked_row
 from api.published import CLOSED, CONFIRMED_RESOLVED_LABEL, STATUS_LABELS, Published, stands
 from models.amounts import in_fen
 from models.case_types import CASE_LABELS, CASE_TYPES
@@ -489,22 +489,6 @@ def summary_rows(published: Published, county: str | None = None) -> list[list]:
     return rows
 
 
-ID_COLUMN, PHONE_COLUMN = LEDGER_COLUMNS.index("身份证号码"), LEDGER_COLUMNS.index("联系电话")
-# What reviewers typed: a reason not to enroll, a 责任人
-TYPED_COLUMNS = LEDGER_COLUMNS.index("未纳入原因"), LEDGER_COLUMNS.index("责任人")
-
-
-def _masked_row(row: list) -> list:
-    """The row with its ID and phone masked, and any ID or account number or date a free text
-    holds (a reviewer's reason not to enroll; ``masked_field``)."""
-    masked = [masked_field(cell) if isinstance(cell, str) else cell for cell in row]
-    for column in TYPED_COLUMNS:
-        masked[column] = mask_typed(row[column]) if row[column] else row[column]
-    masked[ID_COLUMN] = mask_id(row[ID_COLUMN])
-    masked[PHONE_COLUMN] = mask_phone(row[PHONE_COLUMN])
-    return masked
-
-
 def ledger_workbook(
     published: Published, case_type: str, *, township: str | None = None,
     county: str | None = None, masked: bool, households: Mapping[str, int] | None = None,
@@ -534,7 +518,7 @@ def ledger_workbook(
     """
     rows = ledger_rows(published, case_type, township, county, households)
     if masked:
-        rows = [_masked_row(row) for row in rows]
+        rows = [masked_row(row, LEDGER_COLUMNS) for row in rows]
     townships = sorted({row[1] or "未知" for row in rows}) or [township or EVERY_TOWNSHIP]
     book = Workbook()
     book.remove(book.active)

@@ -62,7 +62,7 @@ from api.ledgers import (
     text_cells,
     to_fen,
 )
-from api.masking import mask_id, mask_phone, mask_typed
+from api.masking import masked_row
 from api.published import STATUS_LABELS, Published
 from api.reviews import DecisionError
 from models.case_types import CASE_LABELS
@@ -337,7 +337,8 @@ def member_rows(
     as_of : date
         The day a roster row must still be active on to count.
     masked : bool
-        Whether ID and phone numbers are masked.
+        Whether the rows are masked (``api.masking.masked_row``: ID and phone numbers, and
+        every number or date in a text, a name written as 姓名（身份证号） too).
 
     Returns
     -------
@@ -356,9 +357,9 @@ def member_rows(
     """
     leads = _lead_index(published)
     incomes = household_incomes(members, as_of)
-    return [[number, *_member_row(member, leads, published, as_of,
-                                  incomes[_household(member)], masked)]
+    rows = [[number, *_member_row(member, leads, published, as_of, incomes[_household(member)])]
             for number, member in enumerate(members, 1)]  # fmt: skip
+    return [masked_row(row, MEMBER_COLUMNS) for row in rows] if masked else rows
 
 
 def household_incomes(members: Sequence[Member], as_of: date) -> dict[str, float | None]:
@@ -461,20 +462,16 @@ def _leads_of(member: Member, index: dict) -> list[dict[str, Any]]:
 
 
 def _member_row(member: Member, index: dict, published: Published, as_of: date,
-                income: float | None, masked: bool) -> list:  # fmt: skip
+                income: float | None) -> list:  # fmt: skip
     programs = programs_on(list(member.roster), as_of)
     program, several = form_program(programs)
     leads = _leads_of(member, index)
     proposed, reason, note = _screening(programs, leads, published)
     died = f"有死亡记录（{member.died}），请核实是否已死亡" if member.died else ""
     note = "；".join(filter(None, [died, several, note]))
-    id_number, phone = member.id_number, member.phone
-    if masked:  # (a reviewer's reason or a note may hold a number too)
-        id_number, phone = mask_id(id_number), mask_phone(phone)
-        reason, note = mask_typed(reason), mask_typed(note)
     return [
-        member.township, member.village, member.name, id_number, member.household_size,
-        member.relation, member.health, member.poverty_cause, income, program, phone,
+        member.township, member.village, member.name, member.id_number, member.household_size,
+        member.relation, member.health, member.poverty_cause, income, program, member.phone,
         proposed, reason, POVERTY_STATUS_LABELS.get(member.status or "", member.status),
         "、".join(STATUS_LABELS[published.status(case["case_id"])] for case in leads),
         "、".join(case["case_id"] for case in leads), note,

@@ -23,6 +23,7 @@ mask still leaves every day of that year and every sequence number whose check d
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from resolver.idcard import clean_text, mask_id, mask_numbers, mask_phone, mask_text, mask_typed
@@ -31,7 +32,7 @@ if TYPE_CHECKING:  # the command line masks file names without loading the web s
     from api.auth import Principal
 
 __all__ = ["HIDDEN_NOTE", "logged_target", "mask_id", "mask_numbers", "mask_phone", "mask_text",
-           "mask_typed", "masked", "masked_field"]  # fmt: skip
+           "mask_typed", "masked", "masked_field", "masked_row"]  # fmt: skip
 
 # Fields that hold an ID number or an account number, wherever they appear.
 SENSITIVE_SUFFIXES = ("id_number", "id18", "cert_no", "bank_account")
@@ -128,6 +129,54 @@ def masked_field(value: str) -> str:
     ('2021-10-11', '2021-**-** 至 2023-**-** 发放')
     """
     return value if DAY_OR_TIME.fullmatch(value) else mask_text(value)
+
+
+# The columns of a ledger or a report, by header: an ID, a mobile number, text a reviewer
+# typed (a reason not to enroll, a 责任人, Doudi's note quoting one), a case id a reader types
+# back. Every other text cell (a name, a village, a case number, a basis) is ``masked_field``.
+ID_HEADERS = {"身份证号码"}
+PHONE_HEADERS = {"联系电话"}
+TYPED_HEADERS = {"未纳入原因", "责任人", "说明"}
+KEPT_HEADERS = {"疑点编号"}
+
+
+def masked_row(row: list, columns: Sequence[str]) -> list:
+    """A row of a ledger or a report as a role that reads masks reads it: the one way every
+    sheet that names people masks its cells, whatever column a number was written into (a
+    name typed as 姓名（身份证号）, a case number made of an ID).
+
+    Parameters
+    ----------
+    row : list
+        The row's cells.
+    columns : sequence of str
+        The header of each cell, in order.
+
+    Returns
+    -------
+    list
+        The row with an ID column masked (``mask_id``), a phone column (``mask_phone``),
+        typed text (``mask_typed``), the case id kept, and every other text masked
+        (``masked_field``); empty cells and numbers and dates as they were.
+
+    Examples
+    --------
+    >>> masked_row(["李芳（532326197903120028）", "532326197903120028", 2], ["姓名", "身份证号码", "家庭人数"])
+    ['李芳（532326***********8）', '532326***********8', 2]
+    """
+    return [_masked_cell(column, cell) for column, cell in zip(columns, row, strict=True)]
+
+
+def _masked_cell(column: str, cell: Any) -> Any:
+    if not isinstance(cell, str) or not cell or column in KEPT_HEADERS:
+        return cell
+    if column in ID_HEADERS:
+        return mask_id(cell)
+    if column in PHONE_HEADERS:
+        return mask_phone(cell)
+    if column in TYPED_HEADERS:
+        return mask_typed(cell)
+    return masked_field(cell)
 
 
 def logged_target(target: str, *, run_id: str | None = None) -> str:

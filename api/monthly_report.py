@@ -46,7 +46,7 @@ from api.ledgers import (
     money_cells,
     text_cells,
 )
-from api.masking import mask_typed, masked_field
+from api.masking import masked_row
 from api.period_report import sections_sheet, titled_sheet
 from api.published import CHANGES, STATUS_LABELS, Published
 from models.case_types import CASE_LABELS, MONEY_TYPES
@@ -127,8 +127,8 @@ def monthly_report(
     confirmed = confirmed_cases(published, since, until)
     overdue, long_open = overdue_rows(published, made), long_open_rows(published, made)
     if masked:
-        overdue = [_masked_row(row, OVERDUE_COLUMNS) for row in overdue]
-        long_open = [_masked_row(row, LONG_OPEN_COLUMNS) for row in long_open]
+        overdue = [masked_row(row, OVERDUE_COLUMNS) for row in overdue]
+        long_open = [masked_row(row, LONG_OPEN_COLUMNS) for row in long_open]
     lines = _lines(latest, previous, unit, made, published.county_names.get(county, county))
     book = Workbook()
     book.remove(book.active)
@@ -452,26 +452,12 @@ def _summary_notes(sheet: Worksheet, published: Published, lists: tuple[int, int
         row = [number, case["case_id"], CASE_LABELS.get(case["case_type"], case["case_type"]),
                published.township_of(case), f"{event['recorded_at']:%Y-%m-%d %H:%M}",
                event["actor"], case["amount_at_risk"], _amount_now(published, case)]  # fmt: skip
-        sheet.append(text_cells(sheet, _masked_row(row, CONFIRMED_COLUMNS) if masked else row))
+        sheet.append(text_cells(sheet, masked_row(row, CONFIRMED_COLUMNS) if masked else row))
 
 
 def _amount_now(published: Published, case: dict[str, Any]) -> float | None:
     """A confirmed case's amount at risk as the latest run that raised it reports it."""
     return published.cases.get(case["case_id"], case)["amount_at_risk"]
-
-
-def _masked_row(row: list, columns: tuple[str, ...]) -> list:
-    """A row of a list with the 责任人 masked as typed text (``mask_typed``) and every other
-    text but the case id with its ID and account numbers and dates masked (``masked_field``:
-    a day or a time alone, 核实时间, stays)."""
-    shown = []
-    for column, value in zip(columns, row, strict=True):
-        if column == "责任人":
-            value = mask_typed(value or "")
-        elif column != "疑点编号" and isinstance(value, str):
-            value = masked_field(value)
-        shown.append(value)
-    return shown
 
 
 def _day(value: date | datetime | None) -> date | None:

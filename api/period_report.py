@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from api.ledgers import DATE_HEADERS, DATE_WIDTH, HEADER_FILL, chinese_date, filled_by, text_cells
-from api.masking import mask_id, masked_field
+from api.masking import masked_row
 from api.published import county_names, township_label
 from api.reviews import DecisionError
 from models.movements import (
@@ -242,9 +242,9 @@ def movement_rows(movements: Sequence[Movement], direction: str, *, masked: bool
     direction : str
         ``entry`` or ``exit``.
     masked : bool
-        Whether ID numbers are masked (``api.masking.mask_id``; in a case number that
-        holds one, and in the basis, which may name another case's number or a date,
-        ``masked_field``).
+        Whether ID numbers are masked, in every text cell (``api.masking.masked_row``: a
+        name written as 姓名（身份证号）, a case number that holds one, a basis naming another
+        case's number or a date).
 
     Returns
     -------
@@ -255,14 +255,13 @@ def movement_rows(movements: Sequence[Movement], direction: str, *, masked: bool
     chosen = sorted((m for m in movements if m.direction == direction),
                     key=lambda m: (m.township or "", m.village or "", m.program_label, m.day,
                                    m.record_id))  # fmt: skip
-    text = masked_field if masked else str
-    return [
-        [number, m.township or "", m.village or "", m.name or "",
-         mask_id(m.id_number) if masked else m.id_number or "", m.program_label,
-         m.dibao_class or "", text(m.case_no or ""), m.day, m.reason,
-         text(m.basis), m.record_id]
+    rows = [
+        [number, m.township or "", m.village or "", m.name or "", m.id_number or "",
+         m.program_label, m.dibao_class or "", m.case_no or "", m.day, m.reason, m.basis,
+         m.record_id]
         for number, m in enumerate(chosen, 1)
     ]  # fmt: skip
+    return [masked_row(row, LIST_COLUMNS) for row in rows] if masked else rows
 
 
 def report_title(start: date, end: date) -> str:
