@@ -52,7 +52,7 @@ from resolver.quality import problem_label
 from resolver.reading import decode, delimiter_of, row_texts
 from resolver.registries import column_header
 from resolver.tables import Source
-from resolver.workbook_xml import SheetCells, table_width, with_text_cells
+from resolver.workbook_xml import SheetCells, inert_text, table_width, with_text_cells
 
 logger = logging.getLogger(__name__)
 
@@ -594,7 +594,8 @@ def _written_csv(content: bytes, sources: Sequence[Source],
                  cells: dict[int, dict[int, tuple[str, str]]]) -> bytes:  # fmt: skip
     """The CSV with two fields added to the header and data rows of each table (or, screened
     before, its two fields overwritten on the data rows; ``_places``), in its own encoding
-    and the very delimiter the reader used (``resolver.reading.delimiter_of``)."""
+    and the very delimiter the reader used (``resolver.reading.delimiter_of``). The fields
+    Doudi writes never start like a formula (``inert_text``); the file's own are kept."""
     first = sources[0]
     encoding = first.encoding or "utf-8"
     decoded = decode(content)
@@ -617,7 +618,8 @@ def _written_csv(content: bytes, sources: Sequence[Source],
         for row, pair in added.items():
             record = records[row - 1]
             rest = [] if place.new else record[last + 2 :]  # new: only blanks lay beyond
-            records[row - 1] = [*record[:last], *[""] * (last - len(record)), *pair, *rest]
+            written = [inert_text(text) for text in pair]  # the file's own cells stay as they are
+            records[row - 1] = [*record[:last], *[""] * (last - len(record)), *written, *rest]
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter=delimiter, lineterminator=terminator).writerows(records)
     written = buffer.getvalue()
@@ -684,7 +686,8 @@ def _written_workbook(content: bytes, sources: Sequence[Source],
     """The workbook with the two columns added on each sheet that holds a payments table,
     after the last column the sheet's tables use (``table_width``), or in place of the two a
     sheet screened before has (``_places``): those sheets' XML edited, every other cell,
-    style, merged range and sheet kept as they were. Cells are text, never a formula. The
+    style, merged range and sheet kept as they were. Cells are text, never a formula, and
+    quote-prefixed when they start like one (``with_text_cells``). The
     header 审核结果 says, when selected, that a hold is no stop order (and, on a sheet with
     tables side by side, which table the pair is of)."""
     first_rows = {}  # one width per sheet, for each table on it

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import cache
 from xml.sax.saxutils import escape
 
+# How a typed entry that a spreadsheet reads as a formula starts.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 does not allow (control characters other than tab, line feed, return).
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ELEMENT = rb"<%s\b([^>]*)>"
@@ -36,6 +38,33 @@ _AFTER_VALIDATIONS = (
 
 SheetCells = dict[tuple[int, int], str]
 """Text by (row, column), both from 1."""
+_STYLES = "xl/styles.xml"
+# A workbook's cell formats (``cellXfs``): its prefix, attributes and formats.
+_CELL_FORMATS = re.compile(rb"<(\w+:)?cellXfs\b([^>]*)>(.*?)</(?:\w+:)?cellXfs>", re.DOTALL)
+_COUNT = re.compile(rb'\s+count="[^"]*"')
+
+
+def inert_text(text: str) -> str:
+    """A text cell of a CSV as Doudi writes it: one that a spreadsheet would read as a formula
+    (``FORMULA_STARTS``) gets a leading apostrophe, the mark a spreadsheet itself puts before
+    a typed text that looks like one (its quote prefix), so it opens as text.
+
+    Parameters
+    ----------
+    text : str
+        The cell's text.
+
+    Returns
+    -------
+    str
+        ``text``, with ``'`` before it when it starts like a formula.
+
+    Examples
+    --------
+    >>> inert_text("=HYPERLINK(D2)"), inert_text("暂缓"), inert_text("")
+    ("'=HYPERLINK(D2)", '暂缓', '')
+    """
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def column_number(letters: str) -> int:
@@ -641,6 +670,9 @@ def with_text_cells(content: bytes, cells: dict[str, SheetCells],
     """
     source = zipfile.ZipFile(io.BytesIO(content))
     members = sheet_members(source)
+    formulas = any(text.startswith(FORMULA_STARTS) for sheet in cells.values()
+                   for text in sheet.values())  # fmt: skip
+    styles, quoted = _quote_style(source) if formulas else (None, None)
     edited = {members[name]: (sheet, (prompts or {}).get(name, {}))
               for name, sheet in cells.items()}  # fmt: skip
     buffer = io.BytesIO()
@@ -648,12 +680,36 @@ def with_text_cells(content: bytes, cells: dict[str, SheetCells],
         for item in source.infolist():
             data = source.read(item)
             if item.filename in edited:
-                data = _edited_sheet(data, *edited[item.filename])
+                data = _edited_sheet(data, *edited[item.filename], quoted)
+            elif item.filename == _STYLES and styles is not None:
+                data = styles
             out.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
-def _edited_sheet(xml: bytes, cells: SheetCells, prompts: SheetCells) -> bytes:
+def _quote_style(source: zipfile.ZipFile) -> tuple[bytes | None, int | None]:
+    """The workbook's styles with a cell format added that quote-prefixes its text (a text
+    that looks like a formula stays text when a clerk edits the cell), and that format's
+    index; (None, None) for a workbook without cell formats (its cells stay inline strings,
+    never formulas, without the prefix)."""
+    if _STYLES not in source.namelist():
+        return None, None
+    styles = source.read(_STYLES)
+    found = _CELL_FORMATS.search(styles)
+    if found is None:
+        return None, None
+    prefix, attributes, formats = (found.group(1) or b""), found.group(2), found.group(3)
+    index = len(_elements(formats, re.escape(prefix) + rb"xf"))
+    added = (b"<" + prefix + b'xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" '
+             b'quotePrefix="1" applyAlignment="0"/>')  # fmt: skip
+    head = b"<" + prefix + b"cellXfs" + _COUNT.sub(b"", attributes).rstrip(b"/")
+    replaced = (head + f' count="{index + 1}">'.encode() + formats + added
+                + b"</" + prefix + b"cellXfs>")  # fmt: skip
+    return styles[: found.start()] + replaced + styles[found.end() :], index
+
+
+def _edited_sheet(xml: bytes, cells: SheetCells, prompts: SheetCells,
+                  quoted: int | None = None) -> bytes:  # fmt: skip
     tags = _tags(xml)
     by_row: dict[int, dict[int, str]] = {}
     for (row, column), text in cells.items():
@@ -664,11 +720,11 @@ def _edited_sheet(xml: bytes, cells: SheetCells, prompts: SheetCells) -> bytes:
         number = _reference(match.group(1))[1] or number + 1
         pieces.append(xml[position : match.start()])
         while next_row < len(pending) and pending[next_row] < number:
-            pieces.append(_new_row(tags, pending[next_row], by_row[pending[next_row]]))
+            pieces.append(_new_row(tags, pending[next_row], by_row[pending[next_row]], quoted))
             next_row += 1
         if next_row < len(pending) and pending[next_row] == number:
             pieces.append(_row_with(tags, match.group(1), match.group(2) or b"", number,
-                                    by_row[number]))  # fmt: skip
+                                    by_row[number], quoted))  # fmt: skip
             next_row += 1
         else:
             pieces.append(match.group(0))
@@ -676,7 +732,7 @@ def _edited_sheet(xml: bytes, cells: SheetCells, prompts: SheetCells) -> bytes:
     data = tags.tag("sheetData").encode()
     rest = xml[position:].replace(b"<" + data + b"/>", b"<" + data + b"></" + data + b">", 1)
     end = rest.index(b"</" + data + b">")  # ValueError: no rows to put the cells in
-    missing = b"".join(_new_row(tags, row, by_row[row]) for row in pending[next_row:])
+    missing = b"".join(_new_row(tags, row, by_row[row], quoted) for row in pending[next_row:])
     xml = b"".join([*pieces, rest[:end], missing, rest[end:]])
     width = max((column for _, column in cells), default=0)
     xml = tags.dimension.sub(lambda found: found[1] + _widened(found[2], width) + found[3], xml, 1)
@@ -693,12 +749,12 @@ def _reference(attributes: bytes) -> tuple[int, int]:
 
 
 def _row_with(tags: _Tags, attributes: bytes, body: bytes, number: int,
-              texts: dict[int, str]) -> bytes:  # fmt: skip
+              texts: dict[int, str], quoted: int | None) -> bytes:  # fmt: skip
     """A row's XML with ``texts`` set in it, its other cells kept in column order."""
     row = tags.tag("row").encode()
     head = b"<" + row + _SPANS.sub(b"", attributes) + b">"
     if _last_column(tags, body) < min(texts, default=0):  # the common case: columns added
-        added = b"".join(_text_cell(tags, column, number, text)
+        added = b"".join(_text_cell(tags, column, number, text, quoted)
                          for column, text in sorted(texts.items()) if text)  # fmt: skip
         return head + body + added + b"</" + row + b">"
     kept, column = [], 0
@@ -706,7 +762,7 @@ def _row_with(tags: _Tags, attributes: bytes, body: bytes, number: int,
         column = _reference(cell.group(1))[0] or column + 1
         if column not in texts:
             kept.append((column, cell.group(0)))
-    kept += [(column, _text_cell(tags, column, number, text))
+    kept += [(column, _text_cell(tags, column, number, text, quoted))
              for column, text in texts.items() if text]  # fmt: skip
     kept.sort(key=lambda item: item[0])
     return head + b"".join(xml for _, xml in kept) + b"</" + row + b">"
@@ -725,13 +781,15 @@ def _last_column(tags: _Tags, body: bytes) -> int | float:
     return _reference(last.group(1))[0] or float("inf")
 
 
-def _new_row(tags: _Tags, number: int, texts: dict[int, str]) -> bytes:
-    return _row_with(tags, f' r="{number}"'.encode(), b"", number, texts)
+def _new_row(tags: _Tags, number: int, texts: dict[int, str], quoted: int | None) -> bytes:
+    return _row_with(tags, f' r="{number}"'.encode(), b"", number, texts, quoted)
 
 
-def _text_cell(tags: _Tags, column: int, row: int, text: str) -> bytes:
+def _text_cell(tags: _Tags, column: int, row: int, text: str, quoted: int | None) -> bytes:
+    """An inline string cell; quote-prefixed (style ``quoted``) when it starts like a formula."""
     c, inline, t = tags.tag("c"), tags.tag("is"), tags.tag("t")
-    return (f'<{c} r="{column_letters(column)}{row}" t="inlineStr"><{inline}><{t} '
+    style = f' s="{quoted}"' if quoted is not None and text.startswith(FORMULA_STARTS) else ""
+    return (f'<{c} r="{column_letters(column)}{row}"{style} t="inlineStr"><{inline}><{t} '
             f'xml:space="preserve">{escape(ILLEGAL.sub("", text))}</{t}></{inline}></{c}>'
             ).encode()  # fmt: skip
 

@@ -17,10 +17,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from resolver.private import open_private
-from resolver.workbook_xml import ILLEGAL, column_letters
+from resolver.workbook_xml import FORMULA_STARTS, ILLEGAL, column_letters
 
-# How a typed entry that a spreadsheet reads as a formula starts.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["FORMULA_STARTS", "write_workbook"]
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"

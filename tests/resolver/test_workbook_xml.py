@@ -224,3 +224,17 @@ def _sheet(rows: str) -> bytes:
 ])  # fmt: skip
 def test_the_extent_of_a_sheet_is_found_in_its_xml_however_its_cells_are_written(rows, extent):
     assert sheet_extent(_sheet(rows), 30) == extent  # at most 30 cells
+
+
+def test_a_text_set_that_starts_like_a_formula_is_quote_prefixed_and_other_styles_stay():
+    book = openpyxl.Workbook()
+    book.active.title = "表"
+    book.active.append(["姓名", "金额"])
+    book.active.append(["=1+1", 300])
+    book.active["B2"].font = Font(bold=True)
+    content = with_text_cells(_saved(book), {"表": {(1, 3): "结果", (2, 3): "@SUM(1,2)"}})
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["表"]
+    assert (sheet["C2"].value, sheet["C2"].data_type, sheet["C2"].quotePrefix) == (
+        "@SUM(1,2)", "s", True
+    )  # fmt: skip
+    assert not sheet["C1"].quotePrefix and sheet["B2"].font.bold and sheet["A2"].value == "=1+1"
