@@ -21,6 +21,7 @@ from api.published import STATUS_LABELS, TRUSTED_IDS
 from api.seals import event_seal, label_seal
 from api.snapshot import EVENTS, Snapshot
 from api.store import Store
+from api.validation import says_nothing
 from resolver.errors import DoudiError
 from resolver.labels import ensure_labels_table, labels_history, record_label
 from resolver.registries import PERSON_REGISTRIES, REGISTRIES
@@ -143,7 +144,7 @@ class Reviews:
         dict
             The stored event.
         """
-        if to_status == "dismissed" and not (reason or "").strip():
+        if to_status == "dismissed" and says_nothing(reason):
             raise DecisionError("invalid", "不属实须填写理由")
         published = self.snapshot.published
         with self._decisions:
@@ -161,10 +162,10 @@ class Reviews:
                 raise DecisionError(
                     "conflict", f"疑点不能从「{_label(current)}」直接改为「{_label(to_status)}」"
                 )
-            if to_status == current and not (note or "").strip() and not (reason or "").strip():
+            if to_status == current and says_nothing(note) and says_nothing(reason):
                 # a permanent event (and a new case version) that says nothing
                 raise DecisionError("invalid", "仅添加备注时须填写备注内容")
-            if current in DECIDED and to_status != current and not (reason or "").strip():
+            if current in DECIDED and to_status != current and says_nothing(reason):
                 # reopening takes a finding (and its money) out of the 属实/不属实 counts
                 raise DecisionError(
                     "invalid", f"重新打开已核实「{_label(current)}」的疑点须填写理由"
@@ -201,7 +202,7 @@ class Reviews:
             The stored event (``kind`` ``assignment``).
         """
         assignee = assignee.strip()
-        if not assignee:
+        if says_nothing(assignee):
             raise DecisionError("invalid", "责任人不能为空")
         today = today or date.today()
         if due_date < today:
@@ -301,7 +302,7 @@ class Reviews:
                 raise DecisionError(
                     "forbidden", "改变记录关联或拆分同一证号记录的标注须由审计员作出"
                 )
-            if four_eyes and not (note or "").strip():
+            if four_eyes and says_nothing(note):
                 raise DecisionError("invalid", "拆分或重新合并同一证号的两条记录须写明依据（备注）")
             confirmed = (_confirmed(history, same_person, actor, token_id, self._issued(token_id))
                          if four_eyes else [])  # fmt: skip

@@ -34,6 +34,7 @@ from api.masking import mask_numbers
 from api.reviews import DecisionError
 from api.screen_file import OUT_SUFFIXES, Screening, release_keys, screen_file, write_screened
 from api.store import Store
+from api.validation import says_nothing
 from models.screening import HOLD_LABELS, NOTE, Decision
 from resolver.errors import DoudiError
 from resolver.identity import database_key
@@ -279,7 +280,7 @@ class Screenings:
         """
         if outcome not in OUTCOMES:
             raise DecisionError("invalid", f"处理结果须为 {'、'.join(OUTCOMES.values())}")
-        if not note.strip():
+        if says_nothing(note):
             raise DecisionError("invalid", "请填写核实情况说明")
         with self._lock:
             found = self.store.rows(

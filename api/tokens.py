@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from api.store import Store
+from api.validation import says_nothing
 from resolver.db import transaction
 from resolver.errors import DoudiError
 
@@ -294,7 +295,11 @@ class TokenStore:
         name = name.strip()
         if role not in ROLES:
             raise TokenError("invalid", f"未知角色 {role!r}：应为 {', '.join(ROLES)} 之一")
-        if not name or len(name) > MAX_NAME or any(unicodedata.category(c) == "Cc" for c in name):
+        if (
+            says_nothing(name)
+            or len(name) > MAX_NAME
+            or any(unicodedata.category(c) == "Cc" for c in name)
+        ):
             raise TokenError("invalid", f"令牌名称须为 1 至 {MAX_NAME} 个字符，不含控制字符")
         _check_days(days)
         token = secrets.token_urlsafe(32)

@@ -9,6 +9,7 @@ gets a Chinese one; an unexpected error a Chinese 500."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -241,3 +242,31 @@ def unexpected_error() -> JSONResponse:
         ``{"detail": UNEXPECTED}`` with status 500.
     """
     return JSONResponse({"detail": UNEXPECTED}, 500)
+
+
+# Unicode categories of characters that show nothing: format (zero-width space, joiner,
+# BOM, direction marks) and control characters.
+_INVISIBLE = frozenset({"Cf", "Cc"})
+
+
+def says_nothing(text: str | None) -> bool:
+    """Whether a required free text (a reason, a note, a 责任人, a token's name) is empty: None,
+    or only whitespace (U+3000 too) and characters that show nothing (Unicode categories Cf,
+    such as a zero-width space, joiner or BOM, and Cc).
+
+    Parameters
+    ----------
+    text : str or None
+        What was typed.
+
+    Returns
+    -------
+    bool
+        True when no character of ``text`` would show.
+
+    Examples
+    --------
+    >>> [says_nothing(t) for t in (None, "", " \u3000", "\u200b\u200b", "\ufeff\u200d", "核实")]
+    [True, True, True, True, True, False]
+    """
+    return all(c.isspace() or unicodedata.category(c) in _INVISIBLE for c in text or "")

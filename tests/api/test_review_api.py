@@ -147,6 +147,42 @@ def test_reopening_a_decided_case_needs_a_written_reason(county):
                 (decided, "发现新证据"), ("in_review", None)]  # fmt: skip
 
 
+INVISIBLE = ("\u200b\u200b", "\ufeff", "\u200d\u3000 ", "\u2060\u200e")
+
+
+def test_a_reason_note_or_name_of_invisible_characters_counts_as_empty(county):
+    """Zero-width spaces, joiners, a BOM, direction marks (Unicode Cf) beside whitespace say
+    nothing: a dismissal, a reopening, a note-only event, a 责任人 and a token's name made of
+    them are refused as empty ones are."""
+    with client(county, "auditor") as http:
+        listed = http.get("/api/cases", params={"status": "open", "limit": 500}).json()["items"]
+        case_id = listed[-3]["case_id"]
+        path = f"/api/cases/{case_id}/decisions"
+        assert (
+            http.post(path, json={"to_status": "in_review", "note": "开始核查"}).status_code == 201
+        )
+        for text in INVISIBLE:
+            dismissed = http.post(path, json={"to_status": "dismissed", "reason": text})
+            assert dismissed.status_code == 422 and dismissed.json()["detail"] == "不属实须填写理由"
+            noted = http.post(path, json={"to_status": "in_review", "note": text})
+            assert noted.status_code == 422, text
+            assigned = http.post(f"/api/cases/{case_id}/assignments",
+                                 json={"assignee": text, "due_date": "2099-01-01"})  # fmt: skip
+            assert assigned.status_code == 422, text
+        assert (
+            http.post(path, json={"to_status": "confirmed", "reason": "入户核实"}).status_code
+            == 201
+        )
+        reopened = http.post(path, json={"to_status": "in_review", "reason": "\u200b"})
+        assert reopened.status_code == 422
+        assert http.get(f"/api/cases/{case_id}").json()["status"] == "confirmed"
+    with client(county, "admin") as admin:
+        for text in INVISIBLE:
+            assert (
+                admin.post("/api/tokens", json={"name": text, "role": "analyst"}).status_code == 422
+            )
+
+
 def test_roles_and_masking(county):
     anonymous = httpx.get(f"{county['server'].url}/api/cases")
     assert anonymous.status_code == 401
