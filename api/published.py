@@ -30,6 +30,7 @@ import duckdb
 from api.masking import mask_numbers
 from models.case_types import MONEY_TYPES
 from models.cases import LIKELY_SCORE
+from models.policy import rule_changes
 from models.publish import json_value
 from resolver.idcard import parse_id
 from resolver.ingest import county_aliases, county_label, county_named
@@ -491,7 +492,7 @@ class Published:
         if labels:
             reason = f"人员记录的标注改变了关联{left}"
         elif rules is not None and _same_files(*pair):
-            reason = f"口径调整（政策或阈值变更）后不再构成疑点（{rules}）"
+            reason = f"口径调整后不再构成疑点（{rules}）"
         elif rules is not None:
             reason = f"数据与口径均有变化，不再构成疑点（{rules}）{left}"
         elif gone:
@@ -901,18 +902,37 @@ def _json_of(run: dict[str, Any], column: str) -> dict[str, Any]:
     return json.loads(value) if isinstance(value, str) else value or {}
 
 
+# The link settings a resolution names in Chinese; any other by its field.
+SETTING_LABELS = {"threshold": "归并阈值", "possible_threshold": "疑似匹配阈值"}
+
+
 def _rules_changed(before: dict[str, Any], run: dict[str, Any]) -> str | None:
-    """What published ``run`` changed from the run ``before`` it in policy or link settings:
-    the policy it applied and its version, and the threshold when that changed; None when
-    neither changed."""
+    """What published ``run`` changed from the run ``before`` it in policy or link settings,
+    named: the policies (name and version, old → new) and each rule that changed with its
+    old and new values (``models.policy.rule_changes``), the threshold, and each other link
+    setting that changed; None when neither changed.
+
+    Examples
+    --------
+    >>> before = {"policy_name": "默认", "policy_version": 1, "settings": {"threshold": 0.95},
+    ...           "policy": {"name": "默认", "death_grace_months": 1}}
+    >>> run = {"policy_name": "本县口径", "policy_version": 1, "settings": {"threshold": 0.9},
+    ...        "policy": {"name": "本县口径", "death_grace_months": 24}}
+    >>> _rules_changed(before, run)
+    '政策 默认 第 1 版 → 本县口径 第 1 版：死亡后停发宽限（月）（death_grace_months）：1 → 24；归并阈值 0.95 → 0.9'
+    """
     said = []
-    if _json_of(before, "policy") != _json_of(run, "policy"):
-        said.append(f"政策 {run.get('policy_name')} 第 {run.get('policy_version')} 版")
-    threshold = [_json_of(one, "settings").get("threshold") for one in (before, run)]
-    if threshold[0] != threshold[1]:
-        said.append(f"归并阈值 {threshold[0]} → {threshold[1]}")
-    elif _json_of(before, "settings") != _json_of(run, "settings"):
-        said.append("关联设置变更")
+    policies = [_json_of(one, "policy") for one in (before, run)]
+    if policies[0] != policies[1]:
+        named = " → ".join(f"{one.get('policy_name')} 第 {one.get('policy_version')} 版"
+                           for one in (before, run))  # fmt: skip
+        rules = "；".join(rule_changes(*policies)) or "规则未变，仅名称、版本或出处不同"
+        said.append(f"政策 {named}：{rules}")
+    settings = [_json_of(one, "settings") for one in (before, run)]
+    for name in sorted(settings[0].keys() & settings[1].keys()):
+        old, new = settings[0][name], settings[1][name]
+        if old != new:
+            said.append(f"{SETTING_LABELS.get(name, f'关联设置 {name}')} {old} → {new}")
     return "；".join(said) or None
 
 

@@ -298,6 +298,40 @@ def _index(when: date | int) -> int:
     return when if isinstance(when, int) else month_index(when)
 
 
+def rule_changes(earlier: dict, later: dict) -> list[str]:
+    """What changed between two policies' rules, as a reviewer reads it: each rule both
+    record whose value differs, its Chinese label, its field and the old and new values as
+    the policy file writes them (cut short). The descriptive fields (name, version, source)
+    are no rule.
+
+    Parameters
+    ----------
+    earlier, later : dict
+        The two policies as recorded (``Policy.to_json`` read back).
+
+    Returns
+    -------
+    list of str
+        ``死亡后停发宽限（月）（death_grace_months）：1 → 24``, in ``later``'s field order.
+
+    Examples
+    --------
+    >>> rule_changes({"name": "默认", "death_grace_months": 1, "payment_tolerance": 0.05},
+    ...              {"name": "本县", "death_grace_months": 24, "payment_tolerance": 0.05})
+    ['死亡后停发宽限（月）（death_grace_months）：1 → 24']
+    """
+    changed = [name for name in later if name not in DESCRIPTIVE and name in earlier
+               and earlier[name] != later[name]]  # fmt: skip
+    return [f"{RULE_LABELS.get(name, name)}（{name}）：{_json_text(earlier[name])} → "
+            f"{_json_text(later[name])}" for name in changed]  # fmt: skip
+
+
+def _json_text(value: object) -> str:
+    """A policy value as its file writes it, cut short."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
 def load_policy(name_or_path: str | Path = "default") -> Policy:
     """A policy by name (a file of ``models/policies``, by its stem or by the ``name`` in
     it, e.g. ``大姚县``) or by path to a JSON file.

@@ -36,7 +36,7 @@ import pyarrow as pa
 
 from models.amounts import CASE_MONEY, LINE_MONEY, RAW_LINE
 from models.cases import Case
-from models.policy import DESCRIPTIVE, RULE_LABELS, Policy, policy_from_dict
+from models.policy import Policy, policy_from_dict, rule_changes
 from resolver.db import table_names, transaction
 from resolver.errors import DoudiError
 from resolver.ingest import drop_holdings
@@ -151,12 +151,9 @@ def _refuse_reused_label(con: duckdb.DuckDBPyConnection, policy: Policy) -> None
     ).fetchall()  # fmt: skip
     rules = json.loads(policy.to_json())
     for run_id, earlier in recorded:
-        earlier = json.loads(earlier)
-        changed = [name for name in rules if name not in DESCRIPTIVE and name in earlier
-                   and earlier[name] != rules[name]]  # fmt: skip
+        changed = rule_changes(json.loads(earlier), rules)
         if changed:
-            said = "；".join(f"{RULE_LABELS.get(name, name)}（{name}）：{_json_text(earlier[name])} → "
-                            f"{_json_text(rules[name])}" for name in changed)  # fmt: skip
+            said = "；".join(changed)
             newest = con.execute("SELECT max(policy_version) FROM runs WHERE policy_name = ?",
                                  [policy.name]).fetchone()[0]  # fmt: skip
             raise DoudiError(
@@ -164,12 +161,6 @@ def _refuse_reused_label(con: duckdb.DuckDBPyConnection, policy: Policy) -> None
                 f"政策规则不同：{said}。同一名称和版本只能对应一套规则，否则两次运行的记录、"
                 f"汇总和消除原因无法区分；请将政策文件的 version 改为 {newest + 1}（或另取 name）后再运行"
             )  # fmt: skip
-
-
-def _json_text(value: object) -> str:
-    """A policy value as its file writes it, cut short."""
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 60 else text[:57] + "…"
 
 
 @dataclass(frozen=True)

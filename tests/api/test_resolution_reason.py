@@ -30,13 +30,14 @@ ROWS = [{"unique_id": "deaths:SW1", "registry": "deaths", "person_id": "p1"},
         {"unique_id": "assistance:JZ2", "registry": "assistance", "person_id": "p2"}]  # fmt: skip
 
 
-def _published(second: dict, *, gone=None, labels=(), events=(), paid=None) -> Published:
+def _published(second: dict, *, gone=None, labels=(), events=(), paid=None,
+               first_policy=DEFAULT) -> Published:  # fmt: skip
     case = {"case_id": "c", "case_type": "deceased_paid", "risk_score": 0.9,
             "amount_at_risk": 100.0, "township": "东乡", "village": "东村", "person_ids": [],
             "run_id": "r-1", "first_run": "r-1", "resolved_run": "r-2", "records": "[]",
             "evidence": "[]", "gone_records": gone, "paid_after_gone": paid,
             "detail": json.dumps({"rows": ROWS, "links": [], "graph": {}})}  # fmt: skip
-    runs = [_run("r-1", 1, FILES, DEFAULT), second]
+    runs = [_run("r-1", 1, FILES, first_policy), second]
     return Published([case], [case], list(events), [], list(labels), runs)
 
 
@@ -52,8 +53,25 @@ def _label(label_id, left, right, same_person, day=1):
 
 def test_a_policy_change_on_the_same_files_says_the_rules_changed_and_names_the_policy():
     reason = _resolution(_run("r-2", 2, FILES, LENIENT, name="lenient", version=3))
-    assert reason.startswith("口径调整（政策或阈值变更）后不再构成疑点")
-    assert "lenient 第 3 版" in reason
+    assert reason == ("口径调整后不再构成疑点（政策 default 第 1 版 → lenient 第 3 版："
+                      "死亡后停发宽限（月）（death_grace_months）：0 → 24）")  # fmt: skip
+
+
+def test_a_policy_change_names_every_rule_that_changed_with_its_old_and_new_value():
+    """The reason says what changed, not only which policy: each rule with its old and new
+    values, the rules that stayed unnamed; a new label on the same rules says so."""
+    strict = {"name": "s", "death_grace_months": 0, "payment_tolerance": 0.05, "key_groups": []}
+    loose = strict | {"name": "l", "payment_tolerance": 0.1, "key_groups": ["disabled"]}
+    second = _run("r-2", 2, FILES, json.dumps(loose), name="l", version=2)
+    assert _resolution(second, first_policy=json.dumps(strict)) == (
+        "口径调整后不再构成疑点（政策 default 第 1 版 → l 第 2 版："
+        "发放额与应发金额之差超过应发金额的比例即为不符（payment_tolerance）：0.05 → 0.1；"
+        '需排查是否纳入保障的重点人群（key_groups）：[] → ["disabled"]）'
+    )
+    renamed = _run("r-2", 2, FILES, json.dumps({"name": "x", "death_grace_months": 0}), name="x")
+    assert _resolution(renamed) == (
+        "口径调整后不再构成疑点（政策 default 第 1 版 → x 第 1 版：规则未变，仅名称、版本或出处不同）"
+    )
 
 
 def test_a_threshold_change_on_the_same_files_names_the_threshold():
@@ -67,7 +85,8 @@ def test_changed_files_under_the_same_rules_say_the_data_changed():
 
 def test_changed_files_and_policy_say_both_changed_and_name_the_policy():
     reason = _resolution(_run("r-2", 2, OTHER_FILES, LENIENT, name="lenient", version=3))
-    assert reason == "数据与口径均有变化，不再构成疑点（政策 lenient 第 3 版）"
+    assert reason == ("数据与口径均有变化，不再构成疑点（政策 default 第 1 版 → lenient 第 3 版："
+                      "死亡后停发宽限（月）（death_grace_months）：0 → 24）")  # fmt: skip
 
 
 def test_changed_files_and_threshold_say_both_changed():
