@@ -162,7 +162,8 @@ def discover(data_dir: Path) -> tuple[list[Path], list[Skip]]:
     -------
     tuple[list[Path], list[Skip]]
         The files to read, sorted by path, and the skipped ones (temporary, hidden, not
-        tables, archives, or a copy of an earlier file) with the reason.
+        tables, archives, a copy of an earlier file, or a symbolic link: ``LINK_SKIPPED``,
+        a linked folder's files not listed, never read) with the reason.
 
     Raises
     ------
@@ -171,9 +172,11 @@ def discover(data_dir: Path) -> tuple[list[Path], list[Skip]]:
     """
     if not data_dir.is_dir():
         raise InputError(data_dir, None, None, "数据包不是文件夹")
-    found = sorted(p for p in data_dir.rglob("*") if p.is_file())
+    entries = sorted(_entries(data_dir))
+    links = [path for path in entries if path.is_symlink()]
+    found = [path for path in entries if path.is_file() and not path.is_symlink()]
     _refuse_undecodable_names(data_dir, found)
-    files, skips = [], []
+    files, skips = [], [Skip(path, None, LINK_SKIPPED) for path in links if path.is_symlink()]
     for path in found:
         parts = path.relative_to(data_dir).parts
         if path.name.startswith(("~$", ".~lock")):
@@ -190,6 +193,19 @@ def discover(data_dir: Path) -> tuple[list[Path], list[Skip]]:
             files.append(path)
     copies = _copies(files, data_dir)
     return [path for path in files if path not in copies], skips + list(copies.values())
+
+
+# Why a symbolic link in a drop is not read (nor what a linked folder holds): it may point
+# anywhere on the machine (another county's file, /etc/passwd), and a drop is what was sent.
+LINK_SKIPPED = ("符号链接（快捷方式）未读取：数据包中的文件和文件夹须为实际文件，"
+                "请把所指的文件复制到数据包中")  # fmt: skip
+
+
+def _entries(data_dir: Path) -> Iterator[Path]:
+    """Every file and folder of the drop; a folder that is a symbolic link is listed, never
+    entered (``os.walk`` follows no link: a link to a folder above cannot loop)."""
+    for folder, folders, files in os.walk(data_dir):
+        yield from (Path(folder) / name for name in [*folders, *files])
 
 
 def _refuse_undecodable_names(data_dir: Path, paths: list[Path]) -> None:

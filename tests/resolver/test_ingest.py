@@ -1,6 +1,6 @@
 import csv
 import io
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 import openpyxl
 import pytest
@@ -899,3 +899,27 @@ def test_a_certificate_number_in_the_id_column_gives_the_id_and_the_certificate(
                        "'disability' AND column_name = 'id_number' ORDER BY ALL").fetchall() == [
         ("C1", "cert_in_id_column", "532326***********542"),
         ("C2", "id_bad_shape", "532326***********599")]  # fmt: skip
+
+
+def test_a_symbolic_link_in_a_drop_is_skipped_with_a_reason_and_never_read(tmp_path):
+    """A link to a file outside the drop (another county's roster, /etc/passwd) or to a
+    folder is listed as skipped, its rows not read, nor a linked folder's files."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    write_csv(outside / "other.csv", ASSISTANCE, "utf-8")
+    write_csv(outside / "deaths.csv", [["记录编号", "姓名", "身份证号码", "死亡日期"],
+                                       ["D1", "刘华", "532326199001011235", "2023-01-01"]],
+              "utf-8")  # fmt: skip
+    drop = _drop(tmp_path, {"hukou.csv": HUKOU_ZH})
+    (drop / "救助对象.csv").symlink_to(outside / "other.csv")
+    (drop / "死亡人员.csv").symlink_to("/etc/passwd")
+    (drop / "补报").symlink_to(outside, target_is_directory=True)
+    (drop / "断开.csv").symlink_to(tmp_path / "nowhere.csv")
+    con = ingest(tmp_path)
+    skipped = con.execute("SELECT file, reason FROM ingest_skipped ORDER BY 1").fetchall()
+    links = {Path(file).name for file, reason in skipped if reason.startswith("符号链接")}
+    assert links == {"救助对象.csv", "死亡人员.csv", "补报", "断开.csv"}
+    tables = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
+    assert "assistance" not in tables and "deaths" not in tables
+    files = con.execute("SELECT DISTINCT file FROM ingest_sources").fetchall()
+    assert [Path(file).name for (file,) in files] == ["hukou.csv"]
