@@ -6,6 +6,8 @@ that need them, so that ``doudi run`` starts without them."""
 from __future__ import annotations
 
 import getpass
+import ipaddress
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -30,8 +32,13 @@ def serve(
     score_lookups_per_minute: Annotated[
         int, typer.Option(min=1, help="每个令牌每分钟可查询风险评分的次数。")
     ] = 120,
+    ssl_certfile: Annotated[
+        Path | None,
+        typer.Option(help="HTTPS 证书文件（PEM）；与 --ssl-keyfile 一同给出时以 HTTPS 提供服务。"),
+    ] = None,
+    ssl_keyfile: Annotated[Path | None, typer.Option(help="HTTPS 私钥文件（PEM）。")] = None,
 ) -> None:
-    """在运行结果的数据库上启动审核页面和接口（接口文档在 /docs）。"""
+    """在运行结果的数据库上启动审核页面和接口（接口文档在 /docs）；给出证书和私钥时以 HTTPS 提供服务。"""
     import uvicorn
 
     from api.app import create_app
@@ -40,13 +47,70 @@ def serve(
     with errors_reported():
         if not db.is_file():
             raise DoudiError(f"数据库 {db} 不存在：请先运行 `doudi run`")
+        tls = _checked_tls(ssl_certfile, ssl_keyfile)
         connect(db).close()  # refused here in Chinese (in use, not Doudi's), not in the server
         application = create_app(
             ApiSettings(db_path=db, score_lookups_per_minute=score_lookups_per_minute)
         )
-        console.print(f"审核页面: http://{host}:{port}/    接口文档: http://{host}:{port}/docs "
-                      f"（数据库 {db}）")  # fmt: skip
-        uvicorn.run(application, host=host, port=port, log_level="warning")
+        if not tls and not is_loopback(host):
+            err_console.print(f"[bold yellow]警告[/]：{CLEAR_TEXT.format(host=host)}", markup=True,
+                              highlight=False, soft_wrap=True)  # fmt: skip
+        base = f"{'https' if tls else 'http'}://{host}:{port}"
+        console.print(f"审核页面: {base}/    接口文档: {base}/docs （数据库 {db}）")
+        uvicorn.run(application, host=host, port=port, log_level="warning", **tls)
+
+
+# What ``serve`` says when it listens beyond this machine without a certificate.
+CLEAR_TEXT = (
+    "监听地址 {host} 不是本机回环地址，且未提供证书（--ssl-certfile、--ssl-keyfile）：令牌和疑点数据将以"
+    "明文在网络上传输，同一局域网中的任何人都可能截获令牌并冒用。请提供证书以 HTTPS 提供服务，或只在本机"
+    "（127.0.0.1）监听并经 HTTPS 反向代理对外提供"
+)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine alone (127.0.0.0/8, ::1, ``localhost``).
+
+    Parameters
+    ----------
+    host : str
+        The address ``serve`` listens on.
+
+    Returns
+    -------
+    bool
+        True for a loopback address or ``localhost``; False for any other (``0.0.0.0``, a
+        LAN address, a host name).
+
+    Examples
+    --------
+    >>> [is_loopback(h) for h in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "192.168.1.5")]
+    [True, True, True, False, False]
+    """
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _checked_tls(certfile: Path | None, keyfile: Path | None) -> dict[str, str]:
+    """uvicorn's TLS arguments, after checking the certificate and key load together; none
+    without them. Refused in Chinese: one without the other, a missing or unreadable file."""
+    if certfile is None and keyfile is None:
+        return {}
+    if certfile is None or keyfile is None:
+        raise DoudiError("--ssl-certfile 与 --ssl-keyfile 须一同给出（证书和私钥）")
+    for path, what in ((certfile, "证书"), (keyfile, "私钥")):
+        if not path.is_file():
+            raise DoudiError(f"{what}文件 {path} 不存在")
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(certfile, keyfile)
+    except (ssl.SSLError, OSError) as error:
+        raise DoudiError(f"无法读取证书 {certfile} 和私钥 {keyfile}：请确认均为 PEM 格式且相互匹配"
+                         ) from error  # fmt: skip
+    return {"ssl_certfile": str(certfile), "ssl_keyfile": str(keyfile)}
 
 
 @app.command()
