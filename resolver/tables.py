@@ -969,6 +969,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
                                              problems)  # fmt: skip
             problems = _from_certificate(column.name, normalised, problems)
             problems = _certificate_as_id(column.name, read, normalised, problems)
+            problems = _with_overlong(column, values, problems)
             for changed, problem in (
                 (filled, "month_from_context"),
                 (padded, "leading_zeros_restored"),
@@ -1596,6 +1597,34 @@ def _with_required_blanks(column: Column, values: pa.Array, problems: pa.Array) 
     return pc.if_else(pc.and_(blank, pc.is_null(problems)), "required_blank", problems)
 
 
+# The most characters a real value of a kind of column holds: a name (the longest Chinese
+# names, with a minority's transliteration and its ·, stay under 20) and an address.
+TEXT_LIMITS = {"name": 30, "address": 200}
+
+
+def _with_overlong(column: Column, values: pa.Array, problems: pa.Array) -> pa.Array:
+    """``<kind>_too_long`` where a name or an address holds more characters than any real
+    one (``TEXT_LIMITS``): another text pasted in, or a cell gone wrong. The value is read
+    as it is; the finding names the file, sheet, row and column."""
+    limit = TEXT_LIMITS.get(column.kind)
+    if limit is None:
+        return problems
+    overlong = pc.fill_null(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(values)), limit),
+                            False)  # fmt: skip
+    return pc.if_else(overlong, f"{column.kind}_too_long", problems)
+
+
+# The most characters of a value a finding shows (a spreadsheet cell holds 32,767).
+SHOWN_LIMIT = 300
+
+
+def _shown(value: str | None) -> str | None:
+    """A finding's value, cut to ``SHOWN_LIMIT`` characters with how long it was."""
+    if value is None or len(value) <= SHOWN_LIMIT:
+        return value
+    return f"{value[:SHOWN_LIMIT]}…（共 {len(value):,} 个字符）"
+
+
 def findings_of(
     registry: Registry, column: str, problems: pa.Array, shown: pa.Array, normalised: dict
 ) -> pa.Table:
@@ -1604,7 +1633,8 @@ def findings_of(
     ID numbers, certificate numbers and bank accounts are masked (``mask_id``), and so is
     any ID, account or mobile number in another column's value (``mask_typed``); a phone
     column's value holding none of them is masked as a phone (``mask_phone``: a landline,
-    a number a digit short or two numbers in one cell).
+    a number a digit short or two numbers in one cell). A value longer than ``SHOWN_LIMIT``
+    characters is cut, saying its length.
 
     Parameters
     ----------
@@ -1633,6 +1663,7 @@ def findings_of(
         values = [value and _masked_phone(value) for value in values]
     else:  # an ID or a phone typed into a date or an amount column is no less personal
         values = [value and mask_typed(value) for value in values]
+    values = [_shown(value) for value in values]
     columns = [
         pa.array([registry.name] * len(rows), pa.string()),
         normalised["record_id"].take(rows),

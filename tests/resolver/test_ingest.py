@@ -923,3 +923,34 @@ def test_a_symbolic_link_in_a_drop_is_skipped_with_a_reason_and_never_read(tmp_p
     assert "assistance" not in tables and "deaths" not in tables
     files = con.execute("SELECT DISTINCT file FROM ingest_sources").fetchall()
     assert [Path(file).name for (file,) in files] == ["hukou.csv"]
+
+
+def test_a_name_or_address_longer_than_any_real_one_is_a_finding_naming_where(tmp_path):
+    """A 301-character name and a 40,003-character address are read as written and each is
+    a finding naming file, row and column (the header the file uses; a workbook's sheet
+    too), its value cut short in the workbook (a spreadsheet cell holds 32,767 characters)."""
+    from resolver.quality import write_findings_workbook
+
+    long_name, long_address = "王" + "长" * 300, "金碧镇" + "很长的地址" * 8000
+    rows = [["记录编号", "户号", "姓名", "身份证号码", "性别", "出生日期", "与户主关系", "住址"],
+            ["H1", "001", long_name, "532326199001011235", "男", "1990-01-01", "户主", long_address],
+            ["H2", "001", "王" + "长" * 29, "", "女", "1991-01-01", "配偶", "金" * 200]]  # fmt: skip
+    _drop(tmp_path, {"户籍人口.csv": rows})
+    con = ingest(tmp_path)
+    found = con.execute(
+        "SELECT s.file, s.sheet, f.row_no, f.column_name, f.problem, length(f.raw_value) "
+        "FROM dq_findings f JOIN ingest_sources s USING (source_no) "
+        "WHERE f.problem LIKE '%too_long' ORDER BY f.column_name"
+    ).fetchall()
+    assert [row[2:5] for row in found] == [(2, "address", "address_too_long"),
+                                           (2, "name", "name_too_long")]  # fmt: skip
+    assert all(PurePath(row[0]).name == "户籍人口.csv" for row in found)  # (a CSV: no sheet)
+    assert max(row[5] for row in found) < 400
+    stored = con.execute("SELECT name, address FROM hukou WHERE record_id = 'H1'").fetchone()
+    assert len(stored[0]) == 301 and len(stored[1]) == len(long_address)
+    write_findings_workbook(con, tmp_path / "数据问题清单.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "数据问题清单.xlsx").worksheets[0]
+    texts = [str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value]
+    assert any("住址超过 200 个字符" in text for text in texts)
+    assert any("（共 40,003 个字符）" in text for text in texts)
+    assert any(text == "住址" for text in texts) and any(text == "姓名" for text in texts)
