@@ -37,7 +37,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.audit import AccessLog
-from api.limits import RateLimiter
+from api.limits import DailyCount, RateLimiter
 from api.routers import admin, cases, ledgers, meta, runs, scores, screenings, tuning
 from api.settings import ApiSettings
 from api.storage import Storage
@@ -97,6 +97,8 @@ def create_app(settings: ApiSettings) -> FastAPI:
         redoc_url=None,
     )
     app.state.score_limiter = RateLimiter(settings.score_lookups_per_minute)
+    app.state.id_lookup_misses = DailyCount(settings.id_lookup_misses_per_day)
+    app.state.enumeration_noted = RateLimiter(1)  # a refusal noted once a minute per token
     app.state.sign_in_limiter = RateLimiter(settings.failed_sign_ins_per_minute)
     app.add_exception_handler(RequestValidationError, validation_failed)
     app.add_exception_handler(StarletteHTTPException, http_error)

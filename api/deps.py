@@ -162,6 +162,39 @@ async def score_lookup(request: Request, principal: ScoreReader) -> Principal:
     return principal
 
 
+async def id_lookup(request: Request, principal: ScoreLookup, access: AccessLogDep) -> Principal:
+    """A score reader who may look a person up by ID number: an auditor, or a caller whose
+    lookups today that found no open lead are under ``id_lookup_misses_per_day`` (429 past
+    it until midnight, noted as ``suspected_enumeration`` in the access log once a minute).
+
+    Parameters
+    ----------
+    request : Request
+        The request.
+    principal : Principal
+        The caller, within the per-minute limit.
+    access : AccessLog
+        Where a refusal is noted.
+
+    Returns
+    -------
+    Principal
+        The same caller.
+    """
+    misses = request.app.state.id_lookup_misses
+    caller = principal.token_id or principal.name
+    if principal.sees_full_ids or not misses.reached(caller):
+        return principal
+    if request.app.state.enumeration_noted.first_refusal(caller):
+        access.record(principal.name, principal.role, "suspected_enumeration",
+                      f"今日按身份证号查询未查到未结疑点 {misses.per_day} 次，已达上限，疑似逐个试号")  # fmt: skip
+    raise HTTPException(
+        429, f"本令牌今日按身份证号查询、未查到未结疑点的次数已达上限（{misses.per_day} 次），"
+        "疑似逐个试号，已记入访问日志：请明日再试（确需更多请联系管理员调高上限）",
+        headers={"Retry-After": str(misses.seconds_left())},
+    )  # fmt: skip
+
+
 def json_response(body: Any) -> Response:
     """``body`` (or JSON text) as JSON: reads already hold the shape their
     ``response_model`` documents, so they skip its validation, which would cost more than
@@ -308,6 +341,7 @@ Reviewer = Annotated[Principal, Depends(require("auditor", "analyst"))]
 Auditor = Annotated[Principal, Depends(require("auditor"))]
 ScoreReader = Annotated[Principal, Depends(require("consumer", "auditor"))]
 ScoreLookup = Annotated[Principal, Depends(score_lookup)]
+IdLookup = Annotated[Principal, Depends(id_lookup)]
 Analyst = Annotated[Principal, Depends(require("analyst", "auditor", "admin"))]
 Admin = Annotated[Principal, Depends(require("admin"))]
 CountyDep = Annotated[str | None, Depends(known_county)]

@@ -32,6 +32,13 @@ def serve(
     score_lookups_per_minute: Annotated[
         int, typer.Option(min=1, help="每个令牌每分钟可查询风险评分的次数。")
     ] = 120,
+    id_lookup_misses_per_day: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="审计员以外的每个令牌每天按身份证号查询、未查到未结疑点的次数上限（超过即拒绝并记入访问日志）。",
+        ),
+    ] = 1000,
     ssl_certfile: Annotated[
         Path | None,
         typer.Option(help="HTTPS 证书文件（PEM）；与 --ssl-keyfile 一同给出时以 HTTPS 提供服务。"),
@@ -50,7 +57,11 @@ def serve(
         tls = _checked_tls(ssl_certfile, ssl_keyfile)
         connect(db).close()  # refused here in Chinese (in use, not Doudi's), not in the server
         application = create_app(
-            ApiSettings(db_path=db, score_lookups_per_minute=score_lookups_per_minute)
+            ApiSettings(
+                db_path=db,
+                score_lookups_per_minute=score_lookups_per_minute,
+                id_lookup_misses_per_day=id_lookup_misses_per_day,
+            )
         )
         if not tls and not is_loopback(host):
             err_console.print(f"[bold yellow]警告[/]：{CLEAR_TEXT.format(host=host)}", markup=True,

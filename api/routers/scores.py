@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 
-from api.deps import AccessLogDep, ScoreLookup, ScoreReader, SettingsDep, SnapshotDep, json_response
+from api.auth import Principal
+from api.deps import (
+    AccessLogDep,
+    IdLookup,
+    ScoreLookup,
+    ScoreReader,
+    SettingsDep,
+    SnapshotDep,
+    json_response,
+)
 from api.masking import mask_id
 from api.published import id18_of
 from api.schemas import CaseScore, PersonScore, ScoreExport
@@ -43,25 +52,38 @@ async def person_score(
 @router.get("/id-numbers/{id_number}", response_model=PersonScore)
 async def score_by_id_number(
     id_number: Annotated[str, Path(min_length=15, max_length=40)],
+    request: Request,
     snapshot: SnapshotDep,
     access: AccessLogDep,
-    principal: ScoreLookup,
+    principal: IdLookup,
 ) -> Any:
     """The same, looked up by an ID number as the registries' rows are: 18 digits, or the
     old 15 (found under its 18-digit form), full-width or in groups. A number that is no
     valid ID (a wrong check digit, a bad date) is a 422 saying why: it cannot say whether
     anyone has a lead. Every lookup is logged with the person it resolved to (the number
-    itself masked)."""
+    itself masked). Below auditor, lookups that find no open lead (an invalid number too)
+    are counted per token and day: past ``id_lookup_misses_per_day`` (``doudi serve
+    --id-lookup-misses-per-day``, 1,000 by default) a 429 until midnight, the refusal
+    logged as ``suspected_enumeration``."""
     id18, problem = id18_of(id_number)
     if id18 is None:
+        _missed(request, principal)
         access.record(principal.name, principal.role, "score_by_id_number",
                       f"{mask_id(id_number)} -> 无效号码")  # fmt: skip
         raise HTTPException(422, f"路径参数 id_number：不是有效的身份证号（{problem}），无法查询")
     found = snapshot.published.person(id18=id18)
+    if found is None:
+        _missed(request, principal)
     resolved = found["person_id"] if found else "无疑点"
     access.record(principal.name, principal.role, "score_by_id_number",
                   f"{mask_id(id18)} -> {resolved}")  # fmt: skip
     return json_response(_person(found))
+
+
+def _missed(request: Request, principal: Principal) -> None:
+    """Count a lookup by ID number that found no open lead against the caller's day."""
+    if not principal.sees_full_ids:
+        request.app.state.id_lookup_misses.add(principal.token_id or principal.name)
 
 
 @router.get("/cases/{case_id}", response_model=CaseScore)
