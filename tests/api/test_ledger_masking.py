@@ -113,4 +113,3 @@ def test_a_name_holding_an_id_is_masked_in_the_movements_list(named_in_names):
     names = [value for sheet, _, value in _texts(answer.content) if sheet == "新纳入名单"]
     assert "李芳(532326***********8)" in names  # (brackets made half-width on reading)
     assert "大村1组532326***********8" in names
-
