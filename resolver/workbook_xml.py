@@ -1,7 +1,8 @@
 """An office's XLSX at the level of its XML: its sheets' parts by name, the columns a sheet's
 header rows fill, and text cells set in it (``with_text_cells``) with every other byte of the
-workbook as it was — styles, merged cells, widths, validations and other sheets are never
-loaded, so they cannot be lost, and a 50,000-row sheet is edited in a second (openpyxl took
+workbook as it was (but one cell format added for a text that starts like a formula) —
+styles, merged cells, widths, validations and other sheets are never loaded, so they cannot
+be lost, and a 50,000-row sheet is edited in a second (openpyxl took
 some 9 s to load and save one).
 
 Rows and cells may leave out their references (each is then the one after the last), and
@@ -42,6 +43,9 @@ _STYLES = "xl/styles.xml"
 # A workbook's cell formats (``cellXfs``): its prefix, attributes and formats.
 _CELL_FORMATS = re.compile(rb"<(\w+:)?cellXfs\b([^>]*)>(.*?)</(?:\w+:)?cellXfs>", re.DOTALL)
 _COUNT = re.compile(rb'\s+count="[^"]*"')
+# The cell format the quote prefix is given by: the workbook's first font, fill and border.
+_PLAIN = {b"numFmtId": b"0", b"fontId": b"0", b"fillId": b"0", b"borderId": b"0",
+          b"quotePrefix": b"1"}  # fmt: skip
 
 
 def inert_text(text: str) -> str:
@@ -625,8 +629,10 @@ def with_text_cells(content: bytes, cells: dict[str, SheetCells],
                     prompts: dict[str, SheetCells] | None = None) -> bytes:  # fmt: skip
     """The XLSX ``content`` with text cells set on named sheets (an empty text clears the
     cell), and an input message (shown when the cell is selected) on some cells. Only those
-    sheets' XML changes. Cells are inline strings, never formulas; a row's ``spans`` hint is
-    dropped and the sheet's dimension widened.
+    sheets' XML changes, and the styles when a text starts like a formula (``FORMULA_STARTS``):
+    one cell format is added that quote-prefixes such a cell, so it stays text when a clerk
+    edits it. Cells are inline strings, never formulas; a row's ``spans`` hint is dropped and
+    the sheet's dimension widened.
 
     Complexity: O(B + C log C) for B bytes of the sheets edited and C cells set.
 
@@ -690,8 +696,9 @@ def with_text_cells(content: bytes, cells: dict[str, SheetCells],
 def _quote_style(source: zipfile.ZipFile) -> tuple[bytes | None, int | None]:
     """The workbook's styles with a cell format added that quote-prefixes its text (a text
     that looks like a formula stays text when a clerk edits the cell), and that format's
-    index; (None, None) for a workbook without cell formats (its cells stay inline strings,
-    never formulas, without the prefix)."""
+    index; None for the styles when the workbook has that format already (written back
+    before); (None, None) for a workbook without cell formats (its cells stay inline
+    strings, never formulas, without the prefix)."""
     if _STYLES not in source.namelist():
         return None, None
     styles = source.read(_STYLES)
@@ -699,7 +706,11 @@ def _quote_style(source: zipfile.ZipFile) -> tuple[bytes | None, int | None]:
     if found is None:
         return None, None
     prefix, attributes, formats = (found.group(1) or b""), found.group(2), found.group(3)
-    index = len(_elements(formats, re.escape(prefix) + rb"xf"))
+    existing = _elements(formats, re.escape(prefix) + rb"xf")
+    for at, xf in enumerate(existing):  # a file written back before has it already
+        if {key: xf.get(key, b"0") for key in _PLAIN} == _PLAIN:
+            return None, at
+    index = len(existing)
     added = (b"<" + prefix + b'xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" '
              b'quotePrefix="1" applyAlignment="0"/>')  # fmt: skip
     head = b"<" + prefix + b"cellXfs" + _COUNT.sub(b"", attributes).rstrip(b"/")

@@ -238,3 +238,8 @@ def test_a_text_set_that_starts_like_a_formula_is_quote_prefixed_and_other_style
         "@SUM(1,2)", "s", True
     )  # fmt: skip
     assert not sheet["C1"].quotePrefix and sheet["B2"].font.bold and sheet["A2"].value == "=1+1"
+    again = with_text_cells(content, {"表": {(2, 3): "=1", (2, 4): "+2"}})  # written back again
+    formats = [zipfile.ZipFile(io.BytesIO(book)).read("xl/styles.xml").count(b'quotePrefix="1"')
+               for book in (content, again)]  # fmt: skip
+    assert formats == [1, 1]
+    assert openpyxl.load_workbook(io.BytesIO(again))["表"]["D2"].quotePrefix
