@@ -17,10 +17,17 @@ import networkx as nx
 from models.graph import Node, neighbours
 from resolver.normalize import parse_date
 
-# A status, or a sheet's or file's name, that says a certificate is no longer in force; not
-# negated (未注销, 未过期) nor a list that includes such rows (含注销).
-_LAPSED_WORD = re.compile(
-    r"(?<![未非不没含括])(注销|作废|收回|失效|过期|迁出|死亡|吊销|撤销|停用|销户|已故|去世|无效)"
+_LAPSE = "注销|作废|收回|失效|过期|迁出|死亡|吊销|撤销|停用|销户|已故|去世|无效"
+# A status that says a certificate is no longer in force; not negated (未注销, 无死亡) nor
+# undone (已注销后恢复).
+_LAPSED_WORD = re.compile(rf"(?<![未非不没无含括])({_LAPSE})")
+_RESTORED_WORD = re.compile(r"恢复|撤销注销")
+# A sheet's or a file's whole name that lists lapsed certificates (注销人员, 已注销, 死亡注销,
+# 迁出人员名单, 过期证件): not one that mentions them among other words (残疾人名册（已剔除注销
+# 人员）, 户籍、残联、死亡数据), nor a folder's.
+_LAPSED_LIST = re.compile(
+    rf"(?:已)?(?:死亡)?(?:{_LAPSE})(?:的)?(?:残疾人|持证人|人员|证件|残疾证)?"
+    r"(?:名单|名册|清单|明细|信息|表)?"
 )
 # A cell saying nothing: 无, /, -, 空.
 _PLACEHOLDER = re.compile(r"[无空/／\\\-—－_.。、\s]*")
@@ -38,7 +45,8 @@ def lapse_reason(written: dict[str, str | None], as_of: date) -> str | None:
         正常, 注销, 死亡注销, 迁出 …), ``cancel_reason`` (注销原因: any reason written cancels
         it), ``valid_until`` (有效期至: a date, a span ending in one, 长期) and
         ``listed_under``, the file and sheet its row was read from (``残疾人.xlsx／注销人员``:
-        a name saying cancelled says so of every row whose status says nothing).
+        a file's or a sheet's whole name listing cancelled certificates says so of every row
+        whose status says nothing).
     as_of : date
         The day the drop describes.
 
@@ -56,19 +64,30 @@ def lapse_reason(written: dict[str, str | None], as_of: date) -> str | None:
     '有效期至 2021-02-15，已过期'
     >>> lapse_reason({"cancel_reason": "康复"}, day), lapse_reason({"listed_under": "注销人员"}, day)
     ('已注销（注销原因「康复」）', '列在「注销人员」中')
+    >>> lapse_reason({"listed_under": "死亡人员比对/残疾人（已剔除注销人员）.xlsx／Sheet1"}, day)
+    >>> lapse_reason({"status": "已注销后恢复"}, day), lapse_reason({"status": "无死亡"}, day)
+    (None, None)
     """
     status, reason = _text(written.get("status")), _text(written.get("cancel_reason"))
     listed_under = written.get("listed_under") or ""
-    if _LAPSED_WORD.search(status):
+    if _LAPSED_WORD.search(status) and not _RESTORED_WORD.search(status):
         return f"证件状态为「{status}」"
     if reason:
         return f"已注销（注销原因「{reason}」）"
-    if not status and _LAPSED_WORD.search(listed_under):
+    if not status and any(_LAPSED_LIST.fullmatch(name) for name in _list_names(listed_under)):
         return f"列在「{listed_under}」中"
     until = _valid_until(_text(written.get("valid_until")))
     if until is not None and until < as_of:
         return f"有效期至 {until.isoformat()}，已过期"
     return None
+
+
+def _list_names(listed_under: str) -> list[str]:
+    """The names of the file (its stem, no folder) and the sheet a row was read from."""
+    names = [part.strip() for part in listed_under.split("／")]
+    if names and names[0]:
+        names[0] = re.sub(r"\.[A-Za-z]+$", "", names[0].replace("\\", "/").rsplit("/", 1)[-1])
+    return [name for name in names if name]
 
 
 def _text(value: str | None) -> str:

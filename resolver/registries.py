@@ -200,8 +200,7 @@ CANCEL_REASON_HEADERS = ("注销原因", "注销类别", "注销类型", "销户
 # A 残联 export says whether each certificate is in force: its status (证件状态: 正常, 注销,
 # 死亡注销, 迁出 …), the last day it is valid (有效期至) and, for one cancelled, why
 # (``CANCEL_REASON_HEADERS``: 注销原因) (``models.certificates``).
-CERT_STATUS_HEADERS = ("证件状态", "持证状态", "残疾证状态", "证件状况", "证状态", "人员状态",
-                       "状态")  # fmt: skip
+CERT_STATUS_HEADERS = ("证件状态", "持证状态", "残疾证状态", "证件状况", "证状态", "人员状态")
 CERT_VALID_HEADERS = ("有效期至", "有效期", "有效期限", "证件有效期", "证件有效期至",
                       "有效截止日期", "有效期截止日期", "有效期止", "到期日期")  # fmt: skip
 # A province's rows in one set of files say their county in a column: its 6-digit division

@@ -21,7 +21,8 @@ def test_a_status_saying_the_certificate_ended_lapses_it(status):
     )
 
 
-@pytest.mark.parametrize("status", ["正常", "有效", "未注销", "未过期", "", None, "换证中"])
+@pytest.mark.parametrize("status", ["正常", "有效", "未注销", "未过期", "", None, "换证中",
+                                    "已注销后恢复", "无死亡"])  # fmt: skip
 def test_a_status_saying_nothing_of_an_end_keeps_it(status):
     assert lapse_reason({"status": status, "valid_until": "2029-10-15"}, AS_OF) is None
 
@@ -59,3 +60,20 @@ def test_a_later_certificate_of_the_category_replaces_the_earlier_and_undated_on
     assert cert == ("disability", "C1") and reason.startswith(
         "已被 2023-08-09 发证的同类别残疾证（记录 C2）"
     )
+
+
+@pytest.mark.parametrize("listed_under", [
+    "残疾人名册（已剔除注销人员）.xlsx／Sheet1", "户籍、残联、死亡数据.xlsx／残疾人",
+    "残疾人(无注销).xlsx／Sheet1", "持证残疾人（去除过期）.xlsx／Sheet1",
+    "死亡人员比对/残疾人.xlsx／Sheet1",
+])  # fmt: skip
+def test_a_name_mentioning_lapsed_certificates_among_other_words_lapses_none(listed_under):
+    # a reviewer renamed a county's 残疾人 file so and every missed_disability lead went
+    assert lapse_reason({"listed_under": listed_under}, AS_OF) is None
+
+
+@pytest.mark.parametrize("listed_under", [
+    "残疾人.xlsx／死亡注销", "残疾人.xlsx／已注销", "残疾人.xlsx／迁出人员名单", "注销残疾人名单.csv",
+])  # fmt: skip
+def test_a_file_or_sheet_named_for_lapsed_certificates_lapses_its_rows(listed_under):
+    assert lapse_reason({"listed_under": listed_under}, AS_OF) == f"列在「{listed_under}」中"
