@@ -107,9 +107,10 @@ _PROGRAM_WORDS = (("特困", ("特困", "五保", "供养")), ("低保", ("低�
 # name none. The names of divisions above it the name begins with (each up to its first 省 /
 # 州 / 盟 / 市 / 县 / 旗, or 区 for a city's district; three at most) are theirs whatever follows
 # (atomic): 大姚县城乡低保花名册, 麒麟区城乡低保花名册 and 曲靖市麒麟区城乡… name none, not 大姚县城乡
-# or 麒麟区城乡.
+# or 麒麟区城乡. A division's name holds no 镇, 乡, 街道 or 苏木: 金碧镇城区低保花名册 and
+# 六苴镇山区低保 name 金碧镇 and 六苴镇, their 城区 and 山区 no district.
 _TOWNSHIP_IN_NAME = re.compile(
-    r"^(?>(?:[\u4e00-\u9fff]{2,6}?[省州盟市县旗区]){0,3})(?![^镇乡]*乡镇)"
+    r"^(?>(?:(?:(?!街道|苏木|[镇乡])[\u4e00-\u9fff]){2,6}?[省州盟市县旗区]){0,3})(?![^镇乡]*乡镇)"
     r"([\u4e00-\u9fff]{2,8}?(?:镇|乡|街道|苏木))"
 )
 
@@ -270,6 +271,8 @@ def named_township(text: str) -> str | None:
     (None, None)
     >>> named_township("曲靖市麒麟区南宁街道低保花名册"), named_township("楚雄州大姚县新市镇")
     ('南宁街道', '新市镇')
+    >>> named_township("金碧镇城区低保花名册"), named_township("六苴镇山区低保")
+    ('金碧镇', '六苴镇')
     """
     match = _TOWNSHIP_IN_NAME.match(text.strip())
     return match.group(1) if match else None
