@@ -1159,6 +1159,10 @@ def _unlisted_relation(text: str) -> str:
     return "not_kin" if NOT_KIN_WORD in text else "other"
 
 
+# The program written with a 低保 class (低保A类, 城市低保一类, A类低保).
+_CLASS_PROGRAM = re.compile(r"^(?:城市|农村|城乡)?低保|低保$")
+
+
 def _normalize_enum(kind: str) -> Callable[[str], Result]:
     vocabulary = VOCABULARIES[kind]
     suffixes = _ENUM_SUFFIXES.get(kind, ())
@@ -1176,6 +1180,9 @@ def _normalize_enum(kind: str) -> Callable[[str], Result]:
             if code is None and text.endswith(suffix):
                 text = text.removesuffix(suffix)
                 code = vocabulary.get(text)
+        bare = _CLASS_PROGRAM.sub("", text) if code is None and kind == "dibao_class" else text
+        if bare not in ("", text):  # 低保A类, 城市低保一类, A类低保: the class beside its program
+            return normalize(bare)
         if code is None and kind == "program" and not NOT_A_PROGRAM.search(text):
             code = next((c for word, c in _PROGRAM_WORDS if word in text), None)
         if code is None and kind == "relation":

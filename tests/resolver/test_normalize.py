@@ -324,6 +324,9 @@ def test_an_address_that_does_not_read_as_places_is_text_only():
         ("disability_type", "视力类残疾", "visual"),
         ("dibao_class", "一档", "A"),
         ("dibao_class", "丙类", "C"),
+        ("dibao_class", "低保A类", "A"),  # the class beside its program (until 2026-12-06
+        ("dibao_class", "城市低保二类", "B"),  # 取值不在标准代码中)
+        ("dibao_class", "C类低保", "C"),
         ("death_source", "卫健局", "health"),
         ("death_source", "火化", "funeral"),
         ("death_source", "公安机关", "police"),

@@ -232,3 +232,12 @@ def test_the_number_covered_is_not_read_as_the_households_size(tmp_path, header)
         in notes
     )
     assert header not in unmapped
+
+
+def test_a_class_written_beside_its_program_is_the_class(tmp_path):
+    # 低保类别 = 低保A类: read as programs, the column was set apart and its class lost, with
+    # no finding (a reviewer, 2026-12-06); it is the class A
+    con = _ingest_csv(tmp_path, "救助证号,姓名,身份证号码,救助类型,低保类别,是否保障对象,纳入日期\n"
+                                f"DB001,{HEAD},{HEAD_ID},低保,低保A类,是,2020-01-01\n")  # fmt: skip
+    assert con.execute("SELECT program, dibao_class FROM assistance").fetchall() == [
+        ("dibao", "A")]  # fmt: skip
