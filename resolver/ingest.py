@@ -80,6 +80,7 @@ from resolver.tables import (
     death_notices_only,
     findings_of,
     found_by_values,
+    holds_id_numbers,
     members_apart,
     named_month,
     prepare_table,
@@ -1189,7 +1190,8 @@ def _read_table(outcome: FileOutcome, located, vocabulary: Vocabulary, context, 
         error = InputError(
             located.grid.path, located.header_rows, headers, reason, located.grid.sheet
         )
-        if located.grid.sheet is None or set(recognition.positions) & _WHO_COLUMNS:
+        if (located.grid.sheet is None or set(recognition.positions) & _WHO_COLUMNS
+                or holds_id_numbers(located)):  # fmt: skip
             raise error
         outcome.personless.append(
             (replace(skip, reason=PERSONLESS_SHEET), error, recognition.registry.name)

@@ -544,6 +544,33 @@ def _own_id_column(located: Located, positions: dict[str, int]) -> int | None:
     return fitting[0] if len(fitting) == 1 else None
 
 
+def holds_id_numbers(located: Located) -> bool:
+    """Whether any column of the table holds ID numbers by their shape (nine in ten of its
+    values, a check digit right or not), mapped or not: a table naming people, whatever its
+    headers say.
+
+    Parameters
+    ----------
+    located : Located
+        A table with its headers read.
+
+    Returns
+    -------
+    bool
+        True when a column's values are ID numbers.
+    """
+    rows = pa.array(located.data)
+    return any(_ids_shaped(column.take(rows).to_pylist()) for column in located.grid.columns)
+
+
+def _ids_shaped(values: list[str | None]) -> bool:
+    written = [value.strip() for value in values if value and value.strip()]
+    shaped = sum(
+        NORMALIZERS["id"](value)[1] != "id_bad_shape" for value in written[:_IDS_LOOKED_AT]
+    )
+    return bool(written) and shaped >= 0.9 * min(len(written), _IDS_LOOKED_AT)
+
+
 def _ids_fit(values: list[str | None], once: bool) -> bool:
     """Whether a column's values are ID numbers: of its distinct ones, half at least valid
     and nine in ten shaped as one; if ``once``, nine in ten written on one row only."""

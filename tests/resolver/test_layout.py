@@ -929,6 +929,14 @@ def test_a_sheet_naming_no_one_alone_or_a_roster_lacking_a_column_is_refused(tmp
     workbook(lacking / "残疾人.xlsx", {"持证残疾人": CERTIFICATES, "新增": roster})
     reasons = [error.reason for error in check_drop(lacking)[1]]
     assert any("缺少必填列：残疾等级" in reason for reason in reasons)
+    unnamed = tmp_path / "unnamed"  # names people by its IDs, under headers not recognised
+    added = [
+        ["持证人姓名", "持证人身份证号", "残疾类别", "残疾等级"],
+        ["王小明", "53232619800101001X", "肢体", "一级"],
+    ]
+    workbook(unnamed / "残疾人.xlsx", {"持证残疾人": CERTIFICATES, "补录": added})
+    reasons = [error.reason for error in check_drop(unnamed)[1]]
+    assert any("缺少必填列" in reason for reason in reasons), reasons  # not skipped as 统计表
 
 
 @pytest.mark.parametrize(("head", "members"), [
