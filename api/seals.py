@@ -34,6 +34,8 @@ _RUN_COLUMNS = "case_id, case_type, risk_score, amount_at_risk, records, evidenc
 _NAMED = re.compile(r"(事件|标注) (\d+)(?:（封存 ([a-p]{16})）)?")
 _RUN_SEAL = re.compile(r"疑点（封存 ([a-p]{16})）")
 _KINDS = {"事件": "event", "标注": "label"}
+# The log's entries that name what they recorded (the others may hold anyone's words).
+_RECORDING = frozenset({"record_decision", "record_assignment", "record_link_label"})
 _SHOWN = {"event": "核查事件", "label": "关联标注"}
 
 
@@ -175,6 +177,7 @@ class SealCheck:
     events: int = 0
     labels: int = 0
     runs: int = 0
+    unsealed: int = 0  # events and labels recorded before the first sealed one
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -204,8 +207,10 @@ def check_seals(cursor: duckdb.DuckDBPyConnection,
     """
     check, named, runs = SealCheck(), {"event": {}, "label": {}}, {}
     for action, target in entries:
-        for word, number, sealed_as in _NAMED.findall(target):
-            named[_KINDS[word]].setdefault(int(number), sealed_as or None)
+        if action in _RECORDING:  # not a search's words, nor a file's name
+            for word, number, sealed_as in _NAMED.findall(target):
+                kind, number = _KINDS[word], int(number)
+                named[kind][number] = named[kind].get(number) or sealed_as or None
         if action in ("run_drop", "update_drop") and (found := _RUN_SEAL.search(target)):
             runs[target.split(" ", 1)[0]] = found.group(1)
     tables = {row[0] for row in cursor.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
@@ -214,7 +219,9 @@ def check_seals(cursor: duckdb.DuckDBPyConnection,
         stored = ({row[0] for row in cursor.execute(f"SELECT {key} FROM {table}").fetchall()}
                   if table in tables else set())  # fmt: skip
         setattr(check, f"{kind}s", len(stored))
-        check.problems += _row_problems(cursor, kind, named[kind], stored)
+        first = min((n for n, sealed_as in named[kind].items() if sealed_as), default=None)
+        check.unsealed += sum(first is None or number < first for number in stored)
+        check.problems += _row_problems(cursor, kind, named[kind], stored, first)
     if "published_cases" in tables:
         for run_id, sealed_as in runs.items():
             check.runs += 1
@@ -225,9 +232,15 @@ def check_seals(cursor: duckdb.DuckDBPyConnection,
     return check
 
 
-def _row_problems(cursor, kind: str, named: dict[int, str | None], stored: set[int]) -> list[str]:
+def _row_problems(cursor, kind: str, named: dict[int, str | None], stored: set[int],
+                  first_sealed: int | None) -> list[str]:  # fmt: skip
+    """What is wrong with the events or labels ``stored`` against those the log ``named``
+    (with their seals): a row since the first sealed one (ids grow) the log does not name, a
+    row it names gone, a sealed row changed. Rows before the first seal are checked by
+    number only (a database of an earlier version logged some of them, or none)."""
     shown, problems = _SHOWN[kind], []
-    for number in sorted(stored - named.keys()):
+    unnamed = stored - named.keys()
+    for number in sorted(n for n in unnamed if first_sealed is not None and n > first_sealed):
         problems.append(f"{shown} {number} 不见于访问日志（未经服务写入数据库）")
     for number, sealed_as in sorted(named.items()):
         if number not in stored:

@@ -452,8 +452,11 @@ def audit_verify(db: DbOption = Path("doudi.duckdb")) -> None:
         err_console.print(f"[bold red]访问日志被改动[/]：序号 {check.broken_seq} 处断链——"
                           f"{check.problem}。此前 {check.count} 条完好。", highlight=False)  # fmt: skip
     if seals.ok:
+        before = (f"（其中 {seals.unsealed} 条记于封存机制之前，只核对了编号）"
+                  if seals.unsealed else "")  # fmt: skip
         console.print(f"核查记录与日志一致：{seals.events} 条核查事件、{seals.labels} 条关联标注、"
-                      f"{seals.runs} 次运行发布的疑点均与访问日志中的封存相符。", highlight=False)  # fmt: skip
+                      f"{seals.runs} 次运行发布的疑点均与访问日志中的封存相符{before}。",
+                      highlight=False)  # fmt: skip
     for problem in seals.problems:
         err_console.print(f"[bold red]核查记录被改动[/]：{problem}", highlight=False)
     if not (check.ok and seals.ok):
