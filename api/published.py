@@ -929,8 +929,8 @@ def _rules_changed(before: dict[str, Any], run: dict[str, Any]) -> str | None:
         rules = "；".join(rule_changes(*policies)) or "规则未变，仅名称、版本或出处不同"
         said.append(f"政策 {named}：{rules}")
     settings = [_json_of(one, "settings") for one in (before, run)]
-    for name in sorted(settings[0].keys() & settings[1].keys()):
-        old, new = settings[0][name], settings[1][name]
+    for name in sorted(settings[0].keys() | settings[1].keys()):
+        old, new = (settings[index].get(name, "（无）") for index in (0, 1))
         if old != new:
             said.append(f"{SETTING_LABELS.get(name, f'关联设置 {name}')} {old} → {new}")
     return "；".join(said) or None

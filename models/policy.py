@@ -319,15 +319,23 @@ def rule_changes(earlier: dict, later: dict) -> list[str]:
     >>> rule_changes({"name": "默认", "death_grace_months": 1, "payment_tolerance": 0.05},
     ...              {"name": "本县", "death_grace_months": 24, "payment_tolerance": 0.05})
     ['死亡后停发宽限（月）（death_grace_months）：1 → 24']
+    >>> rule_changes({"name": "默认"}, {"name": "默认", "death_grace_months": 2})  # an earlier version's
+    ['死亡后停发宽限（月）（death_grace_months）：（无） → 2']
     """
-    changed = [name for name in later if name not in DESCRIPTIVE and name in earlier
-               and earlier[name] != later[name]]  # fmt: skip
-    return [f"{RULE_LABELS.get(name, name)}（{name}）：{_json_text(earlier[name])} → "
-            f"{_json_text(later[name])}" for name in changed]  # fmt: skip
+    names = [*later, *(name for name in earlier if name not in later)]
+    changed = [name for name in names if name not in DESCRIPTIVE
+               and earlier.get(name, _ABSENT) != later.get(name, _ABSENT)]  # fmt: skip
+    return [f"{RULE_LABELS.get(name, name)}（{name}）：{_json_text(earlier.get(name, _ABSENT))} → "
+            f"{_json_text(later.get(name, _ABSENT))}" for name in changed]  # fmt: skip
+
+
+_ABSENT = object()  # a rule one of two policies does not record (an earlier version's)
 
 
 def _json_text(value: object) -> str:
-    """A policy value as its file writes it, cut short."""
+    """A policy value as its file writes it, cut short; （无） for a rule not recorded."""
+    if value is _ABSENT:
+        return "（无）"
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "…"
 
