@@ -190,7 +190,8 @@ async def id_lookup(request: Request, principal: ScoreLookup, access: AccessLogD
                       f"今日按身份证号查询未查到未结疑点 {misses.per_day} 次，已达上限，疑似逐个试号")  # fmt: skip
     raise HTTPException(
         429, f"本令牌今日按身份证号查询、未查到未结疑点的次数已达上限（{misses.per_day} 次），"
-        "疑似逐个试号，已记入访问日志：请明日再试（确需更多请联系管理员调高上限）",
+        "疑似逐个试号，已记入访问日志：今日起按身份证号的查询（包括有疑点的人员）一律暂停，请明日再试；"
+        "核对整份发放名单请用发放前审核（确需更多请联系管理员调高上限）",
         headers={"Retry-After": str(misses.seconds_left())},
     )  # fmt: skip
 
