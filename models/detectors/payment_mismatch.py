@@ -198,7 +198,8 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
                  price: Callable[[str | None, int], OwnAmount], month_of: Callable[[str], int],
                  addon: int = 0) -> _Judged:  # fmt: skip
     """(month, paid, owed, members, sources) of the months paid amiss, in order, amounts in
-    fen, each covered disabled member (``_disabled``) owed ``addon`` (fen) more; the fen paid
+    fen, each covered disabled member (``_disabled``) owed up to ``addon`` (fen) more (a
+    month paid the class amounts, the add-on left out, is no shortfall); the fen paid
     back (refunds) by month; and the months' disabled members and excess over the class
     amounts (one pass over the rows a month: the detector walks every payment month of the
     county)."""
@@ -223,7 +224,6 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
         total, members, sources, disabled = owed
         if disabled and net > 0:
             extras.append((disabled, net - total))
-        total += addon * disabled
         # the refund lines pay back as far as the month's lines fall short of what is owed
         paid_back = min(refunded, max(total - net, 0))
         if paid_back:
@@ -231,10 +231,12 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
         if net <= 0:
             continue  # a month of refunds is no month paid
         paid = net + paid_back
+        # the add-on excuses money paid up to it, and is owed no one the ledger did not pay it
+        due = min(max(paid, total), total + addon * disabled)
         dead = any(month in dead_months for *_, dead_months, _ in spans)
-        over = paid - total if dead else abs(paid - total)  # the dead's money stopped: no lead
-        if over > policy.payment_tolerance * total:
-            found.append((month, paid, total, members, sources))
+        over = paid - due if dead else abs(paid - due)  # the dead's money stopped: no lead
+        if over > policy.payment_tolerance * due:
+            found.append((month, paid, due, members, sources))
     return _Judged(found, back, extras)
 
 

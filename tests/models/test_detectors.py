@@ -749,6 +749,16 @@ def test_a_fixed_add_on_the_county_pays_its_severely_disabled_members_is_no_mism
     assert leads[0].amount_at_risk == 600.0  # the healthy family's 100 元 a month stays
 
 
+def test_a_disabled_member_the_ledger_pays_no_add_on_is_owed_none():
+    # a member whose roster says 残疾 (any grade), paid the class amounts alone, was a 少发
+    # lead of 100 元 a month in a county paying its severely disabled an add-on (a reviewer)
+    drop = _disabled_topped_up(3)
+    drop.enrol("lame", "DB8", "A8", dibao_class="B", health="disabled")  # alone on his case
+    drop.pay("DB8", [f"2026-{m:02d}" for m in range(1, 7)], 450.0)
+    leads = detect_payment_mismatch(drop.graph, POLICY)
+    assert [lead.records for lead in leads] == [[("assistance", "A9"), ("assistance", "W9")]]
+
+
 def test_money_above_the_class_amounts_of_a_severely_disabled_member_may_be_an_add_on():
     leads = detect_payment_mismatch(_disabled_topped_up(2).graph, POLICY)  # too few to read
     assert len(leads) == 3
