@@ -352,6 +352,60 @@ VOCABULARIES: dict[str, dict[str, object]] = {
             # a member of a collective hukou (集体户: a 社区公共户, a school's, an institution's),
             # related to no one in it; any relation naming 集体 is this (``COLLECTIVE_WORD``)
             "collective": ("集体户成员", "集体户", "集体户口", "集体户人员"),
+            # a relative of the head no other code names (a nephew, an uncle, a cousin, an
+            # in-law of a sibling; any other relation naming 亲属 or 亲戚 is this)
+            "relative": (
+                "其他亲属",
+                "亲属",
+                "亲戚",
+                "侄子",
+                "侄女",
+                "侄儿",
+                "外甥",
+                "外甥女",
+                "叔叔",
+                "叔父",
+                "伯父",
+                "伯母",
+                "婶婶",
+                "婶母",
+                "舅舅",
+                "舅父",
+                "舅妈",
+                "舅母",
+                "姑姑",
+                "姑母",
+                "姑父",
+                "姨母",
+                "姨妈",
+                "姨父",
+                "堂兄",
+                "堂弟",
+                "堂姐",
+                "堂妹",
+                "表兄",
+                "表弟",
+                "表姐",
+                "表妹",
+                "嫂子",
+                "嫂嫂",
+                "嫂",
+                "弟媳",
+                "弟妹",
+                "姐夫",
+                "妹夫",
+                "孙媳妇",
+                "孙媳",
+                "孙女婿",
+                "曾孙",
+                "曾孙子",
+                "曾孙女",
+                "曾祖父",
+                "曾祖母",
+                "侄孙",
+                "侄孙女",
+                "侄媳",
+            ),
             # no relative of the head: a lodger or a stranger in the 户 (any relation naming
             # 非亲属 is this, ``NOT_KIN_WORD``)
             "not_kin": ("非亲属", "其他非亲属", "寄居", "借住", "寄住", "借居", "暂住", "租住"),
@@ -397,7 +451,8 @@ NOT_KIN_WORD = "非亲属"
 CODE_LABELS = {("relation", "child"): "子女", ("relation", "parent"): "父母",
                ("relation", "sibling"): "兄弟姐妹", ("relation", "grandchild"): "孙子女",
                ("relation", "child_in_law"): "儿媳或女婿", ("relation", "spouse"): "配偶",
-               ("relation", "grandparent"): "祖父母", ("relation", "other"): "其他"}  # fmt: skip
+               ("relation", "grandparent"): "祖父母", ("relation", "relative"): "其他亲属",
+               ("relation", "other"): "其他"}  # fmt: skip
 
 
 # Words a spelling may end with, dropped one after the other: 肢体类残疾, 二级残疾, 低保对象.
@@ -1152,11 +1207,13 @@ def normalize_count(raw: str) -> Result:
 
 
 def _unlisted_relation(text: str) -> str:
-    """A relation no spelling lists: a collective hukou's member or no relative by its word,
-    else ``other``."""
+    """A relation no spelling lists: a collective hukou's member, no relative, or a relative
+    by its word, else ``other``."""
     if COLLECTIVE_WORD in text:
         return "collective"
-    return "not_kin" if NOT_KIN_WORD in text else "other"
+    if NOT_KIN_WORD in text:
+        return "not_kin"
+    return "relative" if re.search("亲属|亲戚", text) else "other"
 
 
 # The program written with a 低保 class (低保A类, 城市低保一类, A类低保).

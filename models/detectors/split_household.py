@@ -134,7 +134,8 @@ def _registered_elsewhere(graph: nx.MultiGraph, person: Node, family: Node) -> b
 
 def _kin(graph: nx.MultiGraph, family: Node) -> set[Node]:
     """The members of ``family`` who are its head's kin: not those written as no relative
-    (非亲属), nor, in a 户 that lists such, those written only as 其他."""
+    (非亲属), nor, in a 户 that lists such, those written only as 其他 (no kin word: a
+    nephew or a cousin is ``relative``)."""
     relations = neighbours(graph, family, "member_of")
     strangers = {"not_kin", "other"} if any(
         edge["relation"] == "not_kin" for _, edge in relations) else {"not_kin"}  # fmt: skip

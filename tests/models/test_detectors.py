@@ -822,6 +822,19 @@ def test_strangers_sharing_an_unlabelled_hukou_are_no_family_to_split():
     assert {record for _, record in case.records} == {"A0", "A4"}
 
 
+def test_a_nephew_beside_a_lodger_is_still_kin_to_split():
+    """户主, 妻, 侄子 and a 寄居 lodger in one 户: the nephew alone on a case of his own is the
+    family's split (a nephew read as 其他 was dropped with the lodger: a reviewer)."""
+    drop = HouseholdSketch()
+    relations = {"head": "head", "wife": "spouse", "nephew": "relative", "lodger": "not_kin"}
+    drop.family("HK1", *relations, relations=relations)
+    drop.enrol("head", "DB1", "A1")
+    drop.enrol("wife", "DB1", "A2")
+    drop.enrol("nephew", "DB2", "A3")
+    (case,) = detect_split_household(drop.graph, POLICY)
+    assert {record for _, record in case.records} == {"A1", "A2", "A3"}
+
+
 def test_a_family_registered_under_two_hukou_numbers_is_one_split_lead():
     """The family's 户籍 rows exported twice, under its old 户号 and its new one: each 户号
     finds the same split, one finding (one case id) holding both 户号 in its evidence."""

@@ -304,7 +304,7 @@ def test_an_address_that_does_not_read_as_places_is_text_only():
         ("health", "患有大病", "serious_illness"),
         ("gender", "女", "F"),
         ("relation", "长子", "child"),
-        ("relation", "外甥", "other"),
+        ("relation", "外甥", "relative"),
         # a collective hukou's member (集体户), however written: related to no one in it
         ("relation", "集体户成员", "collective"),
         ("relation", "集体户口", "collective"),
@@ -332,6 +332,10 @@ def test_an_address_that_does_not_read_as_places_is_text_only():
         ("death_source", "公安机关", "police"),
         ("poverty_status", "脱贫不享受政策", "lifted"),
         ("health", "残疾人", "disabled"),
+        ("relation", "侄子", "relative"),  # a relative no other code names (until the
+        ("relation", "其他亲属", "relative"),  # review of 2026-12-06 ``other``, as 其他 is)
+        ("relation", "远房亲戚", "relative"),
+        ("relation", "其他", "other"),
         ("count", "三", 3),
         ("count", "十二人", 12),
     ],
