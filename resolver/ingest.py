@@ -86,6 +86,7 @@ from resolver.tables import (
     prepare_table,
     programs_apart,
     several_months_named,
+    streets_apart,
     table_context,
 )
 
@@ -1156,6 +1157,8 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
         return
     located, notes = members_apart(located, vocabulary)
     located, more = programs_apart(located, vocabulary)
+    notes += more
+    located, more = streets_apart(located)
     notes += more
     located, more = found_by_values(located, context)
     notes += more

@@ -465,6 +465,47 @@ def programs_apart(located: Located, vocabulary: Vocabulary) -> tuple[Located, l
     return replace(located, recognition=replace(recognition, positions=positions)), notes
 
 
+# A street's name (人民路, 解放街, 东风巷, 建设大道) as an urban address writes it, not a
+# township or a 街道 (its 办事处).
+_STREET = re.compile(r"(?<!街)(?:路|街|巷|大道|胡同|弄)(?:\d+号)?$")
+
+
+def streets_apart(located: Located) -> tuple[Located, list[str]]:
+    """The table with no column headed 街道 read as the 乡镇 whose values are streets (a 户籍
+    file's 街道 column holding 人民路, 解放街: the street of the address, not the 街道办事处),
+    with a note.
+
+    Parameters
+    ----------
+    located : Located
+        A table with its headers mapped (``resolver.headers.recognise``).
+
+    Returns
+    -------
+    tuple[Located, list[str]]
+        The table with such a column unmapped (kept as an extra column), and a Chinese note.
+
+    Examples
+    --------
+    >>> bool(_STREET.search("人民路")), bool(_STREET.search("南宁街道")), bool(_STREET.search("解放街"))
+    (True, False, True)
+    """
+    recognition = located.recognition
+    position = recognition.positions.get("township")
+    if position is None or "街道" not in located.header.texts[position]:
+        return located, []  # a 乡镇 column's 龙街 is a township
+    values = located.grid.columns[position].take(pa.array(located.data))
+    distinct = [v for v in pc.unique(pc.utf8_trim_whitespace(values)).to_pylist() if v]
+    if not distinct or sum(bool(_STREET.search(v)) for v in distinct) < 0.9 * len(distinct):
+        return located, []
+    positions = {name: p for name, p in recognition.positions.items() if name != "township"}
+    header = located.header.texts[position].strip()
+    note = (
+        f"列「{header}」的取值是街路名（如“{distinct[0]}”），不是乡镇（街道办事处）：作为附加列保留"
+    )
+    return replace(located, recognition=replace(recognition, positions=positions)), [note]
+
+
 def _programs_in(located: Located, position: int, name: str) -> bool:
     """Whether the column at ``position``, mapped to enumeration ``name`` (not the program),
     holds programs (低保, 特困) and not values of ``name``, in a registry with a program."""

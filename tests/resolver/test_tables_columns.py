@@ -241,3 +241,12 @@ def test_a_class_written_beside_its_program_is_the_class(tmp_path):
                                 f"DB001,{HEAD},{HEAD_ID},低保,低保A类,是,2020-01-01\n")  # fmt: skip
     assert con.execute("SELECT program, dibao_class FROM assistance").fetchall() == [
         ("dibao", "A")]  # fmt: skip
+
+
+def test_a_street_column_headed_jiedao_is_no_township(tmp_path):
+    # 街道 = 人民路 (the address's street) was read as the township (a reviewer, 2026-12-06)
+    con = _ingest_csv(tmp_path, "救助证号,姓名,身份证号码,救助类型,是否保障对象,纳入日期,街道,门牌号,社区\n"
+                                f"DB001,{HEAD},{HEAD_ID},低保,是,2020-01-01,人民路,12号,东风社区\n")  # fmt: skip
+    assert con.execute("SELECT township FROM assistance").fetchall() == [(None,)]
+    [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
+    assert "列「街道」的取值是街路名" in notes
