@@ -858,18 +858,27 @@ def test_rosters_of_one_drop_that_list_different_rows_are_read(tmp_path, files):
         len(rows) - 1 for rows in files.values()),)  # fmt: skip
 
 
-def test_a_blank_or_unreadable_level_or_type_is_read_from_the_certificate_number(tmp_path):
-    # until 2026-12-06 such a certificate had no level (必填项为空), so no severe-disability check
+CERTIFICATE_HEADER = ["记录编号", "残疾证号", "姓名", "身份证号码", "残疾类别", "残疾等级"]
+
+
+def _ingested_certificates(tmp_path, rows):
+    """A database holding a drop of one 残疾人.csv of these rows."""
     drop = tmp_path / "drop"
     drop.mkdir()
-    rows = [["记录编号", "残疾证号", "姓名", "身份证号码", "残疾类别", "残疾等级"],
+    write_csv(drop / "残疾人.csv", rows, "utf-8")
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    return con
+
+
+def test_a_blank_or_unreadable_level_or_type_is_read_from_the_certificate_number(tmp_path):
+    # until 2026-12-06 such a certificate had no level (必填项为空), so no severe-disability check
+    rows = [CERTIFICATE_HEADER,
             ["C1", "53232619900101123542", "刘华", "532326199001011235", "肢体", ""],
             ["C2", "53232619900101123553", "刘华", "532326199001011235", "", "待定"],
             ["C3", "", "王莉", "", "视力", ""],
             ["C4", "", "张伟", "", "视力", "一级"]]  # fmt: skip
-    write_csv(drop / "残疾人.csv", rows, "utf-8")
-    con = connect(":memory:")
-    ingest_drop(con, drop)
+    con = _ingested_certificates(tmp_path, rows)
     assert con.execute("SELECT record_id, disability_type, disability_level FROM disability "
                        "ORDER BY record_id").fetchall() == [
         ("C1", "physical", 2), ("C2", "intellectual", 3), ("C3", "visual", None),
@@ -883,14 +892,10 @@ def test_a_blank_or_unreadable_level_or_type_is_read_from_the_certificate_number
 
 def test_a_certificate_number_in_the_id_column_gives_the_id_and_the_certificate(tmp_path):
     # until 2026-12-06 it was 身份证号格式错误: no ID, no certificate number, no lead
-    drop = tmp_path / "drop"
-    drop.mkdir()
-    rows = [["记录编号", "残疾证号", "姓名", "身份证号码", "残疾类别", "残疾等级"],
+    rows = [CERTIFICATE_HEADER,
             ["C1", "", "刘华", "53232619900101123542", "肢体", "二级"],
             ["C2", "", "王莉", "53232619900101123599", "肢体", "二级"]]  # fmt: skip
-    write_csv(drop / "残疾人.csv", rows, "utf-8")
-    con = connect(":memory:")
-    ingest_drop(con, drop)
+    con = _ingested_certificates(tmp_path, rows)
     assert con.execute("SELECT record_id, id_number, id_number_status, cert_no, cert_no_type "
                        "FROM disability ORDER BY record_id").fetchall() == [
         ("C1", "532326199001011235", "valid", "53232619900101123542", "physical"),
