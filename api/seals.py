@@ -23,6 +23,8 @@ from typing import Any
 
 import duckdb
 
+from resolver.db import table_names
+
 SEAL_WORD = "封存"
 _LETTERS = str.maketrans("0123456789", "ghijklmnop")
 _EVENT_COLUMNS = ("event_id, case_id, actor, role, recorded_at, from_status, to_status, note, "
@@ -157,6 +159,8 @@ def run_seal(cursor: duckdb.DuckDBPyConnection, run_id: str) -> str:
     str
         Its seal (that of no lead for a run that published none).
     """
+    if "published_cases" not in table_names(cursor):
+        return seal([])
     rows = cursor.execute(f"SELECT {_RUN_COLUMNS} FROM published_cases WHERE run_id = ? "
                           "ORDER BY case_id", [run_id]).fetchall()  # fmt: skip
     return seal([list(row) for row in rows])
@@ -213,7 +217,7 @@ def check_seals(cursor: duckdb.DuckDBPyConnection,
                 named[kind][number] = named[kind].get(number) or sealed_as or None
         if action in ("run_drop", "update_drop") and (found := _RUN_SEAL.search(target)):
             runs[target.split(" ", 1)[0]] = found.group(1)
-    tables = {row[0] for row in cursor.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    tables = table_names(cursor)
     for kind, table, key in (("event", "case_events", "event_id"),
                              ("label", "link_labels", "label_id")):  # fmt: skip
         stored = ({row[0] for row in cursor.execute(f"SELECT {key} FROM {table}").fetchall()}

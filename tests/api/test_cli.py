@@ -199,7 +199,7 @@ def test_a_job_logs_its_run_id_whole_and_the_drop_masked(tmp_path):
     with token_store(db) as tokens:
         _, (entry,) = tokens.access_log(offset=0, limit=5)
     assert entry["actor"].startswith("cli:")
-    assert entry["target"] == f"{run_id} 户主532326***********0.csv 3行 → out"
+    assert entry["target"].startswith(f"{run_id} 户主532326***********0.csv 3行 → out 疑点（封存 ")
 
 
 def test_run_without_data_runs_on_a_synthetic_county_and_evaluates(tmp_path):
