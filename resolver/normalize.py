@@ -18,7 +18,6 @@ import numpy as np
 import opencc
 import pyarrow as pa
 import pyarrow.compute as pc
-from pypinyin import lazy_pinyin
 
 from resolver.idcard import INVISIBLE, USABLE, clean_text, clean_valid_ids, parse_id
 
@@ -760,6 +759,10 @@ SURNAME_READINGS = {"曾": "zeng", "翟": "zhai", "单": "shan", "区": "ou", "�
 
 @lru_cache(maxsize=50_000)
 def _syllable(char: str) -> str:
+    # imported on first use: loading pypinyin's dictionaries takes a third of a second, which
+    # the detection workers and the command line's start, reading no name, need not pay
+    from pypinyin import lazy_pinyin
+
     return lazy_pinyin(char)[0].lower()
 
 
