@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from api.published import STATUS_LABELS, TRUSTED_IDS
-from api.seals import event_seal, label_seal
+from api.seals import row_seal
 from api.snapshot import EVENTS, Snapshot
 from api.store import Store
 from api.validation import says_nothing
@@ -232,7 +232,7 @@ class Reviews:
         ).fetchone()  # fmt: skip
         event = self.store.rows(f"{EVENTS} WHERE e.event_id = ?", [stored])[0]
         published.add_event(event)
-        return {**event, "seal": event_seal(self.store.cursor, stored)}
+        return {**event, "seal": row_seal(self.store.cursor, "event", stored)}
 
     def record_link_label(
         self, case_id: str, *, left: str, right: str, same_person: bool, actor: str, role: str,
@@ -314,7 +314,7 @@ class Reviews:
                                        self.snapshot.published.status(case_id),
                                        _label_note(label, rows, confirmed), None,
                                        kind="link_label")  # fmt: skip
-            return {**label, "seal": label_seal(self.store.cursor, label["label_id"]),
+            return {**label, "seal": row_seal(self.store.cursor, "label", label["label_id"]),
                     "event": event}  # fmt: skip
 
     def link_labels(self, case_id: str) -> list[dict[str, Any]]:

@@ -75,7 +75,7 @@ def sealed(kind: str, number: int, sealed_as: str) -> str:
     number : int
         Its id.
     sealed_as : str
-        Its seal (``event_seal``, ``label_seal``).
+        Its seal (``row_seal``).
 
     Returns
     -------
@@ -107,40 +107,27 @@ def run_sealed(sealed_as: str) -> str:
     return f"疑点（{SEAL_WORD} {sealed_as}）"
 
 
-def event_seal(cursor: duckdb.DuckDBPyConnection, event_id: int) -> str:
-    """The seal of case event ``event_id`` as stored.
+def row_seal(cursor: duckdb.DuckDBPyConnection, kind: str, number: int) -> str | None:
+    """The seal of a case event or a link label as stored.
 
     Parameters
     ----------
     cursor : duckdb.DuckDBPyConnection
-        The database holding ``case_events``.
-    event_id : int
-        The event.
+        The database holding ``case_events`` and ``link_labels``.
+    kind : str
+        ``event`` or ``label``.
+    number : int
+        Its id.
 
     Returns
     -------
-    str
-        Its seal.
+    str or None
+        Its seal; None when there is no such row.
     """
-    return _row_seal(cursor, "event", event_id) or ""
-
-
-def label_seal(cursor: duckdb.DuckDBPyConnection, label_id: int) -> str:
-    """The seal of link label ``label_id`` as stored.
-
-    Parameters
-    ----------
-    cursor : duckdb.DuckDBPyConnection
-        The database holding ``link_labels``.
-    label_id : int
-        The label.
-
-    Returns
-    -------
-    str
-        Its seal.
-    """
-    return _row_seal(cursor, "label", label_id) or ""
+    table, columns, key = (("case_events", _EVENT_COLUMNS, "event_id") if kind == "event"
+                           else ("link_labels", _LABEL_COLUMNS, "label_id"))  # fmt: skip
+    row = cursor.execute(f"SELECT {columns} FROM {table} WHERE {key} = ?", [number]).fetchone()
+    return None if row is None else seal(row)
 
 
 def run_seal(cursor: duckdb.DuckDBPyConnection, run_id: str) -> str:
@@ -164,13 +151,6 @@ def run_seal(cursor: duckdb.DuckDBPyConnection, run_id: str) -> str:
     rows = cursor.execute(f"SELECT {_RUN_COLUMNS} FROM published_cases WHERE run_id = ? "
                           "ORDER BY case_id", [run_id]).fetchall()  # fmt: skip
     return seal([list(row) for row in rows])
-
-
-def _row_seal(cursor, kind: str, number: int) -> str | None:
-    table, columns, key = (("case_events", _EVENT_COLUMNS, "event_id") if kind == "event"
-                           else ("link_labels", _LABEL_COLUMNS, "label_id"))  # fmt: skip
-    row = cursor.execute(f"SELECT {columns} FROM {table} WHERE {key} = ?", [number]).fetchone()
-    return None if row is None else seal(row)
 
 
 @dataclass
@@ -249,6 +229,6 @@ def _row_problems(cursor, kind: str, named: dict[int, str | None], stored: set[i
     for number, sealed_as in sorted(named.items()):
         if number not in stored:
             problems.append(f"访问日志记下的{shown} {number} 已不在数据库中（被删除）")
-        elif sealed_as and _row_seal(cursor, kind, number) != sealed_as:
+        elif sealed_as and row_seal(cursor, kind, number) != sealed_as:
             problems.append(f"{shown} {number} 与访问日志记下的封存不符（被改动）")
     return problems

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import PurePosixPath
 
 import networkx as nx
 
@@ -86,7 +87,7 @@ def _list_names(listed_under: str) -> list[str]:
     """The names of the file (its stem, no folder) and the sheet a row was read from."""
     names = [part.strip() for part in listed_under.split("／")]
     if names and names[0]:
-        names[0] = re.sub(r"\.[A-Za-z]+$", "", names[0].replace("\\", "/").rsplit("/", 1)[-1])
+        names[0] = PurePosixPath(names[0].replace("\\", "/")).stem
     return [name for name in names if name]
 
 

@@ -537,8 +537,8 @@ def _disability_rows(con) -> pa.Table:
     listed_under = ("(SELECT concat_ws('／', s.file, s.sheet) FROM ingest_sources s "
                     "WHERE s.source_no = t.source_no)" if "ingest_sources" in tables
                     else "NULL")  # fmt: skip
-    level_from_cert = ("EXISTS (SELECT 1 FROM dq_findings f WHERE f.registry = 'disability' "
-                       "AND f.record_id = t.record_id AND f.problem = 'level_from_cert')"
+    level_from_cert = ("t.record_id IN (SELECT record_id FROM dq_findings "
+                       "WHERE registry = 'disability' AND problem = 'level_from_cert')"
                        if "dq_findings" in tables else "false")  # fmt: skip
     return _rows(con, "disability",
                  "t.name, t.disability_type, t.disability_level, t.issue_date, "

@@ -547,9 +547,10 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
         FROM {_MEMBERS} m JOIN grouped n USING (person_id)
         ORDER BY m.line, m.record_id
     """).fetchall()  # fmt: skip
-    firm = [(line, name, record, death_counted(dates), *rest)
+    firm = [(line, name, record, died, *rest)
             for line, name, record, pay_month, dates, *rest in notified
-            if pay_month and month_index(pay_month) > month_index(death_counted(dates)) + grace]  # fmt: skip
+            for died in [death_counted(dates)]
+            if pay_month and month_index(pay_month) > month_index(died) + grace]  # fmt: skip
     found = []
     for line, name, record, died, notices, sources, source_list, records, same_id in firm:
         said = "、".join(dict.fromkeys(source_shown(*pair) for pair in source_list))

@@ -51,15 +51,23 @@ def ledger_months(con: duckdb.DuckDBPyConnection) -> Months:
     Months
         Lines per (county, month); empty when no ledger is stored.
     """
-    columns = column_names(con, "payments")
-    if not columns:
+    county = _county_column(con, "payments")
+    if county is None:
         return {}
-    county = "county" if "county" in columns else "NULL"
     found = con.execute(
         f"SELECT {county}, pay_month, count(*) FROM payments WHERE pay_month IS NOT NULL "
         "GROUP BY ALL"
     ).fetchall()
     return {(where, month): lines for where, month, lines in found}
+
+
+def _county_column(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
+    """What a stored table's rows are counted by county as: its ``county`` column, ``NULL``
+    in a county's drop; None when the table is not stored."""
+    columns = column_names(con, table)
+    if not columns:
+        return None
+    return "county" if "county" in columns else "NULL"
 
 
 def lost_ledger_months(before: Months, now: Months, files: dict[str | None, Path], drop: Path
@@ -172,10 +180,9 @@ def death_notices(con: duckdb.DuckDBPyConnection) -> dict[str | None, int]:
     dict of (str or None) to int
         Notices per county; empty when none are stored.
     """
-    columns = column_names(con, "deaths")
-    if not columns:
+    county = _county_column(con, "deaths")
+    if county is None:
         return {}
-    county = "county" if "county" in columns else "NULL"
     return dict(con.execute(f"SELECT {county}, count(*) FROM deaths GROUP BY ALL").fetchall())
 
 

@@ -494,8 +494,7 @@ def streets_apart(located: Located) -> tuple[Located, list[str]]:
     position = recognition.positions.get("township")
     if position is None or "街道" not in located.header.texts[position]:
         return located, []  # a 乡镇 column's 龙街 is a township
-    values = located.grid.columns[position].take(pa.array(located.data))
-    distinct = [v for v in pc.unique(pc.utf8_trim_whitespace(values)).to_pylist() if v]
+    distinct = _distinct_values(located, position)
     if not distinct or sum(bool(_STREET.search(v)) for v in distinct) < 0.9 * len(distinct):
         return located, []
     positions = {name: p for name, p in recognition.positions.items() if name != "township"}
@@ -605,25 +604,31 @@ def holds_id_numbers(located: Located) -> bool:
 
 
 def _ids_shaped(values: list[str | None]) -> bool:
-    written = [value.strip() for value in values if value and value.strip()]
-    shaped = sum(
-        NORMALIZERS["id"](value)[1] != "id_bad_shape" for value in written[:_IDS_LOOKED_AT]
-    )
-    return bool(written) and shaped >= 0.9 * min(len(written), _IDS_LOOKED_AT)
+    """Whether nine in ten of a column's distinct values are shaped as ID numbers."""
+    return _shaped(_id_sample(values)[1])
 
 
 def _ids_fit(values: list[str | None], once: bool) -> bool:
     """Whether a column's values are ID numbers: of its distinct ones, half at least valid
     and nine in ten shaped as one; if ``once``, nine in ten written on one row only."""
-    written = Counter(value.strip() for value in values if value and value.strip())
-    if not written:
-        return False
-    parsed = [NORMALIZERS["id"](value) for value in sorted(written)[:_IDS_LOOKED_AT]]
+    written, parsed = _id_sample(values)
     valid = sum(outputs[1] in USABLE for outputs, _ in parsed)
-    shaped = sum(problem != "id_bad_shape" for _, problem in parsed)
     repeated = sum(count > 1 for count in written.values()) if once else 0
-    return (valid >= 0.5 * len(parsed) and shaped >= 0.9 * len(parsed)
+    return (_shaped(parsed) and valid >= 0.5 * len(parsed)
             and repeated <= 0.1 * len(written))  # fmt: skip
+
+
+def _id_sample(values: list[str | None]) -> tuple[Counter, list]:
+    """A column's written values counted, and the first ``_IDS_LOOKED_AT`` distinct ones
+    read as ID numbers."""
+    written = Counter(value.strip() for value in values if value and value.strip())
+    return written, [NORMALIZERS["id"](value) for value in sorted(written)[:_IDS_LOOKED_AT]]
+
+
+def _shaped(parsed: list) -> bool:
+    """Whether nine in ten of IDs read (none: no) are shaped as one."""
+    shaped = sum(problem != "id_bad_shape" for _, problem in parsed)
+    return bool(parsed) and shaped >= 0.9 * len(parsed)
 
 
 # Headers naming someone other than the row's person: 代领人身份证号, 监护人证件号码, a death
@@ -948,13 +953,18 @@ def _values_fit(located: Located, position: int, kind: str) -> bool:
     """Whether the column's values (nine in ten at least, some not digits only) read as
     ``kind`` (a status word, 正常 or 注销, never says a column is 是否保障对象:
     ``STATUS_WORDS``)."""
-    values = located.grid.columns[position].take(pa.array(located.data))
-    distinct = [v for v in pc.unique(pc.utf8_trim_whitespace(values)).to_pylist() if v]
+    distinct = _distinct_values(located, position)
     if not distinct or all(value.isdigit() for value in distinct):
         return False
     fits = sum(NORMALIZERS[kind](value)[1] is None
                and not (kind == "yes_no" and value in STATUS_WORDS) for value in distinct)  # fmt: skip
     return fits >= 0.9 * len(distinct)
+
+
+def _distinct_values(located: Located, position: int) -> list[str]:
+    """The distinct values of a table's column, trimmed, blanks left out."""
+    values = located.grid.columns[position].take(pa.array(located.data))
+    return [v for v in pc.unique(pc.utf8_trim_whitespace(values)).to_pylist() if v]
 
 
 def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, notes: list[str]
