@@ -12,6 +12,7 @@ import networkx as nx
 
 from models.amounts import class_key, in_fen, own_amount
 from models.cases import Case, Evidence
+from models.certificates import held_certificates
 from models.graph import Node, families_of, neighbours, nodes_of
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
@@ -500,7 +501,10 @@ def single_person_evidence(graph: nx.MultiGraph, policy: Policy, cases: set[Node
     evidence = []
     for case in sorted(cases):
         rows = rows_at_end(graph, case)
-        if len(rows) != 1 or not _in_single_person_group(graph, policy, *rows[0]):
+        if len(rows) != 1:
+            continue
+        if not _in_single_person_group(graph, policy, *rows[0]):
+            evidence += _lapsed_severe_evidence(graph, policy, case, *rows[0])
             continue
         member, row = rows[0]
         checks = single_person_conditions(graph, policy, member)
@@ -518,6 +522,21 @@ def single_person_evidence(graph: nx.MultiGraph, policy: Policy, cases: set[Node
                      "确有申请且符合其他条件的，按单人户保障，不属违规")  # fmt: skip
         evidence.append(Evidence(text, "assistance", row["record_id"]))
     return evidence
+
+
+def _lapsed_severe_evidence(graph: nx.MultiGraph, policy: Policy, case: Node, member: Node,
+                            row: dict) -> list[Evidence]:  # fmt: skip
+    """A single-person case whose member's severe disability certificate is not in force
+    (cancelled, expired, re-assessed): it no longer exempts the case, and the evidence says
+    so, the certificate named."""
+    if "severely_disabled" not in policy.single_person_groups:
+        return []
+    _, set_aside = held_certificates(graph, member)
+    return [Evidence(f"案件 {case[1]} 为单人户，本人的重度残疾证（残疾人记录 {cert_row['record_id']}），"
+                     f"{reason}，不再作为单人户保障的依据；如已重新办证或评定，请补充核实",
+                     "assistance", row["record_id"])
+            for cert, cert_row, reason in set_aside
+            if _severe(graph, policy, cert)]  # fmt: skip
 
 
 def enrolled_now(graph: nx.MultiGraph, node: Node) -> bool:
@@ -545,7 +564,9 @@ def enrolled_now(graph: nx.MultiGraph, node: Node) -> bool:
 
 
 def severely_disabled(graph: nx.MultiGraph, policy: Policy, person: Node) -> bool:
-    """Whether one of the person's certificates is of a severe disability (policy).
+    """Whether one of the person's certificates in force is of a severe disability (policy):
+    a cancelled, expired or re-assessed certificate (``models.certificates``) makes no one
+    severely disabled.
 
     Parameters
     ----------
@@ -559,12 +580,16 @@ def severely_disabled(graph: nx.MultiGraph, policy: Policy, person: Node) -> boo
     Returns
     -------
     bool
-        True when a certificate is severe.
+        True when a certificate in force is severe.
     """
-    return any(
-        policy.is_severely_disabled(graph.nodes[c]["disability_type"], graph.nodes[c]["level"])
-        for c, _ in neighbours(graph, person, "certified")
-    )
+    held, _ = held_certificates(graph, person)
+    return any(_severe(graph, policy, cert) for cert, _ in held)
+
+
+def _severe(graph: nx.MultiGraph, policy: Policy, cert: Node) -> bool:
+    """Whether the certificate node is of a severe disability (policy)."""
+    return policy.is_severely_disabled(graph.nodes[cert]["disability_type"],
+                                       graph.nodes[cert]["level"])  # fmt: skip
 
 
 def rows_at_end(graph: nx.MultiGraph, case: Node, *, covered: bool = False

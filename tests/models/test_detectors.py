@@ -1035,6 +1035,27 @@ def test_a_legitimate_single_person_case_of_a_severely_disabled_member_is_no_spl
     assert detect_split_household(drop.graph, POLICY) == []
 
 
+@pytest.mark.parametrize(("written", "said"), [
+    ({"status": "注销"}, "证件状态为「注销」"),
+    ({"valid_until": "2021-03-15"}, "有效期至 2021-03-15，已过期"),
+])
+def test_a_single_person_case_resting_on_a_lapsed_certificate_is_a_split(written, said):
+    """Only a certificate in force makes a member severely disabled (``models.certificates``):
+    a 单人户 whose member's only severe certificate was cancelled or has expired exempts
+    nothing, and the evidence names the certificate and why it does not hold (until
+    2026-12-07 the split exemption counted every certificate the 残联 export lists)."""
+    drop = HouseholdSketch()
+    drop.family("HK1", "father", "mother", "son")
+    drop.enrol("father", "DB1", "A1")
+    drop.enrol("mother", "DB1", "A2")
+    drop.enrol("son", "DB2", "A3", start=date(2024, 5, 1))
+    drop.certify("son", "C1", "intellectual", 3, **written)
+    [case] = detect_split_household(drop.graph, POLICY)
+    [note] = [item for item in case.evidence if "单人户" in item.text]
+    assert note.text.startswith(f"案件 DB2 为单人户，本人的重度残疾证（残疾人记录 C1），{said}")
+    assert note.record_id == "A3"
+
+
 def test_a_single_person_case_keeps_its_history_and_stays_legitimate():
     # the mother's row in the son's 单人户 ended when she went back to DB1: history, not a
     # second member of DB2 now
@@ -1429,6 +1450,17 @@ def test_an_enrolled_dead_or_severely_disabled_member_is_not_listed():
         drop.poor("p-zhao", "JD1", status="not_lifted")
         make(drop)
         assert detect_unenrolled_key_person(drop.graph, DAYAO) == []
+
+
+def test_a_member_whose_severe_certificate_lapsed_is_a_key_person_still():
+    """A cancelled certificate makes no missed_disability lead, so it excludes no one from
+    the key groups (until 2026-12-07 the member was in neither list)."""
+    drop = HouseholdSketch()
+    drop.poor("p-zhao", "JD1", status="not_lifted")
+    drop.certify("p-zhao", "C1", "mental", 3, status="注销", cancel_reason="康复")
+    assert detect_missed_disability(drop.graph, DAYAO) == []
+    [case] = detect_unenrolled_key_person(drop.graph, DAYAO)
+    assert case.records == [("poverty", "JD1")]
 
 
 def _income_rose(assessed: date | None, status: str | None = "lifted") -> HouseholdSketch:
