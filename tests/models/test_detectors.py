@@ -1038,7 +1038,7 @@ def test_a_legitimate_single_person_case_of_a_severely_disabled_member_is_no_spl
 @pytest.mark.parametrize(("written", "said"), [
     ({"status": "注销"}, "证件状态为「注销」"),
     ({"valid_until": "2021-03-15"}, "有效期至 2021-03-15，已过期"),
-])
+])  # fmt: skip
 def test_a_single_person_case_resting_on_a_lapsed_certificate_is_a_split(written, said):
     """Only a certificate in force makes a member severely disabled (``models.certificates``):
     a 单人户 whose member's only severe certificate was cancelled or has expired exempts
