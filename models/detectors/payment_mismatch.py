@@ -363,15 +363,16 @@ def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], judged: _Jud
 
 
 def _addon_evidence(judged: _Judged, addon: int | None, over: int) -> list[Evidence]:
-    """What the evidence says of a case's covered disabled members: the add-on
-    counted in what they are owed, or, where the ledger shows none, that one may explain
+    """What the evidence says of a case's covered disabled members: money paid up to the
+    add-on is no excess (nor a month paid without it a shortfall), or, where the ledger shows none, that one may explain
     money paid too much."""
     if not judged.extras:
         return []
     most = max(count for count, _ in judged.extras)
     if addon:
-        return [Evidence(f"应发含残疾人加发：在保残疾成员 {most} 人，每人每月 {_yuan(addon)} 元"
-                         "（按发放记录推算：本县有残疾成员的案件多按此加发）")]  # fmt: skip
+        return [Evidence(f"残疾人加发不计为多发：在保残疾成员 {most} 人，每人每月至多 {_yuan(addon)} 元"
+                         "（按发放记录推算：本县有残疾成员的案件多按此加发），超出部分才计为多发；"
+                         "未加发的月份不计少发")]  # fmt: skip
     if not over:
         return []
     return [Evidence(f"案件有在保残疾成员 {most} 人（重度残疾证或花名册健康状况为残疾）：多发部分可能是"

@@ -749,6 +749,16 @@ def test_a_fixed_add_on_the_county_pays_its_severely_disabled_members_is_no_mism
     assert leads[0].amount_at_risk == 600.0  # the healthy family's 100 元 a month stays
 
 
+def test_money_paid_beyond_the_add_on_is_a_lead_that_says_the_add_on_was_allowed():
+    drop = _disabled_topped_up(4)
+    drop.pay("DB3", [f"2026-{m:02d}" for m in range(1, 7)], 200.0)  # 1,200: 200 above 900 + 100
+    [lead] = [lead for lead in detect_payment_mismatch(drop.graph, POLICY)
+              if ("assistance", "A3") in lead.records]  # fmt: skip
+    assert lead.amount_at_risk == 1200.0
+    assert any(item.text.startswith("残疾人加发不计为多发：在保残疾成员 1 人，每人每月至多 100.00 元")
+               for item in lead.evidence)  # fmt: skip
+
+
 def test_a_disabled_member_the_ledger_pays_no_add_on_is_owed_none():
     # a member whose roster says 残疾 (any grade), paid the class amounts alone, was a 少发
     # lead of 100 元 a month in a county paying its severely disabled an add-on (a reviewer)
