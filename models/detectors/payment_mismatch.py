@@ -208,12 +208,14 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
         last = paid_until(graph, policy, member)
         span = counted_months(graph, policy, case, member, row, last)
         dead_months = _dead_months(span, last, policy)
-        spans.append((row, class_key(row["program"], row["dibao_class"]), span, dead_months,
-                      _disabled(graph, policy, member, row)))  # fmt: skip
+        # the months he is owed for: covered and active, or in the grace after his death
+        spans.append((row, class_key(row["program"], row["dibao_class"]), span | dead_months,
+                      dead_months, _disabled(graph, policy, member, row)))  # fmt: skip
     found, back, extras = [], {}, []
     months = [(month_of(text), [in_fen(amount) for _, amount in payments])
               for text, payments in sorted(graph.nodes[case]["payments"].items())]  # fmt: skip
     levels = _tekun_paid(spans, months, price, policy)
+    after_death = set().union(*(dead_months for *_, dead_months, _ in spans))
     for month, lines in months:
         net, refunded = sum(lines), -sum(line for line in lines if line < 0)
         owed = _owed(spans, month, price, levels.get(month, 0))
@@ -233,8 +235,8 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
         paid = net + paid_back
         # the add-on excuses money paid up to it, and is owed no one the ledger did not pay it
         due = min(max(paid, total), total + addon * disabled)
-        dead = any(month in dead_months for *_, dead_months, _ in spans)
-        over = paid - due if dead else abs(paid - due)  # the dead's money stopped: no lead
+        # the dead's money stopped: no lead
+        over = paid - due if month in after_death else abs(paid - due)
         if over > policy.payment_tolerance * due:
             found.append((month, paid, due, members, sources))
     return _Judged(found, back, extras)
@@ -257,8 +259,8 @@ def _owed(spans: list[tuple], month: int, price: Callable, tekun_paid: int) -> t
     (``_disabled``); None when a member's amount is unknown. A 特困 member is owed the level nearest
     ``tekun_paid`` (fen: ``_tekun_paid``)."""
     total, members, sources, disabled = 0, [], set(), 0
-    for row, key, span, dead_months, severe in spans:
-        if month in span or month in dead_months:
+    for row, key, owed_months, _, severe in spans:
+        if month in owed_months:
             item = price(key, month, tekun_paid if key == TEKUN else 0)
             if item.source == "share":
                 return None
@@ -278,8 +280,10 @@ def _tekun_paid(spans: list[tuple], months: list[tuple[int, list[int]]], price: 
     of its first after it (the member's own level, not whichever is nearest the amount paid
     amiss); in a case paid at no level, the month's own share (its nearest level)."""
     shares, fitting = {}, []
+    if all(key != TEKUN for _, key, *_ in spans):
+        return shares
     for month, lines in months:
-        active = [key for _, key, span, dead, _ in spans if month in span or month in dead]
+        active = [key for _, key, owed_months, *_ in spans if month in owed_months]
         others = [price(key, month) for key in active if key != TEKUN]
         if TEKUN not in active or any(item.source == "share" for item in others):
             continue
@@ -290,13 +294,17 @@ def _tekun_paid(spans: list[tuple], months: list[tuple[int, list[int]]], price: 
             fitting.append(month)
     if not fitting:
         return shares
-    return {month: shares[_nearest(month, fitting)] for month in shares}
+    return _from_fitting(shares, fitting)
 
 
-def _nearest(month: int, fitting: list[int]) -> int:
-    """The latest of the ``fitting`` months (in order) up to ``month``, else the first."""
-    before = [other for other in fitting if other <= month]
-    return before[-1] if before else fitting[0]
+def _from_fitting(shares: dict[int, int], fitting: list[int]) -> dict[int, int]:
+    """Each month's share (``shares``, months in order) taken from the latest ``fitting``
+    month up to it (fitting months are some of them, in order), else from the first."""
+    judged, latest, fits = {}, fitting[0], set(fitting)
+    for month in shares:
+        latest = month if month in fits else latest
+        judged[month] = shares[latest]
+    return judged
 
 
 def _repaid(differences: list, back: dict[int, int]) -> dict[int, int]:
