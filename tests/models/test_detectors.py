@@ -1053,7 +1053,7 @@ def test_a_single_person_case_resting_on_a_lapsed_certificate_is_a_split(written
     """Only a certificate in force makes a member severely disabled (``models.certificates``):
     a 单人户 whose member's only severe certificate was cancelled or has expired exempts
     nothing, and the evidence names the certificate and why it does not hold (until
-    2026-12-07 the split exemption counted every certificate the 残联 export lists)."""
+    2026-12-06 the split exemption counted every certificate the 残联 export lists)."""
     drop = HouseholdSketch()
     drop.family("HK1", "father", "mother", "son")
     drop.enrol("father", "DB1", "A1")
@@ -1464,7 +1464,7 @@ def test_an_enrolled_dead_or_severely_disabled_member_is_not_listed():
 
 def test_a_member_whose_severe_certificate_lapsed_is_a_key_person_still():
     """A cancelled certificate makes no missed_disability lead, so it excludes no one from
-    the key groups (until 2026-12-07 the member was in neither list)."""
+    the key groups (until 2026-12-06 the member was in neither list)."""
     drop = HouseholdSketch()
     drop.poor("p-zhao", "JD1", status="not_lifted")
     drop.certify("p-zhao", "C1", "mental", 3, status="注销", cancel_reason="康复")
