@@ -93,6 +93,10 @@ _AMOUNT_NEGATIVE = re.compile(rf"^[{_MINUS}]([^{_MINUS}]+)$|^([^{_MINUS}]+)[-\u2
 # Commas in an amount group thousands (1,234.50); any other comma (3,20 or 320,50: a decimal
 # comma, or a slip) leaves the amount unknown rather than read a hundred times too large.
 _AMOUNT_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
+# An amount in 万元 (0.062万元, ￥1.2万): a number, its unit 万 last once 元 is gone; 大写
+# numerals hold their own 万 (壹万贰仟), read by ``capital_amount``.
+_AMOUNT_IN_WAN = re.compile(r"^([-+]?[\d,]*\.?\d+)万$")
+WAN = Decimal(10_000)
 # What the reader writes in a formula's cell when the file holds no result for it (a program
 # wrote the workbook and nothing has calculated it): no value, a finding of its own.
 FORMULA_WITHOUT_VALUE = "#公式无结果"
@@ -1092,9 +1096,10 @@ def normalize_amount(raw: str) -> Result:
         The amount as a Decimal to the cent, halves up (None when blank or unreadable);
         problem ``amount_in_brackets``, ``amount_per_head``, ``amount_unparsed``, ``amount_too_large`` (a
         trillion 元 or more once rounded to the cent: more than the stored amount holds),
-        ``amount_comma`` (a comma that groups no thousands: ``3,20``) or ``amount_sub_cent``
+        ``amount_comma`` (a comma that groups no thousands: ``3,20``), ``amount_sub_cent``
         (a part of a fen rounded away; a spreadsheet's float noise, ``1234.5000000000002``,
-        is no problem: the cell shows 1234.50).
+        is no problem: the cell shows 1234.50) or ``amount_in_wan`` (written in 万元,
+        ``0.062万元``, and read as that many ten-thousands of 元: 620.00).
 
     Examples
     --------
@@ -1120,6 +1125,8 @@ def normalize_amount(raw: str) -> Result:
     if bracketed:
         (amount,), problem = normalize_amount(bracketed.group(1))
         return _bad(problem or "amount_in_brackets", -abs(amount) if amount is not None else None)
+    in_wan = _AMOUNT_IN_WAN.match(text)
+    text = in_wan.group(1) if in_wan else text
     if "," in text:
         if not _AMOUNT_THOUSANDS.match(text):
             return _bad("amount_comma", None)
@@ -1132,13 +1139,14 @@ def normalize_amount(raw: str) -> Result:
             return _bad("amount_unparsed", None)
     if not amount.is_finite():
         return _bad("amount_unparsed", None)
+    amount = amount * WAN if in_wan else amount
     # the limit checked again once rounded: 999999999999.995 rounds to 1,000,000,000,000.00
     cents = amount.quantize(CENT, rounding=ROUND_HALF_UP) if abs(amount) < LARGEST_AMOUNT else None
     if cents is None or abs(cents) >= LARGEST_AMOUNT:
         return _bad("amount_too_large", None)
     if amount.quantize(_FLOAT_NOISE, rounding=ROUND_HALF_UP) != cents:
         return _bad("amount_sub_cent", cents)
-    return _ok(cents)
+    return _bad("amount_in_wan", cents) if in_wan else _ok(cents)
 
 
 def capital_amount(text: str) -> Decimal | None:

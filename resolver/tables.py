@@ -92,6 +92,8 @@ _DATE_IN_NAME = re.compile(
     r"|(?<!\d)(?:19|20)\d{2}[-_.](?:1[0-2]|0?[1-9])(?:[-_.][0-3]?\d)?(?!\d)"
     r"|(?<!\d)(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:\d{2}){0,4}(?!\d)"
 )
+# A header's unit saying 万元: 发放金额（万元）, 人均纯收入(万元/年) (read after NFKC).
+_WAN_UNIT = re.compile(r"\(\s*万元?\s*(?:/[^)]*)?\)")
 _EMPTY_BRACKETS = re.compile(r"[(（\[【]\s*[)）\]】]")
 # A year column's cell (2024, 2024年, 2024年度), and the month cell beside it (3, 03, 3月).
 _YEAR_CELL = re.compile(r"^\s*(20\d{2}|19\d{2})\s*(?:年度?)?\s*$")
@@ -1029,6 +1031,9 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         if column.name == "record_id":
             continue
         read, filled = _in_context(column, values, context, years and years[1])
+        read, in_wan = _scaled_by_header(column, located, position, read)
+        if in_wan:
+            notes.append(f"列「{located.header.texts[position]}」以万元为单位：各行金额已换算为元，请核对")
         if years and column.kind == "month" and read is not values:
             notes.append(f"{column.header}列只写了月：年份取同一行的列「{years[0]}」")
         read, padded = _zeros_restored(read) if column.name in ZERO_PADDED else (read, None)
@@ -1051,6 +1056,9 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
             problems = _from_certificate(column.name, normalised, problems)
             problems = _certificate_as_id(column.name, read, normalised, problems)
             problems = _with_overlong(column, values, problems)
+            if in_wan:  # the column's note says it once, not a finding per row
+                problems = pc.if_else(pc.fill_null(pc.equal(problems, "amount_in_wan"), False),
+                                      pa.scalar(None, pa.string()), problems)  # fmt: skip
             for changed, problem in (
                 (filled, "month_from_context"),
                 (padded, "leading_zeros_restored"),
@@ -1575,6 +1583,22 @@ def _in_context(column: Column, values: pa.Array | None, context: Context,
             read.append(text)
         filled.append(read[-1] != text and not (year and month))
     return pa.array(read, pa.string()), pa.array(filled, pa.bool_())
+
+
+def _scaled_by_header(column: Column, located: Located, position: int | None,
+                      values: pa.Array | None) -> tuple[pa.Array | None, bool]:  # fmt: skip
+    """An amount column whose header gives its unit as 万元 (发放金额（万元）, 人均纯收入(万元/年)):
+    each value marked 万 (unless it says so itself) to be read as ten-thousands of 元, and
+    whether it was."""
+    if column.kind != "amount" or values is None or position is None:
+        return values, False
+    header = unicodedata.normalize("NFKC", located.header.texts[position])
+    if not _WAN_UNIT.search(header):
+        return values, False
+    text = pc.utf8_trim_whitespace(values)
+    plain = pc.and_(pc.not_equal(text, ""), pc.invert(pc.match_substring_regex(text, "万元?$")))
+    return pc.if_else(pc.fill_null(plain, False), pc.binary_join_element_wise(text, "万", ""),
+                      values), True  # fmt: skip
 
 
 def _normalise_column(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.Array]:

@@ -119,6 +119,18 @@ def test_amounts_as_offices_write_them(raw, amount, problem):
 
 
 @pytest.mark.parametrize(
+    ("raw", "amount", "problem"),
+    [("0.062万元", "620", "amount_in_wan"), ("￥1,234.5万", "12345000", "amount_in_wan"),
+     (" 0.3 万元 ", "3000", "amount_in_wan"), ("-0.0455万", "-455", "amount_in_wan"),
+     ("3万", "30000", "amount_in_wan"), ("0.0620001万", "620", "amount_sub_cent"),
+     ("壹万贰仟", "12000", None)],
+)  # fmt: skip
+def test_an_amount_in_wan_yuan_is_read_in_yuan_exact_to_the_fen(raw, amount, problem):
+    # 0.062万元 was unread (amount_unparsed): the payment lost, a death lead 620 元 short
+    assert normalize_amount(raw) == ((Decimal(amount).quantize(Decimal("0.01")),), problem)
+
+
+@pytest.mark.parametrize(
     "raw", ["-1,000", "\u22121000.00元", "－1000", "负1000", "1000-", "负壹仟元"]
 )
 def test_a_refund_is_negative_however_its_minus_is_written(raw):

@@ -1,5 +1,7 @@
 """Which of two columns of one meaning a roster's row is read from."""
 
+from decimal import Decimal
+
 import openpyxl
 import pytest
 
@@ -250,3 +252,24 @@ def test_a_street_column_headed_jiedao_is_no_township(tmp_path):
     assert con.execute("SELECT township FROM assistance").fetchall() == [(None,)]
     [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
     assert "列「街道」的取值是街路名" in notes
+
+
+def test_an_amount_column_headed_in_wan_yuan_is_read_in_yuan(tmp_path):
+    # 发放金额（万元）'s 0.062 was read as 0.06 元 (the unit in brackets was dropped with it)
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "发放记录.csv").write_text(
+        "记录编号,救助证号,领款人姓名,发放月份,发放金额（万元）,救助类型\n"
+        "P1,DB001,刘华,2025-01,0.062,低保\nP2,DB001,刘华,2025-02,0.0620万元,低保\n",
+        encoding="utf-8")  # fmt: skip
+    (drop / "救助对象.csv").write_text(
+        f"救助证号,姓名,身份证号码,救助类型,是否保障对象,纳入日期\nDB001,{HEAD},{HEAD_ID},低保,是,2020-01-01\n",
+        encoding="utf-8")  # fmt: skip
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    amounts = con.execute("SELECT amount FROM payments ORDER BY row_no").fetchall()
+    assert amounts == [(Decimal("620.00"),), (Decimal("620.00"),)]
+    assert con.execute("SELECT count(*) FROM dq_findings WHERE column_name = 'amount'"
+                       ).fetchone() == (0,)  # fmt: skip
+    [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
+    assert "列「发放金额（万元）」以万元为单位：各行金额已换算为元" in notes
