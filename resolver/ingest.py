@@ -86,6 +86,7 @@ from resolver.tables import (
     prepare_table,
     programs_apart,
     several_months_named,
+    shifted_rows_realigned,
     streets_apart,
     table_context,
 )
@@ -1155,7 +1156,9 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
             source.notes.append(f"按月分列的发放表：每个案件每个月的金额读作一条发放记录（{_years_of(located, context)}"
                                 "；合计列不读）")  # fmt: skip
         return
-    located, notes = members_apart(located, vocabulary)
+    located, notes = shifted_rows_realigned(located)
+    located, more = members_apart(located, vocabulary)
+    notes += more
     located, more = programs_apart(located, vocabulary)
     notes += more
     located, more = streets_apart(located)

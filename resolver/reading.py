@@ -89,6 +89,8 @@ class Grid:
     # the cells struck through (XLSX)
     hidden_columns: frozenset[int] = frozenset()  # the column indexes a person hid (XLSX)
     hidden_rows: frozenset[int] = frozenset()  # the row numbers a person hid (XLSX)
+    # The row numbers read one column to the left (``resolver.tables.shifted_rows_realigned``)
+    shifted_rows: frozenset[int] = frozenset()
     # The merged ranges spanning rows whose value was filled down: (first row number, last row
     # number, first column index, last column index), each a value written once.
     merged_down: tuple[tuple[int, int, int, int], ...] = ()

@@ -572,6 +572,100 @@ def found_by_values(located: Located, context: Context) -> tuple[Located, list[s
     return replace(located, recognition=replace(recognition, positions=positions)), notes
 
 
+# Kinds whose values say whether a cell is in its column (a name holds no digits, a date
+# reads as one); codes and free text fit anywhere and say nothing.
+_TELLING_KINDS = frozenset({"name", "id", "gender", "date", "month", "amount", "yes_no",
+                            "program", "dibao_class", "relation", "disability_type",
+                            "disability_level", "poverty_status", "death_source", "count"})  # fmt: skip
+# How many more cells of telling kinds a row must read in their columns once moved left than
+# as written (fitting less wrong ones): a slip moves every value, not one or two.
+_SHIFT_GAIN = 3
+
+
+def shifted_rows_realigned(located: Located) -> tuple[Located, list[str]]:
+    """The table with each row that a clerk shifted one column right (a cell inserted before
+    its first: that cell blank, every value one column right, the last lost or past the
+    header) read one column to the left, and a note naming the rows.
+
+    A row is moved only when, read so, its values fit their columns clearly better
+    (``_SHIFT_GAIN``) than as written, as written at least two do not, and its 记录编号, if the
+    table has one, is then present and no other row's; a row that reads as written stays as
+    written. Rows moved are the grid's ``shifted_rows``, each a finding (``row_shifted``).
+
+    Parameters
+    ----------
+    located : Located
+        A table as located.
+
+    Returns
+    -------
+    tuple[Located, list[str]]
+        The table, its shifted rows moved left, and a Chinese note when any were.
+    """
+    grid = located.grid
+    texts = located.header.texts
+    first = next((p for p, text in enumerate(texts) if text.strip()), None)
+    data = np.asarray(located.data)
+    if first is None or first + 1 >= len(grid.columns) or not len(data):
+        return located, []
+    candidates = data[is_blank(grid.columns[first].take(pa.array(data)))]
+    if not len(candidates) or 2 * len(candidates) > len(data):  # a slip, not a layout
+        return located, []
+    moved = candidates[_read_better_moved(located, candidates, first)]
+    if not len(moved):
+        return located, []
+    mask = np.zeros(grid.height, dtype=bool)
+    mask[moved] = True
+    chosen = pa.array(mask)
+    columns = list(grid.columns)
+    for position in range(first, len(columns)):
+        right = columns[position + 1] if position + 1 < len(columns) else None
+        columns[position] = pc.if_else(
+            chosen, right if right is not None else pa.scalar(None, pa.string()), columns[position]
+        )
+    numbers = sorted(np.asarray(grid.row_numbers)[moved].tolist())
+    shifted = replace(grid, columns=columns, shifted_rows=frozenset(numbers))
+    rows = "、".join(map(str, numbers[:20])) + ("等" if len(numbers) > 20 else "")
+    note = (f"第 {rows} 行（共 {len(numbers)} 行）整体右移一列（行首多一个空单元格），"
+            "已按左移一列读取；请核对原表")  # fmt: skip
+    return replace(located, grid=shifted), [note]
+
+
+def _read_better_moved(located: Located, rows: np.ndarray, first: int) -> np.ndarray:
+    """Which of ``rows`` (grid indexes) read clearly better one column to the left
+    (``shifted_rows_realigned``)."""
+    grid, positions = located.grid, located.recognition.positions
+    picked = pa.array(rows)
+    as_written = np.zeros(len(rows), dtype=int)
+    moved = np.zeros(len(rows), dtype=int)
+    unfit = np.zeros(len(rows), dtype=int)
+    for column in located.recognition.registry.columns:
+        position = positions.get(column.name)
+        if column.kind not in _TELLING_KINDS or position is None or position < first:
+            continue
+        here = _fits(column.kind, grid.columns[position].take(picked))
+        if position + 1 < len(grid.columns):
+            moved += _fits(column.kind, grid.columns[position + 1].take(picked))
+        as_written += here
+        unfit += here < 0
+    better = (moved - as_written >= _SHIFT_GAIN) & (unfit >= 2)
+    position = positions.get("record_id")
+    if position is None or position + 1 >= len(grid.columns):
+        return better
+    ids = pc.utf8_trim_whitespace(grid.columns[position + 1].take(picked))
+    others = pc.utf8_trim_whitespace(grid.columns[position].take(pa.array(located.data)))
+    taken = np.asarray(pc.fill_null(pc.is_in(ids, others), False))
+    return better & ~is_blank(ids) & ~taken
+
+
+def _fits(kind: str, values: pa.Array) -> np.ndarray:
+    """Per cell: 1 when it reads as ``kind`` without a problem, -1 when it holds a value that
+    does not, 0 when blank."""
+    _, problems = _normalise_column(kind, values)
+    blank = is_blank(values)
+    return np.where(blank, 0, np.where(np.asarray(pc.is_null(problems)), 1, -1))
+
+
 def _own_id_column(located: Located, positions: dict[str, int]) -> int | None:
     """The one column no header maps whose values are ID numbers (``_ids_fit``), or None.
     A roster's (each person on one row) must rarely repeat one: a 户主身份证号 written on
@@ -1076,6 +1170,9 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
                     rows = {row for row, at in grid.struck_cells if at == position}
                     struck = pa.array(np.isin(row_numbers.to_numpy(), list(rows)))
                     problems = pc.if_else(struck, "row_struck", problems)
+                if grid.shifted_rows:  # a row read one column to the left: asked about
+                    shifted = pa.array(np.isin(row_numbers.to_numpy(), list(grid.shifted_rows)))
+                    problems = pc.if_else(shifted, "row_shifted", problems)
                 if grid.hidden_rows:  # a row a person hid: read, and asked about
                     hidden = pa.array(np.isin(row_numbers.to_numpy(), list(grid.hidden_rows)))
                     problems = pc.if_else(pc.and_(hidden, pc.is_null(problems)), "row_hidden",
