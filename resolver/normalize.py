@@ -36,6 +36,11 @@ NAME_SEPARATOR = "·"
 leaves it out, so linking compares names without it (``resolver.persons``)."""
 # Chinese characters (the basic block, extension A, compatibility ideographs, extensions B–F
 # and G–H: 𠮷, 𬌗, names GB 18030 holds beyond GBK), Latin letters and the middle dot.
+# A note in brackets beside a name (户主, 妻, 已故, 代领, an alias), after ``fold``: no name
+# holds brackets.
+_NAME_NOTE = re.compile(r"[(\[【〔〖][^()\[\]【】〔〕〖〗]*[)\]】〕〗]")
+# A village's group in brackets after it (龙泉村（3组）, after ``fold``): the group.
+_BRACKETED_GROUP = re.compile(r"\(([^()]+)\)$")
 _NAME_OK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
                       r"\U00030000-\U0003134fA-Za-z·]+$")  # fmt: skip
 _DATE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -651,12 +656,27 @@ def normalize_name(raw: str) -> Result:
     -------
     Result
         The name, its pinyin key and fuzzy key (all None when empty); problem
-        ``name_unusual_chars`` for characters other than Chinese, Latin letters and ``·``.
+        ``name_unusual_chars`` for characters other than Chinese, Latin letters and ``·``,
+        ``name_annotated`` for a note in brackets beside the name (曾云福(户主), 李芳（妻）,
+        王强【已故】): the name is the text outside them, the note stays in the raw cell.
+
+    Examples
+    --------
+    >>> normalize_name("曾云福\n（户主）")[0][0], normalize_name("曾云福\n（户主）")[1]
+    ('曾云福', 'name_annotated')
     """
     return _name_of(fold(raw, keep_spaces=False))
 
 
 def _name_of(folded: str) -> Result:
+    bare = _NAME_NOTE.sub("", folded)
+    if not bare or bare == folded:
+        return _bare_name_of(folded)
+    outputs, problem = _bare_name_of(bare)
+    return outputs, problem or "name_annotated"
+
+
+def _bare_name_of(folded: str) -> Result:
     if not folded:
         return _ok(None, None, None)
     name = _DOTS.sub(NAME_SEPARATOR, folded)
@@ -1309,6 +1329,9 @@ def normalize_village(raw: str) -> Result:
     text = fold(raw, keep_spaces=False)
     for long_form, short_form in _VILLAGE_COMMITTEE:
         text = text.replace(long_form, short_form)
+    bracketed = _BRACKETED_GROUP.search(text)
+    if bracketed and _VILLAGE_GROUP.fullmatch(bracketed.group(1)):
+        text = text[: bracketed.start()] + bracketed.group(1)
     group = _VILLAGE_GROUP.search(text)
     number = _chinese_number(group.group(1)) if group else None
     hamlet = _VILLAGE_HAMLET.match(text) if number is None else None

@@ -27,6 +27,7 @@ PROBLEM_LABELS = {
     "id_zeroed_tail": "身份证号末几位被表格软件清零",
     "id_blank": "身份证号为空",
     "name_unusual_chars": "姓名含异常字符",
+    "name_annotated": "姓名带括注（如 曾云福（户主）、李芳（妻））：按括号外的姓名比对，括注见原值，请核对",
     "name_too_long": "姓名超过 30 个字符，不像真实姓名（可能粘贴了其他内容），按原值读取：请核对",
     "address_too_long": "住址超过 200 个字符（可能粘贴了其他内容），按原值读取：请核对",
     "date_unparsed": "日期无法识别",

@@ -224,9 +224,23 @@ def test_township_suffixes(raw, stem):
     assert normalize_township(raw) == ((stem,), None)
 
 
-@pytest.mark.parametrize("raw", ["石羊村委会第三组", "石羊村3组", "石羊村民委员会三社"])
+@pytest.mark.parametrize("raw", ["石羊村委会第三组", "石羊村3组", "石羊村民委员会三社", "石羊村（3组）",
+                                 "石羊村(三组)"])  # fmt: skip
 def test_village_forms(raw):
     assert normalize_village(raw) == (("石羊村3组", "石羊|3"), None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [("曾云福(户主)", "曾云福"), ("曾云福\n（户主）", "曾云福"), ("李芳（妻）", "李芳"),
+     ("王强【已故】", "王强"), ("张伟 (代领)", "张伟"), ("刘华（刘化）", "刘华")],
+)  # fmt: skip
+def test_a_note_in_brackets_beside_a_name_is_no_part_of_the_name(raw, name):
+    # 曾云福(户主) was compared with its brackets (name_unusual_chars): heads lost their link
+    (read, key, _), problem = normalize_name(raw)
+    assert (read, problem) == (name, "name_annotated")
+    assert key == normalize_name(name)[0][1]
+    assert normalize_name("(户主)")[1] == "name_unusual_chars"  # nothing outside: as written
 
 
 @pytest.mark.parametrize("raw", ["巴彦嘎查", "巴彦村", "巴彦嘎查委员会", "巴彦村委会"])

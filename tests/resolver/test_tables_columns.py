@@ -273,3 +273,17 @@ def test_an_amount_column_headed_in_wan_yuan_is_read_in_yuan(tmp_path):
                        ).fetchone() == (0,)  # fmt: skip
     [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
     assert "列「发放金额（万元）」以万元为单位：各行金额已换算为元" in notes
+
+
+def test_a_note_in_brackets_beside_a_name_is_left_out_of_the_name_and_kept_in_the_row(tmp_path):
+    # 刘华\n（户主） was read with its note (name_unusual_chars): the head lost his links
+    con = _ingest_csv(tmp_path, "救助证号,姓名,身份证号码,救助类型,是否保障对象,纳入日期\n"
+                                f'DB001,"{HEAD}\n（户主）",{HEAD_ID},低保,是,2020-01-01\n'
+                                f"DB001,{WIFE}（妻）,{WIFE_ID},低保,是,2020-01-01\n")  # fmt: skip
+    assert con.execute("SELECT name FROM assistance ORDER BY row_no").fetchall() == [
+        (HEAD,), (WIFE,)]  # fmt: skip
+    assert con.execute("SELECT name FROM raw_assistance ORDER BY row_no").fetchall() == [
+        (f"{HEAD}\n（户主）",), (f"{WIFE}（妻）",)]  # fmt: skip
+    assert con.execute("SELECT problem, raw_value FROM dq_findings WHERE column_name = 'name' "
+                       "ORDER BY row_no").fetchall() == [
+        ("name_annotated", f"{HEAD}\n（户主）"), ("name_annotated", f"{WIFE}（妻）")]  # fmt: skip
