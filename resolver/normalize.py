@@ -662,7 +662,7 @@ def normalize_name(raw: str) -> Result:
 
     Examples
     --------
-    >>> normalize_name("曾云福\n（户主）")[0][0], normalize_name("曾云福\n（户主）")[1]
+    >>> normalize_name("曾云福（户主）")[0][0], normalize_name("曾云福（户主）")[1]
     ('曾云福', 'name_annotated')
     """
     return _name_of(fold(raw, keep_spaces=False))

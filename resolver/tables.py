@@ -1127,7 +1127,9 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         read, filled = _in_context(column, values, context, years and years[1])
         read, in_wan = _scaled_by_header(column, located, position, read)
         if in_wan:
-            notes.append(f"列「{located.header.texts[position]}」以万元为单位：各行金额已换算为元，请核对")
+            notes.append(
+                f"列「{located.header.texts[position]}」以万元为单位：各行金额已换算为元，请核对"
+            )
         if years and column.kind == "month" and read is not values:
             notes.append(f"{column.header}列只写了月：年份取同一行的列「{years[0]}」")
         read, padded = _zeros_restored(read) if column.name in ZERO_PADDED else (read, None)
