@@ -27,7 +27,7 @@ import pyarrow as pa
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-from resolver.comparisons import ordered_place_weights
+from resolver.comparisons import bounded_weights
 from resolver.db import connect
 from resolver.errors import DoudiError
 
@@ -149,7 +149,7 @@ def score_pairs_with_splink(
         counts = _blocking_counts(linker) if count_comparisons else []
         if training is not None:
             _train(linker, training, scratch)
-        model = ordered_place_weights(linker.misc.save_model_to_json())
+        model = bounded_weights(linker.misc.save_model_to_json())
         frequencies = _term_frequencies(linker, scratch, model)
         _number(scratch, ["input_rows"])
         predictions = _scorer(scratch, model, frequencies).inference.predict(
@@ -185,7 +185,7 @@ def train_with_splink(
     try:
         linker = _linker(scratch, rows, settings)
         _train(linker, training, scratch)
-        model = ordered_place_weights(linker.misc.save_model_to_json())
+        model = bounded_weights(linker.misc.save_model_to_json())
         return model, _term_frequencies(linker, scratch, model)
     finally:
         scratch.close()

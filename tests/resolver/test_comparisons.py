@@ -15,9 +15,9 @@ from resolver.comparisons import (
     ONE_SPELLING,
     OTHER_NAMES,
     TRANSLITERATED,
+    bounded_weights,
     dob_comparison,
     id_comparison,
-    ordered_place_weights,
     place_comparison,
 )
 from resolver.db import connect
@@ -266,7 +266,7 @@ def test_a_finer_place_never_weighs_less_and_two_groups_never_more_than_a_villag
         "同一门牌": (0.2, 0.0002), "同村不同门牌": (0.02, 0.0058), "同村同组": (0.0012, 1.6e-5),
         "同村不同组": (0.02, 1.6e-5), "同村": (0.05, 0.00045), "其他": (0.1, 0.87),
     })  # fmt: skip
-    weights = _weights(ordered_place_weights(model))
+    weights = _weights(bounded_weights(model))
     assert weights["同一门牌"] >= weights["同村同组"] >= weights["同村"]
     assert weights["同村不同组"] < weights["同村"] and weights["同村不同门牌"] < weights["同村"]
     assert weights["其他"] == pytest.approx(0.1 / 0.87)
@@ -274,5 +274,38 @@ def test_a_finer_place_never_weighs_less_and_two_groups_never_more_than_a_villag
 
 def test_a_group_agreement_em_never_trained_weighs_as_the_village():
     model = _place_model({"同村同组": (None, 0.015), "同村": (1.0, 0.17)})
-    weights = _weights(ordered_place_weights(model))
+    weights = _weights(bounded_weights(model))
     assert weights["同村同组"] == pytest.approx(weights["同村"])
+
+
+def test_a_village_em_saw_no_true_pair_in_neither_argues_against_nor_vetoes_two_houses():
+    """A generator copying one address to every registry: EM gave 同村 an m of 6e-20, and
+    two houses of one village, capped by it, vetoed a death notice carrying the member's
+    exact ID (a blind tester's 650,000-person county: 五社41号 against 五社42号)."""
+    model = _place_model({
+        "同一门牌": (0.0681, 9.17e-7), "同村不同门牌": (0.02, 0.000116), "同村同组": (0.928, 0.00044),
+        "同村不同组": (0.02, 0.00277), "同村": (6.01e-20, 1.93e-5), "其他": (0.1, 0.939),
+    })  # fmt: skip
+    weights = _weights(bounded_weights(model))
+    assert weights["同村"] == pytest.approx(1.0)
+    assert weights["同村不同门牌"] == pytest.approx(0.02)
+    assert weights["同村不同组"] == pytest.approx(0.02)
+    assert weights["同一门牌"] >= weights["同村同组"] >= weights["同村"]
+
+
+def test_a_differing_phone_and_agreeing_damaged_id_digits_keep_their_floors():
+    model = {"comparisons": [
+        {"output_column_name": "phone", "comparison_levels": [
+            {"label_for_charts": "电话相同", "m_probability": 0.997, "u_probability": 0.0003},
+            {"label_for_charts": "其他", "m_probability": 0.003, "u_probability": 0.988}]},
+        {"output_column_name": "id", "comparison_levels": [
+            {"label_for_charts": "表格损坏的号码前段相同", "m_probability": 1.84e-8,
+             "u_probability": 3e-6}]},
+    ]}  # fmt: skip
+    phone, id_levels = (item["comparison_levels"] for item in bounded_weights(model)["comparisons"])
+    assert [level["m_probability"] for level in phone] == [0.997, 0.05]
+    assert id_levels[0]["m_probability"] == 0.001
+    trained = {"comparisons": [{"output_column_name": "phone", "comparison_levels": [
+        {"label_for_charts": "其他", "m_probability": 0.3, "u_probability": 0.99}]}]}  # fmt: skip
+    [level] = bounded_weights(trained)["comparisons"][0]["comparison_levels"]
+    assert level["m_probability"] == 0.3
