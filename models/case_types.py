@@ -20,6 +20,7 @@ from models.detectors.split_household import detect_split_household
 from models.detectors.suspected_split import detect_suspected_split
 from models.detectors.tekun_eligible import detect_tekun_eligible
 from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
+from models.policy import Policy
 
 Feature = tuple[str, str, int]
 """(feature, Chinese label, direction): the direction is what common sense says the feature
@@ -37,7 +38,12 @@ class CaseTypeSpec:
     rows as they stand), which keeps its id when a member joins or leaves; any other is a
     finding on its persons, which keeps its id when its rows are re-keyed
     (``models.carried_ids``); and whether its cases carry an amount at risk (``money``: money
-    paid that should not have been; any other type's cases have none, shown as —)."""
+    paid that should not have been; any other type's cases have none, shown as —).
+
+    ``needs`` are the registries besides the roster without whose rows its detector can find
+    no case (read from the detector: the 户籍 families a split is of, the death notices and
+    the payments a death lead is charged by …); ``switch`` is the policy setting without which
+    it looks for none (None: every policy's)."""
 
     name: str
     label: str
@@ -46,6 +52,26 @@ class CaseTypeSpec:
     coverage: bool = False
     per_family: bool = False
     money: bool = False
+    needs: tuple[str, ...] = ()
+    switch: str | None = None
+
+    def runs_under(self, policy: Policy) -> bool:
+        """Whether ``policy`` has this type looked for (its ``switch`` set).
+
+        Parameters
+        ----------
+        policy : Policy
+            The run's policy.
+
+        Returns
+        -------
+        bool
+            False where the switch is off (False, None or empty).
+        """
+        if self.switch is None:
+            return True
+        setting = getattr(policy, self.switch)
+        return setting is not None and setting is not False and setting != ()
 
 
 IDENTITY: Feature = ("identity_logit", "身份关联强度", 1)
@@ -66,6 +92,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("log_candidates", "死亡记录可能对应的人数", -1),
             ),
             money=True,
+            needs=("deaths", "payments"),
         ),
         CaseTypeSpec(
             "duplicate_enrollment",
@@ -90,6 +117,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("log_months", "同时在保月数", 1),
             ),
             per_family=True,
+            needs=("hukou",),
         ),
         CaseTypeSpec(
             "suspected_split",
@@ -102,6 +130,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("log_months", "同时在保月数", 1),
             ),
             per_family=True,
+            needs=("hukou",),
         ),
         CaseTypeSpec(
             "missed_disability",
@@ -114,6 +143,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("was_enrolled", "曾纳入救助", -1),
             ),
             coverage=True,
+            needs=("disability",),
         ),
         CaseTypeSpec(
             "single_covered_member",
@@ -126,6 +156,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("listed", "名册所列家庭成员数", 1),
             ),
             per_family=True,
+            switch="bc_min_covered",
         ),
         CaseTypeSpec(
             "a_class_partial",
@@ -137,6 +168,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("uncovered", "未保障人数", 1),
             ),
             per_family=True,
+            switch="a_class_whole_household",
         ),
         CaseTypeSpec(
             "unenrolled_key_person",
@@ -149,6 +181,8 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("below_standard", "收入低于低保标准", 1),
             ),
             coverage=True,
+            needs=("poverty",),
+            switch="key_groups",
         ),
         CaseTypeSpec(
             "tekun_eligible",
@@ -161,6 +195,8 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
             ),
             per_family=True,
             coverage=True,
+            needs=("poverty",),
+            switch="tekun_eligibility_check",
         ),
         CaseTypeSpec(
             "over_standard",
@@ -173,6 +209,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
             ),
             per_family=True,
             money=True,
+            needs=("payments",),
         ),
         CaseTypeSpec(
             "payment_mismatch",
@@ -185,6 +222,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
             ),
             per_family=True,
             money=True,
+            needs=("payments",),
         ),
         CaseTypeSpec(
             "exit_without_gradual",
@@ -197,6 +235,8 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
             ),
             per_family=True,
             coverage=True,
+            needs=("poverty",),
+            switch="wrongful_exit_check",
         ),
         CaseTypeSpec(
             "roster_gap",
@@ -207,6 +247,8 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("members", "涉及人数", 1),
             ),
             per_family=True,
+            needs=("poverty",),
+            switch="roster_comparison",
         ),
     )
 }

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from resolver.db import table_names
+from resolver.db import column_names, table_names
 from resolver.outputs import ENTITIES, lone_death_candidates
 from resolver.registries import REGISTRIES, source_column
 from resolver.xlsx import write_workbook
@@ -154,6 +154,101 @@ def _id_statuses(con: duckdb.DuckDBPyConnection, registry: str) -> dict[str, int
     column = "payee_id_number" if registry == "payments" else "id_number"
     rows = con.execute(f"SELECT {column}_status, count(*) FROM {registry} GROUP BY ALL").fetchall()
     return {status: count for status, count in rows if status is not None}
+
+
+# A township is missing from a registry (its office never sent its extract) only when the
+# registry holds none of its rows although, at the rate it holds rows for the roster rows of
+# the county's other townships, at least EXPECTED_ROWS were due, and the roster holds at
+# least MISSING_TOWNSHIP_CASES cases there. By chance alone (rows falling as a Poisson count)
+# no row where 10 are due happens once in 22,000 townships; ten cases keep a few 人户分离
+# households, whose 户籍 is elsewhere, from making a township look missing. A small township
+# of which the registry simply holds few rows, or a registry without a 乡镇 column, is none.
+EXPECTED_ROWS = 10.0
+MISSING_TOWNSHIP_CASES = 10
+# The registries a township's rows can be missing from: those whose rows name a township.
+TOWNSHIP_REGISTRIES = ("hukou", "deaths", "disability", "poverty")
+
+
+@dataclass(frozen=True)
+class RegistryGap:
+    """A registry the drop lacks for a county (``township`` None), or a township of the
+    roster it holds no row of; ``cases`` and ``rows`` are the roster's there."""
+
+    registry: str
+    county: str | None
+    township: str | None
+    cases: int
+    rows: int
+
+
+def registry_gaps(con: duckdb.DuckDBPyConnection) -> list[RegistryGap]:
+    """What the drop lacks beside the roster (救助对象): each registry absent for a county of
+    the roster, and each township of the roster a registry holds no row of where it holds
+    rows of the rest of the county (``EXPECTED_ROWS``, ``MISSING_TOWNSHIP_CASES``).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database an ingest wrote.
+
+    Returns
+    -------
+    list of RegistryGap
+        In the contract's order of registries, then by county and township.
+    """
+    tables = table_names(con)
+    if "assistance" not in tables:
+        return []
+    roster = _township_counts(con, "assistance")
+    gaps = []
+    for registry in (name for name in REGISTRIES if name != "assistance"):
+        held = _township_counts(con, registry) if registry in tables else {}
+        counties = {county for county, _ in held}
+        for county in sorted({county for county, _ in roster}, key=str):
+            if county not in counties:
+                cases, rows = _county_totals(roster, county)
+                gaps.append(RegistryGap(registry, county, None, cases, rows))
+            elif registry in TOWNSHIP_REGISTRIES:
+                gaps += _missing_townships(registry, county, roster, held)
+    return gaps
+
+
+def _township_counts(con: duckdb.DuckDBPyConnection, table: str
+                     ) -> dict[tuple[str | None, str | None], tuple[int, int]]:  # fmt: skip
+    """(county, township) -> (cases, rows) of a table (cases: distinct 救助证号, 0 where the
+    table has none)."""
+    columns = column_names(con, table)
+    county = "county" if "county" in columns else "NULL"
+    township = "township" if "township" in columns else "NULL"
+    cases = "count(DISTINCT case_no)" if "case_no" in columns else "0"
+    rows = con.execute(f"SELECT {county}, {township}, {cases}, count(*) FROM {table} "
+                       "GROUP BY ALL").fetchall()  # fmt: skip
+    return {(place, town): (n_cases, n_rows) for place, town, n_cases, n_rows in rows}
+
+
+def _county_totals(counts: dict, county: str | None) -> tuple[int, int]:
+    items = [value for (place, _), value in counts.items() if place == county]
+    return sum(cases for cases, _ in items), sum(rows for _, rows in items)
+
+
+def _missing_townships(registry: str, county: str | None, roster: dict, held: dict
+                       ) -> list[RegistryGap]:  # fmt: skip
+    """The townships of ``county`` on the roster that ``registry`` holds no row of although
+    the rest of the county's roster rows say ``EXPECTED_ROWS`` were due."""
+    towns = {town: value for (place, town), value in roster.items()
+             if place == county and town is not None}  # fmt: skip
+    rows_held = {town: rows for (place, town), (_, rows) in held.items()
+                 if place == county and town is not None}  # fmt: skip
+    gaps = []
+    for town, (cases, rows) in sorted(towns.items()):
+        if town in rows_held or cases < MISSING_TOWNSHIP_CASES:
+            continue
+        others = sum(n for other, (_, n) in towns.items() if other != town)
+        due = sum(rows_held.get(other, 0) for other in towns if other != town)
+        rate = due / others if others else 0
+        if rate * rows >= EXPECTED_ROWS:
+            gaps.append(RegistryGap(registry, county, town, cases, rows))
+    return gaps
 
 
 def struck_records(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
@@ -307,15 +402,20 @@ SKIPPED_HEADERS = ("文件", "工作表", "行号", "未读取的原因")
 LONE_DEATHS_SHEET = "未能确认身份的死亡记录"
 LONE_DEATHS_HEADERS = ("文件", "工作表", "行号", "记录编号", "姓名", "性别", "乡镇", "死亡日期",
                        "数据来源", "可能对应人数", "其中在保人数", "说明")  # fmt: skip
+UNJUDGED_SHEET = "无法判断的疑点类型"
+UNJUDGED_HEADERS = ("缺少的名册", "区县", "乡镇", "名册中案件数", "名册中记录数", "无法判断的疑点类型",
+                    "说明")  # fmt: skip
 
 
 def write_findings_workbook(con: duckdb.DuckDBPyConnection, path: Path, *,
-                            unattributed: list[list] | None = None) -> int:  # fmt: skip
+                            unattributed: list[list] | None = None,
+                            unjudged: list[list] | None = None) -> int:  # fmt: skip
     """数据问题清单.xlsx: every finding with the file, sheet, row and column (as the file heads
     it) where a clerk fixes it, and every row, sheet and file not read; the findings count.
     After linking, a third sheet lists the ``unattributed`` death notices (too many namesakes
     may be their person for a lead on each, or no one matches them): shown for the source
-    office to be asked for the ID, not dropped unseen.
+    office to be asked for the ID, not dropped unseen; and a fourth the registries and
+    townships missing, with the case types they leave unjudged (``unjudged``).
 
     Parameters
     ----------
@@ -325,6 +425,8 @@ def write_findings_workbook(con: duckdb.DuckDBPyConnection, path: Path, *,
         Where to save the workbook (its folder is created if missing).
     unattributed : list of list, optional
         The rows of ``unattributed_deaths``.
+    unjudged : list of list, optional
+        The rows of ``UNJUDGED_HEADERS`` (``models.data_gaps.Unjudged.row``).
 
     Returns
     -------
@@ -357,6 +459,8 @@ def write_findings_workbook(con: duckdb.DuckDBPyConnection, path: Path, *,
               "未读取的行": [list(SKIPPED_HEADERS), *map(list, skipped)]}  # fmt: skip
     if unattributed is not None:
         sheets[LONE_DEATHS_SHEET] = [list(LONE_DEATHS_HEADERS), *unattributed]
+    if unjudged is not None:
+        sheets[UNJUDGED_SHEET] = [list(UNJUDGED_HEADERS), *unjudged]
     write_workbook(path, sheets)
     return len(findings)
 

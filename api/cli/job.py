@@ -286,11 +286,14 @@ def run(
             risk=RiskModel.load(risk_model), vocabulary=load_vocabulary(columns), spark=spark,
             allow_missing=[registry_named(name) for name in allow_missing or []],
         )  # fmt: skip
-        print_drop(connect(result.db_path), result.out_dir / REPORT_NAME, linked=True)
+        used = load_policy(policy)
+        print_drop(connect(result.db_path), result.out_dir / REPORT_NAME, policy=used)
         target = f"{data_dir} {result.link.rows}行 → {result.out_dir}"
         log_cli_job(result.db_path, "run_drop", target, run_id=result.run_id)
-    print_policy(load_policy(policy), connect(result.db_path), policy)
-    print_case_counts(connect(result.db_path), result.run_id, result.cases_by_type, "疑点线索")
+    print_policy(used, connect(result.db_path), policy)
+    print_case_counts(
+        connect(result.db_path), result.run_id, result.cases_by_type, "疑点线索", used
+    )
     changed = result.case_changes
     if changed:  # a first run has nothing to compare with
         console.print(
