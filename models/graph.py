@@ -224,12 +224,13 @@ def graph_of(rows: GraphRows) -> nx.MultiGraph:
     Returns
     -------
     nx.MultiGraph
-        The nodes and edges of the module docstring, with ``as_of`` and ``class_amounts`` in
-        ``graph.graph``.
+        The nodes and edges of the module docstring, with ``as_of``, ``class_amounts`` and
+        ``registries`` (those the drop holds) in ``graph.graph``.
     """
+    held = frozenset(registry for name, (registry, _) in _QUERIES.items() if name in rows.tables)
     graph = nx.MultiGraph(as_of=rows.as_of, shared=rows.shared, class_amounts=rows.class_amounts,
-                          tekun_levels=rows.tekun_levels,
-                          county_amounts=rows.county_amounts)  # fmt: skip
+                          tekun_levels=rows.tekun_levels, county_amounts=rows.county_amounts,
+                          registries=held)  # fmt: skip
     for name, table in rows.tables.items():
         _ADDERS[name](graph, zip(*(column.to_pylist() for column in table.columns), strict=True))
     del graph.graph["shared"]  # only needed while building

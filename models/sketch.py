@@ -11,6 +11,7 @@ import networkx as nx
 
 from models.graph import neighbours
 from models.periods import month_index
+from resolver.registries import REGISTRIES
 
 AS_OF = date(2026, 10, 31)
 
@@ -19,12 +20,14 @@ class HouseholdSketch:
     """A tiny household graph built by hand, with the attributes ``models.graph`` gives its
     nodes and edges when it builds one from a drop: persons, cases and their payments, death
     notices, certificates, poverty households, hukou families, phones, addresses and
-    accounts."""
+    accounts. ``registries`` are those the sketched drop holds (every one unless told)."""
 
     def __init__(self, class_amounts: dict | None = None, as_of: date = AS_OF,
-                 tekun_levels: dict | None = None) -> None:  # fmt: skip
+                 tekun_levels: dict | None = None,
+                 registries: frozenset[str] = frozenset(REGISTRIES)) -> None:  # fmt: skip
         self.graph = nx.MultiGraph(as_of=as_of, class_amounts=class_amounts or {},
-                                   tekun_levels=tekun_levels or {})  # fmt: skip
+                                   tekun_levels=tekun_levels or {},
+                                   registries=registries)  # fmt: skip
 
     def person(self, pid: str) -> tuple:
         """Add a person node named after its id (no ID number).

@@ -504,7 +504,9 @@ def single_person_evidence(graph: nx.MultiGraph, policy: Policy, cases: set[Node
         if len(rows) != 1:
             continue
         if not _in_single_person_group(graph, policy, *rows[0]):
-            evidence += _lapsed_severe_evidence(graph, policy, case, *rows[0])
+            evidence += _lapsed_severe_evidence(graph, policy, case, *rows[0]) or (
+                _uncertified_disabled_evidence(graph, policy, case, *rows[0])
+            )
             continue
         member, row = rows[0]
         checks = single_person_conditions(graph, policy, member)
@@ -537,6 +539,22 @@ def _lapsed_severe_evidence(graph: nx.MultiGraph, policy: Policy, case: Node, me
                      "assistance", row["record_id"])
             for cert, cert_row, reason in set_aside
             if _severe(graph, policy, cert)]  # fmt: skip
+
+
+def _uncertified_disabled_evidence(graph: nx.MultiGraph, policy: Policy, case: Node,
+                                   member: Node, row: dict) -> list[Evidence]:  # fmt: skip
+    """A single-person case whose member the roster writes 残疾 but of whom the 残联 data
+    hold no certificate (the file absent from the drop, or last year's): the exemption needs
+    a severe one, so the lead stands, and the evidence says what would clear it."""
+    if "severely_disabled" not in policy.single_person_groups or row["health"] != "disabled":
+        return []
+    if neighbours(graph, member, "certified"):
+        return []  # certificates the data hold say what he has
+    missing = ("本次数据未包含残疾人名册" if "disability" not in graph.graph["registries"]
+               else "残联数据中未查到本人")  # fmt: skip
+    return [Evidence(f"案件 {case[1]} 为单人户，花名册记本人健康状况为残疾，但残联数据中未查到其重度残疾证"
+                     f"（{missing}）：如持有重度残疾证，属单人户保障，不属违规；请核实",
+                     "assistance", row["record_id"])]  # fmt: skip
 
 
 def enrolled_now(graph: nx.MultiGraph, node: Node) -> bool:

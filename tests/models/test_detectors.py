@@ -26,6 +26,7 @@ from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
 from models.periods import month_index
 from models.policy import load_policy
 from models.sketch import AS_OF, HouseholdSketch
+from resolver.registries import REGISTRIES
 
 POLICY = load_policy()
 
@@ -1064,6 +1065,39 @@ def test_a_single_person_case_resting_on_a_lapsed_certificate_is_a_split(written
     [note] = [item for item in case.evidence if "单人户" in item.text]
     assert note.text.startswith(f"案件 DB2 为单人户，本人的重度残疾证（残疾人记录 C1），{said}")
     assert note.record_id == "A3"
+
+
+@pytest.mark.parametrize(("registries", "why"), [
+    (frozenset(REGISTRIES), "残联数据中未查到本人"),
+    (frozenset(REGISTRIES) - {"disability"}, "本次数据未包含残疾人名册"),
+], ids=["not-in-the-file", "no-file"])  # fmt: skip
+def test_a_single_person_case_of_a_member_written_disabled_without_a_certificate_says_so(
+    registries, why
+):
+    """A 单人户 whose member the roster writes 残疾 but whom the 残联 data do not certify
+    (last year's file, or none) is a split, since only a severe certificate exempts it; the
+    evidence says a certificate would (until 2026-12-06 a lead at 0.98 without a word)."""
+    drop = HouseholdSketch(registries=registries)
+    drop.family("HK1", "father", "mother", "son")
+    drop.enrol("father", "DB1", "A1")
+    drop.enrol("mother", "DB1", "A2")
+    drop.enrol("son", "DB2", "A3", start=date(2024, 5, 1), health="disabled")
+    [case] = detect_split_household(drop.graph, POLICY)
+    [note] = [item for item in case.evidence if "单人户" in item.text]
+    assert note.text == (
+        f"案件 DB2 为单人户，花名册记本人健康状况为残疾，但残联数据中未查到其重度残疾证"
+        f"（{why}）：如持有重度残疾证，属单人户保障，不属违规；请核实"
+    )
+    assert note.record_id == "A3"
+
+
+def test_a_single_person_case_of_a_member_written_healthy_needs_no_such_note():
+    drop = HouseholdSketch()
+    drop.family("HK1", "father", "son")
+    drop.enrol("father", "DB1", "A1")
+    drop.enrol("son", "DB2", "A3", start=date(2024, 5, 1), health="healthy")
+    [case] = detect_split_household(drop.graph, POLICY)
+    assert not [item for item in case.evidence if "单人户" in item.text]
 
 
 def test_a_single_person_case_keeps_its_history_and_stays_legitimate():
