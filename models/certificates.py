@@ -102,14 +102,16 @@ def _valid_until(text: str) -> date | None:
     return parse_date(_SPAN.split(text)[-1].strip()) if text else None
 
 
-def held_certificates(graph: nx.MultiGraph, person: Node
+def held_certificates(graph: nx.MultiGraph, person: Node, on: date | None = None
                       ) -> tuple[list[tuple[Node, dict]], list[tuple[Node, dict, str]]]:  # fmt: skip
-    """A person's certificates that hold on the as-of day, and those set aside with why.
+    """A person's certificates that hold on a day, and those set aside with why.
 
-    A certificate is set aside when a later-issued certificate of the same category replaced
-    it (a re-assessment; without issue dates on both, neither replaces the other) or when it
-    is not in force on the as-of day (``lapse_reason`` of the node's status, cancel_reason,
-    valid_until and listed_under).
+    A certificate is set aside when a certificate of the same category issued later (by
+    that day) replaced it (a re-assessment; without issue dates on both, neither replaces the
+    other) or when it is not in force that day (``lapse_reason`` of the node's status,
+    cancel_reason, valid_until and listed_under). A status, a 注销原因 or a list says how a
+    certificate stands on the as-of day, not since when: on an earlier day only its 有效期至
+    sets it aside.
 
     Parameters
     ----------
@@ -117,6 +119,8 @@ def held_certificates(graph: nx.MultiGraph, person: Node
         The household graph, with ``as_of``.
     person : Node
         The person node.
+    on : date, optional
+        The day; the as-of day by default (an ended case is judged on its last day).
 
     Returns
     -------
@@ -124,10 +128,11 @@ def held_certificates(graph: nx.MultiGraph, person: Node
         The (certificate, edge) pairs that hold, and (certificate, edge, reason) of the
         others, the reason in Chinese.
     """
+    on = on or graph.graph["as_of"]
     certificates = neighbours(graph, person, "certified")
     held, set_aside = [], []
     for cert, row in certificates:
-        reason = _replaced_by(graph, cert, certificates) or _lapsed(graph, cert)
+        reason = _replaced_by(graph, cert, certificates, on) or _lapsed(graph, cert, on)
         if reason:
             set_aside.append((cert, row, reason))
         else:
@@ -135,21 +140,25 @@ def held_certificates(graph: nx.MultiGraph, person: Node
     return held, set_aside
 
 
-def _lapsed(graph: nx.MultiGraph, cert: Node) -> str | None:
-    """``lapse_reason`` of a certificate node on the graph's as-of day."""
-    return lapse_reason(graph.nodes[cert], graph.graph["as_of"])
+def _lapsed(graph: nx.MultiGraph, cert: Node, on: date) -> str | None:
+    """``lapse_reason`` of a certificate node on ``on``: before the as-of day, its validity's."""
+    written = graph.nodes[cert]
+    if on < graph.graph["as_of"]:
+        written = {"valid_until": written.get("valid_until")}
+    return lapse_reason(written, on)
 
 
-def _replaced_by(graph: nx.MultiGraph, cert: Node, certificates: list[tuple[Node, dict]]
-                 ) -> str | None:  # fmt: skip
-    """Why ``cert`` is replaced: the latest certificate of its category issued after it."""
+def _replaced_by(graph: nx.MultiGraph, cert: Node, certificates: list[tuple[Node, dict]],
+                 on: date) -> str | None:  # fmt: skip
+    """Why ``cert`` is replaced: the latest certificate of its category issued after it, by
+    ``on``."""
     kind, issued = graph.nodes[cert]["disability_type"], graph.nodes[cert].get("issue_date")
     if issued is None:
         return None
     later = [(other_issued, other[1]) for other, _ in certificates
              if graph.nodes[other]["disability_type"] == kind
              and (other_issued := graph.nodes[other].get("issue_date")) is not None
-             and other_issued > issued]  # fmt: skip
+             and issued < other_issued <= on]  # fmt: skip
     if not later:
         return None
     day, record_id = max(later)

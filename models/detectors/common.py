@@ -463,7 +463,7 @@ def may_be_enrolled_alone(graph: nx.MultiGraph, policy: Policy, member: Node, ro
 def _in_single_person_group(graph: nx.MultiGraph, policy: Policy, member: Node, row: dict
                             ) -> bool:  # fmt: skip
     severe = "severely_disabled" in policy.single_person_groups and severely_disabled(
-        graph, policy, member
+        graph, policy, member, _last_day(graph, row)
     )
     ill = "gravely_ill" in policy.single_person_groups
     return severe or (ill and _gravely_ill(graph, policy, member, row))
@@ -533,12 +533,12 @@ def _lapsed_severe_evidence(graph: nx.MultiGraph, policy: Policy, case: Node, me
     so, the certificate named."""
     if "severely_disabled" not in policy.single_person_groups:
         return []
-    _, set_aside = held_certificates(graph, member)
+    _, set_aside = held_certificates(graph, member, _last_day(graph, row))
     return [Evidence(f"案件 {case[1]} 为单人户，本人的重度残疾证（残疾人记录 {cert_row['record_id']}），"
                      f"{reason}，不再作为单人户保障的依据；如已重新办证或评定，请补充核实",
                      "assistance", row["record_id"])
             for cert, cert_row, reason in set_aside
-            if _severe(graph, policy, cert)]  # fmt: skip
+            if severe_certificate(graph, policy, cert)]  # fmt: skip
 
 
 def _uncertified_disabled_evidence(graph: nx.MultiGraph, policy: Policy, case: Node,
@@ -581,10 +581,11 @@ def enrolled_now(graph: nx.MultiGraph, node: Node) -> bool:
     )
 
 
-def severely_disabled(graph: nx.MultiGraph, policy: Policy, person: Node) -> bool:
-    """Whether one of the person's certificates in force is of a severe disability (policy):
-    a cancelled, expired or re-assessed certificate (``models.certificates``) makes no one
-    severely disabled.
+def severely_disabled(graph: nx.MultiGraph, policy: Policy, person: Node,
+                      on: date | None = None) -> bool:  # fmt: skip
+    """Whether one of the person's certificates in force on a day is of a severe disability
+    (policy): a cancelled, expired or re-assessed certificate (``models.certificates``) makes
+    no one severely disabled.
 
     Parameters
     ----------
@@ -594,18 +595,40 @@ def severely_disabled(graph: nx.MultiGraph, policy: Policy, person: Node) -> boo
         The policy profile that says which disabilities are severe.
     person : Node
         The person node.
+    on : date, optional
+        The day; the as-of day by default.
 
     Returns
     -------
     bool
         True when a certificate in force is severe.
     """
-    held, _ = held_certificates(graph, person)
-    return any(_severe(graph, policy, cert) for cert, _ in held)
+    held, _ = held_certificates(graph, person, on)
+    return any(severe_certificate(graph, policy, cert) for cert, _ in held)
 
 
-def _severe(graph: nx.MultiGraph, policy: Policy, cert: Node) -> bool:
-    """Whether the certificate node is of a severe disability (policy)."""
+def _last_day(graph: nx.MultiGraph, row: dict) -> date:
+    """The last day a roster row is active: its end, else the as-of day."""
+    return min(row["end"] or graph.graph["as_of"], graph.graph["as_of"])
+
+
+def severe_certificate(graph: nx.MultiGraph, policy: Policy, cert: Node) -> bool:
+    """Whether the certificate node is of a severe disability (policy), in force or not.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    policy : Policy
+        The policy profile that says which disabilities are severe.
+    cert : Node
+        The certificate node.
+
+    Returns
+    -------
+    bool
+        True when its category and level are severe.
+    """
     return policy.is_severely_disabled(graph.nodes[cert]["disability_type"],
                                        graph.nodes[cert]["level"])  # fmt: skip
 

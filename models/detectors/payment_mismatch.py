@@ -28,7 +28,7 @@ from models.detectors.common import (
     counted_months,
     enrolment_evidence,
     paid_until,
-    severely_disabled,
+    severe_certificate,
 )
 from models.graph import Node, neighbours, nodes_of
 from models.periods import month_index, month_text
@@ -146,10 +146,13 @@ class _Judged(NamedTuple):
 
 def _disabled(graph: nx.MultiGraph, policy: Policy, member: Node, row: dict) -> bool:
     """Whether a 低保 member may be paid a disabled member's add-on to the 低保金: a severe
-    disability certificate, or the roster's own 健康状况 残疾 (the office's record of whom it
-    tops up); 特困 is paid at levels of its own (``models.amounts``)."""
+    disability certificate the 残联 export lists, in force or not (the months judged are past:
+    one cancelled or expired since may have held then), or the roster's own 健康状况 残疾 (the
+    office's record of whom it tops up); 特困 is paid at levels of its own (``models.amounts``)."""
     return row["program"] == "dibao" and (
-        row["health"] == "disabled" or severely_disabled(graph, policy, member)
+        row["health"] == "disabled"
+        or any(severe_certificate(graph, policy, cert)
+               for cert, _ in neighbours(graph, member, "certified"))  # fmt: skip
     )
 
 

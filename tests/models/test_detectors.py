@@ -760,6 +760,16 @@ def test_money_paid_beyond_the_add_on_is_a_lead_that_says_the_add_on_was_allowed
                for item in lead.evidence)  # fmt: skip
 
 
+def test_an_add_on_paid_while_a_certificate_held_is_no_excess_once_it_lapsed():
+    """The months judged are past: a certificate cancelled at death, expired or re-assessed
+    since held when the add-on was paid (a reviewer: each made 600 元 of 多发)."""
+    for written in ({"status": "死亡注销"}, {"valid_until": "2026-07-31"}):
+        drop = _disabled_topped_up(5)
+        drop.graph.nodes[("disability", "C4")].update(written)
+        leads = detect_payment_mismatch(drop.graph, POLICY)
+        assert [lead.records for lead in leads] == [[("assistance", "A9"), ("assistance", "W9")]]
+
+
 def test_a_disabled_member_the_ledger_pays_no_add_on_is_owed_none():
     # a member whose roster says 残疾 (any grade), paid the class amounts alone, was a 少发
     # lead of 100 元 a month in a county paying its severely disabled an add-on (a reviewer)
@@ -1098,6 +1108,24 @@ def test_a_single_person_case_of_a_member_written_healthy_needs_no_such_note():
     drop.enrol("son", "DB2", "A3", start=date(2024, 5, 1), health="healthy")
     [case] = detect_split_household(drop.graph, POLICY)
     assert not [item for item in case.evidence if "单人户" in item.text]
+
+
+def test_an_ended_single_person_case_is_judged_by_the_certificate_on_its_last_day():
+    """A certificate that expired, was cancelled or was re-assessed after the case ended held
+    while the case ran (a reviewer: a 单人户 closed in 2024 whose certificate expired in 2025
+    was a split)."""
+    for written in ({"valid_until": "2025-06-30"}, {"status": "注销"}):
+        drop = HouseholdSketch()
+        drop.family("HK1", "father", "mother", "son")
+        drop.enrol("father", "DB1", "A1", end=date(2024, 12, 31))
+        drop.enrol("mother", "DB1", "A2", end=date(2024, 12, 31))
+        drop.enrol("son", "DB2", "A3", start=date(2022, 5, 1), end=date(2024, 12, 31))
+        drop.certify("son", "C1", "physical", 1, issued=date(2015, 1, 1), **written)
+        assert detect_split_household(drop.graph, POLICY) == []
+        drop.certify("son", "C2", "physical", 3, issued=date(2025, 3, 1))  # re-assessed since
+        assert detect_split_household(drop.graph, POLICY) == []
+    drop.certify("son", "C3", "physical", 3, issued=date(2023, 3, 1))  # re-assessed while it ran
+    assert len(detect_split_household(drop.graph, POLICY)) == 1
 
 
 def test_a_single_person_case_keeps_its_history_and_stays_legitimate():
