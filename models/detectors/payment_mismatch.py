@@ -149,10 +149,10 @@ def _disabled(graph: nx.MultiGraph, policy: Policy, member: Node, row: dict) -> 
     disability certificate the 残联 export lists, in force or not (the months judged are past:
     one cancelled or expired since may have held then), or the roster's own 健康状况 残疾 (the
     office's record of whom it tops up); 特困 is paid at levels of its own (``models.amounts``)."""
+    certified = neighbours(graph, member, "certified")
     return row["program"] == "dibao" and (
         row["health"] == "disabled"
-        or any(severe_certificate(graph, policy, cert)
-               for cert, _ in neighbours(graph, member, "certified"))  # fmt: skip
+        or any(severe_certificate(graph, policy, cert) for cert, _ in certified)
     )
 
 
