@@ -42,7 +42,14 @@ from resolver.identity import assign_person_ids
 from resolver.labels import current_labels
 from resolver.memory import collector_paused
 from resolver.normalize import NAME_SEPARATOR
-from resolver.outputs import ENTITIES, LINK_EXPLANATIONS, LINK_MODEL, PERSON_LINKS, POSSIBLE_MATCHES
+from resolver.outputs import (
+    ENTITIES,
+    LINK_EXPLANATIONS,
+    LINK_MODEL,
+    PERSON_LINKS,
+    PERSONS,
+    POSSIBLE_MATCHES,
+)
 from resolver.persons import build_persons
 from resolver.settings import LinkSettings
 from resolver.spark_backend import SparkEngine, cluster_on_spark, score_pairs_on_spark
@@ -762,19 +769,24 @@ def _store(con, settings: LinkSettings, scored: Scored, clustering, person_ids,
 
 
 # The pairs kept for review: those of two persons at or above the possible threshold, and a
-# death notice's whose names agree in some way (down to the notice threshold the scored pairs
-# reach), each with the reason clustering refused it (``_refused``), else below_threshold.
-_POSSIBLE_MATCHES = """
+# death notice's whose names agree in some way or whose valid 18-digit IDs are one number (a
+# person who changed her name, or an ID typed on another's notice: down to the notice
+# threshold the scored pairs reach), each with the reason clustering refused it
+# (``_refused``), else below_threshold.
+_POSSIBLE_MATCHES = f"""
 SELECT p.unique_id_l, p.unique_id_r, p.match_probability,
        coalesce(f.reason, 'below_threshold') AS reason
-FROM {pairs} p
+FROM {{pairs}} p
 LEFT JOIN _refused f USING (unique_id_l, unique_id_r)
-JOIN {person_ids} el ON el.unique_id = p.unique_id_l
-JOIN {person_ids} er ON er.unique_id = p.unique_id_r
+JOIN {{person_ids}} el ON el.unique_id = p.unique_id_l
+JOIN {{person_ids}} er ON er.unique_id = p.unique_id_r
 WHERE el.person_id <> er.person_id
   AND (p.match_probability >= $possible
-       OR (p.gamma_name > 0 AND (starts_with(p.unique_id_l, 'deaths:')
-                                 OR starts_with(p.unique_id_r, 'deaths:'))))
+       OR ((starts_with(p.unique_id_l, 'deaths:') OR starts_with(p.unique_id_r, 'deaths:'))
+           AND (p.gamma_name > 0 OR EXISTS (
+               SELECT 1 FROM {PERSONS} l JOIN {PERSONS} r ON r.id18 = l.id18
+               WHERE l.unique_id = p.unique_id_l AND r.unique_id = p.unique_id_r
+                 AND l.id_status = 'valid' AND r.id_status = 'valid'))))
 """
 
 

@@ -18,6 +18,7 @@ from resolver.idcard import check_char
 from resolver.ingest import ingest_drop
 from resolver.labels import current_labels, ensure_labels_table, record_label
 from resolver.link import (
+    _POSSIBLE_MATCHES,
     MODEL_COLUMNS,
     _training,
     birth_dates,
@@ -694,3 +695,27 @@ def test_the_birth_dates_exact_level_weighs_the_counted_chance(linked):
     exact = next(level for level in dob["comparison_levels"]
                  if level["label_for_charts"] == "出生日期相同")  # fmt: skip
     assert exact["u_probability"] == pytest.approx(birth_dates(con).on_other_day)
+
+
+def test_a_notice_carrying_a_valid_id_under_another_name_is_kept_for_review():
+    """A blind tester's 梁贵福 changed his name to 潘海林 and died; the police notice carried
+    潘海林 and his own valid ID, no 户籍 row bridged the names, and the pair (0.32) was kept
+    nowhere: until 2026-12-06 no lead, the notice listed as matching no one. A 15-digit ID
+    made 18, two different IDs or two roster rows are no such pair."""
+    con = connect(":memory:")
+    rows = [("deaths:D1", "X1", "valid"), ("assistance:A1", "X1", "valid"),
+            ("deaths:D2", "X2", "upgraded"), ("assistance:A2", "X2", "valid"),
+            ("deaths:D3", "X3", "valid"), ("assistance:A3", "X4", "valid"),
+            ("assistance:A5", "X5", "valid"), ("assistance:A6", "X5", "valid")]  # fmt: skip
+    con.execute("CREATE TABLE persons AS SELECT * FROM (VALUES "
+                + ", ".join(f"('{uid}', '{id18}', '{status}')" for uid, id18, status in rows)
+                + ") t(unique_id, id18, id_status)")  # fmt: skip
+    con.execute("CREATE TABLE ids AS SELECT unique_id, unique_id AS person_id FROM persons")
+    con.execute("CREATE TABLE _refused (unique_id_l VARCHAR, unique_id_r VARCHAR, reason VARCHAR)")
+    con.execute("CREATE TABLE pairs AS SELECT * FROM (VALUES ('deaths:D1', 'assistance:A1'), "
+                "('deaths:D2', 'assistance:A2'), ('deaths:D3', 'assistance:A3'), "
+                "('assistance:A5', 'assistance:A6')) t(unique_id_l, unique_id_r), "
+                "(SELECT 0.32::DOUBLE AS match_probability, 0 AS gamma_name)")  # fmt: skip
+    kept = con.execute(_POSSIBLE_MATCHES.format(pairs="pairs", person_ids="ids"),
+                       {"possible": 0.5}).fetchall()  # fmt: skip
+    assert kept == [("deaths:D1", "assistance:A1", 0.32, "below_threshold")]
