@@ -128,7 +128,8 @@ class HouseholdSketch:
             self.graph.nodes[("case", case_no)]["payments"][month].append((f"F{month}", amount))
 
     def die(self, pid, record_id, died, source="police", id18=None, probability=1.0,
-            kind="reported_dead", born=None, source_written=None):  # fmt: skip
+            kind="reported_dead", born=None, source_written=None, name=None,
+            gender=None):  # fmt: skip
         """A notice of ``pid``'s death; ``kind`` ``possibly_dead``: a notice linked to no one
         that ``pid`` matches only below the threshold.
 
@@ -153,11 +154,15 @@ class HouseholdSketch:
         source_written : str, optional
             The 数据来源 as the file writes it (a value outside the contract's codes, whose
             ``source`` is None).
+        name : str, optional
+            The name on the notice.
+        gender : str, optional
+            The gender on the notice, ``M`` or ``F``.
         """
         if ("death", record_id) not in self.graph:
             self.graph.add_node(("death", record_id), kind="death", death_date=died,
                                 source=source, source_written=source_written, id18=id18,
-                                birth_date=born,
+                                name=name, birth_date=born, gender=gender,
                                 candidates=0)  # fmt: skip
         self.graph.nodes[("death", record_id)]["candidates"] += kind == "possibly_dead"
         node = ("person", pid) if ("person", pid) in self.graph else self.person(pid)

@@ -73,6 +73,10 @@ OTHER_BIRTH_YEARS = 2
 # A roster row begun within this many days of the end of the person's earlier row of the same
 # case continues it (a change of class), and is no sign of life.
 CONTINUED_DAYS = 31
+# A notice carrying the person's ID under another name is hers at most by its link's
+# probability; each of its own birth date and gender that is not the ID's (another person's
+# notice typed with her ID) multiplies that bound by this.
+OTHER_DETAIL_FACTOR = 0.5
 
 
 def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
@@ -101,7 +105,10 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     too, as an uncertain lead naming every candidate (at most ``MAX_CANDIDATES``): a death
     matching a paid member is the most expensive lead to miss. Such a lead is true only if
     the notice is this person, so its score is at most that link's probability
-    (``models.cases.UNLINKED``). A person with a notice of
+    (``models.cases.UNLINKED``). A notice linked to no one that carries the member's ID under
+    another name (a changed name, or the ID typed on another's notice) says so first, and
+    its bound is lowered by ``OTHER_DETAIL_FACTOR`` for each of its own birth date and
+    gender that is not the ID's. A person with a notice of
     their own is judged by it alone: paid within the grace after their own death, a
     namesake's earlier notice is no lead.
 
@@ -199,14 +206,16 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
         return None
     months = sorted(owed)
     uncertain = death_row["kind"] == "possibly_dead"
+    renamed = [death for _, death, _ in notices if uncertain and _renamed(graph, node, death, row)]
     # the police withdrew the cancellation after every notice of this death (one restored
     # before a later, real death says nothing of it)
     restored = any(day > notices[-1][0] for day, _ in graph.nodes[node].get("restored", ()))
-    corroborated = not uncertain and not restored and _corroborated(graph, notices, row)
+    corroborated = not restored and _corroborated(graph, notices, row)
     alive = _signs_of_life(graph, node, notices)
     registered = bool(neighbours(graph, node, "member_of"))
     label = CLASS_LABELS.get(key, "类别不明")
     evidence = [
+        *(said for death in renamed for said in _renamed_evidence(graph, node, death)),
         *alive,
         *(_death_evidence(graph, death, death_row) for _, death, death_row in notices),
         *_one_death_evidence(notices, died),
@@ -245,7 +254,8 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
             "candidates": float(graph.nodes[notices[-1][1]].get("candidates", 1)
                                 if uncertain else 1),
             # true only if the notice is this person: scored at most that probability
-            **({UNLINKED: death_row["probability"]} if uncertain else {}),
+            **({UNLINKED: _chance_hers(graph, notices[-1][1], death_row, renamed)}
+               if uncertain else {}),
             **({RESTORED: 1.0} if restored else {}),  # the police withdrew the cancellation
         },
     )  # fmt: skip
@@ -344,6 +354,58 @@ def _corroborated(graph, notices, row) -> bool:
     same_id = any(graph.nodes[death]["id18"] and graph.nodes[death]["id18"] == row["id18"]
                   for _, death, _ in notices)  # fmt: skip
     return (len(notices) >= 2 and len(sources) >= 2) or same_id
+
+
+def _renamed(graph, node, death, row) -> bool:
+    """Whether notice ``death`` carries the roster ``row``'s trusted ID under a name that is
+    not the person's: a changed name, or the ID typed on another's notice."""
+    notice = graph.nodes[death]
+    return (
+        bool(notice["id18"])
+        and notice["id18"] == row["id18"]
+        and bool(notice.get("name"))
+        and notice["name"] != graph.nodes[node].get("name")
+    )
+
+
+def _renamed_evidence(graph, node, death) -> list[Evidence]:
+    """The notice carries the person's ID under another name: what is known, what to check;
+    and, when its own birth date or gender is not the ID's, that it is likelier another's."""
+    notice = graph.nodes[death]
+    said = [Evidence(f"死亡记录的身份证号与本人相同，但姓名不同（死亡记录：{notice['name']}；"
+                     f"名册：{graph.nodes[node].get('name') or ''}）：可能已改名（请查户籍曾用名或"
+                     "改名记录），也可能是死亡登记填错了身份证号；请先核实", "deaths", death[1])]  # fmt: skip
+    other = _other_details(notice)
+    if other:
+        said.append(Evidence(f"死亡记录填写的{'、'.join(other)}与该身份证号所示不符，更可能是他人的"
+                             "死亡记录误录了本人身份证号，评分已相应降低", "deaths", death[1]))  # fmt: skip
+    return said
+
+
+def _other_details(notice: dict) -> list[str]:
+    """The notice's own birth date and gender, as it writes them, that are not its ID's."""
+    born, id18 = notice.get("birth_date"), notice["id18"]
+    stated = [("出生日期", born is not None and born != birth_date_of(id18)),
+              ("性别", notice.get("gender") not in (None, _id_gender(id18)))]  # fmt: skip
+    return [what for what, differs in stated if differs]
+
+
+def _id_gender(id18: str) -> str:
+    """The gender an 18-digit ID encodes (its 17th digit: odd for men), ``M`` or ``F``.
+
+    >>> _id_gender("532326196807197039"), _id_gender("532326197003020021")
+    ('M', 'F')
+    """
+    return "M" if int(id18[16]) % 2 else "F"
+
+
+def _chance_hers(graph, death, death_row, renamed: list) -> float:
+    """The bound of an uncertain lead: the notice's link probability, lowered when the notice
+    carries the person's ID under another name and its own birth date or gender is not the
+    ID's (``OTHER_DETAIL_FACTOR`` each)."""
+    if death not in renamed:
+        return death_row["probability"]
+    return death_row["probability"] * OTHER_DETAIL_FACTOR ** len(_other_details(graph.nodes[death]))
 
 
 def _signs_of_life(graph, node, notices) -> list[Evidence]:

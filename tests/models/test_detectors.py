@@ -458,6 +458,53 @@ def test_an_uncertain_death_lead_records_its_notices_link_as_its_bound_a_firm_on
     assert bounds == {"lu": 0.355, "zhang-1": 0.97, "zhang-2": 0.96, "wang": None}
 
 
+# 梁贵福's valid ID (born 1968-07-19, a man), on his roster row and on a notice of 潘海林
+LIANG = "532326196807197039"
+
+
+def _renamed_notice(**notice) -> HouseholdSketch:
+    drop = HouseholdSketch()
+    drop.enrol("梁贵福", "DB1", "A1", id18=LIANG)
+    drop.pay("DB1", MONTHS_2026, 420.0)
+    drop.die("梁贵福", "D1", date(2026, 3, 1), id18=LIANG, probability=0.32,
+             kind="possibly_dead", name="潘海林", **notice)  # fmt: skip
+    return drop
+
+
+def test_a_notice_with_the_members_id_under_another_name_says_so_first():
+    # a blind tester's 梁贵福, renamed 潘海林, died: the notice linked to no one (0.32) and the
+    # lead, when raised, said the IDs were not the same (死亡…身份证号一致 否)
+    (case,) = detect_deceased_paid(_renamed_notice(born=date(1968, 7, 19), gender="M").graph,
+                                   POLICY)  # fmt: skip
+    assert case.evidence[0].text == (
+        "死亡记录的身份证号与本人相同，但姓名不同（死亡记录：潘海林；名册：梁贵福）：可能已改名"
+        "（请查户籍曾用名或改名记录），也可能是死亡登记填错了身份证号；请先核实")  # fmt: skip
+    assert case.amount_at_risk == 420.0 * 6 and case.features["corroborated"] == 1.0
+    assert case.features[UNLINKED] == 0.32
+
+
+@pytest.mark.parametrize(("notice", "bound"), [
+    ({"born": date(1968, 7, 18)}, 0.16), ({"gender": "F"}, 0.16),
+    ({"born": date(1969, 7, 19), "gender": "F"}, 0.08)])  # fmt: skip
+def test_a_renamed_notice_whose_own_birth_date_or_gender_is_not_the_ids_is_bounded_lower(
+    notice, bound
+):
+    (case,) = detect_deceased_paid(_renamed_notice(**notice).graph, POLICY)
+    assert case.features[UNLINKED] == pytest.approx(bound)
+    assert "更可能是他人的死亡记录误录了本人身份证号" in case.evidence[1].text
+
+
+def test_a_firm_notice_under_another_name_is_no_renamed_notice():
+    # linked through a 户籍 row whose 曾用名 bridges the names: nothing to doubt
+    drop = HouseholdSketch()
+    drop.enrol("梁贵福", "DB1", "A1", id18=LIANG)
+    drop.pay("DB1", MONTHS_2026, 420.0)
+    drop.die("梁贵福", "D1", date(2026, 3, 1), id18=LIANG, name="潘海林")
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert not any("姓名不同" in item.text for item in case.evidence)
+    assert UNLINKED not in case.features
+
+
 def test_a_firm_notice_is_used_before_an_uncertain_one():
     drop = HouseholdSketch()
     drop.enrol("old", "DB1", "A1")
