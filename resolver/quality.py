@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from resolver.db import column_names, table_names
-from resolver.outputs import ENTITIES, lone_death_candidates
+from resolver.outputs import ENTITIES, PERSONS, lone_death_candidates
 from resolver.registries import REGISTRIES, source_column
 from resolver.xlsx import write_workbook
 
@@ -481,7 +481,10 @@ def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) ->
     past recognition: a dead member paid under a garbled name would be lost unseen), and one
     taken for a second report of a candidate's death (her own notice dates it within
     ``resolver.outputs.NOTICE_DATE_SLIP_DAYS``) that namesakes may be as well: no lead is
-    raised on them, so it is listed with the notice it may repeat.
+    raised on them, so it is listed with the notice it may repeat. A notice carrying a
+    candidate's valid ID under another name (a changed name, or an ID typed on another's
+    notice) is listed too, naming the candidate's row: its lead, if any, is uncertain, and
+    the name is to be checked.
 
     Parameters
     ----------
@@ -513,26 +516,52 @@ def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) ->
         "(SELECT count(DISTINCT k.person_id) FROM _candidates k "
         f" WHERE k.record_id = d.record_id AND k.person_id IN ({covered})) AS covered, "
         f"(SELECT min(o.record_id) FROM {ENTITIES} o WHERE o.registry = 'deaths' "
-        "   AND o.person_id = c.person_id AND c.others > 0) AS repeated "
+        "   AND o.person_id = c.person_id AND c.others > 0) AS repeated, "
+        "n.registry AS renamed_registry, n.row_id AS renamed_row, n.name AS renamed_name "
         f"FROM deaths d JOIN {ENTITIES} e ON e.registry = 'deaths' AND e.record_id = d.record_id "
         "JOIN raw_deaths r USING (source_no, row_no) LEFT JOIN ingest_sources s USING (source_no) "
         "LEFT JOIN (SELECT * FROM _candidates QUALIFY row_number() OVER "
         "           (PARTITION BY record_id ORDER BY person_id) = 1) c "
         "       ON c.record_id = d.record_id "
+        f"LEFT JOIN ({_RENAMED}) n ON n.record_id = d.record_id "
         f"WHERE e.person_id IN (SELECT person_id FROM {ENTITIES} GROUP BY person_id "
         "                      HAVING count(*) = 1) "
-        "  AND (c.count IS NULL OR c.count > ? OR c.others > 0) "
+        "  AND (c.count IS NULL OR c.count > ? OR c.others > 0 OR n.row_id IS NOT NULL) "
         "ORDER BY r.source_no, r.row_no",
         [most_candidates],
     ).fetchall()
     con.unregister("_candidates")
-    return [[*notice[:11], _notice_note(notice[9], notice[11], notice[10])] for notice in notices]
+    return [[*notice[:11], _notice_note(notice[9], notice[11], notice[10], notice[12:])]
+            for notice in notices]  # fmt: skip
 
 
-def _notice_note(persons: int, repeated: str | None, covered: int) -> str:
+# Per listed notice, a candidate's row carrying the notice's valid 18-digit ID under another
+# name (a roster row first): registry, row_id and name.
+_RENAMED = f"""
+SELECT k.record_id, e.registry, e.record_id AS row_id, p.name
+FROM _candidates k
+JOIN {PERSONS} n ON n.unique_id = 'deaths:' || k.record_id
+JOIN {ENTITIES} e ON e.person_id = k.person_id
+JOIN {PERSONS} p ON p.unique_id = e.registry || ':' || e.record_id
+WHERE p.id18 = n.id18 AND p.id_status = 'valid' AND n.id_status = 'valid' AND p.name <> n.name
+QUALIFY row_number() OVER (PARTITION BY k.record_id
+                           ORDER BY e.registry <> 'assistance', e.registry, e.record_id) = 1
+"""
+RENAMED_NOTE = "身份证号相同但姓名不同"
+"""What the note of a listed notice carrying a candidate's ID under another name says."""
+
+
+def _notice_note(persons: int, repeated: str | None, covered: int,
+                 renamed: tuple[str | None, str | None, str | None]) -> str:  # fmt: skip
     """What a listed notice's row says: why no lead, what to do, and first when one of the
-    persons it may be is covered now."""
+    persons it may be is covered now; a candidate's row carrying the notice's ID under another
+    name (``renamed``: registry, record id and name, all None when none) is named."""
     first = f"其中 {covered} 人目前在保（可能死亡后仍在领取），请优先核实；" if covered else ""
+    registry, row_id, name = renamed
+    if row_id:
+        return (f"{first}与{REGISTRIES[registry].chinese}记录 {row_id}（{name}）{RENAMED_NOTE}："
+                "可能已改名，也可能是死亡登记填错了身份证号；已按可能是本人处理（如其在保且死亡后仍有发放，"
+                "已列为死亡后仍发放疑点，待核实），请查户籍曾用名或改名记录，核实死者身份")  # fmt: skip
     if repeated:
         return (f"{first}可能是死亡记录 {repeated}（同一人，死亡日期相近）的重复上报，但另有同名人员也可能是"
                 "本人，无法确定是谁，未列为疑点；请向数据来源部门核实身份证号后重新比对")  # fmt: skip

@@ -18,7 +18,8 @@ def _linked():
              for persons in candidates.values() for row in persons]  # fmt: skip
     con.execute("CREATE TABLE persons (unique_id VARCHAR, township VARCHAR, village VARCHAR, "
                 "address_area VARCHAR, address_house VARCHAR, gender VARCHAR, name VARCHAR, "
-                "written_name VARCHAR, id18 VARCHAR, birth_year INTEGER)")  # fmt: skip
+                "written_name VARCHAR, id18 VARCHAR, id_status VARCHAR, "
+                "birth_year INTEGER)")  # fmt: skip
     con.executemany("INSERT INTO persons (unique_id, township, village) VALUES (?, '石羊', '大坡')",
                     [[row] for row in rows])  # fmt: skip
     con.execute("CREATE TABLE entities (registry VARCHAR, record_id VARCHAR, person_id VARCHAR)")
@@ -87,3 +88,21 @@ def test_a_second_report_of_a_death_that_namesakes_may_be_is_listed_with_the_fir
     con.execute("DELETE FROM possible_matches WHERE unique_id_r = 'assistance:A6' "
                 "OR unique_id_l = 'assistance:A6'")  # fmt: skip
     assert [row[3] for row in unattributed_deaths(con, 3)] == ["D1", "D3"]
+
+
+def test_a_notice_carrying_a_roster_rows_id_under_another_name_is_listed_naming_the_row():
+    # a blind tester's 梁贵福 renamed 潘海林: until 2026-12-06 the notice was listed as matching
+    # no one (可能对应人数 0), though his roster row carries its ID
+    con = _linked()
+    con.execute("UPDATE persons SET id18 = 'X1', id_status = 'valid', name = '梁贵福' "
+                "WHERE unique_id = 'assistance:A6'")  # fmt: skip
+    con.execute("UPDATE persons SET id18 = 'X1', id_status = 'valid', name = '李娜' "
+                "WHERE unique_id = 'deaths:D2'")  # fmt: skip
+    con.execute("DELETE FROM possible_matches WHERE unique_id_r = 'hukou:H5'")
+    rows = unattributed_deaths(con, 3)
+    (renamed,) = [row for row in rows if row[3] == "D2"]
+    assert renamed[9] == 1
+    assert "与救助对象记录 A6（梁贵福）身份证号相同但姓名不同" in renamed[11]
+    # an ID the notice does not trust (a 15-digit one made 18) names no one
+    con.execute("UPDATE persons SET id_status = 'upgraded' WHERE unique_id = 'deaths:D2'")
+    assert "D2" not in [row[3] for row in unattributed_deaths(con, 3)]
