@@ -73,10 +73,6 @@ OTHER_BIRTH_YEARS = 2
 # A roster row begun within this many days of the end of the person's earlier row of the same
 # case continues it (a change of class), and is no sign of life.
 CONTINUED_DAYS = 31
-# A notice carrying the person's ID under another name is hers at most by its link's
-# probability; each of its own birth date and gender that is not the ID's (another person's
-# notice typed with her ID) multiplies that bound by this.
-OTHER_DETAIL_FACTOR = 0.5
 
 
 def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
@@ -106,9 +102,10 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     matching a paid member is the most expensive lead to miss. Such a lead is true only if
     the notice is this person, so its score is at most that link's probability
     (``models.cases.UNLINKED``). A notice linked to no one that carries the member's ID under
-    another name (a changed name, or the ID typed on another's notice) says so first, and
-    its bound is lowered by ``OTHER_DETAIL_FACTOR`` for each of its own birth date and
-    gender that is not the ID's. A person with a notice of
+    another name (a changed name, or the ID typed on another's notice) says so first; one
+    whose own birth date or gender is not the ID's is another's notice typed with her ID,
+    and raises no lead (it stays listed among the notices no one was confirmed for). A
+    person with a notice of
     their own is judged by it alone: paid within the grace after their own death, a
     namesake's earlier notice is no lead.
 
@@ -207,6 +204,8 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
     months = sorted(owed)
     uncertain = death_row["kind"] == "possibly_dead"
     renamed = [death for _, death, _ in notices if uncertain and _renamed(graph, node, death, row)]
+    if any(_other_details(graph.nodes[death]) for death in renamed):
+        return None  # another's notice typed with her ID: listed, no lead
     # the police withdrew the cancellation after every notice of this death (one restored
     # before a later, real death says nothing of it)
     restored = any(day > notices[-1][0] for day, _ in graph.nodes[node].get("restored", ()))
@@ -254,8 +253,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
             "candidates": float(graph.nodes[notices[-1][1]].get("candidates", 1)
                                 if uncertain else 1),
             # true only if the notice is this person: scored at most that probability
-            **({UNLINKED: _chance_hers(graph, notices[-1][1], death_row, renamed)}
-               if uncertain else {}),
+            **({UNLINKED: death_row["probability"]} if uncertain else {}),
             **({RESTORED: 1.0} if restored else {}),  # the police withdrew the cancellation
         },
     )  # fmt: skip
@@ -369,17 +367,11 @@ def _renamed(graph, node, death, row) -> bool:
 
 
 def _renamed_evidence(graph, node, death) -> list[Evidence]:
-    """The notice carries the person's ID under another name: what is known, what to check;
-    and, when its own birth date or gender is not the ID's, that it is likelier another's."""
+    """The notice carries the person's ID under another name: what is known, what to check."""
     notice = graph.nodes[death]
-    said = [Evidence(f"死亡记录的身份证号与本人相同，但姓名不同（死亡记录：{notice['name']}；"
+    return [Evidence(f"死亡记录的身份证号与本人相同，但姓名不同（死亡记录：{notice['name']}；"
                      f"名册：{graph.nodes[node].get('name') or ''}）：可能已改名（请查户籍曾用名或"
                      "改名记录），也可能是死亡登记填错了身份证号；请先核实", "deaths", death[1])]  # fmt: skip
-    other = _other_details(notice)
-    if other:
-        said.append(Evidence(f"死亡记录填写的{'、'.join(other)}与该身份证号所示不符，更可能是他人的"
-                             "死亡记录误录了本人身份证号，评分已相应降低", "deaths", death[1]))  # fmt: skip
-    return said
 
 
 def _other_details(notice: dict) -> list[str]:
@@ -397,15 +389,6 @@ def _id_gender(id18: str) -> str:
     ('M', 'F')
     """
     return "M" if int(id18[16]) % 2 else "F"
-
-
-def _chance_hers(graph, death, death_row, renamed: list) -> float:
-    """The bound of an uncertain lead: the notice's link probability, lowered when the notice
-    carries the person's ID under another name and its own birth date or gender is not the
-    ID's (``OTHER_DETAIL_FACTOR`` each)."""
-    if death not in renamed:
-        return death_row["probability"]
-    return death_row["probability"] * OTHER_DETAIL_FACTOR ** len(_other_details(graph.nodes[death]))
 
 
 def _signs_of_life(graph, node, notices) -> list[Evidence]:

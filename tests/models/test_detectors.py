@@ -483,15 +483,13 @@ def test_a_notice_with_the_members_id_under_another_name_says_so_first():
     assert case.features[UNLINKED] == 0.32
 
 
-@pytest.mark.parametrize(("notice", "bound"), [
-    ({"born": date(1968, 7, 18)}, 0.16), ({"gender": "F"}, 0.16),
-    ({"born": date(1969, 7, 19), "gender": "F"}, 0.08)])  # fmt: skip
-def test_a_renamed_notice_whose_own_birth_date_or_gender_is_not_the_ids_is_bounded_lower(
-    notice, bound
-):
-    (case,) = detect_deceased_paid(_renamed_notice(**notice).graph, POLICY)
-    assert case.features[UNLINKED] == pytest.approx(bound)
-    assert "更可能是他人的死亡记录误录了本人身份证号" in case.evidence[1].text
+@pytest.mark.parametrize("notice", [{"born": date(1968, 7, 18)}, {"gender": "F"},
+                                    {"born": date(1969, 7, 19), "gender": "F"}])  # fmt: skip
+def test_a_renamed_notice_whose_own_birth_date_or_gender_is_not_the_ids_is_no_lead(notice):
+    """A renamed person keeps her birth date and gender: a notice under another name whose
+    own are not its ID's is another's notice typed with her ID (the independent counties'
+    wrong notices: 5 of 9 such leads were false), listed, never a lead."""
+    assert detect_deceased_paid(_renamed_notice(**notice).graph, POLICY) == []
 
 
 def test_a_firm_notice_under_another_name_is_no_renamed_notice():
