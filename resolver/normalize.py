@@ -102,6 +102,11 @@ _AMOUNT_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 # numerals hold their own 万 (壹万贰仟), read by ``capital_amount``.
 _AMOUNT_IN_WAN = re.compile(r"^([-+]?[\d,]*\.?\d+)万$")
 WAN = Decimal(10_000)
+YUAN = Decimal(1)
+# A cell that names its own unit (620元, ￥620, 0.062万, 333/人, RMB 620), after NFKC: read in
+# it, whatever unit its column's header gives.
+AMOUNT_UNIT_STATED = r"(?i)[元¥万]|RMB|CNY|(?:/|每)(?:人|户)"
+_AMOUNT_UNIT_STATED = re.compile(AMOUNT_UNIT_STATED)
 # What the reader writes in a formula's cell when the file holds no result for it (a program
 # wrote the workbook and nothing has calculated it): no value, a finding of its own.
 FORMULA_WITHOUT_VALUE = "#公式无结果"
@@ -1098,7 +1103,7 @@ def normalize_month(raw: str) -> Result:
     return _bad(problem, f"{parsed:%Y-%m}")
 
 
-def normalize_amount(raw: str) -> Result:
+def normalize_amount(raw: str, unit: Decimal = YUAN) -> Result:
     """Money in 元 to the cent: ``1,234.5元``, ``￥333.00``, ``700元/月`` or 大写 ``柒佰元整``;
     a refund as ``-1,000``, ``−1000`` (U+2212), ``负1000`` or ``1000-``, or in brackets as
     accountants write a minus, ``(700.00)`` or ``（700.00）``: read as negative, and flagged
@@ -1109,6 +1114,10 @@ def normalize_amount(raw: str) -> Result:
     ----------
     raw : str
         A cell's text.
+    unit : Decimal, default YUAN
+        What a number without a unit of its own counts in 元: ``WAN`` in a column whose
+        header gives 万元 (``resolver.tables``). A cell naming its unit (``620元``, ``￥620``,
+        ``0.062万``, ``333/人``) is read in it.
 
     Returns
     -------
@@ -1118,8 +1127,9 @@ def normalize_amount(raw: str) -> Result:
         trillion 元 or more once rounded to the cent: more than the stored amount holds),
         ``amount_comma`` (a comma that groups no thousands: ``3,20``), ``amount_sub_cent``
         (a part of a fen rounded away; a spreadsheet's float noise, ``1234.5000000000002``,
-        is no problem: the cell shows 1234.50) or ``amount_in_wan`` (written in 万元,
-        ``0.062万元``, and read as that many ten-thousands of 元: 620.00).
+        is no problem: the cell shows 1234.50) or, when none of those, ``amount_in_wan``
+        (in 万元, ``0.062万元`` or 0.062 under a 万元 header, and read as that many
+        ten-thousands of 元: 620.00).
 
     Examples
     --------
@@ -1129,24 +1139,35 @@ def normalize_amount(raw: str) -> Result:
      ((Decimal('333.00'),), 'amount_per_head')]
     >>> normalize_amount("（430.00）"), normalize_amount("(-430.00)")
     (((Decimal('-430.00'),), 'amount_in_brackets'), ((Decimal('-430.00'),), 'amount_in_brackets'))
+    >>> normalize_amount("(0.005)", WAN), normalize_amount("620元", WAN)
+    (((Decimal('-50.00'),), 'amount_in_brackets'), ((Decimal('620.00'),), None))
     """
-    text = _AMOUNT_NOISE.sub("", unicodedata.normalize("NFKC", raw))
+    text = unicodedata.normalize("NFKC", raw)
+    return _amount_of(
+        _AMOUNT_NOISE.sub("", text), YUAN if _AMOUNT_UNIT_STATED.search(text) else unit
+    )
+
+
+def _amount_of(text: str, unit: Decimal) -> Result:
+    """``normalize_amount`` of a cell's text without its noise (元, ￥, spaces), each number
+    without a unit of its own counting ``unit`` 元."""
     if not text:
         return _ok(None)
     per_head = _AMOUNT_PER_HEAD.search(text)
     if per_head and per_head.start():
-        (amount,), problem = normalize_amount(text[: per_head.start()])
-        return _bad(problem or "amount_per_head", amount)
+        (amount,), problem = _amount_of(text[: per_head.start()], unit)
+        return _bad(_cell_problem(problem, "amount_per_head"), amount)
     negative = _AMOUNT_NEGATIVE.match(text)
     if negative:
-        (amount,), problem = normalize_amount(negative.group(1) or negative.group(2))
+        (amount,), problem = _amount_of(negative.group(1) or negative.group(2), unit)
         return (-amount if amount is not None else None,), problem
     bracketed = _AMOUNT_BRACKETED.match(text)
     if bracketed:
-        (amount,), problem = normalize_amount(bracketed.group(1))
-        return _bad(problem or "amount_in_brackets", -abs(amount) if amount is not None else None)
+        (amount,), problem = _amount_of(bracketed.group(1), unit)
+        return _bad(_cell_problem(problem, "amount_in_brackets"),
+                    -abs(amount) if amount is not None else None)  # fmt: skip
     in_wan = _AMOUNT_IN_WAN.match(text)
-    text = in_wan.group(1) if in_wan else text
+    text, unit = (in_wan.group(1), WAN) if in_wan else (text, unit)
     if "," in text:
         if not _AMOUNT_THOUSANDS.match(text):
             return _bad("amount_comma", None)
@@ -1154,19 +1175,27 @@ def normalize_amount(raw: str) -> Result:
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        amount = capital_amount(text)
+        amount = capital_amount(text)  # 大写 numerals hold their own 万: never scaled
         if amount is None:
             return _bad("amount_unparsed", None)
+        unit = YUAN
     if not amount.is_finite():
         return _bad("amount_unparsed", None)
-    amount = amount * WAN if in_wan else amount
+    amount = amount * unit
     # the limit checked again once rounded: 999999999999.995 rounds to 1,000,000,000,000.00
     cents = amount.quantize(CENT, rounding=ROUND_HALF_UP) if abs(amount) < LARGEST_AMOUNT else None
     if cents is None or abs(cents) >= LARGEST_AMOUNT:
         return _bad("amount_too_large", None)
     if amount.quantize(_FLOAT_NOISE, rounding=ROUND_HALF_UP) != cents:
         return _bad("amount_sub_cent", cents)
-    return _bad("amount_in_wan", cents) if in_wan else _ok(cents)
+    return _bad("amount_in_wan", cents) if unit == WAN else _ok(cents)
+
+
+def _cell_problem(problem: str | None, own: str) -> str:
+    """The problem of a cell whose number read with ``problem`` is written ``own`` way (in
+    brackets, per head): the number's own problem, else the way it is written (its unit,
+    ``amount_in_wan``, the least of them)."""
+    return own if problem in (None, "amount_in_wan") else problem
 
 
 def capital_amount(text: str) -> Decimal | None:
@@ -1197,6 +1226,8 @@ def capital_amount(text: str) -> Decimal | None:
             section += (1 if digit is None else digit) * _CAPITAL_UNITS[char]
             digit = None
         elif char in _CAPITAL_SECTIONS:
+            if not section and digit is None:  # 万 of nothing (a lone 万, —万): no amount
+                return None
             total += (section + (digit or 0)) * _CAPITAL_SECTIONS[char]
             section, digit = 0, None
         else:
@@ -1594,6 +1625,12 @@ def _excel_errors_apart(kind: str, normalize: Callable[[str], Result]) -> Callab
     return normalized
 
 
+def _amount_under_wan_header(raw: str) -> Result:
+    """``normalize_amount`` of a cell in a column whose header gives 万元 (``resolver.tables``
+    reads such a column as the kind ``amount_in_wan``)."""
+    return normalize_amount(raw, WAN)
+
+
 _NORMALIZERS: dict[str, Callable[[str], Result]] = {
     "code": normalize_code,
     "text": normalize_text,
@@ -1603,6 +1640,7 @@ _NORMALIZERS: dict[str, Callable[[str], Result]] = {
     "date": normalize_date,
     "month": normalize_month,
     "amount": normalize_amount,
+    "amount_in_wan": _amount_under_wan_header,
     "count": normalize_count,
     "township": normalize_township,
     "village": normalize_village,
@@ -1739,6 +1777,7 @@ OUTPUTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("_house", "VARCHAR"),
     ),
     "amount": (("", "DECIMAL(14,2)"),),
+    "amount_in_wan": (("", "DECIMAL(14,2)"),),
     "count": (("", "INTEGER"),),
     "disability_level": (("", "INTEGER"),),
 }

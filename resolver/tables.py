@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,7 @@ from resolver.headers import PREFERRED, Vocabulary, header_key
 from resolver.idcard import USABLE, mask_id, mask_phone, mask_typed
 from resolver.layout import NOT_DEATH, RESTORED, Located, is_blank
 from resolver.normalize import (
+    AMOUNT_UNIT_STATED,
     EXCEL_ERRORS,
     NORMALIZERS,
     NOT_A_PROGRAM,
@@ -1125,11 +1127,6 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         if column.name == "record_id":
             continue
         read, filled = _in_context(column, values, context, years and years[1])
-        read, in_wan = _scaled_by_header(column, located, position, read)
-        if in_wan:
-            notes.append(
-                f"列「{located.header.texts[position]}」以万元为单位：各行金额已换算为元，请核对"
-            )
         if years and column.kind == "month" and read is not values:
             notes.append(f"{column.header}列只写了月：年份取同一行的列「{years[0]}」")
         read, padded = _zeros_restored(read) if column.name in ZERO_PADDED else (read, None)
@@ -1141,7 +1138,9 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         if values is None and (given := context.fill(column.name)) is not None:
             read = pa.array([given] * height, pa.string())
             notes.append(f"表中没有{column.header}列：按文件名、工作表名或标题取“{given}”")
-        outputs, problems = _normalise_column(column.kind, blank if read is None else read)
+        kind, unit_note = _amount_read_as(column, located, position, read)
+        notes += [unit_note] if unit_note else []
+        outputs, problems = _normalise_column(kind, blank if read is None else read)
         outputs, problems = _year_last_in_order(column.kind, read, outputs, problems)
         for (suffix, _), output in zip(outputs_of(column.kind), outputs, strict=True):
             normalised[column.name + suffix] = output
@@ -1152,9 +1151,6 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
             problems = _from_certificate(column.name, normalised, problems)
             problems = _certificate_as_id(column.name, read, normalised, problems)
             problems = _with_overlong(column, values, problems)
-            if in_wan:  # the column's note says it once, not a finding per row
-                problems = pc.if_else(pc.fill_null(pc.equal(problems, "amount_in_wan"), False),
-                                      pa.scalar(None, pa.string()), problems)  # fmt: skip
             for changed, problem in (
                 (filled, "month_from_context"),
                 (padded, "leading_zeros_restored"),
@@ -1684,20 +1680,36 @@ def _in_context(column: Column, values: pa.Array | None, context: Context,
     return pa.array(read, pa.string()), pa.array(filled, pa.bool_())
 
 
-def _scaled_by_header(column: Column, located: Located, position: int | None,
-                      values: pa.Array | None) -> tuple[pa.Array | None, bool]:  # fmt: skip
-    """An amount column whose header gives its unit as 万元 (发放金额（万元）, 人均纯收入(万元/年)):
-    each value marked 万 (unless it says so itself) to be read as ten-thousands of 元, and
-    whether it was."""
+def _amount_read_as(column: Column, located: Located, position: int | None,
+                    values: pa.Array | None) -> tuple[str, str | None]:  # fmt: skip
+    """The kind a column is read as, and a note on it: an amount column whose header gives
+    its unit as 万元 (发放金额（万元）, 人均纯收入(万元/年)) is read as ``amount_in_wan`` (each
+    number without a unit of its own counts ten thousand 元), unless its numbers are plainly
+    元-sized (``_yuan_sized``): then as written."""
     if column.kind != "amount" or values is None or position is None:
-        return values, False
-    header = unicodedata.normalize("NFKC", located.header.texts[position])
-    if not _WAN_UNIT.search(header):
-        return values, False
-    text = pc.utf8_trim_whitespace(values)
-    plain = pc.and_(pc.not_equal(text, ""), pc.invert(pc.match_substring_regex(text, "万元?$")))
-    return pc.if_else(pc.fill_null(plain, False), pc.binary_join_element_wise(text, "万", ""),
-                      values), True  # fmt: skip
+        return column.kind, None
+    header = located.header.texts[position]
+    if not _WAN_UNIT.search(unicodedata.normalize("NFKC", header)):
+        return column.kind, None
+    if _yuan_sized(values):
+        return column.kind, f"列「{header}」表头写万元，但数值像是以元为单位，按元读取：请核对"
+    return "amount_in_wan", f"列「{header}」以万元为单位：各行金额已换算为元，请核对"
+
+
+# A number in a 万元 column of YUAN_SIZED or more is 100,000 元 or more: no month's payment nor
+# a person's yearly income, which in 万元 are below 10; 元 amounts are 10 and more.
+_YUAN_SIZED = Decimal(10)
+
+
+def _yuan_sized(values: pa.Array) -> bool:
+    """Whether at least half the non-zero amounts written without a unit of their own (620,
+    not 620元 nor 0.062万) are ``_YUAN_SIZED`` or more."""
+    stated = pc.match_substring_regex(pc.utf8_normalize(values, "NFKC"), AMOUNT_UNIT_STATED)
+    [amounts], _ = _normalise_column("amount", values.filter(pc.invert(pc.fill_null(stated, True))))
+    sizes = pc.abs(amounts.drop_null())
+    nonzero = pc.sum(pc.not_equal(sizes, pa.scalar(Decimal(0), sizes.type))).as_py() or 0
+    large = pc.sum(pc.greater_equal(sizes, pa.scalar(_YUAN_SIZED, sizes.type))).as_py() or 0
+    return nonzero > 0 and 2 * large >= nonzero
 
 
 def _normalise_column(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.Array]:

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from resolver.idcard import check_char
 from resolver.normalize import (
     NORMALIZERS,
+    WAN,
     code_label,
     fold_all,
     fuzzy_pinyin,
@@ -128,6 +129,29 @@ def test_amounts_as_offices_write_them(raw, amount, problem):
 def test_an_amount_in_wan_yuan_is_read_in_yuan_exact_to_the_fen(raw, amount, problem):
     # 0.062万元 was unread (amount_unparsed): the payment lost, a death lead 620 元 short
     assert normalize_amount(raw) == ((Decimal(amount).quantize(Decimal("0.01")),), problem)
+
+
+@pytest.mark.parametrize(
+    ("raw", "amount", "problem"),
+    [("0.062", "620", "amount_in_wan"), ("6.2E-02", "620", "amount_in_wan"),
+     ("(0.005)", "-50", "amount_in_brackets"), ("（0.005万）", "-50", "amount_in_brackets"),
+     ("-0.005", "-50", "amount_in_wan"), ("0.0620001", "620", "amount_sub_cent"),
+     ("620元", "620", None), ("620.00元", "620", None), ("￥620", "620", None),
+     ("RMB 620", "620", None), ("333/人", "333", "amount_per_head"),
+     ("0.062万", "620", "amount_in_wan"), ("壹佰元", "100", None)],
+)  # fmt: skip
+def test_a_number_under_a_wan_yuan_header_is_scaled_exact_unless_it_names_its_unit(raw, amount,
+                                                                                   problem):  # fmt: skip
+    # the header's 万 was written after the cell's text: 620元 read 6,200,000.00, (0.005) and
+    # 6.2E-02 unread
+    assert normalize_amount(raw, WAN) == ((Decimal(amount).quantize(Decimal("0.01")),), problem)
+
+
+@pytest.mark.parametrize("raw", ["-", "—", "万", "—万", "-万"])
+def test_a_dash_or_a_lone_wan_is_no_amount(raw):
+    # 万 alone read as 大写 0 (and —万 as -0): a dash under a 万元 header became a silent 0.00
+    assert normalize_amount(raw, WAN) == ((None,), "amount_unparsed")
+    assert normalize_amount(raw) == ((None,), "amount_unparsed")
 
 
 @pytest.mark.parametrize(

@@ -269,21 +269,68 @@ def test_an_amount_column_headed_in_wan_yuan_is_read_in_yuan(tmp_path):
     ingest_drop(con, drop)
     amounts = con.execute("SELECT amount FROM payments ORDER BY row_no").fetchall()
     assert amounts == [(Decimal("620.00"),), (Decimal("620.00"),)]
-    assert con.execute("SELECT count(*) FROM dq_findings WHERE column_name = 'amount'"
-                       ).fetchone() == (0,)  # fmt: skip
+    assert con.execute("SELECT row_no, problem FROM dq_findings WHERE column_name = 'amount' "
+                       "ORDER BY row_no").fetchall() == [(2, "amount_in_wan"), (3, "amount_in_wan")]  # fmt: skip
     [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
     assert "列「发放金额（万元）」以万元为单位：各行金额已换算为元" in notes
 
 
-def test_a_note_in_brackets_beside_a_name_is_left_out_of_the_name_and_kept_in_the_row(tmp_path):
-    # 刘华\n（户主） was read with its note (name_unusual_chars): the head lost his links
-    con = _ingest_csv(tmp_path, "救助证号,姓名,身份证号码,救助类型,是否保障对象,纳入日期\n"
-                                f'DB001,"{HEAD}\n（户主）",{HEAD_ID},低保,是,2020-01-01\n'
-                                f"DB001,{WIFE}（妻）,{WIFE_ID},低保,是,2020-01-01\n")  # fmt: skip
-    assert con.execute("SELECT name FROM assistance ORDER BY row_no").fetchall() == [
-        (HEAD,), (WIFE,)]  # fmt: skip
-    assert con.execute("SELECT name FROM raw_assistance ORDER BY row_no").fetchall() == [
-        (f"{HEAD}\n（户主）",), (f"{WIFE}（妻）",)]  # fmt: skip
-    assert con.execute("SELECT problem, raw_value FROM dq_findings WHERE column_name = 'name' "
-                       "ORDER BY row_no").fetchall() == [
-        ("name_annotated", f"{HEAD}\n（户主）"), ("name_annotated", f"{WIFE}（妻）")]  # fmt: skip
+def _amounts_read(tmp_path, name, text, registry, column):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / name).write_text(text, encoding="utf-8")
+    (drop / "救助对象.csv").write_text(
+        f"救助证号,姓名,身份证号码,救助类型,是否保障对象,纳入日期\nDB001,{HEAD},{HEAD_ID},低保,是,2020-01-01\n",
+        encoding="utf-8")  # fmt: skip
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    read = con.execute(f"SELECT t.{column}::VARCHAR, f.problem FROM {registry} t LEFT JOIN dq_findings f "
+                       f"ON f.row_no = t.row_no AND f.registry = '{registry}' "
+                       f"AND f.column_name = '{column}' ORDER BY t.row_no").fetchall()  # fmt: skip
+    [notes] = con.execute("SELECT string_agg(notes, '|') FROM ingest_sources").fetchone()
+    return read, notes
+
+
+def _payments_in(tmp_path, header, cells):
+    lines = "".join(f"P{row},DB001,{HEAD},2025-{row:02d},{cell},低保\n"
+                    for row, cell in enumerate(cells, start=1))  # fmt: skip
+    text = f"记录编号,救助证号,领款人姓名,发放月份,{header},救助类型\n{lines}"
+    return _amounts_read(tmp_path, "发放记录.csv", text, "payments", "amount")
+
+
+def test_a_wan_yuan_header_scales_each_number_as_read_keeping_its_own_unit_and_problem(tmp_path):
+    # 620元 was 6,200,000.00 (the header's 万 put after its 元), - and — a silent 0.00, (0.005)
+    # and 6.2E-02 unread: the header's 万 was written into the cell's text
+    read, notes = _payments_in(
+        tmp_path,
+        "发放金额（万元）",
+        ["0.062", "620元", "￥620", "-", "—", "(0.005)", "6.2E-02", "0.0580"],
+    )
+    assert read == [("620.00", "amount_in_wan"), ("620.00", None), ("620.00", None),
+                    (None, "amount_unparsed"), (None, "amount_unparsed"),
+                    ("-50.00", "amount_in_brackets"), ("620.00", "amount_in_wan"),
+                    ("580.00", "amount_in_wan")]  # fmt: skip
+    assert "以万元为单位：各行金额已换算为元" in notes
+
+
+def test_a_wan_yuan_header_over_yuan_sized_payments_is_read_in_yuan_with_a_note(tmp_path):
+    # 620 under 发放金额（万元） was 6,200,000.00 元 with only the column's note
+    read, notes = _payments_in(tmp_path, "发放金额（万元）", ["620", "620", "580.50", "0.062"])
+    assert [amount for amount, _ in read[:3]] == ["620.00", "620.00", "580.50"]
+    assert "列「发放金额（万元）」表头写万元，但数值像是以元为单位，按元读取：请核对" in notes
+    assert "以万元为单位：各行金额已换算为元" not in notes
+
+
+def test_a_wan_yuan_header_over_yuan_sized_yearly_incomes_is_read_in_yuan(tmp_path):
+    # 4500 under 人均纯收入（万元/年） was 45,000,000.00 元 with only the column's note
+    rows = [
+        ("V1", HEAD, HEAD_ID, "4500"),
+        ("V2", WIFE, WIFE_ID, "3800"),
+        ("V3", SON, SON_ID, "12000"),
+    ]
+    text = "记录编号,户编号,姓名,身份证号码,贫困户状态,人均纯收入（万元/年）\n" + "".join(
+        f"{record},H1,{name},{number},已脱贫,{income}\n" for record, name, number, income in rows
+    )
+    read, notes = _amounts_read(tmp_path, "建档立卡.csv", text, "poverty", "income_per_capita_year")
+    assert read == [("4500.00", None), ("3800.00", None), ("12000.00", None)]
+    assert "列「人均纯收入（万元/年）」表头写万元，但数值像是以元为单位，按元读取：请核对" in notes
