@@ -34,13 +34,15 @@ NAME_SEPARATOR = "·"
 """What a normalised name writes between a given name and a father's or clan name (吐尔洪·买买提;
 ``•``, ``.``, ``。``, ``-`` and the like become it, spaces go): one office writes it, the next
 leaves it out, so linking compares names without it (``resolver.persons``)."""
-# Chinese characters (the basic block, extension A, compatibility ideographs, extensions B–F
-# and G–H: 𠮷, 𬌗, names GB 18030 holds beyond GBK), Latin letters and the middle dot.
-# A note in brackets beside a name (户主, 妻, 已故, 代领, an alias), after ``fold``: no name
-# holds brackets.
-_NAME_NOTE = re.compile(r"[(\[【〔〖][^()\[\]【】〔〕〖〗]*[)\]】〕〗]")
+# Notes in brackets after a name (户主, 妻, 已故, 代领, an alias), after ``fold``: no name
+# holds brackets. Only trailing ones: 户主(曾云福), 李芳(妻)张三 or 王(强) are no name beside a note.
+_NAME_NOTES = re.compile(r"(?:[(\[【〔〖][^()\[\]【】〔〕〖〗]*[)\]】〕〗])+$")
+# What stands before a bracket as a role, not a name: 户主(曾云福), 代领人(张三).
+_ROLE_WORDS = frozenset({"代领人", "监护人", "领款人", "收款人", "申请人", "代理人", "联系人"})
 # A village's group in brackets after it (龙泉村（3组）, after ``fold``): the group.
 _BRACKETED_GROUP = re.compile(r"\(([^()]+)\)$")
+# Chinese characters (the basic block, extension A, compatibility ideographs, extensions B–F
+# and G–H: 𠮷, 𬌗, names GB 18030 holds beyond GBK), Latin letters and the middle dot.
 _NAME_OK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
                       r"\U00030000-\U0003134fA-Za-z·]+$")  # fmt: skip
 _DATE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -674,11 +676,24 @@ def normalize_name(raw: str) -> Result:
 
 
 def _name_of(folded: str) -> Result:
-    bare = _NAME_NOTE.sub("", folded)
-    if not bare or bare == folded:
-        return _bare_name_of(folded)
-    outputs, problem = _bare_name_of(bare)
-    return outputs, problem or "name_annotated"
+    notes = _NAME_NOTES.search(folded)
+    if notes:
+        (name, *keys), problem = _bare_name_of(folded[: notes.start()])
+        if problem is None and _a_name_beside_notes(name):
+            return (name, *keys), "name_annotated"
+    return _bare_name_of(folded)
+
+
+def _a_name_beside_notes(name: str | None) -> bool:
+    """Whether the text before a name cell's notes in brackets reads as a name: two or more
+    characters, no separator at either end (玛丽·(Mary)), no relation nor role (户主(曾云福))."""
+    return (
+        name is not None
+        and len(name.replace(NAME_SEPARATOR, "")) >= 2
+        and name.strip(NAME_SEPARATOR) == name
+        and name not in VOCABULARIES["relation"]
+        and name not in _ROLE_WORDS
+    )
 
 
 def _bare_name_of(folded: str) -> Result:

@@ -267,6 +267,27 @@ def test_a_note_in_brackets_beside_a_name_is_no_part_of_the_name(raw, name):
     assert normalize_name("(户主)")[1] == "name_unusual_chars"  # nothing outside: as written
 
 
+@pytest.mark.parametrize(
+    ("raw", "read"),
+    [("户主(曾云福)", "户主(曾云福)"), ("代领人（张三）", "代领人(张三)"), ("王(强)", "王(强)"),
+     ("李芳(妻)张三", "李芳(妻)张三"), ("玛丽·(Mary)", "玛丽·(Mary)"), ("(户主)曾云福", "(户主)曾云福")],
+)  # fmt: skip
+def test_brackets_that_are_no_note_after_a_name_are_kept_as_written(raw, read):
+    # the brackets were dropped wherever they stood: 户主(曾云福) read 户主, 王(强) 王,
+    # 李芳(妻)张三 李芳张三, 玛丽·(Mary) 玛丽·, each as a name with a note beside it
+    assert normalize_name(raw)[0][0] == read
+    assert normalize_name(raw)[1] == "name_unusual_chars"
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [("李芳（妻）（已故）", "李芳"), ("张三(曾用名张山)", "张三"), ("曾云福()", "曾云福")],
+)
+def test_notes_trailing_a_name_are_left_out_of_it(raw, name):
+    assert normalize_name(raw)[0][0] == name
+    assert normalize_name(raw)[1] == "name_annotated"
+
+
 @pytest.mark.parametrize("raw", ["巴彦嘎查", "巴彦村", "巴彦嘎查委员会", "巴彦村委会"])
 def test_a_gacha_and_a_village_of_one_name_are_one_village(raw):
     assert normalize_village(raw)[0][1] == "巴彦"
