@@ -1169,8 +1169,8 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
                     struck = pa.array(np.isin(row_numbers.to_numpy(), list(rows)))
                     problems = pc.if_else(struck, "row_struck", problems)
                 if grid.shifted_rows:  # a row read one column to the left: asked about
-                    shifted = pa.array(np.isin(row_numbers.to_numpy(), list(grid.shifted_rows)))
-                    problems = pc.if_else(shifted, "row_shifted", problems)
+                    findings.append(_shifted_findings(registry, column.name, grid.shifted_rows,
+                                                      row_numbers, values, normalised))  # fmt: skip
                 if grid.hidden_rows:  # a row a person hid: read, and asked about
                     hidden = pa.array(np.isin(row_numbers.to_numpy(), list(grid.hidden_rows)))
                     problems = pc.if_else(pc.and_(hidden, pc.is_null(problems)), "row_hidden",
@@ -1422,6 +1422,15 @@ def _merged_findings(registry: Registry, column: str, counted_on: pa.Array, valu
     problems = pc.if_else(pc.is_valid(counted_on), "amount_merged_once",
                           pa.scalar(None, pa.string()))  # fmt: skip
     return findings_of(registry, column, problems, shown, normalised)
+
+
+def _shifted_findings(registry: Registry, column: str, shifted_rows: frozenset[int],
+                      row_numbers: pa.Array, values: pa.Array, normalised: dict) -> pa.Table:  # fmt: skip
+    """A finding ``row_shifted`` per row read one column to the left: one of its own, beside
+    what else its cell says (a name's note, a struck or hidden row)."""
+    shifted = pa.array(np.isin(row_numbers.to_numpy(), list(shifted_rows)))
+    problems = pc.if_else(shifted, "row_shifted", pa.scalar(None, pa.string()))
+    return findings_of(registry, column, problems, values, normalised)
 
 
 def _merged_note(located: Located, position: int, counted_on: pa.Array) -> str:

@@ -7,6 +7,7 @@ import pytest
 from resolver.db import connect
 from resolver.errors import InputError
 from resolver.ingest import ingest_drop
+from resolver.quality import struck_records
 
 ROSTER = ["记录编号", "救助证号", "姓名", "身份证号码", "救助类型", "低保类别", "是否保障对象",
           "纳入日期", "退出日期"]  # fmt: skip
@@ -82,3 +83,33 @@ def test_a_row_that_reads_as_written_is_never_moved(tmp_path):
         ("刘华", "dibao"), ("王莉", "dibao"), ("张伟", "dibao")]  # fmt: skip
     assert con.execute("SELECT count(*) FROM dq_findings WHERE problem = 'row_shifted'"
                        ).fetchone() == (0,)  # fmt: skip
+
+
+def test_a_shifted_row_keeps_its_names_note_beside_the_shift(tmp_path):
+    # row_shifted replaced the cell's other finding: the note beside 王莉 was lost
+    drop = tmp_path / "drop"
+    _csv(
+        drop,
+        "救助对象.csv",
+        [ROSTER, LIU, ["", WANG[0], WANG[1], "王莉（妻）", *WANG[3:-1]], ZHANG],
+    )
+    con = _ingest(drop)
+    assert con.execute("SELECT name FROM assistance WHERE record_id = 'A2'").fetchone() == ("王莉",)
+    assert sorted(con.execute("SELECT problem FROM dq_findings WHERE row_no = 3 AND column_name = 'name'"
+                              ).fetchall()) == [("name_annotated",), ("row_shifted",)]  # fmt: skip
+
+
+def test_a_shifted_row_struck_through_is_still_a_struck_row(tmp_path):
+    # row_shifted replaced row_struck: a row struck out (deleted) was read as a live one
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    book = openpyxl.Workbook()
+    for row in (ROSTER, LIU, [None, *WANG[:-1]], ZHANG):
+        book.active.append(row)
+    for cell in book.active[3]:
+        cell.font = openpyxl.styles.Font(strike=True)
+    book.save(drop / "救助对象.xlsx")
+    con = _ingest(drop)
+    assert sorted(con.execute("SELECT problem FROM dq_findings WHERE row_no = 3 AND column_name = 'name'"
+                              ).fetchall()) == [("row_shifted",), ("row_struck",)]  # fmt: skip
+    assert struck_records(con) == {("assistance", "A2")}
