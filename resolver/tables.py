@@ -1407,7 +1407,8 @@ def owed_amounts(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
     if owed is None:
         return None
     counted, counted_on = _counted_once(located, owed, cells[owed], row_numbers)
-    outputs, _ = _normalise_column(registry.column("amount").kind, counted)
+    kind, _ = _amount_read_as(registry.column("amount"), located, owed, counted)
+    outputs, _ = _normalise_column(kind, counted)
     merged = (pa.array([False] * len(counted)) if counted_on is None
               else pc.is_valid(counted_on))  # fmt: skip
     return pa.table({"amount": outputs[0], "merged": merged})

@@ -4,6 +4,7 @@ import csv
 import io
 import re
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -854,6 +855,21 @@ def test_of_an_amount_owed_and_an_amount_paid_the_paid_one_is_read_and_the_note_
     assert source.normalised.column("amount").to_pylist() == [882.0]
     assert source.notes == ["列「应发金额」与列「实发金额」都是发放金额（元）：读取列「实发金额」，"
                             "此列作为附加列保留"]  # fmt: skip
+
+
+def test_an_amount_owed_headed_in_wan_yuan_is_read_as_the_amount_paid_beside_it_is(tmp_path):
+    """A list before the bank: 实发 blank, screened on 应发 (``api.screen_file``). Until
+    2026-12-06 a 应发金额（万元） was read in 元 (0.062 as 0.06) beside a 实发金额（万元） read as
+    620.00, so such lines were screened at a ten-thousandth of their amount."""
+    from resolver.ingest import read_registry_file
+
+    path = tmp_path / "发放.csv"
+    write_csv(path, [["记录编号", "救助证号", "领款人姓名", "应发金额（万元）", "实发金额（万元）", "发放月份"],
+                     ["F1", "DB1", "张三", "0.062", "", "2026-10"],
+                     ["F2", "DB2", "李四", "0.0441", "0.0441", "2026-10"]])  # fmt: skip
+    (source,) = read_registry_file(path, "payments")
+    assert source.owed["amount"].to_pylist() == [Decimal("620.00"), Decimal("441.00")]
+    assert source.normalised.column("amount").to_pylist()[1] == 441.0
 
 
 def test_the_sheet_name_gives_the_program_when_the_file_name_names_both(tmp_path, plain):
