@@ -251,6 +251,44 @@ def _missing_townships(registry: str, county: str | None, roster: dict, held: di
     return gaps
 
 
+# An ID's region (the 6-digit division code it begins with) is one of a county's own when
+# at least REGION_SHARE of the valid IDs its 户籍 rows carry begin with it: the county's code,
+# and an old code its people kept from before a re-division (most of its older people's),
+# but not the code of one of the many counties its in-comers (brides, workers) were born in,
+# each a few of its people. In a drop of several counties each county's rows are counted
+# apart, so that no county's own code is lost among the others'.
+REGION_SHARE = 0.02
+
+
+def hukou_regions(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """The regions of the drop's 户籍人口: the division codes at least ``REGION_SHARE`` of a
+    county's valid 户籍 IDs begin with. A person whose valid ID is of none of them may be
+    registered in another county (人户分离), so that the 户籍 holding no row of her says
+    nothing of her 户口.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database an ingest wrote.
+
+    Returns
+    -------
+    frozenset of str
+        The 6-digit codes; empty without 户籍人口 or a valid ID in it.
+    """
+    columns = column_names(con, "hukou") if "hukou" in table_names(con) else set()
+    if "id_number_status" not in columns:
+        return frozenset()
+    county = "county" if "county" in columns else "NULL"
+    rows = con.execute(
+        f"SELECT left(id_number, 6) AS region FROM hukou WHERE id_number_status = 'valid' "
+        f"GROUP BY {county}, region "
+        f"QUALIFY count(*) >= ? * sum(count(*)) OVER (PARTITION BY {county})",
+        [REGION_SHARE],
+    ).fetchall()
+    return frozenset(region for (region,) in rows)
+
+
 def struck_records(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
     """The rows read though struck through in their file (``row_struck``): registry and
     record id.

@@ -1,10 +1,10 @@
-"""The findings workbook's list of death notices too many namesakes may be, on tiny inline
-tables."""
+"""The findings workbook's list of death notices too many namesakes may be, and the ID
+regions of the 户籍人口, on tiny inline tables."""
 
 from __future__ import annotations
 
 from resolver.db import connect
-from resolver.quality import unattributed_deaths
+from resolver.quality import hukou_regions, unattributed_deaths
 
 
 def _linked():
@@ -106,3 +106,31 @@ def test_a_notice_carrying_a_roster_rows_id_under_another_name_is_listed_naming_
     # an ID the notice does not trust (a 15-digit one made 18) names no one
     con.execute("UPDATE persons SET id_status = 'upgraded' WHERE unique_id = 'deaths:D2'")
     assert "D2" not in [row[3] for row in unattributed_deaths(con, 3)]
+
+
+def _hukou_ids(rows: list[tuple[str | None, str, str, int]]):
+    """A 户籍人口 of ``count`` rows per (county, region, ID status)."""
+    con = connect(":memory:")
+    con.execute("CREATE TABLE hukou (id_number VARCHAR, id_number_status VARCHAR, county VARCHAR)")
+    for county, region, status, count in rows:
+        con.executemany("INSERT INTO hukou VALUES (?, ?, ?)",
+                        [(f"{region}19600101{n:03d}0", status, county) for n in range(count)])  # fmt: skip
+    return con
+
+
+def test_a_countys_regions_are_its_own_code_and_an_old_one_not_its_in_comers():
+    # 60 of the county's code, 30 of its code before a re-division, 1 bride from 510322 (1 %)
+    con = _hukou_ids([(None, "532326", "valid", 60), (None, "532301", "valid", 30),
+                      (None, "510322", "valid", 1), (None, "999999", "bad_check_digit", 20)])  # fmt: skip
+    assert hukou_regions(con) == {"532326", "532301"}
+
+
+def test_each_county_of_a_drop_of_several_keeps_its_own_region():
+    # 乙县's 3 rows are 1.5 % of the drop's but all of its own
+    con = _hukou_ids([("甲县", "532326", "valid", 200), ("乙县", "532322", "valid", 3)])
+    assert hukou_regions(con) == {"532326", "532322"}
+
+
+def test_no_hukou_registry_or_no_valid_id_has_no_regions():
+    assert hukou_regions(connect(":memory:")) == frozenset()
+    assert hukou_regions(_hukou_ids([(None, "532326", "bad_check_digit", 5)])) == frozenset()
