@@ -21,7 +21,7 @@ and ``basis``: that link's strongest comparisons in words.
 | edge kind | between | attributes (besides registry, record_id, probability) |
 |---|---|---|
 | member_of | person - hukou_family | relation |
-| enrolled_in | person - case | covered, start, end, dibao_class (the member's own), health, income_month, income_since (the optional column 收入核定日期), area (the optional column 城乡属性, else 城市/农村 in the program as written; None when unknown), relation, household_size, id18, birth_date and gender (as the row writes them; None when blank), gradual_until (the last month of a 渐退 its note dates: ``models.periods.noted_gradual_exit``; None when none) |
+| enrolled_in | person - case | covered, start, end, dibao_class (the member's own), health, income_month, income_since (the optional column 收入核定日期), area (the optional column 城乡属性, else 城市/农村 in the program as written; None when unknown), relation, household_size, id18, birth_date and gender (as the row writes them; None when blank), gradual_until (the last month of a 渐退 its note dates: ``models.periods.noted_gradual_exit``; None when none), township and county (the row's 乡镇 and 区县; None when blank) |
 | in_poverty_household | person - poverty_household | status, labor, health, income_year, cause (主要致贫原因 as written), dibao_marked (the optional column 扶贫低保户: True, False or None) |
 | reported_dead | person - death | |
 | possibly_dead | person - death | candidates: how many persons the notice may be (a notice linked to no one, matched by some below the threshold or ambiguously) |
@@ -32,7 +32,12 @@ and ``basis``: that link's strongest comparisons in words.
 
 The graph's ``class_amounts`` holds the monthly amount of each 低保 class and of 特困 (its
 lowest level), and ``tekun_levels`` the levels 特困 is paid at, inferred from the payment
-ledger (``models.amounts``).
+ledger (``models.amounts``). ``hukou_gaps`` holds the places the 户籍人口 holds no row of
+although it should: (county, None) for a county of a drop of several it lacks, (county,
+township) for a township whose extract is missing (``resolver.quality.registry_gaps``); and
+``hukou_regions`` the ID regions of the counties it holds (``resolver.quality.hukou_regions``):
+a person of the roster with no 户籍 row is one it should hold only outside those gaps and
+with an ID of those regions.
 """
 
 from __future__ import annotations
@@ -71,6 +76,7 @@ from resolver.outputs import (
     record_persons,
     trusted_ids,
 )
+from resolver.quality import hukou_regions, registry_gaps
 from resolver.registries import (
     AREA_HEADERS,
     CANCEL_REASON_HEADERS,
@@ -120,6 +126,11 @@ class GraphRows:
     county_amounts: dict[str, tuple[dict, dict]] = field(default_factory=dict)
     """In a drop of several counties, each county's own class amounts and 特困 levels
     (``models.amounts.ledger_amounts_and_levels``)."""
+    hukou_gaps: frozenset[tuple[str | None, str | None]] = frozenset()
+    """The (county, township) the 户籍人口 lacks, township None for a whole county
+    (``resolver.quality.registry_gaps``)."""
+    hukou_regions: frozenset[str] = frozenset()
+    """The ID regions of the counties the 户籍人口 holds (``resolver.quality.hukou_regions``)."""
 
 
 def build_household_graph(
@@ -202,7 +213,8 @@ def graph_rows(
         return GraphRows(
             as_of=as_of or drop_as_of(con), class_amounts=class_amounts,
             shared=frozenset(_shared_identifiers(con, present)), tables=tables,
-            tekun_levels=levels, county_amounts=by_county,
+            tekun_levels=levels, county_amounts=by_county, hukou_gaps=_hukou_gaps(con),
+            hukou_regions=hukou_regions(con),
         )  # fmt: skip
     finally:
         con.execute(f"DROP TABLE {ATTACHMENT}")
@@ -224,13 +236,15 @@ def graph_of(rows: GraphRows) -> nx.MultiGraph:
     Returns
     -------
     nx.MultiGraph
-        The nodes and edges of the module docstring, with ``as_of``, ``class_amounts`` and
-        ``registries`` (those the drop holds) in ``graph.graph``.
+        The nodes and edges of the module docstring, with ``as_of``, ``class_amounts``,
+        ``registries`` (those the drop holds), ``hukou_gaps`` and ``hukou_regions`` in
+        ``graph.graph``.
     """
     held = frozenset(registry for name, (registry, _) in _QUERIES.items() if name in rows.tables)
     graph = nx.MultiGraph(as_of=rows.as_of, shared=rows.shared, class_amounts=rows.class_amounts,
                           tekun_levels=rows.tekun_levels, county_amounts=rows.county_amounts,
-                          registries=held)  # fmt: skip
+                          registries=held, hukou_gaps=rows.hukou_gaps,
+                          hukou_regions=rows.hukou_regions)  # fmt: skip
     for name, table in rows.tables.items():
         _ADDERS[name](graph, zip(*(column.to_pylist() for column in table.columns), strict=True))
     del graph.graph["shared"]  # only needed while building
@@ -327,6 +341,12 @@ def _shared(graph, node, kind: str, value: str | None, case: Node, record_id, at
               "uses", case=case)  # fmt: skip
 
 
+def _hukou_gaps(con: duckdb.DuckDBPyConnection) -> frozenset[tuple[str | None, str | None]]:
+    """The (county, township) of each gap of the 户籍人口 (``resolver.quality.registry_gaps``)."""
+    return frozenset((gap.county, gap.township) for gap in registry_gaps(con)
+                     if gap.registry == "hukou")  # fmt: skip
+
+
 def _shared_identifiers(con: duckdb.DuckDBPyConnection, present: set[str]) -> set:
     """The phones and addresses two or more persons on the assistance roster use: one used by
     a single person says nothing about a household (a hukou family is a node already)."""
@@ -390,7 +410,7 @@ def _assistance_rows(con) -> pa.Table:
         "t.covered, t.start_date, t.end_date, t.health, t.income_per_capita::DOUBLE, "
         "t.relation, t.phone, t.address, t.bank_account, "
         + _extra(INCOME_DATE_HEADERS) + ", " + _extra(AREA_HEADERS) + ", "
-        + "r.program, t.birth_date, t.gender, " + GRADUAL_NOTE,
+        + "r.program, t.birth_date, t.gender, " + GRADUAL_NOTE + ", t.township, t.county",
         # in record order: a case's account is tied from its first row, the same in any run
         where=f"WHERE t.program IS DISTINCT FROM '{TEMPORARY}' ORDER BY t.record_id",
     )  # fmt: skip
@@ -400,7 +420,8 @@ def _add_assistance(graph, rows) -> None:
     areas = cache(urban_or_rural)  # a county writes its programs a handful of ways
     for (person_id, record_id, id18, probability, basis, name, case_no, program, dibao_class,
          household_size, covered, start, end, health, income, relation, phone, address, account,
-         income_date, area_marker, program_written, born, gender, note) in rows:  # fmt: skip
+         income_date, area_marker, program_written, born, gender, note, township,
+         county) in rows:  # fmt: skip
         attached = (probability, basis)
         node = _person_node(graph, person_id, name, id18)
         if case_no is None:  # a blank 救助证号 (a finding): enrolled, in a case no one knows
@@ -422,7 +443,8 @@ def _add_assistance(graph, rows) -> None:
               income_month=income, relation=relation, program=program,
               household_size=household_size, id18=id18, area=area,
               income_since=parse_date(income_date) if income_date else None, birth_date=born,
-              gender=gender, gradual_until=noted_gradual_exit(note) if note else None)  # fmt: skip
+              gender=gender, gradual_until=noted_gradual_exit(note) if note else None,
+              township=township, county=county)  # fmt: skip
         _shared(graph, node, "phone", phone, case, record_id, attached)
         _shared(graph, node, "address", address, case, record_id, attached)
         if account and not graph.has_edge(case, ("account", account)):  # once per case

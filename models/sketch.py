@@ -20,14 +20,18 @@ class HouseholdSketch:
     """A tiny household graph built by hand, with the attributes ``models.graph`` gives its
     nodes and edges when it builds one from a drop: persons, cases and their payments, death
     notices, certificates, poverty households, hukou families, phones, addresses and
-    accounts. ``registries`` are those the sketched drop holds (every one unless told)."""
+    accounts. ``registries`` are those the sketched drop holds (every one unless told);
+    ``hukou_gaps`` the (county, township) its 户籍人口 lacks and ``hukou_regions`` the ID
+    regions of its counties (``models.graph.GraphRows``; none unless told)."""
 
     def __init__(self, class_amounts: dict | None = None, as_of: date = AS_OF,
                  tekun_levels: dict | None = None,
-                 registries: frozenset[str] = frozenset(REGISTRIES)) -> None:  # fmt: skip
+                 registries: frozenset[str] = frozenset(REGISTRIES),
+                 hukou_gaps: frozenset = frozenset(),
+                 hukou_regions: frozenset[str] = frozenset()) -> None:  # fmt: skip
         self.graph = nx.MultiGraph(as_of=as_of, class_amounts=class_amounts or {},
-                                   tekun_levels=tekun_levels or {},
-                                   registries=registries)  # fmt: skip
+                                   tekun_levels=tekun_levels or {}, registries=registries,
+                                   hukou_gaps=hukou_gaps, hukou_regions=hukou_regions)  # fmt: skip
 
     def person(self, pid: str) -> tuple:
         """Add a person node named after its id (no ID number).
@@ -53,7 +57,8 @@ class HouseholdSketch:
     def enrol(self, pid, case_no, record_id, *, start=date(2020, 1, 1), end=None, covered=True,
               program="dibao", health=None, income=None, id18=None, probability=1.0,
               income_since=None, dibao_class=None, area=None, household_size=None,
-              birth_date=None, gender=None, gradual_until=None, relation=None):  # fmt: skip
+              birth_date=None, gender=None, gradual_until=None, relation=None, township=None,
+              county=None):  # fmt: skip
         """Put ``pid`` on the roster of case ``case_no`` (the case is made on first use, class A).
 
         Parameters
@@ -96,6 +101,10 @@ class HouseholdSketch:
             The last month (``YYYY-MM``) of a 渐退 the row's note dates.
         relation : str, optional
             The member's relation to the case's head (a code: ``spouse``, ``child`` …).
+        township : str, optional
+            The row's 乡镇.
+        county : str, optional
+            The row's 区县 (a drop of several counties).
         """
         case = ("case", case_no)
         if case not in self.graph:
@@ -110,7 +119,8 @@ class HouseholdSketch:
                    program=program, id18=id18, income_since=income_since,
                    dibao_class=dibao_class, area=area, household_size=household_size,
                    birth_date=birth_date, gender=gender,
-                   gradual_until=month_index(gradual_until) if gradual_until else None)  # fmt: skip
+                   gradual_until=month_index(gradual_until) if gradual_until else None,
+                   township=township, county=county)  # fmt: skip
 
     def pay(self, case_no, months, amount):
         """Payments to case ``case_no``: ``amount`` in each of ``months``.

@@ -14,6 +14,7 @@ from models.detectors.common import enrolled_now
 from models.graph import (
     build_household_graph,
     families_of,
+    graph_of,
     graph_rows,
     neighbours,
     nodes_of,
@@ -227,6 +228,29 @@ def test_a_payment_without_its_case_number_is_no_cases_and_splits(tmp_path):
     assert rows.tables["payments"]["record_id"].to_pylist() == ["F1"]
     parts = list(split_rows(rows, 2))
     assert sum(part.tables["payments"].num_rows for part in parts) == 1
+
+
+def test_the_hukous_gaps_and_regions_reach_every_parts_graph_and_the_roster_its_township(
+    tmp_path,
+):
+    # 金碧's one roster row has 20 户籍 rows; 铁锁's 10 cases none: its extract is missing
+    hukou = [["record_id", "hukou_no", "name", "id_number", "乡镇"],
+             *[[f"H{n}", f"F{n}", f"金{n}", _id("19600101", f"{n:03d}"), "金碧"]
+               for n in range(20)]]  # fmt: skip
+    roster = [["record_id", "case_no", "name", "program", "covered", "start_date", "乡镇"],
+              ["A0", "DB0", "金0", "低保", "是", "2024-01-01", "金碧"],
+              *[[f"A{n}", f"DB{n}", f"铁{n}", "低保", "是", "2024-01-01", "铁锁"]
+                for n in range(1, 11)]]  # fmt: skip
+    person_of = {f"H{n}": f"p{n}" for n in range(20)} | {f"A{n}": f"p{n}" for n in range(11)}
+    con = _linked(tmp_path, {"hukou": hukou, "assistance": roster}, person_of=person_of)
+    parts = [graph_of(part) for part in split_rows(graph_rows(con, links=None), 2)]
+    assert len(parts) == 2
+    for part in parts:
+        assert part.graph["hukou_gaps"] == {(None, "铁锁")}
+        assert part.graph["hukou_regions"] == {"110105"}
+    ((_, row),) = [found for part in parts if person("p1") in part
+                   for found in neighbours(part, person("p1"), "enrolled_in")]  # fmt: skip
+    assert (row["township"], row["county"]) == ("铁锁", None)
 
 
 def test_a_roster_row_without_its_case_number_is_in_no_case_but_is_enrolment(tmp_path):
