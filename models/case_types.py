@@ -88,7 +88,7 @@ CASE_TYPES: dict[str, CaseTypeSpec] = {
                 ("log_months_after", "死亡后发放月数", 1),
                 ("notices", "死亡通知条数", 1),
                 ("signs_of_life", "死亡日期后的生存迹象", -1),
-                ("no_hukou", "户籍中查无此人（可能已注销）", 1),
+                ("no_hukou", "户籍应有而查无此人（可能已注销）", 1),
                 ("log_candidates", "死亡记录可能对应的人数", -1),
             ),
             money=True,

@@ -82,7 +82,7 @@ UNLINKED_REASONS = {
 }
 
 
-# Features that say yes or no (1 or 0): shown as 是 / 否 (a "0" after 户籍中查无此人 read as
+# Features that say yes or no (1 or 0): shown as 是 / 否 (a "0" after 户籍应有而查无此人 read as
 # though the person were missing from the hukou registry).
 YES_NO_FEATURES = frozenset({"corroborated", "no_hukou", "both_programs", "same_valid_id",
                              "was_enrolled", "class_c", "zero_labor", "below_standard",

@@ -211,7 +211,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
     restored = any(day > notices[-1][0] for day, _ in graph.nodes[node].get("restored", ()))
     corroborated = not restored and _corroborated(graph, notices, row)
     alive = _signs_of_life(graph, node, notices)
-    registered = bool(neighbours(graph, node, "member_of"))
+    unregistered, no_hukou = _hukou_absence(graph, node, row)
     label = CLASS_LABELS.get(key, "类别不明")
     evidence = [
         *(said for death in renamed for said in _renamed_evidence(graph, node, death)),
@@ -233,7 +233,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
         ),
         *_other_programs(graph, case_node, after),
         _certainty(graph, node, death_row, corroborated),
-        *([] if registered else [Evidence("户籍人口中查无此人（户口可能已因死亡注销）")]),
+        *([Evidence(unregistered)] if unregistered else []),
         identity_evidence(death_row, "死亡记录"),
         identity_evidence(row, "救助记录"),
     ]
@@ -249,7 +249,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
             "identity": min(death_row["probability"], row["probability"]),
             "notices": float(len(notices)),
             "signs_of_life": float(len(alive)),
-            "no_hukou": float(not registered),
+            "no_hukou": float(no_hukou),
             "candidates": float(graph.nodes[notices[-1][1]].get("candidates", 1)
                                 if uncertain else 1),
             # true only if the notice is this person: scored at most that probability
@@ -344,6 +344,29 @@ def _reductions(unpaid: int, partial: int, shared: int, paid_back: dict[int, flo
         said.append(Evidence(back + (f"已从金额中扣除，尚余 {amount:.2f} 元（如非为本人的退款，请加回）"
                                      if alone else "案件中另有成员死亡，未从本人金额中扣除，请核实归属")))  # fmt: skip
     return said
+
+
+def _hukou_absence(graph, node, row) -> tuple[str | None, bool]:
+    """Why the 户籍人口 holds no row of the person (roster ``row``), None when it holds one,
+    and whether that is its word that the person is gone (``no_hukou``): only of a local
+    person it should hold. Where the data cannot place her — the drop holds no 户籍人口, or
+    none of her county (``hukou_gaps``: county, None) or of her township (its extract
+    missing), or her valid ID is of a region none of the counties' 户籍 IDs are of
+    (``hukou_regions``: 人户分离, her 户口 elsewhere) — the evidence says what is true and the
+    absence raises nothing."""
+    if neighbours(graph, node, "member_of"):
+        return None, False
+    gaps, county = graph.graph["hukou_gaps"], row["county"]
+    if "hukou" not in graph.graph["registries"] or (county, None) in gaps:
+        where = f"该区县（{county}）的" if county else ""
+        return f"本次数据未包含{where}户籍人口，无法核对户口是否已注销", False
+    if (county, row["township"]) in gaps:
+        return (f"户籍人口中没有该乡镇（{row['township']}）的记录（该乡镇户籍数据缺失），"
+                "无法核对户口是否已注销", False)  # fmt: skip
+    regions, id18 = graph.graph["hukou_regions"], graph.nodes[node].get("id18")
+    if regions and id18 and id18[:6] not in regions:
+        return f"身份证号属外地（{id18[:6]}），户籍可能不在本县", False
+    return "户籍人口中查无此人（户口可能已因死亡注销）", True
 
 
 def _corroborated(graph, notices, row) -> bool:

@@ -592,6 +592,80 @@ def test_a_death_on_a_fuzzy_link_only_is_not_corroborated():
     assert case.features["identity"] == 0.97
 
 
+# A blind tester's county: 户籍 IDs of 532326, its township 铁锁's 户籍 extract never sent.
+LOCAL_ID, OTHER_COUNTY_ID = "532326195604012027", "510322195703231954"
+
+
+def _dead_without_hukou(drop: HouseholdSketch, township: str = "金碧", id18: str = LOCAL_ID,
+                        county: str | None = None):  # fmt: skip
+    """The lead on a member paid after her death whom the 户籍人口 holds no row of."""
+    drop.enrol("old", "DB1", "A1", id18=id18, township=township, county=county)
+    drop.pay("DB1", MONTHS_2026, 420.0)
+    drop.die("old", "D1", date(2026, 1, 5), id18=id18)
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    return case
+
+
+def _hukou_line(case) -> str:
+    (line,) = [item.text for item in case.evidence if "户籍" in item.text or "户口" in item.text]
+    return line
+
+
+@pytest.mark.parametrize(
+    ("drop", "township", "id18", "county", "said"),
+    [
+        # the drop holds no 户籍人口 at all
+        (HouseholdSketch(registries=frozenset(REGISTRIES) - {"hukou"}), "金碧", LOCAL_ID, None,
+         "本次数据未包含户籍人口，无法核对户口是否已注销"),
+        # a county of a drop of several whose 户籍人口 is not in it
+        (HouseholdSketch(hukou_gaps=frozenset({("乙县", None)}), hukou_regions=frozenset({"532326"})),
+         "金碧", LOCAL_ID, "乙县", "本次数据未包含该区县（乙县）的户籍人口，无法核对户口是否已注销"),
+        # her township's 派出所 never sent its extract
+        (HouseholdSketch(hukou_gaps=frozenset({(None, "铁锁")}), hukou_regions=frozenset({"532326"})),
+         "铁锁", LOCAL_ID, None,
+         "户籍人口中没有该乡镇（铁锁）的记录（该乡镇户籍数据缺失），无法核对户口是否已注销"),
+        # 人户分离: her ID is another county's, her 户口 may be there
+        (HouseholdSketch(hukou_regions=frozenset({"532326", "532301"})), "石羊", OTHER_COUNTY_ID,
+         None, "身份证号属外地（510322），户籍可能不在本县"),
+    ],
+)  # fmt: skip
+def test_no_hukou_row_where_the_data_cannot_place_her_says_so_and_raises_nothing(
+    drop, township, id18, county, said
+):
+    # a blind tester's county: until 2026-12-06 each such lead said 户籍人口中查无此人（户口可能
+    # 已因死亡注销） and its no_hukou 1 raised its score (3 of 铁锁, 1 人户分离, of 15)
+    case = _dead_without_hukou(drop, township, id18, county)
+    assert _hukou_line(case) == said
+    assert case.features["no_hukou"] == 0.0
+    assert case.amount_at_risk == 420.0 * 8  # the money is the same
+
+
+@pytest.mark.parametrize(
+    ("township", "id18", "county"),
+    [("金碧", LOCAL_ID, None),  # a township the 户籍 holds, an ID of its region
+     ("金碧", "532301195604012027", None),  # an old region code the county's 户籍 IDs carry
+     ("金碧", LOCAL_ID, "甲县")],  # a county of the drop whose 户籍 is there (乙县's is not)
+)  # fmt: skip
+def test_a_local_person_the_hukou_should_hold_and_does_not_is_still_no_hukou(
+    township, id18, county
+):
+    drop = HouseholdSketch(hukou_gaps=frozenset({(None, "铁锁"), ("乙县", None)}),
+                           hukou_regions=frozenset({"532326", "532301"}))  # fmt: skip
+    case = _dead_without_hukou(drop, township, id18, county)
+    assert _hukou_line(case) == "户籍人口中查无此人（户口可能已因死亡注销）"
+    assert case.features["no_hukou"] == 1.0
+
+
+def test_a_person_the_hukou_holds_has_no_hukou_line_whatever_her_id_or_township():
+    drop = HouseholdSketch(
+        hukou_gaps=frozenset({(None, "铁锁")}), hukou_regions=frozenset({"532326"})
+    )
+    drop.family("F1", "old")
+    case = _dead_without_hukou(drop, "铁锁", OTHER_COUNTY_ID)
+    assert not [item for item in case.evidence if "户籍" in item.text]
+    assert case.features["no_hukou"] == 0.0
+
+
 def test_dibao_and_tekun_at_once_is_a_duplicate_paid_twice_over_the_overlap():
     drop = HouseholdSketch(AMOUNTS_2026)
     drop.enrol("li", "DB1", "A1", start=date(2019, 3, 1), dibao_class="C")

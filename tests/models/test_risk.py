@@ -81,7 +81,7 @@ def test_weak_identity_lowers_the_score_and_the_evidence_says_so() -> None:
 
 def test_a_yes_or_no_feature_is_explained_as_yes_or_no() -> None:
     _, reasons = RiskModel.load(None).explain(_deceased(0.9999, 6, False))
-    assert "户籍中查无此人（可能已注销） 否" in reasons[0]  # in the registry: not "… 0"
+    assert "户籍应有而查无此人（可能已注销） 否" in reasons[0]  # in the registry: not "… 0"
     assert "死亡有两个来源或身份证号一致 否" in reasons[0]
     # the examples it was calibrated on are the synthetic county's, and the evidence says so
     assert "（按合成数据中184个已知真伪的同类疑点校准）" in reasons[0]
