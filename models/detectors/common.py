@@ -538,7 +538,7 @@ def _lapsed_severe_evidence(graph: nx.MultiGraph, policy: Policy, case: Node, me
                      f"{reason}，不再作为单人户保障的依据；如已重新办证或评定，请补充核实",
                      "assistance", row["record_id"])
             for cert, cert_row, reason in set_aside
-            if severe_certificate(graph, policy, cert)]  # fmt: skip
+            if _severe(graph, policy, cert)]  # fmt: skip
 
 
 def _uncertified_disabled_evidence(graph: nx.MultiGraph, policy: Policy, case: Node,
@@ -604,7 +604,7 @@ def severely_disabled(graph: nx.MultiGraph, policy: Policy, person: Node,
         True when a certificate in force is severe.
     """
     held, _ = held_certificates(graph, person, on)
-    return any(severe_certificate(graph, policy, cert) for cert, _ in held)
+    return any(_severe(graph, policy, cert) for cert, _ in held)
 
 
 def _last_day(graph: nx.MultiGraph, row: dict) -> date:
@@ -612,23 +612,8 @@ def _last_day(graph: nx.MultiGraph, row: dict) -> date:
     return min(row["end"] or graph.graph["as_of"], graph.graph["as_of"])
 
 
-def severe_certificate(graph: nx.MultiGraph, policy: Policy, cert: Node) -> bool:
-    """Whether the certificate node is of a severe disability (policy), in force or not.
-
-    Parameters
-    ----------
-    graph : nx.MultiGraph
-        The household graph.
-    policy : Policy
-        The policy profile that says which disabilities are severe.
-    cert : Node
-        The certificate node.
-
-    Returns
-    -------
-    bool
-        True when its category and level are severe.
-    """
+def _severe(graph: nx.MultiGraph, policy: Policy, cert: Node) -> bool:
+    """Whether the certificate node is of a severe disability (policy), in force or not."""
     return policy.is_severely_disabled(graph.nodes[cert]["disability_type"],
                                        graph.nodes[cert]["level"])  # fmt: skip
 

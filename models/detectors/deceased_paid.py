@@ -103,8 +103,9 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     the notice is this person, so its score is at most that link's probability
     (``models.cases.UNLINKED``). A notice linked to no one that carries the member's ID under
     another name (a changed name, or the ID typed on another's notice) says so first; one
-    whose own birth date or gender is not the ID's is another's notice typed with her ID,
-    and raises no lead (it stays listed among the notices no one was confirmed for). A
+    whose own birth date or gender is not the ID's is another's notice typed with her ID and
+    no evidence of her death (``_typed_with_her_id``; it stays listed among the notices no
+    one was confirmed for). A
     person with a notice of
     their own is judged by it alone: paid within the grace after their own death, a
     namesake's earlier notice is no lead.
@@ -182,7 +183,8 @@ def _dated(graph: nx.MultiGraph, node, kind: str) -> list:
 
 
 def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | None:
-    if not row["covered"]:
+    notices = [item for item in notices if not _typed_with_her_id(graph, node, item, row)]
+    if not row["covered"] or not notices:
         return None
     died = death_counted([day for day, _, _ in notices])
     _, _, death_row = notices[-1]
@@ -204,12 +206,12 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
     months = sorted(owed)
     uncertain = death_row["kind"] == "possibly_dead"
     renamed = [death for _, death, _ in notices if uncertain and _renamed(graph, node, death, row)]
-    if any(_other_details(graph.nodes[death]) for death in renamed):
-        return None  # another's notice typed with her ID: listed, no lead
     # the police withdrew the cancellation after every notice of this death (one restored
     # before a later, real death says nothing of it)
     restored = any(day > notices[-1][0] for day, _ in graph.nodes[node].get("restored", ()))
-    corroborated = not restored and _corroborated(graph, notices, row)
+    # two sources confirm that a death happened, not which namesake died
+    corroborated = not restored and (_carries_her_id(graph, notices, row) if uncertain
+                                     else _corroborated(graph, notices, row))  # fmt: skip
     alive = _signs_of_life(graph, node, notices)
     unregistered, no_hukou = _hukou_absence(graph, node, row)
     label = CLASS_LABELS.get(key, "类别不明")
@@ -372,9 +374,22 @@ def _hukou_absence(graph, node, row) -> tuple[str | None, bool]:
 def _corroborated(graph, notices, row) -> bool:
     """Two sources report the death, or a notice carries the roster row's valid ID."""
     sources = {graph.nodes[death]["source"] for _, death, _ in notices}
-    same_id = any(graph.nodes[death]["id18"] and graph.nodes[death]["id18"] == row["id18"]
-                  for _, death, _ in notices)  # fmt: skip
-    return (len(notices) >= 2 and len(sources) >= 2) or same_id
+    return (len(notices) >= 2 and len(sources) >= 2) or _carries_her_id(graph, notices, row)
+
+
+def _carries_her_id(graph, notices, row) -> bool:
+    """A notice carries the roster row's valid ID."""
+    return any(graph.nodes[death]["id18"] and graph.nodes[death]["id18"] == row["id18"]
+               for _, death, _ in notices)  # fmt: skip
+
+
+def _typed_with_her_id(graph, node, notice: tuple, row) -> bool:
+    """An uncertain notice carrying the row's ID under another name whose own birth date or
+    gender is not the ID's: another's notice typed with her ID (a renamed person keeps both),
+    no evidence of her death; listed among the notices no one was confirmed for."""
+    _, death, edge = notice
+    return (edge["kind"] == "possibly_dead" and _renamed(graph, node, death, row)
+            and bool(_other_details(graph.nodes[death])))  # fmt: skip
 
 
 def _renamed(graph, node, death, row) -> bool:

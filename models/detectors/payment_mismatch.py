@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from datetime import date
 from functools import cache, partial
 from typing import NamedTuple
 
@@ -28,7 +29,7 @@ from models.detectors.common import (
     counted_months,
     enrolment_evidence,
     paid_until,
-    severe_certificate,
+    severely_disabled,
 )
 from models.graph import Node, neighbours, nodes_of
 from models.periods import month_index, month_text
@@ -136,7 +137,7 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
 
 class _Judged(NamedTuple):
     """A case's months paid amiss (month, paid, owed, members, sources; fen), the fen it
-    paid back by month, and per month with a covered disabled member (``_disabled``), how
+    paid back by month, and per month with a covered disabled member (``_disabled_months``), how
     many and what the case was paid above the members' class amounts (``extras``)."""
 
     differences: list[tuple]
@@ -144,21 +145,27 @@ class _Judged(NamedTuple):
     extras: list[tuple[int, int]]
 
 
-def _disabled(graph: nx.MultiGraph, policy: Policy, member: Node, row: dict) -> bool:
-    """Whether a 低保 member may be paid a disabled member's add-on to the 低保金: a severe
-    disability certificate the 残联 export lists, in force or not (the months judged are past:
-    one cancelled or expired since may have held then), or the roster's own 健康状况 残疾 (the
-    office's record of whom it tops up); 特困 is paid at levels of its own (``models.amounts``)."""
-    certified = neighbours(graph, member, "certified")
-    return row["program"] == "dibao" and (
-        row["health"] == "disabled"
-        or any(severe_certificate(graph, policy, cert) for cert, _ in certified)
-    )
+def _disabled_months(graph: nx.MultiGraph, policy: Policy, member: Node, row: dict,
+                     months: set[int]) -> set[int]:  # fmt: skip
+    """The ``months`` a 低保 member may be paid a disabled member's add-on to the 低保金: all,
+    where the roster writes 健康状况 残疾 (the office's record of whom it tops up); else those
+    in which a severe certificate held (``severely_disabled`` on the month's first day: its
+    有效期至 not passed, no re-assessment issued yet; a status or a list, which say how it
+    stands now and not since when, sets none of those months aside); none for 特困, paid at
+    levels of its own (``models.amounts``)."""
+    if row["program"] != "dibao":
+        return set()
+    if row["health"] == "disabled":
+        return months
+    if not neighbours(graph, member, "certified"):
+        return set()
+    return {month for month in months
+            if severely_disabled(graph, policy, member, date(month // 12, month % 12 + 1, 1))}  # fmt: skip
 
 
 def _severe_addons(extras: dict[Node, list[tuple[int, int]]]) -> dict[str | None, int]:
     """The fixed monthly add-on (fen) a county pays each covered disabled member (重残加发,
-    分类施保: seed 003 lets a county raise severely disabled members' 低保金; ``_disabled``),
+    分类施保: seed 003 lets a county raise severely disabled members' 低保金; ``_disabled_months``),
     read from the ledger: the most common excess per such member over the members' class
     amounts, in a month paid exactly so much more (a whole multiple of it by their number),
     of the county's cases with such a member; it needs ``MIN_CASES`` cases paid it and
@@ -201,7 +208,7 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
                  price: Callable[[str | None, int], OwnAmount], month_of: Callable[[str], int],
                  addon: int = 0) -> _Judged:  # fmt: skip
     """(month, paid, owed, members, sources) of the months paid amiss, in order, amounts in
-    fen, each covered disabled member (``_disabled``) owed up to ``addon`` (fen) more (a
+    fen, each covered disabled member (``_disabled_months``) owed up to ``addon`` (fen) more (a
     month paid the class amounts, the add-on left out, is no shortfall); the fen paid
     back (refunds) by month; and the months' disabled members and excess over the class
     amounts (one pass over the rows a month: the detector walks every payment month of the
@@ -212,8 +219,9 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
         span = counted_months(graph, policy, case, member, row, last)
         dead_months = _dead_months(span, last, policy)
         # the months he is owed for: covered and active, or in the grace after his death
-        spans.append((row, class_key(row["program"], row["dibao_class"]), span | dead_months,
-                      dead_months, _disabled(graph, policy, member, row)))  # fmt: skip
+        owed_months = span | dead_months
+        spans.append((row, class_key(row["program"], row["dibao_class"]), owed_months,
+                      dead_months, _disabled_months(graph, policy, member, row, owed_months)))  # fmt: skip
     found, back, extras = [], {}, []
     months = [(month_of(text), [in_fen(amount) for _, amount in payments])
               for text, payments in sorted(graph.nodes[case]["payments"].items())]  # fmt: skip
@@ -259,10 +267,10 @@ def _dead_months(span: set[int], last: int | None, policy: Policy) -> set[int]:
 def _owed(spans: list[tuple], month: int, price: Callable, tekun_paid: int) -> tuple | None:
     """What the members active in ``month`` (or in the grace after their death) are owed by
     their classes, those members, the amounts' sources and how many of them are disabled
-    (``_disabled``); None when a member's amount is unknown. A 特困 member is owed the level nearest
+    (``_disabled_months``); None when a member's amount is unknown. A 特困 member is owed the level nearest
     ``tekun_paid`` (fen: ``_tekun_paid``)."""
     total, members, sources, disabled = 0, [], set(), 0
-    for row, key, owed_months, _, severe in spans:
+    for row, key, owed_months, _, disabled_months in spans:
         if month in owed_months:
             item = price(key, month, tekun_paid if key == TEKUN else 0)
             if item.source == "share":
@@ -270,7 +278,7 @@ def _owed(spans: list[tuple], month: int, price: Callable, tekun_paid: int) -> t
             total += in_fen(item.amount)
             members.append(row)
             sources.add(item.source)
-            disabled += severe
+            disabled += month in disabled_months
     return total, members, sources, disabled
 
 

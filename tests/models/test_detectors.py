@@ -492,6 +492,32 @@ def test_a_renamed_notice_whose_own_birth_date_or_gender_is_not_the_ids_is_no_le
     assert detect_deceased_paid(_renamed_notice(**notice).graph, POLICY) == []
 
 
+def test_another_womans_notice_with_his_id_does_not_silence_his_own_uncertain_notice():
+    """A review: one notice typed with his ID under a woman's name cancelled his whole lead,
+    the lead his own (uncertain) notice raised too."""
+    drop = _renamed_notice(gender="F")  # 潘海林, 女: another's notice with his ID
+    assert detect_deceased_paid(drop.graph, POLICY) == []
+    drop.die("梁贵福", "D2", date(2026, 3, 1), probability=0.8, kind="possibly_dead",
+             name="梁贵福")  # fmt: skip
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert {item.record_id for item in case.evidence if item.registry == "deaths"} == {"D2"}
+    assert case.amount_at_risk == 420.0 * 6
+
+
+def test_two_sources_of_a_death_two_namesakes_may_be_corroborate_neither():
+    """Two notices confirm that a death happened, not which namesake died (a review: both
+    uncertain leads counted as corroborated, scored 0.75 for 0.50)."""
+    drop = HouseholdSketch()
+    for pid, case_no, record in (("wang", "DB1", "A1"), ("wang2", "DB2", "A2")):
+        drop.enrol(pid, case_no, record)
+        drop.pay(case_no, MONTHS_2026, 420.0)
+        for notice, source in (("D1", "police"), ("D2", "funeral")):
+            drop.die(pid, notice, date(2026, 3, 1), source=source, probability=0.9,
+                     kind="possibly_dead")  # fmt: skip
+    cases = detect_deceased_paid(drop.graph, POLICY)
+    assert [case.features["corroborated"] for case in cases] == [0.0, 0.0]
+
+
 def test_a_firm_notice_under_another_name_is_no_renamed_notice():
     # linked through a 户籍 row whose 曾用名 bridges the names: nothing to doubt
     drop = HouseholdSketch()
@@ -887,6 +913,24 @@ def test_an_add_on_paid_while_a_certificate_held_is_no_excess_once_it_lapsed():
         drop.graph.nodes[("disability", "C4")].update(written)
         leads = detect_payment_mismatch(drop.graph, POLICY)
         assert [lead.records for lead in leads] == [[("assistance", "A9"), ("assistance", "W9")]]
+
+
+def test_an_add_on_paid_after_the_certificate_expired_or_was_re_assessed_is_an_excess():
+    """Each month is judged by the certificates that held in it: one expired years before,
+    or re-assessed below severe before the months paid, excuses no add-on (a review found the
+    first fix excusing them for ever)."""
+    expired = _disabled_topped_up(5)
+    expired.graph.nodes[("disability", "C4")]["valid_until"] = "2018-12-31"
+    reassessed = _disabled_topped_up(5)
+    reassessed.graph.nodes[("disability", "C4")]["issue_date"] = date(2015, 1, 1)
+    reassessed.certify("disabled4", "C5", "肢体", 4, issued=date(2020, 6, 1))
+    for drop in (expired, reassessed):
+        leads = detect_payment_mismatch(drop.graph, POLICY)
+        assert [lead.records for lead in leads] == [
+            [("assistance", "A4"), ("assistance", "W4")],
+            [("assistance", "A9"), ("assistance", "W9")],
+        ]
+        assert leads[0].amount_at_risk == 600.0
 
 
 def test_a_disabled_member_the_ledger_pays_no_add_on_is_owed_none():
