@@ -161,8 +161,7 @@ def _check(candidate: str, status: str, original: str) -> IdNumber:
         if len(original) == 18 and original.endswith("000"):
             return IdNumber(None, "damaged", "zeroed_tail", prefix=original[:15])
         return IdNumber(original, "invalid", "bad_check_digit")
-    gender = "M" if int(candidate[16]) % 2 else "F"
-    return IdNumber(candidate, status, None, born, gender)
+    return IdNumber(candidate, status, None, born, gender_of(candidate))
 
 
 def _damage_prefix(text: str) -> str | None:
@@ -196,6 +195,57 @@ def birth_date_of(id18: str) -> date | None:
     datetime.date(1963, 1, 5)
     """
     return _birth_date(id18[6:14])
+
+
+def gender_of(id18: str) -> str:
+    """The gender an 18-digit ID number carries (its 17th digit: odd for men).
+
+    Parameters
+    ----------
+    id18 : str
+        An 18-digit ID number.
+
+    Returns
+    -------
+    str
+        ``M`` or ``F``.
+
+    Examples
+    --------
+    >>> gender_of("532326196807197039"), gender_of("532326197003020021")
+    ('M', 'F')
+    """
+    return "M" if int(id18[16]) % 2 else "F"
+
+
+def details_not_of_id(id18: str, birth_date: date | None, gender: str | None) -> list[str]:
+    """What a row writes of its person (its own birth date and gender) that the 18-digit ID
+    it carries contradicts. A renamed person keeps both, so a notice under another name
+    whose own are not its ID's is another's, typed with that ID.
+
+    Parameters
+    ----------
+    id18 : str
+        The valid 18-digit ID the row carries.
+    birth_date : date or None
+        The row's own birth date, None when blank.
+    gender : str or None
+        The row's own gender, ``M`` or ``F``, None when blank.
+
+    Returns
+    -------
+    list of str
+        ``出生日期`` and ``性别``, those that are not the ID's, in that order; empty when
+        neither is.
+
+    Examples
+    --------
+    >>> details_not_of_id("532326196807197039", None, "F")
+    ['性别']
+    """
+    stated = (("出生日期", birth_date is not None and birth_date != birth_date_of(id18)),
+              ("性别", gender is not None and gender != gender_of(id18)))  # fmt: skip
+    return [what for what, differs in stated if differs]
 
 
 def _birth_date(digits: str) -> date | None:

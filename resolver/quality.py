@@ -13,6 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from resolver.db import column_names, table_names
+from resolver.idcard import details_not_of_id
 from resolver.outputs import ENTITIES, PERSONS, lone_death_candidates
 from resolver.registries import REGISTRIES, source_column
 from resolver.xlsx import write_workbook
@@ -555,7 +556,8 @@ def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) ->
         f" WHERE k.record_id = d.record_id AND k.person_id IN ({covered})) AS covered, "
         f"(SELECT min(o.record_id) FROM {ENTITIES} o WHERE o.registry = 'deaths' "
         "   AND o.person_id = c.person_id AND c.others > 0) AS repeated, "
-        "n.registry AS renamed_registry, n.row_id AS renamed_row, n.name AS renamed_name "
+        "n.registry AS renamed_registry, n.row_id AS renamed_row, n.name AS renamed_name, "
+        "n.id18 AS renamed_id18, d.birth_date, d.gender "
         f"FROM deaths d JOIN {ENTITIES} e ON e.registry = 'deaths' AND e.record_id = d.record_id "
         "JOIN raw_deaths r USING (source_no, row_no) LEFT JOIN ingest_sources s USING (source_no) "
         "LEFT JOIN (SELECT * FROM _candidates QUALIFY row_number() OVER "
@@ -569,14 +571,14 @@ def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) ->
         [most_candidates],
     ).fetchall()
     con.unregister("_candidates")
-    return [[*notice[:11], _notice_note(notice[9], notice[11], notice[10], notice[12:])]
+    return [[*notice[:11], _notice_note(notice[9], notice[11], notice[10], _renamed(*notice[12:]))]
             for notice in notices]  # fmt: skip
 
 
 # Per listed notice, a candidate's row carrying the notice's valid 18-digit ID under another
 # name (a roster row first): registry, row_id and name.
 _RENAMED = f"""
-SELECT k.record_id, e.registry, e.record_id AS row_id, p.name
+SELECT k.record_id, e.registry, e.record_id AS row_id, p.name, n.id18
 FROM _candidates k
 JOIN {PERSONS} n ON n.unique_id = 'deaths:' || k.record_id
 JOIN {ENTITIES} e ON e.person_id = k.person_id
@@ -587,19 +589,47 @@ QUALIFY row_number() OVER (PARTITION BY k.record_id
 """
 RENAMED_NOTE = "身份证号相同但姓名不同"
 """What the note of a listed notice carrying a candidate's ID under another name says."""
+MISTYPED_NOTE = "与该身份证号不符：可能是他人的死亡登记填错了身份证号，未列为疑点"
+"""What the note of such a notice says besides when its own birth date or gender is not the
+ID's (``resolver.idcard.details_not_of_id``): no lead is raised on it."""
+
+
+@dataclass(frozen=True)
+class _Renamed:
+    """A candidate's row carrying a listed notice's valid ID under another name, and what of
+    its own the notice writes that the ID contradicts."""
+
+    registry: str
+    row_id: str
+    name: str
+    not_of_id: list[str]
+
+
+def _renamed(registry: str | None, row_id: str | None, name: str | None, id18: str | None,
+             born, gender: str | None) -> _Renamed | None:  # fmt: skip
+    """The renamed row of a listed notice (None when none), with the notice's own birth date
+    (``born``) and ``gender`` that its ``id18`` contradicts."""
+    if row_id is None:
+        return None
+    return _Renamed(registry, row_id, name, details_not_of_id(id18, born, gender))
 
 
 def _notice_note(persons: int, repeated: str | None, covered: int,
-                 renamed: tuple[str | None, str | None, str | None]) -> str:  # fmt: skip
+                 renamed: _Renamed | None) -> str:  # fmt: skip
     """What a listed notice's row says: why no lead, what to do, and first when one of the
     persons it may be is covered now; a candidate's row carrying the notice's ID under another
-    name (``renamed``: registry, record id and name, all None when none) is named."""
+    name (``renamed``) is named, and whether the notice is taken for a changed name or, its
+    own birth date or gender not the ID's, another's notice typed with the ID."""
     first = f"其中 {covered} 人目前在保（可能死亡后仍在领取），请优先核实；" if covered else ""
-    registry, row_id, name = renamed
-    if row_id:
-        return (f"{first}与{REGISTRIES[registry].chinese}记录 {row_id}（{name}）{RENAMED_NOTE}："
-                "可能已改名，也可能是死亡登记填错了身份证号；已按可能是本人处理（如其在保且死亡后仍有发放，"
-                "已列为死亡后仍发放疑点，待核实），请查户籍曾用名或改名记录，核实死者身份")  # fmt: skip
+    if renamed and renamed.not_of_id:
+        return (f"{first}与{REGISTRIES[renamed.registry].chinese}记录 {renamed.row_id}"
+                f"（{renamed.name}）{RENAMED_NOTE}，且死亡记录所填的{'、'.join(renamed.not_of_id)}"
+                f"{MISTYPED_NOTE}；请核实死者身份")  # fmt: skip
+    if renamed:
+        return (f"{first}与{REGISTRIES[renamed.registry].chinese}记录 {renamed.row_id}"
+                f"（{renamed.name}）{RENAMED_NOTE}：可能已改名，也可能是死亡登记填错了身份证号；"
+                "已按可能是本人处理（如其在保且死亡后仍有发放，已列为死亡后仍发放疑点，待核实），"
+                "请查户籍曾用名或改名记录，核实死者身份")  # fmt: skip
     if repeated:
         return (f"{first}可能是死亡记录 {repeated}（同一人，死亡日期相近）的重复上报，但另有同名人员也可能是"
                 "本人，无法确定是谁，未列为疑点；请向数据来源部门核实身份证号后重新比对")  # fmt: skip

@@ -20,6 +20,7 @@ from resolver.headers import header_key
 from resolver.layout import skip_reason
 from resolver.quality import (
     LONE_DEATHS_SHEET,
+    MISTYPED_NOTE,
     RENAMED_NOTE,
     UNJUDGED_SHEET,
     findings_by_problem,
@@ -81,20 +82,34 @@ def print_drop(con: duckdb.DuckDBPyConnection, report: Path, *, policy: Policy |
     gaps = [gap.row() for gap in unjudged(con, policy)] if linked else None
     count = write_findings_workbook(con, report, unattributed=notices, unjudged=gaps)
     console.print(f"问题清单（{count:,} 条，含未读取的行）已写入 {report}")
-    renamed = sum(1 for notice in notices or [] if RENAMED_NOTE in notice[-1])
-    if renamed:
-        console.print(f"另有 {renamed:,} 条死亡记录的身份证号与名册中某人相同但姓名不同（可能已改名，也可能填错了"
+    _print_listed_notices(notices or [])
+
+
+def _print_listed_notices(notices: list[list]) -> None:
+    """How many of the death notices no lead was raised on (``unattributed_deaths``) carry a
+    roster or 户籍 person's ID under another name, taken for a changed name or, their own
+    birth date or gender not the ID's, for another's notice; how many namesakes may be; and
+    how many no one matches."""
+    mistyped = sum(1 for notice in notices if MISTYPED_NOTE in notice[-1])
+    same_id = sum(1 for notice in notices if RENAMED_NOTE in notice[-1])
+    if same_id > mistyped:
+        console.print(f"另有 {same_id - mistyped:,} 条死亡记录的身份证号与名册中某人相同但姓名不同（可能已改名，也可能填错了"
                       f"身份证号），已按可能是本人处理（在保且死亡后仍有发放的已列为疑点），并列入问题清单"
                       f"「{LONE_DEATHS_SHEET}」，请核实死者身份",
                       highlight=False)  # fmt: skip
-    namesakes = sum(1 for notice in notices or [] if notice[9]) - renamed
+    if mistyped:
+        console.print(f"另有 {mistyped:,} 条死亡记录的身份证号与名册中某人相同但姓名不同，且所填性别或出生日期与"
+                      f"该身份证号不符（可能是他人的死亡登记填错了身份证号），未列为疑点，已列入问题清单"
+                      f"「{LONE_DEATHS_SHEET}」，请核实死者身份",
+                      highlight=False)  # fmt: skip
+    namesakes = sum(1 for notice in notices if notice[9]) - same_id
     if namesakes:
         console.print(f"另有 {namesakes:,} 条死亡记录可能对应多名同名人员（超过 {MAX_CANDIDATES} 人，"
                       "或其中一人已有日期相近的另一条死亡记录），无法确定是谁，"
                       f"未列为疑点，已列入问题清单「{LONE_DEATHS_SHEET}」，请向数据来源部门核实身份证号",
                       highlight=False)  # fmt: skip
-    if len(notices or []) > namesakes + renamed:
-        console.print(f"另有 {len(notices) - namesakes - renamed:,} 条死亡记录未能与任何名册记录关联（可能不是本县户籍人员，"
+    if len(notices) > namesakes + same_id:
+        console.print(f"另有 {len(notices) - namesakes - same_id:,} 条死亡记录未能与任何名册记录关联（可能不是本县户籍人员，"
                       f"或姓名、住址写法差异过大），已列入问题清单「{LONE_DEATHS_SHEET}」，如为保障对象请核实身份证号",
                       highlight=False)  # fmt: skip
 
