@@ -10,7 +10,12 @@ import duckdb
 
 from models.case_types import CASE_TYPES
 from models.policy import Policy
-from resolver.quality import RegistryGap, registry_gaps
+from resolver.quality import (
+    RURAL_REGISTRIES,
+    UNSURE_TOWNSHIP_REGISTRIES,
+    RegistryGap,
+    registry_gaps,
+)
 from resolver.registries import REGISTRIES
 
 
@@ -28,7 +33,9 @@ class Unjudged:
         -------
         str
             ``本次数据未包含户籍人口：无法判断拆户保障…`` or, for a township,
-            ``户籍人口中没有铁锁的记录（名册中该乡镇有 69 个案件、219 条记录）：…``.
+            ``户籍人口中没有铁锁的记录（名册中该乡镇有 69 个案件、219 条记录）：…``; a township
+            whose death notices may be placed elsewhere is asked about
+            (``死亡人员中未见铁锁的记录…请确认是否缺少该乡镇的死亡人员数据…``).
         """
         gap = self.gap
         registry = REGISTRIES[gap.registry].chinese
@@ -37,10 +44,12 @@ class Unjudged:
         if gap.township is None:
             return (f"{county}本次数据未包含{registry}：无法判断{labels}（这些疑点为 0 不代表没有问题），"
                     f"请补充{registry}数据")  # fmt: skip
-        return (
-            f"{registry}中没有{county}{gap.township}的记录（名册中该乡镇有 {gap.cases:,} 个案件、"
-            f"{gap.rows:,} 条记录）：该乡镇的{labels}无法判断，请补充该乡镇的{registry}数据"
-        )
+        urban = "，城市案件不计" if gap.registry in RURAL_REGISTRIES else ""
+        held = f"{county}{gap.township}的记录（名册中该乡镇有 {gap.cases:,} 个案件、{gap.rows:,} 条记录{urban}）"
+        if gap.registry in UNSURE_TOWNSHIP_REGISTRIES:
+            return (f"{registry}中未见{held}，请确认是否缺少该乡镇的{registry}数据（也可能按派出所辖区或"
+                    f"死亡地点填写了其他乡镇）；如缺少，该乡镇的{labels}无法判断")  # fmt: skip
+        return f"{registry}中没有{held}：该乡镇的{labels}无法判断，请补充该乡镇的{registry}数据"
 
     def row(self) -> list:
         """The gap as a row of the findings workbook's sheet ``UNJUDGED_HEADERS``.

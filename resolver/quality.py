@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -14,8 +15,9 @@ import pyarrow as pa
 
 from resolver.db import column_names, table_names
 from resolver.idcard import details_not_of_id
+from resolver.normalize import urban_or_rural
 from resolver.outputs import ENTITIES, PERSONS, lone_death_candidates
-from resolver.registries import REGISTRIES, source_column
+from resolver.registries import AREA_HEADERS, REGISTRIES, source_column
 from resolver.xlsx import write_workbook
 
 PROBLEM_LABELS = {
@@ -168,6 +170,18 @@ EXPECTED_ROWS = 10.0
 MISSING_TOWNSHIP_CASES = 10
 # The registries a township's rows can be missing from: those whose rows name a township.
 TOWNSHIP_REGISTRIES = ("hukou", "deaths", "disability", "poverty")
+# The registries of rural households only (建档立卡: rural poverty), weighed against the
+# roster's rural rows alone: a county seat or 街道 whose cases are all urban (城乡属性 城市, or
+# 城市低保) holds none of their rows by nature. A row whose area the roster does not say is
+# of its township's: left out where the rows that say are all urban (a county seat's 特困
+# cases, their area left blank), else counted as rural, so that a township, or a county,
+# whose roster never says it is judged as before.
+RURAL_REGISTRIES = ("poverty",)
+# The registries whose 乡镇 may follow another geography than the roster's: a death notice's
+# may be the 派出所's area (one station for two townships, written under one name), the place
+# of death (a hospital in the county seat) or the funeral home's, and deaths fall unevenly by
+# age, so that a township without a notice is asked about, not declared missing.
+UNSURE_TOWNSHIP_REGISTRIES = ("deaths",)
 
 
 @dataclass(frozen=True)
@@ -200,9 +214,10 @@ def registry_gaps(con: duckdb.DuckDBPyConnection) -> list[RegistryGap]:
     tables = table_names(con)
     if "assistance" not in tables:
         return []
-    roster = _township_counts(con, "assistance")
+    rosters = {"all": _township_counts(con, "assistance"), "rural": _rural_township_counts(con)}
     gaps = []
     for registry in (name for name in REGISTRIES if name != "assistance"):
+        roster = rosters["rural" if registry in RURAL_REGISTRIES else "all"]
         held = _township_counts(con, registry) if registry in tables else {}
         counties = {county for county, _ in held}
         for county in sorted({county for county, _ in roster}, key=str):
@@ -225,6 +240,31 @@ def _township_counts(con: duckdb.DuckDBPyConnection, table: str
     rows = con.execute(f"SELECT {county}, {township}, {cases}, count(*) FROM {table} "
                        "GROUP BY ALL").fetchall()  # fmt: skip
     return {(place, town): (n_cases, n_rows) for place, town, n_cases, n_rows in rows}
+
+
+def _rural_township_counts(con: duckdb.DuckDBPyConnection
+                           ) -> dict[tuple[str | None, str | None], tuple[int, int]]:  # fmt: skip
+    """(county, township) -> (cases, rows) of the roster's rows not known to be urban
+    (``resolver.normalize.urban_or_rural``: the row's 城乡属性, else its 救助类型 as written),
+    a township whose rows that say are all urban left out whole (its other rows, a 特困 case
+    whose area is left blank, are of it)."""
+    marker = "coalesce(" + ", ".join(f"r.extra['{header}']" for header in AREA_HEADERS) + ")"
+    rows = con.execute(
+        f"SELECT t.county, t.township, t.case_no, {marker}, r.program, count(*) "
+        "FROM assistance t LEFT JOIN raw_assistance r USING (source_no, row_no) GROUP BY ALL"
+    ).fetchall()
+    areas = cache(urban_or_rural)  # a county writes its programs a handful of ways
+    said: dict[tuple, set] = {}
+    cases: dict[tuple, set] = {}
+    counts: dict[tuple, int] = {}
+    for county, township, case_no, marker_written, program, n in rows:
+        area = areas(marker_written, program)
+        said.setdefault((county, township), set()).add(area)
+        if area != "urban":
+            cases.setdefault((county, township), set()).add(case_no)
+            counts[(county, township)] = counts.get((county, township), 0) + n
+    return {place: (len(cases[place] - {None}), n) for place, n in counts.items()
+            if said[place] - {None} != {"urban"}}  # fmt: skip
 
 
 def _county_totals(counts: dict, county: str | None) -> tuple[int, int]:

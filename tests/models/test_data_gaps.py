@@ -18,11 +18,16 @@ def _county(**townships: tuple[int, int, int]):
     there; a disability, a poverty, a death and a payment row in the first township."""
     con = connect(":memory:")
     con.execute("CREATE TABLE assistance (record_id VARCHAR, case_no VARCHAR, township VARCHAR, "
-                "county VARCHAR)")  # fmt: skip
+                "county VARCHAR, source_no INTEGER, row_no VARCHAR)")  # fmt: skip
+    con.execute("CREATE TABLE raw_assistance (source_no INTEGER, row_no VARCHAR, program VARCHAR, "
+                "extra MAP(VARCHAR, VARCHAR))")  # fmt: skip
     con.execute("CREATE TABLE hukou (record_id VARCHAR, township VARCHAR, county VARCHAR)")
     for town, (cases, rows, hukou) in townships.items():
-        con.executemany("INSERT INTO assistance VALUES (?, ?, ?, NULL)",
-                        [(f"{town}{i}", f"{town}-DB{i % cases}", town) for i in range(rows)])  # fmt: skip
+        con.executemany("INSERT INTO assistance VALUES (?, ?, ?, NULL, 0, ?)",
+                        [(f"{town}{i}", f"{town}-DB{i % cases}", town, f"{town}{i}")
+                         for i in range(rows)])  # fmt: skip
+        con.execute("INSERT INTO raw_assistance SELECT 0, row_no, '低保', MAP {} FROM assistance "
+                    "WHERE township = ?", [town])  # fmt: skip
         con.execute(
             "INSERT INTO hukou SELECT ? || i, ?, NULL FROM range(?) t(i)", [f"{town}H", town, hukou]
         )
@@ -79,3 +84,66 @@ def test_a_type_the_policy_does_not_look_for_is_not_called_unjudged():
 def test_every_needed_registry_is_one_the_contract_names():
     needed = {name for spec in CASE_TYPES.values() for name in spec.needs}
     assert needed <= set(REGISTRIES) - {"assistance"}
+
+
+def _rural(con, **towns: tuple[str | None, str | None, int]):
+    """Per township: each roster row's 城乡属性 and 救助类型 as written, and ``poverty``
+    建档立卡 rows there (in place of the fixture's one)."""
+    con.execute("DELETE FROM poverty")
+    for town, (area, program, poverty) in towns.items():
+        con.execute("UPDATE raw_assistance SET program = ?, extra = MAP {'城乡属性': ?} "
+                    "WHERE row_no IN (SELECT row_no FROM assistance WHERE township = ?)",
+                    [program, area, town])  # fmt: skip
+        con.execute("INSERT INTO poverty SELECT ? || i, ?, NULL FROM range(?) t(i)",
+                    [f"{town}P", town, poverty])  # fmt: skip
+    return con
+
+
+def _poverty_gaps(con) -> list[RegistryGap]:
+    return [gap for gap in registry_gaps(con) if gap.registry == "poverty"]
+
+
+@pytest.mark.parametrize(
+    ("area", "program"), [("城市", "低保"), (None, "城市低保"), ("城镇", None)]
+)
+def test_an_urban_township_is_no_gap_of_the_rural_poverty_registry(area, program):
+    # the seed-3 county without 建档立卡 rows of 金碧, its county seat whose 35 cases are all
+    # 城市: until 2026-12-06 建档立卡中没有金碧的记录…请补充该乡镇的建档立卡数据
+    con = _county(龙街=(20, 60, 400), 石羊=(20, 60, 380), 金碧=(35, 67, 400))
+    _rural(con, 龙街=("农村", "低保", 120), 石羊=("农村", "低保", 110), 金碧=(area, program, 0))
+    assert _poverty_gaps(con) == []
+
+
+def test_the_rows_of_an_urban_township_that_do_not_say_their_area_are_urban():
+    # the seed-3 county's 金碧 writes no 城乡属性 on its 特困 rows: 11 of its 67
+    con = _county(龙街=(20, 60, 400), 石羊=(20, 60, 380), 金碧=(35, 67, 400))
+    _rural(con, 龙街=("农村", "低保", 120), 石羊=("农村", "低保", 110), 金碧=("城市", "低保", 0))
+    con.execute("UPDATE raw_assistance SET program = '特困', extra = MAP {'城乡属性': ''} "
+                "WHERE row_no IN (SELECT row_no FROM assistance WHERE township = '金碧' "
+                "                 AND case_no < '金碧-DB20')")  # fmt: skip
+    assert _poverty_gaps(con) == []
+
+
+def test_a_township_s_rural_or_unsaid_rows_are_weighed_against_the_poverty_registry():
+    # 铁锁 has no 建档立卡 row: its 40 rows, not said urban, were due some (120 of 石羊's 60)
+    con = _county(龙街=(20, 60, 400), 石羊=(20, 60, 380), 铁锁=(12, 40, 0))
+    _rural(con, 龙街=("城市", "低保", 0), 石羊=("农村", "低保", 120), 铁锁=(None, "低保", 0))
+    assert _poverty_gaps(con) == [RegistryGap("poverty", None, "铁锁", 12, 40)]
+    [gap] = [gap for gap in unjudged(con, load_policy("兴安盟")) if gap.gap.registry == "poverty"]
+    assert "（名册中该乡镇有 12 个案件、40 条记录，城市案件不计）" in gap.text()
+    # a county whose roster is all urban lacks no 建档立卡
+    _rural(con, 龙街=("城市", "低保", 0), 石羊=("城市", "低保", 0), 铁锁=("城市", "低保", 0))
+    con.execute("DROP TABLE poverty")
+    assert _poverty_gaps(con) == []
+
+
+def test_a_township_without_death_notices_is_asked_about_not_declared_missing():
+    # a notice's 乡镇 may be its 派出所's area or the place of death: not surely the roster's
+    con = _county(金碧=(20, 60, 400), 龙街=(20, 60, 380), 铁锁=(12, 40, 400))
+    con.execute("INSERT INTO deaths SELECT 'D' || i, CASE WHEN i < 30 THEN '金碧' ELSE '龙街' END, "
+                "NULL FROM range(60) t(i)")  # fmt: skip
+    [gap] = [gap for gap in unjudged(con, load_policy()) if gap.gap.registry == "deaths"]
+    assert gap.text() == (
+        "死亡人员中未见铁锁的记录（名册中该乡镇有 12 个案件、40 条记录），请确认是否缺少该乡镇的死亡人员"
+        "数据（也可能按派出所辖区或死亡地点填写了其他乡镇）；如缺少，该乡镇的死亡后仍发放无法判断"
+    )
