@@ -10,6 +10,7 @@ import duckdb
 
 from models.case_types import CASE_TYPES
 from models.policy import Policy
+from resolver.db import column_names
 from resolver.quality import (
     RURAL_REGISTRIES,
     UNSURE_TOWNSHIP_REGISTRIES,
@@ -88,3 +89,32 @@ def unjudged(con: duckdb.DuckDBPyConnection, policy: Policy) -> list[Unjudged]:
         if types:
             found.append(Unjudged(gap, types))
     return found
+
+
+def unjudged_everywhere(con: duckdb.DuckDBPyConnection, gaps: list[Unjudged]) -> set[str]:
+    """The case types ``gaps`` leave unjudged in every county of the roster (a registry each
+    needs absent from each county), whose count is no figure at all.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+    gaps : list of Unjudged
+        The run's gaps (``unjudged``).
+
+    Returns
+    -------
+    set of str
+        The case types.
+    """
+    if not gaps:
+        return set()
+    county = "county" if "county" in column_names(con, "assistance") else "NULL"
+    counties = {
+        place for (place,) in con.execute(f"SELECT DISTINCT {county} FROM assistance").fetchall()
+    }
+    lacking: dict[str, set] = {}  # case type -> the counties a registry it needs is absent from
+    for item in (item for item in gaps if item.gap.township is None):
+        for name in item.case_types:
+            lacking.setdefault(name, set()).add(item.gap.county)
+    return {name for name, places in lacking.items() if places >= counties}

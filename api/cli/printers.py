@@ -13,7 +13,7 @@ from api.cli.base import console
 from models.amounts import far_from_ledger, ledger_amounts
 from models.case_types import CASE_LABELS
 from models.cases import LIKELY_SCORE
-from models.data_gaps import unjudged
+from models.data_gaps import unjudged, unjudged_everywhere
 from models.detectors.deceased_paid import MAX_CANDIDATES
 from models.policy import RULE_LABELS, Policy
 from resolver.headers import header_key
@@ -53,8 +53,7 @@ def print_case_counts(con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[
     for heading in ("类型", "条数", f"其中评分≥{LIKELY_SCORE}"):
         table.add_column(heading, justify="left" if heading == "类型" else "right")
     gaps = unjudged(con, policy)
-    nowhere = {name for gap in gaps if gap.gap.township is None and gap.gap.county is None
-               for name in gap.case_types}  # fmt: skip
+    nowhere = unjudged_everywhere(con, gaps)
     for case_type, count in counts.items():
         if case_type in nowhere:
             table.add_row(CASE_LABELS[case_type], "未判断", "-")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from api.cli.printers import _print_listed_notices
+import re
+
+from api.cli.printers import _print_listed_notices, print_case_counts
+from models.policy import load_policy
+from resolver.db import connect
 from resolver.quality import MISTYPED_NOTE, RENAMED_NOTE
 
 
@@ -24,3 +28,18 @@ def test_a_notice_typed_with_anothers_id_is_counted_apart_from_a_changed_name(ca
     assert "另有 1 条死亡记录的身份证号与名册中某人相同但姓名不同，且所填性别或出生日期" in printed
     assert "另有 1 条死亡记录可能对应多名同名人员" in printed
     assert "另有 1 条死亡记录未能与任何名册记录关联" in printed
+
+
+def test_a_type_unjudged_in_every_county_of_a_province_reads_unjudged(capsys):
+    # a drop of two counties, neither with 户籍人口: until 2026-12-06 拆户保障 read 0, since
+    # only a gap of no county (a drop of one) read 未判断
+    con = connect(":memory:")
+    con.execute("CREATE TABLE assistance AS SELECT 'A' || i AS record_id, 'DB' || i AS case_no, "
+                "'石羊' AS township, CASE WHEN i < 5 THEN '大姚县' ELSE '姚安县' END AS county, "
+                "0 AS source_no, i AS row_no FROM range(10) t(i)")  # fmt: skip
+    con.execute("CREATE TABLE raw_assistance AS SELECT 0 AS source_no, i AS row_no, '低保' AS "
+                "program, MAP {}::MAP(VARCHAR, VARCHAR) AS extra FROM range(10) t(i)")  # fmt: skip
+    con.execute("CREATE TABLE published_cases (run_id VARCHAR, case_type VARCHAR, "
+                "risk_score DOUBLE)")  # fmt: skip
+    print_case_counts(con, "r1", {"split_household": 0}, "疑点线索", load_policy())
+    assert re.search(r"拆户保障\s*│\s*未判断", capsys.readouterr().out)

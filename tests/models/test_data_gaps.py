@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from models.case_types import CASE_TYPES
-from models.data_gaps import unjudged
+from models.data_gaps import unjudged, unjudged_everywhere
 from models.policy import load_policy
 from resolver.db import connect
 from resolver.quality import RegistryGap, registry_gaps
@@ -147,3 +147,17 @@ def test_a_township_without_death_notices_is_asked_about_not_declared_missing():
         "死亡人员中未见铁锁的记录（名册中该乡镇有 12 个案件、40 条记录），请确认是否缺少该乡镇的死亡人员"
         "数据（也可能按派出所辖区或死亡地点填写了其他乡镇）；如缺少，该乡镇的死亡后仍发放无法判断"
     )
+
+
+def test_a_registry_absent_from_every_county_of_a_province_leaves_its_types_unjudged():
+    # a province drop without 户籍人口: until 2026-12-06 only a gap of no county (a drop of one)
+    # made the table read 未判断, so 拆户保障 read 0 here
+    con = _county(石羊=(12, 30, 90))
+    con.execute("DROP TABLE hukou")
+    con.execute("UPDATE assistance SET county = CASE WHEN row_no < '石羊2' THEN '大姚县' "
+                "ELSE '姚安县' END")  # fmt: skip
+    gaps = [gap for gap in unjudged(con, load_policy()) if gap.gap.registry == "hukou"]
+    assert [gap.gap.county for gap in gaps] == ["大姚县", "姚安县"]
+    assert unjudged_everywhere(con, gaps) == {"split_household", "suspected_split"}
+    # one county's 户籍 leaves the types judged there
+    assert unjudged_everywhere(con, gaps[:1]) == set()
