@@ -31,7 +31,7 @@ from models.detectors.common import (
 from models.graph import neighbours, persons_near
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
-from resolver.idcard import birth_date_of
+from resolver.idcard import birth_date_of, details_not_of_id
 from resolver.outputs import NOTICE_DATE_SLIP_DAYS
 from resolver.registries import county_of_number
 
@@ -386,10 +386,13 @@ def _carries_her_id(graph, notices, row) -> bool:
 def _typed_with_her_id(graph, node, notice: tuple, row) -> bool:
     """An uncertain notice carrying the row's ID under another name whose own birth date or
     gender is not the ID's: another's notice typed with her ID (a renamed person keeps both),
-    no evidence of her death; listed among the notices no one was confirmed for."""
+    no evidence of her death (``details_not_of_id``); listed among the notices no one was
+    confirmed for."""
     _, death, edge = notice
+    written = graph.nodes[death]
     return (edge["kind"] == "possibly_dead" and _renamed(graph, node, death, row)
-            and bool(_other_details(graph.nodes[death])))  # fmt: skip
+            and bool(details_not_of_id(written["id18"], written.get("birth_date"),
+                                       written.get("gender"))))  # fmt: skip
 
 
 def _renamed(graph, node, death, row) -> bool:
@@ -410,23 +413,6 @@ def _renamed_evidence(graph, node, death) -> list[Evidence]:
     return [Evidence(f"死亡记录的身份证号与本人相同，但姓名不同（死亡记录：{notice['name']}；"
                      f"名册：{graph.nodes[node].get('name') or ''}）：可能已改名（请查户籍曾用名或"
                      "改名记录），也可能是死亡登记填错了身份证号；请先核实", "deaths", death[1])]  # fmt: skip
-
-
-def _other_details(notice: dict) -> list[str]:
-    """The notice's own birth date and gender, as it writes them, that are not its ID's."""
-    born, id18 = notice.get("birth_date"), notice["id18"]
-    stated = [("出生日期", born is not None and born != birth_date_of(id18)),
-              ("性别", notice.get("gender") not in (None, _id_gender(id18)))]  # fmt: skip
-    return [what for what, differs in stated if differs]
-
-
-def _id_gender(id18: str) -> str:
-    """The gender an 18-digit ID encodes (its 17th digit: odd for men), ``M`` or ``F``.
-
-    >>> _id_gender("532326196807197039"), _id_gender("532326197003020021")
-    ('M', 'F')
-    """
-    return "M" if int(id18[16]) % 2 else "F"
 
 
 def _signs_of_life(graph, node, notices) -> list[Evidence]:
