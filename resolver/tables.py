@@ -81,6 +81,12 @@ ZEROED_CONFLICTS = frozenset({"gender_conflicts_id", "cert_conflicts_id"})
 _YEAR_MONTH = re.compile(r"(20\d{2}|19\d{2})\s*[年.\-_/]?\s*(1[0-2]|0?[1-9])\s*月")
 _YEAR_MONTH_DASHED = re.compile(r"(20\d{2})[\-_.](1[0-2]|0[1-9])(?!\d)")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
+# A date a title stamps its export or its cut-off with (导出时间：2025年1月6日, 截至2024年6月25日,
+# 制表日期 2024.07.03): when the table was made or how far it runs, not the month of its lines.
+_DATE_STAMP = re.compile(
+    r"(?:导出|打印|制表|填报|报送|截至|截止|统计)(?:时间|日期)?\s*[:：]?\s*"
+    r"(?:20|19)\d{2}\s*[年.\-_/]\s*\d{1,2}\s*(?:月|[.\-_/])?\s*(?:\d{1,2}\s*[日号]?)?"
+)
 # What after a name's month says it names several: a range (2023年1月—2023年3月, 2024年1月至12月,
 # 2024.01-2024.03) or a list (2023年1月、2月).
 _MORE_MONTHS = re.compile(
@@ -198,7 +204,8 @@ class Context:
 
 def named_month(text: str) -> tuple[int, int] | None:
     """The year and month a name gives (``2026年11月发放``, ``发放_2026-11``), or None; none
-    for a name of several months (``发放明细（2023年1月—2023年3月）``, ``2023年1月、2月``).
+    for a name of several months (``发放明细（2023年1月—2023年3月）``, ``2023年1月、2月``), nor
+    from a date stamping its export or cut-off (``导出时间：2025年1月6日``, ``截至2024年6月``).
 
     Parameters
     ----------
@@ -216,7 +223,10 @@ def named_month(text: str) -> tuple[int, int] | None:
     ((2026, 11), (2026, 11), None)
     >>> named_month("资金发放明细（2023年1月—2023年3月）"), named_month("2024.01-2024.03")
     (None, None)
+    >>> named_month("低保资金发放台账（导出时间：2025年1月6日）"), named_month("2024年6月发放（截至2024年7月3日）")
+    (None, (2024, 6))
     """
+    text = _DATE_STAMP.sub("", text)
     match = _first_month(text)
     if match is None or several_months_named(text):
         return None

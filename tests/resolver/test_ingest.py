@@ -597,6 +597,19 @@ def _notes(con, file):
     return con.execute("SELECT notes FROM ingest_sources WHERE file = ?", [file]).fetchone()[0]
 
 
+def test_a_ledger_titled_with_its_export_date_keeps_its_rows_months_unremarked(tmp_path):
+    """导出时间：2025年1月6日 stamps when the ledger was exported, not its lines' month (a
+    regression sweep: three blind counties' ledgers of two years read as January 2025, each
+    noted 整表没有一行是该月，可能是沿用旧表未改的月份列)."""
+    drop = _drop(tmp_path, {})
+    write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
+    _month_file(drop / "低保发放台账.xlsx", "低保资金发放台账（导出时间：2025年1月6日）", "2024-12",
+                ["P1", "P2"])  # fmt: skip
+    con = ingest(tmp_path)
+    assert _months_read(con) == [("2024-12", 2, 701)]
+    assert "所写月份与" not in (_notes(con, "低保发放台账.xlsx") or "")
+
+
 def test_a_month_file_whose_month_column_was_not_updated_is_read_as_its_names_month(tmp_path):
     # November's 发放表 made from October's, its 发放月份 still 2025-10 on every row: it was
     # read as October and dropped whole as a copy of October's file, silently
