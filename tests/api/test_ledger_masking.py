@@ -106,8 +106,10 @@ def test_no_ledger_or_report_shows_a_full_id_to_a_role_below_auditor(named_in_na
         path, params = LEDGERS[0]
         shown = auditor.get(path, params=params)
         form = auditor.get("/api/ledgers/liangping/1.xlsx")
-    for content in (shown.content, form.content):  # the IDs are there, in names and villages
-        assert sum(SPOUSE in value for _, _, value in _texts(content)) >= 3
+    # the IDs are there, in villages (an ID in brackets after a name is a note, left out of
+    # the name since 2026-12-06: ``resolver.normalize.normalize_name``)
+    for content in (shown.content, form.content):
+        assert sum(SPOUSE in value for _, _, value in _texts(content)) >= 2
     with client(named_in_names, "analyst") as analyst:  # the one role below auditor to read them
         for path, params in LEDGERS:
             answer = analyst.get(path, params=params)
@@ -122,8 +124,6 @@ def test_a_name_holding_an_id_is_masked_in_the_movements_list_and_the_forms(name
         movements = _texts(analyst.get(path, params=params).content)
         form = _texts(analyst.get("/api/ledgers/liangping/1.xlsx").content)
     names = [value for sheet, _, value in movements if sheet == "新纳入名单"]
-    assert "李芳(532326***********8)" in names  # (brackets made half-width on reading)
-    assert "大村1组532326***********8" in names
-    assert {"李芳(532326***********8)", "大村1组532326***********8"} <= {
-        value for *_, value in form
-    }
+    # the ID in brackets after her name is a note, left out of the name since 2026-12-06
+    assert "李芳" in names and "大村1组532326***********8" in names
+    assert {"李芳", "大村1组532326***********8"} <= {value for *_, value in form}
