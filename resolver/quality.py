@@ -275,11 +275,17 @@ def _county_totals(counts: dict, county: str | None) -> tuple[int, int]:
 def _missing_townships(registry: str, county: str | None, roster: dict, held: dict
                        ) -> list[RegistryGap]:  # fmt: skip
     """The townships of ``county`` on the roster that ``registry`` holds no row of although
-    the rest of the county's roster rows say ``EXPECTED_ROWS`` were due."""
+    the rest of the county's roster rows say ``EXPECTED_ROWS`` were due; none where the
+    registry holds as many rows of the county under no township or one the roster does not
+    name (a township written by its code, or another way): those may be its rows."""
     towns = {town: value for (place, town), value in roster.items()
              if place == county and town is not None}  # fmt: skip
     rows_held = {town: rows for (place, town), (_, rows) in held.items()
                  if place == county and town is not None}  # fmt: skip
+    unplaced = sum(rows for (place, town), (_, rows) in held.items()
+                   if place == county and (town is None or town not in towns))  # fmt: skip
+    if unplaced >= EXPECTED_ROWS:  # a township written another way (532326104) or not at all
+        return []
     gaps = []
     for town, (cases, rows) in sorted(towns.items()):
         if town in rows_held or cases < MISSING_TOWNSHIP_CASES:

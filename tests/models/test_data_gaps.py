@@ -60,6 +60,15 @@ def test_a_township_the_registry_lacks_is_named_with_the_roster_s_cases_and_rows
     assert gap.row()[:6] == ["户籍人口", "", "铁锁", 12, 40, "拆户保障、疑似人为分户"]
 
 
+@pytest.mark.parametrize("written", ["532326104", None])
+def test_a_township_the_registry_writes_another_way_or_not_at_all_is_no_gap(written):
+    """A review: 龙街's 户籍 rows under its code 532326104 made 龙街 "missing", and its death
+    leads read 户籍人口中没有该乡镇（龙街）的记录 where the registry held all its people."""
+    con = _county(金碧=(20, 60, 400), 龙街=(20, 60, 380))
+    con.execute("UPDATE hukou SET township = ? WHERE township = '龙街'", [written])
+    assert unjudged(con, load_policy()) == []
+
+
 @pytest.mark.parametrize("small", [(3, 8, 0), (12, 40, 1)])
 def test_a_small_township_or_one_with_few_rows_is_no_gap(small):
     # three cases may all be 人户分离; one row held is a registry that has the township
