@@ -34,9 +34,12 @@ NAME_SEPARATOR = "·"
 """What a normalised name writes between a given name and a father's or clan name (吐尔洪·买买提;
 ``•``, ``.``, ``。``, ``-`` and the like become it, spaces go): one office writes it, the next
 leaves it out, so linking compares names without it (``resolver.persons``)."""
-# Notes in brackets after a name (户主, 妻, 已故, 代领, an alias), after ``fold``: no name
-# holds brackets. Only trailing ones: 户主(曾云福), 李芳(妻)张三 or 王(强) are no name beside a note.
-_NAME_NOTES = re.compile(r"(?:[(\[【〔〖][^()\[\]【】〔〕〖〗]*[)\]】〕〗])+$")
+# Notes in brackets beside a name (户主, 妻, 已故, 代领, an alias), after ``fold``: no name
+# holds brackets. Only notes before or after it: 户主(曾云福), 李芳(妻)张三 or 王(强) are no
+# name beside a note. After the notes, the marks a clerk adds to a row (*, √, 。) go with them.
+_NAME_NOTE = r"[(\[【〔〖][^()\[\]【】〔〕〖〗]*[)\]】〕〗]"
+_NOTES_BEFORE_NAME = re.compile(rf"^(?:{_NAME_NOTE})+")
+_NOTES_AFTER_NAME = re.compile(rf"(?:{_NAME_NOTE})+[^\w()\[\]【】〔〕〖〗]*$")
 # What stands before a bracket as a role, not a name: 户主(曾云福), 代领人(张三).
 _ROLE_WORDS = frozenset({"代领人", "监护人", "领款人", "收款人", "申请人", "代理人", "联系人"})
 # A village's group in brackets after it (龙泉村（3组）, after ``fold``): the group.
@@ -664,8 +667,9 @@ def normalize_name(raw: str) -> Result:
     Result
         The name, its pinyin key and fuzzy key (all None when empty); problem
         ``name_unusual_chars`` for characters other than Chinese, Latin letters and ``·``,
-        ``name_annotated`` for a note in brackets beside the name (曾云福(户主), 李芳（妻）,
-        王强【已故】): the name is the text outside them, the note stays in the raw cell.
+        ``name_annotated`` for a note in brackets before or after the name (曾云福(户主),
+        李芳（妻）, （已故）王强, 张三(户主)* with the mark a clerk added): the name is the
+        text outside them, the note stays in the raw cell.
 
     Examples
     --------
@@ -676,16 +680,18 @@ def normalize_name(raw: str) -> Result:
 
 
 def _name_of(folded: str) -> Result:
-    notes = _NAME_NOTES.search(folded)
-    if notes:
-        (name, *keys), problem = _bare_name_of(folded[: notes.start()])
+    after = _NOTES_AFTER_NAME.search(folded)
+    end = after.start() if after else len(folded)
+    before = _NOTES_BEFORE_NAME.match(folded[:end])
+    if before or after:
+        (name, *keys), problem = _bare_name_of(folded[before.end() if before else 0 : end])
         if problem is None and _a_name_beside_notes(name):
             return (name, *keys), "name_annotated"
     return _bare_name_of(folded)
 
 
 def _a_name_beside_notes(name: str | None) -> bool:
-    """Whether the text before a name cell's notes in brackets reads as a name: two or more
+    """Whether the text outside a name cell's notes in brackets reads as a name: two or more
     characters, no separator at either end (玛丽·(Mary)), no relation nor role (户主(曾云福))."""
     return (
         name is not None

@@ -270,7 +270,8 @@ def test_a_note_in_brackets_beside_a_name_is_no_part_of_the_name(raw, name):
 @pytest.mark.parametrize(
     ("raw", "read"),
     [("户主(曾云福)", "户主(曾云福)"), ("代领人（张三）", "代领人(张三)"), ("王(强)", "王(强)"),
-     ("李芳(妻)张三", "李芳(妻)张三"), ("玛丽·(Mary)", "玛丽·(Mary)"), ("(户主)曾云福", "(户主)曾云福")],
+     ("李芳(妻)张三", "李芳(妻)张三"), ("玛丽·(Mary)", "玛丽·(Mary)"), ("(曾云福)户主", "(曾云福)户主"),
+     ("(王)强", "(王)强"), ("(Mary)·玛丽", "(Mary)·玛丽")],
 )  # fmt: skip
 def test_brackets_that_are_no_note_after_a_name_are_kept_as_written(raw, read):
     # the brackets were dropped wherever they stood: 户主(曾云福) read 户主, 王(强) 王,
@@ -286,6 +287,29 @@ def test_brackets_that_are_no_note_after_a_name_are_kept_as_written(raw, read):
 def test_notes_trailing_a_name_are_left_out_of_it(raw, name):
     assert normalize_name(raw)[0][0] == name
     assert normalize_name(raw)[1] == "name_annotated"
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [("(户主)曾云福", "曾云福"), ("（已故）张三", "张三"), ("[代领]李四", "李四"), ("（妻）王莉", "王莉"),
+     ("(户主)曾云福(已故)", "曾云福")],
+)  # fmt: skip
+def test_notes_before_a_name_are_left_out_of_it(raw, name):
+    # read as written (姓名含异常字符) since the rule kept only trailing notes: a county writing
+    # （户主） before each head's name lost its heads' links
+    assert normalize_name(raw)[0][0] == name
+    assert normalize_name(raw)[1] == "name_annotated"
+
+
+@pytest.mark.parametrize("mark", ["*", "√", "。", "✓", "★", "、"])
+def test_a_mark_a_clerk_added_after_a_names_note_goes_with_the_note(mark):
+    # 张三(户主)* was read as written (姓名含异常字符): the mark hid the note
+    assert normalize_name(f"张三(户主){mark}")[0][0] == "张三"
+    assert normalize_name(f"张三(户主){mark}")[1] == "name_annotated"
+
+
+def test_a_mark_after_a_name_without_a_note_is_still_asked_about():
+    assert normalize_name("张三*") == (("张三*", "zhang san *", "zang san *"), "name_unusual_chars")
 
 
 @pytest.mark.parametrize("raw", ["巴彦嘎查", "巴彦村", "巴彦嘎查委员会", "巴彦村委会"])
