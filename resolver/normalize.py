@@ -108,9 +108,10 @@ _AMOUNT_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 _AMOUNT_IN_WAN = re.compile(r"^([-+]?[\d,]*\.?\d+)万$")
 WAN = Decimal(10_000)
 YUAN = Decimal(1)
-# A cell that names its own unit (620元, ￥620, 0.062万, 333/人, RMB 620), after NFKC: read in
-# it, whatever unit its column's header gives.
-AMOUNT_UNIT_STATED = r"(?i)[元¥万]|RMB|CNY|(?:/|每)(?:人|户)"
+# A cell that names its own unit (620元, ￥620, 0.062万, RMB 620), after NFKC: read in it,
+# whatever unit its column's header gives. A rate per person or household (0.45/人) names
+# none: its number counts in the column's unit.
+AMOUNT_UNIT_STATED = r"(?i)[元¥万]|RMB|CNY"
 _AMOUNT_UNIT_STATED = re.compile(AMOUNT_UNIT_STATED)
 # What the reader writes in a formula's cell when the file holds no result for it (a program
 # wrote the workbook and nothing has calculated it): no value, a finding of its own.
@@ -1138,7 +1139,7 @@ def normalize_amount(raw: str, unit: Decimal = YUAN) -> Result:
     unit : Decimal, default YUAN
         What a number without a unit of its own counts in 元: ``WAN`` in a column whose
         header gives 万元 (``resolver.tables``). A cell naming its unit (``620元``, ``￥620``,
-        ``0.062万``, ``333/人``) is read in it.
+        ``0.062万``) is read in it; a rate per head without one (``0.45/人``) counts ``unit``.
 
     Returns
     -------

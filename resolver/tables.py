@@ -1722,8 +1722,8 @@ _YUAN_SIZED = Decimal(10)
 
 
 def _yuan_sized(values: pa.Array) -> bool:
-    """Whether at least half the non-zero amounts written without a unit of their own (620,
-    not 620元 nor 0.062万) are ``_YUAN_SIZED`` or more."""
+    """Whether at least half the non-zero amounts written without a unit of their own (620
+    or 620/人, not 620元 nor 0.062万) are ``_YUAN_SIZED`` or more."""
     stated = pc.match_substring_regex(pc.utf8_normalize(values, "NFKC"), AMOUNT_UNIT_STATED)
     [amounts], _ = _normalise_column("amount", values.filter(pc.invert(pc.fill_null(stated, True))))
     sizes = pc.abs(amounts.drop_null())

@@ -137,7 +137,7 @@ def test_an_amount_in_wan_yuan_is_read_in_yuan_exact_to_the_fen(raw, amount, pro
      ("(0.005)", "-50", "amount_in_brackets"), ("（0.005万）", "-50", "amount_in_brackets"),
      ("-0.005", "-50", "amount_in_wan"), ("0.0620001", "620", "amount_sub_cent"),
      ("620元", "620", None), ("620.00元", "620", None), ("￥620", "620", None),
-     ("RMB 620", "620", None), ("333/人", "333", "amount_per_head"),
+     ("RMB 620", "620", None), ("333元/人", "333", "amount_per_head"),
      ("0.062万", "620", "amount_in_wan"), ("壹佰元", "100", None)],
 )  # fmt: skip
 def test_a_number_under_a_wan_yuan_header_is_scaled_exact_unless_it_names_its_unit(raw, amount,
@@ -145,6 +145,16 @@ def test_a_number_under_a_wan_yuan_header_is_scaled_exact_unless_it_names_its_un
     # the header's 万 was written after the cell's text: 620元 read 6,200,000.00, (0.005) and
     # 6.2E-02 unread
     assert normalize_amount(raw, WAN) == ((Decimal(amount).quantize(Decimal("0.01")),), problem)
+
+
+@pytest.mark.parametrize(
+    ("raw", "amount"),
+    [("0.45/人", "4500"), ("0.062/户", "620"), ("0.45每人", "4500"), ("0.03/人/月", "300")],
+)  # fmt: skip
+def test_a_rate_per_head_under_a_wan_yuan_header_counts_in_wan_yuan(raw, amount):
+    # /人 and /户 were taken for a unit of the cell's own: 0.45/人 read 0.45 元, not 4,500
+    assert normalize_amount(raw, WAN) == ((Decimal(amount).quantize(Decimal("0.01")),),
+                                          "amount_per_head")  # fmt: skip
 
 
 @pytest.mark.parametrize("raw", ["-", "—", "万", "—万", "-万"])
