@@ -1150,8 +1150,9 @@ def normalize_amount(raw: str, unit: Decimal = YUAN) -> Result:
         ``amount_comma`` (a comma that groups no thousands: ``3,20``), ``amount_sub_cent``
         (a part of a fen rounded away; a spreadsheet's float noise, ``1234.5000000000002``,
         is no problem: the cell shows 1234.50) or, when none of those, ``amount_in_wan``
-        (in 万元, ``0.062万元`` or 0.062 under a 万元 header, and read as that many
-        ten-thousands of 元: 620.00).
+        (written in 万元, ``0.062万元``, and read as that many ten-thousands of 元: 620.00).
+        Under a 万元 header (``unit`` ``WAN``) no cell has ``amount_in_wan``: the header says
+        it of every row, and ``resolver.tables`` notes it once on the table.
 
     Examples
     --------
@@ -1163,11 +1164,15 @@ def normalize_amount(raw: str, unit: Decimal = YUAN) -> Result:
     (((Decimal('-430.00'),), 'amount_in_brackets'), ((Decimal('-430.00'),), 'amount_in_brackets'))
     >>> normalize_amount("(0.005)", WAN), normalize_amount("620元", WAN)
     (((Decimal('-50.00'),), 'amount_in_brackets'), ((Decimal('620.00'),), None))
+    >>> normalize_amount("0.062", WAN), normalize_amount("0.062万元")
+    (((Decimal('620.00'),), None), ((Decimal('620.00'),), 'amount_in_wan'))
     """
     text = unicodedata.normalize("NFKC", raw)
-    return _amount_of(
+    outputs, problem = _amount_of(
         _AMOUNT_NOISE.sub("", text), YUAN if _AMOUNT_UNIT_STATED.search(text) else unit
     )
+    # the column's header gives 万元: its note says so once, for every row
+    return outputs, (None if unit == WAN and problem == "amount_in_wan" else problem)
 
 
 def _amount_of(text: str, unit: Decimal) -> Result:

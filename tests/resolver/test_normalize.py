@@ -133,17 +133,17 @@ def test_an_amount_in_wan_yuan_is_read_in_yuan_exact_to_the_fen(raw, amount, pro
 
 @pytest.mark.parametrize(
     ("raw", "amount", "problem"),
-    [("0.062", "620", "amount_in_wan"), ("6.2E-02", "620", "amount_in_wan"),
+    [("0.062", "620", None), ("6.2E-02", "620", None), ("0", "0", None),
      ("(0.005)", "-50", "amount_in_brackets"), ("（0.005万）", "-50", "amount_in_brackets"),
-     ("-0.005", "-50", "amount_in_wan"), ("0.0620001", "620", "amount_sub_cent"),
+     ("-0.005", "-50", None), ("0.0620001", "620", "amount_sub_cent"),
      ("620元", "620", None), ("620.00元", "620", None), ("￥620", "620", None),
      ("RMB 620", "620", None), ("333元/人", "333", "amount_per_head"),
-     ("0.062万", "620", "amount_in_wan"), ("壹佰元", "100", None)],
+     ("0.062万", "620", None), ("壹佰元", "100", None)],
 )  # fmt: skip
 def test_a_number_under_a_wan_yuan_header_is_scaled_exact_unless_it_names_its_unit(raw, amount,
                                                                                    problem):  # fmt: skip
     # the header's 万 was written after the cell's text: 620元 read 6,200,000.00, (0.005) and
-    # 6.2E-02 unread
+    # 6.2E-02 unread; then each number, 0 too, had amount_in_wan beside the column's note
     assert normalize_amount(raw, WAN) == ((Decimal(amount).quantize(Decimal("0.01")),), problem)
 
 
