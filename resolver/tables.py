@@ -81,11 +81,17 @@ ZEROED_CONFLICTS = frozenset({"gender_conflicts_id", "cert_conflicts_id"})
 _YEAR_MONTH = re.compile(r"(20\d{2}|19\d{2})\s*[年.\-_/]?\s*(1[0-2]|0?[1-9])\s*月")
 _YEAR_MONTH_DASHED = re.compile(r"(20\d{2})[\-_.](1[0-2]|0[1-9])(?!\d)")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
-# A date a title stamps its export or its cut-off with (导出时间：2025年1月6日, 截至2024年6月25日,
-# 制表日期 2024.07.03): when the table was made or how far it runs, not the month of its lines.
+# A date a title stamps its export with (导出时间：2025年1月6日, 制表日期 2024.07.03, 打印于
+# 2024年7月3日) or its cut-off (截至2024年6月25日): when the table was made or how far it runs,
+# not the month of its lines. A day or a 时间/日期 says it is a stamp; 导出2024年6月发放表,
+# 截至2024年6月 or 统计2024年6月发放 name the lines' month.
+_STAMP_DAY = r"(?:20|19)\d{2}\s*[年.\-_/]\s*\d{1,2}\s*(?:月|[.\-_/])\s*\d{1,2}(?!\d)\s*[日号]?"
+_STAMP_MONTH = (
+    r"(?:20|19)\d{2}\s*[年.\-_/]\s*\d{1,2}\s*(?:月|[.\-_/])?\s*(?:\d{1,2}(?!\d)\s*[日号]?)?"
+)
 _DATE_STAMP = re.compile(
-    r"(?:导出|打印|制表|填报|报送|截至|截止|统计)(?:时间|日期)?\s*[:：]?\s*"
-    r"(?:20|19)\d{2}\s*[年.\-_/]\s*\d{1,2}\s*(?:月|[.\-_/])?\s*(?:\d{1,2}\s*[日号]?)?"
+    rf"(?:导出|打印|制表|填报|报送)(?:时间|日期)\s*[:：]?\s*{_STAMP_MONTH}"
+    rf"|(?:导出|打印|制表|填报|报送|截至|截止)于?\s*[:：]?\s*{_STAMP_DAY}"
 )
 # What after a name's month says it names several: a range (2023年1月—2023年3月, 2024年1月至12月,
 # 2024.01-2024.03) or a list (2023年1月、2月).
@@ -226,6 +232,8 @@ def named_month(text: str) -> tuple[int, int] | None:
     >>> named_month("低保资金发放台账（导出时间：2025年1月6日）"), named_month("2024年6月发放（截至2024年7月3日）")
     (None, (2024, 6))
     """
+    if several_months_named(text):
+        return None
     text = _DATE_STAMP.sub("", text)
     match = _first_month(text)
     if match is None or several_months_named(text):

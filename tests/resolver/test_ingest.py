@@ -10,6 +10,7 @@ from resolver.errors import InputError, InputErrors
 from resolver.headers import load_vocabulary
 from resolver.ingest import ingest_drop
 from resolver.quality import quality_summary, reused_files
+from resolver.tables import named_month
 
 HUKOU_ZH = [
     ["记录编号", "户号", "姓名", "身份证号码", "性别", "出生日期", "与户主关系", "乡镇", "民族"],
@@ -595,6 +596,18 @@ def _months_read(con):
 
 def _notes(con, file):
     return con.execute("SELECT notes FROM ingest_sources WHERE file = ?", [file]).fetchone()[0]
+
+
+@pytest.mark.parametrize(("name", "month"), [
+    ("低保资金发放台账（导出时间：2025年1月6日）", None), ("发放表（截至2024年6月25日）", None),
+    ("2024年6月低保（打印日期2024.07.03）", (2024, 6)), ("2024年6月发放（截至2024年7月3日）", (2024, 6)),
+    # a review: without a day or a 时间/日期 these name the lines' month, and a range stays one
+    ("统计2024年6月发放", (2024, 6)), ("导出2024年6月发放表", (2024, 6)),
+    ("截至2024年6月低保发放", (2024, 6)), ("低保发放表（统计时间：2024年6月）", (2024, 6)),
+    ("统计时间2024年1月至2024年3月", None), ("发放明细（统计2023年1月—2023年3月）", None),
+])  # fmt: skip
+def test_a_date_stamping_an_export_or_a_cut_off_names_no_month(name, month):
+    assert named_month(name) == month
 
 
 def test_a_ledger_titled_with_its_export_date_keeps_its_rows_months_unremarked(tmp_path):
