@@ -225,7 +225,7 @@ def registry_gaps(con: duckdb.DuckDBPyConnection) -> list[RegistryGap]:
                 cases, rows = _county_totals(roster, county)
                 gaps.append(RegistryGap(registry, county, None, cases, rows))
             elif registry in TOWNSHIP_REGISTRIES:
-                gaps += _missing_townships(registry, county, roster, held)
+                gaps += _missing_townships(registry, county, roster, held, rosters["all"])
     return gaps
 
 
@@ -272,21 +272,21 @@ def _county_totals(counts: dict, county: str | None) -> tuple[int, int]:
     return sum(cases for cases, _ in items), sum(rows for _, rows in items)
 
 
-def _missing_townships(registry: str, county: str | None, roster: dict, held: dict
-                       ) -> list[RegistryGap]:  # fmt: skip
+def _missing_townships(registry: str, county: str | None, roster: dict, held: dict,
+                       named: dict) -> list[RegistryGap]:  # fmt: skip
     """The townships of ``county`` on the roster that ``registry`` holds no row of although
     the rest of the county's roster rows say ``EXPECTED_ROWS`` were due; none where the
-    registry holds as many rows of the county under no township or one the roster does not
-    name (a township written by its code, or another way): those may be its rows."""
+    registry holds at least half as many rows as were due of them under no township or one
+    no roster row of the county names (``named``: a township written by its code, or another
+    way, may be theirs; a dozen blank cells are not a township's hundreds of rows)."""
     towns = {town: value for (place, town), value in roster.items()
              if place == county and town is not None}  # fmt: skip
     rows_held = {town: rows for (place, town), (_, rows) in held.items()
                  if place == county and town is not None}  # fmt: skip
+    known = {town for place, town in named if place == county}
     unplaced = sum(rows for (place, town), (_, rows) in held.items()
-                   if place == county and (town is None or town not in towns))  # fmt: skip
-    if unplaced >= EXPECTED_ROWS:  # a township written another way (532326104) or not at all
-        return []
-    gaps = []
+                   if place == county and (town is None or town not in known))  # fmt: skip
+    gaps, due_in_all = [], 0.0
     for town, (cases, rows) in sorted(towns.items()):
         if town in rows_held or cases < MISSING_TOWNSHIP_CASES:
             continue
@@ -295,7 +295,8 @@ def _missing_townships(registry: str, county: str | None, roster: dict, held: di
         rate = due / others if others else 0
         if rate * rows >= EXPECTED_ROWS:
             gaps.append(RegistryGap(registry, county, town, cases, rows))
-    return gaps
+            due_in_all += rate * rows
+    return [] if unplaced >= due_in_all / 2 and gaps else gaps
 
 
 # An ID's region (the 6-digit division code it begins with) is one of a county's own when

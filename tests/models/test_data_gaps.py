@@ -69,6 +69,18 @@ def test_a_township_the_registry_writes_another_way_or_not_at_all_is_no_gap(writ
     assert unjudged(con, load_policy()) == []
 
 
+def test_a_few_blank_or_unknown_townships_hide_no_township_truly_missing():
+    """A review: 12 blank 乡镇 cells (or 10 rows of a 国营林场) hid 铁锁, whose ~260 rows
+    were due; and an all-urban 城关's 建档立卡 rows, left off the rural roster, counted as
+    rows of no township."""
+    con = _county(金碧=(20, 60, 400), 龙街=(20, 60, 380), 铁锁=(12, 40, 0))
+    con.execute("UPDATE hukou SET township = NULL WHERE rowid IN "
+                "(SELECT rowid FROM hukou WHERE township = '金碧' LIMIT 12)")  # fmt: skip
+    assert [gap.gap.township for gap in unjudged(con, load_policy())] == ["铁锁"]
+    con.execute("UPDATE hukou SET township = '国营林场' WHERE township IS NULL")
+    assert [gap.gap.township for gap in unjudged(con, load_policy())] == ["铁锁"]
+
+
 @pytest.mark.parametrize("small", [(3, 8, 0), (12, 40, 1)])
 def test_a_small_township_or_one_with_few_rows_is_no_gap(small):
     # three cases may all be 人户分离; one row held is a registry that has the township
