@@ -42,6 +42,10 @@ _NOTES_BEFORE_NAME = re.compile(rf"^(?:{_NAME_NOTE})+")
 _NOTES_AFTER_NAME = re.compile(rf"(?:{_NAME_NOTE})+[^\w()\[\]【】〔〕〖〗]*$")
 # What stands before a bracket as a role, not a name: 户主(曾云福), 代领人(张三).
 _ROLE_WORDS = frozenset({"代领人", "监护人", "领款人", "收款人", "申请人", "代理人", "联系人"})
+# What a note before a name says of the row, beside a relation or a role: (已故)张三, [代领]李四.
+# A note before a name is only one of these: in (张三)之妻 the name is in the brackets.
+_STATUS_WORDS = frozenset({"已故", "故", "殁", "亡", "死亡", "已死亡", "代领", "代", "迁出",
+                           "已迁出", "注销", "已注销", "停发", "新增", "新纳入", "退出"})  # fmt: skip
 # A village's group in brackets after it (龙泉村（3组）, after ``fold``): the group.
 _BRACKETED_GROUP = re.compile(r"\(([^()]+)\)$")
 # Chinese characters (the basic block, extension A, compatibility ideographs, extensions B–F
@@ -684,11 +688,21 @@ def _name_of(folded: str) -> Result:
     after = _NOTES_AFTER_NAME.search(folded)
     end = after.start() if after else len(folded)
     before = _NOTES_BEFORE_NAME.match(folded[:end])
+    if before and not _notes_of_the_row(before.group()):
+        return _bare_name_of(folded)
     if before or after:
         (name, *keys), problem = _bare_name_of(folded[before.end() if before else 0 : end])
         if problem is None and _a_name_beside_notes(name):
             return (name, *keys), "name_annotated"
     return _bare_name_of(folded)
+
+
+def _notes_of_the_row(notes: str) -> bool:
+    """Whether every note in ``notes`` (brackets before a name) is a relation, a role or a
+    status (``_ROLE_WORDS``, ``_STATUS_WORDS``), not a name: (户主)曾云福, not (张三)之妻."""
+    words = re.findall(r"[(\[【〔〖]([^()\[\]【】〔〕〖〗]*)[)\]】〕〗]", notes)
+    return all(word in VOCABULARIES["relation"] or word in _ROLE_WORDS or word in _STATUS_WORDS
+               for word in words)  # fmt: skip
 
 
 def _a_name_beside_notes(name: str | None) -> bool:

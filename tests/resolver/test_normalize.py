@@ -281,7 +281,9 @@ def test_a_note_in_brackets_beside_a_name_is_no_part_of_the_name(raw, name):
     ("raw", "read"),
     [("户主(曾云福)", "户主(曾云福)"), ("代领人（张三）", "代领人(张三)"), ("王(强)", "王(强)"),
      ("李芳(妻)张三", "李芳(妻)张三"), ("玛丽·(Mary)", "玛丽·(Mary)"), ("(曾云福)户主", "(曾云福)户主"),
-     ("(王)强", "(王)强"), ("(Mary)·玛丽", "(Mary)·玛丽")],
+     ("(王)强", "(王)强"), ("(Mary)·玛丽", "(Mary)·玛丽"),
+     # a review: the name is in the brackets, the word after it no name (之妻 read as a name)
+     ("(张三)之妻", "(张三)之妻"), ("(张三)家属", "(张三)家属"), ("(大)次仁", "(大)次仁")],
 )  # fmt: skip
 def test_brackets_that_are_no_note_after_a_name_are_kept_as_written(raw, read):
     # the brackets were dropped wherever they stood: 户主(曾云福) read 户主, 王(强) 王,
