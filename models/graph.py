@@ -85,6 +85,7 @@ from resolver.registries import (
     DIBAO_MARK_HEADERS,
     HOUSEHOLD_KIND_HEADERS,
     INCOME_DATE_HEADERS,
+    extra_value,
 )
 
 Node = tuple[str, str]
@@ -373,7 +374,7 @@ def _hukou_rows(con) -> pa.Table:
         f"""
         WITH members AS (
             SELECT e.person_id, t.*, bool_or(t.relation = 'collective'
-                OR coalesce({_extra(HOUSEHOLD_KIND_HEADERS)}, '')
+                OR coalesce({extra_value(HOUSEHOLD_KIND_HEADERS)}, '')
                     LIKE '%{COLLECTIVE_WORD}%') OVER (PARTITION BY t.hukou_no) AS collective
             FROM hukou t
             JOIN {PERSON_OF} e ON e.registry = 'hukou' AND e.record_id = t.record_id
@@ -409,7 +410,7 @@ def _assistance_rows(con) -> pa.Table:
         "t.name, t.case_no, t.program, t.dibao_class, t.household_size, "
         "t.covered, t.start_date, t.end_date, t.health, t.income_per_capita::DOUBLE, "
         "t.relation, t.phone, t.address, t.bank_account, "
-        + _extra(INCOME_DATE_HEADERS) + ", " + _extra(AREA_HEADERS) + ", "
+        + extra_value(INCOME_DATE_HEADERS) + ", " + extra_value(AREA_HEADERS) + ", "
         + "r.program, t.birth_date, t.gender, " + GRADUAL_NOTE + ", t.township, t.county",
         # in record order: a case's account is tied from its first row, the same in any run
         where=f"WHERE t.program IS DISTINCT FROM '{TEMPORARY}' ORDER BY t.record_id",
@@ -457,11 +458,6 @@ def _add_assistance(graph, rows) -> None:
 GRADUAL_NOTE = (
     "nullif(array_to_string(list_filter(map_values(r.extra), lambda v: v LIKE '%渐退%'), ' '), '')"
 )
-
-
-def _extra(headers: tuple[str, ...]) -> str:
-    """SQL for the first of ``headers`` the raw row ``r`` carries among its unlisted columns."""
-    return "coalesce(" + ", ".join(f"r.extra['{h}']" for h in headers) + ")"
 
 
 def _payment_rows(con) -> pa.Table:
@@ -528,7 +524,7 @@ def _poverty_rows(con) -> pa.Table:
         con, "poverty",
         "t.name, t.poverty_hh_no, t.poverty_status, "
         "t.labor_capacity, t.health, t.income_per_capita_year::DOUBLE, t.poverty_cause, "
-        + _extra(DIBAO_MARK_HEADERS),
+        + extra_value(DIBAO_MARK_HEADERS),
     )  # fmt: skip
 
 
@@ -565,8 +561,8 @@ def _disability_rows(con) -> pa.Table:
                        if "dq_findings" in tables else "false")  # fmt: skip
     return _rows(con, "disability",
                  "t.name, t.disability_type, t.disability_level, t.issue_date, "
-                 f"{_extra(CERT_STATUS_HEADERS)}, {_extra(CANCEL_REASON_HEADERS)}, "
-                 f"{_extra(CERT_VALID_HEADERS)}, {listed_under}, {level_from_cert}")  # fmt: skip
+                 f"{extra_value(CERT_STATUS_HEADERS)}, {extra_value(CANCEL_REASON_HEADERS)}, "
+                 f"{extra_value(CERT_VALID_HEADERS)}, {listed_under}, {level_from_cert}")  # fmt: skip
 
 
 def _add_disability(graph, rows) -> None:

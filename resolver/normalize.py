@@ -37,7 +37,7 @@ leaves it out, so linking compares names without it (``resolver.persons``)."""
 # Notes in brackets beside a name (户主, 妻, 已故, 代领, an alias), after ``fold``: no name
 # holds brackets. Only notes before or after it: 户主(曾云福), 李芳(妻)张三 or 王(强) are no
 # name beside a note. After the notes, the marks a clerk adds to a row (*, √, 。) go with them.
-_NAME_NOTE = r"[(\[【〔〖][^()\[\]【】〔〕〖〗]*[)\]】〕〗]"
+_NAME_NOTE = r"[(\[【〔〖]([^()\[\]【】〔〕〖〗]*)[)\]】〕〗]"  # what it says, captured
 _NOTES_BEFORE_NAME = re.compile(rf"^(?:{_NAME_NOTE})+")
 _NOTES_AFTER_NAME = re.compile(rf"(?:{_NAME_NOTE})+[^\w()\[\]【】〔〕〖〗]*$")
 # What stands before a bracket as a role, not a name: 户主(曾云福), 代领人(张三).
@@ -700,7 +700,7 @@ def _name_of(folded: str) -> Result:
 def _notes_of_the_row(notes: str) -> bool:
     """Whether every note in ``notes`` (brackets before a name) is a relation, a role or a
     status (``_ROLE_WORDS``, ``_STATUS_WORDS``), not a name: (户主)曾云福, not (张三)之妻."""
-    words = re.findall(r"[(\[【〔〖]([^()\[\]【】〔〕〖〗]*)[)\]】〕〗]", notes)
+    words = re.findall(_NAME_NOTE, notes)
     return all(word in VOCABULARIES["relation"] or word in _ROLE_WORDS or word in _STATUS_WORDS
                for word in words)  # fmt: skip
 

@@ -17,7 +17,7 @@ from resolver.db import column_names, table_names
 from resolver.idcard import details_not_of_id
 from resolver.normalize import urban_or_rural
 from resolver.outputs import ENTITIES, PERSONS, lone_death_candidates
-from resolver.registries import AREA_HEADERS, REGISTRIES, source_column
+from resolver.registries import AREA_HEADERS, REGISTRIES, extra_value, source_column
 from resolver.xlsx import write_workbook
 
 PROBLEM_LABELS = {
@@ -248,9 +248,8 @@ def _rural_township_counts(con: duckdb.DuckDBPyConnection
     (``resolver.normalize.urban_or_rural``: the row's 城乡属性, else its 救助类型 as written),
     a township whose rows that say are all urban left out whole (its other rows, a 特困 case
     whose area is left blank, are of it)."""
-    marker = "coalesce(" + ", ".join(f"r.extra['{header}']" for header in AREA_HEADERS) + ")"
     rows = con.execute(
-        f"SELECT t.county, t.township, t.case_no, {marker}, r.program, count(*) "
+        f"SELECT t.county, t.township, t.case_no, {extra_value(AREA_HEADERS)}, r.program, count(*) "
         "FROM assistance t LEFT JOIN raw_assistance r USING (source_no, row_no) GROUP BY ALL"
     ).fetchall()
     areas = cache(urban_or_rural)  # a county writes its programs a handful of ways

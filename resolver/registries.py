@@ -250,6 +250,28 @@ READ_EXTRAS = {
 PERSON_REGISTRIES = ("hukou", "assistance", "poverty", "disability", "deaths")
 
 
+def extra_value(headers: tuple[str, ...]) -> str:
+    """SQL for the first of ``headers`` the raw row ``r`` carries among its columns beside
+    the contract's (``raw_{registry}.extra``).
+
+    Parameters
+    ----------
+    headers : tuple of str
+        The headers, first the preferred (``AREA_HEADERS`` …).
+
+    Returns
+    -------
+    str
+        A ``coalesce`` of ``r.extra[...]`` lookups.
+
+    Examples
+    --------
+    >>> extra_value(("城乡属性", "城乡"))
+    "coalesce(r.extra['城乡属性'], r.extra['城乡'])"
+    """
+    return "coalesce(" + ", ".join(f"r.extra['{header}']" for header in headers) + ")"
+
+
 def source_column(registry: str, column: str) -> Column | None:
     """The contract column a column is, or the one a derived column (``id_number_status``,
     ``cert_no_level``) comes from; None when there is none.

@@ -85,13 +85,13 @@ _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
 # 2024年7月3日) or its cut-off (截至2024年6月25日): when the table was made or how far it runs,
 # not the month of its lines. A day or a 时间/日期 says it is a stamp; 导出2024年6月发放表,
 # 截至2024年6月 or 统计2024年6月发放 name the lines' month.
-_STAMP_DAY = r"(?:20|19)\d{2}\s*[年.\-_/]\s*\d{1,2}\s*(?:月|[.\-_/])\s*\d{1,2}(?!\d)\s*[日号]?"
-_STAMP_MONTH = (
-    r"(?:20|19)\d{2}\s*[年.\-_/]\s*\d{1,2}\s*(?:月|[.\-_/])?\s*(?:\d{1,2}(?!\d)\s*[日号]?)?"
-)
+_STAMP_YEAR_MONTH = r"(?:20|19)\d{2}\s*[年.\-_/]\s*\d{1,2}\s*"
+_STAMP_DAY = r"\d{1,2}(?!\d)\s*[日号]?"
 _DATE_STAMP = re.compile(
-    rf"(?:导出|打印|制表|填报|报送)(?:时间|日期)\s*[:：]?\s*{_STAMP_MONTH}"
-    rf"|(?:导出|打印|制表|填报|报送|截至|截止)于?\s*[:：]?\s*{_STAMP_DAY}"
+    rf"(?:导出|打印|制表|填报|报送)(?:时间|日期)\s*[:：]?\s*"
+    rf"{_STAMP_YEAR_MONTH}(?:月|[.\-_/])?\s*(?:{_STAMP_DAY})?"
+    rf"|(?:导出|打印|制表|填报|报送|截至|截止)于?\s*[:：]?\s*"
+    rf"{_STAMP_YEAR_MONTH}(?:月|[.\-_/])\s*{_STAMP_DAY}"
 )
 # What after a name's month says it names several: a range (2023年1月—2023年3月, 2024年1月至12月,
 # 2024.01-2024.03) or a list (2023年1月、2月).

@@ -25,6 +25,7 @@ from api.cli.base import (
 )
 from api.cli.printers import print_case_counts, print_drop, print_policy, print_small_drop
 from api.cli.serving import log_cli_job
+from models.data_gaps import unjudged
 from models.policy import load_policy
 from models.publish import last_published_run, run_configuration
 from resolver.db import connect
@@ -281,18 +282,19 @@ def run(
 
             data_dir = synthesize(out / "county", people=people, seed=seed).drop_dir
             console.print(f"合成县（{people:,} 人）已写入 {data_dir.parent}")
+        used = load_policy(policy)
         result = run_pipeline(
-            data_dir, out, policy=load_policy(policy), settings=settings, db_path=db,
+            data_dir, out, policy=used, settings=settings, db_path=db,
             risk=RiskModel.load(risk_model), vocabulary=load_vocabulary(columns), spark=spark,
             allow_missing=[registry_named(name) for name in allow_missing or []],
         )  # fmt: skip
-        used = load_policy(policy)
-        print_drop(connect(result.db_path), result.out_dir / REPORT_NAME, policy=used)
+        gaps = unjudged(connect(result.db_path), used)
+        print_drop(connect(result.db_path), result.out_dir / REPORT_NAME, gaps=gaps)
         target = f"{data_dir} {result.link.rows}行 → {result.out_dir}"
         log_cli_job(result.db_path, "run_drop", target, run_id=result.run_id)
     print_policy(used, connect(result.db_path), policy)
     print_case_counts(
-        connect(result.db_path), result.run_id, result.cases_by_type, "疑点线索", used
+        connect(result.db_path), result.run_id, result.cases_by_type, "疑点线索", gaps
     )
     changed = result.case_changes
     if changed:  # a first run has nothing to compare with

@@ -19,6 +19,7 @@ from api.cli.base import (
 )
 from api.cli.printers import print_case_counts, print_drop
 from api.cli.serving import log_cli_job
+from models.data_gaps import unjudged
 from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.headers import load_vocabulary
@@ -60,7 +61,8 @@ def update(
             console.print(str(repeated), highlight=False)
             return
         policy = run_configuration(connect(result.db_path), result.run_id).policy
-        print_drop(connect(result.db_path), out_dir / REPORT_NAME, policy=policy)
+        gaps = unjudged(connect(result.db_path), policy)
+        print_drop(connect(result.db_path), out_dir / REPORT_NAME, gaps=gaps)
         target = f"{data_dir} {result.link.rows}行 → {out_dir}"
         log_cli_job(result.db_path, "update_drop", target, run_id=result.run_id)
     link = result.link
@@ -78,7 +80,7 @@ def update(
     else:
         console.print(f"链接：重新训练模型（{link.retrain_reason}）。", highlight=False)
     print_case_counts(connect(result.db_path), result.run_id, result.cases_by_type,
-                      "疑点线索（与上次运行相比）", policy)  # fmt: skip
+                      "疑点线索（与上次运行相比）", gaps)  # fmt: skip
     changed = result.case_changes
     console.print(
         f"新增疑点 {changed['new']:,} 条，因数据变化消除 {changed['resolved']:,} 条，"
