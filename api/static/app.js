@@ -2,7 +2,9 @@
 // sessionStorage; every figure and fact comes from the API.
 "use strict";
 
-const state = { token: sessionStorage.getItem("doudi-token"), me: null, meta: null,
+// turn: counts the views asked for, so a view whose data comes after the next was asked
+// for draws nothing over it
+const state = { token: sessionStorage.getItem("doudi-token"), me: null, meta: null, turn: 0,
                 filters: { trail: [], limit: 25, status: "unclosed", sort: "risk" } };
 const main = document.getElementById("main");
 
@@ -57,7 +59,10 @@ async function reach(path, options) {
   }
 }
 
+// A read answered after the reader asked for another view fails as superseded: the view it
+// was for is not drawn over the later one.
 async function api(path, options = {}) {
+  const turn = state.turn;
   const response = await reach(path, { ...options, headers: { ...(options.headers || {}),
     Authorization: `Bearer ${state.token}`, "Content-Type": "application/json" } });
   const body = response.headers.get("content-type")?.includes("json") ? await response.json().catch(() => null) : null;
@@ -68,6 +73,7 @@ async function api(path, options = {}) {
     throw error;
   }
   if (!response.ok) throw Object.assign(new Error(errorText(body, response)), { status: response.status });
+  if (!options.method && turn !== state.turn) throw Object.assign(new Error("superseded"), { superseded: true });
   return body;
 }
 
@@ -191,7 +197,7 @@ async function showQueue() {
   // a search the API refuses (an analyst's ID number, a cursor gone) keeps the filters to
   // correct, with why in place of the cases
   const page = await api(`/api/cases?${params}`).catch(error => {
-    if (error.signedOut) throw error;
+    if (error.signedOut || error.superseded) throw error;
     return { total: 0, items: [], next_after: null, refused: error.message };
   });
   const townships = Object.keys(overview.by_township);
@@ -679,6 +685,7 @@ function focusKey(element) {
 
 async function route() {
   if (!state.me) return;
+  state.turn += 1;
   const [, view, id] = location.hash.split("/");
   const tab = view === "screening" ? "screenings" : view;
   document.querySelectorAll("nav a").forEach(a => a.classList.toggle("active", a.dataset.view === tab));
@@ -694,7 +701,7 @@ async function route() {
     else if (view === "screening" && id) await showScreening(id);
     else await showQueue();
   } catch (error) {
-    if (error.signedOut) return;  // the sign-in form says why
+    if (error.signedOut || error.superseded) return;  // the sign-in form, or the later view, says
     main.innerHTML = `<section class="error">出错了：${esc(error.message)}</section>`;
   }
   if (keep) main.querySelector(keep)?.focus();

@@ -328,6 +328,27 @@ def test_a_server_not_reached_is_said_in_chinese_and_the_tab_draws_again(page, c
     expect(page.locator("#ledger-error")).to_have_text(f"未能下载：{unreachable}")
 
 
+def test_a_lead_whose_data_come_after_the_reader_went_back_is_not_drawn_over_the_queue(
+    page, county
+):
+    sign_in(page, county)
+    _queue_drawn(page)
+    case_id = page.locator("#queue tr[data-case]").first.get_attribute("data-case")
+    held = []  # the lead's data, kept back until the reader is on the queue again
+    page.route(f"**/api/cases/{case_id}", lambda route: held.append(route))
+    page.locator(f"#queue tr[data-case='{case_id}']").click()
+    page.wait_for_function("() => location.hash.startsWith('#/case/')")
+    page.go_back()
+    _queue_drawn(page)
+    assert len(held) == 1
+    with page.expect_response(f"**/api/cases/{case_id}"):
+        for route in held:
+            route.continue_()
+    page.wait_for_timeout(500)  # time for the late data to draw, which they must not
+    expect(page.locator("#queue")).to_be_visible()
+    expect(page.get_by_role("link", name="← 返回队列")).to_have_count(0)
+
+
 def test_a_colleagues_decision_meanwhile_is_shown_and_the_note_kept(page, county):
     with client(county, "auditor") as http:
         case_id = http.get("/api/cases", params={"status": "open"}).json()["items"][-1]["case_id"]
