@@ -1182,21 +1182,23 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
                 damaged = pc.fill_null(pc.match_substring(values, REPLACEMENT), False)
                 problems = pc.if_else(damaged, "encoding_bad_bytes", problems)
             if column.name == _STRUCK_COLUMN.get(registry.name, "name"):
-                if grid.struck_cells:
-                    rows = {row for row, at in grid.struck_cells if at == position}
-                    struck = pa.array(np.isin(row_numbers.to_numpy(), list(rows)))
-                    problems = pc.if_else(struck, "row_struck", problems)
-                if grid.shifted_rows:  # a row read one column to the left: asked about
-                    findings.append(_shifted_findings(registry, column.name, grid.shifted_rows,
-                                                      row_numbers, values, normalised))  # fmt: skip
+                struck = {row for row, at in grid.struck_cells if at == position}
+                # a row struck out, read one column to the left, or saying what an earlier one
+                # says of whom (pasted twice? a ledger may pay one case twice in a month: two
+                # lines of it are no repeat): each asked about beside what else its cell says
+                for rows, problem in ((struck, "row_struck"),
+                                      (grid.shifted_rows, "row_shifted")):  # fmt: skip
+                    if rows:
+                        listed = pa.array(np.isin(row_numbers.to_numpy(), list(rows)))
+                        findings.append(_findings_of_rows(registry, column.name, listed, problem,
+                                                          values, normalised))  # fmt: skip
+                if repeats is not None and registry.name != "payments":
+                    findings.append(_findings_of_rows(registry, column.name, repeats, "row_repeated",
+                                                      values, normalised))  # fmt: skip
                 if grid.hidden_rows:  # a row a person hid: read, and asked about
                     hidden = pa.array(np.isin(row_numbers.to_numpy(), list(grid.hidden_rows)))
                     problems = pc.if_else(pc.and_(hidden, pc.is_null(problems)), "row_hidden",
                                           problems)  # fmt: skip
-                # a row saying what an earlier one says of whom: pasted twice? (a ledger may
-                # pay one case twice in a month: two lines of it are no repeat)
-                if repeats is not None and registry.name != "payments":
-                    problems = pc.if_else(repeats, "row_repeated", problems)
             findings.append(findings_of(registry, column.name, problems, values, normalised))
             if counted_on is not None:
                 findings.append(_merged_findings(registry, column.name, counted_on, values,
@@ -1443,12 +1445,11 @@ def _merged_findings(registry: Registry, column: str, counted_on: pa.Array, valu
     return findings_of(registry, column, problems, shown, normalised)
 
 
-def _shifted_findings(registry: Registry, column: str, shifted_rows: frozenset[int],
-                      row_numbers: pa.Array, values: pa.Array, normalised: dict) -> pa.Table:  # fmt: skip
-    """A finding ``row_shifted`` per row read one column to the left: one of its own, beside
-    what else its cell says (a name's note, a struck or hidden row)."""
-    shifted = pa.array(np.isin(row_numbers.to_numpy(), list(shifted_rows)))
-    problems = pc.if_else(shifted, "row_shifted", pa.scalar(None, pa.string()))
+def _findings_of_rows(registry: Registry, column: str, listed: pa.Array, problem: str,
+                      values: pa.Array, normalised: dict) -> pa.Table:  # fmt: skip
+    """A finding ``problem`` per row ``listed`` (a row struck, shifted or repeated): one of its
+    own, beside what else its cell says (a name's note, a hidden row)."""
+    problems = pc.if_else(listed, problem, pa.scalar(None, pa.string()))
     return findings_of(registry, column, problems, values, normalised)
 
 
