@@ -785,25 +785,6 @@ class Published:
         return {"run_id": latest, "previous_run_id": previous, **totals,
                 "by_township": dict(sorted(by_township.items()))}  # fmt: skip
 
-    def export(self, *, after: str | None, limit: int) -> tuple[int, list[dict[str, Any]]]:
-        """Open cases (未结: not closed) in case_id order, after ``after`` (keyset pagination).
-
-        Parameters
-        ----------
-        after : str or None
-            The last case_id of the previous page; None for the first page.
-        limit : int
-            The most cases to return.
-
-        Returns
-        -------
-        tuple of (int, list of dict)
-            How many open cases there are in all, and the page's summaries.
-        """
-        open_cases = [case for case in self.ordered["case_id"] if not self.closed(case["case_id"])]
-        following = [case for case in open_cases if case["case_id"] > (after or "")]
-        return len(open_cases), [self.summary(case) for case in following[:limit]]
-
 
 def township_label(township: str | None, county: str | None, names: dict[str, str]) -> str:
     """A township as the views of a drop write it: after its county's name where the drop

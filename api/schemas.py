@@ -125,6 +125,8 @@ class PersonScore(BaseModel):
 
 class ExportItem(CaseScore):
     amount_at_risk: float | None
+    township: str | None
+    counties: list[str]
     person_ids: list[str]
     run_id: str
 

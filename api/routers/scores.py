@@ -9,20 +9,23 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 from api.auth import Principal
 from api.deps import (
     AccessLogDep,
+    CountyDep,
     IdLookup,
     ScoreLookup,
     ScoreReader,
     SettingsDep,
     SnapshotDep,
+    TownshipDep,
     json_response,
 )
 from api.masking import mask_id
-from api.published import id18_of
-from api.schemas import CaseScore, PersonScore, ScoreExport
+from api.published import CaseFilter, id18_of
+from api.schemas import CaseScore, CaseType, PersonScore, ScoreExport
 
 router = APIRouter(prefix="/api/scores", tags=["scores"])
 CASE_SCORE_FIELDS = ("case_id", "case_type", "risk_score", "status")
-EXPORT_FIELDS = (*CASE_SCORE_FIELDS, "amount_at_risk", "person_ids", "run_id")
+EXPORT_FIELDS = (*CASE_SCORE_FIELDS, "amount_at_risk", "township", "counties", "person_ids",
+                 "run_id")  # fmt: skip
 
 
 def _person(found: dict[str, Any] | None) -> dict[str, Any]:
@@ -112,14 +115,29 @@ async def export_scores(
     settings: SettingsDep,
     access: AccessLogDep,
     principal: ScoreReader,
-    after: str | None = None,
+    county: CountyDep,
+    township: TownshipDep,
+    case_type: CaseType | None = None,
+    min_score: Annotated[float | None, Query(ge=0, le=1)] = None,
+    after: Annotated[
+        str | None,
+        Query(max_length=64, description="the `next_after` of the previous page"),
+    ] = None,
     limit: Annotated[int, Query(ge=1)] = 500,
 ) -> Any:
     """Every open case's score (未结: a closed case is left out) in case_id order, a page at
-    a time: pass ``next_after`` back as ``after`` until it is null (on the last page, never
-    on an empty one after it). Every page is logged."""
+    a time, of one type, county or township, or at least a score, when asked: pass
+    ``next_after`` back as ``after`` until it is null (on the last page, never on an empty
+    one after it); an ``after`` that is no published case is refused (422), never read as
+    the end. Every page is logged."""
     limit = min(limit, settings.max_page_size)
-    total, items = snapshot.published.export(after=after, limit=limit + 1)
+    after = after or None  # ``after=`` (empty): the first page
+    if after is not None and after not in snapshot.published.cases:
+        raise HTTPException(422, "查询参数 after：应为上一页的 next_after（一个已发布的疑点编号）")
+    where = CaseFilter(case_type=case_type, township=township, county=county,
+                       min_score=min_score, status="unclosed")  # fmt: skip
+    total, items = snapshot.published.list_cases(where, sort="case_id", offset=0,
+                                                 limit=limit + 1, after=after)  # fmt: skip
     items, following = items[:limit], items[limit:]  # one more case: is there a next page
     access.record(principal.name, principal.role, "export_scores",
                   f"after={after or '-'} {len(items)}条")  # fmt: skip

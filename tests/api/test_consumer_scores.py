@@ -57,3 +57,24 @@ def test_a_closed_lead_is_no_risk_served_to_consumers_until_it_is_reopened(count
             _decide(auditor, case_id, "in_review")  # reopened
             status, cases, exported = _served(consumer, case_id, person_id)
             assert (status, case_id in cases, exported) == (200, True, True)
+
+
+def test_a_consumer_pulls_one_township_or_type_and_a_bad_cursor_is_refused(county):
+    # the export had no township, no filter, and read a cursor it never gave as the end
+    with client(county, "auditor") as auditor:
+        unclosed = auditor.get("/api/cases", params={"status": "unclosed", "limit": 500}).json()
+    with client(county, "consumer") as consumer:
+        first = consumer.get("/api/scores/export", params={"limit": 500}).json()["items"][0]
+        township, case_type = first["township"], first["case_type"]
+        for query, admitted in (
+            ({"township": township}, lambda case: case["township"] == township),
+            ({"case_type": case_type}, lambda case: case["case_type"] == case_type),
+            ({"min_score": 0.9}, lambda case: case["risk_score"] >= 0.9),
+        ):
+            page = consumer.get("/api/scores/export", params={**query, "limit": 500}).json()
+            expected = sorted(c["case_id"] for c in unclosed["items"] if admitted(c))
+            assert [item["case_id"] for item in page["items"]] == expected
+            assert page["total"] == len(expected) > 0
+        refused = consumer.get("/api/scores/export", params={"after": "zzz"})
+        assert refused.status_code == 422
+        assert "next_after" in refused.json()["detail"]
