@@ -1583,12 +1583,14 @@ def _month_from_names(con: duckdb.DuckDBPyConnection, source: Source, named: str
                       other: Source, data_dir: Path) -> None:  # fmt: skip
     """Read a table whose month column is stale (``_stale_month_columns``) as of the month
     its names give (``named``, not ``written``), and note it."""
-    con.execute("UPDATE payments SET pay_month = ? WHERE source_no = ?", [named, source.number])
-    if "pay_month" in source.normalised.column_names:
-        months = pa.array([named] * source.normalised.num_rows, pa.string())
-        source.normalised = source.normalised.set_column(
-            source.normalised.column_names.index("pay_month"), "pay_month", months
-        )
+    con.execute("UPDATE payments SET pay_month = $1, pay_month_last = $1 WHERE source_no = $2",
+                [named, source.number])  # fmt: skip
+    months = pa.array([named] * source.normalised.num_rows, pa.string())
+    for column in ("pay_month", "pay_month_last"):
+        if column in source.normalised.column_names:
+            source.normalised = source.normalised.set_column(
+                source.normalised.column_names.index(column), column, months
+            )
     file = other.path.relative_to(data_dir).as_posix()
     source.notes.append(
         f"各行的发放月份列都写 {written}，但本表的文件名、工作表名或标题所写月份是 {named}，且这些行与「{file}」中 "

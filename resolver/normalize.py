@@ -94,6 +94,15 @@ _MONTH_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})(?:月份?)?$")
 _MONTH_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
 # 2025.10 typed as a number reads 2025.1: January or October, nobody can tell from the cell.
 _MONTH_AMBIGUOUS = re.compile(r"^\d{4}\.1$")
+# A range of months (the 所属月份 of a quarter's line, or of a 补发 of several months): each end
+# with its year (2024-01至2024-03, 2024.01-2024.03, 2024年11月—2025年1月), or the year once
+# before both months (2024年1-3月, 2024年1月至3月: the last with its 月).
+RANGE_JOIN = r"(?:至|到|-|—|–|~|～)"
+_MONTH_RANGE = re.compile(
+    rf"^(\d{{4}})[-/.年](\d{{1,2}})月?份?{RANGE_JOIN}(?:(\d{{4}})[-/.年](\d{{1,2}})月?|(\d{{1,2}})月)份?$"
+)
+MONTHS_IN_RANGE = 24
+"""A range of more months than this is no payment line's (a typing slip), and not read."""
 _AMOUNT_NOISE = re.compile(r"[\s元¥￥]|RMB|CNY|/月|每月|整$", re.IGNORECASE)
 # An amount written as a rate per person or per household (333.00元/人, 元/人/月, 每人, 元/户):
 # the number is read as written, with a finding (a household's line may be owed it per person).
@@ -1088,18 +1097,19 @@ def read_in_order(kind: str, raw: str, month_first: bool) -> Result:
     Returns
     -------
     Result
-        The date (or month as ``YYYY-MM``) and problem ``date_order_from_column`` when the
-        order decided it; as ``normalize_date`` or ``normalize_month`` reads it otherwise.
+        The date (or the month as ``YYYY-MM``, first and last as ``normalize_months``
+        gives them) and problem ``date_order_from_column`` when the order decided it; as
+        ``normalize_date`` or ``normalize_months`` reads it otherwise.
 
     Examples
     --------
     >>> read_in_order("date", "6/5/2024", True), read_in_order("month", "6/5/2024", False)
-    (((datetime.date(2024, 6, 5),), 'date_order_from_column'), (('2024-05',), 'date_order_from_column'))
+    (((datetime.date(2024, 6, 5),), 'date_order_from_column'), (('2024-05', '2024-05'), 'date_order_from_column'))
     """
     parsed, problem = _parse_date(raw, month_first)
     if parsed is None:
         return NORMALIZERS[kind](raw)
-    return (parsed if kind == "date" else f"{parsed:%Y-%m}",), problem
+    return ((parsed,) if kind == "date" else (f"{parsed:%Y-%m}",) * 2), problem
 
 
 def normalize_month(raw: str) -> Result:
@@ -1137,6 +1147,43 @@ def normalize_month(raw: str) -> Result:
     if parsed is None:
         return _bad(problem or "month_unparsed", None)
     return _bad(problem, f"{parsed:%Y-%m}")
+
+
+def normalize_months(raw: str) -> Result:
+    """The months a payment line is for, the first and the last (``YYYY-MM``): a range
+    (``2024-01至2024-03``, ``2024.01-2024.03``, ``2024年1-3月``, ``2024年1月至3月``) the
+    months it covers, a month (``normalize_month``) itself twice. A range ending before it
+    begins, or of more than ``MONTHS_IN_RANGE`` months, is ``month_unparsed``.
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    Result
+        The first and the last month (None when blank or unreadable), and the problem as
+        ``normalize_month`` says it.
+
+    Examples
+    --------
+    >>> normalize_months("2024-01至2024-03"), normalize_months("2024年11月—2025年1月")
+    ((('2024-01', '2024-03'), None), (('2024-11', '2025-01'), None))
+    >>> normalize_months("2024年1-3月"), normalize_months("2024-03"), normalize_months("2024年3-1月")
+    ((('2024-01', '2024-03'), None), (('2024-03', '2024-03'), None), ((None, None), 'month_unparsed'))
+    """
+    found = _MONTH_RANGE.match(_date_text(raw).replace(" ", ""))
+    if found is None:
+        (month,), problem = normalize_month(raw)
+        return (month, month), problem
+    year, month, end_year, end_month, same_year_month = found.groups()
+    first = int(year) * 12 + int(month) - 1
+    last = int(end_year or year) * 12 + int(end_month or same_year_month) - 1
+    months = (int(month), int(end_month or same_year_month))
+    if not all(1 <= m <= 12 for m in months) or not 0 <= last - first < MONTHS_IN_RANGE:
+        return _bad("month_unparsed", None, None)
+    return _ok(*(f"{m // 12:04d}-{m % 12 + 1:02d}" for m in (first, last)))
 
 
 def normalize_amount(raw: str, unit: Decimal = YUAN) -> Result:
@@ -1679,7 +1726,7 @@ _NORMALIZERS: dict[str, Callable[[str], Result]] = {
     "former_name": normalize_former_name,
     "id": normalize_id,
     "date": normalize_date,
-    "month": normalize_month,
+    "month": normalize_months,
     "amount": normalize_amount,
     "amount_in_wan": _amount_under_wan_header,
     "count": normalize_count,
@@ -1809,6 +1856,8 @@ OUTPUTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("_level", "INTEGER"),
     ),
     "date": (("", "DATE"),),
+    # a payment line's first month and its last (a range: ``normalize_months``)
+    "month": (("", "VARCHAR"), ("_last", "VARCHAR")),
     "village": (("", "VARCHAR"), ("_key", "VARCHAR")),
     "address": (
         ("", "VARCHAR"),

@@ -31,6 +31,7 @@ from resolver.normalize import (
     EXCEL_ERRORS,
     NORMALIZERS,
     NOT_A_PROGRAM,
+    RANGE_JOIN,
     STATUS_WORDS,
     VOCABULARIES,
     normalize_date,
@@ -114,6 +115,11 @@ _YEAR_CELL = re.compile(r"^\s*(20\d{2}|19\d{2})\s*(?:年度?)?\s*$")
 _MONTH_CELL = re.compile(r"^\s*(1[0-2]|0?[1-9])\s*(?:月份?)?\s*$")
 # A month alone: 1月, 01月, 12月份 (a cell of a payments table, a sheet's or a column's name).
 MONTH_ONLY = re.compile(r"^\s*(1[0-2]|0?[1-9])\s*月份?\s*$")
+# A range of months without its year (1-3月, 1月至3月: a quarter's line in a table whose name,
+# or a year column, gives the year).
+MONTHS_ONLY = re.compile(
+    rf"^\s*(?:1[0-2]|0?[1-9])\s*月?\s*{RANGE_JOIN}\s*(?:1[0-2]|0?[1-9])\s*月份?\s*$"
+)
 _AMBIGUOUS_MONTH = re.compile(r"^\s*(\d{4})\.1\s*$")
 # Words in a table's names that say its program, when it has no 救助类型 column.
 _PROGRAM_WORDS = (("特困", ("特困", "五保", "供养")), ("低保", ("低保", "最低生活保障")))
@@ -1160,6 +1166,10 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         notes += [unit_note] if unit_note else []
         outputs, problems = _normalise_column(kind, blank if read is None else read)
         outputs, problems = _year_last_in_order(column.kind, read, outputs, problems)
+        if column.name == "pay_month" and values is not None:
+            outputs, problems = _unread_from_paid_out(located, vocabulary, context,
+                                                      years and years[1], cells, outputs,
+                                                      problems)  # fmt: skip
         for (suffix, _), output in zip(outputs_of(column.kind), outputs, strict=True):
             normalised[column.name + suffix] = output
         if values is not None:
@@ -1508,19 +1518,50 @@ def _paid_out_month_filled(located: Located, vocabulary: Vocabulary, cells: list
     """The cells with the month a payment is for (所属月份, read: ``resolver.headers.PREFERRED``)
     taken, where blank, from the month it was paid out (发放月份) beside it: a ledger often
     fills 所属月份 only on its back-pay (补发) lines; and a note saying how many were."""
-    position = located.recognition.positions.get("pay_month")
+    position, other = _paid_out_position(located, vocabulary)
     texts = located.header.texts
-    if position is None or not PREFERRED["pay_month"].search(texts[position]):
+    if other is None:
         return cells, []
-    other = next((p for p, text in enumerate(texts) if p != position
-                  and vocabulary.column(located.recognition.registry.name, text) == "pay_month"), None)  # fmt: skip
     blank = is_blank(cells[position])
-    if other is None or not blank.any():
+    if not blank.any():
         return cells, []
     cells = list(cells)
     cells[position] = pc.if_else(pa.array(blank), cells[other], cells[position])
     return cells, [f"列「{texts[position].strip()}」有 {int(blank.sum())} 个空格按同一行的列"
                    f"「{texts[other].strip()}」读取（补发行才填写所属月份）"]  # fmt: skip
+
+
+def _paid_out_position(located: Located, vocabulary: Vocabulary) -> tuple[int | None, int | None]:
+    """The positions of a payments table's 所属月份 column (the month a payment is for, read:
+    ``resolver.headers.PREFERRED``) and of its 发放月份 column beside it; (None, None) when
+    the table has not both."""
+    position = located.recognition.positions.get("pay_month")
+    texts = located.header.texts
+    if position is None or not PREFERRED["pay_month"].search(texts[position]):
+        return None, None
+    other = next((p for p, text in enumerate(texts) if p != position
+                  and vocabulary.column(located.recognition.registry.name, text) == "pay_month"), None)  # fmt: skip
+    return (position, other) if other is not None else (None, None)
+
+
+def _unread_from_paid_out(located: Located, vocabulary: Vocabulary, context: Context,
+                          years: pa.Array | None, cells: list[pa.Array], outputs: list[pa.Array],
+                          problems: pa.Array) -> tuple[list[pa.Array], pa.Array]:  # fmt: skip
+    """The months of a payments table's rows whose 所属月份 cell could not be read (neither a
+    month nor a range of months) read from the row's 发放月份 beside it, each with a finding
+    (``month_from_paid_out``); as they were where the table has no such pair of columns."""
+    position, other = _paid_out_position(located, vocabulary)
+    if other is None:
+        return outputs, problems
+    unread = pc.and_(pc.is_null(outputs[0]), pa.array(~is_blank(cells[position])))
+    if not pc.any(unread).as_py():
+        return outputs, problems
+    column = located.recognition.registry.column("pay_month")
+    written, _ = _in_context(column, cells[other], context, years)
+    paid_out, _ = _normalise_column(column.kind, written)
+    taken = pc.and_(unread, pc.is_valid(paid_out[0]))
+    return ([pc.if_else(taken, new, old) for new, old in zip(paid_out, outputs, strict=True)],
+            pc.if_else(taken, "month_from_paid_out", problems))  # fmt: skip
 
 
 def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
@@ -1681,12 +1722,13 @@ def _derived_ids(located: Located, cells: list[pa.Array], row_numbers: pa.Array,
 def _in_context(column: Column, values: pa.Array | None, context: Context,
                 years: pa.Array | None) -> tuple[pa.Array | None, pa.Array | None]:  # fmt: skip
     """A month column as it reads in the table's context: ``11月`` (or ``11``) in a row whose
-    year column says 2024 is 2024-11, and in a table whose name says 2024 too; ``2025.1``
+    year column says 2024 is 2024-11, and in a table whose name says 2024 too (a range,
+    ``1-3月``, is 2024年1-3月 so); ``2025.1``
     (2025.10 typed as a number loses its 0) is the table's month when that is January or
     October, else stays ambiguous. Returns the values to normalise and which took their year
     from the table's name (None when none did); a month still without a year stays as
     written, to be a finding."""
-    pattern = f"{_MONTH_CELL.pattern}|{_AMBIGUOUS_MONTH.pattern}"
+    pattern = f"{_MONTH_CELL.pattern}|{_AMBIGUOUS_MONTH.pattern}|{MONTHS_ONLY.pattern}"
     if column.kind != "month" or values is None or (context.year is None and years is None):
         return values, None
     if not pc.any(pc.match_substring_regex(values, pattern)).as_py():
@@ -1697,15 +1739,20 @@ def _in_context(column: Column, values: pa.Array | None, context: Context,
         only = MONTH_ONLY.match(text or "")
         ambiguous = _AMBIGUOUS_MONTH.match(text or "")
         year, month = _YEAR_CELL.match(row_year or ""), _MONTH_CELL.match(text or "")
+        months = MONTHS_ONLY.match(text or "")
         if year and month:
             read.append(f"{year.group(1)}-{int(month.group(1)):02d}")
+        elif year and months:
+            read.append(f"{year.group(1)}年{text.strip()}")
         elif only and context.year:
             read.append(f"{context.year}-{int(only.group(1)):02d}")
+        elif months and context.year:
+            read.append(f"{context.year}年{text.strip()}")
         elif ambiguous and int(ambiguous.group(1)) == context.year and context.month in (1, 10):
             read.append(f"{context.year}-{context.month:02d}")
         else:
             read.append(text)
-        filled.append(read[-1] != text and not (year and month))
+        filled.append(read[-1] != text and not (year and (month or months)))
     return pa.array(read, pa.string()), pa.array(filled, pa.bool_())
 
 
@@ -1762,10 +1809,13 @@ def _year_last_in_order(kind: str, values: pa.Array | None, outputs: list[pa.Arr
     if len(orders) != 1:
         return outputs, problems
     month_first = orders == {"date_month_first"}
-    read, found = outputs[0].to_pylist(), problems.to_pylist()
+    read, found = [output.to_pylist() for output in outputs], problems.to_pylist()
     for row in pc.indices_nonzero(ambiguous).to_pylist():
-        (read[row],), found[row] = read_in_order(kind, values[row].as_py(), month_first)
-    return [pa.array(read, outputs[0].type)], pa.array(found, pa.string())
+        values_read, found[row] = read_in_order(kind, values[row].as_py(), month_first)
+        for output, value in zip(read, values_read, strict=True):
+            output[row] = value
+    return ([pa.array(output, kept.type) for output, kept in zip(read, outputs, strict=True)],
+            pa.array(found, pa.string()))  # fmt: skip
 
 
 def _refuse_unreadable(located: Located, column: Column, values: pa.Array, read: pa.Array,
@@ -1775,14 +1825,16 @@ def _refuse_unreadable(located: Located, column: Column, values: pa.Array, read:
     read): its rows would all lack it, as if the table lacked the column. Blank cells, Excel
     errors, formulas without results and ambiguous months stay findings of their own, and so
     do values Doudi does read but finds no place for: a group that is no program (低保边缘:
-    its rows are no 低保 members) and a month no name of the table gives the year of (11月)."""
+    its rows are no 低保 members) and a month or months no name of the table gives the year
+    of (11月, 1-3月)."""
     if not column.required or pc.count(read).as_py():
         return
     unknown = pc.fill_null(pc.or_(pc.ends_with(problems, "_unknown"),
                                   pc.ends_with(problems, "_unparsed")), False)  # fmt: skip
     written = [value for value in
                pc.unique(pc.utf8_trim_whitespace(values.filter(unknown))).to_pylist()
-               if not NOT_A_PROGRAM.search(value) and not MONTH_ONLY.match(value)]  # fmt: skip
+               if not NOT_A_PROGRAM.search(value) and not MONTH_ONLY.match(value)
+               and not MONTHS_ONLY.match(value)]  # fmt: skip
     if not written:
         return
     header = located.header.texts[located.recognition.positions[column.name]].strip()

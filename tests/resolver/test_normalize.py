@@ -18,6 +18,7 @@ from resolver.normalize import (
     normalize_date,
     normalize_distinct,
     normalize_month,
+    normalize_months,
     normalize_name,
     normalize_township,
     normalize_village,
@@ -689,3 +690,26 @@ def test_a_numbered_village_is_its_number_in_digits(raw, key):
 def test_an_address_in_a_numbered_village_is_read(raw, parts):
     # an address of 11村 was read as no place at all: its 组 and house never compared
     assert normalize_address(raw)[0][1:] == parts
+
+
+@pytest.mark.parametrize(("raw", "first", "last"), [
+    ("2024-01至2024-03", "2024-01", "2024-03"), ("2024.01-2024.03", "2024-01", "2024-03"),
+    ("2024年1-3月", "2024-01", "2024-03"), ("2024年1月至3月", "2024-01", "2024-03"),
+    ("2024年1月—2024年3月", "2024-01", "2024-03"), ("2024/01～2024/03", "2024-01", "2024-03"),
+    ("2023年11月至2024年1月", "2023-11", "2024-01"), ("2024-03至2024-04", "2024-03", "2024-04"),
+    ("2024-03", "2024-03", "2024-03"), ("2024-03至2024-03", "2024-03", "2024-03"),
+])  # fmt: skip
+def test_a_range_of_months_is_read_as_its_first_and_last_month(raw, first, last):
+    # a quarter's 所属月份 (2024-01至2024-03) was month_unparsed: its line's money left out
+    assert NORMALIZERS["month"](raw) == ((first, last), None)
+    assert normalize_months(raw) == ((first, last), None)
+
+
+@pytest.mark.parametrize("raw", ["2024年3-1月", "2024-03至2023-12", "2020-01至2024-12",
+                                 "2024年1-13月", "2024-01-03至"])  # fmt: skip
+def test_a_range_ending_before_it_begins_or_of_years_is_no_months(raw):
+    assert normalize_months(raw) == ((None, None), "month_unparsed")
+
+
+def test_a_date_is_no_range_of_months():
+    assert normalize_months("2024-01-03") == (("2024-01", "2024-01"), None)

@@ -107,6 +107,56 @@ def test_back_pay_is_read_in_the_month_it_is_for_and_other_lines_in_the_month_pa
     assert "列「所属月份」有 2 个空格按同一行的列「发放月份」读取" in notes
 
 
+def _payments(tmp_path, name: str, lines: str):
+    """A drop of one roster row and the payment lines ``lines`` (CSV rows after the header
+    记录编号,救助证号,发放月份,所属月份,发放金额) in the file ``name``, ingested."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "救助对象.csv").write_text(
+        "救助证号,姓名,身份证号码,救助类型,是否保障对象,纳入日期\n"
+        f"DB001,{HEAD},{HEAD_ID},特困,是,2021-03-02\n",
+        encoding="utf-8",
+    )
+    (drop / name).write_text("记录编号,救助证号,发放月份,所属月份,发放金额\n" + lines,
+                             encoding="utf-8")  # fmt: skip
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    return con
+
+
+def test_a_ledger_of_quarters_is_read_each_line_for_the_months_it_covers(tmp_path):
+    # every 所属月份 a range (2024-01至2024-03): the run stopped, the column unreadable
+    con = _payments(tmp_path, "发放记录.csv",
+                    "F1,DB001,2024-01,2024-01至2024-03,1901.25\n"
+                    "F2,DB001,2024-04,2024.04-2024.06,1901.25\n"
+                    "F3,DB001,2024-07,2024年7-9月,1901.25\n")  # fmt: skip
+    assert con.execute("SELECT record_id, pay_month, pay_month_last FROM payments "
+                       "ORDER BY record_id").fetchall() == [
+        ("F1", "2024-01", "2024-03"), ("F2", "2024-04", "2024-06"),
+        ("F3", "2024-07", "2024-09")]  # fmt: skip
+
+
+def test_a_range_without_its_year_takes_the_year_the_file_name_gives(tmp_path):
+    con = _payments(tmp_path, "2024年发放记录.csv",
+                    "F1,DB001,1月,1-3月,1901.25\nF2,DB001,4月,4月至6月,1901.25\n")  # fmt: skip
+    assert con.execute("SELECT pay_month, pay_month_last FROM payments ORDER BY record_id"
+                       ).fetchall() == [("2024-01", "2024-03"), ("2024-04", "2024-06")]  # fmt: skip
+
+
+def test_a_month_it_is_for_that_cannot_be_read_is_the_month_paid_with_a_finding(tmp_path):
+    # 待核 or a range ending before it begins: the line was left out of every amount
+    con = _payments(tmp_path, "发放记录.csv",
+                    "F1,DB001,2024-01,待核,633.75\nF2,DB001,2024-02,2024年3-1月,633.75\n"
+                    "F3,DB001,2024-03,2024-03,633.75\n")  # fmt: skip
+    assert con.execute("SELECT record_id, pay_month, pay_month_last FROM payments "
+                       "ORDER BY record_id").fetchall() == [
+        ("F1", "2024-01", "2024-01"), ("F2", "2024-02", "2024-02"),
+        ("F3", "2024-03", "2024-03")]  # fmt: skip
+    assert con.execute("SELECT record_id, raw_value, problem FROM dq_findings "
+                       "ORDER BY record_id").fetchall() == [
+        ("F1", "待核", "month_from_paid_out"), ("F2", "2024年3-1月", "month_from_paid_out")]  # fmt: skip
+
+
 def test_an_id_column_under_a_header_not_known_is_found_by_its_values(tmp_path):
     # 公民身份证号 is no header Doudi knew: every member's ID read as blank, only a warning
     # of an unrecognised column, and check passed
