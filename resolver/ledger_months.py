@@ -27,6 +27,7 @@ import duckdb
 
 from resolver.db import column_names
 from resolver.errors import InputError
+from resolver.payment_months import payment_months
 from resolver.registries import REGISTRIES
 
 STRAY_MONTH_SHARE = 0.1
@@ -39,7 +40,8 @@ drop)."""
 
 
 def ledger_months(con: duckdb.DuckDBPyConnection) -> Months:
-    """The lines of each county and month of the stored payment ledger.
+    """The lines of each county and month of the stored payment ledger, a line of several
+    months (所属月份 2024-01至2024-03) in each of them.
 
     Parameters
     ----------
@@ -55,8 +57,8 @@ def ledger_months(con: duckdb.DuckDBPyConnection) -> Months:
     if county is None:
         return {}
     found = con.execute(
-        f"SELECT {county}, pay_month, count(*) FROM payments WHERE pay_month IS NOT NULL "
-        "GROUP BY ALL"
+        f"SELECT {county}, pay_month, count(*) FROM ({payment_months(con)}) "
+        "WHERE pay_month IS NOT NULL GROUP BY ALL"
     ).fetchall()
     return {(where, month): lines for where, month, lines in found}
 

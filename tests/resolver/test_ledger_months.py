@@ -9,6 +9,7 @@ import pytest
 from resolver.db import connect
 from resolver.errors import InputError
 from resolver.ingest import ingest_drop
+from resolver.ledger_months import ledger_months
 from tests.resolver.test_ingest import write_csv
 
 ROSTER = [
@@ -105,6 +106,22 @@ def test_this_months_ledger_alone_with_a_back_pay_line_of_last_month_is_refused(
         "2026-09 至 2026-09，上次为 2026-06 至 2026-08"
     )
     assert _months(con) == ["2026-06", "2026-07", "2026-08"]  # the last drop stays
+
+
+def test_a_quarters_line_holds_each_of_its_months(tmp_path):
+    # a ledger of quarters (所属月份 2026-04至2026-06): the run stopped, the months unread; a
+    # month's 发放表 alone after it loses the quarter's months as it loses a monthly ledger's
+    con = connect(tmp_path / "doudi.duckdb")
+    quarters = [[f"Q{quarter}-{n}", f"DB{n:03d}", months, "1050"] for n in range(20)
+                for quarter, months in ((2, "2026-04至2026-06"), (3, "2026-07至2026-09"))]  # fmt: skip
+    _ingest(con, tmp_path, "2026-09", {"发放记录.csv": [_ledger([])[0], *quarters]})
+    assert ledger_months(con) == {(None, f"2026-{m:02d}"): 20 for m in range(4, 10)}
+    with pytest.raises(InputError) as refused:
+        _ingest(con, tmp_path, "2026-10", {"发放记录.csv": _ledger(["2026-10"])})
+    assert refused.value.reason.startswith(
+        "发放记录中没有上次运行读取过的月份：2026-09（上次 20 条）。本次发放记录为 2026-10 至 "
+        "2026-10，上次为 2026-04 至 2026-09"
+    )
 
 
 def _notices(first: int, last: int) -> list[list[str]]:
