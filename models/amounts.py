@@ -38,6 +38,7 @@ import duckdb
 from models.periods import month_index, month_text
 from models.policy import Policy
 from resolver.db import table_names
+from resolver.payment_months import payment_months
 
 MIN_CASES = 3
 # A level of 特困 beside its most common amount is paid to this many cases and this share of
@@ -220,7 +221,7 @@ def _samples(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     case-months (``_SAMPLES_SQL``); none without payments or roster."""
     if not {"payments", "assistance"} <= table_names(con):
         return []
-    return con.execute(_SAMPLES_SQL).fetchall()
+    return con.execute(_SAMPLES_SQL.format(months=payment_months(con))).fetchall()
 
 
 def _levels_of(samples: list[tuple], yearly: bool) -> dict[tuple[str, int], tuple[float, ...]]:
@@ -270,10 +271,11 @@ def _most_common(counts: Counter) -> float:
     return min(counts, key=lambda amount: (-counts[amount], amount))
 
 
+# The ledger month by month (``resolver.payment_months``): its ``{months}``.
 _SAMPLES_SQL = f"""
 WITH paid AS (
     SELECT payments.case_no, payments.pay_month, sum({LINE_MONEY}) AS amount
-    FROM payments {RAW_LINE}
+    FROM ({{months}}) payments {RAW_LINE}
     WHERE payments.pay_month IS NOT NULL AND payments.amount IS NOT NULL AND {CASE_MONEY}
     GROUP BY ALL
 ),

@@ -11,7 +11,7 @@ and ``basis``: that link's strongest comparisons in words.
 |---|---|---|
 | person | person_id | name, id18; restored: (date, 记录编号 or None) of each 户籍注销 row restoring the registration of the person's trusted ID (恢复户口: ``resolver.tables.death_notices_only``), absent when none; uncased: the person's roster rows without a 救助证号 (record_id, covered, start, end), in no case |
 | hukou_family | hukou_no (only families with a member in another registry) | collective: a collective hukou (集体户), strangers and no family (``families_of``) |
-| case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]: a line's 保障金 where the ledger writes it apart from 分类施保金), base_apart (whether every line does), other_payments (month -> [(record_id, amount)]: lines of another program, 临时救助 …, never the case's money) |
+| case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]: a line's 保障金 where the ledger writes it apart from 分类施保金), base_apart (whether every line does), other_payments (month -> [(record_id, amount)]: lines of another program, 临时救助 …, never the case's money); ranged: record_id -> (first, last month) of each line whose 所属月份 gives several months (its money spread over them in payments), absent when none |
 | poverty_household | poverty_hh_no | |
 | death | record_id | death_date, source (the contract's code, or None), source_written (数据来源 as the file writes it), id18, name, birth_date and gender (as the notice writes them, ``M``/``F``; None when blank) |
 | disability | record_id | disability_type, level, issue_date; status, cancel_reason and valid_until (the optional columns 证件状态, 注销原因 and 有效期至 as written, None when absent or blank) and listed_under (the file and sheet its row was read from: ``残疾人.xlsx／注销人员``); level_from_cert: whether the level is its number's level digit, the row's 残疾等级 blank or unreadable (``resolver.tables.FROM_CERTIFICATE``): whether it is in force is ``models.certificates``' |
@@ -76,6 +76,7 @@ from resolver.outputs import (
     record_persons,
     trusted_ids,
 )
+from resolver.payment_months import payment_months
 from resolver.quality import hukou_regions, registry_gaps
 from resolver.registries import (
     AREA_HEADERS,
@@ -266,7 +267,7 @@ def drop_as_of(con: duckdb.DuckDBPyConnection) -> date:
         The as-of day the detectors judge "active" on.
     """
     if "payments" in table_names(con):
-        last = con.execute("SELECT max(pay_month) FROM payments").fetchall()[0][0]
+        last = con.execute(f"SELECT max(pay_month) FROM ({payment_months(con)})").fetchall()[0][0]
         if last:
             return con.execute("SELECT last_day(strptime(?, '%Y-%m'))::DATE", [last]).fetchall()[0][
                 0
@@ -461,22 +462,27 @@ GRADUAL_NOTE = (
 
 
 def _payment_rows(con) -> pa.Table:
-    """Each case's payment lines: each line's money for its class (``LINE_MONEY``: its 保障金
-    where written apart from 分类施保金), whether it is (``BASE_APART``), the text of its columns beside the contract's (备注,
-    发放类型 …), and whether it is 低保 or 特困 money (``models.amounts.CASE_MONEY``)."""
+    """Each case's payment lines, a line of several months (所属月份 2024-01至2024-03) once
+    for each with its part (``resolver.payment_months``): each line's money for its class
+    (``LINE_MONEY``: its 保障金 where written apart from 分类施保金), whether it is
+    (``BASE_APART``), the text of its columns beside the contract's (备注, 发放类型 …), whether
+    it is 低保 or 特困 money (``models.amounts.CASE_MONEY``) and whether its months are
+    written (a range: ``line_months`` above 1)."""
     return con.sql(
         "SELECT payments.case_no, payments.pay_month, payments.record_id, "
         f"{LINE_MONEY}::DOUBLE, "
-        f"{BASE_APART}, array_to_string(map_values(raw_line.extra), ' '), {CASE_MONEY} "
-        f"FROM payments {RAW_LINE} WHERE payments.case_no IS NOT NULL "
+        f"{BASE_APART}, array_to_string(map_values(raw_line.extra), ' '), {CASE_MONEY}, "
+        f"payments.line_months > 1 FROM ({payment_months(con)}) payments {RAW_LINE} "
+        "WHERE payments.case_no IS NOT NULL "
         "AND payments.pay_month IS NOT NULL AND payments.amount IS NOT NULL "
-        "ORDER BY payments.case_no, payments.record_id"
+        "ORDER BY payments.case_no, payments.record_id, payments.pay_month"
     ).to_arrow_table()
 
 
 def _add_payments(graph, rows) -> None:
     """Each case's 低保 and 特困 payments by month, a 补发 read as paid in the months it is for
-    (those its note names, ``models.amounts.back_pay_parts``, else ``spread_back_pay``'s),
+    (those its 所属月份 gives as a range, already spread; else those its note names,
+    ``models.amounts.back_pay_parts``; else ``spread_back_pay``'s),
     whether each of those lines gives 保障金 apart from 分类施保金 (``base_apart``), and its
     lines of other programs (临时救助 …) by the month paid in (``other_payments``)."""
     for case_no, paid in groupby(rows, key=itemgetter(0)):
@@ -484,13 +490,17 @@ def _add_payments(graph, rows) -> None:
         if node is None:
             continue
         lines = list(paid)
-        for _, paid_in, record_id, amount, _, note, case_money in lines:
+        for _, paid_in, record_id, amount, _, note, case_money, ranged in lines:
             if not case_money:
                 node["other_payments"][paid_in].append((record_id, amount))
                 continue
-            for month, part in back_pay_parts(paid_in, amount, note):
+            if ranged:
+                first, _ = node.setdefault("ranged", {}).get(record_id, (paid_in, paid_in))
+                node["ranged"][record_id] = (first, paid_in)
+            parts = [(paid_in, amount)] if ranged else back_pay_parts(paid_in, amount, note)
+            for month, part in parts:
                 node["payments"][month].append((record_id, part))
-        node["base_apart"] = all(base for *_, base, _, case_money in lines if case_money)
+        node["base_apart"] = all(base for *_, base, _, case_money, _ in lines if case_money)
         spread_back_pay(node["payments"])
 
 

@@ -43,6 +43,7 @@ from resolver.ingest import drop_holdings
 from resolver.labels import labelled_since
 from resolver.memory import collector_paused
 from resolver.outputs import explained_links, identified_persons, person_records
+from resolver.payment_months import payment_months
 from resolver.quality import findings_by_problem, problem_label
 from resolver.registries import REGISTRIES
 from resolver.settings import LinkSettings
@@ -509,7 +510,8 @@ def _paid_after(con: duckdb.DuckDBPyConnection, left: dict[str, list[dict]],
     try:
         return dict(con.execute(
             "SELECT case_id, max(pay_month) FROM (SELECT g.case_id, payments.pay_month "
-            f"FROM payments {RAW_LINE} JOIN _gone_cases g ON payments.case_no = g.case_no "
+            f"FROM ({payment_months(con)}) payments {RAW_LINE} "
+            "JOIN _gone_cases g ON payments.case_no = g.case_no "
             "AND payments.county IS NOT DISTINCT FROM g.county "
             f"WHERE payments.pay_month > strftime(g.as_of, '%Y-%m') AND {CASE_MONEY} "
             f"GROUP BY ALL HAVING sum({LINE_MONEY}) > 0) GROUP BY case_id"

@@ -84,6 +84,7 @@ from resolver.outputs import (
     record_persons,
     trusted_ids,
 )
+from resolver.payment_months import payment_months
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +98,8 @@ HOLD_LABELS = {
     "amount": "发放金额与类别人数不符",
     "unchecked": "无法核对",
 }
-LINE_COLUMNS = ("case_no", "pay_month", "amount", "bank_account", "payee_name", "payee_id_number")
+LINE_COLUMNS = ("case_no", "pay_month", "pay_month_last", "amount", "bank_account", "payee_name",
+                "payee_id_number")  # fmt: skip
 AMOUNT_BLANK = "amount_blank"
 """A line's flag: its amount cell is blank (not written past reading)."""
 INSTITUTIONS = ("敬老院", "福利院", "养老院", "供养中心", "供养服务中心", "养老服务中心", "光荣院",
@@ -209,7 +211,8 @@ def screen_payments(
     present = table_names(con)
     table = _lines_table(lines)
     holds: dict[int, list[Hold]] = defaultdict(list)
-    con.register(_LINES, table)
+    monthly = _by_month(con, table)
+    con.register(_LINES, monthly)
     con.register(_PERSON_OF, record_persons(con))
     con.register(_TRUSTED, trusted_ids(con))
     try:
@@ -224,11 +227,11 @@ def screen_payments(
                 *_twice(con, present, cleared["duplicate_enrollment"]),
                 *_over_standard(con, run_id, dismissed, present),
                 *_accounts(con, policy, present),
-                *_amounts(con, policy, table),
+                *_amounts(con, policy, monthly),
             ]
             paying_nothing = _lines_paying_nothing(table)
             for line, hold in found:
-                if line not in paying_nothing:
+                if line not in paying_nothing and hold not in holds[line]:  # a month apiece
                     holds[line].append(hold)
     finally:
         for name in (_LINES, _PERSON_OF, _TRUSTED):
@@ -294,6 +297,18 @@ def _lines_table(lines: pa.Table) -> pa.Table:
     return pa.table(columns)
 
 
+def _by_month(con, table: pa.Table) -> pa.Table:
+    """The lines (``_lines_table``) a row per month each pays, with its part of the line's
+    amount: a line of several months (所属月份 2024-01至2024-03) is judged in each
+    (``resolver.payment_months``), under its own index (``line``)."""
+    con.register("_screen_list", table)
+    try:
+        return con.sql(f"{payment_months(con, '_screen_list')} ORDER BY line, pay_month"
+                       ).to_arrow_table()  # fmt: skip
+    finally:
+        con.unregister("_screen_list")
+
+
 def counted_with_case(lines: pa.Table) -> list[int]:
     """The lines whose amount cell is blank in a case and month another line of the list
     pays: a list of a line per member writes the case's amount on one line (the head's) and
@@ -344,7 +359,7 @@ def _unchecked(con, present: set[str], counted: list[int]) -> list[tuple[int, Ho
     known = ("case_no IN (SELECT case_no FROM assistance WHERE case_no IS NOT NULL)"
              if "assistance" in present else "false")  # fmt: skip
     rows = con.execute(f"""
-        SELECT line, CASE
+        SELECT DISTINCT line, CASE
             WHEN case_no IS NULL THEN '{CASE_BLANK}'
             WHEN NOT ({known}) THEN '救助证号 ' || case_no || ' 不在已发布运行的救助名册中'
             END,
@@ -619,13 +634,14 @@ def _paid_cases(con, present: set[str]) -> str | None:
     case the ledger paid in its latest month, for the months of the list after it that the
     list does not show it in: a township's list does not show the other townships' cases).
     Returns the ledger's latest month (None without a ledger)."""
-    latest = (con.execute("SELECT max(pay_month) FROM payments").fetchone()[0]
-              if "payments" in present else None)  # fmt: skip
+    months = payment_months(con) if "payments" in present else None
+    latest = (con.execute(f"SELECT max(pay_month) FROM ({months})").fetchone()[0]
+              if months else None)  # fmt: skip
     ledger = f"""
-        UNION SELECT case_no, pay_month, 'ledger' FROM payments
+        UNION SELECT case_no, pay_month, 'ledger' FROM ({months})
         WHERE pay_month IN (SELECT pay_month FROM {_LINES}) {_NETS_PAID}
         UNION SELECT p.case_no, l.pay_month, 'expected'
-        FROM (SELECT case_no, pay_month FROM payments WHERE pay_month = $latest {_NETS_PAID}) p
+        FROM (SELECT case_no, pay_month FROM ({months}) WHERE pay_month = $latest {_NETS_PAID}) p
         JOIN (SELECT DISTINCT pay_month FROM {_LINES} WHERE pay_month > $latest) l ON true
         WHERE NOT EXISTS (SELECT 1 FROM {_LINES} x  -- the list says what it pays the case
                           WHERE x.case_no = p.case_no AND x.pay_month = l.pay_month)
@@ -893,7 +909,8 @@ def _class_amounts(con, months: list[str], amounts: dict[tuple[str, int], float]
     amount is unknown). Also returns, for each amount carried over from an earlier year,
     the month it was the ledger's (said in the hold's reason)."""
     present = table_names(con)
-    held = ({m for (m,) in con.execute("SELECT DISTINCT pay_month FROM payments").fetchall()}
+    held = ({m for (m,) in con.execute(f"SELECT DISTINCT pay_month FROM ({payment_months(con)})"
+                                       ).fetchall()}
             if "payments" in present else set())  # fmt: skip
     new = [month for month in months if month not in held]
     if not new or not {"payments", "assistance"} <= present:

@@ -225,7 +225,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
             f"死亡月份 {month_text(month_index(died))} 加宽限期 {policy.death_grace_months} 个月后，"
             f"该案件仍发放 {len(months)} 个月（{month_text(months[0])} 至 {month_text(months[-1])}），"
             f"按本人（{label}）每月金额计 {gross:.2f} 元；"
-            f"{_back_pay_text(graph.nodes[case_node]['payments'], months)}"
+            f"{_back_pay_text(graph.nodes[case_node], months)}"
             f"{sources_text({item.source for item in owed.values()})}",
             "payments",
             graph.nodes[case_node]["payments"][month_text(months[0])][0][0],
@@ -451,22 +451,33 @@ def _one_death_evidence(notices, died: date) -> list[Evidence]:
                      f"按最早日期 {died} 计算")]  # fmt: skip
 
 
-def _back_pay_text(payments: dict[str, list], months: list[int]) -> str:
-    """Which of ``months`` have no line of their own but a later month's 补发 (spread over
-    the months it is for: ``models.amounts.spread_back_pay``), said so; empty when none.
+def _back_pay_text(case: dict, months: list[int]) -> str:
+    """The lines of a case (its node's attributes) paying several of ``months``, said so: a
+    line whose 所属月份 gives those months (``ranged``), and a month with no line of its own
+    but a later month's 补发 (spread over the months it is for:
+    ``models.amounts.spread_back_pay``); empty when none.
 
     >>> paid = {"2024-03": [("F1", 470.0)], "2024-04": [("F2", 470.0)],
     ...         "2024-05": [("F2", 470.0)]}
-    >>> _back_pay_text(paid, [month_index(m) for m in ("2024-03", "2024-04", "2024-05")])
+    >>> _back_pay_text({"payments": paid}, [month_index(m) for m in ("2024-03", "2024-04", "2024-05")])
     '其中 2024-04 没有发放记录，按 2024-05 的补发计；'
+    >>> _back_pay_text({"payments": paid, "ranged": {"F2": ("2024-04", "2024-05")}},
+    ...                [month_index(m) for m in ("2024-03", "2024-04", "2024-05")])
+    '其中 2024-04 至 2024-05 按发放记录 F2 所属月份（多个月）平均分摊计；'
     """
-    records = {month: {record for record, _ in payments.get(month_text(month), ())}
+    payments, ranged = case["payments"], case.get("ranged", {})
+    records = {month: {record for record, _ in payments.get(month_text(month), ())
+                       if record not in ranged}
                for month in months}  # fmt: skip
+    lines = sorted({record for month in months for record, _ in payments.get(month_text(month), ())
+                    if record in ranged})  # fmt: skip
+    shared = "".join(f"其中 {ranged[record][0]} 至 {ranged[record][1]} 按发放记录 {record} "
+                     "所属月份（多个月）平均分摊计；" for record in lines)  # fmt: skip
     spread = [(month, later) for month in months for later in months
               if later > month and records[month] and records[month] <= records[later]]  # fmt: skip
     said = {month: later for month, later in reversed(spread)}  # the nearest later month
-    return "".join(f"其中 {month_text(month)} 没有发放记录，按 {month_text(later)} 的补发计；"
-                   for month, later in sorted(said.items()))  # fmt: skip
+    return shared + "".join(f"其中 {month_text(month)} 没有发放记录，按 {month_text(later)} 的补发计；"
+                            for month, later in sorted(said.items()))  # fmt: skip
 
 
 def _born(graph, node) -> date | None:

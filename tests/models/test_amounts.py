@@ -105,6 +105,15 @@ def test_tekun_is_paid_at_several_levels_and_one_case_sets_none(tmp_path):
     assert ledger_amounts(con) == {("tekun", month_index("2026-01")): 571.0}
 
 
+def test_tekun_paid_by_the_quarter_is_priced_at_a_third_of_each_line_in_each_month(tmp_path):
+    # 所属月份 2026-01至2026-03 was unread: 特困 had no amount, and a quarter in one month
+    # would have priced it at three months' money
+    roster = [[f"T{i}", f"TK{i}", "甲", "特困", "", "是", "2020-01-01", ""] for i in range(5)]
+    payments = [[f"F{i}", f"TK{i}", "2026-01至2026-03", "1901.25"] for i in range(5)]
+    con = _ingest(tmp_path, roster, payments)
+    assert ledger_amounts(con) == {("tekun", month_index(f"2026-0{m}")): 633.75 for m in (1, 2, 3)}
+
+
 def test_an_error_repeated_in_several_tekun_cases_sets_no_level(tmp_path):
     """Cases paid twice (1260) are errors, not a level, however many: a level beside the most
     common needs five cases and 3 % of the month's (on the 650,000-person county 215 of 9,844

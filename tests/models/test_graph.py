@@ -357,3 +357,54 @@ def test_a_certificates_status_validity_and_sheet_reach_its_node(tmp_path):
         "C3": {"status": None, "cancel_reason": "死亡", "valid_until": None,
                "listed_under": "disability.xlsx／注销人员"},
     }  # fmt: skip
+
+
+def test_a_line_of_several_months_is_paid_in_each_its_note_naming_them_again_or_not(tmp_path):
+    """A quarter's line (所属月份 2024-01至2024-03) is a third of its money in each month, the
+    odd fen in the first; a 补发 note naming its months spreads it no second time."""
+    payments = [["record_id", "case_no", "pay_month", "amount", "备注"],
+                ["F1", "DB1", "2024-01至2024-03", "1000", "按季发放"],
+                ["F2", "DB1", "2024-04至2024-05", "1648", "补发2024年4-5月"]]  # fmt: skip
+    node = build_household_graph(_linked(tmp_path, DROP | {"payments": payments}),
+                                 links=None).nodes[("case", "DB1")]  # fmt: skip
+    assert dict(node["payments"]) == {
+        "2024-01": [("F1", 333.34)], "2024-02": [("F1", 333.33)], "2024-03": [("F1", 333.33)],
+        "2024-04": [("F2", 824.0)], "2024-05": [("F2", 824.0)]}  # fmt: skip
+    assert node["ranged"] == {"F1": ("2024-01", "2024-03"), "F2": ("2024-04", "2024-05")}
+
+
+RANGED_ROSTER = [
+    ["record_id", "case_no", "name", "id_number", "program", "dibao_class", "covered",
+     "start_date", "家庭人均月纯收入（元）", "household_size"],
+    ["A1", "DB1", "张福", _id("19500101", "002"), "低保", "B", "是", "2023-01-01", "", "1"],
+    ["A2", "TK1", "张福", _id("19500101", "002"), "特困", "", "是", "2023-01-01", "", "1"],
+    ["A3", "DB3", "王富", _id("19520202", "013"), "低保", "B", "是", "2023-01-01", "3000", "1"],
+    ["A4", "DB4", "李四", _id("19600303", "025"), "低保", "B", "是", "2023-01-01", "", "1"],
+]  # fmt: skip
+RANGED_PAYMENTS = [
+    ["record_id", "case_no", "pay_month", "amount"],
+    *([f"M{m}", "DB1", f"2024-{m:02d}", "400"] for m in range(1, 7)),
+    # the same man's 特困 money by the quarter
+    ["Q1", "TK1", "2024-01至2024-03", "1800"], ["Q2", "TK1", "2024-04至2024-06", "1800"],
+    # paid past his 渐退 (his income 3,000 a month), three months in one line
+    ["S1", "DB3", "2024-01", "400"], ["S2", "DB3", "2024-02至2024-04", "1200"],
+    # three months at three times the month's amount in one line
+    ["P1", "DB4", "2024-01", "400"], ["P2", "DB4", "2024-02至2024-04", "3600"],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case_type", "amount", "said"), [
+    ("duplicate_enrollment", 2400.0, "同一人同时从两个及以上案件领取 6 个月（2024-01 至 2024-06）"),
+    ("over_standard", 1600.0, "渐退期满后仍发放 4 个月（2024-01 至 2024-04），合计 1600.00 元"),
+    ("payment_mismatch", 2400.0, "2024-02 实发 1200.00 元，应发 400.00 元（低保B类 1 人）"),
+])  # fmt: skip
+def test_a_line_of_several_months_is_money_of_each_to_every_detector(tmp_path, case_type,
+                                                                     amount, said):  # fmt: skip
+    # such lines were 月份无法识别: the 特困 quarters paid nothing, DB3 was paid one month
+    # past its 渐退, DB4 paid right
+    con = _linked(tmp_path, {"assistance": RANGED_ROSTER, "payments": RANGED_PAYMENTS},
+                  person_of={"A1": "p1", "A2": "p1", "A3": "p3", "A4": "p4"})  # fmt: skip
+    [case] = [case for case in find_cases(build_household_graph(con, links=None), load_policy())
+              if case.case_type == case_type]  # fmt: skip
+    assert case.amount_at_risk == amount
+    assert any(said in evidence.text for evidence in case.evidence)

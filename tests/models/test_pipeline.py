@@ -219,3 +219,65 @@ def test_searching_by_household_in_worker_processes_finds_the_same_cases(run, tm
             case.case_id: case for case in whole.cases
         }
         assert parted.subgraphs == whole.subgraphs
+
+
+def _drop(folder, files: dict[str, str]):
+    """A drop of CSV files (name: text) in ``folder``."""
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _leads(tmp_path, files: dict[str, str]) -> list[dict]:
+    out = tmp_path / "out"
+    run_pipeline(_drop(tmp_path / "drop", files), out, policy=load_policy(),
+                 settings=LinkSettings())  # fmt: skip
+    return [json.loads(line) for line in (out / "cases.jsonl").read_text().splitlines()]
+
+
+TEKUN_ROSTER = (
+    "记录编号,救助证号,姓名,身份证号码,与户主关系,救助类型,低保类别,是否保障对象,家庭人数,纳入日期,退出日期\n"
+    "A1,TK01,杨贵,532326194807070063,本人,特困,,是,1,2022-01-01,\n"
+    "A2,TK02,黄桂花,532326194908080076,本人,特困,,是,1,2022-01-01,\n"
+)
+
+
+def test_a_death_paid_by_quarters_is_the_months_after_it_at_a_third_of_each_line(tmp_path):
+    # a blind tester's R1: a ledger of quarters (所属月份 2024-01至2024-03) stopped the run
+    quarters = "".join(
+        f"F{case}{q},TK0{case},{name},2024-{3 * q - 2:02d},2024-{3 * q - 2:02d}至2024-{3 * q:02d},"
+        "特困供养金,1901.25,按季发放\n"
+        for case, name in ((1, "杨贵"), (2, "黄桂花")) for q in range(1, 5))  # fmt: skip
+    leads = _leads(tmp_path, {
+        "救助对象.csv": TEKUN_ROSTER,
+        "发放记录.csv": "记录编号,救助证号,领款人姓名,发放月份,所属月份,资金类别,发放金额（元）,备注\n"
+                      + quarters,
+        "死亡人员.csv": "记录编号,姓名,身份证号码,死亡日期,数据来源\n"
+                      "D1,杨贵,532326194807070063,2024-02-10,公安\n"})  # fmt: skip
+    [lead] = leads
+    assert (lead["case_type"], lead["amount_at_risk"]) == ("deceased_paid", 5703.75)  # 9 x 633.75
+    spread = "其中 2024-04 至 2024-06 按发放记录 F12 所属月份（多个月）平均分摊计"
+    assert spread in lead["evidence"][2]
+
+
+def test_a_back_pay_line_of_two_months_counts_both_after_the_death(tmp_path):
+    # a blind tester's R5: F99 pays 2024-03至2024-04 in May; it was 月份无法识别, and left out
+    monthly = "".join(f"F{n},DB02,王国华,2024-{n:02d},2024-{n:02d},低保金,824.00元,\n"
+                      for n in range(1, 7))  # fmt: skip
+    leads = _leads(tmp_path, {
+        "救助对象.csv": "记录编号,救助证号,姓名,身份证号码,与户主关系,救助类型,低保类别,是否保障对象,"
+                      "家庭人数,纳入日期,退出日期\n"
+                      "A1,DB01,张福,532326195001010007,户主,低保,B,是,2,2020-01-01,\n"
+                      "A2,DB01,李秀英,532326195202020017,配偶,低保,B,是,2,2020-01-01,\n"
+                      "A3,DB02,王国华,532326196003030022,户主,低保,B,是,2,2020-01-01,\n"
+                      "A4,DB02,赵兰,532326196104040035,配偶,低保,B,是,2,2020-01-01,\n",
+        "发放记录.csv": "记录编号,救助证号,领款人姓名,发放月份,所属月份,资金类别,发放金额（元）,备注\n"
+                      + monthly
+                      + "".join(f"F1{n},DB01,张福,2024-{n:02d},2024-{n:02d},低保金,824.00元,\n"
+                                for n in (1, 2, 5, 6))
+                      + 'F99,DB01,张福,2024-05,2024-03至2024-04,低保金,"1,648.00",补发3-4月\n',
+        "死亡人员.csv": "记录编号,姓名,身份证号码,死亡日期,数据来源\n"
+                      "D1,张福,532326195001010007,2024-01-05,公安\n"})  # fmt: skip
+    [lead] = leads
+    assert (lead["case_type"], lead["amount_at_risk"]) == ("deceased_paid", 1648.0)  # 4 x 412

@@ -621,3 +621,21 @@ def test_a_notice_source_outside_the_contracts_codes_is_shown_as_written(county,
     (held,) = screen_payments(con, _lines(line), county["policy"], run_id=county["run_id"])
     con.close()
     assert "村委会（非标准来源）" in held.reasons and "来源不明" not in held.reasons
+
+
+def test_a_line_of_several_months_is_judged_in_each_month_it_pays(county):
+    # a line for 2026-11至2026-12 (所属月份) was judged as two months' money in November
+    case = _clean_case(county, LAST)
+    amount, account = _paid(county, case, LAST)
+
+    def screened(paid: float):
+        lines = _lines((case, "2026-11", paid, account))
+        lines = lines.append_column("pay_month_last", pa.array(["2026-12"], pa.string()))
+        return screen_payments(county["con"], lines, county["policy"],
+                               run_id=county["run_id"])[0]  # fmt: skip
+
+    assert screened(amount * 2).result == "通过"
+    held = screened(amount * 4)
+    assert _kinds(held) == {"amount"}
+    assert f"2026-11 本表发放 {amount * 2:.2f} 元" in held.reasons
+    assert f"2026-12 本表发放 {amount * 2:.2f} 元" in held.reasons
