@@ -624,7 +624,8 @@ def test_a_notice_source_outside_the_contracts_codes_is_shown_as_written(county,
 
 
 def test_a_line_of_several_months_is_judged_in_each_month_it_pays(county):
-    # a line for 2026-11至2026-12 (所属月份) was judged as two months' money in November
+    # a line for 2026-11至2026-12 (所属月份) was unread from a file (无法核对), and as a list's
+    # line of November and December judged as two months' money in November
     case = _clean_case(county, LAST)
     amount, account = _paid(county, case, LAST)
 
