@@ -236,10 +236,16 @@ def county_of_number(number: str) -> str | None:
 # A payments export may write the year and the month in two columns (年度 2024 | 月份 3): the
 # month-only cell takes its row's year (``resolver.tables``).
 YEAR_HEADERS = ("年度", "年份", "发放年度", "发放年份", "所属年度", "所属年份", "保障年度")
+# A payments ledger may pay other funds beside the monthly allowance (取暖费, 春节慰问金,
+# 残疾人两项补贴 …) and say each line's in a column of these headers, or of others whose values
+# are such categories (``resolver.tables``: kept under the first); ``resolver.funds`` tells them.
+FUND_HEADERS = ("资金类别", "资金项目", "资金名称", "资金类型", "项目名称", "项目类别", "发放项目",
+                "发放类别", "发放内容", "补助类别", "补助项目", "补助类型", "补贴类别", "补贴项目",
+                "补贴类型", "补贴名称", "款项名称")  # fmt: skip
 READ_EXTRAS = {
     name: COUNTY_HEADERS + {"hukou": HOUSEHOLD_KIND_HEADERS,
                             "assistance": INCOME_DATE_HEADERS + AREA_HEADERS,
-                            "payments": YEAR_HEADERS,
+                            "payments": YEAR_HEADERS + FUND_HEADERS,
                             "poverty": DIBAO_MARK_HEADERS,
                             "disability": CERT_STATUS_HEADERS + CERT_VALID_HEADERS
                                           + CANCEL_REASON_HEADERS,

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from resolver.errors import InputError, raise_collected
+from resolver.funds import OTHER, UNKNOWN, fund_kind
 from resolver.headers import PREFERRED, Vocabulary, header_key
 from resolver.idcard import USABLE, mask_id, mask_phone, mask_typed
 from resolver.layout import NOT_DEATH, RESTORED, Located, is_blank
@@ -44,6 +45,7 @@ from resolver.reading import REPLACEMENT, Grid
 from resolver.registries import (
     CANCEL_REASON_HEADERS,
     COUNTY_HEADERS,
+    FUND_HEADERS,
     READ_EXTRAS,
     YEAR_HEADERS,
     Column,
@@ -1224,6 +1226,11 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         )
     if registry.name == "payments":
         notes += _month_notes(located, context, normalised_table)
+        funds = next(((label, cells[position]) for position, label in extras
+                      if label in FUND_HEADERS), None)  # fmt: skip
+        if funds is not None:
+            notes += _fund_notes(*funds)
+            findings.append(_unknown_fund_findings(registry, *funds, normalised))
     mapping = [(located.header.texts[position], name) for name, position in positions.items()]
     return Source(
         registry, grid.path, grid.sheet, grid.file_format, grid.encoding, located.header_rows,
@@ -1261,6 +1268,29 @@ def _month_notes(located: Located, context: Context, normalised: pa.Table) -> li
                else "可能是补发的往月，请核实")
         )  # fmt: skip
     return notes
+
+
+def _fund_notes(header: str, categories: pa.Array) -> list[str]:
+    """The note on a payments table's lines of other funds than the allowance (取暖费 …:
+    ``resolver.funds``), counted by category; none when it has none."""
+    counts = Counter(text.strip() for text in categories.to_pylist()
+                     if text and fund_kind(text) == OTHER)  # fmt: skip
+    if not counts:
+        return []
+    listed = "、".join(f"{text} {count} 行" for text, count in sorted(counts.items()))
+    return [
+        f"列「{header}」中其他资金 {counts.total()} 行（{listed}）：不是低保金、特困供养金，"
+        "照常读取，不计入低保、特困的发放金额，也不算作该月已发放"
+    ]
+
+
+def _unknown_fund_findings(registry: Registry, header: str, categories: pa.Array,
+                           normalised: dict) -> pa.Table:  # fmt: skip
+    """The findings of a payments table's lines whose fund category names neither the
+    allowance nor another fund (``resolver.funds.UNKNOWN``): read as the allowance."""
+    unknown = pa.array([fund_kind(text) == UNKNOWN for text in categories.to_pylist()])
+    problems = pc.if_else(unknown, "fund_unknown", pa.scalar(None, pa.string()))
+    return findings_of(registry, header, problems, categories, normalised)
 
 
 # The cell whose strike-through marks its row as struck, and where it is reported: the name
@@ -1576,7 +1606,10 @@ def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
     for position, text in enumerate(texts):
         if position in taken:
             continue
-        later = _read_later(registry.name, text)  # Doudi reads it from extras, by this name
+        # Doudi reads it from extras, by this name
+        later = _read_later(registry.name, text) or _fund_by_values(
+            registry, vocabulary, text, cells[position]
+        )
         label = later or text.strip() or f"列{position + 1}"
         if not text.strip() and bool(np.all(is_blank(cells[position]))):
             continue  # an empty column beside the table
@@ -1593,6 +1626,27 @@ def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
         seen[label] += 1
         extras.append((position, label if seen[label] == 1 else f"{label}（{seen[label]}）"))
     return extras, unmapped, notes
+
+
+# Headers of a column of free notes (备注 一次性补发), never a fund category by its values.
+NOTE_HEADERS = ("备注", "摘要", "说明", "附注", "情况说明")
+# A column whose header names nothing Doudi knows is a payments table's fund categories
+# (``FUND_HEADERS``) when most of its rows write one and this share of them names a fund.
+FUND_SHARE = 0.9
+
+
+def _fund_by_values(registry: Registry, vocabulary: Vocabulary, header: str, values: pa.Array
+                    ) -> str | None:  # fmt: skip
+    """``FUND_HEADERS``' first, for a payments column of an unknown header whose values are
+    fund categories (类别: 低保金, 取暖费); None for any other column."""
+    if (registry.name != "payments" or vocabulary.known(header)
+            or any(word in header for word in NOTE_HEADERS)):  # fmt: skip
+        return None
+    texts = [text.strip() for text in values.to_pylist() if text and text.strip()]
+    if len(texts) * 2 < len(values):
+        return None
+    named = sum(fund_kind(text) != UNKNOWN for text in texts)
+    return FUND_HEADERS[0] if named >= FUND_SHARE * len(texts) else None
 
 
 # Headers of a quantity beside a contract column's, never read as it: the column and what the

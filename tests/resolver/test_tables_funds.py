@@ -1,0 +1,73 @@
+"""A payments ledger's column of fund categories (资金类别 …): recognised by its header or by
+its values, its other funds counted in a note, a category naming no fund asked about."""
+
+import csv
+
+from resolver.db import connect
+from resolver.ingest import ingest_drop
+
+ROSTER = [["record_id", "case_no", "name", "program", "covered", "start_date"],
+          ["A1", "DB1", "张福", "低保", "是", "2020-01-01"],
+          ["A2", "TK1", "杨贵", "特困", "是", "2020-01-01"]]  # fmt: skip
+
+
+def _ingest(tmp_path, payments: list[list[str]]):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    for name, rows in (("救助对象", ROSTER), ("发放记录", payments)):
+        with (drop / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    return con
+
+
+def _ledger(header: str, categories: list[str], note: str = "") -> list[list[str]]:
+    rows = [["记录编号", "救助证号", "发放月份", "发放金额（元）", header, "备注"]]
+    for number, category in enumerate(categories, 1):
+        case_no = "TK1" if "特困" in category else "DB1"
+        rows.append([f"F{number}", case_no, "2024-03", "300", category, note])
+    return rows
+
+
+def _read(con) -> tuple[list, str, str]:
+    categories = con.execute(
+        "SELECT extra['资金类别'] FROM raw_payments ORDER BY row_no"
+    ).fetchall()
+    notes, unmapped = con.execute("SELECT notes, unmapped FROM ingest_sources "
+                                  "WHERE registry = 'payments'").fetchone()  # fmt: skip
+    return [category for (category,) in categories], notes or "", unmapped or ""
+
+
+def test_a_fund_column_is_read_by_its_header_and_its_other_funds_counted(tmp_path):
+    con = _ingest(tmp_path, _ledger("资金项目", ["低保金", "取暖费", "特困供养金", "取暖费",
+                                                "春节慰问金"]))  # fmt: skip
+    categories, notes, unmapped = _read(con)
+    assert categories == [None] * 5  # kept under its own header, 资金项目
+    assert con.execute("SELECT count(*) FROM raw_payments WHERE extra['资金项目'] IS NOT NULL"
+                       ).fetchone() == (5,)  # fmt: skip
+    assert "资金项目" not in unmapped
+    assert "列「资金项目」中其他资金 3 行（取暖费 2 行、春节慰问金 1 行）" in notes
+
+
+def test_a_column_of_an_unknown_header_whose_values_are_funds_is_the_fund_column(tmp_path):
+    con = _ingest(tmp_path, _ledger("类型", ["低保金", "价格临时补贴", "特困供养金", "低保金"]))
+    categories, notes, unmapped = _read(con)
+    assert categories == ["低保金", "价格临时补贴", "特困供养金", "低保金"]
+    assert "类型" not in unmapped and "其他资金 1 行（价格临时补贴 1 行）" in notes
+
+
+def test_notes_or_a_column_of_other_words_are_no_fund_column(tmp_path):
+    # a 备注 of 一次性 (a 补发 paid at once) says nothing of the fund; nor a column of names
+    notes_only = _ingest(tmp_path, _ledger("经办人", ["李四"] * 3, note="一次性"))
+    categories, notes, unmapped = _read(notes_only)
+    assert categories == [None] * 3 and "其他资金" not in notes
+    assert "经办人" in unmapped and "备注" in unmapped
+
+
+def test_a_category_naming_no_fund_is_read_as_the_allowance_and_asked_about(tmp_path):
+    con = _ingest(tmp_path, _ledger("资金类别", ["低保金", "生活补助", "低保金"]))
+    found = con.execute("SELECT record_id, column_name, raw_value FROM dq_findings "
+                        "WHERE problem = 'fund_unknown'").fetchall()  # fmt: skip
+    assert found == [("F2", "资金类别", "生活补助")]
+    assert "其他资金" not in _read(con)[1]
