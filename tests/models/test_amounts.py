@@ -46,12 +46,14 @@ PAYMENTS = [["record_id", "case_no", "pay_month", "amount"]] + [
 ]
 
 
-def _ingest(tmp_path, roster: list[list[str]], payments: list[list[str]]):
+def _ingest(tmp_path, roster: list[list[str]], payments: list[list[str]],
+            header: tuple[str, ...] = ()):  # fmt: skip
+    """The roster and the ledger (its columns ``PAYMENTS``' and ``header``) ingested."""
     drop = tmp_path / "drop"
     drop.mkdir()
     for registry, rows in (
         ("assistance", [ROSTER, *roster]),
-        ("payments", [PAYMENTS[0], *payments]),
+        ("payments", [[*PAYMENTS[0], *header], *payments]),
     ):
         with (drop / f"{registry}.csv").open("w", encoding="utf-8", newline="") as handle:
             csv.writer(handle).writerows(rows)
@@ -175,18 +177,23 @@ def test_each_county_of_a_drop_of_several_is_priced_by_its_own_cases(tmp_path):
 def test_a_line_of_another_program_prices_no_class(tmp_path):
     """Each of three 特困 cases paid 710 and, once, a 2,000 funeral grant (临时救助) in the
     same month: 特困's amount is 710, the grant is no 特困 money."""
-    drop = tmp_path / "drop"
-    drop.mkdir()
     roster = [[f"T{i}", f"TK{i}", "甲", "特困", "", "是", "2020-01-01", ""] for i in range(3)]
     payments = [[f"F{i}", f"TK{i}", "2026-01", "710", "特困"] for i in range(3)]
     payments += [[f"G{i}", f"TK{i}", "2026-01", "2000", "临时救助"] for i in range(3)]
-    for registry, rows in (("assistance", [ROSTER, *roster]),
-                           ("payments", [[*PAYMENTS[0], "救助类型"], *payments])):  # fmt: skip
-        with (drop / f"{registry}.csv").open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle).writerows(rows)
-    con = connect(tmp_path / "doudi.duckdb")
-    ingest_drop(con, drop)
+    con = _ingest(tmp_path, roster, payments, header=("救助类型",))
     assert ledger_amounts(con) == {("tekun", month_index("2026-01")): 710.0}
+
+
+def test_a_one_off_paid_to_every_case_in_a_fund_column_prices_no_class(tmp_path):
+    """Three 特困 cases paid 710 a month and, in March, a 取暖费 of 300 each (资金类别): the
+    class is 710 in March too (the one-off made it 1,010), as in months of none."""
+    roster = [[f"T{i}", f"TK{i}", "甲", "特困", "", "是", "2020-01-01", ""] for i in range(3)]
+    payments = [[f"F{i}{m}", f"TK{i}", m, "710", "特困供养金"]
+                for i in range(3) for m in ("2026-02", "2026-03")]  # fmt: skip
+    payments += [[f"G{i}", f"TK{i}", "2026-03", "300", "取暖费"] for i in range(3)]
+    con = _ingest(tmp_path, roster, payments, header=("资金类别",))
+    assert ledger_amounts(con) == {("tekun", month_index(m)): 710.0
+                                   for m in ("2026-02", "2026-03")}  # fmt: skip
 
 
 def test_a_ledger_giving_the_base_apart_prices_each_class_by_its_base(tmp_path):

@@ -408,3 +408,48 @@ def test_a_line_of_several_months_is_money_of_each_to_every_detector(tmp_path, c
               if case.case_type == case_type]  # fmt: skip
     assert case.amount_at_risk == amount
     assert any(said in evidence.text for evidence in case.evidence)
+
+
+FUND_ROSTER = [["record_id", "case_no", "name", "id_number", "program", "covered", "start_date",
+                "end_date"],
+               ["A1", "TK1", "杨贵", MOTHER, "特困", "是", "2022-01-01", "2023-11-30"],
+               *[[f"A{n}", f"TK{n}", f"黄{n}", "", "特困", "是", "2022-01-01", ""]
+                 for n in (2, 3, 4)]]  # fmt: skip
+FUND_MONTHS = [f"2024-0{m}" for m in range(1, 7)]
+
+
+def _fund_ledger(tmp_path):
+    """Three 特困 cases paid 633.75 a month, one of them 210 of 护理补贴 (a 残疾人 subsidy)
+    beside it, and a 春节慰问金 to the case of a man who died and left 特困 in 2023."""
+    rows = [["record_id", "case_no", "pay_month", "amount", "资金类别"]]
+    for n in (2, 3, 4):
+        rows += [[f"F{n}{m}", f"TK{n}", m, "633.75", "特困供养金"] for m in FUND_MONTHS]
+    rows += [[f"H{m}", "TK2", m, "210", "护理补贴"] for m in FUND_MONTHS]
+    rows += [["W1", "TK1", "2024-01", "500", "春节慰问金"]]
+    deaths = [
+        ["record_id", "name", "id_number", "death_date"],
+        ["D1", "杨贵", MOTHER, "2023-11-14"],
+    ]
+    person_of = {f"A{n}": f"p-{n}" for n in (1, 2, 3, 4)}
+    con = _linked(tmp_path, {"assistance": FUND_ROSTER, "payments": rows, "deaths": deaths},
+                  person_of=person_of)  # fmt: skip
+    con.execute("INSERT INTO entities VALUES ('deaths', 'D1', 'p-1')")
+    return build_household_graph(con, links=None)
+
+
+def test_a_line_whose_fund_category_names_another_fund_is_no_money_of_the_case(tmp_path):
+    built = _fund_ledger(tmp_path)
+    paid, cared = built.nodes[("case", "TK1")], built.nodes[("case", "TK2")]
+    assert not paid["payments"] and dict(paid["other_payments"]) == {"2024-01": [("W1", 500.0)]}
+    assert {
+        month: [amount for _, amount in lines] for month, lines in cared["payments"].items()
+    } == {m: [633.75] for m in FUND_MONTHS}
+    assert sum(len(lines) for lines in cared["other_payments"].values()) == 6
+
+
+def test_another_funds_lines_raise_no_death_nor_mismatch_lead(tmp_path):
+    # a 慰问金 after the case ended was a deceased_paid lead of 500; 护理补贴 beside 特困供养金
+    # a payment_mismatch of 1,260 paid too much
+    cases = find_cases(_fund_ledger(tmp_path), load_policy())
+    assert not [case for case in cases
+                if case.case_type in ("deceased_paid", "payment_mismatch")]  # fmt: skip
