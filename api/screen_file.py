@@ -30,9 +30,11 @@ from models.screening import (
     CARRIED,
     CASE_BLANK,
     CASE_NOT_FOUND,
+    FUND,
     HOLD,
     NOTE,
     PASS,
+    PROGRAM_TEXT,
     Decision,
     Hold,
     Released,
@@ -43,6 +45,7 @@ from models.screening import (
 )
 from resolver.db import column_names, table_names
 from resolver.errors import DoudiError, InputError
+from resolver.funds import fund_categories
 from resolver.headers import Vocabulary
 from resolver.identity import database_key
 from resolver.ingest import drop_counties, numbered_in, read_registry_file, resolve_county
@@ -117,8 +120,10 @@ def _screened_lines(source: Source) -> pa.Table:
     """A table's lines as screened: where the list has 应发 beside the 实发 read and 实发 is
     still blank (a list before the bank is paid), the amount is 应发's, noted; and per line
     whether its amount is counted on an earlier line of its merged range (``merged``: the
-    finding ``amount_merged_once``, or 应发 merged where 实发 is blank), and whether its amount
-    cell is blank (``AMOUNT_BLANK``: a member's line beside the one carrying his case's)."""
+    finding ``amount_merged_once``, or 应发 merged where 实发 is blank), whether its amount
+    cell is blank (``AMOUNT_BLANK``: a member's line beside the one carrying his case's), and
+    its 救助类型 and fund category as written (``PROGRAM_TEXT``, ``FUND``: a line of another
+    fund, 取暖费 …, is no 低保 or 特困 money)."""
     lines = source.normalised
     merged_rows = {row for table in source.findings
                    for row, problem in zip(table.column("row_no").to_pylist(),
@@ -137,7 +142,12 @@ def _screened_lines(source: Source) -> pa.Table:
                                 "填写实发金额）：按同一行的应发金额核对")  # fmt: skip
     blank = pc.and_(pa.array(is_blank(source.raw["amount"].combine_chunks())),
                     pc.is_null(lines["amount"]))  # fmt: skip
-    return lines.append_column("merged", merged).append_column(AMOUNT_BLANK, blank)
+    return (
+        lines.append_column("merged", merged)
+        .append_column(AMOUNT_BLANK, blank)
+        .append_column(PROGRAM_TEXT, source.raw["program"])
+        .append_column(FUND, fund_categories(source.raw["extra"].combine_chunks()))
+    )
 
 
 def screen_file(

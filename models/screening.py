@@ -39,6 +39,12 @@ more, by ID or name) pays each line to the member it names: for ``death`` and ``
 stands for that member alone; a line naming no member, or several, stands for the whole case
 (``_members``). ``amount`` judges a case's lines together.
 
+A line of another fund than 低保 or 特困 (its 救助类型 or its fund category, 资金类别 …, names
+取暖费, 春节慰问金, 临时救助, 残疾人两项补贴 …: ``models.amounts.CASE_MONEY``) is no amount of its
+case, is held for neither ``amount`` nor ``twice``, and pays its case nothing (in the list or
+the ledger); it is held for ``death``, ``over_standard`` and ``account`` as any line is, money
+going to that case or account.
+
 A line paying nothing out (a 0-元 停发 line, or a refund — 追回, 退回 — of a negative
 amount) is held only as ``unchecked``, never for the reasons above, and is no evidence that
 its case was paid that month (``twice``): a case's month in the list or the ledger counts as
@@ -65,9 +71,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from models.amounts import (
+    CASE_MONEY,
     CLASS_LABELS,
+    RAW_LINE,
     SOURCE_LABELS,
     TEKUN,
+    case_money_sql,
     in_fen,
     ledger_amounts,
     ledger_amounts_and_levels,
@@ -98,10 +107,15 @@ HOLD_LABELS = {
     "amount": "发放金额与类别人数不符",
     "unchecked": "无法核对",
 }
+PROGRAM_TEXT, FUND = "program_text", "fund"
+"""A line's 救助类型 and fund category (资金类别 …) as written: with its ``program``, whether
+it is 低保 or 特困 money (``models.amounts.case_money_sql``), not another fund's (取暖费 …)."""
 LINE_COLUMNS = ("case_no", "pay_month", "pay_month_last", "amount", "bank_account", "payee_name",
-                "payee_id_number")  # fmt: skip
+                "payee_id_number", "program", PROGRAM_TEXT, FUND)  # fmt: skip
 AMOUNT_BLANK = "amount_blank"
 """A line's flag: its amount cell is blank (not written past reading)."""
+# SQL: whether a line of the list is its case's 低保 or 特困 money.
+_LIST_CASE_MONEY = case_money_sql("program", PROGRAM_TEXT, FUND)
 INSTITUTIONS = ("敬老院", "福利院", "养老院", "供养中心", "供养服务中心", "养老服务中心", "光荣院",
                 "幸福院", "颐养院", "福利中心", "托养中心", "护理院")  # fmt: skip
 """Words naming a care institution (集中供养) as a payee (领款人): its residents' money goes to
@@ -624,8 +638,10 @@ def _fuzzy_deaths(con, policy: Policy, after: str) -> list[tuple[int, str, Hold]
 
 
 # A case's month paid: its amounts net to more than nothing (a 0-元 停发 line, or a refund,
-# is no payment); a month whose every amount is unread counts as paid.
+# is no payment); a month whose every amount is unread counts as paid. Lines of another fund
+# than 低保 or 特困 (取暖费, 慰问金 …) pay no case (``CASE_MONEY``).
 _NETS_PAID = "GROUP BY case_no, pay_month HAVING coalesce(sum(amount), 1) > 0"
+_LEDGER_CASE_MONEY = f"(SELECT payments.* FROM payments {RAW_LINE} WHERE {CASE_MONEY})"
 
 
 def _paid_cases(con, present: set[str]) -> str | None:
@@ -634,7 +650,7 @@ def _paid_cases(con, present: set[str]) -> str | None:
     case the ledger paid in its latest month, for the months of the list after it that the
     list does not show it in: a township's list does not show the other townships' cases).
     Returns the ledger's latest month (None without a ledger)."""
-    months = payment_months(con) if "payments" in present else None
+    months = payment_months(con, _LEDGER_CASE_MONEY) if "payments" in present else None
     latest = (con.execute(f"SELECT max(pay_month) FROM ({months})").fetchone()[0]
               if months else None)  # fmt: skip
     ledger = f"""
@@ -644,22 +660,24 @@ def _paid_cases(con, present: set[str]) -> str | None:
         FROM (SELECT case_no, pay_month FROM ({months}) WHERE pay_month = $latest {_NETS_PAID}) p
         JOIN (SELECT DISTINCT pay_month FROM {_LINES} WHERE pay_month > $latest) l ON true
         WHERE NOT EXISTS (SELECT 1 FROM {_LINES} x  -- the list says what it pays the case
-                          WHERE x.case_no = p.case_no AND x.pay_month = l.pay_month)
+                          WHERE x.case_no = p.case_no AND x.pay_month = l.pay_month
+                            AND {case_money_sql("x.program", "x." + PROGRAM_TEXT, "x." + FUND)})
     """ if latest else ""  # fmt: skip
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {_PAID} AS
         SELECT case_no, pay_month, max(origin) AS origin FROM (  -- list, ledger, expected
             SELECT case_no, pay_month, 'list' AS origin FROM {_LINES}
-            WHERE case_no IS NOT NULL AND pay_month IS NOT NULL {_NETS_PAID} {ledger}
+            WHERE case_no IS NOT NULL AND pay_month IS NOT NULL AND {_LIST_CASE_MONEY}
+            {_NETS_PAID} {ledger}
         ) GROUP BY ALL
     """, {"latest": latest} if latest else None)  # fmt: skip
     return latest
 
 
 def _twice(con, present: set[str], cleared: list[set[str]]) -> list[tuple[int, Hold]]:
-    """Lines whose covered member is covered that month in another case paid that month, or
-    expected to be: paid in the ledger's latest month and still covered on the roster (but
-    for two rows whose duplicate lead reviewers dismissed: ``cleared``)."""
+    """Lines of 低保 or 特困 money whose covered member is covered that month in another case
+    paid that month, or expected to be: paid in the ledger's latest month and still covered on
+    the roster (but for two rows whose duplicate lead reviewers dismissed: ``cleared``)."""
     latest = _paid_cases(con, present)
     rows = con.execute(f"""
         SELECT m.line, m.name, m.record_id, a.case_no, a.record_id, p.origin
@@ -669,6 +687,7 @@ def _twice(con, present: set[str], cleared: list[set[str]]) -> list[tuple[int, H
              AND {_ACTIVE.format(m="m.pay_month")}
         JOIN {_PAID} p ON p.case_no = a.case_no AND p.pay_month = m.pay_month
         WHERE m.person_id IS NOT NULL
+          AND m.line IN (SELECT line FROM {_LINES} WHERE {_LIST_CASE_MONEY})
         ORDER BY m.line, m.record_id, a.case_no
     """).fetchall()  # fmt: skip
     origins = {"list": "该案件当月也有发放（本发放表）",
@@ -799,6 +818,7 @@ def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
             WITH paid AS (
                 SELECT case_no, pay_month, sum(amount) AS paid FROM {_LINES}
                 WHERE case_no IS NOT NULL AND pay_month IS NOT NULL AND amount IS NOT NULL
+                  AND {_LIST_CASE_MONEY}
                 GROUP BY ALL
             ),
             owed AS (
@@ -820,7 +840,7 @@ def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
             SELECT l.line, j.pay_month, j.paid, j.owed, j.keys, j.sources
             FROM {_LINES} l JOIN judged j USING (case_no, pay_month)
             -- a month netting to nothing or less is no month paid (as for the detectors)
-            WHERE j.paid > 0
+            WHERE j.paid > 0 AND {case_money_sql("l.program", "l." + PROGRAM_TEXT, "l." + FUND)}
               AND (abs(j.paid - j.owed) > ? * j.owed OR j.owed = 0)
             ORDER BY l.line
         """, [policy.payment_tolerance]).fetchall()  # fmt: skip

@@ -552,3 +552,14 @@ def test_a_cell_doudi_writes_never_starts_a_formula_and_the_files_own_stay(
         True,
     )
     assert not sheet["G2"].quotePrefix and not sheet["G3"].quotePrefix
+
+
+def test_a_lists_lines_carry_their_program_and_fund_category_as_written(tmp_path):
+    # what tells a 取暖费 line from the case's 低保金 (models.screening: no amount, no payment)
+    path = tmp_path / "发放表.csv"
+    path.write_text("救助证号,发放月份,发放金额,救助类型,资金类别\n"
+                    "DB1,2026-10,500,城市低保,低保金\nDB1,2026-10,300,城市低保,取暖费\n",
+                    encoding="utf-8")  # fmt: skip
+    lines = read_payment_list(path).lines
+    assert lines["program_text"].to_pylist() == ["城市低保", "城市低保"]
+    assert lines["fund"].to_pylist() == ["低保金", "取暖费"]

@@ -640,3 +640,42 @@ def test_a_line_of_several_months_is_judged_in_each_month_it_pays(county):
     assert _kinds(held) == {"amount"}
     assert f"2026-11 本表发放 {amount * 2:.2f} 元" in held.reasons
     assert f"2026-12 本表发放 {amount * 2:.2f} 元" in held.reasons
+
+
+def _fund_lines(*rows: tuple) -> pa.Table:
+    """Lines of (case_no, pay_month, amount, bank_account, fund category as written)."""
+    lines = _lines(*(row[:4] for row in rows))
+    return lines.append_column("fund", pa.array([row[4] for row in rows], pa.string()))
+
+
+def test_a_line_of_another_fund_is_no_amount_of_its_case(county):
+    # a 取暖费 beside the case's 低保金 held both lines: 300 more than its members' amounts
+    case = _clean_case(county, LAST)
+    amount, account = _paid(county, case, LAST)
+    lines = _fund_lines((case, LAST, amount, account, "低保金"),
+                        (case, LAST, 300.0, account, "取暖费"))  # fmt: skip
+    decisions = screen_payments(county["con"], lines, county["policy"], run_id=county["run_id"])
+    assert [decision.result for decision in decisions] == ["通过", "通过"]
+
+
+def test_a_line_of_another_fund_pays_no_case_in_the_list_nor_the_ledger(county, tmp_path):
+    (first, other), latest = _twice_paid_cases(county)
+    amount, account = _paid(county, first, latest)
+    other_account = _paid(county, other, latest)[1]
+    # a month to come: the list stops the other case's 低保 and pays it a 慰问金
+    after = month_text(month_index(latest) + 1)
+    lines = _fund_lines((first, after, amount, account, "低保金"),
+                        (other, after, 0.0, other_account, "低保金"),
+                        (other, after, 500.0, other_account, "春节慰问金"))  # fmt: skip
+    decisions = screen_payments(county["con"], lines, county["policy"], run_id=county["run_id"])
+    assert not any("twice" in _kinds(decision) for decision in decisions)
+    # the ledger's month: its line to the other case was a 取暖费
+    shutil.copy(county["db"], tmp_path / "copy.duckdb")
+    con = connect(tmp_path / "copy.duckdb")
+    con.execute("UPDATE raw_payments r SET extra = map {'资金类别': '取暖费'} FROM payments p "
+                "WHERE p.source_no = r.source_no AND p.row_no = r.row_no "
+                "AND p.case_no = ? AND p.pay_month = ?", [other, latest])  # fmt: skip
+    (held,) = screen_payments(con, _lines((first, latest, amount, account)), county["policy"],
+                              run_id=county["run_id"])  # fmt: skip
+    con.close()
+    assert "twice" not in _kinds(held)
