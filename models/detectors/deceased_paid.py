@@ -312,7 +312,7 @@ def _other_programs(graph: nx.MultiGraph, case_node, after: int) -> list[Evidenc
         return []
     total = sum(in_fen(amount) for *_, amount in lines) / 100
     months = "、".join(dict.fromkeys(month for month, *_ in lines))
-    return [Evidence(f"另有其他救助项目（临时救助等）的发放 {len(lines)} 笔共 {total:.2f} 元"
+    return [Evidence(f"另有其他资金（临时救助、取暖费、慰问金等）的发放 {len(lines)} 笔共 {total:.2f} 元"
                      f"（{months}），不属低保、特困资金，未计入", "payments", lines[0][1])]  # fmt: skip
 
 

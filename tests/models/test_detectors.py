@@ -62,7 +62,7 @@ def test_a_grant_of_another_program_after_the_death_is_named_never_counted():
     drop.die("wife", "D1", date(2026, 6, 10), id18="X1")
     (case,) = detect_deceased_paid(drop.graph, POLICY)
     assert case.amount_at_risk == 305.0 * 3
-    assert any(item.text.startswith("另有其他救助项目（临时救助等）的发放 1 笔共 2000.00 元（2026-09）")
+    assert any(item.text.startswith("另有其他资金（临时救助、取暖费、慰问金等）的发放 1 笔共 2000.00 元（2026-09）")
                and item.record_id == "G1" for item in case.evidence)  # fmt: skip
 
 
