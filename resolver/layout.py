@@ -177,9 +177,11 @@ def _find_header(grid: Grid, vocabulary: Vocabulary) -> Header | None:
     """The row among the first ones with the most known headers (at least two), joined with
     the row above or below when the two read as one header (a parent over its children). A
     row holding a value only data holds (``reads_as_data``) is no header row, whatever words
-    its other cells say (a 备注 of 低保金 is a header word)."""
+    its other cells say (a 备注 of 低保金 is a header word); two rows are joined only when
+    both look like header rows (``_header_like``)."""
     rows = [grid.row(index) for index in range(min(grid.height, HEADER_SCAN_ROWS))]
     data = [reads_as_data(row) for row in rows]
+    header_like = [_header_like(row) for row in rows]
     scores = [
         0 if of_data else _known(row, vocabulary) for row, of_data in zip(rows, data, strict=True)
     ]
@@ -188,7 +190,7 @@ def _find_header(grid: Grid, vocabulary: Vocabulary) -> Header | None:
     best = scores.index(max(scores))
     chosen = Header(rows[best], (best,))
     for upper in (best - 1, best):
-        if upper < 0 or upper + 1 >= len(rows) or data[upper] or data[upper + 1]:
+        if upper < 0 or upper + 1 >= len(rows) or not header_like[upper] or not header_like[upper + 1]:
             continue
         texts = _combined(rows[upper], rows[upper + 1], vocabulary)
         score = _known(texts, vocabulary)
@@ -201,11 +203,15 @@ def _find_header(grid: Grid, vocabulary: Vocabulary) -> Header | None:
 
 
 # Values no header holds: a day (2026/11/30, 2026年11月30日, 20261130), an amount with fen or
-# jiao (960.00, 1,950.5).
+# jiao (960.00, 1,950.5), an amount with its unit (412元, ￥412.00, 412.00 元).
 _DATA_VALUE = re.compile(
     r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*(?:月份?)?(?:\s*[-/.]\s*\d{1,2}|\s*\d{1,2}\s*日)$"
-    r"|^\d{8}$|^[-+]?\d[\d,]*\.\d+$"
+    r"|^\d{8}$|^[-+]?\d[\d,]*\.\d+$|^[¥￥]\s*[-+]?\d[\d,]*(?:\.\d+)?$|^[-+]?\d[\d,]*(?:\.\d+)?\s*元$"
 )
+# A number or a code (412, 3, DB01, F1, 2024-001): a data row's, or a 栏次 row's; a row of a
+# two-row header holds words, a year or a month aside (a parent 2026 over a column per month).
+_NUMBER_OR_CODE = re.compile(r"^[A-Za-z]{0,6}\s*[-_]?\s*\d[\d,.\-/_]*$")
+_YEAR_VALUE = re.compile(r"^(?:19|20)\d{2}$")
 # A month (2026-11, 2026年11月, 202611): a data row's pay month, or one of a header's months
 # (a ledger of a column per month, 2026年1月 … 2026年12月).
 _MONTH_VALUE = re.compile(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*(?:月份?)?$|^\d{6}$")
@@ -241,6 +247,17 @@ def reads_as_data(texts: list[str]) -> bool:
     months = sum(bool(_MONTH_VALUE.match(text.strip())) for text in texts if text)
     return months == 1 or any(ID_SHAPE.match(clean_text(text)) or _DATA_VALUE.match(text.strip())
                               for text in texts if text)  # fmt: skip
+
+
+def _header_like(texts: list[str]) -> bool:
+    """Whether a row may be one of the two rows of a header: it holds no value only data holds
+    (``reads_as_data``) and no number or code but a year or a month (a first data line of
+    低保金 and 412 is no header's second row, nor is a 栏次 row)."""
+    cells = [text.strip() for text in texts if text.strip()]
+    return not reads_as_data(texts) and not any(
+        _NUMBER_OR_CODE.match(cell) and not (_MONTH_VALUE.match(cell) or _YEAR_VALUE.match(cell))
+        for cell in cells
+    )
 
 
 def _known(texts: list[str], vocabulary: Vocabulary) -> int:

@@ -1126,7 +1126,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
     extras, unmapped, more = _extras(located, vocabulary, cells)
     cells, filled = _case_cells_filled(registry, positions, cells, located.header.texts)
     cells, paid_out = _paid_out_month_filled(located, vocabulary, cells)
-    notes = [*notes, *more, *filled, *paid_out]
+    notes = [*notes, *more, *filled, *paid_out, *_two_row_header_note(located)]
     if not height:
         notes.append("表头下没有数据行：此表读作 0 行")
     if grid.merged_cells:
@@ -1239,6 +1239,15 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         owed=owed_amounts(located, vocabulary, cells, row_numbers),
         named_months=tuple(month for _, month in context.named_months),
     )  # fmt: skip
+
+
+def _two_row_header_note(located: Located) -> list[str]:
+    """A note naming the rows of a header that spans two rows, neither of them read as data: a
+    clerk whose first line of data was taken for a header's second row sees which it was."""
+    if len(located.header_rows) < 2:
+        return []
+    rows = "、".join(map(str, located.header_rows))
+    return [f"第 {rows} 行合为一个两行表头，这两行都不作为数据读取；如其中一行其实是数据，请核对"]
 
 
 def _month_notes(located: Located, context: Context, normalised: pa.Table) -> list[str]:

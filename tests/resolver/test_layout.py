@@ -148,6 +148,49 @@ def test_a_first_data_row_with_a_header_word_in_it_is_read_as_data(tmp_path):
                        ).fetchone() == ([1],)  # fmt: skip
 
 
+PAYMENTS_HEADER = ["记录编号", "救助证号", "领款人姓名", "发放月份", "所属月份", "资金类别",
+                   "发放金额（元）", "备注"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("amount", "months"),
+    [("412.00元", ("2024-01", "2024-01")), ("412", ("2024-01", "2024-01")),
+     ("412", ("2024-02", "2024-01")), ("￥412.00", ("", ""))],
+)  # fmt: skip
+def test_a_first_data_line_of_a_header_word_and_values_is_no_second_header_row(
+    tmp_path, amount, months
+):
+    """Until 2026-12-06 a first line whose 资金类别 said 低保金 (a header of the amount) and
+    whose other cells held no amount with fen nor one month (412.00元, 412, a pay month equal
+    to its month paid for) was joined to the header as its second row: the line was lost and
+    named nowhere."""
+    from resolver.ingest import read_registry_file
+
+    path = tmp_path / "发放记录.csv"
+    write_csv(path, [PAYMENTS_HEADER, ["F1", "DB01", "张福", *months, "低保金", amount, ""],
+                     ["F2", "DB01", "张福", "2024-03", "2024-03", "低保金", "412.00", ""]])  # fmt: skip
+    (source,) = read_registry_file(path, "payments")
+    assert source.header_rows == (1,)
+    assert source.normalised.column("record_id").to_pylist() == ["F1", "F2"]
+    assert source.normalised.column("amount").to_pylist() == [412.0, 412.0]
+
+
+def test_amounts_over_owed_and_paid_are_a_two_row_header_and_a_note_names_its_rows(tmp_path):
+    from resolver.ingest import read_registry_file
+
+    path = tmp_path / "发放记录.csv"
+    parent = ["记录编号", "救助证号", "领款人", "", "发放月份", "发放金额", ""]
+    child = ["", "", "姓名", "身份证号码", "", "应发", "实发"]
+    write_csv(path, [parent, child,
+                     ["F1", "DB01", "张福", "532326195001010007", "2024-01", "441", "412"]])  # fmt: skip
+    (source,) = read_registry_file(path, "payments")
+    assert source.header_rows == (1, 2)
+    assert source.normalised.column("payee_name").to_pylist() == ["张福"]
+    assert "第 1、2 行合为一个两行表头，这两行都不作为数据读取；如其中一行其实是数据，请核对" in (
+        source.notes
+    )
+
+
 def test_a_column_number_row_under_the_header_is_not_data(tmp_path, plain):
     numbers = [str(i) for i in range(1, 9)]
     write_csv(tmp_path / "drop" / "救助对象.csv", [HEADER, numbers, *ROWS])
