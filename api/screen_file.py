@@ -17,6 +17,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
@@ -196,7 +197,11 @@ def screen_file(
     counted_on = household_lines(payments)
     decisions = [replace(decisions[counted_on[decision.line]], line=decision.line)
                  if decision.line in counted_on else decision for decision in decisions]  # fmt: skip
-    found = summary(decisions, payments.lines.column("pay_month").to_pylist())
+    found = summary(
+        decisions,
+        payments.lines.column("pay_month").to_pylist(),
+        payments.lines.column("amount").to_pylist(),
+    )
     read_as = _read_as(payments)
     if found_by:
         unfound = sum(1 for case_no, _ in found_by.values() if case_no is None)
@@ -733,6 +738,13 @@ def _prompt(place: _Place) -> str:
 
 
 SHOWN_SKIPPED = 20  # rows not read as lines named in the summary; the rest counted
+HELD_AMOUNT_NOTE = ("暂缓金额为暂缓行的整行金额（如一户一行中一名成员有死亡记录，整行计入），"
+                    "是核实提示，不是可能多发的金额")  # fmt: skip
+
+
+def _yuan_shown(amount: str) -> str:
+    """A summary's amount (``models.screening.summary``: 1234.50) as printed: 1,234.50."""
+    return f"{Decimal(amount):,}"
 
 
 def summary_text(found: dict) -> str:
@@ -753,19 +765,28 @@ def summary_text(found: dict) -> str:
     Examples
     --------
     >>> print(summary_text({"lines": 2, "passed": 1, "held": 1, "by_reason": {"无法核对": 1},
+    ...                     "amount": "2340.00", "held_amount": "1200.50",
+    ...                     "held_amount_by_reason": {"无法核对": "1200.50"},
     ...                     "months": {}, "note": NOTE,
     ...                     "skipped": [{"sheet": "城关镇", "row": 9, "reason": "合计行"}]}))
-    共读取发放记录 2 条：通过 1 条，暂缓 1 条（无法核对 1 条）
+    共读取发放记录 2 条，金额合计 2,340.00 元：通过 1 条，暂缓 1 条，金额 1,200.50 元（无法核对 1 条 1,200.50 元）
+    暂缓金额为暂缓行的整行金额（如一户一行中一名成员有死亡记录，整行计入），是核实提示，不是可能多发的金额
     未作为发放记录读取的行 1 行：「城关镇」第 9 行（合计行）
     暂缓仅为发放前核实提示，不是停发决定
     """
 
     def counted(part: dict) -> str:
-        reasons = "，".join(f"{label} {count} 条" for label, count in part["by_reason"].items())
-        return (f"通过 {part['passed']} 条，暂缓 {part['held']} 条"
+        money = part["held_amount_by_reason"]
+        reasons = "，".join(f"{label} {count} 条 {_yuan_shown(money[label])} 元"
+                           for label, count in part["by_reason"].items())  # fmt: skip
+        return (f"通过 {part['passed']} 条，暂缓 {part['held']} 条，金额 {_yuan_shown(part['held_amount'])} 元"
                 + (f"（{reasons}）" if reasons else ""))  # fmt: skip
 
-    said = [f"共读取发放记录 {found['lines']} 条：{counted(found)}"]
+    said = [
+        f"共读取发放记录 {found['lines']} 条，金额合计 {_yuan_shown(found['amount'])} 元："
+        f"{counted(found)}",
+        HELD_AMOUNT_NOTE,
+    ]
     if found.get("released_before"):
         said.append(f"其中 {found['released_before']} 条的暂缓原因此前已核实放行（同一案件、同一共用账号"
                     "或同一金额），本次通过，原因写在暂缓原因列")  # fmt: skip

@@ -64,6 +64,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 
 import duckdb
 import networkx as nx
@@ -257,8 +258,13 @@ def screen_payments(
             for line in range(table.num_rows)]  # fmt: skip
 
 
-def summary(decisions: list[Decision], months: list[str | None]) -> dict:
-    """Counts of a screening: lines read, passed, held, held by reason, per month.
+def summary(decisions: list[Decision], months: list[str | None],
+            amounts: list[float | Decimal | None]) -> dict:  # fmt: skip
+    """Counts and money of a screening: lines read, passed, held, held by reason, per month.
+
+    A held line's amount is its whole amount (a household's line held for one member's death
+    holds the whole line): a prompt to check, not the money at risk. Amounts are added in fen
+    and given as text in 元 to the fen; a line whose amount could not be read adds nothing.
 
     Parameters
     ----------
@@ -266,35 +272,55 @@ def summary(decisions: list[Decision], months: list[str | None]) -> dict:
         The screening's decisions.
     months : list of str or None
         The pay month of each line (same order).
+    amounts : list of float, Decimal or None
+        The amount of each line in 元 (same order); None where blank or unreadable.
 
     Returns
     -------
     dict
-        ``lines``, ``passed``, ``held``, ``by_reason`` (Chinese label: lines),
+        ``lines``, ``passed``, ``held``, ``by_reason`` (Chinese label: lines), ``amount``
+        (the lines' total), ``held_amount`` (the held lines' total),
+        ``held_amount_by_reason`` (Chinese label: the total of the lines held for it),
         ``released_before`` (lines passed that earlier releases kept from a hold), ``months``
-        (month: the same counts) and ``note`` (``NOTE``).
+        (month: the same counts and amounts) and ``note`` (``NOTE``).
 
     Examples
     --------
     >>> d = [Decision(0, ()), Decision(1, (Hold("amount", "x"),))]
-    >>> summary(d, ["2026-10", "2026-10"])["by_reason"]
-    {'发放金额与类别人数不符': 1}
+    >>> found = summary(d, ["2026-10", "2026-10"], [715.30, Decimal("515.25")])
+    >>> found["by_reason"], found["amount"], found["held_amount_by_reason"]
+    ({'发放金额与类别人数不符': 1}, '1230.55', {'发放金额与类别人数不符': '515.25'})
     """
 
-    def counts(chosen: list[Decision]) -> dict:
-        held = [decision for decision in chosen if decision.holds]
-        kinds = Counter(kind for d in held for kind in {hold.kind for hold in d.holds})
-        by_reason = {label: kinds[kind] for kind, label in HOLD_LABELS.items() if kinds[kind]}
-        released = sum(1 for d in chosen if d.released and not d.holds)
+    def counts(chosen: list[tuple[Decision, int]]) -> dict:
+        held = [(decision, fen) for decision, fen in chosen if decision.holds]
+        kinds, fen_by_kind = Counter(), Counter()
+        for decision, fen in held:
+            for kind in {hold.kind for hold in decision.holds}:
+                kinds[kind] += 1
+                fen_by_kind[kind] += fen
+        shown = [(kind, label) for kind, label in HOLD_LABELS.items() if kinds[kind]]
+        released = sum(1 for decision, _ in chosen if decision.released and not decision.holds)
         return {"lines": len(chosen), "passed": len(chosen) - len(held), "held": len(held),
-                "by_reason": by_reason, "released_before": released}  # fmt: skip
+                "by_reason": {label: kinds[kind] for kind, label in shown},
+                "amount": _yuan(sum(fen for _, fen in chosen)),
+                "held_amount": _yuan(sum(fen for _, fen in held)),
+                "held_amount_by_reason": {label: _yuan(fen_by_kind[kind]) for kind, label in shown},
+                "released_before": released}  # fmt: skip
 
-    by_month: dict[str, list[Decision]] = defaultdict(list)
-    for decision, month in zip(decisions, months, strict=True):
-        by_month[month or "月份不明"].append(decision)
-    return {**counts(decisions),
+    fens = [0 if amount is None else in_fen(float(amount)) for amount in amounts]
+    lines = list(zip(decisions, fens, strict=True))
+    by_month: dict[str, list[tuple[Decision, int]]] = defaultdict(list)
+    for line, month in zip(lines, months, strict=True):
+        by_month[month or "月份不明"].append(line)
+    return {**counts(lines),
             "months": {month: counts(chosen) for month, chosen in sorted(by_month.items())},
             "note": NOTE}  # fmt: skip
+
+
+def _yuan(fen: int) -> str:
+    """An amount in fen as text in 元 to the fen (41200 as 412.00), exact."""
+    return str(Decimal(fen).scaleb(-2))
 
 
 def _lines_table(lines: pa.Table) -> pa.Table:

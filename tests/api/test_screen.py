@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -90,6 +91,11 @@ def test_a_workbook_keeps_its_rows_and_gets_two_columns_on_data_rows_only(county
     assert prompts == {"G2": "暂缓仅为发放前核实提示，不是停发决定"}
     found = json.loads(summary.read_text(encoding="utf-8"))
     assert found["lines"] == len(data) and found["held"] >= 1
+    total = sum(Decimal(row[5]) for row in data)  # the list's money and the held lines', exact
+    held = sum(Decimal(original[5]) for row, original in zip(rows[2:-2], data, strict=True)
+               if row[6] == "暂缓")  # fmt: skip
+    assert (Decimal(found["amount"]), Decimal(found["held_amount"])) == (total, held)
+    assert f"金额合计 {total:,} 元" in result.output and f"金额 {held:,} 元" in result.output
     with opened(county["db"]) as storage:  # a read of personal data, logged
         _, (entry, *_) = storage.tokens.access_log(offset=0, limit=1)
     assert (entry["role"], entry["action"]) == ("cli", "screen_payments")

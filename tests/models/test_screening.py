@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
@@ -15,7 +16,7 @@ from models.periods import month_index, month_text
 from models.pipeline import run_pipeline
 from models.policy import load_policy
 from models.publish import run_configuration, working_run
-from models.screening import NOTE, screen_payments, summary
+from models.screening import NOTE, Decision, Hold, screen_payments, summary
 from resolver.db import connect
 from resolver.idcard import mask_id
 from resolver.settings import LinkSettings
@@ -518,11 +519,25 @@ def test_summary_counts_by_month_and_reason_and_says_a_hold_is_no_stop_order(cou
     lines = [(case, LAST, amount, account), (case, "2026-09", amount * 3, account),
              (None, None, None, None)]  # fmt: skip
     decisions = _screen(county, *lines)
-    found = summary(decisions, [line[1] for line in lines])
+    found = summary(decisions, [line[1] for line in lines], [line[2] for line in lines])
     assert found["lines"] == 3 and found["passed"] == 1 and found["held"] == 2
     assert found["by_reason"] == {"发放金额与类别人数不符": 1, "无法核对": 1}
     assert found["months"]["2026-10"]["passed"] == 1 and found["note"] == NOTE
     assert "救助证号为空" in decisions[2].reasons and "发放月份无法识别" in decisions[2].reasons
+
+
+def test_summary_gives_the_lines_and_the_held_lines_amounts_exact_to_the_fen():
+    """Until 2026-12-06 the summary counted held lines and gave no money. A line held for two
+    reasons counts its whole amount under each; one whose amount is unreadable adds nothing."""
+    decisions = [Decision(0, ()), Decision(1, (Hold("death", "x"), Hold("amount", "y"))),
+                 Decision(2, (Hold("death", "x"),)), Decision(3, (Hold("unchecked", "z"),))]  # fmt: skip
+    amounts = [715.30, Decimal("515.25"), 0.1, None]
+    found = summary(decisions, ["2026-10", "2026-10", "2026-09", None], amounts)
+    assert (found["amount"], found["held_amount"]) == ("1230.65", "515.35")
+    assert found["held_amount_by_reason"] == {"在保成员有死亡记录": "515.35",
+                                              "发放金额与类别人数不符": "515.25", "无法核对": "0.00"}  # fmt: skip
+    october = found["months"]["2026-10"]
+    assert (october["amount"], october["held_amount"]) == ("1230.55", "515.25")
 
 
 def truth_lines(con, truth: list[dict]) -> tuple[set, set, set]:
