@@ -190,7 +190,7 @@ def _find_header(grid: Grid, vocabulary: Vocabulary) -> Header | None:
     best = scores.index(max(scores))
     chosen = Header(rows[best], (best,))
     for upper in (best - 1, best):
-        if upper < 0 or upper + 1 >= len(rows) or not header_like[upper] or not header_like[upper + 1]:
+        if upper < 0 or upper + 1 >= len(rows) or not all(header_like[upper : upper + 2]):
             continue
         texts = _combined(rows[upper], rows[upper + 1], vocabulary)
         score = _known(texts, vocabulary)
@@ -265,11 +265,12 @@ def _known(texts: list[str], vocabulary: Vocabulary) -> int:
 
 
 def _combined(parent: list[str], child: list[str], vocabulary: Vocabulary) -> list[str]:
-    """Two header rows as one: per column the child, the parent and child joined, or the
-    parent, whichever is a known header (the child when none is). Under a parent that is the
-    household head's (户主 over 姓名 and 身份证号码) beside a members' parent over the same
-    child (家庭成员 over 姓名 and 身份证号码), the joined text stands: the head's ID is not
-    the member's."""
+    """Two header rows as one: per column the parent and child joined, the child, the child
+    and its parent's head word (``_compounds``; a merged parent's too, over children in the
+    cells after it), or the parent, the first that is a known header (the child when none
+    is). Under a parent that is the household head's (户主 over 姓名 and 身份证号码) beside a
+    members' parent over the same child (家庭成员 over 姓名 and 身份证号码), the joined text
+    stands: the head's ID is not the member's."""
     spans = _spans(parent, child)
     members = {lower.strip() for over, lower in zip(spans, child, strict=True)
                if _MEMBER_PARENT.search(over)}  # fmt: skip
@@ -278,13 +279,20 @@ def _combined(parent: list[str], child: list[str], vocabulary: Vocabulary) -> li
         if _is_head_parent(over) and lower.strip() in members:
             texts.append(over + lower.strip())
             continue
-        if not lower or upper == lower or not upper:
+        if not lower or upper == lower:
             texts.append(lower or upper)
             continue
-        joined = upper.strip() + lower.strip()
-        options = (joined, lower, upper)
-        texts.append(next((text for text in options if vocabulary.known(text)), lower))
+        joined = (upper.strip() + lower.strip(),) if upper.strip() else ()
+        options = (*joined, lower, *_compounds(lower.strip(), over.strip()), upper)
+        texts.append(next((text for text in options if text and vocabulary.known(text)), lower))
     return texts
+
+
+def _compounds(child: str, parent: str) -> tuple[str, ...]:
+    """A child header followed by its parent's head word, longest first: 应发 under 发放金额
+    is 应发发放金额, 应发放金额, 应发金额 (应发金额 the known one); 成员 under 身份证号码 is
+    成员身份证号码 first."""
+    return tuple(child + parent[start:] for start in range(len(parent) - 1))
 
 
 # A members' parent names them (家庭成员, 共同生活家庭成员信息, 保障成员, 保障对象); a head's parent

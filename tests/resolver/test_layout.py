@@ -175,16 +175,23 @@ def test_a_first_data_line_of_a_header_word_and_values_is_no_second_header_row(
     assert source.normalised.column("amount").to_pylist() == [412.0, 412.0]
 
 
-def test_amounts_over_owed_and_paid_are_a_two_row_header_and_a_note_names_its_rows(tmp_path):
+@pytest.mark.parametrize("form", ["csv", "xlsx"])
+def test_amounts_over_owed_and_paid_are_a_two_row_header_read_as_paid_and_noted(tmp_path, form):
+    """Until 2026-12-06 发放金额 over 应发 / 实发 read 应发 as the amount paid (应发 alone and
+    实发 alone are no known headers: the parent was taken for 应发, 实发 left unread)."""
     from resolver.ingest import read_registry_file
 
-    path = tmp_path / "发放记录.csv"
     parent = ["记录编号", "救助证号", "领款人", "", "发放月份", "发放金额", ""]
     child = ["", "", "姓名", "身份证号码", "", "应发", "实发"]
-    write_csv(path, [parent, child,
-                     ["F1", "DB01", "张福", "532326195001010007", "2024-01", "441", "412"]])  # fmt: skip
+    rows = [parent, child, ["F1", "DB01", "张福", "532326195001010007", "2024-01", "441", "412"]]
+    path = tmp_path / f"发放记录.{form}"
+    if form == "xlsx":
+        workbook(path, {"发放": rows}, {"发放": ["C1:D1", "F1:G1", "A1:A2", "B1:B2", "E1:E2"]})
+    else:
+        write_csv(path, rows)
     (source,) = read_registry_file(path, "payments")
     assert source.header_rows == (1, 2)
+    assert source.normalised.column("amount").to_pylist() == [412]
     assert source.normalised.column("payee_name").to_pylist() == ["张福"]
     assert "第 1、2 行合为一个两行表头，这两行都不作为数据读取；如其中一行其实是数据，请核对" in (
         source.notes
