@@ -4,7 +4,8 @@ township of the roster a registry holds no row of (``resolver.quality.registry_g
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass, fields
 
 import duckdb
 
@@ -52,6 +53,19 @@ class Unjudged:
                     f"死亡地点填写了其他乡镇）；如缺少，该乡镇的{labels}无法判断")  # fmt: skip
         return f"{registry}中没有{held}：该乡镇的{labels}无法判断，请补充该乡镇的{registry}数据"
 
+    def as_dict(self) -> dict:
+        """The gap as the run stores it and the review API gives it.
+
+        Returns
+        -------
+        dict
+            ``registry`` (its name) and ``registry_label`` (its Chinese), ``county``,
+            ``township`` (None: every township), the roster's ``cases`` and ``rows`` there,
+            ``case_types`` and the ``text``.
+        """
+        return asdict(self.gap) | {"registry_label": REGISTRIES[self.gap.registry].chinese,
+                                   "case_types": list(self.case_types), "text": self.text()}  # fmt: skip
+
     def row(self) -> list:
         """The gap as a row of the findings workbook's sheet ``UNJUDGED_HEADERS``.
 
@@ -91,30 +105,100 @@ def unjudged(con: duckdb.DuckDBPyConnection, policy: Policy) -> list[Unjudged]:
     return found
 
 
-def unjudged_everywhere(con: duckdb.DuckDBPyConnection, gaps: list[Unjudged]) -> set[str]:
-    """The case types ``gaps`` leave unjudged in every county of the roster (a registry each
-    needs absent from each county), whose count is no figure at all.
+def data_gaps(con: duckdb.DuckDBPyConnection, policy: Policy) -> DataGaps:
+    """The run's gaps (``unjudged``) with the counties of its roster: computed once, when the
+    run publishes, and stored with it (``models.publish``).
 
     Parameters
     ----------
     con : duckdb.DuckDBPyConnection
-        The run's database.
-    gaps : list of Unjudged
-        The run's gaps (``unjudged``).
+        The run's database, its drop ingested.
+    policy : Policy
+        The run's policy.
 
     Returns
     -------
-    set of str
-        The case types.
+    DataGaps
+        The gaps and the roster's counties (None for a drop without a county column).
     """
-    if not gaps:
-        return set()
+    found = unjudged(con, policy)
+    if not found:
+        return DataGaps()
     county = "county" if "county" in column_names(con, "assistance") else "NULL"
-    counties = {
-        place for (place,) in con.execute(f"SELECT DISTINCT {county} FROM assistance").fetchall()
-    }
-    lacking: dict[str, set] = {}  # case type -> the counties a registry it needs is absent from
-    for item in (item for item in gaps if item.gap.township is None):
-        for name in item.case_types:
-            lacking.setdefault(name, set()).add(item.gap.county)
-    return {name for name, places in lacking.items() if places >= counties}
+    counties = con.execute(f"SELECT DISTINCT {county} FROM assistance").fetchall()
+    return DataGaps(tuple(found), tuple(sorted((place for (place,) in counties), key=str)))
+
+
+@dataclass(frozen=True)
+class DataGaps:
+    """What a run's data could not judge: its gaps (``unjudged``) and the counties of its
+    roster (``data_gaps``), as the run stored them; empty for a run that judged everything
+    or published before 2026-12-06."""
+
+    gaps: tuple[Unjudged, ...] = ()
+    counties: tuple[str | None, ...] = ()
+
+    def everywhere(self) -> set[str]:
+        """The case types left unjudged in every county of the roster (a registry each needs
+        absent from each county), whose count is no figure at all.
+
+        Returns
+        -------
+        set of str
+            The case types.
+        """
+        lacking: dict[str, set] = {}  # case type -> the counties a registry it needs is absent from
+        for item in (item for item in self.gaps if item.gap.township is None):
+            for name in item.case_types:
+                lacking.setdefault(name, set()).add(item.gap.county)
+        return {name for name, places in lacking.items() if places >= set(self.counties)}
+
+    def of_county(self, county: str | None) -> DataGaps:
+        """The gaps of one county of a province drop (all of them for None).
+
+        Parameters
+        ----------
+        county : str or None
+            The county, as stored.
+
+        Returns
+        -------
+        DataGaps
+            Its gaps, its roster being that county's.
+        """
+        if county is None:
+            return self
+        return DataGaps(tuple(item for item in self.gaps if item.gap.county == county), (county,))
+
+    def to_json(self) -> str:
+        """The gaps as the run stores them (each with its text, as the API gives it).
+
+        Returns
+        -------
+        str
+            ``{"counties": [...], "gaps": [Unjudged.as_dict(), ...]}``.
+        """
+        gaps = [item.as_dict() for item in self.gaps]
+        return json.dumps({"counties": list(self.counties), "gaps": gaps}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str | None) -> DataGaps:
+        """The gaps a run stored (``to_json``); none for a run that stored none.
+
+        Parameters
+        ----------
+        text : str or None
+            The stored JSON.
+
+        Returns
+        -------
+        DataGaps
+            The gaps.
+        """
+        if not text:
+            return cls()
+        stored = json.loads(text)
+        names = [field.name for field in fields(RegistryGap)]
+        gaps = tuple(Unjudged(RegistryGap(**{name: gap[name] for name in names}),
+                              tuple(gap["case_types"])) for gap in stored["gaps"])  # fmt: skip
+        return cls(gaps, tuple(stored["counties"]))

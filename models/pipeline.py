@@ -22,6 +22,7 @@ import duckdb
 from models.carried_ids import carry_case_ids
 from models.case_types import DETECTORS
 from models.cases import Case, one_per_finding, struck_noted
+from models.data_gaps import DataGaps, data_gaps
 from models.detection import Searchers
 from models.graph import graph_rows
 from models.policy import Policy
@@ -35,6 +36,7 @@ from models.publish import (
     refuse_run,
     repeated_run,
     run_configuration,
+    run_gaps,
     start_run,
     working_run,
 )
@@ -73,6 +75,8 @@ class RunResult:
     case_changes: dict[str, int] = field(default_factory=dict)
     """Cases ``new``, ``resolved`` (by data) and still ``open`` against the previous run of
     the database; empty on its first run (nothing to compare with)."""
+    gaps: DataGaps = field(default_factory=DataGaps)
+    """What the run's data could not judge, as it published them (``models.data_gaps``)."""
 
 
 def run_pipeline(
@@ -230,7 +234,8 @@ def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, d
         )
         seconds.update(stage_seconds)
         changes = case_changes(con, run_id) if compared else {}
-    return RunResult(run_id, out_dir, db_path, report, counts, seconds, changes)
+        gaps = run_gaps(con, run_id)
+    return RunResult(run_id, out_dir, db_path, report, counts, seconds, changes, gaps)
 
 
 def case_changes(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
@@ -278,8 +283,9 @@ def detect_and_publish(
     risk: RiskModel,
     spark: SparkEngine | None = None,
 ) -> tuple[dict[str, int], dict[str, float]]:
-    """Build the graph, detect and score, write the outputs and publish run ``run_id``;
-    returns the number of cases of each type and the seconds of each stage.
+    """Build the graph, detect and score, write the outputs and publish run ``run_id`` with
+    what its data could not judge (``models.data_gaps``); returns the number of cases of each
+    type and the seconds of each stage.
 
     Parameters
     ----------
@@ -325,7 +331,8 @@ def detect_and_publish(
     risk.save(out_dir / "risk_model.json")
     seconds["write"], clock = _lap(clock)
     log.info("run %s: publish", run_id)
-    publish_run(con, run_id, replace(found, cases=cases, subgraphs=subgraphs), counts)
+    publish_run(con, run_id, replace(found, cases=cases, subgraphs=subgraphs), counts,
+                data_gaps(con, policy))  # fmt: skip
     log.info("run %s: published %d cases", run_id, len(cases))
     seconds["publish"], clock = _lap(clock)
     return counts, seconds

@@ -36,6 +36,7 @@ import pyarrow as pa
 
 from models.amounts import CASE_MONEY, LINE_MONEY, RAW_LINE
 from models.cases import Case
+from models.data_gaps import DataGaps
 from models.policy import Policy, policy_from_dict, rule_changes
 from resolver.db import table_names, transaction
 from resolver.errors import DoudiError
@@ -74,6 +75,7 @@ CREATE TABLE IF NOT EXISTS case_registry (
 ALTER TABLE case_registry ADD COLUMN IF NOT EXISTS gone_records VARCHAR[];
 ALTER TABLE case_registry ADD COLUMN IF NOT EXISTS paid_after_gone VARCHAR;
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS as_of DATE;
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS unjudged JSON;
 """
 # Derived columns a reviewer does not need beside the values they come from (by suffix).
 HIDDEN_SUFFIXES = ("_pinyin", "_fuzzy", "id_number_prefix", "id_number_birth_date",
@@ -411,8 +413,10 @@ def publish_run(
     run_id: str,
     found: Found,
     counts: dict[str, int],
+    gaps: DataGaps,
 ) -> None:
-    """Publish the run's cases, atomically (see the module docstring).
+    """Publish the run's cases and what its data could not judge, atomically (see the module
+    docstring).
 
     Parameters
     ----------
@@ -425,6 +429,8 @@ def publish_run(
         judged "active" on.
     counts : dict[str, int]
         The number of cases of each type.
+    gaps : DataGaps
+        The case types its data leave unjudged (``models.data_gaps.data_gaps``).
     """
     snapshot = _case_table(con, run_id, found)
     quality = [{"registry": registry, "column": column, "problem": problem,
@@ -444,10 +450,30 @@ def publish_run(
         _update_registry(con, run_id)
         con.execute(
             "UPDATE runs SET status = 'published', finished_at = now(), counts = ?, quality = ?, "
-            "as_of = ?, inputs = (SELECT to_json(list(struct_pack(registry, path, sha256, rows))) "
-            "          FROM ingest_files) WHERE run_id = ?",
-            [json.dumps(counts), json.dumps(quality, ensure_ascii=False), found.as_of, run_id],
+            "as_of = ?, unjudged = ?, inputs = (SELECT to_json(list(struct_pack(registry, path, "
+            "sha256, rows))) FROM ingest_files) WHERE run_id = ?",
+            [json.dumps(counts), json.dumps(quality, ensure_ascii=False), found.as_of,
+             gaps.to_json(), run_id],
         )
+
+
+def run_gaps(con: duckdb.DuckDBPyConnection, run_id: str) -> DataGaps:
+    """What run ``run_id`` published its data could not judge (``publish_run``).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+    run_id : str
+        The run.
+
+    Returns
+    -------
+    DataGaps
+        Its gaps; none for a run published before they were stored (2026-12-06).
+    """
+    found = con.execute("SELECT unjudged FROM runs WHERE run_id = ?", [run_id]).fetchall()
+    return DataGaps.from_json(found[0][0] if found else None)
 
 
 def _update_registry(con: duckdb.DuckDBPyConnection, run_id: str) -> None:

@@ -25,7 +25,6 @@ from api.cli.base import (
 )
 from api.cli.printers import print_case_counts, print_drop, print_policy, print_small_drop
 from api.cli.serving import log_cli_job
-from models.data_gaps import unjudged
 from models.policy import load_policy
 from models.publish import last_published_run, run_configuration
 from resolver.db import connect
@@ -288,13 +287,12 @@ def run(
             risk=RiskModel.load(risk_model), vocabulary=load_vocabulary(columns), spark=spark,
             allow_missing=[registry_named(name) for name in allow_missing or []],
         )  # fmt: skip
-        gaps = unjudged(connect(result.db_path), used)
-        print_drop(connect(result.db_path), result.out_dir / REPORT_NAME, gaps=gaps)
+        print_drop(connect(result.db_path), result.out_dir / REPORT_NAME, gaps=result.gaps)
         target = f"{data_dir} {result.link.rows}行 → {result.out_dir}"
         log_cli_job(result.db_path, "run_drop", target, run_id=result.run_id)
     print_policy(used, connect(result.db_path), policy)
     print_case_counts(
-        connect(result.db_path), result.run_id, result.cases_by_type, "疑点线索", gaps
+        connect(result.db_path), result.run_id, result.cases_by_type, "疑点线索", result.gaps
     )
     changed = result.case_changes
     if changed:  # a first run has nothing to compare with

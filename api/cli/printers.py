@@ -13,7 +13,7 @@ from api.cli.base import console
 from models.amounts import far_from_ledger, ledger_amounts
 from models.case_types import CASE_LABELS
 from models.cases import LIKELY_SCORE
-from models.data_gaps import Unjudged, unjudged_everywhere
+from models.data_gaps import DataGaps
 from models.detectors.deceased_paid import MAX_CANDIDATES
 from models.policy import RULE_LABELS, Policy
 from resolver.headers import header_key
@@ -40,35 +40,35 @@ if TYPE_CHECKING:  # the measuring commands' figures; the wing is loaded only to
 
 
 def print_case_counts(con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[str, int],
-                      title: str, gaps: list[Unjudged]) -> None:  # fmt: skip
+                      title: str, gaps: DataGaps) -> None:  # fmt: skip
     """The leads of run ``run_id`` per type (``counts``), and how many of them score at least
     ``LIKELY_SCORE``: an uncertain lead (a namesake's death notice, a variant spelling) counts
     among the leads but is no likely finding. A type the drop's data leave unjudged
-    everywhere (a registry absent: ``gaps``, ``models.data_gaps``) reads 未判断, not 0, and
-    every gap is said below the table."""
+    everywhere (a registry absent: ``gaps``, as the run published them, ``models.data_gaps``)
+    reads 未判断, not 0, and every gap is said below the table."""
     likely = dict(con.execute(
         "SELECT case_type, count(*) FROM published_cases WHERE run_id = ? AND risk_score >= ? "
         "GROUP BY case_type", [run_id, LIKELY_SCORE]).fetchall())  # fmt: skip
     table = Table(title=title)
     for heading in ("类型", "条数", f"其中评分≥{LIKELY_SCORE}"):
         table.add_column(heading, justify="left" if heading == "类型" else "right")
-    nowhere = unjudged_everywhere(con, gaps)
+    nowhere = gaps.everywhere()
     for case_type, count in counts.items():
         if case_type in nowhere:
             table.add_row(CASE_LABELS[case_type], "未判断", "-")
         else:
             table.add_row(CASE_LABELS[case_type], f"{count:,}", f"{likely.get(case_type, 0):,}")
     console.print(table)
-    if gaps:
+    if gaps.gaps:
         console.print(
             f"[bold yellow]缺少数据，以下疑点未能判断[/]（已列入问题清单「{UNJUDGED_SHEET}」）："
         )
-    for gap in gaps:
+    for gap in gaps.gaps:
         console.print(f"  {gap.text()}", highlight=False)
 
 
 def print_drop(con: duckdb.DuckDBPyConnection, report: Path, *,
-               gaps: list[Unjudged] | None = None) -> None:  # fmt: skip
+               gaps: DataGaps | None = None) -> None:  # fmt: skip
     """How the drop was read, its data-quality report, and the findings workbook (after a
     run, given the case types its data leave unjudged, ``gaps``: with the death notices no
     lead was raised on — too many namesakes, a second report of a death that namesakes may
@@ -77,7 +77,7 @@ def print_drop(con: duckdb.DuckDBPyConnection, report: Path, *,
     print_quality(con)
     linked = gaps is not None
     notices = unattributed_deaths(con, MAX_CANDIDATES) if linked else None
-    rows = [gap.row() for gap in gaps] if linked else None
+    rows = [gap.row() for gap in gaps.gaps] if linked else None
     count = write_findings_workbook(con, report, unattributed=notices, unjudged=rows)
     console.print(f"问题清单（{count:,} 条，含未读取的行）已写入 {report}")
     _print_listed_notices(notices or [])

@@ -19,7 +19,6 @@ from api.cli.base import (
 )
 from api.cli.printers import print_case_counts, print_drop
 from api.cli.serving import log_cli_job
-from models.data_gaps import unjudged
 from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.headers import load_vocabulary
@@ -47,7 +46,7 @@ def update(
     疑点编号保持不变；变动过多或模型漂移时自动重新训练，并说明原因。所有疑点规则重新运行，数据中已
     消失的疑点标为“因数据变化已消除”，历史保留。"""
     from models.pipeline import update_pipeline  # scikit-learn: loaded by the commands that score
-    from models.publish import RepeatedDrop, resolved_while_paid, run_configuration
+    from models.publish import RepeatedDrop, resolved_while_paid
 
     with errors_reported():
         if not db.is_file():
@@ -60,9 +59,7 @@ def update(
         except RepeatedDrop as repeated:  # nothing to do: not an error
             console.print(str(repeated), highlight=False)
             return
-        policy = run_configuration(connect(result.db_path), result.run_id).policy
-        gaps = unjudged(connect(result.db_path), policy)
-        print_drop(connect(result.db_path), out_dir / REPORT_NAME, gaps=gaps)
+        print_drop(connect(result.db_path), out_dir / REPORT_NAME, gaps=result.gaps)
         target = f"{data_dir} {result.link.rows}行 → {out_dir}"
         log_cli_job(result.db_path, "update_drop", target, run_id=result.run_id)
     link = result.link
@@ -80,7 +77,7 @@ def update(
     else:
         console.print(f"链接：重新训练模型（{link.retrain_reason}）。", highlight=False)
     print_case_counts(connect(result.db_path), result.run_id, result.cases_by_type,
-                      "疑点线索（与上次运行相比）", gaps)  # fmt: skip
+                      "疑点线索（与上次运行相比）", result.gaps)  # fmt: skip
     changed = result.case_changes
     console.print(
         f"新增疑点 {changed['new']:,} 条，因数据变化消除 {changed['resolved']:,} 条，"

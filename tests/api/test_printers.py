@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from api.cli.printers import _print_listed_notices, print_case_counts
-from models.data_gaps import unjudged
+from models.data_gaps import data_gaps
 from models.policy import load_policy
 from resolver.db import connect
 from resolver.quality import MISTYPED_NOTE, RENAMED_NOTE
@@ -42,5 +42,5 @@ def test_a_type_unjudged_in_every_county_of_a_province_reads_unjudged(capsys):
                 "program, MAP {}::MAP(VARCHAR, VARCHAR) AS extra FROM range(10) t(i)")  # fmt: skip
     con.execute("CREATE TABLE published_cases (run_id VARCHAR, case_type VARCHAR, "
                 "risk_score DOUBLE)")  # fmt: skip
-    print_case_counts(con, "r1", {"split_household": 0}, "疑点线索", unjudged(con, load_policy()))
+    print_case_counts(con, "r1", {"split_household": 0}, "疑点线索", data_gaps(con, load_policy()))
     assert re.search(r"拆户保障\s*│\s*未判断", capsys.readouterr().out)

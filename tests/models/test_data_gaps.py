@@ -3,10 +3,12 @@ tables: a registry absent, a township of the roster a registry holds no row of."
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from models.case_types import CASE_TYPES
-from models.data_gaps import unjudged, unjudged_everywhere
+from models.data_gaps import DataGaps, data_gaps, unjudged
 from models.policy import load_policy
 from resolver.db import connect
 from resolver.quality import RegistryGap, registry_gaps
@@ -177,8 +179,24 @@ def test_a_registry_absent_from_every_county_of_a_province_leaves_its_types_unju
     con.execute("DROP TABLE hukou")
     con.execute("UPDATE assistance SET county = CASE WHEN row_no < '石羊2' THEN '大姚县' "
                 "ELSE '姚安县' END")  # fmt: skip
-    gaps = [gap for gap in unjudged(con, load_policy()) if gap.gap.registry == "hukou"]
+    found = data_gaps(con, load_policy())
+    gaps = tuple(gap for gap in found.gaps if gap.gap.registry == "hukou")
     assert [gap.gap.county for gap in gaps] == ["大姚县", "姚安县"]
-    assert unjudged_everywhere(con, gaps) == {"split_household", "suspected_split"}
+    assert found.counties == ("大姚县", "姚安县")
+    assert DataGaps(gaps, found.counties).everywhere() == {"split_household", "suspected_split"}
     # one county's 户籍 leaves the types judged there
-    assert unjudged_everywhere(con, gaps[:1]) == set()
+    assert DataGaps(gaps[:1], found.counties).everywhere() == set()
+    assert DataGaps(gaps, found.counties).of_county("大姚县").everywhere() == {
+        "split_household", "suspected_split"}  # fmt: skip
+
+
+def test_the_gaps_a_run_stores_read_back_as_they_were():
+    # stored with the published run (runs.unjudged) for the API, the page and the 汇总表
+    con = _county(金碧=(20, 60, 400), 龙街=(20, 60, 380), 铁锁=(12, 40, 0))
+    con.execute("DROP TABLE disability")
+    found = data_gaps(con, load_policy())
+    stored = DataGaps.from_json(found.to_json())
+    assert stored == found
+    assert [(gap["registry"], gap["township"]) for gap in json.loads(found.to_json())["gaps"]] == [
+        ("hukou", "铁锁"), ("disability", None)]  # fmt: skip
+    assert DataGaps.from_json(None) == DataGaps()
