@@ -30,6 +30,13 @@ resolved it: a confirmed lead stays counted with its money, and the 摸排台账
 that of the cases still open (未结: 待核查, 核查中, 需入户核查 — the review page's overview) and
 that of the cases confirmed (属实: the money to recover); a case found untrue (不属实) has no
 amount at risk. Amounts are summed in whole fen. A note under the table says so.
+
+What the latest run's data could not judge (``models.data_gaps``: a registry absent, or holding
+no row of a township) is no 0: the 汇总表's cell of such a type and township reads 未判断
+(``UNJUDGED``; a lead found there all the same is counted), a township of the roster without
+open leads gets its row all the same, the 合计 reads 未判断 for a type judged nowhere, and a
+second note under the table gives each gap in words (``unjudged_note``); an empty 摸排台账 of
+such a type says it was not judged, and why, instead of that there are no leads.
 """
 
 from __future__ import annotations
@@ -49,10 +56,18 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from api.masking import masked_row
-from api.published import CLOSED, CONFIRMED_RESOLVED_LABEL, STATUS_LABELS, Published, stands
+from api.published import (
+    CLOSED,
+    CONFIRMED_RESOLVED_LABEL,
+    STATUS_LABELS,
+    Published,
+    stands,
+    township_label,
+)
 from models.amounts import in_fen
 from models.case_types import CASE_LABELS, CASE_TYPES
 from models.coverage_forms import poverty_household_sizes
+from models.data_gaps import Unjudged
 from resolver.normalize import code_label
 from resolver.xlsx import FORMULA_STARTS
 
@@ -80,6 +95,8 @@ SUMMARY_NOTE = (
 )
 # An empty 摸排台账: its one sheet, and what its title adds.
 EVERY_TOWNSHIP, NO_LEADS = "全部乡镇", "（本次运行无此类疑点）"
+# A count the run's data could not judge (a registry absent, or holding no row of a township).
+UNJUDGED = "未判断"
 # A date cell (yyyy-mm-dd) needs this width: narrower, a spreadsheet shows ########.
 DATE_WIDTH, DATE_HEADERS = 12, frozenset({"整改时限", "首次发现", "纳入日期", "退出日期"})
 MONEY_FORMAT = "#,##0.00"  # 元, two decimals and thousands separators: 2,870.70
@@ -435,7 +452,10 @@ def summary_rows(published: Published, county: str | None = None) -> list[list]:
     """The 汇总表: per township (after its county's name in a drop of several counties:
     ``Published.township_of``), the cases that stand (``open_cases``) by type, their total and
     their review outcome, the amount at risk of those still open (未结, as the overview
-    counts it) and that of those confirmed (属实); a case found untrue (不属实) has none.
+    counts it) and that of those confirmed (属实); a case found untrue (不属实) has none. A 0
+    the latest run's data could not judge there reads 未判断 (``UNJUDGED``), a township of
+    such a gap gets its row without leads, and the 合计 reads 未判断 for a type judged nowhere
+    (``models.data_gaps.DataGaps.everywhere``).
 
     Parameters
     ----------
@@ -448,7 +468,7 @@ def summary_rows(published: Published, county: str | None = None) -> list[list]:
     -------
     list of list
         One row per township in ``SUMMARY_COLUMNS`` order, then the 合计 row (zeros when
-        no case is open); amounts in 元, summed in whole fen.
+        no case is open); amounts in 元, summed in whole fen; a count not judged is 未判断.
 
     Examples
     --------
@@ -465,8 +485,7 @@ def summary_rows(published: Published, county: str | None = None) -> list[list]:
     table: dict[str, dict[str, Any]] = {}
     published = published.of_county(county)  # its cases where it files them, by its names
     for case in open_cases(published):
-        line = table.setdefault(published.township_of(case),
-                                {"unclosed": 0, "confirmed": 0, "types": {}, "statuses": {}})  # fmt: skip
+        line = _summary_line(table, published.township_of(case), case["county"])
         line["types"][case["case_type"]] = line["types"].get(case["case_type"], 0) + 1
         status = published.status(case["case_id"])
         line["statuses"][status] = line["statuses"].get(status, 0) + 1
@@ -474,19 +493,77 @@ def summary_rows(published: Published, county: str | None = None) -> list[list]:
             line["unclosed"] += to_fen(case["amount_at_risk"])
         elif status == "confirmed":
             line["confirmed"] += to_fen(case["amount_at_risk"])
+    for township, place in published.unjudged_townships().items():  # its 未判断 shown
+        _summary_line(table, township, place)
     rows = []
     for township, line in sorted(table.items()):
-        by_status = line["statuses"]
-        rows.append([township, *(line["types"].get(kind, 0) for kind in CASE_LABELS),
+        by_status, unjudged = line["statuses"], published.unjudged_at(line["county"], township)
+        rows.append([township, *(_judged(line["types"].get(kind, 0), kind in unjudged)
+                                 for kind in CASE_LABELS),
                      sum(line["types"].values()), by_status.get("confirmed", 0),
                      by_status.get("dismissed", 0),
                      by_status.get("in_review", 0) + by_status.get("field_check", 0),
                      by_status.get("open", 0), line["unclosed"], line["confirmed"]])  # fmt: skip
-    totals = [sum(row[i] for row in rows) for i in range(1, len(SUMMARY_COLUMNS))]
+    totals = [sum(row[i] for row in rows if isinstance(row[i], int))
+              for i in range(1, len(SUMMARY_COLUMNS))]  # fmt: skip
+    nowhere = published.gaps.everywhere()
+    totals[: len(CASE_LABELS)] = [_judged(total, kind in nowhere)
+                                  for total, kind in zip(totals, CASE_LABELS, strict=False)]  # fmt: skip
     rows.append(["合计", *totals])  # zeros for a county without leads: a form filed all the same
     for row in rows:  # fen to 元, after the exact sums
         row[-2:] = [fen / 100 for fen in row[-2:]]
     return rows
+
+
+def _summary_line(table: dict[str, dict[str, Any]], township: str,
+                  county: str | None) -> dict[str, Any]:  # fmt: skip
+    """The 汇总表's tally of a township (of ``county``, as stored), made when missing."""
+    return table.setdefault(township, {"county": county, "unclosed": 0, "confirmed": 0,
+                                       "types": {}, "statuses": {}})  # fmt: skip
+
+
+def _judged(count: int, unjudged: bool) -> int | str:
+    """A count of leads as the 汇总表 writes it: 未判断 for a 0 the data could not judge (a
+    lead found all the same is counted)."""
+    return UNJUDGED if unjudged and not count else count
+
+
+def unjudged_note(published: Published, case_type: str | None = None,
+                  township: str | None = None) -> str | None:  # fmt: skip
+    """What a ledger says under its table of what the latest run's data could not judge
+    (``models.data_gaps.Unjudged.text``), of one case type and township when given; None
+    when it judged them all.
+
+    Parameters
+    ----------
+    published : Published
+        The published cases, of the county the ledger is of.
+    case_type : str or None
+        Only the gaps leaving this type unjudged; every gap when None.
+    township : str or None
+        Only the gaps of this township (or of every township); every gap when None.
+
+    Returns
+    -------
+    str or None
+        ``未能判断（缺少数据）：…`` or None.
+    """
+    texts = [item.text() for item in published.gaps.gaps
+             if case_type in (None, *item.case_types) and _gap_in(published, item, township)]  # fmt: skip
+    if not texts:
+        return None
+    return (f"未能判断（缺少数据）：{'；'.join(texts)}。表中“{UNJUDGED}”不是 0：这些乡镇（或全部乡镇）的"
+            "这类疑点未经判断；部分乡镇未判断的类型，合计只计已判断乡镇的疑点。")  # fmt: skip
+
+
+def _gap_in(published: Published, item: Unjudged, township: str | None) -> bool:
+    """Whether a gap leaves ``township`` (its name or as the views label it; every township
+    for None) unjudged: a registry absent, or holding none of that township's rows."""
+    if township is None or item.gap.township is None:
+        return True
+    gap = item.gap
+    return township in (gap.township, township_label(gap.township, gap.county,
+                                                     published.county_names))  # fmt: skip
 
 
 def ledger_workbook(
@@ -520,22 +597,39 @@ def ledger_workbook(
     if masked:
         rows = [masked_row(row, LEDGER_COLUMNS) for row in rows]
     townships = sorted({row[1] or "未知" for row in rows}) or [township or EVERY_TOWNSHIP]
+    scoped = published.of_county(county)
+    note = None if rows else unjudged_note(scoped, case_type, township)
+    empty = _empty_title(scoped, case_type, township, county, note)
     book = Workbook()
     book.remove(book.active)
     for name in townships:
         sheet_rows = [row for row in rows if (row[1] or "未知") == name]
         numbered = [[i, *row[1:]] for i, row in enumerate(sheet_rows, 1)]
         place = "" if name == EVERY_TOWNSHIP else name
-        empty = ("（本乡镇无此类疑点）" if township else "（本区县无此类疑点）" if county
-                 else NO_LEADS)  # fmt: skip
         title = f"{place}{CASE_LABELS[case_type]}摸排台账{'' if rows else empty}"
         sheet = _sheet(book, name, title, LEDGER_COLUMNS, numbered)
         money_cells(sheet, LEDGER_MONEY, 3)
+        if note:
+            _note_row(sheet, note, len(LEDGER_COLUMNS))
     return _bytes(book)
 
 
+def _empty_title(published: Published, case_type: str, township: str | None,
+                 county: str | None, note: str | None) -> str:  # fmt: skip
+    """What the title of a 摸排台账 without leads adds: that the data could not judge the type
+    (everywhere it covers, or in some of its townships: ``note`` says which), else that
+    there are none."""
+    if note and (township or case_type in published.gaps.everywhere()):
+        return "（缺少数据，未判断此类疑点，见表下说明）"
+    if note:
+        return "（已判断的乡镇无此类疑点；部分乡镇缺少数据未判断，见表下说明）"
+    return "（本乡镇无此类疑点）" if township else "（本区县无此类疑点）" if county else NO_LEADS
+
+
 def summary_workbook(published: Published, county: str | None = None) -> bytes:
-    """The township summary (汇总表, ``summary_rows``) as an XLSX file.
+    """The township summary (汇总表, ``summary_rows``) as an XLSX file, with what its counts
+    are under the table and, where the latest run's data could not judge some, which and why
+    (``unjudged_note``).
 
     Parameters
     ----------
@@ -554,14 +648,22 @@ def summary_workbook(published: Published, county: str | None = None) -> bytes:
     title = f"{county or ''}兜底疑点排查汇总表"
     sheet = _sheet(book, "汇总表", title, SUMMARY_COLUMNS, summary_rows(published, county))
     money_cells(sheet, SUMMARY_MONEY, 3)
-    sheet.append(text_cells(sheet, [SUMMARY_NOTE]))
+    scoped = published.of_county(county)
+    for note in (SUMMARY_NOTE, unjudged_note(scoped)):
+        if note:
+            _note_row(sheet, note, len(SUMMARY_COLUMNS))
+    return _bytes(book)
+
+
+def _note_row(sheet: Worksheet, note: str, columns: int) -> None:
+    """A note under the table: one text cell across its ``columns``, tall enough to read."""
+    sheet.append(text_cells(sheet, [note]))
     row = sheet.max_row
-    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(SUMMARY_COLUMNS))
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
     sheet.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
     across = sum(sheet.column_dimensions[get_column_letter(i)].width or 8
-                 for i in range(1, len(SUMMARY_COLUMNS) + 1))  # fmt: skip
-    sheet.row_dimensions[row].height = 16 * (int(2 * len(SUMMARY_NOTE) // across) + 1)
-    return _bytes(book)
+                 for i in range(1, columns + 1))  # fmt: skip
+    sheet.row_dimensions[row].height = 16 * (int(2 * len(note) // across) + 1)
 
 
 # The amount columns (1-based) of the 摸排台账 and of the 汇总表.

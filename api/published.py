@@ -30,6 +30,7 @@ import duckdb
 from api.masking import mask_numbers
 from models.case_types import MONEY_TYPES
 from models.cases import LIKELY_SCORE
+from models.data_gaps import DataGaps
 from models.policy import rule_changes
 from models.publish import json_value
 from resolver.idcard import parse_id
@@ -199,7 +200,8 @@ class Published:
     assignments and histories of events, the published runs oldest first (``run_id``,
     ``started_at``, ``finished_at``, ``as_of``), the latest run's persons by ID number, and
     the other names and codes each county of the drop goes by (``county_aliases``, read once
-    per run; none for a one-county drop), and so each county's name (``county_names``)."""
+    per run; none for a one-county drop), and so each county's name (``county_names``), and
+    what the latest run's data could not judge (``gaps``, of one county for ``of_county``)."""
 
     def __init__(
         self,
@@ -210,6 +212,7 @@ class Published:
         labels: list[dict[str, Any]],
         published_runs: list[dict[str, Any]] | None = None,
         county_aliases: dict[str, set[str]] | None = None,
+        gaps: DataGaps | None = None,
     ) -> None:
         self._sources = (latest, by_run, events, persons, labels, published_runs)
         self.county_aliases = county_aliases or {}  # what a county asked for may be called
@@ -218,6 +221,9 @@ class Published:
         self.cases = {row["case_id"]: _case(row) for row in latest}
         self.labels = labels
         self.published_runs = published_runs or []
+        # what the latest run's data could not judge (``models.data_gaps``)
+        latest_run = self.published_runs[-1] if self.published_runs else {}
+        self.gaps = DataGaps.from_json(latest_run.get("unjudged")) if gaps is None else gaps
         self._started = {run["run_id"]: run["started_at"] for run in self.published_runs}
         self._pair = month_pair(self.published_runs)
         self.runs: dict[str, list[dict[str, Any]]] = {}
@@ -312,6 +318,7 @@ class Published:
             [row for row in by_run if county in (row.get("counties") or [])],
             [event for event in events if event.get("case_id") in mine],
             persons, labels, runs, {county: self.county_aliases.get(county, set())},
+            self.gaps.of_county(county),
         )  # fmt: skip
 
     def resolve_county(self, county: str | None) -> str | None:
@@ -360,6 +367,40 @@ class Published:
         '大姚县 城关'
         """
         return township_label(case["township"], case["county"], self.county_names)
+
+    def unjudged_townships(self) -> dict[str, str | None]:
+        """The townships the latest run's data could not judge a case type in (a registry
+        holding none of their rows), as the views label them (``township_of``).
+
+        Returns
+        -------
+        dict of str to str or None
+            Township -> its county as stored.
+        """
+        return {township_label(item.gap.township, item.gap.county, self.county_names):
+                item.gap.county for item in self.gaps.gaps if item.gap.township}  # fmt: skip
+
+    def unjudged_at(self, county: str | None, township: str) -> set[str]:
+        """The case types the latest run's data could not judge in a township: a registry they
+        need absent from its county, or holding none of the township's rows.
+
+        Parameters
+        ----------
+        county : str or None
+            The township's county, as stored (any, in a drop of one county).
+        township : str
+            The township, as the views label it (``township_of``).
+
+        Returns
+        -------
+        set of str
+            The case types.
+        """
+        one = len(self.county_names) < 2
+        return {name for item in self.gaps.gaps
+                if (one or item.gap.county == county) and (item.gap.township is None or township
+                    == township_label(item.gap.township, item.gap.county, self.county_names))
+                for name in item.case_types}  # fmt: skip
 
     def add_event(self, event: dict[str, Any]) -> None:
         """Append a recorded event to its case's history, and drop the case's cached JSON.
@@ -661,7 +702,10 @@ class Published:
             carry none, ``models.case_types.MONEY_TYPES``), ``by_township`` (each with its
             ``by_type`` counts), ``by_county`` (open cases per county of a province drop; a
             case spanning two counties counts in both), ``by_status``, ``resolved_by_data`` (a
-            count), ``changes`` (month over month, ``changes``) and ``overdue`` (a count).
+            count), ``changes`` (month over month, ``changes``), ``overdue`` (a count),
+            ``unjudged`` (what the latest run's data could not judge:
+            ``models.data_gaps.Unjudged.as_dict``) and ``unjudged_everywhere`` (the case
+            types judged nowhere, whose count is no figure).
         """
         by_type: dict[str, dict[str, Any]] = {}
         by_township: dict[str, dict[str, Any]] = {}
@@ -700,7 +744,9 @@ class Published:
                 "by_county": dict(sorted(by_county.items())), "by_status": by_status,
                 "resolved_by_data": sum(case["resolved"] for case in self.cases.values()),
                 "changes": self.changes(),
-                "overdue": sum(self.overdue(case_id, today) for case_id in self.cases)}  # fmt: skip
+                "overdue": sum(self.overdue(case_id, today) for case_id in self.cases),
+                "unjudged": [item.as_dict() for item in self.gaps.gaps],
+                "unjudged_everywhere": sorted(self.gaps.everywhere())}  # fmt: skip
 
     def run_pair(self) -> tuple[str | None, str | None]:
         """The latest published run and the run it is compared with month over month

@@ -241,6 +241,20 @@ class MonthChanges(ChangeCounts):
     )
 
 
+class UnjudgedGap(BaseModel):
+    registry: str = Field(description="the registry lacking (contract name: hukou, deaths …)")
+    registry_label: str = Field(description="its Chinese name (户籍人口 …)")
+    county: str | None = Field(description="the county it lacks (null in a drop of one county)")
+    township: str | None = Field(
+        description="the township of the roster it holds no row of; null: it is absent "
+        "from the county (every township)"
+    )
+    cases: int = Field(description="the roster's cases there")
+    rows: int = Field(description="the roster's rows there")
+    case_types: list[str] = Field(description="the case types it leaves unjudged there")
+    text: str = Field(description="the gap in words, as the run's summary says it")
+
+
 class Overview(BaseModel):
     cases: int = Field(
         description="未结: cases neither resolved by data nor confirmed or dismissed"
@@ -255,6 +269,15 @@ class Overview(BaseModel):
     resolved_by_data: int
     changes: MonthChanges = Field(description="本月变化: the latest run against the one before")
     overdue: int = Field(description="逾期未处置: cases past their 整改时限, not closed")
+    unjudged: list[UnjudgedGap] = Field(
+        default=[],
+        description="未能判断: what the latest run's data could not judge (a registry absent, "
+        "or holding no row of a township); a 0 there is no finding that all is well",
+    )
+    unjudged_everywhere: list[str] = Field(
+        default=[],
+        description="the case types the latest run judged in no county (their count reads 未判断)",
+    )
 
 
 class Me(BaseModel):

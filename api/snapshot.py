@@ -36,8 +36,8 @@ class Snapshot:
     def published(self) -> Published:
         """Every published case's latest snapshot, each run's cases, the events so far
         (decisions, assignments, labels' notes), the published runs in order (with their
-        as-of days, inputs, settings and policy), the latest run's persons and the drop's
-        county names (loaded on first use)."""
+        as-of days, inputs, settings, policy and what their data could not judge), the latest
+        run's persons and the drop's county names (loaded on first use)."""
         rows = self.store.rows
         latest = rows(
             "SELECT c.*, r.first_run, r.resolved_run, r.gone_records, r.paid_after_gone "
@@ -55,7 +55,8 @@ class Snapshot:
         labels = labels_history(self.store.cursor, None)
         published_runs = rows(
             "SELECT run_id, started_at, finished_at, as_of, inputs, settings, policy, "
-            "policy_name, policy_version FROM runs WHERE status = 'published' ORDER BY finished_at"
+            "policy_name, policy_version, unjudged FROM runs WHERE status = 'published' "
+            "ORDER BY finished_at"
         )
         return Published(latest, by_run, events, persons, labels, published_runs,
                          county_aliases(self.store.cursor))  # fmt: skip

@@ -452,8 +452,13 @@ def publish_run(
             "UPDATE runs SET status = 'published', finished_at = now(), counts = ?, quality = ?, "
             "as_of = ?, unjudged = ?, inputs = (SELECT to_json(list(struct_pack(registry, path, "
             "sha256, rows))) FROM ingest_files) WHERE run_id = ?",
-            [json.dumps(counts), json.dumps(quality, ensure_ascii=False), found.as_of,
-             gaps.to_json(), run_id],
+            [
+                json.dumps(counts),
+                json.dumps(quality, ensure_ascii=False),
+                found.as_of,
+                gaps.to_json(),
+                run_id,
+            ],
         )
 
 

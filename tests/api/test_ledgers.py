@@ -20,6 +20,8 @@ from api.ledgers import (
     summary_workbook,
 )
 from api.published import Published
+from models.data_gaps import DataGaps, Unjudged
+from resolver.quality import RegistryGap
 
 PROGRAM = LEDGER_COLUMNS.index("目前享受救助类型")
 AS_OF = "2026-10-31"
@@ -185,8 +187,9 @@ def test_amounts_in_a_ledger_show_two_decimals_and_stay_numbers():
         assert cell.value in (123456789012.5, 2870.7)
 
 
-def _decided(case_id: str, township: str, amount: float | None, *steps: str) -> tuple:
-    case = {"case_id": case_id, "case_type": "deceased_paid", "risk_score": 0.5,
+def _decided(case_id: str, township: str, amount: float | None, *steps: str,
+             case_type: str = "deceased_paid") -> tuple:  # fmt: skip
+    case = {"case_id": case_id, "case_type": case_type, "risk_score": 0.5,
             "amount_at_risk": amount, "township": township, "village": "东村",
             "person_ids": [], "run_id": "r-1", "resolved_run": None, "records": "[]",
             "evidence": "[]", "detail": "{}"}  # fmt: skip
@@ -195,11 +198,11 @@ def _decided(case_id: str, township: str, amount: float | None, *steps: str) -> 
     return case, events
 
 
-def _summary_of(*decided: tuple) -> Published:
+def _summary_of(*decided: tuple, gaps: DataGaps | None = None) -> Published:
     events = [event for _, case_events in decided for event in case_events]
     for number, event in enumerate(events, 1):
         event["event_id"] = number
-    return Published([case for case, _ in decided], [], events, [], [])
+    return Published([case for case, _ in decided], [], events, [], [], gaps=gaps)
 
 
 def test_the_summary_sums_amounts_in_fen_and_counts_untrue_leads_in_no_amount():
@@ -258,3 +261,53 @@ def test_a_ledger_without_leads_says_so_in_its_title():
     assert one.sheetnames == ["城关"]
     # a township's (or county's) ledger says the township has none, not the run (a review)
     assert one.active["A1"].value == "城关超标准未退出摸排台账（本乡镇无此类疑点）"
+
+
+def _unjudged(*gaps: tuple[str, str | None, tuple[str, ...]]) -> DataGaps:
+    """A run's gaps: (registry, township or None for every township, case types)."""
+    return DataGaps(tuple(Unjudged(RegistryGap(registry, None, township, 12, 40), types)
+                          for registry, township, types in gaps), (None,))  # fmt: skip
+
+
+HUKOU_TYPES, DISABILITY_TYPES = ("split_household", "suspected_split"), ("missed_disability",)
+
+
+def test_the_summary_reads_unjudged_where_the_data_could_not_judge_not_0():
+    # a drop without 残疾人 and without 铁锁's 户籍: until 2026-12-06 the 汇总表 read 0 for
+    # 重度残疾未纳入 everywhere and 拆户保障 in 铁锁, and 铁锁 (no open lead) had no row at all
+    gaps = _unjudged(("hukou", "铁锁", HUKOU_TYPES), ("disability", None, DISABILITY_TYPES))
+    published = _summary_of(_decided("c1", "城关", 820.2), _decided("c2", "石羊", 100.0), gaps=gaps)
+    rows = {row[0]: dict(zip(SUMMARY_COLUMNS, row, strict=True)) for row in summary_rows(published)}
+    assert list(rows) == ["城关", "石羊", "铁锁", "合计"]
+    assert [rows[name]["重度残疾未纳入"] for name in rows] == ["未判断"] * 4
+    assert [rows[name]["拆户保障"] for name in rows] == [0, 0, "未判断", 0]  # judged elsewhere
+    assert rows["铁锁"]["疑点合计"] == 0 and rows["合计"]["死亡后仍发放"] == 2
+    assert rows["合计"]["未结疑点涉及金额（元）"] == 920.2
+    book = load_workbook(io.BytesIO(summary_workbook(published)))
+    note = list(book.active.iter_rows(values_only=True))[-1][0]
+    assert note.startswith("未能判断（缺少数据）：户籍人口中没有铁锁的记录（名册中该乡镇有 12 个案件")
+    assert "本次数据未包含残疾人：无法判断重度残疾未纳入" in note
+    # a lead found all the same where a registry lacks the township is counted, not hidden
+    found = _summary_of(_decided("c3", "铁锁", None, case_type="split_household"), gaps=gaps)
+    [township, _] = summary_rows(found)
+    assert dict(zip(SUMMARY_COLUMNS, township, strict=True))["拆户保障"] == 1
+
+
+def test_an_empty_ledger_of_a_type_not_judged_says_so_and_why():
+    # until 2026-12-06 titled 重度残疾未纳入摸排台账（本次运行无此类疑点） with no 残疾人 data
+    published = Published([], [], [], [], [], gaps=_unjudged(
+        ("hukou", "铁锁", HUKOU_TYPES), ("disability", None, DISABILITY_TYPES)))  # fmt: skip
+    sheet = load_workbook(io.BytesIO(ledger_workbook(published, "missed_disability",
+                                                     masked=False))).active  # fmt: skip
+    assert sheet["A1"].value == "重度残疾未纳入摸排台账（缺少数据，未判断此类疑点，见表下说明）"
+    assert "本次数据未包含残疾人" in sheet.cell(sheet.max_row, 1).value
+    township = load_workbook(io.BytesIO(ledger_workbook(published, "split_household",
+                                                        township="铁锁", masked=False))).active  # fmt: skip
+    assert township["A1"].value == "铁锁拆户保障摸排台账（缺少数据，未判断此类疑点，见表下说明）"
+    county = load_workbook(io.BytesIO(ledger_workbook(published, "split_household",
+                                                      masked=False))).active  # fmt: skip
+    assert county["A1"].value.endswith("（已判断的乡镇无此类疑点；部分乡镇缺少数据未判断，见表下说明）")
+    assert "户籍人口中没有铁锁的记录" in county.cell(county.max_row, 1).value
+    judged = load_workbook(io.BytesIO(ledger_workbook(published, "split_household",
+                                                      township="城关", masked=False))).active  # fmt: skip
+    assert judged["A1"].value == "城关拆户保障摸排台账（本乡镇无此类疑点）"
