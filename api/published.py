@@ -704,12 +704,14 @@ class Published:
             case spanning two counties counts in both), ``by_status``, ``resolved_by_data`` (a
             count), ``changes`` (month over month, ``changes``), ``overdue`` (a count),
             ``unjudged`` (what the latest run's data could not judge:
-            ``models.data_gaps.Unjudged.as_dict``) and ``unjudged_everywhere`` (the case
-            types judged nowhere, whose count is no figure).
+            ``models.data_gaps.Unjudged.as_dict``), ``unjudged_everywhere`` (the case types
+            judged nowhere, whose count is no figure) and ``unjudged_by_township`` (the case
+            types not judged in each township of an open lead or of a gap).
         """
         by_type: dict[str, dict[str, Any]] = {}
         by_township: dict[str, dict[str, Any]] = {}
         by_county: dict[str, int] = {}
+        county_of: dict[str, str | None] = self.unjudged_townships()  # township -> its county
         by_status: dict[str, int] = dict.fromkeys(STATUS_LABELS, 0)
         today = date.today()
         for case in self.cases.values():
@@ -727,6 +729,7 @@ class Published:
             kind["amount_at_risk"] += fen
             place = by_township.setdefault(self.township_of(case),
                                            {"cases": 0, "amount_at_risk": 0, "by_type": {}})  # fmt: skip
+            county_of[self.township_of(case)] = case["county"]
             place["cases"] += 1
             place["amount_at_risk"] += fen
             place["by_type"][case["case_type"]] = place["by_type"].get(case["case_type"], 0) + 1
@@ -746,7 +749,14 @@ class Published:
                 "changes": self.changes(),
                 "overdue": sum(self.overdue(case_id, today) for case_id in self.cases),
                 "unjudged": [item.as_dict() for item in self.gaps.gaps],
-                "unjudged_everywhere": sorted(self.gaps.everywhere())}  # fmt: skip
+                "unjudged_everywhere": sorted(self.gaps.everywhere()),
+                "unjudged_by_township": self._unjudged_by_township(county_of)}  # fmt: skip
+
+    def _unjudged_by_township(self, county_of: dict[str, str | None]) -> dict[str, list[str]]:
+        """The case types not judged in each township (of open leads, or of a gap)."""
+        found = {township: sorted(self.unjudged_at(county, township))
+                 for township, county in sorted(county_of.items())}  # fmt: skip
+        return {township: types for township, types in found.items() if types}
 
     def run_pair(self) -> tuple[str | None, str | None]:
         """The latest published run and the run it is compared with month over month

@@ -278,6 +278,11 @@ class Overview(BaseModel):
         default=[],
         description="the case types the latest run judged in no county (their count reads 未判断)",
     )
+    unjudged_by_township: dict[str, list[str]] = Field(
+        default={},
+        description="the case types not judged in each township (one of open cases or of a "
+        "gap), by township as by_township names it",
+    )
 
 
 class Me(BaseModel):

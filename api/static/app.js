@@ -203,7 +203,10 @@ async function showQueue() {
   const townships = Object.keys(overview.by_township);
   const counties = Object.keys(overview.by_county);  // a province drop's; none for one county
   const typeChips = Object.entries(overview.by_type).map(([type, t]) =>
-    `<button type="button" class="chip ${f.case_type === type ? "on" : ""}" aria-pressed="${f.case_type === type}" data-type="${type}">${esc(caseLabel(type))} ${t.cases}</button>`).join("");
+    `<button type="button" class="chip ${f.case_type === type ? "on" : ""}" aria-pressed="${f.case_type === type}" data-type="${type}">${esc(caseLabel(type))} ${t.cases}</button>`).join("")
+    // a type the data judged nowhere has no leads, and no count: it says so, not 0
+    + overview.unjudged_everywhere.filter(type => !overview.by_type[type]).map(type =>
+      `<span class="chip unjudged" title="缺少数据，未能判断此类疑点（见疑点汇总）">${esc(caseLabel(type))} ${UNJUDGED}</span>`).join("");
   const townChips = townships.map(name =>
     `<button type="button" class="chip ${f.township === name ? "on" : ""}" aria-pressed="${f.township === name}" data-township="${esc(name)}">${esc(name)} ${overview.by_township[name].cases}</button>`).join("");
   main.innerHTML = `<section><h2>疑点队列 <small class="muted">${f.sort === "amount" ? "按涉及金额从高到低" : "按风险评分从高到低"}</small></h2>
@@ -482,9 +485,10 @@ async function showOverview() {
     <div class="kpis"><div class="card kpi">疑点<b>${o.cases}</b></div><div class="card kpi">涉及金额<b>${money(o.amount_at_risk)}</b></div>
     ${Object.entries(o.by_status).map(([s, n]) => `<div class="card kpi">${esc(state.meta.statuses[s])}<b>${n}</b></div>`).join("")}</div>
     <p class="muted">${esc(state.meta.amount_note)}</p></section>
+    ${unjudgedSection(o.unjudged)}
     ${changesSection(o.changes)}
     <section><h3>按疑点类型</h3><div class="scroll"><table><thead><tr><th>类型</th><th class="num">疑点</th><th class="num" title="风险评分不低于 ${state.meta.likely_score} 的疑点：可能性较大；其余多为重名等待核实身份的线索">其中评分≥${state.meta.likely_score}</th><th class="num">涉及金额</th><th>台账</th></tr></thead><tbody>
-    ${types.map(t => `<tr><td>${esc(caseLabel(t))}</td><td class="num">${o.by_type[t]?.cases ?? 0}</td><td class="num">${o.by_type[t]?.likely ?? 0}</td><td class="num">${state.meta.money_types.includes(t) ? money(o.by_type[t]?.amount_at_risk ?? 0) : "—"}</td>
+    ${types.map(t => `<tr><td>${esc(caseLabel(t))}</td><td class="num">${judged(o.by_type[t]?.cases ?? 0, o.unjudged_everywhere.includes(t))}</td><td class="num">${judged(o.by_type[t]?.likely ?? 0, o.unjudged_everywhere.includes(t))}</td><td class="num">${o.unjudged_everywhere.includes(t) && !o.by_type[t] ? UNJUDGED : state.meta.money_types.includes(t) ? money(o.by_type[t]?.amount_at_risk ?? 0) : "—"}</td>
       <td><a href="#" data-ledger="${t}">下载摸排台账</a></td></tr>`).join("")}</tbody></table></div>
     <p><a href="#" data-ledger="summary">下载乡镇汇总表</a> · <a href="#" data-ledger="monthly">下载月度分析报告</a>
       <small class="muted" id="monthly-period">（月度分析报告的“本期核实属实”只计上次运行发布至本次运行发布之间的核实，其后的核实计入下期报告；本页和乡镇汇总表按当前核查状态统计）</small>
@@ -494,7 +498,7 @@ async function showOverview() {
     <p class="error" id="ledger-error"></p></section>
     <section><h3>按乡镇</h3><div class="scroll"><table id="by-township"><thead><tr><th>乡镇</th>${types.map(t => `<th class="num">${esc(caseLabel(t))}</th>`).join("")}
       <th class="num">合计</th><th class="num">涉及金额</th><th></th></tr></thead><tbody>
-    ${Object.entries(o.by_township).map(([name, t]) => `<tr><td>${esc(name)}</td>${types.map(k => `<td class="num">${t.by_type[k] ?? 0}</td>`).join("")}
+    ${townshipRows(o).map(([name, t]) => `<tr><td>${esc(name)}</td>${types.map(k => `<td class="num">${judged(t.by_type[k] ?? 0, (o.unjudged_by_township[name] ?? []).includes(k))}</td>`).join("")}
       <td class="num">${t.cases}</td><td class="num">${money(t.amount_at_risk)}</td>
       <td><span class="hbar" style="width:${Math.round(t.cases / maxCases * 160)}px"></span></td></tr>`).join("")}</tbody></table></div></section>`;
   main.querySelector("#overdue a").onclick = event => {
@@ -510,6 +514,26 @@ async function showOverview() {
     const last = new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);  // the month's last day
     download("movements", { from: `${data.get("from")}-01`, to: last });
   };
+}
+
+const UNJUDGED = "未判断";
+
+// A count as the page shows it: 未判断 for a 0 the data could not judge (a lead found is counted).
+function judged(count, unjudged) { return unjudged && !count ? UNJUDGED : count; }
+
+// The townships of open leads, and those the data could not judge a type in (no leads: 0).
+function townshipRows(o) {
+  const empty = { cases: 0, amount_at_risk: 0, by_type: {} };
+  const names = [...new Set([...Object.keys(o.by_township), ...Object.keys(o.unjudged_by_township)])].sort();
+  return names.map(name => [name, o.by_township[name] ?? empty]);
+}
+
+// What the latest run's data could not judge (a registry absent, or a township's rows): in words.
+function unjudgedSection(gaps) {
+  if (!gaps.length) return "";
+  return `<section id="unjudged" class="unjudged"><h3>未能判断（缺少数据）</h3>
+    <p>以下疑点因数据缺失未经判断，表中“${UNJUDGED}”不是 0，不代表没有问题：</p>
+    <ul>${gaps.map(g => `<li>${esc(g.text)}</li>`).join("")}</ul></section>`;
 }
 
 function changesSection(c) {

@@ -178,3 +178,37 @@ def _assign_overdue(store, case_id: str) -> None:
         "kind, assignee, due_date) VALUES (?, 'auditor-1', 'auditor', now() - INTERVAL 21 DAY, "
         "'open', 'open', 'assignment', ?, ?)",
         [case_id, OVERDUE_ASSIGNEE, date.today() - timedelta(days=OVERDUE_DAYS)])  # fmt: skip
+
+
+# The township whose 户籍 extract the gaps county leaves out (26 cases on its roster).
+UNSENT_TOWNSHIP = "金碧"
+
+
+@pytest.fixture(scope="module")
+def gaps_county(tmp_path_factory):
+    """A served run of a 2,000-person county whose drop lacks 残疾人 and the 户籍 rows of one
+    township (``UNSENT_TOWNSHIP``): what its data could not judge, published with it."""
+    out = tmp_path_factory.mktemp("gaps")
+    drop = synthesize(out / "county", people=2000, seed=11).drop_dir
+    without_unsent_hukou(drop)
+    (drop / "disability.xlsx").unlink()
+    result = run_pipeline(drop, out / "run", policy=load_policy(), settings=LinkSettings(),
+                          db_path=out / "doudi.duckdb")  # fmt: skip
+    with opened(result.db_path) as storage:
+        tokens = {"auditor": storage.tokens.create(name="auditor-1", role="auditor")}
+    server = Server(result.db_path)
+    server.start()
+    yield {"out": out, "db": result.db_path, "run_id": result.run_id, "tokens": tokens,
+           "server": server, "drop": drop}  # fmt: skip
+    server.stop()
+
+
+def without_unsent_hukou(drop: Path) -> None:
+    """Rewrite the drop's 户籍人口.csv (GBK, as synthesized) without ``UNSENT_TOWNSHIP``'s rows."""
+    path = drop / "户籍人口.csv"
+    with path.open(encoding="gbk", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    place = [header.index("乡镇"), header.index("住址")]
+    kept = [row for row in rows if not any(UNSENT_TOWNSHIP in row[at] for at in place)]
+    with path.open("w", encoding="gbk", newline="") as handle:
+        csv.writer(handle).writerows([header, *kept])

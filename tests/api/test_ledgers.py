@@ -285,7 +285,9 @@ def test_the_summary_reads_unjudged_where_the_data_could_not_judge_not_0():
     assert rows["合计"]["未结疑点涉及金额（元）"] == 920.2
     book = load_workbook(io.BytesIO(summary_workbook(published)))
     note = list(book.active.iter_rows(values_only=True))[-1][0]
-    assert note.startswith("未能判断（缺少数据）：户籍人口中没有铁锁的记录（名册中该乡镇有 12 个案件")
+    assert note.startswith(
+        "未能判断（缺少数据）：户籍人口中没有铁锁的记录（名册中该乡镇有 12 个案件"
+    )
     assert "本次数据未包含残疾人：无法判断重度残疾未纳入" in note
     # a lead found all the same where a registry lacks the township is counted, not hidden
     found = _summary_of(_decided("c3", "铁锁", None, case_type="split_household"), gaps=gaps)
@@ -306,7 +308,9 @@ def test_an_empty_ledger_of_a_type_not_judged_says_so_and_why():
     assert township["A1"].value == "铁锁拆户保障摸排台账（缺少数据，未判断此类疑点，见表下说明）"
     county = load_workbook(io.BytesIO(ledger_workbook(published, "split_household",
                                                       masked=False))).active  # fmt: skip
-    assert county["A1"].value.endswith("（已判断的乡镇无此类疑点；部分乡镇缺少数据未判断，见表下说明）")
+    assert county["A1"].value.endswith(
+        "（已判断的乡镇无此类疑点；部分乡镇缺少数据未判断，见表下说明）"
+    )
     assert "户籍人口中没有铁锁的记录" in county.cell(county.max_row, 1).value
     judged = load_workbook(io.BytesIO(ledger_workbook(published, "split_household",
                                                       township="城关", masked=False))).active  # fmt: skip
