@@ -56,18 +56,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from api.masking import masked_row
-from api.published import (
-    CLOSED,
-    CONFIRMED_RESOLVED_LABEL,
-    STATUS_LABELS,
-    Published,
-    stands,
-    township_label,
-)
+from api.published import CLOSED, CONFIRMED_RESOLVED_LABEL, STATUS_LABELS, Published, stands
 from models.amounts import in_fen
 from models.case_types import CASE_LABELS, CASE_TYPES
 from models.coverage_forms import poverty_household_sizes
-from models.data_gaps import Unjudged
 from resolver.normalize import code_label
 from resolver.xlsx import FORMULA_STARTS
 
@@ -548,22 +540,12 @@ def unjudged_note(published: Published, case_type: str | None = None,
     str or None
         ``未能判断（缺少数据）：…`` or None.
     """
-    texts = [item.text() for item in published.gaps.gaps
-             if case_type in (None, *item.case_types) and _gap_in(published, item, township)]  # fmt: skip
+    texts = [item.text() for item in published.unjudged_gaps(township=township)
+             if case_type in (None, *item.case_types)]  # fmt: skip
     if not texts:
         return None
     return (f"未能判断（缺少数据）：{'；'.join(texts)}。表中“{UNJUDGED}”不是 0：这些乡镇（或全部乡镇）的"
             "这类疑点未经判断；部分乡镇未判断的类型，合计只计已判断乡镇的疑点。")  # fmt: skip
-
-
-def _gap_in(published: Published, item: Unjudged, township: str | None) -> bool:
-    """Whether a gap leaves ``township`` (its name or as the views label it; every township
-    for None) unjudged: a registry absent, or holding none of that township's rows."""
-    if township is None or item.gap.township is None:
-        return True
-    gap = item.gap
-    return township in (gap.township, township_label(gap.township, gap.county,
-                                                     published.county_names))  # fmt: skip
 
 
 def ledger_workbook(

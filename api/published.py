@@ -30,7 +30,7 @@ import duckdb
 from api.masking import mask_numbers
 from models.case_types import MONEY_TYPES
 from models.cases import LIKELY_SCORE
-from models.data_gaps import DataGaps
+from models.data_gaps import DataGaps, Unjudged
 from models.policy import rule_changes
 from models.publish import json_value
 from resolver.idcard import parse_id
@@ -380,9 +380,33 @@ class Published:
         return {township_label(item.gap.township, item.gap.county, self.county_names):
                 item.gap.county for item in self.gaps.gaps if item.gap.township}  # fmt: skip
 
+    def unjudged_gaps(self, county: str | None = None,
+                      township: str | None = None) -> list[Unjudged]:  # fmt: skip
+        """The gaps that leave a township unjudged: a registry absent from its county, or
+        holding none of the township's rows.
+
+        Parameters
+        ----------
+        county : str or None
+            The township's county, as stored; any for None or in a drop of one county.
+        township : str or None
+            The township, by its name or as the views label it (``township_of``); any for None.
+
+        Returns
+        -------
+        list of Unjudged
+            The gaps, in the run's order.
+        """
+        one = len(self.county_names) < 2
+        return [item for item in self.gaps.gaps
+                if (one or county is None or item.gap.county == county)
+                and (township is None or item.gap.township is None
+                     or township in (item.gap.township, township_label(
+                         item.gap.township, item.gap.county, self.county_names)))]  # fmt: skip
+
     def unjudged_at(self, county: str | None, township: str) -> set[str]:
-        """The case types the latest run's data could not judge in a township: a registry they
-        need absent from its county, or holding none of the township's rows.
+        """The case types the latest run's data could not judge in a township
+        (``unjudged_gaps``).
 
         Parameters
         ----------
@@ -396,11 +420,7 @@ class Published:
         set of str
             The case types.
         """
-        one = len(self.county_names) < 2
-        return {name for item in self.gaps.gaps
-                if (one or item.gap.county == county) and (item.gap.township is None or township
-                    == township_label(item.gap.township, item.gap.county, self.county_names))
-                for name in item.case_types}  # fmt: skip
+        return {name for item in self.unjudged_gaps(county, township) for name in item.case_types}
 
     def add_event(self, event: dict[str, Any]) -> None:
         """Append a recorded event to its case's history, and drop the case's cached JSON.

@@ -315,3 +315,21 @@ def test_an_empty_ledger_of_a_type_not_judged_says_so_and_why():
     judged = load_workbook(io.BytesIO(ledger_workbook(published, "split_household",
                                                       township="城关", masked=False))).active  # fmt: skip
     assert judged["A1"].value == "城关拆户保障摸排台账（本乡镇无此类疑点）"
+
+
+def test_a_province_summary_reads_unjudged_where_a_county_lacks_the_registry():
+    # 户籍人口 absent from 大姚县 only: its townships and its own 汇总表's 合计 read 未判断, the
+    # province's 合计 sums 姚安县's judged 0
+    cases = [_decided("c1", "城关", 100.0), _decided("c2", "栋川", 200.0)]
+    for (case, _), county in zip(cases, ("532326", "532325"), strict=True):
+        case["counties"] = [county]
+    gaps = DataGaps((Unjudged(RegistryGap("hukou", "532326", None, 12, 40), HUKOU_TYPES),),
+                    ("532325", "532326"))  # fmt: skip
+    aliases = {"532326": {"大姚县"}, "532325": {"姚安县"}}
+    published = Published([case for case, _ in cases], [], [], [], [], None, aliases, gaps)
+    rows = {row[0]: dict(zip(SUMMARY_COLUMNS, row, strict=True)) for row in summary_rows(published)}
+    assert [rows[name]["拆户保障"] for name in rows] == ["未判断", 0, 0]
+    assert list(rows) == ["大姚县 城关", "姚安县 栋川", "合计"]
+    county = summary_rows(published, "532326")
+    assert [dict(zip(SUMMARY_COLUMNS, row, strict=True))["拆户保障"] for row in county] == [
+        "未判断", "未判断"]  # fmt: skip
