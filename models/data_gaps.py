@@ -5,6 +5,7 @@ township of the roster a registry holds no row of (``resolver.quality.registry_g
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, fields
 
 import duckdb
@@ -152,6 +153,42 @@ class DataGaps:
             for name in item.case_types:
                 lacking.setdefault(name, set()).add(item.gap.county)
         return {name for name, places in lacking.items() if places >= set(self.counties)}
+
+    def leaves_unjudged(self, case_type: str, counties: Collection[str],
+                        township: str | None) -> bool:  # fmt: skip
+        """Whether the gaps leave a case of ``case_type`` in this place unjudged: a registry
+        it needs absent from its county, or holding none of its township's rows. Such a case
+        a run does not raise is not thereby resolved: nothing judged it again.
+
+        Parameters
+        ----------
+        case_type : str
+            A case type.
+        counties : collection of str
+            The counties of the case's rows, as stored (any, in a drop of one county).
+        township : str or None
+            The case's township, as stored.
+
+        Returns
+        -------
+        bool
+            True when a gap of its type covers its place.
+
+        Examples
+        --------
+        >>> from resolver.quality import RegistryGap
+        >>> gap = RegistryGap("deaths", None, None, 3, 9)
+        >>> gaps = DataGaps((Unjudged(gap, ("deceased_paid",)),), (None,))
+        >>> gaps.leaves_unjudged("deceased_paid", [], "城关")
+        True
+        >>> gaps.leaves_unjudged("split_household", [], "城关")
+        False
+        """
+        one = len(set(self.counties)) < 2
+        return any(case_type in item.case_types
+                   and (one or item.gap.county in counties)
+                   and item.gap.township in (None, township)
+                   for item in self.gaps)  # fmt: skip
 
     def of_county(self, county: str | None) -> DataGaps:
         """The gaps of one county of a province drop (all of them for None).

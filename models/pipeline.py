@@ -241,7 +241,8 @@ def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, d
 def case_changes(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
     """How run ``run_id``'s cases differ from the published run before it: ``new`` (raised
     now, not by that run: first raised, or raised again after it was resolved), ``resolved``
-    (resolved by data now) and ``open`` (raised by both).
+    (resolved by data now), ``open`` (raised by both) and ``unjudged`` (raised before, not
+    now, and not resolved: the run's data could not judge them, ``DataGaps.leaves_unjudged``).
 
     Parameters
     ----------
@@ -253,9 +254,9 @@ def case_changes(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
     Returns
     -------
     dict of str to int
-        The three counts.
+        The four counts.
     """
-    new, resolved, still = con.execute(
+    new, resolved, still, unjudged = con.execute(
         """
         WITH before AS (
             SELECT case_id FROM published_cases WHERE run_id = (
@@ -265,12 +266,13 @@ def case_changes(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
         )
         SELECT count(*) FILTER (WHERE last_run = $1 AND case_id NOT IN (FROM before)),
                count(*) FILTER (WHERE resolved_run = $1),
-               count(*) FILTER (WHERE last_run = $1 AND case_id IN (FROM before))
+               count(*) FILTER (WHERE last_run = $1 AND case_id IN (FROM before)),
+               count(*) FILTER (WHERE resolved_run IS NULL AND last_run <> $1)
         FROM case_registry
         """,
         [run_id],
     ).fetchall()[0]
-    return {"new": new, "resolved": resolved, "open": still}
+    return {"new": new, "resolved": resolved, "open": still, "unjudged": unjudged}
 
 
 @collector_paused()  # thousands of cases and their subgraphs: no collector scans them

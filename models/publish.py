@@ -447,7 +447,7 @@ def publish_run(
             [run_id],
         )
         con.unregister("_identified")
-        _update_registry(con, run_id)
+        _update_registry(con, run_id, gaps)
         con.execute(
             "UPDATE runs SET status = 'published', finished_at = now(), counts = ?, quality = ?, "
             "as_of = ?, unjudged = ?, inputs = (SELECT to_json(list(struct_pack(registry, path, "
@@ -481,7 +481,10 @@ def run_gaps(con: duckdb.DuckDBPyConnection, run_id: str) -> DataGaps:
     return DataGaps.from_json(found[0][0] if found else None)
 
 
-def _update_registry(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+def _update_registry(con: duckdb.DuckDBPyConnection, run_id: str, gaps: DataGaps) -> None:
+    """Record the run's cases in ``case_registry``, and resolve by data each earlier case it
+    does not raise, but one its data could not judge (``DataGaps.leaves_unjudged``: the
+    month's drop without 死亡人员 resolves no death lead): that stays as it stood."""
     con.execute(
         """
         INSERT INTO case_registry (case_id, case_type, first_run, last_run, resolved_run)
@@ -491,11 +494,16 @@ def _update_registry(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
         """,
         [run_id],
     )
-    con.execute(
-        "UPDATE case_registry SET resolved_run = $1 WHERE resolved_run IS NULL AND case_id NOT IN "
-        "(SELECT case_id FROM published_cases WHERE run_id = $1)",
+    unraised = con.execute(
+        "SELECT r.case_id, r.case_type, coalesce(p.counties, []), p.township FROM case_registry r "
+        "JOIN published_cases p ON p.case_id = r.case_id AND p.run_id = r.last_run "
+        "WHERE r.resolved_run IS NULL AND r.last_run <> $1",
         [run_id],
-    )
+    ).fetchall()
+    resolved = [case_id for case_id, case_type, counties, township in unraised
+                if not gaps.leaves_unjudged(case_type, counties, township)]  # fmt: skip
+    con.execute("UPDATE case_registry SET resolved_run = $1 WHERE case_id IN (SELECT unnest($2))",
+                [run_id, resolved])  # fmt: skip
     _record_gone_rows(con, run_id)
 
 

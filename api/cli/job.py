@@ -23,7 +23,13 @@ from api.cli.base import (
     existing_db,
     progress,
 )
-from api.cli.printers import print_case_counts, print_drop, print_policy, print_small_drop
+from api.cli.printers import (
+    print_case_counts,
+    print_drop,
+    print_policy,
+    print_small_drop,
+    unjudged_kept,
+)
 from api.cli.serving import log_cli_job
 from models.policy import load_policy
 from models.publish import last_published_run, run_configuration
@@ -298,7 +304,7 @@ def run(
     if changed:  # a first run has nothing to compare with
         console.print(
             f"与上次运行相比：新增疑点 {changed['new']:,} 条，消除 {changed['resolved']:,} 条"
-            f"（数据变化或口径调整），仍在 {changed['open']:,} 条。",
+            f"（数据变化或口径调整），仍在 {changed['open']:,} 条{unjudged_kept(changed)}。",
             highlight=False,
         )
     console.print(

@@ -67,6 +67,28 @@ def print_case_counts(con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[
         console.print(f"  {gap.text()}", highlight=False)
 
 
+def unjudged_kept(changes: dict[str, int]) -> str:
+    """The words after the month-over-month counts for the leads the run's data could not
+    judge again and left as they stood (``models.pipeline.case_changes``); none when none.
+
+    Parameters
+    ----------
+    changes : dict of str to int
+        The run's changes.
+
+    Returns
+    -------
+    str
+        ``，另有 17 条因本次数据缺少所需登记库未重新判断，保持原状（未计为消除）`` or ``""``.
+    """
+    kept = changes.get("unjudged", 0)
+    return (
+        f"，另有 {kept:,} 条因本次数据缺少所需登记库未重新判断，保持原状（未计为消除）"
+        if kept
+        else ""
+    )
+
+
 def print_drop(con: duckdb.DuckDBPyConnection, report: Path, *,
                gaps: DataGaps | None = None) -> None:  # fmt: skip
     """How the drop was read, its data-quality report, and the findings workbook (after a

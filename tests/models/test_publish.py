@@ -60,3 +60,28 @@ def test_a_run_publishes_what_its_data_could_not_judge_and_a_later_drop_clears_i
     with closing(connect(db, read_only=True)) as con:
         assert run_gaps(con, first.run_id) == first.gaps  # kept with its run
         assert run_gaps(con, second.run_id) == second.gaps == DataGaps()
+
+
+@pytest.mark.slow
+def test_a_drop_without_death_notices_resolves_no_death_lead(tmp_path):
+    # a month's drop sent without 死亡人员 (--allow-missing) resolved every death lead "by
+    # data", 依据已不再出现, though the update said it could not judge them (a blind tester)
+    full = synthesize(tmp_path / "county", people=1000, seed=3).drop_dir
+    lacking = shutil.copytree(full, tmp_path / "lacking")
+    (lacking / "死亡人员.csv").unlink()
+    db = tmp_path / "doudi.duckdb"
+    first = run_pipeline(full, tmp_path / "run", policy=load_policy(), settings=LinkSettings(),
+                         db_path=db)  # fmt: skip
+    assert first.cases_by_type["deceased_paid"] > 0
+    second = update_pipeline(lacking, db, tmp_path / "run", allow_missing=["deaths"])
+    assert second.cases_by_type.get("deceased_paid", 0) == 0
+    assert second.case_changes["unjudged"] == first.cases_by_type["deceased_paid"]
+    with closing(connect(db, read_only=True)) as con:
+        resolved = con.execute("SELECT case_type, count(*) FROM case_registry "
+                               "WHERE resolved_run IS NOT NULL GROUP BY ALL").fetchall()  # fmt: skip
+    assert "deceased_paid" not in dict(resolved)
+    third = update_pipeline(full, db, tmp_path / "run")  # the notices back: judged again
+    assert third.case_changes["unjudged"] == 0
+    assert third.case_changes["open"] + third.case_changes["new"] == sum(
+        third.cases_by_type.values()
+    )
