@@ -27,7 +27,7 @@ and ``basis``: that link's strongest comparisons in words.
 | possibly_dead | person - death | candidates: how many persons the notice may be (a notice linked to no one, matched by some below the threshold or ambiguously) |
 | possibly_same | person - person (the first roster row's person to the second's) | other_record_id: the second roster row (two roster rows that may be one person, below the threshold: ``resolver.outputs.possible_roster_duplicates``) |
 | certified | person - disability | |
-| paid_to | case - account (once per case and account, from its first row) | |
+| paid_to | case - account (once per case and account, from its first row) | named_on: the record ids of the case's roster rows that give the account (none when only the ledger does); paid: whether the payment ledger pays the case to it |
 | uses | person - phone / address (from assistance rows) | case (the row's case node) |
 
 The graph's ``class_amounts`` holds the monthly amount of each 低保 class and of 特困 (its
@@ -449,9 +449,21 @@ def _add_assistance(graph, rows) -> None:
               township=township, county=county)  # fmt: skip
         _shared(graph, node, "phone", phone, case, record_id, attached)
         _shared(graph, node, "address", address, case, record_id, attached)
-        if account and not graph.has_edge(case, ("account", account)):  # once per case
-            _edge(graph, "assistance", record_id, attached, case,
-                  _shared_node(graph, "account", account), "paid_to")  # fmt: skip
+        if account:
+            _paid_to(graph, case, account, "assistance", record_id, attached)["named_on"].append(
+                record_id
+            )
+
+
+def _paid_to(graph, case: Node, account: str, registry: str, record_id: str, attached) -> dict:
+    """The case's edge to ``account``, added from the first row that gives it (the roster's
+    before the ledger's): once per case and account."""
+    node = _shared_node(graph, "account", account)
+    if not graph.has_edge(case, node):
+        _edge(graph, registry, record_id, attached, case, node, "paid_to", named_on=[],
+              paid=False)  # fmt: skip
+    (edge,) = graph._adj[case][node].values()
+    return edge
 
 
 # The text of a roster row's columns beside the contract's (备注 …) that mentions a 渐退
@@ -516,17 +528,16 @@ def _payment_account_rows(con) -> pa.Table:
 
 
 def _add_payment_accounts(graph, rows) -> None:
-    """The accounts each case was paid to (one edge per account, from its first payment),
-    and the payees the ledger names on each account."""
+    """The accounts each case was paid to (one edge per account, from its first payment,
+    unless a roster row of the case gave it first), and the payees the ledger names on each
+    account."""
     for case_no, account, record_id, payee_name, payee_id in rows:
         case = ("case", case_no)
         if case not in graph:
             continue
-        node = _shared_node(graph, "account", account)
-        if not graph.has_edge(case, node):
-            _edge(graph, "payments", record_id, (1.0, None), case, node, "paid_to")
+        _paid_to(graph, case, account, "payments", record_id, (1.0, None))["paid"] = True
         if payee_name or payee_id:
-            graph.nodes[node].setdefault("payees", set()).add((payee_name, payee_id))
+            graph.nodes[("account", account)].setdefault("payees", set()).add((payee_name, payee_id))
 
 
 def _poverty_rows(con) -> pa.Table:

@@ -288,8 +288,9 @@ class HouseholdSketch:
                     if row["record_id"] == record_id)  # fmt: skip
         self._edge(("person", pid), (kind, value), "uses", "assistance", record_id, case=case)
 
-    def paid_to(self, case_no, account, payee=None):
-        """Case ``case_no`` is paid to bank account ``account``.
+    def paid_to(self, case_no, account, payee=None, named_on=None):
+        """Case ``case_no`` is paid to bank account ``account``: the payment ledger says so,
+        or only the roster row ``named_on``.
 
         Parameters
         ----------
@@ -299,8 +300,12 @@ class HouseholdSketch:
             The account number.
         payee : tuple of (str or None, str or None), optional
             The payee (领款人) the ledger names: name and ID number.
+        named_on : str, optional
+            The assistance row of the case giving the account, which the ledger does not pay.
         """
-        self._edge(("case", case_no), ("account", account), "paid_to", "payments", f"F-{case_no}")
+        registry, record_id = ("assistance", named_on) if named_on else ("payments", f"F-{case_no}")
+        self._edge(("case", case_no), ("account", account), "paid_to", registry, record_id,
+                   named_on=[named_on] if named_on else [], paid=not named_on)  # fmt: skip
         if payee is not None:
             self.graph.nodes[("account", account)].setdefault("payees", set()).add(payee)
 

@@ -856,8 +856,8 @@ def family_case(graph: nx.MultiGraph, case_type: str, chosen: list, evidence: li
 
 
 def shared_by(graph: nx.MultiGraph, policy: Policy, cases: set[Node]) -> dict[Node, set[Node]]:
-    """The accounts the cases are paid to, and the phones and addresses on their members'
-    roster rows, used by two or more of the cases: identifier -> the cases using it. One
+    """The accounts, phones and addresses that tie the cases now (``ties_now``), used by two
+    or more of the cases: identifier -> the cases using it. One
     used by more than ``policy.shared_identifier_limit`` persons or cases (a village office
     phone, an agent's account), or an account the ledger says an outsider draws from
     (``agents_account``), ties no one and is left out.
@@ -878,15 +878,49 @@ def shared_by(graph: nx.MultiGraph, policy: Policy, cases: set[Node]) -> dict[No
     """
     users: dict[Node, set[Node]] = defaultdict(set)
     for case in cases:
-        for account, _ in neighbours(graph, case, "paid_to"):
-            if not agents_account(graph, account):
-                users[account].add(case)
-        for member, _ in neighbours(graph, case, "enrolled_in"):
-            for identifier, edge in neighbours(graph, member, "uses"):
-                if edge["case"] == case:
-                    users[identifier].add(case)
+        for identifier in ties_now(graph, case):
+            if identifier[0] != "account" or not agents_account(graph, identifier):
+                users[identifier].add(case)
     return {identifier: users for identifier, users in users.items()
             if len(users) > 1 and len(graph._adj[identifier]) <= policy.shared_identifier_limit}  # fmt: skip
+
+
+def ties_now(graph: nx.MultiGraph, case: Node) -> set[Node]:
+    """The accounts, phones and addresses that tie a case now: the accounts the payment
+    ledger pays it to, and the accounts, phones and addresses on the covered rows it holds at
+    its end (``rows_at_end``). A member's row that ended while the case went on (a duplicate
+    enrolment removed), or a member listed but not covered, is its history and ties nothing.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph, with ``as_of``.
+    case : Node
+        The case node.
+
+    Returns
+    -------
+    set of Node
+        The ``account``, ``phone`` and ``address`` nodes.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from models.sketch import HouseholdSketch
+    >>> sketch = HouseholdSketch()
+    >>> sketch.enrol("wang", "DB2", "A3")
+    >>> sketch.enrol("zhao", "DB2", "A5", end=date(2024, 8, 31))
+    >>> sketch.paid_to("DB2", "6217000011112222", named_on="A5")
+    >>> sketch.uses("zhao", "address", "甲村1号", "A5")
+    >>> ties_now(sketch.graph, ("case", "DB2"))
+    set()
+    """
+    held = {row["record_id"]: member for member, row in rows_at_end(graph, case, covered=True)}
+    accounts = {account for account, edge in neighbours(graph, case, "paid_to")
+                if edge["paid"] or held.keys() & set(edge["named_on"])}  # fmt: skip
+    return accounts | {identifier for member in set(held.values())
+                       for identifier, edge in neighbours(graph, member, "uses")
+                       if edge["record_id"] in held}  # fmt: skip
 
 
 def agents_account(graph: nx.MultiGraph, account: Node) -> bool:

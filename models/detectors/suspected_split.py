@@ -26,6 +26,7 @@ from models.detectors.common import (
     split_cases,
     split_period,
     tie_evidence,
+    ties_now,
 )
 from models.graph import Node, neighbours, nodes_of
 from models.policy import Policy
@@ -49,7 +50,9 @@ def detect_suspected_split(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     moved his 户口 into a 社区集体户 and draws his case on his parents' account is the lead
     this rule is for. A case's 户号 are those of the members it holds at its end: a son whose
     earlier row in his parents' case ended when he moved to a 户号 and a case of his own
-    leaves their 户号 theirs alone.
+    leaves their 户号 theirs alone. Only what ties a case now ties it (``ties_now``): an
+    account, phone or address on a member's row that ended (a duplicate enrolment removed)
+    or of a member not covered is the case's history.
 
     Example: parents (户号 H1) in 低保 case DB1; their son moved to 户号 H2 and is alone in
     DB2, paid to his parents' account: one case on the rows of both.
@@ -102,15 +105,17 @@ def detect_suspected_split(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
 
 
 def _account_ties(graph: nx.MultiGraph, policy: Policy, legitimate: set[Node]) -> nx.Graph:
-    """低保 cases paid to one account (used by at most the limit of cases, and not an
-    agent's: ``agents_account``) whose hukou families are known and different."""
+    """低保 cases tied now to one account (``ties_now``: not by a member's ended row; used by
+    at most the limit of cases, and not an agent's: ``agents_account``) whose hukou families
+    are known and different."""
     ties = nx.Graph()
     for account in nodes_of(graph, "account"):
-        users = [case for case, _ in neighbours(graph, account, "paid_to")
-                 if graph.nodes[case]["program"] == "dibao" and case not in legitimate]  # fmt: skip
         shared_by_few = 2 <= len(graph._adj[account]) <= policy.shared_identifier_limit
         if not shared_by_few or agents_account(graph, account):
             continue
+        users = [case for case, _ in neighbours(graph, account, "paid_to")
+                 if graph.nodes[case]["program"] == "dibao" and case not in legitimate
+                 and account in ties_now(graph, case)]  # fmt: skip
         families = {case: _families(graph, case) for case in users}
         for index, one in enumerate(users):
             for two in users[index + 1 :]:

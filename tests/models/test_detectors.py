@@ -1108,6 +1108,47 @@ def test_a_member_who_left_his_familys_case_for_his_own_paid_to_its_account_is_a
     assert moved.record_id == "A0" and moved.text.endswith("退出日期 2024-04-30，后转入案件 DB2")
 
 
+def _second_case_of_the_mother(end=None, covered=True) -> HouseholdSketch:
+    """Parents of 户号 HK1 in DB1 on account 6228000011112222; the mother on the roster of
+    DB2 (户号 HK2's case, paid to its own account) too, her row giving her own account and
+    address."""
+    drop = HouseholdSketch()
+    drop.family("HK1", "father", "mother")
+    drop.family("HK2", "wang", "wangson")
+    drop.enrol("father", "DB1", "A1")
+    drop.enrol("mother", "DB1", "A2")
+    drop.enrol("wang", "DB2", "A3")
+    drop.enrol("wangson", "DB2", "A4")
+    drop.enrol("mother", "DB2", "A5", start=date(2024, 2, 1), end=end, covered=covered)
+    drop.paid_to("DB1", "6228000011112222")
+    drop.paid_to("DB2", "6228000033334444")
+    drop.paid_to("DB2", "6228000011112222", named_on="A5")
+    for pid, record_id in (("father", "A1"), ("mother", "A5")):
+        drop.uses(pid, "address", "甲村1号", record_id)
+    return drop
+
+
+def test_a_members_ended_row_in_another_households_case_ties_no_cases():
+    """Her row in DB2 ended (removed after a duplicate lead): her account and address on it
+    are DB2's history, not a tie of DB2 to DB1 now."""
+    drop = _second_case_of_the_mother(end=date(2024, 8, 31))
+    assert detect_suspected_split(drop.graph, POLICY) == []
+
+
+@pytest.mark.parametrize(("end", "covered"), [(date(2024, 8, 31), True), (None, False)])
+def test_a_tie_through_a_members_ended_or_uncovered_row_is_no_evidence_of_a_split(end, covered):
+    """户号 HK2 split over DB2 and DB3: DB3 shares DB1's account and address, which DB2 only
+    has on the mother's row that ended or lists her not covered, so DB2 and DB3 share none."""
+    drop = _second_case_of_the_mother(end=end, covered=covered)
+    drop.family("HK2", "wangdaughter")
+    drop.enrol("wangdaughter", "DB3", "A6", start=date(2024, 5, 1))
+    drop.paid_to("DB3", "6228000011112222")
+    drop.uses("wangdaughter", "address", "甲村1号", "A6")
+    (case,) = detect_split_household(drop.graph, POLICY)
+    assert case.features["shared_identifiers"] == 0.0
+    assert not any("领款银行账号" in item.text or "住址" in item.text for item in case.evidence)
+
+
 @pytest.mark.parametrize("tie", ["phone", "address"])
 def test_separate_households_sharing_a_phone_or_an_address_are_no_lead(tie):
     """Parents with their own 户号 next door to their son, on his phone: two households."""

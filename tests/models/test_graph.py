@@ -286,6 +286,34 @@ def test_a_cases_account_is_tied_from_its_first_row_whatever_order_rows_come_in(
     assert edge["record_id"] == "A6"
 
 
+def test_a_cases_account_edge_says_which_roster_rows_give_it_and_whether_the_ledger_pays_it(
+    tmp_path,
+):
+    """Which rows tie a case to an account now is the detectors' to judge (``ties_now``): the
+    edge keeps every roster row giving the account, and whether the ledger pays it."""
+    header = [*DROP["assistance"][0], "bank_account"]
+    roster = [header,
+              ["A6", "DB7", "李强", SON, "1990-05-05", "低保", "是", "2024-01-01", "", "", "",
+               "6228480000000000017"],
+              ["A7", "DB7", "李秀兰", MOTHER, "1960-01-01", "低保", "是", "2024-01-01", "", "", "",
+               "6228480000000000017"],
+              ["A8", "DB7", "赵独", LONER, "1970-07-07", "低保", "是", "2024-01-01", "", "", "",
+               "6228480000000000025"]]  # fmt: skip
+    payments = [["record_id", "case_no", "bank_account", "pay_month", "amount"],
+                ["F1", "DB7", "6228480000000000017", "2026-01", "500"],
+                ["F2", "DB7", "6228480000000000033", "2026-02", "500"]]  # fmt: skip
+    con = _linked(tmp_path, DROP | {"assistance": roster, "payments": payments})
+    con.execute("INSERT INTO entities VALUES ('assistance', 'A6', 'p-son'), "
+                "('assistance', 'A7', 'p-mother'), ('assistance', 'A8', 'p-loner')")  # fmt: skip
+    built = build_household_graph(con, links=None)
+    edges = {other[1]: (data["record_id"], data["named_on"], data["paid"])
+             for _, other, data in built.edges(("case", "DB7"), data=True)
+             if data["kind"] == "paid_to"}  # fmt: skip
+    assert edges == {"6228480000000000017": ("A6", ["A6", "A7"], True),
+                     "6228480000000000025": ("A8", ["A8"], False),
+                     "6228480000000000033": ("F2", [], True)}  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("header", "cells", "collective"),
     [
