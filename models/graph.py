@@ -450,9 +450,8 @@ def _add_assistance(graph, rows) -> None:
         _shared(graph, node, "phone", phone, case, record_id, attached)
         _shared(graph, node, "address", address, case, record_id, attached)
         if account:
-            _paid_to(graph, case, account, "assistance", record_id, attached)["named_on"].append(
-                record_id
-            )
+            edge = _paid_to(graph, case, account, "assistance", record_id, attached)
+            edge["named_on"].append(record_id)
 
 
 def _paid_to(graph, case: Node, account: str, registry: str, record_id: str, attached) -> dict:
@@ -537,7 +536,8 @@ def _add_payment_accounts(graph, rows) -> None:
             continue
         _paid_to(graph, case, account, "payments", record_id, (1.0, None))["paid"] = True
         if payee_name or payee_id:
-            graph.nodes[("account", account)].setdefault("payees", set()).add((payee_name, payee_id))
+            payees = graph.nodes[("account", account)].setdefault("payees", set())
+            payees.add((payee_name, payee_id))
 
 
 def _poverty_rows(con) -> pa.Table:
