@@ -77,6 +77,11 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     judged, and does not count towards ``payment_mismatch_months``. Amounts are added in
     fen, exactly.
 
+    The roster keeps only a case's current 低保 class: months paid exactly at another class
+    just before the case's latest months, which all fit its current classes, were paid at
+    the earlier class (类别调整: ``_class_change``) and are not judged amiss; a lead still
+    raised says so.
+
     Example: class A case DB2 of two covered members (455 元 each) paid 1,365 元 a month
     from 2026-05 to 2026-10: six months, 455 元 too much each, 2,730 元 at risk.
 
@@ -135,14 +140,25 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     return cases
 
 
+class _Change(NamedTuple):
+    """The months a case was paid at an earlier class (``_class_change``): that class's key,
+    the months (in order) and the first month paid at the current class."""
+
+    key: str
+    months: list[int]
+    since: int
+
+
 class _Judged(NamedTuple):
     """A case's months paid amiss (month, paid, owed, members, sources; fen), the fen it
-    paid back by month, and per month with a covered disabled member (``_disabled_months``), how
-    many and what the case was paid above the members' class amounts (``extras``)."""
+    paid back by month, per month with a covered disabled member (``_disabled_months``) how
+    many and what the case was paid above the members' class amounts (``extras``), and the
+    months it was paid at an earlier class, not counted amiss (``change``, or None)."""
 
     differences: list[tuple]
     back: dict[int, int]
     extras: list[tuple[int, int]]
+    change: _Change | None
 
 
 def _disabled_months(graph: nx.MultiGraph, policy: Policy, member: Node, row: dict,
@@ -222,7 +238,7 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
         owed_months = span | dead_months
         spans.append((row, class_key(row["program"], row["dibao_class"]), owed_months,
                       dead_months, _disabled_months(graph, policy, member, row, owed_months)))  # fmt: skip
-    found, back, extras = [], {}, []
+    found, back, extras, judged = [], {}, [], []
     months = [(month_of(text), [in_fen(amount) for _, amount in payments])
               for text, payments in sorted(graph.nodes[case]["payments"].items())]  # fmt: skip
     levels = _tekun_paid(spans, months, price, policy)
@@ -248,9 +264,50 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
         due = min(max(paid, total), total + addon * disabled)
         # the dead's money stopped: no lead
         over = paid - due if month in after_death else abs(paid - due)
+        judged.append((month, paid, members))
         if over > policy.payment_tolerance * due:
             found.append((month, paid, due, members, sources))
-    return _Judged(found, back, extras)
+    change = _class_change(judged, {month for month, *_ in found}, price)
+    if change is not None:
+        found = [item for item in found if item[0] not in change.months]
+    return _Judged(found, back, extras, change)
+
+
+DIBAO_CLASSES = tuple(key for key in CLASS_LABELS if key != TEKUN)
+
+
+def _class_change(judged: list[tuple], amiss: set[int], price: Callable) -> _Change | None:
+    """The months a case was paid at an earlier 低保 class (类别调整: the roster keeps only
+    the current class): where its latest months paid (``judged``: month, paid, members, in
+    order) all fit the current classes, from a month on, and the months just before it were
+    each paid amiss (``amiss``) at exactly the amount of one other class for the members owed
+    then (``_class_paid``: the class of the last of them), those months, as far back as
+    they were paid at that class. None when the case's latest month is paid amiss, or the
+    month before the change fits no class exactly."""
+    index = len(judged)
+    while index and judged[index - 1][0] not in amiss:
+        index -= 1
+    if index in (0, len(judged)):
+        return None
+    key = _class_paid(*judged[index - 1], price)
+    if key is None:
+        return None
+    start = index - 1
+    while start and judged[start - 1][0] in amiss and _class_paid(*judged[start - 1], price) == key:
+        start -= 1
+    return _Change(key, [month for month, *_ in judged[start:index]], judged[index][0])
+
+
+def _class_paid(month: int, paid: int, members: list[dict], price: Callable) -> str | None:
+    """The 低保 class whose amount that month (``price``: the amounts the run uses) for each
+    of the ``members`` (all 低保) adds up to exactly ``paid`` (fen), or None."""
+    if not members or any(row["program"] != "dibao" for row in members):
+        return None
+    for key in DIBAO_CLASSES:
+        amount = price(key, month)
+        if amount.source != "share" and in_fen(amount.amount) * len(members) == paid:
+            return key
+    return None
 
 
 def _dead_months(span: set[int], last: int | None, policy: Policy) -> set[int]:
@@ -360,6 +417,7 @@ def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], judged: _Jud
           if len(differences) > len(largest) else []),
         *([Evidence(sources_text(sources))] if sources else []),
         *_addon_evidence(judged, addon, over),
+        *_change_evidence(judged.change),
         *_repaid_evidence(graph, case, repaid, remaining),
         *(enrolment_evidence(case, row) for _, row in chosen),
         Evidence("核实：是否有成员已退出、死亡仍按原人数发放，类别调整后金额未调整，"
@@ -396,6 +454,16 @@ def _addon_evidence(judged: _Judged, addon: int | None, over: int) -> list[Evide
         return []
     return [Evidence(f"案件有在保残疾成员 {most} 人（重度残疾证或花名册健康状况为残疾）：多发部分可能是"
                      "重残加发（对重度残疾人适当提高低保金标准），请核对本地加发标准")]  # fmt: skip
+
+
+def _change_evidence(change: _Change | None) -> list[Evidence]:
+    """What the evidence says of the months taken as paid at an earlier class."""
+    if change is None:
+        return []
+    return [Evidence(f"{month_text(change.months[0])} 至 {month_text(change.months[-1])} 的发放额恰为"
+                     f"{CLASS_LABELS[change.key]}按当月人数的标准，{month_text(change.since)} 起按现类别"
+                     "发放：视为类别调整，调整前按原类别发放，这些月份不计为不符"
+                     "（花名册只记现类别；如该期间并未评定为该类别，则为多发或少发）")]  # fmt: skip
 
 
 def _yuan(fen: int) -> str:

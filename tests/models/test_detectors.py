@@ -2267,6 +2267,64 @@ def test_payment_mismatch_lists_no_more_months_than_it_names_without_a_word_on_t
     assert not any("另有" in item.text for item in case.evidence)
 
 
+def _three_members(current: str, ended: str | None = None) -> HouseholdSketch:
+    """DB1's three members, of class ``current`` on the roster (the only class it keeps);
+    the third of class ``ended`` and his row ended in July, when one is given."""
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("li", "DB1", "A1", dibao_class=current)
+    drop.enrol("wife", "DB1", "A2", dibao_class=current)
+    if ended:
+        drop.enrol("son", "DB1", "A3", dibao_class=ended, end=date(2026, 7, 31))
+    else:
+        drop.enrol("son", "DB1", "A3", dibao_class=current)
+    return drop
+
+
+@pytest.mark.parametrize(("before", "now"), [("A", "C"), ("C", "A")])
+def test_months_paid_exactly_at_another_class_before_a_change_to_the_current_one_are_no_mismatch(
+    before, now
+):
+    """类别调整: paid three members' class amount of ``before`` January–July, of ``now`` (the
+    roster's class) from August on: the earlier months were paid at the earlier class."""
+    drop = _three_members(now)
+    amount = {"A": 455.0, "C": 305.0}
+    drop.pay("DB1", MONTHS_2026[:7], 3 * amount[before])
+    drop.pay("DB1", MONTHS_2026[7:], 3 * amount[now])
+    assert detect_payment_mismatch(drop.graph, POLICY) == []
+
+
+def test_a_change_of_class_and_of_size_in_one_month_is_no_mismatch():
+    """Three members paid at class A until July, when the son left; the two left paid at
+    class C, the roster's, since."""
+    drop = _three_members("C", ended="A")
+    drop.pay("DB1", MONTHS_2026[:7], 3 * 455.0)
+    drop.pay("DB1", MONTHS_2026[7:], 2 * 305.0)
+    assert detect_payment_mismatch(drop.graph, POLICY) == []
+
+
+@pytest.mark.parametrize(("paid", "months"), [([1400.0] * 7 + [915.0] * 3, 7), ([1400.0] * 10, 10)])
+def test_amounts_that_fit_no_class_exactly_stay_a_mismatch(paid, months):
+    """A change from an amount of no class (1,400: three members at no class's 455 or 305)
+    to the current class C, or a ledger at no class at all, is paid amiss."""
+    drop = _three_members("C")
+    for month, amount in zip(MONTHS_2026, paid, strict=True):
+        drop.pay("DB1", [month], amount)
+    [case] = detect_payment_mismatch(drop.graph, POLICY)
+    assert case.features["months"] == months
+    assert not any("视为类别调整" in item.text for item in case.evidence)
+
+
+def test_a_lead_left_before_a_change_of_class_says_what_it_took_as_the_earlier_class():
+    drop = _three_members("C")
+    drop.pay("DB1", MONTHS_2026[:3], 1400.0)  # no class
+    drop.pay("DB1", MONTHS_2026[3:7], 3 * 455.0)  # class A
+    drop.pay("DB1", MONTHS_2026[7:], 3 * 305.0)  # class C, the roster's
+    [case] = detect_payment_mismatch(drop.graph, POLICY)
+    assert case.amount_at_risk == 3 * (1400.0 - 915.0)
+    assert any(item.text.startswith("2026-04 至 2026-07 的发放额恰为低保A类按当月人数的标准，2026-08 起按现类别发放："
+                                    "视为类别调整") for item in case.evidence)  # fmt: skip
+
+
 def test_a_case_paid_short_is_a_lead_without_money_at_risk():
     [case] = detect_payment_mismatch(_paid([760.0] * 5 + [455.0] * 5).graph, POLICY)
     assert case.amount_at_risk is None
