@@ -495,8 +495,8 @@ def cell_texts(decision: Decision) -> tuple[str, str]:
     Returns
     -------
     tuple of str
-        ``("通过", "")``, ``("通过", reasons)`` for a line earlier releases kept from a
-        hold (naming them), or ``("暂缓", reasons)``.
+        ``("通过", "")``, ``("通过", reasons)`` for a line earlier releases or its own
+        amount kept from a hold (naming them), or ``("暂缓", reasons)``.
 
     Examples
     --------
@@ -790,6 +790,9 @@ def summary_text(found: dict) -> str:
     if found.get("released_before"):
         said.append(f"其中 {found['released_before']} 条的暂缓原因此前已核实放行（同一案件、同一共用账号"
                     "或同一金额），本次通过，原因写在暂缓原因列")  # fmt: skip
+    if found.get("settled"):
+        said.append(f"其中 {found['settled']} 条案件有死亡记录或同时在两个案件中的成员，但本表已少发正好该成员"
+                    "的金额（视为已减员），本次通过，说明写在暂缓原因列")  # fmt: skip
     if len(found["months"]) > 1:
         said += [f"  {month}：{part['lines']} 条，{counted(part)}"
                  for month, part in found["months"].items()]  # fmt: skip

@@ -34,6 +34,13 @@ its evidence in Chinese:
     the line cannot be checked: its case is not on the run's roster, or its case, month or
     amount could not be read.
 
+A ``death`` or ``twice`` hold does not apply where the list already leaves its member out: its
+case's lines that month pay less than its covered members' own amounts by exactly, to the fen,
+the own amount of that member (or of several so held together, and of no other set of them);
+the office has taken him off, the line passes and keeps the hold as a note
+(``Decision.settled``; ``_settled_rows``), and the case's ``amount`` hold goes with it. A
+``twice`` hold goes too where the other case's lines in the list so leave its member out.
+
 A list of one line per member (a case's lines that month name each of its members, two or
 more, by ID or name) pays each line to the member it names: for ``death`` and ``twice`` such a line
 stands for that member alone; a line naming no member, or several, stands for the whole case
@@ -63,8 +70,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import combinations
 
 import duckdb
 import networkx as nx
@@ -126,10 +134,16 @@ CARRIED = ("account", "amount")
 """Hold kinds a reviewer's release (核实后放行) carries over to later lists while the hold rests
 on the same basis (``Hold.basis``). The others are cleared by deciding their lead."""
 RELEASED_BEFORE = "此前已核实放行，本次不再暂缓"
+SETTLED = "本表已少发该成员的金额（视为已减员），本次不暂缓"
+MAX_FLAGGED = 8
+"""At most this many members of a case-month held for a death or a second case are weighed
+for which of them its list's amount already leaves out (``_settled_rows``); more are not."""
 
 # Temporary names while a list is screened.
 _LINES, _PERSON_OF, _TRUSTED = "_screen_lines", "_screen_person_of", "_screen_trusted"
-_MEMBERS, _PAID = "_screen_members", "_screen_paid"
+_MEMBERS, _PAID, _OWED = "_screen_members", "_screen_paid", "_screen_owed"
+Row = tuple[str, str, str]
+"""A covered roster row in a month of the list: case number, pay month, record id."""
 
 
 @dataclass(frozen=True)
@@ -137,16 +151,21 @@ class Hold:
     """One reason a line is held: its kind (a key of ``HOLD_LABELS``), the reason with its
     evidence, in Chinese, and what it rests on beyond the line's case (``basis``), for the
     kinds a reviewer's release carries over to later lists (``CARRIED``): an ``account``
-    hold's other cases of the account, an ``amount`` hold's amounts paid and owed."""
+    hold's other cases of the account, an ``amount`` hold's amounts paid and owed. ``rows``
+    are the roster rows it rests on in a month of the list (``Row``): a ``death`` hold's dead
+    member's, a ``twice`` hold's member's row in each of the two cases, an ``amount`` hold's
+    case's members' (``_settled_rows``); two holds of the same kind and text are one hold."""
 
     kind: str
     text: str
     basis: tuple[str, ...] = ()
+    rows: tuple[Row, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
 class Released:
-    """A hold an earlier release covers (``hold``) and the words naming that release."""
+    """A hold not applied to a line (``hold``) and the words saying why: an earlier release
+    naming it, or the line's own amount leaving out the member it names (``Decision``)."""
 
     hold: Hold
     by: str
@@ -155,11 +174,14 @@ class Released:
 @dataclass(frozen=True)
 class Decision:
     """What the screening says of one payment line (``line``: its index in the list): its
-    holds, and the holds earlier releases cover (``released``: no hold)."""
+    holds, the holds earlier releases cover (``released``: no hold), and the holds its case's
+    amount in the list settles (``settled``: no hold; it already leaves out the member the
+    hold names, ``_settled_rows``)."""
 
     line: int
     holds: tuple[Hold, ...]
     released: tuple[Released, ...] = ()
+    settled: tuple[Released, ...] = ()
 
     @property
     def result(self) -> str:
@@ -169,7 +191,8 @@ class Decision:
     @property
     def reasons(self) -> str:
         """The reasons, each its label and evidence, joined by ``；``, then the reasons earlier
-        releases cover, each naming its release (empty for a line that passes with neither).
+        releases cover, each naming its release, then those the line's amount settles, each
+        saying how (empty for a line that passes with none).
 
         Examples
         --------
@@ -177,10 +200,12 @@ class Decision:
         '此前已核实放行，本次不再暂缓：发放金额与类别人数不符：金额不符（2026-11-03 张三）'
         """
         held = "；".join(f"{HOLD_LABELS[hold.kind]}：{hold.text}" for hold in self.holds)
-        carried = "；".join(f"{HOLD_LABELS[r.hold.kind]}：{r.hold.text}（{r.by}）"
-                            for r in self.released)  # fmt: skip
-        return "；".join(part for part in (held, carried and f"{RELEASED_BEFORE}：{carried}")
-                        if part)  # fmt: skip
+        parts = [held]
+        for words, covered in ((RELEASED_BEFORE, self.released), (SETTLED, self.settled)):
+            said = "；".join(f"{HOLD_LABELS[r.hold.kind]}：{r.hold.text}（{r.by}）"
+                             for r in covered)  # fmt: skip
+            parts.append(said and f"{words}：{said}")
+        return "；".join(part for part in parts if part)
 
 
 def screen_payments(
@@ -226,6 +251,7 @@ def screen_payments(
     present = table_names(con)
     table = _lines_table(lines)
     holds: dict[int, list[Hold]] = defaultdict(list)
+    settled: dict[int, list[Released]] = defaultdict(list)
     monthly = _by_month(con, table)
     con.register(_LINES, monthly)
     con.register(_PERSON_OF, record_persons(con))
@@ -237,24 +263,33 @@ def screen_payments(
             _members(con)
             cleared = _dismissed_records(con, run_id, dismissed, present)
             alive = _signs_of_life(con, run_id, present)
+            priced = _price_members(con, policy, monthly)
             found = [
                 *_deaths(con, policy, present, cleared["deceased_paid"], alive),
                 *_twice(con, present, cleared["duplicate_enrollment"]),
                 *_over_standard(con, run_id, dismissed, present),
                 *_accounts(con, policy, present),
-                *_amounts(con, policy, monthly),
+                *_amounts(con, policy, *priced),
             ]
+            left_out = _settled_rows(con, [hold for _, hold in found])
             paying_nothing = _lines_paying_nothing(table)
             for line, hold in found:
-                if line not in paying_nothing and hold not in holds[line]:  # a month apiece
+                because = [left_out[row] for row in hold.rows if row in left_out]
+                if line in paying_nothing:
+                    continue
+                if not because and hold not in holds[line]:  # a month apiece
                     holds[line].append(hold)
+                elif because and hold.kind != "amount":  # the note says the shortfall
+                    settled[line].append(Released(hold, because[0]))
     finally:
         for name in (_LINES, _PERSON_OF, _TRUSTED):
             con.unregister(name)
-        con.execute(f"DROP TABLE IF EXISTS {_MEMBERS}")
-        con.execute(f"DROP TABLE IF EXISTS {_PAID}")
+        for name in (_MEMBERS, _PAID, _OWED):
+            con.execute(f"DROP TABLE IF EXISTS {name}")
     order = list(HOLD_LABELS)
-    return [Decision(line, tuple(sorted(holds.get(line, ()), key=lambda h: order.index(h.kind))))
+    return [Decision(line, tuple(sorted(holds.get(line, ()), key=lambda h: order.index(h.kind))),
+                     settled=tuple(r for r in dict.fromkeys(settled.get(line, ()))
+                                   if r.hold not in holds.get(line, ())))  # another month's
             for line in range(table.num_rows)]  # fmt: skip
 
 
@@ -281,8 +316,10 @@ def summary(decisions: list[Decision], months: list[str | None],
         ``lines``, ``passed``, ``held``, ``by_reason`` (Chinese label: lines), ``amount``
         (the lines' total), ``held_amount`` (the held lines' total),
         ``held_amount_by_reason`` (Chinese label: the total of the lines held for it),
-        ``released_before`` (lines passed that earlier releases kept from a hold), ``months``
-        (month: the same counts and amounts) and ``note`` (``NOTE``).
+        ``released_before`` (lines passed that earlier releases kept from a hold),
+        ``settled`` (lines passed whose case's amount leaves out the member a hold named:
+        ``Decision.settled``), ``months`` (month: the same counts and amounts) and ``note``
+        (``NOTE``).
 
     Examples
     --------
@@ -301,12 +338,13 @@ def summary(decisions: list[Decision], months: list[str | None],
                 fen_by_kind[kind] += fen
         shown = [(kind, label) for kind, label in HOLD_LABELS.items() if kinds[kind]]
         released = sum(1 for decision, _ in chosen if decision.released and not decision.holds)
+        settled = sum(1 for decision, _ in chosen if decision.settled and not decision.holds)
         return {"lines": len(chosen), "passed": len(chosen) - len(held), "held": len(held),
                 "by_reason": {label: kinds[kind] for kind, label in shown},
                 "amount": _yuan(sum(fen for _, fen in chosen)),
                 "held_amount": _yuan(sum(fen for _, fen in held)),
                 "held_amount_by_reason": {label: _yuan(fen_by_kind[kind]) for kind, label in shown},
-                "released_before": released}  # fmt: skip
+                "released_before": released, "settled": settled}  # fmt: skip
 
     fens = [0 if amount is None else in_fen(float(amount)) for amount in amounts]
     lines = list(zip(decisions, fens, strict=True))
@@ -597,17 +635,18 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
                    list(id18) FILTER (WHERE id18 IS NOT NULL) AS ids
             FROM notices GROUP BY person_id
         )
-        SELECT m.line, m.name, m.record_id, m.pay_month, n.dates, n.notices, n.sources,
-               n.source_list, n.records, m.id18 IS NOT NULL AND list_contains(n.ids, m.id18)
+        SELECT m.line, m.name, m.record_id, m.case_no, m.pay_month, n.dates, n.notices,
+               n.sources, n.source_list, n.records,
+               m.id18 IS NOT NULL AND list_contains(n.ids, m.id18)
         FROM {_MEMBERS} m JOIN grouped n USING (person_id)
-        ORDER BY m.line, m.record_id
+        ORDER BY m.line, m.record_id, m.pay_month
     """).fetchall()  # fmt: skip
-    firm = [(line, name, record, died, *rest)
-            for line, name, record, pay_month, dates, *rest in notified
+    firm = [(line, name, record, (case_no, pay_month, record), died, *rest)
+            for line, name, record, case_no, pay_month, dates, *rest in notified
             for died in [death_counted(dates)]
             if pay_month and month_index(pay_month) > month_index(died) + grace]  # fmt: skip
     found = []
-    for line, name, record, died, notices, sources, source_list, records, same_id in firm:
+    for line, name, record, row, died, notices, sources, source_list, records, same_id in firm:
         said = "、".join(dict.fromkeys(source_shown(*pair) for pair in source_list))
         if record in alive:
             basis = f"未印证：{alive[record]}"
@@ -619,7 +658,7 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
         found.append((line, record, Hold("death", (
             f"{name or ''}（救助记录 {record}，死亡记录 {'、'.join(records)}，来源{said}），"
             f"死亡日期 {died}，死亡月份加宽限期 "
-            f"{grace} 个月后仍发放，{basis}"))))  # fmt: skip
+            f"{grace} 个月后仍发放，{basis}"), rows=(row,))))  # fmt: skip
     held = {(line, record) for line, _, record, *_ in firm}
     after = f"{_PAY_MONTH.format(m='m.pay_month')} > {_MONTH.format(d='n.death_date')} + ?"
     found += [item for item in _fuzzy_deaths(con, policy, after) if item[:2] not in held]
@@ -639,27 +678,28 @@ def _fuzzy_deaths(con, policy: Policy, after: str) -> list[tuple[int, str, Hold]
         "probability": list(probabilities), "candidates": list(counts)}))  # fmt: skip
     try:
         rows = con.execute(f"""
-            SELECT m.line, m.name, m.record_id, n.death_record, n.death_date, n.probability,
-                   n.candidates
+            SELECT m.line, m.name, m.record_id, m.case_no, m.pay_month, n.death_record,
+                   n.death_date, n.probability, n.candidates
             FROM {_MEMBERS} m
             JOIN (SELECT f.*, d.death_date FROM _screen_fuzzy f
                   JOIN deaths d ON d.record_id = f.death_record
                   WHERE d.death_date IS NOT NULL) n USING (person_id)
             WHERE {after}
-            ORDER BY m.line, m.record_id, n.death_record
+            ORDER BY m.line, m.record_id, m.pay_month, n.death_record
         """, [policy.death_grace_months]).fetchall()  # fmt: skip
     finally:
         con.unregister("_screen_fuzzy")
     found, seen = [], set()
-    for line, name, record, notice, died, probability, count in rows:
-        if (line, record) in seen:
+    for line, name, record, case_no, pay_month, notice, died, probability, count in rows:
+        if (line, record, pay_month) in seen:
             continue
-        seen.add((line, record))
+        seen.add((line, record, pay_month))
         namesakes = f"，同名同信息者 {count} 人" if count > 1 else ""
         found.append((line, record, Hold("death", (
             f"{name or ''}（救助记录 {record}，疑似对应死亡记录 {notice}），"
             f"死亡日期 {died}，死亡月份加宽限期 {policy.death_grace_months} 个月后仍发放，"
-            f"未印证：疑似匹配（匹配概率 {probability:.2f}{namesakes}），请先核实是否本人"))))  # fmt: skip
+            f"未印证：疑似匹配（匹配概率 {probability:.2f}{namesakes}），请先核实是否本人"),
+            rows=((case_no, pay_month, record),))))  # fmt: skip
     return found
 
 
@@ -706,7 +746,8 @@ def _twice(con, present: set[str], cleared: list[set[str]]) -> list[tuple[int, H
     the roster (but for two rows whose duplicate lead reviewers dismissed: ``cleared``)."""
     latest = _paid_cases(con, present)
     rows = con.execute(f"""
-        SELECT m.line, m.name, m.record_id, a.case_no, a.record_id, p.origin
+        SELECT m.line, m.name, m.record_id, a.case_no, a.record_id, p.origin, m.case_no,
+               m.pay_month
         FROM {_MEMBERS} m
         JOIN {_PERSON_OF} e ON e.person_id = m.person_id AND e.registry = 'assistance'
         JOIN assistance a ON a.record_id = e.record_id AND a.case_no <> m.case_no
@@ -714,15 +755,16 @@ def _twice(con, present: set[str], cleared: list[set[str]]) -> list[tuple[int, H
         JOIN {_PAID} p ON p.case_no = a.case_no AND p.pay_month = m.pay_month
         WHERE m.person_id IS NOT NULL
           AND m.line IN (SELECT line FROM {_LINES} WHERE {_LIST_CASE_MONEY})
-        ORDER BY m.line, m.record_id, a.case_no
+        ORDER BY m.line, m.record_id, a.case_no, m.pay_month
     """).fetchall()  # fmt: skip
     origins = {"list": "该案件当月也有发放（本发放表）",
                "ledger": "该案件当月也有发放（已有发放记录）",
                "expected": f"该案件 {latest} 已发放、名册中仍在保，预计当月也将发放（不在本发放表中）"}  # fmt: skip
     return [(line, Hold("twice", (
         f"在保成员{name or ''}（救助记录 {record}）同月也是案件 {other}（救助记录 {other_record}）"
-        f"的在保对象，{origins[origin]}")))
-        for line, name, record, other, other_record, origin in rows
+        f"的在保对象，{origins[origin]}"),
+        rows=((case_no, month, record), (other, month, other_record))))
+        for line, name, record, other, other_record, origin, case_no, month in rows
         if not any({record, other_record} <= both for both in cleared)]  # fmt: skip
 
 
@@ -810,13 +852,26 @@ def _accounts(con, policy: Policy, present: set[str]) -> list[tuple[int, Hold]]:
     return found
 
 
-def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
-    """Lines of a case whose amount that month (all its lines in the list) differs by more
-    than the tolerance from its covered members' own amounts; never the lines of a month that
-    nets to nothing or less."""
+_KEY_OF = ("CASE WHEN m.program = 'tekun' THEN 'tekun' "
+           "WHEN m.program = 'dibao' THEN m.dibao_class END")  # fmt: skip
+"""SQL: the class key (``models.amounts``) of a member ``m`` of ``_MEMBERS``."""
+# SQL: each case-month's 低保 and 特困 money in the list.
+_LIST_PAID = f"""
+    SELECT case_no, pay_month, sum(amount) AS paid FROM {_LINES}
+    WHERE case_no IS NOT NULL AND pay_month IS NOT NULL AND amount IS NOT NULL
+      AND {_LIST_CASE_MONEY}
+    GROUP BY ALL
+"""
+
+
+def _price_members(con, policy: Policy, table: pa.Table
+                   ) -> tuple[nx.Graph, dict[tuple[str, str], str]]:  # fmt: skip
+    """Temporary table ``_OWED`` of each class's own amount in each month of the lines
+    (``key``, ``pay_month``, ``owed``, ``source``: ``own_amount``'s, 特困 at its lowest
+    level); a class of no known amount that month has no row. Returns the graph holding the
+    amounts and 特困's levels (``own_amount``'s), and for each (class, month) priced by an
+    earlier year's amount, that month (said in an ``amount`` hold's reason)."""
     months = sorted({m for m in table.column("pay_month").to_pylist() if m})
-    if not months:
-        return []
     (ledger, ledger_levels), _ = ledger_amounts_and_levels(con)
     amounts, carried = _class_amounts(con, months, ledger)
     keys = [*"ABC", TEKUN]
@@ -831,49 +886,54 @@ def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
                 owed_rows.append((key, month, found.amount, found.source))
                 if found.source == "ledger" and (key, month_index(month)) in carried:
                     carried_from[(key, month)] = carried[(key, month_index(month))]
-    key_of = ("CASE WHEN m.program = 'tekun' THEN 'tekun' "
-              "WHEN m.program = 'dibao' THEN m.dibao_class END")  # fmt: skip
-    con.register("_screen_owed", pa.table({
+    owed_table = pa.table({
         "key": [r[0] for r in owed_rows], "pay_month": [r[1] for r in owed_rows],
         "owed": pa.array([r[2] for r in owed_rows], pa.float64()),
         "source": [r[3] for r in owed_rows]}, schema=pa.schema([
             ("key", pa.string()), ("pay_month", pa.string()), ("owed", pa.float64()),
-            ("source", pa.string())])))  # fmt: skip
+            ("source", pa.string())]))  # fmt: skip
+    con.register("_screen_owed_rows", owed_table)
     try:
-        rows = con.execute(f"""
-            WITH paid AS (
-                SELECT case_no, pay_month, sum(amount) AS paid FROM {_LINES}
-                WHERE case_no IS NOT NULL AND pay_month IS NOT NULL AND amount IS NOT NULL
-                  AND {_LIST_CASE_MONEY}
-                GROUP BY ALL
-            ),
-            owed AS (
-                SELECT m.case_no, m.pay_month, count(*) AS members,
-                       count(o.owed) AS known, sum(o.owed) AS owed,
-                       list({key_of}) AS keys, list(DISTINCT o.source) AS sources
-                FROM (SELECT DISTINCT case_no, pay_month, record_id, program, dibao_class
-                      FROM {_MEMBERS}) m
-                LEFT JOIN _screen_owed o ON o.key = {key_of} AND o.pay_month = m.pay_month
-                GROUP BY ALL
-            ),
-            judged AS (
-                SELECT p.case_no, p.pay_month, p.paid, coalesce(o.owed, 0) AS owed,
-                       coalesce(o.keys, []) AS keys, coalesce(o.sources, []) AS sources
-                FROM paid p LEFT JOIN owed o USING (case_no, pay_month)
-                WHERE p.case_no IN (SELECT case_no FROM assistance)
-                  AND (o.case_no IS NULL OR o.known = o.members)
-            )
-            SELECT l.line, j.pay_month, j.paid, j.owed, j.keys, j.sources
-            FROM {_LINES} l JOIN judged j USING (case_no, pay_month)
-            -- a month netting to nothing or less is no month paid (as for the detectors)
-            WHERE j.paid > 0 AND {case_money_sql("l.program", "l." + PROGRAM_TEXT, "l." + FUND)}
-              AND (abs(j.paid - j.owed) > ? * j.owed OR j.owed = 0)
-            ORDER BY l.line
-        """, [policy.payment_tolerance]).fetchall()  # fmt: skip
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {_OWED} AS SELECT * FROM _screen_owed_rows")
     finally:
-        con.unregister("_screen_owed")
+        con.unregister("_screen_owed_rows")
+    return holder, carried_from
+
+
+def _amounts(con, policy: Policy, holder: nx.Graph, carried_from: dict[tuple[str, str], str]
+             ) -> list[tuple[int, Hold]]:  # fmt: skip
+    """Lines of a case whose amount that month (all its lines in the list) differs by more
+    than the tolerance from its covered members' own amounts (``_price_members``: ``holder``
+    and ``carried_from``); never the lines of a month that nets to nothing or less."""
+    rows = con.execute(f"""
+        WITH paid AS ({_LIST_PAID}),
+        owed AS (
+            SELECT m.case_no, m.pay_month, count(*) AS members,
+                   count(o.owed) AS known, sum(o.owed) AS owed,
+                   list({_KEY_OF}) AS keys, list(DISTINCT o.source) AS sources,
+                   list(m.record_id ORDER BY m.record_id) AS records
+            FROM (SELECT DISTINCT case_no, pay_month, record_id, program, dibao_class
+                  FROM {_MEMBERS}) m
+            LEFT JOIN {_OWED} o ON o.key = {_KEY_OF} AND o.pay_month = m.pay_month
+            GROUP BY ALL
+        ),
+        judged AS (
+            SELECT p.case_no, p.pay_month, p.paid, coalesce(o.owed, 0) AS owed,
+                   coalesce(o.keys, []) AS keys, coalesce(o.sources, []) AS sources,
+                   coalesce(o.records, []) AS records
+            FROM paid p LEFT JOIN owed o USING (case_no, pay_month)
+            WHERE p.case_no IN (SELECT case_no FROM assistance)
+              AND (o.case_no IS NULL OR o.known = o.members)
+        )
+        SELECT l.line, j.pay_month, j.paid, j.owed, j.keys, j.sources, j.case_no, j.records
+        FROM {_LINES} l JOIN judged j USING (case_no, pay_month)
+        -- a month netting to nothing or less is no month paid (as for the detectors)
+        WHERE j.paid > 0 AND {case_money_sql("l.program", "l." + PROGRAM_TEXT, "l." + FUND)}
+          AND (abs(j.paid - j.owed) > ? * j.owed OR j.owed = 0)
+        ORDER BY l.line
+    """, [policy.payment_tolerance]).fetchall()  # fmt: skip
     found = []
-    for line, month, paid, owed, keys, sources in rows:
+    for line, month, paid, owed, keys, sources, case_no, records in rows:
         if TEKUN in keys:
             owed = _tekun_fitted(holder, policy, month, paid, owed, keys.count(TEKUN))
             if abs(in_fen(paid) - in_fen(owed)) <= policy.payment_tolerance * in_fen(owed):
@@ -890,8 +950,65 @@ def _amounts(con, policy: Policy, table: pa.Table) -> list[tuple[int, Hold]]:
         text = (f"{month} 本表发放 {paid:.2f} 元，按在保成员类别应发 {owed:.2f} 元（{members}）"
                 f"，相差超过 {policy.payment_tolerance:.0%}" + (f"，{basis}" if basis else "")
                 if keys else f"{month} 本表发放 {paid:.2f} 元，但当月该案件没有在保成员")  # fmt: skip
-        found.append((line, Hold("amount", text, (f"{paid:.2f}", f"{owed:.2f}"))))
+        case_rows = tuple((case_no, month, record) for record in records)
+        found.append((line, Hold("amount", text, (f"{paid:.2f}", f"{owed:.2f}"), case_rows)))
     return found
+
+
+def _settled_rows(con, holds: list[Hold]) -> dict[Row, str]:
+    """The rows a ``death`` or ``twice`` hold names that their case's amount in the list
+    already leaves out, each with the words saying so: where a case-month's lines pay less
+    than its covered members' own amounts (``_OWED``) by exactly, to the fen, the own amounts
+    of some of its rows so held, and of no other set of them, the office has taken those
+    members off. A case-month with a 特困 member (paid at one of several levels) or a member
+    of no known amount is not weighed, nor one of more than ``MAX_FLAGGED`` rows so held;
+    a drop that two sets of them match (two dead members of one class, one left out) names
+    neither."""
+    flagged: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for hold in holds:
+        if hold.kind in ("death", "twice"):
+            for case_no, month, record in hold.rows:
+                flagged[(case_no, month)].add(record)
+    if not flagged:
+        return {}
+    con.register("_screen_flagged", pa.table({
+        "case_no": [case_no for case_no, _ in flagged],
+        "pay_month": [month for _, month in flagged]}))  # fmt: skip
+    try:
+        rows = con.execute(f"""
+            WITH members AS (
+                SELECT DISTINCT m.case_no, m.pay_month, m.record_id, m.name,
+                       {_KEY_OF} AS key, o.owed
+                FROM {_MEMBERS} m
+                JOIN _screen_flagged USING (case_no, pay_month)
+                LEFT JOIN {_OWED} o ON o.key = {_KEY_OF} AND o.pay_month = m.pay_month
+            )
+            SELECT case_no, pay_month, p.paid, list(record_id), list(name), list(key),
+                   list(owed)
+            FROM members JOIN ({_LIST_PAID}) p USING (case_no, pay_month)
+            GROUP BY ALL
+        """).fetchall()  # fmt: skip
+    finally:
+        con.unregister("_screen_flagged")
+    settled = {}
+    for case_no, month, paid, records, names, keys, owed in rows:
+        if TEKUN in keys or None in owed or len(flagged[(case_no, month)]) > MAX_FLAGGED:
+            continue
+        own = {record: in_fen(amount) for record, amount in zip(records, owed, strict=True)}
+        short = sum(own.values()) - in_fen(paid)
+        candidates = sorted(flagged[(case_no, month)] & set(own))
+        matches = [chosen for size in range(1, len(candidates) + 1)
+                   for chosen in combinations(candidates, size)
+                   if sum(own[record] for record in chosen) == short]  # fmt: skip
+        if short <= 0 or len(matches) != 1:
+            continue
+        name_of = dict(zip(records, names, strict=True))
+        members = "、".join(f"{name_of[r] or ''}（救助记录 {r}）当月的 {_yuan(own[r])} 元"
+                            for r in matches[0])  # fmt: skip
+        words = (f"案件 {case_no} {month} 本表发放 {_yuan(in_fen(paid))} 元，比按在保成员类别应发 "
+                 f"{_yuan(sum(own.values()))} 元少 {_yuan(short)} 元，正是{members}")  # fmt: skip
+        settled.update({(case_no, month, record): words for record in matches[0]})
+    return settled
 
 
 def _tekun_fitted(holder: nx.Graph, policy: Policy, month: str, paid: float, owed: float,

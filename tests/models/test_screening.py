@@ -12,11 +12,12 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from models.amounts import ledger_amounts
 from models.periods import month_index, month_text
 from models.pipeline import run_pipeline
 from models.policy import load_policy
 from models.publish import run_configuration, working_run
-from models.screening import NOTE, Decision, Hold, screen_payments, summary
+from models.screening import NOTE, SETTLED, Decision, Hold, screen_payments, summary
 from resolver.db import connect
 from resolver.idcard import mask_id
 from resolver.settings import LinkSettings
@@ -338,6 +339,75 @@ def test_a_case_paid_last_month_and_still_covered_is_expected_paid_this_month(co
     held = _screen(county, (cases[0], month_text(month_index(latest) + 1), amount, account))[0]
     assert "twice" in _kinds(held) and f"{cases[1]}" in held.reasons
     assert f"该案件 {latest} 已发放、名册中仍在保，预计当月也将发放" in held.reasons
+
+
+def _own_amounts(county, case_no: str, month: str) -> dict[str, float]:
+    """Each 低保 member covered in the case that month, with his own amount as the screening
+    prices it (his class's amount in the ledger): checked against the amount hold's 应发."""
+    con = county["con"]
+    classes = dict(con.execute(
+        "SELECT record_id, dibao_class FROM assistance WHERE case_no = ? AND covered = 'yes' "
+        "AND program = 'dibao' AND strftime(start_date, '%Y-%m') <= ? "
+        "AND (end_date IS NULL OR strftime(end_date, '%Y-%m') >= ?)",
+        [case_no, month, month]).fetchall())  # fmt: skip
+    amounts = ledger_amounts(con)
+    own = {record: amounts[(klass, month_index(month))] for record, klass in classes.items()}
+    wrong = _screen(county, (case_no, month, 1.0, None))[0]
+    assert [h.basis[1] for h in wrong.holds if h.kind == "amount"] == [f"{sum(own.values()):.2f}"]
+    return own
+
+
+def _dead_member_of_a_family(county) -> tuple[str, str, str]:
+    """A dead 低保 member, his case of two members or more (all 低保), and a month after the
+    grace that the case was paid."""
+    con = county["con"]
+    for dead in (case for case in county["truth"] if case["case_type"] == "deceased_paid"):
+        record, month = dead["records"][0]["record_id"], dead["paid_months"][-1]
+        case = _case_of(county, record)
+        programs = {p for (p,) in con.execute(
+            "SELECT DISTINCT program FROM assistance WHERE case_no = ?", [case]).fetchall()}  # fmt: skip
+        if programs == {"dibao"} and len(_own_amounts(county, case, month)) >= 2:
+            return record, case, month
+    raise AssertionError("no dead member of a family")
+
+
+def test_a_dead_members_case_paid_exactly_without_his_own_amount_passes_and_says_so(county):
+    # a blind tester's county: a case paid 1,720 instead of 2,150, one 低保B类 member (the
+    # dead one) less, was held for the death until 2026-12-06 (and for its amount)
+    record, case, month = _dead_member_of_a_family(county)
+    own = _own_amounts(county, case, month)
+    owed = sum(own.values())
+    account = _paid(county, case, month)[1]
+    left_out = _screen(county, (case, month, owed - own[record], account))[0]
+    assert left_out.result == "通过" and not left_out.holds
+    assert left_out.reasons.startswith(f"{SETTLED}：在保成员有死亡记录：")
+    assert f"少 {own[record]:.2f} 元，正是" in left_out.reasons and record in left_out.reasons
+    assert summary([left_out], [month], [owed - own[record]])["settled"] == 1
+    # the whole amount, or a drop that is not his own amount to the fen: still held
+    for amount in (owed, owed - own[record] + 0.01, owed - own[record] - 0.01):
+        held = _screen(county, (case, month, amount, account))[0]
+        assert "death" in _kinds(held) and not held.settled
+
+
+def test_a_member_of_two_cases_whose_second_case_leaves_out_his_amount_passes(county):
+    # a blind tester's county: the second case's line already paid one member less (the
+    # member of two cases) and both cases' lines were held as paid twice until 2026-12-06
+    (first, second), latest = _twice_paid_cases(county)
+    record = next(r["record_id"] for case in county["truth"]
+                  if case["case_type"] == "duplicate_enrollment"
+                  for r in case["records"] if _case_of(county, r["record_id"]) == second
+                  and {_case_of(county, o["record_id"]) for o in case["records"]} == {first, second})  # fmt: skip
+    own = _own_amounts(county, second, latest)
+    amount, account = _paid(county, first, latest)
+    second_account = _paid(county, second, latest)[1]
+    full = sum(own.values())
+    both = _screen(county, (first, latest, amount, account),
+                   (second, latest, full - own[record], second_account))  # fmt: skip
+    assert [d.result for d in both] == ["通过", "通过"], [d.reasons for d in both]
+    assert all("同一人同月在两个案件中享受" in d.reasons and record in d.reasons for d in both)
+    held = _screen(county, (first, latest, amount, account),
+                   (second, latest, full - own[record] + 1.0, second_account))  # fmt: skip
+    assert all("twice" in _kinds(d) for d in held)
 
 
 def test_an_open_over_standard_lead_holds_its_case(county):
