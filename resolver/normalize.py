@@ -1658,8 +1658,14 @@ def normalize_account(raw: str) -> Result:
     Returns
     -------
     Result
-        The digits (None when blank or damaged); problem ``account_damaged``, or
-        ``account_malformed`` for fewer than 10 or more than 25 digits.
+        The digits (None when blank, damaged or malformed); problem ``account_damaged``,
+        or ``account_malformed`` for fewer than 10 or more than 25 digits: no account, so
+        that it ties no case to another (``6217AAAA`` and ``6217BBBB`` are both ``6217``).
+
+    Examples
+    --------
+    >>> normalize_account("6217 0000 1111 2222 333"), normalize_account("6217AAAA")
+    ((('6217000011112222333',), None), ((None,), 'account_malformed'))
     """
     text = clean_text(raw)
     if not text:
@@ -1667,7 +1673,7 @@ def normalize_account(raw: str) -> Result:
     if re.search(r"E\+?\d+$|\.\d+$", text):
         return _bad("account_damaged", None)
     digits = re.sub(r"\D", "", text)
-    return _ok(digits) if 10 <= len(digits) <= 25 else _bad("account_malformed", digits or None)
+    return _ok(digits) if 10 <= len(digits) <= 25 else _bad("account_malformed", None)
 
 
 def normalize_cert(raw: str) -> Result:
