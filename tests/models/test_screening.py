@@ -410,6 +410,36 @@ def test_a_member_of_two_cases_whose_second_case_leaves_out_his_amount_passes(co
     assert all("twice" in _kinds(d) for d in held)
 
 
+def _settled_by(paid: float, owed: dict[str, float | None], held: list[str]) -> set[str]:
+    """The rows ``_settled_rows`` finds left out of a case of members ``owed`` (record: own
+    amount, None unknown) whose list pays ``paid``, its members ``held`` held for a death."""
+    from models.screening import _LINES, _MEMBERS, _OWED, _settled_rows
+
+    con = connect(":memory:")
+    con.execute(f"CREATE TEMP TABLE {_LINES} AS SELECT 'DB1' AS case_no, '2026-10' AS pay_month, "
+                f"{paid}::DOUBLE AS amount, 'dibao' AS program, NULL::VARCHAR AS program_text, "
+                "NULL::VARCHAR AS fund")  # fmt: skip
+    con.execute(f"CREATE TEMP TABLE {_MEMBERS} (case_no VARCHAR, pay_month VARCHAR, "
+                "record_id VARCHAR, name VARCHAR, program VARCHAR, dibao_class VARCHAR)")  # fmt: skip
+    con.execute(f"CREATE TEMP TABLE {_OWED} (key VARCHAR, pay_month VARCHAR, owed DOUBLE)")
+    for record, amount in owed.items():  # each member of a class of his own
+        con.execute(f"INSERT INTO {_MEMBERS} VALUES ('DB1', '2026-10', ?, ?, 'dibao', ?)",
+                    [record, "成员" + record, record])  # fmt: skip
+        if amount is not None:
+            con.execute(f"INSERT INTO {_OWED} VALUES (?, '2026-10', ?)", [record, amount])
+    holds = [Hold("death", record, rows=(("DB1", "2026-10", record),)) for record in held]
+    return {record for _, _, record in _settled_rows(con, holds)}
+
+
+def test_a_drop_two_held_members_could_each_be_names_neither():
+    members = {"A1": 430.0, "A2": 430.0, "A3": 430.0, "A4": 300.0}
+    assert _settled_by(1290.0, members, ["A1", "A4"]) == {"A4"}  # 1,590 owed, 300 less
+    assert _settled_by(1160.0, members, ["A1", "A2"]) == set()  # which one is left out?
+    assert _settled_by(730.0, members, ["A1", "A2"]) == {"A1", "A2"}  # both are
+    assert _settled_by(1289.99, members, ["A4"]) == set()  # not his amount to the fen
+    assert _settled_by(1290.0, {**members, "A5": None}, ["A4"]) == set()  # an amount unknown
+
+
 def test_an_open_over_standard_lead_holds_its_case(county):
     con = county["con"]
     record = con.execute(
