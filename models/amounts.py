@@ -38,9 +38,8 @@ import duckdb
 from models.periods import month_index, month_text
 from models.policy import Policy
 from resolver.db import table_names
-from resolver.funds import other_fund_sql
+from resolver.funds import fund_category_sql, other_fund_sql
 from resolver.payment_months import payment_months
-from resolver.registries import FUND_HEADERS
 
 MIN_CASES = 3
 # A level of 特困 beside its most common amount is paid to this many cases and this share of
@@ -51,13 +50,13 @@ MIN_SUPPORT = 0.5
 TEKUN = "tekun"
 CLASS_LABELS = {"A": "低保A类", "B": "低保B类", "C": "低保C类", TEKUN: "特困"}
 # SQL (beside ``RAW_LINE``): whether a line of the table ``payments`` is a case's 低保 or 特困
-# money. A line whose 救助类型, or whose fund category (资金类别 …: ``FUND_HEADERS``), names
-# another fund (``resolver.funds``: 取暖费, 春节慰问金, 临时救助, 残疾人两项补贴 …) is not: it
-# never makes, nor prices, a lead of the money a class is paid (a funeral grant paid after
-# the death is no 特困 money paid after it), nor makes its case paid that month. A line of no
-# program written, or of one Doudi does not know (分散供养 before it was read as 特困, A类 in a
-# 人员类别 column), is the case's.
-_LINE_FUND_CATEGORY = "coalesce(" + ", ".join(f"raw_line.extra['{h}']" for h in FUND_HEADERS) + ")"
+# money. A line whose 救助类型 as written (also one read as 低保 or 特困: 特困人员丧葬补助), or
+# whose fund category (资金类别 …: ``resolver.funds.fund_category_sql``), names another fund
+# (``resolver.funds``: 取暖费, 春节慰问金, 临时救助, 残疾人两项补贴 …) is not: it never makes,
+# nor prices, a lead of the money a class is paid (a funeral grant paid after the death is no
+# 特困 money paid after it), nor makes its case paid that month. A line of no program written,
+# or of one Doudi does not know (分散供养 before it was read as 特困, A类 or 重度残疾 in a 人员类别
+# column), is the case's.
 
 
 def case_money_sql(program: str, program_text: str, fund: str) -> str:
@@ -78,12 +77,14 @@ def case_money_sql(program: str, program_text: str, fund: str) -> str:
         A boolean SQL expression.
     """
     return (
-        f"(({program} IN ('dibao', 'tekun') OR {program} IS NULL "
-        f"AND NOT {other_fund_sql(program_text)}) AND NOT {other_fund_sql(fund)})"
+        f"(coalesce({program} IN ('dibao', 'tekun'), true) "
+        f"AND NOT {other_fund_sql(program_text)} AND NOT {other_fund_sql(fund)})"
     )
 
 
-CASE_MONEY = case_money_sql("payments.program", "raw_line.program", _LINE_FUND_CATEGORY)
+CASE_MONEY = case_money_sql(
+    "payments.program", "raw_line.program", fund_category_sql("raw_line.extra")
+)
 # SQL: whether a line's 保障金 is its money for its class: where the table writes 分类施保金
 # beside it (fixed monthly extras for members who are old, disabled or children, on top of
 # the class amount, which a member's own amount never includes: contract §3) and the 保障金 is

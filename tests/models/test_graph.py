@@ -481,3 +481,26 @@ def test_another_funds_lines_raise_no_death_nor_mismatch_lead(tmp_path):
     cases = find_cases(_fund_ledger(tmp_path), load_policy())
     assert not [case for case in cases
                 if case.case_type in ("deceased_paid", "payment_mismatch")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("header", "monthly", "line", "case_money"), [
+    # a person's class or condition in a 人员类别 column (read as 救助类型) names no fund
+    ("人员类别", "一般户", "重度残疾", True),
+    # the allowance's add-on (分类施保) and back-pay, also written 一次性
+    ("资金类别", "特困供养金", "重度残疾人加发", True),
+    ("资金类别", "特困供养金", "特困供养金一次性补发", True),
+    # another programme's fund, also when it names 特困 and the 救助类型 reads as 特困
+    ("资金类别", "特困供养金", "特困人员丧葬补助", False),
+    ("救助类型", "特困", "特困人员丧葬补助", False),
+    ("救助类型", "特困", "特困人员高龄津贴", False),
+])  # fmt: skip
+def test_which_lines_are_the_cases_money_by_their_words(tmp_path, header, monthly, line,
+                                                        case_money):  # fmt: skip
+    rows = [["record_id", "case_no", "pay_month", "amount", header]]
+    rows += [[f"F{m}", "TK2", m, "633.75", monthly] for m in FUND_MONTHS]
+    rows += [["X1", "TK2", "2024-02", "100", line]]
+    con = _linked(tmp_path, {"assistance": FUND_ROSTER, "payments": rows},
+                  person_of={f"A{n}": f"p-{n}" for n in (1, 2, 3, 4)})  # fmt: skip
+    case = build_household_graph(con, links=None).nodes[("case", "TK2")]
+    paid = sorted(amount for _, amount in case["payments"]["2024-02"])
+    assert paid == ([100.0, 633.75] if case_money else [633.75])
