@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from resolver.errors import InputError, raise_collected
-from resolver.funds import OTHER, UNKNOWN, fund_kind
+from resolver.funds import OTHER, UNKNOWN, fund_categories, fund_kind
 from resolver.headers import PREFERRED, Vocabulary, header_key
 from resolver.idcard import USABLE, mask_id, mask_phone, mask_typed
 from resolver.layout import NOT_DEATH, RESTORED, Located, is_blank
@@ -1226,11 +1226,10 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         )
     if registry.name == "payments":
         notes += _month_notes(located, context, normalised_table)
-        funds = next(((label, cells[position]) for position, label in extras
-                      if label in FUND_HEADERS), None)  # fmt: skip
-        if funds is not None:
-            notes += _fund_notes(*funds)
-            findings.append(_unknown_fund_findings(registry, *funds, normalised))
+        notes_on_funds, fund_findings = _fund_notes_and_findings(located, extras, raw["extra"],
+                                                                 normalised)  # fmt: skip
+        notes += notes_on_funds
+        findings += fund_findings
     mapping = [(located.header.texts[position], name) for name, position in positions.items()]
     return Source(
         registry, grid.path, grid.sheet, grid.file_format, grid.encoding, located.header_rows,
@@ -1279,27 +1278,55 @@ def _month_notes(located: Located, context: Context, normalised: pa.Table) -> li
     return notes
 
 
-def _fund_notes(header: str, categories: pa.Array) -> list[str]:
-    """The note on a payments table's lines of other funds than the allowance (取暖费 …:
-    ``resolver.funds``), counted by category; none when it has none."""
-    counts = Counter(text.strip() for text in categories.to_pylist()
-                     if text and fund_kind(text) == OTHER)  # fmt: skip
-    if not counts:
+# The categories a note on a column of classes names, the most lines first.
+SHOWN_CATEGORIES = 10
+
+
+def _fund_notes_and_findings(located: Located, extras: list[tuple[int, str]], extra: pa.Array,
+                             normalised: dict) -> tuple[list[str], list[pa.Table]]:  # fmt: skip
+    """The notes and findings on a payments table's fund categories, each line's as
+    ``models.amounts.CASE_MONEY`` reads it (``resolver.funds.fund_categories``): its lines of
+    other funds than the allowance (取暖费 …) counted by category, and a category naming
+    neither asked about on its line (``fund_unknown``) — or in one note when most of the
+    column's categories name no fund (a column of classes, A类, under 补助类别)."""
+    headers = [located.header.texts[position].strip() for position, label in extras
+               if label in FUND_HEADERS]  # fmt: skip
+    if not headers:
+        return [], []
+    categories = fund_categories(extra)
+    kinds = [fund_kind(text) for text in categories.to_pylist()]
+    named = "、".join(f"「{header}」" for header in headers)
+    notes = _other_fund_notes(named, categories, kinds)
+    filled = [kind for text, kind in zip(categories.to_pylist(), kinds, strict=True) if text]
+    if not filled or filled.count(UNKNOWN) < FUND_SHARE * len(filled):
+        unknown = pc.if_else(pa.array([kind == UNKNOWN for kind in kinds], pa.bool_()),
+                             "fund_unknown", pa.scalar(None, pa.string()))  # fmt: skip
+        registry = located.recognition.registry
+        return notes, [findings_of(registry, headers[0], unknown, categories, normalised)]
+    counted = sorted(_counted(categories, kinds, UNKNOWN), key=lambda pair: -pair[1])
+    shown = "、".join(f"{text} {count} 行" for text, count in counted[:SHOWN_CATEGORIES])
+    shown += "等" if len(counted) > SHOWN_CATEGORIES else ""
+    unnamed = f"列{named}大多不是资金类别（{shown}），这些行按低保、特困金额计：请说明是哪类资金"
+    return [*notes, unnamed], []
+
+
+def _other_fund_notes(named: str, categories: pa.Array, kinds: list[str]) -> list[str]:
+    """The note counting a payments table's lines of other funds by category; none without."""
+    counted = _counted(categories, kinds, OTHER)
+    if not counted:
         return []
-    listed = "、".join(f"{text} {count} 行" for text, count in sorted(counts.items()))
+    listed = "、".join(f"{text} {count} 行" for text, count in counted)
     return [
-        f"列「{header}」中其他资金 {counts.total()} 行（{listed}）：不是低保金、特困供养金，"
-        "照常读取，不计入低保、特困的发放金额，也不算作该月已发放"
+        f"列{named}中其他资金 {sum(count for _, count in counted)} 行（{listed}）：不是低保金、"
+        "特困供养金，照常读取，不计入低保、特困的发放金额，也不算作该月已发放"
     ]
 
 
-def _unknown_fund_findings(registry: Registry, header: str, categories: pa.Array,
-                           normalised: dict) -> pa.Table:  # fmt: skip
-    """The findings of a payments table's lines whose fund category names neither the
-    allowance nor another fund (``resolver.funds.UNKNOWN``): read as the allowance."""
-    unknown = pa.array([fund_kind(text) == UNKNOWN for text in categories.to_pylist()])
-    problems = pc.if_else(unknown, "fund_unknown", pa.scalar(None, pa.string()))
-    return findings_of(registry, header, problems, categories, normalised)
+def _counted(categories: pa.Array, kinds: list[str], kind: str) -> list[tuple[str, int]]:
+    """The categories of one kind and their lines, by category."""
+    counts = Counter(text.strip() for text, found in zip(categories.to_pylist(), kinds,
+                                                         strict=True) if found == kind)  # fmt: skip
+    return sorted(counts.items())
 
 
 # The cell whose strike-through marks its row as struck, and where it is reported: the name
@@ -1612,13 +1639,15 @@ def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
     taken = set(positions.values())
     extras, unmapped, notes = [], [], []
     seen: Counter[str] = Counter()
+    by_values = _fund_by_values(located, vocabulary, cells)
     for position, text in enumerate(texts):
         if position in taken:
             continue
         # Doudi reads it from extras, by this name
-        later = _read_later(registry.name, text) or _fund_by_values(
-            registry, vocabulary, text, cells[position]
-        )
+        later = _read_later(registry.name, text) or (FUND_HEADERS[0] if position == by_values
+                                                     else None)  # fmt: skip
+        if position == by_values:
+            notes.append(f"列「{text.strip()}」按内容读作{FUND_HEADERS[0]}")
         label = later or text.strip() or f"列{position + 1}"
         if not text.strip() and bool(np.all(is_blank(cells[position]))):
             continue  # an empty column beside the table
@@ -1640,22 +1669,40 @@ def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
 # Headers of a column of free notes (备注 一次性补发), never a fund category by its values.
 NOTE_HEADERS = ("备注", "摘要", "说明", "附注", "情况说明")
 # A column whose header names nothing Doudi knows is a payments table's fund categories
-# (``FUND_HEADERS``) when most of its rows write one and this share of them names a fund.
+# (``FUND_HEADERS``) when most of its rows write one and this share of them names a fund by
+# its words (``resolver.funds``) and as a fund does (``FUND_NAME``).
 FUND_SHARE = 0.9
+# A fund's name ends in what it pays (低保金, 取暖费, 价格临时补贴, 医疗救助, 城乡低保资金), a bracket
+# aside (低保金（含分类施保）); a person's class (重度残疾, 高龄老人, 低保) or a case's event
+# (临时救助转低保, 一次性补发) does not.
+FUND_NAME = re.compile(r"(金|费|补贴|津贴|补助|救助)(\s*[(（][^)）]*[)）])?\s*$")
 
 
-def _fund_by_values(registry: Registry, vocabulary: Vocabulary, header: str, values: pa.Array
-                    ) -> str | None:  # fmt: skip
-    """``FUND_HEADERS``' first, for a payments column of an unknown header whose values are
-    fund categories (类别: 低保金, 取暖费); None for any other column."""
-    if (registry.name != "payments" or vocabulary.known(header)
-            or any(word in header for word in NOTE_HEADERS)):  # fmt: skip
+def _fund_by_values(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
+                    ) -> int | None:  # fmt: skip
+    """The position of a payments table's column of fund categories (类别: 低保金, 取暖费)
+    under a header naming nothing Doudi knows: the first such column, none when a column's
+    header is one of ``FUND_HEADERS`` (it is the fund column)."""
+    registry, texts = located.recognition.registry, located.header.texts
+    taken = set(located.recognition.positions.values())
+    if registry.name != "payments" or any(_read_later(registry.name, text) in FUND_HEADERS
+                                          for text in texts):  # fmt: skip
         return None
+    return next((position for position, text in enumerate(texts)
+                 if position not in taken and _names_funds(vocabulary, text, cells[position])),
+                None)  # fmt: skip
+
+
+def _names_funds(vocabulary: Vocabulary, header: str, values: pa.Array) -> bool:
+    """Whether a column of an unknown header holds fund categories (see ``FUND_SHARE``)."""
+    if vocabulary.known(header) or any(word in header for word in NOTE_HEADERS):
+        return False
     texts = [text.strip() for text in values.to_pylist() if text and text.strip()]
-    if len(texts) * 2 < len(values):
-        return None
-    named = sum(fund_kind(text) != UNKNOWN for text in texts)
-    return FUND_HEADERS[0] if named >= FUND_SHARE * len(texts) else None
+    if not texts or len(texts) * 2 < len(values):
+        return False
+    named = sum(fund_kind(text) != UNKNOWN and FUND_NAME.search(text) is not None
+                for text in texts)  # fmt: skip
+    return named >= FUND_SHARE * len(texts)
 
 
 # Headers of a quantity beside a contract column's, never read as it: the column and what the

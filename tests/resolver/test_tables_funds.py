@@ -71,3 +71,35 @@ def test_a_category_naming_no_fund_is_read_as_the_allowance_and_asked_about(tmp_
                         "WHERE problem = 'fund_unknown'").fetchall()  # fmt: skip
     assert found == [("F2", "资金类别", "生活补助")]
     assert "其他资金" not in _read(con)[1]
+
+
+def test_a_column_of_persons_conditions_is_no_fund_column(tmp_path):
+    # 分类施保 classes (重度残疾人, 高龄) name a person's condition, not a fund his line pays
+    con = _ingest(tmp_path, _ledger("施保类别", ["重度残疾人", "高龄", "高龄老人", "重度残疾",
+                                                "残疾人"]))  # fmt: skip
+    categories, notes, unmapped = _read(con)
+    assert categories == [None] * 5 and "其他资金" not in notes
+    assert "施保类别" in unmapped
+
+
+def test_a_fund_column_by_its_values_is_named_by_its_header_in_the_notes(tmp_path):
+    con = _ingest(tmp_path, _ledger("类型", ["低保金", "取暖费", "低保金"]))
+    notes = _read(con)[1]
+    assert "列「类型」按内容读作资金类别" in notes and "列「类型」中其他资金 1 行" in notes
+
+
+def test_a_column_before_the_fund_column_is_not_taken_for_it_by_its_values(tmp_path):
+    # 供养方式 (分散供养) names the allowance's words; the 资金类别 beside it is the fund column
+    rows = [["记录编号", "救助证号", "发放月份", "发放金额（元）", "供养方式", "资金类别"]]
+    rows += [[f"F{n}", "TK1", "2024-03", "300", "分散供养", fund]
+             for n, fund in enumerate(["特困供养金", "取暖费", "春节慰问金"])]  # fmt: skip
+    categories, notes, unmapped = _read(_ingest(tmp_path, rows))
+    assert categories == ["特困供养金", "取暖费", "春节慰问金"] and "供养方式" in unmapped
+    assert "列「资金类别」中其他资金 2 行（取暖费 1 行、春节慰问金 1 行）" in notes
+
+
+def test_a_column_of_classes_under_a_fund_header_is_asked_about_once(tmp_path):
+    con = _ingest(tmp_path, _ledger("补助类别", ["A类"] * 10))
+    assert con.execute("SELECT count(*) FROM dq_findings WHERE problem = 'fund_unknown'"
+                       ).fetchone() == (0,)  # fmt: skip
+    assert "列「补助类别」大多不是资金类别（A类 10 行）" in _read(con)[1]
