@@ -157,8 +157,10 @@ class DataGaps:
     def leaves_unjudged(self, case_type: str, counties: Collection[str],
                         township: str | None) -> bool:  # fmt: skip
         """Whether the gaps leave a case of ``case_type`` in this place unjudged: a registry
-        it needs absent from its county, or holding none of its township's rows. Such a case
-        a run does not raise is not thereby resolved: nothing judged it again.
+        it needs absent from its county, or holding none of its township's rows (but for a
+        registry whose township is only asked about, ``UNSURE_TOWNSHIP_REGISTRIES``: a death
+        notice may name another township). Such a case a run does not raise is not thereby
+        resolved: nothing judged it again.
 
         Parameters
         ----------
@@ -187,7 +189,8 @@ class DataGaps:
         one = len(set(self.counties)) < 2
         return any(case_type in item.case_types
                    and (one or item.gap.county in counties)
-                   and item.gap.township in (None, township)
+                   and (item.gap.township is None or (item.gap.township == township
+                        and item.gap.registry not in UNSURE_TOWNSHIP_REGISTRIES))
                    for item in self.gaps)  # fmt: skip
 
     def of_county(self, county: str | None) -> DataGaps:

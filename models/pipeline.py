@@ -242,7 +242,8 @@ def case_changes(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
     """How run ``run_id``'s cases differ from the published run before it: ``new`` (raised
     now, not by that run: first raised, or raised again after it was resolved), ``resolved``
     (resolved by data now), ``open`` (raised by both) and ``unjudged`` (raised before, not
-    now, and not resolved: the run's data could not judge them, ``DataGaps.leaves_unjudged``).
+    now, and not resolved: the run's data could not judge them, ``DataGaps.leaves_unjudged``;
+    published in it as they stood, ``models.publish``).
 
     Parameters
     ----------
@@ -266,8 +267,9 @@ def case_changes(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
         )
         SELECT count(*) FILTER (WHERE last_run = $1 AND case_id NOT IN (FROM before)),
                count(*) FILTER (WHERE resolved_run = $1),
-               count(*) FILTER (WHERE last_run = $1 AND case_id IN (FROM before)),
-               count(*) FILTER (WHERE resolved_run IS NULL AND last_run <> $1)
+               count(*) FILTER (WHERE last_run = $1 AND case_id IN (FROM before)
+                                AND carried_run IS DISTINCT FROM $1),
+               count(*) FILTER (WHERE carried_run = $1)
         FROM case_registry
         """,
         [run_id],

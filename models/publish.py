@@ -76,6 +76,7 @@ ALTER TABLE case_registry ADD COLUMN IF NOT EXISTS gone_records VARCHAR[];
 ALTER TABLE case_registry ADD COLUMN IF NOT EXISTS paid_after_gone VARCHAR;
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS as_of DATE;
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS unjudged JSON;
+ALTER TABLE case_registry ADD COLUMN IF NOT EXISTS carried_run VARCHAR;
 """
 # Derived columns a reviewer does not need beside the values they come from (by suffix).
 HIDDEN_SUFFIXES = ("_pinyin", "_fuzzy", "id_number_prefix", "id_number_birth_date",
@@ -484,27 +485,67 @@ def run_gaps(con: duckdb.DuckDBPyConnection, run_id: str) -> DataGaps:
 def _update_registry(con: duckdb.DuckDBPyConnection, run_id: str, gaps: DataGaps) -> None:
     """Record the run's cases in ``case_registry``, and resolve by data each earlier case it
     does not raise, but one its data could not judge (``DataGaps.leaves_unjudged``: the
-    month's drop without 死亡人员 resolves no death lead): that stays as it stood."""
+    month's drop without 死亡人员 resolves no death lead) whose rows in the registries the
+    drop holds are all still there: that one stands as it stood (``_carry``)."""
     con.execute(
         """
         INSERT INTO case_registry (case_id, case_type, first_run, last_run, resolved_run)
         SELECT case_id, case_type, run_id, run_id, NULL FROM published_cases WHERE run_id = $1
         ON CONFLICT (case_id) DO UPDATE SET last_run = excluded.last_run, resolved_run = NULL,
-            gone_records = NULL, paid_after_gone = NULL
+            gone_records = NULL, paid_after_gone = NULL, carried_run = NULL
         """,
         [run_id],
     )
     unraised = con.execute(
-        "SELECT r.case_id, r.case_type, coalesce(p.counties, []), p.township FROM case_registry r "
-        "JOIN published_cases p ON p.case_id = r.case_id AND p.run_id = r.last_run "
-        "WHERE r.resolved_run IS NULL AND r.last_run <> $1",
+        "SELECT r.case_id, r.case_type, coalesce(p.counties, []), p.township, p.records "
+        "FROM case_registry r JOIN published_cases p ON p.case_id = r.case_id "
+        "AND p.run_id = r.last_run WHERE r.resolved_run IS NULL AND r.last_run <> $1",
         [run_id],
     ).fetchall()
-    resolved = [case_id for case_id, case_type, counties, township in unraised
-                if not gaps.leaves_unjudged(case_type, counties, township)]  # fmt: skip
+    held = _held_records(con, [json.loads(case[4]) for case in unraised])
+    carried = [case_id for case_id, case_type, counties, township, records in unraised
+               if gaps.leaves_unjudged(case_type, counties, township)
+               and all(held.get((r["registry"], r["record_id"]), True)
+                       for r in json.loads(records))]  # fmt: skip
+    resolved = [case[0] for case in unraised if case[0] not in set(carried)]
     con.execute("UPDATE case_registry SET resolved_run = $1 WHERE case_id IN (SELECT unnest($2))",
                 [run_id, resolved])  # fmt: skip
+    _carry(con, run_id, carried)
     _record_gone_rows(con, run_id)
+
+
+def _held_records(con: duckdb.DuckDBPyConnection,
+                  records: list[list[dict]]) -> dict[tuple[str, str], bool]:  # fmt: skip
+    """Whether the drop still holds each record of ``records`` whose registry it holds
+    (``drop_holdings``); a record of a registry it lacks is not listed."""
+    present = {name for name, _ in drop_holdings(con)}
+    wanted: dict[str, set[str]] = {}
+    for record in (record for case in records for record in case):
+        if record["registry"] in present:
+            wanted.setdefault(record["registry"], set()).add(record["record_id"])
+    held = {}
+    for registry, ids in wanted.items():
+        found = {rid for (rid,) in con.execute(
+            f"SELECT record_id FROM {registry} WHERE record_id IN (SELECT unnest($1))",
+            [sorted(ids)]).fetchall()}  # fmt: skip
+        held |= {(registry, rid): rid in found for rid in ids}
+    return held
+
+
+def _carry(con: duckdb.DuckDBPyConnection, run_id: str, carried: list[str]) -> None:
+    """Publish each case of ``carried`` in run ``run_id`` as it stood, its evidence first
+    saying that the run could not judge it again (``case_registry.carried_run``): it stays
+    open, and counts as still open month over month, not as resolved and then new."""
+    note = f"本次运行（{run_id}）的数据缺少判断此类疑点所需的登记库，未能重新判断：沿用上次运行的结果，未计为消除"
+    con.execute(
+        "INSERT INTO published_cases BY NAME SELECT * REPLACE ($1 AS run_id, "
+        "to_json(list_prepend($3, from_json(evidence, '[\"VARCHAR\"]'))) AS evidence) "
+        "FROM published_cases WHERE (case_id, run_id) IN "
+        "(SELECT (case_id, last_run) FROM case_registry WHERE case_id IN (SELECT unnest($2)))",
+        [run_id, carried, note],
+    )
+    con.execute("UPDATE case_registry SET last_run = $1, carried_run = $1 "
+                "WHERE case_id IN (SELECT unnest($2))", [run_id, carried])  # fmt: skip
 
 
 def _record_gone_rows(con: duckdb.DuckDBPyConnection, run_id: str) -> None:

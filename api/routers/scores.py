@@ -126,7 +126,8 @@ async def export_scores(
     limit: Annotated[int, Query(ge=1)] = 500,
 ) -> Any:
     """Every open case's score (未结: a closed case is left out) in case_id order, a page at
-    a time, of one type, county or township, or at least a score, when asked: pass
+    a time, of one type, county or township, or at least a score, when asked (each item's
+    township as the views label it: 大姚县 城关 in a drop of several counties): pass
     ``next_after`` back as ``after`` until it is null (on the last page, never on an empty
     one after it); an ``after`` that is no published case is refused (422), never read as
     the end. Every page is logged."""
@@ -142,5 +143,8 @@ async def export_scores(
     access.record(principal.name, principal.role, "export_scores",
                   f"after={after or '-'} {len(items)}条")  # fmt: skip
     next_after = items[-1]["case_id"] if following else None
-    rows = [{key: item[key] for key in EXPORT_FIELDS} for item in items]
+    published = snapshot.published  # a township after its county's name in a province's drop
+    rows = [{key: item[key] for key in EXPORT_FIELDS}
+            | {"township": published.township_of(published.cases[item["case_id"]])}
+            for item in items]  # fmt: skip
     return json_response({"total": total, "next_after": next_after, "items": rows})

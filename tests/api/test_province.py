@@ -126,10 +126,11 @@ def province(tmp_path_factory):
             reports[kind, county] = subprocess.run(command, check=True, capture_output=True,
                                                    text=True).stdout  # fmt: skip
     with opened(result.db_path) as storage:
-        token = storage.tokens.create(name="审计员", role="auditor")
+        tokens = {role: storage.tokens.create(name=f"{role}-1", role=role)
+                  for role in ("auditor", "consumer")}  # fmt: skip
     server = Server(result.db_path)
     server.start()
-    yield {"server": server, "tokens": {"auditor": token}, "second_rows": second_rows,
+    yield {"server": server, "tokens": tokens, "second_rows": second_rows,
            "places": places,
            "ledgers": out / "ledgers", "reports": reports,
            "twice": twice["记录编号"], "dead": dead["记录编号"]}  # fmt: skip
@@ -202,6 +203,17 @@ def test_the_queue_filters_by_county(province):
     dayao = _cases(province, county="532326", limit=200)
     assert overview["by_county"] == {"532301": len(chuxiong), "532326": len(dayao)}
     assert overview["cases"] == len({c["case_id"] for c in chuxiong + dayao})
+
+
+def test_a_consumer_tells_one_countys_township_from_anothers_of_its_name(province):
+    # the export gave the bare township: 城关 of two counties read as one
+    with client(province, "consumer") as http:
+        items = http.get("/api/scores/export", params={"limit": 500}).json()["items"]
+        labelled = {item["township"] for item in items}
+        assert labelled and all(re.match(r"^(楚雄市|大姚县) ", name) for name in labelled)
+        one = next(iter(labelled))
+        page = http.get("/api/scores/export", params={"township": one, "limit": 500}).json()
+    assert {item["township"] for item in page["items"]} == {one}
 
 
 def _ledger_rows(content: bytes) -> int:

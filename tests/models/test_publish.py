@@ -1,7 +1,9 @@
+import json
 import shutil
 from contextlib import closing
 from dataclasses import replace
 
+import openpyxl
 import pytest
 
 from models.cases import Case
@@ -63,25 +65,45 @@ def test_a_run_publishes_what_its_data_could_not_judge_and_a_later_drop_clears_i
 
 
 @pytest.mark.slow
-def test_a_drop_without_death_notices_resolves_no_death_lead(tmp_path):
+def test_a_drop_without_death_notices_resolves_no_death_lead_it_still_holds(tmp_path):
     # a month's drop sent without 死亡人员 (--allow-missing) resolved every death lead "by
-    # data", 依据已不再出现, though the update said it could not judge them (a blind tester)
+    # data", 依据已不再出现, though the update said it could not judge them (a blind tester);
+    # a first fix kept them even when their roster row was gone, and called them new when
+    # the notices came back (a review)
     full = synthesize(tmp_path / "county", people=1000, seed=3).drop_dir
+    db = tmp_path / "doudi.duckdb"
+    run_pipeline(full, tmp_path / "run", policy=load_policy(), settings=LinkSettings(),
+                 db_path=db)  # fmt: skip
+    with closing(connect(db, read_only=True)) as con:
+        deaths = con.execute("SELECT case_id, records FROM published_cases "
+                             "WHERE case_type = 'deceased_paid' ORDER BY case_id").fetchall()  # fmt: skip
+    assert len(deaths) >= 2
+    gone_case, records = deaths[0]
+    gone_row = next(r["record_id"] for r in json.loads(records) if r["registry"] == "assistance")
     lacking = shutil.copytree(full, tmp_path / "lacking")
     (lacking / "死亡人员.csv").unlink()
-    db = tmp_path / "doudi.duckdb"
-    first = run_pipeline(full, tmp_path / "run", policy=load_policy(), settings=LinkSettings(),
-                         db_path=db)  # fmt: skip
-    assert first.cases_by_type["deceased_paid"] > 0
+    book = openpyxl.load_workbook(lacking / "救助对象.xlsx")
+    for sheet in book.worksheets:  # the dead man's roster row deleted this month
+        for row in sheet.iter_rows():
+            if any(cell.value == gone_row for cell in row):
+                sheet.delete_rows(row[0].row)
+                break
+    book.save(lacking / "救助对象.xlsx")
     second = update_pipeline(lacking, db, tmp_path / "run", allow_missing=["deaths"])
     assert second.cases_by_type.get("deceased_paid", 0) == 0
-    assert second.case_changes["unjudged"] == first.cases_by_type["deceased_paid"]
+    assert second.case_changes["unjudged"] == len(deaths) - 1
     with closing(connect(db, read_only=True)) as con:
-        resolved = con.execute("SELECT case_type, count(*) FROM case_registry "
-                               "WHERE resolved_run IS NOT NULL GROUP BY ALL").fetchall()  # fmt: skip
-    assert "deceased_paid" not in dict(resolved)
+        registry = dict(con.execute("SELECT case_id, resolved_run FROM case_registry "
+                                    "WHERE case_type = 'deceased_paid'").fetchall())  # fmt: skip
+        (evidence,) = con.execute(
+            "SELECT evidence FROM published_cases WHERE run_id = ? AND case_id = ?",
+            [second.run_id, deaths[1][0]],
+        ).fetchone()
+    assert registry[gone_case] == second.run_id  # its roster row gone: resolved
+    kept = {case_id for case_id, run in registry.items() if run is None}
+    assert kept == {case_id for case_id, _ in deaths[1:]}  # the others stand as they stood
+    assert "未能重新判断" in json.loads(evidence)[0]
     third = update_pipeline(full, db, tmp_path / "run")  # the notices back: judged again
     assert third.case_changes["unjudged"] == 0
-    assert third.case_changes["open"] + third.case_changes["new"] == sum(
-        third.cases_by_type.values()
-    )
+    assert third.case_changes["new"] == 1  # the resolved one raised again; the rest still open
+    assert third.case_changes["open"] + 1 == sum(third.cases_by_type.values())
