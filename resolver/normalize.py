@@ -94,13 +94,23 @@ _MONTH_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})(?:月份?)?$")
 _MONTH_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
 # 2025.10 typed as a number reads 2025.1: January or October, nobody can tell from the cell.
 _MONTH_AMBIGUOUS = re.compile(r"^\d{4}\.1$")
-# A range of months (the 所属月份 of a quarter's line, or of a 补发 of several months): each end
-# with its year (2024-01至2024-03, 2024.01-2024.03, 2024年11月—2025年1月), or the year once
-# before both months (2024年1-3月, 2024年1月至3月: the last with its 月).
+# A range of months (the 所属月份 of a quarter's line, or of a 补发 of several months): its
+# first month or day with its year, a joiner, then its last month or day with its year
+# (2024-01至2024-03, 202401-202403, 2024-01-01至2024-03-31, 2024/1/1-2024/3/31) or without
+# (2024年1-3月, 2024-01~03, 2024年1月至3月31日: ``_RANGE_END``).
 RANGE_JOIN = r"(?:至|到|-|—|–|~|～)"
-_MONTH_RANGE = re.compile(
-    rf"^(\d{{4}})[-/.年](\d{{1,2}})月?份?{RANGE_JOIN}(?:(\d{{4}})[-/.年](\d{{1,2}})月?|(\d{{1,2}})月)份?$"
-)
+_RANGE_JOINS = re.compile(RANGE_JOIN)
+# A range's last month without its year: 3, 03, 3月, 03月份, 3月31日.
+_RANGE_END = re.compile(r"^(\d{1,2})(月)?(?:份|\d{1,2}[日号])?$")
+# A day written with one separator throughout (2024-1-3, 2024.01.03): a day, no range.
+_ONE_DATE = re.compile(r"^\d{4}([-/.])\d{1,2}\1\d{1,2}$")
+# A quarter of a year, its three months: 2024年第一季度, 2024年1季度, 2024年度第1季, 2024Q1.
+_QUARTER = re.compile(r"^(\d{4})(?:年度?)?(?:第?([1-4一二三四])季度?|[Qq]([1-4]))$")
+# A mark of back pay after the months a line is for (2024年1-3月补发): none of its months.
+_BACK_PAY_MARK = re.compile(r"[(（]?补发?[)）]?$")
+# A range without its year at its end may run into the next year (2024年12月-1月) only
+# when its end says 月 and it is this short.
+_MONTHS_ACROSS_YEAR = 6
 MONTHS_IN_RANGE = 24
 """A range of more months than this is no payment line's (a typing slip), and not read."""
 _AMOUNT_NOISE = re.compile(r"[\s元¥￥]|RMB|CNY|/月|每月|整$", re.IGNORECASE)
@@ -1151,9 +1161,13 @@ def normalize_month(raw: str) -> Result:
 
 def normalize_months(raw: str) -> Result:
     """The months a payment line is for, the first and the last (``YYYY-MM``): a range
-    (``2024-01至2024-03``, ``2024.01-2024.03``, ``2024年1-3月``, ``2024年1月至3月``) the
-    months it covers, a month (``normalize_month``) itself twice. A range ending before it
-    begins, or of more than ``MONTHS_IN_RANGE`` months, is ``month_unparsed``.
+    (``2024-01至2024-03``, ``202401-202403``, ``2024-01-01至2024-03-31``, ``2024年1-3月``,
+    ``2024-01~03``, ``2024年12月-1月`` into the next year) or a quarter (``2024年第一季度``,
+    ``2024年1季度``, ``2024Q1``) the months it covers, a mark of back pay after it
+    (``补发``, ``补``) aside; a month (``normalize_month``) itself twice. In a range
+    ``2024.1`` is January (``2024.1-3``). A range ending before it begins (unless into the
+    next year: ``_MONTHS_ACROSS_YEAR``), or of more than ``MONTHS_IN_RANGE`` months, is
+    ``month_unparsed``.
 
     Parameters
     ----------
@@ -1172,18 +1186,72 @@ def normalize_months(raw: str) -> Result:
     ((('2024-01', '2024-03'), None), (('2024-11', '2025-01'), None))
     >>> normalize_months("2024年1-3月"), normalize_months("2024-03"), normalize_months("2024年3-1月")
     ((('2024-01', '2024-03'), None), (('2024-03', '2024-03'), None), ((None, None), 'month_unparsed'))
+    >>> normalize_months("2024年第二季度"), normalize_months("2024/1/1-2024/3/31")
+    ((('2024-04', '2024-06'), None), (('2024-01', '2024-03'), None))
+    >>> normalize_months("2024年12月-1月补发"), normalize_months("2024.1-3")
+    ((('2024-12', '2025-01'), None), (('2024-01', '2024-03'), None))
     """
-    found = _MONTH_RANGE.match(_date_text(raw).replace(" ", ""))
-    if found is None:
-        (month,), problem = normalize_month(raw)
+    text = _date_text(raw).replace(" ", "")
+    unmarked = _BACK_PAY_MARK.sub("", text) if text[:1].isdigit() else text
+    span = _quarter(unmarked) or (None if _ONE_DATE.match(unmarked) else _month_range(unmarked))
+    if span is None:
+        (month,), problem = normalize_month(unmarked)
         return (month, month), problem
-    year, month, end_year, end_month, same_year_month = found.groups()
-    first = int(year) * 12 + int(month) - 1
-    last = int(end_year or year) * 12 + int(end_month or same_year_month) - 1
-    months = (int(month), int(end_month or same_year_month))
-    if not all(1 <= m <= 12 for m in months) or not 0 <= last - first < MONTHS_IN_RANGE:
+    first, last = span
+    if not 0 <= last - first < MONTHS_IN_RANGE:
         return _bad("month_unparsed", None, None)
     return _ok(*(f"{m // 12:04d}-{m % 12 + 1:02d}" for m in (first, last)))
+
+
+def _quarter(text: str) -> tuple[int, int] | None:
+    """The first and last month (counted from year 0) of a quarter written ``2024年第一季度``;
+    None when ``text`` is none."""
+    found = _QUARTER.match(text)
+    if found is None:
+        return None
+    number = found[2] or found[3]
+    quarter = int(number) if number.isdigit() else CHINESE_DIGITS[number]
+    first = int(found[1]) * 12 + (quarter - 1) * 3
+    return first, first + 2
+
+
+def _month_range(text: str) -> tuple[int, int] | None:
+    """The first and last month (counted from year 0) of a range of months ``text`` (see
+    ``RANGE_JOIN``), at the first joiner both sides of which read as months (the last may be
+    before the first: a range running back); None when ``text`` is no range."""
+    for joiner in _RANGE_JOINS.finditer(text):
+        first = _range_start(text[: joiner.start()])
+        last = None if first is None else _range_end(text[joiner.end() :], first)
+        if last is not None:
+            return first, last
+    return None
+
+
+def _range_start(text: str) -> int | None:
+    """A range's first month (counted from year 0): a month or a day with its year, ``2024.1``
+    January (typed as text, beside its end, not the number 2024.10); None when no month."""
+    if _MONTH_AMBIGUOUS.match(text):
+        return int(text[:4]) * 12
+    if not text[:4].isdigit() or len(text) < 5:
+        return None
+    (month,), _ = normalize_month(text)
+    return None if month is None else int(month[:4]) * 12 + int(month[5:]) - 1
+
+
+def _range_end(text: str, first: int) -> int | None:
+    """A range's last month (counted from year 0) from its end ``text`` and its ``first``
+    month: a month or day with its year, or a month of ``first``'s year (of the next year
+    when written with 月 and the range stays short: ``_MONTHS_ACROSS_YEAR``); None when no
+    month."""
+    bare = _RANGE_END.match(text)
+    if bare is None:
+        (month,), _ = normalize_month(text) if text[:4].isdigit() else ((None,), None)
+        return None if month is None else int(month[:4]) * 12 + int(month[5:]) - 1
+    if not 1 <= int(bare[1]) <= 12:
+        return None
+    last = first // 12 * 12 + int(bare[1]) - 1
+    across = last < first and bare[2] and last + 12 - first < _MONTHS_ACROSS_YEAR
+    return last + 12 if across else last
 
 
 def normalize_amount(raw: str, unit: Decimal = YUAN) -> Result:

@@ -713,3 +713,32 @@ def test_a_range_ending_before_it_begins_or_of_years_is_no_months(raw):
 
 def test_a_date_is_no_range_of_months():
     assert normalize_months("2024-01-03") == (("2024-01", "2024-01"), None)
+
+
+@pytest.mark.parametrize(("raw", "first", "last"), [
+    ("2024年第一季度", "2024-01", "2024-03"), ("2024年1季度", "2024-01", "2024-03"),
+    ("2024年度第4季", "2024-10", "2024-12"), ("2024Q2", "2024-04", "2024-06"),
+    ("2024-01-01至2024-03-31", "2024-01", "2024-03"), ("2024/1/1-2024/3/31", "2024-01", "2024-03"),
+    ("20240101-20240331", "2024-01", "2024-03"), ("202401-202403", "2024-01", "2024-03"),
+    ("2024-01至03", "2024-01", "2024-03"), ("2024-01~03", "2024-01", "2024-03"),
+    ("2024年1-3月补发", "2024-01", "2024-03"), ("2024年1月-2月补发", "2024-01", "2024-02"),
+    ("2024年1月1日至3月31日", "2024-01", "2024-03"), ("2024年12月-1月", "2024-12", "2025-01"),
+    ("2024.1-3", "2024-01", "2024-03"), ("2024.10-12", "2024-10", "2024-12"),
+    ("2024-06补发", "2024-06", "2024-06"),
+])  # fmt: skip
+def test_a_quarter_a_range_of_days_or_a_back_pay_of_months_is_its_months(raw, first, last):
+    # all were month_unparsed (then read as one month paid out, carrying three months'
+    # money: a payment_mismatch of 5,070 a case); 2024.1-3 was the day 2024-01-03
+    assert normalize_months(raw) == ((first, last), None)
+
+
+@pytest.mark.parametrize("raw", ["2024年第五季度", "2024-01-01至2024-13-01", "2024.12-1",
+                                 "2024年6月-1月"])  # fmt: skip
+def test_a_quarter_or_range_of_no_months_is_unread(raw):
+    # a range into the next year without its year says 月 and stays short (2024年12月-1月)
+    assert normalize_months(raw) == ((None, None), "month_unparsed")
+
+
+@pytest.mark.parametrize("raw", ["2024-1-3", "2024.01.03", "2024/1/3"])
+def test_a_day_written_with_one_separator_is_its_month_no_range(raw):
+    assert normalize_months(raw) == (("2024-01", "2024-01"), None)
