@@ -11,7 +11,7 @@ and ``basis``: that link's strongest comparisons in words.
 |---|---|---|
 | person | person_id | name, id18; restored: (date, 记录编号 or None) of each 户籍注销 row restoring the registration of the person's trusted ID (恢复户口: ``resolver.tables.death_notices_only``), absent when none; uncased: the person's roster rows without a 救助证号 (record_id, covered, start, end), in no case |
 | hukou_family | hukou_no (only families with a member in another registry) | collective: a collective hukou (集体户), strangers and no family (``families_of``) |
-| case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]: a line's 保障金 where the ledger writes it apart from 分类施保金), base_apart (whether every line does), other_payments (month -> [(record_id, amount)]: lines of another program, 临时救助 …, never the case's money); ranged: record_id -> (first, last month) of each line whose 所属月份 gives several months (its money spread over them in payments), absent when none |
+| case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]: a line's 保障金 where the ledger writes it apart from 分类施保金), base_apart (whether every line does), other_payments (month -> [(record_id, amount)]: lines of another program, 临时救助 …, never the case's money); ranged: record_id -> (first, last month) of each line whose 所属月份 gives several months (its money spread over them in payments), absent when none; month_paid_out: the record_ids of lines whose 所属月份 held no month (无, /), their month their 发放月份, absent when none |
 | poverty_household | poverty_hh_no | |
 | death | record_id | death_date, source (the contract's code, or None), source_written (数据来源 as the file writes it), id18, name, birth_date and gender (as the notice writes them, ``M``/``F``; None when blank) |
 | disability | record_id | disability_type, level, issue_date; status, cancel_reason and valid_until (the optional columns 证件状态, 注销原因 and 有效期至 as written, None when absent or blank) and listed_under (the file and sheet its row was read from: ``残疾人.xlsx／注销人员``); level_from_cert: whether the level is its number's level digit, the row's 残疾等级 blank or unreadable (``resolver.tables.FROM_CERTIFICATE``): whether it is in force is ``models.certificates``' |
@@ -477,17 +477,28 @@ def _payment_rows(con) -> pa.Table:
     for each with its part (``resolver.payment_months``): each line's money for its class
     (``LINE_MONEY``: its 保障金 where written apart from 分类施保金), whether it is
     (``BASE_APART``), the text of its columns beside the contract's (备注, 发放类型 …), whether
-    it is 低保 or 特困 money (``models.amounts.CASE_MONEY``) and whether its months are
-    written (a range: ``line_months`` above 1)."""
+    it is 低保 or 特困 money (``models.amounts.CASE_MONEY``), whether its months are
+    written (a range: ``line_months`` above 1) and whether its month is its 发放月份 for a
+    所属月份 holding no month (``month_from_paid_out``)."""
     return con.sql(
         "SELECT payments.case_no, payments.pay_month, payments.record_id, "
         f"{LINE_MONEY}::DOUBLE, "
         f"{BASE_APART}, array_to_string(map_values(raw_line.extra), ' '), {CASE_MONEY}, "
-        f"payments.line_months > 1 FROM ({payment_months(con)}) payments {RAW_LINE} "
+        f"payments.line_months > 1, {_month_paid_out(con)} "
+        f"FROM ({payment_months(con)}) payments {RAW_LINE} "
         "WHERE payments.case_no IS NOT NULL "
         "AND payments.pay_month IS NOT NULL AND payments.amount IS NOT NULL "
         "ORDER BY payments.case_no, payments.record_id, payments.pay_month"
     ).to_arrow_table()
+
+
+def _month_paid_out(con) -> str:
+    """SQL: whether a payment line's month was read from its 发放月份, its 所属月份 holding
+    no month (a finding ``month_from_paid_out``: ``resolver.tables``)."""
+    if "dq_findings" not in table_names(con):
+        return "false"
+    return ("payments.record_id IN (SELECT record_id FROM dq_findings "
+            "WHERE registry = 'payments' AND problem = 'month_from_paid_out')")  # fmt: skip
 
 
 def _add_payments(graph, rows) -> None:
@@ -495,23 +506,26 @@ def _add_payments(graph, rows) -> None:
     (those its 所属月份 gives as a range, already spread; else those its note names,
     ``models.amounts.back_pay_parts``; else ``spread_back_pay``'s),
     whether each of those lines gives 保障金 apart from 分类施保金 (``base_apart``), and its
-    lines of other programs (临时救助 …) by the month paid in (``other_payments``)."""
+    lines of other programs (临时救助 …) by the month paid in (``other_payments``); the lines
+    whose month is their 发放月份 for want of one written (``month_paid_out``)."""
     for case_no, paid in groupby(rows, key=itemgetter(0)):
         node = graph.nodes.get(("case", case_no))
         if node is None:
             continue
         lines = list(paid)
-        for _, paid_in, record_id, amount, _, note, case_money, ranged in lines:
+        for _, paid_in, record_id, amount, _, note, case_money, ranged, paid_out in lines:
             if not case_money:
                 node["other_payments"][paid_in].append((record_id, amount))
                 continue
+            if paid_out:
+                node.setdefault("month_paid_out", set()).add(record_id)
             if ranged:
                 first, _ = node.setdefault("ranged", {}).get(record_id, (paid_in, paid_in))
                 node["ranged"][record_id] = (first, paid_in)
             parts = [(paid_in, amount)] if ranged else back_pay_parts(paid_in, amount, note)
             for month, part in parts:
                 node["payments"][month].append((record_id, part))
-        node["base_apart"] = all(base for *_, base, _, case_money, _ in lines if case_money)
+        node["base_apart"] = all(base for *_, base, _, case_money, _, _ in lines if case_money)
         spread_back_pay(node["payments"])
 
 

@@ -117,12 +117,17 @@ _YEAR_CELL = re.compile(r"^\s*(20\d{2}|19\d{2})\s*(?:年度?)?\s*$")
 _MONTH_CELL = re.compile(r"^\s*(1[0-2]|0?[1-9])\s*(?:月份?)?\s*$")
 # A month alone: 1月, 01月, 12月份 (a cell of a payments table, a sheet's or a column's name).
 MONTH_ONLY = re.compile(r"^\s*(1[0-2]|0?[1-9])\s*月份?\s*$")
-# A range of months without its year (1-3月, 1月至3月: a quarter's line in a table whose name,
-# or a year column, gives the year).
+# A range of months or a quarter without its year (1-3月, 1月至3月, 第一季度, 1-3月补发: a
+# quarter's line in a table whose name, or a year column, gives the year).
 MONTHS_ONLY = re.compile(
-    rf"^\s*(?:1[0-2]|0?[1-9])\s*月?\s*{RANGE_JOIN}\s*(?:1[0-2]|0?[1-9])\s*月份?\s*$"
+    rf"^\s*(?:(?:1[0-2]|0?[1-9])\s*月?\s*{RANGE_JOIN}\s*(?:1[0-2]|0?[1-9])\s*月份?"
+    r"|第?[1-4一二三四]季度?)\s*(?:[(（]?补发?[)）]?)?\s*$"
 )
 _AMBIGUOUS_MONTH = re.compile(r"^\s*(\d{4})\.1\s*$")
+# A 所属月份 cell holding no month at all, read as a blank one (无, /, —, ？, 待核): no digit, no
+# numeral, none of 年 月 季 补 and no Excel error (#N/A). A cell with any of them that could
+# not be read (several months, a range running back) is never taken for the month paid.
+_NO_MONTH = r"^[^0-9０-９〇○零一二两三四五六七八九十元年月季补#]*$"
 # Words in a table's names that say its program, when it has no 救助类型 column.
 _PROGRAM_WORDS = (("特困", ("特困", "五保", "供养")), ("低保", ("低保", "最低生活保障")))
 # A township a name begins with (a sheet per township, a township's file or title), after the
@@ -1613,21 +1618,42 @@ def _paid_out_position(located: Located, vocabulary: Vocabulary) -> tuple[int | 
 def _unread_from_paid_out(located: Located, vocabulary: Vocabulary, context: Context,
                           years: pa.Array | None, cells: list[pa.Array], outputs: list[pa.Array],
                           problems: pa.Array) -> tuple[list[pa.Array], pa.Array]:  # fmt: skip
-    """The months of a payments table's rows whose 所属月份 cell could not be read (neither a
-    month nor a range of months) read from the row's 发放月份 beside it, each with a finding
-    (``month_from_paid_out``); as they were where the table has no such pair of columns."""
+    """The months of a payments table's rows whose 所属月份 cell is read from the row's
+    发放月份 beside it: a cell holding no month at all (a placeholder, ``_NO_MONTH``: 无, /,
+    待核) as a blank one is (``_paid_out_month_filled``), with a finding
+    (``month_from_paid_out``); a ``2024.1`` (``month_ambiguous``) as the one of January and
+    October not after its 发放月份 when only one is, with a finding
+    (``month_ambiguous_by_paid_out``). Any other cell not read (a range that runs back, an
+    Excel error, a 2024.1 both months fit) stays unread, with its finding; all stay as they
+    were where the table has no such pair of columns."""
     position, other = _paid_out_position(located, vocabulary)
     if other is None:
         return outputs, problems
-    unread = pc.and_(pc.is_null(outputs[0]), pa.array(~is_blank(cells[position])))
-    if not pc.any(unread).as_py():
-        return outputs, problems
     column = located.recognition.registry.column("pay_month")
     written, _ = _in_context(column, cells[other], context, years)
-    paid_out, _ = _normalise_column(column.kind, written)
-    taken = pc.and_(unread, pc.is_valid(paid_out[0]))
-    return ([pc.if_else(taken, new, old) for new, old in zip(paid_out, outputs, strict=True)],
-            pc.if_else(taken, "month_from_paid_out", problems))  # fmt: skip
+    (paid_out, _), _ = _normalise_column(column.kind, written)
+    placeholder = pc.and_(pc.equal(problems, "month_unparsed"),
+                          pc.match_substring_regex(cells[position], _NO_MONTH))  # fmt: skip
+    taken = pc.fill_null(pc.and_(placeholder, pc.is_valid(paid_out)), False)
+    month = pc.if_else(taken, paid_out, _ambiguous_by_paid_out(cells[position], paid_out, problems))
+    read = pc.is_valid(month)
+    found = pc.if_else(taken, "month_from_paid_out", "month_ambiguous_by_paid_out")
+    return ([pc.if_else(read, month, output) for output in outputs],
+            pc.if_else(read, found, problems))  # fmt: skip
+
+
+def _ambiguous_by_paid_out(cells: pa.Array, paid_out: pa.Array, problems: pa.Array) -> pa.Array:
+    """Per row, the month of a ``month_ambiguous`` cell (``2024.1``: January, or October typed
+    as a number) that its month paid out (``paid_out``) leaves alone: the one of the two not
+    after it, when only one is; null elsewhere."""
+    months: list[str | None] = [None] * len(cells)
+    for row in pc.indices_nonzero(pc.fill_null(pc.equal(problems, "month_ambiguous"),
+                                               False)).to_pylist():  # fmt: skip
+        written, paid = _AMBIGUOUS_MONTH.match(cells[row].as_py()), paid_out[row].as_py()
+        fits = [month for month in (f"{written[1]}-01", f"{written[1]}-10")
+                if written and paid and month <= paid]  # fmt: skip
+        months[row] = fits[0] if len(fits) == 1 else None
+    return pa.array(months, pa.string())
 
 
 def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]

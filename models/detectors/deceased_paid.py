@@ -455,7 +455,8 @@ def _back_pay_text(case: dict, months: list[int]) -> str:
     """The lines of a case (its node's attributes) paying several of ``months``, said so: a
     line whose 所属月份 gives those months (``ranged``), and a month with no line of its own
     but a later month's 补发 (spread over the months it is for:
-    ``models.amounts.spread_back_pay``); empty when none.
+    ``models.amounts.spread_back_pay``); and a line whose month is its 发放月份 for want of
+    a 所属月份 (``_paid_out_text``); empty when none.
 
     >>> paid = {"2024-03": [("F1", 470.0)], "2024-04": [("F2", 470.0)],
     ...         "2024-05": [("F2", 470.0)]}
@@ -477,7 +478,22 @@ def _back_pay_text(case: dict, months: list[int]) -> str:
               if later > month and records[month] and records[month] <= records[later]]  # fmt: skip
     said = {month: later for month, later in reversed(spread)}  # the nearest later month
     return shared + "".join(f"其中 {month_text(month)} 没有发放记录，按 {month_text(later)} 的补发计；"
-                            for month, later in sorted(said.items()))  # fmt: skip
+                            for month, later in sorted(said.items())) + _paid_out_text(case, months)  # fmt: skip
+
+
+def _paid_out_text(case: dict, months: list[int]) -> str:
+    """The lines of a case (its node's attributes) paying in ``months`` whose 所属月份 held no
+    month (无, /: ``month_paid_out``), read as paid in their 发放月份, said so; empty when none.
+
+    >>> _paid_out_text({"payments": {"2024-06": [("X1", 412.0)]}, "month_paid_out": {"X1"}},
+    ...                [month_index("2024-06")])
+    '其中发放记录 X1 的所属月份没有写月份，按发放月份 2024-06 计，如为补发以前月份请核对；'
+    """
+    marked = case.get("month_paid_out", set())
+    return "".join(f"其中发放记录 {record} 的所属月份没有写月份，按发放月份 {month_text(month)} 计，"
+                   "如为补发以前月份请核对；"
+                   for month in months for record, _ in case["payments"].get(month_text(month), ())
+                   if record in marked)  # fmt: skip
 
 
 def _born(graph, node) -> date | None:

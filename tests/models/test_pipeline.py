@@ -14,6 +14,7 @@ from models.graph import graph_rows
 from models.pipeline import run_pipeline
 from models.policy import load_policy
 from resolver.db import connect
+from resolver.idcard import check_char
 from resolver.settings import LinkSettings
 from resolver.synthetic import CASE_TYPES, synthesize  # the types the default policy raises
 
@@ -281,3 +282,68 @@ def test_a_back_pay_line_of_two_months_counts_both_after_the_death(tmp_path):
                       "D1,张福,532326195001010007,2024-01-05,公安\n"})  # fmt: skip
     [lead] = leads
     assert (lead["case_type"], lead["amount_at_risk"]) == ("deceased_paid", 1648.0)  # 4 x 412
+
+
+def _person_id(born: str, number: int) -> str:
+    first17 = f"110101{born}{number:02d}001"
+    return first17 + check_char(first17)
+
+
+def _single_roster(program: str, numbers: range, born: str) -> str:
+    """A roster of one-person cases of ``program`` (特困, or 低保 B类), 人n born ``born``+n."""
+    prefix, dibao_class = ("TK", "") if program == "特困" else ("DB", "B")
+    return ("记录编号,救助证号,姓名,身份证号码,与户主关系,救助类型,低保类别,是否保障对象,家庭人数,"
+            "纳入日期,退出日期\n") + "".join(
+        f"A{n},{prefix}0{n},人{n},{_person_id(born, n)},本人,{program},{dibao_class},是,1,"
+        "2022-01-01,\n" for n in numbers)  # fmt: skip
+
+
+PAYMENTS_HEAD = "记录编号,救助证号,领款人姓名,发放月份,所属月份,资金类别,发放金额（元）,备注\n"
+
+
+def test_a_death_paid_by_quarters_written_in_words_is_the_months_after_it(tmp_path):
+    # 2024年第N季度 was read as the month paid out carrying three months' money: each
+    # quarterly case a payment_mismatch, the death 1,267.50 where six months are 3,802.50
+    quarters = "".join(f"Q{n}{q},TK0{n},人{n},2024-{3 * q - 2:02d},2024年第{'一二三四'[q - 1]}季度,"
+                       "特困供养金,1901.25,按季发放\n"
+                       for n in (1, 2, 3) for q in range(1, 5))  # fmt: skip
+    monthly = "".join(f"M{n}{m},TK0{n},人{n},2024-{m:02d},2024-{m:02d},特困供养金,633.75,\n"
+                      for n in (4, 5, 6) for m in range(1, 13))  # fmt: skip
+    leads = _leads(tmp_path, {
+        "救助对象.csv": _single_roster("特困", range(1, 7), "194001"),
+        "发放记录.csv": PAYMENTS_HEAD + quarters + monthly,
+        "死亡人员.csv": "记录编号,姓名,身份证号码,死亡日期,数据来源\n"
+                      f"D1,人1,{_person_id('194001', 1)},2024-05-10,公安\n"})  # fmt: skip
+    assert [(lead["case_type"], lead["amount_at_risk"]) for lead in leads] == [
+        ("deceased_paid", 3802.5)]  # 6 x 633.75
+
+
+@pytest.mark.parametrize("line", [
+    "X1,DB01,人1,2024-05,2024-01~02,低保金,824.00,补发",  # a range of months before the death
+    "X1,DB01,人1,2024-06,2024.1,低保金,412.00,补发",  # 2024.01 typed as a number
+])  # fmt: skip
+def test_a_back_pay_for_months_before_the_death_is_no_payment_after_it(tmp_path, line):
+    # each was read as paid in its 发放月份: a deceased_paid of 412.00 for money owed him
+    monthly = "".join(f"F{n}{m},DB0{n},人{n},2024-{m:02d},2024-{m:02d},低保金,412.00,\n"
+                      for n in range(1, 5) for m in range(1, 7) if n > 1 or m <= 3)  # fmt: skip
+    leads = _leads(tmp_path, {
+        "救助对象.csv": _single_roster("低保", range(1, 5), "195001"),
+        "发放记录.csv": PAYMENTS_HEAD + monthly + line + "\n",
+        "死亡人员.csv": "记录编号,姓名,身份证号码,死亡日期,数据来源\n"
+                      f"D1,人1,{_person_id('195001', 1)},2024-03-20,公安\n"})  # fmt: skip
+    assert leads == []
+
+
+def test_a_death_lead_on_a_line_whose_month_was_not_written_says_so(tmp_path):
+    # 所属月份 无 is read as a blank one (its 发放月份); the lead did not say the month was
+    # not written, though it may be a back pay for months before the death
+    monthly = "".join(f"F{n}{m},DB0{n},人{n},2024-{m:02d},2024-{m:02d},低保金,412.00,\n"
+                      for n in range(1, 5) for m in range(1, 7) if n > 1 or m <= 3)  # fmt: skip
+    [lead] = _leads(tmp_path, {
+        "救助对象.csv": _single_roster("低保", range(1, 5), "195001"),
+        "发放记录.csv": PAYMENTS_HEAD + monthly + "X1,DB01,人1,2024-06,无,低保金,412.00,\n",
+        "死亡人员.csv": "记录编号,姓名,身份证号码,死亡日期,数据来源\n"
+                      f"D1,人1,{_person_id('195001', 1)},2024-03-20,公安\n"})  # fmt: skip
+    assert (lead["case_type"], lead["amount_at_risk"]) == ("deceased_paid", 412.0)
+    said = "其中发放记录 X1 的所属月份没有写月份，按发放月份 2024-06 计，如为补发以前月份请核对"
+    assert any(said in text for text in lead["evidence"])

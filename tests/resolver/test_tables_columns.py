@@ -138,15 +138,17 @@ def test_a_ledger_of_quarters_is_read_each_line_for_the_months_it_covers(tmp_pat
 
 def test_a_range_without_its_year_takes_the_year_the_file_name_gives(tmp_path):
     con = _payments(tmp_path, "2024年发放记录.csv",
-                    "F1,DB001,1月,1-3月,1901.25\nF2,DB001,4月,4月至6月,1901.25\n")  # fmt: skip
+                    "F1,DB001,1月,1-3月,1901.25\nF2,DB001,4月,4月至6月,1901.25\n"
+                    "F3,DB001,7月,第三季度,1901.25\nF4,DB001,11月,10-11月补发,1267.50\n")  # fmt: skip
     assert con.execute("SELECT pay_month, pay_month_last FROM payments ORDER BY record_id"
-                       ).fetchall() == [("2024-01", "2024-03"), ("2024-04", "2024-06")]  # fmt: skip
+                       ).fetchall() == [("2024-01", "2024-03"), ("2024-04", "2024-06"),
+                                        ("2024-07", "2024-09"), ("2024-10", "2024-11")]  # fmt: skip
 
 
-def test_a_month_it_is_for_that_cannot_be_read_is_the_month_paid_with_a_finding(tmp_path):
-    # 待核 or a range ending before it begins: the line was left out of every amount
+def test_a_month_it_is_for_holding_no_month_is_the_month_paid_with_a_finding(tmp_path):
+    # 待核 or / holds no month: read as a blank 所属月份 is, from 发放月份
     con = _payments(tmp_path, "发放记录.csv",
-                    "F1,DB001,2024-01,待核,633.75\nF2,DB001,2024-02,2024年3-1月,633.75\n"
+                    "F1,DB001,2024-01,待核,633.75\nF2,DB001,2024-02,/,633.75\n"
                     "F3,DB001,2024-03,2024-03,633.75\n")  # fmt: skip
     assert con.execute("SELECT record_id, pay_month, pay_month_last FROM payments "
                        "ORDER BY record_id").fetchall() == [
@@ -154,7 +156,40 @@ def test_a_month_it_is_for_that_cannot_be_read_is_the_month_paid_with_a_finding(
         ("F3", "2024-03", "2024-03")]  # fmt: skip
     assert con.execute("SELECT record_id, raw_value, problem FROM dq_findings "
                        "ORDER BY record_id").fetchall() == [
-        ("F1", "待核", "month_from_paid_out"), ("F2", "2024年3-1月", "month_from_paid_out")]  # fmt: skip
+        ("F1", "待核", "month_from_paid_out"), ("F2", "/", "month_from_paid_out")]  # fmt: skip
+
+
+def test_a_month_it_is_for_that_cannot_be_read_is_never_the_month_paid(tmp_path):
+    # each was read as its line's 发放月份 (month_from_paid_out): a line of several months
+    # as one month's, a back pay for months before a death as paid after it
+    con = _payments(tmp_path, "发放记录.csv",
+                    "F1,DB001,2024-04,2024年3-1月,633.75\nF2,DB001,2024-06,2024年第五季度,633.75\n"
+                    "F3,DB001,2024-06,#N/A,633.75\nF4,DB001,2024-11,2024.1,633.75\n"
+                    "F5,DB001,2024-06,1-3月补发,1901.25\nF6,DB001,2024-06,2024-06,633.75\n")  # fmt: skip
+    assert con.execute("SELECT record_id, pay_month FROM payments ORDER BY record_id"
+                       ).fetchall() == [*((f"F{n}", None) for n in range(1, 6)), ("F6", "2024-06")]  # fmt: skip
+    assert con.execute("SELECT record_id, problem FROM dq_findings ORDER BY record_id"
+                       ).fetchall() == [
+        ("F1", "month_unparsed"), ("F2", "month_unparsed"), ("F3", "excel_error"),
+        ("F4", "month_ambiguous"), ("F5", "month_unparsed")]  # fmt: skip
+
+
+def test_an_ambiguous_month_is_the_one_not_after_its_month_paid(tmp_path):
+    # 2024.1 paid in 2024-06 can only be January (October is not paid yet); it was read as
+    # 2024-06, a back pay before a death raising a deceased_paid
+    con = _payments(tmp_path, "发放记录.csv",
+                    "F1,DB001,2024-06,2024.1,412.00\nF2,DB001,2024-12,2024.1,412.00\n")  # fmt: skip
+    assert con.execute("SELECT record_id, pay_month, problem FROM payments "
+                       "LEFT JOIN dq_findings USING (record_id) ORDER BY record_id").fetchall() == [
+        ("F1", "2024-01", "month_ambiguous_by_paid_out"), ("F2", None, "month_ambiguous")]  # fmt: skip
+
+
+def test_a_quarter_written_in_words_is_its_three_months(tmp_path):
+    con = _payments(tmp_path, "发放记录.csv",
+                    "F1,DB001,2024-04,2024年第二季度,1901.25\n"
+                    "F2,DB001,2024-07,2024-07-01至2024-09-30,1901.25\n")  # fmt: skip
+    assert con.execute("SELECT pay_month, pay_month_last FROM payments ORDER BY record_id"
+                       ).fetchall() == [("2024-04", "2024-06"), ("2024-07", "2024-09")]  # fmt: skip
 
 
 def test_an_id_column_under_a_header_not_known_is_found_by_its_values(tmp_path):
