@@ -64,7 +64,7 @@ from models.amounts import (
     spread_back_pay,
 )
 from models.periods import noted_gradual_exit
-from resolver.db import table_names
+from resolver.db import column_names, table_names
 from resolver.memory import collector_paused
 from resolver.normalize import COLLECTIVE_WORD, parse_date, urban_or_rural
 from resolver.outputs import (
@@ -254,7 +254,9 @@ def graph_of(rows: GraphRows) -> nx.MultiGraph:
 
 
 def drop_as_of(con: duckdb.DuckDBPyConnection) -> date:
-    """The day a drop describes: the last day of its latest payment month (else today).
+    """The day a drop describes: the last day of the latest month its ledger paid 低保 or 特困
+    money in (``last_paid_month``: not a month a line of several months pays ahead; else
+    today).
 
     Parameters
     ----------
@@ -266,13 +268,37 @@ def drop_as_of(con: duckdb.DuckDBPyConnection) -> date:
     date
         The as-of day the detectors judge "active" on.
     """
-    if "payments" in table_names(con):
-        last = con.execute(f"SELECT max(pay_month) FROM ({payment_months(con)})").fetchall()[0][0]
-        if last:
-            return con.execute("SELECT last_day(strptime(?, '%Y-%m'))::DATE", [last]).fetchall()[0][
-                0
-            ]
+    last = last_paid_month(con)
+    if last:
+        return con.execute("SELECT last_day(strptime(?, '%Y-%m'))::DATE", [last]).fetchone()[0]
     return date.today()
+
+
+def last_paid_month(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The latest month the payment ledger paid 低保 or 特困 money in, lines of other funds
+    (取暖费 …: ``CASE_MONEY``) aside: its lines' of one month each, the month each is for. A
+    line of several months (所属月份 2024-07至2024-09) may pay months the ledger has not
+    reached, its first one too (a quarter paid ahead), and counts only in a ledger of no other
+    lines, by its first month.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+
+    Returns
+    -------
+    str | None
+        The month as ``YYYY-MM``; None without a ledger or a line of such money.
+    """
+    if "payments" not in table_names(con):
+        return None
+    one_month = ("payments.pay_month_last IS NULL OR payments.pay_month_last = payments.pay_month"
+                 if "pay_month_last" in column_names(con, "payments") else "true")  # fmt: skip
+    return con.execute(
+        f"SELECT coalesce(max(payments.pay_month) FILTER (WHERE {one_month}), "
+        f"max(payments.pay_month)) FROM payments {RAW_LINE} WHERE {CASE_MONEY}"
+    ).fetchone()[0]
 
 
 # While the graph is built, what linking hands over (resolver.outputs), joined with the

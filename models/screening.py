@@ -93,6 +93,7 @@ from models.amounts import (
 )
 from models.detectors.common import death_counted
 from models.detectors.deceased_paid import MAX_CANDIDATES, source_shown
+from models.graph import last_paid_month
 from models.periods import month_index, month_text
 from models.policy import Policy
 from resolver.db import table_names
@@ -715,10 +716,10 @@ def _paid_cases(con, present: set[str]) -> str | None:
     to more than nothing: ``_NETS_PAID``): in the list, in the run's ledger, or expected (a
     case the ledger paid in its latest month, for the months of the list after it that the
     list does not show it in: a township's list does not show the other townships' cases).
-    Returns the ledger's latest month (None without a ledger)."""
+    Returns the ledger's latest month (``models.graph.last_paid_month``: a quarter's line
+    paid in July pays August and September ahead; None without a ledger)."""
     months = payment_months(con, _LEDGER_CASE_MONEY) if "payments" in present else None
-    latest = (con.execute(f"SELECT max(pay_month) FROM ({months})").fetchone()[0]
-              if months else None)  # fmt: skip
+    latest = last_paid_month(con) if months else None
     ledger = f"""
         UNION SELECT case_no, pay_month, 'ledger' FROM ({months})
         WHERE pay_month IN (SELECT pay_month FROM {_LINES}) {_NETS_PAID}
@@ -1059,8 +1060,9 @@ def _list_as_ledger(con, months: list[str]) -> Iterator[None]:
 def _class_amounts(con, months: list[str], amounts: dict[tuple[str, int], float]
                    ) -> tuple[dict[tuple[str, int], float], dict[tuple[str, int], str]]:  # fmt: skip
     """The class amounts of each month the run's ledger infers (``amounts``, its
-    ``ledger_amounts``). A month the ledger does not hold yet (the list of a month to come)
-    takes each class's amount from the list itself, read in place of the ledger, where at
+    ``ledger_amounts``). A month the ledger does not hold yet (the list of a month to come;
+    a month after the latest it paid in, ``models.graph.last_paid_month``, though a line of
+    several months pays it ahead) takes each class's amount from the list itself, read in place of the ledger, where at
     least ``MIN_CASES`` of its cases show it; else the ledger's latest amount of the class, of an earlier year too (a
     short list, or one line, never sets its own standard: a January list of three cases is
     judged by December's amounts, as November's is by October's).
@@ -1072,9 +1074,10 @@ def _class_amounts(con, months: list[str], amounts: dict[tuple[str, int], float]
     amount is unknown). Also returns, for each amount carried over from an earlier year,
     the month it was the ledger's (said in the hold's reason)."""
     present = table_names(con)
-    held = ({m for (m,) in con.execute(f"SELECT DISTINCT pay_month FROM ({payment_months(con)})"
-                                       ).fetchall()}
-            if "payments" in present else set())  # fmt: skip
+    latest = last_paid_month(con)
+    held = ({m for (m,) in con.execute(f"SELECT DISTINCT pay_month FROM ({payment_months(con)}) "
+                                       "WHERE pay_month <= ?", [latest]).fetchall()}
+            if latest else set())  # fmt: skip
     new = [month for month in months if month not in held]
     if not new or not {"payments", "assistance"} <= present:
         return amounts, {}
@@ -1084,7 +1087,8 @@ def _class_amounts(con, months: list[str], amounts: dict[tuple[str, int], float]
     found, carried = dict(amounts), {}
     ledger_months: dict[str, list[int]] = defaultdict(list)  # each class's months, in order
     for key, at in sorted(amounts, key=lambda item: item[1]):
-        ledger_months[key].append(at)
+        if month_text(at) in held:  # not a month a line pays ahead
+            ledger_months[key].append(at)
     for month in sorted({month_index(month) for month in new}):
         # each class's latest month in the ledger before it
         before = {key: max(at for at in ats if at < month) for key, ats in ledger_months.items()
