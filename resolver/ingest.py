@@ -1579,18 +1579,31 @@ def _stale_month_columns(con: duckdb.DuckDBPyConnection, covered: list, by_numbe
     return stale
 
 
+# SQL: the last month of a stale table's line read from the month its names give
+# (``$named``): as many months after it as the line's own months run (所属月份 2025-10至2025-12
+# in November's table is 2025-11 to 2026-01).
+_NAMED_LAST = """strftime(strptime($named, '%Y-%m') + to_months(date_diff('month',
+    strptime(pay_month, '%Y-%m'), strptime(coalesce(pay_month_last, pay_month), '%Y-%m'))::INTEGER),
+    '%Y-%m')"""
+
+
 def _month_from_names(con: duckdb.DuckDBPyConnection, source: Source, named: str, written: str,
                       other: Source, data_dir: Path) -> None:  # fmt: skip
     """Read a table whose month column is stale (``_stale_month_columns``) as of the month
-    its names give (``named``, not ``written``), and note it."""
-    con.execute("UPDATE payments SET pay_month = $1, pay_month_last = $1 WHERE source_no = $2",
-                [named, source.number])  # fmt: skip
-    months = pa.array([named] * source.normalised.num_rows, pa.string())
-    for column in ("pay_month", "pay_month_last"):
-        if column in source.normalised.column_names:
-            source.normalised = source.normalised.set_column(
-                source.normalised.column_names.index(column), column, months
-            )
+    its names give (``named``, not ``written``), a line of several months as many months
+    from it (``_NAMED_LAST``), and note it."""
+    con.execute(f"UPDATE payments SET pay_month = $named, pay_month_last = {_NAMED_LAST} "
+                "WHERE source_no = $number", {"named": named, "number": source.number})  # fmt: skip
+    con.register("_stale_lines", source.normalised)
+    try:
+        read = con.sql(f"SELECT $named AS pay_month, {_NAMED_LAST} AS pay_month_last "
+                       "FROM _stale_lines", params={"named": named}).to_arrow_table()  # fmt: skip
+    finally:
+        con.unregister("_stale_lines")
+    for column in read.column_names:
+        source.normalised = source.normalised.set_column(
+            source.normalised.column_names.index(column), column, read[column]
+        )
     file = other.path.relative_to(data_dir).as_posix()
     source.notes.append(
         f"各行的发放月份列都写 {written}，但本表的文件名、工作表名或标题所写月份是 {named}，且这些行与「{file}」中 "

@@ -985,3 +985,20 @@ def test_a_name_or_address_longer_than_any_real_one_is_a_finding_naming_where(tm
     assert any("住址超过 200 个字符" in text for text in texts)
     assert any("（共 40,003 个字符）" in text for text in texts)
     assert any(text == "住址" for text in texts) and any(text == "姓名" for text in texts)
+
+
+def test_a_stale_month_files_line_of_several_months_keeps_its_length(tmp_path):
+    # its 2025-10至2025-12 line was read as November alone, three months' money in one month
+    drop = _drop(tmp_path, {})
+    write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
+    _month_file(drop / "2025年10月发放表.xlsx", "2025年10月低保资金发放表", "2025-10", ["P1", "P2"])
+    book = openpyxl.Workbook()
+    book.active.append(["2025年11月低保资金发放表"])
+    book.active.append(["记录编号", "救助证号", "发放月份", "发放金额（元）"])
+    book.active.append(["P3", "DB001", "2025-10", 350])
+    book.active.append(["P4", "DB001", "2025-10至2025-12", 351])
+    book.save(drop / "2025年11月发放表.xlsx")
+    con = ingest(tmp_path)
+    assert con.execute("SELECT record_id, pay_month, pay_month_last FROM payments "
+                       "WHERE record_id IN ('P3', 'P4') ORDER BY 1").fetchall() == [
+        ("P3", "2025-11", "2025-11"), ("P4", "2025-11", "2026-01")]  # fmt: skip
