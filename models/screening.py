@@ -72,7 +72,8 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import combinations
+from itertools import combinations, groupby
+from operator import itemgetter
 
 import duckdb
 import networkx as nx
@@ -931,7 +932,7 @@ def _amounts(con, policy: Policy, holder: nx.Graph, carried_from: dict[tuple[str
         -- a month netting to nothing or less is no month paid (as for the detectors)
         WHERE j.paid > 0 AND {case_money_sql("l.program", "l." + PROGRAM_TEXT, "l." + FUND)}
           AND (abs(j.paid - j.owed) > ? * j.owed OR j.owed = 0)
-        ORDER BY l.line
+        ORDER BY l.line, j.pay_month
     """, [policy.payment_tolerance]).fetchall()  # fmt: skip
     found = []
     for line, month, paid, owed, keys, sources, case_no, records in rows:
@@ -948,12 +949,29 @@ def _amounts(con, policy: Policy, holder: nx.Graph, carried_from: dict[tuple[str
         if earlier:  # a new year's amount the list does not show: the last year's, said so
             basis += (f"；本表不足以推算 {month} 的类别月标准，按发放记录 {'、'.join(earlier)} "
                       "的标准（新年度标准如已调整，请按新标准核对）")  # fmt: skip
-        text = (f"{month} 本表发放 {paid:.2f} 元，按在保成员类别应发 {owed:.2f} 元（{members}）"
+        said = (f"本表发放 {paid:.2f} 元，按在保成员类别应发 {owed:.2f} 元（{members}）"
                 f"，相差超过 {policy.payment_tolerance:.0%}" + (f"，{basis}" if basis else "")
-                if keys else f"{month} 本表发放 {paid:.2f} 元，但当月该案件没有在保成员")  # fmt: skip
+                if keys else f"本表发放 {paid:.2f} 元，但当月该案件没有在保成员")  # fmt: skip
         case_rows = tuple((case_no, month, record) for record in records)
-        found.append((line, Hold("amount", text, (f"{paid:.2f}", f"{owed:.2f}"), case_rows)))
-    return found
+        found.append((line, month, said, (f"{paid:.2f}", f"{owed:.2f}"), case_rows))
+    return [(line, _amount_hold(list(months))) for line, months in groupby(found, itemgetter(0))]
+
+
+def _amount_hold(months: list[tuple[int, str, str, tuple[str, str], tuple]]) -> Hold:
+    """One line's amount hold from its months judged (line, month, what was found, paid and
+    owed, the case's rows that month): a line of several months (所属月份 2026-11至2026-12) is
+    held once, the months found alike named together (2026-11、2026-12 各月本表发放 …), else
+    each month's in turn."""
+    said = {found for _, _, found, _, _ in months}
+    if len(said) == 1:
+        named = "、".join(month for _, month, _, _, _ in months)
+        text = f"{named} {'各月' if len(months) > 1 else ''}{said.pop()}"
+    else:
+        text = "；".join(f"{month} {found}" for _, month, found, _, _ in months)
+    pairs = dict.fromkeys(pair for _, _, _, pair, _ in months)
+    basis = tuple(part for pair in pairs for part in pair)
+    rows = tuple(row for *_, case_rows in months for row in case_rows)
+    return Hold("amount", text, basis, rows)
 
 
 def _settled_rows(con, holds: list[Hold]) -> dict[Row, str]:

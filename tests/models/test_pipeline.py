@@ -314,8 +314,10 @@ def test_a_death_paid_by_quarters_written_in_words_is_the_months_after_it(tmp_pa
         "发放记录.csv": PAYMENTS_HEAD + quarters + monthly,
         "死亡人员.csv": "记录编号,姓名,身份证号码,死亡日期,数据来源\n"
                       f"D1,人1,{_person_id('194001', 1)},2024-05-10,公安\n"})  # fmt: skip
+    # 6 x 633.75
     assert [(lead["case_type"], lead["amount_at_risk"]) for lead in leads] == [
-        ("deceased_paid", 3802.5)]  # 6 x 633.75
+        ("deceased_paid", 3802.5)
+    ]
 
 
 @pytest.mark.parametrize("line", [
