@@ -133,6 +133,9 @@ class GraphRows:
     (``resolver.quality.registry_gaps``)."""
     hukou_regions: frozenset[str] = frozenset()
     """The ID regions of the counties the 户籍人口 holds (``resolver.quality.hukou_regions``)."""
+    paid_through: date | None = None
+    """The last day of the latest month a line of 低保 or 特困 money pays (``paid_through``):
+    past ``as_of`` when a line of several months pays ahead; None: ``as_of``."""
 
 
 def build_household_graph(
@@ -212,11 +215,12 @@ def graph_rows(
         if linked and "assistance" in present:
             tables["possible_duplicates"] = _possible_duplicates(con, entities)
         (class_amounts, levels), by_county = ledger_amounts_and_levels(con)
+        as_of = as_of or drop_as_of(con)
         return GraphRows(
-            as_of=as_of or drop_as_of(con), class_amounts=class_amounts,
+            as_of=as_of, class_amounts=class_amounts,
             shared=frozenset(_shared_identifiers(con, present)), tables=tables,
             tekun_levels=levels, county_amounts=by_county, hukou_gaps=_hukou_gaps(con),
-            hukou_regions=hukou_regions(con),
+            hukou_regions=hukou_regions(con), paid_through=max(as_of, paid_through(con) or as_of),
         )  # fmt: skip
     finally:
         con.execute(f"DROP TABLE {ATTACHMENT}")
@@ -238,15 +242,16 @@ def graph_of(rows: GraphRows) -> nx.MultiGraph:
     Returns
     -------
     nx.MultiGraph
-        The nodes and edges of the module docstring, with ``as_of``, ``class_amounts``,
-        ``registries`` (those the drop holds), ``hukou_gaps`` and ``hukou_regions`` in
-        ``graph.graph``.
+        The nodes and edges of the module docstring, with ``as_of``, ``paid_through``,
+        ``class_amounts``, ``registries`` (those the drop holds), ``hukou_gaps`` and
+        ``hukou_regions`` in ``graph.graph``.
     """
     held = frozenset(registry for name, (registry, _) in _QUERIES.items() if name in rows.tables)
     graph = nx.MultiGraph(as_of=rows.as_of, shared=rows.shared, class_amounts=rows.class_amounts,
                           tekun_levels=rows.tekun_levels, county_amounts=rows.county_amounts,
                           registries=held, hukou_gaps=rows.hukou_gaps,
-                          hukou_regions=rows.hukou_regions)  # fmt: skip
+                          hukou_regions=rows.hukou_regions,
+                          paid_through=rows.paid_through or rows.as_of)  # fmt: skip
     for name, table in rows.tables.items():
         _ADDERS[name](graph, zip(*(column.to_pylist() for column in table.columns), strict=True))
     del graph.graph["shared"]  # only needed while building
@@ -298,6 +303,30 @@ def last_paid_month(con: duckdb.DuckDBPyConnection) -> str | None:
     return con.execute(
         f"SELECT coalesce(max(payments.pay_month) FILTER (WHERE {one_month}), "
         f"max(payments.pay_month)) FROM payments {RAW_LINE} WHERE {CASE_MONEY}"
+    ).fetchone()[0]
+
+
+def paid_through(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The last day of the latest month a line of the payment ledger pays 低保 or 特困 money
+    for: a line of several months (所属月份 2024-07至2024-09) its last, which may be past the
+    as-of day (``drop_as_of``): the months a roster row counts in what a case was paid run to
+    it, so money paid ahead is counted.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+
+    Returns
+    -------
+    date | None
+        The day; None without a ledger or a line of such money.
+    """
+    if "payments" not in table_names(con):
+        return None
+    return con.execute(
+        "SELECT last_day(strptime(max(payments.pay_month), '%Y-%m'))::DATE "
+        f"FROM ({payment_months(con)}) payments {RAW_LINE} WHERE {CASE_MONEY}"
     ).fetchone()[0]
 
 

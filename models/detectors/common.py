@@ -138,8 +138,8 @@ def counted_months(graph: nx.MultiGraph, policy: Policy, case: Node, member: Nod
     set of int
         Month indexes.
     """
-    as_of = graph.graph["as_of"]
-    months = set(active_months(row["start"], row["end"], as_of))
+    until = payments_until(graph)
+    months = set(active_months(row["start"], row["end"], until))
     if last is None or row["end"] is None or row["start"] is None:
         return months
     if month_index(row["end"]) < last - policy.death_grace_months:
@@ -148,7 +148,26 @@ def counted_months(graph: nx.MultiGraph, policy: Policy, case: Node, member: Nod
            for person, other in neighbours(graph, case, "enrolled_in")
            if other["covered"] and person != member):  # fmt: skip
         return months  # another member's row ran on: what the case paid then is judged by it
-    return months | set(range(month_index(row["end"]) + 1, month_index(as_of) + 1))
+    return months | set(range(month_index(row["end"]) + 1, month_index(until) + 1))
+
+
+def payments_until(graph: nx.MultiGraph) -> date:
+    """The last day the months a roster row counts in what its case was paid run to: the
+    graph's ``paid_through`` (``models.graph.paid_through``: a line of several months paid
+    ahead reaches past the as-of day), else its as-of day. Whether a row or a certificate
+    holds is judged on the as-of day.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph, with ``as_of``.
+
+    Returns
+    -------
+    date
+        The day.
+    """
+    return graph.graph.get("paid_through") or graph.graph["as_of"]
 
 
 class Other(NamedTuple):
@@ -246,11 +265,11 @@ def paid_fen(graph: nx.MultiGraph, case: Node, month: int) -> int:
 
 def _covered_in_month(graph: nx.MultiGraph, case: Node, month: int) -> int:
     """How many covered members of ``case`` are active in ``month``."""
-    as_of = graph.graph["as_of"]
+    until = payments_until(graph)
     return sum(
         1
         for _, row in neighbours(graph, case, "enrolled_in")
-        if row["covered"] and month in active_months(row["start"], row["end"], as_of)
+        if row["covered"] and month in active_months(row["start"], row["end"], until)
     )
 
 

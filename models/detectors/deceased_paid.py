@@ -25,6 +25,7 @@ from models.detectors.common import (
     identity_evidence,
     one_death,
     paid_months,
+    payments_until,
     refunds,
     share_paid,
 )
@@ -161,7 +162,7 @@ def _own_months(graph: nx.MultiGraph, policy, node, case_node, row, last: int) -
     ``last`` the last month he may be paid for, counts him on) that no later covered row of
     the person in the same case is active (a class changed mid-month is a new row: that
     month is counted once, at the new class)."""
-    as_of = graph.graph["as_of"]
+    until = payments_until(graph)
 
     def order(item: dict) -> tuple:
         return item["start"] or date.min, item["record_id"]
@@ -169,7 +170,7 @@ def _own_months(graph: nx.MultiGraph, policy, node, case_node, row, last: int) -
     months = counted_months(graph, policy, case_node, node, row, last)
     for case, other in neighbours(graph, node, "enrolled_in"):
         if case == case_node and other["covered"] and order(other) > order(row):
-            months -= set(active_months(other["start"], other["end"], as_of))
+            months -= set(active_months(other["start"], other["end"], until))
     return months
 
 

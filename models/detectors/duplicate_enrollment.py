@@ -12,6 +12,7 @@ from models.detectors.common import (
     enrolment_evidence,
     identity_evidence,
     paid_months,
+    payments_until,
     refunds,
     share_paid,
 )
@@ -118,8 +119,8 @@ def _overlapping(graph, rows) -> set[str]:
     """The rows that share a day, up to the as-of day, with a row of another case, or a
     month both cases paid: a row that ends the day before the other starts (a move from
     低保 to 特困 within a month) is no duplicate unless that month was paid twice."""
-    as_of = graph.graph["as_of"]
-    spans = [(case, row["record_id"], row["start"], min(row["end"] or as_of, as_of))
+    until = payments_until(graph)
+    spans = [(case, row["record_id"], row["start"], min(row["end"] or until, until))
              for case, row in rows if row["start"]]  # fmt: skip
     involved: set[str] = set()
     for index, (case, record_id, start, end) in enumerate(spans):
@@ -146,7 +147,7 @@ def _paid_twice(graph, policy: Policy, rows, persons: set) -> tuple[dict[int, fl
     leaves above its other covered members' amounts when that is less (paid short, or down
     to theirs: he was not paid there that month); a member dead past the grace
     is owed nothing (``persons``: the person nodes the rows are of)."""
-    as_of = graph.graph["as_of"]
+    until = payments_until(graph)
     received: dict[int, dict] = {}
     sources: set[str] = set()
     for case, row in rows:
@@ -154,7 +155,7 @@ def _paid_twice(graph, policy: Policy, rows, persons: set) -> tuple[dict[int, fl
             continue
         key = class_key(row["program"], row["dibao_class"])
         others = covered_others(graph, policy, case, persons)
-        for month in paid_months(graph, case) & set(active_months(row["start"], row["end"], as_of)):
+        for month in paid_months(graph, case) & set(active_months(row["start"], row["end"], until)):
             owed = own_amount(graph, policy, key, month, share_paid(graph, case, month),
                               county_of_number(case[1]))  # fmt: skip
             above = above_the_living(graph, policy, case, month, others)

@@ -19,6 +19,7 @@ from models.graph import (
     graph_rows,
     neighbours,
     nodes_of,
+    paid_through,
     person,
 )
 from models.periods import month_text
@@ -507,20 +508,23 @@ def test_which_lines_are_the_cases_money_by_their_words(tmp_path, header, monthl
     assert paid == ([100.0, 633.75] if case_money else [633.75])
 
 
-@pytest.mark.parametrize(("lines", "as_of"), [
+@pytest.mark.parametrize(("lines", "as_of", "paid_to"), [
     # monthly lines to July, a quarter's line paid in July for July to September, a 取暖费
     # in August: the as-of day ran to 2024-09-30, into months the ledger had not paid
     ([["M1", "DB1", "2024-06", "400", "低保金"], ["M2", "DB1", "2024-07", "400", "低保金"],
-      ["Q1", "DB2", "2024-07至2024-09", "1200", "低保金"], ["H1", "DB1", "2024-08", "300", "取暖费"]],
-     "2024-07-31"),
+      ["Q1", "DB2", "2024-07至2024-09", "1200", "低保金"], ["H1", "DB1", "2024-10", "300", "取暖费"]],
+     "2024-07-31", "2024-09-30"),
     # a back pay of a year's months paid in May: it ran to 2024-12-31
     ([["M1", "DB1", "2024-05", "400", "低保金"], ["B1", "DB2", "2024-01至2024-12", "4800", "低保金"]],
-     "2024-05-31"),
+     "2024-05-31", "2024-12-31"),
     # a ledger of quarters only: the last quarter's first month
     ([["Q1", "DB1", "2024-07至2024-09", "1200", "低保金"], ["Q2", "DB1", "2024-10至2024-12", "1200",
-      "低保金"]], "2024-10-31"),
+      "低保金"]], "2024-10-31", "2024-12-31"),
 ])  # fmt: skip
-def test_the_as_of_day_is_the_last_month_the_ledger_paid_in(tmp_path, lines, as_of):
+def test_the_as_of_day_is_the_last_month_the_ledger_paid_in(tmp_path, lines, as_of, paid_to):
+    # the months paid ahead still count in what a case was paid (paid_through): a quarter's
+    # line paid in October to a member dead in February pays November and December too
     payments = [["record_id", "case_no", "pay_month", "amount", "资金类别"], *lines]
     con = _linked(tmp_path, DROP | {"payments": payments})
     assert drop_as_of(con).isoformat() == as_of
+    assert paid_through(con).isoformat() == paid_to
