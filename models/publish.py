@@ -44,7 +44,6 @@ from resolver.ingest import drop_holdings
 from resolver.labels import labelled_since
 from resolver.memory import collector_paused
 from resolver.outputs import explained_links, identified_persons, person_records
-from resolver.payment_months import payment_months
 from resolver.quality import findings_by_problem, problem_label
 from resolver.registries import REGISTRIES
 from resolver.settings import LinkSettings
@@ -577,9 +576,11 @@ def _record_gone_rows(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
 def _paid_after(con: duckdb.DuckDBPyConnection, left: dict[str, list[dict]],
                 as_of: dict[str, date | None]) -> dict[str, str]:  # fmt: skip
     """By case, the last month after its ``as_of``'s in which the ledger pays 低保 or 特困 money
-    (``CASE_MONEY``) to the case of one of the roster rows it ``left``; a case none of whose
-    rows that left is a roster row, or whose such cases the ledger paid nothing since, is
-    not in it. One query for every case."""
+    (``CASE_MONEY``) to the case of one of the roster rows it ``left``: each line's month, a
+    line of several months its first (the month it was paid in, as the as-of day counts it:
+    the months it pays ahead were paid by then); a case none of whose rows that left is a
+    roster row, or whose such cases the ledger paid nothing since, is not in it. One query
+    for every case."""
     gone = [(case_id, row.get("case_no"), row.get("county"), as_of[case_id])
             for case_id, rows in left.items() for row in rows
             if row["registry"] == "assistance" and as_of[case_id] is not None]  # fmt: skip
@@ -590,8 +591,7 @@ def _paid_after(con: duckdb.DuckDBPyConnection, left: dict[str, list[dict]],
     try:
         return dict(con.execute(
             "SELECT case_id, max(pay_month) FROM (SELECT g.case_id, payments.pay_month "
-            f"FROM ({payment_months(con)}) payments {RAW_LINE} "
-            "JOIN _gone_cases g ON payments.case_no = g.case_no "
+            f"FROM payments {RAW_LINE} JOIN _gone_cases g ON payments.case_no = g.case_no "
             "AND payments.county IS NOT DISTINCT FROM g.county "
             f"WHERE payments.pay_month > strftime(g.as_of, '%Y-%m') AND {CASE_MONEY} "
             f"GROUP BY ALL HAVING sum({LINE_MONEY}) > 0) GROUP BY case_id"

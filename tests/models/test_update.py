@@ -125,3 +125,34 @@ def test_a_lead_resolved_by_deleting_a_dead_members_row_says_the_case_is_still_p
                         ("deceased_paid", ["assistance:A5"], None)]  # fmt: skip
     assert resolved_while_paid(con, result.run_id) == 1
     con.close()
+
+
+def test_a_quarter_paid_before_a_row_went_away_is_no_payment_after_it(tmp_path):
+    # 刘军's 特困 is paid by the quarter, April's line for April to June, as of April; his row
+    # deleted next month, the months that line pays ahead read as paid after (2024-06)
+    def drop(folder, members):
+        folder.mkdir()
+        (folder / "救助对象.csv").write_text(ROSTER + "".join(
+            f"{record},{members[record]},是,2020-01-01\n" for record in members), encoding="utf-8")  # fmt: skip
+        lines = [*(f"P{m}{case},{case},2024-{m:02d},2024-{m:02d},1000,低保"
+                   for m in range(1, 5) for case in ("DB001", "DB002")),
+                 "Q1,TK001,2024-01,2024-01至2024-03,2400,特困",
+                 "Q2,TK001,2024-04,2024-04至2024-06,2400,特困"]  # fmt: skip
+        (folder / "发放记录.csv").write_text(
+            "记录编号,救助证号,发放月份,所属月份,发放金额（元）,救助类型\n" + "\n".join(lines) + "\n",
+            encoding="utf-8")  # fmt: skip
+        (folder / "死亡人员.csv").write_text(DEATHS, encoding="utf-8")
+        return folder
+
+    db = tmp_path / "doudi.duckdb"
+    run_pipeline(drop(tmp_path / "m1", MEMBERS), tmp_path / "o1", policy=load_policy(),
+                 settings=LinkSettings(), db_path=db)  # fmt: skip
+    kept = {record: row for record, row in MEMBERS.items() if record != "A5"}
+    result = update_pipeline(drop(tmp_path / "m2", kept), db, tmp_path / "o2")
+    con = connect(db, read_only=True)
+    resolved = con.execute(
+        "SELECT gone_records, paid_after_gone FROM case_registry "
+        "WHERE resolved_run = ? AND case_type = 'deceased_paid'", [result.run_id]
+    ).fetchall()  # fmt: skip
+    con.close()
+    assert resolved == [(["assistance:A5"], None)]
