@@ -142,8 +142,11 @@ def _registry_changes(store, latest: str) -> dict:
     """The latest run's changes as ``case_registry`` and the runs' cases have them: the
     totals, the case ids of each kind (new: not raised by the run before), and the counts per
     township (of the case's last published snapshot)."""
-    totals = {kind: count for kind, count in case_changes(store.con, latest).items()
-              if kind in ("new", "resolved", "open")}  # the overview's three (none kept unjudged)
+    totals = {
+        kind: count
+        for kind, count in case_changes(store.con, latest).items()
+        if kind in ("new", "resolved", "open")
+    }  # the overview's three (none kept unjudged)
     found = store.rows(
         "SELECT r.case_id, c.case_type, coalesce(c.township, '未知') AS township, CASE "
         "WHEN r.resolved_run = $1 THEN 'resolved' WHEN r.case_id IN (SELECT case_id FROM "
