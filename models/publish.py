@@ -531,17 +531,23 @@ def _held_records(con: duckdb.DuckDBPyConnection,
     return held
 
 
+CARRIED_NOTE = (
+    "本次运行的数据缺少判断此类疑点所需的登记库，未能重新判断：沿用此前运行的结果，未计为消除"
+)
+"""The first line of a carried case's evidence (``_carry``)."""
+
+
 def _carry(con: duckdb.DuckDBPyConnection, run_id: str, carried: list[str]) -> None:
     """Publish each case of ``carried`` in run ``run_id`` as it stood, its evidence first
     saying that the run could not judge it again (``case_registry.carried_run``): it stays
     open, and counts as still open month over month, not as resolved and then new."""
-    note = f"本次运行（{run_id}）的数据缺少判断此类疑点所需的登记库，未能重新判断：沿用上次运行的结果，未计为消除"
-    con.execute(
+    con.execute(  # said once, however many runs in a row carry it
         "INSERT INTO published_cases BY NAME SELECT * REPLACE ($1 AS run_id, "
-        "to_json(list_prepend($3, from_json(evidence, '[\"VARCHAR\"]'))) AS evidence) "
+        "to_json(list_prepend($3, list_filter(from_json(evidence, '[\"VARCHAR\"]'), "
+        "lambda line: line <> $3))) AS evidence) "
         "FROM published_cases WHERE (case_id, run_id) IN "
         "(SELECT (case_id, last_run) FROM case_registry WHERE case_id IN (SELECT unnest($2)))",
-        [run_id, carried, note],
+        [run_id, carried, CARRIED_NOTE],
     )
     con.execute("UPDATE case_registry SET last_run = $1, carried_run = $1 "
                 "WHERE case_id IN (SELECT unnest($2))", [run_id, carried])  # fmt: skip

@@ -978,11 +978,14 @@ def _settled_rows(con, holds: list[Hold]) -> dict[Row, str]:
     """The rows a ``death`` or ``twice`` hold names that their case's amount in the list
     already leaves out, each with the words saying so: where a case-month's lines pay less
     than its covered members' own amounts (``_OWED``) by exactly, to the fen, the own amounts
-    of some of its rows so held, and of no other set of them, the office has taken those
-    members off. A case-month with a 特困 member (paid at one of several levels) or a member
-    of no known amount is not weighed, nor one of more than ``MAX_FLAGGED`` rows so held;
-    a drop that two sets of them match (two dead members of one class, one left out) names
-    neither."""
+    of some of its rows so held, and of no other set of them, and no line of the list pays
+    one of them by name, the office has taken those members off. A case-month with a 特困
+    member (paid at one of several levels) or a member of no known amount is not weighed,
+    nor one of more than ``MAX_FLAGGED`` rows so held; a drop that two sets of them match
+    (two dead members of one class, one left out) names neither. A living member of the dead
+    one's class left out instead is not told apart (the ledger's next run raises the death
+    if he was paid); a line paying the held member by name is (a review found the first
+    version passing it beside his kin's lines, a third member left out)."""
     flagged: dict[tuple[str, str], set[str]] = defaultdict(set)
     for hold in holds:
         if hold.kind in ("death", "twice"):
@@ -996,21 +999,26 @@ def _settled_rows(con, holds: list[Hold]) -> dict[Row, str]:
     try:
         rows = con.execute(f"""
             WITH members AS (
-                SELECT DISTINCT m.case_no, m.pay_month, m.record_id, m.name,
-                       {_KEY_OF} AS key, o.owed
+                SELECT m.case_no, m.pay_month, m.record_id, any_value(m.name) AS name,
+                       any_value({_KEY_OF}) AS key, any_value(o.owed) AS owed,
+                       bool_or(n.payee_name IS NOT NULL) AS named  -- a line pays him by name
                 FROM {_MEMBERS} m
                 JOIN _screen_flagged USING (case_no, pay_month)
                 LEFT JOIN {_OWED} o ON o.key = {_KEY_OF} AND o.pay_month = m.pay_month
+                LEFT JOIN (SELECT DISTINCT case_no, pay_month, payee_name FROM {_LINES}) n
+                  ON n.case_no = m.case_no AND n.pay_month = m.pay_month
+                 AND n.payee_name = m.name
+                GROUP BY m.case_no, m.pay_month, m.record_id
             )
             SELECT case_no, pay_month, p.paid, list(record_id), list(name), list(key),
-                   list(owed)
+                   list(owed), list(record_id) FILTER (WHERE named)
             FROM members JOIN ({_LIST_PAID}) p USING (case_no, pay_month)
             GROUP BY ALL
         """).fetchall()  # fmt: skip
     finally:
         con.unregister("_screen_flagged")
     settled = {}
-    for case_no, month, paid, records, names, keys, owed in rows:
+    for case_no, month, paid, records, names, keys, owed, named in rows:
         if TEKUN in keys or None in owed or len(flagged[(case_no, month)]) > MAX_FLAGGED:
             continue
         own = {record: in_fen(amount) for record, amount in zip(records, owed, strict=True)}
@@ -1019,7 +1027,7 @@ def _settled_rows(con, holds: list[Hold]) -> dict[Row, str]:
         matches = [chosen for size in range(1, len(candidates) + 1)
                    for chosen in combinations(candidates, size)
                    if sum(own[record] for record in chosen) == short]  # fmt: skip
-        if short <= 0 or len(matches) != 1:
+        if short <= 0 or len(matches) != 1 or set(matches[0]) & set(named or ()):
             continue
         name_of = dict(zip(records, names, strict=True))
         members = "、".join(f"{name_of[r] or ''}（救助记录 {r}）当月的 {_yuan(own[r])} 元"

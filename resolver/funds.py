@@ -26,7 +26,7 @@ from resolver.registries import FUND_HEADERS
 
 # Words of another fund wherever they stand: one-offs, 临时救助 and other programmes.
 OTHER_FUND_WORDS = ("慰问|春节|节日|中秋|过节|取暖|采暖|燃煤|价格|物价|临时救助"
-                    "|丧葬|殡葬|医疗|教育|助学|住房|就业|两项补贴")  # fmt: skip
+                    "|丧葬|殡葬|医疗|教育|助学|住房|就业|两项补贴|孤儿|无人抚养")  # fmt: skip
 # 护理补贴 is the 残疾人 subsidy unless it names 特困's care (特困人员护理补贴, 照料护理补贴).
 CARE_WORDS, TEKUN_CARE_WORDS = "护理补贴", "特困|供养|五保|照料"
 # A one-off unless it is the allowance's back-pay (低保金一次性补发), which names no 补贴.
@@ -36,7 +36,10 @@ ONCE_WORDS, BACK_PAY_WORDS = "临时|一次性", "补发|补差|加发|施保"
 CONDITION_WORDS, ADD_ON_WORDS = "残疾|重残|高龄|老年|孤儿|儿童", "加发|施保"
 FUND_NOUNS = "补贴|津贴|补助|救助|费|金"
 # The allowance's own fund names, whose 金 names no condition's fund (残疾人低保金).
-ALLOWANCE_FUNDS = "低保金|低保资金|最低生活保障金|救助供养金|供养金|五保金|施保金"
+ALLOWANCE_FUNDS = (
+    "低保金|低保资金|最低生活保障金|救助供养金|供养金|五保金|施保金|保障金|"
+    "基本生活费|基本生活补贴|照料护理费|照料护理补贴"
+)
 ALLOWANCE_WORDS = f"低保|最低生活保障|特困|五保|供养|施保|基本生活|照料护理|保障金|{BACK_PAY_WORDS}"
 ALLOWANCE, OTHER, UNKNOWN = "allowance", "other", "unknown"
 

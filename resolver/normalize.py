@@ -1159,6 +1159,11 @@ def normalize_month(raw: str) -> Result:
     return _bad(problem, f"{parsed:%Y-%m}")
 
 
+# A time of day after a date, as database and spreadsheet exports write a date cell
+# (2024-01-01 00:00:00, 2024/1/1 0:00): no part of the months.
+_TIME_OF_DAY = re.compile(r"(?<=\d)\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+
+
 def normalize_months(raw: str) -> Result:
     """The months a payment line is for, the first and the last (``YYYY-MM``): a range
     (``2024-01至2024-03``, ``202401-202403``, ``2024-01-01至2024-03-31``, ``2024年1-3月``,
@@ -1190,8 +1195,10 @@ def normalize_months(raw: str) -> Result:
     ((('2024-04', '2024-06'), None), (('2024-01', '2024-03'), None))
     >>> normalize_months("2024年12月-1月补发"), normalize_months("2024.1-3")
     ((('2024-12', '2025-01'), None), (('2024-01', '2024-03'), None))
+    >>> normalize_months("2024-01-01 00:00:00"), normalize_months("2024/1/1 0:00")
+    ((('2024-01', '2024-01'), None), (('2024-01', '2024-01'), None))
     """
-    text = _date_text(raw).replace(" ", "")
+    text = _TIME_OF_DAY.sub("", _date_text(raw)).replace(" ", "")
     unmarked = _BACK_PAY_MARK.sub("", text) if text[:1].isdigit() else text
     span = _quarter(unmarked) or (None if _ONE_DATE.match(unmarked) else _month_range(unmarked))
     if span is None:
@@ -1726,22 +1733,29 @@ def normalize_account(raw: str) -> Result:
     Returns
     -------
     Result
-        The digits (None when blank, damaged or malformed); problem ``account_damaged``,
-        or ``account_malformed`` for fewer than 10 or more than 25 digits: no account, so
-        that it ties no case to another (``6217AAAA`` and ``6217BBBB`` are both ``6217``).
+        The digits (None when blank or damaged); problem ``account_damaged``, or
+        ``account_malformed`` for fewer than 10 or more than 25 digits (kept), or for
+        letters or a mask (``*``) among them: then no account, so that it ties no case to another
+        (``6217AAAA`` and ``6217BBBB`` are not one account ``6217``).
 
     Examples
     --------
     >>> normalize_account("6217 0000 1111 2222 333"), normalize_account("6217AAAA")
     ((('6217000011112222333',), None), ((None,), 'account_malformed'))
+    >>> normalize_account("622123456")
+    (('622123456',), 'account_malformed')
     """
     text = clean_text(raw)
     if not text:
         return _ok(None)
     if re.search(r"E\+?\d+$|\.\d+$", text):
         return _bad("account_damaged", None)
+    if re.search(
+        r"[A-Za-z*]", unicodedata.normalize("NFKC", text)
+    ):  # letters, a mask: no digits to trust
+        return _bad("account_malformed", None)
     digits = re.sub(r"\D", "", text)
-    return _ok(digits) if 10 <= len(digits) <= 25 else _bad("account_malformed", None)
+    return _ok(digits) if 10 <= len(digits) <= 25 else _bad("account_malformed", digits or None)
 
 
 def normalize_cert(raw: str) -> Result:

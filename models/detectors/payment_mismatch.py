@@ -276,18 +276,25 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
 DIBAO_CLASSES = tuple(key for key in CLASS_LABELS if key != TEKUN)
 
 
+CLASS_CHANGE_MONTHS = 3
+"""The least months a case must be paid at its current classes, after months paid at another
+class, for those to be read as a class change (``_class_change``)."""
+
+
 def _class_change(judged: list[tuple], amiss: set[int], price: Callable) -> _Change | None:
     """The months a case was paid at an earlier 低保 class (类别调整: the roster keeps only
     the current class): where its latest months paid (``judged``: month, paid, members, in
     order) all fit the current classes, from a month on, and the months just before it were
     each paid amiss (``amiss``) at exactly the amount of one other class for the members owed
     then (``_class_paid``: the class of the last of them), those months, as far back as
-    they were paid at that class. None when the case's latest month is paid amiss, or the
-    month before the change fits no class exactly."""
+    they were paid at that class. None when the case's latest month is paid amiss, when
+    fewer than ``CLASS_CHANGE_MONTHS`` months are paid at the current classes since (one
+    month set right is no class change: an office stopping an overpayment it made for
+    months, a review found excused), or the month before the change fits no class exactly."""
     index = len(judged)
     while index and judged[index - 1][0] not in amiss:
         index -= 1
-    if index in (0, len(judged)):
+    if index == 0 or len(judged) - index < CLASS_CHANGE_MONTHS:
         return None
     key = _class_paid(*judged[index - 1], price)
     if key is None:

@@ -2293,6 +2293,17 @@ def test_months_paid_exactly_at_another_class_before_a_change_to_the_current_one
     assert detect_payment_mismatch(drop.graph, POLICY) == []
 
 
+def test_one_month_set_right_after_months_at_another_class_stays_a_mismatch():
+    """A review: paid class A (455) January–September for three members the roster writes C
+    (305), then C in October: the months at A were excused as a class change, the 4,050 of
+    多发 gone the month the office set the amount right. One month is no class change."""
+    drop = _three_members("C")
+    drop.pay("DB1", MONTHS_2026[:9], 3 * 455.0)
+    drop.pay("DB1", MONTHS_2026[9:], 3 * 305.0)
+    [case] = detect_payment_mismatch(drop.graph, POLICY)
+    assert case.amount_at_risk == 9 * 3 * (455.0 - 305.0)
+
+
 def test_a_change_of_class_and_of_size_in_one_month_is_no_mismatch():
     """Three members paid at class A until July, when the son left; the two left paid at
     class C, the roster's, since."""

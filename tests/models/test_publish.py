@@ -103,6 +103,17 @@ def test_a_drop_without_death_notices_resolves_no_death_lead_it_still_holds(tmp_
     kept = {case_id for case_id, run in registry.items() if run is None}
     assert kept == {case_id for case_id, _ in deaths[1:]}  # the others stand as they stood
     assert "未能重新判断" in json.loads(evidence)[0]
+    later = shutil.copytree(lacking, tmp_path / "later")  # next month, still without 死亡人员
+    with (later / "户籍人口.csv").open("a", encoding="utf-8") as hukou:
+        hukou.write("\n")
+    again = update_pipeline(later, db, tmp_path / "run", allow_missing=["deaths"])
+    assert again.case_changes["unjudged"] == len(deaths) - 1
+    with closing(connect(db, read_only=True)) as con:
+        (evidence,) = con.execute(
+            "SELECT evidence FROM published_cases WHERE run_id = ? AND case_id = ?",
+            [again.run_id, deaths[1][0]],
+        ).fetchone()
+    assert sum("未能重新判断" in line for line in json.loads(evidence)) == 1  # said once
     third = update_pipeline(full, db, tmp_path / "run")  # the notices back: judged again
     assert third.case_changes["unjudged"] == 0
     assert third.case_changes["new"] == 1  # the resolved one raised again; the rest still open

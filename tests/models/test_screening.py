@@ -418,7 +418,7 @@ def _settled_by(paid: float, owed: dict[str, float | None], held: list[str]) -> 
     con = connect(":memory:")
     con.execute(f"CREATE TEMP TABLE {_LINES} AS SELECT 'DB1' AS case_no, '2026-10' AS pay_month, "
                 f"{paid}::DOUBLE AS amount, 'dibao' AS program, NULL::VARCHAR AS program_text, "
-                "NULL::VARCHAR AS fund")  # fmt: skip
+                "NULL::VARCHAR AS fund, NULL::VARCHAR AS payee_name")  # fmt: skip
     con.execute(f"CREATE TEMP TABLE {_MEMBERS} (case_no VARCHAR, pay_month VARCHAR, "
                 "record_id VARCHAR, name VARCHAR, program VARCHAR, dibao_class VARCHAR)")  # fmt: skip
     con.execute(f"CREATE TEMP TABLE {_OWED} (key VARCHAR, pay_month VARCHAR, owed DOUBLE)")
@@ -795,3 +795,38 @@ def test_a_line_of_another_fund_pays_no_case_in_the_list_nor_the_ledger(county, 
                               run_id=county["run_id"])  # fmt: skip
     con.close()
     assert "twice" not in _kinds(held)
+
+
+def _dibao_death_with_kin_of_his_class(county):
+    """A 低保 case of the truth's deaths, its last month paid, whose dead member has a living
+    member of his class in the case: (dead record, case, month, members' name, ID, amount)."""
+    con = county["con"]
+    amounts = ledger_amounts(con)
+    for dead in (c for c in county["truth"] if c["case_type"] == "deceased_paid"):
+        record, month = dead["records"][0]["record_id"], dead["paid_months"][-1]
+        case = _case_of(county, record)
+        rows = con.execute(
+            "SELECT record_id, name, id_number, program, dibao_class FROM assistance "
+            "WHERE case_no = ? AND covered = 'yes' AND strftime(start_date, '%Y-%m') <= ? "
+            "AND (end_date IS NULL OR strftime(end_date, '%Y-%m') >= ?) ORDER BY record_id",
+            [case, month, month]).fetchall()  # fmt: skip
+        if {row[3] for row in rows} != {"dibao"}:
+            continue
+        members = {r: (n, i, amounts[(k, month_index(month))]) for r, n, i, _, k in rows}
+        if record in members and any(other != record and members[other][2] == members[record][2]
+                                     for other in members):  # fmt: skip
+            return record, case, month, members
+    raise AssertionError("no such case in the county")
+
+
+def test_a_line_paying_the_dead_member_by_name_is_held_whatever_the_case_leaves_out(county):
+    # a review: a list of a line per member, the dead man's own line by name and ID, one
+    # living member left out: every line passed, the dead man's too
+    record, case, month, members = _dibao_death_with_kin_of_his_class(county)
+    account = _paid(county, case, month)[1]
+    living = [other for other in members if other != record]
+    rows = [(case, month, members[r][2], account, members[r][0], members[r][1])
+            for r in (record, *living[1:])]  # fmt: skip
+    decisions = screen_payments(county["con"], _lines(*rows), county["policy"],
+                                run_id=county["run_id"])  # fmt: skip
+    assert decisions[0].result == "暂缓" and "death" in _kinds(decisions[0])

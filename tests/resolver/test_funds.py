@@ -38,6 +38,11 @@ KINDS = {
     # also when they name 低保 or 特困
     "特困人员丧葬补助": OTHER, "低保家庭残疾人生活补贴": OTHER, "低保对象残疾人护理补贴": OTHER,
     "低保户医疗救助": OTHER, "特困人员高龄津贴": OTHER, "事实无人抚养儿童基本生活费": OTHER,
+    # the allowance's names beside a condition (a review: 8 death leads lost on a county
+    # whose 特困 lines said 特困人员基本生活费（残疾）)
+    "特困人员基本生活费（残疾）": ALLOWANCE, "残疾特困人员照料护理费": ALLOWANCE,
+    "特困人员照料护理费（重度残疾）": ALLOWANCE, "高龄特困人员基本生活费": ALLOWANCE,
+    "城市低保保障金（高龄）": ALLOWANCE,
     # a person's class or condition alone names no fund (a 人员类别 or 施保类别 column)
     "重度残疾": UNKNOWN, "残疾人": UNKNOWN, "一级残疾": UNKNOWN, "残疾户": UNKNOWN,
     "高龄": UNKNOWN, "高龄老人": UNKNOWN, "A类": UNKNOWN,
