@@ -42,6 +42,11 @@ ALLOWANCE_FUNDS = (
 )
 ALLOWANCE_WORDS = f"低保|最低生活保障|特困|五保|供养|施保|基本生活|照料护理|保障金|{BACK_PAY_WORDS}"
 ALLOWANCE, OTHER, UNKNOWN = "allowance", "other", "unknown"
+# Texts most lines write, none of them another fund: ``other_fund_sql`` reads them without a
+# regular expression (the ledger's 700,000 lines of a 650,000-person county took 2.6 s each
+# time they were matched).
+PLAIN_ALLOWANCE = ("", "低保", "特困", "城市低保", "农村低保", "城乡低保", "低保金", "特困供养",
+                   "特困供养金", "分散供养", "集中供养", "五保")  # fmt: skip
 
 
 def fund_kind(category: str | None) -> str:
@@ -126,10 +131,12 @@ def other_fund_sql(text: str) -> str:
         return f"regexp_matches({within}, '{words}')"
 
     condition_fund = has(FUND_NOUNS, f"regexp_replace({value}, '{ALLOWANCE_FUNDS}', '', 'g')")
-    return (f"({has(OTHER_FUND_WORDS)}"
+    plain = ", ".join(f"'{word}'" for word in PLAIN_ALLOWANCE)
+    return (f"(CASE WHEN coalesce({text}, '') IN ({plain}) THEN false ELSE"  # no regex per line
+            f" ({has(OTHER_FUND_WORDS)}"
             f" OR ({has(CARE_WORDS)} AND NOT {has(TEKUN_CARE_WORDS)})"
             f" OR ({has(ONCE_WORDS)} AND (NOT {has(BACK_PAY_WORDS)} OR {has('补贴')}))"
-            f" OR ({has(CONDITION_WORDS)} AND {condition_fund} AND NOT {has(ADD_ON_WORDS)}))")  # fmt: skip
+            f" OR ({has(CONDITION_WORDS)} AND {condition_fund} AND NOT {has(ADD_ON_WORDS)})) END)")  # fmt: skip
 
 
 def fund_categories(extra: pa.Array) -> pa.Array:
