@@ -506,7 +506,8 @@ def _update_registry(con: duckdb.DuckDBPyConnection, run_id: str, gaps: DataGaps
                if gaps.leaves_unjudged(case_type, counties, township)
                and all(held.get((r["registry"], r["record_id"]), True)
                        for r in json.loads(records))]  # fmt: skip
-    resolved = [case[0] for case in unraised if case[0] not in set(carried)]
+    kept = set(carried)
+    resolved = [case[0] for case in unraised if case[0] not in kept]
     con.execute("UPDATE case_registry SET resolved_run = $1 WHERE case_id IN (SELECT unnest($2))",
                 [run_id, resolved])  # fmt: skip
     _carry(con, run_id, carried)

@@ -265,10 +265,11 @@ def screen_payments(
             _members(con)
             cleared = _dismissed_records(con, run_id, dismissed, present)
             alive = _signs_of_life(con, run_id, present)
-            priced = _price_members(con, policy, monthly)
+            latest = last_paid_month(con)  # the ledger's latest month, read once
+            priced = _price_members(con, policy, monthly, latest)
             found = [
                 *_deaths(con, policy, present, cleared["deceased_paid"], alive),
-                *_twice(con, present, cleared["duplicate_enrollment"]),
+                *_twice(con, cleared["duplicate_enrollment"], latest),
                 *_over_standard(con, run_id, dismissed, present),
                 *_accounts(con, policy, present),
                 *_amounts(con, policy, *priced),
@@ -712,15 +713,14 @@ _NETS_PAID = "GROUP BY case_no, pay_month HAVING coalesce(sum(amount), 1) > 0"
 _LEDGER_CASE_MONEY = f"(SELECT payments.* FROM payments {RAW_LINE} WHERE {CASE_MONEY})"
 
 
-def _paid_cases(con, present: set[str]) -> str | None:
+def _paid_cases(con, latest: str | None) -> None:
     """Temporary table of the cases paid in each month of the lines (their amounts netting
     to more than nothing: ``_NETS_PAID``): in the list, in the run's ledger, or expected (a
     case the ledger paid in its latest month, for the months of the list after it that the
     list does not show it in: a township's list does not show the other townships' cases).
-    Returns the ledger's latest month (``models.graph.last_paid_month``: a quarter's line
-    paid in July pays August and September ahead; None without a ledger)."""
-    months = payment_months(con, _LEDGER_CASE_MONEY) if "payments" in present else None
-    latest = last_paid_month(con) if months else None
+    ``latest`` is the ledger's latest month (``models.graph.last_paid_month``: a quarter's
+    line paid in July pays August and September ahead; None without a ledger)."""
+    months = payment_months(con, _LEDGER_CASE_MONEY) if latest else None
     ledger = f"""
         UNION SELECT case_no, pay_month, 'ledger' FROM ({months})
         WHERE pay_month IN (SELECT pay_month FROM {_LINES}) {_NETS_PAID}
@@ -739,14 +739,13 @@ def _paid_cases(con, present: set[str]) -> str | None:
             {_NETS_PAID} {ledger}
         ) GROUP BY ALL
     """, {"latest": latest} if latest else None)  # fmt: skip
-    return latest
 
 
-def _twice(con, present: set[str], cleared: list[set[str]]) -> list[tuple[int, Hold]]:
+def _twice(con, cleared: list[set[str]], latest: str | None) -> list[tuple[int, Hold]]:
     """Lines of 低保 or 特困 money whose covered member is covered that month in another case
     paid that month, or expected to be: paid in the ledger's latest month and still covered on
     the roster (but for two rows whose duplicate lead reviewers dismissed: ``cleared``)."""
-    latest = _paid_cases(con, present)
+    _paid_cases(con, latest)
     rows = con.execute(f"""
         SELECT m.line, m.name, m.record_id, a.case_no, a.record_id, p.origin, m.case_no,
                m.pay_month
@@ -866,16 +865,17 @@ _LIST_PAID = f"""
 """
 
 
-def _price_members(con, policy: Policy, table: pa.Table
+def _price_members(con, policy: Policy, table: pa.Table, latest: str | None
                    ) -> tuple[nx.Graph, dict[tuple[str, str], str]]:  # fmt: skip
     """Temporary table ``_OWED`` of each class's own amount in each month of the lines
     (``key``, ``pay_month``, ``owed``, ``source``: ``own_amount``'s, 特困 at its lowest
     level); a class of no known amount that month has no row. Returns the graph holding the
     amounts and 特困's levels (``own_amount``'s), and for each (class, month) priced by an
-    earlier year's amount, that month (said in an ``amount`` hold's reason)."""
+    earlier year's amount, that month (said in an ``amount`` hold's reason). ``latest`` is
+    the ledger's latest month (``models.graph.last_paid_month``)."""
     months = sorted({m for m in table.column("pay_month").to_pylist() if m})
     (ledger, ledger_levels), _ = ledger_amounts_and_levels(con)
-    amounts, carried = _class_amounts(con, months, ledger)
+    amounts, carried = _class_amounts(con, months, ledger, latest)
     keys = [*"ABC", TEKUN]
     # own_amount reads the ledger's amounts here (特困: its lowest level, fitted below)
     levels = _tekun_levels(months, amounts, ledger_levels)
@@ -1083,11 +1083,12 @@ def _list_as_ledger(con, months: list[str]) -> Iterator[None]:
         con.execute("DROP VIEW IF EXISTS temp.main.payments")
 
 
-def _class_amounts(con, months: list[str], amounts: dict[tuple[str, int], float]
+def _class_amounts(con, months: list[str], amounts: dict[tuple[str, int], float],
+                   latest: str | None
                    ) -> tuple[dict[tuple[str, int], float], dict[tuple[str, int], str]]:  # fmt: skip
     """The class amounts of each month the run's ledger infers (``amounts``, its
     ``ledger_amounts``). A month the ledger does not hold yet (the list of a month to come;
-    a month after the latest it paid in, ``models.graph.last_paid_month``, though a line of
+    a month after the latest it paid in, ``latest``: ``models.graph.last_paid_month``, though a line of
     several months pays it ahead) takes each class's amount from the list itself, read in place of the ledger, where at
     least ``MIN_CASES`` of its cases show it; else the ledger's latest amount of the class, of an earlier year too (a
     short list, or one line, never sets its own standard: a January list of three cases is
@@ -1100,7 +1101,6 @@ def _class_amounts(con, months: list[str], amounts: dict[tuple[str, int], float]
     amount is unknown). Also returns, for each amount carried over from an earlier year,
     the month it was the ledger's (said in the hold's reason)."""
     present = table_names(con)
-    latest = last_paid_month(con)
     held = ({m for (m,) in con.execute(f"SELECT DISTINCT pay_month FROM ({payment_months(con)}) "
                                        "WHERE pay_month <= ?", [latest]).fetchall()}
             if latest else set())  # fmt: skip
