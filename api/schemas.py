@@ -374,6 +374,11 @@ class ScreeningCounts(BaseModel):
         description="lines passed that earlier releases (核实后放行) of the same hold kept from "
         "a hold: a shared account with the same cases, the same amounts",
     )
+    unlisted: int = Field(
+        default=0,
+        description="lines passed whose case is not on the published run's roster (enrolled "
+        "since): checked by the payee's ID alone, for a death notice and a second case",
+    )
 
 
 class SkippedRow(BaseModel):
@@ -404,6 +409,11 @@ class ScreeningSummary(BaseModel):
         default=0,
         description="lines passed that earlier releases (核实后放行) of the same hold kept from "
         "a hold: a shared account with the same cases, the same amounts",
+    )
+    unlisted: int = Field(
+        default=0,
+        description="lines passed whose case is not on the published run's roster (enrolled "
+        "since): checked by the payee's ID alone, for a death notice and a second case",
     )
     by_reason: dict[str, int]
     by_month: dict[str, ScreeningCounts]

@@ -793,6 +793,10 @@ def summary_text(found: dict) -> str:
     if found.get("settled"):
         said.append(f"其中 {found['settled']} 条案件有死亡记录或同时在两个案件中的成员，但本表已少发正好该成员"
                     "的金额（视为已减员），本次通过，说明写在暂缓原因列")  # fmt: skip
+    if found.get("unlisted"):
+        said.append(f"其中 {found['unlisted']} 条的救助证号不在已发布运行的救助名册中（可能是此后新纳入的案件），"
+                    "已按领款人身份证号核对死亡记录和重复享受，未发现问题，本次通过；其他成员和金额未能核对，"
+                    "可先用本月数据 doudi update 再审核")  # fmt: skip
     if len(found["months"]) > 1:
         said += [f"  {month}：{part['lines']} 条，{counted(part)}"
                  for month, part in found["months"].items()]  # fmt: skip

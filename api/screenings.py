@@ -134,7 +134,8 @@ class Screenings:
         """Write the screening and its held lines in one transaction; its id."""
         found = screening.summary
         kept = {key: found[key] for key in ("lines", "passed", "held", "by_reason",
-                                            "released_before", "months", "note")}  # fmt: skip
+                                            "released_before", "unlisted", "months",
+                                            "note")}  # fmt: skip
         kept |= masked_texts(found)
         lines = screening.payments.lines
         sheets = {source.number: source.sheet for source in screening.payments.sources}
@@ -354,6 +355,7 @@ class Screenings:
             "run_id": row["run_id"], "months": json.loads(row["months"]),
             "lines": row["lines"], "passed": row["passed"], "held": row["held"],
             "cleared": cleared, "released_before": kept.get("released_before", 0),
+            "unlisted": kept.get("unlisted", 0),
             "by_reason": kept["by_reason"], "by_month": kept["months"],
             "note": kept.get("note", NOTE), "skipped": kept.get("skipped", []),
             "notes": kept.get("notes", []), "problems": kept.get("problems", []),

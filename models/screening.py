@@ -5,9 +5,11 @@ persons and cases of the published run. A line is held (暂缓) for each of thes
 its evidence in Chinese:
 
 ``death``
-    a covered member of the line's case, active that month, has a death notice dated before
-    the pay month minus ``policy.death_grace_months`` (as ``deceased_paid`` reads it). The
-    evidence says whether the death is corroborated (two sources, or a notice with the roster
+    a covered member of the line's case, active that month, has a death notice dated in an
+    earlier month than the pay month (as ``deceased_paid`` reads the notices): the month after
+    a death is no longer the dead member's to be paid, and the list has not yet gone to the
+    bank; a month within ``policy.death_grace_months`` of the death, which the batch lead
+    tolerates, is held saying so (``_after_death``). The evidence says whether the death is corroborated (two sources, or a notice with the roster
     row's valid ID), rests on one notice linked by name and other fields, or on a fuzzy link
     (a notice linked to no one that the member matches below the threshold or as one of a
     few namesakes: ``resolver.outputs.lone_death_candidates``);
@@ -31,8 +33,14 @@ its evidence in Chinese:
     nearest what he was paid: a line at any of 特困's levels passes); a month in which a
     member's amount is unknown is not judged;
 ``unchecked``
-    the line cannot be checked: its case is not on the run's roster, or its case, month or
-    amount could not be read.
+    the line cannot be checked: its case, month or amount could not be read, or its case is
+    not on the run's roster and its payee's ID is trusted for no person of the run.
+
+A line of a case not on the run's roster (a case enrolled since the run: the month's list
+is often screened before the month's drop is taken in) is checked by its payee (领款人) where
+his ID is a person's trusted ID: the payee stands for the case's members, held for
+``death`` and ``twice`` as a member would be, and the line otherwise passes with a note
+saying what was not checked (its other members, its amount: ``Decision.unlisted``).
 
 A ``death`` or ``twice`` hold does not apply where the list already leaves its member out: its
 case's lines that month pay less than its covered members' own amounts by exactly, to the fen,
@@ -71,6 +79,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from itertools import combinations, groupby
 from operator import itemgetter
@@ -137,6 +146,9 @@ CARRIED = ("account", "amount")
 on the same basis (``Hold.basis``). The others are cleared by deciding their lead."""
 RELEASED_BEFORE = "此前已核实放行，本次不再暂缓"
 SETTLED = "本表已少发该成员的金额（视为已减员），本次不暂缓"
+UNLISTED = ("已发布运行的救助名册中没有该案件（可能是此后新纳入的）：已按领款人身份证号核对死亡记录和"
+            "是否同月在其他案件中享受，未发现问题，本次不暂缓；其他成员和发放金额未能核对，"
+            "可先用本月数据 doudi update 再审核")  # fmt: skip
 MAX_FLAGGED = 8
 """At most this many members of a case-month held for a death or a second case are weighed
 for which of them its list's amount already leaves out (``_settled_rows``); more are not."""
@@ -176,14 +188,16 @@ class Released:
 @dataclass(frozen=True)
 class Decision:
     """What the screening says of one payment line (``line``: its index in the list): its
-    holds, the holds earlier releases cover (``released``: no hold), and the holds its case's
+    holds, the holds earlier releases cover (``released``: no hold), the holds its case's
     amount in the list settles (``settled``: no hold; it already leaves out the member the
-    hold names, ``_settled_rows``)."""
+    hold names, ``_settled_rows``), and whether its case, not on the run's roster, was
+    checked by its payee alone (``unlisted``: ``UNLISTED`` says so)."""
 
     line: int
     holds: tuple[Hold, ...]
     released: tuple[Released, ...] = ()
     settled: tuple[Released, ...] = ()
+    unlisted: bool = False
 
     @property
     def result(self) -> str:
@@ -194,7 +208,8 @@ class Decision:
     def reasons(self) -> str:
         """The reasons, each its label and evidence, joined by ``；``, then the reasons earlier
         releases cover, each naming its release, then those the line's amount settles, each
-        saying how (empty for a line that passes with none).
+        saying how, then ``UNLISTED`` for a line checked by its payee alone (empty for a line
+        that passes with none).
 
         Examples
         --------
@@ -207,6 +222,7 @@ class Decision:
             said = "；".join(f"{HOLD_LABELS[r.hold.kind]}：{r.hold.text}（{r.by}）"
                              for r in covered)  # fmt: skip
             parts.append(said and f"{words}：{said}")
+        parts.append(UNLISTED if self.unlisted else "")
         return "；".join(part for part in parts if part)
 
 
@@ -259,10 +275,10 @@ def screen_payments(
     con.register(_PERSON_OF, record_persons(con))
     con.register(_TRUSTED, trusted_ids(con))
     try:
-        for line, hold in _unchecked(con, present, counted_with_case(table)):
+        by_payee = _members(con) if "assistance" in present else set()
+        for line, hold in _unchecked(con, present, counted_with_case(table), by_payee):
             holds[line].append(hold)
         if "assistance" in present:
-            _members(con)
             cleared = _dismissed_records(con, run_id, dismissed, present)
             alive = _signs_of_life(con, run_id, present)
             latest = last_paid_month(con)  # the ledger's latest month, read once
@@ -292,7 +308,8 @@ def screen_payments(
     order = list(HOLD_LABELS)
     return [Decision(line, tuple(sorted(holds.get(line, ()), key=lambda h: order.index(h.kind))),
                      settled=tuple(r for r in dict.fromkeys(settled.get(line, ()))
-                                   if r.hold not in holds.get(line, ())))  # another month's
+                                   if r.hold not in holds.get(line, ())),  # another month's
+                     unlisted=line in by_payee and not holds.get(line))
             for line in range(table.num_rows)]  # fmt: skip
 
 
@@ -321,7 +338,9 @@ def summary(decisions: list[Decision], months: list[str | None],
         ``held_amount_by_reason`` (Chinese label: the total of the lines held for it),
         ``released_before`` (lines passed that earlier releases kept from a hold),
         ``settled`` (lines passed whose case's amount leaves out the member a hold named:
-        ``Decision.settled``), ``months`` (month: the same counts and amounts) and ``note``
+        ``Decision.settled``), ``unlisted`` (lines passed whose case, not on the run's
+        roster, was checked by its payee alone: ``Decision.unlisted``), ``months`` (month: the
+        same counts and amounts) and ``note``
         (``NOTE``).
 
     Examples
@@ -342,12 +361,14 @@ def summary(decisions: list[Decision], months: list[str | None],
         shown = [(kind, label) for kind, label in HOLD_LABELS.items() if kinds[kind]]
         released = sum(1 for decision, _ in chosen if decision.released and not decision.holds)
         settled = sum(1 for decision, _ in chosen if decision.settled and not decision.holds)
+        unlisted = sum(1 for decision, _ in chosen if decision.unlisted)
         return {"lines": len(chosen), "passed": len(chosen) - len(held), "held": len(held),
                 "by_reason": {label: kinds[kind] for kind, label in shown},
                 "amount": _yuan(sum(fen for _, fen in chosen)),
                 "held_amount": _yuan(sum(fen for _, fen in held)),
                 "held_amount_by_reason": {label: _yuan(fen_by_kind[kind]) for kind, label in shown},
-                "released_before": released, "settled": settled}  # fmt: skip
+                "released_before": released, "settled": settled,
+                "unlisted": unlisted}  # fmt: skip
 
     fens = [0 if amount is None else in_fen(float(amount)) for amount in amounts]
     lines = list(zip(decisions, fens, strict=True))
@@ -433,24 +454,27 @@ def _lines_paying_nothing(table: pa.Table) -> set[int]:
     return {line for line, amount in enumerate(amounts) if amount is not None and amount <= 0}
 
 
-def _unchecked(con, present: set[str], counted: list[int]) -> list[tuple[int, Hold]]:
-    """Lines that cannot be checked: a value unread, or a case not on the roster. A blank
-    amount counted in its case's other line (``counted``: ``counted_with_case``) is read."""
+def _unchecked(con, present: set[str], counted: list[int], by_payee: set[int]
+               ) -> list[tuple[int, Hold]]:  # fmt: skip
+    """Lines that cannot be checked: a value unread, or a case not on the roster that its
+    payee does not stand for (``by_payee``: ``_members``). A blank amount counted in its
+    case's other line (``counted``: ``counted_with_case``) is read."""
     # (a roster row without a case number must not make every unknown number unknown-NULL)
-    known = ("case_no IN (SELECT case_no FROM assistance WHERE case_no IS NOT NULL)"
-             if "assistance" in present else "false")  # fmt: skip
+    known = ("(case_no IN (SELECT case_no FROM assistance WHERE case_no IS NOT NULL) "
+             "OR list_contains($by_payee, line))" if "assistance" in present else "false")  # fmt: skip
     rows = con.execute(f"""
         SELECT DISTINCT line, CASE
             WHEN case_no IS NULL THEN '{CASE_BLANK}'
-            WHEN NOT ({known}) THEN '救助证号 ' || case_no || ' 不在已发布运行的救助名册中'
+            WHEN NOT {known} THEN '救助证号 ' || case_no || ' 不在已发布运行的救助名册中'
+                || '，领款人身份证号也未能对应到任何人'
             END,
             CASE WHEN pay_month IS NULL THEN '发放月份无法识别' END,
-            CASE WHEN amount IS NULL AND NOT list_contains(?::BIGINT[], line) THEN '发放金额无法识别' END
+            CASE WHEN amount IS NULL AND NOT list_contains($counted, line) THEN '发放金额无法识别' END
         FROM {_LINES}
-        WHERE case_no IS NULL OR NOT ({known}) OR pay_month IS NULL
-           OR (amount IS NULL AND NOT list_contains(?::BIGINT[], line))
+        WHERE case_no IS NULL OR NOT {known} OR pay_month IS NULL
+           OR (amount IS NULL AND NOT list_contains($counted, line))
         ORDER BY line
-    """, [counted, counted]).fetchall()  # fmt: skip
+    """, {"counted": counted, "by_payee": sorted(by_payee)}).fetchall()  # fmt: skip
     return [(line, Hold("unchecked", "，".join(p for p in parts if p)))
             for line, *parts in rows]  # fmt: skip
 
@@ -533,14 +557,16 @@ _ACTIVE = (
 )
 
 
-def _members(con) -> None:
+def _members(con) -> set[int]:
     """Temporary table of each line's covered members active in its pay month, with who
     they are and the ID their row is trusted with. A list of one line per member (its case's
     lines that month name each of its members, two or more, by ID or name) pays each line to
     the member it names: such a line stands for that member alone, so a dead or twice-covered
     member holds his own line, not his family's. A line naming no member, or several, and the
     lines of a case-month naming some members only (a family's line beside one to a member:
-    the dead member's money may be in it) stand for the whole case."""
+    the dead member's money may be in it) stand for the whole case. A line of a case not on
+    the roster has its payee as its member (no ``record_id``) where his ID is a person's
+    trusted ID: the lines so standing are returned."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {_MEMBERS} AS
         WITH members AS (
@@ -574,6 +600,30 @@ def _members(con) -> None:
         FROM members m LEFT JOIN stands_for s USING (line)
         WHERE s.line IS NULL OR s.record_id = m.record_id
     """)  # fmt: skip
+    con.execute(f"""
+        INSERT INTO {_MEMBERS} BY NAME
+        SELECT DISTINCT l.line, l.case_no, l.pay_month, NULL AS record_id, l.payee_name AS name,
+               NULL AS program, NULL AS dibao_class, e.person_id, t.id18
+        FROM {_LINES} l
+        JOIN {_TRUSTED} t ON t.id18 = l.payee_id_number
+        JOIN {_PERSON_OF} e ON e.registry || ':' || e.record_id = t.unique_id
+        WHERE l.pay_month IS NOT NULL AND l.case_no IS NOT NULL
+          AND l.case_no NOT IN (SELECT case_no FROM assistance WHERE case_no IS NOT NULL)
+    """)  # fmt: skip
+    lines = con.execute(f"SELECT DISTINCT line FROM {_MEMBERS} WHERE record_id IS NULL")
+    return {line for (line,) in lines.fetchall()}
+
+
+def _whom(name: str | None, record: str | None) -> str:
+    """Who a hold names, its parenthesis left open: a member by his roster row, or the
+    payee standing for a case not on the roster (``_members``).
+
+    >>> _whom("张三", "A1") + "）", _whom("李四", None) + "）"
+    ('张三（救助记录 A1）', '领款人李四（该案件不在已发布运行的救助名册中，按领款人身份证号核对）')
+    """
+    if record is None:
+        return f"领款人{name or ''}（该案件不在已发布运行的救助名册中，按领款人身份证号核对"
+    return f"{name or ''}（救助记录 {record}"
 
 
 _MONTH = "(year({d}) * 12 + month({d}) - 1)"
@@ -647,9 +697,10 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
     firm = [(line, name, record, (case_no, pay_month, record), died, *rest)
             for line, name, record, case_no, pay_month, dates, *rest in notified
             for died in [death_counted(dates)]
-            if pay_month and month_index(pay_month) > month_index(died) + grace]  # fmt: skip
+            if pay_month and month_index(pay_month) > month_index(died)]  # fmt: skip
     found = []
     for line, name, record, row, died, notices, sources, source_list, records, same_id in firm:
+        _, pay_month, _ = row
         said = "、".join(dict.fromkeys(source_shown(*pair) for pair in source_list))
         if record in alive:
             basis = f"未印证：{alive[record]}"
@@ -659,19 +710,33 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
         else:
             basis = "未印证：仅凭姓名等信息关联，请先核实是否本人"
         found.append((line, record, Hold("death", (
-            f"{name or ''}（救助记录 {record}，死亡记录 {'、'.join(records)}，来源{said}），"
-            f"死亡日期 {died}，死亡月份加宽限期 "
-            f"{grace} 个月后仍发放，{basis}"), rows=(row,))))  # fmt: skip
+            f"{_whom(name, record)}，死亡记录 {'、'.join(records)}，来源{said}），"
+            f"死亡日期 {died}，{_after_death(died, pay_month, grace)}，{basis}"),
+            rows=(row,))))  # fmt: skip
     held = {(line, record) for line, _, record, *_ in firm}
-    after = f"{_PAY_MONTH.format(m='m.pay_month')} > {_MONTH.format(d='n.death_date')} + ?"
-    found += [item for item in _fuzzy_deaths(con, policy, after) if item[:2] not in held]
+    found += [item for item in _fuzzy_deaths(con, grace) if item[:2] not in held]
     rows = set().union(*cleared)
     return [(line, hold) for line, record, hold in found if record not in rows]
 
 
-def _fuzzy_deaths(con, policy: Policy, after: str) -> list[tuple[int, str, Hold]]:
-    """Lines of a member whom a notice linked to no one may be (a fuzzy link): line, roster
-    row, hold."""
+def _after_death(died: date, pay_month: str, grace: int) -> str:
+    """What a line paying a dead member in ``pay_month`` is: paid after the grace (a batch
+    lead's), or within it (after the month of death all the same).
+
+    >>> _after_death(date(2026, 1, 5), "2026-03", 1)
+    '死亡月份加宽限期 1 个月后仍发放'
+    >>> _after_death(date(2026, 1, 5), "2026-02", 1)
+    '死亡次月起仍在发放表中（在宽限期 1 个月内，批量比对尚不列为疑点），发放前请核实是否已办理减员'
+    """
+    if month_index(pay_month) > month_index(died) + grace:
+        return f"死亡月份加宽限期 {grace} 个月后仍发放"
+    return (f"死亡次月起仍在发放表中（在宽限期 {grace} 个月内，批量比对尚不列为疑点），"
+            "发放前请核实是否已办理减员")  # fmt: skip
+
+
+def _fuzzy_deaths(con, grace: int) -> list[tuple[int, str, Hold]]:
+    """Lines of a member whom a notice linked to no one may be (a fuzzy link), paid after
+    the month of death: line, roster row, hold."""
     candidates = [row[:4] for row in lone_death_candidates(con) if row[3] <= MAX_CANDIDATES]
     if not candidates:
         return []
@@ -687,9 +752,9 @@ def _fuzzy_deaths(con, policy: Policy, after: str) -> list[tuple[int, str, Hold]
             JOIN (SELECT f.*, d.death_date FROM _screen_fuzzy f
                   JOIN deaths d ON d.record_id = f.death_record
                   WHERE d.death_date IS NOT NULL) n USING (person_id)
-            WHERE {after}
+            WHERE {_PAY_MONTH.format(m='m.pay_month')} > {_MONTH.format(d='n.death_date')}
             ORDER BY m.line, m.record_id, m.pay_month, n.death_record
-        """, [policy.death_grace_months]).fetchall()  # fmt: skip
+        """).fetchall()  # fmt: skip
     finally:
         con.unregister("_screen_fuzzy")
     found, seen = [], set()
@@ -699,8 +764,8 @@ def _fuzzy_deaths(con, policy: Policy, after: str) -> list[tuple[int, str, Hold]
         seen.add((line, record, pay_month))
         namesakes = f"，同名同信息者 {count} 人" if count > 1 else ""
         found.append((line, record, Hold("death", (
-            f"{name or ''}（救助记录 {record}，疑似对应死亡记录 {notice}），"
-            f"死亡日期 {died}，死亡月份加宽限期 {policy.death_grace_months} 个月后仍发放，"
+            f"{_whom(name, record)}，疑似对应死亡记录 {notice}），"
+            f"死亡日期 {died}，{_after_death(died, pay_month, grace)}，"
             f"未印证：疑似匹配（匹配概率 {probability:.2f}{namesakes}），请先核实是否本人"),
             rows=((case_no, pay_month, record),))))  # fmt: skip
     return found
@@ -762,7 +827,7 @@ def _twice(con, cleared: list[set[str]], latest: str | None) -> list[tuple[int, 
                "ledger": "该案件当月也有发放（已有发放记录）",
                "expected": f"该案件 {latest} 已发放、名册中仍在保，预计当月也将发放（不在本发放表中）"}  # fmt: skip
     return [(line, Hold("twice", (
-        f"在保成员{name or ''}（救助记录 {record}）同月也是案件 {other}（救助记录 {other_record}）"
+        f"{'在保成员' if record else ''}{_whom(name, record)}）同月也是案件 {other}（救助记录 {other_record}）"
         f"的在保对象，{origins[origin]}"),
         rows=((case_no, month, record), (other, month, other_record))))
         for line, name, record, other, other_record, origin, case_no, month in rows
@@ -1008,6 +1073,7 @@ def _settled_rows(con, holds: list[Hold]) -> dict[Row, str]:
                 LEFT JOIN (SELECT DISTINCT case_no, pay_month, payee_name FROM {_LINES}) n
                   ON n.case_no = m.case_no AND n.pay_month = m.pay_month
                  AND n.payee_name = m.name
+                WHERE m.record_id IS NOT NULL  -- a payee standing for his case: no class
                 GROUP BY m.case_no, m.pay_month, m.record_id
             )
             SELECT case_no, pay_month, p.paid, list(record_id), list(name), list(key),

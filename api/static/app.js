@@ -577,7 +577,9 @@ const OUTCOME_LABELS = { released: "核实后放行", kept: "确认暂缓" };
 
 function counted(part) {
   const reasons = Object.entries(part.by_reason).map(([label, n]) => `${esc(label)} ${n} 条`).join("，");
-  const carried = part.released_before ? `（其中 ${part.released_before} 条此前已核实放行）` : "";
+  const notes = [part.released_before ? `${part.released_before} 条此前已核实放行` : "",
+    part.unlisted ? `${part.unlisted} 条为名册中没有的案件，仅按领款人核对` : ""].filter(Boolean);
+  const carried = notes.length ? `（其中 ${notes.join("，")}）` : "";
   return `通过 ${part.passed} 条${carried}，暂缓 ${part.held} 条${reasons ? `（${reasons}）` : ""}`;
 }
 

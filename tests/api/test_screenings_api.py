@@ -23,11 +23,13 @@ NOTE = "暂缓仅为发放前核实提示，不是停发决定"
 
 def payment_list(county, lines: int = 60) -> tuple[bytes, list[str]]:
     """A CSV of the county's own payments (its drop's first lines), the first line's amount
-    tripled, and a line of a case the run does not know; with the payees' ID numbers."""
+    tripled, and a line of a case the run does not know, its payee's ID left blank (an ID
+    would stand for the case: ``models.screening``); with the payees' ID numbers."""
     source = next(county["drop"].glob("payments*.csv"))
     rows = list(csv.DictReader(io.StringIO(source.read_text(encoding="utf-8-sig"))))[:lines]
     rows[0]["amount"] = f"{float(rows[0]['amount']) * 3:.2f}"
-    rows.append({**rows[1], "case_no": UNKNOWN_CASE, "record_id": "FF9999999"})
+    rows.append({**rows[1], "case_no": UNKNOWN_CASE, "record_id": "FF9999999",
+                 "payee_id_number": ""})
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
     writer.writeheader()
