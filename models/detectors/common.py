@@ -16,7 +16,7 @@ from models.certificates import held_certificates
 from models.graph import Node, families_of, neighbours, nodes_of
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
-from resolver.idcard import mask_id, mask_phone, mask_typed
+from resolver.idcard import birth_date_of, mask_id, mask_phone, mask_typed
 from resolver.normalize import compared_name
 from resolver.outputs import NOTICE_DATE_SLIP_DAYS
 from resolver.registries import county_of_number
@@ -55,6 +55,103 @@ def one_death(dates: Sequence[date]) -> bool:
     first, last = min(dates), max(dates)
     mistyped = first.day == last.day and month_index(last) - month_index(first) == 1
     return (last - first).days <= NOTICE_DATE_SLIP_DAYS and not mistyped
+
+
+# A notice whose birth date is this many years from the person's (by their ID) is another
+# person's notice typed with their ID; a slip of a digit in the day or month is not.
+OTHER_BIRTH_YEARS = 2
+# A roster row begun within this many days of the end of the person's earlier row of the same
+# case continues it (a change of class), and is no sign of life.
+CONTINUED_DAYS = 31
+
+
+def signs_of_life(graph: nx.MultiGraph, node: Node, notices: Sequence[tuple]) -> list[Evidence]:
+    """What the registries say the person did after the earliest reported death: a
+    certificate issued, a roster row begun, an income assessed, a registration restored; a
+    later notice of a date that disagrees (not ``one_death``); and a notice whose birth date
+    is not the person's (someone else's death, typed with their ID). The one reading of
+    evidence of life: ``deceased_paid`` lowers a death lead by it, ``missed_disability``
+    lets no notice it contradicts drop or bound a lead.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    node : Node
+        The person node.
+    notices : Sequence[tuple]
+        The person's dated notices, (death date, death node, edge), earliest first.
+
+    Returns
+    -------
+    list of Evidence
+        One fact per sign (生存迹象：…), to be said first; empty when nothing contradicts
+        the notices.
+    """
+    first = notices[0][0]
+    signs = [
+        Evidence(f"生存迹象：{first} 之后仍有{what}（{day}），死亡信息可能有误，请先核实是否在世",
+                 registry, record_id)
+        for what, day, registry, record_id in _later_events(graph, node)
+        if day > first
+    ]  # fmt: skip
+    born = _born(graph, node)
+    for _, death, row in notices:
+        stated = graph.nodes[death].get("birth_date")
+        if born and stated and abs(stated.year - born.year) >= OTHER_BIRTH_YEARS:
+            signs.append(Evidence(f"死亡记录的出生日期（{stated}）与本人身份证号所示（{born}）相差"
+                                  f" {abs(stated.year - born.year)} 年：可能是他人的死亡记录误录了本人"
+                                  "身份证号，请先核实是否在世", "deaths", row["record_id"]))  # fmt: skip
+    dates = sorted({died for died, _, _ in notices})
+    if not one_death(dates):
+        signs.append(Evidence(f"生存迹象：死亡记录的日期不一致（{'、'.join(map(str, dates))}），"
+                              f"按最晚日期计算金额，请先核实"))  # fmt: skip
+    return signs
+
+
+def _born(graph, node) -> date | None:
+    """The birth date of the person's trusted ID, or None."""
+    id18 = graph.nodes[node].get("id18")
+    return birth_date_of(id18) if id18 else None
+
+
+def _later_events(graph, node) -> list[tuple[str, date, str, str]]:
+    """(what, day, registry, record_id) of the person's dated acts in the registries: a
+    certificate issued, a roster row begun (not one continuing his earlier row of the same
+    case: ``_continues``), an income assessed with the person still covered, a registration
+    restored (公安恢复户口: a notice found wrong; its row is named in the text, as no registry's
+    table holds it: ``restorations``)."""
+    events = [("残疾证发证", graph.nodes[cert].get("issue_date"), "disability", row["record_id"])
+              for cert, row in neighbours(graph, node, "certified")]  # fmt: skip
+    events += [(f"公安恢复户口（户籍注销表记录 {record_id}）" if record_id else "公安恢复户口", day,
+                None, None) for day, record_id in graph.nodes[node].get("restored", ())]  # fmt: skip
+    enrolled = list(neighbours(graph, node, "enrolled_in"))
+    for case, row in enrolled:
+        if not _continues(row, [other for at, other in enrolled if at == case]):
+            events.append(("纳入救助", row["start"], "assistance", row["record_id"]))
+        if row["covered"]:
+            events.append(("收入核定", row["income_since"], "assistance", row["record_id"]))
+    return [event for event in events if event[1] is not None]
+
+
+def _continues(row: dict, same_case: list[dict]) -> bool:
+    """Whether a roster row continues an earlier row of the person in the same case, still
+    open or ended within ``CONTINUED_DAYS`` before it began: a clerk's new row for a change
+    of class (B to A) is no enrollment, and no sign that he lived to see it.
+
+    >>> from datetime import date
+    >>> old = {"start": date(2020, 1, 1), "end": date(2023, 12, 31)}
+    >>> _continues({"start": date(2024, 1, 1), "end": None}, [old])
+    True
+    >>> _continues({"start": date(2024, 6, 1), "end": None}, [old])
+    False
+    """
+    start = row["start"]
+    return start is not None and any(
+        other["start"] is not None and other["start"] < start
+        and (other["end"] is None or (start - other["end"]).days <= CONTINUED_DAYS)
+        for other in same_case
+    )  # fmt: skip
 
 
 def death_counted(dates: Sequence[date]) -> date:
