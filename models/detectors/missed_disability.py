@@ -12,7 +12,9 @@ from models.detectors.common import (
     STATUS_LABELS,
     enrolled_now,
     identity_evidence,
+    signs_of_life,
 )
+from models.detectors.deceased_paid import source_shown
 from models.graph import families_of, neighbours, persons_near
 from models.policy import Policy
 from resolver.idcard import parse_id
@@ -88,12 +90,13 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
                 graph.nodes[cert]["disability_type"], graph.nodes[cert]["level"]
             )
         ]
-        if not certificates or neighbours(graph, node, "reported_dead"):
+        doubted = _doubted_notices(graph, node)
+        if not certificates or doubted is None:
             continue
         poverty = _poverty_reasons(graph, policy, node)
         if poverty and not enrolled_now(graph, node) and not _covered_by_unlinked_row(graph, node):
-            cases.append(_case(graph, node, certificates, poverty, _maybe_dead(graph, node),
-                               set_aside))  # fmt: skip
+            cases.append(_case(graph, node, certificates, poverty,
+                               [(doubted, 0.0), *_maybe_dead(graph, node)], set_aside))  # fmt: skip
     return cases
 
 
@@ -112,17 +115,53 @@ def _certificate_text(attributes: dict) -> str:
     return f"{kind}残疾{attributes['level']}级{read}"
 
 
-def _maybe_dead(graph, node) -> list[tuple[Evidence, float]]:
+def _doubted_notices(graph: nx.MultiGraph, node) -> list[Evidence] | None:
+    """The person's own death notices (``reported_dead``) when evidence of life after them
+    contradicts them (``signs_of_life``, as ``deceased_paid`` reads it): the signs first, then
+    each notice, for a lead scored as though there were none; empty when he has none; None
+    when a notice nothing contradicts says he died (a dead person is no missed enrollment).
+    An undated notice is contradicted by nothing."""
+    notices = sorted((graph.nodes[death]["death_date"], death, row)
+                     for death, row in neighbours(graph, node, "reported_dead"))  # fmt: skip
+    if not notices:
+        return []
+    if any(day is None for day, _, _ in notices):
+        return None
+    signs = signs_of_life(graph, node, notices)
+    if not signs:
+        return None
+    return [*signs, *(Evidence(f"死亡记录（死亡日期 {day}，来源：{_source(graph, death)}）与本人关联，"
+                               "但其后有生存迹象，死亡信息可能有误，未据此排除本疑点；请先核实本人是否在世",
+                               "deaths", row["record_id"])
+                      for day, death, row in notices)]  # fmt: skip
+
+
+def _source(graph: nx.MultiGraph, death) -> str:
+    """A notice's 数据来源 as the evidence shows it (``source_shown``)."""
+    return source_shown(graph.nodes[death]["source"], graph.nodes[death]["source_written"])
+
+
+def _maybe_dead(graph, node) -> list[tuple[list[Evidence], float]]:
     """The death notices linked to no one that the person may be (``possibly_dead``), each as
-    a fact to check first with the chance that it is his: his link's probability, shared with
+    facts to check first with the chance that it is his: his link's probability, shared with
     the notice's other candidates when theirs add up to more than one (one notice is one
-    death: of two namesakes it matches at 0.97 each, each is as likely alive)."""
-    return [(Evidence(f"本人可能已死亡：死亡记录（死亡日期 {graph.nodes[death]['death_date']}）可能是"
-                      f"本人（可能对应 {graph.nodes[death]['candidates']} 人，未能确认），请先核实本人"
-                      "是否在世", "deaths", death[1]),
-             row["probability"] / max(1.0, sum(other["probability"] for _, other in
-                                               neighbours(graph, death, "possibly_dead"))))
-            for death, row in sorted(neighbours(graph, node, "possibly_dead"))]  # fmt: skip
+    death: of two namesakes it matches at 0.97 each, each is as likely alive). A notice that
+    evidence of life after its date contradicts (``signs_of_life``) is named after the signs,
+    at no chance."""
+    found = []
+    for death, row in sorted(neighbours(graph, node, "possibly_dead")):
+        day, candidates = graph.nodes[death]["death_date"], graph.nodes[death]["candidates"]
+        signs = signs_of_life(graph, node, [(day, death, row)]) if day else []
+        said = f"死亡记录（死亡日期 {day}）可能是本人（可能对应 {candidates} 人，未能确认）"
+        if signs:
+            found.append(([*signs, Evidence(f"{said}，但其后有生存迹象，死亡信息可能有误，"
+                                            "未据此降低评分", "deaths", death[1])], 0.0))  # fmt: skip
+            continue
+        shared = max(1.0, sum(other["probability"]
+                              for _, other in neighbours(graph, death, "possibly_dead")))  # fmt: skip
+        found.append(([Evidence(f"本人可能已死亡：{said}，请先核实本人是否在世", "deaths", death[1])],
+                      row["probability"] / shared))  # fmt: skip
+    return found
 
 
 def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
@@ -240,12 +279,16 @@ def _history_evidence(case, row) -> Evidence:
     return Evidence(f"{state}{income}", "assistance", row["record_id"])
 
 
-def _case(graph, node, certificates, poverty, maybe_dead: list[tuple[Evidence, float]],
+def _case(graph, node, certificates, poverty, notices: list[tuple[list[Evidence], float]],
           set_aside: list[tuple]) -> Case:  # fmt: skip
+    """The lead on ``node``'s most severe certificate; ``notices``: the death notices he may be
+    or is, each as facts said first with the chance that it is his (his lead true only if it
+    is not)."""
+    chance = max(chance for _, chance in notices)
     cert, row = min(certificates, key=lambda item: graph.nodes[item[0]]["level"])
     attributes = graph.nodes[cert]
     evidence = [
-        *(fact for fact, _ in maybe_dead),
+        *(fact for facts, _ in notices for fact in facts),
         Evidence(
             f"{_certificate_text(attributes)}，{_severity(attributes['level'])}",
             "disability",
@@ -270,7 +313,7 @@ def _case(graph, node, certificates, poverty, maybe_dead: list[tuple[Evidence, f
             "poverty_reasons": float(len(poverty)),
             "was_enrolled": float(bool(history)),
             # true only if he is alive: not the one a notice is of
-            **({UNLINKED: 1 - max(p for _, p in maybe_dead)} if maybe_dead else {}),
+            **({UNLINKED: 1 - chance} if chance else {}),
         },
     )
 

@@ -1431,6 +1431,33 @@ def test_a_missed_disability_lead_on_a_man_a_notice_may_be_says_so_first_and_is_
     ]
 
 
+@pytest.mark.parametrize("kind", ["reported_dead", "possibly_dead"])
+def test_a_notice_contradicted_by_a_later_certificate_neither_drops_nor_bounds_the_lead(kind):
+    # 周德明: a notice of 2012-08-06, his certificate issued 2013-02-25; until 2026-12-06 his
+    # own notice dropped the lead and a notice linked to no one bounded it at 0.20 (blind tester)
+    drop = HouseholdSketch()
+    drop.person("zhou")
+    drop.certify("zhou", "C1", "hearing", 2, issued=date(2013, 2, 25))
+    drop.poor("zhou", "P1", status="not_lifted", income=3019.0)
+    drop.die("zhou", "D1", date(2012, 8, 6), probability=0.8, kind=kind)
+    (case,) = detect_missed_disability(drop.graph, POLICY)
+    assert case.evidence[0].as_text() == (
+        "[残疾人 C1] 生存迹象：2012-08-06 之后仍有残疾证发证（2013-02-25），死亡信息可能有误，"
+        "请先核实是否在世"
+    )
+    assert case.evidence[1].record_id == "D1" and "但其后有生存迹象" in case.evidence[1].text
+    assert UNLINKED not in case.features
+    # a notice after the certificate is contradicted by nothing: he died, no lead; or, linked
+    # to no one, the lead is bounded as before
+    drop.graph.nodes[("death", "D1")]["death_date"] = date(2014, 1, 1)
+    cases = detect_missed_disability(drop.graph, POLICY)
+    if kind == "reported_dead":
+        assert cases == []
+    else:
+        assert cases[0].features[UNLINKED] == pytest.approx(0.2)
+        assert cases[0].evidence[0].text.startswith("本人可能已死亡")
+
+
 @pytest.mark.parametrize(
     ("status", "income", "missed"), [("marginal", 3546.0, True), ("lifted", 8000.0, False)]
 )
