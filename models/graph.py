@@ -24,7 +24,7 @@ and ``basis``: that link's strongest comparisons in words.
 | enrolled_in | person - case | covered, start, end, dibao_class (the member's own), health, income_month, income_since (the optional column 收入核定日期), area (the optional column 城乡属性, else 城市/农村 in the program as written; None when unknown), relation, household_size, id18, birth_date and gender (as the row writes them; None when blank), gradual_until (the last month of a 渐退 its note dates: ``models.periods.noted_gradual_exit``; None when none), township and county (the row's 乡镇 and 区县; None when blank) |
 | in_poverty_household | person - poverty_household | status, labor, health, income_year, cause (主要致贫原因 as written), dibao_marked (the optional column 扶贫低保户: True, False or None) |
 | reported_dead | person - death | |
-| possibly_dead | person - death | candidates: how many persons the notice may be (a notice linked to no one, matched by some below the threshold or ambiguously) |
+| possibly_dead | person - death | candidates: how many persons the notice may be (a notice linked to no one, matched by some below the threshold or ambiguously); set_aside: how many namesakes it may be as well that taking it for a second report of a candidate's death left out (``resolver.outputs.lone_death_candidates``); both on the death node |
 | possibly_same | person - person (the first roster row's person to the second's) | other_record_id: the second roster row (two roster rows that may be one person, below the threshold: ``resolver.outputs.possible_roster_duplicates``) |
 | certified | person - disability | |
 | paid_to | case - account (once per case and account, from its first row) | named_on: the record ids of the case's roster rows that give the account (none when only the ledger does); paid: whether the payment ledger pays the case to it |
@@ -712,19 +712,19 @@ def _possible_deaths(con, entities: str, possible: str) -> pa.Table:
     the probability of their best pair naming the notice's place as finely as it does, when
     any does (``resolver.outputs.lone_death_candidates``)."""
     found = lone_death_candidates(con, entities=entities, possible=possible)
-    return _table_of([row[:4] for row in found], pa.schema([
+    return _table_of(found, pa.schema([
         ("record_id", pa.string()), ("person_id", pa.string()), ("probability", pa.float64()),
-        ("candidates", pa.int64())]))  # fmt: skip
+        ("candidates", pa.int64()), ("set_aside", pa.int64())]))  # fmt: skip
 
 
 def _add_possible_deaths(graph, rows) -> None:
     """An edge from each person a lone notice may be to the notice, so that a death matching
     a paid member is raised as an uncertain lead instead of being lost."""
-    for record_id, person_id, probability, candidates in rows:
+    for record_id, person_id, probability, candidates, set_aside in rows:
         node = person(person_id)
         death = ("death", record_id)
         if node in graph and death in graph:
-            graph.nodes[death]["candidates"] = candidates
+            graph.nodes[death].update(candidates=candidates, set_aside=set_aside)
             _edge(graph, "deaths", record_id, (probability, "可能匹配，未达归并阈值或难以区分"),
                   node, death, "possibly_dead")  # fmt: skip
 

@@ -101,7 +101,7 @@ from models.amounts import (
     ledger_amounts_and_levels,
     own_amount,
 )
-from models.detectors.common import death_counted
+from models.detectors.common import death_counted, repeats_death
 from models.detectors.deceased_paid import MAX_CANDIDATES, source_shown
 from models.graph import last_paid_month
 from models.periods import month_index, month_text
@@ -155,6 +155,7 @@ for which of them its list's amount already leaves out (``_settled_rows``); more
 
 # Temporary names while a list is screened.
 _LINES, _PERSON_OF, _TRUSTED = "_screen_lines", "_screen_person_of", "_screen_trusted"
+_REPEATS = "_screen_repeats"
 _MEMBERS, _PAID, _OWED = "_screen_members", "_screen_paid", "_screen_owed"
 Row = tuple[str, str, str]
 """A covered roster row in a month of the list: case number, pay month, record id."""
@@ -669,31 +670,38 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
     if "deaths" not in present:
         return []
     grace = policy.death_grace_months
-    notified = con.execute(f"""
-        WITH notices AS (
-            SELECT e.person_id, d.record_id, d.death_date, d.source, t.id18,
-                   r.source AS written
-            FROM deaths d LEFT JOIN raw_deaths r USING (source_no, row_no)
-            JOIN {_PERSON_OF} e ON e.registry = 'deaths' AND e.record_id = d.record_id
-            LEFT JOIN {_TRUSTED} t ON t.unique_id = 'deaths:' || d.record_id
-            WHERE d.death_date IS NOT NULL
-        ),
-        grouped AS (
-            SELECT person_id,
-                   list(death_date) AS dates,
-                   count(*) AS notices,
-                   count(DISTINCT source) AS sources,
-                   list(DISTINCT [source, written] ORDER BY [source, written]) AS source_list,
-                   list(record_id ORDER BY record_id) AS records,
-                   list(id18) FILTER (WHERE id18 IS NOT NULL) AS ids
-            FROM notices GROUP BY person_id
-        )
-        SELECT m.line, m.name, m.record_id, m.case_no, m.pay_month, n.dates, n.notices,
-               n.sources, n.source_list, n.records,
-               m.id18 IS NOT NULL AND list_contains(n.ids, m.id18)
-        FROM {_MEMBERS} m JOIN grouped n USING (person_id)
-        ORDER BY m.line, m.record_id, m.pay_month
-    """).fetchall()  # fmt: skip
+    candidates = lone_death_candidates(con)
+    con.register(_REPEATS, _repeats(con, candidates))
+    try:
+        notified = con.execute(f"""
+            WITH notices AS (
+                SELECT e.person_id, d.record_id, d.death_date, d.source, t.id18,
+                       r.source AS written
+                FROM deaths d LEFT JOIN raw_deaths r USING (source_no, row_no)
+                JOIN (SELECT registry, record_id, person_id FROM {_PERSON_OF} UNION ALL
+                      SELECT 'deaths', record_id, person_id FROM {_REPEATS}) e
+                  ON e.registry = 'deaths' AND e.record_id = d.record_id
+                LEFT JOIN {_TRUSTED} t ON t.unique_id = 'deaths:' || d.record_id
+                WHERE d.death_date IS NOT NULL
+            ),
+            grouped AS (
+                SELECT person_id,
+                       list(death_date) AS dates,
+                       count(*) AS notices,
+                       count(DISTINCT source) AS sources,
+                       list(DISTINCT [source, written] ORDER BY [source, written]) AS source_list,
+                       list(record_id ORDER BY record_id) AS records,
+                       list(id18) FILTER (WHERE id18 IS NOT NULL) AS ids
+                FROM notices GROUP BY person_id
+            )
+            SELECT m.line, m.name, m.record_id, m.case_no, m.pay_month, n.dates, n.notices,
+                   n.sources, n.source_list, n.records,
+                   m.id18 IS NOT NULL AND list_contains(n.ids, m.id18)
+            FROM {_MEMBERS} m JOIN grouped n USING (person_id)
+            ORDER BY m.line, m.record_id, m.pay_month
+        """).fetchall()  # fmt: skip
+    finally:
+        con.unregister(_REPEATS)
     firm = [(line, name, record, (case_no, pay_month, record), died, *rest)
             for line, name, record, case_no, pay_month, dates, *rest in notified
             for died in [death_counted(dates)]
@@ -714,7 +722,7 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
             f"死亡日期 {died}，{_after_death(died, pay_month, grace)}，{basis}"),
             rows=(row,))))  # fmt: skip
     held = {(line, record) for line, _, record, *_ in firm}
-    found += [item for item in _fuzzy_deaths(con, grace) if item[:2] not in held]
+    found += [item for item in _fuzzy_deaths(con, grace, candidates) if item[:2] not in held]
     rows = set().union(*cleared)
     return [(line, hold) for line, record, hold in found if record not in rows]
 
@@ -734,10 +742,32 @@ def _after_death(died: date, pay_month: str, grace: int) -> str:
             "发放前请核实是否已办理减员")  # fmt: skip
 
 
-def _fuzzy_deaths(con, grace: int) -> list[tuple[int, str, Hold]]:
-    """Lines of a member whom a notice linked to no one may be (a fuzzy link), paid after
-    the month of death: line, roster row, hold."""
-    candidates = [row[:4] for row in lone_death_candidates(con) if row[3] <= MAX_CANDIDATES]
+def _repeats(con, candidates: list[tuple]) -> pa.Table:
+    """The notices linked to no one that repeat their only candidate's own notices, as the
+    detector takes them (``models.detectors.common.death_notices``): of her alone of the
+    ``candidates`` (``lone_death_candidates``), no namesake set aside, and with her notices
+    one death (``repeats_death``): ``record_id`` and ``person_id``."""
+    sole = {record: person for record, person, _, count, set_aside in candidates
+            if count == 1 and set_aside == 0}  # fmt: skip
+    dated = dict(con.execute("SELECT record_id, death_date FROM deaths "
+                             "WHERE death_date IS NOT NULL").fetchall())  # fmt: skip
+    own = defaultdict(list)
+    for person, day in con.execute(
+        f"SELECT e.person_id, d.death_date FROM deaths d JOIN {_PERSON_OF} e "
+        "ON e.registry = 'deaths' AND e.record_id = d.record_id WHERE d.death_date IS NOT NULL"
+    ).fetchall():
+        own[person].append(day)
+    pairs = [(record, person) for record, person in sole.items()
+             if record in dated and repeats_death(own[person], dated[record])]  # fmt: skip
+    return pa.table({"record_id": pa.array([record for record, _ in pairs], pa.string()),
+                     "person_id": pa.array([person for _, person in pairs], pa.string())})  # fmt: skip
+
+
+def _fuzzy_deaths(con, grace: int, lone: list[tuple]) -> list[tuple[int, str, Hold]]:
+    """Lines of a member whom a notice linked to no one may be (a fuzzy link; ``lone``, the
+    notices' candidates, ``lone_death_candidates``), paid after the month of death: line,
+    roster row, hold."""
+    candidates = [row[:4] for row in lone if row[3] <= MAX_CANDIDATES]
     if not candidates:
         return []
     record_ids, person_ids, probabilities, counts = zip(*candidates, strict=True)

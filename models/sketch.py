@@ -173,7 +173,7 @@ class HouseholdSketch:
             self.graph.add_node(("death", record_id), kind="death", death_date=died,
                                 source=source, source_written=source_written, id18=id18,
                                 name=name, birth_date=born, gender=gender,
-                                candidates=0)  # fmt: skip
+                                candidates=0, set_aside=0)  # fmt: skip
         self.graph.nodes[("death", record_id)]["candidates"] += kind == "possibly_dead"
         node = ("person", pid) if ("person", pid) in self.graph else self.person(pid)
         self._edge(node, ("death", record_id), kind, "deaths", record_id, probability)

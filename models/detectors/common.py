@@ -179,9 +179,70 @@ def death_counted(dates: Sequence[date]) -> date:
     return min(dates) if one_death(dates) else max(dates)
 
 
+def repeats_death(own: Sequence[date], day: date) -> bool:
+    """Whether a notice linked to no one, dated ``day``, whose only candidate is a person
+    with notices of her own dated ``own`` (``resolver.outputs.lone_death_candidates``: the
+    same death reported by another office, a 公安 notice without an ID beside a 殡葬 one with
+    it), reports her death: with her notices it reports one death (``one_death``). Then it
+    is one of her notices, and her death counts from the earliest of them
+    (``death_counted``).
+
+    Parameters
+    ----------
+    own : Sequence[date]
+        The dates of the person's own notices (none: she has none).
+    day : date
+        The date of the notice linked to no one.
+
+    Returns
+    -------
+    bool
+        True when she has notices and they and ``day`` report one death.
+
+    Examples
+    --------
+    >>> repeats_death([date(2026, 5, 1)], date(2026, 4, 29))
+    True
+    >>> repeats_death([date(2026, 5, 17)], date(2026, 4, 17)), repeats_death([], date(2026, 4, 29))
+    (False, False)
+    """
+    return bool(own) and one_death([*own, day])
+
+
+def death_notices(graph: nx.MultiGraph, member: Node) -> list[tuple[date, Node, dict]]:
+    """The dated notices of ``member``'s death, earliest first, as (date, death node, edge):
+    her own (``reported_dead``), and each notice linked to no one that repeats them
+    (``repeats_death``): of which she is the only candidate (``possibly_dead``, no namesake
+    set aside: one it may be as well makes it no report of hers for certain).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    member : Node
+        The person node.
+
+    Returns
+    -------
+    list[tuple[date, Node, dict]]
+        Her notices; empty when she has none of her own.
+    """
+    own = [(graph.nodes[death]["death_date"], death, row)
+           for death, row in neighbours(graph, member, "reported_dead")
+           if graph.nodes[death]["death_date"] is not None]  # fmt: skip
+    days = [day for day, _, _ in own]
+    repeats = [(graph.nodes[death]["death_date"], death, row)
+               for death, row in neighbours(graph, member, "possibly_dead")
+               if graph.nodes[death]["candidates"] == 1 and graph.nodes[death]["set_aside"] == 0
+               and graph.nodes[death]["death_date"] is not None
+               and repeats_death(days, graph.nodes[death]["death_date"])]  # fmt: skip
+    return sorted(own + repeats)
+
+
 def paid_until(graph: nx.MultiGraph, policy: Policy, member: Node) -> int | None:
     """The last month a case may be paid for ``member``: the month of his death
-    (``death_counted`` of his notices) plus the grace; None without a notice.
+    (``death_counted`` of his notices, ``death_notices``) plus the grace; None without a
+    notice.
 
     Parameters
     ----------
@@ -197,9 +258,7 @@ def paid_until(graph: nx.MultiGraph, policy: Policy, member: Node) -> int | None
     int or None
         A month index, or None.
     """
-    dates = [graph.nodes[death]["death_date"]
-             for death, _ in neighbours(graph, member, "reported_dead")
-             if graph.nodes[death]["death_date"] is not None]  # fmt: skip
+    dates = [day for day, _, _ in death_notices(graph, member)]
     return month_index(death_counted(dates)) + policy.death_grace_months if dates else None
 
 

@@ -21,6 +21,7 @@ from models.detectors.common import (
     counted_months,
     covered_others,
     death_counted,
+    death_notices,
     enrolment_evidence,
     identity_evidence,
     one_death,
@@ -86,7 +87,10 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     dates lie within ``NOTICE_DATE_SLIP_DAYS`` of each other (not a month mistyped: ``one_death``) report one death and count from
     the earliest (a cremation or a report follows the death by days: ``death_counted``);
     notices that disagree further count from the latest one (the money certainly paid after
-    death), and the disagreement is a sign of life.
+    death), and the disagreement is a sign of life. A notice linked to no one whose only
+    candidate is the person, with her own notices one death, is one of them
+    (``death_notices``: a 公安 notice without an ID two days before her 殡葬 one), and the
+    evidence says so (``_repeat_evidence``).
 
     A person the hukou registry no longer holds (a 户口 cancelled at death) is more likely
     dead. A notice is not always right: evidence of life after the date (a certificate
@@ -141,8 +145,8 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     """
     cases = []
     for node in persons_near(graph, "death"):
-        firm, uncertain = (_dated(graph, node, kind) for kind in ("reported_dead", "possibly_dead"))
-        notices = firm or uncertain  # a death the person's own notice dates is no namesake's
+        # a death the person's own notice dates is no namesake's
+        notices = death_notices(graph, node) or _uncertain(graph, node)
         if not notices:
             continue
         for case_node, row in neighbours(graph, node, "enrolled_in"):
@@ -169,13 +173,13 @@ def _own_months(graph: nx.MultiGraph, policy, node, case_node, row, last: int) -
     return months
 
 
-def _dated(graph: nx.MultiGraph, node, kind: str) -> list:
-    """The person's notices over edges of ``kind`` that carry a date (an uncertain one only
-    when few persons may be its subject): (date, death, edge), earliest first."""
+def _uncertain(graph: nx.MultiGraph, node) -> list:
+    """The notices linked to no one that the person may be (``possibly_dead``) that carry a
+    date, when few persons may be their subject: (date, death, edge), earliest first."""
     return sorted((graph.nodes[death]["death_date"], death, row)
-                  for death, row in neighbours(graph, node, kind)
+                  for death, row in neighbours(graph, node, "possibly_dead")
                   if graph.nodes[death]["death_date"] is not None
-                  and graph.nodes[death].get("candidates", 1) <= MAX_CANDIDATES)  # fmt: skip
+                  and graph.nodes[death]["candidates"] <= MAX_CANDIDATES)  # fmt: skip
 
 
 def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | None:
@@ -183,7 +187,8 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
     if not row["covered"] or not notices:
         return None
     died = death_counted([day for day, _, _ in notices])
-    _, _, death_row = notices[-1]
+    own = [item for item in notices if item[2]["kind"] == "reported_dead"]
+    _, _, death_row = (own or notices)[-1]  # the latest of her own, not one repeating them
     after = month_index(died) + policy.death_grace_months
     active = _own_months(graph, policy, node, case_node, row, after)
     key = class_key(row["program"], row["dibao_class"])
@@ -215,6 +220,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
         *(said for death in renamed for said in _renamed_evidence(graph, node, death)),
         *alive,
         *(_death_evidence(graph, death, death_row) for _, death, death_row in notices),
+        *_repeat_evidence(notices),
         *_one_death_evidence(notices, died),
         enrolment_evidence(case_node, row),
         Evidence(
@@ -494,6 +500,21 @@ def _who(graph: nx.MultiGraph, other) -> str:
     families = sorted({family[1] for family, _ in neighbours(graph, other, "member_of")})
     where = [f"救助案件 {case}" for case in cases] or [f"户号 {family}" for family in families]
     return f"{graph.nodes[other].get('name') or ''}（{'，'.join([f'人员 {other[1]}', *where])}）"
+
+
+def _repeat_evidence(notices) -> list[Evidence]:
+    """Each notice linked to no one that repeats the person's own (``death_notices``), said
+    so: which of hers, and both dates; nothing on an uncertain lead, whose notices are all
+    linked to no one."""
+    own = [row["record_id"] for _, _, row in notices if row["kind"] == "reported_dead"]
+    if not own:
+        return []
+    days = "、".join(str(day) for day, _, _ in notices)
+    return [Evidence(f"该死亡记录未能直接关联到本人（关联概率 {row['probability']:.2f}），但本人是其"
+                     f"唯一可能对应的人，且与本人的死亡记录 {'、'.join(own)} 日期相近（{days}），"
+                     "视为同一死亡的另一份报告，计入本人的死亡记录",
+                     "deaths", row["record_id"])
+            for _, _, row in notices if row["kind"] == "possibly_dead"]  # fmt: skip
 
 
 def _death_evidence(graph: nx.MultiGraph, death, row: dict) -> Evidence:

@@ -539,6 +539,37 @@ def test_a_firm_notice_is_used_before_an_uncertain_one():
     assert case.features["candidates"] == 1.0 and case.amount_at_risk == 420.0 * 6
 
 
+def test_a_lone_notice_repeating_her_own_counts_from_the_earlier_date_and_says_so():
+    # a blind tester's 公安 notice without an ID (04-29), her only candidate dead by her own
+    # 殡葬 notice (05-01): until 2026-12-06 counted from May, a month short
+    drop = HouseholdSketch()
+    drop.enrol("old", "DB1", "A1", id18="X1")
+    drop.pay("DB1", [f"2025-{m:02d}" for m in range(1, 11)], 300.0)
+    drop.die("old", "D2", date(2025, 5, 1), source="funeral", id18="X1")
+    drop.die("old", "D1", date(2025, 4, 29), probability=0.55, kind="possibly_dead")
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 300.0 * 5 and UNLINKED not in case.features
+    said = [item.text for item in case.evidence]
+    assert (
+        "死亡日期 2025-04-29（来源：公安）" in said and "死亡日期 2025-05-01（来源：殡葬）" in said
+    )
+    assert any("相差 2 天" in text and "按最早日期 2025-04-29" in text for text in said)
+    assert any("死亡记录 D2 日期相近" in text for text in said)
+
+
+def test_a_lone_notice_is_not_hers_with_a_namesake_set_aside_or_a_month_apart():
+    for died, set_aside in ((date(2025, 4, 29), 1), (date(2025, 4, 1), 0)):
+        drop = HouseholdSketch()
+        drop.enrol("old", "DB1", "A1", id18="X1")
+        drop.pay("DB1", [f"2025-{m:02d}" for m in range(1, 11)], 300.0)
+        drop.die("old", "D2", date(2025, 5, 1), source="funeral", id18="X1")
+        drop.die("old", "D1", died, probability=0.55, kind="possibly_dead")
+        drop.graph.nodes[("death", "D1")]["set_aside"] = set_aside
+        (case,) = detect_deceased_paid(drop.graph, POLICY)
+        assert case.amount_at_risk == 300.0 * 4
+        assert not any("D1" in text for text in map(str, case.evidence))
+
+
 def test_a_namesakes_earlier_notice_is_no_lead_on_a_person_whose_own_death_stopped_the_money():
     drop = HouseholdSketch()
     drop.enrol("old", "DB1", "A1")

@@ -529,6 +529,35 @@ def test_two_notices_of_one_death_days_apart_hold_from_the_earliest_date(county,
     assert "death" in _kinds(held) and "死亡日期 2026-08-31" in held.reasons
 
 
+def test_a_lone_notice_repeating_her_own_holds_from_its_earlier_date_as_hers(county, tmp_path):
+    # a 公安 notice without an ID (08-31) whose only candidate is dead by her own 殡葬 notice
+    # (09-02): until 2026-12-06 the October line was held on a fuzzy link only, 疑似匹配
+    record, line, con = _dead_members_line_on_a_copy(county, tmp_path)
+    (notice,) = con.execute(
+        "SELECT d.record_id FROM deaths d JOIN entities e ON e.registry = 'deaths' "
+        "AND e.record_id = d.record_id WHERE e.person_id = (SELECT person_id FROM entities "
+        "WHERE registry = 'assistance' AND record_id = ?) LIMIT 1", [record]).fetchone()  # fmt: skip
+    con.execute("DELETE FROM deaths WHERE record_id <> ? AND record_id IN (SELECT record_id "
+                "FROM entities WHERE registry = 'deaths' AND person_id = (SELECT person_id "
+                "FROM entities WHERE registry = 'deaths' AND record_id = ?))",
+                [notice, notice])  # fmt: skip
+    con.execute("UPDATE deaths SET death_date = DATE '2026-09-02', source = 'funeral' "
+                "WHERE record_id = ?", [notice])  # fmt: skip
+    con.execute("INSERT INTO deaths SELECT * REPLACE ('X' || record_id AS record_id, "
+                "DATE '2026-08-31' AS death_date, 'police' AS source, NULL AS id_number) "
+                "FROM deaths WHERE record_id = ?", [notice])  # fmt: skip
+    con.execute("INSERT INTO entities VALUES ('deaths', 'X' || ?, 'PX')", [notice])
+    con.execute("INSERT INTO persons SELECT * REPLACE ('deaths:X' || record_id AS unique_id, "
+                "'X' || record_id AS record_id, NULL AS id18, 'blank' AS id_status) "
+                "FROM persons WHERE unique_id = 'deaths:' || ?", [notice])  # fmt: skip
+    con.execute("INSERT INTO possible_matches VALUES ('deaths:X' || ?, 'assistance:' || ?, "
+                "0.6, 'below_threshold')", [notice, record])  # fmt: skip
+    (held,) = screen_payments(con, _lines(line), county["policy"], run_id=county["run_id"])
+    con.close()
+    assert "死亡日期 2026-08-31" in held.reasons and f"X{notice}" in held.reasons
+    assert "已印证：两个来源均有死亡记录" in held.reasons and "疑似" not in held.reasons
+
+
 def test_an_account_of_other_cases_is_held_unless_many_cases_share_it(county):
     case = _clean_case(county, LAST)
     amount, _ = _paid(county, case, LAST)
