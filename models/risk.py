@@ -82,6 +82,12 @@ UNLINKED_REASONS = {
 }
 
 
+# What a score is for, as every explanation says it: the order in which to check leads.
+# Within a type, a higher score means the finding held more often on the examples it was
+# calibrated on; it says nothing of anyone's fault.
+SCORE_MEANING = "评分用于排定核查先后，不是认定违规的概率"
+
+
 # Features that say yes or no (1 or 0): shown as 是 / 否 (a "0" after 户籍应有而查无此人 read as
 # though the person were missing from the hukou registry).
 YES_NO_FEATURES = frozenset({"corroborated", "no_hukou", "both_programs", "same_valid_id",
@@ -236,8 +242,9 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         ]
         moves.sort(key=lambda move: -abs(move[0]))
         fitted = self.types_[case.case_type]
-        calibrated = (f"按合成数据中{fitted['examples']}个已知真伪的同类疑点校准" if fitted["examples"]
-                      else "此类疑点尚无已知真伪的样本，评分只是中性估计")  # fmt: skip
+        calibrated = (f"按模拟数据（非真实案例）中{fitted['examples']}个已知真伪的同类疑点校准，"
+                      f"未用本地核查结果；{SCORE_MEANING}" if fitted["examples"]
+                      else f"此类疑点尚无已知真伪的样本，评分只是中性估计；{SCORE_MEANING}")  # fmt: skip
         base = f"风险评分 {score_text(score)}（{calibrated}）"
         if bound is not None and bound < score:
             base = (f"风险评分 {score_text(bound)}（{UNLINKED_REASONS[case.case_type]}；"

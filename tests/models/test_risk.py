@@ -83,8 +83,12 @@ def test_a_yes_or_no_feature_is_explained_as_yes_or_no() -> None:
     _, reasons = RiskModel.load(None).explain(_deceased(0.9999, 6, False))
     assert "户籍应有而查无此人（可能已注销） 否" in reasons[0]  # in the registry: not "… 0"
     assert "死亡有两个来源或身份证号一致 否" in reasons[0]
-    # the examples it was calibrated on are the synthetic county's, and the evidence says so
-    assert "（按合成数据中184个已知真伪的同类疑点校准）" in reasons[0]
+    # the examples it was calibrated on are the synthetic county's, and the evidence says so in
+    # a user's words, with what the score is for
+    assert (
+        "（按模拟数据（非真实案例）中184个已知真伪的同类疑点校准，未用本地核查结果；"
+        "评分用于排定核查先后，不是认定违规的概率）"
+    ) in reasons[0]
 
 
 def test_a_type_without_false_examples_gets_its_smoothed_rate() -> None:
