@@ -298,6 +298,51 @@ def _index(when: date | int) -> int:
     return when if isinstance(when, int) else month_index(when)
 
 
+def policy_heading(policy: Policy) -> str:
+    """The policy as a run names it to its user, wherever it is shown: its name, version
+    and where its rules come from (``source``, written for the office that runs Doudi: plain
+    Chinese, a rule's field named in parentheses after its words, for editing a policy file).
+
+    Parameters
+    ----------
+    policy : Policy
+        The run's policy.
+
+    Returns
+    -------
+    str
+        ``default（第 8 版）— 兜底内置的默认规则…``.
+
+    Examples
+    --------
+    >>> policy_heading(load_policy("大姚县"))[:18]
+    '大姚县（第 3 版）— 大姚县民政局'
+    """
+    return f"{policy.name}（第 {policy.version} 版）— {policy.source}"
+
+
+def rule_named(name: str) -> str:
+    """A rule as a user reads it: its Chinese label, then its field in parentheses (the key a
+    policy file writes it under).
+
+    Parameters
+    ----------
+    name : str
+        The rule's field (``death_grace_months``).
+
+    Returns
+    -------
+    str
+        ``死亡后停发宽限（月）（death_grace_months）``; the field alone for one without a label.
+
+    Examples
+    --------
+    >>> rule_named("gradual_exit_scope")
+    '渐退期适用对象（gradual_exit_scope）'
+    """
+    return f"{RULE_LABELS[name]}（{name}）" if name in RULE_LABELS else name
+
+
 def rule_changes(earlier: dict, later: dict) -> list[str]:
     """What changed between two policies' rules, as a reviewer reads it: each rule both
     record whose value differs, its Chinese label, its field and the old and new values as
@@ -325,7 +370,7 @@ def rule_changes(earlier: dict, later: dict) -> list[str]:
     names = [*later, *(name for name in earlier if name not in later)]
     changed = [name for name in names if name not in DESCRIPTIVE
                and earlier.get(name, _ABSENT) != later.get(name, _ABSENT)]  # fmt: skip
-    return [f"{RULE_LABELS.get(name, name)}（{name}）：{_json_text(earlier.get(name, _ABSENT))} → "
+    return [f"{rule_named(name)}：{_json_text(earlier.get(name, _ABSENT))} → "
             f"{_json_text(later.get(name, _ABSENT))}" for name in changed]  # fmt: skip
 
 

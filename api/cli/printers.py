@@ -15,7 +15,7 @@ from models.case_types import CASE_LABELS
 from models.cases import LIKELY_SCORE
 from models.data_gaps import DataGaps
 from models.detectors.deceased_paid import MAX_CANDIDATES
-from models.policy import RULE_LABELS, Policy
+from models.policy import Policy, policy_heading, rule_named
 from resolver.headers import header_key
 from resolver.layout import skip_reason
 from resolver.quality import (
@@ -292,12 +292,11 @@ def print_policy(policy: Policy, con: duckdb.DuckDBPyConnection, named: str) -> 
     named : str
         The policy as ``--policy`` named it (a file or a name), for the warnings.
     """
-    console.print(f"政策：{policy.name}（第 {policy.version} 版）— {policy.source}")
+    console.print(f"政策：{policy_heading(policy)}", highlight=False)
     if policy.defaults:
-        labels = "；".join(RULE_LABELS.get(name, name) for name in policy.defaults)
-        console.print(
-            f"[bold yellow]以下数值文件未作规定，沿用合同默认值，请按本地标准设置：[/]{labels}"
-        )
+        labels = "；".join(rule_named(name) for name in policy.defaults)
+        console.print(f"[bold yellow]以下数值文件未作规定，沿用默认值，请按本地标准设置：[/]{labels}",
+                      highlight=False)  # fmt: skip
     for warning in far_from_ledger(policy, ledger_amounts(con)) if policy.monthly_amounts else ():
         console.print(f"[bold yellow]注意：[/]政策 {named}：{warning}", highlight=False)
 

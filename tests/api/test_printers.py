@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from api.cli.printers import _print_listed_notices, print_case_counts
+from api.cli.printers import _print_listed_notices, print_case_counts, print_policy
 from models.data_gaps import data_gaps
 from models.policy import load_policy
 from resolver.db import connect
@@ -44,3 +44,18 @@ def test_a_type_unjudged_in_every_county_of_a_province_reads_unjudged(capsys):
                 "risk_score DOUBLE)")  # fmt: skip
     print_case_counts(con, "r1", {"split_household": 0}, "疑点线索", data_gaps(con, load_policy()))
     assert re.search(r"拆户保障\s*│\s*未判断", capsys.readouterr().out)
+
+
+def test_the_policy_line_names_rules_in_chinese_with_their_fields(capsys):
+    # until 2026-12-06: 政策：default（第 8 版）— 数据约定（../shared/CONTRACT.md §2）的默认值…
+    # （gradual_exit_scope 为 all）, and a profile's inherited rules 沿用合同默认值 without the
+    # field a clerk must add to set them
+    print_policy(load_policy(), connect(":memory:"), "default")
+    printed = capsys.readouterr().out.replace("\n", "")
+    assert printed.startswith(
+        "政策：default（第 8 版）— 兜底内置的默认规则，运行时未用 --policy 指定"
+    )
+    assert "CONTRACT" not in printed and "为 all" not in printed
+    print_policy(load_policy("大姚县"), connect(":memory:"), "大姚县")
+    printed = capsys.readouterr().out.replace("\n", "")
+    assert "沿用默认值，请按本地标准设置：死亡后停发宽限（月）（death_grace_months）；" in printed

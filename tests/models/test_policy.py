@@ -145,9 +145,14 @@ def _default() -> dict:
 
 
 @pytest.mark.parametrize("path", sorted(POLICY_DIR.glob("*.json")), ids=lambda path: path.stem)
-def test_the_source_each_run_prints_is_chinese(path):
-    # `doudi run` and the page show it to the clerk; field names may stay as they are
-    assert not re.search(r"[A-Za-z]+ [A-Za-z]+ [A-Za-z]+", load_policy(path).source)
+def test_the_source_each_run_prints_is_plain_chinese(path):
+    # `doudi run` shows it to the clerk: since 2026-12-06 no path into the project
+    # (../shared/CONTRACT.md §2) and no codes as values (gradual_exit_scope 为 all); a rule's
+    # field only in parentheses after its Chinese words, once, for editing a policy file
+    source = load_policy(path).source
+    fields = re.findall(r"（([a-z_]+)）", source)
+    assert set(fields) <= set(Policy.__dataclass_fields__) and len(fields) == len(set(fields))
+    assert not re.search(r"[A-Za-z/§]", re.sub(r"（[a-z_]+）", "", source).replace("--policy", ""))
 
 
 @pytest.mark.parametrize("path", sorted(POLICY_DIR.glob("*.json")), ids=lambda path: path.stem)
