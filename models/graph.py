@@ -21,7 +21,7 @@ and ``basis``: that link's strongest comparisons in words.
 | edge kind | between | attributes (besides registry, record_id, probability) |
 |---|---|---|
 | member_of | person - hukou_family | relation |
-| enrolled_in | person - case | covered, start, end, dibao_class (the member's own), health, income_month, income_since (the optional column 收入核定日期), area (the optional column 城乡属性, else 城市/农村 in the program as written; None when unknown), relation, household_size, id18, birth_date and gender (as the row writes them; None when blank), gradual_until (the last month of a 渐退 its note dates: ``models.periods.noted_gradual_exit``; None when none), township and county (the row's 乡镇 and 区县; None when blank) |
+| enrolled_in | person - case | covered, start, end, dibao_class (the member's own), health, income_month, income_since (the optional column 收入核定日期), area (the optional column 城乡属性, else 城市/农村 in the program as written; None when unknown), relation, household_size, id18, birth_date and gender (as the row writes them; None when blank), gradual_until (the last month of a 渐退 its note dates: ``models.periods.noted_gradual_exit``; None when none), township, village and county (the row's 乡镇, 村 and 区县; None when blank), name (as the row writes it) |
 | in_poverty_household | person - poverty_household | status, labor, health, income_year, cause (主要致贫原因 as written), dibao_marked (the optional column 扶贫低保户: True, False or None) |
 | reported_dead | person - death | |
 | possibly_dead | person - death | candidates: how many persons the notice may be (a notice linked to no one, matched by some below the threshold or ambiguously); set_aside: how many namesakes it may be as well that taking it for a second report of a candidate's death left out (``resolver.outputs.lone_death_candidates``); both on the death node |
@@ -467,7 +467,7 @@ def _assistance_rows(con) -> pa.Table:
         "t.covered, t.start_date, t.end_date, t.health, t.income_per_capita::DOUBLE, "
         "t.relation, t.phone, t.address, t.bank_account, "
         + extra_value(INCOME_DATE_HEADERS) + ", " + extra_value(AREA_HEADERS) + ", "
-        + "r.program, t.birth_date, t.gender, " + GRADUAL_NOTE + ", t.township, t.county",
+        + "r.program, t.birth_date, t.gender, " + GRADUAL_NOTE + ", t.township, t.village, t.county",
         # in record order: a case's account is tied from its first row, the same in any run
         where=f"WHERE t.program IS DISTINCT FROM '{TEMPORARY}' ORDER BY t.record_id",
     )  # fmt: skip
@@ -477,7 +477,7 @@ def _add_assistance(graph, rows) -> None:
     areas = cache(urban_or_rural)  # a county writes its programs a handful of ways
     for (person_id, record_id, id18, probability, basis, name, case_no, program, dibao_class,
          household_size, covered, start, end, health, income, relation, phone, address, account,
-         income_date, area_marker, program_written, born, gender, note, township,
+         income_date, area_marker, program_written, born, gender, note, township, village,
          county) in rows:  # fmt: skip
         attached = (probability, basis)
         node = _person_node(graph, person_id, name, id18)
@@ -501,7 +501,7 @@ def _add_assistance(graph, rows) -> None:
               household_size=household_size, id18=id18, area=area,
               income_since=parse_date(income_date) if income_date else None, birth_date=born,
               gender=gender, gradual_until=noted_gradual_exit(note) if note else None,
-              township=township, county=county)  # fmt: skip
+              township=township, village=village, county=county, name=name)  # fmt: skip
         _shared(graph, node, "phone", phone, case, record_id, attached)
         _shared(graph, node, "address", address, case, record_id, attached)
         if account:

@@ -58,7 +58,7 @@ class HouseholdSketch:
               program="dibao", health=None, income=None, id18=None, probability=1.0,
               income_since=None, dibao_class=None, area=None, household_size=None,
               birth_date=None, gender=None, gradual_until=None, relation=None, township=None,
-              county=None):  # fmt: skip
+              village=None, county=None, name=None):  # fmt: skip
         """Put ``pid`` on the roster of case ``case_no`` (the case is made on first use, class A).
 
         Parameters
@@ -103,8 +103,12 @@ class HouseholdSketch:
             The member's relation to the case's head (a code: ``spouse``, ``child`` …).
         township : str, optional
             The row's 乡镇.
+        village : str, optional
+            The row's 村.
         county : str, optional
             The row's 区县 (a drop of several counties).
+        name : str, optional
+            The name as the row writes it; the person's (its id) when None.
         """
         case = ("case", case_no)
         if case not in self.graph:
@@ -120,7 +124,8 @@ class HouseholdSketch:
                    dibao_class=dibao_class, area=area, household_size=household_size,
                    birth_date=birth_date, gender=gender,
                    gradual_until=month_index(gradual_until) if gradual_until else None,
-                   township=township, county=county)  # fmt: skip
+                   township=township, village=village, county=county,
+                   name=name or self.graph.nodes[node].get("name") or pid)  # fmt: skip
 
     def pay(self, case_no, months, amount):
         """Payments to case ``case_no``: ``amount`` in each of ``months``.

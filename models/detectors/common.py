@@ -517,8 +517,9 @@ def _net_by_month(graph: nx.MultiGraph, case: Node) -> dict[str, int]:
             for month, lines in graph.nodes[case]["payments"].items()}  # fmt: skip
 
 
-def enrolment_evidence(case: Node, row: dict) -> Evidence:
-    """Evidence of one roster row: the program, the case, covered or not, and its dates.
+def enrolment_evidence(case: Node, row: dict, about: str = "") -> Evidence:
+    """Evidence of one roster row: the program, the case, covered or not, and its dates;
+    after ``about``, who the row is of and where (``row_place``).
 
     Parameters
     ----------
@@ -527,6 +528,8 @@ def enrolment_evidence(case: Node, row: dict) -> Evidence:
     row : dict
         The row's ``enrolled_in`` edge (``program``, ``covered``, ``start``, ``end``,
         ``record_id``).
+    about : str, default ""
+        What the text says first of the row's person (``王芳（石羊镇 小河村）``).
 
     Returns
     -------
@@ -537,10 +540,36 @@ def enrolment_evidence(case: Node, row: dict) -> Evidence:
     covered = "保障对象" if row["covered"] else "非保障对象"
     ended = f"退出日期 {row['end']}" if row["end"] else "无退出日期"
     return Evidence(
-        f"{program}案件 {case[1]} 的{covered}，纳入日期 {row['start']}，{ended}",
+        f"{about}{'：' if about else ''}{program}案件 {case[1]} 的{covered}，纳入日期 "
+        f"{row['start']}，{ended}",
         "assistance",
         row["record_id"],
     )
+
+
+def row_place(row: dict) -> str:
+    """Where a roster row places its person: its 乡镇 and 村 as written, or what it leaves blank.
+
+    Parameters
+    ----------
+    row : dict
+        The row's ``enrolled_in`` edge (``township``, ``village``).
+
+    Returns
+    -------
+    str
+        ``石羊镇 小河村``; the 乡镇 alone where the row names no 村; ``乡镇未填`` first where it
+        names no 乡镇.
+
+    Examples
+    --------
+    >>> row_place({"township": "石羊镇", "village": "小河村"}), row_place({"township": "石羊镇"})
+    ('石羊镇 小河村', '石羊镇')
+    >>> row_place({"township": None, "village": "小河村"})
+    '乡镇未填 小河村'
+    """
+    parts = [row.get("township") or "乡镇未填", row.get("village")]
+    return " ".join(part for part in parts if part)
 
 
 def identity_evidence(row: dict, label: str) -> Evidence:

@@ -14,6 +14,7 @@ from models.detectors.common import (
     paid_months,
     payments_until,
     refunds,
+    row_place,
     share_paid,
 )
 from models.graph import neighbours, persons_near
@@ -201,7 +202,9 @@ def _case(graph, policy: Policy, person_ids: list[str], rows, uncertain: dict | 
         f"{uncertain['probability']:.3f}，未达归并阈值，登记为两人："
         f"{'、'.join(_names(graph, person_ids))}），疑点待核实，请先确认是否同一人",
         "assistance", uncertain["other_record_id"])]  # fmt: skip
-    evidence += [enrolment_evidence(case, row) for case, row in rows]
+    evidence += _townships_evidence(rows)
+    evidence += [enrolment_evidence(case, row, f"{row['name']}（{row_place(row)}）")
+                 for case, row in rows]  # fmt: skip
     persons = {("person", pid) for pid in person_ids}
     excess, sources = _paid_twice(graph, policy, rows, persons)
     # without a payment of any of the cases in the ledger, what was paid twice is unknown
@@ -244,6 +247,17 @@ def _case(graph, policy: Policy, person_ids: list[str], rows, uncertain: dict | 
             "same_valid_id": float(len(ids) == 1 and None not in ids),
         },
     )
+
+
+def _townships_evidence(rows) -> list[Evidence]:
+    """That the rows are of different 乡镇, each named once in the rows' order (enrolled
+    earliest first): the fact a township's office checks first; none when they are of one,
+    or only one names its 乡镇."""
+    townships = list(dict.fromkeys(row["township"] for _, row in rows if row["township"]))
+    if len(townships) < 2:
+        return []
+    names = "、".join(dict.fromkeys(row["name"] for _, row in rows if row["name"]))
+    return [Evidence(f"跨乡镇：{names}的救助记录分属{'、'.join(townships)}")]
 
 
 def _later_first(graph, rows) -> list[tuple]:

@@ -19,6 +19,7 @@ from models.detectors.common import (
 )
 from models.graph import Node, families_of, neighbours, persons_near
 from models.policy import Policy
+from resolver.normalize import code_label
 
 
 def detect_split_household(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
@@ -162,10 +163,21 @@ def _case(graph, policy: Policy, family: Node, rows, involved: set[Node], record
         Evidence(f"户号 {family[1]} 的家庭成员分属 {len(involved)} 个同时有效的低保案件："
                  f"{split_period(chosen, graph.graph['as_of'])}"),
         *single_person_evidence(graph, policy, involved),
-        *(enrolment_evidence(case, row) for case, _, row in chosen),
-        *(Evidence(f"分户前的记录：{enrolment_evidence(case, row).text}", "assistance",
-                   row["record_id"]) for case, _, row in earlier),
+        *(enrolment_evidence(case, row, _member(graph, family, member, row))
+          for case, member, row in chosen),
+        *(Evidence("分户前的记录："
+                   + enrolment_evidence(case, row, _member(graph, family, member, row)).text,
+                   "assistance", row["record_id"]) for case, member, row in earlier),
         *(tie_evidence(identifier, users) for identifier, users in sorted(shared.items())),
     ]  # fmt: skip
     return family_case(graph, "split_household", chosen, evidence, cases=float(len(involved)),
                        shared_identifiers=float(len(shared)))  # fmt: skip
+
+
+def _member(graph: nx.MultiGraph, family: Node, member: Node, row: dict) -> str:
+    """A member as the split's evidence names him: the name his row writes and his relation
+    to the head of ``family`` as its 户籍 rows write it (未填 when they do not)."""
+    relations = [edge["relation"] for other, edge in neighbours(graph, member, "member_of")
+                 if other == family]  # fmt: skip
+    code = relations[0] if relations else None
+    return f"{row['name']}（户籍与户主关系：{code_label('relation', code) or code or '未填'}）"

@@ -737,6 +737,46 @@ def test_dibao_and_tekun_at_once_is_a_duplicate_paid_twice_over_the_overlap():
     assert case.features["both_programs"] == 1.0 and case.features["months_twice"] == 7.0
 
 
+def test_a_duplicates_evidence_names_the_person_and_each_rows_township_and_village():
+    # until 2026-12-06 it named neither: a blind tester's township office could not see that
+    # the second enrollment was another township's, the fact it checks first
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol(
+        "li",
+        "DB1",
+        "A1",
+        start=date(2019, 3, 1),
+        township="石羊镇",
+        village="小河村",
+        name="何凤春",
+    )
+    drop.enrol("li", "DB2", "A2", start=date(2023, 4, 1), township="新街镇", name="何凤春")
+    drop.enrol("wang", "DB3", "A3", start=date(2019, 3, 1), township="石羊镇", name="王芳")
+    drop.enrol(
+        "wang",
+        "DB4",
+        "A4",
+        start=date(2024, 1, 1),
+        township="石羊镇",
+        village="大河村",
+        name="王芳",
+    )
+    across, within = sorted(detect_duplicate_enrollment(drop.graph, POLICY),
+                            key=lambda case: case.person_ids)  # fmt: skip
+    texts = [item.text for item in across.evidence]
+    assert "跨乡镇：何凤春的救助记录分属石羊镇、新街镇" in texts
+    assert (
+        "何凤春（石羊镇 小河村）：低保案件 DB1 的保障对象，纳入日期 2019-03-01，无退出日期" in texts
+    )
+    assert "何凤春（新街镇）：低保案件 DB2 的保障对象，纳入日期 2023-04-01，无退出日期" in texts
+    # within one township: each row placed, no word of crossing
+    texts = [item.text for item in within.evidence]
+    assert (
+        "王芳（石羊镇 大河村）：低保案件 DB4 的保障对象，纳入日期 2024-01-01，无退出日期" in texts
+    )
+    assert not [text for text in texts if "跨乡镇" in text]
+
+
 def test_a_month_only_one_case_paid_is_not_paid_twice():
     drop = HouseholdSketch(AMOUNTS_2026)
     drop.enrol("li", "DB1", "A1", dibao_class="A")
@@ -868,6 +908,31 @@ def test_a_family_in_two_concurrent_dibao_cases_is_split():
         ("assistance", "A3"),
     ]
     assert case.evidence[0].text.endswith("：2024-05 起，至今仍同时有效")
+
+
+def test_a_splits_evidence_names_each_member_and_his_relation_to_the_hukou_head():
+    # until 2026-12-06 it listed the rows' record ids only
+    drop = HouseholdSketch()
+    drop.family("HK1", "father", "mother", "son",
+                relations={"father": "head", "mother": "spouse", "son": "child"})  # fmt: skip
+    drop.enrol("father", "DB1", "A1", name="李大山")
+    drop.enrol("mother", "DB1", "A2", name="张秀英")
+    drop.enrol("son", "DB2", "A3", start=date(2024, 5, 1), relation="head", name="李强")
+    (case,) = detect_split_household(drop.graph, POLICY)
+    texts = [item.text for item in case.evidence]
+    assert (
+        "李大山（户籍与户主关系：户主）：低保案件 DB1 的保障对象，纳入日期 2020-01-01，无退出日期"
+        in texts
+    )
+    assert (
+        "张秀英（户籍与户主关系：配偶）：低保案件 DB1 的保障对象，纳入日期 2020-01-01，无退出日期"
+        in texts
+    )
+    # his relation in the family, not in the case he heads
+    assert (
+        "李强（户籍与户主关系：子女）：低保案件 DB2 的保障对象，纳入日期 2024-05-01，无退出日期"
+        in texts
+    )
 
 
 def test_two_members_of_a_familys_case_each_enrolled_again_alone_are_duplicates_not_a_split():

@@ -127,6 +127,22 @@ def test_a_gradual_exit_the_roster_note_dates_reaches_the_roster_row(graph):
     assert (month_text(dated["gradual_until"]), undated["gradual_until"]) == ("2027-02", None)
 
 
+def test_a_roster_rows_name_township_and_village_reach_the_roster_row(tmp_path):
+    # the evidence of a duplicate names each row's person and place (since 2026-12-06)
+    header, *rows = DROP["assistance"]
+    placed = [[*header, "乡镇", "村"], [*rows[0], "石羊镇", "小河村"],
+              *([*row, "", ""] for row in rows[1:])]  # fmt: skip
+    graph = build_household_graph(_linked(tmp_path, DROP | {"assistance": placed}), links=None)
+    ((_, row),) = neighbours(graph, person("p-mother"), "enrolled_in")
+    assert (row["name"], row["township"], row["village"]) == (
+        "李秀兰",
+        "石羊",
+        "小河村",
+    )  # 乡镇 normalised
+    ((_, row),) = neighbours(graph, person("p-urban"), "enrolled_in")
+    assert (row["name"], row["township"], row["village"]) == ("王城", None, None)
+
+
 def test_urban_or_rural_comes_from_the_optional_column_or_the_program_as_written(graph):
     # 城乡属性 blank and 救助类型 低保: unknown; 城市低保: urban; 城乡属性 农村: rural
     areas = {case: graph.nodes[("case", case)]["area"] for case in ("DB1", "DB2", "DB3")}
