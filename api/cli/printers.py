@@ -41,23 +41,29 @@ if TYPE_CHECKING:  # the measuring commands' figures; the wing is loaded only to
 
 def print_case_counts(con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[str, int],
                       title: str, gaps: DataGaps) -> None:  # fmt: skip
-    """The leads of run ``run_id`` per type (``counts``), and how many of them score at least
-    ``LIKELY_SCORE``: an uncertain lead (a namesake's death notice, a variant spelling) counts
-    among the leads but is no likely finding. A type the drop's data leave unjudged
-    everywhere (a registry absent: ``gaps``, as the run published them, ``models.data_gaps``)
-    reads 未判断, not 0, and every gap is said below the table."""
-    likely = dict(con.execute(
-        "SELECT case_type, count(*) FROM published_cases WHERE run_id = ? AND risk_score >= ? "
-        "GROUP BY case_type", [run_id, LIKELY_SCORE]).fetchall())  # fmt: skip
+    """The leads of run ``run_id`` per type (``counts``) and their money, and how many of them
+    score at least ``LIKELY_SCORE`` and with what money: an uncertain lead (a namesake's death
+    notice, a notice a sign of life contradicts) counts among the leads but is no likely
+    finding, and its money is no sum to recover. Money is added in fen, to the fen; a type
+    whose leads carry none shows -. A type the drop's data leave unjudged everywhere (a
+    registry absent: ``gaps``, as the run published them, ``models.data_gaps``) reads 未判断,
+    not 0, and every gap is said below the table."""
+    likely = {case_type: (count, fen, priced) for case_type, count, fen, priced in con.execute(
+        "SELECT case_type, count(*) FILTER (WHERE risk_score >= $likely), "
+        "sum(round(amount_at_risk * 100)) FILTER (WHERE risk_score >= $likely), "
+        "sum(round(amount_at_risk * 100)) FROM published_cases WHERE run_id = $run "
+        "GROUP BY case_type", {"run": run_id, "likely": LIKELY_SCORE}).fetchall()}  # fmt: skip
     table = Table(title=title)
-    for heading in ("类型", "条数", f"其中评分≥{LIKELY_SCORE}"):
+    for heading in ("类型", "条数", "金额（元）", f"其中评分≥{LIKELY_SCORE}", "其金额（元）"):
         table.add_column(heading, justify="left" if heading == "类型" else "right")
     nowhere = gaps.everywhere()
     for case_type, count in counts.items():
         if case_type in nowhere:
-            table.add_row(CASE_LABELS[case_type], "未判断", "-")
-        else:
-            table.add_row(CASE_LABELS[case_type], f"{count:,}", f"{likely.get(case_type, 0):,}")
+            table.add_row(CASE_LABELS[case_type], "未判断", "-", "-", "-")
+            continue
+        sure, sure_fen, fen = likely.get(case_type, (0, None, None))
+        table.add_row(CASE_LABELS[case_type], f"{count:,}", _yuan(fen), f"{sure:,}",
+                      _yuan(sure_fen if fen is not None else None))  # fmt: skip
     console.print(table)
     if gaps.gaps:
         console.print(
@@ -65,6 +71,18 @@ def print_case_counts(con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[
         )
     for gap in gaps.gaps:
         console.print(f"  {gap.text()}", highlight=False)
+
+
+def _yuan(fen: float | None) -> str:
+    """Money in fen as 元 to the fen with thousands separated; - for none.
+
+    >>> _yuan(1234567.0), _yuan(None), _yuan(0)
+    ('12,345.67', '-', '0.00')
+    """
+    if fen is None:
+        return "-"
+    whole, cents = divmod(int(fen), 100)
+    return f"{whole:,}.{cents:02d}"
 
 
 def unjudged_kept(changes: dict[str, int]) -> str:

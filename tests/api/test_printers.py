@@ -41,9 +41,26 @@ def test_a_type_unjudged_in_every_county_of_a_province_reads_unjudged(capsys):
     con.execute("CREATE TABLE raw_assistance AS SELECT 0 AS source_no, i AS row_no, '低保' AS "
                 "program, MAP {}::MAP(VARCHAR, VARCHAR) AS extra FROM range(10) t(i)")  # fmt: skip
     con.execute("CREATE TABLE published_cases (run_id VARCHAR, case_type VARCHAR, "
-                "risk_score DOUBLE)")  # fmt: skip
+                "risk_score DOUBLE, amount_at_risk DOUBLE)")  # fmt: skip
     print_case_counts(con, "r1", {"split_household": 0}, "疑点线索", data_gaps(con, load_policy()))
     assert re.search(r"拆户保障\s*│\s*未判断", capsys.readouterr().out)
+
+
+def test_the_counts_give_each_types_money_and_the_likely_leads_money_apart(capsys):
+    # a blind tester: leads a sign of life contradicts (scored 0.1) carried 109,520 元 that
+    # anyone adding amount_at_risk took as money to recover; until 2026-12-06 the table gave
+    # counts only
+    con = connect(":memory:")
+    con.execute("CREATE TABLE published_cases AS SELECT * FROM (VALUES "
+                "('r1', 'deceased_paid', 0.97, 1000.10), ('r1', 'deceased_paid', 0.1, 200.05), "
+                "('r1', 'deceased_paid', 0.8, 0.07), ('r2', 'deceased_paid', 0.9, 5.0), "
+                "('r1', 'missed_disability', 0.99, NULL)) "
+                "t(run_id, case_type, risk_score, amount_at_risk)")  # fmt: skip
+    print_case_counts(con, "r1", {"deceased_paid": 3, "missed_disability": 1}, "疑点线索",
+                      data_gaps(con, load_policy()))  # fmt: skip
+    printed = capsys.readouterr().out
+    assert re.search(r"死亡后仍发放\s*│\s*3\s*│\s*1,200\.22\s*│\s*2\s*│\s*1,000\.17", printed)
+    assert re.search(r"重度残疾未纳入\s*│\s*1\s*│\s*-\s*│\s*1\s*│\s*-", printed)
 
 
 def test_the_policy_line_names_rules_in_chinese_with_their_fields(capsys):
