@@ -39,7 +39,10 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
   mistyped ID), ``birth_year``, ``birth_day`` (month and day), ``gender`` (from a usable ID, else the column);
 - ``township`` (when blank, the township named in the address: a 殡葬 record writes only
   ``大姚县龙街镇麦地村7组90号``); ``village``: the village's own name, without 村, 嘎查 or 村委会
-  (when blank, the village named in the address: ``某乡黑庄村478号`` gives ``黑庄``); ``address``;
+  (when blank, the village named in the address: ``某乡黑庄村478号`` gives ``黑庄``; an
+  address writing its township bare, ``察尔森胜利嘎查7组``, is read as township ``察尔森`` and
+  village ``胜利`` when the drop places that village in that township and knows no village
+  ``察尔森胜利`` there); ``address``;
   ``address_area`` and ``address_house``: the village group and the house the address
   names (township, village, group and house number, however the address was written; the
   group may come from the village column; none where the address stops short of them). In
@@ -143,7 +146,38 @@ def build_persons(con: duckdb.DuckDBPyConnection, *, shared_limit: int) -> int:
 
 _PERSONS_SQL = f"""
 CREATE OR REPLACE TABLE {PERSONS} AS
-WITH relatives_ids AS (
+WITH places AS (
+    -- the villages the drop places in a township: by a village column beside a township, or
+    -- by an address that writes the township with its 镇, 苏木 or 乡
+    SELECT county, township, split_part(village_key, '|', 1) AS village FROM person_rows
+    WHERE township IS NOT NULL AND nullif(split_part(village_key, '|', 1), '') IS NOT NULL
+    UNION
+    SELECT county, address_town, address_village FROM person_rows
+    WHERE address_town IS NOT NULL AND address_village IS NOT NULL
+),
+bare_towns AS (
+    -- an address that writes its township bare, without 镇, 苏木 or 乡 (察尔森胜利嘎查7组,
+    -- 兴安盟额尔敦旗察尔森胜利嘎查7组) reads as one village, 察尔森胜利: when it ends in the
+    -- name of one known township and one of its villages (of the row's township, when it
+    -- names one) and is no village of its own, it is that township and village
+    SELECT r.registry, r.record_id, any_value(p.township) AS town,
+           any_value(p.village) AS village
+    FROM person_rows r
+    JOIN places p ON p.county IS NOT DISTINCT FROM r.county
+         AND ends_with(r.address_village, p.township || p.village)
+         AND p.township = coalesce(r.township, p.township)
+    ANTI JOIN places known ON known.county IS NOT DISTINCT FROM r.county
+         AND known.village = r.address_village
+         AND known.township = coalesce(r.township, known.township)
+    WHERE r.address_town IS NULL
+    GROUP BY r.registry, r.record_id HAVING count(*) = 1
+),
+addressed AS (
+    SELECT r.* REPLACE (coalesce(b.town, r.address_town) AS address_town,
+                        coalesce(b.village, r.address_village) AS address_village)
+    FROM person_rows r LEFT JOIN bare_towns b USING (registry, record_id)
+),
+relatives_ids AS (
     -- A valid ID that a hukou row holds under another name, on a row bearing the name of
     -- another member of that hukou household: the relative's ID typed into the row (a father's
     -- death notice carrying his son's, the informant's; father and son named one character
@@ -169,12 +203,12 @@ WITH relatives_ids AS (
 ),
 compared AS (
     SELECT
-        person_rows.*,
+        addressed.*,
         relatives_ids.record_id IS NOT NULL AS relative_conflict,
         (year(birth_date) <> year(id_number_birth_date))::INT
         + (month(birth_date) <> month(id_number_birth_date))::INT
         + (day(birth_date) <> day(id_number_birth_date))::INT AS birth_parts_differ
-    FROM person_rows LEFT JOIN relatives_ids USING (registry, record_id)
+    FROM addressed LEFT JOIN relatives_ids USING (registry, record_id)
 ),
 checked AS (
     SELECT

@@ -28,6 +28,7 @@ from resolver.link import (
     review_model,
     stored_model,
 )
+from resolver.persons import build_persons
 from resolver.registries import PERSON_REGISTRIES
 from resolver.settings import LinkSettings
 from resolver.splink_backend import score_pairs_with_splink
@@ -719,3 +720,31 @@ def test_a_notice_carrying_a_valid_id_under_another_name_is_kept_for_review():
     kept = con.execute(_POSSIBLE_MATCHES.format(pairs="pairs", person_ids="ids"),
                        {"possible": 0.5}).fetchall()  # fmt: skip
     assert kept == [("deaths:D1", "assistance:A1", 0.32, "below_threshold")]
+
+
+def test_an_address_writing_its_township_bare_reads_as_that_townships_village(tmp_path):
+    """A blind tester's police notices wrote 兴安盟额尔敦旗察尔森胜利嘎查7组112号, the
+    township without its 苏木 and 村组 blank: until 2026-12-06 the village read 察尔森胜利,
+    another village of 察尔森 than the roster's 胜利, and no such notice was ever linked.
+    A village whose own name begins with its township's (石羊坝村 of 石羊镇) stays whole."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "户籍人口.csv").write_text(
+        "记录编号,户号,姓名,身份证号码,乡镇,村组,住址\n"
+        f"H1,001,达古拉塔娜,{make_id('19790908', '012')},察尔森苏木,胜利嘎查七组,胜利嘎查七组112号\n"
+        f"H2,002,张德明,{make_id('19600101', '031')},石羊镇,石羊坝村二组,石羊镇石羊坝村二组5号\n",
+        "utf-8",
+    )  # fmt: skip
+    (drop / "死亡人员.csv").write_text(
+        "记录编号,姓名,身份证号码,性别,死亡日期,数据来源,乡镇,村组,住址\n"
+        "D1,达古拉塔娜,,女,2025-06-15,公安,察尔森镇,,兴安盟额尔敦旗察尔森胜利嘎查7组112号\n"
+        "D2,达古拉塔娜,,女,2025-06-15,公安,,,察尔森胜利嘎查七组112号\n"
+        "D3,张德明,,男,2025-06-15,公安,石羊镇,,石羊坝村2组5号\n",
+        "utf-8",
+    )  # fmt: skip
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    build_persons(con, shared_limit=5)
+    houses = dict(con.execute("SELECT record_id, address_house FROM persons").fetchall())
+    assert houses == {"H1": "察尔森|胜利|7|112", "D1": "察尔森|胜利|7|112",
+                      "D2": "察尔森|胜利|7|112", "H2": "石羊|石羊坝|2|5", "D3": "石羊|石羊坝|2|5"}  # fmt: skip
