@@ -149,33 +149,40 @@ CREATE OR REPLACE TABLE {PERSONS} AS
 WITH places AS (
     -- the villages the drop places in a township: by a village column beside a township, or
     -- by an address that writes the township with its 镇, 苏木 or 乡
-    SELECT county, township, split_part(village_key, '|', 1) AS village FROM person_rows
-    WHERE township IS NOT NULL AND nullif(split_part(village_key, '|', 1), '') IS NOT NULL
-    UNION
-    SELECT county, address_town, address_village FROM person_rows
-    WHERE address_town IS NOT NULL AND address_village IS NOT NULL
+    SELECT DISTINCT coalesce(county, '') AS county_key, township, village,
+           township || village AS place
+    FROM (SELECT county, township, split_part(village_key, '|', 1) AS village FROM person_rows
+          UNION ALL
+          SELECT county, address_town, address_village FROM person_rows)
+    WHERE township IS NOT NULL AND nullif(village, '') IS NOT NULL
+),
+endings AS (  -- each ending of two characters or more of a village read with no township
+    SELECT county_key, township, address_village,
+           substr(address_village, unnest(range(1, length(address_village)))) AS ending
+    FROM (SELECT DISTINCT coalesce(county, '') AS county_key, township, address_village
+          FROM person_rows WHERE address_town IS NULL AND address_village IS NOT NULL)
 ),
 bare_towns AS (
     -- an address that writes its township bare, without 镇, 苏木 or 乡 (察尔森胜利嘎查7组,
     -- 兴安盟额尔敦旗察尔森胜利嘎查7组) reads as one village, 察尔森胜利: when it ends in the
     -- name of one known township and one of its villages (of the row's township, when it
     -- names one) and is no village of its own, it is that township and village
-    SELECT r.registry, r.record_id, any_value(p.township) AS town,
+    SELECT e.county_key, e.township, e.address_village, any_value(p.township) AS town,
            any_value(p.village) AS village
-    FROM person_rows r
-    JOIN places p ON p.county IS NOT DISTINCT FROM r.county
-         AND ends_with(r.address_village, p.township || p.village)
-         AND p.township = coalesce(r.township, p.township)
-    ANTI JOIN places known ON known.county IS NOT DISTINCT FROM r.county
-         AND known.village = r.address_village
-         AND known.township = coalesce(r.township, known.township)
-    WHERE r.address_town IS NULL
-    GROUP BY r.registry, r.record_id HAVING count(*) = 1
+    FROM endings e
+    JOIN places p ON p.county_key = e.county_key AND p.place = e.ending
+    ANTI JOIN places known ON known.county_key = e.county_key
+         AND known.village = e.address_village
+         AND known.township = coalesce(e.township, known.township)
+    WHERE p.township = coalesce(e.township, p.township)
+    GROUP BY e.county_key, e.township, e.address_village HAVING count(*) = 1
 ),
 addressed AS (
     SELECT r.* REPLACE (coalesce(b.town, r.address_town) AS address_town,
                         coalesce(b.village, r.address_village) AS address_village)
-    FROM person_rows r LEFT JOIN bare_towns b USING (registry, record_id)
+    FROM person_rows r LEFT JOIN bare_towns b ON r.address_town IS NULL
+         AND b.county_key = coalesce(r.county, '') AND b.township IS NOT DISTINCT FROM r.township
+         AND b.address_village = r.address_village
 ),
 relatives_ids AS (
     -- A valid ID that a hukou row holds under another name, on a row bearing the name of
