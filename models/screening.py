@@ -192,7 +192,7 @@ class Decision:
     holds, the holds earlier releases cover (``released``: no hold), the holds its case's
     amount in the list settles (``settled``: no hold; it already leaves out the member the
     hold names, ``_settled_rows``), and whether its case, not on the run's roster, was
-    checked by its payee alone (``unlisted``: ``UNLISTED`` says so)."""
+    checked by its payee alone (``unlisted``: ``UNLISTED`` says so of a line that passes)."""
 
     line: int
     holds: tuple[Hold, ...]
@@ -223,7 +223,7 @@ class Decision:
             said = "；".join(f"{HOLD_LABELS[r.hold.kind]}：{r.hold.text}（{r.by}）"
                              for r in covered)  # fmt: skip
             parts.append(said and f"{words}：{said}")
-        parts.append(UNLISTED if self.unlisted else "")
+        parts.append(UNLISTED if self.unlisted and not self.holds else "")
         return "；".join(part for part in parts if part)
 
 
@@ -310,7 +310,7 @@ def screen_payments(
     return [Decision(line, tuple(sorted(holds.get(line, ()), key=lambda h: order.index(h.kind))),
                      settled=tuple(r for r in dict.fromkeys(settled.get(line, ()))
                                    if r.hold not in holds.get(line, ())),  # another month's
-                     unlisted=line in by_payee and not holds.get(line))
+                     unlisted=line in by_payee)
             for line in range(table.num_rows)]  # fmt: skip
 
 
@@ -362,7 +362,7 @@ def summary(decisions: list[Decision], months: list[str | None],
         shown = [(kind, label) for kind, label in HOLD_LABELS.items() if kinds[kind]]
         released = sum(1 for decision, _ in chosen if decision.released and not decision.holds)
         settled = sum(1 for decision, _ in chosen if decision.settled and not decision.holds)
-        unlisted = sum(1 for decision, _ in chosen if decision.unlisted)
+        unlisted = sum(1 for decision, _ in chosen if decision.unlisted and not decision.holds)
         return {"lines": len(chosen), "passed": len(chosen) - len(held), "held": len(held),
                 "by_reason": {label: kinds[kind] for kind, label in shown},
                 "amount": _yuan(sum(fen for _, fen in chosen)),
@@ -461,8 +461,9 @@ def _unchecked(con, present: set[str], counted: list[int], by_payee: set[int]
     payee does not stand for (``by_payee``: ``_members``). A blank amount counted in its
     case's other line (``counted``: ``counted_with_case``) is read."""
     # (a roster row without a case number must not make every unknown number unknown-NULL)
-    known = ("(case_no IN (SELECT case_no FROM assistance WHERE case_no IS NOT NULL) "
-             "OR list_contains($by_payee, line))" if "assistance" in present else "false")  # fmt: skip
+    on_roster = ("case_no IN (SELECT case_no FROM assistance WHERE case_no IS NOT NULL)"
+                 if "assistance" in present else "false")  # fmt: skip
+    known = f"({on_roster} OR list_contains($by_payee, line))"
     rows = con.execute(f"""
         SELECT DISTINCT line, CASE
             WHEN case_no IS NULL THEN '{CASE_BLANK}'
@@ -694,37 +695,57 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
                        list(id18) FILTER (WHERE id18 IS NOT NULL) AS ids
                 FROM notices GROUP BY person_id
             )
-            SELECT m.line, m.name, m.record_id, m.case_no, m.pay_month, n.dates, n.notices,
-                   n.sources, n.source_list, n.records,
+            SELECT m.line, m.name, m.record_id, m.person_id, m.case_no, m.pay_month, n.dates,
+                   n.notices, n.sources, n.source_list, n.records,
                    m.id18 IS NOT NULL AND list_contains(n.ids, m.id18)
             FROM {_MEMBERS} m JOIN grouped n USING (person_id)
             ORDER BY m.line, m.record_id, m.pay_month
         """).fetchall()  # fmt: skip
     finally:
         con.unregister(_REPEATS)
-    firm = [(line, name, record, (case_no, pay_month, record), died, *rest)
-            for line, name, record, case_no, pay_month, dates, *rest in notified
+    firm = [(line, name, (record, person), (case_no, pay_month, record), died, *rest)
+            for line, name, record, person, case_no, pay_month, dates, *rest in notified
             for died in [death_counted(dates)]
             if pay_month and month_index(pay_month) > month_index(died)]  # fmt: skip
+    cleared_rows = set().union(*cleared)
+    not_dead = _whose(con, cleared_rows, {row: row for row in cleared_rows})  # by row or person
+    signs = _whose(con, set(alive), alive)
     found = []
-    for line, name, record, row, died, notices, sources, source_list, records, same_id in firm:
-        _, pay_month, _ = row
+    for line, name, whom, row, died, notices, sources, source_list, records, same_id in firm:
+        record, (_, pay_month, _) = whom[0], row
         said = "、".join(dict.fromkeys(source_shown(*pair) for pair in source_list))
-        if record in alive:
-            basis = f"未印证：{alive[record]}"
+        if signs.get(whom):
+            basis = f"未印证：{signs[whom]}"
         elif (notices >= 2 and sources >= 2) or same_id:
             basis = ("已印证：" + ("两个来源均有死亡记录" if sources >= 2
                                    else "死亡记录与救助记录身份证号一致"))  # fmt: skip
         else:
             basis = "未印证：仅凭姓名等信息关联，请先核实是否本人"
-        found.append((line, record, Hold("death", (
+        found.append((line, whom, Hold("death", (
             f"{_whom(name, record)}，死亡记录 {'、'.join(records)}，来源{said}），"
             f"死亡日期 {died}，{_after_death(died, pay_month, grace)}，{basis}"),
             rows=(row,))))  # fmt: skip
-    held = {(line, record) for line, _, record, *_ in firm}
+    held = {(line, whom) for line, _, whom, *_ in firm}
     found += [item for item in _fuzzy_deaths(con, grace, candidates) if item[:2] not in held]
-    rows = set().union(*cleared)
-    return [(line, hold) for line, record, hold in found if record not in rows]
+    return [(line, hold) for line, whom, hold in found if not not_dead.get(whom)]
+
+
+def _whose(con, records: set[str], said: dict[str, str]) -> dict[tuple, str]:
+    """``said`` of each roster row in ``records`` under the key a member of ``_MEMBERS`` is
+    looked up by (``(record_id, person_id)``): a roster row's under (its id, its person), and
+    also under (None, its person) for a payee standing for a case not on the roster
+    (``_members``), who is no roster row of his own."""
+    if not records:
+        return {}
+    persons = dict(con.execute(
+        f"SELECT record_id, person_id FROM {_PERSON_OF} WHERE registry = 'assistance' "
+        "AND list_contains(?::VARCHAR[], record_id)", [sorted(records)]).fetchall())  # fmt: skip
+    keyed = {}
+    for record in sorted(records):
+        person = persons.get(record)
+        keyed[(record, person)] = said[record]
+        keyed.setdefault((None, person), said[record])
+    return keyed
 
 
 def _after_death(died: date, pay_month: str, grace: int) -> str:
@@ -763,10 +784,10 @@ def _repeats(con, candidates: list[tuple]) -> pa.Table:
                      "person_id": pa.array([person for _, person in pairs], pa.string())})  # fmt: skip
 
 
-def _fuzzy_deaths(con, grace: int, lone: list[tuple]) -> list[tuple[int, str, Hold]]:
+def _fuzzy_deaths(con, grace: int, lone: list[tuple]) -> list[tuple[int, tuple, Hold]]:
     """Lines of a member whom a notice linked to no one may be (a fuzzy link; ``lone``, the
     notices' candidates, ``lone_death_candidates``), paid after the month of death: line,
-    roster row, hold."""
+    the member (roster row and person), hold."""
     candidates = [row[:4] for row in lone if row[3] <= MAX_CANDIDATES]
     if not candidates:
         return []
@@ -776,8 +797,8 @@ def _fuzzy_deaths(con, grace: int, lone: list[tuple]) -> list[tuple[int, str, Ho
         "probability": list(probabilities), "candidates": list(counts)}))  # fmt: skip
     try:
         rows = con.execute(f"""
-            SELECT m.line, m.name, m.record_id, m.case_no, m.pay_month, n.death_record,
-                   n.death_date, n.probability, n.candidates
+            SELECT m.line, m.name, m.record_id, m.person_id, m.case_no, m.pay_month,
+                   n.death_record, n.death_date, n.probability, n.candidates
             FROM {_MEMBERS} m
             JOIN (SELECT f.*, d.death_date FROM _screen_fuzzy f
                   JOIN deaths d ON d.record_id = f.death_record
@@ -788,12 +809,12 @@ def _fuzzy_deaths(con, grace: int, lone: list[tuple]) -> list[tuple[int, str, Ho
     finally:
         con.unregister("_screen_fuzzy")
     found, seen = [], set()
-    for line, name, record, case_no, pay_month, notice, died, probability, count in rows:
-        if (line, record, pay_month) in seen:
+    for line, name, record, person, case_no, pay_month, notice, died, probability, count in rows:
+        if (line, record, person, pay_month) in seen:
             continue
-        seen.add((line, record, pay_month))
+        seen.add((line, record, person, pay_month))
         namesakes = f"，同名同信息者 {count} 人" if count > 1 else ""
-        found.append((line, record, Hold("death", (
+        found.append((line, (record, person), Hold("death", (
             f"{_whom(name, record)}，疑似对应死亡记录 {notice}），"
             f"死亡日期 {died}，{_after_death(died, pay_month, grace)}，"
             f"未印证：疑似匹配（匹配概率 {probability:.2f}{namesakes}），请先核实是否本人"),
@@ -839,7 +860,9 @@ def _paid_cases(con, latest: str | None) -> None:
 def _twice(con, cleared: list[set[str]], latest: str | None) -> list[tuple[int, Hold]]:
     """Lines of 低保 or 特困 money whose covered member is covered that month in another case
     paid that month, or expected to be: paid in the ledger's latest month and still covered on
-    the roster (but for two rows whose duplicate lead reviewers dismissed: ``cleared``)."""
+    the roster (but for two rows whose duplicate lead reviewers dismissed: ``cleared``); and
+    lines of a case not on the roster whose payee (``_members``) stands that month for
+    another such case the list pays."""
     _paid_cases(con, latest)
     rows = con.execute(f"""
         SELECT m.line, m.name, m.record_id, a.case_no, a.record_id, p.origin, m.case_no,
@@ -851,14 +874,24 @@ def _twice(con, cleared: list[set[str]], latest: str | None) -> list[tuple[int, 
         JOIN {_PAID} p ON p.case_no = a.case_no AND p.pay_month = m.pay_month
         WHERE m.person_id IS NOT NULL
           AND m.line IN (SELECT line FROM {_LINES} WHERE {_LIST_CASE_MONEY})
-        ORDER BY m.line, m.record_id, a.case_no, m.pay_month
+        UNION ALL  -- a payee standing for two cases not on the roster, both in the list
+        SELECT m.line, m.name, NULL, o.case_no, NULL, 'list', m.case_no, m.pay_month
+        FROM {_MEMBERS} m
+        JOIN {_MEMBERS} o ON o.person_id = m.person_id AND o.pay_month = m.pay_month
+             AND o.case_no <> m.case_no AND o.record_id IS NULL
+        JOIN {_PAID} p ON p.case_no = o.case_no AND p.pay_month = o.pay_month
+        WHERE m.record_id IS NULL
+          AND m.line IN (SELECT line FROM {_LINES} WHERE {_LIST_CASE_MONEY})
+        ORDER BY 1, 3, 4, 8
     """).fetchall()  # fmt: skip
     origins = {"list": "该案件当月也有发放（本发放表）",
                "ledger": "该案件当月也有发放（已有发放记录）",
                "expected": f"该案件 {latest} 已发放、名册中仍在保，预计当月也将发放（不在本发放表中）"}  # fmt: skip
     return [(line, Hold("twice", (
-        f"{'在保成员' if record else ''}{_whom(name, record)}）同月也是案件 {other}（救助记录 {other_record}）"
-        f"的在保对象，{origins[origin]}"),
+        f"{'在保成员' if record else ''}{_whom(name, record)}）同月也是案件 {other}"
+        + (f"（救助记录 {other_record}）的在保对象" if other_record
+           else "（已发布运行的救助名册中也没有）的领款人")
+        + f"，{origins[origin]}"),
         rows=((case_no, month, record), (other, month, other_record))))
         for line, name, record, other, other_record, origin, case_no, month in rows
         if not any({record, other_record} <= both for both in cleared)]  # fmt: skip
@@ -1029,6 +1062,9 @@ def _amounts(con, policy: Policy, holder: nx.Graph, carried_from: dict[tuple[str
           AND (abs(j.paid - j.owed) > ? * j.owed OR j.owed = 0)
         ORDER BY l.line, j.pay_month
     """, [policy.payment_tolerance]).fetchall()  # fmt: skip
+    own = defaultdict(dict)  # each month's own amount of each class, in fen (``_OWED``)
+    for key, month, amount in con.execute(f"SELECT key, pay_month, owed FROM {_OWED}").fetchall():
+        own[month][key] = in_fen(amount)
     found = []
     for line, month, paid, owed, keys, sources, case_no, records in rows:
         if TEKUN in keys:
@@ -1047,9 +1083,39 @@ def _amounts(con, policy: Policy, holder: nx.Graph, carried_from: dict[tuple[str
         said = (f"本表发放 {paid:.2f} 元，按在保成员类别应发 {owed:.2f} 元（{members}）"
                 f"，相差超过 {policy.payment_tolerance:.0%}" + (f"，{basis}" if basis else "")
                 if keys else f"本表发放 {paid:.2f} 元，但当月该案件没有在保成员")  # fmt: skip
+        said += _one_member_apart(in_fen(paid) - in_fen(owed), own[month], set(keys))
         case_rows = tuple((case_no, month, record) for record in records)
         found.append((line, month, said, (f"{paid:.2f}", f"{owed:.2f}"), case_rows))
     return [(line, _amount_hold(list(months))) for line, months in groupby(found, itemgetter(0))]
+
+
+def _one_member_apart(fen: int, own: dict[str, int], held: set[str]) -> str:
+    """What a case's amount short or over by ``fen`` may be, where it is exactly one class's
+    own amount that month (``own``: class key to fen) or exactly the step between the class
+    of one of its members (``held``) and another: a member added or taken off, or moved to
+    another class, this month (the published roster is the month before's); empty else.
+
+    >>> own = {"A": 50000, "B": 40000, "C": 30000}
+    >>> _one_member_apart(40000, own, {"A"})
+    '，多出正好一名低保B类成员的月标准（可能本月新增成员，请对照本月变动名单核实）'
+    >>> _one_member_apart(-10000, own, {"B", "C"})
+    '，少了正好一名成员由低保B类改为低保C类的差额（可能本月类别调整，请对照本月变动名单核实）'
+    >>> _one_member_apart(1234, own, {"A"})
+    ''
+    """
+    added = [CLASS_LABELS[key] for key, amount in own.items() if amount == abs(fen)]
+    if added:
+        words = "多出" if fen > 0 else "少了"
+        change = "新增成员" if fen > 0 else "有成员减少"
+        return (f"，{words}正好一名{'或'.join(added)}成员的月标准（可能本月{change}，"
+                "请对照本月变动名单核实）")  # fmt: skip
+    steps = [(CLASS_LABELS[old], CLASS_LABELS[new]) for old in sorted(held & set(own))
+             for new in own if new != old and own[new] - own[old] == fen]  # fmt: skip
+    if steps:
+        moved = "或".join(f"由{old}改为{new}" for old, new in steps)
+        return (f"，{'多出' if fen > 0 else '少了'}正好一名成员{moved}的差额（可能本月类别调整，"
+                "请对照本月变动名单核实）")  # fmt: skip
+    return ""
 
 
 def _amount_hold(months: list[tuple[int, str, str, tuple[str, str], tuple]]) -> Hold:

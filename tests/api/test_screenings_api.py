@@ -28,8 +28,9 @@ def payment_list(county, lines: int = 60) -> tuple[bytes, list[str]]:
     source = next(county["drop"].glob("payments*.csv"))
     rows = list(csv.DictReader(io.StringIO(source.read_text(encoding="utf-8-sig"))))[:lines]
     rows[0]["amount"] = f"{float(rows[0]['amount']) * 3:.2f}"
-    rows.append({**rows[1], "case_no": UNKNOWN_CASE, "record_id": "FF9999999",
-                 "payee_id_number": ""})
+    rows.append(
+        {**rows[1], "case_no": UNKNOWN_CASE, "record_id": "FF9999999", "payee_id_number": ""}
+    )
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
     writer.writeheader()
