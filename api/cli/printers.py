@@ -63,7 +63,7 @@ def print_case_counts(con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[
             continue
         sure, sure_fen, fen = likely.get(case_type, (0, None, None))
         table.add_row(CASE_LABELS[case_type], f"{count:,}", _yuan(fen), f"{sure:,}",
-                      _yuan(sure_fen if fen is not None else None))  # fmt: skip
+                      _yuan(None if fen is None else sure_fen or 0))  # fmt: skip
     console.print(table)
     if gaps.gaps:
         console.print(

@@ -203,7 +203,7 @@ def _case(graph, policy: Policy, person_ids: list[str], rows, uncertain: dict | 
         f"{'、'.join(_names(graph, person_ids))}），疑点待核实，请先确认是否同一人",
         "assistance", uncertain["other_record_id"])]  # fmt: skip
     evidence += _townships_evidence(rows)
-    evidence += [enrolment_evidence(case, row, f"{row['name']}（{row_place(row)}）")
+    evidence += [enrolment_evidence(case, row, f"{row['name'] or '姓名未填'}（{row_place(row)}）")
                  for case, row in rows]  # fmt: skip
     persons = {("person", pid) for pid in person_ids}
     excess, sources = _paid_twice(graph, policy, rows, persons)

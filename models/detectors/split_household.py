@@ -180,4 +180,4 @@ def _member(graph: nx.MultiGraph, family: Node, member: Node, row: dict) -> str:
     relations = [edge["relation"] for other, edge in neighbours(graph, member, "member_of")
                  if other == family]  # fmt: skip
     code = relations[0] if relations else None
-    return f"{row['name']}（户籍与户主关系：{code_label('relation', code) or code or '未填'}）"
+    return f"{row['name'] or '姓名未填'}（户籍与户主关系：{code_label('relation', code) or code or '未填'}）"

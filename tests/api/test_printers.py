@@ -54,13 +54,15 @@ def test_the_counts_give_each_types_money_and_the_likely_leads_money_apart(capsy
     con.execute("CREATE TABLE published_cases AS SELECT * FROM (VALUES "
                 "('r1', 'deceased_paid', 0.97, 1000.10), ('r1', 'deceased_paid', 0.1, 200.05), "
                 "('r1', 'deceased_paid', 0.8, 0.07), ('r2', 'deceased_paid', 0.9, 5.0), "
-                "('r1', 'missed_disability', 0.99, NULL)) "
+                "('r1', 'missed_disability', 0.99, NULL), ('r1', 'duplicate_enrollment', 0.2, 9.5)) "
                 "t(run_id, case_type, risk_score, amount_at_risk)")  # fmt: skip
-    print_case_counts(con, "r1", {"deceased_paid": 3, "missed_disability": 1}, "疑点线索",
+    print_case_counts(con, "r1", {"deceased_paid": 3, "missed_disability": 1,
+                                  "duplicate_enrollment": 1}, "疑点线索",
                       data_gaps(con, load_policy()))  # fmt: skip
     printed = capsys.readouterr().out
     assert re.search(r"死亡后仍发放\s*│\s*3\s*│\s*1,200\.22\s*│\s*2\s*│\s*1,000\.17", printed)
     assert re.search(r"重度残疾未纳入\s*│\s*1\s*│\s*-\s*│\s*1\s*│\s*-", printed)
+    assert re.search(r"重复享受\s*│\s*1\s*│\s*9\.50\s*│\s*0\s*│\s*0\.00", printed)  # none likely
 
 
 def test_the_policy_line_names_rules_in_chinese_with_their_fields(capsys):
