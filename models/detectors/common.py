@@ -66,12 +66,11 @@ CONTINUED_DAYS = 31
 
 
 def signs_of_life(graph: nx.MultiGraph, node: Node, notices: Sequence[tuple]) -> list[Evidence]:
-    """What the registries say the person did after the earliest reported death: a
-    certificate issued, a roster row begun, an income assessed, a registration restored; a
-    later notice of a date that disagrees (not ``one_death``); and a notice whose birth date
-    is not the person's (someone else's death, typed with their ID). The one reading of
-    evidence of life: ``deceased_paid`` lowers a death lead by it, ``missed_disability``
-    lets no notice it contradicts drop or bound a lead.
+    """What the registries say the person did after the earliest reported death
+    (``later_signs``); a notice whose birth date is not the person's (``another_birth``); and
+    a later notice of a date that disagrees (not ``one_death``): how ``deceased_paid`` lowers
+    a death lead. ``missed_disability`` judges each notice by its own (``later_signs``,
+    ``another_birth``): for it two notices are more evidence of death, not less.
 
     Parameters
     ----------
@@ -88,25 +87,70 @@ def signs_of_life(graph: nx.MultiGraph, node: Node, notices: Sequence[tuple]) ->
         One fact per sign (生存迹象：…), to be said first; empty when nothing contradicts
         the notices.
     """
-    first = notices[0][0]
-    signs = [
-        Evidence(f"生存迹象：{first} 之后仍有{what}（{day}），死亡信息可能有误，请先核实是否在世",
-                 registry, record_id)
-        for what, day, registry, record_id in _later_events(graph, node)
-        if day > first
-    ]  # fmt: skip
-    born = _born(graph, node)
-    for _, death, row in notices:
-        stated = graph.nodes[death].get("birth_date")
-        if born and stated and abs(stated.year - born.year) >= OTHER_BIRTH_YEARS:
-            signs.append(Evidence(f"死亡记录的出生日期（{stated}）与本人身份证号所示（{born}）相差"
-                                  f" {abs(stated.year - born.year)} 年：可能是他人的死亡记录误录了本人"
-                                  "身份证号，请先核实是否在世", "deaths", row["record_id"]))  # fmt: skip
+    signs = later_signs(graph, node, notices[0][0])
+    signs += [sign for _, death, row in notices if (sign := another_birth(graph, node, death, row))]
     dates = sorted({died for died, _, _ in notices})
     if not one_death(dates):
         signs.append(Evidence(f"生存迹象：死亡记录的日期不一致（{'、'.join(map(str, dates))}），"
                               f"按最晚日期计算金额，请先核实"))  # fmt: skip
     return signs
+
+
+def later_signs(graph: nx.MultiGraph, node: Node, died: date) -> list[Evidence]:
+    """What the registries say the person did after ``died``: a certificate issued, a roster
+    row begun, an income assessed, a registration restored (``_later_events``).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    node : Node
+        The person node.
+    died : date
+        The date a notice reports the death on.
+
+    Returns
+    -------
+    list of Evidence
+        One fact per event after ``died`` (生存迹象：…), to be said first; empty when there is
+        none.
+    """
+    return [
+        Evidence(f"生存迹象：{died} 之后仍有{what}（{day}），死亡信息可能有误，请先核实是否在世",
+                 registry, record_id)
+        for what, day, registry, record_id in _later_events(graph, node)
+        if day > died
+    ]  # fmt: skip
+
+
+def another_birth(graph: nx.MultiGraph, node: Node, death: Node, row: dict) -> Evidence | None:
+    """Why the notice ``death`` (its edge ``row``) is someone else's death typed with the
+    person's ID: its birth date is ``OTHER_BIRTH_YEARS`` or more from her ID's (a slip of a
+    digit in the day or month is not).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    node : Node
+        The person node.
+    death : Node
+        The death notice node.
+    row : dict
+        The edge linking the notice to the person (its ``record_id``).
+
+    Returns
+    -------
+    Evidence or None
+        The fact, to be said first; None when the notice is not another's by its birth date
+        (or either birth date is unknown).
+    """
+    born, stated = _born(graph, node), graph.nodes[death].get("birth_date")
+    if not (born and stated and abs(stated.year - born.year) >= OTHER_BIRTH_YEARS):
+        return None
+    return Evidence(f"死亡记录的出生日期（{stated}）与本人身份证号所示（{born}）相差"
+                    f" {abs(stated.year - born.year)} 年：可能是他人的死亡记录误录了本人"
+                    "身份证号，请先核实是否在世", "deaths", row["record_id"])  # fmt: skip
 
 
 def _born(graph, node) -> date | None:

@@ -10,9 +10,10 @@ from models.certificates import held_certificates
 from models.detectors.common import (
     NOT_ENROLLED,
     STATUS_LABELS,
+    another_birth,
     enrolled_now,
     identity_evidence,
-    signs_of_life,
+    later_signs,
 )
 from models.detectors.deceased_paid import source_shown
 from models.graph import families_of, neighbours, persons_near
@@ -116,24 +117,37 @@ def _certificate_text(attributes: dict) -> str:
 
 
 def _doubted_notices(graph: nx.MultiGraph, node) -> list[Evidence] | None:
-    """The person's own death notices (``reported_dead``) when evidence of life after them
-    contradicts them (``signs_of_life``, as ``deceased_paid`` reads it): the signs first, then
-    each notice, for a lead scored as though there were none; empty when he has none; None
-    when a notice nothing contradicts says he died (a dead person is no missed enrollment).
-    An undated notice is contradicted by nothing."""
-    notices = sorted((graph.nodes[death]["death_date"], death, row)
-                     for death, row in neighbours(graph, node, "reported_dead"))  # fmt: skip
-    if not notices:
-        return []
-    if any(day is None for day, _, _ in notices):
-        return None
-    signs = signs_of_life(graph, node, notices)
-    if not signs:
-        return None
-    return [*signs, *(Evidence(f"死亡记录（死亡日期 {day}，来源：{_source(graph, death)}）与本人关联，"
-                               "但其后有生存迹象，死亡信息可能有误，未据此排除本疑点；请先核实本人是否在世",
-                               "deaths", row["record_id"])
-                      for day, death, row in notices)]  # fmt: skip
+    """The person's death notices (``reported_dead``) when none says he died: each judged by
+    what contradicts it (``_contradictions``), its contradictions first, then the notice if it
+    is his, for a lead scored as though there were none; empty when he has none; None when a
+    notice of his that nothing contradicts (or undated) says he died (a dead person is no
+    missed enrollment). Two notices are more evidence of death, not less: dates that
+    disagree (a 公安 cancellation weeks late, a month mistyped) are no sign of life here,
+    and another's notice typed with his ID does not undo his own."""
+    said = []
+    for death, row in sorted(neighbours(graph, node, "reported_dead")):
+        day = graph.nodes[death]["death_date"]
+        contradictions = _contradictions(graph, node, day, death, row)
+        if not contradictions:
+            return None
+        said += contradictions
+        if not another_birth(graph, node, death, row):
+            said.append(Evidence(f"死亡记录（死亡日期 {day}，来源：{_source(graph, death)}）与本人关联，"
+                                 "但其后有生存迹象，死亡信息可能有误，未据此排除本疑点；请先核实本人是否在世",
+                                 "deaths", row["record_id"]))  # fmt: skip
+    return list(dict.fromkeys(said))  # a sign after two notices is said once
+
+
+def _contradictions(graph: nx.MultiGraph, node, day, death, row: dict) -> list[Evidence]:
+    """What says the notice ``death`` (dated ``day``, its edge ``row``) is not of the person's
+    death, as facts to say first: its birth date another's (``another_birth``: someone else's
+    death typed with his ID), else evidence of life after its date (``later_signs``: a
+    certificate issued, an enrollment begun, an income assessed, a registration restored);
+    empty when nothing does (an undated notice is contradicted by no later event)."""
+    another = another_birth(graph, node, death, row)
+    if another:
+        return [another]
+    return later_signs(graph, node, day) if day else []
 
 
 def _source(graph: nx.MultiGraph, death) -> str:
@@ -145,13 +159,12 @@ def _maybe_dead(graph, node) -> list[tuple[list[Evidence], float]]:
     """The death notices linked to no one that the person may be (``possibly_dead``), each as
     facts to check first with the chance that it is his: his link's probability, shared with
     the notice's other candidates when theirs add up to more than one (one notice is one
-    death: of two namesakes it matches at 0.97 each, each is as likely alive). A notice that
-    evidence of life after its date contradicts (``signs_of_life``) is named after the signs,
-    at no chance."""
+    death: of two namesakes it matches at 0.97 each, each is as likely alive). A notice
+    something contradicts (``_contradictions``) is named after what does, at no chance."""
     found = []
     for death, row in sorted(neighbours(graph, node, "possibly_dead")):
         day, candidates = graph.nodes[death]["death_date"], graph.nodes[death]["candidates"]
-        signs = signs_of_life(graph, node, [(day, death, row)]) if day else []
+        signs = _contradictions(graph, node, day, death, row)
         said = f"死亡记录（死亡日期 {day}）可能是本人（可能对应 {candidates} 人，未能确认）"
         if signs:
             found.append(([*signs, Evidence(f"{said}，但其后有生存迹象，死亡信息可能有误，"

@@ -1554,6 +1554,50 @@ def test_a_notice_contradicted_by_a_later_certificate_neither_drops_nor_bounds_t
         assert cases[0].evidence[0].text.startswith("本人可能已死亡")
 
 
+def _dead_disabled_man(notices: list[tuple[date, int]]) -> HouseholdSketch:
+    """A severely disabled, poor, unenrolled man born 1950 (by his ID) and his death notices,
+    each (death date, birth year written on it); nothing after them."""
+    drop = HouseholdSketch()
+    drop.person("zhou")
+    drop.graph.nodes[("person", "zhou")]["id18"] = "110101195001011234"
+    drop.certify("zhou", "C1", "hearing", 2, issued=date(2010, 2, 25))
+    drop.poor("zhou", "P1", status="not_lifted", income=3019.0)
+    for i, (died, year) in enumerate(notices):
+        drop.die("zhou", f"D{i}", died, source=["health", "police"][i % 2], born=date(year, 1, 1))
+    return drop
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [[date(2023, 1, 10), date(2023, 3, 15)], [date(2023, 4, 17), date(2023, 5, 17)]],
+    ids=["police_cancellation_64_days_late", "month_mistyped"],
+)
+def test_notices_of_dates_that_disagree_still_drop_the_missed_disability_lead(dates):
+    # a 卫健 notice and a 公安 cancellation weeks later, or a month mistyped by one office: two
+    # notices are more evidence of death, not less; until 2026-12-06 their disagreeing dates
+    # read as a sign of life and raised a lead scored as if he lived (a review)
+    drop = _dead_disabled_man([(day, 1950) for day in dates])
+    assert detect_missed_disability(drop.graph, POLICY) == []
+    # a certificate issued after both contradicts each: a lead, each notice said once
+    drop.graph.nodes[("disability", "C1")]["issue_date"] = date(2024, 2, 25)
+    (case,) = detect_missed_disability(drop.graph, POLICY)
+    assert [fact.record_id for fact in case.evidence[:4]] == ["C1", "D0", "C1", "D1"]
+    assert UNLINKED not in case.features
+
+
+def test_another_persons_notice_typed_with_his_id_does_not_undo_his_own():
+    # his own 卫健 notice, and a 公安 notice with his ID but born 1980: the stranger's notice is
+    # no evidence either way, his own still drops the lead (until 2026-12-06 the stranger's
+    # notice made both doubtful and a lead was raised: a review)
+    drop = _dead_disabled_man([(date(2023, 1, 10), 1950), (date(2023, 1, 12), 1980)])
+    assert detect_missed_disability(drop.graph, POLICY) == []
+    # with the stranger's notice alone he is a lead, scored as alive, the notice's birth date said
+    drop.graph.remove_node(("death", "D0"))
+    (case,) = detect_missed_disability(drop.graph, POLICY)
+    assert case.evidence[0].record_id == "D1" and "相差 30 年" in case.evidence[0].text
+    assert case.evidence[1].record_id == "C1" and UNLINKED not in case.features
+
+
 @pytest.mark.parametrize(
     ("status", "income", "missed"), [("marginal", 3546.0, True), ("lifted", 8000.0, False)]
 )
