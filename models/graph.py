@@ -21,7 +21,7 @@ and ``basis``: that link's strongest comparisons in words.
 | edge kind | between | attributes (besides registry, record_id, probability) |
 |---|---|---|
 | member_of | person - hukou_family | relation |
-| enrolled_in | person - case | covered, start, end, dibao_class (the member's own), health, income_month, income_since (the optional column 收入核定日期), area (the optional column 城乡属性, else 城市/农村 in the program as written; None when unknown), relation, household_size, id18, birth_date and gender (as the row writes them; None when blank), gradual_until (the last month of a 渐退 its note dates: ``models.periods.noted_gradual_exit``; None when none), township, village and county (the row's 乡镇, 村 and 区县; None when blank), name (as the row writes it) |
+| enrolled_in | person - case | covered, start, end, dibao_class (the member's own), health, income_month, income_since (the optional column 收入核定日期), area (the optional column 城乡属性, else 城市/农村 in the program as written; None when unknown), relation, household_size, id18, birth_date and gender (as the row writes them; None when blank), gradual_until (the last month of a 渐退 its note or a 渐退 column dates: ``models.periods.noted_gradual_exit``; None when none), gradual_note (the text it read it in, header：value, 备注：渐退期（2026年9月至2027年2月）; None when none), township, village and county (the row's 乡镇, 村 and 区县; None when blank), name (as the row writes it) |
 | in_poverty_household | person - poverty_household | status, labor, health, income_year, cause (主要致贫原因 as written), dibao_marked (the optional column 扶贫低保户: True, False or None) |
 | reported_dead | person - death | |
 | possibly_dead | person - death | candidates: how many persons the notice may be (a notice linked to no one, matched by some below the threshold or ambiguously); set_aside: how many namesakes it may be as well that taking it for a second report of a candidate's death left out (``resolver.outputs.lone_death_candidates``); both on the death node |
@@ -501,6 +501,7 @@ def _add_assistance(graph, rows) -> None:
               household_size=household_size, id18=id18, area=area,
               income_since=parse_date(income_date) if income_date else None, birth_date=born,
               gender=gender, gradual_until=noted_gradual_exit(note) if note else None,
+              gradual_note=note,
               township=township, village=village, county=county, name=name)  # fmt: skip
         _shared(graph, node, "phone", phone, case, record_id, attached)
         _shared(graph, node, "address", address, case, record_id, attached)
@@ -520,10 +521,13 @@ def _paid_to(graph, case: Node, account: str, registry: str, record_id: str, att
     return edge
 
 
-# The text of a roster row's columns beside the contract's (备注 …) that mentions a 渐退
-# (``models.periods.noted_gradual_exit``).
+# The text of a roster row's columns beside the contract's that tell of a 渐退 (a 备注 that
+# mentions it, a column of its own: 渐退期, 渐退截止 …), each as header：value, for
+# ``models.periods.noted_gradual_exit`` and the evidence that names where it read it.
 GRADUAL_NOTE = (
-    "nullif(array_to_string(list_filter(map_values(r.extra), lambda v: v LIKE '%渐退%'), ' '), '')"
+    "nullif(array_to_string(list_transform(list_filter(map_entries(r.extra), lambda e: "
+    "e.value <> '' AND (e.key LIKE '%渐退%' OR e.value LIKE '%渐退%')), "
+    "lambda e: e.key || '：' || e.value), '；'), '')"
 )
 
 

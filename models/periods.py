@@ -64,10 +64,14 @@ def active_months(start: date | None, end: date | None, as_of: date) -> range:
     return range(month_index(start), month_index(last) + 1)
 
 
-_MONTH = r"(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*月?"
-# A 渐退 a roster's note (备注) dates: its last month (渐退至2027年2月, 渐退期2026.9-2027.2), or
-# its first month and length (渐退期（2026年9月起6个月）, 2026年9月起渐退六个月).
-_GRADUAL_UNTIL = re.compile(rf"(?:至|到|止|-|—|–|~|～)\s*{_MONTH}")
+# A month as offices write it: 2026年9月, 2026.9, 2026-09, 2026/09/30, or 202609 (20260930).
+_MONTH = r"(\d{4})(?:\s*[年.\-/]\s*(\d{1,2})\s*月?|(0[1-9]|1[0-2])(?:[0-3]\d)?(?!\d))"
+# A 渐退 a roster's note (备注) or a column of its own (渐退期, 渐退截止 …) dates: its last
+# month (渐退至2027年2月, 渐退期2026.9-2027.2, 渐退截止日期：2027-02-28), or its first month
+# and length (渐退期（2026年9月起6个月）, 2026年9月起渐退六个月).
+_GRADUAL_UNTIL = re.compile(
+    rf"(?:至|到|止|截止|结束|到期|-|—|–|~|～)(?:日期|时间|月份)?\s*[:：]?\s*{_MONTH}"
+)
 _GRADUAL_FROM = re.compile(rf"{_MONTH}\s*(?:起|开始)")
 _GRADUAL_LENGTH = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*个月")
 _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
@@ -75,13 +79,15 @@ _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 
 
 
 def noted_gradual_exit(note: str) -> int | None:
-    """The last month (index) of the 渐退 a roster row's note dates, or None when it dates
-    none: its end (至 / 到 / a range), else its first month (…起) and its length (N 个月).
+    """The last month (index) of the 渐退 a roster row's text dates, or None when it dates
+    none: the latest month it ends (至 / 截止 / 结束 / the end of a range), else its first
+    month (…起) and its length (N 个月).
 
     Parameters
     ----------
     note : str
-        The row's text beside the contract's columns that mentions 渐退.
+        The row's text beside the contract's columns that mentions 渐退, each with its header
+        where the header says it (备注：…, 渐退截止：2027-02-28).
 
     Returns
     -------
@@ -91,16 +97,18 @@ def noted_gradual_exit(note: str) -> int | None:
     Examples
     --------
     >>> [month_text(noted_gradual_exit(note)) for note in
-    ...  ("渐退期（2026年9月起6个月）", "渐退至2027年2月", "渐退期2026.9-2027.2", "2026年9月起渐退六个月")]
-    ['2027-02', '2027-02', '2027-02', '2027-02']
+    ...  ("渐退期（2026年9月起6个月）", "渐退至2027年2月", "渐退期2026.9-2027.2", "2026年9月起渐退六个月",
+    ...   "渐退期（2026年9月至2027年2月）", "渐退截止日期：2027-02-28", "渐退起止时间：2026.09-2027.02",
+    ...   "渐退期：202609-202702")]
+    ['2027-02', '2027-02', '2027-02', '2027-02', '2027-02', '2027-02', '2027-02', '2027-02']
     >>> noted_gradual_exit("渐退期满"), noted_gradual_exit("渐退6个月"), noted_gradual_exit("2026年9月起渐退")
     (None, None, None)
     """
     if "渐退" not in note:
         return None
-    until = _GRADUAL_UNTIL.search(note)
-    if until is not None:
-        return _month(*until.groups())
+    ends = [end for until in _GRADUAL_UNTIL.finditer(note) if (end := _month(*until.groups()))]
+    if ends:
+        return max(ends)
     start, length = _GRADUAL_FROM.search(note), _GRADUAL_LENGTH.search(note)
     first = _month(*start.groups()) if start else None
     if first is None or length is None:
@@ -109,8 +117,9 @@ def noted_gradual_exit(note: str) -> int | None:
     return first + months - 1 if months else None
 
 
-def _month(year: str, month: str) -> int | None:
-    return int(year) * 12 + int(month) - 1 if 1 <= int(month) <= 12 else None
+def _month(year: str, month: str | None, compact: str | None) -> int | None:
+    number = int(month or compact)
+    return int(year) * 12 + number - 1 if 1 <= number <= 12 else None
 
 
 def _count(text: str) -> int:

@@ -98,7 +98,7 @@ class HouseholdSketch:
         gender : str, optional
             The row's 性别, ``M`` or ``F``.
         gradual_until : str, optional
-            The last month (``YYYY-MM``) of a 渐退 the row's note dates.
+            The last month (``YYYY-MM``) of a 渐退 the row's note dates (备注：渐退至 it).
         relation : str, optional
             The member's relation to the case's head (a code: ``spouse``, ``child`` …).
         township : str, optional
@@ -124,6 +124,7 @@ class HouseholdSketch:
                    dibao_class=dibao_class, area=area, household_size=household_size,
                    birth_date=birth_date, gender=gender,
                    gradual_until=month_index(gradual_until) if gradual_until else None,
+                   gradual_note=f"备注：渐退至{gradual_until}" if gradual_until else None,
                    township=township, village=village, county=county,
                    name=name or self.graph.nodes[node].get("name") or pid)  # fmt: skip
 

@@ -127,6 +127,27 @@ def test_a_gradual_exit_the_roster_note_dates_reaches_the_roster_row(graph):
     assert (month_text(dated["gradual_until"]), undated["gradual_until"]) == ("2027-02", None)
 
 
+def test_a_gradual_exit_a_column_of_its_own_dates_reaches_the_roster_row_with_its_header(
+    tmp_path,
+):
+    # an office writes the 渐退 in a column of its own (渐退起止时间 2026.09-2027.02, the value
+    # without the word 渐退): read with its header, which the evidence names (since 2026-12-06)
+    header, *rows = DROP["assistance"]
+    dated = [
+        [*header, "渐退起止时间"],
+        [*rows[0], "2026.09-2027.02"],
+        *([*row, ""] for row in rows[1:]),
+    ]
+    graph = build_household_graph(_linked(tmp_path, DROP | {"assistance": dated}), links=None)
+    ((_, row),) = neighbours(graph, person("p-mother"), "enrolled_in")
+    assert (month_text(row["gradual_until"]), row["gradual_note"]) == (
+        "2027-02",
+        "渐退起止时间：2026.09-2027.02",
+    )
+    ((_, urban),) = neighbours(graph, person("p-urban"), "enrolled_in")
+    assert urban["gradual_note"] == "备注：渐退期（2026年9月起6个月）"
+
+
 def test_a_roster_rows_name_township_and_village_reach_the_roster_row(tmp_path):
     # the evidence of a duplicate names each row's person and place (since 2026-12-06)
     header, *rows = DROP["assistance"]
