@@ -28,10 +28,15 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     raised from July is paid rightly from July, and still a case for the months before. The
     period runs from the day the income was assessed (an optional roster column,
     ``INCOME_DATE_HEADERS``); without it, from the case's latest enrollment date — the
-    income may have risen later, which the evidence says and the score reflects — unless the
-    office has entered a planned 退出日期 after the as-of day on every active covered row, or
-    dated the 渐退 in a row's note (备注: 渐退期（2026年9月起6个月）, 渐退至2027年2月), no
-    further off than the 渐退 months: the 渐退 runs until then. Where the income, under the
+    earliest the income can have risen, which the evidence says — unless the office has
+    entered a planned 退出日期 after the as-of day on every active covered row, no further off
+    than the 渐退 months: the 渐退 runs until then. A 渐退 the office dated on a row of the
+    case, in its note or a column of its own (备注 渐退期（2025年10月至2026年9月）, 渐退截止
+    2026-09-30: ``models.periods.noted_gradual_exit``), runs until its last month whether the
+    income is dated or not: one ending after the as-of day is under way (no case), one ended
+    is over, and the evidence names it and the row and column it was read from. A note whose
+    渐退 ended before the income went above the standard dates an earlier one and is not
+    read. Where the income, under the
     standard when assessed, is above it only from a month a new standard took effect (a
     standard lowered, or dated steps beginning later), the household's income "exceeds the
     standard" (超过当地低保标准后给予渐退期: 兴安盟, 大姚) from that month, and its 渐退
@@ -119,9 +124,14 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
         poor_households = [(status, record) for status, record in poverty if status != MARGINAL]
         exit_months = _exit_months(policy, bool(poor_households))
         ends = {start: start + exit_months for start in starts.values()}
-        planned = _planned_exit(graph, case, rows, as_of) if assessed is None else None
+        noted = _noted_exit(graph, case)
+        if noted is not None and noted[0] >= max(ends):
+            ends[max(ends)] = noted[0]  # the 渐退 the office dated, under way or ended
+        else:  # none, or one before this stretch above the standard
+            noted = None
+        planned = _planned_exit(rows, as_of) if assessed is None and noted is None else None
         if planned is not None and ends[max(ends)] < planned <= month_index(as_of) + exit_months:
-            ends[max(ends)] = planned  # the office's own 渐退, under way or ended
+            ends[max(ends)] = planned  # the office's planned 退出日期 of a 渐退
         else:
             planned = None
         months = sorted(month for month in paid if month in starts and month > ends[starts[month]])
@@ -129,7 +139,7 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
             start = starts[months[0]]
             reading = _reading(policy, poverty, poor_households, exit_months)
             paid_back = refunds(graph, policy, case, ends[start])
-            basis = _basis(since, assessed is not None, planned)
+            basis = _basis(since, assessed is not None, planned, noted)
             basis += _crossed(policy, start, month_index(since)) + _now_under(policy, income, as_of)
             cases.append(_case(graph, policy, case, rows, income, basis, assessed is not None,
                                months, paid_back, reading, exit_months, ended))  # fmt: skip
@@ -189,17 +199,25 @@ def _judged_rows(graph: nx.MultiGraph, case, as_of: date) -> tuple[list, date | 
     return [(member, row) for member, row in covered if row["end"] == ended], ended
 
 
-def _planned_exit(graph: nx.MultiGraph, case, rows, as_of: date) -> int | None:
-    """The last month of the case's 渐退 as the office has entered it: the latest month a
-    row's note (备注) dates as its end (``models.periods.noted_gradual_exit``), and the month
-    the case's active covered rows are set to end when every one carries an end after
-    ``as_of`` (the 渐退's planned 退出日期); None when it has entered neither."""
+def _planned_exit(rows, as_of: date) -> int | None:
+    """The month the case's active covered ``rows`` are set to end when every one carries an
+    end after ``as_of`` (a 渐退's planned 退出日期); None otherwise."""
     ends = [row["end"] for _, row in rows]
-    planned = ([month_index(max(ends))]
-               if ends and all(end is not None and end > as_of for end in ends) else [])  # fmt: skip
-    noted = [row["gradual_until"] for _, row in neighbours(graph, case, "enrolled_in")
+    if ends and all(end is not None and end > as_of for end in ends):
+        return month_index(max(ends))
+    return None
+
+
+def _noted_exit(graph: nx.MultiGraph, case) -> tuple[int, str, str] | None:
+    """The 渐退 the office dated on a row of the case, in its note (备注) or a column of its own
+    (渐退期, 渐退截止 …): its last month, the row and the text it read
+    (``models.periods.noted_gradual_exit``), the latest of the rows'; None when none dates one.
+    A 渐退 so dated runs until its last month, whatever the policy's months: the office's
+    record of the 渐退 it granted (the documents allow from six months to two years)."""
+    noted = [(row["gradual_until"], row["record_id"], row["gradual_note"])
+             for _, row in neighbours(graph, case, "enrolled_in")
              if row["gradual_until"] is not None]  # fmt: skip
-    return max(planned + noted, default=None)
+    return min(noted, key=lambda dated: (-dated[0], dated[1]), default=None)
 
 
 def _current_income(rows) -> tuple[float | None, date | None]:
@@ -242,15 +260,24 @@ def _records(poverty: list[tuple[str, str]]) -> str:
     return "、".join(sorted({record for _, record in poverty}))
 
 
-def _basis(since: date, assessed: bool, planned: int | None) -> str:
-    """What the 渐退 period was counted from, in the evidence's words."""
+def _basis(since: date, assessed: bool, planned: int | None,
+           noted: tuple[int, str, str] | None) -> str:  # fmt: skip
+    """What the 渐退 period was counted from, in the evidence's words: the 渐退 the roster
+    dates (``noted``: its last month, row and text) named with the row and column it was
+    read from."""
+    if noted is not None:
+        last, record, text = noted
+        dated = f"收入核定日期 {since}；" if assessed else ""
+        return (f"{dated}本案按名册所记渐退期计算，渐退至 {month_text(last)} 止"
+                f"（救助对象 {record} {text}）")  # fmt: skip
     if assessed:
         return f"收入核定日期 {since}"
     if planned is not None:
-        return (f"未提供收入核定日期（{INCOME_DATE_HEADERS[0]}），按名册所记渐退截止月份 "
-                f"{month_text(planned)}（退出日期或备注）计算")  # fmt: skip
-    return (f"未提供收入核定日期（{INCOME_DATE_HEADERS[0]}），按纳入日期 {since} 起算；"
-            "收入可能在纳入后才上升，请核实收入变化时间")  # fmt: skip
+        return (f"未提供收入核定日期（{INCOME_DATE_HEADERS[0]}），按名册所记退出日期，"
+                f"渐退至 {month_text(planned)} 止")  # fmt: skip
+    return (f"未提供收入核定日期（{INCOME_DATE_HEADERS[0]}），不知收入何时超过标准：按纳入日期 "
+            f"{since} 起算（最早的可能），收入可能在纳入后才上升，所列金额可能偏多，"
+            "请核实收入变化时间")  # fmt: skip
 
 
 def _standards_text(policy: Policy, months: list[int]) -> str:

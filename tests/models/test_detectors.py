@@ -2073,12 +2073,13 @@ def test_an_undated_income_with_a_planned_exit_within_the_period_is_a_gradual_ex
 
 
 @pytest.mark.parametrize(
-    ("noted", "months_raised"), [("2027-02", 0), ("2026-06", 4), ("2028-02", 10)]
+    ("noted", "months_raised"), [("2027-02", 0), ("2026-06", 4), ("2028-02", 0)]
 )
 def test_an_undated_income_with_a_gradual_exit_its_note_dates_runs_until_then(noted, months_raised):
     # the office wrote the 渐退 in the head's 备注 (渐退期（2026年9月起6个月）): the period
     # ends then, not 6 months after an enrollment of 2019; one ended in 2026-06 leaves the
-    # months after it; one years off is no 渐退 (a case from 2019-09 on: every month of 2026)
+    # months after it; one longer than the policy's 6 months is the office's 渐退 all the same
+    # (the documents allow six months to two years; until 2026-12-06 a case for all of 2026)
     drop = HouseholdSketch()
     drop.enrol("li", "DB7", "A1", start=date(2019, 3, 1), income=900.0, gradual_until=noted)
     drop.enrol("wife", "DB7", "A2", start=date(2019, 3, 1), income=900.0)
@@ -2089,7 +2090,28 @@ def test_an_undated_income_with_a_gradual_exit_its_note_dates_runs_until_then(no
         [350.0 * months_raised] if months_raised else []
     )
     if months_raised == 4:
-        assert "按名册所记渐退截止月份 2026-06（退出日期或备注）计算" in cases[0].evidence[1].text
+        assert "本案按名册所记渐退期计算，渐退至 2026-06 止（救助对象 A1 备注：渐退至2026-06）" in (
+            cases[0].evidence[1].text
+        )
+
+
+@pytest.mark.parametrize(("noted", "months_raised"), [("2026-12", 0), ("2026-06", 4)])
+def test_a_gradual_exit_the_roster_dates_runs_until_then_even_when_the_income_is_dated(
+    noted, months_raised
+):
+    # a blind tester's county: 渐退期（2025年10月至2026年9月）in 备注, income assessed 2025-09-10;
+    # under 梁平's 6 months the period ended 2026-03, but the office granted its 渐退 to the
+    # month it wrote: until 2026-12-06 a lead and a hold every month, its note unread
+    drop = HouseholdSketch()
+    for pid, record in (("zhang", "A1"), ("wife", "A2")):
+        drop.enrol(pid, "DB7", record, start=date(2019, 3, 1), income=500.0,
+                   income_since=date(2025, 9, 10), gradual_until=noted)  # fmt: skip
+    drop.poor("zhang", "P7", status="lifted")
+    drop.pay("DB7", [f"2025-{m:02d}" for m in range(1, 13)] + MONTHS_2026, 350.0)
+    cases = detect_over_standard(drop.graph, load_policy("梁平区回龙镇"))
+    assert [case.amount_at_risk for case in cases] == (
+        [350.0 * months_raised] if months_raised else []
+    )
 
 
 @pytest.mark.parametrize("profile", ["梁平区回龙镇", "兴安盟", "大姚县"])
