@@ -79,8 +79,8 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
 
     The roster keeps only a case's current 低保 class: months paid exactly at another class
     just before the case's latest months, which all fit its current classes, were paid at
-    the earlier class (类别调整: ``_class_change``) and are not judged amiss; a lead still
-    raised says so.
+    the earlier class (类别调整: ``_class_change``, however few the months at the current
+    classes since) and are not judged amiss; a lead still raised says so.
 
     Example: class A case DB2 of two covered members (455 元 each) paid 1,365 元 a month
     from 2026-05 to 2026-10: six months, 455 元 too much each, 2,730 元 at risk.
@@ -276,25 +276,34 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
 DIBAO_CLASSES = tuple(key for key in CLASS_LABELS if key != TEKUN)
 
 
-CLASS_CHANGE_MONTHS = 3
-"""The least months a case must be paid at its current classes, after months paid at another
-class, for those to be read as a class change (``_class_change``)."""
-
-
 def _class_change(judged: list[tuple], amiss: set[int], price: Callable) -> _Change | None:
     """The months a case was paid at an earlier 低保 class (类别调整: the roster keeps only
     the current class): where its latest months paid (``judged``: month, paid, members, in
     order) all fit the current classes, from a month on, and the months just before it were
     each paid amiss (``amiss``) at exactly the amount of one other class for the members owed
     then (``_class_paid``: the class of the last of them), those months, as far back as
-    they were paid at that class. None when the case's latest month is paid amiss, when
-    fewer than ``CLASS_CHANGE_MONTHS`` months are paid at the current classes since (one
-    month set right is no class change: an office stopping an overpayment it made for
-    months, a review found excused), or the month before the change fits no class exactly."""
+    they were paid at that class. A switch read so is a change however few months the
+    current classes have been paid since (one, the ledger's latest, is enough): without a
+    class history the data cannot tell a change made late from one made on time, and the
+    reading of a case does not shift as the ledger grows. None when the case's latest month
+    is paid amiss (a class changed and not the amount), when none is, or when the month
+    before the change fits no class exactly.
+
+    Examples
+    --------
+    >>> from models.amounts import OwnAmount
+    >>> price = lambda key, month: OwnAmount({"A": 480.0, "B": 375.0, "C": 215.0}[key], "policy")
+    >>> two = [{"program": "dibao"}] * 2
+    >>> paid = [(month, 75000, two) for month in range(12)] + [(12, 43000, two)]
+    >>> _class_change(paid, set(range(12)), price)
+    _Change(key='B', months=[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], since=12)
+    >>> _class_change(paid[:12] + [(12, 75000, two)], set(range(13)), price) is None
+    True
+    """
     index = len(judged)
     while index and judged[index - 1][0] not in amiss:
         index -= 1
-    if index == 0 or len(judged) - index < CLASS_CHANGE_MONTHS:
+    if index in (0, len(judged)):
         return None
     key = _class_paid(*judged[index - 1], price)
     if key is None:
@@ -470,7 +479,8 @@ def _change_evidence(change: _Change | None) -> list[Evidence]:
     return [Evidence(f"{month_text(change.months[0])} 至 {month_text(change.months[-1])} 的发放额恰为"
                      f"{CLASS_LABELS[change.key]}按当月人数的标准，{month_text(change.since)} 起按现类别"
                      "发放：视为类别调整，调整前按原类别发放，这些月份不计为不符"
-                     "（花名册只记现类别；如该期间并未评定为该类别，则为多发或少发）")]  # fmt: skip
+                     "（花名册只记现类别，无类别变更记录，调整是否迟延无法从数据判断；"
+                     "如该期间并未评定为该类别，则为多发或少发）")]  # fmt: skip
 
 
 def _yuan(fen: int) -> str:

@@ -2482,13 +2482,25 @@ def test_months_paid_exactly_at_another_class_before_a_change_to_the_current_one
     assert detect_payment_mismatch(drop.graph, POLICY) == []
 
 
-def test_one_month_set_right_after_months_at_another_class_stays_a_mismatch():
-    """A review: paid class A (455) January–September for three members the roster writes C
-    (305), then C in October: the months at A were excused as a class change, the 4,050 of
-    多发 gone the month the office set the amount right. One month is no class change."""
+@pytest.mark.parametrize("since", [10, 9, 7])
+def test_a_clean_switch_to_the_current_class_is_a_change_however_few_months_it_has(since):
+    """A blind tester: paid class A (455) to three members the roster writes C (305) until a
+    month, at C from it through the ledger's latest (one month, two, four): the roster keeps
+    no class history, so the data cannot tell a late change from a timely one; until
+    2026-12-06 fewer than three months at C made every month before a lead of 多发, which
+    vanished when the ledger grew by a month."""
     drop = _three_members("C")
-    drop.pay("DB1", MONTHS_2026[:9], 3 * 455.0)
-    drop.pay("DB1", MONTHS_2026[9:], 3 * 305.0)
+    drop.pay("DB1", MONTHS_2026[: since - 1], 3 * 455.0)
+    drop.pay("DB1", MONTHS_2026[since - 1 :], 3 * 305.0)
+    assert detect_payment_mismatch(drop.graph, POLICY) == []
+
+
+def test_a_latest_month_paid_above_the_current_class_stays_a_mismatch():
+    """Paid class A January–August, C in September, A again in October: the latest month
+    is paid amiss, so no class change is read and every month at A is a lead."""
+    drop = _three_members("C")
+    drop.pay("DB1", MONTHS_2026[:8] + MONTHS_2026[9:], 3 * 455.0)
+    drop.pay("DB1", MONTHS_2026[8:9], 3 * 305.0)
     [case] = detect_payment_mismatch(drop.graph, POLICY)
     assert case.amount_at_risk == 9 * 3 * (455.0 - 305.0)
 
