@@ -559,7 +559,7 @@ class Published:
         elif gone:
             reason = f"后续数据中该疑点的依据已不再出现：{gone}"
         elif case["gone_records"] is not None:  # known: every row is still there
-            reason = "后续数据中已不再出现（本案各条记录仍在，其内容或关联有变化）"
+            reason = f"后续数据中已不再出现（本案各条记录仍在，{_what_changed(pair)}）"
         else:  # resolved before the rows that left were recorded
             reason = "后续数据中已不再出现"
         if case["paid_after_gone"]:
@@ -991,6 +991,28 @@ def _rules_changed(before: dict[str, Any], run: dict[str, Any]) -> str | None:
         if old != new:
             said.append(f"{SETTING_LABELS.get(name, f'关联设置 {name}')} {old} → {new}")
     return "；".join(said) or None
+
+
+def _what_changed(pair: tuple[dict[str, Any], dict[str, Any]] | None) -> str:
+    """What changed of a case resolved by data all of whose rows are still there: where the
+    run resolving it reads a later month of ledger than the run before (``as_of``), the new
+    months (its months judged anew: a clean class change read, a 渐退 run its course), else
+    its rows' contents or links.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> _what_changed(({"as_of": date(2026, 2, 28)}, {"as_of": date(2026, 3, 31)}))
+    '发放记录由至 2026-02 延至 2026-03，按新增月份重新判断后不再构成疑点（名册记录的内容或关联也可能有变化）'
+    >>> _what_changed(None)
+    '其内容或关联有变化'
+    """
+    before, run = pair or ({}, {})
+    old, new = before.get("as_of"), run.get("as_of")
+    if old is None or new is None or str(new)[:7] <= str(old)[:7]:
+        return "其内容或关联有变化"
+    return (f"发放记录由至 {str(old)[:7]} 延至 {str(new)[:7]}，按新增月份重新判断后不再构成疑点"
+            "（名册记录的内容或关联也可能有变化）")  # fmt: skip
 
 
 def _same_files(before: dict[str, Any], run: dict[str, Any]) -> bool:

@@ -5,7 +5,7 @@ that read other files under other rules says both changed."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 from api.ledgers import summary_rows
 from api.published import CaseFilter, Published
@@ -31,13 +31,13 @@ ROWS = [{"unique_id": "deaths:SW1", "registry": "deaths", "person_id": "p1"},
 
 
 def _published(second: dict, *, gone=None, labels=(), events=(), paid=None,
-               first_policy=DEFAULT) -> Published:  # fmt: skip
+               first_policy=DEFAULT, first_as_of=None) -> Published:  # fmt: skip
     case = {"case_id": "c", "case_type": "deceased_paid", "risk_score": 0.9,
             "amount_at_risk": 100.0, "township": "东乡", "village": "东村", "person_ids": [],
             "run_id": "r-1", "first_run": "r-1", "resolved_run": "r-2", "records": "[]",
             "evidence": "[]", "gone_records": gone, "paid_after_gone": paid,
             "detail": json.dumps({"rows": ROWS, "links": [], "graph": {}})}  # fmt: skip
-    runs = [_run("r-1", 1, FILES, first_policy), second]
+    runs = [_run("r-1", 1, FILES, first_policy) | {"as_of": first_as_of}, second]
     return Published([case], [case], list(events), [], list(labels), runs)
 
 
@@ -99,6 +99,16 @@ def test_the_rows_that_left_are_named_by_registry_and_record_id():
     assert reason == "后续数据中该疑点的依据已不再出现：死亡人员 SW1"
     kept = _resolution(_run("r-2", 2, OTHER_FILES, DEFAULT), gone=[])
     assert kept == "后续数据中已不再出现（本案各条记录仍在，其内容或关联有变化）"
+
+
+def test_a_case_gone_with_its_rows_all_there_after_a_month_more_of_ledger_says_so():
+    """A blind tester: leads gone when the ledger grew by a month, nothing of their cases
+    changed, read 其内容或关联有变化 (until 2026-12-06): the new month is named."""
+    second = _run("r-2", 2, OTHER_FILES, DEFAULT) | {"as_of": date(2026, 3, 31)}
+    assert _resolution(second, gone=[], first_as_of=date(2026, 2, 28)) == (
+        "后续数据中已不再出现（本案各条记录仍在，发放记录由至 2026-02 延至 2026-03，"
+        "按新增月份重新判断后不再构成疑点（名册记录的内容或关联也可能有变化））"
+    )
 
 
 def test_a_roster_row_deleted_while_its_case_is_still_paid_says_so():
