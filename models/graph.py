@@ -25,7 +25,7 @@ and ``basis``: that link's strongest comparisons in words.
 | in_poverty_household | person - poverty_household | status, labor, health, income_year, cause (主要致贫原因 as written), dibao_marked (the optional column 扶贫低保户: True, False or None) |
 | reported_dead | person - death | |
 | possibly_dead | person - death | candidates: how many persons the notice may be (a notice linked to no one, matched by some below the threshold or ambiguously); set_aside: how many namesakes it may be as well that taking it for a second report of a candidate's death left out (``resolver.outputs.lone_death_candidates``); both on the death node |
-| possibly_same | person - person (the first roster row's person to the second's) | other_record_id: the second roster row (two roster rows that may be one person, below the threshold: ``resolver.outputs.possible_roster_duplicates``) |
+| possibly_same | person - person (the first roster row's person to the second's) | other_record_id: the second roster row (two roster rows that may be one person, below the threshold: ``resolver.outputs.possible_roster_duplicates``); reason: why (``same_birth``: born the same day, scored; ``lone_name``: one row bare of ID and birth date, of a name no third person carries) |
 | certified | person - disability | |
 | paid_to | case - account (once per case and account, from its first row) | named_on: the record ids of the case's roster rows that give the account (none when only the ledger does); paid: whether the payment ledger pays the case to it |
 | uses | person - phone / address (from assistance rows) | case (the row's case node) |
@@ -738,7 +738,8 @@ def _possible_duplicates(con, entities: str) -> pa.Table:
     (``resolver.outputs.possible_roster_duplicates``)."""
     return _table_of(possible_roster_duplicates(con, entities=entities), pa.schema([
         ("record_id", pa.string()), ("person_id", pa.string()), ("other_record_id", pa.string()),
-        ("other_person_id", pa.string()), ("probability", pa.float64())]))  # fmt: skip
+        ("other_person_id", pa.string()), ("probability", pa.float64()),
+        ("reason", pa.string())]))  # fmt: skip
 
 
 def _table_of(rows: list[tuple], schema: pa.Schema) -> pa.Table:
@@ -751,11 +752,12 @@ def _table_of(rows: list[tuple], schema: pa.Schema) -> pa.Table:
 def _add_possible_duplicates(graph, rows) -> None:
     """An edge between the persons of two roster rows that may be one person, so that one
     person enrolled twice under a variant of the name is raised as an uncertain lead."""
-    for record_id, person_id, other_record_id, other_person_id, probability in rows:
+    for record_id, person_id, other_record_id, other_person_id, probability, reason in rows:
         left, right = person(person_id), person(other_person_id)
         if left in graph and right in graph:
             _edge(graph, "assistance", record_id, (probability, "可能匹配，未达归并阈值"),
-                  left, right, "possibly_same", other_record_id=other_record_id)  # fmt: skip
+                  left, right, "possibly_same", other_record_id=other_record_id,
+                  reason=reason)  # fmt: skip
 
 
 # Each table of ``GraphRows``: the registry it is read from and its query, in the order the

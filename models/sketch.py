@@ -199,7 +199,8 @@ class HouseholdSketch:
         node = ("person", pid) if ("person", pid) in self.graph else self.person(pid)
         self.graph.nodes[node].setdefault("restored", []).append((day, record_id))
 
-    def possibly_same(self, pid, record_id, other_pid, other_record_id, probability):
+    def possibly_same(self, pid, record_id, other_pid, other_record_id, probability,
+                      reason="same_birth"):  # fmt: skip
         """Roster row ``record_id`` of ``pid`` and row ``other_record_id`` of ``other_pid``
         may be one person (a possible match below the threshold).
 
@@ -215,9 +216,13 @@ class HouseholdSketch:
             The second roster row.
         probability : float
             The pair's match probability.
+        reason : str
+            Why they may be one person (``resolver.outputs.possible_roster_duplicates``):
+            ``same_birth`` or ``lone_name``.
         """
         self._edge(("person", pid), ("person", other_pid), "possibly_same", "assistance",
-                   record_id, probability, other_record_id=other_record_id)  # fmt: skip
+                   record_id, probability, other_record_id=other_record_id,
+                   reason=reason)  # fmt: skip
 
     def certify(self, pid, record_id, disability_type, level, issued=None, status=None,
                 cancel_reason=None, valid_until=None, listed_under=None):  # fmt: skip

@@ -53,6 +53,10 @@ POSSIBLE_MATCHES = "possible_matches"
 NOTICE_DATE_SLIP_DAYS = 31
 """Two notices of one person's death whose dates are at most this many days apart report one
 death (a day or a month mistyped by one office), not two."""
+LONE_NAME_PROBABILITY = 0.3
+"""The probability at most given to two roster rows that may be one person by their name
+alone (``possible_roster_duplicates``, reason ``lone_name``): a low one, since a person the
+registries do not hold (moved in, registered elsewhere) may carry the name too."""
 SCORED_PAIRS = "scored_pairs"
 LINK_MODEL = "link_model"
 
@@ -453,8 +457,9 @@ def lone_death_candidates(
 
 def possible_roster_duplicates(
     con: duckdb.DuckDBPyConnection, *, entities: str = ENTITIES
-) -> list[tuple[str, str, str, str, float]]:
-    """Two roster rows of different persons that may be one person enrolled twice: with the
+) -> list[tuple[str, str, str, str, float, str]]:
+    """Two roster rows of different persons that may be one person enrolled twice, for one of
+    two reasons. ``same_birth``: with the
     same birth date and gender, one of the two rows without any ID (what a second enrollment
     looks like; two rows whose IDs differ are namesakes born the same day more often than
     not), not labelled apart by reviewers, not two persons each holding an ID and none in
@@ -471,6 +476,16 @@ def possible_roster_duplicates(
     name pools (Uyghur, Yi) it weighed 托合提/托乎提 or 曲比/曲别 against a match, and such
     second enrollments scored 0.04-0.40.
 
+    ``lone_name``: a row with no ID (of any form) and no birth date, of a person no row of
+    whom gives either, and a row of a person holding an ID, of one name (two characters or
+    more) and gender (or a blank one), where no third person of any registry carries the
+    name, as name or former name: the second enrollment of the one person the county knows
+    by that name, written without her papers. Its probability is that of the pair as
+    linking scored it, at most ``LONE_NAME_PROBABILITY`` (most such pairs are never
+    compared: a row without a birth date is paired within its own township). A name two
+    persons of the registries carry (namesakes) is no such pair: nothing says whose the row
+    is.
+
     Parameters
     ----------
     con : duckdb.DuckDBPyConnection
@@ -480,9 +495,10 @@ def possible_roster_duplicates(
 
     Returns
     -------
-    list[tuple[str, str, str, str, float]]
-        Per pair, ordered: each row's ``record_id`` and ``person_id``, and the pair's
-        probability. Empty when linking scored no pairs.
+    list[tuple[str, str, str, str, float, str]]
+        Per pair, ordered: each row's ``record_id`` and ``person_id`` (of a ``lone_name``
+        pair the bare row's first), the pair's probability and its reason (``same_birth``
+        or ``lone_name``). Empty when linking scored no pairs.
     """
     if SCORED_PAIRS not in table_names(con):
         return []
@@ -511,29 +527,73 @@ def possible_roster_duplicates(
                   AND pl.dob = pr.dob AND pl.gender = pr.gender
                   AND (coalesce(pl.id18, pl.id_text, pl.id_prefix) IS NULL
                        OR coalesce(pr.id18, pr.id_text, pr.id_prefix) IS NULL)
+            ),
+            carriers AS (  -- how many persons carry each name, as name or former name
+                SELECT name, count(DISTINCT person_id) AS persons FROM (
+                    SELECT p.name, e.person_id FROM {PERSONS} p
+                    JOIN {entities} e ON e.registry || ':' || e.record_id = p.unique_id
+                    UNION ALL
+                    SELECT p.former_name, e.person_id FROM {PERSONS} p
+                    JOIN {entities} e ON e.registry || ':' || e.record_id = p.unique_id
+                    WHERE p.former_name IS NOT NULL)
+                GROUP BY name
+            ),
+            known AS (  -- persons some row of whom gives an ID or a birth date
+                SELECT DISTINCT e.person_id FROM {entities} e
+                JOIN {PERSONS} p ON p.unique_id = e.registry || ':' || e.record_id
+                WHERE coalesce(p.id18, p.id_text, p.id_prefix) IS NOT NULL OR p.dob IS NOT NULL
+            ),
+            lone_name AS (  -- a bare row and the one other person of its name
+                SELECT least(b.unique_id, o.unique_id) AS unique_id_l,
+                       greatest(b.unique_id, o.unique_id) AS unique_id_r,
+                       eb.record_id AS bare_record, eb.person_id AS bare_person,
+                       eo.record_id AS other_record, eo.person_id AS other_person
+                FROM {PERSONS} b JOIN {PERSONS} o ON o.name = b.name
+                JOIN {entities} eb ON 'assistance:' || eb.record_id = b.unique_id
+                     AND eb.registry = 'assistance'
+                JOIN {entities} eo ON 'assistance:' || eo.record_id = o.unique_id
+                     AND eo.registry = 'assistance'
+                JOIN carriers c ON c.name = b.name
+                WHERE b.registry = 'assistance' AND o.registry = 'assistance'
+                  AND length(b.name) >= 2 AND c.persons = 2
+                  AND coalesce(b.id18, b.id_text, b.id_prefix) IS NULL AND b.dob IS NULL
+                  AND coalesce(b.gender = o.gender, true)
+                  AND eb.person_id <> eo.person_id
+                  AND eb.person_id NOT IN (SELECT person_id FROM known)
+                  AND eo.person_id IN (SELECT person_id FROM person_ids)
+            ),
+            by_name AS (
+                SELECT bare_record, bare_person, other_record, other_person,
+                       least(coalesce(s.match_probability, 1), $lone), 'lone_name'
+                FROM lone_name n ANTI JOIN _apart USING (unique_id_l, unique_id_r)
+                LEFT JOIN {SCORED_PAIRS} s USING (unique_id_l, unique_id_r)
+            ),
+            by_birth AS (
+                SELECT el.record_id, el.person_id, er.record_id, er.person_id, m.match_probability,
+                       'same_birth'
+                FROM rosters m
+                JOIN {entities} el ON 'assistance:' || el.record_id = m.unique_id_l
+                     AND el.registry = 'assistance'
+                JOIN {entities} er ON 'assistance:' || er.record_id = m.unique_id_r
+                     AND er.registry = 'assistance'
+                WHERE el.person_id <> er.person_id
+                  AND (m.match_probability >= $threshold OR {ONE_SPELLING})
+                  AND NOT (el.person_id IN (SELECT person_id FROM person_ids)
+                           AND er.person_id IN (SELECT person_id FROM person_ids)
+                           AND NOT EXISTS (SELECT 1 FROM person_ids il JOIN person_ids ir USING (id18)
+                                           WHERE il.person_id = el.person_id
+                                             AND ir.person_id = er.person_id))
+                  -- a third person of the name, birth date and gender in the hukou registry:
+                  -- the row without an ID may be him as well
+                  AND NOT EXISTS (SELECT 1 FROM hukou_named h
+                                  WHERE h.dob = m.dob AND h.gender = m.gender
+                                    AND h.name IN (m.name_l, m.name_r)
+                                    AND h.person_id NOT IN (el.person_id, er.person_id))
             )
-            SELECT el.record_id, el.person_id, er.record_id, er.person_id, m.match_probability
-            FROM rosters m
-            JOIN {entities} el ON 'assistance:' || el.record_id = m.unique_id_l
-                 AND el.registry = 'assistance'
-            JOIN {entities} er ON 'assistance:' || er.record_id = m.unique_id_r
-                 AND er.registry = 'assistance'
-            WHERE el.person_id <> er.person_id
-              AND (m.match_probability >= $threshold OR {ONE_SPELLING})
-              AND NOT (el.person_id IN (SELECT person_id FROM person_ids)
-                       AND er.person_id IN (SELECT person_id FROM person_ids)
-                       AND NOT EXISTS (SELECT 1 FROM person_ids il JOIN person_ids ir USING (id18)
-                                       WHERE il.person_id = el.person_id
-                                         AND ir.person_id = er.person_id))
-              -- a third person of the name, birth date and gender in the hukou registry:
-              -- the row without an ID may be him as well
-              AND NOT EXISTS (SELECT 1 FROM hukou_named h
-                              WHERE h.dob = m.dob AND h.gender = m.gender
-                                AND h.name IN (m.name_l, m.name_r)
-                                AND h.person_id NOT IN (el.person_id, er.person_id))
+            SELECT * FROM by_birth UNION ALL SELECT * FROM by_name
             ORDER BY ALL
             """,
-            {"threshold": _stored_settings(con).duplicate_threshold},
+            {"threshold": _stored_settings(con).duplicate_threshold, "lone": LONE_NAME_PROBABILITY},
         ).fetchall()
 
 

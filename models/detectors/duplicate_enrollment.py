@@ -27,7 +27,8 @@ def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Ca
     """One person active in two different cases over overlapping months (which covers being
     in 低保 and 特困 at once); and, as an uncertain lead naming both persons, two roster rows
     of different cases that may be one person (``possibly_same``: below the threshold, such
-    as a variant spelling of a name with one row without an ID, in another township).
+    as a variant spelling of a name with one row without an ID, in another township; or a
+    row without ID and birth date under a name only the other person carries, scored low).
     ``amount_at_risk``: in each month the person was paid in two
     or more cases (each row active and covered, its case paid that month), everything above
     the single largest amount the person's rows received — each row's amount being the
@@ -197,11 +198,8 @@ def _case(graph, policy: Policy, person_ids: list[str], rows, uncertain: dict | 
           ) -> Case:  # fmt: skip
     """The case of ``rows``; with ``uncertain``, the ``possibly_same`` edge saying two
     persons' rows may be one person."""
-    evidence = [] if uncertain is None else [Evidence(
-        f"两条救助记录可能是同一人（出生日期、性别相同，其中一条没有身份证号；匹配概率 "
-        f"{uncertain['probability']:.3f}，未达归并阈值，登记为两人："
-        f"{'、'.join(_names(graph, person_ids))}），疑点待核实，请先确认是否同一人",
-        "assistance", uncertain["other_record_id"])]  # fmt: skip
+    evidence = [] if uncertain is None else [_uncertain_evidence(graph, person_ids, rows,
+                                                                 uncertain)]  # fmt: skip
     evidence += _townships_evidence(rows)
     evidence += [enrolment_evidence(case, row, f"{row['name'] or '姓名未填'}（{row_place(row)}）")
                  for case, row in rows]  # fmt: skip
@@ -247,6 +245,25 @@ def _case(graph, policy: Policy, person_ids: list[str], rows, uncertain: dict | 
             "same_valid_id": float(len(ids) == 1 and None not in ids),
         },
     )
+
+
+def _uncertain_evidence(graph, person_ids: list[str], rows, edge: dict) -> Evidence:
+    """Why the rows of two persons may be one person (the ``possibly_same`` ``edge``'s
+    reason), and what to verify. ``rows`` holds the edge's first row first: for a
+    ``lone_name`` pair, the row bare of ID and birth date."""
+    names = "、".join(_names(graph, person_ids))
+    if edge.get("reason") == "lone_name":
+        bare = rows[0][1]
+        return Evidence(
+            f"两条救助记录可能是同一人（姓名相同；本条既没有身份证号也没有出生日期，各部门数据中"
+            f"姓名为{bare['name']}的只有一人，且有身份证号；仅凭姓名，匹配概率按 "
+            f"{edge['probability']:.3f} 计，登记为两人：{names}），疑点待核实：请核对本条所记之人"
+            f"的身份证件和出生日期，确认是否即此人；如是同名的另一人，请补录其身份证号",
+            "assistance", bare["record_id"])  # fmt: skip
+    return Evidence(
+        f"两条救助记录可能是同一人（出生日期、性别相同，其中一条没有身份证号；匹配概率 "
+        f"{edge['probability']:.3f}，未达归并阈值，登记为两人：{names}），疑点待核实，"
+        f"请先确认是否同一人", "assistance", edge["other_record_id"])  # fmt: skip
 
 
 def _townships_evidence(rows) -> list[Evidence]:

@@ -886,6 +886,23 @@ def test_two_roster_rows_that_may_be_one_person_are_an_uncertain_duplicate_namin
     )
 
 
+def test_a_bare_row_under_a_name_one_person_carries_says_why_and_what_to_verify():
+    drop = HouseholdSketch()
+    drop.enrol("cai", "DB1", "A1", township="归流河", name="蔡平海")
+    drop.enrol("bare", "DB2", "A4", start=date(2024, 6, 1), township="索伦", name="蔡平海")
+    drop.pay("DB1", MONTHS_2026, 505.0)
+    drop.pay("DB2", MONTHS_2026, 505.0)
+    drop.possibly_same("bare", "A4", "cai", "A1", 0.3, reason="lone_name")
+    (case,) = detect_duplicate_enrollment(drop.graph, POLICY)
+    assert case.features[UNLINKED] == 0.3
+    assert (case.evidence[0].registry, case.evidence[0].record_id) == ("assistance", "A4")
+    assert case.evidence[0].text.startswith(
+        "两条救助记录可能是同一人（姓名相同；本条既没有身份证号也没有出生日期，各部门数据中"
+        "姓名为蔡平海的只有一人，且有身份证号；仅凭姓名，匹配概率按 0.300 计"
+    )
+    assert "请核对本条所记之人的身份证件和出生日期" in case.evidence[0].text
+
+
 @pytest.mark.parametrize("second_case", ["DB1", "DB7"])
 def test_possibly_one_person_on_one_case_or_one_after_the_other_is_no_duplicate(second_case):
     drop = HouseholdSketch()

@@ -7,7 +7,11 @@ from dataclasses import replace
 from resolver.db import connect
 from resolver.labels import ensure_labels_table, record_label
 from resolver.normalize import normalize_name
-from resolver.outputs import lone_death_candidates, possible_roster_duplicates
+from resolver.outputs import (
+    LONE_NAME_PROBABILITY,
+    lone_death_candidates,
+    possible_roster_duplicates,
+)
 from resolver.persons import NAME_SOUND
 from resolver.settings import LinkSettings
 
@@ -263,7 +267,8 @@ def _rosters(threshold: float | None = None):
                     [unique_id, registry, id18, born, gender, name, pinyin, fuzzy])  # fmt: skip
         record = unique_id.split(":")[1]
         con.execute("INSERT INTO entities VALUES (?, ?, ?)", [registry, record, f"P{record}"])
-    con.execute(f"CREATE TABLE persons AS SELECT *, {NAME_SOUND} AS name_sound FROM named")
+    con.execute(f"CREATE TABLE persons AS SELECT *, {NAME_SOUND} AS name_sound, "
+                "NULL::VARCHAR AS former_name FROM named")  # fmt: skip
     con.execute("CREATE TABLE scored_pairs (unique_id_l VARCHAR, unique_id_r VARCHAR, "
                 "match_probability DOUBLE)")  # fmt: skip
     for left, right, probability in pairs:
@@ -284,8 +289,8 @@ def test_two_roster_rows_that_may_be_one_person_are_a_possible_duplicate():
     # another sound (王建国, 王建华), a surname left out and the rest by other characters of
     # its sound (李媚, 毛莉美); a Yi clan name spelt two ways is, at any score kept
     assert possible_roster_duplicates(_rosters()) == [
-        ("A1", "PA1", "A2", "PA2", 0.93),
-        ("A14", "PA14", "A15", "PA15", 0.02),
+        ("A1", "PA1", "A2", "PA2", 0.93, "same_birth"),
+        ("A14", "PA14", "A15", "PA15", 0.02, "same_birth"),
     ]
     assert len(possible_roster_duplicates(_rosters(threshold=0.75))) == 3
 
@@ -305,10 +310,10 @@ def test_two_persons_each_holding_an_id_of_their_own_are_no_possible_duplicate()
     con.execute("INSERT INTO entities VALUES ('assistance', 'A20', 'PT1'), "
                 "('hukou', 'H20', 'PT1'), ('assistance', 'A21', 'PT2')")  # fmt: skip
     con.execute("INSERT INTO scored_pairs VALUES ('assistance:A20', 'assistance:A21', 0.99)")
-    assert ("A20", "PT1", "A21", "PT2", 0.99) not in possible_roster_duplicates(con)
+    assert ("A20", "PT1", "A21", "PT2", 0.99, "same_birth") not in possible_roster_duplicates(con)
     # without the hukou row's ID nothing tells the two apart: a possible duplicate
     con.execute("UPDATE persons SET id18 = NULL WHERE unique_id = 'hukou:H20'")
-    assert ("A20", "PT1", "A21", "PT2", 0.99) in possible_roster_duplicates(con)
+    assert ("A20", "PT1", "A21", "PT2", 0.99, "same_birth") in possible_roster_duplicates(con)
 
 
 def test_a_row_without_an_id_that_a_third_person_of_the_hukou_may_be_is_no_possible_duplicate():
@@ -326,10 +331,53 @@ def test_a_row_without_an_id_that_a_third_person_of_the_hukou_may_be_is_no_possi
     con.execute("INSERT INTO entities VALUES ('assistance', 'A30', 'PC1'), "
                 "('assistance', 'A31', 'PC2'), ('hukou', 'H31', 'PC2')")  # fmt: skip
     con.execute("INSERT INTO scored_pairs VALUES ('assistance:A30', 'assistance:A31', 0.99)")
-    assert ("A30", "PC1", "A31", "PC2", 0.99) in possible_roster_duplicates(con)
+    assert ("A30", "PC1", "A31", "PC2", 0.99, "same_birth") in possible_roster_duplicates(con)
     (name, pinyin, fuzzy), _ = normalize_name("次仁阿措")
     con.execute("INSERT INTO persons (unique_id, registry, id18, dob, gender, name, name_pinyin, "
                 "name_fuzzy) VALUES ('hukou:H32', 'hukou', '513338201801010048', '2018-01-01', "
                 "'F', ?, ?, ?)", [name, pinyin, fuzzy])  # fmt: skip
     con.execute("INSERT INTO entities VALUES ('hukou', 'H32', 'PC3')")
-    assert ("A30", "PC1", "A31", "PC2", 0.99) not in possible_roster_duplicates(con)
+    assert ("A30", "PC1", "A31", "PC2", 0.99, "same_birth") not in possible_roster_duplicates(con)
+
+
+def _bare_row_of_a_lone_name():
+    """A roster row without ID and birth date (A41, 索伦) and the roster and hukou rows of the
+    one person of its name (A40, H40: 蔡平海, with an ID, 归流河), never paired by linking."""
+    con = _rosters()
+    rows = [("assistance:A40", "assistance", "152226199502037752", "1995-02-03", "M"),
+            ("hukou:H40", "hukou", "152226199502037752", "1995-02-03", "M"),
+            ("assistance:A41", "assistance", None, None, "M")]  # fmt: skip
+    for unique_id, registry, id18, born, gender in rows:
+        (name, pinyin, fuzzy), _ = normalize_name("蔡平海")
+        con.execute("INSERT INTO persons (unique_id, registry, id18, dob, gender, name, "
+                    "name_pinyin, name_fuzzy) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [unique_id, registry, id18, born, gender, name, pinyin, fuzzy])  # fmt: skip
+    con.execute("INSERT INTO entities VALUES ('assistance', 'A40', 'PL1'), "
+                "('hukou', 'H40', 'PL1'), ('assistance', 'A41', 'PL2')")  # fmt: skip
+    return con
+
+
+def test_a_bare_roster_row_under_a_name_one_person_carries_is_a_possible_duplicate_scored_low():
+    # a blind tester's 内蒙古 county: 蔡平海, the only one of the county, enrolled in 归流河
+    # with his ID and in 索伦 without ID or birth date; until 2026-12-06 no lead at all
+    con = _bare_row_of_a_lone_name()
+    assert ("A41", "PL2", "A40", "PL1", LONE_NAME_PROBABILITY, "lone_name") in (
+        possible_roster_duplicates(con)
+    )
+    # a namesake with an ID of his own: nothing says whose the row is
+    (name, pinyin, fuzzy), _ = normalize_name("蔡平海")
+    con.execute("INSERT INTO persons (unique_id, registry, id18, dob, gender, name, name_pinyin, "
+                "name_fuzzy) VALUES ('hukou:H42', 'hukou', '152226196001010031', '1960-01-01', "
+                "'M', ?, ?, ?)", [name, pinyin, fuzzy])  # fmt: skip
+    con.execute("INSERT INTO entities VALUES ('hukou', 'H42', 'PL3')")
+    assert [pair for pair in possible_roster_duplicates(con) if pair[-1] == "lone_name"] == []
+
+
+def test_a_bare_row_of_the_other_gender_or_labelled_apart_is_no_possible_duplicate():
+    con = _bare_row_of_a_lone_name()
+    record_label(con, "assistance:A40", "assistance:A41", same_person=False, actor="审核员甲",
+                 role="auditor")  # fmt: skip
+    assert [pair for pair in possible_roster_duplicates(con) if pair[-1] == "lone_name"] == []
+    con = _bare_row_of_a_lone_name()
+    con.execute("UPDATE persons SET gender = 'F' WHERE unique_id = 'assistance:A41'")
+    assert [pair for pair in possible_roster_duplicates(con) if pair[-1] == "lone_name"] == []
