@@ -42,7 +42,9 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
   (when blank, the village named in the address: ``某乡黑庄村478号`` gives ``黑庄``; an
   address writing its township bare, ``察尔森胜利嘎查7组``, is read as township ``察尔森`` and
   village ``胜利`` when the drop places that village in that township and knows no village
-  ``察尔森胜利`` there); ``address``;
+  ``察尔森胜利``, nor one a character or a sound away, and the address writes no county
+  before it but the one the county's own rows write; a village column beside no township
+  column is read so too); ``address``;
   ``address_area`` and ``address_house``: the village group and the house the address
   names (township, village, group and house number, however the address was written; the
   group may come from the village column; none where the address stops short of them). In
@@ -67,10 +69,11 @@ from __future__ import annotations
 import re
 
 import duckdb
+import pyarrow as pa
 
 from resolver.db import table_names
 from resolver.errors import DoudiError
-from resolver.normalize import NAME_SEPARATOR
+from resolver.normalize import NAME_SEPARATOR, fuzzy_pinyin, pinyin_key
 from resolver.outputs import PERSONS
 from resolver.registries import PERSON_REGISTRIES
 
@@ -140,8 +143,25 @@ def build_persons(con: duckdb.DuckDBPyConnection, *, shared_limit: int) -> int:
         raise DoudiError("数据库里没有导入的名册：请先用 doudi ingest 导入数据包（或用 doudi run）")
     union = "\nUNION ALL BY NAME\n".join(_source_sql(name) for name in sources)
     con.execute(f"CREATE OR REPLACE TEMP VIEW person_rows AS {union}")
-    con.execute(_PERSONS_SQL, [shared_limit])
+    con.register("village_sounds", _village_sounds(con))
+    try:
+        con.execute(_PERSONS_SQL, [shared_limit])
+    finally:
+        con.unregister("village_sounds")
     return con.execute(f"SELECT count(*) FROM {PERSONS}").fetchall()[0][0]
+
+
+def _village_sounds(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Each village name of ``person_rows`` (a village column's or an address's) and its sound,
+    the fuzzy pinyin on which two spellings of one heard name agree (巴音, 巴因)."""
+    names = [name for (name,) in con.execute(
+        "SELECT DISTINCT name FROM (SELECT split_part(village_key, '|', 1) AS name FROM person_rows"
+        " UNION ALL SELECT address_village FROM person_rows) WHERE nullif(name, '') IS NOT NULL"
+    ).fetchall()]  # fmt: skip
+    sounds = [fuzzy_pinyin(pinyin_key(name)) for name in names]
+    return pa.table(
+        {"village": pa.array(names, pa.string()), "sound": pa.array(sounds, pa.string())}
+    )
 
 
 _PERSONS_SQL = f"""
@@ -156,33 +176,92 @@ WITH places AS (
           SELECT county, address_town, address_village FROM person_rows)
     WHERE township IS NOT NULL AND nullif(village, '') IS NOT NULL
 ),
-endings AS (  -- each ending of two characters or more of a village read with no township
-    SELECT county_key, township, address_village,
-           substr(address_village, unnest(range(1, length(address_village)))) AS ending
-    FROM (SELECT DISTINCT coalesce(county, '') AS county_key, township, address_village
-          FROM person_rows WHERE address_town IS NULL AND address_village IS NOT NULL)
+known_villages AS (
+    -- the villages the drop knows: those it places, and those the county's own registries
+    -- name in a village column, beside a township or not (a death notice's may be another
+    -- county's)
+    SELECT county_key, village FROM places
+    UNION
+    SELECT coalesce(county, ''), split_part(village_key, '|', 1) FROM person_rows
+    WHERE registry <> 'deaths' AND nullif(split_part(village_key, '|', 1), '') IS NOT NULL
+),
+read_rows AS (
+    -- each row with what its address writes before the township, or else the village, it
+    -- reads (兴安盟额尔敦旗 of 兴安盟额尔敦旗察尔森苏木…), and the county that names: its last
+    -- 县, 旗 or 区, 自治区 none (额尔敦旗; 大姚县 of 云南省楚雄彝族自治州大姚县)
+    SELECT *, CASE WHEN NOT suffix(written_before, '自治区') THEN nullif(regexp_extract(
+                   written_before, '([^省州盟市区]+(?:县|旗|区))$', 1), '') END AS county_written
+    FROM (SELECT *, CASE WHEN strpos(replace(address, ' ', ''),
+                                     coalesce(address_town, address_village)) > 1
+                         THEN split_part(replace(address, ' ', ''),
+                                         coalesce(address_town, address_village), 1)
+                         END AS written_before
+          FROM person_rows)
+),
+own_counties AS (  -- the counties the county's own registries write before a township
+    SELECT DISTINCT coalesce(county, '') AS county_key, county_written
+    FROM read_rows WHERE registry <> 'deaths' AND address_town IS NOT NULL
+         AND county_written IS NOT NULL
+),
+readings AS (
+    -- a village read without a township: from an address writing no 镇, 苏木 or 乡, or from a
+    -- village column beside no township column
+    SELECT DISTINCT coalesce(county, '') AS county_key, township, address_village AS reading
+    FROM person_rows WHERE address_town IS NULL AND address_village IS NOT NULL
+    UNION
+    SELECT DISTINCT coalesce(county, ''), NULL, split_part(village_key, '|', 1) FROM person_rows
+    WHERE township IS NULL AND nullif(split_part(village_key, '|', 1), '') IS NOT NULL
 ),
 bare_towns AS (
-    -- an address that writes its township bare, without 镇, 苏木 or 乡 (察尔森胜利嘎查7组,
-    -- 兴安盟额尔敦旗察尔森胜利嘎查7组) reads as one village, 察尔森胜利: when it ends in the
-    -- name of one known township and one of its villages (of the row's township, when it
-    -- names one) and is no village of its own, it is that township and village
-    SELECT e.county_key, e.township, e.address_village, any_value(p.township) AS town,
+    -- a township written bare (察尔森胜利嘎查7组, 兴安盟额尔敦旗察尔森胜利嘎查7组) reads as one
+    -- village, 察尔森胜利: when the whole of it is the name of one known township and one of
+    -- its villages (of the row's township, when it names one), it is that township and
+    -- village (text before it, 科右中巴彦塔拉, is no township's: another banner's, unread) ...
+    SELECT r.county_key, r.township, r.reading, any_value(p.township) AS town,
            any_value(p.village) AS village
-    FROM endings e
-    JOIN places p ON p.county_key = e.county_key AND p.place = e.ending
-    ANTI JOIN places known ON known.county_key = e.county_key
-         AND known.village = e.address_village
-         AND known.township = coalesce(e.township, known.township)
-    WHERE p.township = coalesce(e.township, p.township)
-    GROUP BY e.county_key, e.township, e.address_village HAVING count(*) = 1
+    FROM readings r
+    JOIN places p ON p.county_key = r.county_key AND p.place = r.reading
+         AND p.township = coalesce(r.township, p.township)
+    GROUP BY ALL HAVING count(*) = 1
+),
+near_known AS (
+    -- ... unless a known village is that name, one character from it (巴音塔拉 of 巴彦塔拉)
+    -- or sounds as it (查干哈达 of 察甘哈达): a village the notice may name
+    SELECT b.county_key, b.reading FROM bare_towns b
+    JOIN known_villages k ON k.county_key = b.county_key
+         AND abs(length(k.village) - length(b.reading)) <= 1
+         AND levenshtein(k.village, b.reading) <= 1
+    UNION
+    SELECT b.county_key, b.reading FROM bare_towns b
+    JOIN village_sounds read ON read.village = b.reading
+    JOIN village_sounds heard ON heard.sound = read.sound
+    JOIN known_villages k ON k.county_key = b.county_key AND k.village = heard.village
+),
+split_readings AS (
+    SELECT * FROM bare_towns ANTI JOIN near_known USING (county_key, reading)
 ),
 addressed AS (
-    SELECT r.* REPLACE (coalesce(b.town, r.address_town) AS address_town,
-                        coalesce(b.village, r.address_village) AS address_village)
-    FROM person_rows r LEFT JOIN bare_towns b ON r.address_town IS NULL
-         AND b.county_key = coalesce(r.county, '') AND b.township IS NOT DISTINCT FROM r.township
-         AND b.address_village = r.address_village
+    -- a row naming no township reads so only when its address writes no county before the
+    -- village, or the county's own: a notice of another banner's 巴彦塔拉嘎查 is no village
+    -- of this county's 巴彦苏木
+    SELECT r.* EXCLUDE (written_before, county_written) REPLACE (
+               coalesce(r.township, v.town) AS township,
+               coalesce(a.town, r.address_town) AS address_town,
+               coalesce(a.village, r.address_village) AS address_village,
+               CASE WHEN v.village IS NULL THEN r.village_key
+                    ELSE concat_ws('|', v.village, nullif(split_part(r.village_key, '|', 2), ''))
+                    END AS village_key)
+    FROM read_rows r
+    LEFT JOIN own_counties own ON own.county_key = coalesce(r.county, '')
+         AND own.county_written = r.county_written
+    LEFT JOIN split_readings a ON r.address_town IS NULL
+         AND a.county_key = coalesce(r.county, '') AND a.township IS NOT DISTINCT FROM r.township
+         AND a.reading = r.address_village
+         AND (r.township IS NOT NULL OR r.written_before IS NULL OR own.county_key IS NOT NULL)
+    LEFT JOIN split_readings v ON r.township IS NULL
+         AND v.county_key = coalesce(r.county, '') AND v.township IS NULL
+         AND v.reading = split_part(r.village_key, '|', 1)
+         AND (r.written_before IS NULL OR own.county_key IS NOT NULL)
 ),
 relatives_ids AS (
     -- A valid ID that a hukou row holds under another name, on a row bearing the name of

@@ -748,3 +748,44 @@ def test_an_address_writing_its_township_bare_reads_as_that_townships_village(tm
     houses = dict(con.execute("SELECT record_id, address_house FROM persons").fetchall())
     assert houses == {"H1": "察尔森|胜利|7|112", "D1": "察尔森|胜利|7|112",
                       "D2": "察尔森|胜利|7|112", "H2": "石羊|石羊坝|2|5", "D3": "石羊|石羊坝|2|5"}  # fmt: skip
+
+
+def test_a_bare_township_is_read_only_where_the_address_names_no_other_place(tmp_path):
+    """A review found the bare-township reading of 2026-12-06 making notices agree with
+    places they do not name (false death leads at 0.63 and 0.50): another banner's
+    巴彦塔拉嘎查 read as this county's 巴彦苏木 and 塔拉嘎查; a spelling of the known 巴音塔拉
+    split so; an unparsed 科右中 stripped; the village column left whole beside the split
+    address. A township written bare is read only as a whole reading naming no known
+    village (nor one a character or a sound away), behind no county but the drop's own."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "户籍人口.csv").write_text(
+        "记录编号,户号,姓名,身份证号码,乡镇,村组,住址\n"
+        f"H1,001,斯琴,{make_id('19500101', '022')},查干镇,巴音塔拉嘎查三组,查干镇巴音塔拉嘎查3组12号\n"
+        f"H2,002,其其格,{make_id('19520303', '042')},巴彦苏木,塔拉嘎查三组,巴彦苏木塔拉嘎查3组5号\n"
+        f"H3,003,达古拉,{make_id('19790908', '012')},察尔森苏木,胜利嘎查七组,兴安盟额尔敦旗察尔森苏木胜利嘎查七组112号\n"
+        f"H4,004,乌云,{make_id('19600101', '022')},好腰苏木,查干哈达嘎查一组,\n"
+        f"H5,005,宝音,{make_id('19610101', '031')},察甘镇,哈达嘎查一组,\n"
+        f"H6,006,巴特尔,{make_id('19620101', '031')},,乌兰东升嘎查二组,\n"
+        f"H7,007,那仁,{make_id('19630101', '022')},乌兰镇,东升嘎查二组,\n",
+        "utf-8",
+    )  # fmt: skip
+    (drop / "死亡人员.csv").write_text(
+        "记录编号,姓名,身份证号码,性别,死亡日期,数据来源,乡镇,村组,住址\n"
+        "D1,达古拉,,女,2025-06-15,殡葬,,,兴安盟科尔沁右翼中旗察尔森胜利嘎查7组112号\n"
+        "D2,达古拉,,女,2025-06-15,公安,,,兴安盟额尔敦旗察尔森胜利嘎查7组112号\n"
+        "D3,斯琴,,女,2025-06-15,公安,,,巴彦塔拉嘎查3组12号\n"
+        "D4,其其格,,女,2025-06-15,公安,,,科右中巴彦塔拉嘎查3组5号\n"
+        "D5,达古拉,,女,2025-06-15,公安,,察尔森胜利嘎查七组,察尔森胜利嘎查7组112号\n"
+        "D6,宝音,,男,2025-06-15,公安,,,察甘哈达嘎查1组3号\n"
+        "D7,那仁,,女,2025-06-15,公安,,,乌兰东升嘎查2组5号\n",
+        "utf-8",
+    )  # fmt: skip
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    build_persons(con, shared_limit=5)
+    houses = dict(con.execute("SELECT record_id, address_house FROM persons "
+                              "WHERE registry = 'deaths'").fetchall())  # fmt: skip
+    assert houses == {"D1": "察尔森胜利|7|112", "D2": "察尔森|胜利|7|112", "D3": "巴彦塔拉|3|12",
+                      "D4": "科右中巴彦塔拉|3|5", "D5": "察尔森|胜利|7|112", "D6": "察甘哈达|1|3",
+                      "D7": "乌兰东升|2|5"}  # fmt: skip
