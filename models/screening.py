@@ -1090,27 +1090,32 @@ def _amounts(con, policy: Policy, holder: nx.Graph, carried_from: dict[tuple[str
 
 
 def _one_member_apart(fen: int, own: dict[str, int], held: set[str]) -> str:
-    """What a case's amount short or over by ``fen`` may be, where it is exactly one class's
-    own amount that month (``own``: class key to fen) or exactly the step between the class
-    of one of its members (``held``) and another: a member added or taken off, or moved to
-    another class, this month (the published roster is the month before's); empty else.
+    """What a case's amount short or over by ``fen`` may be, where it is exactly the own
+    amount that month (``own``: class key to fen) of one member of a class its program pays
+    (a 低保 case's A, B or C; a 特困 case's 特困) — of a class the case holds (``held``) when
+    short — or exactly the step between a member's class (of ``held``) and another class of
+    the same program: a member added or taken off, or moved to another class, this month (the
+    published roster is the month before's); empty else.
 
-    >>> own = {"A": 50000, "B": 40000, "C": 30000}
+    >>> own = {"A": 50000, "B": 40000, "C": 30000, "tekun": 40000}
     >>> _one_member_apart(40000, own, {"A"})
     '，多出正好一名低保B类成员的月标准（可能本月新增成员，请对照本月变动名单核实）'
     >>> _one_member_apart(-10000, own, {"B", "C"})
     '，少了正好一名成员由低保B类改为低保C类的差额（可能本月类别调整，请对照本月变动名单核实）'
-    >>> _one_member_apart(1234, own, {"A"})
-    ''
+    >>> _one_member_apart(-50000, own, {"B"}), _one_member_apart(1234, own, {"A"})
+    ('', '')
     """
-    added = [CLASS_LABELS[key] for key, amount in own.items() if amount == abs(fen)]
+    programs = [keys for keys in ({"A", "B", "C"}, {TEKUN}) if keys & held]
+    same = set().union(*programs) & set(own)
+    fitting = same if fen > 0 else same & held
+    added = [CLASS_LABELS[key] for key in sorted(fitting) if own[key] == abs(fen)]
     if added:
         words = "多出" if fen > 0 else "少了"
         change = "新增成员" if fen > 0 else "有成员减少"
         return (f"，{words}正好一名{'或'.join(added)}成员的月标准（可能本月{change}，"
                 "请对照本月变动名单核实）")  # fmt: skip
-    steps = [(CLASS_LABELS[old], CLASS_LABELS[new]) for old in sorted(held & set(own))
-             for new in own if new != old and own[new] - own[old] == fen]  # fmt: skip
+    steps = [(CLASS_LABELS[old], CLASS_LABELS[new]) for old in sorted(held & same)
+             for new in sorted(same) if new != old and own[new] - own[old] == fen]  # fmt: skip
     if steps:
         moved = "或".join(f"由{old}改为{new}" for old, new in steps)
         return (f"，{'多出' if fen > 0 else '少了'}正好一名成员{moved}的差额（可能本月类别调整，"
