@@ -364,12 +364,15 @@ def _rows(con, registry: str, columns: str, where: str = "") -> pa.Table:
 ATTACHED = "coalesce(a.probability, 1.0) AS probability, a.basis"
 
 
-def _edge(graph, registry, record_id, attached, left, right, kind, **attributes) -> None:
+def _edge(graph, registry, record_id, attached, left, right, kind, key=None, **attributes
+          ) -> None:  # fmt: skip
     """An edge keyed by the record it came from (no two records of one registry share an id,
-    and no record ties the same two nodes twice)."""
+    and no record ties the same two nodes twice), or by ``key`` when a record may (a roster
+    row that may be one person with each of two rows of another)."""
     probability, basis = attached
     graph.add_edge(
-        left, right, key=record_id, kind=kind, registry=registry, record_id=record_id,
+        left, right, key=record_id if key is None else key, kind=kind, registry=registry,
+        record_id=record_id,
         probability=probability, basis=basis, **attributes,
     )  # fmt: skip
 
@@ -749,15 +752,26 @@ def _table_of(rows: list[tuple], schema: pa.Schema) -> pa.Table:
                      for column, field in zip(columns, schema, strict=True)], schema=schema)  # fmt: skip
 
 
-def _add_possible_duplicates(graph, rows) -> None:
+def add_possible_duplicates(graph, rows) -> None:
     """An edge between the persons of two roster rows that may be one person, so that one
-    person enrolled twice under a variant of the name is raised as an uncertain lead."""
+    person enrolled twice under a variant of the name is raised as an uncertain lead. Each
+    edge is keyed by both rows: one row may be paired with two rows of the other person (an
+    ended row of an earlier case, a class change's), and each pair is kept.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph, holding the persons (a pair of a person it lacks is left out).
+    rows : iterable of tuple
+        ``resolver.outputs.possible_roster_duplicates``'s pairs: each row's ``record_id`` and
+        ``person_id``, the pair's probability and its reason.
+    """
     for record_id, person_id, other_record_id, other_person_id, probability, reason in rows:
         left, right = person(person_id), person(other_person_id)
         if left in graph and right in graph:
             _edge(graph, "assistance", record_id, (probability, "可能匹配，未达归并阈值"),
-                  left, right, "possibly_same", other_record_id=other_record_id,
-                  reason=reason)  # fmt: skip
+                  left, right, "possibly_same", key=(record_id, other_record_id),
+                  other_record_id=other_record_id, reason=reason)  # fmt: skip
 
 
 # Each table of ``GraphRows``: the registry it is read from and its query, in the order the
@@ -782,7 +796,7 @@ _ADDERS = {
     "deaths": _add_deaths,
     "restorations": _add_restorations,
     "possible_deaths": _add_possible_deaths,
-    "possible_duplicates": _add_possible_duplicates,
+    "possible_duplicates": add_possible_duplicates,
 }
 # The nodes each table's rows tie together, as (node kind, column): the first is the row's
 # own node, never blank (a payment without its 救助证号 is no case's and is not read). Phones

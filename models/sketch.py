@@ -9,7 +9,7 @@ from datetime import date
 
 import networkx as nx
 
-from models.graph import neighbours
+from models.graph import add_possible_duplicates, neighbours
 from models.periods import month_index
 from resolver.registries import REGISTRIES
 
@@ -220,9 +220,8 @@ class HouseholdSketch:
             Why they may be one person (``resolver.outputs.possible_roster_duplicates``):
             ``same_birth`` or ``lone_name``.
         """
-        self._edge(("person", pid), ("person", other_pid), "possibly_same", "assistance",
-                   record_id, probability, other_record_id=other_record_id,
-                   reason=reason)  # fmt: skip
+        add_possible_duplicates(self.graph, [(record_id, pid, other_record_id, other_pid,
+                                              probability, reason)])  # fmt: skip
 
     def certify(self, pid, record_id, disability_type, level, issued=None, status=None,
                 cancel_reason=None, valid_until=None, listed_under=None):  # fmt: skip

@@ -75,8 +75,9 @@ def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Ca
     >>> sketch.pay("DB2", months, 300.0)
     >>> sketch.possibly_same("li", "A1", "bao", "A3", 0.93)
     >>> [(case.person_ids, case.amount_at_risk, case.features["identity"])
-    ...  for case in detect_duplicate_enrollment(sketch.graph, load_policy())][1]
-    (['bao', 'li'], 3000.0, 0.93)
+    ...  for case in detect_duplicate_enrollment(sketch.graph, load_policy())
+    ...  if len(case.person_ids) == 2]
+    [(['bao', 'li'], 3000.0, 0.93)]
     """
     as_of = graph.graph["as_of"]
     cases = []
@@ -95,19 +96,32 @@ def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Ca
 
 
 def _possible_duplicates(graph, policy: Policy, node) -> list[Case]:
-    """A case for each roster row of ``node`` that may be the same person as another
-    person's roster row of another case, over overlapping months."""
-    own = {row["record_id"]: (case, row) for case, row in _covered_rows(graph, node)}
-    cases = []
+    """A case for each other person some roster row of whom may be the same person as a
+    roster row of ``node`` (each such pair of rows a ``possibly_same`` edge), the two rows of
+    different cases over overlapping months: one case per pair of persons, as one person on
+    rows of two cases is one case, resting on the rows of every such pair (one row may be
+    paired with two of the other person's, an ended row of an earlier case beside his
+    current one); made from the lower of the two person nodes, the strongest pair's first
+    row first."""
+    edges_to: dict = {}
     for other, edge in neighbours(graph, node, "possibly_same"):
-        if edge["record_id"] not in own:  # the pair's first row is the other person's
-            continue
-        theirs = [(case, row) for case, row in _covered_rows(graph, other)
-                  if row["record_id"] == edge["other_record_id"]]  # fmt: skip
-        rows = [own[edge["record_id"]], *theirs]
-        if len(theirs) == 1 and len(_overlapping(graph, rows)) == 2:
+        if node < other:
+            edges_to.setdefault(other, []).append(edge)
+    cases = []
+    for other, edges in edges_to.items():
+        rows = {row["record_id"]: (case, row)
+                for person in (node, other) for case, row in _covered_rows(graph, person)}  # fmt: skip
+        pairs = [(edge, rows[edge["record_id"]], rows[edge["other_record_id"]])
+                 for edge in edges if edge["record_id"] in rows and edge["other_record_id"] in rows
+                 if len(_overlapping(graph, [rows[edge["record_id"]],
+                                             rows[edge["other_record_id"]]])) == 2]  # fmt: skip
+        if pairs:
+            edge, first, _ = max(pairs, key=lambda pair: pair[0]["probability"])
+            chosen = {first[1]["record_id"]: first}
+            chosen |= {row["record_id"]: (case, row)
+                       for _, *two in pairs for case, row in two}  # fmt: skip
             persons = sorted([node[1], other[1]])
-            cases.append(_case(graph, policy, persons, rows, uncertain=edge))
+            cases.append(_case(graph, policy, persons, list(chosen.values()), uncertain=edge))
     return cases
 
 

@@ -23,6 +23,7 @@ from models.detectors.split_household import detect_split_household
 from models.detectors.suspected_split import detect_suspected_split
 from models.detectors.tekun_eligible import detect_tekun_eligible
 from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
+from models.graph import add_possible_duplicates
 from models.periods import month_index
 from models.policy import load_policy
 from models.sketch import AS_OF, HouseholdSketch
@@ -901,6 +902,39 @@ def test_a_bare_row_under_a_name_one_person_carries_says_why_and_what_to_verify(
         "姓名为蔡平海的只有一人，且有身份证号；仅凭姓名，匹配概率按 0.300 计"
     )
     assert "请核对本条所记之人的身份证件和出生日期" in case.evidence[0].text
+
+
+def test_a_bare_row_paired_with_two_rows_of_the_other_person_keeps_the_overlapping_pair():
+    # a reviewer's drop: the pipeline's graph keyed each pair by the bare row alone, so his
+    # ended row of an earlier case (sorting last) replaced his current one: no lead until
+    # 2026-12-06
+    drop = HouseholdSketch()
+    drop.enrol("cai", "DB1", "A40", start=date(2024, 1, 1), township="归流河", name="蔡平海")
+    drop.enrol("cai", "DB9", "A9X", start=date(2019, 1, 1), end=date(2023, 12, 31), name="蔡平海")
+    drop.enrol("bare", "DB2", "A41", start=date(2024, 6, 1), township="索伦", name="蔡平海")
+    drop.pay("DB1", MONTHS_2026, 505.0)
+    drop.pay("DB2", MONTHS_2026, 505.0)
+    add_possible_duplicates(drop.graph, [("A41", "bare", "A40", "cai", 0.3, "lone_name"),
+                                         ("A41", "bare", "A9X", "cai", 0.3, "lone_name")])  # fmt: skip
+    (case,) = detect_duplicate_enrollment(drop.graph, POLICY)
+    assert case.records == [("assistance", "A41"), ("assistance", "A40")]
+    assert case.amount_at_risk == 505.0 * 10
+
+
+def test_a_row_paired_with_two_overlapping_rows_of_one_case_is_one_lead_counting_once():
+    # his two rows of one case (a class change in 2026-05) both beside the bare row: one
+    # lead, each month paid twice counted once
+    drop = HouseholdSketch()
+    drop.enrol("cai", "DB1", "A40", start=date(2024, 1, 1), end=date(2026, 4, 30), name="蔡平海")
+    drop.enrol("cai", "DB1", "A42", start=date(2026, 5, 1), name="蔡平海")
+    drop.enrol("bare", "DB2", "A41", start=date(2024, 6, 1), name="蔡平海")
+    drop.pay("DB1", MONTHS_2026, 505.0)
+    drop.pay("DB2", MONTHS_2026, 505.0)
+    drop.possibly_same("bare", "A41", "cai", "A40", 0.3, reason="lone_name")
+    drop.possibly_same("bare", "A41", "cai", "A42", 0.3, reason="lone_name")
+    (case,) = detect_duplicate_enrollment(drop.graph, POLICY)
+    assert sorted(case.records) == [("assistance", rid) for rid in ("A40", "A41", "A42")]
+    assert case.amount_at_risk == 505.0 * 10
 
 
 @pytest.mark.parametrize("second_case", ["DB1", "DB7"])
