@@ -478,7 +478,7 @@ def possible_roster_duplicates(
 
     ``lone_name``: a row with no ID (of any form) and no birth date, of a person no row of
     whom gives either, and a row of a person holding an ID, of one name (two characters or
-    more) and gender (or a blank one), where no third person of any registry carries the
+    more) and gender (a blank one, or that of every row of his that gives one), where no third person of any registry carries the
     name, as name or former name: the second enrollment of the one person the county knows
     by that name, written without her papers. Its probability is that of the pair as
     linking scored it, at most ``LONE_NAME_PROBABILITY`` (most such pairs are never
@@ -557,8 +557,11 @@ def possible_roster_duplicates(
                 WHERE b.registry = 'assistance' AND o.registry = 'assistance'
                   AND length(b.name) >= 2 AND c.persons = 2
                   AND coalesce(b.id18, b.id_text, b.id_prefix) IS NULL AND b.dob IS NULL
-                  AND coalesce(b.gender = o.gender, true)
                   AND eb.person_id <> eo.person_id
+                  -- of his gender by every row of his that gives one (his roster row may not)
+                  AND NOT EXISTS (SELECT 1 FROM {entities} g
+                                  JOIN {PERSONS} pg ON pg.unique_id = g.registry || ':' || g.record_id
+                                  WHERE g.person_id = eo.person_id AND pg.gender <> b.gender)
                   AND eb.person_id NOT IN (SELECT person_id FROM known)
                   AND eo.person_id IN (SELECT person_id FROM person_ids)
             ),

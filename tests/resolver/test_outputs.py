@@ -373,6 +373,19 @@ def test_a_bare_roster_row_under_a_name_one_person_carries_is_a_possible_duplica
     assert [pair for pair in possible_roster_duplicates(con) if pair[-1] == "lone_name"] == []
 
 
+def test_a_womans_bare_row_is_no_possible_duplicate_of_a_man_whose_roster_row_gives_no_gender():
+    # a reviewer's repro: his roster row writes no gender, his hukou row says 男; until
+    # 2026-12-06 only the roster row was compared, and her row was paired with him
+    con = _bare_row_of_a_lone_name()
+    con.execute("UPDATE persons SET gender = NULL WHERE unique_id = 'assistance:A40'")
+    con.execute("UPDATE persons SET gender = 'F' WHERE unique_id = 'assistance:A41'")
+    assert [pair for pair in possible_roster_duplicates(con) if pair[-1] == "lone_name"] == []
+    con.execute("UPDATE persons SET gender = 'M' WHERE unique_id = 'assistance:A41'")
+    assert [pair[:4] for pair in possible_roster_duplicates(con) if pair[-1] == "lone_name"] == [
+        ("A41", "PL2", "A40", "PL1")
+    ]
+
+
 def test_a_bare_row_of_the_other_gender_or_labelled_apart_is_no_possible_duplicate():
     con = _bare_row_of_a_lone_name()
     record_label(con, "assistance:A40", "assistance:A41", same_person=False, actor="审核员甲",
