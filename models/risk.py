@@ -76,7 +76,10 @@ def feature_vector(case: Case) -> list[float]:
 # Why a case that rests on records linking left apart (``UNLINKED``) is scored at most their
 # match probability, as its explanation says it, per case type that records it.
 UNLINKED_REASONS = {
-    "duplicate_enrollment": "两条记录未归并为同一人，评分以其匹配概率为上限",
+    "duplicate_enrollment": (
+        "两条记录未归并为同一人，评分以其为同一人的概率为上限（仅凭姓名相同的，"
+        "该概率不是模型估计，固定取至多 0.3）"
+    ),
     "deceased_paid": "死亡记录未确认为本人，评分以其与本人的关联概率为上限",
     "missed_disability": "本人可能是一条未能确认的死亡记录所指的人，评分以本人在世的可能为上限",
 }

@@ -43,8 +43,9 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
   address writing its township bare, ``察尔森胜利嘎查7组``, is read as township ``察尔森`` and
   village ``胜利`` when the drop places that village in that township and knows no village
   ``察尔森胜利``, nor one a character or a sound away, and the address writes no county
-  before it but the one the county's own rows write; a village column beside no township
-  column is read so too); ``address``;
+  before it but the one the county's own rows write; a death notice's village column
+  beside no township column is read so too, while another registry's never is: its village
+  counts as known, so the reading is blocked by the row itself); ``address``;
   ``address_area`` and ``address_house``: the village group and the house the address
   names (township, village, group and house number, however the address was written; the
   group may come from the village column; none where the address stops short of them). In
