@@ -491,6 +491,7 @@ def _add_assistance(graph, rows) -> None:
             continue
         case = ("case", case_no)
         area = areas(area_marker, program_written)
+        gradual_until, gradual_note = (noted_gradual_exit(note) if note else None) or (None, None)
         if case not in graph:
             graph.add_node(case, kind="case", program=program, dibao_class=dibao_class,
                            area=area, payments=defaultdict(list), base_apart=False,
@@ -503,8 +504,7 @@ def _add_assistance(graph, rows) -> None:
               income_month=income, relation=relation, program=program,
               household_size=household_size, id18=id18, area=area,
               income_since=parse_date(income_date) if income_date else None, birth_date=born,
-              gender=gender, gradual_until=noted_gradual_exit(note) if note else None,
-              gradual_note=note,
+              gender=gender, gradual_until=gradual_until, gradual_note=gradual_note,
               township=township, village=village, county=county, name=name)  # fmt: skip
         _shared(graph, node, "phone", phone, case, record_id, attached)
         _shared(graph, node, "address", address, case, record_id, attached)

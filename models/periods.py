@@ -78,10 +78,20 @@ _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 
              "九": 9}  # fmt: skip
 
 
-def noted_gradual_exit(note: str) -> int | None:
-    """The last month (index) of the 渐退 a roster row's text dates, or None when it dates
-    none: the latest month it ends (至 / 截止 / 结束 / the end of a range), else its first
-    month (…起) and its length (N 个月).
+# Where a clause of a note or of a column's header：value ends (a 渐退's clause ends there).
+_CLAUSE_BREAK = re.compile(r"[；;。，,\n]")
+_HEADER_MARK = re.compile(r"[:：]")
+_START_BEFORE = re.compile(rf"{_MONTH}\s*(?:起|开始)\s*$")
+
+
+def noted_gradual_exit(note: str) -> tuple[int, str] | None:
+    """The last month (index) of the 渐退 a roster row's text dates and the 渐退 clause it was
+    read from, or None when it dates none. Only a 渐退 clause is read: from the word 渐退 (from
+    the start of a column's header that names it, or from a first month …起 just before it) to
+    the next clause break (；;。，, or a line break), so neither a date of another clause
+    (低保证有效期至2028年12月) nor the rest of a note (a contact's phone) is taken or quoted. In
+    it, the month it ends (至 / 截止 / 结束 / the end of a range), else its first month (…起)
+    and its length (N 个月); the latest of the clauses'. A text saying 非渐退 dates none.
 
     Parameters
     ----------
@@ -91,25 +101,79 @@ def noted_gradual_exit(note: str) -> int | None:
 
     Returns
     -------
-    int or None
-        The month index of the 渐退's last month.
+    tuple of (int, str) or None
+        The month index of the 渐退's last month and the clause it was read from.
 
     Examples
     --------
-    >>> [month_text(noted_gradual_exit(note)) for note in
+    >>> [month_text(noted_gradual_exit(note)[0]) for note in
     ...  ("渐退期（2026年9月起6个月）", "渐退至2027年2月", "渐退期2026.9-2027.2", "2026年9月起渐退六个月",
     ...   "渐退期（2026年9月至2027年2月）", "渐退截止日期：2027-02-28", "渐退起止时间：2026.09-2027.02",
     ...   "渐退期：202609-202702")]
     ['2027-02', '2027-02', '2027-02', '2027-02', '2027-02', '2027-02', '2027-02', '2027-02']
+    >>> noted_gradual_exit("备注：渐退期至2026年3月；低保证有效期至2028年12月，联系人13812345678")
+    (24314, '渐退期至2026年3月')
     >>> noted_gradual_exit("渐退期满"), noted_gradual_exit("渐退6个月"), noted_gradual_exit("2026年9月起渐退")
     (None, None, None)
+    >>> noted_gradual_exit("非渐退对象，保障期2024年1月至2029年12月") is None
+    True
     """
-    if "渐退" not in note:
+    if "渐退" not in note or "非渐退" in note:
         return None
-    ends = [end for until in _GRADUAL_UNTIL.finditer(note) if (end := _month(*until.groups()))]
+    dated = [(last, clause) for clause in _gradual_clauses(note)
+             if (last := _clause_end(clause)) is not None]  # fmt: skip
+    return max(dated, key=lambda item: item[0], default=None)
+
+
+def noted_gradual_start(clause: str) -> int | None:
+    """The first month (index) of the 渐退 a clause of ``noted_gradual_exit`` dates, where
+    it writes one before its end (渐退期（2025年10月至2026年9月）, 2026年9月起渐退六个月); None
+    where it writes only its end.
+
+    Parameters
+    ----------
+    clause : str
+        A 渐退 clause, as ``noted_gradual_exit`` returns it.
+
+    Returns
+    -------
+    int or None
+        The month index of the 渐退's first month.
+
+    Examples
+    --------
+    >>> [noted_gradual_start(clause) and month_text(noted_gradual_start(clause))
+    ...  for clause in ("渐退期（2025年10月至2026年9月）", "2026年9月起渐退六个月", "渐退至2027年2月")]
+    ['2025-10', '2026-09', None]
+    """
+    months = [month for found in re.finditer(_MONTH, clause) if (month := _month(*found.groups()))]
+    return min(months) if len(months) > 1 or _GRADUAL_FROM.search(clause) else None
+
+
+def _gradual_clauses(note: str) -> list[str]:
+    """Each 渐退 clause of ``note``: from the word 渐退 to the clause's end; from the clause's
+    start where 渐退 is in a header (header：value), or from a first month …起 just before it."""
+    clauses = []
+    for clause in _CLAUSE_BREAK.split(note):
+        at = clause.find("渐退")
+        if at < 0:
+            continue
+        header = _HEADER_MARK.search(clause)
+        if header is not None and header.start() > at:
+            at = 0
+        elif start := _START_BEFORE.search(clause[:at]):
+            at = start.start()
+        clauses.append(clause[at:].strip())
+    return clauses
+
+
+def _clause_end(clause: str) -> int | None:
+    """The last month a 渐退 ``clause`` dates: the latest it ends, else its first month plus
+    its length; None when it dates none."""
+    ends = [end for until in _GRADUAL_UNTIL.finditer(clause) if (end := _month(*until.groups()))]
     if ends:
         return max(ends)
-    start, length = _GRADUAL_FROM.search(note), _GRADUAL_LENGTH.search(note)
+    start, length = _GRADUAL_FROM.search(clause), _GRADUAL_LENGTH.search(clause)
     first = _month(*start.groups()) if start else None
     if first is None or length is None:
         return None

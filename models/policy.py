@@ -52,6 +52,7 @@ RULE_LABELS = {
     "shared_identifier_limit": "共用账号、电话、住址的人数上限",
     "gradual_exit_months": "渐退期（月）",
     "gradual_exit_scope": "渐退期适用对象",
+    "gradual_exit_max_months": "名册所记渐退期最长按多少个月计",
     "covered_after_exit": "渐退期满后继续保障的建档立卡状态",
     "single_person_groups": "可单人户保障的人员",
     "single_person_conditions": "单人户保障的附加条件",
@@ -132,6 +133,11 @@ class Policy:
     """Who the 渐退 period applies to (one of ``GRADUAL_EXIT_SCOPES``): ``all`` 低保 cases, or
     only ``poverty_households``, cases covering a member of a 建档立卡 household (梁平, 兴安盟,
     大姚 tie 渐退 to 建档立卡 households); other cases have no period."""
+    gradual_exit_max_months: int = 24
+    """The longest a 渐退 the roster dates (``models.periods.noted_gradual_exit``) counts,
+    from its start (the income's assessment, else the stretch above the standard's start):
+    one noted further off (a typo 2062, a 36-month 渐退) is counted to this bound and the
+    lead says so. 24: the longest any of the documents allows (兴安盟 12–24 months)."""
     covered_after_exit: tuple[str, ...] = ()
     """建档立卡 statuses (``not_lifted``, ``relapsed``, ``monitored``...) of households that
     stay covered after their 渐退 period ends, not yet stably out of poverty (兴安盟); none:
@@ -503,7 +509,7 @@ def policy_from_dict(values: dict, *, source: str, held: str = "记录中",
 
 
 OPTIONAL = ("monthly_amounts", "roster_comparison_areas", "bc_min_covered_areas", "gradual_exit_scope",
-            "covered_after_exit", "single_person_conditions", "wrongful_exit_check",
+            "gradual_exit_max_months", "covered_after_exit", "single_person_conditions", "wrongful_exit_check",
             "tekun_eligibility_check", "a_class_whole_household", "payment_tolerance",
             "payment_mismatch_months", "sources", "defaults")  # fmt: skip
 """Fields a policy may leave out (a run recorded before they existed): the dataclass's
@@ -519,6 +525,7 @@ FIELD_RANGES: dict[str, tuple[float | None, float | None]] = {
     "severe_levels_any_type": (1, 4),  # a certificate's level, 一级 to 四级
     "shared_identifier_limit": (1, None),
     "gradual_exit_months": (0, MAX_MONTHS),
+    "gradual_exit_max_months": (0, MAX_MONTHS),
     "bc_min_covered": (1, None),
     "payment_tolerance": (0, 1),
     "payment_mismatch_months": (1, None),

@@ -124,7 +124,7 @@ class HouseholdSketch:
                    dibao_class=dibao_class, area=area, household_size=household_size,
                    birth_date=birth_date, gender=gender,
                    gradual_until=month_index(gradual_until) if gradual_until else None,
-                   gradual_note=f"备注：渐退至{gradual_until}" if gradual_until else None,
+                   gradual_note=f"渐退至{gradual_until}" if gradual_until else None,
                    township=township, village=village, county=county,
                    name=name or self.graph.nodes[node].get("name") or pid)  # fmt: skip
 

@@ -11,7 +11,7 @@ from models.amounts import fen, yuan_text
 from models.cases import Case, Evidence
 from models.detectors.common import enrolment_evidence, paid_months, refunds
 from models.graph import neighbours, nodes_of
-from models.periods import month_index, month_text
+from models.periods import month_index, month_text, noted_gradual_start
 from models.policy import Policy
 from resolver.registries import INCOME_DATE_HEADERS
 
@@ -125,8 +125,10 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
         exit_months = _exit_months(policy, bool(poor_households))
         ends = {start: start + exit_months for start in starts.values()}
         noted = _noted_exit(graph, case)
+        gradual_start = _gradual_start(noted, max(ends), assessed is not None)
         if noted is not None and noted[0] >= max(ends):
-            ends[max(ends)] = noted[0]  # the 渐退 the office dated, under way or ended
+            # the 渐退 the office dated, under way or ended, no longer than the policy's bound
+            ends[max(ends)] = min(noted[0], gradual_start + policy.gradual_exit_max_months)
         else:  # none, or one before this stretch above the standard
             noted = None
         planned = _planned_exit(rows, as_of) if assessed is None and noted is None else None
@@ -139,7 +141,8 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
             start = starts[months[0]]
             reading = _reading(policy, poverty, poor_households, exit_months)
             paid_back = refunds(graph, policy, case, ends[start])
-            basis = _basis(since, assessed is not None, planned, noted)
+            noted_text = _noted_text(policy, noted, gradual_start, exit_months)
+            basis = _basis(since, assessed is not None, planned, noted_text)
             basis += _crossed(policy, start, month_index(since)) + _now_under(policy, income, as_of)
             cases.append(_case(graph, policy, case, rows, income, basis, assessed is not None,
                                months, paid_back, reading, exit_months, ended))  # fmt: skip
@@ -260,16 +263,39 @@ def _records(poverty: list[tuple[str, str]]) -> str:
     return "、".join(sorted({record for _, record in poverty}))
 
 
-def _basis(since: date, assessed: bool, planned: int | None,
-           noted: tuple[int, str, str] | None) -> str:  # fmt: skip
+def _gradual_start(noted: tuple[int, str, str] | None, stretch: int, assessed: bool) -> int:
+    """The month a 渐退 the roster dates runs from, for ``policy.gradual_exit_max_months``:
+    the stretch above the standard's (from the income's assessment); for an undated income,
+    the first month the clause writes (渐退期（2025年10月至2026年9月）) where it is later."""
+    first = noted_gradual_start(noted[2]) if noted is not None and not assessed else None
+    return max(stretch, first) if first is not None else stretch
+
+
+def _noted_text(policy: Policy, noted: tuple[int, str, str] | None, start: int,
+                exit_months: int) -> str | None:  # fmt: skip
+    """What the evidence says of the 渐退 the roster dates (``noted``: its last month, row and
+    clause), which runs from month ``start``: counted to
+    ``policy.gradual_exit_max_months`` when it is noted longer, or longer than the policy's
+    own ``exit_months``; None when none is noted."""
+    if noted is None:
+        return None
+    last, record, clause = noted
+    where = f"（救助对象 {record} {clause}）"
+    bound = policy.gradual_exit_max_months
+    if last > start + bound:
+        return (f"名册所记渐退期至 {month_text(last)}，长于政策允许的最长 {bound} 个月，"
+                f"按 {bound} 个月计算，请核实{where}")  # fmt: skip
+    longer = f"，长于本地政策的渐退期 {exit_months} 个月" if last > start + exit_months else ""
+    return f"本案按名册所记渐退期计算，渐退至 {month_text(last)} 止{longer}{where}"
+
+
+def _basis(since: date, assessed: bool, planned: int | None, noted: str | None) -> str:
     """What the 渐退 period was counted from, in the evidence's words: the 渐退 the roster
-    dates (``noted``: its last month, row and text) named with the row and column it was
-    read from."""
+    dates (``noted``: what ``_noted_text`` says of it, naming the row and clause it was
+    read from)."""
     if noted is not None:
-        last, record, text = noted
         dated = f"收入核定日期 {since}；" if assessed else ""
-        return (f"{dated}本案按名册所记渐退期计算，渐退至 {month_text(last)} 止"
-                f"（救助对象 {record} {text}）")  # fmt: skip
+        return dated + noted
     if assessed:
         return f"收入核定日期 {since}"
     if planned is not None:

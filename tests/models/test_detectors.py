@@ -24,7 +24,7 @@ from models.detectors.suspected_split import detect_suspected_split
 from models.detectors.tekun_eligible import detect_tekun_eligible
 from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
 from models.graph import add_possible_duplicates
-from models.periods import month_index
+from models.periods import month_index, noted_gradual_exit
 from models.policy import load_policy
 from models.sketch import AS_OF, HouseholdSketch
 from resolver.registries import REGISTRIES
@@ -2123,17 +2123,28 @@ def test_an_undated_income_with_a_planned_exit_within_the_period_is_a_gradual_ex
     assert [case.records for case in cases] == ([[("assistance", "A1")]] if raised else [])
 
 
+def _noted_gradual(drop: HouseholdSketch, record: str, note: str) -> None:
+    """Give the roster row ``record`` the note ``note``, read as the graph reads it."""
+    for *_, row in drop.graph.edges(data=True):
+        if row.get("kind") == "enrolled_in" and row["record_id"] == record:
+            row["gradual_until"], row["gradual_note"] = noted_gradual_exit(note)
+
+
 @pytest.mark.parametrize(
-    ("noted", "months_raised"), [("2027-02", 0), ("2026-06", 4), ("2028-02", 0)]
-)
-def test_an_undated_income_with_a_gradual_exit_its_note_dates_runs_until_then(noted, months_raised):
-    # the office wrote the 渐退 in the head's 备注 (渐退期（2026年9月起6个月）): the period
-    # ends then, not 6 months after an enrollment of 2019; one ended in 2026-06 leaves the
-    # months after it; one longer than the policy's 6 months is the office's 渐退 all the same
-    # (the documents allow six months to two years; until 2026-12-06 a case for all of 2026)
+    ("note", "months_raised"),
+    [("渐退期（2026年9月至2027年2月）", 0), ("渐退期（2025年7月至2026年6月）", 4),
+     ("渐退期（2026年3月至2028年2月）", 0), ("渐退至2027年2月", 10)],
+)  # fmt: skip
+def test_an_undated_income_with_a_gradual_exit_its_note_dates_runs_until_then(note, months_raised):
+    # the office wrote the 渐退 in the head's 备注: the period ends then, not 6 months after an
+    # enrollment of 2019; one ended in 2026-06 leaves the months after it; one longer than
+    # the policy's 6 months is the office's 渐退 up to the policy's bound of 24 months from
+    # its first month; one that writes no first month runs from the enrollment, and its 24
+    # months ended in 2021 (until 2026-12-06 a noted 渐退 had no bound: no lead)
     drop = HouseholdSketch()
-    drop.enrol("li", "DB7", "A1", start=date(2019, 3, 1), income=900.0, gradual_until=noted)
+    drop.enrol("li", "DB7", "A1", start=date(2019, 3, 1), income=900.0)
     drop.enrol("wife", "DB7", "A2", start=date(2019, 3, 1), income=900.0)
+    _noted_gradual(drop, "A1", f"备注：{note}，联系电话13812345678")
     drop.poor("li", "P7", status="lifted")
     drop.pay("DB7", MONTHS_2026, 350.0)
     cases = detect_over_standard(drop.graph, load_policy("梁平区回龙镇"))  # 6 months
@@ -2141,9 +2152,50 @@ def test_an_undated_income_with_a_gradual_exit_its_note_dates_runs_until_then(no
         [350.0 * months_raised] if months_raised else []
     )
     if months_raised == 4:
-        assert "本案按名册所记渐退期计算，渐退至 2026-06 止（救助对象 A1 备注：渐退至2026-06）" in (
+        assert (
+            cases[0]
+            .evidence[1]
+            .text.endswith(
+                "本案按名册所记渐退期计算，渐退至 2026-06 止，长于本地政策的渐退期 6 个月"
+                "（救助对象 A1 渐退期（2025年7月至2026年6月））"
+            )
+        )
+    if months_raised == 10:
+        assert "名册所记渐退期至 2027-02，长于政策允许的最长 24 个月，按 24 个月计算，请核实" in (
             cases[0].evidence[1].text
         )
+    assert not any("1381234" in item.text for case in cases for item in case.evidence)
+
+
+@pytest.mark.parametrize(
+    ("noted", "months_raised"), [("2062-09", 13), ("2026-09", 13), ("2025-09", 13)]
+)
+def test_a_noted_gradual_exit_counts_only_up_to_the_policys_bound(noted, months_raised):
+    # income assessed 2023-09-10: a 渐退 noted to 2062-09 (a typo) or 2026-09 (36 months)
+    # counts to 2025-09, 24 months on; until 2026-12-06 either hid the lead entirely
+    drop = HouseholdSketch()
+    drop.enrol("li", "DB7", "A1", start=date(2019, 3, 1), income=900.0,
+               income_since=date(2023, 9, 10), gradual_until=noted)  # fmt: skip
+    drop.poor("li", "P1", status="lifted")
+    drop.pay("DB7", [f"{y}-{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13)
+                     if (y, m) <= (2026, 10)], 350.0)  # fmt: skip
+    (case,) = detect_over_standard(drop.graph, load_policy("梁平区回龙镇"))
+    assert case.amount_at_risk == 350.0 * months_raised  # 2025-10 to 2026-10
+    capped = f"名册所记渐退期至 {noted}，长于政策允许的最长 24 个月，按 24 个月计算，请核实"
+    assert (capped in case.evidence[1].text) == (noted != "2025-09")
+
+
+def test_only_the_gradual_clause_of_a_note_is_read():
+    # 低保证有效期至2028年12月 is no 渐退's end; 非渐退 is no 渐退; until 2026-12-06 the latest
+    # date after any 至 of the note was read
+    assert noted_gradual_exit("渐退期至2026年3月；低保证有效期至2028年12月") == (
+        month_index("2026-03"),
+        "渐退期至2026年3月",
+    )
+    assert noted_gradual_exit("非渐退对象，保障期2024年1月至2029年12月") is None
+    assert noted_gradual_exit(
+        "2023年已渐退，渐退至2024年3月止，2024年4月起恢复全额至2029年12月"
+    ) == (month_index("2024-03"), "渐退至2024年3月止")
 
 
 @pytest.mark.parametrize(("noted", "months_raised"), [("2026-12", 0), ("2026-06", 4)])

@@ -145,7 +145,7 @@ def test_a_gradual_exit_a_column_of_its_own_dates_reaches_the_roster_row_with_it
         "渐退起止时间：2026.09-2027.02",
     )
     ((_, urban),) = neighbours(graph, person("p-urban"), "enrolled_in")
-    assert urban["gradual_note"] == "备注：渐退期（2026年9月起6个月）"
+    assert urban["gradual_note"] == "渐退期（2026年9月起6个月）"
 
 
 def test_a_roster_rows_name_township_and_village_reach_the_roster_row(tmp_path):
