@@ -33,6 +33,12 @@ RESTORED = "registration_restored"
 the police withdrew a cancellation, the notice very likely wrong): its score is at most
 ``RESTORED_SCORE``, and the notice counts as corroborating nothing."""
 RESTORED_SCORE = 0.1
+CLASS_LOWERED = "class_lowered"
+"""A ``payment_mismatch`` lead's feature when its months were paid at a higher 低保 class than
+the roster's current one, which the ledger pays from its latest months (a switch down): a lead
+only if the class changed later than the ledger shows, which the data cannot tell. Its score is
+at most ``CLASS_LOWERED_SCORE``."""
+CLASS_LOWERED_SCORE = 0.3
 LIKELY_SCORE = 0.5
 """A lead scored at least this is more likely true than not: the count beside a headline
 count of leads (an uncertain lead on a namesake's notice counts among the leads, scored low)."""

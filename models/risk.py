@@ -28,7 +28,16 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from models.case_types import CASE_TYPES
-from models.cases import RESTORED, RESTORED_SCORE, STRUCK, STRUCK_SCORE, UNLINKED, Case
+from models.cases import (
+    CLASS_LOWERED,
+    CLASS_LOWERED_SCORE,
+    RESTORED,
+    RESTORED_SCORE,
+    STRUCK,
+    STRUCK_SCORE,
+    UNLINKED,
+    Case,
+)
 from resolver.errors import DoudiError, path_problem
 
 # Per case type: (feature, Chinese label, direction), from the case-type registry.
@@ -263,6 +272,11 @@ class RiskModel(ClassifierMixin, BaseEstimator):
                     f"评分以 {score_text(RESTORED_SCORE)} 为上限；模型评分 {score_text(modelled)}，"
                     f"{calibrated}）")  # fmt: skip
             score = RESTORED_SCORE
+        if case.features.get(CLASS_LOWERED) and score > CLASS_LOWERED_SCORE:
+            base = (f"风险评分 {score_text(CLASS_LOWERED_SCORE)}（此前按较高类别发放，类别调整是否迟延无法从数据判断，"
+                    f"评分以 {score_text(CLASS_LOWERED_SCORE)} 为上限；模型评分 {score_text(modelled)}，"
+                    f"{calibrated}）")  # fmt: skip
+            score = CLASS_LOWERED_SCORE
         if not moves:
             return score, [base]
         words = "；".join(

@@ -24,7 +24,7 @@ from models.amounts import (
     own_amount,
     sources_text,
 )
-from models.cases import Case, Evidence
+from models.cases import CLASS_LOWERED, Case, Evidence
 from models.detectors.common import (
     counted_months,
     enrolment_evidence,
@@ -142,11 +142,15 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
 
 class _Change(NamedTuple):
     """The months a case was paid at an earlier class (``_class_change``): that class's key,
-    the months (in order) and the first month paid at the current class."""
+    the months (in order), the first month paid at the current class and whether it was a
+    switch down."""
 
     key: str
     months: list[int]
     since: int
+    lowered: bool = False
+    """Whether those months were paid more than the current class (a switch down): a lead,
+    uncertain (``CLASS_LOWERED``), as the data cannot tell a change made late from one on time."""
 
 
 class _Judged(NamedTuple):
@@ -268,7 +272,10 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
         if over > policy.payment_tolerance * due:
             found.append((month, paid, due, members, sources))
     change = _class_change(judged, {month for month, *_ in found}, price)
-    if change is not None:
+    if change is not None and any(paid > due for month, paid, due, *_ in found
+                                  if month in change.months):  # fmt: skip
+        change = change._replace(lowered=True)  # paid more before: a switch down, still a lead
+    elif change is not None:
         found = [item for item in found if item[0] not in change.months]
     return _Judged(found, back, extras, change)
 
@@ -424,6 +431,7 @@ def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], judged: _Jud
     base_apart = graph.nodes[case]["base_apart"]
     paid_word = "实发保障金（不含分类施保金）" if base_apart else "实发"
     evidence = [
+        *_lowered_evidence(judged.change),
         Evidence(f"案件 {case[1]} 有 {len(differences)} 个月的发放额与在保成员按类别应发的金额明显不符"
                  f"（{month_text(differences[0][0])} 至 {month_text(differences[-1][0])}）："
                  f"多发合计 {_yuan(over)} 元，少发合计 {_yuan(short)} 元", "payments", first),
@@ -451,6 +459,7 @@ def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], judged: _Jud
             "over": float(over > 0),
             "difference_share": max(abs(paid - owed) / owed if owed else 1.0
                                     for _, paid, owed, _, _ in differences),
+            **({CLASS_LOWERED: 1.0} if judged.change and judged.change.lowered else {}),
         },
     )  # fmt: skip
 
@@ -472,9 +481,20 @@ def _addon_evidence(judged: _Judged, addon: int | None, over: int) -> list[Evide
                      "重残加发（对重度残疾人适当提高低保金标准），请核对本地加发标准")]  # fmt: skip
 
 
+def _lowered_evidence(change: _Change | None) -> list[Evidence]:
+    """What the evidence says first of a switch down to the current class: no excess if the
+    class did change then; whether it changed late the data cannot tell."""
+    if change is None or not change.lowered:
+        return []
+    since, earlier = month_text(change.since), CLASS_LABELS[change.key].removeprefix("低保")
+    return [Evidence(f"台账自 {since} 起按现类别发放，此前按 {earlier} 发放：如类别确于 {since} "
+                     "调整则无多发；调整是否迟延无法从数据判断，请核实类别调整时间")]  # fmt: skip
+
+
 def _change_evidence(change: _Change | None) -> list[Evidence]:
-    """What the evidence says of the months taken as paid at an earlier class."""
-    if change is None:
+    """What the evidence says of the months taken as paid at an earlier class (a switch up:
+    not counted amiss)."""
+    if change is None or change.lowered:
         return []
     return [Evidence(f"{month_text(change.months[0])} 至 {month_text(change.months[-1])} 的发放额恰为"
                      f"{CLASS_LABELS[change.key]}按当月人数的标准，{month_text(change.since)} 起按现类别"

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from models.amounts import spread_back_pay
-from models.cases import RESTORED, UNLINKED, one_per_finding
+from models.cases import CLASS_LOWERED, RESTORED, UNLINKED, one_per_finding
 from models.detectors.a_class_partial import detect_a_class_partial
 from models.detectors.common import single_person_conditions
 from models.detectors.deceased_paid import detect_deceased_paid
@@ -2572,30 +2572,33 @@ def _three_members(current: str, ended: str | None = None) -> HouseholdSketch:
     return drop
 
 
-@pytest.mark.parametrize(("before", "now"), [("A", "C"), ("C", "A")])
-def test_months_paid_exactly_at_another_class_before_a_change_to_the_current_one_are_no_mismatch(
-    before, now
-):
-    """类别调整: paid three members' class amount of ``before`` January–July, of ``now`` (the
-    roster's class) from August on: the earlier months were paid at the earlier class."""
-    drop = _three_members(now)
-    amount = {"A": 455.0, "C": 305.0}
-    drop.pay("DB1", MONTHS_2026[:7], 3 * amount[before])
-    drop.pay("DB1", MONTHS_2026[7:], 3 * amount[now])
+@pytest.mark.parametrize("since", [10, 9, 7])
+def test_a_clean_switch_up_to_the_current_class_is_a_change_however_few_months_it_has(since):
+    """类别调整: paid three members' class C amount (305) until a month, the roster's class A
+    (455) from it through the ledger's latest (one month, two, four): the earlier months
+    were paid at the earlier class, less than now, and are no lead."""
+    drop = _three_members("A")
+    drop.pay("DB1", MONTHS_2026[: since - 1], 3 * 305.0)
+    drop.pay("DB1", MONTHS_2026[since - 1 :], 3 * 455.0)
     assert detect_payment_mismatch(drop.graph, POLICY) == []
 
 
-@pytest.mark.parametrize("since", [10, 9, 7])
-def test_a_clean_switch_to_the_current_class_is_a_change_however_few_months_it_has(since):
-    """A blind tester: paid class A (455) to three members the roster writes C (305) until a
-    month, at C from it through the ledger's latest (one month, two, four): the roster keeps
-    no class history, so the data cannot tell a late change from a timely one; until
-    2026-12-06 fewer than three months at C made every month before a lead of 多发, which
-    vanished when the ledger grew by a month."""
+@pytest.mark.parametrize("since", [10, 8])
+def test_a_switch_down_to_the_current_class_is_an_uncertain_lead(since):
+    """A reviewer: paid class A (455) to three members the roster writes C (305) until a
+    month, at C from it (the ledger's latest, or three months): if the class was lowered
+    late, the months before were paid too much; the data cannot tell, so it is a lead scored
+    at most 0.3 that says so first (until 2026-12-06 no lead at all)."""
     drop = _three_members("C")
     drop.pay("DB1", MONTHS_2026[: since - 1], 3 * 455.0)
     drop.pay("DB1", MONTHS_2026[since - 1 :], 3 * 305.0)
-    assert detect_payment_mismatch(drop.graph, POLICY) == []
+    (case,) = detect_payment_mismatch(drop.graph, POLICY)
+    assert case.amount_at_risk == (since - 1) * 3 * (455.0 - 305.0)
+    assert case.features[CLASS_LOWERED] == 1.0
+    assert case.evidence[0].text == (
+        f"台账自 2026-{since:02d} 起按现类别发放，此前按 A类 发放：如类别确于 2026-{since:02d} "
+        "调整则无多发；调整是否迟延无法从数据判断，请核实类别调整时间"
+    )
 
 
 def test_a_latest_month_paid_above_the_current_class_stays_a_mismatch():
@@ -2609,11 +2612,11 @@ def test_a_latest_month_paid_above_the_current_class_stays_a_mismatch():
 
 
 def test_a_change_of_class_and_of_size_in_one_month_is_no_mismatch():
-    """Three members paid at class A until July, when the son left; the two left paid at
-    class C, the roster's, since."""
-    drop = _three_members("C", ended="A")
-    drop.pay("DB1", MONTHS_2026[:7], 3 * 455.0)
-    drop.pay("DB1", MONTHS_2026[7:], 2 * 305.0)
+    """Three members paid at class C until July, when the son left; the two left paid at
+    class A, the roster's, since."""
+    drop = _three_members("A", ended="C")
+    drop.pay("DB1", MONTHS_2026[:7], 3 * 305.0)
+    drop.pay("DB1", MONTHS_2026[7:], 2 * 455.0)
     assert detect_payment_mismatch(drop.graph, POLICY) == []
 
 
@@ -2630,13 +2633,13 @@ def test_amounts_that_fit_no_class_exactly_stay_a_mismatch(paid, months):
 
 
 def test_a_lead_left_before_a_change_of_class_says_what_it_took_as_the_earlier_class():
-    drop = _three_members("C")
-    drop.pay("DB1", MONTHS_2026[:3], 1400.0)  # no class
-    drop.pay("DB1", MONTHS_2026[3:7], 3 * 455.0)  # class A
-    drop.pay("DB1", MONTHS_2026[7:], 3 * 305.0)  # class C, the roster's
+    drop = _three_members("A")
+    drop.pay("DB1", MONTHS_2026[:3], 2000.0)  # no class
+    drop.pay("DB1", MONTHS_2026[3:7], 3 * 305.0)  # class C
+    drop.pay("DB1", MONTHS_2026[7:], 3 * 455.0)  # class A, the roster's
     [case] = detect_payment_mismatch(drop.graph, POLICY)
-    assert case.amount_at_risk == 3 * (1400.0 - 915.0)
-    assert any(item.text.startswith("2026-04 至 2026-07 的发放额恰为低保A类按当月人数的标准，2026-08 起按现类别发放："
+    assert case.amount_at_risk == 3 * (2000.0 - 1365.0)
+    assert any(item.text.startswith("2026-04 至 2026-07 的发放额恰为低保C类按当月人数的标准，2026-08 起按现类别发放："
                                     "视为类别调整") for item in case.evidence)  # fmt: skip
 
 

@@ -10,6 +10,8 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from models.cases import (
+    CLASS_LOWERED,
+    CLASS_LOWERED_SCORE,
     RESTORED,
     RESTORED_SCORE,
     STRUCK,
@@ -179,6 +181,18 @@ def test_a_death_lead_whose_registration_the_police_restored_scores_at_most_its_
     score, (reason,) = model.explain(case)
     assert score == RESTORED_SCORE
     assert "死亡记录之后公安已恢复户口" in reason
+
+
+def test_a_switch_down_of_class_scores_at_most_its_cap():
+    # a payment_mismatch lead of months paid at a higher class before the current one
+    # (``CLASS_LOWERED``): whether the class changed late the data cannot tell
+    features = {"months": 33.0, "over": 1.0, "difference_share": 0.28}
+    case = Case("payment_mismatch", [("assistance", "A1")], ["p1"], 6930.0, [], features=features)
+    model = RiskModel().fit([("payment_mismatch", [3.5, 1.0, 0.3])] * 30, [1] * 30)
+    lowered = replace(case, features=features | {CLASS_LOWERED: 1.0})
+    score, (reason,) = model.explain(lowered)
+    assert score == CLASS_LOWERED_SCORE < model.explain(case)[0]
+    assert reason.startswith("风险评分 0.30（此前按较高类别发放，类别调整是否迟延无法从数据判断")
 
 
 def test_a_lead_resting_on_a_struck_row_says_so_first_and_scores_lower():
