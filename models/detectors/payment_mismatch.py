@@ -303,7 +303,7 @@ def _class_change(judged: list[tuple], amiss: set[int], price: Callable) -> _Cha
     >>> two = [{"program": "dibao"}] * 2
     >>> paid = [(month, 75000, two) for month in range(12)] + [(12, 43000, two)]
     >>> _class_change(paid, set(range(12)), price)
-    _Change(key='B', months=[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], since=12)
+    _Change(key='B', months=[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], since=12, lowered=False)
     >>> _class_change(paid[:12] + [(12, 75000, two)], set(range(13)), price) is None
     True
     """
