@@ -220,7 +220,8 @@ def test_run_without_data_runs_on_a_synthetic_county_and_evaluates(tmp_path):
     assert json.loads((out / "policy.json").read_text())["death_grace_months"] == 1
     # beside each count, how many of those leads score at least 0.5 (a likely finding)
     row = next(line for line in result.output.splitlines() if "死亡后仍发放" in line)
-    total, likely = (int(cell.strip().replace(",", "")) for cell in row.split("│")[2:4])
+    cells = row.split("│")
+    total, likely = (int(cells[index].strip().replace(",", "")) for index in (2, 4))
     deaths = [case for case in cases if case["case_type"] == "deceased_paid"]
     assert (total, likely) == (len(deaths), sum(case["risk_score"] >= 0.5 for case in deaths))
     assert "其中评分≥0.5" in result.output

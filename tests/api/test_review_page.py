@@ -172,7 +172,7 @@ def test_an_auditor_screens_a_payment_list_and_clears_a_held_line_on_the_page(pa
         {"name": "11月发放表.csv", "mimeType": "text/csv", "buffer": content}])  # fmt: skip
     page.click("#upload button[type=submit]")
     held = page.locator("#held tbody tr[data-line='31']")  # the last line: the unknown case
-    expect(held).to_contain_text(UNKNOWN_CASE)
+    expect(held).to_contain_text(UNKNOWN_CASE, timeout=30_000)  # screened on upload: slow CI
     expect(held).to_contain_text("无法核对")
     expect(held).to_contain_text("待核实")
     expect(held).to_contain_text(rows[-1]["payee_name"])
