@@ -33,7 +33,9 @@ def detect_duplicate_enrollment(graph: nx.MultiGraph, policy: Policy) -> list[Ca
     or more cases (each row active and covered, its case paid that month), everything above
     the single largest amount the person's rows received — each row's amount being the
     person's own (their class's amount that month, ``models.amounts``) — less what the
-    cases paid back (退回, 追回) after the first month paid twice (``_paid_back``).
+    cases paid back (退回, 追回) after the first month paid twice (``_paid_back``). A pair lead
+    counts only what is paid above each person's own rows paid twice (``_own_excess``: his
+    own lead), so only months in which rows of both persons are paid.
 
     Example: 李四 is a covered member of 低保 case DB1 (class C) since 2020 and of 特困 case
     TK7 since 2025-01; both paid 2025-01..2026-10: one case, 22 months paid twice, each the
@@ -185,6 +187,18 @@ def _paid_twice(graph, policy: Policy, rows, persons: set) -> tuple[dict[int, fl
     return excess, sources
 
 
+def _own_excess(graph, policy: Policy, rows, persons: set) -> dict[int, float]:
+    """Per month, what each of ``persons`` was paid twice on his own rows among ``rows``
+    (``_paid_twice``: his own lead's money), added up over the persons."""
+    total: dict[int, float] = {}
+    for person in persons:
+        own = {row["record_id"] for _, row in _covered_rows(graph, person)}
+        mine = [(case, row) for case, row in rows if row["record_id"] in own]
+        for month, value in _paid_twice(graph, policy, mine, persons)[0].items():
+            total[month] = total.get(month, 0.0) + value
+    return total
+
+
 def _paid_back(graph, policy: Policy, rows, persons: set, excess: dict[int, float]
                ) -> dict[int, int]:  # fmt: skip
     """The fen paid back each month of what was received twice before it: the refund lines
@@ -219,6 +233,10 @@ def _case(graph, policy: Policy, person_ids: list[str], rows, uncertain: dict | 
                  for case, row in rows]  # fmt: skip
     persons = {("person", pid) for pid in person_ids}
     excess, sources = _paid_twice(graph, policy, rows, persons)
+    own = {} if uncertain is None else _own_excess(graph, policy, rows, persons)
+    if own:  # each person's own duplicate is his own lead: the pair counts only beyond it
+        excess = {month: value - own.get(month, 0.0) for month, value in excess.items()
+                  if in_fen(value - own.get(month, 0.0)) > 0}  # fmt: skip
     # without a payment of any of the cases in the ledger, what was paid twice is unknown
     ledger = any(graph.nodes[case]["payments"] for case, _ in rows)
     gross = sum(in_fen(value) for value in excess.values())
@@ -232,6 +250,8 @@ def _case(graph, policy: Policy, person_ids: list[str], rows, uncertain: dict | 
             f"同一人同时从两个及以上案件领取 {len(months)} 个月（{month_text(months[0])} 至 "
             f"{month_text(months[-1])}），超出其中最高一份的部分合计 {gross / 100:.2f} 元；"
             f"{sources_text(sources)}"))  # fmt: skip
+    if own:
+        evidence.append(Evidence("不含同一登记人员本人在其他案件重复领取的部分（已另列疑点）"))
     if paid_back:
         refunded = "、".join(month_text(month) for month in sorted(paid_back))
         evidence.append(Evidence(

@@ -80,7 +80,10 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     The roster keeps only a case's current 低保 class: months paid exactly at another class
     just before the case's latest months, which all fit its current classes, were paid at
     the earlier class (类别调整: ``_class_change``, however few the months at the current
-    classes since) and are not judged amiss; a lead still raised says so.
+    classes since) and are not judged amiss; a lead still raised says so. Months paid at a
+    higher class before a switch down are judged, a lead capped as uncertain
+    (``CLASS_LOWERED``) only when they are all its months paid amiss; beside other months
+    amiss, their part is stated apart in the evidence (``_lowered_part_evidence``).
 
     Example: class A case DB2 of two covered members (455 元 each) paid 1,365 元 a month
     from 2026-05 to 2026-10: six months, 455 元 too much each, 2,730 元 at risk.
@@ -430,11 +433,16 @@ def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], judged: _Jud
     sources = set().union(*(sources for *_, sources in differences))
     base_apart = graph.nodes[case]["base_apart"]
     paid_word = "实发保障金（不含分类施保金）" if base_apart else "实发"
+    lowered = _lowered_over(judged.change, differences)
+    # only months paid at the higher class before a switch down: the whole lead is uncertain
+    only_lowered = lowered is not None and lowered[1]
     evidence = [
-        *_lowered_evidence(judged.change),
+        *(_lowered_evidence(judged.change) if only_lowered else []),
         Evidence(f"案件 {case[1]} 有 {len(differences)} 个月的发放额与在保成员按类别应发的金额明显不符"
                  f"（{month_text(differences[0][0])} 至 {month_text(differences[-1][0])}）："
                  f"多发合计 {_yuan(over)} 元，少发合计 {_yuan(short)} 元", "payments", first),
+        *(_lowered_part_evidence(judged.change, lowered[0])
+          if lowered is not None and not only_lowered else []),
         *(Evidence(f"{month_text(month)} {paid_word} {_yuan(paid)} 元，应发 {_yuan(owed)} 元"
                    f"（{_owed_text(members)}）") for month, paid, owed, members, _ in largest),
         *([Evidence(f"另有 {len(differences) - len(largest)} 个月不符未逐月列出（见发放记录）")]
@@ -459,7 +467,7 @@ def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], judged: _Jud
             "over": float(over > 0),
             "difference_share": max(abs(paid - owed) / owed if owed else 1.0
                                     for _, paid, owed, _, _ in differences),
-            **({CLASS_LOWERED: 1.0} if judged.change and judged.change.lowered else {}),
+            **({CLASS_LOWERED: 1.0} if only_lowered else {}),
         },
     )  # fmt: skip
 
@@ -489,6 +497,26 @@ def _lowered_evidence(change: _Change | None) -> list[Evidence]:
     since, earlier = month_text(change.since), CLASS_LABELS[change.key].removeprefix("低保")
     return [Evidence(f"台账自 {since} 起按现类别发放，此前按 {earlier} 发放：如类别确于 {since} "
                      "调整则无多发；调整是否迟延无法从数据判断，请核实类别调整时间")]  # fmt: skip
+
+
+def _lowered_over(change: _Change | None, differences: list[tuple]) -> tuple[int, bool] | None:
+    """For a switch down (``change.lowered``), the fen paid above the amounts owed in the
+    months paid at the higher class, and whether those are all the months paid amiss; else
+    None."""
+    if change is None or not change.lowered:
+        return None
+    months = set(change.months)
+    over = sum(max(paid - owed, 0) for month, paid, owed, *_ in differences if month in months)
+    return over, all(month in months for month, *_ in differences)
+
+
+def _lowered_part_evidence(change: _Change, over: int) -> list[Evidence]:
+    """What the evidence says of a switch down in a lead with other months paid amiss: the
+    part paid at the higher class, which is no excess if the class did change then."""
+    since, earlier = month_text(change.since), CLASS_LABELS[change.key].removeprefix("低保")
+    return [Evidence(f"其中 {_yuan(over)} 元为类别调整前按较高类别（{earlier}）发放"
+                     f"（{month_text(change.months[0])} 至 {month_text(change.months[-1])}），"
+                     f"如类别确于 {since} 调整则不属多发；调整是否迟延无法从数据判断，请核实类别调整时间")]  # fmt: skip
 
 
 def _change_evidence(change: _Change | None) -> list[Evidence]:

@@ -937,6 +937,24 @@ def test_a_row_paired_with_two_overlapping_rows_of_one_case_is_one_lead_counting
     assert case.amount_at_risk == 505.0 * 10
 
 
+@pytest.mark.parametrize(("bare_end", "pair_amount"), [(None, 3000.0), (date(2026, 2, 28), 600.0)])
+def test_a_pair_lead_counts_no_money_of_the_other_persons_own_duplicate(bare_end, pair_amount):
+    """A reviewer: li on DB1 and TK1 at once (his own lead, 3,000 元), a bare row that may be
+    him beside both: the pair lead counts only what the bare row adds, in the months it is
+    active (until 2026-12-06 it counted his own 300 元 a month again: 6,000 and 3,600 元)."""
+    drop, months = HouseholdSketch(), MONTHS_2026
+    drop.enrol("li", "DB1", "A1", start=date(2019, 3, 1))
+    drop.enrol("li", "TK1", "A2", start=date(2026, 1, 1), program="tekun")
+    drop.enrol("bao", "DB2", "A3", start=date(2026, 1, 1), end=bare_end)
+    for case in ("DB1", "TK1", "DB2"):
+        drop.pay(case, months, 300.0)
+    drop.possibly_same("bao", "A3", "li", "A1", 0.3, reason="lone_name")
+    drop.possibly_same("bao", "A3", "li", "A2", 0.3, reason="lone_name")
+    amounts = {tuple(case.person_ids): case.amount_at_risk
+               for case in detect_duplicate_enrollment(drop.graph, POLICY)}  # fmt: skip
+    assert amounts == {("li",): 3000.0, ("bao", "li"): pair_amount}
+
+
 @pytest.mark.parametrize("second_case", ["DB1", "DB7"])
 def test_possibly_one_person_on_one_case_or_one_after_the_other_is_no_duplicate(second_case):
     drop = HouseholdSketch()
@@ -2598,6 +2616,24 @@ def test_a_switch_down_to_the_current_class_is_an_uncertain_lead(since):
     assert case.evidence[0].text == (
         f"台账自 2026-{since:02d} 起按现类别发放，此前按 A类 发放：如类别确于 2026-{since:02d} "
         "调整则无多发；调整是否迟延无法从数据判断，请核实类别调整时间"
+    )
+
+
+def test_a_switch_down_after_months_paid_amiss_otherwise_is_no_capped_lead():
+    """A reviewer: paid 1,400 (no class) January–March, class A (455 each) April–July, the
+    roster's class C (305) since: the months of no class are paid too much whatever the
+    class was, so the lead is not capped as a switch down (until 2026-12-06 it was, at 0.3);
+    the evidence states the part paid at A apart."""
+    drop = _three_members("C")
+    drop.pay("DB1", MONTHS_2026[:3], 1400.0)
+    drop.pay("DB1", MONTHS_2026[3:7], 3 * 455.0)
+    drop.pay("DB1", MONTHS_2026[7:], 3 * 305.0)
+    (case,) = detect_payment_mismatch(drop.graph, POLICY)
+    assert CLASS_LOWERED not in case.features
+    assert case.amount_at_risk == 3 * (1400.0 - 915.0) + 4 * 3 * (455.0 - 305.0)
+    assert case.evidence[1].text == (
+        "其中 1800.00 元为类别调整前按较高类别（A类）发放（2026-04 至 2026-07），如类别确于 "
+        "2026-08 调整则不属多发；调整是否迟延无法从数据判断，请核实类别调整时间"
     )
 
 
