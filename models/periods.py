@@ -78,20 +78,25 @@ _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 
              "九": 9}  # fmt: skip
 
 
-# Where a clause of a note or of a column's header：value ends (a 渐退's clause ends there).
-_CLAUSE_BREAK = re.compile(r"[；;。，,\n]")
+# Where a clause of a note or of a column's header：value ends; a 渐退 written over several
+# parts of one clause (2025年10月起渐退，期限12个月) runs on over its commas.
+_CLAUSE_BREAK = re.compile(r"[；;。\n]")
+_PART_BREAK = re.compile(r"(?<=[，,])")
 _HEADER_MARK = re.compile(r"[:：]")
-_START_BEFORE = re.compile(rf"{_MONTH}\s*(?:起|开始)\s*$")
+_START_BEFORE = re.compile(rf"{_MONTH}\s*(?:起|开始)[^\d，,]*$")
+# What closes a 渐退's last month in the quote: 止, 结束, a bracket.
+_QUOTE_TAIL = re.compile(r"(?:为?止|结束|[)）】\]])*")
 
 
 def noted_gradual_exit(note: str) -> tuple[int, str] | None:
-    """The last month (index) of the 渐退 a roster row's text dates and the 渐退 clause it was
-    read from, or None when it dates none. Only a 渐退 clause is read: from the word 渐退 (from
-    the start of a column's header that names it, or from a first month …起 just before it) to
-    the next clause break (；;。，, or a line break), so neither a date of another clause
-    (低保证有效期至2028年12月) nor the rest of a note (a contact's phone) is taken or quoted. In
-    it, the month it ends (至 / 截止 / 结束 / the end of a range), else its first month (…起)
-    and its length (N 个月); the latest of the clauses'. A text saying 非渐退 dates none.
+    """The last month (index) of the 渐退 a roster row's text dates and the words it was read
+    from, or None when it dates none. Only a 渐退 clause is read: from the word 渐退 (from
+    the start of a column's header that names it, or from a first month …起 before it in the
+    same part) on over the commas of its clause (never past ；;。 or a line break) until it
+    dates an end, so neither a date of another clause (低保证有效期至2028年12月) nor what
+    follows the end (a contact's phone) is taken or quoted. It dates the month it ends (至 /
+    截止 / 结束 / the end of a range), else its first month (…起) and its length (N 个月);
+    the latest of the clauses'. A text saying 非渐退 dates none.
 
     Parameters
     ----------
@@ -102,7 +107,7 @@ def noted_gradual_exit(note: str) -> tuple[int, str] | None:
     Returns
     -------
     tuple of (int, str) or None
-        The month index of the 渐退's last month and the clause it was read from.
+        The month index of the 渐退's last month and the words it was read from.
 
     Examples
     --------
@@ -113,6 +118,8 @@ def noted_gradual_exit(note: str) -> tuple[int, str] | None:
     ['2027-02', '2027-02', '2027-02', '2027-02', '2027-02', '2027-02', '2027-02', '2027-02']
     >>> noted_gradual_exit("备注：渐退期至2026年3月；低保证有效期至2028年12月，联系人13812345678")
     (24314, '渐退期至2026年3月')
+    >>> noted_gradual_exit("备注：2025年10月起渐退，期限12个月，联系人13812345678")
+    (24320, '2025年10月起渐退，期限12个月')
     >>> noted_gradual_exit("渐退期满"), noted_gradual_exit("渐退6个月"), noted_gradual_exit("2026年9月起渐退")
     (None, None, None)
     >>> noted_gradual_exit("非渐退对象，保障期2024年1月至2029年12月") is None
@@ -120,9 +127,7 @@ def noted_gradual_exit(note: str) -> tuple[int, str] | None:
     """
     if "渐退" not in note or "非渐退" in note:
         return None
-    dated = [(last, clause) for clause in _gradual_clauses(note)
-             if (last := _clause_end(clause)) is not None]  # fmt: skip
-    return max(dated, key=lambda item: item[0], default=None)
+    return max(_gradual_clauses(note), key=lambda item: item[0], default=None)
 
 
 def noted_gradual_start(clause: str) -> int | None:
@@ -150,35 +155,57 @@ def noted_gradual_start(clause: str) -> int | None:
     return min(months) if len(months) > 1 or _GRADUAL_FROM.search(clause) else None
 
 
-def _gradual_clauses(note: str) -> list[str]:
-    """Each 渐退 clause of ``note``: from the word 渐退 to the clause's end; from the clause's
-    start where 渐退 is in a header (header：value), or from a first month …起 just before it."""
-    clauses = []
+def _gradual_clauses(note: str) -> list[tuple[int, str]]:
+    """Each 渐退 ``note`` dates, with the words it was read from: from the word 渐退 (from the
+    part's start where 渐退 is in a header, header：value, or from a first month …起 before
+    it) on over the parts of its clause until they date an end, up to that end."""
+    dated = []
     for clause in _CLAUSE_BREAK.split(note):
-        at = clause.find("渐退")
-        if at < 0:
-            continue
-        header = _HEADER_MARK.search(clause)
-        if header is not None and header.start() > at:
-            at = 0
-        elif start := _START_BEFORE.search(clause[:at]):
-            at = start.start()
-        clauses.append(clause[at:].strip())
-    return clauses
+        words = None
+        for part in _PART_BREAK.split(clause):
+            at = part.find("渐退")
+            if at >= 0:
+                words = part[_clause_start(part, at) :]
+            elif words is None:
+                continue
+            else:
+                words += part
+            if (read := _clause_end(words)) is not None:
+                dated.append(read)
+                words = None
+    return dated
 
 
-def _clause_end(clause: str) -> int | None:
-    """The last month a 渐退 ``clause`` dates: the latest it ends, else its first month plus
-    its length; None when it dates none."""
-    ends = [end for until in _GRADUAL_UNTIL.finditer(clause) if (end := _month(*until.groups()))]
+def _clause_start(part: str, at: int) -> int:
+    """Where the 渐退 whose word is at ``at`` of ``part`` is written from: the part's start
+    where the word is in a header (header：value), a first month …起 before it, or the word."""
+    header = _HEADER_MARK.search(part)
+    if header is not None and header.start() > at:
+        return 0
+    start = _START_BEFORE.search(part[:at])
+    return start.start() if start else at
+
+
+def _clause_end(words: str) -> tuple[int, str] | None:
+    """The last month a 渐退's ``words`` date, and the words up to it: the latest it ends,
+    else its first month plus its length; None when they date none."""
+    ends = [(end, until.end()) for until in _GRADUAL_UNTIL.finditer(words)
+            if (end := _month(*until.groups()))]  # fmt: skip
     if ends:
-        return max(ends)
-    start, length = _GRADUAL_FROM.search(clause), _GRADUAL_LENGTH.search(clause)
+        return max(end for end, _ in ends), _quoted(words, max(at for _, at in ends))
+    start, length = _GRADUAL_FROM.search(words), _GRADUAL_LENGTH.search(words)
     first = _month(*start.groups()) if start else None
     if first is None or length is None:
         return None
     months = _count(length.group(1))
-    return first + months - 1 if months else None
+    if not months:
+        return None
+    return first + months - 1, _quoted(words, max(start.end(), length.end()))
+
+
+def _quoted(words: str, at: int) -> str:
+    """``words`` up to ``at`` and what closes the month there (止, a bracket)."""
+    return words[: at + _QUOTE_TAIL.match(words, at).end() - at].strip()
 
 
 def _month(year: str, month: str | None, compact: str | None) -> int | None:

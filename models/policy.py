@@ -135,9 +135,11 @@ class Policy:
     大姚 tie 渐退 to 建档立卡 households); other cases have no period."""
     gradual_exit_max_months: int = 24
     """The longest a 渐退 the roster dates (``models.periods.noted_gradual_exit``) counts,
-    from its start (the income's assessment, else the stretch above the standard's start):
-    one noted further off (a typo 2062, a 36-month 渐退) is counted to this bound and the
-    lead says so. 24: the longest any of the documents allows (兴安盟 12–24 months)."""
+    from its start (the income's assessment, else the first month its note writes): one
+    noted further off (a typo 2062, a 36-month 渐退) is counted to this bound and the lead
+    says so. Where its start is unknown, one ending more than this after the as-of day is a
+    typo and not taken. 24: the longest any of the documents allows (兴安盟 12–24 months);
+    at least ``gradual_exit_months`` and above 0 (a policy file saying less is refused)."""
     covered_after_exit: tuple[str, ...] = ()
     """建档立卡 statuses (``not_lifted``, ``relapsed``, ``monitored``...) of households that
     stay covered after their 渐退 period ends, not yet stably out of poverty (兴安盟); none:
@@ -525,7 +527,7 @@ FIELD_RANGES: dict[str, tuple[float | None, float | None]] = {
     "severe_levels_any_type": (1, 4),  # a certificate's level, 一级 to 四级
     "shared_identifier_limit": (1, None),
     "gradual_exit_months": (0, MAX_MONTHS),
-    "gradual_exit_max_months": (0, MAX_MONTHS),
+    "gradual_exit_max_months": (1, MAX_MONTHS),
     "bc_min_covered": (1, None),
     "payment_tolerance": (0, 1),
     "payment_mismatch_months": (1, None),
@@ -584,7 +586,23 @@ def _problems(values: dict, held: str, plausible: bool) -> list[tuple[KeyPath, s
             problems.append(
                 ((name,), f"{name} {_said('应为', expected)}，{held}是 {_shown(value)}")
             )
-    return problems
+    return problems + _bound_problems(values, held)
+
+
+def _bound_problems(values: dict, held: str) -> list[tuple[KeyPath, str]]:
+    """The problem of a bound on a noted 渐退 (``gradual_exit_max_months``, its default where
+    left out) shorter than the policy's own 渐退 months: the bound would cut the 渐退 the
+    policy grants. None where either is no whole number (``_fits`` names it)."""
+    months = values.get("gradual_exit_months")
+    bound = values.get("gradual_exit_max_months", Policy.gradual_exit_max_months)
+    if not all(isinstance(value, int) and not isinstance(value, bool) for value in (months, bound)):
+        return []
+    if bound >= months:
+        return []
+    return [(("gradual_exit_max_months",),
+             f"gradual_exit_max_months（{RULE_LABELS['gradual_exit_max_months']}）应不少于 "
+             f"gradual_exit_months（{RULE_LABELS['gradual_exit_months']}），{held}分别是 "
+             f"{bound} 和 {months}")]  # fmt: skip
 
 
 def _unknown_codes(value: object, name: str) -> list[str]:

@@ -34,7 +34,10 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     case, in its note or a column of its own (备注 渐退期（2025年10月至2026年9月）, 渐退截止
     2026-09-30: ``models.periods.noted_gradual_exit``), runs until its last month whether the
     income is dated or not: one ending after the as-of day is under way (no case), one ended
-    is over, and the evidence names it and the row and column it was read from. A note whose
+    is over, and the evidence names it and the row and column it was read from; it counts
+    at most ``policy.gradual_exit_max_months`` from its start (the income's assessment, else
+    the first month it writes), and where its start is unknown an end further off than that
+    from the as-of day is a typo, not taken (the evidence says so). A note whose
     渐退 ended before the income went above the standard dates an earlier one and is not
     read. Where the income, under the
     standard when assessed, is above it only from a month a new standard took effect (a
@@ -125,12 +128,18 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
         exit_months = _exit_months(policy, bool(poor_households))
         ends = {start: start + exit_months for start in starts.values()}
         noted = _noted_exit(graph, case)
+        if noted is not None and noted[0] < max(ends):
+            noted = None  # one before this stretch above the standard
         gradual_start = _gradual_start(noted, max(ends), assessed is not None)
-        if noted is not None and noted[0] >= max(ends):
+        latest = (month_index(as_of) if gradual_start is None else gradual_start) + (
+            policy.gradual_exit_max_months
+        )
+        mistyped = noted if gradual_start is None and noted and noted[0] > latest else None
+        if mistyped is not None:
+            noted = None  # its start unknown, it ends further off than any 渐退 may run
+        elif noted is not None:
             # the 渐退 the office dated, under way or ended, no longer than the policy's bound
-            ends[max(ends)] = min(noted[0], gradual_start + policy.gradual_exit_max_months)
-        else:  # none, or one before this stretch above the standard
-            noted = None
+            ends[max(ends)] = min(noted[0], latest)
         planned = _planned_exit(rows, as_of) if assessed is None and noted is None else None
         if planned is not None and ends[max(ends)] < planned <= month_index(as_of) + exit_months:
             ends[max(ends)] = planned  # the office's planned 退出日期 of a 渐退
@@ -143,6 +152,7 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
             paid_back = refunds(graph, policy, case, ends[start])
             noted_text = _noted_text(policy, noted, gradual_start, exit_months)
             basis = _basis(since, assessed is not None, planned, noted_text)
+            basis += _mistyped_text(policy, mistyped, as_of)
             basis += _crossed(policy, start, month_index(since)) + _now_under(policy, income, as_of)
             cases.append(_case(graph, policy, case, rows, income, basis, assessed is not None,
                                months, paid_back, reading, exit_months, ended))  # fmt: skip
@@ -263,18 +273,21 @@ def _records(poverty: list[tuple[str, str]]) -> str:
     return "、".join(sorted({record for _, record in poverty}))
 
 
-def _gradual_start(noted: tuple[int, str, str] | None, stretch: int, assessed: bool) -> int:
+def _gradual_start(noted: tuple[int, str, str] | None, stretch: int, assessed: bool) -> int | None:
     """The month a 渐退 the roster dates runs from, for ``policy.gradual_exit_max_months``:
     the stretch above the standard's (from the income's assessment); for an undated income,
-    the first month the clause writes (渐退期（2025年10月至2026年9月）) where it is later."""
-    first = noted_gradual_start(noted[2]) if noted is not None and not assessed else None
-    return max(stretch, first) if first is not None else stretch
+    the first month the clause writes (渐退期（2025年10月至2026年9月）) where it is later,
+    and None (unknown) where it writes none."""
+    if assessed:
+        return stretch
+    first = noted_gradual_start(noted[2]) if noted is not None else None
+    return max(stretch, first) if first is not None else None
 
 
-def _noted_text(policy: Policy, noted: tuple[int, str, str] | None, start: int,
+def _noted_text(policy: Policy, noted: tuple[int, str, str] | None, start: int | None,
                 exit_months: int) -> str | None:  # fmt: skip
     """What the evidence says of the 渐退 the roster dates (``noted``: its last month, row and
-    clause), which runs from month ``start``: counted to
+    clause), which runs from month ``start`` (None: unknown): counted to
     ``policy.gradual_exit_max_months`` when it is noted longer, or longer than the policy's
     own ``exit_months``; None when none is noted."""
     if noted is None:
@@ -282,11 +295,26 @@ def _noted_text(policy: Policy, noted: tuple[int, str, str] | None, start: int,
     last, record, clause = noted
     where = f"（救助对象 {record} {clause}）"
     bound = policy.gradual_exit_max_months
-    if last > start + bound:
+    if start is not None and last > start + bound:
         return (f"名册所记渐退期至 {month_text(last)}，长于政策允许的最长 {bound} 个月，"
                 f"按 {bound} 个月计算，请核实{where}")  # fmt: skip
-    longer = f"，长于本地政策的渐退期 {exit_months} 个月" if last > start + exit_months else ""
+    longer = (f"，长于本地政策的渐退期 {exit_months} 个月"
+              if start is not None and last > start + exit_months else "")  # fmt: skip
     return f"本案按名册所记渐退期计算，渐退至 {month_text(last)} 止{longer}{where}"
+
+
+def _mistyped_text(policy: Policy, mistyped: tuple[int, str, str] | None, as_of: date) -> str:
+    """What the evidence says of a 渐退 the roster dates without its start (``mistyped``: its
+    last month, row and clause) that ends more than ``policy.gradual_exit_max_months`` after
+    ``as_of``: no 渐退 runs that long, so its end was not used."""
+    if mistyped is None:
+        return ""
+    last, record, clause = mistyped
+    bound = policy.gradual_exit_max_months
+    return (
+        f"；名册所记渐退期至 {month_text(last)}，未记起始月份，距截至日 {as_of} 超过政策"
+        f"允许的最长 {bound} 个月，疑为笔误，未采用，请核实（救助对象 {record} {clause}）"
+    )
 
 
 def _basis(since: date, assessed: bool, planned: int | None, noted: str | None) -> str:

@@ -24,7 +24,7 @@ from models.detectors.suspected_split import detect_suspected_split
 from models.detectors.tekun_eligible import detect_tekun_eligible
 from models.detectors.unenrolled_key_person import detect_unenrolled_key_person
 from models.graph import add_possible_duplicates
-from models.periods import month_index, noted_gradual_exit
+from models.periods import month_index, month_text, noted_gradual_exit, noted_gradual_start
 from models.policy import load_policy
 from models.sketch import AS_OF, HouseholdSketch
 from resolver.registries import REGISTRIES
@@ -2151,14 +2151,14 @@ def _noted_gradual(drop: HouseholdSketch, record: str, note: str) -> None:
 @pytest.mark.parametrize(
     ("note", "months_raised"),
     [("渐退期（2026年9月至2027年2月）", 0), ("渐退期（2025年7月至2026年6月）", 4),
-     ("渐退期（2026年3月至2028年2月）", 0), ("渐退至2027年2月", 10)],
+     ("渐退期（2026年3月至2028年2月）", 0), ("渐退至2027年2月", 0), ("2025年10月起渐退，期限6个月", 7)],
 )  # fmt: skip
 def test_an_undated_income_with_a_gradual_exit_its_note_dates_runs_until_then(note, months_raised):
     # the office wrote the 渐退 in the head's 备注: the period ends then, not 6 months after an
-    # enrollment of 2019; one ended in 2026-06 leaves the months after it; one longer than
-    # the policy's 6 months is the office's 渐退 up to the policy's bound of 24 months from
-    # its first month; one that writes no first month runs from the enrollment, and its 24
-    # months ended in 2021 (until 2026-12-06 a noted 渐退 had no bound: no lead)
+    # enrollment of 2019; one ended in 2026-06 (or 2026-03) leaves the months after it; one
+    # longer than the policy's 6 months is the office's 渐退 up to the policy's bound of 24
+    # months from its first month; one that writes no first month is under way (before
+    # 2026-12-06 its 24 months were counted from the enrollment: a lead of 10 months)
     drop = HouseholdSketch()
     drop.enrol("li", "DB7", "A1", start=date(2019, 3, 1), income=900.0)
     drop.enrol("wife", "DB7", "A2", start=date(2019, 3, 1), income=900.0)
@@ -2178,11 +2178,42 @@ def test_an_undated_income_with_a_gradual_exit_its_note_dates_runs_until_then(no
                 "（救助对象 A1 渐退期（2025年7月至2026年6月））"
             )
         )
-    if months_raised == 10:
-        assert "名册所记渐退期至 2027-02，长于政策允许的最长 24 个月，按 24 个月计算，请核实" in (
-            cases[0].evidence[1].text
-        )
     assert not any("1381234" in item.text for case in cases for item in case.evidence)
+
+
+@pytest.mark.parametrize(
+    ("noted", "months_raised"), [("2026-03", 7), ("2027-02", 0), ("2062-09", 34)]
+)
+def test_a_noted_gradual_exit_of_unknown_start_is_taken_unless_it_ends_too_far_off(
+    noted, months_raised
+):
+    # income undated, the note writes no start: an end within 24 months of the as-of day
+    # (2026-10-31) is the office's 渐退 (one ended leaves the months after it); 2062-09 is a
+    # typo, not taken: counted from the enrollment as without it, and the lead says so.
+    # Until 2026-12-06 the 24 months ran from the enrollment of 2019: 34 months each time
+    drop = HouseholdSketch()
+    drop.enrol("li", "DB7", "A1", start=date(2019, 3, 1), income=900.0, gradual_until=noted)
+    drop.poor("li", "P7", status="lifted")
+    drop.pay("DB7", [f"{y}-{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13)
+                     if (y, m) <= (2026, 10)], 350.0)  # fmt: skip
+    cases = detect_over_standard(drop.graph, load_policy("梁平区回龙镇"))  # 6 months
+    assert [case.amount_at_risk for case in cases] == (
+        [350.0 * months_raised] if months_raised else []
+    )
+    if noted == "2062-09":
+        said = cases[0].evidence[1].text
+        assert "按纳入日期 2019-03-01 起算（最早的可能）" in said and "所列金额可能偏多" in said
+        assert "名册所记渐退期至 2062-09，未记起始月份" in said and "疑为笔误，未采用" in said
+
+
+def test_a_gradual_clause_runs_over_its_commas_to_its_end():
+    # until 2026-12-06 a clause broke at commas: 2025年10月起渐退，期限12个月 dated nothing
+    for note in ("2025年10月起享受渐退12个月", "备注：2025年10月起渐退，期限12个月",
+                 "渐退期：2025年10月起，12个月", "享受渐退政策,2025.10-2026.09"):  # fmt: skip
+        last, words = noted_gradual_exit(f"{note}，联系电话13812345678；低保证有效期至2028年12月")
+        assert month_text(last) == "2026-09", note
+        assert month_text(noted_gradual_start(words)) == "2025-10", note
+        assert "1381234" not in words and "2028" not in words
 
 
 @pytest.mark.parametrize(

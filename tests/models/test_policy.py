@@ -217,6 +217,25 @@ def test_a_field_of_the_wrong_type_or_out_of_range_is_refused_in_chinese(
     assert said in str(raised.value) and str(broken) in str(raised.value)
 
 
+@pytest.mark.parametrize(("bound", "months"), [(24, 36), (0, 0)])
+def test_a_bound_on_a_noted_gradual_exit_shorter_than_the_policys_months_is_refused(
+    tmp_path, bound, months
+):
+    # until 2026-12-06 a county granting 36 months with the default bound of 24 cut every
+    # 渐退 its roster dates to 24 months; a bound of 0 cut each to nothing
+    broken = tmp_path / "broken.json"
+    values = _default() | {"gradual_exit_max_months": bound, "gradual_exit_months": months}
+    broken.write_text(json.dumps(values, ensure_ascii=False), "utf-8")
+    with pytest.raises(DoudiError, match="gradual_exit_max_months") as raised:
+        load_policy(broken)
+    assert ("应不少于 gradual_exit_months" in str(raised.value)) == (bound > 0)
+    without = _default() | {"gradual_exit_months": 36}
+    without.pop("gradual_exit_max_months", None)  # the default 24 applies
+    broken.write_text(json.dumps(without, ensure_ascii=False), "utf-8")
+    with pytest.raises(DoudiError, match="分别是 24 和 36"):
+        load_policy(broken)
+
+
 def test_every_bad_field_is_named_in_one_error(tmp_path):
     broken = tmp_path / "broken.json"
     bad = {"death_grace_months": "一个月", "payment_tolerance": 50, "dibao_standard_year": None,
