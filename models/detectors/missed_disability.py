@@ -14,6 +14,7 @@ from models.detectors.common import (
     enrolled_now,
     identity_evidence,
     later_signs,
+    one_death,
 )
 from models.detectors.deceased_paid import source_shown
 from models.graph import families_of, neighbours, persons_near
@@ -123,9 +124,14 @@ def _doubted_notices(graph: nx.MultiGraph, node) -> list[Evidence] | None:
     notice of his that nothing contradicts (or undated) says he died (a dead person is no
     missed enrollment). Two notices are more evidence of death, not less: dates that
     disagree (a 公安 cancellation weeks late, a month mistyped) are no sign of life here,
-    and another's notice typed with his ID does not undo his own."""
+    and another's notice typed with his ID does not undo his own. A death two offices report
+    alike (notices of his from two sources, one death by ``one_death``) is not undone by a
+    later record either: a 残联 certificate renewed after it is the likelier error."""
+    notices = sorted(neighbours(graph, node, "reported_dead"))
+    if _corroborated(graph, node, notices):
+        return None
     said = []
-    for death, row in sorted(neighbours(graph, node, "reported_dead")):
+    for death, row in notices:
         day = graph.nodes[death]["death_date"]
         contradictions = _contradictions(graph, node, day, death, row)
         if not contradictions:
@@ -136,6 +142,15 @@ def _doubted_notices(graph: nx.MultiGraph, node) -> list[Evidence] | None:
                                  "但其后有生存迹象，死亡信息可能有误，未据此排除本疑点；请先核实本人是否在世",
                                  "deaths", row["record_id"]))  # fmt: skip
     return list(dict.fromkeys(said))  # a sign after two notices is said once
+
+
+def _corroborated(graph: nx.MultiGraph, node, notices: list) -> bool:
+    """Whether the person's own notices (not another's typed with his ID: ``another_birth``)
+    come from two sources or more, all dated, and report one death (``one_death``)."""
+    own = [death for death, row in notices if not another_birth(graph, node, death, row)]
+    dates = [graph.nodes[death]["death_date"] for death in own]
+    sources = {graph.nodes[death]["source"] for death in own}
+    return len(sources) >= 2 and all(dates) and one_death(dates)
 
 
 def _contradictions(graph: nx.MultiGraph, node, day, death, row: dict) -> list[Evidence]:

@@ -1654,6 +1654,19 @@ def test_notices_of_dates_that_disagree_still_drop_the_missed_disability_lead(da
     assert UNLINKED not in case.features
 
 
+def test_a_death_two_offices_report_alike_is_not_undone_by_a_later_certificate():
+    # 公安 and 卫健 both date his death 2025-03-07, 残联 issued a certificate in 2026 (a
+    # renewal): until 2026-12-06 (later) the certificate raised a lead scored as if he lived,
+    # one false lead on eight of the stress counties
+    drop = _dead_disabled_man([(date(2025, 3, 7), 1950), (date(2025, 3, 7), 1950)])
+    drop.graph.nodes[("disability", "C1")]["issue_date"] = date(2026, 1, 3)
+    assert detect_missed_disability(drop.graph, POLICY) == []
+    # one office's notice alone is undone by it: a lead, the sign first
+    drop.graph.remove_node(("death", "D1"))
+    (case,) = detect_missed_disability(drop.graph, POLICY)
+    assert case.evidence[0].text.startswith("生存迹象")
+
+
 def test_another_persons_notice_typed_with_his_id_does_not_undo_his_own():
     # his own 卫健 notice, and a 公安 notice with his ID but born 1980: the stranger's notice is
     # no evidence either way, his own still drops the lead (until 2026-12-06 the stranger's
