@@ -391,6 +391,10 @@ class ListProblem(BaseModel):
     column: str = Field(description="the column (Chinese header)")
     problem: str = Field(description="what was wrong with its values (Chinese)")
     count: int = Field(description="how many values")
+    rows: list[str] = Field(
+        default_factory=list,
+        description="the first rows with it, as a person finds them (「Sheet1」第 5 行)",
+    )
 
 
 class ScreeningSummary(BaseModel):

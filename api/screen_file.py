@@ -14,7 +14,7 @@ import hmac
 import io
 import json
 import logging
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -304,11 +304,17 @@ def _read_as(payments: PaymentList) -> dict:
     if unread:
         notes.append("未能识别的列（未读取，原样保留）：" + "、".join(f"「{label}」" for label in unread)
                      + "；列名另有写法时，可用 --columns 对照文件指定")  # fmt: skip
-    found = Counter((column, problem) for source in payments.sources for table in source.findings
-                    for column, problem in zip(table.column("column_name").to_pylist(),
-                                               table.column("problem").to_pylist(), strict=True))  # fmt: skip
+    found: dict[tuple, list[str]] = defaultdict(list)  # (column, problem): the rows, as shown
+    for source in payments.sources:
+        sheet = f"「{source.sheet}」" if source.sheet else ""
+        for table in source.findings:
+            for column, problem, row in zip(table.column("column_name").to_pylist(),
+                                            table.column("problem").to_pylist(),
+                                            table.column("row_no").to_pylist(), strict=True):  # fmt: skip
+                found[(column, problem)].append(f"{sheet}第 {row} 行")
     problems = [{"column": column_header("payments", column), "problem": problem_label(problem),
-                 "count": count} for (column, problem), count in sorted(found.items())]  # fmt: skip
+                 "count": len(rows), "rows": rows[:SHOWN_PROBLEM_ROWS]}
+                for (column, problem), rows in sorted(found.items())]  # fmt: skip
     return {"skipped": skipped, "notes": notes, "problems": problems}
 
 
@@ -738,6 +744,7 @@ def _prompt(place: _Place) -> str:
 
 
 SHOWN_SKIPPED = 20  # rows not read as lines named in the summary; the rest counted
+SHOWN_PROBLEM_ROWS = 5  # rows named for each column's problem in the summary; the rest counted
 HELD_AMOUNT_NOTE = ("暂缓金额为暂缓行的整行金额（如一户一行中一名成员有死亡记录，整行计入），"
                     "是核实提示，不是可能多发的金额")  # fmt: skip
 
@@ -812,7 +819,13 @@ def summary_text(found: dict) -> str:
         said.append(
             "读取时发现的数据问题（这些行照常核对，有问题的值不参与比对）："
             + "；".join(
-                f"{item['column']} {item['problem']} {item['count']} 条" for item in problems
+                f"{item['column']} {item['problem']} {item['count']} 条"
+                + (
+                    f"（{'、'.join(item['rows'])}{'等' if item['count'] > len(item['rows']) else ''}）"
+                    if item.get("rows")
+                    else ""
+                )
+                for item in problems
             )
         )
     return "\n".join([*said, found["note"]])

@@ -474,7 +474,8 @@ def masked_texts(found: dict[str, Any]) -> dict[str, Any]:
                      "reason": _masked(row.get("reason"))} for row in found.get("skipped", [])],
         "notes": [mask_numbers(note) for note in found.get("notes", [])],
         "problems": [{**item, "column": _masked(item.get("column")),
-                      "problem": _masked(item.get("problem"))}
+                      "problem": _masked(item.get("problem")),
+                      "rows": [mask_numbers(row) for row in item.get("rows", [])]}
                      for item in found.get("problems", [])],
     }  # fmt: skip
 

@@ -641,7 +641,8 @@ function clearForm(line) {
 // that are no payment lines.
 function readingSection(s) {
   const notes = s.notes.map(note => `<li>${esc(note)}</li>`).join("");
-  const problems = s.problems.map(p => `<li>${esc(p.column)}：${esc(p.problem)}，${p.count} 条</li>`).join("");
+  const problems = s.problems.map(p => `<li>${esc(p.column)}：${esc(p.problem)}，${p.count} 条${
+    (p.rows || []).length ? `（${p.rows.map(esc).join("、")}${p.count > p.rows.length ? "等" : ""}）` : ""}</li>`).join("");
   const skipped = s.skipped.map(r => `<li>${esc(r.sheet ? `${r.sheet} ` : "")}第${r.row}行：${esc(r.reason)}</li>`).join("");
   if (!notes && !problems && !skipped) return "";
   return `<section id="reading"><h3>读取情况</h3>

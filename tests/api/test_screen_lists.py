@@ -94,6 +94,8 @@ def test_a_member_line_without_an_amount_is_part_of_its_cases_amount(county):
                         ("通过", ""), ("暂缓", "无法核对")]  # fmt: skip
     assert "发放金额无法识别" in written[8][8]
     assert "3 行发放金额为空、同一案件同月另有一行列出金额" in output
+    # the summary names the row of each unread value (until 2026-12-06 it counted them only)
+    assert "金额无法识别 1 条（第 9 行）" in output.replace("\n", "")
 
 
 def test_a_case_whose_every_line_is_blank_is_held_as_unreadable(county):
