@@ -132,7 +132,7 @@ def parse_id(raw: str | None) -> IdNumber:
     IdNumber
         The cleaned value with its status, problem, and the birth date and gender when usable.
     """
-    text = clean_text(raw or "").replace("×", "X")  # the times sign typed for X
+    text = clean_text((raw or "").replace("×", "X"))  # the times sign typed for X
     if not text:
         return IdNumber(None, "blank")
     whole = _WHOLE_15.match(text)

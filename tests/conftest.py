@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
+from hypothesis import settings
+
+# CI (``.ci/run``) draws the same examples every run: a red run there is a change's fault, not
+# the draw's. ``make test`` elsewhere draws afresh and may find what CI's draw never tries.
+settings.register_profile("ci", derandomize=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")

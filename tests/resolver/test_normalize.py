@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pyarrow as pa
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from resolver.idcard import check_char
@@ -523,6 +523,7 @@ TEXT_KINDS = ["code", "text", "name", "id", "township", "village", "phone", "acc
 @settings(deadline=None, max_examples=300)
 @given(kind=st.sampled_from([*TEXT_KINDS, "month", "date", "amount", "count", "relation"]),
        raw=ANY_TEXT)  # fmt: skip
+@example(kind="id", raw="×¨")  # the times sign read as X before NFKC joins the accent to it
 def test_normalising_is_idempotent(kind, raw):
     normalize = NORMALIZERS[kind]
     first = normalize(raw)[0][0]
