@@ -443,6 +443,7 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     unsorted = _stored_out_of_order(sorted(in_kept, key=lambda source: source.number) + stored)
     outcomes.sort(key=lambda outcome: order[outcome.path])
     sources = [source for outcome in outcomes for source in outcome.sources]
+    _summary_sheets_read_once(con, sources, data_dir)
     _payments_read_once(con, sources, data_dir)
     _snapshot_rows_read_once(con, sources, data_dir)
     skips += [skip for outcome in outcomes for skip in outcome.skips]
@@ -1654,6 +1655,164 @@ def _skip_month(con: duckdb.DuckDBPyConnection, source: Source, month: str, othe
     log.info("payments of %s in %s are listed in %s: read once", month, source.path.name, file)
 
 
+# A payments sheet sums up the other sheets of its workbook when at least this share of its
+# lines are theirs, and of their lines of its months its own: the county's 汇总 sheet beside
+# a sheet per township, a line added to or left out of either (each line is then read once:
+# a line both list from the other sheets, a line one lists alone from that one).
+SUMMARY_SHARE = 0.5
+# SQL: two payment lines ``a`` and ``b`` are the same line of the same month.
+_SAME_MONTHS_LINE = f"{_SAME_LINE} AND a.pay_month IS NOT DISTINCT FROM b.pay_month"
+
+
+def _summary_sheets_read_once(con: duckdb.DuckDBPyConnection, sources: list[Source],
+                              data_dir: Path) -> None:  # fmt: skip
+    """Read a workbook's payments once when one of its sheets sums up the others: a sheet
+    at least ``SUMMARY_SHARE`` of whose lines (month, case, payee ID, account, amount, each
+    as often, in any order) its workbook's other sheets list, and which lists that share of
+    their lines of its months, whatever its name (汇总, 全县, or none), loses the lines they
+    list from the stored tables; they are listed as skipped, naming the sheet that lists
+    each, and noted, with the rows either side lists alone (read, once). Of such sheets of a
+    workbook the one with the most lines is found first, of equals the later, and the rest
+    are weighed again against the sheets that are no summary (a second copy of the summary
+    sums up the same sheets); each summary then loses the lines those sheets list, or the
+    summaries found before it kept. Sheets whose names give two different months
+    (``_named_apart``) are never each other's part, and a sheet's own lines are all kept: a
+    case paid twice in a month on one sheet stays two lines."""
+    by_number = {source.number: source for source in sources}
+    sheets: dict[int, list[int]] = {}
+    for source in sources:
+        if source.registry.name == "payments":
+            sheets.setdefault(source.number // SHEETS_PER_FILE, []).append(source.number)
+    books = {file: numbers for file, numbers in sheets.items() if len(numbers) > 1}
+    summaries: list[int] = []
+    while found := _summary_sheets(con, by_number, books, summaries):
+        summaries += found
+    for position, number in enumerate(summaries):
+        parts = _parts(by_number, books[number // SHEETS_PER_FILE], number,
+                       summaries[position + 1 :])  # fmt: skip
+        pairs = _paired_lines(con, number, parts)
+        _skip_summed(con, by_number[number], pairs, by_number, data_dir)
+
+
+def _summary_sheets(con: duckdb.DuckDBPyConnection, by_number: dict[int, Source],
+                    books: dict[int, list[int]], summaries: list[int]) -> list[int]:  # fmt: skip
+    """At most one sheet per workbook (of ``books``, its payments sheets by file) that sums
+    up its sheets that are no summary (none of ``summaries``)."""
+    numbers = [number for book in books.values() for number in book if number not in summaries]
+    found: list[int] = []
+    for number in _summary_candidates(con, numbers):
+        file = number // SHEETS_PER_FILE
+        if file in {taken // SHEETS_PER_FILE for taken in found}:
+            continue
+        pairs = _paired_lines(con, number, _parts(by_number, books[file], number, summaries))
+        shared = sum(mine is not None and theirs is not None for mine, _, theirs, _ in pairs)
+        lines, their_lines = (sum(pair[side] is not None for pair in pairs) for side in (0, 2))
+        if shared and shared >= SUMMARY_SHARE * max(lines, their_lines):
+            found.append(number)
+    return found
+
+
+def _parts(by_number: dict[int, Source], book: list[int], number: int, apart: list[int]
+           ) -> list[int]:  # fmt: skip
+    """The sheets of a workbook (``book``) sheet ``number`` may sum up: the others but those
+    ``apart`` and those whose names give another month than its own."""
+    return [other for other in book if other != number and other not in apart
+            and not _named_apart(by_number[number], by_number[other])]  # fmt: skip
+
+
+def _summary_candidates(con: duckdb.DuckDBPyConnection, numbers: list[int]) -> list[int]:
+    """The payments sheets of ``numbers`` that may sum up the other sheets of their workbook:
+    ``SUMMARY_SHARE`` of their lines, and of the others' lines of their months, shared,
+    however the sheets are named; the most lines first, of equals the later."""
+    if not numbers:
+        return []
+    line, file = f"pay_month, {', '.join(_PAYMENT_LINE)}", f"source_no // {SHEETS_PER_FILE}"
+    return [number for (number,) in con.execute(f"""
+        WITH line AS (SELECT source_no, {line}, count(*) AS n FROM payments
+                      WHERE list_contains($numbers, source_no) GROUP BY ALL),
+             keyed AS (SELECT source_no, pay_month, n,
+                              sum(n) OVER (PARTITION BY {file}, {line}) - n AS theirs FROM line),
+             month AS (SELECT source_no, pay_month, sum(n) AS lines,
+                              sum(least(n, theirs)) AS shared FROM keyed GROUP BY ALL),
+             sheet AS (SELECT source_no, lines, shared,
+                              sum(lines) OVER (PARTITION BY {file}, pay_month) - lines AS theirs
+                       FROM month)
+        SELECT source_no FROM sheet GROUP BY 1
+        HAVING sum(shared) >= $share * greatest(sum(lines), sum(theirs))
+        ORDER BY sum(lines) DESC, source_no DESC""",
+        {"numbers": numbers, "share": SUMMARY_SHARE}).fetchall()]  # fmt: skip
+
+
+def _paired_lines(con: duckdb.DuckDBPyConnection, number: int, others: list[int]) -> list[tuple]:
+    """Sheet ``number``'s lines paired with the lines of sheets ``others`` of its months, each
+    line with at most one (the first of each with the first of the other): (its record id,
+    its row, the other's source_no, the other's row), one side None for a line alone."""
+    line = f"pay_month, {', '.join(_PAYMENT_LINE)}"
+    return con.execute(f"""
+        WITH a AS (SELECT record_id, row_no, {line}, row_number() OVER (PARTITION BY {line}
+                          ORDER BY row_no, record_id) AS nth FROM payments WHERE source_no = $mine),
+             b AS (SELECT source_no, row_no, {line}, row_number() OVER (PARTITION BY {line}
+                          ORDER BY source_no, row_no, record_id) AS nth FROM payments
+                   WHERE list_contains($others, source_no)
+                     AND coalesce(pay_month, '') IN (SELECT coalesce(pay_month, '') FROM a))
+        SELECT a.record_id, a.row_no, b.source_no, b.row_no FROM a
+        FULL JOIN b ON a.nth = b.nth AND {_SAME_MONTHS_LINE} ORDER BY 3, 4, 2""",
+        {"mine": number, "others": others}).fetchall()  # fmt: skip
+
+
+def _skip_summed(con: duckdb.DuckDBPyConnection, source: Source, pairs: list[tuple],
+                 by_number: dict[int, Source], data_dir: Path) -> None:  # fmt: skip
+    """Take the lines of a sheet summing up its workbook's other sheets that they list out of
+    the stored tables and ``source``, naming the sheet listing each, and note which rows
+    either side lists alone."""
+    taken: dict[int, list[tuple[str, int]]] = {}
+    alone: dict[int | None, list[int]] = {}
+    for record_id, row, other, their_row in pairs:
+        if record_id is not None and other is not None:
+            taken.setdefault(other, []).append((record_id, row))
+        elif record_id is not None:
+            alone.setdefault(None, []).append(row)
+        else:
+            alone.setdefault(other, []).append(their_row)
+    for other, lines in taken.items():
+        _take_out(
+            con, source, lines, f"{LISTED_ELSEWHERE}:{_table_named(by_number[other], data_dir)}"
+        )
+    parts = "、".join(_sheet_named(by_number[other], data_dir) for other in taken)
+    shared = sum(map(len, taken.values()))
+    source.notes.append(f"{shared} 条发放记录与本工作簿其他工作表（{parts}）的发放记录合起来相同（月份、救助证号、"
+                        "领款人身份证号、账号、金额都相同，行的顺序不论：像是汇总表与分表），只计一次："
+                        f"本表的这些行未读取{_differing(alone, by_number, data_dir)}")  # fmt: skip
+    log.log(logging.WARNING if alone else logging.INFO,
+            "%d payment lines of %s %s sum up its other sheets: read once; %d rows one side lists alone",
+            shared, source.path.name, source.sheet or "", sum(map(len, alone.values())))  # fmt: skip
+
+
+def _sheet_named(source: Source, data_dir: Path) -> str:
+    """A sheet as a note on another sheet of its workbook names it: 工作表「sheet」."""
+    return f"工作表「{source.sheet}」" if source.sheet else _table_named(source, data_dir)
+
+
+def _differing(alone: dict[int | None, list[int]], by_number: dict[int, Source],
+               data_dir: Path) -> str:  # fmt: skip
+    """What a summing sheet and its parts do not share (``alone``: rows by the sheet listing
+    them, None for the summing sheet), as a note's last clause; empty when nothing."""
+    if not alone:
+        return ""
+    said = [f"本表{_rows_named(rows)}在其他工作表中没有" if other is None
+            else f"{_sheet_named(by_number[other], data_dir)}{_rows_named(rows)}在本表中没有"
+            for other, rows in sorted(alone.items(), key=lambda item: (item[0] is not None, item[0]))]  # fmt: skip
+    return (f"。但两边不完全一致：{'；'.join(said)}（这些行都已读取，只计一次）。请核对汇总表与各分表，"
+            "确认这些发放是否属实")  # fmt: skip
+
+
+def _rows_named(rows: list[int]) -> str:
+    """Rows as a note names them: ``第 3、4 行``, the first ``ROWS_SHOWN`` and how many."""
+    named = sorted(set(rows))
+    shown = "、".join(map(str, named[:ROWS_SHOWN]))
+    return f"第 {shown}{f' 等 {len(named)} 行' if len(named) > ROWS_SHOWN else ' 行'}"
+
+
 def _take_out(con: duckdb.DuckDBPyConnection, source: Source, lines: list[tuple[str, int]],
               reason: str, *, raw_month: str | None = None) -> None:  # fmt: skip
     """Take a stored table's rows (record id, row number) out of its registry's tables and
@@ -1716,10 +1875,8 @@ def _same_ids_elsewhere(source: Source, keys: pa.Array, group: list[Source], dat
         rows = np.asarray(other.normalised.column("row_no"))[hit].tolist()
         if rows:
             sheet = f"工作表「{other.sheet}」" if other.sheet else ""
-            shown = "、".join(map(str, rows[:ROWS_SHOWN]))
-            more = f" 等 {len(rows)} 行" if len(rows) > ROWS_SHOWN else " 行"
             places.append(
-                f"「{other.path.relative_to(data_dir).as_posix()}」{sheet}第 {shown}{more}"
+                f"「{other.path.relative_to(data_dir).as_posix()}」{sheet}{_rows_named(rows)}"
             )
     return f"；同样的编号也在{'、'.join(places)}：{_DISTINCT_IDS}" if places else ""
 
@@ -2120,7 +2277,8 @@ def _previous_files(con: duckdb.DuckDBPyConnection, files: list[Path], data_dir:
 
 def _lost_rows_to_others(stored: dict) -> bool:
     """Whether a file the last ingest read lost rows to another table of the drop, that
-    lists them too (``_payments_read_once``, ``_snapshot_rows_read_once``)."""
+    lists them too (``_payments_read_once``, ``_summary_sheets_read_once``,
+    ``_snapshot_rows_read_once``)."""
     return any(reason.startswith((READ_ELSEWHERE, LISTED_ELSEWHERE))
                for meta in stored["sources"] for _, reason in meta["skipped"])  # fmt: skip
 

@@ -93,9 +93,10 @@ RESTORED = "restored"
 # A payment line of a month another file of the drop lists too: this, the month and that
 # file (``read_elsewhere:2026-10:发放记录.csv``: ``resolver.ingest._payments_read_once``).
 READ_ELSEWHERE = "read_elsewhere"
-# A row of a roster, 户籍, 建档立卡 or 残联 table that another table of the drop lists too:
-# this and that table as a clerk finds it (``listed_elsewhere:「花名册.xlsx」工作表「汇总」``:
-# ``resolver.ingest._snapshot_rows_read_once``).
+# A row of a roster, 户籍, 建档立卡 or 残联 table that another table of the drop lists too, or
+# a payment line of a workbook's summary sheet that another of its sheets lists: this and
+# that table as a clerk finds it (``listed_elsewhere:「花名册.xlsx」工作表「汇总」``:
+# ``resolver.ingest._snapshot_rows_read_once``, ``resolver.ingest._summary_sheets_read_once``).
 LISTED_ELSEWHERE = "listed_elsewhere"
 
 

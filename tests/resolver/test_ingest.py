@@ -565,6 +565,90 @@ def test_a_months_list_one_line_longer_than_the_ledgers_month_is_read_once(tmp_p
     assert skipped == [("发放表.csv", row) for row in range(2, 12)]
 
 
+PAY_HEADER = ["救助证号", "领款人身份证号码", "发放月份", "发放金额（元）"]
+# A case's October line, and November's (2 cases, 2 townships).
+MONTHS = ("2026-10", "2026-11")
+LIU_10, LIU_11 = (["DB001", "532326199001011235", month, 930] for month in MONTHS)
+ZHANG_10, ZHANG_11 = (["TK002", "532326197003033457", month, 850] for month in MONTHS)
+
+
+def _payments_workbook(tmp_path, sheets):
+    """A drop of the roster and one payments workbook, 发放记录.xlsx, of these sheets, each a
+    title, the header and these lines (no 记录编号), read."""
+    drop = _drop(tmp_path, {})
+    write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for sheet, lines in sheets.items():
+        page = book.create_sheet(sheet)
+        for row in [[sheet], PAY_HEADER, *lines]:
+            page.append(row)
+    book.save(drop / "发放记录.xlsx")
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    return con
+
+
+@pytest.mark.parametrize("summary", ["汇总", "Sheet3"])
+def test_a_summary_sheet_of_the_township_sheets_is_read_once(tmp_path, summary):
+    # a 汇总 sheet of every township's lines (in its own order, however named) beside them,
+    # without 记录编号: every payment counted twice, silently (88,840 元 of death leads for 44,420)
+    con = _payments_workbook(tmp_path, {summary: [ZHANG_11, LIU_10, ZHANG_10, LIU_11],
+                                        "石羊镇": [LIU_10, LIU_11], "金碧镇": [ZHANG_10, ZHANG_11]})  # fmt: skip
+    assert con.execute("SELECT count(*), sum(amount) FROM payments").fetchone() == (4, 3560)
+    assert con.execute("SELECT count(*) FROM raw_payments").fetchone() == (4,)
+    listed = "与「发放记录.xlsx」工作表「{}」中的一行是同一人的同一记录，只读取一次"
+    assert con.execute("SELECT sheet, row_no, reason FROM ingest_skipped WHERE reason LIKE '与%' "
+                       "ORDER BY 2").fetchall() == [
+        (summary, 3, listed.format("金碧镇")), (summary, 4, listed.format("石羊镇")),
+        (summary, 5, listed.format("金碧镇")), (summary, 6, listed.format("石羊镇"))]  # fmt: skip
+    notes = con.execute("SELECT notes FROM ingest_sources WHERE sheet = ?", [summary]).fetchone()[0]
+    assert (
+        "4 条发放记录与本工作簿其他工作表（工作表「石羊镇」、工作表「金碧镇」）的发放记录合起来相同"
+        in notes
+    )
+    assert "不完全一致" not in notes
+
+
+def test_a_summary_sheet_differing_from_its_township_sheets_reads_each_line_once_and_says_which(
+    tmp_path,
+):
+    # the 汇总 sheet lists a line no township sheet does, a township sheet one the 汇总 lacks:
+    # each is read once, the rest once, and the note names both rows
+    con = _payments_workbook(tmp_path, {"汇总": [LIU_10, LIU_11, ZHANG_10, ["DB001", "", "2026-12", 930]],
+                                        "石羊镇": [LIU_10, LIU_11], "金碧镇": [ZHANG_10, ZHANG_11]})  # fmt: skip
+    assert con.execute("SELECT pay_month, count(*) FROM payments GROUP BY 1 ORDER BY 1").fetchall() == [
+        ("2026-10", 2), ("2026-11", 2), ("2026-12", 1)]  # fmt: skip
+    notes = con.execute("SELECT notes FROM ingest_sources WHERE sheet = '汇总'").fetchone()[0]
+    assert ("但两边不完全一致：本表第 6 行在其他工作表中没有；工作表「金碧镇」第 4 行在本表中没有"
+            "（这些行都已读取，只计一次）") in notes  # fmt: skip
+
+
+def test_two_copies_of_the_summary_sheet_are_each_read_once(tmp_path):
+    # the second copy sums up the same township sheets: neither is counted, nor noted as
+    # differing from them
+    whole = [LIU_10, LIU_11, ZHANG_10, ZHANG_11]
+    con = _payments_workbook(tmp_path, {"汇总": whole, "全县": whole, "石羊镇": [LIU_10, LIU_11],
+                                        "金碧镇": [ZHANG_10, ZHANG_11]})  # fmt: skip
+    assert con.execute("SELECT count(*), sum(amount) FROM payments").fetchone() == (4, 3560)
+    assert [notes for (notes,) in con.execute("SELECT notes FROM ingest_sources").fetchall()
+            if "不完全一致" in notes] == []  # fmt: skip
+
+
+@pytest.mark.parametrize("sheets", [
+    # sheets per township, and a case paid twice in a month on one sheet: two lines, as before
+    {"石羊镇": [LIU_10, LIU_10, LIU_11], "金碧镇": [ZHANG_10, ZHANG_11]},
+    # a month's sheet made from last month's, its month column not updated: named apart
+    {"2026年10月": [LIU_10, ZHANG_10], "2026年11月": [LIU_10, ZHANG_10]},
+])  # fmt: skip
+def test_sheets_summing_up_no_other_are_all_read(tmp_path, sheets):
+    con = _payments_workbook(tmp_path, sheets)
+    assert con.execute("SELECT count(*) FROM payments").fetchone() == (
+        sum(map(len, sheets.values())),)  # fmt: skip
+    assert con.execute("SELECT count(*) FROM ingest_skipped WHERE reason LIKE '与%'"
+                       ).fetchone() == (0,)  # fmt: skip
+
+
 @pytest.mark.parametrize(("household", "registry"), [("户编号", "hukou"), ("家庭编号", "poverty")])
 def test_a_hukou_file_whose_household_header_is_another_registrys_is_not_filed_silently(
     tmp_path, household, registry
