@@ -942,16 +942,17 @@ def _parse_date(raw: str, month_first: bool | None = None) -> tuple[date | None,
     year), ``date_month_first`` or ``date_day_first`` (the year last: a part above 12 says
     which is the day), ``date_weekday_mismatch`` (the weekday written is not the date's);
     ``date_order_ambiguous`` when the year is last and either part may be the month, unless
-    ``month_first`` says which (``date_order_from_column``)."""
+    ``month_first`` says which (``date_order_from_column``); ``date_implausible`` for a
+    date read but outside ``EARLIEST``–``LATEST`` (no date)."""
     if raw.isascii() and _DATE_ISO.match(raw):  # most values
         try:
             parsed = date.fromisoformat(raw)
         except ValueError:
             return None, None
-        return (parsed if EARLIEST <= parsed <= LATEST else None), None
+        return _plausible(parsed)
     written = _date_text(raw)
     if _DATE_ZONED.match(written):
-        return _zoned_date(written), None
+        return _zoned_date(written)
     weekday = _WEEKDAY.search(written)
     if weekday:
         written = (written[: weekday.start()] + " " + written[weekday.end() :]).strip()
@@ -984,9 +985,7 @@ def _written_date(written: str, month_first: bool | None) -> tuple[date | None, 
         parsed = EXCEL_EPOCH + timedelta(days=int(float(text)))
     else:
         return None, None
-    if not EARLIEST <= parsed <= LATEST:
-        return None, None
-    return parsed, ("year_completed" if short else None)
+    return _plausible(parsed, "year_completed" if short else None)
 
 
 def _year_last_date(first: int, second: int, year: int, month_first: bool | None
@@ -1010,7 +1009,15 @@ def _year_last_date(first: int, second: int, year: int, month_first: bool | None
         parsed = date(year, month, day)
     except ValueError:
         return None, None
-    return (parsed, problem) if EARLIEST <= parsed <= LATEST else (None, None)
+    return _plausible(parsed, problem)
+
+
+def _plausible(parsed: date, problem: str | None = None) -> tuple[date | None, str | None]:
+    """A date read, with the ``problem`` of how; none, ``date_implausible``, when it is
+    before ``EARLIEST`` or after ``LATEST`` (1886-01-01: a year typed wrong, no date)."""
+    if EARLIEST <= parsed <= LATEST:
+        return parsed, problem
+    return None, "date_implausible"
 
 
 def _date_text(raw: str) -> str:
@@ -1045,15 +1052,15 @@ def _java_day(found: re.Match[str]) -> tuple[int, int, int]:
     return int(found[3]), month, int(found[2])
 
 
-def _zoned_date(text: str) -> date | None:
+def _zoned_date(text: str) -> tuple[date | None, str | None]:
     """The day in China of an instant written with its zone (``2022-12-31T16:00:00Z`` is
-    2023-01-01: a day a system kept as midnight here, written in UTC)."""
+    2023-01-01: a day a system kept as midnight here, written in UTC), as ``_plausible``
+    gives it."""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        return None
-    parsed = moment.astimezone(CHINA_TIME).date()
-    return parsed if EARLIEST <= parsed <= LATEST else None
+        return None, None
+    return _plausible(moment.astimezone(CHINA_TIME).date())
 
 
 def normalize_date(raw: str) -> Result:
@@ -1073,12 +1080,15 @@ def normalize_date(raw: str) -> Result:
         ``6/13/2024``, ``13/6/2024``), ``date_weekday_mismatch`` (read by its date),
         ``date_month_only``, ``month_ambiguous``, ``date_order_ambiguous`` (``6/5/2024``: no
         date; ``resolver.tables`` reads it by its column when the column's other dates say
-        which part is the month) or ``date_unparsed``.
+        which part is the month), ``date_implausible`` (a date before 1890 or after 2100: no
+        date) or ``date_unparsed``.
 
     Examples
     --------
     >>> normalize_date("2024/6/1 星期五"), normalize_date("6/5/2024")
     (((datetime.date(2024, 6, 1),), 'date_weekday_mismatch'), ((None,), 'date_order_ambiguous'))
+    >>> normalize_date("1886-01-01"), normalize_date("1886年1月1日")
+    (((None,), 'date_implausible'), ((None,), 'date_implausible'))
     """
     if not _date_text(raw):
         return _ok(None)
@@ -1087,7 +1097,8 @@ def normalize_date(raw: str) -> Result:
         return (parsed,), problem
     (month,), problem = normalize_month(raw)
     if month is not None:
-        return _bad("date_month_only", date.fromisoformat(f"{month}-01"))
+        first_day, problem = _plausible(date.fromisoformat(f"{month}-01"), "date_month_only")
+        return _bad(problem, first_day)
     return _bad(problem if problem == "month_ambiguous" else "date_unparsed", None)
 
 
@@ -1170,9 +1181,9 @@ def normalize_months(raw: str) -> Result:
     ``2024-01~03``, ``2024年12月-1月`` into the next year) or a quarter (``2024年第一季度``,
     ``2024年1季度``, ``2024Q1``) the months it covers, a mark of back pay after it
     (``补发``, ``补``) aside; a month (``normalize_month``) itself twice. In a range
-    ``2024.1`` is January (``2024.1-3``). A range ending before it begins (unless into the
-    next year: ``_MONTHS_ACROSS_YEAR``), or of more than ``MONTHS_IN_RANGE`` months, is
-    ``month_unparsed``.
+    ``2024.1`` is January, at either end (``2024.1-3``, ``2024.1-2024.1``). A range ending
+    before it begins (unless into the next year: ``_MONTHS_ACROSS_YEAR``), or of more than
+    ``MONTHS_IN_RANGE`` months, is ``month_unparsed``.
 
     Parameters
     ----------
@@ -1195,6 +1206,8 @@ def normalize_months(raw: str) -> Result:
     ((('2024-04', '2024-06'), None), (('2024-01', '2024-03'), None))
     >>> normalize_months("2024年12月-1月补发"), normalize_months("2024.1-3")
     ((('2024-12', '2025-01'), None), (('2024-01', '2024-03'), None))
+    >>> normalize_months("2024.1-2024.1"), normalize_months("2023.11-2024.1")
+    ((('2024-01', '2024-01'), None), (('2023-11', '2024-01'), None))
     >>> normalize_months("2024-01-01 00:00:00"), normalize_months("2024/1/1 0:00")
     ((('2024-01', '2024-01'), None), (('2024-01', '2024-01'), None))
     """
@@ -1227,16 +1240,17 @@ def _month_range(text: str) -> tuple[int, int] | None:
     ``RANGE_JOIN``), at the first joiner both sides of which read as months (the last may be
     before the first: a range running back); None when ``text`` is no range."""
     for joiner in _RANGE_JOINS.finditer(text):
-        first = _range_start(text[: joiner.start()])
+        first = _dated_month(text[: joiner.start()])
         last = None if first is None else _range_end(text[joiner.end() :], first)
         if last is not None:
             return first, last
     return None
 
 
-def _range_start(text: str) -> int | None:
-    """A range's first month (counted from year 0): a month or a day with its year, ``2024.1``
-    January (typed as text, beside its end, not the number 2024.10); None when no month."""
+def _dated_month(text: str) -> int | None:
+    """A range's first or last month (counted from year 0) written with its year: a month or
+    a day, ``2024.1`` January (typed as text, beside the range's other end, not the number
+    2024.10: ``2024.1-2024.1``, ``2023.11-2024.1``); None when no month."""
     if _MONTH_AMBIGUOUS.match(text):
         return int(text[:4]) * 12
     if not text[:4].isdigit() or len(text) < 5:
@@ -1252,8 +1266,7 @@ def _range_end(text: str, first: int) -> int | None:
     month."""
     bare = _RANGE_END.match(text)
     if bare is None:
-        (month,), _ = normalize_month(text) if text[:4].isdigit() else ((None,), None)
-        return None if month is None else int(month[:4]) * 12 + int(month[5:]) - 1
+        return _dated_month(text)
     if not 1 <= int(bare[1]) <= 12:
         return None
     last = first // 12 * 12 + int(bare[1]) - 1

@@ -34,6 +34,8 @@ PROBLEM_LABELS = {
     "name_too_long": "姓名超过 30 个字符，不像真实姓名（可能粘贴了其他内容），按原值读取：请核对",
     "address_too_long": "住址超过 200 个字符（可能粘贴了其他内容），按原值读取：请核对",
     "date_unparsed": "日期无法识别",
+    "date_implausible": "日期不合理（早于 1890 年或晚于 2100 年），未读取：可能年份填错，请核对",
+    "date_in_future": "日期晚于今天，按所写读取（纳入日期在后的成员此前不计为在保）：可能年份填错，请核对",
     "month_unparsed": "月份无法识别",
     "amount_unparsed": "金额无法识别",
     "amount_too_large": "金额过大（1 万亿元及以上，按分四舍五入后），未读取：请核对原值",

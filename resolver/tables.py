@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -81,6 +82,11 @@ AGREEMENTS = (
 # Of those, the contradictions an ID's zeroed last digits make (its gender digit zeroed: a
 # man's ID reads a woman's; the certificate holds the whole ID).
 ZEROED_CONFLICTS = frozenset({"gender_conflicts_id", "cert_conflicts_id"})
+# Dates of what has happened (a birth, an entry into assistance, a certificate issued, a
+# death): one after the day the table is read is likely a year typed wrong (2027 for 2017),
+# read as written and asked about (an entry so dated keeps its member out of every month
+# before it). A 退出日期 may be set ahead: the end of a gradual exit.
+HAPPENED_DATES = ("birth_date", "start_date", "issue_date", "death_date")
 _YEAR_MONTH = re.compile(r"(20\d{2}|19\d{2})\s*[年.\-_/]?\s*(1[0-2]|0?[1-9])\s*月")
 _YEAR_MONTH_DASHED = re.compile(r"(20\d{2})[\-_.](1[0-2]|0[1-9])(?!\d)")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
@@ -1180,7 +1186,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         for (suffix, _), output in zip(outputs_of(column.kind), outputs, strict=True):
             normalised[column.name + suffix] = output
         if values is not None:
-            _refuse_unreadable(located, column, values, outputs[0], problems)
+            _refuse_unreadable(located, column, values, outputs[0], problems, row_numbers)
             problems = _with_required_blanks(column, values if from_head is None else read,
                                              problems)  # fmt: skip
             problems = _from_certificate(column.name, normalised, problems)
@@ -1954,32 +1960,59 @@ def _year_last_in_order(kind: str, values: pa.Array | None, outputs: list[pa.Arr
             pa.array(found, pa.string()))  # fmt: skip
 
 
+# A required column fewer of whose values read than one in NEARLY_NONE of those it does not
+# know is written in a way Doudi does not read: its few values read are the exception, and
+# reading on would leave nearly every row without the value.
+NEARLY_NONE = 20
+
+
 def _refuse_unreadable(located: Located, column: Column, values: pa.Array, read: pa.Array,
-                       problems: pa.Array) -> None:  # fmt: skip
-    """Refuse a required column none of whose values could be read, where these are values
-    Doudi does not know (a status, a date or a month every row writes in a way it does not
-    read): its rows would all lack it, as if the table lacked the column. Blank cells, Excel
-    errors, formulas without results and ambiguous months stay findings of their own, and so
-    do values Doudi does read but finds no place for: a group that is no program (低保边缘:
-    its rows are no 低保 members) and a month or months no name of the table gives the year
-    of (11月, 1-3月)."""
-    if not column.required or pc.count(read).as_py():
-        return
+                       problems: pa.Array, row_numbers: pa.Array) -> None:  # fmt: skip
+    """Refuse a required column none (or nearly none: ``NEARLY_NONE``) of whose values could
+    be read, where these are values Doudi does not know (a status, a date or a month every
+    row writes in a way it does not read, a month without a year no name of the table nor a
+    年度 column gives: 9月, 1-3月): its rows would all lack it, as if the table lacked the
+    column. The error names the rows of the first values shown. Blank cells, Excel errors,
+    formulas without results and ambiguous months stay findings of their own, and so does a
+    group that is no program (低保边缘: its rows are no 低保 members, read but placed
+    nowhere)."""
     unknown = pc.fill_null(pc.or_(pc.ends_with(problems, "_unknown"),
                                   pc.ends_with(problems, "_unparsed")), False)  # fmt: skip
-    written = [value for value in
-               pc.unique(pc.utf8_trim_whitespace(values.filter(unknown))).to_pylist()
-               if not NOT_A_PROGRAM.search(value) and not MONTH_ONLY.match(value)
-               and not MONTHS_ONLY.match(value)]  # fmt: skip
-    if not written:
+    if not column.required or not pc.any(unknown).as_py():
         return
+    written = pc.utf8_trim_whitespace(values)
+    placed_nowhere = pc.fill_null(pc.match_substring_regex(written, NOT_A_PROGRAM.pattern), False)
+    unread = pc.and_(unknown, pc.invert(placed_nowhere))
+    unread_count, read_count = pc.sum(unread).as_py() or 0, pc.count(read).as_py()
+    if not unread_count or read_count * NEARLY_NONE >= unread_count:
+        return
+    first_rows: dict[str, int] = {}
+    for value, row in zip(written.filter(unread).to_pylist(),
+                          row_numbers.filter(unread).to_pylist(), strict=True):  # fmt: skip
+        first_rows.setdefault(value, row)
+    examples = {row: value for value, row in list(first_rows.items())[:3]}
     header = located.header.texts[located.recognition.positions[column.name]].strip()
-    shown = "、".join(f"“{value}”" for value in written[:3])
-    reason = (f"{located.recognition.registry.chinese}的必填列{column.header}（列「{header}」）没有"
-              f"一个能读取的值（如 {shown}，取值不在标准写法中）：请按标准写法填写，或核对该列是否"
-              "就是此列")  # fmt: skip
     grid = located.grid
-    raise InputError(grid.path, located.header_rows, header, reason, grid.sheet)
+    raise InputError(grid.path, list(examples), header,
+                     _unreadable_reason(located, column, header, examples, read_count),
+                     grid.sheet)  # fmt: skip
+
+
+def _unreadable_reason(located: Located, column: Column, header: str, examples: dict[int, str],
+                       read_count: int) -> str:  # fmt: skip
+    """Why ``_refuse_unreadable`` refuses a column, with the ``examples`` (a value by its
+    row), and what to write instead: a month with its year where the values are months
+    without one."""
+    start = f"{located.recognition.registry.chinese}的必填列{column.header}（列「{header}」）"
+    shown = "、".join(f"第 {row} 行“{value}”" for row, value in examples.items())
+    if all(MONTH_ONLY.match(value) or MONTHS_ONLY.match(value) for value in examples.values()):
+        few = f"，能读取的只有 {read_count} 个" if read_count else ""
+        return (f"{start}只写了月、没有年份（如{shown}{few}），文件名、工作表名和标题中也没有"
+                "年份，无法确定是哪一年：请写成带年份的月份（如 2026-09、2026年9月），或在"
+                "文件名、工作表名或标题中写明年份（如“2026年发放记录”），或加一列“年度”")  # fmt: skip
+    said = f"几乎没有能读取的值（只有 {read_count} 个）" if read_count else "没有一个能读取的值"
+    return (f"{start}{said}（如{shown}，取值不在标准写法中）：请按标准写法填写，或核对该列是否"
+            "就是此列")  # fmt: skip
 
 
 # The kinds of the columns a certificate in the ID column is read into.
@@ -2120,7 +2153,8 @@ def _masked_phone(value: str) -> str:
 
 def _row_findings(registry: Registry, normalised: pa.Table) -> list[pa.Table]:
     """Problems between the columns of one row: an ID that contradicts the birth date or
-    gender given beside it, a certificate of another person, an end before the start."""
+    gender given beside it, a certificate of another person, an end before the start; and
+    a date of what has happened that is after today (``_dates_ahead``)."""
     columns = {name: normalised.column(name) for name in normalised.column_names}
     findings = []
     for column, other, problem in AGREEMENTS:
@@ -2136,6 +2170,19 @@ def _row_findings(registry: Registry, normalised: pa.Table) -> list[pa.Table]:
         before = pc.fill_null(pc.less(columns["end_date"], columns["start_date"]), False)
         flagged = pc.if_else(before, "end_before_start", pa.scalar(None, pa.string()))
         findings.append(findings_of(registry, "end_date", flagged, columns["end_date"], columns))
+    return findings + _dates_ahead(registry, columns)
+
+
+def _dates_ahead(registry: Registry, columns: dict[str, pa.Array]) -> list[pa.Table]:
+    """A finding (``date_in_future``) on each date of ``HAPPENED_DATES`` after today: the
+    row is read as written (a 纳入日期 of 2027-05-01 in a drop of 2026 keeps its member out
+    of every month before it), and asked about."""
+    today = pa.scalar(date.today(), pa.date32())
+    findings = []
+    for column in (name for name in HAPPENED_DATES if name in columns):
+        ahead = pc.fill_null(pc.greater(columns[column], today), False)
+        flagged = pc.if_else(ahead, "date_in_future", pa.scalar(None, pa.string()))
+        findings.append(findings_of(registry, column, flagged, columns[column], columns))
     return findings
 
 

@@ -54,6 +54,13 @@ def test_unparsable_dates_are_findings(raw):
     assert normalize_date(raw) == ((None,), "date_unparsed")
 
 
+@pytest.mark.parametrize("raw", ["1886-01-01", "1886年1月1日", "2206/5/1", "1/13/1886",
+                                 "1886-01-01T00:00:00Z", "1886年1月", "99999"])  # fmt: skip
+def test_a_date_read_but_out_of_range_is_implausible_not_unreadable(raw):
+    # a blind tester's 出生日期 1886-01-01 was 日期无法识别: it reads, it is only no real date
+    assert normalize_date(raw) == ((None,), "date_implausible")
+
+
 @pytest.mark.parametrize("raw", ["2024-03", "2024/3", "202403", "2024年3月", "2024-03-15"])
 def test_months(raw):
     assert normalize_month(raw) == (("2024-03",), None)
@@ -730,6 +737,17 @@ def test_a_date_is_no_range_of_months():
 def test_a_quarter_a_range_of_days_or_a_back_pay_of_months_is_its_months(raw, first, last):
     # all were month_unparsed (then read as one month paid out, carrying three months'
     # money: a payment_mismatch of 5,070 a case); 2024.1-3 was the day 2024-01-03
+    assert normalize_months(raw) == ((first, last), None)
+
+
+@pytest.mark.parametrize(("raw", "first", "last"), [
+    ("2026.1-2026.1", "2026-01", "2026-01"), ("2026.1至2026.3", "2026-01", "2026-03"),
+    ("2025.11-2026.1", "2025-11", "2026-01"), ("2026.1-2026.10", "2026-01", "2026-10"),
+])  # fmt: skip
+def test_a_range_ending_in_january_written_year_dot_one_is_read(raw, first, last):
+    # a blind tester's ledger of quarters wrote one month as 2026.1-2026.1: its end, 2026.1,
+    # was taken for the ambiguous number 2026.10, and the line was 月份无法识别; a range is
+    # text, so 2026.1 is January at its end as at its start
     assert normalize_months(raw) == ((first, last), None)
 
 
