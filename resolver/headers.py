@@ -36,7 +36,8 @@ NAME_HINTS = (
 
 def header_key(header: str) -> str:
     """A header as matched: NFKC, no spaces, no parenthesised unit, no required mark, no
-    leading column number, lower case.
+    leading column number, 帐 as 账 (帐号, 帐户: the older spelling many offices keep), lower
+    case.
 
     Parameters
     ----------
@@ -51,7 +52,7 @@ def header_key(header: str) -> str:
     text = INVISIBLE.sub("", unicodedata.normalize("NFKC", header))
     text = re.sub(r"\s+|\*|\(.*?\)", "", text)
     text = re.sub(r"^\d+[.、]", "", text)
-    return text.lower()
+    return text.replace("帐", "账").lower()
 
 
 @dataclass(frozen=True)

@@ -1011,7 +1011,9 @@ def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary, folder: Path 
     _read_tables(outcome, grids, vocabulary, lambda sheet: name_hint(sheet or "", *names),
                  id_stem)  # fmt: skip
     if named and not outcome.sources and not outcome.errors:
-        reasons = "；".join(skip.reason for skip in outcome.skips) or "没有数据"
+        # the sheets not read are said in the error, not listed again apart
+        reasons = "；".join(_sheet_said(skip) for skip in outcome.skips) or "没有数据"
+        outcome.skips.clear()
         outcome.refused.add(named)
         chinese = REGISTRIES[named].chinese
         outcome.errors.append(
@@ -1021,6 +1023,11 @@ def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary, folder: Path 
         outcome.sources = [_written(source, folder / str(index))
                            for index, source in enumerate(outcome.sources)]  # fmt: skip
     return outcome
+
+
+def _sheet_said(skip: Skip) -> str:
+    """Why a sheet (or the file) was not read, the sheet named."""
+    return f"工作表「{skip.sheet}」：{skip.reason}" if skip.sheet else skip.reason
 
 
 def _read_tables(outcome: FileOutcome, grids: list[Grid], vocabulary: Vocabulary,

@@ -269,14 +269,16 @@ def _combined(parent: list[str], child: list[str], vocabulary: Vocabulary) -> li
     """Two header rows as one: per column the parent and child joined, the child, the child
     and its parent's head word (``_compounds``; a merged parent's too, over children in the
     cells after it), or the parent, the first that is a known header (the child when none
-    is). Under a parent that is the household head's (户主 over 姓名 and 身份证号码) beside a
-    members' parent over the same child (家庭成员 over 姓名 and 身份证号码), the joined text
-    stands: the head's ID is not the member's."""
+    is). The parent alone heads only its one child: a group's name over several children says
+    whom or what they are about, not what each is (领款人 over 户主姓名, 身份证号 and 开户行账号:
+    the account is no payee's name). Under a parent that is the household head's (户主 over 姓名
+    and 身份证号码) beside a members' parent over the same child (家庭成员 over 姓名 and
+    身份证号码), the joined text stands: the head's ID is not the member's."""
     spans = _spans(parent, child)
     members = {lower.strip() for over, lower in zip(spans, child, strict=True)
                if _MEMBER_PARENT.search(over)}  # fmt: skip
     texts = []
-    for upper, over, lower in zip(parent, spans, child, strict=True):
+    for upper, over, lower, grouped in zip(parent, spans, child, _grouped(spans), strict=True):
         if _is_head_parent(over) and lower.strip() in members:
             texts.append(over + lower.strip())
             continue
@@ -284,9 +286,17 @@ def _combined(parent: list[str], child: list[str], vocabulary: Vocabulary) -> li
             texts.append(lower or upper)
             continue
         joined = (upper.strip() + lower.strip(),) if upper.strip() else ()
-        options = (*joined, lower, *_compounds(lower.strip(), over.strip()), upper)
+        alone = () if grouped else (upper,)
+        options = (*joined, lower, *_compounds(lower.strip(), over.strip()), *alone)
         texts.append(next((text for text in options if text and vocabulary.known(text)), lower))
     return texts
+
+
+def _grouped(spans: list[str]) -> list[bool]:
+    """Per column, whether its parent spans a child beside it too (a group's name)."""
+    padded = ["", *spans, ""]
+    return [bool(over) and over in (before, after)
+            for before, over, after in zip(padded[:-2], spans, padded[2:], strict=True)]  # fmt: skip
 
 
 def _compounds(child: str, parent: str) -> tuple[str, ...]:

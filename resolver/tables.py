@@ -52,6 +52,7 @@ from resolver.registries import (
     Column,
     Registry,
 )
+from resolver.workbook_xml import column_letters
 
 SENSITIVE = ("id_number", "payee_id_number", "cert_no", "bank_account")
 # Kinds whose values say what a column is, whatever its header.
@@ -1765,15 +1766,24 @@ def _read_as(located: Located, vocabulary: Vocabulary, position: int) -> str | N
 
 def _second_column_note(located: Located, label: str, position: int, name: str) -> str:
     """The note on a column kept as an extra because another column of its meaning is read
-    (a hidden column beside a visible one is not read: ``resolver.headers.recognise``)."""
-    first = located.header.texts[located.recognition.positions[name]].strip()
+    (a hidden column beside a visible one is not read: ``resolver.headers.recognise``), each
+    column named by its letter too: two columns may have one header."""
+    read = located.recognition.positions[name]
+    first = located.header.texts[read].strip()
     header = located.recognition.registry.column(name).header
+    kept, taken = _letter(located, position), _letter(located, read)
     if position in located.grid.hidden_columns:
         return (
-            f"列「{label}」是隐藏列，与列「{first}」都是{header}：读取未隐藏的列「{first}」，"
-            "隐藏列未读取，作为附加列保留"
+            f"列「{label}」（{kept} 列）是隐藏列，与列「{first}」（{taken} 列）都是{header}：读取未隐藏的"
+            f" {taken} 列「{first}」，隐藏列未读取，作为附加列保留"
         )
-    return f"列「{label}」与列「{first}」都是{header}：读取列「{first}」，此列作为附加列保留"
+    return (f"列「{label}」（{kept} 列）与列「{first}」（{taken} 列）都是{header}：读取 {taken} 列"
+            f"「{first}」，{kept} 列作为附加列保留")  # fmt: skip
+
+
+def _letter(located: Located, position: int) -> str:
+    """The letter a column of a table has on its sheet (a CSV opened in a spreadsheet too)."""
+    return column_letters(located.grid.first_column + position + 1)
 
 
 def county_values(values: pa.Array) -> pa.Array:

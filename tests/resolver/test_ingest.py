@@ -307,6 +307,19 @@ def test_unknown_registry_and_unreadable_file(tmp_path):
     assert "Cannot" not in messages  # the reader's own English words stay in the log
 
 
+def test_a_named_workbook_without_a_table_is_said_once_naming_its_sheet(tmp_path):
+    # `doudi check` listed the sheet among those not read and then refused the file for the
+    # same reason: the one fault printed twice
+    from resolver.ingest import check_drop
+
+    drop = _drop(tmp_path, {"户籍人口.csv": HUKOU_ZH})
+    write_xlsx(drop / "死亡人员.xlsx", [["JLBH", "XM", "SWRQ"], ["D1", "刘华", "2024-01-01"]])
+    con, errors = check_drop(drop)
+    assert [error.reason for error in errors] == [
+        "文件名表明是死亡人员，但未读到表格（工作表「Sheet」：未找到表头（前 30 行中没有两个以上可识别的列名））"]  # fmt: skip
+    assert con.execute("SELECT file FROM ingest_skipped").fetchall() == []
+
+
 def test_a_binary_file_is_not_read_as_text(tmp_path):
     drop = tmp_path / "drop"
     drop.mkdir()

@@ -133,6 +133,28 @@ def test_a_payee_parent_header_names_the_payee_columns(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("form", ["xlsx", "csv"])
+def test_a_payee_group_over_several_columns_names_none_of_them_by_itself(tmp_path, form):
+    # 领款人 merged over 开户银行, 户主姓名, 身份证号 and 开户行账号: a child not known alone was
+    # read as 领款人, so as the payee's name (a blind tester's every name an account number)
+    from resolver.ingest import read_registry_file
+
+    parent = ["救助证号", "领款人", "", "", "", "发放月份", "发放金额"]
+    child = ["", "开户银行", "户主姓名", "身份证号", "开户行账号", "", ""]
+    line = ["DB001", "农业银行", "刘华", "532326199001011235", "6228480012345678901", "2024-11",
+            "700"]  # fmt: skip
+    path = tmp_path / f"发放记录.{form}"
+    if form == "xlsx":  # the merged 领款人 fills B1:E1
+        workbook(path, {"表": [parent, child, line]}, {"表": ["A1:A2", "B1:E1", "F1:F2", "G1:G2"]})
+    else:  # 领款人 written once, over the blanks after it
+        write_csv(path, [parent, child, line])
+    (source,) = read_registry_file(path, "payments")
+    assert source.normalised.select(["payee_name", "payee_id_number", "bank_account"]).to_pylist() == [
+        {"payee_name": "刘华", "payee_id_number": "532326199001011235",
+         "bank_account": "6228480012345678901"}]  # fmt: skip
+    assert source.unmapped == ["开户银行"]
+
+
 def test_a_first_data_row_with_a_header_word_in_it_is_read_as_data(tmp_path):
     # 低保金 is a header of the amount, written here in a 备注 column of each line
     header = ["序号", "救助证号", "领款人姓名", "身份证号码", "发放金额（元）", "发放月份", "备注"]
@@ -903,8 +925,8 @@ def test_of_an_amount_owed_and_an_amount_paid_the_paid_one_is_read_and_the_note_
                      ["F1", "DB1", "张三", "441", "882", "2026-10"]])  # fmt: skip
     (source,) = read_registry_file(path, "payments")
     assert source.normalised.column("amount").to_pylist() == [882.0]
-    assert source.notes == ["列「应发金额」与列「实发金额」都是发放金额（元）：读取列「实发金额」，"
-                            "此列作为附加列保留"]  # fmt: skip
+    assert source.notes == ["列「应发金额」（D 列）与列「实发金额」（E 列）都是发放金额（元）：读取 E 列"
+                            "「实发金额」，D 列作为附加列保留"]  # fmt: skip
 
 
 def test_an_amount_owed_headed_in_wan_yuan_is_read_as_the_amount_paid_beside_it_is(tmp_path):

@@ -38,7 +38,7 @@ def test_a_members_name_column_is_read_before_the_heads_name_merged_down(tmp_pat
         [(HEAD, HEAD_ID), (WIFE, WIFE_ID), (SON, SON_ID)]
     )
     [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
-    assert "读取列「家庭成员姓名」" in notes
+    assert "读取 C 列「家庭成员姓名」" in notes
 
 
 def test_a_members_id_column_is_read_before_the_heads_id(tmp_path):
@@ -66,8 +66,8 @@ def test_a_hidden_column_of_old_ids_is_not_read_beside_the_visible_one(tmp_path)
     con = _ingest(tmp_path, roster)
     assert con.execute("SELECT id_number FROM assistance").fetchall() == [(HEAD_ID,)]
     [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
-    assert "列「身份证号码」是隐藏列" in notes
-    assert "读取未隐藏的列「身份证号码（核对后）」" in notes
+    assert "列「身份证号码」（C 列）是隐藏列" in notes
+    assert "读取未隐藏的 D 列「身份证号码（核对后）」" in notes
 
 
 def test_a_status_column_of_another_meaning_is_never_taken_for_coverage(tmp_path):
@@ -273,7 +273,9 @@ def test_a_class_headed_column_of_programs_before_the_class_is_not_the_class(tmp
                                 f"DB001,{HEAD},{HEAD_ID},低保,城市低保,B,是,2020-01-01\n")  # fmt: skip
     assert con.execute("SELECT dibao_class FROM assistance").fetchall() == [("B",)]
     [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
-    assert "列「保障类别」与列「救助类型」都是救助类型：读取列「救助类型」" in notes
+    assert (
+        "列「保障类别」（E 列）与列「救助类型」（D 列）都是救助类型：读取 D 列「救助类型」" in notes
+    )
 
 
 def test_the_contracts_class_header_holding_programs_gives_way_to_an_alias_holding_classes(
@@ -458,3 +460,13 @@ def test_a_wan_yuan_header_over_yuan_sized_yearly_incomes_is_read_in_yuan(tmp_pa
     read, notes = _amounts_read(tmp_path, "建档立卡.csv", text, "poverty", "income_per_capita_year")
     assert read == [("4500.00", None), ("3800.00", None), ("12000.00", None)]
     assert "列「人均纯收入（万元/年）」表头写万元，但数值像是以元为单位，按元读取：请核对" in notes
+
+
+def test_two_columns_of_one_header_are_told_apart_by_their_letters(tmp_path):
+    # 列「身份证号码」与列「身份证号码」都是身份证号码：读取列「身份证号码」 said neither which was read
+    con = _ingest_csv(tmp_path, "救助证号,姓名,身份证号码,救助类型,是否保障对象,纳入日期,身份证号码\n"
+                                f"DB001,{HEAD},{HEAD_ID},低保,是,2020-01-01,{WIFE_ID}\n")  # fmt: skip
+    assert con.execute("SELECT id_number FROM assistance").fetchall() == [(HEAD_ID,)]
+    [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
+    assert ("列「身份证号码」（G 列）与列「身份证号码」（C 列）都是身份证号码：读取 C 列「身份证号码」，"
+            "G 列作为附加列保留") in notes  # fmt: skip

@@ -126,3 +126,10 @@ def test_restorations_are_kept_when_the_next_ingest_takes_the_file_unchanged_or_
         ("GA2",),
         ("GA3",),
     ]
+
+
+def test_a_notices_place_of_registration_is_its_township_and_village(tmp_path):
+    rows = [["逝者姓名", "火化日期", "来源", "户籍乡镇", "户籍村"],
+            ["王建国", "2024-02-10", "殡葬", "石羊镇", "大井村"]]  # fmt: skip
+    con = _ingest(tmp_path, "死亡人员.csv", rows)
+    assert con.execute("SELECT township, village FROM deaths").fetchall() == [("石羊", "大井村")]
