@@ -1153,6 +1153,10 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
             "表中没有记录编号列：记录编号按文件名、工作表和每行的姓名、证件号、案件号等生成"
             "（其他行增删、文件名换了年月时不变）"
         )
+    lines_repeated = (_lines_repeated(located, cells, row_numbers)
+                      if repeats is not None and registry.name == "payments" else None)  # fmt: skip
+    if lines_repeated is not None and lines_repeated.null_count < height:
+        notes.append(_repeated_lines_note(lines_repeated, row_numbers))
     blank = pa.array([""] * height, pa.string())
     raw: dict[str, pa.Array] = {"row_no": row_numbers}
     normalised: dict[str, pa.Array] = {"record_id": record_ids, "row_no": row_numbers}
@@ -1209,7 +1213,8 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
                 struck = {row for row, at in grid.struck_cells if at == position}
                 # a row struck out, read one column to the left, or saying what an earlier one
                 # says of whom (pasted twice? a ledger may pay one case twice in a month: two
-                # lines of it are no repeat): each asked about beside what else its cell says
+                # lines of it are no repeat, unless every cell is the same): each asked about
+                # beside what else its cell says
                 for rows, problem in ((struck, "row_struck"),
                                       (grid.shifted_rows, "row_shifted")):  # fmt: skip
                     if rows:
@@ -1219,6 +1224,10 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
                 if repeats is not None and registry.name != "payments":
                     findings.append(_findings_of_rows(registry, column.name, repeats, "row_repeated",
                                                       values, normalised))  # fmt: skip
+                if lines_repeated is not None:
+                    findings.append(_findings_naming_rows(registry, column.name, "payment_repeated",
+                                                          lines_repeated, "与第 {} 行完全相同",
+                                                          values, normalised))  # fmt: skip
                 if grid.hidden_rows:  # a row a person hid: read, and asked about
                     hidden = pa.array(np.isin(row_numbers.to_numpy(), list(grid.hidden_rows)))
                     problems = pc.if_else(pc.and_(hidden, pc.is_null(problems)), "row_hidden",
@@ -1525,12 +1534,50 @@ def owed_amounts(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
 def _merged_findings(registry: Registry, column: str, counted_on: pa.Array, values: pa.Array,
                      normalised: dict) -> pa.Table:  # fmt: skip
     """A finding per row whose merged value is counted on another row, naming that row."""
-    where = pc.binary_join_element_wise("（合并单元格，计在第 ", pc.cast(counted_on, pa.string()),
-                                        " 行）", "")  # fmt: skip
+    return _findings_naming_rows(registry, column, "amount_merged_once", counted_on,
+                                 "合并单元格，计在第 {} 行", values, normalised)  # fmt: skip
+
+
+def _findings_naming_rows(registry: Registry, column: str, problem: str, others: pa.Array,
+                          wording: str, values: pa.Array, normalised: dict) -> pa.Table:  # fmt: skip
+    """A finding ``problem`` per row with a number in ``others``, its value followed by
+    ``wording`` naming that other row in brackets (null: no finding)."""
+    before, after = wording.split("{}")
+    where = pc.binary_join_element_wise(f"（{before}", pc.cast(others, pa.string()), f"{after}）",
+                                        "")  # fmt: skip
     shown = pc.binary_join_element_wise(pc.utf8_trim_whitespace(values), where, "")
-    problems = pc.if_else(pc.is_valid(counted_on), "amount_merged_once",
-                          pa.scalar(None, pa.string()))  # fmt: skip
+    problems = pc.if_else(pc.is_valid(others), problem, pa.scalar(None, pa.string()))
     return findings_of(registry, column, problems, shown, normalised)
+
+
+# The headers of a column numbering a table's lines, which a line pasted twice is given anew.
+LINE_NUMBER_HEADERS = ("序号", "顺序号")
+
+
+def _lines_repeated(located: Located, cells: list[pa.Array], row_numbers: pa.Array) -> pa.Array:
+    """Per row, the number of the earlier row that says what it says cell for cell (its 序号
+    aside, ``LINE_NUMBER_HEADERS``); null for a row that repeats none."""
+    texts = located.header.texts
+    written = [pc.fill_null(pc.utf8_trim_whitespace(column), "")
+               for position, column in enumerate(cells)
+               if header_key(texts[position]) not in LINE_NUMBER_HEADERS]  # fmt: skip
+    keys = pc.binary_join_element_wise(*written, "\x1f")
+    kinds = np.asarray(pc.index_in(keys, pc.unique(keys)))
+    _, firsts = np.unique(kinds, return_index=True)
+    first = firsts[kinds]
+    repeated = first != np.arange(len(kinds))
+    return pa.array(np.asarray(row_numbers)[first], pa.int64(), mask=~repeated)
+
+
+def _repeated_lines_note(lines_repeated: pa.Array, row_numbers: pa.Array) -> str:
+    """The note on a payments table some of whose lines repeat an earlier one cell for cell,
+    naming the first five pairs."""
+    repeating = pc.filter(row_numbers, pc.is_valid(lines_repeated)).to_pylist()
+    firsts = lines_repeated.drop_null().to_pylist()
+    pairs = [f"第 {row} 行同第 {first} 行" for row, first in zip(repeating, firsts, strict=True)]
+    shown = "、".join(pairs[:5]) + ("等" if len(pairs) > 5 else "")
+    return (f"{len(pairs)} 行与前面一行每一格都相同（{shown}），又没有记录编号可以区分：可能是重复录入，"
+            "也可能确实发放了两次；金额按所写的行数计入，逐行列入问题清单，请核对")  # fmt: skip
 
 
 def _findings_of_rows(registry: Registry, column: str, listed: pa.Array, problem: str,

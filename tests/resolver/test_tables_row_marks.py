@@ -1,5 +1,6 @@
 """A row struck through or pasted twice is read and asked about with a finding of its own,
-beside what else its name's cell says (a note left out of the name)."""
+beside what else its name's cell says (a note left out of the name); a payment line repeated
+cell for cell is counted as written and asked about, naming the line it repeats."""
 
 import openpyxl
 
@@ -46,3 +47,26 @@ def test_a_repeated_row_keeps_its_names_note_beside_the_repeat(tmp_path):
     con = _ingest(drop)
     assert con.execute(QUERY, [5]).fetchall() == [("name_annotated",), ("row_repeated",)]
     assert con.execute(QUERY, [3]).fetchall() == [("name_annotated",)]
+
+
+PAYMENTS = ["序号", "救助证号", "领款人姓名", "领款人身份证号码", "银行账号", "发放月份",
+            "发放金额（元）"]  # fmt: skip
+PAID = ["DB001", "刘华", "532326199001011235", "6217656509076915796", "2026-08", "930"]
+
+
+def test_a_payment_line_repeated_cell_for_cell_is_counted_and_asked_about(tmp_path):
+    # pasted twice, or paid twice? the ledger says twice, and no one was asked: now each line
+    # repeating an earlier one (its 序号 aside, numbered anew) names it; the amount counts twice
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    rows = [PAYMENTS, ["1", *PAID], ["2", *PAID], ["3", *PAID[:4], "2026-09", "930"],
+            ["4", *PAID[:5], "465"]]  # fmt: skip
+    for name, table in (("发放记录.csv", rows), ("救助对象.csv", [ROSTER, LIU])):
+        (drop / name).write_text("".join(",".join(row) + "\n" for row in table), "utf-8")
+    con = _ingest(drop)
+    assert con.execute("SELECT row_no, column_name, raw_value FROM dq_findings "
+                       "WHERE problem = 'payment_repeated'").fetchall() == [
+        (3, "case_no", "DB001（与第 2 行完全相同）")]  # fmt: skip
+    assert con.execute("SELECT sum(amount) FROM payments").fetchone()[0] == 930 * 3 + 465
+    notes = con.execute("SELECT notes FROM ingest_sources").fetchone()[0]
+    assert "1 行与前面一行每一格都相同（第 3 行同第 2 行）" in notes
