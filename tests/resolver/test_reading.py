@@ -128,3 +128,42 @@ def test_a_csv_of_blank_lines_is_refused_as_empty_not_an_internal_error(content)
     with pytest.raises(InputError) as refused:
         reading.read_grids(Path("死亡人员.csv"), content)
     assert "死亡人员.csv" in str(refused.value) and "文件是空的" in str(refused.value)
+
+
+NOTICES = [["记录编号", "姓名", "身份证号码", "乡镇", "住址"],
+           *([f"D{n}", name, "", "金碧镇", f"云南省青山县金碧镇龙泉村{n}组"]
+             for n, name in enumerate(["李发浩", "王莉", "张伟", "赵桂英", "陈德华"], start=1))]  # fmt: skip
+
+
+def _csv_bytes(rows: list[list[str]], encodings: list[str]) -> bytes:
+    """A CSV of ``rows``, each line in its own encoding (one per row)."""
+    return b"".join((",".join(row) + "\r\n").encode(encoding)
+                    for row, encoding in zip(rows, encodings, strict=True))  # fmt: skip
+
+
+def test_a_gbk_line_in_a_utf8_csv_is_read_in_its_own_encoding_and_named():
+    # a row pasted from a GBK system into a UTF-8 file: the file was refused, naming no line
+    encodings = ["utf-8"] * len(NOTICES)
+    encodings[3] = "gbk"
+    (grid,) = reading.read_grids(Path("死亡人员.csv"), _csv_bytes(NOTICES, encodings))
+    assert [grid.row(index) for index in range(grid.height)] == NOTICES
+    assert (grid.encoding, grid.recoded_lines, grid.bad_lines) == ("utf-8", (4,), ())
+
+
+def test_a_utf8_line_with_a_damaged_byte_is_not_read_as_gbk():
+    # GB18030 reads one such line in six as nonsense: UTF-8 still reads most of it
+    content = _csv_bytes(NOTICES, ["utf-8"] * len(NOTICES))
+    damaged = content.replace("赵桂英".encode(), "赵桂英".encode()[:-1], 1)
+    (grid,) = reading.read_grids(Path("死亡人员.csv"), damaged)
+    assert (grid.encoding, grid.recoded_lines, grid.bad_lines) == ("utf-8", (), (5,))
+    assert grid.row(4)[1] == "赵桂\ufffd"
+
+
+def test_a_csv_in_neither_encoding_is_refused_naming_its_first_line_not_utf8():
+    lines = [",".join(NOTICES[0]).encode(), *(f"D{n},".encode() + b"\xff\xfe" * 20
+                                              for n in range(1, 6))]  # fmt: skip
+    with pytest.raises(InputError) as refused:
+        reading.read_grids(Path("死亡人员.csv"), b"\n".join(lines))
+    assert refused.value.rows == (2,)
+    assert refused.value.reason.startswith("第 2 列起的字节不是 UTF-8 编码的文字")
+    assert "另存为 UTF-8 编码的 CSV" in refused.value.reason
