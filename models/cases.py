@@ -42,6 +42,14 @@ CLASS_LOWERED_SCORE = 0.3
 LIKELY_SCORE = 0.5
 """A lead scored at least this is more likely true than not: the count beside a headline
 count of leads (an uncertain lead on a namesake's notice counts among the leads, scored low)."""
+UNDATED = "death_undated"
+"""A death lead's feature when the person's notices give no month of death (the date blank,
+or unread and writing no month: ``models.detectors.common.undated_notices``): which of the
+months paid while she is covered came after the death nobody can tell, so the lead carries no
+amount, and its score is at most ``UNDATED_SCORE``."""
+UNDATED_SCORE = LIKELY_SCORE
+"""The highest score of a lead on an undated death: the line of the likely leads, below every
+firm death lead, as the death is reported but whether anything was paid after it is not known."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ and ``basis``: that link's strongest comparisons in words.
 | hukou_family | hukou_no (only families with a member in another registry) | collective: a collective hukou (集体户), strangers and no family (``families_of``) |
 | case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]: a line's 保障金 where the ledger writes it apart from 分类施保金), base_apart (whether every line does), other_payments (month -> [(record_id, amount)]: lines of another program, 临时救助 …, never the case's money); ranged: record_id -> (first, last month) of each line whose 所属月份 gives several months (its money spread over them in payments), absent when none; month_paid_out: the record_ids of lines whose 所属月份 held no month (无, /), their month their 发放月份, absent when none |
 | poverty_household | poverty_hh_no | |
-| death | record_id | death_date, source (the contract's code, or None), source_written (数据来源 as the file writes it), id18, name, birth_date and gender (as the notice writes them, ``M``/``F``; None when blank) |
+| death | record_id | death_date (None when blank or unread), death_written (死亡日期 as the file writes it, None when blank), source (the contract's code, or None), source_written (数据来源 as the file writes it), id18, name, birth_date and gender (as the notice writes them, ``M``/``F``; None when blank) |
 | disability | record_id | disability_type, level, issue_date; status, cancel_reason and valid_until (the optional columns 证件状态, 注销原因 and 有效期至 as written, None when absent or blank) and listed_under (the file and sheet its row was read from: ``残疾人.xlsx／注销人员``); level_from_cert: whether the level is its number's level digit, the row's 残疾等级 blank or unreadable (``resolver.tables.FROM_CERTIFICATE``): whether it is in force is ``models.certificates``' |
 | account | the account number | payees: the (领款人姓名, 领款人身份证号码) pairs the payment ledger names on it (absent when it names none) |
 | phone / address | the value, when two or more persons on the assistance roster use it | |
@@ -678,15 +678,17 @@ def _death_rows(con) -> pa.Table:
     return _rows(
         con,
         "deaths",
-        "t.name, t.death_date, t.source, t.birth_date, t.gender, r.source",
+        "t.name, t.death_date, nullif(trim(r.death_date), ''), t.source, t.birth_date, "
+        "t.gender, r.source",
     )
 
 
 def _add_deaths(graph, rows) -> None:
-    for (person_id, record_id, id18, probability, basis, name, death_date, source, born,
-         gender, source_written) in rows:  # fmt: skip
+    for (person_id, record_id, id18, probability, basis, name, death_date, death_written,
+         source, born, gender, source_written) in rows:  # fmt: skip
         node = _person_node(graph, person_id, name, id18)
-        graph.add_node(("death", record_id), kind="death", death_date=death_date, source=source,
+        graph.add_node(("death", record_id), kind="death", death_date=death_date,
+                       death_written=death_written, source=source,
                        source_written=source_written, id18=id18, name=name, birth_date=born,
                        gender=gender)  # fmt: skip
         _edge(graph, "deaths", record_id, (probability, basis), node, ("death", record_id),

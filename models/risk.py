@@ -35,6 +35,8 @@ from models.cases import (
     RESTORED_SCORE,
     STRUCK,
     STRUCK_SCORE,
+    UNDATED,
+    UNDATED_SCORE,
     UNLINKED,
     Case,
 )
@@ -92,6 +94,16 @@ UNLINKED_REASONS = {
     "deceased_paid": "死亡记录未确认为本人，评分以其与本人的关联概率为上限",
     "missed_disability": "本人可能是一条未能确认的死亡记录所指的人，评分以本人在世的可能为上限",
 }
+
+
+# The features that cap a case's score, in the order they apply: (feature, the highest score,
+# why, as its explanation says it).
+SCORE_CAPS = (
+    (STRUCK, STRUCK_SCORE, "所依据的行在表中被划去"),
+    (RESTORED, RESTORED_SCORE, "死亡记录之后公安已恢复户口，死亡信息很可能有误"),
+    (CLASS_LOWERED, CLASS_LOWERED_SCORE, "此前按较高类别发放，类别调整是否迟延无法从数据判断"),
+    (UNDATED, UNDATED_SCORE, "死亡日期未填写或无法识别，死亡后发放了几个月无法确定"),
+)
 
 
 # What a score is for, as every explanation says it: the order in which to check leads.
@@ -262,21 +274,11 @@ class RiskModel(ClassifierMixin, BaseEstimator):
             base = (f"风险评分 {score_text(bound)}（{UNLINKED_REASONS[case.case_type]}；"
                     f"模型评分 {score_text(score)}，{calibrated}）")  # fmt: skip
             score = bound
-        if case.features.get(STRUCK) and score > STRUCK_SCORE:
-            base = (f"风险评分 {score_text(STRUCK_SCORE)}（所依据的行在表中被划去，评分以 "
-                    f"{score_text(STRUCK_SCORE)} 为上限；模型评分 {score_text(modelled)}，"
-                    f"{calibrated}）")  # fmt: skip
-            score = STRUCK_SCORE
-        if case.features.get(RESTORED) and score > RESTORED_SCORE:
-            base = (f"风险评分 {score_text(RESTORED_SCORE)}（死亡记录之后公安已恢复户口，死亡信息很可能有误，"
-                    f"评分以 {score_text(RESTORED_SCORE)} 为上限；模型评分 {score_text(modelled)}，"
-                    f"{calibrated}）")  # fmt: skip
-            score = RESTORED_SCORE
-        if case.features.get(CLASS_LOWERED) and score > CLASS_LOWERED_SCORE:
-            base = (f"风险评分 {score_text(CLASS_LOWERED_SCORE)}（此前按较高类别发放，类别调整是否迟延无法从数据判断，"
-                    f"评分以 {score_text(CLASS_LOWERED_SCORE)} 为上限；模型评分 {score_text(modelled)}，"
-                    f"{calibrated}）")  # fmt: skip
-            score = CLASS_LOWERED_SCORE
+        for feature, cap, reason in SCORE_CAPS:
+            if case.features.get(feature) and score > cap:
+                base = (f"风险评分 {score_text(cap)}（{reason}，评分以 {score_text(cap)} 为上限；"
+                        f"模型评分 {score_text(modelled)}，{calibrated}）")  # fmt: skip
+                score = cap
         if not moves:
             return score, [base]
         words = "；".join(

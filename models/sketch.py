@@ -145,7 +145,7 @@ class HouseholdSketch:
 
     def die(self, pid, record_id, died, source="police", id18=None, probability=1.0,
             kind="reported_dead", born=None, source_written=None, name=None,
-            gender=None):  # fmt: skip
+            gender=None, written=None):  # fmt: skip
         """A notice of ``pid``'s death; ``kind`` ``possibly_dead``: a notice linked to no one
         that ``pid`` matches only below the threshold.
 
@@ -155,8 +155,8 @@ class HouseholdSketch:
             The person id (the person is made when new).
         record_id : str
             The death notice's record id.
-        died : date
-            The death date on the notice.
+        died : date or None
+            The death date on the notice; None when blank or unread (``written``).
         source : str, default "police"
             Who reported the death.
         id18 : str, optional
@@ -174,11 +174,15 @@ class HouseholdSketch:
             The name on the notice.
         gender : str, optional
             The gender on the notice, ``M`` or ``F``.
+        written : str, optional
+            The 死亡日期 as the file writes it (``2025-11-31``), what the evidence quotes when
+            ``died`` is None.
         """
         if ("death", record_id) not in self.graph:
             self.graph.add_node(("death", record_id), kind="death", death_date=died,
-                                source=source, source_written=source_written, id18=id18,
-                                name=name, birth_date=born, gender=gender,
+                                death_written=written, source=source,
+                                source_written=source_written, id18=id18, name=name,
+                                birth_date=born, gender=gender,
                                 candidates=0, set_aside=0)  # fmt: skip
         self.graph.nodes[("death", record_id)]["candidates"] += kind == "possibly_dead"
         node = ("person", pid) if ("person", pid) in self.graph else self.person(pid)

@@ -1102,6 +1102,39 @@ def normalize_date(raw: str) -> Result:
     return _bad(problem if problem == "month_ambiguous" else "date_unparsed", None)
 
 
+def written_month(raw: str) -> str | None:
+    """The year and month a date cell writes year first, whatever its day: a day the month
+    lacks (``2025-11-31``, ``2025年2月30日``, ``20250229``) or none (``2025-11-00``) is a slip
+    of the day, the month still written.
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    str | None
+        The month as ``YYYY-MM``; None when the cell writes no year, month and day of at
+        most 31, the year first.
+
+    Examples
+    --------
+    >>> written_month("2025-11-31"), written_month("二〇二五年二月三十日"), written_month("20251100")
+    ('2025-11', '2025-02', '2025-11')
+    >>> written_month("2025-13-01"), written_month("11/31/2025"), written_month("")
+    (None, None, None)
+    """
+    text = _date_text(raw).replace(" ", "")
+    match = _DATE_SEPARATED.match(text) or _DATE_COMPACT.match(text)
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if not (EARLIEST.year <= year <= LATEST.year and 1 <= month <= 12 and day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}"
+
+
 def read_in_order(kind: str, raw: str, month_first: bool) -> Result:
     """A date or month cell read with its year last and its month first or second, as the
     rest of its column says (``6/5/2024`` is June 5 in a column that writes ``6/13/2024``).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date
@@ -17,7 +18,7 @@ from models.graph import Node, families_of, neighbours, nodes_of
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
 from resolver.idcard import birth_date_of, mask_id, mask_phone, mask_typed
-from resolver.normalize import compared_name
+from resolver.normalize import compared_name, written_month
 from resolver.outputs import NOTICE_DATE_SLIP_DAYS
 from resolver.registries import county_of_number
 
@@ -255,7 +256,8 @@ def repeats_death(own: Sequence[date], day: date) -> bool:
 
 def death_notices(graph: nx.MultiGraph, member: Node) -> list[tuple[date, Node, dict]]:
     """The dated notices of ``member``'s death, earliest first, as (date, death node, edge):
-    her own (``reported_dead``), and each notice linked to no one that repeats them
+    her own (``reported_dead``; when none of them is dated, those whose unread date writes
+    its month: ``month_written_end``), and each notice linked to no one that repeats them
     (``repeats_death``): of which she is the only candidate (``possibly_dead``, no namesake
     set aside: one it may be as well makes it no report of hers for certain).
 
@@ -271,9 +273,11 @@ def death_notices(graph: nx.MultiGraph, member: Node) -> list[tuple[date, Node, 
     list[tuple[date, Node, dict]]
         Her notices; empty when she has none of her own.
     """
-    own = [(graph.nodes[death]["death_date"], death, row)
-           for death, row in neighbours(graph, member, "reported_dead")
-           if graph.nodes[death]["death_date"] is not None]  # fmt: skip
+    notices = neighbours(graph, member, "reported_dead")
+    own = [(graph.nodes[death]["death_date"], death, row) for death, row in notices
+           if graph.nodes[death]["death_date"] is not None] or sorted(
+        (day, death, row) for death, row in notices
+        if (day := month_written_end(graph.nodes[death])) is not None)  # fmt: skip
     days = [day for day, _, _ in own]
     repeats = [(graph.nodes[death]["death_date"], death, row)
                for death, row in neighbours(graph, member, "possibly_dead")
@@ -281,6 +285,59 @@ def death_notices(graph: nx.MultiGraph, member: Node) -> list[tuple[date, Node, 
                and graph.nodes[death]["death_date"] is not None
                and repeats_death(days, graph.nodes[death]["death_date"])]  # fmt: skip
     return sorted(own + repeats)
+
+
+def month_written_end(notice: dict) -> date | None:
+    """The day a notice whose death date is unread counts from when the date writes its month
+    (``resolver.normalize.written_month``: 2025-11-31 writes November): that month's last day,
+    so that its month counts as any notice's does and only what follows the month is taken
+    for a sign of life; None when the date is read, or writes no month.
+
+    Parameters
+    ----------
+    notice : dict
+        A death node's attributes: ``death_date``, ``death_written``.
+
+    Returns
+    -------
+    date or None
+        The day.
+
+    Examples
+    --------
+    >>> month_written_end({"death_date": None, "death_written": "2025-11-31"})
+    datetime.date(2025, 11, 30)
+    >>> month_written_end({"death_date": None, "death_written": None})
+    """
+    month = written_month(notice["death_written"] or "")
+    if notice["death_date"] is not None or month is None:
+        return None
+    year, number = (int(part) for part in month.split("-"))
+    return date(year, number, calendar.monthrange(year, number)[1])
+
+
+def undated_notices(graph: nx.MultiGraph, member: Node) -> list[tuple[None, Node, dict]]:
+    """``member``'s own notices (``reported_dead``) when none gives a day or a month to count
+    her death from (``death_notices`` holds none of hers): their dates blank or unread; as
+    ``death_notices`` gives notices, each date None.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    member : Node
+        The person node.
+
+    Returns
+    -------
+    list of (None, Node, dict)
+        The notices and their edges, by record; empty when she has none, or one dated.
+    """
+    notices = sorted(neighbours(graph, member, "reported_dead"))
+    if any(graph.nodes[death]["death_date"] or month_written_end(graph.nodes[death])
+           for death, _ in notices):  # fmt: skip
+        return []
+    return [(None, death, row) for death, row in notices]
 
 
 def paid_until(graph: nx.MultiGraph, policy: Policy, member: Node) -> int | None:

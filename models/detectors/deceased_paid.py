@@ -15,21 +15,24 @@ from models.amounts import (
     sources_text,
     split_fen,
 )
-from models.cases import RESTORED, UNLINKED, Case, Evidence
+from models.cases import RESTORED, UNDATED, UNLINKED, Case, Evidence
 from models.detectors.common import (
     above_the_living,
+    another_birth,
     counted_months,
     covered_others,
     death_counted,
     death_notices,
     enrolment_evidence,
     identity_evidence,
+    month_written_end,
     one_death,
     paid_months,
     payments_until,
     refunds,
     share_paid,
     signs_of_life,
+    undated_notices,
 )
 from models.graph import neighbours, persons_near
 from models.periods import active_months, month_index, month_text
@@ -145,22 +148,26 @@ def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     """
     cases = []
     for node in persons_near(graph, "death"):
-        # a death the person's own notice dates is no namesake's
-        notices = death_notices(graph, node) or _uncertain(graph, node)
-        if not notices:
+        # a death the person's own notice dates (or leaves undated) is no namesake's
+        notices = death_notices(graph, node)
+        undated = [] if notices else undated_notices(graph, node)
+        notices = notices or ([] if undated else _uncertain(graph, node))
+        if not notices and not undated:
             continue
         for case_node, row in neighbours(graph, node, "enrolled_in"):
-            found = _paid_after_death(graph, policy, node, case_node, row, notices)
+            found = (_paid_undated(graph, policy, node, case_node, row, undated) if undated
+                     else _paid_after_death(graph, policy, node, case_node, row, notices))  # fmt: skip
             if found:
                 cases.append(found)
     return cases
 
 
-def _own_months(graph: nx.MultiGraph, policy, node, case_node, row, last: int) -> set[int]:
+def _own_months(graph: nx.MultiGraph, policy, node, case_node, row, last: int | None
+                ) -> set[int]:  # fmt: skip
     """The months ``row`` counts the person in (``counted_months``: a row closed at his death,
-    ``last`` the last month he may be paid for, counts him on) that no later covered row of
-    the person in the same case is active (a class changed mid-month is a new row: that
-    month is counted once, at the new class)."""
+    ``last`` the last month he may be paid for, counts him on; None: his death undated) that
+    no later covered row of the person in the same case is active (a class changed mid-month
+    is a new row: that month is counted once, at the new class)."""
     until = payments_until(graph)
 
     def order(item: dict) -> tuple:
@@ -217,9 +224,18 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
     unregistered, no_hukou = _hukou_absence(graph, node, row)
     label = CLASS_LABELS.get(key, "类别不明")
     evidence = [
+        *(
+            _unread_date(graph, death, death_row)
+            for _, death, death_row in notices
+            if graph.nodes[death]["death_date"] is None
+        ),
         *(said for death in renamed for said in _renamed_evidence(graph, node, death)),
         *alive,
-        *(_death_evidence(graph, death, death_row) for _, death, death_row in notices),
+        *(
+            _death_evidence(graph, death, death_row)
+            for _, death, death_row in notices
+            if graph.nodes[death]["death_date"] is not None
+        ),
         *_repeat_evidence(notices),
         *_one_death_evidence(notices, died),
         enrolment_evidence(case_node, row),
@@ -261,6 +277,70 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
             **({RESTORED: 1.0} if restored else {}),  # the police withdrew the cancellation
         },
     )  # fmt: skip
+
+
+def _paid_undated(graph, policy, node, case_node, row, notices: list) -> Case | None:
+    """A covered member whose own ``notices`` give no month to count her death from
+    (``undated_notices``) while her case is still paid with her on its roster, in the month of
+    the as-of day: a lead whose amount cannot be computed (None), as the months paid after the
+    death are unknown, its evidence saying so first; scored at most ``UNDATED_SCORE``
+    (``models.cases.UNDATED``)."""
+    if not row["covered"]:
+        return None
+    active = _own_months(graph, policy, node, case_node, row, None)
+    paid = sorted(paid_months(graph, case_node) & active)
+    if month_index(graph.graph["as_of"]) not in paid:
+        return None
+    _, _, death_row = notices[-1]
+    corroborated = _corroborated(graph, notices, row)
+    other_births = [sign for _, death, edge in notices
+                    if (sign := another_birth(graph, node, death, edge))]  # fmt: skip
+    unregistered, no_hukou = _hukou_absence(graph, node, row)
+    first, last = month_text(paid[0]), month_text(paid[-1])
+    evidence = [
+        *(_unread_date(graph, death, edge) for _, death, edge in notices),
+        *other_births,
+        enrolment_evidence(case_node, row),
+        Evidence(f"本人仍为在保成员，该案件发放至 {last}（本人在保期间 {first} 至 {last} 共发放 "
+                 f"{len(paid)} 个月）；"
+                 f"死亡日期不明，无法确定其中哪些月份在死亡月份加宽限期 "
+                 f"{policy.death_grace_months} 个月之后，金额无法计算，请核实死亡日期后计算",
+                 "payments", graph.nodes[case_node]["payments"][last][0][0]),
+        _certainty(graph, node, death_row, corroborated),
+        *([Evidence(unregistered)] if unregistered else []),
+        identity_evidence(death_row, "死亡记录"),
+        identity_evidence(row, "救助记录"),
+    ]  # fmt: skip
+    return Case(
+        case_type="deceased_paid",
+        records=[("assistance", row["record_id"])],
+        person_ids=[node[1]],
+        amount_at_risk=None,
+        evidence=evidence,
+        features={
+            "months_after": 0.0, "corroborated": float(corroborated),
+            "identity": min(death_row["probability"], row["probability"]),
+            "notices": float(len(notices)), "signs_of_life": float(len(other_births)),
+            "no_hukou": float(no_hukou), "candidates": 1.0,
+            UNDATED: 1.0,  # the months after the death unknown: scored at most UNDATED_SCORE
+        },
+    )  # fmt: skip
+
+
+def _unread_date(graph: nx.MultiGraph, death, row: dict) -> Evidence:
+    """What a reviewer checks first of a notice whose death date is blank or unread (in place
+    of its date, ``_death_evidence``): the date as written, the month counted from when it
+    writes one (``month_written_end``), and the notice's source."""
+    attributes = graph.nodes[death]
+    notice = f"死亡记录（来源：{source_shown(attributes['source'], attributes['source_written'])}）"
+    written, end = attributes["death_written"], month_written_end(attributes)
+    if end is not None:
+        said = (f"{notice}的死亡日期「{written}」不是有效日期（该月没有这一天），只能确定死亡在 "
+                f"{end:%Y-%m}，按该月计算")  # fmt: skip
+    else:
+        said = f"的死亡日期「{written}」无法识别" if written else "未填写死亡日期"
+        said = f"{notice}{said}，无法确定死亡月份"
+    return Evidence(f"{said}；请先核实死亡日期", "deaths", row["record_id"])
 
 
 def _paid_for(graph, policy, case_node, row, key, months: list[int], others: list

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from models.amounts import spread_back_pay
-from models.cases import CLASS_LOWERED, RESTORED, UNLINKED, one_per_finding
+from models.cases import CLASS_LOWERED, RESTORED, UNDATED, UNLINKED, one_per_finding
 from models.detectors.a_class_partial import detect_a_class_partial
 from models.detectors.common import single_person_conditions
 from models.detectors.deceased_paid import detect_deceased_paid
@@ -600,6 +600,41 @@ def test_payments_that_stop_within_the_grace_are_not_a_case():
     drop.enrol("old", "DB1", "A1")
     drop.pay("DB1", ["2026-05", "2026-06", "2026-07"], 420.0)
     drop.die("old", "D1", date(2026, 6, 3))
+    assert detect_deceased_paid(drop.graph, POLICY) == []
+
+
+def test_a_death_date_with_a_day_its_month_lacks_counts_from_its_month_and_says_so_first():
+    # 2026-06-31 was date_unparsed and the notice dropped: a blind tester's 8,500 元 gone
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("wife", "DB1", "A1", id18="X1", dibao_class="C")
+    drop.pay("DB1", MONTHS_2026, 305.0)
+    drop.die("wife", "D1", None, id18="X1", written="2026-06-31")
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 305.0 * 3  # 2026-08, 09, 10, as for a death in June
+    assert "「2026-06-31」不是有效日期" in case.evidence[0].text
+    assert "只能确定死亡在 2026-06" in case.evidence[0].text
+    assert UNDATED not in case.features
+
+
+@pytest.mark.parametrize("written, said", [(None, "未填写死亡日期"),
+                                           ("2026-13-05", "「2026-13-05」无法识别")])  # fmt: skip
+def test_a_death_of_no_month_still_paid_is_a_lead_without_an_amount_scored_lower(written, said):
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("wife", "DB1", "A1", id18="X1", dibao_class="C")
+    drop.pay("DB1", MONTHS_2026, 305.0)
+    drop.die("wife", "D1", None, id18="X1", written=written)
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert (case.records, case.amount_at_risk) == ([("assistance", "A1")], None)
+    assert said in case.evidence[0].text
+    assert any("金额无法计算" in item.text for item in case.evidence)
+    assert case.features[UNDATED] == 1.0
+
+
+def test_a_death_of_no_month_is_no_lead_once_the_case_is_no_longer_paid():
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("wife", "DB1", "A1", id18="X1", dibao_class="C")
+    drop.pay("DB1", MONTHS_2026[:6], 305.0)  # stopped in July: the office heard of it
+    drop.die("wife", "D1", None, id18="X1")
     assert detect_deceased_paid(drop.graph, POLICY) == []
 
 

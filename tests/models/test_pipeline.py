@@ -349,3 +349,24 @@ def test_a_death_lead_on_a_line_whose_month_was_not_written_says_so(tmp_path):
     assert (lead["case_type"], lead["amount_at_risk"]) == ("deceased_paid", 412.0)
     said = "其中发放记录 X1 的所属月份没有写月份，按发放月份 2024-06 计，如为补发以前月份请核对"
     assert any(said in text for text in lead["evidence"])
+
+
+def test_a_death_date_unread_keeps_its_lead_counted_from_its_month_or_without_an_amount(tmp_path):
+    # a blind tester's county: 2025-11-31 (日期无法识别) and a blank 死亡日期 (必填项为空) on
+    # notices carrying the members' valid IDs dropped both leads, 8,500 + 6,800 元, unsaid
+    # (人3's June is within the grace)
+    monthly = "".join(f"F{n}{m},TK0{n},人{n},2024-{m:02d},2024-{m:02d},特困供养金,633.75,\n"
+                      for n in range(1, 4) for m in range(1, 7))  # fmt: skip
+    leads = _leads(tmp_path, {
+        "救助对象.csv": _single_roster("特困", range(1, 4), "194001"),
+        "发放记录.csv": PAYMENTS_HEAD + monthly,
+        "死亡人员.csv": "记录编号,姓名,身份证号码,死亡日期,数据来源\n"
+                      f"D1,人1,{_person_id('194001', 1)},2024-02-30,公安\n"
+                      f"D2,人2,{_person_id('194001', 2)},,卫健\n"
+                      f"D3,人3,{_person_id('194001', 3)},2024-05-10,公安\n"})  # fmt: skip
+    by_row = {lead["records"][0]["record_id"]: lead for lead in leads}
+    assert (by_row["A1"]["amount_at_risk"], by_row["A2"]["amount_at_risk"]) == (1901.25, None)
+    assert "「2024-02-30」不是有效日期" in by_row["A1"]["evidence"][0]  # 2024-04 to 06
+    assert "未填写死亡日期" in by_row["A2"]["evidence"][0]
+    assert by_row["A2"]["risk_score"] <= 0.5 < by_row["A1"]["risk_score"]
+    assert set(by_row) == {"A1", "A2"}

@@ -16,6 +16,8 @@ from models.cases import (
     RESTORED_SCORE,
     STRUCK,
     STRUCK_SCORE,
+    UNDATED,
+    UNDATED_SCORE,
     UNLINKED,
     Case,
     struck_noted,
@@ -181,6 +183,17 @@ def test_a_death_lead_whose_registration_the_police_restored_scores_at_most_its_
     score, (reason,) = model.explain(case)
     assert score == RESTORED_SCORE
     assert "死亡记录之后公安已恢复户口" in reason
+
+
+def test_a_death_lead_of_no_month_scores_at_most_its_cap():
+    # a notice whose 死亡日期 is blank, on a member still paid: nobody can tell which months
+    # came after the death
+    case = _deceased(0.99, 0.0, True)
+    model = RiskModel().fit([("deceased_paid", feature_vector(_deceased(0.99, 3.0, True)))] * 30,
+                            [1] * 30)  # fmt: skip
+    score, (reason,) = model.explain(replace(case, features=case.features | {UNDATED: 1.0}))
+    assert score == UNDATED_SCORE < model.explain(case)[0]
+    assert reason.startswith("风险评分 0.50（死亡日期未填写或无法识别，死亡后发放了几个月无法确定")
 
 
 def test_a_switch_down_of_class_scores_at_most_its_cap():
