@@ -11,7 +11,7 @@ and ``basis``: that link's strongest comparisons in words.
 |---|---|---|
 | person | person_id | name, id18; restored: (date, 记录编号 or None) of each 户籍注销 row restoring the registration of the person's trusted ID (恢复户口: ``resolver.tables.death_notices_only``), absent when none; uncased: the person's roster rows without a 救助证号 (record_id, covered, start, end), in no case |
 | hukou_family | hukou_no (only families with a member in another registry) | collective: a collective hukou (集体户), strangers and no family (``families_of``) |
-| case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]: a line's 保障金 where the ledger writes it apart from 分类施保金), base_apart (whether every line does), other_payments (month -> [(record_id, amount)]: lines of another program, 临时救助 …, never the case's money); ranged: record_id -> (first, last month) of each line whose 所属月份 gives several months (its money spread over them in payments), absent when none; month_paid_out: the record_ids of lines whose 所属月份 held no month (无, /), their month their 发放月份, absent when none; by_payee: the record_ids of lines whose 救助证号 is blank, their case found by their payee (``CASE_BY_PAYEE``), absent when none |
+| case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]: a line's 保障金 where the ledger writes it apart from 分类施保金), base_apart (whether every line does), other_payments (month -> [(record_id, amount)]: lines of another program, 临时救助 …, never the case's money); ranged: record_id -> (first, last month) of each line whose 所属月份 gives several months (its money spread over them in payments), absent when none; month_paid_out: the record_ids of lines whose 所属月份 held no month (无, /), their month their 发放月份, absent when none |
 | poverty_household | poverty_hh_no | |
 | death | record_id | death_date (None when blank or unread), death_written (死亡日期 as the file writes it, None when blank), source (the contract's code, or None), source_written (数据来源 as the file writes it), id18, name, birth_date and gender (as the notice writes them, ``M``/``F``; None when blank) |
 | disability | record_id | disability_type, level, issue_date; status, cancel_reason and valid_until (the optional columns 证件状态, 注销原因 and 有效期至 as written, None when absent or blank) and listed_under (the file and sheet its row was read from: ``残疾人.xlsx／注销人员``); level_from_cert: whether the level is its number's level digit, the row's 残疾等级 blank or unreadable (``resolver.tables.FROM_CERTIFICATE``): whether it is in force is ``models.certificates``' |
@@ -540,50 +540,18 @@ def _payment_rows(con) -> pa.Table:
     (``LINE_MONEY``: its 保障金 where written apart from 分类施保金), whether it is
     (``BASE_APART``), the text of its columns beside the contract's (备注, 发放类型 …), whether
     it is 低保 or 特困 money (``models.amounts.CASE_MONEY``), whether its months are
-    written (a range: ``line_months`` above 1), whether its month is its 发放月份 for a
-    所属月份 holding no month (``month_from_paid_out``) and whether its case is found by its
-    payee, its 救助证号 blank (``CASE_BY_PAYEE``)."""
+    written (a range: ``line_months`` above 1) and whether its month is its 发放月份 for a
+    所属月份 holding no month (``month_from_paid_out``)."""
     return con.sql(
-        "SELECT coalesce(payments.case_no, by_payee.case_no) AS case_no, payments.pay_month, "
-        f"payments.record_id, {LINE_MONEY}::DOUBLE, "
+        "SELECT payments.case_no, payments.pay_month, payments.record_id, "
+        f"{LINE_MONEY}::DOUBLE, "
         f"{BASE_APART}, array_to_string(map_values(raw_line.extra), ' '), {CASE_MONEY}, "
-        f"payments.line_months > 1, {_month_paid_out(con)}, payments.case_no IS NULL "
-        f"FROM ({payment_months(con)}) payments {RAW_LINE} {CASE_BY_PAYEE} "
-        "WHERE coalesce(payments.case_no, by_payee.case_no) IS NOT NULL "
+        f"payments.line_months > 1, {_month_paid_out(con)} "
+        f"FROM ({payment_months(con)}) payments {RAW_LINE} "
+        "WHERE payments.case_no IS NOT NULL "
         "AND payments.pay_month IS NOT NULL AND payments.amount IS NOT NULL "
-        "ORDER BY 1, payments.record_id, payments.pay_month"
+        "ORDER BY payments.case_no, payments.record_id, payments.pay_month"
     ).to_arrow_table()
-
-
-# SQL: the case a payment line whose 救助证号 is blank is certainly paid for, by its payee
-# (领款人): his ID is the trusted ID of roster rows of that one case among those active in the
-# line's month (the head an office pays a case to, covered or not, or its one member), of the
-# line's program when it writes one; the case has no line of its own that month, and the payee
-# no other blank line then. A guardian collecting an elder's 特困 money beside his own case's
-# (a line of the month already, or two blank lines of his) is tied to no case.
-CASE_BY_PAYEE = f"""LEFT JOIN (
-    WITH blank AS (
-        SELECT source_no, row_no, pay_month, payee_id_number, program,
-               count(*) OVER (PARTITION BY payee_id_number, pay_month) AS payee_lines
-        FROM payments
-        WHERE case_no IS NULL AND payee_id_number IS NOT NULL AND pay_month IS NOT NULL
-    ), found AS (
-        SELECT b.source_no, b.row_no, b.pay_month, any_value(a.case_no) AS case_no
-        FROM blank b
-        JOIN {TRUSTED_IDS} t ON t.id18 = b.payee_id_number
-        JOIN assistance a ON t.unique_id = 'assistance:' || a.record_id
-        WHERE b.payee_lines = 1 AND a.case_no IS NOT NULL
-          AND a.program IS DISTINCT FROM 'temporary'
-          AND strftime(a.start_date, '%Y-%m') <= b.pay_month
-          AND (a.end_date IS NULL OR strftime(a.end_date, '%Y-%m') >= b.pay_month)
-          AND (b.program IS NULL OR b.program = a.program)
-        GROUP BY ALL
-        HAVING count(DISTINCT a.case_no) = 1
-    )
-    SELECT f.source_no, f.row_no, f.case_no FROM found f
-    WHERE NOT EXISTS (SELECT 1 FROM payments q
-                      WHERE q.case_no = f.case_no AND q.pay_month = f.pay_month)
-) by_payee ON by_payee.source_no = payments.source_no AND by_payee.row_no = payments.row_no"""
 
 
 def _month_paid_out(con) -> str:
@@ -601,28 +569,25 @@ def _add_payments(graph, rows) -> None:
     ``models.amounts.back_pay_parts``; else ``spread_back_pay``'s),
     whether each of those lines gives 保障金 apart from 分类施保金 (``base_apart``), and its
     lines of other programs (临时救助 …) by the month paid in (``other_payments``); the lines
-    whose month is their 发放月份 for want of one written (``month_paid_out``), and those found
-    by their payee, their 救助证号 blank (``by_payee``)."""
+    whose month is their 发放月份 for want of one written (``month_paid_out``)."""
     for case_no, paid in groupby(rows, key=itemgetter(0)):
         node = graph.nodes.get(("case", case_no))
         if node is None:
             continue
         lines = list(paid)
-        for _, paid_in, record_id, amount, _, note, case_money, ranged, paid_out, by_payee in lines:
+        for _, paid_in, record_id, amount, _, note, case_money, ranged, paid_out in lines:
             if not case_money:
                 node["other_payments"][paid_in].append((record_id, amount))
                 continue
             if paid_out:
                 node.setdefault("month_paid_out", set()).add(record_id)
-            if by_payee:
-                node.setdefault("by_payee", set()).add(record_id)
             if ranged:
                 first, _ = node.setdefault("ranged", {}).get(record_id, (paid_in, paid_in))
                 node["ranged"][record_id] = (first, paid_in)
             parts = [(paid_in, amount)] if ranged else back_pay_parts(paid_in, amount, note)
             for month, part in parts:
                 node["payments"][month].append((record_id, part))
-        node["base_apart"] = all(base for *_, base, _, case_money, _, _, _ in lines if case_money)
+        node["base_apart"] = all(base for *_, base, _, case_money, _, _ in lines if case_money)
         spread_back_pay(node["payments"])
 
 
@@ -836,8 +801,7 @@ _ADDERS = {
     "possible_duplicates": add_possible_duplicates,
 }
 # The nodes each table's rows tie together, as (node kind, column): the first is the row's
-# own node, never blank (a payment without its 救助证号 is no case's and is not read, unless
-# its payee finds its case: ``CASE_BY_PAYEE``). Phones
+# own node, never blank (a payment without its 救助证号 is no case's and is not read). Phones
 # and addresses are nodes only when shared (``GraphRows.shared``).
 TIES = {
     "hukou": [("person", "person_id"), ("hukou_family", "hukou_no")],

@@ -244,7 +244,6 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
             f"该案件仍发放 {len(months)} 个月（{month_text(months[0])} 至 {month_text(months[-1])}），"
             f"按本人（{label}）每月金额计 {gross:.2f} 元；"
             f"{_back_pay_text(graph.nodes[case_node], months)}"
-            f"{_by_payee_text(graph.nodes[case_node], months)}"
             f"{sources_text({item.source for item in owed.values()})}",
             "payments",
             graph.nodes[case_node]["payments"][month_text(months[0])][0][0],
@@ -303,7 +302,7 @@ def _paid_undated(graph, policy, node, case_node, row, notices: list) -> Case | 
         *other_births,
         enrolment_evidence(case_node, row),
         Evidence(f"本人仍为在保成员，该案件发放至 {last}（本人在保期间 {first} 至 {last} 共发放 "
-                 f"{len(paid)} 个月）；{_by_payee_text(graph.nodes[case_node], paid)}"
+                 f"{len(paid)} 个月）；"
                  f"死亡日期不明，无法确定其中哪些月份在死亡月份加宽限期 "
                  f"{policy.death_grace_months} 个月之后，金额无法计算，请核实死亡日期后计算",
                  "payments", graph.nodes[case_node]["payments"][last][0][0]),
@@ -552,27 +551,6 @@ def _paid_out_text(case: dict, months: list[int]) -> str:
                    "如为补发以前月份请核对；"
                    for month in months for record, _ in case["payments"].get(month_text(month), ())
                    if record in marked)  # fmt: skip
-
-
-def _by_payee_text(case: dict, months: list[int]) -> str:
-    """The lines of a case (its node's attributes) paying in ``months`` whose 救助证号 is
-    blank, their case found by their payee (``models.graph.CASE_BY_PAYEE``), said so; empty
-    when none.
-
-    >>> _by_payee_text({"payments": {"2024-06": [("X1", 412.0)]}, "by_payee": {"X1"}},
-    ...                [month_index("2024-06")])
-    '其中发放记录 X1 未填救助证号，按领款人身份证号计入本案件（领款人当月只在本案件名册中，本案件当月没有其他发放记录），请核对；'
-    """
-    marked = case.get("by_payee", set())
-    records = sorted({record for month in months
-                      for record, _ in case["payments"].get(month_text(month), ())
-                      if record in marked})  # fmt: skip
-    if not records:
-        return ""
-    return (
-        f"其中发放记录 {'、'.join(records)} 未填救助证号，按领款人身份证号计入本案件"
-        "（领款人当月只在本案件名册中，本案件当月没有其他发放记录），请核对；"
-    )
 
 
 def _certainty(graph, node, death_row, corroborated: bool) -> Evidence:

@@ -269,35 +269,6 @@ def test_a_payment_without_its_case_number_is_no_cases_and_splits(tmp_path):
     assert sum(part.tables["payments"].num_rows for part in parts) == 1
 
 
-def test_a_payment_without_its_case_number_is_the_one_case_its_payee_is_covered_in(tmp_path):
-    # a blind tester's dead 特困 man: his lines' 救助证号 blank, paid to his own ID, were no
-    # case's and his lead lost them. A head not covered is his family's payee; a payee of a
-    # case that has its own line that month, of a case of another program, or with two blank
-    # lines in a month, finds none
-    elder, guardian, head = _id("19400101", "031"), _id("19700303", "047"), _id("19650505", "059")
-    roster = [["record_id", "case_no", "name", "id_number", "program", "covered", "start_date"],
-              ["A5", "TK5", "王老", elder, "特困", "是", "2024-01-01"],
-              ["A6", "DB6", "刘监", guardian, "低保", "是", "2024-01-01"],
-              ["A7", "DB7", "赵户", head, "低保", "否", "2024-01-01"]]  # fmt: skip
-    payments = [["record_id", "case_no", "payee_id_number", "pay_month", "amount", "program"],
-                ["F1", "", elder, "2026-01", "630", "特困"],
-                ["F2", "DB6", guardian, "2026-01", "455", "低保"],
-                ["F3", "", guardian, "2026-01", "630", ""],  # DB6 has its line of January
-                ["F4", "", guardian, "2026-02", "630", "特困"],  # DB6 is 低保
-                # two blank lines of his in February: neither is certain
-                ["F5", "", elder, "2026-02", "630", "特困"],
-                ["F6", "", elder, "2026-02", "630", "特困"],
-                ["F7", "", head, "2026-01", "455", "低保"]]  # fmt: skip
-    person_of = {"A5": "p-elder", "A6": "p-guardian", "A7": "p-head"}
-    con = _linked(tmp_path, {"assistance": roster, "payments": payments}, person_of=person_of)
-    built = build_household_graph(con, links=None)
-    assert dict(built.nodes[("case", "TK5")]["payments"]) == {"2026-01": [("F1", 630.0)]}
-    assert built.nodes[("case", "TK5")]["by_payee"] == {"F1"}
-    assert dict(built.nodes[("case", "DB6")]["payments"]) == {"2026-01": [("F2", 455.0)]}
-    assert "by_payee" not in built.nodes[("case", "DB6")]
-    assert built.nodes[("case", "DB7")]["by_payee"] == {"F7"}
-
-
 def test_the_hukous_gaps_and_regions_reach_every_parts_graph_and_the_roster_its_township(
     tmp_path,
 ):

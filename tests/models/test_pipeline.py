@@ -370,20 +370,3 @@ def test_a_death_date_unread_keeps_its_lead_counted_from_its_month_or_without_an
     assert "未填写死亡日期" in by_row["A2"]["evidence"][0]
     assert by_row["A2"]["risk_score"] <= 0.5 < by_row["A1"]["risk_score"]
     assert set(by_row) == {"A1", "A2"}
-
-
-def test_a_line_without_its_case_number_counts_for_the_one_case_its_payee_is_covered_in(tmp_path):
-    # a blind tester's county: 10 lines of a dead man's 特困 case, 救助证号 blank, paid to his
-    # own ID (必填项为空), lost from his lead (6,800 元)
-    lines = "".join(f"F{n}{m},{'' if n == 1 and m > 3 else f'TK0{n}'},人{n},{_person_id('194001', n)},"
-                    f"2024-{m:02d},633.75\n" for n in (1, 2) for m in range(1, 7))  # fmt: skip
-    leads = _leads(tmp_path, {
-        "救助对象.csv": _single_roster("特困", range(1, 3), "194001"),
-        "发放记录.csv": "记录编号,救助证号,领款人姓名,领款人身份证号码,发放月份,发放金额（元）\n"
-                      + lines,
-        "死亡人员.csv": "记录编号,姓名,身份证号码,死亡日期,数据来源\n"
-                      f"D1,人1,{_person_id('194001', 1)},2024-03-10,公安\n"})  # fmt: skip
-    [lead] = leads
-    assert (lead["case_type"], lead["amount_at_risk"]) == ("deceased_paid", 1267.5)  # 05, 06
-    said = "其中发放记录 F15、F16 未填救助证号，按领款人身份证号计入本案件"
-    assert any(said in text for text in lead["evidence"])
