@@ -2415,8 +2415,7 @@ def _shifted(grid: Grid, header: int, by: int) -> Grid:
         return tuple(number + by if number > header else number for number in numbers)
 
     return replace(grid, row_numbers=list(moved(grid.row_numbers)),
-                   bad_lines=moved(grid.bad_lines), recoded_lines=moved(grid.recoded_lines),
-                   blank_rows=moved(grid.blank_rows))  # fmt: skip
+                   bad_lines=moved(grid.bad_lines), blank_rows=moved(grid.blank_rows))  # fmt: skip
 
 
 def _rows_after(grid: Grid, tail: Tail) -> Grid:
@@ -2428,7 +2427,6 @@ def _rows_after(grid: Grid, tail: Tail) -> Grid:
         columns=[column.take(keep) for column in grid.columns],
         row_numbers=numbers[keep].tolist(),
         bad_lines=tuple(line for line in grid.bad_lines if line > tail.last),
-        recoded_lines=tuple(line for line in grid.recoded_lines if line > tail.last),
         blank_rows=tuple(row for row in grid.blank_rows if row > tail.last),
     )
 

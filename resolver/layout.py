@@ -403,7 +403,7 @@ def _part(grid: Grid, start: int, stop: int, *, keep_notes: bool) -> Grid:
     return Grid(grid.path, grid.sheet, grid.file_format, grid.encoding,
                 [column.take(rows) for column in columns], numbers,
                 merged_cells=grid.merged_cells if keep_notes else 0,
-                bad_lines=grid.bad_lines, recoded_lines=grid.recoded_lines, hidden=grid.hidden,
+                bad_lines=grid.bad_lines, hidden=grid.hidden,
                 blank_rows=grid.blank_rows if keep_notes else (),
                 struck_cells=frozenset((row, column - start) for row, column in grid.struck_cells
                                        if start <= column < stop),

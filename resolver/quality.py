@@ -88,7 +88,6 @@ PROBLEM_LABELS = {
     "row_struck": "该行有删除线（可能已删除），仍按有效记录读取：请核实，已删除的请从表中删去",
     "formula_no_value": "单元格是公式，但文件中没有计算结果（由程序生成、未经计算），未读取：请在 Excel 或 WPS 中打开、保存后再导出",
     "encoding_bad_bytes": "含不是文字的字节（文件编码损坏），请核对原文件",
-    "encoding_line_recoded": "此行的编码与文件其余各行不同（如 UTF-8 文件中有一行 GBK，多为从其他系统复制粘贴），已按此行自己的编码读取：请核对此行的姓名等文字是否正确，并将整个文件另存为 UTF-8 编码",
     "payment_repeated": "与同表前面一行（见原值括注的行号）每一格都相同（救助证号、领款人、账号、月份、金额等），又没有记录编号可以区分：可能是重复录入，也可能确实发放了两次；金额按两行都计入，请核对，如为重复录入请删去一行",
 }
 ID_PROBLEMS = frozenset(problem for problem in PROBLEM_LABELS if problem.startswith("id_"))

@@ -73,9 +73,7 @@ class Grid:
     """One sheet of a workbook, or a CSV file (``sheet`` None), as read: every row that is
     not blank, every cell as text (Arrow string arrays, one per column), with its row number
     (the file's first row is 1). ``merged_cells``: cells filled from a merged range's value;
-    ``bad_lines``: lines with bytes that are not text in the encoding (shown as U+FFFD);
-    ``recoded_lines``: lines of a CSV in the other encoding than the rest of it (a row pasted
-    from a GBK system into a UTF-8 file), each read in its own."""
+    ``bad_lines``: lines with bytes that are not text in the encoding (shown as U+FFFD)."""
 
     path: Path
     sheet: str | None
@@ -85,7 +83,6 @@ class Grid:
     row_numbers: list[int]
     merged_cells: int = 0
     bad_lines: tuple[int, ...] = ()
-    recoded_lines: tuple[int, ...] = ()
     hidden: bool = False
     blank_rows: tuple[int, ...] = ()  # blank rows between the first and last rows that are not
     struck_cells: frozenset[tuple[int, int]] = frozenset()  # (row number, column index) of
@@ -211,107 +208,57 @@ def _nuls_marked(text: str) -> tuple[str, tuple[int, ...]]:
     return text.replace("\x00", REPLACEMENT), lines
 
 
-def _decode_by_line(content: bytes) -> tuple[str, str, tuple[int, ...], tuple[int, ...]] | None:
-    """Text that no one encoding reads whole (a stray byte, or lines of another encoding),
-    each line read in the one that reads it (``_line_encoding``): the file's encoding (that of
-    most of its lines that are not plain ASCII), the text, the lines read in the other (a row
-    pasted from a GBK system into a UTF-8 file), and the lines neither reads, read in the
-    file's with each byte that is not text shown as U+FFFD; None when most is no text."""
-    lines = content.removeprefix(UTF8_BOM).split(b"\n")
-    read_in = ["ascii" if line.isascii() else _line_encoding(line) for line in lines]
-    encoding = "utf-8" if read_in.count("utf-8") >= read_in.count("gb18030") else "gb18030"
-    other = "gb18030" if encoding == "utf-8" else "utf-8"
-    texts = [line.decode(other if found == other else encoding, errors="replace")
-             for line, found in zip(lines, read_in, strict=True)]  # fmt: skip
-    text = "\n".join(texts)
-    if text.count(REPLACEMENT) > max(20, len(text) // 100):  # not text with a stray byte
+def _decode_damaged(content: bytes) -> tuple[str, str, tuple[int, ...]] | None:
+    """Text with a few bytes that are not text: the encoding with fewer bad bytes, the text
+    with each shown as U+FFFD, and the line numbers holding them; None when most is no text."""
+    best = None
+    for encoding in ("utf-8", "gb18030"):
+        text = content.decode(encoding, errors="replace")
+        bad = text.count(REPLACEMENT)
+        if best is None or bad < best[2]:
+            best = (encoding, text, bad)
+    encoding, text, bad = best
+    if bad > max(20, len(text) // 100):  # not a text file with a stray byte, but no text
         return None
-    recoded = tuple(number for number, found in enumerate(read_in, start=1) if found == other)
-    bad = tuple(number for number, line in enumerate(texts, start=1) if REPLACEMENT in line)
-    if encoding == "utf-8" and content.startswith(UTF8_BOM):
-        encoding = "utf-8-sig"
-    return encoding, text, recoded, bad
-
-
-def _line_encoding(line: bytes) -> str | None:
-    """The encoding a line of text reads in: UTF-8 when it is UTF-8; GB18030 when it is
-    GB18030 and UTF-8 reads fewer characters of it than bytes it fails on (of a GBK line,
-    UTF-8 reads a stray Latin letter or two, if any; a UTF-8 line with a damaged byte is
-    GB18030 one time in six, as nonsense); None when neither reads it."""
-    try:
-        line.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        line.decode("gb18030")
-    except UnicodeDecodeError:
-        return None
-    as_utf8 = line.decode("utf-8", errors="replace")
-    unread = as_utf8.count(REPLACEMENT)
-    read = sum(1 for char in as_utf8 if ord(char) > 127) - unread
-    return "gb18030" if read < unread else None
+    lines = tuple(number for number, line in enumerate(text.split("\n"), start=1)
+                  if REPLACEMENT in line)  # fmt: skip
+    return encoding, text, lines
 
 
 def _read_csv(path: Path, content: bytes) -> Grid:
     fast = _read_utf8(path, content)
     if fast is not None:
         return fast
-    recoded: tuple[int, ...] = ()
     bad_lines: tuple[int, ...] = ()
     binary = _binary(content)
     decoded = None if binary else decode(content)
     if decoded is None:
-        by_line = None if binary or content.startswith(UTF16_BOMS) else _decode_by_line(content)
-        if by_line is None:
-            raise _not_text(path, content, binary)
-        encoding, text, recoded, bad_lines = by_line
+        damaged = None if binary else _decode_damaged(content)
+        if damaged is None:
+            raise InputError(
+                path, None, None, "不是 UTF-8 或 GB18030/GBK 编码的 CSV，也不是表格文件"
+            )
+        encoding, text, bad_lines = damaged
     else:
         encoding, text = decoded
     if "\x00" in text and not content.startswith(UTF16_BOMS):  # a stray NUL byte
         text, nul_lines = _nuls_marked(text)
         bad_lines = tuple(sorted({*bad_lines, *nul_lines}))
-    if encoding not in ("utf-8", "utf-8-sig") or bad_lines or recoded:
+    if encoding not in ("utf-8", "utf-8-sig") or bad_lines:
         fast = _read_csv_arrow(path, text.encode("utf-8"), encoding)
         if fast is not None:
-            return _with_lines_noted(fast, bad_lines, recoded)
+            return _with_bad_lines(fast, bad_lines)
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text)))
     except csv.Error as error:
         raise InputError(path, None, None, f"CSV 格式错误：{error}") from error
-    return _with_lines_noted(_grid(path, None, "csv", encoding, records), bad_lines, recoded)
+    return _with_bad_lines(_grid(path, None, "csv", encoding, records), bad_lines)
 
 
-def _not_text(path: Path, content: bytes, binary: bool) -> InputError:
-    """The error refusing a file that is no text; for bytes that may be text, naming the line
-    and column of the first that are not UTF-8, and how to save the file so that it reads."""
-    if content.startswith(UTF16_BOMS):
-        return InputError(path, None, None, "UTF-16 编码的文本已损坏（有不成对的字节）：请在 WPS 或"
-                          "记事本中打开，另存为 UTF-8 编码的 CSV 后再试")  # fmt: skip
-    if binary:
-        return InputError(path, None, None, "不是 UTF-8 或 GB18030/GBK 编码的 CSV，也不是表格文件")
-    line, column = _first_not_utf8(content.removeprefix(UTF8_BOM))
-    return InputError(path, line, None,
-                      f"第 {column} 列起的字节不是 UTF-8 编码的文字；文件中 UTF-8 和 GB18030/GBK 都读不出"
-                      "的字节太多，不是这两种编码的 CSV（可能是其他编码，或文件已损坏）：请在 WPS 或记事本"
-                      "中打开，核对该行，另存为 UTF-8 编码的 CSV 后再试")  # fmt: skip
-
-
-def _first_not_utf8(body: bytes) -> tuple[int, int]:
-    """The line and column (from 1) of the first bytes of a CSV's ``body`` (its bytes after
-    a BOM) that are not UTF-8."""
-    text = body.decode("utf-8", errors="replace")
-    before = text[: text.find(REPLACEMENT)]
-    cells = next(csv.reader([before.rsplit("\n", 1)[-1]], delimiter=delimiter_of(before)), [])
-    return before.count("\n") + 1, max(len(cells), 1)
-
-
-def _with_lines_noted(grid: Grid, bad_lines: tuple[int, ...], recoded: tuple[int, ...]) -> Grid:
+def _with_bad_lines(grid: Grid, bad_lines: tuple[int, ...]) -> Grid:
     if bad_lines:
         log.warning("%s: bytes that are not text on lines %s", grid.path, bad_lines[:20])
-    if recoded:
-        log.warning("%s: lines in another encoding than the rest: %s", grid.path, recoded[:20])
-    return replace(grid, bad_lines=bad_lines, recoded_lines=recoded)
+    return replace(grid, bad_lines=bad_lines)
 
 
 def _read_utf8(path: Path, content: bytes) -> Grid | None:

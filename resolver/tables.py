@@ -1211,13 +1211,12 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
                 problems = pc.if_else(damaged, "encoding_bad_bytes", problems)
             if column.name == _STRUCK_COLUMN.get(registry.name, "name"):
                 struck = {row for row, at in grid.struck_cells if at == position}
-                # a row struck out, read one column to the left, in another encoding than the
-                # file's, or saying what an earlier one says of whom (pasted twice? a ledger may
-                # pay one case twice in a month: two lines of it are no repeat, unless every
-                # cell is the same): each asked about beside what else its cell says
+                # a row struck out, read one column to the left, or saying what an earlier one
+                # says of whom (pasted twice? a ledger may pay one case twice in a month: two
+                # lines of it are no repeat, unless every cell is the same): each asked about
+                # beside what else its cell says
                 for rows, problem in ((struck, "row_struck"),
-                                      (grid.shifted_rows, "row_shifted"),
-                                      (grid.recoded_lines, "encoding_line_recoded")):  # fmt: skip
+                                      (grid.shifted_rows, "row_shifted")):  # fmt: skip
                     if rows:
                         listed = pa.array(np.isin(row_numbers.to_numpy(), list(rows)))
                         findings.append(_findings_of_rows(registry, column.name, listed, problem,
@@ -1246,8 +1245,6 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         notes.append(
             f"第 {lines} 行含不是文字的字节，已显示为“{REPLACEMENT}”并照常读取，请核对原文件"
         )
-    if grid.recoded_lines:
-        notes.append(_recoded_note(grid))
     if registry.name == "payments":
         notes += _month_notes(located, context, normalised_table)
         notes_on_funds, fund_findings = _fund_notes_and_findings(located, extras, raw["extra"],
@@ -1539,16 +1536,6 @@ def _merged_findings(registry: Registry, column: str, counted_on: pa.Array, valu
     """A finding per row whose merged value is counted on another row, naming that row."""
     return _findings_naming_rows(registry, column, "amount_merged_once", counted_on,
                                  "合并单元格，计在第 {} 行", values, normalised)  # fmt: skip
-
-
-def _recoded_note(grid: Grid) -> str:
-    """The note on a CSV some lines of which are in the other encoding than the rest."""
-    names = ("UTF-8", "GB18030/GBK")
-    own, other = names if grid.encoding.startswith("utf-8") else reversed(names)
-    lines = "、".join(map(str, grid.recoded_lines[:20]))
-    return (f"第 {lines} 行是 {other} 编码，文件其余各行是 {own} 编码（多为从其他系统复制粘贴的行）："
-            "已逐行按各自的编码读取，逐行列入问题清单；请核对这几行的姓名等文字，并将整个文件另存为"
-            " UTF-8 编码")  # fmt: skip
 
 
 def _findings_naming_rows(registry: Registry, column: str, problem: str, others: pa.Array,

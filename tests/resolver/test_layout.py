@@ -614,23 +614,6 @@ def test_a_stray_byte_in_a_gbk_file_is_reported_on_its_line_and_the_rest_is_read
     assert others == [row for row in plain if row[1] != "王莉"]
 
 
-def test_a_gbk_row_in_a_utf8_file_is_read_and_named_on_its_row(tmp_path, plain):
-    # a row pasted from a GBK system: the file was refused, naming no line; now the row reads
-    # in its own encoding, with a finding on its row and a note on the table
-    drop = tmp_path / "drop"
-    write_csv(drop / "救助对象.csv", [HEADER, *ROWS])
-    content = (drop / "救助对象.csv").read_bytes()
-    line = (",".join(ROWS[3]) + "\r\n").encode()
-    (drop / "救助对象.csv").write_bytes(content.replace(line, line.decode().encode("gbk")))
-    con, errors = check_drop(drop)
-    assert errors == []
-    assert con.execute("SELECT row_no, column_name, raw_value FROM dq_findings "
-                       "WHERE problem = 'encoding_line_recoded'").fetchall() == [(5, "name", "张伟")]  # fmt: skip
-    notes = con.execute("SELECT notes FROM ingest_sources").fetchone()[0]
-    assert "第 5 行是 GB18030/GBK 编码，文件其余各行是 UTF-8 编码" in notes
-    assert read_rows(drop) == plain
-
-
 def test_a_sheet_of_a_registry_without_a_required_column_is_refused_naming_sheet_and_row(tmp_path):
     rows = [["某县低保花名册"], [h for h in HEADER if h != "纳入日期"]]
     workbook(tmp_path / "drop" / "救助对象.xlsx", {"城关镇": rows})
