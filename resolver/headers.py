@@ -91,8 +91,24 @@ class Vocabulary:
         bool
             True if some registry maps it (an empty key never counts).
         """
+        return bool(self.columns_named(header))
+
+    def columns_named(self, header: str) -> set[str]:
+        """The contract columns a header names in any registry.
+
+        Parameters
+        ----------
+        header : str
+            A header as written in a file.
+
+        Returns
+        -------
+        set[str]
+            The columns' English names (none for an empty key).
+        """
         key = header_key(header)
-        return bool(key) and any(_looked_up(lookup, key) for lookup in self.columns.values())
+        found = (_looked_up(lookup, key) for lookup in self.columns.values()) if key else ()
+        return {name for name in found if name}
 
 
 # Between the names of one column a header gives as alternatives: 账号/卡号, 卡号、折号.
@@ -321,9 +337,12 @@ def _map_headers(vocabulary: Vocabulary, registry: Registry, headers: Sequence[s
 # head's 姓名 merged down over the members before them; the day of death (死亡日期, 去世时间),
 # not the day the 户口 was cancelled (注销日期) or the body cremated (火化日期) before it; the
 # month a payment is for (所属月份, 保障月份), not the month it was paid out (发放月份): back pay
-# (补发) for months before a death, paid after it, is no money paid for the dead.
+# (补发) for months before a death, paid after it, is no money paid for the dead; the mobile
+# (手机, 移动电话), not a 座机 beside it: a household's own, where a landline may be a village
+# office's that many share.
 _PAYEE = re.compile("^(?:领款人|收款人|领取人)")
 _MEMBER = re.compile("成员")
 PREFERRED = {"amount": re.compile("实发"), "payee_name": _PAYEE, "payee_id_number": _PAYEE,
              "name": _MEMBER, "id_number": _MEMBER,
-             "death_date": re.compile("死亡|去世"), "pay_month": re.compile("所属|保障")}  # fmt: skip
+             "death_date": re.compile("死亡|去世"), "pay_month": re.compile("所属|保障"),
+             "phone": re.compile("手机|移动")}  # fmt: skip

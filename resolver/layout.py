@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import groupby, pairwise
 
 import numpy as np
 import pyarrow as pa
@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from resolver.headers import Recognition, Vocabulary, header_key, recognise
 from resolver.idcard import ID_SHAPE, clean_text
 from resolver.reading import Grid
+from resolver.workbook_xml import column_letters
 
 HEADER_SCAN_ROWS = 30
 MIN_HEADER_COLUMNS = 2
@@ -146,6 +147,9 @@ class Header:
 
     texts: list[str]
     indices: tuple[int, ...]
+    notes: tuple[str, ...] = ()
+    """How a two-row header was read where a clerk should check it: a sub-column read by its
+    group's name (``_named_by_group``)."""
 
 
 @dataclass(frozen=True)
@@ -179,7 +183,10 @@ def _find_header(grid: Grid, vocabulary: Vocabulary) -> Header | None:
     the row above or below when the two read as one header (a parent over its children). A
     row holding a value only data holds (``reads_as_data``) is no header row, whatever words
     its other cells say (a 备注 of 低保金 is a header word); two rows are joined only when
-    both look like header rows (``_header_like``)."""
+    both look like header rows (``_header_like``), and read as more known headers than the row
+    alone, or as many where the row is the lower of the two or a group's name in it heads a
+    child of the other (发放金额（元） merged over 基本生活费 / 照料护理费 / 合计:
+    ``_named_by_group``)."""
     rows = [grid.row(index) for index in range(min(grid.height, HEADER_SCAN_ROWS))]
     data = [reads_as_data(row) for row in rows]
     header_like = [_header_like(row) for row in rows]
@@ -193,13 +200,14 @@ def _find_header(grid: Grid, vocabulary: Vocabulary) -> Header | None:
     for upper in (best - 1, best):
         if upper < 0 or upper + 1 >= len(rows) or not all(header_like[upper : upper + 2]):
             continue
-        texts = _combined(rows[upper], rows[upper + 1], vocabulary)
+        texts, named = _combined(rows[upper], rows[upper + 1], vocabulary)
         score = _known(texts, vocabulary)
         joins = score > _known(chosen.texts, vocabulary) or (
-            upper == best - 1 and score == scores[best] and scores[upper] > 0
-            and texts != rows[best])  # fmt: skip
+            score == scores[best] and texts != rows[best]
+            and ((upper == best - 1 and scores[upper] > 0) or named))  # fmt: skip
         if joins:
-            chosen = Header(texts, (upper, upper + 1))
+            notes = tuple(_group_note(grid, *found) for found in named)
+            chosen = Header(texts, (upper, upper + 1), notes)
     return chosen
 
 
@@ -265,20 +273,26 @@ def _known(texts: list[str], vocabulary: Vocabulary) -> int:
     return len({text for text in texts if vocabulary.known(text)})
 
 
-def _combined(parent: list[str], child: list[str], vocabulary: Vocabulary) -> list[str]:
+def _combined(parent: list[str], child: list[str], vocabulary: Vocabulary
+              ) -> tuple[list[str], list[tuple[int, str, str, list[str]]]]:  # fmt: skip
     """Two header rows as one: per column the parent and child joined, the child, the child
     and its parent's head word (``_compounds``; a merged parent's too, over children in the
-    cells after it), or the parent, the first that is a known header (the child when none
-    is). The parent alone heads only its one child: a group's name over several children says
-    whom or what they are about, not what each is (领款人 over 户主姓名, 身份证号 and 开户行账号:
-    the account is no payee's name). Under a parent that is the household head's (户主 over 姓名
-    and 身份证号码) beside a members' parent over the same child (家庭成员 over 姓名 and
-    身份证号码), the joined text stands: the head's ID is not the member's."""
+    cells after it), or the parent over that one child alone, the first that is a known
+    header (the child when none is). A group's name (a parent over several children) says
+    whom or what they are about, not what each is, so it never overrides a child's own
+    header (领款人 over 户主姓名, 身份证号 and 开户行账号: the account is no payee's name); it
+    heads one child only where its children leave its meaning to it (``_named_by_group``).
+    Under a parent that is the household head's (户主 over 姓名 and 身份证号码) beside a
+    members' parent over the same child (家庭成员 over 姓名 and 身份证号码), the joined text
+    stands: the head's ID is not the member's. Also returns each child a group's name heads,
+    as ``_named_by_group`` gives it."""
     spans = _spans(parent, child)
+    groups = _groups(spans)
+    grouped = {position for group in groups for position in group}
     members = {lower.strip() for over, lower in zip(spans, child, strict=True)
                if _MEMBER_PARENT.search(over)}  # fmt: skip
     texts = []
-    for upper, over, lower, grouped in zip(parent, spans, child, _grouped(spans), strict=True):
+    for position, (upper, over, lower) in enumerate(zip(parent, spans, child, strict=True)):
         if _is_head_parent(over) and lower.strip() in members:
             texts.append(over + lower.strip())
             continue
@@ -286,17 +300,58 @@ def _combined(parent: list[str], child: list[str], vocabulary: Vocabulary) -> li
             texts.append(lower or upper)
             continue
         joined = (upper.strip() + lower.strip(),) if upper.strip() else ()
-        alone = () if grouped else (upper,)
+        alone = () if position in grouped else (upper,)
         options = (*joined, lower, *_compounds(lower.strip(), over.strip()), *alone)
         texts.append(next((text for text in options if text and vocabulary.known(text)), lower))
-    return texts
+    named = [found for group in groups
+             if (found := _named_by_group(group, spans, child, texts, vocabulary))]  # fmt: skip
+    for position, name, _, _ in named:
+        texts[position] = name
+    return texts, named
 
 
-def _grouped(spans: list[str]) -> list[bool]:
-    """Per column, whether its parent spans a child beside it too (a group's name)."""
-    padded = ["", *spans, ""]
-    return [bool(over) and over in (before, after)
-            for before, over, after in zip(padded[:-2], spans, padded[2:], strict=True)]  # fmt: skip
+def _groups(spans: list[str]) -> list[list[int]]:
+    """The positions under each group's name: a parent spanning several children side by
+    side."""
+    runs = [[position for position, _ in run]
+            for over, run in groupby(enumerate(spans), key=lambda pair: pair[1]) if over]  # fmt: skip
+    return [run for run in runs if len(run) > 1]
+
+
+# A child that totals its group's (合计, 小计, 总计 under 发放金额 over 基本生活费 and 照料护理费)
+# is what the group's name names; one that is a part of another (其中：分类施保金) never is.
+_TOTAL = re.compile(r"[合小总]\s*计")
+_PART = re.compile(r"^\s*其中")
+
+
+def _named_by_group(group: list[int], spans: list[str], child: list[str], texts: list[str],
+                    vocabulary: Vocabulary) -> tuple[int, str, str, list[str]] | None:  # fmt: skip
+    """The child a group's name heads, when the name is a known header whose column no child
+    of the group is read as already and some child's own header names nothing known (保障金额
+    over 月保障金 / 其中：分类施保金): the child that totals the others, else the first that is
+    no part of another. Returns its position, the group's name, its own header and those of
+    the group's other children no header names; None when the name heads none."""
+    name = spans[group[0]].strip()
+    meaning = vocabulary.columns_named(name)
+    if not meaning or any(vocabulary.columns_named(texts[position]) & meaning
+                          for position in group):  # fmt: skip
+        return None
+    unknown = [position for position in group if not vocabulary.known(texts[position])]
+    open_to = [position for position in unknown if not _PART.match(child[position])]
+    if not open_to:
+        return None
+    chosen = next((p for p in open_to if _TOTAL.search(child[p])), open_to[0])
+    others = [child[position].strip() for position in unknown if position != chosen]
+    return chosen, name, child[chosen].strip(), others
+
+
+def _group_note(grid: Grid, position: int, name: str, written: str, others: list[str]) -> str:
+    """The note on a child read by its group's name (``_named_by_group``), naming it by its
+    column letter and the group's other children no header names, kept as extra columns."""
+    letter = column_letters(grid.first_column + position + 1)
+    listed = "、".join(f"「{other}」" for other in others)
+    kept = f"，同在其下的{listed}作为附加列保留" if others else ""
+    return f"两行表头「{name}」下的列「{written}」（{letter} 列）按「{name}」读取{kept}：请核对"
 
 
 def _compounds(child: str, parent: str) -> tuple[str, ...]:

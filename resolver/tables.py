@@ -1263,11 +1263,13 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
 
 def _two_row_header_note(located: Located) -> list[str]:
     """A note naming the rows of a header that spans two rows, neither of them read as data: a
-    clerk whose first line of data was taken for a header's second row sees which it was."""
+    clerk whose first line of data was taken for a header's second row sees which it was; and
+    the header's own notes (a column read by its group's name)."""
     if len(located.header_rows) < 2:
         return []
     rows = "、".join(map(str, located.header_rows))
-    return [f"第 {rows} 行合为一个两行表头，这两行都不作为数据读取；如其中一行其实是数据，请核对"]
+    return [f"第 {rows} 行合为一个两行表头，这两行都不作为数据读取；如其中一行其实是数据，请核对",
+            *located.header.notes]  # fmt: skip
 
 
 def _month_notes(located: Located, context: Context, normalised: pa.Table) -> list[str]:

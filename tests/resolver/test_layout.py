@@ -155,6 +155,74 @@ def test_a_payee_group_over_several_columns_names_none_of_them_by_itself(tmp_pat
     assert source.unmapped == ["开户银行"]
 
 
+GROUP_LINES = {
+    # 户主 over 姓名 / 身份证号, 保障金额（元） over 月保障金 / 其中：分类施保金: the group names the
+    # first sub-column no header names (a part, 其中…, is never the whole)
+    "first": (["序号", "救助证号", "发放月份", "户主", "", "保障金额（元）", ""],
+              ["", "", "", "姓名", "身份证号", "月保障金", "其中：分类施保金"],
+              ["A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:G1"],
+              [[1, "TK002", "2026-10", "张伟", "532326197003033457", 850, 0],
+               [2, "DB001", "2026-10", "刘华", "532326199001011235", 930, 100]],
+              [850, 930], "列「月保障金」（F 列）"),
+    # 领款人 over 姓名 / 身份证号 / 账号, 发放金额（元） over 基本生活费 / 照料护理费 / 合计: its 合计
+    "total": (["序号", "救助证号", "发放月份", "领款人", "", "", "发放金额（元）", "", ""],
+              ["", "", "", "姓名", "身份证号", "账号", "基本生活费", "照料护理费", "合计"],
+              ["A1:A2", "B1:B2", "C1:C2", "D1:F1", "G1:I1"],
+              [[1, "TK002", "2026-10", "张伟", "532326197003033457", "6228480012345678902", 850,
+                300, 1150],
+               [2, "DB001", "2026-10", "刘华", "532326199001011235", "6228480012345678901", 930,
+                0, 930]],
+              [1150, 930], "列「合计」（I 列）"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("form", ["xlsx", "csv"])
+@pytest.mark.parametrize("case", sorted(GROUP_LINES))
+def test_a_group_name_heads_the_one_sub_column_no_header_of_its_own_names(tmp_path, form, case):
+    """Since 2026-12-06 (f169468) a group's name headed none of its sub-columns: 保障金额（元）
+    over 月保障金 / 其中：分类施保金, or 发放金额（元） over 基本生活费 / 照料护理费 / 合计, was
+    refused as 缺少必填列：发放金额（元）; before, each sub-column took the group's name and the
+    first was read (850 for the 合计 1,150)."""
+    from resolver.ingest import read_registry_file
+
+    parent, child, merges, lines, amounts, named = GROUP_LINES[case]
+    path = tmp_path / f"发放记录.{form}"
+    if form == "xlsx":
+        workbook(path, {"2026年10月": [parent, child, *lines]}, {"2026年10月": merges})
+    else:
+        write_csv(path, [parent, child, *lines])
+    (source,) = read_registry_file(path, "payments")
+    assert source.normalised.column("amount").to_pylist() == amounts
+    assert source.normalised.column("payee_id_number").to_pylist() == [
+        "532326197003033457", "532326199001011235"]  # fmt: skip
+    assert any(note.startswith(f"两行表头「{parent[-3 if case == 'total' else -2]}」下的{named}")
+               for note in source.notes)  # fmt: skip
+
+
+@pytest.mark.parametrize(("children", "phones"), [
+    (["手机", "座机"], [["13812345678", "0874-1234567"], ["13912345678", ""]]),
+    (["座机", "手机"], [["0874-1234567", "13812345678"], ["", "13912345678"]]),
+    (["本人", "紧急联系人"], [["13812345678", "13700001111"], ["13912345678", ""]]),
+])  # fmt: skip
+def test_a_phone_group_over_its_kinds_of_phone_reads_the_mobile(tmp_path, children, phones):
+    """Since 2026-12-06 (f169468) 联系方式 over 手机 / 座机 gave no phone (手机 alone was no
+    known header, and the group's name no longer headed it): a county's split households lost
+    their 同一联系电话 evidence. 手机 is read before 座机; under sub-headers naming no phone the
+    group's name heads the first."""
+    from resolver.ingest import read_registry_file
+
+    parent = ["记录编号", "救助证号", "姓名", "救助类型", "是否保障对象", "纳入日期", "联系方式",
+              ""]  # fmt: skip
+    child = ["", "", "", "", "", "", *children]
+    lines = [["A1", "DB001", "刘华", "低保", "是", "2024-01-01", *phones[0]],
+             ["A2", "DB002", "刘明", "低保", "是", "2024-01-01", *phones[1]]]  # fmt: skip
+    path = tmp_path / "救助对象.xlsx"
+    merges = [f"{column}1:{column}2" for column in "ABCDEF"] + ["G1:H1"]
+    workbook(path, {"低保对象": [parent, child, *lines]}, {"低保对象": merges})
+    (source,) = read_registry_file(path, "assistance")
+    assert source.normalised.column("phone").to_pylist() == ["13812345678", "13912345678"]
+
+
 def test_a_first_data_row_with_a_header_word_in_it_is_read_as_data(tmp_path):
     # 低保金 is a header of the amount, written here in a 备注 column of each line
     header = ["序号", "救助证号", "领款人姓名", "身份证号码", "发放金额（元）", "发放月份", "备注"]
