@@ -76,6 +76,7 @@ from resolver.ledger_months import (
     lost_ledger_months,
 )
 from resolver.memory import collector_paused
+from resolver.normalize import CHINA_TIME
 from resolver.reading import UTF16_BOMS, Grid, read_grids
 from resolver.registries import COUNTY_HEADERS, REGISTRIES
 from resolver.tables import (
@@ -464,6 +465,7 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     errors += _missing_registries(data_dir, found, {name for name, _ in expected})
     if not errors:
         _unknown_cases(sources)
+    _dates_ahead(con, sources)
     hashes = {outcome.path: outcome.sha256 for outcome in outcomes}
     report = DropReport(data_dir, sources, skips, hashes, _reuse_of(outcomes, previous))
     _store_report(con, report, unsorted)
@@ -2086,9 +2088,6 @@ def _after_row_county(source: Source, numbers: pa.Array) -> pa.Array:
 UNKNOWN_CASE = "case_not_in_roster"
 AMBIGUOUS_CASE = "case_no_ambiguous"
 ALIKE_CASES = "case_no_alike"
-# The findings drawn against the drop's roster: drawn again at every ingest, never taken
-# from the last one's.
-AGAINST_ROSTER = (UNKNOWN_CASE, AMBIGUOUS_CASE, ALIKE_CASES)
 
 
 def _payments_as_on_roster(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
@@ -2151,6 +2150,19 @@ def _respelled(payments: Source, spellings: dict[str, tuple[str, ...]]) -> dict[
                     strict=True))  # fmt: skip
 
 
+# Dates of what has happened (a birth, an entry into assistance, a certificate issued, a
+# death), each with its problem when it is after the month the drop describes (``_dates_ahead``):
+# likely a year typed wrong (2027 for 2017), an entry so dated keeping its member out of every
+# month before it. A 退出日期 may be set ahead: the end of a gradual exit.
+HAPPENED_DATES = {"birth_date": "date_in_future", "start_date": "start_in_future",
+                  "issue_date": "date_in_future", "death_date": "date_in_future"}  # fmt: skip
+# The findings drawn on the whole drop (against its roster, ahead of its month), drawn again
+# each time it is read (a table taken unchanged from the last ingest leaves the last ones out:
+# ``_stored_source``).
+DROP_FINDINGS = (UNKNOWN_CASE, AMBIGUOUS_CASE, ALIKE_CASES,
+                 *sorted(set(HAPPENED_DATES.values())))  # fmt: skip
+
+
 def _unknown_cases(sources: list[Source]) -> None:
     """A finding for each payment to a case the assistance roster does not know, or whose
     number is alike to two or more of the roster's (``resolver.case_numbers``): matched to
@@ -2167,6 +2179,41 @@ def _unknown_cases(sources: list[Source]) -> None:
         flagged = pc.if_else(as_on_roster(case_no, spellings)[1], AMBIGUOUS_CASE, unknown)
         finding = findings_of(payments.registry, "case_no", flagged, case_no, columns)
         payments.findings.append(_numbered(finding, payments.number, 2))
+
+
+def _dates_ahead(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
+    """A finding on each stored date of what has happened (``HAPPENED_DATES``) after the month
+    the drop describes (``_drop_month``), on its table, showing the date and that month
+    (2027-05-01（本次数据截至 2026-10）): read as written, and asked about. It is drawn on the
+    drop as stored, the tables taken from the last ingest too, so it moves with the drop's
+    data and not with the day a file was first read."""
+    month = _drop_month(con, sources)
+    end = con.execute("SELECT last_day(strptime(?, '%Y-%m'))::DATE", [month]).fetchone()[0]
+    by_number = {source.number: source for source in sources}
+    for name in (name for name in REGISTRIES if name in table_names(con)):
+        for column in (c for c in HAPPENED_DATES if c in column_names(con, name)):
+            ahead = con.sql(
+                f"SELECT record_id, source_no, row_no, {column}::VARCHAR || '（本次数据截至 ' || ? "
+                f"|| '）' AS shown FROM {name} WHERE {column} > ? ORDER BY source_no, row_no",
+                params=[month, end],
+            ).to_arrow_table()  # fmt: skip
+            for number in pc.unique(ahead["source_no"]).to_pylist():
+                rows = ahead.filter(pc.equal(ahead["source_no"], number)).combine_chunks()
+                flagged = pa.array([HAPPENED_DATES[column]] * rows.num_rows, pa.string())
+                columns = {name: rows[name].chunk(0) for name in ("record_id", "row_no", "shown")}
+                finding = findings_of(REGISTRIES[name], column, flagged, columns["shown"], columns)
+                by_number[number].findings.append(_numbered(finding, number, 2))
+
+
+def _drop_month(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> str:
+    """The month a drop describes (``YYYY-MM``): the latest its payment lines are for or its
+    tables' names give (a roster named 2026年12月花名册), else the month it is now in China (a
+    drop of rosters named for no month)."""
+    months = [month for source in sources for month in source.named_months]
+    if "payments" in table_names(con):
+        months += [month for (month,) in con.execute("SELECT max(pay_month) FROM payments")
+                   .fetchall() if month]  # fmt: skip
+    return max(months, default=f"{datetime.now(CHINA_TIME):%Y-%m}")
 
 
 def _store_source(con: duckdb.DuckDBPyConnection, source: Source) -> None:
@@ -2282,7 +2329,7 @@ def _files_table(report: DropReport) -> pa.Table:
 # a sibling named for another month may come or go) are those of the last ingest is not
 # read again: its tables are
 # the rows the last ingest stored (numbered in their county already, in a province), less
-# the findings drawn against the other files (``AGAINST_ROSTER``). Rows a county column
+# the findings drawn on the whole drop (``DROP_FINDINGS``). Rows a county column
 # numbered after they were stored (``_number_by_county_column``), and a file whose rows
 # depended on another's (``_drawn_against_others``), are read again.
 REUSE_TABLE = "ingest_reuse"
@@ -2553,7 +2600,7 @@ def _stored_source(con: duckdb.DuckDBPyConnection, path: Path, meta: dict, kept:
     findings = con.sql(
         "SELECT * FROM dq_findings WHERE source_no = ? AND NOT list_contains(?, problem) "
         "ORDER BY rowid",
-        params=[number, list(AGAINST_ROSTER)],
+        params=[number, list(DROP_FINDINGS)],
     ).to_arrow_table()
     schema = _numbered(FINDINGS_SCHEMA.empty_table(), number, 2).schema
     return Source(

@@ -1097,9 +1097,9 @@ def normalize_date(raw: str) -> Result:
         return (parsed,), problem
     (month,), problem = normalize_month(raw)
     if month is not None:
-        first_day, problem = _plausible(date.fromisoformat(f"{month}-01"), "date_month_only")
-        return _bad(problem, first_day)
-    return _bad(problem if problem == "month_ambiguous" else "date_unparsed", None)
+        return _bad("date_month_only", date.fromisoformat(f"{month}-01"))
+    kept = problem in ("month_ambiguous", "date_implausible")
+    return _bad(problem if kept else "date_unparsed", None)
 
 
 def written_month(raw: str) -> str | None:
@@ -1170,7 +1170,9 @@ def normalize_month(raw: str) -> Result:
     """A month as ``YYYY-MM``; accepts 2020-03, 2020/3, 202003, 2020年3月(份) or a full date,
     kept as text by a spreadsheet (``'2020-03``) too. ``2025.1`` is ambiguous (2025.10 typed
     as a number shows so) and never read as January. A two-digit year (``24年11月``,
-    ``24-11-6``) is completed as ``parse_date`` completes it.
+    ``24-11-6``) is completed as ``parse_date`` completes it. A month of a year before
+    ``EARLIEST``'s or after ``LATEST``'s (``2206-01``, ``1/1/1882``) is no month, as such a
+    date is none (``date_implausible``).
 
     Parameters
     ----------
@@ -1181,8 +1183,13 @@ def normalize_month(raw: str) -> Result:
     -------
     Result
         The month as ``YYYY-MM`` (None when blank or unreadable); problem
-        ``year_completed``, ``month_ambiguous``, ``month_unparsed`` or one of a date's read
-        with its year last or its weekday (``normalize_date``).
+        ``year_completed``, ``month_ambiguous``, ``month_unparsed``, ``date_implausible`` or
+        one of a date's read with its year last or its weekday (``normalize_date``).
+
+    Examples
+    --------
+    >>> normalize_month("2026年9月"), normalize_month("2206-01"), normalize_month("1/1/1882")
+    ((('2026-09',), None), ((None,), 'date_implausible'), ((None,), 'date_implausible'))
     """
     text = _date_text(raw).replace(" ", "")
     if not text:
@@ -1191,7 +1198,10 @@ def normalize_month(raw: str) -> Result:
         return _bad("month_ambiguous", None)
     match = _MONTH_SEPARATED.match(text) or _MONTH_COMPACT.match(text)
     if match and 1 <= int(match.group(2)) <= 12:
-        return _ok(f"{int(match.group(1)):04d}-{int(match.group(2)):02d}")
+        year = int(match.group(1))
+        if not EARLIEST.year <= year <= LATEST.year:
+            return _bad("date_implausible", None)
+        return _ok(f"{year:04d}-{int(match.group(2)):02d}")
     short = _MONTH_SHORT_YEAR.match(text)
     if short and 1 <= int(short.group(2)) <= 12:
         return _bad(
@@ -1216,7 +1226,8 @@ def normalize_months(raw: str) -> Result:
     (``补发``, ``补``) aside; a month (``normalize_month``) itself twice. In a range
     ``2024.1`` is January, at either end (``2024.1-3``, ``2024.1-2024.1``). A range ending
     before it begins (unless into the next year: ``_MONTHS_ACROSS_YEAR``), or of more than
-    ``MONTHS_IN_RANGE`` months, is ``month_unparsed``.
+    ``MONTHS_IN_RANGE`` months, is ``month_unparsed``; a quarter of a year a month cannot be
+    in (``normalize_month``: ``2206年第一季度``) is ``date_implausible``.
 
     Parameters
     ----------
@@ -1253,6 +1264,8 @@ def normalize_months(raw: str) -> Result:
     first, last = span
     if not 0 <= last - first < MONTHS_IN_RANGE:
         return _bad("month_unparsed", None, None)
+    if not EARLIEST.year * 12 <= first <= last < (LATEST.year + 1) * 12:
+        return _bad("date_implausible", None, None)
     return _ok(*(f"{m // 12:04d}-{m % 12 + 1:02d}" for m in (first, last)))
 
 

@@ -15,7 +15,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -83,14 +82,13 @@ AGREEMENTS = (
 # Of those, the contradictions an ID's zeroed last digits make (its gender digit zeroed: a
 # man's ID reads a woman's; the certificate holds the whole ID).
 ZEROED_CONFLICTS = frozenset({"gender_conflicts_id", "cert_conflicts_id"})
-# Dates of what has happened (a birth, an entry into assistance, a certificate issued, a
-# death): one after the day the table is read is likely a year typed wrong (2027 for 2017),
-# read as written and asked about (an entry so dated keeps its member out of every month
-# before it). A 退出日期 may be set ahead: the end of a gradual exit.
-HAPPENED_DATES = ("birth_date", "start_date", "issue_date", "death_date")
 _YEAR_MONTH = re.compile(r"(20\d{2}|19\d{2})\s*[年.\-_/]?\s*(1[0-2]|0?[1-9])\s*月")
 _YEAR_MONTH_DASHED = re.compile(r"(20\d{2})[\-_.](1[0-2]|0[1-9])(?!\d)")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
+# A year written alone in a name (2026发放记录, 发放记录_2026, a sheet 2026): four digits no
+# other digit touches (not of a county's code 532326 nor an ID), no ordinal's (第2026号) nor a
+# count's (2000人, 1950元).
+_BARE_YEAR = re.compile(r"(?<![\d第])(20\d{2}|19\d{2})(?![\d人户元条号个名万项])")
 # A date a title stamps its export with (导出时间：2025年1月6日, 制表日期 2024.07.03, 打印于
 # 2024年7月3日) or its cut-off (截至2024年6月25日): when the table was made or how far it runs,
 # not the month of its lines. A day or a 时间/日期 says it is a stamp; 导出2024年6月发放表,
@@ -377,10 +375,11 @@ def table_context(grid: Grid, located: Located, id_stem: str | None = None,
     (``named_township``), for a table without a 乡镇 column.
 
     The year and month: the first of sheet name, file name and title naming both, else the
-    year of the first naming a year with the month of a sheet named for a month alone (1月,
-    12月份). The program: that of the first of sheet name, title and file name naming any (the
-    sheet is the most particular: a sheet 低保对象 of 城乡低保特困对象花名册.xlsx is 低保);
-    none when that one names both, or another group (低保边缘家庭: ``NOT_A_PROGRAM``).
+    year of the first naming a year (2026年, or 2026 alone: ``_BARE_YEAR``) with the month of a
+    sheet named for a month alone (1月, 12月份). The program: that of the first of sheet name,
+    title and file name naming any (the sheet is the most particular: a sheet 低保对象 of
+    城乡低保特困对象花名册.xlsx is 低保); none when that one names both, or another group
+    (低保边缘家庭: ``NOT_A_PROGRAM``).
 
     Parameters
     ----------
@@ -405,7 +404,7 @@ def table_context(grid: Grid, located: Located, id_stem: str | None = None,
     texts = (grid.sheet or "", grid.path.stem, located.title)
     year, month = next(filter(None, map(named_month, texts)), (None, None))
     for text in texts if year is None else ():
-        match = _YEAR.search(text)
+        match = _YEAR.search(text) or _BARE_YEAR.search(text)
         if match:
             year = int(match.group(1))
             break
@@ -1145,8 +1144,9 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         notes.append(f"合并单元格：{grid.merged_cells} 个单元格按所在合并区域的值填充")
     counties = next((county_values(cells[position]) for position, label in extras
                      if label in COUNTY_HEADERS), None)  # fmt: skip
-    years = next(((label, cells[position]) for position, label in extras
+    years = next(((f"列「{label}」", cells[position]) for position, label in extras
                   if label in YEAR_HEADERS), None)  # fmt: skip
+    years = years or _years_of_dates(located, vocabulary, cells)
     record_ids, repeats = _record_ids(located, cells, row_numbers, counties, context.id_name)
     if repeats is not None:
         notes.append(
@@ -1170,7 +1170,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
             continue
         read, filled = _in_context(column, values, context, years and years[1])
         if years and column.kind == "month" and read is not values:
-            notes.append(f"{column.header}列只写了月：年份取同一行的列「{years[0]}」")
+            notes.append(f"{column.header}列只写了月：年份取同一行的{years[0]}")
         read, padded = _zeros_restored(read) if column.name in ZERO_PADDED else (read, None)
         read, dittoed = _ditto_filled(read) if column.name in DITTO_COLUMNS else (read, None)
         read, from_head = (_family_filled(read, relations)
@@ -1191,7 +1191,8 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         for (suffix, _), output in zip(outputs_of(column.kind), outputs, strict=True):
             normalised[column.name + suffix] = output
         if values is not None:
-            _refuse_unreadable(located, column, values, outputs[0], problems, row_numbers)
+            _refuse_unreadable(located, column, (values, read), outputs[0], problems,
+                               row_numbers, years and years[0])  # fmt: skip
             problems = _with_required_blanks(column, values if from_head is None else read,
                                              problems)  # fmt: skip
             problems = _from_certificate(column.name, normalised, problems)
@@ -1957,6 +1958,31 @@ def _in_context(column: Column, values: pa.Array | None, context: Context,
     return pa.array(read, pa.string()), pa.array(filled, pa.bool_())
 
 
+def _years_of_dates(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
+                    ) -> tuple[str, pa.Array] | None:  # fmt: skip
+    """Where a payments table's month column writes a month alone (9月, 9), the year another
+    column of the month gives it on the row with a date of that month (发放日期 2026-09-15
+    beside 9月: 2026), and what says so (列「发放日期」（两列月份相同时）); None without such a
+    column. A row whose two months differ is given no year: 12月 paid on 2027-01-05 may be
+    December of 2026 paid late or of 2027 noted early, a back pay of any year."""
+    position = located.recognition.positions.get("pay_month")
+    registry, texts = located.recognition.registry, located.header.texts
+    others = [other for other, text in enumerate(texts)
+              if position is not None and other != position
+              and vocabulary.column(registry.name, text) == "pay_month"]  # fmt: skip
+    if not others or not pc.any(pc.match_substring_regex(cells[position],
+                                                         _MONTH_CELL.pattern)).as_py():  # fmt: skip
+        return None
+    alone = [_MONTH_CELL.match(text or "") for text in cells[position].to_pylist()]
+    for other in others:
+        (dated, _), _ = _normalise_column("month", cells[other])
+        years = [month[:4] if written and month and int(month[5:]) == int(written[1]) else None
+                 for written, month in zip(alone, dated.to_pylist(), strict=True)]  # fmt: skip
+        if any(years):
+            return f"列「{texts[other].strip()}」（两列月份相同时）", pa.array(years, pa.string())
+    return None
+
+
 def _amount_read_as(column: Column, located: Located, position: int | None,
                     values: pa.Array | None) -> tuple[str, str | None]:  # fmt: skip
     """The kind a column is read as, and a note on it: an amount column whose header gives
@@ -2025,50 +2051,68 @@ def _year_last_in_order(kind: str, values: pa.Array | None, outputs: list[pa.Arr
 NEARLY_NONE = 20
 
 
-def _refuse_unreadable(located: Located, column: Column, values: pa.Array, read: pa.Array,
-                       problems: pa.Array, row_numbers: pa.Array) -> None:  # fmt: skip
+# The problems of a value not read because Doudi does not know it, or because what it reads
+# cannot be (a date or month of a year before 1890 or after 2100).
+_UNREAD = r"_unknown$|_unparsed$|^date_implausible$"
+
+
+def _refuse_unreadable(located: Located, column: Column, cells: tuple[pa.Array, pa.Array],
+                       read: pa.Array, problems: pa.Array, row_numbers: pa.Array,
+                       years_said: str | None) -> None:  # fmt: skip
     """Refuse a required column none (or nearly none: ``NEARLY_NONE``) of whose values could
     be read, where these are values Doudi does not know (a status, a date or a month every
     row writes in a way it does not read, a month without a year no name of the table nor a
-    年度 column gives: 9月, 1-3月): its rows would all lack it, as if the table lacked the
-    column. The error names the rows of the first values shown. Blank cells, Excel errors,
-    formulas without results and ambiguous months stay findings of their own, and so does a
-    group that is no program (低保边缘: its rows are no 低保 members, read but placed
-    nowhere)."""
-    unknown = pc.fill_null(pc.or_(pc.ends_with(problems, "_unknown"),
-                                  pc.ends_with(problems, "_unparsed")), False)  # fmt: skip
+    年度 or date column gives: 9月, 1-3月) or that cannot be (a pay month 1/1/1882): its rows
+    would all lack it, as if the table lacked the column. ``cells`` are the values as written
+    and as read (a month given its year: ``_in_context``); ``years_said`` what gives a row's
+    month its year, if anything (列「年度」). The error names the rows of the first values
+    shown. Blank cells, Excel errors, formulas without results and ambiguous months stay
+    findings of their own, and so does a group that is no program (低保边缘: its rows are no
+    低保 members, read but placed nowhere)."""
+    unknown = pc.fill_null(pc.match_substring_regex(problems, _UNREAD), False)
     if not column.required or not pc.any(unknown).as_py():
         return
-    written = pc.utf8_trim_whitespace(values)
+    written = pc.utf8_trim_whitespace(cells[0])
     placed_nowhere = pc.fill_null(pc.match_substring_regex(written, NOT_A_PROGRAM.pattern), False)
     unread = pc.and_(unknown, pc.invert(placed_nowhere))
     unread_count, read_count = pc.sum(unread).as_py() or 0, pc.count(read).as_py()
     if not unread_count or read_count * NEARLY_NONE >= unread_count:
         return
-    first_rows: dict[str, int] = {}
-    for value, row in zip(written.filter(unread).to_pylist(),
-                          row_numbers.filter(unread).to_pylist(), strict=True):  # fmt: skip
-        first_rows.setdefault(value, row)
-    examples = {row: value for value, row in list(first_rows.items())[:3]}
+    first_rows: dict[str, tuple[int, str, str]] = {}
+    for value, row, as_read, problem in zip(
+        *(array.filter(unread).to_pylist() for array in (written, row_numbers, cells[1], problems)),
+        strict=True,
+    ):
+        first_rows.setdefault(value, (row, as_read, problem))
+    examples = {row: (value, as_read, problem)
+                for value, (row, as_read, problem) in list(first_rows.items())[:3]}  # fmt: skip
     header = located.header.texts[located.recognition.positions[column.name]].strip()
     grid = located.grid
     raise InputError(grid.path, list(examples), header,
-                     _unreadable_reason(located, column, header, examples, read_count),
-                     grid.sheet)  # fmt: skip
+                     _unreadable_reason(located, column, header, examples, read_count,
+                                        years_said), grid.sheet)  # fmt: skip
 
 
-def _unreadable_reason(located: Located, column: Column, header: str, examples: dict[int, str],
-                       read_count: int) -> str:  # fmt: skip
-    """Why ``_refuse_unreadable`` refuses a column, with the ``examples`` (a value by its
-    row), and what to write instead: a month with its year where the values are months
-    without one."""
+def _unreadable_reason(located: Located, column: Column, header: str,
+                       examples: dict[int, tuple[str, str, str]], read_count: int,
+                       years_said: str | None) -> str:  # fmt: skip
+    """Why ``_refuse_unreadable`` refuses a column, with the ``examples`` (by row: the value,
+    as read, and its problem), and what to write instead: a month with its year where the
+    values are months no name of the table nor a column of the row (``years_said``) gives the
+    year of; a right year where they are of years no date can be."""
     start = f"{located.recognition.registry.chinese}的必填列{column.header}（列「{header}」）"
-    shown = "、".join(f"第 {row} 行“{value}”" for row, value in examples.items())
-    if all(MONTH_ONLY.match(value) or MONTHS_ONLY.match(value) for value in examples.values()):
-        few = f"，能读取的只有 {read_count} 个" if read_count else ""
-        return (f"{start}只写了月、没有年份（如{shown}{few}），文件名、工作表名和标题中也没有"
-                "年份，无法确定是哪一年：请写成带年份的月份（如 2026-09、2026年9月），或在"
-                "文件名、工作表名或标题中写明年份（如“2026年发放记录”），或加一列“年度”")  # fmt: skip
+    shown = "、".join(f"第 {row} 行“{value}”" for row, (value, _, _) in examples.items())
+    few = f"，能读取的只有 {read_count} 个" if read_count else ""
+    if all(MONTH_ONLY.match(as_read or "") or MONTHS_ONLY.match(as_read or "")
+           for _, as_read, _ in examples.values()):  # fmt: skip
+        given = f"，同一行的{years_said}也没有给出" if years_said else ""
+        return (f"{start}只写了月、没有年份（如{shown}{few}），文件名、工作表名和标题中没有能读出的"
+                f"年份（如 2026、2026年）{given}，无法确定是哪一年：请写成带年份的月份（如 2026-09、"
+                "2026年9月），或在文件名、工作表名或标题中写明年份（如“2026年发放记录”），或加一列"
+                "“年度”")  # fmt: skip
+    if all(problem == "date_implausible" for _, _, problem in examples.values()):
+        return (f"{start}的年份不合理（早于 1890 年或晚于 2100 年，如{shown}{few}）：可能年份填错，"
+                "请核对")  # fmt: skip
     said = f"几乎没有能读取的值（只有 {read_count} 个）" if read_count else "没有一个能读取的值"
     return (f"{start}{said}（如{shown}，取值不在标准写法中）：请按标准写法填写，或核对该列是否"
             "就是此列")  # fmt: skip
@@ -2212,8 +2256,8 @@ def _masked_phone(value: str) -> str:
 
 def _row_findings(registry: Registry, normalised: pa.Table) -> list[pa.Table]:
     """Problems between the columns of one row: an ID that contradicts the birth date or
-    gender given beside it, a certificate of another person, an end before the start; and
-    a date of what has happened that is after today (``_dates_ahead``)."""
+    gender given beside it, a certificate of another person, an end before the start (a date
+    after the month the drop describes is the drop's: ``resolver.ingest._dates_ahead``)."""
     columns = {name: normalised.column(name) for name in normalised.column_names}
     findings = []
     for column, other, problem in AGREEMENTS:
@@ -2229,19 +2273,6 @@ def _row_findings(registry: Registry, normalised: pa.Table) -> list[pa.Table]:
         before = pc.fill_null(pc.less(columns["end_date"], columns["start_date"]), False)
         flagged = pc.if_else(before, "end_before_start", pa.scalar(None, pa.string()))
         findings.append(findings_of(registry, "end_date", flagged, columns["end_date"], columns))
-    return findings + _dates_ahead(registry, columns)
-
-
-def _dates_ahead(registry: Registry, columns: dict[str, pa.Array]) -> list[pa.Table]:
-    """A finding (``date_in_future``) on each date of ``HAPPENED_DATES`` after today: the
-    row is read as written (a 纳入日期 of 2027-05-01 in a drop of 2026 keeps its member out
-    of every month before it), and asked about."""
-    today = pa.scalar(date.today(), pa.date32())
-    findings = []
-    for column in (name for name in HAPPENED_DATES if name in columns):
-        ahead = pc.fill_null(pc.greater(columns[column], today), False)
-        flagged = pc.if_else(ahead, "date_in_future", pa.scalar(None, pa.string()))
-        findings.append(findings_of(registry, column, flagged, columns[column], columns))
     return findings
 
 

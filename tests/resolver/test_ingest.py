@@ -1,6 +1,6 @@
 import csv
 import io
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path, PurePath
 
 import openpyxl
@@ -10,7 +10,8 @@ from resolver.db import connect
 from resolver.errors import InputError, InputErrors
 from resolver.headers import load_vocabulary
 from resolver.ingest import ingest_drop
-from resolver.quality import quality_summary, reused_files
+from resolver.normalize import CHINA_TIME
+from resolver.quality import problem_label, quality_summary, reused_files
 from resolver.tables import named_month
 
 HUKOU_ZH = [
@@ -254,10 +255,11 @@ def test_a_required_column_no_value_of_which_reads_is_refused_naming_it(tmp_path
     assert said in str(error.value)
 
 
-def test_a_date_out_of_range_is_implausible_and_one_after_today_is_asked_about(tmp_path):
+def test_a_date_out_of_range_is_implausible_and_one_ahead_of_the_drop_is_asked_about(tmp_path):
     # a blind tester's 出生日期 1886-01-01 was 日期无法识别, and a 纳入日期 of 2027-05-01 in a
-    # drop of 2026 no finding, though it kept its member out of every month before it
-    ahead = (date.today() + timedelta(days=400)).isoformat()
+    # drop of 2026 no finding, though it kept its member out of every month before it; a drop
+    # of rosters named for no month is of the month it is now in China
+    ahead = (datetime.now(CHINA_TIME).date() + timedelta(days=400)).isoformat()
     roster = [["记录编号", "救助证号", "姓名", "救助类型", "是否保障对象", "出生日期", "纳入日期"],
               ["A1", "DB001", "刘华", "低保", "是", "1886-01-01", "2024-01-01"],
               ["A2", "DB001", "王莉", "低保", "是", "1990-01-01", ahead]]  # fmt: skip
@@ -265,9 +267,38 @@ def test_a_date_out_of_range_is_implausible_and_one_after_today_is_asked_about(t
     ingest_drop(con, _drop(tmp_path, {"救助对象.csv": roster}))
     assert set(con.execute("SELECT record_id, column_name, problem FROM dq_findings").fetchall()
                ) == {("A1", "birth_date", "date_implausible"),
-                     ("A2", "start_date", "date_in_future")}  # fmt: skip
+                     ("A2", "start_date", "start_in_future")}  # fmt: skip
     assert con.execute("SELECT start_date::VARCHAR FROM assistance WHERE record_id = 'A2'"
                        ).fetchone() == (ahead,)  # fmt: skip
+
+
+def _ledger(*months):
+    lines = ([f"F{row}-{month}", "DB001", month, "500"] for row, month in enumerate(months))
+    return [["记录编号", "救助证号", "发放月份", "发放金额"], *lines]
+
+
+def test_a_date_is_ahead_of_the_drops_latest_month_not_of_the_day_it_is_read(tmp_path):
+    """Until 2026-12-06 (d036472's review) a date was ahead of date.today() in UTC: a 纳入日期
+    of next week was asked about, and not a week later, and a table taken unchanged from the
+    last ingest kept the finding it had on the day it was first read. Its wording spoke of
+    纳入日期 on a birth or death date too."""
+    roster = [["记录编号", "救助证号", "姓名", "救助类型", "是否保障对象", "出生日期", "纳入日期"],
+              ["A1", "DB001", "刘华", "低保", "是", "1990-01-01", "2030-10-20"],
+              ["A2", "DB001", "王莉", "低保", "是", "2030-11-02", "2030-11-01"]]  # fmt: skip
+    drop = _drop(tmp_path, {"救助对象.csv": roster, "发放记录2030年10月.csv": _ledger("2030-10")})
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    found = "SELECT record_id, column_name, problem, raw_value FROM dq_findings ORDER BY ALL"
+    assert con.execute(found).fetchall() == [
+        ("A2", "birth_date", "date_in_future", "2030-**-**（本次数据截至 2030-10）"),
+        ("A2", "start_date", "start_in_future", "2030-**-**（本次数据截至 2030-10）")]  # fmt: skip
+    assert "纳入日期" not in problem_label("date_in_future")
+    assert problem_label("start_in_future").startswith("纳入日期晚于本次数据所到的月份")
+    # next month's ledger comes; the roster, the same bytes, is taken as stored
+    _drop(tmp_path, {"发放记录2030年11月.csv": _ledger("2030-11")})
+    ingest_drop(con, drop)
+    assert "救助对象.csv" in _not_read_again(con)
+    assert con.execute(found).fetchall() == []
 
 
 ROSTER_ONE = [["记录编号", "救助证号", "姓名", "救助类型", "是否保障对象", "纳入日期"],
@@ -288,6 +319,69 @@ def test_months_without_a_year_anywhere_are_refused_saying_how_to_give_it(tmp_pa
     assert (f"必填列发放月份（列「发放月份」）只写了月、没有年份（如第 2 行“{months[0]}”、第 3 行"
             f"“{months[1]}”），") in str(error.value)  # fmt: skip
     assert "请写成带年份的月份（如 2026-09、2026年9月），或在文件名" in str(error.value)
+
+
+@pytest.mark.parametrize(("name", "sheet"), [("2026发放记录.csv", None), ("发放记录_2026.csv", None),
+                                           ("发放记录.xlsx", "2026")])  # fmt: skip
+def test_a_year_written_alone_in_a_name_gives_months_written_alone_their_year(tmp_path, name,
+                                                                              sheet):  # fmt: skip
+    """Until 2026-12-06 (d036472's review) only a year followed by 年 was read from a name:
+    2026发放记录.csv, 发放记录_2026.csv and a sheet 2026 of 9月 / 10月 were refused, the error
+    saying the names gave no year."""
+    drop = _drop(tmp_path, {"救助对象.csv": ROSTER_ONE})
+    if sheet:
+        book = openpyxl.Workbook()
+        book.active.title = sheet
+        for row in _ledger("9月", "10月"):
+            book.active.append(row)
+        book.save(drop / name)
+    else:
+        write_csv(drop / name, _ledger("9月", "10月"), "utf-8")
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    assert con.execute("SELECT list(pay_month ORDER BY row_no) FROM payments").fetchone() == (
+        ["2026-09", "2026-10"],)  # fmt: skip
+
+
+def test_a_county_code_in_a_name_is_no_year_and_the_refusal_says_what_was_looked_at(tmp_path):
+    files = {"救助对象.csv": ROSTER_ONE, "532326发放记录.csv": _ledger("9月", "10月")}
+    with pytest.raises(InputError) as error:
+        ingest_drop(connect(":memory:"), _drop(tmp_path, files))
+    said = "文件名、工作表名和标题中没有能读出的年份（如 2026、2026年），无法确定"
+    assert said in str(error.value)
+
+
+def test_a_date_beside_a_month_written_alone_gives_it_its_year_where_the_months_agree(tmp_path):
+    """Until 2026-12-06 (d036472's review) a 发放日期 of 2026-09-15 beside a 发放月份 of 9月
+    gave it no year: the file was refused as 月份没有年份. A line paid in another month than
+    its 发放月份 (12月 paid 2027-01-05) is given none: December of which year?"""
+    payments = [["记录编号", "救助证号", "发放月份", "发放金额", "发放日期"],
+                *([f"F{row}", "DB001", f"{month}月", "500", f"2026-{month:02d}-15"]
+                  for row, month in enumerate(range(1, 12))),
+                ["F12", "DB001", "12月", "500", "2027-01-05"]]  # fmt: skip
+    drop = _drop(tmp_path, {"救助对象.csv": ROSTER_ONE, "发放记录.csv": payments})
+    con = connect(":memory:")
+    ingest_drop(con, drop)
+    months = con.execute("SELECT record_id, pay_month FROM payments ORDER BY row_no").fetchall()
+    assert months[:2] == [("F0", "2026-01"), ("F1", "2026-02")] and months[-1] == ("F12", None)
+    assert con.execute("SELECT record_id, problem FROM dq_findings").fetchall() == [
+        ("F12", "month_unparsed")]  # fmt: skip
+    (notes,) = con.execute("SELECT notes FROM ingest_sources WHERE registry = 'payments'"
+                           ).fetchone()  # fmt: skip
+    assert "发放月份列只写了月：年份取同一行的列「发放日期」（两列月份相同时）" in notes
+
+
+def test_pay_months_of_years_no_month_can_be_are_refused_as_unread(tmp_path):
+    """Until 2026-12-06 (d036472's review) a 发放月份 column of 1/1/1882 was date_implausible,
+    not counted with the unread values: its every line lost its month, the drop read; and 2206-01
+    read as written."""
+    drop = _drop(tmp_path, {"救助对象.csv": ROSTER_ONE,
+                            "发放记录.csv": _ledger("1/1/1882", "2206-01", "1/1/1882")})  # fmt: skip
+    with pytest.raises(InputError) as error:
+        ingest_drop(connect(":memory:"), drop)
+    assert error.value.rows == (2, 3)
+    assert "必填列发放月份（列「发放月份」）的年份不合理（早于 1890 年或晚于 2100 年，如第 2 行" in (
+        str(error.value))  # fmt: skip
 
 
 def test_a_required_column_nearly_none_of_whose_values_reads_is_refused(tmp_path):

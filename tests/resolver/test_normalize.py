@@ -61,6 +61,15 @@ def test_a_date_read_but_out_of_range_is_implausible_not_unreadable(raw):
     assert normalize_date(raw) == ((None,), "date_implausible")
 
 
+@pytest.mark.parametrize("raw", ["2206-01", "220601", "2206年1月", "1889-12", "2101/1",
+                                 "1/1/1882", "2206年第一季度"])  # fmt: skip
+def test_a_month_of_a_year_out_of_range_is_implausible_as_such_a_date_is(raw):
+    # a pay month 2206-01 read as written, and 1/1/1882 was no month of the unreadable ones
+    assert normalize_months(raw) == ((None, None), "date_implausible")
+    assert normalize_months("1890-01") == (("1890-01", "1890-01"), None)
+    assert normalize_months("2100年10-12月") == (("2100-10", "2100-12"), None)
+
+
 @pytest.mark.parametrize("raw", ["2024-03", "2024/3", "202403", "2024年3月", "2024-03-15"])
 def test_months(raw):
     assert normalize_month(raw) == (("2024-03",), None)
