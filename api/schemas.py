@@ -251,14 +251,6 @@ class UnjudgedGap(BaseModel):
     )
     cases: int = Field(description="the roster's cases there")
     rows: int = Field(description="the roster's rows there")
-    lines: int = Field(
-        default=0,
-        description="payments whose lines mostly name no roster case: their lines in the county "
-        "(0 for a gap of another kind)",
-    )
-    unjoined: int = Field(
-        default=0, description="of those lines, the ones naming no roster case (blank or unknown)"
-    )
     case_types: list[str] = Field(description="the case types it leaves unjudged there")
     text: str = Field(description="the gap in words, as the run's summary says it")
 

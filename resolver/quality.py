@@ -191,37 +191,24 @@ RURAL_REGISTRIES = ("poverty",)
 # of death (a hospital in the county seat) or the funeral home's, and deaths fall unevenly by
 # age, so that a township without a notice is asked about, not declared missing.
 UNSURE_TOWNSHIP_REGISTRIES = ("deaths",)
-# A payment line joins the roster by its 救助证号 alone. Where at least UNJOINED_SHARE of a
-# county's payment lines name no case of its roster (a number the roster does not hold, or
-# none: another system's numbering, a roster of another place), the leads weighing payments
-# against the roster see too few of them to be judged, and the payments are a gap as a
-# registry absent is. Below it each such line is a finding (救助证号不在救助对象名册中) and the
-# leads stand on the lines that join: a ledger of past months may pay cases a roster of this
-# month no longer lists.
-UNJOINED_SHARE = 0.5
 
 
 @dataclass(frozen=True)
 class RegistryGap:
     """A registry the drop lacks for a county (``township`` None), or a township of the
-    roster it holds no row of; ``cases`` and ``rows`` are the roster's there. Payments most
-    of whose ``lines`` in the county name no roster case (``unjoined`` of them; both 0 for a
-    gap of another kind, ``UNJOINED_SHARE``) are a gap of the county too."""
+    roster it holds no row of; ``cases`` and ``rows`` are the roster's there."""
 
     registry: str
     county: str | None
     township: str | None
     cases: int
     rows: int
-    lines: int = 0
-    unjoined: int = 0
 
 
 def registry_gaps(con: duckdb.DuckDBPyConnection) -> list[RegistryGap]:
     """What the drop lacks beside the roster (救助对象): each registry absent for a county of
-    the roster, each township of the roster a registry holds no row of where it holds rows
-    of the rest of the county (``EXPECTED_ROWS``, ``MISSING_TOWNSHIP_CASES``), and the
-    payments of a county most of whose lines name no case of the roster (``UNJOINED_SHARE``).
+    the roster, and each township of the roster a registry holds no row of where it holds
+    rows of the rest of the county (``EXPECTED_ROWS``, ``MISSING_TOWNSHIP_CASES``).
 
     Parameters
     ----------
@@ -237,7 +224,6 @@ def registry_gaps(con: duckdb.DuckDBPyConnection) -> list[RegistryGap]:
     if "assistance" not in tables:
         return []
     rosters = {"all": _township_counts(con, "assistance"), "rural": _rural_township_counts(con)}
-    unjoined = _unjoined_payments(con) if "payments" in tables else {}
     gaps = []
     for registry in (name for name in REGISTRIES if name != "assistance"):
         roster = rosters["rural" if registry in RURAL_REGISTRIES else "all"]
@@ -249,22 +235,7 @@ def registry_gaps(con: duckdb.DuckDBPyConnection) -> list[RegistryGap]:
                 gaps.append(RegistryGap(registry, county, None, cases, rows))
             elif registry in TOWNSHIP_REGISTRIES:
                 gaps += _missing_townships(registry, county, roster, held, rosters["all"])
-            elif registry == "payments" and county in unjoined:
-                cases, rows = _county_totals(roster, county)
-                gaps.append(RegistryGap(registry, county, None, cases, rows, *unjoined[county]))
     return gaps
-
-
-def _unjoined_payments(con: duckdb.DuckDBPyConnection) -> dict[str | None, tuple[int, int]]:
-    """county -> (lines, lines naming no case of the roster) of the payments of each county
-    at least ``UNJOINED_SHARE`` of whose lines name none."""
-    county = "p.county" if "county" in column_names(con, "payments") else "NULL"
-    counts = con.execute(
-        f"SELECT {county}, count(*), count(*) FILTER (WHERE a.case_no IS NULL) FROM payments p "
-        "LEFT JOIN (SELECT DISTINCT case_no FROM assistance) a USING (case_no) GROUP BY ALL"
-    ).fetchall()
-    return {place: (lines, unjoined) for place, lines, unjoined in counts
-            if unjoined >= UNJOINED_SHARE * lines}  # fmt: skip
 
 
 def _township_counts(con: duckdb.DuckDBPyConnection, table: str
