@@ -44,7 +44,6 @@ from models.screening import (
     screen_payments,
     summary,
 )
-from resolver.case_numbers import as_on_roster, respelled_note, roster_spellings
 from resolver.db import column_names, table_names
 from resolver.errors import DoudiError, InputError
 from resolver.funds import fund_categories
@@ -188,7 +187,6 @@ def screen_file(
     policy = run_policy(con, run_id)
     payments = read_payment_list(path, vocabulary)
     lines = _in_county(con, payments.lines, county)
-    lines, respelled = _as_on_roster(con, lines)
     lines, found_by = _cases_looked_up(con, payments, lines)
     decisions = screen_payments(con, lines, policy, run_id=run_id,
                                 dismissed=_dismissed(con))  # fmt: skip
@@ -205,7 +203,6 @@ def screen_file(
         payments.lines.column("amount").to_pylist(),
     )
     read_as = _read_as(payments)
-    read_as["notes"] += [respelled] if respelled else []
     if found_by:
         unfound = sum(1 for case_no, _ in found_by.values() if case_no is None)
         read_as["notes"].append(f"表中没有救助证号：{len(found_by) - unfound} 行按领款人身份证号或银行账号"
@@ -221,20 +218,6 @@ def screen_file(
                                 "合并区域第一行（金额计在该行）")  # fmt: skip
     return Screening(payments, decisions, {**found, **read_as, "file": str(path),
                                            "run_id": run_id}, case_nos)  # fmt: skip
-
-
-def _as_on_roster(con: duckdb.DuckDBPyConnection, lines: pa.Table) -> tuple[pa.Table, str | None]:
-    """The lines with their 救助证号 as the published run's roster writes them where they
-    differ from one of its numbers only by the zeros padding an all-digit number or by dashes
-    (``resolver.case_numbers.as_on_roster``: a bank's workbook stores 000121 as 121), and the
-    note saying how many did (None: none)."""
-    if "assistance" not in table_names(con):
-        return lines, None
-    roster = con.sql("SELECT DISTINCT case_no FROM assistance").to_arrow_table()["case_no"]
-    written = lines["case_no"].combine_chunks()
-    spelled, _ = as_on_roster(written, roster_spellings(roster))
-    index = lines.column_names.index("case_no")
-    return lines.set_column(index, "case_no", spelled), respelled_note(written, spelled)
 
 
 def _cases_looked_up(con: duckdb.DuckDBPyConnection, payments: PaymentList, lines: pa.Table

@@ -40,9 +40,8 @@ INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Spaces, spreadsheet quoting (' " ` =, and the curly quotes a Chinese keyboard types), and
 # the invisible characters.
 _STRIP = re.compile(rf"[\s'\"`=‘’“”′″]|{INVISIBLE.pattern}")
-# The dashes (hyphen, the Unicode hyphens and dashes) a clerk groups an ID's digits with, or
-# a case number's (``resolver.case_numbers``).
-GROUP_DASHES = re.compile("[-‐‑‒–—―]")
+# The dashes (hyphen, the Unicode hyphens and dashes) a clerk groups an ID's digits with.
+_GROUP_DASHES = re.compile("[-‐‑‒–—―]")
 # A 15-digit ID a spreadsheet wrote as a float (532326550723065.0, 5.32326550723065E+14): a
 # float holds 15 digits exactly, so this is the old ID itself, not a mangled one.
 _WHOLE_15 = re.compile(r"^(\d{15})\.0+$|^(\d)\.(\d{14})E\+?14$")
@@ -143,7 +142,7 @@ def parse_id(raw: str | None) -> IdNumber:
     if damage is not None:
         return IdNumber(None, "damaged", "spreadsheet_damage", prefix=damage)
     if not ID_SHAPE.match(text):
-        grouped = GROUP_DASHES.sub("", text)  # 350524-19770207-1146: grouped as written out
+        grouped = _GROUP_DASHES.sub("", text)  # 350524-19770207-1146: grouped as written out
         if not ID_SHAPE.match(grouped):
             return IdNumber(text, "invalid", "bad_shape")
         text = grouped

@@ -49,13 +49,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from resolver.case_numbers import (
-    RESPELLED,
-    alike_on_roster,
-    as_on_roster,
-    respelled_note,
-    roster_spellings,
-)
 from resolver.db import column_names, connect, table_names, transaction
 from resolver.errors import ROWS_SHOWN, DoudiError, InputError, raise_collected
 from resolver.headers import Vocabulary, hint_passed_over, load_vocabulary, name_hint
@@ -451,7 +444,6 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     unsorted = _stored_out_of_order(sorted(in_kept, key=lambda source: source.number) + stored)
     outcomes.sort(key=lambda outcome: order[outcome.path])
     sources = [source for outcome in outcomes for source in outcome.sources]
-    _payments_as_on_roster(con, sources)
     _summary_sheets_read_once(con, sources, data_dir)
     _payments_read_once(con, sources, data_dir)
     _snapshot_rows_read_once(con, sources, data_dir)
@@ -2074,80 +2066,14 @@ def _read_twice(first: Source, second: Source, rows: int, fewer: int, data_dir: 
 def _record_key(source: Source) -> pa.Array:
     """Each row's record id, after the county its row names when it names one (two counties
     of a province's export may number alike)."""
-    return _after_row_county(source, source.normalised.column("record_id").combine_chunks())
-
-
-def _after_row_county(source: Source, numbers: pa.Array) -> pa.Array:
-    """``numbers`` of a table's rows, each after the county its row names when it names one."""
+    record_ids = source.normalised.column("record_id").combine_chunks()
     counties = _row_counties(source)
     if counties is None:
-        return numbers
-    return pc.binary_join_element_wise(pc.fill_null(counties, ""), numbers, "/")
+        return record_ids
+    return pc.binary_join_element_wise(pc.fill_null(counties, ""), record_ids, "/")
 
 
 UNKNOWN_CASE = "case_not_in_roster"
-AMBIGUOUS_CASE = "case_no_ambiguous"
-ALIKE_CASES = "case_no_alike"
-
-
-def _payments_as_on_roster(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
-    """Payments' 救助证号 differing from one of the roster's only by the zeros padding an
-    all-digit number or by dashes (``resolver.case_numbers``) taken as the roster writes
-    them, in the stored table too, each table noting how many rows were; and a finding on
-    each roster row whose number is alike to another's of its county (two cases, kept
-    apart)."""
-    rosters = [source for source in sources if source.registry.name == "assistance"]
-    if not rosters:
-        return
-    _alike_cases(rosters)
-    spellings = roster_spellings(_case_numbers(rosters))
-    respelled: dict[str, str] = {}
-    for payments in (source for source in sources if source.registry.name == "payments"):
-        respelled |= _respelled(payments, spellings)
-    if respelled:
-        con.register("_respelled", pa.table({"written": list(respelled),
-                                             "on_roster": list(respelled.values())}))  # fmt: skip
-        con.execute("UPDATE payments SET case_no = r.on_roster FROM _respelled r "
-                    "WHERE payments.case_no = r.written")  # fmt: skip
-        con.unregister("_respelled")
-
-
-def _case_numbers(rosters: list[Source]) -> pa.Array:
-    """The 救助证号 of the roster's tables, one array (a roster may be empty)."""
-    columns = [roster.normalised.column("case_no") for roster in rosters]
-    return pa.chunked_array([chunk for column in columns for chunk in column.chunks],
-                            pa.string()).combine_chunks()  # fmt: skip
-
-
-def _alike_cases(rosters: list[Source]) -> None:
-    """A finding on each roster row whose 救助证号 is alike to another number of the roster
-    in its county (``resolver.case_numbers.alike_on_roster``)."""
-    numbers = [_after_row_county(roster, roster.normalised.column("case_no").combine_chunks())
-               for roster in rosters]  # fmt: skip
-    spellings = roster_spellings(pa.chunked_array(numbers, pa.string()))
-    for roster, in_county in zip(rosters, numbers, strict=True):
-        alike = alike_on_roster(in_county, spellings)
-        flagged = pc.if_else(alike, ALIKE_CASES, pa.scalar(None, pa.string()))
-        columns = {name: roster.normalised.column(name) for name in ("record_id", "row_no")}
-        finding = findings_of(roster.registry, "case_no", flagged, roster.normalised["case_no"],
-                              columns)  # fmt: skip
-        roster.findings.append(_numbered(finding, roster.number, 2))
-
-
-def _respelled(payments: Source, spellings: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """A payments table's 救助证号 taken as the roster writes them (``as_on_roster``), noted
-    on the table; each number changed, to the roster's."""
-    written = payments.normalised.column("case_no").combine_chunks()
-    spelled, _ = as_on_roster(written, spellings)
-    note = respelled_note(written, spelled)
-    if note is None:
-        return {}
-    table = payments.normalised
-    payments.normalised = table.set_column(table.column_names.index("case_no"), "case_no", spelled)
-    payments.notes.append(note)
-    changed = pc.fill_null(pc.not_equal(written, spelled), False)
-    return dict(zip(written.filter(changed).to_pylist(), spelled.filter(changed).to_pylist(),
-                    strict=True))  # fmt: skip
 
 
 # Dates of what has happened (a birth, an entry into assistance, a certificate issued, a
@@ -2159,25 +2085,24 @@ HAPPENED_DATES = {"birth_date": "date_in_future", "start_date": "start_in_future
 # The findings drawn on the whole drop (against its roster, ahead of its month), drawn again
 # each time it is read (a table taken unchanged from the last ingest leaves the last ones out:
 # ``_stored_source``).
-DROP_FINDINGS = (UNKNOWN_CASE, AMBIGUOUS_CASE, ALIKE_CASES,
-                 *sorted(set(HAPPENED_DATES.values())))  # fmt: skip
+DROP_FINDINGS = (UNKNOWN_CASE, *sorted(set(HAPPENED_DATES.values())))
 
 
 def _unknown_cases(sources: list[Source]) -> None:
-    """A finding for each payment to a case the assistance roster does not know, or whose
-    number is alike to two or more of the roster's (``resolver.case_numbers``): matched to
-    none."""
-    rosters = [source for source in sources if source.registry.name == "assistance"]
+    """A finding for each payment to a case the assistance roster does not know."""
+    rosters = [s.normalised.column("case_no") for s in sources if s.registry.name == "assistance"]
     if not rosters:
         return
-    known = _case_numbers(rosters)
-    spellings = roster_spellings(known)
+    known = pa.chunked_array(
+        [chunk for column in rosters for chunk in column.chunks], pa.string()
+    ).combine_chunks()  # a roster may be empty
     for payments in (source for source in sources if source.registry.name == "payments"):
         columns = {name: payments.normalised.column(name) for name in ("record_id", "row_no")}
-        case_no = payments.normalised.column("case_no").combine_chunks()
-        unknown = pc.if_else(pc.is_in(case_no, known), pa.scalar(None, pa.string()), UNKNOWN_CASE)
-        flagged = pc.if_else(as_on_roster(case_no, spellings)[1], AMBIGUOUS_CASE, unknown)
-        finding = findings_of(payments.registry, "case_no", flagged, case_no, columns)
+        case_no = payments.normalised.column("case_no")
+        unknown = pc.invert(pc.is_in(case_no, known))
+        flagged = pc.if_else(unknown, UNKNOWN_CASE, pa.scalar(None, pa.string()))
+        finding = findings_of(payments.registry, "case_no", flagged.combine_chunks(), case_no,
+                            columns)  # fmt: skip
         payments.findings.append(_numbered(finding, payments.number, 2))
 
 
@@ -2330,8 +2255,7 @@ def _files_table(report: DropReport) -> pa.Table:
 # read again: its tables are
 # the rows the last ingest stored (numbered in their county already, in a province), less
 # the findings drawn on the whole drop (``DROP_FINDINGS``). Rows a county column
-# numbered after they were stored (``_number_by_county_column``), and a file whose rows
-# depended on another's (``_drawn_against_others``), are read again.
+# numbered after they were stored (``_number_by_county_column``) are read again.
 REUSE_TABLE = "ingest_reuse"
 PREVIOUS = "previous_"  # the last ingest's registry tables, while a drop is read
 RESTORATIONS = "restorations"
@@ -2394,8 +2318,8 @@ def _previous_files(con: duckdb.DuckDBPyConnection, files: list[Path], data_dir:
         before = json.loads(stored) if stored is not None else None
         if before is not None and before["dated"] != (path in dated):
             continue  # a sibling came or went: its derived record ids are named otherwise now
-        if before is not None and _drawn_against_others(before):
-            continue  # what it lost, or how it was matched, depends on the other files now
+        if before is not None and _lost_rows_to_others(before):
+            continue  # what it lost depends on the other files, as they are now
         if before is not None and before["sha256"] == sha256:
             found[path] = _Previous(sha256, before)
         elif before is not None and _only_added_to(content, before):
@@ -2407,15 +2331,12 @@ def _previous_files(con: duckdb.DuckDBPyConnection, files: list[Path], data_dir:
     return found
 
 
-def _drawn_against_others(stored: dict) -> bool:
+def _lost_rows_to_others(stored: dict) -> bool:
     """Whether a file the last ingest read lost rows to another table of the drop, that
     lists them too (``_payments_read_once``, ``_summary_sheets_read_once``,
-    ``_snapshot_rows_read_once``), or had its 救助证号 taken as the roster wrote them
-    (``_payments_as_on_roster``)."""
-    metas = stored["sources"]
-    lost = any(reason.startswith((READ_ELSEWHERE, LISTED_ELSEWHERE))
-               for meta in metas for _, reason in meta["skipped"])  # fmt: skip
-    return lost or any(note.startswith(RESPELLED) for meta in metas for note in meta["notes"])
+    ``_snapshot_rows_read_once``)."""
+    return any(reason.startswith((READ_ELSEWHERE, LISTED_ELSEWHERE))
+               for meta in stored["sources"] for _, reason in meta["skipped"])  # fmt: skip
 
 
 def _only_added_to(content: bytes, stored: dict) -> bool:
@@ -2615,8 +2536,7 @@ def _stored_source(con: duckdb.DuckDBPyConnection, path: Path, meta: dict, kept:
 def _checked(con: duckdb.DuckDBPyConnection, prefix: str, name: str
              ) -> list[tuple[str, list[str]]]:  # fmt: skip
     """The stored raw and normalised tables of a registry, each with the columns the drop's
-    checks read of a table (``_record_key``, ``_payments_as_on_roster``, ``_unknown_cases``,
-    ``_number_by_county_column``):
+    checks read of a table (``_record_key``, ``_unknown_cases``, ``_number_by_county_column``):
     all a source taken from the last ingest holds, its rows being stored already."""
     wanted = (("row_no", "extra"), ("record_id", "row_no", "case_no", "county"))
     tables = (f"{prefix}raw_{name}", f"{prefix}{name}")
