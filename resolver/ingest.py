@@ -40,7 +40,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from itertools import combinations
+from itertools import combinations, compress, permutations
 from pathlib import Path
 from typing import NamedTuple
 
@@ -73,6 +73,7 @@ from resolver.normalize import CHINA_TIME
 from resolver.reading import UTF16_BOMS, Grid, read_grids
 from resolver.registries import COUNTY_HEADERS, REGISTRIES
 from resolver.tables import (
+    BACK_PAY_WORD,
     FINDINGS_SCHEMA,
     MONTH_ONLY,
     Source,
@@ -84,6 +85,7 @@ from resolver.tables import (
     holds_id_numbers,
     members_apart,
     named_month,
+    named_month_number,
     prepare_table,
     programs_apart,
     several_months_named,
@@ -1497,6 +1499,11 @@ def _county_gap(county: str, missing: list[str], had: set[str]) -> str:
     )
 
 
+def _same_line(columns: Iterable[str]) -> str:
+    """SQL: two payment lines ``a`` and ``b`` are alike on ``columns``."""
+    return " AND ".join(f"a.{name} IS NOT DISTINCT FROM b.{name}" for name in columns)
+
+
 # What says a payment line is one another file lists too: its case, month, payee and amount.
 _PAYMENT_LINE = ("county", "case_no", "payee_id_number", "bank_account", "amount")
 # A table's month is a copy of another file's when at least this share of its lines are
@@ -1504,7 +1511,7 @@ _PAYMENT_LINE = ("county", "case_no", "payee_id_number", "bank_account", "amount
 # lines the other file lacks are kept, read once like every other line).
 COPIED_MONTH_SHARE = 0.9
 # SQL: two payment lines ``a`` and ``b`` are the same line.
-_SAME_LINE = " AND ".join(f"a.{name} IS NOT DISTINCT FROM b.{name}" for name in _PAYMENT_LINE)
+_SAME_LINE = _same_line(_PAYMENT_LINE)
 
 
 def _payments_read_once(con: duckdb.DuckDBPyConnection, sources: list[Source], data_dir: Path
@@ -1517,8 +1524,9 @@ def _payments_read_once(con: duckdb.DuckDBPyConnection, sources: list[Source], d
     Of two tables listing the same lines of a month, the one with fewer lines in all (the
     month's list, not the ledger) loses them, of equals the later. A case paid twice in a
     month within one file is two lines, as before. Tables whose names give two different
-    months lose nothing to each other (noted); a stale month column is first read as its
-    names' month (``_stale_month_columns``)."""
+    months, with the year or without (``_months_named_apart``), lose nothing to each other
+    (noted); a stale month column is first read as its names' month
+    (``_stale_month_columns``)."""
     files = {source.number // SHEETS_PER_FILE for source in sources
              if source.registry.name == "payments"}  # fmt: skip
     if len(files) < 2:
@@ -1534,8 +1542,9 @@ def _payments_read_once(con: duckdb.DuckDBPyConnection, sources: list[Source], d
     for (number, month), other in lose.items():
         while (other, month) in lose:  # the file it repeats repeats a third: name that one
             other = lose[other, month]
-        if _named_apart(by_number[number], by_number[other]):
-            _note_kept(by_number[number], month, by_number[other], data_dir)
+        apart = _months_named_apart(by_number[number], by_number[other])
+        if apart:
+            _note_kept(by_number[number], month, by_number[other], apart, data_dir)
         else:
             _skip_month(con, by_number[number], month, by_number[other], data_dir)
 
@@ -1623,24 +1632,42 @@ def _month_from_names(con: duckdb.DuckDBPyConnection, source: Source, named: str
                 source.path.name, named, written)  # fmt: skip
 
 
-def _named_apart(source: Source, other: Source) -> bool:
-    """Whether two tables' names give two different months (then neither is a copy of the
-    other, whatever their month columns say)."""
+def _months_named_apart(source: Source, other: Source) -> tuple[str, str] | None:
+    """The two different months two tables' names give, if they do (then neither is a copy
+    or a part of the other, whatever their month columns say): ``2026-09`` and ``2026-10``
+    when their names give the year (``_named_month``), else ``9月`` and ``10月`` when their
+    sheets' names, or else their files', give a month with or without it (sheets 9月 and 10月
+    of 发放记录.xlsx)."""
     mine, theirs = _named_month(source), _named_month(other)
-    return mine is not None and theirs is not None and mine != theirs
+    if mine is None or theirs is None:
+        mine, theirs = _month_of_names(source), _month_of_names(other)
+    return (mine, theirs) if mine is not None and theirs is not None and mine != theirs else None
 
 
-def _note_kept(source: Source, month: str, other: Source, data_dir: Path) -> None:
+def _month_of_names(source: Source) -> str | None:
+    """The month (``9月``) a table's sheet name gives, its year written or not, else its
+    file name; a name saying 补发 gives none (its lines are of the months it makes up for)."""
+    names = [name for name in (source.sheet or "", source.path.stem) if BACK_PAY_WORD not in name]
+    number = next(filter(None, map(named_month_number, names)), None)
+    return f"{number}月" if number else None
+
+
+def _note_kept(source: Source, month: str, other: Source, apart: tuple[str, str],
+               data_dir: Path) -> None:  # fmt: skip
     """Note a table's lines of ``month`` that ``other`` lists too, kept because the two files'
-    names give different months."""
+    names give different months (``apart``)."""
     file = other.path.relative_to(data_dir).as_posix()
-    source.notes.append(
-        f"{month} 的发放记录与「{file}」中的相同，但两个文件的名称或标题所写月份不同"
-        f"（{_named_month(source)} 与 {_named_month(other)}）：未当作重复删去，两份都计入，"
-        "请核实本表的发放月份列"
-    )  # fmt: skip
+    _noted(source, f"{month} 的发放记录与「{file}」中的相同，但两个文件的名称或标题所写月份不同"
+                   f"（{apart[0]} 与 {apart[1]}）：未当作重复删去，两份都计入，请核实本表的发放月份列")  # fmt: skip
     log.warning("payments of %s in %s are listed in %s too, whose names give another month: "
                 "both kept", month, source.path.name, other.path.name)  # fmt: skip
+
+
+def _noted(source: Source, note: str) -> None:
+    """Add a note on what a table shares with another, both kept, unless the table has it: a
+    table unchanged since the last ingest comes with the notes that ingest stored."""
+    if note not in source.notes:
+        source.notes.append(note)
 
 
 def _skip_month(con: duckdb.DuckDBPyConnection, source: Source, month: str, other: Source,
@@ -1664,99 +1691,201 @@ def _skip_month(con: duckdb.DuckDBPyConnection, source: Source, month: str, othe
     log.info("payments of %s in %s are listed in %s: read once", month, source.path.name, file)
 
 
-# A payments sheet sums up the other sheets of its workbook when at least this share of its
-# lines are theirs, and of their lines of its months its own: the county's 汇总 sheet beside
-# a sheet per township, a line added to or left out of either (each line is then read once:
-# a line both list from the other sheets, a line one lists alone from that one).
-SUMMARY_SHARE = 0.5
-# SQL: two payment lines ``a`` and ``b`` are the same line of the same month.
-_SAME_MONTHS_LINE = f"{_SAME_LINE} AND a.pay_month IS NOT DISTINCT FROM b.pay_month"
+# A payments sheet's lines are nearly all another's (or others') when at most one in this
+# many of them, rounded up, are not: a line added late to, or left out of, either.
+SUMMARY_SPARE = 10
+# A sheet name saying the sheet sums up the others (汇总, 合计, 全县): it may sum up a single
+# sheet, and list lines none of them does (a township's sheet not yet split out).
+SUMMARY_NAME = re.compile(r"汇总|合计|总计|总表|全(?:县|市|区|旗|镇|乡)")
+# A sheet name saying the sheet is a payment of its own (补发, 追加, 第二批, 批次): it sums up
+# no other sheet and is no sheet's part, whatever lines it shares with them.
+BATCH_NAME = re.compile(rf"{BACK_PAY_WORD}|补差|追加|追发|批次|第\s*[一二三四五六七八九十\d]+\s*批")
+# What of a payment line (``_PAYMENT_LINE``) says whose it is: lines are compared on one of
+# them at least.
+_PAYEE_COLUMNS = ("case_no", "payee_id_number", "bank_account")
+# How a note names the columns two sheets' lines are compared on.
+_LINE_WORDS = {"pay_month": "月份", "county": "区县", "case_no": "救助证号",
+               "payee_id_number": "领款人身份证号", "bank_account": "账号", "amount": "金额"}  # fmt: skip
+
+
+class _Overlap(NamedTuple):
+    """What the payments sheets of a workbook (by source_no) share."""
+
+    lines: dict[int, int]
+    """Each sheet's payment lines."""
+    given: dict[int, frozenset[str]]
+    """The columns of ``_PAYMENT_LINE`` each sheet gives on every line: not a column it
+    lacks, nor an account column of accounts Excel damaged (read as none)."""
+    shared: dict[tuple[int, int], int]
+    """Of two sheets, how many lines both list, each as often (on ``_line_key``)."""
+    in_months: dict[tuple[int, int], int]
+    """Of two sheets, the second's lines of the first's months."""
+
+    def holds(self, sheet: int, other: int) -> bool:
+        """Whether nearly all of sheet ``other``'s lines of sheet ``sheet``'s months are its."""
+        pair = (sheet, other)
+        return _nearly_all(self.shared.get(pair, 0), self.in_months.get(pair, 0))
+
+    def alike(self, sheet: int, other: int) -> bool:
+        """Whether two sheets are copies: nearly all of each one's lines, and more than half
+        (a summary of two one-line sheets is neither's copy), are the other's."""
+        shared = self.shared.get((sheet, other), 0)
+        return all(_nearly_all(shared, lines) and 2 * shared > lines
+                   for lines in (self.lines[sheet], self.lines[other]))  # fmt: skip
+
+
+def _nearly_all(shared: int, lines: int) -> bool:
+    """Whether ``shared`` of ``lines`` are nearly all of them: all but one in
+    ``SUMMARY_SPARE``, rounded up."""
+    return shared > 0 and lines - shared <= -(-lines // SUMMARY_SPARE)
 
 
 def _summary_sheets_read_once(con: duckdb.DuckDBPyConnection, sources: list[Source],
                               data_dir: Path) -> None:  # fmt: skip
-    """Read a workbook's payments once when one of its sheets sums up the others: a sheet
-    at least ``SUMMARY_SHARE`` of whose lines (month, case, payee ID, account, amount, each
-    as often, in any order) its workbook's other sheets list, and which lists that share of
-    their lines of its months, whatever its name (汇总, 全县, or none), loses the lines they
-    list from the stored tables; they are listed as skipped, naming the sheet that lists
-    each, and noted, with the rows either side lists alone (read, once). Of such sheets of a
-    workbook the one with the most lines is found first, of equals the later, and the rest
-    are weighed again against the sheets that are no summary (a second copy of the summary
-    sums up the same sheets); each summary then loses the lines those sheets list, or the
-    summaries found before it kept. Sheets whose names give two different months
-    (``_named_apart``) are never each other's part, and a sheet's own lines are all kept: a
-    case paid twice in a month on one sheet stays two lines."""
-    by_number = {source.number: source for source in sources}
-    sheets: dict[int, list[int]] = {}
+    """Read a workbook's payments once when one of its sheets sums up others: the county's
+    汇总 sheet beside a sheet per township, and copies of it. Lines are compared as a
+    multiset (each as often, in any order) on the month and the columns of ``_PAYMENT_LINE``
+    every line of both sides gives (``_line_key``). A sheet sums up its parts — the other
+    sheets nearly all of whose lines of its months are its own (``SUMMARY_SPARE``), but not
+    its copies, whose lines are nearly all its own and its nearly all theirs — when nearly
+    all of their lines are its own and, unless its name says it sums up others
+    (``SUMMARY_NAME``), it has two parts at least and nearly all of its lines are theirs. It
+    then loses the lines its parts, or the summaries found before it, list from the stored
+    tables; they are listed as skipped, naming the sheet that lists each, and noted, with
+    the rows either side lists alone (read, once). Sheets whose names give two different
+    months (``_months_named_apart``: 9月 and 10月) are never each other's summary or part, nor
+    is a sheet whose name says a payment of its own (``BATCH_NAME``: 补发, 第二批) any sheet's.
+    A sheet nearly all of whose lines another lists without either summing up the other
+    (two identical sheets, neither named 汇总) is read and noted (``_note_alike``), and a
+    sheet's own lines are all kept: a case paid twice in a month on one sheet stays two
+    lines."""
+    books: dict[int, list[Source]] = {}
     for source in sources:
         if source.registry.name == "payments":
-            sheets.setdefault(source.number // SHEETS_PER_FILE, []).append(source.number)
-    books = {file: numbers for file, numbers in sheets.items() if len(numbers) > 1}
-    summaries: list[int] = []
-    while found := _summary_sheets(con, by_number, books, summaries):
-        summaries += found
-    for position, number in enumerate(summaries):
-        parts = _parts(by_number, books[number // SHEETS_PER_FILE], number,
-                       summaries[position + 1 :])  # fmt: skip
-        pairs = _paired_lines(con, number, parts)
-        _skip_summed(con, by_number[number], pairs, by_number, data_dir)
+            books.setdefault(source.number // SHEETS_PER_FILE, []).append(source)
+    for sheets in books.values():
+        if len(sheets) > 1:
+            _book_read_once(con, sheets, data_dir)
 
 
-def _summary_sheets(con: duckdb.DuckDBPyConnection, by_number: dict[int, Source],
-                    books: dict[int, list[int]], summaries: list[int]) -> list[int]:  # fmt: skip
-    """At most one sheet per workbook (of ``books``, its payments sheets by file) that sums
-    up its sheets that are no summary (none of ``summaries``)."""
-    numbers = [number for book in books.values() for number in book if number not in summaries]
-    found: list[int] = []
-    for number in _summary_candidates(con, numbers):
-        file = number // SHEETS_PER_FILE
-        if file in {taken // SHEETS_PER_FILE for taken in found}:
-            continue
-        pairs = _paired_lines(con, number, _parts(by_number, books[file], number, summaries))
-        shared = sum(mine is not None and theirs is not None for mine, _, theirs, _ in pairs)
-        lines, their_lines = (sum(pair[side] is not None for pair in pairs) for side in (0, 2))
-        if shared and shared >= SUMMARY_SHARE * max(lines, their_lines):
-            found.append(number)
-    return found
+def _book_read_once(con: duckdb.DuckDBPyConnection, sheets: list[Source], data_dir: Path
+                    ) -> None:  # fmt: skip
+    """Read the payments sheets of one workbook once (``_summary_sheets_read_once``)."""
+    by_number = {sheet.number: sheet for sheet in sheets}
+    overlap = _overlap(con, list(by_number))
+    kept, summaries = list(sheets), []
+    while found := _summary_in(con, overlap, kept):
+        summary, parts, key = found
+        others = [sheet.number for sheet in (*parts, *summaries)]
+        pairs = _paired_lines(con, summary.number, others, key)
+        _skip_summed(con, summary, pairs, key, by_number, data_dir)
+        kept.remove(summary)
+        summaries.append(summary)
+    _note_alike(overlap, kept, data_dir)
 
 
-def _parts(by_number: dict[int, Source], book: list[int], number: int, apart: list[int]
-           ) -> list[int]:  # fmt: skip
-    """The sheets of a workbook (``book``) sheet ``number`` may sum up: the others but those
-    ``apart`` and those whose names give another month than its own."""
-    return [other for other in book if other != number and other not in apart
-            and not _named_apart(by_number[number], by_number[other])]  # fmt: skip
+def _overlap(con: duckdb.DuckDBPyConnection, numbers: list[int]) -> _Overlap:
+    """What payments sheets ``numbers`` of a workbook share."""
+    given_all = ", ".join(f"count({name}) = count(*)" for name in _PAYMENT_LINE)
+    sheets = con.execute(f"SELECT source_no, count(*), [{given_all}] FROM payments "
+                         "WHERE list_contains($numbers, source_no) GROUP BY 1",
+                         {"numbers": numbers}).fetchall()  # fmt: skip
+    lines = {number: size for number, size, _ in sheets}
+    given = {number: frozenset(compress(_PAYMENT_LINE, full)) for number, _, full in sheets}
+    keyed: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    for pair in combinations(sorted(lines), 2):
+        keyed.setdefault(_line_key(given, pair), []).append(pair)
+    shared = {}
+    for key, pairs in keyed.items():
+        shared |= _shared_lines(con, key, pairs) if key else {}
+    in_months = {(number, other): size for number, other, size in con.execute("""
+        WITH month AS (SELECT source_no, pay_month, count(*) AS n FROM payments
+                       WHERE list_contains($numbers, source_no) GROUP BY ALL)
+        SELECT a.source_no, b.source_no, sum(b.n)::BIGINT FROM month a JOIN month b
+        ON a.source_no <> b.source_no AND a.pay_month IS NOT DISTINCT FROM b.pay_month
+        GROUP BY ALL""", {"numbers": numbers}).fetchall()}  # fmt: skip
+    return _Overlap(lines, given, shared, in_months)
 
 
-def _summary_candidates(con: duckdb.DuckDBPyConnection, numbers: list[int]) -> list[int]:
-    """The payments sheets of ``numbers`` that may sum up the other sheets of their workbook:
-    ``SUMMARY_SHARE`` of their lines, and of the others' lines of their months, shared,
-    however the sheets are named; the most lines first, of equals the later."""
-    if not numbers:
-        return []
-    line, file = f"pay_month, {', '.join(_PAYMENT_LINE)}", f"source_no // {SHEETS_PER_FILE}"
-    return [number for (number,) in con.execute(f"""
+def _line_key(given: dict[int, frozenset[str]], numbers: Iterable[int]) -> tuple[str, ...]:
+    """The columns of ``_PAYMENT_LINE`` the lines of sheets ``numbers`` are compared on, with
+    the month: those each gives on every line (``given``; a 汇总 without 银行账号 or 领款人, or
+    of accounts Excel damaged, is compared on the others); none when they include no
+    ``_PAYEE_COLUMNS``."""
+    common = frozenset.intersection(*(given[number] for number in numbers))
+    key = tuple(name for name in _PAYMENT_LINE if name in common)
+    return key if common & set(_PAYEE_COLUMNS) else ()
+
+
+def _shared_lines(con: duckdb.DuckDBPyConnection, key: tuple[str, ...],
+                  pairs: list[tuple[int, int]]) -> dict[tuple[int, int], int]:  # fmt: skip
+    """How many lines each pair of sheets (both ways) lists alike on ``key`` and the month,
+    each as often."""
+    line, wanted = ", ".join(("pay_month", *key)), set(pairs)
+    counted = con.execute(f"""
         WITH line AS (SELECT source_no, {line}, count(*) AS n FROM payments
-                      WHERE list_contains($numbers, source_no) GROUP BY ALL),
-             keyed AS (SELECT source_no, pay_month, n,
-                              sum(n) OVER (PARTITION BY {file}, {line}) - n AS theirs FROM line),
-             month AS (SELECT source_no, pay_month, sum(n) AS lines,
-                              sum(least(n, theirs)) AS shared FROM keyed GROUP BY ALL),
-             sheet AS (SELECT source_no, lines, shared,
-                              sum(lines) OVER (PARTITION BY {file}, pay_month) - lines AS theirs
-                       FROM month)
-        SELECT source_no FROM sheet GROUP BY 1
-        HAVING sum(shared) >= $share * greatest(sum(lines), sum(theirs))
-        ORDER BY sum(lines) DESC, source_no DESC""",
-        {"numbers": numbers, "share": SUMMARY_SHARE}).fetchall()]  # fmt: skip
+                      WHERE list_contains($numbers, source_no) GROUP BY ALL)
+        SELECT a.source_no, b.source_no, sum(least(a.n, b.n))::BIGINT FROM line a JOIN line b
+        ON a.source_no < b.source_no AND {_same_line(("pay_month", *key))} GROUP BY ALL""",
+        {"numbers": sorted({number for pair in pairs for number in pair})}).fetchall()  # fmt: skip
+    shared = {(number, other): size for number, other, size in counted if (number, other) in wanted}
+    return shared | {(other, number): size for (number, other), size in shared.items()}
 
 
-def _paired_lines(con: duckdb.DuckDBPyConnection, number: int, others: list[int]) -> list[tuple]:
-    """Sheet ``number``'s lines paired with the lines of sheets ``others`` of its months, each
-    line with at most one (the first of each with the first of the other): (its record id,
-    its row, the other's source_no, the other's row), one side None for a line alone."""
-    line = f"pay_month, {', '.join(_PAYMENT_LINE)}"
+def _summary_in(con: duckdb.DuckDBPyConnection, overlap: _Overlap, kept: list[Source]
+                ) -> tuple[Source, list[Source], tuple[str, ...]] | None:  # fmt: skip
+    """The first sheet of ``kept`` summing up others of them, with those and the columns
+    compared; the sheets with the most lines are weighed first, of equals the later."""
+    for sheet in sorted(kept, key=lambda sheet: (overlap.lines.get(sheet.number, 0), sheet.number),
+                        reverse=True):  # fmt: skip
+        parts = _parts_of(overlap, sheet, kept)
+        key = _line_key(overlap.given, [sheet.number, *(part.number for part in parts)])
+        if parts and key and _sums_up(con, sheet, parts, key):
+            return sheet, parts, key
+    return None
+
+
+def _parts_of(overlap: _Overlap, sheet: Source, kept: list[Source]) -> list[Source]:
+    """The sheets of ``kept`` that ``sheet`` may sum up: nearly all of their lines of its
+    months are its own, neither's name says a payment of its own (``BATCH_NAME``) and their
+    names give no two months. A copy of it (``_Overlap.alike``) is none, unless its name says
+    it sums up others and it has no other part: then its copies are, those named so (全县
+    beside 汇总) only when no other is (汇总 and the one township's sheet alike)."""
+    if _names(sheet, BATCH_NAME):
+        return []
+    held = [other for other in kept if other is not sheet and not _names(other, BATCH_NAME)
+            and not _months_named_apart(sheet, other) and overlap.holds(sheet.number, other.number)]  # fmt: skip
+    parts = [other for other in held if not overlap.alike(sheet.number, other.number)]
+    if parts or not _names(sheet, SUMMARY_NAME):
+        return parts
+    return [other for other in held if not _names(other, SUMMARY_NAME)] or held
+
+
+def _names(source: Source, words: re.Pattern) -> bool:
+    """Whether a table's sheet name holds ``words``."""
+    return words.search(source.sheet or "") is not None
+
+
+def _sums_up(con: duckdb.DuckDBPyConnection, sheet: Source, parts: list[Source],
+             key: tuple[str, ...]) -> bool:  # fmt: skip
+    """Whether ``sheet`` sums up ``parts``, their lines compared on ``key``: nearly all of
+    their lines of its months are its own, and, unless its name says it sums up others
+    (``SUMMARY_NAME``), it has two parts at least and nearly all of its lines are theirs."""
+    pairs = _paired_lines(con, sheet.number, [part.number for part in parts], key)
+    shared = sum(mine is not None and theirs is not None for mine, _, theirs, _ in pairs)
+    lines, their_lines = (sum(pair[side] is not None for pair in pairs) for side in (0, 2))
+    if _names(sheet, SUMMARY_NAME):
+        return _nearly_all(shared, their_lines)
+    return len(parts) > 1 and _nearly_all(shared, lines) and _nearly_all(shared, their_lines)
+
+
+def _paired_lines(con: duckdb.DuckDBPyConnection, number: int, others: list[int],
+                  key: tuple[str, ...]) -> list[tuple]:  # fmt: skip
+    """Sheet ``number``'s lines paired with the lines of sheets ``others`` of its months alike
+    on the month and ``key``, each line with at most one (the first of each with the first
+    of the other): (its record id, its row, the other's source_no, the other's row), one
+    side None for a line alone."""
+    line = ", ".join(("pay_month", *key))
     return con.execute(f"""
         WITH a AS (SELECT record_id, row_no, {line}, row_number() OVER (PARTITION BY {line}
                           ORDER BY row_no, record_id) AS nth FROM payments WHERE source_no = $mine),
@@ -1765,15 +1894,16 @@ def _paired_lines(con: duckdb.DuckDBPyConnection, number: int, others: list[int]
                    WHERE list_contains($others, source_no)
                      AND coalesce(pay_month, '') IN (SELECT coalesce(pay_month, '') FROM a))
         SELECT a.record_id, a.row_no, b.source_no, b.row_no FROM a
-        FULL JOIN b ON a.nth = b.nth AND {_SAME_MONTHS_LINE} ORDER BY 3, 4, 2""",
+        FULL JOIN b ON a.nth = b.nth AND {_same_line(("pay_month", *key))} ORDER BY 3, 4, 2""",
         {"mine": number, "others": others}).fetchall()  # fmt: skip
 
 
 def _skip_summed(con: duckdb.DuckDBPyConnection, source: Source, pairs: list[tuple],
-                 by_number: dict[int, Source], data_dir: Path) -> None:  # fmt: skip
-    """Take the lines of a sheet summing up its workbook's other sheets that they list out of
-    the stored tables and ``source``, naming the sheet listing each, and note which rows
-    either side lists alone."""
+                 key: tuple[str, ...], by_number: dict[int, Source], data_dir: Path
+                 ) -> None:  # fmt: skip
+    """Take the lines of a sheet summing up others of its workbook that they list out of
+    the stored tables and ``source``, naming the sheet listing each, and note the columns
+    compared (``key``) and which rows either side lists alone."""
     taken: dict[int, list[tuple[str, int]]] = {}
     alone: dict[int | None, list[int]] = {}
     for record_id, row, other, their_row in pairs:
@@ -1789,12 +1919,45 @@ def _skip_summed(con: duckdb.DuckDBPyConnection, source: Source, pairs: list[tup
         )
     parts = "、".join(_sheet_named(by_number[other], data_dir) for other in taken)
     shared = sum(map(len, taken.values()))
-    source.notes.append(f"{shared} 条发放记录与本工作簿其他工作表（{parts}）的发放记录合起来相同（月份、救助证号、"
-                        "领款人身份证号、账号、金额都相同，行的顺序不论：像是汇总表与分表），只计一次："
+    source.notes.append(f"{shared} 条发放记录与本工作簿其他工作表（{parts}）的发放记录合起来相同（{_key_named(key)}"
+                        "都相同，行的顺序不论：像是汇总表与分表），只计一次："
                         f"本表的这些行未读取{_differing(alone, by_number, data_dir)}")  # fmt: skip
     log.log(logging.WARNING if alone else logging.INFO,
             "%d payment lines of %s %s sum up its other sheets: read once; %d rows one side lists alone",
             shared, source.path.name, source.sheet or "", sum(map(len, alone.values())))  # fmt: skip
+
+
+def _key_named(key: tuple[str, ...]) -> str:
+    """The columns two sheets' lines are compared on, as a note names them (月份、救助证号、金额)."""
+    return "、".join(_LINE_WORDS[name] for name in ("pay_month", *key))
+
+
+def _note_alike(overlap: _Overlap, kept: list[Source], data_dir: Path) -> None:
+    """Note each sheet of ``kept`` nearly all of whose lines another of them lists, neither
+    summing up the other: both are read, and the clerk is asked whether one copies the
+    other, unless a name says a payment of its own (``BATCH_NAME``: 第一批 and 第二批 are
+    two payments). Of two sheets listing each other's lines the later is noted."""
+    for sheet, other in permutations(kept, 2):
+        mutual = overlap.holds(sheet.number, other.number)
+        if (overlap.holds(other.number, sheet.number) and (not mutual or sheet.number > other.number)
+                and not _names(sheet, BATCH_NAME) and not _names(other, BATCH_NAME)):  # fmt: skip
+            _ask_alike(sheet, other, overlap, data_dir)
+
+
+def _ask_alike(sheet: Source, other: Source, overlap: _Overlap, data_dir: Path) -> None:
+    """Note that nearly all of ``sheet``'s lines are ``other``'s, both read: is it a copy, or
+    a payment of its own? (is its month column stale, when their names give two months?)"""
+    shared = overlap.shared[other.number, sheet.number]
+    words = _key_named(_line_key(overlap.given, (sheet.number, other.number)))
+    apart = _months_named_apart(sheet, other)
+    kept_because = (f"，但两表名称所写月份不同（{apart[0]} 与 {apart[1]}）：未当作重复删去，两表都计入，"
+                    "请核实本表的发放月份列" if apart else
+                    "：未当作重复删去，两表都计入。请核实：如本表只是该表的副本，请删去后重新运行；"
+                    "如是另一批发放，请在工作表名中写明（如“补发”“第二批”）")  # fmt: skip
+    _noted(sheet, f"本表 {shared} 条发放记录与{_sheet_named(other, data_dir)}中的相同（{words}都相同）"
+                  f"{kept_because}")  # fmt: skip
+    log.warning("%d payment lines of %s %s are listed on its sheet %s too: both read",
+                shared, sheet.path.name, sheet.sheet, other.sheet)  # fmt: skip
 
 
 def _sheet_named(source: Source, data_dir: Path) -> str:

@@ -286,6 +286,55 @@ def several_months_named(text: str) -> bool:
     return match is not None and _MORE_MONTHS.match(text, match.end()) is not None
 
 
+# A month's number as a name writes it: 9, 09, 12, 九, 十, 十二.
+_MONTH_NUMBER = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+# A month a name gives, its year written or not (9月, 10月份, 九月发放).
+_MONTH_OF_NAME = re.compile(rf"(?<![\d一二三四五六七八九十])({_MONTH_NUMBER})\s*月")
+# Months a name joins as a range or a list (1-3月, 1月至3月, 7、8月, 七至九月).
+_MONTHS_JOINED = re.compile(
+    rf"{_MONTH_NUMBER}\s*月?\s*(?:{RANGE_JOIN}|[、,，和及])\s*{_MONTH_NUMBER}\s*月"
+)
+
+
+def named_month_number(text: str) -> int | None:
+    """The month a name gives, its year written or not (``10月``, ``九月``, ``2026年10月发放``),
+    or None; none for a name of several months (``1-3月``, ``7、8月``) nor from a date stamping
+    its export.
+
+    Parameters
+    ----------
+    text : str
+        A file, sheet or title name.
+
+    Returns
+    -------
+    int or None
+        The month, 1 to 12.
+
+    Examples
+    --------
+    >>> [named_month_number(name) for name in ("10月", "九月发放", "2026年12月", "发放_2026-03")]
+    [10, 9, 12, 3]
+    >>> [named_month_number(name) for name in ("1-3月", "7、8月", "汇总", "导出时间：2025年1月6日")]
+    [None, None, None, None]
+    """
+    text = _DATE_STAMP.sub("", text)
+    if several_months_named(text) or _MONTHS_JOINED.search(text):
+        return None
+    found = named_month(text)
+    if found is not None:
+        return found[1]
+    months = {_month_of_word(word) for word in _MONTH_OF_NAME.findall(text)}
+    return months.pop() if len(months) == 1 else None
+
+
+def _month_of_word(word: str) -> int:
+    """A month's number written in digits or numerals (``09``, ``十一``)."""
+    if word.isdigit():
+        return int(word)
+    return _CHINESE_NUMBERS.index(word[-1]) + 1 + (10 if len(word) == 2 else 0)
+
+
 def named_township(text: str) -> str | None:
     """The township a name begins with (``六苴镇``, ``大姚县金碧镇2024年低保花名册``), or None.
 

@@ -730,16 +730,17 @@ LIU_10, LIU_11 = (["DB001", "532326199001011235", month, 930] for month in MONTH
 ZHANG_10, ZHANG_11 = (["TK002", "532326197003033457", month, 850] for month in MONTHS)
 
 
-def _payments_workbook(tmp_path, sheets):
+def _payments_workbook(tmp_path, sheets, headers=None):
     """A drop of the roster and one payments workbook, 发放记录.xlsx, of these sheets, each a
-    title, the header and these lines (no 记录编号), read."""
+    title, the header (``PAY_HEADER`` unless ``headers`` gives the sheet's) and these lines
+    (no 记录编号), read."""
     drop = _drop(tmp_path, {})
     write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
     book = openpyxl.Workbook()
     book.remove(book.active)
     for sheet, lines in sheets.items():
         page = book.create_sheet(sheet)
-        for row in [[sheet], PAY_HEADER, *lines]:
+        for row in [[sheet], (headers or {}).get(sheet, PAY_HEADER), *lines]:
             page.append(row)
     book.save(drop / "发放记录.xlsx")
     con = connect(":memory:")
@@ -766,6 +767,15 @@ def test_a_summary_sheet_of_the_township_sheets_is_read_once(tmp_path, summary):
         in notes
     )
     assert "不完全一致" not in notes
+
+
+def test_a_summary_sheet_of_one_line_sheets_is_no_copy_of_either(tmp_path):
+    # one of its two lines is each part's one line: nearly all of both, as few lines go
+    con = _payments_workbook(tmp_path, {"全部": [LIU_10, ZHANG_10], "低保": [LIU_10],
+                                        "特困": [ZHANG_10]})  # fmt: skip
+    assert con.execute("SELECT count(*), sum(amount) FROM payments").fetchone() == (2, 1780)
+    assert con.execute("SELECT DISTINCT sheet FROM ingest_skipped WHERE reason LIKE '与%'"
+                       ).fetchall() == [("全部",)]  # fmt: skip
 
 
 def test_a_summary_sheet_differing_from_its_township_sheets_reads_each_line_once_and_says_which(
@@ -796,8 +806,18 @@ def test_two_copies_of_the_summary_sheet_are_each_read_once(tmp_path):
 @pytest.mark.parametrize("sheets", [
     # sheets per township, and a case paid twice in a month on one sheet: two lines, as before
     {"石羊镇": [LIU_10, LIU_10, LIU_11], "金碧镇": [ZHANG_10, ZHANG_11]},
-    # a month's sheet made from last month's, its month column not updated: named apart
+    # a month's sheet made from last month's, its month column not updated: named apart, with
+    # or without the year (a review: 10月 was dropped as 9月's part)
     {"2026年10月": [LIU_10, ZHANG_10], "2026年11月": [LIU_10, ZHANG_10]},
+    {"10月": [LIU_10, ZHANG_10], "11月": [LIU_10, ZHANG_10]},
+    # a payment of its own beside the month's, the same cases and money: a review found
+    # 补发 and 第二批 deleted as the other sheet's part, a double payment lost
+    {"正常发放": [LIU_10, ZHANG_10, LIU_11, ZHANG_11], "补发": [LIU_10, ZHANG_10]},
+    {"第一批": [LIU_10, ZHANG_10], "第二批": [LIU_10, ZHANG_10]},
+    # two sheets alike, or one listing the other's lines, neither named 汇总: a copy, or a
+    # second payment? both read (and noted: see below)
+    {"Sheet1": [LIU_10, ZHANG_10], "Sheet2": [LIU_10, ZHANG_10]},
+    {"Sheet1": [LIU_10, ZHANG_10, LIU_11, ZHANG_11], "Sheet2": [LIU_10, ZHANG_10]},
 ])  # fmt: skip
 def test_sheets_summing_up_no_other_are_all_read(tmp_path, sheets):
     con = _payments_workbook(tmp_path, sheets)
@@ -805,6 +825,111 @@ def test_sheets_summing_up_no_other_are_all_read(tmp_path, sheets):
         sum(map(len, sheets.values())),)  # fmt: skip
     assert con.execute("SELECT count(*) FROM ingest_skipped WHERE reason LIKE '与%'"
                        ).fetchone() == (0,)  # fmt: skip
+
+
+@pytest.mark.parametrize(("sheets", "said"), [
+    ({"Sheet1": [LIU_10, ZHANG_10], "Sheet2": [LIU_10, ZHANG_10]},
+     "本表 2 条发放记录与工作表「Sheet1」中的相同（月份、救助证号、领款人身份证号、金额都相同）："
+     "未当作重复删去，两表都计入。请核实：如本表只是该表的副本，请删去后重新运行"),
+    ({"9月": [LIU_10, ZHANG_10], "10月": [LIU_10, ZHANG_10]},
+     "本表 2 条发放记录与工作表「9月」中的相同（月份、救助证号、领款人身份证号、金额都相同），但两表名称"
+     "所写月份不同（10月 与 9月）：未当作重复删去，两表都计入，请核实本表的发放月份列"),
+], ids=["alike", "months_apart"])  # fmt: skip
+def test_a_sheet_another_lists_the_lines_of_is_read_and_the_clerk_asked(tmp_path, sheets, said):
+    # two sheets alike may be a copy or a second payment: neither is deleted, the later noted
+    con = _payments_workbook(tmp_path, sheets)
+    first, second = sheets
+    notes = dict(con.execute("SELECT sheet, notes FROM ingest_sources WHERE sheet IS NOT NULL"
+                             ).fetchall())  # fmt: skip
+    assert said in notes[second]
+    assert "本表 2 条" not in notes[first]
+
+
+def test_a_workbook_read_again_unchanged_asks_once(tmp_path):
+    # an unchanged workbook's notes are those the last ingest stored: the question was added
+    # to them again on every ingest
+    _payments_workbook(tmp_path, {"Sheet1": [LIU_10, ZHANG_10], "Sheet2": [LIU_10, ZHANG_10]})
+    ingest(tmp_path).close()
+    con = ingest(tmp_path)
+    assert "发放记录.xlsx" in _not_read_again(con)
+    notes = con.execute("SELECT notes FROM ingest_sources WHERE sheet = 'Sheet2'").fetchone()[0]
+    assert notes.count("两表都计入") == 1
+
+
+def test_names_saying_payments_of_their_own_ask_nothing(tmp_path):
+    con = _payments_workbook(tmp_path, {"第一批": [LIU_10, ZHANG_10], "第二批": [LIU_10, ZHANG_10]})
+    assert con.execute("SELECT count(*) FROM ingest_sources WHERE notes LIKE '%两表都计入%'"
+                       ).fetchone() == (0,)  # fmt: skip
+
+
+LI_11 = ["DB003", "532326198503037516", "2026-11", 700]  # a case added late to 金碧镇's sheet
+
+
+@pytest.mark.parametrize(("copies", "jinbi", "read"), [
+    # a second copy, and a line 金碧镇's sheet alone lists: each payment was counted three times
+    (["汇总", "全县"], [ZHANG_10, ZHANG_11, LI_11], (5, 4260)),
+    # three copies, one not named a summary (the bank's list): 16 lines for 4
+    (["汇总", "全县", "银行代发"], [ZHANG_10, ZHANG_11], (4, 3560)),
+])  # fmt: skip
+def test_copies_of_the_summary_sheet_are_read_once_whatever_the_townships_add(
+    tmp_path, copies, jinbi, read
+):
+    whole = [LIU_10, LIU_11, ZHANG_10, ZHANG_11]
+    con = _payments_workbook(tmp_path, {**dict.fromkeys(copies, whole),
+                                        "石羊镇": [LIU_10, LIU_11], "金碧镇": jinbi})  # fmt: skip
+    assert con.execute("SELECT count(*), sum(amount) FROM payments").fetchone() == read
+    assert con.execute("SELECT DISTINCT sheet FROM ingest_skipped WHERE reason LIKE '与%' ORDER BY 1"
+                       ).fetchall() == [(copy,) for copy in sorted(copies)]  # fmt: skip
+
+
+ACCOUNT_HEADER = [*PAY_HEADER, "银行账号"]
+ACCOUNTS = {"DB001": "6228480012345678901", "TK002": "6228480012345678902"}
+
+
+@pytest.mark.parametrize(("header", "written", "compared"), [
+    # a 汇总 without the account column, without the payee's ID, or its accounts typed as
+    # numbers (Excel keeps 15 digits): compared on the columns both sides give
+    (PAY_HEADER, lambda line: line, "月份、救助证号、领款人身份证号、金额"),
+    (["救助证号", "发放月份", "发放金额（元）"], lambda line: [line[0], *line[2:]], "月份、救助证号、金额"),
+    (ACCOUNT_HEADER, lambda line: [*line, int(ACCOUNTS[line[0]])], "月份、救助证号、领款人身份证号、金额"),
+    (ACCOUNT_HEADER, lambda line: [*line, ACCOUNTS[line[0]]], "月份、救助证号、领款人身份证号、账号、金额"),
+], ids=["no_account", "no_payee", "account_as_number", "all_columns"])  # fmt: skip
+def test_a_summary_sheet_is_compared_on_the_columns_both_sides_give(
+    tmp_path, header, written, compared
+):
+    # a review: each of the first three read every payment twice, silently
+    townships = {"石羊镇": [LIU_10, LIU_11], "金碧镇": [ZHANG_10, ZHANG_11]}
+    sheets = {"汇总": [written(line) for line in [LIU_10, LIU_11, ZHANG_10, ZHANG_11]]}
+    sheets |= {name: [[*line, ACCOUNTS[line[0]]] for line in lines]
+               for name, lines in townships.items()}  # fmt: skip
+    headers = dict.fromkeys(sheets, ACCOUNT_HEADER) | {"汇总": header}
+    con = _payments_workbook(tmp_path, sheets, headers)
+    assert con.execute("SELECT count(*), sum(amount) FROM payments").fetchone() == (4, 3560)
+    notes = con.execute("SELECT notes FROM ingest_sources WHERE sheet = '汇总'").fetchone()[0]
+    assert f"合起来相同（{compared}都相同，" in notes
+
+
+def test_a_summary_sheet_listing_more_than_its_one_township_sheet_loses_that_sheets_lines(tmp_path):
+    # a 汇总 of the county and the one township's sheet split out so far: the township's line
+    # is read from its own sheet (the first version read the 汇总 as the township's part)
+    con = _payments_workbook(tmp_path, {"汇总": [LIU_10, LIU_11, ZHANG_10, ZHANG_11],
+                                        "石羊镇": [LIU_10]})  # fmt: skip
+    assert con.execute("SELECT count(*), sum(amount) FROM payments").fetchone() == (4, 3560)
+    assert con.execute("SELECT sheet, row_no FROM ingest_skipped WHERE reason LIKE '与%'"
+                       ).fetchall() == [("汇总", 3)]  # fmt: skip
+
+
+def test_month_files_named_without_a_year_are_no_copies_of_each_other(tmp_path):
+    # 11月发放表 made from 10月发放表, its month column not updated, no year in either name:
+    # its lines were dropped as October's read twice
+    drop = _drop(tmp_path, {})
+    write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
+    _month_file(drop / "10月发放表.xlsx", "10月低保资金发放表", "2025-10", ["P1", "P2"])
+    _month_file(drop / "11月发放表.xlsx", "11月低保资金发放表", "2025-10", ["P3", "P4"])
+    con = ingest(tmp_path)
+    assert _months_read(con) == [("2025-10", 4, 1402)]
+    assert "两个文件的名称或标题所写月份不同（11月 与 10月）：未当作重复删去，两份都计入" in _notes(
+        con, "11月发放表.xlsx")  # fmt: skip
 
 
 @pytest.mark.parametrize(("household", "registry"), [("户编号", "hukou"), ("家庭编号", "poverty")])
