@@ -40,7 +40,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from itertools import combinations, compress, permutations
+from itertools import combinations, compress, permutations, product
 from pathlib import Path
 from typing import NamedTuple
 
@@ -1727,11 +1727,9 @@ class _Overlap(NamedTuple):
         return _nearly_all(self.shared.get(pair, 0), self.in_months.get(pair, 0))
 
     def alike(self, sheet: int, other: int) -> bool:
-        """Whether two sheets are copies: nearly all of each one's lines, and more than half
-        (a summary of two one-line sheets is neither's copy), are the other's."""
+        """Whether nearly all of each of two sheets' lines are the other's (copies)."""
         shared = self.shared.get((sheet, other), 0)
-        return all(_nearly_all(shared, lines) and 2 * shared > lines
-                   for lines in (self.lines[sheet], self.lines[other]))  # fmt: skip
+        return _nearly_all(shared, self.lines[sheet]) and _nearly_all(shared, self.lines[other])
 
 
 def _nearly_all(shared: int, lines: int) -> bool:
@@ -1746,15 +1744,16 @@ def _summary_sheets_read_once(con: duckdb.DuckDBPyConnection, sources: list[Sour
     汇总 sheet beside a sheet per township, and copies of it. Lines are compared as a
     multiset (each as often, in any order) on the month and the columns of ``_PAYMENT_LINE``
     every line of both sides gives (``_line_key``). A sheet sums up its parts — the other
-    sheets nearly all of whose lines of its months are its own (``SUMMARY_SPARE``), but not
-    its copies, whose lines are nearly all its own and its nearly all theirs — when nearly
-    all of their lines are its own and, unless its name says it sums up others
-    (``SUMMARY_NAME``), it has two parts at least and nearly all of its lines are theirs. It
+    sheets nearly all of whose lines of its months are its own (``SUMMARY_SPARE``), with its
+    copies or else without (``_summed``) — when nearly all of their lines are its own and,
+    unless its name says it sums up others (``SUMMARY_NAME``), it has two parts at least and
+    nearly all of its lines are theirs. It
     then loses the lines its parts, or the summaries found before it, list from the stored
     tables; they are listed as skipped, naming the sheet that lists each, and noted, with
     the rows either side lists alone (read, once). Sheets whose names give two different
     months (``_months_named_apart``: 9月 and 10月) are never each other's summary or part, nor
-    is a sheet whose name says a payment of its own (``BATCH_NAME``: 补发, 第二批) any sheet's.
+    is a sheet whose name says a payment of its own (``BATCH_NAME``: 补发, 第二批) any sheet's
+    but one named as a summary that is nearly exactly its parts' union (``_summed``).
     A sheet nearly all of whose lines another lists without either summing up the other
     (two identical sheets, neither named 汇总) is read and noted (``_note_alike``), and a
     sheet's own lines are all kept: a case paid twice in a month on one sheet stays two
@@ -1838,27 +1837,40 @@ def _summary_in(con: duckdb.DuckDBPyConnection, overlap: _Overlap, kept: list[So
     compared; the sheets with the most lines are weighed first, of equals the later."""
     for sheet in sorted(kept, key=lambda sheet: (overlap.lines.get(sheet.number, 0), sheet.number),
                         reverse=True):  # fmt: skip
-        parts = _parts_of(overlap, sheet, kept)
-        key = _line_key(overlap.given, [sheet.number, *(part.number for part in parts)])
-        if parts and key and _sums_up(con, sheet, parts, key):
-            return sheet, parts, key
+        if found := _summed(con, overlap, sheet, kept):
+            return sheet, *found
     return None
 
 
-def _parts_of(overlap: _Overlap, sheet: Source, kept: list[Source]) -> list[Source]:
+def _summed(con: duckdb.DuckDBPyConnection, overlap: _Overlap, sheet: Source, kept: list[Source]
+            ) -> tuple[list[Source], tuple[str, ...]] | None:  # fmt: skip
+    """The sheets of ``kept`` that ``sheet`` sums up (``_sums_up``) and the columns compared,
+    if any: its parts with its copies (a sheet of few lines and its one big part look alike),
+    else without them (汇总 beside 全县 and the township sheets). Of a sheet whose name says
+    it sums up others, payments of their own (``BATCH_NAME``) are parts first, if it sums them
+    up as a sheet named otherwise would (汇总 of 正常发放 and 补发, or of 第一批 and 第二批:
+    nearly exactly their union)."""
+    named = _names(sheet, SUMMARY_NAME)
+    for batches, copies in product((True, False) if named else (False,), (True, False)):
+        parts = _parts_of(overlap, sheet, kept, batches=batches, copies=copies)
+        key = _line_key(overlap.given, [sheet.number, *(part.number for part in parts)])
+        if parts and key and _sums_up(con, sheet, parts, key, named=named and not batches):
+            return parts, key
+    return None
+
+
+def _parts_of(overlap: _Overlap, sheet: Source, kept: list[Source], *, batches: bool,
+              copies: bool) -> list[Source]:  # fmt: skip
     """The sheets of ``kept`` that ``sheet`` may sum up: nearly all of their lines of its
-    months are its own, neither's name says a payment of its own (``BATCH_NAME``) and their
-    names give no two months. A copy of it (``_Overlap.alike``) is none, unless its name says
-    it sums up others and it has no other part: then its copies are, those named so (全县
-    beside 汇总) only when no other is (汇总 and the one township's sheet alike)."""
+    months are its own and their names give no two months; unless ``batches``, neither's
+    name says a payment of its own (``BATCH_NAME``; ``sheet``'s never may), and unless
+    ``copies``, nearly all of its lines are not theirs too (``_Overlap.alike``)."""
     if _names(sheet, BATCH_NAME):
         return []
-    held = [other for other in kept if other is not sheet and not _names(other, BATCH_NAME)
-            and not _months_named_apart(sheet, other) and overlap.holds(sheet.number, other.number)]  # fmt: skip
-    parts = [other for other in held if not overlap.alike(sheet.number, other.number)]
-    if parts or not _names(sheet, SUMMARY_NAME):
-        return parts
-    return [other for other in held if not _names(other, SUMMARY_NAME)] or held
+    return [other for other in kept if other is not sheet
+            and (batches or not _names(other, BATCH_NAME)) and not _months_named_apart(sheet, other)
+            and overlap.holds(sheet.number, other.number)
+            and (copies or not overlap.alike(sheet.number, other.number))]  # fmt: skip
 
 
 def _names(source: Source, words: re.Pattern) -> bool:
@@ -1867,14 +1879,15 @@ def _names(source: Source, words: re.Pattern) -> bool:
 
 
 def _sums_up(con: duckdb.DuckDBPyConnection, sheet: Source, parts: list[Source],
-             key: tuple[str, ...]) -> bool:  # fmt: skip
+             key: tuple[str, ...], *, named: bool) -> bool:  # fmt: skip
     """Whether ``sheet`` sums up ``parts``, their lines compared on ``key``: nearly all of
-    their lines of its months are its own, and, unless its name says it sums up others
-    (``SUMMARY_NAME``), it has two parts at least and nearly all of its lines are theirs."""
+    their lines of its months are its own, and, unless ``named`` (its name says it sums up
+    others: ``SUMMARY_NAME``), it has two parts at least and nearly all of its lines are
+    theirs."""
     pairs = _paired_lines(con, sheet.number, [part.number for part in parts], key)
     shared = sum(mine is not None and theirs is not None for mine, _, theirs, _ in pairs)
     lines, their_lines = (sum(pair[side] is not None for pair in pairs) for side in (0, 2))
-    if _names(sheet, SUMMARY_NAME):
+    if named:
         return _nearly_all(shared, their_lines)
     return len(parts) > 1 and _nearly_all(shared, lines) and _nearly_all(shared, their_lines)
 

@@ -769,6 +769,20 @@ def test_a_summary_sheet_of_the_township_sheets_is_read_once(tmp_path, summary):
     assert "不完全一致" not in notes
 
 
+@pytest.mark.parametrize("batches", [
+    {"第一批": [LIU_10, ZHANG_10], "第二批": [LIU_10, ZHANG_10]},
+    {"正常发放": [LIU_10, ZHANG_10], "补发": [LIU_10]},
+])  # fmt: skip
+def test_a_summary_sheet_of_batches_is_read_once(tmp_path, batches):
+    # named so, and nearly exactly their union: the batches are its parts, each read (a
+    # double payment a lead), the 汇总 not (the 补发 line it lists was read again)
+    whole = [line for lines in batches.values() for line in lines]
+    con = _payments_workbook(tmp_path, {"汇总": whole, **batches})
+    assert con.execute("SELECT sheet, count(*) FROM payments JOIN ingest_sources USING (source_no) "
+                       "GROUP BY 1 ORDER BY 1").fetchall() == sorted(
+        (sheet, len(lines)) for sheet, lines in batches.items())  # fmt: skip
+
+
 def test_a_summary_sheet_of_one_line_sheets_is_no_copy_of_either(tmp_path):
     # one of its two lines is each part's one line: nearly all of both, as few lines go
     con = _payments_workbook(tmp_path, {"全部": [LIU_10, ZHANG_10], "低保": [LIU_10],
@@ -814,6 +828,7 @@ def test_two_copies_of_the_summary_sheet_are_each_read_once(tmp_path):
     # 补发 and 第二批 deleted as the other sheet's part, a double payment lost
     {"正常发放": [LIU_10, ZHANG_10, LIU_11, ZHANG_11], "补发": [LIU_10, ZHANG_10]},
     {"第一批": [LIU_10, ZHANG_10], "第二批": [LIU_10, ZHANG_10]},
+    {"汇总": [LIU_10, ZHANG_10, LIU_11, ZHANG_11], "补发": [LIU_10]},
     # two sheets alike, or one listing the other's lines, neither named 汇总: a copy, or a
     # second payment? both read (and noted: see below)
     {"Sheet1": [LIU_10, ZHANG_10], "Sheet2": [LIU_10, ZHANG_10]},
