@@ -101,7 +101,7 @@ from models.amounts import (
     ledger_amounts_and_levels,
     own_amount,
 )
-from models.detectors.common import death_counted, repeats_death
+from models.detectors.common import death_counted, month_written_end, repeats_death
 from models.detectors.deceased_paid import MAX_CANDIDATES, source_shown
 from models.graph import last_paid_month
 from models.periods import month_index, month_text
@@ -677,17 +677,20 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
         notified = con.execute(f"""
             WITH notices AS (
                 SELECT e.person_id, d.record_id, d.death_date, d.source, t.id18,
-                       r.source AS written
+                       r.source AS written, nullif(trim(r.death_date), '') AS date_written
                 FROM deaths d LEFT JOIN raw_deaths r USING (source_no, row_no)
                 JOIN (SELECT registry, record_id, person_id FROM {_PERSON_OF} UNION ALL
                       SELECT 'deaths', record_id, person_id FROM {_REPEATS}) e
                   ON e.registry = 'deaths' AND e.record_id = d.record_id
                 LEFT JOIN {_TRUSTED} t ON t.unique_id = 'deaths:' || d.record_id
-                WHERE d.death_date IS NOT NULL
+                -- the dated notices of a person, or all hers when none is dated
+                QUALIFY d.death_date IS NOT NULL
+                     OR count(d.death_date) OVER (PARTITION BY e.person_id) = 0
             ),
             grouped AS (
                 SELECT person_id,
                        list(death_date) AS dates,
+                       list(date_written) AS dates_written,
                        count(*) AS notices,
                        count(DISTINCT source) AS sources,
                        list(DISTINCT [source, written] ORDER BY [source, written]) AS source_list,
@@ -696,23 +699,24 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
                 FROM notices GROUP BY person_id
             )
             SELECT m.line, m.name, m.record_id, m.person_id, m.case_no, m.pay_month, n.dates,
-                   n.notices, n.sources, n.source_list, n.records,
+                   n.dates_written, n.notices, n.sources, n.source_list, n.records,
                    m.id18 IS NOT NULL AND list_contains(n.ids, m.id18)
             FROM {_MEMBERS} m JOIN grouped n USING (person_id)
             ORDER BY m.line, m.record_id, m.pay_month
         """).fetchall()  # fmt: skip
     finally:
         con.unregister(_REPEATS)
-    firm = [(line, name, (record, person), (case_no, pay_month, record), died, *rest)
-            for line, name, record, person, case_no, pay_month, dates, *rest in notified
-            for died in [death_counted(dates)]
-            if pay_month and month_index(pay_month) > month_index(died)]  # fmt: skip
+    firm = [(line, name, (record, person), (case_no, pay_month, record), died, dated, *rest)
+            for line, name, record, person, case_no, pay_month, dates, written, *rest in notified
+            for died, dated in [_death_read(dates, written)]
+            if pay_month and (died is None or month_index(pay_month) > month_index(died))]  # fmt: skip
     cleared_rows = set().union(*cleared)
     not_dead = _whose(con, cleared_rows, {row: row for row in cleared_rows})  # by row or person
     signs = _whose(con, set(alive), alive)
     found = []
-    for line, name, whom, row, died, notices, sources, source_list, records, same_id in firm:
+    for line, name, whom, row, died, dated, notices, sources, source_list, records, same_id in firm:
         record, (_, pay_month, _) = whom[0], row
+        paid = "请先核实死亡日期" if died is None else _after_death(died, pay_month, grace)
         said = "、".join(dict.fromkeys(source_shown(*pair) for pair in source_list))
         if signs.get(whom):
             basis = f"未印证：{signs[whom]}"
@@ -723,11 +727,36 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
             basis = "未印证：仅凭姓名等信息关联，请先核实是否本人"
         found.append((line, whom, Hold("death", (
             f"{_whom(name, record)}，死亡记录 {'、'.join(records)}，来源{said}），"
-            f"死亡日期 {died}，{_after_death(died, pay_month, grace)}，{basis}"),
-            rows=(row,))))  # fmt: skip
+            f"{dated}，{paid}，{basis}"), rows=(row,))))  # fmt: skip
     held = {(line, whom) for line, _, whom, *_ in firm}
     found += [item for item in _fuzzy_deaths(con, grace, candidates) if item[:2] not in held]
     return [(line, hold) for line, whom, hold in found if not not_dead.get(whom)]
+
+
+def _death_read(dates: list, written: list) -> tuple[date | None, str]:
+    """The day a member's notices (their dates, and each 死亡日期 as written) date her death
+    by, as ``deceased_paid`` reads them, and how a hold says it: the dated notices' day
+    (``death_counted``); when none is dated, the last day of the month an unread date writes
+    (``month_written_end``: 2025-11-31 counts as November); else None: her death's month is
+    unknown, every line paying her held.
+
+    >>> _death_read([date(2025, 11, 30)], ["2025-11-30"])
+    (datetime.date(2025, 11, 30), '死亡日期 2025-11-30')
+    >>> _death_read([None], ["2025-11-31"])
+    (datetime.date(2025, 11, 30), '死亡日期「2025-11-31」不是有效日期（该月没有这一天），按 2025-11 计算')
+    >>> _death_read([None], [None])
+    (None, '死亡日期未填写，无法确定死亡月份')
+    """
+    if any(dates):
+        died = death_counted([day for day in dates if day])
+        return died, f"死亡日期 {died}"
+    ends = {end: text for text in written
+            if (end := month_written_end({"death_date": None, "death_written": text}))}  # fmt: skip
+    if ends:
+        died = death_counted(sorted(ends))
+        return died, f"死亡日期「{ends[died]}」不是有效日期（该月没有这一天），按 {died:%Y-%m} 计算"
+    shown = "、".join(f"「{text}」" for text in dict.fromkeys(written) if text)
+    return None, f"死亡日期{shown or '未填写'}{'无法识别' if shown else ''}，无法确定死亡月份"
 
 
 def _whose(con, records: set[str], said: dict[str, str]) -> dict[tuple, str]:

@@ -80,7 +80,9 @@ def signs_of_life(graph: nx.MultiGraph, node: Node, notices: Sequence[tuple]) ->
     node : Node
         The person node.
     notices : Sequence[tuple]
-        The person's dated notices, (death date, death node, edge), earliest first.
+        The person's notices, (death date, death node, edge), earliest first; undated
+        (``undated_notices``, each date None): a registration restored at any time is a sign,
+        as a restoration undoes a cancellation and the death's date to order it by is unknown.
 
     Returns
     -------
@@ -88,10 +90,11 @@ def signs_of_life(graph: nx.MultiGraph, node: Node, notices: Sequence[tuple]) ->
         One fact per sign (生存迹象：…), to be said first; empty when nothing contradicts
         the notices.
     """
-    signs = later_signs(graph, node, notices[0][0])
+    died = notices[0][0]
+    signs = later_signs(graph, node, died) if died else _restored_signs(graph, node)
     signs += [sign for _, death, row in notices if (sign := another_birth(graph, node, death, row))]
-    dates = sorted({died for died, _, _ in notices})
-    if not one_death(dates):
+    dates = sorted({day for day, _, _ in notices if day})
+    if dates and not one_death(dates):
         signs.append(Evidence(f"生存迹象：死亡记录的日期不一致（{'、'.join(map(str, dates))}），"
                               f"按最晚日期计算金额，请先核实"))  # fmt: skip
     return signs
@@ -122,6 +125,20 @@ def later_signs(graph: nx.MultiGraph, node: Node, died: date) -> list[Evidence]:
         for what, day, registry, record_id in _later_events(graph, node)
         if day > died
     ]  # fmt: skip
+
+
+def _restored_signs(graph: nx.MultiGraph, node: Node) -> list[Evidence]:
+    """Each registration of the person restored (``_restorations``), said of a notice that
+    gives no date to order it by: the police undid a cancellation, whatever its day."""
+    return [Evidence(f"生存迹象：死亡日期不明，而仍有{what}（{day}），死亡信息可能有误，请先核实是否在世")
+            for what, day, _, _ in _restorations(graph, node)]  # fmt: skip
+
+
+def _restorations(graph: nx.MultiGraph, node: Node) -> list[tuple[str, date, None, None]]:
+    """The person's registrations restored (公安恢复户口) as ``_later_events`` gives events:
+    (what, day, None, None), the 户籍注销 row named in the text as no registry's table holds it."""
+    return [(f"公安恢复户口（户籍注销表记录 {record_id}）" if record_id else "公安恢复户口", day,
+             None, None) for day, record_id in graph.nodes[node].get("restored", ())]  # fmt: skip
 
 
 def another_birth(graph: nx.MultiGraph, node: Node, death: Node, row: dict) -> Evidence | None:
@@ -165,11 +182,10 @@ def _later_events(graph, node) -> list[tuple[str, date, str, str]]:
     certificate issued, a roster row begun (not one continuing his earlier row of the same
     case: ``_continues``), an income assessed with the person still covered, a registration
     restored (公安恢复户口: a notice found wrong; its row is named in the text, as no registry's
-    table holds it: ``restorations``)."""
+    table holds it: ``_restorations``)."""
     events = [("残疾证发证", graph.nodes[cert].get("issue_date"), "disability", row["record_id"])
               for cert, row in neighbours(graph, node, "certified")]  # fmt: skip
-    events += [(f"公安恢复户口（户籍注销表记录 {record_id}）" if record_id else "公安恢复户口", day,
-                None, None) for day, record_id in graph.nodes[node].get("restored", ())]  # fmt: skip
+    events += _restorations(graph, node)
     enrolled = list(neighbours(graph, node, "enrolled_in"))
     for case, row in enrolled:
         if not _continues(row, [other for at, other in enrolled if at == case]):

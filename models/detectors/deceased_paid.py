@@ -18,7 +18,6 @@ from models.amounts import (
 from models.cases import RESTORED, UNDATED, UNLINKED, Case, Evidence
 from models.detectors.common import (
     above_the_living,
-    another_birth,
     counted_months,
     covered_others,
     death_counted,
@@ -292,14 +291,15 @@ def _paid_undated(graph, policy, node, case_node, row, notices: list) -> Case | 
     if month_index(graph.graph["as_of"]) not in paid:
         return None
     _, _, death_row = notices[-1]
-    corroborated = _corroborated(graph, notices, row)
-    other_births = [sign for _, death, edge in notices
-                    if (sign := another_birth(graph, node, death, edge))]  # fmt: skip
+    # a restoration undoes the cancellation: with no death date, whenever it was done
+    restored = bool(graph.nodes[node].get("restored"))
+    corroborated = not restored and _corroborated(graph, notices, row)
+    alive = signs_of_life(graph, node, notices)
     unregistered, no_hukou = _hukou_absence(graph, node, row)
     first, last = month_text(paid[0]), month_text(paid[-1])
     evidence = [
+        *alive,
         *(_unread_date(graph, death, edge) for _, death, edge in notices),
-        *other_births,
         enrolment_evidence(case_node, row),
         Evidence(f"本人仍为在保成员，该案件发放至 {last}（本人在保期间 {first} 至 {last} 共发放 "
                  f"{len(paid)} 个月）；"
@@ -320,9 +320,10 @@ def _paid_undated(graph, policy, node, case_node, row, notices: list) -> Case | 
         features={
             "months_after": 0.0, "corroborated": float(corroborated),
             "identity": min(death_row["probability"], row["probability"]),
-            "notices": float(len(notices)), "signs_of_life": float(len(other_births)),
+            "notices": float(len(notices)), "signs_of_life": float(len(alive)),
             "no_hukou": float(no_hukou), "candidates": 1.0,
             UNDATED: 1.0,  # the months after the death unknown: scored at most UNDATED_SCORE
+            **({RESTORED: 1.0} if restored else {}),  # the police withdrew the cancellation
         },
     )  # fmt: skip
 

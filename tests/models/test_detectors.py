@@ -630,6 +630,22 @@ def test_a_death_of_no_month_still_paid_is_a_lead_without_an_amount_scored_lower
     assert case.features[UNDATED] == 1.0
 
 
+def test_a_registration_restored_at_any_time_is_a_sign_of_life_of_an_undated_death():
+    # a 公安 export's cancellation for death with a blank date and a 恢复户口 row: until
+    # 2026-12-06 the lead stood at the undated cap, the restoration not said
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("wife", "DB1", "A1", id18="X1", dibao_class="C")
+    drop.pay("DB1", MONTHS_2026, 305.0)
+    drop.die("wife", "D1", None, id18="X1")
+    drop.restore("wife", "GA44", date(2019, 5, 1))
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.evidence[0].text.startswith(
+        "生存迹象：死亡日期不明，而仍有公安恢复户口（户籍注销表记录 GA44）（2019-05-01）"
+    )
+    assert case.features["signs_of_life"] == 1.0 and case.features[RESTORED] == 1.0
+    assert case.features["corroborated"] == 0.0
+
+
 def test_a_death_of_no_month_is_no_lead_once_the_case_is_no_longer_paid():
     drop = HouseholdSketch(AMOUNTS_2026)
     drop.enrol("wife", "DB1", "A1", id18="X1", dibao_class="C")

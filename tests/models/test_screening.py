@@ -505,6 +505,26 @@ def test_a_death_whose_lead_names_a_sign_of_life_is_held_as_not_corroborated(cou
     assert f"未印证：{sign}" in held.reasons and "已印证" not in held.reasons
 
 
+@pytest.mark.parametrize("written, said", [
+    ("2026-06-31", "死亡日期「2026-06-31」不是有效日期（该月没有这一天），按 2026-06 计算，死亡月份加宽限期"),
+    ("", "死亡日期未填写，无法确定死亡月份，请先核实死亡日期"),
+    ("2026-13-05", "死亡日期「2026-13-05」无法识别，无法确定死亡月份，请先核实死亡日期"),
+])  # fmt: skip
+def test_a_death_date_unread_holds_the_line_as_the_run_reads_it(county, tmp_path, written, said):
+    # until 2026-12-06 screening read only dates that parse: run made a lead of such a notice
+    # (by its written month, or without an amount) and the list passed the dead member's line
+    record, line, con = _dead_members_line_on_a_copy(county, tmp_path)
+    person = "SELECT person_id FROM entities WHERE registry = 'assistance' AND record_id = ?"
+    notices = f"SELECT record_id FROM entities WHERE registry = 'deaths' AND person_id = ({person})"
+    con.execute(f"UPDATE raw_deaths r SET death_date = ? FROM deaths d WHERE d.record_id IN "
+                f"({notices}) AND r.source_no = d.source_no AND r.row_no = d.row_no",
+                [written, record])  # fmt: skip
+    con.execute(f"UPDATE deaths SET death_date = NULL WHERE record_id IN ({notices})", [record])
+    (held,) = screen_payments(con, _lines(line), county["policy"], run_id=county["run_id"])
+    con.close()
+    assert "death" in _kinds(held) and said in held.reasons
+
+
 def test_two_notices_of_one_death_days_apart_hold_from_the_earliest_date(county, tmp_path):
     # 卫健 dates the death 08-31 and 殡葬 the cremation 09-02: until 2026-12-06 the October
     # line passed, counted from the cremation as the death lead counted it
