@@ -20,6 +20,7 @@ from resolver.labels import current_labels, ensure_labels_table, record_label
 from resolver.link import (
     _POSSIBLE_MATCHES,
     MODEL_COLUMNS,
+    _scoring_threshold,
     _training,
     birth_dates,
     doudi_splink_settings,
@@ -221,7 +222,11 @@ def hand_made_drop() -> dict[str, list[list[str]]]:
 
 
 @pytest.fixture(scope="module")
-def linked(tmp_path_factory):
+def trained(tmp_path_factory):
+    """The county linked once, and what that first training was given and gave, kept before
+    any test changes the rows: the rows, Splink settings and training it was given, its model
+    and scored pairs (the determinism and row-order tests train again against these instead
+    of training twice)."""
     folder = tmp_path_factory.mktemp("county")
     summary = synthesize(folder, people=2500, seed=3)
     con = connect(folder / "doudi.duckdb")
@@ -239,6 +244,20 @@ def linked(tmp_path_factory):
         con.execute(f"INSERT INTO {registry} SELECT * FROM tiny.{registry}")
     con.execute("DETACH tiny")
     report = link_persons(con, LinkSettings(), count_comparisons=True)
+    first = {
+        "rows": con.sql(f"SELECT {MODEL_COLUMNS} FROM persons").to_arrow_table(),
+        "settings": doudi_splink_settings(birth_dates(con)),
+        "training": _training(LinkSettings(), current_labels(con)),
+        "model": json.loads(con.execute("SELECT model_json FROM link_model").fetchall()[0][0]),
+        "pairs": con.execute("SELECT unique_id_l, unique_id_r, match_probability "
+                             "FROM scored_pairs ORDER BY ALL").fetchall(),
+    }  # fmt: skip
+    return con, report, summary, first
+
+
+@pytest.fixture(scope="module")
+def linked(trained):
+    con, report, summary, _ = trained
     return con, report, summary
 
 
@@ -445,14 +464,23 @@ def test_rerun_keeps_every_person_id_and_reuses_the_model(linked):
     con, _, _ = linked
     before = dict(con.execute("SELECT registry || record_id, person_id FROM entities").fetchall())
     model = stored_model(con)
+    written = con.execute("SELECT name, name_pinyin, name_fuzzy FROM hukou "
+                          "WHERE record_id = 'T-H5'").fetchone()  # fmt: skip
     con.execute("UPDATE hukou SET name = '亓振国', name_pinyin = 'qi zhen guo', "
                 "name_fuzzy = 'qi zen guo' WHERE record_id = 'T-H5'")  # fmt: skip
-    link_persons(con, LinkSettings(), model=model)
-    after = dict(con.execute("SELECT registry || record_id, person_id FROM entities").fetchall())
-    changed = {key for key in before if before[key] != after[key]}
-    # 璩明晖's one row, renamed on the same record with the same ID, is still that person
-    assert not changed
-    assert person_of(con, "T-H5") not in {person_of(con, "T-H1"), person_of(con, "T-H4")}
+    try:
+        link_persons(con, LinkSettings(), model=model)
+        after = dict(
+            con.execute("SELECT registry || record_id, person_id FROM entities").fetchall()
+        )
+        changed = {key for key in before if before[key] != after[key]}
+        # 璩明晖's one row, renamed on the same record with the same ID, is still that person
+        assert not changed
+        assert person_of(con, "T-H5") not in {person_of(con, "T-H1"), person_of(con, "T-H4")}
+    finally:  # the rows the county was linked on, for the tests after (training again)
+        con.execute("UPDATE hukou SET name = ?, name_pinyin = ?, name_fuzzy = ? "
+                    "WHERE record_id = 'T-H5'", list(written))  # fmt: skip
+        link_persons(con, LinkSettings(), model=model)
 
 
 def test_reclustering_keeps_the_possible_matches_a_link_at_that_threshold_keeps(linked):
@@ -479,53 +507,44 @@ def test_reclustering_keeps_the_possible_matches_a_link_at_that_threshold_keeps(
     assert any("deaths:" in left + right for left, right, _ in proposed - run_kept)
 
 
-def test_training_is_deterministic_for_a_seed(linked):
-    con, _, _ = linked
-    link_persons(con, LinkSettings())
-    first = json.loads(con.execute("SELECT model_json FROM link_model").fetchall()[0][0])
+def _parameters(model: dict) -> list[float]:
+    return [
+        level.get(name) or 0.0
+        for comparison in model["comparisons"]
+        for level in comparison["comparison_levels"]
+        for name in ("m_probability", "u_probability")
+    ]
+
+
+def test_training_is_deterministic_for_a_seed(trained):
+    """Training the same rows again with the same seed gives the model the county's first
+    link trained (the fixture's; the rerun test gives back the row it renames)."""
+    con, first = trained[0], trained[3]["model"]
     link_persons(con, LinkSettings())
     second = json.loads(con.execute("SELECT model_json FROM link_model").fetchall()[0][0])
-
-    def parameters(model):
-        return [
-            level.get(name) or 0.0
-            for comparison in model["comparisons"]
-            for level in comparison["comparison_levels"]
-            for name in ("m_probability", "u_probability")
-        ]
-
-    assert parameters(first) == pytest.approx(parameters(second))
+    assert _parameters(first) == pytest.approx(_parameters(second))
     assert first["probability_two_random_records_match"] == pytest.approx(
         second["probability_two_random_records_match"]
     )
 
 
-def test_training_and_scoring_do_not_depend_on_the_rows_order(linked):
+def test_training_and_scoring_do_not_depend_on_the_rows_order(trained):
     """Rows are scored by number, not by unique_id: a number is each row's rank, not its
     position, and training samples by the unique_ids (a hash of ids), so the same rows in
-    another order give the same model and pairs, by unique_id, each ordered."""
-    con, _, _ = linked
-    rows = con.sql(f"SELECT {MODEL_COLUMNS} FROM persons").to_arrow_table()
-    training = _training(LinkSettings(), current_labels(con))
-
-    def scored(table):
-        result = score_pairs_with_splink(table, doudi_splink_settings(), threshold=0.01,
-                                         training=training)  # fmt: skip
-        parameters = [
-            level.get(name) or 0.0
-            for comparison in result.model["comparisons"]
-            for level in comparison["comparison_levels"]
-            for name in ("m_probability", "u_probability")
-        ]
-        pairs = sorted(zip(result.pairs["unique_id_l"].to_pylist(),
-                           result.pairs["unique_id_r"].to_pylist(),
-                           result.pairs["match_probability"].to_pylist(), strict=True))  # fmt: skip
-        return parameters, pairs
-
-    (parameters, pairs), (backwards_parameters, backwards_pairs) = scored(rows), scored(rows[::-1])
-    assert backwards_parameters == pytest.approx(parameters)
-    assert [pair[:2] for pair in backwards_pairs] == [pair[:2] for pair in pairs]
-    assert [pair[2] for pair in backwards_pairs] == pytest.approx([pair[2] for pair in pairs])
+    another order give the same model and pairs, by unique_id, each ordered: the rows the
+    county's first link trained on and scored (as ``persons`` holds them) given backwards,
+    with the same settings, training and threshold, give that link's model and pairs."""
+    first = trained[3]
+    result = score_pairs_with_splink(first["rows"][::-1], first["settings"],
+                                     threshold=_scoring_threshold(LinkSettings()),
+                                     training=first["training"])  # fmt: skip
+    pairs = sorted(zip(result.pairs["unique_id_l"].to_pylist(),
+                       result.pairs["unique_id_r"].to_pylist(),
+                       result.pairs["match_probability"].to_pylist(), strict=True))  # fmt: skip
+    assert first["rows"].num_rows > 3000 and len(first["pairs"]) > 1000  # a county, not a few rows
+    assert _parameters(result.model) == pytest.approx(_parameters(first["model"]))
+    assert [pair[:2] for pair in pairs] == [pair[:2] for pair in first["pairs"]]
+    assert [pair[2] for pair in pairs] == pytest.approx([pair[2] for pair in first["pairs"]])
     assert pairs and all(left < right for left, right, _ in pairs)
     assert {left.split(":")[0] for left, _, _ in pairs} <= set(PERSON_REGISTRIES)
 
