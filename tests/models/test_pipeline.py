@@ -156,18 +156,39 @@ def test_outputs_follow_the_contract(run):
     assert header == ["registry", "record_id", "person_id"]
 
 
+@pytest.fixture(scope="module")
+def judged(run):
+    """Per profile, the county's truth under it and the cases the run's persons raise under it,
+    each built once for the module (several tests read one profile's); ``None``: the
+    default policy's truth."""
+    result, _, _ = run
+    found: dict = {}
+
+    def under(profile: str | None) -> tuple[list[dict], list]:
+        if profile not in found:
+            policy = load_policy() if profile is None else load_policy(profile)
+            truth = load_truth_cases(result.out_dir / "county" / "truth", policy)
+            cases = []
+            if profile is not None:
+                con = connect(result.db_path, read_only=True)
+                try:
+                    cases = method_cases(con, "doudi", policy)
+                finally:
+                    con.close()
+            found[profile] = truth, cases
+        return found[profile]
+
+    return under
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("profile", ["大姚县", "梁平区回龙镇", "兴安盟"])
-def test_over_standard_is_judged_by_each_profiles_reading_of_gradual_exit(run, profile):
+def test_over_standard_is_judged_by_each_profiles_reading_of_gradual_exit(judged, profile):
     """12, 6 and 24 months of 渐退 for 建档立卡 households only (none for other cases); 兴安盟
     keeps households not yet stably out of poverty covered: the truth reads each profile."""
-    result, _, _ = run
-    policy = load_policy(profile)
-    con = connect(result.db_path, read_only=True)
-    truth = load_truth_cases(result.out_dir / "county" / "truth", policy)
-    scores = score_cases(method_cases(con, "doudi", policy), truth, "over_standard")
-    con.close()
-    default = load_truth_cases(result.out_dir / "county" / "truth", load_policy())
+    truth, cases = judged(profile)
+    scores = score_cases(cases, truth, "over_standard")
+    default, _ = judged(None)
     assert {_records(c) for c in truth if c["case_type"] == "over_standard"} != {
         _records(c) for c in default if c["case_type"] == "over_standard"}  # fmt: skip
     assert scores.precision >= 0.9 and scores.recall >= 0.9, scores
@@ -186,17 +207,13 @@ def _records(case: dict) -> tuple:
      ("兴安盟", "exit_without_gradual"), ("兴安盟", "tekun_eligible"),
      ("兴安盟", "unenrolled_key_person"), ("沙坡头区", "unenrolled_key_person")],
 )  # fmt: skip
-def test_a_profiles_own_cases_match_its_truth(run, profile, case_type):
+def test_a_profiles_own_cases_match_its_truth(judged, profile, case_type):
     """Under a profile the county holds cases the default does not raise; the truth marks them."""
-    result, _, _ = run
-    policy = load_policy(profile)
-    con = connect(result.db_path, read_only=True)
-    truth = load_truth_cases(result.out_dir / "county" / "truth", policy)
-    scores = score_cases(method_cases(con, "doudi", policy), truth, case_type)
-    con.close()
+    truth, cases = judged(profile)
+    scores = score_cases(cases, truth, case_type)
     assert scores.true > 0
     assert scores.precision >= 0.9 and scores.recall >= 0.9, scores
-    default_truth = load_truth_cases(result.out_dir / "county" / "truth", load_policy())
+    default_truth, _ = judged(None)
     assert not any(case["case_type"] == case_type for case in default_truth)
 
 
