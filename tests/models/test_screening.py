@@ -75,7 +75,15 @@ def _case_of(county, record_id: str) -> str:
 
 
 def _clean_case(county, month: str) -> str:
-    """A case of no true case, paid that month, that the run raised nothing on."""
+    """A case of no true case, paid that month, that the run raised nothing on (found once a
+    month for the module: the county's database is read only)."""
+    found = county.setdefault("clean cases", {})
+    if month not in found:
+        found[month] = _first_clean_case(county, month)
+    return found[month]
+
+
+def _first_clean_case(county, month: str) -> str:
     involved = {r["record_id"] for case in county["truth"] for r in case["records"]}
     rows = county["con"].execute(
         "SELECT a.case_no, list(a.record_id) FROM assistance a "
