@@ -365,25 +365,24 @@ def _own_amounts(county, case_no: str, month: str) -> dict[str, float]:
     return own
 
 
-def _dead_member_of_a_family(county) -> tuple[str, str, str]:
-    """A dead 低保 member, his case of two members or more (all 低保), and a month after the
-    grace that the case was paid."""
+def _dead_member_of_a_family(county) -> tuple[str, str, str, dict[str, float]]:
+    """A dead 低保 member, his case of two members or more (all 低保), a month after the
+    grace that the case was paid, and the members' own amounts that month (``_own_amounts``)."""
     con = county["con"]
     for dead in (case for case in county["truth"] if case["case_type"] == "deceased_paid"):
         record, month = dead["records"][0]["record_id"], dead["paid_months"][-1]
         case = _case_of(county, record)
         programs = {p for (p,) in con.execute(
             "SELECT DISTINCT program FROM assistance WHERE case_no = ?", [case]).fetchall()}  # fmt: skip
-        if programs == {"dibao"} and len(_own_amounts(county, case, month)) >= 2:
-            return record, case, month
+        if programs == {"dibao"} and len(own := _own_amounts(county, case, month)) >= 2:
+            return record, case, month, own
     raise AssertionError("no dead member of a family")
 
 
 def test_a_dead_members_case_paid_exactly_without_his_own_amount_passes_and_says_so(county):
     # a blind tester's county: a case paid 1,720 instead of 2,150, one 低保B类 member (the
     # dead one) less, was held for the death until 2026-12-06 (and for its amount)
-    record, case, month = _dead_member_of_a_family(county)
-    own = _own_amounts(county, case, month)
+    record, case, month, own = _dead_member_of_a_family(county)
     owed = sum(own.values())
     account = _paid(county, case, month)[1]
     left_out = _screen(county, (case, month, owed - own[record], account))[0]
