@@ -10,15 +10,15 @@ import io
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote
 
 import openpyxl
 import pytest
 from playwright.sync_api import expect
+from typer.testing import CliRunner
 
+from api.cli import app
 from api.liangping_forms import form_file_name
 from api.storage import opened
 from models.pipeline import run_pipeline
@@ -31,6 +31,7 @@ from tests.api.served import Server, client
 from tests.api.test_review_page import sign_in
 
 pytestmark = pytest.mark.slow
+runner = CliRunner()
 
 
 def _id(born: str, sequence: str) -> str:
@@ -103,8 +104,10 @@ def province(tmp_path_factory):
         ["532301/JZ0000001", f"532326/{twice['记录编号']}"],
     ).fetchall())  # fmt: skip
     con.close()
-    subprocess.run([sys.executable, "-m", "api", "export", "--out", str(out / "ledgers"),
-                    "--db", str(result.db_path), "--forms"], check=True, capture_output=True)  # fmt: skip
+    # in this process (the commands' output is what is read here, not their process)
+    exported = runner.invoke(app, ["export", "--out", str(out / "ledgers"),
+                                   "--db", str(result.db_path), "--forms"])  # fmt: skip
+    assert exported.exit_code == 0, exported.output
     reports = {}  # doudi report, of the province and of each county
     for kind, options in (
         ("monthly", ["--monthly"]),
@@ -112,9 +115,6 @@ def province(tmp_path_factory):
     ):
         for county in (None, "532301", "532326"):
             command = [
-                sys.executable,
-                "-m",
-                "api",
                 "report",
                 *options,
                 "--db",
@@ -123,8 +123,9 @@ def province(tmp_path_factory):
                 str(out / f"{kind}-{county}.xlsx"),
                 *(["--county", county] if county else []),
             ]
-            reports[kind, county] = subprocess.run(command, check=True, capture_output=True,
-                                                   text=True).stdout  # fmt: skip
+            reported = runner.invoke(app, command)
+            assert reported.exit_code == 0, reported.output
+            reports[kind, county] = reported.stdout
     with opened(result.db_path) as storage:
         tokens = {role: storage.tokens.create(name=f"{role}-1", role=role)
                   for role in ("auditor", "consumer")}  # fmt: skip
