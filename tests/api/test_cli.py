@@ -29,6 +29,42 @@ from resolver.synthetic.truth import CONTROL_TYPES
 runner = CliRunner()
 
 
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory):
+    """``doudi run`` without data (a synthetic county of 1,500 people), once for the module:
+    its folder and what it printed. A test that writes to the folder (a second run, an
+    export, the access log) works on a copy (``copied``)."""
+    out = tmp_path_factory.mktemp("ran") / "run"
+    result = runner.invoke(app, ["run", "--out", str(out), "--people", "1500", "--seed", "9"])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def copied(ran, tmp_path: Path) -> Path:
+    """A copy of the module's run folder (drop, outputs and database) in ``tmp_path``."""
+    shutil.copytree(ran[0], tmp_path / "run")
+    return tmp_path / "run"
+
+
+# Tuned link settings: every field the tests follow differs from the defaults.
+TUNED = replace(LinkSettings(), threshold=0.97, possible_threshold=0.3, duplicate_threshold=0.8,
+                seed=123)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def tuned_run(tmp_path_factory):
+    """``doudi run --settings`` with ``TUNED`` on a small synthetic county (500 people: what
+    is followed is the settings, not the linking), once for the module: its folder and what it
+    printed."""
+    made = tmp_path_factory.mktemp("tuned")
+    TUNED.save(made / "tuned.json")
+    out = made / "run"
+    result = runner.invoke(app, ["run", "--out", str(out), "--people", "500", "--seed", "9",
+                                 "--settings", str(made / "tuned.json")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
 def test_synth_then_ingest_prints_the_quality_report(tmp_path):
     synth = runner.invoke(
         app, ["synth", str(tmp_path / "county"), "--people", "500", "--seed", "3"]
@@ -81,7 +117,7 @@ def test_a_file_named_in_gbk_is_refused_with_its_name_as_gbk_reads_it(tmp_path):
 def test_link_writes_entities_and_evaluate_compares_three_methods(tmp_path):
     county, db, out = tmp_path / "county", tmp_path / "run" / "doudi.duckdb", tmp_path / "run"
     assert (
-        runner.invoke(app, ["synth", str(county), "--people", "1500", "--seed", "4"]).exit_code == 0
+        runner.invoke(app, ["synth", str(county), "--people", "600", "--seed", "4"]).exit_code == 0
     )
     assert runner.invoke(app, ["ingest", str(county / "drop"), "--db", str(db)]).exit_code == 0
     result = runner.invoke(app, ["link", "--db", str(db), "--threshold", "0.95"])
@@ -104,33 +140,23 @@ def test_link_writes_entities_and_evaluate_compares_three_methods(tmp_path):
     assert report["doudi"]["recall_ids_differ"] > report["exact_id"]["recall_ids_differ"]
 
 
-def test_run_links_with_the_settings_file_it_is_given(tmp_path):
+def test_run_links_with_the_settings_file_it_is_given(tuned_run):
     """Data staff tune more than the threshold: the settings file reaches the published run
     (and so the updates after it, which keep the run's settings)."""
-    tuned = replace(LinkSettings(), threshold=0.97, duplicate_threshold=0.8, seed=123)
-    tuned.save(tmp_path / "tuned.json")
-    out = tmp_path / "run"
-    result = runner.invoke(app, ["run", "--out", str(out), "--people", "1500", "--seed", "9",
-                                 "--settings", str(tmp_path / "tuned.json")])  # fmt: skip
-    assert result.exit_code == 0, result.output
-    assert "按匹配阈值 0.97 归并为" in result.output.replace("\n", "")
-    assert LinkSettings.load(out / "link_settings.json") == tuned
+    out, output = tuned_run
+    assert "按匹配阈值 0.97 归并为" in output.replace("\n", "")
+    assert LinkSettings.load(out / "link_settings.json") == TUNED
 
 
-def test_link_on_a_runs_database_keeps_the_runs_settings_but_the_threshold(tmp_path):
+def test_link_on_a_runs_database_keeps_the_runs_settings_but_the_threshold(tuned_run, tmp_path):
     """Relinking a run's database at another threshold changes the threshold only: the
     run's tuned settings and seed stay (until 2026-12-06 the defaults replaced them, in the
     linking and in the link_settings.json written over the run's)."""
-    tuned = replace(LinkSettings(), possible_threshold=0.3, duplicate_threshold=0.8, seed=123)
-    tuned.save(tmp_path / "tuned.json")
-    out = tmp_path / "run"
-    result = runner.invoke(app, ["run", "--out", str(out), "--people", "1500", "--seed", "9",
-                                 "--settings", str(tmp_path / "tuned.json")])  # fmt: skip
-    assert result.exit_code == 0, result.output
+    out = copied(tuned_run, tmp_path)
     result = runner.invoke(app, ["link", "--db", str(out / "doudi.duckdb"), "--threshold", "0.4"])
     assert result.exit_code == 0, result.output
     assert "沿用最近一次发布运行" in result.output
-    assert LinkSettings.load(out / "link_settings.json") == replace(tuned, threshold=0.4)
+    assert LinkSettings.load(out / "link_settings.json") == replace(TUNED, threshold=0.4)
 
 
 def test_run_takes_a_threshold_down_to_its_settings_files_possible_threshold(tmp_path):
@@ -138,7 +164,7 @@ def test_run_takes_a_threshold_down_to_its_settings_files_possible_threshold(tmp
     the default's 0.5."""
     replace(LinkSettings(), possible_threshold=0.3).save(tmp_path / "low.json")
     out = tmp_path / "run"
-    result = runner.invoke(app, ["run", "--out", str(out), "--people", "1500", "--seed", "9",
+    result = runner.invoke(app, ["run", "--out", str(out), "--people", "500", "--seed", "9",
                                  "--settings", str(tmp_path / "low.json"), "--threshold", "0.4"])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "按匹配阈值 0.4 归并为" in result.output.replace("\n", "")
@@ -159,13 +185,11 @@ def test_a_threshold_the_link_settings_refuse_is_refused_naming_the_option(
     assert not (tmp_path / "x").exists()
 
 
-def test_ingest_into_a_published_database_needs_every_registry_it_held(tmp_path):
+def test_ingest_into_a_published_database_needs_every_registry_it_held(ran, tmp_path):
     """doudi ingest of a drop without 死亡人员 into a run's database would let the next
     update take the drop as complete and resolve every death lead: it is refused as update
     refuses it, with the same --allow-missing."""
-    out = tmp_path / "run"
-    assert runner.invoke(app, ["run", "--out", str(out), "--people", "1500", "--seed", "9"]
-                         ).exit_code == 0  # fmt: skip
+    out = copied(ran, tmp_path)
     again = runner.invoke(app, ["run", str(out / "county" / "drop"), "--out", str(out)])
     assert "消除 0 条" in again.output  # how many leads the run resolved, as update says
     drop = tmp_path / "drop"
@@ -202,16 +226,14 @@ def test_a_job_logs_its_run_id_whole_and_the_drop_masked(tmp_path):
     assert entry["target"].startswith(f"{run_id} 户主532326***********0.csv 3行 → out 疑点（封存 ")
 
 
-def test_run_without_data_runs_on_a_synthetic_county_and_evaluates(tmp_path):
+def test_run_without_data_runs_on_a_synthetic_county_and_evaluates(ran, tmp_path):
     import openpyxl
 
-    out = tmp_path / "run"
-    result = runner.invoke(app, ["run", "--out", str(out), "--people", "1500", "--seed", "9"])
-    assert result.exit_code == 0, result.output
-    assert "疑点线索" in result.output
-    assert "与上次运行相比" not in result.output  # a first run has nothing to compare with
-    assert "本次数据只有 1,500 人" in result.output  # a small county: told it links less surely
-    assert "按匹配阈值 0.95 归并为" in result.output.replace("\n", "")  # the threshold it used
+    out, output = ran
+    assert "疑点线索" in output
+    assert "与上次运行相比" not in output  # a first run has nothing to compare with
+    assert "本次数据只有 1,500 人" in output  # a small county: told it links less surely
+    assert "按匹配阈值 0.95 归并为" in output.replace("\n", "")  # the threshold it used
     cases = [json.loads(line) for line in (out / "cases.jsonl").read_text().splitlines()]
     assert {case["case_type"] for case in cases} == {
         "deceased_paid", "duplicate_enrollment", "split_household", "suspected_split",
@@ -219,15 +241,16 @@ def test_run_without_data_runs_on_a_synthetic_county_and_evaluates(tmp_path):
     }  # fmt: skip
     assert json.loads((out / "policy.json").read_text())["death_grace_months"] == 1
     # beside each count, how many of those leads score at least 0.5 (a likely finding)
-    row = next(line for line in result.output.splitlines() if "死亡后仍发放" in line)
+    row = next(line for line in output.splitlines() if "死亡后仍发放" in line)
     cells = row.split("│")
     total, likely = (int(cells[index].strip().replace(",", "")) for index in (2, 4))
     deaths = [case for case in cases if case["case_type"] == "deceased_paid"]
     assert (total, likely) == (len(deaths), sum(case["risk_score"] >= 0.5 for case in deaths))
-    assert "其中评分≥0.5" in result.output
+    assert "其中评分≥0.5" in output
     # after linking, the findings workbook lists the notices too many namesakes may be
     notices = openpyxl.load_workbook(out / "数据问题清单.xlsx")["未能确认身份的死亡记录"]
     assert next(notices.iter_rows(values_only=True))[:4] == ("文件", "工作表", "行号", "记录编号")
+    out = copied(ran, tmp_path)  # evaluate writes evaluation.json beside the run's outputs
     result = runner.invoke(
         app, ["evaluate", "--truth", str(out / "county/truth"), "--out", str(out)]
     )
@@ -283,12 +306,10 @@ def test_check_is_a_dry_run_that_says_how_each_sheet_was_read(tmp_path):
     assert openpyxl.load_workbook(report).sheetnames == ["数据问题", "未读取的行"]
 
 
-def test_report_writes_the_entries_and_exits_of_a_period_and_refuses_bad_dates(tmp_path):
+def test_report_writes_the_entries_and_exits_of_a_period_and_refuses_bad_dates(ran, tmp_path):
     import openpyxl
 
-    out = tmp_path / "run"
-    ran = runner.invoke(app, ["run", "--out", str(out), "--people", "1500", "--seed", "9"])
-    assert ran.exit_code == 0, ran.output
+    out = copied(ran, tmp_path)
     db, sheet = out / "doudi.duckdb", tmp_path / "梳理表" / "2020-2026.xlsx"
     result = runner.invoke(app, ["report", "--from", "2020-01", "--to", "2026-12", "--db", str(db),
                                  "--out", str(sheet), "--unit", "某县民政局"])  # fmt: skip
@@ -326,7 +347,8 @@ def test_report_writes_the_entries_and_exits_of_a_period_and_refuses_bad_dates(t
 
 @pytest.mark.slow
 def test_bench_times_a_province_and_can_reuse_it(tmp_path):
-    args = ["bench", "--people", "600", "--counties", "2", "--workdir", str(tmp_path)]
+    # the fewest people two counties take (200 each): what is tested is the stages' timing
+    args = ["bench", "--people", "400", "--counties", "2", "--workdir", str(tmp_path)]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
     assert "2 个县" in first.output
@@ -555,14 +577,13 @@ def test_every_negative_control_is_named_in_chinese():
 
 
 def test_an_export_stopped_by_a_folder_in_the_way_logs_what_it_wrote_and_names_the_file(
-    tmp_path, county_run
+    tmp_path, ran
 ):
     """A folder named as a ledger stops the export partway: the ledgers written before it
     (full ID numbers) are logged all the same, and the message names the ledger, not the
     hidden file it is written through."""
-    made, _, _ = county_run
     db, out = tmp_path / "doudi.duckdb", tmp_path / "台账"
-    shutil.copy(made / "doudi.duckdb", db)
+    shutil.copy(ran[0] / "doudi.duckdb", db)
     (out / "汇总表.xlsx").mkdir(parents=True)
     result = runner.invoke(app, ["export", "--db", str(db), "--out", str(out), "--forms"])
     output = result.output.replace("\n", "")
