@@ -251,6 +251,17 @@ class UnjudgedGap(BaseModel):
     )
     cases: int = Field(description="the roster's cases there")
     rows: int = Field(description="the roster's rows there")
+    lines: int = Field(
+        default=0,
+        description="payments whose lines of the county's last months paid mostly name no "
+        "roster case: those lines (0 for a gap of another kind)",
+    )
+    unjoined: int = Field(
+        default=0, description="of those lines, the ones naming no roster case (blank or unknown)"
+    )
+    months: str = Field(
+        default="", description="those months (2026-07至2026-09; blank for a gap of another kind)"
+    )
     case_types: list[str] = Field(description="the case types it leaves unjudged there")
     text: str = Field(description="the gap in words, as the run's summary says it")
 

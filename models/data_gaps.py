@@ -1,6 +1,7 @@
-"""The case types a run could not judge for lack of data: a registry the drop lacks, or a
-township of the roster a registry holds no row of (``resolver.quality.registry_gaps``); a
-0 in their count is no finding that all is well."""
+"""The case types a run could not judge for lack of data: a registry the drop lacks, a
+township of the roster a registry holds no row of, or payments most of whose lines name no
+case of the roster (``resolver.quality.registry_gaps``); a 0 in their count is no finding
+that all is well."""
 
 from __future__ import annotations
 
@@ -38,12 +39,20 @@ class Unjudged:
             ``本次数据未包含户籍人口：无法判断拆户保障…`` or, for a township,
             ``户籍人口中没有铁锁的记录（名册中该乡镇有 69 个案件、219 条记录）：…``; a township
             whose death notices may be placed elsewhere is asked about
-            (``死亡人员中未见铁锁的记录…请确认是否缺少该乡镇的死亡人员数据…``).
+            (``死亡人员中未见铁锁的记录…请确认是否缺少该乡镇的死亡人员数据…``); payments whose
+            lines mostly join no roster case say how many
+            (``发放记录（2024-08至2024-10）中 1,445 行（共 1,445 行的 100%）的救助证号为空或不在救助对象
+            名册中…``).
         """
         gap = self.gap
         registry = REGISTRIES[gap.registry].chinese
         labels = "、".join(CASE_TYPES[name].label for name in self.case_types)
         county = f"{gap.county} " if gap.county else ""
+        if gap.unjoined:
+            return (f"{county}{registry}（{gap.months}）中 {gap.unjoined:,} 行（共 {gap.lines:,} 行的 "
+                    f"{gap.unjoined * 100 // gap.lines}%）的救助证号为空或不在救助对象名册中，这些发放无法"
+                    f"与名册对应：{labels}无法判断（这些疑点为 0 不代表没有问题），请核对{registry}与救助对象"
+                    "名册的救助证号是否一致（是否同一套编号、同一时期的名册）")  # fmt: skip
         if gap.township is None:
             return (f"{county}本次数据未包含{registry}：无法判断{labels}（这些疑点为 0 不代表没有问题），"
                     f"请补充{registry}数据")  # fmt: skip
@@ -141,7 +150,8 @@ class DataGaps:
 
     def everywhere(self) -> set[str]:
         """The case types left unjudged in every county of the roster (a registry each needs
-        absent from each county), whose count is no figure at all.
+        absent from each county, or payments joining it too little), whose count is no
+        figure at all.
 
         Returns
         -------
@@ -238,7 +248,7 @@ class DataGaps:
         if not text:
             return cls()
         stored = json.loads(text)
-        names = [field.name for field in fields(RegistryGap)]
-        gaps = tuple(Unjudged(RegistryGap(**{name: gap[name] for name in names}),
+        names = [field.name for field in fields(RegistryGap)]  # a run before 2026-12-06 has fewer
+        gaps = tuple(Unjudged(RegistryGap(**{name: gap[name] for name in names if name in gap}),
                               tuple(gap["case_types"])) for gap in stored["gaps"])  # fmt: skip
         return cls(gaps, tuple(stored["counties"]))

@@ -189,24 +189,42 @@ RURAL_REGISTRIES = ("poverty",)
 # of death (a hospital in the county seat) or the funeral home's, and deaths fall unevenly by
 # age, so that a township without a notice is asked about, not declared missing.
 UNSURE_TOWNSHIP_REGISTRIES = ("deaths",)
+# A payment line joins the roster by its 救助证号 alone. Where at least UNJOINED_SHARE of a
+# county's payment lines of its last RECENT_PAY_MONTHS months paid name no case of its roster
+# (a number the roster does not hold, or none: another system's numbering, a roster of
+# another place), the leads weighing payments against the roster see too few of them to be
+# judged, and the payments are a gap as a registry absent is. Only the last months are
+# weighed: a 历年发放记录 of cases closed before the roster's export (a review: 52 % of a
+# legitimate ledger's lines, every line of its last months joined) is history the roster of
+# this month no longer lists; each such line is a finding (救助证号不在救助对象名册中). Three
+# months, not one: a line whose month is mistyped ahead stands alone in its month.
+UNJOINED_SHARE = 0.5
+RECENT_PAY_MONTHS = 3
 
 
 @dataclass(frozen=True)
 class RegistryGap:
     """A registry the drop lacks for a county (``township`` None), or a township of the
-    roster it holds no row of; ``cases`` and ``rows`` are the roster's there."""
+    roster it holds no row of; ``cases`` and ``rows`` are the roster's there. Payments most
+    of whose ``lines`` of the county's last months paid (``months``: ``2026-07至2026-09``)
+    name no roster case (``unjoined`` of them; 0 and blank for a gap of another kind,
+    ``UNJOINED_SHARE``) are a gap of the county too."""
 
     registry: str
     county: str | None
     township: str | None
     cases: int
     rows: int
+    lines: int = 0
+    unjoined: int = 0
+    months: str = ""
 
 
 def registry_gaps(con: duckdb.DuckDBPyConnection) -> list[RegistryGap]:
     """What the drop lacks beside the roster (救助对象): each registry absent for a county of
-    the roster, and each township of the roster a registry holds no row of where it holds
-    rows of the rest of the county (``EXPECTED_ROWS``, ``MISSING_TOWNSHIP_CASES``).
+    the roster, each township of the roster a registry holds no row of where it holds rows
+    of the rest of the county (``EXPECTED_ROWS``, ``MISSING_TOWNSHIP_CASES``), and the
+    payments of a county most of whose lines name no case of the roster (``UNJOINED_SHARE``).
 
     Parameters
     ----------
@@ -222,6 +240,7 @@ def registry_gaps(con: duckdb.DuckDBPyConnection) -> list[RegistryGap]:
     if "assistance" not in tables:
         return []
     rosters = {"all": _township_counts(con, "assistance"), "rural": _rural_township_counts(con)}
+    unjoined = _unjoined_payments(con) if "payments" in tables else {}
     gaps = []
     for registry in (name for name in REGISTRIES if name != "assistance"):
         roster = rosters["rural" if registry in RURAL_REGISTRIES else "all"]
@@ -233,7 +252,36 @@ def registry_gaps(con: duckdb.DuckDBPyConnection) -> list[RegistryGap]:
                 gaps.append(RegistryGap(registry, county, None, cases, rows))
             elif registry in TOWNSHIP_REGISTRIES:
                 gaps += _missing_townships(registry, county, roster, held, rosters["all"])
+            elif registry == "payments" and county in unjoined:
+                cases, rows = _county_totals(roster, county)
+                gaps.append(RegistryGap(registry, county, None, cases, rows, *unjoined[county]))
     return gaps
+
+
+def _unjoined_payments(con: duckdb.DuckDBPyConnection
+                       ) -> dict[str | None, tuple[int, int, str]]:  # fmt: skip
+    """county -> (lines, lines naming no case of the county's roster, their months) of the
+    last ``RECENT_PAY_MONTHS`` months each county was paid, for the counties at least
+    ``UNJOINED_SHARE`` of whose such lines name none."""
+    county = {table: "county" if "county" in column_names(con, table) else "NULL::VARCHAR"
+              for table in ("payments", "assistance")}  # fmt: skip
+    counts = con.execute(f"""
+        WITH lines AS (SELECT {county["payments"]} AS county, case_no, pay_month FROM payments
+                       WHERE pay_month IS NOT NULL),
+        recent AS (SELECT county, pay_month FROM (SELECT DISTINCT county, pay_month FROM lines)
+                   QUALIFY row_number() OVER (PARTITION BY county ORDER BY pay_month DESC)
+                       <= {RECENT_PAY_MONTHS}),
+        roster AS (SELECT DISTINCT {county["assistance"]} AS county, case_no FROM assistance)
+        SELECT l.county, count(*), count(*) FILTER (WHERE NOT EXISTS (
+                   SELECT 1 FROM roster r WHERE r.case_no = l.case_no
+                   AND (r.county IS NULL OR l.county IS NULL OR r.county = l.county))),
+               min(l.pay_month), max(l.pay_month)
+        FROM lines l SEMI JOIN recent m
+             ON l.pay_month = m.pay_month AND l.county IS NOT DISTINCT FROM m.county
+        GROUP BY ALL""").fetchall()  # fmt: skip
+    return {place: (lines, unjoined, first if first == last else f"{first}至{last}")
+            for place, lines, unjoined, first, last in counts
+            if unjoined >= UNJOINED_SHARE * lines}  # fmt: skip
 
 
 def _township_counts(con: duckdb.DuckDBPyConnection, table: str

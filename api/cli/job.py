@@ -25,12 +25,14 @@ from api.cli.base import (
 )
 from api.cli.printers import (
     print_case_counts,
+    print_checked,
     print_drop,
     print_policy,
     print_small_drop,
     unjudged_kept,
 )
 from api.cli.serving import log_cli_job
+from models.data_gaps import unjudged
 from models.policy import load_policy
 from models.publish import last_published_run, run_configuration
 from resolver.db import connect
@@ -127,7 +129,7 @@ def check(
                                      on_progress=on_progress)  # fmt: skip
         print_drop(con, report)
         raise_collected(errors)
-    console.print("检查通过：可以导入。")
+        print_checked(unjudged(con, load_policy()))
 
 
 @app.command()

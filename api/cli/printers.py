@@ -13,7 +13,7 @@ from api.cli.base import console
 from models.amounts import far_from_ledger, ledger_amounts
 from models.case_types import CASE_LABELS
 from models.cases import LIKELY_SCORE
-from models.data_gaps import DataGaps
+from models.data_gaps import DataGaps, Unjudged
 from models.detectors.deceased_paid import MAX_CANDIDATES
 from models.policy import Policy, policy_heading, rule_named
 from resolver.headers import header_key
@@ -47,7 +47,7 @@ def print_case_counts(con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[
     finding, and its money is no sum to recover. Money is added in fen, to the fen; a type
     whose leads carry none shows -. A type the drop's data leave unjudged everywhere (a
     registry absent: ``gaps``, as the run published them, ``models.data_gaps``) reads 未判断,
-    not 0, and every gap is said below the table."""
+    not 0 (a lead found all the same is counted), and every gap is said below the table."""
     likely = {case_type: (count, fen, priced) for case_type, count, fen, priced in con.execute(
         "SELECT case_type, count(*) FILTER (WHERE risk_score >= $likely), "
         "sum(round(amount_at_risk * 100)) FILTER (WHERE risk_score >= $likely), "
@@ -58,7 +58,7 @@ def print_case_counts(con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[
         table.add_column(heading, justify="left" if heading == "类型" else "right")
     nowhere = gaps.everywhere()
     for case_type, count in counts.items():
-        if case_type in nowhere:
+        if case_type in nowhere and not count:
             table.add_row(CASE_LABELS[case_type], "未判断", "-", "-", "-")
             continue
         sure, sure_fen, fen = likely.get(case_type, (0, None, None))
@@ -71,6 +71,28 @@ def print_case_counts(con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[
         )
     for gap in gaps.gaps:
         console.print(f"  {gap.text()}", highlight=False)
+
+
+def print_checked(gaps: list[Unjudged]) -> None:
+    """The last words of ``doudi check`` on a drop that would be taken: that it can be
+    ingested and, when its data would leave case types unjudged (``gaps``,
+    ``models.data_gaps.unjudged``: a registry absent, payments joining no roster case), which,
+    so that 检查通过 is not read as "everything will be judged".
+
+    Parameters
+    ----------
+    gaps : list of Unjudged
+        The drop's gaps under the policy the check assumes.
+    """
+    if not gaps:
+        console.print("检查通过：可以导入。")
+        return
+    console.print("[bold yellow]注意：按这些数据，以下疑点将无法判断[/]：")
+    for gap in gaps:
+        console.print(f"  {gap.text()}", highlight=False)
+    console.print(
+        f"检查通过：可以导入，但有 {len(gaps)} 处数据缺口（见上），相关疑点为 0 不代表没有问题。"
+    )
 
 
 def _yuan(fen: float | None) -> str:

@@ -308,6 +308,25 @@ def test_check_is_a_dry_run_that_says_how_each_sheet_was_read(tmp_path):
     assert openpyxl.load_workbook(report).sheetnames == ["数据问题", "未读取的行"]
 
 
+def test_check_warns_of_payments_whose_case_numbers_the_roster_does_not_hold(tmp_path):
+    # a blind tester's check said only 检查通过：可以导入 of a bank's list none of whose lines
+    # named a roster case, and the run then judged none of the money leads
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "救助对象.csv").write_text("记录编号,救助证号,姓名,救助类型,是否保障对象,纳入日期\n"
+                                   "A1,DB01,刘华,低保,是,2023-01-05\n", encoding="utf-8")  # fmt: skip
+    (drop / "发放记录.csv").write_text("记录编号,救助证号,发放月份,发放金额（元）\n"
+                                   "P1,YH9,2024-03,350\nP2,YH9,2024-04,350\n", encoding="utf-8")  # fmt: skip
+    result = runner.invoke(app, ["check", str(drop), "--report", str(tmp_path / "问题.xlsx")])
+    output = result.output.replace("\n", "")
+    assert result.exit_code == 0, output
+    assert (
+        "发放记录（2024-03至2024-04）中 2 行（共 2 行的 100%）的救助证号为空或不在救助对象名册中"
+        in output
+    )
+    assert "检查通过：可以导入，但有" in output and "检查通过：可以导入。" not in output
+
+
 def test_report_writes_the_entries_and_exits_of_a_period_and_refuses_bad_dates(ran, tmp_path):
     import openpyxl
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from api.cli.printers import _print_listed_notices, print_case_counts, print_policy
-from models.data_gaps import data_gaps
+from api.cli.printers import _print_listed_notices, print_case_counts, print_checked, print_policy
+from models.data_gaps import DataGaps, Unjudged, data_gaps
 from models.policy import load_policy
 from resolver.db import connect
-from resolver.quality import MISTYPED_NOTE, RENAMED_NOTE
+from resolver.quality import MISTYPED_NOTE, RENAMED_NOTE, RegistryGap
 
 
 def _notice(persons: int, note: str) -> list:
@@ -44,6 +44,45 @@ def test_a_type_unjudged_in_every_county_of_a_province_reads_unjudged(capsys):
                 "risk_score DOUBLE, amount_at_risk DOUBLE)")  # fmt: skip
     print_case_counts(con, "r1", {"split_household": 0}, "疑点线索", data_gaps(con, load_policy()))
     assert re.search(r"拆户保障\s*│\s*未判断", capsys.readouterr().out)
+
+
+def test_a_type_unjudged_everywhere_that_found_leads_all_the_same_shows_them(capsys):
+    # payments of which more than half (not all) join no roster case: the leads found on the
+    # rest are counted, as the 汇总表 and the page count them; until 2026-12-07 the command's
+    # table read 未判断 over them
+    con = connect(":memory:")
+    con.execute("CREATE TABLE published_cases AS SELECT 'r1' AS run_id, 'deceased_paid' AS "
+                "case_type, 0.9 AS risk_score, 930.0 AS amount_at_risk")  # fmt: skip
+    gap = RegistryGap(
+        "payments", None, None, 12, 30, lines=10, unjoined=6, months="2024-02至2024-04"
+    )
+    gaps = DataGaps((Unjudged(gap, ("deceased_paid", "over_standard")),), (None,))
+    print_case_counts(con, "r1", {"deceased_paid": 1, "over_standard": 0}, "疑点线索", gaps)
+    printed = capsys.readouterr().out
+    assert re.search(r"死亡后仍发放\s*│\s*1\s*│\s*930\.00", printed)
+    assert re.search(r"超标准未退出\s*│\s*未判断", printed)
+    said = printed.replace("\n", "")
+    assert (
+        "发放记录（2024-02至2024-04）中 6 行（共 10 行的 60%）的救助证号为空或不在救助对象名册中"
+        in said
+    )
+
+
+def test_the_check_passes_a_drop_naming_what_its_data_leave_unjudged(capsys):
+    # a blind tester's check said 检查通过：可以导入 of payments none of whose 1,445 lines named a
+    # roster case, and the run then judged no money lead
+    gap = RegistryGap(
+        "payments", None, None, 12, 30, lines=1445, unjoined=1445, months="2024-08至2024-10"
+    )
+    print_checked([Unjudged(gap, ("deceased_paid",))])
+    printed = capsys.readouterr().out.replace("\n", "")
+    assert (
+        "发放记录（2024-08至2024-10）中 1,445 行（共 1,445 行的 100%）的救助证号为空或不在救助对象名册中"
+        in printed
+    )
+    assert "检查通过：可以导入，但有 1 处数据缺口（见上），相关疑点为 0 不代表没有问题。" in printed
+    print_checked([])
+    assert capsys.readouterr().out == "检查通过：可以导入。\n"
 
 
 def test_the_counts_give_each_types_money_and_the_likely_leads_money_apart(capsys):

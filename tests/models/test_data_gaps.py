@@ -37,7 +37,8 @@ def _county(**townships: tuple[int, int, int]):
     for table in ("disability", "poverty", "deaths"):
         con.execute(f"CREATE TABLE {table} AS SELECT 'X1' AS record_id, '{first}' AS township, "
                     "NULL::VARCHAR AS county")  # fmt: skip
-    con.execute("CREATE TABLE payments AS SELECT 'P1' AS record_id, NULL::VARCHAR AS county")
+    con.execute(f"CREATE TABLE payments AS SELECT 'P1' AS record_id, '{first}-DB0' AS case_no, "
+                "'2024-10' AS pay_month, NULL::VARCHAR AS county")  # fmt: skip
     return con
 
 
@@ -200,3 +201,54 @@ def test_the_gaps_a_run_stores_read_back_as_they_were():
     assert [(gap["registry"], gap["township"]) for gap in json.loads(found.to_json())["gaps"]] == [
         ("hukou", "铁锁"), ("disability", None)]  # fmt: skip
     assert DataGaps.from_json(None) == DataGaps()
+
+
+def test_payments_most_of_whose_lines_name_no_roster_case_leave_their_types_unjudged():
+    # a blind tester's bank workbook stored the roster's 000121 as 121: all 1,445 lines named
+    # no roster case, and until 2026-12-07 死亡后仍发放 read 0 as if judged
+    con = _county(石羊=(12, 30, 90))
+    con.execute("INSERT INTO payments VALUES ('P2', '121', '2024-09', NULL), "
+                "('P3', '122', '2024-08', NULL), ('P4', NULL, '2024-10', NULL)")  # fmt: skip
+    [gap] = unjudged(con, load_policy())
+    assert gap.gap == RegistryGap("payments", None, None, 12, 30, lines=4, unjoined=3,
+                                  months="2024-08至2024-10")  # fmt: skip
+    assert gap.case_types == ("deceased_paid", "over_standard", "payment_mismatch")
+    assert gap.text().startswith(
+        "发放记录（2024-08至2024-10）中 3 行（共 4 行的 75%）的救助证号为空或不在救助对象名册中，"
+        "这些发放无法与名册对应：死亡后仍发放、超标准未退出、发放金额与类别人数不符无法判断"
+        "（这些疑点为 0 不代表没有问题）"
+    )
+    found = data_gaps(con, load_policy())
+    assert found.everywhere() == set(gap.case_types)
+    assert DataGaps.from_json(found.to_json()) == found
+    # fewer than half naming none: each a finding, the leads judged on the lines that join
+    con.execute(
+        "INSERT INTO payments SELECT 'Q' || i, '石羊-DB1', '2024-10', NULL FROM range(3) t(i)"
+    )
+    assert unjudged(con, load_policy()) == []
+
+
+def test_a_ledger_of_cases_closed_long_ago_is_no_gap_when_its_last_months_join():
+    # a review of the first version (2026-12-06): a 历年发放记录 of cases closed before the
+    # roster's export, 52 % of its lines, made the payments a gap though every line of the
+    # months the leads weigh joined, and kept a cleared lead from being resolved
+    con = _county(石羊=(12, 30, 90))
+    con.execute("INSERT INTO payments SELECT 'H' || i, 'OLD' || i, '2021-0' || (1 + i % 9), NULL "
+                "FROM range(40) t(i)")  # fmt: skip
+    con.execute("INSERT INTO payments SELECT 'N' || i, '石羊-DB' || (i % 12), "
+                "'2024-' || lpad((8 + i % 3)::VARCHAR, 2, '0'), NULL FROM range(30) t(i)")  # fmt: skip
+    assert unjudged(con, load_policy()) == []
+    # a line whose month is mistyped ahead does not stand for the ledger alone
+    con.execute("INSERT INTO payments VALUES ('T1', 'OLD1', '2042-10', NULL)")
+    assert unjudged(con, load_policy()) == []
+    # the last months themselves joining no case: a gap, whatever the old months did
+    con.execute("UPDATE payments SET case_no = 'X' || case_no WHERE pay_month >= '2024-01'")
+    [gap] = unjudged(con, load_policy())
+    assert (gap.gap.lines, gap.gap.unjoined, gap.gap.months) == (22, 22, "2024-09至2042-10")
+
+
+def test_the_gaps_a_run_stored_before_payments_could_be_a_gap_read_back():
+    stored = {"counties": [None], "gaps": [{"registry": "hukou", "county": None, "township": None,
+                                             "cases": 3, "rows": 9, "case_types": ["split_household"]}]}  # fmt: skip
+    [item] = DataGaps.from_json(json.dumps(stored)).gaps
+    assert item.gap == RegistryGap("hukou", None, None, 3, 9)
