@@ -73,6 +73,16 @@ def existing_db(db: Path, first: str = "doudi ingest 或 doudi run") -> Path:
     return db
 
 
+def refuse_small_province(counties: int, people: int) -> None:
+    """Refuse a synthetic province (``synth`` or ``bench`` with ``--counties``) of fewer
+    people a county than a synthetic county takes, in Chinese, before anything is written."""
+    from resolver.synthetic.province import MIN_PEOPLE  # the wing, loaded only when it is used
+
+    if people < MIN_PEOPLE * counties:
+        raise DoudiError(f"人数太少：{counties} 个县每县至少 {MIN_PEOPLE} 人，--people 至少 "
+                         f"{MIN_PEOPLE * counties:,}")  # fmt: skip
+
+
 @contextmanager
 def errors_reported() -> Iterator[None]:
     try:

@@ -22,6 +22,7 @@ from api.cli.base import (
     errors_reported,
     existing_db,
     progress,
+    refuse_small_province,
 )
 from api.cli.printers import (
     print_case_counts,
@@ -101,9 +102,7 @@ def _synth_province(out_dir: Path, counties: int, people: int, seed: int, noise:
     with errors_reported():
         if months > 1:
             raise DoudiError("--months 只能用于单个县：多县 (--counties 大于 1) 不生成月度数据包")
-        if people < 200 * counties:
-            raise DoudiError(f"人数太少：{counties} 个县每县至少 200 人，--people 至少 "
-                             f"{200 * counties:,}")  # fmt: skip
+        refuse_small_province(counties, people)
         summary = synthesize_province(out_dir, counties=counties, people=people, seed=seed,
                                       noise=noise)  # fmt: skip
     console.print(f"数据包: {summary.drop_dir}   真值: {summary.truth_dir}")

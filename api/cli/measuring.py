@@ -13,7 +13,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.cli.base import SeedOption, app, console, errors_reported, existing_db
+from api.cli.base import (
+    SeedOption,
+    app,
+    console,
+    errors_reported,
+    existing_db,
+    refuse_small_province,
+)
 from api.cli.printers import (
     print_calibration,
     print_case_scores,
@@ -48,6 +55,7 @@ def bench(
     with errors_reported(), tempfile.TemporaryDirectory(prefix="doudi-bench-") as scratch:
         if counties > 1 and months > 1:
             raise DoudiError("省级基准测试（--counties）不支持按月数据（--months）")
+        refuse_small_province(counties, people)
         if reuse and workdir is None:
             raise DoudiError("--reuse 需要 --workdir：沿用该目录中上次生成的数据")
         county = BenchCounty(people, seed=seed, months=months, counties=counties)

@@ -389,6 +389,18 @@ def test_bench_refuses_what_it_cannot_do_in_chinese(tmp_path):
     assert "无法沿用" in nothing_to_reuse.output.replace("\n", "")
 
 
+def test_bench_refuses_a_province_of_too_few_people_a_county(tmp_path):
+    """`bench --people 200 --counties 2` waited for ever on its dead synth process. A fresh
+    process, so that a hang fails the test at its timeout instead of stopping the suite."""
+    command = [sys.executable, "-m", "api", "bench", "--people", "200", "--counties", "2",
+               "--workdir", str(tmp_path)]  # fmt: skip
+    refused = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                             cwd=Path(__file__).resolve().parents[2])  # fmt: skip
+    assert refused.returncode == 2, refused.stderr
+    assert "每县至少 200 人，--people 至少 400" in refused.stderr
+    assert "Traceback" not in refused.stderr and not (tmp_path / "county").exists()
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [
