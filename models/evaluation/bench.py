@@ -13,6 +13,8 @@ import multiprocessing
 import resource
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -112,7 +114,8 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 )
 
 
-def _measure(stage: Stage, args: tuple, results) -> None:
+def _measure(stage: Stage, args: tuple) -> tuple[float, float, dict[str, float]]:
+    """Run ``stage`` in this (the worker's) process: its seconds, peak MiB and parts."""
     logging.getLogger("splink").setLevel(logging.ERROR)
     started = time.perf_counter()
     parts = stage(*args)
@@ -121,7 +124,20 @@ def _measure(stage: Stage, args: tuple, results) -> None:
         resource.getrusage(who).ru_maxrss
         for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
     )
-    results.put((seconds, peak_kib / 1024, parts))
+    return seconds, peak_kib / 1024, parts
+
+
+def _run_alone(name: str, stage: Stage, args: tuple) -> tuple[float, float, dict[str, float]]:
+    """``_measure`` of ``stage`` in a fresh process of its own; the stage's error raised here,
+    and a process that dies (killed for memory, say) a DoudiError, never a wait for a result
+    that will not come."""
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as worker:
+        try:
+            return worker.submit(_measure, stage, args).result()
+        except BrokenProcessPool as error:
+            raise DoudiError(f"基准测试的 {name} 阶段的进程意外退出，没有得到结果（例如内存不足时"
+                             "被系统终止）") from error  # fmt: skip
 
 
 def run_bench(workdir: Path, county: BenchCounty, *, reuse: bool = False) -> list[StageFigure]:
@@ -146,12 +162,11 @@ def run_bench(workdir: Path, county: BenchCounty, *, reuse: bool = False) -> lis
 
     Raises
     ------
-    RuntimeError
-        When a stage's process fails.
     DoudiError
-        When ``reuse`` finds no county in ``workdir``.
+        When ``reuse`` finds no county in ``workdir``, or a stage's process dies.
+    Exception
+        What a stage raises (a synthetic province of too few people, a ValueError).
     """
-    context = multiprocessing.get_context("spawn")
     figures = []
     updates = tuple((f"update {month + 1}", partial(_update, month))
                     for month in range(1, county.months))  # fmt: skip
@@ -159,13 +174,7 @@ def run_bench(workdir: Path, county: BenchCounty, *, reuse: bool = False) -> lis
         raise DoudiError(f"{workdir} 中没有上次生成的合成数据（county/drop），无法沿用")
     (workdir / "bench.duckdb").unlink(missing_ok=True)
     for name, stage in STAGES[reuse:] + updates:
-        results = context.Queue()
-        process = context.Process(target=_measure, args=(stage, (county, workdir), results))
-        process.start()
-        seconds, peak_mib, parts = results.get()
-        process.join()
-        if process.exitcode:
-            raise RuntimeError(f"benchmark stage {name} failed with exit code {process.exitcode}")
+        seconds, peak_mib, parts = _run_alone(name, stage, (county, workdir))
         figures.append(StageFigure(name, seconds, peak_mib, parts))
         log.info("%s: %.1f s, %.0f MiB", name, seconds, peak_mib)
     return figures
