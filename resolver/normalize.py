@@ -1103,9 +1103,11 @@ def normalize_date(raw: str) -> Result:
 
 
 def written_month(raw: str) -> str | None:
-    """The year and month a date cell writes year first, whatever its day: a day the month
-    lacks (``2025-11-31``, ``2025年2月30日``, ``20250229``) or none (``2025-11-00``) is a slip
-    of the day, the month still written.
+    """The year and month a date cell writes, whatever its day: a day the month lacks
+    (``2025-11-31``, ``2025年2月30日``, ``20250229``) or none (``2025-11-00``) is a slip of the
+    day, the month still written; a time after it (``2025-11-31 00:00:00``) changes nothing.
+    With the year last, the month is the part that can be one where the other can only be
+    the day (``31/11/2025``, ``11/31/2025``); a valid date there is ``normalize_date``'s.
 
     Parameters
     ----------
@@ -1116,23 +1118,39 @@ def written_month(raw: str) -> str | None:
     -------
     str | None
         The month as ``YYYY-MM``; None when the cell writes no year, month and day of at
-        most 31, the year first.
+        most 31, nor says which part is the month.
 
     Examples
     --------
     >>> written_month("2025-11-31"), written_month("二〇二五年二月三十日"), written_month("20251100")
     ('2025-11', '2025-02', '2025-11')
-    >>> written_month("2025-13-01"), written_month("11/31/2025"), written_month("")
-    (None, None, None)
+    >>> written_month("2025-11-31 00:00:00"), written_month("31/11/2025"), written_month("11/31/2025")
+    ('2025-11', '2025-11', '2025-11')
+    >>> written_month("2025-13-01"), written_month("6/5/2025"), written_month("32/11/2025"), written_month("")
+    (None, None, None, None)
     """
-    text = _date_text(raw).replace(" ", "")
-    match = _DATE_SEPARATED.match(text) or _DATE_COMPACT.match(text)
-    if match is None:
-        return None
-    year, month, day = (int(part) for part in match.groups())
-    if not (EARLIEST.year <= year <= LATEST.year and 1 <= month <= 12 and day <= 31):
-        return None
-    return f"{year:04d}-{month:02d}"
+    written = _date_text(raw)
+    timed = _DATE_TIME.match(written)
+    text = (timed.group(1) if timed else written).replace(" ", "")
+    year_last = _DATE_YEAR_LAST.match(text)
+    if year_last:
+        first, second, year = (int(part) for part in year_last.groups())
+        month, day = (first, second) if _only_a_day(second) else (second, first)
+        if not (_only_a_day(day) and 1 <= month <= 12):
+            return None
+    else:
+        match = _DATE_SEPARATED.match(text) or _DATE_COMPACT.match(text)
+        if match is None:
+            return None
+        year, month, day = (int(part) for part in match.groups())
+        if not (1 <= month <= 12 and day <= 31):
+            return None
+    return f"{year:04d}-{month:02d}" if EARLIEST.year <= year <= LATEST.year else None
+
+
+def _only_a_day(part: int) -> bool:
+    """Whether a part of a date written with its year last can be its day and not its month."""
+    return part == 0 or 12 < part <= 31
 
 
 def read_in_order(kind: str, raw: str, month_first: bool) -> Result:

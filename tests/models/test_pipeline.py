@@ -387,3 +387,22 @@ def test_a_death_date_unread_keeps_its_lead_counted_from_its_month_or_without_an
     assert "未填写死亡日期" in by_row["A2"]["evidence"][0]
     assert by_row["A2"]["risk_score"] <= 0.5 < by_row["A1"]["risk_score"]
     assert set(by_row) == {"A1", "A2"}
+
+
+@pytest.mark.parametrize("written", ["2024-02-30 00:00:00", "30/02/2024", "02/30/2024"])
+def test_a_death_date_its_month_lacks_counts_from_its_month_with_a_time_or_its_year_last(
+    tmp_path, written
+):
+    # a review (2026-12-06): 2024-02-30 counted from February, but the same slip written
+    # with a time, or the year last, was undated: a lead without an amount, scored ≤ 0.5
+    monthly = "".join(f"F{n}{m},TK0{n},人{n},2024-{m:02d},2024-{m:02d},特困供养金,633.75,\n"
+                      for n in range(1, 3) for m in range(1, 7))  # fmt: skip
+    [lead] = _leads(tmp_path, {
+        "救助对象.csv": _single_roster("特困", range(1, 3), "194001"),
+        "发放记录.csv": PAYMENTS_HEAD + monthly,
+        "死亡人员.csv": "记录编号,姓名,身份证号码,死亡日期,数据来源\n"
+                      f"D1,人1,{_person_id('194001', 1)},{written},公安\n"
+                      f"D2,人2,{_person_id('194001', 2)},2024-05-10,公安\n"})  # fmt: skip
+    assert lead["amount_at_risk"] == 1901.25  # 2024-04 to 06; 人2's June is within the grace
+    assert f"「{written}」不是有效日期" in lead["evidence"][0]
+    assert lead["risk_score"] > 0.5
