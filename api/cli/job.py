@@ -142,11 +142,12 @@ def ingest(
     from models.publish import held_before
 
     with errors_reported():
+        vocabulary = load_vocabulary(columns)  # the options before the database is opened
+        missing = [registry_named(name) for name in allow_missing or []]
         con = connect(db)
         with progress() as on_progress:
-            ingest_drop(con, data_dir, vocabulary=load_vocabulary(columns),
-                        on_progress=on_progress,
-                        expected=held_before(con, [registry_named(name) for name in allow_missing or []]))  # fmt: skip
+            ingest_drop(con, data_dir, vocabulary=vocabulary, on_progress=on_progress,
+                        expected=held_before(con, missing))  # fmt: skip
         print_drop(con, db.parent / REPORT_NAME)
         con.close()
         log_cli_job(db, "ingest_drop", f"{data_dir} → {db}")
@@ -281,19 +282,24 @@ def run(
     from models.pipeline import run_pipeline  # scikit-learn: loaded by the commands that score
     from models.risk import RiskModel
 
-    with errors_reported(), _engine(engine, out, spark_master) as spark:
+    with errors_reported():
+        # every option is read before any work: a mistake in one costs no synthesis, no Spark
         settings = _link_settings(settings_file, threshold, LinkSettings(seed=seed))
-        if data_dir is None:  # the measurement wing's county, written first
-            from resolver.synthetic import synthesize
+        used, risk = load_policy(policy), RiskModel.load(risk_model)
+        vocabulary = load_vocabulary(columns)
+        missing = [registry_named(name) for name in allow_missing or []]
+        db_path = db or out / "doudi.duckdb"
+        connect(db_path).close()  # in use, another program's or a path it cannot be: refused
+        with _engine(engine, out, spark_master) as spark:
+            if data_dir is None:  # the measurement wing's county, written first
+                from resolver.synthetic import synthesize
 
-            data_dir = synthesize(out / "county", people=people, seed=seed).drop_dir
-            console.print(f"合成县（{people:,} 人）已写入 {data_dir.parent}")
-        used = load_policy(policy)
-        result = run_pipeline(
-            data_dir, out, policy=used, settings=settings, db_path=db,
-            risk=RiskModel.load(risk_model), vocabulary=load_vocabulary(columns), spark=spark,
-            allow_missing=[registry_named(name) for name in allow_missing or []],
-        )  # fmt: skip
+                data_dir = synthesize(out / "county", people=people, seed=seed).drop_dir
+                console.print(f"合成县（{people:,} 人）已写入 {data_dir.parent}")
+            result = run_pipeline(
+                data_dir, out, policy=used, settings=settings, db_path=db_path, risk=risk,
+                vocabulary=vocabulary, spark=spark, allow_missing=missing,
+            )  # fmt: skip
         print_drop(connect(result.db_path), result.out_dir / REPORT_NAME, gaps=result.gaps)
         target = f"{data_dir} {result.link.rows}行 → {result.out_dir}"
         log_cli_job(result.db_path, "run_drop", target, run_id=result.run_id)

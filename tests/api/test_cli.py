@@ -263,12 +263,57 @@ def test_run_without_data_runs_on_a_synthetic_county_and_evaluates(ran, tmp_path
     )
 
 
-def test_an_unknown_policy_is_a_clear_error(tmp_path):
-    # the county run without data is written before the policy is read: the smallest one
-    result = runner.invoke(app, ["run", "--out", str(tmp_path), "--people", "200",
-                                 "--policy", "nowhere"])  # fmt: skip
-    assert result.exit_code == 2
-    assert "没有名为 'nowhere' 的政策" in result.output
+def _foreign_database(path: Path) -> Path:
+    """A DuckDB file of another program's (a table, none of Doudi's)."""
+    made = connect(path)
+    made.execute("CREATE TABLE sales (amount INTEGER)")
+    made.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [(["--policy", "nowhere"], "没有名为 'nowhere' 的政策"),
+     (["--risk-model", "nosuch.json"], "找不到风险评分模型"),
+     (["--settings", "nosuch.json"], "找不到"),
+     (["--threshold", "2"], "--threshold 2.0 不可用"),
+     (["--columns", "nosuch.csv"], "列名对照文件不存在"),
+     (["--allow-missing", "低保户"], "没有名为「低保户」的名册"),
+     (["--db", "sales.duckdb"], "不是兜底的数据库"),
+     (["--engine", "spark", "--policy", "nowhere"], "没有名为 'nowhere' 的政策")],
+)  # fmt: skip
+def test_run_refuses_a_wrong_option_before_it_writes_a_county_or_starts_spark(
+    tmp_path, option, said
+):
+    """Every option is read before the synthetic county (20,000 people, tens of seconds) is
+    written or Spark started: the run's folder is never made."""
+    _foreign_database(tmp_path / "sales.duckdb")
+    given = [str(tmp_path / value) if "." in value else value for value in option]
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["run", "--out", str(out), "--people", "20000", *given])
+    shown = result.output.replace("\n", "")
+    assert result.exit_code == 2, shown
+    assert said in shown and "Traceback" not in shown
+    assert not out.exists()  # no county, no Spark work folder, no database
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "said"),
+    [("run", ["--policy", "nowhere"], "没有名为 'nowhere' 的政策"),
+     ("run", ["--columns", "nosuch.csv"], "列名对照文件不存在"),
+     ("ingest", ["--columns", "nosuch.csv"], "列名对照文件不存在"),
+     ("ingest", ["--allow-missing", "低保户"], "没有名为「低保户」的名册")],
+)  # fmt: skip
+def test_a_wrong_option_with_a_drop_is_refused_before_a_database_is_written(
+    tmp_path, command, option, said
+):
+    drop, db = _tiny_drop(tmp_path / "drop"), tmp_path / "out" / "doudi.duckdb"
+    given = [str(tmp_path / value) if "." in value else value for value in option]
+    where = ["--out", str(db.parent)] if command == "run" else ["--db", str(db)]
+    result = runner.invoke(app, [command, str(drop), *where, *given])
+    assert result.exit_code == 2, result.output
+    assert said in result.output.replace("\n", "")
+    assert not db.parent.exists()
 
 
 def test_check_is_a_dry_run_that_says_how_each_sheet_was_read(tmp_path):
@@ -434,10 +479,7 @@ def test_a_mistake_in_the_call_is_said_in_chinese_with_where_the_help_is(args, s
     ],
 )
 def test_another_programs_database_is_refused_in_chinese_and_gets_no_tables(tmp_path, args):
-    foreign = tmp_path / "sales.duckdb"
-    made = connect(foreign)
-    made.execute("CREATE TABLE sales (amount INTEGER)")
-    made.close()
+    foreign = _foreign_database(tmp_path / "sales.duckdb")
     result = runner.invoke(app, [*args, "--db", str(foreign)])
     assert result.exit_code == 2
     assert "不是兜底的数据库" in result.output and "Traceback" not in result.output
