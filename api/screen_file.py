@@ -185,8 +185,9 @@ def screen_file(
         raise DoudiError("数据库中没有运行记录：请先运行 `doudi run`")
     run_id = working_run(con)
     policy = run_policy(con, run_id)
+    county = _county_of_file(con, county)  # before the file is read: it may be large
     payments = read_payment_list(path, vocabulary)
-    lines = _in_county(con, payments.lines, county)
+    lines = _in_county(payments.lines, county)
     lines, found_by = _cases_looked_up(con, payments, lines)
     decisions = screen_payments(con, lines, policy, run_id=run_id,
                                 dismissed=_dismissed(con))  # fmt: skip
@@ -318,16 +319,21 @@ def _read_as(payments: PaymentList) -> dict:
     return {"skipped": skipped, "notes": notes, "problems": problems}
 
 
-def _in_county(con: duckdb.DuckDBPyConnection, lines: pa.Table, county: str | None) -> pa.Table:
+def _county_of_file(con: duckdb.DuckDBPyConnection, county: str | None) -> str | None:
+    """The county ``county`` names, as the database stores it (``resolve_county``); None in a
+    county's database. A province's database needs one."""
+    if county is None and (counties := drop_counties(con)):
+        raise DoudiError("这是多个区县的数据库：请指明发放表所属区县（命令行用 --county，"
+                         "接口用 ?county=，审核页面选择“所属区县”；可选："
+                         f"{'、'.join(counties)}）")  # fmt: skip
+    return resolve_county(con, county)
+
+
+def _in_county(lines: pa.Table, county: str | None) -> pa.Table:
     """The lines with their 救助证号 as the database holds them: ``<county>/<number>`` in a
-    province's database."""
+    province's database (``county`` as it stores it)."""
     if county is None:
-        if counties := drop_counties(con):
-            raise DoudiError("这是多个区县的数据库：请指明发放表所属区县（命令行用 --county，"
-                             "接口用 ?county=，审核页面选择“所属区县”；可选："
-                             f"{'、'.join(counties)}）")  # fmt: skip
         return lines
-    county = resolve_county(con, county)
     index = lines.column_names.index("case_no")
     return lines.set_column(index, "case_no", numbered_in(county, lines["case_no"]))
 

@@ -41,10 +41,10 @@ def screen(
         if not payment_file.is_file():
             raise DoudiError(f"没有文件 {payment_file}")
         _separate(payment_file, out, summary)
+        vocabulary = load_vocabulary(columns)
         started = time.perf_counter()
         with token_store(db) as tokens:  # one opening: read, the read logged, then written
-            screening = screen_file(tokens.store.cursor, payment_file, load_vocabulary(columns),
-                                    county)  # fmt: skip
+            screening = screen_file(tokens.store.cursor, payment_file, vocabulary, county)
             lines, held = screening.summary["lines"], screening.summary["held"]
             log_cli_read(tokens, "screen_payments",
                          f"{payment_file.name} {lines}行 暂缓{held}行 → {out}")  # fmt: skip

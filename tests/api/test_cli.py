@@ -447,6 +447,30 @@ def test_bench_refuses_a_province_of_too_few_people_a_county(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("option", "said"),
+    [(["--county", "000000"], "000000"), (["--columns", "nosuch.csv"], "列名对照文件不存在")],
+)
+def test_screen_refuses_a_wrong_option_before_it_reads_the_list_or_opens_the_database(
+    ran, tmp_path, monkeypatch, option, said
+):
+    def opened(*args, **kwargs):
+        raise AssertionError("read before the options were")
+
+    monkeypatch.setattr("api.screen_file.read_payment_list", opened)
+    if "--columns" in option:
+        monkeypatch.setattr("api.cli.serving.token_store", opened)
+    listed = tmp_path / "发放表.csv"
+    listed.write_text("救助证号,姓名,发放金额\nDB1,刘华,100\n", encoding="utf-8")
+    given = [str(tmp_path / value) if "." in value else value for value in option]
+    result = runner.invoke(app, ["screen", str(listed), "--out", str(tmp_path / "核对.csv"),
+                                 "--db", str(copied(ran, tmp_path) / "doudi.duckdb"), *given])  # fmt: skip
+    shown = result.output.replace("\n", "")
+    assert result.exit_code == 2, shown
+    assert said in shown and "内部错误" not in shown
+    assert not (tmp_path / "核对.csv").exists()
+
+
+@pytest.mark.parametrize(
     ("args", "said"),
     [
         (["synth", "x", "--people", "abc"], "--people 的值无效：abc，应为整数"),
