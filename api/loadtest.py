@@ -42,6 +42,19 @@ class LoadFigure:
     errors: int
 
 
+def require_wrk() -> None:
+    """Refuse when wrk, which drives the load, is not installed (``bench-api`` asks before it
+    writes and runs a county).
+
+    Raises
+    ------
+    DoudiError
+        When wrk is not on the path.
+    """
+    if shutil.which("wrk") is None:
+        raise DoudiError("wrk is not installed (Debian package wrk; `make bench-api` installs it)")
+
+
 def measure_api(db: Path, *, seconds: int, connections: int) -> list[LoadFigure]:
     """Serve ``db`` and drive each scenario with wrk; the figures in scenario order.
 
@@ -66,8 +79,7 @@ def measure_api(db: Path, *, seconds: int, connections: int) -> list[LoadFigure]
     DoudiError
         When wrk is not installed or fails, or the server does not come up.
     """
-    if shutil.which("wrk") is None:
-        raise DoudiError("wrk is not installed (Debian package wrk; `make bench-api` installs it)")
+    require_wrk()
     with opened(db) as storage:
         tokens = {role: storage.tokens.create(name=f"压测-{role}", role=role)
                   for role in ("auditor", "consumer")}  # fmt: skip

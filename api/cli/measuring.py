@@ -89,12 +89,11 @@ def evaluate(
     from models.risk import RiskModel
 
     with errors_reported():
+        used_policy, used_risk = out / "policy.json", out / "risk_model.json"
+        policy = load_policy(used_policy if used_policy.is_file() else "default")
+        risk = RiskModel.load(used_risk if used_risk.is_file() else None)
         con = connect(existing_db(db or out / "doudi.duckdb", "doudi run"))
         scores = evaluate_linking(con, truth, seed=seed)
-        used_policy = out / "policy.json"
-        policy = load_policy(used_policy if used_policy.is_file() else "default")
-        used_risk = out / "risk_model.json"
-        risk = RiskModel.load(used_risk if used_risk.is_file() else None)
         cases = evaluate_cases(con, truth, policy, risk)
     report = {
         "linking": {method: score.as_dict() for method, score in scores.items()},
@@ -120,12 +119,17 @@ def stress(
 ) -> None:
     """压力测试：在各变体县和独立生成器的县上，按疑点类型比较兜底与原版 Splink（同样规则）的
     精确率、召回率和金额。"""
-    from models.evaluation.stress import COUNTIES, stress_matrix
+    from models.evaluation.stress import COUNTIES, OTHER_COUNTIES, stress_matrix
+    from resolver.synthetic.other_county import MIN_PEOPLE
 
     with errors_reported():
         unknown = sorted(set(county or ()) - set(COUNTIES))
         if unknown:
             raise DoudiError(f"unknown counties {unknown}: one of {', '.join(COUNTIES)}")
+        independent = [name for name in county or COUNTIES if name in OTHER_COUNTIES]
+        if independent and people < MIN_PEOPLE:  # refused now, not after the counties before
+            raise DoudiError(f"人数太少：独立生成器的县（{'、'.join(independent)}）至少 "
+                             f"{MIN_PEOPLE} 人，--people 至少 {MIN_PEOPLE}，或用 --county 只测其他县")  # fmt: skip
         results = stress_matrix(
             out, people=people, seed=seed, counties=county or COUNTIES,
             on_county=lambda result: console.print(
@@ -193,11 +197,12 @@ def bench_api(
     workdir: Annotated[Path | None, typer.Option(help="把合成县留在这个文件夹。")] = None,
 ) -> None:
     """用 wrk 在本机压测审核接口，显示每秒请求数和延迟。"""
-    from api.loadtest import measure_api
+    from api.loadtest import measure_api, require_wrk
     from models.pipeline import run_pipeline
     from resolver.synthetic import synthesize
 
     with errors_reported(), tempfile.TemporaryDirectory(prefix="doudi-bench-api-") as scratch:
+        require_wrk()  # before the county is written and run (650,000 people by default)
         if db is None:
             out = workdir or Path(scratch)
             drop = synthesize(out / "county", people=people, seed=seed).drop_dir

@@ -44,6 +44,7 @@ CONTROL_TYPES = (
 )
 POOR_STATUSES = ("未脱贫", "脱贫监测户", "边缘户")
 SEVERE_ANY_LEVEL_TYPES = ("智力", "精神")
+MIN_PEOPLE = 500  # the fewest people a county of this generator has
 
 
 # --------------------------------------------------------------------------- parameters
@@ -1023,8 +1024,8 @@ class _County:
     def __init__(self, people: int, seed: int, region: str, params: CountyParams) -> None:
         if region not in _REGIONS:
             raise ValueError(f"unknown region {region!r}; use one of {sorted(_REGIONS)}")
-        if people < 500:
-            raise ValueError("a county needs at least 500 people")
+        if people < MIN_PEOPLE:
+            raise ValueError(f"a county needs at least {MIN_PEOPLE} people")
         self.people, self.seed = people, seed
         self.region, self.params = _REGIONS[region], params
         self.rng = np.random.default_rng(seed)

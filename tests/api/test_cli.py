@@ -470,6 +470,38 @@ def test_screen_refuses_a_wrong_option_before_it_reads_the_list_or_opens_the_dat
     assert not (tmp_path / "核对.csv").exists()
 
 
+def test_stress_refuses_too_few_people_for_the_independent_counties_before_any_county(tmp_path):
+    """An independent generator's county needs 500 people: refused at once, not as an
+    internal error after the variant counties before it ran."""
+    out = tmp_path / "stress"
+    result = runner.invoke(app, ["stress", "--out", str(out), "--people", "300", "--county",
+                                 "default", "--county", "other_han"])  # fmt: skip
+    shown = result.output.replace("\n", "")
+    assert result.exit_code == 2, shown
+    assert "独立生成器的县（other_han）至少 500 人" in shown
+    assert not out.exists()
+
+
+def test_bench_api_without_wrk_is_refused_before_it_writes_a_county(tmp_path, monkeypatch):
+    monkeypatch.setattr("api.loadtest.shutil.which", lambda name: None)
+    result = runner.invoke(app, ["bench-api", "--people", "200", "--workdir", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "wrk is not installed" in result.output
+    assert not (tmp_path / "county").exists()
+
+
+def test_evaluate_reads_the_runs_policy_before_it_links_anything(tmp_path, monkeypatch):
+    def linked(*args, **kwargs):
+        raise AssertionError("linked before the policy was read")
+
+    monkeypatch.setattr("models.evaluation.linking.evaluate_linking", linked)
+    (tmp_path / "policy.json").write_text("{", encoding="utf-8")
+    connect(tmp_path / "doudi.duckdb").close()
+    result = runner.invoke(app, ["evaluate", "--truth", str(tmp_path), "--out", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "policy.json" in result.output and "内部错误" not in result.output
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [
