@@ -40,10 +40,12 @@ from models.screening import (
     Hold,
     Released,
     cases_of_payees,
+    cases_written_otherwise,
     counted_with_case,
     screen_payments,
     summary,
 )
+from resolver.case_numbers import joined_note
 from resolver.db import column_names, table_names
 from resolver.errors import DoudiError, InputError
 from resolver.funds import fund_categories
@@ -189,10 +191,14 @@ def screen_file(
     payments = read_payment_list(path, vocabulary)
     lines = _in_county(payments.lines, county)
     lines, found_by = _cases_looked_up(con, payments, lines)
+    lines, written_otherwise = cases_written_otherwise(con, lines)
     decisions = screen_payments(con, lines, policy, run_id=run_id,
                                 dismissed=_dismissed(con))  # fmt: skip
     decisions = [_saying_how_found(decision, found_by[decision.line])
                  if decision.line in found_by else decision for decision in decisions]  # fmt: skip
+    decisions = [_saying_how_read(decision, *written_otherwise[decision.line])
+                 if decision.line in written_otherwise else decision
+                 for decision in decisions]  # fmt: skip
     case_nos = lines.column("case_no").to_pylist()
     decisions = carry_releases(decisions, case_nos, released_holds(con), database_key(con))
     counted_on = household_lines(payments)
@@ -204,6 +210,8 @@ def screen_file(
         payments.lines.column("amount").to_pylist(),
     )
     read_as = _read_as(payments)
+    if note := joined_note(list(written_otherwise.values())):
+        read_as["notes"].append(note)
     if found_by:
         unfound = sum(1 for case_no, _ in found_by.values() if case_no is None)
         read_as["notes"].append(f"表中没有救助证号：{len(found_by) - unfound} 行按领款人身份证号或银行账号"
@@ -252,6 +260,14 @@ def _saying_how_found(decision: Decision, found: tuple[str | None, str | None]) 
         holds = tuple(replace(hold, text=f"{hold.text}（表中没有救助证号，按{how}查得案件 {case_no}）")
                       for hold in decision.holds)  # fmt: skip
     return replace(decision, holds=holds)
+
+
+def _saying_how_read(decision: Decision, written: str, on_roster: str) -> Decision:
+    """The decision of a line whose 救助证号 the roster writes otherwise, its holds saying
+    which case it was read as (``cases_written_otherwise``)."""
+    said = f"（救助证号 {written} 按名册中写法相同、领款人也相符的唯一案件 {on_roster} 核对）"
+    return replace(decision, holds=tuple(replace(hold, text=hold.text + said)
+                                         for hold in decision.holds))  # fmt: skip
 
 
 def household_lines(payments: PaymentList) -> dict[int, int]:

@@ -106,6 +106,7 @@ from models.detectors.deceased_paid import MAX_CANDIDATES, source_shown
 from models.graph import last_paid_month
 from models.periods import month_index, month_text
 from models.policy import Policy
+from resolver.case_numbers import joined_otherwise
 from resolver.db import table_names
 from resolver.idcard import mask_id
 from resolver.outputs import (
@@ -549,6 +550,46 @@ def cases_of_payees(con: duckdb.DuckDBPyConnection, lines: pa.Table
     finally:
         con.unregister(_LINES)
     return found
+
+
+def cases_written_otherwise(con: duckdb.DuckDBPyConnection, lines: pa.Table
+                            ) -> tuple[pa.Table, dict[int, tuple[str, str]]]:  # fmt: skip
+    """The lines with the 救助证号 of each line the run's roster writes otherwise taken as
+    the roster's, by the rule a run joins its payments by
+    (``resolver.case_numbers.joined_otherwise``: the number as written on no roster row, its
+    canonical form one roster case's alone, the payee agreeing with that case), so that a
+    list screened before the bank and the month's run take a line for the same case.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+    lines : pa.Table
+        The list's lines: ``case_no`` (as the database holds it: ``<county>/<number>`` in a
+        province's), ``payee_name``, ``payee_id_number``.
+
+    Returns
+    -------
+    tuple of pa.Table and dict
+        The lines, and per line so taken its 救助证号 as written and the roster's.
+    """
+    if "assistance" not in table_names(con):
+        return lines, {}
+    con.register(_LINES, _lines_table(lines))
+    try:
+        joined = joined_otherwise(
+            con,
+            f"SELECT line, '' AS scope, case_no, payee_name, payee_id_number FROM {_LINES}",
+            "SELECT '' AS scope, case_no, name, id_number, covered, relation FROM assistance",
+        )  # fmt: skip
+    finally:
+        con.unregister(_LINES)
+    found = {line: (written, on_roster) for line, written, on_roster
+             in zip(*joined.to_pydict().values(), strict=True)}  # fmt: skip
+    cases = [found[line][1] if line in found else case_no
+             for line, case_no in enumerate(lines.column("case_no").to_pylist())]  # fmt: skip
+    index = lines.column_names.index("case_no")
+    return lines.set_column(index, "case_no", pa.array(cases, pa.string())), found
 
 
 # A covered roster row active in a pay month (m: 'YYYY-MM'); 临时救助 covers no one.

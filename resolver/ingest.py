@@ -49,6 +49,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from resolver.case_numbers import JOINED_NOTE, joined_note, joined_otherwise
 from resolver.db import column_names, connect, table_names, transaction
 from resolver.errors import ROWS_SHOWN, DoudiError, InputError, raise_collected
 from resolver.headers import Vocabulary, hint_passed_over, load_vocabulary, name_hint
@@ -446,6 +447,7 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     unsorted = _stored_out_of_order(sorted(in_kept, key=lambda source: source.number) + stored)
     outcomes.sort(key=lambda outcome: order[outcome.path])
     sources = [source for outcome in outcomes for source in outcome.sources]
+    _cases_written_otherwise(con, sources)
     _summary_sheets_read_once(con, sources, data_dir)
     _payments_read_once(con, sources, data_dir)
     _snapshot_rows_read_once(con, sources, data_dir)
@@ -803,18 +805,9 @@ def _number_by_county_column(con: duckdb.DuckDBPyConnection, sources: list[Sourc
     changes (a county's own files often carry their county's name). A sheet named for one of
     the counties the drop's rows name (a 残联 workbook of a sheet per 区县) gives that county to
     its rows that name none."""
-    named = {source.number: _row_counties(source) for source in sources}
-    found = pa.chunked_array([county for county in named.values() if county is not None],
-                             pa.string())  # fmt: skip
-    known = pc.unique(found.filter(pc.is_valid(found)))
-    if len(known) < 2:
+    named = _county_column_counties(sources)
+    if not named:
         return []
-    for source in sources:  # a sheet per county: its name is its rows' county
-        sheet = county_values(pa.array([source.sheet or ""]))[0].as_py()
-        if sheet in known.to_pylist():
-            county = named[source.number]
-            named[source.number] = (pa.array([sheet] * source.raw.num_rows, pa.string())
-                                    if county is None else pc.fill_null(county, sheet))  # fmt: skip
     errors = []
     for source in sources:
         county = named[source.number]
@@ -845,6 +838,26 @@ def _number_by_county_column(con: duckdb.DuckDBPyConnection, sources: list[Sourc
                     "AND f.row_no = c.row_no", [name])  # fmt: skip
         con.unregister("_row_county")
     return []
+
+
+def _county_column_counties(sources: list[Source]) -> dict[int, pa.Array | None]:
+    """The county of each raw row of each table (by ``source_no``; None for a table naming
+    none) when the drop's rows name two or more counties in a county column, a sheet named
+    for one of them giving it to its rows that name none (``_number_by_county_column``);
+    empty when they name fewer."""
+    named = {source.number: _row_counties(source) for source in sources}
+    found = pa.chunked_array([county for county in named.values() if county is not None],
+                             pa.string())  # fmt: skip
+    known = pc.unique(found.filter(pc.is_valid(found)))
+    if len(known) < 2:
+        return {}
+    for source in sources:  # a sheet per county: its name is its rows' county
+        sheet = county_values(pa.array([source.sheet or ""]))[0].as_py()
+        if sheet in known.to_pylist():
+            county = named[source.number]
+            named[source.number] = (pa.array([sheet] * source.raw.num_rows, pa.string())
+                                    if county is None else pc.fill_null(county, sheet))  # fmt: skip
+    return named
 
 
 def _row_counties(source: Source) -> pa.Array | None:
@@ -2250,6 +2263,84 @@ def _record_key(source: Source) -> pa.Array:
 
 
 UNKNOWN_CASE = "case_not_in_roster"
+WRITTEN_OTHERWISE = "case_no_written_otherwise"
+
+
+def _cases_written_otherwise(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
+    """Payment lines whose 救助证号 the roster writes otherwise taken as the roster's case
+    (``resolver.case_numbers.joined_otherwise``: the canonical form one roster case's alone,
+    within the line's county, the payee agreeing), in the stored table and in their table's
+    rows, each with a finding showing the roster's number, the table noting how many. Done
+    before payments listed twice are read once, so that a bank's ``121`` beside the
+    ledger's ``000121`` is one line."""
+    if not {"assistance", "payments"} <= set(table_names(con)):
+        return
+    con.register("_row_county", _county_rows(sources))
+    scope = "coalesce(t.county, c.county, '')"
+    within = "LEFT JOIN _row_county c ON c.source_no = t.source_no AND c.row_no = t.row_no"
+    try:
+        joined = joined_otherwise(
+            con,
+            f"SELECT {{'source_no': t.source_no, 'row_no': t.row_no, 'record_id': t.record_id}} "
+            f"AS line, {scope} AS scope, case_no, payee_name, payee_id_number FROM payments t "
+            f"{within}",
+            f"SELECT {scope} AS scope, case_no, name, id_number, covered, relation "
+            f"FROM assistance t {within}",
+        )  # fmt: skip
+    finally:
+        con.unregister("_row_county")
+    if not joined.num_rows:
+        return
+    keys = joined["line"].combine_chunks()
+    found = pa.table({**{name: keys.field(name) for name in ("source_no", "row_no", "record_id")},
+                      "written": joined["written"], "on_roster": joined["on_roster"]})  # fmt: skip
+    con.register("_joined", found)
+    con.execute("UPDATE payments p SET case_no = j.on_roster FROM _joined j WHERE "
+                "p.source_no = j.source_no AND p.row_no = j.row_no AND p.record_id = j.record_id")  # fmt: skip
+    con.unregister("_joined")
+    for source in (source for source in sources if source.registry.name == "payments"):
+        _joined_in(source, found.filter(pc.equal(found["source_no"], source.number)))
+
+
+def _county_rows(sources: list[Source]) -> pa.Table:
+    """The county each raw row names in a county column of a drop naming two or more
+    (``_county_column_counties``): ``source_no``, ``row_no``, ``county``."""
+    named = {number: county for number, county in _county_column_counties(sources).items()
+             if county is not None}  # fmt: skip
+    of_county = [source for source in sources if source.number in named]
+    return pa.table({
+        "source_no": pa.array([source.number for source in of_county
+                               for _ in range(source.raw.num_rows)], pa.int64()),
+        "row_no": pa.chunked_array([source.raw["row_no"].combine_chunks() for source in of_county],
+                                   pa.int64()),
+        "county": pa.chunked_array([named[source.number] for source in of_county], pa.string()),
+    })  # fmt: skip
+
+
+def _line_keys(table: pa.Table) -> pa.ChunkedArray:
+    """Each payment line's row and record id, one text (a row of a ledger with a column per
+    month is a line per month)."""
+    return pc.binary_join_element_wise(table["row_no"].cast(pa.string()), table["record_id"], "\t")
+
+
+def _joined_in(source: Source, joined: pa.Table) -> None:
+    """A payments table's rows of ``joined`` (``row_no``, ``record_id``, ``written``,
+    ``on_roster``) given the roster's 救助证号, each with a finding, and the table's note."""
+    if not joined.num_rows:
+        return
+    table = source.normalised
+    at = pc.index_in(_line_keys(table), _line_keys(joined))
+    on_roster = joined["on_roster"].take(at)
+    case_no = pc.coalesce(on_roster, table["case_no"])
+    source.normalised = table.set_column(table.column_names.index("case_no"), "case_no", case_no)
+    flagged = pc.if_else(pc.is_valid(at), WRITTEN_OTHERWISE, pa.scalar(None, pa.string()))
+    shown = pc.binary_join_element_wise(table["case_no"], "（名册：", on_roster, "）", "")
+    columns = {name: table[name] for name in ("record_id", "row_no")}
+    finding = findings_of(source.registry, "case_no", flagged.combine_chunks(),
+                          shown.combine_chunks(), columns)  # fmt: skip
+    source.findings.append(_numbered(finding, source.number, 2))
+    pairs = zip(joined["written"].to_pylist(), joined["on_roster"].to_pylist(), strict=True)
+    source.notes.append(joined_note(list(pairs)))
 
 
 # Dates of what has happened (a birth, an entry into assistance, a certificate issued, a
@@ -2494,8 +2585,8 @@ def _previous_files(con: duckdb.DuckDBPyConnection, files: list[Path], data_dir:
         before = json.loads(stored) if stored is not None else None
         if before is not None and before["dated"] != (path in dated):
             continue  # a sibling came or went: its derived record ids are named otherwise now
-        if before is not None and _lost_rows_to_others(before):
-            continue  # what it lost depends on the other files, as they are now
+        if before is not None and _drawn_against_others(before):
+            continue  # what it lost, or which cases it paid, depends on the other files now
         if before is not None and before["sha256"] == sha256:
             found[path] = _Previous(sha256, before)
         elif before is not None and _only_added_to(content, before):
@@ -2507,12 +2598,15 @@ def _previous_files(con: duckdb.DuckDBPyConnection, files: list[Path], data_dir:
     return found
 
 
-def _lost_rows_to_others(stored: dict) -> bool:
+def _drawn_against_others(stored: dict) -> bool:
     """Whether a file the last ingest read lost rows to another table of the drop, that
     lists them too (``_payments_read_once``, ``_summary_sheets_read_once``,
-    ``_snapshot_rows_read_once``)."""
-    return any(reason.startswith((READ_ELSEWHERE, LISTED_ELSEWHERE))
-               for meta in stored["sources"] for _, reason in meta["skipped"])  # fmt: skip
+    ``_snapshot_rows_read_once``), or had lines taken as the roster's cases written otherwise
+    (``_cases_written_otherwise``)."""
+    metas = stored["sources"]
+    lost = any(reason.startswith((READ_ELSEWHERE, LISTED_ELSEWHERE))
+               for meta in metas for _, reason in meta["skipped"])  # fmt: skip
+    return lost or any(note.startswith(JOINED_NOTE) for meta in metas for note in meta["notes"])
 
 
 def _only_added_to(content: bytes, stored: dict) -> bool:

@@ -1384,3 +1384,44 @@ def test_a_stale_month_files_line_of_several_months_keeps_its_length(tmp_path):
     assert con.execute("SELECT record_id, pay_month, pay_month_last FROM payments "
                        "WHERE record_id IN ('P3', 'P4') ORDER BY 1").fetchall() == [
         ("P3", "2025-11", "2025-11"), ("P4", "2025-11", "2026-01")]  # fmt: skip
+
+
+WRITTEN_ROSTER = [["记录编号", "区县", "救助证号", "姓名", "救助类型", "是否保障对象", "纳入日期"],
+                  ["A1", "大姚县", "000121", "刘华", "低保", "是", "2023-01-05"],
+                  ["A2", "姚安县", "000122", "王丽", "低保", "是", "2023-01-05"]]  # fmt: skip
+WRITTEN_PAYMENTS = [["记录编号", "区县", "救助证号", "领款人姓名", "发放月份", "发放金额（元）"],
+                    ["P1", "大姚县", "121", "刘华", "2024-03", "350"],
+                    ["P2", "姚安县", "122", "王丽", "2024-03", "350"],
+                    ["P3", "大姚县", "122", "王丽", "2024-03", "350"]]  # fmt: skip
+
+
+def test_a_payment_s_case_number_written_otherwise_joins_within_its_county_and_is_read_again(
+    tmp_path,
+):
+    # a county column's counties keep their numbers apart: 大姚县's 122 is not 姚安县's
+    # 000122, though its payee is that case's member; a file so joined is read again, as its
+    # rows depend on the roster (until 2026-12-07 no line joined: case_not_in_roster each)
+    drop = _drop(tmp_path, {"救助对象.csv": WRITTEN_ROSTER, "发放记录.csv": WRITTEN_PAYMENTS})
+    con = ingest(tmp_path)
+    cases = con.execute("SELECT record_id, case_no FROM payments ORDER BY 1").fetchall()
+    assert [case_no for _, case_no in cases] == ["大姚县/000121", "大姚县/122", "姚安县/000122"]
+    found = con.execute("SELECT record_id, problem, raw_value FROM dq_findings "
+                        "WHERE registry = 'payments' ORDER BY 1").fetchall()  # fmt: skip
+    assert found == [("大姚县/P1", "case_no_written_otherwise", "121（名册：000121）"),
+                     ("大姚县/P3", "case_not_in_roster", "122"),
+                     ("姚安县/P2", "case_no_written_otherwise", "122（名册：000122）")]  # fmt: skip
+    ingest_drop(con, drop)
+    assert _not_read_again(con) == []  # a county column's drop is read again whole
+
+
+def test_a_file_whose_lines_joined_a_case_written_otherwise_is_read_again(tmp_path):
+    roster = [[cell for index, cell in enumerate(row) if index != 1] for row in WRITTEN_ROSTER]
+    payments = [[cell for index, cell in enumerate(row) if index != 1]
+                for row in WRITTEN_PAYMENTS[:2]]  # fmt: skip
+    drop = _drop(tmp_path, {"救助对象.csv": roster, "发放记录.csv": payments})
+    con = ingest(tmp_path)
+    ingest_drop(con, drop)
+    assert _not_read_again(con) == ["救助对象.csv"]
+    fresh = connect(tmp_path / "fresh.duckdb")
+    ingest_drop(fresh, drop)
+    assert _stored(con) == _stored(fresh)
