@@ -265,7 +265,8 @@ def _saying_how_found(decision: Decision, found: tuple[str | None, str | None]) 
 def _saying_how_read(decision: Decision, written: str, on_roster: str) -> Decision:
     """The decision of a line whose 救助证号 the roster writes otherwise, its holds saying
     which case it was read as (``cases_written_otherwise``)."""
-    said = f"（救助证号 {written} 按名册中写法相同、领款人也相符的唯一案件 {on_roster} 核对）"
+    said = (f"（救助证号 {written} 与名册中唯一一个案件 {on_roster} 去掉前导 0、连字符等后相同、"
+            "领款人也相符，按该案件核对）")  # fmt: skip
     return replace(decision, holds=tuple(replace(hold, text=hold.text + said)
                                          for hold in decision.holds))  # fmt: skip
 

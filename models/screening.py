@@ -557,8 +557,10 @@ def cases_written_otherwise(con: duckdb.DuckDBPyConnection, lines: pa.Table
     """The lines with the 救助证号 of each line the run's roster writes otherwise taken as
     the roster's, by the rule a run joins its payments by
     (``resolver.case_numbers.joined_otherwise``: the number as written on no roster row, its
-    canonical form one roster case's alone, the payee agreeing with that case), so that a
-    list screened before the bank and the month's run take a line for the same case.
+    canonical form one roster case's alone and written so alone in the list, the case not
+    paid in the line's month under another writing, the payee a covered member or the head
+    of the case not exited by then), so that a list screened before the bank and the
+    month's run take a line for the same case.
 
     Parameters
     ----------
@@ -566,7 +568,7 @@ def cases_written_otherwise(con: duckdb.DuckDBPyConnection, lines: pa.Table
         The run's database.
     lines : pa.Table
         The list's lines: ``case_no`` (as the database holds it: ``<county>/<number>`` in a
-        province's), ``payee_name``, ``payee_id_number``.
+        province's), ``pay_month``, ``pay_month_last``, ``payee_name``, ``payee_id_number``.
 
     Returns
     -------
@@ -579,8 +581,10 @@ def cases_written_otherwise(con: duckdb.DuckDBPyConnection, lines: pa.Table
     try:
         joined = joined_otherwise(
             con,
-            f"SELECT line, '' AS scope, case_no, payee_name, payee_id_number FROM {_LINES}",
-            "SELECT '' AS scope, case_no, name, id_number, covered, relation FROM assistance",
+            f"SELECT line, '' AS file, '' AS scope, case_no, pay_month, pay_month_last, "
+            f"payee_name, payee_id_number FROM {_LINES}",
+            "SELECT '' AS scope, case_no, name, id_number, covered, relation, end_date "
+            "FROM assistance",
         )  # fmt: skip
     finally:
         con.unregister(_LINES)

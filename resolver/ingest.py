@@ -447,9 +447,9 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     unsorted = _stored_out_of_order(sorted(in_kept, key=lambda source: source.number) + stored)
     outcomes.sort(key=lambda outcome: order[outcome.path])
     sources = [source for outcome in outcomes for source in outcome.sources]
-    _cases_written_otherwise(con, sources)
     _summary_sheets_read_once(con, sources, data_dir)
     _payments_read_once(con, sources, data_dir)
+    _cases_written_otherwise(con, sources)
     _snapshot_rows_read_once(con, sources, data_dir)
     skips += [skip for outcome in outcomes for skip in outcome.skips]
     errors = county_errors + [error for outcome in outcomes for error in outcome.errors]
@@ -2271,8 +2271,9 @@ def _cases_written_otherwise(con: duckdb.DuckDBPyConnection, sources: list[Sourc
     (``resolver.case_numbers.joined_otherwise``: the canonical form one roster case's alone,
     within the line's county, the payee agreeing), in the stored table and in their table's
     rows, each with a finding showing the roster's number, the table noting how many. Done
-    before payments listed twice are read once, so that a bank's ``121`` beside the
-    ledger's ``000121`` is one line."""
+    after payments listed twice are read once, over the lines kept (a bank's ``121`` beside
+    the ledger's ``000121`` of the same month joins nothing, and is no copy of it), each
+    table's file its ``file``."""
     if not {"assistance", "payments"} <= set(table_names(con)):
         return
     con.register("_row_county", _county_rows(sources))
@@ -2282,9 +2283,9 @@ def _cases_written_otherwise(con: duckdb.DuckDBPyConnection, sources: list[Sourc
         joined = joined_otherwise(
             con,
             f"SELECT {{'source_no': t.source_no, 'row_no': t.row_no, 'record_id': t.record_id}} "
-            f"AS line, {scope} AS scope, case_no, payee_name, payee_id_number FROM payments t "
-            f"{within}",
-            f"SELECT {scope} AS scope, case_no, name, id_number, covered, relation "
+            f"AS line, t.source_no // {SHEETS_PER_FILE} AS file, {scope} AS scope, case_no, "
+            f"pay_month, pay_month_last, payee_name, payee_id_number FROM payments t {within}",
+            f"SELECT {scope} AS scope, case_no, name, id_number, covered, relation, end_date "
             f"FROM assistance t {within}",
         )  # fmt: skip
     finally:

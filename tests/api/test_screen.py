@@ -578,12 +578,12 @@ def test_a_list_screened_before_the_bank_joins_as_the_run_does_and_keeps_its_tex
     # payee is no member of it stays held so
     import duckdb
 
-    roster = _roster(("000121", 1), ("000122", 2))
-    _, db = _run(tmp_path, roster, _paid("000121", 1, range(1, 7)) + _paid("000122", 2, range(1, 7)),
-                 _died(1))  # fmt: skip
+    roster = _roster(("000121", 1), ("000122", 2), ("000123", 3))
+    paid = "".join(_paid(f"00012{n}", n, range(1, 7)) for n in (1, 2, 3))
+    _, db = _run(tmp_path, roster, paid, _died(1))
     source, out = tmp_path / "2024年7月发放表.csv", tmp_path / "审核.csv"
     source.write_text("救助证号,户主姓名,发放月份,实发金额\n121,人1,2024-07,412.00\n"
-                      "122,人2,2024-07,412.00\n0122,人9,2024-07,412.00\n", encoding="utf-8")  # fmt: skip
+                      "122,人2,2024-07,412.00\n0123,人9,2024-07,412.00\n", encoding="utf-8")  # fmt: skip
     with duckdb.connect(db, read_only=True) as con:
         screening = screen_file(con, source)
     kinds = [[hold.kind for hold in decision.holds] for decision in screening.decisions]
@@ -591,12 +591,38 @@ def test_a_list_screened_before_the_bank_joins_as_the_run_does_and_keeps_its_tex
     assert (
         screening.decisions[0]
         .holds[0]
-        .text.endswith("（救助证号 121 按名册中写法相同、领款人也相符的唯一案件 000121 核对）")
+        .text.endswith(
+            "（救助证号 121 与名册中唯一一个案件 000121 去掉前导 0、连字符等后相同、领款人也相符，按该案件核对）"
+        )
     )
     assert (
-        "：2 行按名册中写法相同、领款人也相符的唯一案件对应（如 121 即名册的 000121）"
+        "：2 行与名册中唯一一个案件去掉前导 0、连字符等后相同、领款人也相符，按该案件读取（如 121 即名册的 000121）"
         in "".join(screening.summary["notes"])
     )
     write_screened(screening, out)
     with out.open(encoding="utf-8", newline="") as file:
-        assert [row[0] for row in csv.reader(file)][1:] == ["121", "122", "0122"]
+        assert [row[0] for row in csv.reader(file)][1:] == ["121", "122", "0123"]
+
+
+def test_a_split_off_household_s_new_number_stays_paid_in_two_cases(tmp_path):
+    # a review of 2026-12-07: 人3, covered on live DB-2-15, has her own new DB-21-5 (not in
+    # the run); the list pays both. DB-21-5 was read as DB-2-15 (both DB215): the true hold
+    # (人3 paid in two cases) was lost and DB-2-15's right line held for its amount
+    import duckdb
+
+    from tests.models.test_case_numbers import ROSTER_HEAD, _id
+
+    roster = ROSTER_HEAD + "".join(
+        f"A{n},{case},人{n},{_id(n)},{relation},低保,B,是,{size},2022-01-01,\n"
+        for n, case, relation, size in ((1, "DB-2-15", "本人", 2), (3, "DB-2-15", "女儿", 2),
+                                        (2, "DB-3-3", "本人", 1), (9, "DB-9-9", "本人", 1)))  # fmt: skip
+    paid = "".join(f"F1{m},DB-2-15,人1,{_id(1)},2024-{m:02d},824.00\n" for m in range(1, 7))
+    _, db = _run(tmp_path, roster, paid + _paid("DB-3-3", 2, range(1, 7), with_id=True), _died(9))
+    source = tmp_path / "2024年7月发放表.csv"
+    source.write_text("救助证号,领款人姓名,领款人身份证号码,发放月份,实发金额\n"
+                      f"DB-2-15,人1,{_id(1)},2024-07,824.00\nDB-3-3,人2,{_id(2)},2024-07,412.00\n"
+                      f"DB-21-5,人3,{_id(3)},2024-07,412.00\n", encoding="utf-8")  # fmt: skip
+    with duckdb.connect(db, read_only=True) as con:
+        screening = screen_file(con, source)
+    assert [[hold.kind for hold in decision.holds] for decision in screening.decisions] == [
+        [], [], ["twice"]]  # fmt: skip

@@ -1,8 +1,10 @@
 """A payment line's 救助证号 written otherwise than the roster's (``resolver.case_numbers``),
 on tiny inline drops run end to end (a list screened against such a run:
 ``tests.api.test_screen``): zeros a bank's
-workbook dropped and dashes a ledger added join the roster's case where the payee agrees;
-numbers alike only without their dashes, or alike to two roster cases, join nothing."""
+workbook dropped and dashes a ledger added join the roster's case where the payee, a
+covered member or the head, agrees; numbers alike only without the dashes the roster writes,
+alike to two roster cases, or paid in a month the roster's number is paid too, join
+nothing (``joined_otherwise`` itself on inline lines)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import duckdb
 
 from models.pipeline import run_pipeline
 from models.policy import load_policy
+from resolver.case_numbers import joined_otherwise
 from resolver.idcard import check_char
 from resolver.settings import LinkSettings
 
@@ -42,8 +45,10 @@ def _died(n: int) -> str:
     return DEATHS_HEAD + f"D{n},人{n},{_id(n)},2024-03-20,公安\n"
 
 
-def _run(tmp_path, roster: str, payments: str, deaths: str) -> tuple[list[dict], str]:
-    """The leads of a run of the drop, and its database."""
+def _run(tmp_path, roster: str, payments: str, deaths: str, bank: str | None = None
+         ) -> tuple[list[dict], str]:  # fmt: skip
+    """The leads of a run of the drop (a bank's file of payments beside the ledger when
+    ``bank``), and its database."""
     drop, out = tmp_path / "drop", tmp_path / "out"
     drop.mkdir()
     files = {
@@ -51,6 +56,8 @@ def _run(tmp_path, roster: str, payments: str, deaths: str) -> tuple[list[dict],
         "发放记录.csv": PAYMENTS_HEAD + payments,
         "死亡人员.csv": deaths,
     }
+    if bank is not None:
+        files["银行代发明细.csv"] = PAYMENTS_HEAD + bank
     for name, text in files.items():
         (drop / name).write_text(text, encoding="utf-8")
     result = run_pipeline(drop, out, policy=load_policy(), settings=LinkSettings())
@@ -96,7 +103,7 @@ def test_numbers_a_bank_s_workbook_stripped_of_zeros_give_the_same_death_lead(tm
     assert len(found) == 12
     assert ("F11211", "case_no_written_otherwise", "121（名册：000121）") in found
     assert (
-        "：12 行按名册中写法相同、领款人也相符的唯一案件对应（如 121 即名册的 000121）"
+        "：12 行与名册中唯一一个案件去掉前导 0、连字符等后相同、领款人也相符，按该案件读取（如 121 即名册的 000121）"
         in _notes(db)
     )
 
@@ -133,3 +140,98 @@ def test_a_number_alike_to_two_roster_cases_joins_neither(tmp_path):
                      _died(1))  # fmt: skip
     assert leads == []
     assert {problem for _, problem, _ in _findings(db)} == {"case_not_in_roster"}
+
+
+def _member(record: str, case: str, n: int, relation: str, covered: str, ended: str = "") -> str:
+    """A roster row of 人n in ``case``, 2 members, ``ended`` its 退出日期."""
+    return f"{record},{case},人{n},{_id(n)},{relation},低保,B,{covered},2,2022-01-01,{ended}\n"
+
+
+def test_a_bank_s_file_beside_the_ledger_of_the_same_months_counts_each_month_once(tmp_path):
+    # a review of 2026-12-07: the bank's 1 (its payee IDs given, the ledger's not, so no
+    # month was a copy) joined the ledger's 000001 and each month counted twice, the death
+    # 1,648.00 元; a case paid under its roster number in a month joins no line of that month
+    roster = _roster(("000001", 1), ("000002", 2))
+    ledger = _paid("000001", 1, range(1, 7)) + _paid("000002", 2, range(1, 7))
+    bank = _paid("1", 1, range(1, 7), with_id=True) + _paid("2", 2, range(1, 7), with_id=True)
+    leads, db = _run(tmp_path, roster, ledger, _died(1), bank)
+    assert _deaths(leads) == DEATH_LEAD
+    assert {(value, problem) for _, problem, value in _findings(db)} == {
+        ("1", "case_not_in_roster"), ("2", "case_not_in_roster")}  # fmt: skip
+
+
+def test_a_payee_listed_on_the_case_but_not_covered_joins_nothing(tmp_path):
+    # a review of 2026-12-07: 人3, listed (not covered) on 人1's DB-11-6, collects the closed
+    # DB-1-16 with her ID; the line joined DB-11-6 and 人1's death raised 600.00 元 and a
+    # payment_mismatch of 900.00 元 (the roster writes dashes: they are kept now, too)
+    roster = ROSTER_HEAD + (_member("A1", "DB-11-6", 1, "本人", "是")
+                            + _member("A3", "DB-11-6", 3, "女儿", "否")
+                            + _member("A2", "DB-2-2", 2, "本人", "是").replace(",2,2022", ",1,2022"))  # fmt: skip
+    payments = (_paid("DB-11-6", 1, range(1, 4), with_id=True) + _paid("DB-2-2", 2, range(1, 7))
+                + "".join(f"G{m},DB-1-16,人3,{_id(3)},2024-{m:02d},300.00\n" for m in range(1, 7)))  # fmt: skip
+    leads, db = _run(tmp_path, roster, payments, _died(1))
+    assert leads == []
+    assert {(problem, value) for record, problem, value in _findings(db) if record.startswith("G")} == {
+        ("case_not_in_roster", "DB-1-16")}  # fmt: skip
+
+
+def test_a_household_split_off_paid_under_its_new_number_joins_nothing(tmp_path):
+    # a review of 2026-12-07: 人3 left DB-2-15 on 2024-01-31 (her row kept, with its 退出日期)
+    # for her own DB-21-5, not yet on the roster; both are DB215 without dashes and her ID is
+    # on DB-2-15's rows, so DB-21-5's lines joined DB-2-15: a false payment_mismatch of
+    # 2,060.00 元 on a case paid right
+    roster = ROSTER_HEAD + "".join(
+        f"A{n},{case},人{n},{_id(n)},{relation},低保,B,是,1,2022-01-01,{ended}\n"
+        for n, case, relation, ended in ((1, "DB-2-15", "本人", ""), (3, "DB-2-15", "女儿", "2024-01-31"),
+                                         (2, "DB-3-3", "本人", ""), (9, "DB-9-9", "本人", "")))  # fmt: skip
+    payments = (f"F11,DB-2-15,人1,{_id(1)},2024-01,824.00\n" + _paid("DB-2-15", 1, range(2, 7), with_id=True)
+                + _paid("DB-3-3", 2, range(1, 7), with_id=True) + _paid("DB-9-9", 9, range(1, 7), with_id=True)
+                + _paid("DB-21-5", 3, range(2, 7), with_id=True))  # fmt: skip
+    leads, db = _run(tmp_path, roster, payments, _died(9).replace("2024-03-20", "2024-06-20"))
+    assert leads == []
+    assert {problem for _, problem, _ in _findings(db)} == {"case_not_in_roster"}
+
+
+def _joined(lines: list[tuple], roster: list[tuple]) -> list[tuple[str, str, str]]:
+    """``joined_otherwise`` of inline lines (line, file, case_no, pay_month, payee_name,
+    payee_id_number) and roster rows (case_no, name, id_number, covered, relation, end_date)."""
+    with duckdb.connect() as con:
+        con.execute("CREATE TABLE l (line VARCHAR, file VARCHAR, case_no VARCHAR, pay_month VARCHAR, "
+                    "payee_name VARCHAR, payee_id_number VARCHAR)")  # fmt: skip
+        con.execute("CREATE TABLE r (case_no VARCHAR, name VARCHAR, id_number VARCHAR, covered VARCHAR, "
+                    "relation VARCHAR, end_date DATE)")  # fmt: skip
+        con.executemany("INSERT INTO l VALUES (?, ?, ?, ?, ?, ?)", lines)
+        con.executemany("INSERT INTO r VALUES (?, ?, ?, ?, ?, ?)", roster)
+        found = joined_otherwise(con, "SELECT *, '' AS scope, NULL AS pay_month_last FROM l",
+                                 "SELECT *, '' AS scope FROM r")  # fmt: skip
+        return list(zip(*found.to_pydict().values(), strict=True))
+
+
+JOIN_ROSTER = [("000121", "人1", "ID1", "yes", "head", None), ("000121", "人3", "ID3", "no", "child", None),
+               ("000121", "人4", "ID4", "yes", "child", "2024-02-29")]  # fmt: skip
+
+
+def test_a_line_joins_only_where_its_case_is_paid_under_no_other_writing_to_a_member_in_cover():
+    lines = [
+        ("a", "ledger", "000121", "2024-01", "人1", "ID1"),
+        ("b", "bank", "121", "2024-01", "人1", "ID1"),  # the ledger pays the case that month
+        ("c", "bank", "121", "2024-02", "人1", "ID1"),  # joins
+        ("d", "bank", "121", "2024-02", "人3", "ID3"),  # listed, not covered
+        ("e", "bank", "121", "2024-03", "人4", "ID4"),  # exited in February
+        ("f", "bank", "121", "2024-03", "人4", None),  # by name: exited in February
+        ("g", "bank", "121", "2024-02", "人4", "ID4"),  # joins: before she exited
+        ("h", "list", "121", "2024-03", "人1", "ID1"),  # its file writes the case two ways
+        ("i", "list", "0121", "2024-04", "人1", "ID1"),
+    ]
+    assert _joined(lines, JOIN_ROSTER) == [("c", "121", "000121"), ("g", "121", "000121")]
+
+
+def test_a_roster_writing_dashes_keeps_them_apart():
+    # DB-21-5 (a new case, a household split off) is not the roster's DB-2-15, though both
+    # are DB215; DB.02.15 is DB-2-15 written otherwise
+    roster = [("DB-2-15", "人1", "ID1", "yes", "head", None)]
+    lines = [
+        ("a", "f", "DB-21-5", "2024-02", "人1", "ID1"),
+        ("b", "g", "DB.02.15", "2024-03", "人1", "ID1"),
+    ]
+    assert _joined(lines, roster) == [("b", "DB.02.15", "DB-2-15")]
