@@ -1425,3 +1425,21 @@ def test_a_file_whose_lines_joined_a_case_written_otherwise_is_read_again(tmp_pa
     fresh = connect(tmp_path / "fresh.duckdb")
     ingest_drop(fresh, drop)
     assert _stored(con) == _stored(fresh)
+
+
+def test_lines_read_once_as_another_file_s_are_not_noted_as_joined_written_otherwise(tmp_path):
+    # two bank files of March, one repeating the other: its lines are read once, then the
+    # kept file's join 000121; until a review of 2026-12-07 they joined before, and the
+    # repeating file's note counted its lines not read as joined
+    roster = [[cell for index, cell in enumerate(row) if index != 1] for row in WRITTEN_ROSTER]
+    bank = [[cell for index, cell in enumerate(row) if index != 1] for row in WRITTEN_PAYMENTS[:3]]
+    again = [bank[0]] + [["Q" + row[0][1:], *row[1:]] for row in bank[1:]]
+    _drop(tmp_path, {"救助对象.csv": roster, "2024年3月代发.csv": bank, "代发明细.csv": again})
+    con = ingest(tmp_path)
+    notes = dict(
+        con.execute("SELECT file, notes FROM ingest_sources WHERE registry = 'payments'").fetchall()
+    )
+    assert "：2 行与名册中" in notes["2024年3月代发.csv"]
+    assert "与名册中" not in notes["代发明细.csv"]
+    assert con.execute("SELECT record_id, case_no FROM payments ORDER BY 1").fetchall() == [
+        ("P1", "000121"), ("P2", "000122")]  # fmt: skip
