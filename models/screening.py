@@ -552,6 +552,11 @@ def cases_of_payees(con: duckdb.DuckDBPyConnection, lines: pa.Table
     return found
 
 
+# A number's county in a province's database, where numbers are ``<county>/<number>``
+# (``resolver.ingest``); '' in a county's: each county's roster judged apart, as a run does.
+_PREFIX = "CASE WHEN contains(case_no, '/') THEN split_part(case_no, '/', 1) ELSE '' END"
+
+
 def cases_written_otherwise(con: duckdb.DuckDBPyConnection, lines: pa.Table
                             ) -> tuple[pa.Table, dict[int, tuple[str, str]]]:  # fmt: skip
     """The lines with the 救助证号 of each line the run's roster writes otherwise taken as
@@ -581,10 +586,10 @@ def cases_written_otherwise(con: duckdb.DuckDBPyConnection, lines: pa.Table
     try:
         joined = joined_otherwise(
             con,
-            f"SELECT line, '' AS file, '' AS scope, case_no, pay_month, pay_month_last, "
+            f"SELECT line, '' AS file, {_PREFIX} AS scope, case_no, pay_month, pay_month_last, "
             f"payee_name, payee_id_number FROM {_LINES}",
-            "SELECT '' AS scope, case_no, name, id_number, covered, relation, end_date "
-            "FROM assistance",
+            f"SELECT {_PREFIX} AS scope, case_no, name, id_number, covered, relation, start_date, "
+            "end_date FROM assistance",
         )  # fmt: skip
     finally:
         con.unregister(_LINES)

@@ -43,7 +43,7 @@ from resolver.idcard import mask_typed
 # How the note on a table whose lines were joined through their canonical form begins
 # (``joined_note``): such a table's rows depend on the roster, and it is read again at the
 # next ingest (``resolver.ingest``).
-JOINED_NOTE = "救助证号的写法与救助对象名册不同（去掉了数字前的 0，或加减了连字符、空格等）"
+JOINED_NOTE = "救助证号的写法与救助对象名册不同（去掉了数字前的 0，或增删了连字符、空格等）"
 
 # A whole number a spreadsheet wrote as a decimal (121.0).
 _AS_DECIMAL = r"^([0-9]+)\.0+$"
@@ -104,7 +104,7 @@ def joined_otherwise(con: duckdb.DuckDBPyConnection, lines: str, roster: str) ->
         month's line), ``payee_name``, ``payee_id_number``.
     roster : str
         SQL of the roster's rows: ``scope``, ``case_no``, ``name``, ``id_number``,
-        ``covered`` (``yes``), ``relation`` (``head``) and ``end_date``.
+        ``covered`` (``yes``), ``relation`` (``head``), ``start_date`` and ``end_date``.
 
     Returns
     -------
@@ -151,9 +151,10 @@ def joined_otherwise(con: duckdb.DuckDBPyConnection, lines: str, roster: str) ->
             SELECT 1 FROM mixed p WHERE p.scope = u.scope AND p.canonical = u.canonical
                 AND p.case_no <> u.case_no AND (u.pay_month IS NULL OR p.pay_month IS NULL
                     OR (p.pay_month <= u.month_last AND u.pay_month <= p.month_last)))
-          AND EXISTS (  -- the payee a covered member or the head, not exited by then
+          AND EXISTS (  -- the payee a covered member or the head, in the case by then
             SELECT 1 FROM roster r WHERE r.scope = u.scope AND r.case_no = u.on_roster
                 AND (r.covered = 'yes' OR r.relation = 'head')
+                AND (r.start_date IS NULL OR strftime(r.start_date, '%Y-%m') <= u.pay_month)
                 AND (r.end_date IS NULL OR strftime(r.end_date, '%Y-%m') >= u.month_last)
                 AND (u.payee_id_number = r.id_number
                      OR (u.payee_id_number IS NULL AND u.payee_name = r.name)))
@@ -177,12 +178,12 @@ def joined_note(joined: list[tuple[str, str]]) -> str | None:
     Examples
     --------
     >>> joined_note([("121", "000121"), ("DB-01", "DB01")])
-    '救助证号的写法与救助对象名册不同（去掉了数字前的 0，或加减了连字符、空格等）：2 行与名册中唯一一个案件去掉前导 0、连字符等后相同、领款人也相符，按该案件读取（如 121 即名册的 000121），原值不变，请核对'
+    '救助证号的写法与救助对象名册不同（去掉了数字前的 0，或增删了连字符、空格等）：2 条发放记录与名册中唯一一个案件去掉前导 0、连字符等后相同、领款人也相符，按该案件读取（如 121 即名册的 000121），原值不变，请核对'
     """
     if not joined:
         return None
     written, on_roster = (mask_typed(number) for number in joined[0])
     return (
-        f"{JOINED_NOTE}：{len(joined):,} 行与名册中唯一一个案件去掉前导 0、连字符等后相同、"
+        f"{JOINED_NOTE}：{len(joined):,} 条发放记录与名册中唯一一个案件去掉前导 0、连字符等后相同、"
         f"领款人也相符，按该案件读取（如 {written} 即名册的 {on_roster}），原值不变，请核对"
     )

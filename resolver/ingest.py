@@ -2285,7 +2285,8 @@ def _cases_written_otherwise(con: duckdb.DuckDBPyConnection, sources: list[Sourc
             f"SELECT {{'source_no': t.source_no, 'row_no': t.row_no, 'record_id': t.record_id}} "
             f"AS line, t.source_no // {SHEETS_PER_FILE} AS file, {scope} AS scope, case_no, "
             f"pay_month, pay_month_last, payee_name, payee_id_number FROM payments t {within}",
-            f"SELECT {scope} AS scope, case_no, name, id_number, covered, relation, end_date "
+            f"SELECT {scope} AS scope, case_no, name, id_number, covered, relation, start_date, "
+            "end_date "
             f"FROM assistance t {within}",
         )  # fmt: skip
     finally:

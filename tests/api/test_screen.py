@@ -596,7 +596,7 @@ def test_a_list_screened_before_the_bank_joins_as_the_run_does_and_keeps_its_tex
         )
     )
     assert (
-        "：2 行与名册中唯一一个案件去掉前导 0、连字符等后相同、领款人也相符，按该案件读取（如 121 即名册的 000121）"
+        "：2 条发放记录与名册中唯一一个案件去掉前导 0、连字符等后相同、领款人也相符，按该案件读取（如 121 即名册的 000121）"
         in "".join(screening.summary["notes"])
     )
     write_screened(screening, out)

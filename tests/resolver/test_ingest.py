@@ -1439,7 +1439,7 @@ def test_lines_read_once_as_another_file_s_are_not_noted_as_joined_written_other
     notes = dict(
         con.execute("SELECT file, notes FROM ingest_sources WHERE registry = 'payments'").fetchall()
     )
-    assert "：2 行与名册中" in notes["2024年3月代发.csv"]
+    assert "：2 条发放记录与名册中" in notes["2024年3月代发.csv"]
     assert "与名册中" not in notes["代发明细.csv"]
     assert con.execute("SELECT record_id, case_no FROM payments ORDER BY 1").fetchall() == [
         ("P1", "000121"), ("P2", "000122")]  # fmt: skip
