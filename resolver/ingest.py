@@ -811,7 +811,8 @@ def _number_by_county_column(con: duckdb.DuckDBPyConnection, sources: list[Sourc
     errors = []
     for source in sources:
         county = named[source.number]
-        blank = pc.is_null(county) if county is not None else pa.array([True] * source.raw.num_rows)
+        blank = (pc.is_null(county) if county is not None
+                 else pa.array([True] * source.raw.num_rows, pa.bool_()))  # fmt: skip
         rows = np.asarray(source.raw["row_no"])[np.asarray(blank)]
         if len(rows):
             errors.append(InputError(source.path, rows.tolist(), _county_header(source) or "区县",

@@ -268,3 +268,15 @@ def test_a_county_is_found_by_its_code_or_the_name_its_folder_gives(tmp_path, as
     ingest_drop(con, tmp_path / "drop")
     assert resolve_county(con, asked) == "532326"
     assert resolve_county(con, None) is None
+
+
+def test_a_table_of_no_rows_in_a_drop_of_a_county_column_is_read_as_empty(tmp_path):
+    # a 残联 file of headers only beside a province export: until 2026-12-07 an IndexError
+    # (numpy indexed with an empty array of no type) stopped the ingest with a traceback
+    _write(tmp_path / "drop" / "户籍人口.csv", HUKOU_BY_COUNTY)
+    _write(
+        tmp_path / "drop" / "残疾人.csv", [["记录编号", "残疾证号", "姓名", "残疾类别", "残疾等级"]]
+    )
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, tmp_path / "drop")
+    assert con.execute("SELECT count(*) FROM hukou WHERE county IS NULL").fetchone() == (0,)
