@@ -41,7 +41,7 @@ class Unjudged:
             whose death notices may be placed elsewhere is asked about
             (``死亡人员中未见铁锁的记录…请确认是否缺少该乡镇的死亡人员数据…``); payments whose
             lines mostly join no roster case say how many
-            (``发放记录（2024-08至2024-10）中 1,445 行（共 1,445 行的 100%）的救助证号为空或不在救助对象
+            (``发放记录最近的发放月份（2024-08至2024-10）中 1,445 行（共 1,445 行的 100%）的救助证号为空或不在救助对象
             名册中…``).
         """
         gap = self.gap
@@ -49,7 +49,7 @@ class Unjudged:
         labels = "、".join(CASE_TYPES[name].label for name in self.case_types)
         county = f"{gap.county} " if gap.county else ""
         if gap.unjoined:
-            return (f"{county}{registry}（{gap.months}）中 {gap.unjoined:,} 行（共 {gap.lines:,} 行的 "
+            return (f"{county}{registry}最近的发放月份（{gap.months}）中 {gap.unjoined:,} 行（共 {gap.lines:,} 行的 "
                     f"{gap.unjoined * 100 // gap.lines}%）的救助证号为空或不在救助对象名册中，这些发放无法"
                     f"与名册对应：{labels}无法判断（这些疑点为 0 不代表没有问题），请核对{registry}与救助对象"
                     "名册的救助证号是否一致（是否同一套编号、同一时期的名册）")  # fmt: skip

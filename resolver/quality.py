@@ -198,9 +198,12 @@ UNSURE_TOWNSHIP_REGISTRIES = ("deaths",)
 # weighed: a 历年发放记录 of cases closed before the roster's export (a review: 52 % of a
 # legitimate ledger's lines, every line of its last months joined) is history the roster of
 # this month no longer lists; each such line is a finding (救助证号不在救助对象名册中). Three
-# months, not one: a line whose month is mistyped ahead stands alone in its month.
+# months, not one, and none of a few lines (THIN_MONTH): a line whose month is mistyped
+# ahead, or a few 补发 lines of closed cases dated after the ledger's last month (a review),
+# do not stand for the ledger.
 UNJOINED_SHARE = 0.5
 RECENT_PAY_MONTHS = 3
+THIN_MONTH = 4
 
 
 @dataclass(frozen=True)
@@ -262,14 +265,18 @@ def registry_gaps(con: duckdb.DuckDBPyConnection) -> list[RegistryGap]:
 def _unjoined_payments(con: duckdb.DuckDBPyConnection
                        ) -> dict[str | None, tuple[int, int, str]]:  # fmt: skip
     """county -> (lines, lines naming no case of the county's roster, their months) of the
-    last ``RECENT_PAY_MONTHS`` months each county was paid, for the counties at least
+    last ``RECENT_PAY_MONTHS`` months each county was paid in full (a month of fewer lines
+    than a ``THIN_MONTH``-th of its median month is not weighed), for the counties at least
     ``UNJOINED_SHARE`` of whose such lines name none."""
     county = {table: "county" if "county" in column_names(con, table) else "NULL::VARCHAR"
               for table in ("payments", "assistance")}  # fmt: skip
     counts = con.execute(f"""
         WITH lines AS (SELECT {county["payments"]} AS county, case_no, pay_month FROM payments
                        WHERE pay_month IS NOT NULL),
-        recent AS (SELECT county, pay_month FROM (SELECT DISTINCT county, pay_month FROM lines)
+        months AS (SELECT county, pay_month, count(*) AS paid FROM lines GROUP BY ALL),
+        full_months AS (SELECT * FROM months
+                        QUALIFY paid * {THIN_MONTH} >= median(paid) OVER (PARTITION BY county)),
+        recent AS (SELECT county, pay_month FROM full_months
                    QUALIFY row_number() OVER (PARTITION BY county ORDER BY pay_month DESC)
                        <= {RECENT_PAY_MONTHS}),
         roster AS (SELECT DISTINCT {county["assistance"]} AS county, case_no FROM assistance)

@@ -366,7 +366,7 @@ def test_check_warns_of_payments_whose_case_numbers_the_roster_does_not_hold(tmp
     output = result.output.replace("\n", "")
     assert result.exit_code == 0, output
     assert (
-        "发放记录（2024-03至2024-04）中 2 行（共 2 行的 100%）的救助证号为空或不在救助对象名册中"
+        "发放记录最近的发放月份（2024-03至2024-04）中 2 行（共 2 行的 100%）的救助证号为空或不在救助对象名册中"
         in output
     )
     assert "检查通过：可以导入，但有" in output and "检查通过：可以导入。" not in output

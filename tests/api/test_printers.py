@@ -63,7 +63,7 @@ def test_a_type_unjudged_everywhere_that_found_leads_all_the_same_shows_them(cap
     assert re.search(r"超标准未退出\s*│\s*未判断", printed)
     said = printed.replace("\n", "")
     assert (
-        "发放记录（2024-02至2024-04）中 6 行（共 10 行的 60%）的救助证号为空或不在救助对象名册中"
+        "发放记录最近的发放月份（2024-02至2024-04）中 6 行（共 10 行的 60%）的救助证号为空或不在救助对象名册中"
         in said
     )
 
@@ -77,7 +77,7 @@ def test_the_check_passes_a_drop_naming_what_its_data_leave_unjudged(capsys):
     print_checked([Unjudged(gap, ("deceased_paid",))])
     printed = capsys.readouterr().out.replace("\n", "")
     assert (
-        "发放记录（2024-08至2024-10）中 1,445 行（共 1,445 行的 100%）的救助证号为空或不在救助对象名册中"
+        "发放记录最近的发放月份（2024-08至2024-10）中 1,445 行（共 1,445 行的 100%）的救助证号为空或不在救助对象名册中"
         in printed
     )
     assert "检查通过：可以导入，但有 1 处数据缺口（见上），相关疑点为 0 不代表没有问题。" in printed
