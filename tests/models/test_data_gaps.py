@@ -228,15 +228,20 @@ def test_payments_most_of_whose_lines_name_no_roster_case_leave_their_types_unju
     assert unjudged(con, load_policy()) == []
 
 
+def _paid(con, key: str, case_no: str, month: str, lines: int) -> None:
+    """``lines`` payment lines of a county without a county column, ``case_no`` and ``month``
+    SQL of the line's number ``i``."""
+    con.execute(f"INSERT INTO payments SELECT '{key}' || i, {case_no}, {month}, NULL "
+                f"FROM range({lines}) t(i)")  # fmt: skip
+
+
 def test_a_ledger_of_cases_closed_long_ago_is_no_gap_when_its_last_months_join():
     # a review of the first version (2026-12-06): a 历年发放记录 of cases closed before the
     # roster's export, 52 % of its lines, made the payments a gap though every line of the
     # months the leads weigh joined, and kept a cleared lead from being resolved
     con = _county(石羊=(12, 30, 90))
-    con.execute("INSERT INTO payments SELECT 'H' || i, 'OLD' || i, '2021-0' || (1 + i % 9), NULL "
-                "FROM range(40) t(i)")  # fmt: skip
-    con.execute("INSERT INTO payments SELECT 'N' || i, '石羊-DB' || (i % 12), "
-                "'2024-' || lpad((8 + i % 3)::VARCHAR, 2, '0'), NULL FROM range(30) t(i)")  # fmt: skip
+    _paid(con, "H", "'OLD' || i", "'2021-0' || (1 + i % 9)", 40)
+    _paid(con, "N", "'石羊-DB' || (i % 12)", "'2024-' || lpad((8 + i % 3)::VARCHAR, 2, '0')", 30)
     assert unjudged(con, load_policy()) == []
     # a line whose month is mistyped ahead does not stand for the ledger alone
     con.execute("INSERT INTO payments VALUES ('T1', 'OLD1', '2042-10', NULL)")
@@ -251,8 +256,7 @@ def test_a_few_lines_of_closed_cases_after_the_ledger_s_last_full_month_make_no_
     # a review: one 补发 line to a closed case in each of the three months after the ledger's
     # last made "the last three months" 3 lines, all unjoined: a gap over a legitimate drop
     con = _county(石羊=(12, 30, 90))
-    con.execute("INSERT INTO payments SELECT 'N' || i, '石羊-DB' || (i % 12), "
-                "'2024-' || lpad((1 + i % 9)::VARCHAR, 2, '0'), NULL FROM range(90) t(i)")  # fmt: skip
+    _paid(con, "N", "'石羊-DB' || (i % 12)", "'2024-' || lpad((1 + i % 9)::VARCHAR, 2, '0')", 90)
     con.execute("INSERT INTO payments VALUES ('B1', 'OLD1', '2024-10', NULL), "
                 "('B2', 'OLD2', '2024-11', NULL), ('B3', 'OLD3', '2024-12', NULL)")  # fmt: skip
     assert unjudged(con, load_policy()) == []
