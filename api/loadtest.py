@@ -52,7 +52,7 @@ def require_wrk() -> None:
         When wrk is not on the path.
     """
     if shutil.which("wrk") is None:
-        raise DoudiError("wrk is not installed (Debian package wrk; `make bench-api` installs it)")
+        raise DoudiError("未安装 wrk（Debian 软件包 wrk；`make bench-api` 会先安装它）")
 
 
 def measure_api(db: Path, *, seconds: int, connections: int) -> list[LoadFigure]:
@@ -140,7 +140,7 @@ def _run_wrk(name, base_url, paths, token, seconds, connections) -> LoadFigure:
                "-H", f"Authorization: Bearer {token}", base_url]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
-        raise DoudiError(f"wrk failed: {done.stderr.strip() or done.stdout.strip()}")
+        raise DoudiError(f"wrk 运行失败：{done.stderr.strip() or done.stdout.strip()}")
     output = done.stdout
     Path(script.name).unlink()
     return LoadFigure(
@@ -192,4 +192,4 @@ def wait_until_up(url: str, timeout: float = 300) -> None:
                 return
         except httpx.TransportError:
             time.sleep(0.5)
-    raise DoudiError(f"the API did not come up at {url}")
+    raise DoudiError(f"审核接口未能在 {url} 启动")

@@ -401,7 +401,7 @@ def _recorded(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[Policy, Link
         "SELECT policy, settings, risk_model FROM runs WHERE run_id = ?", [run_id]
     ).fetchall()
     if not found:
-        raise DoudiError(f"no run {run_id}")
+        raise DoudiError(f"数据库中没有运行 {run_id}")
     policy, settings, risk = found[0]
     return (policy_from_dict(json.loads(policy), source=f"run {run_id}"),
             LinkSettings.from_json(settings), json.loads(risk))  # fmt: skip

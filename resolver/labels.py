@@ -102,7 +102,7 @@ def record_label(
         If ``left`` and ``right`` are the same row.
     """
     if left == right:
-        raise DoudiError("a link label needs two different rows")
+        raise DoudiError("关联标注需要两条不同的记录")
     first, second = sorted((left, right))
     result = con.execute(
         "INSERT INTO link_labels (unique_id_l, unique_id_r, same_person, actor, role, "

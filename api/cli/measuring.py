@@ -125,7 +125,9 @@ def stress(
     with errors_reported():
         unknown = sorted(set(county or ()) - set(COUNTIES))
         if unknown:
-            raise DoudiError(f"unknown counties {unknown}: one of {', '.join(COUNTIES)}")
+            raise DoudiError(
+                f"未知的县：{'、'.join(unknown)}；--county 可选：{'、'.join(COUNTIES)}"
+            )
         independent = [name for name in county or COUNTIES if name in OTHER_COUNTIES]
         if independent and people < MIN_PEOPLE:  # refused now, not after the counties before
             raise DoudiError(f"人数太少：独立生成器的县（{'、'.join(independent)}）至少 "

@@ -480,13 +480,19 @@ def test_stress_refuses_too_few_people_for_the_independent_counties_before_any_c
     assert result.exit_code == 2, shown
     assert "独立生成器的县（other_han）至少 500 人" in shown
     assert not out.exists()
+    # a county it does not know is said in Chinese (until 2026-12-07: unknown counties [...])
+    result = runner.invoke(app, ["stress", "--out", str(out), "--county", "nowhere"])
+    shown = result.output.replace("\n", "")
+    assert result.exit_code == 2, shown
+    assert "未知的县：nowhere；--county 可选：default、" in shown
+    assert not out.exists()
 
 
 def test_bench_api_without_wrk_is_refused_before_it_writes_a_county(tmp_path, monkeypatch):
     monkeypatch.setattr("api.loadtest.shutil.which", lambda name: None)
     result = runner.invoke(app, ["bench-api", "--people", "200", "--workdir", str(tmp_path)])
     assert result.exit_code == 2, result.output
-    assert "wrk is not installed" in result.output
+    assert "未安装 wrk" in result.output
     assert not (tmp_path / "county").exists()
 
 
