@@ -25,8 +25,8 @@ canonical form (``joined_otherwise``) only when all of these hold:
   (the roster's ``000121`` in the ledger and ``121`` in a bank's workbook of the same month
   are the same money, or two cases: it is never counted twice);
 - its payee (领款人) agrees with that case: the line's payee ID, or when it gives none its
-  payee name, is that of a covered member or the head (户主) of the case not exited (退出日期)
-  before the line's last month.
+  payee name, is that of a covered member or the head (户主) of the case who was in it by the
+  line's month (纳入日期) and had not exited (退出日期) before its last month.
 
 Any other line stays unjoined (救助证号不在救助对象名册中). The same rule joins a run's
 payments (``resolver.ingest``) and a list screened before the bank (``models.screening``), so
