@@ -38,7 +38,7 @@ import duckdb
 from models.periods import month_index, month_text
 from models.policy import Policy
 from resolver.db import table_names
-from resolver.funds import fund_category_sql, other_fund_sql
+from resolver.funds import CASE_MONEY, RAW_LINE
 from resolver.payment_months import payment_months
 
 MIN_CASES = 3
@@ -49,42 +49,6 @@ MIN_LEVEL_SHARE = 0.03
 MIN_SUPPORT = 0.5
 TEKUN = "tekun"
 CLASS_LABELS = {"A": "低保A类", "B": "低保B类", "C": "低保C类", TEKUN: "特困"}
-# SQL (beside ``RAW_LINE``): whether a line of the table ``payments`` is a case's 低保 or 特困
-# money. A line whose 救助类型 as written (also one read as 低保 or 特困: 特困人员丧葬补助), or
-# whose fund category (资金类别 …: ``resolver.funds.fund_category_sql``), names another fund
-# (``resolver.funds``: 取暖费, 春节慰问金, 临时救助, 残疾人两项补贴 …) is not: it never makes,
-# nor prices, a lead of the money a class is paid (a funeral grant paid after the death is no
-# 特困 money paid after it), nor makes its case paid that month. A line of no program written,
-# or of one Doudi does not know (分散供养 before it was read as 特困, A类 or 重度残疾 in a 人员类别
-# column), is the case's.
-
-
-def case_money_sql(program: str, program_text: str, fund: str) -> str:
-    """SQL: whether a payment line is its case's 低保 or 特困 money (see ``CASE_MONEY``).
-
-    Parameters
-    ----------
-    program : str
-        SQL of the line's program as normalised (``dibao``, ``tekun``, ``temporary`` or null).
-    program_text : str
-        SQL of its 救助类型 as written.
-    fund : str
-        SQL of its fund category as written (资金类别 …), null where it has none.
-
-    Returns
-    -------
-    str
-        A boolean SQL expression.
-    """
-    return (
-        f"(coalesce({program} IN ('dibao', 'tekun'), true) "
-        f"AND NOT {other_fund_sql(program_text)} AND NOT {other_fund_sql(fund)})"
-    )
-
-
-CASE_MONEY = case_money_sql(
-    "payments.program", "raw_line.program", fund_category_sql("raw_line.extra")
-)
 # SQL: whether a line's 保障金 is its money for its class: where the table writes 分类施保金
 # beside it (fixed monthly extras for members who are old, disabled or children, on top of
 # the class amount, which a member's own amount never includes: contract §3) and the 保障金 is
@@ -93,10 +57,6 @@ CASE_MONEY = case_money_sql(
 BASE_APART = """(payments.base_amount > 0 AND payments.base_amount <= payments.amount
     AND coalesce(len(list_filter(map_keys(raw_line.extra), lambda k: k LIKE '%分类施保%')) > 0,
                  false))"""
-# SQL joining each line of ``payments`` to the raw row it was read from, as ``raw_line``:
-# what ``CASE_MONEY``, ``BASE_APART`` and ``LINE_MONEY`` read beside the line.
-RAW_LINE = """LEFT JOIN raw_payments raw_line
-    ON raw_line.source_no = payments.source_no AND raw_line.row_no = payments.row_no"""
 # SQL: a line's money for its class.
 LINE_MONEY = f"(CASE WHEN {BASE_APART} THEN payments.base_amount ELSE payments.amount END)"
 

@@ -56,15 +56,15 @@ import pyarrow as pa
 
 from models.amounts import (
     BASE_APART,
-    CASE_MONEY,
     LINE_MONEY,
-    RAW_LINE,
     back_pay_parts,
     ledger_amounts_and_levels,
     spread_back_pay,
 )
 from models.periods import noted_gradual_exit
-from resolver.db import column_names, table_names
+from resolver.db import table_names
+from resolver.funds import CASE_MONEY, RAW_LINE
+from resolver.ledger_months import last_paid_month
 from resolver.memory import collector_paused
 from resolver.normalize import COLLECTIVE_WORD, parse_date, urban_or_rural
 from resolver.outputs import (
@@ -260,8 +260,8 @@ def graph_of(rows: GraphRows) -> nx.MultiGraph:
 
 def drop_as_of(con: duckdb.DuckDBPyConnection) -> date:
     """The day a drop describes: the last day of the latest month its ledger paid 低保 or 特困
-    money in (``last_paid_month``: not a month a line of several months pays ahead; else
-    today).
+    money in (``resolver.ledger_months.last_paid_month``: not a month a line of several months
+    pays ahead, nor a stray month typed far ahead of the rest; else today).
 
     Parameters
     ----------
@@ -277,33 +277,6 @@ def drop_as_of(con: duckdb.DuckDBPyConnection) -> date:
     if last:
         return con.execute("SELECT last_day(strptime(?, '%Y-%m'))::DATE", [last]).fetchone()[0]
     return date.today()
-
-
-def last_paid_month(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The latest month the payment ledger paid 低保 or 特困 money in, lines of other funds
-    (取暖费 …: ``CASE_MONEY``) aside: its lines' of one month each, the month each is for. A
-    line of several months (所属月份 2024-07至2024-09) may pay months the ledger has not
-    reached, its first one too (a quarter paid ahead), and counts only in a ledger of no other
-    lines, by its first month.
-
-    Parameters
-    ----------
-    con : duckdb.DuckDBPyConnection
-        The run's database.
-
-    Returns
-    -------
-    str | None
-        The month as ``YYYY-MM``; None without a ledger or a line of such money.
-    """
-    if "payments" not in table_names(con):
-        return None
-    one_month = ("payments.pay_month_last IS NULL OR payments.pay_month_last = payments.pay_month"
-                 if "pay_month_last" in column_names(con, "payments") else "true")  # fmt: skip
-    return con.execute(
-        f"SELECT coalesce(max(payments.pay_month) FILTER (WHERE {one_month}), "
-        f"max(payments.pay_month)) FROM payments {RAW_LINE} WHERE {CASE_MONEY}"
-    ).fetchone()[0]
 
 
 def paid_through(con: duckdb.DuckDBPyConnection) -> date | None:
@@ -539,7 +512,7 @@ def _payment_rows(con) -> pa.Table:
     for each with its part (``resolver.payment_months``): each line's money for its class
     (``LINE_MONEY``: its 保障金 where written apart from 分类施保金), whether it is
     (``BASE_APART``), the text of its columns beside the contract's (备注, 发放类型 …), whether
-    it is 低保 or 特困 money (``models.amounts.CASE_MONEY``), whether its months are
+    it is 低保 or 特困 money (``resolver.funds.CASE_MONEY``), whether its months are
     written (a range: ``line_months`` above 1) and whether its month is its 发放月份 for a
     所属月份 holding no month (``month_from_paid_out``)."""
     return con.sql(

@@ -34,12 +34,13 @@ import duckdb
 import orjson
 import pyarrow as pa
 
-from models.amounts import CASE_MONEY, LINE_MONEY, RAW_LINE
+from models.amounts import LINE_MONEY
 from models.cases import Case
 from models.data_gaps import DataGaps
 from models.policy import Policy, policy_from_dict, rule_changes
 from resolver.db import table_names, transaction
 from resolver.errors import DoudiError
+from resolver.funds import CASE_MONEY, RAW_LINE
 from resolver.ingest import drop_holdings
 from resolver.labels import labelled_since
 from resolver.memory import collector_paused

@@ -55,7 +55,7 @@ stands for that member alone; a line naming no member, or several, stands for th
 (``_members``). ``amount`` judges a case's lines together.
 
 A line of another fund than 低保 or 特困 (its 救助类型 or its fund category, 资金类别 …, names
-取暖费, 春节慰问金, 临时救助, 残疾人两项补贴 …: ``models.amounts.CASE_MONEY``) is no amount of its
+取暖费, 春节慰问金, 临时救助, 残疾人两项补贴 …: ``resolver.funds.CASE_MONEY``) is no amount of its
 case, is held for neither ``amount`` nor ``twice``, and pays its case nothing (in the list or
 the ledger); it is held for ``death``, ``over_standard`` and ``account`` as any line is, money
 going to that case or account.
@@ -90,12 +90,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from models.amounts import (
-    CASE_MONEY,
     CLASS_LABELS,
-    RAW_LINE,
     SOURCE_LABELS,
     TEKUN,
-    case_money_sql,
     in_fen,
     ledger_amounts,
     ledger_amounts_and_levels,
@@ -103,12 +100,13 @@ from models.amounts import (
 )
 from models.detectors.common import death_counted, month_written_end, repeats_death
 from models.detectors.deceased_paid import MAX_CANDIDATES, source_shown
-from models.graph import last_paid_month
 from models.periods import month_index, month_text
 from models.policy import Policy
 from resolver.case_numbers import joined_otherwise
 from resolver.db import table_names
+from resolver.funds import CASE_MONEY, RAW_LINE, case_money_sql
 from resolver.idcard import mask_id
+from resolver.ledger_months import last_paid_month
 from resolver.outputs import (
     lone_death_candidates,
     record_persons,
@@ -130,7 +128,7 @@ HOLD_LABELS = {
 }
 PROGRAM_TEXT, FUND = "program_text", "fund"
 """A line's 救助类型 and fund category (资金类别 …) as written: with its ``program``, whether
-it is 低保 or 特困 money (``models.amounts.case_money_sql``), not another fund's (取暖费 …)."""
+it is 低保 or 特困 money (``resolver.funds.case_money_sql``), not another fund's (取暖费 …)."""
 LINE_COLUMNS = ("case_no", "pay_month", "pay_month_last", "amount", "bank_account", "payee_name",
                 "payee_id_number", "program", PROGRAM_TEXT, FUND)  # fmt: skip
 AMOUNT_BLANK = "amount_blank"
@@ -913,7 +911,7 @@ def _paid_cases(con, latest: str | None) -> None:
     to more than nothing: ``_NETS_PAID``): in the list, in the run's ledger, or expected (a
     case the ledger paid in its latest month, for the months of the list after it that the
     list does not show it in: a township's list does not show the other townships' cases).
-    ``latest`` is the ledger's latest month (``models.graph.last_paid_month``: a quarter's
+    ``latest`` is the ledger's latest month (``resolver.ledger_months.last_paid_month``: a quarter's
     line paid in July pays August and September ahead; None without a ledger)."""
     months = payment_months(con, _LEDGER_CASE_MONEY) if latest else None
     ledger = f"""
@@ -1079,7 +1077,7 @@ def _price_members(con, policy: Policy, table: pa.Table, latest: str | None
     level); a class of no known amount that month has no row. Returns the graph holding the
     amounts and 特困's levels (``own_amount``'s), and for each (class, month) priced by an
     earlier year's amount, that month (said in an ``amount`` hold's reason). ``latest`` is
-    the ledger's latest month (``models.graph.last_paid_month``)."""
+    the ledger's latest month (``resolver.ledger_months.last_paid_month``)."""
     months = sorted({m for m in table.column("pay_month").to_pylist() if m})
     (ledger, ledger_levels), _ = ledger_amounts_and_levels(con)
     amounts, carried = _class_amounts(con, months, ledger, latest)
@@ -1334,7 +1332,7 @@ def _class_amounts(con, months: list[str], amounts: dict[tuple[str, int], float]
                    ) -> tuple[dict[tuple[str, int], float], dict[tuple[str, int], str]]:  # fmt: skip
     """The class amounts of each month the run's ledger infers (``amounts``, its
     ``ledger_amounts``). A month the ledger does not hold yet (the list of a month to come;
-    a month after the latest it paid in, ``latest``: ``models.graph.last_paid_month``, though a line of
+    a month after the latest it paid in, ``latest``: ``resolver.ledger_months.last_paid_month``, though a line of
     several months pays it ahead) takes each class's amount from the list itself, read in place of the ledger, where at
     least ``MIN_CASES`` of its cases show it; else the ledger's latest amount of the class, of an earlier year too (a
     short list, or one line, never sets its own standard: a January list of three cases is

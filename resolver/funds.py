@@ -141,7 +141,7 @@ def other_fund_sql(text: str) -> str:
 
 def fund_categories(extra: pa.Array) -> pa.Array:
     """Each payment line's fund category as written: the first of ``FUND_HEADERS`` its row
-    fills among its columns beside the contract's (as ``models.amounts.CASE_MONEY`` reads it).
+    fills among its columns beside the contract's (as ``CASE_MONEY`` reads it).
 
     Parameters
     ----------
@@ -184,3 +184,46 @@ def _filled(texts: pa.Array) -> pa.Array:
     """``texts`` with a blank one null."""
     blank = pc.equal(pc.utf8_trim(texts, characters=" "), "")  # as SQL's trim
     return pc.if_else(blank, pa.scalar(None, pa.string()), texts)
+
+
+# SQL joining each line of ``payments`` to the raw row it was read from, as ``raw_line``:
+# what ``CASE_MONEY`` (and ``models.amounts``' ``BASE_APART`` and ``LINE_MONEY``) read beside
+# the line.
+RAW_LINE = """LEFT JOIN raw_payments raw_line
+    ON raw_line.source_no = payments.source_no AND raw_line.row_no = payments.row_no"""
+# SQL (beside ``RAW_LINE``): whether a line of the table ``payments`` is a case's 低保 or 特困
+# money. A line whose 救助类型 as written (also one read as 低保 or 特困: 特困人员丧葬补助), or
+# whose fund category (资金类别 …: ``fund_category_sql``), names another fund
+# (取暖费, 春节慰问金, 临时救助, 残疾人两项补贴 …) is not: it never makes,
+# nor prices, a lead of the money a class is paid (a funeral grant paid after the death is no
+# 特困 money paid after it), nor makes its case paid that month. A line of no program written,
+# or of one Doudi does not know (分散供养 before it was read as 特困, A类 or 重度残疾 in a 人员类别
+# column), is the case's.
+
+
+def case_money_sql(program: str, program_text: str, fund: str) -> str:
+    """SQL: whether a payment line is its case's 低保 or 特困 money (see ``CASE_MONEY``).
+
+    Parameters
+    ----------
+    program : str
+        SQL of the line's program as normalised (``dibao``, ``tekun``, ``temporary`` or null).
+    program_text : str
+        SQL of its 救助类型 as written.
+    fund : str
+        SQL of its fund category as written (资金类别 …), null where it has none.
+
+    Returns
+    -------
+    str
+        A boolean SQL expression.
+    """
+    return (
+        f"(coalesce({program} IN ('dibao', 'tekun'), true) "
+        f"AND NOT {other_fund_sql(program_text)} AND NOT {other_fund_sql(fund)})"
+    )
+
+
+CASE_MONEY = case_money_sql(
+    "payments.program", "raw_line.program", fund_category_sql("raw_line.extra")
+)

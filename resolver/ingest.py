@@ -64,8 +64,11 @@ from resolver.layout import (
     skip_reason,
 )
 from resolver.ledger_months import (
+    MONTH_SET_ASIDE,
     death_notices,
+    last_paid_month,
     ledger_months,
+    lines_set_aside,
     lost_death_notices,
     lost_ledger_months,
 )
@@ -2355,7 +2358,7 @@ HAPPENED_DATES = {"birth_date": "date_in_future", "start_date": "start_in_future
 # The findings drawn on the whole drop (against its roster, ahead of its month), drawn again
 # each time it is read (a table taken unchanged from the last ingest leaves the last ones out:
 # ``_stored_source``).
-DROP_FINDINGS = (UNKNOWN_CASE, *sorted(set(HAPPENED_DATES.values())))
+DROP_FINDINGS = (UNKNOWN_CASE, MONTH_SET_ASIDE, *sorted(set(HAPPENED_DATES.values())))
 
 
 def _unknown_cases(sources: list[Source]) -> None:
@@ -2379,12 +2382,17 @@ def _unknown_cases(sources: list[Source]) -> None:
 def _dates_ahead(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
     """A finding on each stored date of what has happened (``HAPPENED_DATES``) after the month
     the drop describes (``_drop_month``), on its table, showing the date and that month
-    (2027-05-01（本次数据截至 2026-10）): read as written, and asked about. It is drawn on the
-    drop as stored, the tables taken from the last ingest too, so it moves with the drop's
-    data and not with the day a file was first read."""
-    month = _drop_month(con, sources)
+    (2027-05-01（本次数据截至 2026-10）), and on each payment line of a month set aside for it
+    (``resolver.ledger_months.lines_set_aside``: 2027-09（台账其余月份最晚 2026-09）): read as
+    written, and asked about. It is drawn on the drop as stored, the tables taken from the last
+    ingest too, so it moves with the drop's data and not with the day a file was first read."""
+    con.register("_row_county", _county_rows(sources))  # a county column's, not stored yet
+    try:
+        month = _drop_month(con, sources)
+        aside = lines_set_aside(con, "_row_county")
+    finally:
+        con.unregister("_row_county")
     end = con.execute("SELECT last_day(strptime(?, '%Y-%m'))::DATE", [month]).fetchone()[0]
-    by_number = {source.number: source for source in sources}
     for name in (name for name in REGISTRIES if name in table_names(con)):
         for column in (c for c in HAPPENED_DATES if c in column_names(con, name)):
             ahead = con.sql(
@@ -2392,23 +2400,35 @@ def _dates_ahead(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
                 f"|| '）' AS shown FROM {name} WHERE {column} > ? ORDER BY source_no, row_no",
                 params=[month, end],
             ).to_arrow_table()  # fmt: skip
-            for number in pc.unique(ahead["source_no"]).to_pylist():
-                rows = ahead.filter(pc.equal(ahead["source_no"], number)).combine_chunks()
-                flagged = pa.array([HAPPENED_DATES[column]] * rows.num_rows, pa.string())
-                columns = {name: rows[name].chunk(0) for name in ("record_id", "row_no", "shown")}
-                finding = findings_of(REGISTRIES[name], column, flagged, columns["shown"], columns)
-                by_number[number].findings.append(_numbered(finding, number, 2))
+            _found_on(sources, name, column, HAPPENED_DATES[column], ahead)
+    shown = pc.binary_join_element_wise(aside["pay_month"], "（台账其余月份最晚 ", aside["latest"],
+                                        "）", "")  # fmt: skip
+    _found_on(sources, "payments", "pay_month", MONTH_SET_ASIDE,
+              aside.select(["record_id", "source_no", "row_no"]).append_column("shown", shown))  # fmt: skip
+
+
+def _found_on(sources: list[Source], name: str, column: str, problem: str, rows: pa.Table
+              ) -> None:  # fmt: skip
+    """A finding of ``problem`` on ``column`` of registry ``name`` for each of ``rows``
+    (``record_id``, ``source_no``, ``row_no`` and ``shown``, the value shown), on its table."""
+    by_number = {source.number: source for source in sources}
+    for number in pc.unique(rows["source_no"]).to_pylist():
+        mine = rows.filter(pc.equal(rows["source_no"], number)).combine_chunks()
+        flagged = pa.array([problem] * mine.num_rows, pa.string())
+        columns = {key: mine[key].chunk(0) for key in ("record_id", "row_no", "shown")}
+        finding = findings_of(REGISTRIES[name], column, flagged, columns["shown"], columns)
+        by_number[number].findings.append(_numbered(finding, number, 2))
 
 
 def _drop_month(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> str:
-    """The month a drop describes (``YYYY-MM``): the latest its payment lines are for or its
-    tables' names give (a roster named 2026年12月花名册), else the month it is now in China (a
-    drop of rosters named for no month)."""
+    """The month a drop describes (``YYYY-MM``): the latest its payment ledger paid 低保 or 特困
+    money in (``resolver.ledger_months.last_paid_month``, the run's as-of month, of the raw
+    rows' counties registered as ``_row_county``) or its tables' names give (a roster named
+    2026年12月花名册), else the month it is now in China (a drop of rosters named for no month)."""
     months = [month for source in sources for month in source.named_months]
-    if "payments" in table_names(con):
-        months += [month for (month,) in con.execute("SELECT max(pay_month) FROM payments")
-                   .fetchall() if month]  # fmt: skip
-    return max(months, default=f"{datetime.now(CHINA_TIME):%Y-%m}")
+    ledger = last_paid_month(con, "_row_county")
+    return max([*months, *([ledger] if ledger else [])],
+               default=f"{datetime.now(CHINA_TIME):%Y-%m}")  # fmt: skip
 
 
 def _store_source(con: duckdb.DuckDBPyConnection, source: Source) -> None:

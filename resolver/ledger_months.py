@@ -16,17 +16,33 @@ A death notice never stops being true: a drop whose 死亡人员 holds less than
 ``KEPT_NOTICES_SHARE`` of the notices the last drop's held (this month's new notices alone, as
 公安 and 殡葬 send them) would resolve every death lead resting on the others
 (``lost_death_notices``).
+
+The month the ledger has reached (``last_paid_month``) is the drop's: the run's as-of day is
+its last day (``models.graph.drop_as_of``) and ingest asks about a date of what has happened
+after it. A county's last month or few (``SET_ASIDE_MONTHS``) are set aside for it
+(``months_set_aside``) when they lie apart from the rest — the step from the month before them
+at least twice the ledger's usual step between its paid months, and at least
+``SET_ASIDE_STEP`` months (two empty months between) — and each holds only a stray line or two
+(under ``STRAY_MONTH_SHARE`` of the median month's before them): a 发放月份 typed a year ahead
+(2027-09 for 2026-09) would otherwise move the as-of day a year on, every case unpaid since
+and every 渐退 ended. Such lines are still read as written, each with a finding
+(``MONTH_SET_ASIDE``). A ledger cut to a twentieth (its thin months follow on: no gap), one
+of quarters (two empty months between its own) or a month paid late but following on keeps
+its last month.
 """
 
 from __future__ import annotations
 
 import statistics
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
-from resolver.db import column_names
+from resolver.db import column_names, table_names
 from resolver.errors import InputError
+from resolver.funds import CASE_MONEY, RAW_LINE
 from resolver.payment_months import payment_months
 from resolver.registries import REGISTRIES
 
@@ -144,6 +160,177 @@ def months_held(lines: dict[str, int]) -> list[str]:
     """
     stray = STRAY_MONTH_SHARE * statistics.median(lines.values())
     return sorted(month for month, count in lines.items() if count >= stray)
+
+
+SET_ASIDE_STEP = 3
+"""The least step, in months, from a ledger's other months to a last month set aside (two
+empty months between: 2026-09, then 2026-12)."""
+SET_ASIDE_MONTHS = 3
+"""The most last months of a ledger set aside together (a few lines each typed ahead)."""
+MONTH_SET_ASIDE = "month_set_aside"
+"""The finding on a payment line of a month set aside (``months_set_aside``)."""
+_LINES_SET_ASIDE = pa.schema([("record_id", pa.string()), ("source_no", pa.int64()),
+                              ("row_no", pa.int64()), ("pay_month", pa.string()),
+                              ("latest", pa.string())])  # fmt: skip
+
+
+def months_set_aside(lines: dict[str, int]) -> list[str]:
+    """The last months of one county's ledger that do not say how far it has reached (see
+    the module docstring): the most (up to ``SET_ASIDE_MONTHS``) that lie apart from the
+    months before them and each hold under ``STRAY_MONTH_SHARE`` of the lines of the median
+    month before them. The usual step is the median step between the months before them (one month
+    when there is one).
+
+    Parameters
+    ----------
+    lines : dict of str to int
+        Lines per month ``YYYY-MM`` of one county's ledger.
+
+    Returns
+    -------
+    list of str
+        The months set aside, in order; empty for most ledgers.
+
+    Examples
+    --------
+    >>> months_set_aside({"2026-07": 12, "2026-08": 12, "2026-09": 11, "2027-09": 1})
+    ['2027-09']
+    >>> months_set_aside({"2026-01": 40, "2026-04": 40, "2026-07": 2})  # a quarter paid late
+    []
+    >>> months_set_aside({"2026-07": 400, "2026-08": 20, "2026-09": 20})  # a roster cut
+    []
+    """
+    months = sorted(lines)
+    for tail in range(min(SET_ASIDE_MONTHS, len(months) - 1), 0, -1):
+        before, after = months[:-tail], months[-tail:]
+        steps = [_index(later) - _index(earlier) for earlier, later in pairwise(before)]
+        usual = statistics.median(steps) if steps else 1
+        stray = STRAY_MONTH_SHARE * statistics.median(lines[month] for month in before)
+        apart = _index(after[0]) - _index(before[-1]) >= max(SET_ASIDE_STEP, 2 * usual)
+        if apart and all(lines[month] < stray for month in after):
+            return after
+    return []
+
+
+def _index(month: str) -> int:
+    """A ``YYYY-MM`` month as a count of months."""
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def last_paid_month(con: duckdb.DuckDBPyConnection, row_county: str | None = None
+                    ) -> str | None:  # fmt: skip
+    """The latest month the payment ledger paid 低保 or 特困 money in (``counted_lines``), the
+    months set aside (``months_set_aside``) aside, of any county.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database.
+    row_county : str | None
+        A registered table of the county each raw row names (``source_no``, ``row_no``,
+        ``county``) while the stored lines do not say it yet (ingest of a county column).
+
+    Returns
+    -------
+    str | None
+        The month as ``YYYY-MM``; None without a ledger or a line of such money.
+    """
+    counties = _counted_months(con, row_county)
+    return max((_latest_kept(lines) for lines in counties.values()), default=None)
+
+
+def lines_set_aside(con: duckdb.DuckDBPyConnection, row_county: str | None = None) -> pa.Table:
+    """The counted lines (``counted_lines``) of the months set aside (``months_set_aside``),
+    in the ledger's order: ``record_id``, ``source_no``, ``row_no``, ``pay_month`` and
+    ``latest``, the latest month of their county's ledger not set aside.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database.
+    row_county : str | None
+        As for ``last_paid_month``.
+
+    Returns
+    -------
+    pa.Table
+        The lines; none for most ledgers.
+    """
+    aside = [(county, month, _latest_kept(lines))
+             for county, lines in _counted_months(con, row_county).items()
+             for month in months_set_aside(lines)]  # fmt: skip
+    names = ("county", "pay_month", "latest")
+    if not aside:  # most ledgers; also a drop of no ledger
+        return _LINES_SET_ASIDE.empty_table()
+    con.register("_set_aside", pa.table({name: pa.array([row[at] for row in aside], pa.string())
+                                         for at, name in enumerate(names)}))  # fmt: skip
+    try:
+        return con.sql(
+            "SELECT l.record_id, l.source_no, l.row_no, l.pay_month, s.latest "
+            f"FROM ({counted_lines(con, row_county)}) l JOIN _set_aside s "
+            "ON s.county IS NOT DISTINCT FROM l.county AND s.pay_month = l.pay_month "
+            "ORDER BY l.source_no, l.row_no"
+        ).to_arrow_table()
+    finally:
+        con.unregister("_set_aside")
+
+
+def _latest_kept(lines: dict[str, int]) -> str:
+    """The latest month of one county's ledger not set aside (``months_set_aside``)."""
+    aside = months_set_aside(lines)
+    return max(month for month in lines if month not in aside)
+
+
+def _counted_months(con: duckdb.DuckDBPyConnection, row_county: str | None
+                    ) -> dict[str | None, dict[str, int]]:  # fmt: skip
+    """Each county's counted lines (``counted_lines``) per month."""
+    if "payments" not in table_names(con):
+        return {}
+    counties: dict[str | None, dict[str, int]] = {}
+    for county, month, lines in con.execute(
+        f"SELECT county, pay_month, count(*) FROM ({counted_lines(con, row_county)}) GROUP BY ALL"
+    ).fetchall():
+        counties.setdefault(county, {})[month] = lines
+    return counties
+
+
+def counted_lines(con: duckdb.DuckDBPyConnection, row_county: str | None = None) -> str:
+    """SQL: the lines of the stored ledger that say how far it has reached: a case's 低保 or
+    特困 money (``resolver.funds.CASE_MONEY``: not 取暖费 …) of one month, the month each is
+    for. A line of several months (所属月份 2024-07至2024-09) may pay months the ledger has not
+    reached, its first one too (a quarter paid ahead), and counts only in a ledger of no other
+    lines, by its first month. Columns ``record_id``, ``source_no``, ``row_no``, ``pay_month``
+    and ``county`` (null in a county's drop).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database holding ``payments`` and ``raw_payments``.
+    row_county : str | None
+        As for ``last_paid_month``.
+
+    Returns
+    -------
+    str
+        A SELECT statement.
+    """
+    columns = column_names(con, "payments")
+    one_month = ("payments.pay_month_last IS NULL OR payments.pay_month_last = payments.pay_month"
+                 if "pay_month_last" in columns else "true")  # fmt: skip
+    county = "payments.county" if "county" in columns else "NULL"
+    joined = ""
+    if row_county:
+        county = f"coalesce({county}, c.county)"
+        joined = (f"LEFT JOIN {row_county} c "
+                  "ON c.source_no = payments.source_no AND c.row_no = payments.row_no")  # fmt: skip
+    return f"""
+        WITH lines AS (
+            SELECT payments.record_id, payments.source_no, payments.row_no, payments.pay_month,
+                   {county} AS county, {one_month} AS one_month
+            FROM payments {RAW_LINE} {joined}
+            WHERE payments.pay_month IS NOT NULL AND {CASE_MONEY})
+        SELECT * EXCLUDE (one_month) FROM lines
+        WHERE one_month OR NOT coalesce((SELECT bool_or(one_month) FROM lines), false)"""
 
 
 def _lost_reason(county: str | None, lost: list[str], old: dict[str, int], new: dict[str, int],

@@ -565,3 +565,33 @@ def test_the_as_of_day_is_the_last_month_the_ledger_paid_in(tmp_path, lines, as_
     con = _linked(tmp_path, DROP | {"payments": payments})
     assert drop_as_of(con).isoformat() == as_of
     assert paid_through(con).isoformat() == paid_to
+
+
+@pytest.mark.parametrize(("lines_per_month", "as_of"), [
+    # a blind repro: one line of 12 typed 2027-09 for 2026-09 ran the as-of day a year ahead
+    # (a false missed_disability at 0.99, an undated death lead lost)
+    ({"2026-07": 12, "2026-08": 12, "2026-09": 11, "2027-09": 1}, "2026-09-30"),
+    ({"2026-08": 12, "2026-09": 10, "2027-08": 1, "2062-09": 1}, "2026-09-30"),  # two lines
+    # a semi-annual 特困 ledger: a line a year ahead is twice its usual step off
+    ({"2025-07": 12, "2026-01": 12, "2026-07": 11, "2027-07": 1}, "2026-07-31"),
+    # as on main: a thin quarter two empty months after a ledger of quarters
+    ({"2026-01": 12, "2026-04": 12, "2026-07": 12, "2026-10": 1}, "2026-10-31"),
+    # a roster cut by 95 %: its thin months follow on
+    ({"2026-05": 40, "2026-06": 40, "2026-07": 2, "2026-08": 2, "2026-09": 2}, "2026-09-30"),
+    # a month paid late, the next one or after one empty month
+    ({"2026-08": 12, "2026-09": 12, "2026-10": 1}, "2026-10-31"),
+    ({"2026-07": 12, "2026-08": 12, "2026-10": 1}, "2026-10-31"),
+    # a ledger of one month, and of two months a year apart alike
+    ({"2026-09": 1}, "2026-09-30"),
+    ({"2026-09": 12, "2027-09": 12}, "2027-09-30"),
+])  # fmt: skip
+def test_a_last_month_typed_far_ahead_of_the_ledger_does_not_move_the_as_of_day(
+    tmp_path, lines_per_month, as_of
+):
+    lines = [[f"F{month}-{n}", f"DB{n}", month, "400", "低保金"]
+             for month, count in lines_per_month.items() for n in range(count)]  # fmt: skip
+    payments = [["record_id", "case_no", "pay_month", "amount", "资金类别"], *lines]
+    con = _linked(tmp_path, DROP | {"payments": payments})
+    assert drop_as_of(con).isoformat() == as_of
+    # the line is read as written: the months a row counts run on to it
+    assert paid_through(con).isoformat()[:7] == max(lines_per_month)

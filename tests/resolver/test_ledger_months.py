@@ -9,7 +9,8 @@ import pytest
 from resolver.db import connect
 from resolver.errors import InputError
 from resolver.ingest import ingest_drop
-from resolver.ledger_months import ledger_months
+from resolver.ledger_months import last_paid_month, ledger_months, months_set_aside
+from resolver.quality import problem_label
 from tests.resolver.test_ingest import write_csv
 
 ROSTER = [
@@ -149,3 +150,48 @@ def test_this_months_death_notices_alone_are_refused(tmp_path):
         _ingest_deaths(con, tmp_path, "2026-09", _notices(30, 33), held)
     _ingest_deaths(con, tmp_path, "2026-10", _notices(0, 33), held)  # the whole registry: taken
     assert con.execute("SELECT count(*) FROM deaths").fetchone() == (33,)
+
+
+def test_a_month_typed_far_ahead_is_asked_about_and_not_the_drops_month(tmp_path):
+    # a blind repro: one line typed 2027-09 for 2026-09 was the drop's month, so an entry
+    # typed 2026-11 was not asked about (and the run's as-of day ran a year ahead)
+    con = connect(tmp_path / "doudi.duckdb")
+    roster = [*ROSTER, ["A20", "DB020", "人20", "", "农村低保", "是", "2026-11-01"]]
+    ledger = _ledger(["2026-07", "2026-08", "2026-09"], stray="2027-09")
+    drop = tmp_path / "2026-09"
+    drop.mkdir()
+    write_csv(drop / "救助对象.csv", roster, "utf-8")
+    write_csv(drop / "发放记录.csv", ledger, "utf-8")
+    ingest_drop(con, drop, expected=HELD)
+    found = ("SELECT record_id, row_no, problem, raw_value FROM dq_findings "
+             "WHERE problem IN ('month_set_aside', 'start_in_future') ORDER BY ALL")  # fmt: skip
+    assert con.execute(found).fetchall() == [
+        ("2027-09-0", 62, "month_set_aside", "2027-09（台账其余月份最晚 2026-09）"),
+        ("A20", 22, "start_in_future", "2026-**-**（本次数据截至 2026-09）")]  # fmt: skip
+    assert last_paid_month(con) == "2026-09"
+    assert problem_label("month_set_aside").startswith("发放月份远晚于台账其余月份")
+    # next month's ledger: the as-of month follows it, the stray still asked about
+    write_csv(drop / "发放记录.csv", [*ledger, *_ledger(["2026-10"])[1:]], "utf-8")
+    ingest_drop(con, drop, expected=HELD)
+    assert last_paid_month(con) == "2026-10"
+    assert con.execute(found).fetchall()[0][3] == "2027-09（台账其余月份最晚 2026-10）"
+
+
+@pytest.mark.parametrize(("lines", "aside"), [
+    ({"2026-07": 20, "2026-08": 20, "2026-09": 20, "2027-09": 1}, ["2027-09"]),
+    ({"2026-07": 20, "2026-09": 20, "2027-03": 1, "2027-04": 1}, ["2027-03", "2027-04"]),
+    ({"2025-07": 30, "2026-01": 30, "2026-07": 30, "2027-07": 2}, ["2027-07"]),  # semi-annual
+    ({"2026-01": 30, "2026-04": 30, "2026-07": 30, "2027-07": 2}, ["2027-07"]),  # quarters
+    # a thin quarter after a quarter skipped (twice the usual step) too
+    ({"2026-01": 30, "2026-04": 30, "2026-07": 30, "2027-01": 2}, ["2027-01"]),
+    # kept: a thin quarter after two empty months, a cut roster's months, a month after
+    # one empty month, an annual ledger's next year, a full month, one month
+    ({"2026-01": 30, "2026-04": 30, "2026-07": 30, "2026-10": 2}, []),
+    ({"2026-06": 400, "2026-07": 20, "2026-08": 20}, []),
+    ({"2026-07": 20, "2026-09": 1}, []),
+    ({"2024-12": 30, "2025-12": 30, "2026-12": 2}, []),
+    ({"2026-08": 20, "2026-09": 20, "2027-09": 20}, []),
+    ({"2027-09": 1}, []),
+])  # fmt: skip
+def test_which_last_months_are_set_aside(lines, aside):
+    assert months_set_aside(lines) == aside
