@@ -281,15 +281,14 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
 def _paid_undated(graph, policy, node, case_node, row, notices: list) -> Case | None:
     """A covered member whose own ``notices`` give no month to count her death from
     (``undated_notices``) while her case is still paid with her on its roster, in the month of
-    the as-of day or after it (a line paid ahead, or typed ahead: a month set aside for the
-    as-of day, ``resolver.ledger_months.months_set_aside``): a lead whose amount cannot be computed (None), as the months paid after the
+    the as-of day: a lead whose amount cannot be computed (None), as the months paid after the
     death are unknown, its evidence saying so first; scored at most ``UNDATED_SCORE``
     (``models.cases.UNDATED``)."""
     if not row["covered"]:
         return None
     active = _own_months(graph, policy, node, case_node, row, None)
     paid = sorted(paid_months(graph, case_node) & active)
-    if not paid or paid[-1] < month_index(graph.graph["as_of"]):
+    if month_index(graph.graph["as_of"]) not in paid:
         return None
     _, _, death_row = notices[-1]
     # a restoration undoes the cancellation: with no death date, whenever it was done

@@ -646,19 +646,6 @@ def test_a_registration_restored_at_any_time_is_a_sign_of_life_of_an_undated_dea
     assert case.features["corroborated"] == 0.0
 
 
-def test_a_death_of_no_month_is_a_lead_on_a_case_paid_by_a_line_typed_after_the_as_of_month():
-    # the case's October line typed 2027-10, a month set aside for the as-of day (October):
-    # the case is paid still, and the lead stands as when the as-of day followed that line
-    drop = HouseholdSketch(AMOUNTS_2026)
-    drop.graph.graph["paid_through"] = date(2027, 10, 31)
-    drop.enrol("wife", "DB1", "A1", id18="X1", dibao_class="C")
-    drop.pay("DB1", [*MONTHS_2026[:9], "2027-10"], 305.0)
-    drop.die("wife", "D1", None, id18="X1")
-    (case,) = detect_deceased_paid(drop.graph, POLICY)
-    assert case.amount_at_risk is None
-    assert any("该案件发放至 2027-10" in item.text for item in case.evidence)
-
-
 def test_a_death_of_no_month_is_no_lead_once_the_case_is_no_longer_paid():
     drop = HouseholdSketch(AMOUNTS_2026)
     drop.enrol("wife", "DB1", "A1", id18="X1", dibao_class="C")
