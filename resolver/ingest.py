@@ -66,9 +66,8 @@ from resolver.layout import (
 from resolver.ledger_months import (
     MONTH_SET_ASIDE,
     death_notices,
-    last_paid_month,
     ledger_months,
-    lines_set_aside,
+    ledger_reach,
     lost_death_notices,
     lost_ledger_months,
 )
@@ -2383,15 +2382,15 @@ def _dates_ahead(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
     """A finding on each stored date of what has happened (``HAPPENED_DATES``) after the month
     the drop describes (``_drop_month``), on its table, showing the date and that month
     (2027-05-01（本次数据截至 2026-10）), and on each payment line of a month set aside for it
-    (``resolver.ledger_months.lines_set_aside``: 2027-09（台账其余月份最晚 2026-09）): read as
+    (``resolver.ledger_months.ledger_reach``: 2027-09（台账其余月份最晚 2026-09）): read as
     written, and asked about. It is drawn on the drop as stored, the tables taken from the last
     ingest too, so it moves with the drop's data and not with the day a file was first read."""
     con.register("_row_county", _county_rows(sources))  # a county column's, not stored yet
     try:
-        month = _drop_month(con, sources)
-        aside = lines_set_aside(con, "_row_county")
+        ledger, aside = ledger_reach(con, "_row_county")
     finally:
         con.unregister("_row_county")
+    month = _drop_month(sources, ledger)
     end = con.execute("SELECT last_day(strptime(?, '%Y-%m'))::DATE", [month]).fetchone()[0]
     for name in (name for name in REGISTRIES if name in table_names(con)):
         for column in (c for c in HAPPENED_DATES if c in column_names(con, name)):
@@ -2420,13 +2419,12 @@ def _found_on(sources: list[Source], name: str, column: str, problem: str, rows:
         by_number[number].findings.append(_numbered(finding, number, 2))
 
 
-def _drop_month(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> str:
+def _drop_month(sources: list[Source], ledger: str | None) -> str:
     """The month a drop describes (``YYYY-MM``): the latest its payment ledger paid 低保 or 特困
-    money in (``resolver.ledger_months.last_paid_month``, the run's as-of month, of the raw
-    rows' counties registered as ``_row_county``) or its tables' names give (a roster named
-    2026年12月花名册), else the month it is now in China (a drop of rosters named for no month)."""
+    money in (``ledger``: ``resolver.ledger_months.last_paid_month``, the run's as-of month) or
+    its tables' names give (a roster named 2026年12月花名册), else the month it is now in China
+    (a drop of rosters named for no month)."""
     months = [month for source in sources for month in source.named_months]
-    ledger = last_paid_month(con, "_row_county")
     return max([*months, *([ledger] if ledger else [])],
                default=f"{datetime.now(CHINA_TIME):%Y-%m}")  # fmt: skip
 

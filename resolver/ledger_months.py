@@ -23,7 +23,7 @@ after it. A county's last month or few (``SET_ASIDE_MONTHS``) are set aside for 
 (``months_set_aside``) when they lie apart from the rest — the step from the month before them
 at least twice the ledger's usual step between its paid months, and at least
 ``SET_ASIDE_STEP`` months (two empty months between) — and each holds only a stray line or two
-(under ``STRAY_MONTH_SHARE`` of the median month's before them): a 发放月份 typed a year ahead
+(under ``STRAY_MONTH_SHARE`` of the usual month's before them, ``_usual_month``): a 发放月份 typed a year ahead
 (2027-09 for 2026-09) would otherwise move the as-of day a year on, every case unpaid since
 and every 渐退 ended. Such lines are still read as written, each with a finding
 (``MONTH_SET_ASIDE``). A ledger cut to a twentieth (its thin months follow on: no gap), one
@@ -34,6 +34,7 @@ its last month.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable
 from itertools import pairwise
 from pathlib import Path
 
@@ -177,8 +178,8 @@ _LINES_SET_ASIDE = pa.schema([("record_id", pa.string()), ("source_no", pa.int64
 def months_set_aside(lines: dict[str, int]) -> list[str]:
     """The last months of one county's ledger that do not say how far it has reached (see
     the module docstring): the most (up to ``SET_ASIDE_MONTHS``) that lie apart from the
-    months before them and each hold under ``STRAY_MONTH_SHARE`` of the lines of the median
-    month before them. The usual step is the median step between the months before them (one month
+    months before them and each hold under ``STRAY_MONTH_SHARE`` of the lines of the usual
+    month before them (``_usual_month``: not a month of a few 补发 lines). The usual step is the median step between the months before them (one month
     when there is one).
 
     Parameters
@@ -205,11 +206,27 @@ def months_set_aside(lines: dict[str, int]) -> list[str]:
         before, after = months[:-tail], months[-tail:]
         steps = [_index(later) - _index(earlier) for earlier, later in pairwise(before)]
         usual = statistics.median(steps) if steps else 1
-        stray = STRAY_MONTH_SHARE * statistics.median(lines[month] for month in before)
+        stray = STRAY_MONTH_SHARE * _usual_month(lines[month] for month in before)
         apart = _index(after[0]) - _index(before[-1]) >= max(SET_ASIDE_STEP, 2 * usual)
         if apart and all(lines[month] < stray for month in after):
             return after
     return []
+
+
+def _usual_month(sizes: Iterable[int]) -> int:
+    """The lines of the month the median line is in: a ledger's usual month, however many
+    months of a stray line or two (补发 of old months) it holds.
+
+    >>> _usual_month([1, 2, 1, 30, 30]), _usual_month([400, 20, 20])
+    (30, 400)
+    """
+    ordered = sorted(sizes)
+    half, counted = sum(ordered) / 2, 0
+    for size in ordered:
+        counted += size
+        if counted >= half:
+            return size
+    raise ValueError("no months")
 
 
 def _index(month: str) -> int:
@@ -235,14 +252,15 @@ def last_paid_month(con: duckdb.DuckDBPyConnection, row_county: str | None = Non
     str | None
         The month as ``YYYY-MM``; None without a ledger or a line of such money.
     """
-    counties = _counted_months(con, row_county)
-    return max((_latest_kept(lines) for lines in counties.values()), default=None)
+    return _latest(_counted_months(con, row_county))
 
 
-def lines_set_aside(con: duckdb.DuckDBPyConnection, row_county: str | None = None) -> pa.Table:
-    """The counted lines (``counted_lines``) of the months set aside (``months_set_aside``),
-    in the ledger's order: ``record_id``, ``source_no``, ``row_no``, ``pay_month`` and
-    ``latest``, the latest month of their county's ledger not set aside.
+def ledger_reach(con: duckdb.DuckDBPyConnection, row_county: str | None = None
+                 ) -> tuple[str | None, pa.Table]:  # fmt: skip
+    """``last_paid_month``, and the counted lines (``counted_lines``) of the months set aside
+    after it (``months_set_aside``: a county's month set aside but not after the month another
+    county has reached moves nothing, and is no finding), in the ledger's order:
+    ``record_id``, ``source_no``, ``row_no``, ``pay_month`` and ``latest``, that month.
 
     Parameters
     ----------
@@ -253,26 +271,34 @@ def lines_set_aside(con: duckdb.DuckDBPyConnection, row_county: str | None = Non
 
     Returns
     -------
-    pa.Table
-        The lines; none for most ledgers.
+    tuple[str | None, pa.Table]
+        The month (None without a ledger) and the lines; none for most ledgers.
     """
-    aside = [(county, month, _latest_kept(lines))
-             for county, lines in _counted_months(con, row_county).items()
-             for month in months_set_aside(lines)]  # fmt: skip
-    names = ("county", "pay_month", "latest")
+    counties = _counted_months(con, row_county)
+    latest = _latest(counties)
+    aside = [(county, month) for county, lines in counties.items()
+             for month in months_set_aside(lines) if month > latest]  # fmt: skip
     if not aside:  # most ledgers; also a drop of no ledger
-        return _LINES_SET_ASIDE.empty_table()
-    con.register("_set_aside", pa.table({name: pa.array([row[at] for row in aside], pa.string())
-                                         for at, name in enumerate(names)}))  # fmt: skip
+        return latest, _LINES_SET_ASIDE.empty_table()
+    con.register("_set_aside", pa.table({"county": [county for county, _ in aside],
+                                         "pay_month": [month for _, month in aside]},
+                                        schema=pa.schema([("county", pa.string()),
+                                                          ("pay_month", pa.string())])))  # fmt: skip
     try:
-        return con.sql(
-            "SELECT l.record_id, l.source_no, l.row_no, l.pay_month, s.latest "
+        return latest, con.sql(
+            "SELECT l.record_id, l.source_no, l.row_no, l.pay_month, ? AS latest "
             f"FROM ({counted_lines(con, row_county)}) l JOIN _set_aside s "
             "ON s.county IS NOT DISTINCT FROM l.county AND s.pay_month = l.pay_month "
-            "ORDER BY l.source_no, l.row_no"
+            "ORDER BY l.source_no, l.row_no",
+            params=[latest],
         ).to_arrow_table()
     finally:
         con.unregister("_set_aside")
+
+
+def _latest(counties: dict[str | None, dict[str, int]]) -> str | None:
+    """The latest month of any county's ledger not set aside (``months_set_aside``)."""
+    return max((_latest_kept(lines) for lines in counties.values()), default=None)
 
 
 def _latest_kept(lines: dict[str, int]) -> str:

@@ -184,6 +184,9 @@ def test_a_month_typed_far_ahead_is_asked_about_and_not_the_drops_month(tmp_path
     ({"2026-01": 30, "2026-04": 30, "2026-07": 30, "2027-07": 2}, ["2027-07"]),  # quarters
     # a thin quarter after a quarter skipped (twice the usual step) too
     ({"2026-01": 30, "2026-04": 30, "2026-07": 30, "2027-01": 2}, ["2027-01"]),
+    # a review: a few 补发 lines of old months do not make the usual month a stray's
+    ({"2026-03": 1, "2026-05": 2, "2026-06": 1, "2026-08": 30, "2026-09": 30, "2027-09": 1},
+     ["2027-09"]),
     # kept: a thin quarter after two empty months, a cut roster's months, a month after
     # one empty month, an annual ledger's next year, a full month, one month
     ({"2026-01": 30, "2026-04": 30, "2026-07": 30, "2026-10": 2}, []),
@@ -195,3 +198,19 @@ def test_a_month_typed_far_ahead_is_asked_about_and_not_the_drops_month(tmp_path
 ])  # fmt: skip
 def test_which_last_months_are_set_aside(lines, aside):
     assert months_set_aside(lines) == aside
+
+
+def test_a_countys_thin_month_not_after_the_provinces_month_is_no_finding(tmp_path):
+    # a review: a county whose ledger reached June, with two lines of September, the month
+    # the other county has reached: nothing set aside moves the as-of month, so no finding
+    con = connect(tmp_path / "doudi.duckdb")
+    drop = tmp_path / "drop"
+    for county, months, stray in (("532301楚雄市", ["2026-07", "2026-08", "2026-09"], None),
+                                  ("532326大姚县", ["2026-04", "2026-05", "2026-06"], "2026-09")):  # fmt: skip
+        (drop / county).mkdir(parents=True)
+        write_csv(drop / county / "救助对象.csv", ROSTER, "utf-8")
+        write_csv(drop / county / "发放记录.csv", _ledger(months, stray), "utf-8")
+    ingest_drop(con, drop)
+    assert last_paid_month(con) == "2026-09"
+    assert con.execute("SELECT count(*) FROM dq_findings WHERE problem = 'month_set_aside'"
+                       ).fetchall() == [(0,)]  # fmt: skip
