@@ -40,7 +40,10 @@ A line of a case not on the run's roster (a case enrolled since the run: the mon
 is often screened before the month's drop is taken in) is checked by its payee (领款人) where
 his ID is a person's trusted ID: the payee stands for the case's members, held for
 ``death`` and ``twice`` as a member would be, and the line otherwise passes with a note
-saying what was not checked (its other members, its amount: ``Decision.unlisted``).
+saying what was not checked (its other members, its amount: ``Decision.unlisted``). A member
+covered in a case on the roster who is the payee so standing for a case the list pays holds
+his own case's line for ``twice`` too, unless his ID is the payee's of more than
+``policy.shared_identifier_limit`` cases in the list (an agent's).
 
 A ``death`` or ``twice`` hold does not apply where the list already leaves its member out: its
 case's lines that month pay less than its covered members' own amounts by exactly, to the fen,
@@ -285,7 +288,7 @@ def screen_payments(
             priced = _price_members(con, policy, monthly, latest)
             found = [
                 *_deaths(con, policy, present, cleared["deceased_paid"], alive),
-                *_twice(con, cleared["duplicate_enrollment"], latest),
+                *_twice(con, cleared["duplicate_enrollment"], latest, policy),
                 *_over_standard(con, run_id, dismissed, present),
                 *_accounts(con, policy, present),
                 *_amounts(con, policy, *priced),
@@ -934,12 +937,15 @@ def _paid_cases(con, latest: str | None) -> None:
     """, {"latest": latest} if latest else None)  # fmt: skip
 
 
-def _twice(con, cleared: list[set[str]], latest: str | None) -> list[tuple[int, Hold]]:
+def _twice(con, cleared: list[set[str]], latest: str | None, policy: Policy
+           ) -> list[tuple[int, Hold]]:  # fmt: skip
     """Lines of 低保 or 特困 money whose covered member is covered that month in another case
     paid that month, or expected to be: paid in the ledger's latest month and still covered on
     the roster (but for two rows whose duplicate lead reviewers dismissed: ``cleared``); and
-    lines of a case not on the roster whose payee (``_members``) stands that month for
-    another such case the list pays."""
+    lines whose covered member, or whose payee standing for a case not on the roster
+    (``_members``), is the payee standing that month for another such case the list pays,
+    unless he is the payee of more than ``policy.shared_identifier_limit`` cases in the list
+    (an agent's or an office's ID, as an account of so many ties nothing: ``_accounts``)."""
     _paid_cases(con, latest)
     rows = con.execute(f"""
         SELECT m.line, m.name, m.record_id, a.case_no, a.record_id, p.origin, m.case_no,
@@ -951,23 +957,25 @@ def _twice(con, cleared: list[set[str]], latest: str | None) -> list[tuple[int, 
         JOIN {_PAID} p ON p.case_no = a.case_no AND p.pay_month = m.pay_month
         WHERE m.person_id IS NOT NULL
           AND m.line IN (SELECT line FROM {_LINES} WHERE {_LIST_CASE_MONEY})
-        UNION ALL  -- a payee standing for two cases not on the roster, both in the list
-        SELECT m.line, m.name, NULL, o.case_no, NULL, 'list', m.case_no, m.pay_month
+        UNION ALL  -- a member or payee who is the payee standing for a case not on the roster
+        SELECT m.line, m.name, m.record_id, o.case_no, NULL, 'list', m.case_no, m.pay_month
         FROM {_MEMBERS} m
         JOIN {_MEMBERS} o ON o.person_id = m.person_id AND o.pay_month = m.pay_month
              AND o.case_no <> m.case_no AND o.record_id IS NULL
         JOIN {_PAID} p ON p.case_no = o.case_no AND p.pay_month = o.pay_month
-        WHERE m.record_id IS NULL
-          AND m.line IN (SELECT line FROM {_LINES} WHERE {_LIST_CASE_MONEY})
+        WHERE m.line IN (SELECT line FROM {_LINES} WHERE {_LIST_CASE_MONEY})
+          AND o.id18 NOT IN (SELECT payee_id_number FROM {_LINES}  -- an agent's
+                             WHERE payee_id_number IS NOT NULL AND case_no IS NOT NULL
+                             GROUP BY ALL HAVING count(DISTINCT case_no) > $limit)
         ORDER BY 1, 3, 4, 8
-    """).fetchall()  # fmt: skip
+    """, {"limit": policy.shared_identifier_limit}).fetchall()  # fmt: skip
     origins = {"list": "该案件当月也有发放（本发放表）",
                "ledger": "该案件当月也有发放（已有发放记录）",
                "expected": f"该案件 {latest} 已发放、名册中仍在保，预计当月也将发放（不在本发放表中）"}  # fmt: skip
     return [(line, Hold("twice", (
         f"{'在保成员' if record else ''}{_whom(name, record)}）同月也是案件 {other}"
         + (f"（救助记录 {other_record}）的在保对象" if other_record
-           else "（已发布运行的救助名册中也没有）的领款人")
+           else f"（已发布运行的救助名册中{'' if record else '也'}没有）的领款人")
         + f"，{origins[origin]}"),
         rows=((case_no, month, record), (other, month, other_record))))
         for line, name, record, other, other_record, origin, case_no, month in rows

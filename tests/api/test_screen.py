@@ -607,7 +607,8 @@ def test_a_list_screened_before_the_bank_joins_as_the_run_does_and_keeps_its_tex
 def test_a_split_off_household_s_new_number_stays_paid_in_two_cases(tmp_path):
     # a review of 2026-12-07: 人3, covered on live DB-2-15, has her own new DB-21-5 (not in
     # the run); the list pays both. DB-21-5 was read as DB-2-15 (both DB215): the true hold
-    # (人3 paid in two cases) was lost and DB-2-15's right line held for its amount
+    # (人3 paid in two cases) was lost and DB-2-15's right line held for its amount. Since
+    # 2026-12-07 DB-2-15's line, paying 人3 in full beside her new case, is held for it too
     import duckdb
 
     from tests.models.test_case_numbers import ROSTER_HEAD, _id
@@ -625,4 +626,4 @@ def test_a_split_off_household_s_new_number_stays_paid_in_two_cases(tmp_path):
     with duckdb.connect(db, read_only=True) as con:
         screening = screen_file(con, source)
     assert [[hold.kind for hold in decision.holds] for decision in screening.decisions] == [
-        [], [], ["twice"]]  # fmt: skip
+        ["twice"], [], ["twice"]]  # fmt: skip
