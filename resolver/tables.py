@@ -1324,7 +1324,9 @@ def _two_row_header_note(located: Located) -> list[str]:
 
 def _month_notes(located: Located, context: Context, normalised: pa.Table) -> list[str]:
     """Notes on a payments table whose names give different months (file name 11月, title
-    12月), and on rows whose month column gives another month than its names."""
+    12月), on rows whose month column gives another month than its names, and on rows paying
+    several months through the named one (2026-04至2026-06 in June's list: a quarter's, no
+    补发: ``_through_named_month``)."""
     named = context.named_months
     given = context.fill("pay_month")
     position = located.recognition.positions.get("pay_month")
@@ -1336,11 +1338,14 @@ def _month_notes(located: Located, context: Context, normalised: pa.Table) -> li
         notes.append(f"文件名、工作表名、标题所写的月份不一致（{said}）：{read}，请核实")
     if position is None or given is None:
         return notes
-    months = pc.value_counts(pc.drop_null(normalised["pay_month"])).to_pylist()
-    other = sorted((item["values"], item["counts"]) for item in months
+    header = located.header.texts[position].strip()
+    through = _through_named_month(normalised, given)
+    notes += [f"列「{header}」有 {pc.sum(through).as_py()} 行是截至 {given} 的几个月一并发放"
+              "（如按季发放），按所写各月读取"] if pc.any(through).as_py() else []  # fmt: skip
+    months = pc.value_counts(pc.drop_null(normalised["pay_month"].filter(pc.invert(through))))
+    other = sorted((item["values"], item["counts"]) for item in months.to_pylist()
                    if item["values"] != given)  # fmt: skip
     if other:
-        header = located.header.texts[position].strip()
         counts = "、".join(f"{month} {count} 行" for month, count in other)
         whole = sum(count for _, count in other) == normalised.num_rows
         notes.append(
@@ -1349,6 +1354,19 @@ def _month_notes(located: Located, context: Context, normalised: pa.Table) -> li
                else "可能是补发的往月，请核实")
         )  # fmt: skip
     return notes
+
+
+def _through_named_month(normalised: pa.Table, named: str) -> pa.Array:
+    """Per row, whether its months are a range ending at ``named`` (2026-04至2026-06 in
+    June's list): several months paid together, through the month the list pays.
+
+    >>> table = pa.table({"pay_month": ["2026-04", "2026-04", "2026-06", None],
+    ...                   "pay_month_last": ["2026-06", "2026-05", None, None]})
+    >>> _through_named_month(table, "2026-06").to_pylist()
+    [True, False, False, False]
+    """
+    ends = pc.equal(normalised["pay_month_last"], named)
+    return pc.fill_null(pc.and_(ends, pc.less(normalised["pay_month"], named)), False)
 
 
 # The categories a note on a column of classes names, the most lines first.
@@ -1694,7 +1712,9 @@ def _paid_out_month_filled(located: Located, vocabulary: Vocabulary, cells: list
                            ) -> tuple[list[pa.Array], list[str]]:  # fmt: skip
     """The cells with the month a payment is for (所属月份, read: ``resolver.headers.PREFERRED``)
     taken, where blank, from the month it was paid out (发放月份) beside it: a ledger often
-    fills 所属月份 only on its back-pay (补发) lines; and a note saying how many were."""
+    fills 所属月份 only on its back-pay (补发) lines, or on its lines paying several months
+    through the month paid out (a quarter's: ``_filled_on``); and a note saying how many
+    were."""
     position, other = _paid_out_position(located, vocabulary)
     texts = located.header.texts
     if other is None:
@@ -1702,10 +1722,30 @@ def _paid_out_month_filled(located: Located, vocabulary: Vocabulary, cells: list
     blank = is_blank(cells[position])
     if not blank.any():
         return cells, []
+    filled_on = _filled_on(cells[position], cells[other])
     cells = list(cells)
     cells[position] = pc.if_else(pa.array(blank), cells[other], cells[position])
     return cells, [f"列「{texts[position].strip()}」有 {int(blank.sum())} 个空格按同一行的列"
-                   f"「{texts[other].strip()}」读取（补发行才填写所属月份）"]  # fmt: skip
+                   f"「{texts[other].strip()}」读取（{filled_on}才填写所属月份）"]  # fmt: skip
+
+
+def _filled_on(written: pa.Array, paid_out: pa.Array) -> str:
+    """Which lines a table writes its 所属月份 on, as its note says: 补发行 where none is a
+    range ending at its month paid out (发放月份), 按季等跨月发放的行 where each is
+    (2026-04至2026-06 paid in 2026-06: a quarter's), else both.
+
+    >>> _filled_on(pa.array(["2026-04至2026-06", None]), pa.array(["2026-06", "2026-06"]))
+    '按季等跨月发放的行'
+    >>> _filled_on(pa.array(["2026-04至2026-05", "2026-04至2026-06"]), pa.array(["2026-06"] * 2))
+    '补发行、按季等跨月发放的行'
+    """
+    (first, last), _ = _normalise_column("month", written)
+    (paid, _), _ = _normalise_column("month", paid_out)
+    through = pc.fill_null(pc.and_(pc.equal(last, paid), pc.less(first, paid)), False)
+    kinds = {bool(row) for row, cell in zip(through.to_pylist(), is_blank(written), strict=True)
+             if not cell}  # fmt: skip
+    words = {False: "补发行", True: "按季等跨月发放的行"}
+    return "、".join(words[kind] for kind in sorted(kinds)) or words[False]
 
 
 def _paid_out_position(located: Located, vocabulary: Vocabulary) -> tuple[int | None, int | None]:

@@ -124,6 +124,23 @@ def _payments(tmp_path, name: str, lines: str):
     return con
 
 
+def test_a_quarters_line_through_the_month_paid_is_not_called_back_pay(tmp_path):
+    # a blind tester's June list: a 特困 line of 2026-04至2026-06 paid in June was noted as
+    # 可能是补发的往月 and 所属月份 as filled on 补发 lines only, until 2026-12-07
+    con = _payments(tmp_path, "2026年6月发放表.csv",
+                    "F1,DB001,2026-06,,780\nF2,DB001,2026-06,2026-04至2026-06,2340\n"
+                    "F3,DB001,2026-06,2026-03,780\n")  # fmt: skip
+    [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
+    assert "读取（补发行、按季等跨月发放的行才填写所属月份）" in notes
+    assert "有 1 行是截至 2026-06 的几个月一并发放（如按季发放），按所写各月读取" in notes
+    assert "不同（2026-03 1 行）：可能是补发的往月" in notes
+    (tmp_path / "quarter").mkdir()
+    con = _payments(tmp_path / "quarter", "2026年6月发放表.csv",
+                    "F1,DB001,2026-06,,780\nF2,DB001,2026-06,2026-04至2026-06,2340\n")  # fmt: skip
+    [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
+    assert "（按季等跨月发放的行才填写所属月份）" in notes and "补发" not in notes
+
+
 def test_a_ledger_of_quarters_is_read_each_line_for_the_months_it_covers(tmp_path):
     # every 所属月份 a range (2024-01至2024-03): the run stopped, the column unreadable
     con = _payments(tmp_path, "发放记录.csv",
