@@ -57,7 +57,7 @@ from resolver.outputs import write_whole
 from resolver.quality import problem_label
 from resolver.reading import decode, delimiter_of, row_texts
 from resolver.registries import column_header
-from resolver.tables import Source
+from resolver.tables import NOTE_HEADERS, Source
 from resolver.workbook_xml import SheetCells, inert_text, table_width, with_text_cells
 
 logger = logging.getLogger(__name__)
@@ -321,7 +321,7 @@ def _read_as(payments: PaymentList) -> dict:
                            if label not in NOT_READ_ALONE)  # fmt: skip
     if unread:
         notes.append("未能识别的列（未读取，原样保留）：" + "、".join(f"「{label}」" for label in unread)
-                     + "；列名另有写法时，可用 --columns 对照文件指定")  # fmt: skip
+                     + _back_pay_unread(list(unread)) + "；列名另有写法时，可用 --columns 对照文件指定")  # fmt: skip
     found: dict[tuple, list[str]] = defaultdict(list)  # (column, problem): the rows, as shown
     for source in payments.sources:
         sheet = f"「{source.sheet}」" if source.sheet else ""
@@ -334,6 +334,23 @@ def _read_as(payments: PaymentList) -> dict:
                  "count": len(rows), "rows": rows[:SHOWN_PROBLEM_ROWS]}
                 for (column, problem), rows in sorted(found.items())]  # fmt: skip
     return {"skipped": skipped, "notes": notes, "problems": problems}
+
+
+def _back_pay_unread(unread: list[str]) -> str:
+    """What the note on columns not read says of a column of free notes (备注 …: a run reads
+    the 补发 months it names in the ledger, ``models.amounts.back_pay_parts``): a screening
+    judges a line by its 所属月份, else its 发放月份, never by its note.
+
+    >>> _back_pay_unread(["乡镇", "备注"])
+    '；「备注」中写的补发月份审核时不读取，补发行请在所属月份写明所补月份'
+    >>> _back_pay_unread(["乡镇"])
+    ''
+    """
+    notes = [label for label in unread if any(word in label for word in NOTE_HEADERS)]
+    if not notes:
+        return ""
+    named = "、".join(f"「{label}」" for label in notes)
+    return f"；{named}中写的补发月份审核时不读取，补发行请在所属月份写明所补月份"
 
 
 def _county_of_file(con: duckdb.DuckDBPyConnection, county: str | None) -> str | None:
