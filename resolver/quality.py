@@ -746,9 +746,13 @@ def _notice_note(persons: int, repeated: str | None, covered: int,
     return first + NOTICE_NOTES[persons > 0]
 
 
+UNLINKED_NOTICE = "可能不是任何名册上的人员，如户籍已注销、未纳入救助的人员，或不是本县户籍人员"
+"""Why a death notice may be linked to no record, the likeliest first: a 公安 notice of a man
+whose 户籍 row was cancelled at his death and who is on no other registry (a blind tester's 8
+notices of 8, nothing to pay); the rest of each message says its other reasons."""
 NOTICE_NOTES = {
     True: "重名，无法确定是谁，未列为疑点；请向数据来源部门核实身份证号后重新比对",
-    False: "未能与任何名册记录关联（可能不是本县户籍人员；或名册中的同名人员性别、村组与死亡记录不符，"
+    False: f"未能与任何名册记录关联（{UNLINKED_NOTICE}；或名册中的同名人员性别、村组与死亡记录不符，"
     "或已有本人另一日期的死亡记录；或姓名、乡镇、住址与名册写法差异过大），未列为疑点；"
     "如为保障对象，请核实身份证号后重新比对",
 }

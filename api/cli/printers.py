@@ -23,6 +23,7 @@ from resolver.quality import (
     MISTYPED_NOTE,
     RENAMED_NOTE,
     UNJUDGED_SHEET,
+    UNLINKED_NOTICE,
     findings_by_problem,
     problem_label,
     quality_summary,
@@ -169,7 +170,7 @@ def _print_listed_notices(notices: list[list]) -> None:
                       f"未列为疑点，已列入问题清单「{LONE_DEATHS_SHEET}」，请向数据来源部门核实身份证号",
                       highlight=False)  # fmt: skip
     if len(notices) > namesakes + same_id:
-        console.print(f"另有 {len(notices) - namesakes - same_id:,} 条死亡记录未能与任何名册记录关联（可能不是本县户籍人员，"
+        console.print(f"另有 {len(notices) - namesakes - same_id:,} 条死亡记录未能与任何名册记录关联（{UNLINKED_NOTICE}，"
                       f"或姓名、住址写法差异过大），已列入问题清单「{LONE_DEATHS_SHEET}」，如为保障对象请核实身份证号",
                       highlight=False)  # fmt: skip
 

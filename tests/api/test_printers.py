@@ -28,7 +28,10 @@ def test_a_notice_typed_with_anothers_id_is_counted_apart_from_a_changed_name(ca
     assert "另有 1 条死亡记录的身份证号与名册中某人相同但姓名不同（可能已改名" in printed
     assert "另有 1 条死亡记录的身份证号与名册中某人相同但姓名不同，且所填性别或出生日期" in printed
     assert "另有 1 条死亡记录可能对应多名同名人员" in printed
-    assert "另有 1 条死亡记录未能与任何名册记录关联" in printed
+    # a blind tester's 8 such notices were all of men whose 户籍 was cancelled at death, on no
+    # roster: until 2026-12-07 the message offered only 可能不是本县户籍人员
+    assert ("另有 1 条死亡记录未能与任何名册记录关联（可能不是任何名册上的人员，如户籍已注销、未纳入救助的"
+            "人员，或不是本县户籍人员，或姓名、住址写法差异过大），已列入问题清单") in printed  # fmt: skip
 
 
 def test_a_type_unjudged_in_every_county_of_a_province_reads_unjudged(capsys):
