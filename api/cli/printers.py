@@ -220,9 +220,12 @@ def print_sources(con: duckdb.DuckDBPyConnection) -> None:
         for note in item.notes:
             console.print(f"{where} [yellow]注意[/]：{note}", highlight=False)
     if any(item.unmapped for item in summaries):
-        console.print("[yellow]注意[/]：“未识别的列”作为附加列保留，不参与比对（发放记录中这些列写明的补发"
-                      "月份，如备注“补发2023年7-8月”，按所写月份计）；如其实是标准列的另一种写法，"
-                      "请用 --columns 对照文件（CSV：表头,字段,名册）指定。", highlight=False)  # fmt: skip
+        # a ledger's notes (备注 …) are read for the months a 补发 is for (models.amounts)
+        back_pay = ("（发放记录中这些列写明的补发月份，如备注“补发2023年7-8月”，按所写月份计）"
+                    if any(item.unmapped and item.registry == "payments" for item in summaries)
+                    else "")  # fmt: skip
+        console.print(f"[yellow]注意[/]：“未识别的列”作为附加列保留，不参与比对{back_pay}；如其实是标准列的"
+                      "另一种写法，请用 --columns 对照文件（CSV：表头,字段,名册）指定。", highlight=False)  # fmt: skip
     reused = reused_files(con)
     for how, text in (
         ("unchanged", "与上次读取时完全相同的文件未重新读取，沿用上次的读取结果"),

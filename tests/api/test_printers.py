@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import re
 
-from api.cli.printers import _print_listed_notices, print_case_counts, print_checked, print_policy
+from api.cli.printers import (
+    _print_listed_notices,
+    print_case_counts,
+    print_checked,
+    print_policy,
+    print_sources,
+)
 from models.data_gaps import DataGaps, Unjudged, data_gaps
 from models.policy import load_policy
 from resolver.db import connect
+from resolver.ingest import ingest_drop
 from resolver.quality import MISTYPED_NOTE, RENAMED_NOTE, RegistryGap
+from tests.resolver.test_ingest import write_csv
 
 
 def _notice(persons: int, note: str) -> list:
@@ -120,3 +128,25 @@ def test_the_policy_line_names_rules_in_chinese_with_their_fields(capsys):
     print_policy(load_policy("大姚县"), connect(":memory:"), "大姚县")
     printed = capsys.readouterr().out.replace("\n", "")
     assert "沿用默认值，请按本地标准设置：死亡后停发宽限（月）（death_grace_months）；" in printed
+
+
+def test_the_unread_columns_note_speaks_of_back_pay_months_only_beside_a_ledgers(tmp_path,
+                                                                                capsys):  # fmt: skip
+    # a review: the note said a ledger's 补发 months in such columns count where no ledger was
+    roster = [["记录编号", "救助证号", "姓名", "救助类型", "是否保障对象", "纳入日期", "民族"],
+              ["A1", "DB001", "人1", "农村低保", "是", "2023-01-05", "汉族"]]  # fmt: skip
+    ledger = [["record_id", "case_no", "pay_month", "amount", "备注"],
+              ["F1", "DB001", "2026-09", "350", "补发2026年7-8月"]]  # fmt: skip
+    said = []
+    for name, files in (("roster", {"救助对象.csv": roster}),
+                        ("ledger", {"救助对象.csv": roster, "发放记录.csv": ledger})):  # fmt: skip
+        drop = tmp_path / name
+        drop.mkdir()
+        for file, rows in files.items():
+            write_csv(drop / file, rows, "utf-8")
+        con = connect(tmp_path / f"{name}.duckdb")
+        ingest_drop(con, drop)
+        capsys.readouterr()
+        print_sources(con)
+        said.append("补发" in capsys.readouterr().out.replace("\n", ""))
+    assert said == [False, True]
