@@ -15,6 +15,7 @@ import logging
 import re
 import struct
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from functools import cache
@@ -59,6 +60,7 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 BOMS = ((UTF8_BOM, "utf-8-sig"), *((bom, "utf-16") for bom in UTF16_BOMS))
 LARGEST_EXACT_FLOAT = 1e15
 HEAD_BYTES, HEAD_LINES = 65536, 50  # where the fast CSV reader learns the table's width
+TAIL_CHARS = 4096  # the end of a CSV looked at for a quote closing its last cell
 MAX_COLUMNS = 1000
 REPLACEMENT = "\ufffd"
 STRAY_NULS = 16  # more NUL bytes than this: a binary file, not text with a stray byte
@@ -248,11 +250,14 @@ def _read_csv(path: Path, content: bytes) -> Grid:
         fast = _read_csv_arrow(path, text.encode("utf-8"), encoding)
         if fast is not None:
             return _with_bad_lines(fast, bad_lines)
+    delimiter = delimiter_of(text)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text)))
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
         raise InputError(path, None, None, f"CSV 格式错误：{error}") from error
-    return _with_bad_lines(_grid(path, None, "csv", encoding, records), bad_lines)
+    grid = _grid(path, None, "csv", encoding, records)
+    _refuse_swallowed(grid, delimiter, _usual_width(records), text[-TAIL_CHARS:])
+    return _with_bad_lines(grid, bad_lines)
 
 
 def _with_bad_lines(grid: Grid, bad_lines: tuple[int, ...]) -> Grid:
@@ -316,11 +321,12 @@ def _read_csv_arrow(path: Path, data: bytes, encoding: str) -> Grid | None:
     head = data[:HEAD_BYTES].decode("utf-8", errors="replace")
     delimiter = delimiter_of(head)
     lines = head.split("\n")[:HEAD_LINES]
-    try:  # at least one column: Arrow reads a file of blank lines as one column of nulls
-        width = max((len(row) for row in csv.reader(lines, delimiter=delimiter)), default=1)
-        width = max(width, 1)
+    try:
+        head_rows = list(csv.reader(lines, delimiter=delimiter))
     except csv.Error:  # a stray carriage return: the careful reader decides
         return None
+    # at least one column: Arrow reads a file of blank lines as one column of nulls
+    width = max(max((len(row) for row in head_rows), default=1), 1)
     if width > MAX_COLUMNS:
         return None
     narrow: list[tuple[int | None, str]] = []  # lines with fewer cells than the table
@@ -359,8 +365,68 @@ def _read_csv_arrow(path: Path, data: bytes, encoding: str) -> Grid | None:
     if len(kept) < len(blank):
         take = pa.array(kept)
         columns = [column.take(take) for column in columns]
-    return Grid(path, None, "csv", encoding, columns, numbers.tolist(),
+    grid = Grid(path, None, "csv", encoding, columns, numbers.tolist(),
                 blank_rows=tuple(blank_rows.tolist()))  # fmt: skip
+    tail = data[-TAIL_CHARS:].decode("utf-8", errors="ignore")
+    _refuse_swallowed(grid, delimiter, _usual_width(head_rows), tail)
+    return grid
+
+
+def _usual_width(rows: list[list[str]]) -> int:
+    """How many cells most rows that are not blank hold: the table's width, which a title line
+    above it or a row with a stray separator does not change (1 for no such row)."""
+    widths = Counter(len(row) for row in rows if "".join(row).strip())
+    return max(widths, key=widths.__getitem__, default=1)
+
+
+def _refuse_swallowed(grid: Grid, delimiter: str, width: int, tail: str) -> None:
+    """Refuse a CSV one of whose cells swallowed the rows after its own: a quote that opens a
+    cell and is never closed (``tail``, the file's last characters, ends inside the grid's last
+    cell), or is closed only by a stray quote lines later, a line of the cell holding as many
+    separators as a whole row of ``width`` cells. Read as written, the rows would be one cell.
+    A cell broken over a few lines inside its quotes (an address typed with Alt+Enter) is read."""
+    found = []
+    for index, column in enumerate(grid.columns):
+        for row in np.flatnonzero(np.asarray(pc.match_substring(column, "\n"))):
+            lines = column[row].as_py().rstrip("\r\n").split("\n")
+            swallows = len(lines) > 1 or index < width - 1  # lines, or its row's next cells
+            left_open = (row == grid.height - 1 and swallows
+                         and _open_at_end(grid.row(row), index, tail, delimiter))  # fmt: skip
+            whole_row = any(line.count(delimiter) >= max(width - 1, 1) for line in lines[1:])
+            if left_open or whole_row:
+                found.append((int(row), index, len(lines) - 1, left_open))
+    if found:
+        row, index, swallowed, left_open = min(found)
+        reason = _swallowed_reason(swallowed, left_open)
+        raise InputError(grid.path, grid.row_numbers[row], _column_name(grid, index, width), reason)
+
+
+def _open_at_end(cells: list[str], index: int, tail: str, delimiter: str) -> bool:
+    """Whether cell ``index`` of the file's last row runs to the end of the file, its quote never
+    closed: it is the row's last cell not empty, and the file does not end with a quote after it
+    (line breaks, spaces and separators aside)."""
+    last = max((position for position, cell in enumerate(cells) if cell), default=-1)
+    return last == index and not tail.rstrip("\r\n \t" + delimiter).endswith('"')
+
+
+def _swallowed_reason(swallowed: int, left_open: bool) -> str:
+    """What is wrong with a cell that swallowed ``swallowed`` lines after its own, and what to do."""
+    fix = "：请删去或补全该引号后重新导出"
+    if not left_open:
+        return (f"该格以英文引号开头，与 {swallowed} 行之后的另一个引号配成了一对，其间 {swallowed} 行"
+                f"（含整行的记录）都被并入这一格{fix}")  # fmt: skip
+    merged = f"其后 {swallowed} 行都被并入这一格" if swallowed else "该行其后的单元格都被并入这一格"
+    return f"该格以英文引号开头，但直到文件末尾都没有配对的引号，{merged}{fix}"
+
+
+def _column_name(grid: Grid, index: int, width: int) -> str:
+    """A column's header (the first row with ``width`` cells not blank, if any holds a name
+    there) or else its letter."""
+    for row in range(min(grid.height, HEAD_LINES)):
+        cells = grid.row(row)
+        if sum(1 for cell in cells if cell.strip()) >= width and "\n" not in cells[index]:
+            return cells[index].strip() or column_letters(index + 1)
+    return column_letters(index + 1)
 
 
 def _blank_rows(columns: list[pa.Array], height: int) -> np.ndarray:

@@ -128,3 +128,43 @@ def test_a_csv_of_blank_lines_is_refused_as_empty_not_an_internal_error(content)
     with pytest.raises(InputError) as refused:
         reading.read_grids(Path("死亡人员.csv"), content)
     assert "死亡人员.csv" in str(refused.value) and "文件是空的" in str(refused.value)
+
+
+_HEADER = "记录编号,姓名,身份证号码,住址,联系电话\n"
+_ROWS = [
+    f"H{n:04d},张{n},53232619800101{n:04d},大姚县金碧镇{n}号,1394256{n:04d}\n" for n in (1, 2, 3)
+]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_quote_never_closed_refuses_the_csv_instead_of_swallowing_the_rows_below(encoding):
+    # a blind tester's 户籍人口.csv: one 住址 opened a quote it never closed, and 312 rows were
+    # read as one 29,163-character cell while check passed
+    opened = _ROWS[0].replace(",大姚县", ',"大姚县')
+    content = (_HEADER + opened + "".join(_ROWS[1:])).encode(encoding)
+    with pytest.raises(InputError) as refused:
+        reading.read_grids(Path("户籍人口.csv"), content)
+    assert str(refused.value) == (
+        "户籍人口.csv（第 2 行；列「住址」）：该格以英文引号开头，但直到文件末尾都没有配对的引号，"
+        "其后 2 行都被并入这一格：请删去或补全该引号后重新导出"
+    )
+
+
+def test_a_stray_quote_closed_by_another_lines_below_refuses_the_csv():
+    # the two quotes pair up: read as written, rows 3 and 4 are inside row 2's 住址
+    opened = _ROWS[0].replace(",大姚县", ',"大姚县')
+    closed = _ROWS[2].replace("3号,", '3号",')
+    content = (_HEADER + opened + _ROWS[1] + closed).encode()
+    with pytest.raises(InputError) as refused:
+        reading.read_grids(Path("户籍人口.csv"), content)
+    assert refused.value.rows == (2,) and refused.value.column == "住址"
+    assert "与 2 行之后的另一个引号配成了一对" in refused.value.reason
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_an_address_broken_over_lines_inside_its_quotes_is_read(encoding):
+    broken = _ROWS[0].replace(",大姚县金碧镇1号,", ',"大姚县金碧镇\n1号",')
+    content = (_HEADER + broken + "".join(_ROWS[1:])).encode(encoding)
+    grid = reading.read_grids(Path("户籍人口.csv"), content)[0]
+    assert grid.height == 4 and grid.row(1)[3] == "大姚县金碧镇\n1号"
+    assert grid.row(3)[0] == "H0003"
