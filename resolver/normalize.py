@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
@@ -94,6 +94,10 @@ _MONTH_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})(?:月份?)?$")
 _MONTH_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
 # 2025.10 typed as a number reads 2025.1: January or October, nobody can tell from the cell.
 _MONTH_AMBIGUOUS = re.compile(r"^\d{4}\.1$")
+# Its column can: one writing January to September with two digits (2025.01, 2025.09) and
+# never with one (2025.2) would write a January 2025.01, so its 2025.1 is October.
+_MONTH_TWO_DIGITS = re.compile(r"^\d{4}\.0[1-9]$")
+_MONTH_ONE_DIGIT = re.compile(r"^\d{4}\.[2-9]$")
 # A range of months (the 所属月份 of a quarter's line, or of a 补发 of several months): its
 # first month or day with its year, a joiner, then its last month or day with its year
 # (2024-01至2024-03, 202401-202403, 2024-01-01至2024-03-31, 2024/1/1-2024/3/31) or without
@@ -1184,10 +1188,69 @@ def read_in_order(kind: str, raw: str, month_first: bool) -> Result:
     return ((parsed,) if kind == "date" else (f"{parsed:%Y-%m}",) * 2), problem
 
 
+def months_with_two_digits(values: Iterable[str | None]) -> bool:
+    """Whether a date or month column writes months January to September with two digits
+    after a dot (``2025.01`` … ``2025.09``) and never with one (``2025.2``): then its
+    ``2025.1`` (``month_ambiguous``) can only be October typed as a number, its trailing 0
+    lost, since it would write a January ``2025.01``.
+
+    Parameters
+    ----------
+    values : Iterable[str | None]
+        The column's distinct cells' text.
+
+    Returns
+    -------
+    bool
+        Whether the column writes its months so.
+
+    Examples
+    --------
+    >>> months_with_two_digits(["2025.01", "2025.1", "2025.12"]), months_with_two_digits(["2025.1"])
+    (True, False)
+    >>> months_with_two_digits(["2025.01", "2025.2"]), months_with_two_digits(["2025.01.05"])
+    (False, False)
+    """
+    written = [_date_text(value).replace(" ", "") for value in values if value]
+    return any(map(_MONTH_TWO_DIGITS.match, written)) and not any(
+        map(_MONTH_ONE_DIGIT.match, written)
+    )
+
+
+def read_as_october(kind: str, raw: str) -> Result:
+    """A ``2025.1`` cell (``month_ambiguous``) read as October of its year, as its column
+    writing its other months with two digits (``months_with_two_digits``) says it is.
+
+    Parameters
+    ----------
+    kind : str
+        ``date`` (the month's first day) or ``month``.
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    Result
+        The date, or the first and last month, with problem ``month_october_by_column``;
+        as ``normalize_date`` or ``normalize_months`` reads ``2025.10`` when it is no date
+        (``date_implausible``: a year before 1890 or after 2100).
+
+    Examples
+    --------
+    >>> read_as_october("month", "2025.1"), read_as_october("date", "2025.1")
+    ((('2025-10', '2025-10'), 'month_october_by_column'), ((datetime.date(2025, 10, 1),), 'month_october_by_column'))
+    >>> read_as_october("month", "1885.1")
+    ((None, None), 'date_implausible')
+    """
+    read, problem = NORMALIZERS[kind](_date_text(raw).replace(" ", "") + "0")
+    return read, problem if read[0] is None else "month_october_by_column"
+
+
 def normalize_month(raw: str) -> Result:
     """A month as ``YYYY-MM``; accepts 2020-03, 2020/3, 202003, 2020年3月(份) or a full date,
     kept as text by a spreadsheet (``'2020-03``) too. ``2025.1`` is ambiguous (2025.10 typed
-    as a number shows so) and never read as January. A two-digit year (``24年11月``,
+    as a number shows so) and never read as January (its column may say October:
+    ``read_as_october``). A two-digit year (``24年11月``,
     ``24-11-6``) is completed as ``parse_date`` completes it. A month of a year before
     ``EARLIEST``'s or after ``LATEST``'s (``2206-01``, ``1/1/1882``) is no month, as such a
     date is none (``date_implausible``).

@@ -35,10 +35,12 @@ from resolver.normalize import (
     RANGE_JOIN,
     STATUS_WORDS,
     VOCABULARIES,
+    months_with_two_digits,
     normalize_date,
     normalize_distinct,
     normalize_id,
     outputs_of,
+    read_as_october,
     read_in_order,
 )
 from resolver.reading import REPLACEMENT, Grid
@@ -1233,6 +1235,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         notes += [unit_note] if unit_note else []
         outputs, problems = _normalise_column(kind, blank if read is None else read)
         outputs, problems = _year_last_in_order(column.kind, read, outputs, problems)
+        outputs, problems = _octobers_by_column(column.kind, read, outputs, problems)
         if column.name == "pay_month" and values is not None:
             outputs, problems = _unread_from_paid_out(located, vocabulary, context,
                                                       years and years[1], cells, outputs,
@@ -2132,6 +2135,29 @@ def _year_last_in_order(kind: str, values: pa.Array | None, outputs: list[pa.Arr
             output[row] = value
     return ([pa.array(output, kept.type) for output, kept in zip(read, outputs, strict=True)],
             pa.array(found, pa.string()))  # fmt: skip
+
+
+def _octobers_by_column(kind: str, values: pa.Array | None, outputs: list[pa.Array],
+                        problems: pa.Array) -> tuple[list[pa.Array], pa.Array]:  # fmt: skip
+    """A date or month column's ``2025.1`` cells (``month_ambiguous``) read as October when
+    the column writes its other months with two digits (``months_with_two_digits``:
+    ``2025.01`` … ``2025.09``), each with a finding (``month_october_by_column``); as they
+    were otherwise. A column without such a cell is not looked at again."""
+    ambiguous = pc.fill_null(pc.equal(problems, "month_ambiguous"), False)
+    if kind not in ("date", "month") or not pc.any(ambiguous).as_py():
+        return outputs, problems
+    if not months_with_two_digits(pc.unique(values).to_pylist()):
+        return outputs, problems
+    written = pc.unique(values.filter(ambiguous))
+    read = [read_as_october(kind, text) for text in written.to_pylist()]
+    at = pc.index_in(values, written)
+    taken = pc.fill_null(pc.is_valid(at), False)
+    octobers = [pa.array([months[index] for months, _ in read], output.type).take(at)
+                for index, output in enumerate(outputs)]  # fmt: skip
+    found = pa.array([problem for _, problem in read], pa.string()).take(at)
+    return ([pc.if_else(taken, october, output) for october, output in zip(octobers, outputs,
+                                                                         strict=True)],
+            pc.if_else(taken, found, problems))  # fmt: skip
 
 
 # A required column fewer of whose values read than one in NEARLY_NONE of those it does not

@@ -201,6 +201,43 @@ def test_an_ambiguous_month_is_the_one_not_after_its_month_paid(tmp_path):
         ("F1", "2024-01", "month_ambiguous_by_paid_out"), ("F2", None, "month_ambiguous")]  # fmt: skip
 
 
+def test_a_month_typed_as_a_number_is_october_where_its_column_writes_two_digits(tmp_path):
+    # 2025.10 typed as a number shows 2025.1; beside 2025.01 it can only be October: its
+    # line was left unread (month_ambiguous), a month short on every death lead it paid
+    con = _payments(tmp_path, "发放记录.csv",
+                    "F1,DB001,2025-01,2025.01,412.00\nF2,DB001,2025-10,2025.1,412.00\n"
+                    "F3,DB001,2025-11,2025.11,412.00\n")  # fmt: skip
+    assert con.execute("SELECT record_id, pay_month, pay_month_last, problem FROM payments "
+                       "LEFT JOIN dq_findings USING (record_id) ORDER BY record_id").fetchall() == [
+        ("F1", "2025-01", "2025-01", None), ("F2", "2025-10", "2025-10", "month_october_by_column"),
+        ("F3", "2025-11", "2025-11", None)]  # fmt: skip
+
+
+def test_a_month_typed_as_a_number_stays_ambiguous_where_its_column_does_not_say(tmp_path):
+    # 2025.2 writes a month with one digit: the column's 2025.1 may be January as well
+    con = _payments(tmp_path, "发放记录.csv",
+                    "F1,DB001,2025-12,2025.01,412.00\nF2,DB001,2025-12,2025.2,412.00\n"
+                    "F3,DB001,2025-12,2025.1,412.00\n")  # fmt: skip
+    assert con.execute("SELECT pay_month, problem FROM payments LEFT JOIN dq_findings "
+                       "USING (record_id) WHERE record_id = 'F3'").fetchall() == [
+        (None, "month_ambiguous")]  # fmt: skip
+
+
+def test_a_start_month_typed_as_a_number_is_october_beside_two_digit_months(tmp_path):
+    # 纳入日期 cells 2021.01 and 2021.1 (2021.10 typed as a number): the second was unread
+    def roster(sheet):
+        sheet.append(["救助证号", "姓名", "身份证号码", "救助类型", "是否保障对象", "纳入日期"])
+        for number, name, id_number, start in (("DB001", HEAD, HEAD_ID, 2021.01),
+                                               ("DB002", WIFE, WIFE_ID, 2021.1)):  # fmt: skip
+            sheet.append([number, name, id_number, "低保", "是", start])
+
+    con = _ingest(tmp_path, roster)
+    assert con.execute("SELECT CAST(start_date AS VARCHAR), problem FROM assistance LEFT JOIN "
+                       "dq_findings USING (record_id) WHERE column_name = 'start_date' "
+                       "ORDER BY assistance.row_no").fetchall() == [
+        ("2021-01-01", "date_month_only"), ("2021-10-01", "month_october_by_column")]  # fmt: skip
+
+
 def test_a_quarter_written_in_words_is_its_three_months(tmp_path):
     con = _payments(tmp_path, "发放记录.csv",
                     "F1,DB001,2024-04,2024年第二季度,1901.25\n"
