@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -436,6 +437,28 @@ def findings_by_problem(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, 
         "SELECT registry, column_name, problem, count(*) AS n FROM dq_findings "
         "GROUP BY ALL ORDER BY n DESC, registry, column_name"
     ).fetchall()
+
+
+def payments_without_month(con: duckdb.DuckDBPyConnection) -> tuple[int, Decimal]:
+    """How many payment lines have no month read (blank, unread or ambiguous: each a
+    finding), and their money: it counts in no month paid, so the leads on months paid (a
+    death's, a mismatch's) are short of it.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database an ingest wrote.
+
+    Returns
+    -------
+    tuple[int, Decimal]
+        The lines and their amounts' sum (0 and 0 without a payments table).
+    """
+    if "payments" not in table_names(con):
+        return 0, Decimal(0)
+    return con.execute(
+        "SELECT count(*), coalesce(sum(amount), 0) FROM payments WHERE pay_month IS NULL"
+    ).fetchone()
 
 
 def completeness(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, float]]:

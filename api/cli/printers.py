@@ -25,6 +25,7 @@ from resolver.quality import (
     UNJUDGED_SHEET,
     UNLINKED_NOTICE,
     findings_by_problem,
+    payments_without_month,
     problem_label,
     quality_summary,
     reused_files,
@@ -250,7 +251,8 @@ ID_STATUSES = ("valid", "upgraded", "invalid", "damaged", "blank")
 
 
 def print_quality(con: duckdb.DuckDBPyConnection) -> None:
-    """The data-quality tables: per registry, then per kind of finding."""
+    """The data-quality tables: per registry, then per kind of finding; and the money of the
+    payment lines whose month was not read, counted in no month (``payments_without_month``)."""
     table = Table(title="数据质量报告 (身份证号: 有效 / 15位升级 / 疑似录入错误 / 表格损坏 / 空白)")
     for header in QUALITY_HEADERS:
         table.add_column(header, justify="left" if header in ("名册", "文件") else "right")
@@ -276,6 +278,11 @@ def print_quality(con: duckdb.DuckDBPyConnection) -> None:
             f"{count:,}",
         )
     console.print(details)
+    lines, money = payments_without_month(con)
+    if lines:
+        console.print(f"发放记录中有 {lines:,} 行没有读出所属月份，其金额合计 {money:,} 元未计入任何月份的发放"
+                      "（死亡后仍发放等疑点的金额可能因此偏少），各行及原因见问题清单：请补正后重新运行",
+                      highlight=False)  # fmt: skip
 
 
 STRESS_TYPES = ("deceased_paid", "duplicate_enrollment", "split_household", "suspected_split",

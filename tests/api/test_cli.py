@@ -372,6 +372,22 @@ def test_check_warns_of_payments_whose_case_numbers_the_roster_does_not_hold(tmp
     assert "检查通过：可以导入，但有" in output and "检查通过：可以导入。" not in output
 
 
+def test_check_says_the_money_of_payment_lines_whose_month_was_not_read(tmp_path):
+    # a blind tester's 53 lines of 2025.1 (2025.10 or January?) were each a finding and check
+    # passed: nothing said their 62,280.00 元 counted in no month, every death lead short
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "救助对象.csv").write_text("记录编号,救助证号,姓名,救助类型,是否保障对象,纳入日期\n"
+                                   "A1,DB01,刘华,低保,是,2023-01-05\n", encoding="utf-8")  # fmt: skip
+    (drop / "发放记录.csv").write_text("记录编号,救助证号,发放月份,发放金额（元）\n"
+                                   "P1,DB01,2024.1,350.50\nP2,DB01,2024.12,350\n"
+                                   "P3,DB01,2024.1,350.25\n", encoding="utf-8")  # fmt: skip
+    result = runner.invoke(app, ["check", str(drop), "--report", str(tmp_path / "问题.xlsx")])
+    output = result.output.replace("\n", "")
+    assert result.exit_code == 0, output
+    assert "发放记录中有 2 行没有读出所属月份，其金额合计 700.75 元未计入任何月份的发放" in output
+
+
 def test_report_writes_the_entries_and_exits_of_a_period_and_refuses_bad_dates(ran, tmp_path):
     import openpyxl
 
