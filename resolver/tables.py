@@ -1235,11 +1235,12 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         notes += [unit_note] if unit_note else []
         outputs, problems = _normalise_column(kind, blank if read is None else read)
         outputs, problems = _year_last_in_order(column.kind, read, outputs, problems)
-        outputs, problems = _octobers_by_column(column.kind, read, outputs, problems)
         if column.name == "pay_month" and values is not None:
             outputs, problems = _unread_from_paid_out(located, vocabulary, context,
                                                       years and years[1], cells, outputs,
                                                       problems)  # fmt: skip
+        # a 2025.1 its own 发放月份 settles (above) is not read by its column's other cells
+        outputs, problems = _octobers_by_column(column.kind, read, outputs, problems)
         for (suffix, _), output in zip(outputs_of(column.kind), outputs, strict=True):
             normalised[column.name + suffix] = output
         if values is not None:
