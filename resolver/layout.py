@@ -29,9 +29,12 @@ MIN_HEADER_COLUMNS = 2
 # without a person's name or ID is identified by its codes instead.
 PERSON = ("name", "id_number", "payee_name", "payee_id_number")
 CODES = ("record_id", "case_no", "hukou_no", "poverty_hh_no", "cert_no")
+_WHOSE = r"(?:以上|上页|前页|本页|本月|本表|全县|全旗|全镇|全乡|全村|总)"
 SUMMARY = (
-    r"^\s*(?:以上|上页|前页|本页|本月|本表|全县|全旗|全镇|全乡|全村|总)?\s*(?:户数|人数|金额|户|人)?\s*"
+    rf"^\s*{_WHOSE}?\s*(?:户数|人数|金额|户|人)?\s*"
     r"(?:合\s*计|总\s*计|小\s*计|累\s*计|共\s*计|汇\s*总|总\s*(?:人数|户数|金额))"
+    # 共51户152人, 以上共152人, 共13条: 共, a number and what it counts (no name holds a digit)
+    rf"|^\s*{_WHOSE}?\s*共\s*[0-9]+\s*[户人条行笔名]"
     "|^\\s*[\u4e00-\u9fff]{0,10}(?:镇|乡|村|街道|社区|苏木|嘎查|组|社|片区|县|区|旗|市)\\s*"
     "(?:合\\s*计|总\\s*计|小\\s*计)\\s*[:：]?\\s*$"  # 城关镇小计, a place's subtotal
     # 2023-01小计, 2023.1 合计: a month's subtotal, its month written with a separator (2023年1月小计

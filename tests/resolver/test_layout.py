@@ -391,6 +391,8 @@ def test_totals_footers_blank_and_repeated_header_rows_are_excluded_and_reported
     ("联系电话：0878-1234567", "表尾（制表人、审核人、说明等）"), ("备注：1.本表一式三份", "表尾（制表人、审核人、说明等）"),
     ("填表说明：", "表尾（制表人、审核人、说明等）"), ("领导签字", "表尾（制表人、审核人、说明等）"),
     ("制表时间：2025年1月5日", "表尾（制表人、审核人、说明等）"),
+    ("共51户152人", "合计行"), ("共 51 户 152 人", "合计行"), ("以上共152人", "合计行"),
+    ("共13人", "合计行"), ("本页共 5 条", "合计行"),
 ])  # fmt: skip
 def test_the_summary_and_footer_lines_offices_write_are_not_persons(tmp_path, plain, line, reason):
     # without a 记录编号 column, such a line was read as a person named 审核人（签字）：
@@ -1542,6 +1544,23 @@ def test_notes_subtotals_headings_page_lines_and_repeated_column_numbers_are_not
         }
         assert reasons[25] == "页码行（第…页 共…页）"
         assert reasons[29] == "文字行（整行只有一段文字，如分组标题、说明；不是人员）"
+
+
+@pytest.mark.parametrize("line", ["以上共152人", "共51户152人", "共13人"])
+def test_a_count_line_typed_in_the_name_column_is_no_person(tmp_path, plain, line):
+    # until 2026-12-07 it was read as a person: the drop refused as 记录编号为空, or without a
+    # 记录编号 column a 14th death notice; a person whose name starts with 共 is read
+    rows = [*ROWS[:-1], [*ROWS[-1][:2], "共和平", *ROWS[-1][3:]]]
+    total = ["", "", line, "", "", "", "", ""]
+    write_csv(tmp_path / "drop" / "救助对象.csv", [HEADER, *rows, total])
+    con, errors = check_drop(tmp_path / "drop")
+    assert errors == []
+    assert con.execute("SELECT count(*) FROM assistance WHERE name = '共和平'").fetchone() == (1,)
+    assert con.execute("SELECT row_no, reason FROM ingest_skipped").fetchall() == [(7, "合计行")]
+    keep = [index for index, name in enumerate(HEADER) if name != "记录编号"]
+    write_csv(tmp_path / "noid" / "救助对象.csv",
+              [[row[index] for index in keep] for row in [HEADER, *ROWS, total]])  # fmt: skip
+    assert read_rows(tmp_path / "noid") == plain
 
 
 def test_a_person_whose_name_reads_as_a_subtotal_is_read_when_the_row_has_an_id(tmp_path):
