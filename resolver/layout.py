@@ -80,6 +80,7 @@ NOT_DATA = "|".join(f"(?:{pattern})" for _, pattern in _PATTERNS)
 SKIP_REASONS = {
     "title": "表头上方的标题行",
     "column_numbers": "栏次行（列序号）",
+    "field_codes": "表头下的字段代码行（如 XM、SFZHM 或 name、id_number）",
     "summary": "合计行",
     "footer": "表尾（制表人、审核人、说明等）",
     "page": "页码行（第…页 共…页）",
@@ -497,6 +498,9 @@ def locate(grid: Grid, vocabulary: Vocabulary, hint: str | None) -> Located | No
     recognition = recognise(vocabulary, header.texts, hint, grid.hidden_columns)
     skipped = [(grid.row_numbers[i], "title") for i in range(header.indices[0])]
     start = header.indices[-1] + 1
+    if start < grid.height and _field_codes(grid.row(start), header, vocabulary):
+        skipped.append((grid.row_numbers[start], "field_codes"))
+        start += 1
     if start < grid.height and _column_numbers(grid.row(start)):
         skipped.append((grid.row_numbers[start], "column_numbers"))
         start += 1
@@ -536,6 +540,28 @@ def _foreign_headers(grid: Grid, start: int, header: Header, recognition: Recogn
                    for keys in own):  # fmt: skip
             found.append(int(index))
     return found
+
+
+# A system's code for a field (XM, SFZHM, JZ_ZH): two or more upper-case letters, no digit (a
+# data row's codes hold some: A0001, DB01); a row of them fills at least FIELD_CODE_CELLS.
+_FIELD_CODE = re.compile(r"^[A-Z][A-Z_]+$")
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+FIELD_CODE_CELLS = 3
+
+
+def _field_codes(row: list[str], header: Header, vocabulary: Vocabulary) -> bool:
+    """A row of field codes under the header, as systems export it: its filled cells, under
+    more than half of the header's filled columns and at least ``FIELD_CODE_CELLS``, each a
+    field code (``_FIELD_CODE``) or a contract column's English name (``id_number``). Such a
+    cell holds no CJK and starts with a letter, so none is an ID number, a date, an amount or
+    a name written in Chinese; a name in Latin letters (Aynur) is neither."""
+    cells = [cell.strip() for cell in row if cell.strip()]
+    under = sum(bool(cell.strip()) for cell, above in zip(row, header.texts, strict=True)
+                if above.strip())  # fmt: skip
+    headed = sum(bool(text.strip()) for text in header.texts)
+    return (len(cells) == under >= max(FIELD_CODE_CELLS, headed // 2 + 1)
+            and all(_FIELD_CODE.match(cell)
+                    or (_IDENTIFIER.match(cell) and vocabulary.known(cell)) for cell in cells))  # fmt: skip
 
 
 def _column_numbers(row: list[str], *, consecutive: bool = False) -> bool:

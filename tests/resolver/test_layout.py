@@ -294,6 +294,33 @@ def test_a_column_number_row_under_the_header_is_not_data(tmp_path, plain):
     assert read_rows(tmp_path / "drop") == plain
 
 
+@pytest.mark.parametrize("codes", [
+    ["JLBH", "JZZH", "XM", "SFZHM", "JZLX", "SFBZDX", "NRRQ", "XZ"],
+    ["record_id", "case_no", "name", "id_number", "program", "covered", "start_date", "township"],
+])  # fmt: skip
+def test_a_row_of_field_codes_under_the_header_is_a_header_row_not_a_person(tmp_path, plain, codes):
+    # system exports put the fields' codes under the Chinese header: the pinyin codes were read
+    # as a person named XM, the English names refused as another table's header
+    write_csv(tmp_path / "drop" / "救助对象.csv", [HEADER, codes, *ROWS])
+    assert read_rows(tmp_path / "drop") == plain
+    con, errors = check_drop(tmp_path / "drop")
+    assert errors == []
+    assert con.execute("SELECT row_no, reason FROM ingest_skipped").fetchall() == [
+        (2, "表头下的字段代码行（如 XM、SFZHM 或 name、id_number）")
+    ]
+
+
+def test_a_first_row_in_latin_letters_is_still_a_person(tmp_path):
+    # a name in Latin letters, upper case or not, beside its codes, with no ID or date
+    rows = [["A1", "DB001", "AYNUR", "", "DIBAO", "YES", "", "KASHI"],
+            ["A2", "DB002", "Aynur", "", "dibao", "yes", "", "kashi"]]  # fmt: skip
+    write_csv(tmp_path / "drop" / "救助对象.csv", [HEADER, *rows])
+    con, _ = check_drop(tmp_path / "drop")
+    assert con.execute("SELECT name FROM assistance ORDER BY 1").fetchall() == [
+        ("AYNUR",), ("Aynur",)]  # fmt: skip
+    assert con.execute("SELECT count(*) FROM ingest_skipped").fetchone() == (0,)
+
+
 def test_every_sheet_of_a_registry_is_read_and_an_instructions_sheet_is_named(tmp_path, plain):
     drop = tmp_path / "drop"
     sheets = {
