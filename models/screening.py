@@ -603,9 +603,12 @@ def cases_written_otherwise(con: duckdb.DuckDBPyConnection, lines: pa.Table
 
 
 # A covered roster row active in a pay month (m: 'YYYY-MM'); 临时救助 covers no one.
+# a row of no known 纳入日期 (blank, or not read) is active until its end: covered on the
+# roster now, it is a member of the list's month (until 2026-12-07 none: its case's line was
+# held for 当月该案件没有在保成员 and a dead member's death went unsaid)
 _ACTIVE = (
-    "a.covered = 'yes' AND a.start_date IS NOT NULL AND a.program IS DISTINCT FROM 'temporary' "
-    "AND strftime(a.start_date, '%Y-%m') <= {m} "
+    "a.covered = 'yes' AND a.program IS DISTINCT FROM 'temporary' "
+    "AND (a.start_date IS NULL OR strftime(a.start_date, '%Y-%m') <= {m}) "
     "AND (a.end_date IS NULL OR strftime(a.end_date, '%Y-%m') >= {m})"
 )
 

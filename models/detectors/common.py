@@ -656,9 +656,9 @@ def enrolment_evidence(case: Node, row: dict, about: str = "") -> Evidence:
     program = PROGRAM_LABELS.get(row["program"], row["program"] or "救助")
     covered = "保障对象" if row["covered"] else "非保障对象"
     ended = f"退出日期 {row['end']}" if row["end"] else "无退出日期"
+    started = f"纳入日期 {row['start']}" if row["start"] else "纳入日期未填写或无法识别"
     return Evidence(
-        f"{about}{'：' if about else ''}{program}案件 {case[1]} 的{covered}，纳入日期 "
-        f"{row['start']}，{ended}",
+        f"{about}{'：' if about else ''}{program}案件 {case[1]} 的{covered}，{started}，{ended}",
         "assistance",
         row["record_id"],
     )

@@ -236,6 +236,8 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
     back (refunds) by month; and the months' disabled members and excess over the class
     amounts (one pass over the rows a month: the detector walks every payment month of the
     county)."""
+    months = [(month_of(text), [in_fen(amount) for _, amount in payments])
+              for text, payments in sorted(graph.nodes[case]["payments"].items())]  # fmt: skip
     spans = []
     for member, row in rows.values():
         last = paid_until(graph, policy, member)
@@ -244,12 +246,11 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
         # the months he is owed for: covered and active, or in the grace after his death
         owed_months = span | dead_months
         spans.append((row, class_key(row["program"], row["dibao_class"]), owed_months,
-                      dead_months, _disabled_months(graph, policy, member, row, owed_months)))  # fmt: skip
+                      dead_months, _disabled_months(graph, policy, member, row, owed_months),
+                      _undated_months(graph, row, last, [month for month, _ in months])))  # fmt: skip
     found, back, extras, judged = [], {}, [], []
-    months = [(month_of(text), [in_fen(amount) for _, amount in payments])
-              for text, payments in sorted(graph.nodes[case]["payments"].items())]  # fmt: skip
     levels = _tekun_paid(spans, months, price, policy)
-    after_death = set().union(*(dead_months for *_, dead_months, _ in spans))
+    after_death = set().union(*(dead_months for _, _, _, dead_months, *_ in spans))
     for month, lines in months:
         net, refunded = sum(lines), -sum(line for line in lines if line < 0)
         owed = _owed(spans, month, price, levels.get(month, 0))
@@ -257,7 +258,7 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
             if net < 0:
                 back[month] = -net
             continue
-        total, members, sources, disabled = owed
+        total, members, sources, disabled, undated = owed
         if disabled and net > 0:
             extras.append((disabled, net - total))
         # the refund lines pay back as far as the month's lines fall short of what is owed
@@ -267,8 +268,11 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
         if net <= 0:
             continue  # a month of refunds is no month paid
         paid = net + paid_back
-        # the add-on excuses money paid up to it, and is owed no one the ledger did not pay it
-        due = min(max(paid, total), total + addon * disabled)
+        # the add-on excuses money paid up to it, and is owed no one the ledger did not pay it;
+        # so do the amounts of members of no known start (``_undated_months``)
+        maybe = sum(amount for amount, _ in undated)
+        due = min(max(paid, total), total + maybe + addon * disabled)
+        members = members + [row for _, row in undated] if paid > total else members
         # the dead's money stopped: no lead
         over = paid - due if month in after_death else abs(paid - due)
         judged.append((month, paid, members))
@@ -352,17 +356,35 @@ def _owed(spans: list[tuple], month: int, price: Callable, tekun_paid: int) -> t
     their classes, those members, the amounts' sources and how many of them are disabled
     (``_disabled_months``); None when a member's amount is unknown. A 特困 member is owed the level nearest
     ``tekun_paid`` (fen: ``_tekun_paid``)."""
-    total, members, sources, disabled = 0, [], set(), 0
-    for row, key, owed_months, _, disabled_months in spans:
-        if month in owed_months:
+    total, members, sources, disabled, undated = 0, [], set(), 0, []
+    for row, key, owed_months, _, disabled_months, undated_months in spans:
+        if month in owed_months or month in undated_months:
             item = price(key, month, tekun_paid if key == TEKUN else 0)
             if item.source == "share":
                 return None
+            sources.add(item.source)
+            if month in undated_months:
+                undated.append((in_fen(item.amount), row))
+                continue
             total += in_fen(item.amount)
             members.append(row)
-            sources.add(item.source)
             disabled += month in disabled_months
-    return total, members, sources, disabled
+    return total, members, sources, disabled, undated
+
+
+def _undated_months(graph: nx.MultiGraph, row: dict, last: int | None, paid: list[int]
+                    ) -> set[int]:  # fmt: skip
+    """The case's ``paid`` months in which a covered row of no known 纳入日期 (blank, or not
+    read) may have been active: up to its end month and, for a member who died, the last month
+    he may be paid for (``last``); none for a row with its start. Such a member is owed his
+    amount in them or not: money paid up to it is no excess, and a month paid without it no
+    shortfall (until 2026-12-07 he counted in no month: every month paid him read 当月无在保成员,
+    a false lead of all of his money)."""
+    if row["start"] is not None:
+        return set()
+    until = min(month_index(row["end"]) if row["end"] else month_index(graph.graph["as_of"]),
+                last if last is not None else month_index(graph.graph["as_of"]))  # fmt: skip
+    return {month for month in paid if month <= until}
 
 
 def _tekun_paid(spans: list[tuple], months: list[tuple[int, list[int]]], price: Callable,
@@ -560,4 +582,7 @@ def _owed_text(members: list[dict]) -> str:
         return "当月无在保成员"
     labels = [CLASS_LABELS.get(class_key(row["program"], row["dibao_class"]), "类别不明")
               for row in members]  # fmt: skip
-    return "、".join(f"{label} {labels.count(label)} 人" for label in sorted(set(labels)))
+    undated = sum(row["start"] is None for row in members)
+    return "、".join(f"{label} {labels.count(label)} 人" for label in sorted(set(labels))) + (
+        f"，其中 {undated} 人纳入日期未填写或无法识别，按当月可能在保计入" if undated else ""
+    )

@@ -3094,3 +3094,52 @@ def test_a_duplicate_is_filed_first_under_the_later_enrollment(later_record):
     drop.pay("DB302", MONTHS_2026, 455.0)
     (case,) = detect_duplicate_enrollment(drop.graph, POLICY)
     assert case.records == [("assistance", later_record), ("assistance", earlier_record)]
+
+
+CLASS_A_420 = {("A", month_index(month)): 420.0 for month in MONTHS_2026}
+
+
+def _undated_member(*, paid: float, end: date | None = None) -> HouseholdSketch:
+    """A case of one member whose 纳入日期 is blank (or not read), paid ``paid`` a month,
+    beside two cases paid their class amount (the ledger pays by class)."""
+    drop = _paid_by_class()
+    drop.enrol("son", "DB1", "A1", start=None, end=end, dibao_class="A")
+    drop.pay("DB1", MONTHS_2026, paid)
+    return drop
+
+
+def _paid_by_class() -> HouseholdSketch:
+    drop = HouseholdSketch(CLASS_A_420)
+    for number in (2, 3):
+        drop.enrol(f"other{number}", f"DB{number}", f"A{number}0", dibao_class="A")
+        drop.pay(f"DB{number}", MONTHS_2026, 420.0)
+    return drop
+
+
+def test_a_member_of_no_known_start_paid_his_amount_is_no_mismatch():
+    # a blind tester's roster left 纳入日期 blank on two cases' rows: every month read
+    # 应发 0.00（当月无在保成员）, two false leads of all their money (7,200 and 14,400 元)
+    assert detect_payment_mismatch(_undated_member(paid=420.0).graph, POLICY) == []
+
+
+def test_a_member_of_no_known_start_paid_twice_his_amount_is_paid_too_much_by_it():
+    (case,) = detect_payment_mismatch(_undated_member(paid=840.0).graph, POLICY)
+    assert case.amount_at_risk == 420.0 * 10  # his own amount counted as owed, not the whole
+    text = "\n".join(item.text for item in case.evidence)
+    assert (
+        "纳入日期未填写或无法识别" in text and "按当月可能在保计入" in text and "None" not in text
+    )
+
+
+def test_a_member_of_no_known_start_is_owed_nothing_after_his_row_ended_or_he_died():
+    drop = _paid_by_class()
+    drop.enrol("li", "DB1", "A1", end=date(2026, 4, 30), dibao_class="A")
+    drop.enrol("son", "DB1", "A2", start=None, dibao_class="A")
+    drop.pay("DB1", MONTHS_2026, 840.0)
+    (case,) = detect_payment_mismatch(drop.graph, POLICY)
+    assert case.amount_at_risk == 420.0 * 6  # 2026-05 to 10: the son's amount is excused
+    # dead in March: the months after his death and the grace are no one's, as with a start
+    dead = _undated_member(paid=420.0)
+    dead.die("son", "D1", date(2026, 3, 10))
+    (case,) = detect_payment_mismatch(dead.graph, POLICY)
+    assert case.amount_at_risk == 420.0 * 6

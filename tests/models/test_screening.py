@@ -512,6 +512,16 @@ def test_a_death_whose_lead_names_a_sign_of_life_is_held_as_not_corroborated(cou
     assert f"未印证：{sign}" in held.reasons and "已印证" not in held.reasons
 
 
+def test_a_dead_member_of_no_known_start_is_held_for_the_death(county, tmp_path):
+    # a review: a row whose 纳入日期 was blank (or not read) made no member of any month, so
+    # his case's line was held only for 当月该案件没有在保成员, the death unsaid
+    record, line, con = _dead_members_line_on_a_copy(county, tmp_path)
+    con.execute("UPDATE assistance SET start_date = NULL WHERE record_id = ?", [record])
+    (held,) = screen_payments(con, _lines(line), county["policy"], run_id=county["run_id"])
+    con.close()
+    assert "death" in _kinds(held) and record in held.reasons
+
+
 @pytest.mark.parametrize("written, said", [
     ("2026-06-31", "死亡日期「2026-06-31」不是有效日期（该月没有这一天），按 2026-06 计算，死亡月份加宽限期"),
     ("", "死亡日期未填写，无法确定死亡月份，请先核实死亡日期"),
