@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from operator import mul
@@ -356,29 +355,17 @@ _ID_OR_CERTIFICATE = re.compile(r"\d{17}[\dXx](?:\d\d)?$")
 _GENDER_LAST = re.compile(r"\d{15}$|\d{17}$")
 
 
-# Digits in groups, however written: an ID or an account as ``532326 19560101 6870``,
-# ``5323 2619 5601 0168 70``, ``532326_19900907_7407``, a digit at a time
-# (``5 3 2 3 2 6 …``), in full-width, circled (``⑤``), superscript or other Unicode digits,
-# or in Chinese numerals (``五三二三二六一九九〇…``, four or more in a row). The text is read
-# through a view of it (``_digit_view``): each digit-like character an ASCII digit, each
-# separator (any space, ``_``, a dash, ``.``, ``/``) a space, and each character that shows
-# nothing (a zero-width space, a soft hyphen, a combining mark) dropped. Within a run of
-# groups, each longest stretch that is a number is masked in the text as written
-# (``_number_end``): 15 to 19 digits in groups all but the last of three digits or more (a
-# date's ``01`` is no part of one), an ID of 18 after a 6-digit region (``532326 1990 09 07
-# 7407``), or 15 digits or more most of them written one or two at a time; so is any run of
-# 15 or more digits wherever it stands (a case number made of ``DB`` and an ID too). A case
-# number's 12 digits, a date, an amount stay.
-_SEPARATORS = frozenset("_-/.\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
-_CHINESE = "〇○零一二三四五六七八九壹贰叁肆伍陆柒捌玖"
-_CHINESE_DIGITS = str.maketrans(_CHINESE, "000123456789123456789")
-_CHINESE_NUMBER = re.compile(rf"[{_CHINESE}](?: *[{_CHINESE}]){{3,}}")
-_VIEW_GROUPS = re.compile(r"(?<![0-9])[0-9]+(?: +[0-9]+)*(?: *X)?(?![0-9])")
-_VIEW_GROUP = re.compile(r"[0-9X]+")
-_LONG_RUN = re.compile(r"[0-9]{14,}[0-9X]")
-_SHORT = 2  # digits in a group written a digit or two at a time
-# Fewer digit-like characters than a mobile number's: nothing to mask.
-_FEWEST_DIGITS = 11
+# Digits in groups (one or two of a space, a hyphen, dash or minus of any width — a Chinese
+# input method types a dash as ——, ``/``, ``.`` or a full-width space between them): an ID or
+# an account written as ``532326 19560101 6870``, ``5323 2619 5601 0168 70`` or
+# ``6228 4800 1234 5678 901``. Within a run of groups, each longest stretch of groups (all
+# but its last of three digits or more: a date's ``01`` is no part of one) that holds 15 to
+# 19 digits is masked, as is any run of 15 or more digits wherever it stands (a case number
+# made of ``DB`` and an ID too). A case number's 12 digits, a date, an amount stay.
+_SEPARATOR = r"[ \-/.\u3000\u2010-\u2015\u2212\ufe58\ufe63\uff0d]{1,2}"
+_DIGIT_GROUPS = re.compile(rf"(?<!\d)\d+(?:{_SEPARATOR}\d+)*(?:{_SEPARATOR}?[Xx])?(?!\d)")
+_SPLIT = re.compile(rf"({_SEPARATOR})")
+_LONG_RUN = re.compile(r"\d{14,}[\dXx]")
 
 
 def mask_numbers(text: str) -> str:
@@ -406,12 +393,7 @@ def mask_numbers(text: str) -> str:
     >>> mask_numbers("350524——19770207——1146，３５０５２４－１９７７０２０７－１１４６，350524−19770207−1146")
     '350524***********6，３５０５２４***********６，350524***********6'
     """
-    view, origin = _digit_view(text)
-    if view is None:
-        return text
-    spans = [(start, end, mask_id) for run in _VIEW_GROUPS.finditer(view)
-             for start, end in _number_spans(run)]  # fmt: skip
-    return _masked_spans(text, view, origin, spans)
+    return _DIGIT_GROUPS.sub(lambda match: _masked_groups(match.group()), text)
 
 
 # A day as Doudi and the registries write one: ``1963-01-21``, ``1963/1/21``, ``1963.1.21``,
@@ -494,9 +476,8 @@ def mask_text(text: str) -> str:
     return mask_dates(mask_numbers(text))
 
 
-# A mobile number in the masks' view (``_digit_view``), in groups or not, with or without
-# +86 (``138 1234 5678``, ``1 3 8 1 2 3 4 5 6 7 8``).
-_MOBILE = re.compile(r"(?<![0-9])(?:\+? *86 *)?(1 *[3-9](?: *[0-9]){9})(?![0-9])")
+# A mobile number, in groups or not, with or without +86 (``138 1234 5678``).
+_MOBILE = re.compile(r"(?<!\d)(?:\+?86[ \-]?)?(1[3-9]\d(?:[ \-]?\d){8})(?!\d)")
 
 
 def mask_typed(text: str) -> str:
@@ -520,14 +501,8 @@ def mask_typed(text: str) -> str:
     >>> mask_typed("户主 532326-19560101-6870，电话 +86 138 1234 5678，1956年1月1日生")
     '户主 532326***********0，电话 138****5678，1956年**月**日生'
     """
-    text = mask_text(text)
-    view, origin = _digit_view(text)
-    if view is None:
-        return text
-    spans = [span for mobile in _MOBILE.finditer(view)
-             for span in ((mobile.start(), mobile.start(1), None),
-                          (mobile.start(1), mobile.end(), mask_phone))]  # fmt: skip
-    return _masked_spans(text, view, origin, [span for span in spans if span[0] < span[1]])
+    return _MOBILE.sub(lambda match: mask_phone(re.sub(r"[ \-]", "", match.group(1))),
+                       mask_text(text))  # fmt: skip
 
 
 def mask_phone(value: str | None) -> str:
@@ -558,94 +533,26 @@ def mask_phone(value: str | None) -> str:
     return f"{value[:3]}****{value[-4:]}"
 
 
-# Characters that show nothing: format and control characters, combining marks, spaces and
-# line breaks, and the fillers a font draws blank (Hangul fillers, the blank Braille pattern).
-_SHOWING_NOTHING = frozenset({"Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp"})
-_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-
-
-def shows_nothing(char: str) -> bool:
-    """Whether a character shows nothing where it stands: whitespace, a format or control
-    character (a zero-width space, a BOM), a combining mark with nothing to combine with
-    (U+034F, a variation selector) or a filler (U+3164, U+2800).
-
-    Parameters
-    ----------
-    char : str
-        One character.
-
-    Returns
-    -------
-    bool
-        True when it shows nothing.
-
-    Examples
-    --------
-    >>> [shows_nothing(c) for c in " \u3000\u200b\u3164\u2800\ufe0f\u034f\u17b5核1"]
-    [True, True, True, True, True, True, True, True, False, False]
-    """
-    return (char.isspace() or char in _FILLERS
-            or unicodedata.category(char) in _SHOWING_NOTHING)  # fmt: skip
-
-
-def _digit_view(text: str) -> tuple[str | None, list[int]]:
-    """The text as the masks read it (see ``_VIEW_GROUPS``) and, for each character of it,
-    its index in ``text``; None when it holds too few digits to hold a number to mask."""
-    if sum(map(str.isdigit, text)) + sum(map(_CHINESE.__contains__, text)) < _FEWEST_DIGITS:
-        return None, []
-    chars, origin = [], []
-    for index, char in enumerate(text):
-        shown = _view_char(char)
-        if shown:
-            chars.append(shown)
-            origin.append(index)
-    view = _CHINESE_NUMBER.sub(lambda number: number.group().translate(_CHINESE_DIGITS),
-                               "".join(chars))  # fmt: skip
-    return view, origin
-
-
-def _view_char(char: str) -> str:
-    """One character as the masks read it: a digit, a space for a separator, X for an X, the
-    character itself, or nothing for one that shows nothing."""
-    if char.isspace() or char in _SEPARATORS:
-        return " "
-    if char.isdigit():
-        return str(unicodedata.digit(char))
-    if shows_nothing(char):
-        return ""
-    return "X" if char in "xXｘＸ" else char
-
-
-def _number_spans(run: re.Match) -> list[tuple[int, int]]:
-    """The spans of the view, within a run of digit groups, to mask: each longest stretch of
-    groups that is a number, and a long run inside a group that is none."""
-    groups = [(run.start() + group.start(), run.start() + group.end(), group.group())
-              for group in _VIEW_GROUP.finditer(run.group())]  # fmt: skip
-    spans, start = [], 0
+def _masked_groups(run: str) -> str:
+    """A run of digit groups with each stretch of groups that is an ID or account masked."""
+    parts = _SPLIT.split(run)  # group, separator, group, ...
+    groups, shown, start = parts[::2], [], 0
     while start < len(groups):
-        end = _number_end([digits for _, _, digits in groups], start)
+        end = _number_end(groups, start)
         if end is None:
-            first, _, digits = groups[start]
-            spans += [
-                (first + long.start(), first + long.end()) for long in _LONG_RUN.finditer(digits)
-            ]
+            shown.append(_LONG_RUN.sub(lambda long: mask_id(long.group()), groups[start]))
             end = start + 1
         else:
-            spans.append((groups[start][0], groups[end - 1][1]))
+            shown.append(mask_id("".join(groups[start:end])))
+        if end < len(groups):
+            shown.append(parts[2 * end - 1])
         start = end
-    return spans
+    return "".join(shown)
 
 
 def _number_end(groups: list[str], start: int) -> int | None:
-    """The end of the longest stretch of groups from ``start`` that is an ID or an account,
-    or None."""
-    ends = [end(groups, start) for end in (_grouped_end, _region_end, _spread_end)]
-    return max((end for end in ends if end is not None), default=None)
-
-
-def _grouped_end(groups: list[str], start: int) -> int | None:
-    """The end of the longest stretch of two or more groups from ``start`` of 15 to 19
-    digits, every group but the last of three or more."""
+    """The end of the longest stretch of two or more groups from ``start`` that is an ID or
+    an account (15 to 19 digits, every group but the last of three or more), or None."""
     found, digits = None, len(groups[start])
     for end in range(start + 1, len(groups)):
         if len(groups[end - 1]) < 3:
@@ -656,67 +563,3 @@ def _grouped_end(groups: list[str], start: int) -> int | None:
         if digits >= 15:
             found = end + 1
     return found
-
-
-def _region_end(groups: list[str], start: int) -> int | None:
-    """The end of an 18-character ID from ``start``, a 6-digit region code first and its
-    other digits grouped in any way (``532326 1990 09 07 7407``)."""
-    if len(groups[start]) != 6 or groups[start][:2] not in PROVINCES:
-        return None
-    digits = 6
-    for end in range(start + 1, len(groups)):
-        digits += len(groups[end])
-        if digits >= 18:
-            return end + 1 if digits == 18 else None
-    return None
-
-
-def _spread_end(groups: list[str], start: int) -> int | None:
-    """The end of a number of 15 digits or more from ``start`` written a digit or two at a
-    time (``5 3 2 3 2 6 1 9 9 0 …``): runs of three or more such groups, one other group
-    between two of them, before the first (``532326 1 9 9 0 …``) or after the last; the
-    stretch goes on through the short groups that follow and ends before a group that is
-    not needed. A date's ``2021-10-11`` has two short groups, no run."""
-    lengths = [len(group) for group in groups]
-    if lengths[start] >= 15:
-        return None
-    end, digits = start, 0
-    if lengths[start] > _SHORT:
-        if start + 1 == len(lengths) or lengths[start + 1] > _SHORT:
-            return None
-        if _spread_end(groups, start + 1) is not None:
-            return None  # the number begins after this group
-        end, digits = start + 1, lengths[start]
-    while True:
-        shorts = end
-        while end < len(lengths) and lengths[end] <= _SHORT:
-            digits, end = digits + lengths[end], end + 1
-        if end - shorts < 3:
-            return None
-        if digits >= 15:
-            return end
-        if end == len(lengths) or lengths[end] >= 15:
-            return None
-        digits, end = digits + lengths[end], end + 1
-        if digits >= 15:
-            return end
-
-
-def _masked_spans(text: str, view: str, origin: list[int],
-                  spans: list[tuple[int, int, Callable[[str], str] | None]]) -> str:  # fmt: skip
-    """``text`` with each span of its view (in order) replaced by its digits as ``mask``
-    shows them (each ``*`` a hidden one, any other the digit as written), its separators and
-    the characters that show nothing within it dropped; a span without a mask dropped."""
-    pieces, written = [], 0
-    for start, end, mask in spans:
-        pieces.append(text[written : origin[start]])
-        written = origin[end - 1] + 1
-        if mask is None:
-            continue
-        positions = [origin[i] for i in range(start, end) if view[i] != " "]
-        shown = mask("".join(view[i] for i in range(start, end) if view[i] != " "))
-        pieces += [
-            "*" if hidden == "*" else text[i] for hidden, i in zip(shown, positions, strict=True)
-        ]
-    pieces.append(text[written:])
-    return "".join(pieces)

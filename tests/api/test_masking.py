@@ -14,9 +14,8 @@ import httpx
 import pytest
 
 from api.auth import Principal
-from api.masking import holds_id_number, logged_target, masked
+from api.masking import holds_id_number, masked
 from api.published import CaseFilter
-from api.validation import says_nothing
 from tests.api.served import Server, client
 
 ID = "532326195601016870"
@@ -231,68 +230,3 @@ def test_the_access_log_keeps_no_id_number_typed_into_any_path_or_query(named_co
     assert not [target for target in targets if PERSON_ID in re.sub(r"\D", "", target)]
     logged = {entry["action"] for entry in entries if "532326***********9" in entry["target"]}
     assert {"score_by_person", "score_by_case", "score_by_id_number", "sign_in_failed"} <= logged
-
-
-# An ID (532326199009077407) and a mobile number as a blind tester typed them into a reason,
-# a 责任人 or a payee's name: until 2026-12-07 all but the first were shown whole, the first
-# as 532326_1990****_7407, and the access log kept them whole.
-WRITTEN_IDS = {
-    "532326_19900907_7407": "532326***********7",
-    "5 3 2 3 2 6 1 9 9 0 0 9 0 7 7 4 0 7": "532326***********7",
-    "五三二三二六一九九〇〇九〇七七四〇七": "五三二三二六***********七",
-    "5\u200b3\u200b2\u200b3\u200b2\u200b6\u200b1\u200b9\u200b9\u200b0\u200b0\u200b9\u200b0\u200b7\u200b7\u200b4\u200b0\u200b7": "532326***********7",
-    "⑤③②③②⑥①⑨⑨⓪⓪⑨⓪⑦⑦④⓪⑦": "⑤③②③②⑥***********⑦",
-    "⁵³²³²⁶¹⁹⁹⁰⁰⁹⁰⁷⁷⁴⁰⁷": "⁵³²³²⁶***********⁷",
-    "532326\t19900907\n7407": "532326***********7",
-    "53232619\u00ad900907\u00ad7407": "532326***********7",
-    "532326 1990 09 07 7407": "532326***********7",
-    "5 3 2 3 2 6 19900907 7 4 0 7": "532326***********7",
-}  # fmt: skip
-
-
-@pytest.mark.parametrize(("written", "shown"), WRITTEN_IDS.items())
-def test_an_id_however_written_is_masked_logged_masked_and_not_searched(written, shown):
-    reason = masked({"reason": f"李四：{written}；核实"}, Principal("a", "analyst"))["reason"]
-    assert reason == f"李四：{shown}；核实"
-    assert masked({"evidence": [written]}, Principal("a", "analyst"))["evidence"] == [shown]
-    assert logged_target(f"GET /api/cases/{written}") == f"GET /api/cases/{shown}"
-    assert holds_id_number(written)
-
-
-def test_a_mobile_number_a_digit_at_a_time_is_masked_and_ordinary_text_stays():
-    typed = {"reason": "电话 1 8 9 7 9 7 1 8 5 4 8", "assignee": "王五 ①⑧⑨⑦⑨⑦①⑧⑤④⑧"}
-    assert masked(typed, Principal("a", "analyst")) == {"reason": "电话 189****8548",
-                                                        "assignee": "王五 ①⑧⑨****⑧⑤④⑧"}  # fmt: skip
-    ordinary = "2026年3月5日 金额 1,234.50 元，案件 DB5323260001，共 3 户 12 人，2021-10-11 2022-01-05 2023-03-04"
-    assert masked({"reason": ordinary}, Principal("a", "analyst"))["reason"] == ordinary.replace(
-        "3月5日", "**月**日").replace("-10-11", "-**-**").replace("-01-05", "-**-**").replace(
-        "-03-04", "-**-**")  # fmt: skip
-
-
-@pytest.mark.parametrize(
-    "blank", ["\u3164", "\u2800", "\u115f\u1160", "\uffa0", "\u034f\ufe0f\u17b5"]
-)
-def test_a_text_of_fillers_and_marks_says_nothing(blank):
-    # until 2026-12-07 a token named "\u3164" and a dismissal for the reason "\u3164" passed
-    assert says_nothing(f" {blank} ")
-
-
-def test_an_id_written_in_groups_is_masked_in_errors_and_log_and_found_by_an_auditor(named_county):
-    spaced = " ".join(PERSON_ID)
-    with client(named_county, "auditor") as auditor:
-        missing = auditor.get(f"/api/cases/{spaced}")
-        case_id = auditor.get("/api/cases", params={"limit": 1}).json()["items"][0]["case_id"]
-        rows = auditor.get(f"/api/cases/{case_id}").json()["rows"]
-        id_number = next(row["id_number"] for row in rows if row.get("id_number"))
-        plain = auditor.get("/api/cases", params={"who": id_number}).json()
-        grouped = auditor.get("/api/cases", params={"who": f"{id_number[:6]}-{id_number[6:14]} "
-                                                            f"{id_number[14:]}"})  # fmt: skip
-    assert missing.status_code == 404 and missing.json()["detail"] == "没有疑点 532326***********9"
-    assert plain["total"] >= 1 and grouped.json()["total"] == plain["total"]
-    with client(named_county, "consumer") as consumer:
-        consumer.get(f"/api/scores/persons/{spaced}")
-    with client(named_county, "analyst") as analyst:
-        analyst.get("/api/cases", params={"who": spaced})
-    targets = [entry["target"] for entry in _log(named_county)]
-    assert not [target for target in targets if PERSON_ID in re.sub(r"\D", "", target)]
-    assert sum("532326***********9" in target for target in targets) >= 2  # person, refusal
