@@ -17,6 +17,7 @@ import threading
 from datetime import date
 from typing import Any
 
+from api.masking import mask_numbers
 from api.published import STATUS_LABELS, TRUSTED_IDS
 from api.seals import row_seal
 from api.snapshot import EVENTS, Snapshot
@@ -149,7 +150,7 @@ class Reviews:
         published = self.snapshot.published
         with self._decisions:
             if case_id not in published.cases:
-                raise DecisionError("missing", f"没有疑点 {case_id}")
+                raise DecisionError("missing", f"没有疑点 {mask_numbers(case_id)}")
             current = published.status(case_id)
             if expected_event is not None and expected_event != published.last_event_id(case_id):
                 raise DecisionError("stale", "本案已有新的核查记录，请刷新后再提交")
@@ -209,7 +210,7 @@ class Reviews:
             raise DecisionError("invalid", f"整改时限 {due_date} 早于今天（{today}），请重新选择")
         with self._decisions:
             if case_id not in self.snapshot.published.cases:
-                raise DecisionError("missing", f"没有疑点 {case_id}")
+                raise DecisionError("missing", f"没有疑点 {mask_numbers(case_id)}")
             status = self.snapshot.published.status(case_id)
             return self._append_event(case_id, (actor, role, token_id), status, note, None,
                                       kind="assignment", assignee=assignee, due_date=due_date)  # fmt: skip
@@ -344,7 +345,7 @@ class Reviews:
     def _person_rows(self, case_id: str) -> dict[str, dict[str, Any]]:
         case = self.snapshot.published.cases.get(case_id)
         if case is None:
-            raise DecisionError("missing", f"没有疑点 {case_id}")
+            raise DecisionError("missing", f"没有疑点 {mask_numbers(case_id)}")
         return {row["unique_id"]: row for row in case["detail"]["rows"]
                 if row["registry"] in PERSON_REGISTRIES}  # fmt: skip
 

@@ -9,7 +9,6 @@ gets a Chinese one; an unexpected error a Chinese 500."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,6 +16,8 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from resolver.idcard import shows_nothing
 
 _PLACES = {"body": "请求体", "query": "查询参数", "path": "路径参数", "header": "请求头",
            "cookie": "Cookie"}  # fmt: skip
@@ -244,15 +245,12 @@ def unexpected_error() -> JSONResponse:
     return JSONResponse({"detail": UNEXPECTED}, 500)
 
 
-# Unicode categories of characters that show nothing: format (zero-width space, joiner,
-# BOM, direction marks) and control characters.
-_INVISIBLE = frozenset({"Cf", "Cc"})
-
-
 def says_nothing(text: str | None) -> bool:
     """Whether a required free text (a reason, a note, a 责任人, a token's name) is empty: None,
-    or only whitespace (U+3000 too) and characters that show nothing (Unicode categories Cf,
-    such as a zero-width space, joiner or BOM, and Cc).
+    or only characters that show nothing (``resolver.idcard.shows_nothing``: whitespace,
+    U+3000 too, format and control characters such as a zero-width space, joiner or BOM,
+    combining marks such as U+034F or a variation selector, and fillers such as U+3164 or
+    U+2800).
 
     Parameters
     ----------
@@ -268,5 +266,7 @@ def says_nothing(text: str | None) -> bool:
     --------
     >>> [says_nothing(t) for t in (None, "", " \u3000", "\u200b\u200b", "\ufeff\u200d", "核实")]
     [True, True, True, True, True, False]
+    >>> [says_nothing(t) for t in ("\u3164", "\u2800", "\u115f\u1160", "\uffa0\u034f\ufe0f\u17b5")]
+    [True, True, True, True]
     """
-    return all(c.isspace() or unicodedata.category(c) in _INVISIBLE for c in text or "")
+    return all(map(shows_nothing, text or ""))

@@ -563,3 +563,33 @@ def _number_end(groups: list[str], start: int) -> int | None:
         if digits >= 15:
             found = end + 1
     return found
+
+
+# Characters that show nothing: format and control characters, combining marks, spaces and
+# line breaks, and the fillers a font draws blank (Hangul fillers, the blank Braille pattern).
+_SHOWING_NOTHING = frozenset({"Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp"})
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def shows_nothing(char: str) -> bool:
+    """Whether a character shows nothing where it stands: whitespace, a format or control
+    character (a zero-width space, a BOM), a combining mark with nothing to combine with
+    (U+034F, a variation selector) or a filler (U+3164, U+2800).
+
+    Parameters
+    ----------
+    char : str
+        One character.
+
+    Returns
+    -------
+    bool
+        True when it shows nothing.
+
+    Examples
+    --------
+    >>> [shows_nothing(c) for c in " \u3000\u200b\u3164\u2800\ufe0f\u034f\u17b5核1"]
+    [True, True, True, True, True, True, True, True, False, False]
+    """
+    return (char.isspace() or char in _FILLERS
+            or unicodedata.category(char) in _SHOWING_NOTHING)  # fmt: skip

@@ -26,8 +26,8 @@ from api.deps import (
     event_version,
     json_response,
 )
-from api.masking import holds_id_number, mask_typed, masked
-from api.published import SORT_KEYS, CaseFilter
+from api.masking import holds_id_number, mask_numbers, mask_typed, masked
+from api.published import SORT_KEYS, CaseFilter, id18_of
 from api.schemas import (
     AssignmentIn,
     CaseDetail,
@@ -117,6 +117,7 @@ async def list_cases(
         )
     if who:
         access.record(principal.name, principal.role, "search_cases", mask_typed(who))
+        who = _as_id_number(who) if principal.sees_full_ids else who
     where = CaseFilter(case_type, township, village, min_score, max_score, status_, run_id,
                        overdue, county, who, principal.sees_full_ids)  # fmt: skip
     if after is not None and after not in snapshot.published.cases:
@@ -129,6 +130,14 @@ async def list_cases(
                           "next_after": next_after, "items": masked(items, principal)})  # fmt: skip
 
 
+def _as_id_number(who: str) -> str:
+    """``who`` as the rows hold an ID number when it is one written otherwise (in groups,
+    full-width, with dashes: as the consumer's ID lookup reads it); else as typed."""
+    if who.isascii() and who.isalnum():
+        return who
+    return id18_of(who)[0] or who
+
+
 @router.get("/{case_id}", response_model=CaseDetail)
 async def case_detail(
     case_id: str, snapshot: SnapshotDep, access: AccessLogDep, principal: Reviewer
@@ -138,7 +147,7 @@ async def case_detail(
     logged. The ``ETag`` is the case's latest event: send it back as ``If-Match`` with a
     decision, so that any event recorded meanwhile (a colleague's note too) is a 412."""
     if case_id not in snapshot.published.cases:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"没有疑点 {case_id}")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"没有疑点 {mask_numbers(case_id)}")
     access.record(principal.name, principal.role, "read_case", case_id)
     if principal.sees_full_ids:
         response = json_response(snapshot.published.case_json(case_id))
@@ -155,7 +164,7 @@ async def case_history(
     """Every event of the case, oldest first (append-only): decisions, and labels on its
     rows. Every read is logged."""
     if case_id not in snapshot.published.cases:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"没有疑点 {case_id}")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"没有疑点 {mask_numbers(case_id)}")
     access.record(principal.name, principal.role, "read_history", case_id)
     return json_response(masked(snapshot.published.history.get(case_id, []), principal))
 

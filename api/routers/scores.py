@@ -18,7 +18,7 @@ from api.deps import (
     TownshipDep,
     json_response,
 )
-from api.masking import mask_id
+from api.masking import mask_id, mask_numbers
 from api.published import CaseFilter, id18_of
 from api.schemas import CaseScore, CaseType, PersonScore, ScoreExport
 
@@ -103,7 +103,7 @@ async def case_score(
     if case is None or snapshot.published.closed(case_id):
         raise HTTPException(
             status.HTTP_404_NOT_FOUND,
-            f"没有未结的疑点 {case_id}（不存在、已因数据变化消除，或已核实为属实或不属实）",
+            f"没有未结的疑点 {mask_numbers(case_id)}（不存在、已因数据变化消除，或已核实为属实或不属实）",
         )
     summary = snapshot.published.summary(case)
     return json_response({key: summary[key] for key in CASE_SCORE_FIELDS})
