@@ -355,14 +355,14 @@ _ID_OR_CERTIFICATE = re.compile(r"\d{17}[\dXx](?:\d\d)?$")
 _GENDER_LAST = re.compile(r"\d{15}$|\d{17}$")
 
 
-# Digits in groups (one or two of a space, a hyphen, dash or minus of any width — a Chinese
-# input method types a dash as ——, ``/``, ``.`` or a full-width space between them): an ID or
+# Digits in groups (one or two of a space, a tab, ``_``, a hyphen, dash or minus of any width —
+# a Chinese input method types a dash as ——, ``/``, ``.`` or a full-width space between them): an ID or
 # an account written as ``532326 19560101 6870``, ``5323 2619 5601 0168 70`` or
 # ``6228 4800 1234 5678 901``. Within a run of groups, each longest stretch of groups (all
 # but its last of three digits or more: a date's ``01`` is no part of one) that holds 15 to
 # 19 digits is masked, as is any run of 15 or more digits wherever it stands (a case number
 # made of ``DB`` and an ID too). A case number's 12 digits, a date, an amount stay.
-_SEPARATOR = r"[ \-/.\u3000\u2010-\u2015\u2212\ufe58\ufe63\uff0d]{1,2}"
+_SEPARATOR = r"[ \t_\-/.\u3000\u2010-\u2015\u2212\ufe58\ufe63\uff0d]{1,2}"
 _DIGIT_GROUPS = re.compile(rf"(?<!\d)\d+(?:{_SEPARATOR}\d+)*(?:{_SEPARATOR}?[Xx])?(?!\d)")
 _SPLIT = re.compile(rf"({_SEPARATOR})")
 _LONG_RUN = re.compile(r"\d{14,}[\dXx]")
@@ -392,6 +392,8 @@ def mask_numbers(text: str) -> str:
     '2021-10-11 532326***********0 2021'
     >>> mask_numbers("350524——19770207——1146，３５０５２４－１９７７０２０７－１１４６，350524−19770207−1146")
     '350524***********6，３５０５２４***********６，350524***********6'
+    >>> mask_numbers("532326_19900907_7407，532326 _19900907_ 7407")
+    '532326***********7，532326***********7'
     """
     return _DIGIT_GROUPS.sub(lambda match: _masked_groups(match.group()), text)
 

@@ -255,3 +255,10 @@ def test_an_id_in_groups_is_masked_in_a_404_and_found_by_an_auditor(named_county
                                                            f"{id_number[14:]}"})  # fmt: skip
     assert missing.status_code == 404 and missing.json()["detail"] == "没有疑点 532326***********9"
     assert plain["total"] >= 1 and dashed.json()["total"] == plain["total"]
+
+
+def test_an_id_in_groups_split_by_underscores_or_tabs_is_masked():
+    # a blind tester's reason 532326_19900907_7407 was shown 532326_1990****_7407
+    for written in ("532326_19900907_7407", "532326\t19900907\t7407"):
+        reason = masked({"reason": f"李四{written}"}, Principal("a", "analyst"))["reason"]
+        assert reason == "李四532326***********7"
