@@ -2152,7 +2152,7 @@ def _octobers_by_column(kind: str, values: pa.Array | None, outputs: list[pa.Arr
     written = pc.unique(values.filter(ambiguous))
     read = [read_as_october(kind, text) for text in written.to_pylist()]
     at = pc.index_in(values, written)
-    taken = pc.fill_null(pc.is_valid(at), False)
+    taken = pc.and_(ambiguous, pc.is_valid(at))  # not a 2025.1 its 发放月份 settled
     octobers = [pa.array([months[index] for months, _ in read], output.type).take(at)
                 for index, output in enumerate(outputs)]  # fmt: skip
     found = pa.array([problem for _, problem in read], pa.string()).take(at)

@@ -217,10 +217,12 @@ def test_a_month_its_own_paid_out_month_settles_is_not_read_by_its_column(tmp_pa
     # 2025.1 paid in 2025-06 can only be January (October is after it), whatever the column's
     # other cells write: the first version read it as October, money paid ahead
     con = _payments(tmp_path, "发放记录.csv",
-                    "F1,DB001,2025-01,2025.01,412.00\nF2,DB001,2025-06,2025.1,412.00\n")  # fmt: skip
-    assert con.execute("SELECT pay_month, problem FROM payments LEFT JOIN dq_findings "
-                       "USING (record_id) WHERE record_id = 'F2'").fetchall() == [
-        ("2025-01", "month_ambiguous_by_paid_out")]  # fmt: skip
+                    "F1,DB001,2025-01,2025.01,412.00\nF2,DB001,2025-06,2025.1,412.00\n"
+                    "F3,DB001,2025-12,2025.1,412.00\n")  # fmt: skip
+    assert con.execute("SELECT record_id, pay_month, problem FROM payments LEFT JOIN dq_findings "
+                       "USING (record_id) WHERE record_id <> 'F1' ORDER BY 1").fetchall() == [
+        ("F2", "2025-01", "month_ambiguous_by_paid_out"),
+        ("F3", "2025-10", "month_october_by_column")]  # fmt: skip
 
 
 def test_a_month_typed_as_a_number_stays_ambiguous_where_its_column_does_not_say(tmp_path):
