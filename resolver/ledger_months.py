@@ -236,7 +236,7 @@ def _index(month: str) -> int:
 
 def last_paid_month(con: duckdb.DuckDBPyConnection, row_county: str | None = None
                     ) -> str | None:  # fmt: skip
-    """The latest month the payment ledger paid 低保 or 特困 money in (``counted_lines``), the
+    """The latest month the payment ledger paid 低保 or 特困 money in (``_counted_lines``), the
     months set aside (``months_set_aside``) aside, of any county.
 
     Parameters
@@ -252,12 +252,12 @@ def last_paid_month(con: duckdb.DuckDBPyConnection, row_county: str | None = Non
     str | None
         The month as ``YYYY-MM``; None without a ledger or a line of such money.
     """
-    return _latest(_counted_months(con, row_county))
+    return _reach(_counted_months(con, row_county))[0]
 
 
 def ledger_reach(con: duckdb.DuckDBPyConnection, row_county: str | None = None
                  ) -> tuple[str | None, pa.Table]:  # fmt: skip
-    """``last_paid_month``, and the counted lines (``counted_lines``) of the months set aside
+    """``last_paid_month``, and the counted lines (``_counted_lines``) of the months set aside
     after it (``months_set_aside``: a county's month set aside but not after the month another
     county has reached moves nothing, and is no finding), in the ledger's order:
     ``record_id``, ``source_no``, ``row_no``, ``pay_month`` and ``latest``, that month.
@@ -274,10 +274,9 @@ def ledger_reach(con: duckdb.DuckDBPyConnection, row_county: str | None = None
     tuple[str | None, pa.Table]
         The month (None without a ledger) and the lines; none for most ledgers.
     """
-    counties = _counted_months(con, row_county)
-    latest = _latest(counties)
-    aside = [(county, month) for county, lines in counties.items()
-             for month in months_set_aside(lines) if month > latest]  # fmt: skip
+    latest, set_aside = _reach(_counted_months(con, row_county))
+    aside = [(county, month) for county, months in set_aside.items()
+             for month in months if month > latest]  # fmt: skip
     if not aside:  # most ledgers; also a drop of no ledger
         return latest, _LINES_SET_ASIDE.empty_table()
     con.register("_set_aside", pa.table({"county": [county for county, _ in aside],
@@ -287,7 +286,7 @@ def ledger_reach(con: duckdb.DuckDBPyConnection, row_county: str | None = None
     try:
         return latest, con.sql(
             "SELECT l.record_id, l.source_no, l.row_no, l.pay_month, ? AS latest "
-            f"FROM ({counted_lines(con, row_county)}) l JOIN _set_aside s "
+            f"FROM ({_counted_lines(con, row_county)}) l JOIN _set_aside s "
             "ON s.county IS NOT DISTINCT FROM l.county AND s.pay_month = l.pay_month "
             "ORDER BY l.source_no, l.row_no",
             params=[latest],
@@ -296,31 +295,30 @@ def ledger_reach(con: duckdb.DuckDBPyConnection, row_county: str | None = None
         con.unregister("_set_aside")
 
 
-def _latest(counties: dict[str | None, dict[str, int]]) -> str | None:
-    """The latest month of any county's ledger not set aside (``months_set_aside``)."""
-    return max((_latest_kept(lines) for lines in counties.values()), default=None)
-
-
-def _latest_kept(lines: dict[str, int]) -> str:
-    """The latest month of one county's ledger not set aside (``months_set_aside``)."""
-    aside = months_set_aside(lines)
-    return max(month for month in lines if month not in aside)
+def _reach(counties: dict[str | None, dict[str, int]]
+           ) -> tuple[str | None, dict[str | None, list[str]]]:  # fmt: skip
+    """The latest month of any county's ledger not set aside, and each county's months set
+    aside (``months_set_aside``)."""
+    aside = {county: months_set_aside(lines) for county, lines in counties.items()}
+    kept = [month for county, lines in counties.items() for month in lines
+            if month not in aside[county]]  # fmt: skip
+    return max(kept, default=None), aside
 
 
 def _counted_months(con: duckdb.DuckDBPyConnection, row_county: str | None
                     ) -> dict[str | None, dict[str, int]]:  # fmt: skip
-    """Each county's counted lines (``counted_lines``) per month."""
+    """Each county's counted lines (``_counted_lines``) per month."""
     if "payments" not in table_names(con):
         return {}
     counties: dict[str | None, dict[str, int]] = {}
     for county, month, lines in con.execute(
-        f"SELECT county, pay_month, count(*) FROM ({counted_lines(con, row_county)}) GROUP BY ALL"
+        f"SELECT county, pay_month, count(*) FROM ({_counted_lines(con, row_county)}) GROUP BY ALL"
     ).fetchall():
         counties.setdefault(county, {})[month] = lines
     return counties
 
 
-def counted_lines(con: duckdb.DuckDBPyConnection, row_county: str | None = None) -> str:
+def _counted_lines(con: duckdb.DuckDBPyConnection, row_county: str | None = None) -> str:
     """SQL: the lines of the stored ledger that say how far it has reached: a case's 低保 or
     特困 money (``resolver.funds.CASE_MONEY``: not 取暖费 …) of one month, the month each is
     for. A line of several months (所属月份 2024-07至2024-09) may pay months the ledger has not

@@ -13,9 +13,10 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,7 @@ from resolver.normalize import (
     RANGE_JOIN,
     STATUS_WORDS,
     VOCABULARIES,
+    Result,
     months_with_two_digits,
     normalize_date,
     normalize_distinct,
@@ -2129,13 +2131,8 @@ def _year_last_in_order(kind: str, values: pa.Array | None, outputs: list[pa.Arr
     if len(orders) != 1:
         return outputs, problems
     month_first = orders == {"date_month_first"}
-    read, found = [output.to_pylist() for output in outputs], problems.to_pylist()
-    for row in pc.indices_nonzero(ambiguous).to_pylist():
-        values_read, found[row] = read_in_order(kind, values[row].as_py(), month_first)
-        for output, value in zip(read, values_read, strict=True):
-            output[row] = value
-    return ([pa.array(output, kept.type) for output, kept in zip(read, outputs, strict=True)],
-            pa.array(found, pa.string()))  # fmt: skip
+    return _read_again(values, outputs, problems, ambiguous,
+                       lambda text: read_in_order(kind, text, month_first))  # fmt: skip
 
 
 def _octobers_by_column(kind: str, values: pa.Array | None, outputs: list[pa.Array],
@@ -2149,16 +2146,24 @@ def _octobers_by_column(kind: str, values: pa.Array | None, outputs: list[pa.Arr
         return outputs, problems
     if not months_with_two_digits(pc.unique(values).to_pylist()):
         return outputs, problems
-    written = pc.unique(values.filter(ambiguous))
-    read = [read_as_october(kind, text) for text in written.to_pylist()]
+    # only the cells still ambiguous: not a 2025.1 its 发放月份 settled
+    return _read_again(values, outputs, problems, ambiguous, partial(read_as_october, kind))
+
+
+def _read_again(values: pa.Array, outputs: list[pa.Array], problems: pa.Array,
+                chosen: pa.Array, read: Callable[[str], Result]
+                ) -> tuple[list[pa.Array], pa.Array]:  # fmt: skip
+    """``outputs`` and ``problems`` with the cells ``chosen`` read again by ``read`` (a
+    cell's text to its outputs and problem), once per distinct text; the others as they
+    were."""
+    written = pc.unique(values.filter(chosen))
+    again = [read(text) for text in written.to_pylist()]
     at = pc.index_in(values, written)
-    taken = pc.and_(ambiguous, pc.is_valid(at))  # not a 2025.1 its 发放月份 settled
-    octobers = [pa.array([months[index] for months, _ in read], output.type).take(at)
-                for index, output in enumerate(outputs)]  # fmt: skip
-    found = pa.array([problem for _, problem in read], pa.string()).take(at)
-    return ([pc.if_else(taken, october, output) for october, output in zip(octobers, outputs,
-                                                                         strict=True)],
-            pc.if_else(taken, found, problems))  # fmt: skip
+    read_outputs = [pa.array([result[index] for result, _ in again], output.type).take(at)
+                    for index, output in enumerate(outputs)]  # fmt: skip
+    found = pa.array([problem for _, problem in again], pa.string()).take(at)
+    return ([pc.if_else(chosen, new, old) for new, old in zip(read_outputs, outputs, strict=True)],
+            pc.if_else(chosen, found, problems))  # fmt: skip
 
 
 # A required column fewer of whose values read than one in NEARLY_NONE of those it does not
