@@ -403,8 +403,14 @@ def _train(linker: Linker, training: Training, scratch: duckdb.DuckDBPyConnectio
         if "Deterministic matching rules" not in str(error):
             raise
         raise DoudiError(TOO_FEW_PAIRS) from error
+    # all u_max_pairs pairs in one query a comparison: Splink's default probes 1 % of them,
+    # stops there when every level was seen 100 times (only gender is), else starts over in
+    # ten chunks (rare ID and name levels are never seen so often): eleven queries, same counts
     linker.training.estimate_u_using_random_sampling(
-        max_pairs=training.u_max_pairs, seed=training.seed
+        max_pairs=training.u_max_pairs,
+        seed=training.seed,
+        num_chunks=1,
+        min_count_per_level=None,
     )
     for rule in training.em_rules:
         if not _blocks_a_pair(scratch, rule):  # Splink would fail, its model left half-changed
