@@ -10,6 +10,8 @@ from datetime import date, timedelta
 from math import log2
 
 import pytest
+from splink import SettingsCreator
+from splink.internals.comparison_level import ComparisonLevel
 
 from resolver.comparisons import BLOCKING_RULES, BirthDates, dob_comparison
 from resolver.db import connect
@@ -32,7 +34,7 @@ from resolver.link import (
 from resolver.persons import build_persons
 from resolver.registries import PERSON_REGISTRIES
 from resolver.settings import LinkSettings
-from resolver.splink_backend import score_pairs_with_splink
+from resolver.splink_backend import _exact_levels_remembered, score_pairs_with_splink
 from resolver.synthetic import synthesize
 
 REGION = "110105"  # not the synthetic county's region: no one there shares these IDs
@@ -526,6 +528,24 @@ def test_training_is_deterministic_for_a_seed(trained):
     assert first["probability_two_random_records_match"] == pytest.approx(
         second["probability_two_random_records_match"]
     )
+
+
+def test_remembered_exact_levels_answer_as_splink_and_are_forgotten_after():
+    """Training remembers which levels are exact matches (Splink works it out from each
+    level's SQL at every EM session): the same answers, worked out once a level, and Splink's
+    own way back once training is over."""
+    settings = SettingsCreator(**doudi_splink_settings()).get_settings("duckdb")
+    levels = [
+        level for comparison in settings.comparisons for level in comparison.comparison_levels
+    ]
+    splinks = [level._is_exact_match for level in levels]
+    asked = ComparisonLevel._is_exact_match
+    with _exact_levels_remembered():
+        assert ComparisonLevel._is_exact_match is not asked
+        assert [level._is_exact_match for level in levels] == splinks
+        assert [level._is_exact_match for level in levels] == splinks  # from memory
+    assert ComparisonLevel._is_exact_match is asked
+    assert 0 < sum(splinks) < len(levels)  # exact and other levels both asked
 
 
 def test_training_and_scoring_do_not_depend_on_the_rows_order(trained):
