@@ -606,36 +606,72 @@ def write_findings_workbook(con: duckdb.DuckDBPyConnection, path: Path, *,
     int
         The number of findings written.
     """
-    findings = con.execute(
-        "SELECT f.registry, s.file, s.sheet, f.row_no, f.record_id, f.column_name, f.problem, "
-        "f.raw_value, s.mapping FROM dq_findings f LEFT JOIN ingest_sources s USING (source_no) "
-        "ORDER BY f.source_no, f.row_no, f.column_name"
-    ).fetchall()
-    skipped = con.execute(
+    con.register("_shown", _finding_words(con))
+    try:
+        findings = con.sql(
+            "SELECT w.registry_words, s.file, s.sheet, f.row_no, f.record_id, w.column_words, "
+            "w.problem_words, f.raw_value FROM dq_findings f "
+            "LEFT JOIN ingest_sources s USING (source_no) "
+            "JOIN _shown w ON w.registry = f.registry "
+            "AND w.column_name IS NOT DISTINCT FROM f.column_name AND w.problem = f.problem "
+            "AND w.mapping IS NOT DISTINCT FROM s.mapping "
+            "ORDER BY f.source_no, f.row_no, f.column_name"
+        ).to_arrow_table()  # fmt: skip
+    finally:
+        con.unregister("_shown")
+    skipped = con.sql(
         "SELECT file, sheet, row_no, reason FROM ingest_skipped ORDER BY file, sheet, row_no"
-    ).fetchall()
-    headers: dict[tuple[str, str, str | None], str] = {}  # a few dozen of them
-
-    def shown(registry: str, column: str, mapping: str | None) -> str:
-        key = (registry, column, mapping)
-        if key not in headers:
-            mapped = {name: header for header, name in json.loads(mapping or "[]")}
-            headers[key] = _file_header(mapped, registry, column)
-        return headers[key]
-
-    rows = (
-        [REGISTRIES[registry].chinese, file, sheet, row_no, record_id,
-         shown(registry, column, mapping), problem_label(problem), value]
-        for registry, file, sheet, row_no, record_id, column, problem, value, mapping in findings
-    )  # fmt: skip
-    sheets = {"数据问题": [list(FINDINGS_HEADERS), *rows],
-              "未读取的行": [list(SKIPPED_HEADERS), *map(list, skipped)]}  # fmt: skip
+    ).to_arrow_table()
+    sheets = {"数据问题": findings.rename_columns(FINDINGS_HEADERS),
+              "未读取的行": skipped.rename_columns(SKIPPED_HEADERS)}  # fmt: skip
     if unattributed is not None:
-        sheets[LONE_DEATHS_SHEET] = [list(LONE_DEATHS_HEADERS), *unattributed]
+        sheets[LONE_DEATHS_SHEET] = _sheet_of(LONE_DEATHS_HEADERS, unattributed)
     if unjudged is not None:
-        sheets[UNJUDGED_SHEET] = [list(UNJUDGED_HEADERS), *unjudged]
+        sheets[UNJUDGED_SHEET] = _sheet_of(UNJUDGED_HEADERS, unjudged)
     write_workbook(path, sheets)
-    return len(findings)
+    return findings.num_rows
+
+
+def _finding_words(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Each distinct registry, column, problem and file mapping of the findings, with the
+    words the workbook shows for them: the registry's Chinese name, the column as the file
+    heads it (``_file_header``) and the problem's wording (``problem_label``)."""
+    keys = con.execute(
+        "SELECT DISTINCT f.registry, f.column_name, f.problem, s.mapping FROM dq_findings f "
+        "LEFT JOIN ingest_sources s USING (source_no)"
+    ).fetchall()
+    headers = {}
+    for registry, column, _, mapping in keys:
+        mapped = {name: header for header, name in json.loads(mapping or "[]")}
+        headers[registry, column, mapping] = _file_header(mapped, registry, column)
+    columns = list(zip(*keys, strict=True)) or [(), (), (), ()]
+    return pa.table({
+        "registry": pa.array(columns[0], pa.string()),
+        "column_name": pa.array(columns[1], pa.string()),
+        "problem": pa.array(columns[2], pa.string()),
+        "mapping": pa.array(columns[3], pa.string()),
+        "registry_words": pa.array([REGISTRIES[key[0]].chinese for key in keys], pa.string()),
+        "column_words": pa.array([headers[key[0], key[1], key[3]] for key in keys], pa.string()),
+        "problem_words": pa.array([problem_label(key[2]) for key in keys], pa.string()),
+    })  # fmt: skip
+
+
+def _sheet_of(headers: tuple[str, ...], rows: list[list]) -> pa.Table:
+    """Rows of a small sheet as a table under ``headers``: a column of whole numbers (and
+    blanks) as numbers, any other as text."""
+    columns = list(zip(*rows, strict=True)) or [()] * len(headers)
+    return pa.table({
+        header: pa.array(values, pa.int64()) if _whole_numbers(values)
+        else pa.array([None if value is None else str(value) for value in values], pa.string())
+        for header, values in zip(headers, columns, strict=True)
+    })  # fmt: skip
+
+
+def _whole_numbers(values: tuple) -> bool:
+    return any(value is not None for value in values) and all(
+        value is None or (isinstance(value, int) and not isinstance(value, bool))
+        for value in values
+    )
 
 
 def _file_header(headers: dict[str, str], registry: str, column: str) -> str:

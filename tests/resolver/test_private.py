@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+import pyarrow as pa
 import pytest
 
 from resolver.db import connect
@@ -34,7 +35,7 @@ def test_write_whole_creates_owner_only_and_keeps_a_mode_the_office_set(tmp_path
 
 def test_a_workbook_and_a_new_database_are_owner_only(tmp_path, open_umask):
     book = tmp_path / "数据问题清单.xlsx"
-    write_workbook(book, {"数据问题": [["原值"], ["532326195601016870"]]})
+    write_workbook(book, {"数据问题": pa.table({"原值": ["532326195601016870"]})})
     assert _mode(book) == 0o600
     connect(tmp_path / "run" / "doudi.duckdb").close()
     assert _mode(tmp_path / "run" / "doudi.duckdb") == 0o600
