@@ -1760,9 +1760,9 @@ def address_parts(folded: pa.Array) -> list[pa.Array]:
     list[pa.Array]
         Five string arrays: ``folded`` itself, then township, village, group and house.
     """
-    tail = pc.extract_regex(pc.replace_substring(folded, " ", ""), _ADDRESS_TAIL)
+    tail = _address_tails(pc.replace_substring(folded, " ", ""))
     heads = pc.dictionary_encode(
-        pc.binary_join_element_wise(tail.field("head"), tail.field("village_word"), "")
+        pc.binary_join_element_wise(tail["head"], tail["village_word"], "")
     )
     parsed = [_address_head(head) for head in heads.dictionary.to_pylist()]
     readable = pc.fill_null(pa.array([item is not None for item in parsed], pa.bool_())
@@ -1772,14 +1772,72 @@ def address_parts(folded: pa.Array) -> list[pa.Array]:
         pa.array([item and item[index] for item in parsed], pa.string()).take(heads.indices)
         for index in (0, 1)
     )
-    groups = pc.dictionary_encode(tail.field("group"))
+    groups = pc.dictionary_encode(tail["group"])
     numbers = [_chinese_number(text) if text else None for text in groups.dictionary.to_pylist()]
     number = pa.array([None if n is None else str(n) for n in numbers], pa.string())
-    hamlet = pc.if_else(pc.equal(tail.field("hamlet"), ""), None, tail.field("hamlet"))
+    hamlet = pc.if_else(pc.equal(tail["hamlet"], ""), None, tail["hamlet"])
     group = pc.coalesce(number.take(groups.indices), hamlet)
-    house = pc.if_else(pc.equal(tail.field("house"), ""), None, tail.field("house"))
+    house = pc.if_else(pc.equal(tail["house"], ""), None, tail["house"])
     parts = [town, village, group, house]
     return [folded, *(pc.if_else(readable, part, None) for part in parts)]
+
+
+def _address_tails(addresses: pa.Array) -> dict[str, pa.Array]:
+    """The groups of ``_ADDRESS_TAIL`` in each address (empty where a group, or the whole
+    pattern, does not match, and for a null address), matched once per shape of address:
+    the address with each digit written 0, as the pattern tells no digit from another
+    (三台乡白田村1组1号 and 三台乡白田村2组17号 are one shape). The groups that may hold digits
+    (the head, the group, the house) are then cut from the address itself, where its shape
+    has them; the others hold none."""
+    shapes = pc.dictionary_encode(_digits_as_zero(addresses))
+    matched = pc.extract_regex(shapes.dictionary, _ADDRESS_TAIL)
+    texts = {name: matched.field(name).to_pylist() for name in ("head", "group", "house")}
+    spans = [_digit_group_spans(*shape) for shape in zip(shapes.dictionary.to_pylist(),
+                                                          *texts.values(), strict=True)]  # fmt: skip
+    of_row = pc.fill_null(shapes.indices, len(spans))  # a null address: empty groups
+    spans_of_rows = np.array([*spans, [0] * 6], np.int64)[of_row.to_numpy()]
+    cut = {name: _byte_slices(addresses, spans_of_rows[:, 2 * at], spans_of_rows[:, 2 * at + 1])
+           for at, name in enumerate(texts)}  # fmt: skip
+    empty = pa.array([""], pa.string())
+    kept = {name: pa.concat_arrays([matched.field(name), empty]).take(of_row)
+            for name in ("village_word", "hamlet")}  # fmt: skip
+    return cut | kept
+
+
+def _digits_as_zero(texts: pa.Array) -> pa.Array:
+    """``texts`` with each digit 0 to 9 written 0 (a UTF-8 byte of a digit is never part of
+    another character)."""
+    validity, offsets, data = texts.buffers()
+    if data is None:
+        return texts
+    digits = np.frombuffer(data, np.uint8).copy()
+    digits[(digits >= ord("0")) & (digits <= ord("9"))] = ord("0")
+    return pa.StringArray.from_buffers(len(texts), offsets, pa.py_buffer(digits), validity,
+                                       texts.null_count, texts.offset)  # fmt: skip
+
+
+def _digit_group_spans(shape: str, head: str, group: str, house: str) -> list[int]:
+    """Where (start and end in UTF-8 bytes) an address of ``shape`` has its head, group and
+    house, as ``_ADDRESS_TAIL`` matched them in the shape: the head begins the address, the
+    group follows it (after a 第 that opens it), the house ends it (before a 号 that closes it)."""
+    head_end = len(head.encode())
+    group_start = head_end + (len("第".encode()) if shape[len(head) : len(head) + 1] == "第" else 0)
+    house_end = len(shape.encode()) - (len("号".encode()) if shape.endswith("号") else 0)
+    return [0, head_end, group_start, group_start + len(group.encode()),
+            house_end - len(house.encode()), house_end]  # fmt: skip
+
+
+def _byte_slices(texts: pa.Array, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
+    """The bytes from ``starts`` to ``ends`` of each of ``texts`` (a null text: empty)."""
+    offsets = np.frombuffer(texts.buffers()[1], np.int32)[texts.offset :][: len(texts) + 1]
+    data = texts.buffers()[2]
+    lengths = ends - starts
+    sliced_offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+    positions = np.repeat(offsets[:-1] + starts - sliced_offsets[:-1], lengths)
+    positions += np.arange(sliced_offsets[-1])
+    sliced = np.frombuffer(data, np.uint8)[positions] if data is not None else np.empty(0, np.uint8)
+    return pa.StringArray.from_buffers(len(texts), pa.py_buffer(sliced_offsets),
+                                       pa.py_buffer(sliced))  # fmt: skip
 
 
 @lru_cache(maxsize=100_000)

@@ -2,14 +2,17 @@ from datetime import date
 from decimal import Decimal
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from resolver.idcard import check_char
 from resolver.normalize import (
+    _ADDRESS_TAIL,
     NORMALIZERS,
     WAN,
+    _address_tails,
     code_label,
     fold_all,
     fuzzy_pinyin,
@@ -602,6 +605,23 @@ def test_normalising_many_ids_agrees_with_one_at_a_time(values):
 def test_normalising_many_codes_and_phones_agrees_with_one_at_a_time(codes, phones):
     assert all_at_once("code", codes) == one_at_a_time("code", codes)
     assert all_at_once("phone", phones) == one_at_a_time("phone", phones)
+
+
+# Addresses sharing a shape (their digits aside): their groups, houses and numbered villages
+# each cut from the address itself.
+ADDRESS_LIKE = st.text(alphabet=st.sampled_from(list("第村组社队号屯寨之-镇乡大坪一三十0123456789 \n")),
+                       max_size=16)  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(ADDRESS_LIKE, max_size=40))
+def test_an_address_tail_is_matched_once_per_shape_as_it_is_alone(values):
+    addresses = pa.array([*values, None], pa.string())
+    matched = pc.extract_regex(addresses, _ADDRESS_TAIL)
+    tails = _address_tails(addresses)
+    assert {name: tails[name].to_pylist() for name in sorted(tails)} == {
+        name: matched.field(name).to_pylist() for name in sorted(tails)
+    }
 
 
 # Names and addresses as clerks type them: traditional characters and phrases (乾隆, 頭髮),
