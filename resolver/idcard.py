@@ -21,6 +21,8 @@ from datetime import date
 from operator import mul
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -259,32 +261,34 @@ def _birth_date(digits: str) -> date | None:
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
-def clean_valid_ids(values: list[str]) -> np.ndarray:
+def clean_valid_ids(values: pa.Array) -> np.ndarray:
     """Which values are already clean, valid 18-character IDs — what ``parse_id`` would
     return unchanged with status ``valid`` — checked as arrays (most of a column is).
 
     Parameters
     ----------
-    values : list[str]
-        A column's raw ID texts.
+    values : pa.Array
+        A column's raw ID texts (``pa.string()``, none null).
 
     Returns
     -------
     np.ndarray
         One bool per value: True where it is a clean, valid 18-character ID.
     """
-    shaped = np.array([len(v) == 18 and v.isascii() and v[:17].isdigit() for v in values],
-                      dtype=bool)  # fmt: skip
+    shaped = pc.fill_null(pc.match_substring_regex(values, r"^[0-9]{17}[0-9X]$"), False)
+    shaped = shaped.to_numpy(zero_copy_only=False).copy()
     positions = np.flatnonzero(shaped)
     if len(positions) == 0:
         return shaped
-    text = "".join(values[i] for i in positions).encode("ascii")
-    chars = np.frombuffer(text, dtype=np.uint8).reshape(len(positions), 18)
-    digits = chars[:, :17].astype(np.int64) - 48
+    ids = values.filter(shaped)
+    start = np.frombuffer(ids.buffers()[1], np.int32)[ids.offset]
+    text = np.frombuffer(ids.buffers()[2], np.uint8)[start : start + 18 * len(ids)]
+    chars = text.reshape(len(ids), 18)
+    digits = chars[:, :17].astype(np.int32) - ord("0")
     checks = np.frombuffer(CHECK_CHARS.encode("ascii"), dtype=np.uint8)
-    good = checks[(digits @ np.array(WEIGHTS)) % 11] == chars[:, 17]
+    good = checks[(digits @ np.array(WEIGHTS, np.int32)) % 11] == chars[:, 17]
     good &= np.isin(digits[:, 0] * 10 + digits[:, 1], [int(code) for code in PROVINCES])
-    year = digits[:, 6:10] @ np.array([1000, 100, 10, 1])
+    year = digits[:, 6:10] @ np.array([1000, 100, 10, 1], np.int32)
     month = digits[:, 10] * 10 + digits[:, 11]
     day = digits[:, 12] * 10 + digits[:, 13]
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))

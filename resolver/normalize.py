@@ -2094,8 +2094,9 @@ ARROW_TYPES = {
 def _quick(kind: str, values: pa.Array) -> tuple[pa.Array, list[pa.Array]]:
     """Which values are already normal, and the outputs of those values."""
     if kind == "id":
-        handled = pa.array(clean_valid_ids(values.to_pylist()), pa.bool_())
-        ids = values.filter(handled)
+        upper = pc.ascii_upper(values)  # 53232619990519306x: parse_id upper-cases an ASCII ID
+        handled = pa.array(clean_valid_ids(upper), pa.bool_())
+        ids = upper.filter(handled)
         born = pc.strptime(pc.utf8_slice_codeunits(ids, 6, 14), format="%Y%m%d", unit="s")
         digit = pc.cast(pc.utf8_slice_codeunits(ids, 16, 17), pa.int64())
         male = pc.equal(pc.bit_wise_and(digit, 1), 1)
@@ -2103,14 +2104,14 @@ def _quick(kind: str, values: pa.Array) -> tuple[pa.Array, list[pa.Array]]:
         return handled, [ids, pa.array(["valid"] * count), pa.nulls(count, pa.string()),
                          born.cast(pa.date32()), pc.if_else(male, "M", "F")]  # fmt: skip
     if kind == "date":
-        iso = pc.fill_null(pc.match_substring_regex(values, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), False)
-        parsed = pc.strptime(values, format="%Y-%m-%d", unit="s", error_is_null=True)
+        iso = pc.coalesce(*(_iso_date(values, pattern) for pattern in _DATE_DIGITS))
+        parsed = pc.strptime(iso, format="%Y-%m-%d", unit="s", error_is_null=True)
         parsed = parsed.cast(pa.date32())
         in_range = pc.and_(pc.greater_equal(parsed, pa.scalar(EARLIEST)),
                            pc.less_equal(parsed, pa.scalar(LATEST)))  # fmt: skip
         # strptime rolls 02-30 over into March: a real date prints back as it was written
-        real = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), values)
-        handled = pc.fill_null(pc.and_(pc.and_(iso, in_range), real), False)
+        real = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), iso)
+        handled = pc.fill_null(pc.and_(in_range, real), False)
         return handled, [parsed.filter(handled)]
     pattern = _QUICK_PATTERNS.get(kind)
     if pattern is None:
@@ -2119,6 +2120,24 @@ def _quick(kind: str, values: pa.Array) -> tuple[pa.Array, list[pa.Array]]:
     handled = pc.fill_null(pc.match_substring_regex(values, pattern), False)
     chosen = values.filter(handled)
     return handled, [pc.utf8_upper(chosen) if kind == "code" else chosen]
+
+
+# Dates in ASCII digits, year first (2024-06-01, 2024/6/1, 2024年6月1日, 20240601): what
+# ``normalize_date`` reads as the date they write, without a problem, when it is a real date
+# between EARLIEST and LATEST.
+_DATE_DIGITS = (
+    r"^(?P<year>[0-9]{4})[-/.年](?P<month>[0-9]{1,2})[-/.月](?P<day>[0-9]{1,2})[日号]?$",
+    r"^(?P<year>[0-9]{4})(?P<month>[0-9]{2})(?P<day>[0-9]{2})$",
+)
+
+
+def _iso_date(values: pa.Array, pattern: str) -> pa.Array:
+    """The values ``pattern`` (one of ``_DATE_DIGITS``) matches written as ISO dates (month
+    and day in two digits, not checked), null for the others."""
+    parts = pc.extract_regex(values, pattern)
+    year, month, day = (pc.struct_field(parts, name) for name in ("year", "month", "day"))
+    return pc.binary_join_element_wise(year, pc.utf8_lpad(month, 2, "0"),
+                                       pc.utf8_lpad(day, 2, "0"), "-")  # fmt: skip
 
 
 # Values that are their own normal form (codes are upper-cased).
