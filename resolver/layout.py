@@ -714,10 +714,9 @@ def _keep_persons(reasons: np.ndarray, region: list[pa.Array], positions: dict[s
 
 def _first_filled(region: list[pa.Array], blanks: list[np.ndarray]) -> pa.Array:
     """Each row's first cell that is not blank."""
-    first = pa.nulls(len(region[0]), pa.string())
-    for column, blank in zip(region, blanks, strict=True):
-        first = pc.if_else(pc.and_(pc.is_null(first), pa.array(~blank)), column, first)
-    return first
+    filled = ~np.stack(blanks)
+    first = pa.array(np.argmax(filled, axis=0), mask=~filled.any(axis=0))
+    return pc.choose(first, *region)
 
 
 def is_blank(column: pa.Array) -> np.ndarray:

@@ -2190,8 +2190,10 @@ def _refuse_unreadable(located: Located, column: Column, cells: tuple[pa.Array, 
     shown. Blank cells, Excel errors, formulas without results and ambiguous months stay
     findings of their own, and so does a group that is no program (低保边缘: its rows are no
     低保 members, read but placed nowhere)."""
+    if not column.required:
+        return
     unknown = pc.fill_null(pc.match_substring_regex(problems, _UNREAD), False)
-    if not column.required or not pc.any(unknown).as_py():
+    if not pc.any(unknown).as_py():
         return
     written = pc.utf8_trim_whitespace(cells[0])
     placed_nowhere = pc.fill_null(pc.match_substring_regex(written, NOT_A_PROGRAM.pattern), False)
