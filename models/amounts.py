@@ -458,9 +458,11 @@ def spread_back_pay(payments: dict[str, list[tuple[str, float]]]) -> None:
     months = sorted(month_index(text) for text in payments)
     for before, month in pairwise(months):
         gap = month - before - 1
+        if not 1 <= gap <= BACK_PAY_MONTHS:  # most months follow the one before
+            continue
         lines = payments[month_text(month)]
         usual = sum(in_fen(amount) for _, amount in payments[month_text(before)])
-        if not 1 <= gap <= BACK_PAY_MONTHS or usual <= 0 or any(a <= 0 for _, a in lines):
+        if usual <= 0 or any(a <= 0 for _, a in lines):
             continue
         paid, expected = sum(in_fen(amount) for _, amount in lines), (gap + 1) * usual
         if abs(paid - expected) > BACK_PAY_TOLERANCE * expected:
