@@ -838,6 +838,10 @@ def household_subgraph(graph: nx.MultiGraph, person_ids: Iterable[str]) -> dict:
 def neighbours(graph: nx.MultiGraph, node: Node, kind: str) -> list[tuple[Node, dict]]:
     """The neighbours of ``node`` over edges of ``kind``, with those edges' attributes.
 
+    Every node's edges are grouped by kind in one pass and kept in networkx's cache of the
+    graph, which any change to the graph clears: detectors call this for every person, case
+    and family, hundreds of thousands of times.
+
     Parameters
     ----------
     graph : nx.MultiGraph
@@ -851,11 +855,8 @@ def neighbours(graph: nx.MultiGraph, node: Node, kind: str) -> list[tuple[Node, 
     -------
     list[tuple[Node, dict]]
         One (neighbour, edge attributes) per edge: a neighbour tied by two records comes
-        twice.
+        twice (a new list: the caller may change it).
     """
-    # Detectors call this hundreds of thousands of times: each node's edges are grouped by
-    # kind once, in adjacency order, and kept in networkx's cache of the graph (any change to
-    # the graph clears it, as for ``nodes_of``).
     cache = graph.__networkx_cache__
     if NEIGHBOURS_BY_KIND not in cache:
         cache[NEIGHBOURS_BY_KIND] = _neighbours_by_kind(graph)
