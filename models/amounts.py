@@ -458,7 +458,7 @@ def spread_back_pay(payments: dict[str, list[tuple[str, float]]]) -> None:
     months = sorted(month_index(text) for text in payments)
     for before, month in pairwise(months):
         gap = month - before - 1
-        if not 1 <= gap <= BACK_PAY_MONTHS:  # most months follow the one before
+        if not 1 <= gap <= BACK_PAY_MONTHS:  # most months follow the one before: no reads
             continue
         lines = payments[month_text(month)]
         usual = sum(in_fen(amount) for _, amount in payments[month_text(before)])

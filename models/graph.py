@@ -838,9 +838,11 @@ def household_subgraph(graph: nx.MultiGraph, person_ids: Iterable[str]) -> dict:
 def neighbours(graph: nx.MultiGraph, node: Node, kind: str) -> list[tuple[Node, dict]]:
     """The neighbours of ``node`` over edges of ``kind``, with those edges' attributes.
 
-    Every node's edges are grouped by kind in one pass and kept in networkx's cache of the
-    graph, which any change to the graph clears: detectors call this for every person, case
-    and family, hundreds of thousands of times.
+    The first call groups every node's edges by kind in one pass (O(edges)) and keeps them
+    in networkx's cache of the graph: detectors call this for every person, case and family,
+    hundreds of thousands of times. networkx clears that cache when a node or an edge is
+    added or removed through its methods; a graph is never changed otherwise once built (an
+    edge's ``kind`` set in place, or a view's parent changed, would not be seen).
 
     Parameters
     ----------

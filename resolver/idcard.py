@@ -268,7 +268,7 @@ def clean_valid_ids(values: pa.Array) -> np.ndarray:
     Parameters
     ----------
     values : pa.Array
-        A column's raw ID texts (``pa.string()``, none null).
+        A column's raw ID texts (``pa.string()``; a null is not an ID).
 
     Returns
     -------

@@ -1686,7 +1686,11 @@ def normalize_village(raw: str) -> Result:
 # often left out). The group and house end the address
 # and are split off by Arrow's regular expressions over a whole column (RE2, no Python per
 # value); what comes before them repeats from house to house of a village and is parsed
-# once per distinct text (``_address_head``).
+# once per distinct text (``_address_head``). It is matched once per shape of address, its
+# ASCII digits all 0 (``_address_tails``), and the groups cut back out of the address by
+# position (``_digit_group_spans``): so it must treat every ASCII digit alike (``0-9``,
+# never ``\d`` or one digit apart), the head must begin the address, and only an optional 第
+# may come before the group and an optional 号 after the house.
 _ADDRESS_TAIL = (
     r"^(?P<head>.*?)(?:第?(?P<group>[〇零一二三四五六七八九十两0-9]{1,3})(?:村民小组|小组|组|社|队)"
     r"[^0-9组社队号村]{0,6}?"
@@ -2030,8 +2034,9 @@ NORMALIZERS = {kind: _excel_errors_apart(kind, fn) for kind, fn in _NORMALIZERS.
 def normalize_distinct(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.Array]:
     """``NORMALIZERS[kind]`` over distinct text ``values``, as arrays: one per output column
     of the kind (``outputs_of``), and the problem of each value (null when none). Values
-    already in their normal form (most of a column: clean valid IDs, plain codes, mobile
-    numbers, ISO dates) are recognised as arrays and skip the per-value Python. An Excel
+    written plainly (most of a column: clean valid IDs, plain codes, mobile numbers, dates
+    written year first in ASCII digits) are recognised as arrays and skip the per-value
+    Python. An Excel
     error (``#N/A``, ``#REF!``) is no value, and a finding of its own.
 
     Parameters
@@ -2039,7 +2044,7 @@ def normalize_distinct(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.
     kind : str
         A column kind (a key of ``NORMALIZERS``).
     values : pa.Array
-        Distinct text values of a column.
+        Distinct text values of a column (``pa.string()``, as a column's dictionary).
 
     Returns
     -------
@@ -2092,7 +2097,9 @@ ARROW_TYPES = {
 
 
 def _quick(kind: str, values: pa.Array) -> tuple[pa.Array, list[pa.Array]]:
-    """Which values are already normal, and the outputs of those values."""
+    """Which values are read as whole columns (clean valid IDs, a lower-case x included;
+    codes; mobile numbers; dates written year first in ASCII digits: ISO, ``2024/6/1``,
+    ``2024年6月1日``, ``20240601``), and the outputs of those values."""
     if kind == "id":
         upper = pc.ascii_upper(values)  # 53232619990519306x: parse_id upper-cases an ASCII ID
         handled = pa.array(clean_valid_ids(upper), pa.bool_())
