@@ -264,29 +264,36 @@ addressed AS (
          AND v.reading = split_part(r.village_key, '|', 1)
          AND (r.written_before IS NULL OR own.county_key IS NOT NULL)
 ),
-relatives_ids AS (
-    -- A valid ID that a hukou row holds under another name, on a row bearing the name of
-    -- another member of that hukou household: the relative's ID typed into the row (a father's
-    -- death notice carrying his son's, the informant's; father and son named one character
-    -- apart, which no name level tells apart from a slip). Unless something else on the row
-    -- says the ID is its own (then the name is the slip): its birth date or gender is the ID's
-    -- and not that member's, or its disability certificate carries the same ID.
-    SELECT DISTINCT r.registry, r.record_id
+held_by_another AS MATERIALIZED (
+    -- A valid ID that a hukou row holds under another name (joined on the ID first: an ID
+    -- is held by few rows, a name by many)
+    SELECT r.registry, r.record_id, r.name, r.id_number, r.birth_date, r.gender,
+           r.id_number_birth_date, r.id_number_gender, holder.household_key, holder.county
     FROM person_rows r
     JOIN person_rows holder ON holder.registry = 'hukou' AND holder.id_number = r.id_number
-    JOIN person_rows named ON named.registry = 'hukou'
-         AND named.household_key = holder.household_key
-         AND named.county IS NOT DISTINCT FROM holder.county
-         AND named.name = r.name
     WHERE r.registry <> 'hukou' AND r.id_number_status IN ('valid', 'upgraded')
       AND holder.name <> r.name
       AND holder.former_name IS DISTINCT FROM r.name
-      AND named.id_number IS DISTINCT FROM r.id_number
+      AND r.cert_id IS DISTINCT FROM r.id_number
+),
+relatives_ids AS (
+    -- ... on a row bearing the name of another member of that hukou household: the
+    -- relative's ID typed into the row (a father's death notice carrying his son's, the
+    -- informant's; father and son named one character apart, which no name level tells
+    -- apart from a slip). Unless something else on the row says the ID is its own (then the
+    -- name is the slip): its birth date or gender is the ID's and not that member's, or its
+    -- disability certificate carries the same ID.
+    SELECT DISTINCT r.registry, r.record_id
+    FROM held_by_another r
+    JOIN person_rows named ON named.registry = 'hukou'
+         AND named.household_key = r.household_key
+         AND named.county IS NOT DISTINCT FROM r.county
+         AND named.name = r.name
+    WHERE named.id_number IS DISTINCT FROM r.id_number
       AND NOT coalesce(r.birth_date = r.id_number_birth_date AND r.birth_date
                        <> coalesce(named.id_number_birth_date, named.birth_date), false)
       AND NOT coalesce(r.gender = r.id_number_gender
                        AND r.gender <> coalesce(named.id_number_gender, named.gender), false)
-      AND r.cert_id IS DISTINCT FROM r.id_number
 ),
 compared AS (
     SELECT
@@ -399,7 +406,9 @@ SELECT
     phone,
     started,
     ended,
-    CASE WHEN phone IN (SELECT phone FROM derived GROUP BY phone
+    -- counted over person_rows, whose phones and households derived's rows carry unchanged
+    -- (derived, read once, is not materialised)
+    CASE WHEN phone IN (SELECT phone FROM person_rows GROUP BY phone
                         HAVING count(DISTINCT household_key) <= ?) THEN phone END AS phone_rare,
     household_key
 FROM derived
