@@ -85,8 +85,8 @@ def assign_person_ids(con: duckdb.DuckDBPyConnection, clusters: str) -> pa.Table
                CASE WHEN person_id IS NULL THEN
                     '{PREFIX}' || upper(substr(sha256($key || first_row || '#0'), 1, 10))
                END AS fresh
-        FROM (SELECT c.cluster, w.person_id, min(c.unique_id) AS first_row
-              FROM {clusters} c LEFT JOIN winner w USING (cluster) GROUP BY ALL)
+        FROM (SELECT cluster, min(unique_id) AS first_row FROM {clusters} GROUP BY cluster)
+        LEFT JOIN winner USING (cluster)  -- at most one a cluster: grouped once, not again
         """,
         {"key": key},
     )
