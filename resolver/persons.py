@@ -265,10 +265,12 @@ addressed AS (
          AND (r.written_before IS NULL OR own.county_key IS NOT NULL)
 ),
 held_by_another AS MATERIALIZED (
-    -- A valid ID that a hukou row holds under another name (joined on the ID first: an ID
-    -- is held by few rows, a name by many)
+    -- A valid ID that a hukou row holds under another name, unless the row's disability
+    -- certificate carries the same ID (then it is the row's own): joined on the ID first
+    -- (an ID is held by few rows, a name by many)
     SELECT r.registry, r.record_id, r.name, r.id_number, r.birth_date, r.gender,
-           r.id_number_birth_date, r.id_number_gender, holder.household_key, holder.county
+           r.id_number_birth_date, r.id_number_gender,
+           holder.household_key AS holder_household, holder.county AS holder_county
     FROM person_rows r
     JOIN person_rows holder ON holder.registry = 'hukou' AND holder.id_number = r.id_number
     WHERE r.registry <> 'hukou' AND r.id_number_status IN ('valid', 'upgraded')
@@ -277,17 +279,16 @@ held_by_another AS MATERIALIZED (
       AND r.cert_id IS DISTINCT FROM r.id_number
 ),
 relatives_ids AS (
-    -- ... on a row bearing the name of another member of that hukou household: the
-    -- relative's ID typed into the row (a father's death notice carrying his son's, the
+    -- ... and the row bears the name of another member of the holder's hukou household:
+    -- the relative's ID typed into the row (a father's death notice carrying his son's, the
     -- informant's; father and son named one character apart, which no name level tells
     -- apart from a slip). Unless something else on the row says the ID is its own (then the
-    -- name is the slip): its birth date or gender is the ID's and not that member's, or its
-    -- disability certificate carries the same ID.
+    -- name is the slip): its birth date or gender is the ID's and not that member's.
     SELECT DISTINCT r.registry, r.record_id
     FROM held_by_another r
     JOIN person_rows named ON named.registry = 'hukou'
-         AND named.household_key = r.household_key
-         AND named.county IS NOT DISTINCT FROM r.county
+         AND named.household_key = r.holder_household
+         AND named.county IS NOT DISTINCT FROM r.holder_county
          AND named.name = r.name
     WHERE named.id_number IS DISTINCT FROM r.id_number
       AND NOT coalesce(r.birth_date = r.id_number_birth_date AND r.birth_date
