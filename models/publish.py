@@ -680,9 +680,9 @@ def _case_table(con, run_id: str, found: Found) -> pa.Table:
         "township": [township for township, _ in places],
         "village": [village for _, village in places],
         "person_ids": pa.array([case.person_ids for case in cases], pa.list_(pa.string())),
-        "records": [_json(contract["records"]) for contract in contracts],
-        "evidence": [_json(contract["evidence"]) for contract in contracts],
-        "detail": details,
+        "records": pa.array([_json(contract["records"]) for contract in contracts], pa.string()),
+        "evidence": pa.array([_json(contract["evidence"]) for contract in contracts], pa.string()),
+        "detail": pa.array(details, pa.string()),
         "counties": pa.array(counties, pa.list_(pa.string())),
     })  # fmt: skip
 
@@ -695,11 +695,12 @@ def _rows_of_persons(con, person_ids: set[str], cases: list[Case]) -> dict[str, 
     cited |= {record for case in cases for record in case.records}
     wanted = person_records(con, person_ids)
     person_of = {(registry, record_id): person for registry, record_id, person in wanted}
-    keys = set(person_of) | cited
+    record_ids: dict[str, list[str]] = {}
+    for registry, record_id in set(person_of) | cited:
+        record_ids.setdefault(registry, []).append(record_id)
     grouped: dict[str, list[dict]] = {}
     for registry in REGISTRIES:
-        record_ids = sorted(rid for reg, rid in keys if reg == registry)
-        for row in _registry_rows(con, registry, record_ids):
+        for row in _registry_rows(con, registry, sorted(record_ids.get(registry, []))):
             person = person_of.get((registry, row["record_id"]))
             row.update(registry=registry, person_id=person,
                        unique_id=f"{registry}:{row['record_id']}")  # fmt: skip
@@ -759,10 +760,11 @@ def _place(case: Case, rows: list[dict]) -> tuple[str | None, str | None]:
     return (named[0].get("township"), named[0].get("village")) if named else (None, None)
 
 
-def _json(value: object) -> str:
-    """``value`` as JSON text (orjson: a county's details are tens of megabytes of JSON, which
-    the standard library writes three times slower)."""
-    return orjson.dumps(value, default=json_value).decode()
+def _json(value: object) -> bytes:
+    """``value`` as JSON text in UTF-8, for a text column of Arrow to take as it is (orjson: a
+    county's details are tens of megabytes of JSON, which the standard library writes three
+    times slower; decoding them to ``str`` first would only copy them once more)."""
+    return orjson.dumps(value, default=json_value)
 
 
 def json_value(value: object) -> object:
