@@ -2034,10 +2034,10 @@ NORMALIZERS = {kind: _excel_errors_apart(kind, fn) for kind, fn in _NORMALIZERS.
 def normalize_distinct(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.Array]:
     """``NORMALIZERS[kind]`` over distinct text ``values``, as arrays: one per output column
     of the kind (``outputs_of``), and the problem of each value (null when none). Values
-    written plainly (most of a column: clean valid IDs, plain codes, mobile numbers, dates
-    written year first in ASCII digits) are recognised as arrays and skip the per-value
-    Python. An Excel
-    error (``#N/A``, ``#REF!``) is no value, and a finding of its own.
+    written plainly (most of a column: clean valid IDs, plain codes, mobile numbers, accounts
+    in digits, dates written year first in ASCII digits) are recognised as arrays and skip
+    the per-value Python. An Excel error (``#N/A``, ``#REF!``) is no value, and a finding of
+    its own.
 
     Parameters
     ----------
@@ -2098,8 +2098,8 @@ ARROW_TYPES = {
 
 def _quick(kind: str, values: pa.Array) -> tuple[pa.Array, list[pa.Array]]:
     """Which values are read as whole columns (clean valid IDs, a lower-case x included;
-    codes; mobile numbers; dates written year first in ASCII digits: ISO, ``2024/6/1``,
-    ``2024年6月1日``, ``20240601``), and the outputs of those values."""
+    codes; mobile numbers; accounts in digits; dates written year first in ASCII digits: ISO,
+    ``2024/6/1``, ``2024年6月1日``, ``20240601``), and the outputs of those values."""
     if kind == "id":
         upper = pc.ascii_upper(values)  # 53232619990519306x: parse_id upper-cases an ASCII ID
         handled = pa.array(clean_valid_ids(upper), pa.bool_())
@@ -2147,8 +2147,10 @@ def _iso_date(values: pa.Array, pattern: str) -> pa.Array:
                                        pc.utf8_lpad(day, 2, "0"), "-")  # fmt: skip
 
 
-# Values that are their own normal form (codes are upper-cased).
-_QUICK_PATTERNS = {"code": r"^[0-9A-Za-z]+$", "phone": r"^1[3-9][0-9]{9}$"}
+# Values that are their own normal form (codes are upper-cased): plain codes, mobile numbers,
+# accounts of 10 to 25 ASCII digits.
+_QUICK_PATTERNS = {"code": r"^[0-9A-Za-z]+$", "phone": r"^1[3-9][0-9]{9}$",
+                   "account": r"^[0-9]{10,25}$"}  # fmt: skip
 
 
 # The output columns of each kind: (suffix appended to the column name, DuckDB type).
