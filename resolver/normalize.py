@@ -49,9 +49,12 @@ _STATUS_WORDS = frozenset({"已故", "故", "殁", "亡", "死亡", "已死亡",
 # A village's group in brackets after it (龙泉村（3组）, after ``fold``): the group.
 _BRACKETED_GROUP = re.compile(r"\(([^()]+)\)$")
 # Chinese characters (the basic block, extension A, compatibility ideographs, extensions B–F
-# and G–H: 𠮷, 𬌗, names GB 18030 holds beyond GBK), Latin letters and the middle dot.
-_NAME_OK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
-                      r"\U00030000-\U0003134fA-Za-z·]+$")  # fmt: skip
+# and G–H: 𠮷, 𬌗, names GB 18030 holds beyond GBK).
+_HAN = r"\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\U00030000-\U0003134f"
+# What a name is written in: Chinese characters, Latin letters and the middle dot.
+_NAME_OK = re.compile(rf"^[{_HAN}A-Za-z·]+$")
+# A name of Chinese characters alone: none is a bracket, a dot (``_DOTS``) nor a letter.
+_HAN_ONLY = re.compile(rf"[{_HAN}]+")
 _DATE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The day's mark may be 日 or, as people say it, 号 (2024年6月1号).
 _DATE_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$")
@@ -708,6 +711,9 @@ def normalize_name(raw: str) -> Result:
 
 
 def _name_of(folded: str) -> Result:
+    if _HAN_ONLY.fullmatch(folded):  # most names: no note, dot nor letter to read apart
+        key = pinyin_key(folded)
+        return (folded, key, fuzzy_pinyin(key)), None
     after = _NOTES_AFTER_NAME.search(folded)
     end = after.start() if after else len(folded)
     before = _NOTES_BEFORE_NAME.match(folded[:end])
@@ -832,10 +838,9 @@ def pinyin_key(name: str) -> str:
     >>> pinyin_key("曾芳"), pinyin_key("覃芳"), pinyin_key("区志强"), pinyin_key("单")
     ('zeng fang', 'qin fang', 'ou zhi qiang', 'dan')
     """
-    syllables = [_syllable(char) for char in name if char != NAME_SEPARATOR]
     if 2 <= len(name) <= 3 and name[0] in SURNAME_READINGS:
-        syllables[0] = SURNAME_READINGS[name[0]]
-    return " ".join(syllables)
+        return f"{SURNAME_READINGS[name[0]]} {name[1:].translate(_SYLLABLES)}"[:-1]
+    return name.translate(_SYLLABLES)[:-1]  # each syllable is followed by a space
 
 
 # Surnames whose reading as a surname is not the character's most common one. Not 查 (zhā
@@ -845,13 +850,21 @@ SURNAME_READINGS = {"曾": "zeng", "翟": "zhai", "单": "shan", "区": "ou", "�
                     "种": "chong", "秘": "bi", "员": "yun", "繁": "po"}  # fmt: skip
 
 
-@lru_cache(maxsize=50_000)
-def _syllable(char: str) -> str:
-    # imported on first use: loading pypinyin's dictionaries takes a third of a second, which
-    # the detection workers and the command line's start, reading no name, need not pay
-    from pypinyin import lazy_pinyin
+class _Syllables(dict):
+    """A ``str.translate`` table: each character's syllable followed by a space, looked up on
+    first use; ``NAME_SEPARATOR`` left out."""
 
-    return lazy_pinyin(char)[0].lower()
+    def __missing__(self, code: int) -> str:
+        # imported on first use: loading pypinyin's dictionaries takes a third of a second,
+        # which the detection workers and the command line's start, reading no name, need not
+        # pay
+        from pypinyin import lazy_pinyin
+
+        self[code] = syllable = f"{lazy_pinyin(chr(code))[0].lower()} "
+        return syllable
+
+
+_SYLLABLES = _Syllables({ord(NAME_SEPARATOR): None})
 
 
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
@@ -872,7 +885,7 @@ def fuzzy_pinyin(key: str) -> str:
     str
         The key with each syllable in its merged form.
     """
-    return " ".join(_fuzzy_syllable(syllable) for syllable in key.split(" "))
+    return " ".join(map(_fuzzy_syllable, key.split(" ")))
 
 
 @lru_cache(maxsize=10_000)
