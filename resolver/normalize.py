@@ -26,6 +26,7 @@ Result = tuple[Outputs, str | None]
 
 _T2S = opencc.OpenCC("t2s")
 _SPACES = re.compile(r"\s+")
+_SPACES_IN_LINES = re.compile(r"[^\S\n]+")  # spaces, the line breaks between lines aside
 # The separators offices write between a given name and a father's or clan name: dots (•, ・,
 # ., ‧), the full stop a Chinese input method types for "." (。), and dashes where a system
 # takes no dot (吐尔洪-买买提, 吐尔洪—买买提).
@@ -604,18 +605,31 @@ def fold_all(raws: list[str], *, keep_spaces: bool = True) -> list[str]:
     texts = list(raws)
     pending = range(len(texts))  # the values that changed in the last round
     while pending:
-        joinable = [index for index in pending if "\n" not in texts[index]]
-        joined = _convert("\n".join(texts[index] for index in joinable)).split("\n")
-        converted = dict(zip(joinable, joined, strict=True)) if joinable else {}
+        folded = _folded_once([texts[index] for index in pending], space)
         changed = []
-        for index in pending:
-            text = converted[index] if index in converted else _convert(texts[index])
-            folded = _SPACES.sub(space, text.strip())
-            if folded != texts[index]:
-                texts[index] = folded
+        for index, text in zip(pending, folded, strict=True):
+            if text != texts[index]:
+                texts[index] = text
                 changed.append(index)
         pending = changed
     return texts
+
+
+def _folded_once(texts: list[str], space: str) -> list[str]:
+    """One round of ``fold_all``: the texts joined by line breaks, converted, trimmed and their
+    inner spaces collapsed (to ``space``) at once; a text holding a line break of its own is
+    folded alone."""
+    if not texts:
+        return []
+    joined = "\n".join(texts)
+    if joined.count("\n") == len(texts) - 1:  # no text holds a line break: the common case
+        lines = _SPACES_IN_LINES.sub(space, _convert(joined))
+        if space:  # a space left at either end of a line
+            lines = lines.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
+        return lines.split("\n")
+    joinable = iter(_folded_once([text for text in texts if "\n" not in text], space))
+    return [_SPACES.sub(space, _convert(text).strip()) if "\n" in text else next(joinable)
+            for text in texts]  # fmt: skip
 
 
 def _convert(text: str) -> str:
