@@ -387,6 +387,8 @@ def _refuse_swallowed(grid: Grid, delimiter: str, width: int, tail: str) -> None
     A cell broken over a few lines inside its quotes (an address typed with Alt+Enter) is read."""
     found = []
     for index, column in enumerate(grid.columns):
+        if not _may_break_lines(column):
+            continue
         for row in np.flatnonzero(np.asarray(pc.match_substring(column, "\n"))):
             lines = column[row].as_py().rstrip("\r\n").split("\n")
             swallows = len(lines) > 1 or index < width - 1  # lines, or its row's next cells
@@ -399,6 +401,13 @@ def _refuse_swallowed(grid: Grid, delimiter: str, width: int, tail: str) -> None
         row, index, swallowed, left_open = min(found)
         reason = _swallowed_reason(swallowed, left_open)
         raise InputError(grid.path, grid.row_numbers[row], _column_name(grid, index, width), reason)
+
+
+def _may_break_lines(column: pa.Array) -> bool:
+    """Whether a text column's bytes hold a line break (in a cell, or in its buffer outside the
+    column): one search of the column, not one per cell."""
+    data = column.buffers()[2]
+    return data is not None and b"\n" in data.to_pybytes()
 
 
 def _open_at_end(cells: list[str], index: int, tail: str, delimiter: str) -> bool:
