@@ -1859,13 +1859,15 @@ def _digit_group_spans(shape: str, head: str, group: str, house: str) -> list[in
 
 
 def _byte_slices(texts: pa.Array, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
-    """The bytes from ``starts`` to ``ends`` of each of ``texts`` (a null text: empty)."""
+    """The bytes from ``starts`` to ``ends`` of each of ``texts`` (a null text: empty). Byte
+    positions are 32-bit, as a string array's offsets are: half the memory to go through."""
     offsets = np.frombuffer(texts.buffers()[1], np.int32)[texts.offset :][: len(texts) + 1]
     data = texts.buffers()[2]
-    lengths = ends - starts
+    lengths = (ends - starts).astype(np.int32)
     sliced_offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
-    positions = np.repeat(offsets[:-1] + starts - sliced_offsets[:-1], lengths)
-    positions += np.arange(sliced_offsets[-1])
+    firsts = (offsets[:-1] + starts - sliced_offsets[:-1]).astype(np.int32)
+    positions = np.repeat(firsts, lengths)
+    positions += np.arange(sliced_offsets[-1], dtype=np.int32)
     sliced = np.frombuffer(data, np.uint8)[positions] if data is not None else np.empty(0, np.uint8)
     return pa.StringArray.from_buffers(len(texts), pa.py_buffer(sliced_offsets),
                                        pa.py_buffer(sliced))  # fmt: skip
