@@ -2064,8 +2064,8 @@ def normalize_distinct(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.
     """``NORMALIZERS[kind]`` over distinct text ``values``, as arrays: one per output column
     of the kind (``outputs_of``), and the problem of each value (null when none). Values
     written plainly (most of a column: clean valid IDs, plain codes, mobile numbers, accounts
-    in digits, dates written year first in ASCII digits) are recognised as arrays and skip
-    the per-value Python. An Excel error (``#N/A``, ``#REF!``) is no value, and a finding of
+    in digits, certificate numbers, dates written year first in ASCII digits) are recognised
+    as arrays and skip the per-value Python. An Excel error (``#N/A``, ``#REF!``) is no value, and a finding of
     its own.
 
     Parameters
@@ -2127,8 +2127,9 @@ ARROW_TYPES = {
 
 def _quick(kind: str, values: pa.Array) -> tuple[pa.Array, list[pa.Array]]:
     """Which values are read as whole columns (clean valid IDs, a lower-case x included;
-    codes; mobile numbers; accounts in digits; dates written year first in ASCII digits: ISO,
-    ``2024/6/1``, ``2024年6月1日``, ``20240601``), and the outputs of those values."""
+    codes; mobile numbers; accounts in digits; disability certificate numbers; dates written
+    year first in ASCII digits: ISO, ``2024/6/1``, ``2024年6月1日``, ``20240601``), and the
+    outputs of those values."""
     if kind == "id":
         upper = pc.ascii_upper(values)  # 53232619990519306x: parse_id upper-cases an ASCII ID
         handled = pa.array(clean_valid_ids(upper), pa.bool_())
@@ -2139,6 +2140,8 @@ def _quick(kind: str, values: pa.Array) -> tuple[pa.Array, list[pa.Array]]:
         count = len(ids)
         return handled, [ids, pa.array(["valid"] * count), pa.nulls(count, pa.string()),
                          born.cast(pa.date32()), pc.if_else(male, "M", "F")]  # fmt: skip
+    if kind == "cert":
+        return _quick_certs(values)
     if kind == "date":
         iso = pc.coalesce(*(_iso_date(values, pattern) for pattern in _DATE_DIGITS))
         parsed = pc.strptime(iso, format="%Y-%m-%d", unit="s", error_is_null=True)
@@ -2156,6 +2159,27 @@ def _quick(kind: str, values: pa.Array) -> tuple[pa.Array, list[pa.Array]]:
     handled = pc.fill_null(pc.match_substring_regex(values, pattern), False)
     chosen = values.filter(handled)
     return handled, [pc.utf8_upper(chosen) if kind == "code" else chosen]
+
+
+# A disability certificate number as most are written: an ID in ASCII digits, a type digit
+# and a level digit (what ``normalize_cert`` reads unchanged, when the ID is valid).
+_PLAIN_CERT = r"^[0-9]{17}[0-9X][1-7][1-4]$"
+# Each type digit's code, from 1.
+_CERT_TYPES = pa.array([VOCABULARIES["disability_type"][str(digit)] for digit in range(1, 8)])
+
+
+def _quick_certs(values: pa.Array) -> tuple[pa.Array, list[pa.Array]]:
+    """Which certificate numbers are written plainly (``_PLAIN_CERT``) with a clean, valid
+    ID, and their outputs: the number, the ID, the type and the level."""
+    plain = pc.fill_null(pc.match_substring_regex(values, _PLAIN_CERT), False)
+    ids = pc.utf8_slice_codeunits(values.filter(plain), 0, 18)
+    valid = clean_valid_ids(ids)
+    handled = plain.to_numpy(zero_copy_only=False).copy()
+    handled[np.flatnonzero(handled)] = valid
+    certs = values.filter(handled)
+    type_index = pc.subtract(pc.cast(pc.utf8_slice_codeunits(certs, 18, 19), pa.int64()), 1)
+    level = pc.cast(pc.utf8_slice_codeunits(certs, 19, 20), pa.int64())
+    return pa.array(handled), [certs, ids.filter(valid), _CERT_TYPES.take(type_index), level]
 
 
 # Dates in ASCII digits, year first (2024-06-01, 2024/6/1, 2024年6月1日, 20240601): what
