@@ -2423,7 +2423,10 @@ def _extra_map(cells: list[pa.Array], extras: list[tuple[int, str]], height: int
     if not width:
         return pa.nulls(height, pa.map_(pa.string(), pa.string()))
     offsets = pa.array(np.arange(height + 1, dtype=np.int32) * width)
-    keys = pa.array([header for _, header in extras] * height, pa.string())
-    texts = [cells[position].to_numpy(zero_copy_only=False) for position, _ in extras]
-    values = pa.array(np.column_stack(texts).ravel() if height else [], pa.string())
+    headers = pa.array([header for _, header in extras], pa.string())
+    keys = headers.take(pa.array(np.tile(np.arange(width), height)))
+    # the unlisted columns one after another, taken row by row
+    stacked = pa.concat_arrays([cells[position].cast(pa.string()) for position, _ in extras])
+    row_by_row = np.arange(width) * height + np.arange(height)[:, None]
+    values = stacked.take(pa.array(row_by_row.ravel()))
     return pa.MapArray.from_arrays(offsets, keys, values)
