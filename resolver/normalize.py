@@ -585,9 +585,9 @@ def fold(raw: str, *, keep_spaces: bool = True) -> str:
 
 
 def fold_all(raws: list[str], *, keep_spaces: bool = True) -> list[str]:
-    """``fold`` of each value. NFKC and the conversion to simplified run once over all the
-    values joined by line breaks (neither changes or spans a line break), not once per
-    value; a value holding a line break of its own is folded alone.
+    """``fold`` of each value. NFKC, the conversion to simplified and the trimming of spaces
+    run once over all the values joined by line breaks (none changes or spans a line break),
+    not once per value; a value holding a line break of its own is folded alone.
 
     Parameters
     ----------
