@@ -624,7 +624,7 @@ def _folded_once(texts: list[str], space: str) -> list[str]:
     joined = "\n".join(texts)
     if joined.count("\n") == len(texts) - 1:  # no text holds a line break: the common case
         lines = _SPACES_IN_LINES.sub(space, _convert(joined))
-        if space:  # a space left at either end of a line
+        if space:  # collapsed, a line has at most one space left at either end
             lines = lines.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
         return lines.split("\n")
     joinable = iter(_folded_once([text for text in texts if "\n" not in text], space))
@@ -866,7 +866,7 @@ SURNAME_READINGS = {"曾": "zeng", "翟": "zhai", "单": "shan", "区": "ou", "�
 
 class _Syllables(dict):
     """A ``str.translate`` table: each character's syllable followed by a space, looked up on
-    first use; ``NAME_SEPARATOR`` left out."""
+    first use and kept (no more entries than characters met); ``NAME_SEPARATOR`` left out."""
 
     def __missing__(self, code: int) -> str:
         # imported on first use: loading pypinyin's dictionaries takes a third of a second,
@@ -2065,8 +2065,8 @@ def normalize_distinct(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.
     of the kind (``outputs_of``), and the problem of each value (null when none). Values
     written plainly (most of a column: clean valid IDs, plain codes, mobile numbers, accounts
     in digits, certificate numbers, dates written year first in ASCII digits) are recognised
-    as arrays and skip the per-value Python. An Excel error (``#N/A``, ``#REF!``) is no value, and a finding of
-    its own.
+    as arrays and skip the per-value Python. An Excel error (``#N/A``, ``#REF!``) is no
+    value, and a finding of its own.
 
     Parameters
     ----------
