@@ -51,6 +51,11 @@ class Training:
     em_max_pairs: float
     seed: int
     labelled_matches: pa.Table | None = None
+    u_chunks: int = 1
+    """Queries u's pairs are counted in, a comparison at a time: 1, all at once (Doudi's);
+    Splink's default 10 (the stock peer's) first probes 1 % of them and stops there when
+    every level was seen 100 times (only gender's is), else starts over in ten chunks
+    (rare ID and name levels are never seen so often): eleven queries, the same counts."""
 
 
 @dataclass
@@ -102,6 +107,7 @@ def stock_model(seed: int) -> tuple[dict[str, Any], Training]:
         u_max_pairs=2e6,
         em_max_pairs=1e6,
         seed=seed,
+        u_chunks=10,
     )
     return settings, training
 
@@ -406,14 +412,8 @@ def _train(linker: Linker, training: Training, scratch: duckdb.DuckDBPyConnectio
         if "Deterministic matching rules" not in str(error):
             raise
         raise DoudiError(TOO_FEW_PAIRS) from error
-    # all u_max_pairs pairs in one query a comparison: Splink's default probes 1 % of them,
-    # stops there when every level was seen 100 times (only gender is), else starts over in
-    # ten chunks (rare ID and name levels are never seen so often): eleven queries, same counts
     linker.training.estimate_u_using_random_sampling(
-        max_pairs=training.u_max_pairs,
-        seed=training.seed,
-        num_chunks=1,
-        min_count_per_level=None,
+        max_pairs=training.u_max_pairs, seed=training.seed, num_chunks=training.u_chunks
     )
     with _exact_levels_remembered():
         for rule in training.em_rules:
