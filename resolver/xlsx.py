@@ -116,17 +116,21 @@ def _package_parts(names: list[str]) -> dict[str, str]:
 
 def _sheet_xml(table: pa.Table) -> list[bytes | pa.Buffer]:
     """A sheet of ``table``, in parts to write one after the other: its column names in
-    row 1, its rows below, each row's cells made column by column, all rows at once (the
-    bytes of Arrow's array of them, taken whole)."""
-    letters = _columns(table.num_columns)
-    header = "".join(f'<c r="{column}1"{_text_cell(name)}'
-                     for column, name in zip(letters, table.column_names, strict=True) if name)  # fmt: skip
+    row 1, its rows below (``_rows``), each taken whole from Arrow's array of them."""
+    header = [pa.array([name], pa.string()) for name in table.column_names]
     numbers = pc.cast(pa.array(range(2, table.num_rows + 2), pa.int64()), pa.large_string())
-    cells = [_cells(column, numbers, values.combine_chunks())
-             for column, values in zip(letters, table.columns, strict=True)]  # fmt: skip
-    rows = _joined('<row r="', numbers, '">', *cells, "</row>")
-    return [f'{_HEAD}<worksheet xmlns="{_MAIN}"><sheetData><row r="1">{header}</row>'.encode(),
-            _bytes_of(rows), b"</sheetData></worksheet>"]  # fmt: skip
+    return [f'{_HEAD}<worksheet xmlns="{_MAIN}"><sheetData>'.encode(),
+            _bytes_of(_rows(pa.array(["1"], pa.large_string()), header)),
+            _bytes_of(_rows(numbers, [values.combine_chunks() for values in table.columns])),
+            b"</sheetData></worksheet>"]  # fmt: skip
+
+
+def _rows(numbers: pa.Array, columns: list[pa.Array]) -> pa.Array:
+    """The XML of each row (``numbers``, as text) of ``columns``, its cells made column by
+    column (``_cells``)."""
+    cells = [_cells(letters, numbers, values)
+             for letters, values in zip(_columns(len(columns)), columns, strict=True)]  # fmt: skip
+    return _joined('<row r="', numbers, '">', *cells, "</row>")
 
 
 def _bytes_of(texts: pa.Array) -> pa.Buffer | bytes:
@@ -139,13 +143,18 @@ def _bytes_of(texts: pa.Array) -> pa.Buffer | bytes:
 
 def _cells(column: str, numbers: pa.Array, values: pa.Array) -> pa.Array:
     """Column ``column``'s cell of each row (``numbers``, as text): a number's value, a text
-    inline (``_text_cell``), nothing for a null or an empty text."""
+    inline (quote-prefixed when it starts like a formula), nothing for a null or an empty
+    text."""
     if pa.types.is_integer(values.type):
         return pc.fill_null(_joined(f'<c r="{column}', numbers, '"><v>',
                                     pc.cast(values, pa.large_string()), "</v></c>"), "")  # fmt: skip
     values = pc.cast(values, pa.large_string())  # a province's sheet may pass 2 GB
     text = pc.replace_substring_regex(values, ILLEGAL.pattern, "")
-    for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):  # as escape does
+    for character, entity in (
+        ("&", "&amp;"),
+        ("<", "&lt;"),
+        (">", "&gt;"),
+    ):  # as saxutils.escape does
         text = pc.replace_substring(text, character, entity)
     style = pc.if_else(pc.match_substring_regex(text, _FORMULA_START), _text(' s="1"'), _text(""))
     cells = _joined(f'<c r="{column}', numbers, '"', style,
@@ -166,13 +175,6 @@ def _text(value: str) -> pa.Scalar:
 
 
 _FORMULA_START = "^[" + "".join(re.escape(start) for start in FORMULA_STARTS) + "]"
-
-
-def _text_cell(value: str) -> str:
-    """A text cell's XML after its reference: quote-prefixed when it starts like a formula."""
-    text = ILLEGAL.sub("", value)
-    style = ' s="1"' if text.startswith(FORMULA_STARTS) else ""
-    return f'{style} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
 
 
 @cache
