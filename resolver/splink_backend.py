@@ -29,6 +29,7 @@ import pyarrow as pa
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.internals.comparison_level import ComparisonLevel
+from splink.internals.exceptions import SplinkException
 
 from resolver.comparisons import bounded_weights
 from resolver.db import connect
@@ -420,9 +421,7 @@ def _train(linker: Linker, training: Training, scratch: duckdb.DuckDBPyConnectio
             if not _blocks_a_pair(scratch, rule):  # Splink would fail, its model half-changed
                 log.warning("EM session %s skipped: no two rows agree on its fields", rule)
                 continue
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, max_pairs=training.em_max_pairs
-            )
+            _em_session(linker, rule, training.em_max_pairs)
     if training.labelled_matches is not None:
         scratch.register("_labels", training.labelled_matches)
         scratch.execute("CREATE TABLE labelled_matches AS SELECT * FROM _labels")
@@ -431,6 +430,34 @@ def _train(linker: Linker, training: Training, scratch: duckdb.DuckDBPyConnectio
         linker.training.estimate_m_from_pairwise_labels("labelled_matches")
 
 
+def _em_session(linker: Linker, rule: str, max_pairs: float) -> None:
+    """One EM session blocked on ``rule``. Where every pair the rule blocks is one person (a
+    clean county: no two persons share a name and birth date), Splink's estimate of the share
+    of matches among them reaches 1, their prior weight is infinite, and the session fails on
+    the SQL Splink writes with it (``cast(inf as float8)``; until 2026-12-07 such a county
+    stopped with 内部错误). The session is then run again with the share held where it
+    starts (the county's prior, from IDs, raised by what the rule blocks on): the m values
+    are learnt from the pairs whose other fields agree, which in such a county are the
+    matches. A session cuts the linker's
+    model down to the comparisons it trains and puts it back only when it succeeds: the
+    failed one's is put back here first."""
+    model = linker._settings_obj.core_model_settings.copy()
+    try:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, max_pairs=max_pairs
+        )
+    except SplinkException as error:
+        if _INFINITE_WEIGHT not in str(error):
+            raise
+        linker._settings_obj.core_model_settings = model
+        log.warning("EM session %s: every pair a match; run again with the prior held", rule)
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, max_pairs=max_pairs, fix_probability_two_random_records_match=True
+        )
+
+
+# How Splink's SQL names an infinite weight (its Python float written as text)
+_INFINITE_WEIGHT = 'Referenced column "inf"'
 _SPLINKS_EXACT_MATCH = ComparisonLevel._is_exact_match
 
 

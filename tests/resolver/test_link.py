@@ -648,6 +648,38 @@ def test_a_drop_without_villages_or_addresses_trains_and_links(tmp_path, caplog)
     assert 1150 <= report.persons <= 1250
 
 
+def test_a_session_whose_every_pair_is_a_match_trains_again_with_the_prior_held(tmp_path, caplog):
+    """Where every pair an EM session blocks is one person (a clean county: no namesakes
+    born the same day), Splink's share of matches among them reaches 1 and its SQL carries
+    an infinite weight (until 2026-12-07 a blind tester's clean county stopped with 内部错误).
+    Here a prior near 1 (IDs said to find under 1 % of the matches) brings that about on 60
+    persons, each on the 户籍 and the roster: the session runs again, and the model keeps
+    every comparison (the failed session had cut the linker's down to those it trains)."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    towns = ["石羊镇", "新街镇", "龙街镇", "金碧镇"]
+    hukou, roster = ["记录编号,户号,姓名,身份证号码,性别,出生日期,乡镇,住址,联系电话"], [
+        "记录编号,救助证号,姓名,身份证号码,性别,出生日期,乡镇,住址,联系电话,"
+        "救助类型,是否保障对象,纳入日期"]  # fmt: skip
+    for i in range(60):
+        born = date(1950 + i % 40, 1 + i % 12, 1 + i % 28)
+        name = "赵钱孙李周吴郑王冯陈褚卫"[i % 12] + "伟芳娜敏静丽强磊军洋"[i // 12] + "华"
+        number = make_id(born.strftime("%Y%m%d"), f"{i:03d}")
+        place = f"{towns[i % 4]},{towns[i % 4]}桂花村{i % 7 + 1}组{i}号,139{i:08d}"
+        same = f"{name},{number},{'男' if i % 2 else '女'},{born},{place}"
+        hukou.append(f"H{i},{i:04d},{same}")
+        roster.append(f"A{i},DB{i},{same},低保,是,2020-01-01")
+    (drop / "户籍人口.csv").write_text("\n".join(hukou) + "\n", "utf-8")
+    (drop / "救助对象.csv").write_text("\n".join(roster) + "\n", "utf-8")
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    report = link_persons(con, LinkSettings(prior_recall=0.0085))
+    model = json.loads(con.execute("SELECT model_json FROM link_model").fetchall()[0][0])
+    assert "every pair a match; run again with the prior held" in caplog.text
+    assert {c["output_column_name"] for c in model["comparisons"]} >= {"name", "dob", "id"}
+    assert report.persons == 60
+
+
 def test_a_drop_too_small_to_train_is_refused_in_chinese(tmp_path):
     drop = tmp_path / "drop"
     drop.mkdir()
