@@ -1682,6 +1682,25 @@ CASE_COLUMNS = ("program", "dibao_class", "household_size", "income_per_capita",
                 "bank_account")  # fmt: skip
 
 
+# Of the case columns, the one a member the case does not cover (是否保障对象 否) has none
+# of: his blank 低保类别 is his, not a cell the office left to the first row (until
+# 2026-12-07 a blind tester's 17 such members were given their family's class).
+MEMBERS_OWN = frozenset({"dibao_class"})
+_NOT_COVERED = pa.array([word for word, code in VOCABULARIES["yes_no"].items() if code == "no"])
+
+
+def _uncovered(positions: dict[str, int], cells: list[pa.Array]) -> np.ndarray:
+    """Whether each row's 是否保障对象 says its member is not covered (all False without
+    the column)."""
+    position = positions.get("covered")
+    if position is None:
+        return np.zeros(len(cells[0]), dtype=bool)
+    said = pc.utf8_lower(pc.utf8_trim_whitespace(cells[position]))
+    return pc.fill_null(pc.is_in(said, value_set=_NOT_COVERED), False).to_numpy(
+        zero_copy_only=False
+    )
+
+
 def _case_cells_filled(registry, positions: dict[str, int], cells: list[pa.Array],
                        headers: list[str]) -> tuple[list[pa.Array], list[str]]:  # fmt: skip
     """The cells with a roster's blank case cells filled from the case's other rows, where
@@ -1691,13 +1710,14 @@ def _case_cells_filled(registry, positions: dict[str, int], cells: list[pa.Array
         return cells, []
     keys = pc.utf8_trim_whitespace(cells[positions["case_no"]])
     cased = ~is_blank(keys)
+    uncovered = _uncovered(positions, cells)
     cells, notes = list(cells), []
     for name in CASE_COLUMNS:
         position = positions.get(name)
         if position is None:
             continue
         column = cells[position]
-        blank = is_blank(column) & cased
+        blank = is_blank(column) & cased & ~(uncovered & (name in MEMBERS_OWN))
         if not blank.any():
             continue
         written = pa.array(~is_blank(column) & cased)

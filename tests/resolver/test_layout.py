@@ -1601,3 +1601,19 @@ def test_a_person_whose_name_reads_as_a_subtotal_is_read_when_the_row_has_an_id(
     assert errors == []
     assert con.execute("SELECT count(*) FROM assistance WHERE name = '东风小计'").fetchone() == (1,)
     assert con.execute("SELECT row_no, reason FROM ingest_skipped").fetchall() == [(7, "合计行")]
+
+
+def test_a_member_not_covered_keeps_his_blank_class_where_the_case_fills_the_others(tmp_path):
+    # 低保类别 on the head's row only: the covered member below takes it; the member the
+    # case lists but does not cover (是否保障对象 否) has no class, and keeps none
+    from resolver.ingest import read_registry_file
+
+    path = tmp_path / "救助对象.csv"
+    header = ["记录编号", "救助证号", "姓名", "救助类型", "低保类别", "是否保障对象", "纳入日期"]
+    rows = [["A1", "DB1", "马海龙", "低保", "B类", "是", "2021-03-01"],
+            ["A2", "DB1", "马玉兰", "低保", "", "是", "2021-03-01"],
+            ["A3", "DB1", "马志刚", "低保", "", "否", "2021-03-01"]]  # fmt: skip
+    write_csv(path, [header, *rows])
+    (source,) = read_registry_file(path, "assistance")
+    assert source.normalised.column("dibao_class").to_pylist() == ["B", "B", None]
+    assert "列「低保类别」有 1 个空格按同一救助证号其他行所填的值填入" in "".join(source.notes)
