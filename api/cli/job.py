@@ -30,6 +30,7 @@ from api.cli.printers import (
     print_drop,
     print_policy,
     print_small_drop,
+    stage_seconds,
     unjudged_kept,
 )
 from api.cli.serving import log_cli_job
@@ -316,8 +317,7 @@ def run(
         )
     console.print(
         f"{result.link.rows:,} 行记录按匹配阈值 {settings.threshold} 归并为 "
-        f"{result.link.persons:,} 人；"
-        + "，".join(f"{stage} {seconds:.1f} 秒" for stage, seconds in result.seconds.items())
+        f"{result.link.persons:,} 人；" + stage_seconds(result.seconds)
     )
     print_small_drop(result.link.persons)
     console.print(f"已写出 {result.out_dir / 'entities.csv'} 和 {result.out_dir / 'cases.jsonl'}")

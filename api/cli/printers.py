@@ -176,6 +176,33 @@ def _print_listed_notices(notices: list[list]) -> None:
                       highlight=False)  # fmt: skip
 
 
+# The stages of a run (``models.pipeline``'s seconds) as the command line names them
+STAGE_NAMES = {"ingest": "导入", "link": "人员关联", "graph": "建图", "detect": "识别疑点",
+               "write": "写出", "publish": "发布"}  # fmt: skip
+
+
+def stage_seconds(seconds: dict[str, float]) -> str:
+    """How long each stage of a run took, in Chinese.
+
+    Parameters
+    ----------
+    seconds : dict of str to float
+        Seconds per stage, by its name in ``models.pipeline``.
+
+    Returns
+    -------
+    str
+        The stages joined, each with its seconds.
+
+    Examples
+    --------
+    >>> stage_seconds({"ingest": 1.04, "link": 2.5})
+    '导入 1.0 秒，人员关联 2.5 秒'
+    """
+    return "，".join(f"{STAGE_NAMES.get(stage, stage)} {value:.1f} 秒"
+                    for stage, value in seconds.items())  # fmt: skip
+
+
 # Below this many persons the link model's weights are learned from too few pairs: on a
 # reviewer's drops (2026-12-05) one person as 巴特尔 with an ID and 巴特儿 without, in two
 # townships, was linked at 3,000 persons and missed at 1,200.

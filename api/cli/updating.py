@@ -17,7 +17,7 @@ from api.cli.base import (
     console,
     errors_reported,
 )
-from api.cli.printers import print_case_counts, print_drop, unjudged_kept
+from api.cli.printers import print_case_counts, print_drop, stage_seconds, unjudged_kept
 from api.cli.serving import log_cli_job
 from resolver.db import connect
 from resolver.errors import DoudiError
@@ -82,7 +82,7 @@ def update(
     console.print(
         f"新增疑点 {changed['new']:,} 条，因数据变化消除 {changed['resolved']:,} 条，"
         f"仍在 {changed['open']:,} 条{unjudged_kept(changed)}。{link.rows:,} 行记录归并为 {link.persons:,} 人；"
-        + "，".join(f"{stage} {seconds:.1f} 秒" for stage, seconds in result.seconds.items()),
+        + stage_seconds(result.seconds),
         highlight=False,
     )
     still_paid = resolved_while_paid(connect(result.db_path), result.run_id)
