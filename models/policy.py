@@ -42,6 +42,15 @@ SINGLE_PERSON_GROUPS = ("severely_disabled", "gravely_ill")
 SINGLE_PERSON_CONDITIONS = ("not_lifted", "poverty_registry", "not_whole_household", "application")
 # Fields that describe the policy rather than set a rule.
 DESCRIPTIVE = ("name", "version", "source", "sources", "defaults")
+# The descriptive fields' names in a message
+FIELD_LABELS = {"name": "政策名称", "version": "版本号", "source": "政策依据（文件名称）",
+                "sources": "各规则所依据的原文", "defaults": "沿用默认值的规则"}  # fmt: skip
+# Said after the problems of a file that lacks rules and inherits none: a profile of a few
+# local rules is what an office writes (until 2026-12-07 a blind tester's, without
+# ``inherits``, got 12 missing fields listed and no word of how to take the rest).
+INHERIT_HINT = (
+    '只写本地与默认不同的规则时，请在文件中加上 "inherits": "default"，其余规则沿用默认政策'
+)
 RULE_LABELS = {
     "death_grace_months": "死亡后停发宽限（月）",
     "dibao_standard_year": "低保标准（元/人/年）",
@@ -431,8 +440,20 @@ def load_policy(name_or_path: str | Path = "default") -> Policy:
         rules = [name for name in base if name not in DESCRIPTIVE]
         values = base | values | {"defaults": [name for name in rules if name not in values]}
         source = f"{path}（继承 {base_path}）"
-    policy = policy_from_dict(values, source=source, held="文件中", lines=lines, plausible=True)
+    try:
+        policy = policy_from_dict(values, source=source, held="文件中", lines=lines,
+                                  plausible=True)  # fmt: skip
+    except DoudiError as error:
+        if "defaults" in values or not _rules_missing(values):
+            raise
+        raise DoudiError(f"{error}\n{INHERIT_HINT}") from None
     return _named_as_its_own(policy, path)
+
+
+def _rules_missing(values: dict) -> bool:
+    """Whether a policy's fields lack a rule ``Policy`` requires."""
+    return any(name not in values and name not in DESCRIPTIVE
+               for name in get_type_hints(Policy) if name not in OPTIONAL)  # fmt: skip
 
 
 def _named_as_its_own(policy: Policy, path: Path) -> Policy:
@@ -565,7 +586,7 @@ def _problems(values: dict, held: str, plausible: bool) -> list[tuple[KeyPath, s
     out of its range."""
     hints = get_type_hints(Policy)
     required = [name for name in hints if name not in OPTIONAL]
-    problems = [((), f"缺少字段 {name}（{RULE_LABELS.get(name, name)}）")
+    problems = [((), f"缺少字段 {name}（{RULE_LABELS.get(name) or FIELD_LABELS[name]}）")
                 for name in required if name not in values]  # fmt: skip
     for name in values:
         if name not in hints:

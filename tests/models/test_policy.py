@@ -264,6 +264,26 @@ def test_a_profile_that_inherits_is_checked_with_what_it_inherits(tmp_path):
         load_policy(profile)
 
 
+def test_a_profile_of_local_rules_only_is_told_to_inherit_and_every_field_is_named(tmp_path):
+    # a county writes its own amounts, no inherits: each missing field in Chinese, then how
+    # to take the rest from the default
+    profile = tmp_path / "county.json"
+    profile.write_text(json.dumps({"name": "某县", "version": 1, "death_grace_months": 1,
+                                   "dibao_standard_year": 6186}), "utf-8")  # fmt: skip
+    with pytest.raises(DoudiError) as refused:
+        load_policy(profile)
+    said = str(refused.value)
+    assert "缺少字段 source（政策依据（文件名称））" in said
+    assert "缺少字段 poor_statuses（视为贫困户的建档立卡状态）" in said
+    assert said.endswith('请在文件中加上 "inherits": "default"，其余规则沿用默认政策')
+    # a wrong value in a profile that has every rule gets no such advice
+    whole = json.loads((POLICY_DIR / "default.json").read_text("utf-8"))
+    profile.write_text(json.dumps(whole | {"death_grace_months": -1}), "utf-8")
+    with pytest.raises(DoudiError) as refused:
+        load_policy(profile)
+    assert "inherits" not in str(refused.value)
+
+
 @pytest.mark.parametrize(("content", "said"), [
     (json.dumps([1, 2]).encode(), '应为一个 JSON 对象（{"字段": 值, …}），文件中是列表'),
     (json.dumps({"name": "某县"}, ensure_ascii=False).encode("gbk"), "不是 UTF-8 编码"),
