@@ -1188,7 +1188,9 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
     height = len(located.data)
     row_numbers = pa.array(np.asarray(grid.row_numbers, dtype=np.int64)[located.data])
     extras, unmapped, more = _extras(located, vocabulary, cells)
-    cells, filled = _case_cells_filled(registry, positions, cells, located.header.texts)
+    relations = _relations(located, cells)  # read once: it places members' rows (FAMILY_KEYS)
+    cells, filled = _case_cells_filled(registry, positions, cells, located.header.texts,
+                                       relations)  # fmt: skip
     cells, paid_out = _paid_out_month_filled(located, vocabulary, cells)
     notes = [*notes, *more, *filled, *paid_out, *_two_row_header_note(located)]
     if not height:
@@ -1214,7 +1216,6 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
     raw: dict[str, pa.Array] = {"row_no": row_numbers}
     normalised: dict[str, pa.Array] = {"record_id": record_ids, "row_no": row_numbers}
     findings: list[pa.Table] = []
-    relations = _relations(located, cells)  # read once: it places members' rows (FAMILY_KEYS)
     for column in registry.columns:
         position = positions.get(column.name)
         values = cells[position] if position is not None else None
@@ -1702,14 +1703,20 @@ def _uncovered(positions: dict[str, int], cells: list[pa.Array]) -> np.ndarray:
 
 
 def _case_cells_filled(registry, positions: dict[str, int], cells: list[pa.Array],
-                       headers: list[str]) -> tuple[list[pa.Array], list[str]]:  # fmt: skip
+                       headers: list[str], relations: pa.Array | None
+                       ) -> tuple[list[pa.Array], list[str]]:  # fmt: skip
     """The cells with a roster's blank case cells filled from the case's other rows, where
     they all say one thing (rows that disagree are left as they are), and a note per column
-    filled."""
+    filled. A member's row whose 救助证号 is blank is of the case its household's row above
+    gives (``_family_filled``, as the number itself is read): until 2026-12-07 such rows
+    took no case cell, a blind tester's 321 members none of their 银行账号. Such a row's
+    columns of ``FAMILY_KEYS`` are left to that fill, which says so cell by cell."""
     if registry.name != "assistance" or "case_no" not in positions:
         return cells, []
-    keys = pc.utf8_trim_whitespace(cells[positions["case_no"]])
+    numbers = cells[positions["case_no"]]
+    keys = pc.utf8_trim_whitespace(_family_filled(numbers, relations)[0])
     cased = ~is_blank(keys)
+    by_household = cased & is_blank(numbers)
     uncovered = _uncovered(positions, cells)
     cells, notes = list(cells), []
     for name in CASE_COLUMNS:
@@ -1717,7 +1724,8 @@ def _case_cells_filled(registry, positions: dict[str, int], cells: list[pa.Array
         if position is None:
             continue
         column = cells[position]
-        blank = is_blank(column) & cased & ~(uncovered & (name in MEMBERS_OWN))
+        left = (uncovered & (name in MEMBERS_OWN)) | (by_household & (name in FAMILY_KEYS))
+        blank = is_blank(column) & cased & ~left
         if not blank.any():
             continue
         written = pa.array(~is_blank(column) & cased)

@@ -1617,3 +1617,20 @@ def test_a_member_not_covered_keeps_his_blank_class_where_the_case_fills_the_oth
     (source,) = read_registry_file(path, "assistance")
     assert source.normalised.column("dibao_class").to_pylist() == ["B", "B", None]
     assert "列「低保类别」有 1 个空格按同一救助证号其他行所填的值填入" in "".join(source.notes)
+
+
+def test_a_members_row_without_its_case_number_takes_the_cases_cells_too(tmp_path):
+    # 救助证号 and 银行账号 on the head's row only: the members below are of his case (their
+    # number filled from his row), and the case's account is theirs as well
+    from resolver.ingest import read_registry_file
+
+    path = tmp_path / "救助对象.csv"
+    header = ["记录编号", "救助证号", "姓名", "与户主关系", "救助类型", "是否保障对象", "纳入日期",
+              "银行账号"]  # fmt: skip
+    rows = [["A1", "DB1", "马海龙", "户主", "低保", "是", "2021-03-01", "6217001234567890123"],
+            ["A2", "", "马玉兰", "配偶", "低保", "是", "2021-03-01", ""],
+            ["A3", "DB2", "杨志刚", "户主", "低保", "是", "2021-03-01", "6217009876543210987"]]  # fmt: skip
+    write_csv(path, [header, *rows])
+    (source,) = read_registry_file(path, "assistance")
+    assert source.normalised.column("case_no").to_pylist() == ["DB1", "DB1", "DB2"]
+    assert source.normalised.column("bank_account").to_pylist()[1] == "6217001234567890123"
