@@ -171,6 +171,31 @@ def another_birth(graph: nx.MultiGraph, node: Node, death: Node, row: dict) -> E
                     "身份证号，请先核实是否在世", "deaths", row["record_id"])  # fmt: skip
 
 
+def birth_dates_said(graph: nx.MultiGraph, node: Node, death: Node) -> str:
+    """The notice ``death``'s own birth date beside the person's ID's where the two differ,
+    to be said of a notice linked to the person only possibly (a slip of a digit, or another
+    person's death: the reviewer weighs it); empty when they agree or either is unknown.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    node : Node
+        The person node.
+    death : Node
+        The death notice node.
+
+    Returns
+    -------
+    str
+        ``；死亡记录所填出生日期 … 与本人身份证号所示 … 不同``, or empty.
+    """
+    born, stated = _born(graph, node), graph.nodes[death].get("birth_date")
+    if not (born and stated) or born == stated:
+        return ""
+    return f"；死亡记录所填出生日期 {stated} 与本人身份证号所示 {born} 不同"
+
+
 def _born(graph, node) -> date | None:
     """The birth date of the person's trusted ID, or None."""
     id18 = graph.nodes[node].get("id18")

@@ -18,6 +18,7 @@ from models.amounts import (
 from models.cases import RESTORED, UNDATED, UNLINKED, Case, Evidence
 from models.detectors.common import (
     above_the_living,
+    birth_dates_said,
     counted_months,
     covered_others,
     death_counted,
@@ -557,9 +558,9 @@ def _paid_out_text(case: dict, months: list[int]) -> str:
 def _certainty(graph, node, death_row, corroborated: bool) -> Evidence:
     if death_row["kind"] == "possibly_dead":
         death = ("death", death_row["record_id"])
-        count = graph.nodes[death]["candidates"]
+        count, births = graph.nodes[death]["candidates"], birth_dates_said(graph, node, death)
         if count == 1:
-            return Evidence("死亡记录与本人只是可能匹配（关联概率未达归并阈值），疑点待核实，"
+            return Evidence(f"死亡记录与本人只是可能匹配（关联概率未达归并阈值{births}），疑点待核实，"
                             "请先确认死者身份", "deaths", death_row["record_id"])  # fmt: skip
         others = sorted(other for other, data in graph._adj[death].items() if other != node
                         and any(edge["kind"] == "possibly_dead" for edge in data.values()))  # fmt: skip
@@ -567,8 +568,8 @@ def _certainty(graph, node, death_row, corroborated: bool) -> Evidence:
         rest = count - 1 - len(others)
         also = "；".join(([f"另可能是 {named}"] if named else [])
                         + ([f"另有 {rest} 人不在救助名册中"] if rest else []))  # fmt: skip
-        return Evidence(f"死亡记录未能唯一确认为本人（可能对应 {count} 人：{also}），疑点待核实，"
-                        "请先确认死者身份", "deaths", death_row["record_id"])  # fmt: skip
+        return Evidence(f"死亡记录未能唯一确认为本人（可能对应 {count} 人：{also}{births}），"
+                        "疑点待核实，请先确认死者身份", "deaths", death_row["record_id"])  # fmt: skip
     if corroborated:
         return Evidence("死亡有两个来源或身份证号完全一致的佐证")
     return Evidence("死亡仅凭模糊身份关联认定，需核实死亡信息")

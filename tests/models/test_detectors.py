@@ -442,6 +442,23 @@ def test_a_notice_one_person_matches_below_the_threshold_says_so_not_two_candida
     assert not any("未能唯一确认" in item.text for item in case.evidence)
 
 
+def test_an_uncertain_notice_whose_birth_date_is_not_the_members_says_both():
+    # a 公安 notice of 马秀英 born 1959-01-06 links only possibly to the covered 马秀英 of her
+    # group, born 1959-07-06 by her ID: the reviewer is told (until 2026-12-07 the evidence
+    # was silent on it); a notice of her own birth date says nothing of it
+    drop = HouseholdSketch()
+    drop.enrol("ma", "DB1", "A1", id18="53232619590706292X")
+    drop.pay("DB1", MONTHS_2026, 420.0)
+    drop.die("ma", "D1", date(2026, 3, 1), probability=0.04, kind="possibly_dead",
+             born=date(1959, 1, 6))  # fmt: skip
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    (said,) = [item.text for item in case.evidence if "只是可能匹配" in item.text]
+    assert "死亡记录所填出生日期 1959-01-06 与本人身份证号所示 1959-07-06 不同" in said
+    drop.graph.nodes[("death", "D1")]["birth_date"] = date(1959, 7, 6)
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert not any("所填出生日期" in item.text for item in case.evidence)
+
+
 def test_an_uncertain_death_lead_records_its_notices_link_as_its_bound_a_firm_one_none():
     drop = HouseholdSketch()
     drop.enrol("lu", "DB1", "A1")
