@@ -32,6 +32,13 @@ NAME_HINTS = (
     ("hukou", ("户籍", "户口", "人口", "hukou")),
     ("assistance", ("救助对象", "低保", "特困", "保障对象", "供养", "五保", "assistance")),
 )
+# A header (as keyed: ``header_key``) of one column holding both a certificate's type and its
+# level (残疾类别和等级, 残疾类型及等级, 类别等级: 肢体二级), and the 残疾人 columns it is read as,
+# each from its part of a cell (``resolver.tables``, ``resolver.normalize.type_and_level``).
+TYPE_AND_LEVEL_HEADER = re.compile(
+    r"^(?:残疾)?(?:类别|类型|种类)(?:和|及|与|、|/|-)?(?:等级|级别)$"
+)
+TYPE_AND_LEVEL = ("disability_type", "disability_level")
 
 
 def header_key(header: str) -> str:
@@ -107,6 +114,8 @@ class Vocabulary:
             The columns' English names (none for an empty key).
         """
         key = header_key(header)
+        if TYPE_AND_LEVEL_HEADER.match(key):
+            return set(TYPE_AND_LEVEL)
         found = (_looked_up(lookup, key) for lookup in self.columns.values()) if key else ()
         return {name for name in found if name}
 
@@ -310,24 +319,34 @@ def hint_passed_over(vocabulary: Vocabulary, recognition: Recognition, headers: 
 def _map_headers(vocabulary: Vocabulary, registry: Registry, headers: Sequence[str],
                  hidden: frozenset[int]) -> Recognition:  # fmt: skip
     """Each contract column's position among the headers naming it: a visible column before
-    a hidden one, then a ``PREFERRED`` header, then the contract's own header (低保类别, not
-    its alias 保障类别 before it), then the first."""
+    a hidden one, then a column of its own before one holding two (残疾类别和等级), then a
+    ``PREFERRED`` header, then the contract's own header (低保类别, not its alias 保障类别
+    before it), then the first."""
     found: dict[str, list[int]] = {}
     for position, header in enumerate(headers):
-        name = vocabulary.column(registry.name, header)
-        if name is not None:
+        for name in _columns_of(vocabulary, registry, header):
             found.setdefault(name, []).append(position)
 
-    def rank(name: str, position: int) -> tuple[bool, bool, bool, int]:
+    def rank(name: str, position: int) -> tuple[bool, bool, bool, bool, int]:
         header, column = headers[position], registry.column(name)
         preferred = PREFERRED.get(name)
         own = header_key(header) in (header_key(column.name), header_key(column.header))
-        return (position in hidden, not (preferred and preferred.search(header)), not own,
-                position)  # fmt: skip
+        combined = bool(TYPE_AND_LEVEL_HEADER.match(header_key(header)))
+        return (position in hidden, combined, not (preferred and preferred.search(header)),
+                not own, position)  # fmt: skip
 
     positions = {name: min(places, key=lambda p, name=name: rank(name, p))
                  for name, places in found.items()}  # fmt: skip
     return Recognition(registry, positions)
+
+
+def _columns_of(vocabulary: Vocabulary, registry: Registry, header: str) -> tuple[str, ...]:
+    """The contract columns a header names in a registry: both of a type-and-level header in
+    the 残疾人 registry (``TYPE_AND_LEVEL_HEADER``), else the one the vocabulary gives, if any."""
+    if registry.name == "disability" and TYPE_AND_LEVEL_HEADER.match(header_key(header)):
+        return TYPE_AND_LEVEL
+    name = vocabulary.column(registry.name, header)
+    return (name,) if name is not None else ()
 
 
 # Of two columns of one contract column, the one read: the amount the bank paid (实发), not

@@ -508,6 +508,45 @@ CODE_LABELS = {("relation", "child"): "子女", ("relation", "parent"): "父母"
 # Words a spelling may end with, dropped one after the other: 肢体类残疾, 二级残疾, 低保对象.
 _ENUM_SUFFIXES = {"disability_type": ("残疾", "类"), "disability_level": ("残疾",),
                   "program": ("对象",)}  # fmt: skip
+# A disability's type as a cell of one column holding its type and level (残疾类别和等级)
+# writes it: its word, with 残疾 or 类 after it (多重残疾三级, 二级肢体残疾); and what may stand
+# between the two parts (肢体 二级 folds to 肢体二级; 肢体/二级, 视力一级(极重度)).
+_TYPE_WORD = re.compile(
+    "(" + "|".join(word for word in VOCABULARIES["disability_type"] if not word.isdigit())
+    + ")(?:残疾)?类?"
+)  # fmt: skip
+_BETWEEN_PARTS = re.compile(r"[,、/\-—:;()\[\]【】]")
+
+
+def type_and_level(raw: str) -> tuple[str, str]:
+    """A disability's type and level as one cell of a combined column (残疾类别和等级) writes
+    them: the one type word it names and what is left beside it, each read as its column's
+    value; the whole cell for both where it names no type, two, or nothing beside it (read
+    so, a part it lacks is a value of its column not read: a finding).
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    tuple[str, str]
+        The type's text and the level's.
+
+    Examples
+    --------
+    >>> type_and_level("肢体二级"), type_and_level("二级肢体残疾"), type_and_level("多重残疾 3级")
+    (('肢体', '二级'), ('肢体', '二级'), ('多重', '3级'))
+    >>> type_and_level("视力一级（极重度）"), type_and_level("肢体"), type_and_level("不详")
+    (('视力', '一级极重度'), ('肢体', '肢体'), ('不详', '不详'))
+    """
+    text = fold(raw, keep_spaces=False).lower()
+    words = list(_TYPE_WORD.finditer(text))
+    level = _BETWEEN_PARTS.sub("", _TYPE_WORD.sub("", text)) if len(words) == 1 else ""
+    return (words[0].group(1), level) if level else (raw, raw)
+
+
 # A program written in a longer form (农村特困供养人员, 城市居民最低生活保障) by its key word.
 _PROGRAM_WORDS = (
     ("临时救助", "temporary"),

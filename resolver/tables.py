@@ -25,7 +25,13 @@ import pyarrow.compute as pc
 
 from resolver.errors import InputError, raise_collected
 from resolver.funds import OTHER, UNKNOWN, fund_categories, fund_kind
-from resolver.headers import PREFERRED, Vocabulary, header_key
+from resolver.headers import (
+    PREFERRED,
+    TYPE_AND_LEVEL,
+    TYPE_AND_LEVEL_HEADER,
+    Vocabulary,
+    header_key,
+)
 from resolver.idcard import USABLE, mask_id, mask_phone, mask_typed
 from resolver.layout import NOT_DEATH, RESTORED, Located, is_blank
 from resolver.normalize import (
@@ -44,6 +50,7 @@ from resolver.normalize import (
     outputs_of,
     read_as_october,
     read_in_order,
+    type_and_level,
 )
 from resolver.reading import REPLACEMENT, Grid
 from resolver.registries import (
@@ -1223,6 +1230,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         if column.name == "record_id":
             continue
         read, filled = _in_context(column, values, context, years and years[1])
+        read = _part_of_combined(column.name, located, position, read)
         if years and column.kind == "month" and read is not values:
             notes.append(f"{column.header}列只写了月：年份取同一行的{years[0]}")
         read, padded = _zeros_restored(read) if column.name in ZERO_PADDED else (read, None)
@@ -2079,6 +2087,22 @@ def _in_context(column: Column, values: pa.Array | None, context: Context,
             read.append(text)
         filled.append(read[-1] != text and not (year and (month or months)))
     return pa.array(read, pa.string()), pa.array(filled, pa.bool_())
+
+
+def _part_of_combined(name: str, located: Located, position: int | None,
+                      read: pa.Array | None) -> pa.Array | None:  # fmt: skip
+    """Column ``name``'s part of each cell (``type_and_level``) where it is read from the column
+    at ``position`` and that holds both of ``TYPE_AND_LEVEL`` (残疾类别和等级: 肢体二级 is 肢体
+    to the type, 二级 to the level); the values as they are otherwise."""
+    header = located.header.texts[position] if position is not None else ""
+    if name not in TYPE_AND_LEVEL or read is None or not TYPE_AND_LEVEL_HEADER.match(
+            header_key(header)):  # fmt: skip
+        return read
+    index = TYPE_AND_LEVEL.index(name)
+    distinct = pc.unique(read)
+    parts = pa.array([None if text is None else type_and_level(text)[index]
+                      for text in distinct.to_pylist()], pa.string())  # fmt: skip
+    return parts.take(pc.index_in(read, distinct))
 
 
 def _years_of_dates(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]

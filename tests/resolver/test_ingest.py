@@ -1314,6 +1314,38 @@ def test_a_certificate_number_in_the_id_column_gives_the_id_and_the_certificate(
         ("C2", "id_bad_shape", "532326***********599")]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    "header", ["残疾类别和等级", "残疾类别及等级", "残疾类型及等级", "类别等级"]
+)
+def test_a_combined_type_and_level_column_is_read_into_both(tmp_path, header):
+    # until 2026-12-07 the table was refused: 缺少必填列：残疾类别、残疾等级, the whole drop stopped
+    rows = [["记录编号", "残疾证号", "姓名", "身份证号码", header],
+            ["C1", "", "刘华", "532326199001011235", "肢体二级"],
+            ["C2", "", "王莉", "", "二级 视力残疾"],
+            ["C3", "", "张伟", "", "多重残疾3级"],
+            ["C4", "53232619900101123553", "李强", "", "不详"],
+            ["C5", "", "赵敏", "", "精神"]]  # fmt: skip
+    con = _ingested_certificates(tmp_path, rows)
+    assert con.execute("SELECT record_id, disability_type, disability_level FROM disability "
+                       "ORDER BY record_id").fetchall() == [
+        ("C1", "physical", 2), ("C2", "visual", 2), ("C3", "multiple", 3),
+        ("C4", "intellectual", 3), ("C5", "mental", None)]  # fmt: skip
+    assert con.execute("SELECT record_id, column_name, problem, raw_value FROM dq_findings WHERE "
+                       "column_name LIKE 'disability%' ORDER BY ALL").fetchall() == [
+        ("C4", "disability_level", "level_from_cert", "不详"),
+        ("C4", "disability_type", "type_from_cert", "不详"),
+        ("C5", "disability_level", "disability_level_unknown", "精神"),
+    ]  # fmt: skip
+
+
+def test_a_type_column_of_its_own_is_read_before_a_combined_one_which_gives_the_level(tmp_path):
+    rows = [["记录编号", "姓名", "残疾类别和等级", "残疾类型"],
+            ["C1", "刘华", "肢体二级", "视力"]]  # fmt: skip
+    con = _ingested_certificates(tmp_path, rows)
+    assert con.execute("SELECT disability_type, disability_level FROM disability").fetchall() == [
+        ("visual", 2)]  # fmt: skip
+
+
 def test_a_symbolic_link_in_a_drop_is_skipped_with_a_reason_and_never_read(tmp_path):
     """A link to a file outside the drop (another county's roster, /etc/passwd) or to a
     folder is listed as skipped, its rows not read, nor a linked folder's files."""
