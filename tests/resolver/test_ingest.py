@@ -1315,7 +1315,8 @@ def test_a_certificate_number_in_the_id_column_gives_the_id_and_the_certificate(
 
 
 @pytest.mark.parametrize(
-    "header", ["残疾类别和等级", "残疾类别及等级", "残疾类型及等级", "类别等级"]
+    "header",
+    ["残疾类别和等级", "残疾类别及等级", "残疾类型及等级", "类别等级", "残疾类别和残疾等级"],
 )
 def test_a_combined_type_and_level_column_is_read_into_both(tmp_path, header):
     # until 2026-12-07 the table was refused: 缺少必填列：残疾类别、残疾等级, the whole drop stopped
