@@ -33,10 +33,10 @@ NAME_HINTS = (
     ("assistance", ("救助对象", "低保", "特困", "保障对象", "供养", "五保", "assistance")),
 )
 # A header (as keyed: ``header_key``) of one column holding both a certificate's type and its
-# level (残疾类别和等级, 残疾类别和残疾等级, 类别等级: 肢体二级), and the 残疾人 columns it is
+# level (残疾类别和等级, 残疾类别和残疾等级: 肢体二级; a bare 类别等级 is not one: a roster's 低保类别 may be so headed), and the 残疾人 columns it is
 # read as, each from its part of a cell (``resolver.tables``, ``resolver.normalize.type_and_level``).
 TYPE_AND_LEVEL_HEADER = re.compile(
-    r"^(?:残疾)?(?:类别|类型|种类)(?:和|及|与|、|/|-)?(?:残疾)?(?:等级|级别)$"
+    r"^残疾(?:类别|类型|种类)(?:和|及|与|、|/|-)?(?:残疾)?(?:等级|级别)$"
 )
 TYPE_AND_LEVEL = ("disability_type", "disability_level")
 

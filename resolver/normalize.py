@@ -522,7 +522,8 @@ def type_and_level(raw: str) -> tuple[str, str]:
     """A disability's type and level as one cell of a combined column (残疾类别和等级) writes
     them: the one type word it names and what is left beside it, each read as its column's
     value; the whole cell for both where it names no type, two, or nothing beside it (read
-    so, a part it lacks is a value of its column not read: a finding).
+    so, a part it lacks is a value of its column not read: a finding); ``UNSPLIT`` for both
+    where it is digits alone.
 
     Parameters
     ----------
@@ -540,11 +541,20 @@ def type_and_level(raw: str) -> tuple[str, str]:
     (('肢体', '二级'), ('肢体', '二级'), ('多重', '3级'))
     >>> type_and_level("视力一级（极重度）"), type_and_level("肢体"), type_and_level("不详")
     (('视力', '一级极重度'), ('肢体', '肢体'), ('不详', '不详'))
+    >>> type_and_level("2")
+    ('无法拆分', '无法拆分')
     """
     text = fold(raw, keep_spaces=False).lower()
+    if text.isdigit():  # a type's code or a level's: which, the cell does not say
+        return UNSPLIT, UNSPLIT
     words = list(_TYPE_WORD.finditer(text))
     level = _BETWEEN_PARTS.sub("", _TYPE_WORD.sub("", text)) if len(words) == 1 else ""
     return (words[0].group(1), level) if level else (raw, raw)
+
+
+# Each part of a combined cell of digits alone (2 is 听力 as a type's code, 二级 as a level):
+# no value of either column, so both are findings on the cell and fall back to the 残疾证号
+UNSPLIT = "无法拆分"
 
 
 # A program written in a longer form (农村特困供养人员, 城市居民最低生活保障) by its key word.
