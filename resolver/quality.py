@@ -46,6 +46,7 @@ PROBLEM_LABELS = {
     "count_unparsed": "人数无法识别",
     "phone_malformed": "电话号码格式错误",
     "account_damaged": "银行账号被表格软件损坏",
+    "members_unlisted": "家庭成员一格无法拆分为各成员（应写作 姓名（与户主关系，身份证号），多人以、或；分开），其中的成员未读取：请按此写法更正，或每人一行填写",
     "family_filled": "此行为空，按上方同户户主行补全（本行与户主关系为家庭成员）",
     "code_damaged": "编号被表格软件转成科学计数法，末几位已丢失，不参与比对：请用原始导出文件",
     "account_malformed": "银行账号格式错误",

@@ -945,10 +945,12 @@ OWN_COLUMNS = ("name", "id_number", "gender", "birth_date", "relation", "health"
 
 def members_apart(located: Located, vocabulary: Vocabulary) -> tuple[Located, list[str]]:
     """A roster of a household per row, its members in numbered column groups (成员1姓名,
-    成员1身份证号 … 成员2姓名 …), as a table of a row per person: the head's row as written,
+    成员1身份证号 … 成员2姓名 …) or listed in one cell (``member_list_column``: read as such
+    groups, ``_listed_spread``), as a table of a row per person: the head's row as written,
     then a row per member whose columns are not all blank, holding the household's columns
-    and the member's own (``OWN_COLUMNS``); each keeps its household's row number, and a
-    记录编号 gets the member's number appended. A note says how many members were read.
+    and the member's own (``OWN_COLUMNS``; the list's cell on the head's row only); each
+    keeps its household's row number, and a 记录编号 gets the member's number appended. A
+    note says how many members were read.
 
     Parameters
     ----------
@@ -963,6 +965,9 @@ def members_apart(located: Located, vocabulary: Vocabulary) -> tuple[Located, li
         The table (unchanged unless its head has a name column and some member group a name
         or ID column), and a Chinese note when members were read.
     """
+    listed = member_list_column(located)
+    if listed is not None:
+        located = _listed_spread(located, listed)
     groups = _member_groups(located, vocabulary)
     positions = located.recognition.positions
     if not groups or "name" not in positions:
@@ -972,7 +977,9 @@ def members_apart(located: Located, vocabulary: Vocabulary) -> tuple[Located, li
     kept = [position for position in range(len(texts)) if position not in grouped]
     moved = {position: index for index, position in enumerate(kept)}
     targets, added = _member_targets(located, vocabulary, groups, moved)
-    parts = _member_parts(located, groups, kept, targets, len(added))
+    own = [moved[position] for position in (positions.get(name) for name in OWN_COLUMNS)
+           if position is not None] + ([moved[listed]] if listed is not None else [])  # fmt: skip
+    parts = _member_parts(located, groups, own, kept, targets, len(added))
     long = _stacked(located, kept, added, parts)
     header = replace(located.header, texts=[texts[p] for p in kept] + added)
     recognition = replace(located.recognition, positions={
@@ -982,10 +989,12 @@ def members_apart(located: Located, vocabulary: Vocabulary) -> tuple[Located, li
     })  # fmt: skip
     members = sum(len(at) for at, _, _ in parts[1:])
     first = next(iter(groups[min(groups)]))
-    note = (f"一户一行的表（户主在列「{texts[positions['name']].strip()}」，家庭成员在列"
-            f"「{texts[first].strip()}」等 {len(groups)} 组列中）：户主读作一行，{members} 名家庭"
-            "成员各读作一行，户的各列（救助证号、救助类型、纳入日期等）照抄到成员行，行号为其户所在行；"
-            "各列全空的成员不读")  # fmt: skip
+    where = (f"列「{texts[first].strip()}」等 {len(groups)} 组列中" if listed is None else
+             f"列「{texts[listed].strip()}」的格中，每人写作 姓名（与户主关系，身份证号），"
+             f"格中与本行同一人的不重复读取{_unlisted_said(located, listed)}")  # fmt: skip
+    note = (f"一户一行的表（户主在列「{texts[positions['name']].strip()}」，家庭成员在{where}）："
+            f"户主读作一行，{members} 名家庭成员各读作一行，户的各列（救助证号、救助类型、纳入日期等）"
+            "照抄到成员行，行号为其户所在行；各列全空的成员不读")  # fmt: skip
     top = located.header.indices[-1] + 1
     table = replace(located, grid=long, header=header, recognition=recognition,
                     data=np.arange(top, long.height))  # fmt: skip
@@ -997,18 +1006,17 @@ def members_apart(located: Located, vocabulary: Vocabulary) -> tuple[Located, li
 _Part = tuple[np.ndarray, int, list[pa.Array]]
 
 
-def _member_parts(located: Located, groups: dict[int, dict[int, str]], kept: list[int],
-                  targets: dict[int, int], added: int) -> list[_Part]:  # fmt: skip
+def _member_parts(located: Located, groups: dict[int, dict[int, str]], own: list[int],
+                  kept: list[int], targets: dict[int, int], added: int) -> list[_Part]:  # fmt: skip
     """The heads' rows as written (the ``added`` columns blank), then each member number's
-    rows: the household's cells, the head's own (``OWN_COLUMNS``) blank, the member's cells
-    in their ``targets``, a 记录编号 with the number appended; a member's cells all blank, no
-    row."""
+    rows: the household's cells, the head's ``own`` (by index among the ``kept`` columns)
+    blank, the member's cells in their ``targets``, a 记录编号 with the number appended; a
+    member's cells all blank, no row."""
     grid, positions = located.grid, located.recognition.positions
     rows = pa.array(located.data)
     blank = pa.array([""] * len(rows), pa.string())
     household = [grid.columns[position].take(rows).cast(pa.string()) for position in kept]
     parts = [(located.data, 0, household + [blank] * added)]
-    own = [kept.index(positions[name]) for name in OWN_COLUMNS if name in positions]
     record = kept.index(positions["record_id"]) if "record_id" in positions else None
     for number, fields in sorted(groups.items()):
         cells = [grid.columns[position].take(rows).cast(pa.string()) for position in fields]
@@ -1096,6 +1104,165 @@ def _member_targets(located: Located, vocabulary: Vocabulary, groups: dict[int, 
                 target = len(moved) + found
             targets[position] = target
     return targets, added
+
+
+# A column listing a household's members in one cell (家庭成员, 家庭成员情况, 成员信息,
+# 共同生活家庭成员, 家庭成员及关系): each member a name, then in brackets (full- or half-width)
+# the relation to the head and/or the ID, either order, the ID perhaps labelled (刘华（户主，
+# 身份证号5323…）、王莉（妻，5323…）、刘小明（子）), members apart by 、，,；; or line breaks.
+# A header counting them (家庭成员数, 家庭成员人数) is none.
+_MEMBER_LIST_HEADER = re.compile(
+    r"^(?:共同生活的?)?(?:家庭)?成员(?:情况|信息|名单|姓名|及关系|关系|姓名及关系)?$"
+)
+# One listed member, in a cell made NFKC (full-width brackets and commas half-width).
+_LISTED_MEMBER = re.compile(r"([\u3400-\u9fff·]{2,15})\s*\(([^()]*)\)")
+_LISTED_APART = re.compile(r"[、,;。\s]*")
+_IN_BRACKETS_APART = re.compile(r"[、,;\s]+")
+_ID_LABEL = re.compile(r"^(?:公民身份号码|身份证号码|身份证号|身份证|证件号码|证件号)[:]?")
+_LISTED_ID = re.compile(r"[0-9][0-9Xx*]{14,17}")
+# A listed member: name, relation and ID as written ("" where the brackets give none).
+Listed = tuple[str, str, str]
+# The numbered columns a listed member's fields go into (``_MEMBER_COLUMN``), in ``Listed``'s order.
+_LISTED_FIELDS = ("姓名", "与户主关系", "身份证号码")
+
+
+def listed_members(text: str) -> list[Listed] | None:
+    """The members a cell lists (``_MEMBER_LIST_HEADER``), or None when it is no such list:
+    anything but listed members in it, a bracket saying neither a relation nor an ID (or two
+    of either), more than ``MAX_MEMBERS`` members.
+
+    Parameters
+    ----------
+    text : str
+        A cell's text.
+
+    Returns
+    -------
+    list[Listed] | None
+        Each member's name, relation and ID as written, in the cell's order.
+
+    Examples
+    --------
+    >>> listed_members("刘华（户主，身份证号532326199001011235）、王莉（妻）")
+    [('刘华', '户主', '532326199001011235'), ('王莉', '妻', '')]
+    >>> listed_members("3人") is None, listed_members("刘华、王莉") is None
+    (True, True)
+    """
+    text = unicodedata.normalize("NFKC", text).strip()
+    members, at = [], 0
+    for match in _LISTED_MEMBER.finditer(text):
+        member = _listed_member(match.group(1), match.group(2))
+        if member is None or _LISTED_APART.fullmatch(text, at, match.start()) is None:
+            return None
+        members.append(member)
+        at = match.end()
+    if not members or len(members) > MAX_MEMBERS or not _LISTED_APART.fullmatch(text, at):
+        return None
+    return members
+
+
+def _listed_member(name: str, bracketed: str) -> Listed | None:
+    """A member from its name and what its brackets say (a relation, an ID, labelled or
+    not), or None when they say anything else, or neither."""
+    relation, id_number = "", ""
+    for part in _IN_BRACKETS_APART.split(bracketed):
+        bare = _ID_LABEL.sub("", part)
+        if _LISTED_ID.fullmatch(bare) and not id_number:
+            id_number = bare
+        elif (VOCABULARIES["relation"].get(part) or part == "其他") and not relation:
+            relation = part
+        elif bare:
+            return None
+    return (name, relation, id_number) if relation or id_number else None
+
+
+def member_list_column(located: Located) -> int | None:
+    """The column of a roster of a household per row that lists each household's members in
+    one cell (``_MEMBER_LIST_HEADER``, a cell of it at least ``listed_members``), or None:
+    also when the table names no one, holds numbered member columns (``_MEMBER_COLUMN``), or
+    two rows listing members are of one household (the same 救助证号, or without one the
+    same list: a roster of a row per person, the household's list beside each).
+
+    Parameters
+    ----------
+    located : Located
+        A table of any registry.
+
+    Returns
+    -------
+    int | None
+        The column's position.
+    """
+    positions, texts = located.recognition.positions, located.header.texts
+    keys = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)) for text in texts]
+    if "name" not in positions or any(_MEMBER_COLUMN.match(key) for key in keys):
+        return None
+    read = set(positions.values())
+    for position, text in enumerate(texts):
+        if position in read or not _MEMBER_LIST_HEADER.match(header_key(text)):
+            continue
+        cells = _cells_of(located, position)
+        if not any(listed_members(cell) for cell in cells):
+            continue
+        households = _cells_of(located, positions["case_no"]) if "case_no" in positions else cells
+        listing = [household for household, cell in zip(households, cells, strict=True)
+                   if cell.strip()]  # fmt: skip
+        if len(set(listing)) == len(listing):
+            return position
+    return None
+
+
+def _listed_spread(located: Located, listed: int) -> Located:
+    """``located`` with the members its column ``listed`` lists, the row's own person left out
+    (``_is_row_person``), as numbered member columns (成员1姓名, 成员1与户主关系, 成员1身份证号码
+    …) after its own; a cell no list, none."""
+    grid, positions = located.grid, located.recognition.positions
+    members = [[member for member in listed_members(text) or ()
+                if not _is_row_person(member, name, id_number)]
+               for text, name, id_number in zip(_cells_of(located, listed),
+                                                _cells_of(located, positions["name"]),
+                                                _cells_of(located, positions.get("id_number")),
+                                                strict=True)]  # fmt: skip
+    columns, texts = [], []
+    for number in range(1, max(map(len, members), default=0) + 1):
+        for index, field in enumerate(_LISTED_FIELDS):
+            column = [""] * grid.height
+            for row, found in zip(located.data, members, strict=True):
+                if len(found) >= number:
+                    column[row] = found[number - 1][index]
+            columns.append(pa.array(column, pa.string()))
+            texts.append(f"成员{number}{field}")
+    return replace(located, grid=replace(grid, columns=[*grid.columns, *columns]),
+                   header=replace(located.header, texts=[*located.header.texts, *texts]))  # fmt: skip
+
+
+def _unlisted_said(located: Located, listed: int) -> str:
+    """What a note adds on the cells of the column ``listed`` that list no members
+    (``listed_members``): how many, their findings; nothing when there are none."""
+    unlisted = sum(bool(cell.strip()) and listed_members(cell) is None
+                   for cell in _cells_of(located, listed))  # fmt: skip
+    return f"；{unlisted} 格无法拆分为各成员，其中的成员未读取，见问题清单" if unlisted else ""
+
+
+def _is_row_person(member: Listed, name: str, id_number: str) -> bool:
+    """Whether a listed member is the person the row is of (the head, listed first as a
+    rule): the same ID, or the same name where either lacks an ID or the list calls the
+    member 户主."""
+    listed_name, relation, listed_id = member
+    id_number = unicodedata.normalize("NFKC", id_number).strip().upper()
+    if listed_id and listed_id.upper() == id_number:
+        return True
+    same_name = listed_name == re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    return same_name and (not listed_id or not id_number
+                          or VOCABULARIES["relation"].get(relation) == "head")  # fmt: skip
+
+
+def _cells_of(located: Located, position: int | None) -> list[str]:
+    """The text of a column's cell on each data row ("" where blank, or no column)."""
+    if position is None:
+        return [""] * len(located.data)
+    column = located.grid.columns[position].take(pa.array(located.data)).cast(pa.string())
+    return [text or "" for text in column.to_pylist()]
 
 
 def _name_at(positions: dict[str, int], position: int) -> str | None:
@@ -1305,6 +1472,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
     raw["extra"] = _extra_map(cells, extras, height)
     normalised_table = pa.table(normalised)
     findings += _row_findings(registry, normalised_table)
+    findings += _members_unlisted(located, cells, normalised)
     if grid.bad_lines:
         lines = "、".join(map(str, grid.bad_lines[:20]))
         notes.append(
@@ -1324,6 +1492,21 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         owed=owed_amounts(located, vocabulary, cells, row_numbers),
         named_months=tuple(month for _, month in context.named_months),
     )  # fmt: skip
+
+
+def _members_unlisted(located: Located, cells: list[pa.Array], normalised: dict) -> list[pa.Table]:
+    """A finding on each cell of a column listing a household's members
+    (``member_list_column``) that is written but lists none as ``listed_members`` reads them:
+    its members are not read."""
+    listed = member_list_column(located)
+    if listed is None:
+        return []
+    written = cells[listed].cast(pa.string())
+    unread = [bool(text.strip()) and listed_members(text) is None
+              for text in _cells_of(located, listed)]  # fmt: skip
+    problems = pc.if_else(pa.array(unread), "members_unlisted", pa.scalar(None, pa.string()))
+    header = located.header.texts[listed].strip()
+    return [findings_of(located.recognition.registry, header, problems, written, normalised)]
 
 
 def _two_row_header_note(located: Located) -> list[str]:
@@ -1854,6 +2037,7 @@ def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
     extras, unmapped, notes = [], [], []
     seen: Counter[str] = Counter()
     by_values = _fund_by_values(located, vocabulary, cells)
+    listed = member_list_column(located)  # read: its members are rows (``members_apart``)
     for position, text in enumerate(texts):
         if position in taken:
             continue
@@ -1873,7 +2057,7 @@ def _extras(located: Located, vocabulary: Vocabulary, cells: list[pa.Array]
         elif apart is not None:
             column, what = apart
             notes.append(f"列「{label}」是{what}，不是{column}：不按{column}读取，作为附加列保留")
-        elif not read_later:
+        elif not read_later and position != listed:
             unmapped.append(label)
         seen[label] += 1
         extras.append((position, label if seen[label] == 1 else f"{label}（{seen[label]}）"))

@@ -85,3 +85,57 @@ def test_a_half_filled_member_gets_the_usual_findings_and_a_record_id_its_number
     assert con.execute(
         "SELECT record_id, problem FROM dq_findings WHERE registry = 'assistance'"
     ).fetchall() == [("A1-2", "id_blank")]
+
+
+LISTED = [*HOUSEHOLD, "家庭成员"]
+
+
+def _listed_rows(*cells):
+    return [[*ROWS[0][:7], cells[0]], [*ROWS[1][:7], cells[1]]]
+
+
+def test_members_listed_in_one_cell_are_read_as_numbered_groups_are(tmp_path):
+    # the head listed too (not read twice); ID labelled or not, before or after the relation;
+    # full- and half-width brackets and separators, a line break
+    cells = (f"{HEAD}（户主，身份证号{HEAD_ID}）、{WIFE}({WIFE_ID},妻)\n{SON}（子）",
+             f"{ALONE}（本人）")  # fmt: skip
+    path = _roster(tmp_path / "低保花名册.xlsx", LISTED, _listed_rows(*cells))
+    (source,) = read_registry_file(path, "assistance")
+    read = source.normalised.select(COMPARED).to_pylist()
+    assert [tuple(row.values()) for row in read] == [
+        (2, "DB001", HEAD, HEAD_ID, None, "dibao", 3),
+        (2, "DB001", WIFE, WIFE_ID, "spouse", "dibao", 3),
+        (2, "DB001", SON, None, "child", "dibao", 3),
+        (3, "TK002", ALONE, ALONE_ID, None, "tekun", 1),
+    ]
+    assert any("2 名家庭成员各读作一行" in note and "「家庭成员」的格中" in note
+               for note in source.notes)  # fmt: skip
+    assert source.unmapped == [] and source.skipped == []
+
+
+def test_a_members_cell_that_lists_no_one_is_a_finding_naming_its_row_and_column(tmp_path):
+    cells = (f"{HEAD}（户主）、{WIFE}（妻）", f"{ALONE}、另有一人")
+    path = _roster(tmp_path / "低保花名册.xlsx", LISTED, _listed_rows(*cells))
+    (source,) = read_registry_file(path, "assistance")
+    assert source.normalised["name"].to_pylist() == [HEAD, WIFE, ALONE]
+    findings = [row for table in source.findings for row in table.to_pylist()
+                if row["problem"] == "members_unlisted"]  # fmt: skip
+    assert any("1 格无法拆分为各成员" in note for note in source.notes)
+    assert [(row["row_no"], row["column_name"], row["raw_value"]) for row in findings] == [
+        (3, "家庭成员", f"{ALONE}、另有一人")]  # fmt: skip
+
+
+def test_a_members_column_of_something_else_or_beside_each_member_stays_an_extra(tmp_path):
+    counts = _roster(tmp_path / "a" / "低保花名册.xlsx", LISTED, _listed_rows("3人", "1人"))
+    (source,) = read_registry_file(counts, "assistance")
+    assert source.rows == 2 and source.unmapped == ["家庭成员"]
+    # a row per person, the household's list beside each: its members are rows already
+    listing = f"{HEAD}（户主）、{WIFE}（妻）"
+    rows = [
+        [*ROWS[0][:7], listing],
+        ["DB001", WIFE, WIFE_ID, "低保", "是", "2021-03-02", "3", listing],
+    ]
+    each = _roster(tmp_path / "b" / "低保花名册.xlsx", LISTED, rows)
+    (source,) = read_registry_file(each, "assistance")
+    assert source.normalised["name"].to_pylist() == [HEAD, WIFE]
+    assert source.unmapped == ["家庭成员"]
