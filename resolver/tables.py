@@ -1114,8 +1114,12 @@ def _member_targets(located: Located, vocabulary: Vocabulary, groups: dict[int, 
 _MEMBER_LIST_HEADER = re.compile(
     r"^(?:共同生活的?)?(?:家庭)?成员(?:情况|信息|名单|姓名|及关系|关系|姓名及关系)?$"
 )
-# One listed member, in a cell made NFKC (full-width brackets and commas half-width).
-_LISTED_MEMBER = re.compile(r"([\u3400-\u9fff·]{2,15})\s*\(([^()]*)\)")
+# One listed member, in a cell made NFKC (full-width brackets and commas half-width): a name
+# of Chinese characters (extension B on: 𠮷), perhaps a dot between its parts (阿不都·热合曼,
+# 买买提•吐尔逊, 古丽・艾山).
+_LISTED_MEMBER = re.compile(
+    r"([\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f·•・‧∙⋅]{2,15})\s*\(([^()]*)\)"
+)
 _LISTED_APART = re.compile(r"[、,;。\s]*")
 _IN_BRACKETS_APART = re.compile(r"[、,;\s]+")
 _ID_LABEL = re.compile(r"^(?:公民身份号码|身份证号码|身份证号|身份证|证件号码|证件号)[:]?")
@@ -1180,8 +1184,10 @@ def member_list_column(located: Located) -> int | None:
     """The column of a roster of a household per row that lists each household's members in
     one cell (``_MEMBER_LIST_HEADER``, a cell of it at least ``listed_members``), or None:
     also when the table names no one, holds numbered member columns (``_MEMBER_COLUMN``), or
-    two rows listing members are of one household (the same 救助证号, or without one the
-    same list: a roster of a row per person, the household's list beside each).
+    it is a roster of a row per person: two rows listing members are of one household (the
+    same 救助证号, or without one the same list: the household's list beside each), or half
+    the members listed are rows of the table (``_listed_are_rows``: the list on the head's
+    row only).
 
     Parameters
     ----------
@@ -1207,9 +1213,32 @@ def member_list_column(located: Located) -> int | None:
         households = _cells_of(located, positions["case_no"]) if "case_no" in positions else cells
         listing = [household for household, cell in zip(households, cells, strict=True)
                    if cell.strip()]  # fmt: skip
-        if len(set(listing)) == len(listing):
+        if len(set(listing)) == len(listing) and not _listed_are_rows(located, position):
             return position
     return None
+
+
+def _listed_are_rows(located: Located, listed: int) -> bool:
+    """Whether half or more of the members the column ``listed`` lists, each row's own person
+    aside (``_is_row_person``), are rows of the table themselves, of another row number (the
+    same ID, or the same name where the list gives no ID): a roster of a row per person, not
+    one whose members ``members_apart`` read as rows of their household's number."""
+    positions = located.recognition.positions
+    names = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+             for name in _cells_of(located, positions["name"])]  # fmt: skip
+    ids = [unicodedata.normalize("NFKC", id_number).strip().upper()
+           for id_number in _cells_of(located, positions.get("id_number"))]  # fmt: skip
+    numbers = np.asarray(located.grid.row_numbers)[located.data].tolist()
+    rows_of: dict[str, set[int]] = {}
+    for key, number in [*zip(names, numbers, strict=True), *zip(ids, numbers, strict=True)]:
+        rows_of.setdefault(key, set()).add(number)
+    others = [(member[2].upper() or member[0], number)
+              for text, name, id_number, number in zip(_cells_of(located, listed), names, ids,
+                                                       numbers, strict=True)
+              for member in listed_members(text) or ()
+              if not _is_row_person(member, name, id_number)]  # fmt: skip
+    rows = sum(bool(rows_of.get(key, set()) - {number}) for key, number in others)
+    return bool(others) and 2 * rows >= len(others)
 
 
 def _listed_spread(located: Located, listed: int) -> Located:
@@ -1246,15 +1275,13 @@ def _unlisted_said(located: Located, listed: int) -> str:
 
 def _is_row_person(member: Listed, name: str, id_number: str) -> bool:
     """Whether a listed member is the person the row is of (the head, listed first as a
-    rule): the same ID, or the same name where either lacks an ID or the list calls the
-    member 户主."""
-    listed_name, relation, listed_id = member
+    rule): the same ID, or the same name (an ID mistyped in the list or in the row, rather
+    than a namesake in the household)."""
+    listed_name, _, listed_id = member
     id_number = unicodedata.normalize("NFKC", id_number).strip().upper()
     if listed_id and listed_id.upper() == id_number:
         return True
-    same_name = listed_name == re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
-    return same_name and (not listed_id or not id_number
-                          or VOCABULARIES["relation"].get(relation) == "head")  # fmt: skip
+    return listed_name == re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
 
 
 def _cells_of(located: Located, position: int | None) -> list[str]:

@@ -5,6 +5,7 @@ import openpyxl
 
 from resolver.db import connect
 from resolver.ingest import ingest_drop, read_registry_file
+from resolver.tables import listed_members
 
 HEAD, WIFE, SON = "刘华", "王莉", "刘小明"
 HEAD_ID, WIFE_ID, SON_ID = "532326199001011235", "532326199201021227", "532326201503041215"
@@ -139,3 +140,35 @@ def test_a_members_column_of_something_else_or_beside_each_member_stays_an_extra
     (source,) = read_registry_file(each, "assistance")
     assert source.normalised["name"].to_pylist() == [HEAD, WIFE]
     assert source.unmapped == ["家庭成员"]
+
+
+def test_a_roster_of_a_row_per_person_listing_the_household_on_its_heads_row_reads_no_one_twice(
+    tmp_path,
+):
+    # the list on the head's row only (or in a cell merged down the household): its members
+    # are the rows below, not read again
+    listing = f"{HEAD}（户主，{HEAD_ID}）、{WIFE}（妻，{WIFE_ID}）"
+    rows = [
+        [*ROWS[0][:7], listing],
+        ["DB001", WIFE, WIFE_ID, "低保", "是", "2021-03-02", "3", ""],
+        [*ROWS[1][:7], f"{ALONE}（本人）"],
+    ]
+    path = _roster(tmp_path / "低保花名册.xlsx", LISTED, rows)
+    (source,) = read_registry_file(path, "assistance")
+    assert source.normalised["name"].to_pylist() == [HEAD, WIFE, ALONE]
+    assert source.unmapped == ["家庭成员"]
+
+
+def test_the_head_listed_under_a_mistyped_id_and_no_relation_is_not_read_twice(tmp_path):
+    mistyped = HEAD_ID[:-2] + "4" + HEAD_ID[-1]
+    cells = (f"{HEAD}（{mistyped}）、{WIFE}（妻，{WIFE_ID}）", f"{ALONE}（本人）")
+    path = _roster(tmp_path / "低保花名册.xlsx", LISTED, _listed_rows(*cells))
+    (source,) = read_registry_file(path, "assistance")
+    assert source.normalised.select(["name", "id_number"]).to_pylist() == [
+        {"name": HEAD, "id_number": HEAD_ID}, {"name": WIFE, "id_number": WIFE_ID},
+        {"name": ALONE, "id_number": ALONE_ID}]  # fmt: skip
+
+
+def test_names_with_a_dot_of_any_kind_or_beyond_the_basic_block_are_listed():
+    assert listed_members("买买提•吐尔逊（户主）、古丽・艾山（妻）、王𠮷（女）") == [
+        ("买买提•吐尔逊", "户主", ""), ("古丽・艾山", "妻", ""), ("王𠮷", "女", "")]  # fmt: skip
