@@ -459,9 +459,41 @@ VOCABULARIES: dict[str, dict[str, object]] = {
             # no relative of the head: a lodger or a stranger in the 户 (any relation naming
             # 非亲属 is this, ``NOT_KIN_WORD``)
             "not_kin": ("非亲属", "其他非亲属", "寄居", "借住", "寄住", "借居", "暂住", "租住"),
+            # the 户口 code 其他: a relative or a stranger, which the 户 does not say
+            "other": ("其他", "其它"),
         }
     ),
 }
+
+# The relations of the national family relation codes, GB/T 4761—2008 家庭关系代码, table 2
+# (two digits: the first the group, 0 本人或户主, 1 配偶, 2 子, 3 女, 4 孙子女, 5 父母, 6 祖父母或外
+# 祖父母, 7 兄弟姐妹, 8–9 其他; the second the relation in it), each the relation its word is:
+# 28 女婿, 38 儿媳 children-in-law; 45 孙媳妇, 46 孙女婿, 47, 48 曾孙, 66, 67 曾祖父母, 68 配偶的曾
+# 祖父母, 72 嫂, 74 弟媳, 76 姐夫, 78 妹夫, 81–96 伯父 … 外甥女, 97 其他亲属 other relatives; 65 配偶
+# 的祖父母 a grandparent as 岳父 is a parent; 80 其他 the 户口's 其他; 99 非亲属 no relative.
+RELATION_CODES = {
+    code: relation
+    for relation, codes in {
+        "head": "01 02",
+        "spouse": "10 11 12",
+        "child": "20 21 22 23 24 25 26 27 29 30 31 32 33 34 35 36 37 39",
+        "child_in_law": "28 38",
+        "grandchild": "40 41 42 43 44 49",
+        "parent": "50 51 52 53 54 55 56 57 58 59",
+        "grandparent": "60 61 62 63 64 65 69",
+        "sibling": "70 71 73 75 77 79",
+        "relative": "45 46 47 48 66 67 68 72 74 76 78 81 82 83 84 85 86 87 88 89 90 91 92 93 94 "
+        "95 96 97",
+        "other": "80",
+        "not_kin": "99",
+    }.items()
+    for code in codes.split()
+}
+# Its table 1, one digit: 0 本人或户主, 1 配偶, 2 子, 3 女, 4 孙子女, 5 父母, 6 祖父母或外祖父母,
+# 7 兄弟姐妹, 8 其他.
+RELATION_DIGITS = dict(zip("012345678", ("head", "spouse", "child", "child", "grandchild",
+                                         "parent", "grandparent", "sibling", "other"),
+                           strict=True))  # fmt: skip
 
 
 def code_label(kind: str, code: object) -> str | None:
@@ -1647,14 +1679,81 @@ def normalize_count(raw: str) -> Result:
     return _ok(int(count))
 
 
-def _unlisted_relation(text: str) -> str:
+def _unlisted_relation(text: str) -> Result:
     """A relation no spelling lists: a collective hukou's member, no relative, or a relative
-    by its word, else ``other``."""
+    by its word; a number of one or two digits, a national code its column reads
+    (``relation_code``: ``read_relation_code``); else ``other``, a finding
+    (``relation_unlisted``)."""
     if COLLECTIVE_WORD in text:
-        return "collective"
+        return _ok("collective")
     if NOT_KIN_WORD in text:
-        return "not_kin"
-    return "relative" if re.search("亲属|亲戚", text) else "other"
+        return _ok("not_kin")
+    if re.search("亲属|亲戚", text):
+        return _ok("relative")
+    return _bad("relation_code" if _relation_code(text) else "relation_unlisted", "other")
+
+
+def _relation_code(raw: str) -> str | None:
+    """A cell's text as a family relation code, one or two ASCII digits (０２ is 02), or None
+    when it is not one."""
+    text = fold(raw, keep_spaces=False)
+    return text if re.fullmatch("[0-9]{1,2}", text) else None
+
+
+def relation_code_table(codes: Iterable[str]) -> dict[str, str]:
+    """The table a 与户主关系 column written in the national codes (GB/T 4761—2008) is read
+    by, given its codes: the two-digit table (``RELATION_CODES``) when one code has two
+    digits, a 1 or a 2 then being 01 本人 or 02 户主 whose 0 a spreadsheet dropped; else the
+    one-digit table (``RELATION_DIGITS``) when one code is 0, the head's; else none (1, 2,
+    3 … without a 0 may number the members).
+
+    Parameters
+    ----------
+    codes : Iterable[str]
+        The column's cells written as codes (``relation_code``), each once.
+
+    Returns
+    -------
+    dict[str, str]
+        Each code's relation (empty: none is read).
+
+    Examples
+    --------
+    >>> [relation_code_table(codes).get("2") for codes in (["2", "20"], ["0", "2"], ["1", "2"])]
+    ['head', 'child', None]
+    """
+    folded = {_relation_code(code) for code in codes}
+    if any(code and len(code) == 2 for code in folded):
+        return RELATION_CODES | {"1": "head", "2": "head"}
+    return RELATION_DIGITS if "0" in folded else {}
+
+
+def read_relation_code(raw: str, table: dict[str, str] | None) -> Result:
+    """A 与户主关系 cell written as a code (``relation_code``) read by its column's table
+    (``relation_code_table``; None when the column is mostly words: no code is read).
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+    table : dict[str, str] | None
+        The column's table of codes, or None.
+
+    Returns
+    -------
+    Result
+        The relation; ``other`` with problem ``relation_code_among_words`` (a column mostly
+        of words) or ``relation_unlisted`` (a code the table has not) when it is not read.
+
+    Examples
+    --------
+    >>> read_relation_code("２０", RELATION_CODES), read_relation_code("20", None)
+    ((('child',), None), (('other',), 'relation_code_among_words'))
+    """
+    if table is None:
+        return _bad("relation_code_among_words", "other")
+    relation = table.get(_relation_code(raw) or "")
+    return _ok(relation) if relation else _bad("relation_unlisted", "other")
 
 
 # The program written with a 低保 class (低保A类, 城市低保一类, A类低保).
@@ -1684,7 +1783,7 @@ def _normalize_enum(kind: str) -> Callable[[str], Result]:
         if code is None and kind == "program" and not NOT_A_PROGRAM.search(text):
             code = next((c for word, c in _PROGRAM_WORDS if word in text), None)
         if code is None and kind == "relation":
-            return _ok(_unlisted_relation(text))
+            return _unlisted_relation(text)
         if code is None:
             return _bad(f"{kind}_unknown", None)
         return _ok(code)

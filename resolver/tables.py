@@ -50,6 +50,8 @@ from resolver.normalize import (
     outputs_of,
     read_as_october,
     read_in_order,
+    read_relation_code,
+    relation_code_table,
     type_and_level,
 )
 from resolver.reading import REPLACEMENT, Grid
@@ -2375,10 +2377,27 @@ def _yuan_sized(values: pa.Array) -> bool:
 
 def _normalise_column(kind: str, values: pa.Array) -> tuple[list[pa.Array], pa.Array]:
     """Normalise a column of text through its distinct values: one array per output column
-    of the kind, and the problem of each row (null when none)."""
+    of the kind, and the problem of each row (null when none); a 与户主关系 column's codes
+    read by the column (``_relation_codes_by_column``)."""
     encoded = pc.dictionary_encode(values)
     outputs, problems = normalize_distinct(kind, encoded.dictionary)
-    return [output.take(encoded.indices) for output in outputs], problems.take(encoded.indices)
+    outputs = [output.take(encoded.indices) for output in outputs]
+    return _relation_codes_by_column(kind, values, outputs, problems.take(encoded.indices))
+
+
+def _relation_codes_by_column(kind: str, values: pa.Array, outputs: list[pa.Array],
+                              problems: pa.Array) -> tuple[list[pa.Array], pa.Array]:  # fmt: skip
+    """A 与户主关系 column's cells written as numbers (``relation_code``) read as the national
+    codes (``relation_code_table``) when they are more than half its cells written; in a
+    column mostly of words, where a 1 or a 20 says nothing sure, each is 其他 with a finding
+    (``relation_code_among_words``). Other columns as they were."""
+    codes = pc.fill_null(pc.equal(problems, "relation_code"), False)
+    if kind != "relation" or not pc.any(codes).as_py():
+        return outputs, problems
+    written = int(np.count_nonzero(~is_blank(values)))
+    written_codes = pc.unique(values.filter(codes)).to_pylist()
+    table = relation_code_table(written_codes) if 2 * pc.sum(codes).as_py() > written else None
+    return _read_again(values, outputs, problems, codes, partial(read_relation_code, table=table))
 
 
 def _year_last_in_order(kind: str, values: pa.Array | None, outputs: list[pa.Array],

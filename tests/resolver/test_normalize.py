@@ -11,6 +11,7 @@ from resolver.idcard import check_char
 from resolver.normalize import (
     _ADDRESS_TAIL,
     NORMALIZERS,
+    RELATION_CODES,
     WAN,
     _address_tails,
     code_label,
@@ -27,6 +28,8 @@ from resolver.normalize import (
     normalize_village,
     outputs_of,
     pinyin_key,
+    read_relation_code,
+    relation_code_table,
 )
 
 
@@ -494,6 +497,27 @@ def test_the_relation_labels_doudi_writes_read_back(raw, code):
     assert NORMALIZERS["relation"](code_label("relation", code)) == ((code,), None)
 
 
+@pytest.mark.parametrize(("code", "relation"), [
+    ("01", "head"), ("02", "head"), ("11", "spouse"), ("27", "child"), ("28", "child_in_law"),
+    ("38", "child_in_law"), ("44", "grandchild"), ("45", "relative"), ("55", "parent"),
+    ("65", "grandparent"), ("66", "relative"), ("73", "sibling"), ("74", "relative"),
+    ("80", "other"), ("93", "relative"), ("97", "relative"), ("99", "not_kin"),
+])  # fmt: skip
+def test_a_national_relation_code_is_the_relation_its_word_is(code, relation):
+    # GB/T 4761-2008 表 2: 28 女婿, 45 孙媳妇, 55 岳父, 66 曾祖父, 74 弟媳, 80 其他, 93 侄子
+    assert read_relation_code(code, RELATION_CODES) == ((relation,), None)
+    word = {"28": "女婿", "45": "孙媳妇", "55": "岳父", "66": "曾祖父", "74": "弟媳", "80": "其他",
+            "93": "侄子", "99": "非亲属"}.get(code)  # fmt: skip
+    assert word is None or NORMALIZERS["relation"](word) == ((relation,), None)
+
+
+def test_a_relation_code_outside_its_table_is_other_and_a_finding():
+    table = relation_code_table(["02", "20"])
+    assert read_relation_code("2", table) == (("head",), None)  # 02 without its 0
+    assert read_relation_code("98", table) == (("other",), "relation_unlisted")
+    assert read_relation_code("5", table) == (("other",), "relation_unlisted")
+
+
 @pytest.mark.parametrize("raw", ["祖父", "祖母", "外祖父", "外祖母", "祖父母", "外祖父母"])
 def test_a_grandparent_is_a_grandparent_not_other(raw):
     # A grandparent raising the grandchildren is shown 祖父母 on the ledger and the 两评 forms.
@@ -649,7 +673,8 @@ def test_folding_many_values_at_once_keeps_each_value_apart():
 def test_a_relation_is_labelled_right_for_either_sex_and_other_is_chinese():
     """母亲 and 父亲 are one code: it is labelled 父母, never 父亲 for a mother."""
     assert NORMALIZERS["relation"]("母亲") == (("parent",), None)
-    assert NORMALIZERS["relation"]("干亲") == (("other",), None)
+    # a relation no spelling names is other, and since 2026-12-07 a finding
+    assert NORMALIZERS["relation"]("干亲") == (("other",), "relation_unlisted")
     labels = [code_label("relation", code) for code in ("parent", "child", "sibling", "other")]
     assert labels == ["父母", "子女", "兄弟姐妹", "其他"]
 
