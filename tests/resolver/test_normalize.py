@@ -511,6 +511,20 @@ def test_a_national_relation_code_is_the_relation_its_word_is(code, relation):
     assert word is None or NORMALIZERS["relation"](word) == ((relation,), None)
 
 
+@pytest.mark.parametrize(("raw", "relation"), [
+    ("姐姐", "sibling"), ("哥哥", "sibling"), ("四子", "child"), ("五女", "child"),
+    ("二儿子", "child"), ("养子或继子", "child"), ("儿媳妇", "child_in_law"), ("之妻", "spouse"),
+    ("老伴", "spouse"), ("继父", "parent"), ("养母", "parent"), ("奶奶", "grandparent"),
+    ("外婆", "grandparent"), ("之孙", "grandchild"), ("堂兄弟", "relative"),
+    ("外孙媳妇", "relative"), ("重孙", "relative"), ("姨夫", "relative"),
+])  # fmt: skip
+def test_the_standards_words_and_common_spellings_are_read_without_a_finding(raw, relation):
+    # GB/T 4761 writes 75 姐姐, 77 妹妹, 25 四子, 57 继父或养父 …, offices 哥哥, 儿媳妇, 奶奶:
+    # each was 其他, and for the 2026-12-07 change a finding (与户主关系无法识别) on every
+    # such cell of a real 户籍 file
+    assert NORMALIZERS["relation"](raw) == ((relation,), None)
+
+
 def test_a_relation_code_outside_its_table_is_other_and_a_finding():
     table = relation_code_table(["02", "20"])
     assert read_relation_code("2", table) == (("head",), None)  # 02 without its 0
