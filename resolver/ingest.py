@@ -246,9 +246,13 @@ def _copies(files: list[Path], data_dir: Path) -> dict[Path, Skip]:
     of these one without a copy's mark in its name (``(1)``, ``副本``, ``备份``, ``copy``),
     then the first by path. Files whose names give two different months are no copies,
     whatever their bytes: the name may give the rows' month (``2026年10月发放.csv``,
-    ``2026年11月发放.csv``); one whose name gives none is a copy of one that gives a month
+    ``2026年11月发放.csv``), unless one is a copy's name of another file of its folder
+    (``2024年06月(1).xlsx`` beside ``2024年06月.xlsx``: May's file saved under June's name,
+    which Windows marked as taken; read, it would be June's twice, or lose the real June
+    lines, ``_misnamed_copy``); one whose name gives none is a copy of one that gives a month
     (the one naming a month is read: it may be where the rows' month comes from). Only files
     of one size, and of one county of a province, are compared."""
+    named_files = {(path.parent, path.stem.lower()): path for path in files}
     size_of = {path: path.stat().st_size for path in files}
     sizes = Counter(size_of.values())
     groups: dict[tuple, list[Path]] = {}
@@ -267,6 +271,10 @@ def _copies(files: list[Path], data_dir: Path) -> dict[Path, Skip]:
         for path in group:
             month = named_month(path.stem)
             first = read.get(month) or (next(iter(read.values()), None) if month is None else None)
+            misnamed = _misnamed_copy(path, named_files) if first is None and read else None
+            if misnamed is not None:
+                copies[path] = _misnamed_skip(path, next(iter(read.values())), misnamed, data_dir)
+                continue
             if first is None:
                 read[month] = path
                 continue
@@ -277,6 +285,23 @@ def _copies(files: list[Path], data_dir: Path) -> dict[Path, Skip]:
             copies[path] = Skip(path, None, f"与「{first.relative_to(data_dir).as_posix()}」"
                                             f"内容完全相同（{kind}），未重复读取")  # fmt: skip
     return copies
+
+
+def _misnamed_copy(path: Path, named_files: dict[tuple[Path, str], Path]) -> Path | None:
+    """The file of ``path``'s folder whose name ``path``'s is a copy's of (``2024年06月.xlsx``
+    for ``2024年06月(1).xlsx``), or None."""
+    unmarked = _COPY_MARK.sub("", path.stem)
+    if unmarked == path.stem:
+        return None
+    return named_files.get((path.parent, unmarked.lower()))
+
+
+def _misnamed_skip(path: Path, first: Path, named: Path, data_dir: Path) -> Skip:
+    """Why a file with another's bytes (``first``), named as a copy of a third (``named``), is
+    not read."""
+    first_name, named_name = (file.relative_to(data_dir).as_posix() for file in (first, named))
+    return Skip(path, None, f"与「{first_name}」内容完全相同，文件名却是「{named_name}」加副本标记："
+                            f"是「{first_name}」另存为该名称的副本，未读取；如本表确是另一批发放，请改名后重新运行")  # fmt: skip
 
 
 def ingest_drop(con: duckdb.DuckDBPyConnection, data_dir: Path, *,
@@ -1542,7 +1567,8 @@ def _payments_read_once(con: duckdb.DuckDBPyConnection, sources: list[Source], d
     month within one file is two lines, as before. Tables whose names give two different
     months, with the year or without (``_months_named_apart``), lose nothing to each other
     (noted); a stale month column is first read as its names' month
-    (``_stale_month_columns``)."""
+    (``_stale_month_columns``), unless another file is that month's: then the name is wrong
+    (``_read_stale``), and the table loses to any other, whatever their names."""
     files = {source.number // SHEETS_PER_FILE for source in sources
              if source.registry.name == "payments"}  # fmt: skip
     if len(files) < 2:
@@ -1550,15 +1576,15 @@ def _payments_read_once(con: duckdb.DuckDBPyConnection, sources: list[Source], d
     by_number = {source.number: source for source in sources}
     covered = _covered_months(con)
     stale = _stale_month_columns(con, covered, by_number)
-    for number, (named, written, other) in stale.items():
-        _month_from_names(con, by_number[number], named, written, by_number[other], data_dir)
+    misnamed = _read_stale(con, stale, by_number, data_dir)
     covered = _covered_months(con) if stale else covered
     lose = {(number, month): other for number, other, month, mine, theirs in covered
-            if (mine, -number) < (theirs, -other)}  # fmt: skip
+            if (number not in misnamed, mine, -number) < (other not in misnamed, theirs, -other)}  # fmt: skip
     for (number, month), other in lose.items():
         while (other, month) in lose:  # the file it repeats repeats a third: name that one
             other = lose[other, month]
-        apart = _months_named_apart(by_number[number], by_number[other])
+        apart = None if {number, other} & misnamed else _months_named_apart(by_number[number],
+                                                                               by_number[other])  # fmt: skip
         if apart:
             _note_kept(by_number[number], month, by_number[other], apart, data_dir)
         else:
@@ -1612,6 +1638,42 @@ def _stale_month_columns(con: duckdb.DuckDBPyConnection, covered: list, by_numbe
         if tuple(held) == ([month], True):
             stale.setdefault(number, (named, month, other))
     return stale
+
+
+def _read_stale(con: duckdb.DuckDBPyConnection, stale: dict[int, tuple[str, str, int]],
+                by_number: dict[int, Source], data_dir: Path) -> set[int]:  # fmt: skip
+    """Read each table whose month column is stale (``stale``: ``_stale_month_columns``) as of
+    its names' month, unless another file's table, not stale, is that month's
+    (``_month_held``): then the name is the mistake (last month's file saved under this
+    month's name beside this month's own), its lines are read as of its column's month, and
+    it is noted. The numbers of those misnamed tables."""
+    misnamed = set()
+    for number, (named, written, other) in stale.items():
+        held = _month_held(con, number, named, by_number, stale)
+        if held is None:
+            _month_from_names(con, by_number[number], named, written, by_number[other], data_dir)
+            continue
+        misnamed.add(number)
+        file = held.path.relative_to(data_dir).as_posix()
+        by_number[number].notes.append(
+            f"各行的发放月份列都写 {written}，但本表的文件名、工作表名或标题所写月份是 {named}，而「{file}」"
+            f"已是 {named} 的发放表（名称与发放月份列一致）：按本表名称有误处理，各行按发放月份列 {written} "
+            "读取，请核实"
+        )  # fmt: skip
+    return misnamed
+
+
+def _month_held(con: duckdb.DuckDBPyConnection, number: int, named: str,
+                by_number: dict[int, Source], stale: dict) -> Source | None:  # fmt: skip
+    """A payments table of another file than table ``number``'s, its month column not stale,
+    whose names give ``named`` and that lists lines of that month: the month's own table."""
+    holders = con.execute(
+        "SELECT DISTINCT source_no FROM payments WHERE pay_month = $named "
+        "AND source_no // $per <> $number // $per ORDER BY 1",
+        {"named": named, "per": SHEETS_PER_FILE, "number": number},
+    ).fetchall()
+    return next((by_number[holder] for (holder,) in holders
+                 if holder not in stale and _named_month(by_number[holder]) == named), None)  # fmt: skip
 
 
 # SQL: the last month of a stale table's line read from the month its names give

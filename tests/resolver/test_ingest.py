@@ -1068,6 +1068,22 @@ def test_a_stale_month_file_named_for_its_month_once_is_read_as_that_month(tmp_p
     assert "各行按 2025-11 读取" in _notes(con, "2025年11月发放表.xlsx")
 
 
+def test_last_months_list_under_a_month_name_its_own_file_holds_keeps_its_month(tmp_path):
+    # October's list saved again as 2025年11月发放表(1).xlsx (not byte for byte) beside
+    # November's own: it was read as November (a stale column) and November's own line
+    # dropped as its copy, the payment stopped in November counted as paid
+    drop = _drop(tmp_path, {})
+    write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
+    _month_file(drop / "2025年10月发放表.xlsx", "2025年10月低保资金发放表", "2025-10", ["P1", "P2"])
+    _month_file(drop / "2025年11月发放表.xlsx", "2025年11月低保资金发放表", "2025-11", ["P3"])
+    _month_file(drop / "2025年11月发放表(1).xlsx", "低保资金发放表", "2025-10", ["P4", "P5"])
+    con = ingest(tmp_path)
+    assert _months_read(con) == [("2025-10", 2, 701), ("2025-11", 1, 350)]
+    notes = _notes(con, "2025年11月发放表(1).xlsx")
+    assert "而「2025年11月发放表.xlsx」已是 2025-11 的发放表（名称与发放月份列一致）" in notes
+    assert "2025-10 的 2 条发放记录与「2025年10月发放表.xlsx」中的完全相同" in notes
+
+
 def test_a_back_pay_file_is_not_taken_for_a_stale_month_file(tmp_path):
     # 2025年11月补发10月: its lines are October's; it repeats October's file, read once, noted
     drop = _drop(tmp_path, {})

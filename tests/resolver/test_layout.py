@@ -1278,6 +1278,27 @@ def test_a_copy_of_a_file_is_read_once_and_an_archive_is_named_as_one(tmp_path, 
                        "数据.zip": "压缩文件（.zip）未读取：请解压后把其中的表格放入数据包"}  # fmt: skip
 
 
+def test_last_months_file_saved_under_a_taken_months_name_is_a_copy_not_that_month(tmp_path):
+    # a blind tester's May ledger saved as 2024年06月(1).xlsx beside the real June one: it was
+    # read as June (its month column taken for stale), and the real June's lines dropped as
+    # its duplicates: a payment stopped in June counted as paid
+    drop = tmp_path / "drop"
+    write_csv(drop / "救助对象.csv", [HEADER, *ROWS])
+    header = ["救助证号", "发放金额", "发放月份"]
+    write_csv(drop / "发放记录" / "2024年05月.csv",
+              [header, ["DB001", "441", "2024-05"], ["DB002", "300", "2024-05"]])  # fmt: skip
+    write_csv(drop / "发放记录" / "2024年06月.csv", [header, ["DB001", "441", "2024-06"]])
+    (drop / "发放记录" / "2024年06月(1).csv").write_bytes(
+        (drop / "发放记录" / "2024年05月.csv").read_bytes())  # fmt: skip
+    con, _ = check_drop(drop)
+    assert con.execute("SELECT pay_month, case_no FROM payments ORDER BY ALL").fetchall() == [
+        ("2024-05", "DB001"), ("2024-05", "DB002"), ("2024-06", "DB001")]  # fmt: skip
+    assert dict(con.execute("SELECT file, reason FROM ingest_skipped").fetchall()) == {
+        "发放记录/2024年06月(1).csv": "与「发放记录/2024年05月.csv」内容完全相同，文件名却是「发放记录/"
+        "2024年06月.csv」加副本标记：是「发放记录/2024年05月.csv」另存为该名称的副本，未读取；"
+        "如本表确是另一批发放，请改名后重新运行"}  # fmt: skip
+
+
 def test_the_payees_name_and_id_are_read_from_the_payees_columns(tmp_path):
     # 户主姓名 is an alias of the payee's name; a list with both takes 领款人姓名 (it took the
     # head's name beside the agent's ID)
