@@ -1666,14 +1666,29 @@ def _read_stale(con: duckdb.DuckDBPyConnection, stale: dict[int, tuple[str, str,
 def _month_held(con: duckdb.DuckDBPyConnection, number: int, named: str,
                 by_number: dict[int, Source], stale: dict) -> Source | None:  # fmt: skip
     """A payments table of another file than table ``number``'s, its month column not stale,
-    whose names give ``named`` and that lists lines of that month: the month's own table."""
-    holders = con.execute(
-        "SELECT DISTINCT source_no FROM payments WHERE pay_month = $named "
-        "AND source_no // $per <> $number // $per ORDER BY 1",
-        {"named": named, "per": SHEETS_PER_FILE, "number": number},
-    ).fetchall()
+    whose names give ``named`` and whose lines of that month pay most of table ``number``'s
+    payees (``_HELD_SHARE``, in its county): the month's own table, which table ``number``
+    would repeat as that month's. Another township's or county's table of that month pays
+    other people: table ``number`` is then the month's own, its column stale (a review found
+    河口镇2025年11月.xlsx, its column left at 2025-10, read as October beside
+    城关镇2025年11月.xlsx, and its November lines dropped as October's)."""
+    payee = ("county", *_PAYEE_COLUMNS)
+    holders = con.execute(f"""
+        WITH a AS (SELECT DISTINCT {", ".join(payee)} FROM payments WHERE source_no = $number),
+             b AS (SELECT DISTINCT source_no, {", ".join(payee)} FROM payments
+                   WHERE pay_month = $named AND source_no // $per <> $number // $per)
+        SELECT b.source_no FROM a JOIN b ON {_same_line(payee)} GROUP BY 1
+        HAVING count(*) > $share * (SELECT count(*) FROM a) ORDER BY 1""",
+        {"named": named, "per": SHEETS_PER_FILE, "number": number, "share": _HELD_SHARE},
+    ).fetchall()  # fmt: skip
     return next((by_number[holder] for (holder,) in holders
                  if holder not in stale and _named_month(by_number[holder]) == named), None)  # fmt: skip
+
+
+# A stale table's names' month is another table's when that table's lines of the month pay
+# more than this share of the stale table's payees: a month's list pays nearly all of last
+# month's, another township's none.
+_HELD_SHARE = 0.5
 
 
 # SQL: the last month of a stale table's line read from the month its names give

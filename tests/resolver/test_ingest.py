@@ -1084,6 +1084,26 @@ def test_last_months_list_under_a_month_name_its_own_file_holds_keeps_its_month(
     assert "2025-10 的 2 条发放记录与「2025年10月发放表.xlsx」中的完全相同" in notes
 
 
+def test_a_townships_stale_month_file_beside_anothers_of_that_month_is_still_that_month(
+    tmp_path,
+):
+    # a review: 河口镇's November list, its column left at October, was read as October
+    # beside 城关镇's November list (that month's file, it was taken for) and its lines
+    # dropped as October's: another township's list pays other people
+    drop = _drop(tmp_path, {})
+    write_xlsx(drop / "救助对象.xlsx", ASSISTANCE)
+    for town, case_no, months in (("城关镇", "DB001", ("2025-10", "2025-11")),
+                                  ("河口镇", "DB002", ("2025-10", "2025-10"))):  # fmt: skip
+        for name, month in zip(("10", "11"), months, strict=True):
+            book = openpyxl.Workbook()
+            book.active.append(["记录编号", "救助证号", "发放月份", "发放金额（元）"])
+            book.active.append([f"{town}{name}", case_no, month, 350])
+            book.save(drop / f"{town}2025年{name}月发放表.xlsx")
+    con = ingest(tmp_path)
+    assert _months_read(con) == [("2025-10", 2, 700), ("2025-11", 2, 700)]
+    assert "各行按 2025-11 读取" in _notes(con, "河口镇2025年11月发放表.xlsx")
+
+
 def test_a_back_pay_file_is_not_taken_for_a_stale_month_file(tmp_path):
     # 2025年11月补发10月: its lines are October's; it repeats October's file, read once, noted
     drop = _drop(tmp_path, {})
