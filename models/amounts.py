@@ -361,25 +361,45 @@ BACK_PAY_TOLERANCE = 0.05
 raised in January: December paid at the old amount with January's at the new)."""
 NOTED_BACK_PAY_MONTHS = 24
 """A 补发 line's note naming more months than this is not read as the months it is for."""
-_MONTH = r"(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*月?"
-# A line's note naming the months a 补发 is for: 补发2023年7月, 补发2023年7-8月 (7—8月, 7至8月),
-# 补发2023年11月至2024年1月, 补发2023.07-2023.08, 补发：2023年7月.
-_BACK_PAY_NOTE = re.compile(
-    rf"补发\D{{0,4}}?{_MONTH}(?:\s*(?:-|—|–|~|～|至|到)\s*(?:(\d{{4}})\s*[年.\-/]\s*)?(\d{{1,2}})\s*月?)?"
+NOTED_PERIOD_MONTHS = 12
+"""A line's note naming a run of months that starts or ends at the month it was paid in, or
+next to it (a quarter's line, 2025年1-3月), is read as those months when they are at most
+this many: more (a period such as 有效期 2020.01-2024.12) are no months one line pays. A period
+of 12 months or fewer written on every line is read on its first and last months' lines."""
+_YEAR = r"(?:(\d{4})\s*[年.\-/]\s*)"
+_TO = r"\s*(?:-|—|–|~|～|至|到)\s*"
+# The months a line's note names: 2023年7月, 2023年7-8月 (7—8月, 7至8月), 2023年11月至2024年1月,
+# 2023.07-2023.08, 7-8月 (a year-less run ends in 月), a list's first month (2023年7月、8月).
+_NOTED_MONTHS = re.compile(
+    rf"(?<![\d.])(?:{_YEAR}?(\d{{1,2}})(\s*月)?(?:{_TO}{_YEAR}?(\d{{1,2}})(\s*月)?)?)"
 )
-
-
-# What after a 补发 note's months says they are no run of months: a list (补发2023年7月、8月,
-# 7、8月, 7月和8月: more months than the run read) or a day (补发，2024年1月20日到账: the day
-# the money came, not the month it is for).
-_NOT_A_RUN = re.compile(r"\s*(?:[、,，和及与]\s*\d{1,2}\s*月?|\d{1,2}\s*[日号])")
+# A quarter: 2025年第一季度, 2025年一季度, 第1季度, 第一季.
+_QUARTER = re.compile(r"(?:(\d{4})\s*年\s*)?(?:第([一二三四1-4])季度?|([一二三四1-4])季度)")
+# The next month of a list: 2023年7月、8月, 7、8月, 7月和8月.
+_NEXT_MONTH = re.compile(r"\s*[、,，和及与]\s*(\d{1,2})(\s*月)?")
+# What after a note's months says they are a day's (补发，2024年1月20日到账; 2024-01-20): the day
+# the money came, not the months it is for.
+_DAY_AFTER = re.compile(r"\s*(?:\d{1,2}\s*[日号]|[.\-/]\s*\d)")
+# A date read as a run of months: 2024-01-05, 2024.1.5 (one mark between all three numbers).
+_DATE = re.compile(r"\d{4}\s*([.\-/])\s*\d{1,2}\s*\1\s*\d{1,2}")
+# A note's months read as the months a 补发 is for: 补发 (补发：, 补发低保) just before them.
+_BACK_PAY_BEFORE = re.compile(r"补发\D{0,4}$")
+# A note saying a line's months were not paid (停发2024年1-3月, 暂停, 未发, 扣, 追回, 退回, 冲减,
+# 缓发, 取消): its months are none a payment is for, unless a 补发's.
+_NOT_PAID = re.compile(r"停|暂|未|不|扣|追|退|冲|缓|取消")
 
 
 def back_pay_parts(paid_in: str, amount: float, note: str | None) -> list[tuple[str, float]]:
-    """A payment line as paid in the months its note says it is for (补发2023年7-8月), evenly
-    in whole fen that add up to it (the odd fen in the last month); as paid in its own month
-    when the note names none, months none of which is before it, a month after it, or more
-    than ``NOTED_BACK_PAY_MONTHS``.
+    """A payment line as paid in the months its note says it is for, evenly in whole fen that
+    add up to it (the odd fen in the last month); as paid in its own month when the note names
+    none so.
+
+    A note names the months a line is for when it names (a run of months, a list, a quarter;
+    the year may be left out: the nearest year read so) either months after 补发 (补发2023年7-8月),
+    the first of them before the line's month, none after it, at most ``NOTED_BACK_PAY_MONTHS``;
+    or, and saying no month unpaid (停发, 未发, 追回 …), two months or more (at most
+    ``NOTED_PERIOD_MONTHS``) whose first or last month is the line's month or next to it: a
+    quarter paid at its start, end or the month after (2025年1-3月, 2024年第四季度, 预发1-3月).
 
     Parameters
     ----------
@@ -401,10 +421,12 @@ def back_pay_parts(paid_in: str, amount: float, note: str | None) -> list[tuple[
     [('2023-07', 710.0), ('2023-08', 710.0)]
     >>> back_pay_parts("2024-01", 1000.0, "补发2023年11月至2024年1月")
     [('2023-11', 333.33), ('2023-12', 333.33), ('2024-01', 333.34)]
+    >>> back_pay_parts("2025-01", 1639.2, "2025年1-3月"), back_pay_parts("2025-01", 9.0, "10-12月")
+    ([('2025-01', 546.4), ('2025-02', 546.4), ('2025-03', 546.4)], [('2024-10', 3.0), ('2024-11', 3.0), ('2024-12', 3.0)])
     >>> back_pay_parts("2024-01", 700.0, "2024年1月补发"), back_pay_parts("2024-01", 7.0, "补发2024年3月")
     ([('2024-01', 700.0)], [('2024-01', 7.0)])
-    >>> back_pay_parts("2024-02", 1420.0, "补发2023年7月、8月"), back_pay_parts("2024-02", 9.0, "补发，2024年1月20日到账")
-    ([('2024-02', 1420.0)], [('2024-02', 9.0)])
+    >>> back_pay_parts("2024-04", 9.0, "停发2024年1-3月"), back_pay_parts("2024-02", 9.0, "补发，2024年1月20日到账")
+    ([('2024-04', 9.0)], [('2024-02', 9.0)])
     """
     months = _noted_months(note, month_index(paid_in)) if note else []
     if not months:
@@ -416,18 +438,54 @@ def back_pay_parts(paid_in: str, amount: float, note: str | None) -> list[tuple[
 
 
 def _noted_months(note: str, paid_in: int) -> list[int]:
-    """The months a 补发 note names, the first before ``paid_in`` and none after it; none when
-    it names no such run."""
-    found = _BACK_PAY_NOTE.search(note)
-    if found is None or _NOT_A_RUN.match(note, found.end()):
+    """The months (indexes) the first month expression of ``note`` read so names that the line
+    paid in ``paid_in`` is for (``back_pay_parts``); none when no expression names such."""
+    found = sorted([*_NOTED_MONTHS.finditer(note), *_QUARTER.finditer(note)], key=re.Match.start)
+    for match in found:
+        back_pay = _BACK_PAY_BEFORE.search(note, 0, match.start()) is not None
+        if not back_pay and _NOT_PAID.search(note):
+            continue
+        for year in _years(match, paid_in):
+            months = _named(match, year, note)
+            if months and _paid_for(months, paid_in, back_pay):
+                return months
+    return []
+
+
+def _years(match: re.Match, paid_in: int) -> list[int]:
+    """The years a month expression is read in: its own, else the line's and those around it."""
+    written = match.group(1)
+    paid_year = paid_in // 12
+    return [int(written)] if written else [paid_year, paid_year - 1, paid_year + 1]
+
+
+def _named(match: re.Match, year: int, note: str) -> list[int]:
+    """The months (indexes) a month expression names in ``year`` its first is of; none when it
+    is no run, list or quarter of valid months (a day, a run backwards, a bare number)."""
+    if match.re is _QUARTER:
+        quarter = "一二三四1234".index(match.group(2) or match.group(3)) % 4
+        return [year * 12 + quarter * 3 + offset for offset in range(3)]
+    _, first, first_mark, end_year, last, last_mark = match.groups()
+    numbers, marked, end = [int(first)], last_mark if last else first_mark, match.end()
+    while not last and (listed := _NEXT_MONTH.match(note, end)):
+        numbers, marked, end = [*numbers, int(listed.group(1))], listed.group(2), listed.end()
+    if not (match.group(1) or marked) or _DAY_AFTER.match(note, end) or _DATE.fullmatch(match[0]):
         return []
-    year, month, end_year, end_month = found.groups()
-    first = int(year) * 12 + int(month) - 1
-    last = (int(end_year or year) * 12 + int(end_month) - 1) if end_month else first
-    valid = all(1 <= int(m) <= 12 for m in (month, end_month or month))
-    within = first < paid_in and first <= last <= paid_in
-    short = last - first < NOTED_BACK_PAY_MONTHS
-    return list(range(first, last + 1)) if valid and within and short else []
+    if not all(1 <= number <= 12 for number in [*numbers, int(last or first)]):
+        return []
+    months = [year * 12 + number - 1 for number in numbers]
+    if last:
+        months = list(range(months[0], int(end_year or year) * 12 + int(last)))
+    return months if months and months == sorted(set(months)) else []
+
+
+def _paid_for(months: list[int], paid_in: int, back_pay: bool) -> bool:
+    """Whether ``months`` are those a line paid in ``paid_in`` is for (``back_pay_parts``)."""
+    first, last = months[0], months[-1]
+    if back_pay and first < paid_in and last <= paid_in and last - first < NOTED_BACK_PAY_MONTHS:
+        return True
+    edges = min(abs(paid_in - first), abs(paid_in - last))
+    return len(months) > 1 and last - first < NOTED_PERIOD_MONTHS and edges <= 1
 
 
 def spread_back_pay(payments: dict[str, list[tuple[str, float]]]) -> None:

@@ -248,8 +248,9 @@ def print_sources(con: duckdb.DuckDBPyConnection) -> None:
         for note in item.notes:
             console.print(f"{where} [yellow]注意[/]：{note}", highlight=False)
     if any(item.unmapped for item in summaries):
-        # a ledger's notes (备注 …) are read for the months a 补发 is for (models.amounts)
-        back_pay = ("（发放记录中这些列写明的补发月份，如备注“补发2023年7-8月”，按所写月份计）"
+        # a ledger's notes (备注 …) are read for the months a line is for (models.amounts)
+        back_pay = ("（发放记录中这些列写明的补发或按季发放的月份，如备注“补发2023年7-8月”“2025年1-3月”，"
+                    "按所写月份计）"
                     if any(item.unmapped and item.registry == "payments" for item in summaries)
                     else "")  # fmt: skip
         console.print(f"[yellow]注意[/]：“未识别的列”作为附加列保留，不参与比对{back_pay}；如其实是标准列的"

@@ -512,10 +512,10 @@ def _one_death_evidence(notices, died: date) -> list[Evidence]:
 
 def _back_pay_text(case: dict, months: list[int]) -> str:
     """The lines of a case (its node's attributes) paying several of ``months``, said so: a
-    line whose 所属月份 gives those months (``ranged``), and a month with no line of its own
-    but a later month's 补发 (spread over the months it is for:
-    ``models.amounts.spread_back_pay``); and a line whose month is its 发放月份 for want of
-    a 所属月份 (``_paid_out_text``); empty when none.
+    line whose 所属月份 gives those months (``ranged``) or whose note names them (``noted``:
+    备注 2025年1-3月), and a month with no line of its own but a later month's 补发 (spread
+    over the months it is for: ``models.amounts.spread_back_pay``); and a line whose month is
+    its 发放月份 for want of a 所属月份 (``_paid_out_text``); empty when none.
 
     >>> paid = {"2024-03": [("F1", 470.0)], "2024-04": [("F2", 470.0)],
     ...         "2024-05": [("F2", 470.0)]}
@@ -524,15 +524,20 @@ def _back_pay_text(case: dict, months: list[int]) -> str:
     >>> _back_pay_text({"payments": paid, "ranged": {"F2": ("2024-04", "2024-05")}},
     ...                [month_index(m) for m in ("2024-03", "2024-04", "2024-05")])
     '其中 2024-04 至 2024-05 按发放记录 F2 所属月份（多个月）平均分摊计；'
+    >>> _back_pay_text({"payments": paid, "noted": {"F2": ("2024-04", "2024-05")}},
+    ...                [month_index(m) for m in ("2024-03", "2024-04", "2024-05")])
+    '其中 2024-04 至 2024-05 按发放记录 F2 备注等所写月份（多个月）平均分摊计；'
     """
-    payments, ranged = case["payments"], case.get("ranged", {})
+    payments = case["payments"]
+    spans = ({record: (*span, "所属月份") for record, span in case.get("ranged", {}).items()}
+             | {record: (*span, "备注等所写月份") for record, span in case.get("noted", {}).items()})  # fmt: skip
     records = {month: {record for record, _ in payments.get(month_text(month), ())
-                       if record not in ranged}
+                       if record not in spans}
                for month in months}  # fmt: skip
     lines = sorted({record for month in months for record, _ in payments.get(month_text(month), ())
-                    if record in ranged})  # fmt: skip
-    shared = "".join(f"其中 {ranged[record][0]} 至 {ranged[record][1]} 按发放记录 {record} "
-                     "所属月份（多个月）平均分摊计；" for record in lines)  # fmt: skip
+                    if record in spans})  # fmt: skip
+    shared = "".join(f"其中 {spans[record][0]} 至 {spans[record][1]} 按发放记录 {record} "
+                     f"{spans[record][2]}（多个月）平均分摊计；" for record in lines)  # fmt: skip
     spread = [(month, later) for month in months for later in months
               if later > month and records[month] and records[month] <= records[later]]  # fmt: skip
     said = {month: later for month, later in reversed(spread)}  # the nearest later month

@@ -226,15 +226,45 @@ def test_a_ledger_giving_the_base_apart_prices_each_class_by_its_base(tmp_path):
      ("补发2023年11至12月差额", [("2023-11", 250.0), ("2023-12", 250.0)]),
      ("补发2023年13月", [("2024-02", 500.0)]), ("补发2021年1月至2023年12月", [("2024-02", 500.0)]),
      ("补发2023年9-7月", [("2024-02", 500.0)]), ("2024年2月补发", [("2024-02", 500.0)]),
-     # a list of months, not a run, and the day the money came: not read
-     ("补发2023年7月、8月", [("2024-02", 500.0)]), ("补发2023年7、8月", [("2024-02", 500.0)]),
-     ("补发2023年7月和8月", [("2024-02", 500.0)]), ("补发，2024年1月20日到账", [("2024-02", 500.0)])],
+     # a list of months (read since 2026-12-07), and the day the money came: not read
+     ("补发2023年7月、8月", [("2023-07", 250.0), ("2023-08", 250.0)]),
+     ("补发2023年7、8月", [("2023-07", 250.0), ("2023-08", 250.0)]),
+     ("补发2023年7月和8月", [("2023-07", 250.0), ("2023-08", 250.0)]),
+     ("补发，2024年1月20日到账", [("2024-02", 500.0)])],
 )  # fmt: skip
 def test_a_back_pay_note_names_the_months_the_line_is_for_or_none(note, parts):
     """A line paid in February 2024: a month out of range, a run of more than two years or
-    backwards, months written before 补发, a list of months or a day are not read (the line
-    stays in its month, for the rule of months without a line to judge)."""
+    backwards, a month written before 补发 or a day are not read (the line stays in its
+    month, for the rule of months without a line to judge)."""
     assert back_pay_parts("2024-02", 500.0, note) == parts
+
+
+THIRDS = [("2024-01", 300.0), ("2024-02", 300.0), ("2024-03", 300.01)]
+
+
+@pytest.mark.parametrize(
+    ("paid_in", "note", "parts"),
+    [("2024-01", "2024年1-3月", THIRDS), ("2024-03", "2024年第一季度", THIRDS),
+     ("2024-04", "1-3月", THIRDS), ("2023-12", "预发2024年1月至3月", THIRDS),
+     ("2024-02", "按季发放 2024.01-2024.03", THIRDS), ("2024-01", "2024年1月、2月、3月", THIRDS),
+     ("2024-04", "2024年1-3月补发", THIRDS),
+     # a single other month, a day, a date, months far from the line's month, a year, a
+     # period the line lies inside, months said not paid: the line's own month
+     ("2024-01", "2024年3月", [("2024-01", 900.01)]),
+     ("2024-01", "2024年1月20日到账", [("2024-01", 900.01)]),
+     ("2024-01", "2024-01-05", [("2024-01", 900.01)]),
+     ("2024-06", "2024年1-3月", [("2024-06", 900.01)]),
+     ("2024-01", "2023年1-3月", [("2024-01", 900.01)]),
+     ("2024-01", "2024年1月至2025年3月", [("2024-01", 900.01)]),
+     ("2024-06", "有效期2024.01-2024.12", [("2024-06", 900.01)]),
+     ("2024-04", "停发2024年1-3月", [("2024-04", 900.01)]),
+     ("2024-01", "按季发放", [("2024-01", 900.01)])],
+)  # fmt: skip
+def test_a_note_naming_the_months_around_its_line_is_read_as_them(paid_in, note, parts):
+    """A quarter's line written in its note only (2024年1-3月, 2024年第一季度) paid at its
+    start, end or the month after it is money for each of its months, the odd fen in the
+    last; before 2026-12-07 it was one month paid three times over."""
+    assert back_pay_parts(paid_in, 900.01, note) == parts
 
 
 def test_a_class_amount_far_from_what_the_ledger_pays_is_warned_of_naming_both():

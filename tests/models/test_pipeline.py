@@ -337,6 +337,29 @@ def test_a_death_paid_by_quarters_written_in_words_is_the_months_after_it(tmp_pa
     ]
 
 
+def test_a_death_paid_by_quarters_written_only_in_the_note_is_the_months_after_it(tmp_path):
+    # a blind tester's county: no 所属月份, 备注 2024年1-3月; each quarter was read as one
+    # month paid three times: the death 1,267.50 (twice 633.75) where six months are 3,802.50,
+    # and each quarterly case a false payment_mismatch
+    quarters = "".join(f"Q{n}{q},TK0{n},人{n},2024-{3 * q - 2:02d},特困供养金,1901.25,"
+                       f"2024年{3 * q - 2}-{3 * q}月\n"
+                       for n in (1, 2, 3) for q in range(1, 5))  # fmt: skip
+    monthly = "".join(f"M{n}{m},TK0{n},人{n},2024-{m:02d},特困供养金,633.75,\n"
+                      for n in (4, 5, 6) for m in range(1, 13))  # fmt: skip
+    leads = _leads(tmp_path, {
+        "救助对象.csv": _single_roster("特困", range(1, 7), "194001"),
+        "发放记录.csv": "记录编号,救助证号,领款人姓名,发放月份,资金类别,发放金额（元）,备注\n"
+                      + quarters + monthly,
+        "死亡人员.csv": "记录编号,姓名,身份证号码,死亡日期,数据来源\n"
+                      f"D1,人1,{_person_id('194001', 1)},2024-05-10,公安\n"})  # fmt: skip
+    # 6 x 633.75
+    assert [(lead["case_type"], lead["amount_at_risk"]) for lead in leads] == [
+        ("deceased_paid", 3802.5)
+    ]
+    said = "其中 2024-07 至 2024-09 按发放记录 Q13 备注等所写月份（多个月）平均分摊计"
+    assert any(said in text for text in leads[0]["evidence"])
+
+
 @pytest.mark.parametrize("line", [
     "X1,DB01,人1,2024-05,2024-01~02,低保金,824.00,补发",  # a range of months before the death
     "X1,DB01,人1,2024-06,2024.1,低保金,412.00,补发",  # 2024.01 typed as a number
