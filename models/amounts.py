@@ -364,8 +364,8 @@ NOTED_BACK_PAY_MONTHS = 24
 NOTED_PERIOD_MONTHS = 12
 """A line's note naming a run of months that starts or ends at the month it was paid in, or
 next to it (a quarter's line, 2025年1-3月), is read as those months when they are at most
-this many: more (a period such as 有效期 2020.01-2024.12) are no months one line pays. A period
-of 12 months or fewer written on every line is read on its first and last months' lines."""
+this many: more (a period such as 有效期 2020.01-2024.12) are no months one line pays; a period
+of fewer written on every line is not read either (``case_parts``: other lines pay its months)."""
 _YEAR = r"(?:(\d{4})\s*[年.\-/]\s*)"
 _TO = r"\s*(?:-|—|–|~|～|至|到)\s*"
 # The months a line's note names: 2023年7月, 2023年7-8月 (7—8月, 7至8月), 2023年11月至2024年1月,
@@ -375,8 +375,8 @@ _NOTED_MONTHS = re.compile(
 )
 # A quarter: 2025年第一季度, 2025年一季度, 第1季度, 第一季.
 _QUARTER = re.compile(r"(?:(\d{4})\s*年\s*)?(?:第([一二三四1-4])季度?|([一二三四1-4])季度)")
-# The next month of a list: 2023年7月、8月, 7、8月, 7月和8月.
-_NEXT_MONTH = re.compile(r"\s*[、,，和及与]\s*(\d{1,2})(\s*月)?")
+# The next month of a list: 2023年7月、8月, 7、8月, 7月和8月 (a list ends in 月: ``_listed``).
+_NEXT_MONTH = re.compile(r"\s*[、,，和及与]\s*(\d{1,2})(?!\d)(\s*月)?")
 # What after a note's months says they are a day's (补发，2024年1月20日到账; 2024-01-20): the day
 # the money came, not the months it is for.
 _DAY_AFTER = re.compile(r"\s*(?:\d{1,2}\s*[日号]|[.\-/]\s*\d)")
@@ -390,9 +390,9 @@ _NOT_PAID = re.compile(r"停|暂|未|不|扣|追|退|冲|缓|取消")
 
 
 def back_pay_parts(paid_in: str, amount: float, note: str | None) -> list[tuple[str, float]]:
-    """A payment line as paid in the months its note says it is for, evenly in whole fen that
-    add up to it (the odd fen in the last month); as paid in its own month when the note names
-    none so.
+    """A payment line, the only one of its case (``case_parts`` reads a case's lines), as paid
+    in the months its note says it is for, evenly in whole fen that add up to it (the odd fen
+    in the last month); as paid in its own month when the note names none so.
 
     A note names the months a line is for when it names (a run of months, a list, a quarter;
     the year may be left out: the nearest year read so) either months after 补发 (补发2023年7-8月),
@@ -428,7 +428,56 @@ def back_pay_parts(paid_in: str, amount: float, note: str | None) -> list[tuple[
     >>> back_pay_parts("2024-04", 9.0, "停发2024年1-3月"), back_pay_parts("2024-02", 9.0, "补发，2024年1月20日到账")
     ([('2024-04', 9.0)], [('2024-02', 9.0)])
     """
-    months = _noted_months(note, month_index(paid_in)) if note else []
+    return case_parts([(paid_in, amount, note)])[0]
+
+
+def case_parts(lines: list[tuple[str, float, str | None]]) -> list[list[tuple[str, float]]]:
+    """Each of a case's payment lines (month paid in, amount, note: None for a line whose
+    所属月份 already gave its months) as paid in the months it is for (``back_pay_parts``),
+    a note naming months without 补发 read only where no other line of the case is for any of
+    them but the line's own month: a quarter's line (2024年1-3月 paid in March, no line in
+    January or February) is spread over it, a period written on every line (有效期2024.01-2024.12,
+    2024年1-12月 on each month's line) is not, each line staying in its month. A 补发 is more
+    money for months however paid, spread whatever the other lines.
+
+    Parameters
+    ----------
+    lines : list of tuple of (str, float, str or None)
+        The case's 低保 or 特困 lines: the month paid in (``YYYY-MM``), the amount in 元 and
+        the text beside the contract's columns (备注 …), None for a line not to be read so.
+
+    Returns
+    -------
+    list of list of tuple of (str, float)
+        For each line in order, each month (``YYYY-MM``) and the part of its amount paid for it.
+
+    Examples
+    --------
+    >>> lines = [(f"2024-{m:02d}", 500.0, "有效期2024.01-2024.12") for m in range(1, 13)]
+    >>> [parts for parts in case_parts(lines) if len(parts) > 1]
+    []
+    >>> case_parts([("2024-03", 9.0, "2024年1-3月"), ("2024-06", 9.0, "2024年4-6月")])[0]
+    [('2024-01', 3.0), ('2024-02', 3.0), ('2024-03', 3.0)]
+    >>> case_parts([("2024-01", 5.0, None), ("2024-02", 6.0, "补发2024年1-2月")])[1]
+    [('2024-01', 3.0), ('2024-02', 3.0)]
+    """
+    read = [(paid_in, amount, *(_noted_months(note, month_index(paid_in)) if note else ([], False)))
+            for paid_in, amount, note in lines]  # fmt: skip
+    own = Counter(month_index(paid_in) for paid_in, _, months, back_pay in read
+                  if not back_pay and (not months or month_index(paid_in) in months))  # fmt: skip
+    return [_spread(paid_in, amount, months if back_pay or _alone(months, paid_in, own) else [])
+            for paid_in, amount, months, back_pay in read]  # fmt: skip
+
+
+def _alone(months: list[int], paid_in: str, own: Counter) -> bool:
+    """Whether none of ``months`` but ``paid_in`` has a line of ``own`` (the months paid in of
+    the case's lines, but 补发 and lines paid for other months)."""
+    return not any(own[month] for month in months if month != month_index(paid_in))
+
+
+def _spread(paid_in: str, amount: float, months: list[int]) -> list[tuple[str, float]]:
+    """``amount`` paid in ``paid_in`` spread evenly over ``months`` in whole fen that add up
+    to it (the odd fen in the last); in ``paid_in`` when none."""
     if not months:
         return [(paid_in, amount)]
     total = in_fen(amount)
@@ -437,9 +486,10 @@ def back_pay_parts(paid_in: str, amount: float, note: str | None) -> list[tuple[
     return [(month_text(month), part / 100) for month, part in zip(months, parts, strict=True)]
 
 
-def _noted_months(note: str, paid_in: int) -> list[int]:
+def _noted_months(note: str, paid_in: int) -> tuple[list[int], bool]:
     """The months (indexes) the first month expression of ``note`` read so names that the line
-    paid in ``paid_in`` is for (``back_pay_parts``); none when no expression names such."""
+    paid in ``paid_in`` is for (``back_pay_parts``), none when no expression names such, and
+    whether they are those of a 补发."""
     found = sorted([*_NOTED_MONTHS.finditer(note), *_QUARTER.finditer(note)], key=re.Match.start)
     for match in found:
         back_pay = _BACK_PAY_BEFORE.search(note, 0, match.start()) is not None
@@ -448,8 +498,8 @@ def _noted_months(note: str, paid_in: int) -> list[int]:
         for year in _years(match, paid_in):
             months = _named(match, year, note)
             if months and _paid_for(months, paid_in, back_pay):
-                return months
-    return []
+                return months, back_pay
+    return [], False
 
 
 def _years(match: re.Match, paid_in: int) -> list[int]:
@@ -467,8 +517,8 @@ def _named(match: re.Match, year: int, note: str) -> list[int]:
         return [year * 12 + quarter * 3 + offset for offset in range(3)]
     _, first, first_mark, end_year, last, last_mark = match.groups()
     numbers, marked, end = [int(first)], last_mark if last else first_mark, match.end()
-    while not last and (listed := _NEXT_MONTH.match(note, end)):
-        numbers, marked, end = [*numbers, int(listed.group(1))], listed.group(2), listed.end()
+    if not last and (listed := _listed(note, end))[0]:
+        numbers, marked, end = [*numbers, *listed[0]], "月", listed[1]
     if not (match.group(1) or marked) or _DAY_AFTER.match(note, end) or _DATE.fullmatch(match[0]):
         return []
     if not all(1 <= number <= 12 for number in [*numbers, int(last or first)]):
@@ -477,6 +527,21 @@ def _named(match: re.Match, year: int, note: str) -> list[int]:
     if last:
         months = list(range(months[0], int(end_year or year) * 12 + int(last)))
     return months if months and months == sorted(set(months)) else []
+
+
+def _listed(note: str, end: int) -> tuple[list[int], int]:
+    """The months listed after a month expression ending at ``end`` (、8月, 、8、9月), to the last
+    one followed by 月, and where it ends; none when none is (补发2023年7月，12元: an amount).
+
+    >>> _listed("7月、8、9月，12元", 2), _listed("7月,1000元", 2), _listed("7月，12元", 2)
+    (([8, 9], 7), ([], 2), ([], 2))
+    """
+    numbers, listed, listed_end = [], [], end
+    while found := _NEXT_MONTH.match(note, end):
+        numbers, end = [*numbers, int(found.group(1))], found.end()
+        if found.group(2):
+            listed, listed_end = numbers, end
+    return listed, listed_end
 
 
 def _paid_for(months: list[int], paid_in: int, back_pay: bool) -> bool:

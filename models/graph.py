@@ -11,7 +11,7 @@ and ``basis``: that link's strongest comparisons in words.
 |---|---|---|
 | person | person_id | name, id18; restored: (date, 记录编号 or None) of each 户籍注销 row restoring the registration of the person's trusted ID (恢复户口: ``resolver.tables.death_notices_only``), absent when none; uncased: the person's roster rows without a 救助证号 (record_id, covered, start, end), in no case |
 | hukou_family | hukou_no (only families with a member in another registry) | collective: a collective hukou (集体户), strangers and no family (``families_of``) |
-| case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]: a line's 保障金 where the ledger writes it apart from 分类施保金), base_apart (whether every line does), other_payments (month -> [(record_id, amount)]: lines of another program, 临时救助 …, never the case's money); ranged: record_id -> (first, last month) of each line whose 所属月份 gives several months (its money spread over them in payments), absent when none; noted: the same of each line whose note (备注 …) names the months it is for (``models.amounts.back_pay_parts``), absent when none; month_paid_out: the record_ids of lines whose 所属月份 held no month (无, /), their month their 发放月份, absent when none |
+| case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]: a line's 保障金 where the ledger writes it apart from 分类施保金), base_apart (whether every line does), other_payments (month -> [(record_id, amount)]: lines of another program, 临时救助 …, never the case's money); ranged: record_id -> (first, last month) of each line whose 所属月份 gives several months (its money spread over them in payments), absent when none; noted: the same of each line whose note (备注 …) names the months it is for (``models.amounts.case_parts``), absent when none; month_paid_out: the record_ids of lines whose 所属月份 held no month (无, /), their month their 发放月份, absent when none |
 | poverty_household | poverty_hh_no | |
 | death | record_id | death_date (None when blank or unread), death_written (死亡日期 as the file writes it, None when blank), source (the contract's code, or None), source_written (数据来源 as the file writes it), id18, name, birth_date and gender (as the notice writes them, ``M``/``F``; None when blank) |
 | disability | record_id | disability_type, level, issue_date; status, cancel_reason and valid_until (the optional columns 证件状态, 注销原因 and 有效期至 as written, None when absent or blank) and listed_under (the file and sheet its row was read from: ``残疾人.xlsx／注销人员``); level_from_cert: whether the level is its number's level digit, the row's 残疾等级 blank or unreadable (``resolver.tables.FROM_CERTIFICATE``): whether it is in force is ``models.certificates``' |
@@ -57,7 +57,7 @@ import pyarrow as pa
 from models.amounts import (
     BASE_APART,
     LINE_MONEY,
-    back_pay_parts,
+    case_parts,
     ledger_amounts_and_levels,
     spread_back_pay,
 )
@@ -539,7 +539,7 @@ def _month_paid_out(con) -> str:
 def _add_payments(graph, rows) -> None:
     """Each case's 低保 and 特困 payments by month, a 补发 read as paid in the months it is for
     (those its 所属月份 gives as a range, already spread; else those its note names,
-    ``models.amounts.back_pay_parts``, a quarter's 2025年1-3月 too; else ``spread_back_pay``'s),
+    ``models.amounts.case_parts``, a quarter's 2025年1-3月 too; else ``spread_back_pay``'s),
     whether each of those lines gives 保障金 apart from 分类施保金 (``base_apart``), and its
     lines of other programs (临时救助 …) by the month paid in (``other_payments``); the lines
     whose month is their 发放月份 for want of one written (``month_paid_out``)."""
@@ -548,7 +548,10 @@ def _add_payments(graph, rows) -> None:
         if node is None:
             continue
         lines = list(paid)
-        for _, paid_in, record_id, amount, _, note, case_money, ranged, paid_out in lines:
+        read = iter(case_parts([(paid_in, amount, None if ranged else note)
+                                for _, paid_in, _, amount, _, note, case_money, ranged, _ in lines
+                                if case_money]))  # fmt: skip
+        for _, paid_in, record_id, amount, _, _, case_money, ranged, paid_out in lines:
             if not case_money:
                 node["other_payments"][paid_in].append((record_id, amount))
                 continue
@@ -557,7 +560,7 @@ def _add_payments(graph, rows) -> None:
             if ranged:
                 first, _ = node.setdefault("ranged", {}).get(record_id, (paid_in, paid_in))
                 node["ranged"][record_id] = (first, paid_in)
-            parts = [(paid_in, amount)] if ranged else back_pay_parts(paid_in, amount, note)
+            parts = next(read)
             if len(parts) > 1:
                 node.setdefault("noted", {})[record_id] = (parts[0][0], parts[-1][0])
             for month, part in parts:

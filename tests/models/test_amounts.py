@@ -9,6 +9,7 @@ import pytest
 
 from models.amounts import (
     back_pay_parts,
+    case_parts,
     far_from_ledger,
     ledger_amounts,
     ledger_amounts_and_levels,
@@ -230,6 +231,9 @@ def test_a_ledger_giving_the_base_apart_prices_each_class_by_its_base(tmp_path):
      ("补发2023年7月、8月", [("2023-07", 250.0), ("2023-08", 250.0)]),
      ("补发2023年7、8月", [("2023-07", 250.0), ("2023-08", 250.0)]),
      ("补发2023年7月和8月", [("2023-07", 250.0), ("2023-08", 250.0)]),
+     # a number after the month that is no month listed: an amount, a count
+     ("补发2023年7月,1000元", [("2023-07", 500.0)]), ("补发2023年7月，12元", [("2023-07", 500.0)]),
+     ("补发2023年7月、8月，3人", [("2023-07", 250.0), ("2023-08", 250.0)]),
      ("补发，2024年1月20日到账", [("2024-02", 500.0)])],
 )  # fmt: skip
 def test_a_back_pay_note_names_the_months_the_line_is_for_or_none(note, parts):
@@ -265,6 +269,34 @@ def test_a_note_naming_the_months_around_its_line_is_read_as_them(paid_in, note,
     start, end or the month after it is money for each of its months, the odd fen in the
     last; before 2026-12-07 it was one month paid three times over."""
     assert back_pay_parts(paid_in, 900.01, note) == parts
+
+
+YEAR = [f"2024-{month:02d}" for month in range(1, 13)]
+
+
+@pytest.mark.parametrize("note", ["有效期2024.01-2024.12", "2024年1-12月", "保障期限2024.1-2024.12",
+                                  "2024年第一季度"])  # fmt: skip
+def test_a_period_noted_on_every_line_leaves_each_line_in_its_month(note):
+    # a review: read alone, the lines of the period's first two and last two months were
+    # spread over it, more money in the months with lines of their own
+    assert case_parts([(month, 500.0, note) for month in YEAR]) == [[(m, 500.0)] for m in YEAR]
+
+
+def test_a_quarter_is_spread_where_no_other_line_is_for_its_months_and_a_back_pay_always():
+    lines = [("2024-01", 90.0, "2023年10-12月"), ("2024-04", 60.0, "2024年1-3月"),
+             ("2024-04", 30.0, "2024年1-3月"), ("2024-05", 9.0, "补发2024年4月"),
+             ("2024-07", 9.0, "补发2024年5-6月"), ("2024-07", 90.0, "2024年4-6月")]  # fmt: skip
+    # the line for the last quarter paid in January is not January's, two lines of one
+    # quarter paid together are both spread; a 补发 for months with a line of their own is
+    # more money for them, and no line of their own for the quarter's
+    assert case_parts(lines) == [
+        [("2023-10", 30.0), ("2023-11", 30.0), ("2023-12", 30.0)],
+        [("2024-01", 20.0), ("2024-02", 20.0), ("2024-03", 20.0)],
+        [("2024-01", 10.0), ("2024-02", 10.0), ("2024-03", 10.0)],
+        [("2024-04", 9.0)],
+        [("2024-05", 4.5), ("2024-06", 4.5)],
+        [("2024-04", 30.0), ("2024-05", 30.0), ("2024-06", 30.0)],
+    ]
 
 
 def test_a_class_amount_far_from_what_the_ledger_pays_is_warned_of_naming_both():

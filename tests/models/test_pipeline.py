@@ -360,6 +360,23 @@ def test_a_death_paid_by_quarters_written_only_in_the_note_is_the_months_after_i
     assert any(said in text for text in leads[0]["evidence"])
 
 
+@pytest.mark.parametrize("note", ["有效期2024.01-2024.12", "2024年1-12月"])
+def test_a_period_noted_on_every_monthly_line_is_no_quarter(tmp_path, note):
+    # a review: the lines of the period's first two and last two months were spread over the
+    # year: 4 false payment_mismatch of 1,689.92 元 and the death 2,957.60 where 3,802.50
+    monthly = "".join(f"M{n}{m},TK0{n},人{n},2024-{m:02d},特困供养金,633.75,{note}\n"
+                      for n in (1, 2, 3, 4) for m in range(1, 13))  # fmt: skip
+    leads = _leads(tmp_path, {
+        "救助对象.csv": _single_roster("特困", range(1, 5), "194001"),
+        "发放记录.csv": "记录编号,救助证号,领款人姓名,发放月份,资金类别,发放金额（元）,备注\n" + monthly,
+        "死亡人员.csv": "记录编号,姓名,身份证号码,死亡日期,数据来源\n"
+                      f"D1,人1,{_person_id('194001', 1)},2024-05-10,公安\n"})  # fmt: skip
+    # 6 x 633.75
+    assert [(lead["case_type"], lead["amount_at_risk"]) for lead in leads] == [
+        ("deceased_paid", 3802.5)
+    ]
+
+
 @pytest.mark.parametrize("line", [
     "X1,DB01,人1,2024-05,2024-01~02,低保金,824.00,补发",  # a range of months before the death
     "X1,DB01,人1,2024-06,2024.1,低保金,412.00,补发",  # 2024.01 typed as a number
