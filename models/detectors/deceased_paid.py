@@ -252,7 +252,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
             len(paid) - len(owed), len(partial - shared), len(shared), paid_back, amount, alone
         ),
         *_other_programs(graph, case_node, after),
-        _certainty(graph, node, death_row, corroborated),
+        _certainty(graph, node, death_row, corroborated, notices, row),
         *([Evidence(unregistered)] if unregistered else []),
         identity_evidence(death_row, "死亡记录"),
         identity_evidence(row, "救助记录"),
@@ -307,7 +307,7 @@ def _paid_undated(graph, policy, node, case_node, row, notices: list) -> Case | 
                  f"死亡日期不明，无法确定其中哪些月份在死亡月份加宽限期 "
                  f"{policy.death_grace_months} 个月之后，金额无法计算，请核实死亡日期后计算",
                  "payments", graph.nodes[case_node]["payments"][last][0][0]),
-        _certainty(graph, node, death_row, corroborated),
+        _certainty(graph, node, death_row, corroborated, notices, row),
         *([Evidence(unregistered)] if unregistered else []),
         identity_evidence(death_row, "死亡记录"),
         identity_evidence(row, "救助记录"),
@@ -461,6 +461,21 @@ def _corroborated(graph, notices, row) -> bool:
     return (len(notices) >= 2 and len(sources) >= 2) or _carries_her_id(graph, notices, row)
 
 
+def _corroboration_said(graph, notices, row) -> str:
+    """Which of ``_corroborated``'s two a death has, said: the sources named where two report
+    it, and whether a notice carries the row's ID (until 2026-12-07 every such lead read
+    死亡有两个来源或身份证号完全一致的佐证, and a blind tester could not tell which held)."""
+    said = []
+    if len({graph.nodes[death]["source"] for _, death, _ in notices}) >= 2:
+        shown = dict.fromkeys(source_shown(graph.nodes[death]["source"],
+                                           graph.nodes[death]["source_written"])
+                              for _, death, _ in notices)  # fmt: skip
+        said.append(f"死亡有 {len(shown)} 个来源（{'、'.join(shown)}）")
+    if _carries_her_id(graph, notices, row):
+        said.append("死亡记录的身份证号与本人救助记录的完全一致")
+    return "；".join(said) + "：死亡信息有佐证"
+
+
 def _carries_her_id(graph, notices, row) -> bool:
     """A notice carries the roster row's valid ID."""
     return any(graph.nodes[death]["id18"] and graph.nodes[death]["id18"] == row["id18"]
@@ -560,7 +575,7 @@ def _paid_out_text(case: dict, months: list[int]) -> str:
                    if record in marked)  # fmt: skip
 
 
-def _certainty(graph, node, death_row, corroborated: bool) -> Evidence:
+def _certainty(graph, node, death_row, corroborated: bool, notices, row) -> Evidence:
     if death_row["kind"] == "possibly_dead":
         death = ("death", death_row["record_id"])
         count, births = graph.nodes[death]["candidates"], birth_dates_said(graph, node, death)
@@ -576,7 +591,7 @@ def _certainty(graph, node, death_row, corroborated: bool) -> Evidence:
         return Evidence(f"死亡记录未能唯一确认为本人（可能对应 {count} 人：{also}{births}），"
                         "疑点待核实，请先确认死者身份", "deaths", death_row["record_id"])  # fmt: skip
     if corroborated:
-        return Evidence("死亡有两个来源或身份证号完全一致的佐证")
+        return Evidence(_corroboration_said(graph, notices, row))
     return Evidence("死亡仅凭模糊身份关联认定，需核实死亡信息")
 
 

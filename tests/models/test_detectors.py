@@ -442,6 +442,24 @@ def test_a_notice_one_person_matches_below_the_threshold_says_so_not_two_candida
     assert not any("未能唯一确认" in item.text for item in case.evidence)
 
 
+def test_a_corroborated_death_says_which_corroboration_it_has():
+    # until 2026-12-07 every such lead read 死亡有两个来源或身份证号完全一致的佐证
+    drop = HouseholdSketch()
+    drop.enrol("old", "DB1", "A1", id18="53232619590706292X")
+    drop.pay("DB1", MONTHS_2026, 400.0)
+    drop.die("old", "D1", date(2026, 2, 1), source="health")
+    drop.die("old", "D2", date(2026, 2, 3), source="police")
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert "死亡有 2 个来源（卫健、公安）：死亡信息有佐证" in [item.text for item in case.evidence]
+    drop = HouseholdSketch()
+    drop.enrol("old", "DB1", "A1", id18="53232619590706292X")
+    drop.pay("DB1", MONTHS_2026, 400.0)
+    drop.die("old", "D1", date(2026, 2, 1), source="police", id18="53232619590706292X")
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert "死亡记录的身份证号与本人救助记录的完全一致：死亡信息有佐证" in [
+        item.text for item in case.evidence]  # fmt: skip
+
+
 def test_an_uncertain_notice_whose_birth_date_is_not_the_members_says_both():
     # a 公安 notice of 马秀英 born 1959-01-06 links only possibly to the covered 马秀英 of her
     # group, born 1959-07-06 by her ID: the reviewer is told (until 2026-12-07 the evidence
