@@ -23,7 +23,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.audit import bind_token
-from api.tokens import hash_token
+from api.tokens import ROLE_NAMES, hash_token
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,8 @@ def require(*roles: str) -> Callable[..., Principal]:
             await request.app.state.access_log.log(
                 principal.name, principal.role, "role_refused",
                 f"{request.method} {request.url.path}", token_id=principal.token_id)  # fmt: skip
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"角色 {principal.role} 无权执行此操作")
+            raise HTTPException(status.HTTP_403_FORBIDDEN,
+                                f"角色 {ROLE_NAMES[principal.role]}（{principal.role}）无权执行此操作")  # fmt: skip
         return principal
 
     return check

@@ -55,6 +55,8 @@ ALTER TABLE access_log ADD COLUMN IF NOT EXISTS prev_hash VARCHAR;
 ALTER TABLE access_log ADD COLUMN IF NOT EXISTS entry_hash VARCHAR;
 """
 ROLES = ("auditor", "analyst", "consumer", "admin")
+# Each role as the page names it (``static/app.js`` ROLE_LABELS), for messages to a person
+ROLE_NAMES = {"auditor": "审计员", "analyst": "数据分析", "consumer": "接口调用", "admin": "管理员"}
 DEFAULT_DAYS = 90
 MAX_DAYS = 365
 MAX_NAME = 100

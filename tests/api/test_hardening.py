@@ -143,7 +143,7 @@ def test_errors_are_answered_in_chinese_and_a_crafted_header_is_no_server_error(
     revoked = httpx.get(f"{url}/api/cases", headers={"Authorization": "Bearer x"})
     assert revoked.json()["detail"] == "令牌无效或已吊销"
     with client(county, "consumer") as http:
-        assert http.get("/api/cases").json()["detail"] == "角色 consumer 无权执行此操作"
+        assert http.get("/api/cases").json()["detail"] == "角色 接口调用（consumer）无权执行此操作"
     with client(county, "auditor") as http:
         assert http.get("/api/nowhere").json()["detail"] == "没有这个地址或对象"
         assert http.delete("/api/cases").json()["detail"] == "此地址不接受该请求方法"
