@@ -258,13 +258,27 @@ def _most_common(counts: Counter) -> float:
     return min(counts, key=lambda amount: (-counts[amount], amount))
 
 
-# The ledger month by month (``resolver.payment_months``): its ``{months}``.
+# SQL: whether a payment line's note (its columns beside the contract's) may name months it
+# pays for other than a 补发's (a quarter's 2025年1-3月, 第一季度: ``case_parts`` spreads them
+# over those months): wider than what is read, as it only keeps a case-month out of the
+# class amounts. A quarter's line is three months' money in one; read as a month's sample,
+# a county paying all its 特困 by quarters had the level as three months' (2,160 元 for
+# 720) and every quarterly case a false 发放金额与类别人数不符 lead (a blind tester's 29 of
+# 38, 2026-12-07).
+PERIOD_NOTED = (
+    "(array_to_string(map_values(raw_line.extra), ' ') NOT LIKE '%补发%' AND regexp_matches("
+    "array_to_string(map_values(raw_line.extra), ' '), "
+    "'季度|[0-9一二三四五六七八九十]+ *月? *[-－—–~～至到、，,] *([0-9]+ *年 *)?[0-9]+ *月'))"
+)
+# The ledger month by month (``resolver.payment_months``): its ``{months}``; a case-month
+# with a line ``PERIOD_NOTED`` is no sample.
 _SAMPLES_SQL = f"""
 WITH paid AS (
     SELECT payments.case_no, payments.pay_month, sum({LINE_MONEY}) AS amount
     FROM ({{months}}) payments {RAW_LINE}
     WHERE payments.pay_month IS NOT NULL AND payments.amount IS NOT NULL AND {CASE_MONEY}
     GROUP BY ALL
+    HAVING NOT coalesce(bool_or({PERIOD_NOTED}), false)
 ),
 members AS (
     SELECT p.case_no, p.pay_month, p.amount, count(*) AS covered, any_value(a.county) AS county,

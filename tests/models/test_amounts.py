@@ -117,6 +117,22 @@ def test_tekun_paid_by_the_quarter_is_priced_at_a_third_of_each_line_in_each_mon
     assert ledger_amounts(con) == {("tekun", month_index(f"2026-0{m}")): 633.75 for m in (1, 2, 3)}
 
 
+def test_tekun_paid_by_quarters_its_note_names_is_no_sample_of_a_month(tmp_path):
+    # the months only in 备注 (2026年1-3月): a quarter's 2,160 is no month's level (until
+    # 2026-12-07 a blind tester's county paying all 特困 so had 特困 at 2,160 and 29 false
+    # 发放金额与类别人数不符 leads); a monthly county's 特困 beside them still sets it
+    roster = [[f"T{i}", f"TK{i}", "甲", "特困", "", "是", "2020-01-01", ""] for i in range(10)]
+    quarters = [[f"F{i}", f"TK{i}", "2026-03", "2160", "2026年1-3月"] for i in range(5)]
+    (tmp_path / "q").mkdir()
+    con = _ingest(tmp_path / "q", roster[:5], quarters, ("备注",))
+    assert ledger_amounts(con) == {}
+    monthly = [[f"G{i}{m}", f"TK{i}", f"2026-0{m}", "720", ""] for i in range(5, 10)
+               for m in (1, 2, 3)]  # fmt: skip
+    (tmp_path / "m").mkdir()
+    con = _ingest(tmp_path / "m", roster, [*quarters, *monthly], ("备注",))
+    assert ledger_amounts(con) == {("tekun", month_index(f"2026-0{m}")): 720.0 for m in (1, 2, 3)}
+
+
 def test_an_error_repeated_in_several_tekun_cases_sets_no_level(tmp_path):
     """Cases paid twice (1260) are errors, not a level, however many: a level beside the most
     common needs five cases and 3 % of the month's (on the 650,000-person county 215 of 9,844
