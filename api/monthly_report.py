@@ -224,11 +224,11 @@ def period_note(since: datetime | None, until: datetime | None,
     Examples
     --------
     >>> period_note(None, datetime(2026, 10, 1, 10), [({"amount_at_risk": 3280.0}, {})])
-    '本表“本期核实属实”“追回/止付金额”只计首次运行以前至2026-10-01 10:00（本次运行发布）之间的核实；此后又核实属实 1 件（线索所报金额 3,280.00 元），计入下期报告（审核页面“汇总”和乡镇汇总表按当前核查状态统计，已含这些疑点）。'
+    '本表“本期核实属实”“追回/止付金额”只计截至2026-10-01 10:00（本次运行发布）的核实；此后又核实属实 1 件（线索所报金额 3,280.00 元），计入下期报告（审核页面“汇总”和乡镇汇总表按当前核查状态统计，已含这些疑点）。'
     """
-    start = f"{since:%Y-%m-%d %H:%M}（上次运行发布）" if since else "首次运行以前"
     end = f"{until:%Y-%m-%d %H:%M}（本次运行发布）" if until else "今天"
-    counted = f"本表“本期核实属实”“追回/止付金额”只计{start}至{end}之间的核实"
+    span = f"{since:%Y-%m-%d %H:%M}（上次运行发布）至{end}之间" if since else f"截至{end}"
+    counted = f"本表“本期核实属实”“追回/止付金额”只计{span}的核实"
     if not later:
         return f"{counted}；其后的核实计入下期报告。"
     return (f"{counted}；此后又核实属实 {len(later)} 件（线索所报金额 {reported_amount(later):,.2f} 元），"
