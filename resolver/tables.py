@@ -32,7 +32,7 @@ from resolver.headers import (
     Vocabulary,
     header_key,
 )
-from resolver.idcard import USABLE, mask_id, mask_phone, mask_typed
+from resolver.idcard import USABLE, mask_id, mask_phone, mask_typed, parse_id
 from resolver.layout import NOT_DEATH, RESTORED, Located, is_blank
 from resolver.normalize import (
     AMOUNT_UNIT_STATED,
@@ -993,7 +993,7 @@ def members_apart(located: Located, vocabulary: Vocabulary) -> tuple[Located, li
     first = next(iter(groups[min(groups)]))
     where = (f"列「{texts[first].strip()}」等 {len(groups)} 组列中" if listed is None else
              f"列「{texts[listed].strip()}」的格中，每人写作 姓名（与户主关系，身份证号），"
-             f"格中与本行同一人的不重复读取{_unlisted_said(located, listed)}")  # fmt: skip
+             f"{_row_person_said(located, listed)}{_unlisted_said(located, listed)}")  # fmt: skip
     note = (f"一户一行的表（户主在列「{texts[positions['name']].strip()}」，家庭成员在{where}）："
             f"户主读作一行，{members} 名家庭成员各读作一行，户的各列（救助证号、救助类型、纳入日期等）"
             "照抄到成员行，行号为其户所在行；各列全空的成员不读")  # fmt: skip
@@ -1225,20 +1225,17 @@ def _listed_are_rows(located: Located, listed: int) -> bool:
     aside (``_is_row_person``), are rows of the table themselves, of another row number (the
     same ID, or the same name where the list gives no ID): a roster of a row per person, not
     one whose members ``members_apart`` read as rows of their household's number."""
-    positions = located.recognition.positions
-    names = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
-             for name in _cells_of(located, positions["name"])]  # fmt: skip
-    ids = [unicodedata.normalize("NFKC", id_number).strip().upper()
-           for id_number in _cells_of(located, positions.get("id_number"))]  # fmt: skip
+    people = _row_people(located)
     numbers = np.asarray(located.grid.row_numbers)[located.data].tolist()
     rows_of: dict[str, set[int]] = {}
-    for key, number in [*zip(names, numbers, strict=True), *zip(ids, numbers, strict=True)]:
-        rows_of.setdefault(key, set()).add(number)
+    for (name, id_number, _), number in zip(people, numbers, strict=True):
+        for key in (name, id_number):
+            rows_of.setdefault(key, set()).add(number)
     others = [(member[2].upper() or member[0], number)
-              for text, name, id_number, number in zip(_cells_of(located, listed), names, ids,
-                                                       numbers, strict=True)
+              for text, person, number in zip(_cells_of(located, listed), people, numbers,
+                                              strict=True)
               for member in listed_members(text) or ()
-              if not _is_row_person(member, name, id_number)]  # fmt: skip
+              if not _is_row_person(member, person)]  # fmt: skip
     rows = sum(bool(rows_of.get(key, set()) - {number}) for key, number in others)
     return bool(others) and 2 * rows >= len(others)
 
@@ -1247,13 +1244,11 @@ def _listed_spread(located: Located, listed: int) -> Located:
     """``located`` with the members its column ``listed`` lists, the row's own person left out
     (``_is_row_person``), as numbered member columns (成员1姓名, 成员1与户主关系, 成员1身份证号码
     …) after its own; a cell no list, none."""
-    grid, positions = located.grid, located.recognition.positions
+    grid = located.grid
     members = [[member for member in listed_members(text) or ()
-                if not _is_row_person(member, name, id_number)]
-               for text, name, id_number in zip(_cells_of(located, listed),
-                                                _cells_of(located, positions["name"]),
-                                                _cells_of(located, positions.get("id_number")),
-                                                strict=True)]  # fmt: skip
+                if not _is_row_person(member, person)]
+               for text, person in zip(_cells_of(located, listed), _row_people(located),
+                                       strict=True)]  # fmt: skip
     columns, texts = [], []
     for number in range(1, max(map(len, members), default=0) + 1):
         for index, field in enumerate(_LISTED_FIELDS):
@@ -1275,15 +1270,64 @@ def _unlisted_said(located: Located, listed: int) -> str:
     return f"；{unlisted} 格无法拆分为各成员，其中的成员未读取，见问题清单" if unlisted else ""
 
 
-def _is_row_person(member: Listed, name: str, id_number: str) -> bool:
+# A row's person as a listed member is compared with it: name (no spaces), ID (upper case)
+# and relation to the head (its code, "" where none is written).
+_RowPerson = tuple[str, str, str]
+# How many digits of an ID may differ from the row's for it to be the row's ID mistyped.
+_MISTYPED_DIGITS = 2
+
+
+def _row_people(located: Located) -> list[_RowPerson]:
+    """The person each data row is of, as ``_is_row_person`` compares a listed member."""
+    positions = located.recognition.positions
+    relation = VOCABULARIES["relation"]
+    return [(re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)),
+             unicodedata.normalize("NFKC", id_number).strip().upper(),
+             str(relation.get(re.sub(r"\s+", "", written), "")))
+            for name, id_number, written in zip(_cells_of(located, positions["name"]),
+                                                _cells_of(located, positions.get("id_number")),
+                                                _cells_of(located, positions.get("relation")),
+                                                strict=True)]  # fmt: skip
+
+
+def _is_row_person(member: Listed, person: _RowPerson) -> bool:
     """Whether a listed member is the person the row is of (the head, listed first as a
-    rule): the same ID, or the same name (an ID mistyped in the list or in the row, rather
-    than a namesake in the household)."""
-    listed_name, _, listed_id = member
-    id_number = unicodedata.normalize("NFKC", id_number).strip().upper()
-    if listed_id and listed_id.upper() == id_number:
+    rule): the same ID; or called 户主/本人 where the row's person is the head; or the same
+    name where either has no ID or the listed one is the row's mistyped (``_id_mistyped``),
+    unless the list calls it a relative the row's person is not (子, 女, 父 … of the head) or
+    its valid ID is of another birth date than the row's (a daughter named as her mother)."""
+    listed_name, relation, listed_id = member
+    name, id_number, row_relation = person
+    listed_id, code = listed_id.upper(), VOCABULARIES["relation"].get(relation)
+    if listed_id and listed_id == id_number:
         return True
-    return listed_name == re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    if code == "head" and row_relation in ("", "head"):
+        return True
+    if listed_name != name or code not in (None, "head", row_relation or "head"):
+        return False
+    if not listed_id or not id_number:
+        return True
+    listed, row = parse_id(listed_id), parse_id(id_number)
+    if None not in (listed.birth_date, row.birth_date) and listed.birth_date != row.birth_date:
+        return False
+    return _id_mistyped(listed_id, id_number)
+
+
+def _id_mistyped(listed_id: str, id_number: str) -> bool:
+    """Whether a listed ID may be the row's mistyped: the same birth date digits, or at most
+    ``_MISTYPED_DIGITS`` digits differing.
+
+    Examples
+    --------
+    >>> _id_mistyped("532326199001011245", "532326199001011235")
+    True
+    >>> _id_mistyped("532326202101011235", "532326199001011235")
+    False
+    """
+    if len(listed_id) == len(id_number) == 18 and listed_id[6:14] == id_number[6:14]:
+        return True
+    differing = sum(a != b for a, b in zip(listed_id, id_number, strict=False))
+    return len(listed_id) == len(id_number) and differing <= _MISTYPED_DIGITS
 
 
 def _cells_of(located: Located, position: int | None) -> list[str]:
@@ -1525,17 +1569,44 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
 
 def _members_unlisted(located: Located, cells: list[pa.Array], normalised: dict) -> list[pa.Table]:
     """A finding on each cell of a column listing a household's members
-    (``member_list_column``) that is written but lists none as ``listed_members`` reads them:
-    its members are not read."""
+    (``member_list_column``) that is written but lists none as ``listed_members`` reads them
+    (its members are not read), or that lists the row's own person (``_is_row_person``) under
+    another ID than the row's (that ID is not read)."""
     listed = member_list_column(located)
     if listed is None:
         return []
     written = cells[listed].cast(pa.string())
-    unread = [bool(text.strip()) and listed_members(text) is None
-              for text in _cells_of(located, listed)]  # fmt: skip
-    problems = pc.if_else(pa.array(unread), "members_unlisted", pa.scalar(None, pa.string()))
+    problems = pa.array([_listing_problem(text, person) for text, person in
+                         zip(_cells_of(located, listed), _row_people(located), strict=True)],
+                        pa.string())  # fmt: skip
     header = located.header.texts[listed].strip()
     return [findings_of(located.recognition.registry, header, problems, written, normalised)]
+
+
+def _listing_problem(text: str, person: _RowPerson) -> str | None:
+    """What is wrong with a cell listing a household's members, if anything: it lists no one
+    (``members_unlisted``), or the row's own person under another ID (``member_id_differs``)."""
+    if not text.strip():
+        return None
+    members = listed_members(text)
+    if members is None:
+        return "members_unlisted"
+    differs = any(_is_row_person(member, person) and member[2] and member[2].upper() != person[1]
+                  for member in members)  # fmt: skip
+    return "member_id_differs" if differs else None
+
+
+def _row_person_said(located: Located, listed: int) -> str:
+    """What a note says on the members of the column ``listed`` taken for their row's own
+    person (``_is_row_person``): how many, and how many of them under another ID."""
+    taken = [bool(member[2]) and member[2].upper() != person[1]
+             for text, person in zip(_cells_of(located, listed), _row_people(located), strict=True)
+             for member in listed_members(text) or () if _is_row_person(member, person)
+             ]  # fmt: skip
+    differing = sum(taken)
+    return (f"格中与本行同一人（同一身份证号，或写作户主/本人，或同名而身份证号缺失或疑似录错）的 "
+            f"{len(taken)} 人不重复读取" + (f"（其中 {differing} 人写的身份证号与本行不同，见问题清单）"
+                                      if differing else ""))  # fmt: skip
 
 
 def _two_row_header_note(located: Located) -> list[str]:

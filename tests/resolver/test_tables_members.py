@@ -167,8 +167,34 @@ def test_the_head_listed_under_a_mistyped_id_and_no_relation_is_not_read_twice(t
     assert source.normalised.select(["name", "id_number"]).to_pylist() == [
         {"name": HEAD, "id_number": HEAD_ID}, {"name": WIFE, "id_number": WIFE_ID},
         {"name": ALONE, "id_number": ALONE_ID}]  # fmt: skip
+    # the listed ID not read is a finding naming its row and column, and counted in the note
+    findings = [row for table in source.findings for row in table.to_pylist()
+                if row["problem"] == "member_id_differs"]  # fmt: skip
+    assert [(row["row_no"], row["column_name"]) for row in findings] == [(2, "家庭成员")]
+    assert any(
+        "的 2 人不重复读取（其中 1 人写的身份证号与本行不同" in note for note in source.notes
+    )
 
 
 def test_names_with_a_dot_of_any_kind_or_beyond_the_basic_block_are_listed():
     assert listed_members("买买提•吐尔逊（户主）、古丽・艾山（妻）、王𠮷（女）") == [
         ("买买提•吐尔逊", "户主", ""), ("古丽・艾山", "妻", ""), ("王𠮷", "女", "")]  # fmt: skip
+
+
+def test_children_named_as_the_head_with_their_own_ids_are_read_and_the_note_counts_the_head(
+    tmp_path,
+):
+    # a daughter named after her mother; two sons named after their father (莫少华 ×3)
+    daughter_id, first_id, second_id = "532326202109104529", SON_ID, "532326200501160454"
+    cells = (f"{HEAD}（户主，{HEAD_ID}）、{HEAD}（女，身份证号{daughter_id}）",
+             f"{ALONE}（{ALONE_ID}）、{ALONE}（子，{first_id}）、{ALONE}（子，{second_id}）")  # fmt: skip
+    path = _roster(tmp_path / "低保花名册.xlsx", LISTED, _listed_rows(*cells))
+    (source,) = read_registry_file(path, "assistance")
+    assert source.normalised.select(["name", "id_number", "relation"]).to_pylist() == [
+        {"name": HEAD, "id_number": HEAD_ID, "relation": None},
+        {"name": HEAD, "id_number": daughter_id, "relation": "child"},
+        {"name": ALONE, "id_number": ALONE_ID, "relation": None},
+        {"name": ALONE, "id_number": first_id, "relation": "child"},
+        {"name": ALONE, "id_number": second_id, "relation": "child"}]  # fmt: skip
+    assert any("的 2 人不重复读取" in note and "3 名家庭成员各读作一行" in note
+               for note in source.notes)  # fmt: skip
