@@ -1231,7 +1231,7 @@ def _listed_are_rows(located: Located, listed: int) -> bool:
     for (name, id_number, _), number in zip(people, numbers, strict=True):
         for key in (name, id_number):
             rows_of.setdefault(key, set()).add(number)
-    others = [(member[2].upper() or member[0], number)
+    others = [(_compared_id(member[2]) or member[0], number)
               for text, person, number in zip(_cells_of(located, listed), people, numbers,
                                               strict=True)
               for member in listed_members(text) or ()
@@ -1281,8 +1281,7 @@ def _row_people(located: Located) -> list[_RowPerson]:
     """The person each data row is of, as ``_is_row_person`` compares a listed member."""
     positions = located.recognition.positions
     relation = VOCABULARIES["relation"]
-    return [(re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)),
-             unicodedata.normalize("NFKC", id_number).strip().upper(),
+    return [(re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)), _compared_id(id_number),
              str(relation.get(re.sub(r"\s+", "", written), "")))
             for name, id_number, written in zip(_cells_of(located, positions["name"]),
                                                 _cells_of(located, positions.get("id_number")),
@@ -1298,7 +1297,7 @@ def _is_row_person(member: Listed, person: _RowPerson) -> bool:
     its valid ID is of another birth date than the row's (a daughter named as her mother)."""
     listed_name, relation, listed_id = member
     name, id_number, row_relation = person
-    listed_id, code = listed_id.upper(), VOCABULARIES["relation"].get(relation)
+    listed_id, code = _compared_id(listed_id), VOCABULARIES["relation"].get(relation)
     if listed_id and listed_id == id_number:
         return True
     if code == "head" and row_relation in ("", "head"):
@@ -1313,9 +1312,19 @@ def _is_row_person(member: Listed, person: _RowPerson) -> bool:
     return _id_mistyped(listed_id, id_number)
 
 
+def _compared_id(written: str) -> str:
+    """An ID as a listed member's and a row's are compared: its 18 characters where usable (a
+    15-digit one upgraded), "" where a spreadsheet damaged it (no ID), else its cleaned text."""
+    parsed = parse_id(written)
+    if parsed.status == "damaged":
+        return ""
+    return parsed.value or ""
+
+
 def _id_mistyped(listed_id: str, id_number: str) -> bool:
-    """Whether a listed ID may be the row's mistyped: the same birth date digits, or at most
-    ``_MISTYPED_DIGITS`` digits differing.
+    """Whether a listed ID may be the row's mistyped: of 17 or 18 characters each, with the
+    same birth date digits or at most ``_MISTYPED_DIGITS`` digits differing (a masked ``*``
+    differing from none).
 
     Examples
     --------
@@ -1323,11 +1332,16 @@ def _id_mistyped(listed_id: str, id_number: str) -> bool:
     True
     >>> _id_mistyped("532326202101011235", "532326199001011235")
     False
+    >>> _id_mistyped("532326********1235", "532326199001011235")
+    True
     """
-    if len(listed_id) == len(id_number) == 18 and listed_id[6:14] == id_number[6:14]:
-        return True
-    differing = sum(a != b for a, b in zip(listed_id, id_number, strict=False))
-    return len(listed_id) == len(id_number) and differing <= _MISTYPED_DIGITS
+    if min(len(listed_id), len(id_number)) < 17 or abs(len(listed_id) - len(id_number)) > 1:
+        return False
+    pairs = [pair for pair in zip(listed_id, id_number, strict=False) if "*" not in pair]
+    born = all(
+        a == b or "*" in (a, b) for a, b in zip(listed_id[6:14], id_number[6:14], strict=True)
+    )
+    return born or sum(a != b for a, b in pairs) <= _MISTYPED_DIGITS
 
 
 def _cells_of(located: Located, position: int | None) -> list[str]:
@@ -1591,7 +1605,7 @@ def _listing_problem(text: str, person: _RowPerson) -> str | None:
     members = listed_members(text)
     if members is None:
         return "members_unlisted"
-    differs = any(_is_row_person(member, person) and member[2] and member[2].upper() != person[1]
+    differs = any(_is_row_person(member, person) and member[2] and _compared_id(member[2]) != person[1]
                   for member in members)  # fmt: skip
     return "member_id_differs" if differs else None
 
@@ -1599,7 +1613,7 @@ def _listing_problem(text: str, person: _RowPerson) -> str | None:
 def _row_person_said(located: Located, listed: int) -> str:
     """What a note says on the members of the column ``listed`` taken for their row's own
     person (``_is_row_person``): how many, and how many of them under another ID."""
-    taken = [bool(member[2]) and member[2].upper() != person[1]
+    taken = [bool(member[2]) and _compared_id(member[2]) != person[1]
              for text, person in zip(_cells_of(located, listed), _row_people(located), strict=True)
              for member in listed_members(text) or () if _is_row_person(member, person)
              ]  # fmt: skip

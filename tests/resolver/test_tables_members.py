@@ -198,3 +198,19 @@ def test_children_named_as_the_head_with_their_own_ids_are_read_and_the_note_cou
         {"name": ALONE, "id_number": second_id, "relation": "child"}]  # fmt: skip
     assert any("的 2 人不重复读取" in note and "3 名家庭成员各读作一行" in note
                for note in source.notes)  # fmt: skip
+
+
+def test_the_head_listed_by_a_full_id_is_not_read_twice_beside_an_old_damaged_or_masked_one(
+    tmp_path,
+):
+    # the row's ID of 15 digits, damaged by a spreadsheet or a digit short, or the list's
+    # masked: the same name with no relation is the row's person, as before 2026-12-07
+    listed = f"{HEAD}（{HEAD_ID}）、{WIFE}（妻）"
+    for number, (row_id, cell) in enumerate([
+            ("532326900101123", listed), ("5.32326199001011E+17", listed),
+            (HEAD_ID[:17], listed), (HEAD_ID, f"{HEAD}（532326********1235）、{WIFE}（妻）")]):  # fmt: skip
+        rows = _listed_rows(cell, f"{ALONE}（本人）")
+        rows[0][2] = row_id
+        path = _roster(tmp_path / str(number) / "低保花名册.xlsx", LISTED, rows)
+        (source,) = read_registry_file(path, "assistance")
+        assert source.normalised.column("name").to_pylist() == [HEAD, WIFE, ALONE], row_id
