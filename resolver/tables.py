@@ -1291,7 +1291,8 @@ def _row_people(located: Located) -> list[_RowPerson]:
 
 def _is_row_person(member: Listed, person: _RowPerson) -> bool:
     """Whether a listed member is the person the row is of (the head, listed first as a
-    rule): the same ID; or called 户主/本人 where the row's person is the head; or the same
+    rule): the same ID; or called 户主/本人 where the row's person is the head (a row of no
+    relation: under the row's name); or the same
     name where either has no ID or the listed one is the row's mistyped (``_id_mistyped``),
     unless the list calls it a relative the row's person is not (子, 女, 父 … of the head) or
     its valid ID is of another birth date than the row's (a daughter named as her mother)."""
@@ -1300,9 +1301,12 @@ def _is_row_person(member: Listed, person: _RowPerson) -> bool:
     listed_id, code = _compared_id(listed_id), VOCABULARIES["relation"].get(relation)
     if listed_id and listed_id == id_number:
         return True
-    if code == "head" and row_relation in ("", "head"):
+    # without a relation of its own the row may be any member's (an applicant's): the one
+    # called 户主 is the row's person only under its name, and the row's name under any
+    if code == "head" and (row_relation == "head" or (not row_relation and listed_name == name)):
         return True
-    if listed_name != name or code not in (None, "head", row_relation or "head"):
+    allowed = (None, "head", row_relation) if row_relation else None
+    if listed_name != name or (allowed and code not in allowed):
         return False
     if not listed_id or not id_number:
         return True

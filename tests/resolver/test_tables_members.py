@@ -214,3 +214,17 @@ def test_the_head_listed_by_a_full_id_is_not_read_twice_beside_an_old_damaged_or
         path = _roster(tmp_path / str(number) / "低保花名册.xlsx", LISTED, rows)
         (source,) = read_registry_file(path, "assistance")
         assert source.normalised.column("name").to_pylist() == [HEAD, WIFE, ALONE], row_id
+
+
+def test_a_row_of_no_relation_under_the_wifes_name_reads_the_head_it_lists(tmp_path):
+    # the roster names the applicant, here the wife, with no 与户主关系 column: the one the
+    # list calls 户主 is another person (read), the wife listed again is the row's (a review
+    # found the first version of 2026-12-07 reading the wife twice and dropping the head)
+    cells = (f"{HEAD}（户主，{HEAD_ID}）、{WIFE}（妻，{WIFE_ID}）", f"{ALONE}（本人）")
+    rows = _listed_rows(*cells)
+    rows[0][1:3] = [WIFE, WIFE_ID]
+    path = _roster(tmp_path / "低保花名册.xlsx", LISTED, rows)
+    (source,) = read_registry_file(path, "assistance")
+    assert source.normalised.select(["name", "id_number"]).to_pylist() == [
+        {"name": WIFE, "id_number": WIFE_ID}, {"name": HEAD, "id_number": HEAD_ID},
+        {"name": ALONE, "id_number": ALONE_ID}]  # fmt: skip
