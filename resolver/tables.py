@@ -1616,12 +1616,15 @@ def _listing_problem(text: str, person: _RowPerson) -> str | None:
 
 def _row_person_said(located: Located, listed: int) -> str:
     """What a note says on the members of the column ``listed`` taken for their row's own
-    person (``_is_row_person``): how many, and how many of them under another ID."""
+    person (``_is_row_person``): how many, and how many of them under another ID; that the
+    lists name no row's own person where none is."""
     taken = [bool(member[2]) and _compared_id(member[2]) != person[1]
              for text, person in zip(_cells_of(located, listed), _row_people(located), strict=True)
              for member in listed_members(text) or () if _is_row_person(member, person)
              ]  # fmt: skip
     differing = sum(taken)
+    if not taken:
+        return "格中未列本行本人"
     return (f"格中与本行同一人（同一身份证号，或写作户主/本人，或同名而身份证号缺失或疑似录错）的 "
             f"{len(taken)} 人不重复读取" + (f"（其中 {differing} 人写的身份证号与本行不同，见问题清单）"
                                       if differing else ""))  # fmt: skip

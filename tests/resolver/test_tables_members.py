@@ -228,3 +228,12 @@ def test_a_row_of_no_relation_under_the_wifes_name_reads_the_head_it_lists(tmp_p
     assert source.normalised.select(["name", "id_number"]).to_pylist() == [
         {"name": WIFE, "id_number": WIFE_ID}, {"name": HEAD, "id_number": HEAD_ID},
         {"name": ALONE, "id_number": ALONE_ID}]  # fmt: skip
+
+
+def test_lists_that_name_no_rows_own_person_say_so_not_none_set_aside(tmp_path):
+    cells = (f"{WIFE}（妻，{WIFE_ID}）、{SON}（子，{SON_ID}）", "")
+    path = _roster(tmp_path / "低保花名册.xlsx", LISTED, _listed_rows(*cells))
+    (source,) = read_registry_file(path, "assistance")
+    assert len(source.normalised) == 4
+    (note,) = [note for note in source.notes if "家庭成员各读作一行" in note]
+    assert "格中未列本行本人" in note and "0 人" not in note
