@@ -42,6 +42,7 @@ with an ID of those regions.
 
 from __future__ import annotations
 
+import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ import pyarrow as pa
 from models.amounts import (
     BASE_APART,
     LINE_MONEY,
+    PERIOD_NOTED,
     case_parts,
     ledger_amounts_and_levels,
     spread_back_pay,
@@ -297,10 +299,37 @@ def paid_through(con: duckdb.DuckDBPyConnection) -> date | None:
     """
     if "payments" not in table_names(con):
         return None
-    return con.execute(
-        "SELECT last_day(strptime(max(payments.pay_month), '%Y-%m'))::DATE "
+    latest = con.execute(
+        "SELECT max(payments.pay_month) "
         f"FROM ({payment_months(con)}) payments {RAW_LINE} WHERE {CASE_MONEY}"
     ).fetchone()[0]
+    latest = max(filter(None, (latest, _noted_through(con))), default=None)
+    if latest is None:
+        return None
+    year, month = int(latest[:4]), int(latest[5:7])
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _noted_through(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The latest month a line's note names as paid for and ``case_parts`` reads so (a
+    quarter paid at its start: 2025年4-6月 paid in April, June), of the cases with such a
+    line (``PERIOD_NOTED``); None without one. Until 2026-12-07 such months did not extend
+    ``paid_through``: a death of a drop falling mid-quarter was charged to the month paid in
+    only (a blind tester's 3,600 元 for 5,040)."""
+    lines = con.execute(
+        f"SELECT payments.case_no, payments.pay_month, {LINE_MONEY}::DOUBLE, "
+        f"CASE WHEN payments.line_months > 1 THEN NULL "
+        f"ELSE array_to_string(map_values(raw_line.extra), ' ') END "
+        f"FROM ({payment_months(con)}) payments {RAW_LINE} "
+        f"WHERE {CASE_MONEY} AND payments.pay_month IS NOT NULL AND payments.amount IS NOT NULL "
+        f"AND payments.case_no IN (SELECT payments.case_no FROM payments {RAW_LINE} "
+        f"WHERE {PERIOD_NOTED}) ORDER BY ALL"
+    ).fetchall()
+    cases: dict[str, list[tuple]] = {}
+    for case_no, paid_in, amount, note in lines:
+        cases.setdefault(case_no, []).append((paid_in, amount, note))
+    months = (month for case in cases.values() for parts in case_parts(case) for month, _ in parts)
+    return max(months, default=None)
 
 
 # While the graph is built, what linking hands over (resolver.outputs), joined with the

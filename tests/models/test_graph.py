@@ -567,6 +567,21 @@ def test_the_as_of_day_is_the_last_month_the_ledger_paid_in(tmp_path, lines, as_
     assert paid_through(con).isoformat() == paid_to
 
 
+def test_a_quarter_its_note_names_paid_ahead_extends_the_months_paid_through(tmp_path):
+    # 特困 paid by quarters at each quarter's start, the months only in 备注: the April line
+    # pays May and June too (until 2026-12-07 a death of a drop ending in April was charged
+    # April only: a blind tester's 3,600 元 for 5,040); a period on every line reads nothing
+    lines = [["Q1", "DB1", "2024-01", "2160", "2024年1-3月"], ["Q2", "DB1", "2024-04", "2160", "2024年4-6月"],
+             ["M1", "DB2", "2024-03", "400", "有效期2024.01-2024.12"],
+             ["M2", "DB2", "2024-04", "400", "有效期2024.01-2024.12"]]  # fmt: skip
+    payments = [["record_id", "case_no", "pay_month", "amount", "备注"], *lines]
+    con = _linked(tmp_path, DROP | {"payments": payments})
+    assert drop_as_of(con).isoformat() == "2024-04-30"
+    assert paid_through(con).isoformat() == "2024-06-30"
+    con.execute("DELETE FROM payments WHERE case_no = 'DB1'")
+    assert paid_through(con).isoformat() == "2024-04-30"
+
+
 @pytest.mark.parametrize(("lines_per_month", "as_of"), [
     # a blind repro: one line of 12 typed 2027-09 for 2026-09 ran the as-of day a year ahead
     # (a false missed_disability at 0.99, an undated death lead lost)
