@@ -59,6 +59,9 @@ BASE_APART = """(payments.base_amount > 0 AND payments.base_amount <= payments.a
                  false))"""
 # SQL: a line's money for its class.
 LINE_MONEY = f"(CASE WHEN {BASE_APART} THEN payments.base_amount ELSE payments.amount END)"
+# SQL (beside ``RAW_LINE``): the text of a payment line's columns beside the contract's (备注,
+# 发放类型 …), which may name the months it is for (``case_parts``).
+LINE_NOTE = "array_to_string(map_values(raw_line.extra), ' ')"
 
 
 class OwnAmount(NamedTuple):
@@ -266,8 +269,7 @@ def _most_common(counts: Counter) -> float:
 # 720) and every quarterly case a false 发放金额与类别人数不符 lead (a blind tester's 29 of
 # 38, 2026-12-07).
 PERIOD_NOTED = (
-    "(array_to_string(map_values(raw_line.extra), ' ') NOT LIKE '%补发%' AND regexp_matches("
-    "array_to_string(map_values(raw_line.extra), ' '), "
+    f"({LINE_NOTE} NOT LIKE '%补发%' AND regexp_matches({LINE_NOTE}, "
     "'季度|[0-9一二三四五六七八九十]+ *月? *[-－—–~～至到、，,] *([0-9]+ *年 *)?[0-9]+ *月'))"
 )
 # The ledger month by month (``resolver.payment_months``): its ``{months}``; a case-month

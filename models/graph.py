@@ -42,7 +42,6 @@ with an ID of those regions.
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -58,12 +57,13 @@ import pyarrow as pa
 from models.amounts import (
     BASE_APART,
     LINE_MONEY,
+    LINE_NOTE,
     PERIOD_NOTED,
     case_parts,
     ledger_amounts_and_levels,
     spread_back_pay,
 )
-from models.periods import noted_gradual_exit
+from models.periods import month_end, noted_gradual_exit
 from resolver.db import table_names
 from resolver.funds import CASE_MONEY, RAW_LINE
 from resolver.ledger_months import last_paid_month
@@ -304,10 +304,7 @@ def paid_through(con: duckdb.DuckDBPyConnection) -> date | None:
         f"FROM ({payment_months(con)}) payments {RAW_LINE} WHERE {CASE_MONEY}"
     ).fetchone()[0]
     latest = max(filter(None, (latest, _noted_through(con))), default=None)
-    if latest is None:
-        return None
-    year, month = int(latest[:4]), int(latest[5:7])
-    return date(year, month, calendar.monthrange(year, month)[1])
+    return month_end(latest) if latest else None
 
 
 def _noted_through(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -318,17 +315,14 @@ def _noted_through(con: duckdb.DuckDBPyConnection) -> str | None:
     only (a blind tester's 3,600 元 for 5,040)."""
     lines = con.execute(
         f"SELECT payments.case_no, payments.pay_month, {LINE_MONEY}::DOUBLE, "
-        f"CASE WHEN payments.line_months > 1 THEN NULL "
-        f"ELSE array_to_string(map_values(raw_line.extra), ' ') END "
+        f"CASE WHEN payments.line_months > 1 THEN NULL ELSE {LINE_NOTE} END "
         f"FROM ({payment_months(con)}) payments {RAW_LINE} "
         f"WHERE {CASE_MONEY} AND payments.pay_month IS NOT NULL AND payments.amount IS NOT NULL "
         f"AND payments.case_no IN (SELECT payments.case_no FROM payments {RAW_LINE} "
         f"WHERE {PERIOD_NOTED}) ORDER BY ALL"
     ).fetchall()
-    cases: dict[str, list[tuple]] = {}
-    for case_no, paid_in, amount, note in lines:
-        cases.setdefault(case_no, []).append((paid_in, amount, note))
-    months = (month for case in cases.values() for parts in case_parts(case) for month, _ in parts)
+    months = (month for _, case in groupby(lines, itemgetter(0))
+              for parts in case_parts([line[1:] for line in case]) for month, _ in parts)  # fmt: skip
     return max(months, default=None)
 
 
@@ -547,7 +541,7 @@ def _payment_rows(con) -> pa.Table:
     return con.sql(
         "SELECT payments.case_no, payments.pay_month, payments.record_id, "
         f"{LINE_MONEY}::DOUBLE, "
-        f"{BASE_APART}, array_to_string(map_values(raw_line.extra), ' '), {CASE_MONEY}, "
+        f"{BASE_APART}, {LINE_NOTE}, {CASE_MONEY}, "
         f"payments.line_months > 1, {_month_paid_out(con)} "
         f"FROM ({payment_months(con)}) payments {RAW_LINE} "
         "WHERE payments.case_no IS NOT NULL "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 
@@ -39,6 +40,28 @@ def month_text(index: int) -> str:
         The month, e.g. ``2025-03``.
     """
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_end(month: str) -> date:
+    """The last day of a month written ``YYYY-MM``.
+
+    Parameters
+    ----------
+    month : str
+        The month, e.g. ``2024-02``.
+
+    Returns
+    -------
+    date
+        Its last day.
+
+    Examples
+    --------
+    >>> month_end("2024-02"), month_end("2025-11")
+    (datetime.date(2024, 2, 29), datetime.date(2025, 11, 30))
+    """
+    year, number = (int(part) for part in month.split("-"))
+    return date(year, number, calendar.monthrange(year, number)[1])
 
 
 def active_months(start: date | None, end: date | None, as_of: date) -> range:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date
@@ -15,7 +14,7 @@ from models.amounts import class_key, in_fen, own_amount
 from models.cases import Case, Evidence
 from models.certificates import held_certificates
 from models.graph import Node, families_of, neighbours, nodes_of
-from models.periods import active_months, month_index, month_text
+from models.periods import active_months, month_end, month_index, month_text
 from models.policy import Policy
 from resolver.idcard import birth_date_of, mask_id, mask_phone, mask_typed
 from resolver.normalize import compared_name, written_month
@@ -353,8 +352,7 @@ def month_written_end(notice: dict) -> date | None:
     month = written_month(notice["death_written"] or "")
     if notice["death_date"] is not None or month is None:
         return None
-    year, number = (int(part) for part in month.split("-"))
-    return date(year, number, calendar.monthrange(year, number)[1])
+    return month_end(month)
 
 
 def undated_notices(graph: nx.MultiGraph, member: Node) -> list[tuple[None, Node, dict]]:

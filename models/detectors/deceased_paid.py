@@ -457,14 +457,14 @@ def _hukou_absence(graph, node, row) -> tuple[str | None, bool]:
 
 def _corroborated(graph, notices, row) -> bool:
     """Two sources report the death, or a notice carries the roster row's valid ID."""
-    sources = {graph.nodes[death]["source"] for _, death, _ in notices}
-    return (len(notices) >= 2 and len(sources) >= 2) or _carries_her_id(graph, notices, row)
+    return bool(_corroborations(graph, notices, row))
 
 
-def _corroboration_said(graph, notices, row) -> str:
-    """Which of ``_corroborated``'s two a death has, said: the sources named where two report
-    it, and whether a notice carries the row's ID (until 2026-12-07 every such lead read
-    死亡有两个来源或身份证号完全一致的佐证, and a blind tester could not tell which held)."""
+def _corroborations(graph, notices, row) -> list[str]:
+    """What corroborates a death, said (``_corroborated``): its sources named where two
+    report it, and a notice carrying the row's valid ID (until 2026-12-07 every corroborated
+    lead read 死亡有两个来源或身份证号完全一致的佐证, and a blind tester could not tell which
+    held); empty when nothing does."""
     said = []
     if len({graph.nodes[death]["source"] for _, death, _ in notices}) >= 2:
         shown = dict.fromkeys(source_shown(graph.nodes[death]["source"],
@@ -473,7 +473,7 @@ def _corroboration_said(graph, notices, row) -> str:
         said.append(f"死亡有 {len(shown)} 个来源（{'、'.join(shown)}）")
     if _carries_her_id(graph, notices, row):
         said.append("死亡记录的身份证号与本人救助记录的完全一致")
-    return "；".join(said) + "：死亡信息有佐证"
+    return said
 
 
 def _carries_her_id(graph, notices, row) -> bool:
@@ -591,7 +591,7 @@ def _certainty(graph, node, death_row, corroborated: bool, notices, row) -> Evid
         return Evidence(f"死亡记录未能唯一确认为本人（可能对应 {count} 人：{also}{births}），"
                         "疑点待核实，请先确认死者身份", "deaths", death_row["record_id"])  # fmt: skip
     if corroborated:
-        return Evidence(_corroboration_said(graph, notices, row))
+        return Evidence("；".join(_corroborations(graph, notices, row)) + "：死亡信息有佐证")
     return Evidence("死亡仅凭模糊身份关联认定，需核实死亡信息")
 
 
