@@ -507,10 +507,11 @@ def possible_roster_duplicates(
     with _labelled_apart(con):
         return con.execute(
             f"""
-            WITH person_ids AS (
+            WITH person_ids AS (  -- roster persons' trusted IDs
                 SELECT e.person_id, p.id18 FROM {entities} e
                 JOIN {PERSONS} p ON p.unique_id = e.registry || ':' || e.record_id
-                WHERE p.id18 IS NOT NULL
+                WHERE p.id18 IS NOT NULL AND e.person_id IN (
+                    SELECT person_id FROM {entities} WHERE registry = 'assistance')
             ),
             hukou_named AS (  -- hukou rows with an ID: who a row without one may be
                 SELECT p.name, p.dob, p.gender, e.person_id FROM {PERSONS} p
@@ -528,41 +529,45 @@ def possible_roster_duplicates(
                   AND (coalesce(pl.id18, pl.id_text, pl.id_prefix) IS NULL
                        OR coalesce(pr.id18, pr.id_text, pr.id_prefix) IS NULL)
             ),
-            carriers AS (  -- how many persons carry each name, as name or former name
+            bare AS (  -- roster rows bare of any ID and of a birth date, of a name of two or more
+                SELECT p.unique_id, p.name, p.gender, e.record_id, e.person_id FROM {PERSONS} p
+                JOIN {entities} e ON e.registry = 'assistance'
+                     AND 'assistance:' || e.record_id = p.unique_id
+                WHERE p.registry = 'assistance' AND length(p.name) >= 2 AND p.dob IS NULL
+                  AND coalesce(p.id18, p.id_text, p.id_prefix) IS NULL
+            ),
+            carriers AS (  -- how many persons carry a bare row's name, as name or former name
                 SELECT name, count(DISTINCT person_id) AS persons FROM (
                     SELECT p.name, e.person_id FROM {PERSONS} p
                     JOIN {entities} e ON e.registry || ':' || e.record_id = p.unique_id
+                    WHERE p.name IN (SELECT name FROM bare)
                     UNION ALL
                     SELECT p.former_name, e.person_id FROM {PERSONS} p
                     JOIN {entities} e ON e.registry || ':' || e.record_id = p.unique_id
-                    WHERE p.former_name IS NOT NULL)
+                    WHERE p.former_name IN (SELECT name FROM bare))
                 GROUP BY name
             ),
-            known AS (  -- persons some row of whom gives an ID or a birth date
+            known AS (  -- bare rows' persons some row of whom gives an ID or a birth date
                 SELECT DISTINCT e.person_id FROM {entities} e
                 JOIN {PERSONS} p ON p.unique_id = e.registry || ':' || e.record_id
-                WHERE coalesce(p.id18, p.id_text, p.id_prefix) IS NOT NULL OR p.dob IS NOT NULL
+                WHERE e.person_id IN (SELECT person_id FROM bare)
+                  AND (coalesce(p.id18, p.id_text, p.id_prefix) IS NOT NULL OR p.dob IS NOT NULL)
             ),
             lone_name AS (  -- a bare row and the one other person of its name
                 SELECT least(b.unique_id, o.unique_id) AS unique_id_l,
                        greatest(b.unique_id, o.unique_id) AS unique_id_r,
-                       eb.record_id AS bare_record, eb.person_id AS bare_person,
+                       b.record_id AS bare_record, b.person_id AS bare_person,
                        eo.record_id AS other_record, eo.person_id AS other_person
-                FROM {PERSONS} b JOIN {PERSONS} o ON o.name = b.name
-                JOIN {entities} eb ON 'assistance:' || eb.record_id = b.unique_id
-                     AND eb.registry = 'assistance'
+                FROM bare b JOIN {PERSONS} o ON o.name = b.name
                 JOIN {entities} eo ON 'assistance:' || eo.record_id = o.unique_id
                      AND eo.registry = 'assistance'
                 JOIN carriers c ON c.name = b.name
-                WHERE b.registry = 'assistance' AND o.registry = 'assistance'
-                  AND length(b.name) >= 2 AND c.persons = 2
-                  AND coalesce(b.id18, b.id_text, b.id_prefix) IS NULL AND b.dob IS NULL
-                  AND eb.person_id <> eo.person_id
+                WHERE o.registry = 'assistance' AND c.persons = 2 AND b.person_id <> eo.person_id
                   -- of his gender by every row of his that gives one (his roster row may not)
                   AND NOT EXISTS (SELECT 1 FROM {entities} g
                                   JOIN {PERSONS} pg ON pg.unique_id = g.registry || ':' || g.record_id
                                   WHERE g.person_id = eo.person_id AND pg.gender <> b.gender)
-                  AND eb.person_id NOT IN (SELECT person_id FROM known)
+                  AND b.person_id NOT IN (SELECT person_id FROM known)
                   AND eo.person_id IN (SELECT person_id FROM person_ids)
             ),
             by_name AS (
