@@ -316,7 +316,8 @@ def _read_as(payments: PaymentList) -> dict:
     )  # a title above tables side by side: once
     skipped = [{"sheet": sheet, "row": row, "reason": skip_reason(reason)}
                for sheet, row, reason in rows]  # fmt: skip
-    notes = [note for source in payments.sources for note in source.notes]
+    # a note every sheet makes alike (no 记录编号 column): once
+    notes = list(dict.fromkeys(note for source in payments.sources for note in source.notes))
     unread = dict.fromkeys(label for source in payments.sources for label in source.unmapped
                            if label not in NOT_READ_ALONE)  # fmt: skip
     if unread:

@@ -187,6 +187,21 @@ def test_a_totals_sheet_first_is_listed_and_the_other_sheets_screened(county, tm
     assert refused.exit_code == 2 and "未读到发放记录表格（汇总或统计表" in refused.output
 
 
+def test_a_note_every_sheet_of_a_workbook_makes_alike_is_printed_once(county, tmp_path):
+    source, out = tmp_path / "发放.xlsx", tmp_path / "审核.xlsx"
+    book = openpyxl.Workbook()
+    data = _data(county)
+    for number, township in enumerate(("城关镇", "石羊镇")):
+        sheet = book.active if number == 0 else book.create_sheet()
+        sheet.title = township
+        for row in [HEADERS, *data[number::2]]:
+            sheet.append(row)
+    book.save(source)
+    result = _screen(county, source, out)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("表中没有记录编号列") == 1
+
+
 @pytest.mark.parametrize("delimiter", ["\t", ";"])
 def test_a_tsv_or_semicolon_csv_under_a_title_keeps_its_delimiter(county, tmp_path, delimiter):
     # the title line holds no delimiter: the writer takes the reader's, not line 1's
