@@ -23,6 +23,7 @@ from resolver.errors import DoudiError, path_problem
 
 app = typer.Typer(
     cls=ChineseUsageGroup,
+    add_completion=False,  # a shell's completion: no clerk's need, and Typer's text is English
     help="兜底（Doudi）：把救助对象名册与户籍、建档立卡、残联、死亡登记和发放台账逐人比对，找出疑点线索。",
 )
 # A report piped to a file or a CI log keeps its columns instead of wrapping at 80.

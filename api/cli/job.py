@@ -34,6 +34,7 @@ from api.cli.printers import (
     unjudged_kept,
 )
 from api.cli.serving import log_cli_job
+from api.cli.usage import ChineseCommand
 from models.data_gaps import unjudged
 from models.policy import load_policy
 from models.publish import last_published_run, run_configuration
@@ -46,7 +47,7 @@ from resolver.registries import REGISTRIES, registry_named
 from resolver.settings import LinkSettings
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def synth(
     out_dir: Annotated[
         Path, typer.Argument(help="写出 drop/（数据包）和 truth/（真实情况）的文件夹。")
@@ -116,7 +117,7 @@ def _synth_province(out_dir: Path, counties: int, people: int, seed: int, noise:
                   f"{cross['deceased_paid']} 例, 跨县同名对照 {cross['cross_county_namesake']} 例")  # fmt: skip
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def check(
     data_dir: Annotated[Path, typer.Argument(help="数据包文件夹。")],
     columns: ColumnsOption = None,
@@ -132,7 +133,7 @@ def check(
         print_checked(unjudged(con, load_policy()))
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def ingest(
     data_dir: Annotated[Path, typer.Argument(help="数据包文件夹。")],
     db: DbOption = Path("doudi.duckdb"),
@@ -154,7 +155,7 @@ def ingest(
         log_cli_job(db, "ingest_drop", f"{data_dir} → {db}")
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def link(
     db: DbOption = Path("doudi.duckdb"),
     threshold: Annotated[
@@ -238,7 +239,7 @@ def _engine(engine: Engine, out: Path, master: str | None) -> AbstractContextMan
     return spark_engine(out / "spark", master)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def run(
     data_dir: Annotated[
         Path | None, typer.Argument(help="数据包文件夹；不填则先生成一个合成县。")

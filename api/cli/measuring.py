@@ -29,6 +29,7 @@ from api.cli.printers import (
     print_span_scores,
     print_stress,
 )
+from api.cli.usage import ChineseCommand
 from models.case_types import CASE_LABELS
 from models.policy import load_policy
 from resolver.db import connect
@@ -36,7 +37,7 @@ from resolver.errors import DoudiError
 from resolver.settings import LinkSettings
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def bench(
     people: Annotated[int, typer.Option(min=200, help="合成县的人数。")] = 20_000,
     seed: SeedOption = 7,
@@ -76,7 +77,7 @@ def bench(
     console.print(table)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def evaluate(
     truth: Annotated[Path, typer.Option(help="合成县的 truth 文件夹。")],
     out: Annotated[Path, typer.Option(help="运行结果的输出文件夹。")],
@@ -110,7 +111,7 @@ def evaluate(
     print_calibration(cases.calibration)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def stress(
     out: Annotated[Path, typer.Option(help="写出各测试县、运行结果和 stress.json 的文件夹。")],
     people: Annotated[int, typer.Option(min=200, help="合成县的人数。")] = 50_000,
@@ -144,7 +145,7 @@ def stress(
     print_stress(results)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def calibrate(
     out: Annotated[Path, typer.Option(help="写出拟合的风险评分模型（JSON）的位置。")],
     people: Annotated[int, typer.Option(min=200, help="合成县的人数。")] = 100_000,
@@ -187,7 +188,7 @@ def calibrate(
     console.print(f"已写出 {out}")
 
 
-@app.command("bench-api")
+@app.command("bench-api", cls=ChineseCommand)
 def bench_api(
     db: Annotated[
         Path | None, typer.Option(help="运行结果的数据库（默认先运行一个合成县）。")

@@ -11,11 +11,12 @@ from typing import Annotated
 import typer
 
 from api.cli.base import ColumnsOption, DbOption, app, console, errors_reported
+from api.cli.usage import ChineseCommand
 from resolver.errors import DoudiError
 from resolver.outputs import write_whole
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def screen(
     payment_file: Annotated[Path, typer.Argument(help="发放表：CSV 或 XLSX（各单位导出的原样）。")],
     out: Annotated[Path, typer.Option(help="写出的文件：原表加“审核结果”“暂缓原因”两列。")],

@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from api.cli.base import DbOption, app, console, err_console, errors_reported
+from api.cli.usage import ChineseCommand, ChineseUsageGroup
 from models.case_types import CASE_LABELS
 from resolver.db import connect
 from resolver.errors import DoudiError
@@ -24,7 +25,7 @@ from resolver.outputs import write_whole
 from resolver.private import private_folder
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def serve(
     db: DbOption = Path("doudi.duckdb"),
     host: Annotated[str, typer.Option(help="监听地址。")] = "127.0.0.1",
@@ -124,7 +125,7 @@ def _checked_tls(certfile: Path | None, keyfile: Path | None) -> dict[str, str]:
     return {"ssl_certfile": str(certfile), "ssl_keyfile": str(keyfile)}
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def export(
     out: Annotated[Path, typer.Option(help="写出台账（XLSX）的文件夹。")],
     db: DbOption = Path("doudi.duckdb"),
@@ -183,7 +184,7 @@ def _write(path: Path, content: bytes, written: list[Path]) -> None:
     written.append(path)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def report(
     out: Annotated[Path, typer.Option(help="要写出的 XLSX 文件。")],
     first: Annotated[
@@ -271,8 +272,8 @@ def _existing(db: Path) -> None:
         raise DoudiError(f"没有数据库 {db}：请先运行 `doudi run`")
 
 
-token_app = typer.Typer(help="审核接口的访问令牌。")
-audit_app = typer.Typer(help="访问日志：核验哈希链。")
+token_app = typer.Typer(cls=ChineseUsageGroup, help="审核接口的访问令牌。")
+audit_app = typer.Typer(cls=ChineseUsageGroup, help="访问日志：核验哈希链。")
 
 
 app.add_typer(token_app, name="token")
@@ -376,7 +377,7 @@ def _cli_actor():
     return Actor(f"cli:{user}", "cli")
 
 
-@token_app.command("create")
+@token_app.command("create", cls=ChineseCommand)
 def token_create(
     role: Annotated[
         str,
@@ -396,7 +397,7 @@ def token_create(
                       f"有效期至 {minted['expires_at']:%Y-%m-%d %H:%M}", highlight=False)  # fmt: skip
 
 
-@token_app.command("list")
+@token_app.command("list", cls=ChineseCommand)
 def token_list(db: DbOption = Path("doudi.duckdb")) -> None:
     """列出全部令牌：编号、持有人、角色、状态、由谁创建和吊销。"""
     from rich.table import Table
@@ -415,7 +416,7 @@ def token_list(db: DbOption = Path("doudi.duckdb")) -> None:
     console.print(table)
 
 
-@token_app.command("revoke")
+@token_app.command("revoke", cls=ChineseCommand)
 def token_revoke(token_id: TokenIdArgument, db: DbOption = Path("doudi.duckdb")) -> None:
     """按编号吊销一个令牌（最后一个有效的管理员令牌不能吊销）。"""
     with errors_reported(), token_store(db) as tokens:
@@ -424,7 +425,7 @@ def token_revoke(token_id: TokenIdArgument, db: DbOption = Path("doudi.duckdb"))
                   highlight=False)  # fmt: skip
 
 
-@token_app.command("renew")
+@token_app.command("renew", cls=ChineseCommand)
 def token_renew(
     token_id: TokenIdArgument, db: DbOption = Path("doudi.duckdb"), days: DaysOption = 90
 ) -> None:
@@ -435,7 +436,7 @@ def token_renew(
                   f"{renewed['expires_at']:%Y-%m-%d %H:%M}", highlight=False)  # fmt: skip
 
 
-@audit_app.command("verify")
+@audit_app.command("verify", cls=ChineseCommand)
 def audit_verify(db: DbOption = Path("doudi.duckdb")) -> None:
     """核验访问日志的哈希链（每条都接在前一条之后、内容未被改动），并以日志中的封存核对核查事件、关联标注
     和各次运行发布的疑点（未被改动、删除或绕过服务写入）。发现问题时以非零状态退出。"""

@@ -19,6 +19,7 @@ from api.cli.base import (
 )
 from api.cli.printers import print_case_counts, print_drop, stage_seconds, unjudged_kept
 from api.cli.serving import log_cli_job
+from api.cli.usage import ChineseCommand
 from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.headers import load_vocabulary
@@ -28,7 +29,7 @@ if TYPE_CHECKING:  # the command line starts without the linking libraries
     from resolver.link import Changes
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def update(
     data_dir: Annotated[Path, typer.Argument(help="下月数据包（各名册整表导出）。")],
     db: DbOption = Path("doudi.duckdb"),

@@ -1,5 +1,6 @@
 """Mistakes in how ``doudi`` was called (an unknown option, a value out of range, a missing
-argument), said in Chinese: Typer's own messages are English."""
+argument), said in Chinese: Typer's own messages are English; and the words Typer writes
+into every ``--help`` (the usage line, the panels' titles, ``--help`` itself), in Chinese."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from typing import Any
 import typer
 from pydantic import ValidationError
 from rich.markup import escape
-from typer import Context
+from typer import Context, rich_utils
 from typer._click import exceptions as errors  # Typer 0.29 carries its own Click
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 # Pydantic's checks of an option's value (Typer converts values with pydantic), in Chinese.
 _VALUE_RULES = {
@@ -30,7 +31,34 @@ _VALUE_RULES = {
 }
 
 
-class ChineseUsageGroup(TyperGroup):
+# Typer's help reads these at each help it prints.
+rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+rich_utils.OPTIONS_PANEL_TITLE = "选项"
+rich_utils.COMMANDS_PANEL_TITLE = "命令"
+rich_utils.REQUIRED_LONG_STRING = "[必填]"
+rich_utils.DEFAULT_STRING = "[默认：{}]"
+HELP_OPTION_TEXT = "显示本帮助并退出。"
+
+
+class _ChineseHelp:
+    """What Click writes in English into a command's help: its usage line and ``--help``."""
+
+    def get_help_option(self, ctx: Context) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_OPTION_TEXT
+        return option
+
+    def format_usage(self, ctx: Context, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法：")
+
+
+class ChineseCommand(_ChineseHelp, TyperCommand):
+    """A ``doudi`` command: its help in Chinese (``_ChineseHelp``)."""
+
+
+class ChineseUsageGroup(_ChineseHelp, TyperGroup):
     """The ``doudi`` group: a usage mistake is one Chinese line and how to get help (exit 2)."""
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:

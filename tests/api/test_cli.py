@@ -595,17 +595,26 @@ def _commands(group: click.Group, path: str = "doudi") -> list[tuple[str, click.
 
 
 def test_every_command_and_option_is_explained_in_chinese():
-    # The clerk's help: `doudi --help` and each command's options read in Chinese (Typer's
-    # own frame, its --help and shell completion, is left as Typer writes it).
+    # The clerk's help: `doudi --help` and each command's options read in Chinese
     english = []
     for path, command in _commands(typer.main.get_command(app)):
         if not re.search(r"[\u4e00-\u9fff]", command.help or ""):
             english.append(path)
         for parameter in command.params:
-            typer_own = parameter.name in {"help", "install_completion", "show_completion"}
-            if not typer_own and not re.search(r"[\u4e00-\u9fff]", parameter.help or ""):
+            if not re.search(r"[\u4e00-\u9fff]", parameter.help or ""):
                 english.append(f"{path} {parameter.name}")
     assert english == []
+
+
+@pytest.mark.parametrize("args", [[], ["screen"], ["token"], ["token", "create"]])
+def test_the_frame_typer_writes_around_the_help_is_chinese_too(args):
+    # until 2026-12-07 every --help said Usage:, Options, Show this message and exit. and
+    # offered the shell's completion in English
+    shown = runner.invoke(app, [*args, "--help"], terminal_width=200).output
+    assert "用法：" in shown and "选项" in shown and "显示本帮助并退出。" in shown
+    for english in ("Usage", "Options", "Arguments", "Commands", "Show this", "completion",
+                    "[required]", "[default"):
+        assert english not in shown
 
 
 def test_the_export_help_says_every_file_with_full_id_and_phone_numbers():
