@@ -612,8 +612,16 @@ def test_the_frame_typer_writes_around_the_help_is_chinese_too(args):
     # offered the shell's completion in English
     shown = runner.invoke(app, [*args, "--help"], terminal_width=200).output
     assert "用法：" in shown and "选项" in shown and "显示本帮助并退出。" in shown
-    for english in ("Usage", "Options", "Arguments", "Commands", "Show this", "completion",
-                    "[required]", "[default"):
+    for english in (
+        "Usage",
+        "Options",
+        "Arguments",
+        "Commands",
+        "Show this",
+        "completion",
+        "[required]",
+        "[default",
+    ):
         assert english not in shown
 
 
