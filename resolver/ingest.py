@@ -158,6 +158,19 @@ class DropReport:
         return [name for name in REGISTRIES if name in present]
 
 
+def refuse_non_folder(data_dir: Path) -> None:
+    """Refuse a drop that is no folder (a file, a path that does not exist), before anything
+    is made for it: a command checks it before opening its database.
+
+    Raises
+    ------
+    InputError
+        If ``data_dir`` is not a folder.
+    """
+    if not data_dir.is_dir():
+        raise InputError(data_dir, None, None, "数据包不是文件夹")
+
+
 def discover(data_dir: Path) -> tuple[list[Path], list[Skip]]:
     """The files of a drop folder and its subfolders that may hold tables, and the others
     with why they are not read.
@@ -179,8 +192,7 @@ def discover(data_dir: Path) -> tuple[list[Path], list[Skip]]:
     InputError
         If ``data_dir`` is not a folder.
     """
-    if not data_dir.is_dir():
-        raise InputError(data_dir, None, None, "数据包不是文件夹")
+    refuse_non_folder(data_dir)
     entries = sorted(_entries(data_dir))
     links = [path for path in entries if path.is_symlink()]
     found = [path for path in entries if path.is_file() and not path.is_symlink()]

@@ -41,7 +41,7 @@ from models.publish import last_published_run, run_configuration
 from resolver.db import connect
 from resolver.errors import DoudiError, raise_collected
 from resolver.headers import load_vocabulary
-from resolver.ingest import check_drop, ingest_drop
+from resolver.ingest import check_drop, ingest_drop, refuse_non_folder
 from resolver.outputs import write_entities
 from resolver.registries import REGISTRIES, registry_named
 from resolver.settings import LinkSettings
@@ -146,6 +146,7 @@ def ingest(
     with errors_reported():
         vocabulary = load_vocabulary(columns)  # the options before the database is opened
         missing = [registry_named(name) for name in allow_missing or []]
+        refuse_non_folder(data_dir)
         con = connect(db)
         with progress() as on_progress:
             ingest_drop(con, data_dir, vocabulary=vocabulary, on_progress=on_progress,
@@ -291,6 +292,8 @@ def run(
         vocabulary = load_vocabulary(columns)
         missing = [registry_named(name) for name in allow_missing or []]
         db_path = db or out / "doudi.duckdb"
+        if data_dir is not None:
+            refuse_non_folder(data_dir)
         connect(db_path).close()  # in use, another program's or a path it cannot be: refused
         with _engine(engine, out, spark_master) as spark:
             if data_dir is None:  # the measurement wing's county, written first

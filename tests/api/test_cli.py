@@ -316,6 +316,19 @@ def test_a_wrong_option_with_a_drop_is_refused_before_a_database_is_written(
     assert not db.parent.exists()
 
 
+@pytest.mark.parametrize("command", ["run", "ingest"])
+@pytest.mark.parametrize("drop", ["nowhere", "救助对象.csv"])
+def test_a_drop_that_is_no_folder_is_refused_before_a_database_is_written(tmp_path, command,
+                                                                          drop):  # fmt: skip
+    # until 2026-12-07 the refusal left OUT_DIR/doudi.duckdb behind (a blind tester's 780 KB)
+    (tmp_path / "救助对象.csv").write_text("姓名\n刘华\n", encoding="utf-8")
+    db = tmp_path / "out" / "doudi.duckdb"
+    where = ["--out", str(db.parent)] if command == "run" else ["--db", str(db)]
+    result = runner.invoke(app, [command, str(tmp_path / drop), *where])
+    assert result.exit_code == 2, result.output
+    assert "数据包不是文件夹" in result.output and not db.parent.exists()
+
+
 def test_check_is_a_dry_run_that_says_how_each_sheet_was_read(tmp_path):
     import openpyxl
 
