@@ -242,6 +242,17 @@ class Policy:
         """
         return self._step(when)[1]
 
+    def sets_own(self, rule: str) -> bool:
+        """Whether the policy sets ``rule`` itself: not the default profile, whose rules are
+        the contract's defaults, nor a rule a profile inherits from it (``defaults``).
+
+        >>> load_policy().sets_own("dibao_standard_year")
+        False
+        >>> load_policy("大姚县").sets_own("severe_types_any_level")
+        True
+        """
+        return self.name != "default" and rule not in self.defaults
+
     def standard_text(self, when: date | int) -> str:
         """The 低保 standard in force ``when`` as evidence names it, with the month it took
         effect where the policy dates it: 本地 only where the policy sets its own (the
@@ -265,7 +276,7 @@ class Policy:
         """
         start, value = self._step(when)
         amount = f"{value:g} 元/人/年"
-        if self.name == "default" or "dibao_standard_year" in self.defaults:
+        if not self.sets_own("dibao_standard_year"):
             return f"低保标准 {amount}（数据约定的默认值，本地标准未设置）"
         if start is None:
             return f"本地低保标准 {amount}"

@@ -97,7 +97,7 @@ def detect_missed_disability(graph: nx.MultiGraph, policy: Policy) -> list[Case]
             continue
         poverty = _poverty_reasons(graph, policy, node)
         if poverty and not enrolled_now(graph, node) and not _covered_by_unlinked_row(graph, node):
-            cases.append(_case(graph, node, certificates, poverty,
+            cases.append(_case(graph, policy, node, certificates, poverty,
                                [(doubted, 0.0), *_maybe_dead(graph, node)], set_aside))  # fmt: skip
     return cases
 
@@ -307,8 +307,8 @@ def _history_evidence(case, row) -> Evidence:
     return Evidence(f"{state}{income}", "assistance", row["record_id"])
 
 
-def _case(graph, node, certificates, poverty, notices: list[tuple[list[Evidence], float]],
-          set_aside: list[tuple]) -> Case:  # fmt: skip
+def _case(graph, policy: Policy, node, certificates, poverty,
+          notices: list[tuple[list[Evidence], float]], set_aside: list[tuple]) -> Case:  # fmt: skip
     """The lead on ``node``'s most severe certificate; ``notices``: the death notices he may be
     or is, each as facts said first with the chance that it is his (his lead true only if it
     is not)."""
@@ -318,7 +318,7 @@ def _case(graph, node, certificates, poverty, notices: list[tuple[list[Evidence]
     evidence = [
         *(fact for facts, _ in notices for fact in facts),
         Evidence(
-            f"{_certificate_text(attributes)}，{_severity(attributes['level'])}",
+            f"{_certificate_text(attributes)}，{_severity(attributes['level'], policy)}",
             "disability",
             row["record_id"],
         ),
@@ -346,7 +346,20 @@ def _case(graph, node, certificates, poverty, notices: list[tuple[list[Evidence]
     )
 
 
-def _severity(level: int) -> str:
+def _severity(level: int, policy: Policy) -> str:
     """How the documents name a disability level: 一级、二级 are 重度; a 三级、四级 智力 or 精神
-    disability (大姚's third group) is a group of its own, not 重度."""
-    return "属重度残疾" if level <= 2 else "属三级、四级智力或精神残疾（本地政策列为重点核查对象）"
+    disability (大姚's third group) is a group of its own, not 重度, checked by the local
+    policy's rule or, where it sets none, by the contract's (until 2026-12-07 every such lead
+    said 本地政策 under the default profile too).
+
+    >>> from models.policy import load_policy
+    >>> _severity(3, load_policy())
+    '属三级、四级智力或精神残疾（数据约定：智力、精神残疾不论等级均列入核查）'
+    >>> _severity(3, load_policy("大姚县"))
+    '属三级、四级智力或精神残疾（本地政策列为重点核查对象）'
+    """
+    if level <= 2:
+        return "属重度残疾"
+    if policy.sets_own("severe_types_any_level"):
+        return "属三级、四级智力或精神残疾（本地政策列为重点核查对象）"
+    return "属三级、四级智力或精神残疾（数据约定：智力、精神残疾不论等级均列入核查）"

@@ -1810,6 +1810,18 @@ def test_severity_follows_the_policy(disability_type, level, flagged):
     assert bool(detect_missed_disability(drop.graph, POLICY)) is flagged
 
 
+@pytest.mark.parametrize(("policy", "said"), [("default", "数据约定：智力、精神残疾不论等级均列入核查"),
+                                               ("大姚县", "本地政策列为重点核查对象")])  # fmt: skip
+def test_a_third_level_intellectual_lead_says_whose_rule_raised_it(policy, said):
+    # until 2026-12-07 it said 本地政策 under the default profile, which no locality wrote
+    drop = HouseholdSketch()
+    drop.person("wang")
+    drop.certify("wang", "C1", "intellectual", 3)
+    drop.poor("wang", "P1", status="not_lifted")
+    (case,) = detect_missed_disability(drop.graph, load_policy(policy))
+    assert any(said in fact.text for fact in case.evidence)
+
+
 @pytest.mark.parametrize("written", [{"status": "注销"}, {"status": "迁出"},
                                      {"valid_until": "2022-05-06"},
                                      {"listed_under": "残疾人.xlsx／注销人员"}])  # fmt: skip
