@@ -190,7 +190,10 @@ _HAMLET_WORD = "屯|寨|自然村"
 _VILLAGE_HAMLET = re.compile(rf"^(.+?(?:{_VILLAGE_WORDS}))({_HAMLET_NAME})(?:{_HAMLET_WORD})$")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^(?:0\d{9,11}|\d{7,8})$")
-_CERT = re.compile(r"^(\d{17}[\dX])([1-7])([1-4])$")
+# The holder's ID (18 digits, or 15 on a certificate issued against a first-generation ID),
+# the type digit and the level digit; a certificate reissued (换证, 补发) carries a suffix of
+# a letter and a digit or two (B1).
+_CERT = re.compile(r"^(\d{17}[\dX]|\d{15})([1-7])([1-4])(?:[A-Z][0-9]{1,2})?$")
 EXCEL_EPOCH = date(1899, 12, 30)
 CENT = Decimal("0.01")
 _FLOAT_NOISE = Decimal("0.000001")  # digits past this are a float's, not the clerk's
@@ -2246,7 +2249,9 @@ def normalize_account(raw: str) -> Result:
 
 
 def normalize_cert(raw: str) -> Result:
-    """A disability certificate number: the holder's ID, a type digit and a level digit.
+    """A disability certificate number: the holder's ID, a type digit and a level digit, and
+    on a reissued certificate a suffix (``_CERT``: until 2026-12-07 a 22-character 换证 number
+    or one on a 15-digit ID was ``cert_malformed``, its level and ID unread).
 
     Parameters
     ----------
@@ -2258,8 +2263,15 @@ def normalize_cert(raw: str) -> Result:
     Result
         The number, the holder's usable ID, the disability type and level (all None when
         blank); problem ``cert_malformed``, or ``cert_bad_id`` when the ID is not usable.
+
+    Examples
+    --------
+    >>> normalize_cert("53232619850802158554B1")[0][1:]
+    ('532326198508021585', 'intellectual', 4)
+    >>> normalize_cert("53232685080215862")[0][1:]
+    ('532326198508021585', 'mental', 2)
     """
-    text = clean_text(raw)
+    text = clean_text(raw).upper()
     if not text:
         return _ok(None, None, None, None)
     match = _CERT.match(text)

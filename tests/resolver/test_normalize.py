@@ -559,6 +559,17 @@ def test_cert_number_holds_the_holders_id_type_and_level():
     assert problem is None
 
 
+@pytest.mark.parametrize(("written", "holder", "level"), [
+    ("53232619850802158554B1", "532326198508021585", 4),  # reissued (换证): a suffix
+    ("53232619850802158554b2", "532326198508021585", 4),
+    ("53232685080215854", "532326198508021585", 4),  # on a first-generation 15-digit ID
+])  # fmt: skip
+def test_a_reissued_certificate_or_one_on_a_15_digit_id_is_read(written, holder, level):
+    # until 2026-12-07 both were 残疾证号格式错误: a blank 残疾等级 was not read from them
+    outputs, problem = NORMALIZERS["cert"](written)
+    assert outputs[1:] == (holder, "intellectual", level) and problem is None
+
+
 ANY_TEXT = st.text(
     alphabet=st.characters(codec="utf-8")
     | st.sampled_from(list("0123456789Xx年月日-/.,元镇乡村组第一二三劉華 \t　１２")),
