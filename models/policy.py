@@ -272,12 +272,12 @@ class Policy:
         Examples
         --------
         >>> load_policy().standard_text(date(2026, 1, 1))
-        '低保标准 4500 元/人/年（数据约定的默认值，本地标准未设置）'
+        '低保标准 4500 元/人/年（系统默认值，未设置本地标准）'
         """
         start, value = self._step(when)
         amount = f"{value:g} 元/人/年"
         if not self.sets_own("dibao_standard_year"):
-            return f"低保标准 {amount}（数据约定的默认值，本地标准未设置）"
+            return f"低保标准 {amount}（系统默认值，未设置本地标准）"
         if start is None:
             return f"本地低保标准 {amount}"
         first = start == min(self.dibao_standard_year) and month_index(start) > _index(when)

@@ -354,7 +354,7 @@ def _severity(level: int, policy: Policy) -> str:
 
     >>> from models.policy import load_policy
     >>> _severity(3, load_policy())
-    '属三级、四级智力或精神残疾（数据约定：智力、精神残疾不论等级均列入核查）'
+    '属三级、四级智力或精神残疾（系统默认规则：智力、精神残疾不论等级均列入核查）'
     >>> _severity(3, load_policy("大姚县"))
     '属三级、四级智力或精神残疾（本地政策列为重点核查对象）'
     """
@@ -362,4 +362,4 @@ def _severity(level: int, policy: Policy) -> str:
         return "属重度残疾"
     if policy.sets_own("severe_types_any_level"):
         return "属三级、四级智力或精神残疾（本地政策列为重点核查对象）"
-    return "属三级、四级智力或精神残疾（数据约定：智力、精神残疾不论等级均列入核查）"
+    return "属三级、四级智力或精神残疾（系统默认规则：智力、精神残疾不论等级均列入核查）"

@@ -1810,7 +1810,7 @@ def test_severity_follows_the_policy(disability_type, level, flagged):
     assert bool(detect_missed_disability(drop.graph, POLICY)) is flagged
 
 
-@pytest.mark.parametrize(("policy", "said"), [("default", "数据约定：智力、精神残疾不论等级均列入核查"),
+@pytest.mark.parametrize(("policy", "said"), [("default", "系统默认规则：智力、精神残疾不论等级均列入核查"),
                                                ("大姚县", "本地政策列为重点核查对象")])  # fmt: skip
 def test_a_third_level_intellectual_lead_says_whose_rule_raised_it(policy, said):
     # until 2026-12-07 it said 本地政策 under the default profile, which no locality wrote
@@ -2114,7 +2114,7 @@ def test_the_standard_is_called_local_only_where_a_policy_sets_one():
     drop = _income_rose(date(2025, 9, 10))
     (default,) = detect_over_standard(drop.graph, load_policy("梁平区回龙镇"))
     assert (
-        "高于低保标准 4500 元/人/年（数据约定的默认值，本地标准未设置）" in default.evidence[0].text
+        "高于低保标准 4500 元/人/年（系统默认值，未设置本地标准）" in default.evidence[0].text
     )
     local = replace(load_policy(), name="本县", dibao_standard_year=5400)
     (case,) = detect_over_standard(drop.graph, local)
