@@ -189,6 +189,21 @@ def _uncertain(graph: nx.MultiGraph, node) -> list:
                   and graph.nodes[death]["candidates"] <= MAX_CANDIDATES)  # fmt: skip
 
 
+def _monthly_text(owed: dict[int, OwnAmount]) -> str:
+    """The member's own monthly amount the lead counts (until 2026-12-07 only the total was
+    said, 按本人（特困）每月金额计 14300.00 元, read as 14,300 a month), its range where the
+    standard changed over the months.
+
+    >>> _monthly_text({1: OwnAmount(1300.0, "ledger"), 2: OwnAmount(1300.0, "ledger")})
+    '每月 1300.00 元计'
+    >>> _monthly_text({1: OwnAmount(280.0, "policy"), 2: OwnAmount(294.5, "policy")})
+    '每月 280.00–294.50 元计'
+    """
+    amounts = sorted({in_fen(item.amount) for item in owed.values()})
+    ends = amounts if len(amounts) == 1 else [amounts[0], amounts[-1]]
+    return "每月 " + "–".join(f"{fen / 100:.2f}" for fen in ends) + " 元计"
+
+
 def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | None:
     notices = [item for item in notices if not _typed_with_her_id(graph, node, item, row)]
     if not row["covered"] or not notices:
@@ -242,7 +257,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
         Evidence(
             f"死亡月份 {month_text(month_index(died))} 加宽限期 {policy.death_grace_months} 个月后，"
             f"该案件仍发放 {len(months)} 个月（{month_text(months[0])} 至 {month_text(months[-1])}），"
-            f"按本人（{label}）每月金额计 {gross:.2f} 元；"
+            f"按本人（{label}）{_monthly_text(owed)}，共 {gross:.2f} 元；"
             f"{_back_pay_text(graph.nodes[case_node], months)}"
             f"{sources_text({item.source for item in owed.values()})}",
             "payments",

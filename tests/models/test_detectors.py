@@ -198,6 +198,8 @@ def test_money_paid_back_after_the_death_is_deducted_and_a_refund_month_is_not_p
     assert case.amount_at_risk == 305.0 * 3 - 305.0  # 06, 07, 08 paid; 305 paid back
     said = case.evidence[2].text + "".join(item.text for item in case.evidence)
     assert "仍发放 3 个月（2026-06 至 2026-08）" in said
+    # until 2026-12-07 按本人（低保C类）每月金额计 915.00 元: the total read as a month's
+    assert "按本人（低保C类）每月 305.00 元计，共 915.00 元" in said
     assert "退回（追回）305.00 元（2026-10）" in said and "尚余 610.00 元" in said
 
 
