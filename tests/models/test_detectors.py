@@ -2115,9 +2115,7 @@ def test_the_standard_is_called_local_only_where_a_policy_sets_one():
     # read "高于本地低保标准 4500" on 223 leads of a blind tester's urban district
     drop = _income_rose(date(2025, 9, 10))
     (default,) = detect_over_standard(drop.graph, load_policy("梁平区回龙镇"))
-    assert (
-        "高于低保标准 4500 元/人/年（系统默认值，未设置本地标准）" in default.evidence[0].text
-    )
+    assert "高于低保标准 4500 元/人/年（系统默认值，未设置本地标准）" in default.evidence[0].text
     local = replace(load_policy(), name="本县", dibao_standard_year=5400)
     (case,) = detect_over_standard(drop.graph, local)
     assert "高于本地低保标准 5400 元/人/年" in case.evidence[0].text
