@@ -229,7 +229,7 @@ def _ledger_row(published: Published, case: dict[str, Any], households: Mapping[
         _first(row.get("id_number") for row in [subject, *mine]
                if row.get("id_number_status") in ("valid", "upgraded")),
         size, code_label("relation", _first(row.get("relation") for row in mine)),
-        code_label("health", _first(row.get("health") for row in mine)),
+        _health(subject, mine),
         poverty.get("poverty_cause"), income,
         programs_on(assistance, as_of), _first(row.get("phone") for row in mine),
         *inclusion(case["case_type"], status, decided),
@@ -237,6 +237,18 @@ def _ledger_row(published: Published, case: dict[str, Any], households: Mapping[
         case["amount_at_risk"], _status_label(case, status), assigned.get("assignee"),
         due, case["case_id"],
     ]  # fmt: skip
+
+
+def _health(subject: dict[str, Any], mine: list[dict]) -> str | None:
+    """健康状况 as the person's rows write it; for a lead resting on a disability certificate
+    (重度残疾未纳入), with the certificate's category and level (残疾（肢体残疾1级）): until
+    2026-12-07 the ledger said only 残疾, and a clerk could not see which certificate the lead
+    rests on."""
+    health = code_label("health", _first(row.get("health") for row in mine))
+    if subject.get("registry") != "disability" or subject.get("disability_level") is None:
+        return health
+    kind = code_label("disability_type", subject.get("disability_type")) or ""
+    return f"{health or '残疾'}（{kind}残疾{subject['disability_level']}级）"
 
 
 def _status_label(case: dict[str, Any], status: str) -> str:

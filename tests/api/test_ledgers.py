@@ -109,11 +109,12 @@ INCOME, SIZE = LEDGER_COLUMNS.index("家庭人均月纯收入（元）"), LEDGER
 AMOUNT = LEDGER_COLUMNS.index("涉及金额（元）")
 
 
-def _missed(roster: list[dict], income_year: float = 2400.0) -> Published:
-    """An open 重度残疾未纳入 case of p1 (on their certificate), who is in 建档立卡 household
-    PH11 (record P11) with these roster rows."""
+def _missed(roster: list[dict], income_year: float = 2400.0, certificate: dict | None = None
+            ) -> Published:  # fmt: skip
+    """An open 重度残疾未纳入 case of p1 (on their certificate, with ``certificate``'s
+    columns), who is in 建档立卡 household PH11 (record P11) with these roster rows."""
     rows = [{"registry": "disability", "unique_id": "disability:D1", "person_id": "p1",
-             "record_id": "D1", "name": "张三", "id_number": None},
+             "record_id": "D1", "name": "张三", "id_number": None, **(certificate or {})},
             *roster,
             {"registry": "poverty", "unique_id": "poverty:P11", "person_id": "p1",
              "record_id": "P11", "name": "张三", "poverty_hh_no": "PH11",
@@ -161,6 +162,15 @@ def test_an_ended_roster_row_gives_neither_the_household_nor_the_income():
     # a person on no roster at all: the 建档立卡 household's size, as the forms fill it
     [row] = ledger_rows(_missed([]), "missed_disability", households={"P11": 3})
     assert (row[SIZE], row[INCOME]) == (3, 200.0)
+
+
+def test_a_missed_disability_row_says_the_certificate_it_rests_on_under_health():
+    # until 2026-12-07 健康状况 said 残疾 (or nothing): which certificate, a clerk could not see
+    health = LEDGER_COLUMNS.index("健康状况")
+    certificate = {"disability_type": "physical", "disability_level": 1}
+    [row] = ledger_rows(_missed([], certificate=certificate), "missed_disability",
+                        households={"P11": 1})  # fmt: skip
+    assert row[health] == "残疾（肢体残疾1级）"
 
 
 @pytest.mark.parametrize(("year", "month"), [(2400.06, 200.01), (3600.06, 300.01),
