@@ -31,6 +31,7 @@ from models.screening import (
     CARRIED,
     CASE_BLANK,
     CASE_NOT_FOUND,
+    EXTRA,
     FUND,
     HOLD,
     NOTE,
@@ -126,7 +127,8 @@ def _screened_lines(source: Source) -> pa.Table:
     finding ``amount_merged_once``, or 应发 merged where 实发 is blank), whether its amount
     cell is blank (``AMOUNT_BLANK``: a member's line beside the one carrying his case's), and
     its 救助类型 and fund category as written (``PROGRAM_TEXT``, ``FUND``: a line of another
-    fund, 取暖费 …, is no 低保 or 特困 money)."""
+    fund, 取暖费 …, is no 低保 or 特困 money) and its cells beside the contract's (``EXTRA``:
+    the 补发 months a note names are judged as those months)."""
     lines = source.normalised
     merged_rows = {row for table in source.findings
                    for row, problem in zip(table.column("row_no").to_pylist(),
@@ -150,6 +152,7 @@ def _screened_lines(source: Source) -> pa.Table:
         .append_column(AMOUNT_BLANK, blank)
         .append_column(PROGRAM_TEXT, source.raw["program"])
         .append_column(FUND, fund_categories(source.raw["extra"].combine_chunks()))
+        .append_column(EXTRA, source.raw["extra"])
     )
 
 
@@ -338,12 +341,12 @@ def _read_as(payments: PaymentList) -> dict:
 
 
 def _back_pay_unread(unread: list[str]) -> str:
-    """What the note on columns not read says of a column of free notes (备注 …: a run reads
-    the 补发 months it names in the ledger, ``models.amounts.back_pay_parts``): a screening
-    judges a line by its 所属月份, else its 发放月份, never by its note.
+    """What the note on columns not read says of a column of free notes (备注 …): the 补发 or
+    quarter's months it names are judged as those months, as a run reads the ledger's
+    (``models.amounts.case_parts``); until 2026-12-07 a screening read no note.
 
     >>> _back_pay_unread(["乡镇", "备注"])
-    '；「备注」中写的补发月份审核时不读取，补发行请在所属月份写明所补月份'
+    '；「备注」中写明的补发或按季发放的月份（如“补发2026年6月”“2026年7-9月”）按所写月份审核'
     >>> _back_pay_unread(["乡镇"])
     ''
     """
@@ -351,7 +354,7 @@ def _back_pay_unread(unread: list[str]) -> str:
     if not notes:
         return ""
     named = "、".join(f"「{label}」" for label in notes)
-    return f"；{named}中写的补发月份审核时不读取，补发行请在所属月份写明所补月份"
+    return f"；{named}中写明的补发或按季发放的月份（如“补发2026年6月”“2026年7-9月”）按所写月份审核"
 
 
 def _county_of_file(con: duckdb.DuckDBPyConnection, county: str | None) -> str | None:

@@ -81,7 +81,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from itertools import combinations, groupby
@@ -94,8 +94,10 @@ import pyarrow.compute as pc
 
 from models.amounts import (
     CLASS_LABELS,
+    LINE_NOTE,
     SOURCE_LABELS,
     TEKUN,
+    case_parts,
     in_fen,
     ledger_amounts,
     ledger_amounts_and_levels,
@@ -136,6 +138,9 @@ LINE_COLUMNS = ("case_no", "pay_month", "pay_month_last", "amount", "bank_accoun
                 "payee_id_number", "program", PROGRAM_TEXT, FUND)  # fmt: skip
 AMOUNT_BLANK = "amount_blank"
 """A line's flag: its amount cell is blank (not written past reading)."""
+EXTRA = "extra"
+"""A line's cells beside the contract's columns (备注, 发放类型 …: header -> text), as the
+``payments`` registry keeps them: its note (``models.amounts.LINE_NOTE``)."""
 # SQL: whether a line of the list is its case's 低保 or 特困 money.
 _LIST_CASE_MONEY = case_money_sql("program", PROGRAM_TEXT, FUND)
 INSTITUTIONS = ("敬老院", "福利院", "养老院", "供养中心", "供养服务中心", "养老服务中心", "光荣院",
@@ -151,6 +156,12 @@ SETTLED = "本表已少发该成员的金额（视为已减员），本次不暂
 UNLISTED = ("已发布运行的救助名册中没有该案件（可能是此后新纳入的）：已按领款人身份证号核对死亡记录和"
             "是否同月在其他案件中享受，未发现问题，本次不暂缓；其他成员和发放金额未能核对，"
             "可先用本月数据 doudi update 再审核")  # fmt: skip
+LISTED = "list"
+"""An ``_OWED`` amount's source where the list itself showed it (a month the ledger does not
+hold yet: ``_class_amounts``)."""
+BASIS_LABELS = {**SOURCE_LABELS,
+                LISTED: "按本发放表推算的类别月标准（本表同类别案件的人均发放额）"}  # fmt: skip
+"""What an ``amount`` hold's class amounts rest on, by their source in ``_OWED``."""
 MAX_FLAGGED = 8
 """At most this many members of a case-month held for a death or a second case are weighed
 for which of them its list's amount already leaves out (``_settled_rows``); more are not."""
@@ -309,6 +320,9 @@ def screen_payments(
         for name in (_MEMBERS, _PAID, _OWED):
             con.execute(f"DROP TABLE IF EXISTS {name}")
     order = list(HOLD_LABELS)
+    noted = _noted_lines(monthly)
+    holds = {line: [replace(hold, text=hold.text + noted[line]) for hold in held] if line in noted
+             else held for line, held in holds.items()}  # fmt: skip
     return [Decision(line, tuple(sorted(holds.get(line, ()), key=lambda h: order.index(h.kind))),
                      settled=tuple(r for r in dict.fromkeys(settled.get(line, ()))
                                    if r.hold not in holds.get(line, ())),  # another month's
@@ -399,19 +413,73 @@ def _lines_table(lines: pa.Table) -> pa.Table:
     blank = (lines.column(AMOUNT_BLANK) if AMOUNT_BLANK in lines.column_names
              else pa.array([False] * lines.num_rows))  # fmt: skip
     columns[AMOUNT_BLANK] = pc.fill_null(blank, False)
+    columns[EXTRA] = (lines.column(EXTRA) if EXTRA in lines.column_names
+                      else pa.nulls(lines.num_rows, pa.map_(pa.string(), pa.string())))  # fmt: skip
     return pa.table(columns)
 
 
 def _by_month(con, table: pa.Table) -> pa.Table:
     """The lines (``_lines_table``) a row per month each pays, with its part of the line's
     amount: a line of several months (所属月份 2024-01至2024-03) is judged in each
-    (``resolver.payment_months``), under its own index (``line``)."""
+    (``resolver.payment_months``), and so is a 低保 or 特困 line of one month whose note
+    names the months it is for, as a run reads the ledger's (``models.amounts.case_parts``
+    over its case's lines in the list: 补发2026年6月, a quarter's 2026年7-9月), its row
+    ``noted``; each row under its line's index (``line``)."""
     con.register("_screen_list", table)
     try:
-        return con.sql(f"{payment_months(con, '_screen_list')} ORDER BY line, pay_month"
-                       ).to_arrow_table()  # fmt: skip
+        monthly = con.sql(
+            f"SELECT * EXCLUDE (extra), {LINE_NOTE} AS note, {_LIST_CASE_MONEY} AS case_money "
+            f"FROM ({payment_months(con, '_screen_list')}) raw_line ORDER BY line, pay_month"
+        ).to_arrow_table()
     finally:
         con.unregister("_screen_list")
+    readable = pc.and_(pc.and_(pc.is_valid(monthly["case_no"]), pc.is_valid(monthly["pay_month"])),
+                       pc.and_(pc.is_valid(monthly["amount"]), pc.fill_null(monthly["case_money"], False)))  # fmt: skip
+    noting = pc.and_(readable, pc.and_(pc.equal(monthly["line_months"], 1),
+                                       pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(
+                                           pc.fill_null(monthly["note"], ""))), 0)))  # fmt: skip
+    cases = pc.unique(pc.filter(monthly["case_no"], noting))
+    read = pc.and_(readable, pc.is_in(monthly["case_no"], cases))
+    noted = _noted_parts(pc.filter(monthly, read).to_pylist())
+    rows = pc.filter(monthly, pc.invert(read)).append_column(
+        "noted", pa.array([False] * (monthly.num_rows - pc.sum(read).as_py()), pa.bool_())
+    )
+    return pa.concat_tables([rows, pa.Table.from_pylist(noted, rows.schema)]).sort_by(
+        [("line", "ascending"), ("pay_month", "ascending")]
+    )
+
+
+def _noted_lines(monthly: pa.Table) -> dict[int, str]:
+    """The words a held line whose note named its months (``_by_month``'s ``noted``) ends
+    its reasons with: which months it was judged in, and that its note said so.
+
+    >>> _noted_lines(pa.table({"line": [0, 1], "pay_month": ["2026-06", "2026-07"],
+    ...                        "noted": [True, False], "note": ["补发2026年6月", None]}))
+    {0: '（本行按备注所记补发月份 2026-06 核对）'}
+    """
+    months: dict[int, list[str]] = defaultdict(list)
+    back_pay: dict[int, bool] = {}
+    for row in pc.filter(monthly, monthly["noted"]).to_pylist():
+        months[row["line"]].append(row["pay_month"])
+        back_pay[row["line"]] = "补发" in row["note"]
+    return {line: (f"（本行按备注所记{'补发' if back_pay[line] else ''}月份 "
+                   f"{'、'.join(sorted(named))} 核对）") for line, named in months.items()}  # fmt: skip
+
+
+def _noted_parts(rows: list[dict]) -> list[dict]:
+    """The 低保 and 特困 rows of the cases whose lines a note may spread (``_by_month``), each
+    a row per month ``models.amounts.case_parts`` reads it as paid for (``noted`` where its
+    note names them), its amount that month's part; a line whose 所属月份 gave its months
+    keeps them and is read with its case's lines as the run reads them (its note unread)."""
+    found = []
+    for _, case in groupby(sorted(rows, key=itemgetter("case_no")), itemgetter("case_no")):
+        lines = list(case)
+        parts = case_parts([(row["pay_month"], row["amount"],
+                             row["note"] if row["line_months"] == 1 else None) for row in lines])  # fmt: skip
+        for row, months in zip(lines, parts, strict=True):
+            found += [{**row, "pay_month": month, "amount": part, "noted": len(months) > 1
+                       or month != row["pay_month"]} for month, part in months]  # fmt: skip
+    return found
 
 
 def counted_with_case(lines: pa.Table) -> list[int]:
@@ -896,13 +964,29 @@ def _fuzzy_deaths(con, grace: int, lone: list[tuple]) -> list[tuple[int, tuple, 
         if (line, record, person, pay_month) in seen:
             continue
         seen.add((line, record, person, pay_month))
-        namesakes = f"，同名同信息者 {count} 人" if count > 1 else ""
         found.append((line, (record, person), Hold("death", (
             f"{_whom(name, record)}，疑似对应死亡记录 {notice}），"
             f"死亡日期 {died}，{_after_death(died, pay_month, grace)}，"
-            f"未印证：疑似匹配（匹配概率 {probability:.2f}{namesakes}），请先核实是否本人"),
+            f"未印证：{_fuzzy_basis(probability, count)}，请先核实是否本人"),
             rows=((case_no, pay_month, record),))))  # fmt: skip
     return found
+
+
+def _fuzzy_basis(probability: float, count: int) -> str:
+    """What a fuzzy link of a member to a notice rests on: its probability, and, where the
+    notice may be any of ``count`` persons (namesakes), that it may be either of them and the
+    probability is this pair's alone (until 2026-12-07 同名同信息者 2 人 beside 匹配概率 0.99 read
+    as near certain).
+
+    >>> _fuzzy_basis(0.355, 1)
+    '疑似匹配（匹配概率 0.35）'
+    >>> _fuzzy_basis(0.99, 2)
+    '该死亡记录可能是同名同信息的 2 人中任一人（匹配概率 0.99 只是本人与该记录单独比对的结果，不表示就是本人）'
+    """
+    if count == 1:
+        return f"疑似匹配（匹配概率 {probability:.2f}）"
+    return (f"该死亡记录可能是同名同信息的 {count} 人中任一人（匹配概率 {probability:.2f} "
+            "只是本人与该记录单独比对的结果，不表示就是本人）")  # fmt: skip
 
 
 # A case's month paid: its amounts net to more than nothing (a 0-元 停发 line, or a refund,
@@ -1085,13 +1169,14 @@ def _price_members(con, policy: Policy, table: pa.Table, latest: str | None
                    ) -> tuple[nx.Graph, dict[tuple[str, str], str]]:  # fmt: skip
     """Temporary table ``_OWED`` of each class's own amount in each month of the lines
     (``key``, ``pay_month``, ``owed``, ``source``: ``own_amount``'s, 特困 at its lowest
-    level); a class of no known amount that month has no row. Returns the graph holding the
+    level; ``LISTED`` where the amount was inferred from the list itself, ``_class_amounts``);
+    a class of no known amount that month has no row. Returns the graph holding the
     amounts and 特困's levels (``own_amount``'s), and for each (class, month) priced by an
     earlier year's amount, that month (said in an ``amount`` hold's reason). ``latest`` is
     the ledger's latest month (``resolver.ledger_months.last_paid_month``)."""
     months = sorted({m for m in table.column("pay_month").to_pylist() if m})
     (ledger, ledger_levels), _ = ledger_amounts_and_levels(con)
-    amounts, carried = _class_amounts(con, months, ledger, latest)
+    amounts, carried, listed = _class_amounts(con, months, ledger, latest)
     keys = [*"ABC", TEKUN]
     # own_amount reads the ledger's amounts here (特困: its lowest level, fitted below)
     levels = _tekun_levels(months, amounts, ledger_levels)
@@ -1101,7 +1186,8 @@ def _price_members(con, policy: Policy, table: pa.Table, latest: str | None
         for key in keys:
             found = own_amount(holder, policy, key, month_index(month), 0.0)
             if found.source != "share":
-                owed_rows.append((key, month, found.amount, found.source))
+                shown = found.source == "ledger" and (key, month_index(month)) in listed
+                owed_rows.append((key, month, found.amount, LISTED if shown else found.source))
                 if found.source == "ledger" and (key, month_index(month)) in carried:
                     carried_from[(key, month)] = carried[(key, month_index(month))]
     owed_table = pa.table({
@@ -1161,7 +1247,7 @@ def _amounts(con, policy: Policy, holder: nx.Graph, carried_from: dict[tuple[str
                 continue  # paid at one of 特困's levels
         labels = [CLASS_LABELS.get(key, "类别不明") for key in keys]
         members = "、".join(f"{label} {labels.count(label)} 人" for label in sorted(set(labels)))
-        basis = "，".join(SOURCE_LABELS[s] for s in ("policy", "ledger") if s in sources)
+        basis = "，".join(BASIS_LABELS[s] for s in ("policy", "ledger", LISTED) if s in sources)
         earlier = sorted(
             {carried_from[(key, month)] for key in keys if (key, month) in carried_from}
         )
@@ -1171,44 +1257,57 @@ def _amounts(con, policy: Policy, holder: nx.Graph, carried_from: dict[tuple[str
         said = (f"本表发放 {paid:.2f} 元，按在保成员类别应发 {owed:.2f} 元（{members}）"
                 f"，相差超过 {policy.payment_tolerance:.0%}" + (f"，{basis}" if basis else "")
                 if keys else f"本表发放 {paid:.2f} 元，但当月该案件没有在保成员")  # fmt: skip
-        said += _one_member_apart(in_fen(paid) - in_fen(owed), own[month], set(keys))
+        said += _one_member_apart(in_fen(paid) - in_fen(owed), own[month], Counter(keys))
         case_rows = tuple((case_no, month, record) for record in records)
         found.append((line, month, said, (f"{paid:.2f}", f"{owed:.2f}"), case_rows))
     return [(line, _amount_hold(list(months))) for line, months in groupby(found, itemgetter(0))]
 
 
-def _one_member_apart(fen: int, own: dict[str, int], held: set[str]) -> str:
-    """What a case's amount short or over by ``fen`` may be, where it is exactly the own
-    amount that month (``own``: class key to fen) of one member of a class its program pays
-    (a 低保 case's A, B or C; a 特困 case's 特困) — of a class the case holds (``held``) when
-    short — or exactly the step between a member's class (of ``held``) and another class of
-    the same program: a member added or taken off, or moved to another class, this month (the
-    published roster is the month before's); empty else.
+def _one_member_apart(fen: int, own: dict[str, int], held: Counter) -> str:
+    """What a case's amount short or over by ``fen`` may be, said only where one reading
+    explains it: exactly the own amount that month (``own``: class key to fen) of one member
+    of a class its program pays (a 低保 case's A, B or C; a 特困 case's 特困) — of a class the
+    case holds (``held``: class key to members) when short — or exactly k of its members of
+    one class each moved to the same other class of the program (k times the step): a member
+    added or taken off, or a change of class, this month (the published roster is the month
+    before's). A class is most often set for a household as a whole, so a member added or
+    taken off and all the members of a class moving are read first, some of them moving
+    only where none of those fits (2 of 2 members A to B before 1 of them A to C: the same
+    300 元 where A, B and C are 630, 480 and 330); two readings that fit alike are none (one
+    member A to B or another B to C).
 
     >>> own = {"A": 50000, "B": 40000, "C": 30000, "tekun": 40000}
-    >>> _one_member_apart(40000, own, {"A"})
+    >>> _one_member_apart(40000, own, Counter("A"))
     '，多出正好一名低保B类成员的月标准（可能本月新增成员，请对照本月变动名单核实）'
-    >>> _one_member_apart(-10000, own, {"B", "C"})
+    >>> _one_member_apart(-10000, own, Counter("BC"))
     '，少了正好一名成员由低保B类改为低保C类的差额（可能本月类别调整，请对照本月变动名单核实）'
-    >>> _one_member_apart(-50000, own, {"B"}), _one_member_apart(1234, own, {"A"})
+    >>> _one_member_apart(-10000, own, Counter("AB")), _one_member_apart(-10000, own, Counter("BBB"))
+    ('', '，少了正好一名成员由低保B类改为低保C类的差额（可能本月类别调整，请对照本月变动名单核实）')
+    >>> _one_member_apart(-30000, {"A": 63000, "B": 48000, "C": 33000}, Counter("AA"))
+    '，少了正好两名成员由低保A类改为低保B类的差额（可能本月类别调整，请对照本月变动名单核实）'
+    >>> _one_member_apart(-50000, own, Counter("B")), _one_member_apart(1234, own, Counter("A"))
     ('', '')
     """
-    programs = [keys for keys in ({"A", "B", "C"}, {TEKUN}) if keys & held]
+    programs = [keys for keys in ({"A", "B", "C"}, {TEKUN}) if keys & set(held)]
     same = set().union(*programs) & set(own)
-    fitting = same if fen > 0 else same & held
-    added = [CLASS_LABELS[key] for key in sorted(fitting) if own[key] == abs(fen)]
-    if added:
-        words = "多出" if fen > 0 else "少了"
-        change = "新增成员" if fen > 0 else "有成员减少"
-        return (f"，{words}正好一名{'或'.join(added)}成员的月标准（可能本月{change}，"
-                "请对照本月变动名单核实）")  # fmt: skip
-    steps = [(CLASS_LABELS[old], CLASS_LABELS[new]) for old in sorted(held & same)
-             for new in sorted(same) if new != old and own[new] - own[old] == fen]  # fmt: skip
-    if steps:
-        moved = "或".join(f"由{old}改为{new}" for old, new in steps)
-        return (f"，{'多出' if fen > 0 else '少了'}正好一名成员{moved}的差额（可能本月类别调整，"
-                "请对照本月变动名单核实）")  # fmt: skip
-    return ""
+    fitting = same if fen > 0 else same & set(held)
+    words = "多出" if fen > 0 else "少了"
+    change = "新增成员" if fen > 0 else "有成员减少"
+    first = [f"，{words}正好一名{CLASS_LABELS[key]}成员的月标准（可能本月{change}，请对照本月变动名单核实）"
+             for key in sorted(fitting) if own[key] == abs(fen)]  # fmt: skip
+    moves = [(count, old, new) for old in sorted(set(held) & same) for new in sorted(same - {old})
+             for count in range(1, held[old] + 1) if count * (own[new] - own[old]) == fen]  # fmt: skip
+    said = {whole: [f"，{words}正好{_members_counted(count)}由{CLASS_LABELS[old]}改为"
+                    f"{CLASS_LABELS[new]}的差额（可能本月类别调整，请对照本月变动名单核实）"
+                    for count, old, new in moves if (count == held[old]) == whole]
+            for whole in (True, False)}  # fmt: skip
+    readings = next((found for found in (first + said[True], said[False]) if found), [])
+    return readings[0] if len(readings) == 1 else ""
+
+
+def _members_counted(count: int) -> str:
+    """How many members, in words (两名成员; 11 名成员)."""
+    return f"{'一两三四五六七八九十'[count - 1]}名成员" if count <= 10 else f"{count} 名成员"
 
 
 def _amount_hold(months: list[tuple[int, str, str, tuple[str, str], tuple]]) -> Hold:
@@ -1339,8 +1438,8 @@ def _list_as_ledger(con, months: list[str]) -> Iterator[None]:
 
 
 def _class_amounts(con, months: list[str], amounts: dict[tuple[str, int], float],
-                   latest: str | None
-                   ) -> tuple[dict[tuple[str, int], float], dict[tuple[str, int], str]]:  # fmt: skip
+                   latest: str | None) -> tuple[dict[tuple[str, int], float],
+                                                dict[tuple[str, int], str], set[tuple[str, int]]]:  # fmt: skip
     """The class amounts of each month the run's ledger infers (``amounts``, its
     ``ledger_amounts``). A month the ledger does not hold yet (the list of a month to come;
     a month after the latest it paid in, ``latest``: ``resolver.ledger_months.last_paid_month``, though a line of
@@ -1354,18 +1453,20 @@ def _class_amounts(con, months: list[str], amounts: dict[tuple[str, int], float]
     than that class's latest in the ledger, the standard has changed, and the classes the
     list does not show are not carried over from the earlier year (not judged: their new
     amount is unknown). Also returns, for each amount carried over from an earlier year,
-    the month it was the ledger's (said in the hold's reason)."""
+    the month it was the ledger's (said in the hold's reason), and the (class, month) whose
+    amount the list itself showed (``LISTED``: said so in the hold's reason, not as the
+    ledger's)."""
     present = table_names(con)
     held = ({m for (m,) in con.execute(f"SELECT DISTINCT pay_month FROM ({payment_months(con)}) "
                                        "WHERE pay_month <= ?", [latest]).fetchall()}
             if latest else set())  # fmt: skip
     new = [month for month in months if month not in held]
     if not new or not {"payments", "assistance"} <= present:
-        return amounts, {}
+        return amounts, {}, set()
     with _list_as_ledger(con, new):
         inferred = ledger_amounts(con, yearly=False)
     logger.info("class amounts of %s inferred from the list itself", ", ".join(new))
-    found, carried = dict(amounts), {}
+    found, carried, listed = dict(amounts), {}, set()
     ledger_months: dict[str, list[int]] = defaultdict(list)  # each class's months, in order
     for key, at in sorted(amounts, key=lambda item: item[1]):
         if month_text(at) in held:  # not a month a line pays ahead
@@ -1387,4 +1488,5 @@ def _class_amounts(con, months: list[str], amounts: dict[tuple[str, int], float]
                 carried[(key, month)] = month_text(at)
             found[(key, month)] = amounts[(key, at)]
         found.update({(key, month): value for key, value in shown.items()})
-    return found, carried
+        listed.update((key, month) for key in shown)
+    return found, carried, listed

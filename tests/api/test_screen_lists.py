@@ -127,9 +127,12 @@ def test_every_line_of_a_list_whose_first_line_has_a_header_word_is_screened(cou
     verdicts = [(row[8], row[9].split("：")[0]) for row in written[1:]]
     assert verdicts == [("暂缓", "在保成员有死亡记录")] + [("通过", "")] * 3  # DB01's member died
     # a blind tester's lists named 备注 as not read though a run reads the 补发 months it names;
-    # a screening does not: the note says so, since 2026-12-07
+    # a screening reads them too since 2026-12-07 (later), and the note says so
     notes = "".join(output.split())  # the console wraps long lines
-    assert "「备注」中写的补发月份审核时不读取，补发行请在所属月份写明所补月份" in notes
+    assert (
+        "「备注」中写明的补发或按季发放的月份（如“补发2026年6月”“2026年7-9月”）按所写月份审核"
+        in notes
+    )
 
 
 def test_a_banks_account_header_is_read_and_a_header_not_known_is_named(county):

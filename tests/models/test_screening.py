@@ -1050,3 +1050,63 @@ def test_a_run_without_a_roster_holds_every_line_unchecked(county, tmp_path):
         (decision,) = screen_payments(con, _lines(("DB1", LAST, 600.0, None)), county["policy"],
                                       run_id=county["run_id"])  # fmt: skip
     assert _kinds(decision) == {"unchecked"}
+
+
+def _noted_lines(*rows: tuple) -> pa.Table:
+    """Lines of (case_no, pay_month, amount, bank_account, 备注 or None)."""
+    lines = _lines(*(row[:4] for row in rows))
+    notes = [[("备注", row[4])] if row[4] else None for row in rows]
+    return lines.append_column("extra", pa.array(notes, pa.map_(pa.string(), pa.string())))
+
+
+def test_a_back_pay_whose_months_only_its_note_names_is_judged_in_those_months(county):
+    # a blind tester's July list: 1,440 for July and 1,350 noted 补发2026年6月, held until
+    # 2026-12-07 (later) as 本表发放 2790.00 元，按在保成员类别应发 1440.00 元
+    case = _clean_case(county, LAST)
+    amount, account = _paid(county, case, LAST)
+    lines = _noted_lines((case, "2026-11", amount, account, None),
+                         (case, "2026-11", amount, account, "补发2026年10月"))  # fmt: skip
+    month, back_pay = screen_payments(county["con"], lines, county["policy"],
+                                      run_id=county["run_id"])  # fmt: skip
+    assert month.result == back_pay.result == "通过"
+    # a 补发 of twice the month's amount is held in October, its note named
+    lines = _noted_lines((case, "2026-11", amount, account, None),
+                         (case, "2026-11", amount * 2, account, "补发2026年10月"))  # fmt: skip
+    month, back_pay = screen_payments(county["con"], lines, county["policy"],
+                                      run_id=county["run_id"])  # fmt: skip
+    assert month.result == "通过" and _kinds(back_pay) == {"amount"}
+    assert f"2026-10 本表发放 {amount * 2:.2f} 元" in back_pay.reasons
+    assert back_pay.reasons.endswith("（本行按备注所记补发月份 2026-10 核对）")
+
+
+def test_class_amounts_the_list_shows_are_said_to_be_the_lists(county):
+    # a blind tester's July list after a raise: the amounts were the list's, said to be the
+    # ledger's (按发放记录推算的类别月标准) until 2026-12-07 (later)
+    con = county["con"]
+    rows = con.execute("SELECT case_no, amount::DOUBLE, bank_account FROM payments "
+                       "WHERE pay_month = ? ORDER BY record_id", [LAST]).fetchall()  # fmt: skip
+    case = _clean_case(county, LAST)
+    lines = [(c, "2026-11", a * (2 if c == case else 1), b) for c, a, b in rows]
+    held = _screen(county, *lines)[[line[0] for line in lines].index(case)]
+    assert "按本发放表推算的类别月标准（本表同类别案件的人均发放额）" in held.reasons
+    assert "按发放记录推算" not in held.reasons
+
+
+def test_a_notice_two_namesakes_may_be_says_so_beside_its_probability(county, monkeypatch):
+    # a blind tester's 公安 notice of two namesakes held a living member's line as
+    # 疑似匹配（匹配概率 0.99，同名同信息者 2 人） until 2026-12-07 (later)
+    case = _clean_case(county, LAST)
+    amount, account = _paid(county, case, LAST)
+    person, notice = county["con"].execute(
+        "SELECT (SELECT e.person_id FROM assistance a JOIN entities e ON e.registry = "
+        "'assistance' AND e.record_id = a.record_id WHERE a.case_no = ? LIMIT 1), "
+        "(SELECT record_id FROM deaths WHERE death_date < DATE '2026-09-01' LIMIT 1)",
+        [case]).fetchone()  # fmt: skip
+    monkeypatch.setattr("models.screening.lone_death_candidates",
+                        lambda con: [(notice, person, 0.99, 2, 0)])  # fmt: skip
+    (held,) = _screen(county, (case, LAST, amount, account))
+    assert "death" in _kinds(held) and "同名同信息者" not in held.reasons
+    assert (
+        "该死亡记录可能是同名同信息的 2 人中任一人（匹配概率 0.99 只是本人与该记录单独比对的结果"
+        in held.reasons
+    )
