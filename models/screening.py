@@ -424,7 +424,8 @@ def _by_month(con, table: pa.Table) -> pa.Table:
     (``resolver.payment_months``), and so is a 低保 or 特困 line of one month whose note
     names the months it is for, as a run reads the ledger's (``models.amounts.case_parts``
     over its case's lines in the list: 补发2026年6月, a quarter's 2026年7-9月), its row
-    ``noted``; each row under its line's index (``line``)."""
+    ``noted``, unless the run's ledger paid its case in one of those months (``_paid_again``:
+    ``paid_again`` names them); each row under its line's index (``line``)."""
     con.register("_screen_list", table)
     try:
         monthly = con.sql(
@@ -440,10 +441,11 @@ def _by_month(con, table: pa.Table) -> pa.Table:
                                            pc.fill_null(monthly["note"], ""))), 0)))  # fmt: skip
     cases = pc.unique(pc.filter(monthly["case_no"], noting))
     read = pc.and_(readable, pc.is_in(monthly["case_no"], cases))
-    noted = _noted_parts(pc.filter(monthly, read).to_pylist())
-    rows = pc.filter(monthly, pc.invert(read)).append_column(
-        "noted", pa.array([False] * (monthly.num_rows - pc.sum(read).as_py()), pa.bool_())
-    )
+    noted = _paid_again(con, _noted_parts(pc.filter(monthly, read).to_pylist()))
+    unread = monthly.num_rows - pc.sum(read).as_py()
+    rows = (pc.filter(monthly, pc.invert(read))
+            .append_column("noted", pa.array([False] * unread, pa.bool_()))
+            .append_column("paid_again", pa.nulls(unread, pa.string())))  # fmt: skip
     return pa.concat_tables([rows, pa.Table.from_pylist(noted, rows.schema)]).sort_by(
         [("line", "ascending"), ("pay_month", "ascending")]
     )
@@ -451,19 +453,26 @@ def _by_month(con, table: pa.Table) -> pa.Table:
 
 def _noted_lines(monthly: pa.Table) -> dict[int, str]:
     """The words a held line whose note named its months (``_by_month``'s ``noted``) ends
-    its reasons with: which months it was judged in, and that its note said so.
+    its reasons with: which months it was judged in, and that its note said so; or, where
+    the ledger had paid its case in them (``paid_again``), that it was judged in its own.
 
-    >>> _noted_lines(pa.table({"line": [0, 1], "pay_month": ["2026-06", "2026-07"],
-    ...                        "noted": [True, False], "note": ["补发2026年6月", None]}))
-    {0: '（本行按备注所记补发月份 2026-06 核对）'}
+    >>> _noted_lines(pa.table({"line": [0, 1, 2], "pay_month": ["2026-06", "2026-07", "2026-07"],
+    ...                        "noted": [True, False, False], "note": ["补发2026年6月", None, "补发6月"],
+    ...                        "paid_again": [None, None, "2026-06"]}))
+    {0: '（本行按备注所记补发月份 2026-06 核对）', 2: '（备注所记月份 2026-06 发放记录中已发放，本行按发放月份核对）'}
     """
     months: dict[int, list[str]] = defaultdict(list)
     back_pay: dict[int, bool] = {}
     for row in pc.filter(monthly, monthly["noted"]).to_pylist():
         months[row["line"]].append(row["pay_month"])
         back_pay[row["line"]] = "补发" in row["note"]
-    return {line: (f"（本行按备注所记{'补发' if back_pay[line] else ''}月份 "
+    said = {line: (f"（本行按备注所记{'补发' if back_pay[line] else ''}月份 "
                    f"{'、'.join(sorted(named))} 核对）") for line, named in months.items()}  # fmt: skip
+    for row in pc.filter(monthly, pc.is_valid(monthly["paid_again"])).to_pylist():
+        said[row["line"]] = (
+            f"（备注所记月份 {row['paid_again']} 发放记录中已发放，本行按发放月份核对）"
+        )
+    return said
 
 
 def _noted_parts(rows: list[dict]) -> list[dict]:
@@ -478,7 +487,32 @@ def _noted_parts(rows: list[dict]) -> list[dict]:
                              row["note"] if row["line_months"] == 1 else None) for row in lines])  # fmt: skip
         for row, months in zip(lines, parts, strict=True):
             found += [{**row, "pay_month": month, "amount": part, "noted": len(months) > 1
-                       or month != row["pay_month"]} for month, part in months]  # fmt: skip
+                       or month != row["pay_month"], "paid_in": row["pay_month"],
+                       "line_amount": row["amount"]} for month, part in months]  # fmt: skip
+    return found
+
+
+def _paid_again(con, rows: list[dict]) -> list[dict]:
+    """``_noted_parts``' rows, but a line its note reads as paying another month that the
+    run's ledger already paid its case in (by its 发放 or 所属月份: ``_NETS_PAID``) kept in its
+    own month, those months in its ``paid_again``: a 补发 of a month paid is that month's money
+    twice, which a run flags, though the list's lines of the month alone fit what is owed (a
+    first version passed such a 补发 or quarter's line, a review found)."""
+    if "payments" not in table_names(con) or not any(row["noted"] for row in rows):
+        return [{**row, "paid_again": None} for row in rows]
+    paid = set(con.execute(
+        f"SELECT case_no, pay_month FROM ({payment_months(con, _LEDGER_CASE_MONEY)}) "
+        f"WHERE case_no IN (SELECT unnest($cases)) {_NETS_PAID}",
+        {"cases": sorted({row["case_no"] for row in rows if row["noted"]})}).fetchall())  # fmt: skip
+    again: dict[int, list[str]] = defaultdict(list)
+    for row in rows:
+        month = row["pay_month"]
+        if row["noted"] and month != row["paid_in"] and (row["case_no"], month) in paid:
+            again[row["line"]].append(month)
+    found = [{**row, "paid_again": None} for row in rows if row["line"] not in again]
+    for row in {row["line"]: row for row in rows if row["line"] in again}.values():
+        found.append({**row, "pay_month": row["paid_in"], "amount": row["line_amount"],
+                      "noted": False, "paid_again": "、".join(again[row["line"]])})  # fmt: skip
     return found
 
 
@@ -1264,45 +1298,46 @@ def _amounts(con, policy: Policy, holder: nx.Graph, carried_from: dict[tuple[str
 
 
 def _one_member_apart(fen: int, own: dict[str, int], held: Counter) -> str:
-    """What a case's amount short or over by ``fen`` may be, said only where one reading
-    explains it: exactly the own amount that month (``own``: class key to fen) of one member
-    of a class its program pays (a 低保 case's A, B or C; a 特困 case's 特困) — of a class the
-    case holds (``held``: class key to members) when short — or exactly k of its members of
-    one class each moved to the same other class of the program (k times the step): a member
-    added or taken off, or a change of class, this month (the published roster is the month
-    before's). A class is most often set for a household as a whole, so a member added or
-    taken off and all the members of a class moving are read first, some of them moving
-    only where none of those fits (2 of 2 members A to B before 1 of them A to C: the same
-    300 元 where A, B and C are 630, 480 and 330); two readings that fit alike are none (one
-    member A to B or another B to C).
+    """What a case's amount short or over by ``fen`` may be: exactly the own amount that
+    month (``own``: class key to fen) of one member of a class its program pays (a 低保
+    case's A, B or C; a 特困 case's 特困) — of a class the case holds (``held``: class key to
+    members) when short — or exactly k of its members of one class each moved to the same
+    other class of the program (k times the step): a member added or taken off, or a change
+    of class, this month (the published roster is the month before's). Every change of class
+    that fits is said, joined by 或 (2 members A to B or 1 of them A to C: the same 300 元
+    where A, B and C are 630, 480 and 330; a class is often a household's, not always); a
+    member added or taken off that fits as well as a change of class is neither said.
 
     >>> own = {"A": 50000, "B": 40000, "C": 30000, "tekun": 40000}
     >>> _one_member_apart(40000, own, Counter("A"))
     '，多出正好一名低保B类成员的月标准（可能本月新增成员，请对照本月变动名单核实）'
     >>> _one_member_apart(-10000, own, Counter("BC"))
     '，少了正好一名成员由低保B类改为低保C类的差额（可能本月类别调整，请对照本月变动名单核实）'
-    >>> _one_member_apart(-10000, own, Counter("AB")), _one_member_apart(-10000, own, Counter("BBB"))
-    ('', '，少了正好一名成员由低保B类改为低保C类的差额（可能本月类别调整，请对照本月变动名单核实）')
+    >>> _one_member_apart(-10000, own, Counter("AB"))
+    '，少了正好一名成员由低保A类改为低保B类或一名成员由低保B类改为低保C类的差额（可能本月类别调整，请对照本月变动名单核实）'
     >>> _one_member_apart(-30000, {"A": 63000, "B": 48000, "C": 33000}, Counter("AA"))
-    '，少了正好两名成员由低保A类改为低保B类的差额（可能本月类别调整，请对照本月变动名单核实）'
+    '，少了正好两名成员由低保A类改为低保B类或一名成员由低保A类改为低保C类的差额（可能本月类别调整，请对照本月变动名单核实）'
     >>> _one_member_apart(-50000, own, Counter("B")), _one_member_apart(1234, own, Counter("A"))
     ('', '')
+    >>> _one_member_apart(-30000, {"A": 60000, "B": 45000, "C": 30000}, Counter("AAC"))
+    ''
     """
     programs = [keys for keys in ({"A", "B", "C"}, {TEKUN}) if keys & set(held)]
     same = set().union(*programs) & set(own)
     fitting = same if fen > 0 else same & set(held)
     words = "多出" if fen > 0 else "少了"
-    change = "新增成员" if fen > 0 else "有成员减少"
-    first = [f"，{words}正好一名{CLASS_LABELS[key]}成员的月标准（可能本月{change}，请对照本月变动名单核实）"
-             for key in sorted(fitting) if own[key] == abs(fen)]  # fmt: skip
-    moves = [(count, old, new) for old in sorted(set(held) & same) for new in sorted(same - {old})
+    added = [CLASS_LABELS[key] for key in sorted(fitting) if own[key] == abs(fen)]
+    moves = [f"{_members_counted(count)}由{CLASS_LABELS[old]}改为{CLASS_LABELS[new]}"
+             for old in sorted(set(held) & same) for new in sorted(same - {old})
              for count in range(1, held[old] + 1) if count * (own[new] - own[old]) == fen]  # fmt: skip
-    said = {whole: [f"，{words}正好{_members_counted(count)}由{CLASS_LABELS[old]}改为"
-                    f"{CLASS_LABELS[new]}的差额（可能本月类别调整，请对照本月变动名单核实）"
-                    for count, old, new in moves if (count == held[old]) == whole]
-            for whole in (True, False)}  # fmt: skip
-    readings = next((found for found in (first + said[True], said[False]) if found), [])
-    return readings[0] if len(readings) == 1 else ""
+    if added and not moves:
+        change = "新增成员" if fen > 0 else "有成员减少"
+        return (f"，{words}正好一名{'或'.join(added)}成员的月标准（可能本月{change}，"
+                "请对照本月变动名单核实）")  # fmt: skip
+    if moves and not added:
+        return (f"，{words}正好{'或'.join(moves)}的差额（可能本月类别调整，"
+                "请对照本月变动名单核实）")  # fmt: skip
+    return ""
 
 
 def _members_counted(count: int) -> str:

@@ -1059,24 +1059,44 @@ def _noted_lines(*rows: tuple) -> pa.Table:
     return lines.append_column("extra", pa.array(notes, pa.map_(pa.string(), pa.string())))
 
 
-def test_a_back_pay_whose_months_only_its_note_names_is_judged_in_those_months(county):
-    # a blind tester's July list: 1,440 for July and 1,350 noted 补发2026年6月, held until
-    # 2026-12-07 (later) as 本表发放 2790.00 元，按在保成员类别应发 1440.00 元
+def test_a_back_pay_whose_months_only_its_note_names_is_judged_in_those_months(county, tmp_path):
+    # a blind tester's July list: 1,440 for July and 1,350 noted 补发2026年6月 for a case
+    # approved late, held until 2026-12-07 (later) as 本表发放 2790.00 元，按在保成员类别应发
+    # 1440.00 元; here a case whose ledger paid no October
     case = _clean_case(county, LAST)
     amount, account = _paid(county, case, LAST)
+    shutil.copy(county["db"], tmp_path / "copy.duckdb")
+    con = connect(tmp_path / "copy.duckdb")
+    con.execute("DELETE FROM payments WHERE case_no = ? AND pay_month = ?", [case, LAST])
     lines = _noted_lines((case, "2026-11", amount, account, None),
                          (case, "2026-11", amount, account, "补发2026年10月"))  # fmt: skip
-    month, back_pay = screen_payments(county["con"], lines, county["policy"],
-                                      run_id=county["run_id"])  # fmt: skip
+    month, back_pay = screen_payments(con, lines, county["policy"], run_id=county["run_id"])
     assert month.result == back_pay.result == "通过"
     # a 补发 of twice the month's amount is held in October, its note named
     lines = _noted_lines((case, "2026-11", amount, account, None),
                          (case, "2026-11", amount * 2, account, "补发2026年10月"))  # fmt: skip
-    month, back_pay = screen_payments(county["con"], lines, county["policy"],
-                                      run_id=county["run_id"])  # fmt: skip
+    month, back_pay = screen_payments(con, lines, county["policy"], run_id=county["run_id"])
+    con.close()
     assert month.result == "通过" and _kinds(back_pay) == {"amount"}
     assert f"2026-10 本表发放 {amount * 2:.2f} 元" in back_pay.reasons
     assert back_pay.reasons.endswith("（本行按备注所记补发月份 2026-10 核对）")
+
+
+def test_a_back_pay_or_quarter_of_a_month_the_ledger_paid_is_judged_in_its_own_month(county):
+    # a 补发, or a quarter's line, of October, which the ledger paid in full: October's money
+    # twice, which a run flags; a first version of reading notes passed both, a review found
+    case = _clean_case(county, LAST)
+    amount, account = _paid(county, case, LAST)
+    back_pay = _noted_lines((case, "2026-11", amount, account, None),
+                            (case, "2026-11", amount, account, "补发2026年10月"))  # fmt: skip
+    quarter = _noted_lines((case, "2026-11", amount * 3, account, "2026年10-12月"))
+    for lines in (back_pay, quarter):
+        held = screen_payments(county["con"], lines, county["policy"], run_id=county["run_id"])[-1]
+        assert _kinds(held) == {"amount"}
+        assert f"2026-11 本表发放 {amount * (2 if lines is back_pay else 3):.2f} 元" in held.reasons
+        assert held.reasons.endswith(
+            "（备注所记月份 2026-10 发放记录中已发放，本行按发放月份核对）"
+        )
 
 
 def test_class_amounts_the_list_shows_are_said_to_be_the_lists(county):
