@@ -246,6 +246,18 @@ class Policy:
         """Whether the policy sets ``rule`` itself: not the default profile, whose rules are
         the contract's defaults, nor a rule a profile inherits from it (``defaults``).
 
+        Parameters
+        ----------
+        rule : str
+            The rule's field (``dibao_standard_year``).
+
+        Returns
+        -------
+        bool
+            Whether the evidence may call the rule the locality's own (本地).
+
+        Examples
+        --------
         >>> load_policy().sets_own("dibao_standard_year")
         False
         >>> load_policy("大姚县").sets_own("severe_types_any_level")

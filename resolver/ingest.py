@@ -162,6 +162,11 @@ def refuse_non_folder(data_dir: Path) -> None:
     """Refuse a drop that is no folder (a file, a path that does not exist), before anything
     is made for it: a command checks it before opening its database.
 
+    Parameters
+    ----------
+    data_dir : Path
+        The drop folder as given.
+
     Raises
     ------
     InputError
