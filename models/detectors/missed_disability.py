@@ -299,9 +299,13 @@ def _household_rows(graph: nx.MultiGraph, node) -> list:
 
 
 def _history_evidence(case, row) -> Evidence:
-    """An ended or not-covered roster row, as context: its income is not current."""
+    """An ended or not-covered roster row, as context: an ended row's income is not current;
+    a not-covered row of a case still open gives none (the income its covered members are
+    assessed on is the household's, said as a reason when it is under the standard: until
+    2026-12-07 the same figure was said here too, as 当时…仅作参考，不作为贫困依据)."""
+    ended = row["covered"] or row["end"] is not None
     income = (f"，当时家庭人均月收入 {yuan_text(row['income_month'])} 元（仅作参考，不作为贫困依据）"
-              if row["income_month"] is not None else "")  # fmt: skip
+              if ended and row["income_month"] is not None else "")  # fmt: skip
     state = (f"历史记录：曾在案件 {case[1]} 中保障，已于 {row['end']} 退出" if row["covered"]
              else f"非保障记录：在案件 {case[1]} 中列为非保障对象（不享受保障）")  # fmt: skip
     return Evidence(f"{state}{income}", "assistance", row["record_id"])

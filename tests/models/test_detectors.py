@@ -1942,6 +1942,8 @@ def test_context_rows_say_what_they_are_and_incomes_compare_in_one_unit():
     assert not any("曾在案件 DB1 中为非保障对象" in text for text in texts)
     assert any("家庭人均月纯收入 337 元（年 4044 元），低于低保标准 4500 元/人/年" in text
                for text in texts)  # fmt: skip
+    # the reason's income is not said again as history (当时…不作为贫困依据) beside it
+    assert not any("不作为贫困依据" in text for text in texts)
 
 
 def test_an_income_a_fen_below_the_standard_is_written_to_the_fen():
