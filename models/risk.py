@@ -281,8 +281,10 @@ class RiskModel(ClassifierMixin, BaseEstimator):
                 score = cap
         if not moves:
             return score, [base]
+        # the value, then what it did (until 2026-12-07 降低：户籍应有而查无此人 否, read as a
+        # contradiction by a blind tester)
         words = "；".join(
-            f"{'提高' if c > 0 else '降低'}：{label} {shown}" for c, label, shown in moves
+            f"{label} {shown}（使评分{'提高' if c > 0 else '降低'}）" for c, label, shown in moves
         )
         return score, [f"{base}：{words}"]
 

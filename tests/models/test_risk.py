@@ -79,8 +79,8 @@ def test_weak_identity_lowers_the_score_and_the_evidence_says_so() -> None:
     strong, reasons = model.explain(_deceased(0.9999, 6, True))
     weak, weak_reasons = model.explain(_deceased(0.6, 6, True))
     assert strong > 0.9 > weak
-    assert "提高：身份关联强度 1.000" in reasons[0]
-    assert "降低：身份关联强度 0.600" in weak_reasons[0]
+    assert "身份关联强度 1.000（使评分提高）" in reasons[0]
+    assert "身份关联强度 0.600（使评分降低）" in weak_reasons[0]
 
 
 def test_a_yes_or_no_feature_is_explained_as_yes_or_no() -> None:
