@@ -269,6 +269,11 @@ def _given_name_cut(longer: str, shorter: str) -> str:
             f"AND NOT list_contains({tails}, {shorter}.name), false)")  # fmt: skip
 
 
+_ROSTER_ENDS = "SELECT record_id, end_date FROM assistance"
+_NO_ROSTER = "SELECT NULL AS record_id, NULL::DATE AS end_date WHERE false"
+"""The roster rows' ends (``record_id``, ``end_date``), and none for a drop without a roster."""
+
+
 def lone_death_candidates(
     con: duckdb.DuckDBPyConnection, *, entities: str = ENTITIES, possible: str = POSSIBLE_MATCHES
 ) -> list[tuple[str, str, float, int, int]]:
@@ -298,7 +303,11 @@ def lone_death_candidates(
     candidate whose own notice gives the notice's date of death, or one within
     ``NOTICE_DATE_SLIP_DAYS`` of it (a slip of the day or month), is its only candidate: the
     same death reported by a second office (police and funeral home), not a namesake's; a
-    person whose own notice gives a date further off is none (a person dies once). On a
+    person whose own notice gives a date further off is none (a person dies once). Else a
+    candidate the notice matches at least as well as any other, whose every roster row
+    ended (退出日期) within ``NOTICE_DATE_SLIP_DAYS`` of its date, is its only candidate: the
+    office ended her enrollment for this death, the namesake still paid beside her (a son of
+    his father's name and address) is not its subject. On a
     notice without an ID, a person of its village whose name is the notice's after a clan
     name or surname left out (伍呷: 吉木伍呷, born within a year of it where both say) is a
     candidate too, paired or not, with probability 0 and no margin to pass: the rules above
@@ -320,8 +329,9 @@ def lone_death_candidates(
         Per notice and candidate person, ordered by both: the notice's ``record_id``, the
         candidate's ``person_id``, the probability of their best pair (of those rows), how
         many persons the notice may be, and how many other persons every rule but the second
-        report's left it (``set_aside``: namesakes the notice may be as well; 0 but on a
-        notice taken for a second report of a candidate's death). Empty when linking left no
+        report's and the ended enrollment's left it (``set_aside``: namesakes the notice may
+        be as well; 0 but on a notice taken for a second report of a candidate's death or for
+        the death her enrollment ended at). Empty when linking left no
         possible matches.
     """
     if not {possible, "deaths"} <= table_names(con) | view_names(con):
@@ -432,17 +442,37 @@ def lone_death_candidates(
                 QUALIFY by_name OR capped / (1 - capped) * pow(2, $margin)
                         >= max(capped / (1 - capped)) OVER (PARTITION BY record_id)
             ),
+            ended_then AS (  -- kept candidates whose every roster row ended at the death,
+                -- matched at least as well as any other kept candidate
+                SELECT k.record_id, k.person_id FROM kept k
+                JOIN deaths n USING (record_id)
+                JOIN {entities} e ON e.registry = 'assistance' AND e.person_id = k.person_id
+                JOIN ({_ROSTER_ENDS if "assistance" in table_names(con) else _NO_ROSTER}) r
+                  ON r.record_id = e.record_id
+                WHERE k.probability >= (SELECT max(b.probability) FROM kept b
+                                        WHERE b.record_id = k.record_id)
+                GROUP BY k.record_id, k.person_id, n.death_date
+                HAVING bool_and(r.end_date IS NOT NULL)
+                   AND abs(date_diff('day', max(r.end_date), n.death_date)) <= $slip
+            ),
+            sole AS (  -- the candidates a notice is taken for: those whose own notice gives
+                -- its date, else those whose enrollment ended at it
+                SELECT * FROM died_that_day
+                UNION ALL
+                SELECT * FROM ended_then
+                WHERE record_id NOT IN (SELECT record_id FROM died_that_day)
+            ),
             plausible AS (
                 SELECT * FROM kept
-                WHERE record_id NOT IN (SELECT record_id FROM died_that_day)
+                WHERE record_id NOT IN (SELECT record_id FROM sole)
                 UNION ALL
                 SELECT record_id, person_id, probability FROM scored
-                SEMI JOIN died_that_day USING (record_id, person_id)
+                SEMI JOIN sole USING (record_id, person_id)
             ),
-            set_aside AS (  -- the namesakes a second report of one death leaves out
+            set_aside AS (  -- the namesakes taking the notice for a sole candidate leaves out
                 SELECT record_id, count(*) AS others FROM kept
-                ANTI JOIN died_that_day USING (record_id, person_id)
-                WHERE record_id IN (SELECT record_id FROM died_that_day)
+                ANTI JOIN sole USING (record_id, person_id)
+                WHERE record_id IN (SELECT record_id FROM sole)
                 GROUP BY record_id
             )
             SELECT record_id, person_id, probability,

@@ -99,6 +99,38 @@ def test_a_candidate_whose_own_notice_gives_the_same_date_is_the_notices_only_ca
     assert lone_death_candidates(_linked(own_notice="2024-11-20")) == [("D1", "P2", 0.47, 1, 0)]
 
 
+def _roster_ends(ends: dict[str, tuple[str, str | None]]):
+    """``_linked`` with a roster: each row's (person, 退出日期 or None: still enrolled)."""
+    con = _linked()
+    con.execute("CREATE TABLE assistance (record_id VARCHAR, end_date DATE)")
+    for row, (person, end) in ends.items():
+        con.execute("INSERT INTO assistance VALUES (?, ?)", [row, end])
+        if row not in ("A1", "A3"):
+            con.execute("INSERT INTO entities VALUES ('assistance', ?, ?)", [row, person])
+    return con
+
+
+def test_a_best_candidate_whose_enrollment_ended_at_the_death_is_the_notices_only_candidate():
+    # P2 (a father, best matched) was ended the day D1 dates; P3 (his son of the same name
+    # and address) is still paid: the office acted on the father's death, not the son's
+    ended = {"A2": ("P2", "2025-03-02"), "A3": ("P3", None)}
+    assert lone_death_candidates(_roster_ends(ended)) == [("D1", "P2", 0.47, 1, 1)]
+    # ended within the slip of a notice's date: the same death
+    ended["A2"] = ("P2", "2025-03-31")
+    assert lone_death_candidates(_roster_ends(ended)) == [("D1", "P2", 0.47, 1, 1)]
+
+
+def test_an_enrollment_ended_far_from_the_death_or_on_a_worse_match_leaves_both_candidates():
+    both = [("D1", "P2", 0.47, 2, 0), ("D1", "P3", 0.30, 2, 0)]
+    # ended months after the death: for another reason
+    assert lone_death_candidates(_roster_ends({"A2": ("P2", "2025-06-30")})) == both
+    # P2 enrolled again in another row: alive after the end
+    again = {"A2": ("P2", "2025-03-02"), "A4": ("P2", None)}
+    assert lone_death_candidates(_roster_ends(again)) == both
+    # P3, ended at the death, matches worse than P2, whom the notice may be as well
+    assert lone_death_candidates(_roster_ends({"A3": ("P3", "2025-03-02")})) == both
+
+
 def test_a_person_a_row_of_whom_reviewers_labelled_not_the_notices_is_no_candidate():
     # P3 has a hukou row H3 too that the notice matches: the label on A3 says P3 did not die
     con = _linked()
