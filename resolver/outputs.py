@@ -53,6 +53,11 @@ POSSIBLE_MATCHES = "possible_matches"
 NOTICE_DATE_SLIP_DAYS = 31
 """Two notices of one person's death whose dates are at most this many days apart report one
 death (a day or a month mistyped by one office), not two."""
+MAX_CANDIDATES = 3
+"""A notice linked to no one that more persons than this may be is no lead on each of them: it
+is a question for the police data (which of the namesakes died), not for each family; nor is a
+roster row's end near its date evidence of whose it is (among a dozen namesakes one's row ends
+within a month of it by chance)."""
 LONE_NAME_PROBABILITY = 0.3
 """The probability at most given to two roster rows that may be one person by their name
 alone (``possible_roster_duplicates``, reason ``lone_name``): a low one, since a person the
@@ -303,11 +308,12 @@ def lone_death_candidates(
     candidate whose own notice gives the notice's date of death, or one within
     ``NOTICE_DATE_SLIP_DAYS`` of it (a slip of the day or month), is its only candidate: the
     same death reported by a second office (police and funeral home), not a namesake's; a
-    person whose own notice gives a date further off is none (a person dies once). Else a
-    candidate the notice matches at least as well as any other, whose every roster row
-    ended (退出日期) within ``NOTICE_DATE_SLIP_DAYS`` of its date, is its only candidate: the
-    office ended her enrollment for this death, the namesake still paid beside her (a son of
-    his father's name and address) is not its subject. On a
+    person whose own notice gives a date further off is none (a person dies once). Else,
+    of at most ``MAX_CANDIDATES``, a candidate the notice matches at least as well as any
+    other, whose every roster row ended (退出日期) within ``NOTICE_DATE_SLIP_DAYS`` of its
+    date, is its only candidate: the office ended her enrollment for this death, the
+    namesake still paid beside her (a son of his father's name and address) is not its
+    subject. On a
     notice without an ID, a person of its village whose name is the notice's after a clan
     name or surname left out (伍呷: 吉木伍呷, born within a year of it where both say) is a
     candidate too, paired or not, with probability 0 and no margin to pass: the rules above
@@ -443,7 +449,7 @@ def lone_death_candidates(
                         >= max(capped / (1 - capped)) OVER (PARTITION BY record_id)
             ),
             ended_then AS (  -- kept candidates whose every roster row ended at the death,
-                -- matched at least as well as any other kept candidate
+                -- matched at least as well as any other of the few kept candidates
                 SELECT k.record_id, k.person_id FROM kept k
                 JOIN deaths n USING (record_id)
                 JOIN {entities} e ON e.registry = 'assistance' AND e.person_id = k.person_id
@@ -451,6 +457,7 @@ def lone_death_candidates(
                   ON r.record_id = e.record_id
                 WHERE k.probability >= (SELECT max(b.probability) FROM kept b
                                         WHERE b.record_id = k.record_id)
+                  AND (SELECT count(*) FROM kept b WHERE b.record_id = k.record_id) <= $most
                 GROUP BY k.record_id, k.person_id, n.death_date
                 HAVING bool_and(r.end_date IS NOT NULL)
                    AND abs(date_diff('day', max(r.end_date), n.death_date)) <= $slip
@@ -481,7 +488,11 @@ def lone_death_candidates(
             FROM plausible LEFT JOIN set_aside USING (record_id)
             ORDER BY record_id, person_id
             """,
-            {"margin": _stored_settings(con).ambiguity_margin, "slip": NOTICE_DATE_SLIP_DAYS},
+            {
+                "margin": _stored_settings(con).ambiguity_margin,
+                "slip": NOTICE_DATE_SLIP_DAYS,
+                "most": MAX_CANDIDATES,
+            },
         ).fetchall()
 
 

@@ -38,7 +38,7 @@ from models.graph import neighbours, persons_near
 from models.periods import active_months, month_index, month_text
 from models.policy import Policy
 from resolver.idcard import details_not_of_id
-from resolver.outputs import NOTICE_DATE_SLIP_DAYS
+from resolver.outputs import MAX_CANDIDATES, NOTICE_DATE_SLIP_DAYS
 from resolver.registries import county_of_number
 
 SOURCE_LABELS = {"police": "公安", "funeral": "殡葬", "health": "卫健"}
@@ -68,11 +68,6 @@ def source_shown(source: str | None, written: str | None) -> str:
     if source in SOURCE_LABELS:
         return SOURCE_LABELS[source]
     return f"{written}（非标准来源）" if written else "来源不明"
-
-
-# A notice linked to no one that more persons than this may be is no lead on each of them: it
-# is a question for the police data (which of the namesakes died), not for each family.
-MAX_CANDIDATES = 3
 
 
 def detect_deceased_paid(graph: nx.MultiGraph, policy: Policy) -> list[Case]:

@@ -131,6 +131,23 @@ def test_an_enrollment_ended_far_from_the_death_or_on_a_worse_match_leaves_both_
     assert lone_death_candidates(_roster_ends({"A3": ("P3", "2025-03-02")})) == both
 
 
+def test_a_roster_end_near_the_death_picks_none_of_more_than_max_candidates_namesakes():
+    # P2's row ended at D1's date, but among four namesakes one's row ending within a month
+    # of a notice is as likely chance (a stress county's funeral notice of 13 namesakes was
+    # so taken for a living woman's): the notice stays one of four namesakes'
+    con = _roster_ends({"A2": ("P2", "2025-03-02")})
+    for person, probability in (("P4", 0.40), ("P5", 0.35)):
+        row = "A" + person[1:]
+        con.execute("INSERT INTO assistance VALUES (?, NULL)", [row])
+        con.execute("INSERT INTO entities VALUES ('assistance', ?, ?)", [row, person])
+        con.execute("INSERT INTO persons (unique_id, township, village) VALUES (?, '石羊', '大坡')",
+                    [f"assistance:{row}"])  # fmt: skip
+        con.execute("INSERT INTO possible_matches VALUES (?, 'deaths:D1', ?, 'below_threshold')",
+                    [f"assistance:{row}", probability])  # fmt: skip
+    assert [(person, count, aside) for _, person, _, count, aside in lone_death_candidates(con)
+            ] == [("P2", 4, 0), ("P3", 4, 0), ("P4", 4, 0), ("P5", 4, 0)]  # fmt: skip
+
+
 def test_a_person_a_row_of_whom_reviewers_labelled_not_the_notices_is_no_candidate():
     # P3 has a hukou row H3 too that the notice matches: the label on A3 says P3 did not die
     con = _linked()
