@@ -694,7 +694,8 @@ def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) ->
     past recognition: a dead member paid under a garbled name would be lost unseen), and one
     taken for a second report of a candidate's death (her own notice dates it within
     ``resolver.outputs.NOTICE_DATE_SLIP_DAYS``) that namesakes may be as well: no lead is
-    raised on them, so it is listed with the notice it may repeat. A notice carrying a
+    raised on them, so it is listed with the notice it may repeat; likewise one taken for
+    the death a candidate's roster row ended at, listed with that row. A notice carrying a
     candidate's valid ID under another name (a changed name, or an ID typed on another's
     notice) is listed too, naming the candidate's row: its lead, if any, is uncertain, and
     the name is to be checked.
@@ -723,6 +724,7 @@ def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) ->
                "'assistance' AND e.record_id = a.record_id WHERE a.covered = 'yes' "
                "AND a.end_date IS NULL" if "assistance" in table_names(con)
                else "SELECT NULL AS person_id WHERE false")  # fmt: skip
+    ended = _ENDED if "assistance" in table_names(con) else _NONE_ENDED
     notices = con.execute(
         "SELECT s.file, s.sheet, r.row_no, d.record_id, r.name, r.gender, r.township, "
         "r.death_date, r.source, coalesce(c.count + c.others, 0) AS persons, "
@@ -731,7 +733,9 @@ def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) ->
         f"(SELECT min(o.record_id) FROM {ENTITIES} o WHERE o.registry = 'deaths' "
         "   AND o.person_id = c.person_id AND c.others > 0) AS repeated, "
         "n.registry AS renamed_registry, n.row_id AS renamed_row, n.name AS renamed_name, "
-        "n.id18 AS renamed_id18, d.birth_date, d.gender "
+        "n.id18 AS renamed_id18, d.birth_date, d.gender, "
+        f"(SELECT [x.row_id, x.name, x.end_date::VARCHAR] FROM ({ended}) x "
+        "  WHERE x.person_id = c.person_id AND c.count = 1 AND c.others > 0) AS ended "
         f"FROM deaths d JOIN {ENTITIES} e ON e.registry = 'deaths' AND e.record_id = d.record_id "
         "JOIN raw_deaths r USING (source_no, row_no) LEFT JOIN ingest_sources s USING (source_no) "
         "LEFT JOIN (SELECT * FROM _candidates QUALIFY row_number() OVER "
@@ -745,8 +749,21 @@ def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) ->
         [most_candidates],
     ).fetchall()
     con.unregister("_candidates")
-    return [[*notice[:11], _notice_note(notice[9], notice[11], notice[10], _renamed(*notice[12:]))]
+    return [[*notice[:11], _notice_note(notice[9], notice[11], notice[10],
+                                        _renamed(*notice[12:18]), notice[18])]
             for notice in notices]  # fmt: skip
+
+
+# Per person, her latest roster row (``row_id``, its ``name`` and ``end_date``): the row whose
+# end near a notice's date made the notice hers (``resolver.outputs.lone_death_candidates``).
+_ENDED = f"""
+SELECT e.person_id, e.record_id AS row_id, p.name, a.end_date
+FROM assistance a JOIN {ENTITIES} e ON e.registry = 'assistance' AND e.record_id = a.record_id
+JOIN {PERSONS} p ON p.unique_id = 'assistance:' || a.record_id
+QUALIFY row_number() OVER (PARTITION BY e.person_id ORDER BY a.end_date DESC NULLS FIRST,
+                                                              e.record_id) = 1
+"""
+_NONE_ENDED = "SELECT NULL AS person_id, NULL AS row_id, NULL AS name, NULL AS end_date WHERE false"
 
 
 # Per listed notice, a candidate's row carrying the notice's valid 18-digit ID under another
@@ -763,6 +780,9 @@ QUALIFY row_number() OVER (PARTITION BY k.record_id
 """
 RENAMED_NOTE = "身份证号相同但姓名不同"
 """What the note of a listed notice carrying a candidate's ID under another name says."""
+ENDED_NOTE = "视为其死亡记录"
+"""What the note of a listed notice taken for the death a candidate's roster row ended at says
+(``resolver.outputs.lone_death_candidates``): no lead is raised on its namesakes."""
 MISTYPED_NOTE = "与该身份证号不符：可能是他人的死亡登记填错了身份证号，未列为疑点"
 """What the note of such a notice says besides when its own birth date or gender is not the
 ID's (``resolver.idcard.details_not_of_id``): no lead is raised on it."""
@@ -789,11 +809,13 @@ def _renamed(registry: str | None, row_id: str | None, name: str | None, id18: s
 
 
 def _notice_note(persons: int, repeated: str | None, covered: int,
-                 renamed: _Renamed | None) -> str:  # fmt: skip
+                 renamed: _Renamed | None, ended: list[str] | None) -> str:  # fmt: skip
     """What a listed notice's row says: why no lead, what to do, and first when one of the
     persons it may be is covered now; a candidate's row carrying the notice's ID under another
     name (``renamed``) is named, and whether the notice is taken for a changed name or, its
-    own birth date or gender not the ID's, another's notice typed with the ID."""
+    own birth date or gender not the ID's, another's notice typed with the ID; the roster row
+    whose end at the death made the notice its person's (``ended``: record id, name, end
+    date) is named, with the namesakes it may be as well."""
     first = f"其中 {covered} 人目前在保（可能死亡后仍在领取），请优先核实；" if covered else ""
     if renamed and renamed.not_of_id:
         return (f"{first}与{REGISTRIES[renamed.registry].chinese}记录 {renamed.row_id}"
@@ -807,6 +829,11 @@ def _notice_note(persons: int, repeated: str | None, covered: int,
     if repeated:
         return (f"{first}可能是死亡记录 {repeated}（同一人，死亡日期相近）的重复上报，但另有同名人员也可能是"
                 "本人，无法确定是谁，未列为疑点；请向数据来源部门核实身份证号后重新比对")  # fmt: skip
+    if ended:
+        row, name, end = ended
+        return (f"{first}已按救助对象记录 {row}（{name}，退出日期 {end}，与死亡日期相近）{ENDED_NOTE}；"
+                f"另有 {persons - 1} 名同名人员也可能是本人，未对其列为疑点；如死者实为同名人员，"
+                "请向数据来源部门核实身份证号后重新比对")  # fmt: skip
     return first + NOTICE_NOTES[persons > 0]
 
 

@@ -19,6 +19,7 @@ from models.policy import Policy, policy_heading, rule_named
 from resolver.headers import header_key
 from resolver.layout import skip_reason
 from resolver.quality import (
+    ENDED_NOTE,
     LONE_DEATHS_SHEET,
     MISTYPED_NOTE,
     RENAMED_NOTE,
@@ -150,8 +151,9 @@ def print_drop(con: duckdb.DuckDBPyConnection, report: Path, *,
 def _print_listed_notices(notices: list[list]) -> None:
     """How many of the death notices no lead was raised on (``unattributed_deaths``) carry a
     roster or 户籍 person's ID under another name, taken for a changed name or, their own
-    birth date or gender not the ID's, for another's notice; how many namesakes may be; and
-    how many no one matches."""
+    birth date or gender not the ID's, for another's notice; how many are taken for the death
+    a namesake's roster row ended at; how many namesakes may be; and how many no one
+    matches."""
     mistyped = sum(1 for notice in notices if MISTYPED_NOTE in notice[-1])
     same_id = sum(1 for notice in notices if RENAMED_NOTE in notice[-1])
     if same_id > mistyped:
@@ -164,14 +166,19 @@ def _print_listed_notices(notices: list[list]) -> None:
                       f"该身份证号不符（可能是他人的死亡登记填错了身份证号），未列为疑点，已列入问题清单"
                       f"「{LONE_DEATHS_SHEET}」，请核实死者身份",
                       highlight=False)  # fmt: skip
-    namesakes = sum(1 for notice in notices if notice[9]) - same_id
+    ended = sum(1 for notice in notices if ENDED_NOTE in notice[-1])
+    if ended:
+        console.print(f"另有 {ended:,} 条死亡记录已按死亡日期前后退出救助的同名人员视为其死亡记录（另有同名人员也可能是"
+                      f"本人，未对其列为疑点），已列入问题清单「{LONE_DEATHS_SHEET}」，请核实死者身份",
+                      highlight=False)  # fmt: skip
+    namesakes = sum(1 for notice in notices if notice[9]) - same_id - ended
     if namesakes:
         console.print(f"另有 {namesakes:,} 条死亡记录可能对应多名同名人员（超过 {MAX_CANDIDATES} 人，"
                       "或其中一人已有日期相近的另一条死亡记录），无法确定是谁，"
                       f"未列为疑点，已列入问题清单「{LONE_DEATHS_SHEET}」，请向数据来源部门核实身份证号",
                       highlight=False)  # fmt: skip
-    if len(notices) > namesakes + same_id:
-        console.print(f"另有 {len(notices) - namesakes - same_id:,} 条死亡记录未能与任何名册记录关联（{UNLINKED_NOTICE}，"
+    if len(notices) > namesakes + same_id + ended:
+        console.print(f"另有 {len(notices) - namesakes - same_id - ended:,} 条死亡记录未能与任何名册记录关联（{UNLINKED_NOTICE}，"
                       f"或姓名、住址写法差异过大），已列入问题清单「{LONE_DEATHS_SHEET}」，如为保障对象请核实身份证号",
                       highlight=False)  # fmt: skip
 

@@ -15,7 +15,7 @@ from models.data_gaps import DataGaps, Unjudged, data_gaps
 from models.policy import load_policy
 from resolver.db import connect
 from resolver.ingest import ingest_drop
-from resolver.quality import MISTYPED_NOTE, RENAMED_NOTE, RegistryGap
+from resolver.quality import ENDED_NOTE, MISTYPED_NOTE, RENAMED_NOTE, RegistryGap
 from tests.resolver.test_ingest import write_csv
 
 
@@ -40,6 +40,18 @@ def test_a_notice_typed_with_anothers_id_is_counted_apart_from_a_changed_name(ca
     # roster: until 2026-12-07 the message offered only 可能不是本县户籍人员
     assert ("另有 1 条死亡记录未能与任何名册记录关联（可能不是任何名册上的人员，如户籍已注销、未纳入救助的"
             "人员，或不是本县户籍人员，或姓名、住址写法差异过大），已列入问题清单") in printed  # fmt: skip
+
+
+def test_a_notice_taken_for_the_death_a_roster_row_ended_at_is_counted_apart(capsys):
+    # a blind tester's Uyghur county: three notices, each taken for a father's whose row
+    # ended at the death, were counted as 无法确定是谁 though each was taken for his
+    _print_listed_notices([_notice(2, f"已按救助对象记录 A6（阿力木阿力木，退出日期 2025-04-01，与死亡日期"
+                                      f"相近）{ENDED_NOTE}；另有 1 名同名人员也可能是本人"),
+                           _notice(4, "重名，无法确定是谁")])  # fmt: skip
+    printed = capsys.readouterr().out.replace("\n", "")
+    assert "另有 1 条死亡记录已按死亡日期前后退出救助的同名人员视为其死亡记录" in printed
+    assert "另有 1 条死亡记录可能对应多名同名人员" in printed
+    assert "未能与任何名册记录关联" not in printed
 
 
 def test_a_type_unjudged_in_every_county_of_a_province_reads_unjudged(capsys):

@@ -95,6 +95,20 @@ def test_a_second_report_of_a_death_that_namesakes_may_be_is_listed_with_the_fir
     assert [row[3] for row in unattributed_deaths(con, 3)] == ["D1", "D3"]
 
 
+def test_a_notice_taken_for_the_death_a_roster_row_ended_at_names_the_row_and_the_namesakes():
+    # a blind tester's Uyghur county: a 公安 notice of a father and his son of one name and
+    # address, the father's row ended the day of the death, was taken for his; the sheet
+    # read 重名，无法确定是谁，未列为疑点, though it was taken for the father's
+    con = _linked()
+    con.execute("UPDATE persons SET name = '阿力木阿力木' WHERE unique_id = 'assistance:A6'")
+    con.execute("CREATE TABLE assistance AS SELECT * FROM (VALUES "
+                "('A6', 'yes', DATE '2025-04-01')) t(record_id, covered, end_date)")  # fmt: skip
+    (taken,) = [row for row in unattributed_deaths(con, 3) if row[3] == "D2"]
+    assert taken[9] == 2
+    assert taken[11].startswith("已按救助对象记录 A6（阿力木阿力木，退出日期 2025-04-01，与死亡日期相近）"
+                                "视为其死亡记录；另有 1 名同名人员也可能是本人，未对其列为疑点")  # fmt: skip
+
+
 def test_a_notice_carrying_a_roster_rows_id_under_another_name_is_listed_naming_the_row():
     # a blind tester's 梁贵福 renamed 潘海林: until 2026-12-06 the notice was listed as matching
     # no one (可能对应人数 0), though his roster row carries its ID
