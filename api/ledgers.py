@@ -218,7 +218,8 @@ def _ledger_row(published: Published, case: dict[str, Any], households: Mapping[
     poverty = min((row for row in mine if row["registry"] == "poverty"),
                   key=lambda row: str(row["record_id"]), default={})  # fmt: skip
     as_of = _as_of(case)
-    size, income = household_figures(assistance, as_of, households.get(poverty.get("record_id")),
+    size, income = household_figures(assistance + _listed_with(assistance, rows, as_of), as_of,
+                                     households.get(poverty.get("record_id")),
                                      poverty.get("income_per_capita_year"))  # fmt: skip
     status = published.status(case["case_id"])
     decided = published.history.get(case["case_id"], [])
@@ -237,6 +238,19 @@ def _ledger_row(published: Published, case: dict[str, Any], households: Mapping[
         case["amount_at_risk"], _status_label(case, status), assigned.get("assignee"),
         due, case["case_id"],
     ]  # fmt: skip
+
+
+def _listed_with(assistance: list[dict], rows: list[dict], as_of: date) -> list[dict]:
+    """The covered, active rows of the open cases a person is listed on without being covered
+    (是否保障对象 否): his household's present figures where none of his own rows is covered
+    (a severely disabled son left off his parents' case; until 2026-12-07 his 家庭人数 and
+    家庭人均月纯收入 were blank, though his lead rests on that case's income)."""
+    if any(active_on(row, as_of) for row in assistance):
+        return []
+    listed = {row.get("case_no") for row in assistance
+              if row.get("covered") != "yes" and not row.get("end_date")}  # fmt: skip
+    return [row for row in rows if row["registry"] == "assistance"
+            and row.get("case_no") in listed - {None} and active_on(row, as_of)]  # fmt: skip
 
 
 def _health(subject: dict[str, Any], mine: list[dict]) -> str | None:

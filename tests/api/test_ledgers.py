@@ -164,6 +164,19 @@ def test_an_ended_roster_row_gives_neither_the_household_nor_the_income():
     assert (row[SIZE], row[INCOME]) == (3, 200.0)
 
 
+def test_a_member_listed_not_covered_on_an_open_case_has_that_households_figures():
+    # until 2026-12-07 his 家庭人数 and 家庭人均月纯收入 were blank, though his lead rests on
+    # the case's income; his own (not covered) row still says 无 of what he is paid
+    listed = _roster_row("A1", "dibao", "no", None) | {"case_no": "DB1"}
+    parent = (_roster_row("A2", "dibao", "yes", None)
+              | {"person_id": "p2", "case_no": "DB1", "household_size": 3, "income_per_capita": 250.0})  # fmt: skip
+    [row] = ledger_rows(_missed([listed, parent]), "missed_disability", households={"P11": 1})
+    assert (row[SIZE], row[INCOME], row[PROGRAM]) == (3, 250.0, "无")
+    ended = parent | {"end_date": "2024-06-30"}  # the case closed: the 建档立卡 household's
+    [row] = ledger_rows(_missed([listed, ended]), "missed_disability", households={"P11": 1})
+    assert (row[SIZE], row[INCOME]) == (1, 200.0)
+
+
 def test_a_missed_disability_row_says_the_certificate_it_rests_on_under_health():
     # until 2026-12-07 健康状况 said 残疾 (or nothing): which certificate, a clerk could not see
     health = LEDGER_COLUMNS.index("健康状况")
