@@ -137,6 +137,7 @@ def test_the_policy_line_names_rules_in_chinese_with_their_fields(capsys):
         "政策：default（第 8 版）— 兜底内置的默认规则，运行时未用 --policy 指定"
     )
     assert "CONTRACT" not in printed and "为 all" not in printed
+    assert "低保标准（dibao_standard_year）每人每年 4500 元" in printed  # until 2026-12-07 unnamed
     print_policy(load_policy("大姚县"), connect(":memory:"), "大姚县")
     printed = capsys.readouterr().out.replace("\n", "")
     assert "沿用默认值，请按本地标准设置：死亡后停发宽限（月）（death_grace_months）；" in printed
