@@ -255,13 +255,14 @@ def print_sources(con: duckdb.DuckDBPyConnection) -> None:
         for note in item.notes:
             console.print(f"{where} [yellow]注意[/]：{note}", highlight=False)
     if any(item.unmapped for item in summaries):
-        # a ledger's notes (备注 …) are read for the months a line is for (models.amounts)
-        back_pay = ("（发放记录中这些列写明的补发或按季发放的月份，如备注“补发2023年7-8月”“2025年1-3月”，"
-                    "按所写月份计）"
-                    if any(item.unmapped and item.registry == "payments" for item in summaries)
-                    else "")  # fmt: skip
-        console.print(f"[yellow]注意[/]：“未识别的列”作为附加列保留，不参与比对{back_pay}；如其实是标准列的"
-                      "另一种写法，请用 --columns 对照文件（CSV：表头,字段,名册）指定。", highlight=False)  # fmt: skip
+        read = "，".join(
+            said
+            for registry, said in _NOTES_READ.items()
+            if any(item.unmapped and item.registry == registry for item in summaries)
+        )
+        console.print(f"[yellow]注意[/]：“未识别的列”作为附加列保留，不参与比对{f'（{read}）' if read else ''}"
+                      "；如其实是标准列的另一种写法，请用 --columns 对照文件（CSV：表头,字段,名册）指定。",
+                      highlight=False)  # fmt: skip
     reused = reused_files(con)
     for how, text in (
         ("unchanged", "与上次读取时完全相同的文件未重新读取，沿用上次的读取结果"),
@@ -364,6 +365,15 @@ def _stress_figures(score: CaseScores) -> tuple[str, str, str]:
     accuracy = score.amount_accuracy
     return (f"{score.precision:.3f}", f"{score.recall:.3f}",
             "-" if accuracy is None else f"{accuracy:.3f}")  # fmt: skip
+
+
+# What the columns beside the contract's (备注 …) are still read for, by registry: a ledger's
+# for the months a line is for (models.amounts), a roster's for a dated 渐退
+# (models.periods.noted_gradual_exit; until 2026-12-07 the note said it was not read at all).
+_NOTES_READ = {
+    "payments": "发放记录中这些列写明的补发或按季发放的月份，如备注“补发2023年7-8月”“2025年1-3月”，按所写月份计",
+    "assistance": "救助对象中这些列写明的渐退期，如备注“渐退期（2026年9月至2027年2月）”，按所写计算",
+}
 
 
 def print_policy(policy: Policy, con: duckdb.DuckDBPyConnection, named: str) -> None:
