@@ -2133,40 +2133,42 @@ def _duplicated_record_ids(sources: list[Source], data_dir: Path) -> list[InputE
     """An error per table for record ids that repeat within a registry (in any of its tables;
     within a county, when the rows name theirs)."""
     errors = []
+    counties = _county_column_counties(sources)
     for name in REGISTRIES:
         group = [source for source in sources if source.registry.name == name]
         # a table's own repeats were refused as it was read, but not those between a longer
         # file's stored rows and the rows added to it
         if len(group) < 2 and all(source.previous is None for source in group):
             continue
-        ids = pa.chunked_array([_record_key(source) for source in group])
-        counts = pc.value_counts(ids)
+        keyed = {source.number: _record_key(source, counties) for source in group}
+        counts = pc.value_counts(pa.chunked_array(list(keyed.values())))
         repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
         if not len(repeated):
             continue
         for source in group:
-            keys = _record_key(source)
+            keys = keyed[source.number]
             hit = np.asarray(pc.is_in(keys, repeated))
             rows = np.asarray(source.normalised.column("row_no"))[hit]
             if len(rows):
                 header = next((text for text, column in source.mapping if column == "record_id"),
                               "记录编号")  # fmt: skip
-                elsewhere = _same_ids_elsewhere(source, pc.filter(keys, hit), group, data_dir)
+                elsewhere = _same_ids_elsewhere(source, pc.filter(keys, hit), group, keyed,
+                                                data_dir)  # fmt: skip
                 reason = f"记录编号重复（同一{source.registry.chinese}中出现不止一次{elsewhere}）"
                 errors.append(InputError(source.path, rows.tolist(), header, reason, source.sheet))
     return errors
 
 
-def _same_ids_elsewhere(source: Source, keys: pa.Array, group: list[Source], data_dir: Path
-                        ) -> str:  # fmt: skip
-    """Where else in the registry's tables (``group``) the record ids ``keys`` of ``source``
-    are: ``；同样的编号也在「file」工作表「sheet」第 3、4 行`` per other table, empty when only
-    in ``source``."""
+def _same_ids_elsewhere(source: Source, keys: pa.Array, group: list[Source],
+                        keyed: dict[int, pa.Array], data_dir: Path) -> str:  # fmt: skip
+    """Where else in the registry's tables (``group``, their rows' keys ``keyed`` by table)
+    the record ids ``keys`` of ``source`` are: ``；同样的编号也在「file」工作表「sheet」第 3、4 行``
+    per other table, empty when only in ``source``."""
     places = []
     for other in group:
         if other is source:
             continue
-        hit = np.asarray(pc.is_in(_record_key(other), keys))
+        hit = np.asarray(pc.is_in(keyed[other.number], keys))
         rows = np.asarray(other.normalised.column("row_no"))[hit].tolist()
         if rows:
             sheet = f"工作表「{other.sheet}」" if other.sheet else ""
@@ -2349,14 +2351,16 @@ def _read_twice(first: Source, second: Source, rows: int, fewer: int, data_dir: 
                       "请只保留最新一次导出，删去其余的再重新导入", second.sheet)  # fmt: skip
 
 
-def _record_key(source: Source) -> pa.Array:
-    """Each row's record id, after the county its row names when it names one (two counties
-    of a province's export may number alike)."""
+def _record_key(source: Source, counties: dict[int, pa.Array | None]) -> pa.Array:
+    """Each row's record id, after the county its row names when it names one, or its sheet
+    does (``counties``: ``_county_column_counties``; two counties of a province's export may
+    number alike: until 2026-12-07 a county's 卫健 workbook whose sheet named the county was
+    refused, its numbers also another county's)."""
     record_ids = source.normalised.column("record_id").combine_chunks()
-    counties = _row_counties(source)
-    if counties is None:
+    county = counties[source.number] if counties else _row_counties(source)
+    if county is None:
         return record_ids
-    return pc.binary_join_element_wise(pc.fill_null(counties, ""), record_ids, "/")
+    return pc.binary_join_element_wise(pc.fill_null(county, ""), record_ids, "/")
 
 
 UNKNOWN_CASE = "case_not_in_roster"

@@ -155,6 +155,24 @@ def test_the_same_number_twice_in_one_county_of_a_province_export_is_still_refus
     assert "记录编号重复" in str(raised.value)
 
 
+def test_a_countys_workbook_whose_sheet_names_the_county_numbers_its_own_rows(tmp_path):
+    # until 2026-12-07 two counties' 卫健 workbooks, each one sheet named for its county and
+    # numbered from D1, were refused: 记录编号重复 (a blind tester's city drop)
+    import openpyxl
+
+    _write(tmp_path / "drop" / "户籍人口.csv", HUKOU_BY_COUNTY)
+    for county, name in (("532301", "张三"), ("532326", "王五")):
+        book = openpyxl.Workbook()
+        book.active.title = county
+        for row in (["记录编号", "姓名", "死亡日期"], ["D1", name, "2024-10-02"]):
+            book.active.append(row)
+        book.save(tmp_path / "drop" / f"死亡人员_卫健_{county}.xlsx")
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, tmp_path / "drop")
+    assert con.execute("SELECT record_id, county FROM deaths ORDER BY ALL").fetchall() == [
+        ("532301/D1", "532301"), ("532326/D1", "532326")]  # fmt: skip
+
+
 def _hukou(rows: int, prefix: str) -> list[list[str]]:
     # each file its own households: two files listing the same ones are one export read twice
     return HUKOU[:1] + [[f"{prefix}{i}", f"{prefix}{i:03d}", "张三"] for i in range(rows)]
