@@ -817,7 +817,8 @@ def _counties(files: list[Path], data_dir: Path) -> tuple[dict[Path, str | None]
     if not any(counties.values()):
         return counties, []
     reason = ("多区县数据包中，此文件不在任何区县文件夹内（区县文件夹名以6位行政区划代码开头，"
-              "或以县、区、市、旗结尾），无法确定所属区县")  # fmt: skip
+              "或以县、区、市、旗结尾），无法确定所属区县：请放入其区县的文件夹；全市（全省）一个文件、"
+              "各行在区县列注明所属区县的，请按区县列拆分后分别放入各区县文件夹")  # fmt: skip
     return counties, [InputError(path, None, None, reason) for path, county in counties.items()
                       if county is None]  # fmt: skip
 

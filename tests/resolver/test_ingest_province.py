@@ -51,6 +51,7 @@ def test_a_file_outside_every_county_folder_is_refused(tmp_path):
         ingest_drop(con, tmp_path / "drop")
     assert raised.value.path == tmp_path / "drop" / "户籍人口.csv"
     assert "不在任何区县文件夹内" in str(raised.value)
+    assert "请按区县列拆分后分别放入各区县文件夹" in str(raised.value)  # the remedy (2026-12-07)
 
 
 def test_a_countys_month_folders_are_no_counties(tmp_path):
