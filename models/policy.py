@@ -23,11 +23,17 @@ from typing import Union, get_args, get_origin, get_type_hints
 from models.periods import month_index
 from resolver.errors import DoudiError, InputError
 from resolver.json_keys import KeyPath, key_lines, repeated_keys
-from resolver.normalize import VOCABULARIES
+from resolver.normalize import VOCABULARIES, urban_or_rural
 
 POLICY_DIR = Path(__file__).parent / "policies"
 # The areas a roster case is in (城乡属性: ``resolver.normalize.urban_or_rural``).
 AREAS = ("rural", "urban")
+AREA_WORDS = {"rural": "农村", "urban": "城市"}
+# The area whose 低保 standard a case of unknown 城乡属性 is judged by, under a policy that
+# sets the two apart: 农村, the lower, so that no income above it is left unflagged (more
+# over_standard leads, each saying the area was unknown) and 建档立卡 households, the rural
+# poverty registry's, are judged by theirs.
+UNKNOWN_AREA = "rural"
 # Who the 渐退 period applies to: every 低保 case, or those of 建档立卡 households only.
 GRADUAL_EXIT_SCOPES = ("all", "poverty_households")
 # 建档立卡 statuses, disability types and 健康状况 as ``resolver.normalize`` codes them.
@@ -86,11 +92,14 @@ class Policy:
     source: str
     death_grace_months: int
     """A payment in a month more than this many months after the death month is 'still paid'."""
-    dibao_standard_year: float | dict[str, float]
+    dibao_standard_year: float | dict[str, float | dict[str, float]]
     """The local 低保 standard, 元 per person per year; below it a household is poor. One
     number for every month, or the standard from each month it took effect, as
     ``monthly_amounts`` dates amounts (``{"2024-01": 6000, "2025-07": 6600}``: standards are
-    raised most years, often from July); a month before the first takes the first."""
+    raised most years, often from July); a month before the first takes the first. Or one
+    of these per area where 城市 and 农村 standards differ (``{"urban": 8400, "rural":
+    6000}``; a file may write 城市、农村): a case is judged by its area's, one of unknown
+    area by ``UNKNOWN_AREA``'s."""
     poor_statuses: tuple[str, ...]
     severe_levels_any_type: tuple[int, ...]
     severe_types_any_level: tuple[str, ...]
@@ -196,9 +205,10 @@ class Policy:
             level in self.severe_levels_any_type or disability_type in self.severe_types_any_level
         )
 
-    def is_poor(self, status: str | None, income_year: float | None, when: date | int) -> bool:
+    def is_poor(self, status: str | None, income_year: float | None, when: date | int,
+                area: str | None = None) -> bool:  # fmt: skip
         """A 建档立卡 status of a poor household, or an income per person under the standard
-        in force ``when``. A 返贫 household (``relapsed``) is poor as a 未脱贫 one
+        in force ``when`` in ``area``. A 返贫 household (``relapsed``) is poor as a 未脱贫 one
         (``not_lifted``) is.
 
         Parameters
@@ -209,25 +219,31 @@ class Policy:
             The household's yearly income per person, 元.
         when : date or int
             The day (a run's as-of day) or month index whose standard applies.
+        area : str or None, default None
+            ``urban``, ``rural``, or None when unknown (``standard``).
 
         Returns
         -------
         bool
             True when the household counts as poor.
         """
-        below = income_year is not None and income_year < self.standard(when)
+        below = income_year is not None and income_year < self.standard(when, area)
         if status == "relapsed" and "relapsed" not in self.poor_statuses:
             status = "not_lifted"
         return status in self.poor_statuses or below
 
-    def standard(self, when: date | int) -> float:
-        """The 低保 standard in force on a day or in a month: the latest step that took
-        effect by then, the first step before it.
+    def standard(self, when: date | int, area: str | None = None) -> float:
+        """The 低保 standard in force on a day or in a month in an area: the latest step that
+        took effect by then, the first step before it.
 
         Parameters
         ----------
         when : date or int
             A day, or a month index (``models.periods.month_index``).
+        area : str or None, default None
+            The case's 城乡属性, ``urban`` or ``rural``; None when unknown, judged by
+            ``UNKNOWN_AREA``'s standard where the policy sets the two apart. A policy of one
+            standard applies it to every area.
 
         Returns
         -------
@@ -239,8 +255,11 @@ class Policy:
         >>> policy = replace(load_policy(), dibao_standard_year={"2024-01": 6000, "2025-07": 6600})
         >>> policy.standard(date(2025, 6, 30)), policy.standard(date(2025, 7, 1))
         (6000, 6600)
+        >>> policy = replace(load_policy(), dibao_standard_year={"urban": 8400, "rural": 6000})
+        >>> policy.standard(date(2025, 1, 1), "urban"), policy.standard(date(2025, 1, 1), None)
+        (8400, 6000)
         """
-        return self._step(when)[1]
+        return self._step(when, area)[1]
 
     def sets_own(self, rule: str) -> bool:
         """Whether the policy sets ``rule`` itself: not the default profile, whose rules are
@@ -265,38 +284,60 @@ class Policy:
         """
         return self.name != "default" and rule not in self.defaults
 
-    def standard_text(self, when: date | int) -> str:
-        """The 低保 standard in force ``when`` as evidence names it, with the month it took
-        effect where the policy dates it: 本地 only where the policy sets its own (the
-        default profile's, and a profile that inherits it, are the contract's default).
+    def standard_text(self, when: date | int, area: str | None = None) -> str:
+        """The 低保 standard in force ``when`` in ``area`` as evidence names it, with the
+        month it took effect where the policy dates it, and the area where the policy sets
+        城市 and 农村 apart (saying so where the case's area is unknown): 本地 only where the
+        policy sets its own (the default profile's, and a profile that inherits it, are the
+        contract's default).
 
         Parameters
         ----------
         when : date or int
             A day, or a month index (``models.periods.month_index``).
+        area : str or None, default None
+            ``urban``, ``rural``, or None when unknown (``standard``).
 
         Returns
         -------
         str
-            ``本地低保标准 5400 元/人/年``, ``本地低保标准 6000 元/人/年（2024-01 起）``, or
-            ``低保标准 4500 元/人/年（默认值，…）``.
+            ``本地低保标准 5400 元/人/年``, ``本地低保标准 6000 元/人/年（2024-01 起）``,
+            ``本地城市低保标准 8400 元/人/年``, or ``低保标准 4500 元/人/年（默认值，…）``.
 
         Examples
         --------
         >>> load_policy().standard_text(date(2026, 1, 1))
         '低保标准 4500 元/人/年（系统默认值，未设置本地标准）'
+        >>> policy = replace(load_policy("大姚县"), dibao_standard_year={"urban": 8400, "rural": 6000})
+        >>> policy.standard_text(date(2026, 1, 1), None)
+        '本地农村低保标准 6000 元/人/年（城乡属性未知，按农村标准）'
         """
-        start, value = self._step(when)
+        start, value = self._step(when, area)
         amount = f"{value:g} 元/人/年"
         if not self.sets_own("dibao_standard_year"):
             return f"低保标准 {amount}（系统默认值，未设置本地标准）"
-        if start is None:
-            return f"本地低保标准 {amount}"
-        first = start == min(self.dibao_standard_year) and month_index(start) > _index(when)
-        return f"本地低保标准 {amount}（{start} 起{'，政策所列最早的标准' if first else ''}）"
+        notes = [] if start is None else [f"{start} 起"]
+        if (
+            start is not None
+            and start == min(self._steps(area))
+            and month_index(start) > _index(when)
+        ):
+            notes.append("政策所列最早的标准")
+        if self.by_area and area is None:
+            notes.append(f"城乡属性未知，按{AREA_WORDS[UNKNOWN_AREA]}标准")
+        said = f"（{'，'.join(notes)}）" if notes else ""
+        return (
+            f"本地{AREA_WORDS[area or UNKNOWN_AREA] if self.by_area else ''}低保标准 {amount}{said}"
+        )
 
-    def standard_bounds(self) -> tuple[float, float]:
-        """The lowest and the highest 低保 standard of any month (one number: both).
+    def standard_bounds(self, area: str | None = None) -> tuple[float, float]:
+        """The lowest and the highest 低保 standard of any month in ``area`` (one number:
+        both).
+
+        Parameters
+        ----------
+        area : str or None, default None
+            ``urban``, ``rural``, or None when unknown (``standard``).
 
         Returns
         -------
@@ -308,14 +349,28 @@ class Policy:
         >>> replace(load_policy(), dibao_standard_year={"2024-01": 6000, "2025-07": 6600}).standard_bounds()
         (6000, 6600)
         """
-        steps = self.dibao_standard_year
+        steps = self._steps(area)
         values = list(steps.values()) if isinstance(steps, dict) else [steps]
         return min(values), max(values)
 
-    def _step(self, when: date | int) -> tuple[str | None, float]:
-        """The month the standard in force ``when`` took effect (None for a single
-        number) and the standard."""
-        steps = self.dibao_standard_year
+    @property
+    def by_area(self) -> bool:
+        """Whether the policy sets 城市 and 农村 standards apart."""
+        standard = self.dibao_standard_year
+        return isinstance(standard, dict) and set(standard) == set(AREAS)
+
+    def _steps(self, area: str | None) -> float | dict[str, float]:
+        """The standard of ``area`` (``UNKNOWN_AREA``'s for None): one number or dated steps."""
+        return (
+            self.dibao_standard_year[area or UNKNOWN_AREA]
+            if self.by_area
+            else self.dibao_standard_year
+        )
+
+    def _step(self, when: date | int, area: str | None) -> tuple[str | None, float]:
+        """The month the standard in force ``when`` in ``area`` took effect (None for a
+        single number) and the standard."""
+        steps = self._steps(area)
         if not isinstance(steps, dict):
             return None, steps
         effective = [start for start in steps if month_index(start) <= _index(when)]
@@ -462,7 +517,7 @@ def load_policy(name_or_path: str | Path = "default") -> Policy:
                              "请继承 default 或另一个不继承其他政策的政策")  # fmt: skip
         rules = [name for name in base if name not in DESCRIPTIVE]
         values = base | values | {"defaults": [name for name in rules if name not in values]}
-        source = f"{path}（继承 {base_path}）"
+        source = f"{path}（{_inherited_said(base_path)}）"
     try:
         policy = policy_from_dict(values, source=source, held="文件中", lines=lines,
                                   plausible=True)  # fmt: skip
@@ -471,6 +526,17 @@ def load_policy(name_or_path: str | Path = "default") -> Policy:
             raise
         raise DoudiError(f"{error}\n{INHERIT_HINT}") from None
     return _named_as_its_own(policy, path)
+
+
+def _inherited_said(path: Path) -> str:
+    """What a policy inherits as a refusal names it: 继承默认政策, or 继承政策 and a shipped
+    profile's name, not its path in the repository, which means nothing to the office (until
+    2026-12-07 a blind tester's refusal read （继承 /work/main/models/policies/default.json））;
+    a file of the office's own by the path it gave."""
+    if path.parent.resolve() != POLICY_DIR.resolve():
+        return f"继承 {path}"
+    name = _read(path)["name"]
+    return "继承默认政策" if name == "default" else f"继承政策 {name}"
 
 
 def _rules_missing(values: dict) -> bool:
@@ -550,6 +616,8 @@ def policy_from_dict(values: dict, *, source: str, held: str = "记录中",
                 for key, said in _problems(values, held, plausible)]  # fmt: skip
     if problems:
         raise DoudiError(f"{source}：政策有 {len(problems)} 处错误：\n  " + "\n  ".join(problems))
+    if "dibao_standard_year" in values:
+        values = values | {"dibao_standard_year": _standard_codes(values["dibao_standard_year"])}
     return Policy(**{key: tuple(value) if isinstance(value, list) else value
                      for key, value in values.items()})  # fmt: skip
 
@@ -749,33 +817,89 @@ def _kind(value: object) -> str:
     return next((said for kind, said in kinds if isinstance(value, kind)), type(value).__name__)
 
 
+STANDARD_BY_AREA = '{"城市": 8400, "农村": 6000}'
+"""How a policy file sets the 城市 and 农村 standards apart, as refusals show it."""
+
+
 def _standard_problems(standard: object, held: str, plausible: bool
                        ) -> list[tuple[KeyPath, str]]:  # fmt: skip
     """The problems of ``dibao_standard_year``, each with its key's path: one number of 元
     per person per year, or ``{"YYYY-MM": 元, …}``, the standard from each month it took
-    effect; each within ``STANDARD_RANGE`` where ``plausible``."""
+    effect; or one of these per area (``_area_problems``); each within ``STANDARD_RANGE``
+    where ``plausible``."""
     name = "dibao_standard_year"
+    if isinstance(standard, dict) and any(_area_code(key) for key in standard):
+        return _area_problems(standard, held, plausible)
+    return _steps_problems(standard, (name,), held, plausible)
+
+
+def _area_code(key: object) -> str | None:
+    """The area (``AREAS``) a key of ``dibao_standard_year`` names (城市, 农村, urban,
+    rural, as ``resolver.normalize.urban_or_rural`` reads a 城乡属性), None for any other."""
+    return urban_or_rural(key, None) if isinstance(key, str) else None
+
+
+def _area_problems(standard: dict, held: str, plausible: bool) -> list[tuple[KeyPath, str]]:
+    """The problems of a standard set per area: a key that names no area (each named), an
+    area written twice or left out, and each area's standard's (``_steps_problems``)."""
+    name = "dibao_standard_year"
+    said = [((name, key), f"{name} 的 {_shown(key)} 不是城乡属性：城市、农村分设标准时应写作 "
+             f"{STANDARD_BY_AREA}（也可写 urban、rural），各自为一个数或按起始月份分段")
+            for key in standard if not _area_code(key)]  # fmt: skip
+    written = [(_area_code(key), key) for key in standard if _area_code(key)]
+    for area in AREAS:
+        keys = [_shown(key) for code, key in written if code == area]
+        if len(keys) > 1:
+            said.append(
+                (
+                    (name,),
+                    f"{name} 的{AREA_WORDS[area]}标准写了两次（{'、'.join(keys)}），请只写一个",
+                )
+            )
+        elif not keys:
+            said.append(((name,), f"{name} 缺少{AREA_WORDS[area]}低保标准：城市、农村分设标准时"
+                         f"两者都应写出，如 {STANDARD_BY_AREA}"))  # fmt: skip
+    for _, key in written:
+        said += _steps_problems(standard[key], (name, key), held, plausible)
+    return said
+
+
+def _steps_problems(standard: object, path: KeyPath, held: str, plausible: bool
+                    ) -> list[tuple[KeyPath, str]]:  # fmt: skip
+    """The problems of one standard (the policy's, or an area's at ``path``): one number of
+    元 per person per year, or ``{"YYYY-MM": 元, …}``; each within ``STANDARD_RANGE`` where
+    ``plausible``."""
+    name = " ".join(path)
     expected = (
         f"{name} 应为一个数（元/人/年），或按起始月份分段的 "
         '{"年-月": 元/人/年, …}（如 {"2024-01": 6000, "2025-07": 6600}）'
     )
+    by_area = f"；城市、农村分设标准时写作 {STANDARD_BY_AREA}" if len(path) == 1 else ""
     if isinstance(standard, dict):
         if not standard:
-            return [((name,), f"{expected}，{held}是空对象 {{}}")]
-        said = [((name, month), f"{name} 的起始月份 {_shown(month)} 应写作 年-月（如 2025-07）")
+            return [(path, f"{expected}，{held}是空对象 {{}}")]
+        said = [((*path, month), f"{name} 的起始月份 {_shown(month)} 应写作 年-月（如 2025-07）{by_area}")
                 for month in standard if not _MONTH.fullmatch(str(month))]  # fmt: skip
-        said += [((name, month), f"{name} {month} 的标准应为不小于 0 的数，{held}是 {_shown(value)}")
+        said += [((*path, month), f"{name} {month} 的标准应为不小于 0 的数，{held}是 {_shown(value)}")
                  for month, value in standard.items() if not _amounts_fit(value, several=False)]  # fmt: skip
-        said += [((name, month), f"{name} {month} 的标准 {_shown(value)} 元/人/年{mistake}")
+        said += [((*path, month), f"{name} {month} 的标准 {_shown(value)} 元/人/年{mistake}")
                  for month, value in standard.items() if plausible
                  and _amounts_fit(value, several=False)
                  and (mistake := _implausible_standard(value))]  # fmt: skip
         return said
     if not _amounts_fit(standard, several=False):
-        return [((name,), f"{expected}，{held}是 {_shown(standard)}")]
+        return [(path, f"{expected}，{held}是 {_shown(standard)}")]
     if plausible and (mistake := _implausible_standard(standard)):
-        return [((name,), f"{name} {held}是 {_shown(standard)} 元/人/年{mistake}")]
+        return [(path, f"{name} {held}是 {_shown(standard)} 元/人/年{mistake}")]
     return []
+
+
+def _standard_codes(standard: float | dict) -> float | dict:
+    """``dibao_standard_year`` as a policy holds it: a standard per area keyed by its code
+    (城市 → ``urban``), any other as written."""
+    if isinstance(standard, dict) and any(_area_code(key) for key in standard):
+        return {_area_code(key): value for key, value in standard.items()}
+    return standard
 
 
 STANDARD_RANGE = (2000, 40000)

@@ -206,12 +206,12 @@ def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
             reasons.append(Evidence(f"{whose}建档立卡户，状态 {status}{income}；{_key_group_text(policy)}",
                                     "poverty", row["record_id"]))  # fmt: skip
     for case, row in _household_rows(graph, node):
-        income = row["income_month"]
-        if income is not None and income * 12 < policy.standard(as_of):
+        income, area = row["income_month"], graph.nodes[case]["area"]
+        if income is not None and income * 12 < policy.standard(as_of, area):
             reasons.append(
                 Evidence(f"同户成员在低保案件 {case[1]} 中保障，家庭人均月纯收入 "
                          f"{yuan_text(income)} 元（年 {yuan_text(income * 12)} 元），低于"
-                         f"{policy.standard_text(as_of)}", "assistance",
+                         f"{policy.standard_text(as_of, area)}", "assistance",
                          row["record_id"])
             )  # fmt: skip
     return reasons

@@ -2199,6 +2199,50 @@ def test_income_judged_now_takes_the_standard_in_force_on_the_as_of_day():
     assert detect_missed_disability(earlier.graph, RAISED_IN_JULY) == []
 
 
+URBAN_AND_RURAL = replace(
+    load_policy(), name="本县", dibao_standard_year={"urban": 8400, "rural": 6000}
+)
+"""A county whose 城市 and 农村 低保 standards differ (a blind tester's: 8,400 and 6,000)."""
+
+
+def _paid_596_since_2023(area: str | None) -> HouseholdSketch:
+    """A 低保 case of ``area`` of income 596 元 a month per person (7,152 a year: above the
+    rural standard, under the urban), enrolled 2023-01, paid 460 元 every month of 2024-2025."""
+    drop = HouseholdSketch(as_of=date(2025, 12, 31))
+    drop.enrol("zhang", "DB2", "A4", start=date(2023, 1, 1), income=596.0, area=area)
+    drop.pay("DB2", MONTHS_2024_2025, 460.0)
+    return drop
+
+
+def test_a_case_is_judged_by_the_standard_of_its_area():
+    # a blind tester's county set to the rural 6,000 had 33 false leads on urban households
+    # (高于本地低保标准 6000 元/人/年 for 7,152 under the urban 8,400); set to 8,400, all 6
+    # rural ones were missed
+    assert detect_over_standard(_paid_596_since_2023("urban").graph, URBAN_AND_RURAL) == []
+    (rural,) = detect_over_standard(_paid_596_since_2023("rural").graph, URBAN_AND_RURAL)
+    assert rural.amount_at_risk == 460.0 * 24
+    assert "年 7152 元，高于本地农村低保标准 6000 元/人/年" in rural.evidence[0].text
+    # of unknown area: the rural, lower standard, and the evidence says so
+    (unknown,) = detect_over_standard(_paid_596_since_2023(None).graph, URBAN_AND_RURAL)
+    assert unknown.amount_at_risk == rural.amount_at_risk
+    assert (
+        "高于本地农村低保标准 6000 元/人/年（城乡属性未知，按农村标准）" in unknown.evidence[0].text
+    )
+
+
+def test_a_household_under_its_urban_standard_is_poor_for_missed_disability():
+    # a blind tester's urban member listed, not covered, on a case of 600 a month (7,200 a
+    # year): under the urban 8,400, the lead was lost to the single rural 6,000
+    drop = HouseholdSketch()
+    drop.family("HK1", "wang", "li")
+    drop.certify("wang", "C1", "physical", 1)
+    drop.enrol("wang", "DB1", "A1", covered=False, income=600.0, area="urban")
+    drop.enrol("li", "DB1", "A2", income=600.0, area="urban")
+    (case,) = detect_missed_disability(drop.graph, URBAN_AND_RURAL)
+    assert any("（年 7200 元），低于本地城市低保标准 8400 元/人/年" in item.text
+               for item in case.evidence)  # fmt: skip
+
+
 def _assessed_twice(earlier: float, later: float) -> HouseholdSketch:
     """A case whose rows carry two assessments: ``earlier`` a month per person in 2019 on the
     husband's row, ``later`` in 2025 on the wife's."""

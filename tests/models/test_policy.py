@@ -252,8 +252,12 @@ def test_a_profile_that_inherits_is_checked_with_what_it_inherits(tmp_path):
     profile = tmp_path / "county.json"
     profile.write_text(json.dumps({"name": "某县", "version": 1, "source": "某文件",
                                    "inherits": "default", "gradual_exit_months": -6}), "utf-8")  # fmt: skip
-    with pytest.raises(DoudiError, match=r"(?s)继承 .*default\.json.*gradual_exit_months 应为"):
+    # named 默认政策, not by its path in the repository (until 2026-12-07 （继承 /work/main/…）)
+    with pytest.raises(
+        DoudiError, match=r"(?s)（继承默认政策）.*gradual_exit_months 应为"
+    ) as raised:
         load_policy(profile)
+    assert "policies" not in str(raised.value)
     profile.write_text(json.dumps({"name": "某县", "version": 1, "source": "某文件",
                                    "inherits": ["default"]}), "utf-8")  # fmt: skip
     with pytest.raises(DoudiError, match=r'inherits 应为所继承政策的名称.*\[ ?"default"\]'):
@@ -356,6 +360,46 @@ def test_a_standard_raised_within_the_period_is_set_by_month_as_class_amounts_ar
     assert policy.standard_text(date(2025, 8, 1)) == "本地低保标准 6600 元/人/年（2025-07 起）"
     assert policy.is_poor("lifted", 6300, date(2025, 7, 1))
     assert not policy.is_poor("lifted", 6300, date(2025, 6, 1))
+
+
+def test_urban_and_rural_standards_are_set_apart(tmp_path):
+    # {"城市": 8400, "农村": 6000} was refused: 起始月份 "城市" 应写作 年-月 (a blind tester's)
+    path = tmp_path / "area.json"
+    standard = {"城市": {"2024-01": 8000, "2025-07": 8400}, "农村": 6000}
+    path.write_text(json.dumps(_default() | {"name": "本县", "dibao_standard_year": standard},
+                               ensure_ascii=False), "utf-8")  # fmt: skip
+    policy = load_policy(path)
+    assert policy.dibao_standard_year == {
+        "urban": {"2024-01": 8000, "2025-07": 8400},
+        "rural": 6000,
+    }
+    day = date(2025, 8, 1)
+    assert [policy.standard(day, "urban"), policy.standard(day, "rural")] == [8400, 6000]
+    assert policy.standard_text(day, "urban") == "本地城市低保标准 8400 元/人/年（2025-07 起）"
+    assert policy.standard_text(day, "rural") == "本地农村低保标准 6000 元/人/年"
+    # a case of unknown area: the 农村 standard, said
+    assert policy.standard(day) == 6000
+    assert policy.standard_text(day) == "本地农村低保标准 6000 元/人/年（城乡属性未知，按农村标准）"
+    assert policy.is_poor("lifted", 7000, day, "urban") and not policy.is_poor("lifted", 7000, day)
+    assert policy.standard_bounds("urban") == (8000, 8400)
+    recorded = policy_from_dict(json.loads(policy.to_json()), source="run 1")
+    assert recorded == policy  # a run's record reads back as it ran
+
+
+@pytest.mark.parametrize(("standard", "said"), [
+    ({"城区": 8400, "农村": 6000}, 'dibao_standard_year 的 "城区" 不是城乡属性'),
+    ({"城市": 8400}, "dibao_standard_year 缺少农村低保标准"),
+    ({"城市": 8400, "城镇": 8000, "农村": 6000}, '城市标准写了两次（"城市"、"城镇"）'),
+    ({"城市": {"2024-1": 8400}, "农村": 6000}, 'dibao_standard_year 城市 的起始月份 "2024-1"'),
+    ({"urban": 700, "rural": 6000}, "dibao_standard_year urban 文件中是 700 元/人/年"),
+])  # fmt: skip
+def test_a_wrong_area_standard_is_refused_naming_it(tmp_path, standard, said):
+    path = tmp_path / "area.json"
+    path.write_text(json.dumps({"name": "本县", "version": 1, "source": "某文件", "inherits": "default",
+                                "dibao_standard_year": standard}, ensure_ascii=False), "utf-8")  # fmt: skip
+    with pytest.raises(DoudiError, match="（继承默认政策）") as raised:
+        load_policy(path)
+    assert said in str(raised.value)
 
 
 def test_a_key_written_twice_is_refused_naming_both_lines(tmp_path):
