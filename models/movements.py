@@ -19,7 +19,8 @@ Exits (退出), in order:
 3. 变更案件 — the same, in the same program under another 救助证号;
 4. 已脱贫 — a 建档立卡 row of the person with the status 已脱贫;
 5. 收入超过标准 — the ended row's monthly income per person × 12 above the policy's
-   standard in force on the exit day (``Policy.standard``);
+   standard in force on the exit day in the row's area (``Policy.standard``; the row's
+   城乡属性, else its 救助类型 as written: ``resolver.normalize.urban_or_rural``);
 6. 原因未记录 — none of these.
 
 Entries (新纳入), in order:
@@ -32,7 +33,7 @@ Entries (新纳入), in order:
    status first);
 4. 重度残疾 — a disability certificate the policy counts as severe;
 5. 重病 — the row's 健康状况 is one the policy counts as grave illness (患有大病);
-6. 收入低于标准 — the row's monthly income per person × 12 below the standard;
+6. 收入低于标准 — the row's monthly income per person × 12 below the standard of its area;
 7. 其他 — none of these.
 
 Each movement's ``basis`` names the record(s) its reason rests on, for the clerk to check.
@@ -51,8 +52,9 @@ import duckdb
 from models.detectors.common import STATUS_LABELS
 from models.policy import Policy
 from resolver.db import table_names
-from resolver.normalize import code_label
+from resolver.normalize import code_label, urban_or_rural
 from resolver.outputs import RESOLVED, record_persons
+from resolver.registries import AREA_HEADERS, extra_value
 
 logger = logging.getLogger(__name__)
 
@@ -184,7 +186,7 @@ def roster_movements(
     bounds = [start, end, start, end]
     con.register(PERSON_OF, record_persons(con, entities=entities))
     try:
-        rows = _moved_rows(con, bounds)
+        rows = _moved_rows(con, bounds, "raw_assistance" in present)
         found = {
             registry: _rows_of_movers(con, registry, bounds)
             for registry in EVIDENCE
@@ -204,14 +206,23 @@ def roster_movements(
     return movements
 
 
-def _moved_rows(con: duckdb.DuckDBPyConnection, bounds: list[date]) -> list[dict[str, Any]]:
-    """The covered roster rows that entered or left in the period, with their person."""
+def _moved_rows(con: duckdb.DuckDBPyConnection, bounds: list[date], raw: bool
+                ) -> list[dict[str, Any]]:  # fmt: skip
+    """The covered roster rows that entered or left in the period, with their person and
+    ``area`` (``urban``, ``rural`` or None: read from the raw row where ``raw``, the
+    database keeping the rows as read)."""
     columns = ", ".join(f"a.{name}" for name in ROW_COLUMNS)
-    return _dicts(con.execute(
-        f"SELECT {columns}, w.person_id FROM assistance a LEFT JOIN {PERSON_OF} w "
-        f"ON w.registry = 'assistance' AND w.record_id = a.record_id WHERE {MOVED}",
+    written = f"{extra_value(AREA_HEADERS)}, r.program" if raw else "NULL, NULL"
+    joined = "LEFT JOIN raw_assistance r USING (source_no, row_no) " if raw else ""
+    rows = con.execute(
+        f"SELECT {columns}, w.person_id, {written} FROM assistance a {joined}"
+        f"LEFT JOIN {PERSON_OF} w ON w.registry = 'assistance' AND w.record_id = a.record_id "
+        f"WHERE {MOVED}",
         bounds,
-    ))  # fmt: skip
+    ).fetchall()
+    names = [*ROW_COLUMNS, "person_id"]
+    return [dict(zip(names, values[:-2], strict=True)) | {"area": urban_or_rural(*values[-2:])}
+            for values in rows]  # fmt: skip
 
 
 def _rows_of_movers(
@@ -380,19 +391,19 @@ def _gravely_ill(row: dict, mine: dict, policy: Policy) -> Inferred:
 def _income_text(row: dict, policy: Policy, side: str, day: date) -> str:
     monthly = float(row["income_per_capita"])
     return (f"本记录家庭人均月纯收入 {monthly:.2f} 元，折合每年 {monthly * 12:.2f} 元，"
-            f"{side}{policy.standard_text(day)}")  # fmt: skip
+            f"{side}{policy.standard_text(day, row['area'])}")  # fmt: skip
 
 
 def _over_standard(row: dict, mine: dict, policy: Policy) -> Inferred:
     income = row["income_per_capita"]
-    if income is None or float(income) * 12 <= policy.standard(row["end_date"]):
+    if income is None or float(income) * 12 <= policy.standard(row["end_date"], row["area"]):
         return None
     return "收入超过标准", _income_text(row, policy, "高于", row["end_date"])
 
 
 def _below_standard(row: dict, mine: dict, policy: Policy) -> Inferred:
     income = row["income_per_capita"]
-    if income is None or float(income) * 12 >= policy.standard(row["start_date"]):
+    if income is None or float(income) * 12 >= policy.standard(row["start_date"], row["area"]):
         return None
     return "收入低于标准", _income_text(row, policy, "低于", row["start_date"])
 

@@ -4,6 +4,7 @@ reason on hand-made registries, the period's bounds, and a linked synthetic coun
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -227,6 +228,30 @@ def test_registries_missing_from_the_drop_are_no_evidence():
 
 
 @pytest.mark.slow
+def test_a_movement_is_judged_by_the_standard_of_its_area():
+    # a blind tester's county under {"城市": 8400, "农村": 6000}: 82 urban entries under the
+    # urban standard were 其他, judged by the rural one（城乡属性未知, though the roster said 城市）
+    policy = replace(POLICY, name="本县", dibao_standard_year={"urban": 8400, "rural": 6000})
+    con = connect(":memory:")
+    con.execute(f"CREATE TABLE assistance ({ASSISTANCE}, source_no BIGINT, row_no BIGINT)")
+    con.execute("CREATE TABLE raw_assistance (source_no BIGINT, row_no BIGINT, program VARCHAR, "
+                "extra MAP(VARCHAR, VARCHAR))")  # fmt: skip
+    con.execute("CREATE TABLE entities (registry VARCHAR, record_id VARCHAR, person_id VARCHAR)")
+    written = {1: ("低保", "城市"), 2: ("城市低保", None), 3: ("低保", "农村"), 4: ("低保", None)}
+    for row_no, (program, area) in written.items():
+        _, row, _ = _roster(f"A0{row_no}", f"p{row_no}", "dibao", "2019-07-01", income=596)
+        con.execute(f"INSERT INTO assistance VALUES ({', '.join('?' * (len(row) + 2))})",
+                    [*row, 1, row_no])  # fmt: skip
+        con.execute("INSERT INTO raw_assistance VALUES (1, ?, ?, MAP {'城乡属性': ?})",
+                    [row_no, program, area])  # fmt: skip
+    found = {m.record_id: m for m in roster_movements(con, START, END, policy)}
+    for record_id in ("A01", "A02"):
+        assert found[record_id].reason == "收入低于标准"
+        assert found[record_id].basis.endswith("低于本地城市低保标准 8400 元/人/年")
+    assert found["A03"].reason == found["A04"].reason == "其他"
+    assert "城乡属性未知" not in found["A03"].basis
+
+
 def test_a_linked_synthetic_county(tmp_path):
     """On a run of a synthetic county: every covered row moving in the period is listed, once
     per direction, and a death reason rests on a notice of the same person."""
