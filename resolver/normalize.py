@@ -1325,6 +1325,36 @@ def normalize_date(raw: str) -> Result:
     return _bad(problem if kept else "date_unparsed", None)
 
 
+# A year written alone: 1973, 1973年, or 1973.0 as a column of numbers with blanks is exported.
+_YEAR_ALONE = re.compile(r"^([0-9]{4})(?:年|\.0)?$")
+
+
+def year_alone(raw: str) -> int | None:
+    """The year a cell writes alone, with no month nor day (``1973``, ``1973年``, ``1973.0``):
+    of a birth date, what a roster often writes. ``normalize_date`` reads no date there.
+
+    Parameters
+    ----------
+    raw : str
+        A cell's text.
+
+    Returns
+    -------
+    int | None
+        The year, between ``EARLIEST`` and ``LATEST``; None when the cell writes anything else.
+
+    Examples
+    --------
+    >>> year_alone("1973"), year_alone("１９７３年"), year_alone("1973.0")
+    (1973, 1973, 1973)
+    >>> year_alone("1973-05"), year_alone("1886"), year_alone("73年"), year_alone("")
+    (None, None, None, None)
+    """
+    found = _YEAR_ALONE.match(_date_text(raw))
+    year = int(found[1]) if found else None
+    return year if year is not None and EARLIEST.year <= year <= LATEST.year else None
+
+
 def written_month(raw: str) -> str | None:
     """The year and month a date cell writes, whatever its day: a day the month lacks
     (``2025-11-31``, ``2025年2月30日``, ``20250229``) or none (``2025-11-00``) is a slip of the

@@ -36,7 +36,8 @@ Table ``persons``, one row per row of hukou, assistance, poverty, disability and
   ``conflicts_certificate``); the number is kept in ``id_text`` (but for
   ``conflicts_household``);
 - ``dob`` (from a usable ID, else the birth-date column, else the date digits of a damaged or
-  mistyped ID), ``birth_year``, ``birth_day`` (month and day), ``gender`` (from a usable ID, else the column);
+  mistyped ID), ``birth_year`` (also where the birth-date column writes the year alone,
+  1973, and ``dob`` is null: no day is made up), ``birth_day`` (month and day), ``gender`` (from a usable ID, else the column);
 - ``township`` (when blank, the township named in the address: a 殡葬 record writes only
   ``大姚县龙街镇麦地村7组90号``); ``village``: the village's own name, without 村, 嘎查 or 村委会
   (when blank, the village named in the address: ``某乡黑庄村478号`` gives ``黑庄``; an
@@ -90,15 +91,15 @@ _COMPARED = "nullif(replace({}, '" + NAME_SEPARATOR + "', ''), '')"
 # one of ``_OPTIONAL`` contributes NULL, so that any subset of registries can be unioned.
 _ADDRESS = "address, address_town, address_village, address_group, address_house"
 _SOURCES = {
-    "hukou": f"birth_date, gender, {_ADDRESS}, phone, 'hukou:' || hukou_no AS household_key, "
+    "hukou": f"birth_date, birth_year_only, gender, {_ADDRESS}, phone, 'hukou:' || hukou_no AS household_key, "
     f"{_COMPARED.format('former_name')} AS former_name",
-    "assistance": f"birth_date, gender, {_ADDRESS}, phone, 'case:' || case_no AS household_key, "
+    "assistance": f"birth_date, birth_year_only, gender, {_ADDRESS}, phone, 'case:' || case_no AS household_key, "
     "start_date AS started, end_date AS ended",
-    "poverty": "birth_date, gender, 'poverty:' || poverty_hh_no AS household_key",
+    "poverty": "birth_date, birth_year_only, gender, 'poverty:' || poverty_hh_no AS household_key",
     "disability": "gender, cert_no_id_number AS cert_id",
-    "deaths": f"birth_date, gender, {_ADDRESS}, death_date AS ended",
+    "deaths": f"birth_date, birth_year_only, gender, {_ADDRESS}, death_date AS ended",
 }
-_OPTIONAL = {"birth_date": "DATE", "gender": "VARCHAR", "address": "VARCHAR",
+_OPTIONAL = {"birth_date": "DATE", "birth_year_only": "INTEGER", "gender": "VARCHAR", "address": "VARCHAR",
              "address_town": "VARCHAR", "address_village": "VARCHAR",
              "address_group": "VARCHAR", "address_house": "VARCHAR",
              "phone": "VARCHAR", "household_key": "VARCHAR", "cert_id": "VARCHAR",
@@ -390,7 +391,7 @@ SELECT
     CASE WHEN length(id_any) = 18 THEN right(id_any, 12) END AS id_tail,
     left(id18, 15) AS id15,
     CASE WHEN dob_any BETWEEN DATE '1870-01-01' AND DATE '2030-12-31' THEN dob_any END AS dob,
-    year(dob) AS birth_year,
+    coalesce(year(dob), birth_year_only) AS birth_year,
     strftime(dob, '%m-%d') AS birth_day,
     gender_any AS gender,
     coalesce(county, '') AS county,

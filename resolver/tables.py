@@ -53,6 +53,7 @@ from resolver.normalize import (
     read_relation_code,
     relation_code_table,
     type_and_level,
+    year_alone,
 )
 from resolver.reading import REPLACEMENT, Grid
 from resolver.registries import (
@@ -1512,6 +1513,8 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         outputs, problems = _octobers_by_column(column.kind, read, outputs, problems)
         for (suffix, _), output in zip(outputs_of(column.kind), outputs, strict=True):
             normalised[column.name + suffix] = output
+        if column.name == "birth_date":
+            normalised["birth_year_only"], problems = _birth_years_alone(read, problems)
         if values is not None:
             _refuse_unreadable(located, column, (values, read), outputs[0], problems,
                                row_numbers, years and years[0])  # fmt: skip
@@ -2549,6 +2552,23 @@ NEARLY_NONE = 20
 # The problems of a value not read because Doudi does not know it, or because what it reads
 # cannot be (a date or month of a year before 1890 or after 2100).
 _UNREAD = r"_unknown$|_unparsed$|^date_implausible$"
+
+
+def _birth_years_alone(written: pa.Array | None, problems: pa.Array
+                       ) -> tuple[pa.Array, pa.Array]:  # fmt: skip
+    """The years a 出生日期 column writes alone (``year_alone``: 1973, 1973年), where no date was
+    read, and the problems with ``date_year_only`` for ``date_unparsed`` there: linking
+    compares the year, and no day is made up (a 1 January against the true day would count
+    against the match)."""
+    unread = pc.fill_null(pc.equal(problems, "date_unparsed"), False)
+    if written is None or not pc.any(unread).as_py():
+        return pa.nulls(len(problems), pa.int64()), problems
+    years = [
+        year_alone(text) if is_unread else None
+        for text, is_unread in zip(written.to_pylist(), unread.to_pylist(), strict=True)
+    ]
+    alone = pa.array(years, pa.int64())
+    return alone, pc.if_else(pc.is_valid(alone), "date_year_only", problems)
 
 
 def _refuse_unreadable(located: Located, column: Column, cells: tuple[pa.Array, pa.Array],

@@ -860,3 +860,32 @@ def test_a_bare_township_is_read_only_where_the_address_names_no_other_place(tmp
     assert houses == {"D1": "察尔森胜利|7|112", "D2": "察尔森|胜利|7|112", "D3": "巴彦塔拉|3|12",
                       "D4": "科右中巴彦塔拉|3|5", "D5": "察尔森|胜利|7|112", "D6": "察甘哈达|1|3",
                       "D7": "乌兰东升|2|5"}  # fmt: skip
+
+
+def test_a_birth_date_written_as_its_year_alone_is_the_birth_year(tmp_path):
+    """A roster's 出生日期 written 1973 (or 1973年, 1973.0) was 日期无法识别 and the year lost:
+    a blind tester's second enrollments without an ID, their names spelt another way, were
+    never paired. The year is the birth year, with a finding of its own; no day is made up
+    (dob stays null); a 纳入日期 of a year alone stays unread."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "救助对象.csv").write_text(
+        "记录编号,救助证号,姓名,身份证号码,出生日期,救助类型,是否保障对象,纳入日期\n"
+        "A1,DB001,阿依古力玉素甫,,1986,低保,是,2020-01-01\n"
+        "A2,DB002,阿卜杜拉,,1977年,低保,是,2020\n"
+        "A3,DB003,帕提古丽,,1996.0,低保,是,2020-01-01\n"
+        "A4,DB004,吐逊吾斯曼,,1972-06-23,低保,是,2020-01-01\n",
+        "utf-8",
+    )  # fmt: skip
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    build_persons(con, shared_limit=5)
+    born = con.execute("SELECT record_id, dob, birth_year FROM persons ORDER BY 1").fetchall()
+    assert born == [("A1", None, 1986), ("A2", None, 1977), ("A3", None, 1996),
+                    ("A4", date(1972, 6, 23), 1972)]  # fmt: skip
+    findings = con.execute("SELECT record_id, column_name, problem FROM dq_findings "
+                           "WHERE column_name LIKE '%_date' ORDER BY 1, 2").fetchall()  # fmt: skip
+    assert findings == [("A1", "birth_date", "date_year_only"),
+                        ("A2", "birth_date", "date_year_only"),
+                        ("A2", "start_date", "date_unparsed"),
+                        ("A3", "birth_date", "date_year_only")]  # fmt: skip
