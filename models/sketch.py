@@ -222,7 +222,7 @@ class HouseholdSketch:
             The pair's match probability.
         reason : str
             Why they may be one person (``resolver.outputs.possible_roster_duplicates``):
-            ``same_birth`` or ``lone_name``.
+            ``same_birth``, ``same_birth_year`` or ``lone_name``.
         """
         add_possible_duplicates(self.graph, [(record_id, pid, other_record_id, other_pid,
                                               probability, reason)])  # fmt: skip

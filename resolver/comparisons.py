@@ -35,11 +35,13 @@ class BirthDates:
     """How often two different people of a county share a birth date, counted from its rows
     (``resolver.link.birth_dates``): on a day many are registered as born on when no one knew
     the birthday (1 January, 1 July: ``common_days``, as month * 100 + day), and on any other
-    day; each None when too few pairs share one to count it (Splink samples it then)."""
+    day; each None when too few pairs share one to count it (Splink samples it then); and
+    how often they share a birth year (``in_one_year``: the weight of a year written alone)."""
 
     common_days: tuple[int, ...] = ()
     on_common_day: float | None = None
     on_other_day: float | None = None
+    in_one_year: float | None = None
 
 
 BOTH_IDS_USABLE = "(id18_l IS NOT NULL AND id18_r IS NOT NULL)"
@@ -392,13 +394,28 @@ def name_comparison() -> Comparison:
     )
 
 
+# Neither a birth date nor a year on one row (a year written alone, 1973, is a birth year
+# without a date: ``resolver.persons``).
+NO_BIRTH_YEAR = (
+    "(dob_l IS NULL OR dob_r IS NULL) AND (birth_year_l IS NULL OR birth_year_r IS NULL)"
+)
+# A year written alone against the other row's year: one person's rows agree but for a slip
+# of the year, as a date's year does. Its m is set, not trained (our synthetic counties
+# write no year alone: EM never meets it); its u is the chance that two people share a
+# birth year, counted (sampling meets the level only where a row writes a year alone, and
+# would weigh that share too).
+YEAR_ALONE_AGREES = {"m_probability": 0.95, "fix_m_probability": True}
+
+
 def dob_comparison(birth_dates: BirthDates | None = None) -> Comparison:
     """Birth date, when not both rows have a usable ID and no damaged ID's reliable digits
     (which hold the birth date) are compared with the other row's number (the ID's levels
     weigh it then, agreeing or not):
     exact on a day many are registered on (1 January, 1 July, where the county has such days);
     exact; day and month swapped; one digit typed wrong; same year and month; same year;
-    else (the m of every level but the exact ones set, not trained: ``_slip``).
+    one row writing the year alone and the other the same year (``YEAR_ALONE_AGREES``); else,
+    a year alone against another year included (the m of every level but the exact ones
+    set, not trained: ``_slip``).
 
     Parameters
     ----------
@@ -432,8 +449,7 @@ def dob_comparison(birth_dates: BirthDates | None = None) -> Comparison:
         "出生日期",
         [
             _null_level(
-                f"dob_l IS NULL OR dob_r IS NULL OR {BOTH_IDS_USABLE} OR {PREFIX_COMPARED} "
-                f"OR {PREFIX_AGREES}"
+                f"{NO_BIRTH_YEAR} OR {BOTH_IDS_USABLE} OR {PREFIX_COMPARED} OR {PREFIX_AGREES}"
             ),
             *common_day,
             _level("dob_l = dob_r", "出生日期相同", **_counted_u(dates.on_other_day)),
@@ -455,6 +471,12 @@ def dob_comparison(birth_dates: BirthDates | None = None) -> Comparison:
                 **_slip(0.0015),
             ),
             _level("year(dob_l) = year(dob_r)", "同年", **_slip(0.0015)),
+            _level(
+                "birth_year_l = birth_year_r",
+                "出生年份相同（一方只写了年份）",
+                **YEAR_ALONE_AGREES,
+                **_counted_u(dates.in_one_year),
+            ),
             _else_level(m_probability=0.01, fix_m_probability=True),
         ],
     )

@@ -496,18 +496,25 @@ def lone_death_candidates(
         ).fetchall()
 
 
+# One roster row writes its birth year alone (no date: ``resolver.persons``), the other
+# row's birth year is the same.
+SAME_YEAR_ALONE = "(pl.dob IS NULL OR pr.dob IS NULL) AND pl.birth_year = pr.birth_year"
+
+
 def possible_roster_duplicates(
     con: duckdb.DuckDBPyConnection, *, entities: str = ENTITIES
 ) -> list[tuple[str, str, str, str, float, str]]:
     """Two roster rows of different persons that may be one person enrolled twice, for one of
     two reasons. ``same_birth``: with the
-    same birth date and gender, one of the two rows without any ID (what a second enrollment
+    same birth date (or birth year, where one row writes the year alone) and gender, one of
+    the two rows without any ID (what a second enrollment
     looks like; two rows whose IDs differ are namesakes born the same day more often than
     not), not labelled apart by reviewers, not two persons each holding an ID and none in
     common (twins of one house, namesakes born the same day: the row without one was linked
     to its own person's hukou row, whose ID tells the two apart), nor two rows of whom the
     row without an ID may be a third person (a hukou row of another person with an ID, the
-    name, birth date and gender: namesakes born the same year, written 01-01), and either
+    name, birth date — or year, of a year alone — and gender: namesakes born the same year,
+    written 01-01), and either
     scored at or
     above the run's
     ``duplicate_threshold`` or named the way a clerk writes one name again
@@ -538,8 +545,8 @@ def possible_roster_duplicates(
     -------
     list[tuple[str, str, str, str, float, str]]
         Per pair, ordered: each row's ``record_id`` and ``person_id`` (of a ``lone_name``
-        pair the bare row's first), the pair's probability and its reason (``same_birth``
-        or ``lone_name``). Empty when linking scored no pairs.
+        pair the bare row's first), the pair's probability and its reason (``same_birth``,
+        ``same_birth_year`` where a row writes the year alone, or ``lone_name``). Empty when linking scored no pairs.
     """
     if SCORED_PAIRS not in table_names(con):
         return []
@@ -555,18 +562,20 @@ def possible_roster_duplicates(
                     SELECT person_id FROM {entities} WHERE registry = 'assistance')
             ),
             hukou_named AS (  -- hukou rows with an ID: who a row without one may be
-                SELECT p.name, p.dob, p.gender, e.person_id FROM {PERSONS} p
+                SELECT p.name, p.dob, p.birth_year, p.gender, e.person_id FROM {PERSONS} p
                 JOIN {entities} e ON e.registry = 'hukou' AND 'hukou:' || e.record_id = p.unique_id
                 WHERE p.registry = 'hukou' AND p.id18 IS NOT NULL AND p.dob IS NOT NULL
             ),
             rosters AS (
-                SELECT s.unique_id_l, s.unique_id_r, s.match_probability, pl.dob, pl.gender,
+                SELECT s.unique_id_l, s.unique_id_r, s.match_probability,
+                       CASE WHEN pl.dob = pr.dob THEN pl.dob END AS dob, pl.birth_year,
+                       pl.gender,
                        {names}
                 FROM {SCORED_PAIRS} s ANTI JOIN _apart USING (unique_id_l, unique_id_r)
                 JOIN {PERSONS} pl ON pl.unique_id = s.unique_id_l
                 JOIN {PERSONS} pr ON pr.unique_id = s.unique_id_r
                 WHERE pl.registry = 'assistance' AND pr.registry = 'assistance'
-                  AND pl.dob = pr.dob AND pl.gender = pr.gender
+                  AND (pl.dob = pr.dob OR {SAME_YEAR_ALONE}) AND pl.gender = pr.gender
                   AND (coalesce(pl.id18, pl.id_text, pl.id_prefix) IS NULL
                        OR coalesce(pr.id18, pr.id_text, pr.id_prefix) IS NULL)
             ),
@@ -619,7 +628,7 @@ def possible_roster_duplicates(
             ),
             by_birth AS (
                 SELECT el.record_id, el.person_id, er.record_id, er.person_id, m.match_probability,
-                       'same_birth'
+                       CASE WHEN m.dob IS NULL THEN 'same_birth_year' ELSE 'same_birth' END
                 FROM rosters m
                 JOIN {entities} el ON 'assistance:' || el.record_id = m.unique_id_l
                      AND el.registry = 'assistance'
@@ -632,10 +641,12 @@ def possible_roster_duplicates(
                            AND NOT EXISTS (SELECT 1 FROM person_ids il JOIN person_ids ir USING (id18)
                                            WHERE il.person_id = el.person_id
                                              AND ir.person_id = er.person_id))
-                  -- a third person of the name, birth date and gender in the hukou registry:
-                  -- the row without an ID may be him as well
+                  -- a third person of the name, birth date (year, of a year alone) and gender
+                  -- in the hukou registry: the row without an ID may be him as well
                   AND NOT EXISTS (SELECT 1 FROM hukou_named h
-                                  WHERE h.dob = m.dob AND h.gender = m.gender
+                                  WHERE (h.dob = m.dob OR m.dob IS NULL
+                                         AND h.birth_year = m.birth_year)
+                                    AND h.gender = m.gender
                                     AND h.name IN (m.name_l, m.name_r)
                                     AND h.person_id NOT IN (el.person_id, er.person_id))
             )

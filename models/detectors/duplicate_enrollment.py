@@ -294,8 +294,11 @@ def _uncertain_evidence(graph, person_ids: list[str], rows, edge: dict) -> Evide
             f"{edge['probability']:.3f} 计，登记为两人：{names}），疑点待核实：请核对本条所记之人"
             f"的身份证件和出生日期，确认是否即此人；如是同名的另一人，请补录其身份证号",
             "assistance", bare["record_id"])  # fmt: skip
+    born = (
+        "出生年份（其中一条只写了年份）" if edge.get("reason") == "same_birth_year" else "出生日期"
+    )
     return Evidence(
-        f"两条救助记录可能是同一人（出生日期、性别相同，其中一条没有身份证号；匹配概率 "
+        f"两条救助记录可能是同一人（{born}、性别相同，其中一条没有身份证号；匹配概率 "
         f"{edge['probability']:.3f}，未达归并阈值，登记为两人：{names}），疑点待核实，"
         f"请先确认是否同一人", "assistance", edge["other_record_id"])  # fmt: skip
 

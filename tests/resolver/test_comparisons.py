@@ -15,6 +15,7 @@ from resolver.comparisons import (
     ONE_SPELLING,
     OTHER_NAMES,
     TRANSLITERATED,
+    BirthDates,
     bounded_weights,
     dob_comparison,
     id_comparison,
@@ -187,7 +188,8 @@ def test_a_damaged_ids_reliable_digits_are_weighed_once(left, right, level):
     columns = ("id18", "id_text", "id_prefix", "name", "name_pinyin", "id_status", "former_name")
     names = [f"{column}_{side}" for side in "lr" for column in columns]
     select = ", ".join(f"?::VARCHAR AS {name}" for name in names)
-    row = f"SELECT *, DATE '1985-03-03' AS dob_l, DATE '1985-03-03' AS dob_r FROM (SELECT {select})"
+    row = (f"SELECT *, DATE '1985-03-03' AS dob_l, DATE '1985-03-03' AS dob_r, 1985 AS "
+           f"birth_year_l, 1985 AS birth_year_r FROM (SELECT {select})")  # fmt: skip
     cases = " ".join(f"WHEN {item['sql_condition']} THEN '{item['label_for_charts']}'"
                      for item in ids["comparison_levels"][1:-1])  # fmt: skip
     abstains = dob["comparison_levels"][0]["sql_condition"]
@@ -309,3 +311,30 @@ def test_a_differing_phone_and_agreeing_damaged_id_digits_keep_their_floors():
         {"label_for_charts": "其他", "m_probability": 0.3, "u_probability": 0.99}]}]}  # fmt: skip
     [level] = bounded_weights(trained)["comparisons"][0]["comparison_levels"]
     assert level["m_probability"] == 0.3
+
+
+@pytest.mark.parametrize(("left", "right", "level"), [
+    ((None, 1986), ("1986-06-12", 1986), "出生年份相同（一方只写了年份）"),
+    ((None, 1986), ("1987-06-12", 1987), "其他"),
+    ((None, 1986), (None, 1986), "出生年份相同（一方只写了年份）"),
+    ((None, None), ("1986-06-12", 1986), "空值"),
+    (("1986-01-01", 1986), ("1986-06-12", 1986), "同年"),
+])  # fmt: skip
+def test_a_birth_year_written_alone_is_compared_by_its_year(left, right, level):
+    """A blind tester's roster rows writing the birth year alone (1986) were weighed as
+    rows without a birth date (空值), the year of the other row's date unseen: second
+    enrollments spelt another way scored too low to be leads. The same year is evidence for
+    the pair, weighed by the county's chance of two people born in one year; another year,
+    evidence against. A made-up 1 January would have been the weak 同年."""
+    levels = dob_comparison(BirthDates(in_one_year=0.02))["comparison_levels"]
+    cases = " ".join(f"WHEN {item['sql_condition']} THEN '{item['label_for_charts']}'"
+                     for item in levels[:-1])  # fmt: skip
+    row = ("SELECT ?::DATE AS dob_l, ?::INT AS birth_year_l, ?::DATE AS dob_r, "
+           "?::INT AS birth_year_r, NULL::VARCHAR AS id18_l, NULL::VARCHAR AS id18_r, "
+           "NULL::VARCHAR AS id_prefix_l, NULL::VARCHAR AS id_prefix_r, "
+           "NULL::VARCHAR AS id_text_l, NULL::VARCHAR AS id_text_r")  # fmt: skip
+    found = connect(":memory:").execute(f"SELECT CASE {cases} ELSE '其他' END FROM ({row})",
+                                        [*left, *right]).fetchall()  # fmt: skip
+    assert found == [(level,)]
+    same_year = next(item for item in levels if "只写了年份" in item["label_for_charts"])
+    assert same_year["u_probability"] == 0.02

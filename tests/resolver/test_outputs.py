@@ -317,7 +317,7 @@ def _rosters(threshold: float | None = None):
         record = unique_id.split(":")[1]
         con.execute("INSERT INTO entities VALUES (?, ?, ?)", [registry, record, f"P{record}"])
     con.execute(f"CREATE TABLE persons AS SELECT *, {NAME_SOUND} AS name_sound, "
-                "NULL::VARCHAR AS former_name FROM named")  # fmt: skip
+                "NULL::VARCHAR AS former_name, year(dob) AS birth_year FROM named")  # fmt: skip
     con.execute("CREATE TABLE scored_pairs (unique_id_l VARCHAR, unique_id_r VARCHAR, "
                 "match_probability DOUBLE)")  # fmt: skip
     for left, right, probability in pairs:
@@ -387,6 +387,35 @@ def test_a_row_without_an_id_that_a_third_person_of_the_hukou_may_be_is_no_possi
                 "'F', ?, ?, ?)", [name, pinyin, fuzzy])  # fmt: skip
     con.execute("INSERT INTO entities VALUES ('hukou', 'H32', 'PC3')")
     assert ("A30", "PC1", "A31", "PC2", 0.99, "same_birth") not in possible_roster_duplicates(con)
+
+
+def test_a_row_writing_its_birth_year_alone_is_a_possible_duplicate_of_that_year():
+    """A blind tester's second enrollments without an ID wrote the birth year alone (1986)
+    and the name spelt another way (阿依古力玉素甫 for 阿依古丽·玉素甫): until 2026-12-07 no
+    pair, as the rows' birth dates were not one. Now the year alone, the other row's year,
+    is; another year is not, nor a third person of the name and year in the hukou."""
+    con = _rosters()
+    rows = [("assistance:A50", "assistance", None, None, 1986, "阿依古力玉素甫"),
+            ("assistance:A51", "assistance", "653122198606120028", "1986-06-12", 1986,
+             "阿依古丽·玉素甫"),
+            ("assistance:A52", "assistance", None, None, 1985, "阿依古力玉素甫")]  # fmt: skip
+    for unique_id, registry, id18, born, year, written in rows:
+        (name, pinyin, fuzzy), _ = normalize_name(written)
+        con.execute("INSERT INTO persons (unique_id, registry, id18, dob, birth_year, gender, "
+                    "name, name_pinyin, name_fuzzy) VALUES (?, ?, ?, ?, ?, 'F', ?, ?, ?)",
+                    [unique_id, registry, id18, born, year, name, pinyin, fuzzy])  # fmt: skip
+    con.execute("INSERT INTO entities VALUES ('assistance', 'A50', 'PY0'), "
+                "('assistance', 'A51', 'PY1'), ('assistance', 'A52', 'PY2')")  # fmt: skip
+    con.execute("INSERT INTO scored_pairs VALUES ('assistance:A50', 'assistance:A51', 0.4), "
+                "('assistance:A51', 'assistance:A52', 0.4)")  # fmt: skip
+    found = [pair for pair in possible_roster_duplicates(con) if pair[0] in ("A50", "A51")]
+    assert found == [("A50", "PY0", "A51", "PY1", 0.4, "same_birth_year")]
+    (name, pinyin, fuzzy), _ = normalize_name("阿依古力玉素甫")
+    con.execute("INSERT INTO persons (unique_id, registry, id18, dob, birth_year, gender, name, "
+                "name_pinyin, name_fuzzy) VALUES ('hukou:H50', 'hukou', '653122198603030024', "
+                "'1986-03-03', 1986, 'F', ?, ?, ?)", [name, pinyin, fuzzy])  # fmt: skip
+    con.execute("INSERT INTO entities VALUES ('hukou', 'H50', 'PY3')")
+    assert not [pair for pair in possible_roster_duplicates(con) if pair[0] == "A50"]
 
 
 def _bare_row_of_a_lone_name():
