@@ -2786,11 +2786,24 @@ def _row_findings(registry: Registry, normalised: pa.Table) -> list[pa.Table]:
         flagged = pc.if_else(differs, _zeroed_or(problem, columns), pa.scalar(None, pa.string()))
         shown = _gender_words(columns[column]) if column == "gender" else columns[column]
         findings.append(findings_of(registry, column, flagged, shown, columns))
+    findings.extend(_year_alone_conflicts(registry, columns))
     if "end_date" in columns:
         before = pc.fill_null(pc.less(columns["end_date"], columns["start_date"]), False)
         flagged = pc.if_else(before, "end_before_start", pa.scalar(None, pa.string()))
         findings.append(findings_of(registry, "end_date", flagged, columns["end_date"], columns))
     return findings
+
+
+def _year_alone_conflicts(registry: Registry, columns: dict[str, pa.Array]) -> list[pa.Table]:
+    """A birth year written alone (``_birth_years_alone``) that is not the year of the usable
+    ID beside it: ``birth_date_conflicts_id``, as a whole date would be (the ID's date is the
+    row's; the year written is shown). None where the table has no such columns."""
+    if "birth_year_only" not in columns or "id_number_birth_date" not in columns:
+        return []
+    written = columns["birth_year_only"]
+    differs = pc.fill_null(pc.not_equal(written, pc.year(columns["id_number_birth_date"])), False)
+    flagged = pc.if_else(differs, "birth_date_conflicts_id", pa.scalar(None, pa.string()))
+    return [findings_of(registry, "birth_date", flagged, written, columns)]
 
 
 def _gender_words(genders: pa.Array) -> pa.Array:

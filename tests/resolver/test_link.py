@@ -891,3 +891,24 @@ def test_a_birth_date_written_as_its_year_alone_is_the_birth_year(tmp_path):
                         ("A2", "birth_date", "date_year_only"),
                         ("A2", "start_date", "date_unparsed"),
                         ("A3", "birth_date", "date_year_only")]  # fmt: skip
+
+
+def test_a_birth_year_written_alone_that_is_not_the_ids_is_a_contradiction(tmp_path):
+    """A year alone beside a usable ID of another year (a relative's year, or a slip) was
+    reported only as 只写了年份，按出生年份比对, though the ID's date is the one compared
+    and the year written was dropped unsaid: it contradicts the ID as a whole date would."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "救助对象.csv").write_text(
+        "记录编号,救助证号,姓名,身份证号码,出生日期,救助类型,是否保障对象,纳入日期\n"
+        "A1,DB001,吐尔洪莫明,653122197311056298,1947,低保,是,2020-01-01\n"
+        "A2,DB002,阿瓦古丽,653122197608099440,1976,低保,是,2020-01-01\n",
+        "utf-8",
+    )  # fmt: skip
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    findings = con.execute("SELECT record_id, problem, raw_value FROM dq_findings "
+                           "WHERE column_name = 'birth_date' ORDER BY 1, 2").fetchall()  # fmt: skip
+    assert findings == [("A1", "birth_date_conflicts_id", "1947"),
+                        ("A1", "date_year_only", "1947"),
+                        ("A2", "date_year_only", "1976")]  # fmt: skip
