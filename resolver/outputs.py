@@ -526,7 +526,8 @@ def possible_roster_duplicates(
 
     ``lone_name``: a row with no ID (of any form) and no birth date, of a person no row of
     whom gives either, and a row of a person holding an ID, of one name (two characters or
-    more) and gender (a blank one, or that of every row of his that gives one), where no third person of any registry carries the
+    more) and gender (a blank one, or that of every row of his that gives one), born in the
+    year the bare row writes alone if it writes one (by every row of his that gives one), where no third person of any registry carries the
     name, as name or former name: the second enrollment of the one person the county knows
     by that name, written without her papers. Its probability is that of the pair as
     linking scored it, at most ``LONE_NAME_PROBABILITY`` (most such pairs are never
@@ -580,8 +581,8 @@ def possible_roster_duplicates(
                        OR coalesce(pr.id18, pr.id_text, pr.id_prefix) IS NULL)
             ),
             bare AS (  -- roster rows bare of any ID and of a birth date, of a name of two or more
-                SELECT p.unique_id, p.name, p.gender, e.record_id, e.person_id FROM {PERSONS} p
-                JOIN {entities} e ON e.registry = 'assistance'
+                SELECT p.unique_id, p.name, p.gender, p.birth_year, e.record_id, e.person_id
+                FROM {PERSONS} p JOIN {entities} e ON e.registry = 'assistance'
                      AND 'assistance:' || e.record_id = p.unique_id
                 WHERE p.registry = 'assistance' AND length(p.name) >= 2 AND p.dob IS NULL
                   AND coalesce(p.id18, p.id_text, p.id_prefix) IS NULL
@@ -617,6 +618,10 @@ def possible_roster_duplicates(
                   AND NOT EXISTS (SELECT 1 FROM {entities} g
                                   JOIN {PERSONS} pg ON pg.unique_id = g.registry || ':' || g.record_id
                                   WHERE g.person_id = eo.person_id AND pg.gender <> b.gender)
+                  -- born in the year the bare row writes alone, by every row of his giving one
+                  AND NOT EXISTS (SELECT 1 FROM {entities} y
+                                  JOIN {PERSONS} py ON py.unique_id = y.registry || ':' || y.record_id
+                                  WHERE y.person_id = eo.person_id AND py.birth_year <> b.birth_year)
                   AND b.person_id NOT IN (SELECT person_id FROM known)
                   AND eo.person_id IN (SELECT person_id FROM person_ids)
             ),

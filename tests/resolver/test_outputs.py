@@ -464,6 +464,20 @@ def test_a_womans_bare_row_is_no_possible_duplicate_of_a_man_whose_roster_row_gi
     ]
 
 
+def test_a_bare_row_writing_another_birth_year_alone_is_no_possible_duplicate():
+    # a review's repro: a row without an ID written 1990 beside the one person of its name,
+    # born 1969, was a lone_name lead saying 本条既没有身份证号也没有出生日期 (the year read
+    # since 2026-12-07 was not looked at); the year he was born in keeps the lead
+    con = _bare_row_of_a_lone_name()
+    con.execute("UPDATE persons SET birth_year = year(dob)")
+    con.execute("UPDATE persons SET birth_year = 1960 WHERE unique_id = 'assistance:A41'")
+    assert [pair for pair in possible_roster_duplicates(con) if pair[-1] == "lone_name"] == []
+    con.execute("UPDATE persons SET birth_year = 1995 WHERE unique_id = 'assistance:A41'")
+    assert [pair[:4] for pair in possible_roster_duplicates(con) if pair[-1] == "lone_name"] == [
+        ("A41", "PL2", "A40", "PL1")
+    ]
+
+
 def test_a_bare_row_of_the_other_gender_or_labelled_apart_is_no_possible_duplicate():
     con = _bare_row_of_a_lone_name()
     record_label(con, "assistance:A40", "assistance:A41", same_person=False, actor="审核员甲",
