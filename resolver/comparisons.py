@@ -35,13 +35,11 @@ class BirthDates:
     """How often two different people of a county share a birth date, counted from its rows
     (``resolver.link.birth_dates``): on a day many are registered as born on when no one knew
     the birthday (1 January, 1 July: ``common_days``, as month * 100 + day), and on any other
-    day; each None when too few pairs share one to count it (Splink samples it then); and
-    how often they share a birth year (``in_one_year``: the weight of a year written alone)."""
+    day; each None when too few pairs share one to count it (Splink samples it then)."""
 
     common_days: tuple[int, ...] = ()
     on_common_day: float | None = None
     on_other_day: float | None = None
-    in_one_year: float | None = None
 
 
 BOTH_IDS_USABLE = "(id18_l IS NOT NULL AND id18_r IS NOT NULL)"
@@ -399,12 +397,15 @@ def name_comparison() -> Comparison:
 NO_BIRTH_YEAR = (
     "(dob_l IS NULL OR dob_r IS NULL) AND (birth_year_l IS NULL OR birth_year_r IS NULL)"
 )
-# A year written alone against the other row's year: one person's rows agree but for a slip
-# of the year, as a date's year does. Its m is set, not trained (our synthetic counties
-# write no year alone: EM never meets it); its u is the chance that two people share a
-# birth year, counted (sampling meets the level only where a row writes a year alone, and
-# would weigh that share too).
-YEAR_ALONE_AGREES = {"m_probability": 0.95, "fix_m_probability": True}
+# A year written alone against the other row's year: neutral, 0 bits (m and u equal, both
+# set, so training does not move them; their value is any). The year alone must never carry
+# a pair to a merge: a stranger's roster row without an ID, written 1969, of a name one other
+# person carries, born that year, scored 0.97 against him when the year weighed +6 bits and
+# was merged into him (review). A pair of one year merges on what else agrees (a phone, an
+# address, ID digits), else ``possible_roster_duplicates`` takes it (``same_birth_year``); a
+# different year still counts against (其他).
+YEAR_ALONE_NEUTRAL = {"m_probability": 0.05, "fix_m_probability": True, "u_probability": 0.05,
+                      "fix_u_probability": True}  # fmt: skip
 
 
 def dob_comparison(birth_dates: BirthDates | None = None) -> Comparison:
@@ -413,7 +414,8 @@ def dob_comparison(birth_dates: BirthDates | None = None) -> Comparison:
     weigh it then, agreeing or not):
     exact on a day many are registered on (1 January, 1 July, where the county has such days);
     exact; day and month swapped; one digit typed wrong; same year and month; same year;
-    one row writing the year alone and the other the same year (``YEAR_ALONE_AGREES``); else,
+    one row writing the year alone and the other the same year (``YEAR_ALONE_NEUTRAL``, 0
+    bits); else,
     a year alone against another year included (the m of every level but the exact ones
     set, not trained: ``_slip``).
 
@@ -474,8 +476,7 @@ def dob_comparison(birth_dates: BirthDates | None = None) -> Comparison:
             _level(
                 "birth_year_l = birth_year_r",
                 "出生年份相同（一方只写了年份）",
-                **YEAR_ALONE_AGREES,
-                **_counted_u(dates.in_one_year),
+                **YEAR_ALONE_NEUTRAL,
             ),
             _else_level(m_probability=0.01, fix_m_probability=True),
         ],

@@ -184,8 +184,8 @@ def birth_dates(con: duckdb.DuckDBPyConnection) -> BirthDates:
     """How often two different people of ``persons`` share a birth date: over one date per ID
     (a row without a usable ID counts alone), the share of pairs born on one day, apart for
     the days many are registered on (``COMMON_DAY_EXCESS``, in a county of
-    ``COMMON_DAY_PEOPLE`` or more) and the others, and the share born in one year. A chance
-    too few pairs give to count (``COINCIDING_PAIRS_NEEDED``) is None (Splink samples it then).
+    ``COMMON_DAY_PEOPLE`` or more) and the others. A chance too few
+    pairs give to count (``COINCIDING_PAIRS_NEEDED``) is None (Splink samples it then).
 
     Parameters
     ----------
@@ -214,14 +214,7 @@ def birth_dates(con: duckdb.DuckDBPyConnection) -> BirthDates:
         coinciding = sum(same for day, _, same in by_day if (day in common) == on_common_day)
         return coinciding / pairs if coinciding >= COINCIDING_PAIRS_NEEDED else None
 
-    same_year = con.execute("""
-        WITH born AS (SELECT year(min(dob)) AS born FROM persons WHERE dob IS NOT NULL
-                      GROUP BY coalesce(id18, unique_id))
-        SELECT sum(people * (people - 1) / 2)
-        FROM (SELECT count(*)::DOUBLE AS people FROM born GROUP BY born)
-    """).fetchall()[0][0] or 0  # fmt: skip
-    in_one_year = same_year / pairs if same_year >= COINCIDING_PAIRS_NEEDED else None
-    return BirthDates(common, chance(True), chance(False), in_one_year)
+    return BirthDates(common, chance(True), chance(False))
 
 
 @collector_paused()

@@ -15,7 +15,6 @@ from resolver.comparisons import (
     ONE_SPELLING,
     OTHER_NAMES,
     TRANSLITERATED,
-    BirthDates,
     bounded_weights,
     dob_comparison,
     id_comparison,
@@ -324,9 +323,10 @@ def test_a_birth_year_written_alone_is_compared_by_its_year(left, right, level):
     """A blind tester's roster rows writing the birth year alone (1986) were weighed as
     rows without a birth date (空值), the year of the other row's date unseen: second
     enrollments spelt another way scored too low to be leads. The same year is evidence for
-    the pair, weighed by the county's chance of two people born in one year; another year,
-    evidence against. A made-up 1 January would have been the weak 同年."""
-    levels = dob_comparison(BirthDates(in_one_year=0.02))["comparison_levels"]
+    the pair's own level, neutral (a reviewer's stranger of one name and year was merged
+    while it weighed +6 bits: ``test_link``); another year, evidence against. A made-up
+    1 January would have been the weak 同年."""
+    levels = dob_comparison()["comparison_levels"]
     cases = " ".join(f"WHEN {item['sql_condition']} THEN '{item['label_for_charts']}'"
                      for item in levels[:-1])  # fmt: skip
     row = ("SELECT ?::DATE AS dob_l, ?::INT AS birth_year_l, ?::DATE AS dob_r, "
@@ -337,4 +337,5 @@ def test_a_birth_year_written_alone_is_compared_by_its_year(left, right, level):
                                         [*left, *right]).fetchall()  # fmt: skip
     assert found == [(level,)]
     same_year = next(item for item in levels if "只写了年份" in item["label_for_charts"])
-    assert same_year["u_probability"] == 0.02
+    assert same_year["m_probability"] == same_year["u_probability"]
+    assert same_year["fix_m_probability"] and same_year["fix_u_probability"]
