@@ -170,8 +170,15 @@ def quality_summary(con: duckdb.DuckDBPyConnection) -> list[RegistryQuality]:
 
 
 def _id_statuses(con: duckdb.DuckDBPyConnection, registry: str) -> dict[str, int]:
+    """How many rows' IDs are of each status; a certificate whose 身份证号 is blank counts by
+    the ID its 残疾证号 carries, the one linking uses (until 2026-12-07 a 残联 export of
+    残疾人证号 alone read 空白 126 of 126)."""
     column = "payee_id_number" if registry == "payments" else "id_number"
-    rows = con.execute(f"SELECT {column}_status, count(*) FROM {registry} GROUP BY ALL").fetchall()
+    status = f"{column}_status"
+    if registry == "disability":
+        status = (f"CASE WHEN {status} = 'blank' AND cert_no_id_number IS NOT NULL "
+                  f"THEN 'valid' ELSE {status} END")  # fmt: skip
+    rows = con.execute(f"SELECT {status}, count(*) FROM {registry} GROUP BY ALL").fetchall()
     return {status: count for status, count in rows if status is not None}
 
 

@@ -174,6 +174,24 @@ def test_assistance_and_payments(tmp_path):
     assert summary["assistance"].ids == {"valid": 1, "blank": 1}
 
 
+def test_a_certificate_without_its_id_counts_by_the_id_its_number_carries(tmp_path):
+    # until 2026-12-07 a 残联 export of 残疾人证号 alone read 空白 for every ID, though each
+    # certificate's ID is the one linking uses
+    drop = _drop(
+        tmp_path,
+        {
+            "残疾人.csv": [
+                ["记录编号", "姓名", "残疾人证号", "残疾类别", "残疾等级"],
+                ["C1", "张三", "53232619900101123562", "精神", "二级"],
+            ]
+        },
+    )
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    summary = {row.registry: row for row in quality_summary(con)}
+    assert summary["disability"].ids == {"valid": 1}
+
+
 def _drop(tmp_path, files):
     drop = tmp_path / "drop"
     drop.mkdir(exist_ok=True)
