@@ -9,7 +9,11 @@ such cases is the class's amount that month (ties: the smaller). A month with fe
 ``MIN_CASES`` such cases takes the most common amount of its year. Where the class's amounts
 are not paid to at least ``MIN_SUPPORT`` of those cases, the ledger does not pay by class (a
 county paying each family the gap between the standard and its income, 补差): the class has
-no amount that month, and a member's own amount is their share.
+no amount that month, and a member's own amount is their share. A county town's 城市低保 may
+pay other class amounts than its townships' 农村低保 (700 and 500 for A): each area's cases
+price its own 低保 classes too, and where both areas have an amount for a class in a month
+and they differ beyond the tolerance, a member is owed his case's area's (none when the
+roster does not say his area).
 
 特困 is paid at several legitimate levels at once: the 基本生活费 standard plus a 照料护理费
 by care level (全自理, 半护理, 全护理), and 集中供养 in an institution at other amounts than
@@ -34,12 +38,15 @@ from itertools import pairwise
 from typing import NamedTuple
 
 import duckdb
+import pyarrow as pa
 
 from models.periods import month_index, month_text
 from models.policy import Policy
 from resolver.db import table_names
 from resolver.funds import CASE_MONEY, RAW_LINE
+from resolver.normalize import urban_or_rural
 from resolver.payment_months import payment_months
+from resolver.registries import AREA_HEADERS, extra_value
 
 MIN_CASES = 3
 # A level of 特困 beside its most common amount is paid to this many cases and this share of
@@ -49,6 +56,7 @@ MIN_LEVEL_SHARE = 0.03
 MIN_SUPPORT = 0.5
 TEKUN = "tekun"
 CLASS_LABELS = {"A": "低保A类", "B": "低保B类", "C": "低保C类", TEKUN: "特困"}
+AREAS = ("urban", "rural")
 # SQL: whether a line's 保障金 is its money for its class: where the table writes 分类施保金
 # beside it (fixed monthly extras for members who are old, disabled or children, on top of
 # the class amount, which a member's own amount never includes: contract §3) and the 保障金 is
@@ -158,12 +166,20 @@ Amounts = tuple[dict[tuple[str, int], float], dict[int, tuple[float, ...]]]
 """What ``ledger_amounts`` and ``tekun_levels`` return: the classes' amounts and 特困's levels."""
 
 
-def ledger_amounts_and_levels(con: duckdb.DuckDBPyConnection) -> tuple[Amounts, dict[str, Amounts]]:
+AreaAmounts = dict[tuple[str | None, str], dict[tuple[str, int], float]]
+"""Each (county, area)'s own 低保 class amounts (``ledger_amounts_and_levels``)."""
+
+
+def ledger_amounts_and_levels(con: duckdb.DuckDBPyConnection
+                              ) -> tuple[Amounts, dict[str, Amounts], AreaAmounts]:  # fmt: skip
     """``ledger_amounts`` and ``tekun_levels`` (yearly) from one pass over the ledger (the
     graph needs both: at 650,000 people each pass takes about half a second), and for a drop
     of several counties (a province's, or a city's with a 区县 column) each county's own:
     counties set their own standards (城区 and 县 apart by more than the tolerance), and a
-    member is owed his county's amount (``own_amount``'s ``county``).
+    member is owed his county's amount (``own_amount``'s ``county``). Also each area's own
+    低保 class amounts (``_area_amounts``: a county town's 城市低保 may pay other class
+    amounts than its townships' 农村低保), which ``own_amount`` uses where both areas have
+    one and they differ.
 
     Parameters
     ----------
@@ -173,13 +189,14 @@ def ledger_amounts_and_levels(con: duckdb.DuckDBPyConnection) -> tuple[Amounts, 
     Returns
     -------
     tuple
-        The drop's amounts and levels, and each county's (empty for a drop of one county).
+        The drop's amounts and levels, each county's (empty for a drop of one county), and
+        each (county, area)'s 低保 class amounts (county None in a drop of one county).
 
     Examples
     --------
     >>> from resolver.db import connect
     >>> ledger_amounts_and_levels(connect(":memory:"))
-    (({}, {}), {})
+    (({}, {}), {}, {})
     """
     samples = _samples(con)
     found = _levels_of(samples, True)
@@ -188,7 +205,27 @@ def ledger_amounts_and_levels(con: duckdb.DuckDBPyConnection) -> tuple[Amounts, 
     for county in sorted(counties) if len(counties) > 1 else ():
         of_county = _levels_of([sample for sample in samples if sample[0] == county], True)
         by_county[county] = (_lowest(of_county), _tekun_only(of_county))
-    return (_lowest(found), _tekun_only(found)), by_county
+    places = sorted(counties) if len(counties) > 1 else [None]
+    return (_lowest(found), _tekun_only(found)), by_county, _area_amounts(samples, places)
+
+
+def _area_amounts(samples: list[tuple], counties: list[str | None]) -> AreaAmounts:
+    """Each (county, area)'s own amounts of the 低保 classes per month, from the samples of
+    its cases whose area is known (``_SAMPLES_SQL``; a case of unknown area counts in neither
+    area's), where the area has ``MIN_CASES`` such case-months of the class in the month's
+    year; county None stands for the whole drop."""
+    found = {}
+    for county, area in ((county, area) for county in counties for area in AREAS):
+        of_area = [sample for sample in samples if sample[1] == area and sample[2] != TEKUN
+                   and county in (None, sample[0])]  # fmt: skip
+        in_year: Counter = Counter()
+        for _, _, key, written, _, cases in of_area:
+            in_year[(key, month_index(written) // 12)] += cases
+        amounts = {(key, month): levels[0] for (key, month), levels in _levels_of(of_area, True).items()
+                   if in_year[(key, month // 12)] >= MIN_CASES}  # fmt: skip
+        if amounts:
+            found[(county, area)] = amounts
+    return found
 
 
 def _lowest(found: dict[tuple[str, int], tuple[float, ...]]) -> dict[tuple[str, int], float]:
@@ -207,18 +244,27 @@ def _ledger_levels(con: duckdb.DuckDBPyConnection, yearly: bool
 
 
 def _samples(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    """(county, class key, month, per-member amount, cases) of the ledger's single-class
+    """(county, area, class key, month, per-member amount, cases) of the ledger's single-class
     case-months (``_SAMPLES_SQL``); none without payments or roster."""
     if not {"payments", "assistance"} <= table_names(con):
         return []
-    return con.execute(_SAMPLES_SQL.format(months=payment_months(con))).fetchall()
+    written = con.execute(f"SELECT DISTINCT {extra_value(AREA_HEADERS)}, r.program "
+                          f"FROM assistance t {_RAW_ROW}").fetchall()  # fmt: skip
+    con.register(_AREA_WORDS, pa.table({
+        "marker": pa.array([marker for marker, _ in written], pa.string()),
+        "program": pa.array([program for _, program in written], pa.string()),
+        "area": pa.array([urban_or_rural(*pair) for pair in written], pa.string())}))  # fmt: skip
+    try:
+        return con.execute(_SAMPLES_SQL.format(months=payment_months(con))).fetchall()
+    finally:
+        con.unregister(_AREA_WORDS)
 
 
 def _levels_of(samples: list[tuple], yearly: bool) -> dict[tuple[str, int], tuple[float, ...]]:
     """Each class's levels per month from ``samples`` (``_samples``), whatever their county."""
     by_month: dict[tuple[str, int], Counter] = defaultdict(Counter)
     by_year: dict[tuple[str, int], Counter] = defaultdict(Counter)
-    for _, key, written, amount, cases in samples:
+    for _, _, key, written, amount, cases in samples:
         month = month_index(written)
         by_month[(key, month)][float(amount)] += cases
         by_year[(key, month // 12)][float(amount)] += cases
@@ -272,10 +318,23 @@ PERIOD_NOTED = (
     f"({LINE_NOTE} NOT LIKE '%补发%' AND regexp_matches({LINE_NOTE}, "
     "'季度|[0-9一二三四五六七八九十]+ *月? *[-－—–~～至到、，,] *([0-9]+ *年 *)?[0-9]+ *月'))"
 )
+_RAW_ROW = "LEFT JOIN raw_assistance r USING (source_no, row_no)"
+# A table of the roster's ways of writing its area (城乡属性, 救助类型 as written) and the area
+# each says (``resolver.normalize.urban_or_rural``), while ``_samples`` reads.
+_AREA_WORDS = "_amounts_area_words"
 # The ledger month by month (``resolver.payment_months``): its ``{months}``; a case-month
-# with a line ``PERIOD_NOTED`` is no sample.
+# with a line ``PERIOD_NOTED`` is no sample. A case's area is its first row's that says (by
+# record id, as the household graph reads it: ``models.graph``).
 _SAMPLES_SQL = f"""
-WITH paid AS (
+WITH areas AS (
+    SELECT t.case_no, arg_min(w.area, t.record_id) FILTER (WHERE w.area IS NOT NULL) AS area
+    FROM assistance t {_RAW_ROW}
+    LEFT JOIN {_AREA_WORDS} w ON w.marker IS NOT DISTINCT FROM {extra_value(AREA_HEADERS)}
+        AND w.program IS NOT DISTINCT FROM r.program
+    WHERE t.case_no IS NOT NULL AND t.program IS DISTINCT FROM 'temporary'
+    GROUP BY t.case_no
+),
+paid AS (
     SELECT payments.case_no, payments.pay_month, sum({LINE_MONEY}) AS amount
     FROM ({{months}}) payments {RAW_LINE}
     WHERE payments.pay_month IS NOT NULL AND payments.amount IS NOT NULL AND {CASE_MONEY}
@@ -284,8 +343,9 @@ WITH paid AS (
 ),
 members AS (
     SELECT p.case_no, p.pay_month, p.amount, count(*) AS covered, any_value(a.county) AS county,
+           any_value(areas.area) AS area,
            count(DISTINCT coalesce(a.key, '?')) AS classes, min(coalesce(a.key, '?')) AS key
-    FROM paid p
+    FROM paid p LEFT JOIN areas USING (case_no)
     JOIN (SELECT case_no, start_date, end_date, county,
                  CASE WHEN program = 'tekun' THEN 'tekun'
                       WHEN program = 'dibao' THEN dibao_class END AS key
@@ -294,7 +354,7 @@ members AS (
       AND (a.end_date IS NULL OR strftime(a.end_date, '%Y-%m') >= p.pay_month)
     GROUP BY ALL
 )
-SELECT county, key, pay_month, round(amount / covered, 2) AS per_member, count(*) AS cases
+SELECT county, area, key, pay_month, round(amount / covered, 2) AS per_member, count(*) AS cases
 FROM members
 WHERE classes = 1 AND key <> '?'
 GROUP BY ALL
@@ -712,12 +772,14 @@ def nearest_level(levels: tuple[float, ...], paid: float) -> float:
 
 
 def own_amount(graph, policy: Policy, key: str | None, month: int, share: float,
-               county: str | None = None) -> OwnAmount:  # fmt: skip
+               county: str | None = None, area: str | None = None) -> OwnAmount:  # fmt: skip
     """A member's own amount in ``month`` for class ``key``: the policy's amount, else the
     ledger's (``graph.graph["class_amounts"]``, from ``ledger_amounts``; his county's in a
-    drop of several counties, ``county_amounts``), else ``share`` (the member's share of what
-    the case was paid that month). 特困 has several levels (``tekun_levels``; the policy's
-    list): the one nearest ``share``.
+    drop of several counties, ``county_amounts``; his area's where the ledger pays the
+    class's 城市低保 and 农村低保 amounts apart by more than ``policy.payment_tolerance``,
+    ``area_amounts``), else ``share`` (the member's share of what the case was paid that
+    month). 特困 has several levels (``tekun_levels``; the policy's list): the one nearest
+    ``share``.
 
     Parameters
     ----------
@@ -734,23 +796,61 @@ def own_amount(graph, policy: Policy, key: str | None, month: int, share: float,
     county : str or None
         The county of the member's case (``resolver.registries.county_of_number``), None in a
         drop of one county.
+    area : str or None
+        The area of the member's case (``urban``, ``rural``; None when unknown: where the
+        areas' amounts differ it has none, as the amount would rest on a guess).
 
     Returns
     -------
     OwnAmount
-        The amount and its source: ``policy``, ``ledger`` or ``share``.
+        The amount and its source: ``policy``, ``ledger``, ``ledger_urban`` or
+        ``ledger_rural`` (the area's own), or ``share``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from models.policy import load_policy
+    >>> graph = nx.MultiGraph(class_amounts={("B", 0): 400.0}, area_amounts={
+    ...     (None, "urban"): {("B", 0): 560.0}, (None, "rural"): {("B", 0): 400.0}})
+    >>> [own_amount(graph, load_policy(), "B", 0, 400.0, area=area) for area in AREAS]
+    [OwnAmount(amount=560.0, source='ledger_urban'), OwnAmount(amount=400.0, source='ledger_rural')]
+    >>> own_amount(graph, load_policy(), "B", 0, 450.0)
+    OwnAmount(amount=450.0, source='share')
     """
-    if key is not None:
-        for source, levels in (("policy", _policy_levels(policy, key, month)),
-                               ("ledger", _graph_levels(graph, key, month, county))):  # fmt: skip
-            if levels:
-                return OwnAmount(nearest_level(levels, share), source)
+    if key is None:
+        return OwnAmount(share, "share")
+    levels = _policy_levels(policy, key, month)
+    if levels:
+        return OwnAmount(nearest_level(levels, share), "policy")
+    by_area = _area_levels(graph, policy, key, month, county)
+    if by_area:
+        found = by_area.get(area)
+        return OwnAmount(share, "share") if found is None else OwnAmount(found, f"ledger_{area}")
+    levels = _graph_levels(graph, key, month, county)
+    if levels:
+        return OwnAmount(nearest_level(levels, share), "ledger")
     return OwnAmount(share, "share")
+
+
+def _area_levels(graph, policy: Policy, key: str, month: int, county: str | None
+                 ) -> dict[str, float]:  # fmt: skip
+    """Each area's amount of class ``key`` in ``month`` (``graph.graph["area_amounts"]``,
+    the county's), where both areas have one and they differ by more than
+    ``policy.payment_tolerance`` of the smaller; else none (a county of one area, or paying
+    both alike, is priced as one)."""
+    found = {area: graph.graph.get("area_amounts", {}).get((county, area), {}).get((key, month))
+             for area in AREAS}  # fmt: skip
+    if None in found.values():
+        return {}
+    low, high = sorted(in_fen(amount) for amount in found.values())
+    return found if high - low > policy.payment_tolerance * low else {}
 
 
 SOURCE_LABELS = {
     "policy": "按政策文件规定的类别月标准",
     "ledger": "按发放记录推算的类别月标准（同月同类别案件的人均发放额）",
+    "ledger_urban": "按发放记录推算的城市低保类别月标准（同月同类别城市低保案件的人均发放额）",
+    "ledger_rural": "按发放记录推算的农村低保类别月标准（同月同类别农村低保案件的人均发放额）",
     "share": "无法确定类别月标准的月份按案件当月发放额的人均份额",
 }
 
@@ -761,15 +861,14 @@ def sources_text(sources: set[str]) -> str:
     Parameters
     ----------
     sources : set of str
-        The sources used: ``policy``, ``ledger``, ``share``.
+        The sources used (``SOURCE_LABELS``' keys).
 
     Returns
     -------
     str
-        Their labels, in that order, joined by ``；``.
+        Their labels, in ``SOURCE_LABELS``' order, joined by ``；``.
     """
-    return "；".join(SOURCE_LABELS[source] for source in ("policy", "ledger", "share")
-                    if source in sources)  # fmt: skip
+    return "；".join(label for source, label in SOURCE_LABELS.items() if source in sources)
 
 
 FAR_FROM_LEDGER = 3.0

@@ -32,7 +32,8 @@ and ``basis``: that link's strongest comparisons in words.
 
 The graph's ``class_amounts`` holds the monthly amount of each 低保 class and of 特困 (its
 lowest level), and ``tekun_levels`` the levels 特困 is paid at, inferred from the payment
-ledger (``models.amounts``). ``hukou_gaps`` holds the places the 户籍人口 holds no row of
+ledger (``models.amounts``), ``county_amounts`` and ``area_amounts`` each county's and each
+(county, area)'s own. ``hukou_gaps`` holds the places the 户籍人口 holds no row of
 although it should: (county, None) for a county of a drop of several it lacks, (county,
 township) for a township whose extract is missing (``resolver.quality.registry_gaps``); and
 ``hukou_regions`` the ID regions of the counties it holds (``resolver.quality.hukou_regions``):
@@ -130,6 +131,8 @@ class GraphRows:
     county_amounts: dict[str, tuple[dict, dict]] = field(default_factory=dict)
     """In a drop of several counties, each county's own class amounts and 特困 levels
     (``models.amounts.ledger_amounts_and_levels``)."""
+    area_amounts: dict[tuple[str | None, str], dict] = field(default_factory=dict)
+    """Each (county, area)'s own 低保 class amounts (``models.amounts.ledger_amounts_and_levels``)."""
     hukou_gaps: frozenset[tuple[str | None, str | None]] = frozenset()
     """The (county, township) the 户籍人口 lacks, township None for a whole county
     (``resolver.quality.registry_gaps``)."""
@@ -216,12 +219,13 @@ def graph_rows(
             tables["possible_deaths"] = _possible_deaths(con, entities, possible)
         if linked and "assistance" in present:
             tables["possible_duplicates"] = _possible_duplicates(con, entities)
-        (class_amounts, levels), by_county = ledger_amounts_and_levels(con)
+        (class_amounts, levels), by_county, by_area = ledger_amounts_and_levels(con)
         as_of = as_of or drop_as_of(con)
         return GraphRows(
             as_of=as_of, class_amounts=class_amounts,
             shared=frozenset(_shared_identifiers(con, present)), tables=tables,
-            tekun_levels=levels, county_amounts=by_county, hukou_gaps=_hukou_gaps(con),
+            tekun_levels=levels, county_amounts=by_county, area_amounts=by_area,
+            hukou_gaps=_hukou_gaps(con),
             hukou_regions=hukou_regions(con), paid_through=max(as_of, paid_through(con) or as_of),
         )  # fmt: skip
     finally:
@@ -251,6 +255,7 @@ def graph_of(rows: GraphRows) -> nx.MultiGraph:
     held = frozenset(registry for name, (registry, _) in _QUERIES.items() if name in rows.tables)
     graph = nx.MultiGraph(as_of=rows.as_of, shared=rows.shared, class_amounts=rows.class_amounts,
                           tekun_levels=rows.tekun_levels, county_amounts=rows.county_amounts,
+                          area_amounts=rows.area_amounts,
                           registries=held, hukou_gaps=rows.hukou_gaps,
                           hukou_regions=rows.hukou_regions,
                           paid_through=rows.paid_through or rows.as_of)  # fmt: skip

@@ -1209,7 +1209,7 @@ def _price_members(con, policy: Policy, table: pa.Table, latest: str | None
     earlier year's amount, that month (said in an ``amount`` hold's reason). ``latest`` is
     the ledger's latest month (``resolver.ledger_months.last_paid_month``)."""
     months = sorted({m for m in table.column("pay_month").to_pylist() if m})
-    (ledger, ledger_levels), _ = ledger_amounts_and_levels(con)
+    (ledger, ledger_levels), *_ = ledger_amounts_and_levels(con)
     amounts, carried, listed = _class_amounts(con, months, ledger, latest)
     keys = [*"ABC", TEKUN]
     # own_amount reads the ledger's amounts here (特困: its lowest level, fitted below)

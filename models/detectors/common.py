@@ -529,8 +529,8 @@ def above_the_living(graph: nx.MultiGraph, policy: Policy, case: Node, month: in
         The payment less their amounts (below zero when it falls short of them), to the fen
         exactly (added in fen: 715.30 - 515.25 is 200.05, not 200.04999…), or None.
     """
-    county = county_of_number(case[1])
-    living = [own_amount(graph, policy, other.key, month, 0.0, county) for other in others
+    place = county_of_number(case[1]), graph.nodes[case]["area"]
+    living = [own_amount(graph, policy, other.key, month, 0.0, *place) for other in others
               if month in other.span and (other.last is None or month <= other.last)]  # fmt: skip
     if any(item.source == "share" for item in living):
         return None

@@ -370,13 +370,13 @@ def _paid_for(graph, policy, case_node, row, key, months: list[int], others: lis
     a living member's amount is unknown the month cannot be judged, and the own amount
     stands."""
     found, partial, shared = {}, set(), set()
-    county = county_of_number(case_node[1])
+    place = county_of_number(case_node[1]), graph.nodes[case_node]["area"]
     for month in months:
-        own = own_amount(graph, policy, key, month, share_paid(graph, case_node, month), county)
+        own = own_amount(graph, policy, key, month, share_paid(graph, case_node, month), *place)
         claims = [(row["record_id"], in_fen(own.amount))] + [
             (
                 other.record_id,
-                in_fen(own_amount(graph, policy, other.key, month, 0.0, county).amount),
+                in_fen(own_amount(graph, policy, other.key, month, 0.0, *place).amount),
             )
             for other in others
             if month in other.span and other.last is not None and month > other.last

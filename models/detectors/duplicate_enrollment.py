@@ -175,7 +175,7 @@ def _paid_twice(graph, policy: Policy, rows, persons: set) -> tuple[dict[int, fl
         others = covered_others(graph, policy, case, persons)
         for month in paid_months(graph, case) & set(active_months(row["start"], row["end"], until)):
             owed = own_amount(graph, policy, key, month, share_paid(graph, case, month),
-                              county_of_number(case[1]))  # fmt: skip
+                              county_of_number(case[1]), graph.nodes[case]["area"])  # fmt: skip
             above = above_the_living(graph, policy, case, month, others)
             paid = owed.amount if above is None else min(owed.amount, max(above, 0.0))
             if paid > owed.amount * policy.payment_tolerance:

@@ -125,7 +125,8 @@ def detect_payment_mismatch(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
         listed = {row["record_id"]: (member, row)
                   for member, row in neighbours(graph, case, "enrolled_in")}  # fmt: skip
         rows = {record: item for record, item in listed.items() if item[1]["covered"]}
-        case_price = partial(price, county=county_of_number(case[1]))
+        case_price = partial(price, county=county_of_number(case[1]),
+                             area=graph.nodes[case]["area"])  # fmt: skip
         judged[case] = (listed, rows, case_price,
                         _differences(graph, policy, case, rows, case_price, month_of))  # fmt: skip
     addons = _severe_addons({case: found.extras for case, (*_, found) in judged.items()})
@@ -213,15 +214,15 @@ def _severe_addons(extras: dict[Node, list[tuple[int, int]]]) -> dict[str | None
 
 def _pricer(graph: nx.MultiGraph, policy: Policy) -> Callable[..., OwnAmount]:
     """A member's own amount by class key, month, what he was paid (which of 特困's levels
-    is his: ``own_amount``) and his case's county, each looked up once per run."""
-    prices: dict[tuple[str | None, int, int, str | None], OwnAmount] = {}
+    is his: ``own_amount``) and his case's county and area, each looked up once per run."""
+    prices: dict[tuple[str | None, int, int, str | None, str | None], OwnAmount] = {}
 
-    def price(key: str | None, month: int, paid: int = 0, county: str | None = None
-              ) -> OwnAmount:  # fmt: skip
-        found = prices.get((key, month, paid, county))
+    def price(key: str | None, month: int, paid: int = 0, county: str | None = None,
+              area: str | None = None) -> OwnAmount:  # fmt: skip
+        found = prices.get((key, month, paid, county, area))
         if found is None:
-            found = own_amount(graph, policy, key, month, paid / 100, county)
-            prices[(key, month, paid, county)] = found
+            found = own_amount(graph, policy, key, month, paid / 100, county, area)
+            prices[(key, month, paid, county, area)] = found
         return found
 
     return price

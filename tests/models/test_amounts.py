@@ -182,7 +182,7 @@ def test_each_county_of_a_drop_of_several_is_priced_by_its_own_cases(tmp_path):
     con = connect(tmp_path / "doudi.duckdb")
     ingest_drop(con, drop)
     january = month_index("2026-01")
-    (pooled, _), by_county = ledger_amounts_and_levels(con)
+    (pooled, _), by_county, _ = ledger_amounts_and_levels(con)
     assert pooled == {("A", january): 500.0}
     assert {county: amounts for county, (amounts, _) in by_county.items()} == {
         "甲县": {("A", january): 500.0}, "乙县": {("A", january): 600.0}}  # fmt: skip
@@ -327,3 +327,20 @@ def test_a_class_amount_far_from_what_the_ledger_pays_is_warned_of_naming_both()
     assert "特困 2024-01 起的月金额 115 元" in tekun and "1150 元的 1/10" in tekun
     near = replace(policy, monthly_amounts={"A": {"2025-01": 600, "2025-07": 700}})
     assert far_from_ledger(near, ledger) == []
+
+
+def test_each_area_of_a_county_paying_them_apart_prices_its_own_cases(tmp_path):
+    # a blind tester's county: 城市低保 B 560 a month, 农村低保 B 400 (3 cases each), and a
+    # case of unknown area (城乡低保) paid 480 counted in neither area's amount. Until
+    # 2026-12-07 the ledger was one pool, no amount paid to half its cases: B unpriced
+    roster = [[f"{area}{i}", f"{area}DB{i}", "甲", f"{area}低保", "B", "是", "2020-01-01", ""]
+              for area in ("城市", "农村", "城乡") for i in range(3 if area != "城乡" else 1)]  # fmt: skip
+    amounts = {"城市": 560, "农村": 400, "城乡": 480}
+    payments = [[f"F{case_no}", case_no, "2026-01", str(amounts[case_no[:2]])]
+                for _, case_no, *_ in roster]  # fmt: skip
+    con = _ingest(tmp_path, roster, payments)
+    january = month_index("2026-01")
+    (pooled, _), by_county, by_area = ledger_amounts_and_levels(con)
+    assert pooled == {} and by_county == {}
+    assert by_area == {(None, "urban"): {("B", january): 560.0},
+                       (None, "rural"): {("B", january): 400.0}}  # fmt: skip

@@ -3236,3 +3236,35 @@ def test_a_member_of_no_known_start_is_owed_nothing_after_his_row_ended_or_he_di
     dead.die("son", "D1", date(2026, 3, 10))
     (case,) = detect_payment_mismatch(dead.graph, POLICY)
     assert case.amount_at_risk == 420.0 * 6
+
+
+def test_a_member_of_a_county_paying_its_areas_apart_is_owed_his_areas_amount():
+    # a blind tester's county: 城市低保 B 560 a month, 农村低保 B 400. Until 2026-12-07 the
+    # county's one amount (400) priced every case: each urban B case a false payment_mismatch
+    # lead of 160 a month, its dead member owed 400 for 560
+    drop = HouseholdSketch({("B", month_index(month)): 400.0 for month in MONTHS_2026})
+    drop.graph.graph["area_amounts"] = {
+        (None, area): {("B", month_index(month)): amount for month in MONTHS_2026}
+        for area, amount in (("urban", 560.0), ("rural", 400.0))}  # fmt: skip
+    for case_no, area, paid in (("CS1", "urban", 560.0), ("NC1", "rural", 400.0),
+                                ("DB1", None, 480.0)):  # fmt: skip
+        drop.enrol(f"p{case_no}", case_no, f"A{case_no}", dibao_class="B", area=area)
+        drop.pay(case_no, MONTHS_2026, paid)
+    drop.die("pCS1", "D1", date(2026, 8, 2))
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 560.0  # 2026-10, after August plus the grace
+    assert any("城市低保类别月标准" in item.text for item in case.evidence)
+    # nor is the case of unknown area judged by either area's amount
+    assert detect_payment_mismatch(drop.graph, POLICY) == []
+
+
+def test_areas_paid_alike_within_the_tolerance_are_priced_as_one():
+    drop = HouseholdSketch({("B", month_index(month)): 400.0 for month in MONTHS_2026})
+    drop.graph.graph["area_amounts"] = {
+        (None, area): {("B", month_index(month)): amount for month in MONTHS_2026}
+        for area, amount in (("urban", 420.0), ("rural", 400.0))}  # fmt: skip
+    drop.enrol("old", "CS1", "A1", dibao_class="B", area="urban")
+    drop.pay("CS1", MONTHS_2026, 420.0)
+    drop.die("old", "D1", date(2026, 8, 2))
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 400.0
