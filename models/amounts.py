@@ -212,17 +212,15 @@ def ledger_amounts_and_levels(con: duckdb.DuckDBPyConnection
 def _area_amounts(samples: list[tuple], counties: list[str | None]) -> AreaAmounts:
     """Each (county, area)'s own amounts of the 低保 classes per month, from the samples of
     its cases whose area is known (``_SAMPLES_SQL``; a case of unknown area counts in neither
-    area's), where the area has ``MIN_CASES`` such case-months of the class in the month's
-    year; county None stands for the whole drop."""
+    area's), in the months the area has ``MIN_CASES`` such cases of the class: never its
+    year's amount, which spans a standard raised mid-year (both areas 500, then 600 from
+    July: an area of two class A cases would be priced 500 all year, the other 600 from
+    July, and its cases paid 600 false leads); county None stands for the whole drop."""
     found = {}
     for county, area in ((county, area) for county in counties for area in AREAS):
         of_area = [sample for sample in samples if sample[1] == area and sample[2] != TEKUN
                    and county in (None, sample[0])]  # fmt: skip
-        in_year: Counter = Counter()
-        for _, _, key, written, _, cases in of_area:
-            in_year[(key, month_index(written) // 12)] += cases
-        amounts = {(key, month): levels[0] for (key, month), levels in _levels_of(of_area, True).items()
-                   if in_year[(key, month // 12)] >= MIN_CASES}  # fmt: skip
+        amounts = _lowest(_levels_of(of_area, False))
         if amounts:
             found[(county, area)] = amounts
     return found

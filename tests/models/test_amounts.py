@@ -344,3 +344,20 @@ def test_each_area_of_a_county_paying_them_apart_prices_its_own_cases(tmp_path):
     assert pooled == {} and by_county == {}
     assert by_area == {(None, "urban"): {("B", january): 560.0},
                        (None, "rural"): {("B", january): 400.0}}  # fmt: skip
+
+
+def test_an_area_of_too_few_cases_in_a_month_takes_no_amount_from_its_year(tmp_path):
+    # both areas pay class A 500, then 600 from July (a standard raised mid-year); the
+    # township's two class A cases are too few for a month of their own. A first version took
+    # their year's amount (500 and 600 alike, ties the smaller): the 农村 amount 500 beside
+    # the town's 600 from July, every 农村 A case paid 600 a false payment_mismatch lead
+    roster = [[f"{area}{i}", f"{area}DB{i}", "甲", f"{area}低保", "A", "是", "2020-01-01", ""]
+              for area, cases in (("城市", 5), ("农村", 2)) for i in range(cases)]  # fmt: skip
+    months = [f"2026-{month:02d}" for month in range(1, 13)]
+    payments = [[f"F{case_no}{month}", case_no, month, "500" if month < "2026-07" else "600"]
+                for _, case_no, *_ in roster for month in months]  # fmt: skip
+    con = _ingest(tmp_path, roster, payments)
+    (pooled, _), _, by_area = ledger_amounts_and_levels(con)
+    july = month_index("2026-07")
+    assert pooled[("A", july)] == by_area[(None, "urban")][("A", july)] == 600.0
+    assert (None, "rural") not in by_area
