@@ -1,7 +1,8 @@
 """The four forms of the 梁平 document (回龙府发〔2020〕20号, 附件1–4) as the county files them.
 
 附件1–3 (社会救助兜底脱贫调查摸排台账) list every member of a 建档立卡 group — 未脱贫 (with
-返贫), 边缘户, 脱贫监测户 — enrolled or not (``models.coverage_forms``), a sheet per township,
+返贫), 边缘户, 脱贫监测户 — enrolled or not (``models.coverage_forms``), a sheet per township
+(after its county's name in a drop of several counties, as 附件4 counts them: 元谋县 城关),
 in the form's 14 columns and then Doudi's own (贫困户状态, 核查状态, 疑点编号, 说明):
 
 - 目前享受救助类型 is one value of the form's drop-down (低保/特困/临时救助/无) from the member's
@@ -35,7 +36,7 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -63,7 +64,7 @@ from api.ledgers import (
     to_fen,
 )
 from api.masking import masked_row
-from api.published import STATUS_LABELS, Published
+from api.published import STATUS_LABELS, Published, township_label
 from api.reviews import DecisionError
 from models.case_types import CASE_LABELS
 from models.coverage_forms import (
@@ -78,16 +79,16 @@ from models.publish import working_run
 from resolver.db import table_names
 from resolver.errors import DoudiError
 from resolver.ingest import county_aliases, county_label, of_county
+from resolver.registries import county_of_number
 
 FORMS = (1, 2, 3, 4)
+# The document's titles less its county (梁平区): a form names the county it is of, if known.
 FORM_TITLES = {
-    1: "梁平区“未脱贫建档立卡贫困人口”社会救助兜底脱贫调查摸排台账",
-    2: "梁平区“边缘户”社会救助兜底脱贫调查摸排台账",
-    3: "梁平区“脱贫监测户”社会救助兜底脱贫调查摸排台账",
-    4: "梁平区城乡低保摸排处理汇总表",
+    1: "“未脱贫建档立卡贫困人口”社会救助兜底脱贫调查摸排台账",
+    2: "“边缘户”社会救助兜底脱贫调查摸排台账",
+    3: "“脱贫监测户”社会救助兜底脱贫调查摸排台账",
+    4: "城乡低保摸排处理汇总表",
 }
-# The document's county, in its titles: a form of another county names its own.
-FORM_PLACE = "梁平区"
 FORM_COLUMNS = (
     "序号", "乡镇", "所属村组", "姓名", "身份证号码", "家庭人数", "与户主关系", "健康状况",
     "致贫原因", "家庭人均月纯收入（元）", "目前享受救助类型", "联系电话", "通过排查拟纳入救助",
@@ -157,14 +158,14 @@ class FormFile:
 
 
 def form_title(form: int, place: str | None = None) -> str:
-    """The title of a form, naming the county it is of.
+    """The title of a form, naming the county it is of when known.
 
     Parameters
     ----------
     form : int
         1 to 4.
     place : str or None
-        The county's name; the document's own (``FORM_PLACE``) when None.
+        The county's name; None for a form of no known county (no place is made up).
 
     Returns
     -------
@@ -174,9 +175,9 @@ def form_title(form: int, place: str | None = None) -> str:
     Examples
     --------
     >>> form_title(4), form_title(4, "大姚县")
-    ('梁平区城乡低保摸排处理汇总表', '大姚县城乡低保摸排处理汇总表')
+    ('城乡低保摸排处理汇总表', '大姚县城乡低保摸排处理汇总表')
     """
-    return (place or FORM_PLACE) + FORM_TITLES[form].removeprefix(FORM_PLACE)
+    return (place or "") + FORM_TITLES[form]
 
 
 def unit_place(unit: str | None) -> str | None:
@@ -223,8 +224,8 @@ def form_file_name(form: int, place: str | None = None) -> str:
 
     Examples
     --------
-    >>> form_file_name(2)
-    '附件2 梁平区“边缘户”社会救助兜底脱贫调查摸排台账.xlsx'
+    >>> form_file_name(2), form_file_name(4, "梁平区")
+    ('附件2 “边缘户”社会救助兜底脱贫调查摸排台账.xlsx', '附件4 梁平区城乡低保摸排处理汇总表.xlsx')
     """
     return f"附件{form} {form_title(form, place)}.xlsx"
 
@@ -240,8 +241,10 @@ def liangping_form(
     county: str | None = None,
 ) -> FormFile:
     """Fill one of the four forms from the run's database and the reviewers' decisions, of
-    one county of a province drop when ``county`` is given (its titles then name that county,
-    not 梁平区).
+    one county of a province drop when ``county`` is given (its titles then name that county).
+    The forms of a drop of several counties sheet and count each township after its county's
+    name (``api.published.township_label``: 元谋县 城关), as townships of one name in two
+    counties are two.
 
     Parameters
     ----------
@@ -256,7 +259,8 @@ def liangping_form(
         Whether ID and phone numbers are masked (for roles that may not see them).
     unit : str or None
         The 填报单位; left blank for the office to fill in when None. The titles name the
-        place it begins with (``unit_place``: 大姚县民政局, 大姚县) unless ``county`` is given.
+        place it begins with (``unit_place``: 大姚县民政局, 大姚县) unless ``county`` is given;
+        with neither, they name no place (``form_title``).
     made : date or None
         The 填报时间; today when None.
     county : str or None
@@ -287,10 +291,45 @@ def liangping_form(
         return FormFile(content, max(len(rows) - 1, 0), form_file_name(form, place))
     members = [member for member in group_members(con, GROUP_STATUSES[form])
                if of_county(member.record_id, county)]  # fmt: skip
-    rows = member_rows(members, published, as_of, masked=masked)
+    names = {} if county else published.county_names  # one county's own: townships as named
+    rows = member_rows(with_county_townships(members, names), published, as_of, masked=masked)
     content = member_form_workbook(form, rows, as_of, masked=masked, unit=unit, made=made,
                                    place=place)  # fmt: skip
     return FormFile(content, len(rows), form_file_name(form, place))
+
+
+def with_county_townships(members: Sequence[Member], names: dict[str, str]) -> list[Member]:
+    """The members, each township after its county's name in a drop of several counties
+    (``api.published.township_label``: 元谋县 城关; the county of a member's record id), so
+    that the forms sheet townships of one name in two counties apart; as they are otherwise.
+
+    Parameters
+    ----------
+    members : sequence of Member
+        The group's members (``models.coverage_forms.group_members``).
+    names : dict of str to str
+        The name of each county the forms are of (``Published.county_names``).
+
+    Returns
+    -------
+    list of Member
+        The members.
+
+    Examples
+    --------
+    >>> member = Member("532328/P1", "p1", "H1", "城关", "东村", "张三", None, 1, "户主", "健康",
+    ...                 "缺资金", 3600.0, "not_lifted", None, (), ("532328/P1",), ())
+    >>> names = {"532328": "元谋县", "532329": "武定县"}
+    >>> [m.township for m in with_county_townships([member], names)]
+    ['元谋县 城关']
+    >>> [m.township for m in with_county_townships([member], {"532328": "元谋县"})]
+    ['城关']
+    """
+    if len(names) < 2:
+        return list(members)
+    return [replace(member, township=township_label(member.township,
+                                                    county_of_number(member.record_id), names))
+            for member in members]  # fmt: skip
 
 
 def _check_published(con: duckdb.DuckDBPyConnection) -> None:
@@ -524,7 +563,8 @@ def summary_form_rows(
     Returns
     -------
     list of list
-        乡镇, 低保人数, 其中：建卡贫困户兜底户数, 拟调整补差金额 (the amount at risk of the
+        乡镇 (after its county's name in a drop of several counties:
+        ``api.published.township_label``), 低保人数, 其中：建卡贫困户兜底户数, 拟调整补差金额 (the amount at risk of the
         cases to adjust, summed in whole fen), 拟整户纳入, 拟完善资料, 备注 (blank), and the
         number of households (cases) to adjust; by township, then 合计 (none without
         townships).
@@ -538,10 +578,12 @@ def summary_form_rows(
     [['城关', 1, 1, 0.0, 0, 0, '', 0], ['合计', 1, 1, 0.0, 0, 0, '', 0]]
     """
     table: dict[str, list] = defaultdict(lambda: [0, 0, 0, 0, 0, "", 0])  # 拟调整补差金额 in fen
-    for township, (persons, poor_cases) in _dibao_counts(roster, as_of).items():
+    published = published.of_county(county)  # its cases where it files them, by its names
+    for township, (persons, poor_cases) in _dibao_counts(roster, as_of,
+                                                         published.county_names).items():  # fmt: skip
         table[township][0:2] = [persons, poor_cases]
-    for case in open_cases(published, county):
-        _count_case(table[case["township"] or "未知"], case, published.status(case["case_id"]))
+    for case in open_cases(published):
+        _count_case(table[published.township_of(case)], case, published.status(case["case_id"]))
     rows = [[township, *line] for township, line in sorted(table.items())]
     if rows:
         sums = [sum(row[i] for row in rows) for i in range(1, 6)]
@@ -551,16 +593,18 @@ def summary_form_rows(
     return rows
 
 
-def _dibao_counts(roster: Sequence[dict[str, Any]], as_of: date) -> dict[str, tuple[int, int]]:
-    """Per township: the 低保 members active on ``as_of``, and the 低保 cases with such a member
-    of a 建档立卡贫困户 (each case under the first township of its active rows)."""
+def _dibao_counts(roster: Sequence[dict[str, Any]], as_of: date,
+                  names: dict[str, str]) -> dict[str, tuple[int, int]]:  # fmt: skip
+    """Per township (after its county's name among ``names`` of several counties): the 低保
+    members active on ``as_of``, and the 低保 cases with such a member of a 建档立卡贫困户
+    (each case under the first township of its active rows)."""
     persons: dict[str, set] = defaultdict(set)
     case_places: dict[str, set] = defaultdict(set)
     poor_cases: set[str] = set()
     for row in roster:
         if row["program"] != "dibao" or not active_on(row, as_of):
             continue
-        township = row["township"] or "未知"
+        township = township_label(row["township"], county_of_number(row["record_id"]), names)
         persons[township].add(row["person_id"] or f"assistance:{row['record_id']}")
         case = row["case_no"] or f"assistance:{row['record_id']}"
         case_places[case].add(township)

@@ -24,6 +24,7 @@ from api.liangping_forms import (
     member_rows,
     summary_form_rows,
     summary_form_workbook,
+    with_county_townships,
 )
 from api.published import Published
 from api.storage import opened
@@ -129,7 +130,7 @@ def test_a_group_form_has_the_title_the_forms_columns_the_filled_line_and_the_fo
     for sheet in book.worksheets:
         values = _values(sheet)
         assert values[0][0] == "附件1"
-        assert values[1][0] == "梁平区“未脱贫建档立卡贫困人口”社会救助兜底脱贫调查摸排台账"
+        assert values[1][0] == "“未脱贫建档立卡贫困人口”社会救助兜底脱贫调查摸排台账"
         filled = [cell for cell in values[2] if cell]
         assert filled == ["填报单位：回龙镇人民政府", "填报时间：2020年5月28日"]
         assert list(values[3][:14]) == HEADERS
@@ -175,7 +176,7 @@ def test_the_summary_form_has_two_header_rows_with_the_forms_merged_cells():
     book = _book(summary_form_workbook(rows, AS_OF, unit="回龙镇人民政府", made=MADE))
     sheet = book["附件4"]
     values = _values(sheet)
-    assert values[0][0] == "附件4" and values[1][0] == "梁平区城乡低保摸排处理汇总表"
+    assert values[0][0] == "附件4" and values[1][0] == "城乡低保摸排处理汇总表"
     assert [cell for cell in values[2] if cell] == ["填报单位：回龙镇人民政府",
                                                     "填报时间：2020年5月28日"]  # fmt: skip
     assert values[3][:7] == ("乡镇", "基本情况", None, "摸排处理情况", None, None, "备注")
@@ -197,10 +198,72 @@ def test_the_summary_form_has_two_header_rows_with_the_forms_merged_cells():
 
 
 def test_the_files_are_named_by_the_forms_titles():
-    title = "梁平区“未脱贫建档立卡贫困人口”社会救助兜底脱贫调查摸排台账"
+    title = "“未脱贫建档立卡贫困人口”社会救助兜底脱贫调查摸排台账"
     assert form_file_name(1) == f"附件1 {title}.xlsx"
-    assert form_file_name(4) == "附件4 梁平区城乡低保摸排处理汇总表.xlsx"
+    assert form_file_name(4, "梁平区") == "附件4 梁平区城乡低保摸排处理汇总表.xlsx"
     assert not any(char in form_file_name(n) for n in FORM_TITLES for char in '/\\:*?"<>|')
+
+
+def test_a_form_of_no_known_place_is_titled_and_named_for_none():
+    # no county's own form and no 填报单位 naming a place (a city's three counties, or one
+    # county run without --unit): until 2026-12-07 these read 梁平区, a place the data is not
+    assert form_file_name(4) == "附件4 城乡低保摸排处理汇总表.xlsx"
+    rows = member_rows(MEMBERS, _published(), AS_OF, masked=False)
+    book = _book(member_form_workbook(1, rows, AS_OF, masked=False, unit="回龙镇人民政府"))
+    assert (
+        _values(book.worksheets[0])[1][0] == "“未脱贫建档立卡贫困人口”社会救助兜底脱贫调查摸排台账"
+    )
+    book = _book(summary_form_workbook([], AS_OF))
+    assert _values(book.worksheets[0])[1][0] == "城乡低保摸排处理汇总表"
+
+
+# Two counties of a city drop, each with a 城关 (its record ids and cases numbered by county).
+TWO_COUNTIES = {"532328": {"元谋县"}, "532329": {"武定县"}}
+
+
+def _county_case(case_id, county, amount):
+    row = _case(case_id, "payment_mismatch", "assistance", f"{county}/A1")
+    return row | {"counties": [county], "amount_at_risk": amount}
+
+
+def _two_counties_published() -> Published:
+    cases = [(_county_case("c1", "532328", 100.10), _events("c1", ("confirmed", None))),
+             (_county_case("c2", "532329", 200.25), _events("c2", ("confirmed", None)))]  # fmt: skip
+    return Published([case for case, _ in cases], [],
+                     [event for _, events in cases for event in events], [], [],
+                     county_aliases=TWO_COUNTIES)  # fmt: skip
+
+
+def _county_roster(county):
+    return {"record_id": f"{county}/A1", "case_no": f"{county}/DB1", "program": "dibao",
+            "covered": "yes", "end_date": None, "township": "城关",
+            "person_id": f"p-{county}", "poor_household": True}  # fmt: skip
+
+
+def test_the_summary_form_of_several_counties_counts_each_countys_township_apart():
+    roster = [_county_roster("532328"), _county_roster("532329")]
+    rows = summary_form_rows(roster, _two_counties_published(), AS_OF)
+    # until 2026-12-07 one row 城关 1 ... summed both counties' 城关: ['城关', 2, 2, 300.35, ...]
+    assert rows == [["元谋县 城关", 1, 1, 100.1, 0, 0, "", 1],
+                    ["武定县 城关", 1, 1, 200.25, 0, 0, "", 1],
+                    ["合计", 2, 2, 300.35, 0, 0, "", 2]]  # fmt: skip
+    # one county's own form: its townships as named, as before
+    mine = summary_form_rows(roster[:1], _two_counties_published(), AS_OF, "532328")
+    assert mine == [["城关", 1, 1, 100.1, 0, 0, "", 1], ["合计", 1, 1, 100.1, 0, 0, "", 1]]
+
+
+def test_the_member_forms_of_several_counties_sheet_each_countys_township_apart():
+    members = [replace(_member("P01", "张三"), record_id="532328/P01"),
+               replace(_member("P02", "李四"), record_id="532329/P02")]  # fmt: skip
+    names = _two_counties_published().county_names
+    rows = member_rows(with_county_townships(members, names), _published([]), AS_OF,
+                       masked=False)  # fmt: skip
+    book = _book(member_form_workbook(1, rows, AS_OF, masked=False))
+    # until 2026-12-07 one sheet 城关 listing both counties' people
+    assert book.sheetnames == ["元谋县 城关", "武定县 城关"]
+    assert [row[1] for row in rows] == ["元谋县 城关", "武定县 城关"]
+    assert [m.township for m in with_county_townships(members, {"532328": "元谋县"})] == [
+        "城关", "城关"]  # fmt: skip
 
 
 # A county of 梁平's own policy (its key groups raise the 未纳入 leads), served.
