@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from itertools import pairwise
@@ -105,8 +107,7 @@ def class_key(program: str | None, dibao_class: str | None) -> str | None:
     return dibao_class if program == "dibao" and dibao_class else None
 
 
-def ledger_amounts(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
-                   ) -> dict[tuple[str, int], float]:  # fmt: skip
+def ledger_amounts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], float]:
     """The amount of each class per month, inferred from the payments of cases whose active
     covered members that month are all of that class (see the module docstring); 特困's is
     its lowest level (``tekun_levels``).
@@ -118,20 +119,16 @@ def ledger_amounts(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
     ----------
     con : duckdb.DuckDBPyConnection
         A database with the ``payments`` and ``assistance`` tables.
-    yearly : bool
-        Whether a month of fewer than ``MIN_CASES`` such cases takes its year's amount;
-        when False it has none.
 
     Returns
     -------
     dict of tuple of (str, int) to float
         ``(class key, month index)``: the amount; empty without payments or roster.
     """
-    return _lowest(_ledger_levels(con, yearly))
+    return _lowest(_ledger_levels(con))
 
 
-def tekun_levels(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
-                 ) -> dict[int, tuple[float, ...]]:  # fmt: skip
+def tekun_levels(con: duckdb.DuckDBPyConnection) -> dict[int, tuple[float, ...]]:
     """The levels 特困 is paid at per month (see the module docstring): each amount paid to
     at least ``MIN_LEVEL_CASES`` 特困 cases that month (and ``MIN_LEVEL_SHARE`` of them, no
     whole multiple of the most common), and the most common one; none in a month where they
@@ -145,8 +142,6 @@ def tekun_levels(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
     ----------
     con : duckdb.DuckDBPyConnection
         A database with the ``payments`` and ``assistance`` tables.
-    yearly : bool
-        As for ``ledger_amounts``.
 
     Returns
     -------
@@ -159,7 +154,7 @@ def tekun_levels(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
     >>> tekun_levels(connect(":memory:"))
     {}
     """
-    return _tekun_only(_ledger_levels(con, yearly))
+    return _tekun_only(_ledger_levels(con))
 
 
 Amounts = tuple[dict[tuple[str, int], float], dict[int, tuple[float, ...]]]
@@ -170,9 +165,9 @@ AreaAmounts = dict[tuple[str | None, str], dict[tuple[str, int], float]]
 """Each (county, area)'s own 低保 class amounts (``ledger_amounts_and_levels``)."""
 
 
-def ledger_amounts_and_levels(con: duckdb.DuckDBPyConnection
+def ledger_amounts_and_levels(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
                               ) -> tuple[Amounts, dict[str, Amounts], AreaAmounts]:  # fmt: skip
-    """``ledger_amounts`` and ``tekun_levels`` (yearly) from one pass over the ledger (the
+    """``ledger_amounts`` and ``tekun_levels`` from one pass over the ledger (the
     graph needs both: at 650,000 people each pass takes about half a second), and for a drop
     of several counties (a province's, or a city's with a 区县 column) each county's own:
     counties set their own standards (城区 and 县 apart by more than the tolerance), and a
@@ -185,6 +180,9 @@ def ledger_amounts_and_levels(con: duckdb.DuckDBPyConnection
     ----------
     con : duckdb.DuckDBPyConnection
         A database with the ``payments`` and ``assistance`` tables.
+    yearly : bool
+        Whether a month of fewer than ``MIN_CASES`` single-class cases of a class takes its
+        year's amount; when False it has none (an area's amounts never take their year's).
 
     Returns
     -------
@@ -199,11 +197,11 @@ def ledger_amounts_and_levels(con: duckdb.DuckDBPyConnection
     (({}, {}), {}, {})
     """
     samples = _samples(con)
-    found = _levels_of(samples, True)
+    found = _levels_of(samples, yearly)
     counties = {county for county, *_ in samples if county is not None}
     by_county = {}
     for county in sorted(counties) if len(counties) > 1 else ():
-        of_county = _levels_of([sample for sample in samples if sample[0] == county], True)
+        of_county = _levels_of([sample for sample in samples if sample[0] == county], yearly)
         by_county[county] = (_lowest(of_county), _tekun_only(of_county))
     places = sorted(counties) if len(counties) > 1 else [None]
     return (_lowest(found), _tekun_only(found)), by_county, _area_amounts(samples, places)
@@ -235,10 +233,9 @@ def _tekun_only(found: dict[tuple[str, int], tuple[float, ...]]
     return {month: levels for (key, month), levels in found.items() if key == TEKUN}
 
 
-def _ledger_levels(con: duckdb.DuckDBPyConnection, yearly: bool
-                   ) -> dict[tuple[str, int], tuple[float, ...]]:  # fmt: skip
+def _ledger_levels(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], tuple[float, ...]]:
     """Each class's levels per month: 特困's (``tekun_levels``), the one amount of the others."""
-    return _levels_of(_samples(con), yearly)
+    return _levels_of(_samples(con), True)
 
 
 def _samples(con: duckdb.DuckDBPyConnection) -> list[tuple]:
@@ -246,6 +243,33 @@ def _samples(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     case-months (``_SAMPLES_SQL``); none without payments or roster."""
     if not {"payments", "assistance"} <= table_names(con):
         return []
+    with _area_words(con):
+        return con.execute(_SAMPLES_SQL.format(months=payment_months(con))).fetchall()
+
+
+def case_areas(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Each case's area as the household graph and ``ledger_amounts_and_levels`` take it:
+    its first roster row by record id whose 城乡属性, else 救助类型 as written, says
+    (``resolver.normalize.urban_or_rural``).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A database with the ``assistance`` table.
+
+    Returns
+    -------
+    pa.Table
+        ``case_no``, ``area`` (``urban``, ``rural``, or null when no row says).
+    """
+    with _area_words(con):
+        return con.sql(_CASE_AREAS_SQL).to_arrow_table()
+
+
+@contextmanager
+def _area_words(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """``_AREA_WORDS`` registered while the context runs: each way the roster writes its
+    area (城乡属性, 救助类型 as written) and the area it says."""
     written = con.execute(f"SELECT DISTINCT {extra_value(AREA_HEADERS)}, r.program "
                           f"FROM assistance t {_RAW_ROW}").fetchall()  # fmt: skip
     con.register(_AREA_WORDS, pa.table({
@@ -253,7 +277,7 @@ def _samples(con: duckdb.DuckDBPyConnection) -> list[tuple]:
         "program": pa.array([program for _, program in written], pa.string()),
         "area": pa.array([urban_or_rural(*pair) for pair in written], pa.string())}))  # fmt: skip
     try:
-        return con.execute(_SAMPLES_SQL.format(months=payment_months(con))).fetchall()
+        yield
     finally:
         con.unregister(_AREA_WORDS)
 
@@ -320,18 +344,20 @@ _RAW_ROW = "LEFT JOIN raw_assistance r USING (source_no, row_no)"
 # A table of the roster's ways of writing its area (城乡属性, 救助类型 as written) and the area
 # each says (``resolver.normalize.urban_or_rural``), while ``_samples`` reads.
 _AREA_WORDS = "_amounts_area_words"
+# A case's area: its first row's that says (by record id, as the household graph reads it:
+# ``models.graph``), with ``_AREA_WORDS`` registered.
+_CASE_AREAS_SQL = f"""
+SELECT t.case_no, arg_min(w.area, t.record_id) FILTER (WHERE w.area IS NOT NULL) AS area
+FROM assistance t {_RAW_ROW}
+LEFT JOIN {_AREA_WORDS} w ON w.marker IS NOT DISTINCT FROM {extra_value(AREA_HEADERS)}
+    AND w.program IS NOT DISTINCT FROM r.program
+WHERE t.case_no IS NOT NULL AND t.program IS DISTINCT FROM 'temporary'
+GROUP BY t.case_no
+"""
 # The ledger month by month (``resolver.payment_months``): its ``{months}``; a case-month
-# with a line ``PERIOD_NOTED`` is no sample. A case's area is its first row's that says (by
-# record id, as the household graph reads it: ``models.graph``).
+# with a line ``PERIOD_NOTED`` is no sample.
 _SAMPLES_SQL = f"""
-WITH areas AS (
-    SELECT t.case_no, arg_min(w.area, t.record_id) FILTER (WHERE w.area IS NOT NULL) AS area
-    FROM assistance t {_RAW_ROW}
-    LEFT JOIN {_AREA_WORDS} w ON w.marker IS NOT DISTINCT FROM {extra_value(AREA_HEADERS)}
-        AND w.program IS NOT DISTINCT FROM r.program
-    WHERE t.case_no IS NOT NULL AND t.program IS DISTINCT FROM 'temporary'
-    GROUP BY t.case_no
-),
+WITH areas AS ({_CASE_AREAS_SQL}),
 paid AS (
     SELECT payments.case_no, payments.pay_month, sum({LINE_MONEY}) AS amount
     FROM ({{months}}) payments {RAW_LINE}

@@ -30,8 +30,10 @@ its evidence in Chinese:
 ``amount``
     the case's amount that month differs by more than ``policy.payment_tolerance`` from the
     sum of its covered members' own amounts (``models.amounts``; a 特困 member's, the level
-    nearest what he was paid: a line at any of 特困's levels passes); a month in which a
-    member's amount is unknown is not judged;
+    nearest what he was paid: a line at any of 特困's levels passes; his case's area's where
+    the county pays 城市低保 and 农村低保 apart, as the run prices them); a month in which a
+    member's amount is unknown is not judged (a case of unknown area so priced: a line held
+    for another reason says so, ``UNPRICED``);
 ``unchecked``
     the line cannot be checked: its case, month or amount could not be read, or its case is
     not on the run's roster and its payee's ID is trusted for no person of the run.
@@ -93,13 +95,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from models.amounts import (
+    AREAS,
     CLASS_LABELS,
     LINE_NOTE,
     SOURCE_LABELS,
     TEKUN,
+    AreaAmounts,
+    case_areas,
     case_parts,
     in_fen,
-    ledger_amounts,
     ledger_amounts_and_levels,
     own_amount,
 )
@@ -160,8 +164,15 @@ LISTED = "list"
 """An ``_OWED`` amount's source where the list itself showed it (a month the ledger does not
 hold yet: ``_class_amounts``)."""
 BASIS_LABELS = {**SOURCE_LABELS,
-                LISTED: "按本发放表推算的类别月标准（本表同类别案件的人均发放额）"}  # fmt: skip
+                LISTED: "按本发放表推算的类别月标准（本表同类别案件的人均发放额）",
+                f"{LISTED}_urban": "按本发放表推算的城市低保类别月标准（本表同类别城市低保案件的人均发放额）",
+                f"{LISTED}_rural": "按本发放表推算的农村低保类别月标准（本表同类别农村低保案件的人均发放额）"}  # fmt: skip
 """What an ``amount`` hold's class amounts rest on, by their source in ``_OWED``."""
+AREA_UNKNOWN = "area_unknown"
+"""An ``_OWED`` row's source where a case of unknown area has no amount of its class: the
+county pays 城市低保 and 农村低保 apart that month (``models.amounts.own_amount``)."""
+UNPRICED = ("发放金额未核对：本县城市低保与农村低保的类别月标准不同，而名册未写明该案件属城市还是农村"
+            "（城乡属性），请核实后按所属标准核对")  # fmt: skip
 MAX_FLAGGED = 8
 """At most this many members of a case-month held for a death or a second case are weighed
 for which of them its list's amount already leaves out (``_settled_rows``); more are not."""
@@ -170,6 +181,7 @@ for which of them its list's amount already leaves out (``_settled_rows``); more
 _LINES, _PERSON_OF, _TRUSTED = "_screen_lines", "_screen_person_of", "_screen_trusted"
 _REPEATS = "_screen_repeats"
 _MEMBERS, _PAID, _OWED = "_screen_members", "_screen_paid", "_screen_owed"
+_AREAS = "_screen_areas"
 Row = tuple[str, str, str]
 """A covered roster row in a month of the list: case number, pay month, record id."""
 
@@ -205,13 +217,16 @@ class Decision:
     holds, the holds earlier releases cover (``released``: no hold), the holds its case's
     amount in the list settles (``settled``: no hold; it already leaves out the member the
     hold names, ``_settled_rows``), and whether its case, not on the run's roster, was
-    checked by its payee alone (``unlisted``: ``UNLISTED`` says so of a line that passes)."""
+    checked by its payee alone (``unlisted``: ``UNLISTED`` says so of a line that passes),
+    and whether its case's amount was not judged as its area is unknown where the county
+    pays 城市低保 and 农村低保 apart (``unpriced``: ``UNPRICED`` says so of a line held)."""
 
     line: int
     holds: tuple[Hold, ...]
     released: tuple[Released, ...] = ()
     settled: tuple[Released, ...] = ()
     unlisted: bool = False
+    unpriced: bool = False
 
     @property
     def result(self) -> str:
@@ -222,8 +237,9 @@ class Decision:
     def reasons(self) -> str:
         """The reasons, each its label and evidence, joined by ``；``, then the reasons earlier
         releases cover, each naming its release, then those the line's amount settles, each
-        saying how, then ``UNLISTED`` for a line checked by its payee alone (empty for a line
-        that passes with none).
+        saying how, then ``UNLISTED`` for a line checked by its payee alone, ``UNPRICED`` for a
+        line held whose amount was not judged for its area (empty for a line that passes with
+        none).
 
         Examples
         --------
@@ -237,6 +253,7 @@ class Decision:
                              for r in covered)  # fmt: skip
             parts.append(said and f"{words}：{said}")
         parts.append(UNLISTED if self.unlisted and not self.holds else "")
+        parts.append(UNPRICED if self.unpriced and self.holds else "")
         return "；".join(part for part in parts if part)
 
 
@@ -284,6 +301,7 @@ def screen_payments(
     table = _lines_table(lines)
     holds: dict[int, list[Hold]] = defaultdict(list)
     settled: dict[int, list[Released]] = defaultdict(list)
+    unpriced: set[int] = set()
     monthly = _by_month(con, table)
     con.register(_LINES, monthly)
     con.register(_PERSON_OF, record_persons(con))
@@ -296,13 +314,14 @@ def screen_payments(
             cleared = _dismissed_records(con, run_id, dismissed, present)
             alive = _signs_of_life(con, run_id, present)
             latest = last_paid_month(con)  # the ledger's latest month, read once
-            priced = _price_members(con, policy, monthly, latest)
+            holder = _price_members(con, policy, monthly, latest)
+            unpriced = _unpriced_lines(con)
             found = [
                 *_deaths(con, policy, present, cleared["deceased_paid"], alive),
                 *_twice(con, cleared["duplicate_enrollment"], latest, policy),
                 *_over_standard(con, run_id, dismissed, present),
                 *_accounts(con, policy, present),
-                *_amounts(con, policy, *priced),
+                *_amounts(con, policy, holder),
             ]
             left_out = _settled_rows(con, [hold for _, hold in found])
             paying_nothing = _lines_paying_nothing(table)
@@ -317,7 +336,7 @@ def screen_payments(
     finally:
         for name in (_LINES, _PERSON_OF, _TRUSTED):
             con.unregister(name)
-        for name in (_MEMBERS, _PAID, _OWED):
+        for name in (_MEMBERS, _PAID, _OWED, _AREAS):
             con.execute(f"DROP TABLE IF EXISTS {name}")
     order = list(HOLD_LABELS)
     noted = _noted_lines(monthly)
@@ -326,7 +345,7 @@ def screen_payments(
     return [Decision(line, tuple(sorted(holds.get(line, ()), key=lambda h: order.index(h.kind))),
                      settled=tuple(r for r in dict.fromkeys(settled.get(line, ()))
                                    if r.hold not in holds.get(line, ())),  # another month's
-                     unlisted=line in by_payee)
+                     unlisted=line in by_payee, unpriced=line in unpriced)
             for line in range(table.num_rows)]  # fmt: skip
 
 
@@ -1190,6 +1209,10 @@ def _accounts(con, policy: Policy, present: set[str]) -> list[tuple[int, Hold]]:
 _KEY_OF = ("CASE WHEN m.program = 'tekun' THEN 'tekun' "
            "WHEN m.program = 'dibao' THEN m.dibao_class END")  # fmt: skip
 """SQL: the class key (``models.amounts``) of a member ``m`` of ``_MEMBERS``."""
+# SQL: the own amount (``_OWED`` row ``o``) of a member ``m`` of ``_MEMBERS``, his case's area's.
+_OWED_OF = f"""LEFT JOIN {_AREAS} ar ON ar.case_no = m.case_no
+    LEFT JOIN {_OWED} o ON o.key = {_KEY_OF} AND o.pay_month = m.pay_month
+     AND o.area IS NOT DISTINCT FROM ar.area"""
 # SQL: each case-month's 低保 and 特困 money in the list.
 _LIST_PAID = f"""
     SELECT case_no, pay_month, sum(amount) AS paid FROM {_LINES}
@@ -1199,99 +1222,131 @@ _LIST_PAID = f"""
 """
 
 
-def _price_members(con, policy: Policy, table: pa.Table, latest: str | None
-                   ) -> tuple[nx.Graph, dict[tuple[str, str], str]]:  # fmt: skip
-    """Temporary table ``_OWED`` of each class's own amount in each month of the lines
-    (``key``, ``pay_month``, ``owed``, ``source``: ``own_amount``'s, 特困 at its lowest
-    level; ``LISTED`` where the amount was inferred from the list itself, ``_class_amounts``);
-    a class of no known amount that month has no row. Returns the graph holding the
-    amounts and 特困's levels (``own_amount``'s), and for each (class, month) priced by an
-    earlier year's amount, that month (said in an ``amount`` hold's reason). ``latest`` is
-    the ledger's latest month (``resolver.ledger_months.last_paid_month``)."""
+def _price_members(con, policy: Policy, table: pa.Table, latest: str | None) -> nx.Graph:
+    """Temporary table ``_AREAS`` of each case's area (``models.amounts.case_areas``) and
+    ``_OWED`` of each class's own amount in each month of the lines for a case of each area
+    (``key``, ``pay_month``, ``area``, null for unknown, ``owed``, ``source``: ``own_amount``'s,
+    特困 at its lowest level; ``LISTED``, ``list_urban`` or ``list_rural`` where the amount
+    was inferred from the list itself, ``_class_amounts``; ``carried_from``: the month of an
+    earlier year whose amount it is, else null). A class of no known amount that month has
+    no row; where the areas' amounts differ, a case of unknown area has its row, ``owed``
+    null and source ``AREA_UNKNOWN`` (not judged, as the run). Returns the graph holding the
+    amounts and 特困's levels (``own_amount``'s). ``latest`` is the ledger's latest month
+    (``resolver.ledger_months.last_paid_month``)."""
     months = sorted({m for m in table.column("pay_month").to_pylist() if m})
-    (ledger, ledger_levels), *_ = ledger_amounts_and_levels(con)
-    amounts, carried, listed = _class_amounts(con, months, ledger, latest)
-    keys = [*"ABC", TEKUN]
+    (ledger, ledger_levels), _, by_area = ledger_amounts_and_levels(con)
+    amounts, area_amounts, carried, listed = _class_amounts(con, months, ledger, by_area, latest)
     # own_amount reads the ledger's amounts here (特困: its lowest level, fitted below)
-    levels = _tekun_levels(months, amounts, ledger_levels)
-    holder = nx.Graph(class_amounts=amounts, tekun_levels=levels)
-    owed_rows, carried_from = [], {}
-    for month in months:
-        for key in keys:
-            found = own_amount(holder, policy, key, month_index(month), 0.0)
-            if found.source != "share":
-                shown = found.source == "ledger" and (key, month_index(month)) in listed
-                owed_rows.append((key, month, found.amount, LISTED if shown else found.source))
-                if found.source == "ledger" and (key, month_index(month)) in carried:
-                    carried_from[(key, month)] = carried[(key, month_index(month))]
-    owed_table = pa.table({
-        "key": [r[0] for r in owed_rows], "pay_month": [r[1] for r in owed_rows],
-        "owed": pa.array([r[2] for r in owed_rows], pa.float64()),
-        "source": [r[3] for r in owed_rows]}, schema=pa.schema([
-            ("key", pa.string()), ("pay_month", pa.string()), ("owed", pa.float64()),
-            ("source", pa.string())]))  # fmt: skip
+    holder = nx.Graph(class_amounts=amounts, area_amounts=area_amounts,
+                      tekun_levels=_tekun_levels(months, amounts, ledger_levels))  # fmt: skip
+    owed_rows = [row for month in months for key in [*"ABC", TEKUN] for area in (None, *AREAS)
+                 if (row := _owed_row(holder, policy, key, month, area, carried, listed))]  # fmt: skip
+    names = ("key", "pay_month", "area", "owed", "source", "carried_from")
+    columns = list(zip(*owed_rows, strict=True)) or [()] * len(names)
+    owed_table = pa.table({name: pa.array(column, pa.float64() if name == "owed" else pa.string())
+                           for name, column in zip(names, columns, strict=True)})  # fmt: skip
     con.register("_screen_owed_rows", owed_table)
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {_OWED} AS SELECT * FROM _screen_owed_rows")
+        con.register("_screen_area_rows", case_areas(con))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {_AREAS} AS SELECT * FROM _screen_area_rows")
     finally:
         con.unregister("_screen_owed_rows")
-    return holder, carried_from
+        con.unregister("_screen_area_rows")
+    return holder
 
 
-def _amounts(con, policy: Policy, holder: nx.Graph, carried_from: dict[tuple[str, str], str]
-             ) -> list[tuple[int, Hold]]:  # fmt: skip
+def _owed_row(holder: nx.Graph, policy: Policy, key: str, month: str, area: str | None,
+              carried: dict[tuple[str | None, str, int], str],
+              listed: set[tuple[str | None, str, int]]) -> tuple | None:  # fmt: skip
+    """The ``_OWED`` row of class ``key`` in ``month`` for a case of ``area``; None where the
+    class has no amount then. The ledger's amount of an area (``ledger_urban``) is the list's
+    (``list_urban``) where ``listed`` holds it (``_class_amounts``: area None for the
+    county's one), and its month is ``carried``'s where it is an earlier year's."""
+    at = month_index(month)
+    found = own_amount(holder, policy, key, at, 0.0, None, area)
+    if found.source == "share":  # where an area's is known, the areas' amounts differ
+        apart = (
+            area is None
+            and own_amount(holder, policy, key, at, 0.0, None, AREAS[0]).source != "share"
+        )
+        return (key, month, None, None, AREA_UNKNOWN, None) if apart else None
+    if not found.source.startswith("ledger"):
+        return (key, month, area, found.amount, found.source, None)
+    used = (found.source.removeprefix("ledger").lstrip("_") or None, key, at)
+    source = found.source.replace("ledger", LISTED) if used in listed else found.source
+    return (key, month, area, found.amount, source, carried.get(used))
+
+
+def _unpriced_lines(con) -> set[int]:
+    """The lines of 低保 or 特困 money of a case-month with a member of a class the county
+    pays 城市低保 and 农村低保 apart, his case of unknown area (``AREA_UNKNOWN``): its amount
+    is not judged (as the run)."""
+    lines = con.execute(f"""
+        SELECT DISTINCT l.line FROM {_LINES} l
+        WHERE {_LIST_CASE_MONEY} AND (l.case_no, l.pay_month) IN (
+            SELECT (m.case_no, m.pay_month) FROM {_MEMBERS} m {_OWED_OF}
+            WHERE o.source = '{AREA_UNKNOWN}')
+    """).fetchall()  # fmt: skip
+    return {line for (line,) in lines}
+
+
+def _amounts(con, policy: Policy, holder: nx.Graph) -> list[tuple[int, Hold]]:
     """Lines of a case whose amount that month (all its lines in the list) differs by more
-    than the tolerance from its covered members' own amounts (``_price_members``: ``holder``
-    and ``carried_from``); never the lines of a month that nets to nothing or less."""
+    than the tolerance from its covered members' own amounts (``_price_members``, its
+    ``holder``: those of the case's area); never the lines of a month that nets to nothing
+    or less."""
     rows = con.execute(f"""
         WITH paid AS ({_LIST_PAID}),
         owed AS (
             SELECT m.case_no, m.pay_month, count(*) AS members,
                    count(o.owed) AS known, sum(o.owed) AS owed,
                    list({_KEY_OF}) AS keys, list(DISTINCT o.source) AS sources,
-                   list(m.record_id ORDER BY m.record_id) AS records
+                   list(DISTINCT o.carried_from) FILTER (WHERE o.carried_from IS NOT NULL)
+                   AS carried_from, list(m.record_id ORDER BY m.record_id) AS records,
+                   any_value(ar.area) AS area
             FROM (SELECT DISTINCT case_no, pay_month, record_id, program, dibao_class
                   FROM {_MEMBERS}) m
-            LEFT JOIN {_OWED} o ON o.key = {_KEY_OF} AND o.pay_month = m.pay_month
+            {_OWED_OF}
             GROUP BY ALL
         ),
         judged AS (
             SELECT p.case_no, p.pay_month, p.paid, coalesce(o.owed, 0) AS owed,
                    coalesce(o.keys, []) AS keys, coalesce(o.sources, []) AS sources,
-                   coalesce(o.records, []) AS records
+                   coalesce(o.carried_from, []) AS carried_from,
+                   coalesce(o.records, []) AS records, o.area
             FROM paid p LEFT JOIN owed o USING (case_no, pay_month)
             WHERE p.case_no IN (SELECT case_no FROM assistance)
               AND (o.case_no IS NULL OR o.known = o.members)
         )
-        SELECT l.line, j.pay_month, j.paid, j.owed, j.keys, j.sources, j.case_no, j.records
+        SELECT l.line, j.pay_month, j.paid, j.owed, j.keys, j.sources, j.carried_from,
+               j.case_no, j.records, j.area
         FROM {_LINES} l JOIN judged j USING (case_no, pay_month)
         -- a month netting to nothing or less is no month paid (as for the detectors)
         WHERE j.paid > 0 AND {case_money_sql("l.program", "l." + PROGRAM_TEXT, "l." + FUND)}
           AND (abs(j.paid - j.owed) > ? * j.owed OR j.owed = 0)
         ORDER BY l.line, j.pay_month
     """, [policy.payment_tolerance]).fetchall()  # fmt: skip
-    own = defaultdict(dict)  # each month's own amount of each class, in fen (``_OWED``)
-    for key, month, amount in con.execute(f"SELECT key, pay_month, owed FROM {_OWED}").fetchall():
-        own[month][key] = in_fen(amount)
+    own = defaultdict(dict)  # each month's and area's own amount of each class, in fen
+    for key, month, area, amount in con.execute(
+            f"SELECT key, pay_month, area, owed FROM {_OWED} WHERE owed IS NOT NULL").fetchall():  # fmt: skip
+        own[(month, area)][key] = in_fen(amount)
     found = []
-    for line, month, paid, owed, keys, sources, case_no, records in rows:
+    for line, month, paid, owed, keys, sources, earlier, case_no, records, area in rows:
         if TEKUN in keys:
             owed = _tekun_fitted(holder, policy, month, paid, owed, keys.count(TEKUN))
             if abs(in_fen(paid) - in_fen(owed)) <= policy.payment_tolerance * in_fen(owed):
                 continue  # paid at one of 特困's levels
         labels = [CLASS_LABELS.get(key, "类别不明") for key in keys]
         members = "、".join(f"{label} {labels.count(label)} 人" for label in sorted(set(labels)))
-        basis = "，".join(BASIS_LABELS[s] for s in ("policy", "ledger", LISTED) if s in sources)
-        earlier = sorted(
-            {carried_from[(key, month)] for key in keys if (key, month) in carried_from}
-        )
+        basis = "，".join(label for source, label in BASIS_LABELS.items() if source in sources)
         if earlier:  # a new year's amount the list does not show: the last year's, said so
-            basis += (f"；本表不足以推算 {month} 的类别月标准，按发放记录 {'、'.join(earlier)} "
+            basis += (f"；本表不足以推算 {month} 的类别月标准，按发放记录 {'、'.join(sorted(earlier))} "
                       "的标准（新年度标准如已调整，请按新标准核对）")  # fmt: skip
         said = (f"本表发放 {paid:.2f} 元，按在保成员类别应发 {owed:.2f} 元（{members}）"
                 f"，相差超过 {policy.payment_tolerance:.0%}" + (f"，{basis}" if basis else "")
                 if keys else f"本表发放 {paid:.2f} 元，但当月该案件没有在保成员")  # fmt: skip
-        said += _one_member_apart(in_fen(paid) - in_fen(owed), own[month], Counter(keys))
+        said += _one_member_apart(in_fen(paid) - in_fen(owed), own[(month, area)], Counter(keys))
         case_rows = tuple((case_no, month, record) for record in records)
         found.append((line, month, said, (f"{paid:.2f}", f"{owed:.2f}"), case_rows))
     return [(line, _amount_hold(list(months))) for line, months in groupby(found, itemgetter(0))]
@@ -1392,7 +1447,7 @@ def _settled_rows(con, holds: list[Hold]) -> dict[Row, str]:
                        bool_or(n.payee_name IS NOT NULL) AS named  -- a line pays him by name
                 FROM {_MEMBERS} m
                 JOIN _screen_flagged USING (case_no, pay_month)
-                LEFT JOIN {_OWED} o ON o.key = {_KEY_OF} AND o.pay_month = m.pay_month
+                {_OWED_OF}
                 LEFT JOIN (SELECT DISTINCT case_no, pay_month, payee_name FROM {_LINES}) n
                   ON n.case_no = m.case_no AND n.pay_month = m.pay_month
                  AND n.payee_name = m.name
@@ -1473,34 +1528,57 @@ def _list_as_ledger(con, months: list[str]) -> Iterator[None]:
 
 
 def _class_amounts(con, months: list[str], amounts: dict[tuple[str, int], float],
-                   latest: str | None) -> tuple[dict[tuple[str, int], float],
-                                                dict[tuple[str, int], str], set[tuple[str, int]]]:  # fmt: skip
-    """The class amounts of each month the run's ledger infers (``amounts``, its
-    ``ledger_amounts``). A month the ledger does not hold yet (the list of a month to come;
-    a month after the latest it paid in, ``latest``: ``resolver.ledger_months.last_paid_month``, though a line of
-    several months pays it ahead) takes each class's amount from the list itself, read in place of the ledger, where at
-    least ``MIN_CASES`` of its cases show it; else the ledger's latest amount of the class, of an earlier year too (a
-    short list, or one line, never sets its own standard: a January list of three cases is
-    judged by December's amounts, as November's is by October's).
+                   areas: AreaAmounts, latest: str | None
+                   ) -> tuple[dict[tuple[str, int], float], AreaAmounts,
+                              dict[tuple[str | None, str, int], str],
+                              set[tuple[str | None, str, int]]]:  # fmt: skip
+    """The class amounts of each month the run's ledger infers (``amounts`` and each area's,
+    ``areas``: ``ledger_amounts_and_levels``'). A month the ledger does not hold yet (the
+    list of a month to come; a month after the latest it paid in, ``latest``:
+    ``resolver.ledger_months.last_paid_month``, though a line of several months pays it
+    ahead) takes each class's amount, and each area's, from the list itself, read in place of
+    the ledger, where at least ``MIN_CASES`` of its cases (of the area) show it; else the
+    ledger's latest amount of the class (of the area), of an earlier year too (a short list,
+    or one line, never sets its own standard: a January list of three cases is judged by
+    December's amounts, as November's is by October's). ``own_amount`` prices by area where
+    both areas' amounts differ, as the run does.
 
     Amounts change with the year (a new standard from January): where the list's own lines
     show, for a month of a later year than the ledger's latest amount, a class amount other
     than that class's latest in the ledger, the standard has changed, and the classes the
     list does not show are not carried over from the earlier year (not judged: their new
-    amount is unknown). Also returns, for each amount carried over from an earlier year,
-    the month it was the ledger's (said in the hold's reason), and the (class, month) whose
+    amount is unknown). Also returns, for each amount carried over from an earlier year, the
+    month it was the ledger's (said in the hold's reason), and the (area, class, month) whose
     amount the list itself showed (``LISTED``: said so in the hold's reason, not as the
-    ledger's)."""
+    ledger's); area None for the county's one amount."""
     present = table_names(con)
     held = ({m for (m,) in con.execute(f"SELECT DISTINCT pay_month FROM ({payment_months(con)}) "
                                        "WHERE pay_month <= ?", [latest]).fetchall()}
             if latest else set())  # fmt: skip
     new = [month for month in months if month not in held]
     if not new or not {"payments", "assistance"} <= present:
-        return amounts, {}, set()
+        return amounts, areas, {}, set()
     with _list_as_ledger(con, new):
-        inferred = ledger_amounts(con, yearly=False)
+        (inferred, _), _, inferred_areas = ledger_amounts_and_levels(con, yearly=False)
     logger.info("class amounts of %s inferred from the list itself", ", ".join(new))
+    found, carried, listed = _month_amounts(new, held, amounts, inferred, None)
+    found_areas = {}
+    for place in ((None, area) for area in AREAS):
+        found_areas[place], area_carried, area_listed = _month_amounts(
+            new, held, areas.get(place, {}), inferred_areas.get(place, {}), place[1])  # fmt: skip
+        carried |= area_carried
+        listed |= area_listed
+    return found, found_areas, carried, listed
+
+
+def _month_amounts(new: list[str], held: set[str], amounts: dict[tuple[str, int], float],
+                   inferred: dict[tuple[str, int], float], area: str | None
+                   ) -> tuple[dict[tuple[str, int], float], dict[tuple[str | None, str, int], str],
+                              set[tuple[str | None, str, int]]]:  # fmt: skip
+    """``_class_amounts`` of one area (None: the county's one amount): the ledger's
+    ``amounts`` and, for the ``new`` months (not in ``held``), the list's (``inferred``) or
+    the ledger's latest carried over; with the months carried from and the amounts listed,
+    keyed by (``area``, class, month)."""
     found, carried, listed = dict(amounts), {}, set()
     ledger_months: dict[str, list[int]] = defaultdict(list)  # each class's months, in order
     for key, at in sorted(amounts, key=lambda item: item[1]):
@@ -1520,8 +1598,8 @@ def _class_amounts(con, months: list[str], amounts: dict[tuple[str, int], float]
             if at // 12 < month // 12:  # an earlier year's amount
                 if changed:
                     continue  # the list shows a new year's standard: this class's is unknown
-                carried[(key, month)] = month_text(at)
+                carried[(area, key, month)] = month_text(at)
             found[(key, month)] = amounts[(key, at)]
         found.update({(key, month): value for key, value in shown.items()})
-        listed.update((key, month) for key in shown)
+        listed.update((area, key, month) for key in shown)
     return found, carried, listed

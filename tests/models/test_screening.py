@@ -3,6 +3,7 @@ by hand against a small synthetic county's run, and the hold rates against a cou
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from dataclasses import replace
@@ -17,9 +18,18 @@ from models.periods import month_index, month_text
 from models.pipeline import run_pipeline
 from models.policy import load_policy
 from models.publish import run_configuration, working_run
-from models.screening import NOTE, SETTLED, Decision, Hold, screen_payments, summary
+from models.screening import (
+    NOTE,
+    SETTLED,
+    UNPRICED,
+    Decision,
+    Hold,
+    screen_payments,
+    summary,
+)
 from resolver.db import connect
 from resolver.idcard import mask_id
+from resolver.ingest import ingest_drop
 from resolver.settings import LinkSettings
 from resolver.synthetic import synthesize
 
@@ -420,7 +430,7 @@ def test_a_member_of_two_cases_whose_second_case_leaves_out_his_amount_passes(co
 def _settled_by(paid: float, owed: dict[str, float | None], held: list[str]) -> set[str]:
     """The rows ``_settled_rows`` finds left out of a case of members ``owed`` (record: own
     amount, None unknown) whose list pays ``paid``, its members ``held`` held for a death."""
-    from models.screening import _LINES, _MEMBERS, _OWED, _settled_rows
+    from models.screening import _AREAS, _LINES, _MEMBERS, _OWED, _settled_rows
 
     con = connect(":memory:")
     con.execute(f"CREATE TEMP TABLE {_LINES} AS SELECT 'DB1' AS case_no, '2026-10' AS pay_month, "
@@ -428,12 +438,14 @@ def _settled_by(paid: float, owed: dict[str, float | None], held: list[str]) -> 
                 "NULL::VARCHAR AS fund, NULL::VARCHAR AS payee_name")  # fmt: skip
     con.execute(f"CREATE TEMP TABLE {_MEMBERS} (case_no VARCHAR, pay_month VARCHAR, "
                 "record_id VARCHAR, name VARCHAR, program VARCHAR, dibao_class VARCHAR)")  # fmt: skip
-    con.execute(f"CREATE TEMP TABLE {_OWED} (key VARCHAR, pay_month VARCHAR, owed DOUBLE)")
+    con.execute(f"CREATE TEMP TABLE {_OWED} (key VARCHAR, pay_month VARCHAR, area VARCHAR, "
+                "owed DOUBLE)")  # fmt: skip
+    con.execute(f"CREATE TEMP TABLE {_AREAS} AS SELECT 'DB1' AS case_no, NULL AS area")
     for record, amount in owed.items():  # each member of a class of his own
         con.execute(f"INSERT INTO {_MEMBERS} VALUES ('DB1', '2026-10', ?, ?, 'dibao', ?)",
                     [record, "成员" + record, record])  # fmt: skip
         if amount is not None:
-            con.execute(f"INSERT INTO {_OWED} VALUES (?, '2026-10', ?)", [record, amount])
+            con.execute(f"INSERT INTO {_OWED} VALUES (?, '2026-10', NULL, ?)", [record, amount])
     holds = [Hold("death", record, rows=(("DB1", "2026-10", record),)) for record in held]
     return {record for _, _, record in _settled_rows(con, holds)}
 
@@ -1130,3 +1142,70 @@ def test_a_notice_two_namesakes_may_be_says_so_beside_its_probability(county, mo
         "该死亡记录可能是同名同信息的 2 人中任一人（匹配概率 0.99 只是本人与该记录单独比对的结果"
         in held.reasons
     )
+
+
+def _county_of_two_areas(tmp_path: Path, areas: dict[str, tuple[str, float, int]]):
+    """A county's roster and January 2026 ledger, ingested, one class A member a case, and
+    empty linking outputs: for each case prefix, its 救助类型 as written, what each case was
+    paid and how many cases."""
+    roster = [["record_id", "case_no", "name", "program", "dibao_class", "covered", "start_date"]]
+    payments = [["record_id", "case_no", "pay_month", "amount", "bank_account"]]
+    for prefix, (written, paid, cases) in areas.items():
+        for number in range(1, cases + 1):
+            case_no = f"{prefix}{number}"
+            roster.append(
+                [f"A{case_no}", case_no, f"成员{case_no}", written, "A", "是", "2020-01-01"]
+            )
+            payments.append([f"F{case_no}", case_no, "2026-01", str(paid), f"62284800{case_no}"])
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    for registry, rows in (("assistance", roster), ("payments", payments)):
+        with (drop / f"{registry}.csv").open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    con.execute("CREATE TABLE entities (registry VARCHAR, record_id VARCHAR, person_id VARCHAR)")
+    con.execute("CREATE TABLE persons (unique_id VARCHAR, id18 VARCHAR)")
+    return con
+
+
+# 城市低保 A 700 a month (4 cases), 农村低保 A 500 (3 cases), and a case of unknown area (低保)
+TWO_AREAS = {"U": ("城市低保", 700.0, 4), "R": ("农村低保", 500.0, 3), "X": ("低保", 600.0, 1)}
+
+
+def test_screening_prices_each_case_by_its_areas_class_amounts(tmp_path):
+    # until 2026-12-07 (later) the county's one pooled amount (700, paid to 4 of its 8 cases)
+    # held every 农村 line paid its 500 and passed an urban case paid at the rural amount
+    con = _county_of_two_areas(tmp_path, TWO_AREAS)
+    lines = _lines(("U1", "2026-01", 700.0, "a1"), ("U2", "2026-01", 500.0, "a2"),
+                   ("R1", "2026-01", 500.0, "a3"), ("X1", "2026-01", 600.0, "a4"))  # fmt: skip
+    urban, short, rural, unknown = screen_payments(con, lines, load_policy())
+    assert urban.result == rural.result == unknown.result == "通过"
+    assert _kinds(short) == {"amount"} and "应发 700.00 元" in short.reasons
+    assert "按发放记录推算的城市低保类别月标准" in short.reasons
+
+
+def test_a_case_of_unknown_area_is_not_judged_for_its_amount_and_says_so_when_held(tmp_path):
+    con = _county_of_two_areas(tmp_path, TWO_AREAS)
+    # the unknown-area case paid far above either area's amount, its account also R1's
+    lines = _lines(("X1", "2026-01", 2000.0, "shared"), ("R1", "2026-01", 500.0, "shared"))
+    unknown, rural = screen_payments(con, lines, load_policy())
+    assert _kinds(unknown) == _kinds(rural) == {"account"}
+    assert unknown.reasons.endswith(UNPRICED) and UNPRICED not in rural.reasons
+    passing = screen_payments(con, _lines(("X1", "2026-01", 2000.0, "a9")), load_policy())[0]
+    assert passing.result == "通过" and passing.reasons == ""
+
+
+def test_a_month_to_come_takes_each_areas_class_amounts_from_the_list(tmp_path):
+    # February is not in the ledger: the list shows 城市 A at 720 (4 cases) and 农村 A at 520
+    # (3 cases). Until 2026-12-07 (later) its one pooled amount (520, the smaller of a tie)
+    # held the four urban lines and passed the urban case paid at the rural amount
+    con = _county_of_two_areas(tmp_path, {**TWO_AREAS, "U": ("城市低保", 700.0, 5)})
+    rows = [(f"U{n}", "2026-02", 720.0, f"u{n}") for n in range(1, 5)]
+    rows += [("U5", "2026-02", 520.0, "u5")]
+    rows += [(f"R{n}", "2026-02", 520.0, f"r{n}") for n in range(1, 4)]
+    decisions = screen_payments(con, _lines(*rows), load_policy())
+    held = [line for (line, *_), decision in zip(rows, decisions, strict=True)
+            if decision.result == "暂缓"]  # fmt: skip
+    assert held == ["U5"]
+    assert "按本发放表推算的城市低保类别月标准" in decisions[4].reasons
