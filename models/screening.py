@@ -1536,12 +1536,15 @@ def _class_amounts(con, months: list[str], amounts: dict[tuple[str, int], float]
     ``areas``: ``ledger_amounts_and_levels``'). A month the ledger does not hold yet (the
     list of a month to come; a month after the latest it paid in, ``latest``:
     ``resolver.ledger_months.last_paid_month``, though a line of several months pays it
-    ahead) takes each class's amount, and each area's, from the list itself, read in place of
-    the ledger, where at least ``MIN_CASES`` of its cases (of the area) show it; else the
-    ledger's latest amount of the class (of the area), of an earlier year too (a short list,
-    or one line, never sets its own standard: a January list of three cases is judged by
-    December's amounts, as November's is by October's). ``own_amount`` prices by area where
-    both areas' amounts differ, as the run does.
+    ahead) takes each class's amount from the list itself, read in place of the ledger, where
+    at least ``MIN_CASES`` of its cases show it; else the ledger's latest amount of the class,
+    of an earlier year too (a short list, or one line, never sets its own standard: a January
+    list of three cases is judged by December's amounts, as November's is by October's). An
+    area's amount of such a month is only the list's, from ``MIN_CASES`` of the area's cases,
+    never carried from another month (as the run's, ``models.amounts``): a county paying both
+    areas alike, its list after a raise showing one area's cases of a class and two of the
+    other's, would otherwise price those two at the old amount carried, the areas then
+    apart. ``own_amount`` prices by area where both areas' amounts differ, as the run does.
 
     Amounts change with the year (a new standard from January): where the list's own lines
     show, for a month of a later year than the ledger's latest amount, a class amount other
@@ -1561,24 +1564,22 @@ def _class_amounts(con, months: list[str], amounts: dict[tuple[str, int], float]
     with _list_as_ledger(con, new):
         (inferred, _), _, inferred_areas = ledger_amounts_and_levels(con, yearly=False)
     logger.info("class amounts of %s inferred from the list itself", ", ".join(new))
-    found, carried, listed = _month_amounts(new, held, amounts, inferred, None)
+    found, carried, listed = _month_amounts(new, held, amounts, inferred)
     found_areas = {}
     for place in ((None, area) for area in AREAS):
-        found_areas[place], area_carried, area_listed = _month_amounts(
-            new, held, areas.get(place, {}), inferred_areas.get(place, {}), place[1])  # fmt: skip
-        carried |= area_carried
-        listed |= area_listed
+        shown = inferred_areas.get(place, {})
+        found_areas[place] = {**areas.get(place, {}), **shown}
+        listed |= {(place[1], key, at) for key, at in shown}
     return found, found_areas, carried, listed
 
 
 def _month_amounts(new: list[str], held: set[str], amounts: dict[tuple[str, int], float],
-                   inferred: dict[tuple[str, int], float], area: str | None
-                   ) -> tuple[dict[tuple[str, int], float], dict[tuple[str | None, str, int], str],
-                              set[tuple[str | None, str, int]]]:  # fmt: skip
-    """``_class_amounts`` of one area (None: the county's one amount): the ledger's
-    ``amounts`` and, for the ``new`` months (not in ``held``), the list's (``inferred``) or
-    the ledger's latest carried over; with the months carried from and the amounts listed,
-    keyed by (``area``, class, month)."""
+                   inferred: dict[tuple[str, int], float]
+                   ) -> tuple[dict[tuple[str, int], float], dict[tuple[None, str, int], str],
+                              set[tuple[None, str, int]]]:  # fmt: skip
+    """``_class_amounts`` of the county's one amount: the ledger's ``amounts`` and, for the
+    ``new`` months (not in ``held``), the list's (``inferred``) or the ledger's latest carried
+    over; with the months carried from and the amounts listed, keyed by (None, class, month)."""
     found, carried, listed = dict(amounts), {}, set()
     ledger_months: dict[str, list[int]] = defaultdict(list)  # each class's months, in order
     for key, at in sorted(amounts, key=lambda item: item[1]):
@@ -1598,8 +1599,8 @@ def _month_amounts(new: list[str], held: set[str], amounts: dict[tuple[str, int]
             if at // 12 < month // 12:  # an earlier year's amount
                 if changed:
                     continue  # the list shows a new year's standard: this class's is unknown
-                carried[(area, key, month)] = month_text(at)
+                carried[(None, key, month)] = month_text(at)
             found[(key, month)] = amounts[(key, at)]
         found.update({(key, month): value for key, value in shown.items()})
-        listed.update((area, key, month) for key in shown)
+        listed.update((None, key, month) for key in shown)
     return found, carried, listed

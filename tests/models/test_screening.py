@@ -1209,3 +1209,14 @@ def test_a_month_to_come_takes_each_areas_class_amounts_from_the_list(tmp_path):
             if decision.result == "暂缓"]  # fmt: skip
     assert held == ["U5"]
     assert "按本发放表推算的城市低保类别月标准" in decisions[4].reasons
+
+
+def test_a_month_to_come_carries_no_areas_class_amount_from_the_ledger(tmp_path):
+    # both areas paid class A 500 in January; February's list, after a raise to 560, shows
+    # four urban cases and one rural: the rural amount is no January's carried (a review
+    # found R1 held at 500 beside urban's 560, the areas then apart), as the run's never is
+    con = _county_of_two_areas(tmp_path, {"U": ("城市低保", 500.0, 4), "R": ("农村低保", 500.0, 3)})
+    rows = [(f"U{n}", "2026-02", 560.0, f"u{n}") for n in range(1, 5)]
+    rows += [("R1", "2026-02", 560.0, "r1")]
+    decisions = screen_payments(con, _lines(*rows), load_policy())
+    assert [decision.result for decision in decisions] == ["通过"] * 5
