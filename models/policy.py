@@ -308,7 +308,8 @@ class Policy:
         --------
         >>> load_policy().standard_text(date(2026, 1, 1))
         '低保标准 4500 元/人/年（系统默认值，未设置本地标准）'
-        >>> policy = replace(load_policy("大姚县"), dibao_standard_year={"urban": 8400, "rural": 6000})
+        >>> policy = replace(load_policy("大姚县"), dibao_standard_year={"urban": 8400, "rural": 6000},
+        ...                  defaults=())  # its own, as a profile writing both sets them
         >>> policy.standard_text(date(2026, 1, 1), None)
         '本地农村低保标准 6000 元/人/年（城乡属性未知，按农村标准）'
         """
