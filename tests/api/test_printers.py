@@ -8,6 +8,7 @@ from api.cli.printers import (
     _print_listed_notices,
     print_case_counts,
     print_checked,
+    print_drop,
     print_policy,
     print_sources,
 )
@@ -165,3 +166,16 @@ def test_the_unread_columns_note_speaks_of_back_pay_months_only_beside_a_ledgers
         said.append(("补发" in printed, "渐退期" in printed))
     # a roster's columns are read for a dated 渐退 (until 2026-12-07 said not to be read)
     assert said == [(False, True), (True, True)]
+
+
+def test_a_drop_of_several_counties_says_which_it_read(tmp_path, capsys):
+    # until 2026-12-07 nothing said a city's drop was read as its counties (a blind tester)
+    hukou = [["记录编号", "户号", "姓名"], ["H1", "001", "张三"]]
+    for folder in ("532328元谋县", "532329武定县"):
+        (tmp_path / "drop" / folder).mkdir(parents=True)
+        write_csv(tmp_path / "drop" / folder / "户籍人口.csv", hukou, "utf-8")
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, tmp_path / "drop")
+    capsys.readouterr()
+    print_drop(con, tmp_path / "问题.xlsx")
+    assert "多区县数据包：2 个区县（元谋县、武定县）" in capsys.readouterr().out.replace("\n", "")
