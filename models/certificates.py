@@ -132,7 +132,8 @@ def held_certificates(graph: nx.MultiGraph, person: Node, on: date | None = None
     certificates = neighbours(graph, person, "certified")
     held, set_aside = [], []
     for cert, row in certificates:
-        reason = _replaced_by(graph, cert, certificates, on) or _lapsed(graph, cert, on)
+        # a cancellation is said as such (注销原因 迁出), though a later one replaced it too
+        reason = _lapsed(graph, cert, on) or _replaced_by(graph, cert, certificates, on)
         if reason:
             set_aside.append((cert, row, reason))
         else:

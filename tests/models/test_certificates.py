@@ -62,6 +62,16 @@ def test_a_later_certificate_of_the_category_replaces_the_earlier_and_undated_on
     )
 
 
+def test_a_cancelled_certificate_a_later_one_replaced_is_said_cancelled():
+    # until 2026-12-07 it read 已被…取代（重新评定）, its 注销原因 迁出 unsaid (a blind tester)
+    drop = HouseholdSketch(as_of=AS_OF)
+    drop.person("zhang")
+    drop.certify("zhang", "C1", "physical", 2, issued=date(2014, 5, 6), cancel_reason="迁出")
+    drop.certify("zhang", "C2", "physical", 2, issued=date(2023, 8, 9))
+    _, ((cert, _, reason),) = held_certificates(drop.graph, ("person", "zhang"))
+    assert cert == ("disability", "C1") and reason == "已注销（注销原因「迁出」）"
+
+
 @pytest.mark.parametrize("listed_under", [
     "残疾人名册（已剔除注销人员）.xlsx／Sheet1", "户籍、残联、死亡数据.xlsx／残疾人",
     "残疾人(无注销).xlsx／Sheet1", "持证残疾人（去除过期）.xlsx／Sheet1",
