@@ -317,11 +317,17 @@ ONE_INSERTED = (
 # long name's pinyin close; one character of three or more by one of a like sound; 包巴特尔,
 # 巴特尔, the rest written alike). Not a name with two changes (a clan name left out and a
 # syllable spelt another way; a surname left out and the rest by other characters of its
-# sound: 毛莉美, 李媚), nor one character of a different sound (王建华, 王建国).
+# sound: 毛莉美, 李媚), nor one character of a different sound (王建华, 王建国). Since
+# 2026-12-07 also a name of two or more characters written alone where the other row adds two
+# or more after it: a Uyghur name with the father's name left out (吐尔逊, 吐尔逊亚森), as a
+# blind tester's second enrollments without an ID, their birth year alone, were written; not
+# a Han given name with one character more (王伟, 王伟强).
 ONE_SPELLING = (
     "(name_l = name_r OR name_pinyin_l = name_pinyin_r OR name_fuzzy_l = name_fuzzy_r "
     "OR (length(name_l) <> length(name_r) AND least(length(name_l), length(name_r)) >= 2 "
     "AND (ends_with(name_l, name_r) OR ends_with(name_r, name_l))) "
+    "OR (abs(length(name_l) - length(name_r)) >= 2 AND least(length(name_l), length(name_r)) >= 2 "
+    "AND (starts_with(name_l, name_r) OR starts_with(name_r, name_l))) "
     f"OR ({LONG_NAMES_CLOSE}) OR ({TRANSLITERATED}) OR ({ONE_INSERTED}))"
 )
 # One row's former name (a hukou row's 曾用名) is the other's name: a police notice or a
