@@ -170,8 +170,10 @@ def _damage_prefix(text: str) -> str | None:
     """The reliable leading digits of a number a spreadsheet mangled, or None if not mangled."""
     scientific = _SCIENTIFIC.match(text)
     if scientific:
+        # the last digit shown is rounded (5.32326200812175E+17 for 532326200812174623)
         mantissa = scientific.group(1) + (scientific.group(2) or "")
-        return mantissa[:15].rstrip("0") or mantissa[:1]
+        shown = mantissa[: min(len(mantissa) - 1, 15)] or mantissa
+        return shown.rstrip("0") or mantissa[:1]
     float_text = _FLOAT_TEXT.match(text)
     if float_text:
         return float_text.group(1)[:15]

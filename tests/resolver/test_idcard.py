@@ -56,8 +56,10 @@ def test_cleaning_keeps_a_valid_id(raw, expected):
 @pytest.mark.parametrize(
     ("raw", "problem", "prefix"),
     [
-        ("5.32326E+17", "spreadsheet_damage", "532326"),
-        ("5.32326199001011E+17", "spreadsheet_damage", "532326199001011"),
+        # the last digit shown is rounded: 5.32327E+17 may be 532326[5-9]…, 532327[0-4]…
+        ("5.32326E+17", "spreadsheet_damage", "53232"),
+        ("5.32326199001012E+17", "spreadsheet_damage", "53232619900101"),
+        ("5.323261990010115E+17", "spreadsheet_damage", "532326199001011"),
         ("532326199001011235.0", "spreadsheet_damage", "532326199001011"),
         ("532326199001011000", "zeroed_tail", "532326199001011"),
     ],
