@@ -9,7 +9,8 @@ An ID comes out of ``parse_id`` with one of these statuses:
   for fuzzy comparison but it must not be trusted as an exact key;
 - ``damaged``: spreadsheet damage (``5.32326E+17``, a float's text, a zeroed tail); unusable,
   only its ``prefix`` of reliable leading digits is kept;
-- ``blank``.
+- ``blank``: nothing written, or a word for no ID (``NO_ID``: 无, 不详, 待补), problem
+  ``placeholder``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _STRIP = re.compile(rf"[\s'\"`=‘’“”′″]|{INVISIBLE.pattern}")
 # The dashes (hyphen, the Unicode hyphens and dashes) a clerk groups an ID's digits with.
 _GROUP_DASHES = re.compile("[-‐‑‒–—―]")
+# What a clerk writes in an ID cell for no ID (after ``clean_text``: spaces gone, full-width
+# made half-width, upper case): 无, 不详, 待补, 暂无, 空, a dash or a slash, 未知, 无身份证,
+# a note in brackets after it (无(未办证)). Not a mistyped ID: the cell says there is none.
+NO_ID = re.compile(
+    r"^(?:[-‐‑‒–—―/\\.…?*]+|无|暂无|没有|不详|未知|不知道|待补|待补录|待查|待填|待录入|空|空白|暂缺|缺"
+    r"|无身份证号?码?|无证|未办|未办证|未办理|NULL|NONE|N/?A)(?:\([^()0-9]*\))?$"
+)
 # A 15-digit ID a spreadsheet wrote as a float (532326550723065.0, 5.32326550723065E+14): a
 # float holds 15 digits exactly, so this is the old ID itself, not a mangled one.
 _WHOLE_15 = re.compile(r"^(\d{15})\.0+$|^(\d)\.(\d{14})E\+?14$")
@@ -137,6 +145,8 @@ def parse_id(raw: str | None) -> IdNumber:
     text = clean_text((raw or "").replace("×", "X"))  # the times sign typed for X
     if not text:
         return IdNumber(None, "blank")
+    if NO_ID.match(text):
+        return IdNumber(None, "blank", "placeholder")
     whole = _WHOLE_15.match(text)
     if whole:
         text = "".join(part for part in whole.groups() if part)

@@ -962,6 +962,47 @@ def _bare_name_of(folded: str) -> Result:
     return (name, key, fuzzy_pinyin(key)), (None if _NAME_OK.match(name) else "name_unusual_chars")
 
 
+# A name cell holding an ID too, after the name or before it (刘梅532326196203072788,
+# 532326 19620307 2788 刘梅, 刘梅（532326196203072788）): the ID's characters, in groups or not,
+# and what may stand between it and the name (after NFKC: spaces, a comma, a colon, brackets).
+_ID_WRITTEN = r"[0-9][0-9 \-]*[0-9Xx]"
+_NAME_THEN_ID = re.compile(rf"(?P<name>[^0-9]+?)[\s,;:/(]*(?P<id>{_ID_WRITTEN})\)?")
+_ID_THEN_NAME = re.compile(rf"\(?(?P<id>{_ID_WRITTEN})[\s,;:/)]*(?P<name>[^0-9]+)")
+_ID_DIGITS = re.compile(r"[0-9]{15}|[0-9]{17}[0-9X]")
+
+
+def id_beside_name(raw: str) -> tuple[str, str] | None:
+    """A name cell's name and the ID written beside it, before or after (15 or 18
+    characters, in groups or not): the name to read as ``normalize_name`` reads one, the ID
+    as ``normalize_id``; None for any other cell (a name alone, a name with a phone number).
+
+    Parameters
+    ----------
+    raw : str
+        A name cell's text.
+
+    Returns
+    -------
+    tuple[str, str] | None
+        The name and the ID as written, or None.
+
+    Examples
+    --------
+    >>> id_beside_name("刘梅532326196203072788")
+    ('刘梅', '532326196203072788')
+    >>> id_beside_name("532326 620307 278 刘梅")
+    ('刘梅', '532326 620307 278')
+    >>> id_beside_name("刘梅13812345678") is None, id_beside_name("刘梅") is None
+    (True, True)
+    """
+    text = unicodedata.normalize("NFKC", raw).strip()
+    found = _NAME_THEN_ID.fullmatch(text) or _ID_THEN_NAME.fullmatch(text)
+    if found is None or not _ID_DIGITS.fullmatch(re.sub(r"[ \-]", "", found["id"]).upper()):
+        return None
+    name = found["name"].strip()
+    return (name, found["id"]) if re.search(r"[^\W\d_]", name) else None
+
+
 def compared_name(name: str | None) -> str | None:
     """A normalised name as linking compares it (``persons.name``): without the separator
     before a father's or clan name, which one office writes and the next leaves out.
@@ -1119,7 +1160,13 @@ def normalize_id(raw: str) -> Result:
     Result
         The five outputs of ``resolver.idcard.parse_id``; problem None for a valid ID,
         ``id_upgraded_15`` for a 15-digit one, else ``id_`` and what is wrong (``id_blank``,
+        ``id_placeholder`` for a word for no ID such as 不详, read as blank,
         ``id_bad_check_digit``, ``id_zeroed_tail`` ...).
+
+    Examples
+    --------
+    >>> normalize_id("不详")
+    ((None, 'blank', None, None, None), 'id_placeholder')
     """
     parsed = parse_id(raw)
     outputs = (parsed.value, parsed.status, parsed.prefix, parsed.birth_date, parsed.gender)

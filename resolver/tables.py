@@ -43,6 +43,7 @@ from resolver.normalize import (
     STATUS_WORDS,
     VOCABULARIES,
     Result,
+    id_beside_name,
     months_with_two_digits,
     normalize_date,
     normalize_distinct,
@@ -824,8 +825,9 @@ def _id_sample(values: list[str | None]) -> tuple[Counter, list]:
 
 
 def _shaped(parsed: list) -> bool:
-    """Whether nine in ten of IDs read (none: no) are shaped as one."""
-    shaped = sum(problem != "id_bad_shape" for _, problem in parsed)
+    """Whether nine in ten of IDs read (none: no) are shaped as one (a word for no ID, 不详,
+    is not)."""
+    shaped = sum(problem not in ("id_bad_shape", "id_placeholder") for _, problem in parsed)
     return bool(parsed) and shaped >= 0.9 * len(parsed)
 
 
@@ -1482,6 +1484,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
     raw: dict[str, pa.Array] = {"row_no": row_numbers}
     normalised: dict[str, pa.Array] = {"record_id": record_ids, "row_no": row_numbers}
     findings: list[pa.Table] = []
+    apart = ids_apart(positions, cells)
     for column in registry.columns:
         position = positions.get(column.name)
         values = cells[position] if position is not None else None
@@ -1489,6 +1492,7 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
         if column.name == "record_id":
             continue
         read, filled = _in_context(column, values, context, years and years[1])
+        read = apart.cells.get(column.name, read)
         read = _part_of_combined(column.name, located, position, read)
         if years and column.kind == "month" and read is not values:
             notes.append(f"{column.header}列只写了月：年份取同一行的{years[0]}")
@@ -1523,11 +1527,14 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
             problems = _from_certificate(column.name, normalised, problems)
             problems = _certificate_as_id(column.name, read, normalised, problems)
             problems = _with_overlong(column, values, problems)
+            if column.name in apart.problems:
+                problems = pc.coalesce(apart.problems[column.name], problems)
             for changed, problem in (
                 (filled, "month_from_context"),
                 (padded, "leading_zeros_restored"),
                 (dittoed, "ditto_filled"),
                 (from_head, "family_filled"),
+                (apart.taken.get(column.name), "id_from_name"),
             ):
                 if changed is not None:
                     problems = pc.if_else(pc.and_(changed, pc.is_null(problems)), problem,
@@ -1558,7 +1565,9 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
                     hidden = pa.array(np.isin(row_numbers.to_numpy(), list(grid.hidden_rows)))
                     problems = pc.if_else(pc.and_(hidden, pc.is_null(problems)), "row_hidden",
                                           problems)  # fmt: skip
-            findings.append(findings_of(registry, column.name, problems, values, normalised))
+            # an ID cell given the ID its name cell held shows that ID
+            shown = read if column.name in ID_OF_NAME.values() else values
+            findings.append(findings_of(registry, column.name, problems, shown, normalised))
             if counted_on is not None:
                 findings.append(_merged_findings(registry, column.name, counted_on, values,
                                                  normalised))  # fmt: skip
@@ -2635,6 +2644,77 @@ def _unreadable_reason(located: Located, column: Column, header: str,
             "就是此列")  # fmt: skip
 
 
+# The ID column of each name column: an ID written in a name cell is read into it.
+ID_OF_NAME = {"name": "id_number", "payee_name": "payee_id_number"}
+
+
+@dataclass(frozen=True)
+class IdsApart:
+    """A table's name cells that held an ID too (``id_beside_name``), read apart: the cells
+    to read in place of those written, by column (the names without their IDs; the ID cells
+    given them), the finding on each such name cell, by name column, and which ID cells were
+    given one, by ID column."""
+
+    cells: dict[str, pa.Array]
+    problems: dict[str, pa.Array]
+    taken: dict[str, pa.Array]
+
+
+def ids_apart(positions: dict[str, int], cells: list[pa.Array]) -> IdsApart:
+    """The name cells of a table that hold an ID beside the name, read apart from it. The ID
+    is read into the row's ID cell where that is blank or says there is none (不详:
+    ``name_id_taken``); where that holds the same ID it is dropped (``name_id_same``); where
+    another, the ID cell's is read (``name_id_other``). An ID cell given one is a finding too
+    (``id_from_name``, unless the ID read is of a problem of its own: 校验位错误).
+
+    Parameters
+    ----------
+    positions : dict[str, int]
+        The table's columns' positions, by name.
+    cells : list[pa.Array]
+        The table's data cells, by position.
+
+    Returns
+    -------
+    IdsApart
+        The cells to read, the name cells' findings and the ID cells given an ID; empty
+        where no name cell holds one.
+    """
+    apart = IdsApart({}, {}, {})
+    for name_column, id_column in ID_OF_NAME.items():
+        if name_column not in positions:
+            continue
+        written = cells[positions[name_column]]
+        digits = pc.greater_equal(pc.count_substring_regex(written, "[0-9０-９]"), 15)
+        texts = pc.unique(written.filter(pc.fill_null(digits, False))).to_pylist()
+        found = {text: split for text in texts if (split := id_beside_name(text))}
+        if not found:
+            continue
+        ids = pa.array([found.get(text, (None, None))[1] for text in written.to_pylist()],
+                       pa.string())  # fmt: skip
+        names = pa.array([found[text][0] if text in found else text
+                          for text in written.to_pylist()], pa.string())  # fmt: skip
+        own = (cells[positions[id_column]] if id_column in positions
+               else pa.nulls(len(written), pa.string()))  # fmt: skip
+        problems = [None if held is None else _id_beside_name_problem(held, cell)
+                    for held, cell in zip(ids.to_pylist(), own.to_pylist(),
+                                          strict=True)]  # fmt: skip
+        taken = pa.array([problem == "name_id_taken" for problem in problems])
+        apart.cells[name_column] = names
+        apart.cells[id_column] = pc.if_else(taken, ids, own)
+        apart.problems[name_column] = pa.array(problems, pa.string())
+        apart.taken[id_column] = taken
+    return apart
+
+
+def _id_beside_name_problem(held: str, cell: str | None) -> str:
+    """What is done with an ID written beside a name, given the row's own ID cell."""
+    own = parse_id(cell)
+    if own.status == "blank":
+        return "name_id_taken"
+    return "name_id_same" if own.value == parse_id(held).value else "name_id_other"
+
+
 # The kinds of the columns a certificate in the ID column is read into.
 KINDS_OF = {"id_number": "id", "cert_no": "cert"}
 # A certificate's category and level where its row's cell is blank or unreadable: the
@@ -2716,7 +2796,8 @@ def findings_of(
 ) -> pa.Table:
     """The findings of the rows whose ``problems`` entry is set, with the value ``shown``.
 
-    ID numbers, certificate numbers and bank accounts are masked (``mask_id``), and so is
+    ID numbers, certificate numbers and bank accounts are masked (``mask_id``; a word for
+    none, 不详 or 无, is shown as written), and so is
     any ID, account or mobile number in another column's value (``mask_typed``); a phone
     column's value holding none of them is masked as a phone (``mask_phone``: a landline,
     a number a digit short or two numbers in one cell). A value longer than ``SHOWN_LIMIT``
@@ -2743,8 +2824,8 @@ def findings_of(
     rows = pc.indices_nonzero(pc.is_valid(problems))
     values = shown.take(rows).cast(pa.string()).to_pylist()
     if column.startswith(SENSITIVE) or column.endswith("id_number"):
-        values = [value if value in EXCEL_ERRORS else mask_id((value or "").strip())
-                  for value in values]  # fmt: skip
+        values = [value if value in EXCEL_ERRORS or _says_none(value)
+                  else mask_id((value or "").strip()) for value in values]  # fmt: skip
     elif column == "phone":
         values = [value and _masked_phone(value) for value in values]
     else:  # an ID or a phone typed into a date or an amount column is no less personal
@@ -2760,6 +2841,11 @@ def findings_of(
         pa.array(values, pa.string()),
     ]
     return pa.Table.from_arrays(columns, schema=FINDINGS_SCHEMA)
+
+
+def _says_none(value: str | None) -> bool:
+    """Whether a number's cell says there is none (不详, 无, a dash): shown as written."""
+    return parse_id(value).problem == "placeholder"
 
 
 def _masked_phone(value: str) -> str:

@@ -1533,3 +1533,53 @@ def test_lines_read_once_as_another_file_s_are_not_noted_as_joined_written_other
     assert "与名册中" not in notes["代发明细.csv"]
     assert con.execute("SELECT record_id, case_no FROM payments ORDER BY 1").fetchall() == [
         ("P1", "000121"), ("P2", "000122")]  # fmt: skip
+
+
+def test_a_word_for_no_id_in_the_id_cell_is_no_id_with_a_finding_saying_so(tmp_path):
+    # until 2026-12-07 (evening) 不详 was stored as the row's ID (status invalid) and its
+    # finding was 身份证号位数或字符错误, the word masked as **
+    rows = [HUKOU_ZH[0],
+            ["H1", "001", "赵六", "待补", "", "", "户主", "石羊", ""],
+            ["H2", "001", "王强", "不详", "", "", "", "石羊", ""],
+            ["H3", "002", "钱七", "－", "", "", "户主", "石羊", ""],
+            ["H4", "002", "孙八", "无（未办证）", "", "", "", "石羊", ""]]  # fmt: skip
+    write_csv(_drop(tmp_path, {}) / "户籍人口.csv", rows, "utf-8")
+    con = ingest(tmp_path)
+    assert con.execute("SELECT record_id, id_number, id_number_status FROM hukou "
+                       "ORDER BY record_id").fetchall() == [
+        ("H1", None, "blank"), ("H2", None, "blank"), ("H3", None, "blank"),
+        ("H4", None, "blank")]  # fmt: skip
+    assert con.execute("SELECT record_id, problem, raw_value FROM dq_findings "
+                       "WHERE column_name = 'id_number' ORDER BY ALL").fetchall() == [
+        ("H1", "id_placeholder", "待补"), ("H2", "id_placeholder", "不详"),
+        ("H3", "id_placeholder", "－"), ("H4", "id_placeholder", "无（未办证）")]  # fmt: skip
+
+
+def test_an_id_written_in_the_name_cell_is_read_apart_from_the_name(tmp_path):
+    # until 2026-12-07 (evening) 刘梅532326196203072788 was the name and the ID blank: a blind
+    # tester's death notice stayed apart from its person, its lead uncertain (0.74)
+    rows = [HUKOU_ZH[0],
+            ["H1", "001", "刘梅532326196203072788", "", "女", "", "户主", "石羊", ""],
+            ["H2", "001", "532326 900101 123 王强", "不详", "", "", "", "石羊", ""],
+            ["H3", "002", "张伟（532326199001011235）", "532326199001011235", "", "", "", "石羊", ""],
+            ["H4", "002", "李秀英532326196203072788", "532326199001011235", "", "", "", "石羊", ""],
+            ["H5", "003", "钱七13812345678", "", "", "", "", "石羊", ""]]  # fmt: skip
+    write_csv(_drop(tmp_path, {}) / "户籍人口.csv", rows, "utf-8")
+    con = ingest(tmp_path)
+    assert con.execute("SELECT record_id, name, id_number, id_number_status FROM hukou "
+                       "ORDER BY record_id").fetchall() == [
+        ("H1", "刘梅", "532326196203072788", "valid"),
+        ("H2", "王强", "532326199001011235", "upgraded"),
+        ("H3", "张伟", "532326199001011235", "valid"),
+        ("H4", "李秀英", "532326199001011235", "valid"),
+        ("H5", "钱七13812345678", None, "blank")]  # fmt: skip
+    assert con.execute("SELECT record_id, column_name, problem, raw_value FROM dq_findings "
+                       "WHERE column_name IN ('name', 'id_number') ORDER BY ALL").fetchall() == [
+        ("H1", "id_number", "id_from_name", "532326***********8"),
+        ("H1", "name", "name_id_taken", "刘梅532326***********8"),
+        ("H2", "id_number", "id_upgraded_15", "532326**********3"),
+        ("H2", "name", "name_id_taken", "532326********* 王强"),
+        ("H3", "name", "name_id_same", "张伟（532326***********5）"),
+        ("H4", "name", "name_id_other", "李秀英532326***********8"),
+        ("H5", "id_number", "id_blank", ""),
+        ("H5", "name", "name_unusual_chars", "钱七138****5678")]  # fmt: skip
