@@ -964,9 +964,13 @@ def _bare_name_of(folded: str) -> Result:
 
 # A name cell holding an ID too, after the name or before it (刘梅532326196203072788,
 # 532326 19620307 2788 刘梅, 刘梅（532326196203072788）): the ID's characters, in groups or not,
-# and what may stand between it and the name (after NFKC: spaces, a comma, a colon, brackets).
+# and what may stand between it and the name (after NFKC: spaces, a comma, a colon, brackets,
+# a word saying what follows: 刘梅（身份证号：532326196203072788）).
 _ID_WRITTEN = r"[0-9][0-9 \-]*[0-9Xx]"
-_NAME_THEN_ID = re.compile(rf"(?P<name>[^0-9]+?)[\s,;:/(]*(?P<id>{_ID_WRITTEN})\)?")
+_ID_LABEL = r"(?:公民身份号码|身份证号码|身份证号|身份证|证件号码|证件号)?"
+_NAME_THEN_ID = re.compile(
+    rf"(?P<name>[^0-9]+?)[\s,;:/(]*{_ID_LABEL}[\s,;:]*(?P<id>{_ID_WRITTEN})\)?"
+)
 _ID_THEN_NAME = re.compile(rf"\(?(?P<id>{_ID_WRITTEN})[\s,;:/)]*(?P<name>[^0-9]+)")
 _ID_DIGITS = re.compile(r"[0-9]{15}|[0-9]{17}[0-9X]")
 
@@ -992,6 +996,8 @@ def id_beside_name(raw: str) -> tuple[str, str] | None:
     ('刘梅', '532326196203072788')
     >>> id_beside_name("532326 620307 278 刘梅")
     ('刘梅', '532326 620307 278')
+    >>> id_beside_name("刘梅（身份证号：532326196203072788）")
+    ('刘梅', '532326196203072788')
     >>> id_beside_name("刘梅13812345678") is None, id_beside_name("刘梅") is None
     (True, True)
     """

@@ -1583,3 +1583,15 @@ def test_an_id_written_in_the_name_cell_is_read_apart_from_the_name(tmp_path):
         ("H4", "name", "name_id_other", "李秀英532326***********8"),
         ("H5", "id_number", "id_blank", ""),
         ("H5", "name", "name_unusual_chars", "钱七138****5678")]  # fmt: skip
+
+
+def test_a_word_naming_the_id_in_the_name_cell_is_not_kept_in_the_name(tmp_path):
+    # until a review of 2026-12-07 (evening) 刘梅（身份证号：…） kept 刘梅(身份证号 as the name, where
+    # before the ID was read apart it was read as 刘梅 with a note in brackets
+    rows = [HUKOU_ZH[0],
+            ["H1", "001", "刘梅（身份证号：532326196203072788）", "", "女", "", "户主", "石羊", ""],
+            ["H2", "002", "王强 身份证 532326199001011235", "", "", "", "户主", "石羊", ""]]  # fmt: skip
+    write_csv(_drop(tmp_path, {}) / "户籍人口.csv", rows, "utf-8")
+    con = ingest(tmp_path)
+    assert con.execute("SELECT record_id, name, id_number FROM hukou ORDER BY 1").fetchall() == [
+        ("H1", "刘梅", "532326196203072788"), ("H2", "王强", "532326199001011235")]  # fmt: skip
