@@ -113,7 +113,7 @@ from models.periods import month_index, month_text
 from models.policy import Policy
 from resolver.case_numbers import joined_otherwise
 from resolver.db import table_names
-from resolver.funds import CASE_MONEY, RAW_LINE, case_money_sql
+from resolver.funds import CASE_MONEY, INSTITUTIONS, RAW_LINE, case_money_sql
 from resolver.idcard import mask_id
 from resolver.ledger_months import last_paid_month
 from resolver.outputs import (
@@ -147,10 +147,6 @@ EXTRA = "extra"
 ``payments`` registry keeps them: its note (``models.amounts.LINE_NOTE``)."""
 # SQL: whether a line of the list is its case's 低保 or 特困 money.
 _LIST_CASE_MONEY = case_money_sql("program", PROGRAM_TEXT, FUND)
-INSTITUTIONS = ("敬老院", "福利院", "养老院", "供养中心", "供养服务中心", "养老服务中心", "光荣院",
-                "幸福院", "颐养院", "福利中心", "托养中心", "护理院")  # fmt: skip
-"""Words naming a care institution (集中供养) as a payee (领款人): its residents' money goes to
-its one account."""
 SHOWN = 3  # other cases named in one reason
 CARRIED = ("account", "amount")
 """Hold kinds a reviewer's release (核实后放行) carries over to later lists while the hold rests

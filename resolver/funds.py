@@ -24,6 +24,10 @@ import pyarrow.compute as pc
 
 from resolver.registries import FUND_HEADERS
 
+INSTITUTIONS = ("敬老院", "福利院", "养老院", "供养中心", "供养服务中心", "养老服务中心", "光荣院",
+                "幸福院", "颐养院", "福利中心", "托养中心", "护理院")  # fmt: skip
+"""Words naming a care institution (集中供养) as a payee (领款人): its residents' money goes to
+its one account."""
 # Words of another fund wherever they stand: one-offs, 临时救助 and other programmes.
 OTHER_FUND_WORDS = ("慰问|春节|节日|中秋|过节|取暖|采暖|燃煤|价格|物价|临时救助"
                     "|丧葬|殡葬|医疗|教育|助学|住房|就业|两项补贴|孤儿|无人抚养")  # fmt: skip

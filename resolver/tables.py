@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from resolver.errors import InputError, raise_collected
-from resolver.funds import OTHER, UNKNOWN, fund_categories, fund_kind
+from resolver.funds import INSTITUTIONS, OTHER, UNKNOWN, fund_categories, fund_kind
 from resolver.headers import (
     PREFERRED,
     TYPE_AND_LEVEL,
@@ -1526,6 +1526,8 @@ def prepare_table(located: Located, vocabulary: Vocabulary, context: Context, no
                                              problems)  # fmt: skip
             problems = _from_certificate(column.name, normalised, problems)
             problems = _certificate_as_id(column.name, read, normalised, problems)
+            problems, institution_note = _institution_payees(column.name, normalised, problems)
+            notes += institution_note
             problems = _with_overlong(column, values, problems)
             if column.name in apart.problems:
                 problems = pc.coalesce(apart.problems[column.name], problems)
@@ -2754,6 +2756,23 @@ def _certificate_as_id(name: str, read: pa.Array, normalised: dict[str, pa.Array
         for (suffix, _), output in zip(outputs_of(KINDS_OF[column]), outputs, strict=True):
             normalised[column + suffix] = pc.if_else(taken, output, normalised[column + suffix])
     return pc.if_else(taken, "cert_in_id_column", problems)
+
+
+def _institution_payees(name: str, normalised: dict[str, pa.Array], problems: pa.Array
+                        ) -> tuple[pa.Array, list[str]]:  # fmt: skip
+    """The problems of a payment ledger's 领款人身份证号 column without ``id_blank`` on a line
+    whose payee is an institution (``INSTITUTIONS``: 集中供养 money paid to a 敬老院), which has
+    no 身份证号; and the table's one note saying how many such lines it holds."""
+    if name != "payee_id_number":
+        return problems, []
+    institution = pc.match_substring_regex(normalised["payee_name"], "|".join(INSTITUTIONS))
+    excused = pc.fill_null(pc.and_(institution, pc.equal(problems, "id_blank")), False)
+    lines = pc.sum(excused).as_py() or 0
+    if not lines:
+        return problems, []
+    note = (f"领款人为供养机构（敬老院、福利院等，集中供养）的 {lines} 行没有领款人身份证号：机构领款，"
+            "不是个人，不列为数据问题（数据质量报告的“空白”计入这些行）")  # fmt: skip
+    return pc.if_else(excused, pa.scalar(None, pa.string()), problems), [note]
 
 
 def _with_required_blanks(column: Column, values: pa.Array, problems: pa.Array) -> pa.Array:

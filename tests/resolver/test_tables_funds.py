@@ -103,3 +103,17 @@ def test_a_column_of_classes_under_a_fund_header_is_asked_about_once(tmp_path):
     assert con.execute("SELECT count(*) FROM dq_findings WHERE problem = 'fund_unknown'"
                        ).fetchone() == (0,)  # fmt: skip
     assert "列「补助类别」大多不是资金类别（A类 10 行）" in _read(con)[1]
+
+
+def test_an_institution_payee_without_an_id_is_no_finding_but_a_person_without_one_is(tmp_path):
+    ledger = [["记录编号", "救助证号", "领款人", "领款人身份证号", "发放月份", "发放金额（元）"],
+              ["F1", "TK1", "青山乡敬老院", "", "2024-03", "700"],
+              ["F2", "TK1", "县社会福利院", "", "2024-04", "700"],
+              ["F3", "DB1", "张福", "", "2024-03", "300"]]  # fmt: skip
+    con = _ingest(tmp_path, ledger)
+    findings = con.execute("SELECT record_id, problem FROM dq_findings "
+                           "WHERE registry = 'payments'").fetchall()  # fmt: skip
+    assert findings == [("F3", "id_blank")]
+    assert con.execute("SELECT count(*) FROM payments").fetchone() == (3,)
+    note = "领款人为供养机构（敬老院、福利院等，集中供养）的 2 行没有领款人身份证号"
+    assert note in _read(con)[1]
