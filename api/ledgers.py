@@ -18,7 +18,8 @@ also marked quote-prefixed, so that it stays text when the clerk edits the cell.
 (amounts, scores, counts) stay numbers; an amount in 元 (涉及金额, 家庭人均月纯收入) is shown with
 two decimals and thousands separators (``MONEY_FORMAT``), never in scientific notation.
 
-家庭人数 and 家庭人均月纯收入 come from the person's current records only (``household_figures``;
+家庭人数 and 家庭人均月纯收入 come from the person's current records only, one roster row of them
+(``_household_row``, which 与户主关系 and 健康状况 come from too; ``household_figures``;
 the 梁平 forms give a 建档立卡 household's figures instead, ``api.liangping_forms``): the roster
 rows covered and active on the as-of day, else the
 建档立卡 household (its number of members, its yearly income per person / 12, rounded half-up
@@ -218,9 +219,12 @@ def _ledger_row(published: Published, case: dict[str, Any], households: Mapping[
     poverty = min((row for row in mine if row["registry"] == "poverty"),
                   key=lambda row: str(row["record_id"]), default={})  # fmt: skip
     as_of = _as_of(case)
-    size, income = household_figures(assistance + _listed_with(assistance, rows, as_of), as_of,
+    household = _household_row(subject, assistance + _listed_with(assistance, rows, as_of), as_of)
+    size, income = household_figures([household] if household else [], as_of,
                                      households.get(poverty.get("record_id")),
                                      poverty.get("income_per_capita_year"))  # fmt: skip
+    own = _own_row(household, assistance)
+    relation = _relation(household, own, assistance, as_of, [poverty, *mine])
     status = published.status(case["case_id"])
     decided = published.history.get(case["case_id"], [])
     assigned = published.assignments.get(case["case_id"]) or {}
@@ -229,8 +233,7 @@ def _ledger_row(published: Published, case: dict[str, Any], households: Mapping[
         published.township_of(case), case["village"], subject.get("name"),
         _first(row.get("id_number") for row in [subject, *mine]
                if row.get("id_number_status") in ("valid", "upgraded")),
-        size, code_label("relation", _first(row.get("relation") for row in mine)),
-        _health(subject, mine),
+        size, relation, _health(subject, [own, *mine]),
         poverty.get("poverty_cause"), income,
         programs_on(assistance, as_of), _first(row.get("phone") for row in mine),
         *inclusion(case["case_type"], status, decided),
@@ -238,6 +241,41 @@ def _ledger_row(published: Published, case: dict[str, Any], households: Mapping[
         case["amount_at_risk"], _status_label(case, status), assigned.get("assignee"),
         due, case["case_id"],
     ]  # fmt: skip
+
+
+def _household_row(subject: dict[str, Any], roster: list[dict], as_of: date) -> dict:
+    """The one roster row a ledger row's 家庭人数, 家庭人均月纯收入, 与户主关系 and 健康状况 come
+    from: the lead's own row where it is covered and active, else the first such row of
+    ``roster`` (the person's, or of the case he is listed on uncovered); empty without one.
+    Until 2026-12-07 each column took the first row giving it: a duplicate's ledger row read
+    家庭人数 3 and income 150 of her 低保 case beside 户主 of her 户籍 and 特困 rows, where the
+    低保 case wrote 母亲."""
+    current = [row for row in roster if active_on(row, as_of)]
+    return subject if subject in current else next(iter(current), {})
+
+
+def _own_row(household: dict, assistance: list[dict]) -> dict:
+    """The person's own roster row of the ``household`` row's case (the row itself, or his
+    uncovered row of the case he is listed on); empty without one."""
+    if household in assistance:
+        return household
+    return next((row for row in assistance
+                 if household and row.get("case_no") == household.get("case_no")), {})  # fmt: skip
+
+
+def _relation(household: dict, own: dict, assistance: list[dict], as_of: date,
+              others: list[dict]) -> str | None:  # fmt: skip
+    """与户主关系: the person's ``own`` row's of the ``household`` row's case, naming that case
+    where the person is covered on two or more (母亲（低保案件 DB3）); without a current roster
+    row, the first of ``others`` (建档立卡, 户籍) giving one."""
+    if not household:
+        return code_label("relation", _first(row.get("relation") for row in others))
+    relation = code_label("relation", own.get("relation"))
+    cases = {row.get("case_no") for row in assistance if active_on(row, as_of)}
+    if relation is None or len(cases) < 2:
+        return relation
+    program = FORM_PROGRAMS.get(household.get("program"), UNKNOWN_PROGRAM)
+    return f"{relation}（{program}案件 {household.get('case_no')}）"
 
 
 def _listed_with(assistance: list[dict], rows: list[dict], as_of: date) -> list[dict]:

@@ -177,6 +177,25 @@ def test_a_member_listed_not_covered_on_an_open_case_has_that_households_figures
     assert (row[SIZE], row[INCOME]) == (1, 200.0)
 
 
+def test_a_person_on_two_cases_has_the_figures_and_relation_of_one_roster_row():
+    # until 2026-12-07 a duplicate read 家庭人数 3 and income 150 of her 低保 case beside 户主
+    # of her 户籍 and 特困 rows, though the 低保 case wrote her 父母 (母亲)
+    relation = LEDGER_COLUMNS.index("与户主关系")
+    dibao = (_roster_row("A1", "dibao", "yes", None)
+             | {"case_no": "DB1", "relation": "parent", "household_size": 3, "income_per_capita": 150.0})  # fmt: skip
+    tekun = (_roster_row("A2", "tekun", "yes", None)
+             | {"case_no": "TK1", "relation": "head", "household_size": 1})  # fmt: skip
+    hukou = {"registry": "hukou", "unique_id": "hukou:H1", "person_id": "p1", "record_id": "H1",
+             "name": "张三", "relation": "head"}  # fmt: skip
+    [row] = ledger_rows(_published([dibao, hukou, tekun]), "deceased_paid")
+    assert (row[SIZE], row[relation], row[INCOME]) == (3, "父母（低保案件 DB1）", 150.0)
+    [row] = ledger_rows(_published([tekun, hukou, dibao]), "deceased_paid")
+    assert (row[SIZE], row[relation], row[INCOME]) == (1, "户主（特困案件 TK1）", None)
+    ended = dibao | {"end_date": "2024-06-30"}  # one case now: no case named
+    [row] = ledger_rows(_published([ended, hukou, tekun]), "deceased_paid")
+    assert (row[SIZE], row[relation], row[INCOME]) == (1, "户主", None)
+
+
 def test_a_missed_disability_row_says_the_certificate_it_rests_on_under_health():
     # until 2026-12-07 健康状况 said 残疾 (or nothing): which certificate, a clerk could not see
     health = LEDGER_COLUMNS.index("健康状况")
