@@ -2762,16 +2762,21 @@ def _institution_payees(name: str, normalised: dict[str, pa.Array], problems: pa
                         ) -> tuple[pa.Array, list[str]]:  # fmt: skip
     """The problems of a payment ledger's 领款人身份证号 column without ``id_blank`` on a line
     whose payee is an institution (``INSTITUTIONS``: 集中供养 money paid to a 敬老院), which has
-    no 身份证号; and the table's one note saying how many such lines it holds."""
+    no 身份证号, nor ``id_bad_shape`` where its cell holds no digit (“/”, “无”: none either);
+    and the table's one note saying how many such lines it holds."""
     if name != "payee_id_number":
         return problems, []
     institution = pc.match_substring_regex(normalised["payee_name"], "|".join(INSTITUTIONS))
-    excused = pc.fill_null(pc.and_(institution, pc.equal(problems, "id_blank")), False)
+    no_digit = pc.invert(pc.match_substring_regex(normalised["payee_id_number"], r"\d"))
+    none_given = pc.or_kleene(pc.equal(problems, "id_blank"),
+                              pc.and_kleene(pc.equal(problems, "id_bad_shape"), no_digit))  # fmt: skip
+    excused = pc.fill_null(pc.and_(institution, none_given), False)
     lines = pc.sum(excused).as_py() or 0
     if not lines:
         return problems, []
-    note = (f"领款人为供养机构（敬老院、福利院等，集中供养）的 {lines} 行没有领款人身份证号：机构领款，"
-            "不是个人，不列为数据问题（数据质量报告的“空白”计入这些行）")  # fmt: skip
+    note = (f"领款人为供养机构（敬老院、福利院等，集中供养）的 {lines} 行没有领款人身份证号"
+            "（空白或写“/”“无”等）：机构领款，不是个人，不列为数据问题"
+            "（数据质量报告的身份证号统计仍计入这些行）")  # fmt: skip
     return pc.if_else(excused, pa.scalar(None, pa.string()), problems), [note]
 
 

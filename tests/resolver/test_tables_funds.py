@@ -117,3 +117,19 @@ def test_an_institution_payee_without_an_id_is_no_finding_but_a_person_without_o
     assert con.execute("SELECT count(*) FROM payments").fetchone() == (3,)
     note = "领款人为供养机构（敬老院、福利院等，集中供养）的 2 行没有领款人身份证号"
     assert note in _read(con)[1]
+
+
+def test_an_institution_payees_id_written_as_a_slash_or_none_is_no_finding(tmp_path):
+    # an office writes “/” or “无” where a cell does not apply: a home has no ID either way
+    ledger = [["记录编号", "救助证号", "领款人", "领款人身份证号", "发放月份", "发放金额（元）"],
+              ["F1", "TK1", "青山乡敬老院", "/", "2024-03", "700"],
+              ["F2", "TK1", "青山乡敬老院", "无", "2024-04", "700"],
+              ["F3", "TK1", "青山乡敬老院", "5325", "2024-05", "700"],
+              ["F4", "DB1", "张福", "/", "2024-03", "300"]]  # fmt: skip
+    con = _ingest(tmp_path, ledger)
+    findings = con.execute("SELECT record_id, problem FROM dq_findings WHERE registry = "
+                           "'payments' ORDER BY record_id").fetchall()  # fmt: skip
+    assert findings == [("F3", "id_bad_shape"), ("F4", "id_bad_shape")]
+    assert (
+        "领款人为供养机构（敬老院、福利院等，集中供养）的 2 行没有领款人身份证号" in _read(con)[1]
+    )
