@@ -266,16 +266,22 @@ def _own_row(household: dict, assistance: list[dict]) -> dict:
 def _relation(household: dict, own: dict, assistance: list[dict], as_of: date,
               others: list[dict]) -> str | None:  # fmt: skip
     """与户主关系: the person's ``own`` row's of the ``household`` row's case, naming that case
-    where the person is covered on two or more (母亲（低保案件 DB3）); without a current roster
-    row, the first of ``others`` (建档立卡, 户籍) giving one."""
+    where the person is covered on two or more (母亲（低保案件 DB3）; a case without its 救助证号
+    by its program alone); without a current roster row, or where his one case's row gives
+    none (a 特困 roster without the column), the first of ``others`` (建档立卡, 户籍) giving one."""
     if not household:
         return code_label("relation", _first(row.get("relation") for row in others))
     relation = code_label("relation", own.get("relation"))
-    cases = {row.get("case_no") for row in assistance if active_on(row, as_of)}
-    if relation is None or len(cases) < 2:
-        return relation
+    cases = {(row.get("program"), row.get("case_no")) for row in assistance
+             if active_on(row, as_of)}  # fmt: skip
+    if len(cases) < 2:
+        return relation or code_label("relation", _first(row.get("relation") for row in others
+                                                         if row not in assistance))  # fmt: skip
+    if relation is None:
+        return None
     program = FORM_PROGRAMS.get(household.get("program"), UNKNOWN_PROGRAM)
-    return f"{relation}（{program}案件 {household.get('case_no')}）"
+    number = f" {household['case_no']}" if household.get("case_no") else ""
+    return f"{relation}（{program}案件{number}）"
 
 
 def _listed_with(assistance: list[dict], rows: list[dict], as_of: date) -> list[dict]:

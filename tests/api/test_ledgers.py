@@ -196,6 +196,20 @@ def test_a_person_on_two_cases_has_the_figures_and_relation_of_one_roster_row():
     assert (row[SIZE], row[relation], row[INCOME]) == (1, "户主", None)
 
 
+def test_a_roster_row_without_a_relation_or_case_number_leaves_no_gap_and_no_none():
+    # a 特困 roster without 与户主关系: the 户籍's, as before the figures came from one row; a
+    # case without its 救助证号 named by its program alone, not 低保案件 None
+    relation = LEDGER_COLUMNS.index("与户主关系")
+    tekun = _roster_row("A2", "tekun", "yes", None) | {"case_no": "TK1", "household_size": 1}
+    hukou = {"registry": "hukou", "unique_id": "hukou:H1", "person_id": "p1", "record_id": "H1",
+             "name": "张三", "relation": "head"}  # fmt: skip
+    [row] = ledger_rows(_published([tekun, hukou]), "deceased_paid")
+    assert (row[SIZE], row[relation]) == (1, "户主")
+    dibao = _roster_row("A1", "dibao", "yes", None) | {"relation": "spouse", "household_size": 3}
+    [row] = ledger_rows(_published([dibao, hukou, tekun]), "deceased_paid")
+    assert (row[SIZE], row[relation]) == (3, "配偶（低保案件）")
+
+
 def test_a_missed_disability_row_says_the_certificate_it_rests_on_under_health():
     # until 2026-12-07 健康状况 said 残疾 (or nothing): which certificate, a clerk could not see
     health = LEDGER_COLUMNS.index("健康状况")
