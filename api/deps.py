@@ -271,6 +271,59 @@ def event_version(if_match: str | None) -> int | None:
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
 
 
+def known_township(
+    snapshot: SnapshotDep, township: Annotated[str | None, Depends(township_as_stored)]
+) -> str | None:
+    """The ``township`` filter (``township_as_stored``), refused (422, naming the drop's
+    townships nearest it) when no case or person of the drop is of it: an empty workbook, page
+    or feed would read as a township without leads.
+
+    Parameters
+    ----------
+    snapshot : Snapshot
+        The published snapshot.
+    township : str or None
+        The township asked for, as stored; None for all.
+
+    Returns
+    -------
+    str or None
+        The township as stored; None for None.
+    """
+    return _known_place(snapshot, "township", township)
+
+
+def known_village(
+    snapshot: SnapshotDep,
+    village: Annotated[
+        str | None, Query(description="a village (村、社区) as the drop writes it")
+    ] = None,
+) -> str | None:
+    """The ``village`` filter, refused (422) as ``known_township`` refuses a township.
+
+    Parameters
+    ----------
+    snapshot : Snapshot
+        The published snapshot.
+    village : str or None
+        The village asked for; None for all.
+
+    Returns
+    -------
+    str or None
+        The village; None for None.
+    """
+    return _known_place(snapshot, "village", village.strip() if village else None)
+
+
+def _known_place(snapshot: Snapshot, name: str, asked: str | None) -> str | None:
+    """``Published.known_place``, its refusal a 422."""
+    try:
+        return snapshot.published.known_place(name, asked)
+    except DoudiError as error:
+        raise HTTPException(422, str(error)) from error
+
+
 def known_county(
     snapshot: SnapshotDep,
     county: Annotated[
@@ -346,4 +399,5 @@ IdLookup = Annotated[Principal, Depends(id_lookup)]
 Analyst = Annotated[Principal, Depends(require("analyst", "auditor", "admin"))]
 Admin = Annotated[Principal, Depends(require("admin"))]
 CountyDep = Annotated[str | None, Depends(known_county)]
-TownshipDep = Annotated[str | None, Depends(township_as_stored)]
+TownshipDep = Annotated[str | None, Depends(known_township)]
+VillageDep = Annotated[str | None, Depends(known_village)]

@@ -23,6 +23,7 @@ import json
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime
+from difflib import get_close_matches
 from typing import Any
 
 import duckdb
@@ -33,6 +34,7 @@ from models.cases import LIKELY_SCORE
 from models.data_gaps import DataGaps, Unjudged
 from models.policy import rule_changes
 from models.publish import json_value
+from resolver.errors import DoudiError
 from resolver.idcard import parse_id
 from resolver.ingest import county_aliases, county_label, county_named
 from resolver.quality import problem_label
@@ -52,6 +54,7 @@ SORT_KEYS = {
     "case_id": lambda case: case["case_id"],
 }
 INDEXED = ("case_type", "township", "village", "county")
+PLACE_WORDS = {"township": "乡镇", "village": "村（社区）"}
 CLOSED = ("confirmed", "dismissed")  # review statuses that close a case
 # How a case of the latest run compares with the run before: first raised now, resolved by
 # data now (no longer raised), raised before and now.
@@ -201,7 +204,9 @@ class Published:
     ``started_at``, ``finished_at``, ``as_of``), the latest run's persons by ID number, and
     the other names and codes each county of the drop goes by (``county_aliases``, read once
     per run; none for a one-county drop), and so each county's name (``county_names``), and
-    what the latest run's data could not judge (``gaps``, of one county for ``of_county``)."""
+    what the latest run's data could not judge (``gaps``, of one county for ``of_county``), and
+    the places its persons live in (``places``: county, township and village, as stored), so
+    that a filter naming no place of the drop is refused (``known_place``)."""
 
     def __init__(
         self,
@@ -213,11 +218,13 @@ class Published:
         published_runs: list[dict[str, Any]] | None = None,
         county_aliases: dict[str, set[str]] | None = None,
         gaps: DataGaps | None = None,
+        places: list[tuple[str | None, str | None, str | None]] | None = None,
     ) -> None:
         self._sources = (latest, by_run, events, persons, labels, published_runs)
         self.county_aliases = county_aliases or {}  # what a county asked for may be called
         self.county_names = {county: county_label(county, names)
                              for county, names in self.county_aliases.items()}  # fmt: skip
+        self.places = places or []
         self.cases = {row["case_id"]: _case(row) for row in latest}
         self.labels = labels
         self.published_runs = published_runs or []
@@ -262,6 +269,48 @@ class Published:
         if name == "township":
             return {case["township"], self.township_of(case)}
         return {case[name]}
+
+    def known_place(self, name: str, asked: str | None) -> str | None:
+        """A ``township`` (as stored, or as the views label it) or ``village`` filter on the
+        cases, refused when neither a case nor a person of the drop is of it: an empty list
+        would read as a place without leads.
+
+        Parameters
+        ----------
+        name : str
+            ``township`` or ``village``.
+        asked : str or None
+            The place asked for; None for any.
+
+        Returns
+        -------
+        str or None
+            ``asked``.
+
+        Raises
+        ------
+        DoudiError
+            Naming the place and the drop's places nearest it.
+
+        Examples
+        --------
+        >>> known = Published([], [], [], [], [], places=[("532326", "城关", "东门社区")])
+        >>> known.known_place("township", "城关"), known.known_place("village", None)
+        ('城关', None)
+        >>> known.known_place("village", "东门")
+        Traceback (most recent call last):
+        ...
+        resolver.errors.DoudiError: 数据中没有村（社区）「东门」（相近的：东门社区）
+        """
+        held = set(self.index[name])
+        for county, township, village in self.places:
+            held |= ({township, township_label(township, county, self.county_names)}
+                     if name == "township" else {village})  # fmt: skip
+        if asked is None or asked in held:
+            return asked
+        nearest = get_close_matches(asked, sorted(held - {None}), n=3, cutoff=0.4)
+        nearest_text = f"（相近的：{'、'.join(nearest)}）" if nearest else ""
+        raise DoudiError(f"数据中没有{PLACE_WORDS[name]}「{asked}」{nearest_text}")
 
     def status(self, case_id: str) -> str:
         """The case's review status: that of its latest event.
@@ -318,7 +367,7 @@ class Published:
             [row for row in by_run if county in (row.get("counties") or [])],
             [event for event in events if event.get("case_id") in mine],
             persons, labels, runs, {county: self.county_aliases.get(county, set())},
-            self.gaps.of_county(county),
+            self.gaps.of_county(county), [place for place in self.places if place[0] == county],
         )  # fmt: skip
 
     def resolve_county(self, county: str | None) -> str | None:

@@ -37,7 +37,8 @@ class Snapshot:
         """Every published case's latest snapshot, each run's cases, the events so far
         (decisions, assignments, labels' notes), the published runs in order (with their
         as-of days, inputs, settings, policy and what their data could not judge), the latest
-        run's persons and the drop's county names (loaded on first use)."""
+        run's persons, the drop's county names and the places its persons live in (loaded on
+        first use)."""
         rows = self.store.rows
         latest = rows(
             "SELECT c.*, r.first_run, r.resolved_run, r.gone_records, r.paid_after_gone "
@@ -58,8 +59,11 @@ class Snapshot:
             "policy_name, policy_version, unjudged FROM runs WHERE status = 'published' "
             "ORDER BY finished_at"
         )
+        places = self.store.cursor.execute(
+            "SELECT DISTINCT county, township, village FROM persons"
+        ).fetchall()  # fmt: skip
         return Published(latest, by_run, events, persons, labels, published_runs,
-                         county_aliases(self.store.cursor))  # fmt: skip
+                         county_aliases(self.store.cursor), places=places)  # fmt: skip
 
     def latest_run(self) -> str | None:
         """The run published last.

@@ -22,6 +22,7 @@ from api.deps import (
     SettingsDep,
     SnapshotDep,
     TownshipDep,
+    VillageDep,
     answered,
     event_version,
     json_response,
@@ -54,8 +55,8 @@ async def list_cases(
     principal: Reviewer,
     county: CountyDep,
     township: TownshipDep,
+    village: VillageDep,
     case_type: CaseType | None = None,
-    village: str | None = None,
     min_score: Annotated[float | None, Query(ge=0, le=1)] = None,
     max_score: Annotated[float | None, Query(ge=0, le=1)] = None,
     status_: Annotated[

@@ -217,6 +217,23 @@ def test_a_consumer_tells_one_countys_township_from_anothers_of_its_name(provinc
     assert {item["township"] for item in page["items"]} == {one}
 
 
+def test_a_township_or_village_the_drop_does_not_hold_is_refused_not_an_empty_feed(province):
+    # a typo or a hostile value gave 200 and no items: a nightly pull read "no leads"
+    with client(province, "consumer") as http:
+        typo = http.get("/api/scores/export", params={"township": "大姚县 金壁"})
+        hostile = http.get("/api/scores/export", params={"township": "' OR 1=1--"})
+        written = http.get("/api/scores/export", params={"township": "楚雄市 鹿城镇"})
+    assert typo.status_code == hostile.status_code == 422
+    assert typo.json()["detail"].startswith("数据中没有乡镇「大姚县 金壁」（相近的：大姚县 金碧")
+    assert "' OR 1=1--" in hostile.json()["detail"]
+    assert written.status_code == 200  # as the office writes it: 鹿城镇 is stored 鹿城
+    with client(province, "auditor") as http:
+        village = http.get("/api/cases", params={"village": "没有这个村"})
+        ledger = http.get("/api/ledgers/deceased_paid.xlsx", params={"township": "没有这个镇"})
+    assert village.status_code == ledger.status_code == 422
+    assert village.json()["detail"] == "数据中没有村（社区）「没有这个村」"
+
+
 def _ledger_rows(content: bytes) -> int:
     book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
     return sum(sheet.max_row - 2 for sheet in book.worksheets)  # less the title and header
