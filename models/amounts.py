@@ -25,7 +25,10 @@ its own, nor an error repeated in several cases (five of 70 paid twice, or 2 % o
 county's 特困 cases paid twice in one month), and an institution's residents add their level
 beside the others rather than replacing them. A 特困 member's own amount is the level nearest
 what they were paid (``own_amount``'s ``share``); the class's single amount
-(``ledger_amounts``) is its lowest.
+(``ledger_amounts``) is its lowest. Where the roster states 特困 members' care level
+(护理等级), each level's amount in a month is the one amount the ledger pays the 特困 cases
+whose members all state it (``care_amounts``), which ``models.detectors.payment_mismatch``
+owes a member of that level.
 """
 
 from __future__ import annotations
@@ -46,9 +49,9 @@ from models.periods import month_index, month_text
 from models.policy import Policy
 from resolver.db import table_names
 from resolver.funds import CASE_MONEY, RAW_LINE
-from resolver.normalize import urban_or_rural
+from resolver.normalize import CARE_LEVELS, care_level, urban_or_rural
 from resolver.payment_months import payment_months
-from resolver.registries import AREA_HEADERS, extra_value
+from resolver.registries import AREA_HEADERS, CARE_LEVEL_HEADERS, extra_value
 
 MIN_CASES = 3
 # A level of 特困 beside its most common amount is paid to this many cases and this share of
@@ -238,13 +241,107 @@ def _ledger_levels(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], tupl
     return _levels_of(_samples(con), True)
 
 
+CareAmounts = dict[tuple[str | None, str], dict[int, float]]
+"""Each (county, care level)'s amount per month (``care_amounts``)."""
+
+
+def care_amounts(con: duckdb.DuckDBPyConnection) -> CareAmounts:
+    """Each care level's (护理等级: 全自理, 半护理, 全护理) amount of 特困 per month, in a drop of
+    several counties each county's (county None for a drop of one): the one level
+    (``_levels``) the ledger pays the 特困 cases whose covered members all state that level on
+    the roster, in a month of at least ``MIN_CASES`` such cases (never the year's, which spans
+    a standard raised mid-year). A month whose cases of the level are paid at two levels or
+    more (集中供养 at a home's amount beside 分散供养, or many paid at another level) has none:
+    which one the level is, the ledger does not say.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A database with the ``payments`` and ``assistance`` tables.
+
+    Returns
+    -------
+    dict of tuple of (str or None, str) to dict of int to float
+        (county, level): month index to the amount; empty where the roster states no level.
+
+    Examples
+    --------
+    >>> from resolver.db import connect
+    >>> care_amounts(connect(":memory:"))
+    {}
+    """
+    samples = [sample for sample in _samples(con) if sample[2] == TEKUN and sample[6]]
+    counties = {county for county, *_ in samples if county is not None}
+    places = sorted(counties) if len(counties) > 1 else [None]
+    found: CareAmounts = {}
+    for county in places:
+        for level in sorted({sample[6] for sample in samples}):
+            by_month: dict[int, Counter] = defaultdict(Counter)
+            for of_county, _, _, written, amount, cases, of_level in samples:
+                if of_level == level and county in (None, of_county):
+                    by_month[month_index(written)][float(amount)] += cases
+            amounts = {month: levels[0] for month, counts in by_month.items()
+                       if sum(counts.values()) >= MIN_CASES
+                       and len(levels := _levels(counts, True)) == 1}  # fmt: skip
+            if amounts:
+                found[(county, level)] = amounts
+    return found
+
+
+def care_amount(graph, level: str | None, month: int, county: str | None) -> float | None:
+    """The amount of 特困 care level ``level`` in ``month`` (``graph.graph["care_amounts"]``,
+    the county's in a drop of several): None when ``level`` is None or its amount unknown.
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph (its ``care_amounts``).
+    level : str or None
+        The member's care level as his roster row states it (``resolver.normalize.care_level``).
+    month : int
+        A month index.
+    county : str or None
+        The county of his case, None in a drop of one county.
+
+    Returns
+    -------
+    float or None
+        The level's amount that month.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> graph = nx.MultiGraph(care_amounts={(None, "全自理"): {5: 590.0}})
+    >>> care_amount(graph, "全自理", 5, None), care_amount(graph, "半护理", 5, None)
+    (590.0, None)
+    """
+    return graph.graph.get("care_amounts", {}).get((county, level), {}).get(month)
+
+
 def _samples(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    """(county, area, class key, month, per-member amount, cases) of the ledger's single-class
-    case-months (``_SAMPLES_SQL``); none without payments or roster."""
+    """(county, area, class key, month, per-member amount, cases, care level) of the ledger's
+    single-class case-months (``_SAMPLES_SQL``; the care level where all covered rows state
+    one, else None); none without payments or roster."""
     if not {"payments", "assistance"} <= table_names(con):
         return []
-    with _area_words(con):
+    with _area_words(con), _care_words(con):
         return con.execute(_SAMPLES_SQL.format(months=payment_months(con))).fetchall()
+
+
+@contextmanager
+def _care_words(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """``_CARE_WORDS`` registered while the context runs: each way the roster writes a care
+    level (护理等级) and the level it says (``resolver.normalize.care_level``)."""
+    written = [marker for (marker,) in con.execute(
+        f"SELECT DISTINCT {extra_value(CARE_LEVEL_HEADERS)} FROM assistance t {_RAW_ROW}"
+    ).fetchall()]  # fmt: skip
+    con.register(_CARE_WORDS, pa.table({
+        "marker": pa.array(written, pa.string()),
+        "care": pa.array([care_level(marker) for marker in written], pa.string())}))  # fmt: skip
+    try:
+        yield
+    finally:
+        con.unregister(_CARE_WORDS)
 
 
 def case_areas(con: duckdb.DuckDBPyConnection) -> pa.Table:
@@ -286,7 +383,7 @@ def _levels_of(samples: list[tuple], yearly: bool) -> dict[tuple[str, int], tupl
     """Each class's levels per month from ``samples`` (``_samples``), whatever their county."""
     by_month: dict[tuple[str, int], Counter] = defaultdict(Counter)
     by_year: dict[tuple[str, int], Counter] = defaultdict(Counter)
-    for _, _, key, written, amount, cases in samples:
+    for _, _, key, written, amount, cases, _ in samples:
         month = month_index(written)
         by_month[(key, month)][float(amount)] += cases
         by_year[(key, month // 12)][float(amount)] += cases
@@ -344,6 +441,8 @@ _RAW_ROW = "LEFT JOIN raw_assistance r USING (source_no, row_no)"
 # A table of the roster's ways of writing its area (城乡属性, 救助类型 as written) and the area
 # each says (``resolver.normalize.urban_or_rural``), while ``_samples`` reads.
 _AREA_WORDS = "_amounts_area_words"
+# Likewise the roster's ways of writing a care level and the level each says.
+_CARE_WORDS = "_amounts_care_words"
 # A case's area: its first row's that says (by record id, as the household graph reads it:
 # ``models.graph``), with ``_AREA_WORDS`` registered.
 _CASE_AREAS_SQL = f"""
@@ -368,17 +467,21 @@ paid AS (
 members AS (
     SELECT p.case_no, p.pay_month, p.amount, count(*) AS covered, any_value(a.county) AS county,
            any_value(areas.area) AS area,
-           count(DISTINCT coalesce(a.key, '?')) AS classes, min(coalesce(a.key, '?')) AS key
+           count(DISTINCT coalesce(a.key, '?')) AS classes, min(coalesce(a.key, '?')) AS key,
+           count(DISTINCT coalesce(a.care, '?')) AS cares, min(coalesce(a.care, '?')) AS care
     FROM paid p LEFT JOIN areas USING (case_no)
-    JOIN (SELECT case_no, start_date, end_date, county,
-                 CASE WHEN program = 'tekun' THEN 'tekun'
-                      WHEN program = 'dibao' THEN dibao_class END AS key
-          FROM assistance WHERE covered = 'yes' AND start_date IS NOT NULL) a USING (case_no)
+    JOIN (SELECT t.case_no, t.start_date, t.end_date, t.county, c.care,
+                 CASE WHEN t.program = 'tekun' THEN 'tekun'
+                      WHEN t.program = 'dibao' THEN t.dibao_class END AS key
+          FROM assistance t {_RAW_ROW}
+          LEFT JOIN {_CARE_WORDS} c ON c.marker = {extra_value(CARE_LEVEL_HEADERS)}
+          WHERE t.covered = 'yes' AND t.start_date IS NOT NULL) a USING (case_no)
     WHERE strftime(a.start_date, '%Y-%m') <= p.pay_month
       AND (a.end_date IS NULL OR strftime(a.end_date, '%Y-%m') >= p.pay_month)
     GROUP BY ALL
 )
-SELECT county, area, key, pay_month, round(amount / covered, 2) AS per_member, count(*) AS cases
+SELECT county, area, key, pay_month, round(amount / covered, 2) AS per_member, count(*) AS cases,
+       CASE WHEN cares = 1 AND care <> '?' THEN care END AS care
 FROM members
 WHERE classes = 1 AND key <> '?'
 GROUP BY ALL
@@ -876,23 +979,45 @@ SOURCE_LABELS = {
     "ledger_urban": "按发放记录推算的城市低保类别月标准（同月同类别城市低保案件的人均发放额）",
     "ledger_rural": "按发放记录推算的农村低保类别月标准（同月同类别农村低保案件的人均发放额）",
     "share": "无法确定类别月标准的月份按案件当月发放额的人均份额",
+    **{
+        f"care_{level}": f"特困按花名册护理等级（{level}）的月标准（同月花名册同为{level}的特困案件的人均发放额）"
+        for level in CARE_LEVELS
+    },
 }
 
 
-def sources_text(sources: set[str]) -> str:
+# How a 特困 member's amount was found from the ledger: the level nearest what he was paid.
+TEKUN_LEDGER_LABEL = (
+    "按发放记录推算的特困月标准（同月特困案件所发各档金额中与本人所领最接近的一档：{levels}）"
+)
+
+
+def sources_text(sources: set[str], levels: str | None = None) -> str:
     """In Chinese, how the amounts of a case were found.
 
     Parameters
     ----------
     sources : set of str
         The sources used (``SOURCE_LABELS``' keys).
+    levels : str or None
+        For a 特困 member, the level used, in words (每月 760.00 元): the ledger's label
+        then names it (``TEKUN_LEDGER_LABEL``).
 
     Returns
     -------
     str
         Their labels, in ``SOURCE_LABELS``' order, joined by ``；``.
+
+    Examples
+    --------
+    >>> sources_text({"ledger"}, "每月 760.00 元")
+    '按发放记录推算的特困月标准（同月特困案件所发各档金额中与本人所领最接近的一档：每月 760.00 元）'
     """
-    return "；".join(label for source, label in SOURCE_LABELS.items() if source in sources)
+    labels = {
+        **SOURCE_LABELS,
+        **({"ledger": TEKUN_LEDGER_LABEL.format(levels=levels)} if levels else {}),
+    }
+    return "；".join(label for source, label in labels.items() if source in sources)
 
 
 FAR_FROM_LEDGER = 3.0

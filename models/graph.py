@@ -60,6 +60,7 @@ from models.amounts import (
     LINE_MONEY,
     LINE_NOTE,
     PERIOD_NOTED,
+    care_amounts,
     case_parts,
     ledger_amounts_and_levels,
     spread_back_pay,
@@ -69,7 +70,7 @@ from resolver.db import table_names
 from resolver.funds import CASE_MONEY, RAW_LINE
 from resolver.ledger_months import last_paid_month
 from resolver.memory import collector_paused
-from resolver.normalize import COLLECTIVE_WORD, parse_date, urban_or_rural
+from resolver.normalize import COLLECTIVE_WORD, care_level, parse_date, urban_or_rural
 from resolver.outputs import (
     RESOLVED,
     accepted_links,
@@ -84,6 +85,7 @@ from resolver.quality import hukou_regions, registry_gaps
 from resolver.registries import (
     AREA_HEADERS,
     CANCEL_REASON_HEADERS,
+    CARE_LEVEL_HEADERS,
     CERT_STATUS_HEADERS,
     CERT_VALID_HEADERS,
     DIBAO_MARK_HEADERS,
@@ -133,6 +135,8 @@ class GraphRows:
     (``models.amounts.ledger_amounts_and_levels``)."""
     area_amounts: dict[tuple[str | None, str], dict] = field(default_factory=dict)
     """Each (county, area)'s own 低保 class amounts (``models.amounts.ledger_amounts_and_levels``)."""
+    care_amounts: dict[tuple[str | None, str], dict[int, float]] = field(default_factory=dict)
+    """Each (county, 特困 care level)'s amount per month (``models.amounts.care_amounts``)."""
     hukou_gaps: frozenset[tuple[str | None, str | None]] = frozenset()
     """The (county, township) the 户籍人口 lacks, township None for a whole county
     (``resolver.quality.registry_gaps``)."""
@@ -225,7 +229,7 @@ def graph_rows(
             as_of=as_of, class_amounts=class_amounts,
             shared=frozenset(_shared_identifiers(con, present)), tables=tables,
             tekun_levels=levels, county_amounts=by_county, area_amounts=by_area,
-            hukou_gaps=_hukou_gaps(con),
+            care_amounts=care_amounts(con), hukou_gaps=_hukou_gaps(con),
             hukou_regions=hukou_regions(con), paid_through=max(as_of, paid_through(con) or as_of),
         )  # fmt: skip
     finally:
@@ -255,7 +259,7 @@ def graph_of(rows: GraphRows) -> nx.MultiGraph:
     held = frozenset(registry for name, (registry, _) in _QUERIES.items() if name in rows.tables)
     graph = nx.MultiGraph(as_of=rows.as_of, shared=rows.shared, class_amounts=rows.class_amounts,
                           tekun_levels=rows.tekun_levels, county_amounts=rows.county_amounts,
-                          area_amounts=rows.area_amounts,
+                          area_amounts=rows.area_amounts, care_amounts=rows.care_amounts,
                           registries=held, hukou_gaps=rows.hukou_gaps,
                           hukou_regions=rows.hukou_regions,
                           paid_through=rows.paid_through or rows.as_of)  # fmt: skip
@@ -471,6 +475,7 @@ def _assistance_rows(con) -> pa.Table:
         "t.covered, t.start_date, t.end_date, t.health, t.income_per_capita::DOUBLE, "
         "t.relation, t.phone, t.address, t.bank_account, "
         + extra_value(INCOME_DATE_HEADERS) + ", " + extra_value(AREA_HEADERS) + ", "
+        + extra_value(CARE_LEVEL_HEADERS) + ", "
         + "r.program, t.birth_date, t.gender, " + GRADUAL_NOTE + ", t.township, t.village, t.county",
         # in record order: a case's account is tied from its first row, the same in any run
         where=f"WHERE t.program IS DISTINCT FROM '{TEMPORARY}' ORDER BY t.record_id",
@@ -481,8 +486,8 @@ def _add_assistance(graph, rows) -> None:
     areas = cache(urban_or_rural)  # a county writes its programs a handful of ways
     for (person_id, record_id, id18, probability, basis, name, case_no, program, dibao_class,
          household_size, covered, start, end, health, income, relation, phone, address, account,
-         income_date, area_marker, program_written, born, gender, note, township, village,
-         county) in rows:  # fmt: skip
+         income_date, area_marker, care_written, program_written, born, gender, note, township,
+         village, county) in rows:  # fmt: skip
         attached = (probability, basis)
         node = _person_node(graph, person_id, name, id18)
         if case_no is None:  # a blank 救助证号 (a finding): enrolled, in a case no one knows
@@ -506,7 +511,8 @@ def _add_assistance(graph, rows) -> None:
               household_size=household_size, id18=id18, area=area,
               income_since=parse_date(income_date) if income_date else None, birth_date=born,
               gender=gender, gradual_until=gradual_until, gradual_note=gradual_note,
-              township=township, village=village, county=county, name=name)  # fmt: skip
+              township=township, village=village, county=county, name=name,
+              care_level=care_level(care_written))  # fmt: skip
         _shared(graph, node, "phone", phone, case, record_id, attached)
         _shared(graph, node, "address", address, case, record_id, attached)
         if account:

@@ -58,7 +58,7 @@ class HouseholdSketch:
               program="dibao", health=None, income=None, id18=None, probability=1.0,
               income_since=None, dibao_class=None, area=None, household_size=None,
               birth_date=None, gender=None, gradual_until=None, relation=None, township=None,
-              village=None, county=None, name=None):  # fmt: skip
+              village=None, county=None, name=None, care_level=None):  # fmt: skip
         """Put ``pid`` on the roster of case ``case_no`` (the case is made on first use, class A).
 
         Parameters
@@ -109,6 +109,8 @@ class HouseholdSketch:
             The row's 区县 (a drop of several counties).
         name : str, optional
             The name as the row writes it; the person's (its id) when None.
+        care_level : str, optional
+            A 特困 row's care level (全自理, 半护理, 全护理).
         """
         case = ("case", case_no)
         if case not in self.graph:
@@ -126,7 +128,8 @@ class HouseholdSketch:
                    gradual_until=month_index(gradual_until) if gradual_until else None,
                    gradual_note=f"渐退至{gradual_until}" if gradual_until else None,
                    township=township, village=village, county=county,
-                   name=name or self.graph.nodes[node].get("name") or pid)  # fmt: skip
+                   name=name or self.graph.nodes[node].get("name") or pid,
+                   care_level=care_level)  # fmt: skip
 
     def pay(self, case_no, months, amount):
         """Payments to case ``case_no``: ``amount`` in each of ``months``.

@@ -756,6 +756,42 @@ def urban_or_rural(marker: str | None, program: str | None) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+# A 特困 member's care level (护理等级) as the optional roster column writes it, and the level
+# it says (``care_level``): 基本生活费 plus the 照料护理费 of his level is what he is owed.
+CARE_LEVELS = ("全自理", "半护理", "全护理")
+CARE_SPELLINGS = _vocabulary(
+    {
+        "全自理": ("全自理", "生活能自理", "自理", "生活自理"),
+        "半护理": ("半护理", "半失能", "部分失能", "部分护理"),
+        "全护理": ("全护理", "全失能", "完全失能"),
+    }
+)
+
+
+def care_level(written: str | None) -> str | None:
+    """The care level (``CARE_LEVELS``) a roster's 护理等级 cell says; None when blank or
+    written otherwise (生活不能自理 says no level: 半 or 全).
+
+    Parameters
+    ----------
+    written : str or None
+        The cell as written.
+
+    Returns
+    -------
+    str or None
+        全自理, 半护理, 全护理, or None.
+
+    Examples
+    --------
+    >>> care_level(" 生活能自理"), care_level("半失能"), care_level("全护理"), care_level("不能自理")
+    ('全自理', '半护理', '全护理', None)
+    """
+    if not written or not written.strip():
+        return None
+    return CARE_SPELLINGS.get(fold(written, keep_spaces=False).lower())
+
+
 def fold(raw: str, *, keep_spaces: bool = True) -> str:
     """Trim, full-width to half-width (NFKC), invisible characters (zero-width spaces,
     byte-order marks) removed, traditional to simplified, inner spaces collapsed to one or

@@ -189,6 +189,9 @@ REGISTRIES: dict[str, Registry] = {
 # the poverty household's mark as one 低保 covers.
 INCOME_DATE_HEADERS = ("收入核定日期", "收入核查日期", "收入变化日期", "income_assessed_date")
 AREA_HEADERS = ("城乡属性", "城乡类别", "城乡类型", "城乡分类", "城乡", "城乡标识", "urban_rural")
+# A 特困 member's care level (护理等级: 全自理, 半护理, 全护理; ``resolver.normalize.care_level``),
+# which prices his 照料护理费 (``models.amounts.care_amounts``).
+CARE_LEVEL_HEADERS = ("护理等级", "照料护理等级", "护理级别", "生活自理能力", "自理能力")
 DIBAO_MARK_HEADERS = ("扶贫低保户", "是否扶贫低保户", "是否低保户", "兜底保障户")
 # A 公安 户籍 export says a 户号's kind (户别: 家庭户 / 集体户): a collective hukou (a 社区公共户,
 # an institution's) registers strangers, no family (``models.graph``).
@@ -244,7 +247,7 @@ FUND_HEADERS = ("资金类别", "资金项目", "资金名称", "资金类型", 
                 "补贴类型", "补贴名称", "款项名称")  # fmt: skip
 READ_EXTRAS = {
     name: COUNTY_HEADERS + {"hukou": HOUSEHOLD_KIND_HEADERS,
-                            "assistance": INCOME_DATE_HEADERS + AREA_HEADERS,
+                            "assistance": INCOME_DATE_HEADERS + AREA_HEADERS + CARE_LEVEL_HEADERS,
                             "payments": YEAR_HEADERS + FUND_HEADERS,
                             "poverty": DIBAO_MARK_HEADERS,
                             "disability": CERT_STATUS_HEADERS + CERT_VALID_HEADERS

@@ -8,6 +8,7 @@ import networkx as nx
 
 from models.amounts import (
     CLASS_LABELS,
+    TEKUN,
     OwnAmount,
     class_key,
     in_fen,
@@ -233,6 +234,9 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
     alive = signs_of_life(graph, node, notices)
     unregistered, no_hukou = _hukou_absence(graph, node, row)
     label = CLASS_LABELS.get(key, "类别不明")
+    if key == TEKUN and row.get("care_level"):
+        label += f"，花名册护理等级{row['care_level']}"
+    tekun_level = _monthly_text(owed).removesuffix("计") if key == TEKUN else None
     evidence = [
         *(
             _unread_date(graph, death, death_row)
@@ -254,7 +258,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
             f"该案件仍发放 {len(months)} 个月（{month_text(months[0])} 至 {month_text(months[-1])}），"
             f"按本人（{label}）{_monthly_text(owed)}，共 {gross:.2f} 元；"
             f"{_back_pay_text(graph.nodes[case_node], months)}"
-            f"{sources_text({item.source for item in owed.values()})}",
+            f"{sources_text({item.source for item in owed.values()}, tekun_level)}",
             "payments",
             graph.nodes[case_node]["payments"][month_text(months[0])][0][0],
         ),

@@ -19,6 +19,7 @@ from models.amounts import (
     MIN_SUPPORT,
     TEKUN,
     OwnAmount,
+    care_amount,
     class_key,
     in_fen,
     own_amount,
@@ -42,6 +43,12 @@ SHOWN_MONTHS = 3  # months named in the evidence, the largest differences first
 ADDON_NOTE = (
     "多发部分可能是分类施保金（老年人、重度残疾人、儿童等按月加发）：发放记录未单列保障金，"
     "如属分类施保请核对加发标准后驳回；台账单列“保障金”“分类施保金”列时只按保障金核对"
+)
+
+# Where a 特困 member is judged by his roster's care level (``_care_owed``).
+CARE_NOTE = (
+    "花名册只记现护理等级：该案件最近的月份未按花名册所记护理等级的标准发放，这些月份按该等级核对；"
+    "如护理等级已重新评定而花名册未更新，请核实评定结果和时间"
 )
 
 
@@ -250,11 +257,12 @@ def _differences(graph, policy: Policy, case: Node, rows: dict[str, tuple],
                       dead_months, _disabled_months(graph, policy, member, row, owed_months),
                       _undated_months(graph, row, last, [month for month, _ in months])))  # fmt: skip
     found, back, extras, judged = [], {}, [], []
-    levels = _tekun_paid(spans, months, price, policy)
+    levels, shares = _tekun_paid(spans, months, price, policy)
+    by_care = _care_owed(graph, case, spans, shares, policy)
     after_death = set().union(*(dead_months for _, _, _, dead_months, *_ in spans))
     for month, lines in months:
         net, refunded = sum(lines), -sum(line for line in lines if line < 0)
-        owed = _owed(spans, month, price, levels.get(month, 0))
+        owed = _owed(spans, month, price, levels.get(month, 0), by_care.get(month))
         if owed is None:  # a member's amount is unknown: the month cannot be judged
             if net < 0:
                 back[month] = -net
@@ -352,15 +360,18 @@ def _dead_months(span: set[int], last: int | None, policy: Policy) -> set[int]:
     return after | (set(range(died + 1, last + 1)) if died in span else set())
 
 
-def _owed(spans: list[tuple], month: int, price: Callable, tekun_paid: int) -> tuple | None:
+def _owed(spans: list[tuple], month: int, price: Callable, tekun_paid: int,
+          care: OwnAmount | None = None) -> tuple | None:  # fmt: skip
     """What the members active in ``month`` (or in the grace after their death) are owed by
     their classes, those members, the amounts' sources and how many of them are disabled
-    (``_disabled_months``); None when a member's amount is unknown. A 特困 member is owed the level nearest
-    ``tekun_paid`` (fen: ``_tekun_paid``)."""
+    (``_disabled_months``); None when a member's amount is unknown. A 特困 member is owed
+    ``care`` (his roster care level's amount: ``_care_owed``) where given, else the level
+    nearest ``tekun_paid`` (fen: ``_tekun_paid``)."""
     total, members, sources, disabled, undated = 0, [], set(), 0, []
     for row, key, owed_months, _, disabled_months, undated_months in spans:
         if month in owed_months or month in undated_months:
             item = price(key, month, tekun_paid if key == TEKUN else 0)
+            item = care if key == TEKUN and care is not None else item
             if item.source == "share":
                 return None
             sources.add(item.source)
@@ -389,16 +400,17 @@ def _undated_months(graph: nx.MultiGraph, row: dict, last: int | None, paid: lis
 
 
 def _tekun_paid(spans: list[tuple], months: list[tuple[int, list[int]]], price: Callable,
-                policy: Policy) -> dict[int, int]:  # fmt: skip
+                policy: Policy) -> tuple[dict[int, int], dict[int, int]]:  # fmt: skip
     """What each month's 特困 members are judged to be paid (fen), to pick each one's level
     (特困 is paid at several: ``models.amounts``): their share of the month's payment above
     the case's other members, where it is one of the month's levels (within the tolerance);
     in a month where it is none, the share of the case's latest such month before it, else
     of its first after it (the member's own level, not whichever is nearest the amount paid
-    amiss); in a case paid at no level, the month's own share (its nearest level)."""
+    amiss); in a case paid at no level, the month's own share (its nearest level). Also each
+    month's own share (``_care_owed`` weighs it against the roster's care level)."""
     shares, fitting = {}, []
     if all(key != TEKUN for _, key, *_ in spans):
-        return shares
+        return shares, shares
     for month, lines in months:
         active = [key for _, key, owed_months, *_ in spans if month in owed_months]
         others = [price(key, month) for key in active if key != TEKUN]
@@ -410,8 +422,30 @@ def _tekun_paid(spans: list[tuple], months: list[tuple[int, list[int]]], price: 
         if abs(share - level) <= policy.payment_tolerance * level:
             fitting.append(month)
     if not fitting:
-        return shares
-    return _from_fitting(shares, fitting)
+        return shares, shares
+    return _from_fitting(shares, fitting), shares
+
+
+def _care_owed(graph: nx.MultiGraph, case: Node, spans: list[tuple], shares: dict[int, int],
+               policy: Policy) -> dict[int, OwnAmount]:  # fmt: skip
+    """The months a case's 特困 members are owed the amount of the care level (护理等级) their
+    roster rows state (``models.amounts.care_amount``), and that amount: the case's latest
+    months (``shares``: the 特困 share of each month paid, fen) not paid at it, where its
+    latest month is not. The roster keeps only the current level: a case paid at it in its
+    latest month is owed, before, the level it was paid at (a re-assessment, up or down, as
+    for any case without a level); none where the rows state no one level, the level's
+    amount that month is unknown, or the policy sets 特困's amounts."""
+    stated = {row.get("care_level") for row, key, *_ in spans if key == TEKUN}
+    if len(stated) != 1 or None in stated or TEKUN in policy.monthly_amounts:
+        return {}
+    level, county, owed = stated.pop(), county_of_number(case[1]), {}
+    for month in sorted(shares, reverse=True):
+        amount = care_amount(graph, level, month, county)
+        if amount is None or abs(shares[month] - in_fen(amount)) <= (
+                policy.payment_tolerance * in_fen(amount)):  # fmt: skip
+            break
+        owed[month] = OwnAmount(amount, f"care_{level}")
+    return owed
 
 
 def _from_fitting(shares: dict[int, int], fitting: list[int]) -> dict[int, int]:
@@ -471,6 +505,7 @@ def _case(graph: nx.MultiGraph, case: Node, rows: dict[str, tuple], judged: _Jud
         *([Evidence(f"另有 {len(differences) - len(largest)} 个月不符未逐月列出（见发放记录）")]
           if len(differences) > len(largest) else []),
         *([Evidence(sources_text(sources))] if sources else []),
+        *([Evidence(CARE_NOTE)] if any(source.startswith("care_") for source in sources) else []),
         *_addon_evidence(judged, addon, over),
         *_change_evidence(judged.change),
         *_repaid_evidence(graph, case, repaid, remaining),

@@ -9,6 +9,7 @@ import pytest
 
 from models.amounts import (
     back_pay_parts,
+    care_amounts,
     case_parts,
     far_from_ledger,
     ledger_amounts,
@@ -361,3 +362,28 @@ def test_an_area_of_too_few_cases_in_a_month_takes_no_amount_from_its_year(tmp_p
     july = month_index("2026-07")
     assert pooled[("A", july)] == by_area[(None, "urban")][("A", july)] == 600.0
     assert (None, "rural") not in by_area
+
+
+def test_each_care_level_is_priced_by_the_tekun_cases_whose_roster_states_it(tmp_path):
+    # a blind tester's 特困 county writes 护理等级 (生活能自理 is 全自理): 全自理 590 to four
+    # cases, one of them paid 半护理's 780; 半护理 (部分失能) 780 to three; 全护理 to ten at two
+    # amounts (集中 and 分散 apart: which is the level, the ledger does not say)
+    written = ["生活能自理"] * 4 + ["半护理", "部分失能", "半护理"] + ["全护理"] * 10
+    paid = [590, 590, 590, 780, 780, 780, 780] + [1100] * 5 + [1300] * 5
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    roster = [[*ROSTER, "护理等级"]] + [
+        [f"T{i}", f"TK{i}", "甲", "特困", "", "是", "2020-01-01", "", level]
+        for i, level in enumerate(written)]  # fmt: skip
+    payments = [PAYMENTS[0]] + [[f"F{i}", f"TK{i}", "2026-01", str(amount)]
+                                for i, amount in enumerate(paid)]  # fmt: skip
+    for registry, rows in (("assistance", roster), ("payments", payments)):
+        with (drop / f"{registry}.csv").open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    con = connect(tmp_path / "doudi.duckdb")
+    ingest_drop(con, drop)
+    january = month_index("2026-01")
+    assert care_amounts(con) == {
+        (None, "全自理"): {january: 590.0},
+        (None, "半护理"): {january: 780.0},
+    }

@@ -2986,6 +2986,37 @@ def test_a_tekun_case_paid_at_no_level_is_judged_by_its_own_level_to_the_fen():
     assert case.amount_at_risk is None and "少发合计 1500.00 元" in case.evidence[0].text
 
 
+def _tekun_at(level: str | None, amounts: list[float]) -> HouseholdSketch:
+    """特困 case TK1 of one member whose roster states care level ``level``, paid
+    ``amounts``; care levels 全自理 630, 半护理 1000 (``models.amounts.care_amounts``)."""
+    drop = _tekun(amounts)
+    drop.graph.edges[next(iter(drop.graph.edges(("person", "old"), keys=True)))]["care_level"] = (
+        level
+    )
+    drop.graph.graph["care_amounts"] = {
+        (None, "全自理"): dict.fromkeys(TEKUN_LEVELS_2026, 630.0),
+        (None, "半护理"): dict.fromkeys(TEKUN_LEVELS_2026, 1000.0)}  # fmt: skip
+    return drop
+
+
+def test_a_tekun_member_paid_above_his_roster_care_level_is_a_lead_for_the_excess():
+    """Roster 全自理 (630), paid 半护理 (1000) from 2026-05: 370 too much six months; until
+    2026-12-07 he was owed the level he was paid at and raised nothing."""
+    (case,) = detect_payment_mismatch(_tekun_at("全自理", [630.0] * 4 + [1000.0] * 6).graph, POLICY)
+    assert case.amount_at_risk == 370.0 * 6
+    assert any("按花名册护理等级（全自理）" in item.text for item in case.evidence)
+
+
+@pytest.mark.parametrize("level, amounts", [
+    ("半护理", [630.0] * 4 + [1000.0] * 6),  # re-assessed up in May, the roster's level now
+    ("全自理", [1000.0] * 4 + [630.0] * 6),  # re-assessed down
+    (None, [630.0] * 4 + [1000.0] * 6),  # no level stated: as before
+    ("全护理", [630.0] * 4 + [1000.0] * 6),  # the level's amount unknown: as before
+])  # fmt: skip
+def test_a_care_level_paid_in_the_latest_month_or_unknown_raises_nothing(level, amounts):
+    assert detect_payment_mismatch(_tekun_at(level, amounts).graph, POLICY) == []
+
+
 def test_a_dead_tekun_member_paid_at_the_institutions_level_is_charged_what_was_paid():
     drop = _tekun([1000.0] * 10)
     drop.die("old", "D1", date(2026, 6, 10))
