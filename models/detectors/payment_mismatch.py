@@ -35,6 +35,7 @@ from models.detectors.common import (
 from models.graph import Node, neighbours, nodes_of
 from models.periods import month_index, month_text
 from models.policy import Policy
+from resolver.normalize import CARE_LEVELS
 from resolver.registries import county_of_number
 
 SHOWN_MONTHS = 3  # months named in the evidence, the largest differences first
@@ -430,11 +431,13 @@ def _care_owed(graph: nx.MultiGraph, case: Node, spans: list[tuple], shares: dic
                policy: Policy) -> dict[int, OwnAmount]:  # fmt: skip
     """The months a case's 特困 members are owed the amount of the care level (护理等级) their
     roster rows state (``models.amounts.care_amount``), and that amount: the case's latest
-    months (``shares``: the 特困 share of each month paid, fen) not paid at it, where its
-    latest month is not. The roster keeps only the current level: a case paid at it in its
-    latest month is owed, before, the level it was paid at (a re-assessment, up or down, as
-    for any case without a level); none where the rows state no one level, the level's
-    amount that month is unknown, or the policy sets 特困's amounts."""
+    months (``shares``: the 特困 share of each month paid, fen) paid at another level's
+    amount (``_another_level``), where its latest month is. The roster keeps only the current
+    level: a case paid at it in its latest month is owed, before, the level it was paid at (a
+    re-assessment, up or down, as for any case without a level); none where the rows state
+    no one level, the level's amount that month is unknown, or the policy sets 特困's amounts.
+    A month paid at no level's amount (a home's 集中供养 amount, paid to too few of the
+    level's cases to be told from it: ``models.amounts.care_amounts``) ends them."""
     stated = {row.get("care_level") for row, key, *_ in spans if key == TEKUN}
     if len(stated) != 1 or None in stated or TEKUN in policy.monthly_amounts:
         return {}
@@ -444,8 +447,18 @@ def _care_owed(graph: nx.MultiGraph, case: Node, spans: list[tuple], shares: dic
         if amount is None or abs(shares[month] - in_fen(amount)) <= (
                 policy.payment_tolerance * in_fen(amount)):  # fmt: skip
             break
+        if not _another_level(graph, shares[month], level, month, county):
+            break
         owed[month] = OwnAmount(amount, f"care_{level}")
     return owed
+
+
+def _another_level(graph: nx.MultiGraph, share: int, level: str, month: int,
+                   county: str | None) -> bool:  # fmt: skip
+    """Whether ``share`` (fen) is, to the fen, the amount in ``month`` of a care level other
+    than ``level`` (``models.amounts.care_amount``): a member paid at another care level."""
+    amounts = (care_amount(graph, other, month, county) for other in CARE_LEVELS if other != level)
+    return any(abs(share - in_fen(amount)) <= 1 for amount in amounts if amount is not None)
 
 
 def _from_fitting(shares: dict[int, int], fitting: list[int]) -> dict[int, int]:

@@ -3017,6 +3017,15 @@ def test_a_care_level_paid_in_the_latest_month_or_unknown_raises_nothing(level, 
     assert detect_payment_mismatch(_tekun_at(level, amounts).graph, POLICY) == []
 
 
+def test_a_home_resident_paid_no_care_levels_amount_is_judged_by_the_ledgers_levels():
+    """Roster 全自理 (分散 630), a home's resident paid its 集中供养 1000 all year (too few of
+    the level's cases for ``care_amounts`` to tell 1000 apart): no care level's amount (半护理
+    800), so judged as before; until 2026-12-07 (review) a false lead of 370 ten months."""
+    drop = _tekun_at("全自理", [1000.0] * 10)
+    drop.graph.graph["care_amounts"][(None, "半护理")] = dict.fromkeys(TEKUN_LEVELS_2026, 800.0)
+    assert detect_payment_mismatch(drop.graph, POLICY) == []
+
+
 def test_a_dead_tekun_member_paid_at_the_institutions_level_is_charged_what_was_paid():
     drop = _tekun([1000.0] * 10)
     drop.die("old", "D1", date(2026, 6, 10))
