@@ -234,8 +234,6 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
     alive = signs_of_life(graph, node, notices)
     unregistered, no_hukou = _hukou_absence(graph, node, row)
     label = CLASS_LABELS.get(key, "类别不明")
-    if key == TEKUN and row.get("care_level"):
-        label += f"，花名册护理等级{row['care_level']}"
     tekun_level = _monthly_text(owed).removesuffix("计") if key == TEKUN else None
     evidence = [
         *(
