@@ -33,7 +33,7 @@ from models.case_types import MONEY_TYPES
 from models.cases import LIKELY_SCORE
 from models.data_gaps import DataGaps, Unjudged
 from models.policy import rule_changes
-from models.publish import json_value
+from models.publish import CARRIED_NOTE, json_value
 from resolver.errors import DoudiError
 from resolver.idcard import parse_id
 from resolver.ingest import county_aliases, county_label, county_named
@@ -63,6 +63,16 @@ CHANGES = ("new", "resolved", "open")
 CONFIRMED_RESOLVED_LABEL = "属实（后续数据中依据已不再出现）"
 # The ID statuses of a row trusted with its number (``resolver.persons``).
 TRUSTED_IDS = ("valid", "upgraded")
+# Why a lead left the consumers' feed (``Published.feed_changes``), in Chinese.
+GONE_LABELS = {
+    "data": "因数据变化消除",
+    "rules": "政策或阈值调整",
+    "data_and_rules": "数据与政策或阈值均有变化",
+    "relinked": "人员记录标注改变了关联",
+    "confirmed": "核实属实",
+    "dismissed": "核实不属实",
+}
+SCORE_DIGITS = 4  # a score change the feed reports: one these decimals show (the ledgers')
 SUMMARY_FIELDS = ("case_id", "case_type", "risk_score", "amount_at_risk", "township", "village",
                   "counties", "person_ids", "run_id")  # fmt: skip
 
@@ -232,6 +242,8 @@ class Published:
         latest_run = self.published_runs[-1] if self.published_runs else {}
         self.gaps = DataGaps.from_json(latest_run.get("unjudged")) if gaps is None else gaps
         self._started = {run["run_id"]: run["started_at"] for run in self.published_runs}
+        self._as_of = {run["run_id"]: run.get("as_of") for run in self.published_runs}
+        self._finished = {run["run_id"]: run["finished_at"] for run in self.published_runs}
         self._pair = month_pair(self.published_runs)
         self.runs: dict[str, list[dict[str, Any]]] = {}
         for row in by_run:
@@ -594,16 +606,14 @@ class Published:
         first."""
         if not case["resolved"]:
             return None
-        labels = self._relinking_labels(case)
-        pair = self._with_run_before(case["resolved_run"])
-        rules = None if pair is None else _rules_changed(*pair)
+        cause, labels, rules, pair = self._cause(case)
         gone = _rows_named(case["gone_records"])
         left = f"；后续数据中已不再出现：{gone}" if gone else ""  # beside another cause
-        if labels:
+        if cause == "relinked":
             reason = f"人员记录的标注改变了关联{left}"
-        elif rules is not None and _same_files(*pair):
+        elif cause == "rules":
             reason = f"口径调整后不再构成疑点（{rules}）"
-        elif rules is not None:
+        elif cause == "data_and_rules":
             reason = f"数据与口径均有变化，不再构成疑点（{rules}）{left}"
         elif gone:
             reason = f"后续数据中该疑点的依据已不再出现：{gone}"
@@ -617,6 +627,20 @@ class Published:
         if self.status(case["case_id"]) == "confirmed":
             reason = f"已核实属实；{reason}"
         return {"run_id": case["resolved_run"], "reason": reason, "labels": labels}
+
+    def _cause(self, case: dict[str, Any]) -> tuple[str, list[dict[str, Any]], str | None, Any]:
+        """Why a case resolved by data went away, a key of ``GONE_LABELS``: ``relinked``
+        (reviewers' labels changed how its rows are linked), ``rules`` (the resolving run read
+        the same files as the run before under other rules), ``data_and_rules`` or ``data``;
+        with the labels, the rules changed (named) and the two runs compared."""
+        labels = self._relinking_labels(case)
+        pair = self._with_run_before(case["resolved_run"])
+        rules = None if pair is None else _rules_changed(*pair)
+        if labels:
+            return "relinked", labels, rules, pair
+        if rules is not None:
+            return ("rules" if _same_files(*pair) else "data_and_rules"), labels, rules, pair
+        return "data", labels, rules, pair
 
     def _relinking_labels(self, case: dict[str, Any]) -> list[dict[str, Any]]:
         """The labels in force on pairs of the case's rows when the run resolving it started
@@ -910,6 +934,106 @@ class Published:
         return {"run_id": latest, "previous_run_id": previous, **totals,
                 "by_township": dict(sorted(by_township.items()))}  # fmt: skip
 
+    def amount_as_of(self, case: dict[str, Any]) -> str | None:
+        """The data month a snapshot's amount was reckoned to: the ``as_of`` of the latest
+        run up to the snapshot's own that judged the case (a run that carried it unjudged,
+        ``models.publish.CARRIED_NOTE``, keeps the amount of the run before).
+
+        Parameters
+        ----------
+        case : dict
+            A snapshot of a case (its latest, or a run's).
+
+        Returns
+        -------
+        str or None
+            ``YYYY-MM``; None when that run's month is not recorded.
+        """
+        snapshots = self._snapshots.get(case["case_id"], {})
+        judged = None
+        for run in self.published_runs:
+            raised = snapshots.get(run["run_id"])
+            if raised is not None and raised["evidence"][:1] != [CARRIED_NOTE]:
+                judged = run["run_id"]
+            if run["run_id"] == case["run_id"]:
+                break
+        as_of = self._as_of.get(judged)
+        return as_of.strftime("%Y-%m") if as_of else None
+
+    def served_at(self, at: datetime) -> dict[str, dict[str, Any]]:
+        """The cases the consumers' export served at moment ``at``: those the last run
+        published by then raised, not confirmed or dismissed by then, as that run had them.
+
+        Parameters
+        ----------
+        at : datetime
+            The moment (server time, as the API writes times).
+
+        Returns
+        -------
+        dict of str to dict
+            Each case's snapshot, by case id; empty before the first published run.
+        """
+        published = [run["run_id"] for run in self.published_runs if run["finished_at"] <= at]
+        if not published:
+            return {}
+        return {case["case_id"]: case for case in self.runs.get(published[-1], [])
+                if self._status_at(case["case_id"], at) not in CLOSED}  # fmt: skip
+
+    def _status_at(self, case_id: str, at: datetime) -> str:
+        """The case's review status at moment ``at`` (``open`` before any event)."""
+        events = [event for event in self.history.get(case_id, []) if event["recorded_at"] <= at]
+        return events[-1]["to_status"] if events else "open"
+
+    def feed_changes(self, at: datetime) -> list[dict[str, Any]]:
+        """How the consumers' export changed since moment ``at`` (``served_at``), by case id:
+        each case served now and not then (``new``: first raised, raised again, or reopened),
+        served both times with another score (to ``SCORE_DIGITS``) or amount (to the fen)
+        (``changed``), or served then and not now (``gone``, saying why: ``_gone``).
+
+        Parameters
+        ----------
+        at : datetime
+            The moment of the consumer's last pull (server time).
+
+        Returns
+        -------
+        list of dict
+            The changed cases in case id order: the case (its latest snapshot; for a gone
+            one as last served) with ``change``, ``previous_risk_score`` and
+            ``previous_amount_at_risk`` (a changed one's), and a gone one's ``gone_reason``
+            (a key of ``GONE_LABELS``), ``gone_label``, ``gone_run_id`` and ``gone_at``.
+        """
+        then = self.served_at(at)
+        now = {case_id: case for case_id, case in self.cases.items() if not self.closed(case_id)}
+        found = []
+        for case_id in sorted(then.keys() | now.keys()):
+            before, after = then.get(case_id), now.get(case_id)
+            if before is None:
+                found.append(after | {"change": "new"})
+            elif after is None:
+                found.append(before | {"change": "gone"} | self._gone(case_id))
+            elif _scored(before) != _scored(after):
+                found.append(after | {"change": "changed",
+                                      "previous_risk_score": before["risk_score"],
+                                      "previous_amount_at_risk": before["amount_at_risk"]})  # fmt: skip
+        return found
+
+    def _gone(self, case_id: str) -> dict[str, Any]:
+        """Why a case served before is served no more: a reviewer's decision (属实 or 不属实:
+        when), else the run that resolved it by data and why (``_cause``)."""
+        status = self.status(case_id)
+        if status in CLOSED:
+            decided = next(event["recorded_at"] for event in reversed(self.history[case_id])
+                           if event["to_status"] == status and event["kind"] == "decision")  # fmt: skip
+            return {"gone_reason": status, "gone_label": GONE_LABELS[status],
+                    "gone_run_id": None, "gone_at": decided}  # fmt: skip
+        case = self.cases[case_id]
+        cause = self._cause(case)[0]
+        run_id = case["resolved_run"]
+        return {"gone_reason": cause, "gone_label": f"{GONE_LABELS[cause]}（运行 {run_id}）",
+                "gone_run_id": run_id, "gone_at": self._finished.get(run_id)}  # fmt: skip
+
 
 def township_label(township: str | None, county: str | None, names: dict[str, str]) -> str:
     """A township as the views of a drop write it: after its county's name where the drop
@@ -1076,6 +1200,13 @@ def _input_hashes(run: dict[str, Any]) -> list[str] | None:
     if inputs is None:
         return None
     return sorted(file["sha256"] for file in json.loads(inputs))
+
+
+def _scored(case: dict[str, Any]) -> tuple[float | None, int | None]:
+    """A case's score to ``SCORE_DIGITS`` and amount in fen: what a consumer sees change."""
+    score, amount = case["risk_score"], case["amount_at_risk"]
+    return (None if score is None else round(score, SCORE_DIGITS),
+            None if amount is None else round(amount * 100))  # fmt: skip
 
 
 def _linked(left: str | None, right: str | None) -> bool:

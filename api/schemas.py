@@ -109,10 +109,16 @@ class AssignmentIn(BaseModel):
 
 
 class CaseScore(BaseModel):
-    case_id: str
-    case_type: str
-    risk_score: float | None
-    status: Status
+    case_id: str = Field(description="the lead's id (疑点编号), stable from run to run")
+    case_type: str = Field(description="the case type (deceased_paid 死亡后仍发放 …: /api/meta)")
+    risk_score: float | None = Field(
+        description="probability in [0, 1] that the lead is true (unrounded; cases.jsonl "
+        "writes the same); null where it cannot be scored"
+    )
+    status: Status = Field(
+        description="review status: open 待核查, in_review 核查中, field_check 需入户核查 "
+        "(a served lead is never confirmed or dismissed: those leave the feed)"
+    )
 
 
 class PersonScore(BaseModel):
@@ -124,17 +130,82 @@ class PersonScore(BaseModel):
 
 
 class ExportItem(CaseScore):
-    amount_at_risk: float | None
-    township: str | None
-    counties: list[str]
-    person_ids: list[str]
-    run_id: str
+    amount_at_risk: float | None = Field(
+        description="元, to the fen: the money paid wrongly in total over the months the lead "
+        "covers, up to the data month `amount_as_of` (not a monthly amount); null for a type "
+        "without an amount (拆户保障 …) or a death without a month"
+    )
+    amount_as_of: str | None = Field(
+        description="the data month (YYYY-MM) the amount was reckoned to: that of the latest "
+        "run that judged the lead"
+    )
+    first_raised: datetime | None = Field(
+        description="when a run first raised the lead (the run's start, server time)"
+    )
+    township: str | None = Field(
+        description="its township (大姚县 城关 in a drop of several counties)"
+    )
+    counties: list[str] = Field(
+        description="the counties of its rows (a province drop; else empty)"
+    )
+    person_ids: list[str] = Field(description="the persons it concerns (no name, no ID number)")
+    run_id: str = Field(
+        description="the run of the lead's latest snapshot: every lead still raised takes the "
+        "new run's id after `doudi update`; what changed is `/api/scores/changes`"
+    )
 
 
 class ScoreExport(BaseModel):
-    total: int
+    run_id: str | None = Field(description="the latest published run the page is of")
+    feed_at: datetime = Field(
+        description="when the page was answered (server time): keep the first page's, and "
+        "pass it as `since` to `/api/scores/changes` next time"
+    )
+    total: int = Field(description="every lead the filters admit, on all pages")
     next_after: str | None = Field(description="pass as `after` for the next page")
     items: list[ExportItem]
+
+
+GoneReason = Literal["data", "rules", "data_and_rules", "relinked", "confirmed", "dismissed"]
+
+
+class ScoreChange(ExportItem):
+    change: Literal["new", "changed", "gone"] = Field(
+        description="new: served now, not at `since` (first raised, raised again or reopened); "
+        "changed: its score (to 4 decimals) or amount (to the fen) changed; gone: served at "
+        "`since`, no longer (the item as last served)"
+    )
+    previous_risk_score: float | None = Field(
+        default=None, description="a changed lead's score at `since`"
+    )
+    previous_amount_at_risk: float | None = Field(
+        default=None, description="a changed lead's amount at `since` (元)"
+    )
+    gone_reason: GoneReason | None = Field(
+        default=None,
+        description="why a gone lead left: data 因数据变化消除, rules 政策或阈值调整 (the same "
+        "files under another policy or threshold), data_and_rules (both changed), relinked "
+        "(reviewers' labels changed how its rows are linked), confirmed 核实属实, dismissed "
+        "核实不属实",
+    )
+    gone_label: str | None = Field(
+        default=None, description="that reason in Chinese, naming the run"
+    )
+    gone_run_id: str | None = Field(
+        default=None, description="the run that resolved it (null for a reviewer's decision)"
+    )
+    gone_at: datetime | None = Field(
+        default=None, description="when: that run's publication, or the decision (server time)"
+    )
+
+
+class ScoreChanges(BaseModel):
+    run_id: str | None = Field(description="the latest published run")
+    since: datetime = Field(description="the moment compared with (a run's: its publication)")
+    feed_at: datetime = Field(description="when answered: pass as `since` next time")
+    total: int = Field(description="every change, on all pages")
+    next_after: str | None = Field(description="pass as `after` for the next page")
+    items: list[ScoreChange]
 
 
 class RunSummary(BaseModel):
@@ -227,7 +298,10 @@ class ChangeCounts(BaseModel):
     resolved: int = Field(
         description="因数据变化消除: raised by the previous run, resolved by data since"
     )
-    open: int = Field(description="仍在: raised by the previous run and by the latest")
+    open: int = Field(
+        description="仍在: raised by the previous run and by the latest, whatever its review "
+        "status (decided ones included): not by_status's open (待核查)"
+    )
 
 
 class MonthChanges(ChangeCounts):

@@ -134,7 +134,7 @@ class Case:
         return {
             "case_id": self.case_id,
             "case_type": self.case_type,
-            "risk_score": round(self.risk_score, 4) if self.risk_score is not None else None,
+            "risk_score": self.risk_score,  # unrounded, as the review API serves it
             "records": [{"registry": r, "record_id": i} for r, i in self.records],
             "amount_at_risk": round(self.amount_at_risk, 2)
             if self.amount_at_risk is not None

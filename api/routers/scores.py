@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, status
@@ -19,13 +20,15 @@ from api.deps import (
     json_response,
 )
 from api.masking import mask_id, mask_numbers
-from api.published import CaseFilter, id18_of
-from api.schemas import CaseScore, CaseType, PersonScore, ScoreExport
+from api.published import CaseFilter, Published, id18_of
+from api.schemas import CaseScore, CaseType, PersonScore, ScoreChanges, ScoreExport
 
 router = APIRouter(prefix="/api/scores", tags=["scores"])
 CASE_SCORE_FIELDS = ("case_id", "case_type", "risk_score", "status")
-EXPORT_FIELDS = (*CASE_SCORE_FIELDS, "amount_at_risk", "township", "counties", "person_ids",
-                 "run_id")  # fmt: skip
+EXPORT_FIELDS = (*CASE_SCORE_FIELDS, "amount_at_risk", "counties", "person_ids", "run_id")
+CHANGE_FIELDS = ("change", "previous_risk_score", "previous_amount_at_risk", "gone_reason",
+                 "gone_label", "gone_run_id", "gone_at")  # fmt: skip
+AFTER_QUERY = Query(max_length=64, description="the `next_after` of the previous page")
 
 
 def _person(found: dict[str, Any] | None) -> dict[str, Any]:
@@ -119,22 +122,19 @@ async def export_scores(
     township: TownshipDep,
     case_type: CaseType | None = None,
     min_score: Annotated[float | None, Query(ge=0, le=1)] = None,
-    after: Annotated[
-        str | None,
-        Query(max_length=64, description="the `next_after` of the previous page"),
-    ] = None,
+    after: Annotated[str | None, AFTER_QUERY] = None,
     limit: Annotated[int, Query(ge=1)] = 500,
 ) -> Any:
     """Every open case's score (未结: a closed case is left out) in case_id order, a page at
     a time, of one type, county or township, or at least a score, when asked (each item's
-    township as the views label it: 大姚县 城关 in a drop of several counties): pass
-    ``next_after`` back as ``after`` until it is null (on the last page, never on an empty
-    one after it); an ``after`` that is no published case is refused (422), never read as
-    the end. Every page is logged."""
+    township as the views label it: 大姚县 城关 in a drop of several counties; when it was
+    first raised, and the data month its amount is reckoned to): pass ``next_after`` back
+    as ``after`` until it is null (on the last page, never on an empty one after it); an
+    ``after`` that is no published case is refused (422), never read as the end. Keep the
+    first page's ``feed_at`` for ``/api/scores/changes``. Every page is logged."""
+    feed_at = datetime.now()
     limit = min(limit, settings.max_page_size)
-    after = after or None  # ``after=`` (empty): the first page
-    if after is not None and after not in snapshot.published.cases:
-        raise HTTPException(422, "查询参数 after：应为上一页的 next_after（一个已发布的疑点编号）")
+    after = _cursor(snapshot.published, after)
     where = CaseFilter(case_type=case_type, township=township, county=county,
                        min_score=min_score, status="unclosed")  # fmt: skip
     total, items = snapshot.published.list_cases(where, sort="case_id", offset=0,
@@ -142,9 +142,83 @@ async def export_scores(
     items, following = items[:limit], items[limit:]  # one more case: is there a next page
     access.record(principal.name, principal.role, "export_scores",
                   f"after={after or '-'} {len(items)}条")  # fmt: skip
-    next_after = items[-1]["case_id"] if following else None
-    published = snapshot.published  # a township after its county's name in a province's drop
-    rows = [{key: item[key] for key in EXPORT_FIELDS}
-            | {"township": published.township_of(published.cases[item["case_id"]])}
+    published = snapshot.published
+    rows = [_item(published, published.cases[item["case_id"]]) | {"status": item["status"]}
             for item in items]  # fmt: skip
-    return json_response({"total": total, "next_after": next_after, "items": rows})
+    return json_response({"run_id": published.run_pair()[0], "feed_at": feed_at, "total": total,
+                          "next_after": items[-1]["case_id"] if following else None,
+                          "items": rows})  # fmt: skip
+
+
+@router.get("/changes", response_model=ScoreChanges)
+async def score_changes(
+    snapshot: SnapshotDep,
+    settings: SettingsDep,
+    access: AccessLogDep,
+    principal: ScoreReader,
+    since: Annotated[
+        str,
+        Query(
+            max_length=64,
+            description="a published run's id (the feed as that run "
+            "published it) or a moment, ISO 8601 (the `feed_at` of the last pull; a date "
+            "alone is its midnight), in server time unless it names its zone",
+        ),
+    ],
+    after: Annotated[str | None, AFTER_QUERY] = None,
+    limit: Annotated[int, Query(ge=1)] = 500,
+) -> Any:
+    """What changed in the export since a consumer's last pull (``Published.feed_changes``),
+    in case_id order, paged as the export is: leads new, changed (score or amount, with the
+    previous values) and gone, each gone one with why (因数据变化消除, 政策或阈值调整 naming
+    the run; 核实属实, 核实不属实) and when. Apply them as upserts and deletes: a ``since``
+    earlier than the pull repeats a change, harmlessly. Every page is logged."""
+    feed_at = datetime.now()
+    published = snapshot.published
+    moment = _moment(published, since)
+    limit = min(limit, settings.max_page_size)
+    after = _cursor(published, after)
+    changes = published.feed_changes(moment)
+    found = [case for case in changes if after is None or case["case_id"] > after]
+    items, following = found[:limit], found[limit:]
+    access.record(principal.name, principal.role, "score_changes",
+                  f"since={since} after={after or '-'} {len(items)}条")  # fmt: skip
+    rows = [_item(published, case) | {"status": published.status(case["case_id"])}
+            | {key: case.get(key) for key in CHANGE_FIELDS} for case in items]  # fmt: skip
+    return json_response({"run_id": published.run_pair()[0], "since": moment, "feed_at": feed_at,
+                          "total": len(changes),
+                          "next_after": items[-1]["case_id"] if following else None,
+                          "items": rows})  # fmt: skip
+
+
+def _cursor(published: Published, after: str | None) -> str | None:
+    """A page's ``after``: None for the first page (absent or empty), else a published case
+    id (422 for anything else: a cursor corrupted is never read as the end)."""
+    if not after:
+        return None
+    if after not in published.cases:
+        raise HTTPException(422, "查询参数 after：应为上一页的 next_after（一个已发布的疑点编号）")
+    return after
+
+
+def _moment(published: Published, since: str) -> datetime:
+    """The moment ``since`` names: a published run's publication, or a time (server time;
+    one with a zone is converted to it)."""
+    finished = {run["run_id"]: run["finished_at"] for run in published.published_runs}
+    if since in finished:
+        return finished[since]
+    try:
+        moment = datetime.fromisoformat(since)
+    except ValueError:
+        raise HTTPException(422, "查询参数 since：应为已发布的运行编号，或日期时间"
+                                 "（如 2026-12-07T08:00:00，上次拉取的 feed_at）") from None  # fmt: skip
+    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _item(published: Published, case: dict[str, Any]) -> dict[str, Any]:
+    """A case as the consumers' feed serves it (no name, no ID number): its township as the
+    views label it, the data month of its amount, when first raised."""
+    return {key: case[key] for key in EXPORT_FIELDS if key != "status"} | {
+        "township": published.township_of(case), "amount_as_of": published.amount_as_of(case),
+        "first_raised": published.first_raised(published.cases[case["case_id"]]),
+    }  # fmt: skip
