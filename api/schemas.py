@@ -170,6 +170,9 @@ GoneReason = Literal["data", "rules", "data_and_rules", "relinked", "confirmed",
 
 
 class ScoreChange(ExportItem):
+    status: Status = Field(
+        description="its review status now (a gone lead's may be confirmed or dismissed)"
+    )
     change: Literal["new", "changed", "gone"] = Field(
         description="new: served now, not at `since` (first raised, raised again or reopened); "
         "changed: its score (to 4 decimals) or amount (to the fen) changed; gone: served at "

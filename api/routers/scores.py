@@ -207,12 +207,12 @@ def _moment(published: Published, since: str) -> datetime:
     finished = {run["run_id"]: run["finished_at"] for run in published.published_runs}
     if since in finished:
         return finished[since]
-    try:
+    try:  # a zone taking the moment past year 1 or 9999 overflows: refused as unread
         moment = datetime.fromisoformat(since)
-    except ValueError:
+        return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
+    except (ValueError, OverflowError):
         raise HTTPException(422, "查询参数 since：应为已发布的运行编号，或日期时间"
                                  "（如 2026-12-07T08:00:00，上次拉取的 feed_at）") from None  # fmt: skip
-    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _item(published: Published, case: dict[str, Any]) -> dict[str, Any]:

@@ -8,8 +8,10 @@ import json
 from datetime import date, datetime
 
 import pytest
+from fastapi import HTTPException
 
 from api.published import Published
+from api.routers.scores import _moment
 from models.cases import Case
 from models.publish import CARRIED_NOTE
 from tests.api.served import client
@@ -115,3 +117,12 @@ def test_a_consumer_pulls_changes_since_the_run_it_pulled_and_since_its_last_pul
 def test_cases_jsonl_writes_the_score_the_api_serves_unrounded():
     case = Case("deceased_paid", [("deaths", "D1")], ["p1"], 10500.0, [])
     assert case.scored(0.9923076922213662, []).as_contract()["risk_score"] == 0.9923076922213662
+
+
+def test_a_since_whose_zone_takes_it_past_any_date_is_refused_not_a_server_error():
+    published = _retuned()
+    for since in ("9999-12-31T23:00:00-14:00", "0001-01-01T00:00:00+14:00", "上周"):
+        with pytest.raises(HTTPException) as refused:
+            _moment(published, since)
+        assert refused.value.status_code == 422 and "since" in refused.value.detail
+    assert _moment(published, "r-2") == datetime(2026, 10, 2, 10)
