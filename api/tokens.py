@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from api.masking import mask_numbers
 from api.store import Store
 from resolver.db import transaction
 from resolver.errors import DoudiError
@@ -687,7 +688,7 @@ class TokenStore:
         names = [column[0] for column in result.description]
         row = result.fetchone()
         if row is None:
-            raise TokenError("missing", f"没有编号为 {token_id} 的令牌")
+            raise TokenError("missing", f"没有编号为 {mask_numbers(token_id)} 的令牌")
         return _with_status(dict(zip(names, row, strict=True)), now)
 
     def _new_id(self, cursor) -> str:

@@ -371,14 +371,16 @@ _ID_OR_CERTIFICATE = re.compile(r"\d{17}[\dXx](?:\d\d)?$")
 _GENDER_LAST = re.compile(r"\d{15}$|\d{17}$")
 
 
-# Digits in groups (one or two of a space, a tab, ``_``, a hyphen, dash or minus of any width —
-# a Chinese input method types a dash as ——, ``/``, ``.`` or a full-width space between them): an ID or
-# an account written as ``532326 19560101 6870``, ``5323 2619 5601 0168 70`` or
+# Digits in groups, separated by one to three characters that are neither a letter nor a digit
+# (a space of any width, a tab, ``_``, a dash, ``/``, ``.``, a comma or ``，``, ``|``, ``:``,
+# ``+``, a bracket, an invisible character): an ID or an account written as
+# ``532326 19560101 6870``, ``532326,19560101,6870``, ``5323 2619 5601 0168 70`` or
 # ``6228 4800 1234 5678 901``. Within a run of groups, each longest stretch of groups (all
-# but its last of three digits or more: a date's ``01`` is no part of one) that holds 15 to
-# 19 digits is masked, as is any run of 15 or more digits wherever it stands (a case number
-# made of ``DB`` and an ID too). A case number's 12 digits, a date, an amount stay.
-_SEPARATOR = r"[ \t_\-/.\u3000\u2010-\u2015\u2212\ufe58\ufe63\uff0d]{1,2}"
+# but its last of three digits or more: a date's ``01`` and an amount's ``.50`` are no part of
+# one) that holds 15 to 19 digits is masked, as is any run of 15 or more digits wherever it
+# stands (a case number made of ``DB`` and an ID too). A case number's 12 digits, a date, an
+# amount (``1,234.50``) stay.
+_SEPARATOR = r"[\W_]{1,3}"
 _DIGIT_GROUPS = re.compile(rf"(?<!\d)\d+(?:{_SEPARATOR}\d+)*(?:{_SEPARATOR}?[Xx])?(?!\d)")
 _SPLIT = re.compile(rf"({_SEPARATOR})")
 _LONG_RUN = re.compile(r"\d{14,}[\dXx]")
@@ -494,8 +496,13 @@ def mask_text(text: str) -> str:
     return mask_dates(mask_numbers(text))
 
 
-# A mobile number, in groups or not, with or without +86 (``138 1234 5678``).
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[ \-]?)?(1[3-9]\d(?:[ \-]?\d){8})(?!\d)")
+# A mobile number, with or without +86: grouped by spaces or dashes anywhere
+# (``138 1234 5678``, ``1381-234-5678``), or 3-4-4 by any separator an ID may be grouped with
+# (``153,3066,0260``, ``153|3066|0260``). Only there: two amounts (``1500.00 200.00``) are no
+# phone.
+_MOBILE = re.compile(
+    rf"(?<!\d)(?:\+?86[ \-]?)?(1[3-9]\d(?:(?:[ \-]?\d){{8}}|(?:{_SEPARATOR}?\d{{4}}){{2}}))(?!\d)"
+)
 
 
 def mask_typed(text: str) -> str:
@@ -519,7 +526,7 @@ def mask_typed(text: str) -> str:
     >>> mask_typed("户主 532326-19560101-6870，电话 +86 138 1234 5678，1956年1月1日生")
     '户主 532326***********0，电话 138****5678，1956年**月**日生'
     """
-    return _MOBILE.sub(lambda match: mask_phone(re.sub(r"[ \-]", "", match.group(1))),
+    return _MOBILE.sub(lambda match: mask_phone(re.sub(r"\D", "", match.group(1))),
                        mask_text(text))  # fmt: skip
 
 

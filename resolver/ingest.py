@@ -53,7 +53,7 @@ from resolver.case_numbers import JOINED_NOTE, joined_note, joined_otherwise
 from resolver.db import column_names, connect, table_names, transaction
 from resolver.errors import ROWS_SHOWN, DoudiError, InputError, raise_collected
 from resolver.headers import Vocabulary, hint_passed_over, load_vocabulary, name_hint
-from resolver.idcard import PROVINCES
+from resolver.idcard import PROVINCES, mask_numbers
 from resolver.layout import (
     HEADER_SCAN_ROWS,
     LISTED_ELSEWHERE,
@@ -721,7 +721,7 @@ def county_named(aliases: dict[str, set[str]], county: str | None) -> str | None
         return found[0]
     known = "、".join(_with_codes(stored, names) for stored, names in aliases.items())
     raise DoudiError(
-        f"数据中没有区县 {county}（可选：{known or '无（单个区县的数据不需指明区县）'}）"
+        f"数据中没有区县 {mask_numbers(county)}（可选：{known or '无（单个区县的数据不需指明区县）'}）"
     )
 
 
