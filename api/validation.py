@@ -83,8 +83,14 @@ def chinese_message(error: Mapping[str, Any]) -> str:
     >>> chinese_message({"type": "missing", "loc": ("body", "decision", "status"),
     ...                  "msg": "Field required"})
     '请求体 decision.status：缺少此项（Field required）'
+    >>> chinese_message({"type": "json_invalid", "loc": ("body", 1), "msg": "JSON decode error"})
+    '请求体第 2 个字符处：不是有效的 JSON（JSON decode error）'
     """
-    where = _where(error.get("loc", ()))
+    location = error.get("loc", ())
+    if error.get("type") == "json_invalid" and len(location) == 2:  # ("body", 0-based offset)
+        where = f"请求体第 {int(location[1]) + 1} 个字符处"
+    else:
+        where = _where(location)
     return f"{where}：{chinese_reason(error)}（{error.get('msg', '')}）"
 
 
@@ -131,7 +137,7 @@ async def validation_failed(request: Request, error: RequestValidationError) -> 
     Parameters
     ----------
     request : Request
-        The request (unused: the handler's signature).
+        The request (its body read again when it holds no valid JSON).
     error : RequestValidationError
         What pydantic found.
 
@@ -139,12 +145,28 @@ async def validation_failed(request: Request, error: RequestValidationError) -> 
     -------
     JSONResponse
         ``{"detail": [{"loc", "msg", "type", "reason"}, ...]}``, each ``msg`` in Chinese
-        (with pydantic's English after it), ``reason`` what is wrong in Chinese alone.
+        (with pydantic's English after it), ``reason`` what is wrong in Chinese alone; a 400
+        as for a body that cannot be parsed when the body is not UTF-8 (FastAPI reads UTF-16
+        too and finds it no JSON).
     """
+    errors = error.errors()
+    if any(found.get("type") == "json_invalid" for found in errors) and not _utf8(
+        await request.body()
+    ):
+        detail = chinese_detail(400, "There was an error parsing the body")
+        return JSONResponse({"detail": detail}, status_code=400)
     detail = [{"loc": list(found.get("loc", ())), "msg": chinese_message(found),
                "type": found.get("type", "value_error"), "reason": chinese_reason(found)}
-              for found in error.errors()]  # fmt: skip
+              for found in errors]  # fmt: skip
     return JSONResponse({"detail": detail}, status_code=422)
+
+
+def _utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 # The Chinese of the errors Starlette raises with its status's English phrase alone.

@@ -164,6 +164,8 @@ def test_errors_are_answered_in_chinese_and_a_crafted_header_is_no_server_error(
     [("decisions", '{"to_status": "open", "note": "入户核查"}'.encode("gbk"),
       "application/json", "UTF-8"),  # a GBK client
      ("decisions", b"[" * 100_000 + b"]" * 100_000, "application/json", "嵌套"),
+     # a blind tester's: read as UTF-16 by FastAPI, it was a 422 请求体 0：不是有效的 JSON
+     ("decisions", b'\xff\xfe{"to_status":"open"}', "application/json", "UTF-8"),
      ("/api/screenings", b"x" * 2000, "multipart/form-data; boundary=x", "格式有误"),
      ("/api/screenings", b"x", "multipart/form-data", "boundary")],
 )  # fmt: skip
@@ -192,3 +194,13 @@ def test_an_unexpected_error_is_a_chinese_500_with_the_headers_and_no_words_of_i
     assert answer.status_code == 500 and answer.json() == {"detail": UNEXPECTED}
     assert answer.headers["cache-control"] == "no-store"
     assert "id_number" not in answer.text and answer.headers["x-content-type-options"]
+
+
+def test_a_body_that_is_no_json_names_the_character_where_it_breaks(county):
+    # until 2026-12-07 (evening) {{{ was 请求体 1：不是有效的 JSON, 1 read as a field's name
+    with client(county, "auditor") as http:
+        case_id = http.get("/api/cases").json()["items"][0]["case_id"]
+        refused = http.post(f"/api/cases/{case_id}/decisions", content=b"{{{",
+                            headers={"content-type": "application/json"})  # fmt: skip
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["msg"].startswith("请求体第 2 个字符处：不是有效的 JSON")
