@@ -21,8 +21,12 @@ from api.storage import loads
 router = APIRouter(prefix="/api/runs", tags=["runs"])
 JSON_COLUMNS = ("counts", "inputs", "settings", "policy", "quality")
 # A run's id as ``models.publish`` makes one (r-20261205-203000-1a2b): named as typed, though
-# its digits in groups would read as an ID to ``mask_numbers``.
-RUN_ID_SHAPE = re.compile(r"r-\d{8}-\d{6}-[0-9a-f]{4}")
+# its digits in groups would read as an ID to ``mask_numbers``. Its day and time must be one:
+# an ID typed in its shape (r-53232619-840811-9489) starts with no year and is masked.
+RUN_ID_SHAPE = re.compile(
+    r"r-(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])-(?:[01]\d|2[0-3])[0-5]\d[0-5]\d"
+    r"-[0-9a-f]{4}"
+)
 
 
 def _decoded(row: dict[str, Any], principal: Principal) -> dict[str, Any]:

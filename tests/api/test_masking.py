@@ -310,10 +310,13 @@ def test_an_id_typed_into_a_path_or_a_query_is_masked_in_every_refusal(named_cou
     with client(named_county, "analyst") as analyst:
         missing_run = analyst.get(f"/api/runs/{PERSON_ID}").json()["detail"]
         unknown_run = analyst.get("/api/runs/r-20261205-203000-1234").json()["detail"]
+        # a review: an ID typed in a run id's shape was answered whole
+        run_shaped = analyst.get("/api/runs/r-53232619-840811-9489").json()["detail"]
         county = analyst.get("/api/cases", params={"county": PERSON_ID}).json()["detail"]
     with client(named_county, "admin") as admin:
         token = admin.delete(f"/api/tokens/{PERSON_ID}").json()["detail"]
     assert missing_run == "没有运行记录 532326***********9"
     assert unknown_run == "没有运行记录 r-20261205-203000-1234"  # a run's id stays as typed
+    assert "19840811" not in run_shaped.replace("-", "")
     assert county.startswith("数据中没有区县 532326***********9")
     assert token == "没有编号为 532326***********9 的令牌"
