@@ -381,7 +381,7 @@ _GENDER_LAST = re.compile(r"\d{15}$|\d{17}$")
 # stands (a case number made of ``DB`` and an ID too). A case number's 12 digits, a date, an
 # amount (``1,234.50``) stay.
 _SEPARATOR = r"[\W_]{1,3}"
-_DIGIT_GROUPS = re.compile(rf"(?<!\d)\d+(?:{_SEPARATOR}\d+)*(?:{_SEPARATOR}?[Xx])?(?!\d)")
+_DIGIT_GROUPS = re.compile(rf"(?<!\d)\d+(?:{_SEPARATOR}\d+)*(?:(?:{_SEPARATOR})?[Xx])?(?!\d)")
 _SPLIT = re.compile(rf"({_SEPARATOR})")
 _LONG_RUN = re.compile(r"\d{14,}[\dXx]")
 
@@ -563,7 +563,7 @@ def _masked_groups(run: str) -> str:
     parts = _SPLIT.split(run)  # group, separator, group, ...
     groups, shown, start = parts[::2], [], 0
     while start < len(groups):
-        end = _number_end(groups, start)
+        end = _number_end(groups, parts[1::2], start)
         if end is None:
             shown.append(_LONG_RUN.sub(lambda long: mask_id(long.group()), groups[start]))
             end = start + 1
@@ -575,9 +575,17 @@ def _masked_groups(run: str) -> str:
     return "".join(shown)
 
 
-def _number_end(groups: list[str], start: int) -> int | None:
+# What a clerk groups an ID's or an account's digits with (a space of any width, a tab, ``_``,
+# a dash, ``/``, ``.``, an invisible character); digits joined by anything else (a list's
+# ``，`` or ``、``, ``|``, ``:``) are one number only where they read as an ID (``_reads_as_id``):
+# ``2021、2022、2023、2024`` or ``202101、202102、202103`` is a list.
+_GROUPING = re.compile(rf"(?:[\s_\-/.\u2010-\u2015\u2212\ufe58\ufe63\uff0d]|{INVISIBLE.pattern})+")
+
+
+def _number_end(groups: list[str], separators: list[str], start: int) -> int | None:
     """The end of the longest stretch of two or more groups from ``start`` that is an ID or
-    an account (15 to 19 digits, every group but the last of three or more), or None."""
+    an account (15 to 19 digits, every group but the last of three or more; joined otherwise
+    than ``_GROUPING`` groups digits, an ID's province and birth date), or None."""
     found, digits = None, len(groups[start])
     for end in range(start + 1, len(groups)):
         if len(groups[end - 1]) < 3:
@@ -585,9 +593,18 @@ def _number_end(groups: list[str], start: int) -> int | None:
         digits += len(groups[end])
         if digits > 19:
             break
-        if digits >= 15:
+        grouped = all(_GROUPING.fullmatch(mark) for mark in separators[start:end])
+        if digits >= 15 and (grouped or _reads_as_id("".join(groups[start : end + 1]))):
             found = end + 1
     return found
+
+
+def _reads_as_id(digits: str) -> bool:
+    """Whether digits begin with a province's code and hold a birth date where an ID holds
+    one (15 digits: its 6 after the region; more, a digit short or over too: its 8), whatever
+    their check digit."""
+    born = f"19{digits[6:12]}" if len(digits) == 15 else digits[6:14]
+    return digits[:2] in PROVINCES and _birth_date(born) is not None
 
 
 # Characters that show nothing: format and control characters, combining marks, spaces and

@@ -283,10 +283,21 @@ def test_an_id_or_a_phone_grouped_by_any_separator_is_masked(separator):
     "text",
     ["金额 1,234.50 元，合计 12,930.00 元", "退回 1500.00 200.00 元", "2021-10 10:30:15",
      "2022-01,2022-02,2022-03,2022-04", "案件 DB532326000004，DB532326000005，c-6b340fac5f63",
-     "户号 0700900005|0700900006", "人数 3，4，5，6，7，8，9，10，11，12"],
+     "户号 0700900005|0700900006", "人数 3，4，5，6，7，8，9，10，11，12",
+     # lists of years, months, amounts or codes, which review found masked as an ID
+     "2021、2022、2023、2024", "所属月份 202101、202102、202103", "455，455，455，455，455",
+     "村编码 532326101，532326102"],
 )  # fmt: skip
 def test_amounts_dates_and_case_numbers_with_such_separators_stay(text):
     assert masked({"reason": text}, Principal("a", "analyst")) == {"reason": text}
+
+
+def test_an_id_ending_in_x_or_a_digit_short_grouped_by_a_list_mark_is_masked_whole():
+    # the X after grouped digits was left out of the number (a lazy separator), and a
+    # stretch joined by 、 or | is one number where it reads as an ID, a digit short too
+    shown = masked({"reason": "532326|19840811|948X，532326、19840811、948"},
+                   Principal("a", "analyst"))  # fmt: skip
+    assert shown == {"reason": "532326***********X，532326***********"}
 
 
 def test_the_access_log_keeps_no_id_number_grouped_by_any_separator(named_county):
