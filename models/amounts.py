@@ -27,7 +27,7 @@ beside the others rather than replacing them. A 特困 member's own amount is th
 what they were paid (``own_amount``'s ``share``); the class's single amount
 (``ledger_amounts``) is its lowest. Where the roster states 特困 members' care level
 (护理等级), each level's amount in a month is the one amount the ledger pays the 特困 cases
-whose members all state it (``care_amounts``), which ``models.detectors.payment_mismatch``
+whose members all state it (``_care_amounts``), which ``models.detectors.payment_mismatch``
 owes a member of that level.
 """
 
@@ -169,7 +169,8 @@ AreaAmounts = dict[tuple[str | None, str], dict[tuple[str, int], float]]
 
 
 def ledger_amounts_and_levels(con: duckdb.DuckDBPyConnection, *, yearly: bool = True
-                              ) -> tuple[Amounts, dict[str, Amounts], AreaAmounts]:  # fmt: skip
+                              ) -> tuple[Amounts, dict[str, Amounts], AreaAmounts,
+                                         CareAmounts]:  # fmt: skip
     """``ledger_amounts`` and ``tekun_levels`` from one pass over the ledger (the
     graph needs both: at 650,000 people each pass takes about half a second), and for a drop
     of several counties (a province's, or a city's with a 区县 column) each county's own:
@@ -177,7 +178,7 @@ def ledger_amounts_and_levels(con: duckdb.DuckDBPyConnection, *, yearly: bool = 
     member is owed his county's amount (``own_amount``'s ``county``). Also each area's own
     低保 class amounts (``_area_amounts``: a county town's 城市低保 may pay other class
     amounts than its townships' 农村低保), which ``own_amount`` uses where both areas have
-    one and they differ.
+    one and they differ; and each 特困 care level's amount (``_care_amounts``).
 
     Parameters
     ----------
@@ -190,14 +191,15 @@ def ledger_amounts_and_levels(con: duckdb.DuckDBPyConnection, *, yearly: bool = 
     Returns
     -------
     tuple
-        The drop's amounts and levels, each county's (empty for a drop of one county), and
-        each (county, area)'s 低保 class amounts (county None in a drop of one county).
+        The drop's amounts and levels, each county's (empty for a drop of one county), each
+        (county, area)'s 低保 class amounts and each (county, care level)'s 特困 amounts
+        (county None in a drop of one county).
 
     Examples
     --------
     >>> from resolver.db import connect
     >>> ledger_amounts_and_levels(connect(":memory:"))
-    (({}, {}), {}, {})
+    (({}, {}), {}, {}, {})
     """
     samples = _samples(con)
     found = _levels_of(samples, yearly)
@@ -207,7 +209,8 @@ def ledger_amounts_and_levels(con: duckdb.DuckDBPyConnection, *, yearly: bool = 
         of_county = _levels_of([sample for sample in samples if sample[0] == county], yearly)
         by_county[county] = (_lowest(of_county), _tekun_only(of_county))
     places = sorted(counties) if len(counties) > 1 else [None]
-    return (_lowest(found), _tekun_only(found)), by_county, _area_amounts(samples, places)
+    return ((_lowest(found), _tekun_only(found)), by_county, _area_amounts(samples, places),
+            _care_amounts(samples, places))  # fmt: skip
 
 
 def _area_amounts(samples: list[tuple], counties: list[str | None]) -> AreaAmounts:
@@ -242,37 +245,19 @@ def _ledger_levels(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], tupl
 
 
 CareAmounts = dict[tuple[str | None, str], dict[int, float]]
-"""Each (county, care level)'s amount per month (``care_amounts``)."""
+"""Each (county, care level)'s amount per month (``ledger_amounts_and_levels``)."""
 
 
-def care_amounts(con: duckdb.DuckDBPyConnection) -> CareAmounts:
+def _care_amounts(samples: list[tuple], places: list[str | None]) -> CareAmounts:
     """Each care level's (护理等级: 全自理, 半护理, 全护理) amount of 特困 per month, in a drop of
-    several counties each county's (county None for a drop of one): the one level
+    several counties each county's (``places``; county None for a drop of one): the one level
     (``_levels``) the ledger pays the 特困 cases whose covered members all state that level on
-    the roster, in a month of at least ``MIN_CASES`` such cases (never the year's, which spans
-    a standard raised mid-year). A month whose cases of the level are paid at two levels or
-    more (集中供养 at a home's amount beside 分散供养, or many paid at another level) has none:
-    which one the level is, the ledger does not say.
-
-    Parameters
-    ----------
-    con : duckdb.DuckDBPyConnection
-        A database with the ``payments`` and ``assistance`` tables.
-
-    Returns
-    -------
-    dict of tuple of (str or None, str) to dict of int to float
-        (county, level): month index to the amount; empty where the roster states no level.
-
-    Examples
-    --------
-    >>> from resolver.db import connect
-    >>> care_amounts(connect(":memory:"))
-    {}
-    """
-    samples = [sample for sample in _samples(con) if sample[2] == TEKUN and sample[6]]
-    counties = {county for county, *_ in samples if county is not None}
-    places = sorted(counties) if len(counties) > 1 else [None]
+    the roster (``_SAMPLES_SQL``), in a month of at least ``MIN_CASES`` such cases (never the
+    year's, which spans a standard raised mid-year). A month whose cases of the level are paid
+    at two levels or more (集中供养 at a home's amount beside 分散供养, or many paid at another
+    level) has none: which one the level is, the ledger does not say; empty where the roster
+    states no level."""
+    samples = [sample for sample in samples if sample[2] == TEKUN and sample[6]]
     found: CareAmounts = {}
     for county in places:
         for level in sorted({sample[6] for sample in samples}):

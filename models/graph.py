@@ -60,7 +60,6 @@ from models.amounts import (
     LINE_MONEY,
     LINE_NOTE,
     PERIOD_NOTED,
-    care_amounts,
     case_parts,
     ledger_amounts_and_levels,
     spread_back_pay,
@@ -136,7 +135,7 @@ class GraphRows:
     area_amounts: dict[tuple[str | None, str], dict] = field(default_factory=dict)
     """Each (county, area)'s own 低保 class amounts (``models.amounts.ledger_amounts_and_levels``)."""
     care_amounts: dict[tuple[str | None, str], dict[int, float]] = field(default_factory=dict)
-    """Each (county, 特困 care level)'s amount per month (``models.amounts.care_amounts``)."""
+    """Each (county, 特困 care level)'s amount per month (``models.amounts.ledger_amounts_and_levels``)."""
     hukou_gaps: frozenset[tuple[str | None, str | None]] = frozenset()
     """The (county, township) the 户籍人口 lacks, township None for a whole county
     (``resolver.quality.registry_gaps``)."""
@@ -223,13 +222,13 @@ def graph_rows(
             tables["possible_deaths"] = _possible_deaths(con, entities, possible)
         if linked and "assistance" in present:
             tables["possible_duplicates"] = _possible_duplicates(con, entities)
-        (class_amounts, levels), by_county, by_area = ledger_amounts_and_levels(con)
+        (class_amounts, levels), by_county, by_area, by_care = ledger_amounts_and_levels(con)
         as_of = as_of or drop_as_of(con)
         return GraphRows(
             as_of=as_of, class_amounts=class_amounts,
             shared=frozenset(_shared_identifiers(con, present)), tables=tables,
             tekun_levels=levels, county_amounts=by_county, area_amounts=by_area,
-            care_amounts=care_amounts(con), hukou_gaps=_hukou_gaps(con),
+            care_amounts=by_care, hukou_gaps=_hukou_gaps(con),
             hukou_regions=hukou_regions(con), paid_through=max(as_of, paid_through(con) or as_of),
         )  # fmt: skip
     finally:

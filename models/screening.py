@@ -1230,7 +1230,7 @@ def _price_members(con, policy: Policy, table: pa.Table, latest: str | None) -> 
     amounts and 特困's levels (``own_amount``'s). ``latest`` is the ledger's latest month
     (``resolver.ledger_months.last_paid_month``)."""
     months = sorted({m for m in table.column("pay_month").to_pylist() if m})
-    (ledger, ledger_levels), _, by_area = ledger_amounts_and_levels(con)
+    (ledger, ledger_levels), _, by_area, _ = ledger_amounts_and_levels(con)
     amounts, area_amounts, carried, listed = _class_amounts(con, months, ledger, by_area, latest)
     # own_amount reads the ledger's amounts here (特困: its lowest level, fitted below)
     holder = nx.Graph(class_amounts=amounts, area_amounts=area_amounts,
@@ -1558,7 +1558,7 @@ def _class_amounts(con, months: list[str], amounts: dict[tuple[str, int], float]
     if not new or not {"payments", "assistance"} <= present:
         return amounts, areas, {}, set()
     with _list_as_ledger(con, new):
-        (inferred, _), _, inferred_areas = ledger_amounts_and_levels(con, yearly=False)
+        (inferred, _), _, inferred_areas, _ = ledger_amounts_and_levels(con, yearly=False)
     logger.info("class amounts of %s inferred from the list itself", ", ".join(new))
     found, carried, listed = _month_amounts(new, held, amounts, inferred)
     found_areas = {}

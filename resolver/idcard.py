@@ -145,7 +145,7 @@ def parse_id(raw: str | None) -> IdNumber:
     text = clean_text((raw or "").replace("×", "X"))  # the times sign typed for X
     if not text:
         return IdNumber(None, "blank")
-    if NO_ID.match(text):
+    if not text[0].isdigit() and NO_ID.match(text):  # a word: most cells are digits
         return IdNumber(None, "blank", "placeholder")
     whole = _WHOLE_15.match(text)
     if whole:

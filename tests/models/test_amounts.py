@@ -9,7 +9,6 @@ import pytest
 
 from models.amounts import (
     back_pay_parts,
-    care_amounts,
     case_parts,
     far_from_ledger,
     ledger_amounts,
@@ -183,7 +182,7 @@ def test_each_county_of_a_drop_of_several_is_priced_by_its_own_cases(tmp_path):
     con = connect(tmp_path / "doudi.duckdb")
     ingest_drop(con, drop)
     january = month_index("2026-01")
-    (pooled, _), by_county, _ = ledger_amounts_and_levels(con)
+    (pooled, _), by_county, *_ = ledger_amounts_and_levels(con)
     assert pooled == {("A", january): 500.0}
     assert {county: amounts for county, (amounts, _) in by_county.items()} == {
         "甲县": {("A", january): 500.0}, "乙县": {("A", january): 600.0}}  # fmt: skip
@@ -341,7 +340,7 @@ def test_each_area_of_a_county_paying_them_apart_prices_its_own_cases(tmp_path):
                 for _, case_no, *_ in roster]  # fmt: skip
     con = _ingest(tmp_path, roster, payments)
     january = month_index("2026-01")
-    (pooled, _), by_county, by_area = ledger_amounts_and_levels(con)
+    (pooled, _), by_county, by_area, _ = ledger_amounts_and_levels(con)
     assert pooled == {} and by_county == {}
     assert by_area == {(None, "urban"): {("B", january): 560.0},
                        (None, "rural"): {("B", january): 400.0}}  # fmt: skip
@@ -358,7 +357,7 @@ def test_an_area_of_too_few_cases_in_a_month_takes_no_amount_from_its_year(tmp_p
     payments = [[f"F{case_no}{month}", case_no, month, "500" if month < "2026-07" else "600"]
                 for _, case_no, *_ in roster for month in months]  # fmt: skip
     con = _ingest(tmp_path, roster, payments)
-    (pooled, _), _, by_area = ledger_amounts_and_levels(con)
+    (pooled, _), _, by_area, _ = ledger_amounts_and_levels(con)
     july = month_index("2026-07")
     assert pooled[("A", july)] == by_area[(None, "urban")][("A", july)] == 600.0
     assert (None, "rural") not in by_area
@@ -383,7 +382,7 @@ def test_each_care_level_is_priced_by_the_tekun_cases_whose_roster_states_it(tmp
     con = connect(tmp_path / "doudi.duckdb")
     ingest_drop(con, drop)
     january = month_index("2026-01")
-    assert care_amounts(con) == {
+    assert ledger_amounts_and_levels(con)[3] == {
         (None, "全自理"): {january: 590.0},
         (None, "半护理"): {january: 780.0},
     }
