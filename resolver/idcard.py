@@ -180,10 +180,11 @@ def _damage_prefix(text: str) -> str | None:
     """The reliable leading digits of a number a spreadsheet mangled, or None if not mangled."""
     scientific = _SCIENTIFIC.match(text)
     if scientific:
-        # the last digit shown is rounded (5.32326200812175E+17 for 532326200812174623)
+        # a spreadsheet shows 15 digits, the 15th rounded (5.32326200812175E+17 for
+        # 532326200812174623), and drops the zeros after the last it shows (5.3232619930503E+17
+        # for 532326199305030806: all 14 hold); a program's float shows 16 or 17, 15 holding
         mantissa = scientific.group(1) + (scientific.group(2) or "")
-        shown = mantissa[: min(len(mantissa) - 1, 15)] or mantissa
-        return shown.rstrip("0") or mantissa[:1]
+        return mantissa[: 14 if len(mantissa) == 15 else 15].rstrip("0") or mantissa[:1]
     float_text = _FLOAT_TEXT.match(text)
     if float_text:
         return float_text.group(1)[:15]

@@ -56,10 +56,11 @@ def test_cleaning_keeps_a_valid_id(raw, expected):
 @pytest.mark.parametrize(
     ("raw", "problem", "prefix"),
     [
-        # the last digit shown is rounded: 5.32327E+17 may be 532326[5-9]…, 532327[0-4]…
-        ("5.32326E+17", "spreadsheet_damage", "53232"),
+        ("5.32326E+17", "spreadsheet_damage", "532326"),
+        # a spreadsheet's 15th digit is rounded: 5.32326199001012E+17 may be 5323261990010115…
         ("5.32326199001012E+17", "spreadsheet_damage", "53232619900101"),
-        ("5.323261990010115E+17", "spreadsheet_damage", "532326199001011"),
+        ("5.3232619930503E+17", "spreadsheet_damage", "53232619930503"),  # its 15th was 0
+        ("5.323261990010115E+17", "spreadsheet_damage", "532326199001011"),  # a float's text
         ("532326199001011235.0", "spreadsheet_damage", "532326199001011"),
         ("532326199001011000", "zeroed_tail", "532326199001011"),
     ],
