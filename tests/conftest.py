@@ -24,3 +24,14 @@ def spark(tmp_path_factory):
 
     with spark_engine(tmp_path_factory.mktemp("spark"), "local[2]") as engine:
         yield engine
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files with Spark runs first, then those with end-to-end runs (``slow``), each
+    file's tests in their order: ``make test`` hands whole files to its two workers (``--dist
+    loadfile``), and a long file handed out last keeps one worker busy while the other has
+    nothing left to do."""
+    marked = {name: {item.path for item in items if item.get_closest_marker(name)}
+              for name in ("spark", "slow")}  # fmt: skip
+    items.sort(key=lambda item: (item.path not in marked["spark"],
+                                 item.path not in marked["slow"]))  # fmt: skip
