@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
+from difflib import get_close_matches
 from pathlib import Path
 
 from resolver.errors import DoudiError
@@ -71,8 +73,10 @@ class LinkSettings:
 
     def __post_init__(self) -> None:
         for name in PROBABILITIES:
-            if not 0.0 < getattr(self, name) <= 1.0:
-                raise DoudiError(f"关联设置 {name} 应大于 0、不超过 1，现为 {getattr(self, name)}")
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                percent = f"（是否应为 {value / 100:g}？）" if 1 < value <= 100 else ""
+                raise DoudiError(f"关联设置 {name} 应大于 0、不超过 1，现为 {value}{percent}")
         defaults = {field.name: field.default for field in fields(self)}
         for name, least in MINIMA.items():
             value = getattr(self, name)
@@ -126,13 +130,15 @@ class LinkSettings:
         known = {field.name: type(field.default) for field in fields(cls)}
         unknown = sorted(set(values) - set(known))
         if unknown:
-            raise DoudiError(f"没有这样的关联设置：{', '.join(unknown)}（可用的有："
-                             f"{', '.join(known)}）")  # fmt: skip
+            named = "、".join(_with_nearest(name, known) for name in unknown)
+            raise DoudiError(f"没有这样的关联设置：{named}（可用的有：{', '.join(known)}）")
         for name, value in values.items():
             wanted = (int, float) if known[name] is float else known[name]
             if isinstance(value, bool) or not isinstance(value, wanted):
                 kind = "整数" if known[name] is int else "数字"
-                raise DoudiError(f"关联设置 {name} 应为{kind}，现为 {value!r}")
+                quoted = "（数字不加引号）" if isinstance(value, str) else ""
+                raise DoudiError(f"关联设置 {name} 应为{kind}，现为 "
+                                 f"{json.dumps(value, ensure_ascii=False)}{quoted}")  # fmt: skip
         return cls(**values)
 
     def save(self, path: Path) -> None:
@@ -152,7 +158,7 @@ class LinkSettings:
         Parameters
         ----------
         path : Path
-            The UTF-8 JSON file.
+            The UTF-8 JSON file (a byte-order mark before it is read past).
 
         Returns
         -------
@@ -165,8 +171,20 @@ class LinkSettings:
             If the file is not UTF-8 text or its settings are refused; the message names it.
         """
         try:
-            return cls.from_json(path.read_text(encoding="utf-8"))
+            return cls.from_json(path.read_text(encoding="utf-8-sig"))  # WPS writes a BOM
         except UnicodeDecodeError as error:
             raise DoudiError(f"关联设置文件 {path} 不是 UTF-8 文本：请用 UTF-8 保存") from error
         except DoudiError as error:
             raise DoudiError(f"关联设置文件 {path}：{error}") from error
+
+
+def _with_nearest(name: str, known: Iterable[str]) -> str:
+    """An unknown setting's name, with the known one it is likely a slip for.
+
+    Examples
+    --------
+    >>> _with_nearest("threshhold", ["threshold", "duplicate_threshold"])
+    'threshhold（是否应为 threshold？）'
+    """
+    nearest = get_close_matches(name, list(known), n=1, cutoff=0.75)
+    return f"{name}（是否应为 {nearest[0]}？）" if nearest else name

@@ -37,6 +37,30 @@ def test_a_count_limit_or_margin_out_of_range_is_refused_in_chinese(text, said):
     assert str(raised.value) == said
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # a clerk's slips: a percentage, a name mistyped, a number in quotes
+        ('{"threshold": 95}', "关联设置 threshold 应大于 0、不超过 1，现为 95（是否应为 0.95？）"),
+        (
+            '{"threshhold": 0.9}',
+            "没有这样的关联设置：threshhold（是否应为 threshold？）（可用的有：",
+        ),
+        ('{"threshold": "0.9"}', '关联设置 threshold 应为数字，现为 "0.9"（数字不加引号）'),
+    ],
+)
+def test_a_clerks_slip_in_the_settings_is_refused_saying_what_was_meant(text, said):
+    with pytest.raises(DoudiError) as raised:
+        LinkSettings.from_json(text)
+    assert str(raised.value).startswith(said)
+
+
+def test_a_settings_file_saved_with_a_byte_order_mark_is_read(tmp_path):
+    # WPS and Notepad save one: the file was refused as 不是有效的 JSON（第 1 行第 1 列有误）
+    (tmp_path / "s.json").write_text('{"threshold": 0.9}', encoding="utf-8-sig")
+    assert LinkSettings.load(tmp_path / "s.json").threshold == 0.9
+
+
 def test_a_setting_written_twice_is_refused_naming_both_lines():
     with pytest.raises(DoudiError, match="键 threshold 重复出现（第 1、2 行）"):
         LinkSettings.from_json('{"threshold": 0.95,\n "threshold": 0.9}')
