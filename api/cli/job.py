@@ -80,9 +80,9 @@ def synth(
         return
     with errors_reported():
         summary = synthesize(out_dir, people=people, seed=seed, noise=noise, months=months)
-    console.print(f"数据包: {summary.drop_dir}   真值: {summary.truth_dir}")
+    console.print(f"数据包：{summary.drop_dir}   真实情况：{summary.truth_dir}")
     for registry, rows in summary.rows.items():
-        console.print(f"  {REGISTRIES[registry].chinese} ({registry}): {rows:,} 行")
+        console.print(f"  {REGISTRIES[registry].chinese}：{rows:,} 行")
     for month in summary.months:
         folder = out_dir / "months" / month["month"]
         if month["new_death_notices"] is None:
@@ -107,7 +107,7 @@ def _synth_province(out_dir: Path, counties: int, people: int, seed: int, noise:
         refuse_small_province(counties, people)
         summary = synthesize_province(out_dir, counties=counties, people=people, seed=seed,
                                       noise=noise)  # fmt: skip
-    console.print(f"数据包: {summary.drop_dir}   真值: {summary.truth_dir}")
+    console.print(f"数据包：{summary.drop_dir}   真实情况：{summary.truth_dir}")
     for county in summary.counties:
         rows = ", ".join(f"{REGISTRIES[registry].chinese} {count:,}"
                          for registry, count in county.rows.items())  # fmt: skip
