@@ -159,6 +159,19 @@ def test_link_on_a_runs_database_keeps_the_runs_settings_but_the_threshold(tuned
     assert LinkSettings.load(out / "link_settings.json") == replace(TUNED, threshold=0.4)
 
 
+def test_a_run_without_the_settings_says_which_differ_from_the_last_runs(tuned_run, tmp_path):
+    """A run into a tuned run's database without --settings takes the defaults: it says which
+    settings that changes (a blind tester's duplicate threshold went back without a word)."""
+    out = copied(tuned_run, tmp_path)
+    result = runner.invoke(app, ["run", str(out / "county" / "drop"), "--out", str(out),
+                                 "--seed", "123"])  # fmt: skip
+    said = result.output.replace("\n", "")
+    assert result.exit_code == 0, result.output
+    assert "本次关联设置与上次发布运行" in said
+    assert "threshold 0.97 → 0.95；" in said and "duplicate_threshold 0.8 → 0.9" in said
+    assert "seed" not in said.split("不同：")[1].split("（")[0]  # the seed given is the run's
+
+
 def test_run_takes_a_threshold_down_to_its_settings_files_possible_threshold(tmp_path):
     """The floor of --threshold is the possible_threshold of the settings it is given, not
     the default's 0.5."""
