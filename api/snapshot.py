@@ -10,6 +10,7 @@ from typing import Any
 from api.published import Published
 from api.store import Store
 from models.publish import ensure_schema as ensure_publish_schema
+from resolver.db import table_names
 from resolver.ingest import county_aliases
 from resolver.labels import labels_history
 
@@ -59,9 +60,9 @@ class Snapshot:
             "policy_name, policy_version, unjudged FROM runs WHERE status = 'published' "
             "ORDER BY finished_at"
         )
-        places = self.store.cursor.execute(
+        places = (self.store.cursor.execute(
             "SELECT DISTINCT county, township, village FROM persons"
-        ).fetchall()  # fmt: skip
+        ).fetchall() if "persons" in table_names(self.store.cursor) else [])  # fmt: skip
         return Published(latest, by_run, events, persons, labels, published_runs,
                          county_aliases(self.store.cursor), places=places)  # fmt: skip
 

@@ -2768,7 +2768,7 @@ def _institution_payees(name: str, normalised: dict[str, pa.Array], problems: pa
         return problems, []
     institution = pc.match_substring_regex(normalised["payee_name"], "|".join(INSTITUTIONS))
     no_digit = pc.invert(pc.match_substring_regex(normalised["payee_id_number"], r"\d"))
-    none_given = pc.or_kleene(pc.equal(problems, "id_blank"),
+    none_given = pc.or_kleene(pc.is_in(problems, pa.array(["id_blank", "id_placeholder"])),
                               pc.and_kleene(pc.equal(problems, "id_bad_shape"), no_digit))  # fmt: skip
     excused = pc.fill_null(pc.and_(institution, none_given), False)
     lines = pc.sum(excused).as_py() or 0
