@@ -90,6 +90,9 @@ SUMMARY_NOTE = (
 EVERY_TOWNSHIP, NO_LEADS = "全部乡镇", "（本次运行无此类疑点）"
 # A count the run's data could not judge (a registry absent, or holding no row of a township).
 UNJUDGED = "未判断"
+# A type the local policy does not look for (its setting off): in its ledger's title, in the
+# 汇总表's cells and under it; until 2026-12-07 (evening) such a ledger read 本次运行无此类疑点.
+NOT_CHECKED, NOT_CHECKED_TITLE = "未检查", "（本地政策未规定此项，未检查）"
 # A date cell (yyyy-mm-dd) needs this width: narrower, a spreadsheet shows ########.
 DATE_WIDTH, DATE_HEADERS = 12, frozenset({"整改时限", "首次发现", "纳入日期", "退出日期"})
 MONEY_FORMAT = "#,##0.00"  # 元, two decimals and thousands separators: 2,870.70
@@ -557,11 +560,11 @@ def summary_rows(published: Published, county: str | None = None) -> list[list]:
             line["confirmed"] += to_fen(case["amount_at_risk"])
     for township, place in published.unjudged_townships().items():  # its 未判断 shown
         _summary_line(table, township, place)
-    rows = []
+    rows, unchecked = [], published.unchecked_types()
     for township, line in sorted(table.items()):
         by_status, unjudged = line["statuses"], published.unjudged_at(line["county"], township)
-        rows.append([township, *(_judged(line["types"].get(kind, 0), kind in unjudged)
-                                 for kind in CASE_LABELS),
+        rows.append([township, *(_judged(line["types"].get(kind, 0), kind in unjudged,
+                                         kind in unchecked) for kind in CASE_LABELS),
                      sum(line["types"].values()), by_status.get("confirmed", 0),
                      by_status.get("dismissed", 0),
                      by_status.get("in_review", 0) + by_status.get("field_check", 0),
@@ -569,7 +572,7 @@ def summary_rows(published: Published, county: str | None = None) -> list[list]:
     totals = [sum(row[i] for row in rows if isinstance(row[i], int))
               for i in range(1, len(SUMMARY_COLUMNS))]  # fmt: skip
     nowhere = published.gaps.everywhere()
-    totals[: len(CASE_LABELS)] = [_judged(total, kind in nowhere)
+    totals[: len(CASE_LABELS)] = [_judged(total, kind in nowhere, kind in unchecked)
                                   for total, kind in zip(totals, CASE_LABELS, strict=False)]  # fmt: skip
     rows.append(["合计", *totals])  # zeros for a county without leads: a form filed all the same
     for row in rows:  # fen to 元, after the exact sums
@@ -584,9 +587,12 @@ def _summary_line(table: dict[str, dict[str, Any]], township: str,
                                        "types": {}, "statuses": {}})  # fmt: skip
 
 
-def _judged(count: int, unjudged: bool) -> int | str:
-    """A count of leads as the 汇总表 writes it: 未判断 for a 0 the data could not judge (a
-    lead found all the same is counted)."""
+def _judged(count: int, unjudged: bool, unchecked: bool = False) -> int | str:
+    """A count of leads as the 汇总表 writes it: 未检查 for a type the local policy does not
+    look for, 未判断 for a 0 the data could not judge (a lead found all the same is
+    counted)."""
+    if unchecked and not count:
+        return NOT_CHECKED
     return UNJUDGED if unjudged and not count else count
 
 
@@ -668,9 +674,12 @@ def ledger_workbook(
 
 def _empty_title(published: Published, case_type: str, township: str | None,
                  county: str | None, note: str | None) -> str:  # fmt: skip
-    """What the title of a 摸排台账 without leads adds: that the data could not judge the type
+    """What the title of a 摸排台账 without leads adds: that the local policy does not look
+    for the type (``Published.unchecked_types``), that the data could not judge it
     (everywhere it covers, or in some of its townships: ``note`` says which), else that
     there are none."""
+    if case_type in published.unchecked_types():
+        return NOT_CHECKED_TITLE
     if note and (township or case_type in published.gaps.everywhere()):
         return "（缺少数据，未判断此类疑点，见表下说明）"
     if note:
@@ -701,10 +710,21 @@ def summary_workbook(published: Published, county: str | None = None) -> bytes:
     sheet = _sheet(book, "汇总表", title, SUMMARY_COLUMNS, summary_rows(published, county))
     money_cells(sheet, SUMMARY_MONEY, 3)
     scoped = published.of_county(county)
-    for note in (SUMMARY_NOTE, unjudged_note(scoped)):
+    for note in (SUMMARY_NOTE, unjudged_note(scoped), _unchecked_note(scoped)):
         if note:
             _note_row(sheet, note, len(SUMMARY_COLUMNS))
     return _bytes(book)
+
+
+def _unchecked_note(published: Published) -> str | None:
+    """What the 汇总表 says under its table of the types the local policy does not look for."""
+    labels = [CASE_LABELS[kind] for kind in CASE_LABELS if kind in published.unchecked_types()]
+    if not labels:
+        return None
+    return (
+        f"{NOT_CHECKED}：本地政策未规定{'、'.join(labels)}的排查（政策配置中此项未设置），"
+        f"本次运行未检查这些疑点；表中“{NOT_CHECKED}”不是 0。"
+    )
 
 
 def _note_row(sheet: Worksheet, note: str, columns: int) -> None:

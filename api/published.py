@@ -29,7 +29,7 @@ from typing import Any
 import duckdb
 
 from api.masking import mask_numbers
-from models.case_types import MONEY_TYPES
+from models.case_types import CASE_TYPES, MONEY_TYPES
 from models.cases import LIKELY_SCORE
 from models.data_gaps import DataGaps, Unjudged
 from models.policy import rule_changes
@@ -428,6 +428,27 @@ class Published:
         '大姚县 城关'
         """
         return township_label(case["township"], case["county"], self.county_names)
+
+    def unchecked_types(self) -> frozenset[str]:
+        """The case types the latest run's policy did not look for (its ``switch`` off:
+        ``models.case_types.CaseTypeSpec.runs_under``), which a ledger must not call free of
+        leads; none before a run, or for a policy recorded without the setting.
+
+        Returns
+        -------
+        frozenset of str
+            The case types.
+
+        Examples
+        --------
+        >>> runs = [{"run_id": "r-1", "started_at": None, "finished_at": None, "as_of": None,
+        ...          "policy": {"roster_comparison": False}}]
+        >>> sorted(Published([], [], [], [], [], published_runs=runs).unchecked_types())
+        ['roster_gap']
+        """
+        policy = _json_of(self.published_runs[-1], "policy") if self.published_runs else {}
+        return frozenset(name for name, spec in CASE_TYPES.items()
+                         if spec.switch in policy and policy[spec.switch] in (None, False, [], {}))  # fmt: skip
 
     def unjudged_townships(self) -> dict[str, str | None]:
         """The townships the latest run's data could not judge a case type in (a registry

@@ -305,6 +305,26 @@ def test_a_county_without_leads_files_a_summary_with_its_total_of_zeros():
     assert summary_rows(empty) == [["合计", *[0] * (len(SUMMARY_COLUMNS) - 3), 0.0, 0.0]]
 
 
+def test_a_type_the_local_policy_does_not_look_for_is_not_called_free_of_leads():
+    # a blind tester's 大姚县 profile sets no roster comparison nor B/C 1户保1人 rule: their
+    # ledgers read 本次运行无此类疑点, and an official reads "checked, none found"
+    runs = [{"run_id": "r-1", "started_at": None, "finished_at": None, "as_of": None,
+             "policy": {"roster_comparison": False, "bc_min_covered": None,
+                        "tekun_eligibility_check": True}}]  # fmt: skip
+    published = Published([], [], [], [], [], published_runs=runs)
+    title = load_workbook(io.BytesIO(ledger_workbook(published, "roster_gap", masked=True)))
+    assert title.active["A1"].value.endswith("摸排台账（本地政策未规定此项，未检查）")
+    checked = load_workbook(io.BytesIO(ledger_workbook(published, "tekun_eligible", masked=True)))
+    assert checked.active["A1"].value.endswith("（本次运行无此类疑点）")
+    total = dict(zip(SUMMARY_COLUMNS, summary_rows(published)[-1], strict=True))
+    assert (
+        total["低保与建档立卡台账不一致"] == "未检查" and total["疑似符合特困条件未纳入特困"] == 0
+    )
+    values = [row[0] for row in load_workbook(io.BytesIO(summary_workbook(published))).active
+              .iter_rows(values_only=True)]  # fmt: skip
+    assert any(str(value).startswith("未检查：本地政策未规定") for value in values)
+
+
 def test_a_ledger_without_leads_says_so_in_its_title():
     """No case of the type: one sheet for every township, titled for the type, saying there is
     none (until now a sheet 无疑点 titled 无疑点超标准未退出摸排台账)."""
