@@ -129,7 +129,10 @@ def monthly_report(
     if masked:
         overdue = [masked_row(row, OVERDUE_COLUMNS) for row in overdue]
         long_open = [masked_row(row, LONG_OPEN_COLUMNS) for row in long_open]
-    lines = _lines(latest, previous, unit, made, published.county_names.get(county, county))
+    as_of = next((run.get("as_of") for run in published.published_runs if run["run_id"] == latest),
+                 None)  # fmt: skip
+    lines = _lines((latest, previous), as_of, unit, made,
+                   published.county_names.get(county, county))  # fmt: skip
     book = Workbook()
     book.remove(book.active)
     # the period said above the table its counts are of, with the confirmations after it
@@ -428,10 +431,16 @@ def _period(published: Published, run_id: str | None) -> datetime | None:
     return runs[run_id]["finished_at"] if run_id in runs else None
 
 
-def _lines(latest: str | None, previous: str | None, unit: str | None, made: date,
-           county: str | None = None) -> tuple:  # fmt: skip
-    of = f"区县 {county}，" if county else ""
-    title = f"{unit or ''}兜底疑点月度分析报告（{of}运行 {latest or '无'}，{chinese_date(made)}）"
+def _lines(runs: tuple[str | None, str | None], as_of: date | None, unit: str | None,
+           made: date, county: str | None = None) -> tuple:  # fmt: skip
+    """The report's title (the month its data are of and their day: a report is filed for a
+    month, 一月一报告; until 2026-12-07 it named the run and the day it was made), the line
+    of 填报单位, 填报时间 and the runs compared, and the note."""
+    latest, previous = runs
+    month = f"{as_of.year}年{as_of.month}月" if as_of else ""
+    of = "，".join(part for part in (f"区县 {county}" if county else "",
+                                     f"数据截至{chinese_date(as_of)}" if as_of else "") if part)  # fmt: skip
+    title = f"{unit or ''}{month}兜底疑点月度分析报告" + (f"（{of}）" if of else "")
     runs = f"本次运行：{latest or '无'}　　上次运行：{previous or '无（首次运行）'}"
     filled = "　　".join([*filled_by(unit, made), runs])
     return title, filled, NOTE

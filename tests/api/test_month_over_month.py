@@ -146,7 +146,14 @@ def test_the_monthly_report_of_hand_made_cases():
     assert (report.confirmed, report.recovered) == (1, 20.0)
     book = load_workbook(io.BytesIO(report.content))
     summary = list(book["汇总"].iter_rows(values_only=True))
-    assert summary[0][0] == "某县民政局兜底疑点月度分析报告（运行 r-2，2026年10月20日）"
+    # the month its data are of, not a run id: a report is filed for a month (一月一报告)
+    assert summary[0][0] == "某县民政局兜底疑点月度分析报告"  # a run of no as-of day names none
+    assert "本次运行：r-2" in summary[1][0]
+    dated = [run | {"as_of": date(2026, 9, 30)} for run in RUNS]
+    titled = monthly_report(Published(CASES, BY_RUN, EVENTS, [], [], dated), masked=False,
+                            unit="某县民政局", made=MADE)  # fmt: skip
+    first = load_workbook(io.BytesIO(titled.content))["汇总"]["A1"].value
+    assert first == "某县民政局2026年9月兜底疑点月度分析报告（数据截至2026年9月30日）"
     deaths = next(row for row in summary if row[0] == "死亡后仍发放")
     assert deaths[:6] == ("死亡后仍发放", 0, 1, 3, 1, 20.0)
     assert summary[2][0] == ("疑点仅为核查线索，不是处理决定。本表“本期核实属实”“追回/止付金额”只计"

@@ -350,4 +350,4 @@ def test_each_county_gets_its_own_monthly_and_period_reports(province):
         answer = http.get("/api/ledgers/monthly.xlsx", params={"county": "532326"})
     assert answer.status_code == 200 and "532326" in answer.headers["content-disposition"]
     title = openpyxl.load_workbook(io.BytesIO(answer.content)).worksheets[0]["A1"].value
-    assert "兜底疑点月度分析报告（区县 大姚县，运行 " in title
+    assert "兜底疑点月度分析报告（区县 大姚县，数据截至" in title
