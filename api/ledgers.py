@@ -54,6 +54,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from api.masking import masked_row
@@ -764,6 +765,26 @@ def money_cells(sheet: Worksheet, columns: Iterable[int], first_row: int) -> Non
                 cell.number_format = MONEY_FORMAT
 
 
+def for_printing(sheet: Worksheet, heading_rows: int) -> None:
+    """Set a sheet to print as the documents ask their tables handed in (盖章后的纸质件):
+    landscape A4, one page wide, its title and header rows (the first ``heading_rows``)
+    repeated on every page. Until 2026-12-07 (evening) a 21-column 摸排台账 printed portrait
+    over several pages, its header on the first only.
+
+    Parameters
+    ----------
+    sheet : Worksheet
+        The sheet.
+    heading_rows : int
+        How many rows from the top repeat on each page.
+    """
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"1:{heading_rows}"
+
+
 def _sheet(book: Workbook, name: str, title: str, headers: tuple, rows: list[list]) -> Worksheet:
     sheet = book.create_sheet(_SHEET_UNSAFE.sub("", ILLEGAL_CHARACTERS_RE.sub("", name))[:31]
                               or "台账")  # fmt: skip
@@ -778,6 +799,7 @@ def _sheet(book: Workbook, name: str, title: str, headers: tuple, rows: list[lis
     for row in rows:
         sheet.append(text_cells(sheet, row))
     sheet.freeze_panes = "A3"
+    for_printing(sheet, 2)
     for index, header in enumerate(headers, 1):
         width = DATE_WIDTH if header in DATE_HEADERS else max(8, min(22, 2 * len(header)))
         sheet.column_dimensions[get_column_letter(index)].width = width

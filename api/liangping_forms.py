@@ -55,6 +55,7 @@ from api.ledgers import (
     active_on,
     chinese_date,
     filled_by,
+    for_printing,
     inclusion,
     money_cells,
     monthly_income,
@@ -681,6 +682,7 @@ def member_form_workbook(
         _widths(sheet, MEMBER_COLUMNS)
         _footer(sheet, notes, len(MEMBER_COLUMNS))
         sheet.freeze_panes = "A5"
+        for_printing(sheet, 4)
     return _bytes(book)
 
 
@@ -732,6 +734,7 @@ def summary_form_workbook(
     handling = HANDLING.format(as_of=day, adjust=_labels(ADJUST), whole=_labels(WHOLE))
     _footer(sheet, [SUMMARY_FILL_NOTE.format(as_of=day), handling], width)
     sheet.freeze_panes = "B6"
+    for_printing(sheet, 5)
     return _bytes(book)
 
 

@@ -24,7 +24,15 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from api.ledgers import DATE_HEADERS, DATE_WIDTH, HEADER_FILL, chinese_date, filled_by, text_cells
+from api.ledgers import (
+    DATE_HEADERS,
+    DATE_WIDTH,
+    HEADER_FILL,
+    chinese_date,
+    filled_by,
+    for_printing,
+    text_cells,
+)
 from api.masking import masked_row
 from api.published import county_names, township_label
 from api.reviews import DecisionError
@@ -467,6 +475,7 @@ def titled_sheet(
     for row in rows:
         sheet.append(text_cells(sheet, row))
     sheet.freeze_panes = f"A{header_row + 1}"
+    for_printing(sheet, header_row)
     for index, header in enumerate(headers, 1):
         default = max(8, min(22, 2 * len(header)))
         sheet.column_dimensions[get_column_letter(index)].width = widths.get(header, default)

@@ -300,6 +300,22 @@ def test_the_summary_workbook_formats_its_amounts_and_says_what_each_counts():
     assert "与审核页面“疑点汇总”的涉及金额一致" in note
 
 
+def _prints_for_filing(sheet, heading_rows: int) -> bool:
+    setup = sheet.page_setup
+    return (setup.orientation, setup.fitToWidth, setup.fitToHeight, sheet.print_title_rows,
+            sheet.sheet_properties.pageSetUpPr.fitToPage) == (
+        "landscape", 1, 0, f"$1:${heading_rows}", True)  # fmt: skip
+
+
+def test_every_ledger_prints_landscape_one_page_wide_its_header_on_each_page():
+    # the documents ask for stamped paper copies: a 21-column 摸排台账 printed portrait over
+    # several pages, its header on the first only (a blind tester)
+    published = _published([_roster_row("A1", "dibao", "yes", None)])
+    for workbook in (ledger_workbook(published, "deceased_paid", masked=True),
+                     summary_workbook(published)):  # fmt: skip
+        assert _prints_for_filing(load_workbook(io.BytesIO(workbook)).active, 2)
+
+
 def test_a_county_without_leads_files_a_summary_with_its_total_of_zeros():
     empty = Published([], [], [], [], [])
     assert summary_rows(empty) == [["合计", *[0] * (len(SUMMARY_COLUMNS) - 3), 0.0, 0.0]]

@@ -180,6 +180,9 @@ def test_the_summary_form_has_two_header_rows_with_the_forms_merged_cells():
     assert [cell for cell in values[2] if cell] == ["填报单位：回龙镇人民政府",
                                                     "填报时间：2020年5月28日"]  # fmt: skip
     assert values[3][:7] == ("乡镇", "基本情况", None, "摸排处理情况", None, None, "备注")
+    setup = sheet.page_setup  # printed for filing: landscape, one page wide, headers repeated
+    assert (setup.orientation, setup.fitToWidth, sheet.print_title_rows) == ("landscape", 1,
+                                                                             "$1:$5")  # fmt: skip
     assert values[4][1:6] == ("低保人数", "其中：建卡贫困户兜底户数", "拟调整补差金额", "拟整户纳入",
                               "拟完善资料")  # fmt: skip
     merged = {str(cells) for cells in sheet.merged_cells.ranges}
