@@ -79,7 +79,9 @@ def _roster_outside_registry(graph: nx.MultiGraph, areas: tuple[str, ...]) -> li
             cases.append(_case(
                 [("assistance", row["record_id"]) for _, row in rows],
                 sorted({member[1] for member, _ in rows}),
-                [Evidence(f"救助案件 {case[1]} 的 {len(rows)} 名在保对象均未在建档立卡台账中"),
+                [Evidence(f"救助案件 {case[1]} 的"
+                          + ("在保对象" if len(rows) == 1 else f" {len(rows)} 名在保对象均")
+                          + "未在建档立卡台账中"),
                  *(enrolment_evidence(case, row) for _, row in rows),
                  *area_evidence(area, areas),
                  Evidence("核实：按扶贫对象认定标准，符合条件的应纳入建档立卡（应扶尽扶）")],

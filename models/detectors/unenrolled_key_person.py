@@ -18,6 +18,8 @@ from models.detectors.common import (
 from models.graph import neighbours, nodes_of
 from models.policy import Policy
 
+# How a case's evidence names the key groups its person is of (the ledger's 疑点类型 names them)
+KEY_GROUPS_SAID = "属于重点排查人群："
 GROUP_LABELS = {
     "not_lifted": "未脱贫建档立卡对象",
     "relapsed": "返贫人口",
@@ -130,7 +132,7 @@ def _case(household, person, row: dict, groups: list[str], size: int, below: boo
             "poverty",
             row["record_id"],
         ),
-        Evidence("属于重点排查人群：" + "、".join(GROUP_LABELS[g] for g in groups)),
+        Evidence(KEY_GROUPS_SAID + "、".join(GROUP_LABELS[g] for g in groups)),
         NOT_ENROLLED,
         identity_evidence(row, "建档立卡记录"),
         Evidence("请入户核查是否符合低保、特困条件；不予纳入的，请在核查结论中写明未纳入原因"),

@@ -2491,6 +2491,7 @@ def test_a_roster_household_outside_the_poverty_registry_is_a_gap_only_where_com
     drop.poor("zhao", "P1")
     (case,) = detect_roster_gap(drop.graph, SHAPOTOU)
     assert case.records == [("assistance", "A1")]
+    assert case.evidence[0].text == "救助案件 TK3 的在保对象未在建档立卡台账中"  # not 1 名…均
     assert detect_roster_gap(drop.graph, POLICY) == []  # the default compares no ledgers
 
 
