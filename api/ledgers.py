@@ -333,12 +333,15 @@ def _health(subject: dict[str, Any], mine: list[dict]) -> str | None:
     """健康状况 as the person's rows write it; for a lead resting on a disability certificate
     (重度残疾未纳入), with the certificate's category and level (残疾（肢体残疾1级）): until
     2026-12-07 the ledger said only 残疾, and a clerk could not see which certificate the lead
-    rests on."""
+    rests on. The certificate rules: a roster's 健康 or 患有大病 beside it is not written
+    (until 2026-12-07 (evening) 健康（肢体残疾2级） read against itself: a blind tester's 4 of 18
+    rows); the roster's word is said after it where it is another, 残疾（…；花名册记为健康）."""
     health = code_label("health", _first(row.get("health") for row in mine))
     if subject.get("registry") != "disability" or subject.get("disability_level") is None:
         return health
     kind = code_label("disability_type", subject.get("disability_type")) or ""
-    return f"{health or '残疾'}（{kind}残疾{subject['disability_level']}级）"
+    roster = f"；花名册记为{health}" if health and health != "残疾" else ""
+    return f"残疾（{kind}残疾{subject['disability_level']}级{roster}）"
 
 
 def _status_label(case: dict[str, Any], status: str) -> str:

@@ -217,6 +217,11 @@ def test_a_missed_disability_row_says_the_certificate_it_rests_on_under_health()
     [row] = ledger_rows(_missed([], certificate=certificate), "missed_disability",
                         households={"P11": 1})  # fmt: skip
     assert row[health] == "残疾（肢体残疾1级）"
+    # a roster's stale 健康 is not the certificate's word: said after it, not before (健康（…）)
+    stale = _roster_row("A1", "dibao", "no", None) | {"health": "healthy"}
+    [row] = ledger_rows(_missed([stale], certificate=certificate), "missed_disability",
+                        households={"P11": 1})  # fmt: skip
+    assert row[health] == "残疾（肢体残疾1级；花名册记为健康）"
 
 
 @pytest.mark.parametrize(("year", "month"), [(2400.06, 200.01), (3600.06, 300.01),
