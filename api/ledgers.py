@@ -329,19 +329,27 @@ def _listed_with(assistance: list[dict], rows: list[dict], as_of: date) -> list[
             and row.get("case_no") in listed - {None} and active_on(row, as_of)]  # fmt: skip
 
 
+# The registries whose rows say 健康状况, as a ledger names them beside a certificate (_health).
+HEALTH_SAID_BY = {"assistance": "花名册", "poverty": "建档立卡"}
+
+
 def _health(subject: dict[str, Any], mine: list[dict]) -> str | None:
     """健康状况 as the person's rows write it; for a lead resting on a disability certificate
     (重度残疾未纳入), with the certificate's category and level (残疾（肢体残疾1级）): until
     2026-12-07 the ledger said only 残疾, and a clerk could not see which certificate the lead
     rests on. The certificate rules: a roster's 健康 or 患有大病 beside it is not written
     (until 2026-12-07 (evening) 健康（肢体残疾2级） read against itself: a blind tester's 4 of 18
-    rows); the roster's word is said after it where it is another, 残疾（…；花名册记为健康）."""
-    health = code_label("health", _first(row.get("health") for row in mine))
+    rows); the word of the row it is read from is said after it where it is another, naming
+    that row's registry (残疾（…；花名册记为健康）, 残疾（…；建档立卡记为健康）: a lead not enrolled
+    has often no roster row, and until 2026-12-07 (night) a 建档立卡 row's word read 花名册)."""
+    source = next((row for row in mine if row.get("health") not in (None, "")), {})
+    health = code_label("health", source.get("health"))
     if subject.get("registry") != "disability" or subject.get("disability_level") is None:
         return health
     kind = code_label("disability_type", subject.get("disability_type")) or ""
-    roster = f"；花名册记为{health}" if health and health != "残疾" else ""
-    return f"残疾（{kind}残疾{subject['disability_level']}级{roster}）"
+    said = HEALTH_SAID_BY.get(source.get("registry"), "名册")
+    other = f"；{said}记为{health}" if health and health != "残疾" else ""
+    return f"残疾（{kind}残疾{subject['disability_level']}级{other}）"
 
 
 def _status_label(case: dict[str, Any], status: str) -> str:

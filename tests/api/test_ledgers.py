@@ -109,17 +109,18 @@ INCOME, SIZE = LEDGER_COLUMNS.index("家庭人均月纯收入（元）"), LEDGER
 AMOUNT = LEDGER_COLUMNS.index("涉及金额（元）")
 
 
-def _missed(roster: list[dict], income_year: float = 2400.0, certificate: dict | None = None
-            ) -> Published:  # fmt: skip
+def _missed(roster: list[dict], income_year: float = 2400.0, certificate: dict | None = None,
+            poverty: dict | None = None) -> Published:  # fmt: skip
     """An open 重度残疾未纳入 case of p1 (on their certificate, with ``certificate``'s
-    columns), who is in 建档立卡 household PH11 (record P11) with these roster rows."""
+    columns), who is in 建档立卡 household PH11 (record P11, with ``poverty``'s columns) with
+    these roster rows."""
     rows = [{"registry": "disability", "unique_id": "disability:D1", "person_id": "p1",
              "record_id": "D1", "name": "张三", "id_number": None, **(certificate or {})},
             *roster,
             {"registry": "poverty", "unique_id": "poverty:P11", "person_id": "p1",
              "record_id": "P11", "name": "张三", "poverty_hh_no": "PH11",
              "poverty_status": "not_lifted", "poverty_cause": "缺资金",
-             "income_per_capita_year": income_year}]  # fmt: skip
+             "income_per_capita_year": income_year, **(poverty or {})}]  # fmt: skip
     detail = {"rows": rows, "links": [], "graph": {}, "as_of": AS_OF}
     case = {"case_id": "missed_disability:1", "case_type": "missed_disability",
             "risk_score": 0.9, "amount_at_risk": None, "township": "城关", "village": "十一村",
@@ -222,6 +223,10 @@ def test_a_missed_disability_row_says_the_certificate_it_rests_on_under_health()
     [row] = ledger_rows(_missed([stale], certificate=certificate), "missed_disability",
                         households={"P11": 1})  # fmt: skip
     assert row[health] == "残疾（肢体残疾1级；花名册记为健康）"
+    # a lead with no roster row: the word is 建档立卡's, not the roster's (花名册记为健康 before)
+    [row] = ledger_rows(_missed([], certificate=certificate, poverty={"health": "healthy"}),
+                        "missed_disability", households={"P11": 1})  # fmt: skip
+    assert row[health] == "残疾（肢体残疾1级；建档立卡记为健康）"
 
 
 @pytest.mark.parametrize(("year", "month"), [(2400.06, 200.01), (3600.06, 300.01),
