@@ -218,17 +218,20 @@ def _last_settings(db: Path) -> tuple[str | None, LinkSettings]:
         return run_id, run_configuration(con, run_id).settings if run_id else LinkSettings()
 
 
-def _say_settings_changed(db: Path, settings: LinkSettings) -> None:
+def _say_settings_changed(db: Path, settings: LinkSettings, from_file: bool = False) -> None:
     """Say which link settings differ from those of the run published last into ``db``: a
     run without ``--settings`` takes the defaults, and a clerk's tuned settings would go
-    without a word (a blind tester's duplicate threshold 0.99 went back to 0.9 so)."""
+    without a word (a blind tester's duplicate threshold 0.99 went back to 0.9 so). How to
+    keep the last run's is said only to a run without ``--settings`` (``from_file`` False):
+    a file given is the clerk's choice."""
     run_id, before = _last_settings(db)
     changed = [f"{name} {getattr(before, name)} → {value}" for name, value in asdict(settings).items()
                if run_id and getattr(before, name) != value]  # fmt: skip
+    hint = ("" if from_file else "（未给 --settings 时用默认值；要沿用上次的设置，请加 --settings "
+            "上次输出文件夹中的 link_settings.json）")  # fmt: skip
     if changed:
-        console.print(f"本次关联设置与上次发布运行 {run_id} 不同：{'；'.join(changed)}"
-                      "（未给 --settings 时用默认值；要沿用上次的设置，请加 --settings "
-                      "上次输出文件夹中的 link_settings.json）", highlight=False)  # fmt: skip
+        console.print(f"本次关联设置与上次发布运行 {run_id} 不同：{'；'.join(changed)}{hint}",
+                      highlight=False)  # fmt: skip
 
 
 def _link_settings(settings_file: Path | None, threshold: float | None,
@@ -314,7 +317,7 @@ def run(
         if data_dir is not None:
             refuse_non_folder(data_dir)
         connect(db_path).close()  # in use, another program's or a path it cannot be: refused
-        _say_settings_changed(db_path, settings)
+        _say_settings_changed(db_path, settings, from_file=settings_file is not None)
         with _engine(engine, out, spark_master) as spark:
             if data_dir is None:  # the measurement wing's county, written first
                 from resolver.synthetic import synthesize

@@ -172,6 +172,21 @@ def test_a_run_without_the_settings_says_which_differ_from_the_last_runs(tuned_r
     assert "seed" not in said.split("不同：")[1].split("（")[0]  # the seed given is the run's
 
 
+def test_a_run_with_a_settings_file_says_what_it_changes_not_how_to_keep_the_last(
+    tuned_run, tmp_path
+):
+    """A settings file given is the clerk's choice: the run says which settings it changes,
+    not that a run without --settings takes the defaults nor to add --settings."""
+    out = copied(tuned_run, tmp_path)
+    replace(TUNED, duplicate_threshold=0.85).save(tmp_path / "retuned.json")
+    result = runner.invoke(app, ["run", str(out / "county" / "drop"), "--out", str(out),
+                                 "--settings", str(tmp_path / "retuned.json")])  # fmt: skip
+    said = result.output.replace("\n", "")
+    assert result.exit_code == 0, result.output
+    assert "不同：duplicate_threshold 0.8 → 0.85" in said
+    assert "未给 --settings" not in said and "请加 --settings" not in said
+
+
 def test_run_takes_a_threshold_down_to_its_settings_files_possible_threshold(tmp_path):
     """The floor of --threshold is the possible_threshold of the settings it is given, not
     the default's 0.5."""
