@@ -136,7 +136,7 @@ class LinkSettings:
             wanted = (int, float) if known[name] is float else known[name]
             if isinstance(value, bool) or not isinstance(value, wanted):
                 kind = "整数" if known[name] is int else "数字"
-                quoted = "（数字不加引号）" if isinstance(value, str) else ""
+                quoted = "（数字不加引号）" if _a_number(value) else ""
                 raise DoudiError(f"关联设置 {name} 应为{kind}，现为 "
                                  f"{json.dumps(value, ensure_ascii=False)}{quoted}")  # fmt: skip
         return cls(**values)
@@ -188,3 +188,19 @@ def _with_nearest(name: str, known: Iterable[str]) -> str:
     """
     nearest = get_close_matches(name, list(known), n=1, cutoff=0.75)
     return f"{name}（是否应为 {nearest[0]}？）" if nearest else name
+
+
+def _a_number(value: object) -> bool:
+    """Whether a setting's value is a number written in quotes ("0.95"), not another text.
+
+    Examples
+    --------
+    >>> _a_number("0.95"), _a_number(" 5 "), _a_number("高"), _a_number("nan"), _a_number(0.95)
+    (True, True, False, False, False)
+    """
+    if not isinstance(value, str):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except ValueError:
+        return False

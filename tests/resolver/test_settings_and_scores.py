@@ -55,6 +55,13 @@ def test_a_clerks_slip_in_the_settings_is_refused_saying_what_was_meant(text, sa
     assert str(raised.value).startswith(said)
 
 
+def test_a_word_in_quotes_is_not_told_to_drop_its_quotes():
+    # only a number written in quotes is: 现为 "高"（数字不加引号） asked for a bare 高
+    with pytest.raises(DoudiError) as raised:
+        LinkSettings.from_json('{"threshold": "高"}')
+    assert str(raised.value) == '关联设置 threshold 应为数字，现为 "高"'
+
+
 def test_a_settings_file_saved_with_a_byte_order_mark_is_read(tmp_path):
     # WPS and Notepad save one: the file was refused as 不是有效的 JSON（第 1 行第 1 列有误）
     (tmp_path / "s.json").write_text('{"threshold": 0.9}', encoding="utf-8-sig")
