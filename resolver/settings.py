@@ -75,7 +75,7 @@ class LinkSettings:
         for name in PROBABILITIES:
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
-                percent = f"（是否应为 {value / 100:g}？）" if 1 < value <= 100 else ""
+                percent = f"（是否应为 {value / 100:.10g}？）" if 2 <= value <= 100 else ""
                 raise DoudiError(f"关联设置 {name} 应大于 0、不超过 1，现为 {value}{percent}")
         defaults = {field.name: field.default for field in fields(self)}
         for name, least in MINIMA.items():
