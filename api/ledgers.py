@@ -750,7 +750,7 @@ def summary_workbook(published: Published, county: str | None = None) -> bytes:
     sheet = _sheet(book, "汇总表", title, SUMMARY_COLUMNS, summary_rows(published, county))
     money_cells(sheet, SUMMARY_MONEY, 3)
     scoped = published.of_county(county)
-    for note in (SUMMARY_NOTE, unjudged_note(scoped), _unchecked_note(scoped)):
+    for note in (_unchecked_note(scoped), SUMMARY_NOTE, unjudged_note(scoped)):
         if note:
             _note_row(sheet, note, len(SUMMARY_COLUMNS))
     return _bytes(book)
