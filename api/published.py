@@ -24,6 +24,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime
 from difflib import get_close_matches
+from functools import cached_property
 from typing import Any
 
 import duckdb
@@ -282,6 +283,16 @@ class Published:
             return {case["township"], self.township_of(case)}
         return {case[name]}
 
+    @cached_property
+    def _held_places(self) -> dict[str, set[str | None]]:
+        """The townships (as stored and as the views label them) and the villages a case or
+        a person of the drop is of, worked out once (``known_place``)."""
+        held = {"township": set(self.index["township"]), "village": set(self.index["village"])}
+        for county, township, village in self.places:
+            held["township"] |= {township, township_label(township, county, self.county_names)}
+            held["village"].add(village)
+        return held
+
     def known_place(self, name: str, asked: str | None) -> str | None:
         """A ``township`` (as stored, or as the views label it) or ``village`` filter on the
         cases, refused when neither a case nor a person of the drop is of it: an empty list
@@ -314,10 +325,7 @@ class Published:
         ...
         resolver.errors.DoudiError: 数据中没有村（社区）「东门」（相近的：东门社区）
         """
-        held = set(self.index[name])
-        for county, township, village in self.places:
-            held |= ({township, township_label(township, county, self.county_names)}
-                     if name == "township" else {village})  # fmt: skip
+        held = self._held_places[name]
         if asked is None or asked in held:
             return asked
         nearest = get_close_matches(asked, sorted(held - {None}), n=3, cutoff=0.4)

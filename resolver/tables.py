@@ -2692,15 +2692,13 @@ def ids_apart(positions: dict[str, int], cells: list[pa.Array]) -> IdsApart:
         found = {text: split for text in texts if (split := id_beside_name(text))}
         if not found:
             continue
-        ids = pa.array([found.get(text, (None, None))[1] for text in written.to_pylist()],
-                       pa.string())  # fmt: skip
-        names = pa.array([found[text][0] if text in found else text
-                          for text in written.to_pylist()], pa.string())  # fmt: skip
+        split = [found.get(text, (text, None)) for text in written.to_pylist()]
+        names = pa.array([name for name, _ in split], pa.string())
+        ids = pa.array([held for _, held in split], pa.string())
         own = (cells[positions[id_column]] if id_column in positions
                else pa.nulls(len(written), pa.string()))  # fmt: skip
         problems = [None if held is None else _id_beside_name_problem(held, cell)
-                    for held, cell in zip(ids.to_pylist(), own.to_pylist(),
-                                          strict=True)]  # fmt: skip
+                    for (_, held), cell in zip(split, own.to_pylist(), strict=True)]  # fmt: skip
         taken = pa.array([problem == "name_id_taken" for problem in problems])
         apart.cells[name_column] = names
         apart.cells[id_column] = pc.if_else(taken, ids, own)

@@ -371,8 +371,10 @@ def _owed(spans: list[tuple], month: int, price: Callable, tekun_paid: int,
     total, members, sources, disabled, undated = 0, [], set(), 0, []
     for row, key, owed_months, _, disabled_months, undated_months in spans:
         if month in owed_months or month in undated_months:
-            item = price(key, month, tekun_paid if key == TEKUN else 0)
-            item = care if key == TEKUN and care is not None else item
+            if key == TEKUN and care is not None:
+                item = care
+            else:
+                item = price(key, month, tekun_paid if key == TEKUN else 0)
             if item.source == "share":
                 return None
             sources.add(item.source)
