@@ -62,8 +62,10 @@ from api.published import CLOSED, CONFIRMED_RESOLVED_LABEL, STATUS_LABELS, Publi
 from models.amounts import in_fen
 from models.case_types import CASE_LABELS, CASE_TYPES
 from models.coverage_forms import poverty_household_sizes
+from models.detectors.deceased_paid import DEATH_DATE_SAID, SOURCE_SAID
 from models.detectors.unenrolled_key_person import KEY_GROUPS_SAID
 from resolver.normalize import code_label
+from resolver.registries import REGISTRIES
 from resolver.xlsx import FORMULA_STARTS
 
 LEDGER_COLUMNS = (
@@ -266,13 +268,32 @@ def _kind(case: dict[str, Any]) -> str:
     '重点人群未纳入保障（零劳力）'
     >>> _kind({"case_type": "roster_gap", "records": [{"registry": "poverty"}], "evidence": []})
     '低保与建档立卡台账不一致（扶贫低保户未纳入低保或特困：应保尽保）'
+    >>> _kind({"case_type": "deceased_paid", "records": [],
+    ...        "evidence": ["[死亡人员 SW7] 死亡日期 2024-11-04（来源：卫健）", "[救助对象 J1] …"]})
+    '死亡后仍发放（死亡日期 2024-11-04，来源：卫健）'
     """
     label = CASE_LABELS[case["case_type"]]
     if case["case_type"] == "roster_gap" and case["records"]:
         return f"{label}（{ROSTER_GAP_WAYS[case['records'][0]['registry']]}）"
+    if case["case_type"] == "deceased_paid" and (death := _death_said(case["evidence"])):
+        return f"{label}（{death}）"
     groups = next((line.removeprefix(KEY_GROUPS_SAID) for line in case["evidence"]
                    if line.startswith(KEY_GROUPS_SAID)), None)  # fmt: skip
     return f"{label}（{groups}）" if groups else label
+
+
+def _death_said(evidence: list[str]) -> str | None:
+    """The date and source of the notice a death lead rests on, from its evidence (the first
+    notice's date line), as a ledger's 疑点类型 says them; None when no notice gives a date.
+    Until 2026-12-07 (late) the death ledger gave no date of death at all."""
+    notice = f"[{REGISTRIES['deaths'].chinese} "
+    said = next((line.partition("] ")[2] for line in evidence
+                 if line.startswith(notice) and line.partition("] ")[2].startswith(DEATH_DATE_SAID)),
+                None)  # fmt: skip
+    if said is None:
+        return None
+    day, _, source = said.partition(SOURCE_SAID)
+    return f"{day}，来源：{source.removesuffix('）')}" if source else day
 
 
 def _household_row(subject: dict[str, Any], roster: list[dict], as_of: date) -> dict:

@@ -43,6 +43,9 @@ from resolver.outputs import MAX_CANDIDATES, NOTICE_DATE_SLIP_DAYS
 from resolver.registries import county_of_number
 
 SOURCE_LABELS = {"police": "公安", "funeral": "殡葬", "health": "卫健"}
+DEATH_DATE_SAID, SOURCE_SAID = "死亡日期 ", "（来源："
+"""How the evidence line of the notice a lead rests on begins, and where its source follows
+(``死亡日期 2024-11-04（来源：卫健）``): the ledgers quote it."""
 
 
 def source_shown(source: str | None, written: str | None) -> str:
@@ -635,5 +638,7 @@ def _death_evidence(graph: nx.MultiGraph, death, row: dict) -> Evidence:
     attributes = graph.nodes[death]
     source = source_shown(attributes["source"], attributes["source_written"])
     return Evidence(
-        f"死亡日期 {attributes['death_date']}（来源：{source}）", "deaths", row["record_id"]
+        f"{DEATH_DATE_SAID}{attributes['death_date']}{SOURCE_SAID}{source}）",
+        "deaths",
+        row["record_id"],
     )
