@@ -823,7 +823,8 @@ class Published:
             ``models.cases.LIKELY_SCORE``: ``likely``; its amount None for a type whose cases
             carry none, ``models.case_types.MONEY_TYPES``), ``by_township`` (each with its
             ``by_type`` counts), ``by_county`` (open cases per county of a province drop; a
-            case spanning two counties counts in both), ``by_status``, ``resolved_by_data`` (a
+            case spanning two counties counts in both), ``county_names`` (how each of those
+            counties is written for a reader, ``county_label``), ``by_status``, ``resolved_by_data`` (a
             count), ``changes`` (month over month, ``changes``), ``overdue`` (a count),
             ``unjudged`` (what the latest run's data could not judge:
             ``models.data_gaps.Unjudged.as_dict``), ``unjudged_everywhere`` (the case types
@@ -866,7 +867,10 @@ class Published:
         return {"cases": sum(kind["cases"] for kind in by_type.values()),
                 "amount_at_risk": total / 100,
                 "by_type": by_type, "by_township": dict(sorted(by_township.items())),
-                "by_county": dict(sorted(by_county.items())), "by_status": by_status,
+                "by_county": dict(sorted(by_county.items())),
+                "county_names": {county: self.county_names.get(county, county)
+                                 for county in sorted(by_county)},
+                "by_status": by_status,
                 "resolved_by_data": sum(case["resolved"] for case in self.cases.values()),
                 "changes": self.changes(),
                 "overdue": sum(self.overdue(case_id, today) for case_id in self.cases),

@@ -353,6 +353,11 @@ class Overview(BaseModel):
     by_county: dict[str, int] = Field(
         default={}, description="those cases per county of a province drop (empty for one county)"
     )
+    county_names: dict[str, str] = Field(
+        default={},
+        description="each county of by_county as a reader knows it (双柏县 for 532322 where the "
+        "drop names it; as stored where it does not)",
+    )
     by_status: dict[str, int] = Field(description="every case not resolved by data, by status")
     resolved_by_data: int
     changes: MonthChanges = Field(description="本月变化: the latest run against the one before")

@@ -32,6 +32,12 @@ function esc(value) {
     '"': "&quot;", "'": "&#39;" }[c]));
 }
 
+// A province's county as a reader knows it (双柏县, not 532322), with its code where the two differ.
+function countyName(overview, county) {
+  const name = (overview.county_names || {})[county] || county;
+  return name === county ? county : `${name} ${county}`;
+}
+
 // The request fields a refusal may name, as the page's forms call them.
 const FIELD_LABELS = { assignee: "责任人", due_date: "整改时限", note: "备注", reason: "理由",
   outcome: "处理结果", to_status: "核查结论", expected_status: "核查状态", file: "发放表" };
@@ -214,7 +220,7 @@ async function showQueue() {
       <label>疑点类型<select name="case_type"><option value="">全部</option>${Object.entries(state.meta.case_types)
         .map(([k, v]) => `<option value="${k}" ${f.case_type === k ? "selected" : ""}>${esc(v)}</option>`).join("")}</select></label>
       ${counties.length ? `<label>区县<select name="county"><option value="">全部</option>${counties
-        .map(c => `<option value="${esc(c)}" ${f.county === c ? "selected" : ""}>${esc(c)}（${overview.by_county[c]}）</option>`).join("")}</select></label>` : ""}
+        .map(c => `<option value="${esc(c)}" ${f.county === c ? "selected" : ""}>${esc(countyName(overview, c))}（${overview.by_county[c]}）</option>`).join("")}</select></label>` : ""}
       <label>乡镇<select name="township"><option value="">全部</option>${townships
         .map(t => `<option ${f.township === t ? "selected" : ""}>${esc(t)}</option>`).join("")}</select></label>
       <label>核查状态<select name="status"><option value="unclosed" ${f.status === "unclosed" ? "selected" : ""}>全部未结</option>
@@ -585,11 +591,12 @@ function counted(part) {
 
 async function showScreenings() {
   const list = await api("/api/screenings");
-  const counties = Object.keys((await api("/api/overview")).by_county);  // a province's
+  const overview = await api("/api/overview");
+  const counties = Object.keys(overview.by_county);  // a province's
   const upload = state.me.role === "auditor" ? `<form id="upload" class="filters">
       <label>发放表（CSV 或 XLSX）<input type="file" name="file" accept=".csv,.xlsx,.xls,.xlsm,.tsv,.txt" required></label>
       ${counties.length ? `<label>所属区县<select name="county" required><option value="">请选择</option>${counties
-        .map(c => `<option>${esc(c)}</option>`).join("")}</select></label>` : ""}
+        .map(c => `<option value="${esc(c)}">${esc(countyName(overview, c))}</option>`).join("")}</select></label>` : ""}
       <button class="primary" type="submit">上传并审核</button></form>
     <p class="error" id="upload-error"></p>` : `<p class="muted">您的角色只能查看审核结果，不能上传发放表。</p>`;
   main.innerHTML = `<section id="screenings"><h2>发放前审核 <small class="muted">发放表在送银行前与已发布的数据比对</small></h2>

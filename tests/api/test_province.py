@@ -203,6 +203,8 @@ def test_the_queue_filters_by_county(province):
         overview = http.get("/api/overview").json()
     dayao = _cases(province, county="532326", limit=200)
     assert overview["by_county"] == {"532301": len(chuxiong), "532326": len(dayao)}
+    # a 盟/市 officer reads the names: the filter showed 532301（13）
+    assert overview["county_names"] == {"532301": "楚雄市", "532326": "大姚县"}
     assert overview["cases"] == len({c["case_id"] for c in chuxiong + dayao})
 
 
@@ -272,6 +274,9 @@ def test_a_ledger_of_a_county_the_drop_does_not_hold_is_refused_not_empty(provin
 
 def test_an_inspector_filters_the_queue_by_county_and_sees_a_cross_county_case(page, province):
     sign_in(page, province)
+    expect(page.locator("select[name=county] option[value='532301']")).to_have_text(
+        re.compile(r"^楚雄市 532301（\d+）$")
+    )
     page.select_option("select[name=county]", "532301")
     page.click("#filters button[type=submit]")
     rows = page.locator("#queue tbody tr")
