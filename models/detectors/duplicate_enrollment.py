@@ -306,12 +306,23 @@ def _uncertain_evidence(graph, person_ids: list[str], rows, edge: dict) -> Evide
 def _townships_evidence(rows) -> list[Evidence]:
     """That the rows are of different 乡镇, each named once in the rows' order (enrolled
     earliest first): the fact a township's office checks first; none when they are of one,
-    or only one names its 乡镇."""
-    townships = list(dict.fromkeys(row["township"] for _, row in rows if row["township"]))
-    if len(townships) < 2:
+    or only one names its 乡镇. Rows of different 区县 (a province's drop) are said 跨县, each
+    乡镇 after its county: two counties' 城关 are two places (until 2026-12-07 (late) they
+    read 跨乡镇 with bare names, and two counties' 城关 read as one, the line left out)."""
+    counties = {row.get("county") for _, row in rows if row.get("county")}
+    places = list(dict.fromkeys(_place(row, len(counties) > 1) for _, row in rows
+                                if row["township"]))  # fmt: skip
+    if len(places) < 2:
         return []
     names = "、".join(dict.fromkeys(row["name"] for _, row in rows if row["name"]))
-    return [Evidence(f"跨乡镇：{names}的救助记录分属{'、'.join(townships)}")]
+    crossing = "跨县" if len(counties) > 1 else "跨乡镇"
+    return [Evidence(f"{crossing}：{names}的救助记录分属{'、'.join(places)}")]
+
+
+def _place(row: dict, with_county: bool) -> str:
+    """A row's 乡镇, after its 区县 when the rows are of several (``县 乡镇``)."""
+    county = row.get("county")
+    return f"{county} {row['township']}" if with_county and county else row["township"]
 
 
 def _later_first(graph, rows) -> list[tuple]:

@@ -866,6 +866,18 @@ def test_a_duplicates_evidence_names_the_person_and_each_rows_township_and_villa
     assert not [text for text in texts if "跨乡镇" in text]
 
 
+def test_a_duplicate_across_counties_says_so_and_names_each_townships_county():
+    # a blind tester's province: 跨乡镇 with bare names, and two counties' 城关 read as one
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("zhao", "DB1", "A1", start=date(2019, 3, 1), township="城关镇", county="532322",
+               name="赵燕")  # fmt: skip
+    drop.enrol("zhao", "DB2", "A2", start=date(2023, 4, 1), township="城关镇", county="532323",
+               name="赵燕")  # fmt: skip
+    (case,) = detect_duplicate_enrollment(drop.graph, POLICY)
+    texts = [item.text for item in case.evidence]
+    assert "跨县：赵燕的救助记录分属532322 城关镇、532323 城关镇" in texts
+
+
 def test_a_month_only_one_case_paid_is_not_paid_twice():
     drop = HouseholdSketch(AMOUNTS_2026)
     drop.enrol("li", "DB1", "A1", dibao_class="A")
