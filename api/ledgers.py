@@ -58,7 +58,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from api.masking import masked_row
-from api.published import CLOSED, CONFIRMED_RESOLVED_LABEL, STATUS_LABELS, Published, stands
+from api.published import CLOSED, Published, stands
 from models.amounts import in_fen
 from models.case_types import CASE_LABELS, CASE_TYPES
 from models.coverage_forms import poverty_household_sizes
@@ -245,7 +245,7 @@ def _ledger_row(published: Published, case: dict[str, Any], households: Mapping[
         programs_on(assistance, as_of), _first(row.get("phone") for row in mine),
         *inclusion(case["case_type"], status, decided),
         _kind(case), round(case["risk_score"] or 0.0, 4),
-        case["amount_at_risk"], _status_label(case, status), assigned.get("assignee"),
+        case["amount_at_risk"], published.status_label(case), assigned.get("assignee"),
         due, case["case_id"],
     ]  # fmt: skip
 
@@ -371,12 +371,6 @@ def _health(subject: dict[str, Any], mine: list[dict]) -> str | None:
     said = HEALTH_SAID_BY.get(source.get("registry"), "名册")
     other = f"；{said}记为{health}" if health and health != "残疾" else ""
     return f"残疾（{kind}残疾{subject['disability_level']}级{other}）"
-
-
-def _status_label(case: dict[str, Any], status: str) -> str:
-    """核查状态 as a ledger writes it: a confirmed case data has since resolved says so."""
-    resolved_confirmed = case["resolved"] and status == "confirmed"
-    return CONFIRMED_RESOLVED_LABEL if resolved_confirmed else STATUS_LABELS[status]
 
 
 def _first(values: Iterable[Any]) -> Any:

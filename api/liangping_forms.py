@@ -65,7 +65,7 @@ from api.ledgers import (
     to_fen,
 )
 from api.masking import masked_row
-from api.published import STATUS_LABELS, Published, township_label
+from api.published import Published, township_label
 from api.reviews import DecisionError
 from models.case_types import CASE_LABELS
 from models.coverage_forms import (
@@ -513,7 +513,7 @@ def _member_row(member: Member, index: dict, published: Published, as_of: date,
         member.township, member.village, member.name, member.id_number, member.household_size,
         member.relation, member.health, member.poverty_cause, income, program, member.phone,
         proposed, reason, POVERTY_STATUS_LABELS.get(member.status or "", member.status),
-        "、".join(STATUS_LABELS[published.status(case["case_id"])] for case in leads),
+        "、".join(published.status_label(case) for case in leads),
         "、".join(case["case_id"] for case in leads), note,
     ]  # fmt: skip
 

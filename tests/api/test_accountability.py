@@ -93,6 +93,7 @@ def test_a_confirmed_lead_resolved_by_data_stays_counted_and_no_harmless_label_i
     with client(county, "auditor") as http:
         kept = http.get(f"/api/cases/{confirmed['case_id']}").json()
         assert kept["resolved_by_data"] and kept["status"] == "confirmed"
+        assert kept["status_label"] == "属实（后续数据中依据已不再出现）"
         notices = "、".join(f"死亡人员 {notice}" for notice in sorted(confirmed["notices"]))
         assert kept["resolution"]["reason"] == (
             f"已核实属实；后续数据中该疑点的依据已不再出现：{notices}"

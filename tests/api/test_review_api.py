@@ -422,6 +422,9 @@ def test_decisions_carry_over_a_new_run_and_data_resolves_a_case(county):
         assert carried["status"] == "in_review" and carried["run_id"] == second.run_id
         resolved = http.get(f"/api/cases/{gone}").json()
         assert resolved["resolved_by_data"] and resolved["status"] == "in_review"
+        # a blind tester read 待核查 (or 核查中) on a lead the data had resolved
+        assert resolved["status_label"] == "因数据变化消除"
+        assert carried["status_label"] == "核查中"
         assert [e["to_status"] for e in resolved["history"]] == ["in_review"]
         listed = {c["case_id"] for c in all_cases(http, status="resolved")}
         assert gone in listed and kept not in listed
