@@ -137,8 +137,8 @@ class Policy:
     """What else a member of ``single_person_groups`` must be to be enrolled alone:
     ``not_lifted`` (of a 未脱贫 or 返贫 建档立卡 household, 梁平), ``poverty_registry`` (of a
     建档立卡 household), ``not_whole_household`` (the rest of the hukou family not all
-    covered), ``application`` (经个人申请, 大姚: the data cannot show it, so the exemption is
-    never assumed and the lead says to check the file); none: no further condition."""
+    covered), ``application`` (经个人申请, 大姚: the data cannot show it, and an approved case
+    went through its application, so it bars no exemption); none: no further condition."""
     roster_comparison_areas: tuple[str, ...] = ()
     """Which roster cases ``roster_comparison`` compares with the 建档立卡 registry, by
     城乡属性 (``rural``, ``urban``); none: every case. A case whose area the data does not

@@ -735,12 +735,12 @@ def identity_evidence(row: dict, label: str) -> Evidence:
     )
 
 
-# The conditions a profile sets on 单人户 (``Policy.single_person_conditions``), in words.
-CONDITION_LABELS = {
-    "not_lifted": "本人所在建档立卡户为未脱贫（含返贫）",
-    "poverty_registry": "本人为建档立卡贫困户成员",
-    "not_whole_household": "家庭未整户纳入低保",
-    "application": "经个人申请",
+# What the data found where a 单人户 condition a profile sets (``Policy.single_person_conditions``)
+# fails, in words; an application (经个人申请) the data cannot show never fails.
+UNMET_CONDITIONS = {
+    "not_lifted": "本人不是未脱贫（含返贫）建档立卡户成员",
+    "poverty_registry": "本人不是建档立卡贫困户成员",
+    "not_whole_household": "家庭已整户纳入保障（其他家庭成员均有有效的低保或特困记录）",
 }
 
 
@@ -748,7 +748,7 @@ def single_person_conditions(graph: nx.MultiGraph, policy: Policy, member: Node
                              ) -> dict[str, bool | None]:  # fmt: skip
     """Each of the profile's 单人户 conditions (``policy.single_person_conditions``) for the
     member: True or False as the data shows it, None where the data cannot show it (a
-    personal application, 经个人申请).
+    personal application, 经个人申请, which an approved case went through).
 
     Parameters
     ----------
@@ -779,9 +779,10 @@ def single_person_conditions(graph: nx.MultiGraph, policy: Policy, member: Node
 def may_be_enrolled_alone(graph: nx.MultiGraph, policy: Policy, member: Node, row: dict) -> bool:
     """Whether the member is someone the policy lets be enrolled as a single-person case
     (单人户): severely disabled, or gravely ill (``policy.single_person_groups``), and
-    meeting each of the profile's conditions (``policy.single_person_conditions``). A
-    condition the data cannot show (an application) is not assumed to hold: the case stays
-    a lead, and ``single_person_evidence`` says what to check in the file.
+    failing none of the profile's conditions the data shows
+    (``policy.single_person_conditions``). A condition the data cannot show (大姚's
+    经个人申请) bars nothing: a 单人户 case on the roster was applied for and approved, and
+    whether the application was made alone is a check of the file, not a split.
 
     Parameters
     ----------
@@ -801,7 +802,7 @@ def may_be_enrolled_alone(graph: nx.MultiGraph, policy: Policy, member: Node, ro
     """
     if not _in_single_person_group(graph, policy, member, row):
         return False
-    return all(single_person_conditions(graph, policy, member).values())
+    return False not in single_person_conditions(graph, policy, member).values()
 
 
 def _in_single_person_group(graph: nx.MultiGraph, policy: Policy, member: Node, row: dict
@@ -825,8 +826,8 @@ def _gravely_ill(graph: nx.MultiGraph, policy: Policy, member: Node, row: dict) 
 def single_person_evidence(graph: nx.MultiGraph, policy: Policy, cases: set[Node]
                            ) -> list[Evidence]:  # fmt: skip
     """For each single-person case among ``cases`` whose member is of a group the profile
-    lets be enrolled alone but who is not exempt under its conditions: which conditions the
-    data shows unmet, and which (an application) must be checked in the file.
+    lets be enrolled alone but who is not exempt under its conditions: what the data found
+    that fails them, with the profile's sentence.
 
     Parameters
     ----------
@@ -854,18 +855,13 @@ def single_person_evidence(graph: nx.MultiGraph, policy: Policy, cases: set[Node
             continue
         member, row = rows[0]
         checks = single_person_conditions(graph, policy, member)
-        unmet = [CONDITION_LABELS[c] for c, met in checks.items() if met is False]
-        unknown = [CONDITION_LABELS[c] for c, met in checks.items() if met is None]
-        if not unmet and not unknown:
+        unmet = [UNMET_CONDITIONS[c] for c, met in checks.items() if met is False]
+        if not unmet:
             continue
         quoted = "；".join(policy.sources.get("single_person_conditions", ()))
         text = f"案件 {case[1]} 为单人户，本人属于可单人户保障的人员，但{policy.name}规定"
         text += f"（“{quoted}”）" if quoted else ""
-        if unmet:
-            text += f"，数据显示不符合：{'、'.join(unmet)}，不能按单人户认定"
-        if unknown:
-            text += (f"，数据无法显示是否{'、'.join(unknown)}，请在档案中核实；"
-                     "确有申请且符合其他条件的，按单人户保障，不属违规")  # fmt: skip
+        text += f"，数据显示{'；'.join(unmet)}，不能按单人户认定"
         evidence.append(Evidence(text, "assistance", row["record_id"]))
     return evidence
 

@@ -191,8 +191,8 @@ def control_leads(cases: list[Case], controls: list[dict], truth: list[dict]
                   ) -> dict[str, ControlLeads]:  # fmt: skip
     """Per control type, the false leads raised on its controls: leads of a type the
     county's truth judges (a county that does not judge a type cannot say its lead is false)
-    that are not true cases under the policy (a profile may make a control a case: 大姚 has no
-    single-person exemption without an application).
+    that are not true cases under the policy (a profile may make a control a case: 梁平 has no
+    single-person exemption outside 未脱贫 建档立卡 households).
 
     Parameters
     ----------

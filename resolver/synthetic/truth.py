@@ -41,8 +41,9 @@ SHAPOTOU, SHAPOTOU_BC_MIN_COVERED = "沙坡头区", 2
 # 大姚县 lists six key groups of the poverty registry to check for 低保/特困 coverage.
 DAYAO = "大姚县"
 # 梁平区回龙镇 lets only members of 未脱贫 建档立卡 households be enrolled alone (单人户); 大姚县
-# only on a personal application, which the data never shows: no single-person case is
-# exempt there; 兴安盟 only where the family is not covered whole. 大姚's group 三 makes a severely disabled member of any 建档立卡 household,
+# members of 建档立卡 households whose family is not covered whole (its personal application,
+# which the data never shows, an approved case went through); 兴安盟 only where the family is
+# not covered whole. 大姚's group 三 makes a severely disabled member of any 建档立卡 household,
 # whatever its status or income, a missed_disability case.
 LIANGPING = "梁平区回龙镇"
 # The profiles that check exits at 脱贫 (大姚's 脱贫不脱保, 梁平's and 兴安盟's 渐退).
@@ -349,10 +350,11 @@ def _profile_cases(tables: dict[str, pd.DataFrame], found: list[dict[str, Any]],
     poverty = tables["poverty"]
     not_lifted = set(poverty.loc[poverty["poverty_status"].isin(["未脱贫", "返贫"]), "pid"])
     lone = tables["assistance"][tables["assistance"]["case_no"].isin(legit)]
+    not_whole = _family_not_whole(tables, lone, hukou_of, as_of)
     profiles = {
         LIANGPING: set(lone.loc[lone["pid"].isin(not_lifted), "case_no"]),
-        DAYAO: set(),
-        XINGANMENG: _family_not_whole(tables, lone, hukou_of, as_of),
+        DAYAO: not_whole & set(lone.loc[lone["pid"].isin(poverty["pid"]), "case_no"]),
+        XINGANMENG: not_whole,
     }
     extra = []
     for name, allowed in profiles.items():

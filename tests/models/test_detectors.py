@@ -2589,26 +2589,40 @@ def test_liangping_allows_a_single_person_case_only_to_not_lifted_poverty_member
         assert detect_split_household(drop.graph, POLICY) == []  # the default is unchanged
         [case] = detect_split_household(drop.graph, liangping)
         [note] = [item for item in case.evidence if "单人户" in item.text]
-        assert "不符合：本人所在建档立卡户为未脱贫" in note.text and note.record_id == "A3"
+        assert "数据显示本人不是未脱贫（含返贫）建档立卡户成员" in note.text
+        assert note.record_id == "A3"
         assert "未脱贫建档立卡贫困人口中重病、重残" in note.text
 
 
-def test_dayao_does_not_assume_the_personal_application_and_says_to_check_the_file():
-    dayao_conditions = ("poverty_registry", "not_whole_household", "application")
-    assert DAYAO.single_person_conditions == dayao_conditions
+def test_dayao_enrols_alone_a_member_every_condition_the_data_shows_holds():
+    """大姚 "…（不含整户纳入低保范围的贫困人口），经个人申请，可参照单人户纳入": a 未脱贫
+    family of four, its 肢体一级 son alone in DB2, his parents in DB1, his sister on no case
+    (the family not covered whole) is no split; the application, which an approved case went
+    through and the data cannot show, bars nothing (until 2026-12-07 it did: the split was a
+    lead, 3 false ones of 12 on a blind tester's county)."""
+    assert DAYAO.single_person_conditions == ("poverty_registry", "not_whole_household",
+                                              "application")  # fmt: skip
     drop = _lone_son("not_lifted")
-    [case] = detect_split_household(drop.graph, DAYAO)
-    [note] = [item for item in case.evidence if "单人户" in item.text]
-    assert "经个人申请，可参照单人户纳入" in note.text
-    assert "不符合：家庭未整户纳入低保" in note.text  # both parents are covered
-    assert "数据无法显示是否经个人申请，请在档案中核实" in note.text
-    drop = HouseholdSketch()  # the father is listed, not covered: only the application is left
-    drop.family("HK1", "father", "son")
-    drop.enrol("father", "DB1", "A1", covered=False)
-    drop.enrol("son", "DB2", "A3")
-    drop.poor("son", "P1", status="lifted")
+    drop.family("HK1", "daughter")
+    assert detect_split_household(drop.graph, DAYAO) == []
     checks = single_person_conditions(drop.graph, DAYAO, ("person", "son"))
     assert checks == {"poverty_registry": True, "not_whole_household": True, "application": None}
+    drop.enrol("daughter", "DB1", "A4")  # the family covered whole again: a split
+    [case] = detect_split_household(drop.graph, DAYAO)
+    [note] = [item for item in case.evidence if "单人户" in item.text]
+    assert "医疗救助的人员等完全丧失劳动能力" in note.text  # the sentence whole, no page break
+    said = "，数据显示家庭已整户纳入保障（其他家庭成员均有有效的低保或特困记录），不能按单人户认定"
+    assert said in note.text
+    assert "个人申请，请在档案中核实" not in note.text
+
+
+def test_a_split_says_the_fact_that_fails_the_single_person_rule_not_the_rule():
+    """The evidence said 不符合：本人为建档立卡贫困户成员 of a son in no 建档立卡 household
+    (until 2026-12-07), which reads as though he were one."""
+    [case] = detect_split_household(_lone_son(None).graph, DAYAO)
+    [note] = [item for item in case.evidence if "单人户" in item.text]
+    assert "数据显示本人不是建档立卡贫困户成员；家庭已整户纳入保障" in note.text
+    assert "不符合" not in note.text and note.record_id == "A3"
 
 
 def test_xinganmeng_enrols_alone_only_a_member_whose_family_is_not_covered_whole():
@@ -2620,7 +2634,7 @@ def test_xinganmeng_enrols_alone_only_a_member_whose_family_is_not_covered_whole
     [case] = detect_split_household(_lone_son("not_lifted").graph, xinganmeng)
     [note] = [item for item in case.evidence if "单人户" in item.text]
     assert "不符合整户纳入条件的按照单人户纳入低保范围" in note.text
-    assert "不符合：家庭未整户纳入低保" in note.text
+    assert "数据显示家庭已整户纳入保障" in note.text
     drop = HouseholdSketch()  # the father is listed, not covered: the son may be alone
     drop.family("HK1", "father", "son")
     drop.enrol("father", "DB1", "A1", covered=False)
