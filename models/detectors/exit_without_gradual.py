@@ -156,8 +156,7 @@ def _rule(policy: Policy, still_poor: list[tuple[Node, dict, dict]], as_of: date
     under the standard, the profile's own sentence for one not yet stably out of poverty."""
     said = []
     if any(_lifted_below(policy, poverty, as_of) for _, _, poverty in still_poor):
-        said.append(f"收入仍低于标准的已脱贫户应{_keep(policy)}；收入超过标准的也应先给予渐退期"
-                    f"（本地 {policy.gradual_exit_months} 个月）")  # fmt: skip
+        said.append(f"收入仍低于标准的已脱贫户应{_keep(policy)}；{_gradual_rule(policy)}")
     kept = sorted({STATUS_LABELS.get(poverty["status"], poverty["status"])
                    for _, _, poverty in still_poor if not _lifted_below(policy, poverty, as_of)})  # fmt: skip
     if kept:
@@ -166,6 +165,15 @@ def _rule(policy: Policy, still_poor: list[tuple[Node, dict, dict]], as_of: date
                     "期满后仍应继续给予低保保障"
                     + (f"（{policy.name}：“{quoted}”）" if quoted else ""))  # fmt: skip
     return "；".join(said)
+
+
+def _gradual_rule(policy: Policy) -> str:
+    """The 渐退 of a household above the standard in its profile's own words (大姚 可给予半年至1年,
+    梁平 给予6个月, 兴安盟 给予12-24个月), with the months the run counts."""
+    quoted = "；".join(policy.sources.get("gradual_exit_months", ()))
+    months = f"按 {policy.gradual_exit_months} 个月计"
+    return (f"收入超过标准的渐退期，{policy.name}规定：“{quoted}”（本次{months}）" if quoted
+            else f"收入超过标准的渐退期{months}")  # fmt: skip
 
 
 def _keep(policy: Policy) -> str:

@@ -2664,6 +2664,10 @@ def test_a_household_still_poor_that_left_dibao_at_lifting_is_a_lead_where_check
     # the words are 大姚's; 梁平 and 兴安盟 ask for the same without them
     assert ("“脱贫不脱保”" in case.evidence[3].text) == (profile == "大姚县")
     assert profile == "大姚县" or "应继续享受低保" in case.evidence[3].text
+    # each document's own 渐退 words (大姚's 可…半年至1年 read 也应先给予渐退期 until 2026-12-07)
+    gradual = {"大姚县": "可给予半年至1年的渐退期", "梁平区回龙镇": "给予6个月的渐退期",
+               "兴安盟": "给予12-24个月的“渐退期”"}  # fmt: skip
+    assert gradual[profile] in case.evidence[3].text and "应先给予" not in case.evidence[3].text
     assert case.features["income_ratio"] == pytest.approx(0.8)
     assert detect_exit_without_gradual(drop.graph, POLICY) == []  # not a default check
 
