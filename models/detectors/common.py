@@ -740,7 +740,7 @@ def identity_evidence(row: dict, label: str) -> Evidence:
 UNMET_CONDITIONS = {
     "not_lifted": "本人不是未脱贫（含返贫）建档立卡户成员",
     "poverty_registry": "本人不是建档立卡贫困户成员",
-    "not_whole_household": "家庭已整户纳入保障（其他家庭成员均有有效的低保或特困记录）",
+    "not_whole_household": "家庭已整户纳入保障（户籍上其他在世的家庭成员均有有效的低保或特困记录）",
 }
 
 
@@ -748,7 +748,9 @@ def single_person_conditions(graph: nx.MultiGraph, policy: Policy, member: Node
                              ) -> dict[str, bool | None]:  # fmt: skip
     """Each of the profile's 单人户 conditions (``policy.single_person_conditions``) for the
     member: True or False as the data shows it, None where the data cannot show it (a
-    personal application, 经个人申请, which an approved case went through).
+    personal application, 经个人申请, which an approved case went through). His family is
+    the living kin of his 户号 (``kin_of``): a member with a death notice or a lodger (非亲属)
+    left off the rosters does not make a family covered but for them not covered whole.
 
     Parameters
     ----------
@@ -765,8 +767,8 @@ def single_person_conditions(graph: nx.MultiGraph, policy: Policy, member: Node
         Condition code -> met, not met, or not shown by the data.
     """
     statuses = {row["status"] for _, row in neighbours(graph, member, "in_poverty_household")}
-    family = {other for hukou in families_of(graph, member)
-              for other, _ in neighbours(graph, hukou, "member_of")} - {member}  # fmt: skip
+    family = {other for hukou in families_of(graph, member) for other in kin_of(graph, hukou)
+              if other != member and not neighbours(graph, other, "reported_dead")}  # fmt: skip
     checks = {
         "not_lifted": bool(statuses & {"not_lifted", "relapsed"}),
         "poverty_registry": bool(statuses),
@@ -774,6 +776,29 @@ def single_person_conditions(graph: nx.MultiGraph, policy: Policy, member: Node
         "application": None,
     }
     return {condition: checks[condition] for condition in policy.single_person_conditions}
+
+
+def kin_of(graph: nx.MultiGraph, family: Node) -> set[Node]:
+    """The members of a hukou family who are its head's kin: not those written as no relative
+    (非亲属), nor, in a 户 that lists such, those written only as 其他 (no kin word: a
+    nephew or a cousin is ``relative``).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    family : Node
+        The ``hukou_family`` node.
+
+    Returns
+    -------
+    set of Node
+        The person nodes.
+    """
+    relations = neighbours(graph, family, "member_of")
+    strangers = {"not_kin", "other"} if any(
+        edge["relation"] == "not_kin" for _, edge in relations) else {"not_kin"}  # fmt: skip
+    return {person for person, edge in relations if edge["relation"] not in strangers}
 
 
 def may_be_enrolled_alone(graph: nx.MultiGraph, policy: Policy, member: Node, row: dict) -> bool:

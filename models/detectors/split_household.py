@@ -8,6 +8,7 @@ from models.cases import Case, Evidence
 from models.detectors.common import (
     enrolment_evidence,
     family_case,
+    kin_of,
     legitimate_single_cases,
     rows_in,
     rows_outside,
@@ -85,7 +86,7 @@ def detect_split_household(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     for family in sorted(_families_on_rosters(graph)):
         rows = [
             (case, member, row)
-            for member in _kin(graph, family)
+            for member in kin_of(graph, family)
             for case, row in neighbours(graph, member, "enrolled_in")
             if row["program"] == "dibao" and case not in legitimate
             and not _another_familys_case(graph, member, family, case)
@@ -131,16 +132,6 @@ def _registered_elsewhere(graph: nx.MultiGraph, person: Node, family: Node) -> b
     """Whether ``person`` is registered in some 户号, none of them ``family``."""
     hukous = {hukou for hukou, _ in neighbours(graph, person, "member_of")}
     return bool(hukous) and family not in hukous
-
-
-def _kin(graph: nx.MultiGraph, family: Node) -> set[Node]:
-    """The members of ``family`` who are its head's kin: not those written as no relative
-    (非亲属), nor, in a 户 that lists such, those written only as 其他 (no kin word: a
-    nephew or a cousin is ``relative``)."""
-    relations = neighbours(graph, family, "member_of")
-    strangers = {"not_kin", "other"} if any(
-        edge["relation"] == "not_kin" for _, edge in relations) else {"not_kin"}  # fmt: skip
-    return {person for person, edge in relations if edge["relation"] not in strangers}
 
 
 def _members(graph: nx.MultiGraph, family: Node) -> set[Node]:

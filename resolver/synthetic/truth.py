@@ -380,12 +380,14 @@ def _profile_cases(tables: dict[str, pd.DataFrame], found: list[dict[str, Any]],
 
 def _family_not_whole(tables: dict[str, pd.DataFrame], lone: pd.DataFrame, hukou_of: np.ndarray,
                       as_of: int) -> set[str]:  # fmt: skip
-    """兴安盟's 单人户 ("不符合整户纳入条件的按照单人户纳入"): the single-person cases whose
-    member's hukou family is not all covered besides him (or who has no one else)."""
+    """兴安盟's and 大姚's 单人户 ("不符合整户纳入条件的按照单人户纳入", "不含整户纳入低保范围的"):
+    the single-person cases whose member's hukou family is not all covered besides him and
+    its dead (or who has no one else living)."""
     rows = tables["assistance"]
     enrolled = set(rows.loc[(rows["covered"] == "是") & (rows["end_date"] >= as_of), "pid"])
+    dead = set(tables["deaths"]["pid"].tolist())  # the dead need no coverage
     families = pd.Series(np.arange(len(hukou_of))).groupby(hukou_of).agg(set)
-    others = {case: families[hukou_of[pid]] - {pid}
+    others = {case: families[hukou_of[pid]] - {pid} - dead
               for case, pid in zip(lone["case_no"], lone["pid"], strict=True)}  # fmt: skip
     return {case for case, family in others.items() if not (family and family <= enrolled)}
 
