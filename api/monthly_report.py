@@ -49,6 +49,7 @@ from api.ledgers import (
 from api.masking import masked_row
 from api.period_report import sections_sheet, titled_sheet
 from api.published import CHANGES, STATUS_LABELS, Published
+from models.amounts import in_fen
 from models.case_types import CASE_LABELS, MONEY_TYPES
 
 NOTE = "疑点仅为核查线索，不是处理决定。"
@@ -57,7 +58,11 @@ AMOUNT_NOTE = ("说明：追回/止付金额为本期核实属实疑点的线索
 LONG_OPEN_DAYS = 30
 NO_AMOUNT = "—"  # a case type whose cases carry no amount at risk: none, not 0.00
 CHANGE_HEADERS = ("新增", "因数据变化消除", "仍在")
-TYPE_COLUMNS = ("疑点类型", *CHANGE_HEADERS, "本期核实属实（件）", "追回/止付金额（元）")
+# The money of the leads raised now, new and still raised, after the confirmed cases' (until
+# 2026-12-07 (late) a report gave no money but the confirmed cases').
+RAISED_MONEY = ("新增疑点涉及金额（元）", "仍在疑点涉及金额（元）")
+TYPE_COLUMNS = ("疑点类型", *CHANGE_HEADERS, "本期核实属实（件）", "追回/止付金额（元）",
+                *RAISED_MONEY)  # fmt: skip
 CONFIRMED_COLUMNS = ("序号", "疑点编号", "疑点类型", "乡镇", "核实时间", "核实人", "核实时涉及金额（元）",
                      "现涉及金额（元）")  # fmt: skip
 GREW_NOTE = ("“核实时涉及金额”为核实属实时线索所报的金额，“现涉及金额”为本次运行所报的金额；"
@@ -77,6 +82,7 @@ PROBLEMS_BASIS = (
 )
 PROBLEMS = ("一、存在问题及困难", "二、请求帮助解决的事项")
 WIDTHS = {"疑点编号": 30, "疑点类型": 18, "核实时间": 18, "追回/止付金额（元）": 18,
+          **dict.fromkeys(RAISED_MONEY, 20),
           **dict.fromkeys(DATE_HEADERS, DATE_WIDTH)}  # fmt: skip
 
 
@@ -141,8 +147,9 @@ def monthly_report(
         book, "汇总", counted, TYPE_COLUMNS, type_rows(published, confirmed), WIDTHS
     )
     _summary_notes(sheet, published, (len(overdue), len(long_open)), confirmed, masked)
-    # the 追回/止付金额 column of the table, and the two amounts of the confirmed cases under it
-    money_cells(sheet, {len(TYPE_COLUMNS), len(CONFIRMED_COLUMNS) - 1, len(CONFIRMED_COLUMNS)},
+    # the table's amounts, and the two amounts of the confirmed cases under it
+    amounts = {TYPE_COLUMNS.index(name) + 1 for name in ("追回/止付金额（元）", *RAISED_MONEY)}
+    money_cells(sheet, amounts | {len(CONFIRMED_COLUMNS) - 1, len(CONFIRMED_COLUMNS)},
                 first_row=len(lines) + 2)  # fmt: skip
     titled_sheet(book, "逾期未处置", lines, OVERDUE_COLUMNS, overdue, WIDTHS)
     titled_sheet(book, "超过30天未处置", lines, LONG_OPEN_COLUMNS, long_open, WIDTHS)
@@ -329,21 +336,31 @@ def type_rows(
         whose cases carry none (``MONEY_TYPES``) is ``NO_AMOUNT``.
     """
     counts = {kind: dict.fromkeys(CHANGES, 0) for kind in CASE_LABELS}
+    fen = {kind: dict.fromkeys(("confirmed", "new", "open"), 0) for kind in CASE_LABELS}
     for case in published.cases.values():
         change = published.change(case)
         if change is not None and case["case_type"] in counts:
             counts[case["case_type"]][change] += 1
-    amounts = {kind: [0, 0.0] for kind in CASE_LABELS}
+            if change != "resolved":  # a lead resolved is no longer one: no money
+                fen[case["case_type"]][change] += in_fen(case["amount_at_risk"] or 0.0)
+    confirmed_counts = dict.fromkeys(CASE_LABELS, 0)
     for case, _ in confirmed:
-        tally = amounts.setdefault(case["case_type"], [0, 0.0])
-        tally[0] += 1
-        tally[1] += case["amount_at_risk"] or 0.0
-    rows = [[label, *(counts[kind][c] for c in CHANGES), amounts[kind][0],
-             round(amounts[kind][1], 2) if kind in MONEY_TYPES else NO_AMOUNT]
+        if case["case_type"] in counts:
+            confirmed_counts[case["case_type"]] += 1
+            fen[case["case_type"]]["confirmed"] += in_fen(case["amount_at_risk"] or 0.0)
+    rows = [[label, *(counts[kind][c] for c in CHANGES), confirmed_counts[kind],
+             *(_yuan(fen[kind][part]) if kind in MONEY_TYPES else NO_AMOUNT
+               for part in ("confirmed", "new", "open"))]
             for kind, label in CASE_LABELS.items()]  # fmt: skip
-    total = [sum(row[i] for row in rows) for i in range(1, len(TYPE_COLUMNS) - 1)]
-    money = round(sum(amounts[kind][1] for kind in MONEY_TYPES), 2)
-    return [*rows, ["合计", *total, money]]
+    total = [sum(row[i] for row in rows) for i in range(1, len(CHANGE_HEADERS) + 2)]
+    money = [_yuan(sum(fen[kind][part] for kind in MONEY_TYPES))
+             for part in ("confirmed", "new", "open")]  # fmt: skip
+    return [*rows, ["合计", *total, *money]]
+
+
+def _yuan(fen: int) -> float:
+    """A sum of whole fen as 元."""
+    return fen / 100
 
 
 def overdue_rows(published: Published, today: date) -> list[list]:
