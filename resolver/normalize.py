@@ -319,8 +319,13 @@ VOCABULARIES: dict[str, dict[str, object]] = {
         {
             "ordinary": ("普通劳动力",),
             "skilled": ("技能劳动力",),
-            "weak": ("弱劳动力或半劳动力", "弱劳动力", "半劳动力"),
-            "lost": ("丧失劳动力",),
+            # the 民政 and 扶贫 documents write capacity to work (劳动能力) where the 建档立卡
+            # system writes labour (劳动力): 完全丧失劳动能力 is 丧失劳动力, 部分丧失劳动能力
+            # 弱劳动力或半劳动力 (until 2026-12-07 (late) not read: a 大姚 household of
+            # 丧失劳动能力 was no 零劳力 household and no 特困 lead); 无劳动能力 may be either
+            # 丧失劳动力 or 无劳动力 (a child) and stays unread
+            "weak": ("弱劳动力或半劳动力", "弱劳动力", "半劳动力", "部分丧失劳动能力"),
+            "lost": ("丧失劳动力", "丧失劳动能力", "完全丧失劳动能力", "完全丧失劳动力"),
             "none": ("无劳动力",),
         }
     ),

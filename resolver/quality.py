@@ -82,6 +82,7 @@ PROBLEM_LABELS = {
     "date_weekday_mismatch": "日期后写的星期几与日期不符，按日期读取，请核对",
     "relation_unlisted": "与户主关系无法识别（不是已知的称谓，也不是国家标准家庭关系代码 GB/T 4761），按“其他”读取：请核对",
     "relation_code_among_words": "与户主关系写作数字，而本列多数写作文字（如户主、配偶、子）：数字的含义无法确定，按“其他”读取，请改写为文字",
+    "labor_capacity_unknown": "劳动技能不是标准代码（普通劳动力、技能劳动力、弱劳动力或半劳动力、丧失劳动力、无劳动力），未读取：该户无法判断是否整户无劳动力（零劳力），可能漏查未纳入保障的零劳力户和疑似符合特困条件未纳入特困的人员，请按标准代码填写",
     "fund_unknown": "资金类别既不是低保金、特困供养金（含基本生活费、照料护理费），也不是已知的其他资金（价格临时补贴、取暖费、慰问金、一次性补贴、临时救助、残疾人两项补贴、高龄津贴等），按低保、特困金额计：请说明是哪类资金",
     "month_from_context": "月份只写了月，年份按文件或工作表名补全",
     "month_from_paid_out": "所属月份没有写月份（如“无”“/”“待核”），按同一行的发放月份读取（同所属月份空白）：请核对",
@@ -120,9 +121,9 @@ def problem_label(problem: str) -> str:
     str
         Its Chinese wording, or the code itself when it has none.
     """
-    if problem.endswith("_unknown"):
-        return "取值不在标准代码中"
-    return PROBLEM_LABELS.get(problem, problem)
+    if problem in PROBLEM_LABELS:
+        return PROBLEM_LABELS[problem]
+    return "取值不在标准代码中" if problem.endswith("_unknown") else problem
 
 
 @dataclass(frozen=True)

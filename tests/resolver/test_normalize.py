@@ -31,6 +31,7 @@ from resolver.normalize import (
     read_relation_code,
     relation_code_table,
 )
+from resolver.quality import problem_label
 
 
 @pytest.mark.parametrize("raw", ["2020-03-02", "2020/3/2", "20200302", "2020年3月2日",
@@ -481,6 +482,22 @@ def test_enumerations_map_to_codes(kind, raw, code):
 def test_the_standards_severity_words_are_levels(raw, level):
     # GB/T 26341: 一级 极重度, 二级 重度, 三级 中度, 四级 轻度; until 2026-12-06 取值不在标准代码中
     assert NORMALIZERS["disability_level"](raw) == ((level,), None)
+
+
+@pytest.mark.parametrize(("raw", "code"), [
+    ("丧失劳动能力", "lost"), ("完全丧失劳动能力", "lost"), ("部分丧失劳动能力", "weak"),
+])  # fmt: skip
+def test_the_documents_words_for_capacity_to_work_are_labour_codes(raw, code):
+    # 大姚 and 兴安盟 write 丧失劳动能力; until 2026-12-07 (late) 取值不在标准代码中, and a
+    # household of such members was no 零劳力 household nor a 特困 lead
+    assert NORMALIZERS["labor_capacity"](raw) == ((code,), None)
+
+
+def test_an_unread_labour_capacity_says_what_it_costs():
+    # 无劳动能力 may be 丧失劳动力 or 无劳动力 (a child): left to the office to write
+    assert NORMALIZERS["labor_capacity"]("无劳动能力") == ((None,), "labor_capacity_unknown")
+    said = problem_label("labor_capacity_unknown")
+    assert "零劳力" in said and "特困" in said
 
 
 def test_unknown_enumeration_value_is_a_finding():
