@@ -485,8 +485,9 @@ def load_policy(name_or_path: str | Path = "default") -> Policy:
     """A policy by name (a file of ``models/policies``, by its stem or by the ``name`` in
     it, e.g. ``大姚县``) or by path to a JSON file.
 
-    A profile that ``inherits`` another takes the rest of its rules from it, and lists them in
-    ``defaults``. Every field is checked as ``policy_from_dict`` checks it.
+    A profile that ``inherits`` another takes the rest of its rules from it (and so from the
+    one that inherits, ``_with_inherited``), and lists those the default gave in ``defaults``.
+    Every field is checked as ``policy_from_dict`` checks it.
 
     Parameters
     ----------
@@ -502,22 +503,13 @@ def load_policy(name_or_path: str | Path = "default") -> Policy:
     ------
     DoudiError
         When no such policy exists, its file cannot be read (not UTF-8, not JSON, not a JSON
-        object), or its fields are wrong (all of them named in one message).
+        object), its fields are wrong (all of them named in one message), or its
+        ``inherits`` come back to it.
     """
     path = _policy_path(name_or_path)
-    values, source, lines = _read(path), str(path), key_lines(_text(path))
-    if "inherits" in values:
-        inherits = values.pop("inherits")
-        if not isinstance(inherits, str) or not inherits:
-            raise DoudiError(f"{path}：inherits 应为所继承政策的名称（如 \"default\"），"
-                             f"文件中是 {_shown(inherits)}")  # fmt: skip
-        base_path = _policy_path(inherits)
-        base = _read(base_path)
-        if "inherits" in base:
-            raise DoudiError(f"{path}：inherits 所指的政策 {inherits} 本身又继承其他政策；"
-                             "请继承 default 或另一个不继承其他政策的政策")  # fmt: skip
-        rules = [name for name in base if name not in DESCRIPTIVE]
-        values = base | values | {"defaults": [name for name in rules if name not in values]}
+    values, _, base_path = _with_inherited(path, ())
+    source, lines = str(path), key_lines(_text(path))
+    if base_path is not None:
         source = f"{path}（{_inherited_said(base_path)}）"
     try:
         policy = policy_from_dict(values, source=source, held="文件中", lines=lines,
@@ -527,6 +519,31 @@ def load_policy(name_or_path: str | Path = "default") -> Policy:
             raise
         raise DoudiError(f"{error}\n{INHERIT_HINT}") from None
     return _named_as_its_own(policy, path)
+
+
+def _with_inherited(path: Path, chain: tuple[Path, ...]) -> tuple[dict, list[str], Path | None]:
+    """The values of the policy file at ``path`` with the rules it inherits, its ``inherits``
+    followed through every policy inheriting another (a county's file inheriting 大姚县, which
+    inherits the default; until 2026-12-07 (late) refused, 本身又继承其他政策, though every
+    shipped local profile inherits the default), its ``defaults`` the rules none of them but
+    the last sets; also those rules, and the policy it inherits directly (None: none).
+    ``chain`` holds the files inheriting it: one of them inherited again is a cycle, refused
+    naming them."""
+    values = _read(path)
+    if "inherits" not in values:
+        return values, [name for name in values if name not in DESCRIPTIVE], None
+    inherits = values.pop("inherits")
+    if not isinstance(inherits, str) or not inherits:
+        raise DoudiError(f"{path}：inherits 应为所继承政策的名称（如 \"default\"），"
+                         f"文件中是 {_shown(inherits)}")  # fmt: skip
+    base_path, chain = _policy_path(inherits), (*chain, path)
+    if base_path.resolve() in {item.resolve() for item in chain}:
+        names = " → ".join(item.name for item in (*chain, base_path))
+        raise DoudiError(f"{chain[0]}：inherits 形成循环继承（{names}），无法确定各项规则；"
+                         "请让其中一个政策改为继承 default")  # fmt: skip
+    base, from_root, _ = _with_inherited(base_path, chain)
+    defaults = [name for name in from_root if name not in values]
+    return base | values | {"defaults": defaults}, defaults, base_path
 
 
 def _inherited_said(path: Path) -> str:

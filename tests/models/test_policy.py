@@ -270,9 +270,27 @@ def test_a_profile_that_inherits_is_checked_with_what_it_inherits(tmp_path):
                                    "inherits": ["default"]}), "utf-8")  # fmt: skip
     with pytest.raises(DoudiError, match=r'inherits 应为所继承政策的名称.*\[ ?"default"\]'):
         load_policy(profile)
+
+
+def test_a_profile_may_inherit_a_profile_that_inherits_and_a_cycle_is_refused(tmp_path):
+    # a county's own file on the 大姚 profile (until 2026-12-07 (late) refused, 本身又继承其他
+    # 政策): 大姚's rules, the county's standard, and as defaults what neither sets
+    profile = tmp_path / "county.json"
     profile.write_text(json.dumps({"name": "某县", "version": 1, "source": "某文件",
-                                   "inherits": "大姚县"}), "utf-8")  # fmt: skip
-    with pytest.raises(DoudiError, match="本身又继承其他政策"):
+                                   "inherits": "大姚县", "dibao_standard_year": 6000}), "utf-8")  # fmt: skip
+    policy, dayao = load_policy(profile), load_policy("大姚县")
+    assert policy.dibao_standard_year == 6000
+    assert policy.tekun_eligibility_check and policy.key_groups == dayao.key_groups
+    assert policy.defaults == tuple(
+        name for name in dayao.defaults if name != "dibao_standard_year"
+    )
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"inherits": str(profile)}), "utf-8")
+    profile.write_text(json.dumps({"name": "某县", "version": 1, "source": "某文件",
+                                   "inherits": str(other)}), "utf-8")  # fmt: skip
+    with pytest.raises(
+        DoudiError, match=re.escape("形成循环继承（county.json → other.json → county.json）")
+    ):
         load_policy(profile)
 
 
