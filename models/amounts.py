@@ -958,12 +958,17 @@ def _area_levels(graph, policy: Policy, key: str, month: int, county: str | None
     return found if high - low > policy.payment_tolerance * low else {}
 
 
+PAID_PART = "paid_part"
+"""The source of a dead member's month paid in part (``models.detectors.deceased_paid``): what
+the payment left above the living members' amounts, less than his class amount."""
+
 SOURCE_LABELS = {
     "policy": "按政策文件规定的类别月标准",
     "ledger": "按发放记录推算的类别月标准（同月同类别案件的人均发放额）",
     "ledger_urban": "按发放记录推算的城市低保类别月标准（同月同类别城市低保案件的人均发放额）",
     "ledger_rural": "按发放记录推算的农村低保类别月标准（同月同类别农村低保案件的人均发放额）",
     "share": "无法确定类别月标准的月份按案件当月发放额的人均份额",
+    PAID_PART: "发放额不足的月份按发放额超出其他在保成员应发金额的部分计（低于本人的类别月标准）",
     **{
         f"care_{level}": f"特困按花名册护理等级（{level}）的月标准（同月花名册同为{level}的特困案件的人均发放额）"
         for level in CARE_LEVELS

@@ -8,6 +8,7 @@ import networkx as nx
 
 from models.amounts import (
     CLASS_LABELS,
+    PAID_PART,
     TEKUN,
     OwnAmount,
     class_key,
@@ -365,7 +366,8 @@ def _paid_for(graph, policy, case_node, row, key, months: list[int], others: lis
     """What ``case_node`` was paid for the dead member (roster ``row``, class ``key``) in
     each of ``months``: their own amount, unless the month's payment leaves less than the
     dead members' amounts above what the case's other living covered members (``others``)
-    are owed then (paid short, or down to the living): then what it leaves, nothing when
+    are owed then (paid short, or down to the living): then what it leaves (source
+    ``PAID_PART``: no class amount's, since 2026-12-07 (late)), nothing when
     that is no more than a tolerance of the dead members' amounts. Two or more dead members
     share what it leaves in proportion to their amounts, in whole fen that add up to it
     exactly (``split_fen``: each the whole fen of its share, the fen left over one each to
@@ -394,7 +396,7 @@ def _paid_for(graph, policy, case_node, row, key, months: list[int], others: lis
             continue
         if left > owed * policy.payment_tolerance:
             part = split_fen(left, claims)[row["record_id"]]
-            found[month] = OwnAmount(part / 100, own.source)
+            found[month] = OwnAmount(part / 100, PAID_PART)
             partial.add(month)
             if len(claims) > 1:
                 shared.add(month)

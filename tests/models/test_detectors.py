@@ -134,6 +134,22 @@ def test_months_paid_only_to_the_living_are_not_charged_and_a_part_is_charged_as
     assert any("其中 3 个月" in item.text for item in case.evidence)
 
 
+def test_a_month_paid_in_part_is_not_said_to_be_at_the_class_amount():
+    """Paid 600 for a class C (305) and a class A (455) member all along, 160 short: the 145
+    above the son is what was paid for her, and the evidence says what the figure is rather
+    than naming the ledger's class amount as its source (a blind tester's 560 a month was
+    said to be 按政策文件规定的类别月标准, which set 640)."""
+    drop = HouseholdSketch(AMOUNTS_2026)
+    drop.enrol("wife", "DB1", "A1", dibao_class="C")
+    drop.enrol("son", "DB1", "A2", dibao_class="A")
+    drop.pay("DB1", MONTHS_2026, 600.0)
+    drop.die("wife", "D1", date(2026, 6, 10))
+    (case,) = detect_deceased_paid(drop.graph, POLICY)
+    assert case.amount_at_risk == 145.0 * 3
+    assert "发放额超出其他在保成员应发金额的部分计" in case.evidence[2].text
+    assert "类别月标准（同月同类别案件的人均发放额）" not in case.evidence[2].text
+
+
 def test_two_dead_members_share_what_the_payment_leaves_above_the_living_and_refunds():
     drop = HouseholdSketch(AMOUNTS_2026)
     for pid, record_id in (("husband", "A1"), ("wife", "A2"), ("son", "A3")):
