@@ -54,7 +54,7 @@ from models.policy import Policy
 from resolver.db import table_names
 from resolver.normalize import code_label, urban_or_rural
 from resolver.outputs import RESOLVED, record_persons
-from resolver.registries import AREA_HEADERS, extra_value
+from resolver.registries import AREA_HEADERS, county_of_number, extra_value
 
 logger = logging.getLogger(__name__)
 
@@ -391,19 +391,23 @@ def _gravely_ill(row: dict, mine: dict, policy: Policy) -> Inferred:
 def _income_text(row: dict, policy: Policy, side: str, day: date) -> str:
     monthly = float(row["income_per_capita"])
     return (f"本记录家庭人均月纯收入 {monthly:.2f} 元，折合每年 {monthly * 12:.2f} 元，"
-            f"{side}{policy.standard_text(day, row['area'])}")  # fmt: skip
+            f"{side}{policy.standard_text(day, row['area'], county_of_number(row['record_id']))}")  # fmt: skip
 
 
 def _over_standard(row: dict, mine: dict, policy: Policy) -> Inferred:
     income = row["income_per_capita"]
-    if income is None or float(income) * 12 <= policy.standard(row["end_date"], row["area"]):
+    if income is None or float(income) * 12 <= policy.standard(
+        row["end_date"], row["area"], county_of_number(row["record_id"])
+    ):
         return None
     return "收入超过标准", _income_text(row, policy, "高于", row["end_date"])
 
 
 def _below_standard(row: dict, mine: dict, policy: Policy) -> Inferred:
     income = row["income_per_capita"]
-    if income is None or float(income) * 12 >= policy.standard(row["start_date"], row["area"]):
+    if income is None or float(income) * 12 >= policy.standard(
+        row["start_date"], row["area"], county_of_number(row["record_id"])
+    ):
         return None
     return "收入低于标准", _income_text(row, policy, "低于", row["start_date"])
 

@@ -44,7 +44,7 @@ from models.risk import RiskModel
 from models.spark_detection import detect_on_spark
 from resolver.db import connect
 from resolver.headers import Vocabulary
-from resolver.ingest import ingest_drop
+from resolver.ingest import county_aliases, ingest_drop
 from resolver.link import LinkReport, link_persons, update_links
 from resolver.memory import collector_paused
 from resolver.outputs import record_persons, write_entities
@@ -218,6 +218,9 @@ def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, d
         try:
             ingest_drop(con, data_dir, vocabulary=vocabulary, expected=expected,
                         whole_counties=whole_counties)  # fmt: skip
+            config.policy.for_drop(
+                county_aliases(con)
+            )  # standards per county: refused before linking
         except Exception:  # the drop's transaction rolled back: the last run's tables stand
             refuse_run(con, run_id)
             raise
@@ -300,7 +303,8 @@ def detect_and_publish(
     out_dir : Path
         The output folder.
     policy : Policy
-        The policy profile the detectors apply.
+        The policy profile the detectors apply, to the drop's counties (``Policy.for_drop``);
+        ``policy.json`` holds it as written.
     settings : LinkSettings
         The link settings (written beside ``entities.csv``).
     risk : RiskModel
@@ -315,15 +319,16 @@ def detect_and_publish(
     """
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
+    applied = policy.for_drop(county_aliases(con))
     if spark is not None:
         rows = graph_rows(con)
         seconds["graph"], clock = _lap(clock)
-        found = detect_on_spark(spark, rows, policy, spark.spark.sparkContext.defaultParallelism)
+        found = detect_on_spark(spark, rows, applied, spark.spark.sparkContext.defaultParallelism)
     else:
         with Searchers(*_search_parts(_person_rows(con))) as searchers:
             rows = graph_rows(con)
             seconds["graph"], clock = _lap(clock)
-            found = searchers.detect(rows, policy)
+            found = searchers.detect(rows, applied)
     cases = struck_noted(one_per_finding(found.cases), struck_records(con))
     cases = carry_case_ids(con, last_published_run(con), cases)
     cases = rank_cases(cases, risk)

@@ -22,6 +22,7 @@ from typing import Union, get_args, get_origin, get_type_hints
 
 from models.periods import month_index
 from resolver.errors import DoudiError, InputError
+from resolver.ingest import county_label, county_with_codes
 from resolver.json_keys import KeyPath, key_lines, repeated_keys
 from resolver.normalize import VOCABULARIES, urban_or_rural
 
@@ -34,6 +35,12 @@ AREA_WORDS = {"rural": "农村", "urban": "城市"}
 # over_standard leads, each saying the area was unknown) and 建档立卡 households, the rural
 # poverty registry's, are judged by theirs.
 UNKNOWN_AREA = "rural"
+# The key of ``dibao_standard_year`` keyed by county whose standard applies to every county of
+# the drop the policy does not name.
+OTHER_COUNTIES = "其他区县"
+# Fields a policy is given when applied to a drop (``Policy.for_drop``): no file sets them,
+# no run records them.
+APPLIED = ("standard_counties",)
 # Who the 渐退 period applies to: every 低保 case, or those of 建档立卡 households only.
 GRADUAL_EXIT_SCOPES = ("all", "poverty_households")
 # 建档立卡 statuses, disability types and 健康状况 as ``resolver.normalize`` codes them.
@@ -92,14 +99,17 @@ class Policy:
     source: str
     death_grace_months: int
     """A payment in a month more than this many months after the death month is 'still paid'."""
-    dibao_standard_year: float | dict[str, float | dict[str, float]]
+    dibao_standard_year: float | dict[str, float | dict]
     """The local 低保 standard, 元 per person per year; below it a household is poor. One
     number for every month, or the standard from each month it took effect, as
     ``monthly_amounts`` dates amounts (``{"2024-01": 6000, "2025-07": 6600}``: standards are
     raised most years, often from July); a month before the first takes the first. Or one
     of these per area where 城市 and 农村 standards differ (``{"urban": 8400, "rural":
     6000}``; a file may write 城市、农村): a case is judged by its area's, one of unknown
-    area by ``UNKNOWN_AREA``'s."""
+    area by ``UNKNOWN_AREA``'s. Or one of these per county of a drop of several
+    (``{"双柏县": 5400, "532323": 6000, "其他区县": 6600}``: counties set their own), keyed
+    by a county's name or division code, ``OTHER_COUNTIES`` for those not named; such a
+    policy is applied to a drop's counties (``for_drop``) before a standard is read."""
     poor_statuses: tuple[str, ...]
     severe_levels_any_type: tuple[int, ...]
     severe_types_any_level: tuple[str, ...]
@@ -183,6 +193,9 @@ class Policy:
     """Per rule, the sentences of the source document that set it, verbatim."""
     defaults: tuple[str, ...] = ()
     """Rules the document does not set, inherited from the contract's defaults."""
+    standard_counties: dict[str, str] = field(default_factory=dict)
+    """Set by ``for_drop`` alone, never by a file: each county of the drop as stored (the
+    key of ``dibao_standard_year`` once applied) with the name evidence gives it."""
 
     def is_severely_disabled(self, disability_type: str | None, level: int | None) -> bool:
         """Level 一级/二级 of any type, or any level of 智力/精神 (contract §2 by default).
@@ -206,7 +219,7 @@ class Policy:
         )
 
     def is_poor(self, status: str | None, income_year: float | None, when: date | int,
-                area: str | None = None) -> bool:  # fmt: skip
+                area: str | None = None, county: str | None = None) -> bool:  # fmt: skip
         """A 建档立卡 status of a poor household, or an income per person under the standard
         in force ``when`` in ``area``. A 返贫 household (``relapsed``) is poor as a 未脱贫 one
         (``not_lifted``) is.
@@ -221,18 +234,21 @@ class Policy:
             The day (a run's as-of day) or month index whose standard applies.
         area : str or None, default None
             ``urban``, ``rural``, or None when unknown (``standard``).
+        county : str or None, default None
+            The household's county as the drop stores it (``standard``).
 
         Returns
         -------
         bool
             True when the household counts as poor.
         """
-        below = income_year is not None and income_year < self.standard(when, area)
+        below = income_year is not None and income_year < self.standard(when, area, county)
         if status == "relapsed" and "relapsed" not in self.poor_statuses:
             status = "not_lifted"
         return status in self.poor_statuses or below
 
-    def standard(self, when: date | int, area: str | None = None) -> float:
+    def standard(self, when: date | int, area: str | None = None, county: str | None = None
+                 ) -> float:  # fmt: skip
         """The 低保 standard in force on a day or in a month in an area: the latest step that
         took effect by then, the first step before it.
 
@@ -244,6 +260,10 @@ class Policy:
             The case's 城乡属性, ``urban`` or ``rural``; None when unknown, judged by
             ``UNKNOWN_AREA``'s standard where the policy sets the two apart. A policy of one
             standard applies it to every area.
+        county : str or None, default None
+            The county of the case or row as the drop stores it
+            (``resolver.registries.county_of_number``); read where the policy sets a
+            standard per county, applied to the drop (``for_drop``).
 
         Returns
         -------
@@ -259,7 +279,7 @@ class Policy:
         >>> policy.standard(date(2025, 1, 1), "urban"), policy.standard(date(2025, 1, 1), None)
         (8400, 6000)
         """
-        return self._step(when, area)[1]
+        return self._step(when, area, county)[1]
 
     def sets_own(self, rule: str) -> bool:
         """Whether the policy sets ``rule`` itself: not the default profile, whose rules are
@@ -284,12 +304,13 @@ class Policy:
         """
         return self.name != "default" and rule not in self.defaults
 
-    def standard_text(self, when: date | int, area: str | None = None) -> str:
+    def standard_text(self, when: date | int, area: str | None = None,
+                      county: str | None = None) -> str:  # fmt: skip
         """The 低保 standard in force ``when`` in ``area`` as evidence names it, with the
         month it took effect where the policy dates it, and the area where the policy sets
-        城市 and 农村 apart (saying so where the case's area is unknown): 本地 only where the
-        policy sets its own (the default profile's, and a profile that inherits it, are the
-        contract's default).
+        城市 and 农村 apart (saying so where the case's area is unknown), and the county's name
+        where it sets a standard per county: 本地 only where the policy sets its own (the
+        default profile's, and a profile that inherits it, are the contract's default).
 
         Parameters
         ----------
@@ -297,11 +318,13 @@ class Policy:
             A day, or a month index (``models.periods.month_index``).
         area : str or None, default None
             ``urban``, ``rural``, or None when unknown (``standard``).
+        county : str or None, default None
+            The county as the drop stores it (``standard``).
 
         Returns
         -------
         str
-            ``本地低保标准 5400 元/人/年``, ``本地低保标准 6000 元/人/年（2024-01 起）``,
+            ``本地低保标准 5400 元/人/年``, ``双柏县低保标准 5400 元/人/年``, ``本地低保标准 6000 元/人/年（2024-01 起）``,
             ``本地城市低保标准 8400 元/人/年``, or ``低保标准 4500 元/人/年（默认值，…）``.
 
         Examples
@@ -313,25 +336,28 @@ class Policy:
         >>> policy.standard_text(date(2026, 1, 1), None)
         '本地农村低保标准 6000 元/人/年（城乡属性未知，按农村标准）'
         """
-        start, value = self._step(when, area)
+        start, value = self._step(when, area, county)
         amount = f"{value:g} 元/人/年"
         if not self.sets_own("dibao_standard_year"):
             return f"低保标准 {amount}（系统默认值，未设置本地标准）"
         notes = [] if start is None else [f"{start} 起"]
         if (
             start is not None
-            and start == min(self._steps(area))
+            and start == min(self._steps(area, county))
             and month_index(start) > _index(when)
         ):
             notes.append("政策所列最早的标准")
-        if self.by_area and area is None:
+        by_area = _by_area(self._county_standard(county))
+        if by_area and area is None:
             notes.append(f"城乡属性未知，按{AREA_WORDS[UNKNOWN_AREA]}标准")
         said = f"（{'，'.join(notes)}）" if notes else ""
+        place = self.standard_counties.get(county, "本地")
         return (
-            f"本地{AREA_WORDS[area or UNKNOWN_AREA] if self.by_area else ''}低保标准 {amount}{said}"
+            f"{place}{AREA_WORDS[area or UNKNOWN_AREA] if by_area else ''}低保标准 {amount}{said}"
         )
 
-    def standard_bounds(self, area: str | None = None) -> tuple[float, float]:
+    def standard_bounds(self, area: str | None = None, county: str | None = None
+                        ) -> tuple[float, float]:  # fmt: skip
         """The lowest and the highest 低保 standard of any month in ``area`` (one number:
         both).
 
@@ -339,6 +365,8 @@ class Policy:
         ----------
         area : str or None, default None
             ``urban``, ``rural``, or None when unknown (``standard``).
+        county : str or None, default None
+            The county as the drop stores it (``standard``).
 
         Returns
         -------
@@ -350,28 +378,67 @@ class Policy:
         >>> replace(load_policy(), dibao_standard_year={"2024-01": 6000, "2025-07": 6600}).standard_bounds()
         (6000, 6600)
         """
-        steps = self._steps(area)
+        steps = self._steps(area, county)
         values = list(steps.values()) if isinstance(steps, dict) else [steps]
         return min(values), max(values)
 
-    @property
-    def by_area(self) -> bool:
-        """Whether the policy sets 城市 and 农村 standards apart."""
-        standard = self.dibao_standard_year
-        return isinstance(standard, dict) and set(standard) == set(AREAS)
+    def for_drop(self, aliases: dict[str, set[str]]) -> Policy:
+        """The policy applied to a drop's counties: where it sets a standard per county, each
+        county of the drop takes the one its name or code is keyed by, else the
+        ``OTHER_COUNTIES`` one; any other policy as it is.
 
-    def _steps(self, area: str | None) -> float | dict[str, float]:
-        """The standard of ``area`` (``UNKNOWN_AREA``'s for None): one number or dated steps."""
-        return (
-            self.dibao_standard_year[area or UNKNOWN_AREA]
-            if self.by_area
-            else self.dibao_standard_year
-        )
+        Parameters
+        ----------
+        aliases : dict of str to set of str
+            Each county of the drop as stored with its other names and codes
+            (``resolver.ingest.county_aliases``; empty for a one-county drop).
 
-    def _step(self, when: date | int, area: str | None) -> tuple[str | None, float]:
-        """The month the standard in force ``when`` in ``area`` took effect (None for a
-        single number) and the standard."""
-        steps = self._steps(area)
+        Returns
+        -------
+        Policy
+            ``dibao_standard_year`` keyed by the drop's counties as stored, and
+            ``standard_counties`` naming them.
+
+        Raises
+        ------
+        DoudiError
+            Before any standard is read: a county the policy names that the drop does not
+            hold, or one named twice; a county of the drop the policy neither names nor
+            covers by ``OTHER_COUNTIES``; a drop of one county (its rows name none).
+
+        Examples
+        --------
+        >>> policy = replace(load_policy(), dibao_standard_year={"双柏县": 5400, "其他区县": 6000})
+        >>> applied = policy.for_drop({"532322": {"双柏县"}, "532323": {"牟定县"}})
+        >>> applied.standard(date(2025, 1, 1), None, "532322"), applied.standard(date(2025, 1, 1), None, "532323")
+        (5400, 6000)
+        """
+        if not _by_county(self.dibao_standard_year):
+            return self
+        return replace(self, dibao_standard_year=_county_standards(self.dibao_standard_year, aliases),
+                       standard_counties={county: county_label(county, names)
+                                          for county, names in aliases.items()})  # fmt: skip
+
+    def _county_standard(self, county: str | None) -> float | dict:
+        """The standard of ``county`` (one number, dated steps, or per area): the policy's one
+        standard where it sets none per county."""
+        if not self.standard_counties:
+            return self.dibao_standard_year
+        if county not in self.dibao_standard_year:  # every county of the drop is applied
+            raise DoudiError(f"政策未给出区县 {county} 的低保标准")
+        return self.dibao_standard_year[county]
+
+    def _steps(self, area: str | None, county: str | None) -> float | dict[str, float]:
+        """The standard of ``area`` (``UNKNOWN_AREA``'s for None) in ``county``: one number or
+        dated steps."""
+        standard = self._county_standard(county)
+        return standard[area or UNKNOWN_AREA] if _by_area(standard) else standard
+
+    def _step(self, when: date | int, area: str | None, county: str | None
+              ) -> tuple[str | None, float]:  # fmt: skip
+        """The month the standard in force ``when`` in ``area`` and ``county`` took effect
+        (None for a single number) and the standard."""
+        steps = self._steps(area, county)
         if not isinstance(steps, dict):
             return None, steps
         effective = [start for start in steps if month_index(start) <= _index(when)]
@@ -379,14 +446,58 @@ class Policy:
         return start, steps[start]
 
     def to_json(self) -> str:
-        """The policy as JSON, every field included (as a run's output folder holds it).
+        """The policy as JSON, every field included (as a run's output folder holds it) but
+        ``APPLIED``, which no file sets.
 
         Returns
         -------
         str
             Indented JSON, non-ASCII kept.
         """
-        return json.dumps(asdict(self), ensure_ascii=False, indent=2)
+        fields = {name: value for name, value in asdict(self).items() if name not in APPLIED}
+        return json.dumps(fields, ensure_ascii=False, indent=2)
+
+
+def _by_area(standard: float | dict) -> bool:
+    """Whether one county's (or the policy's one) standard sets 城市 and 农村 apart."""
+    return isinstance(standard, dict) and set(standard) == set(AREAS)
+
+
+def _by_county(standard: object) -> bool:
+    """Whether ``dibao_standard_year`` is keyed by county (``_county_key``), not by area (a
+    key of each: the area's refusal names the other)."""
+    return (isinstance(standard, dict) and not any(_area_code(key) for key in standard)
+            and any(_county_key(key) for key in standard))  # fmt: skip
+
+
+def _county_standards(standard: dict, aliases: dict[str, set[str]]) -> dict[str, float | dict]:
+    """Each county of the drop (as stored) with its standard of a policy keyed by county;
+    refused in Chinese when the two do not fit (``Policy.for_drop``)."""
+    if not aliases:
+        raise DoudiError("政策按区县分设了低保标准（dibao_standard_year），但本数据只有一个区县，"
+                         "各表未注明区县：请将 dibao_standard_year 写作本县的标准（一个数、按起始月份"
+                         "分段，或城市、农村分设）")  # fmt: skip
+    found: dict[str, list[str]] = {}
+    for key in standard:
+        for county, names in aliases.items():
+            if key in {county, *names}:
+                found.setdefault(county, []).append(key)
+    named = {key for keys in found.values() for key in keys}
+    unknown = [key for key in standard if key != OTHER_COUNTIES and key not in named]
+    held = "、".join(county_with_codes(county, names) for county, names in aliases.items())
+    problems = [f"政策为区县 {'、'.join(unknown)} 设了低保标准，数据中没有{'这些' if len(unknown) > 1 else '这个'}"
+                f"区县（数据中的区县：{held}）"] if unknown else []  # fmt: skip
+    problems += [f"区县 {county_label(county, aliases[county])} 的低保标准写了两次（{'、'.join(keys)}），"
+                 "请只写一个" for county, keys in found.items() if len(keys) > 1]  # fmt: skip
+    missing = [county for county in aliases if county not in found]
+    if missing and OTHER_COUNTIES not in standard:
+        problems.append(f"政策未给出区县 {'、'.join(county_with_codes(c, aliases[c]) for c in missing)} "
+                        f'的低保标准：请在 dibao_standard_year 中写出，或以 "{OTHER_COUNTIES}" 写'
+                        "未列出区县的标准")  # fmt: skip
+    if problems:
+        raise DoudiError("按区县分设的低保标准与数据不符：\n  " + "\n  ".join(problems))
+    return {county: standard[found[county][0] if county in found else OTHER_COUNTIES]
+            for county in aliases}  # fmt: skip
 
 
 def _index(when: date | int) -> int:
@@ -643,7 +754,7 @@ def policy_from_dict(values: dict, *, source: str, held: str = "记录中",
 OPTIONAL = ("monthly_amounts", "roster_comparison_areas", "bc_min_covered_areas", "gradual_exit_scope",
             "gradual_exit_max_months", "covered_after_exit", "single_person_conditions", "wrongful_exit_check",
             "tekun_eligibility_check", "a_class_whole_household", "payment_tolerance",
-            "payment_mismatch_months", "sources", "defaults")  # fmt: skip
+            "payment_mismatch_months", "sources", "defaults", *APPLIED)  # fmt: skip
 """Fields a policy may leave out (a run recorded before they existed): the dataclass's
 defaults apply."""
 MAX_MONTHS = 120
@@ -698,12 +809,12 @@ def _problems(values: dict, held: str, plausible: bool) -> list[tuple[KeyPath, s
     problems = [((), f"缺少字段 {name}（{RULE_LABELS.get(name) or FIELD_LABELS[name]}）")
                 for name in required if name not in values]  # fmt: skip
     for name in values:
-        if name not in hints:
+        if name not in hints or name in APPLIED:
             close = get_close_matches(str(name), hints, n=1)
             hint = f"（是否应为 {close[0]}？）" if close else ""
             problems.append(((name,), f"无法识别的字段 {_shown(name)}{hint}"))
     for name, value in values.items():
-        if name not in hints:
+        if name not in hints or name in APPLIED:
             continue
         if name == "monthly_amounts":
             problems += _amount_problems(value, plausible)
@@ -845,10 +956,46 @@ def _standard_problems(standard: object, held: str, plausible: bool
     per person per year, or ``{"YYYY-MM": 元, …}``, the standard from each month it took
     effect; or one of these per area (``_area_problems``); each within ``STANDARD_RANGE``
     where ``plausible``."""
-    name = "dibao_standard_year"
+    if _by_county(standard):
+        return _county_problems(standard, held, plausible)
+    return _one_standard_problems(standard, ("dibao_standard_year",), held, plausible)
+
+
+def _one_standard_problems(standard: object, path: KeyPath, held: str, plausible: bool
+                           ) -> list[tuple[KeyPath, str]]:  # fmt: skip
+    """The problems of the standard of the policy or of one county (at ``path``): one
+    number, dated steps, or one of these per area."""
     if isinstance(standard, dict) and any(_area_code(key) for key in standard):
-        return _area_problems(standard, held, plausible)
-    return _steps_problems(standard, (name,), held, plausible)
+        return _area_problems(standard, path, held, plausible)
+    return _steps_problems(standard, path, held, plausible)
+
+
+def _county_key(key: object) -> bool:
+    """Whether a key of ``dibao_standard_year`` names a county: a 6-digit division code, a
+    name ending in 县, 区, 市 or 旗, or ``OTHER_COUNTIES``."""
+    if not isinstance(key, str):
+        return False
+    return (
+        key == OTHER_COUNTIES or bool(re.fullmatch(r"\d{6}", key)) or key.endswith(COUNTY_ENDINGS)
+    )
+
+
+COUNTY_ENDINGS = ("县", "区", "市", "旗")
+STANDARD_BY_COUNTY = '{"双柏县": 5400, "牟定县": 6000, "其他区县": 6600}'
+"""How a policy file sets a standard per county, as refusals show it."""
+
+
+def _county_problems(standard: dict, held: str, plausible: bool) -> list[tuple[KeyPath, str]]:
+    """The problems of a standard set per county: a key that names no county (each named),
+    and each county's standard's (``_one_standard_problems``)."""
+    name = "dibao_standard_year"
+    said = [((name, key), f"{name} 的 {_shown(key)} 不是区县：按区县分设标准时应写作 "
+             f"{STANDARD_BY_COUNTY}（区县名称或 6 位区划代码；未列出的区县按 \"{OTHER_COUNTIES}\" 的标准），"
+             "各自为一个数、按起始月份分段，或城市、农村分设")
+            for key in standard if not _county_key(key)]  # fmt: skip
+    for key in filter(_county_key, standard):
+        said += _one_standard_problems(standard[key], (name, key), held, plausible)
+    return said
 
 
 def _area_code(key: object) -> str | None:
@@ -857,11 +1004,13 @@ def _area_code(key: object) -> str | None:
     return urban_or_rural(key, None) if isinstance(key, str) else None
 
 
-def _area_problems(standard: dict, held: str, plausible: bool) -> list[tuple[KeyPath, str]]:
-    """The problems of a standard set per area: a key that names no area (each named), an
-    area written twice or left out, and each area's standard's (``_steps_problems``)."""
-    name = "dibao_standard_year"
-    said = [((name, key), f"{name} 的 {_shown(key)} 不是城乡属性：城市、农村分设标准时应写作 "
+def _area_problems(standard: dict, path: KeyPath, held: str, plausible: bool
+                   ) -> list[tuple[KeyPath, str]]:  # fmt: skip
+    """The problems of a standard set per area (the policy's, or a county's at ``path``): a
+    key that names no area (each named), an area written twice or left out, and each area's
+    standard's (``_steps_problems``)."""
+    name = " ".join(path)
+    said = [((*path, key), f"{name} 的 {_shown(key)} 不是城乡属性：城市、农村分设标准时应写作 "
              f"{STANDARD_BY_AREA}（也可写 urban、rural），各自为一个数或按起始月份分段")
             for key in standard if not _area_code(key)]  # fmt: skip
     written = [(_area_code(key), key) for key in standard if _area_code(key)]
@@ -870,15 +1019,15 @@ def _area_problems(standard: dict, held: str, plausible: bool) -> list[tuple[Key
         if len(keys) > 1:
             said.append(
                 (
-                    (name,),
+                    path,
                     f"{name} 的{AREA_WORDS[area]}标准写了两次（{'、'.join(keys)}），请只写一个",
                 )
             )
         elif not keys:
-            said.append(((name,), f"{name} 缺少{AREA_WORDS[area]}低保标准：城市、农村分设标准时"
+            said.append((path, f"{name} 缺少{AREA_WORDS[area]}低保标准：城市、农村分设标准时"
                          f"两者都应写出，如 {STANDARD_BY_AREA}"))  # fmt: skip
     for _, key in written:
-        said += _steps_problems(standard[key], (name, key), held, plausible)
+        said += _steps_problems(standard[key], (*path, key), held, plausible)
     return said
 
 
@@ -892,7 +1041,8 @@ def _steps_problems(standard: object, path: KeyPath, held: str, plausible: bool
         f"{name} 应为一个数（元/人/年），或按起始月份分段的 "
         '{"年-月": 元/人/年, …}（如 {"2024-01": 6000, "2025-07": 6600}）'
     )
-    by_area = f"；城市、农村分设标准时写作 {STANDARD_BY_AREA}" if len(path) == 1 else ""
+    by_area = (f"；城市、农村分设标准时写作 {STANDARD_BY_AREA}，按区县分设时写作 {STANDARD_BY_COUNTY}"
+               if len(path) == 1 else "")  # fmt: skip
     if isinstance(standard, dict):
         if not standard:
             return [(path, f"{expected}，{held}是空对象 {{}}")]
@@ -914,7 +1064,9 @@ def _steps_problems(standard: object, path: KeyPath, held: str, plausible: bool
 
 def _standard_codes(standard: float | dict) -> float | dict:
     """``dibao_standard_year`` as a policy holds it: a standard per area keyed by its code
-    (城市 → ``urban``), any other as written."""
+    (城市 → ``urban``), in each county where it is set per county, any other as written."""
+    if _by_county(standard):
+        return {county: _standard_codes(value) for county, value in standard.items()}
     if isinstance(standard, dict) and any(_area_code(key) for key in standard):
         return {_area_code(key): value for key, value in standard.items()}
     return standard

@@ -41,7 +41,7 @@ from models.policy import Policy, policy_from_dict, rule_changes
 from resolver.db import table_names, transaction
 from resolver.errors import DoudiError
 from resolver.funds import CASE_MONEY, RAW_LINE
-from resolver.ingest import drop_holdings
+from resolver.ingest import county_aliases, drop_holdings
 from resolver.labels import labelled_since
 from resolver.memory import collector_paused
 from resolver.outputs import explained_links, identified_persons, person_records
@@ -373,7 +373,8 @@ def run_configuration(con: duckdb.DuckDBPyConnection, run_id: str) -> RunConfigu
 
 
 def run_policy(con: duckdb.DuckDBPyConnection, run_id: str) -> Policy:
-    """The policy run ``run_id`` recorded (all that screening and the reports need of it).
+    """The policy run ``run_id`` recorded (all that screening and the reports need of it),
+    applied to the drop's counties (``Policy.for_drop``).
 
     Parameters
     ----------
@@ -392,7 +393,7 @@ def run_policy(con: duckdb.DuckDBPyConnection, run_id: str) -> Policy:
     DoudiError
         If there is no run ``run_id``.
     """
-    return _recorded(con, run_id)[0]
+    return _recorded(con, run_id)[0].for_drop(county_aliases(con))
 
 
 def _recorded(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[Policy, LinkSettings, dict]:

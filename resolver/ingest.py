@@ -719,7 +719,7 @@ def county_named(aliases: dict[str, set[str]], county: str | None) -> str | None
     found = [stored for stored, names in aliases.items() if asked == stored or asked in names]
     if len(found) == 1:
         return found[0]
-    known = "、".join(_with_codes(stored, names) for stored, names in aliases.items())
+    known = "、".join(county_with_codes(stored, names) for stored, names in aliases.items())
     raise DoudiError(
         f"数据中没有区县 {mask_numbers(county)}（可选：{known or '无（单个区县的数据不需指明区县）'}）"
     )
@@ -776,8 +776,21 @@ def county_label(county: str, aliases: Collection[str]) -> str:
     return county if not county.isdigit() or len(names) != 1 else names.pop()
 
 
-def _with_codes(county: str, aliases: Collection[str]) -> str:
-    """A county's name with its division codes: 大姚县（532326）."""
+def county_with_codes(county: str, aliases: Collection[str]) -> str:
+    """A county's name with its division codes, as refusals list the counties of a drop.
+
+    Parameters
+    ----------
+    county : str
+        The county as stored.
+    aliases : collection of str
+        Its other names and codes (``county_aliases``).
+
+    Returns
+    -------
+    str
+        ``大姚县（532326）``; the name alone where no code is known.
+    """
     label = county_label(county, aliases)
     codes = sorted(code for code in {county, *aliases} if code.isdigit() and code != label)
     return f"{label}（{'、'.join(codes)}）" if codes else label

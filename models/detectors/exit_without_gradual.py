@@ -20,6 +20,7 @@ from models.detectors.common import (
 )
 from models.graph import Node, neighbours, nodes_of
 from models.policy import Policy
+from resolver.registries import county_of_number
 
 
 def detect_exit_without_gradual(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
@@ -108,12 +109,12 @@ def _lifted_below(policy: Policy, row: dict, as_of: date) -> bool:
     """A 已脱贫 household whose income per person is under the standard in force on
     ``as_of`` (脱贫不脱保)."""
     return (row["status"] == "lifted" and row["income_year"] is not None
-            and row["income_year"] < policy.standard(as_of))  # fmt: skip
+            and row["income_year"] < policy.standard(as_of, None, county_of_number(row["record_id"])))  # fmt: skip
 
 
 def _case(policy: Policy, case: Node, still_poor: list[tuple[Node, dict, dict]],
           as_of: date) -> Case:  # fmt: skip
-    ended = max(row["end"] for _, row, _ in still_poor)
+    ended, county = max(row["end"] for _, row, _ in still_poor), county_of_number(case[1])
     incomes = sorted({poverty["income_year"] for _, _, poverty in still_poor
                       if poverty["income_year"] is not None})  # fmt: skip
     evidence = [
@@ -133,8 +134,8 @@ def _case(policy: Policy, case: Node, still_poor: list[tuple[Node, dict, dict]],
         evidence=evidence,
         features={
             "identity": min(poverty["probability"] for _, _, poverty in still_poor),
-            "income_ratio": max(incomes, default=policy.standard(as_of))
-            / policy.standard(as_of),  # unknown: read as at the standard
+            "income_ratio": max(incomes, default=policy.standard(as_of, None, county))
+            / policy.standard(as_of, None, county),  # unknown: read as at the standard
             "members": float(len(still_poor)),
         },
     )
@@ -146,8 +147,9 @@ def _poverty_evidence(policy: Policy, poverty: dict, as_of: date) -> Evidence:
     status = STATUS_LABELS.get(poverty["status"], poverty["status"] or "状态不明")
     income = poverty["income_year"]
     said = "" if income is None else f"，家庭年人均纯收入 {income:.0f} 元"
-    if income is not None and income < policy.standard(as_of):
-        said += f"，低于{policy.standard_text(as_of)}"
+    county = county_of_number(poverty["record_id"])
+    if income is not None and income < policy.standard(as_of, None, county):
+        said += f"，低于{policy.standard_text(as_of, None, county)}"
     return Evidence(f"建档立卡户成员，状态 {status}{said}", "poverty", poverty["record_id"])
 
 

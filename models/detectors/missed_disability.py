@@ -20,6 +20,7 @@ from models.detectors.deceased_paid import source_shown
 from models.graph import families_of, neighbours, persons_near
 from models.policy import Policy
 from resolver.idcard import parse_id
+from resolver.registries import county_of_number
 
 # The key group (``Policy.key_groups``) of severely disabled members of every 建档立卡
 # household, 已脱贫 or not, whatever its income (大姚: 六类重点人口之三).
@@ -198,7 +199,9 @@ def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
     for whose, row in _poverty_rows(graph, node):
         status = STATUS_LABELS.get(row["status"], row["status"] or "状态不明")
         income = f"，人均纯收入 {yuan_text(row['income_year'])} 元/年" if row["income_year"] else ""
-        if policy.is_poor(row["status"], row["income_year"], as_of):
+        if policy.is_poor(
+            row["status"], row["income_year"], as_of, None, county_of_number(row["record_id"])
+        ):
             reasons.append(
                 Evidence(f"{whose}建档立卡户，状态 {status}{income}", "poverty", row["record_id"])
             )
@@ -206,12 +209,16 @@ def _poverty_reasons(graph, policy: Policy, node) -> list[Evidence]:
             reasons.append(Evidence(f"{whose}建档立卡户，状态 {status}{income}；{_key_group_text(policy)}",
                                     "poverty", row["record_id"]))  # fmt: skip
     for case, row in _household_rows(graph, node):
-        income, area = row["income_month"], graph.nodes[case]["area"]
-        if income is not None and income * 12 < policy.standard(as_of, area):
+        income, area, county = (
+            row["income_month"],
+            graph.nodes[case]["area"],
+            county_of_number(case[1]),
+        )
+        if income is not None and income * 12 < policy.standard(as_of, area, county):
             reasons.append(
                 Evidence(f"同户成员在低保案件 {case[1]} 中保障，家庭人均月纯收入 "
                          f"{yuan_text(income)} 元（年 {yuan_text(income * 12)} 元），低于"
-                         f"{policy.standard_text(as_of, area)}", "assistance",
+                         f"{policy.standard_text(as_of, area, county)}", "assistance",
                          row["record_id"])
             )  # fmt: skip
     return reasons

@@ -13,7 +13,7 @@ from models.detectors.common import enrolment_evidence, paid_months, refunds
 from models.graph import neighbours, nodes_of
 from models.periods import month_index, month_text, noted_gradual_start
 from models.policy import Policy
-from resolver.registries import INCOME_DATE_HEADERS
+from resolver.registries import INCOME_DATE_HEADERS, county_of_number
 
 # 边缘户: in the 建档立卡 registry, never a 建档立卡贫困户 (``models.coverage_forms``).
 MARGINAL = "marginal"
@@ -114,9 +114,13 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
         since = assessed or max((row["start"] for _, row in rows if row["start"]), default=None)
         if since is None:  # no date to count the 渐退 period from
             continue
-        paid, area = paid_months(graph, case), graph.nodes[case]["area"]
+        paid, area, county = (
+            paid_months(graph, case),
+            graph.nodes[case]["area"],
+            county_of_number(case[1]),
+        )
         starts = _stretch_starts(
-            policy, income, month_index(since), max(paid | {month_index(as_of)}), area
+            policy, income, month_index(since), max(paid | {month_index(as_of)}), area, county
         )
         if not starts:
             continue
@@ -155,28 +159,28 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
             noted_text = _noted_text(policy, noted, gradual_start, exit_months)
             basis = _basis(since, assessed is not None, planned, noted_text)
             basis += _mistyped_text(policy, mistyped, as_of)
-            basis += _crossed(policy, start, month_index(since), area)
-            basis += _now_under(policy, income, as_of, area)
+            basis += _crossed(policy, start, month_index(since), area, county)
+            basis += _now_under(policy, income, as_of, area, county)
             cases.append(_case(graph, policy, case, rows, income, basis, assessed is not None,
                                months, paid_back, reading, exit_months, ended))  # fmt: skip
     return cases
 
 
-def _stretch_starts(policy: Policy, income: float, first: int, last: int, area: str | None
-                    ) -> dict[int, int]:  # fmt: skip
+def _stretch_starts(policy: Policy, income: float, first: int, last: int, area: str | None,
+                    county: str | None) -> dict[int, int]:  # fmt: skip
     """Each month from ``first`` (the income's assessment) to ``last`` in which the monthly
-    ``income`` is above that month's standard in the case's ``area``, with the month its 渐退 runs from: the first
+    ``income`` is above that month's standard in the case's ``area`` and ``county``, with the month its 渐退 runs from: the first
     of the stretch of such months it is in (``first`` itself, or the month a new standard
     put the income above it). Where the income is above every month's standard, or none,
     no month is looked up."""
-    lowest, highest = policy.standard_bounds(area)
+    lowest, highest = policy.standard_bounds(area, county)
     if income * 12 <= lowest:
         return {}
     if income * 12 > highest:
         return dict.fromkeys(range(first, last + 1), first)
     starts, start = {}, None
     for month in range(first, last + 1):
-        if income * 12 <= policy.standard(month, area):
+        if income * 12 <= policy.standard(month, area, county):
             start = None
             continue
         start = month if start is None else start
@@ -184,23 +188,25 @@ def _stretch_starts(policy: Policy, income: float, first: int, last: int, area: 
     return starts
 
 
-def _crossed(policy: Policy, start: int, first: int, area: str | None) -> str:
+def _crossed(policy: Policy, start: int, first: int, area: str | None, county: str | None
+             ) -> str:  # fmt: skip
     """What the evidence says when the 渐退 ran from a month after the assessment (month
     ``first``) because a new standard put the income above it: the month and standard."""
     if start <= first:
         return ""
     return (
         f"；该户收入原不高于低保标准，自 {month_text(start)} 起按"
-        f"{policy.standard_text(start, area)}计高于标准，渐退期自该月起算"
+        f"{policy.standard_text(start, area, county)}计高于标准，渐退期自该月起算"
     )
 
 
-def _now_under(policy: Policy, income: float, as_of: date, area: str | None) -> str:
+def _now_under(policy: Policy, income: float, as_of: date, area: str | None,
+               county: str | None) -> str:  # fmt: skip
     """What the evidence says when the income is no longer above the standard in force on
     ``as_of`` (a standard raised since): the months paid under it are no part of the lead."""
-    if income * 12 > policy.standard(as_of, area):
+    if income * 12 > policy.standard(as_of, area, county):
         return ""
-    return f"；按现行{policy.standard_text(as_of, area)}，该户收入已不高于标准，此后的发放不计入"
+    return f"；按现行{policy.standard_text(as_of, area, county)}，该户收入已不高于标准，此后的发放不计入"
 
 
 def _judged_rows(graph: nx.MultiGraph, case, as_of: date) -> tuple[list, date | None]:
@@ -338,12 +344,13 @@ def _basis(since: date, assessed: bool, planned: int | None, noted: str | None) 
             "请核实收入变化时间")  # fmt: skip
 
 
-def _standards_text(policy: Policy, months: list[int], area: str | None) -> str:
-    """The standards in force in ``months`` in ``area``, each with the months paid under it
+def _standards_text(policy: Policy, months: list[int], area: str | None, county: str | None
+                    ) -> str:  # fmt: skip
+    """The standards in force in ``months`` in ``area`` and ``county``, each with the months paid under it
     where the policy dates more than one (高于本地低保标准 6000 元/人/年（2024-01 起）)."""
     texts = {}
     for month in months:
-        texts.setdefault(policy.standard_text(month, area), []).append(month)
+        texts.setdefault(policy.standard_text(month, area, county), []).append(month)
     if len(texts) == 1:
         return next(iter(texts))
     return "、".join(f"{text}（{month_text(found[0])} 至 {month_text(found[-1])} 的发放）"
@@ -353,13 +360,17 @@ def _standards_text(policy: Policy, months: list[int], area: str | None) -> str:
 def _case(graph, policy: Policy, case, rows, income: float, basis: str, assessed: bool,
           months: list[int], paid_back: dict[int, float], reading: str, exit_months: int,
           ended: date | None) -> Case:  # fmt: skip
-    payments, area = graph.nodes[case]["payments"], graph.nodes[case]["area"]
+    payments, area, county = (
+        graph.nodes[case]["payments"],
+        graph.nodes[case]["area"],
+        county_of_number(case[1]),
+    )
     paid = [payment for month in months for payment in payments[month_text(month)]]
     gross = sum(value for _, value in paid)
     amount = max(gross - sum(paid_back.values()), 0.0)
     evidence = [
         Evidence(f"低保案件 {case[1]} 家庭人均月收入 {yuan_text(income)} 元，年 {yuan_text(income * 12)} 元，"
-                 f"高于{_standards_text(policy, months, area)}"),
+                 f"高于{_standards_text(policy, months, area, county)}"),
         Evidence(f"{reading}，{basis}"),
         Evidence(f"{'渐退期满后' if exit_months else '收入超标后'}仍发放 {len(months)} 个月（{month_text(months[0])} 至 "
                  f"{month_text(months[-1])}），合计 {gross:.2f} 元", "payments", paid[0][0]),
@@ -378,7 +389,7 @@ def _case(graph, policy: Policy, case, rows, income: float, basis: str, assessed
         amount_at_risk=fen(amount),
         evidence=evidence,
         features={
-            "income_ratio": income * 12 / policy.standard(months[-1], area),
+            "income_ratio": income * 12 / policy.standard(months[-1], area, county),
             "assessed": float(assessed),
             "months_after": float(len(months)),
         },

@@ -17,6 +17,7 @@ from models.detectors.common import (
 )
 from models.graph import Node, families_of, neighbours, nodes_of
 from models.policy import Policy
+from resolver.registries import county_of_number
 
 NO_LABOR = ("lost", "none")  # 丧失劳动力, 无劳动力
 LABOR_LABELS = {"lost": "丧失劳动力", "none": "无劳动力"}
@@ -69,7 +70,8 @@ def detect_tekun_eligible(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
                          key=lambda item: item[1]["record_id"])  # fmt: skip
         if not members or any(row["labor"] not in NO_LABOR for _, row in members):
             continue
-        if not any(policy.is_poor(row["status"], row["income_year"], graph.graph["as_of"])
+        if not any(policy.is_poor(row["status"], row["income_year"], graph.graph["as_of"], None,
+                                  county_of_number(row["record_id"]))
                    for _, row in members):  # fmt: skip
             continue
         eligible = [(person, row) for person, row in members

@@ -17,6 +17,7 @@ from models.detectors.common import (
 )
 from models.graph import neighbours, nodes_of
 from models.policy import Policy
+from resolver.registries import county_of_number
 
 # How a case's evidence names the key groups its person is of (the ledger's 疑点类型 names them)
 KEY_GROUPS_SAID = "属于重点排查人群："
@@ -91,7 +92,9 @@ def detect_unenrolled_key_person(graph: nx.MultiGraph, policy: Policy) -> list[C
 
 
 def _below_standard(policy: Policy, row: dict, as_of: date) -> bool:
-    return row["income_year"] is not None and row["income_year"] < policy.standard(as_of)
+    return row["income_year"] is not None and row["income_year"] < policy.standard(
+        as_of, None, county_of_number(row["record_id"])
+    )
 
 
 def _groups(policy: Policy, row: dict, zero_labor: bool, as_of: date) -> list[str]:
@@ -107,9 +110,13 @@ def _groups(policy: Policy, row: dict, zero_labor: bool, as_of: date) -> list[st
         "monitored": status == "monitored",
         "marginal": status == "marginal",
         "labor_lost": row["labor"] in LOST_LABOR
-        and policy.is_poor(status, row["income_year"], as_of),
+        and policy.is_poor(
+            status, row["income_year"], as_of, None, county_of_number(row["record_id"])
+        ),
         "priority_cause": any(word in (row["cause"] or "") for word in PRIORITY_CAUSE_WORDS)
-        and policy.is_poor(status, row["income_year"], as_of),
+        and policy.is_poor(
+            status, row["income_year"], as_of, None, county_of_number(row["record_id"])
+        ),
     }
     return [group for group in policy.key_groups if found.get(group)]
 

@@ -2258,6 +2258,29 @@ def test_a_case_is_judged_by_the_standard_of_its_area():
     )
 
 
+def _paid_530_in(county: str) -> HouseholdSketch:
+    """A 低保 case of ``county`` of income 530 元 a month per person (6,360 a year), enrolled
+    2023-01, paid 460 元 every month of 2024-2025."""
+    drop = HouseholdSketch(as_of=date(2025, 12, 31))
+    drop.enrol("zhang", f"{county}/DB2", f"{county}/A4", start=date(2023, 1, 1), income=530.0)
+    drop.pay(f"{county}/DB2", MONTHS_2024_2025, 460.0)
+    return drop
+
+
+def test_a_case_is_judged_by_the_standard_of_its_county():
+    # a blind tester's province of three counties under one standard of 6,000: 南华县's
+    # DB0010 (6,360 a year, under its 6,600) was a false lead of 18,270 元, 双柏县's
+    # DB0010 (5,760, over its 5,400) was missed
+    by_county = replace(
+        load_policy(), name="本州", dibao_standard_year={"双柏县": 5400, "532324": 6600}
+    )
+    by_county = by_county.for_drop({"532322": {"双柏县"}, "532324": {"南华县"}})
+    assert detect_over_standard(_paid_530_in("532324").graph, by_county) == []
+    (case,) = detect_over_standard(_paid_530_in("532322").graph, by_county)
+    assert case.amount_at_risk == 460.0 * 24
+    assert "年 6360 元，高于双柏县低保标准 5400 元/人/年" in case.evidence[0].text
+
+
 def test_a_household_under_its_urban_standard_is_poor_for_missed_disability():
     # a blind tester's urban member listed, not covered, on a case of 600 a month (7,200 a
     # year): under the urban 8,400, the lead was lost to the single rural 6,000

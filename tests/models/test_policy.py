@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -482,3 +483,35 @@ def test_the_bounds_hold_every_real_standard_and_amount(tmp_path):
             "monthly_amounts": {"C": {"2024-01": 30}, "tekun": {"2024-01": [1963, 3000]}}}  # fmt: skip
     fine.write_text(json.dumps(_default() | {"name": "本县"} | real), "utf-8")
     assert load_policy(fine).standard(date(2025, 1, 1)) == 18120
+
+
+def test_a_standard_per_county_is_read_and_applied_to_the_drops_counties(tmp_path):
+    # a blind tester's {"双柏县": 5400, "牟定县": 6000, "南华县": 6600} was refused as
+    # 起始月份 "双柏县" 应写作 年-月, with no word of standards per county
+    path = tmp_path / "本州.json"
+    path.write_text(json.dumps({"name": "本州", "version": 1, "source": "三县", "inherits": "default",
+                                "dibao_standard_year": {"双柏县": 5400, "532323": {"城市": 8400, "农村": 6000},
+                                                        "其他区县": 6600}},
+                               ensure_ascii=False), encoding="utf-8")  # fmt: skip
+    policy = load_policy(path)
+    aliases = {"532322": {"双柏县"}, "532323": {"牟定县"}, "532324": {"南华县"}}
+    applied = policy.for_drop(aliases)
+    day = date(2025, 1, 1)
+    assert [applied.standard(day, "urban", county) for county in aliases] == [5400, 8400, 6600]
+    assert applied.standard_text(day, None, "532323") == (
+        "牟定县农村低保标准 6000 元/人/年（城乡属性未知，按农村标准）"
+    )
+    assert "532322" not in policy.to_json() and "standard_counties" not in applied.to_json()
+    with pytest.raises(
+        DoudiError,
+        match=r"政策为区县 双柏县、532323 设了低保标准，数据中没有这些区县（数据中的区县：楚雄市（532301））",
+    ):
+        policy.for_drop({"532301": {"楚雄市"}})
+    unnamed = replace(policy, dibao_standard_year={"双柏县": 5400})
+    with pytest.raises(
+        DoudiError,
+        match=r'政策未给出区县 牟定县（532323）、南华县（532324） 的低保标准.*"其他区县"',
+    ):
+        unnamed.for_drop(aliases)
+    with pytest.raises(DoudiError, match="本数据只有一个区县"):
+        policy.for_drop({})
