@@ -216,11 +216,10 @@ def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, d
                            policy=config.policy, risk=config.risk)  # fmt: skip
         log.info("run %s: ingest %s", run_id, data_dir)
         try:
+            # standards per county: a drop they do not fit is refused before it is committed
             ingest_drop(con, data_dir, vocabulary=vocabulary, expected=expected,
-                        whole_counties=whole_counties)  # fmt: skip
-            config.policy.for_drop(
-                county_aliases(con)
-            )  # standards per county: refused before linking
+                        whole_counties=whole_counties,
+                        accept=lambda drop: config.policy.for_drop(county_aliases(drop)))  # fmt: skip
         except Exception:  # the drop's transaction rolled back: the last run's tables stand
             refuse_run(con, run_id)
             raise

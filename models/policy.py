@@ -22,6 +22,7 @@ from typing import Union, get_args, get_origin, get_type_hints
 
 from models.periods import month_index
 from resolver.errors import DoudiError, InputError
+from resolver.idcard import PROVINCES
 from resolver.ingest import county_label, county_with_codes
 from resolver.json_keys import KeyPath, key_lines, repeated_keys
 from resolver.normalize import VOCABULARIES, urban_or_rural
@@ -971,13 +972,13 @@ def _one_standard_problems(standard: object, path: KeyPath, held: str, plausible
 
 
 def _county_key(key: object) -> bool:
-    """Whether a key of ``dibao_standard_year`` names a county: a 6-digit division code, a
-    name ending in 县, 区, 市 or 旗, or ``OTHER_COUNTIES``."""
+    """Whether a key of ``dibao_standard_year`` names a county: a 6-digit division code (of a
+    province: 202401 is a month, written without its dash), a name ending in 县, 区, 市 or 旗,
+    or ``OTHER_COUNTIES``."""
     if not isinstance(key, str):
         return False
-    return (
-        key == OTHER_COUNTIES or bool(re.fullmatch(r"\d{6}", key)) or key.endswith(COUNTY_ENDINGS)
-    )
+    code = re.fullmatch(r"\d{6}", key) and key[:2] in PROVINCES
+    return key == OTHER_COUNTIES or bool(code) or key.endswith(COUNTY_ENDINGS)
 
 
 COUNTY_ENDINGS = ("县", "区", "市", "旗")

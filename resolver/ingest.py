@@ -324,7 +324,9 @@ def _misnamed_skip(path: Path, first: Path, named: Path, data_dir: Path) -> Skip
 def ingest_drop(con: duckdb.DuckDBPyConnection, data_dir: Path, *,
                 vocabulary: Vocabulary | None = None, on_progress: Progress | None = None,
                 expected: Collection[tuple[str, str | None]] = (),
-                whole_counties: bool = True) -> DropReport:  # fmt: skip
+                whole_counties: bool = True,
+                accept: Callable[[duckdb.DuckDBPyConnection], object] | None = None
+                ) -> DropReport:  # fmt: skip
     """Read, check and normalise every table of ``data_dir`` and store it, all in one
     transaction (each table is stored as soon as it is ready, while others are read).
 
@@ -345,6 +347,10 @@ def ingest_drop(con: duckdb.DuckDBPyConnection, data_dir: Path, *,
         Whether each county of ``expected`` must be in the drop (next month's drop); when
         False (a full run), a county may be left out whole, but a county the drop holds must
         hold its registries of ``expected``.
+    accept : Callable or None
+        Called with ``con`` once every table is stored, before they are committed: what it
+        raises refuses the drop as an unusable file does (the policy's standards per county
+        checked against the drop's counties, ``models.pipeline``).
 
     Returns
     -------
@@ -355,12 +361,14 @@ def ingest_drop(con: duckdb.DuckDBPyConnection, data_dir: Path, *,
     ------
     InputError, InputErrors
         Naming files, sheets, rows and columns for anything that makes the drop unusable;
-        nothing is written then, and the previous drop stays.
+        nothing is written then, and the previous drop stays (as when ``accept`` raises).
     """
     with transaction(con), tempfile.TemporaryDirectory(prefix="doudi-ingest-") as folder:
         report, errors = _read_into(con, Path(data_dir), vocabulary or load_vocabulary(),
                                     on_progress, Path(folder), expected, whole_counties)  # fmt: skip
         raise_collected(errors)  # rolls the transaction back: the previous drop stays
+        if accept is not None:
+            accept(con)
     return report
 
 

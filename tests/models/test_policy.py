@@ -515,3 +515,14 @@ def test_a_standard_per_county_is_read_and_applied_to_the_drops_counties(tmp_pat
         unnamed.for_drop(aliases)
     with pytest.raises(DoudiError, match="本数据只有一个区县"):
         policy.for_drop({})
+
+
+def test_months_written_as_six_digits_are_no_counties(tmp_path):
+    # {"202401": 6000, "202507": 6600} (年月 without a dash) was read as two counties coded
+    # 202401 and 202507 and the run refused as 数据中没有这些区县; no division code begins 20
+    path = tmp_path / "本县.json"
+    path.write_text(json.dumps(_default() | {"name": "本县", "dibao_standard_year": {"202401": 6000,
+                                                                                   "202507": 6600}}),
+                    encoding="utf-8")  # fmt: skip
+    with pytest.raises(DoudiError, match='起始月份 "202401" 应写作 年-月'):
+        load_policy(path)

@@ -14,7 +14,8 @@ from models.pipeline import run_pipeline, update_pipeline
 from models.policy import load_policy
 from models.publish import RepeatedDrop, repeated_run, run_configuration, working_run
 from resolver.db import connect
-from resolver.errors import InputError
+from resolver.errors import DoudiError, InputError
+from resolver.ingest import drop_counties
 from resolver.labels import ensure_labels_table, record_label
 from resolver.quality import unattributed_deaths
 from resolver.settings import LinkSettings
@@ -199,3 +200,21 @@ def test_a_registry_held_with_rows_now_a_header_only_file_is_refused(published, 
     assert "--allow-missing 死亡人员" in str(refused.value)
     result = update_pipeline(drop, db, tmp_path / "out", allow_missing=["deaths"])
     assert result.cases_by_type.get("deceased_paid", 0) == 0
+
+
+def test_a_drop_refused_for_its_policys_counties_leaves_the_last_drop(province, tmp_path):
+    """The policy's standards per county are checked against the drop's counties inside the
+    drop's transaction: checked after it, a refused drop's tables replaced the last run's, and
+    screening and the period report of that run were refused for the drop's counties."""
+    db = tmp_path / "doudi.duckdb"
+    shutil.copy(province / "run" / "doudi.duckdb", db)
+    second = sorted(path.name for path in (province / "drop").iterdir())[1]
+    without_county = _drop_without(province, tmp_path / "a", second)
+    by_county = replace(load_policy(), name="本州",
+                        dibao_standard_year={"某某县": 5400, "其他区县": 6000})  # fmt: skip
+    with pytest.raises(DoudiError, match="政策为区县 某某县 设了低保标准，数据中没有这个区县"):
+        run_pipeline(without_county, tmp_path / "out", policy=by_county, settings=LinkSettings(),
+                     db_path=db)  # fmt: skip
+    assert [status for _, status in _runs(db)] == ["published", "refused"]
+    with connect(db, read_only=True) as con:
+        assert len(drop_counties(con)) == 2
