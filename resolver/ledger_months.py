@@ -4,13 +4,16 @@ The ledger is the payments' whole history: a death paid for months, a case paid 
 渐退 period, rest on the months it lists. A drop whose ledger lost months the last drop's
 held (this month's 发放表 alone, or one month's file left out) would resolve every lead
 resting on them as gone from the data, and cut the money of the others, with nothing said.
-So a month the last ledger held is lost when the new one does not hold it and it is not
-older than both the new ledger's first month and the last ledger's last month: a rolling
-export that drops its oldest months is taken, a ledger of September alone after one ending in
-August is not. A month either ledger holds only a stray line or two of (under
+So a month the last ledger held is lost when the new one does not hold it, unless the new
+ledger is a rolling export (``_rolled_off``: the office exports its last N months each time)
+that dropped it as one of its oldest: the new ledger reaches back to the last ledger's last
+month, and drops no more months before its first than it adds after that last month. A rolling
+export that drops its oldest month as it adds this month's is taken; a ledger of September
+alone after one ending in August is not (all the months before it lost), nor October's 发放表
+alone redoing October (nine months dropped, none added). A month either ledger holds only a stray line or two of (under
 ``STRAY_MONTH_SHARE`` of its median month's: a month mistyped, corrected since; a 补发 of an
 earlier month in this month's 发放表) is not one of its months (``months_held``): September's
-发放表 alone with a 补发 line for August has lost August, as it has without that line.
+发放表 alone with a 补发 line for August has lost August too, as it has without that line.
 
 A death notice never stops being true: a drop whose 死亡人员 holds less than
 ``KEPT_NOTICES_SHARE`` of the notices the last drop's held (this month's new notices alone, as
@@ -118,13 +121,13 @@ def lost_ledger_months(before: Months, now: Months, files: dict[str | None, Path
     >>> files = {None: Path("发放记录.csv")}
     >>> [lost] = lost_ledger_months(before, {(None, "2026-09"): 42}, files, Path("."))
     >>> lost.reason.split("。")[0]
-    '发放记录中没有上次运行读取过的月份：2026-08（上次 41 条）'
+    '发放记录中没有上次运行读取过的月份：2026-07 至 2026-08（2 个月，上次每月 40 至 41 条）'
     >>> lost_ledger_months(before, {(None, "2026-08"): 41, (None, "2026-09"): 42}, files, Path("."))
     []
-    >>> [lost] = lost_ledger_months(before, {(None, "2026-08"): 1, (None, "2026-09"): 42}, files,
-    ...                             Path("."))  # a 补发 line for August
+    >>> [lost] = lost_ledger_months(before, {(None, "2026-07"): 40, (None, "2026-09"): 42}, files,
+    ...                             Path("."))  # August's file left out
     >>> lost.reason.split("。")[0]
-    '发放记录中没有上次运行读取过的月份：2026-08（上次 41 条，本次 1 条）'
+    '发放记录中没有上次运行读取过的月份：2026-08（上次 41 条）'
     """
     errors = []
     for county in sorted({where for where, _ in now}, key=str):
@@ -133,12 +136,30 @@ def lost_ledger_months(before: Months, now: Months, files: dict[str | None, Path
         if not old:
             continue
         held, kept = months_held(old), months_held(new)
-        since = min(kept[0], held[-1])
-        lost = [month for month in held if month >= since and month not in kept]
+        lost = [month for month in held if month not in kept]
+        if _rolled_off(held, kept):
+            lost = [month for month in lost if month >= kept[0]]
         if lost:
             reason = _lost_reason(county, lost, old, new, (held, kept))
             errors.append(InputError(files.get(county, drop), None, None, reason))
     return errors
+
+
+def _rolled_off(held: list[str], kept: list[str]) -> bool:
+    """Whether the months of the last ledger (``held``) older than the new one's first
+    (``kept``) are a rolling export's oldest, dropped as it moved on: the new ledger reaches
+    back to the last one's last month and adds at least as many months after it as it dropped.
+
+    >>> _rolled_off(["2026-06", "2026-07", "2026-08"], ["2026-07", "2026-08", "2026-09"])
+    True
+    >>> _rolled_off(["2026-06", "2026-07", "2026-08"], ["2026-08"])  # August redone alone
+    False
+    >>> _rolled_off(["2026-07", "2026-08"], ["2026-09", "2026-10"])  # no month in common
+    False
+    """
+    dropped = sum(month < kept[0] for month in held)
+    added = sum(month > held[-1] for month in kept)
+    return kept[0] <= held[-1] and dropped <= added
 
 
 def months_held(lines: dict[str, int]) -> list[str]:
@@ -363,15 +384,48 @@ def _lost_reason(county: str | None, lost: list[str], old: dict[str, int], new: 
     or two), the two ledgers' spans (``months_held`` of the last and of this one), and what to
     do."""
     of = f"区县 {county} 的" if county else ""
-    months = "、".join(f"{month}（上次 {old[month]:,} 条"
-                       + (f"，本次 {new[month]:,} 条）" if month in new else "）")
-                       for month in lost)  # fmt: skip
     (held, kept), payments = spans, REGISTRIES["payments"].chinese
+    months = "、".join(_lost_run(run, old, new) for run in _runs(lost, held))
     return (f"{of}{payments}中没有上次运行读取过的月份：{months}。本次{payments}为 {kept[0]} 至 "
             f"{kept[-1]}，上次为 {held[0]} 至 {held[-1]}：每月的数据包须含完整的{payments}"
             "（以往各月的发放表也要放入），否则依据这些月份发放的疑点都会被当作数据中已消失而消除，"
             f"其余疑点的金额也会少算。如确需只用本次的{payments}，请加 --allow-missing {payments} "
             "再运行")  # fmt: skip
+
+
+def _runs(lost: list[str], held: list[str]) -> list[list[str]]:
+    """The months lost in runs of months that follow each other in the last ledger.
+
+    >>> _runs(["2026-01", "2026-02", "2026-04"], ["2026-01", "2026-02", "2026-03", "2026-04"])
+    [['2026-01', '2026-02'], ['2026-04']]
+    """
+    runs: list[list[str]] = []
+    for month in lost:
+        if runs and held.index(month) == held.index(runs[-1][-1]) + 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return runs
+
+
+def _lost_run(run: list[str], old: dict[str, int], new: dict[str, int]) -> str:
+    """One run of months lost with their lines last time, and the stray lines this time.
+
+    >>> _lost_run(["2026-08"], {"2026-08": 41}, {})
+    '2026-08（上次 41 条）'
+    >>> _lost_run(["2026-07", "2026-08"], {"2026-07": 40, "2026-08": 41}, {"2026-08": 1})
+    '2026-07 至 2026-08（2 个月，上次每月 40 至 41 条，本次只有 2026-08 1 条）'
+    """
+    if len(run) == 1:
+        [month] = run
+        return f"{month}（上次 {old[month]:,} 条" + (
+            f"，本次 {new[month]:,} 条）" if month in new else "）"
+        )
+    least, most = min(old[month] for month in run), max(old[month] for month in run)
+    each = f"{least:,}" if least == most else f"{least:,} 至 {most:,}"
+    strays = "、".join(f"{month} {new[month]:,} 条" for month in run if month in new)
+    return (f"{run[0]} 至 {run[-1]}（{len(run)} 个月，上次每月 {each} 条"
+            + (f"，本次只有 {strays}）" if strays else "）"))  # fmt: skip
 
 
 KEPT_NOTICES_SHARE = 0.5

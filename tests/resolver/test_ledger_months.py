@@ -55,9 +55,9 @@ def test_this_months_ledger_alone_is_refused_naming_the_months_lost(con, tmp_pat
         _ingest(con, tmp_path, "2026-09", {"发放记录.csv": _ledger(["2026-09"])})
     assert refused.value.path.name == "发放记录.csv"
     assert refused.value.reason.startswith(
-        "发放记录中没有上次运行读取过的月份：2026-08（上次 20 条）。本次发放记录为 2026-09 至 "
-        "2026-09，上次为 2026-06 至 2026-08"
-    )
+        "发放记录中没有上次运行读取过的月份：2026-06 至 2026-08（3 个月，上次每月 20 条）。"
+        "本次发放记录为 2026-09 至 2026-09，上次为 2026-06 至 2026-08"
+    )  # until 2026-12-07 only 2026-08 was named
     assert "--allow-missing 发放记录" in refused.value.reason
     assert _months(con) == ["2026-06", "2026-07", "2026-08"]  # the last drop stays
 
@@ -79,11 +79,41 @@ def test_a_ledger_that_drops_its_oldest_month_or_a_stray_month_is_taken(tmp_path
     assert _months(con) == ["2026-07", "2026-08", "2026-09"]
 
 
+def test_the_same_month_redone_with_its_ledger_alone_is_refused(con, tmp_path):
+    # August redone with August's 发放表 alone: until 2026-12-07 every month before it was
+    # taken as rolled off a rolling export, and the drop taken with June and July gone
+    with pytest.raises(InputError) as refused:
+        _ingest(con, tmp_path, "2026-08-redone", {"发放记录.csv": _ledger(["2026-08"])})
+    assert refused.value.reason.startswith(
+        "发放记录中没有上次运行读取过的月份：2026-06 至 2026-07（2 个月，上次每月 20 条）。"
+        "本次发放记录为 2026-08 至 2026-08"
+    )
+    assert _months(con) == ["2026-06", "2026-07", "2026-08"]  # the last drop stays
+
+
+def test_a_rolling_export_redone_or_moved_on_two_months_is_taken(con, tmp_path):
+    _ingest(
+        con,
+        tmp_path,
+        "2026-08-redone",
+        {"发放记录.csv": _ledger(["2026-06", "2026-07", "2026-08"])},
+    )
+    _ingest(con, tmp_path, "2026-10", {"发放记录.csv": _ledger(["2026-08", "2026-09", "2026-10"])})
+    assert _months(con) == ["2026-08", "2026-09", "2026-10"]
+
+
+def test_a_ledger_that_drops_more_old_months_than_it_adds_is_refused(con, tmp_path):
+    with pytest.raises(InputError, match="月份：2026-06 至 2026-07（2 个月，上次每月 20 条）。"):
+        _ingest(con, tmp_path, "2026-09", {"发放记录.csv": _ledger(["2026-08", "2026-09"])})
+
+
 def test_a_stray_month_does_not_hide_the_last_month_lost(tmp_path):
     con = connect(tmp_path / "doudi.duckdb")
     _ingest(con, tmp_path, "2026-08",
             {"发放记录.csv": _ledger(["2026-07", "2026-08"], stray="2062-08")})  # fmt: skip
-    with pytest.raises(InputError, match="月份：2026-08（上次 20 条）。本次发放记录为 2026-09"):
+    with pytest.raises(
+        InputError, match="月份：2026-07 至 2026-08（2 个月，上次每月 20 条）。本次"
+    ):
         _ingest(con, tmp_path, "2026-09", {"发放记录.csv": _ledger(["2026-09"])})
 
 
@@ -103,8 +133,8 @@ def test_this_months_ledger_alone_with_a_back_pay_line_of_last_month_is_refused(
     with pytest.raises(InputError) as refused:
         _ingest(con, tmp_path, "2026-09", {"发放记录.csv": september})
     assert refused.value.reason.startswith(
-        "发放记录中没有上次运行读取过的月份：2026-08（上次 20 条，本次 1 条）。本次发放记录为 "
-        "2026-09 至 2026-09，上次为 2026-06 至 2026-08"
+        "发放记录中没有上次运行读取过的月份：2026-06 至 2026-08（3 个月，上次每月 20 条，本次只有 "
+        "2026-08 1 条）。本次发放记录为 2026-09 至 2026-09，上次为 2026-06 至 2026-08"
     )
     assert _months(con) == ["2026-06", "2026-07", "2026-08"]  # the last drop stays
 
@@ -120,8 +150,8 @@ def test_a_quarters_line_holds_each_of_its_months(tmp_path):
     with pytest.raises(InputError) as refused:
         _ingest(con, tmp_path, "2026-10", {"发放记录.csv": _ledger(["2026-10"])})
     assert refused.value.reason.startswith(
-        "发放记录中没有上次运行读取过的月份：2026-09（上次 20 条）。本次发放记录为 2026-10 至 "
-        "2026-10，上次为 2026-04 至 2026-09"
+        "发放记录中没有上次运行读取过的月份：2026-04 至 2026-09（6 个月，上次每月 20 条）。"
+        "本次发放记录为 2026-10 至 2026-10，上次为 2026-04 至 2026-09"
     )
 
 
