@@ -108,6 +108,16 @@ class StoredModel:
 
 
 @dataclass
+class RemovedRow:
+    """A row the last link scored that next month's drop no longer holds."""
+
+    registry: str
+    record_id: str
+    name: str | None
+    """The name of the row's person in the last published run (None before one)."""
+
+
+@dataclass
 class Changes:
     """How next month's rows differ from the rows the last link scored."""
 
@@ -117,6 +127,8 @@ class Changes:
     removed: int
     unseen_names: int
     """Rows whose name the model's term frequencies do not hold (a drift signal)."""
+    removed_rows: list[RemovedRow] = field(default_factory=list)
+    """The ``removed`` rows, by registry and record id."""
 
     @property
     def changed_share(self) -> float:
@@ -354,7 +366,26 @@ def _row_changes(con: duckdb.DuckDBPyConnection, model: StoredModel) -> Changes:
         """
     ).fetchall()[0]
     con.unregister("_names_seen")
-    return Changes(*counts)
+    return Changes(*counts, removed_rows=_removed_rows(con))
+
+
+def _removed_rows(con: duckdb.DuckDBPyConnection) -> list[RemovedRow]:
+    """The rows the last link scored (``scored_rows``, ``entities``) that ``_row_state`` no
+    longer holds, with their person's name in the last published run."""
+    published = "published_persons" in table_names(con)
+    name = "p.name" if published else "NULL"
+    joined = ("LEFT JOIN (SELECT person_id, any_value(name) AS name FROM published_persons "
+              "GROUP BY person_id) p USING (person_id)" if published else "")  # fmt: skip
+    found = con.execute(
+        f"""
+        SELECT e.registry, e.record_id, {name}
+        FROM entities e {joined}
+        WHERE e.registry || ':' || e.record_id IN (SELECT unique_id FROM scored_rows)
+          AND e.registry || ':' || e.record_id NOT IN (SELECT unique_id FROM _row_state)
+        ORDER BY e.registry, e.record_id
+        """
+    ).fetchall()
+    return [RemovedRow(*row) for row in found]
 
 
 @collector_paused()

@@ -23,7 +23,7 @@ from api.cli.usage import ChineseCommand
 from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.headers import load_vocabulary
-from resolver.registries import registry_named
+from resolver.registries import REGISTRIES, registry_named
 
 if TYPE_CHECKING:  # the command line starts without the linking libraries
     from resolver.link import Changes
@@ -67,7 +67,7 @@ def update(
     changes = link.changes
     console.print(
         f"本月 {changes.rows:,} 行：新增 {changes.new:,} 行，变动 {changes.changed:,} 行，"
-        f"删除 {changes.removed:,} 行。",
+        f"删除 {changes.removed:,} 行{removed_named(changes)}。",
         highlight=False,
     )
     warning = rekeyed_warning(changes)
@@ -94,6 +94,30 @@ def update(
             highlight=False,
         )
     console.print(f"已写出 {out_dir / 'entities.csv'} 和 {out_dir / 'cases.jsonl'}")
+
+
+NAMED_REMOVED = 5
+"""The most removed rows ``update`` names (the rest counted: 等 12 行)."""
+
+
+def removed_named(changes: Changes) -> str:
+    """The first removed rows (``NAMED_REMOVED``) by registry, record id and name, for the
+    clerk to check a village meant to delete them; empty when none was removed.
+
+    >>> from resolver.link import Changes, RemovedRow
+    >>> gone = [RemovedRow("assistance", "JZ00816", "张三"), RemovedRow("disability", "CJ7", None)]
+    >>> removed_named(Changes(rows=9, new=0, changed=0, removed=2, unseen_names=0, removed_rows=gone))
+    '：救助对象 JZ00816 张三、残疾人 CJ7'
+    >>> removed_named(Changes(rows=9, new=0, changed=0, removed=7, unseen_names=0,
+    ...                       removed_rows=gone * 3 + gone[:1])).split("、")[-1]
+    '救助对象 JZ00816 张三 等 7 行'
+    """
+    named = [" ".join(part for part in (REGISTRIES[row.registry].chinese, row.record_id, row.name) if part)
+             for row in changes.removed_rows[:NAMED_REMOVED]]  # fmt: skip
+    if not named:
+        return ""
+    more = f" 等 {changes.removed:,} 行" if changes.removed > len(named) else ""
+    return "：" + "、".join(named) + more
 
 
 # Most of last month's rows removed and most of this month's new: their record ids changed.
