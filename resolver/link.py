@@ -107,6 +107,11 @@ class StoredModel:
     term_frequencies: dict[str, pa.Table]
 
 
+NAMED_REMOVED = 5
+"""The most removed rows ``Changes`` names (``update`` counts the rest: 等 12 行); not all:
+a drop whose record ids all changed removes every row."""
+
+
 @dataclass
 class RemovedRow:
     """A row the last link scored that next month's drop no longer holds."""
@@ -128,7 +133,7 @@ class Changes:
     unseen_names: int
     """Rows whose name the model's term frequencies do not hold (a drift signal)."""
     removed_rows: list[RemovedRow] = field(default_factory=list)
-    """The ``removed`` rows, by registry and record id."""
+    """The first ``NAMED_REMOVED`` of the ``removed`` rows, by registry and record id."""
 
     @property
     def changed_share(self) -> float:
@@ -370,18 +375,24 @@ def _row_changes(con: duckdb.DuckDBPyConnection, model: StoredModel) -> Changes:
 
 
 def _removed_rows(con: duckdb.DuckDBPyConnection) -> list[RemovedRow]:
-    """The rows the last link scored (``scored_rows``, ``entities``) that ``_row_state`` no
-    longer holds, with their person's name in the last published run."""
+    """The first ``NAMED_REMOVED`` rows the last link scored (``scored_rows``, ``entities``)
+    that ``_row_state`` no longer holds, with their person's name in the last published run."""
     published = "published_persons" in table_names(con)
     name = "p.name" if published else "NULL"
     joined = ("LEFT JOIN (SELECT person_id, any_value(name) AS name FROM published_persons "
               "GROUP BY person_id) p USING (person_id)" if published else "")  # fmt: skip
     found = con.execute(
         f"""
+        WITH gone AS (
+            SELECT e.registry, e.record_id, e.person_id
+            FROM entities e
+            SEMI JOIN (SELECT unique_id FROM scored_rows ANTI JOIN _row_state USING (unique_id)) s
+                ON s.unique_id = e.registry || ':' || e.record_id
+            ORDER BY e.registry, e.record_id
+            LIMIT {NAMED_REMOVED}
+        )
         SELECT e.registry, e.record_id, {name}
-        FROM entities e {joined}
-        WHERE e.registry || ':' || e.record_id IN (SELECT unique_id FROM scored_rows)
-          AND e.registry || ':' || e.record_id NOT IN (SELECT unique_id FROM _row_state)
+        FROM gone e {joined}
         ORDER BY e.registry, e.record_id
         """
     ).fetchall()

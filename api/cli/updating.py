@@ -96,24 +96,20 @@ def update(
     console.print(f"已写出 {out_dir / 'entities.csv'} 和 {out_dir / 'cases.jsonl'}")
 
 
-NAMED_REMOVED = 5
-"""The most removed rows ``update`` names (the rest counted: 等 12 行)."""
-
-
 def removed_named(changes: Changes) -> str:
-    """The first removed rows (``NAMED_REMOVED``) by registry, record id and name, for the
-    clerk to check a village meant to delete them; empty when none was removed.
+    """The first removed rows (``resolver.link.NAMED_REMOVED``) by registry, record id and
+    name, for the clerk to check a village meant to delete them; empty when none was removed.
 
     >>> from resolver.link import Changes, RemovedRow
     >>> gone = [RemovedRow("assistance", "JZ00816", "张三"), RemovedRow("disability", "CJ7", None)]
     >>> removed_named(Changes(rows=9, new=0, changed=0, removed=2, unseen_names=0, removed_rows=gone))
     '：救助对象 JZ00816 张三、残疾人 CJ7'
     >>> removed_named(Changes(rows=9, new=0, changed=0, removed=7, unseen_names=0,
-    ...                       removed_rows=gone * 3 + gone[:1])).split("、")[-1]
-    '救助对象 JZ00816 张三 等 7 行'
+    ...                       removed_rows=gone)).split("、")[-1]
+    '残疾人 CJ7 等 7 行'
     """
     named = [" ".join(part for part in (REGISTRIES[row.registry].chinese, row.record_id, row.name) if part)
-             for row in changes.removed_rows[:NAMED_REMOVED]]  # fmt: skip
+             for row in changes.removed_rows]  # fmt: skip
     if not named:
         return ""
     more = f" 等 {changes.removed:,} 行" if changes.removed > len(named) else ""

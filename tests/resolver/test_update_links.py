@@ -13,6 +13,7 @@ from resolver.ingest import ingest_drop
 from resolver.link import (
     RemovedRow,
     _partner_conditions,
+    _removed_rows,
     _sided,
     link_persons,
     stored_model,
@@ -73,6 +74,26 @@ def test_an_unchanged_drop_changes_nothing(linked):
     assert (report.changes.new, report.changes.changed, report.changes.removed) == (0, 0, 0)
     assert report.retrain_reason is None
     assert snapshot(linked) == before
+
+
+def test_the_removed_rows_named_are_the_first_few_with_their_published_names(tmp_path):
+    # until 2026-12-07 every removed row was read into Python to name five: a drop whose
+    # record ids all changed (650,000 persons) built millions of them
+    con = connect(tmp_path / "doudi.duckdb")
+    con.execute(
+        "CREATE TABLE entities AS SELECT CASE WHEN i < 4 THEN 'disability' ELSE 'assistance' "
+        "END AS registry, 'R' || i AS record_id, 'P' || i AS person_id FROM range(10) t(i)"
+    )
+    con.execute("CREATE TABLE scored_rows AS SELECT registry || ':' || record_id AS unique_id "
+                "FROM entities")  # fmt: skip
+    con.execute("CREATE TABLE _row_state AS SELECT * FROM scored_rows "
+                "WHERE unique_id IN ('assistance:R5', 'disability:R1')")  # fmt: skip
+    con.execute("CREATE TABLE published_persons AS SELECT 'run-1' AS run_id, 'P4' AS person_id, "
+                "'110101194001010011' AS id18, '张三' AS name")  # fmt: skip
+    assert _removed_rows(con) == [  # 8 removed: the first five by registry and record id
+        RemovedRow("assistance", "R4", "张三"),
+        *(RemovedRow("assistance", f"R{i}", None) for i in (6, 7, 8, 9)),
+    ]
 
 
 def test_an_update_equals_scoring_every_row_with_the_stored_model(linked):
