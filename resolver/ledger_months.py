@@ -10,7 +10,9 @@ that dropped it as one of its oldest: the new ledger reaches back to the last le
 month, and drops no more months before its first than it adds after that last month. A rolling
 export that drops its oldest month as it adds this month's is taken; a ledger of September
 alone after one ending in August is not (all the months before it lost), nor October's 发放表
-alone redoing October (nine months dropped, none added). A month either ledger holds only a stray line or two of (under
+alone redoing October (nine months dropped, none added). Nor is an export whose window
+shrank (the last 12 months after the whole history, or after 24 months), taken once with
+``--allow-missing 发放记录``. A month either ledger holds only a stray line or two of (under
 ``STRAY_MONTH_SHARE`` of its median month's: a month mistyped, corrected since; a 补发 of an
 earlier month in this month's 发放表) is not one of its months (``months_held``): September's
 发放表 alone with a 补发 line for August has lost August too, as it has without that line.
