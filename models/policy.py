@@ -459,6 +459,11 @@ class Policy:
         return json.dumps(fields, ensure_ascii=False, indent=2)
 
 
+AMENDED_POLICY = ("改好政策文件后，用 doudi run --policy 该文件 重新运行（doudi update 沿用上次运行的"
+                  "政策，不能换用改过的文件）")  # fmt: skip
+"""How a refused policy's amended file is taken: a run, not an update (which keeps the run's)."""
+
+
 def _by_area(standard: float | dict) -> bool:
     """Whether one county's (or the policy's one) standard sets 城市 and 农村 apart."""
     return isinstance(standard, dict) and set(standard) == set(AREAS)
@@ -496,7 +501,8 @@ def _county_standards(standard: dict, aliases: dict[str, set[str]]) -> dict[str,
                         f'的低保标准：请在 dibao_standard_year 中写出，或以 "{OTHER_COUNTIES}" 写'
                         "未列出区县的标准")  # fmt: skip
     if problems:
-        raise DoudiError("按区县分设的低保标准与数据不符：\n  " + "\n  ".join(problems))
+        raise DoudiError("按区县分设的低保标准与数据不符：\n  " + "\n  ".join(problems)
+                         + f"\n{AMENDED_POLICY}")  # fmt: skip
     return {county: standard[found[county][0] if county in found else OTHER_COUNTIES]
             for county in aliases}  # fmt: skip
 

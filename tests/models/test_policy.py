@@ -511,8 +511,12 @@ def test_a_standard_per_county_is_read_and_applied_to_the_drops_counties(tmp_pat
     with pytest.raises(
         DoudiError,
         match=r'政策未给出区县 牟定县（532323）、南华县（532324） 的低保标准.*"其他区县"',
-    ):
+    ) as refused:
         unnamed.for_drop(aliases)
+    # how the amended file is taken: `update` keeps the run's policy (a review found the
+    # refusal of an update asking for an edit it could not take)
+    assert str(refused.value).endswith("用 doudi run --policy 该文件 重新运行（doudi update 沿用上次"
+                                       "运行的政策，不能换用改过的文件）")  # fmt: skip
     with pytest.raises(DoudiError, match="本数据只有一个区县"):
         policy.for_drop({})
 
