@@ -79,8 +79,8 @@ from models.graph import drop_as_of
 from models.publish import working_run
 from resolver.db import table_names
 from resolver.errors import DoudiError
-from resolver.ingest import county_aliases, county_label, of_county
-from resolver.registries import county_of_number
+from resolver.ingest import county_aliases, of_county
+from resolver.registries import county_label, county_of_number
 
 FORMS = (1, 2, 3, 4)
 # The document's titles less its county (梁平区): a form names the county it is of, if known.

@@ -37,9 +37,9 @@ from models.policy import rule_changes
 from models.publish import CARRIED_NOTE, json_value
 from resolver.errors import DoudiError
 from resolver.idcard import parse_id
-from resolver.ingest import county_aliases, county_label, county_named
+from resolver.ingest import county_aliases, county_named
 from resolver.quality import problem_label
-from resolver.registries import REGISTRIES
+from resolver.registries import REGISTRIES, county_label
 
 STATUS_LABELS = {
     "open": "待核查",
@@ -1122,7 +1122,7 @@ def township_label(township: str | None, county: str | None, names: dict[str, st
 
 
 def county_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """The name of each county of the drop (``resolver.ingest.county_label``), by the county
+    """The name of each county of the drop (``resolver.registries.county_label``), by the county
     as stored; empty for a one-county drop.
 
     Parameters

@@ -23,9 +23,9 @@ from typing import Union, get_args, get_origin, get_type_hints
 from models.periods import month_index
 from resolver.errors import DoudiError, InputError
 from resolver.idcard import PROVINCES
-from resolver.ingest import county_label, county_with_codes
 from resolver.json_keys import KeyPath, key_lines, repeated_keys
 from resolver.normalize import VOCABULARIES, urban_or_rural
+from resolver.registries import county_label, county_with_codes
 
 POLICY_DIR = Path(__file__).parent / "policies"
 # The areas a roster case is in (城乡属性: ``resolver.normalize.urban_or_rural``).

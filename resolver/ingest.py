@@ -74,7 +74,7 @@ from resolver.ledger_months import (
 from resolver.memory import collector_paused
 from resolver.normalize import CHINA_TIME
 from resolver.reading import UTF16_BOMS, Grid, read_grids
-from resolver.registries import COUNTY_HEADERS, REGISTRIES
+from resolver.registries import COUNTY_HEADERS, REGISTRIES, county_with_codes
 from resolver.tables import (
     BACK_PAY_WORD,
     FINDINGS_SCHEMA,
@@ -757,51 +757,6 @@ def county_aliases(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
         for stored in names & aliases.keys():
             aliases[stored] |= names - {stored}
     return aliases
-
-
-def county_label(county: str, aliases: Collection[str]) -> str:
-    """How a county is written for a reader: as stored when that is a name; else the one
-    name it goes by (none, or two: the division code).
-
-    Parameters
-    ----------
-    county : str
-        The county as stored.
-    aliases : collection of str
-        Its other names and codes (``county_aliases``).
-
-    Returns
-    -------
-    str
-        The name.
-
-    Examples
-    --------
-    >>> county_label("532326", {"大姚县"}), county_label("松岭县", {"361223"}), county_label("532326", set())
-    ('大姚县', '松岭县', '532326')
-    """
-    names = {name for name in aliases if not name.isdigit()}
-    return county if not county.isdigit() or len(names) != 1 else names.pop()
-
-
-def county_with_codes(county: str, aliases: Collection[str]) -> str:
-    """A county's name with its division codes, as refusals list the counties of a drop.
-
-    Parameters
-    ----------
-    county : str
-        The county as stored.
-    aliases : collection of str
-        Its other names and codes (``county_aliases``).
-
-    Returns
-    -------
-    str
-        ``大姚县（532326）``; the name alone where no code is known.
-    """
-    label = county_label(county, aliases)
-    codes = sorted(code for code in {county, *aliases} if code.isdigit() and code != label)
-    return f"{label}（{'、'.join(codes)}）" if codes else label
 
 
 def _folder_county_names(con: duckdb.DuckDBPyConnection) -> list[set[str]]:

@@ -6,6 +6,7 @@ required, and a *kind* that says which normaliser cleans it (see ``resolver.norm
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from resolver.errors import DoudiError
@@ -348,3 +349,48 @@ def registry_named(name: str) -> str:
             return registry.name
     names = "、".join(registry.chinese for registry in REGISTRIES.values())
     raise DoudiError(f"没有名为「{name}」的名册：可用的名册为 {names}")
+
+
+def county_label(county: str, aliases: Collection[str]) -> str:
+    """How a county is written for a reader: as stored when that is a name; else the one
+    name it goes by (none, or two: the division code).
+
+    Parameters
+    ----------
+    county : str
+        The county as stored.
+    aliases : collection of str
+        Its other names and codes (``resolver.ingest.county_aliases``).
+
+    Returns
+    -------
+    str
+        The name.
+
+    Examples
+    --------
+    >>> county_label("532326", {"大姚县"}), county_label("松岭县", {"361223"}), county_label("532326", set())
+    ('大姚县', '松岭县', '532326')
+    """
+    names = {name for name in aliases if not name.isdigit()}
+    return county if not county.isdigit() or len(names) != 1 else names.pop()
+
+
+def county_with_codes(county: str, aliases: Collection[str]) -> str:
+    """A county's name with its division codes, as refusals list the counties of a drop.
+
+    Parameters
+    ----------
+    county : str
+        The county as stored.
+    aliases : collection of str
+        Its other names and codes (``resolver.ingest.county_aliases``).
+
+    Returns
+    -------
+    str
+        ``大姚县（532326）``; the name alone where no code is known.
+    """
+    label = county_label(county, aliases)
+    codes = sorted(code for code in {county, *aliases} if code.isdigit() and code != label)
+    return f"{label}（{'、'.join(codes)}）" if codes else label

@@ -17,7 +17,7 @@ from models.data_gaps import DataGaps, Unjudged
 from models.detectors.deceased_paid import MAX_CANDIDATES
 from models.policy import Policy, policy_heading, rule_named
 from resolver.headers import header_key
-from resolver.ingest import county_aliases, county_label, drop_counties
+from resolver.ingest import county_aliases, drop_counties
 from resolver.layout import skip_reason
 from resolver.quality import (
     ENDED_NOTE,
@@ -36,7 +36,7 @@ from resolver.quality import (
     unattributed_deaths,
     write_findings_workbook,
 )
-from resolver.registries import REGISTRIES, column_header
+from resolver.registries import REGISTRIES, column_header, county_label
 
 if TYPE_CHECKING:  # the measuring commands' figures; the wing is loaded only to measure
     from models.evaluation.cases import CalibrationBin, CaseEvaluation, CaseScores, ControlLeads
