@@ -121,7 +121,9 @@ def test_ledgers_read_back(county):
         rows += values[2:]
     assert len(rows) == open_deaths
     assert all(re.fullmatch(r"\d{17}[\dX]", row[4]) for row in rows if row[4])
-    assert all(row[14] == "死亡后仍发放" and row[16] > 0 for row in rows)
+    # the type with the date and source of the notice the lead rests on
+    assert all(re.fullmatch(r"死亡后仍发放（死亡日期 \d{4}-\d{2}-\d{2}，来源：.+）", row[14])
+               and row[16] > 0 for row in rows)  # fmt: skip
     table = list(summary.active.iter_rows(values_only=True))
     total = next(row for row in table if row[0] == "合计")
     assert table[1] == SUMMARY_COLUMNS and table[-1][0].startswith("说明（系统生成）")
