@@ -33,6 +33,13 @@ RESTORED = "registration_restored"
 the police withdrew a cancellation, the notice very likely wrong): its score is at most
 ``RESTORED_SCORE``, and the notice counts as corroborating nothing."""
 RESTORED_SCORE = 0.1
+LIVED_ON = "lived_on"
+"""A death lead's feature: the signs that the person lived on after the reported death, or that
+a notice is another person's (``models.detectors.common.lived_on``; dates of notices that
+disagree are no such sign). Its score is at most ``LIVED_ON_SCORE``, below the likely line:
+until 2026-12-07 (late) blind testers' wrong notices carrying the person's own ID, a
+certificate issued to her months later, scored 0.62 and counted among the likely leads' money."""
+LIVED_ON_SCORE = 0.4
 CLASS_LOWERED = "class_lowered"
 """A ``payment_mismatch`` lead's feature when its months were paid at a higher 低保 class than
 the roster's current one, which the ledger pays from its latest months (a switch down): a lead

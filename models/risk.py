@@ -31,6 +31,8 @@ from models.case_types import CASE_TYPES
 from models.cases import (
     CLASS_LOWERED,
     CLASS_LOWERED_SCORE,
+    LIVED_ON,
+    LIVED_ON_SCORE,
     RESTORED,
     RESTORED_SCORE,
     STRUCK,
@@ -101,6 +103,7 @@ UNLINKED_REASONS = {
 SCORE_CAPS = (
     (STRUCK, STRUCK_SCORE, "所依据的行在表中被划去"),
     (RESTORED, RESTORED_SCORE, "死亡记录之后公安已恢复户口，死亡信息很可能有误"),
+    (LIVED_ON, LIVED_ON_SCORE, "死亡日期之后仍有生存迹象（见证据第一条），死亡信息可能有误"),
     (CLASS_LOWERED, CLASS_LOWERED_SCORE, "此前按较高类别发放，类别调整是否迟延无法从数据判断"),
     (UNDATED, UNDATED_SCORE, "死亡日期未填写或无法识别，死亡后发放了几个月无法确定"),
 )

@@ -89,14 +89,39 @@ def signs_of_life(graph: nx.MultiGraph, node: Node, notices: Sequence[tuple]) ->
         One fact per sign (生存迹象：…), to be said first; empty when nothing contradicts
         the notices.
     """
-    died = notices[0][0]
-    signs = later_signs(graph, node, died) if died else _restored_signs(graph, node)
-    signs += [sign for _, death, row in notices if (sign := another_birth(graph, node, death, row))]
+    signs = lived_on(graph, node, notices)
     dates = sorted({day for day, _, _ in notices if day})
     if dates and not one_death(dates):
         signs.append(Evidence(f"生存迹象：死亡记录的日期不一致（{'、'.join(map(str, dates))}），"
                               f"按最晚日期计算金额，请先核实"))  # fmt: skip
     return signs
+
+
+def lived_on(graph: nx.MultiGraph, node: Node, notices: Sequence[tuple]) -> list[Evidence]:
+    """The signs of life that say the notices are wrong, not only that their dates disagree
+    (``signs_of_life`` without that): what the registries say the person did after the
+    earliest reported death (``later_signs``; undated notices, a registration restored), and
+    a notice whose birth date is not the person's (``another_birth``). A death lead with any
+    scores below the likely line (``models.cases.LIVED_ON_SCORE``).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph.
+    node : Node
+        The person node.
+    notices : Sequence[tuple]
+        As for ``signs_of_life``.
+
+    Returns
+    -------
+    list of Evidence
+        One fact per sign (生存迹象：…); empty when there is none.
+    """
+    died = notices[0][0]
+    signs = later_signs(graph, node, died) if died else _restored_signs(graph, node)
+    return signs + [sign for _, death, row in notices
+                    if (sign := another_birth(graph, node, death, row))]  # fmt: skip
 
 
 def later_signs(graph: nx.MultiGraph, node: Node, died: date) -> list[Evidence]:

@@ -17,7 +17,7 @@ from models.amounts import (
     sources_text,
     split_fen,
 )
-from models.cases import RESTORED, UNDATED, UNLINKED, Case, Evidence
+from models.cases import LIVED_ON, RESTORED, UNDATED, UNLINKED, Case, Evidence
 from models.detectors.common import (
     above_the_living,
     birth_dates_said,
@@ -27,6 +27,7 @@ from models.detectors.common import (
     death_notices,
     enrolment_evidence,
     identity_evidence,
+    lived_on,
     month_written_end,
     one_death,
     paid_months,
@@ -285,6 +286,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
             "identity": min(death_row["probability"], row["probability"]),
             "notices": float(len(notices)),
             "signs_of_life": float(len(alive)),
+            **({LIVED_ON: 1.0} if lived_on(graph, node, notices) else {}),
             "no_hukou": float(no_hukou),
             "candidates": float(graph.nodes[notices[-1][1]].get("candidates", 1)
                                 if uncertain else 1),
@@ -338,6 +340,7 @@ def _paid_undated(graph, policy, node, case_node, row, notices: list) -> Case | 
             "months_after": 0.0, "corroborated": float(corroborated),
             "identity": min(death_row["probability"], row["probability"]),
             "notices": float(len(notices)), "signs_of_life": float(len(alive)),
+            **({LIVED_ON: 1.0} if lived_on(graph, node, notices) else {}),
             "no_hukou": float(no_hukou), "candidates": 1.0,
             UNDATED: 1.0,  # the months after the death unknown: scored at most UNDATED_SCORE
             **({RESTORED: 1.0} if restored else {}),  # the police withdrew the cancellation

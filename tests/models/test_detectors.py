@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from models.amounts import spread_back_pay
-from models.cases import CLASS_LOWERED, RESTORED, UNDATED, UNLINKED, one_per_finding
+from models.cases import CLASS_LOWERED, LIVED_ON, RESTORED, UNDATED, UNLINKED, one_per_finding
 from models.detectors.a_class_partial import detect_a_class_partial
 from models.detectors.common import single_person_conditions
 from models.detectors.deceased_paid import detect_deceased_paid
@@ -332,7 +332,7 @@ def test_evidence_of_life_after_the_death_date_stands_first_and_is_a_feature():
     drop.pay("DB1", MONTHS_2026[2:], 420.0)
     drop.die("old", "D1", date(2025, 11, 5))
     (case,) = detect_deceased_paid(drop.graph, POLICY)
-    assert case.features["signs_of_life"] == 2.0
+    assert case.features["signs_of_life"] == 2.0 and case.features[LIVED_ON] == 1.0
     assert case.evidence[0].text.startswith("生存迹象")
     assert {case.evidence[0].registry, case.evidence[1].registry} == {"assistance", "disability"}
 
@@ -397,6 +397,7 @@ def test_notices_that_disagree_count_from_the_latest_date_and_say_so():
     (case,) = detect_deceased_paid(drop.graph, POLICY)
     assert case.amount_at_risk == 420.0 * 2  # 2026-09 and 10, after July plus the grace
     assert case.features["signs_of_life"] == 1.0 and "日期不一致" in case.evidence[0].text
+    assert LIVED_ON not in case.features  # two dates: a death still, its day unsure
 
 
 def test_two_offices_reporting_one_death_days_apart_corroborate_it_from_the_earliest_date():

@@ -12,6 +12,9 @@ from sklearn.exceptions import NotFittedError
 from models.cases import (
     CLASS_LOWERED,
     CLASS_LOWERED_SCORE,
+    LIKELY_SCORE,
+    LIVED_ON,
+    LIVED_ON_SCORE,
     RESTORED,
     RESTORED_SCORE,
     STRUCK,
@@ -162,6 +165,20 @@ def test_a_lead_on_two_rows_linking_left_apart_scores_at_most_their_match(unlink
     score, (reason,) = model.explain(case)
     assert score == pytest.approx(0.93 if capped else 31 / 32, abs=1e-4)
     assert ("未归并为同一人" in reason) == capped
+
+
+def test_a_death_lead_with_a_sign_the_person_lived_on_scores_below_the_likely_line():
+    # blind testers' wrong notices with the person's own ID and a certificate issued months
+    # later scored 0.62, counted among the likely leads' money
+    X = [("deceased_paid", feature_vector(_deceased(0.99, 3.0, True)))] * 30
+    model = RiskModel().fit(X, [1] * 30)
+    lived = _deceased(0.99, 3.0, True, signs_of_life=1)
+    score, (reason,) = model.explain(replace(lived, features=lived.features | {LIVED_ON: 1.0}))
+    assert score == LIVED_ON_SCORE < LIKELY_SCORE
+    assert (
+        "死亡日期之后仍有生存迹象（见证据第一条），死亡信息可能有误，评分以 0.40 为上限" in reason
+    )
+    assert model.explain(lived)[0] > LIKELY_SCORE  # dates that disagree alone: no cap
 
 
 def test_a_missed_disability_lead_on_a_man_who_may_be_dead_scores_at_most_his_being_alive():
