@@ -45,6 +45,9 @@ from resolver.outputs import MAX_CANDIDATES, NOTICE_DATE_SLIP_DAYS
 from resolver.registries import county_of_number
 
 SOURCE_LABELS = {"police": "公安", "funeral": "殡葬", "health": "卫健"}
+RESTORED_SAID = (
+    "死亡记录之后公安已恢复户口：死亡信息很可能有误，不作为死亡的佐证，请先核实本人是否在世"
+)
 DEATH_DATE_SAID, SOURCE_SAID = "死亡日期 ", "（来源："
 """How the evidence line of the notice a lead rests on begins, and where its source follows
 (``死亡日期 2024-11-04（来源：卫健）``): the ledgers quote it."""
@@ -269,7 +272,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
             len(paid) - len(owed), len(partial - shared), len(shared), paid_back, amount, alone
         ),
         *_other_programs(graph, case_node, after),
-        _certainty(graph, node, death_row, corroborated, notices, row),
+        _certainty(graph, node, death_row, (corroborated, restored), notices, row),
         *([Evidence(unregistered)] if unregistered else []),
         identity_evidence(death_row, "死亡记录"),
         identity_evidence(row, "救助记录"),
@@ -325,7 +328,7 @@ def _paid_undated(graph, policy, node, case_node, row, notices: list) -> Case | 
                  f"死亡日期不明，无法确定其中哪些月份在死亡月份加宽限期 "
                  f"{policy.death_grace_months} 个月之后，金额无法计算，请核实死亡日期后计算",
                  "payments", graph.nodes[case_node]["payments"][last][0][0]),
-        _certainty(graph, node, death_row, corroborated, notices, row),
+        _certainty(graph, node, death_row, (corroborated, restored), notices, row),
         *([Evidence(unregistered)] if unregistered else []),
         identity_evidence(death_row, "死亡记录"),
         identity_evidence(row, "救助记录"),
@@ -595,7 +598,12 @@ def _paid_out_text(case: dict, months: list[int]) -> str:
                    if record in marked)  # fmt: skip
 
 
-def _certainty(graph, node, death_row, corroborated: bool, notices, row) -> Evidence:
+def _certainty(graph, node, death_row, said: tuple[bool, bool], notices, row) -> Evidence:
+    """How sure the death is: a notice linked to no one (its candidates), a restored
+    registration (the notice corroborates nothing: since 2026-12-07 (late) said so, not
+    死亡仅凭模糊身份关联认定 of a notice carrying the person's ID), the corroborations, or
+    none. ``said``: (corroborated, restored)."""
+    corroborated, restored = said
     if death_row["kind"] == "possibly_dead":
         death = ("death", death_row["record_id"])
         count, births = graph.nodes[death]["candidates"], birth_dates_said(graph, node, death)
@@ -610,6 +618,8 @@ def _certainty(graph, node, death_row, corroborated: bool, notices, row) -> Evid
                         + ([f"另有 {rest} 人不在救助名册中"] if rest else []))  # fmt: skip
         return Evidence(f"死亡记录未能唯一确认为本人（可能对应 {count} 人：{also}{births}），"
                         "疑点待核实，请先确认死者身份", "deaths", death_row["record_id"])  # fmt: skip
+    if restored:
+        return Evidence(RESTORED_SAID)
     if corroborated:
         return Evidence("；".join(_corroborations(graph, notices, row)) + "：死亡信息有佐证")
     return Evidence("死亡仅凭模糊身份关联认定，需核实死亡信息")

@@ -11,7 +11,7 @@ from models.amounts import spread_back_pay
 from models.cases import CLASS_LOWERED, LIVED_ON, RESTORED, UNDATED, UNLINKED, one_per_finding
 from models.detectors.a_class_partial import detect_a_class_partial
 from models.detectors.common import single_person_conditions
-from models.detectors.deceased_paid import detect_deceased_paid
+from models.detectors.deceased_paid import RESTORED_SAID, detect_deceased_paid
 from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
 from models.detectors.exit_without_gradual import detect_exit_without_gradual
 from models.detectors.missed_disability import detect_missed_disability
@@ -352,8 +352,11 @@ def test_a_registration_restored_after_the_notice_is_a_sign_of_life_before_it_no
     )
     # the row is in no registry's table: named in the text, not cited as a death notice
     assert (case.evidence[0].registry, case.evidence[0].record_id) == (None, None)
-    # the police withdrew the cancellation: bounded (RESTORED), corroborating nothing
+    # the police withdrew the cancellation: bounded (RESTORED), corroborating nothing, and
+    # said so (a blind tester read 死亡仅凭模糊身份关联认定 of a notice matched by its ID)
     assert case.features[RESTORED] == 1.0 and case.features["corroborated"] == 0.0
+    texts = [item.text for item in case.evidence]
+    assert RESTORED_SAID in texts and not any("模糊身份关联" in text for text in texts)
     # a real death reported twice after a restoration of an earlier wrong notice is no less
     # true for it (a review found it capped at 0.10)
     drop.die("old", "D2", date(2026, 6, 3), source="police")
