@@ -23,6 +23,7 @@ from resolver.quality import (
     ENDED_NOTE,
     LONE_DEATHS_SHEET,
     MISTYPED_NOTE,
+    OFF_ROSTERS_NOTE,
     RENAMED_NOTE,
     UNJUDGED_SHEET,
     UNLINKED_NOTICE,
@@ -184,7 +185,12 @@ def _print_listed_notices(notices: list[list]) -> None:
         console.print(f"另有 {ended:,} 条死亡记录已按死亡日期前后退出救助的同名人员视为其死亡记录（另有同名人员也可能是"
                       f"本人，未对其列为疑点），已列入问题清单「{LONE_DEATHS_SHEET}」，请核实死者身份",
                       highlight=False)  # fmt: skip
-    namesakes = sum(1 for notice in notices if notice[9]) - same_id - ended
+    off_rosters = sum(1 for notice in notices if OFF_ROSTERS_NOTE in notice[-1])
+    if off_rosters:
+        console.print(f"另有 {off_rosters:,} 条死亡记录只可能对应不在救助名册中的人员（户籍或残联等记录），"
+                      f"不涉及救助发放，未列为疑点，已列入问题清单「{LONE_DEATHS_SHEET}」",
+                      highlight=False)  # fmt: skip
+    namesakes = sum(1 for notice in notices if notice[9]) - same_id - ended - off_rosters
     if namesakes:
         console.print(f"另有 {namesakes:,} 条死亡记录可能对应多名同名人员（超过 {MAX_CANDIDATES} 人，"
                       "或其中一人已有日期相近的另一条死亡记录），无法确定是谁，"

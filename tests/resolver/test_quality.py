@@ -69,6 +69,19 @@ def test_a_listed_notice_says_how_many_of_its_persons_a_roster_covers_now():
     assert row[11].startswith("其中 1 人目前在保")
 
 
+def test_a_notice_only_persons_on_no_roster_may_be_is_listed_not_lost():
+    # a blind tester's 28 of 44 notices linked to no one, each one to three 户籍 persons'
+    # namesake, were neither linked, nor a lead, nor listed (until 2026-12-07 (late))
+    con = _linked()
+    con.execute("DELETE FROM possible_matches WHERE unique_id_r = 'assistance:A6'")
+    (off,) = [row for row in unattributed_deaths(con, 3) if row[3] == "D2"]
+    assert off[9:11] == [1, 0]
+    assert off[11] == ("可能对应 1 人，均不在救助名册中，不涉及救助发放，未列为疑点；"
+                       "如为保障对象，请核实身份证号后重新比对")  # fmt: skip
+    # one a roster person may be raises a lead on him: not listed
+    assert [row[3] for row in unattributed_deaths(_linked(), 3)] == ["D1", "D3"]
+
+
 def test_a_notice_no_one_matches_is_listed_not_lost():
     # a dead member paid under a name written past recognition would otherwise go unseen
     *_, row = unattributed_deaths(_linked(), 3)
@@ -89,9 +102,11 @@ def test_a_second_report_of_a_death_that_namesakes_may_be_is_listed_with_the_fir
     assert second[3] == "D2" and second[9] == 2
     assert "可能是死亡记录 D5" in second[11] and "重复上报" in second[11]
     assert no_one[3] == "D3"
-    # the second report no namesake may be is the first's alone, not listed
+    # the second report no namesake may be is the first's alone, not listed (H5's person on
+    # a roster: one on none is listed as such, ``OFF_ROSTERS_NOTE``)
     con.execute("DELETE FROM possible_matches WHERE unique_id_r = 'assistance:A6' "
                 "OR unique_id_l = 'assistance:A6'")  # fmt: skip
+    con.execute("INSERT INTO entities VALUES ('assistance', 'A9', 'PH5')")
     assert [row[3] for row in unattributed_deaths(con, 3)] == ["D1", "D3"]
 
 
