@@ -3,6 +3,7 @@ and the 渐退 period the locality allows has passed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import networkx as nx
@@ -100,70 +101,189 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     ...  for case in detect_over_standard(sketch.graph, load_policy("梁平区回龙镇"))]
     [([('assistance', 'A1')], 2450.0)]
     """
-    as_of = graph.graph["as_of"]
     cases = []
     for case in nodes_of(graph, "case"):
-        if graph.nodes[case]["program"] != "dibao":
-            continue
-        rows, ended = _judged_rows(graph, case, as_of)
-        income, assessed = _current_income(rows)
-        if income is None:
-            continue
-        if ended is not None and assessed is None:
-            continue  # an undated income of a closed case may be what closed it
-        since = assessed or max((row["start"] for _, row in rows if row["start"]), default=None)
-        if since is None:  # no date to count the 渐退 period from
-            continue
-        paid, area, county = (
-            paid_months(graph, case),
-            graph.nodes[case]["area"],
-            county_of_number(case[1]),
-        )
-        starts = _stretch_starts(
-            policy, income, month_index(since), max(paid | {month_index(as_of)}), area, county
-        )
-        if not starts:
-            continue
-        poverty = sorted(
-            (row["status"] or "", row["record_id"])
-            for member, _ in rows for _, row in neighbours(graph, member, "in_poverty_household")
-        )  # fmt: skip
-        if any(status in policy.covered_after_exit for status, _ in poverty):
-            continue  # not yet stably out of poverty: stays covered after the period
-        poor_households = [(status, record) for status, record in poverty if status != MARGINAL]
-        exit_months = _exit_months(policy, bool(poor_households))
-        ends = {start: start + exit_months for start in starts.values()}
-        noted = _noted_exit(graph, case)
-        if noted is not None and noted[0] < max(ends):
-            noted = None  # one before this stretch above the standard
-        gradual_start = _gradual_start(noted, max(ends), assessed is not None)
-        latest = (month_index(as_of) if gradual_start is None else gradual_start) + (
-            policy.gradual_exit_max_months
-        )
-        mistyped = noted if gradual_start is None and noted and noted[0] > latest else None
-        if mistyped is not None:
-            noted = None  # its start unknown, it ends further off than any 渐退 may run
-        elif noted is not None:
-            # the 渐退 the office dated, under way or ended, no longer than the policy's bound
-            ends[max(ends)] = min(noted[0], latest)
-        planned = _planned_exit(rows, as_of) if assessed is None and noted is None else None
-        if planned is not None and ends[max(ends)] < planned <= month_index(as_of) + exit_months:
-            ends[max(ends)] = planned  # the office's planned 退出日期 of a 渐退
-        else:
-            planned = None
-        months = sorted(month for month in paid if month in starts and month > ends[starts[month]])
+        paid = paid_months(graph, case)
+        period = gradual_exit(graph, policy, case, paid)
+        months = period.past(paid) if period is not None else []
         if months:
-            start = starts[months[0]]
-            reading = _reading(policy, poverty, poor_households, exit_months)
-            paid_back = refunds(graph, policy, case, ends[start])
-            noted_text = _noted_text(policy, noted, gradual_start, exit_months)
-            basis = _basis(since, assessed is not None, planned, noted_text)
-            basis += _mistyped_text(policy, mistyped, as_of)
-            basis += _crossed(policy, start, month_index(since), area, county)
-            basis += _now_under(policy, income, as_of, area, county)
-            cases.append(_case(graph, policy, case, rows, income, basis, assessed is not None,
-                               months, paid_back, reading, exit_months, ended))  # fmt: skip
+            cases.append(_case(graph, policy, case, period, months))
     return cases
+
+
+@dataclass(frozen=True)
+class GradualExit:
+    """A 低保 case's income above the standard and the 渐退 it is allowed
+    (``gradual_exit``): what ``detect_over_standard`` judges its payments by and its evidence
+    says."""
+
+    rows: list
+    """The covered rows judged (``_judged_rows``)."""
+    ended: date | None
+    """The day a closed case's rows ended; None while it is active."""
+    income: float
+    area: str | None
+    """The case's area (``urban``, ``rural``; None unknown)."""
+    county: str | None
+    """The county its number begins with in a province (``county_of_number``); None in a
+    county's drop."""
+    since: date
+    """The day its 渐退 is counted from: the income's assessment, else the latest enrollment."""
+    assessed: bool
+    """Whether ``since`` is the income's assessment (收入核定日期)."""
+    starts: dict[int, int]
+    """Each month the income is above the standard, with the month its stretch above it began."""
+    ends: dict[int, int]
+    """Each stretch's first month, with the last month of its 渐退."""
+    poverty: list[tuple[str, str]]
+    poor_households: list[tuple[str, str]]
+    exit_months: int
+    noted: tuple[int, str, str] | None
+    """The 渐退 the office dated on a row and that was taken (``_noted_exit``)."""
+    gradual_start: int | None
+    mistyped: tuple[int, str, str] | None
+    planned: int | None
+    """The planned 退出日期's month that ends the 渐退, where taken."""
+
+    @property
+    def dated(self) -> bool:
+        """Whether the 渐退 rests on a date the roster gives (the income's assessment, a
+        dated 渐退, a planned 退出日期), not on the enrollment date alone."""
+        return self.assessed or self.noted is not None or self.planned is not None
+
+    def past(self, months: set[int]) -> list[int]:
+        """Those of ``months`` in which the income is above the standard after its 渐退.
+
+        Parameters
+        ----------
+        months : set of int
+            Month indexes (paid, or to be paid).
+
+        Returns
+        -------
+        list of int
+            Those past the 渐退 of their stretch above the standard, in order.
+        """
+        return sorted(month for month in months
+                      if month in self.starts and month > self.ends[self.starts[month]])  # fmt: skip
+
+
+def gradual_exit(graph: nx.MultiGraph, policy: Policy, case, paid: set[int]
+                 ) -> GradualExit | None:  # fmt: skip
+    """The 渐退 of ``case``, a case of the graph, judged over the months from its income's
+    assessment to the latest of ``paid`` (month indexes) and the as-of day, as
+    ``detect_over_standard`` reads it; None for a case that is not 低保, has no income, or
+    none above the standard in those months, or no date to count from, or stays covered
+    after the period (``policy.covered_after_exit``).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph (``models.graph``), with ``as_of``.
+    policy : Policy
+        The policy profile.
+    case : Node
+        The case node.
+    paid : set of int
+        The months judged: the case's months paid, and any to be paid.
+
+    Returns
+    -------
+    GradualExit or None
+        The income, the stretches above the standard and each one's last month of 渐退.
+    """
+    as_of = graph.graph["as_of"]
+    if graph.nodes[case]["program"] != "dibao":
+        return None
+    rows, ended = _judged_rows(graph, case, as_of)
+    income, assessed = _current_income(rows)
+    if income is None or (ended is not None and assessed is None):
+        return None  # an undated income of a closed case may be what closed it
+    since = assessed or max((row["start"] for _, row in rows if row["start"]), default=None)
+    if since is None:  # no date to count the 渐退 period from
+        return None
+    area, county = graph.nodes[case]["area"], county_of_number(case[1])
+    starts = _stretch_starts(
+        policy, income, month_index(since), max(paid | {month_index(as_of)}), area, county
+    )
+    if not starts:
+        return None
+    poverty = sorted(
+        (row["status"] or "", row["record_id"])
+        for member, _ in rows for _, row in neighbours(graph, member, "in_poverty_household")
+    )  # fmt: skip
+    if any(status in policy.covered_after_exit for status, _ in poverty):
+        return None  # not yet stably out of poverty: stays covered after the period
+    poor_households = [(status, record) for status, record in poverty if status != MARGINAL]
+    exit_months = _exit_months(policy, bool(poor_households))
+    ends = {start: start + exit_months for start in starts.values()}
+    noted = _noted_exit(graph, case)
+    if noted is not None and noted[0] < max(ends):
+        noted = None  # one before this stretch above the standard
+    gradual_start = _gradual_start(noted, max(ends), assessed is not None)
+    latest = (month_index(as_of) if gradual_start is None else gradual_start) + (
+        policy.gradual_exit_max_months
+    )
+    mistyped = noted if gradual_start is None and noted and noted[0] > latest else None
+    if mistyped is not None:
+        noted = None  # its start unknown, it ends further off than any 渐退 may run
+    elif noted is not None:
+        # the 渐退 the office dated, under way or ended, no longer than the policy's bound
+        ends[max(ends)] = min(noted[0], latest)
+    planned = _planned_exit(rows, as_of) if assessed is None and noted is None else None
+    if planned is not None and ends[max(ends)] < planned <= month_index(as_of) + exit_months:
+        ends[max(ends)] = planned  # the office's planned 退出日期 of a 渐退
+    else:
+        planned = None
+    return GradualExit(rows, ended, income, area, county, since, assessed is not None, starts, ends, poverty,
+                       poor_households, exit_months, noted, gradual_start, mistyped, planned)  # fmt: skip
+
+
+def gradual_basis(policy: Policy, graph: nx.MultiGraph, case, period: GradualExit,
+                  start: int) -> str:  # fmt: skip
+    """What the evidence says of the 渐退 of ``period`` whose stretch began in month
+    ``start``: the reading of the rule that applied, what it was counted from, and, counted
+    by the policy's months, its months (渐退期 2026-04 至 2026-09: a dated 渐退 or a planned
+    退出日期 already says its end, and its start may be the office's).
+
+    Parameters
+    ----------
+    policy : Policy
+        The policy profile.
+    graph : nx.MultiGraph
+        The household graph, with ``as_of``.
+    case : Node
+        The case node.
+    period : GradualExit
+        Its 渐退 (``gradual_exit``).
+    start : int
+        The month its stretch above the standard began (a value of ``period.starts``).
+
+    Returns
+    -------
+    str
+        The words, in Chinese.
+    """
+    as_of, area, county = graph.graph["as_of"], period.area, period.county
+    reading = _reading(policy, period.poverty, period.poor_households, period.exit_months)
+    noted_text = _noted_text(policy, period.noted, period.gradual_start, period.exit_months)
+    basis = _basis(period.since, period.assessed, period.planned, noted_text)
+    if period.ends[start] == start + period.exit_months:  # the policy's count, not a dated end
+        basis += _span_text(start, period.ends[start])
+    basis += _mistyped_text(policy, period.mistyped, as_of)
+    basis += _crossed(policy, start, month_index(period.since), area, county)
+    basis += _now_under(policy, period.income, as_of, area, county)
+    return f"{reading}，{basis}"
+
+
+def _span_text(start: int, end: int) -> str:
+    """The months of a 渐退 that ran after month ``start`` to month ``end``, in the evidence's
+    words; nothing where it had none.
+
+    >>> _span_text(2026 * 12 + 2, 2026 * 12 + 8), _span_text(24315, 24315)
+    ('（渐退期 2026-04 至 2026-09）', '')
+    """
+    return f"（渐退期 {month_text(start + 1)} 至 {month_text(end)}）" if end > start else ""
 
 
 def _stretch_starts(policy: Policy, income: float, first: int, last: int, area: str | None,
@@ -344,6 +464,34 @@ def _basis(since: date, assessed: bool, planned: int | None, noted: str | None) 
             "请核实收入变化时间")  # fmt: skip
 
 
+def income_text(policy: Policy, case, income: float, months: list[int], area: str | None,
+                county: str | None) -> str:  # fmt: skip
+    """The case's income per person and the standards in force in ``months`` it is above.
+
+    Parameters
+    ----------
+    policy : Policy
+        The policy profile.
+    case : Node
+        The case node.
+    income : float
+        The income per person a month.
+    months : list of int
+        The months judged, in order.
+    area : str or None
+        The case's area (``urban``, ``rural``; None unknown).
+    county : str or None
+        Its county in a province (``county_of_number``); None in a county's drop.
+
+    Returns
+    -------
+    str
+        The words, in Chinese.
+    """
+    return (f"低保案件 {case[1]} 家庭人均月收入 {yuan_text(income)} 元，年 {yuan_text(income * 12)} 元，"
+            f"高于{_standards_text(policy, months, area, county)}")  # fmt: skip
+
+
 def _standards_text(policy: Policy, months: list[int], area: str | None, county: str | None
                     ) -> str:  # fmt: skip
     """The standards in force in ``months`` in ``area`` and ``county``, each with the months paid under it
@@ -357,40 +505,38 @@ def _standards_text(policy: Policy, months: list[int], area: str | None, county:
                     for text, found in texts.items())  # fmt: skip
 
 
-def _case(graph, policy: Policy, case, rows, income: float, basis: str, assessed: bool,
-          months: list[int], paid_back: dict[int, float], reading: str, exit_months: int,
-          ended: date | None) -> Case:  # fmt: skip
-    payments, area, county = (
-        graph.nodes[case]["payments"],
-        graph.nodes[case]["area"],
-        county_of_number(case[1]),
-    )
+def _case(graph, policy: Policy, case, period: GradualExit, months: list[int]) -> Case:
+    """The lead of ``case`` paid in ``months`` after its 渐退 (``period``), less what it paid
+    back after it."""
+    payments, area, county = graph.nodes[case]["payments"], period.area, period.county
+    start = period.starts[months[0]]
+    paid_back = refunds(graph, policy, case, period.ends[start])
     paid = [payment for month in months for payment in payments[month_text(month)]]
     gross = sum(value for _, value in paid)
     amount = max(gross - sum(paid_back.values()), 0.0)
+    after = "渐退期满后" if period.exit_months else "收入超标后"
     evidence = [
-        Evidence(f"低保案件 {case[1]} 家庭人均月收入 {yuan_text(income)} 元，年 {yuan_text(income * 12)} 元，"
-                 f"高于{_standards_text(policy, months, area, county)}"),
-        Evidence(f"{reading}，{basis}"),
-        Evidence(f"{'渐退期满后' if exit_months else '收入超标后'}仍发放 {len(months)} 个月（{month_text(months[0])} 至 "
+        Evidence(income_text(policy, case, period.income, months, area, county)),
+        Evidence(gradual_basis(policy, graph, case, period, start)),
+        Evidence(f"{after}仍发放 {len(months)} 个月（{month_text(months[0])} 至 "
                  f"{month_text(months[-1])}），合计 {gross:.2f} 元", "payments", paid[0][0]),
-        *([Evidence(f"该案件已于 {ended} 退出，退出前{'渐退期满后' if exit_months else '收入超标后'}"
-                    "多发的金额仍应核实追回")] if ended else []),
+        *([Evidence(f"该案件已于 {period.ended} 退出，退出前{after}多发的金额仍应核实追回")]
+          if period.ended else []),
         *([Evidence(f"其后退回（追回）{sum(paid_back.values()):.2f} 元（"
                     f"{'、'.join(month_text(month) for month in sorted(paid_back))}），"
                     f"已扣除，尚余 {amount:.2f} 元")] if paid_back else []),
-        *(enrolment_evidence(case, row) for _, row in rows),
+        *(enrolment_evidence(case, row) for _, row in period.rows),
         Evidence("核实：家庭收入是否确已超过标准；属实的，渐退期满应停发并办理退出"),
     ]  # fmt: skip
     return Case(
         case_type="over_standard",
-        records=[("assistance", row["record_id"]) for _, row in rows],
-        person_ids=sorted({member[1] for member, _ in rows}),
+        records=[("assistance", row["record_id"]) for _, row in period.rows],
+        person_ids=sorted({member[1] for member, _ in period.rows}),
         amount_at_risk=fen(amount),
         evidence=evidence,
         features={
-            "income_ratio": income * 12 / policy.standard(months[-1], area, county),
-            "assessed": float(assessed),
+            "income_ratio": period.income * 12 / policy.standard(months[-1], area, county),
+            "assessed": float(period.assessed),
             "months_after": float(len(months)),
         },
     )

@@ -2155,6 +2155,16 @@ def test_the_standard_is_called_local_only_where_a_policy_sets_one():
     assert "高于本地低保标准 5400 元/人/年" in case.evidence[0].text
 
 
+def test_the_evidence_names_the_months_of_the_gradual_exit():
+    """Assessed in September (梁平: 6 months), the 渐退 ran October to March: a clerk who
+    counts September as its first month can tell why March was not a lead."""
+    (case,) = detect_over_standard(
+        _income_rose(date(2025, 9, 10)).graph, load_policy("梁平区回龙镇")
+    )
+    assert "收入核定日期 2025-09-10（渐退期 2025-10 至 2026-03）" in case.evidence[1].text
+    assert "渐退期满后仍发放 7 个月（2026-04 至 2026-10）" in case.evidence[2].text
+
+
 def test_money_paid_back_after_the_gradual_exit_is_deducted_in_whichever_month_booked():
     alone = HouseholdSketch()  # the refund in a month of its own
     beside = HouseholdSketch()  # the refund beside October's payment
