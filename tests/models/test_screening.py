@@ -477,6 +477,51 @@ def test_an_open_over_standard_lead_holds_its_case(county):
     assert "over_standard" not in _kinds(dismissed)
 
 
+def _income_raised_on_a_copy(county, tmp_path, assessed: str | None) -> tuple[str, object]:
+    """A 低保 case paid in the ledger's last month that no true case involves, and a copy of
+    the run's database whose roster now gives it an income of 900 元 a person a month (above
+    the standard of 4,500 元 a year), assessed on ``assessed`` (None: undated)."""
+    involved = sorted({r["record_id"] for case in county["truth"] for r in case["records"]})
+    (case,) = county["con"].execute(
+        "SELECT case_no FROM assistance WHERE case_no IN "
+        "(SELECT case_no FROM payments WHERE pay_month = ?) GROUP BY case_no "
+        "HAVING bool_and(program = 'dibao') AND NOT bool_or(list_contains(?, record_id)) "
+        "ORDER BY case_no LIMIT 1", [LAST, involved]).fetchone()  # fmt: skip
+    shutil.copy(county["db"], tmp_path / "copy.duckdb")
+    copy = connect(tmp_path / "copy.duckdb")
+    copy.execute("UPDATE assistance SET income_per_capita = 900 WHERE case_no = ?", [case])
+    if assessed:
+        copy.execute("UPDATE raw_assistance r SET extra = map_concat(r.extra, "
+                     "MAP {'收入核定日期': ?}) FROM assistance a WHERE a.case_no = ? "
+                     "AND a.source_no = r.source_no AND a.row_no = r.row_no",
+                     [assessed, case])  # fmt: skip
+    return case, copy
+
+
+@pytest.mark.parametrize(
+    ("assessed", "month", "held"),
+    [("2026-04-10", "2026-11", True), ("2026-04-10", LAST, False),
+     ("2026-05-10", "2026-11", False), (None, "2026-11", False)],
+)  # fmt: skip
+def test_the_first_payment_after_a_dated_phase_out_is_held_before_any_lead(
+    county, tmp_path, assessed, month, held
+):
+    """Income above the standard assessed in April: 渐退 (6 months) May to October, so the
+    November line, the first past it, is held though the run (paid to October) has no lead;
+    October's, or November's of an income assessed in May, is within it; an undated
+    income's 渐退, counted from the enrollment alone, holds nothing."""
+    case, con = _income_raised_on_a_copy(county, tmp_path, assessed)
+    line = (case, month, *_paid(county, case, LAST))
+    (decision,) = screen_payments(con, _lines(line), county["policy"], run_id=county["run_id"])
+    con.close()
+    assert ("over_standard" in _kinds(decision)) is held
+    if held:
+        assert (
+            "收入核定日期 2026-04-10（渐退期 2026-05 至 2026-10）；渐退期至 2026-10 已满，"
+            "本行 2026-11 的发放是渐退期满后的首次发放"
+        ) in decision.reasons
+
+
 def _published_lead(county, case_type: str, record: str) -> str:
     return county["con"].execute(
         "SELECT case_id FROM published_cases WHERE run_id = ? AND case_type = ? AND "
