@@ -16,6 +16,7 @@ import networkx as nx
 from models.case_types import CASE_TABLES, DETECTORS
 from models.cases import Case
 from models.components import split_rows
+from models.detectors.over_standard import GradualEnd, gradual_ends
 from models.graph import GraphRows, graph_of, household_subgraph
 from models.policy import Policy
 from resolver.memory import collector_paused
@@ -24,11 +25,13 @@ from resolver.memory import collector_paused
 @dataclass(frozen=True)
 class Found:
     """The cases found, the household subgraph around each (by case id, as drawn on the
-    page), and the day the detectors judged "active" on."""
+    page), the day the detectors judged "active" on, and the 低保 cases whose dated 渐退
+    screening holds the first payment past (``gradual_ends``)."""
 
     cases: list[Case]
     subgraphs: dict[str, dict]
     as_of: date
+    gradual_ends: list[GradualEnd]
 
 
 @collector_paused()
@@ -100,7 +103,7 @@ class Searchers:
         Returns
         -------
         Found
-            The cases, each case's household subgraph, and the as-of day.
+            The cases, each case's household subgraph, the as-of day and the dated 渐退.
         """
         if self._pool is None:
             return search_part(rows, policy)
@@ -109,6 +112,7 @@ class Searchers:
             cases=[case for part in found for case in part.cases],
             subgraphs={key: value for part in found for key, value in part.subgraphs.items()},
             as_of=rows.as_of,
+            gradual_ends=[end for part in found for end in part.gradual_ends],
         )
 
     def _searched(self, parts: Iterator[GraphRows], policy: Policy) -> Iterator[Found]:
@@ -142,9 +146,9 @@ def search_part(rows: GraphRows, policy: Policy) -> Found:
     Returns
     -------
     Found
-        The cases, their subgraphs, and the as-of day.
+        The cases, their subgraphs, the as-of day and the dated 渐退 screening holds by.
     """
     graph = graph_of(rows)
     cases = find_cases(graph, policy)
     subgraphs = {case.case_id: household_subgraph(graph, case.person_ids) for case in cases}
-    return Found(cases, subgraphs, rows.as_of)
+    return Found(cases, subgraphs, rows.as_of, gradual_ends(graph, policy))

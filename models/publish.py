@@ -5,7 +5,9 @@ in one transaction: its cases, each with everything a reviewer needs to check it
 (``published_cases``: the rows of every registry involved, the identity links with their
 per-comparison weights, the household subgraph, the run's as-of day ``as_of``: the day
 "active" was judged on), the ID index of its persons (``published_persons``, kept for the
-latest published run only), the case registry across runs (``case_registry``), the
+latest published run only), the 低保 cases whose dated 渐退 screening holds the first payment
+past (``published_gradual_ends``: ``models.detectors.over_standard.gradual_ends``, latest run
+only; a database published before 2026-12-07 has none), the case registry across runs (``case_registry``), the
 data-quality findings by kind, the run's as-of day (``runs.as_of``: the month over month view
 compares runs of different data months) and the status ``published``. Reads never touch the working
 tables (``entities``, ``persons``...), which a later run rewrites as it goes: a run that
@@ -51,6 +53,7 @@ from resolver.settings import LinkSettings
 
 if TYPE_CHECKING:  # types only: screening and the reports read a run without scikit-learn
     from models.detection import Found
+    from models.detectors.over_standard import GradualEnd
     from models.risk import RiskModel
 
 SCHEMA = """
@@ -68,6 +71,10 @@ ALTER TABLE published_cases ADD COLUMN IF NOT EXISTS counties VARCHAR[];
 CREATE TABLE IF NOT EXISTS published_persons (
     run_id VARCHAR, person_id VARCHAR, id18 VARCHAR, name VARCHAR
 );
+CREATE TABLE IF NOT EXISTS published_gradual_ends (
+    run_id VARCHAR, case_no VARCHAR, last_month VARCHAR, income DOUBLE, area VARCHAR,
+    basis VARCHAR
+);
 CREATE TABLE IF NOT EXISTS case_registry (
     case_id VARCHAR PRIMARY KEY, case_type VARCHAR, first_run VARCHAR, last_run VARCHAR,
     resolved_run VARCHAR
@@ -78,6 +85,10 @@ ALTER TABLE runs ADD COLUMN IF NOT EXISTS as_of DATE;
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS unjudged JSON;
 ALTER TABLE case_registry ADD COLUMN IF NOT EXISTS carried_run VARCHAR;
 """
+GRADUAL_END_SCHEMA = pa.schema([("case_no", pa.string()), ("last_month", pa.string()),
+                                ("income", pa.float64()), ("area", pa.string()),
+                                ("basis", pa.string())])  # fmt: skip
+"""The columns of ``published_gradual_ends`` after ``run_id``, as its rows are written."""
 # Derived columns a reviewer does not need beside the values they come from (by suffix).
 HIDDEN_SUFFIXES = ("_pinyin", "_fuzzy", "id_number_prefix", "id_number_birth_date",
                    "id_number_gender", "_key", "address_town", "address_village",
@@ -449,6 +460,7 @@ def publish_run(
             [run_id],
         )
         con.unregister("_identified")
+        _publish_gradual_ends(con, run_id, found.gradual_ends)
         _update_registry(con, run_id, gaps)
         con.execute(
             "UPDATE runs SET status = 'published', finished_at = now(), counts = ?, quality = ?, "
@@ -462,6 +474,19 @@ def publish_run(
                 run_id,
             ],
         )
+
+
+def _publish_gradual_ends(con: duckdb.DuckDBPyConnection, run_id: str,
+                          ends: list[GradualEnd]) -> None:  # fmt: skip
+    """``published_gradual_ends``: the run's ``ends``, replacing the last run's."""
+    table = pa.Table.from_pylist([asdict(end) for end in ends], GRADUAL_END_SCHEMA)
+    con.register("_gradual_ends", table)
+    con.execute(
+        "CREATE OR REPLACE TABLE published_gradual_ends AS "
+        "SELECT ?::VARCHAR AS run_id, * FROM _gradual_ends",
+        [run_id],
+    )
+    con.unregister("_gradual_ends")
 
 
 def run_gaps(con: duckdb.DuckDBPyConnection, run_id: str) -> DataGaps:

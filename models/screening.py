@@ -22,7 +22,8 @@ its evidence in Chinese:
 ``over_standard``
     the case has an open ``over_standard`` lead in the published run (past its 渐退 with an
     income above the standard); or, with no lead yet, the line is its first month paid after a
-    渐退 the roster dates (``_gradual_ended``: the detector's own reading of it);
+    渐退 the roster dates (``_gradual_ended``: the detector's own reading of it, published
+    with the run);
 ``account``
     the payee account is also the account of other cases (in this list, the roster or the
     ledger); an account of more than ``policy.shared_identifier_limit`` cases (an agent's or
@@ -108,10 +109,9 @@ from models.amounts import (
     ledger_amounts_and_levels,
     own_amount,
 )
-from models.detectors.common import death_counted, month_written_end, paid_months, repeats_death
+from models.detectors.common import death_counted, month_written_end, repeats_death
 from models.detectors.deceased_paid import MAX_CANDIDATES, source_shown
-from models.detectors.over_standard import GradualExit, gradual_basis, gradual_exit, income_text
-from models.graph import build_household_graph
+from models.detectors.over_standard import income_text
 from models.periods import month_index, month_text
 from models.policy import Policy
 from resolver.case_numbers import joined_otherwise
@@ -125,6 +125,7 @@ from resolver.outputs import (
     trusted_ids,
 )
 from resolver.payment_months import payment_months
+from resolver.registries import county_of_number
 
 logger = logging.getLogger(__name__)
 
@@ -319,7 +320,7 @@ def screen_payments(
                 *_deaths(con, policy, present, cleared["deceased_paid"], alive),
                 *_twice(con, cleared["duplicate_enrollment"], latest, policy),
                 *_over_standard(con, run_id, dismissed, present),
-                *_gradual_ended(con, policy),
+                *_gradual_ended(con, policy, run_id, present),
                 *_accounts(con, policy, present),
                 *_amounts(con, policy, holder),
             ]
@@ -1158,55 +1159,44 @@ def _over_standard(con, run_id: str | None, dismissed: Collection[str], present:
             for line, case_id, first in rows]  # fmt: skip
 
 
-def _gradual_ended(con, policy: Policy) -> list[tuple[int, Hold]]:
-    """Lines of a 低保 case whose income is above the standard in force in the line's month
-    and whose 渐退 ended before it, where the run's ledger paid it no month after the 渐退
-    (the first payment after it: the run has no ``over_standard`` lead yet, and the month's
-    update would raise one). The 渐退 is the detector's
-    (``models.detectors.over_standard.gradual_exit``) on the run's household graph, built
-    only when a line's case is a 低保 case with an income on the roster. A case whose 渐退 is
-    counted from its enrollment alone (no 收入核定日期, no dated 渐退, no planned 退出日期)
-    is not held: when its income rose is unknown, and the run's lead says so once paid."""
-    candidates = con.execute(f"""
-        SELECT DISTINCT l.line, l.case_no, l.pay_month FROM {_LINES} l
-        JOIN assistance a USING (case_no)
-        WHERE a.program = 'dibao' AND a.income_per_capita IS NOT NULL
-        ORDER BY l.line, l.pay_month
-    """).fetchall()  # fmt: skip
-    if not candidates:
+def _gradual_ended(con, policy: Policy, run_id: str | None, present: set[str]
+                   ) -> list[tuple[int, Hold]]:  # fmt: skip
+    """Lines of a 低保 case whose 渐退 the roster dates and whose ledger the run found paid
+    no month past it (``published_gradual_ends``:
+    ``models.detectors.over_standard.gradual_ends``, the detector's own reading of the
+    period, published with the run), in a month past the 渐退 whose standard the income is
+    still above: the first payments past it, which the run has no ``over_standard`` lead of
+    yet and the month's update would raise. A 渐退 counted from the enrollment alone is not
+    in the table: when the income rose is unknown, and the run's lead says so once paid. A
+    database published before the table was (2026-12-07) holds no such lines."""
+    if run_id is None or "published_gradual_ends" not in present:
         return []
-    graph = build_household_graph(con)
-    listed: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for line, case_no, month in candidates:
-        listed[case_no][month_index(month)].append(line)
-    found = []
-    for case_no, lines_of in listed.items():
-        case = ("case", case_no)
-        if case not in graph:
-            continue
-        paid = paid_months(graph, case)
-        period = gradual_exit(graph, policy, case, paid | set(lines_of))
-        if period is None or not period.dated or period.past(paid):
-            continue  # no 渐退 ended, one dated by enrollment alone, or the run's lead's
-        months = period.past(set(lines_of))
-        for month in months:
-            text = _first_after(policy, graph, case, period, month, months[0])
-            found.extend((line, Hold("over_standard", text)) for line in lines_of[month])
-    return found
+    rows = con.execute(f"""
+        SELECT DISTINCT l.line, l.case_no, l.pay_month, g.last_month, g.income, g.area, g.basis
+        FROM {_LINES} l JOIN published_gradual_ends g USING (case_no)
+        WHERE g.run_id = ? AND l.pay_month > g.last_month
+        ORDER BY l.line, l.pay_month
+    """, [run_id]).fetchall()  # fmt: skip
+    above = [row for row in rows if row[4] * 12 > policy.standard(
+        month_index(row[2]), row[5], county_of_number(row[1]))]  # fmt: skip
+    first = {}
+    for _, case_no, month, *_ in sorted(above, key=itemgetter(2)):
+        first.setdefault(case_no, month)
+    return [(line, Hold("over_standard", _first_after(policy, past, first[past[0]])))
+            for line, *past in above]  # fmt: skip
 
 
-def _first_after(policy: Policy, graph: nx.Graph, case, period: GradualExit, month: int,
-                 first: int) -> str:  # fmt: skip
-    """An ``over_standard`` hold's words for a line of ``month`` of a case whose 渐退
-    (``period``) ended before ``first``, the list's first month after it."""
-    start = period.starts[month]
-    area = graph.nodes[case]["area"]
+def _first_after(policy: Policy, row: tuple, first: str) -> str:
+    """An ``over_standard`` hold's words for a line of a case past its 渐退, ``row`` (its case
+    number, pay month and ``published_gradual_ends``' last month, income, area and basis),
+    whose first month past the 渐退 in the list is ``first``."""
+    case_no, month, last_month, income, area, basis = row
     which = ("是渐退期满后的首次发放" if month == first
-             else f"渐退期满后本表自 {month_text(first)} 起发放")  # fmt: skip
+             else f"渐退期满后本表自 {first} 起发放")  # fmt: skip
+    standards = income_text(policy, case_no, income, [month_index(month)], area,
+                            county_of_number(case_no))  # fmt: skip
     return (
-        f"{income_text(policy, case, period.income, [month], area, period.county)}；"
-        f"{gradual_basis(policy, graph, case, period, start)}；渐退期至 "
-        f"{month_text(period.ends[start])} 已满，本行 {month_text(month)} 的发放{which}"
+        f"{standards}；{basis}；渐退期至 {last_month} 已满，本行 {month} 的发放{which}"
         "（已发布运行的发放记录中渐退期满后尚无发放，故尚无超标准疑点），请核实家庭收入后再发放"
     )
 

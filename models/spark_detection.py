@@ -51,7 +51,7 @@ def detect_on_spark(engine: SparkEngine, rows: GraphRows, policy: Policy, parts:
     Returns
     -------
     Found
-        The cases, each case's household subgraph, and the as-of day.
+        The cases, each case's household subgraph, the as-of day and the dated 渐退.
     """
     from pyspark.sql import functions as F
 
@@ -85,6 +85,7 @@ def detect_on_spark(engine: SparkEngine, rows: GraphRows, policy: Policy, parts:
         cases=[case for piece in pieces for case in piece.cases],
         subgraphs={key: value for piece in pieces for key, value in piece.subgraphs.items()},
         as_of=rows.as_of,
+        gradual_ends=[end for piece in pieces for end in piece.gradual_ends],
     )
 
 

@@ -239,6 +239,57 @@ def gradual_exit(graph: nx.MultiGraph, policy: Policy, case, paid: set[int]
                        poor_households, exit_months, noted, gradual_start, mistyped, planned)  # fmt: skip
 
 
+@dataclass(frozen=True)
+class GradualEnd:
+    """A 低保 case whose income is above the standard in force, with a 渐退 the roster dates
+    (``GradualExit.dated``) and no month paid past it: what screening holds its first
+    payment past the 渐退 by (``models.screening``), published with the run
+    (``models.publish``) so that screening builds no graph."""
+
+    case_no: str
+    last_month: str
+    """The last month of its 渐退 (``YYYY-MM``)."""
+    income: float
+    """The income per person a month."""
+    area: str | None
+    basis: str
+    """What the evidence says of the 渐退 (``gradual_basis``)."""
+
+
+def gradual_ends(graph: nx.MultiGraph, policy: Policy) -> list[GradualEnd]:
+    """The 低保 cases of the graph whose income is above the standard in the latest month
+    judged (the latest paid, or the as-of month), whose 渐退 the roster dates and whose
+    ledger paid no month past it (a month paid past it is the lead of
+    ``detect_over_standard``), each with the last month of the 渐退 of its current stretch
+    above the standard; a 渐退 counted from the enrollment alone is none of them (when the
+    income rose is unknown).
+
+    Parameters
+    ----------
+    graph : nx.MultiGraph
+        The household graph, with ``as_of``.
+    policy : Policy
+        The policy profile.
+
+    Returns
+    -------
+    list of GradualEnd
+        One per such case.
+    """
+    as_of = month_index(graph.graph["as_of"])
+    found = []
+    for case in nodes_of(graph, "case"):
+        paid = paid_months(graph, case)
+        period = gradual_exit(graph, policy, case, paid)
+        latest = max(paid | {as_of})
+        if period is None or not period.dated or period.past(paid) or latest not in period.starts:
+            continue
+        start = period.starts[latest]
+        found.append(GradualEnd(case[1], month_text(period.ends[start]), period.income,
+                                period.area, gradual_basis(policy, graph, case, period, start)))  # fmt: skip
+    return found
+
+
 def gradual_basis(policy: Policy, graph: nx.MultiGraph, case, period: GradualExit,
                   start: int) -> str:  # fmt: skip
     """What the evidence says of the 渐退 of ``period`` whose stretch began in month
@@ -464,16 +515,16 @@ def _basis(since: date, assessed: bool, planned: int | None, noted: str | None) 
             "请核实收入变化时间")  # fmt: skip
 
 
-def income_text(policy: Policy, case, income: float, months: list[int], area: str | None,
-                county: str | None) -> str:  # fmt: skip
+def income_text(policy: Policy, case_no: str, income: float, months: list[int],
+                area: str | None, county: str | None) -> str:  # fmt: skip
     """The case's income per person and the standards in force in ``months`` it is above.
 
     Parameters
     ----------
     policy : Policy
         The policy profile.
-    case : Node
-        The case node.
+    case_no : str
+        The case's number.
     income : float
         The income per person a month.
     months : list of int
@@ -488,7 +539,7 @@ def income_text(policy: Policy, case, income: float, months: list[int], area: st
     str
         The words, in Chinese.
     """
-    return (f"低保案件 {case[1]} 家庭人均月收入 {yuan_text(income)} 元，年 {yuan_text(income * 12)} 元，"
+    return (f"低保案件 {case_no} 家庭人均月收入 {yuan_text(income)} 元，年 {yuan_text(income * 12)} 元，"
             f"高于{_standards_text(policy, months, area, county)}")  # fmt: skip
 
 
@@ -516,7 +567,7 @@ def _case(graph, policy: Policy, case, period: GradualExit, months: list[int]) -
     amount = max(gross - sum(paid_back.values()), 0.0)
     after = "渐退期满后" if period.exit_months else "收入超标后"
     evidence = [
-        Evidence(income_text(policy, case, period.income, months, area, county)),
+        Evidence(income_text(policy, case[1], period.income, months, area, county)),
         Evidence(gradual_basis(policy, graph, case, period, start)),
         Evidence(f"{after}仍发放 {len(months)} 个月（{month_text(months[0])} 至 "
                  f"{month_text(months[-1])}），合计 {gross:.2f} 元", "payments", paid[0][0]),

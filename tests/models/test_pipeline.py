@@ -237,6 +237,9 @@ def test_searching_by_household_in_worker_processes_finds_the_same_cases(run, tm
             case.case_id: case for case in whole.cases
         }
         assert parted.subgraphs == whole.subgraphs
+        assert sorted(parted.gradual_ends, key=lambda end: end.case_no) == sorted(
+            whole.gradual_ends, key=lambda end: end.case_no
+        )
 
 
 def _drop(folder, files: dict[str, str]):

@@ -14,10 +14,12 @@ import pyarrow as pa
 import pytest
 
 from models.amounts import ledger_amounts
+from models.detectors.over_standard import gradual_ends
+from models.graph import build_household_graph
 from models.periods import month_index, month_text
 from models.pipeline import run_pipeline
 from models.policy import load_policy
-from models.publish import run_configuration, working_run
+from models.publish import _publish_gradual_ends, run_configuration, working_run
 from models.screening import (
     NOTE,
     SETTLED,
@@ -480,7 +482,8 @@ def test_an_open_over_standard_lead_holds_its_case(county):
 def _income_raised_on_a_copy(county, tmp_path, assessed: str | None) -> tuple[str, object]:
     """A 低保 case paid in the ledger's last month that no true case involves, and a copy of
     the run's database whose roster now gives it an income of 900 元 a person a month (above
-    the standard of 4,500 元 a year), assessed on ``assessed`` (None: undated)."""
+    the standard of 4,500 元 a year), assessed on ``assessed`` (None: undated), its
+    ``published_gradual_ends`` as the run publishes them from that roster."""
     involved = sorted({r["record_id"] for case in county["truth"] for r in case["records"]})
     (case,) = county["con"].execute(
         "SELECT case_no FROM assistance WHERE case_no IN "
@@ -495,6 +498,8 @@ def _income_raised_on_a_copy(county, tmp_path, assessed: str | None) -> tuple[st
                      "MAP {'收入核定日期': ?}) FROM assistance a WHERE a.case_no = ? "
                      "AND a.source_no = r.source_no AND a.row_no = r.row_no",
                      [assessed, case])  # fmt: skip
+    ends = gradual_ends(build_household_graph(copy), county["policy"])
+    _publish_gradual_ends(copy, county["run_id"], ends)
     return case, copy
 
 
@@ -520,6 +525,52 @@ def test_the_first_payment_after_a_dated_phase_out_is_held_before_any_lead(
             "收入核定日期 2026-04-10（渐退期 2026-05 至 2026-10）；渐退期至 2026-10 已满，"
             "本行 2026-11 的发放是渐退期满后的首次发放"
         ) in decision.reasons
+
+
+def test_a_phase_out_is_read_from_the_run_not_the_roster(county, tmp_path):
+    """Screening builds no household graph: a 渐退 ended that the published run did not
+    find (its roster changed after it published) holds nothing, nor does a database
+    published before ``published_gradual_ends`` was, which screens without it."""
+    case, con = _income_raised_on_a_copy(county, tmp_path, "2026-04-10")
+    line = _lines((case, "2026-11", *_paid(county, case, LAST)))
+    con.execute("DELETE FROM published_gradual_ends")
+    (unfound,) = screen_payments(con, line, county["policy"], run_id=county["run_id"])
+    con.execute("DROP TABLE published_gradual_ends")
+    (older,) = screen_payments(con, line, county["policy"], run_id=county["run_id"])
+    con.close()
+    assert "over_standard" not in _kinds(unfound) | _kinds(older)
+
+
+def test_a_phase_out_of_a_provinces_case_is_judged_by_its_countys_standard(county, tmp_path):
+    """In a province the run publishes a case by its number as the database holds it
+    (532301/DB…), and a line past its 渐退 is held where its income is above its county's
+    standard in the line's month: 7,200 元 a year is above 甲县's 6,000, not 乙县's 12,000."""
+    shutil.copy(county["db"], tmp_path / "copy.duckdb")
+    con = connect(tmp_path / "copy.duckdb")
+    con.execute("INSERT INTO published_gradual_ends VALUES "
+                "(?, '532301/DB9', '2026-09', 600, NULL, '渐退期 6 个月'), "
+                "(?, '532302/DB9', '2026-09', 600, NULL, '渐退期 6 个月')",
+                [county["run_id"]] * 2)  # fmt: skip
+    policy = replace(county["policy"], dibao_standard_year={"甲县": 6000, "其他区县": 12000})
+    policy = policy.for_drop({"532301": {"甲县"}, "532302": {"乙县"}})
+    decisions = screen_payments(
+        con, _lines(("532301/DB9", "2026-10", 1200.0, None), ("532302/DB9", "2026-10", 1200.0, None),
+                    ("532301/DB9", "2026-09", 1200.0, None)),
+        policy, run_id=county["run_id"])  # fmt: skip
+    con.close()
+    assert [("over_standard" in _kinds(decision)) for decision in decisions] == [True, False, False]
+    assert ("年 7200 元，高于低保标准 6000 元/人/年（系统默认值，未设置本地标准）；渐退期 6 个月；"
+            "渐退期至 2026-09 已满，本行 2026-10 的发放是渐退期满后的首次发放") in decisions[0].reasons  # fmt: skip
+
+
+def test_the_run_publishes_its_phase_outs(county):
+    """``doudi run`` writes the run's ``published_gradual_ends`` (``doudi update`` publishes
+    the same way), for screening to read."""
+    runs = county["con"].execute("SELECT DISTINCT run_id FROM published_gradual_ends").fetchall()
+    assert runs in ([], [(county["run_id"],)])
+    assert county["con"].execute(
+        "SELECT count(*) FROM published_gradual_ends WHERE run_id <> ?", [county["run_id"]]
+    ).fetchone() == (0,)
 
 
 def _published_lead(county, case_type: str, record: str) -> str:

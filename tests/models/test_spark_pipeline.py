@@ -33,3 +33,8 @@ def test_a_county_run_on_spark_gives_the_persons_and_cases_of_duckdb(spark, tmp_
     scored = [sorted(connect(result.db_path).execute(pairs).fetchall())
               for result in (on_duckdb, on_spark)]  # fmt: skip
     assert scored[0] == scored[1]
+    ends = "SELECT * EXCLUDE (run_id) FROM published_gradual_ends ORDER BY case_no"
+    published = [
+        connect(result.db_path).execute(ends).fetchall() for result in (on_duckdb, on_spark)
+    ]
+    assert published[0] == published[1]
