@@ -73,7 +73,7 @@ CREATE TABLE IF NOT EXISTS published_persons (
 );
 CREATE TABLE IF NOT EXISTS published_gradual_ends (
     run_id VARCHAR, case_no VARCHAR, last_month VARCHAR, income DOUBLE, area VARCHAR,
-    basis VARCHAR
+    basis VARCHAR, phased BOOLEAN
 );
 CREATE TABLE IF NOT EXISTS case_registry (
     case_id VARCHAR PRIMARY KEY, case_type VARCHAR, first_run VARCHAR, last_run VARCHAR,
@@ -87,7 +87,7 @@ ALTER TABLE case_registry ADD COLUMN IF NOT EXISTS carried_run VARCHAR;
 """
 GRADUAL_END_SCHEMA = pa.schema([("case_no", pa.string()), ("last_month", pa.string()),
                                 ("income", pa.float64()), ("area", pa.string()),
-                                ("basis", pa.string())])  # fmt: skip
+                                ("basis", pa.string()), ("phased", pa.bool_())])  # fmt: skip
 """The columns of ``published_gradual_ends`` after ``run_id``, as its rows are written."""
 # Derived columns a reviewer does not need beside the values they come from (by suffix).
 HIDDEN_SUFFIXES = ("_pinyin", "_fuzzy", "id_number_prefix", "id_number_birth_date",

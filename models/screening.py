@@ -1172,7 +1172,8 @@ def _gradual_ended(con, policy: Policy, run_id: str | None, present: set[str]
     if run_id is None or "published_gradual_ends" not in present:
         return []
     rows = con.execute(f"""
-        SELECT DISTINCT l.line, l.case_no, l.pay_month, g.last_month, g.income, g.area, g.basis
+        SELECT DISTINCT l.line, l.case_no, l.pay_month, g.last_month, g.income, g.area, g.basis,
+               g.phased
         FROM {_LINES} l JOIN published_gradual_ends g USING (case_no)
         WHERE g.run_id = ? AND l.pay_month > g.last_month
         ORDER BY l.line, l.pay_month
@@ -1188,16 +1189,18 @@ def _gradual_ended(con, policy: Policy, run_id: str | None, present: set[str]
 
 def _first_after(policy: Policy, row: tuple, first: str) -> str:
     """An ``over_standard`` hold's words for a line of a case past its 渐退, ``row`` (its case
-    number, pay month and ``published_gradual_ends``' last month, income, area and basis),
-    whose first month past the 渐退 in the list is ``first``."""
-    case_no, month, last_month, income, area, basis = row
-    which = ("是渐退期满后的首次发放" if month == first
-             else f"渐退期满后本表自 {first} 起发放")  # fmt: skip
+    number, pay month and ``published_gradual_ends``' last month, income, area, basis and
+    whether a 渐退 ran), whose first month past the 渐退 in the list is ``first``."""
+    case_no, month, last_month, income, area, basis, phased = row
+    after = "渐退期满后" if phased else "收入超标后"
+    ended = f"渐退期至 {last_month} 已满" if phased else f"{last_month} 起收入已超过标准"
+    which = (f"是{after}的首次发放" if month == first
+             else f"也在{after}（本表自 {first} 起发放）")  # fmt: skip
     standards = income_text(policy, case_no, income, [month_index(month)], area,
                             county_of_number(case_no))  # fmt: skip
     return (
-        f"{standards}；{basis}；渐退期至 {last_month} 已满，本行 {month} 的发放{which}"
-        "（已发布运行的发放记录中渐退期满后尚无发放，故尚无超标准疑点），请核实家庭收入后再发放"
+        f"{standards}；{basis}；{ended}，本行 {month} 的发放{which}"
+        f"（已发布运行的发放记录中{after}尚无发放，故尚无超标准疑点），请核实家庭收入后再发放"
     )
 
 

@@ -254,6 +254,10 @@ class GradualEnd:
     area: str | None
     basis: str
     """What the evidence says of the 渐退 (``gradual_basis``)."""
+    phased: bool
+    """Whether a 渐退 ran: ``last_month`` is after the month the stretch above the standard
+    began. None runs where the policy gives the case none (``gradual_exit_scope``) and the
+    roster dates none: ``last_month`` is that first month, past which it is paid no more."""
 
 
 def gradual_ends(graph: nx.MultiGraph, policy: Policy) -> list[GradualEnd]:
@@ -285,8 +289,9 @@ def gradual_ends(graph: nx.MultiGraph, policy: Policy) -> list[GradualEnd]:
         if period is None or not period.dated or period.past(paid) or latest not in period.starts:
             continue
         start = period.starts[latest]
-        found.append(GradualEnd(case[1], month_text(period.ends[start]), period.income,
-                                period.area, gradual_basis(policy, graph, case, period, start)))  # fmt: skip
+        end = period.ends[start]
+        found.append(GradualEnd(case[1], month_text(end), period.income, period.area,
+                                gradual_basis(policy, graph, case, period, start), end > start))  # fmt: skip
     return found
 
 
@@ -319,7 +324,10 @@ def gradual_basis(policy: Policy, graph: nx.MultiGraph, case, period: GradualExi
     reading = _reading(policy, period.poverty, period.poor_households, period.exit_months)
     noted_text = _noted_text(policy, period.noted, period.gradual_start, period.exit_months)
     basis = _basis(period.since, period.assessed, period.planned, noted_text)
-    if period.ends[start] == start + period.exit_months:  # the policy's count, not a dated end
+    dated_end = start == max(period.ends) and (
+        period.noted is not None or period.planned is not None
+    )
+    if period.ends[start] == start + period.exit_months and not dated_end:  # the policy's count
         basis += _span_text(start, period.ends[start])
     basis += _mistyped_text(policy, period.mistyped, as_of)
     basis += _crossed(policy, start, month_index(period.since), area, county)

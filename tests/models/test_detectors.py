@@ -15,7 +15,7 @@ from models.detectors.deceased_paid import RESTORED_SAID, detect_deceased_paid
 from models.detectors.duplicate_enrollment import detect_duplicate_enrollment
 from models.detectors.exit_without_gradual import detect_exit_without_gradual
 from models.detectors.missed_disability import detect_missed_disability
-from models.detectors.over_standard import detect_over_standard
+from models.detectors.over_standard import detect_over_standard, gradual_ends
 from models.detectors.payment_mismatch import detect_payment_mismatch
 from models.detectors.roster_gap import detect_roster_gap
 from models.detectors.single_covered_member import detect_single_covered_member
@@ -2163,6 +2163,31 @@ def test_the_evidence_names_the_months_of_the_gradual_exit():
     )
     assert "收入核定日期 2025-09-10（渐退期 2025-10 至 2026-03）" in case.evidence[1].text
     assert "渐退期满后仍发放 7 个月（2026-04 至 2026-10）" in case.evidence[2].text
+
+
+def test_a_dated_gradual_exit_as_long_as_the_profiles_names_its_months_once():
+    """A 渐退 the roster dates to the month the profile's count also ends (梁平, assessed
+    2025-09-10: 2026-03) is the roster's: its months are said from the note, not again as
+    （渐退期 2025-10 至 2026-03） beside it."""
+    drop = HouseholdSketch()
+    for pid, record in (("zhang", "A1"), ("wife", "A2")):
+        drop.enrol(pid, "DB7", record, start=date(2019, 3, 1), income=500.0,
+                   income_since=date(2025, 9, 10), gradual_until="2026-03")  # fmt: skip
+    drop.poor("zhang", "P7", status="lifted")
+    drop.pay("DB7", [f"2025-{m:02d}" for m in range(1, 13)] + MONTHS_2026, 350.0)
+    (case,) = detect_over_standard(drop.graph, load_policy("梁平区回龙镇"))
+    assert "渐退至 2026-03 止" in case.evidence[1].text
+    assert "（渐退期 2025-10 至 2026-03）" not in case.evidence[1].text
+
+
+@pytest.mark.parametrize(("status", "published"),
+                         [("lifted", ("2027-04", True)), (None, ("2026-10", False))])  # fmt: skip
+def test_a_case_with_no_gradual_exit_is_published_as_having_none(status, published):
+    """Assessed in the ledger's last month (2026-10) under 梁平: a 建档立卡 case's 渐退 runs
+    to 2027-04; another's has none, and screening must not call its month a 渐退's end."""
+    drop = _income_rose(date(2026, 10, 5), status=status)
+    (end,) = gradual_ends(drop.graph, load_policy("梁平区回龙镇"))
+    assert (end.last_month, end.phased) == published
 
 
 def test_money_paid_back_after_the_gradual_exit_is_deducted_in_whichever_month_booked():

@@ -548,8 +548,8 @@ def test_a_phase_out_of_a_provinces_case_is_judged_by_its_countys_standard(count
     shutil.copy(county["db"], tmp_path / "copy.duckdb")
     con = connect(tmp_path / "copy.duckdb")
     con.execute("INSERT INTO published_gradual_ends VALUES "
-                "(?, '532301/DB9', '2026-09', 600, NULL, '渐退期 6 个月'), "
-                "(?, '532302/DB9', '2026-09', 600, NULL, '渐退期 6 个月')",
+                "(?, '532301/DB9', '2026-09', 600, NULL, '渐退期 6 个月', true), "
+                "(?, '532302/DB9', '2026-09', 600, NULL, '渐退期 6 个月', true)",
                 [county["run_id"]] * 2)  # fmt: skip
     policy = replace(county["policy"], dibao_standard_year={"甲县": 6000, "其他区县": 12000})
     policy = policy.for_drop({"532301": {"甲县"}, "532302": {"乙县"}})
@@ -561,6 +561,25 @@ def test_a_phase_out_of_a_provinces_case_is_judged_by_its_countys_standard(count
     assert [("over_standard" in _kinds(decision)) for decision in decisions] == [True, False, False]
     assert ("年 7200 元，高于低保标准 6000 元/人/年（系统默认值，未设置本地标准）；渐退期 6 个月；"
             "渐退期至 2026-09 已满，本行 2026-10 的发放是渐退期满后的首次发放") in decisions[0].reasons  # fmt: skip
+
+
+def test_a_case_with_no_phase_out_is_held_after_its_income_rose_not_its_phase_out(county, tmp_path):
+    """A case the policy gives no 渐退 (梁平: not a 建档立卡 household), assessed above the
+    standard in September: October's line is the first after the income rose, not after a
+    渐退, and a later line of the list says it is after it too."""
+    shutil.copy(county["db"], tmp_path / "copy.duckdb")
+    con = connect(tmp_path / "copy.duckdb")
+    con.execute("INSERT INTO published_gradual_ends VALUES (?, 'DB9', '2026-09', 600, NULL, "
+                "'无渐退期（…），收入核定日期 2026-09-05', false)", [county["run_id"]])  # fmt: skip
+    decisions = screen_payments(
+        con, _lines(("DB9", "2026-10", 1200.0, None), ("DB9", "2026-11", 1200.0, None)),
+        county["policy"], run_id=county["run_id"])  # fmt: skip
+    con.close()
+    first, later = (decision.reasons for decision in decisions)
+    assert ("收入核定日期 2026-09-05；2026-09 起收入已超过标准，本行 2026-10 的发放是"
+            "收入超标后的首次发放（已发布运行的发放记录中收入超标后尚无发放") in first  # fmt: skip
+    assert "本行 2026-11 的发放也在收入超标后（本表自 2026-10 起发放）" in later
+    assert "渐退期至" not in first + later
 
 
 def test_the_run_publishes_its_phase_outs(county):
