@@ -273,7 +273,9 @@ def test_a_list_whose_held_amount_was_released_before_says_so_on_the_page(page, 
         {"name": "十一月.csv", "mimeType": "text/csv",
          "buffer": written.getvalue().encode("utf-8")}])  # fmt: skip
     page.click("#upload button[type=submit]")
-    expect(page.locator("section").nth(0)).to_contain_text("其中 1 条此前已核实放行")
+    expect(page.locator("section").nth(0)).to_contain_text(
+        "其中 1 条此前已核实放行", timeout=20_000
+    )
     expect(page.locator(f"#held tbody tr[data-line='{line + 1}']")).to_have_count(0)
 
 
