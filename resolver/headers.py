@@ -173,7 +173,8 @@ def _mapping_rows(path: Path) -> Iterable[tuple[str, str, tuple[str, ...]]]:
     rows = list(csv.reader(decoded[1].splitlines()))
     if not rows or tuple(cell.strip() for cell in rows[0][:2]) != MAPPING_HEADERS[:2]:
         raise InputError(path, 1, None, "列名对照文件的第一行应为：表头,字段,名册（名册可省略）")
-    bad, found = [], []
+    bad: dict[str, list[int]] = {}
+    found = []
     for number, row in enumerate(rows[1:], start=2):
         cells = [cell.strip() for cell in row] + ["", ""]
         header, column, registry = cells[:3]
@@ -181,13 +182,33 @@ def _mapping_rows(path: Path) -> Iterable[tuple[str, str, tuple[str, ...]]]:
             continue
         names = _registries_of(column, registry)
         if not header or not names:
-            bad.append(number)
+            bad.setdefault(_why_unused(header, column, registry), []).append(number)
         else:
             found.append((header, _column_name(column, names[0]), names))
     if bad:
-        reason = "无法识别的对照行：字段须为标准列的英文名或中文表头，名册须为六个名册之一"
-        raise InputError(path, bad, "字段", reason)
+        said = [reason if len(bad) == 1 else f"第 {'、'.join(map(str, numbers))} 行{reason}"
+                for reason, numbers in bad.items()]  # fmt: skip
+        rows = sorted(number for numbers in bad.values() for number in numbers)
+        raise InputError(path, rows, "字段", "无法识别的对照行：" + "；".join(said))
     return found
+
+
+def _why_unused(header: str, column: str, registry: str) -> str:
+    """Why a mapping row (表头, 字段, 名册) cannot be used, in Chinese: a blank header, a
+    registry that is none of the six, a column no registry has, or one the named registry
+    lacks (注销日期,死亡日期,户籍人口: 死亡日期 is 死亡人员's)."""
+    known = [r for r in REGISTRIES.values() if registry in (r.name, r.chinese)]
+    holding = [r.chinese for r in REGISTRIES.values() if _column_name(column, r.name)]
+    if not header:
+        return "表头为空"
+    if registry and not known:
+        names = "、".join(r.chinese for r in REGISTRIES.values())
+        return f"名册「{registry}」不是六个名册之一（{names}）"
+    if not holding:
+        return f"字段「{column}」不是任何名册的标准列（须为标准列的英文名或中文表头）"
+    derived = ("；户籍人口、残疾人表中注销原因为死亡的行，其注销日期已自动读作死亡日期，另作死亡记录，不必对照"
+               if _column_name(column, "deaths") == "death_date" else "")  # fmt: skip
+    return f"{known[0].chinese}没有「{column}」列，这是{'、'.join(holding)}的列{derived}"
 
 
 def _registries_of(column: str, registry: str) -> tuple[str, ...]:

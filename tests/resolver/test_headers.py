@@ -179,3 +179,20 @@ def test_the_place_of_registration_headers_name_the_township_and_village(header,
     # a 殡葬 sheet's 户籍乡镇 / 户籍村 went unread: its name-only notices had no township to be
     # matched in, and a blind tester's 4 death leads (11,280 元) were lost
     assert load_vocabulary().column("deaths", header) == column
+
+
+def test_a_mapping_row_naming_a_column_its_registry_lacks_says_so(tmp_path):
+    # since 2026-12-07 (late): a blind tester's 注销日期,死亡日期,户籍人口 was refused as 字段须为
+    # 标准列的英文名或中文表头，名册须为六个名册之一, though both are valid words
+    mapping = tmp_path / "对照.csv"
+    mapping.write_text(
+        "表头,字段,名册\n注销日期,死亡日期,户籍人口\n标记,covered,不存在的名册\n", "utf-8"
+    )
+    with pytest.raises(InputError) as error:
+        load_vocabulary(mapping)
+    assert error.value.rows == (2, 3)
+    assert (
+        "第 2 行户籍人口没有「死亡日期」列，这是死亡人员的列；户籍人口、残疾人表中注销原因为死亡的行"
+        in str(error.value)
+    )
+    assert "第 3 行名册「不存在的名册」不是六个名册之一" in str(error.value)
