@@ -79,10 +79,13 @@ from resolver.tables import (
     BACK_PAY_WORD,
     FINDINGS_SCHEMA,
     MONTH_ONLY,
+    RESTORATIONS_SCHEMA,
     Source,
+    cancelled_for_death,
     county_values,
     dated_apart,
     death_notices_only,
+    derived_notices,
     findings_of,
     found_by_values,
     holds_id_numbers,
@@ -1214,11 +1217,17 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
     notes += more
     located, more, restored = death_notices_only(located)
     notes += more
+    read = len(outcome.sources)
     try:
         _read_table(outcome, located, vocabulary, context, notes, hint, skip, restored)
     except InputError:
         outcome.refused.add(located.recognition.registry.name)
         raise
+    derived = cancelled_for_death(located) if len(outcome.sources) > read else None
+    if derived is not None:
+        notice = prepare_table(derived.located, vocabulary, context, [])
+        outcome.sources.append(replace(derived_notices(derived, outcome.sources[-1], notice),
+                                       restored=RESTORATIONS_SCHEMA.empty_table()))  # fmt: skip
 
 
 def _read_table(outcome: FileOutcome, located, vocabulary: Vocabulary, context, notes,

@@ -375,6 +375,7 @@ VOCABULARIES: dict[str, dict[str, object]] = {
                 "卫生健康局",
                 "卫生院",
             ),
+            "disability": ("残联", "残疾人联合会"),
         }
     ),
     "relation": _vocabulary(

@@ -201,6 +201,12 @@ HOUSEHOLD_KIND_HEADERS = ("户别", "户类型", "户类别", "户口类别", "�
 # moved away or joined the army: its reason column says which rows are death notices
 # (``resolver.tables.death_notices_only``).
 CANCEL_REASON_HEADERS = ("注销原因", "注销类别", "注销类型", "销户原因")
+# A 户籍人口 export may say which registrations were cancelled (户口状态: 正常, 注销, 死亡注销),
+# why (``CANCEL_REASON_HEADERS``) and when (``CANCEL_DATE_HEADERS``), as a 残联 export says of
+# its certificates: a row cancelled for death is also a death notice
+# (``resolver.tables.cancelled_for_death``).
+HUKOU_STATUS_HEADERS = ("户口状态", "户籍状态", "户口登记状态", "人口状态")
+CANCEL_DATE_HEADERS = ("注销日期", "注销时间", "销户日期", "注销登记日期")
 # A 残联 export says whether each certificate is in force: its status (证件状态: 正常, 注销,
 # 死亡注销, 迁出 …), the last day it is valid (有效期至) and, for one cancelled, why
 # (``CANCEL_REASON_HEADERS``: 注销原因) (``models.certificates``).
@@ -247,12 +253,13 @@ FUND_HEADERS = ("资金类别", "资金项目", "资金名称", "资金类型", 
                 "发放类别", "发放内容", "补助类别", "补助项目", "补助类型", "补贴类别", "补贴项目",
                 "补贴类型", "补贴名称", "款项名称")  # fmt: skip
 READ_EXTRAS = {
-    name: COUNTY_HEADERS + {"hukou": HOUSEHOLD_KIND_HEADERS,
+    name: COUNTY_HEADERS + {"hukou": HOUSEHOLD_KIND_HEADERS + HUKOU_STATUS_HEADERS
+                                     + CANCEL_REASON_HEADERS + CANCEL_DATE_HEADERS,
                             "assistance": INCOME_DATE_HEADERS + AREA_HEADERS + CARE_LEVEL_HEADERS,
                             "payments": YEAR_HEADERS + FUND_HEADERS,
                             "poverty": DIBAO_MARK_HEADERS,
                             "disability": CERT_STATUS_HEADERS + CERT_VALID_HEADERS
-                                          + CANCEL_REASON_HEADERS,
+                                          + CANCEL_REASON_HEADERS + CANCEL_DATE_HEADERS,
                             "deaths": CANCEL_REASON_HEADERS}.get(name, ())
     for name in ("hukou", "assistance", "payments", "poverty", "disability", "deaths")
 }  # fmt: skip

@@ -58,10 +58,14 @@ from resolver.normalize import (
 )
 from resolver.reading import REPLACEMENT, Grid
 from resolver.registries import (
+    CANCEL_DATE_HEADERS,
     CANCEL_REASON_HEADERS,
+    CERT_STATUS_HEADERS,
     COUNTY_HEADERS,
     FUND_HEADERS,
+    HUKOU_STATUS_HEADERS,
     READ_EXTRAS,
+    REGISTRIES,
     YEAR_HEADERS,
     Column,
     Registry,
@@ -932,6 +936,143 @@ def _read_later(registry: str, header: str) -> str | None:
     note: 注销原因(公安)), or None."""
     key = header_key(header)
     return next((name for name in READ_EXTRAS.get(registry, ()) if header_key(name) == key), None)
+
+
+# The office a registry's row cancelled for death is a notice of (``cancelled_for_death``).
+DERIVED_SOURCES = {"hukou": "公安", "disability": "残联"}
+# A status saying a registration or a certificate is cancelled (注销, 死亡注销, 已死亡, 销户).
+_CANCELLED_STATUS = re.compile("注销|死|销户|去世|亡故")
+# The columns a notice derived from a 户籍 or 残联 row takes from it.
+_NOTICE_COLUMNS = ("name", "id_number", "gender", "birth_date", "township", "village", "address")
+
+
+@dataclass(frozen=True)
+class Derived:
+    """The death notices ``cancelled_for_death`` finds in a 户籍人口 or 残疾人 table: the
+    table read as 死亡人员 (its rows cancelled for death only, 注销日期 as 死亡日期), which of
+    the origin table's data rows they are, and the office (公安, 残联)."""
+
+    located: Located
+    rows: np.ndarray
+    source: str
+
+
+def cancelled_for_death(located: Located) -> Derived | None:
+    """The rows of a 户籍人口 or 残疾人 table whose registration or certificate was cancelled
+    for death, as a deaths table: a row whose 注销原因 says death (``_DEATH_REASON``) while
+    its status, when the table has one (户口状态, 证件状态), says it is cancelled, or whose
+    status says death (死亡注销, 死亡) with no reason written; not one restored (恢复户口,
+    撤销注销: ``_RESTORED_REASON``), nor one cancelled for another reason (迁出). Its
+    注销日期 is the death's date, its person columns the notice's.
+
+    Parameters
+    ----------
+    located : Located
+        A table of any registry.
+
+    Returns
+    -------
+    Derived | None
+        The notices, or None when the table is of another registry or has none.
+    """
+    registry = located.recognition.registry.name
+    if registry not in DERIVED_SOURCES:
+        return None
+    status = _cells_headed(located, HUKOU_STATUS_HEADERS + CERT_STATUS_HEADERS)
+    reason = _cells_headed(located, CANCEL_REASON_HEADERS)
+    if status is None and reason is None:
+        return None
+    count = len(located.data)
+    statuses = status[1] if status is not None else [""] * count
+    reasons = reason[1] if reason is not None else [""] * count
+    dead = np.array([_died(state, why, status is not None)
+                     for state, why in zip(statuses, reasons, strict=True)], dtype=bool)  # fmt: skip
+    if not dead.any():
+        return None
+    positions = {name: located.recognition.positions[name] for name in _NOTICE_COLUMNS
+                 if name in located.recognition.positions}  # fmt: skip
+    dated = _cells_headed(located, CANCEL_DATE_HEADERS)
+    if dated is not None:
+        positions["death_date"] = dated[0]
+    recognition = replace(located.recognition, registry=REGISTRIES["deaths"], positions=positions)
+    kept = replace(located, recognition=recognition, data=located.data[dead], skipped=[])
+    return Derived(kept, np.flatnonzero(dead), DERIVED_SOURCES[registry])
+
+
+def _died(status: str, reason: str, has_status: bool) -> bool:
+    """Whether a row's status and 注销原因 (each as written, blank when absent) say it was
+    cancelled for death."""
+    if _RESTORED_REASON.search(status) or _RESTORED_REASON.search(reason):
+        return False
+    if reason:
+        return bool(_DEATH_REASON.search(reason)) and (
+            not has_status or bool(_CANCELLED_STATUS.search(status))
+        )
+    return bool(_DEATH_REASON.search(status))
+
+
+def _cells_headed(located: Located, headers: tuple[str, ...]) -> tuple[int, list[str]] | None:
+    """The position and data cells (stripped, blank as "") of the first column of the table
+    headed by one of ``headers`` however written (注销原因(公安)), or None."""
+    keys = {header_key(header) for header in headers}
+    position = next((position for position, text in enumerate(located.header.texts)
+                     if header_key(text) in keys), None)  # fmt: skip
+    if position is None:
+        return None
+    cells = located.grid.columns[position].take(pa.array(located.data)).to_pylist()
+    return position, [(text or "").strip() for text in cells]
+
+
+def derived_notices(derived: Derived, origin: Source, notice: Source) -> Source:
+    """The deaths table read from a 户籍人口 or 残疾人 table (``notice``, prepared from
+    ``derived.located``) as death notices of ``derived.source``: each record id its origin
+    row's with ``-死亡注销`` (stable as the origin's, unique beside it), its 数据来源 the
+    office, and a note naming what it was derived from; the origin (``origin``) notes it too.
+
+    Parameters
+    ----------
+    derived : Derived
+        What ``cancelled_for_death`` found.
+    origin : Source
+        The 户籍人口 or 残疾人 table as read.
+    notice : Source
+        ``derived.located`` as read (``prepare_table``).
+
+    Returns
+    -------
+    Source
+        ``notice`` with its record ids, source and note.
+    """
+    ids = pc.binary_join_element_wise(
+        origin.normalised["record_id"].take(pa.array(derived.rows)), DERIVED_ID_SUFFIX, ""
+    )
+    count = len(derived.rows)
+    office = pa.array([derived.source] * count, pa.string())
+    outputs, _ = _normalise_column("death_source", office)
+    normalised = notice.normalised.set_column(
+        notice.normalised.column_names.index("record_id"), "record_id", ids
+    )
+    normalised = normalised.set_column(
+        normalised.column_names.index("source"), "source", outputs[0]
+    )
+    raw = notice.raw.set_column(notice.raw.column_names.index("source"), "source", office)
+    chinese = origin.registry.chinese
+    dated = "、".join(header for header, name in notice.mapping if name == "death_date")
+    said = (
+        f"，死亡日期取列「{dated}」（注销的日期，实际死亡可能更早）"
+        if dated
+        else "，表中没有注销日期列：死亡日期空缺"
+    )
+    origin.notes.append(
+        f"其中 {count} 行注销原因为死亡：照常读作{chinese}，另读作死亡记录（来源：{derived.source}）"
+    )
+    notes = [f"由{chinese}表中注销原因为死亡的 {count} 行生成的死亡记录（来源：{derived.source}{said}；"
+             f"行号为原表的行号，记录编号为原{chinese}记录编号加“{DERIVED_ID_SUFFIX}”）"]  # fmt: skip
+    return replace(notice, normalised=normalised, raw=raw, unmapped=[], notes=notes)
+
+
+# What a derived death notice's record id adds to its origin row's (``derived_notices``).
+DERIVED_ID_SUFFIX = "-死亡注销"
 
 
 # A column of a household's numbered member, in a roster of a household per row (户主 under

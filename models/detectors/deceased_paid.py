@@ -44,7 +44,7 @@ from resolver.idcard import details_not_of_id
 from resolver.outputs import MAX_CANDIDATES, NOTICE_DATE_SLIP_DAYS
 from resolver.registries import county_of_number
 
-SOURCE_LABELS = {"police": "公安", "funeral": "殡葬", "health": "卫健"}
+SOURCE_LABELS = {"police": "公安", "funeral": "殡葬", "health": "卫健", "disability": "残联"}
 RESTORED_SAID = (
     "死亡记录之后公安已恢复户口：死亡信息很可能有误，不作为死亡的佐证，请先核实本人是否在世"
 )

@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from resolver.db import connect
+from resolver.db import connect, table_names
 from resolver.ingest import ingest_drop
 
 IDS = ("532326195001010111", "532326196002020222", "532326197003030313")
@@ -133,3 +133,53 @@ def test_a_notices_place_of_registration_is_its_township_and_village(tmp_path):
             ["王建国", "2024-02-10", "殡葬", "石羊镇", "大井村"]]  # fmt: skip
     con = _ingest(tmp_path, "死亡人员.csv", rows)
     assert con.execute("SELECT township, village FROM deaths").fetchall() == [("石羊", "大井村")]
+
+
+HUKOU = ["记录编号", "户号", "姓名", "公民身份号码", "与户主关系", "户籍地乡镇", "户籍地村", "户口状态",
+         "注销原因", "注销日期"]  # fmt: skip
+
+
+def test_a_hukou_row_cancelled_for_death_is_also_a_police_death_notice(tmp_path):
+    # since 2026-12-07 (late): a blind tester's 户籍人口 export recording four deaths in 户口状态,
+    # 注销原因 and 注销日期 was read as living residents, its three columns 未识别的列
+    rows = [HUKOU,
+            ["H1", "HH1", "王建国", IDS[0], "户主", "石羊镇", "大村", "注销", "死亡", "2024-05-14"],
+            ["H2", "HH1", "李秀英", IDS[1], "配偶", "石羊镇", "大村", "注销", "迁出", "2024-05-14"],
+            ["H3", "HH2", "赵大勇", IDS[2], "户主", "石羊镇", "大村", "正常", "", ""]]  # fmt: skip
+    con = _ingest(tmp_path, "户籍人口.csv", rows)
+    assert con.execute("SELECT count(*) FROM hukou").fetchone() == (3,)
+    notices = con.execute("SELECT record_id, row_no, id_number, death_date::VARCHAR, source, "
+                          "township FROM deaths").fetchall()  # fmt: skip
+    assert notices == [("H1-死亡注销", 2, IDS[0], "2024-05-14", "police", "石羊")]
+    assert con.execute("SELECT source FROM raw_deaths").fetchall() == [("公安",)]
+    read = con.execute("SELECT registry, rows, unmapped, notes FROM ingest_sources "
+                       "ORDER BY registry").fetchall()  # fmt: skip
+    assert [(registry, rows) for registry, rows, _, _ in read] == [("deaths", 1), ("hukou", 3)]
+    assert not read[1][2] or "注销原因" not in read[1][2]
+    assert "由户籍人口表中注销原因为死亡的 1 行生成的死亡记录（来源：公安" in read[0][3]
+    assert list(ingest_drop(con, tmp_path / "drop").reused.values()) == ["unchanged"]
+    assert con.execute("SELECT record_id FROM deaths").fetchall() == [("H1-死亡注销",)]
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "death"),
+    [("死亡注销", "", True), ("死亡", "", True), ("注销", "因死亡注销", True),
+     ("注销", "迁出", False), ("注销", "", False), ("正常", "死亡", False),
+     ("正常", "恢复户口", False)],
+)  # fmt: skip
+def test_only_a_registration_cancelled_for_death_is_a_death(tmp_path, status, reason, death):
+    rows = [HUKOU, ["H1", "HH1", "王建国", IDS[0], "户主", "石羊镇", "大村", status, reason,
+                    "2024-05-14"]]  # fmt: skip
+    con = _ingest(tmp_path, "户籍人口.csv", rows)
+    assert ("deaths" in table_names(con)) == death
+
+
+def test_a_certificate_cancelled_for_death_is_also_a_death_notice_of_the_federation(tmp_path):
+    rows = [["记录编号", "姓名", "身份证号", "残疾证号", "残疾类别", "残疾等级", "证件状态", "注销原因",
+             "注销日期"],
+            ["C1", "王建国", IDS[0], IDS[0] + "41", "肢体", "一级", "注销", "死亡", "2024-01-27"],
+            ["C2", "李秀英", IDS[1], IDS[1] + "41", "肢体", "一级", "注销", "迁出", "2024-01-27"]]  # fmt: skip
+    con = _ingest(tmp_path, "残联注销人员.csv", rows)
+    assert con.execute("SELECT count(*) FROM disability").fetchone() == (2,)
+    assert con.execute("SELECT record_id, id_number, death_date::VARCHAR, source FROM deaths"
+                       ).fetchall() == [("C1-死亡注销", IDS[0], "2024-01-27", "disability")]  # fmt: skip
