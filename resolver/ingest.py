@@ -51,7 +51,7 @@ import pyarrow.compute as pc
 
 from resolver.case_numbers import JOINED_NOTE, joined_note, joined_otherwise
 from resolver.db import column_names, connect, table_names, transaction
-from resolver.errors import ROWS_SHOWN, DoudiError, InputError, raise_collected
+from resolver.errors import ROWS_SHOWN, DoudiError, InputError, InputErrors, raise_collected
 from resolver.headers import Vocabulary, hint_passed_over, load_vocabulary, name_hint
 from resolver.idcard import PROVINCES, mask_numbers
 from resolver.layout import (
@@ -80,6 +80,7 @@ from resolver.tables import (
     FINDINGS_SCHEMA,
     MONTH_ONLY,
     RESTORATIONS_SCHEMA,
+    Derived,
     Source,
     cancelled_for_death,
     county_values,
@@ -1225,9 +1226,25 @@ def _read_grid(outcome: FileOutcome, grid: Grid, vocabulary: Vocabulary, hint: s
         raise
     derived = cancelled_for_death(located) if len(outcome.sources) > read else None
     if derived is not None:
+        _add_derived_notices(outcome, derived, vocabulary, context)
+
+
+def _add_derived_notices(outcome: FileOutcome, derived: Derived, vocabulary: Vocabulary,
+                         context) -> None:  # fmt: skip
+    """Add the death notices ``derived`` from the table ``outcome`` read last; when they
+    cannot be read as a deaths table (a 注销日期 column none of whose cells is a date), note
+    so on that table, which stays read as it is, rather than refuse its file."""
+    origin = outcome.sources[-1]
+    try:
         notice = prepare_table(derived.located, vocabulary, context, [])
-        outcome.sources.append(replace(derived_notices(derived, outcome.sources[-1], notice),
-                                       restored=RESTORATIONS_SCHEMA.empty_table()))  # fmt: skip
+    except (InputError, InputErrors) as error:
+        reasons = [found.reason for found in (error.errors if isinstance(error, InputErrors)
+                                              else (error,))]  # fmt: skip
+        origin.notes.append(f"其中 {len(derived.rows)} 行注销原因为死亡，但无法另读作死亡记录："
+                            + "；".join(reasons))  # fmt: skip
+        return
+    outcome.sources.append(replace(derived_notices(derived, origin, notice),
+                                   restored=RESTORATIONS_SCHEMA.empty_table()))  # fmt: skip
 
 
 def _read_table(outcome: FileOutcome, located, vocabulary: Vocabulary, context, notes,

@@ -183,3 +183,17 @@ def test_a_certificate_cancelled_for_death_is_also_a_death_notice_of_the_federat
     assert con.execute("SELECT count(*) FROM disability").fetchone() == (2,)
     assert con.execute("SELECT record_id, id_number, death_date::VARCHAR, source FROM deaths"
                        ).fetchall() == [("C1-死亡注销", IDS[0], "2024-01-27", "disability")]  # fmt: skip
+
+
+def test_a_hukou_file_whose_cancellation_dates_are_unreadable_is_still_read(tmp_path):
+    # read before 2026-12-07 (late) as 户籍人口 alone; the notice derived from its one death
+    # row, dated 不详, refused the whole drop as 死亡人员 lacking a readable 死亡日期
+    rows = [HUKOU,
+            ["H1", "HH1", "王建国", IDS[0], "户主", "石羊镇", "大村", "注销", "死亡", "不详"],
+            ["H2", "HH2", "李秀英", IDS[1], "户主", "石羊镇", "大村", "正常", "", ""]]  # fmt: skip
+    con = _ingest(tmp_path, "户籍人口.csv", rows)
+    assert con.execute("SELECT count(*) FROM hukou").fetchone() == (2,)
+    assert "deaths" not in table_names(con)
+    [(notes,)] = con.execute("SELECT notes FROM ingest_sources").fetchall()
+    assert "其中 1 行注销原因为死亡，但无法另读作死亡记录：" in notes
+    assert "如第 2 行“不详”" in notes
