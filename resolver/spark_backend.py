@@ -281,7 +281,7 @@ def cluster_on_spark(
     nodes = components.join(to_spark(engine, rows), "unique_id", "left")
     edges = strong.join(components.withColumnRenamed("unique_id", "unique_id_l"), "unique_id_l")
     apart = list(apart)
-    dirty = _conflicted(engine, nodes, edges, bridge_threshold, apart).cache()
+    dirty = _conflicted(engine, nodes, edges, bridge_threshold, apart)
     clean_clusters = (
         nodes.join(dirty, "component", "left_anti")
         .withColumn("cluster", F.min("unique_id").over(_by_component()))
@@ -289,7 +289,7 @@ def cluster_on_spark(
     )
     clean_links = edges.join(dirty, "component", "left_anti").select(*LINK_SCHEMA.names)
     slow = _cluster_dirty(nodes.join(dirty, "component"), edges.join(dirty, "component"),
-                          threshold, bridge_threshold, ambiguity_margin, apart).cache()  # fmt: skip
+                          threshold, bridge_threshold, ambiguity_margin, apart)  # fmt: skip
     clusters = from_spark(engine, clean_clusters.unionByName(
         slow.where(F.col("kind") == "cluster").select(
             F.col("unique_id_l").alias("unique_id"), F.col("unique_id_r").alias("cluster")))
