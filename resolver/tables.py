@@ -225,6 +225,9 @@ class Context:
     """Each of sheet name, file name and title that gives a month (a sheet named for a month
     alone, 12月, in the year the others give): what it is (工作表名, 文件名, 标题) and the
     month, ``YYYY-MM``."""
+    office: str | None = None
+    """The office a death notice table's sheet, title or file is named for (``named_office``),
+    for a table without a 数据来源 column."""
 
     def fill(self, column: str) -> str | None:
         """The value a column the table lacks takes from the context, if any.
@@ -238,11 +241,50 @@ class Context:
         -------
         str | None
             ``YYYY-MM`` for ``pay_month`` when the year and month are known, the program
-            for ``program``, the township for ``township``, else None.
+            for ``program``, the township for ``township``, the office for ``source``, else
+            None.
         """
         if column == "pay_month" and self.year and self.month:
             return f"{self.year}-{self.month:02d}"
-        return {"program": self.program, "township": self.township}.get(column)
+        return {"program": self.program, "township": self.township,
+                "source": self.office}.get(column)  # fmt: skip
+
+
+# The offices a death notice file is named for, and the words that name each (公安户籍注销.xlsx,
+# 卫健死亡医学证明.csv, 殡葬火化记录.xlsx): until 2026-12-07 (late) a notice file without a
+# 数据来源 column read 来源不明 on every notice, and two offices' reports of one death were no
+# corroboration.
+OFFICE_NAMES = (
+    ("公安", ("公安", "派出所", "户籍注销")),
+    ("卫健", ("卫健", "卫生", "医院", "死亡医学证明")),
+    ("殡葬", ("殡葬", "殡仪", "火化", "火葬")),
+    ("残联", ("残联", "残疾人联合会")),
+)
+
+
+def named_office(text: str) -> str | None:
+    """The one office a name names (``OFFICE_NAMES``), written as the 数据来源 column writes
+    it; None when it names none or several.
+
+    Parameters
+    ----------
+    text : str
+        A sheet name, title or file name.
+
+    Returns
+    -------
+    str or None
+        The office.
+
+    Examples
+    --------
+    >>> named_office("卫健死亡医学证明"), named_office("公安户籍注销名单"), named_office("死亡人员")
+    ('卫健', '公安', None)
+    >>> named_office("公安与殡葬比对") is None
+    True
+    """
+    offices = {office for office, words in OFFICE_NAMES if any(word in text for word in words)}
+    return offices.pop() if len(offices) == 1 else None
 
 
 def named_month(text: str) -> tuple[int, int] | None:
@@ -482,6 +524,8 @@ def table_context(grid: Grid, located: Located, id_stem: str | None = None,
     if month is None and year is not None and only:  # 2025年发放表.xlsx, a sheet per month
         month = int(only.group(1))
     named = _named_months(texts, year if only else None)
+    office = next(filter(None, map(named_office, (grid.sheet or "", located.title,
+                                                  grid.path.stem))), None)  # fmt: skip
     for text in (grid.sheet or "", located.title, grid.path.stem):
         programs = {program for program, words in _PROGRAM_WORDS
                     if any(word in text for word in words)}  # fmt: skip
@@ -494,9 +538,10 @@ def table_context(grid: Grid, located: Located, id_stem: str | None = None,
                 _id_name(grid, located, id_stem, sheet_dated),
                 township,
                 named,
+                office,
             )
     return Context(
-        year, month, None, _id_name(grid, located, id_stem, sheet_dated), township, named
+        year, month, None, _id_name(grid, located, id_stem, sheet_dated), township, named, office
     )
 
 

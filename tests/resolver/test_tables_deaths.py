@@ -197,3 +197,15 @@ def test_a_hukou_file_whose_cancellation_dates_are_unreadable_is_still_read(tmp_
     [(notes,)] = con.execute("SELECT notes FROM ingest_sources").fetchall()
     assert "其中 1 行注销原因为死亡，但无法另读作死亡记录：" in notes
     assert "如第 2 行“不详”" in notes
+
+
+def test_a_notice_file_without_a_source_column_takes_the_office_its_name_names(tmp_path):
+    # a blind tester's 卫健死亡医学证明.csv and 公安户籍注销.xlsx read 来源不明 on every notice,
+    # and two offices' reports of one death corroborated nothing (until 2026-12-07 (late))
+    rows = [["姓名", "公民身份号码", "死亡日期"], ["王建国", IDS[0], "2024-02-10"]]
+    con = _ingest(tmp_path, "卫健死亡医学证明.csv", rows)
+    assert con.execute("SELECT source FROM deaths").fetchall() == [("health",)]
+    [(notes,)] = con.execute("SELECT notes FROM ingest_sources").fetchall()
+    assert "表中没有数据来源列：按文件名、工作表名或标题取“卫健”" in notes
+    plain = _ingest(tmp_path / "plain", "死亡人员.csv", rows)
+    assert plain.execute("SELECT source FROM deaths").fetchall() == [(None,)]
