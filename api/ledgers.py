@@ -773,7 +773,8 @@ def summary_workbook(published: Published, county: str | None = None) -> bytes:
 
 def _unchecked_note(published: Published) -> str | None:
     """What the 汇总表 says under its table of the types the local policy does not look for."""
-    labels = [CASE_LABELS[kind] for kind in CASE_LABELS if kind in published.unchecked_types()]
+    unchecked = published.unchecked_types()
+    labels = [CASE_LABELS[kind] for kind in CASE_LABELS if kind in unchecked]
     if not labels:
         return None
     return (

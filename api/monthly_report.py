@@ -45,11 +45,11 @@ from api.ledgers import (
     filled_by,
     money_cells,
     text_cells,
+    to_fen,
 )
 from api.masking import masked_row
 from api.period_report import sections_sheet, titled_sheet
 from api.published import CHANGES, STATUS_LABELS, Published
-from models.amounts import in_fen
 from models.case_types import CASE_LABELS, MONEY_TYPES
 
 NOTE = "疑点仅为核查线索，不是处理决定。"
@@ -342,12 +342,12 @@ def type_rows(
         if change is not None and case["case_type"] in counts:
             counts[case["case_type"]][change] += 1
             if change != "resolved":  # a lead resolved is no longer one: no money
-                fen[case["case_type"]][change] += in_fen(case["amount_at_risk"] or 0.0)
+                fen[case["case_type"]][change] += to_fen(case["amount_at_risk"])
     confirmed_counts = dict.fromkeys(CASE_LABELS, 0)
     for case, _ in confirmed:
         if case["case_type"] in counts:
             confirmed_counts[case["case_type"]] += 1
-            fen[case["case_type"]]["confirmed"] += in_fen(case["amount_at_risk"] or 0.0)
+            fen[case["case_type"]]["confirmed"] += to_fen(case["amount_at_risk"])
     rows = [[label, *(counts[kind][c] for c in CHANGES), confirmed_counts[kind],
              *(_yuan(fen[kind][part]) if kind in MONEY_TYPES else NO_AMOUNT
                for part in ("confirmed", "new", "open"))]

@@ -760,7 +760,7 @@ def unattributed_deaths(con: duckdb.DuckDBPyConnection, most_candidates: int) ->
         f"WHERE e.person_id IN (SELECT person_id FROM {ENTITIES} GROUP BY person_id "
         "                      HAVING count(*) = 1) "
         "  AND (c.count IS NULL OR c.count > ? OR c.others > 0 OR n.row_id IS NOT NULL "
-        f"       OR ({_ROSTERED}) = 0) "
+        "       OR rostered = 0) "
         "ORDER BY r.source_no, r.row_no",
         [most_candidates],
     ).fetchall()

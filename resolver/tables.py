@@ -1023,22 +1023,21 @@ def cancelled_for_death(located: Located) -> Derived | None:
     registry = located.recognition.registry.name
     if registry not in DERIVED_SOURCES:
         return None
-    status = _cells_headed(located, HUKOU_STATUS_HEADERS + CERT_STATUS_HEADERS)
-    reason = _cells_headed(located, CANCEL_REASON_HEADERS)
+    status = _position_headed(located, HUKOU_STATUS_HEADERS + CERT_STATUS_HEADERS)
+    reason = _position_headed(located, CANCEL_REASON_HEADERS)
     if status is None and reason is None:
         return None
-    count = len(located.data)
-    statuses = status[1] if status is not None else [""] * count
-    reasons = reason[1] if reason is not None else [""] * count
+    statuses, reasons = ([text.strip() for text in _cells_of(located, position)]
+                         for position in (status, reason))  # fmt: skip
     dead = np.array([_died(state, why, status is not None)
                      for state, why in zip(statuses, reasons, strict=True)], dtype=bool)  # fmt: skip
     if not dead.any():
         return None
     positions = {name: located.recognition.positions[name] for name in _NOTICE_COLUMNS
                  if name in located.recognition.positions}  # fmt: skip
-    dated = _cells_headed(located, CANCEL_DATE_HEADERS)
+    dated = _position_headed(located, CANCEL_DATE_HEADERS)
     if dated is not None:
-        positions["death_date"] = dated[0]
+        positions["death_date"] = dated
     recognition = replace(located.recognition, registry=REGISTRIES["deaths"], positions=positions)
     kept = replace(located, recognition=recognition, data=located.data[dead], skipped=[])
     return Derived(kept, np.flatnonzero(dead), DERIVED_SOURCES[registry])
@@ -1056,16 +1055,12 @@ def _died(status: str, reason: str, has_status: bool) -> bool:
     return bool(_DEATH_REASON.search(status))
 
 
-def _cells_headed(located: Located, headers: tuple[str, ...]) -> tuple[int, list[str]] | None:
-    """The position and data cells (stripped, blank as "") of the first column of the table
-    headed by one of ``headers`` however written (注销原因(公安)), or None."""
+def _position_headed(located: Located, headers: tuple[str, ...]) -> int | None:
+    """The position of the first column of the table headed by one of ``headers`` however
+    written (注销原因(公安)), or None."""
     keys = {header_key(header) for header in headers}
-    position = next((position for position, text in enumerate(located.header.texts)
-                     if header_key(text) in keys), None)  # fmt: skip
-    if position is None:
-        return None
-    cells = located.grid.columns[position].take(pa.array(located.data)).to_pylist()
-    return position, [(text or "").strip() for text in cells]
+    return next((position for position, text in enumerate(located.header.texts)
+                 if header_key(text) in keys), None)  # fmt: skip
 
 
 def derived_notices(derived: Derived, origin: Source, notice: Source) -> Source:

@@ -65,23 +65,19 @@ OTHER_BIRTH_YEARS = 2
 CONTINUED_DAYS = 31
 
 
-def signs_of_life(graph: nx.MultiGraph, node: Node, notices: Sequence[tuple]) -> list[Evidence]:
-    """What the registries say the person did after the earliest reported death
-    (``later_signs``); a notice whose birth date is not the person's (``another_birth``); and
-    a later notice of a date that disagrees (not ``one_death``): how ``deceased_paid`` lowers
-    a death lead. ``missed_disability`` judges each notice by its own (``later_signs``,
+def signs_of_life(lived: list[Evidence], notices: Sequence[tuple]) -> list[Evidence]:
+    """The signs that the person lived on (``lived``, from ``lived_on``: what the registries
+    say she did after the earliest reported death, a notice whose birth date is not hers)
+    and a later notice of a date that disagrees (not ``one_death``): how ``deceased_paid``
+    lowers a death lead. ``missed_disability`` judges each notice by its own (``later_signs``,
     ``another_birth``): for it two notices are more evidence of death, not less.
 
     Parameters
     ----------
-    graph : nx.MultiGraph
-        The household graph.
-    node : Node
-        The person node.
+    lived : list of Evidence
+        ``lived_on`` of the person and ``notices``.
     notices : Sequence[tuple]
-        The person's notices, (death date, death node, edge), earliest first; undated
-        (``undated_notices``, each date None): a registration restored at any time is a sign,
-        as a restoration undoes a cancellation and the death's date to order it by is unknown.
+        The person's notices, (death date, death node, edge), earliest first.
 
     Returns
     -------
@@ -89,12 +85,11 @@ def signs_of_life(graph: nx.MultiGraph, node: Node, notices: Sequence[tuple]) ->
         One fact per sign (生存迹象：…), to be said first; empty when nothing contradicts
         the notices.
     """
-    signs = lived_on(graph, node, notices)
     dates = sorted({day for day, _, _ in notices if day})
     if dates and not one_death(dates):
-        signs.append(Evidence(f"生存迹象：死亡记录的日期不一致（{'、'.join(map(str, dates))}），"
-                              f"按最晚日期计算金额，请先核实"))  # fmt: skip
-    return signs
+        return [*lived, Evidence(f"生存迹象：死亡记录的日期不一致（{'、'.join(map(str, dates))}），"
+                                 f"按最晚日期计算金额，请先核实")]  # fmt: skip
+    return lived
 
 
 def lived_on(graph: nx.MultiGraph, node: Node, notices: Sequence[tuple]) -> list[Evidence]:
@@ -111,7 +106,9 @@ def lived_on(graph: nx.MultiGraph, node: Node, notices: Sequence[tuple]) -> list
     node : Node
         The person node.
     notices : Sequence[tuple]
-        As for ``signs_of_life``.
+        The person's notices, (death date, death node, edge), earliest first; undated
+        (``undated_notices``, each date None): a registration restored at any time is a sign,
+        as a restoration undoes a cancellation and the death's date to order it by is unknown.
 
     Returns
     -------

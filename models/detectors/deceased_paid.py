@@ -239,7 +239,8 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
     # two sources confirm that a death happened, not which namesake died
     corroborated = not restored and (_carries_her_id(graph, notices, row) if uncertain
                                      else _corroborated(graph, notices, row))  # fmt: skip
-    alive = signs_of_life(graph, node, notices)
+    lived = lived_on(graph, node, notices)
+    alive = signs_of_life(lived, notices)
     unregistered, no_hukou = _hukou_absence(graph, node, row)
     label = CLASS_LABELS.get(key, "类别不明")
     tekun_level = _monthly_text(owed).removesuffix("计") if key == TEKUN else None
@@ -272,7 +273,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
             len(paid) - len(owed), len(partial - shared), len(shared), paid_back, amount, alone
         ),
         *_other_programs(graph, case_node, after),
-        _certainty(graph, node, death_row, (corroborated, restored), notices, row),
+        _certainty(graph, node, death_row, corroborated, restored, notices, row),
         *([Evidence(unregistered)] if unregistered else []),
         identity_evidence(death_row, "死亡记录"),
         identity_evidence(row, "救助记录"),
@@ -289,7 +290,7 @@ def _paid_after_death(graph, policy, node, case_node, row, notices) -> Case | No
             "identity": min(death_row["probability"], row["probability"]),
             "notices": float(len(notices)),
             "signs_of_life": float(len(alive)),
-            **({LIVED_ON: 1.0} if lived_on(graph, node, notices) else {}),
+            **({LIVED_ON: 1.0} if lived else {}),
             "no_hukou": float(no_hukou),
             "candidates": float(graph.nodes[notices[-1][1]].get("candidates", 1)
                                 if uncertain else 1),
@@ -316,7 +317,8 @@ def _paid_undated(graph, policy, node, case_node, row, notices: list) -> Case | 
     # a restoration undoes the cancellation: with no death date, whenever it was done
     restored = bool(graph.nodes[node].get("restored"))
     corroborated = not restored and _corroborated(graph, notices, row)
-    alive = signs_of_life(graph, node, notices)
+    lived = lived_on(graph, node, notices)
+    alive = signs_of_life(lived, notices)
     unregistered, no_hukou = _hukou_absence(graph, node, row)
     first, last = month_text(paid[0]), month_text(paid[-1])
     evidence = [
@@ -328,7 +330,7 @@ def _paid_undated(graph, policy, node, case_node, row, notices: list) -> Case | 
                  f"死亡日期不明，无法确定其中哪些月份在死亡月份加宽限期 "
                  f"{policy.death_grace_months} 个月之后，金额无法计算，请核实死亡日期后计算",
                  "payments", graph.nodes[case_node]["payments"][last][0][0]),
-        _certainty(graph, node, death_row, (corroborated, restored), notices, row),
+        _certainty(graph, node, death_row, corroborated, restored, notices, row),
         *([Evidence(unregistered)] if unregistered else []),
         identity_evidence(death_row, "死亡记录"),
         identity_evidence(row, "救助记录"),
@@ -343,7 +345,7 @@ def _paid_undated(graph, policy, node, case_node, row, notices: list) -> Case | 
             "months_after": 0.0, "corroborated": float(corroborated),
             "identity": min(death_row["probability"], row["probability"]),
             "notices": float(len(notices)), "signs_of_life": float(len(alive)),
-            **({LIVED_ON: 1.0} if lived_on(graph, node, notices) else {}),
+            **({LIVED_ON: 1.0} if lived else {}),
             "no_hukou": float(no_hukou), "candidates": 1.0,
             UNDATED: 1.0,  # the months after the death unknown: scored at most UNDATED_SCORE
             **({RESTORED: 1.0} if restored else {}),  # the police withdrew the cancellation
@@ -598,12 +600,12 @@ def _paid_out_text(case: dict, months: list[int]) -> str:
                    if record in marked)  # fmt: skip
 
 
-def _certainty(graph, node, death_row, said: tuple[bool, bool], notices, row) -> Evidence:
+def _certainty(graph, node, death_row, corroborated: bool, restored: bool, notices, row
+               ) -> Evidence:  # fmt: skip
     """How sure the death is: a notice linked to no one (its candidates), a restored
     registration (the notice corroborates nothing: since 2026-12-07 (late) said so, not
     死亡仅凭模糊身份关联认定 of a notice carrying the person's ID), the corroborations, or
-    none. ``said``: (corroborated, restored)."""
-    corroborated, restored = said
+    none."""
     if death_row["kind"] == "possibly_dead":
         death = ("death", death_row["record_id"])
         count, births = graph.nodes[death]["candidates"], birth_dates_said(graph, node, death)

@@ -291,11 +291,11 @@ def gradual_ends(graph: nx.MultiGraph, policy: Policy) -> list[GradualEnd]:
         start = period.starts[latest]
         end = period.ends[start]
         found.append(GradualEnd(case[1], month_text(end), period.income, period.area,
-                                gradual_basis(policy, graph, case, period, start), end > start))  # fmt: skip
+                                gradual_basis(policy, graph, period, start), end > start))  # fmt: skip
     return found
 
 
-def gradual_basis(policy: Policy, graph: nx.MultiGraph, case, period: GradualExit,
+def gradual_basis(policy: Policy, graph: nx.MultiGraph, period: GradualExit,
                   start: int) -> str:  # fmt: skip
     """What the evidence says of the 渐退 of ``period`` whose stretch began in month
     ``start``: the reading of the rule that applied, what it was counted from, and, counted
@@ -308,8 +308,6 @@ def gradual_basis(policy: Policy, graph: nx.MultiGraph, case, period: GradualExi
         The policy profile.
     graph : nx.MultiGraph
         The household graph, with ``as_of``.
-    case : Node
-        The case node.
     period : GradualExit
         Its 渐退 (``gradual_exit``).
     start : int
@@ -576,7 +574,7 @@ def _case(graph, policy: Policy, case, period: GradualExit, months: list[int]) -
     after = "渐退期满后" if period.exit_months else "收入超标后"
     evidence = [
         Evidence(income_text(policy, case[1], period.income, months, area, county)),
-        Evidence(gradual_basis(policy, graph, case, period, start)),
+        Evidence(gradual_basis(policy, graph, period, start)),
         Evidence(f"{after}仍发放 {len(months)} 个月（{month_text(months[0])} 至 "
                  f"{month_text(months[-1])}），合计 {gross:.2f} 元", "payments", paid[0][0]),
         *([Evidence(f"该案件已于 {period.ended} 退出，退出前{after}多发的金额仍应核实追回")]
