@@ -196,8 +196,9 @@ def _print_listed_notices(notices: list[list]) -> None:
                       "或其中一人已有日期相近的另一条死亡记录），无法确定是谁，"
                       f"未列为疑点，已列入问题清单「{LONE_DEATHS_SHEET}」，请向数据来源部门核实身份证号",
                       highlight=False)  # fmt: skip
-    if len(notices) > namesakes + same_id + ended:
-        console.print(f"另有 {len(notices) - namesakes - same_id - ended:,} 条死亡记录未能与任何名册记录关联（{UNLINKED_NOTICE}，"
+    no_one = len(notices) - namesakes - same_id - ended - off_rosters
+    if no_one:
+        console.print(f"另有 {no_one:,} 条死亡记录未能与任何名册记录关联（{UNLINKED_NOTICE}，"
                       f"或姓名、住址写法差异过大），已列入问题清单「{LONE_DEATHS_SHEET}」，如为保障对象请核实身份证号",
                       highlight=False)  # fmt: skip
 

@@ -16,7 +16,7 @@ from models.data_gaps import DataGaps, Unjudged, data_gaps
 from models.policy import load_policy
 from resolver.db import connect
 from resolver.ingest import ingest_drop
-from resolver.quality import ENDED_NOTE, MISTYPED_NOTE, RENAMED_NOTE, RegistryGap
+from resolver.quality import ENDED_NOTE, MISTYPED_NOTE, OFF_ROSTERS_NOTE, RENAMED_NOTE, RegistryGap
 from tests.resolver.test_ingest import write_csv
 
 
@@ -53,6 +53,15 @@ def test_a_notice_taken_for_the_death_a_roster_row_ended_at_is_counted_apart(cap
     assert "另有 1 条死亡记录已按死亡日期前后退出救助的同名人员视为其死亡记录" in printed
     assert "另有 1 条死亡记录可能对应多名同名人员" in printed
     assert "未能与任何名册记录关联" not in printed
+
+
+def test_a_notice_only_persons_on_no_roster_may_be_is_counted_once(capsys):
+    # the first version counted it among those 未能与任何名册记录关联 as well (a review)
+    _print_listed_notices([_notice(1, f"可能对应 1 人，{OFF_ROSTERS_NOTE}；如为保障对象，请核实"),
+                           _notice(0, "未能与任何名册记录关联")])  # fmt: skip
+    printed = capsys.readouterr().out.replace("\n", "")
+    assert "另有 1 条死亡记录只可能对应不在救助名册中的人员" in printed
+    assert "另有 1 条死亡记录未能与任何名册记录关联" in printed
 
 
 def test_a_type_unjudged_in_every_county_of_a_province_reads_unjudged(capsys):
