@@ -452,8 +452,8 @@ paid AS (
 members AS (
     SELECT p.case_no, p.pay_month, p.amount, count(*) AS covered, any_value(a.county) AS county,
            any_value(areas.area) AS area,
-           count(DISTINCT coalesce(a.key, '?')) AS classes, min(coalesce(a.key, '?')) AS key,
-           count(DISTINCT coalesce(a.care, '?')) AS cares, min(coalesce(a.care, '?')) AS care
+           min(coalesce(a.key, '?')) AS key, max(coalesce(a.key, '?')) AS last_key,
+           min(coalesce(a.care, '?')) AS care, max(coalesce(a.care, '?')) AS last_care
     FROM paid p LEFT JOIN areas USING (case_no)
     JOIN (SELECT t.case_no, t.start_date, t.end_date, t.county, c.care,
                  CASE WHEN t.program = 'tekun' THEN 'tekun'
@@ -466,9 +466,9 @@ members AS (
     GROUP BY ALL
 )
 SELECT county, area, key, pay_month, round(amount / covered, 2) AS per_member, count(*) AS cases,
-       CASE WHEN cares = 1 AND care <> '?' THEN care END AS care
+       CASE WHEN care = last_care AND care <> '?' THEN care END AS care
 FROM members
-WHERE classes = 1 AND key <> '?'
+WHERE key = last_key AND key <> '?'
 GROUP BY ALL
 """
 

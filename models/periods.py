@@ -5,8 +5,10 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from functools import lru_cache
 
 
+@lru_cache(maxsize=1 << 16)  # the detectors ask for the same few months millions of times
 def month_index(value: date | str) -> int:
     """``date(2025, 3, 2)`` or ``"2025-03"`` -> 2025 * 12 + 2.
 
