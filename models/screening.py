@@ -111,7 +111,7 @@ from models.amounts import (
 )
 from models.detectors.common import death_counted, month_written_end, repeats_death
 from models.detectors.deceased_paid import MAX_CANDIDATES, source_shown
-from models.detectors.over_standard import income_text
+from models.detectors.over_standard import AFTER_ABOVE, AFTER_GRADUAL, income_text
 from models.periods import month_index, month_text
 from models.policy import Policy
 from resolver.case_numbers import joined_otherwise
@@ -134,7 +134,7 @@ PASS, HOLD = "通过", "暂缓"
 HOLD_LABELS = {
     "death": "在保成员有死亡记录",
     "twice": "同一人同月在两个案件中享受",
-    "over_standard": "超标准未退出（渐退期已满）",
+    "over_standard": "超标准未退出",
     "account": "领款账号与其他案件共用",
     "amount": "发放金额与类别人数不符",
     "unchecked": "无法核对",
@@ -1139,24 +1139,28 @@ def _over_standard(con, run_id: str | None, dismissed: Collection[str], present:
                        -- the first payment after the 渐退, which the evidence cites
                        regexp_extract(json_extract_string(c.evidence, '$[*]')::VARCHAR,
                                       '\\[发放记录 ([^\\]]+)\\]', 1) AS since_record,
+                       -- paid after the 渐退, or after the income rose (a case of no 渐退)
+                       regexp_extract(json_extract_string(c.evidence, '$[*]')::VARCHAR,
+                                      '\\] ({AFTER_GRADUAL}|{AFTER_ABOVE})仍发放', 1) AS after,
                        unnest(json_extract_string(c.records, '$[*].record_id')) AS record_id
                 FROM published_cases c
                 WHERE c.run_id = ? AND c.case_type = 'over_standard'
                   AND c.case_id NOT IN (SELECT case_id FROM _screen_dismissed)
             ),
             cases AS (
-                SELECT DISTINCT a.case_no, l.case_id, l.first, {since} AS since
+                SELECT DISTINCT a.case_no, l.case_id, l.first, l.after, {since} AS since
                 FROM leads l JOIN assistance a USING (record_id)
             )
-            SELECT l.line, c.case_id, c.first FROM {_LINES} l JOIN cases c USING (case_no)
+            SELECT l.line, c.case_id, c.first, c.after FROM {_LINES} l
+            JOIN cases c USING (case_no)
             WHERE c.since IS NULL OR l.pay_month >= c.since
             ORDER BY l.line, c.case_id
         """, [run_id]).fetchall()  # fmt: skip
     finally:
         con.unregister("_screen_dismissed")
     return [(line, Hold("over_standard", f"案件有未结的超标准未退出疑点 {case_id}（{first}，"
-                                         "渐退期已满仍发放）"))
-            for line, case_id, first in rows]  # fmt: skip
+                                         f"{after or AFTER_GRADUAL}仍发放）"))
+            for line, case_id, first, after in rows]  # fmt: skip
 
 
 def _gradual_ended(con, policy: Policy, run_id: str | None, present: set[str]

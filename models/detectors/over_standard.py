@@ -18,6 +18,9 @@ from resolver.registries import INCOME_DATE_HEADERS, county_of_number
 
 # 边缘户: in the 建档立卡 registry, never a 建档立卡贫困户 (``models.coverage_forms``).
 MARGINAL = "marginal"
+# What a lead's payments were paid after, in its evidence: its 渐退, or (a case the policy
+# gives none) the month its income went above the standard (``models.screening`` reads it)
+AFTER_GRADUAL, AFTER_ABOVE = "渐退期满后", "收入超标后"
 
 
 def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
@@ -571,7 +574,7 @@ def _case(graph, policy: Policy, case, period: GradualExit, months: list[int]) -
     paid = [payment for month in months for payment in payments[month_text(month)]]
     gross = sum(value for _, value in paid)
     amount = max(gross - sum(paid_back.values()), 0.0)
-    after = "渐退期满后" if period.exit_months else "收入超标后"
+    after = AFTER_GRADUAL if period.exit_months else AFTER_ABOVE
     evidence = [
         Evidence(income_text(policy, case[1], period.income, months, area, county)),
         Evidence(gradual_basis(policy, graph, period, start)),

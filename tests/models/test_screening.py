@@ -461,6 +461,27 @@ def test_a_drop_two_held_members_could_each_be_names_neither():
     assert _settled_by(1290.0, {**members, "A5": None}, ["A4"]) == set()  # an amount unknown
 
 
+def test_a_lead_of_a_case_without_gradual_exit_is_held_as_paid_after_the_income_rose(
+        county, tmp_path):  # fmt: skip
+    """A case the policy gives no 渐退 (its lead says 收入超标后仍发放) is held so, not as
+    paid after a 渐退 it never had; the hold's label names no 渐退 either."""
+    case_id, record = county["con"].execute(
+        "SELECT case_id, json_extract_string(records, '$[0].record_id') FROM published_cases "
+        "WHERE run_id = ? AND case_type = 'over_standard' ORDER BY case_id LIMIT 1",
+        [county["run_id"]]).fetchone()  # fmt: skip
+    case = _case_of(county, record)
+    amount, account = _paid(county, case, LAST)
+    shutil.copy(county["db"], tmp_path / "no_gradual.duckdb")
+    con = connect(tmp_path / "no_gradual.duckdb")
+    con.execute("UPDATE published_cases SET evidence = replace(evidence, '渐退期满后仍发放', "
+                "'收入超标后仍发放') WHERE case_id = ?", [case_id])  # fmt: skip
+    held = screen_payments(con, _lines((case, LAST, amount, account)), county["policy"],
+                           run_id=county["run_id"])[0]  # fmt: skip
+    con.close()
+    assert "收入超标后仍发放" in held.reasons and "渐退期满后" not in held.reasons
+    assert held.reasons.startswith("超标准未退出：") and "渐退期已满" not in held.reasons
+
+
 def test_an_open_over_standard_lead_holds_its_case(county):
     con = county["con"]
     record = con.execute(
@@ -470,7 +491,7 @@ def test_an_open_over_standard_lead_holds_its_case(county):
     case = _case_of(county, record)
     amount, account = _paid(county, case, LAST)
     held = _screen(county, (case, LAST, amount, account))[0]
-    assert "over_standard" in _kinds(held) and "渐退期已满仍发放" in held.reasons
+    assert "over_standard" in _kinds(held) and "渐退期满后仍发放" in held.reasons
     case_id = con.execute("SELECT case_id FROM published_cases WHERE run_id = ? AND "
                           "case_type = 'over_standard' ORDER BY case_id LIMIT 1",
                           [county["run_id"]]).fetchone()[0]  # fmt: skip
