@@ -353,6 +353,8 @@ class Policy:
             notes.append(f"城乡属性未知，按{AREA_WORDS[UNKNOWN_AREA]}标准")
         said = f"（{'，'.join(notes)}）" if notes else ""
         place = self.standard_counties.get(county, "本地")
+        if place.isdigit():  # a county known by its code alone (a folder named 532322)
+            place = f"区县 {place}（区划代码）的"
         return (
             f"{place}{AREA_WORDS[area or UNKNOWN_AREA] if by_area else ''}低保标准 {amount}{said}"
         )

@@ -502,6 +502,10 @@ def test_a_standard_per_county_is_read_and_applied_to_the_drops_counties(tmp_pat
         "牟定县农村低保标准 6000 元/人/年（城乡属性未知，按农村标准）"
     )
     assert "532322" not in policy.to_json() and "standard_counties" not in applied.to_json()
+    # a county the drop knows by its code alone (a folder named 532324) is said to be one
+    assert policy.for_drop({**aliases, "532324": set()}).standard_text(day, "urban", "532324") == (
+        "区县 532324（区划代码）的低保标准 6600 元/人/年"
+    )
     with pytest.raises(
         DoudiError,
         match=r"政策为区县 双柏县、532323 设了低保标准，数据中没有这些区县（数据中的区县：楚雄市（532301））",
