@@ -105,9 +105,7 @@ def detect_over_standard(graph: nx.MultiGraph, policy: Policy) -> list[Case]:
     [([('assistance', 'A1')], 2450.0)]
     """
     cases = []
-    for case in nodes_of(graph, "case"):
-        paid = paid_months(graph, case)
-        period = gradual_exit(graph, policy, case, paid)
+    for case, paid, period in _periods(graph, policy):
         months = period.past(paid) if period is not None else []
         if months:
             cases.append(_case(graph, policy, case, period, months))
@@ -285,9 +283,7 @@ def gradual_ends(graph: nx.MultiGraph, policy: Policy) -> list[GradualEnd]:
     """
     as_of = month_index(graph.graph["as_of"])
     found = []
-    for case in nodes_of(graph, "case"):
-        paid = paid_months(graph, case)
-        period = gradual_exit(graph, policy, case, paid)
+    for case, paid, period in _periods(graph, policy):
         latest = max(paid | {as_of})
         if period is None or not period.dated or period.past(paid) or latest not in period.starts:
             continue
@@ -296,6 +292,23 @@ def gradual_ends(graph: nx.MultiGraph, policy: Policy) -> list[GradualEnd]:
         found.append(GradualEnd(case[1], month_text(end), period.income, period.area,
                                 gradual_basis(policy, graph, period, start), end > start))  # fmt: skip
     return found
+
+
+def _periods(graph: nx.MultiGraph, policy: Policy) -> list[tuple]:
+    """Each case of the graph, its months paid and its 渐退 (``gradual_exit``) under
+    ``policy``: worked out once for the graph and policy (kept in networkx's cache of the
+    graph, as ``models.graph.neighbours`` keeps its own), which both the detector and
+    ``gradual_ends`` read."""
+    cache = graph.__networkx_cache__
+    key = (PERIODS, id(policy))
+    if cache.get(key, (None,))[0] is not policy:
+        cache[key] = (policy, [(case, paid, gradual_exit(graph, policy, case, paid))
+                               for case in nodes_of(graph, "case")
+                               for paid in [paid_months(graph, case)]])  # fmt: skip
+    return cache[key][1]
+
+
+PERIODS = "doudi_gradual_exits"
 
 
 def gradual_basis(policy: Policy, graph: nx.MultiGraph, period: GradualExit,
