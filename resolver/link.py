@@ -49,6 +49,7 @@ from resolver.outputs import (
     PERSON_LINKS,
     PERSONS,
     POSSIBLE_MATCHES,
+    REMOVED_ROWS,
 )
 from resolver.persons import build_persons
 from resolver.settings import LinkSettings
@@ -269,6 +270,7 @@ def link_persons(
         and the seconds each step took.
     """
     started = time.perf_counter()
+    con.execute(f"DROP TABLE IF EXISTS {REMOVED_ROWS}")  # rows removed since an update's link
     rows = build_persons(con, shared_limit=settings.shared_limit)
     if spark is not None:
         return _link_rows_on_spark(con, settings, rows, model, spark, started)
@@ -348,7 +350,8 @@ def stored_model(con: duckdb.DuckDBPyConnection) -> StoredModel:
 def _row_changes(con: duckdb.DuckDBPyConnection, model: StoredModel) -> Changes:
     """How the rows of ``persons`` (built from next month's drop) differ from the rows the
     last link scored (``scored_rows``); leaves the temporary table ``_row_state``
-    (``unique_id``, ``row_hash``, ``unchanged``) for ``_link_changed_rows``."""
+    (``unique_id``, ``row_hash``, ``unchanged``) for ``_link_changed_rows``, and the rows
+    removed in ``REMOVED_ROWS`` (``_store_removed_rows``)."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _row_state AS
@@ -358,13 +361,13 @@ def _row_changes(con: duckdb.DuckDBPyConnection, model: StoredModel) -> Changes:
         LEFT JOIN scored_rows s USING (unique_id)
         """
     )
+    _store_removed_rows(con)
     con.register("_names_seen", model.term_frequencies.get("name", pa.table({"name": []})))
     counts = con.execute(
-        """
+        f"""
         SELECT count(*), count(*) FILTER (WHERE new),
                count(*) FILTER (WHERE NOT new AND NOT unchanged),
-               (SELECT count(*) FROM scored_rows WHERE unique_id NOT IN
-                (SELECT unique_id FROM _row_state)),
+               (SELECT count(*) FROM {REMOVED_ROWS}),
                count(*) FILTER (WHERE row_name IS NOT NULL AND row_name NOT IN
                                 (SELECT name FROM _names_seen))
         FROM _row_state
@@ -374,27 +377,52 @@ def _row_changes(con: duckdb.DuckDBPyConnection, model: StoredModel) -> Changes:
     return Changes(*counts, removed_rows=_removed_rows(con))
 
 
-def _removed_rows(con: duckdb.DuckDBPyConnection) -> list[RemovedRow]:
-    """The first ``NAMED_REMOVED`` rows the last link scored (``scored_rows``, ``entities``)
-    that ``_row_state`` no longer holds, with their person's name in the last published run."""
-    published = "published_persons" in table_names(con)
-    name = "p.name" if published else "NULL"
-    joined = ("LEFT JOIN (SELECT person_id, any_value(name) AS name FROM published_persons "
-              "GROUP BY person_id) p USING (person_id)" if published else "")  # fmt: skip
-    found = con.execute(
+def _store_removed_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """``REMOVED_ROWS``: the rows the last link scored (``scored_rows``, ``entities``) that
+    ``_row_state`` no longer holds, with their person's name and ID in the last published
+    run and the file the last published run read their registry from, when it read it from
+    one file (``_LAST_FILES``)."""
+    tables = set(table_names(con))
+    persons = ("(SELECT person_id, min(id18) AS id18, arg_min(name, id18) AS name "
+               "FROM published_persons SEMI JOIN gone USING (person_id) GROUP BY person_id)"
+               if "published_persons" in tables else _NO_PERSONS)  # fmt: skip
+    files = _LAST_FILES if "runs" in tables else _NO_FILES
+    con.execute(
         f"""
+        CREATE OR REPLACE TABLE {REMOVED_ROWS} AS
         WITH gone AS (
             SELECT e.registry, e.record_id, e.person_id
-            FROM entities e
+            FROM {ENTITIES} e
             SEMI JOIN (SELECT unique_id FROM scored_rows ANTI JOIN _row_state USING (unique_id)) s
                 ON s.unique_id = e.registry || ':' || e.record_id
-            ORDER BY e.registry, e.record_id
-            LIMIT {NAMED_REMOVED}
         )
-        SELECT e.registry, e.record_id, {name}
-        FROM gone e {joined}
-        ORDER BY e.registry, e.record_id
+        SELECT g.registry, g.record_id, p.name, p.id18, f.file
+        FROM gone g LEFT JOIN {persons} p USING (person_id) LEFT JOIN ({files}) f USING (registry)
         """
+    )
+
+
+# Each registry the last published run read from one file, with that file's path in its drop
+# folder (as the findings name files); a registry read from several files has none.
+_LAST_FILES = r"""
+SELECT registry, any_value(CASE WHEN starts_with(path, data_dir)
+                                 AND path[length(data_dir) + 1] IN ('/', '\')
+                                THEN path[length(data_dir) + 2:] ELSE path END) AS file
+FROM (SELECT data_dir, unnest(from_json(inputs, '[{"registry": "VARCHAR", "path": "VARCHAR"}]'),
+                              recursive := true)
+      FROM runs WHERE run_id = (SELECT run_id FROM runs WHERE status = 'published'
+                                ORDER BY finished_at DESC LIMIT 1))
+GROUP BY registry HAVING count(DISTINCT path) = 1
+"""
+_NO_PERSONS = "(SELECT NULL::VARCHAR AS person_id, NULL::VARCHAR AS id18, NULL::VARCHAR AS name)"
+_NO_FILES = "SELECT NULL::VARCHAR AS registry, NULL::VARCHAR AS file"
+
+
+def _removed_rows(con: duckdb.DuckDBPyConnection) -> list[RemovedRow]:
+    """The first ``NAMED_REMOVED`` rows of ``REMOVED_ROWS``, by registry and record id."""
+    found = con.execute(
+        f"SELECT registry, record_id, name FROM {REMOVED_ROWS} "
+        f"ORDER BY registry, record_id LIMIT {NAMED_REMOVED}"
     ).fetchall()
     return [RemovedRow(*row) for row in found]
 

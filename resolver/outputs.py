@@ -17,7 +17,11 @@ readers here return.
   ``comparison``, ``level_label`` and ``match_weight`` (a waterfall);
 - ``POSSIBLE_MATCHES`` (``possible_matches``): pairs for review that were not merged,
   ``unique_id_l``, ``unique_id_r``, ``match_probability`` and ``reason``;
-- ``LINK_MODEL`` (``link_model``): the run's ``settings_json`` and trained ``model_json``.
+- ``LINK_MODEL`` (``link_model``): the run's ``settings_json`` and trained ``model_json``;
+- ``REMOVED_ROWS`` (``removed_rows``, after an update only): each row the link before scored
+  that next month's drop no longer holds, ``registry``, ``record_id``, its person's ``name``
+  and ``id18`` in the last published run and the ``file`` that run read it from (None when
+  unknown).
 
 The readers, each a small query: for the household graph, ``record_persons`` (who each record
 is), ``trusted_ids`` (the ID a row is trusted with), ``accepted_links`` and
@@ -50,6 +54,7 @@ ENTITIES = "entities"
 PERSON_LINKS = "person_links"
 LINK_EXPLANATIONS = "link_explanations"
 POSSIBLE_MATCHES = "possible_matches"
+REMOVED_ROWS = "removed_rows"
 NOTICE_DATE_SLIP_DAYS = 31
 """Two notices of one person's death whose dates are at most this many days apart report one
 death (a day or a month mistyped by one office), not two."""

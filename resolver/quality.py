@@ -15,9 +15,9 @@ import duckdb
 import pyarrow as pa
 
 from resolver.db import column_names, table_names
-from resolver.idcard import details_not_of_id
+from resolver.idcard import details_not_of_id, mask_id
 from resolver.normalize import urban_or_rural
-from resolver.outputs import ENTITIES, PERSONS, lone_death_candidates
+from resolver.outputs import ENTITIES, PERSONS, REMOVED_ROWS, lone_death_candidates
 from resolver.registries import AREA_HEADERS, REGISTRIES, extra_value, source_column
 from resolver.xlsx import write_workbook
 
@@ -596,17 +596,22 @@ LONE_DEATHS_HEADERS = ("文件", "工作表", "行号", "记录编号", "姓名"
 UNJUDGED_SHEET = "无法判断的疑点类型"
 UNJUDGED_HEADERS = ("缺少的名册", "区县", "乡镇", "名册中案件数", "名册中记录数", "无法判断的疑点类型",
                     "说明")  # fmt: skip
+REMOVED_SHEET = "已删除的记录"
+REMOVED_HEADERS = ("名册", "记录编号", "姓名", "身份证号（已遮蔽）", "上次读取的文件", "说明")
+REMOVED_NOTE = "本次数据中已没有该记录（上次数据中有）：如非有意删除，请核实"
 
 
 def write_findings_workbook(con: duckdb.DuckDBPyConnection, path: Path, *,
                             unattributed: list[list] | None = None,
-                            unjudged: list[list] | None = None) -> int:  # fmt: skip
+                            unjudged: list[list] | None = None,
+                            removed: pa.Table | None = None) -> int:  # fmt: skip
     """数据问题清单.xlsx: every finding with the file, sheet, row and column (as the file heads
     it) where a clerk fixes it, and every row, sheet and file not read; the findings count.
     After linking, a third sheet lists the ``unattributed`` death notices (too many namesakes
     may be their person for a lead on each, or no one matches them): shown for the source
-    office to be asked for the ID, not dropped unseen; and a fourth the registries and
-    townships missing, with the case types they leave unjudged (``unjudged``).
+    office to be asked for the ID, not dropped unseen; a fourth the registries and
+    townships missing, with the case types they leave unjudged (``unjudged``); and after an
+    update, a fifth every row the last drop held that this one does not (``removed``).
 
     Parameters
     ----------
@@ -618,6 +623,8 @@ def write_findings_workbook(con: duckdb.DuckDBPyConnection, path: Path, *,
         The rows of ``unattributed_deaths``.
     unjudged : list of list, optional
         The rows of ``UNJUDGED_HEADERS`` (``models.data_gaps.Unjudged.row``).
+    removed : pa.Table, optional
+        The rows of ``REMOVED_HEADERS`` (``removed_rows``).
 
     Returns
     -------
@@ -646,8 +653,45 @@ def write_findings_workbook(con: duckdb.DuckDBPyConnection, path: Path, *,
         sheets[LONE_DEATHS_SHEET] = _sheet_of(LONE_DEATHS_HEADERS, unattributed)
     if unjudged is not None:
         sheets[UNJUDGED_SHEET] = _sheet_of(UNJUDGED_HEADERS, unjudged)
+    if removed is not None:
+        sheets[REMOVED_SHEET] = removed
     write_workbook(path, sheets)
     return findings.num_rows
+
+
+def removed_rows(con: duckdb.DuckDBPyConnection) -> pa.Table | None:
+    """Every row the drop before held that the last update's drop does not
+    (``resolver.outputs.REMOVED_ROWS``), by registry and record id, under ``REMOVED_HEADERS``:
+    the registry in Chinese, the record id, the person's name and ID in the last published
+    run (the ID masked, ``mask_id``), the file it was last read from when known, and what it
+    means; None when the last link was no update's.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database, after linking.
+
+    Returns
+    -------
+    pa.Table or None
+        One row per removed row.
+    """
+    if REMOVED_ROWS not in table_names(con):
+        return None
+    found = con.sql(
+        f"SELECT registry, record_id, name, id18, file FROM {REMOVED_ROWS} "
+        "ORDER BY registry, record_id"
+    ).to_arrow_table()
+    return pa.table({
+        REMOVED_HEADERS[0]: pa.array([REGISTRIES[name].chinese for name in
+                                      found["registry"].to_pylist()], pa.string()),
+        REMOVED_HEADERS[1]: found["record_id"],
+        REMOVED_HEADERS[2]: found["name"],
+        REMOVED_HEADERS[3]: pa.array([mask_id(id18) or None for id18 in found["id18"].to_pylist()],
+                                     pa.string()),
+        REMOVED_HEADERS[4]: found["file"],
+        REMOVED_HEADERS[5]: pa.array([REMOVED_NOTE] * found.num_rows, pa.string()),
+    })  # fmt: skip
 
 
 def _finding_words(con: duckdb.DuckDBPyConnection) -> pa.Table:

@@ -24,6 +24,7 @@ from resolver.quality import (
     LONE_DEATHS_SHEET,
     MISTYPED_NOTE,
     OFF_ROSTERS_NOTE,
+    REMOVED_SHEET,
     RENAMED_NOTE,
     UNJUDGED_SHEET,
     UNLINKED_NOTICE,
@@ -31,6 +32,7 @@ from resolver.quality import (
     payments_without_month,
     problem_label,
     quality_summary,
+    removed_rows,
     reused_files,
     skipped_whole,
     source_summaries,
@@ -146,8 +148,13 @@ def print_drop(con: duckdb.DuckDBPyConnection, report: Path, *,
     linked = gaps is not None
     notices = unattributed_deaths(con, MAX_CANDIDATES) if linked else None
     rows = [gap.row() for gap in gaps.gaps] if linked else None
-    count = write_findings_workbook(con, report, unattributed=notices, unjudged=rows)
+    removed = removed_rows(con) if linked else None
+    count = write_findings_workbook(con, report, unattributed=notices, unjudged=rows,
+                                    removed=removed)  # fmt: skip
     console.print(f"问题清单（{count:,} 条，含未读取的行）已写入 {report}")
+    if removed is not None and removed.num_rows:
+        console.print(f"上次数据中有、本次数据中已没有的 {removed.num_rows:,} 行记录已全部列入问题清单"
+                      f"「{REMOVED_SHEET}」", highlight=False)  # fmt: skip
     _print_listed_notices(notices or [])
 
 

@@ -15,6 +15,7 @@ from resolver.link import (
     _partner_conditions,
     _removed_rows,
     _sided,
+    _store_removed_rows,
     link_persons,
     stored_model,
     update_links,
@@ -90,6 +91,7 @@ def test_the_removed_rows_named_are_the_first_few_with_their_published_names(tmp
                 "WHERE unique_id IN ('assistance:R5', 'disability:R1')")  # fmt: skip
     con.execute("CREATE TABLE published_persons AS SELECT 'run-1' AS run_id, 'P4' AS person_id, "
                 "'110101194001010011' AS id18, '张三' AS name")  # fmt: skip
+    _store_removed_rows(con)
     assert _removed_rows(con) == [  # 8 removed: the first five by registry and record id
         RemovedRow("assistance", "R4", "张三"),
         *(RemovedRow("assistance", f"R{i}", None) for i in (6, 7, 8, 9)),
