@@ -24,9 +24,11 @@ def _id(number: int) -> str:
 
 
 def _drop(folder, people: range):
-    """One-person 低保 cases of 人n, each paid 412.00 in January 2024; 人1 died in March."""
+    """One-person 低保 cases of 人n, each paid 412.00 in January 2024; 人1 died in March; 人7
+    is written without an ID."""
     folder.mkdir()
-    roster = "".join(f"A{n},DB{n},人{n},{_id(n)},本人,低保,是,1,2022-01-01\n" for n in people)
+    ids = {n: _id(n) if n < 7 else "" for n in people}  # 人7 has no ID
+    roster = "".join(f"A{n},DB{n},人{n},{ids[n]},本人,低保,是,1,2022-01-01\n" for n in people)
     paid = "".join(f"F{n},DB{n},人{n},2024-01,412.00\n" for n in people)
     (folder / "救助对象.csv").write_text(ROSTER_HEAD + roster, encoding="utf-8")
     (folder / "发放记录.csv").write_text(PAYMENTS_HEAD + paid, encoding="utf-8")
@@ -44,17 +46,19 @@ def _removed_sheet(out):
 
 def test_an_update_lists_every_removed_row_in_the_findings_workbook(tmp_path):
     out = tmp_path / "out"
-    ran = runner.invoke(app, ["run", str(_drop(tmp_path / "m1", range(1, 7))), "--out", str(out)])
+    ran = runner.invoke(app, ["run", str(_drop(tmp_path / "m1", range(1, 8))), "--out", str(out)])
     assert ran.exit_code == 0, ran.output
     assert _removed_sheet(out) is None  # a full run: nothing removed since a drop before
-    next_month = _drop(tmp_path / "m2", range(1, 5))  # 人5 and 人6 left the roster
+    next_month = _drop(tmp_path / "m2", range(1, 5))  # 人5, 人6 and 人7 left the roster
     updated = runner.invoke(app, ["update", str(next_month), "--db", str(out / "doudi.duckdb")])
     assert updated.exit_code == 0, updated.output
     output = " ".join(updated.output.split())
-    assert "删除 2 行：救助对象 A5 人5、救助对象 A6 人6。" in output  # the console names them still
-    assert f"本次数据中已没有的 2 行记录已全部列入问题清单「{REMOVED_SHEET}」" in output
+    # the console names them still
+    assert "删除 3 行：救助对象 A5 人5、救助对象 A6 人6、救助对象 A7。" in output
+    assert f"本次数据中已没有的 3 行记录已全部列入问题清单「{REMOVED_SHEET}」" in output
     assert _removed_sheet(out) == [  # until 2026-12-07 (night) in no sheet
         list(REMOVED_HEADERS),
         ["救助对象", "A5", "人5", mask_id(_id(5)), "救助对象.csv", REMOVED_NOTE],
         ["救助对象", "A6", "人6", mask_id(_id(6)), "救助对象.csv", REMOVED_NOTE],
+        ["救助对象", "A7", None, None, "救助对象.csv", REMOVED_NOTE],  # no ID: the run names none
     ]
