@@ -13,7 +13,7 @@ and ``basis``: that link's strongest comparisons in words.
 | hukou_family | hukou_no (only families with a member in another registry) | collective: a collective hukou (集体户), strangers and no family (``families_of``) |
 | case | case_no | program, dibao_class, area (``urban``, ``rural`` or None: the first row's that says), payments (month -> [(record_id, amount)]: a line's 保障金 where the ledger writes it apart from 分类施保金), base_apart (whether every line does), other_payments (month -> [(record_id, amount)]: lines of another program, 临时救助 …, never the case's money); ranged: record_id -> (first, last month) of each line whose 所属月份 gives several months (its money spread over them in payments), absent when none; noted: the same of each line whose note (备注 …) names the months it is for (``models.amounts.case_parts``), absent when none; month_paid_out: the record_ids of lines whose 所属月份 held no month (无, /), their month their 发放月份, absent when none |
 | poverty_household | poverty_hh_no | |
-| death | record_id | death_date (None when blank or unread), death_written (死亡日期 as the file writes it, None when blank), source (the contract's code, or None), source_written (数据来源 as the file writes it), id18, name, birth_date and gender (as the notice writes them, ``M``/``F``; None when blank) |
+| death | record_id | death_date (None when blank or unread), death_written (死亡日期 as the file writes it, None when blank), date_kind (what that date is: 死亡日期, or another day read as the death's for want of one, the death on or before it: 火化日期, 注销日期, 户口注销日期 or 证件注销日期 of a notice derived from a row cancelled for death; ``resolver.tables.date_kind``), source (the contract's code, or None), source_written (数据来源 as the file writes it), id18, name, birth_date and gender (as the notice writes them, ``M``/``F``; None when blank) |
 | disability | record_id | disability_type, level, issue_date; status, cancel_reason and valid_until (the optional columns 证件状态, 注销原因 and 有效期至 as written, None when absent or blank) and listed_under (the file and sheet its row was read from: ``残疾人.xlsx／注销人员``); level_from_cert: whether the level is its number's level digit, the row's 残疾等级 blank or unreadable (``resolver.tables.FROM_CERTIFICATE``): whether it is in force is ``models.certificates``' |
 | account | the account number | payees: the (领款人姓名, 领款人身份证号码) pairs the payment ledger names on it (absent when it names none) |
 | phone / address | the value, when two or more persons on the assistance roster use it | |
@@ -43,6 +43,7 @@ with an ID of those regions.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -92,6 +93,7 @@ from resolver.registries import (
     INCOME_DATE_HEADERS,
     extra_value,
 )
+from resolver.tables import DEATH_DATE, DERIVED_DATE_KINDS, date_kind
 
 Node = tuple[str, str]
 SUBGRAPH_LIMIT = 200  # nodes drawn around one case
@@ -686,20 +688,43 @@ def _add_disability(graph, rows) -> None:
 
 
 def _death_rows(con) -> pa.Table:
-    return _rows(
+    """The notices, each with what its date is (``_date_kinds``) in place of its table's number."""
+    rows = _rows(
         con,
         "deaths",
         "t.name, t.death_date, nullif(trim(r.death_date), ''), t.source, t.birth_date, "
-        "t.gender, r.source",
+        "t.gender, r.source, t.source_no",
     )
+    kinds = _date_kinds(con)
+    said = [kinds.get(number, DEATH_DATE) for number in rows.column("source_no").to_pylist()]
+    return rows.set_column(rows.num_columns - 1, "date_kind", pa.array(said, pa.string()))
+
+
+def _date_kinds(con) -> dict[int, str]:
+    """What each deaths table's dates are (``resolver.tables.date_kind``), by its number: from
+    the header its 死亡日期 was read from (``ingest_sources.mapping``), or, for the notices
+    derived from a 户籍人口 or 残疾人 table (numbered just before them, of the same file and
+    sheet), from that table's registry; none without ``ingest_sources``."""
+    if "ingest_sources" not in table_names(con):
+        return {}
+    origins = ", ".join(f"'{registry}'" for registry in DERIVED_DATE_KINDS)
+    read = con.execute(f"""
+        SELECT s.source_no, s.mapping, o.registry FROM ingest_sources s
+        LEFT JOIN ingest_sources o ON o.source_no = s.source_no - 1 AND o.file = s.file
+            AND o.sheet IS NOT DISTINCT FROM s.sheet AND o.registry IN ({origins})
+        WHERE s.registry = 'deaths'
+    """).fetchall()
+    return {number: date_kind(next((header for header, name in json.loads(mapping)
+                                    if name == "death_date"), ""), origin)
+            for number, mapping, origin in read}  # fmt: skip
 
 
 def _add_deaths(graph, rows) -> None:
     for (person_id, record_id, id18, probability, basis, name, death_date, death_written,
-         source, born, gender, source_written) in rows:  # fmt: skip
+         source, born, gender, source_written, dated_by) in rows:  # fmt: skip
         node = _person_node(graph, person_id, name, id18)
         graph.add_node(("death", record_id), kind="death", death_date=death_date,
-                       death_written=death_written, source=source,
+                       death_written=death_written, date_kind=dated_by, source=source,
                        source_written=source_written, id18=id18, name=name, birth_date=born,
                        gender=gender)  # fmt: skip
         _edge(graph, "deaths", record_id, (probability, basis), node, ("death", record_id),

@@ -12,6 +12,7 @@ import networkx as nx
 from models.graph import add_possible_duplicates, neighbours
 from models.periods import month_index
 from resolver.registries import REGISTRIES
+from resolver.tables import DEATH_DATE
 
 AS_OF = date(2026, 10, 31)
 
@@ -148,7 +149,7 @@ class HouseholdSketch:
 
     def die(self, pid, record_id, died, source="police", id18=None, probability=1.0,
             kind="reported_dead", born=None, source_written=None, name=None,
-            gender=None, written=None):  # fmt: skip
+            gender=None, written=None, date_kind=DEATH_DATE):  # fmt: skip
         """A notice of ``pid``'s death; ``kind`` ``possibly_dead``: a notice linked to no one
         that ``pid`` matches only below the threshold.
 
@@ -180,10 +181,13 @@ class HouseholdSketch:
         written : str, optional
             The 死亡日期 as the file writes it (``2025-11-31``), what the evidence quotes when
             ``died`` is None.
+        date_kind : str, default "死亡日期"
+            What ``died`` is: the 死亡日期, or another day read as the death's for want of
+            one (火化日期, 户口注销日期 …: ``resolver.tables.date_kind``).
         """
         if ("death", record_id) not in self.graph:
             self.graph.add_node(("death", record_id), kind="death", death_date=died,
-                                death_written=written, source=source,
+                                death_written=written, date_kind=date_kind, source=source,
                                 source_written=source_written, id18=id18, name=name,
                                 birth_date=born, gender=gender,
                                 candidates=0, set_aside=0)  # fmt: skip

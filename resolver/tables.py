@@ -985,6 +985,14 @@ def _read_later(registry: str, header: str) -> str | None:
 
 # The office a registry's row cancelled for death is a notice of (``cancelled_for_death``).
 DERIVED_SOURCES = {"hukou": "公安", "disability": "残联"}
+# What the date of a notice derived from a registry's row cancelled for death is (``date_kind``).
+DERIVED_DATE_KINDS = {"hukou": "户口注销日期", "disability": "证件注销日期"}
+# What a deaths table's date is when its column is headed by another day than the death's,
+# read as the death's for want of a 死亡日期 (火化时间, 注销日期: ``date_kind``).
+OTHER_DAY_KINDS = ((re.compile("火化"), "火化日期"), (re.compile("注销|销户"), "注销日期"))
+DEATH_DATE = "死亡日期"
+# Every kind of day a notice may be dated by (``date_kind``).
+DATE_KINDS = (DEATH_DATE, *(kind for _, kind in OTHER_DAY_KINDS), *DERIVED_DATE_KINDS.values())
 # A status saying a registration or a certificate is cancelled (注销, 死亡注销, 已死亡, 销户).
 _CANCELLED_STATUS = re.compile("注销|死|销户|去世|亡故")
 # The columns a notice derived from a 户籍 or 残联 row takes from it.
@@ -1109,6 +1117,33 @@ def derived_notices(derived: Derived, origin: Source, notice: Source) -> Source:
     notes = [f"由{chinese}表中注销原因为死亡的 {count} 行生成的死亡记录（来源：{derived.source}{said}；"
              f"行号为原表的行号，记录编号为原{chinese}记录编号加“{DERIVED_ID_SUFFIX}”）"]  # fmt: skip
     return replace(notice, normalised=normalised, raw=raw, unmapped=[], notes=notes)
+
+
+def date_kind(header: str, origin: str | None) -> str:
+    """What the day a death notice is dated by is: the 死亡日期, or another day read as the
+    death's for want of one (the death was on or before it).
+
+    Parameters
+    ----------
+    header : str
+        The header of the column its 死亡日期 was read from, as written (blank when none).
+    origin : str | None
+        For a notice derived from a row cancelled for death (``derived_notices``), the
+        registry of that row (``hukou``, ``disability``); else None.
+
+    Returns
+    -------
+    str
+        死亡日期, 火化日期, 注销日期, 户口注销日期 or 证件注销日期.
+
+    Examples
+    --------
+    >>> date_kind("死亡日期", None), date_kind("火化时间", None), date_kind("注销日期", "hukou")
+    ('死亡日期', '火化日期', '户口注销日期')
+    """
+    if origin is not None:
+        return DERIVED_DATE_KINDS[origin]
+    return next((kind for said, kind in OTHER_DAY_KINDS if said.search(header)), DEATH_DATE)
 
 
 # What a derived death notice's record id adds to its origin row's (``derived_notices``).
