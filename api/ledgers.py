@@ -62,10 +62,11 @@ from api.published import CLOSED, Published, stands
 from models.amounts import in_fen
 from models.case_types import CASE_LABELS, CASE_TYPES
 from models.coverage_forms import poverty_household_sizes
-from models.detectors.deceased_paid import DEATH_DATE_SAID, SOURCE_SAID
+from models.detectors.deceased_paid import OTHER_DAY_SAID, SOURCE_SAID
 from models.detectors.unenrolled_key_person import KEY_GROUPS_SAID
 from resolver.normalize import code_label
 from resolver.registries import REGISTRIES
+from resolver.tables import DATE_KINDS
 from resolver.xlsx import FORMULA_STARTS
 
 LEDGER_COLUMNS = (
@@ -284,16 +285,28 @@ def _kind(case: dict[str, Any]) -> str:
 
 def _death_said(evidence: list[str]) -> str | None:
     """The date and source of the notice a death lead rests on, from its evidence (the first
-    notice's date line), as a ledger's 疑点类型 says them; None when no notice gives a date.
-    Until 2026-12-07 (late) the death ledger gave no date of death at all."""
+    notice's date line), as a ledger's 疑点类型 says them, a day other than the death's named
+    as what it is with the death on or before it (``OTHER_DAY_SAID``); None when no notice
+    gives a date. Until 2026-12-07 (late) the death ledger gave no date of death at all;
+    until 2026-12-07 (night) it called a 火化日期 or 户口注销日期 the 死亡日期.
+
+    >>> _death_said(["[死亡人员 SW7] 火化日期 2024-11-04（来源：殡葬）" + OTHER_DAY_SAID])
+    '火化日期 2024-11-04，来源：殡葬，死亡在此日或之前'
+    """
     notice = f"[{REGISTRIES['deaths'].chinese} "
+    dated = tuple(f"{kind} " for kind in DATE_KINDS)
     said = next((line.partition("] ")[2] for line in evidence
-                 if line.startswith(notice) and line.partition("] ")[2].startswith(DEATH_DATE_SAID)),
+                 if line.startswith(notice) and line.partition("] ")[2].startswith(dated)),
                 None)  # fmt: skip
     if said is None:
         return None
-    day, _, source = said.partition(SOURCE_SAID)
-    return f"{day}，来源：{source.removesuffix('）')}" if source else day
+    day, _, source = said.removesuffix(OTHER_DAY_SAID).partition(SOURCE_SAID)
+    shown = f"{day}，来源：{source.removesuffix('）')}" if source else day
+    return f"{shown}，{DIED_BEFORE_SAID}" if said.endswith(OTHER_DAY_SAID) else shown
+
+
+# What a ledger's 疑点类型 adds to a notice dated by another day than the death's.
+DIED_BEFORE_SAID = "死亡在此日或之前"
 
 
 def _household_row(subject: dict[str, Any], roster: list[dict], as_of: date) -> dict:

@@ -43,14 +43,19 @@ from models.policy import Policy
 from resolver.idcard import details_not_of_id
 from resolver.outputs import MAX_CANDIDATES, NOTICE_DATE_SLIP_DAYS
 from resolver.registries import county_of_number
+from resolver.tables import DEATH_DATE
 
 SOURCE_LABELS = {"police": "公安", "funeral": "殡葬", "health": "卫健", "disability": "残联"}
 RESTORED_SAID = (
     "死亡记录之后公安已恢复户口：死亡信息很可能有误，不作为死亡的佐证，请先核实本人是否在世"
 )
-DEATH_DATE_SAID, SOURCE_SAID = "死亡日期 ", "（来源："
-"""How the evidence line of the notice a lead rests on begins, and where its source follows
-(``死亡日期 2024-11-04（来源：卫健）``): the ledgers quote it."""
+SOURCE_SAID = "（来源："
+"""Where the source follows the date in the evidence line of a notice a lead rests on, which
+begins with what the date is (``死亡日期 2024-11-04（来源：卫健）``, ``火化日期 …``:
+``resolver.tables.DATE_KINDS``): the ledgers quote it."""
+OTHER_DAY_SAID = "；不是死亡日期：死亡在这一天或之前，从这一天起算的死亡后发放金额可能少于实际"
+"""What the evidence line adds after the source of a notice dated by another day than the
+death's (a 火化日期, a 户口注销日期: ``resolver.tables.date_kind``)."""
 
 
 def source_shown(source: str | None, written: str | None) -> str:
@@ -652,10 +657,15 @@ def _repeat_evidence(notices) -> list[Evidence]:
 
 
 def _death_evidence(graph: nx.MultiGraph, death, row: dict) -> Evidence:
+    """A dated notice's line: its date named as what it is, and its source; for a day other
+    than the death's, that the death was on or before it (``OTHER_DAY_SAID``). Until
+    2026-12-07 (night) every date was called 死亡日期, a 火化日期 or 户口注销日期 too."""
     attributes = graph.nodes[death]
     source = source_shown(attributes["source"], attributes["source_written"])
+    kind = attributes["date_kind"]
     return Evidence(
-        f"{DEATH_DATE_SAID}{attributes['death_date']}{SOURCE_SAID}{source}）",
+        f"{kind} {attributes['death_date']}{SOURCE_SAID}{source}）"
+        f"{'' if kind == DEATH_DATE else OTHER_DAY_SAID}",
         "deaths",
         row["record_id"],
     )

@@ -21,6 +21,9 @@ from api.ledgers import (
 )
 from api.published import Published
 from models.data_gaps import DataGaps, Unjudged
+from models.detectors.deceased_paid import detect_deceased_paid
+from models.policy import load_policy
+from models.sketch import HouseholdSketch
 from resolver.quality import RegistryGap
 
 PROGRAM = LEDGER_COLUMNS.index("目前享受救助类型")
@@ -33,14 +36,16 @@ def _roster_row(record_id: str, program: str | None, covered: str, end: str | No
             "start_date": "2020-01-01", "end_date": end}  # fmt: skip
 
 
-def _published(rows: list[dict], as_of: str | None = AS_OF) -> Published:
-    """One open deceased_paid case of person p1 resting on its first row, with these rows."""
+def _published(rows: list[dict], as_of: str | None = AS_OF, evidence: tuple[str, ...] = ()
+               ) -> Published:  # fmt: skip
+    """One open deceased_paid case of person p1 resting on its first row, with these rows
+    and this evidence."""
     records = [{"registry": "assistance", "record_id": rows[0]["record_id"]}]
     detail = {"rows": rows, "links": [], "graph": {}} | ({"as_of": as_of} if as_of else {})
     case = {"case_id": "deceased_paid:1", "case_type": "deceased_paid", "risk_score": 0.9,
             "amount_at_risk": 100.0, "township": "石羊", "village": "小村", "person_ids": ["p1"],
             "run_id": "r-1", "resolved_run": None, "records": json.dumps(records),
-            "evidence": "[]", "detail": json.dumps(detail)}  # fmt: skip
+            "evidence": json.dumps(evidence), "detail": json.dumps(detail)}  # fmt: skip
     return Published([case], [], [], [], [])
 
 
@@ -75,6 +80,23 @@ def _published(rows: list[dict], as_of: str | None = AS_OF) -> Published:
 def test_the_programs_column_takes_the_forms_values_as_of_the_run(rows, expected):
     [row] = ledger_rows(_published(rows), "deceased_paid")
     assert row[PROGRAM] == expected
+
+
+@pytest.mark.parametrize(("date_kind", "said"), [
+    ("死亡日期", "死亡后仍发放（死亡日期 2026-03-10，来源：殡葬）"),
+    # until 2026-12-07 (night) a cremation's day was called the 死亡日期 here too
+    ("火化日期", "死亡后仍发放（火化日期 2026-03-10，来源：殡葬，死亡在此日或之前）"),
+])  # fmt: skip
+def test_a_death_leads_type_names_what_its_notices_date_is(date_kind, said):
+    drop = HouseholdSketch()
+    drop.enrol("p1", "DB1", "A1", id18="X1")
+    drop.pay("DB1", [f"2026-{m:02d}" for m in range(1, 11)], 300.0)
+    drop.die("p1", "D1", date(2026, 3, 10), source="funeral", id18="X1", date_kind=date_kind)
+    (case,) = detect_deceased_paid(drop.graph, load_policy())
+    evidence = tuple(evidence.as_text() for evidence in case.evidence)
+    [row] = ledger_rows(_published([_roster_row("A1", "dibao", "yes", None)], evidence=evidence),
+                        "deceased_paid")  # fmt: skip
+    assert row[LEDGER_COLUMNS.index("疑点类型")] == said
 
 
 def test_a_case_published_without_an_as_of_day_is_judged_on_the_day_of_export():

@@ -610,3 +610,44 @@ def test_a_last_month_typed_far_ahead_of_the_ledger_does_not_move_the_as_of_day(
     assert drop_as_of(con).isoformat() == as_of
     # the line is read as written: the months a row counts run on to it
     assert paid_through(con).isoformat()[:7] == max(lines_per_month)
+
+
+DATED_BY = {"A1": "p-cancelled", "H1": "p-cancelled", "A2": "p-cremated", "A3": "p-died"}
+DATED_BY_DROP = {
+    "hukou": [["record_id", "hukou_no", "name", "id_number", "户口状态", "注销原因", "注销日期"],
+              ["H1", "F1", "李秀兰", MOTHER, "注销", "死亡", "2024-02-10"]],
+    "assistance": [["record_id", "case_no", "name", "id_number", "program", "dibao_class",
+                    "covered", "start_date", "household_size"],
+                   ["A1", "DB1", "李秀兰", MOTHER, "低保", "B", "是", "2023-01-01", "1"],
+                   ["A2", "DB2", "李强", SON, "低保", "B", "是", "2023-01-01", "1"],
+                   ["A3", "DB3", "赵独", LONER, "低保", "B", "是", "2023-01-01", "1"]],
+    "payments": [["record_id", "case_no", "pay_month", "amount"],
+                 *([f"M{n}{m}", f"DB{n}", f"2024-{m:02d}", "400"]
+                   for n in (1, 2, 3) for m in range(1, 7))],
+}  # fmt: skip
+DATED_BY_BOOKS = {"deaths": {
+    "殡仪馆": [["记录编号", "姓名", "身份证号码", "火化日期", "数据来源"],
+               ["D1", "李强", SON, "2024-02-12", "殡葬"]],
+    "卫健": [["记录编号", "姓名", "身份证号码", "死亡日期", "数据来源"],
+             ["D2", "赵独", LONER, "2024-02-15", "卫健"]],
+}}  # fmt: skip
+OTHER_DAY = "；不是死亡日期：死亡在这一天或之前，从这一天起算的死亡后发放金额可能少于实际"
+
+
+def test_a_notice_dated_by_another_day_than_the_death_names_it_and_says_the_death_was_before(
+    tmp_path,
+):
+    # until 2026-12-07 (night) a 火化日期, and the 注销日期 of a 户籍 row cancelled for death,
+    # were each called 死亡日期 in the lead's evidence, the death possibly a month earlier
+    con = _linked(tmp_path, DATED_BY_DROP, DATED_BY_BOOKS, DATED_BY)
+    con.execute("INSERT INTO entities VALUES ('deaths', 'H1-死亡注销', 'p-cancelled'), "
+                "('deaths', 'D1', 'p-cremated'), ('deaths', 'D2', 'p-died')")  # fmt: skip
+    built = build_household_graph(con, links=None)
+    said = {case.person_ids[0]: next(evidence.text for evidence in case.evidence
+                                     if evidence.registry == "deaths")
+            for case in find_cases(built, load_policy()) if case.case_type == "deceased_paid"}  # fmt: skip
+    assert said == {
+        "p-cancelled": f"户口注销日期 2024-02-10（来源：公安）{OTHER_DAY}",
+        "p-cremated": f"火化日期 2024-02-12（来源：殡葬）{OTHER_DAY}",
+        "p-died": "死亡日期 2024-02-15（来源：卫健）",
+    }
