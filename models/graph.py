@@ -93,7 +93,7 @@ from resolver.registries import (
     INCOME_DATE_HEADERS,
     extra_value,
 )
-from resolver.tables import DEATH_DATE, DERIVED_DATE_KINDS, date_kind
+from resolver.tables import DEATH_DATE, DERIVED_DATE_KINDS, DERIVED_ID_SUFFIX, date_kind
 
 Node = tuple[str, str]
 SUBGRAPH_LIMIT = 200  # nodes drawn around one case
@@ -696,15 +696,20 @@ def _death_rows(con) -> pa.Table:
         "t.gender, r.source, t.source_no",
     )
     kinds = _date_kinds(con)
-    said = [kinds.get(number, DEATH_DATE) for number in rows.column("source_no").to_pylist()]
+    said = [kinds.get((number, record_id.endswith(DERIVED_ID_SUFFIX)), DEATH_DATE)
+            for number, record_id in zip(rows.column("source_no").to_pylist(),
+                                         rows.column("record_id").to_pylist(), strict=True)]  # fmt: skip
     return rows.set_column(rows.num_columns - 1, "date_kind", pa.array(said, pa.string()))
 
 
-def _date_kinds(con) -> dict[int, str]:
-    """What each deaths table's dates are (``resolver.tables.date_kind``), by its number: from
-    the header its 死亡日期 was read from (``ingest_sources.mapping``), or, for the notices
+def _date_kinds(con) -> dict[tuple[int, bool], str]:
+    """What each deaths table's dates are (``resolver.tables.date_kind``), by its number and
+    whether the notice is derived (its record id ends with ``DERIVED_ID_SUFFIX``): from the
+    header its 死亡日期 was read from (``ingest_sources.mapping``), or, for the notices
     derived from a 户籍人口 or 残疾人 table (numbered just before them, of the same file and
-    sheet), from that table's registry; none without ``ingest_sources``."""
+    sheet), from that table's registry; none without ``ingest_sources``. A 死亡人员 table of
+    its own that follows a 户籍人口 table on one sheet keeps its header's reading: its record
+    ids are the office's."""
     if "ingest_sources" not in table_names(con):
         return {}
     origins = ", ".join(f"'{registry}'" for registry in DERIVED_DATE_KINDS)
@@ -714,9 +719,10 @@ def _date_kinds(con) -> dict[int, str]:
             AND o.sheet IS NOT DISTINCT FROM s.sheet AND o.registry IN ({origins})
         WHERE s.registry = 'deaths'
     """).fetchall()
-    return {number: date_kind(next((header for header, name in json.loads(mapping)
-                                    if name == "death_date"), ""), origin)
-            for number, mapping, origin in read}  # fmt: skip
+    return {(number, derived): date_kind(next((header for header, name in json.loads(mapping)
+                                               if name == "death_date"), ""),
+                                         origin if derived else None)
+            for number, mapping, origin in read for derived in (False, True)}  # fmt: skip
 
 
 def _add_deaths(graph, rows) -> None:

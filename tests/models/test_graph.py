@@ -12,6 +12,7 @@ from models.components import split_rows
 from models.detection import find_cases
 from models.detectors.common import enrolled_now
 from models.graph import (
+    _date_kinds,
     build_household_graph,
     drop_as_of,
     families_of,
@@ -651,3 +652,19 @@ def test_a_notice_dated_by_another_day_than_the_death_names_it_and_says_the_deat
         "p-cremated": f"火化日期 2024-02-12（来源：殡葬）{OTHER_DAY}",
         "p-died": "死亡日期 2024-02-15（来源：卫健）",
     }
+
+
+def test_a_deaths_table_of_its_own_after_a_hukou_table_on_one_sheet_keeps_its_dates_reading():
+    """Only notices derived from a row cancelled for death (record ids ending -死亡注销) take
+    their origin's date: a 死亡人员 table the office put on the same sheet after its 户籍人口
+    table, numbered just after it, is dated by its own header (a review, 2026-12-07)."""
+    con = connect(":memory:")
+    con.execute("CREATE TABLE ingest_sources (source_no BIGINT, registry VARCHAR, file VARCHAR, "
+                "sheet VARCHAR, mapping VARCHAR)")  # fmt: skip
+    con.execute("""INSERT INTO ingest_sources VALUES
+        (1000, 'hukou', '户籍.xlsx', 'Sheet1', '[["注销日期", "cancel_date"]]'),
+        (1001, 'deaths', '户籍.xlsx', 'Sheet1', '[["死亡日期", "death_date"]]'),
+        (2000, 'deaths', '殡葬.xlsx', NULL, '[["火化时间", "death_date"]]')""")
+    kinds = _date_kinds(con)
+    assert kinds[(1001, False)] == "死亡日期" and kinds[(1001, True)] == "户口注销日期"
+    assert kinds[(2000, False)] == kinds[(2000, True)] == "火化日期"
