@@ -62,7 +62,7 @@ from api.published import CLOSED, Published, stands
 from models.amounts import in_fen
 from models.case_types import CASE_LABELS, CASE_TYPES
 from models.coverage_forms import poverty_household_sizes
-from models.detectors.deceased_paid import OTHER_DAY_SAID, SOURCE_SAID
+from models.detectors.deceased_paid import DIED_BEFORE_SAID, OTHER_DAY_SAID, SOURCE_SAID
 from models.detectors.unenrolled_key_person import KEY_GROUPS_SAID
 from resolver.normalize import code_label
 from resolver.registries import REGISTRIES
@@ -303,10 +303,6 @@ def _death_said(evidence: list[str]) -> str | None:
     day, _, source = said.removesuffix(OTHER_DAY_SAID).partition(SOURCE_SAID)
     shown = f"{day}，来源：{source.removesuffix('）')}" if source else day
     return f"{shown}，{DIED_BEFORE_SAID}" if said.endswith(OTHER_DAY_SAID) else shown
-
-
-# What a ledger's 疑点类型 adds to a notice dated by another day than the death's.
-DIED_BEFORE_SAID = "死亡在此日或之前"
 
 
 def _household_row(subject: dict[str, Any], roster: list[dict], as_of: date) -> dict:

@@ -688,28 +688,40 @@ def _add_disability(graph, rows) -> None:
 
 
 def _death_rows(con) -> pa.Table:
-    """The notices, each with what its date is (``_date_kinds``) in place of its table's number."""
+    """The notices, each with what its date is (``notice_date_kinds``) in place of its table's
+    number."""
     rows = _rows(
         con,
         "deaths",
         "t.name, t.death_date, nullif(trim(r.death_date), ''), t.source, t.birth_date, "
         "t.gender, r.source, t.source_no",
     )
-    kinds = _date_kinds(con)
+    kinds = notice_date_kinds(con)
     said = [kinds.get((number, record_id.endswith(DERIVED_ID_SUFFIX)), DEATH_DATE)
             for number, record_id in zip(rows.column("source_no").to_pylist(),
                                          rows.column("record_id").to_pylist(), strict=True)]  # fmt: skip
     return rows.set_column(rows.num_columns - 1, "date_kind", pa.array(said, pa.string()))
 
 
-def _date_kinds(con) -> dict[tuple[int, bool], str]:
+def notice_date_kinds(con: duckdb.DuckDBPyConnection) -> dict[tuple[int, bool], str]:
     """What each deaths table's dates are (``resolver.tables.date_kind``), by its number and
     whether the notice is derived (its record id ends with ``DERIVED_ID_SUFFIX``): from the
     header its 死亡日期 was read from (``ingest_sources.mapping``), or, for the notices
     derived from a 户籍人口 or 残疾人 table (numbered just before them, of the same file and
-    sheet), from that table's registry; none without ``ingest_sources``. A 死亡人员 table of
-    its own that follows a 户籍人口 table on one sheet keeps its header's reading: its record
-    ids are the office's."""
+    sheet), from that table's registry. A 死亡人员 table of its own that follows a 户籍人口
+    table on one sheet keeps its header's reading: its record ids are the office's.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+
+    Returns
+    -------
+    dict of (int, bool) to str
+        The kind (死亡日期, 火化日期 …) of each (table number, derived); empty without
+        ``ingest_sources`` (every date then a 死亡日期).
+    """
     if "ingest_sources" not in table_names(con):
         return {}
     origins = ", ".join(f"'{registry}'" for registry in DERIVED_DATE_KINDS)

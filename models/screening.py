@@ -110,8 +110,9 @@ from models.amounts import (
     own_amount,
 )
 from models.detectors.common import death_counted, month_written_end, repeats_death
-from models.detectors.deceased_paid import MAX_CANDIDATES, source_shown
+from models.detectors.deceased_paid import DIED_BEFORE_SAID, MAX_CANDIDATES, source_shown
 from models.detectors.over_standard import AFTER_ABOVE, AFTER_GRADUAL, income_text
+from models.graph import notice_date_kinds
 from models.periods import month_index, month_text
 from models.policy import Policy
 from resolver.case_numbers import joined_otherwise
@@ -126,6 +127,7 @@ from resolver.outputs import (
 )
 from resolver.payment_months import payment_months
 from resolver.registries import county_of_number
+from resolver.tables import DEATH_DATE, DERIVED_ID_SUFFIX
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +181,7 @@ for which of them its list's amount already leaves out (``_settled_rows``); more
 
 # Temporary names while a list is screened.
 _LINES, _PERSON_OF, _TRUSTED = "_screen_lines", "_screen_person_of", "_screen_trusted"
-_REPEATS = "_screen_repeats"
+_REPEATS, _DATE_KINDS = "_screen_repeats", "_screen_date_kinds"
 _MEMBERS, _PAID, _OWED = "_screen_members", "_screen_paid", "_screen_owed"
 _AREAS = "_screen_areas"
 Row = tuple[str, str, str]
@@ -849,12 +851,16 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
     grace = policy.death_grace_months
     candidates = lone_death_candidates(con)
     con.register(_REPEATS, _repeats(con, candidates))
+    con.register(_DATE_KINDS, _date_kinds_table(con))
     try:
         notified = con.execute(f"""
             WITH notices AS (
                 SELECT e.person_id, d.record_id, d.death_date, d.source, t.id18,
-                       r.source AS written, nullif(trim(r.death_date), '') AS date_written
+                       r.source AS written, nullif(trim(r.death_date), '') AS date_written,
+                       coalesce(k.kind, '{DEATH_DATE}') AS kind
                 FROM deaths d LEFT JOIN raw_deaths r USING (source_no, row_no)
+                LEFT JOIN {_DATE_KINDS} k ON k.source_no = d.source_no
+                     AND k.derived = suffix(d.record_id, '{DERIVED_ID_SUFFIX}')
                 JOIN (SELECT registry, record_id, person_id FROM {_PERSON_OF} UNION ALL
                       SELECT 'deaths', record_id, person_id FROM {_REPEATS}) e
                   ON e.registry = 'deaths' AND e.record_id = d.record_id
@@ -867,6 +873,7 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
                 SELECT person_id,
                        list(death_date) AS dates,
                        list(date_written) AS dates_written,
+                       list(kind) AS kinds,
                        count(*) AS notices,
                        count(DISTINCT source) AS sources,
                        list(DISTINCT [source, written] ORDER BY [source, written]) AS source_list,
@@ -875,16 +882,17 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
                 FROM notices GROUP BY person_id
             )
             SELECT m.line, m.name, m.record_id, m.person_id, m.case_no, m.pay_month, n.dates,
-                   n.dates_written, n.notices, n.sources, n.source_list, n.records,
+                   n.dates_written, n.kinds, n.notices, n.sources, n.source_list, n.records,
                    m.id18 IS NOT NULL AND list_contains(n.ids, m.id18)
             FROM {_MEMBERS} m JOIN grouped n USING (person_id)
             ORDER BY m.line, m.record_id, m.pay_month
         """).fetchall()  # fmt: skip
     finally:
         con.unregister(_REPEATS)
+        con.unregister(_DATE_KINDS)
     firm = [(line, name, (record, person), (case_no, pay_month, record), died, dated, *rest)
-            for line, name, record, person, case_no, pay_month, dates, written, *rest in notified
-            for died, dated in [_death_read(dates, written)]
+            for line, name, record, person, case_no, pay_month, dates, written, kinds, *rest
+            in notified for died, dated in [_death_read(dates, written, kinds)]
             if pay_month and (died is None or month_index(pay_month) > month_index(died))]  # fmt: skip
     cleared_rows = set().union(*cleared)
     not_dead = _whose(con, cleared_rows, {row: row for row in cleared_rows})  # by row or person
@@ -909,23 +917,28 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
     return [(line, hold) for line, whom, hold in found if not not_dead.get(whom)]
 
 
-def _death_read(dates: list, written: list) -> tuple[date | None, str]:
-    """The day a member's notices (their dates, and each 死亡日期 as written) date her death
-    by, as ``deceased_paid`` reads them, and how a hold says it: the dated notices' day
-    (``death_counted``); when none is dated, the last day of the month an unread date writes
-    (``month_written_end``: 2025-11-31 counts as November); else None: her death's month is
-    unknown, every line paying her held.
+def _death_read(dates: list, written: list, kinds: list) -> tuple[date | None, str]:
+    """The day a member's notices (their dates, each as written, and what each date is:
+    ``models.graph.notice_date_kinds``) date her death by, as ``deceased_paid`` reads them,
+    and how a hold says it: the dated notices' day (``death_counted``), named as what it is
+    (a 户口注销日期 or 火化日期 with the death on or before it); when none is dated, the last
+    day of the month an unread date writes (``month_written_end``: 2025-11-31 counts as
+    November); else None: her death's month is unknown, every line paying her held. Until
+    2026-12-07 (night) every day was called 死亡日期.
 
-    >>> _death_read([date(2025, 11, 30)], ["2025-11-30"])
+    >>> _death_read([date(2025, 11, 30)], ["2025-11-30"], ["死亡日期"])
     (datetime.date(2025, 11, 30), '死亡日期 2025-11-30')
-    >>> _death_read([None], ["2025-11-31"])
+    >>> _death_read([date(2025, 11, 30)], ["2025-11-30"], ["户口注销日期"])
+    (datetime.date(2025, 11, 30), '户口注销日期 2025-11-30（死亡在此日或之前）')
+    >>> _death_read([None], ["2025-11-31"], ["死亡日期"])
     (datetime.date(2025, 11, 30), '死亡日期「2025-11-31」不是有效日期（该月没有这一天），按 2025-11 计算')
-    >>> _death_read([None], [None])
+    >>> _death_read([None], [None], ["死亡日期"])
     (None, '死亡日期未填写，无法确定死亡月份')
     """
     if any(dates):
         died = death_counted([day for day in dates if day])
-        return died, f"死亡日期 {died}"
+        kind = next(kind for day, kind in zip(dates, kinds, strict=True) if day == died)
+        return died, f"{kind} {died}" + ("" if kind == DEATH_DATE else f"（{DIED_BEFORE_SAID}）")
     ends = {end: text for text in written
             if (end := month_written_end({"death_date": None, "death_written": text}))}  # fmt: skip
     if ends:
@@ -933,6 +946,15 @@ def _death_read(dates: list, written: list) -> tuple[date | None, str]:
         return died, f"死亡日期「{ends[died]}」不是有效日期（该月没有这一天），按 {died:%Y-%m} 计算"
     shown = "、".join(f"「{text}」" for text in dict.fromkeys(written) if text)
     return None, f"死亡日期{shown or '未填写'}{'无法识别' if shown else ''}，无法确定死亡月份"
+
+
+def _date_kinds_table(con) -> pa.Table:
+    """``models.graph.notice_date_kinds`` as a table to join: ``source_no``, ``derived``,
+    ``kind``."""
+    kinds = notice_date_kinds(con)
+    return pa.table({"source_no": pa.array([number for number, _ in kinds], pa.int64()),
+                     "derived": pa.array([derived for _, derived in kinds], pa.bool_()),
+                     "kind": pa.array(list(kinds.values()), pa.string())})  # fmt: skip
 
 
 def _whose(con, records: set[str], said: dict[str, str]) -> dict[tuple, str]:

@@ -56,6 +56,8 @@ begins with what the date is (``死亡日期 2024-11-04（来源：卫健）``, 
 OTHER_DAY_SAID = "；不是死亡日期：死亡在这一天或之前，从这一天起算的死亡后发放金额可能少于实际"
 """What the evidence line adds after the source of a notice dated by another day than the
 death's (a 火化日期, a 户口注销日期: ``resolver.tables.date_kind``)."""
+DIED_BEFORE_SAID = "死亡在此日或之前"
+"""What a ledger's 疑点类型 and a screening's hold add to such a day, more briefly."""
 
 
 def source_shown(source: str | None, written: str | None) -> str:

@@ -12,7 +12,6 @@ from models.components import split_rows
 from models.detection import find_cases
 from models.detectors.common import enrolled_now
 from models.graph import (
-    _date_kinds,
     build_household_graph,
     drop_as_of,
     families_of,
@@ -20,6 +19,7 @@ from models.graph import (
     graph_rows,
     neighbours,
     nodes_of,
+    notice_date_kinds,
     paid_through,
     person,
 )
@@ -665,6 +665,6 @@ def test_a_deaths_table_of_its_own_after_a_hukou_table_on_one_sheet_keeps_its_da
         (1000, 'hukou', '户籍.xlsx', 'Sheet1', '[["注销日期", "cancel_date"]]'),
         (1001, 'deaths', '户籍.xlsx', 'Sheet1', '[["死亡日期", "death_date"]]'),
         (2000, 'deaths', '殡葬.xlsx', NULL, '[["火化时间", "death_date"]]')""")
-    kinds = _date_kinds(con)
+    kinds = notice_date_kinds(con)
     assert kinds[(1001, False)] == "死亡日期" and kinds[(1001, True)] == "户口注销日期"
     assert kinds[(2000, False)] == kinds[(2000, True)] == "火化日期"

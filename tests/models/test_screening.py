@@ -30,7 +30,7 @@ from models.screening import (
     summary,
 )
 from resolver.db import connect
-from resolver.idcard import mask_id
+from resolver.idcard import check_char, mask_id
 from resolver.ingest import ingest_drop
 from resolver.settings import LinkSettings
 from resolver.synthetic import synthesize
@@ -1356,3 +1356,45 @@ def test_a_month_to_come_carries_no_areas_class_amount_from_the_ledger(tmp_path)
     rows += [("R1", "2026-02", 560.0, "r1")]
     decisions = screen_payments(con, _lines(*rows), load_policy())
     assert [decision.result for decision in decisions] == ["通过"] * 5
+
+
+def _person_id(born: str, sequence: str) -> str:
+    first17 = "110105" + born + sequence
+    return first17 + check_char(first17)
+
+
+def test_a_hold_names_a_notices_date_as_what_it_is(tmp_path):
+    """A member dead by a 户籍 row cancelled for death, or by a 火化日期, is held with that
+    day named as what it is, the death on or before it, as the lead's evidence names it
+    (until 2026-12-07 (night) every day was called 死亡日期)."""
+    mother, son, loner = (_person_id("19600101", "002"), _person_id("19900505", "013"),
+                          _person_id("19700707", "025"))  # fmt: skip
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    tables = {
+        "户籍人口": [["记录编号", "户号", "姓名", "身份证号码", "户口状态", "注销原因", "注销日期"],
+                 ["H1", "F1", "李秀兰", mother, "注销", "死亡", "2024-02-10"]],
+        "救助对象": [["记录编号", "救助证号", "姓名", "身份证号码", "救助类型", "低保类别",
+                  "是否保障对象", "纳入日期", "家庭人数"],
+                 *([f"A{n}", f"DB{n}", name, number, "低保", "B", "是", "2023-01-01", "1"]
+                   for n, name, number in ((1, "李秀兰", mother), (2, "李强", son),
+                                           (3, "赵独", loner)))],
+        "发放记录": [["记录编号", "救助证号", "发放月份", "发放金额"],
+                 *([f"M{n}{m}", f"DB{n}", f"2024-{m:02d}", "400"]
+                   for n in (1, 2, 3) for m in range(1, 7))],
+        "死亡人员": [["记录编号", "姓名", "身份证号码", "火化日期", "数据来源"],
+                 ["D1", "李强", son, "2024-02-12", "殡葬"]],
+        "卫健死亡": [["记录编号", "姓名", "身份证号码", "死亡日期", "数据来源"],
+                 ["D2", "赵独", loner, "2024-02-15", "卫健"]],
+    }  # fmt: skip
+    for name, rows in tables.items():
+        with (drop / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    result = run_pipeline(drop, tmp_path / "run", policy=load_policy(), settings=LinkSettings())
+    con = connect(result.db_path, read_only=True)
+    decisions = screen_payments(con, _lines(*((f"DB{n}", "2024-07", 400.0, None) for n in (1, 2, 3))),
+                                load_policy(), run_id=working_run(con))  # fmt: skip
+    reasons = {decision.line: decision.reasons for decision in decisions}
+    assert "户口注销日期 2024-02-10（死亡在此日或之前）" in reasons[0]
+    assert "火化日期 2024-02-12（死亡在此日或之前）" in reasons[1]
+    assert "死亡日期 2024-02-15，" in reasons[2] and "或之前" not in reasons[2]
