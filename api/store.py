@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 
 from resolver.db import connect
+from resolver.upgrade import upgrade_stored_tables
 
 
 class Store:
@@ -17,6 +18,7 @@ class Store:
 
     def __init__(self, db_path: Path) -> None:
         self.con = connect(db_path)
+        upgrade_stored_tables(self.con)  # a database an earlier version wrote
         self._local = threading.local()
 
     def close(self) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import MISSING, asdict, dataclass, field, replace
 from datetime import date
 from difflib import get_close_matches
 from pathlib import Path
@@ -582,7 +582,17 @@ def rule_changes(earlier: dict, later: dict) -> list[str]:
     ['死亡后停发宽限（月）（death_grace_months）：1 → 24']
     >>> rule_changes({"name": "默认"}, {"name": "默认", "death_grace_months": 2})  # an earlier version's
     ['死亡后停发宽限（月）（death_grace_months）：（无） → 2']
+
+    A rule one of them predates that a policy may leave out (``OPTIONAL``) is taken at its
+    default, as a run reads that record: an earlier Doudi's default profile, which did not
+    record ``gradual_exit_max_months``, is no other rule than today's at 24 (until
+    2026-12-07 (night) every database of an earlier version refused its next run and update
+    over that difference).
+
+    >>> rule_changes({"name": "默认"}, {"name": "默认", "gradual_exit_max_months": 24})
+    []
     """
+    earlier, later = _with_optional_defaults(earlier), _with_optional_defaults(later)
     names = [*later, *(name for name in earlier if name not in later)]
     changed = [name for name in names if name not in DESCRIPTIVE
                and earlier.get(name, _ABSENT) != later.get(name, _ABSENT)]  # fmt: skip
@@ -591,6 +601,17 @@ def rule_changes(earlier: dict, later: dict) -> list[str]:
 
 
 _ABSENT = object()  # a rule one of two policies does not record (an earlier version's)
+
+
+def _with_optional_defaults(recorded: dict) -> dict:
+    """A policy as recorded, each ``OPTIONAL`` rule it leaves out at the dataclass's default
+    (as ``Policy.to_json`` writes it)."""
+    fields = Policy.__dataclass_fields__
+    missing = {name: spec.default_factory() if spec.default_factory is not MISSING
+               else spec.default
+               for name in OPTIONAL if name not in recorded and name not in APPLIED
+               for spec in [fields[name]]}  # fmt: skip
+    return recorded | json.loads(json.dumps(missing, ensure_ascii=False))
 
 
 def _json_text(value: object) -> str:

@@ -36,6 +36,22 @@ def test_one_name_and_version_with_other_rules_is_refused_naming_the_rule():
     _start(con, replace(county, death_grace_months=3, version=2))
 
 
+def test_a_run_recorded_by_an_earlier_version_before_a_rule_existed_is_no_other_policy():
+    # until 2026-12-07 (night) a database of 2026-12-04 refused every later run and update:
+    # its default (第 8 版) recorded no gradual_exit_max_months nor bc_min_covered_areas, and
+    # the same default today, which reads them at their defaults, was called other rules
+    con = connect(":memory:")
+    earlier = _start(con, load_policy())
+    recorded = json.loads(con.execute("SELECT policy FROM runs WHERE run_id = ?",
+                                      [earlier]).fetchone()[0])  # fmt: skip
+    for rule in ("gradual_exit_max_months", "bc_min_covered_areas"):
+        del recorded[rule]
+    con.execute("UPDATE runs SET policy = ? WHERE run_id = ?", [json.dumps(recorded), earlier])
+    _start(con, load_policy())  # not refused
+    with pytest.raises(DoudiError, match="gradual_exit_max_months）：24 → 36"):
+        _start(con, replace(load_policy(), gradual_exit_max_months=36))  # another rule still is
+
+
 def test_a_case_is_placed_at_its_first_record_that_names_a_township():
     # a duplicate's later enrollment written without its 乡镇 left the lead under 未知 (a review)
     case = Case(
