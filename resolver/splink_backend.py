@@ -492,8 +492,8 @@ def _exact_levels_remembered() -> Iterator[None]:
 def _calls_a_function(level: ComparisonLevel) -> bool:
     """Whether a level's SQL applies a function to a column (``levenshtein(name_l, name_r) <=
     1``): no simplifying makes it a conjunction of equalities, Splink's exact match, so the
-    answer needs no sqlglot simplification (at 650,000 people most of linking's 1.7 s of it,
-    for levels whose SQL holds thousands of birth dates). The else level calls none."""
+    answer needs no sqlglot simplification (for Doudi's 52 levels 0.46 s of training, 0.06 s
+    so: 23 of them call one). The else level calls none."""
     if level._is_else_level:
         return False
     tree = sqlglot.parse_one(level.sql_condition.lower(), read=level.sqlglot_dialect)
