@@ -1079,19 +1079,23 @@ def _paid_cases(con, latest: str | None) -> None:
     list does not show it in: a township's list does not show the other townships' cases).
     ``latest`` is the ledger's latest month (``resolver.ledger_months.last_paid_month``: a quarter's
     line paid in July pays August and September ahead; None without a ledger)."""
-    months = payment_months(con, _LEDGER_CASE_MONEY) if latest else None
+    # the ledger's lines read once, for both: its months of the list, and its latest
+    paid = f"""WITH ledger_paid AS (
+        SELECT case_no, pay_month FROM ({payment_months(con, _LEDGER_CASE_MONEY)})
+        WHERE pay_month = $latest OR pay_month IN (SELECT pay_month FROM {_LINES}) {_NETS_PAID}
+    )""" if latest else ""  # fmt: skip
     ledger = f"""
-        UNION SELECT case_no, pay_month, 'ledger' FROM ({months})
-        WHERE pay_month IN (SELECT pay_month FROM {_LINES}) {_NETS_PAID}
+        UNION SELECT case_no, pay_month, 'ledger' FROM ledger_paid
+        WHERE pay_month IN (SELECT pay_month FROM {_LINES})
         UNION SELECT p.case_no, l.pay_month, 'expected'
-        FROM (SELECT case_no, pay_month FROM ({months}) WHERE pay_month = $latest {_NETS_PAID}) p
+        FROM (SELECT case_no FROM ledger_paid WHERE pay_month = $latest) p
         JOIN (SELECT DISTINCT pay_month FROM {_LINES} WHERE pay_month > $latest) l ON true
         WHERE NOT EXISTS (SELECT 1 FROM {_LINES} x  -- the list says what it pays the case
                           WHERE x.case_no = p.case_no AND x.pay_month = l.pay_month
                             AND {case_money_sql("x.program", "x." + PROGRAM_TEXT, "x." + FUND)})
     """ if latest else ""  # fmt: skip
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {_PAID} AS
+        CREATE OR REPLACE TEMP TABLE {_PAID} AS {paid}
         SELECT case_no, pay_month, max(origin) AS origin FROM (  -- list, ledger, expected
             SELECT case_no, pay_month, 'list' AS origin FROM {_LINES}
             WHERE case_no IS NOT NULL AND pay_month IS NOT NULL AND {_LIST_CASE_MONEY}
