@@ -77,6 +77,7 @@ from resolver.reading import UTF16_BOMS, Grid, read_grids
 from resolver.registries import COUNTY_HEADERS, REGISTRIES, county_with_codes
 from resolver.tables import (
     BACK_PAY_WORD,
+    DERIVED_SOURCES,
     FINDINGS_SCHEMA,
     MONTH_ONLY,
     RESTORATIONS_SCHEMA,
@@ -514,7 +515,7 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     found = {source.registry.name for source in sources}
     found |= {name for outcome in outcomes for name in outcome.refused}  # refused, not missing
     errors += _drop_errors(data_dir, sources, found, bool(errors), skips)
-    errors += _missing_registries(data_dir, found, {name for name, _ in expected})
+    errors += _missing_registries(con, data_dir, found, {name for name, _ in expected})
     if not errors:
         _unknown_cases(sources)
     _dates_ahead(con, sources)
@@ -1488,16 +1489,44 @@ def _drop_errors(data_dir: Path, sources: list[Source], found: set[str], erred: 
     return []
 
 
-def _missing_registries(data_dir: Path, found: set[str], expected: Collection[str]
-                        ) -> list[InputError]:  # fmt: skip
+def _missing_registries(con: duckdb.DuckDBPyConnection, data_dir: Path, found: set[str],
+                        expected: Collection[str]) -> list[InputError]:  # fmt: skip
     """An error naming each expected registry the drop lacks (``found``: the registries of
     the tables read or refused): a file left out of the month's drop would otherwise close
-    every lead resting on that registry as gone from the data."""
+    every lead resting on that registry as gone from the data. Death notices the last ingest
+    read from a 户籍人口 or 残疾人 file's rows cancelled for death (``_derived_from``) are said
+    to be so: that file, exported again without its cancelled rows, holds none."""
+    derived = _derived_from(con) if "deaths" in set(expected) - found else {}
     return [InputError(data_dir, None, None,
+                       _derived_missing(derived) if name == "deaths" and derived else
                        f"上次运行读取了{REGISTRIES[name].chinese}名册，本次数据包中没有：每月的数据包须含"
                        f"完整的各名册（未变动的也要放入）。如该名册确已停用，请加 --allow-missing "
                        f"{REGISTRIES[name].chinese} 再运行")
             for name in sorted(set(expected) - found)]  # fmt: skip
+
+
+def _derived_from(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The files whose rows cancelled for death the last ingest read as death notices, with
+    their registry (``resolver.tables.derived_notices``: the notices are a table of the same
+    file after its own), when no other file gave it notices; else none."""
+    if "ingest_sources" not in table_names(con):
+        return {}
+    origins = ", ".join(f"'{name}'" for name in DERIVED_SOURCES)
+    files = con.execute(f"""
+        SELECT d.file, any_value(o.registry) FROM ingest_sources d
+        LEFT JOIN ingest_sources o ON o.file = d.file AND o.sheet IS NOT DISTINCT FROM d.sheet
+            AND o.registry IN ({origins})
+        WHERE d.registry = 'deaths' GROUP BY d.file ORDER BY d.file
+    """).fetchall()  # fmt: skip
+    return {} if any(origin is None for _, origin in files) else dict(files)
+
+
+def _derived_missing(derived: dict[str, str]) -> str:
+    """Why a drop lacks the death notices the last ingest derived from ``derived``'s files."""
+    read = "、".join(f"{REGISTRIES[origin].chinese}名册（{file}）" for file, origin in derived.items())
+    return (f"上次运行的死亡记录取自{read}中因死亡注销的行，本次数据包中没有这样的行，也没有死亡人员名册："
+            "如本次导出不再包含已注销的人员，请连同注销人员一并导出，或另附死亡人员名册；"
+            "如确无死亡记录，请加 --allow-missing 死亡人员 再运行")  # fmt: skip
 
 
 def _empty_registries(con: duckdb.DuckDBPyConnection, data_dir: Path, expected: Collection[str]

@@ -5,6 +5,7 @@ import csv
 import pytest
 
 from resolver.db import connect, table_names
+from resolver.errors import DoudiError
 from resolver.ingest import ingest_drop
 
 IDS = ("532326195001010111", "532326196002020222", "532326197003030313")
@@ -209,3 +210,22 @@ def test_a_notice_file_without_a_source_column_takes_the_office_its_name_names(t
     assert "表中没有数据来源列：按文件名、工作表名或标题取“卫健”" in notes
     plain = _ingest(tmp_path / "plain", "死亡人员.csv", rows)
     assert plain.execute("SELECT source FROM deaths").fetchall() == [(None,)]
+
+
+def test_a_next_drop_without_the_cancelled_rows_its_notices_came_from_says_so(tmp_path):
+    # until 2026-12-07 (night) the refusal said only that the 死亡人员 file was left out,
+    # of a drop that never had one: its notices came from the 户籍 export's cancelled rows
+    rows = [HUKOU,
+            ["H1", "HH1", "王建国", IDS[0], "户主", "石羊镇", "大村", "注销", "死亡", "2024-05-14"],
+            ["H3", "HH2", "赵大勇", IDS[2], "户主", "石羊镇", "大村", "正常", "", ""]]  # fmt: skip
+    con = _ingest(tmp_path, "户籍人口.csv", rows)
+    held = {("hukou", None), ("deaths", None)}
+    later = tmp_path / "next"
+    later.mkdir()
+    with open(later / "户籍人口.csv", "w", encoding="utf-8-sig", newline="") as file:
+        csv.writer(file).writerows([rows[0], rows[2]])  # the cancelled row no longer exported
+    with pytest.raises(DoudiError) as refused:
+        ingest_drop(con, later, expected=held)
+    said = str(refused.value)
+    assert "上次运行的死亡记录取自户籍人口名册（户籍人口.csv）中因死亡注销的行" in said
+    assert "请连同注销人员一并导出" in said and "--allow-missing 死亡人员" in said
