@@ -79,6 +79,22 @@ def test_an_id_goes_to_one_case_of_the_same_family_and_type_only(con):
     assert carry_case_ids(con, "r2", twins[:1])[0].case_id == one.case_id
 
 
+def test_a_familys_finding_keeps_its_id_when_every_case_number_was_re_issued(con):
+    """A system migration re-issues every 救助证号 (and 记录编号): a family's finding on the
+    same persons keeps its id (until 2026-12-07 (night) each was resolved by data and raised
+    again, its decision and 责任人 left on the closed lead); not while the old numbers are
+    still on the roster (another finding of the same people beside them)."""
+    split = _case("split_household", ["A1", "A4"], ["p1", "p4"])
+    _published(con, "r1", [split])
+    con.execute("UPDATE assistance SET record_id = 'N' || record_id, case_no = '5323' || case_no")
+    migrated = _case("split_household", ["NA1", "NA4"], ["p1", "p4"])
+    assert carry_case_ids(con, "r1", [migrated])[0].case_id == split.case_id
+    other_persons = _case("split_household", ["NA1", "NA4"], ["p1", "p9"])
+    assert carry_case_ids(con, "r1", [other_persons]) == [other_persons]
+    con.execute("INSERT INTO assistance VALUES ('A1', 'DB1')")  # an old number still held
+    assert carry_case_ids(con, "r1", [migrated]) == [migrated]
+
+
 def test_a_persons_finding_on_a_re_keyed_row_keeps_the_id_of_the_run_before(con):
     """A roster without 记录编号 re-keys a row whose ID a clerk corrects: until 2026-12-05 the
     person's confirmed lead was resolved by data and raised again under a new id."""
