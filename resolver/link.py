@@ -135,6 +135,8 @@ class Changes:
     """Rows whose name the model's term frequencies do not hold (a drift signal)."""
     removed_rows: list[RemovedRow] = field(default_factory=list)
     """The first ``NAMED_REMOVED`` of the ``removed`` rows, by registry and record id."""
+    registries: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    """Each registry's rows, new rows and removed rows."""
 
     @property
     def changed_share(self) -> float:
@@ -374,7 +376,21 @@ def _row_changes(con: duckdb.DuckDBPyConnection, model: StoredModel) -> Changes:
         """
     ).fetchall()[0]
     con.unregister("_names_seen")
-    return Changes(*counts, removed_rows=_removed_rows(con))
+    return Changes(*counts, removed_rows=_removed_rows(con), registries=_registry_changes(con))
+
+
+def _registry_changes(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, int]]:
+    """Each registry's rows, new rows (``_row_state``) and removed rows (``REMOVED_ROWS``)."""
+    found = con.execute(
+        f"""
+        WITH now AS (SELECT split_part(unique_id, ':', 1) AS registry, count(*) AS rows,
+                            count(*) FILTER (WHERE new) AS new FROM _row_state GROUP BY ALL),
+             gone AS (SELECT registry, count(*) AS removed FROM {REMOVED_ROWS} GROUP BY ALL)
+        SELECT registry, coalesce(rows, 0), coalesce(new, 0), coalesce(removed, 0)
+        FROM now FULL JOIN gone USING (registry) ORDER BY registry
+        """
+    ).fetchall()
+    return {registry: (rows, new, removed) for registry, rows, new, removed in found}
 
 
 def _store_removed_rows(con: duckdb.DuckDBPyConnection) -> None:

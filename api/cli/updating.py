@@ -121,10 +121,12 @@ REKEYED_SHARE = 0.5
 
 
 def rekeyed_warning(changes: Changes | None) -> str | None:
-    """What to tell the clerk when most of last month's rows are removed and most of this
-    month's are new (``REKEYED_SHARE``): the rows' 记录编号 changed (a file without the
-    column, its ids then made from each row's contents, or another export template), so
-    every lead is numbered anew and its review history does not carry over; None otherwise.
+    """What to tell the clerk when most of last month's rows of a registry are removed and
+    most of this month's are new (``REKEYED_SHARE``, registry by registry): their 记录编号
+    changed (a file without the column, its ids then made from each row's contents, another
+    export template, or a system migration re-issuing every number); None otherwise. Until
+    2026-12-07 (night) the shares were of all registries together: a blind tester's migrated
+    roster, every row re-keyed, was 20 % of the county's rows and said nothing.
 
     Parameters
     ----------
@@ -139,13 +141,22 @@ def rekeyed_warning(changes: Changes | None) -> str | None:
     Examples
     --------
     >>> from resolver.link import Changes
-    >>> rekeyed_warning(Changes(rows=17511, new=17511, changed=0, removed=17448, unseen_names=0))[:14]
-    '上月的记录几乎全部删除、本月'
-    >>> rekeyed_warning(Changes(rows=17511, new=120, changed=40, removed=90, unseen_names=0)) is None
+    >>> changes = Changes(rows=3979, new=796, changed=0, removed=780, unseen_names=0,
+    ...                   registries={"assistance": (796, 796, 780), "hukou": (2503, 0, 0)})
+    >>> rekeyed_warning(changes)[:27]
+    '救助对象名册：上月的记录几乎全部删除、本月几乎全部新增'
+    >>> rekeyed_warning(Changes(rows=17511, new=120, changed=40, removed=90, unseen_names=0,
+    ...                         registries={"hukou": (17511, 120, 90)})) is None
     True
     """
-    if changes is None or min(changes.new, changes.removed) < REKEYED_SHARE * max(changes.rows, 1):
+    registries = changes.registries if changes is not None else {}
+    rekeyed = {name: (new, removed) for name, (rows, new, removed) in registries.items()
+               if min(new, removed) >= REKEYED_SHARE * max(rows, 1)}  # fmt: skip
+    if not rekeyed:
         return None
-    return (f"上月的记录几乎全部删除、本月几乎全部新增（删除 {changes.removed:,} 行，新增 {changes.new:,} 行）："
-            "多半是记录编号变了（本月文件没有记录编号列，或换了导出模板）。疑点将按新记录重新编号，此前的核查记录"
-            "不能延续；如确是同一批人员，请用与上月相同的记录编号列重新导出后再更新")  # fmt: skip
+    said = "、".join(f"{REGISTRIES[name].chinese}名册" for name in rekeyed)
+    new, removed = (sum(counts[index] for counts in rekeyed.values()) for index in (0, 1))
+    return (f"{said}：上月的记录几乎全部删除、本月几乎全部新增（删除 {removed:,} 行，新增 {new:,} 行）："
+            "多半是记录编号变了（本月文件没有记录编号列、换了导出模板，或系统迁移后重新编号）。人员按身份证号、"
+            "姓名等重新关联，同一人员、同一家庭的疑点沿用原编号和核查记录（人员有变化的除外，见新增和因数据变化"
+            "消除的疑点）；如只是导出时记录编号有误，请用与上月相同的记录编号列重新导出后再更新")  # fmt: skip
