@@ -848,6 +848,11 @@ def summary_text(found: dict) -> str:
         said.append(f"其中 {found['unlisted']} 条的救助证号不在已发布运行的救助名册中（可能是此后新纳入的案件），"
                     "已按领款人身份证号核对死亡记录和重复享受，未发现问题，本次通过；其他成员和金额未能核对，"
                     "可先用本月数据 doudi update 再审核")  # fmt: skip
+    if found.get("unknown_cases", 0) * 2 > found["lines"]:
+        said.append(f"注意：{found['lines']} 条中有 {found['unknown_cases']} 条的救助证号不在已发布运行的救助"
+                    "名册中。如救助证号已重新编号（系统迁移、换了导出模板），或本表不是本数据库所属区县的，"
+                    "“同一人同月在两个案件中享受”“领款账号与其他案件共用”等暂缓会把同一家庭的原案件当作另一案件，"
+                    "不可信：请先用本月数据 doudi update 再审核")  # fmt: skip
     if len(found["months"]) > 1:
         said += [f"  {month}：{part['lines']} 条，{counted(part)}"
                  for month, part in found["months"].items()]  # fmt: skip

@@ -378,7 +378,8 @@ def summary(decisions: list[Decision], months: list[str | None],
         ``released_before`` (lines passed that earlier releases kept from a hold),
         ``settled`` (lines passed whose case's amount leaves out the member a hold named:
         ``Decision.settled``), ``unlisted`` (lines passed whose case, not on the run's
-        roster, was checked by its payee alone: ``Decision.unlisted``), ``months`` (month: the
+        roster, was checked by its payee alone: ``Decision.unlisted``), ``unknown_cases`` (the
+        lines, held or not, of such cases), ``months`` (month: the
         same counts and amounts) and ``note``
         (``NOTE``).
 
@@ -401,13 +402,14 @@ def summary(decisions: list[Decision], months: list[str | None],
         released = sum(1 for decision, _ in chosen if decision.released and not decision.holds)
         settled = sum(1 for decision, _ in chosen if decision.settled and not decision.holds)
         unlisted = sum(1 for decision, _ in chosen if decision.unlisted and not decision.holds)
+        unknown = sum(1 for decision, _ in chosen if decision.unlisted)
         return {"lines": len(chosen), "passed": len(chosen) - len(held), "held": len(held),
                 "by_reason": {label: kinds[kind] for kind, label in shown},
                 "amount": _yuan(sum(fen for _, fen in chosen)),
                 "held_amount": _yuan(sum(fen for _, fen in held)),
                 "held_amount_by_reason": {label: _yuan(fen_by_kind[kind]) for kind, label in shown},
                 "released_before": released, "settled": settled,
-                "unlisted": unlisted}  # fmt: skip
+                "unlisted": unlisted, "unknown_cases": unknown}  # fmt: skip
 
     fens = [0 if amount is None else in_fen(float(amount)) for amount in amounts]
     lines = list(zip(decisions, fens, strict=True))

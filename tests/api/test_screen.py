@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from decimal import Decimal
 
 import openpyxl
@@ -14,8 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
-from api.screen_file import read_payment_list, screen_file, write_screened
+from api.screen_file import read_payment_list, screen_file, summary_text, write_screened
 from api.storage import opened
+from models.screening import Decision, Hold, summary
 from resolver.errors import InputError
 from tests.models.test_case_numbers import _died, _paid, _roster, _run
 from tests.models.test_screening import county_run
@@ -642,3 +644,18 @@ def test_a_split_off_household_s_new_number_stays_paid_in_two_cases(tmp_path):
         screening = screen_file(con, source)
     assert [[hold.kind for hold in decision.holds] for decision in screening.decisions] == [
         ["twice"], [], ["twice"]]  # fmt: skip
+
+
+def test_a_list_most_of_whose_case_numbers_the_run_does_not_hold_is_said_to_be_untrustworthy():
+    # a blind tester's list after a system migration re-issued every 救助证号: 252 of 255
+    # lines held as paid twice, each against the family's own old case, and the summary said
+    # only that 3 lines (those passed) named cases not on the roster (until 2026-12-07 (night))
+    twice = (Hold("twice", "同月也是案件 DB1 的在保对象"),)
+    migrated = [Decision(line, twice if line < 8 else (), unlisted=True) for line in range(10)]
+    said = summary_text(summary(migrated, ["2024-07"] * 10, [300.0] * 10))
+    assert "注意：10 条中有 10 条的救助证号不在已发布运行的救助名册中" in said
+    assert "请先用本月数据 doudi update 再审核" in said
+    some_new = [replace(decision, unlisted=decision.line < 5) for decision in migrated]
+    assert "不在已发布运行的救助名册中。" not in summary_text(
+        summary(some_new, ["2024-07"] * 10, [300.0] * 10)
+    )
