@@ -46,6 +46,10 @@ if TYPE_CHECKING:  # the measuring commands' figures; the wing is loaded only to
     from models.evaluation.linking import LinkScores
 
 
+PARTLY_JUDGED = "（不全）"
+"""What a count or money of a type the data leave unjudged, found all the same, is marked."""
+
+
 def print_case_counts(con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[str, int],
                       title: str, gaps: DataGaps) -> None:  # fmt: skip
     """The leads of run ``run_id`` per type (``counts``) and their money, and how many of them
@@ -54,7 +58,10 @@ def print_case_counts(con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[
     finding, and its money is no sum to recover. Money is added in fen, to the fen; a type
     whose leads carry none shows -. A type the drop's data leave unjudged everywhere (a
     registry absent: ``gaps``, as the run published them, ``models.data_gaps``) reads 未判断,
-    not 0 (a lead found all the same is counted), and every gap is said below the table."""
+    not 0; a lead found all the same is counted, its count and money marked ``PARTLY_JUDGED``
+    (payments most of whose lines name no roster case: the leads and money found are those of
+    the lines that do; until 2026-12-07 (night) they read as whole figures), and every gap is
+    said below the table."""
     likely = {case_type: (count, fen, priced) for case_type, count, fen, priced in con.execute(
         "SELECT case_type, count(*) FILTER (WHERE risk_score >= $likely), "
         "sum(round(amount_at_risk * 100)) FILTER (WHERE risk_score >= $likely), "
@@ -69,8 +76,9 @@ def print_case_counts(con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[
             table.add_row(CASE_LABELS[case_type], "未判断", "-", "-", "-")
             continue
         sure, sure_fen, fen = likely.get(case_type, (0, None, None))
-        table.add_row(CASE_LABELS[case_type], f"{count:,}", _yuan(fen), f"{sure:,}",
-                      _yuan(None if fen is None else sure_fen or 0))  # fmt: skip
+        partly = PARTLY_JUDGED if case_type in nowhere else ""
+        table.add_row(CASE_LABELS[case_type], f"{count:,}{partly}", f"{_yuan(fen)}{partly}",
+                      f"{sure:,}", _yuan(None if fen is None else sure_fen or 0))  # fmt: skip
     console.print(table)
     if gaps.gaps:
         console.print(

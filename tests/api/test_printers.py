@@ -92,7 +92,9 @@ def test_a_type_unjudged_everywhere_that_found_leads_all_the_same_shows_them(cap
     gaps = DataGaps((Unjudged(gap, ("deceased_paid", "over_standard")),), (None,))
     print_case_counts(con, "r1", {"deceased_paid": 1, "over_standard": 0}, "疑点线索", gaps)
     printed = capsys.readouterr().out
-    assert re.search(r"死亡后仍发放\s*│\s*1\s*│\s*930\.00", printed)
+    # counted, and marked as not the whole (since 2026-12-07 (night): a blind tester's 7,050
+    # 元 of deaths, on the lines of new case numbers only, read as the whole of 18,450)
+    assert re.search(r"死亡后仍发放\s*│\s*1（不全）\s*│\s*930\.00（不全）", printed)
     assert re.search(r"超标准未退出\s*│\s*未判断", printed)
     said = printed.replace("\n", "")
     assert (
