@@ -328,9 +328,9 @@ def run(
                 data_dir, out, policy=used, settings=settings, db_path=db_path, risk=risk,
                 vocabulary=vocabulary, spark=spark, allow_missing=missing,
             )  # fmt: skip
-        print_drop(connect(result.db_path), result.out_dir / REPORT_NAME, gaps=result.gaps)
         target = f"{data_dir} {result.link.rows}行 → {result.out_dir}"
-        log_cli_job(result.db_path, "run_drop", target, run_id=result.run_id)
+        log_cli_job(result.db_path, "run_drop", target, run_id=result.run_id)  # sealed first
+        print_drop(connect(result.db_path), result.out_dir / REPORT_NAME, gaps=result.gaps)
     print_policy(used, connect(result.db_path), policy)
     print_case_counts(
         connect(result.db_path), result.run_id, result.cases_by_type, "疑点线索", result.gaps

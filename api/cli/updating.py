@@ -60,9 +60,11 @@ def update(
         except RepeatedDrop as repeated:  # nothing to do: not an error
             console.print(str(repeated), highlight=False)
             return
-        print_drop(connect(result.db_path), out_dir / REPORT_NAME, gaps=result.gaps)
         target = f"{data_dir} {result.link.rows}行 → {out_dir}"
+        # the run sealed in the log first: a command stopped while the workbook is written
+        # must not leave a published run the audit cannot check (a blind tester's kill)
         log_cli_job(result.db_path, "update_drop", target, run_id=result.run_id)
+        print_drop(connect(result.db_path), out_dir / REPORT_NAME, gaps=result.gaps)
     link = result.link
     changes = link.changes
     console.print(

@@ -196,6 +196,10 @@ def test_verify_finds_events_labels_and_leads_changed_in_the_file(county, tmp_pa
     forged = con.execute("SELECT max(event_id) FROM case_events").fetchone()[0]
     con.execute("DELETE FROM published_cases WHERE run_id = ? AND case_id = ?",
                 [county["run_id"], case["case_id"]])  # fmt: skip
+    # a run published after the sealed one that the log never sealed (a command killed right
+    # after publishing, or a run written past Doudi): until 2026-12-07 (night) unseen
+    con.execute("INSERT INTO runs (run_id, status, started_at, finished_at) "
+                "VALUES ('r-unsealed', 'published', now(), now() + INTERVAL 1 MINUTE)")  # fmt: skip
     con.close()
     verified = _verify(copy)
     assert verified.exit_code == 1
@@ -205,7 +209,8 @@ def test_verify_finds_events_labels_and_leads_changed_in_the_file(county, tmp_pa
         f"核查事件 {events[1]} 与访问日志记下的封存不符（被改动）",
         f"访问日志记下的核查事件 {events[0]} 已不在数据库中（被删除）",
         f"关联标注 {label} 与访问日志记下的封存不符（被改动）",
-        f"核查事件 {forged} 不见于访问日志（未经服务写入数据库）",
+        f"核查事件 {forged} 不见于访问日志（未经服务写入数据库，或服务在记入日志前中断，如强制结束、断电）",
         f"运行 {county['run_id']} 发布的疑点与发布时的封存不符（疑点被删除、添加或改动）",
+        "运行 r-unsealed 已发布，但访问日志中没有其封存（发布后中断，或未经兜底写入）：疑点无法核对",
     }
     assert "访问日志完好" in verified.output  # the log itself was not touched
