@@ -343,18 +343,89 @@ def working_run(con: duckdb.DuckDBPyConnection) -> str:
     Raises
     ------
     DoudiError
-        If there is no run, or the latest did not publish.
+        If there is no run, or the latest did not publish (naming the command that recovers:
+        ``recovery_command``).
     """
+    run_id = published_run(con)
+    if (stopped := interrupted_run(con)) is not None:
+        raise DoudiError(f"最近一次运行（{stopped}）中途停止，未发布，数据库中的工作表可能已"
+                         f"与已发布的结果不一致：请用 {recovery_command(con, stopped)} 完整运行一次"
+                         )  # fmt: skip
+    return run_id
+
+
+def published_run(con: duckdb.DuckDBPyConnection) -> str:
+    """The run published last, whose published tables a later run that stopped halfway
+    leaves whole: what the review API and the monthly report read.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+
+    Returns
+    -------
+    str
+        Its id.
+
+    Raises
+    ------
+    DoudiError
+        If no run has published.
+    """
+    run_id = last_published_run(con)
+    if run_id is None:
+        raise DoudiError("数据库中没有已发布的运行：请先用 doudi run 完整运行一次")
+    return run_id
+
+
+def interrupted_run(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The latest run that got past its drop, when it stopped before publishing (killed,
+    interrupted, out of memory: still ``running``).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+
+    Returns
+    -------
+    str or None
+        Its id; None when the latest such run published, or there is none.
+    """
+    if "runs" not in table_names(con):
+        return None
     found = con.execute(
         "SELECT run_id, status FROM runs WHERE status <> 'refused' "
         "ORDER BY started_at DESC LIMIT 1"
     ).fetchall()  # fmt: skip
-    if not found:
-        raise DoudiError("数据库中没有已发布的运行：请先用 doudi run 完整运行一次")
-    if found[0][1] != "published":
-        raise DoudiError(f"最近一次运行（{found[0][0]}）中途停止，未发布，数据库中的工作表可能已"
-                         "与已发布的结果不一致：请用 doudi run 完整运行一次")  # fmt: skip
-    return found[0][0]
+    return found[0][0] if found and found[0][1] != "published" else None
+
+
+def recovery_command(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
+    """The full run that makes a database whose run ``run_id`` stopped halfway whole again:
+    ``doudi run`` of that run's drop into the same file, under its policy.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The run's database.
+    run_id : str
+        The run that stopped.
+
+    Returns
+    -------
+    str
+        The command, ``doudi run <drop> --db <file> --out <文件夹>`` (and ``--policy``).
+    """
+    data_dir, policy_name = con.execute(
+        "SELECT data_dir, policy_name FROM runs WHERE run_id = ?", [run_id]
+    ).fetchall()[0]  # fmt: skip
+    db_path = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()[0][0]  # fmt: skip
+    policy = f" --policy {policy_name}" if policy_name != "default" else ""
+    return f"doudi run {data_dir} --db {db_path} --out <文件夹>{policy}"
 
 
 def run_configuration(con: duckdb.DuckDBPyConnection, run_id: str) -> RunConfiguration:

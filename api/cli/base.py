@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from api.__main__ import WORKER_LOG_LEVEL
 from api.cli.usage import ChineseUsageGroup
-from resolver.db import MEMORY_VARIABLE, memory_limit
+from resolver.db import MEMORY_VARIABLE, connect, memory_limit
 from resolver.errors import DoudiError, path_problem
 
 app = typer.Typer(
@@ -85,7 +85,9 @@ def refuse_small_province(counties: int, people: int) -> None:
 
 
 @contextmanager
-def errors_reported() -> Iterator[None]:
+def errors_reported(run_db: Path | None = None) -> Iterator[None]:
+    """Say what went wrong in Chinese, by kind; ``run_db``: the database a run or update
+    writes, whose state a Ctrl-C is said with (``stopped_run_said``)."""
     try:
         yield
     except DoudiError as error:
@@ -93,10 +95,10 @@ def errors_reported() -> Iterator[None]:
     except typer.Exit:
         raise
     except KeyboardInterrupt as error:
-        _interrupted(error)
+        _interrupted(error, run_db)
     except Exception as error:
         if _interrupted_query(error):
-            _interrupted(error)
+            _interrupted(error, run_db)
         if _out_of_memory(error):
             _memory_error(error)
         if (problem := path_problem(error)) is not None:  # a disk or a path: the clerk's to fix
@@ -126,10 +128,46 @@ def _interrupted_query(error: BaseException) -> bool:
     return False
 
 
-def _interrupted(error: BaseException) -> NoReturn:
-    err_console.print("[bold yellow]已中断[/]：命令在完成前被停止（Ctrl-C），这次写出的结果可能"
-                      "不完整；需要时请重新运行。", markup=True, highlight=False)  # fmt: skip
+INTERRUPTED = "命令在完成前被停止（Ctrl-C），这次写出的结果可能不完整；需要时请重新运行。"
+
+
+def _interrupted(error: BaseException, run_db: Path | None) -> NoReturn:
+    said = INTERRUPTED
+    if run_db is not None and run_db.is_file():
+        with suppress(DoudiError, duckdb.Error):  # in use, or another program's: said as is
+            said = stopped_run_said(run_db)
+    err_console.print(
+        f"[bold yellow]已中断[/]：{escape(said)}", markup=True, highlight=False, soft_wrap=True
+    )  # one line: the command in it stays whole
     raise typer.Exit(130) from error
+
+
+def stopped_run_said(db: Path) -> str:
+    """What a run or update stopped by Ctrl-C left in ``db`` and what works now: its run
+    unpublished, with the command that recovers (``models.publish.recovery_command``), or
+    the run published last whole.
+
+    Parameters
+    ----------
+    db : Path
+        The database the run wrote.
+
+    Returns
+    -------
+    str
+        The Chinese sentences.
+    """
+    from models.publish import interrupted_run, last_published_run, recovery_command
+
+    with closing(connect(db)) as con:
+        stopped, published = interrupted_run(con), last_published_run(con)
+        command = recovery_command(con, stopped) if stopped is not None else None
+    kept = (f"数据库中最近发布的运行（{published}）完好，审核页面和 doudi report --monthly 照常可用"
+            if published else "数据库中还没有已发布的运行")  # fmt: skip
+    if command is None:
+        return f"命令在完成前被停止（Ctrl-C）；{kept}；需要时请重新运行同一命令。"
+    return (f"运行（{stopped}）在发布前被停止（Ctrl-C），未发布；{kept}。在重新完整运行之前，update、"
+            f"screen、export 和按时间段的 report 会被拒绝：请用 {command} 完整运行一次。")  # fmt: skip
 
 
 def _out_of_memory(error: Exception) -> bool:

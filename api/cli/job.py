@@ -307,13 +307,13 @@ def run(
     from models.pipeline import run_pipeline  # scikit-learn: loaded by the commands that score
     from models.risk import RiskModel
 
-    with errors_reported():
+    db_path = db or out / "doudi.duckdb"
+    with errors_reported(db_path):
         # every option is read before any work: a mistake in one costs no synthesis, no Spark
         settings = _link_settings(settings_file, threshold, LinkSettings(seed=seed))
         used, risk = load_policy(policy), RiskModel.load(risk_model)
         vocabulary = load_vocabulary(columns)
         missing = [registry_named(name) for name in allow_missing or []]
-        db_path = db or out / "doudi.duckdb"
         if data_dir is not None:
             refuse_non_folder(data_dir)
         connect(db_path).close()  # in use, another program's or a path it cannot be: refused

@@ -229,12 +229,15 @@ def _monthly_report(db: Path, out: Path, unit: str | None, county: str | None) -
     when given, to ``out``."""
     from api.monthly_report import monthly_report, monthly_summary
     from api.storage import opened
-    from models.publish import working_run
+    from models.publish import interrupted_run, published_run
     from resolver.ingest import resolve_county
 
     _existing(db)
     with opened(db) as storage:
-        working_run(storage.store.cursor)
+        run_id = published_run(storage.store.cursor)  # its published tables: whole
+        if (stopped := interrupted_run(storage.store.cursor)) is not None:
+            console.print(f"[yellow]注意[/]：最近一次运行（{stopped}）中途停止，未发布；以下报告的是"
+                          f"上次发布的运行（{run_id}）", highlight=False)  # fmt: skip
         county = resolve_county(storage.store.cursor, county)
         written = monthly_report(
             storage.snapshot.published.of_county(county), masked=False, unit=unit, county=county

@@ -49,7 +49,7 @@ def update(
     from models.pipeline import update_pipeline  # scikit-learn: loaded by the commands that score
     from models.publish import RepeatedDrop, resolved_while_paid
 
-    with errors_reported():
+    with errors_reported(db):
         if not db.is_file():
             raise DoudiError(f"没有数据库 {db}：请先运行 `doudi run`")
         out_dir = out or db.parent

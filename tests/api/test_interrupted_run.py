@@ -1,0 +1,91 @@
+"""A run killed before it published (``running``): what still works on its database, what
+refuses with the command that recovers, a Ctrl-C that says so."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from models.pipeline import run_pipeline
+from models.policy import load_policy
+from resolver.db import connect
+from resolver.settings import LinkSettings
+from resolver.synthetic import synthesize
+
+runner = CliRunner()
+STOPPED = "r-20261207-120000-dead"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """The folder of a published run of a 300-person county, and the run's id."""
+    out = tmp_path_factory.mktemp("published")
+    drop = synthesize(out / "county", people=300, seed=3).drop_dir
+    result = run_pipeline(drop, out / "run", policy=load_policy(), settings=LinkSettings(),
+                          db_path=out / "doudi.duckdb")  # fmt: skip
+    return out, result.run_id
+
+
+def _stopped(published, tmp_path: Path) -> Path:
+    """A copy of the published database whose next run (of ``/月度/drop`` under 大姚县)
+    was killed before it published."""
+    db = tmp_path / "doudi.duckdb"
+    shutil.copy(published[0] / "doudi.duckdb", db)
+    con = connect(db)
+    con.execute("INSERT INTO runs (run_id, status, started_at, data_dir, policy_name) "
+                "VALUES (?, 'running', now(), '/月度/drop', '大姚县')", [STOPPED])  # fmt: skip
+    con.close()
+    return db
+
+
+def test_the_monthly_report_reports_the_last_published_run_and_says_the_latest_stopped(
+    published, tmp_path
+):
+    """Until 2026-12-07 it was refused: it reads only what the last published run left."""
+    db = _stopped(published, tmp_path)
+    result = runner.invoke(app, ["report", "--monthly", "--db", str(db),
+                                 "--out", str(tmp_path / "月报.xlsx")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert f"最近一次运行（{STOPPED}）中途停止" in result.output
+    assert f"上次发布的运行（{published[1]}）" in result.output
+    assert (tmp_path / "月报.xlsx").is_file()
+
+
+def test_what_reads_the_working_tables_refuses_naming_the_full_run_that_recovers(
+    published, tmp_path
+):
+    """export (家庭人数 and the counties off the registries), screen, the period report and
+    update read the working tables the stopped run may have rewritten."""
+    db = _stopped(published, tmp_path)
+    payments = tmp_path / "发放表.csv"
+    payments.write_text("姓名\n张三\n", encoding="utf-8")
+    recover = f"doudi run /月度/drop --db {db} --out <文件夹> --policy 大姚县"
+    for command in (["export", "--out", str(tmp_path / "台账")],
+                    ["screen", str(payments), "--out", str(tmp_path / "核对.csv")],
+                    ["report", "--from", "2019-01", "--to", "2019-12",
+                     "--out", str(tmp_path / "报表.xlsx")],
+                    ["update", str(published[0] / "county" / "drop"),
+                     "--out", str(tmp_path / "下月")]):  # fmt: skip
+        refused = runner.invoke(app, [*command, "--db", str(db)])
+        assert refused.exit_code == 2, refused.output
+        assert "中途停止" in refused.output and recover in refused.output, refused.output
+
+
+def test_a_ctrl_c_of_update_says_what_it_left_and_the_command_that_recovers(
+    published, tmp_path, monkeypatch
+):
+    """Until 2026-12-07 it said to run again, and the same update was refused."""
+    db = _stopped(published, tmp_path)
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("models.pipeline.update_pipeline", interrupted)
+    result = runner.invoke(app, ["update", str(published[0] / "county" / "drop"),
+                                 "--db", str(db), "--out", str(tmp_path / "下月")])  # fmt: skip
+    assert result.exit_code == 130
+    assert f"最近发布的运行（{published[1]}）完好" in result.output
+    assert f"doudi run /月度/drop --db {db} --out <文件夹> --policy 大姚县" in result.output
+
