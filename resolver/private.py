@@ -24,6 +24,32 @@ def private_folder(path: Path) -> None:
     path.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
 
 
+def writable_folder(path: Path) -> None:
+    """Make folder ``path`` when missing (``private_folder``) and prove a file can be written
+    in it: a probe file written and removed, before a command does any work whose results go
+    there (a run's outputs come after all of it).
+
+    Parameters
+    ----------
+    path : Path
+        The folder.
+
+    Raises
+    ------
+    OSError
+        When the folder cannot be made or written in, naming the folder
+        (``resolver.errors.path_problem`` says it in Chinese).
+    """
+    probe = path / f".doudi-probe-{os.getpid()}"
+    try:
+        private_folder(path)
+        with open_private(probe):
+            pass
+        probe.unlink()
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(path)) from error
+
+
 def open_private(path: Path) -> BinaryIO:
     """``path`` opened to be written from empty: created owner-only, or an existing file
     emptied with its mode kept (its folder is made owner-only when missing).

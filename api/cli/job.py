@@ -43,6 +43,7 @@ from resolver.errors import DoudiError, raise_collected
 from resolver.headers import load_vocabulary
 from resolver.ingest import check_drop, ingest_drop, refuse_non_folder
 from resolver.outputs import write_entities
+from resolver.private import writable_folder
 from resolver.registries import REGISTRIES, registry_named
 from resolver.settings import LinkSettings
 
@@ -316,6 +317,7 @@ def run(
         missing = [registry_named(name) for name in allow_missing or []]
         if data_dir is not None:
             refuse_non_folder(data_dir)
+        writable_folder(out)  # before any work: the outputs are written after all of it
         connect(db_path).close()  # in use, another program's or a path it cannot be: refused
         _say_settings_changed(db_path, settings, from_file=settings_file is not None)
         with _engine(engine, out, spark_master) as spark:

@@ -23,6 +23,7 @@ from api.cli.usage import ChineseCommand
 from resolver.db import connect
 from resolver.errors import DoudiError
 from resolver.headers import load_vocabulary
+from resolver.private import writable_folder
 from resolver.registries import REGISTRIES, registry_named
 
 if TYPE_CHECKING:  # the command line starts without the linking libraries
@@ -53,6 +54,7 @@ def update(
         if not db.is_file():
             raise DoudiError(f"没有数据库 {db}：请先运行 `doudi run`")
         out_dir = out or db.parent
+        writable_folder(out_dir)  # before any work: the outputs are written after all of it
         try:
             result = update_pipeline(data_dir, db, out_dir, retrain=retrain,
                                      vocabulary=load_vocabulary(columns),

@@ -1,7 +1,9 @@
 """A run killed before it published (``running``): what still works on its database, what
-refuses with the command that recovers, a Ctrl-C that says so."""
+refuses with the command that recovers, a Ctrl-C that says so, and an output folder that
+cannot be written refused before any work."""
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,19 @@ def test_a_ctrl_c_of_update_says_what_it_left_and_the_command_that_recovers(
     assert f"最近发布的运行（{published[1]}）完好" in result.output
     assert f"doudi run /月度/drop --db {db} --out <文件夹> --policy 大姚县" in result.output
 
+
+def test_an_output_folder_that_cannot_be_written_is_refused_before_any_work(published, tmp_path):
+    """Until 2026-12-07 the run did all its work, failed writing entities.csv with an
+    English internal error and stayed ``running``, blocking the database."""
+    out = tmp_path / "只读"
+    out.mkdir()
+    if subprocess.run(["chattr", "+i", str(out)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here")
+    try:
+        result = runner.invoke(app, ["run", str(published[0] / "county" / "drop"),
+                                     "--out", str(out), "--db", str(tmp_path / "d.duckdb")])  # fmt: skip
+    finally:
+        subprocess.run(["chattr", "-i", str(out)], check=True)
+    assert result.exit_code == 2, result.output
+    assert f"没有权限读写 {out}" in result.output
+    assert not (tmp_path / "d.duckdb").exists()
