@@ -120,6 +120,35 @@ def path_problem(error: BaseException) -> str | None:
     return None
 
 
+def unreadable_file(error: OSError) -> str:
+    """Why a file could not be read, in Chinese, for a message that names the file already
+    (``InputError``): one gone since it was found (moved, renamed or deleted while Doudi read
+    the drop), or what ``path_problem`` says of the others.
+
+    Parameters
+    ----------
+    error : OSError
+        What reading the file raised.
+
+    Returns
+    -------
+    str
+        The reason and what to do.
+
+    Examples
+    --------
+    >>> unreadable_file(FileNotFoundError(errno.ENOENT, "No such file or directory", "a.csv"))
+    '读取时找不到该文件（可能刚被移走、改名或删除）：请确认文件在原处后重新运行'
+    >>> unreadable_file(PermissionError(errno.EACCES, "Permission denied", "a.csv"))
+    '无法读取：没有权限读写文件：请换一个有权限的文件夹，或请管理员开放权限'
+    """
+    if error.errno == errno.ENOENT:
+        return "读取时找不到该文件（可能刚被移走、改名或删除）：请确认文件在原处后重新运行"
+    if error.errno in _PATH_MESSAGES:
+        return f"无法读取：{_path_message(error.errno, None)}"
+    return f"无法读取文件（系统错误 {errno.errorcode.get(error.errno, error.errno)}）"
+
+
 def _chain(error: BaseException) -> list[BaseException]:
     """``error`` and what caused it, outermost first."""
     chain = [error]

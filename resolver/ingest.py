@@ -51,7 +51,14 @@ import pyarrow.compute as pc
 
 from resolver.case_numbers import JOINED_NOTE, joined_note, joined_otherwise
 from resolver.db import column_names, connect, table_names, transaction
-from resolver.errors import ROWS_SHOWN, DoudiError, InputError, InputErrors, raise_collected
+from resolver.errors import (
+    ROWS_SHOWN,
+    DoudiError,
+    InputError,
+    InputErrors,
+    raise_collected,
+    unreadable_file,
+)
 from resolver.headers import Vocabulary, hint_passed_over, load_vocabulary, name_hint
 from resolver.idcard import PROVINCES, mask_numbers
 from resolver.layout import (
@@ -444,7 +451,7 @@ def read_registry_file(path: Path, registry: str, *, vocabulary: Vocabulary | No
     try:
         content = path.read_bytes()
     except OSError as error:
-        raise InputError(path, None, None, f"无法读取文件：{error.strerror}") from error
+        raise InputError(path, None, None, unreadable_file(error)) from error
     outcome = FileOutcome(path, hashlib.sha256(content).hexdigest(), stand_ins=stand_ins or {})
     _read_tables(outcome, read_grids(path, content), vocabulary, lambda _sheet: registry)
     raise_collected(outcome.errors)
@@ -515,7 +522,8 @@ def _read_into(con: duckdb.DuckDBPyConnection, data_dir: Path, vocabulary: Vocab
     found = {source.registry.name for source in sources}
     found |= {name for outcome in outcomes for name in outcome.refused}  # refused, not missing
     errors += _drop_errors(data_dir, sources, found, bool(errors), skips)
-    errors += _missing_registries(con, data_dir, found, {name for name, _ in expected})
+    if all(outcome.sha256 for outcome in outcomes):  # a file not read may hold the one missing
+        errors += _missing_registries(con, data_dir, found, {name for name, _ in expected})
     if not errors:
         _unknown_cases(sources)
     _dates_ahead(con, sources)
@@ -1042,7 +1050,7 @@ def _read_file(path: Path, data_dir: Path, vocabulary: Vocabulary, folder: Path 
         content = path.read_bytes()
     except OSError as error:
         return FileOutcome(path, "", errors=[InputError(path, None, None,
-                                                         f"无法读取文件：{error.strerror}")])  # fmt: skip
+                                                         unreadable_file(error))])  # fmt: skip
     outcome = FileOutcome(path, hashlib.sha256(content).hexdigest())
     try:
         grids = _tail_grids(path, content, tail) if tail else read_grids(path, content)

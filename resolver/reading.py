@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-from resolver.errors import InputError
+from resolver.errors import InputError, unreadable_file
 from resolver.markup import html_sheet, markup_kind, spreadsheet_sheets
 from resolver.normalize import FORMULA_WITHOUT_VALUE
 from resolver.workbook_xml import (
@@ -145,7 +145,7 @@ def read_grids(path: Path, content: bytes | None = None) -> list[Grid]:
         try:
             content = path.read_bytes()
         except OSError as error:
-            raise InputError(path, None, None, f"无法读取文件：{error.strerror}") from error
+            raise InputError(path, None, None, unreadable_file(error)) from error
     if content.startswith((ZIP_MAGIC, OLE_MAGIC)):
         return _read_workbook(path, content)
     return _read_markup(path, content) or [_read_csv(path, content)]

@@ -1595,3 +1595,26 @@ def test_a_word_naming_the_id_in_the_name_cell_is_not_kept_in_the_name(tmp_path)
     con = ingest(tmp_path)
     assert con.execute("SELECT record_id, name, id_number FROM hukou ORDER BY 1").fetchall() == [
         ("H1", "刘梅", "532326196203072788"), ("H2", "王强", "532326199001011235")]  # fmt: skip
+
+
+def test_a_file_gone_while_the_drop_is_read_is_said_in_chinese_without_allow_missing(
+    tmp_path, monkeypatch
+):
+    """Until 2026-12-07: 无法读取文件：No such file or directory, then --allow-missing 救助对象
+    for the roster that was there."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    roster = drop / "救助对象.csv"
+    roster.write_text("记录编号,姓名\nJZ1,刘华\n", encoding="utf-8")
+    read_bytes = Path.read_bytes
+
+    def gone_when_read(path: Path) -> bytes:
+        if path == roster:
+            roster.unlink()
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", gone_when_read)
+    with pytest.raises((InputError, InputErrors)) as refused:
+        ingest_drop(connect(tmp_path / "d.duckdb"), drop, expected={("assistance", None)})
+    assert "读取时找不到该文件" in str(refused.value)
+    assert "No such file" not in str(refused.value) and "--allow-missing" not in str(refused.value)
