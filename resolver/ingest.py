@@ -1531,7 +1531,9 @@ def _derived_from(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 def _derived_missing(derived: dict[str, str]) -> str:
     """Why a drop lacks the death notices the last ingest derived from ``derived``'s files."""
-    read = "、".join(f"{REGISTRIES[origin].chinese}名册（{file}）" for file, origin in derived.items())
+    read = "、".join(
+        f"{REGISTRIES[origin].chinese}名册（{file}）" for file, origin in derived.items()
+    )
     return (f"上次运行的死亡记录取自{read}中因死亡注销的行，本次数据包中没有这样的行，也没有死亡人员名册："
             "如本次导出不再包含已注销的人员，请连同注销人员一并导出，或另附死亡人员名册；"
             "如确无死亡记录，请加 --allow-missing 死亡人员 再运行")  # fmt: skip
