@@ -317,8 +317,8 @@ def run(
         missing = [registry_named(name) for name in allow_missing or []]
         if data_dir is not None:
             refuse_non_folder(data_dir)
-        writable_folder(out)  # before any work: the outputs are written after all of it
         connect(db_path).close()  # in use, another program's or a path it cannot be: refused
+        writable_folder(out)  # before any work: the outputs are written after all of it
         _say_settings_changed(db_path, settings, from_file=settings_file is not None)
         with _engine(engine, out, spark_master) as spark:
             if data_dir is None:  # the measurement wing's county, written first

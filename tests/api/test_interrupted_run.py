@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from models.pipeline import run_pipeline
 from models.policy import load_policy
-from resolver.db import connect
+from resolver.db import connect, table_names
 from resolver.settings import LinkSettings
 from resolver.synthetic import synthesize
 
@@ -106,4 +106,6 @@ def test_an_output_folder_that_cannot_be_written_is_refused_before_any_work(publ
         subprocess.run(["chattr", "-i", str(out)], check=True)
     assert result.exit_code == 2, result.output
     assert f"没有权限读写 {out}" in result.output
-    assert not (tmp_path / "d.duckdb").exists()
+    con = connect(tmp_path / "d.duckdb")
+    assert "runs" not in table_names(con)  # no run started, none left running
+    con.close()
