@@ -220,8 +220,8 @@ def _run_stages(con: duckdb.DuckDBPyConnection, data_dir: Path, out_dir: Path, d
             ingest_drop(con, data_dir, vocabulary=vocabulary, expected=expected,
                         whole_counties=whole_counties,
                         accept=lambda drop: config.policy.for_drop(county_aliases(drop)))  # fmt: skip
-        except Exception:  # the drop's transaction rolled back: the last run's tables stand
-            refuse_run(con, run_id)
+        except BaseException:  # the drop's transaction rolled back: the last run's tables stand
+            refuse_run(con, run_id)  # a Ctrl-C too: until 2026-12-07 (night) left running
             raise
         if refuse_repeat and compared and (repeated := repeated_run(con, config)) is not None:
             refuse_run(con, run_id)  # its tables are the ones that run linked: they stand

@@ -109,3 +109,23 @@ def test_an_output_folder_that_cannot_be_written_is_refused_before_any_work(publ
     con = connect(tmp_path / "d.duckdb")
     assert "runs" not in table_names(con)  # no run started, none left running
     con.close()
+
+
+def test_a_ctrl_c_while_the_drop_is_read_leaves_no_run_running(published, tmp_path, monkeypatch):
+    """The drop's transaction rolls back and the run is refused, as for a drop refused, so
+    the same update runs again; until 2026-12-07 (night) the run stayed running and every
+    later command was refused."""
+    db = tmp_path / "doudi.duckdb"
+    shutil.copy(published[0] / "doudi.duckdb", db)
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("models.pipeline.ingest_drop", interrupted)
+    result = runner.invoke(app, ["update", str(published[0] / "county" / "drop"),
+                                 "--db", str(db), "--out", str(tmp_path / "下月")])  # fmt: skip
+    assert result.exit_code == 130
+    con = connect(db)
+    assert con.execute("SELECT count(*) FROM runs WHERE status = 'running'").fetchone() == (0,)
+    con.close()
+    assert "需要时请重新运行同一命令" in " ".join(result.output.split())
