@@ -334,16 +334,29 @@ def detect_and_publish(
     subgraphs = {case.case_id: found.subgraphs[case.own_id] for case in cases}
     seconds["detect"], clock = _lap(clock)
     counts = {name: sum(case.case_type == name for case in cases) for name in DETECTORS}
-    write_entities(con, out_dir, settings)
-    _write_cases(out_dir, cases, policy)
-    risk.save(out_dir / "risk_model.json")
+    staged = out_dir / f".{run_id}.part"  # the outputs join the folder once published
+    write_entities(con, staged, settings)
+    _write_cases(staged, cases, policy)
+    risk.save(staged / "risk_model.json")
     seconds["write"], clock = _lap(clock)
     log.info("run %s: publish", run_id)
     publish_run(con, run_id, replace(found, cases=cases, subgraphs=subgraphs), counts,
                 data_gaps(con, policy))  # fmt: skip
+    _move_outputs(staged, out_dir)
     log.info("run %s: published %d cases", run_id, len(cases))
     seconds["publish"], clock = _lap(clock)
     return counts, seconds
+
+
+def _move_outputs(staged: Path, out_dir: Path) -> None:
+    """Move a published run's outputs from the hidden folder they were written in into
+    ``out_dir``, over the last run's: a run stopped before it published leaves that folder,
+    not files that look like its results beside a database still serving the run before (a
+    blind tester's killed update left next month's ``cases.jsonl`` so, until 2026-12-07
+    (night))."""
+    for written in sorted(staged.iterdir()):
+        os.replace(written, out_dir / written.name)
+    staged.rmdir()
 
 
 def _search_parts(person_rows: int) -> tuple[int, int]:

@@ -449,3 +449,25 @@ def test_a_death_date_its_month_lacks_counts_from_its_month_with_a_time_or_its_y
     assert lead["amount_at_risk"] == 1901.25  # 2024-04 to 06; 人2's June is within the grace
     assert f"「{written}」不是有效日期" in lead["evidence"][0]
     assert lead["risk_score"] > 0.5
+
+
+def test_a_run_stopped_before_it_published_leaves_the_last_runs_outputs(tmp_path, monkeypatch):
+    """The outputs join the folder once the run is published: a run stopped before (killed,
+    a disk error in publishing) leaves a hidden folder, not next month's cases beside a
+    database still serving the last run (until 2026-12-07 (night))."""
+    drop = synthesize(tmp_path / "county", people=300, seed=3).drop_dir
+    out = tmp_path / "out"
+    run_pipeline(drop, out, policy=load_policy(), settings=LinkSettings())
+    before = {name: (out / name).read_bytes() for name in ("cases.jsonl", "entities.csv")}
+
+    def stopped(*_args, **_kwargs):
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr("models.pipeline.publish_run", stopped)
+    later = synthesize(tmp_path / "later", people=300, seed=4).drop_dir  # other leads
+    with pytest.raises(OSError):
+        run_pipeline(later, out, policy=load_policy(), settings=LinkSettings())
+    assert {name: (out / name).read_bytes() for name in before} == before
+    assert any(
+        path.name.startswith(".r-") and path.name.endswith(".part") for path in out.iterdir()
+    )
