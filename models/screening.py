@@ -940,7 +940,7 @@ def _death_read(dates: list, written: list, kinds: list) -> tuple[date | None, s
     if any(dates):
         died = death_counted([day for day in dates if day])
         kind = next(kind for day, kind in zip(dates, kinds, strict=True) if day == died)
-        return died, f"{kind} {died}" + ("" if kind == DEATH_DATE else f"（{DIED_BEFORE_SAID}）")
+        return died, _day_said(kind, died)
     ends = {end: text for text in written
             if (end := month_written_end({"death_date": None, "death_written": text}))}  # fmt: skip
     if ends:
@@ -948,6 +948,12 @@ def _death_read(dates: list, written: list, kinds: list) -> tuple[date | None, s
         return died, f"死亡日期「{ends[died]}」不是有效日期（该月没有这一天），按 {died:%Y-%m} 计算"
     shown = "、".join(f"「{text}」" for text in dict.fromkeys(written) if text)
     return None, f"死亡日期{shown or '未填写'}{'无法识别' if shown else ''}，无法确定死亡月份"
+
+
+def _day_said(kind: str, day: date) -> str:
+    """A notice's day as a hold says it: named as what it is, the death on or before it
+    when it is no 死亡日期 (``models.graph.notice_date_kinds``)."""
+    return f"{kind} {day}" + ("" if kind == DEATH_DATE else f"（{DIED_BEFORE_SAID}）")
 
 
 def _date_kinds_table(con) -> pa.Table:
@@ -1024,27 +1030,44 @@ def _fuzzy_deaths(con, grace: int, lone: list[tuple]) -> list[tuple[int, tuple, 
     con.register("_screen_fuzzy", pa.table({
         "death_record": list(record_ids), "person_id": list(person_ids),
         "probability": list(probabilities), "candidates": list(counts)}))  # fmt: skip
+    con.register(_DATE_KINDS, _date_kinds_table(con))
     try:
         rows = con.execute(f"""
             SELECT m.line, m.name, m.record_id, m.person_id, m.case_no, m.pay_month,
-                   n.death_record, n.death_date, n.probability, n.candidates
+                   n.death_record, n.death_date, n.kind, n.probability, n.candidates
             FROM {_MEMBERS} m
-            JOIN (SELECT f.*, d.death_date FROM _screen_fuzzy f
+            JOIN (SELECT f.*, d.death_date, coalesce(k.kind, '{DEATH_DATE}') AS kind
+                  FROM _screen_fuzzy f
                   JOIN deaths d ON d.record_id = f.death_record
+                  LEFT JOIN {_DATE_KINDS} k ON k.source_no = d.source_no
+                       AND k.derived = suffix(d.record_id, '{DERIVED_ID_SUFFIX}')
                   WHERE d.death_date IS NOT NULL) n USING (person_id)
             WHERE {_PAY_MONTH.format(m='m.pay_month')} > {_MONTH.format(d='n.death_date')}
             ORDER BY m.line, m.record_id, m.pay_month, n.death_record
         """).fetchall()  # fmt: skip
     finally:
         con.unregister("_screen_fuzzy")
+        con.unregister(_DATE_KINDS)
     found, seen = [], set()
-    for line, name, record, person, case_no, pay_month, notice, died, probability, count in rows:
+    for (
+        line,
+        name,
+        record,
+        person,
+        case_no,
+        pay_month,
+        notice,
+        died,
+        kind,
+        probability,
+        count,
+    ) in rows:
         if (line, record, person, pay_month) in seen:
             continue
         seen.add((line, record, person, pay_month))
         found.append((line, (record, person), Hold("death", (
             f"{_whom(name, record)}，疑似对应死亡记录 {notice}），"
-            f"死亡日期 {died}，{_after_death(died, pay_month, grace)}，"
+            f"{_day_said(kind, died)}，{_after_death(died, pay_month, grace)}，"
             f"未印证：{_fuzzy_basis(probability, count)}，请先核实是否本人"),
             rows=((case_no, pay_month, record),))))  # fmt: skip
     return found

@@ -139,7 +139,8 @@ def _doubted_notices(graph: nx.MultiGraph, node) -> list[Evidence] | None:
             return None
         said += contradictions
         if not another_birth(graph, node, death, row):
-            said.append(Evidence(f"死亡记录（死亡日期 {day}，来源：{_source(graph, death)}）与本人关联，"
+            said.append(Evidence(f"死亡记录（{graph.nodes[death]['date_kind']} {day}，来源："
+                                 f"{_source(graph, death)}）与本人关联，"
                                  "但其后有生存迹象，死亡信息可能有误，未据此排除本疑点；请先核实本人是否在世",
                                  "deaths", row["record_id"]))  # fmt: skip
     return list(dict.fromkeys(said))  # a sign after two notices is said once
@@ -181,7 +182,8 @@ def _maybe_dead(graph, node) -> list[tuple[list[Evidence], float]]:
     for death, row in sorted(neighbours(graph, node, "possibly_dead")):
         day, candidates = graph.nodes[death]["death_date"], graph.nodes[death]["candidates"]
         signs = _contradictions(graph, node, day, death, row)
-        said = f"死亡记录（死亡日期 {day}）可能是本人（可能对应 {candidates} 人，未能确认）"
+        said = (f"死亡记录（{graph.nodes[death]['date_kind']} {day}）可能是本人（可能对应 {candidates} "
+                "人，未能确认）")  # fmt: skip
         if signs:
             found.append(([*signs, Evidence(f"{said}，但其后有生存迹象，死亡信息可能有误，"
                                             "未据此降低评分", "deaths", death[1])], 0.0))  # fmt: skip

@@ -1688,6 +1688,25 @@ def test_a_severely_disabled_poor_person_on_no_roster_is_missed():
     assert case.records == [("disability", "C1")]
 
 
+def test_a_missed_disability_lead_names_a_notices_day_as_what_it_is():
+    # since 2026-12-07 (night): a 户籍 row cancelled for death is dated by its 户口注销日期,
+    # which the lead called 死亡日期
+    drop = HouseholdSketch()
+    drop.person("wang")
+    drop.certify("wang", "C1", "mental", 4)
+    drop.poor("wang", "P1", status="monitored")
+    drop.die("wang", "H9-死亡注销", date(2025, 3, 1), probability=0.4, kind="possibly_dead",
+             date_kind="户口注销日期")  # fmt: skip
+    (case,) = detect_missed_disability(drop.graph, POLICY)
+    assert (
+        case.evidence[0]
+        .as_text()
+        .startswith(
+            "[死亡人员 H9-死亡注销] 本人可能已死亡：死亡记录（户口注销日期 2025-03-01）可能是本人"
+        )
+    )
+
+
 def test_a_missed_disability_lead_on_a_man_a_notice_may_be_says_so_first_and_is_bounded():
     # a grandfather and a father of one name in one house; a notice without ID or birth date
     # may be either: the grandfather's lead scored 0.99 and never mentioned it (Hui county)
