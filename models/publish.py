@@ -545,6 +545,9 @@ def publish_run(
                 run_id,
             ],
         )
+        # a run before it that stopped halfway (killed) stays no longer ``running`` for ever
+        con.execute("UPDATE runs SET status = 'stopped' WHERE status = 'running' "
+                    "AND run_id <> ?", [run_id])  # fmt: skip
 
 
 def _publish_gradual_ends(con: duckdb.DuckDBPyConnection, run_id: str,

@@ -129,3 +129,15 @@ def test_a_ctrl_c_while_the_drop_is_read_leaves_no_run_running(published, tmp_pa
     assert con.execute("SELECT count(*) FROM runs WHERE status = 'running'").fetchone() == (0,)
     con.close()
     assert "需要时请重新运行同一命令" in " ".join(result.output.split())
+
+
+def test_the_run_that_recovers_marks_the_one_that_stopped(published, tmp_path):
+    """Until 2026-12-07 (night) a run killed halfway stayed running in /api/runs for ever."""
+    db = _stopped(published, tmp_path)
+    run_pipeline(published[0] / "county" / "drop", tmp_path / "run", policy=load_policy(),
+                 settings=LinkSettings(), db_path=db)  # fmt: skip
+    con = connect(db)
+    assert con.execute("SELECT status FROM runs WHERE run_id = ?", [STOPPED]).fetchone() == (
+        "stopped",
+    )
+    con.close()
