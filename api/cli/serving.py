@@ -154,6 +154,11 @@ def _export(db: Path, out: Path, forms: bool, unit: str | None) -> None:
         published = storage.snapshot.published
         households = ledger_households(storage.store.cursor)  # 家庭人数 off any roster
         private_folder(out)
+        with_forms = "（含附件1–4）" if forms else ""
+        # logged before a file is written too: an export killed halfway left files of full IDs
+        # and no entry (a blind tester's kill -9, until 2026-12-07 (night))
+        log_cli_read(storage.tokens, "download_ledger",
+                     f"export 开始{with_forms}，完整身份证号 → {out}")  # fmt: skip
         written: list[Path] = []
         try:
             for county in [None, *drop_counties(storage.store.cursor)]:
@@ -169,7 +174,6 @@ def _export(db: Path, out: Path, forms: bool, unit: str | None) -> None:
                                             unit=unit, county=county)  # fmt: skip
                     _write(folder / filled.name, filled.content, written)
         finally:  # what was written is logged, also when a file could not be
-            with_forms = "（含附件1–4）" if forms else ""
             log_cli_read(storage.tokens, "download_ledger",
                          f"export {len(written)}个文件{with_forms}，完整身份证号 → {out}")  # fmt: skip
     console.print(
