@@ -43,7 +43,6 @@ with an ID of those regions.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -81,7 +80,7 @@ from resolver.outputs import (
     trusted_ids,
 )
 from resolver.payment_months import payment_months
-from resolver.quality import hukou_regions, registry_gaps
+from resolver.quality import deaths_tables, hukou_regions, registry_gaps
 from resolver.registries import (
     AREA_HEADERS,
     CANCEL_REASON_HEADERS,
@@ -93,7 +92,7 @@ from resolver.registries import (
     INCOME_DATE_HEADERS,
     extra_value,
 )
-from resolver.tables import DEATH_DATE, DERIVED_DATE_KINDS, DERIVED_ID_SUFFIX, date_kind
+from resolver.tables import DEATH_DATE, DERIVED_ID_SUFFIX, date_kind
 
 Node = tuple[str, str]
 SUBGRAPH_LIMIT = 200  # nodes drawn around one case
@@ -706,10 +705,10 @@ def _death_rows(con) -> pa.Table:
 def notice_date_kinds(con: duckdb.DuckDBPyConnection) -> dict[tuple[int, bool], str]:
     """What each deaths table's dates are (``resolver.tables.date_kind``), by its number and
     whether the notice is derived (its record id ends with ``DERIVED_ID_SUFFIX``): from the
-    header its 死亡日期 was read from (``ingest_sources.mapping``), or, for the notices
-    derived from a 户籍人口 or 残疾人 table (numbered just before them, of the same file and
-    sheet), from that table's registry. A 死亡人员 table of its own that follows a 户籍人口
-    table on one sheet keeps its header's reading: its record ids are the office's.
+    header its 死亡日期 was read from, or, for the notices derived from a 户籍人口 or 残疾人
+    table, from that table's registry (``resolver.quality.deaths_tables``). A 死亡人员 table of
+    its own that follows a 户籍人口 table on one sheet keeps its header's reading: its record
+    ids are the office's.
 
     Parameters
     ----------
@@ -722,19 +721,8 @@ def notice_date_kinds(con: duckdb.DuckDBPyConnection) -> dict[tuple[int, bool], 
         The kind (死亡日期, 火化日期 …) of each (table number, derived); empty without
         ``ingest_sources`` (every date then a 死亡日期).
     """
-    if "ingest_sources" not in table_names(con):
-        return {}
-    origins = ", ".join(f"'{registry}'" for registry in DERIVED_DATE_KINDS)
-    read = con.execute(f"""
-        SELECT s.source_no, s.mapping, o.registry FROM ingest_sources s
-        LEFT JOIN ingest_sources o ON o.source_no = s.source_no - 1 AND o.file = s.file
-            AND o.sheet IS NOT DISTINCT FROM s.sheet AND o.registry IN ({origins})
-        WHERE s.registry = 'deaths'
-    """).fetchall()
-    return {(number, derived): date_kind(next((header for header, name in json.loads(mapping)
-                                               if name == "death_date"), ""),
-                                         origin if derived else None)
-            for number, mapping, origin in read for derived in (False, True)}  # fmt: skip
+    return {(table.number, derived): date_kind(table.header, table.origin if derived else None)
+            for table in deaths_tables(con) for derived in (False, True)}  # fmt: skip
 
 
 def _add_deaths(graph, rows) -> None:

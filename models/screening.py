@@ -889,6 +889,7 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
             FROM {_MEMBERS} m JOIN grouped n USING (person_id)
             ORDER BY m.line, m.record_id, m.pay_month
         """).fetchall()  # fmt: skip
+        fuzzy = _fuzzy_deaths(con, grace, candidates)
     finally:
         con.unregister(_REPEATS)
         con.unregister(_DATE_KINDS)
@@ -915,7 +916,7 @@ def _deaths(con, policy: Policy, present: set[str], cleared: list[set[str]],
             f"{_whom(name, record)}，死亡记录 {'、'.join(records)}，来源{said}），"
             f"{dated}，{paid}，{basis}"), rows=(row,))))  # fmt: skip
     held = {(line, whom) for line, _, whom, *_ in firm}
-    found += [item for item in _fuzzy_deaths(con, grace, candidates) if item[:2] not in held]
+    found += [item for item in fuzzy if item[:2] not in held]
     return [(line, hold) for line, whom, hold in found if not not_dead.get(whom)]
 
 
@@ -1022,7 +1023,8 @@ def _repeats(con, candidates: list[tuple]) -> pa.Table:
 def _fuzzy_deaths(con, grace: int, lone: list[tuple]) -> list[tuple[int, tuple, Hold]]:
     """Lines of a member whom a notice linked to no one may be (a fuzzy link; ``lone``, the
     notices' candidates, ``lone_death_candidates``), paid after the month of death: line,
-    the member (roster row and person), hold."""
+    the member (roster row and person), hold; what each notice's day is read from
+    ``_DATE_KINDS``, registered by ``_deaths``."""
     candidates = [row[:4] for row in lone if row[3] <= MAX_CANDIDATES]
     if not candidates:
         return []
@@ -1030,7 +1032,6 @@ def _fuzzy_deaths(con, grace: int, lone: list[tuple]) -> list[tuple[int, tuple, 
     con.register("_screen_fuzzy", pa.table({
         "death_record": list(record_ids), "person_id": list(person_ids),
         "probability": list(probabilities), "candidates": list(counts)}))  # fmt: skip
-    con.register(_DATE_KINDS, _date_kinds_table(con))
     try:
         rows = con.execute(f"""
             SELECT m.line, m.name, m.record_id, m.person_id, m.case_no, m.pay_month,
@@ -1047,7 +1048,6 @@ def _fuzzy_deaths(con, grace: int, lone: list[tuple]) -> list[tuple[int, tuple, 
         """).fetchall()  # fmt: skip
     finally:
         con.unregister("_screen_fuzzy")
-        con.unregister(_DATE_KINDS)
     found, seen = [], set()
     for (
         line,

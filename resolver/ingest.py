@@ -80,11 +80,11 @@ from resolver.ledger_months import (
 )
 from resolver.memory import collector_paused
 from resolver.normalize import CHINA_TIME
+from resolver.quality import deaths_tables
 from resolver.reading import UTF16_BOMS, Grid, read_grids
 from resolver.registries import COUNTY_HEADERS, REGISTRIES, county_with_codes
 from resolver.tables import (
     BACK_PAY_WORD,
-    DERIVED_SOURCES,
     FINDINGS_SCHEMA,
     MONTH_ONLY,
     RESTORATIONS_SCHEMA,
@@ -1515,18 +1515,12 @@ def _missing_registries(con: duckdb.DuckDBPyConnection, data_dir: Path, found: s
 
 def _derived_from(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The files whose rows cancelled for death the last ingest read as death notices, with
-    their registry (``resolver.tables.derived_notices``: the notices are a table of the same
-    file after its own), when no other file gave it notices; else none."""
-    if "ingest_sources" not in table_names(con):
+    their registry (``resolver.quality.deaths_tables``), when no other file gave it notices;
+    else none."""
+    tables = deaths_tables(con)
+    if any(table.origin is None for table in tables):
         return {}
-    origins = ", ".join(f"'{name}'" for name in DERIVED_SOURCES)
-    files = con.execute(f"""
-        SELECT d.file, any_value(o.registry) FROM ingest_sources d
-        LEFT JOIN ingest_sources o ON o.file = d.file AND o.sheet IS NOT DISTINCT FROM d.sheet
-            AND o.registry IN ({origins})
-        WHERE d.registry = 'deaths' GROUP BY d.file ORDER BY d.file
-    """).fetchall()  # fmt: skip
-    return {} if any(origin is None for _, origin in files) else dict(files)
+    return {table.file: table.origin for table in tables}
 
 
 def _derived_missing(derived: dict[str, str]) -> str:

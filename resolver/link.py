@@ -365,18 +365,21 @@ def _row_changes(con: duckdb.DuckDBPyConnection, model: StoredModel) -> Changes:
     )
     _store_removed_rows(con)
     con.register("_names_seen", model.term_frequencies.get("name", pa.table({"name": []})))
-    counts = con.execute(
-        f"""
-        SELECT count(*), count(*) FILTER (WHERE new),
-               count(*) FILTER (WHERE NOT new AND NOT unchanged),
-               (SELECT count(*) FROM {REMOVED_ROWS}),
+    changed, unseen = con.execute(
+        """
+        SELECT count(*) FILTER (WHERE NOT new AND NOT unchanged),
                count(*) FILTER (WHERE row_name IS NOT NULL AND row_name NOT IN
                                 (SELECT name FROM _names_seen))
         FROM _row_state
         """
     ).fetchall()[0]
     con.unregister("_names_seen")
-    return Changes(*counts, removed_rows=_removed_rows(con), registries=_registry_changes(con))
+    registries = _registry_changes(con)
+    rows, new, removed = (
+        sum(counts[index] for counts in registries.values()) for index in range(3)
+    )
+    return Changes(rows, new, changed, removed, unseen, removed_rows=_removed_rows(con),
+                   registries=registries)  # fmt: skip
 
 
 def _registry_changes(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, int]]:

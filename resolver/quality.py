@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -19,6 +20,7 @@ from resolver.idcard import details_not_of_id, mask_id
 from resolver.normalize import urban_or_rural
 from resolver.outputs import ENTITIES, PERSONS, REMOVED_ROWS, lone_death_candidates
 from resolver.registries import AREA_HEADERS, REGISTRIES, extra_value, source_column
+from resolver.tables import DERIVED_SOURCES
 from resolver.xlsx import write_workbook
 
 PROBLEM_LABELS = {
@@ -925,3 +927,42 @@ NOTICE_NOTES = {
     "或已有本人另一日期的死亡记录；或姓名、乡镇、住址与名册写法差异过大），未列为疑点；"
     "如为保障对象，请核实身份证号后重新比对",
 }
+
+
+class DeathsTable(NamedTuple):
+    """A deaths table as the last ingest stored it (``ingest_sources``)."""
+
+    number: int
+    file: str
+    header: str
+    """The header its 死亡日期 was read from; blank when none."""
+    origin: str | None
+    """The registry it was derived from (``resolver.tables.derived_notices``: the 户籍人口 or
+    残疾人 table numbered just before it, of the same file and sheet), else None."""
+
+
+def deaths_tables(con: duckdb.DuckDBPyConnection) -> list[DeathsTable]:
+    """Each deaths table of the last ingest, by number; none without ``ingest_sources``.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database.
+
+    Returns
+    -------
+    list of DeathsTable
+        In their numbers' order.
+    """
+    if "ingest_sources" not in table_names(con):
+        return []
+    origins = ", ".join(f"'{name}'" for name in DERIVED_SOURCES)
+    read = con.execute(f"""
+        SELECT s.source_no, s.file, s.mapping, o.registry FROM ingest_sources s
+        LEFT JOIN ingest_sources o ON o.source_no = s.source_no - 1 AND o.file = s.file
+            AND o.sheet IS NOT DISTINCT FROM s.sheet AND o.registry IN ({origins})
+        WHERE s.registry = 'deaths' ORDER BY s.source_no
+    """).fetchall()  # fmt: skip
+    return [DeathsTable(number, file, next((header for header, name in json.loads(mapping)
+                                            if name == "death_date"), ""), origin)
+            for number, file, mapping, origin in read]  # fmt: skip
