@@ -55,6 +55,7 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         os.chmod(path, PRIVATE_FILE)
     if str(path) != ":memory:":
         _refuse_foreign(con, path)
+        _check_schema(con, path, read_only=read_only)
     _limit_memory(con, in_memory=str(path) == ":memory:")
     # In a notebook without ipywidgets DuckDB draws no progress bar, and refuses the setting.
     with suppress(duckdb.InvalidInputException):
@@ -76,6 +77,32 @@ def _refuse_foreign(con: duckdb.DuckDBPyConnection, path: Path | str) -> None:
         shown = "、".join(sorted(names)[:3]) + ("等" if len(names) > 3 else "")
         raise DoudiError(f"{path} 不是兜底的数据库（其中是其他程序的表：{shown}），兜底不会改动它："
                          "请检查数据库的路径（--db），应为 doudi run 或 doudi ingest 写出的 .duckdb 文件")  # fmt: skip
+
+
+# The layout of the stored tables this version writes and reads. Raise it whenever a stored
+# table changes so that an earlier version would misread it (a column added: see
+# ``resolver.upgrade.ADDED_COLUMNS``). A database remembers the highest version that wrote it
+# (``SCHEMA_TABLE``), and a version older than that refuses it: until 2026-12-08 nothing
+# did, and a 2026-12-06 Doudi run on a database a later one had written went on silently
+# over a table it did not know (its published 渐退 periods went stale).
+SCHEMA_VERSION = 1
+SCHEMA_TABLE = "doudi_schema"
+
+
+def _check_schema(con: duckdb.DuckDBPyConnection, path: Path | str, *, read_only: bool) -> None:
+    """Refuse (closing ``con``) a database a later version of Doudi wrote; mark a Doudi
+    database opened for writing with this version's ``SCHEMA_VERSION``."""
+    names = table_names(con)
+    held = (con.execute(f"SELECT max(version) FROM {SCHEMA_TABLE}").fetchall()[0][0]
+            if SCHEMA_TABLE in names else None)  # fmt: skip
+    if held is not None and held > SCHEMA_VERSION:
+        con.close()
+        raise DoudiError(f"数据库 {path} 由较新版本的兜底写入（数据结构第 {held} 版），当前使用的兜底"
+                         f"只认识到第 {SCHEMA_VERSION} 版：请改用写入它的版本或更新的版本打开，"
+                         "以免旧版本误读或改坏其中的数据")  # fmt: skip
+    if not read_only and names & DOUDI_TABLES and (held or 0) < SCHEMA_VERSION:
+        con.execute(f"CREATE OR REPLACE TABLE {SCHEMA_TABLE} AS "
+                    f"SELECT {SCHEMA_VERSION} AS version, now() AS marked_at")  # fmt: skip
 
 
 def _unopened(path: Path | str, error: duckdb.Error) -> str:

@@ -4,7 +4,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from resolver.db import MEMORY_SHARE, MEMORY_VARIABLE, connect, memory_limit
+from resolver.db import (MEMORY_SHARE, MEMORY_VARIABLE, SCHEMA_TABLE, SCHEMA_VERSION, connect,
+                         memory_limit)  # fmt: skip
 from resolver.errors import DoudiError
 
 
@@ -78,3 +79,33 @@ def test_another_programs_database_is_refused_untouched_and_doudis_or_a_new_one_
     assert connect(tmp_path / "ours.duckdb").execute("SELECT count(*) FROM runs").fetchall()
     untouched = duckdb.connect(str(foreign), read_only=True)
     assert untouched.execute("SELECT table_name FROM duckdb_tables()").fetchall() == [("sales",)]
+
+
+def _schema(path: Path) -> list[tuple[int]]:
+    held = duckdb.connect(str(path), read_only=True)
+    try:
+        return held.execute(f"SELECT version FROM {SCHEMA_TABLE}").fetchall()
+    finally:
+        held.close()
+
+
+def test_a_doudi_database_remembers_its_version_and_a_later_versions_is_refused_untouched(
+    tmp_path,
+):
+    path = tmp_path / "doudi.duckdb"
+    made = connect(path)  # new and empty: not yet Doudi's, so not marked
+    made.execute("CREATE TABLE runs (run_id VARCHAR)")
+    made.close()
+    connect(path, read_only=True).close()  # reading marks nothing
+    with pytest.raises(duckdb.CatalogException):
+        _schema(path)
+    connect(path).close()
+    assert _schema(path) == [(SCHEMA_VERSION,)]
+    later = duckdb.connect(str(path))
+    later.execute(f"UPDATE {SCHEMA_TABLE} SET version = {SCHEMA_VERSION + 1}")
+    later.close()
+    for read_only in (False, True):
+        with pytest.raises(DoudiError, match=f"由较新版本的兜底写入（数据结构第 {SCHEMA_VERSION + 1} "
+                                             f"版），当前使用的兜底只认识到第 {SCHEMA_VERSION} 版"):  # fmt: skip
+            connect(path, read_only=read_only)
+    assert _schema(path) == [(SCHEMA_VERSION + 1,)]
