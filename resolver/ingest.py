@@ -34,7 +34,6 @@ import logging
 import multiprocessing
 import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -80,6 +79,7 @@ from resolver.ledger_months import (
 )
 from resolver.memory import collector_paused
 from resolver.normalize import CHINA_TIME
+from resolver.private import scratch_folder
 from resolver.quality import deaths_tables
 from resolver.reading import UTF16_BOMS, Grid, read_grids
 from resolver.registries import COUNTY_HEADERS, REGISTRIES, county_with_codes
@@ -375,7 +375,7 @@ def ingest_drop(con: duckdb.DuckDBPyConnection, data_dir: Path, *,
         Naming files, sheets, rows and columns for anything that makes the drop unusable;
         nothing is written then, and the previous drop stays (as when ``accept`` raises).
     """
-    with transaction(con), tempfile.TemporaryDirectory(prefix="doudi-ingest-") as folder:
+    with transaction(con), scratch_folder("doudi-ingest-") as folder:
         report, errors = _read_into(con, Path(data_dir), vocabulary or load_vocabulary(),
                                     on_progress, Path(folder), expected, whole_counties)  # fmt: skip
         raise_collected(errors)  # rolls the transaction back: the previous drop stays
@@ -406,7 +406,7 @@ def check_drop(data_dir: Path, *, vocabulary: Vocabulary | None = None,
         would be accepted).
     """
     con = connect(":memory:")
-    with tempfile.TemporaryDirectory(prefix="doudi-check-") as folder:
+    with scratch_folder("doudi-check-") as folder:
         _, errors = _read_into(con, Path(data_dir), vocabulary or load_vocabulary(),
                                on_progress, Path(folder))  # fmt: skip
     return con, errors

@@ -5,7 +5,9 @@ mode the office gave it."""
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
@@ -92,3 +94,46 @@ def mode_to_keep(path: Path) -> int:
         The permission bits.
     """
     return stat.S_IMODE(path.stat().st_mode) if path.exists() else PRIVATE_FILE
+
+
+def scratch_folder(prefix: str) -> tempfile.TemporaryDirectory[str]:
+    """A private temporary folder for this process's copies of registry rows, named
+    ``<prefix><pid>-…``; first removes those of the same prefix that a process no longer
+    running left behind (killed before its cleanup: until 2026-12-08 a ``doudi run`` killed
+    while reading left its workers' Arrow copies of the rows in the system's temporary
+    folder for good).
+
+    Parameters
+    ----------
+    prefix : str
+        The folder name's start (``doudi-ingest-``).
+
+    Returns
+    -------
+    tempfile.TemporaryDirectory
+        The folder, removed when its context ends.
+
+    Examples
+    --------
+    >>> import os
+    >>> with scratch_folder("doudi-doctest-") as folder:
+    ...     os.path.basename(folder).startswith(f"doudi-doctest-{os.getpid()}-")
+    True
+    """
+    parent = Path(tempfile.gettempdir())
+    for left in parent.glob(f"{prefix}*-*"):
+        pid = left.name.removeprefix(prefix).split("-", 1)[0]
+        mine = pid.isdigit() and left.is_dir() and left.stat().st_uid == os.getuid()
+        if mine and not _running(int(pid)):
+            shutil.rmtree(left, ignore_errors=True)
+    return tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-")
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another account's process
+        return True
+    return True

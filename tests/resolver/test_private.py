@@ -4,12 +4,16 @@ the office gave it, whatever the umask."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import tempfile
 
 import pyarrow as pa
 import pytest
 
 from resolver.db import connect
 from resolver.outputs import write_whole
+from resolver.private import scratch_folder
 from resolver.xlsx import write_workbook
 
 
@@ -39,3 +43,22 @@ def test_a_workbook_and_a_new_database_are_owner_only(tmp_path, open_umask):
     assert _mode(book) == 0o600
     connect(tmp_path / "run" / "doudi.duckdb").close()
     assert _mode(tmp_path / "run" / "doudi.duckdb") == 0o600
+
+
+def test_copies_of_rows_a_killed_process_left_are_removed_before_new_ones_are_made(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    left = tmp_path / f"doudi-ingest-{gone}-abc"  # a kill -9 leaves its folder behind
+    left.mkdir()
+    (left / "0.0.0.arrow").write_bytes(b"rows of the registries")
+    running = tmp_path / f"doudi-ingest-{os.getpid()}-def"  # this process's: still in use
+    running.mkdir()
+    other = tmp_path / f"doudi-check-{gone}-ghi"  # another prefix: its own sweep
+    other.mkdir()
+    with scratch_folder("doudi-ingest-") as folder:
+        assert os.path.basename(folder).startswith(f"doudi-ingest-{os.getpid()}-")
+        assert not left.exists() and running.is_dir() and other.is_dir()
+    assert not os.path.exists(folder)
