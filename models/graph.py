@@ -696,7 +696,7 @@ def _death_rows(con) -> pa.Table:
         "t.gender, r.source, t.source_no",
     )
     kinds = notice_date_kinds(con)
-    said = [kinds.get((number, record_id.endswith(DERIVED_ID_SUFFIX)), DEATH_DATE)
+    said = [notice_date_kind(kinds, number, record_id)
             for number, record_id in zip(rows.column("source_no").to_pylist(),
                                          rows.column("record_id").to_pylist(), strict=True)]  # fmt: skip
     return rows.set_column(rows.num_columns - 1, "date_kind", pa.array(said, pa.string()))
@@ -723,6 +723,16 @@ def notice_date_kinds(con: duckdb.DuckDBPyConnection) -> dict[tuple[int, bool], 
     """
     return {(table.number, derived): date_kind(table.header, table.origin if derived else None)
             for table in deaths_tables(con) for derived in (False, True)}  # fmt: skip
+
+
+def notice_date_kind(kinds: dict[tuple[int, bool], str], number: int, record_id: str) -> str:
+    """What the date of the notice ``record_id`` of deaths table ``number`` is, by the
+    table's ``notice_date_kinds``.
+
+    >>> notice_date_kind({(3, True): "户口注销日期"}, 3, "HJ7-死亡注销"), notice_date_kind({}, 3, "S1")
+    ('户口注销日期', '死亡日期')
+    """
+    return kinds.get((number, record_id.endswith(DERIVED_ID_SUFFIX)), DEATH_DATE)
 
 
 def _add_deaths(graph, rows) -> None:

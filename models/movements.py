@@ -50,6 +50,7 @@ from typing import Any
 import duckdb
 
 from models.detectors.common import STATUS_LABELS
+from models.graph import notice_date_kind, notice_date_kinds
 from models.policy import Policy
 from resolver.db import table_names
 from resolver.normalize import code_label, urban_or_rural
@@ -120,7 +121,7 @@ ROW_COLUMNS = ("record_id", "case_no", "name", "id_number", "program", "dibao_cl
 COVERED_SINCE = "t.covered = 'yes' AND t.start_date IS NOT NULL"
 EVIDENCE = {
     "assistance": (("case_no", "program", "start_date", "end_date"), COVERED_SINCE),
-    "deaths": (("death_date",), "t.death_date IS NOT NULL"),
+    "deaths": (("death_date", "source_no"), "t.death_date IS NOT NULL"),
     "poverty": (("poverty_hh_no", "poverty_status"), "TRUE"),
     "disability": (("disability_type", "disability_level"), "TRUE"),
 }
@@ -194,6 +195,7 @@ def roster_movements(
         }
     finally:
         con.unregister(PERSON_OF)
+    _dated(con, found.get("deaths", {}))
     movements = [
         _movement(row, direction, found, policy)
         for row in rows
@@ -246,6 +248,16 @@ def _rows_of_movers(
     return by_person
 
 
+def _dated(con: duckdb.DuckDBPyConnection, deaths: dict[str, list[dict[str, Any]]]) -> None:
+    """Each notice told what its date is (``date_kind``: 死亡日期, or the 户口注销日期 of a notice
+    read from a 户籍 row cancelled for death, …) in place of its table's number."""
+    kinds = notice_date_kinds(con) if deaths else {}
+    for notices in deaths.values():
+        for notice in notices:
+            notice["date_kind"] = notice_date_kind(kinds, notice.pop("source_no"),
+                                                   notice["record_id"])  # fmt: skip
+
+
 def _dicts(result: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     names = [column[0] for column in result.description]
     return [dict(zip(names, values, strict=True)) for values in result.fetchall()]
@@ -283,7 +295,7 @@ def _died(row: dict, mine: dict, policy: Policy) -> Inferred:
     if not deaths:
         return None
     death = min(deaths, key=lambda d: abs((d["death_date"] - row["end_date"]).days))
-    return "死亡", f"死亡人员记录 {death['record_id']}：死亡日期 {death['death_date']}"
+    return "死亡", f"死亡人员记录 {death['record_id']}：{death['date_kind']} {death['death_date']}"
 
 
 def _continued(row: dict, mine: dict, same_program: bool) -> dict | None:

@@ -22,7 +22,7 @@ ASSISTANCE = (
 )
 TABLES = {
     "assistance": ASSISTANCE,
-    "deaths": "record_id VARCHAR, death_date DATE",
+    "deaths": "record_id VARCHAR, death_date DATE, source_no BIGINT",
     "poverty": "record_id VARCHAR, poverty_hh_no VARCHAR, poverty_status VARCHAR",
     "disability": "record_id VARCHAR, disability_type VARCHAR, disability_level BIGINT",
 }
@@ -41,10 +41,10 @@ def _roster(record_id, person, program, start, end=None, *, case_no=None, income
 ROWS = [
     # 死亡: a notice dated within a month after the exit
     _roster("A01", "p01", "dibao", "2015-01-01", "2019-07-31"),
-    ("deaths", ("D01", "2019-08-20"), "p01"),
+    ("deaths", ("D01", "2019-08-20", 1000), "p01"),
     # a notice more than a month after the exit explains nothing
     _roster("A02", "p02", "dibao", "2015-01-01", "2019-07-31", income=100),
-    ("deaths", ("D02", "2019-10-01"), "p02"),
+    ("deaths", ("D02", "2019-10-01", 1000), "p02"),
     # 低保 -> 特困 the next day: 转入特困 and 转自低保
     _roster("A03", "p03", "dibao", "2016-03-01", "2019-08-31"),
     _roster("A04", "p03", "tekun", "2019-09-01"),
@@ -86,7 +86,13 @@ ROWS = [
     _roster("A20", "p17", "dibao", "2019-07-01", "2019-09-30", income=100),
     # dead and carried on in 特困: death comes first
     _roster("A21", "p18", "dibao", "2015-01-01", "2019-08-31"),
-    ("deaths", ("D18", "2019-08-25"), "p18"),
+    ("deaths", ("D18", "2019-08-25", 1000), "p18"),
+    # a notice read from a 户籍 row cancelled for death, and one of a 殡葬 list: each dated by
+    # its own day (until 2026-12-08 each was said 死亡日期)
+    _roster("A31", "p23", "dibao", "2015-01-01", "2019-09-30"),
+    ("deaths", ("H23-死亡注销", "2019-10-08", 2001), "p23"),
+    _roster("A32", "p24", "tekun", "2015-01-01", "2019-10-31"),
+    ("deaths", ("F24", "2019-10-29", 3000), "p24"),
     _roster("A22", "p18", "tekun", "2019-09-01"),
     # the next 特困 row more than 92 days after the 低保 exit: no transfer either way
     _roster("A23", "p19", "dibao", "2015-01-01", "2019-06-30", income=100),
@@ -108,6 +114,13 @@ def movements() -> dict[tuple[str, str], Movement]:
     for table, columns in TABLES.items():
         con.execute(f"CREATE TABLE {table} ({columns})")
     con.execute("CREATE TABLE entities (registry VARCHAR, record_id VARCHAR, person_id VARCHAR)")
+    con.execute("CREATE TABLE ingest_sources (source_no BIGINT, registry VARCHAR, file VARCHAR, "
+                "sheet VARCHAR, mapping VARCHAR)")  # fmt: skip
+    con.execute("""INSERT INTO ingest_sources VALUES
+        (1000, 'deaths', '死亡人员.xlsx', NULL, '[["死亡日期", "death_date"]]'),
+        (2000, 'hukou', '户籍.xlsx', NULL, '[["注销日期", "cancel_date"]]'),
+        (2001, 'deaths', '户籍.xlsx', NULL, '[["注销日期", "death_date"]]'),
+        (3000, 'deaths', '殡葬.xlsx', NULL, '[["火化时间", "death_date"]]')""")
     for table, row, person in ROWS:
         con.execute(f"INSERT INTO {table} VALUES ({', '.join('?' * len(row))})", list(row))
         if person is not None:
@@ -134,6 +147,8 @@ def _reason(movements, record_id: str, direction: str) -> str:
         ("A10", "收入超过标准", "500.00 元，折合每年 6000.00 元，高于低保标准 4500"),
         ("A11", "原因未记录", "未找到"),
         ("A21", "死亡", "D18"),
+        ("A31", "死亡", "死亡人员记录 H23-死亡注销：户口注销日期 2019-10-08"),
+        ("A32", "死亡", "死亡人员记录 F24：火化日期 2019-10-29"),
         ("A23", "原因未记录", ""),
         ("A25", "转入特困", "A26"),
         ("A28", "原因未记录", ""),
