@@ -48,6 +48,12 @@ class Unjudged:
         registry = REGISTRIES[gap.registry].chinese
         labels = "、".join(CASE_TYPES[name].label for name in self.case_types)
         county = f"{gap.county} " if gap.county else ""
+        if gap.damaged:
+            return (f"{county}{registry}中 {gap.damaged:,} 行（共 {gap.lines:,} 行的 "
+                    f"{gap.damaged * 100 // gap.lines}%）的身份证号已被表格软件损坏（显示为 5.32326E+17 这样的"
+                    f"科学计数法，连出生年份都已看不出），这些记录只能凭姓名和住址与他人关联，同名的人难以区分：{labels}"
+                    f"无法判断（这些疑点为 0 不代表没有问题，此前的此类疑点也不因本次数据而消除），请从原系统重新"
+                    f"导出{registry}，不要用表格软件打开后再保存（或将身份证号列设为文本）")  # fmt: skip
         if gap.unjoined:
             return (f"{county}{registry}最近的发放月份（{gap.months}）中 {gap.unjoined:,} 行（共 {gap.lines:,} 行的 "
                     f"{gap.unjoined * 100 // gap.lines}%）的救助证号为空或不在救助对象名册中，这些发放无法"

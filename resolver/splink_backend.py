@@ -31,6 +31,7 @@ import sqlglot
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.internals.comparison_level import ComparisonLevel
 from splink.internals.exceptions import SplinkException
+from splink.internals.settings import Settings
 from sqlglot import exp
 
 from resolver.comparisons import bounded_weights
@@ -430,6 +431,27 @@ def _train(linker: Linker, training: Training, scratch: duckdb.DuckDBPyConnectio
         scratch.unregister("_labels")
         log.info("m values re-estimated from %d labelled pairs", len(training.labelled_matches))
         linker.training.estimate_m_from_pairwise_labels("labelled_matches")
+    _unseen_levels_weigh_nothing(linker._settings_obj)
+
+
+def _unseen_levels_weigh_nothing(settings: Settings) -> None:
+    """A comparison level no sampled pair of the county fell into (its u not estimated: 性别相同
+    counts only where a row has no usable ID, and every row of a county may have one) weighs
+    nothing: its u is set to its m (0.5 each where neither was estimated). Splink gives such a
+    level a default weight instead, up to 10 for the last level; until 2026-12-08 a model
+    trained on a month whose rows all held IDs scored the next month's certificates whose IDs
+    a spreadsheet had destroyed as one person with a namesake of their village on that
+    weight alone (a blind tester's `update` linked 98 certificates at 0.9996, a full run of
+    the same month, training the level, at 0.82)."""
+    for comparison in settings.comparisons:
+        for level in comparison.comparison_levels:
+            if level.is_null_level or level._u_is_trained:
+                continue
+            if not level._m_is_trained and not level._fix_m_probability:
+                level.m_probability = 0.5
+            level.u_probability = level.m_probability
+            log.info("level %s of %s: seen in no sampled pair, weighs nothing",
+                     level.label_for_charts, comparison.output_column_name)  # fmt: skip
 
 
 def _em_session(linker: Linker, rule: str, max_pairs: float) -> None:

@@ -35,7 +35,11 @@ from resolver.link import (
 from resolver.persons import build_persons
 from resolver.registries import PERSON_REGISTRIES
 from resolver.settings import LinkSettings
-from resolver.splink_backend import _exact_levels_remembered, score_pairs_with_splink
+from resolver.splink_backend import (
+    _exact_levels_remembered,
+    _unseen_levels_weigh_nothing,
+    score_pairs_with_splink,
+)
 from resolver.synthetic import synthesize
 
 REGION = "110105"  # not the synthetic county's region: no one there shares these IDs
@@ -547,6 +551,26 @@ def test_remembered_exact_levels_answer_as_splink_and_are_forgotten_after():
         assert [level._is_exact_match for level in levels] == splinks  # from memory
     assert ComparisonLevel._is_exact_match is asked
     assert 0 < sum(splinks) < len(levels)  # exact and other levels both asked
+
+
+def test_a_level_no_sampled_pair_fell_into_weighs_nothing():
+    """Splink weighs a level it never estimated by a default, up to 10 for the last level:
+    a model trained on a month whose rows all held IDs (性别相同 counts only where one has
+    none) linked the next month's certificates whose IDs a spreadsheet destroyed on gender
+    alone (a blind tester, 2026-12-08). Such a level now weighs nothing; one estimated, or
+    whose u Doudi counts itself, keeps its weight."""
+    settings = SettingsCreator(**doudi_splink_settings()).get_settings("duckdb")
+    levels = [level for comparison in settings.comparisons for level in
+              comparison.comparison_levels if not level.is_null_level]  # fmt: skip
+    given = {id(level): level.u_probability for level in levels if level._u_is_trained}
+    _unseen_levels_weigh_nothing(settings)
+    for level in levels:
+        assert level.u_probability == given.get(id(level), level.m_probability)
+    gender = next(c for c in settings.comparisons if c.output_column_name == "gender")
+    same, other = (level for level in gender.comparison_levels if not level.is_null_level)
+    assert same.m_probability == same.u_probability == 0.5
+    assert other.m_probability == other.u_probability == 0.02  # its m is fixed
+    assert 0 < len(given) < len(levels)
 
 
 def test_training_and_scoring_do_not_depend_on_the_rows_order(trained):
