@@ -1253,6 +1253,37 @@ def test_a_married_daughter_on_her_husbands_case_before_her_hukou_moved_splits_n
     assert len(detect_split_household(drop.graph, POLICY)) == 1
 
 
+def test_a_bride_whose_hukou_moved_to_her_husbands_while_on_her_parents_case_splits_no_one():
+    """A blind tester's marriage (2026-12-08): her 户口 moved into her husband's 户号 (his 儿媳
+    there) in February while the office kept her on her parents' case until the end of the
+    month, then moved her to her husband's: a lag, not a split of his family (until then a
+    lead at 0.98, kept in every later month)."""
+    drop = HouseholdSketch()
+    drop.family("HH1", "father", "mother")
+    drop.family(
+        "HH2",
+        "father_in_law",
+        "husband",
+        "bride",
+        relations={"father_in_law": "head", "husband": "child", "bride": "child_in_law"},
+    )
+    drop.enrol("father", "DB1", "A1", start=date(2021, 3, 1))
+    drop.enrol("mother", "DB1", "A2", start=date(2021, 3, 1))
+    drop.enrol("bride", "DB1", "A3", start=date(2021, 3, 1), end=date(2026, 2, 28))
+    drop.enrol("father_in_law", "DB2", "A4", start=date(2019, 1, 1), relation="head")
+    drop.enrol("husband", "DB2", "A5", start=date(2019, 1, 1), relation="child")
+    drop.enrol("bride", "DB2", "A6", start=date(2026, 3, 1), relation="child_in_law")
+    assert detect_split_household(drop.graph, POLICY) == []
+    son = HouseholdSketch()  # his own son on the grandparents' case is his family's split
+    son.family("HH1", "father", "mother")
+    son.family("HH2", "husband", "grandson", relations={"husband": "head", "grandson": "child"})
+    son.enrol("father", "DB1", "A1")
+    son.enrol("mother", "DB1", "A2")
+    son.enrol("grandson", "DB1", "A3")
+    son.enrol("husband", "DB2", "A4", relation="head")
+    assert len(detect_split_household(son.graph, POLICY)) == 1
+
+
 def test_a_wife_on_her_husbands_case_whose_hukou_row_is_missing_is_still_her_familys():
     """The father has no hukou row: his case is not shown to be another 户号's, so his wife
     on it as 配偶 and their children on a case of their own are a split of her 户."""
