@@ -403,12 +403,16 @@ def _now_under(policy: Policy, income: float, as_of: date, area: str | None,
 
 
 def _judged_rows(graph: nx.MultiGraph, case, as_of: date) -> tuple[list, date | None]:
-    """The case's covered rows active on ``as_of``, and None; for a case none of whose
-    covered rows is (closed), its covered rows that ended last, and that day: the money it was
-    paid past its 渐退 period before it closed is still to be recovered."""
+    """The case's covered rows active after ``as_of``, and None; for a case none of whose
+    covered rows is (closed: a 退出日期 on the as-of day too, the exit of the drop's last day),
+    its covered rows that ended last, and that day: the money it was paid past its 渐退 period
+    before it closed is still to be recovered. Until 2026-12-08 a case closed on the as-of
+    day was judged open, and its undated income (which may be the assessment that closed
+    it) a lead counted from its 纳入日期: a blind tester's exit for income, 4,800 元, gone
+    the next month."""
     covered = sorted(((member, row) for member, row in neighbours(graph, case, "enrolled_in")
                       if row["covered"]), key=lambda item: item[1]["record_id"])  # fmt: skip
-    active = [(member, row) for member, row in covered if row["end"] is None or row["end"] >= as_of]
+    active = [(member, row) for member, row in covered if row["end"] is None or row["end"] > as_of]
     if active or not covered:
         return active, None
     ended = max(row["end"] for _, row in covered)

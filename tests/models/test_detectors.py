@@ -3346,6 +3346,19 @@ def test_a_case_closed_after_being_paid_past_its_gradual_exit_keeps_its_lead():
     assert detect_over_standard(undated.graph, load_policy("梁平区回龙镇")) == []
 
 
+def test_a_case_closed_on_the_drops_last_day_is_closed():
+    """A blind tester's exit for income (2026-12-08): the 退出日期 is the drop's last day, the
+    income undated (the assessment that closed it): no lead, as a month later (until then a
+    lead of 4,800 元 counted from its 纳入日期, then resolved as gone from the data)."""
+    found = []
+    for end in (date(2026, 2, 28), None):  # closed that day, or still open
+        drop = HouseholdSketch(as_of=date(2026, 2, 28))
+        drop.enrol("zhang", "DB7", "A1", start=date(2019, 3, 1), end=end, income=520.0)
+        drop.pay("DB7", [f"2025-{m:02d}" for m in range(7, 13)] + ["2026-01", "2026-02"], 600.0)
+        found.append(len(detect_over_standard(drop.graph, load_policy())))
+    assert found == [0, 1]
+
+
 @pytest.mark.parametrize(("refund", "left"), [(-455.0, 455.0 * 3), (-455.0 * 4, 0.0)])
 def test_money_a_duplicates_case_paid_back_is_deducted_up_to_what_was_paid_twice(refund, left):
     drop = HouseholdSketch(AMOUNTS_2026)
