@@ -16,7 +16,8 @@ Exits (退出), in order:
 1. 死亡 — a death notice of the person dated no later than ``DEATH_DAYS`` after the exit;
 2. 转入特困 / 转入低保 — a covered row of the other program of the person that starts no
    later than ``GAP_DAYS`` after the exit and has not ended before it (or is already active);
-3. 变更案件 — the same, in the same program under another 救助证号;
+3. 变更案件 — the same, in the same program under another 救助证号, within
+   ``CASE_CHANGE_DAYS``;
 4. 已脱贫 — a 建档立卡 row of the person with the status 已脱贫;
 5. 收入超过标准 — the ended row's monthly income per person × 12 above the policy's
    standard in force on the exit day in the row's area (``Policy.standard``; the row's
@@ -28,7 +29,8 @@ Entries (新纳入), in order:
 1. 转自特困 / 转自低保 — a covered row of the other program of the person that began no later
    than the entry and ended within ``GAP_DAYS`` of it (before it, or overlapping it by at most
    as long: paperwork often stops the old program a little after the new one begins);
-2. 变更案件 — the same, in the same program under another 救助证号;
+2. 变更案件 — the same, in the same program under another 救助证号, within
+   ``CASE_CHANGE_DAYS``;
 3. 建档立卡<状态> (建档立卡未脱贫, 建档立卡边缘户 …) — a 建档立卡 row of the person (the neediest
    status first);
 4. 重度残疾 — a disability certificate the policy counts as severe;
@@ -36,7 +38,9 @@ Entries (新纳入), in order:
 6. 收入低于标准 — the row's monthly income per person × 12 below the standard of its area;
 7. 其他 — none of these.
 
-Each movement's ``basis`` names the record(s) its reason rests on, for the clerk to check.
+A row another of the same case and program takes on from the next day (a class changed)
+is neither an exit nor an entry. Each movement's ``basis`` names the record(s) its reason
+rests on, for the clerk to check.
 """
 
 from __future__ import annotations
@@ -65,7 +69,14 @@ PROGRAM_LABELS = {"dibao": "低保", "tekun": "特困"}
 UNKNOWN_PROGRAM = "类型不明"  # the program of a row whose 救助类型 could not be read
 OTHER_PROGRAM = {"dibao": "tekun", "tekun": "dibao"}
 INFERRED = "据数据推断，需核实"
-GAP_DAYS = 92  # a transfer or a change of case: the next row within about three months
+GAP_DAYS = 92  # a transfer to the other program: the next row within about three months
+# A change of case carries the person on within a month; a longer break in his coverage is
+# an exit and an entry (until 2026-12-08 an exit for income re-entered two months later was
+# called 变更案件, its income above the standard never said).
+CASE_CHANGE_DAYS = 31
+# A row that another of the same case and program takes on from the next day is no exit, nor
+# that row an entry: a class changed (A类 to B类) or a row written again (until 2026-12-08 a
+# blind tester's two class changes were two exits 原因未记录 and two entries 收入低于标准).
 DEATH_DAYS = 31  # a death notice dated up to a month after the exit still explains it
 # 建档立卡 statuses, the neediest first (an entry reason names the first the person has).
 STATUS_ORDER = ("not_lifted", "relapsed", "monitored", "marginal", "lifted")
@@ -200,7 +211,7 @@ def roster_movements(
         _movement(row, direction, found, policy)
         for row in rows
         for direction, day in ((ENTRY, row["start_date"]), (EXIT, row["end_date"]))
-        if day is not None and start <= day <= end
+        if day is not None and start <= day <= end and not _within_case(row, direction, found)
     ]
     movements.sort(key=lambda m: (m.township or "", m.village or "", m.direction != ENTRY,
                                   m.day, m.record_id))  # fmt: skip
@@ -298,10 +309,26 @@ def _died(row: dict, mine: dict, policy: Policy) -> Inferred:
     return "死亡", f"死亡人员记录 {death['record_id']}：{death['date_kind']} {death['death_date']}"
 
 
+def _within_case(row: dict, direction: str, found: Found) -> bool:
+    """Whether the person's ``row`` hands over to (an exit) or takes over from (an entry)
+    another covered row of the same case and program the next day."""
+    day, column, after = ((row["end_date"], "start_date", 1) if direction == EXIT
+                          else (row["start_date"], "end_date", -1))  # fmt: skip
+    bounds = sorted((day, day + timedelta(days=after)))
+    return any(
+        other[column] is not None and bounds[0] <= other[column] <= bounds[1]
+        for other in found.get("assistance", {}).get(row["person_id"], [])
+        if other["record_id"] != row["record_id"] and other["case_no"] == row["case_no"]
+        and other["program"] == row["program"]
+    )  # fmt: skip
+
+
 def _continued(row: dict, mine: dict, same_program: bool) -> dict | None:
     """The person's covered row that carries the ended ``row`` on: it starts no later than
-    ``GAP_DAYS`` after the exit and has not ended before it."""
-    ended, latest = row["end_date"], row["end_date"] + timedelta(days=GAP_DAYS)
+    ``GAP_DAYS`` (another program) or ``CASE_CHANGE_DAYS`` (another case) after the exit
+    and has not ended before it."""
+    days = CASE_CHANGE_DAYS if same_program else GAP_DAYS
+    ended, latest = row["end_date"], row["end_date"] + timedelta(days=days)
     rows = [other for other in _related(row, mine, same_program)
             if other["start_date"] <= latest
             and (other["end_date"] is None or other["end_date"] >= ended)]  # fmt: skip
@@ -310,9 +337,10 @@ def _continued(row: dict, mine: dict, same_program: bool) -> dict | None:
 
 def _preceding(row: dict, mine: dict, same_program: bool) -> dict | None:
     """The person's covered row the entering ``row`` follows: it began no later than the
-    entry and ended within ``GAP_DAYS`` of it."""
-    began = row["start_date"]
-    window = (began - timedelta(days=GAP_DAYS), began + timedelta(days=GAP_DAYS))
+    entry and ended within ``GAP_DAYS`` (another program) or ``CASE_CHANGE_DAYS`` (another
+    case) of it."""
+    began, days = row["start_date"], CASE_CHANGE_DAYS if same_program else GAP_DAYS
+    window = (began - timedelta(days=days), began + timedelta(days=days))
     rows = [other for other in _related(row, mine, same_program)
             if other["start_date"] <= began and other["end_date"] is not None
             and window[0] <= other["end_date"] <= window[1]]  # fmt: skip

@@ -93,6 +93,13 @@ ROWS = [
     ("deaths", ("H23-死亡注销", "2019-10-08", 2001), "p23"),
     _roster("A32", "p24", "tekun", "2015-01-01", "2019-10-31"),
     ("deaths", ("F24", "2019-10-29", 3000), "p24"),
+    # a class changed within the case (A to B from 8-16): neither an exit nor an entry
+    _roster("A33", "p25", "dibao", "2015-01-01", "2019-08-15", case_no="DB25", income=100),
+    _roster("A34", "p25", "dibao", "2019-08-16", case_no="DB25", income=100),
+    # out for income at the end of July, back under another case in October: an exit for its
+    # income, not a change of case (more than CASE_CHANGE_DAYS without cover)
+    _roster("A35", "p26", "dibao", "2015-01-01", "2019-07-31", case_no="DB26", income=520),
+    _roster("A36", "p26", "dibao", "2019-10-01", case_no="DB26b", income=100),
     _roster("A22", "p18", "tekun", "2019-09-01"),
     # the next 特困 row more than 92 days after the 低保 exit: no transfer either way
     _roster("A23", "p19", "dibao", "2015-01-01", "2019-06-30", income=100),
@@ -149,6 +156,7 @@ def _reason(movements, record_id: str, direction: str) -> str:
         ("A21", "死亡", "D18"),
         ("A31", "死亡", "死亡人员记录 H23-死亡注销：户口注销日期 2019-10-08"),
         ("A32", "死亡", "死亡人员记录 F24：火化日期 2019-10-29"),
+        ("A35", "收入超过标准", "520.00 元"),
         ("A23", "原因未记录", ""),
         ("A25", "转入特困", "A26"),
         ("A28", "原因未记录", ""),
@@ -175,6 +183,7 @@ def test_exit_reasons(movements, record_id, reason, basis):
         ("A22", "转自低保", "A21"),
         ("A24", "其他", ""),
         ("A27", "收入低于标准", ""),
+        ("A36", "收入低于标准", ""),
     ],
 )
 def test_entry_reasons(movements, record_id, reason, basis):
@@ -185,7 +194,7 @@ def test_entry_reasons(movements, record_id, reason, basis):
 
 def test_only_covered_rows_entering_or_leaving_in_the_period_are_listed(movements):
     listed = {record_id for record_id, _ in movements}
-    assert not listed & {"A17", "A18", "A30"}
+    assert not listed & {"A17", "A18", "A30", "A33", "A34"}
     # rows that moved before the period are there only for what moved in it
     assert ("A26", ENTRY) not in movements and ("A03", ENTRY) not in movements
     assert {("A20", ENTRY), ("A20", EXIT)} <= set(movements)
