@@ -1896,13 +1896,25 @@ def _month_notes(located: Located, context: Context, normalised: pa.Table) -> li
                    if item["values"] != given)  # fmt: skip
     if other:
         counts = "、".join(f"{month} {count} 行" for month, count in other)
-        whole = sum(count for _, count in other) == normalised.num_rows
+        elsewhere = sum(count for _, count in other)
         notes.append(
             f"列「{header}」所写月份与文件名、工作表名或标题的 {given} 不同（{counts}）："
-            + ("整表没有一行是该月，可能是沿用旧表未改的月份列，请核实" if whole
-               else "可能是补发的往月，请核实")
+            + _other_months_said(given, other, elsewhere, normalised.num_rows)
         )  # fmt: skip
     return notes
+
+
+def _other_months_said(given: str, other: list[tuple[str, int]], elsewhere: int, rows: int
+                       ) -> str:  # fmt: skip
+    """What a payments table's rows of other months than its names' ``given`` month likely
+    are: none of that month (a month column left from an old list), most of earlier months
+    (the whole ledger exported that month: until 2026-12-08 a blind tester's 发放记录2026年10月
+    导出.csv, 1,453 lines of earlier months, was asked about as 补发), else a few 补发."""
+    if elsewhere == rows:
+        return "整表没有一行是该月，可能是沿用旧表未改的月份列，请核实"
+    if elsewhere * 2 > rows and all(month < given for month, _ in other):
+        return f"表中多数行是往月的发放，视为截至 {given} 导出的发放台账，各行按所写月份读取"
+    return "可能是补发的往月，请核实"
 
 
 def _through_named_month(normalised: pa.Table, named: str) -> pa.Array:

@@ -141,6 +141,18 @@ def test_a_quarters_line_through_the_month_paid_is_not_called_back_pay(tmp_path)
     assert "（按季等跨月发放的行才填写所属月份）" in notes and "补发" not in notes
 
 
+def test_a_whole_ledger_exported_in_the_month_its_name_gives_is_not_asked_about_as_back_pay(
+    tmp_path,
+):
+    # a blind tester's 发放记录2026年10月导出.csv, the ledger re-exported whole each month: its
+    # 1,453 lines of earlier months were asked about as 可能是补发的往月 until 2026-12-08
+    lines = "".join(f"F{n},DB001,2026-{n:02d},,780\n" for n in range(1, 11))
+    con = _payments(tmp_path, "发放记录2026年10月导出.csv", lines)
+    [notes] = con.execute("SELECT notes FROM ingest_sources").fetchone()
+    assert "表中多数行是往月的发放，视为截至 2026-10 导出的发放台账，各行按所写月份读取" in notes
+    assert "可能是补发的往月" not in notes
+
+
 def test_a_ledger_of_quarters_is_read_each_line_for_the_months_it_covers(tmp_path):
     # every 所属月份 a range (2024-01至2024-03): the run stopped, the column unreadable
     con = _payments(tmp_path, "发放记录.csv",
