@@ -60,6 +60,9 @@ class Training:
     Splink's default 10 (the stock peer's) first probes 1 % of them and stops there when
     every level was seen 100 times (only gender's is), else starts over in ten chunks
     (rare ID and name levels are never seen so often): eleven queries, the same counts."""
+    unseen_weigh_nothing: bool = True
+    """A level no sampled pair fell into weighs nothing (``_unseen_levels_weigh_nothing``:
+    Doudi's); False keeps Splink's default weights for it (the stock peer's)."""
 
 
 @dataclass
@@ -112,6 +115,7 @@ def stock_model(seed: int) -> tuple[dict[str, Any], Training]:
         em_max_pairs=1e6,
         seed=seed,
         u_chunks=10,
+        unseen_weigh_nothing=False,
     )
     return settings, training
 
@@ -431,7 +435,8 @@ def _train(linker: Linker, training: Training, scratch: duckdb.DuckDBPyConnectio
         scratch.unregister("_labels")
         log.info("m values re-estimated from %d labelled pairs", len(training.labelled_matches))
         linker.training.estimate_m_from_pairwise_labels("labelled_matches")
-    _unseen_levels_weigh_nothing(linker._settings_obj)
+    if training.unseen_weigh_nothing:
+        _unseen_levels_weigh_nothing(linker._settings_obj)
 
 
 def _unseen_levels_weigh_nothing(settings: Settings) -> None:
