@@ -70,7 +70,8 @@ def update(
     link = result.link
     changes = link.changes
     console.print(
-        f"本月 {changes.rows:,} 行：新增 {changes.new:,} 行，变动 {changes.changed:,} 行，"
+        f"本月 {changes.rows:,} 行：新增 {changes.new:,} 行，姓名、身份证号等比对信息有变动的 "
+        f"{changes.changed:,} 行（已重新比对；类别、金额等其他信息的变动不在此数），"
         f"删除 {changes.removed:,} 行{removed_named(changes)}。",
         highlight=False,
     )
