@@ -4,8 +4,9 @@ as the XLSX an office files (``doudi report --monthly`` and ``GET /api/ledgers/m
 Five sheets, each under the title (with the latest run and the day it is made), the 填报
 line (with the two runs) and the note that a case is a lead to check, not a decision:
 
-- 汇总: per case type, the cases first raised by the latest run (新增), resolved by data in it
-  (因数据变化消除) and raised before and by it (仍在); the cases confirmed (核实属实) in the
+- 汇总: per case type, the cases first raised by the latest run (新增), resolved in it
+  (已消除: by data, by a change of rules or by reviewers' labels, said under the table with
+  the rules the run changed) and raised before and by it (仍在); the cases confirmed (核实属实) in the
   period and the sum of their amounts at risk as 追回/止付金额. The amounts are the ones the
   leads reported, not sums counted back from the payments: a note row under the table says
   so. The note above the table gives the period (from the previous run's publication, or
@@ -30,7 +31,8 @@ formula.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -57,7 +59,7 @@ AMOUNT_NOTE = ("说明：追回/止付金额为本期核实属实疑点的线索
                "不是据发放记录核算的实际追回数额。" + SHARED_PAYMENTS_NOTE)  # fmt: skip
 LONG_OPEN_DAYS = 30
 NO_AMOUNT = "—"  # a case type whose cases carry no amount at risk: none, not 0.00
-CHANGE_HEADERS = ("新增", "因数据变化消除", "仍在")
+CHANGE_HEADERS = ("新增", "已消除", "仍在")
 # The money of the leads raised now, new and still raised, after the confirmed cases' (until
 # 2026-12-07 (late) a report gave no money but the confirmed cases').
 RAISED_MONEY = ("新增疑点涉及金额（元）", "仍在疑点涉及金额（元）")
@@ -99,6 +101,10 @@ class MonthlyReport:
     long_open: int
     confirmed: int
     recovered: float  # the confirmed cases' amounts at risk
+    resolved_causes: dict[str, int] = field(default_factory=dict)
+    """The resolved cases by why they went away (``Published.resolved_cause``)."""
+    rules: str | None = None
+    """What the latest run changed in policy or link settings (``Published.rules_changed``)."""
 
 
 def monthly_report(
@@ -146,7 +152,9 @@ def monthly_report(
     sheet = titled_sheet(
         book, "汇总", counted, TYPE_COLUMNS, type_rows(published, confirmed), WIDTHS
     )
-    _summary_notes(sheet, published, (len(overdue), len(long_open)), confirmed, masked)
+    causes, rules = _resolved_causes(published), published.rules_changed()
+    _summary_notes(sheet, published, (len(overdue), len(long_open)), confirmed, masked,
+                   f"已消除的疑点 {sum(causes.values())} 件{causes_said(causes, rules)}。")  # fmt: skip
     # the table's amounts, and the two amounts of the confirmed cases under it
     amounts = {TYPE_COLUMNS.index(name) + 1 for name in ("追回/止付金额（元）", *RAISED_MONEY)}
     money_cells(sheet, amounts | {len(CONFIRMED_COLUMNS) - 1, len(CONFIRMED_COLUMNS)},
@@ -158,7 +166,15 @@ def monthly_report(
     changes = published.changes()
     recovered = reported_amount(confirmed)
     return MonthlyReport(_bytes(book), latest, previous, {k: changes[k] for k in CHANGES},
-                         len(overdue), len(long_open), len(confirmed), recovered)  # fmt: skip
+                         len(overdue), len(long_open), len(confirmed), recovered, causes,
+                         rules)  # fmt: skip
+
+
+def _resolved_causes(published: Published) -> dict[str, int]:
+    """The month's resolved cases by why they went away (``CAUSES_SAID`` order)."""
+    causes = Counter(published.resolved_cause(case) for case in published.cases.values()
+                     if published.change(case) == "resolved")  # fmt: skip
+    return {cause: causes[cause] for cause in CAUSES_SAID if causes[cause]}
 
 
 def monthly_summary(report: MonthlyReport) -> str:
@@ -178,16 +194,41 @@ def monthly_summary(report: MonthlyReport) -> str:
     Examples
     --------
     >>> report = MonthlyReport(b"", "r-2", "r-1", {"new": 3, "resolved": 2, "open": 9}, 1, 4,
-    ...                        2, 1234.5)
+    ...                        2, 1234.5, {"data": 2})
     >>> monthly_summary(report)
-    '运行 r-2（与 r-1 相比）：新增疑点 3 件，因数据变化消除 2 件，仍在 9 件；逾期未处置 1 件，超过30天未处置 4 件；本期核实属实 2 件，追回/止付金额 1,234.50 元（线索所报金额）。'
+    '运行 r-2（与 r-1 相比）：新增疑点 3 件，已消除 2 件（均因数据变化），仍在 9 件；逾期未处置 1 件，超过30天未处置 4 件；本期核实属实 2 件，追回/止付金额 1,234.50 元（线索所报金额）。'
+    >>> from dataclasses import replace
+    >>> monthly_summary(replace(report, resolved_causes={"data": 1, "rules": 1},
+    ...                         rules="归并阈值 0.95 → 1.0")).split("；")[0]
+    '运行 r-2（与 r-1 相比）：新增疑点 3 件，已消除 2 件（因数据变化 1 件，因口径调整 1 件：本次运行口径有调整：归并阈值 0.95 → 1.0），仍在 9 件'
     """
     compared = f"与 {report.previous_run_id} 相比" if report.previous_run_id else "首次运行"
     changes = report.changes
-    return (f"运行 {report.run_id}（{compared}）：新增疑点 {changes['new']} 件，因数据变化消除 "
-            f"{changes['resolved']} 件，仍在 {changes['open']} 件；逾期未处置 {report.overdue} 件，"
-            f"超过30天未处置 {report.long_open} 件；本期核实属实 {report.confirmed} 件，"
+    return (f"运行 {report.run_id}（{compared}）：新增疑点 {changes['new']} 件，已消除 "
+            f"{changes['resolved']} 件{causes_said(report.resolved_causes, report.rules)}，"
+            f"仍在 {changes['open']} 件；"
+            f"逾期未处置 {report.overdue} 件，超过30天未处置 {report.long_open} 件；"
+            f"本期核实属实 {report.confirmed} 件，"
             f"追回/止付金额 {report.recovered:,.2f} 元（线索所报金额）。")  # fmt: skip
+
+
+# The resolved leads' causes as the report says them (``Published.resolved_cause``).
+CAUSES_SAID = {"data": "因数据变化", "rules": "因口径调整", "data_and_rules": "因数据变化及口径调整",
+               "relinked": "因人员标注改变关联"}  # fmt: skip
+
+
+def causes_said(causes: dict[str, int], rules: str | None) -> str:
+    """Why the month's resolved leads went away (``causes``: each cause's count), in
+    brackets, with the ``rules`` the latest run changed (until 2026-12-08 the report called
+    every one 因数据变化消除: a blind tester's threshold raised to 1.0 closed 13 leads as data
+    changes); empty when none resolved."""
+    if not causes:
+        return ""
+    if set(causes) == {"data"}:
+        return "（均因数据变化）"
+    said = "，".join(f"{CAUSES_SAID[cause]} {count} 件" for cause, count in causes.items())
+    changed = f"：本次运行口径有调整：{rules}" if rules else ""
+    return f"（{said}{changed}）"
 
 
 def reported_amount(confirmed: list[tuple[dict[str, Any], dict[str, Any]]]) -> float:
@@ -464,12 +505,13 @@ def _lines(runs: tuple[str | None, str | None], as_of: date | None, unit: str | 
 
 
 def _summary_notes(sheet: Worksheet, published: Published, lists: tuple[int, int],
-                   confirmed: list, masked: bool) -> None:  # fmt: skip
-    """Under the 汇总 table: the note on amounts, the two lists' counts (overdue, long open),
-    and the confirmed cases one by one (the period is said above the table)."""
+                   confirmed: list, masked: bool, resolved: str) -> None:  # fmt: skip
+    """Under the 汇总 table: the note on amounts, why the resolved leads went away
+    (``resolved``), the two lists' counts (overdue, long open), and the confirmed cases one
+    by one (the period is said above the table)."""
     overdue, long_open = lists
     sheet.append([])
-    for line in (AMOUNT_NOTE,
+    for line in (AMOUNT_NOTE, resolved,
                  f"逾期未处置 {overdue} 件（见“逾期未处置”表）；超过30天未处置 {long_open} 件"
                  "（见“超过30天未处置”表）。", "", "本期核实属实的疑点", GREW_NOTE):  # fmt: skip
         sheet.append(text_cells(sheet, [line]) if line else [])

@@ -299,7 +299,8 @@ class KindTotals(TypeTotals):
 class ChangeCounts(BaseModel):
     new: int = Field(description="新增: raised by the latest run, not by the previous run")
     resolved: int = Field(
-        description="因数据变化消除: raised by the previous run, resolved by data since"
+        description="已消除: raised by the previous run, resolved since (by data, a change "
+        "of rules or reviewers' labels: each case's status_label says which)"
     )
     open: int = Field(
         description="仍在: raised by the previous run and by the latest, whatever its review "

@@ -86,7 +86,7 @@ def update(
                       "疑点线索（与上次运行相比）", result.gaps)  # fmt: skip
     changed = result.case_changes
     console.print(
-        f"新增疑点 {changed['new']:,} 条，因数据变化消除 {changed['resolved']:,} 条，"
+        f"新增疑点 {changed['new']:,} 条，已消除 {changed['resolved']:,} 条，"
         f"仍在 {changed['open']:,} 条{unjudged_kept(changed)}。{link.rows:,} 行记录归并为 {link.persons:,} 人；"
         + stage_seconds(result.seconds),
         highlight=False,

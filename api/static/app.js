@@ -548,7 +548,7 @@ function changesSection(c) {
   const rows = Object.entries(c.by_township).map(([name, t]) => `<tr><td>${esc(name)}</td>
     <td class="num">${t.new}</td><td class="num">${t.resolved}</td><td class="num">${t.open}</td></tr>`).join("");
   return `<section><h3>本月变化（与上次运行相比）</h3><p class="muted">${runs}</p>
-    <div class="scroll"><table id="changes"><thead><tr><th>乡镇</th><th class="num">新增</th><th class="num">因数据变化消除</th><th class="num" title="上次和本次运行都提出的疑点，不论核查状态（含已核实属实或不属实的）；不同于上方的“待核查”">仍在（含已核实）</th></tr></thead>
+    <div class="scroll"><table id="changes"><thead><tr><th>乡镇</th><th class="num">新增</th><th class="num" title="因数据变化、口径调整或人员标注改变关联而不再构成的疑点；各条的消除原因见其核查状态">已消除</th><th class="num" title="上次和本次运行都提出的疑点，不论核查状态（含已核实属实或不属实的）；不同于上方的“待核查”">仍在（含已核实）</th></tr></thead>
     <tbody>${rows || `<tr><td colspan="4" class="muted">尚无已发布的运行</td></tr>`}</tbody>
     <tfoot><tr><th>合计</th><th class="num">${c.new}</th><th class="num">${c.resolved}</th><th class="num">${c.open}</th></tr></tfoot></table></div></section>`;
 }

@@ -180,7 +180,7 @@ def test_the_command_line_writes_the_monthly_report(monthly_county, tmp_path):
     assert not (tmp_path / "x.xlsx").exists()
     assert written.exit_code == 0, written.output
     totals = monthly_county["expected"]["totals"]
-    assert f"新增疑点 {totals['new']} 件，因数据变化消除 {totals['resolved']} 件" in written.output
+    assert f"新增疑点 {totals['new']} 件，已消除 {totals['resolved']} 件" in written.output
     sheets = _values(out.read_bytes())
     assert list(sheets) == SHEETS
     assert re.match(r"某县民政局\d{4}年\d{1,2}月兜底疑点月度分析报告", sheets["汇总"][0][0])
@@ -205,7 +205,7 @@ def test_the_page_shows_the_months_changes_the_overdue_queue_and_records_an_assi
     expect(page.locator("#queue")).to_be_visible()
     page.click("nav a[data-view=overview]")
     changes = page.locator("#changes")
-    expect(changes).to_contain_text("因数据变化消除")
+    expect(changes).to_contain_text("已消除")
     expect(page.locator("section", has=changes)).to_contain_text("本月变化（与上次运行相比）")
     for name, line in expected["by_township"].items():
         row = changes.locator("tbody tr", has_text=name)

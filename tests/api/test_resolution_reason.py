@@ -8,6 +8,7 @@ import json
 from datetime import date, datetime
 
 from api.ledgers import summary_rows
+from api.monthly_report import monthly_report, monthly_summary
 from api.published import CaseFilter, Published
 
 FILES = json.dumps([{"registry": "deaths", "path": "d/死亡人员.csv", "sha256": "ab", "rows": 3}])
@@ -149,3 +150,23 @@ def test_a_label_that_parted_or_joined_rows_before_the_run_is_the_cause():
     resolution = published.case("c")["resolution"]
     assert [label["label_id"] for label in resolution["labels"]] == [1, 2]
     assert resolution["reason"] == "人员记录的标注改变了关联"
+
+
+def test_the_status_and_the_monthly_report_say_why_a_lead_went_away():
+    """A colluding insider (a blind tester, 2026-12-08) raised the threshold and the leads it
+    closed read 因数据变化消除 on the page, in the 台账 and in the monthly report."""
+    cases = {
+        "rules": _published(_run("r-2", 2, FILES, DEFAULT, threshold=0.95)),
+        "data": _published(_run("r-2", 2, OTHER_FILES, DEFAULT)),
+        "data_and_rules": _published(_run("r-2", 2, OTHER_FILES, LENIENT, name="l")),
+        "relinked": _published(_run("r-2", 2, FILES, DEFAULT), gone=[],
+                               labels=[_label(1, "assistance:JZ1", "deaths:SW1", False)]),
+    }  # fmt: skip
+    labels = {cause: published.case("c")["status_label"] for cause, published in cases.items()}
+    assert labels == {"rules": "因口径调整消除（政策或阈值）", "data": "因数据变化消除",
+                      "data_and_rules": "因数据变化及口径调整消除",
+                      "relinked": "因人员标注改变关联消除"}  # fmt: skip
+    said = monthly_summary(monthly_report(cases["rules"], masked=False, made=date(2026, 10, 3)))
+    assert "已消除 1 件（因口径调整 1 件：本次运行口径有调整：归并阈值 0.9 → 0.95）" in said
+    said = monthly_summary(monthly_report(cases["data"], masked=False, made=date(2026, 10, 3)))
+    assert "已消除 1 件（均因数据变化）" in said
