@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from difflib import get_close_matches
 from functools import cached_property
+from itertools import pairwise
 from typing import Any
 
 import duckdb
@@ -685,7 +686,31 @@ class Published:
             "links": detail["links"], "graph": detail["graph"],
             "history": list(self.history.get(case_id, [])),
             "resolution": self._resolution(case),
+            "amount_changes": self.amount_changes(case_id),
         }  # fmt: skip
+
+    def amount_changes(self, case_id: str) -> list[dict[str, Any]]:
+        """Each change of the case's amount at risk from one run that raised it to the next:
+        ``run_id`` (the later run), ``before`` and ``after`` (元, None for none). Until
+        2026-12-08 a case kept only its latest amount, and a blind tester's death date moved
+        a year on in next month's drop cut a lead from 8,100 to 630 元 with no trace on it.
+
+        Parameters
+        ----------
+        case_id : str
+            The case.
+
+        Returns
+        -------
+        list of dict
+            In the runs' order; empty when the amount never changed.
+        """
+        raised = self._snapshots.get(case_id, {})
+        amounts = [(run["run_id"], raised[run["run_id"]]["amount_at_risk"])
+                   for run in self.published_runs if run["run_id"] in raised]  # fmt: skip
+        return [{"run_id": run_id, "before": before, "after": after}
+                for (_, before), (run_id, after) in pairwise(amounts)
+                if _fen(before) != _fen(after)]  # fmt: skip
 
     def _resolution(self, case: dict[str, Any]) -> dict[str, Any] | None:
         """Why a case resolved by data went away: the run that no longer raised it, and the
@@ -1300,9 +1325,13 @@ def _input_hashes(run: dict[str, Any]) -> list[str] | None:
 
 def _scored(case: dict[str, Any]) -> tuple[float | None, int | None]:
     """A case's score to ``SCORE_DIGITS`` and amount in fen: what a consumer sees change."""
-    score, amount = case["risk_score"], case["amount_at_risk"]
-    return (None if score is None else round(score, SCORE_DIGITS),
-            None if amount is None else round(amount * 100))  # fmt: skip
+    score = case["risk_score"]
+    return None if score is None else round(score, SCORE_DIGITS), _fen(case["amount_at_risk"])
+
+
+def _fen(amount: float | None) -> int | None:
+    """An amount in whole fen (None for none)."""
+    return None if amount is None else round(amount * 100)
 
 
 def _linked(left: str | None, right: str | None) -> bool:

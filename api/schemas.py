@@ -76,6 +76,12 @@ class DecisionEvent(BaseModel):
     )
 
 
+class AmountChange(BaseModel):
+    run_id: str = Field(description="the run whose amount differs from the run's before it")
+    before: float | None = Field(description="元, as the run before reported it")
+    after: float | None = Field(description="元, as this run reports it")
+
+
 class CaseDetail(CaseSummary):
     records: list[dict[str, str]]
     evidence: list[str]
@@ -86,6 +92,10 @@ class CaseDetail(CaseSummary):
     resolution: Resolution | None = Field(
         description="for a case resolved by data: the run, why (the rows that left, named), "
         "and the labels that changed how its rows are linked"
+    )
+    amount_changes: list[AmountChange] = Field(
+        description="each change of the amount at risk from one run that raised the case to "
+        "the next (empty when it never changed)"
     )
 
 

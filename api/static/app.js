@@ -367,6 +367,16 @@ function linkBars(detail, labels) {
   }).join("");
 }
 
+function amountChanges(changes) {
+  // a lead's money growing month by month is money still paid; money cut is to be explained
+  if (!changes || !changes.length) return "";
+  const said = changes.map(c => `运行 ${esc(c.run_id)}：${money(c.before)} → ${money(c.after)}`).join("；");
+  const cut = changes.some(c => (c.after ?? 0) < (c.before ?? 0));
+  return cut
+    ? `<p id="amount-changes" class="error">涉及金额曾经减少，请核对减少的原因（如死亡日期、名册或发放记录被修改，或已退回）：${said}</p>`
+    : `<p id="amount-changes" class="muted">涉及金额历次变化：${said}</p>`;
+}
+
 function resolutionNote(resolution) {
   if (!resolution) return "";
   const labels = resolution.labels.map(l => `<li>标注 #${l.label_id}：${esc(l.unique_id_l)} 与 ${esc(l.unique_id_r)} ${l.same_person ? "是同一人" : "不是同一人"}（${esc(l.actor)}，${esc(l.recorded_at.replace("T", " ").slice(0, 19))}）</li>`).join("");
@@ -424,6 +434,7 @@ async function showCase(caseId) {
     <section><h2>${esc(caseLabel(detail.case_type))} · <span class="score ${scoreClass(detail.risk_score)}">风险评分 ${scoreText(detail.risk_score)}</span>
       · ${statusTag(detail.status)} ${detail.resolved_by_data ? '<span class="muted">（后续数据中已不再出现）</span>' : ""}</h2>
       <p>${detail.counties.length ? `区县 ${countyNames(detail)} · ` : ""}${esc(detail.township)} ${esc(detail.village)} · 涉及金额 ${money(detail.amount_at_risk)} · 疑点编号 <span class="muted">${detail.case_id}</span></p>
+      ${amountChanges(detail.amount_changes)}
       ${detail.assignee ? `<p id="assigned">责任人 ${esc(detail.assignee)} · 整改时限 ${esc(detail.due_date)}${overdueTag(detail)}</p>` : ""}</section>
     <div class="grid"><div>
       <section><h3>事实与依据</h3><ol class="facts">${detail.evidence.map(item => `<li>${esc(item)}</li>`).join("")}</ol>${dateMaskNote()}</section>

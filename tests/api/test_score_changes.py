@@ -126,3 +126,18 @@ def test_a_since_whose_zone_takes_it_past_any_date_is_refused_not_a_server_error
             _moment(published, since)
         assert refused.value.status_code == 422 and "since" in refused.value.detail
     assert _moment(published, "r-2") == datetime(2026, 10, 2, 10)
+
+
+def test_a_cases_detail_names_each_change_of_its_amount_from_run_to_run():
+    """A colluding insider (a blind tester, 2026-12-08) moved a death date a year on in next
+    month's drop: the lead stayed open, its money cut from 8,100 to 630 元, and nothing on
+    the case said so. Its detail now names each change, run by run."""
+    runs = [_run("r-1", 1, "默认"), _run("r-2", 2, "默认"), _run("r-3", 3, "默认")]
+    first, second, third = (_case("a", run) for run in ("r-1", "r-2", "r-3"))
+    second["amount_at_risk"] = third["amount_at_risk"] = 630.0
+    published = Published([third, _case("b", "r-3")], [first, second, third,
+                          *(_case("b", run) for run in ("r-1", "r-2", "r-3"))], [], [], [], runs)  # fmt: skip
+    assert published.case("a")["amount_changes"] == [
+        {"run_id": "r-2", "before": 10500.0, "after": 630.0}
+    ]
+    assert published.case("b")["amount_changes"] == []
