@@ -1297,7 +1297,7 @@ def _what_changed(pair: tuple[dict[str, Any], dict[str, Any]] | None) -> str:
     --------
     >>> from datetime import date
     >>> _what_changed(({"as_of": date(2026, 2, 28)}, {"as_of": date(2026, 3, 31)}))
-    '发放记录由截至 2026-02 延至 2026-03，名册记录的内容（如退出日期、收入）或人员关联也可能有变化：按新数据重新判断后不再构成疑点'
+    '发放记录由截至 2026-02 延至 2026-03，各条记录的内容（如名册的退出日期、收入，死亡记录的死亡日期、身份证号）或人员关联也可能有变化：按新数据重新判断后不再构成疑点'
     >>> _what_changed(None)
     '其内容或关联有变化'
     """
@@ -1305,8 +1305,8 @@ def _what_changed(pair: tuple[dict[str, Any], dict[str, Any]] | None) -> str:
     old, new = before.get("as_of"), run.get("as_of")
     if old is None or new is None or str(new)[:7] <= str(old)[:7]:
         return "其内容或关联有变化"
-    return (f"发放记录由截至 {str(old)[:7]} 延至 {str(new)[:7]}，名册记录的内容（如退出日期、收入）或"
-            "人员关联也可能有变化：按新数据重新判断后不再构成疑点")  # fmt: skip
+    return (f"发放记录由截至 {str(old)[:7]} 延至 {str(new)[:7]}，各条记录的内容（如名册的退出日期、收入，"
+            "死亡记录的死亡日期、身份证号）或人员关联也可能有变化：按新数据重新判断后不再构成疑点")  # fmt: skip
 
 
 def _same_files(before: dict[str, Any], run: dict[str, Any]) -> bool:

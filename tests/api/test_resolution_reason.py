@@ -108,7 +108,7 @@ def test_a_case_gone_with_its_rows_all_there_after_a_month_more_of_ledger_says_s
     second = _run("r-2", 2, OTHER_FILES, DEFAULT) | {"as_of": date(2026, 3, 31)}
     assert _resolution(second, gone=[], first_as_of=date(2026, 2, 28)) == (
         "后续数据中已不再出现（本案各条记录仍在，发放记录由截至 2026-02 延至 2026-03，"
-        "名册记录的内容（如退出日期、收入）或人员关联也可能有变化：按新数据重新判断后不再构成疑点）"
+        "各条记录的内容（如名册的退出日期、收入，死亡记录的死亡日期、身份证号）或人员关联也可能有变化：按新数据重新判断后不再构成疑点）"
     )
 
 
