@@ -4,8 +4,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from resolver.db import (MEMORY_SHARE, MEMORY_VARIABLE, SCHEMA_TABLE, SCHEMA_VERSION, connect,
-                         memory_limit)  # fmt: skip
+from resolver.db import (
+    MEMORY_SHARE,
+    MEMORY_VARIABLE,
+    SCHEMA_TABLE,
+    SCHEMA_VERSION,
+    connect,
+    memory_limit,
+)
 from resolver.errors import DoudiError
 
 
