@@ -218,10 +218,23 @@ CAUSES_SAID = {"data": "因数据变化", "rules": "因口径调整", "data_and_
 
 
 def causes_said(causes: dict[str, int], rules: str | None) -> str:
-    """Why the month's resolved leads went away (``causes``: each cause's count), in
-    brackets, with the ``rules`` the latest run changed (until 2026-12-08 the report called
-    every one 因数据变化消除: a blind tester's threshold raised to 1.0 closed 13 leads as data
-    changes); empty when none resolved."""
+    """Why the month's resolved leads went away, in brackets, with the rules the latest run
+    changed (until 2026-12-08 the report called every one 因数据变化消除: a blind tester's
+    threshold raised to 1.0 closed 13 leads as data changes).
+
+    Parameters
+    ----------
+    causes : dict of str to int
+        Each cause's count (keys of ``CAUSES_SAID``).
+    rules : str or None
+        What the latest run changed in policy or link settings (``Published.rules_changed``).
+
+    Returns
+    -------
+    str
+        ``（均因数据变化）``, ``（因数据变化 1 件，因口径调整 1 件：本次运行口径有调整：…）``, or empty
+        when none resolved.
+    """
     if not causes:
         return ""
     if set(causes) == {"data"}:

@@ -729,6 +729,22 @@ def notice_date_kind(kinds: dict[tuple[int, bool], str], number: int, record_id:
     """What the date of the notice ``record_id`` of deaths table ``number`` is, by the
     table's ``notice_date_kinds``.
 
+    Parameters
+    ----------
+    kinds : dict of (int, bool) to str
+        The deaths tables' kinds (``notice_date_kinds``).
+    number : int
+        The notice's table number (``source_no``).
+    record_id : str
+        The notice's record id (a derived notice's ends with ``DERIVED_ID_SUFFIX``).
+
+    Returns
+    -------
+    str
+        死亡日期, 火化日期, 户口注销日期 …; 死亡日期 for a table ``kinds`` does not hold.
+
+    Examples
+    --------
     >>> notice_date_kind({(3, True): "户口注销日期"}, 3, "HJ7-死亡注销"), notice_date_kind({}, 3, "S1")
     ('户口注销日期', '死亡日期')
     """
