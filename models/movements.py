@@ -74,9 +74,6 @@ GAP_DAYS = 92  # a transfer to the other program: the next row within about thre
 # an exit and an entry (until 2026-12-08 an exit for income re-entered two months later was
 # called 变更案件, its income above the standard never said).
 CASE_CHANGE_DAYS = 31
-# A row that another of the same case and program takes on from the next day is no exit, nor
-# that row an entry: a class changed (A类 to B类) or a row written again (until 2026-12-08 a
-# blind tester's two class changes were two exits 原因未记录 and two entries 收入低于标准).
 DEATH_DAYS = 31  # a death notice dated up to a month after the exit still explains it
 # 建档立卡 statuses, the neediest first (an entry reason names the first the person has).
 STATUS_ORDER = ("not_lifted", "relapsed", "monitored", "marginal", "lifted")
@@ -311,7 +308,9 @@ def _died(row: dict, mine: dict, policy: Policy) -> Inferred:
 
 def _within_case(row: dict, direction: str, found: Found) -> bool:
     """Whether the person's ``row`` hands over to (an exit) or takes over from (an entry)
-    another covered row of the same case and program the next day."""
+    another covered row of the same case and program the next day: a class changed (A类 to
+    B类) or a row written again, no exit nor entry (until 2026-12-08 a blind tester's two
+    class changes were two exits 原因未记录 and two entries 收入低于标准)."""
     day, column, after = ((row["end_date"], "start_date", 1) if direction == EXIT
                           else (row["start_date"], "end_date", -1))  # fmt: skip
     bounds = sorted((day, day + timedelta(days=after)))

@@ -54,8 +54,9 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     if new and Path(path).exists():  # every registry unmasked: the office's account's alone
         os.chmod(path, PRIVATE_FILE)
     if str(path) != ":memory:":
-        _refuse_foreign(con, path)
-        _check_schema(con, path, read_only=read_only)
+        names = table_names(con)
+        _refuse_foreign(con, path, names)
+        _check_schema(con, path, names, read_only=read_only)
     _limit_memory(con, in_memory=str(path) == ":memory:")
     # In a notebook without ipywidgets DuckDB draws no progress bar, and refuses the setting.
     with suppress(duckdb.InvalidInputException):
@@ -68,10 +69,9 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
 DOUDI_TABLES = frozenset({"ingest_files", "runs", "api_tokens", "access_log"})
 
 
-def _refuse_foreign(con: duckdb.DuckDBPyConnection, path: Path | str) -> None:
-    """Close ``con`` and refuse a database another program made (it has tables, none of them
-    Doudi's), before anything is written into it."""
-    names = table_names(con)
+def _refuse_foreign(con: duckdb.DuckDBPyConnection, path: Path | str, names: set[str]) -> None:
+    """Close ``con`` and refuse a database another program made (it has tables, ``names``,
+    none of them Doudi's), before anything is written into it."""
     if names and not names & DOUDI_TABLES:
         con.close()
         shown = "、".join(sorted(names)[:3]) + ("等" if len(names) > 3 else "")
@@ -89,10 +89,11 @@ SCHEMA_VERSION = 1
 SCHEMA_TABLE = "doudi_schema"
 
 
-def _check_schema(con: duckdb.DuckDBPyConnection, path: Path | str, *, read_only: bool) -> None:
+def _check_schema(con: duckdb.DuckDBPyConnection, path: Path | str, names: set[str], *,
+                  read_only: bool) -> None:  # fmt: skip
     """Refuse (closing ``con``) a database a later version of Doudi wrote; mark a Doudi
-    database opened for writing with this version's ``SCHEMA_VERSION``."""
-    names = table_names(con)
+    database (its tables ``names``) opened for writing with this version's
+    ``SCHEMA_VERSION``."""
     held = (con.execute(f"SELECT max(version) FROM {SCHEMA_TABLE}").fetchall()[0][0]
             if SCHEMA_TABLE in names else None)  # fmt: skip
     if held is not None and held > SCHEMA_VERSION:

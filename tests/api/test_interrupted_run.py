@@ -42,6 +42,11 @@ def _stopped(published, tmp_path: Path) -> Path:
     return db
 
 
+def _ctrl_c(*_args, **_kwargs):
+    """A stage the clerk stops with Ctrl-C."""
+    raise KeyboardInterrupt
+
+
 def test_the_monthly_report_reports_the_last_published_run_and_says_the_latest_stopped(
     published, tmp_path
 ):
@@ -81,10 +86,7 @@ def test_a_ctrl_c_of_update_says_what_it_left_and_the_command_that_recovers(
     """Until 2026-12-07 it said to run again, and the same update was refused."""
     db = _stopped(published, tmp_path)
 
-    def interrupted(*_args, **_kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr("models.pipeline.update_pipeline", interrupted)
+    monkeypatch.setattr("models.pipeline.update_pipeline", _ctrl_c)
     result = runner.invoke(app, ["update", str(published[0] / "county" / "drop"),
                                  "--db", str(db), "--out", str(tmp_path / "下月")])  # fmt: skip
     assert result.exit_code == 130
@@ -118,10 +120,7 @@ def test_a_ctrl_c_while_the_drop_is_read_leaves_no_run_running(published, tmp_pa
     db = tmp_path / "doudi.duckdb"
     shutil.copy(published[0] / "doudi.duckdb", db)
 
-    def interrupted(*_args, **_kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr("models.pipeline.ingest_drop", interrupted)
+    monkeypatch.setattr("models.pipeline.ingest_drop", _ctrl_c)
     result = runner.invoke(app, ["update", str(published[0] / "county" / "drop"),
                                  "--db", str(db), "--out", str(tmp_path / "下月")])  # fmt: skip
     assert result.exit_code == 130
